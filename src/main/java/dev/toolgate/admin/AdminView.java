@@ -1,0 +1,37 @@
+package dev.toolgate.admin;
+
+import dev.toolgate.config.ConfigProblem;
+import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.config.InvalidConfigException;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What the Admin API reads from, and asks of, the running gateway. */
+public interface AdminView {
+
+    /** The configuration being served. */
+    DeclarativeConfig config();
+
+    /** Tools served by all MCP endpoints. */
+    int toolCount();
+
+    /** Warnings of the configuration being served. */
+    List<ConfigProblem> warnings();
+
+    /** When the configuration being served was loaded. */
+    Instant loadedAt();
+
+    /** Live MCP sessions. */
+    int sessions();
+
+    /** Open server-to-client streams. */
+    int streams();
+
+    /**
+     * Replaces the whole configuration. Blocking: call it off the event loop.
+     *
+     * @throws InvalidConfigException with every problem; the current configuration keeps serving
+     */
+    void apply(byte[] document);
+}

@@ -1,0 +1,123 @@
+package dev.toolgate.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.yaml.snakeyaml.LoaderOptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads a declarative document (YAML or JSON): parse → resolve vault references → read and validate
+ * every entity. Problems go to the report; nothing is thrown for bad content, so callers can add the
+ * problems found while provisioning and report them all at once.
+ */
+public final class ConfigLoader {
+
+    /** Generated declarative files (openapi2mcp output for large APIs) run to tens of megabytes. */
+    private static final int MAX_DOCUMENT_CODE_POINTS = 256 * 1024 * 1024;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final ObjectMapper YAML = yamlMapper();
+
+    private final Map<String, PluginSchema> schemas = new LinkedHashMap<>();
+    private final UnaryOperator<String> environment;
+
+    /**
+     * @param schemas     the plugins Toolgate implements
+     * @param environment environment lookup for {@code {vault://env/...}} references
+     */
+    public ConfigLoader(List<PluginSchema> schemas, UnaryOperator<String> environment) {
+        schemas.forEach(s -> this.schemas.put(s.name(), s));
+        this.environment = environment;
+    }
+
+    /** Reads a file's bytes; an unreadable file is a problem, not a crash. */
+    public static byte[] readFile(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw InvalidConfigException.of("", "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Reads a document; returns null when it could not even be parsed (the report says why). */
+    public DeclarativeConfig read(byte[] bytes, ConfigContext context, ConfigReport report) {
+        JsonNode tree = parse(bytes, report);
+        if (tree == null) {
+            return null;
+        }
+        VaultReferences vault = new VaultReferences(environment);
+        vault.resolve(tree, report);
+        return new DeclarativeReader(schemas, context)
+                .read(ConfigNode.root(tree, report), vault.referenceBySecret(), hash(bytes));
+    }
+
+    /** Content hash of a document: 32 hex characters of its SHA-256. */
+    public static String hash(byte[] bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static JsonNode parse(byte[] bytes, ConfigReport report) {
+        boolean json = looksLikeJson(bytes);
+        try {
+            JsonNode tree = (json ? JSON : YAML).readTree(bytes);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                report.problem("", "the document is empty");
+                return null;
+            }
+            if (!tree.isObject()) {
+                report.problem("", "the document must be a mapping with _format_version, services, routes, ...");
+                return null;
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            report.problem("", "not valid " + (json ? "JSON" : "YAML") + ": " + where + e.getOriginalMessage());
+            return null;
+        } catch (IOException e) {
+            report.problem("", "cannot parse the document: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static boolean looksLikeJson(byte[] bytes) {
+        for (byte b : bytes) {
+            if (!Character.isWhitespace(b)) {
+                return b == '{' || b == '[';
+            }
+        }
+        return false;
+    }
+
+    private static ObjectMapper yamlMapper() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
+        YAMLFactory factory = YAMLFactory.builder().loaderOptions(options).build();
+        return new YAMLMapper(factory).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+}

@@ -1,0 +1,305 @@
+package dev.toolgate.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A cursor on one object of the declarative document that knows its path. Every read either returns
+ * a valid value or records a problem at the right path and returns a fallback, so one pass finds
+ * every problem. {@link #finish()} reports the keys nobody read: unknown keys are errors.
+ *
+ * <p>A JSON {@code null} counts as absent, as in Kong (decK dumps write {@code null} for unset fields).
+ */
+public final class ConfigNode {
+
+    private final JsonNode node;
+    private final String path;
+    private final ConfigReport report;
+    private final Set<String> read = new HashSet<>();
+
+    private ConfigNode(JsonNode node, String path, ConfigReport report) {
+        this.node = node;
+        this.path = path;
+        this.report = report;
+    }
+
+    /** The document root. */
+    public static ConfigNode root(JsonNode document, ConfigReport report) {
+        return new ConfigNode(document, "", report);
+    }
+
+    /** A node at a given path, for objects that are not in the document (an absent {@code config}). */
+    public static ConfigNode at(JsonNode object, String path, ConfigReport report) {
+        return new ConfigNode(object, path, report);
+    }
+
+    /** This object's path, e.g. {@code services[0].routes[1]}. */
+    public String path() {
+        return path;
+    }
+
+    /** The path of a key below this object. */
+    public String path(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    public ConfigReport report() {
+        return report;
+    }
+
+    /** The underlying tree, for free-form fields. */
+    public JsonNode json() {
+        return node;
+    }
+
+    /** True when the key is present and not null. */
+    public boolean has(String key) {
+        JsonNode value = node.get(key);
+        return value != null && !value.isNull();
+    }
+
+    /** Records a problem at a key below this object. */
+    public void problem(String key, String message) {
+        report.problem(path(key), message);
+    }
+
+    /** Records a problem at this object. */
+    public void problem(String message) {
+        report.problem(path, message);
+    }
+
+    /** Records a warning at a key below this object. */
+    public void warning(String key, String message) {
+        report.warning(path(key), message);
+    }
+
+    /** Marks keys as known; they are accepted and have no effect (Kong fields Toolgate does not use). */
+    public void ignore(String... keys) {
+        read.addAll(Arrays.asList(keys));
+    }
+
+    /** A required string. */
+    public String text(String key) {
+        String value = text(key, null);
+        if (value == null && !has(key)) {
+            problem(key, "is required");
+        }
+        return value;
+    }
+
+    /** An optional string, or {@code fallback}. */
+    public String text(String key, String fallback) {
+        JsonNode value = take(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isTextual()) {
+            problem(key, "must be a string, got " + kind(value));
+            return fallback;
+        }
+        return value.asText();
+    }
+
+    /** An optional string that must be one of {@code allowed}, or {@code fallback}. */
+    public String oneOf(String key, String fallback, List<String> allowed) {
+        String value = text(key, null);
+        if (value == null) {
+            return fallback;
+        }
+        if (!allowed.contains(value)) {
+            problem(key, "must be one of " + String.join(", ", allowed));
+            return fallback;
+        }
+        return value;
+    }
+
+    /** An optional integer within [min, max], or {@code fallback}. */
+    public long integer(String key, long fallback, long min, long max) {
+        JsonNode value = take(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() && !(value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0)) {
+            problem(key, "must be an integer, got " + kind(value));
+            return fallback;
+        }
+        if (!value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
+            problem(key, "must be between " + min + " and " + max);
+            return fallback;
+        }
+        return value.asLong();
+    }
+
+    /** An optional integer within [min, max], or null when absent. */
+    public Long integerOrNull(String key, long min, long max) {
+        return has(key) ? integer(key, 0, min, max) : consumeAbsent(key);
+    }
+
+    /** An optional boolean, or {@code fallback}. */
+    public boolean bool(String key, boolean fallback) {
+        Boolean value = boolOrNull(key);
+        return value == null ? fallback : value;
+    }
+
+    /** An optional boolean, or null when absent. */
+    public Boolean boolOrNull(String key) {
+        JsonNode value = take(key);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            problem(key, "must be a boolean, got " + kind(value));
+            return null;
+        }
+        return value.asBoolean();
+    }
+
+    /** An optional list of strings, or an empty list. */
+    public List<String> texts(String key) {
+        JsonNode value = take(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            problem(key, "must be an array of strings, got " + kind(value));
+            return List.of();
+        }
+        List<String> result = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (item.isTextual()) {
+                result.add(item.asText());
+            } else {
+                report.problem(path(key) + "[" + i + "]", "must be a string, got " + kind(item));
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    /** An optional map of string to list of strings (Kong's {@code headers} and {@code query}). */
+    public Map<String, List<String>> textLists(String key) {
+        JsonNode value = take(key);
+        if (value == null) {
+            return Map.of();
+        }
+        if (!value.isObject()) {
+            problem(key, "must be an object of string arrays, got " + kind(value));
+            return Map.of();
+        }
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String entryPath = path(key) + "." + entry.getKey();
+            JsonNode list = entry.getValue();
+            if (list.isTextual()) {
+                result.put(entry.getKey(), List.of(list.asText()));
+            } else if (list.isArray() && allTextual(list)) {
+                List<String> values = new ArrayList<>();
+                list.forEach(v -> values.add(v.asText()));
+                result.put(entry.getKey(), List.copyOf(values));
+            } else {
+                report.problem(entryPath, "must be a string or an array of strings");
+            }
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    /** A free-form value (any JSON), or null when absent. */
+    public JsonNode any(String key) {
+        return take(key);
+    }
+
+    /** An optional nested object. */
+    public Optional<ConfigNode> object(String key) {
+        JsonNode value = take(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!value.isObject()) {
+            problem(key, "must be an object, got " + kind(value));
+            return Optional.empty();
+        }
+        return Optional.of(new ConfigNode(value, path(key), report));
+    }
+
+    /** An optional array of objects, each with its indexed path. */
+    public List<ConfigNode> objects(String key) {
+        JsonNode value = take(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            problem(key, "must be an array, got " + kind(value));
+            return List.of();
+        }
+        List<ConfigNode> result = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            String itemPath = path(key) + "[" + i + "]";
+            JsonNode item = value.get(i);
+            if (item.isObject()) {
+                result.add(new ConfigNode(item, itemPath, report));
+            } else {
+                report.problem(itemPath, "must be an object, got " + kind(item));
+            }
+        }
+        return result;
+    }
+
+    /** Reports every key that no read consumed, suggesting the closest known key. */
+    public void finish() {
+        if (!node.isObject()) {
+            return;
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!read.contains(name)) {
+                String hint = KeyHints.closest(name, read).map(k -> " (did you mean '" + k + "'?)").orElse("");
+                problem(name, "unknown key" + hint);
+            }
+        }
+    }
+
+    private JsonNode take(String key) {
+        read.add(key);
+        JsonNode value = node.get(key);
+        return value == null || value.isNull() || value instanceof MissingNode ? null : value;
+    }
+
+    private Long consumeAbsent(String key) {
+        read.add(key);
+        return null;
+    }
+
+    private static boolean allTextual(JsonNode array) {
+        for (JsonNode item : array) {
+            if (!item.isTextual()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A short name for a JSON value's type, for messages. */
+    static String kind(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case STRING -> "string";
+            case NUMBER -> value.isIntegralNumber() ? "integer" : "number";
+            case BOOLEAN -> "boolean";
+            case ARRAY -> "array";
+            case OBJECT, POJO -> "object";
+            case NULL, MISSING -> "null";
+            case BINARY -> "binary";
+        };
+    }
+}

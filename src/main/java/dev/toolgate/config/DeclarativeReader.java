@@ -1,0 +1,162 @@
+package dev.toolgate.config;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a declarative document into entities. Order matters only for references: groups before
+ * consumers, services (with nested routes and plugins) before top-level routes, everything before
+ * top-level plugins. Entity readers live in {@link ServiceReader} and {@link ConsumerReader}.
+ */
+final class DeclarativeReader {
+
+    static final List<String> FORMAT_VERSIONS = List.of("3.0");
+
+    private final Map<String, PluginSchema> schemas;
+    private final ConfigContext context;
+    final Entities entities = new Entities();
+
+    DeclarativeReader(Map<String, PluginSchema> schemas, ConfigContext context) {
+        this.schemas = schemas;
+        this.context = context;
+    }
+
+    DeclarativeConfig read(ConfigNode root, Map<String, String> referenceBySecret, String hash) {
+        String format = root.text("_format_version");
+        if (format != null && !FORMAT_VERSIONS.contains(format)) {
+            root.problem("_format_version", "must be \"3.0\" (Kong 3.x declarative format), got \"" + format + "\"");
+        }
+        root.ignore("_transform", "_workspace", "_info", "_konnect", "_comment");
+        for (String unsupported : List.of("upstreams", "certificates", "ca_certificates", "snis", "vaults",
+                "keys", "key_sets", "partials", "filter_chains", "licenses", "workspaces")) {
+            if (root.has(unsupported)) {
+                root.problem(unsupported, "is not supported by Toolgate");
+            }
+            root.ignore(unsupported);
+        }
+        ConsumerReader consumers = new ConsumerReader(this);
+        root.objects("consumer_groups").forEach(consumers::readGroup);
+        root.objects("consumers").forEach(consumers::readConsumer);
+        ServiceReader services = new ServiceReader(this);
+        root.objects("services").forEach(services::readService);
+        root.objects("routes").forEach(n -> services.readRoute(n, null));
+        root.objects("plugins").forEach(n -> readPlugin(n, Scope.fromReferences(n, this)));
+        root.finish();
+
+        DeclarativeConfig document = new DeclarativeConfig(format, entities.services, entities.routes,
+                entities.plugins, entities.consumers, entities.groups, referenceBySecret, hash);
+        for (Plugin plugin : document.plugins()) {
+            PluginSchema schema = schemas.get(plugin.name());
+            if (schema != null) {
+                schema.validate(plugin, document, root.report());
+            }
+        }
+        return document;
+    }
+
+    /** Reads one plugin at a scope; nested plugins get their scope from where they are. */
+    void readPlugin(ConfigNode node, Scope scope) {
+        String name = node.text("name");
+        String instanceName = node.text("instance_name", null);
+        boolean enabled = node.bool("enabled", true);
+        List<String> tags = node.texts("tags");
+        node.ignore("protocols", "created_at", "updated_at");
+        for (String reference : Scope.REFERENCE_KEYS) {
+            if (scope.nested() && node.has(reference)) {
+                node.problem(reference, "a nested plugin takes its scope from where it is written; remove '" + reference + "'");
+            }
+            node.ignore(reference);
+        }
+        for (String unsupported : List.of("ordering", "partials")) {
+            if (node.has(unsupported)) {
+                node.problem(unsupported, "is not supported by Toolgate");
+            }
+            node.ignore(unsupported);
+        }
+        String naturalKey = name + "@" + scope + "#" + (instanceName == null ? "" : instanceName);
+        String id = EntityIds.read(node, "plugin", naturalKey);
+        PluginSchema schema = name == null ? null : schemas.get(name);
+        PluginSettings settings = null;
+        if (name != null && schema == null) {
+            node.problem("name", "unknown plugin '" + name + "' (Toolgate implements: "
+                    + String.join(", ", schemas.keySet().stream().sorted().toList()) + ")");
+            node.ignore("config");
+        } else if (schema != null) {
+            ConfigNode config = node.object("config").orElseGet(() ->
+                    ConfigNode.at(JsonNodeFactory.instance.objectNode(), node.path("config"), node.report()));
+            settings = schema.read(config, context);
+            config.finish();
+        }
+        node.finish();
+        if (name != null && !entities.pluginScopes.add(naturalKey)) {
+            node.problem("name", "plugin '" + name + "' is configured twice on " + scope.describe()
+                    + " (set instance_name to tell them apart)");
+        }
+        entities.plugins.add(new Plugin(id, name, enabled, tags, instanceName, settings, scope.routeId(),
+                scope.serviceId(), scope.consumerId(), scope.consumerGroupId(), node.path()));
+    }
+
+    /** Every entity read so far, with the indexes references are resolved against. */
+    static final class Entities {
+        final List<Service> services = new ArrayList<>();
+        final List<Route> routes = new ArrayList<>();
+        final List<Plugin> plugins = new ArrayList<>();
+        final List<Consumer> consumers = new ArrayList<>();
+        final List<ConsumerGroup> groups = new ArrayList<>();
+        final Names serviceNames = new Names("service");
+        final Names routeNames = new Names("route");
+        final Names consumerNames = new Names("consumer");
+        final Names groupNames = new Names("consumer group");
+        final java.util.Set<String> pluginScopes = new java.util.HashSet<>();
+    }
+
+    /** Name and id index of one entity kind, reporting duplicates where they occur. */
+    static final class Names {
+        private final String kind;
+        private final Map<String, String> idByName = new HashMap<>();
+        private final Map<String, String> sourceByName = new HashMap<>();
+        private final Map<String, String> sourceById = new HashMap<>();
+
+        Names(String kind) {
+            this.kind = kind;
+        }
+
+        void add(ConfigNode node, String nameKey, String name, String id) {
+            boolean nameTaken = false;
+            if (name != null) {
+                String earlier = sourceByName.putIfAbsent(name, node.path());
+                nameTaken = earlier != null;
+                if (nameTaken) {
+                    node.problem(nameKey, kind + " name '" + name + "' is already used by " + earlier);
+                } else {
+                    idByName.put(name, id);
+                }
+            }
+            String earlierId = sourceById.putIfAbsent(id, node.path());
+            if (earlierId != null && !nameTaken) {
+                node.problem("id", kind + " id '" + id + "' is already used by " + earlierId);
+            }
+        }
+
+        /** The id a reference (a name or an id) points to, or null. */
+        String resolve(String reference) {
+            if (reference == null) {
+                return null;
+            }
+            String byName = idByName.get(reference);
+            if (byName != null) {
+                return byName;
+            }
+            return sourceById.containsKey(reference.toLowerCase(java.util.Locale.ROOT))
+                    ? reference.toLowerCase(java.util.Locale.ROOT) : null;
+        }
+
+        String kind() {
+            return kind;
+        }
+    }
+}

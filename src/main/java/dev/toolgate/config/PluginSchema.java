@@ -1,0 +1,19 @@
+package dev.toolgate.config;
+
+/**
+ * One plugin Toolgate implements: how to read its {@code config} block and the rules it imposes on
+ * where it is attached. Schemas are handed to the loader by the wiring, so this package does not
+ * depend on any plugin.
+ */
+public interface PluginSchema {
+
+    /** The plugin name as it appears in the file. */
+    String name();
+
+    /** Reads and validates {@code config}; every problem goes to {@code config.report()}. */
+    PluginSettings read(ConfigNode config, ConfigContext context);
+
+    /** Checks rules that need the whole document (scope, references); called once all entities are read. */
+    default void validate(Plugin plugin, DeclarativeConfig document, ConfigReport report) {
+    }
+}

@@ -1,0 +1,47 @@
+package dev.toolgate.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Kong Route: which requests it matches and the service they go to. A request matches when every
+ * criterion that is set matches: one of {@code paths} (prefix, or a regex when it starts with
+ * {@code ~}), one of {@code methods}, one of {@code hosts} (wildcards {@code *.x.com} / {@code x.*}),
+ * and every {@code headers} entry.
+ *
+ * @param id            UUID; derived when absent
+ * @param name          optional unique name; generated tool names use it ({@code <route-name>-<n>})
+ * @param paths         path prefixes or {@code ~regex} patterns
+ * @param methods       HTTP methods, upper case
+ * @param hosts         host names, optionally with one leading or trailing wildcard
+ * @param headers       header name → accepted values (any one must match, case-insensitively)
+ * @param protocols     Kong's protocols list; default {@code [http, https]}; accepted, not matched
+ * @param stripPath     remove the matched path prefix before calling the service; default true
+ * @param preserveHost  send the client's Host header upstream instead of the service host; default false
+ * @param pathHandling  Kong's {@code v0} (default) or {@code v1} rule for joining service and request paths
+ * @param regexPriority order among regex paths, higher first; default 0
+ * @param tags          free-form labels
+ * @param serviceId     the service's id, or null for a route without a service (a listener's route)
+ * @param source        where the entity is in the file
+ */
+public record Route(String id, String name, List<String> paths, List<String> methods, List<String> hosts,
+                    Map<String, List<String>> headers, List<String> protocols, boolean stripPath, boolean preserveHost,
+                    String pathHandling, int regexPriority, List<String> tags, @JsonIgnore String serviceId,
+                    @JsonIgnore String source) {
+
+    public Route {
+        paths = List.copyOf(paths);
+        methods = List.copyOf(methods);
+        hosts = List.copyOf(hosts);
+        headers = Map.copyOf(headers);
+        protocols = List.copyOf(protocols);
+        tags = List.copyOf(tags);
+    }
+
+    /** The name when set, else the id: what messages and generated tool names use. */
+    public String label() {
+        return name != null ? name : id;
+    }
+}

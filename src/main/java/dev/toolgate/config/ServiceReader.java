@@ -1,0 +1,185 @@
+package dev.toolgate.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Reads services and routes with Kong's field names, defaults and rules. */
+final class ServiceReader {
+
+    static final int DEFAULT_TIMEOUT_MS = 60_000;
+    static final long MAX_TIMEOUT_MS = 2_147_483_646L;
+    private static final List<String> PROTOCOLS = List.of("http", "https");
+    private static final List<String> ROUTE_PROTOCOLS = List.of("http", "https", "grpc", "grpcs", "ws", "wss");
+    private static final Pattern METHOD = Pattern.compile("[A-Z]+");
+    private static final Pattern HOST = Pattern.compile("(\\*\\.)?[A-Za-z0-9._-]+(\\.\\*)?(:[0-9]{1,5})?");
+
+    private final DeclarativeReader reader;
+
+    ServiceReader(DeclarativeReader reader) {
+        this.reader = reader;
+    }
+
+    void readService(ConfigNode node) {
+        String name = node.text("name", null);
+        String id = EntityIds.read(node, "service", name == null ? node.path() : name);
+        if (name == null && !node.has("id")) {
+            node.problem("name", "is required (or give the service an id)");
+        }
+        String url = node.text("url", null);
+        String protocol;
+        String host;
+        Integer port;
+        String path;
+        if (url != null) {
+            for (String part : List.of("protocol", "host", "port", "path")) {
+                if (node.has(part)) {
+                    node.problem(part, "cannot be combined with url");
+                }
+                node.ignore(part);
+            }
+            Target target = parseUrl(node, url);
+            protocol = target.protocol();
+            host = target.host();
+            port = target.port();
+            path = target.path();
+        } else {
+            protocol = node.oneOf("protocol", "http", PROTOCOLS);
+            host = node.text("host");
+            Long explicitPort = node.integerOrNull("port", 0, 65535);
+            port = explicitPort == null ? null : explicitPort.intValue();
+            path = node.text("path", null);
+            if (path != null && !path.startsWith("/")) {
+                node.problem("path", "must start with /");
+            }
+        }
+        int effectivePort = port != null ? port : ("https".equals(protocol) ? 443 : 80);
+        int retries = (int) node.integer("retries", 5, 0, 32767);
+        int connect = (int) node.integer("connect_timeout", DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
+        int write = (int) node.integer("write_timeout", DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
+        int read = (int) node.integer("read_timeout", DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);
+        List<String> tags = node.texts("tags");
+        boolean enabled = node.bool("enabled", true);
+        boolean tlsVerify = node.bool("tls_verify", true);
+        node.ignore("tls_verify_depth", "created_at", "updated_at");
+        for (String unsupported : List.of("client_certificate", "ca_certificates")) {
+            if (node.has(unsupported)) {
+                node.problem(unsupported, "is not supported by Toolgate yet");
+            }
+            node.ignore(unsupported);
+        }
+        reader.entities.serviceNames.add(node, "name", name, id);
+        reader.entities.services.add(new Service(id, name, protocol, host, effectivePort, path, retries, connect,
+                write, read, tags, enabled, tlsVerify, node.path()));
+        node.objects("routes").forEach(r -> readRoute(r, id));
+        node.objects("plugins").forEach(p -> reader.readPlugin(p, Scope.service(id)));
+        node.finish();
+    }
+
+    /** Reads a route; {@code parentServiceId} is set for routes nested under a service. */
+    void readRoute(ConfigNode node, String parentServiceId) {
+        String name = node.text("name", null);
+        String id = EntityIds.read(node, "route", name == null ? node.path() : name);
+        List<String> paths = node.texts("paths");
+        for (int i = 0; i < paths.size(); i++) {
+            checkPath(node, i, paths.get(i));
+        }
+        List<String> methods = node.texts("methods");
+        for (int i = 0; i < methods.size(); i++) {
+            if (!METHOD.matcher(methods.get(i)).matches()) {
+                node.report().problem(node.path("methods") + "[" + i + "]", "must be an upper-case HTTP method");
+            }
+        }
+        List<String> hosts = node.texts("hosts");
+        for (int i = 0; i < hosts.size(); i++) {
+            if (!HOST.matcher(hosts.get(i)).matches() || hosts.get(i).startsWith("*.") && hosts.get(i).endsWith(".*")) {
+                node.report().problem(node.path("hosts") + "[" + i + "]",
+                        "must be a host name, with at most one wildcard at its start or end");
+            }
+        }
+        Map<String, List<String>> headers = node.textLists("headers");
+        List<String> protocols = node.has("protocols") ? node.texts("protocols") : List.of("http", "https");
+        for (int i = 0; i < protocols.size(); i++) {
+            if (!ROUTE_PROTOCOLS.contains(protocols.get(i))) {
+                node.report().problem(node.path("protocols") + "[" + i + "]",
+                        "must be one of " + String.join(", ", ROUTE_PROTOCOLS));
+            }
+        }
+        boolean stripPath = node.bool("strip_path", true);
+        boolean preserveHost = node.bool("preserve_host", false);
+        String pathHandling = node.oneOf("path_handling", "v0", List.of("v0", "v1"));
+        int regexPriority = (int) node.integer("regex_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        List<String> tags = node.texts("tags");
+        node.ignore("https_redirect_status_code", "request_buffering", "response_buffering", "snis",
+                "created_at", "updated_at");
+        for (String streamOnly : List.of("sources", "destinations", "expression", "priority")) {
+            if (node.has(streamOnly)) {
+                node.problem(streamOnly, "is not supported by Toolgate (traditional HTTP routes only)");
+            }
+            node.ignore(streamOnly);
+        }
+        String serviceId = parentServiceId;
+        if (parentServiceId == null) {
+            serviceId = References.resolve(node, "service", reader.entities.serviceNames);
+        } else if (node.has("service")) {
+            node.problem("service", "a route nested under a service belongs to it; remove 'service'");
+            node.ignore("service");
+        }
+        if (paths.isEmpty() && methods.isEmpty() && hosts.isEmpty() && headers.isEmpty()) {
+            node.problem("must set at least one of paths, hosts, methods, headers");
+        }
+        reader.entities.routeNames.add(node, "name", name, id);
+        reader.entities.routes.add(new Route(id, name, paths, methods, hosts, lowerCaseKeys(headers), protocols,
+                stripPath, preserveHost, pathHandling, regexPriority, tags, serviceId, node.path()));
+        node.objects("plugins").forEach(p -> reader.readPlugin(p, Scope.route(id)));
+        node.finish();
+    }
+
+    private static void checkPath(ConfigNode node, int index, String path) {
+        String at = node.path("paths") + "[" + index + "]";
+        if (path.startsWith("~")) {
+            try {
+                Pattern.compile(path.substring(1));
+            } catch (PatternSyntaxException e) {
+                node.report().problem(at, "is not a valid regex: " + e.getDescription());
+            }
+        } else if (!path.startsWith("/")) {
+            node.report().problem(at, "must start with / (a prefix) or ~ (a regex)");
+        }
+    }
+
+    private static Map<String, List<String>> lowerCaseKeys(Map<String, List<String>> headers) {
+        Map<String, List<String>> result = new java.util.LinkedHashMap<>();
+        headers.forEach((k, v) -> result.put(k.toLowerCase(Locale.ROOT), v));
+        return result;
+    }
+
+    private record Target(String protocol, String host, Integer port, String path) {
+    }
+
+    private static Target parseUrl(ConfigNode node, String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (scheme == null || !PROTOCOLS.contains(scheme)) {
+                node.problem("url", "must be an http:// or https:// URL");
+                return new Target("http", null, null, null);
+            }
+            if (uri.getHost() == null) {
+                node.problem("url", "must name a host");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                node.problem("url", "must not have a query or fragment");
+            }
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? null : uri.getRawPath();
+            return new Target(scheme, uri.getHost(), uri.getPort() < 0 ? null : uri.getPort(), path);
+        } catch (URISyntaxException e) {
+            node.problem("url", "is not a valid URL: " + e.getReason());
+            return new Target("http", null, null, null);
+        }
+    }
+}

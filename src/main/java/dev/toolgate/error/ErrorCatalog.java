@@ -1,0 +1,98 @@
+package dev.toolgate.error;
+
+import dev.toolgate.error.GatewayError.BatchNotAllowed;
+import dev.toolgate.error.GatewayError.BodyTooLarge;
+import dev.toolgate.error.GatewayError.ForbiddenOrigin;
+import dev.toolgate.error.GatewayError.Internal;
+import dev.toolgate.error.GatewayError.InvalidMessage;
+import dev.toolgate.error.GatewayError.InvalidParams;
+import dev.toolgate.error.GatewayError.MalformedJson;
+import dev.toolgate.error.GatewayError.MethodNotAllowed;
+import dev.toolgate.error.GatewayError.MethodNotFound;
+import dev.toolgate.error.GatewayError.MissingSession;
+import dev.toolgate.error.GatewayError.NoRoute;
+import dev.toolgate.error.GatewayError.NotAcceptable;
+import dev.toolgate.error.GatewayError.NotServed;
+import dev.toolgate.error.GatewayError.StreamAlreadyOpen;
+import dev.toolgate.error.GatewayError.UnknownSession;
+import dev.toolgate.error.GatewayError.UnknownTool;
+import dev.toolgate.error.GatewayError.UnsupportedMediaType;
+import dev.toolgate.error.GatewayError.UnsupportedProtocolVersion;
+import dev.toolgate.error.GatewayError.UpstreamTimeout;
+import dev.toolgate.error.GatewayError.UpstreamUnavailable;
+import dev.toolgate.mcp.JsonRpc;
+import dev.toolgate.mcp.ProtocolVersion;
+
+/**
+ * The one table from {@link GatewayError} to what the client sees and what the logs say.
+ *
+ * <p>Policy: transport problems (headers, session, size, origin) are HTTP errors whose body is a
+ * JSON-RPC error without an id, as the streamable-HTTP transport allows. Message problems on a
+ * well-formed request (unknown method, bad params, unknown tool) are JSON-RPC errors with HTTP 200
+ * and the request's id. Unparseable bodies and invalid envelopes are HTTP 400.
+ */
+public final class ErrorCatalog {
+
+    /**
+     * How one error is reported.
+     *
+     * @param status  HTTP status
+     * @param rpcCode JSON-RPC error code for the body
+     * @param reason  short, low-cardinality label for logs and metrics
+     * @param message what the client reads; never internals
+     */
+    public record Entry(int status, int rpcCode, String reason, String message) {
+    }
+
+    private ErrorCatalog() {
+    }
+
+    /** The entry for {@code error}. */
+    public static Entry of(GatewayError error) {
+        return switch (error) {
+            case MalformedJson e -> new Entry(400, JsonRpc.PARSE_ERROR, "parse_error",
+                    "Parse error: " + e.detail());
+            case InvalidMessage e -> new Entry(400, JsonRpc.INVALID_REQUEST, "invalid_request",
+                    "Invalid Request: " + e.detail());
+            case BatchNotAllowed e -> new Entry(400, JsonRpc.INVALID_REQUEST, "batch_not_allowed",
+                    "Invalid Request: JSON-RPC batches are only allowed with protocol version "
+                            + ProtocolVersion.BATCHING + ", not " + e.protocolVersion());
+            case MethodNotFound e -> new Entry(200, JsonRpc.METHOD_NOT_FOUND, "method_not_found",
+                    "Method not found: " + e.method());
+            case InvalidParams e -> new Entry(200, JsonRpc.INVALID_PARAMS, "invalid_params",
+                    "Invalid params: " + e.detail());
+            case UnknownTool e -> new Entry(200, JsonRpc.INVALID_PARAMS, "unknown_tool",
+                    "Unknown tool: " + e.name());
+            case MissingSession e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "missing_session",
+                    "Bad Request: Mcp-Session-Id header is required (send initialize first to get one)");
+            case UnknownSession e -> new Entry(404, JsonRpc.SESSION_NOT_FOUND, "unknown_session",
+                    "Session not found: it expired or was terminated; send initialize to start a new one");
+            case UnsupportedProtocolVersion e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "unsupported_protocol_version",
+                    "Bad Request: unsupported MCP-Protocol-Version '" + e.version() + "' (supported: "
+                            + String.join(", ", ProtocolVersion.SUPPORTED) + ")");
+            case NotAcceptable e -> new Entry(406, JsonRpc.TRANSPORT_ERROR, "not_acceptable",
+                    "Not Acceptable: the Accept header must allow " + e.required());
+            case UnsupportedMediaType e -> new Entry(415, JsonRpc.TRANSPORT_ERROR, "unsupported_media_type",
+                    "Unsupported Media Type: Content-Type must be application/json, got '" + e.contentType() + "'");
+            case BodyTooLarge e -> new Entry(413, JsonRpc.TRANSPORT_ERROR, "body_too_large",
+                    "Payload Too Large: the request body exceeds " + e.limitBytes()
+                            + " bytes (config.max_request_body_size)");
+            case ForbiddenOrigin e -> new Entry(403, JsonRpc.TRANSPORT_ERROR, "forbidden_origin",
+                    "Forbidden: Origin '" + e.origin() + "' is not allowed to call this MCP endpoint");
+            case MethodNotAllowed e -> new Entry(405, JsonRpc.TRANSPORT_ERROR, "method_not_allowed",
+                    "Method Not Allowed: " + e.method() + " (allowed: " + e.allowed() + ")");
+            case StreamAlreadyOpen e -> new Entry(409, JsonRpc.TRANSPORT_ERROR, "stream_conflict",
+                    "Conflict: this session already has an open GET stream");
+            case NoRoute e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "no_route",
+                    "no Route matched with those values");
+            case NotServed e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "not_served",
+                    "route '" + e.route() + "' has no MCP listener (its plugins define tools for listeners elsewhere)");
+            case UpstreamUnavailable e -> new Entry(502, JsonRpc.INTERNAL_ERROR, "upstream_unavailable",
+                    "Bad Gateway: service '" + e.service() + "' is unavailable: " + e.detail());
+            case UpstreamTimeout e -> new Entry(504, JsonRpc.INTERNAL_ERROR, "upstream_timeout",
+                    "Gateway Timeout: service '" + e.service() + "' did not answer within " + e.timeoutMillis() + " ms");
+            case Internal e -> new Entry(500, JsonRpc.INTERNAL_ERROR, "internal_error",
+                    "Internal error (error id " + e.errorId() + ")");
+        };
+    }
+}

@@ -1,0 +1,236 @@
+package dev.toolgate.gateway;
+
+import dev.toolgate.admin.AdminView;
+import dev.toolgate.admin.AdminServer;
+import dev.toolgate.config.ConfigLoader;
+import dev.toolgate.config.ConfigProblem;
+import dev.toolgate.config.ConfigReport;
+import dev.toolgate.config.ConfigWatcher;
+import dev.toolgate.config.InvalidConfigException;
+import dev.toolgate.http.ProxyServer;
+import dev.toolgate.http.UpstreamClient;
+import dev.toolgate.mcp.InMemorySessionStore;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
+import dev.toolgate.mcp.SessionIds;
+import dev.toolgate.mode.AiMcpProxySchema;
+import dev.toolgate.mode.conversion.Sessions;
+import dev.toolgate.mode.conversion.ToolInvoker;
+import dev.toolgate.mode.conversion.ToolSet;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
+
+/**
+ * A running Toolgate: the proxy and admin listeners, the current {@link Snapshot}, and what outlives
+ * reloads (sessions, the upstream connection pool). A reload validates and provisions a new snapshot
+ * off the event loops and swaps it in whole; a bad document never replaces a good one.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final String TOOLS_CHANGED = Json.text(JsonRpc.notification("notifications/tools/list_changed", null));
+
+    /**
+     * How to start.
+     *
+     * @param configFile  the declarative file (watched for changes when {@code watch} is set)
+     * @param proxyHost   proxy listener address
+     * @param proxyPort   proxy listener port; 0 picks a free one
+     * @param adminHost   admin listener address
+     * @param adminPort   admin listener port; 0 picks a free one
+     * @param watch       reload when the file changes
+     * @param environment environment lookup for vault references
+     * @param clock       time source for sessions
+     * @param random      randomness for session ids (a {@code SecureRandom} in production)
+     */
+    public record Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
+                          boolean watch, UnaryOperator<String> environment, InstantSource clock,
+                          RandomGenerator random) {
+    }
+
+    private final Options options;
+    private final Vertx vertx;
+    private final Sessions sessions;
+    private final UpstreamClient upstream;
+    private final SnapshotBuilder builder;
+    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private ProxyServer proxy;
+    private AdminServer admin;
+    private ConfigWatcher watcher;
+    private long sweeper;
+
+    private Gateway(Options options) {
+        this.options = options;
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+        InMemorySessionStore store = new InMemorySessionStore(options.clock());
+        this.sessions = new Sessions(store, new SessionIds(options.random()), options.clock());
+        this.upstream = new UpstreamClient(vertx, 256, "toolgate/" + Version.current());
+        this.builder = new SnapshotBuilder(loader(options.environment()), sessions, new ToolInvoker(upstream),
+                Version.current());
+        this.sweeper = vertx.setPeriodic(60_000, id -> store.evictExpired());
+    }
+
+    /**
+     * Loads the config, binds both listeners and starts watching the file.
+     *
+     * @throws InvalidConfigException when the config has problems (nothing is started)
+     */
+    public static Gateway start(Options options) throws IOException {
+        Gateway gateway = new Gateway(options);
+        try {
+            byte[] document = ConfigLoader.readFile(options.configFile());
+            gateway.swap(gateway.builder.load(document, baseDirectory(options.configFile()), new ConfigReport()));
+            int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+            gateway.proxy = ProxyServer.start(gateway.vertx, options.proxyHost(), options.proxyPort(), instances,
+                    gateway.current::get).await();
+            gateway.admin = AdminServer.start(gateway.vertx, options.adminHost(), options.adminPort(),
+                    gateway.new View()).await();
+            LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
+            LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
+            if (options.watch()) {
+                gateway.watcher = new ConfigWatcher(options.configFile(), Duration.ofSeconds(2),
+                        ConfigLoader.hash(document), gateway::applyWatched);
+                gateway.watcher.start();
+            }
+            return gateway;
+        } catch (RuntimeException | IOException e) {
+            gateway.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Validates a document the way {@code run} would, without starting anything.
+     *
+     * @return the provisioned snapshot (for counts and warnings); it cannot serve
+     * @throws InvalidConfigException with every problem
+     */
+    public static Snapshot check(byte[] document, Path baseDirectory, UnaryOperator<String> environment) {
+        return new SnapshotBuilder(loader(environment), null, null, Version.current())
+                .load(document, baseDirectory, new ConfigReport());
+    }
+
+    public Snapshot snapshot() {
+        return current.get();
+    }
+
+    public int proxyPort() {
+        return proxy.port();
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    /**
+     * Validates, provisions and swaps in a new document.
+     *
+     * @throws InvalidConfigException with every problem; the current snapshot keeps serving
+     */
+    public synchronized Snapshot apply(byte[] document, Path baseDirectory) {
+        Snapshot next = builder.load(document, baseDirectory, new ConfigReport());
+        swap(next);
+        LOG.info("configuration {} loaded: {} services, {} routes, {} plugins, {} tools", next.config().hash(),
+                next.config().services().size(), next.config().routes().size(), next.config().plugins().size(),
+                next.toolCount());
+        return next;
+    }
+
+    /** The Admin API's view of this gateway. */
+    private final class View implements AdminView {
+        @Override
+        public dev.toolgate.config.DeclarativeConfig config() {
+            return snapshot().config();
+        }
+
+        @Override
+        public int toolCount() {
+            return snapshot().toolCount();
+        }
+
+        @Override
+        public List<ConfigProblem> warnings() {
+            return snapshot().warnings();
+        }
+
+        @Override
+        public java.time.Instant loadedAt() {
+            return snapshot().loadedAt();
+        }
+
+        @Override
+        public int sessions() {
+            return sessions.store().size();
+        }
+
+        @Override
+        public int streams() {
+            return sessions.openStreams();
+        }
+
+        @Override
+        public void apply(byte[] document) {
+            Gateway.this.apply(document, baseDirectory(options.configFile()));
+        }
+    }
+
+    private void applyWatched(byte[] document) {
+        try {
+            apply(document, baseDirectory(options.configFile()));
+        } catch (InvalidConfigException e) {
+            LOG.error("{} changed but is invalid; still serving configuration {}:\n{}", options.configFile(),
+                    snapshot().config().hash(), e.getMessage());
+        }
+    }
+
+    private void swap(Snapshot next) {
+        next.warnings().forEach(w -> LOG.warn("config: {}", w));
+        Snapshot previous = current.getAndSet(next);
+        if (previous == null) {
+            return;
+        }
+        for (Map.Entry<String, ToolSet> old : previous.toolSets().entrySet()) {
+            ToolSet now = next.toolSets().get(old.getKey());
+            if (now == null) {
+                sessions.closeEndpoint(old.getKey());
+            } else if (!now.fingerprint().equals(old.getValue().fingerprint())) {
+                int told = sessions.notifyEndpoint(old.getKey(), TOOLS_CHANGED);
+                LOG.info("tools of endpoint {} changed; notified {} open streams", old.getKey(), told);
+            }
+        }
+    }
+
+    private static ConfigLoader loader(UnaryOperator<String> environment) {
+        return new ConfigLoader(List.of(new AiMcpProxySchema()), environment);
+    }
+
+    private static Path baseDirectory(Path configFile) {
+        Path parent = configFile == null ? null : configFile.toAbsolutePath().getParent();
+        return parent != null ? parent : Path.of("").toAbsolutePath();
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        vertx.cancelTimer(sweeper);
+        try {
+            vertx.close().await();
+        } catch (RuntimeException e) {
+            LOG.debug("closing Vert.x failed", e);
+        }
+    }
+}

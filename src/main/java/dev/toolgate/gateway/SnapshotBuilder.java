@@ -1,0 +1,124 @@
+package dev.toolgate.gateway;
+
+import dev.toolgate.config.ConfigContext;
+import dev.toolgate.config.ConfigLoader;
+import dev.toolgate.config.ConfigReport;
+import dev.toolgate.config.InvalidConfigException;
+import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.config.Plugin;
+import dev.toolgate.config.Route;
+import dev.toolgate.config.Service;
+import dev.toolgate.http.OriginPolicy;
+import dev.toolgate.http.RouteHandler;
+import dev.toolgate.http.Router;
+import dev.toolgate.mode.AiMcpProxyConfig;
+import dev.toolgate.mode.AiMcpProxySchema;
+import dev.toolgate.mode.conversion.McpServerEndpoint;
+import dev.toolgate.mode.conversion.Sessions;
+import dev.toolgate.mode.conversion.Tool;
+import dev.toolgate.mode.conversion.ToolCompiler;
+import dev.toolgate.mode.conversion.ToolInvoker;
+import dev.toolgate.mode.conversion.ToolSet;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Provisions a validated document into a {@link Snapshot}: compiles each conversion plugin's tools,
+ * builds each route's handler, and reports what only shows up now (tool paths outside the route,
+ * duplicate tool names, invalid schemas) with the same paths as the validator.
+ */
+final class SnapshotBuilder {
+
+    private final ConfigLoader loader;
+    private final Sessions sessions;
+    private final ToolInvoker invoker;
+    private final String version;
+
+    /** {@code sessions} and {@code invoker} may be null when the snapshot only validates (never serves). */
+    SnapshotBuilder(ConfigLoader loader, Sessions sessions, ToolInvoker invoker, String version) {
+        this.loader = loader;
+        this.sessions = sessions;
+        this.invoker = invoker;
+        this.version = version;
+    }
+
+    /**
+     * Reads, validates and provisions a document.
+     *
+     * @throws InvalidConfigException with every problem found, in reading and in provisioning
+     */
+    Snapshot load(byte[] document, Path baseDirectory, ConfigReport report) {
+        DeclarativeConfig config = loader.read(document, new ConfigContext(baseDirectory), report);
+        Snapshot snapshot = config == null ? null : build(config, report);
+        report.throwIfProblems();
+        return snapshot;
+    }
+
+    Snapshot build(DeclarativeConfig config, ConfigReport report) {
+        List<Route> active = config.routes().stream()
+                .filter(r -> config.service(r.serviceId()).map(Service::enabled).orElse(true))
+                .toList();
+        Map<String, RouteHandler> handlers = new HashMap<>();
+        Map<String, ToolSet> toolSets = new LinkedHashMap<>();
+        for (Route route : active) {
+            Optional<Plugin> plugin = effectivePlugin(config, route);
+            if (plugin.isEmpty() || !(plugin.get().config() instanceof AiMcpProxyConfig proxy) || proxy.mode() == null) {
+                continue;
+            }
+            Service service = config.service(route.serviceId()).orElse(null);
+            switch (proxy.mode()) {
+                case CONVERSION_LISTENER -> {
+                    ToolSet tools = toolSet(new ToolCompiler(route, service, proxy, report)
+                            .compileAll(plugin.get().source()), report);
+                    toolSets.put(route.id(), tools);
+                    handlers.put(route.id(), endpoint(route, proxy, tools));
+                }
+                case CONVERSION_ONLY -> new ToolCompiler(route, service, proxy, report).compileAll(plugin.get().source());
+                case LISTENER, PASSTHROUGH_LISTENER -> report.problem(plugin.get().source() + ".config.mode",
+                        proxy.mode().kongName() + " is not available in this build yet");
+            }
+        }
+        return new Snapshot(config, new Router(active), handlers, toolSets, report.warnings(), Instant.now());
+    }
+
+    /** Kong's precedence: a route's plugin wins over its service's, which wins over a global one. */
+    static Optional<Plugin> effectivePlugin(DeclarativeConfig config, Route route) {
+        return config.plugins().stream()
+                .filter(p -> p.enabled() && AiMcpProxySchema.NAME.equals(p.name()))
+                .filter(p -> route.id().equals(p.routeId())
+                        || p.routeId() == null && p.serviceId() != null && p.serviceId().equals(route.serviceId())
+                        || p.global())
+                .min(Comparator.comparingInt(p -> route.id().equals(p.routeId()) ? 0 : p.serviceId() != null ? 1 : 2));
+    }
+
+    private McpServerEndpoint endpoint(Route route, AiMcpProxyConfig proxy, ToolSet tools) {
+        var settings = new McpServerEndpoint.Settings(route.id(), route.label(),
+                new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
+                proxy.server().session().sessionTtlSeconds(), proxy.server().session().managed(), version);
+        return new McpServerEndpoint(settings, tools, invoker, sessions);
+    }
+
+    /** A tool set, reporting names that two definitions share. */
+    static ToolSet toolSet(List<Tool> tools, ConfigReport report) {
+        Map<String, Tool> byName = new HashMap<>();
+        List<Tool> unique = new ArrayList<>();
+        for (Tool tool : tools) {
+            Tool earlier = byName.putIfAbsent(tool.name(), tool);
+            if (earlier != null) {
+                report.problem(tool.source(), "tool name '" + tool.name() + "' is already used by " + earlier.source());
+            } else {
+                unique.add(tool);
+            }
+        }
+        return new ToolSet(unique);
+    }
+
+}

@@ -1,0 +1,48 @@
+package dev.toolgate.http;
+
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Reads a request body up to a limit, failing before reading when {@code Content-Length} already
+ * says it is too large, and as soon as a chunked body crosses the limit, so an oversized body is
+ * never held in memory.
+ */
+public final class BodyReader {
+
+    private BodyReader() {
+    }
+
+    /** The body, or a failed future carrying {@link GatewayError.BodyTooLarge}. */
+    public static Future<Buffer> read(HttpServerRequest request, long limit) {
+        String declared = request.getHeader("content-length");
+        if (declared != null) {
+            try {
+                if (Long.parseLong(declared.trim()) > limit) {
+                    return Future.failedFuture(new GatewayException(new GatewayError.BodyTooLarge(limit)));
+                }
+            } catch (NumberFormatException e) {
+                return Future.failedFuture(new GatewayException(new GatewayError.InvalidMessage(null,
+                        "Content-Length is not a number")));
+            }
+        }
+        Promise<Buffer> promise = Promise.promise();
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (body.length() + chunk.length() > limit) {
+                if (promise.tryFail(new GatewayException(new GatewayError.BodyTooLarge(limit)))) {
+                    request.pause();
+                }
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(promise::tryFail);
+        request.endHandler(v -> promise.tryComplete(body));
+        return promise.future();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.toolgate.http;
+
+import dev.toolgate.error.GatewayError;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The proxy listener: one HTTP server per event loop sharing one port. Each request is routed with
+ * the route table current at its arrival and handed to that route's handler; a request in flight
+ * keeps the table it started with.
+ */
+public final class ProxyServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final Vertx vertx;
+    private final int port;
+    private final java.util.List<String> deployments;
+
+    private ProxyServer(Vertx vertx, int port, java.util.List<String> deployments) {
+        this.vertx = vertx;
+        this.port = port;
+        this.deployments = deployments;
+    }
+
+    /** Binds {@code host:port} (port 0 picks a free port) on {@code instances} event loops. */
+    public static Future<ProxyServer> start(Vertx vertx, String host, int port, int instances,
+                                            Supplier<RouteTable> table) {
+        AtomicInteger boundPort = new AtomicInteger();
+        return vertx.deployVerticle(() -> new Listener(host, port, table, boundPort), new DeploymentOptions().setInstances(1))
+                .compose(first -> {
+                    int bound = boundPort.get();
+                    if (instances <= 1) {
+                        return Future.succeededFuture(new ProxyServer(vertx, bound, java.util.List.of(first)));
+                    }
+                    return vertx.deployVerticle(() -> new Listener(host, bound, table, boundPort),
+                                    new DeploymentOptions().setInstances(instances - 1))
+                            .map(rest -> new ProxyServer(vertx, bound, java.util.List.of(first, rest)));
+                });
+    }
+
+    /** The bound port. */
+    public int port() {
+        return port;
+    }
+
+    public Future<Void> close() {
+        return Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
+    }
+
+    /** One server instance on one event loop. */
+    private static final class Listener extends AbstractVerticle {
+        private final String host;
+        private final int port;
+        private final Supplier<RouteTable> table;
+        private final AtomicInteger boundPort;
+
+        Listener(String host, int port, Supplier<RouteTable> table, AtomicInteger boundPort) {
+            this.host = host;
+            this.port = port;
+            this.table = table;
+            this.boundPort = boundPort;
+        }
+
+        @Override
+        public void start(Promise<Void> started) {
+            HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+                    .setTcpNoDelay(true).setReuseAddress(true).setDecompressionSupported(true);
+            HttpServer server = vertx.createHttpServer(options).requestHandler(this::route);
+            server.listen().onSuccess(s -> {
+                boundPort.set(s.actualPort());
+                started.complete();
+            }).onFailure(started::fail);
+        }
+
+        private void route(HttpServerRequest request) {
+            try {
+                RouteTable current = table.get();
+                Optional<RouteMatch> match = current.match(request);
+                if (match.isEmpty()) {
+                    request.resume();
+                    ErrorResponses.plain(request.response(), new GatewayError.NoRoute(request.method().name(), request.path()));
+                    return;
+                }
+                current.handler(match.get().route()).handle(request, match.get());
+            } catch (RuntimeException e) {
+                String errorId = UUID.randomUUID().toString();
+                LOG.error("request {} {} failed (error id {})", request.method(), request.path(), errorId, e);
+                ErrorResponses.plain(request.response(), new GatewayError.Internal(errorId));
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.toolgate.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ClientSSLOptions;
+
+/**
+ * The pooled, keep-alive HTTP client every upstream call goes through. Runs on the Vert.x event
+ * loops: nothing here blocks. Timeouts: the service's connect and read timeouts per request, plus an
+ * overall deadline that resets the request when it passes.
+ */
+public final class UpstreamClient {
+
+    private static final ClientSSLOptions VERIFY = new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS");
+    private static final ClientSSLOptions NO_VERIFY = new ClientSSLOptions().setTrustAll(true)
+            .setHostnameVerificationAlgorithm("");
+
+    private final Vertx vertx;
+    private final HttpClientAgent client;
+    private final String userAgent;
+
+    /** @param maxConnectionsPerHost pool size per upstream host and port */
+    public UpstreamClient(Vertx vertx, int maxConnectionsPerHost, String userAgent) {
+        this.vertx = vertx;
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(true);
+        this.userAgent = userAgent;
+        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost));
+    }
+
+    /** Sends a buffered request and reads the whole response, bounded by {@code maxResponseBytes}. */
+    public Future<UpstreamResponse> send(UpstreamRequest request) {
+        return send(request, null);
+    }
+
+    /**
+     * Like {@link #send(UpstreamRequest)}; when {@code cancelled} completes first, the upstream request
+     * is reset and the result fails.
+     */
+    public Future<UpstreamResponse> send(UpstreamRequest request, Future<?> cancelled) {
+        UpstreamTarget target = request.target();
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setHost(target.host())
+                .setPort(target.port())
+                .setSsl(target.tls())
+                .setURI(request.uri())
+                .setHeaders(request.headers())
+                .setConnectTimeout(target.connectTimeoutMs())
+                .setIdleTimeout(target.readTimeoutMs());
+        if (target.tls()) {
+            options.setSslOptions(target.tlsVerify() ? VERIFY : NO_VERIFY);
+        }
+        options.getHeaders().set("host", target.hostHeader());
+        if (!options.getHeaders().contains("user-agent")) {
+            options.getHeaders().set("user-agent", userAgent);
+        }
+        Promise<UpstreamResponse> result = Promise.promise();
+        client.request(options).onComplete(ar -> {
+            if (ar.failed()) {
+                result.tryFail(UpstreamException.from(ar.cause(), request));
+                return;
+            }
+            HttpClientRequest req = ar.result();
+            long timer = vertx.setTimer(request.timeoutMs(), id -> {
+                if (result.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT, "no complete answer from "
+                        + target.host() + ":" + target.port() + " within " + request.timeoutMs() + " ms"))) {
+                    req.reset();
+                }
+            });
+            if (cancelled != null) {
+                cancelled.onComplete(c -> {
+                    vertx.cancelTimer(timer);
+                    if (result.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN, "the call was cancelled"))) {
+                        req.reset();
+                    }
+                });
+            }
+            req.response().onComplete(resp -> {
+                if (resp.failed()) {
+                    vertx.cancelTimer(timer);
+                    result.tryFail(UpstreamException.from(resp.cause(), request));
+                } else {
+                    readBody(resp.result(), req, request, result, timer);
+                }
+            });
+            Future<Void> sent = request.body() == null ? req.end() : req.end(request.body());
+            sent.onFailure(t -> {
+                vertx.cancelTimer(timer);
+                result.tryFail(UpstreamException.from(t, request));
+            });
+        });
+        return result.future();
+    }
+
+    private void readBody(HttpClientResponse response, HttpClientRequest req, UpstreamRequest request,
+                          Promise<UpstreamResponse> result, long timer) {
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.length() + chunk.length() > request.maxResponseBytes()) {
+                vertx.cancelTimer(timer);
+                if (result.tryFail(new UpstreamException(UpstreamException.Kind.TOO_LARGE,
+                        "the response is larger than " + request.maxResponseBytes() + " bytes"))) {
+                    req.reset();
+                }
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        response.exceptionHandler(t -> {
+            vertx.cancelTimer(timer);
+            result.tryFail(UpstreamException.from(t, request));
+        });
+        response.endHandler(v -> {
+            vertx.cancelTimer(timer);
+            result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(),
+                    response.headers(), body));
+        });
+    }
+
+    public Future<Void> close() {
+        return client.close();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.toolgate.mcp;
+
+import java.util.Locale;
+
+/** Small, allocation-light checks on {@code Accept} and {@code Content-Type} header values. */
+public final class MediaTypes {
+
+    public static final String JSON = "application/json";
+    public static final String EVENT_STREAM = "text/event-stream";
+
+    private MediaTypes() {
+    }
+
+    /**
+     * True when an {@code Accept} header admits {@code type} ("type/subtype"), honouring
+     * {@code type/*}, {@code *}{@code /*} and {@code q=0} exclusions. A missing header admits nothing,
+     * because streamable HTTP requires clients to send it.
+     */
+    public static boolean accepts(String acceptHeader, String type) {
+        if (acceptHeader == null) {
+            return false;
+        }
+        String wanted = type.toLowerCase(Locale.ROOT);
+        String wantedMajor = wanted.substring(0, wanted.indexOf('/'));
+        for (String range : acceptHeader.split(",")) {
+            String[] parts = range.split(";");
+            String media = parts[0].trim().toLowerCase(Locale.ROOT);
+            if (isExcluded(parts)) {
+                continue;
+            }
+            if (media.equals(wanted) || media.equals("*/*") || media.equals(wantedMajor + "/*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when a {@code Content-Type} value names {@code type}, ignoring parameters such as charset. */
+    public static boolean is(String contentType, String type) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return media.equalsIgnoreCase(type);
+    }
+
+    /** True for {@code application/json} and any {@code +json} structured syntax suffix. */
+    public static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return media.equals(JSON) || media.endsWith("+json");
+    }
+
+    private static boolean isExcluded(String[] parameters) {
+        for (int i = 1; i < parameters.length; i++) {
+            String p = parameters[i].trim();
+            if (p.startsWith("q=") || p.startsWith("Q=")) {
+                try {
+                    return Double.parseDouble(p.substring(2).trim()) <= 0.0;
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.toolgate.mcp;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Server-sent events framing. Data lines never contain a raw line break: JSON is written compact,
+ * and any text with breaks is split into several {@code data:} lines as the SSE format requires.
+ *
+ * @see <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html">Server-sent events</a>
+ */
+public final class SseEvent {
+
+    private SseEvent() {
+    }
+
+    /** One {@code message} event carrying {@code data}; {@code id} may be null. */
+    public static byte[] message(String id, String data) {
+        StringBuilder frame = new StringBuilder(data.length() + 32);
+        frame.append("event: message\n");
+        if (id != null) {
+            frame.append("id: ").append(id).append('\n');
+        }
+        for (String line : data.split("\r\n|\r|\n", -1)) {
+            frame.append("data: ").append(line).append('\n');
+        }
+        frame.append('\n');
+        return frame.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A comment line; clients ignore it, intermediaries see traffic, so idle streams stay open. */
+    public static byte[] comment(String text) {
+        return (": " + text + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+}

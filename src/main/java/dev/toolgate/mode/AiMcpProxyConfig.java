@@ -1,0 +1,41 @@
+package dev.toolgate.mode;
+
+import dev.toolgate.config.PluginSettings;
+
+import java.util.List;
+
+/**
+ * The {@code config} block of Kong's {@code ai-mcp-proxy} plugin, with Kong's names and defaults.
+ *
+ * @param mode                  required: {@code passthrough-listener}, {@code conversion-listener},
+ *                              {@code conversion-only} or {@code listener}
+ * @param tools                 tool definitions (conversion modes) or tool names for ACLs (passthrough)
+ * @param server                MCP server settings
+ * @param logging               what MCP traffic is logged
+ * @param maxRequestBodySize    largest request body handled as MCP, in bytes; default 1048576; 0 means no
+ *                              limit of its own (the gateway-wide cap of 16 MiB still applies)
+ * @param defaultAcl            ACL rules for tools without their own {@code acl}
+ * @param includeConsumerGroups ACL lists may name consumer groups; default false
+ * @param consumerIdentifier    which consumer attribute ACL lists name: {@code username} (default),
+ *                              {@code consumer_id} or {@code custom_id}
+ * @param aclAttributeType      ACL subject: {@code consumer} (default) or {@code oauth_access_token}
+ * @param accessTokenClaimField with {@code oauth_access_token}: the claim path, such as {@code .user.email}
+ */
+public record AiMcpProxyConfig(Mode mode, List<ToolSpec> tools, ServerSettings server, LoggingSettings logging,
+                               long maxRequestBodySize, List<AclRule> defaultAcl, boolean includeConsumerGroups,
+                               String consumerIdentifier, String aclAttributeType, String accessTokenClaimField)
+        implements PluginSettings {
+
+    /** A gateway-wide cap on MCP request bodies, for {@code max_request_body_size: 0}. */
+    public static final long BODY_SIZE_CAP = 16L * 1024 * 1024;
+
+    public AiMcpProxyConfig {
+        tools = List.copyOf(tools);
+        defaultAcl = List.copyOf(defaultAcl);
+    }
+
+    /** The body limit actually enforced. */
+    public long effectiveBodyLimit() {
+        return maxRequestBodySize == 0 ? BODY_SIZE_CAP : Math.min(maxRequestBodySize, BODY_SIZE_CAP);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.toolgate.mode;
+
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.toolgate.config.ConfigNode;
+import dev.toolgate.config.Redacted;
+
+import java.util.List;
+
+/**
+ * {@code server.session.redis}: Kong's shared Redis settings, accepted with Kong's defaults.
+ *
+ * @param host                   default {@code 127.0.0.1}
+ * @param port                   default 6379
+ * @param database               default 0
+ * @param username               Redis ACL user
+ * @param password               Redis password (redacted in the Admin API)
+ * @param ssl                    connect with TLS; default false
+ * @param sslVerify              verify the server certificate; default true
+ * @param serverName             SNI name
+ * @param connectTimeout         ms; default 2000
+ * @param sendTimeout            ms; default 2000
+ * @param readTimeout            ms; default 2000
+ * @param keepalivePoolSize      connections kept per instance; default 256
+ * @param keepaliveBacklog       queue length when the pool is full
+ * @param connectionIsProxied    Redis sits behind a proxy; default false
+ * @param sentinelMaster         Sentinel master name (implies Sentinel)
+ * @param sentinelRole           {@code any}, {@code master} or {@code slave}
+ * @param sentinelNodes          Sentinel {@code host:port} addresses
+ * @param sentinelUsername       Sentinel ACL user
+ * @param sentinelPassword       Sentinel password (redacted)
+ * @param clusterNodes           Redis Cluster {@code ip:port} addresses (implies Cluster)
+ * @param clusterMaxRedirections default 5
+ * @param cloudAuthentication    cloud IAM settings, kept as written (secrets redacted)
+ */
+public record RedisSettings(String host, int port, int database, String username, @JsonSerialize(using = Redacted.class) String password, boolean ssl,
+                            boolean sslVerify, String serverName, int connectTimeout, int sendTimeout,
+                            int readTimeout, int keepalivePoolSize, Integer keepaliveBacklog,
+                            boolean connectionIsProxied, String sentinelMaster, String sentinelRole,
+                            List<String> sentinelNodes, String sentinelUsername, @JsonSerialize(using = Redacted.class) String sentinelPassword,
+                            List<String> clusterNodes, int clusterMaxRedirections,
+                            @JsonSerialize(using = Redacted.class) java.util.Map<String, String> cloudAuthentication) {
+
+    private static final long MAX = 2_147_483_646L;
+    private static final List<String> CLOUD_KEYS = List.of("auth_provider", "aws_access_key_id",
+            "aws_secret_access_key", "aws_assume_role_arn", "aws_role_session_name", "aws_region", "aws_cache_name",
+            "aws_is_serverless", "azure_client_id", "azure_client_secret", "azure_tenant_id",
+            "gcp_service_account_json");
+
+    static RedisSettings read(ConfigNode node) {
+        String host = node.text("host", "127.0.0.1");
+        int port = (int) node.integer("port", 6379, 0, 65535);
+        int database = (int) node.integer("database", 0, 0, Integer.MAX_VALUE);
+        String username = node.text("username", null);
+        String password = node.text("password", null);
+        boolean ssl = node.bool("ssl", false);
+        boolean sslVerify = node.bool("ssl_verify", true);
+        String serverName = node.text("server_name", null);
+        int connectTimeout = (int) node.integer("connect_timeout", 2000, 0, MAX);
+        int sendTimeout = (int) node.integer("send_timeout", 2000, 0, MAX);
+        int readTimeout = (int) node.integer("read_timeout", 2000, 0, MAX);
+        int poolSize = (int) node.integer("keepalive_pool_size", 256, 1, MAX);
+        Long backlog = node.integerOrNull("keepalive_backlog", 0, MAX);
+        boolean proxied = node.bool("connection_is_proxied", false);
+        String sentinelMaster = node.text("sentinel_master", null);
+        String sentinelRole = node.oneOf("sentinel_role", null, List.of("any", "master", "slave"));
+        List<String> sentinelNodes = node.objects("sentinel_nodes").stream().map(n -> address(n, "host")).toList();
+        String sentinelUsername = node.text("sentinel_username", null);
+        String sentinelPassword = node.text("sentinel_password", null);
+        List<String> clusterNodes = node.objects("cluster_nodes").stream().map(n -> address(n, "ip")).toList();
+        int redirections = (int) node.integer("cluster_max_redirections", 5, 0, MAX);
+        java.util.Map<String, String> cloud = node.object("cloud_authentication").map(RedisSettings::cloud)
+                .orElse(java.util.Map.of());
+        node.finish();
+        return new RedisSettings(host, port, database, username, password, ssl, sslVerify, serverName, connectTimeout,
+                sendTimeout, readTimeout, poolSize, backlog == null ? null : backlog.intValue(), proxied, sentinelMaster,
+                sentinelRole, sentinelNodes, sentinelUsername, sentinelPassword, clusterNodes, redirections, cloud);
+    }
+
+    private static String address(ConfigNode node, String hostKey) {
+        String host = node.text(hostKey, "127.0.0.1");
+        long port = node.integer("port", 6379, 0, 65535);
+        node.finish();
+        return host + ":" + port;
+    }
+
+    private static java.util.Map<String, String> cloud(ConfigNode node) {
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (String key : CLOUD_KEYS) {
+            if (key.equals("aws_is_serverless")) {
+                values.put(key, String.valueOf(node.bool(key, true)));
+            } else if (key.equals("auth_provider")) {
+                String provider = node.oneOf(key, null, List.of("aws", "azure", "gcp"));
+                if (provider != null) {
+                    values.put(key, provider);
+                }
+            } else {
+                String value = node.text(key, null);
+                if (value != null) {
+                    values.put(key, value);
+                }
+            }
+        }
+        node.finish();
+        return java.util.Collections.unmodifiableMap(values);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.toolgate.mode;
+
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.toolgate.config.ConfigNode;
+import dev.toolgate.config.Redacted;
+
+import java.util.List;
+
+/**
+ * {@code server.session}: how the listener keeps MCP sessions.
+ *
+ * @param managed          the gateway keeps sessions itself; default true. When false, no GET stream is offered
+ * @param strategy         {@code client} (state sealed into the session id) or {@code redis} (shared store);
+ *                         unset keeps sessions in this process
+ * @param sessionTtlSeconds a session ends after this long without a request; default 86400
+ * @param clientSecrets    for {@code client}: at least one secret of 8+ characters; the first seals, all open
+ * @param redis            for {@code redis}: where the store is
+ */
+public record SessionSettings(boolean managed, String strategy, long sessionTtlSeconds, @JsonSerialize(using = Redacted.class) List<String> clientSecrets,
+                              RedisSettings redis) {
+
+    public SessionSettings {
+        clientSecrets = List.copyOf(clientSecrets);
+    }
+
+    static final SessionSettings DEFAULT = new SessionSettings(true, null, 86_400, List.of(), null);
+
+    static SessionSettings read(ConfigNode node) {
+        boolean managed = node.bool("managed", true);
+        String strategy = node.oneOf("strategy", null, List.of("client", "redis"));
+        long ttl = node.integer("session_ttl", 86_400, 1, 2_147_483_646L);
+        List<String> secrets = node.object("client").map(SessionSettings::secrets).orElse(List.of());
+        RedisSettings redis = node.object("redis").map(RedisSettings::read).orElse(null);
+        if ("client".equals(strategy) && secrets.isEmpty()) {
+            node.problem("client", "client.secrets needs at least one secret for strategy 'client'");
+        }
+        if ("redis".equals(strategy) && redis == null) {
+            redis = RedisSettings.read(ConfigNode.at(dev.toolgate.mcp.Json.object(), node.path("redis"), node.report()));
+        }
+        if (strategy != null) {
+            node.warning("strategy", "is accepted; sessions are kept in this process until shared sessions land");
+        }
+        node.finish();
+        return new SessionSettings(managed, strategy, ttl, secrets, redis);
+    }
+
+    private static List<String> secrets(ConfigNode client) {
+        List<String> secrets = client.texts("secrets");
+        for (int i = 0; i < secrets.size(); i++) {
+            if (secrets.get(i).length() < 8) {
+                client.report().problem(client.path("secrets") + "[" + i + "]", "must be at least 8 characters");
+            }
+        }
+        client.finish();
+        return secrets;
+    }
+}

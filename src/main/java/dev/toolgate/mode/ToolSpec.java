@@ -1,0 +1,76 @@
+package dev.toolgate.mode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.toolgate.config.ConfigNode;
+import dev.toolgate.config.Redacted;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One entry of {@code config.tools}: a REST operation exposed as an MCP tool (conversion modes), or a
+ * tool name that ACL rules attach to (passthrough).
+ *
+ * @param description  what the tool does, shown to the model; required
+ * @param name         the tool's MCP name; default {@code annotations.title}, else {@code <route-name>-<n>};
+ *                     characters outside {@code [A-Za-z0-9_.-]} become {@code _}
+ * @param method       HTTP method; default: the route's only method (required when the route has several or none)
+ * @param path         request path; must lie under one of the route's paths; a path without a leading
+ *                     {@code /} is relative to the route path; {@code {name}} marks a path parameter;
+ *                     default: the route's only plain path
+ * @param host         must be one of the route's hosts when set; the call still goes to the service
+ * @param scheme       {@code http} or {@code https}; must be one of the route's protocols when set
+ * @param headers      fixed headers added to every call (values may be {@code {vault://env/...}} references)
+ * @param query        fixed query arguments added to every call (same)
+ * @param parameters   OpenAPI parameters; each becomes the argument {@code <in>_<name>}
+ * @param requestBody  OpenAPI requestBody; its JSON or form schema becomes the argument {@code body}
+ * @param responses    OpenAPI responses; the one 2xx JSON schema becomes the tool's {@code outputSchema}
+ * @param annotations  hints and title
+ * @param acl          per-tool ACL; replaces {@code default_acl} for this tool
+ */
+public record ToolSpec(String description, String name, String method, String path, String host, String scheme,
+                       @JsonSerialize(using = Redacted.class) Map<String, List<String>> headers, @JsonSerialize(using = Redacted.class) Map<String, List<String>> query,
+                       List<ParameterSpec> parameters, JsonNode requestBody, JsonNode responses,
+                       ToolAnnotations annotations, AclRule acl) {
+
+    public ToolSpec {
+        headers = Map.copyOf(headers);
+        query = Map.copyOf(query);
+        parameters = List.copyOf(parameters);
+    }
+
+    static final List<String> METHODS = List.of("DELETE", "GET", "PATCH", "POST", "PUT");
+
+    static ToolSpec read(ConfigNode node) {
+        String description = node.text("description");
+        String name = node.text("name", null);
+        if (name != null && name.isBlank()) {
+            node.problem("name", "must not be empty");
+        }
+        String method = node.oneOf("method", null, METHODS);
+        String path = node.text("path", null);
+        String host = node.text("host", null);
+        String scheme = node.oneOf("scheme", null, List.of("http", "https"));
+        Map<String, List<String>> headers = node.textLists("headers");
+        Map<String, List<String>> query = node.textLists("query");
+        List<ParameterSpec> parameters = node.objects("parameters").stream().map(ParameterSpec::read).toList();
+        JsonNode requestBody = objectOrNull(node, "request_body");
+        JsonNode responses = objectOrNull(node, "responses");
+        ToolAnnotations annotations = node.object("annotations").map(ToolAnnotations::read).orElse(ToolAnnotations.NONE);
+        AclRule acl = node.object("acl").map(n -> AclRule.read(n, false)).orElse(null);
+        node.finish();
+        return new ToolSpec(description, name, method, path, host, scheme, headers, query, parameters, requestBody,
+                responses, annotations, acl);
+    }
+
+    private static JsonNode objectOrNull(ConfigNode node, String key) {
+        JsonNode value = node.any(key);
+        if (value != null && !value.isObject()) {
+            node.problem(key, "must be an object (an OpenAPI " + (key.equals("responses") ? "responses" : "requestBody")
+                    + " object)");
+            return null;
+        }
+        return value;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.error.ErrorCatalog;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
+import dev.toolgate.mcp.JsonRpcMessage;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The MCP methods a tool server answers once a session exists: {@code ping}, {@code tools/list},
+ * {@code tools/call}. Each answer is the serialized JSON-RPC response; message-level errors are
+ * JSON-RPC errors from the {@link ErrorCatalog}, so the future never fails.
+ */
+final class McpMethods {
+
+    private static final byte[] RESULT_PREFIX = "{\"jsonrpc\":\"2.0\",\"id\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] RESULT_INFIX = ",\"result\":".getBytes(StandardCharsets.UTF_8);
+
+    private final ToolSet tools;
+    private final ToolInvoker invoker;
+
+    McpMethods(ToolSet tools, ToolInvoker invoker) {
+        this.tools = tools;
+        this.invoker = invoker;
+    }
+
+    /** The serialized response to a request (never {@code initialize}, which creates the session). */
+    Future<Buffer> answer(JsonRpcMessage.Request request, RequestEncoder.Client caller, Future<?> cancelled) {
+        try {
+            return switch (request.method()) {
+                case "ping" -> Future.succeededFuture(result(request.id(), Json.bytes(Json.object())));
+                case "tools/list" -> Future.succeededFuture(result(request.id(), listPage(request)));
+                case "tools/call" -> call(request, caller, cancelled);
+                default -> throw new GatewayException(new GatewayError.MethodNotFound(request.id(), request.method()));
+            };
+        } catch (GatewayException e) {
+            return Future.succeededFuture(error(e.error()));
+        }
+    }
+
+    private byte[] listPage(JsonRpcMessage.Request request) {
+        JsonNode cursor = request.params() == null ? null : request.params().get("cursor");
+        if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
+            throw new GatewayException(new GatewayError.InvalidParams(request.id(), "cursor must be a string"));
+        }
+        String opaque = cursor == null || cursor.isNull() ? null : cursor.asText();
+        return tools.page(opaque).orElseThrow(() -> new GatewayException(new GatewayError.InvalidParams(request.id(),
+                "cursor is not valid (the tool list may have changed); list again without a cursor")));
+    }
+
+    private Future<Buffer> call(JsonRpcMessage.Request request, RequestEncoder.Client caller, Future<?> cancelled) {
+        JsonNode params = request.params();
+        JsonNode name = params == null ? null : params.get("name");
+        if (name == null || !name.isTextual()) {
+            throw new GatewayException(new GatewayError.InvalidParams(request.id(), "tools/call needs params.name (a string)"));
+        }
+        Tool tool = tools.find(name.asText())
+                .orElseThrow(() -> new GatewayException(new GatewayError.UnknownTool(request.id(), name.asText())));
+        JsonNode arguments = params.get("arguments");
+        if (arguments != null && !arguments.isNull() && !arguments.isObject()) {
+            throw new GatewayException(new GatewayError.InvalidParams(request.id(), "arguments must be an object"));
+        }
+        ObjectNode args = arguments instanceof ObjectNode o ? o : null;
+        return invoker.call(tool, args, caller, cancelled).map(result -> result(request.id(), Json.bytes(result)));
+    }
+
+    /** A serialized success response around an already serialized result. */
+    static Buffer result(JsonNode id, byte[] result) {
+        byte[] idBytes = Json.bytes(id);
+        Buffer out = Buffer.buffer(RESULT_PREFIX.length + idBytes.length + RESULT_INFIX.length + result.length + 1);
+        return out.appendBytes(RESULT_PREFIX).appendBytes(idBytes).appendBytes(RESULT_INFIX).appendBytes(result)
+                .appendByte((byte) '}');
+    }
+
+    /** A serialized JSON-RPC error response, as the catalog says. */
+    static Buffer error(GatewayError error) {
+        ErrorCatalog.Entry entry = ErrorCatalog.of(error);
+        return Buffer.buffer(Json.bytes(JsonRpc.error(error.id(), entry.rpcCode(), entry.message())));
+    }
+}

@@ -1,0 +1,277 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.UpstreamRequest;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mode.ParameterSpec;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns validated arguments into an upstream request. Values go only where the template puts them,
+ * percent-encoded (path and query) or checked (headers and cookies): a {@code ../}, {@code ?},
+ * {@code #} or line break in an argument cannot change where the call goes or smuggle a header.
+ */
+final class RequestEncoder {
+
+    /** The outcome: a request to send, or the reason the arguments cannot be sent. */
+    sealed interface Encoded {
+        record Ready(UpstreamRequest request) implements Encoded {
+        }
+
+        record Rejected(String message) implements Encoded {
+        }
+    }
+
+    /**
+     * What the client's own request contributes.
+     *
+     * @param headers       the MCP request's headers
+     * @param remoteAddress the client's address
+     * @param host          the MCP request's Host header
+     * @param localPort     the port the client connected to
+     * @param consumed      lower-case names of credential headers the gateway's auth consumed
+     */
+    record Client(MultiMap headers, String remoteAddress, String host, int localPort, Set<String> consumed) {
+    }
+
+    private static final class Rejection extends RuntimeException {
+        Rejection(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private RequestEncoder() {
+    }
+
+    static Encoded encode(RequestTemplate t, ObjectNode arguments, Client client, int maxResponseBytes) {
+        try {
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+            if (t.forwardClientHeaders()) {
+                ForwardedHeaders.copy(client.headers(), headers, client.consumed());
+            }
+            ForwardedHeaders.addForwarding(headers, client.remoteAddress(), "http", client.host(), client.localPort());
+            Map<String, String> pathValues = new HashMap<>();
+            StringBuilder query = new StringBuilder();
+            Map<String, String> cookies = new LinkedHashMap<>();
+            for (ParameterSpec p : t.parameters()) {
+                JsonNode value = arguments.get(p.argument());
+                if (value == null || value.isNull()) {
+                    value = p.schema().get("default");
+                }
+                if (value == null || value.isNull()) {
+                    continue;
+                }
+                switch (p.in()) {
+                    case "path" -> pathValues.put(p.name(), pathValue(p, value));
+                    case "query" -> appendQuery(query, p, value);
+                    case "header" -> headers.set(p.name(), checkedHeader(p.argument(), headerValue(value, p.explode())));
+                    case "cookie" -> cookies.put(p.name(), checkedCookie(p.argument(), scalar(value)));
+                    default -> throw new IllegalStateException("unknown parameter location " + p.in());
+                }
+            }
+            t.fixedQuery().forEach((name, values) -> values.forEach(v -> appendPair(query, name, v)));
+            t.fixedHeaders().forEach(headers::set);
+            if (!cookies.isEmpty()) {
+                headers.set("cookie", mergeCookies(headers.get("cookie"), cookies));
+            }
+            Buffer body = body(t.body(), arguments.get(ToolSchemas.BODY));
+            if (body != null) {
+                headers.set("content-type", t.body().contentType());
+            }
+            String uri = t.path().expand(pathValues) + (query.isEmpty() ? "" : "?" + query);
+            return new Encoded.Ready(new UpstreamRequest(t.target(), t.method(), uri, headers, body, t.timeoutMs(),
+                    maxResponseBytes));
+        } catch (Rejection r) {
+            return new Encoded.Rejected(r.getMessage());
+        }
+    }
+
+    private static String pathValue(ParameterSpec p, JsonNode value) {
+        String text = value.isContainerNode() ? joined(value, p.explode(), ",") : scalar(value);
+        if (text.isEmpty() || text.equals(".") || text.equals("..")) {
+            throw new Rejection(p.argument() + ": a path value must not be empty, '.' or '..'");
+        }
+        return value.isContainerNode() ? text : PercentEncoding.encode(text);
+    }
+
+    /** Simple-style serialization of arrays and objects; each piece is percent-encoded. */
+    private static String joined(JsonNode value, boolean explode, String separator) {
+        if (!value.isContainerNode()) {
+            return scalar(value);
+        }
+        StringBuilder out = new StringBuilder();
+        if (value.isArray()) {
+            for (JsonNode item : value) {
+                appendSeparated(out, separator, PercentEncoding.encode(scalar(item)));
+            }
+        } else {
+            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String k = PercentEncoding.encode(e.getKey());
+                String v = PercentEncoding.encode(scalar(e.getValue()));
+                appendSeparated(out, separator, explode ? k + "=" + v : k + separator + v);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Simple style without percent-encoding: header values are checked instead. */
+    private static String headerValue(JsonNode value, boolean explode) {
+        if (!value.isContainerNode()) {
+            return scalar(value);
+        }
+        StringBuilder out = new StringBuilder();
+        if (value.isArray()) {
+            value.forEach(item -> appendSeparated(out, ",", scalar(item)));
+        } else {
+            value.fields().forEachRemaining(e ->
+                    appendSeparated(out, ",", e.getKey() + (explode ? "=" : ",") + scalar(e.getValue())));
+        }
+        return out.toString();
+    }
+
+    private static void appendQuery(StringBuilder query, ParameterSpec p, JsonNode value) {
+        String name = p.name();
+        if (value.isArray()) {
+            if (p.explode() && p.style().equals("form")) {
+                value.forEach(item -> appendPair(query, name, scalar(item)));
+            } else {
+                String separator = switch (p.style()) {
+                    case "spaceDelimited" -> "%20";
+                    case "pipeDelimited" -> "|";
+                    default -> ",";
+                };
+                appendEncodedPair(query, name, joined(value, false, separator));
+            }
+        } else if (value.isObject()) {
+            if (p.style().equals("deepObject")) {
+                appendNested(query, PercentEncoding.encode(name), value);
+            } else if (p.explode()) {
+                value.fields().forEachRemaining(e -> appendPair(query, e.getKey(), scalar(e.getValue())));
+            } else {
+                appendEncodedPair(query, name, joined(value, false, ","));
+            }
+        } else {
+            appendPair(query, name, scalar(value));
+        }
+    }
+
+    /** {@code name[key]=value}, recursively for nested objects ({@code [key]}) and arrays ({@code [index]}). */
+    static void appendNested(StringBuilder out, String encodedPrefix, JsonNode value) {
+        if (value.isObject()) {
+            value.fields().forEachRemaining(e ->
+                    appendNested(out, encodedPrefix + "%5B" + PercentEncoding.encode(e.getKey()) + "%5D", e.getValue()));
+        } else if (value.isArray()) {
+            for (int i = 0; i < value.size(); i++) {
+                appendNested(out, encodedPrefix + "%5B" + i + "%5D", value.get(i));
+            }
+        } else if (!value.isNull()) {
+            appendSeparated(out, "&", encodedPrefix + "=" + PercentEncoding.encode(scalar(value)));
+        }
+    }
+
+    private static void appendPair(StringBuilder query, String name, String value) {
+        appendEncodedPair(query, name, PercentEncoding.encode(value));
+    }
+
+    private static void appendEncodedPair(StringBuilder query, String name, String encodedValue) {
+        appendSeparated(query, "&", PercentEncoding.encode(name) + "=" + encodedValue);
+    }
+
+    private static void appendSeparated(StringBuilder out, String separator, String piece) {
+        if (!out.isEmpty()) {
+            out.append(separator);
+        }
+        out.append(piece);
+    }
+
+    private static Buffer body(BodyEncoding encoding, JsonNode value) {
+        if (encoding == BodyEncoding.NONE || value == null) {
+            return null;
+        }
+        if (encoding == BodyEncoding.JSON) {
+            return Buffer.buffer(Json.bytes(value));
+        }
+        if (!value.isObject()) {
+            throw new Rejection("body: a form body must be an object of fields");
+        }
+        StringBuilder form = new StringBuilder();
+        value.fields().forEachRemaining(e -> {
+            if (e.getValue().isArray()) {
+                e.getValue().forEach(item -> appendPair(form, e.getKey(), scalar(item)));
+            } else if (e.getValue().isObject()) {
+                appendNested(form, PercentEncoding.encode(e.getKey()), e.getValue());
+            } else if (!e.getValue().isNull()) {
+                appendPair(form, e.getKey(), scalar(e.getValue()));
+            }
+        });
+        return Buffer.buffer(form.toString());
+    }
+
+    private static String scalar(JsonNode value) {
+        return value.isTextual() ? value.asText() : value.isContainerNode() ? Json.text(value) : value.asText();
+    }
+
+    private static String checkedHeader(String argument, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\t' || c >= 0x7F) {
+                throw new Rejection(argument + ": a header value must be printable ASCII without line breaks");
+            }
+        }
+        return value;
+    }
+
+    private static String checkedCookie(String argument, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean octet = c == 0x21 || c >= 0x23 && c <= 0x2B || c >= 0x2D && c <= 0x3A || c >= 0x3C && c <= 0x5B
+                    || c >= 0x5D && c <= 0x7E;
+            if (!octet) {
+                throw new Rejection(argument + ": a cookie value must not contain spaces, quotes, commas, "
+                        + "semicolons, backslashes or control characters");
+            }
+        }
+        return value;
+    }
+
+    private static String mergeCookies(String forwarded, Map<String, String> fromArguments) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (forwarded != null) {
+            for (String pair : forwarded.split(";")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    merged.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+        }
+        merged.putAll(fromArguments);
+        StringBuilder header = new StringBuilder();
+        merged.forEach((k, v) -> appendSeparated(header, "; ", k + "=" + v));
+        return header.toString();
+    }
+
+    /** Cookies of the client's request, by name; used to fill cookie arguments the client did not pass. */
+    static Map<String, String> cookies(String cookieHeader) {
+        if (cookieHeader == null) {
+            return Map.of();
+        }
+        Map<String, String> cookies = new HashMap<>();
+        for (String pair : cookieHeader.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                cookies.putIfAbsent(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return cookies;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.toolgate.mode.conversion;
+
+import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mode.ParameterSpec;
+import io.vertx.core.http.HttpMethod;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to turn a tool's arguments into an upstream request, prepared at load. Only
+ * arguments fill placeholders, query, header and cookie values and the body: the target, method and
+ * path around them come from configuration.
+ *
+ * @param target               the service to call
+ * @param method               HTTP method
+ * @param path                 upstream path (service path and Kong's strip rules already applied)
+ * @param parameters           argument bindings
+ * @param body                 how {@code body} is encoded
+ * @param fixedHeaders         headers from the tool config
+ * @param fixedQuery           query arguments from the tool config
+ * @param timeoutMs            {@code server.timeout}
+ * @param forwardClientHeaders {@code server.forward_client_headers}
+ */
+public record RequestTemplate(UpstreamTarget target, HttpMethod method, PathTemplate path,
+                              List<ParameterSpec> parameters, BodyEncoding body,
+                              Map<String, List<String>> fixedHeaders, Map<String, List<String>> fixedQuery,
+                              long timeoutMs, boolean forwardClientHeaders) {
+
+    public RequestTemplate {
+        parameters = List.copyOf(parameters);
+        fixedHeaders = Map.copyOf(fixedHeaders);
+        fixedQuery = Map.copyOf(fixedQuery);
+    }
+}

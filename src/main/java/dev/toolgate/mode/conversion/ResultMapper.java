@@ -1,0 +1,184 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import dev.toolgate.http.UpstreamException;
+import dev.toolgate.http.UpstreamResponse;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.MediaTypes;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Maps an upstream exchange to a {@code CallToolResult}. A 2xx answer becomes content (JSON and text
+ * as text, images and audio as such, other bytes as an embedded blob) plus {@code structuredContent}
+ * when the tool has an output schema. Everything else, including a timeout or an unreachable
+ * upstream, is a result with {@code isError: true} that says what happened, so the model can react.
+ */
+final class ResultMapper {
+
+    /** How much of an error body is quoted back. */
+    static final int EXCERPT_CHARS = 2048;
+
+    private ResultMapper() {
+    }
+
+    static ObjectNode fromResponse(Tool tool, UpstreamResponse response) {
+        if (response.status() < 200 || response.status() > 299) {
+            return error("The API answered HTTP " + response.status() + statusText(response) + excerpt(response));
+        }
+        String type = response.contentType();
+        byte[] bytes = response.body().getBytes();
+        String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (mime.startsWith("image/")) {
+            return result(binary("image", mime, bytes), null, false);
+        }
+        if (mime.startsWith("audio/")) {
+            return result(binary("audio", mime, bytes), null, false);
+        }
+        if (!isText(mime) && bytes.length > 0) {
+            return result(blob(mime, bytes), null, false);
+        }
+        String text = bytes.length == 0 ? "" : new String(bytes, charset(type));
+        if (tool.outputValidator() == null) {
+            return result(text(text.isEmpty() ? "HTTP " + response.status() + " (no content)" : text), null, false);
+        }
+        return structured(tool, text);
+    }
+
+    private static ObjectNode structured(Tool tool, String text) {
+        JsonNode parsed;
+        try {
+            parsed = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return result(text(text), null, true, "The API's answer is not JSON, but the tool promises JSON output: "
+                    + e.getOriginalMessage());
+        }
+        JsonNode structured = tool.wrapsOutput() ? wrap(parsed) : parsed;
+        if (structured == null || !structured.isObject()) {
+            return result(text(text), null, true, "The API's answer is not a JSON object as the tool's output schema says");
+        }
+        List<Error> errors = tool.outputValidator().validate(structured);
+        if (!errors.isEmpty()) {
+            return result(text(text), null, true, "The API's answer does not match the tool's output schema: "
+                    + messages(errors));
+        }
+        return result(text(text), structured, false);
+    }
+
+    static ObjectNode fromFailure(UpstreamException failure) {
+        String what = switch (failure.kind()) {
+            case TIMEOUT -> "The API did not answer in time: ";
+            case CONNECT -> "The API could not be reached: ";
+            case TOO_LARGE -> "The API's answer was too large: ";
+            case BROKEN -> "The call to the API failed: ";
+        };
+        return error(what + failure.getMessage());
+    }
+
+    static ObjectNode invalidArguments(String tool, List<Error> errors) {
+        return error("Invalid arguments for tool " + tool + ": " + messages(errors));
+    }
+
+    static ObjectNode error(String message) {
+        return result(text(message), null, true);
+    }
+
+    private static String messages(List<Error> errors) {
+        StringBuilder out = new StringBuilder();
+        for (Error e : errors) {
+            if (!out.isEmpty()) {
+                out.append("; ");
+            }
+            out.append(e.getMessage());
+        }
+        return out.toString();
+    }
+
+    private static ObjectNode result(ObjectNode content, JsonNode structured, boolean isError, String... notes) {
+        ObjectNode result = Json.object();
+        ArrayNode items = result.putArray("content");
+        items.add(content);
+        for (String note : notes) {
+            items.add(text(note));
+        }
+        if (structured != null) {
+            result.set("structuredContent", structured);
+        }
+        result.put("isError", isError);
+        return result;
+    }
+
+    private static ObjectNode text(String text) {
+        ObjectNode item = Json.object();
+        item.put("type", "text");
+        item.put("text", text);
+        return item;
+    }
+
+    private static ObjectNode binary(String kind, String mime, byte[] bytes) {
+        ObjectNode item = Json.object();
+        item.put("type", kind);
+        item.put("data", Base64.getEncoder().encodeToString(bytes));
+        item.put("mimeType", mime);
+        return item;
+    }
+
+    private static ObjectNode blob(String mime, byte[] bytes) {
+        ObjectNode item = Json.object();
+        item.put("type", "resource");
+        ObjectNode resource = item.putObject("resource");
+        resource.put("uri", "toolgate://response");
+        resource.put("mimeType", mime.isEmpty() ? "application/octet-stream" : mime);
+        resource.put("blob", Base64.getEncoder().encodeToString(bytes));
+        return item;
+    }
+
+    private static ObjectNode wrap(JsonNode value) {
+        ObjectNode wrapper = Json.object();
+        wrapper.set("result", value);
+        return wrapper;
+    }
+
+    private static boolean isText(String mime) {
+        return mime.isEmpty() || mime.startsWith("text/") || MediaTypes.isJson(mime) || mime.endsWith("+xml")
+                || mime.equals("application/xml") || mime.equals("application/x-www-form-urlencoded")
+                || mime.equals("application/javascript") || mime.equals("application/yaml");
+    }
+
+    private static Charset charset(String contentType) {
+        if (contentType != null) {
+            for (String param : contentType.split(";")) {
+                String p = param.trim();
+                if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                    try {
+                        return Charset.forName(p.substring(8).replace("\"", "").trim());
+                    } catch (IllegalArgumentException e) {
+                        return StandardCharsets.UTF_8;
+                    }
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    private static String statusText(UpstreamResponse response) {
+        String reason = response.statusMessage();
+        return reason == null || reason.isEmpty() ? "" : " " + reason;
+    }
+
+    private static String excerpt(UpstreamResponse response) {
+        if (response.body().length() == 0) {
+            return ".";
+        }
+        String body = new String(response.body().getBytes(), charset(response.contentType()));
+        return ": " + (body.length() > EXCERPT_CHARS ? body.substring(0, EXCERPT_CHARS) + "… (truncated)" : body);
+    }
+}

@@ -1,0 +1,260 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
+import dev.toolgate.config.ConfigReport;
+import dev.toolgate.config.Route;
+import dev.toolgate.config.Service;
+import dev.toolgate.http.UpstreamPath;
+import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.ToolNames;
+import dev.toolgate.mode.AiMcpProxyConfig;
+import dev.toolgate.mode.ParameterSpec;
+import dev.toolgate.mode.ToolAnnotations;
+import dev.toolgate.mode.ToolSpec;
+import io.vertx.core.http.HttpMethod;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compiles Kong tool definitions of one conversion plugin into {@link Tool}s, with Kong's rules:
+ * name from {@code name}, else {@code annotations.title}, else {@code <route-name>-<n>}; method and
+ * path default to the route's single method and path; a relative path is prefixed with the route
+ * path; the path must lie under a route path; the upstream path follows the route's
+ * {@code strip_path} and the service path.
+ */
+public final class ToolCompiler {
+
+    /** Header names an argument or fixed header may not set: they would change where or how a call goes. */
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
+            "connection", "keep-alive", "upgrade", "te", "trailer", "proxy-connection", "expect");
+
+    private final Route route;
+    private final Service service;
+    private final AiMcpProxyConfig config;
+    private final ConfigReport report;
+
+    public ToolCompiler(Route route, Service service, AiMcpProxyConfig config, ConfigReport report) {
+        this.route = route;
+        this.service = service;
+        this.config = config;
+        this.report = report;
+    }
+
+    /** Compiles every tool of the plugin; tools with problems are reported and left out. */
+    public List<Tool> compileAll(String pluginSource) {
+        List<Tool> tools = new ArrayList<>();
+        for (int i = 0; i < config.tools().size(); i++) {
+            Tool tool = compile(config.tools().get(i), i + 1, pluginSource + ".config.tools[" + i + "]");
+            if (tool != null) {
+                tools.add(tool);
+            }
+        }
+        return tools;
+    }
+
+    Tool compile(ToolSpec spec, int position, String at) {
+        int before = report.problems().size();
+        String name = name(spec, position, at);
+        HttpMethod method = method(spec, at);
+        checkHostAndScheme(spec, at);
+        PathTemplate path = upstreamPath(spec, at);
+        List<ParameterSpec> parameters = parameters(spec, path, at);
+        ToolSchemas.BodyPart body = ToolSchemas.body(spec.requestBody(), at + ".request_body", report);
+        ToolSchemas.Output output = ToolSchemas.output(spec.responses(), at + ".responses", report);
+        for (String key : List.of("request_body", "responses")) {
+            if (ToolSchemas.containsRef(key.equals("responses") ? spec.responses() : spec.requestBody())) {
+                report.problem(at + "." + key, "$ref is not supported in tool definitions; inline the schema "
+                        + "(or load the API with config.openapi)");
+            }
+        }
+        checkFixedHeaders(spec, at);
+        ObjectNode inputSchema = ToolSchemas.input(parameters, body);
+        Schema inputValidator = ToolSchemas.compile(inputSchema, at + ".parameters", report);
+        Schema outputValidator = output == null ? null : ToolSchemas.compile(output.schema(), at + ".responses", report);
+        if (report.problems().size() > before || service == null) {
+            return null;
+        }
+        ObjectNode definition = definition(name, spec.description(), spec.annotations(), inputSchema, output);
+        RequestTemplate request = new RequestTemplate(UpstreamTarget.of(service), method, path, parameters,
+                body.encoding(), spec.headers(), spec.query(), config.server().timeoutMillis(),
+                config.server().forwardClientHeaders());
+        return new Tool(name, definition, inputValidator, outputValidator, output != null && output.wrapped(),
+                request, at);
+    }
+
+    private String name(ToolSpec spec, int position, String at) {
+        String chosen = spec.name() != null ? spec.name()
+                : spec.annotations().title() != null ? spec.annotations().title()
+                : route.label() + "-" + position;
+        String name = ToolNames.sanitize(chosen);
+        if (name.isEmpty()) {
+            report.problem(at + ".name", "gives an empty tool name");
+        } else if (spec.name() != null && !name.equals(spec.name())) {
+            report.warning(at + ".name", "'" + spec.name() + "' is not a valid MCP tool name; serving it as '" + name + "'");
+        }
+        return name;
+    }
+
+    private HttpMethod method(ToolSpec spec, String at) {
+        if (spec.method() != null) {
+            if (!route.methods().isEmpty() && !route.methods().contains(spec.method())) {
+                report.problem(at + ".method", spec.method() + " is not one of the route's methods " + route.methods());
+            }
+            return HttpMethod.valueOf(spec.method());
+        }
+        if (route.methods().size() == 1) {
+            return HttpMethod.valueOf(route.methods().getFirst());
+        }
+        report.problem(at + ".method", "is required (the route does not pin down a single method)");
+        return HttpMethod.GET;
+    }
+
+    private void checkHostAndScheme(ToolSpec spec, String at) {
+        if (spec.host() != null && !route.hosts().isEmpty() && !route.hosts().contains(spec.host())) {
+            report.problem(at + ".host", "must be one of the route's hosts " + route.hosts());
+        }
+        if (spec.scheme() != null && !route.protocols().contains(spec.scheme())) {
+            report.problem(at + ".scheme", "must be one of the route's protocols " + route.protocols());
+        }
+    }
+
+    /** Resolves the gateway-side path, checks it lies under the route, and applies Kong's proxy path rule. */
+    private PathTemplate upstreamPath(ToolSpec spec, String at) {
+        List<String> plain = route.paths().stream().filter(p -> !p.startsWith("~")).toList();
+        String gatewayPath;
+        if (spec.path() == null) {
+            if (plain.size() != 1) {
+                report.problem(at + ".path", "is required (the route has " + plain.size() + " plain paths)");
+                return PathTemplate.parse("/");
+            }
+            gatewayPath = plain.getFirst();
+        } else if (spec.path().startsWith("/")) {
+            gatewayPath = spec.path();
+        } else if (plain.isEmpty()) {
+            report.problem(at + ".path", "a relative path needs a route with a plain (non-regex) path");
+            return PathTemplate.parse("/");
+        } else {
+            gatewayPath = plain.getFirst() + (plain.getFirst().endsWith("/") ? "" : "/") + spec.path();
+        }
+        PathTemplate template;
+        try {
+            template = PathTemplate.parse(gatewayPath);
+        } catch (IllegalArgumentException e) {
+            report.problem(at + ".path", "is not a valid path template: " + e.getMessage());
+            return PathTemplate.parse("/");
+        }
+        String matched = null;
+        if (!route.paths().isEmpty()) {
+            for (String prefix : plain) {
+                if (template.literalPrefix().startsWith(prefix) && (matched == null || prefix.length() > matched.length())) {
+                    matched = prefix;
+                }
+            }
+            if (matched == null) {
+                report.problem(at + ".path", gatewayPath + " is not under any of the route's paths " + route.paths());
+                return template;
+            }
+        }
+        if (service == null) {
+            return template;
+        }
+        String upstream = UpstreamPath.of(service.path(), matched, gatewayPath, route.stripPath(), route.pathHandling());
+        return PathTemplate.parse(upstream);
+    }
+
+    private List<ParameterSpec> parameters(ToolSpec spec, PathTemplate path, String at) {
+        List<ParameterSpec> parameters = new ArrayList<>(spec.parameters());
+        Set<String> arguments = new HashSet<>();
+        Set<String> declaredPath = new HashSet<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            ParameterSpec p = parameters.get(i);
+            String pAt = at + ".parameters[" + i + "]";
+            if (p.name() == null || p.in() == null) {
+                continue;
+            }
+            if (!arguments.add(p.argument())) {
+                report.problem(pAt, "argument " + p.argument() + " is defined twice");
+            }
+            if (ToolSchemas.containsRef(p.schema())) {
+                report.problem(pAt + ".schema", "$ref is not supported in tool definitions; inline the schema");
+            }
+            if ("header".equals(p.in()) && RESERVED_HEADERS.contains(p.name().toLowerCase(Locale.ROOT))) {
+                report.problem(pAt + ".name", "header " + p.name() + " cannot be set by a tool argument");
+            }
+            if ("path".equals(p.in())) {
+                declaredPath.add(p.name());
+                if (!path.placeholders().contains(p.name())) {
+                    report.problem(pAt, "path parameter '" + p.name() + "' does not appear in path " + path);
+                }
+            }
+        }
+        for (String placeholder : path.placeholders()) {
+            if (!declaredPath.contains(placeholder)) {
+                report.warning(at + ".path", "{" + placeholder + "} has no parameters entry; it becomes a required "
+                        + "string argument path_" + placeholder);
+                parameters.add(new ParameterSpec(placeholder, "path", true, null, stringSchema(), "simple", false));
+            }
+        }
+        return parameters;
+    }
+
+    private void checkFixedHeaders(ToolSpec spec, String at) {
+        for (Map.Entry<String, List<String>> header : spec.headers().entrySet()) {
+            if (RESERVED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                report.problem(at + ".headers." + header.getKey(), "cannot be set (the service decides the upstream host and framing)");
+            }
+            for (String value : header.getValue()) {
+                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                    report.problem(at + ".headers." + header.getKey(), "must not contain line breaks");
+                }
+            }
+        }
+    }
+
+    static ObjectNode definition(String name, String description, ToolAnnotations annotations, ObjectNode inputSchema,
+                                 ToolSchemas.Output output) {
+        ObjectNode tool = Json.object();
+        tool.put("name", name);
+        if (annotations.title() != null) {
+            tool.put("title", annotations.title());
+        }
+        if (description != null) {
+            tool.put("description", description);
+        }
+        tool.set("inputSchema", inputSchema);
+        if (output != null) {
+            tool.set("outputSchema", output.schema());
+        }
+        ObjectNode hints = Json.object();
+        putIfSet(hints, "title", annotations.title());
+        putIfSet(hints, "readOnlyHint", annotations.readOnlyHint());
+        putIfSet(hints, "destructiveHint", annotations.destructiveHint());
+        putIfSet(hints, "idempotentHint", annotations.idempotentHint());
+        putIfSet(hints, "openWorldHint", annotations.openWorldHint());
+        if (!hints.isEmpty()) {
+            tool.set("annotations", hints);
+        }
+        return tool;
+    }
+
+    private static void putIfSet(ObjectNode node, String key, Object value) {
+        if (value instanceof String s) {
+            node.put(key, s);
+        } else if (value instanceof Boolean b) {
+            node.put(key, b);
+        }
+    }
+
+    private static ObjectNode stringSchema() {
+        ObjectNode schema = Json.object();
+        schema.put("type", "string");
+        return schema;
+    }
+}
