@@ -28,28 +28,24 @@ public final class ProxyServer {
 
     private final Vertx vertx;
     private final int port;
-    private final java.util.List<String> deployments;
+    private final String deployment;
 
-    private ProxyServer(Vertx vertx, int port, java.util.List<String> deployments) {
+    private ProxyServer(Vertx vertx, int port, String deployment) {
         this.vertx = vertx;
         this.port = port;
-        this.deployments = deployments;
+        this.deployment = deployment;
     }
 
     /** Binds {@code host:port} (port 0 picks a free port) on {@code instances} event loops. */
     public static Future<ProxyServer> start(Vertx vertx, String host, int port, int instances,
                                             Supplier<RouteTable> table) {
+        // Vert.x shares one socket among servers listening on the same host and port; a negative port
+        // means "one random port shared by all of them" (port 0 would give each instance its own).
+        int shared = port == 0 ? -1 : port;
         AtomicInteger boundPort = new AtomicInteger();
-        return vertx.deployVerticle(() -> new Listener(host, port, table, boundPort), new DeploymentOptions().setInstances(1))
-                .compose(first -> {
-                    int bound = boundPort.get();
-                    if (instances <= 1) {
-                        return Future.succeededFuture(new ProxyServer(vertx, bound, java.util.List.of(first)));
-                    }
-                    return vertx.deployVerticle(() -> new Listener(host, bound, table, boundPort),
-                                    new DeploymentOptions().setInstances(instances - 1))
-                            .map(rest -> new ProxyServer(vertx, bound, java.util.List.of(first, rest)));
-                });
+        return vertx.deployVerticle(() -> new Listener(host, shared, table, boundPort),
+                        new DeploymentOptions().setInstances(Math.max(1, instances)))
+                .map(deployment -> new ProxyServer(vertx, boundPort.get(), deployment));
     }
 
     /** The bound port. */
@@ -58,7 +54,7 @@ public final class ProxyServer {
     }
 
     public Future<Void> close() {
-        return Future.all(deployments.stream().map(vertx::undeploy).toList()).mapEmpty();
+        return vertx.undeploy(deployment);
     }
 
     /** One server instance on one event loop. */
@@ -77,10 +73,10 @@ public final class ProxyServer {
 
         @Override
         public void start(Promise<Void> started) {
-            HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-                    .setTcpNoDelay(true).setReuseAddress(true).setDecompressionSupported(true);
+            HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setReuseAddress(true)
+                    .setDecompressionSupported(true);
             HttpServer server = vertx.createHttpServer(options).requestHandler(this::route);
-            server.listen().onSuccess(s -> {
+            server.listen(port, host).onSuccess(s -> {
                 boundPort.set(s.actualPort());
                 started.complete();
             }).onFailure(started::fail);

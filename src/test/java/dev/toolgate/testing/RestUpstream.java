@@ -1,0 +1,101 @@
+package dev.toolgate.testing;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A real local REST API for tests: a Vert.x server on a free port that records every request it
+ * receives and answers from per-route handlers ({@code "GET /users"}), or with 404.
+ */
+public final class RestUpstream implements AutoCloseable {
+
+    /** A request as the upstream saw it. */
+    public record Received(String method, String uri, String path, String query, MultiMap headers, String body) {
+        public String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final Map<String, Consumer<HttpServerRequest>> routes = new ConcurrentHashMap<>();
+
+    public RestUpstream() {
+        server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** {@code http://127.0.0.1:<port>} */
+    public String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Answers {@code METHOD path} (exact path, query ignored) with a handler. */
+    public RestUpstream on(String methodAndPath, Consumer<HttpServerRequest> handler) {
+        routes.put(methodAndPath, handler);
+        return this;
+    }
+
+    /** Answers {@code METHOD path} with a status, content type and body. */
+    public RestUpstream json(String methodAndPath, int status, String body) {
+        return on(methodAndPath, r -> r.response().setStatusCode(status).putHeader("content-type", "application/json").end(body));
+    }
+
+    /** The next request received, waiting up to 5 seconds. */
+    public Received next() {
+        try {
+            Received r = received.poll(5, TimeUnit.SECONDS);
+            if (r == null) {
+                throw new AssertionError("the upstream received no request within 5 s");
+            }
+            return r;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** True when no request arrives within {@code wait}. */
+    public boolean quiet(Duration wait) throws InterruptedException {
+        return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS) == null;
+    }
+
+    public int pending() {
+        return received.size();
+    }
+
+    private void handle(HttpServerRequest request) {
+        request.body().onSuccess(body -> {
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+            received.add(new Received(request.method().name(), request.uri(), request.path(), request.query(), headers,
+                    body.toString()));
+            Consumer<HttpServerRequest> route = routes.get(request.method().name() + " " + request.path());
+            if (route != null) {
+                route.accept(request);
+            } else {
+                request.response().setStatusCode(404).putHeader("content-type", "application/json")
+                        .end(Buffer.buffer("{\"message\":\"no such route in the test upstream\"}"));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        vertx.close().await();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.toolgate.testing;
+
+import dev.toolgate.gateway.Gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.Map;
+
+/**
+ * The real gateway, started in this JVM on free loopback ports from a YAML document written to a
+ * temporary directory (so relative paths and file watching behave as in production).
+ */
+public final class TestGateway implements AutoCloseable {
+
+    private final Gateway gateway;
+    private final Path configFile;
+
+    private TestGateway(Gateway gateway, Path configFile) {
+        this.gateway = gateway;
+        this.configFile = configFile;
+    }
+
+    /** Starts with {@code yaml} as the config file; {@code ${upstream}} placeholders are the caller's job. */
+    public static TestGateway start(String yaml) {
+        return start(yaml, Map.of(), false);
+    }
+
+    /**
+     * @param environment what {vault://env/...} references read
+     * @param watch       reload when the config file changes
+     */
+    public static TestGateway start(String yaml, Map<String, String> environment, boolean watch) {
+        try {
+            Path directory = Files.createTempDirectory("toolgate-test");
+            Path file = directory.resolve("kong.yaml");
+            Files.writeString(file, yaml, StandardCharsets.UTF_8);
+            Gateway gateway = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, watch,
+                    environment::get, InstantSource.system(), new SecureRandom()));
+            return new TestGateway(gateway, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    /** {@code http://127.0.0.1:<proxy port><path>} */
+    public URI proxy(String path) {
+        return URI.create("http://127.0.0.1:" + gateway.proxyPort() + path);
+    }
+
+    /** {@code http://127.0.0.1:<admin port><path>} */
+    public URI admin(String path) {
+        return URI.create("http://127.0.0.1:" + gateway.adminPort() + path);
+    }
+
+    /** Rewrites the config file (the watcher, when on, reloads it). */
+    public void rewrite(String yaml) {
+        try {
+            Path temp = configFile.resolveSibling("kong.yaml.tmp");
+            Files.writeString(temp, yaml, StandardCharsets.UTF_8);
+            Files.move(temp, configFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}
