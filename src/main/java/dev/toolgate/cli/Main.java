@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code toolgate} command. */
 @Command(name = "toolgate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "An open MCP gateway that reads Kong's declarative configuration.",
-        subcommands = {RunCommand.class, ValidateCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, Openapi2McpCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the configuration is invalid", "2:wrong command line",
                 "3:the gateway could not start or run"})
@@ -31,7 +32,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, validate or version");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: run, validate, openapi2mcp or version");
     }
 
     /** {@code --version}. */

@@ -12,17 +12,14 @@ import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.Router;
 import dev.toolgate.mode.AiMcpProxyConfig;
-import dev.toolgate.mode.AiMcpProxySchema;
 import dev.toolgate.mode.conversion.McpServerEndpoint;
 import dev.toolgate.mode.conversion.Sessions;
-import dev.toolgate.mode.conversion.Tool;
-import dev.toolgate.mode.conversion.ToolCompiler;
+import dev.toolgate.mode.conversion.ToolCatalog;
 import dev.toolgate.mode.conversion.ToolInvoker;
 import dev.toolgate.mode.conversion.ToolSet;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,46 +54,61 @@ final class SnapshotBuilder {
      */
     Snapshot load(byte[] document, Path baseDirectory, ConfigReport report) {
         DeclarativeConfig config = loader.read(document, new ConfigContext(baseDirectory), report);
-        Snapshot snapshot = config == null ? null : build(config, report);
+        Snapshot snapshot = config == null ? null : build(config, report, baseDirectory);
         report.throwIfProblems();
         return snapshot;
     }
 
-    Snapshot build(DeclarativeConfig config, ConfigReport report) {
+    Snapshot build(DeclarativeConfig config, ConfigReport report, Path baseDirectory) {
         List<Route> active = config.routes().stream()
                 .filter(r -> config.service(r.serviceId()).map(Service::enabled).orElse(true))
                 .toList();
+        ToolCatalog catalog = new ToolCatalog();
+        for (Plugin plugin : config.plugins()) {
+            if (plugin.enabled() && plugin.config() instanceof AiMcpProxyConfig proxy && proxy.mode() != null
+                    && proxy.mode().converts() && active.stream().anyMatch(r -> r.id().equals(plugin.routeId()))) {
+                Route route = config.route(plugin.routeId()).orElseThrow();
+                Service service = config.service(route.serviceId()).orElse(null);
+                catalog.add(plugin, ConversionTools.compile(plugin, proxy, route, service, baseDirectory, report), report);
+            }
+        }
         Map<String, RouteHandler> handlers = new HashMap<>();
         Map<String, ToolSet> toolSets = new LinkedHashMap<>();
         for (Route route : active) {
             Optional<Plugin> plugin = effectivePlugin(config, route);
-            if (plugin.isEmpty() || !(plugin.get().config() instanceof AiMcpProxyConfig proxy) || proxy.mode() == null) {
+            if (plugin.isEmpty() || !(plugin.get().config() instanceof AiMcpProxyConfig proxy)) {
                 continue;
             }
-            Service service = config.service(route.serviceId()).orElse(null);
-            switch (proxy.mode()) {
-                case CONVERSION_LISTENER -> {
-                    ToolSet tools = toolSet(new ToolCompiler(route, service, proxy, report)
-                            .compileAll(plugin.get().source()), report);
-                    toolSets.put(route.id(), tools);
-                    handlers.put(route.id(), endpoint(route, proxy, tools));
+            ToolSet tools = switch (proxy.mode()) {
+                case CONVERSION_LISTENER -> catalog.of(plugin.get());
+                case LISTENER -> catalog.bound(proxy.server().tag(), report);
+                case CONVERSION_ONLY -> null;
+                case PASSTHROUGH_LISTENER -> {
+                    report.problem(plugin.get().source() + ".config.mode", "passthrough-listener is not available in this build yet");
+                    yield null;
                 }
-                case CONVERSION_ONLY -> new ToolCompiler(route, service, proxy, report).compileAll(plugin.get().source());
-                case LISTENER, PASSTHROUGH_LISTENER -> report.problem(plugin.get().source() + ".config.mode",
-                        proxy.mode().kongName() + " is not available in this build yet");
+            };
+            if (tools != null) {
+                toolSets.put(route.id(), tools);
+                handlers.put(route.id(), endpoint(route, proxy, tools));
             }
         }
         return new Snapshot(config, new Router(active), handlers, toolSets, report.warnings(), Instant.now());
     }
 
-    /** Kong's precedence: a route's plugin wins over its service's, which wins over a global one. */
+    /**
+     * The ai-mcp-proxy plugin that decides what a route serves. Kong's precedence: a route's plugin
+     * wins over its service's, which wins over a global one; on one level a listening mode wins over
+     * conversion-only (a route may carry both).
+     */
     static Optional<Plugin> effectivePlugin(DeclarativeConfig config, Route route) {
         return config.plugins().stream()
-                .filter(p -> p.enabled() && AiMcpProxySchema.NAME.equals(p.name()))
+                .filter(p -> p.enabled() && p.config() instanceof AiMcpProxyConfig proxy && proxy.mode() != null)
                 .filter(p -> route.id().equals(p.routeId())
                         || p.routeId() == null && p.serviceId() != null && p.serviceId().equals(route.serviceId())
                         || p.global())
-                .min(Comparator.comparingInt(p -> route.id().equals(p.routeId()) ? 0 : p.serviceId() != null ? 1 : 2));
+                .min(Comparator.comparingInt((Plugin p) -> route.id().equals(p.routeId()) ? 0 : p.serviceId() != null ? 1 : 2)
+                        .thenComparing(p -> ((AiMcpProxyConfig) p.config()).mode().listens() ? 0 : 1));
     }
 
     private McpServerEndpoint endpoint(Route route, AiMcpProxyConfig proxy, ToolSet tools) {
@@ -106,19 +118,5 @@ final class SnapshotBuilder {
         return new McpServerEndpoint(settings, tools, invoker, sessions);
     }
 
-    /** A tool set, reporting names that two definitions share. */
-    static ToolSet toolSet(List<Tool> tools, ConfigReport report) {
-        Map<String, Tool> byName = new HashMap<>();
-        List<Tool> unique = new ArrayList<>();
-        for (Tool tool : tools) {
-            Tool earlier = byName.putIfAbsent(tool.name(), tool);
-            if (earlier != null) {
-                report.problem(tool.source(), "tool name '" + tool.name() + "' is already used by " + earlier.source());
-            } else {
-                unique.add(tool);
-            }
-        }
-        return new ToolSet(unique);
-    }
 
 }

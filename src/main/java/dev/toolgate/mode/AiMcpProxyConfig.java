@@ -20,10 +20,12 @@ import java.util.List;
  *                              {@code consumer_id} or {@code custom_id}
  * @param aclAttributeType      ACL subject: {@code consumer} (default) or {@code oauth_access_token}
  * @param accessTokenClaimField with {@code oauth_access_token}: the claim path, such as {@code .user.email}
+ * @param openapi               Toolgate extension: generate tools from an OpenAPI document (conversion modes)
  */
 public record AiMcpProxyConfig(Mode mode, List<ToolSpec> tools, ServerSettings server, LoggingSettings logging,
                                long maxRequestBodySize, List<AclRule> defaultAcl, boolean includeConsumerGroups,
-                               String consumerIdentifier, String aclAttributeType, String accessTokenClaimField)
+                               String consumerIdentifier, String aclAttributeType, String accessTokenClaimField,
+                               OpenApiSource openapi)
         implements PluginSettings {
 
     /** A gateway-wide cap on MCP request bodies, for {@code max_request_body_size: 0}. */

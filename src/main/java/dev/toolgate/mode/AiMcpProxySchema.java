@@ -42,9 +42,13 @@ public final class AiMcpProxySchema implements PluginSchema {
         if ("oauth_access_token".equals(attributeType) && claimField == null) {
             node.problem("access_token_claim_field", "is required when acl_attribute_type is oauth_access_token");
         }
+        OpenApiSource openapi = node.object("openapi").map(OpenApiSource::read).orElse(null);
+        if (openapi != null && mode != null && !mode.converts()) {
+            node.problem("openapi", "only conversion-listener and conversion-only plugins generate tools");
+        }
         warnAboutPending(node, defaultAcl, tools, logging);
         return new AiMcpProxyConfig(mode, tools, server, logging, maxBody, defaultAcl, groups, identifier,
-                attributeType, claimField);
+                attributeType, claimField, openapi);
     }
 
     @Override

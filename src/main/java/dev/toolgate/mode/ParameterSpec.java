@@ -22,7 +22,8 @@ import java.util.List;
 public record ParameterSpec(String name, String in, boolean required, String description, JsonNode schema,
                             String style, boolean explode) {
 
-    static final List<String> LOCATIONS = List.of("query", "path", "header", "cookie");
+    /** Where a parameter can be. */
+    public static final List<String> LOCATIONS = List.of("query", "path", "header", "cookie");
     private static final List<String> STYLES = List.of("form", "simple", "label", "matrix", "spaceDelimited",
             "pipeDelimited", "deepObject");
 
@@ -52,8 +53,7 @@ public record ParameterSpec(String name, String in, boolean required, String des
             node.problem("schema", "must be a JSON Schema object");
             schema = null;
         }
-        String defaultStyle = "query".equals(in) || "cookie".equals(in) ? "form" : "simple";
-        String style = node.oneOf("style", defaultStyle, STYLES);
+        String style = node.oneOf("style", defaultStyle(in), STYLES);
         boolean explode = node.bool("explode", "form".equals(style));
         node.ignore("deprecated", "allowEmptyValue", "allowReserved", "example", "examples");
         node.json().fieldNames().forEachRemaining(key -> {
@@ -62,11 +62,17 @@ public record ParameterSpec(String name, String in, boolean required, String des
             }
         });
         node.finish();
-        ObjectNode effective = schema == null ? defaultSchema() : (ObjectNode) schema;
+        ObjectNode effective = schema == null ? stringSchema() : (ObjectNode) schema;
         return new ParameterSpec(name, in, required, description, effective, style, explode);
     }
 
-    private static ObjectNode defaultSchema() {
+    /** OpenAPI's default style: {@code form} for query and cookie parameters, {@code simple} otherwise. */
+    public static String defaultStyle(String in) {
+        return "query".equals(in) || "cookie".equals(in) ? "form" : "simple";
+    }
+
+    /** The schema of a parameter that declares none: a string. */
+    public static ObjectNode stringSchema() {
         ObjectNode schema = Json.object();
         schema.put("type", "string");
         return schema;

@@ -40,7 +40,8 @@ public record ToolSpec(String description, String name, String method, String pa
         parameters = List.copyOf(parameters);
     }
 
-    static final List<String> METHODS = List.of("DELETE", "GET", "PATCH", "POST", "PUT");
+    /** Kong's five methods, plus HEAD and OPTIONS (Toolgate extension, for generated tools). */
+    static final List<String> METHODS = List.of("DELETE", "GET", "PATCH", "POST", "PUT", "HEAD", "OPTIONS");
 
     static ToolSpec read(ConfigNode node) {
         String description = node.text("description");

@@ -7,7 +7,9 @@ public enum BodyEncoding {
     /** {@code application/json}: the argument serialized as JSON. */
     JSON("application/json"),
     /** {@code application/x-www-form-urlencoded}: the argument's properties as form fields. */
-    FORM("application/x-www-form-urlencoded");
+    FORM("application/x-www-form-urlencoded"),
+    /** {@code multipart/form-data}: the argument's properties as parts; file properties are base64 arguments. */
+    MULTIPART("multipart/form-data");
 
     private final String contentType;
 

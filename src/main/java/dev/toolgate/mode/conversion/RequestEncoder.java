@@ -43,7 +43,7 @@ final class RequestEncoder {
     record Client(MultiMap headers, String remoteAddress, String host, int localPort, Set<String> consumed) {
     }
 
-    private static final class Rejection extends RuntimeException {
+    static final class Rejection extends RuntimeException {
         Rejection(String message) {
             super(message, null, false, false);
         }
@@ -83,10 +83,7 @@ final class RequestEncoder {
             if (!cookies.isEmpty()) {
                 headers.set("cookie", mergeCookies(headers.get("cookie"), cookies));
             }
-            Buffer body = body(t.body(), arguments.get(ToolSchemas.BODY));
-            if (body != null) {
-                headers.set("content-type", t.body().contentType());
-            }
+            Buffer body = body(t, arguments.get(ToolSchemas.BODY), headers);
             String uri = t.path().expand(pathValues) + (query.isEmpty() ? "" : "?" + query);
             return new Encoded.Ready(new UpstreamRequest(t.target(), t.method(), uri, headers, body, t.timeoutMs(),
                     maxResponseBytes));
@@ -194,30 +191,57 @@ final class RequestEncoder {
         out.append(piece);
     }
 
-    private static Buffer body(BodyEncoding encoding, JsonNode value) {
-        if (encoding == BodyEncoding.NONE || value == null) {
+    private static Buffer body(RequestTemplate t, JsonNode value, MultiMap headers) {
+        if (t.body() == BodyEncoding.NONE || value == null) {
             return null;
         }
-        if (encoding == BodyEncoding.JSON) {
+        if (t.body() == BodyEncoding.JSON) {
+            headers.set("content-type", t.body().contentType());
             return Buffer.buffer(Json.bytes(value));
         }
         if (!value.isObject()) {
-            throw new Rejection("body: a form body must be an object of fields");
+            throw new Rejection("body: a " + t.body().contentType() + " body must be an object of fields");
         }
+        if (t.body() == BodyEncoding.MULTIPART) {
+            return MultipartBody.encode(value, t.bodyFields(), headers);
+        }
+        headers.set("content-type", t.body().contentType());
         StringBuilder form = new StringBuilder();
-        value.fields().forEachRemaining(e -> {
-            if (e.getValue().isArray()) {
-                e.getValue().forEach(item -> appendPair(form, e.getKey(), scalar(item)));
-            } else if (e.getValue().isObject()) {
-                appendNested(form, PercentEncoding.encode(e.getKey()), e.getValue());
-            } else if (!e.getValue().isNull()) {
-                appendPair(form, e.getKey(), scalar(e.getValue()));
-            }
-        });
+        value.fields().forEachRemaining(e -> appendField(form, e.getKey(), e.getValue(),
+                t.bodyFields().getOrDefault(e.getKey(), FieldEncoding.DEFAULT)));
         return Buffer.buffer(form.toString());
     }
 
-    private static String scalar(JsonNode value) {
+    /**
+     * One form field. With an {@code encoding} entry, OpenAPI's style rules apply; without one,
+     * arrays repeat the field and objects use brackets ({@code a[b]=c}), which most servers read.
+     */
+    private static void appendField(StringBuilder form, String name, JsonNode value, FieldEncoding encoding) {
+        if (value.isNull()) {
+            return;
+        }
+        if ("application/json".equals(encoding.contentType()) && value.isContainerNode()) {
+            appendPair(form, name, Json.text(value));
+        } else if (value.isArray() && !"deepObject".equals(encoding.style())) {
+            if (encoding.explode()) {
+                value.forEach(item -> appendPair(form, name, scalar(item)));
+            } else {
+                appendEncodedPair(form, name, joined(value, false, ","));
+            }
+        } else if (value.isObject() && "form".equals(encoding.style())) {
+            if (encoding.explode()) {
+                value.fields().forEachRemaining(e -> appendPair(form, e.getKey(), scalar(e.getValue())));
+            } else {
+                appendEncodedPair(form, name, joined(value, false, ","));
+            }
+        } else if (value.isContainerNode()) {
+            appendNested(form, PercentEncoding.encode(name), value);
+        } else {
+            appendPair(form, name, scalar(value));
+        }
+    }
+
+    static String scalar(JsonNode value) {
         return value.isTextual() ? value.asText() : value.isContainerNode() ? Json.text(value) : value.asText();
     }
 

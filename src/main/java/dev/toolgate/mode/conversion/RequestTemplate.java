@@ -17,18 +17,20 @@ import java.util.Map;
  * @param path                 upstream path (service path and Kong's strip rules already applied)
  * @param parameters           argument bindings
  * @param body                 how {@code body} is encoded
+ * @param bodyFields           per-property encoding of form and multipart bodies
  * @param fixedHeaders         headers from the tool config
  * @param fixedQuery           query arguments from the tool config
  * @param timeoutMs            {@code server.timeout}
  * @param forwardClientHeaders {@code server.forward_client_headers}
  */
 public record RequestTemplate(UpstreamTarget target, HttpMethod method, PathTemplate path,
-                              List<ParameterSpec> parameters, BodyEncoding body,
+                              List<ParameterSpec> parameters, BodyEncoding body, Map<String, FieldEncoding> bodyFields,
                               Map<String, List<String>> fixedHeaders, Map<String, List<String>> fixedQuery,
                               long timeoutMs, boolean forwardClientHeaders) {
 
     public RequestTemplate {
         parameters = List.copyOf(parameters);
+        bodyFields = Map.copyOf(bodyFields);
         fixedHeaders = Map.copyOf(fixedHeaders);
         fixedQuery = Map.copyOf(fixedQuery);
     }

@@ -59,7 +59,13 @@ public final class ToolCompiler {
         return tools;
     }
 
-    Tool compile(ToolSpec spec, int position, String at) {
+    /**
+     * Compiles one tool definition; returns null (with problems in the report) when it cannot serve.
+     *
+     * @param position 1-based place among the plugin's tools (for the default name)
+     * @param at       where the definition is, for problem paths
+     */
+    public Tool compile(ToolSpec spec, int position, String at) {
         int before = report.problems().size();
         String name = name(spec, position, at);
         HttpMethod method = method(spec, at);
@@ -69,9 +75,10 @@ public final class ToolCompiler {
         ToolSchemas.BodyPart body = ToolSchemas.body(spec.requestBody(), at + ".request_body", report);
         ToolSchemas.Output output = ToolSchemas.output(spec.responses(), at + ".responses", report);
         for (String key : List.of("request_body", "responses")) {
-            if (ToolSchemas.containsRef(key.equals("responses") ? spec.responses() : spec.requestBody())) {
-                report.problem(at + "." + key, "$ref is not supported in tool definitions; inline the schema "
-                        + "(or load the API with config.openapi)");
+            String reference = ToolSchemas.foreignReference(key.equals("responses") ? spec.responses() : spec.requestBody());
+            if (reference != null) {
+                report.problem(at + "." + key, "$ref " + reference + " is not supported: inline the schema or put it "
+                        + "under the schema's own $defs (or load the API with config.openapi)");
             }
         }
         checkFixedHeaders(spec, at);
@@ -83,7 +90,7 @@ public final class ToolCompiler {
         }
         ObjectNode definition = definition(name, spec.description(), spec.annotations(), inputSchema, output);
         RequestTemplate request = new RequestTemplate(UpstreamTarget.of(service), method, path, parameters,
-                body.encoding(), spec.headers(), spec.query(), config.server().timeoutMillis(),
+                body.encoding(), body.fields(), spec.headers(), spec.query(), config.server().timeoutMillis(),
                 config.server().forwardClientHeaders());
         return new Tool(name, definition, inputValidator, outputValidator, output != null && output.wrapped(),
                 request, at);
@@ -125,7 +132,11 @@ public final class ToolCompiler {
         }
     }
 
-    /** Resolves the gateway-side path, checks it lies under the route, and applies Kong's proxy path rule. */
+    /**
+     * Resolves the gateway-side path and applies Kong's proxy path rule: when the path lies under a
+     * route path, {@code strip_path} removes that prefix; a path outside the route paths (decK's
+     * openapi2mcp output has those) is sent as is, after the service path.
+     */
     private PathTemplate upstreamPath(ToolSpec spec, String at) {
         List<String> plain = route.paths().stream().filter(p -> !p.startsWith("~")).toList();
         String gatewayPath;
@@ -151,15 +162,9 @@ public final class ToolCompiler {
             return PathTemplate.parse("/");
         }
         String matched = null;
-        if (!route.paths().isEmpty()) {
-            for (String prefix : plain) {
-                if (template.literalPrefix().startsWith(prefix) && (matched == null || prefix.length() > matched.length())) {
-                    matched = prefix;
-                }
-            }
-            if (matched == null) {
-                report.problem(at + ".path", gatewayPath + " is not under any of the route's paths " + route.paths());
-                return template;
+        for (String prefix : plain) {
+            if (template.literalPrefix().startsWith(prefix) && (matched == null || prefix.length() > matched.length())) {
+                matched = prefix;
             }
         }
         if (service == null) {
@@ -182,8 +187,10 @@ public final class ToolCompiler {
             if (!arguments.add(p.argument())) {
                 report.problem(pAt, "argument " + p.argument() + " is defined twice");
             }
-            if (ToolSchemas.containsRef(p.schema())) {
-                report.problem(pAt + ".schema", "$ref is not supported in tool definitions; inline the schema");
+            String reference = ToolSchemas.foreignReference(p.schema());
+            if (reference != null) {
+                report.problem(pAt + ".schema", "$ref " + reference + " is not supported: inline the schema or put it "
+                        + "under the schema's own $defs");
             }
             if ("header".equals(p.in()) && RESERVED_HEADERS.contains(p.name().toLowerCase(Locale.ROOT))) {
                 report.problem(pAt + ".name", "header " + p.name() + " cannot be set by a tool argument");
@@ -199,7 +206,7 @@ public final class ToolCompiler {
             if (!declaredPath.contains(placeholder)) {
                 report.warning(at + ".path", "{" + placeholder + "} has no parameters entry; it becomes a required "
                         + "string argument path_" + placeholder);
-                parameters.add(new ParameterSpec(placeholder, "path", true, null, stringSchema(), "simple", false));
+                parameters.add(new ParameterSpec(placeholder, "path", true, null, ParameterSpec.stringSchema(), "simple", false));
             }
         }
         return parameters;
@@ -250,11 +257,5 @@ public final class ToolCompiler {
         } else if (value instanceof Boolean b) {
             node.put(key, b);
         }
-    }
-
-    private static ObjectNode stringSchema() {
-        ObjectNode schema = Json.object();
-        schema.put("type", "string");
-        return schema;
     }
 }

@@ -11,7 +11,9 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mode.ParameterSpec;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,12 +37,14 @@ public final class ToolSchemas {
      * The request body part of a tool.
      *
      * @param encoding    how it is sent
-     * @param schema      JSON Schema of the {@code body} argument
+     * @param schema      JSON Schema of the {@code body} argument (file fields already as base64 strings)
      * @param required    whether the argument is required
      * @param description shown to the model
+     * @param fields      per-property encoding (form and multipart)
      */
-    public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required, String description) {
-        static final BodyPart NONE = new BodyPart(BodyEncoding.NONE, null, false, null);
+    public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required, String description,
+                           Map<String, FieldEncoding> fields) {
+        static final BodyPart NONE = new BodyPart(BodyEncoding.NONE, null, false, null, Map.of());
     }
 
     /**
@@ -52,7 +56,7 @@ public final class ToolSchemas {
     public record Output(ObjectNode schema, boolean wrapped) {
     }
 
-    /** Reads an OpenAPI requestBody: its JSON (preferred) or form content. */
+    /** Reads an OpenAPI requestBody: its JSON (preferred), form or multipart content. */
     public static BodyPart body(JsonNode requestBody, String path, ConfigReport report) {
         if (requestBody == null) {
             return BodyPart.NONE;
@@ -64,18 +68,67 @@ public final class ToolSchemas {
                 return bodyPart(BodyEncoding.JSON, media.getValue(), requestBody);
             }
         }
-        JsonNode form = content.get(BodyEncoding.FORM.contentType());
-        if (form != null) {
-            return bodyPart(BodyEncoding.FORM, form, requestBody);
+        for (BodyEncoding encoding : List.of(BodyEncoding.FORM, BodyEncoding.MULTIPART)) {
+            JsonNode media = content.get(encoding.contentType());
+            if (media != null) {
+                return bodyPart(encoding, media, requestBody);
+            }
         }
-        report.problem(path + ".content", "must have application/json or application/x-www-form-urlencoded content");
+        report.problem(path + ".content", "must have application/json, application/x-www-form-urlencoded or "
+                + "multipart/form-data content");
         return BodyPart.NONE;
     }
 
     private static BodyPart bodyPart(BodyEncoding encoding, JsonNode media, JsonNode requestBody) {
         JsonNode schema = media.path("schema").isObject() ? media.get("schema") : Json.object();
         String description = requestBody.path("description").isTextual() ? requestBody.get("description").asText() : null;
-        return new BodyPart(encoding, schema, requestBody.path("required").asBoolean(false), description);
+        Map<String, FieldEncoding> fields = new LinkedHashMap<>();
+        if (encoding != BodyEncoding.JSON) {
+            media.path("encoding").fields().forEachRemaining(e -> fields.put(e.getKey(), new FieldEncoding(
+                    e.getValue().path("contentType").asText(null), e.getValue().path("style").asText(null),
+                    e.getValue().path("explode").asBoolean(true), false)));
+        }
+        if (encoding == BodyEncoding.MULTIPART) {
+            schema = withFileFields((ObjectNode) schema.deepCopy(), fields);
+        }
+        return new BodyPart(encoding, schema, requestBody.path("required").asBoolean(false), description, fields);
+    }
+
+    /** File properties of a multipart body become base64 strings (a file per string). */
+    private static JsonNode withFileFields(ObjectNode schema, Map<String, FieldEncoding> fields) {
+        JsonNode properties = schema.path("properties");
+        List<String> names = new ArrayList<>();
+        properties.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode property = properties.get(name);
+            boolean array = property.path("type").asText("").equals("array");
+            JsonNode item = array ? property.path("items") : property;
+            if (!isFile(item)) {
+                continue;
+            }
+            ObjectNode file = Json.object();
+            file.put("type", "string");
+            file.put("contentEncoding", "base64");
+            String text = property.path("description").asText(null);
+            file.put("description", (text == null ? "" : text + " ") + "(file content, base64-encoded)");
+            if (array) {
+                ObjectNode list = Json.object();
+                list.put("type", "array");
+                list.set("items", file);
+                ((ObjectNode) properties).set(name, list);
+            } else {
+                ((ObjectNode) properties).set(name, file);
+            }
+            FieldEncoding declared = fields.getOrDefault(name, FieldEncoding.DEFAULT);
+            fields.put(name, new FieldEncoding(declared.contentType(), null, true, true));
+        }
+        return schema;
+    }
+
+    private static boolean isFile(JsonNode schema) {
+        String format = schema.path("format").asText("");
+        return format.equals("binary") || schema.path("type").asText("").equals("file")
+                || schema.has("contentMediaType") && !schema.has("contentEncoding");
     }
 
     /** The input schema: one property per parameter ({@code <in>_<name>}) and {@code body}. */
@@ -99,7 +152,33 @@ public final class ToolSchemas {
         if (!required.isEmpty()) {
             schema.set("required", required);
         }
+        hoistDefinitions(schema, properties);
         return schema;
+    }
+
+    /**
+     * Argument schemas carry their own {@code $defs}; a {@code #/$defs/...} reference resolves against
+     * the root of the input schema, so the definitions move there (one copy per name).
+     */
+    private static void hoistDefinitions(ObjectNode root, ObjectNode properties) {
+        ObjectNode defs = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> property = it.next();
+            if (property.getValue() instanceof ObjectNode schema && schema.get("$defs") instanceof ObjectNode own) {
+                ObjectNode copy = schema.deepCopy();
+                copy.remove("$defs");
+                property.setValue(copy);
+                if (defs == null) {
+                    defs = root.putObject("$defs");
+                }
+                ObjectNode target = defs;
+                own.fields().forEachRemaining(d -> {
+                    if (!target.has(d.getKey())) {
+                        target.set(d.getKey(), d.getValue());
+                    }
+                });
+            }
+        }
     }
 
     /** The output schema from an OpenAPI responses object; null when no 2xx response has a JSON schema. */
@@ -169,20 +248,26 @@ public final class ToolSchemas {
         }
     }
 
-    /** True when the schema contains a {@code $ref} anywhere. */
-    public static boolean containsRef(JsonNode node) {
+    /**
+     * The first {@code $ref} that does not point into the schema's own {@code $defs}, or null. Kong's
+     * tool definitions allow no references; Toolgate allows local ones, which keep recursive schemas
+     * finite (this is what {@code config.openapi} and {@code openapi2mcp} generate).
+     */
+    public static String foreignReference(JsonNode node) {
         if (node == null) {
-            return false;
+            return null;
         }
-        if (node.isObject() && node.has("$ref")) {
-            return true;
+        JsonNode ref = node.isObject() ? node.get("$ref") : null;
+        if (ref != null && !(ref.isTextual() && ref.asText().startsWith("#/$defs/"))) {
+            return ref.toString();
         }
         for (JsonNode child : node) {
-            if (containsRef(child)) {
-                return true;
+            String found = foreignReference(child);
+            if (found != null) {
+                return found;
             }
         }
-        return false;
+        return null;
     }
 
     private static JsonNode described(JsonNode schema, String description) {

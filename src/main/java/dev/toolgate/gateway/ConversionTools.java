@@ -1,0 +1,70 @@
+package dev.toolgate.gateway;
+
+import dev.toolgate.config.ConfigReport;
+import dev.toolgate.config.Plugin;
+import dev.toolgate.config.Route;
+import dev.toolgate.config.Service;
+import dev.toolgate.mode.AiMcpProxyConfig;
+import dev.toolgate.mode.OpenApiSource;
+import dev.toolgate.mode.ToolSpec;
+import dev.toolgate.mode.conversion.Tool;
+import dev.toolgate.mode.conversion.ToolCompiler;
+import dev.toolgate.openapi.OpenApiDocument;
+import dev.toolgate.openapi.OpenApiException;
+import dev.toolgate.openapi.OperationFilter;
+import dev.toolgate.openapi.ToolGenerator;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The tools of one conversion plugin: its {@code tools} entries, plus one per operation of its
+ * {@code openapi} document. A written tool wins over a generated one of the same name; an operation
+ * that cannot be served is skipped with a warning that names it, never failing the whole document.
+ */
+final class ConversionTools {
+
+    private ConversionTools() {
+    }
+
+    static List<Tool> compile(Plugin plugin, AiMcpProxyConfig proxy, Route route, Service service, Path baseDirectory,
+                              ConfigReport report) {
+        List<Tool> tools = new ArrayList<>(new ToolCompiler(route, service, proxy, report).compileAll(plugin.source()));
+        OpenApiSource source = proxy.openapi();
+        if (source == null || source.spec() == null) {
+            return tools;
+        }
+        String at = plugin.source() + ".config.openapi";
+        ToolGenerator.Generated generated;
+        try {
+            OpenApiDocument document = OpenApiDocument.load(source, baseDirectory);
+            generated = new ToolGenerator(document, new OperationFilter(source.include(), source.exclude())).generate();
+        } catch (OpenApiException e) {
+            report.problem(at + ".spec", e.getMessage());
+            return tools;
+        }
+        generated.skipped().forEach(s -> report.warning(at, "skipped " + s));
+        Set<String> written = new HashSet<>();
+        tools.forEach(t -> written.add(t.name()));
+        for (ToolSpec spec : generated.tools()) {
+            if (written.contains(spec.name())) {
+                report.warning(at, "tool '" + spec.name() + "' from config.tools replaces the one generated for "
+                        + spec.method() + " " + spec.path());
+                continue;
+            }
+            ConfigReport own = new ConfigReport();
+            Tool tool = new ToolCompiler(route, service, proxy, own).compile(spec, 0, at + "(" + spec.name() + ")");
+            own.warnings().forEach(w -> report.warning(w.path(), w.message()));
+            if (tool == null) {
+                report.warning(at, "skipped " + spec.method() + " " + spec.path() + " (" + spec.name() + "): "
+                        + own.problems().getFirst().message());
+            } else {
+                tools.add(tool);
+            }
+        }
+        return tools;
+    }
+}

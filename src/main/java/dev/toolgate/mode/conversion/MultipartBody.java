@@ -1,0 +1,76 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code multipart/form-data} bodies (RFC 7578). File fields arrive as base64 arguments and leave as
+ * binary parts named after the field; other fields are text parts (objects and arrays as JSON unless
+ * the field is an array of files, which repeats the part).
+ */
+final class MultipartBody {
+
+    private MultipartBody() {
+    }
+
+    static Buffer encode(JsonNode fields, Map<String, FieldEncoding> encodings, MultiMap headers) {
+        String boundary = "toolgate-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        Buffer body = Buffer.buffer();
+        fields.fields().forEachRemaining(field -> {
+            FieldEncoding encoding = encodings.getOrDefault(field.getKey(), FieldEncoding.DEFAULT);
+            JsonNode value = field.getValue();
+            if (value.isNull()) {
+                return;
+            }
+            if (encoding.file() && value.isArray()) {
+                value.forEach(item -> filePart(body, boundary, field.getKey(), item, encoding));
+            } else if (encoding.file()) {
+                filePart(body, boundary, field.getKey(), value, encoding);
+            } else {
+                String text = value.isContainerNode() ? Json.text(value) : RequestEncoder.scalar(value);
+                String type = encoding.contentType() != null ? encoding.contentType()
+                        : value.isContainerNode() ? "application/json" : null;
+                part(body, boundary, field.getKey(), null, type, text.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        body.appendString("--" + boundary + "--\r\n");
+        headers.set("content-type", "multipart/form-data; boundary=" + boundary);
+        return body;
+    }
+
+    private static void filePart(Buffer body, String boundary, String name, JsonNode value, FieldEncoding encoding) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getMimeDecoder().decode(value.asText());
+        } catch (IllegalArgumentException e) {
+            throw new RequestEncoder.Rejection("body." + name + ": a file field must be base64-encoded");
+        }
+        String type = encoding.contentType() != null ? encoding.contentType().split(",")[0].trim() : "application/octet-stream";
+        part(body, boundary, name, name, type, bytes);
+    }
+
+    private static void part(Buffer body, String boundary, String name, String filename, String type, byte[] content) {
+        body.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(name) + "\"");
+        if (filename != null) {
+            body.appendString("; filename=\"" + quoted(filename) + "\"");
+        }
+        body.appendString("\r\n");
+        if (type != null) {
+            body.appendString("Content-Type: " + type + "\r\n");
+        }
+        body.appendString("\r\n").appendBytes(content).appendString("\r\n");
+    }
+
+    /** Quoted-string content: backslash and quote escaped, line breaks (which would end the header) removed. */
+    private static String quoted(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\r", "").replace("\n", "");
+    }
+}

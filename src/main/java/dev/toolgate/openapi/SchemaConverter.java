@@ -1,0 +1,219 @@
+package dev.toolgate.openapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.toolgate.mcp.Json;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns OpenAPI schemas into self-contained JSON Schema 2020-12: a component reference becomes
+ * {@code #/$defs/Name} and the schema carries {@code $defs} for every component it reaches, so a
+ * recursive schema stays finite. OpenAPI 3.0's {@code nullable} becomes a {@code "null"} type,
+ * boolean {@code exclusiveMinimum}/{@code exclusiveMaximum} become numbers, and keywords that are not
+ * JSON Schema (examples, xml, discriminator, extensions) are dropped. Each component is converted
+ * once per document.
+ */
+public final class SchemaConverter {
+
+    private static final String COMPONENTS = "#/components/schemas/";
+    private static final Set<String> SCHEMA_MAPS = Set.of("properties", "patternProperties", "dependentSchemas", "$defs");
+    private static final Set<String> SCHEMA_LISTS = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
+    private static final Set<String> SCHEMA_VALUES = Set.of("items", "additionalProperties", "not", "if", "then",
+            "else", "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems", "additionalItems");
+    private static final Set<String> KEPT = Set.of("type", "title", "description", "format", "enum", "const",
+            "default", "required", "minimum", "maximum", "multipleOf", "minLength", "maxLength", "pattern",
+            "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "readOnly", "writeOnly",
+            "deprecated", "contentEncoding", "contentMediaType", "minContains", "maxContains", "dependentRequired");
+
+    private final OpenApiDocument document;
+    private final boolean openapi30;
+    private final Map<String, String> keyByComponent = new HashMap<>();
+    private final Map<String, JsonNode> converted = new HashMap<>();
+    private final Map<String, Set<String>> dependencies = new HashMap<>();
+    private final ArrayDeque<String> inlining = new ArrayDeque<>();
+
+    public SchemaConverter(OpenApiDocument document) {
+        this.document = document;
+        this.openapi30 = document.isOpenApi30();
+    }
+
+    /**
+     * A converted schema with {@code $defs} for every component it references.
+     *
+     * @param where where the schema is, for messages about references that do not resolve
+     */
+    public ObjectNode selfContained(JsonNode schema, String where) {
+        Set<String> direct = new LinkedHashSet<>();
+        JsonNode body = convert(schema, direct, where);
+        ObjectNode root = body instanceof ObjectNode o ? o : Json.object();
+        if (direct.isEmpty()) {
+            return root;
+        }
+        Set<String> closure = new LinkedHashSet<>();
+        ArrayDeque<String> pending = new ArrayDeque<>(direct);
+        while (!pending.isEmpty()) {
+            String key = pending.poll();
+            if (closure.add(key)) {
+                pending.addAll(dependencies.getOrDefault(key, Set.of()));
+            }
+        }
+        ObjectNode result = root.deepCopy();
+        ObjectNode defs = result.putObject("$defs");
+        closure.forEach(key -> defs.set(key, converted.get(key)));
+        return result;
+    }
+
+    private JsonNode convert(JsonNode node, Set<String> refs, String where) {
+        if (node == null || node.isBoolean()) {
+            return node;
+        }
+        if (!node.isObject()) {
+            return Json.object();
+        }
+        if (node.has("$ref")) {
+            return reference(node, refs, where);
+        }
+        ObjectNode out = Json.object();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            if (SCHEMA_MAPS.contains(key) && value.isObject()) {
+                ObjectNode map = out.putObject(key);
+                value.fields().forEachRemaining(e -> map.set(e.getKey(), convert(e.getValue(), refs, where)));
+            } else if (SCHEMA_LISTS.contains(key) && value.isArray()) {
+                ArrayNode list = out.putArray(key);
+                value.forEach(item -> list.add(convert(item, refs, where)));
+            } else if (SCHEMA_VALUES.contains(key)) {
+                out.set(key, value.isArray() ? convertAll(value, refs, where) : convert(value, refs, where));
+            } else if (KEPT.contains(key)) {
+                out.set(key, value);
+            }
+        }
+        bounds(node, out, "exclusiveMinimum", "minimum");
+        bounds(node, out, "exclusiveMaximum", "maximum");
+        if (node.path("type").asText("").equals("file")) {
+            out.put("type", "string");
+            out.put("format", "binary");
+        }
+        return openapi30 && node.path("nullable").asBoolean(false) ? nullable(out) : out;
+    }
+
+    private ArrayNode convertAll(JsonNode array, Set<String> refs, String where) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        array.forEach(item -> list.add(convert(item, refs, where)));
+        return list;
+    }
+
+    private JsonNode reference(JsonNode node, Set<String> refs, String where) {
+        JsonNode target = node.get("$ref");
+        String ref = target.isTextual() ? target.asText() : null;
+        if (ref == null || ref.isBlank()) {
+            throw new OpenApiException(where + ": $ref is empty" + (document.location().endsWith(".json") ? ""
+                    : " (in YAML an unquoted # starts a comment: write $ref: '#/components/...')"));
+        }
+        JsonNode result;
+        if (ref.startsWith(COMPONENTS) && ref.indexOf('/', COMPONENTS.length()) < 0) {
+            String key = component(ref.substring(COMPONENTS.length()), where);
+            refs.add(key);
+            ObjectNode pointer = Json.object();
+            pointer.put("$ref", "#/$defs/" + key);
+            result = pointer;
+        } else {
+            JsonNode resolved = document.resolve(ref);
+            if (resolved == null) {
+                throw new OpenApiException(where + ": $ref '" + ref + "' does not resolve in " + document.location());
+            }
+            if (inlining.contains(ref)) {
+                return Json.object();
+            }
+            inlining.push(ref);
+            try {
+                result = convert(resolved, refs, where);
+            } finally {
+                inlining.pop();
+            }
+        }
+        if (node.has("description") && result instanceof ObjectNode o && !o.has("description")) {
+            ObjectNode described = o.deepCopy();
+            described.set("description", node.get("description"));
+            result = described;
+        }
+        return openapi30 && node.path("nullable").asBoolean(false) ? nullable((ObjectNode) result) : result;
+    }
+
+    /** The {@code $defs} key of a component, converting it the first time it is reached. */
+    private String component(String name, String where) {
+        String known = keyByComponent.get(name);
+        if (known != null) {
+            return known;
+        }
+        JsonNode schema = document.resolve(COMPONENTS + name);
+        if (schema == null) {
+            throw new OpenApiException(where + ": $ref '" + COMPONENTS + name + "' does not resolve in "
+                    + document.location());
+        }
+        String key = uniqueKey(name);
+        keyByComponent.put(name, key);
+        Set<String> refs = new LinkedHashSet<>();
+        converted.put(key, Json.object());
+        converted.put(key, convert(schema, refs, "component " + name));
+        dependencies.put(key, refs);
+        return key;
+    }
+
+    private String uniqueKey(String name) {
+        String key = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        String candidate = key;
+        for (int n = 2; converted.containsKey(candidate); n++) {
+            candidate = key + "_" + n;
+        }
+        return candidate;
+    }
+
+    private static void bounds(JsonNode node, ObjectNode out, String exclusive, String inclusive) {
+        JsonNode flag = node.get(exclusive);
+        if (flag == null) {
+            return;
+        }
+        if (flag.isNumber()) {
+            out.set(exclusive, flag);
+        } else if (flag.asBoolean(false) && node.has(inclusive)) {
+            out.set(exclusive, node.get(inclusive));
+            out.remove(inclusive);
+        }
+    }
+
+    private static ObjectNode nullable(ObjectNode schema) {
+        JsonNode type = schema.get("type");
+        if (type != null && type.isTextual()) {
+            ArrayNode types = Json.MAPPER.createArrayNode().add(type.asText()).add("null");
+            ObjectNode copy = schema.deepCopy();
+            copy.set("type", types);
+            if (copy.get("enum") instanceof ArrayNode values && !containsNull(values)) {
+                values.addNull();
+            }
+            return copy;
+        }
+        ObjectNode wrapper = Json.object();
+        wrapper.putArray("anyOf").add(schema).add(Json.object().set("type", TextNode.valueOf("null")));
+        return wrapper;
+    }
+
+    private static boolean containsNull(ArrayNode values) {
+        for (JsonNode v : values) {
+            if (v.isNull()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.toolgate.openapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+
+/** The URL of an OpenAPI {@code servers} list: its first entry, with variables at their defaults. */
+final class ServerUrls {
+
+    private ServerUrls() {
+    }
+
+    /**
+     * @param servers  a {@code servers} array (may be missing or empty: the URL is then {@code /})
+     * @param location where the document came from; a relative server URL resolves against a URL location
+     */
+    static String first(JsonNode servers, String location) {
+        if (servers == null || !servers.isArray() || servers.isEmpty()) {
+            return "/";
+        }
+        JsonNode server = servers.get(0);
+        String url = server.path("url").asText("/");
+        var variables = server.path("variables").fields();
+        while (variables.hasNext()) {
+            var variable = variables.next();
+            JsonNode value = variable.getValue().has("default") ? variable.getValue().get("default")
+                    : variable.getValue().path("enum").path(0);
+            url = url.replace("{" + variable.getKey() + "}", value.asText(""));
+        }
+        if (!url.contains("://") && (location.startsWith("http://") || location.startsWith("https://"))) {
+            url = URI.create(location).resolve(url).toString();
+        }
+        return url.length() > 1 && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}
