@@ -1,0 +1,92 @@
+// The official MCP TypeScript SDK (v1) client, driven from the Java integration tests.
+//
+//   node ts-sdk-client.mjs <url> list
+//   node ts-sdk-client.mjs <url> call <tool> '<arguments JSON>'
+//
+// Connects over Streamable HTTP, runs the scenario and prints one JSON document on stdout:
+//   list -> {"protocolVersion", "serverInfo", "capabilities", "sessionId", "tools": [...]}
+//   call -> {"protocolVersion", "serverInfo", "sessionId", "result": {...}}
+// "call" lists the tools first, as real clients do, so the SDK checks structuredContent against
+// the tool's outputSchema. Both end with a session DELETE (terminateSession). On any failure it
+// prints a message on stderr and exits 1 (2 for bad usage, 3 when the whole run times out).
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+const REQUEST_TIMEOUT_MS = 15_000;
+const RUN_TIMEOUT_MS = 40_000;
+
+function usage(message) {
+    process.stderr.write(`${message}\nusage: ts-sdk-client.mjs <url> list | <url> call <tool> '<arguments JSON>'\n`);
+    process.exit(2);
+}
+
+const [url, scenario, ...rest] = process.argv.slice(2);
+if (!url || !scenario) {
+    usage('missing arguments');
+}
+let callName;
+let callArguments;
+if (scenario === 'call') {
+    if (rest.length !== 2) {
+        usage('call needs a tool name and an arguments JSON object');
+    }
+    callName = rest[0];
+    try {
+        callArguments = JSON.parse(rest[1]);
+    } catch (e) {
+        usage(`arguments are not JSON: ${e.message}`);
+    }
+} else if (scenario !== 'list' || rest.length !== 0) {
+    usage(`unknown scenario: ${[scenario, ...rest].join(' ')}`);
+}
+
+const watchdog = setTimeout(() => {
+    process.stderr.write(`ts-sdk-client: ${scenario} did not finish within ${RUN_TIMEOUT_MS} ms\n`);
+    process.exit(3);
+}, RUN_TIMEOUT_MS);
+
+async function listAllTools(client) {
+    const tools = [];
+    let cursor;
+    do {
+        const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: REQUEST_TIMEOUT_MS });
+        tools.push(...page.tools);
+        cursor = page.nextCursor;
+    } while (cursor);
+    return tools;
+}
+
+async function main() {
+    const transport = new StreamableHTTPClientTransport(new URL(url));
+    const client = new Client({ name: 'toolgate-ts-sdk-interop', version: '1.0.0' });
+    await client.connect(transport, { timeout: REQUEST_TIMEOUT_MS });
+    const output = {
+        protocolVersion: transport.protocolVersion ?? null,
+        serverInfo: client.getServerVersion() ?? null,
+        sessionId: transport.sessionId ?? null,
+    };
+    try {
+        const tools = await listAllTools(client);
+        if (scenario === 'list') {
+            output.capabilities = client.getServerCapabilities() ?? null;
+            output.tools = tools;
+        } else {
+            output.result = await client.callTool({ name: callName, arguments: callArguments }, undefined,
+                { timeout: REQUEST_TIMEOUT_MS });
+        }
+        await transport.terminateSession();
+    } finally {
+        await client.close();
+    }
+    return output;
+}
+
+main().then(output => {
+    clearTimeout(watchdog);
+    process.stdout.write(JSON.stringify(output) + '\n');
+}, error => {
+    clearTimeout(watchdog);
+    const detail = error && error.stack ? error.stack : String(error);
+    process.stderr.write(`ts-sdk-client: ${scenario} against ${url} failed: ${detail}\n`);
+    process.exitCode = 1;
+});
