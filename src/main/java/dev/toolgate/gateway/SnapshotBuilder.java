@@ -81,7 +81,8 @@ final class SnapshotBuilder {
             }
             ToolSet tools = switch (proxy.mode()) {
                 case CONVERSION_LISTENER -> catalog.of(plugin.get());
-                case LISTENER -> catalog.bound(proxy.server().tag(), report);
+                // a missing tag is already a reported problem
+                case LISTENER -> proxy.server().tag() == null ? null : catalog.bound(proxy.server().tag(), report);
                 case CONVERSION_ONLY -> null;
                 case PASSTHROUGH_LISTENER -> {
                     report.problem(plugin.get().source() + ".config.mode", "passthrough-listener is not available in this build yet");

@@ -38,6 +38,8 @@ public final class SchemaConverter {
     private final Map<String, String> keyByComponent = new HashMap<>();
     private final Map<String, JsonNode> converted = new HashMap<>();
     private final Map<String, Set<String>> dependencies = new HashMap<>();
+    private final Map<String, Integer> sizes = new HashMap<>();
+    private final Map<String, ObjectNode> stubs = new HashMap<>();
     private final ArrayDeque<String> inlining = new ArrayDeque<>();
 
     public SchemaConverter(OpenApiDocument document) {
@@ -46,29 +48,58 @@ public final class SchemaConverter {
     }
 
     /**
-     * A converted schema with {@code $defs} for every component it references.
+     * A converted schema with {@code $defs} for the components it references. The definitions are
+     * taken nearest first until they fill {@code budgetBytes}; components past the budget are defined
+     * by a stub (their type and a note), so references still resolve, validation only gets looser, and
+     * a densely linked API (Stripe's objects reach nearly every other) does not put megabytes in one tool.
      *
      * @param where where the schema is, for messages about references that do not resolve
      */
-    public ObjectNode selfContained(JsonNode schema, String where) {
+    public ObjectNode selfContained(JsonNode schema, String where, int budgetBytes) {
         Set<String> direct = new LinkedHashSet<>();
         JsonNode body = convert(schema, direct, where);
         ObjectNode root = body instanceof ObjectNode o ? o : Json.object();
         if (direct.isEmpty()) {
             return root;
         }
-        Set<String> closure = new LinkedHashSet<>();
-        ArrayDeque<String> pending = new ArrayDeque<>(direct);
-        while (!pending.isEmpty()) {
-            String key = pending.poll();
-            if (closure.add(key)) {
-                pending.addAll(dependencies.getOrDefault(key, Set.of()));
-            }
-        }
         ObjectNode result = root.deepCopy();
         ObjectNode defs = result.putObject("$defs");
-        closure.forEach(key -> defs.set(key, converted.get(key)));
+        Set<String> seen = new LinkedHashSet<>(direct);
+        ArrayDeque<String> pending = new ArrayDeque<>(direct);
+        int used = 0;
+        while (!pending.isEmpty()) {
+            String key = pending.poll();
+            int size = size(key);
+            if (used + size > budgetBytes) {
+                defs.set(key, stub(key));
+                continue;
+            }
+            used += size;
+            defs.set(key, converted.get(key));
+            for (String next : dependencies.getOrDefault(key, Set.of())) {
+                if (seen.add(next)) {
+                    pending.add(next);
+                }
+            }
+        }
         return result;
+    }
+
+    private int size(String key) {
+        return sizes.computeIfAbsent(key, k -> Json.bytes(converted.get(k)).length);
+    }
+
+    /** What stands for a component left out: its type, and a note that says so. */
+    private ObjectNode stub(String key) {
+        return stubs.computeIfAbsent(key, k -> {
+            ObjectNode stub = Json.object();
+            JsonNode type = converted.get(k).get("type");
+            if (type != null) {
+                stub.set("type", type);
+            }
+            stub.put("description", k + " (not expanded here to keep the tool's schema small)");
+            return stub;
+        });
     }
 
     private JsonNode convert(JsonNode node, Set<String> refs, String where) {

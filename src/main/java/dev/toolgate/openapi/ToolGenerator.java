@@ -37,6 +37,11 @@ public final class ToolGenerator {
     public record Generated(List<ToolSpec> tools, List<Skipped> skipped) {
     }
 
+    /** Bytes of {@code $defs} an argument schema may carry (beyond it, components are stubs). */
+    static final int INPUT_BUDGET = 24 * 1024;
+    /** Bytes of {@code $defs} an output schema may carry: output schemas inform, inputs matter more. */
+    static final int OUTPUT_BUDGET = 4 * 1024;
+
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final Set<String> IGNORED_HEADERS = Set.of("accept", "content-type", "authorization");
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
@@ -140,7 +145,7 @@ public final class ToolGenerator {
             }
             JsonNode schema = p.has("schema") ? p.get("schema") : firstSchema(p.path("content"));
             ObjectNode converted = schema == null ? ParameterSpec.stringSchema()
-                    : schemas.selfContained(schema, where + ".parameters." + name);
+                    : schemas.selfContained(schema, where + ".parameters." + name, INPUT_BUDGET);
             String style = p.path("style").asText(ParameterSpec.defaultStyle(in));
             boolean explode = p.path("explode").asBoolean("form".equals(style));
             parameters.add(new ParameterSpec(name, in, in.equals("path") || p.path("required").asBoolean(false),
@@ -188,8 +193,8 @@ public final class ToolGenerator {
         }
         boolean json = MediaTypes.isJson(chosen) || chosen.endsWith("/*");
         ObjectNode chosenMedia = out.putObject("content").putObject(json ? "application/json" : chosen);
-        chosenMedia.set("schema", media.has("schema") ? schemas.selfContained(media.get("schema"), where + ".requestBody")
-                : Json.object());
+        chosenMedia.set("schema", media.has("schema")
+                ? schemas.selfContained(media.get("schema"), where + ".requestBody", INPUT_BUDGET) : Json.object());
         if (media.has("encoding")) {
             chosenMedia.set("encoding", encoding(media.get("encoding")));
         }
@@ -214,7 +219,7 @@ public final class ToolGenerator {
             if (schema != null) {
                 ObjectNode responses = Json.object();
                 responses.putObject(entry.getKey()).putObject("content").putObject("application/json")
-                        .set("schema", schemas.selfContained(schema, where + ".responses." + entry.getKey()));
+                        .set("schema", schemas.selfContained(schema, where + ".responses." + entry.getKey(), OUTPUT_BUDGET));
                 return responses;
             }
         }

@@ -75,6 +75,11 @@ public final class RestUpstream implements AutoCloseable {
         return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS) == null;
     }
 
+    /** Forgets requests received so far (each test starts from an empty record). */
+    public void clear() {
+        received.clear();
+    }
+
     public int pending() {
         return received.size();
     }

@@ -36,8 +36,17 @@ public final class TestGateway implements AutoCloseable {
      * @param watch       reload when the config file changes
      */
     public static TestGateway start(String yaml, Map<String, String> environment, boolean watch) {
+        return start(yaml, environment, watch, Map.of());
+    }
+
+    /** Same, with extra files written beside the config file first (for example an OpenAPI document). */
+    public static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
+                                    Map<String, String> files) {
         try {
             Path directory = Files.createTempDirectory("toolgate-test");
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                Files.writeString(directory.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+            }
             Path file = directory.resolve("kong.yaml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             Gateway gateway = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, watch,

@@ -165,8 +165,12 @@ public final class ToolSchemas {
         for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> property = it.next();
             if (property.getValue() instanceof ObjectNode schema && schema.get("$defs") instanceof ObjectNode own) {
-                ObjectNode copy = schema.deepCopy();
-                copy.remove("$defs");
+                ObjectNode copy = Json.object();
+                schema.fields().forEachRemaining(f -> {
+                    if (!f.getKey().equals("$defs")) {
+                        copy.set(f.getKey(), f.getValue());
+                    }
+                });
                 property.setValue(copy);
                 if (defs == null) {
                     defs = root.putObject("$defs");
@@ -220,10 +224,7 @@ public final class ToolSchemas {
 
     /** MCP (up to 2025-11-25) requires an object at the root of {@code outputSchema}. */
     static Output wrapIfNeeded(JsonNode schema) {
-        JsonNode type = schema.get("type");
-        boolean object = type != null ? type.isTextual() && type.asText().equals("object")
-                : schema.has("properties") || schema.has("additionalProperties");
-        if (object) {
+        if (describesObject(schema, schema, 0)) {
             return new Output((ObjectNode) schema.deepCopy(), false);
         }
         ObjectNode wrapper = Json.object();
@@ -234,6 +235,31 @@ public final class ToolSchemas {
             wrapper.set("$defs", ((ObjectNode) wrapper.get("properties").get("result")).remove("$defs"));
         }
         return new Output(wrapper, true);
+    }
+
+    /** True when the schema's instances are objects: by type, by shape, through local $refs or allOf. */
+    private static boolean describesObject(JsonNode schema, JsonNode root, int depth) {
+        if (depth > 16 || !schema.isObject()) {
+            return false;
+        }
+        JsonNode type = schema.get("type");
+        if (type != null) {
+            return type.isTextual() && type.asText().equals("object");
+        }
+        if (schema.has("properties") || schema.has("additionalProperties")) {
+            return true;
+        }
+        JsonNode ref = schema.get("$ref");
+        if (ref != null && ref.asText("").startsWith("#/$defs/")) {
+            JsonNode target = root.path("$defs").path(ref.asText().substring("#/$defs/".length()));
+            return describesObject(target, root, depth + 1);
+        }
+        for (JsonNode part : schema.path("allOf")) {
+            if (describesObject(part, root, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Compiles a schema now, so no request pays for it; an invalid schema is a problem at {@code path}. */

@@ -1,0 +1,208 @@
+package dev.toolgate.openapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tools generated from an OpenAPI document by config.openapi, served and called through the real gateway. */
+@Timeout(30)
+class OpenApiToolsIT {
+
+    static final String SPEC = """
+            openapi: 3.0.3
+            info: {title: Shop, version: "1"}
+            servers: [{url: "https://shop.example.com/api"}]
+            paths:
+              /items/{id}:
+                parameters:
+                  - {name: id, in: path, required: true, schema: {type: integer}}
+                get:
+                  operationId: getItem
+                  summary: Get one item
+                  tags: [items]
+                  parameters:
+                    - {name: fields, in: query, schema: {type: array, items: {type: string}}, explode: false}
+                  responses:
+                    "200":
+                      description: the item
+                      content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}
+              /items:
+                post:
+                  operationId: createItem
+                  tags: [items]
+                  requestBody:
+                    required: true
+                    content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}
+                  responses: {"201": {description: created}}
+              /charges:
+                post:
+                  operationId: createCharge
+                  requestBody:
+                    content:
+                      application/x-www-form-urlencoded:
+                        schema:
+                          type: object
+                          properties:
+                            amount: {type: integer}
+                            metadata: {type: object, additionalProperties: {type: string}}
+                        encoding:
+                          metadata: {style: deepObject, explode: true}
+                  responses: {"200": {description: ok}}
+              /upload:
+                post:
+                  operationId: upload
+                  requestBody:
+                    content:
+                      multipart/form-data:
+                        schema:
+                          type: object
+                          properties:
+                            title: {type: string}
+                            file: {type: string, format: binary}
+                  responses: {"200": {description: ok}}
+              /internal/reset:
+                post:
+                  operationId: resetEverything
+                  tags: [internal]
+                  responses: {"204": {description: done}}
+            components:
+              schemas:
+                Item:
+                  type: object
+                  required: [name]
+                  properties:
+                    id: {type: integer}
+                    name: {type: string}
+                    parent: {$ref: "#/components/schemas/Item"}
+            """;
+
+    static RestUpstream upstream;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        upstream = new RestUpstream()
+                .json("GET /api/items/7", 200, "{\"id\":7,\"name\":\"lamp\"}")
+                .json("POST /api/items", 201, "{\"id\":8}")
+                .json("POST /api/charges", 200, "{}")
+                .json("POST /api/upload", 200, "{}");
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: %s/api
+                    routes:
+                      - name: shop-mcp
+                        paths: [/shop-mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              openapi:
+                                spec: shop.yaml
+                                exclude: ["tag:internal"]
+                              tools:
+                                - name: upload
+                                  description: Upload a file (written by hand, replaces the generated one)
+                                  method: POST
+                                  path: /upload
+                                  request_body:
+                                    content:
+                                      multipart/form-data:
+                                        schema:
+                                          type: object
+                                          properties:
+                                            title: {type: string}
+                                            file: {type: string, format: binary}
+                """.formatted(upstream.url()), Map.of(), false, Map.of("shop.yaml", SPEC));
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void forgetEarlierRequests() {
+        upstream.clear();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @Test
+    void generatedToolsAreListedWithWrittenToolsFirstAndFilteredOperationsLeftOut() {
+        McpHttp mcp = session();
+        JsonNode tools = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools");
+        List<String> names = new ArrayList<>();
+        tools.forEach(t -> names.add(t.get("name").asText()));
+        assertThat(names).containsExactly("upload", "getItem", "createItem", "createCharge");
+        JsonNode getItem = tools.get(1);
+        assertThat(getItem.get("title").asText()).isEqualTo("Get one item");
+        assertThat(getItem.at("/annotations/readOnlyHint").asBoolean()).isTrue();
+        assertThat(getItem.at("/inputSchema/required").toString()).isEqualTo("[\"path_id\"]");
+        assertThat(getItem.at("/outputSchema/$defs/Item/properties/parent/$ref").asText()).isEqualTo("#/$defs/Item");
+        assertThat(tools.get(2).at("/inputSchema/$defs/Item/required").toString()).isEqualTo("[\"name\"]");
+    }
+
+    @Test
+    void aCallSendsPathAndQueryAsTheDocumentSaysAndReturnsStructuredContent() {
+        JsonNode result = session().call("getItem", "{\"path_id\":7,\"query_fields\":[\"name\",\"id\"]}");
+        assertThat(result.get("isError").asBoolean()).isFalse();
+        assertThat(result.at("/structuredContent/name").asText()).as(result.toString()).isEqualTo("lamp");
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.path()).isEqualTo("/api/items/7");
+        assertThat(received.query()).isEqualTo("fields=name,id");
+    }
+
+    @Test
+    void aRecursiveSchemaValidatesArgumentsBeforeAnyCall() throws Exception {
+        JsonNode result = session().call("createItem", "{\"body\":{\"name\":\"a\",\"parent\":{\"id\":\"not a number\"}}}");
+        assertThat(result.get("isError").asBoolean()).isTrue();
+        assertThat(result.at("/content/0/text").asText()).contains("Invalid arguments");
+        assertThat(upstream.quiet(java.time.Duration.ofMillis(300))).isTrue();
+
+        session().call("createItem", "{\"body\":{\"name\":\"a\",\"parent\":{\"name\":\"b\"}}}");
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("content-type")).isEqualTo("application/json");
+        assertThat(received.body()).isEqualTo("{\"name\":\"a\",\"parent\":{\"name\":\"b\"}}");
+    }
+
+    @Test
+    void aFormBodyEncodesObjectsAsTheEncodingObjectSays() {
+        session().call("createCharge", "{\"body\":{\"amount\":500,\"metadata\":{\"order\":\"o 1\"}}}");
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("content-type")).as(received.toString()).isEqualTo("application/x-www-form-urlencoded");
+        assertThat(received.body()).isEqualTo("amount=500&metadata%5Border%5D=o%201");
+    }
+
+    @Test
+    void aMultipartFileArgumentArrivesAsItsDecodedBytes() {
+        String content = "hello, file\n";
+        String base64 = Base64.getEncoder().encodeToString(content.getBytes());
+        JsonNode result = session().call("upload", "{\"body\":{\"title\":\"notes\",\"file\":\"" + base64 + "\"}}");
+        assertThat(result.get("isError").asBoolean()).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("content-type")).startsWith("multipart/form-data; boundary=");
+        assertThat(received.body())
+                .contains("Content-Disposition: form-data; name=\"title\"\r\n\r\nnotes\r\n")
+                .contains("Content-Disposition: form-data; name=\"file\"; filename=\"file\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\n" + content + "\r\n");
+    }
+
+    private static McpHttp session() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/shop-mcp"));
+        mcp.initialize("2025-11-25");
+        return mcp;
+    }
+}
