@@ -1,0 +1,217 @@
+package dev.toolgate.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line: what each command prints, on which stream, and its exit code. */
+class MainTest {
+
+    private static final String VALID = """
+            _format_version: "3.0"
+            services:
+              - name: shop
+                url: http://api.internal
+                routes:
+                  - name: r
+                    paths: [/shop]
+                    methods: [GET]
+                    plugins:
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: conversion-listener
+                          tools:
+                            - {description: List users, path: /shop/users}
+                            - {description: List orders, path: /shop/orders}
+            """;
+
+    private static final String INVALID = """
+            _format_version: "3.0"
+            services:
+              - name: shop
+                url: ftp://api.internal
+                colour: blue
+                routes:
+                  - {name: r, paths: [shop]}
+            """;
+
+    @TempDir
+    Path directory;
+
+    /** The exit code and what was printed on stdout and stderr. */
+    record Result(int exitCode, String out, String err) {
+        String[] errLines() {
+            return err.lines().toArray(String[]::new);
+        }
+    }
+
+    private static synchronized Result execute(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+        try {
+            int exitCode = Main.execute(args);
+            System.out.flush();
+            System.err.flush();
+            return new Result(exitCode, capturedOut.toString(StandardCharsets.UTF_8),
+                    capturedErr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private Path file(String content) throws IOException {
+        return Files.writeString(directory.resolve("kong.yaml"), content, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void validateExitsZeroAndPrintsASummaryForAValidFile() throws IOException {
+        Path config = file(VALID);
+
+        Result result = execute("validate", "--config", config.toString());
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo(config + " is valid: 1 services, 1 routes, 1 plugins, 2 tools"
+                + System.lineSeparator());
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void validatePrintsWarningsOnStderrWithAPrefixAndStillSucceeds() throws IOException {
+        Path config = file(VALID.replace("path: /shop/orders", "path: '/shop/orders/{id}'"));
+
+        Result result = execute("validate", "--config", config.toString());
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.errLines()).containsExactly("warning: services[0].routes[0].plugins[0].config.tools[1].path: "
+                + "{id} has no parameters entry; it becomes a required string argument path_id");
+        assertThat(result.out()).contains("is valid");
+    }
+
+    @Test
+    void validateExitsOneAndPrintsEveryProblemOnItsOwnLine() throws IOException {
+        Result result = execute("validate", "--config", file(INVALID).toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).containsExactly(
+                "services[0].url: must be an http:// or https:// URL",
+                "services[0].routes[0].paths[0]: must start with / (a prefix) or ~ (a regex)",
+                "services[0].colour: unknown key");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void validatePrintsAYamlSyntaxErrorOnOneLine() throws IOException {
+        Result result = execute("validate", "--config", file("_format_version: \"3.0\"\nservices: [shop\n").toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).singleElement().asString().startsWith("not valid YAML: line 2, column 16: ");
+    }
+
+    @Test
+    void validateExitsOneForAMissingFileNamingIt() {
+        Path missing = directory.resolve("missing.yaml");
+
+        Result result = execute("validate", "--config", missing.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).singleElement().asString().startsWith("cannot read " + missing + ": ");
+    }
+
+    @Test
+    void validateSaysWhyAMissingFileCannotBeRead() {
+        Path missing = directory.resolve("missing.yaml");
+
+        Result result = execute("validate", "--config", missing.toString());
+
+        assertThat(result.err()).containsIgnoringCase("no such file");
+    }
+
+    @Test
+    void versionCommandPrintsToolgateTheVersionAndTheJavaVersion() {
+        Result result = execute("version");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith("toolgate ").contains("(Java " + Runtime.version() + ")");
+    }
+
+    @Test
+    void versionOptionPrintsToolgateAndTheVersion() {
+        Result result = execute("--version");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith("toolgate ");
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() throws IOException {
+        Result result = execute("validate", "--config", file(VALID).toString(), "--strict");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Unknown option: '--strict'");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void missingRequiredOptionIsAUsageError() {
+        Result result = execute("validate");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Missing required option: '--config=FILE'");
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Result result = execute();
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("choose a command: run, validate or version");
+    }
+
+    @Test
+    void listenAddressWithoutAPortIsAUsageError() throws IOException {
+        Result result = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "localhost");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("'localhost' is not HOST:PORT (for example 127.0.0.1:8000)");
+    }
+
+    @Test
+    @Timeout(30)
+    void runWithAnInvalidConfigExitsOneWithoutStarting() throws IOException {
+        Path config = file(INVALID);
+        int port = freePort();
+
+        Result result = execute("run", "--config", config.toString(), "--proxy-listen", "127.0.0.1:" + port,
+                "--admin-listen", "127.0.0.1:0", "--no-watch");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).startsWith("toolgate: " + config + " is invalid; not starting:")
+                .contains("services[0].url: must be an http:// or https:// URL", "services[0].colour: unknown key");
+        assertThat(result.out()).isEmpty();
+        try (ServerSocket stillFree = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(stillFree.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.toolgate.config;
+
+import org.junit.jupiter.api.Test;
+
+import static dev.toolgate.testing.Configs.load;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Plugin entities: known names only, one instance per scope, scope from nesting or from references. */
+class PluginRulesTest {
+
+    @Test
+    void unknownPluginIsReportedListingTheImplementedOnes() {
+        var loaded = load("""
+                _format_version: "3.0"
+                plugins:
+                  - name: rate-limiting
+                    config: {minute: 5}
+                """);
+
+        assertThat(loaded.problems())
+                .containsExactly("plugins[0].name: unknown plugin 'rate-limiting' (Toolgate implements: ai-mcp-proxy)");
+    }
+
+    @Test
+    void samePluginTwiceOnOneRouteIsReportedAtTheSecond() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/shop]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: conversion-listener}}
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("services[0].routes[0].plugins[1].name: plugin 'ai-mcp-proxy' "
+                + "is configured twice on route " + EntityIds.derive("route", "r")
+                + " (set instance_name to tell them apart)");
+    }
+
+    @Test
+    void nestedAndTopLevelPluginOnTheSameRouteAreTheSameScope() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/shop]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: conversion-listener}}
+                plugins:
+                  - {name: ai-mcp-proxy, route: r, config: {mode: conversion-listener}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("plugins[0].name: plugin 'ai-mcp-proxy' is configured twice "
+                + "on route " + EntityIds.derive("route", "r") + " (set instance_name to tell them apart)");
+    }
+
+    @Test
+    void samePluginTwiceOnOneServiceIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                      - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("services[0].plugins[1].name: plugin 'ai-mcp-proxy' is "
+                + "configured twice on service " + EntityIds.derive("service", "shop")
+                + " (set instance_name to tell them apart)");
+    }
+
+    @Test
+    void instanceNamesTellTwoInstancesOnOneScopeApart() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/shop]
+                        plugins:
+                          - {name: ai-mcp-proxy, instance_name: tools, config: {mode: conversion-only}, tags: [t]}
+                          - {name: ai-mcp-proxy, instance_name: more-tools, config: {mode: conversion-only}, tags: [t]}
+                """);
+
+        assertThat(loaded.problems()).isEmpty();
+        assertThat(loaded.config().plugins()).extracting(Plugin::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void nestedPluginWithARouteKeyIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - {name: r, paths: [/shop]}
+                    plugins:
+                      - {name: ai-mcp-proxy, route: r, config: {mode: passthrough-listener}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("services[0].plugins[0].route: a nested plugin takes its scope "
+                + "from where it is written; remove 'route'");
+    }
+
+    @Test
+    void nestedPluginWithAServiceKeyIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/shop]
+                        plugins:
+                          - {name: ai-mcp-proxy, service: shop, config: {mode: conversion-listener}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("services[0].routes[0].plugins[0].service: a nested plugin "
+                + "takes its scope from where it is written; remove 'service'");
+    }
+
+    @Test
+    void pluginOrderingAndPartialsAreReportedAsNotSupported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    plugins:
+                      - name: ai-mcp-proxy
+                        ordering: {before: {access: [acl]}}
+                        partials: [{name: shared-redis}]
+                        config: {mode: passthrough-listener}
+                """);
+
+        assertThat(loaded.problems()).containsExactly(
+                "services[0].plugins[0].ordering: is not supported by Toolgate",
+                "services[0].plugins[0].partials: is not supported by Toolgate");
+    }
+
+    @Test
+    void disabledPluginIsStillValidated() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    plugins:
+                      - {name: ai-mcp-proxy, enabled: false, config: {mode: proxy}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("services[0].plugins[0].config.mode: must be one of "
+                + "passthrough-listener, conversion-listener, conversion-only, listener");
+    }
+}

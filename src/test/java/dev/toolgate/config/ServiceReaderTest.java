@@ -1,0 +1,142 @@
+package dev.toolgate.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static dev.toolgate.testing.Configs.load;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Services: either a url or protocol/host/port/path, with Kong's rules for each. */
+class ServiceReaderTest {
+
+    @Test
+    void urlCombinedWithHostOrPortIsReportedForEachPart() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    host: other.internal
+                    port: 8080
+                """);
+
+        assertThat(loaded.problems()).containsExactly(
+                "services[0].host: cannot be combined with url",
+                "services[0].port: cannot be combined with url");
+    }
+
+    @Test
+    void urlCombinedWithProtocolOrPathIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - {name: shop, url: http://api.internal, protocol: https, path: /v1}
+                """);
+
+        assertThat(loaded.problems()).containsExactly(
+                "services[0].protocol: cannot be combined with url",
+                "services[0].path: cannot be combined with url");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ftp://api.internal         | must be an http:// or https:// URL
+            api.internal               | must be an http:// or https:// URL
+            http:///v1                 | must name a host
+            http://api.internal/v1?x=1 | must not have a query or fragment
+            http://api.internal/v1#top | must not have a query or fragment
+            http://api internal        | is not a valid URL: Illegal character in authority
+            ::                         | is not a valid URL: Expected scheme name
+            """)
+    void badUrlIsReportedWithTheReason(String url, String message) {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: "%s"
+                """.formatted(url));
+
+        assertThat(loaded.problems()).containsExactly("services[0].url: " + message);
+    }
+
+    @Test
+    void urlSetsProtocolHostPortAndPath() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - {name: shop, url: "HTTPS://api.example.com:8443/v2/shop"}
+                """);
+
+        Service service = loaded.config().services().getFirst();
+        assertThat(service.protocol()).isEqualTo("https");
+        assertThat(service.host()).isEqualTo("api.example.com");
+        assertThat(service.port()).isEqualTo(8443);
+        assertThat(service.path()).isEqualTo("/v2/shop");
+        assertThat(service.url()).isEqualTo("https://api.example.com:8443/v2/shop");
+    }
+
+    @Test
+    void pathThatDoesNotStartWithASlashIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - {name: shop, host: api.internal, port: 80, path: v1}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("services[0].path: must start with /");
+    }
+
+    @Test
+    void protocolOtherThanHttpOrHttpsIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - {name: shop, protocol: grpc, host: api.internal, port: 80}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("services[0].protocol: must be one of http, https");
+    }
+
+    @Test
+    void serviceWithHostAndNoPortLoadsWithTheSchemesDefaultPort() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - {name: plain, host: api.internal}
+                  - {name: secure, protocol: https, host: api.internal}
+                """);
+
+        assertThat(loaded.problems()).isEmpty();
+        assertThat(loaded.config().services()).extracting(Service::port).containsExactly(80, 443);
+    }
+
+    @Test
+    void clientCertificatesAreReportedAsNotSupportedYet() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: https://api.internal
+                    client_certificate: {id: 3f2504e0-4f89-11d3-9a0c-0305e82c3301}
+                    ca_certificates: [3f2504e0-4f89-11d3-9a0c-0305e82c3302]
+                """);
+
+        assertThat(loaded.problems()).containsExactly(
+                "services[0].client_certificate: is not supported by Toolgate yet",
+                "services[0].ca_certificates: is not supported by Toolgate yet");
+    }
+
+    @Test
+    void disabledServiceIsLoadedAsDisabled() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - {name: shop, url: http://api.internal, enabled: false, tls_verify: false}
+                """);
+
+        assertThat(loaded.problems()).isEmpty();
+        assertThat(loaded.config().services().getFirst().enabled()).isFalse();
+        assertThat(loaded.config().services().getFirst().tlsVerify()).isFalse();
+    }
+}

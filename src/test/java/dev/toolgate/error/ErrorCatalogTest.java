@@ -1,0 +1,108 @@
+package dev.toolgate.error;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.toolgate.mcp.JsonRpc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** One row per GatewayError variant: what the client gets for it. A variant without a row fails the suite. */
+class ErrorCatalogTest {
+
+    private static final JsonNode ID = IntNode.valueOf(7);
+
+    /** error, HTTP status, JSON-RPC code, reason, details the message must contain. */
+    static Stream<Arguments> rows() {
+        return Stream.of(
+                arguments(new GatewayError.MalformedJson("Unexpected character ('x')"), 400, JsonRpc.PARSE_ERROR,
+                        "parse_error", List.of("Parse error: ", "Unexpected character ('x')")),
+                arguments(new GatewayError.InvalidMessage(ID, "\"jsonrpc\" must be \"2.0\""), 400,
+                        JsonRpc.INVALID_REQUEST, "invalid_request", List.of("Invalid Request: ", "\"jsonrpc\" must be")),
+                arguments(new GatewayError.BatchNotAllowed("2025-06-18"), 400, JsonRpc.INVALID_REQUEST,
+                        "batch_not_allowed", List.of("batches", "2025-03-26", "not 2025-06-18")),
+                arguments(new GatewayError.MethodNotFound(ID, "resources/list"), 200, JsonRpc.METHOD_NOT_FOUND,
+                        "method_not_found", List.of("Method not found: resources/list")),
+                arguments(new GatewayError.InvalidParams(ID, "arguments must be an object"), 200,
+                        JsonRpc.INVALID_PARAMS, "invalid_params", List.of("Invalid params: arguments must be an object")),
+                arguments(new GatewayError.UnknownTool(ID, "get_weather"), 200, JsonRpc.INVALID_PARAMS,
+                        "unknown_tool", List.of("Unknown tool: get_weather")),
+                arguments(new GatewayError.MissingSession(), 400, JsonRpc.TRANSPORT_ERROR, "missing_session",
+                        List.of("Mcp-Session-Id", "initialize")),
+                arguments(new GatewayError.UnknownSession(), 404, JsonRpc.SESSION_NOT_FOUND, "unknown_session",
+                        List.of("Session not found", "initialize")),
+                arguments(new GatewayError.UnsupportedProtocolVersion("2024-11-05"), 400, JsonRpc.TRANSPORT_ERROR,
+                        "unsupported_protocol_version", List.of("'2024-11-05'", "2025-03-26, 2025-06-18, 2025-11-25")),
+                arguments(new GatewayError.NotAcceptable("application/json and text/event-stream"), 406,
+                        JsonRpc.TRANSPORT_ERROR, "not_acceptable", List.of("Accept", "application/json and text/event-stream")),
+                arguments(new GatewayError.UnsupportedMediaType("text/plain"), 415, JsonRpc.TRANSPORT_ERROR,
+                        "unsupported_media_type", List.of("application/json", "'text/plain'")),
+                arguments(new GatewayError.BodyTooLarge(1_048_576), 413, JsonRpc.TRANSPORT_ERROR, "body_too_large",
+                        List.of("1048576 bytes", "max_request_body_size")),
+                arguments(new GatewayError.ForbiddenOrigin("https://evil.example"), 403, JsonRpc.TRANSPORT_ERROR,
+                        "forbidden_origin", List.of("Forbidden", "'https://evil.example'")),
+                arguments(new GatewayError.MethodNotAllowed("PUT", "GET, POST, DELETE"), 405, JsonRpc.TRANSPORT_ERROR,
+                        "method_not_allowed", List.of("PUT", "GET, POST, DELETE")),
+                arguments(new GatewayError.StreamAlreadyOpen(), 409, JsonRpc.TRANSPORT_ERROR, "stream_conflict",
+                        List.of("already has an open GET stream")),
+                arguments(new GatewayError.NoRoute("GET", "/nope"), 404, JsonRpc.TRANSPORT_ERROR, "no_route",
+                        List.of("no Route matched with those values")),
+                arguments(new GatewayError.NotServed("tools-route"), 404, JsonRpc.TRANSPORT_ERROR, "not_served",
+                        List.of("'tools-route'", "no MCP listener")),
+                arguments(new GatewayError.UpstreamUnavailable("shop", "connection refused"), 502,
+                        JsonRpc.INTERNAL_ERROR, "upstream_unavailable", List.of("'shop'", "connection refused")),
+                arguments(new GatewayError.UpstreamTimeout("shop", 10_000), 504, JsonRpc.INTERNAL_ERROR,
+                        "upstream_timeout", List.of("'shop'", "10000 ms")),
+                arguments(new GatewayError.Internal("err-1234"), 500, JsonRpc.INTERNAL_ERROR, "internal_error",
+                        List.of("error id err-1234")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void errorMapsToItsStatusCodeReasonAndMessage(GatewayError error, int status, int rpcCode, String reason,
+                                                  List<String> details) {
+        ErrorCatalog.Entry entry = ErrorCatalog.of(error);
+
+        assertThat(entry.status()).isEqualTo(status);
+        assertThat(entry.rpcCode()).isEqualTo(rpcCode);
+        assertThat(entry.reason()).isEqualTo(reason);
+        assertThat(entry.message()).contains(details);
+    }
+
+    @Test
+    void everyVariantHasARow() {
+        List<Class<?>> covered = rows().<Class<?>>map(row -> row.get()[0].getClass()).toList();
+
+        assertThat(covered).containsExactlyInAnyOrder(GatewayError.class.getPermittedSubclasses());
+    }
+
+    @Test
+    void everyVariantHasItsOwnReason() {
+        assertThat(rows().map(row -> row.get()[3])).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void messageProblemsAnswerTheRequestIdWhileTransportProblemsHaveNone() {
+        assertThat(new GatewayError.UnknownTool(TextNode.valueOf("r-1"), "x").id().asText()).isEqualTo("r-1");
+        assertThat(new GatewayError.InvalidParams(ID, "x").id()).isEqualTo(ID);
+        assertThat(new GatewayError.MissingSession().id()).isNull();
+        assertThat(new GatewayError.BodyTooLarge(1).id()).isNull();
+    }
+
+    @Test
+    void internalErrorMessageShowsOnlyTheErrorId() {
+        assertThat(ErrorCatalog.of(new GatewayError.Internal("err-1234")).message())
+                .isEqualTo("Internal error (error id err-1234)");
+        assertThat(Arrays.stream(GatewayError.Internal.class.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName))
+                .containsExactly("errorId");
+    }
+}

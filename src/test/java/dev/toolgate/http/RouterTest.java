@@ -1,0 +1,191 @@
+package dev.toolgate.http;
+
+import dev.toolgate.config.Route;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Kong's traditional route matching and precedence. */
+class RouterTest {
+
+    private static Route route(String name, List<String> paths, List<String> methods, List<String> hosts,
+                               Map<String, List<String>> headers, int regexPriority) {
+        return new Route("id-" + name, name, paths, methods, hosts, headers, List.of("http", "https"), true, false,
+                "v0", regexPriority, List.of(), "service", "routes[" + name + "]");
+    }
+
+    private static Route paths(String name, String... paths) {
+        return route(name, List.of(paths), List.of(), List.of(), Map.of(), 0);
+    }
+
+    private static Route regex(String name, String regex, int priority) {
+        return route(name, List.of(regex), List.of(), List.of(), Map.of(), priority);
+    }
+
+    private static Route hosts(String name, String... hosts) {
+        return route(name, List.of("/x"), List.of(), List.of(hosts), Map.of(), 0);
+    }
+
+    private static String match(List<Route> routes, String method, String host, String path,
+                                Map<String, String> headers) {
+        return new Router(routes).match(method, host, path, headers::get).map(m -> m.route().name()).orElse(null);
+    }
+
+    private static String match(List<Route> routes, String path) {
+        return match(routes, "GET", "gateway.local", path, Map.of());
+    }
+
+    @Test
+    void exactPathBeatsRegexAndPrefix() {
+        var routes = List.of(paths("prefix", "/ap"), regex("regex", "~/api.*", 100), paths("exact", "/api"));
+
+        assertThat(match(routes, "/api")).isEqualTo("exact");
+    }
+
+    @Test
+    void regexBeatsPrefixWhateverTheirLengths() {
+        var routes = List.of(paths("prefix", "/api/v2/users"), regex("regex", "~/api/v\\d+", 0));
+
+        assertThat(match(routes, "/api/v2/users/7")).isEqualTo("regex");
+    }
+
+    @Test
+    void higherRegexPriorityWins() {
+        var routes = List.of(regex("low", "~/api/.*", 1), regex("high", "~/api/v\\d+/.*", 5));
+
+        assertThat(match(routes, "/api/v2/users")).isEqualTo("high");
+    }
+
+    @Test
+    void veryNegativeRegexPriorityStillRanksBelowZero() {
+        var routes = List.of(regex("default", "~/api/.*", 0), regex("last-resort", "~/api/.*", -2_000_000_000));
+
+        assertThat(match(routes, "/api/v2/users")).isEqualTo("default");
+    }
+
+    @Test
+    void longestPrefixWins() {
+        var routes = List.of(paths("short", "/api"), paths("long", "/api/v2"), paths("mid", "/api/"));
+
+        assertThat(match(routes, "/api/v2/users")).isEqualTo("long");
+    }
+
+    @Test
+    void bestOfARoutesPathsCounts() {
+        var routes = List.of(paths("many", "/a", "/api/v1"), paths("mid", "/api"));
+
+        assertThat(match(routes, "/api/v1/x")).isEqualTo("many");
+    }
+
+    @Test
+    void routeWithMoreCriteriaWinsOverALongerPath() {
+        var routes = List.of(paths("long-path", "/api/v2/users"),
+                route("with-method", List.of("/api"), List.of("GET"), List.of(), Map.of(), 0));
+
+        assertThat(match(routes, "/api/v2/users")).isEqualTo("with-method");
+    }
+
+    @Test
+    void routeWithPathsOutranksARouteWithOnlyMethodsAsInKong() {
+        // Kong counts paths among the criteria: {methods} and {paths} tie on count, then the path decides
+        var routes = List.of(route("methods-only", List.of(), List.of("GET"), List.of(), Map.of(), 0),
+                paths("paths-only", "/api"));
+
+        assertThat(match(routes, "/api")).isEqualTo("paths-only");
+    }
+
+    @Test
+    void plainHostOutranksAWildcardHostAsInKong() {
+        var routes = List.of(hosts("wildcard", "*.example.com"), hosts("plain", "api.example.com"));
+
+        assertThat(match(routes, "GET", "api.example.com", "/x", Map.of())).isEqualTo("plain");
+    }
+
+    @Test
+    void tieGoesToTheRouteDefinedFirst() {
+        var routes = List.of(paths("first", "/tie"), paths("second", "/tie"));
+
+        assertThat(match(routes, "/tie")).isEqualTo("first");
+        assertThat(match(routes.reversed(), "/tie")).isEqualTo("second");
+    }
+
+    @Test
+    void methodTheRouteDoesNotAllowDoesNotMatch() {
+        var routes = List.of(route("reads", List.of("/reads"), List.of("GET"), List.of(), Map.of(), 0));
+
+        assertThat(match(routes, "POST", "gateway.local", "/reads", Map.of())).isNull();
+        assertThat(match(routes, "GET", "gateway.local", "/reads", Map.of())).isEqualTo("reads");
+    }
+
+    @ParameterizedTest(name = "{0} vs Host {1}")
+    @CsvSource(nullValues = "null", textBlock = """
+            *.example.com,          api.example.com,       true
+            *.example.com,          a.b.example.com,       true
+            *.example.com,          example.com,           false
+            *.example.com,          API.Example.COM:8000,  true
+            api.example.*,          api.example.org,       true
+            api.example.*,          api.example.org:8443,  true
+            api.example.*,          www.example.org,       false
+            api.example.com,        api.example.com:8000,  true
+            api.example.com:8443,   api.example.com:8443,  true
+            api.example.com:8443,   api.example.com,       false
+            api.example.com,        null,                  false
+            """)
+    void hostPatternMatchesLikeKong(String pattern, String host, boolean matches) {
+        var routes = List.of(hosts("h", pattern));
+
+        assertThat(match(routes, "GET", host, "/x", Map.of())).isEqualTo(matches ? "h" : null);
+    }
+
+    @Test
+    void everyRouteHeaderMustMatchOneOfItsValuesCaseInsensitively() {
+        var routes = List.of(route("tenant", List.of(), List.of(), List.of(),
+                Map.of("x-tenant", List.of("acme", "globex"), "x-region", List.of("eu")), 0));
+
+        assertThat(match(routes, "GET", null, "/", Map.of("x-tenant", "ACME", "x-region", "eu"))).isEqualTo("tenant");
+        assertThat(match(routes, "GET", null, "/", Map.of("x-tenant", "acme"))).isNull();
+        assertThat(match(routes, "GET", null, "/", Map.of("x-tenant", "initech", "x-region", "eu"))).isNull();
+    }
+
+    @Test
+    void matchReportsThePrefixThatMatchedAndNoneForARegex() {
+        var router = new Router(List.of(paths("prefix", "/a", "/api"), regex("regex", "~/r/\\d+", 0)));
+
+        assertThat(router.match("GET", null, "/api/x", h -> null)).get().extracting(RouteMatch::matchedPrefix)
+                .isEqualTo("/api");
+        assertThat(router.match("GET", null, "/r/7", h -> null)).get().extracting(RouteMatch::matchedPrefix).isNull();
+    }
+
+    @Test
+    void regexIsAnchoredAtTheStartOfThePath() {
+        var routes = List.of(regex("regex", "~/users/\\d+", 0));
+
+        assertThat(match(routes, "/users/7/orders")).isEqualTo("regex");
+        assertThat(match(routes, "/v1/users/7")).isNull();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(nullValues = "null", textBlock = """
+            /mcp/../admin,          /admin
+            /mcp/%2e%2e/admin,      /admin
+            /mcp/%2E%2E/admin,      /admin
+            /mcp/.%2e/admin,        /admin
+            /a/./b,                 /a/b
+            /a/b/..,                /a/
+            /a/b/.,                 /a/b/
+            /..,                    /
+            /../../etc,             /etc
+            /plain/path,            /plain/path
+            /a/.hidden/b,           /a/.hidden/b
+            '',                     /
+            null,                   /
+            """)
+    void normalizeResolvesDotSegmentsAndEncodedDots(String raw, String normalized) {
+        assertThat(Router.normalize(raw)).isEqualTo(normalized);
+    }
+}

@@ -1,0 +1,221 @@
+package dev.toolgate.mode;
+
+import org.junit.jupiter.api.Test;
+
+import static dev.toolgate.testing.Configs.load;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Where each ai-mcp-proxy mode may be attached, checked once the whole document is read. */
+class AiMcpProxySchemaTest {
+
+    @Test
+    void unknownModeIsReportedWithTheFourModes() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - {name: r, paths: [/shop]}
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: proxy}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("services[0].routes[1].plugins[0].config.mode: must be one of "
+                + "passthrough-listener, conversion-listener, conversion-only, listener");
+    }
+
+    @Test
+    void conversionListenerOnAServiceIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: conversion-listener}}
+                """);
+
+        assertThat(loaded.problems())
+                .containsExactly("services[0].plugins[0].config.mode: mode conversion-listener must be attached to a route");
+    }
+
+    @Test
+    void conversionOnlyAsAGlobalPluginIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                plugins:
+                  - {name: ai-mcp-proxy, tags: [shop-tools], config: {mode: conversion-only}}
+                """);
+
+        assertThat(loaded.problems())
+                .containsExactly("plugins[0].config.mode: mode conversion-only must be attached to a route");
+    }
+
+    @Test
+    void listenerOnAServiceIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: shop-tools}}}
+                """);
+
+        assertThat(loaded.problems())
+                .containsExactly("services[0].plugins[0].config.mode: mode listener must be attached to a route");
+    }
+
+    @Test
+    void passthroughListenerAsAGlobalPluginIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                plugins:
+                  - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly(
+                "plugins[0].config.mode: mode passthrough-listener must be attached to a route or a service");
+    }
+
+    @Test
+    void passthroughListenerOnAServiceOrARouteIsValid() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                    routes:
+                      - name: r
+                        paths: [/mcp]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                """);
+
+        assertThat(loaded.problems()).isEmpty();
+    }
+
+    @Test
+    void conversionModeOnARouteWithoutAServiceIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                routes:
+                  - name: r
+                    paths: [/shop]
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: conversion-listener}}
+                  - name: s
+                    paths: [/store]
+                    plugins:
+                      - {name: ai-mcp-proxy, tags: [store-tools], config: {mode: conversion-only}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly(
+                "routes[0].plugins[0].config.mode: mode conversion-listener needs a route with a service "
+                        + "(tool calls go to it)",
+                "routes[1].plugins[0].config.mode: mode conversion-only needs a route with a service "
+                        + "(tool calls go to it)");
+    }
+
+    @Test
+    void listenerOnARouteWithoutAServiceIsValid() {
+        var loaded = load("""
+                _format_version: "3.0"
+                routes:
+                  - name: listener
+                    paths: [/mcp-listener]
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: shop-tools}}}
+                """);
+
+        assertThat(loaded.problems()).isEmpty();
+    }
+
+    @Test
+    void listenerWithoutAServerTagIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                routes:
+                  - name: listener
+                    paths: [/mcp-listener]
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: listener}}
+                """);
+
+        assertThat(loaded.problems())
+                .containsExactly("routes[0].plugins[0].config.server.tag: is required in listener mode");
+    }
+
+    @Test
+    void serverTagMustBeExactlyOneTag() {
+        var loaded = load("""
+                _format_version: "3.0"
+                routes:
+                  - name: listener
+                    paths: [/mcp-listener]
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: "shop,billing"}}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("routes[0].plugins[0].config.server.tag: must be exactly one tag");
+    }
+
+    @Test
+    void aiMcpProxyNestedUnderAConsumerIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                consumers:
+                  - username: bob
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                """);
+
+        assertThat(loaded.problems())
+                .containsExactly("consumers[0].plugins[0]: ai-mcp-proxy cannot be scoped to a consumer or consumer group");
+    }
+
+    @Test
+    void aiMcpProxyScopedToAConsumerOrGroupByReferenceIsReported() {
+        var loaded = load("""
+                _format_version: "3.0"
+                consumer_groups:
+                  - name: gold
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                consumers:
+                  - username: bob
+                services:
+                  - {name: shop, url: http://api.internal}
+                plugins:
+                  - {name: ai-mcp-proxy, service: shop, consumer: bob, config: {mode: passthrough-listener}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly(
+                "consumer_groups[0].plugins[0]: ai-mcp-proxy cannot be scoped to a consumer or consumer group",
+                "plugins[0]: ai-mcp-proxy cannot be scoped to a consumer or consumer group");
+    }
+
+    @Test
+    void conversionOnlyWithoutTagsIsValidButWarned() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/shop]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: conversion-only}}
+                """);
+
+        assertThat(loaded.problems()).isEmpty();
+        assertThat(loaded.warnings()).containsExactly("services[0].routes[0].plugins[0].tags: a conversion-only plugin "
+                + "without tags is bound by no listener");
+    }
+}

@@ -1,0 +1,227 @@
+package dev.toolgate.mode.conversion;
+
+import dev.toolgate.testing.Configs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Tool definitions checked against their route while provisioning: paths, methods, parameters, names. */
+class ToolCompilerTest {
+
+    static final String TOOL_AT = "services[0].routes[0].plugins[0].config.tools[0]";
+    static final String ROUTE = """
+            paths: [/shop]
+            methods: [GET, POST]
+            """;
+
+    @TempDir
+    Path baseDirectory;
+
+    /** Service {@code http://api.internal/v1} with route {@code r} ({@code route} fields) and {@code tools}. */
+    static String document(String route, String tools) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal/v1
+                    routes:
+                      - name: r
+                %s        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                %s""".formatted(route.indent(8), tools.indent(16));
+    }
+
+    private Configs.Checked check(String route, String tools) {
+        return Configs.check(document(route, tools), baseDirectory);
+    }
+
+    private Tool onlyTool(Configs.Checked checked) {
+        assertThat(checked.problems()).isEmpty();
+        return checked.snapshot().toolSets().values().iterator().next().tools().getFirst();
+    }
+
+    @Test
+    void toolPathNotUnderTheRoutePathIsReported() {
+        var checked = check(ROUTE, """
+                - {description: d, method: GET, path: /other/users}
+                """);
+
+        assertThat(checked.problems())
+                .containsExactly(TOOL_AT + ".path: /other/users is not under any of the route's paths [/shop]");
+    }
+
+    @Test
+    void relativeToolPathIsPrefixedWithTheRoutePathAndStrippedUpstream() {
+        Tool tool = onlyTool(check(ROUTE, """
+                - {description: d, method: GET, path: users}
+                """));
+
+        assertThat(tool.request().path()).hasToString("/v1/users");
+    }
+
+    @Test
+    void relativeToolPathOnARegexOnlyRouteIsReported() {
+        var checked = check("""
+                paths: ['~/items/\\d+$']
+                methods: [GET]
+                """, """
+                - {description: d, path: items}
+                """);
+
+        assertThat(checked.problems())
+                .containsExactly(TOOL_AT + ".path: a relative path needs a route with a plain (non-regex) path");
+    }
+
+    @Test
+    void toolPathDefaultsToTheRoutesOnlyPlainPath() {
+        Tool tool = onlyTool(check("""
+                paths: [/shop/catalog]
+                methods: [GET]
+                strip_path: false
+                """, """
+                - {description: d}
+                """));
+
+        assertThat(tool.request().path()).hasToString("/v1/shop/catalog");
+        assertThat(tool.request().method().name()).isEqualTo("GET");
+    }
+
+    @Test
+    void methodNotAmongTheRouteMethodsIsReported() {
+        var checked = check(ROUTE, """
+                - {description: d, method: PUT, path: /shop/users}
+                """);
+
+        assertThat(checked.problems())
+                .containsExactly(TOOL_AT + ".method: PUT is not one of the route's methods [GET, POST]");
+    }
+
+    @Test
+    void missingMethodIsReportedWhenTheRouteHasSeveral() {
+        var checked = check(ROUTE, """
+                - {description: d, path: /shop/users}
+                """);
+
+        assertThat(checked.problems())
+                .containsExactly(TOOL_AT + ".method: is required (the route does not pin down a single method)");
+    }
+
+    @Test
+    void missingMethodIsReportedWhenTheRouteHasNone() {
+        var checked = check("paths: [/shop]", """
+                - {description: d, path: /shop/users}
+                """);
+
+        assertThat(checked.problems())
+                .containsExactly(TOOL_AT + ".method: is required (the route does not pin down a single method)");
+    }
+
+    @Test
+    void pathParameterThatIsNotInThePathIsReported() {
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: id, in: path, required: true}
+                """);
+
+        assertThat(checked.problems())
+                .containsExactly(TOOL_AT + ".parameters[0]: path parameter 'id' does not appear in path /v1/users");
+    }
+
+    @Test
+    void placeholderWithoutAParameterIsWarnedAndBecomesARequiredStringArgument() {
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users/{id}
+                """);
+
+        assertThat(checked.warnings()).containsExactly(TOOL_AT
+                + ".path: {id} has no parameters entry; it becomes a required string argument path_id");
+        Tool tool = onlyTool(checked);
+        assertThat(tool.definition().at("/inputSchema/properties/path_id/type").asText()).isEqualTo("string");
+        assertThat(tool.definition().at("/inputSchema/required").toString()).isEqualTo("[\"path_id\"]");
+    }
+
+    @Test
+    void argumentDefinedTwiceIsReported() {
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: q, in: query}
+                    - {name: q, in: query}
+                """);
+
+        assertThat(checked.problems()).containsExactly(TOOL_AT + ".parameters[1]: argument query_q is defined twice");
+    }
+
+    @Test
+    void headerParameterNamedHostIsReported() {
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: Host, in: header}
+                """);
+
+        assertThat(checked.problems())
+                .containsExactly(TOOL_AT + ".parameters[0].name: header Host cannot be set by a tool argument");
+    }
+
+    @Test
+    void fixedHostHeaderIsReported() {
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  headers: {Host: [evil.example]}
+                """);
+
+        assertThat(checked.problems()).containsExactly(
+                TOOL_AT + ".headers.Host: cannot be set (the service decides the upstream host and framing)");
+    }
+
+    @Test
+    void toolNamesThatCollideAfterSanitizingAreReportedNamingBothPlaces() {
+        var checked = check(ROUTE, """
+                - {description: d, method: GET, path: /shop/users, annotations: {title: Get users}}
+                - {description: d, method: GET, path: /shop/people, annotations: {title: Get_users}}
+                """);
+
+        assertThat(checked.problems()).containsExactly("services[0].routes[0].plugins[0].config.tools[1]: "
+                + "tool name 'Get_users' is already used by " + TOOL_AT);
+    }
+
+    @Test
+    void invalidExplicitNameIsSanitizedWithAWarning() {
+        var checked = check(ROUTE, """
+                - {description: d, method: GET, path: /shop/users, name: list users!}
+                """);
+
+        assertThat(checked.warnings()).containsExactly(
+                TOOL_AT + ".name: 'list users!' is not a valid MCP tool name; serving it as 'list_users_'");
+        assertThat(onlyTool(checked).name()).isEqualTo("list_users_");
+    }
+
+    @Test
+    void unnamedToolsAreNamedAfterTheRouteAndTheirPosition() {
+        var checked = check(ROUTE, """
+                - {description: d, method: GET, path: /shop/users}
+                - {description: d, method: POST, path: /shop/users}
+                """);
+
+        assertThat(checked.snapshot().toolSets().values().iterator().next().tools()).extracting(Tool::name)
+                .containsExactly("r-1", "r-2");
+    }
+}

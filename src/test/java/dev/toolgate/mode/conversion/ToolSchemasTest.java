@@ -1,0 +1,198 @@
+package dev.toolgate.mode.conversion;
+
+import dev.toolgate.testing.Configs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static dev.toolgate.mode.conversion.ToolCompilerTest.ROUTE;
+import static dev.toolgate.mode.conversion.ToolCompilerTest.TOOL_AT;
+import static dev.toolgate.mode.conversion.ToolCompilerTest.document;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The schemas of a tool (parameters, request body, responses), checked and compiled while provisioning. */
+class ToolSchemasTest {
+
+    /**
+     * What a user should read about a {@code $ref}. (The message must not send them to {@code config.openapi}:
+     * the ai-mcp-proxy schema has no such key and rejects it as unknown.)
+     */
+    private static final String NO_REF = "$ref is not supported in tool definitions; inline the schema";
+
+    @TempDir
+    Path baseDirectory;
+
+    private Configs.Checked check(String tools) {
+        return Configs.check(document(ROUTE, tools), baseDirectory);
+    }
+
+    @Test
+    void refInARequestBodyIsReportedAtTheRequestBody() {
+        var checked = check("""
+                - description: d
+                  method: POST
+                  path: /shop/users
+                  request_body:
+                    content:
+                      application/json:
+                        schema: {$ref: '#/components/schemas/User'}
+                """);
+
+        assertThat(checked.problems()).contains(TOOL_AT + ".request_body: " + NO_REF);
+    }
+
+    @Test
+    void refInResponsesIsReportedAtTheResponses() {
+        var checked = check("""
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  responses:
+                    '200':
+                      content:
+                        application/json:
+                          schema: {$ref: '#/components/schemas/Users'}
+                """);
+
+        assertThat(checked.problems()).contains(TOOL_AT + ".responses: " + NO_REF);
+    }
+
+    @Test
+    void refInAParameterSchemaIsReportedAtTheSchema() {
+        var checked = check("""
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: q, in: query, schema: {$ref: '#/components/schemas/Query'}}
+                """);
+
+        assertThat(checked.problems()).contains(TOOL_AT + ".parameters[0].schema: " + NO_REF);
+    }
+
+    @Test
+    void refInARequestBodyIsNotAlsoReportedAsAnInvalidParametersSchema() {
+        var checked = check("""
+                - description: d
+                  method: POST
+                  path: /shop/users
+                  request_body:
+                    content:
+                      application/json:
+                        schema: {$ref: '#/components/schemas/User'}
+                """);
+
+        assertThat(checked.problems()).noneMatch(p -> p.startsWith(TOOL_AT + ".parameters"));
+    }
+
+    @Test
+    void twoSuccessResponsesWithJsonSchemasAreReported() {
+        var checked = check("""
+                - description: d
+                  method: POST
+                  path: /shop/users
+                  responses:
+                    '200': {content: {application/json: {schema: {type: object}}}}
+                    '201': {content: {application/json: {schema: {type: object}}}}
+                    '400': {content: {application/json: {schema: {type: object}}}}
+                """);
+
+        assertThat(checked.problems()).containsExactly(
+                TOOL_AT + ".responses: only one 2xx response may have a JSON schema (found 200 and 201)");
+    }
+
+    @Test
+    void oneSuccessResponseBecomesTheOutputSchemaWrappedWhenNotAnObject() {
+        var checked = check("""
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  responses:
+                    '200': {content: {application/json: {schema: {type: array, items: {type: string}}}}}
+                    '404': {content: {application/json: {schema: {type: object}}}}
+                """);
+
+        assertThat(checked.problems()).isEmpty();
+        Tool tool = checked.snapshot().toolSets().values().iterator().next().tools().getFirst();
+        assertThat(tool.wrapsOutput()).isTrue();
+        assertThat(tool.definition().at("/outputSchema/properties/result/type").asText()).isEqualTo("array");
+        assertThat(tool.definition().at("/outputSchema/required/0").asText()).isEqualTo("result");
+    }
+
+    @Test
+    void parameterSchemaWithAnInvalidPatternIsReportedOnOneLine() {
+        var checked = check("""
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: q, in: query, schema: {type: string, pattern: '('}}
+                """);
+
+        assertThat(checked.problems()).singleElement().asString()
+                .startsWith(TOOL_AT + ".parameters: is not a valid JSON Schema: ")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void parameterSchemaThatBreaksTheJsonSchemaMetaSchemaIsReported() {
+        // served as is, {"type":"strin"} reaches MCP clients in tools/list as the argument's schema
+        var checked = check("""
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: q, in: query, schema: {type: strin, minLength: short}}
+                """);
+
+        assertThat(checked.problems()).singleElement().asString()
+                .startsWith(TOOL_AT + ".parameters");
+    }
+
+    @Test
+    void requestBodyWithoutJsonOrFormContentIsReported() {
+        var checked = check("""
+                - description: d
+                  method: POST
+                  path: /shop/users
+                  request_body:
+                    content:
+                      text/plain: {schema: {type: string}}
+                """);
+
+        assertThat(checked.problems()).containsExactly(TOOL_AT
+                + ".request_body.content: must have application/json or application/x-www-form-urlencoded content");
+    }
+
+    @Test
+    void requestBodyBecomesTheBodyArgumentPreferringJson() {
+        var checked = check("""
+                - description: d
+                  method: POST
+                  path: /shop/users
+                  request_body:
+                    required: true
+                    description: The new user
+                    content:
+                      application/x-www-form-urlencoded: {schema: {type: object}}
+                      application/vnd.shop+json: {schema: {type: object, properties: {name: {type: string}}}}
+                """);
+
+        assertThat(checked.problems()).isEmpty();
+        Tool tool = checked.snapshot().toolSets().values().iterator().next().tools().getFirst();
+        assertThat(tool.request().body()).isEqualTo(BodyEncoding.JSON);
+        assertThat(tool.definition().at("/inputSchema/properties/body/description").asText()).isEqualTo("The new user");
+        assertThat(tool.definition().at("/inputSchema/required/0").asText()).isEqualTo("body");
+    }
+
+    @Test
+    void requestBodyThatIsNotAnObjectIsReported() {
+        var checked = check("""
+                - {description: d, method: POST, path: /shop/users, request_body: '{"content": {}}'}
+                """);
+
+        assertThat(checked.problems()).containsExactly(
+                TOOL_AT + ".request_body: must be an object (an OpenAPI requestBody object)");
+    }
+}
