@@ -1,29 +1,24 @@
 package dev.toolgate.admin;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
-import java.io.IOException;
 import java.util.Map;
 
 /**
  * Renders config records as Kong Admin API JSON: snake_case names, secrets masked. A string that a
- * vault reference resolved to is shown as the reference itself, whatever field it is in.
+ * vault reference resolved to is shown as the reference itself, wherever it is (a field, a map value,
+ * a string inside a tool's JSON schema).
  */
 final class AdminJson {
 
-    private static final String SECRETS = "toolgate.referenceBySecret";
-
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .addModule(new SimpleModule().addSerializer(String.class, new VaultAwareString()))
             .build();
 
     private AdminJson() {
@@ -31,20 +26,32 @@ final class AdminJson {
 
     /** A record as a JSON object, with the secrets of its document hidden. */
     static ObjectNode render(Object entity, Map<String, String> referenceBySecret) {
-        ObjectWriter writer = MAPPER.writer().withAttribute(SECRETS, referenceBySecret);
-        try {
-            return (ObjectNode) MAPPER.readTree(writer.writeValueAsBytes(entity));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot render " + entity.getClass().getSimpleName(), e);
+        ObjectNode tree = MAPPER.valueToTree(entity);
+        if (!referenceBySecret.isEmpty()) {
+            hideSecrets(tree, referenceBySecret);
         }
+        return tree;
     }
 
-    private static final class VaultAwareString extends JsonSerializer<String> {
-        @Override
-        public void serialize(String value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            Object secrets = provider.getAttribute(SECRETS);
-            String reference = secrets instanceof Map<?, ?> map ? (String) map.get(value) : null;
-            gen.writeString(reference != null ? reference : value);
+    private static void hideSecrets(JsonNode node, Map<String, String> referenceBySecret) {
+        if (node instanceof ObjectNode object) {
+            object.fields().forEachRemaining(field -> {
+                String reference = field.getValue().isTextual() ? referenceBySecret.get(field.getValue().asText()) : null;
+                if (reference != null) {
+                    field.setValue(TextNode.valueOf(reference));
+                } else {
+                    hideSecrets(field.getValue(), referenceBySecret);
+                }
+            });
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                String reference = array.get(i).isTextual() ? referenceBySecret.get(array.get(i).asText()) : null;
+                if (reference != null) {
+                    array.set(i, TextNode.valueOf(reference));
+                } else {
+                    hideSecrets(array.get(i), referenceBySecret);
+                }
+            }
         }
     }
 }

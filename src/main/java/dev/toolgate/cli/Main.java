@@ -26,7 +26,8 @@ public final class Main implements Runnable {
         // Vert.x logs through SLF4J like everything else
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
         CommandLine commandLine = new CommandLine(new Main());
-        commandLine.setExitCodeExceptionMapper(e -> ExitCodes.FAILURE);
+        commandLine.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException
+                ? ExitCodes.USAGE : ExitCodes.FAILURE);
         return commandLine.execute(args);
     }
 

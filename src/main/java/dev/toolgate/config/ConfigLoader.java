@@ -53,6 +53,10 @@ public final class ConfigLoader {
     public static byte[] readFile(Path file) {
         try {
             return Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw InvalidConfigException.of("", "cannot read " + file + ": no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw InvalidConfigException.of("", "cannot read " + file + ": permission denied");
         } catch (IOException e) {
             throw InvalidConfigException.of("", "cannot read " + file + ": " + e.getMessage());
         }
@@ -96,12 +100,23 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            report.problem("", "not valid " + (json ? "JSON" : "YAML") + ": " + where + e.getOriginalMessage());
+            report.problem("", "not valid " + (json ? "JSON" : "YAML") + ": " + where + oneLine(e));
             return null;
         } catch (IOException e) {
             report.problem("", "cannot parse the document: " + e.getMessage());
             return null;
         }
+    }
+
+    /** The parser's complaint without its source excerpt, on one line (problems print one per line). */
+    private static String oneLine(JsonProcessingException e) {
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException yaml) {
+            String context = yaml.getContext() == null ? "" : " (" + yaml.getContext() + ")";
+            return yaml.getProblem() + context;
+        }
+        String message = e.getOriginalMessage();
+        int source = message.indexOf("\n at [Source");
+        return (source < 0 ? message : message.substring(0, source)).replaceAll("\\s*\n\\s*", " ").strip();
     }
 
     private static boolean looksLikeJson(byte[] bytes) {

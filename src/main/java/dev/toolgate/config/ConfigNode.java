@@ -143,7 +143,11 @@ public final class ConfigNode {
 
     /** An optional integer within [min, max], or null when absent. */
     public Long integerOrNull(String key, long min, long max) {
-        return has(key) ? integer(key, 0, min, max) : consumeAbsent(key);
+        if (!has(key)) {
+            read.add(key);
+            return null;
+        }
+        return integer(key, 0, min, max);
     }
 
     /** An optional boolean, or {@code fallback}. */
@@ -274,11 +278,6 @@ public final class ConfigNode {
         read.add(key);
         JsonNode value = node.get(key);
         return value == null || value.isNull() || value instanceof MissingNode ? null : value;
-    }
-
-    private Long consumeAbsent(String key) {
-        read.add(key);
-        return null;
     }
 
     private static boolean allTextual(JsonNode array) {

@@ -34,7 +34,7 @@ final class ConsumerReader {
         if (username == null && customId == null) {
             node.problem("needs a username or a custom_id");
         }
-        String key = username != null ? username : customId != null ? customId : node.path();
+        String key = username != null ? username : customId != null ? "custom_id:" + customId : node.path();
         String id = EntityIds.read(node, "consumer", key);
         List<String> tags = node.texts("tags");
         List<String> groupIds = new ArrayList<>();
@@ -55,7 +55,10 @@ final class ConsumerReader {
         List<Consumer.JwtSecret> jwts = node.objects("jwt_secrets").stream().map(ConsumerReader::jwtSecret).toList();
         List<Consumer.BasicAuth> basics = node.objects("basicauth_credentials").stream().map(ConsumerReader::basicAuth).toList();
         List<Consumer.AclGroup> acls = node.objects("acls").stream().map(ConsumerReader::aclGroup).toList();
-        reader.entities.consumerNames.add(node, username != null ? "username" : "custom_id", key, id);
+        reader.entities.consumerNames.add(node, "username", username, id);
+        if (customId != null) {
+            reader.entities.consumerCustomIds.add(node, "custom_id", customId, id + "#custom_id");
+        }
         reader.entities.consumers.add(new Consumer(id, username, customId, tags, groupIds, keys, jwts, basics, acls,
                 node.path()));
         node.objects("plugins").forEach(p -> reader.readPlugin(p, Scope.consumer(id)));

@@ -81,6 +81,9 @@ final class DeclarativeReader {
         String id = EntityIds.read(node, "plugin", naturalKey);
         PluginSchema schema = name == null ? null : schemas.get(name);
         PluginSettings settings = null;
+        if (name == null) {
+            node.ignore("config");
+        }
         if (name != null && schema == null) {
             node.problem("name", "unknown plugin '" + name + "' (Toolgate implements: "
                     + String.join(", ", schemas.keySet().stream().sorted().toList()) + ")");
@@ -110,6 +113,7 @@ final class DeclarativeReader {
         final Names serviceNames = new Names("service");
         final Names routeNames = new Names("route");
         final Names consumerNames = new Names("consumer");
+        final Names consumerCustomIds = new Names("consumer custom_id");
         final Names groupNames = new Names("consumer group");
         final java.util.Set<String> pluginScopes = new java.util.HashSet<>();
     }

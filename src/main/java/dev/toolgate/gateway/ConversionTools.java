@@ -56,7 +56,7 @@ final class ConversionTools {
                 continue;
             }
             ConfigReport own = new ConfigReport();
-            Tool tool = new ToolCompiler(route, service, proxy, own).compile(spec, 0, at + "(" + spec.name() + ")");
+            Tool tool = new ToolCompiler(route, service, proxy, own).compile(spec, 0, at + "(" + spec.name() + ")", false);
             own.warnings().forEach(w -> report.warning(w.path(), w.message()));
             if (tool == null) {
                 report.warning(at, "skipped " + spec.method() + " " + spec.path() + " (" + spec.name() + "): "

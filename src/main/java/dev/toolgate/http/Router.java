@@ -3,25 +3,43 @@ package dev.toolgate.http;
 import dev.toolgate.config.Route;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Kong's traditional route matching. A route matches when all of its set criteria match. Among
- * matches, routes setting more criteria (hosts, headers, methods) win; then, as in nginx and Kong,
- * an exact path beats a regex path (higher {@code regex_priority} first), which beats a prefix path
- * (longest first); ties go to the route defined first. Regexes are compiled once, here.
+ * Kong's traditional route matching, ordered as Kong's router orders it. A route matches when all of
+ * its set criteria (hosts, headers, paths, methods) match. Among matches: routes setting more kinds
+ * of criteria win; then by kind (host over header over path over method); then plain hosts over
+ * wildcard hosts, more headers over fewer, regex paths (higher {@code regex_priority} first) over
+ * plain paths, longer plain paths over shorter; ties go to the route defined first. Regexes are
+ * compiled once, here.
  */
 public final class Router {
 
-    private record Candidate(Route route, int index, int criteria, List<String> prefixes, List<Regex> regexes) {
+    private record Candidate(Route route, int index, int criteria, int kinds, List<String> prefixes,
+                             List<Regex> regexes) {
     }
 
     private record Regex(Pattern pattern, int priority) {
+    }
+
+    /** How well one route matched; compared field by field, greater is better. */
+    private record Score(int criteria, int kinds, int plainHost, int headers, int regex, long weight, int order)
+            implements Comparable<Score> {
+        private static final Comparator<Score> ORDER = Comparator.comparingInt(Score::criteria)
+                .thenComparingInt(Score::kinds).thenComparingInt(Score::plainHost).thenComparingInt(Score::headers)
+                .thenComparingInt(Score::regex).thenComparingLong(Score::weight).thenComparingInt(Score::order);
+
+        @Override
+        public int compareTo(Score other) {
+            return ORDER.compare(this, other);
+        }
     }
 
     private final List<Candidate> candidates = new ArrayList<>();
@@ -39,9 +57,10 @@ public final class Router {
                     prefixes.add(path);
                 }
             }
-            int criteria = (route.hosts().isEmpty() ? 0 : 1) + (route.headers().isEmpty() ? 0 : 1)
-                    + (route.methods().isEmpty() ? 0 : 1);
-            candidates.add(new Candidate(route, i, criteria, List.copyOf(prefixes), List.copyOf(regexes)));
+            int kinds = (route.hosts().isEmpty() ? 0 : 0x40) | (route.headers().isEmpty() ? 0 : 0x20)
+                    | (route.paths().isEmpty() ? 0 : 0x10) | (route.methods().isEmpty() ? 0 : 0x08);
+            candidates.add(new Candidate(route, i, Integer.bitCount(kinds), kinds, List.copyOf(prefixes),
+                    List.copyOf(regexes)));
         }
     }
 
@@ -50,25 +69,29 @@ public final class Router {
      *
      * @param method  the HTTP method
      * @param host    the Host header (port included or not), may be null
-     * @param path    the raw request path, without the query
+     * @param path    the request path, normalized ({@link #normalize}), without the query
      * @param headers header lookup by lower-case name
      */
     public Optional<RouteMatch> match(String method, String host, String path, Function<String, String> headers) {
         RouteMatch best = null;
-        long bestScore = Long.MIN_VALUE;
+        Score bestScore = null;
         for (Candidate c : candidates) {
-            if (!methodMatches(c.route(), method) || !hostMatches(c.route(), host) || !headersMatch(c.route(), headers)) {
+            if (!methodMatches(c.route(), method) || !headersMatch(c.route(), headers)) {
                 continue;
             }
-            PathScore ps = pathScore(c, path);
-            if (ps == null) {
+            int plainHost = hostMatch(c.route(), host);
+            if (plainHost < 0) {
                 continue;
             }
-            long score = ((long) c.criteria() << 56) | ((long) ps.kind() << 52) | ((ps.weight() & 0xFFFFFFFFL) << 16)
-                    | (0xFFFF - Math.min(c.index(), 0xFFFF));
-            if (score > bestScore) {
+            PathMatch pm = pathMatch(c, path);
+            if (pm == null) {
+                continue;
+            }
+            Score score = new Score(c.criteria(), c.kinds(), plainHost, c.route().headers().size(), pm.regex() ? 1 : 0,
+                    pm.weight(), -c.index());
+            if (bestScore == null || score.compareTo(bestScore) > 0) {
                 bestScore = score;
-                best = new RouteMatch(c.route(), ps.prefix());
+                best = new RouteMatch(c.route(), pm.matched());
             }
         }
         return Optional.ofNullable(best);
@@ -104,58 +127,60 @@ public final class Router {
         return (last.equals(".") || last.equals("..")) && !joined.endsWith("/") ? joined + "/" : joined;
     }
 
-    /** kind: 3 exact, 2 regex, 1 prefix, 0 no paths; weight: regex priority or prefix length. */
-    private record PathScore(int kind, int weight, String prefix) {
+    /** A path match: regex or plain, its weight (regex priority or prefix length), and the text matched. */
+    private record PathMatch(boolean regex, long weight, String matched) {
     }
 
-    private static PathScore pathScore(Candidate c, String path) {
+    private static PathMatch pathMatch(Candidate c, String path) {
         if (c.prefixes().isEmpty() && c.regexes().isEmpty()) {
-            return new PathScore(0, 0, null);
+            return new PathMatch(false, 0, null);
         }
-        PathScore best = null;
-        for (String prefix : c.prefixes()) {
-            if (path.startsWith(prefix)) {
-                best = better(best, new PathScore(path.length() == prefix.length() ? 3 : 1, prefix.length(), prefix));
+        PathMatch best = null;
+        for (Regex regex : c.regexes()) {
+            Matcher m = regex.pattern().matcher(path);
+            if (m.lookingAt() && (best == null || regex.priority() > best.weight())) {
+                best = new PathMatch(true, regex.priority(), path.substring(0, m.end()));
             }
         }
-        for (Regex regex : c.regexes()) {
-            if (regex.pattern().matcher(path).lookingAt()) {
-                best = better(best, new PathScore(2, regex.priority() + (1 << 30), null));
+        if (best != null) {
+            return best;
+        }
+        for (String prefix : c.prefixes()) {
+            if (path.startsWith(prefix) && (best == null || prefix.length() > best.weight())) {
+                best = new PathMatch(false, prefix.length(), prefix);
             }
         }
         return best;
-    }
-
-    private static PathScore better(PathScore a, PathScore b) {
-        if (a == null) {
-            return b;
-        }
-        return b.kind() > a.kind() || b.kind() == a.kind() && b.weight() > a.weight() ? b : a;
     }
 
     private static boolean methodMatches(Route route, String method) {
         return route.methods().isEmpty() || route.methods().contains(method);
     }
 
-    private static boolean hostMatches(Route route, String hostHeader) {
+    /** 1 when a plain host matched, 0 for a wildcard (or no hosts set), -1 when no host matched. */
+    private static int hostMatch(Route route, String hostHeader) {
         if (route.hosts().isEmpty()) {
-            return true;
+            return 0;
         }
         if (hostHeader == null) {
-            return false;
+            return -1;
         }
         String host = hostHeader.toLowerCase(Locale.ROOT);
         String hostOnly = stripPort(host);
+        int best = -1;
         for (String pattern : route.hosts()) {
             String p = pattern.toLowerCase(Locale.ROOT);
             String candidate = p.contains(":") && !p.endsWith(".*") ? host : hostOnly;
+            boolean wildcard = p.startsWith("*.") || p.endsWith(".*");
+            if (!wildcard && candidate.equals(p)) {
+                return 1;
+            }
             if (p.startsWith("*.") ? candidate.endsWith(p.substring(1))
-                    : p.endsWith(".*") ? candidate.startsWith(p.substring(0, p.length() - 1))
-                    : candidate.equals(p)) {
-                return true;
+                    : p.endsWith(".*") && candidate.startsWith(p.substring(0, p.length() - 1))) {
+                best = 0;
             }
         }
-        return false;
+        return best;
     }
 
     private static boolean headersMatch(Route route, Function<String, String> headers) {

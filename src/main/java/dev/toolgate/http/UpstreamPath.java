@@ -1,14 +1,15 @@
 package dev.toolgate.http;
 
 /**
- * Kong's rule for the path a request gets upstream: strip the matched route prefix when
- * {@code strip_path} is on, then join the rest onto the service path as {@code path_handling} says.
+ * Kong's rule for the path a request gets upstream (Kong's {@code get_upstream_uri_v0} and its
+ * {@code path_handling: v1} branch): with {@code strip_path} the matched route prefix is replaced by
+ * the service path; without it the whole request path follows the service path.
  *
  * <pre>
- * service.path  route.path  request      strip=true  strip=false
- * v0: /s        /fv0        /fv0req      /s/req      /s/fv0req
- * v0: /s        /fv0/       /fv0/req     /s/req      /s/fv0/req
- * v1: /s        /fv1        /fv1req      /sreq       /s/fv1req
+ * service  route  request   v0 strip  v0 keep     v1 strip  v1 keep
+ * /s       /fv0   /fv0req   /s/req    /s/fv0req   /sreq     /sfv1req
+ * /s       /fv0/  /fv0/req  /s/req    /s/fv0/req  /s/req    /s/fv0/req
+ * /s/      /fv0   /fv0req   /s/req    /s/fv0req   /s/req    /s/fv0req
  * </pre>
  */
 public final class UpstreamPath {
@@ -19,34 +20,45 @@ public final class UpstreamPath {
     /**
      * The upstream path for a request path.
      *
-     * @param servicePath    the service's path, or null
-     * @param matchedPrefix  the route path prefix that matched (null for a regex or path-less route)
-     * @param requestPath    the request's path, raw (percent-encoding untouched)
-     * @param stripPath      the route's {@code strip_path}
-     * @param pathHandling   {@code v0} or {@code v1}
+     * @param servicePath  the service's path, or null ({@code /})
+     * @param matched      the part of the request path the route's path matched (prefix or regex), or
+     *                     null when the route matched without a path
+     * @param requestPath  the request's path, raw (percent-encoding untouched), starting with {@code /}
+     * @param stripPath    the route's {@code strip_path}
+     * @param pathHandling {@code v0} or {@code v1}
      */
-    public static String of(String servicePath, String matchedPrefix, String requestPath, boolean stripPath,
+    public static String of(String servicePath, String matched, String requestPath, boolean stripPath,
                             String pathHandling) {
-        String remainder = stripPath && matchedPrefix != null ? requestPath.substring(matchedPrefix.length()) : requestPath;
-        return join(servicePath, remainder, pathHandling);
+        String base = servicePath == null || servicePath.isEmpty() ? "/" : servicePath;
+        String path = requestPath.isEmpty() ? "/" : requestPath;
+        String postfix = matched != null ? path.substring(matched.length()) : path.substring(1);
+        return "v1".equals(pathHandling) ? v1(base, postfix, path, stripPath) : v0(base, postfix, path, stripPath);
     }
 
-    /** Joins a service path and the rest of a request path. */
-    public static String join(String servicePath, String remainder, String pathHandling) {
-        if (servicePath == null || servicePath.isEmpty()) {
-            return remainder.startsWith("/") ? remainder : "/" + remainder;
+    private static String v1(String base, String postfix, String path, boolean strip) {
+        if (!strip) {
+            return base + path.substring(1);
         }
-        if (remainder.isEmpty()) {
-            return servicePath;
+        return base.endsWith("/") && postfix.startsWith("/") ? base.substring(0, base.length() - 1) + postfix
+                : base + postfix;
+    }
+
+    private static String v0(String base, String postfix, String path, boolean strip) {
+        if (base.endsWith("/")) {
+            if (!strip) {
+                return base + path.substring(1);
+            }
+            if (postfix.isEmpty()) {
+                return base.equals("/") || path.endsWith("/") ? base : base.substring(0, base.length() - 1);
+            }
+            return postfix.startsWith("/") ? base.substring(0, base.length() - 1) + postfix : base + postfix;
         }
-        boolean serviceSlash = servicePath.endsWith("/");
-        boolean restSlash = remainder.startsWith("/");
-        if (serviceSlash && restSlash) {
-            return servicePath + remainder.substring(1);
+        if (!strip) {
+            return path.equals("/") ? base : base + path;
         }
-        if (serviceSlash || restSlash || "v1".equals(pathHandling)) {
-            return servicePath + remainder;
+        if (postfix.isEmpty()) {
+            return path.length() > 1 && path.endsWith("/") ? base + "/" : base;
         }
-        return servicePath + "/" + remainder;
+        return postfix.startsWith("/") ? base + postfix : base + "/" + postfix;
     }
 }

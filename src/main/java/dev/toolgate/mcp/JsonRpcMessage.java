@@ -41,7 +41,8 @@ public sealed interface JsonRpcMessage {
         }
         JsonNode id = message.get("id");
         JsonNode validId = id != null && (id.isTextual() || id.isIntegralNumber()) ? id : null;
-        if (!"2.0".equals(message.path("jsonrpc").asText(null))) {
+        JsonNode version = message.get("jsonrpc");
+        if (version == null || !version.isTextual() || !version.asText().equals("2.0")) {
             return new Invalid(validId, "\"jsonrpc\" must be \"2.0\"", message);
         }
         JsonNode method = message.get("method");

@@ -12,8 +12,9 @@ public final class MediaTypes {
     }
 
     /**
-     * True when an {@code Accept} header admits {@code type} ("type/subtype"), honouring
-     * {@code type/*}, {@code *}{@code /*} and {@code q=0} exclusions. A missing header admits nothing,
+     * True when an {@code Accept} header admits {@code type} ("type/subtype"). As RFC 9110 says, the
+     * most specific range that matches decides ({@code type/subtype} over {@code type/*} over
+     * {@code *}{@code /*}), and a range with {@code q=0} refuses. A missing header admits nothing,
      * because streamable HTTP requires clients to send it.
      */
     public static boolean accepts(String acceptHeader, String type) {
@@ -22,17 +23,18 @@ public final class MediaTypes {
         }
         String wanted = type.toLowerCase(Locale.ROOT);
         String wantedMajor = wanted.substring(0, wanted.indexOf('/'));
+        int bestSpecificity = -1;
+        boolean admitted = false;
         for (String range : acceptHeader.split(",")) {
             String[] parts = range.split(";");
             String media = parts[0].trim().toLowerCase(Locale.ROOT);
-            if (isExcluded(parts)) {
-                continue;
-            }
-            if (media.equals(wanted) || media.equals("*/*") || media.equals(wantedMajor + "/*")) {
-                return true;
+            int specificity = media.equals(wanted) ? 2 : media.equals(wantedMajor + "/*") ? 1 : media.equals("*/*") ? 0 : -1;
+            if (specificity > bestSpecificity) {
+                bestSpecificity = specificity;
+                admitted = !isExcluded(parts);
             }
         }
-        return false;
+        return admitted;
     }
 
     /** True when a {@code Content-Type} value names {@code type}, ignoring parameters such as charset. */

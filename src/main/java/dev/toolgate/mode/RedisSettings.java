@@ -36,8 +36,8 @@ public record RedisSettings(String host, int port, int database, String username
                             boolean sslVerify, String serverName, int connectTimeout, int sendTimeout,
                             int readTimeout, int keepalivePoolSize, Integer keepaliveBacklog,
                             boolean connectionIsProxied, String sentinelMaster, String sentinelRole,
-                            List<String> sentinelNodes, String sentinelUsername, @JsonSerialize(using = Redacted.class) String sentinelPassword,
-                            List<String> clusterNodes, int clusterMaxRedirections,
+                            List<SentinelNode> sentinelNodes, String sentinelUsername, @JsonSerialize(using = Redacted.class) String sentinelPassword,
+                            List<ClusterNode> clusterNodes, int clusterMaxRedirections,
                             @JsonSerialize(using = Redacted.class) java.util.Map<String, String> cloudAuthentication) {
 
     private static final long MAX = 2_147_483_646L;
@@ -63,10 +63,12 @@ public record RedisSettings(String host, int port, int database, String username
         boolean proxied = node.bool("connection_is_proxied", false);
         String sentinelMaster = node.text("sentinel_master", null);
         String sentinelRole = node.oneOf("sentinel_role", null, List.of("any", "master", "slave"));
-        List<String> sentinelNodes = node.objects("sentinel_nodes").stream().map(n -> address(n, "host")).toList();
+        List<SentinelNode> sentinelNodes = node.objects("sentinel_nodes").stream()
+                .map(n -> new SentinelNode(address(n, "host"), port(n))).toList();
         String sentinelUsername = node.text("sentinel_username", null);
         String sentinelPassword = node.text("sentinel_password", null);
-        List<String> clusterNodes = node.objects("cluster_nodes").stream().map(n -> address(n, "ip")).toList();
+        List<ClusterNode> clusterNodes = node.objects("cluster_nodes").stream()
+                .map(n -> new ClusterNode(address(n, "ip"), port(n))).toList();
         int redirections = (int) node.integer("cluster_max_redirections", 5, 0, MAX);
         java.util.Map<String, String> cloud = node.object("cloud_authentication").map(RedisSettings::cloud)
                 .orElse(java.util.Map.of());
@@ -76,11 +78,22 @@ public record RedisSettings(String host, int port, int database, String username
                 sentinelRole, sentinelNodes, sentinelUsername, sentinelPassword, clusterNodes, redirections, cloud);
     }
 
+    /** A Sentinel node. */
+    public record SentinelNode(String host, int port) {
+    }
+
+    /** A Redis Cluster node. */
+    public record ClusterNode(String ip, int port) {
+    }
+
     private static String address(ConfigNode node, String hostKey) {
-        String host = node.text(hostKey, "127.0.0.1");
-        long port = node.integer("port", 6379, 0, 65535);
+        return node.text(hostKey, "127.0.0.1");
+    }
+
+    private static int port(ConfigNode node) {
+        int port = (int) node.integer("port", 6379, 0, 65535);
         node.finish();
-        return host + ":" + port;
+        return port;
     }
 
     private static java.util.Map<String, String> cloud(ConfigNode node) {

@@ -1,5 +1,6 @@
 package dev.toolgate.mode;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.toolgate.config.ConfigNode;
 
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.List;
  *                             Loopback origins are always allowed; requests without {@code Origin} are not
  *                             browser requests and pass
  */
-public record ServerSettings(String tag, long timeoutMillis, boolean forwardClientHeaders, SessionSettings session,
+public record ServerSettings(String tag, @JsonProperty("timeout") long timeoutMillis, boolean forwardClientHeaders,
+                             SessionSettings session,
                              List<String> allowedOrigins) {
 
     public ServerSettings {

@@ -1,10 +1,13 @@
 package dev.toolgate.mode;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.Redacted;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code server.session}: how the listener keeps MCP sessions.
@@ -16,11 +19,18 @@ import java.util.List;
  * @param clientSecrets    for {@code client}: at least one secret of 8+ characters; the first seals, all open
  * @param redis            for {@code redis}: where the store is
  */
-public record SessionSettings(boolean managed, String strategy, long sessionTtlSeconds, @JsonSerialize(using = Redacted.class) List<String> clientSecrets,
-                              RedisSettings redis) {
+public record SessionSettings(boolean managed, String strategy, @JsonProperty("session_ttl") long sessionTtlSeconds,
+                              @JsonIgnore List<String> clientSecrets, RedisSettings redis) {
 
     public SessionSettings {
         clientSecrets = List.copyOf(clientSecrets);
+    }
+
+    /** Shown by the Admin API as Kong writes it, {@code client: {secrets: [...]}}, masked. */
+    @JsonProperty("client")
+    @JsonSerialize(using = Redacted.class)
+    public Map<String, List<String>> client() {
+        return clientSecrets.isEmpty() ? null : Map.of("secrets", clientSecrets);
     }
 
     static final SessionSettings DEFAULT = new SessionSettings(true, null, 86_400, List.of(), null);

@@ -77,7 +77,6 @@ class AdminJsonGoldenTest {
 
         assertThat(text).as("rendered entities (rerun with -Dgolden.update=true to rewrite %s)", GOLDEN)
                 .isEqualTo(PRETTY.writeValueAsString(golden) + "\n");
-        assertThat(rendered).isEqualTo(golden);
     }
 
     @Test
@@ -101,7 +100,7 @@ class AdminJsonGoldenTest {
         JsonNode users = rendered.get("plugins").get(0).get("config");
         JsonNode orders = rendered.get("plugins").get(2).get("config");
 
-        assertThat(users.at("/server/session/client_secrets").toString())
+        assertThat(users.at("/server/session/client/secrets").toString())
                 .isEqualTo("[\"" + Redacted.MASK + "\",\"" + Redacted.MASK + "\"]");
         assertThat(users.at("/tools/0/headers/X-Api-Key/0").asText()).isEqualTo(Redacted.MASK);
         assertThat(users.at("/tools/0/query/token/0").asText()).isEqualTo(Redacted.MASK);

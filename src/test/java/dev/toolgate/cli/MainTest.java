@@ -180,7 +180,7 @@ class MainTest {
         Result result = execute();
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("choose a command: run, validate or version");
+        assertThat(result.err()).contains("choose a command: run, validate, openapi2mcp or version");
     }
 
     @Test

@@ -81,7 +81,7 @@ class ConfigLoaderTest {
 
         assertThat(loaded.config()).isNull();
         assertThat(loaded.problems()).singleElement().asString()
-                .startsWith("not valid YAML: line 2, column 16: while parsing a flow sequence");
+                .startsWith("not valid YAML: line 2, column 16: expected ',' or ']', but got <stream end> (while parsing a flow sequence)");
     }
 
     @Test

@@ -37,7 +37,7 @@ class UpstreamPathTest {
             """)
     void joiningNeverDoublesOrDropsTheSlashBetweenServiceAndRequestPath(String servicePath, String remainder,
                                                                         String joined) {
-        assertThat(UpstreamPath.join(servicePath, remainder, "v0")).isEqualTo(joined);
+        assertThat(UpstreamPath.of(servicePath, "/p", "/p" + remainder, true, "v0")).isEqualTo(joined);
     }
 
     @Test

@@ -51,7 +51,7 @@ public final class ToolCompiler {
     public List<Tool> compileAll(String pluginSource) {
         List<Tool> tools = new ArrayList<>();
         for (int i = 0; i < config.tools().size(); i++) {
-            Tool tool = compile(config.tools().get(i), i + 1, pluginSource + ".config.tools[" + i + "]");
+            Tool tool = compile(config.tools().get(i), i + 1, pluginSource + ".config.tools[" + i + "]", true);
             if (tool != null) {
                 tools.add(tool);
             }
@@ -64,8 +64,10 @@ public final class ToolCompiler {
      *
      * @param position 1-based place among the plugin's tools (for the default name)
      * @param at       where the definition is, for problem paths
+     * @param written  written by a person: its schemas are checked against the JSON Schema meta-schema
+     *                 (generated ones are valid by construction, and there can be thousands)
      */
-    public Tool compile(ToolSpec spec, int position, String at) {
+    public Tool compile(ToolSpec spec, int position, String at, boolean written) {
         int before = report.problems().size();
         String name = name(spec, position, at);
         HttpMethod method = method(spec, at);
@@ -82,10 +84,23 @@ public final class ToolCompiler {
             }
         }
         checkFixedHeaders(spec, at);
+        if (written) {
+            parameters.forEach(p -> ToolSchemas.checkMetaSchema(p.schema(), at + ".parameters[" + parameters.indexOf(p)
+                    + "].schema", report));
+            if (body.schema() != null) {
+                ToolSchemas.checkMetaSchema(body.schema(), at + ".request_body", report);
+            }
+            if (output != null) {
+                ToolSchemas.checkMetaSchema(output.schema(), at + ".responses", report);
+            }
+        }
+        if (report.problems().size() > before || service == null) {
+            return null;
+        }
         ObjectNode inputSchema = ToolSchemas.input(parameters, body);
         Schema inputValidator = ToolSchemas.compile(inputSchema, at + ".parameters", report);
         Schema outputValidator = output == null ? null : ToolSchemas.compile(output.schema(), at + ".responses", report);
-        if (report.problems().size() > before || service == null) {
+        if (inputValidator == null || output != null && outputValidator == null) {
             return null;
         }
         ObjectNode definition = definition(name, spec.description(), spec.annotations(), inputSchema, output);

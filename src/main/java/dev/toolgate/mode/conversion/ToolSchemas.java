@@ -26,6 +26,8 @@ public final class ToolSchemas {
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
             SpecificationVersion.DRAFT_2020_12, b -> b.schemaLoader(l -> l.fetchRemoteResources(false)));
+    private static final Schema META_SCHEMA = REGISTRY.getSchema(
+            com.networknt.schema.SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
 
     /** The argument that carries the request body. */
     public static final String BODY = "body";
@@ -269,9 +271,37 @@ public final class ToolSchemas {
             compiled.initializeValidators();
             return compiled;
         } catch (RuntimeException e) {
-            report.problem(path, "is not a valid JSON Schema: " + e.getMessage());
+            report.problem(path, "is not a valid JSON Schema: " + firstLine(e));
             return null;
         }
+    }
+
+    /** Reports where a schema breaks the JSON Schema 2020-12 meta-schema (a typo such as {@code type: strin}). */
+    static void checkMetaSchema(JsonNode schema, String path, ConfigReport report) {
+        List<com.networknt.schema.Error> errors;
+        try {
+            errors = META_SCHEMA.validate(schema);
+        } catch (RuntimeException e) {
+            report.problem(path, "is not a valid JSON Schema: " + firstLine(e));
+            return;
+        }
+        if (!errors.isEmpty()) {
+            StringBuilder text = new StringBuilder("is not a valid JSON Schema: ");
+            for (int i = 0; i < errors.size(); i++) {
+                text.append(i == 0 ? "" : "; ").append(errors.get(i).getMessage());
+            }
+            report.problem(path, text.toString());
+        }
+    }
+
+    private static String firstLine(RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /**

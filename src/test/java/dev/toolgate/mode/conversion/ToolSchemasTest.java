@@ -18,7 +18,10 @@ class ToolSchemasTest {
      * What a user should read about a {@code $ref}. (The message must not send them to {@code config.openapi}:
      * the ai-mcp-proxy schema has no such key and rejects it as unknown.)
      */
-    private static final String NO_REF = "$ref is not supported in tool definitions; inline the schema";
+    /** Only references into the schema's own $defs resolve; anything else is refused with the reference named. */
+    private static String noRef(String reference) {
+        return "$ref \"" + reference + "\" is not supported: inline the schema or put it under the schema's own $defs";
+    }
 
     @TempDir
     Path baseDirectory;
@@ -39,7 +42,8 @@ class ToolSchemasTest {
                         schema: {$ref: '#/components/schemas/User'}
                 """);
 
-        assertThat(checked.problems()).contains(TOOL_AT + ".request_body: " + NO_REF);
+        assertThat(checked.problems()).contains(TOOL_AT + ".request_body: " + noRef("#/components/schemas/User")
+                + " (or load the API with config.openapi)");
     }
 
     @Test
@@ -55,7 +59,8 @@ class ToolSchemasTest {
                           schema: {$ref: '#/components/schemas/Users'}
                 """);
 
-        assertThat(checked.problems()).contains(TOOL_AT + ".responses: " + NO_REF);
+        assertThat(checked.problems()).contains(TOOL_AT + ".responses: " + noRef("#/components/schemas/Users")
+                + " (or load the API with config.openapi)");
     }
 
     @Test
@@ -68,7 +73,7 @@ class ToolSchemasTest {
                     - {name: q, in: query, schema: {$ref: '#/components/schemas/Query'}}
                 """);
 
-        assertThat(checked.problems()).contains(TOOL_AT + ".parameters[0].schema: " + NO_REF);
+        assertThat(checked.problems()).contains(TOOL_AT + ".parameters[0].schema: " + noRef("#/components/schemas/Query"));
     }
 
     @Test
@@ -162,7 +167,8 @@ class ToolSchemasTest {
                 """);
 
         assertThat(checked.problems()).containsExactly(TOOL_AT
-                + ".request_body.content: must have application/json or application/x-www-form-urlencoded content");
+                + ".request_body.content: must have application/json, application/x-www-form-urlencoded or "
+                + "multipart/form-data content");
     }
 
     @Test
