@@ -28,6 +28,9 @@ public interface AdminView {
     /** Open server-to-client streams. */
     int streams();
 
+    /** Counts of the MCP messages observed on passthrough routes, by direction, kind and method. */
+    java.util.Map<String, Long> traffic();
+
     /**
      * Replaces the whole configuration. Blocking: call it off the event loop.
      *

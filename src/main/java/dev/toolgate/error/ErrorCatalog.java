@@ -90,7 +90,7 @@ public final class ErrorCatalog {
             case UpstreamUnavailable e -> new Entry(502, JsonRpc.INTERNAL_ERROR, "upstream_unavailable",
                     "Bad Gateway: service '" + e.service() + "' is unavailable: " + e.detail());
             case UpstreamTimeout e -> new Entry(504, JsonRpc.INTERNAL_ERROR, "upstream_timeout",
-                    "Gateway Timeout: service '" + e.service() + "' did not answer within " + e.timeoutMillis() + " ms");
+                    "Gateway Timeout: service '" + e.service() + "': " + e.detail());
             case Internal e -> new Entry(500, JsonRpc.INTERNAL_ERROR, "internal_error",
                     "Internal error (error id " + e.errorId() + ")");
         };

@@ -86,8 +86,8 @@ public sealed interface GatewayError {
     record UpstreamUnavailable(String service, String detail) implements GatewayError {
     }
 
-    /** The upstream did not answer in time. */
-    record UpstreamTimeout(String service, long timeoutMillis) implements GatewayError {
+    /** The upstream did not answer in time; {@code detail} says which timeout. */
+    record UpstreamTimeout(String service, String detail) implements GatewayError {
     }
 
     /** A bug or an unexpected failure; details are logged under {@code errorId}, never sent. */

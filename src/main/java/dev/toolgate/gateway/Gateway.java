@@ -15,7 +15,8 @@ import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.SessionIds;
 import dev.toolgate.mode.AiMcpProxySchema;
 import dev.toolgate.mode.conversion.Sessions;
-import dev.toolgate.mode.conversion.ToolInvoker;
+import dev.toolgate.observe.MessageTap;
+import dev.toolgate.observe.TrafficCounters;
 import dev.toolgate.mode.conversion.ToolSet;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -65,6 +66,8 @@ public final class Gateway implements AutoCloseable {
     private final Sessions sessions;
     private final UpstreamClient upstream;
     private final SnapshotBuilder builder;
+    private final TrafficCounters traffic = new TrafficCounters();
+    private final MessageTap tap;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private ProxyServer proxy;
     private AdminServer admin;
@@ -77,8 +80,8 @@ public final class Gateway implements AutoCloseable {
         InMemorySessionStore store = new InMemorySessionStore(options.clock());
         this.sessions = new Sessions(store, new SessionIds(options.random()), options.clock());
         this.upstream = new UpstreamClient(vertx, 256, "toolgate/" + Version.current());
-        this.builder = new SnapshotBuilder(loader(options.environment()), sessions, new ToolInvoker(upstream),
-                Version.current());
+        this.tap = new MessageTap(traffic, System::nanoTime);
+        this.builder = new SnapshotBuilder(loader(options.environment()), sessions, upstream, tap, Version.current());
         this.sweeper = vertx.setPeriodic(60_000, id -> store.evictExpired());
     }
 
@@ -118,7 +121,7 @@ public final class Gateway implements AutoCloseable {
      * @throws InvalidConfigException with every problem
      */
     public static Snapshot check(byte[] document, Path baseDirectory, UnaryOperator<String> environment) {
-        return new SnapshotBuilder(loader(environment), null, null, Version.current())
+        return new SnapshotBuilder(loader(environment), null, null, null, Version.current())
                 .load(document, baseDirectory, new ConfigReport());
     }
 
@@ -178,6 +181,11 @@ public final class Gateway implements AutoCloseable {
         @Override
         public int streams() {
             return sessions.openStreams();
+        }
+
+        @Override
+        public Map<String, Long> traffic() {
+            return traffic.snapshot();
         }
 
         @Override

@@ -12,7 +12,12 @@ import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.Router;
 import dev.toolgate.mode.AiMcpProxyConfig;
+import dev.toolgate.http.UpstreamClient;
+import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mode.Mode;
 import dev.toolgate.mode.conversion.McpServerEndpoint;
+import dev.toolgate.mode.passthrough.PassthroughProxy;
+import dev.toolgate.observe.MessageTap;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.mode.conversion.ToolCatalog;
 import dev.toolgate.mode.conversion.ToolInvoker;
@@ -36,14 +41,16 @@ final class SnapshotBuilder {
 
     private final ConfigLoader loader;
     private final Sessions sessions;
-    private final ToolInvoker invoker;
+    private final UpstreamClient upstream;
+    private final MessageTap tap;
     private final String version;
 
-    /** {@code sessions} and {@code invoker} may be null when the snapshot only validates (never serves). */
-    SnapshotBuilder(ConfigLoader loader, Sessions sessions, ToolInvoker invoker, String version) {
+    /** {@code sessions}, {@code upstream} and {@code tap} are null when the snapshot only validates (never serves). */
+    SnapshotBuilder(ConfigLoader loader, Sessions sessions, UpstreamClient upstream, MessageTap tap, String version) {
         this.loader = loader;
         this.sessions = sessions;
-        this.invoker = invoker;
+        this.upstream = upstream;
+        this.tap = tap;
         this.version = version;
     }
 
@@ -79,15 +86,15 @@ final class SnapshotBuilder {
             if (plugin.isEmpty() || !(plugin.get().config() instanceof AiMcpProxyConfig proxy)) {
                 continue;
             }
+            if (proxy.mode() == Mode.PASSTHROUGH_LISTENER) {
+                config.service(route.serviceId()).ifPresent(service -> handlers.put(route.id(), passthrough(route, service, proxy)));
+                continue;
+            }
             ToolSet tools = switch (proxy.mode()) {
                 case CONVERSION_LISTENER -> catalog.of(plugin.get());
                 // a missing tag is already a reported problem
                 case LISTENER -> proxy.server().tag() == null ? null : catalog.bound(proxy.server().tag(), report);
-                case CONVERSION_ONLY -> null;
-                case PASSTHROUGH_LISTENER -> {
-                    report.problem(plugin.get().source() + ".config.mode", "passthrough-listener is not available in this build yet");
-                    yield null;
-                }
+                case CONVERSION_ONLY, PASSTHROUGH_LISTENER -> null;
             };
             if (tools != null) {
                 toolSets.put(route.id(), tools);
@@ -112,11 +119,17 @@ final class SnapshotBuilder {
                         .thenComparing(p -> ((AiMcpProxyConfig) p.config()).mode().listens() ? 0 : 1));
     }
 
+    private PassthroughProxy passthrough(Route route, Service service, AiMcpProxyConfig proxy) {
+        return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service), service.path(),
+                route.stripPath(), route.pathHandling(), route.preserveHost(), new OriginPolicy(proxy.server().allowedOrigins()),
+                proxy.effectiveBodyLimit()), upstream, tap);
+    }
+
     private McpServerEndpoint endpoint(Route route, AiMcpProxyConfig proxy, ToolSet tools) {
         var settings = new McpServerEndpoint.Settings(route.id(), route.label(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
                 proxy.server().session().sessionTtlSeconds(), proxy.server().session().managed(), version);
-        return new McpServerEndpoint(settings, tools, invoker, sessions);
+        return new McpServerEndpoint(settings, tools, upstream == null ? null : new ToolInvoker(upstream), sessions);
     }
 
 

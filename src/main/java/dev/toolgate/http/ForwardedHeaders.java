@@ -2,39 +2,67 @@ package dev.toolgate.http;
 
 import io.vertx.core.MultiMap;
 
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Which client headers may travel upstream. Never: hop-by-hop headers (and those named in
- * {@code Connection}), {@code Host}, {@code Content-Length}, headers that describe the MCP exchange
- * rather than the upstream call, client-supplied forwarding headers (the gateway sets its own), and
- * credentials the gateway consumed (MCP forbids passing a client's token through).
+ * Which headers cross the gateway. Never: hop-by-hop headers (and those named in {@code Connection}),
+ * client-supplied forwarding headers (the gateway sets its own) and credentials the gateway consumed
+ * (MCP forbids passing a client's token through). Tool calls drop more: headers that describe the MCP
+ * exchange rather than the upstream call.
  */
 public final class ForwardedHeaders {
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
-    private static final Set<String> NEVER_FORWARDED = Set.of("host", "content-length", "content-type", "accept",
-            "accept-encoding", "expect", "mcp-session-id", "mcp-protocol-version", "last-event-id",
-            "forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
-            "x-forwarded-path", "x-forwarded-prefix", "x-real-ip");
+    private static final Set<String> FORWARDING = Set.of("forwarded", "x-forwarded-for", "x-forwarded-proto",
+            "x-forwarded-host", "x-forwarded-port", "x-forwarded-path", "x-forwarded-prefix", "x-real-ip");
+    /** What a tool call never takes from the MCP request: it describes the MCP exchange. */
+    private static final Set<String> MCP_EXCHANGE = Set.of("host", "content-length", "content-type", "accept",
+            "accept-encoding", "expect", "mcp-session-id", "mcp-protocol-version", "last-event-id");
 
     private ForwardedHeaders() {
     }
 
     /**
-     * Copies forwardable client headers into {@code upstream}.
+     * Tool calls: copies the MCP client's headers that may reach the REST upstream.
      *
      * @param consumed lower-case names of credential headers the gateway's own authentication consumed
      */
-    public static void copy(MultiMap client, MultiMap upstream, Set<String> consumed) {
+    public static void copyForToolCall(MultiMap client, MultiMap upstream, Set<String> consumed) {
         Set<String> named = connectionTokens(client.get("connection"));
         for (var entry : client) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !NEVER_FORWARDED.contains(name) && !named.contains(name)
-                    && !consumed.contains(name)) {
+            if (crosses(name, named) && !MCP_EXCHANGE.contains(name) && !consumed.contains(name)) {
                 upstream.add(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    /**
+     * Passthrough: copies everything end to end, {@code Mcp-*} and {@code Last-Event-ID} included.
+     * {@code Content-Length} is recomputed, {@code Accept-Encoding} is dropped (the gateway reads the
+     * answer on the side), and {@code Host} is kept only with {@code preserve_host}.
+     */
+    public static void copyForProxy(MultiMap client, MultiMap upstream, Set<String> consumed, boolean preserveHost) {
+        Set<String> named = connectionTokens(client.get("connection"));
+        for (var entry : client) {
+            String name = entry.getKey().toLowerCase(Locale.ROOT);
+            if (crosses(name, named) && !consumed.contains(name) && !name.equals("content-length")
+                    && !name.equals("accept-encoding") && (preserveHost || !name.equals("host"))) {
+                upstream.add(entry.getKey(), entry.getValue());
+            }
+        }
+    }
+
+    /** Response headers: everything but hop-by-hop headers. */
+    public static void copyResponse(MultiMap upstream, MultiMap client) {
+        Set<String> named = connectionTokens(upstream.get("connection"));
+        for (var entry : upstream) {
+            String name = entry.getKey().toLowerCase(Locale.ROOT);
+            if (!HOP_BY_HOP.contains(name) && !named.contains(name)) {
+                client.add(entry.getKey(), entry.getValue());
             }
         }
     }
@@ -52,11 +80,15 @@ public final class ForwardedHeaders {
         upstream.set("X-Forwarded-Port", Integer.toString(port));
     }
 
+    private static boolean crosses(String name, Set<String> named) {
+        return !HOP_BY_HOP.contains(name) && !named.contains(name) && !FORWARDING.contains(name);
+    }
+
     private static Set<String> connectionTokens(String connection) {
         if (connection == null) {
             return Set.of();
         }
-        java.util.HashSet<String> tokens = new java.util.HashSet<>();
+        Set<String> tokens = new HashSet<>();
         for (String token : connection.split(",")) {
             tokens.add(token.trim().toLowerCase(Locale.ROOT));
         }

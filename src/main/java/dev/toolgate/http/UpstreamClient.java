@@ -68,7 +68,7 @@ public final class UpstreamClient {
         Promise<UpstreamResponse> result = Promise.promise();
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
-                result.tryFail(UpstreamException.from(ar.cause(), request));
+                result.tryFail(UpstreamException.from(ar.cause(), target));
                 return;
             }
             HttpClientRequest req = ar.result();
@@ -89,7 +89,7 @@ public final class UpstreamClient {
             req.response().onComplete(resp -> {
                 if (resp.failed()) {
                     vertx.cancelTimer(timer);
-                    result.tryFail(UpstreamException.from(resp.cause(), request));
+                    result.tryFail(UpstreamException.from(resp.cause(), target));
                 } else {
                     readBody(resp.result(), req, request, result, timer);
                 }
@@ -97,10 +97,34 @@ public final class UpstreamClient {
             Future<Void> sent = request.body() == null ? req.end() : req.end(request.body());
             sent.onFailure(t -> {
                 vertx.cancelTimer(timer);
-                result.tryFail(UpstreamException.from(t, request));
+                result.tryFail(UpstreamException.from(t, request.target()));
             });
         });
         return result.future();
+    }
+
+    /**
+     * Opens a streaming exchange (the caller writes the body and reads the response as it arrives):
+     * target, TLS and the service's connect timeout applied, the Host header set. No idle timeout is
+     * set: a stream may be quiet for long, and Vert.x cannot lift one once set; the caller decides.
+     */
+    public Future<HttpClientRequest> open(UpstreamTarget target, io.vertx.core.http.HttpMethod method, String uri,
+                                          io.vertx.core.MultiMap headers) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setHost(target.host())
+                .setPort(target.port())
+                .setSsl(target.tls())
+                .setURI(uri)
+                .setHeaders(headers)
+                .setConnectTimeout(target.connectTimeoutMs());
+        if (target.tls()) {
+            options.setSslOptions(target.tlsVerify() ? VERIFY : NO_VERIFY);
+        }
+        if (!headers.contains("host")) {
+            headers.set("host", target.hostHeader());
+        }
+        return client.request(options);
     }
 
     private void readBody(HttpClientResponse response, HttpClientRequest req, UpstreamRequest request,
@@ -119,7 +143,7 @@ public final class UpstreamClient {
         });
         response.exceptionHandler(t -> {
             vertx.cancelTimer(timer);
-            result.tryFail(UpstreamException.from(t, request));
+            result.tryFail(UpstreamException.from(t, request.target()));
         });
         response.endHandler(v -> {
             vertx.cancelTimer(timer);

@@ -24,12 +24,11 @@ public final class UpstreamException extends RuntimeException {
         return kind;
     }
 
-    /** Classifies a failure of the HTTP client. */
-    static UpstreamException from(Throwable failure, UpstreamRequest request) {
+    /** Classifies a failure of the HTTP client talking to {@code t}. */
+    public static UpstreamException from(Throwable failure, UpstreamTarget t) {
         if (failure instanceof UpstreamException known) {
             return known;
         }
-        UpstreamTarget t = request.target();
         String where = (t.tls() ? "https://" : "http://") + t.host() + ":" + t.port();
         if (failure instanceof ConnectTimeoutException) {
             return new UpstreamException(Kind.TIMEOUT, "could not connect to " + where + " within "

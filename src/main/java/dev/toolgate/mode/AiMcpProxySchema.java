@@ -68,9 +68,9 @@ public final class AiMcpProxySchema implements PluginSchema {
         if (mode == Mode.PASSTHROUGH_LISTENER && plugin.global()) {
             report.problem(at, "mode passthrough-listener must be attached to a route or a service");
         }
-        if (mode.converts() && plugin.routeId() != null
+        if ((mode.converts() || mode == Mode.PASSTHROUGH_LISTENER) && plugin.routeId() != null
                 && document.route(plugin.routeId()).map(r -> r.serviceId() == null).orElse(false)) {
-            report.problem(at, "mode " + mode.kongName() + " needs a route with a service (tool calls go to it)");
+            report.problem(at, "mode " + mode.kongName() + " needs a route with a service (its calls go there)");
         }
         if (mode == Mode.LISTENER && config.server().tag() == null) {
             report.problem(plugin.source() + ".config.server.tag", "is required in listener mode");

@@ -60,8 +60,8 @@ class ErrorCatalogTest {
                         List.of("'tools-route'", "no MCP listener")),
                 arguments(new GatewayError.UpstreamUnavailable("shop", "connection refused"), 502,
                         JsonRpc.INTERNAL_ERROR, "upstream_unavailable", List.of("'shop'", "connection refused")),
-                arguments(new GatewayError.UpstreamTimeout("shop", 10_000), 504, JsonRpc.INTERNAL_ERROR,
-                        "upstream_timeout", List.of("'shop'", "10000 ms")),
+                arguments(new GatewayError.UpstreamTimeout("shop", "no answer within 10000 ms (service read_timeout)"),
+                        504, JsonRpc.INTERNAL_ERROR, "upstream_timeout", List.of("'shop'", "10000 ms", "read_timeout")),
                 arguments(new GatewayError.Internal("err-1234"), 500, JsonRpc.INTERNAL_ERROR, "internal_error",
                         List.of("error id err-1234")));
     }

@@ -56,7 +56,7 @@ final class RequestEncoder {
         try {
             MultiMap headers = MultiMap.caseInsensitiveMultiMap();
             if (t.forwardClientHeaders()) {
-                ForwardedHeaders.copy(client.headers(), headers, client.consumed());
+                ForwardedHeaders.copyForToolCall(client.headers(), headers, client.consumed());
             }
             ForwardedHeaders.addForwarding(headers, client.remoteAddress(), "http", client.host(), client.localPort());
             Map<String, String> pathValues = new HashMap<>();

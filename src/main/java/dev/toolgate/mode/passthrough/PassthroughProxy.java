@@ -1,0 +1,183 @@
+package dev.toolgate.mode.passthrough;
+
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.BodyReader;
+import dev.toolgate.http.ErrorResponses;
+import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.OriginPolicy;
+import dev.toolgate.http.RouteHandler;
+import dev.toolgate.http.RouteMatch;
+import dev.toolgate.http.Router;
+import dev.toolgate.http.UpstreamClient;
+import dev.toolgate.http.UpstreamException;
+import dev.toolgate.http.UpstreamPath;
+import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.MessageTap;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Kong's {@code passthrough-listener}: the route's requests go to the service unchanged, with Kong's
+ * path rules, and the answers come back as they arrive, event by event for SSE, paced by the client
+ * (the upstream is paused while the client's write queue is full). Every JSON-RPC message in both
+ * directions is observed on the side; nothing is rewritten except hop-by-hop headers, the Host
+ * header, and the gateway's own forwarding headers.
+ */
+public final class PassthroughProxy implements RouteHandler {
+
+    /**
+     * @param route       the route's label, for observed events
+     * @param target      the service
+     * @param servicePath the service path (Kong's path rules)
+     * @param stripPath   the route's strip_path
+     * @param pathHandling the route's path_handling
+     * @param preserveHost send the client's Host header
+     * @param origins     DNS-rebinding protection
+     * @param bodyLimit   largest request body
+     */
+    public record Settings(String route, UpstreamTarget target, String servicePath, boolean stripPath,
+                           String pathHandling, boolean preserveHost, OriginPolicy origins, long bodyLimit) {
+    }
+
+    /** Largest non-SSE response body observed whole; larger ones are forwarded unobserved. */
+    static final int MAX_OBSERVED_BYTES = 8 * 1024 * 1024;
+
+    private final Settings settings;
+    private final UpstreamClient client;
+    private final MessageTap tap;
+
+    public PassthroughProxy(Settings settings, UpstreamClient client, MessageTap tap) {
+        this.settings = settings;
+        this.client = client;
+        this.tap = tap;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request, RouteMatch match) {
+        String origin = request.getHeader("origin");
+        if (!settings.origins().allows(origin)) {
+            ErrorResponses.mcp(request.response(), new GatewayError.ForbiddenOrigin(origin));
+            return;
+        }
+        String session = request.getHeader("mcp-session-id");
+        BodyReader.read(request, settings.bodyLimit()).onComplete(read -> {
+            if (read.failed()) {
+                ErrorResponses.mcp(request.response(), read.cause() instanceof GatewayException g ? g.error()
+                        : new GatewayError.InvalidMessage(null, "the body could not be read"));
+                return;
+            }
+            Buffer body = read.result();
+            if (body.length() > 0) {
+                tap.observe(settings.route(), session, McpEvent.Direction.CLIENT_TO_SERVER, body.getBytes(), 0, body.length());
+            }
+            forward(request, match, session, body);
+        });
+    }
+
+    private void forward(HttpServerRequest request, RouteMatch match, String session, Buffer body) {
+        String path = UpstreamPath.of(settings.servicePath(), match.matchedPrefix(), Router.normalize(request.path()),
+                settings.stripPath(), settings.pathHandling());
+        String uri = request.query() == null ? path : path + "?" + request.query();
+        MultiMap headers = upstreamHeaders(request);
+        client.open(settings.target(), request.method(), uri, headers).onComplete(opened -> {
+            if (opened.failed()) {
+                fail(request, opened.cause());
+                return;
+            }
+            HttpClientRequest upstream = opened.result();
+            request.response().closeHandler(v -> upstream.reset());
+            Vertx vertx = Vertx.currentContext().owner();
+            int readTimeout = settings.target().readTimeoutMs();
+            long headTimer = vertx.setTimer(readTimeout, id -> {
+                fail(request, new UpstreamException(UpstreamException.Kind.TIMEOUT, "no answer within " + readTimeout
+                        + " ms (service read_timeout)"));
+                upstream.reset();
+            });
+            upstream.response().onComplete(answer -> {
+                vertx.cancelTimer(headTimer);
+                if (answer.failed()) {
+                    fail(request, answer.cause());
+                } else {
+                    relay(request.response(), upstream, answer.result(), session);
+                }
+            });
+            (body.length() > 0 ? upstream.end(body) : upstream.end()).onFailure(t -> fail(request, t));
+        });
+    }
+
+    private MultiMap upstreamHeaders(HttpServerRequest request) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        ForwardedHeaders.copyForProxy(request.headers(), headers, Set.of(), settings.preserveHost());
+        ForwardedHeaders.addForwarding(headers, request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+                "http", request.getHeader("host"), request.localAddress() == null ? 0 : request.localAddress().port());
+        return headers;
+    }
+
+    /** Copies the answer back as it arrives, pausing the upstream while the client is slow. */
+    private void relay(HttpServerResponse response, HttpClientRequest upstream, HttpClientResponse answer, String session) {
+        response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
+        ForwardedHeaders.copyResponse(answer.headers(), response.headers());
+        String type = answer.getHeader("content-type");
+        boolean sse = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        ResponseObserver observer = sse
+                ? ResponseObserver.sse(bytes -> tap.observe(settings.route(), session,
+                        McpEvent.Direction.SERVER_TO_CLIENT, bytes, 0, bytes.length))
+                : ResponseObserver.json(type, (bytes, length) -> tap.observe(settings.route(), session,
+                        McpEvent.Direction.SERVER_TO_CLIENT, bytes, 0, length));
+        if (sse) {
+            // an SSE stream may stay quiet for long: the service's read timeout applied until it started
+            response.headers().set("x-accel-buffering", "no");
+        } else {
+            upstream.idleTimeout(settings.target().readTimeoutMs());
+        }
+        if (!response.headers().contains("content-length")) {
+            response.setChunked(true);
+        }
+        answer.handler(chunk -> {
+            observer.feed(chunk);
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                answer.pause();
+                response.drainHandler(v -> answer.resume());
+            }
+        });
+        answer.exceptionHandler(t -> {
+            if (sse && !response.ended()) {
+                response.end();
+            } else {
+                response.reset();
+            }
+        });
+        answer.endHandler(v -> {
+            observer.end();
+            if (!response.ended()) {
+                response.end();
+            }
+        });
+    }
+
+    private void fail(HttpServerRequest request, Throwable cause) {
+        if (request.response().ended()) {
+            return;
+        }
+        if (request.response().headWritten()) {
+            request.response().reset();
+            return;
+        }
+        UpstreamException failure = UpstreamException.from(cause, settings.target());
+        GatewayError error = failure.kind() == UpstreamException.Kind.TIMEOUT
+                ? new GatewayError.UpstreamTimeout(settings.target().service(), failure.getMessage())
+                : new GatewayError.UpstreamUnavailable(settings.target().service(), failure.getMessage());
+        ErrorResponses.mcp(request.response(), error);
+    }
+}
