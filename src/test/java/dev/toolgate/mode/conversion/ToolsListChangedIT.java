@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.Sdk;
 import dev.toolgate.testing.SseStream;
 import dev.toolgate.testing.TestGateway;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +173,26 @@ class ToolsListChangedIT {
             assertThat(toolNames(first)).containsExactly("a9");
             assertThat(toolNames(second)).containsExactly("a9");
         }
+    }
+
+    @Test
+    void officialSdkClientIsToldAndSeesTheNewTools() throws Exception {
+        List<List<String>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (McpSyncClient client = Sdk.connect(gateway.proxy("/alpha"), spec -> spec.toolsChangeConsumer(tools ->
+                seen.add(tools.stream().map(McpSchema.Tool::name).toList())))) {
+            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("a1");
+            // the SDK opens its GET stream in the background; wait until the gateway counts it
+            await().atMost(Duration.ofSeconds(10)).until(() -> openStreams() == 1);
+            post(config(tool("alpha", "a1") + "\n" + tool("alpha", "sdk_new"), tool("beta", "b1"), "v2"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> seen.contains(List.of("a1", "sdk_new")));
+            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("a1", "sdk_new");
+        }
+    }
+
+    private int openStreams() throws Exception {
+        HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.admin("/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return Json.MAPPER.readTree(status.body()).at("/server/mcp_streams").asInt();
     }
 
     @Test
