@@ -69,6 +69,22 @@ class CancellationIT {
                                   parameters:
                                     - {name: tag, in: query, required: true, schema: {type: string}}
                                     - {name: delay, in: query, required: true, schema: {type: integer}}
+                      - name: stateless
+                        paths: [/stateless]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server:
+                                session: {managed: false}
+                              tools:
+                                - name: work
+                                  description: Slow work
+                                  method: GET
+                                  path: /stateless/work
+                                  parameters:
+                                    - {name: tag, in: query, required: true, schema: {type: string}}
+                                    - {name: delay, in: query, required: true, schema: {type: integer}}
                 """.formatted(upstream.url()));
     }
 
@@ -146,6 +162,19 @@ class CancellationIT {
         McpHttp.Response answer = call.get(10, TimeUnit.SECONDS);
         assertThat(successful(answer)).as("%s", answer).isTrue();
         assertThat(answer.json().at("/result/content/0/text").asText()).isEqualTo("{\"done\":\"not-yours\"}");
+    }
+
+    @Test
+    void onAStatelessEndpointOneClientCannotCancelAnotherClientsCall() throws Exception {
+        // Without sessions nothing ties a cancellation to the client that made the call; ids such as 1
+        // are what every client uses, so a stranger's notifications/cancelled must not stop my call.
+        McpHttp mine = new McpHttp(gateway.proxy("/stateless"));
+        McpHttp stranger = new McpHttp(gateway.proxy("/stateless"));
+        CompletableFuture<McpHttp.Response> call = startCall(mine, "1", "stateless-mine", 1_500);
+        assertThat(upstream.next().query()).startsWith("tag=stateless-mine");
+        assertThat(cancel(stranger, "1").status()).isEqualTo(202);
+        McpHttp.Response answer = call.get(10, TimeUnit.SECONDS);
+        assertThat(successful(answer)).as("my call after a stranger cancelled id 1: %s", answer).isTrue();
     }
 
     @Test
