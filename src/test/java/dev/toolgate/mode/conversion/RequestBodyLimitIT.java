@@ -138,6 +138,38 @@ class RequestBodyLimitIT {
         assertThat(readTree(response.body()).at("/result/tools/0/name").asText()).isEqualTo("one");
     }
 
+    private static byte[] gzip(String text) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+            zip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    private RawHttp.Response postGzip(byte[] body) {
+        URI endpoint = gateway.proxy("/mcp");
+        return RawHttp.exchange(endpoint, RawHttp.start("POST", endpoint)
+                + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                + "Content-Encoding: gzip\r\nMcp-Session-Id: " + mcp.sessionId() + "\r\nContent-Length: " + body.length + "\r\n",
+                body);
+    }
+
+    @Test
+    void gzipBodyUnderTheLimitIsServed() throws Exception {
+        RawHttp.Response response = postGzip(gzip(listOfSize(200)));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(readTree(response.body()).at("/result/tools/0/name").asText()).isEqualTo("one");
+    }
+
+    @Test
+    void gzipBodyThatInflatesBeyondTheLimitGets413() throws Exception {
+        byte[] compressed = gzip(listOfSize(100_000));
+        assertThat(compressed.length).isLessThan(LIMIT);
+        RawHttp.Response response = postGzip(compressed);
+        assertThat(response.status()).as(response.body()).isEqualTo(413);
+        assertStillServes(mcp);
+    }
+
     @Test
     void initializeIsLimitedToo() {
         String padded = """
