@@ -54,6 +54,15 @@ class ClientHeaderForwardingIT {
                               server: {forward_client_headers: false}
                               tools:
                                 - {name: ping, description: Ping, method: GET, path: /iso/ping}
+                      - name: preserving
+                        paths: [/keep]
+                        preserve_host: true
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /keep/ping}
                 """.formatted(upstream.url()));
     }
 
@@ -154,5 +163,14 @@ class ClientHeaderForwardingIT {
         assertThat(received.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
         assertThat(received.header("X-Forwarded-Proto")).isEqualTo("http");
         assertThat(received.header("X-Forwarded-Host")).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void routeWithPreserveHostSendsTheClientsHostUpstream() {
+        // Route.preserve_host (Kong): send the client's Host header to the service instead of the service's host.
+        String session = session("/keep");
+        RawHttp.Response response = rawCall("/keep", session, "Host: api.example.com:8443\r\n");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(upstream.next().header("host")).isEqualTo("api.example.com:8443");
     }
 }
