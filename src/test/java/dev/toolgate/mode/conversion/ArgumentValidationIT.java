@@ -111,6 +111,17 @@ class ArgumentValidationIT {
     }
 
     @Test
+    void integerArgumentsWrittenWithAFractionOrExponentAreSentInIntegerForm() {
+        // JSON Schema counts 20.0 and 2e1 as integers, so validation lets them through; the upstream
+        // declared an integer and must receive one ("20"), not "20.0" or "2E+1".
+        JsonNode result = mcp.call("list_orders", "{\"query_customer\":\"c1\",\"query_limit\":20.0,\"header_X-Page-Size\":2e1}");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.query()).isEqualTo("status=open&limit=20&customer=c1");
+        assertThat(received.header("X-Page-Size")).isEqualTo("20");
+    }
+
+    @Test
     void unknownArgumentsAreIgnored() {
         mcp.call("list_orders", "{\"query_customer\":\"c1\",\"query_admin\":true,\"body\":{}}");
         RestUpstream.Received received = upstream.next();
