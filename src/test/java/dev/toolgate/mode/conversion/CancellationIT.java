@@ -156,7 +156,7 @@ class CancellationIT {
     void anotherSessionCannotCancelMyCall() throws Exception {
         McpHttp mine = session();
         McpHttp other = session();
-        CompletableFuture<McpHttp.Response> call = startCall(mine, "5", "not-yours", 1_500);
+        CompletableFuture<McpHttp.Response> call = startCall(mine, "5", "not-yours", 3_000);
         upstream.next();
         assertThat(cancel(other, "5").status()).isEqualTo(202);
         McpHttp.Response answer = call.get(10, TimeUnit.SECONDS);
@@ -170,7 +170,7 @@ class CancellationIT {
         // are what every client uses, so a stranger's notifications/cancelled must not stop my call.
         McpHttp mine = new McpHttp(gateway.proxy("/stateless"));
         McpHttp stranger = new McpHttp(gateway.proxy("/stateless"));
-        CompletableFuture<McpHttp.Response> call = startCall(mine, "1", "stateless-mine", 1_500);
+        CompletableFuture<McpHttp.Response> call = startCall(mine, "1", "stateless-mine", 3_000);
         assertThat(upstream.next().query()).startsWith("tag=stateless-mine");
         assertThat(cancel(stranger, "1").status()).isEqualTo(202);
         McpHttp.Response answer = call.get(10, TimeUnit.SECONDS);

@@ -173,4 +173,25 @@ class ClientHeaderForwardingIT {
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(upstream.next().header("host")).isEqualTo("api.example.com:8443");
     }
+
+    @Test
+    void contentEncodingOfTheMcpRequestIsNotForwardedWithTheToolCall() throws Exception {
+        // The gateway inflates a gzip MCP request; the tool call it sends is not gzip, so saying
+        // "Content-Encoding: gzip" upstream would make the service try to inflate plain bytes.
+        String session = session("/fwd");
+        byte[] json = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ping\",\"arguments\":{}}}"
+                .getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(gz)) {
+            zip.write(json);
+        }
+        URI endpoint = gateway.proxy("/fwd");
+        RawHttp.Response response = RawHttp.exchange(endpoint, RawHttp.start("POST", endpoint)
+                + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                + "Content-Encoding: gzip\r\nMcp-Session-Id: " + session + "\r\nContent-Length: " + gz.size() + "\r\n",
+                gz.toByteArray());
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("content-encoding")).isNull();
+    }
 }

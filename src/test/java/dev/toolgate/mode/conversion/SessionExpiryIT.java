@@ -37,7 +37,7 @@ class SessionExpiryIT {
                             config:
                               mode: conversion-listener
                               server:
-                                session: {session_ttl: 2}
+                                session: {session_ttl: 3}
                               tools:
                                 - {name: one, description: One, method: GET, path: /mcp/one}
                 """.formatted(upstream.url()));
@@ -54,7 +54,7 @@ class SessionExpiryIT {
         McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
         mcp.initialize("2025-06-18");
         assertStillServes(mcp);
-        Thread.sleep(3_000);
+        Thread.sleep(4_500);
         assertRpcError(mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"), 404, -32001,
                 "Session not found: it expired or was terminated; send initialize to start a new one");
         assertRpcError(mcp.send("GET", null, Map.of("accept", "text/event-stream", "mcp-session-id", mcp.sessionId())),
@@ -68,7 +68,7 @@ class SessionExpiryIT {
     void everyRequestRenewsTheSession() throws InterruptedException {
         McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
         mcp.initialize("2025-06-18");
-        long end = System.nanoTime() + Duration.ofMillis(4_500).toNanos();
+        long end = System.nanoTime() + Duration.ofMillis(6_000).toNanos();
         while (System.nanoTime() < end) {
             Thread.sleep(500);
             assertStillServes(mcp);

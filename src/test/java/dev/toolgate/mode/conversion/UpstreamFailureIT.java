@@ -7,6 +7,7 @@ import dev.toolgate.testing.TestGateway;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,7 +41,7 @@ class UpstreamFailureIT {
     static void start() throws IOException {
         upstream = new RestUpstream()
                 .json("GET /fast", 200, "{\"fast\":true}")
-                .on("GET /slow", r -> Vertx.currentContext().owner().setTimer(3_000, t -> {
+                .on("GET /slow", r -> Vertx.currentContext().owner().setTimer(5_000, t -> {
                     if (!r.response().closed()) {
                         r.response().putHeader("content-type", "application/json").end("{\"slow\":true}");
                     }
@@ -68,6 +69,14 @@ class UpstreamFailureIT {
                                 - {name: slow, description: Slow, method: GET, path: /quick/slow}
                                 - {name: fast, description: Fast, method: GET, path: /quick/fast}
                                 - {name: hangup, description: Hangs up, method: GET, path: /quick/hangup}
+                      - name: lenient
+                        paths: [/lenient]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: slow, description: Slow, method: GET, path: /lenient/slow}
                   - name: silent
                     url: %1$s%2$d
                     read_timeout: 200
@@ -132,6 +141,13 @@ class UpstreamFailureIT {
         full.close();
     }
 
+    @BeforeEach
+    void drain() {
+        while (upstream.pending() > 0) {
+            upstream.next();
+        }
+    }
+
     private static McpHttp session(String route) {
         McpHttp mcp = new McpHttp(gateway.proxy(route));
         mcp.initialize("2025-06-18");
@@ -156,20 +172,23 @@ class UpstreamFailureIT {
         assertThat(result.get("isError").asBoolean()).isTrue();
         assertThat(text(result)).isEqualTo("The API did not answer in time: no complete answer from 127.0.0.1:"
                 + upstream.port() + " within 300 ms");
-        assertThat(tookMs).as("answered after the 300 ms timeout, well before the upstream's 3 s").isBetween(250L, 2_500L);
+        assertThat(tookMs).as("answered after the 300 ms timeout, well before the upstream's 5 s").isBetween(250L, 4_000L);
         assertThat(mcp.call("fast", "{}").get("isError").asBoolean()).isFalse();
         assertStillServes(mcp);
     }
 
     @Test
     void aSlowCallDoesNotHoldUpOtherCalls() {
-        McpHttp mcp = session("/patient");
+        McpHttp mcp = session("/lenient");
         McpHttp quick = session("/quick");
         CompletableFuture<JsonNode> slow = CompletableFuture.supplyAsync(() -> mcp.call("slow", "{}"));
+        assertThat(upstream.next().path()).isEqualTo("/slow");
         long started = System.nanoTime();
         assertThat(quick.call("fast", "{}").get("isError").asBoolean()).isFalse();
-        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(2_000L);
-        assertThat(slow.join().get("isError").asBoolean()).isTrue();
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(3_500L);
+        JsonNode slowResult = slow.join();
+        assertThat(slowResult.get("isError").asBoolean()).isFalse();
+        assertThat(slowResult.at("/content/0/text").asText()).isEqualTo("{\"slow\":true}");
     }
 
     @Test
@@ -180,7 +199,7 @@ class UpstreamFailureIT {
         assertThat(result.get("isError").asBoolean()).isTrue();
         assertThat(text(result)).isEqualTo("The API did not answer in time: http://127.0.0.1:" + upstream.port()
                 + " sent nothing for 200 ms (service read_timeout)");
-        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(2_500L);
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(4_000L);
         assertStillServes(mcp);
     }
 
@@ -192,7 +211,7 @@ class UpstreamFailureIT {
         assertThat(result.get("isError").asBoolean()).isTrue();
         assertThat(text(result)).isEqualTo("The API did not answer in time: could not connect to http://127.0.0.1:"
                 + full.getLocalPort() + " within 300 ms (service connect_timeout)");
-        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(2_500L);
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(4_000L);
         assertStillServes(mcp);
     }
 
