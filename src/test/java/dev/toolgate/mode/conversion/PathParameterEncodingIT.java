@@ -60,6 +60,13 @@ class PathParameterEncodingIT {
                                   parameters:
                                     - {name: order, in: path, required: true, schema: {type: integer}}
                                     - {name: line, in: path, required: true, schema: {type: string}}
+                                - name: styled
+                                  description: Path parameters in label and matrix style
+                                  method: GET
+                                  path: /mcp/styled/{color}/{size}
+                                  parameters:
+                                    - {name: color, in: path, required: true, style: label, schema: {type: string}}
+                                    - {name: size, in: path, required: true, style: matrix, schema: {type: integer}}
                 """.formatted(upstream.url()));
     }
 
@@ -127,5 +134,12 @@ class PathParameterEncodingIT {
         assertThat(text(result)).startsWith("Invalid arguments for tool item_details: ").contains("path_id");
         assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
         assertStillServes(mcp);
+    }
+
+    @Test
+    void labelAndMatrixStylesAreApplied() {
+        // OpenAPI 3 path styles: label prefixes "." (".blue"), matrix writes ";name=value" (";size=5").
+        mcp.call("styled", "{\"path_color\":\"blue\",\"path_size\":5}");
+        assertThat(upstream.next().path()).isEqualTo("/styled/.blue/;size=5");
     }
 }
