@@ -1,0 +1,249 @@
+package dev.toolgate.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * db-less {@code POST /config}: a valid document replaces what is served, in every body shape Kong
+ * accepts; an invalid one is refused with every problem and changes nothing.
+ */
+@Timeout(60)
+class AdminConfigIT {
+
+    static RestUpstream upstream;
+    static TestGateway gateway;
+    static AdminHttp admin;
+
+    static String config(String route) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: %s
+                        paths: [/%s]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /%s/ping}
+                """.formatted(upstream.url(), route, route, route);
+    }
+
+    @BeforeAll
+    static void start() {
+        upstream = new RestUpstream().json("GET /ping", 200, "{\"pong\":true}");
+        gateway = TestGateway.start(config("old"));
+        admin = new AdminHttp(gateway);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void backToTheOldConfig() {
+        AdminHttp.Response reset = admin.postConfig(config("old"));
+        assertThat(reset.status()).as("%s", reset).isEqualTo(200);
+        while (upstream.pending() > 0) {
+            upstream.next();
+        }
+    }
+
+    private static void assertServes(String route) {
+        McpHttp mcp = new McpHttp(gateway.proxy("/" + route));
+        assertThat(mcp.initialize("2025-06-18").status()).isEqualTo(200);
+        assertThat(mcp.call("ping", "{}").at("/content/0/text").asText()).isEqualTo("{\"pong\":true}");
+        assertThat(upstream.next().path()).isEqualTo("/ping");
+    }
+
+    private static void assertNoRoute(String route) {
+        McpHttp.Response response = new McpHttp(gateway.proxy("/" + route)).post(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.json().get("message").asText()).isEqualTo("no Route matched with those values");
+    }
+
+    @Test
+    void validYamlReplacesTheConfigNewRouteServesAndOldRouteIsGone() {
+        String before = admin.hash();
+        AdminHttp.Response response = admin.postConfig(config("new"));
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("configuration_hash").asText()).isNotEqualTo(before).isEqualTo(admin.hash());
+        assertThat(response.json().at("/counts/tools").asInt()).isEqualTo(1);
+        assertServes("new");
+        assertNoRoute("old");
+        assertThat(admin.get("/routes/new").status()).isEqualTo(200);
+        assertThat(admin.get("/routes/old").status()).isEqualTo(404);
+    }
+
+    @Test
+    void invalidConfigIs400WithEveryProblemAndTheOldConfigKeepsServing() {
+        McpHttp existing = new McpHttp(gateway.proxy("/old"));
+        existing.initialize("2025-06-18");
+        String before = admin.hash();
+        AdminHttp.Response response = admin.postConfig("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: ftp://example.com
+                    routes:
+                      - name: new
+                        paths: [/new]
+                        plugins:
+                          - name: rate-limiting
+                          - name: ai-mcp-proxy
+                            config:
+                              tools: []
+                """);
+        assertThat(response.status()).isEqualTo(400);
+        JsonNode body = response.json();
+        assertThat(body.get("name").asText()).isEqualTo("invalid declarative configuration");
+        List<String> problems = new ArrayList<>();
+        body.get("problems").forEach(p -> problems.add(p.asText()));
+        assertThat(body.get("message").asText()).isEqualTo("declarative config is invalid: " + problems.size() + " problem(s)");
+        assertThat(problems).hasSizeGreaterThanOrEqualTo(3).allMatch(p -> p.matches("[\\w\\[\\].]+: .+"), "path: message");
+        assertThat(problems).contains("services[0].url: must be an http:// or https:// URL");
+        assertThat(problems).anyMatch(p -> p.startsWith("services[0].routes[0].plugins[0].name: unknown plugin 'rate-limiting'"));
+        assertThat(problems).anyMatch(p -> p.startsWith("services[0].routes[0].plugins[1].config.mode: is required"));
+
+        assertThat(admin.hash()).isEqualTo(before);
+        assertThat(existing.call("ping", "{}").get("isError").asBoolean()).isFalse();
+        upstream.next();
+        assertServes("old");
+        assertNoRoute("new");
+    }
+
+    @Test
+    void problemsFoundOnlyWhileBuildingToolsAreReportedToo() {
+        String before = admin.hash();
+        AdminHttp.Response response = admin.postConfig(config("new").replace("path: /new/ping", "path: /elsewhere/ping"));
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("problems").get(0).asText())
+                .isEqualTo("services[0].routes[0].plugins[0].config.tools[0].path: /elsewhere/ping is not under any of the route's paths [/new]");
+        assertThat(admin.hash()).isEqualTo(before);
+        assertServes("old");
+    }
+
+    @Test
+    void emptyAndUnparseableDocumentsAre400() {
+        AdminHttp.Response empty = admin.postConfig("");
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.json().get("problems").get(0).asText()).isEqualTo("the document is empty");
+        AdminHttp.Response broken = admin.postConfig("services: [\n  - name: x\n");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.json().get("problems").get(0).asText()).startsWith("not valid YAML: line ");
+        assertServes("old");
+    }
+
+    @Test
+    void multipartFileUploadLikeCurlDashF() {
+        String boundary = "----toolgate-test-boundary";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"config\"; filename=\"kong.yaml\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(config("new").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        AdminHttp.Response response = admin.send("POST", "/config", "multipart/form-data; boundary=" + boundary,
+                body.toByteArray());
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+        assertServes("new");
+        assertNoRoute("old");
+    }
+
+    @Test
+    void multipartTextFieldAndUrlEncodedFormWork() {
+        String boundary = "b0undary";
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n" + config("new")
+                + "\r\n--" + boundary + "--\r\n";
+        AdminHttp.Response field = admin.send("POST", "/config", "multipart/form-data; boundary=" + boundary,
+                multipart.getBytes(StandardCharsets.UTF_8));
+        assertThat(field.status()).as("%s", field).isEqualTo(200);
+        assertServes("new");
+
+        AdminHttp.Response form = admin.send("POST", "/config", "application/x-www-form-urlencoded",
+                ("config=" + URLEncoder.encode(config("third"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        assertThat(form.status()).as("%s", form).isEqualTo(200);
+        assertServes("third");
+        assertNoRoute("new");
+    }
+
+    @Test
+    void formWithoutAConfigFieldIs400() {
+        AdminHttp.Response response = admin.send("POST", "/config", "application/x-www-form-urlencoded",
+                "other=1".getBytes(StandardCharsets.UTF_8));
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("message").asText())
+                .isEqualTo("cannot read the declarative config: the form has no 'config' field");
+        assertServes("old");
+    }
+
+    @Test
+    void jsonWrapperWithTheDocumentAsAStringOrAnObject() throws Exception {
+        AdminHttp.Response asString = admin.send("POST", "/config", "application/json",
+                Json.bytes(Json.object().put("config", config("new"))));
+        assertThat(asString.status()).as("%s", asString).isEqualTo(200);
+        assertServes("new");
+
+        JsonNode document = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(config("third"));
+        AdminHttp.Response asObject = admin.send("POST", "/config", "application/json",
+                Json.bytes(Json.object().set("config", document)));
+        assertThat(asObject.status()).as("%s", asObject).isEqualTo(200);
+        assertServes("third");
+
+        AdminHttp.Response plainJson = admin.send("POST", "/config", "application/json",
+                Json.bytes(new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(config("fourth"))));
+        assertThat(plainJson.status()).as("%s", plainJson).isEqualTo(200);
+        assertServes("fourth");
+        assertNoRoute("third");
+    }
+
+    @Test
+    void serviceGivenAsHostWithoutPortLoadsWithThePortDefault() {
+        // Kong: port defaults to 80 (443 for https) when a service is given as protocol/host/path.
+        AdminHttp.Response response = admin.postConfig("""
+                _format_version: "3.0"
+                services:
+                  - name: by-host
+                    host: 127.0.0.1
+                    routes:
+                      - name: by-host
+                        paths: [/by-host]
+                """);
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+        assertThat(admin.get("/services/by-host").json().get("port").asInt()).isEqualTo(80);
+    }
+
+    @Test
+    void redisSessionSettingsWithoutKeepaliveBacklogLoad() {
+        AdminHttp.Response response = admin.postConfig(config("new").replace("mode: conversion-listener", """
+                mode: conversion-listener
+                              server:
+                                session:
+                                  strategy: redis
+                                  redis: {host: 127.0.0.1, port: 6379}"""));
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+        assertServes("new");
+    }
+}

@@ -1,0 +1,195 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+
+import static dev.toolgate.testing.McpAssertions.assertStillServes;
+import static dev.toolgate.testing.McpAssertions.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Arguments are checked against the tool's input schema before anything is sent: invalid calls are
+ * tool errors that say what is wrong, and schema defaults fill absent arguments.
+ */
+@Timeout(30)
+class ArgumentValidationIT {
+
+    static RestUpstream upstream;
+    static TestGateway gateway;
+    McpHttp mcp;
+
+    @BeforeAll
+    static void start() {
+        upstream = new RestUpstream().json("GET /orders", 200, "[]").json("POST /orders", 201, "{}");
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - name: list_orders
+                                  description: List orders
+                                  method: GET
+                                  path: /mcp/orders
+                                  parameters:
+                                    - {name: status, in: query, schema: {type: string, enum: [open, closed], default: open}}
+                                    - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
+                                    - {name: customer, in: query, required: true, schema: {type: string}}
+                                    - {name: X-Page-Size, in: header, schema: {type: integer, default: 50}}
+                                - name: create_order
+                                  description: Create an order
+                                  method: POST
+                                  path: /mcp/orders
+                                  request_body:
+                                    required: true
+                                    content:
+                                      application/json:
+                                        schema:
+                                          type: object
+                                          required: [item]
+                                          properties:
+                                            item: {type: string, minLength: 1}
+                                            quantity: {type: integer, default: 1}
+                """.formatted(upstream.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void session() {
+        while (upstream.pending() > 0) {
+            upstream.next();
+        }
+        mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-06-18");
+    }
+
+    private JsonNode refused(String tool, String arguments) throws InterruptedException {
+        JsonNode result = mcp.call(tool, arguments);
+        assertThat(result.get("isError").asBoolean()).as("isError for %s", arguments).isTrue();
+        assertThat(text(result)).startsWith("Invalid arguments for tool " + tool + ": ");
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("nothing sent for %s", arguments).isTrue();
+        assertStillServes(mcp);
+        return result;
+    }
+
+    @Test
+    void schemaDefaultsAreSentForAbsentArguments() {
+        JsonNode result = mcp.call("list_orders", "{\"query_customer\":\"c1\"}");
+        assertThat(result.get("isError").asBoolean()).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.query()).isEqualTo("status=open&limit=20&customer=c1");
+        assertThat(received.header("X-Page-Size")).isEqualTo("50");
+    }
+
+    @Test
+    void givenArgumentsReplaceDefaults() {
+        mcp.call("list_orders", "{\"query_customer\":\"c1\",\"query_status\":\"closed\",\"query_limit\":7,\"header_X-Page-Size\":5}");
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.query()).isEqualTo("status=closed&limit=7&customer=c1");
+        assertThat(received.header("X-Page-Size")).isEqualTo("5");
+    }
+
+    @Test
+    void integerArgumentsWrittenWithAFractionOrExponentAreSentInIntegerForm() {
+        // JSON Schema counts 20.0 and 2e1 as integers, so validation lets them through; the upstream
+        // declared an integer and must receive one ("20"), not "20.0" or "2E+1".
+        JsonNode result = mcp.call("list_orders", "{\"query_customer\":\"c1\",\"query_limit\":20.0,\"header_X-Page-Size\":2e1}");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.query()).isEqualTo("status=open&limit=20&customer=c1");
+        assertThat(received.header("X-Page-Size")).isEqualTo("20");
+    }
+
+    @Test
+    void unknownArgumentsAreIgnored() {
+        mcp.call("list_orders", "{\"query_customer\":\"c1\",\"query_admin\":true,\"body\":{}}");
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.query()).isEqualTo("status=open&limit=20&customer=c1");
+        assertThat(received.body()).isEmpty();
+    }
+
+    @Test
+    void missingRequiredArgumentIsRefusedNamingIt() throws InterruptedException {
+        assertThat(text(refused("list_orders", "{}"))).contains("query_customer");
+    }
+
+    @Test
+    void callWithoutArgumentsAtAllIsCheckedLikeAnEmptyObject() throws InterruptedException {
+        McpHttp.Response response = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list_orders\"}}");
+        assertThat(response.json().at("/result/isError").asBoolean()).isTrue();
+        assertThat(text(response.json().get("result"))).contains("query_customer");
+        response = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list_orders\",\"arguments\":null}}");
+        assertThat(response.json().at("/result/isError").asBoolean()).isTrue();
+        assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
+    }
+
+    @Test
+    void nullForATypedArgumentIsAWrongTypeNotAnAbsentArgument() throws InterruptedException {
+        assertThat(text(refused("list_orders", "{\"query_customer\":\"c1\",\"query_limit\":null}")))
+                .contains("null found, integer expected");
+    }
+
+    @Test
+    void wrongTypeIsRefusedAndNothingIsSent() throws InterruptedException {
+        assertThat(text(refused("list_orders", "{\"query_customer\":\"c1\",\"query_limit\":\"ten\"}")))
+                .contains("string found, integer expected");
+    }
+
+    @Test
+    void outOfRangeAndEnumViolationsAreRefused() throws InterruptedException {
+        refused("list_orders", "{\"query_customer\":\"c1\",\"query_limit\":500}");
+        refused("list_orders", "{\"query_customer\":\"c1\",\"query_status\":\"lost\"}");
+        refused("list_orders", "{\"query_customer\":\"c1\",\"header_X-Page-Size\":1.5}");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() throws InterruptedException {
+        String message = text(refused("list_orders", "{\"query_limit\":0,\"query_status\":7}"));
+        assertThat(message).contains("query_customer").contains("; ");
+        assertThat(message.split("; ")).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void messagesNameTheArgumentThatIsWrong() throws InterruptedException {
+        // A model fixing its call needs to know which argument is wrong; "string found, integer expected"
+        // alone does not say whether it is query_limit or header_X-Page-Size.
+        assertThat(text(refused("list_orders", "{\"query_customer\":\"c1\",\"query_limit\":\"ten\"}"))).contains("query_limit");
+        assertThat(text(refused("list_orders", "{\"query_customer\":\"c1\",\"query_status\":\"lost\"}"))).contains("query_status");
+        assertThat(text(refused("create_order", "{\"body\":{\"item\":\"\"}}"))).contains("item");
+    }
+
+    @Test
+    void requiredBodyAndItsRequiredPropertiesAreChecked() throws InterruptedException {
+        assertThat(text(refused("create_order", "{}"))).contains("body");
+        assertThat(text(refused("create_order", "{\"body\":{\"quantity\":2}}"))).contains("item");
+        refused("create_order", "{\"body\":\"item=lamp\"}");
+    }
+
+    @Test
+    void validBodyIsSentAsGivenWithoutFillingBodyDefaults() {
+        JsonNode result = mcp.call("create_order", "{\"body\":{\"item\":\"lamp\"}}");
+        assertThat(result.get("isError").asBoolean()).isFalse();
+        assertThat(upstream.next().body()).isEqualTo("{\"item\":\"lamp\"}");
+    }
+}

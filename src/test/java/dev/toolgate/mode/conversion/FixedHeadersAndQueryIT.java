@@ -1,0 +1,153 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.config.InvalidConfigException;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.toolgate.testing.McpAssertions.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Fixed {@code headers} and {@code query} of a tool reach the upstream, with vault references resolved. */
+@Timeout(30)
+class FixedHeadersAndQueryIT {
+
+    static final Map<String, String> ENV = Map.of("API_KEY", "k-s3cr3t-123", "API_TOKEN", "Bearer tok-xyz",
+            "CREDS", "{\"client\":\"cid-7\"}");
+
+    static RestUpstream upstream;
+    static TestGateway gateway;
+    McpHttp mcp;
+
+    @BeforeAll
+    static void start() {
+        upstream = new RestUpstream().json("GET /weather", 200, "{\"temp\":21}").json("GET /client", 200, "{}");
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - name: weather
+                                  description: Current weather
+                                  method: GET
+                                  path: /mcp/weather
+                                  headers:
+                                    X-Api-Version: ["2"]
+                                    Authorization: ["{vault://env/api-token}"]
+                                  query:
+                                    key: ["{vault://env/API_KEY}"]
+                                    lang: [en, fr]
+                                  parameters:
+                                    - {name: q, in: query, required: true, schema: {type: string}}
+                                - name: whoami
+                                  description: Client id from a JSON secret
+                                  method: GET
+                                  path: /mcp/client
+                                  query:
+                                    client_id: ["{vault://env/creds/client}"]
+                """.formatted(upstream.url()), ENV, false);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void session() {
+        while (upstream.pending() > 0) {
+            upstream.next();
+        }
+        mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-06-18");
+    }
+
+    private static Map<String, List<String>> params(RestUpstream.Received received) {
+        return new QueryStringDecoder(received.uri()).parameters();
+    }
+
+    @Test
+    void fixedQueryAndHeadersAreAddedWithVaultReferencesResolved() {
+        JsonNode result = mcp.call("weather", "{\"query_q\":\"Paris\"}");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.query()).startsWith("q=Paris&");
+        assertThat(params(received)).containsOnly(
+                Map.entry("q", List.of("Paris")),
+                Map.entry("key", List.of("k-s3cr3t-123")),
+                Map.entry("lang", List.of("en", "fr")));
+        assertThat(received.header("X-Api-Version")).isEqualTo("2");
+        assertThat(received.header("Authorization")).isEqualTo("Bearer tok-xyz");
+    }
+
+    @Test
+    void vaultReferenceWithAKeyReadsThatKeyOfAJsonVariable() {
+        mcp.call("whoami", "{}");
+        assertThat(upstream.next().query()).isEqualTo("client_id=cid-7");
+    }
+
+    @Test
+    void fixedHeaderWinsOverTheSameClientHeader() {
+        mcp.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"weather\","
+                + "\"arguments\":{\"query_q\":\"Oslo\"}}}", Map.of("content-type", "application/json",
+                "accept", McpHttp.ACCEPT_BOTH, "mcp-session-id", mcp.sessionId(), "X-Api-Version", "1",
+                "Authorization", "Bearer client-token"));
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.headers().getAll("X-Api-Version")).containsExactly("2");
+        assertThat(received.headers().getAll("Authorization")).containsExactly("Bearer tok-xyz");
+    }
+
+    @Test
+    void toolsListShowsNeitherFixedValuesNorSecrets() {
+        String body = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").body();
+        assertThat(body).doesNotContain("k-s3cr3t-123", "tok-xyz", "cid-7", "X-Api-Version");
+        JsonNode weather = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools/0");
+        assertThat(weather.at("/inputSchema/properties").fieldNames()).toIterable().containsExactly("query_q");
+    }
+
+    @Test
+    void unsetVariableMakesTheConfigInvalidNamingWhereItIsUsed() {
+        assertThatThrownBy(() -> TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - name: t
+                                  description: T
+                                  method: GET
+                                  path: /mcp/t
+                                  query: {key: ["{vault://env/missing-var}"]}
+                """.formatted(upstream.url()), Map.of(), false))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("services[0].routes[0].plugins[0].config.tools[0].query.key[0]: "
+                        + "environment variable MISSING_VAR (from {vault://env/missing-var}) is not set");
+    }
+}

@@ -1,0 +1,179 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.toolgate.testing.McpAssertions.assertStillServes;
+import static dev.toolgate.testing.McpAssertions.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Header and cookie arguments: sent as such, refused unsent when they could smuggle a header or a
+ * cookie, and cookie arguments taken from the client's own cookies when not passed.
+ */
+@Timeout(30)
+class HeaderAndCookieArgumentsIT {
+
+    static RestUpstream upstream;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        upstream = new RestUpstream().json("GET /me", 200, "{}").json("GET /cart", 200, "{}");
+        String tools = """
+                                - name: me
+                                  description: Who am I
+                                  method: GET
+                                  path: /%1$s/me
+                                  parameters:
+                                    - {name: X-Trace, in: header, schema: {type: string}}
+                                    - {name: X-Flags, in: header, schema: {type: array, items: {type: string}}}
+                                - name: cart
+                                  description: The cart of a session
+                                  method: GET
+                                  path: /%1$s/cart
+                                  parameters:
+                                    - {name: session_id, in: cookie, required: true, schema: {type: string}}
+                """;
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: forwarding
+                        paths: [/fwd]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                %s
+                      - name: isolated
+                        paths: [/iso]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server: {forward_client_headers: false}
+                              tools:
+                %s
+                """.formatted(upstream.url(), tools.formatted("fwd"), tools.formatted("iso")));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void drain() {
+        while (upstream.pending() > 0) {
+            upstream.next();
+        }
+    }
+
+    private static McpHttp session(String route) {
+        McpHttp mcp = new McpHttp(gateway.proxy(route));
+        mcp.initialize("2025-06-18");
+        return mcp;
+    }
+
+    /** tools/call with extra client headers on the MCP request. */
+    private static JsonNode call(McpHttp mcp, String tool, String arguments, String... clientHeaders) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        headers.put("accept", McpHttp.ACCEPT_BOTH);
+        headers.put("mcp-session-id", mcp.sessionId());
+        for (int i = 0; i < clientHeaders.length; i += 2) {
+            headers.put(clientHeaders[i], clientHeaders[i + 1]);
+        }
+        McpHttp.Response response = mcp.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\""
+                + tool + "\",\"arguments\":" + arguments + "}}", headers);
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+        return response.json().get("result");
+    }
+
+    @Test
+    void headerArgumentsAreSentAsHeaders() {
+        JsonNode result = call(session("/iso"), "me", "{\"header_X-Trace\":\"abc-123\",\"header_X-Flags\":[\"a\",\"b\"]}");
+        assertThat(result.get("isError").asBoolean()).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("X-Trace")).isEqualTo("abc-123");
+        assertThat(received.header("X-Flags")).isEqualTo("a,b");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\\r\\nX-Evil: 1", "a\\nX-Evil: 1", "a\\rb", "nul\\u0000byte"})
+    void headerArgumentWithLineBreaksOrControlCharactersIsRefusedAndNothingIsSent(String jsonEscaped) throws InterruptedException {
+        McpHttp mcp = session("/fwd");
+        JsonNode result = call(mcp, "me", "{\"header_X-Trace\":\"" + jsonEscaped + "\"}");
+        assertThat(result.get("isError").asBoolean()).isTrue();
+        assertThat(text(result)).isEqualTo("header_X-Trace: a header value must be printable ASCII without line breaks");
+        assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
+        assertStillServes(mcp);
+    }
+
+    @Test
+    void headerArgumentWinsOverTheSameForwardedClientHeader() {
+        call(session("/fwd"), "me", "{\"header_X-Trace\":\"from-argument\"}", "X-Trace", "from-client");
+        assertThat(upstream.next().headers().getAll("X-Trace")).containsExactly("from-argument");
+    }
+
+    @Test
+    void cookieArgumentIsSentAsACookie() {
+        JsonNode result = call(session("/iso"), "cart", "{\"cookie_session_id\":\"s-42\"}");
+        assertThat(result.get("isError").asBoolean()).isFalse();
+        assertThat(upstream.next().header("cookie")).isEqualTo("session_id=s-42");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a;admin=true", "a b", "a,b", "\\\"quoted\\\"", "back\\\\slash"})
+    void cookieArgumentThatCouldSplitTheCookieHeaderIsRefusedAndNothingIsSent(String jsonEscaped) throws InterruptedException {
+        McpHttp mcp = session("/iso");
+        JsonNode result = call(mcp, "cart", "{\"cookie_session_id\":\"" + jsonEscaped + "\"}");
+        assertThat(result.get("isError").asBoolean()).isTrue();
+        assertThat(text(result)).isEqualTo("cookie_session_id: a cookie value must not contain spaces, quotes, commas, "
+                + "semicolons, backslashes or control characters");
+        assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
+        assertStillServes(mcp);
+    }
+
+    @Test
+    void cookieArgumentNotPassedIsTakenFromTheClientsCookieHeader() {
+        JsonNode result = call(session("/iso"), "cart", "{}", "Cookie", "theme=dark; session_id=from-client");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(upstream.next().header("cookie")).as("only the declared cookie; client headers are not forwarded here")
+                .isEqualTo("session_id=from-client");
+    }
+
+    @Test
+    void cookieArgumentPassedWinsOverTheClientsCookieWhileOtherClientCookiesAreForwarded() {
+        call(session("/fwd"), "cart", "{\"cookie_session_id\":\"from-argument\"}", "Cookie", "session_id=from-client; theme=dark");
+        assertThat(upstream.next().header("cookie")).isEqualTo("session_id=from-argument; theme=dark");
+    }
+
+    @Test
+    void requiredCookieMissingEverywhereIsAValidationErrorAndNothingIsSent() throws InterruptedException {
+        McpHttp mcp = session("/iso");
+        JsonNode result = call(mcp, "cart", "{}", "Cookie", "theme=dark");
+        assertThat(result.get("isError").asBoolean()).isTrue();
+        assertThat(text(result)).startsWith("Invalid arguments for tool cart: ").contains("cookie_session_id");
+        assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
+        assertStillServes(mcp);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.Sdk;
+import dev.toolgate.testing.SseStream;
+import dev.toolgate.testing.TestGateway;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A reload that changes an endpoint's tools tells every open GET stream of that endpoint
+ * ({@code notifications/tools/list_changed}); one that leaves the tools alone sends nothing.
+ */
+@Timeout(60)
+class ToolsListChangedIT {
+
+    static final String CHANGED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}";
+
+    RestUpstream upstream;
+    TestGateway gateway;
+
+    String config(String alphaTools, String betaTools, String comment) {
+        return """
+                _format_version: "3.0"
+                # %s
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: alpha
+                        paths: [/alpha]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                %s
+                      - name: beta
+                        paths: [/beta]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                %s
+                """.formatted(comment, upstream.url(), alphaTools, betaTools);
+    }
+
+    static String tool(String route, String name) {
+        return "                    - {name: %s, description: Tool %s, method: GET, path: /%s/%s}".formatted(name, name, route, name);
+    }
+
+    @BeforeEach
+    void start() {
+        upstream = new RestUpstream();
+        gateway = TestGateway.start(config(tool("alpha", "a1"), tool("beta", "b1"), "v1"), Map.of(), true);
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    private McpHttp session(String route) {
+        McpHttp mcp = new McpHttp(gateway.proxy(route));
+        mcp.initialize("2025-06-18");
+        return mcp;
+    }
+
+    private static List<String> toolNames(McpHttp mcp) {
+        List<String> names = new ArrayList<>();
+        mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools")
+                .forEach(t -> names.add(t.get("name").asText()));
+        return names;
+    }
+
+    private String hash() throws Exception {
+        HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.admin("/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return Json.MAPPER.readTree(status.body()).get("configuration_hash").asText();
+    }
+
+    private void post(String yaml) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.admin("/config"))
+                .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    private static void assertListChanged(SseStream stream) throws InterruptedException {
+        String data = stream.nextData(Duration.ofSeconds(15));
+        assertThat(data).as("an SSE data line on the GET stream").isNotNull();
+        assertThat(data).isEqualTo(CHANGED);
+        assertThat(stream.lines()).contains("event: message");
+    }
+
+    @Test
+    void rewritingTheWatchedFileWithNewToolsNotifiesTheOpenStreamAndListingShowsThem() throws Exception {
+        McpHttp mcp = session("/alpha");
+        try (SseStream stream = SseStream.open(gateway.proxy("/alpha"), mcp.sessionId())) {
+            assertThat(stream.status()).isEqualTo(200);
+            gateway.rewrite(config(tool("alpha", "a1") + "\n" + tool("alpha", "a2"), tool("beta", "b1"), "v2"));
+            assertListChanged(stream);
+            assertThat(toolNames(mcp)).containsExactly("a1", "a2");
+        }
+    }
+
+    @Test
+    void postingAConfigWithChangedToolsNotifiesTheOpenStream() throws Exception {
+        McpHttp mcp = session("/alpha");
+        try (SseStream stream = SseStream.open(gateway.proxy("/alpha"), mcp.sessionId())) {
+            post(config(tool("alpha", "renamed"), tool("beta", "b1"), "v2"));
+            assertListChanged(stream);
+            assertThat(toolNames(mcp)).containsExactly("renamed");
+            JsonNode call = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"a1\",\"arguments\":{}}}").json();
+            assertThat(call.at("/error/message").asText()).isEqualTo("Unknown tool: a1");
+        }
+    }
+
+    @Test
+    void reloadThatLeavesTheToolsAloneSendsNothing() throws Exception {
+        McpHttp mcp = session("/alpha");
+        try (SseStream stream = SseStream.open(gateway.proxy("/alpha"), mcp.sessionId())) {
+            String before = hash();
+            gateway.rewrite(config(tool("alpha", "a1"), tool("beta", "b1"), "only a comment changed"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> !hash().equals(before));
+            assertThat(stream.nextData(Duration.ofSeconds(2))).as("no notification for unchanged tools").isNull();
+            assertThat(toolNames(mcp)).containsExactly("a1");
+        }
+    }
+
+    @Test
+    void onlyStreamsOfTheEndpointWhoseToolsChangedAreNotified() throws Exception {
+        McpHttp alpha = session("/alpha");
+        McpHttp beta = session("/beta");
+        try (SseStream alphaStream = SseStream.open(gateway.proxy("/alpha"), alpha.sessionId());
+             SseStream betaStream = SseStream.open(gateway.proxy("/beta"), beta.sessionId())) {
+            post(config(tool("alpha", "a1"), tool("beta", "b1") + "\n" + tool("beta", "b2"), "v2"));
+            assertListChanged(betaStream);
+            assertThat(alphaStream.nextData(Duration.ofSeconds(1))).isNull();
+            assertThat(toolNames(beta)).containsExactly("b1", "b2");
+            assertThat(toolNames(alpha)).containsExactly("a1");
+        }
+    }
+
+    @Test
+    void sessionsSurviveAReloadAndEveryStreamOfTheEndpointIsTold() throws Exception {
+        McpHttp first = session("/alpha");
+        McpHttp second = session("/alpha");
+        try (SseStream one = SseStream.open(gateway.proxy("/alpha"), first.sessionId());
+             SseStream two = SseStream.open(gateway.proxy("/alpha"), second.sessionId())) {
+            post(config(tool("alpha", "a9"), tool("beta", "b1"), "v2"));
+            assertListChanged(one);
+            assertListChanged(two);
+            assertThat(toolNames(first)).containsExactly("a9");
+            assertThat(toolNames(second)).containsExactly("a9");
+        }
+    }
+
+    @Test
+    void officialSdkClientIsToldAndSeesTheNewTools() throws Exception {
+        List<List<String>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (McpSyncClient client = Sdk.connect(gateway.proxy("/alpha"), spec -> spec.toolsChangeConsumer(tools ->
+                seen.add(tools.stream().map(McpSchema.Tool::name).toList())))) {
+            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("a1");
+            // the SDK opens its GET stream in the background; wait until the gateway counts it
+            await().atMost(Duration.ofSeconds(10)).until(() -> openStreams() == 1);
+            post(config(tool("alpha", "a1") + "\n" + tool("alpha", "sdk_new"), tool("beta", "b1"), "v2"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> seen.contains(List.of("a1", "sdk_new")));
+            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("a1", "sdk_new");
+        }
+    }
+
+    private int openStreams() throws Exception {
+        HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.admin("/status")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return Json.MAPPER.readTree(status.body()).at("/server/mcp_streams").asInt();
+    }
+
+    @Test
+    void removingTheEndpointEndsItsStreams() throws Exception {
+        McpHttp alpha = session("/alpha");
+        try (SseStream stream = SseStream.open(gateway.proxy("/alpha"), alpha.sessionId())) {
+            post("""
+                    _format_version: "3.0"
+                    services:
+                      - name: api
+                        url: %s
+                        routes:
+                          - name: beta
+                            paths: [/beta]
+                            plugins:
+                              - name: ai-mcp-proxy
+                                config:
+                                  mode: conversion-listener
+                                  tools:
+                    %s
+                    """.formatted(upstream.url(), tool("beta", "b1").substring(4)));
+            await().atMost(Duration.ofSeconds(10)).until(stream::ended);
+        }
+    }
+}
