@@ -10,6 +10,7 @@ import dev.toolgate.config.Plugin;
 import dev.toolgate.config.Route;
 import dev.toolgate.gateway.Version;
 import dev.toolgate.http.BodyReader;
+import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.Router;
 import dev.toolgate.mcp.Json;
 import io.vertx.core.Context;
@@ -36,6 +37,7 @@ final class AdminApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final long MAX_CONFIG_BYTES = 64L * 1024 * 1024;
+    private static final OriginPolicy LOOPBACK = new OriginPolicy(List.of());
 
     private final Vertx vertx;
     private final AdminView view;
@@ -52,6 +54,12 @@ final class AdminApi {
         String id = parts.length > 2 ? parts[2] : null;
         if (parts.length > 3) {
             send(request, 404, message("Not found"));
+            return;
+        }
+        String origin = request.getHeader("origin");
+        if (origin != null && !LOOPBACK.allows(origin)) {
+            // a web page must not drive the Admin API through the operator's browser (POST /config)
+            send(request, 403, message("Forbidden: Origin '" + origin + "' may not call the Admin API"));
             return;
         }
         boolean get = request.method().name().equals("GET");

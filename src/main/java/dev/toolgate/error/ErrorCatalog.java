@@ -86,7 +86,7 @@ public final class ErrorCatalog {
             case NoRoute e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "no_route",
                     "no Route matched with those values");
             case NotServed e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "not_served",
-                    "route '" + e.route() + "' has no MCP listener (its plugins define tools for listeners elsewhere)");
+                    "route '" + e.route() + "' has no MCP listener (no ai-mcp-proxy plugin in a listening mode applies to it)");
             case UpstreamUnavailable e -> new Entry(502, JsonRpc.INTERNAL_ERROR, "upstream_unavailable",
                     "Bad Gateway: service '" + e.service() + "' is unavailable: " + e.detail());
             case UpstreamTimeout e -> new Entry(504, JsonRpc.INTERNAL_ERROR, "upstream_timeout",

@@ -91,10 +91,12 @@ public final class Gateway implements AutoCloseable {
      * @throws InvalidConfigException when the config has problems (nothing is started)
      */
     public static Gateway start(Options options) throws IOException {
+        long started = System.nanoTime();
         Gateway gateway = new Gateway(options);
         try {
             byte[] document = ConfigLoader.readFile(options.configFile());
             gateway.swap(gateway.builder.load(document, baseDirectory(options.configFile()), new ConfigReport()));
+            long loaded = System.nanoTime();
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
             gateway.proxy = ProxyServer.start(gateway.vertx, options.proxyHost(), options.proxyPort(), instances,
                     gateway.current::get).await();
@@ -107,11 +109,24 @@ public final class Gateway implements AutoCloseable {
                         ConfigLoader.hash(document), gateway::applyWatched);
                 gateway.watcher.start();
             }
+            Snapshot snapshot = gateway.snapshot();
+            LOG.info("ready in {} ms since the process started (configuration {} ms: {} routes, {} tools; listeners {} ms)",
+                    sinceProcessStart(), millis(started, loaded), snapshot.config().routes().size(),
+                    snapshot.toolCount(), millis(loaded, System.nanoTime()));
             return gateway;
         } catch (RuntimeException | IOException e) {
             gateway.close();
             throw e;
         }
+    }
+
+    private static long sinceProcessStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> Duration.between(start, java.time.Instant.now()).toMillis()).orElse(-1L);
+    }
+
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000;
     }
 
     /**

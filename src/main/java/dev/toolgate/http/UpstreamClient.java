@@ -61,14 +61,16 @@ public final class UpstreamClient {
         if (target.tls()) {
             options.setSslOptions(target.tlsVerify() ? VERIFY : NO_VERIFY);
         }
-        options.getHeaders().set("host", target.hostHeader());
+        if (!options.getHeaders().contains("host")) {
+            options.getHeaders().set("host", target.hostHeader());
+        }
         if (!options.getHeaders().contains("user-agent")) {
             options.getHeaders().set("user-agent", userAgent);
         }
         Promise<UpstreamResponse> result = Promise.promise();
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
-                result.tryFail(UpstreamException.from(ar.cause(), target));
+                result.tryFail(UpstreamException.connecting(ar.cause(), target));
                 return;
             }
             HttpClientRequest req = ar.result();

@@ -24,6 +24,16 @@ public final class UpstreamException extends RuntimeException {
         return kind;
     }
 
+    /** Classifies a failure to get a connection to {@code t}: a timeout here is the connect timeout. */
+    public static UpstreamException connecting(Throwable failure, UpstreamTarget t) {
+        if (failure instanceof TimeoutException || failure instanceof ConnectTimeoutException
+                || failure.getClass().getSimpleName().contains("Timeout")) {
+            return new UpstreamException(Kind.TIMEOUT, "could not connect to " + (t.tls() ? "https://" : "http://")
+                    + t.host() + ":" + t.port() + " within " + t.connectTimeoutMs() + " ms (service connect_timeout)");
+        }
+        return from(failure, t);
+    }
+
     /** Classifies a failure of the HTTP client talking to {@code t}. */
     public static UpstreamException from(Throwable failure, UpstreamTarget t) {
         if (failure instanceof UpstreamException known) {

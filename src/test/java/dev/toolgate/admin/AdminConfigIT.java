@@ -138,10 +138,13 @@ class AdminConfigIT {
     @Test
     void problemsFoundOnlyWhileBuildingToolsAreReportedToo() {
         String before = admin.hash();
-        AdminHttp.Response response = admin.postConfig(config("new").replace("path: /new/ping", "path: /elsewhere/ping"));
+        // a path parameter that the path does not have is only found when the tool is compiled
+        AdminHttp.Response response = admin.postConfig(config("new").replace("path: /new/ping}",
+                "path: /new/ping, parameters: [{name: id, in: path, required: true}]}"));
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json().get("problems").get(0).asText())
-                .isEqualTo("services[0].routes[0].plugins[0].config.tools[0].path: /elsewhere/ping is not under any of the route's paths [/new]");
+                .isEqualTo("services[0].routes[0].plugins[0].config.tools[0].parameters[0]: path parameter 'id' "
+                        + "does not appear in path /new/ping");
         assertThat(admin.hash()).isEqualTo(before);
         assertServes("old");
     }

@@ -58,7 +58,7 @@ class GatewayStartIT {
             McpHttp.Response plain = new McpHttp(gateway.proxy("/plain")).post("{}");
             assertThat(plain.status()).isEqualTo(404);
             assertThat(plain.json().get("message").asText())
-                    .isEqualTo("route 'plain' has no MCP listener (its plugins define tools for listeners elsewhere)");
+                    .isEqualTo("route 'plain' has no MCP listener (no ai-mcp-proxy plugin in a listening mode applies to it)");
             assertThat(new AdminHttp(gateway).get("/status").json().at("/counts/tools").asInt()).isZero();
         }
     }

@@ -209,18 +209,26 @@ public final class McpServerEndpoint implements RouteHandler {
         if (!r.method().equals("tools/call")) {
             return methods.answer(r, null, null);
         }
-        String key = callKey(session, r.id());
         Promise<Void> cancel = Promise.promise();
         disconnected.onComplete(v -> cancel.tryComplete());
-        sessions.started(key, cancel);
+        // without sessions, ids are not unique across clients: only a disconnect can cancel
+        String key = session == null ? null : callKey(session, r.id());
+        if (key != null) {
+            sessions.started(key, cancel);
+        }
         RequestEncoder.Client caller = new RequestEncoder.Client(request.headers(),
                 request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
                 request.getHeader("host"), request.localAddress() == null ? 0 : request.localAddress().port(), Set.of());
-        return methods.answer(r, caller, cancel.future()).onComplete(done -> sessions.finished(key));
+        return methods.answer(r, caller, cancel.future()).onComplete(done -> {
+            if (key != null) {
+                sessions.finished(key);
+            }
+        });
     }
 
     private void onNotification(Session session, JsonRpcMessage.Notification n) {
-        if (n.method().equals("notifications/cancelled") && n.params() != null && n.params().has("requestId")) {
+        if (session != null && n.method().equals("notifications/cancelled") && n.params() != null
+                && n.params().has("requestId")) {
             sessions.cancel(callKey(session, n.params().get("requestId")));
         }
     }

@@ -59,6 +59,9 @@ final class RequestEncoder {
                 ForwardedHeaders.copyForToolCall(client.headers(), headers, client.consumed());
             }
             ForwardedHeaders.addForwarding(headers, client.remoteAddress(), "http", client.host(), client.localPort());
+            if (t.preserveHost() && client.host() != null) {
+                headers.set("host", client.host());
+            }
             Map<String, String> pathValues = new HashMap<>();
             StringBuilder query = new StringBuilder();
             Map<String, String> cookies = new LinkedHashMap<>();
@@ -92,12 +95,28 @@ final class RequestEncoder {
         }
     }
 
+    /** OpenAPI path styles: {@code simple} ({@code a,b}), {@code label} ({@code .a.b}), {@code matrix} ({@code ;id=a}). */
     private static String pathValue(ParameterSpec p, JsonNode value) {
         String text = value.isContainerNode() ? joined(value, p.explode(), ",") : scalar(value);
         if (text.isEmpty() || text.equals(".") || text.equals("..")) {
             throw new Rejection(p.argument() + ": a path value must not be empty, '.' or '..'");
         }
-        return value.isContainerNode() ? text : PercentEncoding.encode(text);
+        String encoded = value.isContainerNode() ? text : PercentEncoding.encode(text);
+        return switch (p.style()) {
+            case "label" -> "." + (value.isArray() && p.explode() ? joined(value, false, ".") : encoded);
+            case "matrix" -> matrix(p, value, encoded);
+            default -> encoded;
+        };
+    }
+
+    private static String matrix(ParameterSpec p, JsonNode value, String encoded) {
+        String name = PercentEncoding.encode(p.name());
+        if (value.isArray() && p.explode()) {
+            StringBuilder out = new StringBuilder();
+            value.forEach(item -> out.append(';').append(name).append('=').append(PercentEncoding.encode(scalar(item))));
+            return out.toString();
+        }
+        return ";" + name + "=" + encoded;
     }
 
     /** Simple-style serialization of arrays and objects; each piece is percent-encoded. */
@@ -242,6 +261,10 @@ final class RequestEncoder {
     }
 
     static String scalar(JsonNode value) {
+        if (value.isFloatingPointNumber()) {
+            // 20.0 or 2e1 validates as an integer; send it the way an integer is written
+            return value.decimalValue().stripTrailingZeros().toPlainString();
+        }
         return value.isTextual() ? value.asText() : value.isContainerNode() ? Json.text(value) : value.asText();
     }
 

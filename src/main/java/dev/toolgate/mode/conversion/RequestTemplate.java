@@ -22,11 +22,12 @@ import java.util.Map;
  * @param fixedQuery           query arguments from the tool config
  * @param timeoutMs            {@code server.timeout}
  * @param forwardClientHeaders {@code server.forward_client_headers}
+ * @param preserveHost         the route's {@code preserve_host}: send the MCP client's Host header
  */
 public record RequestTemplate(UpstreamTarget target, HttpMethod method, PathTemplate path,
                               List<ParameterSpec> parameters, BodyEncoding body, Map<String, FieldEncoding> bodyFields,
                               Map<String, List<String>> fixedHeaders, Map<String, List<String>> fixedQuery,
-                              long timeoutMs, boolean forwardClientHeaders) {
+                              long timeoutMs, boolean forwardClientHeaders, boolean preserveHost) {
 
     public RequestTemplate {
         parameters = List.copyOf(parameters);

@@ -37,6 +37,11 @@ final class ResultMapper {
         String type = response.contentType();
         byte[] bytes = response.body().getBytes();
         String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (tool.outputValidator() != null && !isText(mime)) {
+            ObjectNode content = mime.startsWith("image/") ? binary("image", mime, bytes)
+                    : mime.startsWith("audio/") ? binary("audio", mime, bytes) : blob(mime, bytes);
+            return result(content, null, true, "The API answered " + mime + ", but the tool promises JSON output");
+        }
         if (mime.startsWith("image/")) {
             return result(binary("image", mime, bytes), null, false);
         }
@@ -91,13 +96,16 @@ final class ResultMapper {
         return result(text(message), null, true);
     }
 
+    /** Each message prefixed with where it applies ({@code query_limit: string found, integer expected}). */
     private static String messages(List<Error> errors) {
         StringBuilder out = new StringBuilder();
         for (Error e : errors) {
             if (!out.isEmpty()) {
                 out.append("; ");
             }
-            out.append(e.getMessage());
+            String location = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
+            String where = location.replaceFirst("^\\$\\.?", "").replaceFirst("^/", "").replace('/', '.');
+            out.append(where.isEmpty() ? "" : where + ": ").append(e.getMessage());
         }
         return out.toString();
     }

@@ -106,7 +106,7 @@ public final class ToolCompiler {
         ObjectNode definition = definition(name, spec.description(), spec.annotations(), inputSchema, output);
         RequestTemplate request = new RequestTemplate(UpstreamTarget.of(service), method, path, parameters,
                 body.encoding(), body.fields(), spec.headers(), spec.query(), config.server().timeoutMillis(),
-                config.server().forwardClientHeaders());
+                config.server().forwardClientHeaders(), route.preserveHost());
         return new Tool(name, definition, inputValidator, outputValidator, output != null && output.wrapped(),
                 request, at);
     }
@@ -213,7 +213,8 @@ public final class ToolCompiler {
             if ("path".equals(p.in())) {
                 declaredPath.add(p.name());
                 if (!path.placeholders().contains(p.name())) {
-                    report.problem(pAt, "path parameter '" + p.name() + "' does not appear in path " + path);
+                    report.problem(pAt, "path parameter '" + p.name() + "' does not appear in path "
+                            + (spec.path() != null ? spec.path() : path));
                 }
             }
         }

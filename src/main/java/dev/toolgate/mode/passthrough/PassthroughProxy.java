@@ -91,7 +91,7 @@ public final class PassthroughProxy implements RouteHandler {
         MultiMap headers = upstreamHeaders(request);
         client.open(settings.target(), request.method(), uri, headers).onComplete(opened -> {
             if (opened.failed()) {
-                fail(request, opened.cause());
+                fail(request, UpstreamException.connecting(opened.cause(), settings.target()));
                 return;
             }
             HttpClientRequest upstream = opened.result();

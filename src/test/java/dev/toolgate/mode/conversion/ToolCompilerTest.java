@@ -133,7 +133,7 @@ class ToolCompilerTest {
                 """);
 
         assertThat(checked.problems())
-                .containsExactly(TOOL_AT + ".parameters[0]: path parameter 'id' does not appear in path /v1/users");
+                .containsExactly(TOOL_AT + ".parameters[0]: path parameter 'id' does not appear in path /shop/users");
     }
 
     @Test
