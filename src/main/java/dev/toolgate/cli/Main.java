@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "toolgate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "An open MCP gateway that reads Kong's declarative configuration.",
         subcommands = {RunCommand.class, ValidateCommand.class, Openapi2McpCommand.class, VersionCommand.class,
+                AotTrainingCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the configuration is invalid", "2:wrong command line",

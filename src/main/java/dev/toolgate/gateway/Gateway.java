@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
@@ -62,9 +63,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     private final Options options;
-    private final Vertx vertx;
+    private final CompletableFuture<Vertx> vertxReady;
     private final Sessions sessions;
-    private final UpstreamClient upstream;
+    private volatile UpstreamClient upstream;
     private final SnapshotBuilder builder;
     private final TrafficCounters traffic = new TrafficCounters();
     private final MessageTap tap;
@@ -72,17 +73,36 @@ public final class Gateway implements AutoCloseable {
     private ProxyServer proxy;
     private AdminServer admin;
     private ConfigWatcher watcher;
-    private long sweeper;
+    private final InMemorySessionStore sweeperStore;
+    private long sweeper = -1;
 
     private Gateway(Options options) {
         this.options = options;
-        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+        // Vert.x starts on its own thread while the configuration loads; only endpoints need it
+        this.vertxReady = CompletableFuture.supplyAsync(() -> Vertx.vertx(new VertxOptions().setPreferNativeTransport(false)),
+                task -> Thread.ofPlatform().name("vertx-start").daemon().start(task));
         InMemorySessionStore store = new InMemorySessionStore(options.clock());
         this.sessions = new Sessions(store, new SessionIds(options.random()), options.clock());
-        this.upstream = new UpstreamClient(vertx, 256, "toolgate/" + Version.current());
         this.tap = new MessageTap(traffic, System::nanoTime);
-        this.builder = new SnapshotBuilder(loader(options.environment()), sessions, upstream, tap, Version.current());
-        this.sweeper = vertx.setPeriodic(60_000, id -> store.evictExpired());
+        this.builder = new SnapshotBuilder(loader(options.environment()), sessions, this::upstream, tap, Version.current());
+        this.sweeperStore = store;
+    }
+
+    private Vertx vertx() {
+        return vertxReady.join();
+    }
+
+    private UpstreamClient upstream() {
+        UpstreamClient client = upstream;
+        if (client == null) {
+            synchronized (this) {
+                if (upstream == null) {
+                    upstream = new UpstreamClient(vertx(), 256, "toolgate/" + Version.current());
+                }
+                client = upstream;
+            }
+        }
+        return client;
     }
 
     /**
@@ -98,9 +118,11 @@ public final class Gateway implements AutoCloseable {
             gateway.swap(gateway.builder.load(document, baseDirectory(options.configFile()), new ConfigReport()));
             long loaded = System.nanoTime();
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-            gateway.proxy = ProxyServer.start(gateway.vertx, options.proxyHost(), options.proxyPort(), instances,
+            Vertx vertx = gateway.vertx();
+            gateway.sweeper = vertx.setPeriodic(60_000, id -> gateway.sweeperStore.evictExpired());
+            gateway.proxy = ProxyServer.start(vertx, options.proxyHost(), options.proxyPort(), instances,
                     gateway.current::get).await();
-            gateway.admin = AdminServer.start(gateway.vertx, options.adminHost(), options.adminPort(),
+            gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(),
                     gateway.new View()).await();
             LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
             LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
@@ -110,19 +132,14 @@ public final class Gateway implements AutoCloseable {
                 gateway.watcher.start();
             }
             Snapshot snapshot = gateway.snapshot();
-            LOG.info("ready in {} ms since the process started (configuration {} ms: {} routes, {} tools; listeners {} ms)",
-                    sinceProcessStart(), millis(started, loaded), snapshot.config().routes().size(),
+            LOG.info("ready in {} ms (configuration {} ms: {} routes, {} tools; listeners {} ms)",
+                    millis(started, System.nanoTime()), millis(started, loaded), snapshot.config().routes().size(),
                     snapshot.toolCount(), millis(loaded, System.nanoTime()));
             return gateway;
         } catch (RuntimeException | IOException e) {
             gateway.close();
             throw e;
         }
-    }
-
-    private static long sinceProcessStart() {
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> Duration.between(start, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     private static long millis(long from, long to) {
@@ -136,7 +153,7 @@ public final class Gateway implements AutoCloseable {
      * @throws InvalidConfigException with every problem
      */
     public static Snapshot check(byte[] document, Path baseDirectory, UnaryOperator<String> environment) {
-        return new SnapshotBuilder(loader(environment), null, null, null, Version.current())
+        return new SnapshotBuilder(loader(environment), null, () -> null, null, Version.current())
                 .load(document, baseDirectory, new ConfigReport());
     }
 
@@ -221,6 +238,7 @@ public final class Gateway implements AutoCloseable {
     private void swap(Snapshot next) {
         next.warnings().forEach(w -> LOG.warn("config: {}", w));
         Snapshot previous = current.getAndSet(next);
+        prepareInBackground(next);
         if (previous == null) {
             return;
         }
@@ -233,6 +251,21 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("tools of endpoint {} changed; notified {} open streams", old.getKey(), told);
             }
         }
+    }
+
+    /** Compiles the validators that wait for first use, so calls rarely do; off the event loops. */
+    private static void prepareInBackground(Snapshot snapshot) {
+        Thread.ofVirtual().name("prepare-tools").start(() -> {
+            long started = System.nanoTime();
+            int tools = 0;
+            for (ToolSet set : snapshot.toolSets().values()) {
+                for (var tool : set.tools()) {
+                    tool.prepare();
+                    tools++;
+                }
+            }
+            LOG.debug("validators of {} tools ready {} ms after the swap", tools, millis(started, System.nanoTime()));
+        });
     }
 
     private static ConfigLoader loader(UnaryOperator<String> environment) {
@@ -249,8 +282,9 @@ public final class Gateway implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
-        vertx.cancelTimer(sweeper);
         try {
+            Vertx vertx = vertx();
+            vertx.cancelTimer(sweeper);
             vertx.close().await();
         } catch (RuntimeException e) {
             LOG.debug("closing Vert.x failed", e);

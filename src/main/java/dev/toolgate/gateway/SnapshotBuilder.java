@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Provisions a validated document into a {@link Snapshot}: compiles each conversion plugin's tools,
@@ -41,12 +42,13 @@ final class SnapshotBuilder {
 
     private final ConfigLoader loader;
     private final Sessions sessions;
-    private final UpstreamClient upstream;
+    private final Supplier<UpstreamClient> upstream;
     private final MessageTap tap;
     private final String version;
 
     /** {@code sessions}, {@code upstream} and {@code tap} are null when the snapshot only validates (never serves). */
-    SnapshotBuilder(ConfigLoader loader, Sessions sessions, UpstreamClient upstream, MessageTap tap, String version) {
+    SnapshotBuilder(ConfigLoader loader, Sessions sessions, Supplier<UpstreamClient> upstream, MessageTap tap,
+                    String version) {
         this.loader = loader;
         this.sessions = sessions;
         this.upstream = upstream;
@@ -122,14 +124,15 @@ final class SnapshotBuilder {
     private PassthroughProxy passthrough(Route route, Service service, AiMcpProxyConfig proxy) {
         return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service), service.path(),
                 route.stripPath(), route.pathHandling(), route.preserveHost(), new OriginPolicy(proxy.server().allowedOrigins()),
-                proxy.effectiveBodyLimit()), upstream, tap);
+                proxy.effectiveBodyLimit()), upstream.get(), tap);
     }
 
     private McpServerEndpoint endpoint(Route route, AiMcpProxyConfig proxy, ToolSet tools) {
         var settings = new McpServerEndpoint.Settings(route.id(), route.label(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
                 proxy.server().session().sessionTtlSeconds(), proxy.server().session().managed(), version);
-        return new McpServerEndpoint(settings, tools, upstream == null ? null : new ToolInvoker(upstream), sessions);
+        UpstreamClient client = upstream.get();
+        return new McpServerEndpoint(settings, tools, client == null ? null : new ToolInvoker(client), sessions);
     }
 
 

@@ -1,19 +1,26 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.Schema;
 
 /**
  * A tool ready to serve, compiled at load.
  *
  * @param name            MCP name
  * @param definition      the tool as {@code tools/list} shows it
- * @param inputValidator  compiled {@code inputSchema}
- * @param outputValidator compiled {@code outputSchema}, or null when the tool has none
+ * @param inputValidator  validator of the {@code inputSchema}
+ * @param outputValidator validator of the {@code outputSchema}, or null when the tool has none
  * @param wrapsOutput     the upstream's JSON is not an object and is wrapped as {@code {"result": ...}}
  * @param request         how a call becomes an upstream request
  * @param source          where the tool is defined, for messages
  */
-public record Tool(String name, ObjectNode definition, Schema inputValidator, Schema outputValidator,
+public record Tool(String name, ObjectNode definition, CompiledSchema inputValidator, CompiledSchema outputValidator,
                    boolean wrapsOutput, RequestTemplate request, String source) {
+
+    /** Compiles the validators now if they wait for first use. */
+    public void prepare() {
+        inputValidator.get();
+        if (outputValidator != null) {
+            outputValidator.get();
+        }
+    }
 }

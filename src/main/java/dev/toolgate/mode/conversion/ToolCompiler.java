@@ -98,10 +98,19 @@ public final class ToolCompiler {
             return null;
         }
         ObjectNode inputSchema = ToolSchemas.input(parameters, body);
-        Schema inputValidator = ToolSchemas.compile(inputSchema, at + ".parameters", report);
-        Schema outputValidator = output == null ? null : ToolSchemas.compile(output.schema(), at + ".responses", report);
-        if (inputValidator == null || output != null && outputValidator == null) {
-            return null;
+        CompiledSchema inputValidator;
+        CompiledSchema outputValidator = null;
+        if (written) {
+            Schema input = ToolSchemas.compile(inputSchema, at + ".parameters", report);
+            Schema outputSchema = output == null ? null : ToolSchemas.compile(output.schema(), at + ".responses", report);
+            if (input == null || output != null && outputSchema == null) {
+                return null;
+            }
+            inputValidator = CompiledSchema.now(input);
+            outputValidator = outputSchema == null ? null : CompiledSchema.now(outputSchema);
+        } else {
+            inputValidator = CompiledSchema.later(inputSchema);
+            outputValidator = output == null ? null : CompiledSchema.later(output.schema());
         }
         ObjectNode definition = definition(name, spec.description(), spec.annotations(), inputSchema, output);
         RequestTemplate request = new RequestTemplate(UpstreamTarget.of(service), method, path, parameters,

@@ -34,7 +34,7 @@ public final class ToolInvoker {
      */
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {
         ObjectNode args = withCookieArguments(tool, arguments == null ? Json.object() : arguments, caller);
-        List<Error> errors = tool.inputValidator().validate(args);
+        List<Error> errors = tool.inputValidator().get().validate(args);
         if (!errors.isEmpty()) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), errors));
         }

@@ -276,6 +276,13 @@ public final class ToolSchemas {
         }
     }
 
+    /** Compiles a schema that is known to be valid (generated ones); a failure is a bug, thrown. */
+    static Schema compileOrThrow(JsonNode schema) {
+        Schema compiled = REGISTRY.getSchema(schema);
+        compiled.initializeValidators();
+        return compiled;
+    }
+
     /** Reports where a schema breaks the JSON Schema 2020-12 meta-schema (a typo such as {@code type: strin}). */
     static void checkMetaSchema(JsonNode schema, String path, ConfigReport report) {
         List<com.networknt.schema.Error> errors;

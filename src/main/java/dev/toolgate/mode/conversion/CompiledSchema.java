@@ -1,0 +1,49 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Schema;
+
+/**
+ * A JSON Schema validator, compiled at load ({@link #now}) or on first use ({@link #later}). Generated
+ * tools (an OpenAPI document can give thousands) use the second, and the gateway compiles them all on
+ * a background thread right after the configuration is swapped in, so startup does not wait for them
+ * and a call rarely does.
+ */
+public final class CompiledSchema {
+
+    private final JsonNode schema;
+    private volatile Schema compiled;
+
+    private CompiledSchema(JsonNode schema, Schema compiled) {
+        this.schema = schema;
+        this.compiled = compiled;
+    }
+
+    static CompiledSchema now(Schema compiled) {
+        return new CompiledSchema(null, compiled);
+    }
+
+    static CompiledSchema later(JsonNode schema) {
+        return new CompiledSchema(schema, null);
+    }
+
+    /** The validator, compiling it now if it has not been yet. */
+    public Schema get() {
+        Schema result = compiled;
+        if (result == null) {
+            synchronized (this) {
+                result = compiled;
+                if (result == null) {
+                    result = ToolSchemas.compileOrThrow(schema);
+                    compiled = result;
+                }
+            }
+        }
+        return result;
+    }
+
+    /** True once compiled. */
+    public boolean ready() {
+        return compiled != null;
+    }
+}
