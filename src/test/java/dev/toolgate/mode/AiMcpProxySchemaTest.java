@@ -117,9 +117,9 @@ class AiMcpProxySchemaTest {
 
         assertThat(loaded.problems()).containsExactly(
                 "routes[0].plugins[0].config.mode: mode conversion-listener needs a route with a service "
-                        + "(tool calls go to it)",
+                        + "(its calls go there)",
                 "routes[1].plugins[0].config.mode: mode conversion-only needs a route with a service "
-                        + "(tool calls go to it)");
+                        + "(its calls go there)");
     }
 
     @Test
