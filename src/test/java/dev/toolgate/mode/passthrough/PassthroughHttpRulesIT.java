@@ -77,6 +77,8 @@ class PassthroughHttpRulesIT {
                 .end("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{}}\n\n"));
         upstream.on("HEAD /base/mcp", r -> r.response().putHeader("content-type", "application/json")
                 .putHeader("content-length", "37").end());
+        upstream.on("POST /base/no-content", r -> r.response().setStatusCode(204).end());
+        upstream.on("HEAD /base/chunked", r -> r.response().setChunked(true).putHeader("content-type", "application/json").end());
         upstream.on("GET /slow/mcp", r -> {
             // answers long after the service's read_timeout (500 ms)
             Vertx.currentContext().owner().setTimer(5_000, id -> r.response().end("late"));
@@ -361,6 +363,52 @@ class PassthroughHttpRulesIT {
             assertThat(next.status()).as("the answer after HEAD on the same connection").isEqualTo(200);
         }
         assertThat(upstream.next().method()).isEqualTo("HEAD");
+    }
+
+    @Test
+    void a204AnswerCarriesNoBodySoTheNextAnswerOnTheConnectionIsIntact() throws IOException {
+        try (RawHttp http = RawHttp.connect(port, 0)) {
+            http.send("POST", "/strip/no-content", List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
+                    "Content-Length: " + BODY.length()), BODY.getBytes(StandardCharsets.UTF_8));
+            RawHttp.Head head = http.head();
+            assertThat(head.status()).isEqualTo(204);
+            assertThat(head.chunked()).as("204 with Transfer-Encoding: chunked (RFC 9112 6.1 forbids it): %s", head).isFalse();
+            http.send("GET", "/strip/mcp", List.of("Host: 127.0.0.1:" + port), null);
+            http.socket().setSoTimeout(3_000);
+            RawHttp.Response next = http.nextResponse().readAll();
+            assertThat(next.status()).as("the answer after a 204 on the same connection").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aHeadAnswerWithoutLengthCarriesNoBodySoTheNextAnswerOnTheConnectionIsIntact() throws IOException {
+        try (RawHttp http = RawHttp.connect(port, 0)) {
+            http.send("HEAD", "/strip/chunked", List.of("Host: 127.0.0.1:" + port), null);
+            RawHttp.Head head = http.head();
+            assertThat(head.status()).isEqualTo(200);
+            // a HEAD answer has no body whatever its headers say; read the next answer right after the head
+            http.send("GET", "/strip/mcp", List.of("Host: 127.0.0.1:" + port), null);
+            http.socket().setSoTimeout(3_000);
+            String next = new String(http.socket().getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            assertThat(next).as("what follows the HEAD answer's head").isEqualTo("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void overHttp2ThePreserveHostAndForwardingHeadersUseTheClientsAuthority() throws Exception {
+        java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build();
+        java.net.http.HttpResponse<String> response = h2.send(java.net.http.HttpRequest.newBuilder(gateway.proxy("/preserve/mcp"))
+                .header("accept", "text/event-stream").GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.version()).as("the JDK client upgraded to h2c").isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+
+        RestUpstream.Received received = upstream.next();
+        org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
+        soft.assertThat(received.header("host")).as("Host with preserve_host over HTTP/2").isEqualTo("127.0.0.1:" + port);
+        soft.assertThat(received.header("x-forwarded-host")).as("X-Forwarded-Host over HTTP/2").isEqualTo("127.0.0.1");
+        soft.assertThat(received.headers().names()).as("headers the upstream got").noneMatch(n -> n.startsWith(":")
+                || n.equalsIgnoreCase("http2-settings") || n.equalsIgnoreCase("upgrade"));
+        soft.assertAll();
     }
 
     @Test
