@@ -6,6 +6,7 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.EverythingServer;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.NodeClients;
+import dev.toolgate.testing.RawHttp;
 import dev.toolgate.testing.Sdk;
 import dev.toolgate.testing.TestGateway;
 import io.modelcontextprotocol.client.McpClient;
@@ -240,6 +241,46 @@ class EverythingPassthroughIT {
         assertThat(viaGateway.afterGet().status()).as("gateway: GET after DELETE: %s", viaGateway.afterGet())
                 .isEqualTo(viaDirect.afterGet().status());
         assertThat(viaGateway.afterGet().json()).isEqualTo(viaDirect.afterGet().json());
+    }
+
+    @Test
+    void aClientThatLosesItsStreamResumesItWithLastEventIdThroughTheGatewayAsDirectly() throws Exception {
+        for (URI endpoint : new URI[] {direct, proxied}) {
+            McpHttp http = new McpHttp(endpoint);
+            assertThat(http.initialize("2025-11-25").status()).isEqualTo(200);
+            byte[] call = ("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":"
+                    + "\"trigger-long-running-operation\",\"arguments\":{\"duration\":2,\"steps\":4},"
+                    + "\"_meta\":{\"progressToken\":\"resume\"}}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            List<String> headers = List.of("Host: " + endpoint.getAuthority(), "Content-Type: application/json",
+                    "Accept: " + McpHttp.ACCEPT_BOTH, "Mcp-Session-Id: " + http.sessionId(),
+                    "MCP-Protocol-Version: 2025-11-25");
+            String lastEventId;
+            try (RawHttp post = RawHttp.connect(endpoint.getPort(), 0)) {
+                List<String> withLength = new java.util.ArrayList<>(headers);
+                withLength.add("Content-Length: " + call.length);
+                post.send("POST", endpoint.getRawPath(), withLength, call);
+                assertThat(post.head().status()).isEqualTo(200);
+                String event;
+                do {
+                    event = post.readUntil("\n\n");
+                } while (!event.contains("notifications/progress"));
+                assertThat(event).contains("\"progress\":1");
+                lastEventId = event.lines().filter(l -> l.startsWith("id:")).map(l -> l.substring(3).trim())
+                        .findFirst().orElseThrow(() -> new AssertionError("no event id at " + endpoint));
+            }
+            // the connection is gone; the tool runs on and the server stores what it sends
+            Thread.sleep(2_500);
+            try (RawHttp get = RawHttp.connect(endpoint.getPort(), 0)) {
+                List<String> resume = new java.util.ArrayList<>(headers.subList(0, 1));
+                resume.addAll(List.of("Accept: text/event-stream", "Mcp-Session-Id: " + http.sessionId(),
+                        "MCP-Protocol-Version: 2025-11-25", "Last-Event-ID: " + lastEventId));
+                get.send("GET", endpoint.getRawPath(), resume, null);
+                assertThat(get.head().status()).as("resuming at %s", endpoint).isEqualTo(200);
+                String replayed = get.readUntil("Long running operation completed");
+                assertThat(replayed).as("replayed at %s", endpoint).doesNotContain("\"progress\":1,")
+                        .contains("\"progress\":2,").contains("\"progress\":3,").contains("\"progress\":4,");
+            }
+        }
     }
 
     record Ended(McpHttp.Response delete, McpHttp.Response after, McpHttp.Response afterGet) {
