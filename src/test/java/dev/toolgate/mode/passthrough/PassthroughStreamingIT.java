@@ -58,10 +58,19 @@ class PassthroughStreamingIT {
                 _format_version: "3.0"
                 services:
                   - name: streams
-                    url: http://127.0.0.1:%d
+                    url: http://127.0.0.1:%1$d
                     routes:
                       - name: streams
                         paths: [/up]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                  - name: impatient
+                    url: http://127.0.0.1:%1$d
+                    read_timeout: 1000
+                    routes:
+                      - name: impatient
+                        paths: [/impatient]
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
@@ -105,6 +114,10 @@ class PassthroughStreamingIT {
                     .write("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"items\":[");
             case "/flood" -> {
                 response.setChunked(true).putHeader("content-type", "text/event-stream");
+                flood.pump(response);
+            }
+            case "/flood-json" -> {
+                response.setChunked(true).putHeader("content-type", "application/json");
                 flood.pump(response);
             }
             case "/flood-bin" -> {
@@ -246,6 +259,30 @@ class PassthroughStreamingIT {
             }
             assertThat(received).as("bytes the client received").isEqualTo(total);
             assertThat(flood.stalls.get()).as("times the upstream waited for drain").isPositive();
+        }
+    }
+
+    @Test
+    void aHealthyUpstreamHeldBackByASlowClientIsNotCutByTheReadTimeout() throws Exception {
+        // read_timeout (1 s here) is about a silent upstream; this one is silent only because the
+        // gateway stopped reading from it while the client was not reading (back-pressure)
+        long total = 32L << 20;
+        flood = new Flood(total);
+        try (RawHttp http = RawHttp.connect(port, 64 * 1024)) {
+            http.send("GET", "/impatient/flood-json", List.of("Host: 127.0.0.1:" + port), null);
+            assertThat(http.head().status()).isEqualTo(200);
+            Thread.sleep(2_500);
+            long received = 0;
+            byte[] buffer = new byte[256 * 1024];
+            try {
+                for (int n = http.read(buffer, buffer.length); n >= 0; n = http.read(buffer, buffer.length)) {
+                    received += n;
+                }
+            } catch (IOException e) {
+                throw new AssertionError("the answer broke after " + (received >> 20) + " MB of " + (total >> 20)
+                        + " MB (upstream wrote " + (flood.written.get() >> 20) + " MB): " + e, e);
+            }
+            assertThat(received).isEqualTo(total);
         }
     }
 
