@@ -283,6 +283,43 @@ class EverythingPassthroughIT {
         }
     }
 
+    @Test
+    void theInspectorCliListsTheSameToolsAndPromptsThroughTheGatewayAsDirectly() {
+        for (String method : List.of("tools/list", "prompts/list", "resources/list")) {
+            NodeClients.Run viaGateway = node.inspector(proxied, "--method", method);
+            NodeClients.Run viaDirect = node.inspector(direct, "--method", method);
+            assertThat(viaGateway.ok()).as("%s through the gateway vs direct\n%s", method, viaGateway)
+                    .isEqualTo(viaDirect.ok());
+        }
+    }
+
+    @Test
+    void manyJavaClientsAtOnceEachGetTheirOwnAnswers() throws Exception {
+        int clients = 12;
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<List<String>>> runs = new java.util.ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                runs.add(pool.submit(() -> {
+                    List<String> echoes = new java.util.ArrayList<>();
+                    try (McpSyncClient sdk = Sdk.connect(proxied)) {
+                        for (int call = 0; call < 5; call++) {
+                            McpSchema.CallToolResult result = sdk.callTool(McpSchema.CallToolRequest.builder().name("echo")
+                                    .arguments(Map.of("message", "client " + client + " call " + call)).build());
+                            echoes.add(((McpSchema.TextContent) result.content().getFirst()).text());
+                        }
+                    }
+                    return echoes;
+                }));
+            }
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                assertThat(runs.get(c).get(60, java.util.concurrent.TimeUnit.SECONDS)).containsExactlyElementsOf(
+                        java.util.stream.IntStream.range(0, 5).mapToObj(i -> "Echo: client " + client + " call " + i).toList());
+            }
+        }
+    }
+
     record Ended(McpHttp.Response delete, McpHttp.Response after, McpHttp.Response afterGet) {
     }
 
