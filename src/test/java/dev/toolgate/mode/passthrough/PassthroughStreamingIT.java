@@ -288,18 +288,22 @@ class PassthroughStreamingIT {
 
     @Test
     void observingAnSseStreamCostsLittleNextToRelayingTheSameBytesUnobserved() throws Exception {
-        // a warm-up round for the JIT, then the measured one
+        // a warm-up round for the JIT, then the best of two measured rounds of each
         timedDownload("/up/flood-bin", 16L << 20);
         timedDownload("/up/flood", 16L << 20);
-        long total = 64L << 20;
+        long total = 48L << 20;
         // the same bytes as application/octet-stream (not observed) and as text/event-stream (observed)
-        long bin = timedDownload("/up/flood-bin", total);
-        long sse = timedDownload("/up/flood", total);
+        long bin = Long.MAX_VALUE;
+        long sse = Long.MAX_VALUE;
+        for (int round = 0; round < 2; round++) {
+            bin = Math.min(bin, timedDownload("/up/flood-bin", total));
+            sse = Math.min(sse, timedDownload("/up/flood", total));
+        }
         String timing = "%d MB relayed unobserved in %d ms, as SSE (observed event by event) in %d ms"
                 .formatted(total >> 20, bin, sse);
         System.out.println("throughput: " + timing);
         // the observer runs on the event loop for every byte: it may cost some, not an order of magnitude
-        assertThat(sse).as(timing).isLessThan(4 * bin + 1_500);
+        assertThat(sse).as(timing).isLessThan(3 * bin + 500);
     }
 
     private static long timedDownload(String path, long total) throws IOException {
