@@ -70,6 +70,21 @@ public final class NodeClients {
         return root;
     }
 
+    /** The pinned Node binary ({@code node_modules/.bin/node}). */
+    public Path node() {
+        return node;
+    }
+
+    /**
+     * A script of this checkout ({@code src/test/node/...} or a package's bin under
+     * {@code node_modules}) run with the pinned Node: {@code node <script> <arguments...>}.
+     */
+    public Run script(String script, Duration timeout, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(node.toString(), root.resolve(script).toString()));
+        command.addAll(List.of(arguments));
+        return run(command, timeout);
+    }
+
     /**
      * The TypeScript SDK client against {@code endpoint}: {@code "list"}, or {@code "call", tool,
      * argumentsJson}. It prints one JSON document (see the script).
