@@ -5,6 +5,7 @@ import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Route;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.ErrorResponses;
+import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.RouteMatch;
 import dev.toolgate.http.RouteTable;
@@ -40,7 +41,7 @@ public record Snapshot(DeclarativeConfig config, Router router, Map<String, Rout
 
     @Override
     public Optional<RouteMatch> match(HttpServerRequest request) {
-        return router.match(request.method().name(), request.getHeader("host"), Router.normalize(request.path()),
+        return router.match(request.method().name(), ForwardedHeaders.authority(request), Router.normalize(request.path()),
                 request::getHeader);
     }
 

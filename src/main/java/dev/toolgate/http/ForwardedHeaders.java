@@ -1,6 +1,8 @@
 package dev.toolgate.http;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 
 import java.util.HashSet;
 import java.util.Locale;
@@ -21,6 +23,8 @@ public final class ForwardedHeaders {
     /** What a tool call never takes from the MCP request: it describes the MCP exchange. */
     private static final Set<String> MCP_EXCHANGE = Set.of("host", "content-length", "content-type", "accept",
             "accept-encoding", "expect", "mcp-session-id", "mcp-protocol-version", "last-event-id");
+    /** What passthrough sets itself rather than copying from the client. */
+    private static final Set<String> PROXY_REWRITTEN = Set.of("host", "content-length", "expect", "accept-encoding");
 
     private ForwardedHeaders() {
     }
@@ -42,18 +46,35 @@ public final class ForwardedHeaders {
 
     /**
      * Passthrough: copies everything end to end, {@code Mcp-*} and {@code Last-Event-ID} included.
-     * {@code Content-Length} is recomputed, {@code Accept-Encoding} is dropped (the gateway reads the
-     * answer on the side), and {@code Host} is kept only with {@code preserve_host}.
+     * {@code Content-Length} is recomputed, {@code Expect} was answered by the gateway (which reads the
+     * body first), {@code Accept-Encoding} is dropped (the gateway reads the answer on the side), and
+     * the client's authority becomes {@code Host} only with {@code preserve_host}.
+     *
+     * @param preservedHost the client's authority when the route preserves it, else null
      */
-    public static void copyForProxy(MultiMap client, MultiMap upstream, Set<String> consumed, boolean preserveHost) {
+    public static void copyForProxy(MultiMap client, MultiMap upstream, Set<String> consumed, String preservedHost) {
         Set<String> named = connectionTokens(client.get("connection"));
         for (var entry : client) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
-            if (crosses(name, named) && !consumed.contains(name) && !name.equals("content-length")
-                    && !name.equals("accept-encoding") && (preserveHost || !name.equals("host"))) {
+            if (crosses(name, named) && !consumed.contains(name) && !PROXY_REWRITTEN.contains(name)) {
                 upstream.add(entry.getKey(), entry.getValue());
             }
         }
+        if (preservedHost != null) {
+            upstream.set("host", preservedHost);
+        }
+    }
+
+    /**
+     * The authority the client addressed: the {@code Host} header over HTTP/1.1, the
+     * {@code :authority} pseudo-header over HTTP/2 (which has no {@code Host}); null when absent.
+     */
+    public static String authority(HttpServerRequest request) {
+        HostAndPort authority = request.authority();
+        if (authority == null) {
+            return request.getHeader("host");
+        }
+        return authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port();
     }
 
     /** Response headers: everything but hop-by-hop headers. */

@@ -8,6 +8,7 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.BodyReader;
 import dev.toolgate.http.ErrorResponses;
+import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.RouteMatch;
@@ -218,7 +219,7 @@ public final class McpServerEndpoint implements RouteHandler {
         }
         RequestEncoder.Client caller = new RequestEncoder.Client(request.headers(),
                 request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
-                request.getHeader("host"), request.localAddress() == null ? 0 : request.localAddress().port(), Set.of());
+                ForwardedHeaders.authority(request), request.localAddress() == null ? 0 : request.localAddress().port(), Set.of());
         return methods.answer(r, caller, cancel.future()).onComplete(done -> {
             if (key != null) {
                 sessions.finished(key);
