@@ -6,11 +6,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 
 /**
  * Reads a request body up to a limit, failing before reading when {@code Content-Length} already
  * says it is too large, and as soon as a chunked body crosses the limit, so an oversized body is
- * never held in memory.
+ * never held in memory. A client that sent {@code Expect: 100-continue} is told to go on once the
+ * declared length is known to fit.
  */
 public final class BodyReader {
 
@@ -29,6 +31,10 @@ public final class BodyReader {
                 return Future.failedFuture(new GatewayException(new GatewayError.InvalidMessage(null,
                         "Content-Length is not a number")));
             }
+        }
+        if (request.version() == HttpVersion.HTTP_1_1 && "100-continue".equalsIgnoreCase(request.getHeader("expect"))) {
+            // RFC 9110 §10.1.1: the client waits for this (or a final answer) before sending the body
+            request.response().writeContinue();
         }
         Promise<Buffer> promise = Promise.promise();
         Buffer body = Buffer.buffer();
