@@ -13,9 +13,11 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ClientSSLOptions;
 
 /**
- * The pooled, keep-alive HTTP client every upstream call goes through. Runs on the Vert.x event
+ * The pooled, keep-alive HTTP clients every upstream call goes through. Runs on the Vert.x event
  * loops: nothing here blocks. Timeouts: the service's connect and read timeouts per request, plus an
- * overall deadline that resets the request when it passes.
+ * overall deadline that resets the request when it passes. Two pools: buffered calls (tool calls)
+ * ask for compressed answers and decompress them; streamed exchanges (passthrough) neither ask nor
+ * decompress, so the upstream answers in the encoding the gateway can observe and relay as is.
  */
 public final class UpstreamClient {
 
@@ -25,17 +27,17 @@ public final class UpstreamClient {
 
     private final Vertx vertx;
     private final HttpClientAgent client;
+    private final HttpClientAgent streaming;
     private final String userAgent;
 
     /** @param maxConnectionsPerHost pool size per upstream host and port */
     public UpstreamClient(Vertx vertx, int maxConnectionsPerHost, String userAgent) {
         this.vertx = vertx;
-        HttpClientOptions options = new HttpClientOptions()
-                .setKeepAlive(true)
-                .setTcpNoDelay(true)
-                .setDecompressionSupported(true);
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost);
         this.userAgent = userAgent;
-        this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost));
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                .setDecompressionSupported(true), pool);
+        this.streaming = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool);
     }
 
     /** Sends a buffered request and reads the whole response, bounded by {@code maxResponseBytes}. */
@@ -126,7 +128,7 @@ public final class UpstreamClient {
         if (!headers.contains("host")) {
             headers.set("host", target.hostHeader());
         }
-        return client.request(options);
+        return streaming.request(options);
     }
 
     private void readBody(HttpClientResponse response, HttpClientRequest req, UpstreamRequest request,
@@ -155,6 +157,6 @@ public final class UpstreamClient {
     }
 
     public Future<Void> close() {
-        return client.close();
+        return Future.join(client.close(), streaming.close()).mapEmpty();
     }
 }
