@@ -70,6 +70,7 @@ public final class PassthroughProxy implements RouteHandler {
             return;
         }
         String session = request.getHeader("mcp-session-id");
+        long exchange = tap.exchange();
         BodyReader.read(request, settings.bodyLimit()).onComplete(read -> {
             if (read.failed()) {
                 ErrorResponses.mcp(request.response(), read.cause() instanceof GatewayException g ? g.error()
@@ -78,13 +79,14 @@ public final class PassthroughProxy implements RouteHandler {
             }
             Buffer body = read.result();
             if (body.length() > 0) {
-                tap.observe(settings.route(), session, McpEvent.Direction.CLIENT_TO_SERVER, body.getBytes(), 0, body.length());
+                tap.observe(settings.route(), session, exchange, McpEvent.Direction.CLIENT_TO_SERVER, body.getBytes(), 0,
+                        body.length());
             }
-            forward(request, match, session, body);
+            forward(request, match, session, exchange, body);
         });
     }
 
-    private void forward(HttpServerRequest request, RouteMatch match, String session, Buffer body) {
+    private void forward(HttpServerRequest request, RouteMatch match, String session, long exchange, Buffer body) {
         String path = UpstreamPath.of(settings.servicePath(), match.matchedPrefix(), Router.normalize(request.path()),
                 settings.stripPath(), settings.pathHandling());
         String uri = request.query() == null ? path : path + "?" + request.query();
@@ -96,19 +98,19 @@ public final class PassthroughProxy implements RouteHandler {
             }
             HttpClientRequest upstream = opened.result();
             request.response().closeHandler(v -> upstream.reset());
-            Vertx vertx = Vertx.currentContext().owner();
-            int readTimeout = settings.target().readTimeoutMs();
-            long headTimer = vertx.setTimer(readTimeout, id -> {
-                fail(request, new UpstreamException(UpstreamException.Kind.TIMEOUT, "no answer within " + readTimeout
-                        + " ms (service read_timeout)"));
+            int readTimeoutMs = settings.target().readTimeoutMs();
+            ReadTimeout silence = new ReadTimeout(Vertx.currentContext().owner(), readTimeoutMs, () -> {
+                fail(request, new UpstreamException(UpstreamException.Kind.TIMEOUT, (request.response().headWritten()
+                        ? "sent nothing for " : "no answer within ") + readTimeoutMs + " ms (service read_timeout)"));
                 upstream.reset();
             });
+            silence.start();
             upstream.response().onComplete(answer -> {
-                vertx.cancelTimer(headTimer);
                 if (answer.failed()) {
+                    silence.stop();
                     fail(request, answer.cause());
                 } else {
-                    relay(request.response(), upstream, answer.result(), session);
+                    relay(request.response(), answer.result(), session, exchange, silence);
                 }
             });
             (body.length() > 0 ? upstream.end(body) : upstream.end()).onFailure(t -> fail(request, t));
@@ -117,41 +119,55 @@ public final class PassthroughProxy implements RouteHandler {
 
     private MultiMap upstreamHeaders(HttpServerRequest request) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        ForwardedHeaders.copyForProxy(request.headers(), headers, Set.of(), settings.preserveHost());
+        String authority = ForwardedHeaders.authority(request);
+        ForwardedHeaders.copyForProxy(request.headers(), headers, Set.of(), settings.preserveHost() ? authority : null);
         ForwardedHeaders.addForwarding(headers, request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
-                "http", request.getHeader("host"), request.localAddress() == null ? 0 : request.localAddress().port());
+                "http", authority, request.localAddress() == null ? 0 : request.localAddress().port());
         return headers;
     }
 
-    /** Copies the answer back as it arrives, pausing the upstream while the client is slow. */
-    private void relay(HttpServerResponse response, HttpClientRequest upstream, HttpClientResponse answer, String session) {
+    /**
+     * Copies the answer back as it arrives, pausing the upstream while the client is slow. The read
+     * timeout keeps counting through a JSON body (paused with the upstream); an SSE stream may stay
+     * quiet for long, so it applies only until the stream's head arrived.
+     */
+    private void relay(HttpServerResponse response, HttpClientResponse answer, String session, long exchange,
+                       ReadTimeout silence) {
         response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
         ForwardedHeaders.copyResponse(answer.headers(), response.headers());
         String type = answer.getHeader("content-type");
         boolean sse = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
         ResponseObserver observer = sse
-                ? ResponseObserver.sse(bytes -> tap.observe(settings.route(), session,
-                        McpEvent.Direction.SERVER_TO_CLIENT, bytes, 0, bytes.length))
-                : ResponseObserver.json(type, (bytes, length) -> tap.observe(settings.route(), session,
+                ? ResponseObserver.sse((bytes, offset, length) -> tap.observe(settings.route(), session, exchange,
+                        McpEvent.Direction.SERVER_TO_CLIENT, bytes, offset, length))
+                : ResponseObserver.json(type, (bytes, length) -> tap.observe(settings.route(), session, exchange,
                         McpEvent.Direction.SERVER_TO_CLIENT, bytes, 0, length));
         if (sse) {
-            // an SSE stream may stay quiet for long: the service's read timeout applied until it started
+            silence.stop();
             response.headers().set("x-accel-buffering", "no");
         } else {
-            upstream.idleTimeout(settings.target().readTimeoutMs());
+            silence.read();
         }
         if (!response.headers().contains("content-length")) {
             response.setChunked(true);
         }
         answer.handler(chunk -> {
+            silence.read();
             observer.feed(chunk);
             response.write(chunk);
             if (response.writeQueueFull()) {
                 answer.pause();
-                response.drainHandler(v -> answer.resume());
+                silence.stop();
+                response.drainHandler(v -> {
+                    if (!sse) {
+                        silence.start();
+                    }
+                    answer.resume();
+                });
             }
         });
         answer.exceptionHandler(t -> {
+            silence.stop();
             if (sse && !response.ended()) {
                 response.end();
             } else {
@@ -159,6 +175,7 @@ public final class PassthroughProxy implements RouteHandler {
             }
         });
         answer.endHandler(v -> {
+            silence.stop();
             observer.end();
             if (!response.ended()) {
                 response.end();

@@ -4,7 +4,6 @@ import dev.toolgate.mcp.MediaTypes;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * Watches one upstream answer on its way to the client: SSE events as they complete, or a JSON body
@@ -18,7 +17,7 @@ abstract class ResponseObserver {
     abstract void end();
 
     /** Reports each event's data. */
-    static ResponseObserver sse(Consumer<byte[]> onMessage) {
+    static ResponseObserver sse(SseParser.EventSink onMessage) {
         SseParser parser = new SseParser(onMessage, PassthroughProxy.MAX_OBSERVED_BYTES);
         return new ResponseObserver() {
             @Override

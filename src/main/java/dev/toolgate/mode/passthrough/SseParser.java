@@ -2,72 +2,123 @@ package dev.toolgate.mode.passthrough;
 
 import io.vertx.core.buffer.Buffer;
 
-import java.io.ByteArrayOutputStream;
-import java.util.function.Consumer;
+import java.util.Arrays;
 
 /**
  * Finds the events in a server-sent-events byte stream as it arrives, in chunks cut anywhere. Each
- * event's {@code data} lines (joined by line feeds) go to the consumer; comments, {@code id},
+ * event's {@code data} lines (joined by line feeds) go to the sink; comments, {@code id},
  * {@code event} and {@code retry} lines are skipped, and events larger than the limit are dropped
- * (the stream itself is forwarded untouched elsewhere; this only observes it).
+ * (the stream itself is forwarded untouched elsewhere; this only observes it). It runs on the event
+ * loop for every byte relayed, so it scans arrays and copies ranges rather than handling bytes one by
+ * one; a line that lies whole within a chunk is read in place.
  *
  * @see <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation">Event stream interpretation</a>
  */
 final class SseParser {
 
-    private final Consumer<byte[]> onEvent;
+    /** Receives one event's data; the array is reused after the call returns. */
+    interface EventSink {
+        void accept(byte[] bytes, int offset, int length);
+    }
+
+    private static final byte[] LINE_FEED = {'\n'};
+
+    private final EventSink onEvent;
     private final int maxEventBytes;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-    private final ByteArrayOutputStream data = new ByteArrayOutputStream(256);
+    private byte[] line = new byte[256];
+    private int lineLength;
+    private byte[] data = new byte[1024];
+    private int dataLength;
     private boolean hasData;
     private boolean oversized;
     private boolean afterCarriageReturn;
 
-    SseParser(Consumer<byte[]> onEvent, int maxEventBytes) {
+    SseParser(EventSink onEvent, int maxEventBytes) {
         this.onEvent = onEvent;
         this.maxEventBytes = maxEventBytes;
     }
 
     void feed(Buffer chunk) {
-        for (int i = 0; i < chunk.length(); i++) {
-            byte b = chunk.getByte(i);
-            if (b == '\n' && afterCarriageReturn) {
-                afterCarriageReturn = false;
-                continue;
+        feed(chunk.getBytes());
+    }
+
+    void feed(byte[] bytes) {
+        int n = bytes.length;
+        int i = 0;
+        if (afterCarriageReturn && n > 0 && bytes[0] == '\n') {
+            i = 1;
+        }
+        afterCarriageReturn = false;
+        while (i < n) {
+            int end = i;
+            while (end < n && bytes[end] != '\n' && bytes[end] != '\r') {
+                end++;
             }
-            afterCarriageReturn = b == '\r';
-            if (b == '\n' || b == '\r') {
-                endOfLine();
-            } else if (line.size() <= maxEventBytes) {
-                line.write(b);
+            if (end == n) {
+                appendToLine(bytes, i, end - i);
+                return;
+            }
+            if (lineLength == 0) {
+                endOfLine(bytes, i, end - i);
             } else {
-                oversized = true;
+                appendToLine(bytes, i, end - i);
+                endOfLine(line, 0, lineLength);
+                lineLength = 0;
             }
+            if (bytes[end] == '\r') {
+                if (end + 1 == n) {
+                    afterCarriageReturn = true;
+                } else if (bytes[end + 1] == '\n') {
+                    end++;
+                }
+            }
+            i = end + 1;
         }
     }
 
-    private void endOfLine() {
-        byte[] text = line.toByteArray();
-        line.reset();
-        if (text.length == 0) {
+    private void appendToLine(byte[] bytes, int from, int length) {
+        if (lineLength + length > maxEventBytes) {
+            oversized = true;
+            length = Math.max(0, maxEventBytes - lineLength);
+        }
+        if (lineLength + length > line.length) {
+            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+        }
+        System.arraycopy(bytes, from, line, lineLength, length);
+        lineLength += length;
+    }
+
+    private void endOfLine(byte[] text, int from, int length) {
+        if (length == 0) {
             // an event with empty data is a priming event (it carries only an id), not a message
-            if (hasData && !oversized && data.size() > 0) {
-                onEvent.accept(data.toByteArray());
+            if (hasData && !oversized && dataLength > 0) {
+                onEvent.accept(data, 0, dataLength);
             }
-            data.reset();
+            dataLength = 0;
             hasData = false;
             oversized = false;
             return;
         }
-        if (text.length >= 4 && text[0] == 'd' && text[1] == 'a' && text[2] == 't' && text[3] == 'a'
-                && (text.length == 4 || text[4] == ':')) {
-            int start = text.length > 5 && text[5] == ' ' ? 6 : Math.min(5, text.length);
+        if (length >= 4 && text[from] == 'd' && text[from + 1] == 'a' && text[from + 2] == 't' && text[from + 3] == 'a'
+                && (length == 4 || text[from + 4] == ':')) {
+            int start = length > 5 && text[from + 5] == ' ' ? 6 : Math.min(5, length);
             if (hasData) {
-                data.write('\n');
+                appendToData(LINE_FEED, 0, 1);
             }
-            data.write(text, start, text.length - start);
+            appendToData(text, from + start, length - start);
             hasData = true;
-            oversized |= data.size() > maxEventBytes;
         }
+    }
+
+    private void appendToData(byte[] bytes, int from, int length) {
+        if (oversized || dataLength + length > maxEventBytes) {
+            oversized = true;
+            return;
+        }
+        if (dataLength + length > data.length) {
+            data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + length));
+        }
+        System.arraycopy(bytes, from, data, dataLength, length);
+        dataLength += length;
     }
 }
