@@ -122,7 +122,7 @@ final class AdminApi {
         ObjectNode server = body.putObject("server");
         server.put("mcp_sessions", view.sessions());
         server.put("mcp_streams", view.streams());
-        ObjectNode traffic = body.putObject("mcp_traffic");
+        ObjectNode traffic = server.putObject("mcp_traffic");
         view.traffic().forEach(traffic::put);
         ArrayNode warnings = body.putArray("warnings");
         view.warnings().forEach(w -> warnings.add(w.toString()));

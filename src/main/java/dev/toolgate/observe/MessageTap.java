@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,6 +16,11 @@ import java.util.function.LongSupplier;
  * out only what it needs (method, id, tool name, error code, isError) with a streaming parser, builds
  * no trees, and pairs each response with its request to give method and latency. The bytes are the
  * caller's and are never changed.
+ *
+ * <p>Pairing: a response matches a request with its id on the same route and session. Ids are unique
+ * only per client, and clients without a session (stateless servers) all share the null session, so
+ * among several such requests the one sent in the same HTTP exchange wins; a response arriving on
+ * another exchange (the old HTTP+SSE transport, answers to server-sent requests) takes the oldest.
  */
 public final class MessageTap {
 
@@ -20,16 +28,17 @@ public final class MessageTap {
     private static final int MAX_PENDING = 100_000;
     private static final long PENDING_TTL_NANOS = 10L * 60 * 1_000_000_000;
 
-    private record Pending(String method, String tool, long startNanos) {
+    private record Pending(long exchange, String method, String tool, long startNanos) {
     }
 
-    private record Fields(String version, String method, String id, String tool, Integer errorCode, Boolean toolError,
-                          boolean result, boolean error) {
+    private record Fields(String version, String method, String id, boolean nullId, String tool, Integer errorCode,
+                          Boolean toolError, boolean result, boolean error) {
     }
 
     private final McpTraffic sink;
     private final LongSupplier nanoTime;
-    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, List<Pending>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong exchanges = new AtomicLong();
 
     /** @param nanoTime monotonic time source ({@code System::nanoTime} in production) */
     public MessageTap(McpTraffic sink, LongSupplier nanoTime) {
@@ -37,8 +46,18 @@ public final class MessageTap {
         this.nanoTime = nanoTime;
     }
 
-    /** Observes one JSON-RPC message or batch, exactly as it crossed. */
-    public void observe(String route, String session, McpEvent.Direction direction, byte[] bytes, int offset, int length) {
+    /** A new number for one HTTP exchange (a request and its response), to pass to {@link #observe}. */
+    public long exchange() {
+        return exchanges.incrementAndGet();
+    }
+
+    /**
+     * Observes one JSON-RPC message or batch, exactly as it crossed.
+     *
+     * @param exchange the HTTP exchange it crossed in, from {@link #exchange()}
+     */
+    public void observe(String route, String session, long exchange, McpEvent.Direction direction,
+                        byte[] bytes, int offset, int length) {
         try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_ARRAY) {
@@ -46,11 +65,11 @@ public final class MessageTap {
                 while (parser.nextToken() == JsonToken.START_OBJECT) {
                     Fields fields = fields(parser);
                     long end = parser.currentLocation().getByteOffset();
-                    emit(route, session, direction, fields, (int) (end - start));
+                    emit(route, session, exchange, direction, fields, (int) (end - start));
                     start = end;
                 }
             } else if (first == JsonToken.START_OBJECT) {
-                emit(route, session, direction, fields(parser), length);
+                emit(route, session, exchange, direction, fields(parser), length);
             } else {
                 invalid(route, session, direction, length);
             }
@@ -64,7 +83,7 @@ public final class MessageTap {
         return pending.size();
     }
 
-    private void emit(String route, String session, McpEvent.Direction direction, Fields f, int bytes) {
+    private void emit(String route, String session, long exchange, McpEvent.Direction direction, Fields f, int bytes) {
         if (!"2.0".equals(f.version())) {
             invalid(route, session, direction, bytes);
             return;
@@ -72,15 +91,20 @@ public final class MessageTap {
         if (f.method() != null) {
             McpEvent.Kind kind = f.id() == null ? McpEvent.Kind.NOTIFICATION : McpEvent.Kind.REQUEST;
             if (kind == McpEvent.Kind.REQUEST) {
-                remember(key(route, session, direction, f.id()), new Pending(f.method(), f.tool(), nanoTime.getAsLong()));
+                remember(key(route, session, direction, f.id()), new Pending(exchange, f.method(), f.tool(),
+                        nanoTime.getAsLong()));
             }
             sink.accept(new McpEvent(route, session, direction, kind, f.method(), f.id(), f.tool(), null, null, bytes, -1));
         } else if ((f.result() || f.error()) && f.id() != null) {
-            Pending request = pending.remove(key(route, session, opposite(direction), f.id()));
+            Pending request = take(key(route, session, opposite(direction), f.id()), exchange);
             long latency = request == null ? -1 : (nanoTime.getAsLong() - request.startNanos()) / 1_000;
             sink.accept(new McpEvent(route, session, direction, McpEvent.Kind.RESPONSE,
                     request == null ? null : request.method(), f.id(), request == null ? null : request.tool(),
                     f.errorCode(), f.toolError(), bytes, latency));
+        } else if (f.error() && f.nullId()) {
+            // JSON-RPC 2.0 §5: the answer to a request whose id could not be read (a parse error)
+            sink.accept(new McpEvent(route, session, direction, McpEvent.Kind.RESPONSE, null, null, null,
+                    f.errorCode(), null, bytes, -1));
         } else {
             invalid(route, session, direction, bytes);
         }
@@ -93,12 +117,28 @@ public final class MessageTap {
     private void remember(String key, Pending request) {
         if (pending.size() >= MAX_PENDING) {
             long now = nanoTime.getAsLong();
-            pending.values().removeIf(p -> now - p.startNanos() > PENDING_TTL_NANOS);
+            pending.values().removeIf(list -> now - list.getFirst().startNanos() > PENDING_TTL_NANOS);
             if (pending.size() >= MAX_PENDING) {
                 pending.clear();
             }
         }
-        pending.put(key, request);
+        pending.merge(key, List.of(request), (waiting, added) -> {
+            List<Pending> all = new ArrayList<>(waiting);
+            all.addAll(added);
+            return List.copyOf(all);
+        });
+    }
+
+    /** Removes and returns the request {@code key} names: the one sent in {@code exchange}, else the oldest. */
+    private Pending take(String key, long exchange) {
+        Pending[] taken = new Pending[1];
+        pending.computeIfPresent(key, (k, waiting) -> {
+            Pending match = waiting.stream().filter(p -> p.exchange() == exchange).findFirst().orElse(waiting.getFirst());
+            taken[0] = match;
+            List<Pending> rest = waiting.stream().filter(p -> p != match).toList();
+            return rest.isEmpty() ? null : rest;
+        });
+        return taken[0];
     }
 
     /** The top-level fields of one message; leaves the parser after the object's end. */
@@ -106,6 +146,7 @@ public final class MessageTap {
         String version = null;
         String method = null;
         String id = null;
+        boolean nullId = false;
         String tool = null;
         Integer code = null;
         Boolean toolError = null;
@@ -117,8 +158,12 @@ public final class MessageTap {
             switch (name) {
                 case "jsonrpc" -> version = value == JsonToken.VALUE_STRING ? p.getText() : null;
                 case "method" -> method = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                case "id" -> id = value == JsonToken.VALUE_STRING ? "\"" + p.getText() + "\""
-                        : value == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
+                case "id" -> {
+                    id = value == JsonToken.VALUE_STRING ? "\"" + p.getText() + "\""
+                            : value == JsonToken.VALUE_NUMBER_INT ? p.getText() : null;
+                    nullId = value == JsonToken.VALUE_NULL;
+                    p.skipChildren();
+                }
                 case "params" -> tool = value == JsonToken.START_OBJECT ? member(p, "name", JsonToken.VALUE_STRING) : skip(p);
                 case "result" -> {
                     result = true;
@@ -133,7 +178,7 @@ public final class MessageTap {
                 default -> p.skipChildren();
             }
         }
-        return new Fields(version, method, id, tool, code, toolError, result, error);
+        return new Fields(version, method, id, nullId, tool, code, toolError, result, error);
     }
 
     /** The text of one direct member of the object the parser is on (any scalar when {@code type} is null). */

@@ -75,6 +75,8 @@ class PassthroughObservationIT {
         previousLevel = trafficLogger.getLevel();
         trafficLogger.setLevel(Level.DEBUG);
         log = new ListAppender<>();
+        // appended from several event loops at once: a plain ArrayList would lose lines
+        log.list = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         log.start();
         trafficLogger.addAppender(log);
     }
@@ -235,7 +237,7 @@ class PassthroughObservationIT {
                 Map.entry("tool_errors", 1L)));
         assertThat(delta(before, traffic())).isEqualTo(expected);
 
-        List<Object[]> lines = log.list.subList(logged, log.list.size()).stream()
+        List<Object[]> lines = loggedSince(logged).stream()
                 .map(ILoggingEvent::getArgumentArray).toList();
         assertThat(lines).hasSize(21);
         Map<String, String> methodOfResponse = new HashMap<>();
@@ -285,7 +287,7 @@ class PassthroughObservationIT {
         assertThat(list.status()).isEqualTo(200);
         assertThat(slowCall.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
 
-        List<String> responses = log.list.subList(logged, log.list.size()).stream().map(ILoggingEvent::getArgumentArray)
+        List<String> responses = loggedSince(logged).stream().map(ILoggingEvent::getArgumentArray)
                 .filter(a -> "RESPONSE".equals(String.valueOf(a[3])))
                 .map(a -> a[4] + (a[6] == null ? "" : " " + a[6])).toList();
         assertThat(responses).as("methods of the two responses, in arrival order").containsExactly("tools/list", "tools/call slow");
@@ -296,6 +298,12 @@ class PassthroughObservationIT {
         JsonNode status = status();
         assertThat(status.path("server").has("mcp_traffic")).as("GET /status: %s", status).isTrue();
         assertThat(status.path("server").path("mcp_traffic").isObject()).isTrue();
+    }
+
+    private static List<ILoggingEvent> loggedSince(int index) {
+        synchronized (log.list) {
+            return List.copyOf(log.list.subList(index, log.list.size()));
+        }
     }
 
     /** tools/call "ask": the server asks the client for sampling on the POST's SSE stream; the client answers. */

@@ -1,0 +1,95 @@
+package dev.toolgate.observe;
+
+import dev.toolgate.observe.McpEvent.Direction;
+import dev.toolgate.observe.McpEvent.Kind;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MessageTapTest {
+
+    private final List<McpEvent> events = new ArrayList<>();
+    private final AtomicLong clock = new AtomicLong();
+    private final MessageTap tap = new MessageTap(events::add, clock::get);
+
+    private void observe(String session, long exchange, Direction direction, String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        tap.observe("r", session, exchange, direction, bytes, 0, bytes.length);
+    }
+
+    @Test
+    void aResponseCarriesTheMethodToolAndLatencyOfItsRequest() {
+        long exchange = tap.exchange();
+        observe("s", exchange, Direction.CLIENT_TO_SERVER,
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"search\",\"arguments\":{}}}");
+        clock.addAndGet(2_500_000);
+        observe("s", exchange, Direction.SERVER_TO_CLIENT,
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"content\":[],\"isError\":true}}");
+
+        McpEvent response = events.get(1);
+        assertThat(response.kind()).isEqualTo(Kind.RESPONSE);
+        assertThat(response.method()).isEqualTo("tools/call");
+        assertThat(response.tool()).isEqualTo("search");
+        assertThat(response.toolError()).isTrue();
+        assertThat(response.latencyMicros()).isEqualTo(2_500);
+        assertThat(tap.pending()).isZero();
+    }
+
+    @Test
+    void clientsWithoutASessionReusingAnIdEachGetTheResponseFromTheirOwnExchange() {
+        long first = tap.exchange();
+        long second = tap.exchange();
+        observe(null, first, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"slow\"}}");
+        observe(null, second, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+        observe(null, second, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
+        observe(null, first, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}");
+
+        assertThat(events.subList(2, 4)).extracting(McpEvent::method).containsExactly("tools/list", "tools/call");
+        assertThat(tap.pending()).isZero();
+    }
+
+    @Test
+    void aResponseOnAnotherExchangeIsPairedWithTheOldestRequestOfThatId() {
+        // the client answers a server's request in a new POST
+        observe("s", tap.exchange(), Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":\"q\",\"method\":\"sampling/createMessage\"}");
+        observe("s", tap.exchange(), Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":\"q\",\"result\":{}}");
+
+        assertThat(events.get(1).method()).isEqualTo("sampling/createMessage");
+        assertThat(events.get(1).id()).isEqualTo("\"q\"");
+    }
+
+    @Test
+    void anErrorResponseWithANullIdIsAResponseWithItsCode() {
+        observe(null, tap.exchange(), Direction.SERVER_TO_CLIENT,
+                "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}");
+
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo(Kind.RESPONSE);
+            assertThat(e.errorCode()).isEqualTo(-32700);
+            assertThat(e.method()).isNull();
+        });
+    }
+
+    @Test
+    void aResultWithANullIdOrAWrongVersionOrNoJsonIsInvalid() {
+        observe(null, 1, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":null,\"result\":{}}");
+        observe(null, 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}");
+        observe(null, 1, Direction.CLIENT_TO_SERVER, "not json");
+
+        assertThat(events).extracting(McpEvent::kind).containsOnly(Kind.INVALID).hasSize(3);
+    }
+
+    @Test
+    void aBatchGivesOneEventPerMessageAndAnObjectIdDoesNotDerailTheRest() {
+        observe("s", 1, Direction.CLIENT_TO_SERVER, "[{\"jsonrpc\":\"2.0\",\"id\":{\"x\":[1]},\"method\":\"ping\"},"
+                + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]");
+
+        assertThat(events).extracting(McpEvent::method).containsExactly("ping", "notifications/initialized");
+        assertThat(events.get(1).kind()).isEqualTo(Kind.NOTIFICATION);
+    }
+}
