@@ -253,12 +253,16 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Compiles the validators that wait for first use, so calls rarely do; off the event loops. */
+    /**
+     * Compiles the validators that wait for first use, so calls rarely do, and compresses the tool
+     * lists for clients that accept gzip; off the event loops.
+     */
     private static void prepareInBackground(Snapshot snapshot) {
         Thread.ofVirtual().name("prepare-tools").start(() -> {
             long started = System.nanoTime();
             int tools = 0;
             for (ToolSet set : snapshot.toolSets().values()) {
+                set.compressPages();
                 for (var tool : set.tools()) {
                     tool.prepare();
                     tools++;

@@ -37,6 +37,28 @@ public final class MediaTypes {
         return admitted;
     }
 
+    /**
+     * True when an {@code Accept-Encoding} header admits gzip: a {@code gzip} (or {@code x-gzip}) or
+     * {@code *} coding without {@code q=0}, the named coding deciding over the wildcard (RFC 9110 §12.5.3).
+     */
+    public static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        Boolean named = null;
+        boolean wildcard = false;
+        for (String coding : acceptEncoding.split(",")) {
+            String[] parts = coding.split(";");
+            String name = parts[0].trim().toLowerCase(Locale.ROOT);
+            if (name.equals("gzip") || name.equals("x-gzip")) {
+                named = !isExcluded(parts);
+            } else if (name.equals("*")) {
+                wildcard = !isExcluded(parts);
+            }
+        }
+        return named != null ? named : wildcard;
+    }
+
     /** True when a {@code Content-Type} value names {@code type}, ignoring parameters such as charset. */
     public static boolean is(String contentType, String type) {
         if (contentType == null) {

@@ -61,4 +61,22 @@ class MediaTypesTest {
         assertThat(MediaTypes.isJson("application/x-ndjson")).isFalse();
         assertThat(MediaTypes.isJson(null)).isFalse();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "GZIP", "br, gzip", "gzip;q=0.5, identity", "x-gzip", "*", "deflate, *;q=0.1",
+            "gzip, deflate, br, zstd"})
+    void gzipIsAcceptedWhenNamedOrCoveredByAWildcard(String acceptEncoding) {
+        assertThat(MediaTypes.acceptsGzip(acceptEncoding)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "identity", "br, deflate", "gzip;q=0", "*, gzip;q=0", "*;q=0", "gzipx"})
+    void gzipIsRefusedWhenAbsentOrGivenQZero(String acceptEncoding) {
+        assertThat(MediaTypes.acceptsGzip(acceptEncoding)).isFalse();
+    }
+
+    @Test
+    void noAcceptEncodingHeaderMeansNoGzip() {
+        assertThat(MediaTypes.acceptsGzip(null)).isFalse();
+    }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * The MCP methods a tool server answers once a session exists: {@code ping}, {@code tools/list},
@@ -22,6 +23,8 @@ final class McpMethods {
 
     private static final byte[] RESULT_PREFIX = "{\"jsonrpc\":\"2.0\",\"id\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] RESULT_INFIX = ",\"result\":".getBytes(StandardCharsets.UTF_8);
+    /** What follows a compressed page ({@link ToolSet#compressedPage}): the rest of the response object. */
+    private static final byte[] RESULT_TAIL = ",\"jsonrpc\":\"2.0\",\"id\":".getBytes(StandardCharsets.UTF_8);
 
     private final ToolSet tools;
     private final ToolInvoker invoker;
@@ -43,6 +46,26 @@ final class McpMethods {
         } catch (GatewayException e) {
             return Future.succeededFuture(error(e.error()));
         }
+    }
+
+    /**
+     * A {@code tools/list} answer as a gzip body, for clients that accept it: the page compressed at
+     * load with this request's id appended. Empty when the pages are not compressed yet or the cursor is
+     * not valid (the plain answer then says why).
+     */
+    Optional<Buffer> gzippedList(JsonRpcMessage.Request request) {
+        JsonNode cursor = request.params() == null ? null : request.params().get("cursor");
+        if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
+            return Optional.empty();
+        }
+        return tools.compressedPage(cursor == null || cursor.isNull() ? null : cursor.asText()).map(head -> {
+            byte[] id = Json.bytes(request.id());
+            byte[] tail = new byte[RESULT_TAIL.length + id.length + 1];
+            System.arraycopy(RESULT_TAIL, 0, tail, 0, RESULT_TAIL.length);
+            System.arraycopy(id, 0, tail, RESULT_TAIL.length, id.length);
+            tail[tail.length - 1] = '}';
+            return head.withTail(tail);
+        });
     }
 
     private byte[] listPage(JsonRpcMessage.Request request) {

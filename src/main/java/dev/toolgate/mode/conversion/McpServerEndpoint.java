@@ -135,6 +135,12 @@ public final class McpServerEndpoint implements RouteHandler {
                 session(request);
                 accepted(request);
             }
+            case JsonRpcMessage.Request r when r.method().equals("tools/list")
+                    && MediaTypes.acceptsGzip(request.getHeader("accept-encoding")) -> {
+                session(request);
+                methods.gzippedList(r).ifPresentOrElse(body -> gzipJson(request, body),
+                        () -> methods.answer(r, null, null).onComplete(out -> json(request, out.result(), null)));
+            }
             case JsonRpcMessage.Request r -> {
                 Session session = session(request);
                 Promise<Void> disconnected = disconnection(request);
@@ -341,6 +347,11 @@ public final class McpServerEndpoint implements RouteHandler {
             response.putHeader("mcp-session-id", sessionId);
         }
         response.end(body);
+    }
+
+    private static void gzipJson(HttpServerRequest request, Buffer body) {
+        request.response().putHeader("content-encoding", "gzip").putHeader("vary", "accept-encoding");
+        json(request, body, null);
     }
 
     private static void accepted(HttpServerRequest request) {

@@ -3,10 +3,12 @@ package dev.toolgate.mode.conversion;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.config.ConfigLoader;
+import dev.toolgate.http.GzipHead;
 import dev.toolgate.mcp.Cursor;
 import dev.toolgate.mcp.Json;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,9 +18,12 @@ import java.util.Optional;
 
 /**
  * The tools one MCP endpoint serves, in order, with every {@code tools/list} page serialized once at
- * load: listing is a copy of prepared bytes, whatever the number of tools.
+ * load: listing is a copy of prepared bytes, whatever the number of tools. Pages can also be
+ * compressed once, after load, for clients that accept gzip.
  */
 public final class ToolSet {
+
+    private static final byte[] RESULT_HEAD = "{\"result\":".getBytes(StandardCharsets.UTF_8);
 
     /** Tools per {@code tools/list} page. */
     public static final int PAGE_SIZE = 500;
@@ -27,6 +32,8 @@ public final class ToolSet {
     private final Map<String, Tool> byName = new HashMap<>();
     private final String fingerprint;
     private final List<byte[]> pages = new ArrayList<>();
+    /** The pages as heads of gzip JSON-RPC responses ({@code {"result":PAGE}); null until compressed. */
+    private volatile List<GzipHead> compressed;
 
     public ToolSet(List<Tool> tools) {
         this.tools = List.copyOf(tools);
@@ -65,13 +72,42 @@ public final class ToolSet {
      * cursor is malformed, past the end, or from another version of the list.
      */
     public Optional<byte[]> page(String cursor) {
+        int index = pageIndex(cursor);
+        return index < 0 ? Optional.empty() : Optional.of(pages.get(index));
+    }
+
+    /**
+     * The page for a cursor, compressed as the head of a JSON-RPC response ({@code {"result":PAGE});
+     * empty when the cursor is not valid or the pages are not compressed yet.
+     */
+    public Optional<GzipHead> compressedPage(String cursor) {
+        List<GzipHead> ready = compressed;
+        int index = pageIndex(cursor);
+        return ready == null || index < 0 ? Optional.empty() : Optional.of(ready.get(index));
+    }
+
+    /** Compresses every page; milliseconds per megabyte of tools, so off the event loops. */
+    public void compressPages() {
+        if (compressed == null) {
+            compressed = pages.stream().map(page -> {
+                byte[] head = new byte[RESULT_HEAD.length + page.length];
+                System.arraycopy(RESULT_HEAD, 0, head, 0, RESULT_HEAD.length);
+                System.arraycopy(page, 0, head, RESULT_HEAD.length, page.length);
+                return GzipHead.of(head);
+            }).toList();
+        }
+    }
+
+    /** The page a cursor points to, or -1. */
+    private int pageIndex(String cursor) {
         if (cursor == null) {
-            return Optional.of(pages.getFirst());
+            return 0;
         }
         return Cursor.decode(cursor)
                 .filter(c -> c.fingerprint().equals(fingerprint) && c.offset() % PAGE_SIZE == 0
                         && c.offset() / PAGE_SIZE < pages.size())
-                .map(c -> pages.get(c.offset() / PAGE_SIZE));
+                .map(c -> c.offset() / PAGE_SIZE)
+                .orElse(-1);
     }
 
     private ObjectNode page(int offset) {

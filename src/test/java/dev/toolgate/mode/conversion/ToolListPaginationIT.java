@@ -158,6 +158,68 @@ class ToolListPaginationIT {
         }
     }
 
+    @Test
+    void aClientThatAcceptsGzipGetsEveryPageCompressedWithTheSameContentAndItsOwnId() throws Exception {
+        McpHttp mcp = session();
+        JsonNode plainFirst = list(mcp, null);
+        String cursor = plainFirst.at("/result/nextCursor").asText();
+        // the pages are compressed in the background after a load; until then they go out plain
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> "gzip".equals(gzipList(mcp, "\"abc\"", null).headers().firstValue("content-encoding").orElse(null)));
+
+        HttpResponse<byte[]> first = gzipList(mcp, "\"abc\"", null);
+        HttpResponse<byte[]> second = gzipList(mcp, "42", cursor);
+
+        assertThat(first.headers().firstValue("vary")).hasValue("accept-encoding");
+        JsonNode firstJson = dev.toolgate.mcp.Json.parse(gunzip(first.body()));
+        assertThat(firstJson.get("id").asText()).isEqualTo("abc");
+        assertThat(firstJson.get("result")).isEqualTo(plainFirst.get("result"));
+        JsonNode secondJson = dev.toolgate.mcp.Json.parse(gunzip(second.body()));
+        assertThat(secondJson.get("id").asInt()).isEqualTo(42);
+        assertThat(secondJson.get("jsonrpc").asText()).isEqualTo("2.0");
+        assertThat(names(secondJson)).hasSize(100).startsWith("tool_0501");
+        assertThat(first.body().length).isLessThan(gunzip(first.body()).length / 5);
+    }
+
+    @Test
+    void aBadCursorStillGetsAPlainErrorWhenTheClientAcceptsGzip() throws Exception {
+        McpHttp mcp = session();
+        HttpResponse<byte[]> response = gzipList(mcp, "5", b64("forged:500"));
+
+        assertThat(response.headers().firstValue("content-encoding")).isEmpty();
+        JsonNode error = dev.toolgate.mcp.Json.parse(response.body());
+        assertThat(error.at("/error/code").asInt()).isEqualTo(-32602);
+        assertThat(error.at("/error/message").asText()).isEqualTo(BAD_CURSOR);
+    }
+
+    @Test
+    void gzipRefusedWithQZeroGetsThePlainList() throws Exception {
+        McpHttp mcp = session();
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.proxy("/mcp"))
+                .header("content-type", "application/json").header("accept", McpHttp.ACCEPT_BOTH)
+                .header("mcp-session-id", mcp.sessionId()).header("accept-encoding", "gzip;q=0, identity")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(response.headers().firstValue("content-encoding")).isEmpty();
+        assertThat(names(dev.toolgate.mcp.Json.parse(response.body()))).hasSize(500);
+    }
+
+    private static HttpResponse<byte[]> gzipList(McpHttp mcp, String idJson, String cursor) throws Exception {
+        String params = cursor == null ? "" : ",\"params\":{\"cursor\":\"" + cursor + "\"}";
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.proxy("/mcp"))
+                .header("content-type", "application/json").header("accept", McpHttp.ACCEPT_BOTH)
+                .header("mcp-session-id", mcp.sessionId()).header("accept-encoding", "br, gzip")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":" + idJson
+                        + ",\"method\":\"tools/list\"" + params + "}")).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static byte[] gunzip(byte[] body) throws java.io.IOException {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            return in.readAllBytes();
+        }
+    }
+
     private static String b64(String plain) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
     }
