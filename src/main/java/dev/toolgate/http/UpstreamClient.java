@@ -76,6 +76,8 @@ public final class UpstreamClient {
                 return;
             }
             HttpClientRequest req = ar.result();
+            // failures reach the result below; without a handler Vert.x logs every reset as an error
+            req.exceptionHandler(t -> result.tryFail(UpstreamException.from(t, target)));
             long timer = vertx.setTimer(request.timeoutMs(), id -> {
                 if (result.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT, "no complete answer from "
                         + target.host() + ":" + target.port() + " within " + request.timeoutMs() + " ms"))) {

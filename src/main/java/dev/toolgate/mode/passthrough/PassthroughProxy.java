@@ -97,6 +97,9 @@ public final class PassthroughProxy implements RouteHandler {
                 return;
             }
             HttpClientRequest upstream = opened.result();
+            // failures arrive through the response and end futures below (and the answer's own handler);
+            // without this, Vert.x logs each reset (a client that went away) as an error
+            upstream.exceptionHandler(t -> { });
             request.response().closeHandler(v -> upstream.reset());
             int readTimeoutMs = settings.target().readTimeoutMs();
             ReadTimeout silence = new ReadTimeout(Vertx.currentContext().owner(), readTimeoutMs, () -> {
