@@ -1,0 +1,181 @@
+"""Turns measurement rows into bench/results/latest.md: one table per workload, then every target."""
+import statistics
+
+
+def med(rows, key, **match):
+    values = [r[key] for r in rows if all(r.get(k) == v for k, v in match.items()) and r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def spread(rows, key, **match):
+    values = [r[key] for r in rows if all(r.get(k) == v for k, v in match.items()) and r.get(key) is not None]
+    return (min(values), max(values)) if values else (None, None)
+
+
+def fmt(value, digits=0):
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def ratio(a, b):
+    return None if a is None or b in (None, 0) else a / b
+
+
+def valid(rows, name):
+    """A system whose runs failed more than 1 % of requests measured something else than its work."""
+    requests = sum(r["requests"] for r in rows if r["system"] == name)
+    errors = sum(r["errors"] for r in rows if r["system"] == name)
+    return requests > 0 and errors <= requests / 100
+
+
+class Report:
+    def __init__(self, facts):
+        self.facts = facts
+        self.lines = []
+        self.targets = []
+
+    def target(self, what, value, goal, met, unit=""):
+        self.targets.append((what, value, goal, met, unit))
+
+    def throughput_table(self, title, rows, systems):
+        self.lines += [f"### {title}", "",
+                       "| system | c=1 p50 µs | c=1 req/s | c=64 req/s [min–max] | c=64 p99 µs | CPU µs/req (c=64) | errors |",
+                       "|---|---|---|---|---|---|---|"]
+        for name in systems:
+            lo, hi = spread(rows, "rps", system=name, connections=64)
+            errors = sum(r["errors"] for r in rows if r["system"] == name)
+            if not valid(rows, name):
+                errors = f"**{errors:,} of {sum(r['requests'] for r in rows if r['system'] == name):,}: invalid**"
+            self.lines.append(f"| {name} | {fmt(med(rows, 'p50', system=name, connections=1))} | "
+                              f"{fmt(med(rows, 'rps', system=name, connections=1))} | "
+                              f"{fmt(med(rows, 'rps', system=name, connections=64))} [{fmt(lo)}–{fmt(hi)}] | "
+                              f"{fmt(med(rows, 'p99', system=name, connections=64))} | "
+                              f"{fmt(med(rows, 'cpu_us', system=name, connections=64), 1)} | {errors} |")
+        foreign = max((r.get("foreign_cores", 0) for r in rows), default=0)
+        self.lines += ["", f"Largest foreign load during a run: {foreign:.2f} cores"
+                       + (" — **heavy: read these figures with care**" if foreign > 0.05 else "") + ".", ""]
+
+    def conversion(self, rows):
+        if not rows:
+            return
+        names = ["direct (REST API)", "nginx proxy", "toolgate", "node (supergateway + openapi-mcp-server)"]
+        self.throughput_table("Conversion: `tools/call` → REST (W1, W2)", rows, names)
+        tg64, nginx64 = med(rows, "rps", system=names[2], connections=64), med(rows, "rps", system=names[1], connections=64)
+        node64 = med(rows, "rps", system=names[3], connections=64)
+        if not all(valid(rows, n) for n in names):
+            tg64 = None
+        added = None if med(rows, "p50", system=names[2], connections=1) is None else \
+            med(rows, "p50", system=names[2], connections=1) - med(rows, "p50", system=names[0], connections=1)
+        cpu = ratio(med(rows, "cpu_us", system=names[2], connections=64), med(rows, "cpu_us", system=names[1], connections=64))
+        self.target("conversion: throughput vs the Node stack (c=64)", ratio(tg64, node64), "≥ 10×", (ratio(tg64, node64) or 0) >= 10, "×")
+        self.target("conversion: throughput vs nginx proxy (c=64)", ratio(tg64, nginx64), "≥ 0.5×", (ratio(tg64, nginx64) or 0) >= 0.5, "×")
+        self.target("conversion: added median latency over direct (c=1)", added, "≤ 250 µs", added is not None and added <= 250, " µs")
+        self.target("conversion: CPU per call vs nginx proxy", cpu, "≤ 3×", cpu is not None and cpu <= 3, "×")
+
+    def passthrough(self, rows):
+        if not rows:
+            return
+        names = ["direct (fake MCP server)", "nginx proxy", "bare Vert.x proxy (floor)", "toolgate passthrough"]
+        self.throughput_table("Passthrough: `tools/call` to an MCP server", rows, names)
+        tg64, nginx64 = med(rows, "rps", system=names[3], connections=64), med(rows, "rps", system=names[1], connections=64)
+        direct = med(rows, "p50", system=names[0], connections=1)
+        tg_added = med(rows, "p50", system=names[3], connections=1) - direct
+        nginx_added = med(rows, "p50", system=names[1], connections=1) - direct
+        if not all(valid(rows, n) for n in names):
+            tg64 = tg_added = None
+        added = ratio(tg_added, nginx_added)
+        self.target("passthrough: throughput vs nginx proxy (c=64)", ratio(tg64, nginx64), "≥ 0.8×", (ratio(tg64, nginx64) or 0) >= 0.8, "×")
+        self.target("passthrough: added median latency vs nginx's (c=1)", added, "≤ 2×", added is not None and added <= 2,
+                    "×" if added is None else f"× ({tg_added:.0f} vs {nginx_added:.0f} µs)")
+        floor = ratio(med(rows, "cpu_us", system=names[3], connections=64), med(rows, "cpu_us", system=names[2], connections=64))
+        self.lines += [f"Toolgate's CPU per exchange is {fmt(floor, 2)}× the bare Vert.x proxy's: what routing, header "
+                       "rules, timeouts and reading every message cost on top of the framework.", ""]
+
+    def stream(self, rows):
+        if not rows:
+            return
+        self.lines += ["### Passthrough: a 16 MiB SSE stream of 1 KiB events (4 connections)", "",
+                       "| system | body | MB/s | CPU µs per MB |", "|---|---|---|---|"]
+        keys = list(dict.fromkeys((r["system"], r["kind"]) for r in rows))
+        for name, kind in keys:
+            mb = med(rows, "mb_per_s", system=name, kind=kind)
+            cpu = [r["cpu_us"] * r["requests"] / (r["bytes"] / (1 << 20)) for r in rows
+                   if r["system"] == name and r["kind"] == kind and r.get("cpu_us") is not None and r["bytes"]]
+            self.lines.append(f"| {name} | {kind} | {fmt(mb)} | {fmt(statistics.median(cpu) if cpu else None)} |")
+        self.lines.append("")
+        observed = med(rows, "mb_per_s", system="toolgate passthrough", kind="SSE, observed")
+        plain = med(rows, "mb_per_s", system="toolgate passthrough", kind="octet-stream, not observed")
+        nginx = med(rows, "mb_per_s", system="nginx proxy", kind="SSE, observed")
+        self.lines += [f"Reading every event costs Toolgate {fmt(ratio(observed, plain), 2)}× the throughput of relaying the "
+                       f"same bytes unobserved; observed, it relays {fmt(ratio(observed, nginx), 2)}× what nginx does "
+                       "(which reads none of it).", ""]
+
+    def sessions(self, rows):
+        if not rows:
+            return
+        self.lines += ["### Idle MCP sessions (W3)", "", "| system | sessions | sessions/s | heap KB/session | RSS KB/session |",
+                       "|---|---|---|---|---|"]
+        for r in rows:
+            self.lines.append(f"| {r['system']} | {r['sessions']:,} | {fmt(r['sessions_per_s'])} | "
+                              f"{fmt(r['heap_kb_per_session'], 2)} | {fmt(r['rss_kb_per_session'], 2)} |")
+        self.lines.append("")
+        heap = next((r["heap_kb_per_session"] for r in rows if r["system"] == "toolgate"), None)
+        self.target("sessions: heap per idle session", heap, "≤ 4 KB", heap is not None and heap <= 4, " KB")
+
+    def startup(self, rows):
+        if not rows:
+            return
+        self.lines += ["### Start to the first served `tools/list` (W4, issue 3)", "", "| system | median s [min–max] | tools |",
+                       "|---|---|---|"]
+        names = list(dict.fromkeys(r["system"] for r in rows))
+        for name in names:
+            lo, hi = spread(rows, "seconds", system=name)
+            self.lines.append(f"| {name} | {fmt(med(rows, 'seconds', system=name), 3)} [{fmt(lo, 3)}–{fmt(hi, 3)}] | "
+                              f"{next(r['tools'] for r in rows if r['system'] == name)} |")
+        self.lines.append("")
+        aot = med(rows, "seconds", system=names[0])
+        node1 = med(rows, "seconds", system=names[2])
+        github = ratio(med(rows, "seconds", system=names[3]), med(rows, "seconds", system=names[4]))
+        self.target("startup with the AOT cache (1 tool)", aot, "≤ 0.35 s", aot is not None and aot <= 0.35, " s")
+        self.target("startup vs the Node peer (1 tool)", ratio(aot, node1), "< 1×", (ratio(aot, node1) or 9) < 1, "×")
+        self.target("startup with GitHub's document vs the Node peer", github, "≤ 0.5×", (github or 9) <= 0.5, "×")
+
+    def tools_list(self, rows):
+        if not rows:
+            return
+        self.lines += ["### `tools/list` with GitHub's 1,223 operations (issue 3)", "",
+                       "| system | c | requests/s | full lists/s | pages per list | bytes on the wire per list | p50 µs |",
+                       "|---|---|---|---|---|---|---|"]
+        names = list(dict.fromkeys(r["system"] for r in rows))
+        for name in names:
+            for c in (1, 4):
+                r = next(x for x in rows if x["system"] == name and x["connections"] == c)
+                self.lines.append(f"| {name} | {c} | {fmt(med(rows, 'rps', system=name, connections=c))} | "
+                                  f"{fmt(med(rows, 'full_lists_per_s', system=name, connections=c), 1)} | {r['pages']} | "
+                                  f"{fmt(med(rows, 'wire_bytes_per_list', system=name, connections=c))} | "
+                                  f"{fmt(med(rows, 'p50', system=name, connections=c))} |")
+        self.lines.append("")
+        node = "node openapi-mcp-server, gzip asked"
+        for name in ("toolgate, gzip", "toolgate, uncompressed"):
+            full = ratio(med(rows, "full_lists_per_s", system=name, connections=1),
+                         med(rows, "full_lists_per_s", system=node, connections=1))
+            self.target(f"tools/list: complete listings vs the Node peer (c=1, {name})", full, "≥ 30×", (full or 0) >= 30, "×")
+
+    def jmh(self, rows):
+        if not rows:
+            return
+        self.lines += ["### Hot paths alone (W5, JMH; one thread, no HTTP)", "", "| benchmark | time per operation |",
+                       "|---|---|"]
+        for r in rows:
+            self.lines.append(f"| `{r['system']}` | {r['score']:,.0f} ± {r['error']:,.0f} {r['unit'].replace('/op', '')} |")
+        self.lines.append("")
+
+    def render(self, header):
+        out = [header, "", "Machine: " + "; ".join(f"{k}: {v}" for k, v in self.facts.items()), ""]
+        if self.targets:
+            out += ["## Targets", "", "| measure | value | target | met |", "|---|---|---|---|"]
+            for what, value, goal, met, unit in self.targets:
+                shown = "–" if value is None else (f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}")
+                out.append(f"| {what} | {shown}{unit} | {goal} | {'yes' if met else '**no**'} |")
+            out.append("")
+        out += ["## Measurements", ""] + self.lines
+        return "\n".join(out) + "\n"

@@ -1,0 +1,204 @@
+"""The systems under test: Toolgate, nginx floors and the Node MCP peers, started on free loopback ports."""
+import os
+import time
+
+from harness import (BENCH, ROOT, WORK, free_port, initialize, mcp_post, nginx, wait_http)
+
+JAVA = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
+JAR = os.path.join(ROOT, "target", "toolgate.jar")
+AOT = os.path.join(ROOT, "target", "toolgate.aot")
+PEERS = os.path.join(BENCH, "peers", "node_modules")
+NODE = os.path.join(ROOT, "node_modules", ".bin", "node")
+GITHUB = os.path.abspath(os.path.join(ROOT, "..", "shared", "fixtures", "openapi", "github-rest-api-v3.0.json"))
+WIDGETS = os.path.join(BENCH, "specs", "widgets.yaml")
+
+# the 266-byte widget of the reference measurements, as a REST answer and as a JSON-RPC result
+WIDGET = '{"id":42,"name":"widget","price":9.99,"tags":["a","b"],"inStock":true,"description":"a widget for benchmarks","sku":"W-42-XL","warehouse":"north","updated":"2026-11-23T00:00:00Z"}'
+RPC_RESULT = ('{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{\\"id\\":42,\\"name\\":\\"widget\\"}"}],'
+              '"structuredContent":{"id":42,"name":"widget","price":9.99,"tags":["a","b"],"inStock":true},"isError":false}}')
+
+
+def java_command(aot, heap="512m"):
+    command = [JAVA, f"-Xmx{heap}", f"-Xms{heap}"]
+    if aot and os.path.exists(AOT):
+        command.append(f"-XX:AOTCache={AOT}")
+    return command
+
+
+def toolgate(processes, name, config, aot=True, wait=True):
+    """Toolgate with this config (YAML text); returns (process, proxy port, admin port)."""
+    path = os.path.join(WORK, name + ".yaml")
+    with open(path, "w") as f:
+        f.write(config)
+    proxy, admin = free_port(), free_port()
+    p = processes.start(name, java_command(aot) + ["-jar", JAR, "run", "--no-watch", "--config", path,
+                                                    "--proxy-listen", f"127.0.0.1:{proxy}",
+                                                    "--admin-listen", f"127.0.0.1:{admin}"])
+    if wait:
+        wait_http(admin, "/status", timeout=120, process=p)
+    return p, proxy, admin
+
+
+def rest_origin(processes):
+    """nginx answering GET /api/widgets/... with the fixed widget JSON."""
+    return nginx(processes, "rest-origin", f"""
+  server {{
+    listen 127.0.0.1:PORT reuseport backlog=4096;
+    location /api/widgets/ {{ default_type application/json; return 200 '{WIDGET}'; }}
+  }}""")
+
+
+SSE_EVENT = ('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info",'
+             '"data":"' + "x" * 900 + '"}}\n\n')
+
+
+def mcp_origin(processes):
+    """nginx as a fake MCP server: every POST gets a fixed tools/call result; GET /mcp/events is a 16 MiB
+    SSE stream of 1 KiB notifications and GET /mcp/bytes the same file as application/octet-stream."""
+    stream = os.path.join(WORK, "events.sse")
+    with open(stream, "w") as f:
+        f.write(SSE_EVENT * ((16 << 20) // len(SSE_EVENT)))
+    return nginx(processes, "mcp-origin", f"""
+  server {{
+    listen 127.0.0.1:PORT reuseport backlog=4096;
+    location = /mcp/events {{ alias {stream}; default_type text/event-stream; }}
+    location = /mcp/bytes {{ alias {stream}; default_type application/octet-stream; }}
+    location / {{ default_type application/json; return 200 '{RPC_RESULT}'; }}
+  }}""")
+
+
+def bare_proxy(processes, upstream_port):
+    """bench/floor/BareProxy.java: the least a Vert.x proxy does, in the same JVM as Toolgate's."""
+    port = free_port()
+    p = processes.start("bare-proxy", java_command(False) + ["-cp", JAR, os.path.join(BENCH, "floor", "BareProxy.java"),
+                                                             str(port), str(upstream_port)])
+    wait_http(port, "/mcp", method="POST", body="{}", headers={"content-type": "application/json"}, process=p)
+    return p, port
+
+
+def conversion_config(rest_port):
+    return f"""_format_version: "3.0"
+services:
+  - name: widgets
+    url: http://127.0.0.1:{rest_port}
+    routes:
+      - name: widgets-mcp
+        paths: [/mcp]
+        plugins:
+          - name: ai-mcp-proxy
+            config:
+              mode: conversion-listener
+              tools:
+                - name: getWidget
+                  description: One widget
+                  method: GET
+                  path: /api/widgets/{{id}}
+                  parameters:
+                    - {{name: id, in: path, required: true, schema: {{type: integer}}}}
+                  responses:
+                    "200":
+                      content:
+                        application/json:
+                          schema:
+                            type: object
+                            properties:
+                              id: {{type: integer}}
+                              name: {{type: string}}
+                              price: {{type: number}}
+                              tags: {{type: array, items: {{type: string}}}}
+                              inStock: {{type: boolean}}
+"""
+
+
+def passthrough_config(mcp_port):
+    return f"""_format_version: "3.0"
+services:
+  - name: mcp
+    url: http://127.0.0.1:{mcp_port}
+    routes:
+      - name: mcp
+        paths: [/mcp]
+        strip_path: false
+        plugins:
+          - name: ai-mcp-proxy
+            config: {{mode: passthrough-listener}}
+"""
+
+
+def github_config():
+    return f"""_format_version: "3.0"
+services:
+  - name: github
+    url: https://api.github.com
+    routes:
+      - name: github-mcp
+        paths: [/mcp]
+        plugins:
+          - name: ai-mcp-proxy
+            config:
+              mode: conversion-listener
+              openapi: {{spec: {GITHUB}}}
+"""
+
+
+def node_conversion(processes, rest_port):
+    """The Node conversion stack of the reference: supergateway (stateful, HTTP) over openapi-mcp-server (stdio)."""
+    port = free_port()
+    inner = (f"{NODE} {PEERS}/@ivotoby/openapi-mcp-server/bin/mcp-server.js --transport stdio "
+             f"--api-base-url http://127.0.0.1:{rest_port} --openapi-spec {WIDGETS}")
+    p = processes.start("node-conversion", [NODE, os.path.join(PEERS, "supergateway", "dist", "index.js"),
+                                            "--stdio", inner, "--outputTransport", "streamableHttp", "--stateful",
+                                            "--port", str(port), "--logLevel", "none"])
+    wait_http(port, "/mcp", method="POST", body="{}", headers={"content-type": "application/json"}, process=p)
+    return p, port
+
+
+def node_openapi_http(processes, name, spec, api="http://127.0.0.1:9"):
+    """@ivotoby/openapi-mcp-server serving a spec over its own HTTP transport; returns (process, port)."""
+    port = free_port()
+    p = processes.start(name, [NODE, os.path.join(PEERS, "@ivotoby", "openapi-mcp-server", "bin", "mcp-server.js"),
+                               "--transport", "http", "--port", str(port), "--host", "127.0.0.1",
+                               "--api-base-url", api, "--openapi-spec", spec])
+    return p, port
+
+
+def server_everything(processes):
+    port = free_port()
+    p = processes.start("server-everything", [NODE, os.path.join(PEERS, "@modelcontextprotocol", "server-everything",
+                                                                  "dist", "index.js"), "streamableHttp"],
+                        env={"PORT": str(port)})
+    wait_http(port, "/mcp", method="POST", body="{}", headers={"content-type": "application/json"}, process=p)
+    return p, port
+
+
+def first_tool(port, path, session):
+    _, _, listed = mcp_post(port, path, {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, session)
+    return listed["result"]["tools"][0]["name"]
+
+
+def call_ok(port, path, session, tool, arguments):
+    """A correctness gate: one call must succeed before a system is measured."""
+    status, _, answer = mcp_post(port, path, {"jsonrpc": "2.0", "id": 9, "method": "tools/call",
+                                              "params": {"name": tool, "arguments": arguments}}, session)
+    result = (answer or {}).get("result", {})
+    if status != 200 or result.get("isError"):
+        raise RuntimeError(f"tools/call {tool} on :{port}{path} failed: {status} {answer}")
+
+
+def time_to_first_list(processes, name, start, port, path):
+    """Seconds from spawning to the first complete tools/list (polled every 10 ms)."""
+    t0 = time.monotonic()
+    p = start()
+    try:
+        while time.monotonic() - t0 < 120:
+            try:
+                session = initialize(port, path)
+                status, _, listed = mcp_post(port, path, {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, session)
+                if status == 200 and listed and "result" in listed:
+                    return time.monotonic() - t0, len(listed["result"]["tools"])
+            except (OSError, RuntimeError, ValueError):
+                pass
+            time.sleep(0.01)
+        raise RuntimeError(f"{name} served no tools/list within 120 s")
+    finally:
+        processes.stop(p)

@@ -1,0 +1,269 @@
+"""The workloads of bench/run. Each returns rows of measurements; report.py turns them into tables."""
+import json
+import os
+import resource
+import statistics
+import subprocess
+import time
+
+import systems
+from harness import (ROOT, WORK, cpu_seconds, group_pids, hop, initialize, machine_busy_seconds, mcp_post, rss_kb,
+                     wrk)
+
+CALL = '{"jsonrpc":"2.0","id":__ID__,"method":"tools/call","params":{"name":"%s","arguments":%s}}'
+
+
+class Settings:
+    def __init__(self, quick):
+        self.quick = quick
+        self.seconds = 3 if quick else 10
+        self.reps = 1 if quick else 3
+        self.warmup = 3 if quick else 10
+
+
+class Measure:
+    """Runs wrk against one system, with its CPU and the machine's foreign load around the run."""
+
+    def __init__(self, processes):
+        self.processes = processes
+
+    def __call__(self, url, connections, seconds, cpu_of=(), **wrk_args):
+        ours = [pid for p in self.processes.running for pid in group_pids(p.pid)]
+        measured = [pid for p in cpu_of for pid in group_pids(p.pid)]
+        before = (cpu_seconds(ours), cpu_seconds(measured), machine_busy_seconds(), children_cpu())
+        started = time.monotonic()
+        result = wrk(url, connections, seconds, **wrk_args)
+        elapsed = time.monotonic() - started
+        after = (cpu_seconds(ours), cpu_seconds(measured), machine_busy_seconds(), children_cpu())
+        result["cpu_us"] = (after[1] - before[1]) * 1e6 / max(result["requests"], 1) if cpu_of else None
+        foreign = (after[2] - before[2]) - (after[0] - before[0]) - (after[3] - before[3])
+        result["foreign_cores"] = max(foreign, 0) / elapsed
+        return result
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def conversion(processes, s):
+    """W1/W2: tools/call converted to a REST call, beside the REST API itself, an nginx hop and the Node stack."""
+    rest_p, rest = systems.rest_origin(processes)
+    hop_p, hop_port = hop(processes, "rest-hop", rest)
+    tg_p, tg, _ = systems.toolgate(processes, "toolgate-conversion", systems.conversion_config(rest))
+    tg_session = initialize(tg, "/mcp")
+    systems.call_ok(tg, "/mcp", tg_session, "getWidget", {"path_id": 42})
+    node_p, node = systems.node_conversion(processes, rest)
+    node_session = initialize(node, "/mcp")
+    node_tool = systems.first_tool(node, "/mcp", node_session)
+    systems.call_ok(node, "/mcp", node_session, node_tool, {"id": 42})
+    targets = {
+        "direct (REST API)": dict(url=f"http://127.0.0.1:{rest}/api/widgets/42", method="GET"),
+        "nginx proxy": dict(url=f"http://127.0.0.1:{hop_port}/api/widgets/42", method="GET", cpu_of=[hop_p]),
+        "toolgate": dict(url=f"http://127.0.0.1:{tg}/mcp", bodies=[CALL % ("getWidget", '{"path_id":42}')],
+                         session=tg_session, cpu_of=[tg_p]),
+        "node (supergateway + openapi-mcp-server)": dict(url=f"http://127.0.0.1:{node}/mcp",
+                                                         bodies=[CALL % (node_tool, '{"id":42}')], session=node_session),
+    }
+    return interleaved(processes, s, "conversion", targets, warm=["toolgate"])
+
+
+def passthrough(processes, s):
+    """Issue 4: MCP passthrough beside the fake MCP server itself, an nginx hop and a bare Vert.x proxy;
+    then an SSE stream relayed (and observed event by event) beside the same bytes unobserved."""
+    origin_p, origin = systems.mcp_origin(processes)
+    hop_p, hop_port = hop(processes, "mcp-hop", origin)
+    bare_p, bare = systems.bare_proxy(processes, origin)
+    tg_p, tg, _ = systems.toolgate(processes, "toolgate-passthrough", systems.passthrough_config(origin))
+    body = [CALL % ("echo", '{"message":"hello"}')]
+    targets = {
+        "direct (fake MCP server)": dict(url=f"http://127.0.0.1:{origin}/mcp", bodies=body, session="bench-session"),
+        "nginx proxy": dict(url=f"http://127.0.0.1:{hop_port}/mcp", bodies=body, session="bench-session", cpu_of=[hop_p]),
+        "bare Vert.x proxy (floor)": dict(url=f"http://127.0.0.1:{bare}/mcp", bodies=body, session="bench-session",
+                                          cpu_of=[bare_p]),
+        "toolgate passthrough": dict(url=f"http://127.0.0.1:{tg}/mcp", bodies=body, session="bench-session",
+                                     cpu_of=[tg_p]),
+    }
+    rows = interleaved(processes, s, "passthrough", targets, warm=["bare Vert.x proxy (floor)", "toolgate passthrough"])
+    streams = {
+        "direct (fake MCP server)": (origin, []), "nginx proxy": (hop_port, [hop_p]), "toolgate passthrough": (tg, [tg_p]),
+    }
+    measure = Measure(processes)
+    for rep in range(s.reps):
+        for name, (port, cpu_of) in streams.items():
+            for kind, path in (("SSE, observed", "/mcp/events"), ("octet-stream, not observed", "/mcp/bytes")):
+                if kind.startswith("octet") and not name.startswith("toolgate"):
+                    continue
+                r = measure(f"http://127.0.0.1:{port}{path}", 4, s.seconds, cpu_of=cpu_of)
+                rows.append({"workload": "stream", "system": name, "kind": kind, "rep": rep,
+                             "mb_per_s": r["bytes"] / r["seconds"] / (1 << 20), **r})
+    return rows
+
+
+def interleaved(processes, s, workload, targets, warm):
+    measure = Measure(processes)
+    for name in warm:
+        t = targets[name]
+        wrk_args = {k: v for k, v in t.items() if k not in ("url", "cpu_of")}
+        wrk(t["url"], 64, s.warmup, **wrk_args)
+    rows = []
+    for rep in range(s.reps):
+        for connections in (1, 64):
+            for name, t in targets.items():
+                wrk_args = {k: v for k, v in t.items() if k not in ("url", "cpu_of")}
+                result = measure(t["url"], connections, s.seconds, cpu_of=t.get("cpu_of", ()), **wrk_args)
+                rows.append({"workload": workload, "system": name, "connections": connections, "rep": rep, **result})
+    return rows
+
+
+def sessions(processes, s):
+    """W3: memory of idle MCP sessions (initialized, no open stream): Toolgate beside server-everything."""
+    count = 1000 if s.quick else 10_000
+    rows = []
+    tg_p, tg, _ = systems.toolgate(processes, "toolgate-sessions", systems.conversion_config(9))
+    heap_before, rss_before = java_heap_kb(tg_p.pid), rss_kb(tg_p.pid)
+    rate = open_sessions(tg, "/mcp", count)
+    heap_after, rss_after = java_heap_kb(tg_p.pid), rss_kb(tg_p.pid)
+    rows.append({"workload": "sessions", "system": "toolgate", "sessions": count, "sessions_per_s": rate,
+                 "heap_kb_per_session": (heap_after - heap_before) / count,
+                 "rss_kb_per_session": (rss_after - rss_before) / count})
+    processes.stop(tg_p)
+    se_p, se = systems.server_everything(processes)
+    rss_before = sum(rss_kb(pid) for pid in group_pids(se_p.pid))
+    rate = open_sessions(se, "/mcp", count)
+    rss_after = sum(rss_kb(pid) for pid in group_pids(se_p.pid))
+    rows.append({"workload": "sessions", "system": "server-everything", "sessions": count, "sessions_per_s": rate,
+                 "heap_kb_per_session": None, "rss_kb_per_session": (rss_after - rss_before) / count})
+    processes.stop(se_p)
+    return rows
+
+
+def open_sessions(port, path, count):
+    started = time.monotonic()
+    for _ in range(count):
+        initialize(port, path)
+    return count / (time.monotonic() - started)
+
+
+def java_heap_kb(pid):
+    """Heap in use after a full collection, from jcmd."""
+    jcmd = systems.JAVA.replace("/bin/java", "/bin/jcmd")
+    subprocess.run([jcmd, str(pid), "GC.run"], capture_output=True, timeout=60)
+    time.sleep(0.5)
+    out = subprocess.run([jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout
+    for line in out.splitlines():
+        if "used" in line and "total" in line:
+            used = line.split("used")[1].split("K")[0].strip().strip(",")
+            return int(used)
+    raise RuntimeError("jcmd GC.heap_info gave no heap figure:\n" + out)
+
+
+def startup(processes, s):
+    """W4 and issue 3: spawn to the first served tools/list; Toolgate with and without the AOT cache, the Node peer."""
+    runs = 2 if s.quick else 5
+    rows = []
+    cases = [
+        ("toolgate, 1 tool, AOT cache", lambda: toolgate_start(processes, systems.conversion_config(9), True)),
+        ("toolgate, 1 tool, no AOT cache", lambda: toolgate_start(processes, systems.conversion_config(9), False)),
+        ("node openapi-mcp-server, 1 tool", lambda: node_start(processes, systems.WIDGETS)),
+        ("toolgate, GitHub 1,223 operations, AOT cache", lambda: toolgate_start(processes, systems.github_config(), True)),
+        ("node openapi-mcp-server, GitHub", lambda: node_start(processes, systems.GITHUB)),
+    ]
+    for run in range(runs):
+        for name, case in cases:
+            seconds, tools = case()
+            rows.append({"workload": "startup", "system": name, "rep": run, "seconds": seconds, "tools": tools})
+    return rows
+
+
+def toolgate_start(processes, config, aot):
+    path = f"{systems.WORK}/startup.yaml"
+    with open(path, "w") as f:
+        f.write(config)
+    port = systems.free_port()
+    command = systems.java_command(aot) + ["-jar", systems.JAR, "run", "--no-watch", "--config", path,
+                                           "--proxy-listen", f"127.0.0.1:{port}", "--admin-listen", "127.0.0.1:0"]
+    return systems.time_to_first_list(processes, "toolgate", lambda: processes.start("startup", command), port, "/mcp")
+
+
+def node_start(processes, spec):
+    port = systems.free_port()
+    command = [systems.NODE, f"{systems.PEERS}/@ivotoby/openapi-mcp-server/bin/mcp-server.js", "--transport", "http",
+               "--port", str(port), "--host", "127.0.0.1", "--api-base-url", "http://127.0.0.1:9", "--openapi-spec", spec]
+    return systems.time_to_first_list(processes, "node", lambda: processes.start("startup-node", command), port, "/mcp")
+
+
+def tools_list(processes, s):
+    """Issue 3: tools/list of GitHub's 1,223 operations, Toolgate beside the Node peer serving the same document.
+    Clients built on fetch() ask for gzip; both servers are asked the same way, and Toolgate also without it."""
+    rows = []
+    tg_p, tg, _ = systems.toolgate(processes, "toolgate-github", systems.github_config())
+    session = initialize(tg, "/mcp")
+    pages, cursor = [], None
+    while True:
+        params = {} if cursor is None else {"cursor": cursor}
+        pages.append(json.dumps({"jsonrpc": "2.0", "id": "__ID__", "method": "tools/list", "params": params})
+                     .replace('"__ID__"', "__ID__"))
+        _, _, listed = mcp_post(tg, "/mcp", {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": params}, session)
+        cursor = listed["result"].get("nextCursor")
+        if not cursor:
+            break
+    tools = len(listed["result"]["tools"]) + (len(pages) - 1) * 500
+    node_p, node = systems.node_openapi_http(processes, "node-github", systems.GITHUB)
+    node_session = initialize_when_up(node)
+    node_body = ['{"jsonrpc":"2.0","id":__ID__,"method":"tools/list"}']
+    cases = {
+        "toolgate, gzip": (f"http://127.0.0.1:{tg}/mcp", pages, session, "gzip, deflate", [tg_p]),
+        "toolgate, uncompressed": (f"http://127.0.0.1:{tg}/mcp", pages, session, None, [tg_p]),
+        "node openapi-mcp-server, gzip asked": (f"http://127.0.0.1:{node}/mcp", node_body, node_session, "gzip, deflate", []),
+    }
+    measure = Measure(processes)
+    wrk(cases["toolgate, gzip"][0], 4, s.warmup, bodies=pages, session=session, encoding="gzip")
+    for rep in range(s.reps):
+        for connections in (1, 4):
+            for name, (url, bodies, sid, encoding, cpu_of) in cases.items():
+                r = measure(url, connections, s.seconds, bodies=bodies, session=sid, encoding=encoding, cpu_of=cpu_of)
+                per_list = len(bodies)
+                rows.append({"workload": "tools_list", "system": name, "connections": connections, "rep": rep,
+                             "tools": tools if name.startswith("toolgate") else None, "pages": per_list,
+                             "wire_bytes_per_list": r["bytes"] / max(r["requests"], 1) * per_list,
+                             "full_lists_per_s": r["rps"] / per_list, **r})
+    processes.stop(tg_p)
+    processes.stop(node_p)
+    return rows
+
+
+def initialize_when_up(port):
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            return initialize(port, "/mcp")
+        except (OSError, RuntimeError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def jmh(processes, s):
+    """W5: the hot paths alone (JMH, in-process); where time goes, not a pass/fail measure."""
+    classpath = os.path.join(WORK, "jmh.classpath")
+    subprocess.run([os.path.join(ROOT, "mvnw"), "-q", "-B", "test-compile", "dependency:build-classpath",
+                    "-Dmdep.includeScope=test", f"-Dmdep.outputFile={classpath}"], cwd=ROOT, check=True)
+    with open(classpath) as f:
+        jars = f.read().strip()
+    out = os.path.join(WORK, "jmh.json")
+    iterations = ["-wi", "2", "-i", "3"] if s.quick else ["-wi", "5", "-i", "5"]
+    subprocess.run([systems.JAVA, "-cp", os.pathsep.join([os.path.join(ROOT, "target", "test-classes"),
+                                                         os.path.join(ROOT, "target", "classes"), jars]),
+                    "org.openjdk.jmh.Main", "-f", "1", *iterations, "-w", "1s", "-r", "1s", "-rf", "json", "-rff", out,
+                    "ToolCallBenchmark", "ObservationBenchmark"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        results = json.load(f)
+    return [{"workload": "jmh", "system": r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1],
+             "score": r["primaryMetric"]["score"], "error": r["primaryMetric"]["scoreError"],
+             "unit": r["primaryMetric"]["scoreUnit"]} for r in results]
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
