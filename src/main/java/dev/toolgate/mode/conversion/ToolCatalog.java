@@ -16,16 +16,21 @@ import java.util.Map;
  */
 public final class ToolCatalog {
 
-    private final Map<Plugin, List<Tool>> byPlugin = new LinkedHashMap<>();
+    // keyed by entity id: a Plugin record's own hash walks its whole configuration
+    private final Map<String, Entry> byPlugin = new LinkedHashMap<>();
+
+    private record Entry(Plugin plugin, List<Tool> tools) {
+    }
 
     /** Adds a plugin's tools; a name defined twice in one plugin is a problem at the second place. */
     public void add(Plugin plugin, List<Tool> tools, ConfigReport report) {
-        byPlugin.put(plugin, unique(tools, report));
+        byPlugin.put(plugin.id(), new Entry(plugin, unique(tools, report)));
     }
 
     /** The tools a conversion-listener plugin serves. */
     public ToolSet of(Plugin plugin) {
-        return new ToolSet(byPlugin.getOrDefault(plugin, List.of()));
+        Entry entry = byPlugin.get(plugin.id());
+        return new ToolSet(entry == null ? List.of() : entry.tools());
     }
 
     /**
@@ -34,11 +39,11 @@ public final class ToolCatalog {
      */
     public ToolSet bound(String tag, ConfigReport report) {
         List<Tool> tools = new ArrayList<>();
-        byPlugin.forEach((plugin, own) -> {
-            if (plugin.tags().contains(tag)) {
-                tools.addAll(own);
+        for (Entry entry : byPlugin.values()) {
+            if (entry.plugin().tags().contains(tag)) {
+                tools.addAll(entry.tools());
             }
-        });
+        }
         return new ToolSet(unique(tools, report));
     }
 
