@@ -51,8 +51,10 @@ class Report:
                               f"{fmt(med(rows, 'p99', system=name, connections=64))} | "
                               f"{fmt(med(rows, 'cpu_us', system=name, connections=64), 1)} | {errors} |")
         foreign = max((r.get("foreign_cores", 0) for r in rows), default=0)
-        self.lines += ["", f"Largest foreign load during a run: {foreign:.2f} cores"
-                       + (" — **heavy: read these figures with care**" if foreign > 0.05 else "") + ".", ""]
+        steal = max((r.get("steal_cores", 0) for r in rows), default=0)
+        self.lines += ["", f"Largest load from other processes during a run: {foreign:.2f} cores; largest hypervisor "
+                       f"steal: {steal:.2f} cores" + (" — **heavy: read these figures with care**"
+                                                       if foreign + steal > 0.2 else "") + ".", ""]
 
     def conversion(self, rows):
         if not rows:

@@ -1,13 +1,12 @@
 """The workloads of bench/run. Each returns rows of measurements; report.py turns them into tables."""
 import json
 import os
-import resource
 import statistics
 import subprocess
 import time
 
 import systems
-from harness import (ROOT, WORK, cpu_seconds, group_pids, hop, initialize, machine_busy_seconds, mcp_post, rss_kb,
+from harness import (ROOT, WORK, cpu_seconds, group_pids, hop, initialize, other_cpu_seconds, steal_seconds, mcp_post, rss_kb,
                      wrk)
 
 CALL = '{"jsonrpc":"2.0","id":__ID__,"method":"tools/call","params":{"name":"%s","arguments":%s}}'
@@ -22,7 +21,7 @@ class Settings:
 
 
 class Measure:
-    """Runs wrk against one system, with its CPU and the machine's foreign load around the run."""
+    """Runs wrk against one system, with its CPU and what other processes and the hypervisor took meanwhile."""
 
     def __init__(self, processes):
         self.processes = processes
@@ -30,20 +29,15 @@ class Measure:
     def __call__(self, url, connections, seconds, cpu_of=(), **wrk_args):
         ours = [pid for p in self.processes.running for pid in group_pids(p.pid)]
         measured = [pid for p in cpu_of for pid in group_pids(p.pid)]
-        before = (cpu_seconds(ours), cpu_seconds(measured), machine_busy_seconds(), children_cpu())
+        before = (cpu_seconds(measured), other_cpu_seconds(ours), steal_seconds())
         started = time.monotonic()
         result = wrk(url, connections, seconds, **wrk_args)
         elapsed = time.monotonic() - started
-        after = (cpu_seconds(ours), cpu_seconds(measured), machine_busy_seconds(), children_cpu())
-        result["cpu_us"] = (after[1] - before[1]) * 1e6 / max(result["requests"], 1) if cpu_of else None
-        foreign = (after[2] - before[2]) - (after[0] - before[0]) - (after[3] - before[3])
-        result["foreign_cores"] = max(foreign, 0) / elapsed
+        after = (cpu_seconds(measured), other_cpu_seconds(ours), steal_seconds())
+        result["cpu_us"] = (after[0] - before[0]) * 1e6 / max(result["requests"], 1) if cpu_of else None
+        result["foreign_cores"] = max(after[1] - before[1], 0) / elapsed
+        result["steal_cores"] = max(after[2] - before[2], 0) / elapsed
         return result
-
-
-def children_cpu():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def conversion(processes, s):
