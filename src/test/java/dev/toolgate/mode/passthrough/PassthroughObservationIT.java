@@ -25,14 +25,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Every JSON-RPC message crossing a passthrough-listener route is observed: after a known exchange
@@ -281,16 +284,21 @@ class PassthroughObservationIT {
         int logged = log.list.size();
         CompletableFuture<McpHttp.Response> slowCall = CompletableFuture.supplyAsync(() -> new McpHttp(gateway.proxy("/observed"))
                 .post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"slow\"}}"));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> log.list.size() > logged);
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.list.size() > logged);
         McpHttp.Response list = new McpHttp(gateway.proxy("/observed"))
                 .post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
         assertThat(list.status()).isEqualTo(200);
         assertThat(slowCall.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
 
-        List<String> responses = loggedSince(logged).stream().map(ILoggingEvent::getArgumentArray)
+        // the line for a response is written once its last byte has gone to the client, which may be
+        // just after the client has read it
+        Supplier<List<String>> responses = () -> loggedSince(logged).stream()
+                .map(ILoggingEvent::getArgumentArray)
                 .filter(a -> "RESPONSE".equals(String.valueOf(a[3])))
                 .map(a -> a[4] + (a[6] == null ? "" : " " + a[6])).toList();
-        assertThat(responses).as("methods of the two responses, in arrival order").containsExactly("tools/list", "tools/call slow");
+        await().atMost(Duration.ofSeconds(5)).until(() -> responses.get().size() >= 2);
+        assertThat(responses.get()).as("methods of the two responses, in arrival order")
+                .containsExactly("tools/list", "tools/call slow");
     }
 
     @Test
