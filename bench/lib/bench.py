@@ -70,8 +70,12 @@ def main():
     r.tools_list(by("tools_list"))
     r.jmh(by("jmh"))
     mode = "quick (smoke) run: 3 s windows, 1 repetition" if args.quick else "full run: 10 s windows, median of 3 interleaved repetitions"
+    if chosen != list(WORKLOADS):
+        mode += " (" + ", ".join(chosen) + " only)"
     text = r.render(f"# Toolgate benchmark — {mode}")
-    out = os.path.join(harness.BENCH, "results", "quick.md" if args.quick else "latest.md")
+    # latest.md is the record of a whole run; a smoke run or a subset never replaces it
+    name = "quick.md" if args.quick else "latest.md" if chosen == list(WORKLOADS) else "partial.md"
+    out = os.path.join(harness.BENCH, "results", name)
     with open(out, "w") as f:
         f.write(text)
     print(text)
