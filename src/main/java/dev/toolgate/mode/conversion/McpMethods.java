@@ -95,6 +95,21 @@ final class McpMethods {
     }
 
     /** A serialized success response around an already serialized result. */
+    /**
+     * The result of {@code initialize}: only the capabilities Toolgate implements; {@code listChanged}
+     * only where there is a session stream to send the notification on.
+     */
+    static ObjectNode initializeResult(String version, String routeLabel, String serverVersion, boolean listChanged) {
+        ObjectNode result = Json.object();
+        result.put("protocolVersion", version);
+        result.putObject("capabilities").putObject("tools").put("listChanged", listChanged);
+        ObjectNode server = result.putObject("serverInfo");
+        server.put("name", "toolgate");
+        server.put("title", "Toolgate: " + routeLabel);
+        server.put("version", serverVersion);
+        return result;
+    }
+
     static Buffer result(JsonNode id, byte[] result) {
         byte[] idBytes = Json.bytes(id);
         Buffer out = Buffer.buffer(RESULT_PREFIX.length + idBytes.length + RESULT_INFIX.length + result.length + 1);

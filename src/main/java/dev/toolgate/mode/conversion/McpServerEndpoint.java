@@ -17,7 +17,6 @@ import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
-import dev.toolgate.mcp.SseEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -28,6 +27,10 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+
+import static dev.toolgate.mode.conversion.McpResponses.accepted;
+import static dev.toolgate.mode.conversion.McpResponses.gzipJson;
+import static dev.toolgate.mode.conversion.McpResponses.json;
 
 /**
  * An MCP server on one route, over the streamable HTTP transport (2025-03-26, 2025-06-18,
@@ -54,7 +57,6 @@ public final class McpServerEndpoint implements RouteHandler {
                            long sessionTtlSeconds, boolean managedSessions, String serverVersion) {
     }
 
-    private static final long KEEPALIVE_MS = 15_000;
     private static final String ALLOWED = "GET, POST, DELETE";
 
     private final Settings settings;
@@ -193,13 +195,8 @@ public final class McpServerEndpoint implements RouteHandler {
             return;
         }
         String version = ProtocolVersion.negotiate(requested.asText());
-        ObjectNode result = Json.object();
-        result.put("protocolVersion", version);
-        result.putObject("capabilities").putObject("tools").put("listChanged", settings.managedSessions());
-        ObjectNode server = result.putObject("serverInfo");
-        server.put("name", "toolgate");
-        server.put("title", "Toolgate: " + settings.label());
-        server.put("version", settings.serverVersion());
+        ObjectNode result = McpMethods.initializeResult(version, settings.label(), settings.serverVersion(),
+                settings.managedSessions());
         String sessionId = null;
         if (settings.managedSessions()) {
             JsonNode client = r.params().path("clientInfo");
@@ -253,27 +250,7 @@ public final class McpServerEndpoint implements RouteHandler {
         if (!sessions.openStream(session.id(), settings.endpointId(), response, Vertx.currentContext())) {
             throw new GatewayException(new GatewayError.StreamAlreadyOpen());
         }
-        response.setStatusCode(200).setChunked(true)
-                .putHeader("content-type", MediaTypes.EVENT_STREAM)
-                .putHeader("cache-control", "no-cache")
-                .putHeader("x-accel-buffering", "no");
-        response.write(Buffer.buffer(SseEvent.comment("stream open")));
-        Vertx vertx = Vertx.currentContext().owner();
-        long keepalive = vertx.setPeriodic(KEEPALIVE_MS, id -> {
-            if (sessions.store().find(session.id()).isEmpty()) {
-                response.end();
-            } else if (!response.closed()) {
-                response.write(Buffer.buffer(SseEvent.comment("keepalive")));
-            }
-        });
-        response.closeHandler(v -> {
-            vertx.cancelTimer(keepalive);
-            sessions.streamClosed(session.id(), response);
-        });
-        response.endHandler(v -> {
-            vertx.cancelTimer(keepalive);
-            sessions.streamClosed(session.id(), response);
-        });
+        NotificationStream.start(response, session.id(), sessions);
     }
 
     private void delete(HttpServerRequest request) {
@@ -335,26 +312,5 @@ public final class McpServerEndpoint implements RouteHandler {
 
     private static String callKey(Session session, JsonNode id) {
         return (session == null ? "" : session.id()) + "\u0000" + id;
-    }
-
-    private static void json(HttpServerRequest request, Buffer body, String sessionId) {
-        HttpServerResponse response = request.response();
-        if (response.closed() || response.ended()) {
-            return;
-        }
-        response.setStatusCode(200).putHeader("content-type", MediaTypes.JSON);
-        if (sessionId != null) {
-            response.putHeader("mcp-session-id", sessionId);
-        }
-        response.end(body);
-    }
-
-    private static void gzipJson(HttpServerRequest request, Buffer body) {
-        request.response().putHeader("content-encoding", "gzip").putHeader("vary", "accept-encoding");
-        json(request, body, null);
-    }
-
-    private static void accepted(HttpServerRequest request) {
-        request.response().setStatusCode(202).end();
     }
 }

@@ -1,0 +1,45 @@
+package dev.toolgate.mode.conversion;
+
+import dev.toolgate.mcp.MediaTypes;
+import dev.toolgate.mcp.SseEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * The server's notification stream of one session (the transport's GET): an SSE response that stays
+ * open for {@code notifications/tools/list_changed}, with a comment every 15 seconds so that proxies
+ * and load balancers in between do not close it as idle. It ends when the session does.
+ */
+final class NotificationStream {
+
+    private static final long KEEPALIVE_MS = 15_000;
+
+    private NotificationStream() {
+    }
+
+    /** Starts the SSE response; the caller has registered it with {@link Sessions#openStream}. */
+    static void start(HttpServerResponse response, String sessionId, Sessions sessions) {
+        response.setStatusCode(200).setChunked(true)
+                .putHeader("content-type", MediaTypes.EVENT_STREAM)
+                .putHeader("cache-control", "no-cache")
+                .putHeader("x-accel-buffering", "no");
+        response.write(Buffer.buffer(SseEvent.comment("stream open")));
+        Vertx vertx = Vertx.currentContext().owner();
+        long keepalive = vertx.setPeriodic(KEEPALIVE_MS, id -> {
+            if (sessions.store().find(sessionId).isEmpty()) {
+                response.end();
+            } else if (!response.closed()) {
+                response.write(Buffer.buffer(SseEvent.comment("keepalive")));
+            }
+        });
+        response.closeHandler(v -> {
+            vertx.cancelTimer(keepalive);
+            sessions.streamClosed(sessionId, response);
+        });
+        response.endHandler(v -> {
+            vertx.cancelTimer(keepalive);
+            sessions.streamClosed(sessionId, response);
+        });
+    }
+}
