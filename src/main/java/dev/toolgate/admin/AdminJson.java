@@ -35,7 +35,7 @@ final class AdminJson {
 
     private static void hideSecrets(JsonNode node, Map<String, String> referenceBySecret) {
         if (node instanceof ObjectNode object) {
-            object.fields().forEachRemaining(field -> {
+            object.properties().forEach(field -> {
                 String reference = field.getValue().isTextual() ? referenceBySecret.get(field.getValue().asText()) : null;
                 if (reference != null) {
                     field.setValue(TextNode.valueOf(reference));

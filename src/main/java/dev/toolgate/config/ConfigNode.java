@@ -202,8 +202,7 @@ public final class ConfigNode {
             return Map.of();
         }
         Map<String, List<String>> result = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : value.properties()) {
             String entryPath = path(key) + "." + entry.getKey();
             JsonNode list = entry.getValue();
             if (list.isTextual()) {

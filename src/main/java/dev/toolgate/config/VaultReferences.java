@@ -47,8 +47,7 @@ public final class VaultReferences {
 
     private void walk(JsonNode node, String path, ConfigReport report) {
         if (node instanceof ObjectNode object) {
-            for (var it = object.fields(); it.hasNext(); ) {
-                var field = it.next();
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
                 String childPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
                 JsonNode replacement = replacement(field.getValue(), childPath, report);
                 if (replacement != null) {

@@ -8,7 +8,6 @@ import dev.toolgate.mcp.Json;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -113,13 +112,12 @@ public final class SchemaConverter {
             return reference(node, refs, where);
         }
         ObjectNode out = Json.object();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
             if (SCHEMA_MAPS.contains(key) && value.isObject()) {
                 ObjectNode map = out.putObject(key);
-                value.fields().forEachRemaining(e -> map.set(e.getKey(), convert(e.getValue(), refs, where)));
+                value.properties().forEach(e -> map.set(e.getKey(), convert(e.getValue(), refs, where)));
             } else if (SCHEMA_LISTS.contains(key) && value.isArray()) {
                 ArrayNode list = out.putArray(key);
                 value.forEach(item -> list.add(convert(item, refs, where)));

@@ -20,9 +20,7 @@ final class ServerUrls {
         }
         JsonNode server = servers.get(0);
         String url = server.path("url").asText("/");
-        var variables = server.path("variables").fields();
-        while (variables.hasNext()) {
-            var variable = variables.next();
+        for (var variable : server.path("variables").properties()) {
             JsonNode value = variable.getValue().has("default") ? variable.getValue().get("default")
                     : variable.getValue().path("enum").path(0);
             url = url.replace("{" + variable.getKey() + "}", value.asText(""));

@@ -64,8 +64,7 @@ public final class ToolGenerator {
     public Generated generate() {
         List<ToolSpec> tools = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = document.root().path("paths").fields(); paths.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = paths.next();
+        for (Map.Entry<String, JsonNode> entry : document.root().path("paths").properties()) {
             JsonNode item = resolved(entry.getValue(), "paths." + entry.getKey());
             for (String method : METHODS) {
                 JsonNode operation = item.get(method);
@@ -202,15 +201,13 @@ public final class ToolGenerator {
     }
 
     private JsonNode responses(JsonNode operation, String where) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = operation.path("responses").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : operation.path("responses").properties()) {
             if (!entry.getKey().matches("2(\\d\\d|XX)")) {
                 continue;
             }
             JsonNode response = resolved(entry.getValue(), where + ".responses." + entry.getKey());
             JsonNode schema = null;
-            for (Iterator<Map.Entry<String, JsonNode>> media = response.path("content").fields(); media.hasNext(); ) {
-                Map.Entry<String, JsonNode> m = media.next();
+            for (Map.Entry<String, JsonNode> m : response.path("content").properties()) {
                 if (MediaTypes.isJson(m.getKey()) && m.getValue().has("schema")) {
                     schema = m.getValue().get("schema");
                     break;
@@ -228,7 +225,7 @@ public final class ToolGenerator {
 
     private static ObjectNode encoding(JsonNode encoding) {
         ObjectNode out = Json.object();
-        encoding.fields().forEachRemaining(e -> {
+        encoding.properties().forEach(e -> {
             ObjectNode field = out.putObject(e.getKey());
             for (String key : List.of("contentType", "style", "explode")) {
                 if (e.getValue().has(key)) {

@@ -94,7 +94,6 @@ final class McpMethods {
         return invoker.call(tool, args, caller, cancelled).map(result -> result(request.id(), Json.bytes(result)));
     }
 
-    /** A serialized success response around an already serialized result. */
     /**
      * The result of {@code initialize}: only the capabilities Toolgate implements; {@code listChanged}
      * only where there is a session stream to send the notification on.
@@ -110,6 +109,7 @@ final class McpMethods {
         return result;
     }
 
+    /** A serialized success response around an already serialized result. */
     static Buffer result(JsonNode id, byte[] result) {
         byte[] idBytes = Json.bytes(id);
         Buffer out = Buffer.buffer(RESULT_PREFIX.length + idBytes.length + RESULT_INFIX.length + result.length + 1);

@@ -24,7 +24,7 @@ final class MultipartBody {
         String boundary = "toolgate-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + Long.toHexString(ThreadLocalRandom.current().nextLong());
         Buffer body = Buffer.buffer();
-        fields.fields().forEachRemaining(field -> {
+        fields.properties().forEach(field -> {
             FieldEncoding encoding = encodings.getOrDefault(field.getKey(), FieldEncoding.DEFAULT);
             JsonNode value = field.getValue();
             if (value.isNull()) {

@@ -10,7 +10,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -130,8 +129,7 @@ final class RequestEncoder {
                 appendSeparated(out, separator, PercentEncoding.encode(scalar(item)));
             }
         } else {
-            for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : value.properties()) {
                 String k = PercentEncoding.encode(e.getKey());
                 String v = PercentEncoding.encode(scalar(e.getValue()));
                 appendSeparated(out, separator, explode ? k + "=" + v : k + separator + v);
@@ -149,7 +147,7 @@ final class RequestEncoder {
         if (value.isArray()) {
             value.forEach(item -> appendSeparated(out, ",", scalar(item)));
         } else {
-            value.fields().forEachRemaining(e ->
+            value.properties().forEach(e ->
                     appendSeparated(out, ",", e.getKey() + (explode ? "=" : ",") + scalar(e.getValue())));
         }
         return out.toString();
@@ -172,7 +170,7 @@ final class RequestEncoder {
             if (p.style().equals("deepObject")) {
                 appendNested(query, PercentEncoding.encode(name), value);
             } else if (p.explode()) {
-                value.fields().forEachRemaining(e -> appendPair(query, e.getKey(), scalar(e.getValue())));
+                value.properties().forEach(e -> appendPair(query, e.getKey(), scalar(e.getValue())));
             } else {
                 appendEncodedPair(query, name, joined(value, false, ","));
             }
@@ -184,7 +182,7 @@ final class RequestEncoder {
     /** {@code name[key]=value}, recursively for nested objects ({@code [key]}) and arrays ({@code [index]}). */
     static void appendNested(StringBuilder out, String encodedPrefix, JsonNode value) {
         if (value.isObject()) {
-            value.fields().forEachRemaining(e ->
+            value.properties().forEach(e ->
                     appendNested(out, encodedPrefix + "%5B" + PercentEncoding.encode(e.getKey()) + "%5D", e.getValue()));
         } else if (value.isArray()) {
             for (int i = 0; i < value.size(); i++) {
@@ -226,7 +224,7 @@ final class RequestEncoder {
         }
         headers.set("content-type", t.body().contentType());
         StringBuilder form = new StringBuilder();
-        value.fields().forEachRemaining(e -> appendField(form, e.getKey(), e.getValue(),
+        value.properties().forEach(e -> appendField(form, e.getKey(), e.getValue(),
                 t.bodyFields().getOrDefault(e.getKey(), FieldEncoding.DEFAULT)));
         return Buffer.buffer(form.toString());
     }
@@ -249,7 +247,7 @@ final class RequestEncoder {
             }
         } else if (value.isObject() && "form".equals(encoding.style())) {
             if (encoding.explode()) {
-                value.fields().forEachRemaining(e -> appendPair(form, e.getKey(), scalar(e.getValue())));
+                value.properties().forEach(e -> appendPair(form, e.getKey(), scalar(e.getValue())));
             } else {
                 appendEncodedPair(form, name, joined(value, false, ","));
             }

@@ -12,7 +12,6 @@ import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mode.ParameterSpec;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +63,7 @@ public final class ToolSchemas {
             return BodyPart.NONE;
         }
         JsonNode content = requestBody.path("content");
-        for (Iterator<Map.Entry<String, JsonNode>> it = content.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> media = it.next();
+        for (Map.Entry<String, JsonNode> media : content.properties()) {
             if (MediaTypes.isJson(media.getKey())) {
                 return bodyPart(BodyEncoding.JSON, media.getValue(), requestBody);
             }
@@ -86,7 +84,7 @@ public final class ToolSchemas {
         String description = requestBody.path("description").isTextual() ? requestBody.get("description").asText() : null;
         Map<String, FieldEncoding> fields = new LinkedHashMap<>();
         if (encoding != BodyEncoding.JSON) {
-            media.path("encoding").fields().forEachRemaining(e -> fields.put(e.getKey(), new FieldEncoding(
+            media.path("encoding").properties().forEach(e -> fields.put(e.getKey(), new FieldEncoding(
                     e.getValue().path("contentType").asText(null), e.getValue().path("style").asText(null),
                     e.getValue().path("explode").asBoolean(true), false)));
         }
@@ -164,11 +162,10 @@ public final class ToolSchemas {
      */
     private static void hoistDefinitions(ObjectNode root, ObjectNode properties) {
         ObjectNode defs = null;
-        for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> property = it.next();
+        for (Map.Entry<String, JsonNode> property : properties.properties()) {
             if (property.getValue() instanceof ObjectNode schema && schema.get("$defs") instanceof ObjectNode own) {
                 ObjectNode copy = Json.object();
-                schema.fields().forEachRemaining(f -> {
+                schema.properties().forEach(f -> {
                     if (!f.getKey().equals("$defs")) {
                         copy.set(f.getKey(), f.getValue());
                     }
@@ -178,7 +175,7 @@ public final class ToolSchemas {
                     defs = root.putObject("$defs");
                 }
                 ObjectNode target = defs;
-                own.fields().forEachRemaining(d -> {
+                own.properties().forEach(d -> {
                     if (!target.has(d.getKey())) {
                         target.set(d.getKey(), d.getValue());
                     }
@@ -194,8 +191,7 @@ public final class ToolSchemas {
         }
         Output found = null;
         String foundStatus = null;
-        for (Iterator<Map.Entry<String, JsonNode>> it = responses.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> response = it.next();
+        for (Map.Entry<String, JsonNode> response : responses.properties()) {
             if (!response.getKey().matches("2(\\d\\d|XX)")) {
                 continue;
             }
@@ -215,8 +211,7 @@ public final class ToolSchemas {
     }
 
     private static JsonNode jsonSchema(JsonNode content) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = content.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> media = it.next();
+        for (Map.Entry<String, JsonNode> media : content.properties()) {
             if (MediaTypes.isJson(media.getKey()) && media.getValue().path("schema").isObject()) {
                 return media.getValue().get("schema");
             }
