@@ -74,37 +74,34 @@ def group_pids(pid):
     return pids
 
 
+def proc_stat(pid):
+    """(command name, parent pid, user + system CPU seconds) of one process, or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            head, rest = f.read().rsplit(")", 1)
+        fields = rest.split()
+        return head.split("(", 1)[1], int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        return None
+
+
 def cpu_seconds(pids):
     """User + system CPU seconds of these processes (all their threads)."""
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        except (FileNotFoundError, ProcessLookupError, IndexError):
-            pass
-    return total / TICK
+    return sum(stat[2] for stat in map(proc_stat, pids) if stat)
 
 
 def other_cpu_seconds(ours):
     """CPU seconds of every process that is not ours, this harness or its children (wrk). The kernel's
     softirq threads are left out: at 100k requests/s they carry our own loopback traffic."""
+    me = os.getpid()
+    skip = set(ours) | {me}
     total = 0
-    skip = set(ours) | {os.getpid()}
     for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) in skip:
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                head, fields = f.read().rsplit(")", 1)
-            if "ksoftirqd" in head or int(fields.split()[1]) == os.getpid():
-                continue
-            fields = fields.split()
-            total += int(fields[11]) + int(fields[12])
-        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
-            pass
-    return total / TICK
+        if entry.isdigit() and int(entry) not in skip:
+            stat = proc_stat(entry)
+            if stat and stat[1] != me and not stat[0].startswith("ksoftirqd"):
+                total += stat[2]
+    return total
 
 
 def steal_seconds():

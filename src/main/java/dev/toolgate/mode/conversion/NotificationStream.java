@@ -2,6 +2,7 @@ package dev.toolgate.mode.conversion;
 
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.SseEvent;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -33,13 +34,11 @@ final class NotificationStream {
                 response.write(Buffer.buffer(SseEvent.comment("keepalive")));
             }
         });
-        response.closeHandler(v -> {
+        Handler<Void> finished = v -> {
             vertx.cancelTimer(keepalive);
             sessions.streamClosed(sessionId, response);
-        });
-        response.endHandler(v -> {
-            vertx.cancelTimer(keepalive);
-            sessions.streamClosed(sessionId, response);
-        });
+        };
+        response.closeHandler(finished);
+        response.endHandler(finished);
     }
 }
