@@ -1,5 +1,6 @@
 package dev.toolgate.http;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,12 +13,23 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ClientSSLOptions;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The pooled, keep-alive HTTP clients every upstream call goes through. Runs on the Vert.x event
  * loops: nothing here blocks. Timeouts: the service's connect and read timeouts per request, plus an
  * overall deadline that resets the request when it passes. Two pools: buffered calls (tool calls)
  * ask for compressed answers and decompress them; streamed exchanges (passthrough) neither ask nor
  * decompress, so the upstream answers in the encoding the gateway can observe and relay as is.
+ *
+ * <p>Each event loop has its own pools: a request made on a loop uses connections of that loop, so
+ * the client's connection, the upstream connection and every handler of the exchange run on one
+ * thread. A shared pool would hand a loop's requests connections of another loop, and every chunk,
+ * pause and resume would then cross threads (Vert.x dispatches them to the caller's context), which
+ * costs a hand-off per event and has let a paused stream miss its resume.
  */
 public final class UpstreamClient {
 
@@ -25,19 +37,38 @@ public final class UpstreamClient {
     private static final ClientSSLOptions NO_VERIFY = new ClientSSLOptions().setTrustAll(true)
             .setHostnameVerificationAlgorithm("");
 
+    /** The two pools of one event loop (or of callers off the loops). */
+    private record Pools(HttpClientAgent buffered, HttpClientAgent streaming) {
+    }
+
     private final Vertx vertx;
-    private final HttpClientAgent client;
-    private final HttpClientAgent streaming;
+    private final PoolOptions pool;
+    private final Map<Thread, Pools> byLoop = new ConcurrentHashMap<>();
+    private final Pools offLoop;
     private final String userAgent;
 
-    /** @param maxConnectionsPerHost pool size per upstream host and port */
+    /** @param maxConnectionsPerHost pool size per upstream host and port, per event loop */
     public UpstreamClient(Vertx vertx, int maxConnectionsPerHost, String userAgent) {
         this.vertx = vertx;
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost);
+        this.pool = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost);
         this.userAgent = userAgent;
-        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                .setDecompressionSupported(true), pool);
-        this.streaming = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool);
+        this.offLoop = newPools();
+    }
+
+    private Pools newPools() {
+        return new Pools(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                .setDecompressionSupported(true), pool),
+                vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool));
+    }
+
+    /** The pools of the calling event loop. */
+    private Pools pools() {
+        if (!Context.isOnEventLoopThread()) {
+            return offLoop;
+        }
+        Thread loop = Thread.currentThread();
+        Pools pools = byLoop.get(loop);
+        return pools != null ? pools : byLoop.computeIfAbsent(loop, l -> newPools());
     }
 
     /** Sends a buffered request and reads the whole response, bounded by {@code maxResponseBytes}. */
@@ -70,7 +101,7 @@ public final class UpstreamClient {
             options.getHeaders().set("user-agent", userAgent);
         }
         Promise<UpstreamResponse> result = Promise.promise();
-        client.request(options).onComplete(ar -> {
+        pools().buffered().request(options).onComplete(ar -> {
             if (ar.failed()) {
                 result.tryFail(UpstreamException.connecting(ar.cause(), target));
                 return;
@@ -130,7 +161,7 @@ public final class UpstreamClient {
         if (!headers.contains("host")) {
             headers.set("host", target.hostHeader());
         }
-        return streaming.request(options);
+        return pools().streaming().request(options);
     }
 
     private void readBody(HttpClientResponse response, HttpClientRequest req, UpstreamRequest request,
@@ -159,6 +190,13 @@ public final class UpstreamClient {
     }
 
     public Future<Void> close() {
-        return Future.join(client.close(), streaming.close()).mapEmpty();
+        List<Pools> all = new ArrayList<>(byLoop.values());
+        all.add(offLoop);
+        List<Future<Void>> closing = new ArrayList<>();
+        for (Pools pools : all) {
+            closing.add(pools.buffered().close());
+            closing.add(pools.streaming().close());
+        }
+        return Future.join(closing).mapEmpty();
     }
 }
