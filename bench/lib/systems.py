@@ -1,4 +1,5 @@
 """The systems under test: Toolgate, nginx floors and the Node MCP peers, started on free loopback ports."""
+import json
 import os
 import time
 
@@ -52,19 +53,29 @@ SSE_EVENT = ('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/mes
              '"data":"' + "x" * 900 + '"}}\n\n')
 
 
+def nginx_string(text):
+    """text inside an nginx single-quoted string: nginx drops a backslash before any character."""
+    return text.replace("\\", "\\\\").replace("'", "\\'")
+
+
 def mcp_origin(processes):
     """nginx as a fake MCP server: every POST gets a fixed tools/call result; GET /mcp/events is a 16 MiB
     SSE stream of 1 KiB notifications and GET /mcp/bytes the same file as application/octet-stream."""
     stream = os.path.join(WORK, "events.sse")
     with open(stream, "w") as f:
         f.write(SSE_EVENT * ((16 << 20) // len(SSE_EVENT)))
-    return nginx(processes, "mcp-origin", f"""
+    p, port = nginx(processes, "mcp-origin", f"""
   server {{
     listen 127.0.0.1:PORT reuseport backlog=4096;
     location = /mcp/events {{ alias {stream}; default_type text/event-stream; }}
     location = /mcp/bytes {{ alias {stream}; default_type application/octet-stream; }}
-    location / {{ default_type application/json; return 200 '{RPC_RESULT}'; }}
+    location / {{ default_type application/json; return 200 '{nginx_string(RPC_RESULT)}'; }}
   }}""")
+    # an answer that is not the JSON-RPC result (nginx unescaping it, say) would bench a parse failure
+    _, _, answer = mcp_post(port, "/mcp", {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {}})
+    if answer != json.loads(RPC_RESULT):
+        raise RuntimeError(f"the fake MCP server answers {answer!r}, not {RPC_RESULT}")
+    return p, port
 
 
 def bare_proxy(processes, upstream_port):
