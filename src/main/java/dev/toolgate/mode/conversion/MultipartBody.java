@@ -35,7 +35,7 @@ final class MultipartBody {
             } else if (encoding.file()) {
                 filePart(body, boundary, field.getKey(), value, encoding);
             } else {
-                String text = value.isContainerNode() ? Json.text(value) : RequestEncoder.scalar(value);
+                String text = value.isContainerNode() ? Json.text(value) : ParameterStyles.scalar(value);
                 String type = encoding.contentType() != null ? encoding.contentType()
                         : value.isContainerNode() ? "application/json" : null;
                 part(body, boundary, field.getKey(), null, type, text.getBytes(StandardCharsets.UTF_8));

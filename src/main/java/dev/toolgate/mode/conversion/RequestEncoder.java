@@ -73,14 +73,15 @@ final class RequestEncoder {
                     continue;
                 }
                 switch (p.in()) {
-                    case "path" -> pathValues.put(p.name(), pathValue(p, value));
-                    case "query" -> appendQuery(query, p, value);
-                    case "header" -> headers.set(p.name(), checkedHeader(p.argument(), headerValue(value, p.explode())));
-                    case "cookie" -> cookies.put(p.name(), checkedCookie(p.argument(), scalar(value)));
+                    case "path" -> pathValues.put(p.name(), ParameterStyles.pathValue(p, value));
+                    case "query" -> ParameterStyles.appendQuery(query, p, value);
+                    case "header" -> headers.set(p.name(),
+                            checkedHeader(p.argument(), ParameterStyles.headerValue(value, p.explode())));
+                    case "cookie" -> cookies.put(p.name(), checkedCookie(p.argument(), ParameterStyles.scalar(value)));
                     default -> throw new IllegalStateException("unknown parameter location " + p.in());
                 }
             }
-            t.fixedQuery().forEach((name, values) -> values.forEach(v -> appendPair(query, name, v)));
+            t.fixedQuery().forEach((name, values) -> values.forEach(v -> ParameterStyles.appendPair(query, name, v)));
             t.fixedHeaders().forEach(headers::set);
             if (!cookies.isEmpty()) {
                 headers.set("cookie", mergeCookies(headers.get("cookie"), cookies));
@@ -92,120 +93,6 @@ final class RequestEncoder {
         } catch (Rejection r) {
             return new Encoded.Rejected(r.getMessage());
         }
-    }
-
-    /** OpenAPI path styles: {@code simple} ({@code a,b}), {@code label} ({@code .a.b}), {@code matrix} ({@code ;id=a}). */
-    private static String pathValue(ParameterSpec p, JsonNode value) {
-        String text = value.isContainerNode() ? joined(value, p.explode(), ",") : scalar(value);
-        if (text.isEmpty() || text.equals(".") || text.equals("..")) {
-            throw new Rejection(p.argument() + ": a path value must not be empty, '.' or '..'");
-        }
-        String encoded = value.isContainerNode() ? text : PercentEncoding.encode(text);
-        return switch (p.style()) {
-            case "label" -> "." + (value.isArray() && p.explode() ? joined(value, false, ".") : encoded);
-            case "matrix" -> matrix(p, value, encoded);
-            default -> encoded;
-        };
-    }
-
-    private static String matrix(ParameterSpec p, JsonNode value, String encoded) {
-        String name = PercentEncoding.encode(p.name());
-        if (value.isArray() && p.explode()) {
-            StringBuilder out = new StringBuilder();
-            value.forEach(item -> out.append(';').append(name).append('=').append(PercentEncoding.encode(scalar(item))));
-            return out.toString();
-        }
-        return ";" + name + "=" + encoded;
-    }
-
-    /** Simple-style serialization of arrays and objects; each piece is percent-encoded. */
-    private static String joined(JsonNode value, boolean explode, String separator) {
-        if (!value.isContainerNode()) {
-            return scalar(value);
-        }
-        StringBuilder out = new StringBuilder();
-        if (value.isArray()) {
-            for (JsonNode item : value) {
-                appendSeparated(out, separator, PercentEncoding.encode(scalar(item)));
-            }
-        } else {
-            for (Map.Entry<String, JsonNode> e : value.properties()) {
-                String k = PercentEncoding.encode(e.getKey());
-                String v = PercentEncoding.encode(scalar(e.getValue()));
-                appendSeparated(out, separator, explode ? k + "=" + v : k + separator + v);
-            }
-        }
-        return out.toString();
-    }
-
-    /** Simple style without percent-encoding: header values are checked instead. */
-    private static String headerValue(JsonNode value, boolean explode) {
-        if (!value.isContainerNode()) {
-            return scalar(value);
-        }
-        StringBuilder out = new StringBuilder();
-        if (value.isArray()) {
-            value.forEach(item -> appendSeparated(out, ",", scalar(item)));
-        } else {
-            value.properties().forEach(e ->
-                    appendSeparated(out, ",", e.getKey() + (explode ? "=" : ",") + scalar(e.getValue())));
-        }
-        return out.toString();
-    }
-
-    private static void appendQuery(StringBuilder query, ParameterSpec p, JsonNode value) {
-        String name = p.name();
-        if (value.isArray()) {
-            if (p.explode() && p.style().equals("form")) {
-                value.forEach(item -> appendPair(query, name, scalar(item)));
-            } else {
-                String separator = switch (p.style()) {
-                    case "spaceDelimited" -> "%20";
-                    case "pipeDelimited" -> "|";
-                    default -> ",";
-                };
-                appendEncodedPair(query, name, joined(value, false, separator));
-            }
-        } else if (value.isObject()) {
-            if (p.style().equals("deepObject")) {
-                appendNested(query, PercentEncoding.encode(name), value);
-            } else if (p.explode()) {
-                value.properties().forEach(e -> appendPair(query, e.getKey(), scalar(e.getValue())));
-            } else {
-                appendEncodedPair(query, name, joined(value, false, ","));
-            }
-        } else {
-            appendPair(query, name, scalar(value));
-        }
-    }
-
-    /** {@code name[key]=value}, recursively for nested objects ({@code [key]}) and arrays ({@code [index]}). */
-    static void appendNested(StringBuilder out, String encodedPrefix, JsonNode value) {
-        if (value.isObject()) {
-            value.properties().forEach(e ->
-                    appendNested(out, encodedPrefix + "%5B" + PercentEncoding.encode(e.getKey()) + "%5D", e.getValue()));
-        } else if (value.isArray()) {
-            for (int i = 0; i < value.size(); i++) {
-                appendNested(out, encodedPrefix + "%5B" + i + "%5D", value.get(i));
-            }
-        } else if (!value.isNull()) {
-            appendSeparated(out, "&", encodedPrefix + "=" + PercentEncoding.encode(scalar(value)));
-        }
-    }
-
-    private static void appendPair(StringBuilder query, String name, String value) {
-        appendEncodedPair(query, name, PercentEncoding.encode(value));
-    }
-
-    private static void appendEncodedPair(StringBuilder query, String name, String encodedValue) {
-        appendSeparated(query, "&", PercentEncoding.encode(name) + "=" + encodedValue);
-    }
-
-    private static void appendSeparated(StringBuilder out, String separator, String piece) {
-        if (!out.isEmpty()) {
-            out.append(separator);
-        }
-        out.append(piece);
     }
 
     private static Buffer body(RequestTemplate t, JsonNode value, MultiMap headers) {
@@ -224,46 +111,9 @@ final class RequestEncoder {
         }
         headers.set("content-type", t.body().contentType());
         StringBuilder form = new StringBuilder();
-        value.properties().forEach(e -> appendField(form, e.getKey(), e.getValue(),
+        value.properties().forEach(e -> ParameterStyles.appendField(form, e.getKey(), e.getValue(),
                 t.bodyFields().getOrDefault(e.getKey(), FieldEncoding.DEFAULT)));
         return Buffer.buffer(form.toString());
-    }
-
-    /**
-     * One form field. With an {@code encoding} entry, OpenAPI's style rules apply; without one,
-     * arrays repeat the field and objects use brackets ({@code a[b]=c}), which most servers read.
-     */
-    private static void appendField(StringBuilder form, String name, JsonNode value, FieldEncoding encoding) {
-        if (value.isNull()) {
-            return;
-        }
-        if ("application/json".equals(encoding.contentType()) && value.isContainerNode()) {
-            appendPair(form, name, Json.text(value));
-        } else if (value.isArray() && !"deepObject".equals(encoding.style())) {
-            if (encoding.explode()) {
-                value.forEach(item -> appendPair(form, name, scalar(item)));
-            } else {
-                appendEncodedPair(form, name, joined(value, false, ","));
-            }
-        } else if (value.isObject() && "form".equals(encoding.style())) {
-            if (encoding.explode()) {
-                value.properties().forEach(e -> appendPair(form, e.getKey(), scalar(e.getValue())));
-            } else {
-                appendEncodedPair(form, name, joined(value, false, ","));
-            }
-        } else if (value.isContainerNode()) {
-            appendNested(form, PercentEncoding.encode(name), value);
-        } else {
-            appendPair(form, name, scalar(value));
-        }
-    }
-
-    static String scalar(JsonNode value) {
-        if (value.isFloatingPointNumber()) {
-            // 20.0 or 2e1 validates as an integer; send it the way an integer is written
-            return value.decimalValue().stripTrailingZeros().toPlainString();
-        }
-        return value.isTextual() ? value.asText() : value.isContainerNode() ? Json.text(value) : value.asText();
     }
 
     private static String checkedHeader(String argument, String value) {
@@ -301,7 +151,7 @@ final class RequestEncoder {
         }
         merged.putAll(fromArguments);
         StringBuilder header = new StringBuilder();
-        merged.forEach((k, v) -> appendSeparated(header, "; ", k + "=" + v));
+        merged.forEach((k, v) -> ParameterStyles.appendSeparated(header, "; ", k + "=" + v));
         return header.toString();
     }
 

@@ -74,8 +74,8 @@ public final class ToolCompiler {
         checkHostAndScheme(spec, at);
         PathTemplate path = upstreamPath(spec, at);
         List<ParameterSpec> parameters = parameters(spec, path, at);
-        ToolSchemas.BodyPart body = ToolSchemas.body(spec.requestBody(), at + ".request_body", report);
-        ToolSchemas.Output output = ToolSchemas.output(spec.responses(), at + ".responses", report);
+        BodyPart body = BodyPart.of(spec.requestBody(), at + ".request_body", report);
+        OutputSchema output = OutputSchema.of(spec.responses(), at + ".responses", report);
         for (String key : List.of("request_body", "responses")) {
             String reference = ToolSchemas.foreignReference(key.equals("responses") ? spec.responses() : spec.requestBody());
             if (reference != null) {
@@ -251,7 +251,7 @@ public final class ToolCompiler {
     }
 
     static ObjectNode definition(String name, String description, ToolAnnotations annotations, ObjectNode inputSchema,
-                                 ToolSchemas.Output output) {
+                                 OutputSchema output) {
         ObjectNode tool = Json.object();
         tool.put("name", name);
         if (annotations.title() != null) {

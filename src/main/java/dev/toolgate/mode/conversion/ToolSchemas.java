@@ -8,18 +8,16 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.mcp.Json;
-import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mode.ParameterSpec;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Builds a tool's {@code inputSchema} (arguments {@code <in>_<name>} and {@code body}) and
- * {@code outputSchema} (the one 2xx JSON response), and compiles them. JSON Schema 2020-12 is the
- * default dialect, as MCP says; remote {@code $ref}s are never fetched.
+ * Builds a tool's {@code inputSchema} (arguments {@code <in>_<name>} from its parameters, and
+ * {@code body} from its {@link BodyPart}) and compiles tool schemas ({@link OutputSchema} is the
+ * output side). JSON Schema 2020-12 is the default dialect, as MCP says; remote {@code $ref}s are
+ * never fetched.
  */
 public final class ToolSchemas {
 
@@ -32,103 +30,6 @@ public final class ToolSchemas {
     public static final String BODY = "body";
 
     private ToolSchemas() {
-    }
-
-    /**
-     * The request body part of a tool.
-     *
-     * @param encoding    how it is sent
-     * @param schema      JSON Schema of the {@code body} argument (file fields already as base64 strings)
-     * @param required    whether the argument is required
-     * @param description shown to the model
-     * @param fields      per-property encoding (form and multipart)
-     */
-    public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required, String description,
-                           Map<String, FieldEncoding> fields) {
-        static final BodyPart NONE = new BodyPart(BodyEncoding.NONE, null, false, null, Map.of());
-    }
-
-    /**
-     * The output part of a tool.
-     *
-     * @param schema  the {@code outputSchema} (root is always an object)
-     * @param wrapped the response is not an object; it appears as {@code {"result": ...}}
-     */
-    public record Output(ObjectNode schema, boolean wrapped) {
-    }
-
-    /** Reads an OpenAPI requestBody: its JSON (preferred), form or multipart content. */
-    public static BodyPart body(JsonNode requestBody, String path, ConfigReport report) {
-        if (requestBody == null) {
-            return BodyPart.NONE;
-        }
-        JsonNode content = requestBody.path("content");
-        for (Map.Entry<String, JsonNode> media : content.properties()) {
-            if (MediaTypes.isJson(media.getKey())) {
-                return bodyPart(BodyEncoding.JSON, media.getValue(), requestBody);
-            }
-        }
-        for (BodyEncoding encoding : List.of(BodyEncoding.FORM, BodyEncoding.MULTIPART)) {
-            JsonNode media = content.get(encoding.contentType());
-            if (media != null) {
-                return bodyPart(encoding, media, requestBody);
-            }
-        }
-        report.problem(path + ".content", "must have application/json, application/x-www-form-urlencoded or "
-                + "multipart/form-data content");
-        return BodyPart.NONE;
-    }
-
-    private static BodyPart bodyPart(BodyEncoding encoding, JsonNode media, JsonNode requestBody) {
-        JsonNode schema = media.path("schema").isObject() ? media.get("schema") : Json.object();
-        String description = requestBody.path("description").isTextual() ? requestBody.get("description").asText() : null;
-        Map<String, FieldEncoding> fields = new LinkedHashMap<>();
-        if (encoding != BodyEncoding.JSON) {
-            media.path("encoding").properties().forEach(e -> fields.put(e.getKey(), new FieldEncoding(
-                    e.getValue().path("contentType").asText(null), e.getValue().path("style").asText(null),
-                    e.getValue().path("explode").asBoolean(true), false)));
-        }
-        if (encoding == BodyEncoding.MULTIPART) {
-            schema = withFileFields((ObjectNode) schema.deepCopy(), fields);
-        }
-        return new BodyPart(encoding, schema, requestBody.path("required").asBoolean(false), description, fields);
-    }
-
-    /** File properties of a multipart body become base64 strings (a file per string). */
-    private static JsonNode withFileFields(ObjectNode schema, Map<String, FieldEncoding> fields) {
-        JsonNode properties = schema.path("properties");
-        List<String> names = new ArrayList<>();
-        properties.fieldNames().forEachRemaining(names::add);
-        for (String name : names) {
-            JsonNode property = properties.get(name);
-            boolean array = property.path("type").asText("").equals("array");
-            JsonNode item = array ? property.path("items") : property;
-            if (!isFile(item)) {
-                continue;
-            }
-            ObjectNode file = Json.object();
-            file.put("type", "string");
-            file.put("contentEncoding", "base64");
-            String text = property.path("description").asText(null);
-            file.put("description", (text == null ? "" : text + " ") + "(file content, base64-encoded)");
-            if (array) {
-                ObjectNode list = Json.object();
-                list.put("type", "array");
-                list.set("items", file);
-                ((ObjectNode) properties).set(name, list);
-            } else {
-                ((ObjectNode) properties).set(name, file);
-            }
-            FieldEncoding declared = fields.getOrDefault(name, FieldEncoding.DEFAULT);
-            fields.put(name, new FieldEncoding(declared.contentType(), null, true, true));
-        }
-        return schema;
-    }
-
-    private static boolean isFile(JsonNode schema) {
-        String format = schema.path("format").asText("");
-        return format.equals("binary") || schema.path("type").asText("").equals("file")
-                || schema.has("contentMediaType") && !schema.has("contentEncoding");
     }
 
     /** The input schema: one property per parameter ({@code <in>_<name>}) and {@code body}. */
@@ -182,81 +83,6 @@ public final class ToolSchemas {
                 });
             }
         }
-    }
-
-    /** The output schema from an OpenAPI responses object; null when no 2xx response has a JSON schema. */
-    public static Output output(JsonNode responses, String path, ConfigReport report) {
-        if (responses == null) {
-            return null;
-        }
-        Output found = null;
-        String foundStatus = null;
-        for (Map.Entry<String, JsonNode> response : responses.properties()) {
-            if (!response.getKey().matches("2(\\d\\d|XX)")) {
-                continue;
-            }
-            JsonNode schema = jsonSchema(response.getValue().path("content"));
-            if (schema == null) {
-                continue;
-            }
-            if (found != null) {
-                report.problem(path, "only one 2xx response may have a JSON schema (found " + foundStatus + " and "
-                        + response.getKey() + ")");
-                return found;
-            }
-            found = wrapIfNeeded(schema);
-            foundStatus = response.getKey();
-        }
-        return found;
-    }
-
-    private static JsonNode jsonSchema(JsonNode content) {
-        for (Map.Entry<String, JsonNode> media : content.properties()) {
-            if (MediaTypes.isJson(media.getKey()) && media.getValue().path("schema").isObject()) {
-                return media.getValue().get("schema");
-            }
-        }
-        return null;
-    }
-
-    /** MCP (up to 2025-11-25) requires an object at the root of {@code outputSchema}. */
-    static Output wrapIfNeeded(JsonNode schema) {
-        if (describesObject(schema, schema, 0)) {
-            return new Output((ObjectNode) schema.deepCopy(), false);
-        }
-        ObjectNode wrapper = Json.object();
-        wrapper.put("type", "object");
-        wrapper.putObject("properties").set("result", schema.deepCopy());
-        wrapper.putArray("required").add("result");
-        if (schema.has("$defs")) {
-            wrapper.set("$defs", ((ObjectNode) wrapper.get("properties").get("result")).remove("$defs"));
-        }
-        return new Output(wrapper, true);
-    }
-
-    /** True when the schema's instances are objects: by type, by shape, through local $refs or allOf. */
-    private static boolean describesObject(JsonNode schema, JsonNode root, int depth) {
-        if (depth > 16 || !schema.isObject()) {
-            return false;
-        }
-        JsonNode type = schema.get("type");
-        if (type != null) {
-            return type.isTextual() && type.asText().equals("object");
-        }
-        if (schema.has("properties") || schema.has("additionalProperties")) {
-            return true;
-        }
-        JsonNode ref = schema.get("$ref");
-        if (ref != null && ref.asText("").startsWith("#/$defs/")) {
-            JsonNode target = root.path("$defs").path(ref.asText().substring("#/$defs/".length()));
-            return describesObject(target, root, depth + 1);
-        }
-        for (JsonNode part : schema.path("allOf")) {
-            if (describesObject(part, root, depth + 1)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Compiles a schema now, so no request pays for it; an invalid schema is a problem at {@code path}. */

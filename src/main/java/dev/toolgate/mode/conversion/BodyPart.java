@@ -1,0 +1,102 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.config.ConfigReport;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.MediaTypes;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The request body part of a tool, read from an OpenAPI {@code requestBody}: JSON (preferred), form or
+ * multipart content; multipart file fields become base64 strings.
+ *
+ * @param encoding    how it is sent
+ * @param schema      JSON Schema of the {@code body} argument (file fields already as base64 strings)
+ * @param required    whether the argument is required
+ * @param description shown to the model
+ * @param fields      per-property encoding (form and multipart)
+ */
+public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required, String description,
+                       Map<String, FieldEncoding> fields) {
+
+    static final BodyPart NONE = new BodyPart(BodyEncoding.NONE, null, false, null, Map.of());
+
+    /** Reads an OpenAPI requestBody: its JSON (preferred), form or multipart content. */
+    public static BodyPart of(JsonNode requestBody, String path, ConfigReport report) {
+        if (requestBody == null) {
+            return NONE;
+        }
+        JsonNode content = requestBody.path("content");
+        for (Map.Entry<String, JsonNode> media : content.properties()) {
+            if (MediaTypes.isJson(media.getKey())) {
+                return bodyPart(BodyEncoding.JSON, media.getValue(), requestBody);
+            }
+        }
+        for (BodyEncoding encoding : List.of(BodyEncoding.FORM, BodyEncoding.MULTIPART)) {
+            JsonNode media = content.get(encoding.contentType());
+            if (media != null) {
+                return bodyPart(encoding, media, requestBody);
+            }
+        }
+        report.problem(path + ".content", "must have application/json, application/x-www-form-urlencoded or "
+                + "multipart/form-data content");
+        return NONE;
+    }
+
+    private static BodyPart bodyPart(BodyEncoding encoding, JsonNode media, JsonNode requestBody) {
+        JsonNode schema = media.path("schema").isObject() ? media.get("schema") : Json.object();
+        String description = requestBody.path("description").isTextual() ? requestBody.get("description").asText() : null;
+        Map<String, FieldEncoding> fields = new LinkedHashMap<>();
+        if (encoding != BodyEncoding.JSON) {
+            media.path("encoding").properties().forEach(e -> fields.put(e.getKey(), new FieldEncoding(
+                    e.getValue().path("contentType").asText(null), e.getValue().path("style").asText(null),
+                    e.getValue().path("explode").asBoolean(true), false)));
+        }
+        if (encoding == BodyEncoding.MULTIPART) {
+            schema = withFileFields((ObjectNode) schema.deepCopy(), fields);
+        }
+        return new BodyPart(encoding, schema, requestBody.path("required").asBoolean(false), description, fields);
+    }
+
+    /** File properties of a multipart body become base64 strings (a file per string). */
+    private static JsonNode withFileFields(ObjectNode schema, Map<String, FieldEncoding> fields) {
+        JsonNode properties = schema.path("properties");
+        List<String> names = new ArrayList<>();
+        properties.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode property = properties.get(name);
+            boolean array = property.path("type").asText("").equals("array");
+            JsonNode item = array ? property.path("items") : property;
+            if (!isFile(item)) {
+                continue;
+            }
+            ObjectNode file = Json.object();
+            file.put("type", "string");
+            file.put("contentEncoding", "base64");
+            String text = property.path("description").asText(null);
+            file.put("description", (text == null ? "" : text + " ") + "(file content, base64-encoded)");
+            if (array) {
+                ObjectNode list = Json.object();
+                list.put("type", "array");
+                list.set("items", file);
+                ((ObjectNode) properties).set(name, list);
+            } else {
+                ((ObjectNode) properties).set(name, file);
+            }
+            FieldEncoding declared = fields.getOrDefault(name, FieldEncoding.DEFAULT);
+            fields.put(name, new FieldEncoding(declared.contentType(), null, true, true));
+        }
+        return schema;
+    }
+
+    private static boolean isFile(JsonNode schema) {
+        String format = schema.path("format").asText("");
+        return format.equals("binary") || schema.path("type").asText("").equals("file")
+                || schema.has("contentMediaType") && !schema.has("contentEncoding");
+    }
+}

@@ -1,0 +1,170 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mode.ParameterSpec;
+
+import java.util.Map;
+
+/**
+ * OpenAPI's serialization styles for argument values: path ({@code simple}, {@code label},
+ * {@code matrix}), query ({@code form}, {@code spaceDelimited}, {@code pipeDelimited},
+ * {@code deepObject}), header and form-body fields. Every piece that lands in a URL is
+ * percent-encoded here; header values are returned as they are, for the caller to check.
+ */
+final class ParameterStyles {
+
+    private ParameterStyles() {
+    }
+
+    /** OpenAPI path styles: {@code simple} ({@code a,b}), {@code label} ({@code .a.b}), {@code matrix} ({@code ;id=a}). */
+    static String pathValue(ParameterSpec p, JsonNode value) {
+        String text = value.isContainerNode() ? joined(value, p.explode(), ",") : scalar(value);
+        if (text.isEmpty() || text.equals(".") || text.equals("..")) {
+            throw new RequestEncoder.Rejection(p.argument() + ": a path value must not be empty, '.' or '..'");
+        }
+        String encoded = value.isContainerNode() ? text : PercentEncoding.encode(text);
+        return switch (p.style()) {
+            case "label" -> "." + (value.isArray() && p.explode() ? joined(value, false, ".") : encoded);
+            case "matrix" -> matrix(p, value, encoded);
+            default -> encoded;
+        };
+    }
+
+    static String matrix(ParameterSpec p, JsonNode value, String encoded) {
+        String name = PercentEncoding.encode(p.name());
+        if (value.isArray() && p.explode()) {
+            StringBuilder out = new StringBuilder();
+            value.forEach(item -> out.append(';').append(name).append('=').append(PercentEncoding.encode(scalar(item))));
+            return out.toString();
+        }
+        return ";" + name + "=" + encoded;
+    }
+
+    /** Simple-style serialization of arrays and objects; each piece is percent-encoded. */
+    static String joined(JsonNode value, boolean explode, String separator) {
+        if (!value.isContainerNode()) {
+            return scalar(value);
+        }
+        StringBuilder out = new StringBuilder();
+        if (value.isArray()) {
+            for (JsonNode item : value) {
+                appendSeparated(out, separator, PercentEncoding.encode(scalar(item)));
+            }
+        } else {
+            for (Map.Entry<String, JsonNode> e : value.properties()) {
+                String k = PercentEncoding.encode(e.getKey());
+                String v = PercentEncoding.encode(scalar(e.getValue()));
+                appendSeparated(out, separator, explode ? k + "=" + v : k + separator + v);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Simple style without percent-encoding: header values are checked instead. */
+    static String headerValue(JsonNode value, boolean explode) {
+        if (!value.isContainerNode()) {
+            return scalar(value);
+        }
+        StringBuilder out = new StringBuilder();
+        if (value.isArray()) {
+            value.forEach(item -> appendSeparated(out, ",", scalar(item)));
+        } else {
+            value.properties().forEach(e ->
+                    appendSeparated(out, ",", e.getKey() + (explode ? "=" : ",") + scalar(e.getValue())));
+        }
+        return out.toString();
+    }
+
+    static void appendQuery(StringBuilder query, ParameterSpec p, JsonNode value) {
+        String name = p.name();
+        if (value.isArray()) {
+            if (p.explode() && p.style().equals("form")) {
+                value.forEach(item -> appendPair(query, name, scalar(item)));
+            } else {
+                String separator = switch (p.style()) {
+                    case "spaceDelimited" -> "%20";
+                    case "pipeDelimited" -> "|";
+                    default -> ",";
+                };
+                appendEncodedPair(query, name, joined(value, false, separator));
+            }
+        } else if (value.isObject()) {
+            if (p.style().equals("deepObject")) {
+                appendNested(query, PercentEncoding.encode(name), value);
+            } else if (p.explode()) {
+                value.properties().forEach(e -> appendPair(query, e.getKey(), scalar(e.getValue())));
+            } else {
+                appendEncodedPair(query, name, joined(value, false, ","));
+            }
+        } else {
+            appendPair(query, name, scalar(value));
+        }
+    }
+
+    /** {@code name[key]=value}, recursively for nested objects ({@code [key]}) and arrays ({@code [index]}). */
+    static void appendNested(StringBuilder out, String encodedPrefix, JsonNode value) {
+        if (value.isObject()) {
+            value.properties().forEach(e ->
+                    appendNested(out, encodedPrefix + "%5B" + PercentEncoding.encode(e.getKey()) + "%5D", e.getValue()));
+        } else if (value.isArray()) {
+            for (int i = 0; i < value.size(); i++) {
+                appendNested(out, encodedPrefix + "%5B" + i + "%5D", value.get(i));
+            }
+        } else if (!value.isNull()) {
+            appendSeparated(out, "&", encodedPrefix + "=" + PercentEncoding.encode(scalar(value)));
+        }
+    }
+
+    static void appendPair(StringBuilder query, String name, String value) {
+        appendEncodedPair(query, name, PercentEncoding.encode(value));
+    }
+
+    static void appendEncodedPair(StringBuilder query, String name, String encodedValue) {
+        appendSeparated(query, "&", PercentEncoding.encode(name) + "=" + encodedValue);
+    }
+
+    static void appendSeparated(StringBuilder out, String separator, String piece) {
+        if (!out.isEmpty()) {
+            out.append(separator);
+        }
+        out.append(piece);
+    }
+
+    /**
+     * One form field. With an {@code encoding} entry, OpenAPI's style rules apply; without one,
+     * arrays repeat the field and objects use brackets ({@code a[b]=c}), which most servers read.
+     */
+    static void appendField(StringBuilder form, String name, JsonNode value, FieldEncoding encoding) {
+        if (value.isNull()) {
+            return;
+        }
+        if ("application/json".equals(encoding.contentType()) && value.isContainerNode()) {
+            appendPair(form, name, Json.text(value));
+        } else if (value.isArray() && !"deepObject".equals(encoding.style())) {
+            if (encoding.explode()) {
+                value.forEach(item -> appendPair(form, name, scalar(item)));
+            } else {
+                appendEncodedPair(form, name, joined(value, false, ","));
+            }
+        } else if (value.isObject() && "form".equals(encoding.style())) {
+            if (encoding.explode()) {
+                value.properties().forEach(e -> appendPair(form, e.getKey(), scalar(e.getValue())));
+            } else {
+                appendEncodedPair(form, name, joined(value, false, ","));
+            }
+        } else if (value.isContainerNode()) {
+            appendNested(form, PercentEncoding.encode(name), value);
+        } else {
+            appendPair(form, name, scalar(value));
+        }
+    }
+
+    static String scalar(JsonNode value) {
+        if (value.isFloatingPointNumber()) {
+            // 20.0 or 2e1 validates as an integer; send it the way an integer is written
+            return value.decimalValue().stripTrailingZeros().toPlainString();
+        }
+        return value.isTextual() ? value.asText() : value.isContainerNode() ? Json.text(value) : value.asText();
+    }
+}
