@@ -28,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Each event loop has its own pools: a request made on a loop uses connections of that loop, so
  * the client's connection, the upstream connection and every handler of the exchange run on one
  * thread. A shared pool would hand a loop's requests connections of another loop, and every chunk,
- * pause and resume would then cross threads (Vert.x dispatches them to the caller's context), which
- * costs a hand-off per event and has let a paused stream miss its resume.
+ * pause and resume would then cross threads (Vert.x dispatches them to the caller's context): a
+ * hand-off per event, and a pause and its resume on different threads, the suspected cause of a
+ * back-pressured stream that stalled once in CI.
  */
 public final class UpstreamClient {
 
