@@ -31,7 +31,7 @@ final class ParameterStyles {
         };
     }
 
-    static String matrix(ParameterSpec p, JsonNode value, String encoded) {
+    private static String matrix(ParameterSpec p, JsonNode value, String encoded) {
         String name = PercentEncoding.encode(p.name());
         if (value.isArray() && p.explode()) {
             StringBuilder out = new StringBuilder();
@@ -42,7 +42,7 @@ final class ParameterStyles {
     }
 
     /** Simple-style serialization of arrays and objects; each piece is percent-encoded. */
-    static String joined(JsonNode value, boolean explode, String separator) {
+    private static String joined(JsonNode value, boolean explode, String separator) {
         if (!value.isContainerNode()) {
             return scalar(value);
         }
@@ -103,7 +103,7 @@ final class ParameterStyles {
     }
 
     /** {@code name[key]=value}, recursively for nested objects ({@code [key]}) and arrays ({@code [index]}). */
-    static void appendNested(StringBuilder out, String encodedPrefix, JsonNode value) {
+    private static void appendNested(StringBuilder out, String encodedPrefix, JsonNode value) {
         if (value.isObject()) {
             value.properties().forEach(e ->
                     appendNested(out, encodedPrefix + "%5B" + PercentEncoding.encode(e.getKey()) + "%5D", e.getValue()));
@@ -120,7 +120,7 @@ final class ParameterStyles {
         appendEncodedPair(query, name, PercentEncoding.encode(value));
     }
 
-    static void appendEncodedPair(StringBuilder query, String name, String encodedValue) {
+    private static void appendEncodedPair(StringBuilder query, String name, String encodedValue) {
         appendSeparated(query, "&", PercentEncoding.encode(name) + "=" + encodedValue);
     }
 
