@@ -1,17 +1,17 @@
 package dev.toolgate.mode.conversion;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.toolgate.config.ConfigLoader;
 import dev.toolgate.http.GzipHead;
 import dev.toolgate.mcp.Cursor;
 import dev.toolgate.mcp.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +24,8 @@ import java.util.Optional;
 public final class ToolSet {
 
     private static final byte[] RESULT_HEAD = "{\"result\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PAGE_HEAD = "{\"tools\":[".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NEXT_CURSOR = ",\"nextCursor\":".getBytes(StandardCharsets.UTF_8);
 
     /** Tools per {@code tools/list} page. */
     public static final int PAGE_SIZE = 500;
@@ -38,11 +40,11 @@ public final class ToolSet {
     public ToolSet(List<Tool> tools) {
         this.tools = List.copyOf(tools);
         this.tools.forEach(t -> byName.put(t.name(), t));
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        this.tools.forEach(t -> all.writeBytes(Json.bytes(t.definition())));
-        this.fingerprint = ConfigLoader.hash(all.toByteArray()).substring(0, 16);
+        // each definition is serialized once: the fingerprint and every page are made of these bytes
+        List<byte[]> definitions = this.tools.stream().map(t -> Json.bytes(t.definition())).toList();
+        this.fingerprint = fingerprint(definitions);
         for (int offset = 0; offset == 0 || offset < this.tools.size(); offset += PAGE_SIZE) {
-            pages.add(Json.bytes(page(offset)));
+            pages.add(page(definitions, offset));
         }
     }
 
@@ -110,16 +112,33 @@ public final class ToolSet {
                 .orElse(-1);
     }
 
-    private ObjectNode page(int offset) {
-        ObjectNode result = Json.object();
-        ArrayNode list = result.putArray("tools");
-        int end = Math.min(tools.size(), offset + PAGE_SIZE);
+    /** {@code {"tools":[...],"nextCursor":"..."}}, byte for byte what serializing that object writes. */
+    private byte[] page(List<byte[]> definitions, int offset) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(PAGE_HEAD);
+        int end = Math.min(definitions.size(), offset + PAGE_SIZE);
         for (int i = offset; i < end; i++) {
-            list.add(tools.get(i).definition());
+            if (i > offset) {
+                out.write(',');
+            }
+            out.writeBytes(definitions.get(i));
         }
-        if (end < tools.size()) {
-            result.put("nextCursor", new Cursor(fingerprint, end).encode());
+        out.write(']');
+        if (end < definitions.size()) {
+            out.writeBytes(NEXT_CURSOR);
+            out.writeBytes(Json.bytes(new Cursor(fingerprint, end).encode()));
         }
-        return result;
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private static String fingerprint(List<byte[]> definitions) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            definitions.forEach(digest::update);
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 }
