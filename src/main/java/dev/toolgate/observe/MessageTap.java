@@ -5,9 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -25,19 +22,13 @@ import java.util.function.LongSupplier;
 public final class MessageTap {
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final int MAX_PENDING = 100_000;
-    private static final long PENDING_TTL_NANOS = 10L * 60 * 1_000_000_000;
-
-    private record Pending(long exchange, String method, String tool, long startNanos) {
-    }
-
     private record Fields(String version, String method, String id, boolean nullId, String tool, Integer errorCode,
                           Boolean toolError, boolean result, boolean error) {
     }
 
     private final McpTraffic sink;
     private final LongSupplier nanoTime;
-    private final ConcurrentHashMap<String, List<Pending>> pending = new ConcurrentHashMap<>();
+    private final PendingRequests pending = new PendingRequests();
     private final AtomicLong exchanges = new AtomicLong();
 
     /** @param nanoTime monotonic time source ({@code System::nanoTime} in production) */
@@ -91,12 +82,12 @@ public final class MessageTap {
         if (f.method() != null) {
             McpEvent.Kind kind = f.id() == null ? McpEvent.Kind.NOTIFICATION : McpEvent.Kind.REQUEST;
             if (kind == McpEvent.Kind.REQUEST) {
-                remember(key(route, session, direction, f.id()), new Pending(exchange, f.method(), f.tool(),
+                pending.remember(key(route, session, direction, f.id()), new PendingRequests.Pending(exchange, f.method(), f.tool(),
                         nanoTime.getAsLong()));
             }
             sink.accept(new McpEvent(route, session, direction, kind, f.method(), f.id(), f.tool(), null, null, bytes, -1));
         } else if ((f.result() || f.error()) && f.id() != null) {
-            Pending request = take(key(route, session, opposite(direction), f.id()), exchange);
+            PendingRequests.Pending request = pending.take(key(route, session, opposite(direction), f.id()), exchange);
             long latency = request == null ? -1 : (nanoTime.getAsLong() - request.startNanos()) / 1_000;
             sink.accept(new McpEvent(route, session, direction, McpEvent.Kind.RESPONSE,
                     request == null ? null : request.method(), f.id(), request == null ? null : request.tool(),
@@ -112,33 +103,6 @@ public final class MessageTap {
 
     private void invalid(String route, String session, McpEvent.Direction direction, int bytes) {
         sink.accept(new McpEvent(route, session, direction, McpEvent.Kind.INVALID, null, null, null, null, null, bytes, -1));
-    }
-
-    private void remember(String key, Pending request) {
-        if (pending.size() >= MAX_PENDING) {
-            long now = nanoTime.getAsLong();
-            pending.values().removeIf(list -> now - list.getFirst().startNanos() > PENDING_TTL_NANOS);
-            if (pending.size() >= MAX_PENDING) {
-                pending.clear();
-            }
-        }
-        pending.merge(key, List.of(request), (waiting, added) -> {
-            List<Pending> all = new ArrayList<>(waiting);
-            all.addAll(added);
-            return List.copyOf(all);
-        });
-    }
-
-    /** Removes and returns the request {@code key} names: the one sent in {@code exchange}, else the oldest. */
-    private Pending take(String key, long exchange) {
-        Pending[] taken = new Pending[1];
-        pending.computeIfPresent(key, (k, waiting) -> {
-            Pending match = waiting.stream().filter(p -> p.exchange() == exchange).findFirst().orElse(waiting.getFirst());
-            taken[0] = match;
-            List<Pending> rest = waiting.stream().filter(p -> p != match).toList();
-            return rest.isEmpty() ? null : rest;
-        });
-        return taken[0];
     }
 
     /** The top-level fields of one message; leaves the parser after the object's end. */

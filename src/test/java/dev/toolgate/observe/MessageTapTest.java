@@ -92,4 +92,36 @@ class MessageTapTest {
         assertThat(events).extracting(McpEvent::method).containsExactly("ping", "notifications/initialized");
         assertThat(events.get(1).kind()).isEqualTo(Kind.NOTIFICATION);
     }
+
+    @Test
+    void requestsWhoseAnswersNeverCrossStayBoundedPerIdAndTheNewestStillPair() {
+        // clients without a session all send id 1; an upstream answering with HTML error pages answers none
+        for (int i = 0; i < 10_000; i++) {
+            observe(null, tap.exchange(), Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        }
+        long last = tap.exchange();
+        observe(null, last, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+        observe(null, last, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
+
+        assertThat(tap.pending()).isEqualTo(PendingRequests.MAX_PER_ID - 1);
+        assertThat(events.getLast().method()).isEqualTo("tools/list");
+    }
+
+    @Test
+    void pastTheLimitOfWaitingRequestsTheExpiredGoFirstThenAll() {
+        for (int i = 0; i < PendingRequests.MAX_WAITING; i++) {
+            observe("s" + i, 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        }
+        assertThat(tap.pending()).isEqualTo(PendingRequests.MAX_WAITING);
+
+        clock.addAndGet(11L * 60 * 1_000_000_000);
+        observe("fresh", 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        assertThat(tap.pending()).isOne();
+
+        for (int i = 1; i < PendingRequests.MAX_WAITING; i++) {
+            observe("t" + i, 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        }
+        observe("last", 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        assertThat(tap.pending()).isOne();
+    }
 }
