@@ -10,14 +10,11 @@ import dev.toolgate.config.InvalidConfigException;
 import dev.toolgate.http.ProxyServer;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.mcp.InMemorySessionStore;
-import dev.toolgate.mcp.Json;
-import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.SessionIds;
 import dev.toolgate.mode.AiMcpProxySchema;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.TrafficCounters;
-import dev.toolgate.mode.conversion.ToolSet;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -30,7 +27,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
@@ -42,7 +38,6 @@ import java.util.random.RandomGenerator;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-    private static final String TOOLS_CHANGED = Json.text(JsonRpc.notification("notifications/tools/list_changed", null));
 
     /**
      * How to start.
@@ -69,7 +64,7 @@ public final class Gateway implements AutoCloseable {
     private final SnapshotBuilder builder;
     private final TrafficCounters traffic = new TrafficCounters();
     private final MessageTap tap;
-    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private final SnapshotSwitch snapshots;
     private ProxyServer proxy;
     private AdminServer admin;
     private ConfigWatcher watcher;
@@ -83,6 +78,7 @@ public final class Gateway implements AutoCloseable {
                 task -> Thread.ofPlatform().name("vertx-start").daemon().start(task));
         InMemorySessionStore store = new InMemorySessionStore(options.clock());
         this.sessions = new Sessions(store, new SessionIds(options.random()), options.clock());
+        this.snapshots = new SnapshotSwitch(sessions);
         this.tap = new MessageTap(traffic, System::nanoTime);
         this.builder = new SnapshotBuilder(loader(options.environment()), sessions, this::upstream, tap, Version.current());
         this.sweeperStore = store;
@@ -115,13 +111,13 @@ public final class Gateway implements AutoCloseable {
         Gateway gateway = new Gateway(options);
         try {
             byte[] document = ConfigLoader.readFile(options.configFile());
-            gateway.swap(gateway.builder.load(document, baseDirectory(options.configFile()), new ConfigReport()));
+            gateway.snapshots.swap(gateway.builder.load(document, baseDirectory(options.configFile()), new ConfigReport()));
             long loaded = System.nanoTime();
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
             Vertx vertx = gateway.vertx();
             gateway.sweeper = vertx.setPeriodic(60_000, id -> gateway.sweeperStore.evictExpired());
             gateway.proxy = ProxyServer.start(vertx, options.proxyHost(), options.proxyPort(), instances,
-                    gateway.current::get).await();
+                    gateway.snapshots::current).await();
             gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(),
                     gateway.new View()).await();
             LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
@@ -158,7 +154,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public Snapshot snapshot() {
-        return current.get();
+        return snapshots.current();
     }
 
     public int proxyPort() {
@@ -176,7 +172,7 @@ public final class Gateway implements AutoCloseable {
      */
     public synchronized Snapshot apply(byte[] document, Path baseDirectory) {
         Snapshot next = builder.load(document, baseDirectory, new ConfigReport());
-        swap(next);
+        snapshots.swap(next);
         LOG.info("configuration {} loaded: {} services, {} routes, {} plugins, {} tools", next.config().hash(),
                 next.config().services().size(), next.config().routes().size(), next.config().plugins().size(),
                 next.toolCount());
@@ -233,43 +229,6 @@ public final class Gateway implements AutoCloseable {
             LOG.error("{} changed but is invalid; still serving configuration {}:\n{}", options.configFile(),
                     snapshot().config().hash(), e.getMessage());
         }
-    }
-
-    private void swap(Snapshot next) {
-        next.warnings().forEach(w -> LOG.warn("config: {}", w));
-        Snapshot previous = current.getAndSet(next);
-        prepareInBackground(next);
-        if (previous == null) {
-            return;
-        }
-        for (Map.Entry<String, ToolSet> old : previous.toolSets().entrySet()) {
-            ToolSet now = next.toolSets().get(old.getKey());
-            if (now == null) {
-                sessions.closeEndpoint(old.getKey());
-            } else if (!now.fingerprint().equals(old.getValue().fingerprint())) {
-                int told = sessions.notifyEndpoint(old.getKey(), TOOLS_CHANGED);
-                LOG.info("tools of endpoint {} changed; notified {} open streams", old.getKey(), told);
-            }
-        }
-    }
-
-    /**
-     * Compiles the validators that wait for first use, so calls rarely do, and compresses the tool
-     * lists for clients that accept gzip; off the event loops.
-     */
-    private static void prepareInBackground(Snapshot snapshot) {
-        Thread.ofVirtual().name("prepare-tools").start(() -> {
-            long started = System.nanoTime();
-            int tools = 0;
-            for (ToolSet set : snapshot.toolSets().values()) {
-                set.compressPages();
-                for (var tool : set.tools()) {
-                    tool.prepare();
-                    tools++;
-                }
-            }
-            LOG.debug("validators of {} tools ready {} ms after the swap", tools, millis(started, System.nanoTime()));
-        });
     }
 
     private static ConfigLoader loader(UnaryOperator<String> environment) {

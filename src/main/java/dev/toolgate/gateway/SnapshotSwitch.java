@@ -1,0 +1,71 @@
+package dev.toolgate.gateway;
+
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
+import dev.toolgate.mode.conversion.Sessions;
+import dev.toolgate.mode.conversion.ToolSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The snapshot being served, and the one place it changes. Requests read it once and finish on the
+ * snapshot they started with; a swap tells the sessions of endpoints whose tools changed (the
+ * {@code notifications/tools/list_changed} on open streams), ends those of endpoints that are gone,
+ * and prepares the new tools off the event loops.
+ */
+final class SnapshotSwitch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final String TOOLS_CHANGED = Json.text(JsonRpc.notification("notifications/tools/list_changed", null));
+
+    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private final Sessions sessions;
+
+    SnapshotSwitch(Sessions sessions) {
+        this.sessions = sessions;
+    }
+
+    Snapshot current() {
+        return current.get();
+    }
+
+    void swap(Snapshot next) {
+        next.warnings().forEach(w -> LOG.warn("config: {}", w));
+        Snapshot previous = current.getAndSet(next);
+        prepareInBackground(next);
+        if (previous == null) {
+            return;
+        }
+        for (Map.Entry<String, ToolSet> old : previous.toolSets().entrySet()) {
+            ToolSet now = next.toolSets().get(old.getKey());
+            if (now == null) {
+                sessions.closeEndpoint(old.getKey());
+            } else if (!now.fingerprint().equals(old.getValue().fingerprint())) {
+                int told = sessions.notifyEndpoint(old.getKey(), TOOLS_CHANGED);
+                LOG.info("tools of endpoint {} changed; notified {} open streams", old.getKey(), told);
+            }
+        }
+    }
+
+    /**
+     * Compiles the validators that wait for first use, so calls rarely do, and compresses the tool
+     * lists for clients that accept gzip; off the event loops.
+     */
+    private static void prepareInBackground(Snapshot snapshot) {
+        Thread.ofVirtual().name("prepare-tools").start(() -> {
+            long started = System.nanoTime();
+            int tools = 0;
+            for (ToolSet set : snapshot.toolSets().values()) {
+                set.compressPages();
+                for (var tool : set.tools()) {
+                    tool.prepare();
+                    tools++;
+                }
+            }
+            LOG.debug("validators of {} tools ready {} ms after the swap", tools, (System.nanoTime() - started) / 1_000_000);
+        });
+    }
+}
