@@ -8,7 +8,6 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.BodyReader;
 import dev.toolgate.http.ErrorResponses;
-import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.RouteMatch;
@@ -18,15 +17,8 @@ import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 
 import static dev.toolgate.mode.conversion.McpResponses.accepted;
 import static dev.toolgate.mode.conversion.McpResponses.gzipJson;
@@ -36,7 +28,8 @@ import static dev.toolgate.mode.conversion.McpResponses.json;
  * An MCP server on one route, over the streamable HTTP transport (2025-03-26, 2025-06-18,
  * 2025-11-25): POST carries messages, GET opens the server's notification stream, DELETE ends the
  * session. Transport rules are checked here in order (origin, method, Accept, Content-Type, size,
- * protocol version, session); the methods themselves are in {@link McpMethods}.
+ * protocol version, session); the methods themselves are in {@link McpMethods}, batches in
+ * {@link McpBatch}, GET and DELETE in {@link SessionRequests}.
  *
  * @see <a href="https://modelcontextprotocol.io/specification/2025-11-25/basic/transports">Transports</a>
  */
@@ -63,12 +56,20 @@ public final class McpServerEndpoint implements RouteHandler {
     private final ToolSet tools;
     private final McpMethods methods;
     private final Sessions sessions;
+    private final TransportHeaders headers;
+    private final CallsInFlight calls;
+    private final McpBatch batches;
+    private final SessionRequests sessionRequests;
 
     public McpServerEndpoint(Settings settings, ToolSet tools, ToolInvoker invoker, Sessions sessions) {
         this.settings = settings;
         this.tools = tools;
         this.methods = new McpMethods(tools, invoker);
         this.sessions = sessions;
+        this.headers = new TransportHeaders(settings, sessions);
+        this.calls = new CallsInFlight(methods, sessions);
+        this.batches = new McpBatch(headers, calls);
+        this.sessionRequests = new SessionRequests(settings, headers, sessions);
     }
 
     public ToolSet tools() {
@@ -83,8 +84,8 @@ public final class McpServerEndpoint implements RouteHandler {
             }
             switch (request.method().name()) {
                 case "POST" -> post(request);
-                case "GET" -> openStream(request);
-                case "DELETE" -> delete(request);
+                case "GET" -> sessionRequests.openStream(request);
+                case "DELETE" -> sessionRequests.delete(request);
                 default -> throw new GatewayException(new GatewayError.MethodNotAllowed(request.method().name(),
                         settings.managedSessions() ? ALLOWED : "POST"));
             }
@@ -102,7 +103,7 @@ public final class McpServerEndpoint implements RouteHandler {
         if (!MediaTypes.is(contentType, MediaTypes.JSON)) {
             throw new GatewayException(new GatewayError.UnsupportedMediaType(contentType == null ? "" : contentType));
         }
-        checkVersionHeader(request);
+        TransportHeaders.checkVersion(request);
         BodyReader.read(request, settings.bodyLimit()).onComplete(body -> {
             try {
                 if (body.failed()) {
@@ -111,7 +112,7 @@ public final class McpServerEndpoint implements RouteHandler {
                 }
                 JsonNode message = parse(body.result());
                 if (message instanceof ArrayNode batch) {
-                    batch(request, batch);
+                    batches.answer(request, batch);
                 } else {
                     single(request, JsonRpcMessage.classify(message));
                 }
@@ -130,62 +131,25 @@ public final class McpServerEndpoint implements RouteHandler {
             case JsonRpcMessage.Invalid invalid ->
                     throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
             case JsonRpcMessage.Notification n -> {
-                onNotification(session(request), n);
+                calls.onNotification(headers.session(request), n);
                 accepted(request);
             }
             case JsonRpcMessage.Response ignored -> {
-                session(request);
+                headers.session(request);
                 accepted(request);
             }
             case JsonRpcMessage.Request r when r.method().equals("tools/list")
                     && MediaTypes.acceptsGzip(request.getHeader("accept-encoding")) -> {
-                session(request);
+                headers.session(request);
                 methods.gzippedList(r).ifPresentOrElse(body -> gzipJson(request, body),
                         () -> methods.answer(r, null, null).onComplete(out -> json(request, out.result(), null)));
             }
             case JsonRpcMessage.Request r -> {
-                Session session = session(request);
-                Promise<Void> disconnected = disconnection(request);
-                answer(r, session, request, disconnected.future()).onComplete(out -> json(request, out.result(), null));
+                Session session = headers.session(request);
+                Future<Void> disconnected = CallsInFlight.disconnection(request);
+                calls.answer(r, session, request, disconnected).onComplete(out -> json(request, out.result(), null));
             }
         }
-    }
-
-    /** JSON-RPC batches: allowed by 2025-03-26 only, answered with an array in request order. */
-    private void batch(HttpServerRequest request, ArrayNode batch) {
-        Session session = session(request);
-        String version = session != null ? session.protocolVersion() : headerVersion(request);
-        if (!ProtocolVersion.BATCHING.equals(version)) {
-            throw new GatewayException(new GatewayError.BatchNotAllowed(version));
-        }
-        if (batch.isEmpty()) {
-            throw new GatewayException(new GatewayError.InvalidMessage(null, "an empty batch"));
-        }
-        Promise<Void> disconnected = disconnection(request);
-        List<Future<Buffer>> answers = new ArrayList<>();
-        for (JsonNode element : batch) {
-            switch (JsonRpcMessage.classify(element)) {
-                case JsonRpcMessage.Invalid invalid -> answers.add(Future.succeededFuture(
-                        McpMethods.error(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()))));
-                case JsonRpcMessage.Request r when r.method().equals("initialize") -> answers.add(Future.succeededFuture(
-                        McpMethods.error(new GatewayError.InvalidMessage(r.id(), "initialize cannot be part of a batch"))));
-                case JsonRpcMessage.Request r -> answers.add(answer(r, session, request, disconnected.future()));
-                case JsonRpcMessage.Notification n -> onNotification(session, n);
-                case JsonRpcMessage.Response ignored -> {
-                }
-            }
-        }
-        if (answers.isEmpty()) {
-            accepted(request);
-            return;
-        }
-        Future.all(answers).onComplete(done -> {
-            Buffer out = Buffer.buffer().appendByte((byte) '[');
-            for (int i = 0; i < answers.size(); i++) {
-                out.appendBuffer(i == 0 ? answers.get(i).result() : Buffer.buffer(",").appendBuffer(answers.get(i).result()));
-            }
-            json(request, out.appendByte((byte) ']'), null);
-        });
     }
 
     private void initialize(HttpServerRequest request, JsonRpcMessage.Request r) {
@@ -208,88 +172,6 @@ public final class McpServerEndpoint implements RouteHandler {
         json(request, McpMethods.result(r.id(), Json.bytes(result)), sessionId);
     }
 
-    private Future<Buffer> answer(JsonRpcMessage.Request r, Session session, HttpServerRequest request,
-                                  Future<Void> disconnected) {
-        if (!r.method().equals("tools/call")) {
-            return methods.answer(r, null, null);
-        }
-        Promise<Void> cancel = Promise.promise();
-        disconnected.onComplete(v -> cancel.tryComplete());
-        // without sessions, ids are not unique across clients: only a disconnect can cancel
-        String key = session == null ? null : callKey(session, r.id());
-        if (key != null) {
-            sessions.started(key, cancel);
-        }
-        RequestEncoder.Client caller = new RequestEncoder.Client(request.headers(),
-                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
-                ForwardedHeaders.authority(request), request.localAddress() == null ? 0 : request.localAddress().port(), Set.of());
-        return methods.answer(r, caller, cancel.future()).onComplete(done -> {
-            if (key != null) {
-                sessions.finished(key);
-            }
-        });
-    }
-
-    private void onNotification(Session session, JsonRpcMessage.Notification n) {
-        if (session != null && n.method().equals("notifications/cancelled") && n.params() != null
-                && n.params().has("requestId")) {
-            sessions.cancel(callKey(session, n.params().get("requestId")));
-        }
-    }
-
-    private void openStream(HttpServerRequest request) {
-        if (!settings.managedSessions()) {
-            throw new GatewayException(new GatewayError.MethodNotAllowed("GET", "POST"));
-        }
-        if (!MediaTypes.accepts(request.getHeader("accept"), MediaTypes.EVENT_STREAM)) {
-            throw new GatewayException(new GatewayError.NotAcceptable(MediaTypes.EVENT_STREAM));
-        }
-        checkVersionHeader(request);
-        Session session = session(request);
-        HttpServerResponse response = request.response();
-        if (!sessions.openStream(session.id(), settings.endpointId(), response, Vertx.currentContext())) {
-            throw new GatewayException(new GatewayError.StreamAlreadyOpen());
-        }
-        NotificationStream.start(response, session.id(), sessions);
-    }
-
-    private void delete(HttpServerRequest request) {
-        if (!settings.managedSessions()) {
-            throw new GatewayException(new GatewayError.MethodNotAllowed("DELETE", "POST"));
-        }
-        checkVersionHeader(request);
-        Session session = session(request);
-        sessions.store().remove(session.id());
-        sessions.closeStream(session.id());
-        request.response().setStatusCode(200).end();
-    }
-
-    /** The request's session; null when this endpoint does not manage sessions. */
-    private Session session(HttpServerRequest request) {
-        if (!settings.managedSessions()) {
-            return null;
-        }
-        String id = request.getHeader("mcp-session-id");
-        if (id == null || id.isEmpty()) {
-            throw new GatewayException(new GatewayError.MissingSession());
-        }
-        return sessions.store().find(id)
-                .filter(s -> s.endpoint().equals(settings.endpointId()))
-                .orElseThrow(() -> new GatewayException(new GatewayError.UnknownSession()));
-    }
-
-    private static void checkVersionHeader(HttpServerRequest request) {
-        String version = request.getHeader("mcp-protocol-version");
-        if (version != null && !ProtocolVersion.isSupported(version)) {
-            throw new GatewayException(new GatewayError.UnsupportedProtocolVersion(version));
-        }
-    }
-
-    private static String headerVersion(HttpServerRequest request) {
-        String version = request.getHeader("mcp-protocol-version");
-        return version == null ? ProtocolVersion.ASSUMED_WHEN_ABSENT : version;
-    }
-
     private static JsonNode parse(Buffer body) {
         try {
             JsonNode node = Json.parse(body.getBytes());
@@ -302,15 +184,5 @@ public final class McpServerEndpoint implements RouteHandler {
         } catch (java.io.IOException e) {
             throw new GatewayException(new GatewayError.MalformedJson(e.getMessage()));
         }
-    }
-
-    private static Promise<Void> disconnection(HttpServerRequest request) {
-        Promise<Void> disconnected = Promise.promise();
-        request.response().closeHandler(v -> disconnected.tryComplete());
-        return disconnected;
-    }
-
-    private static String callKey(Session session, JsonNode id) {
-        return (session == null ? "" : session.id()) + "\u0000" + id;
     }
 }

@@ -1,0 +1,53 @@
+package dev.toolgate.mode.conversion;
+
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import dev.toolgate.mcp.MediaTypes;
+import dev.toolgate.mcp.Session;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * The transport's GET and DELETE on an MCP endpoint, which only an endpoint that manages sessions
+ * offers: GET opens the session's notification stream, DELETE ends the session (and that stream).
+ */
+final class SessionRequests {
+
+    private final McpServerEndpoint.Settings settings;
+    private final TransportHeaders headers;
+    private final Sessions sessions;
+
+    SessionRequests(McpServerEndpoint.Settings settings, TransportHeaders headers, Sessions sessions) {
+        this.settings = settings;
+        this.headers = headers;
+        this.sessions = sessions;
+    }
+
+    void openStream(HttpServerRequest request) {
+        if (!settings.managedSessions()) {
+            throw new GatewayException(new GatewayError.MethodNotAllowed("GET", "POST"));
+        }
+        if (!MediaTypes.accepts(request.getHeader("accept"), MediaTypes.EVENT_STREAM)) {
+            throw new GatewayException(new GatewayError.NotAcceptable(MediaTypes.EVENT_STREAM));
+        }
+        TransportHeaders.checkVersion(request);
+        Session session = headers.session(request);
+        HttpServerResponse response = request.response();
+        if (!sessions.openStream(session.id(), settings.endpointId(), response, Vertx.currentContext())) {
+            throw new GatewayException(new GatewayError.StreamAlreadyOpen());
+        }
+        NotificationStream.start(response, session.id(), sessions);
+    }
+
+    void delete(HttpServerRequest request) {
+        if (!settings.managedSessions()) {
+            throw new GatewayException(new GatewayError.MethodNotAllowed("DELETE", "POST"));
+        }
+        TransportHeaders.checkVersion(request);
+        Session session = headers.session(request);
+        sessions.store().remove(session.id());
+        sessions.closeStream(session.id());
+        request.response().setStatusCode(200).end();
+    }
+}
