@@ -7,20 +7,14 @@ import dev.toolgate.config.Route;
 import dev.toolgate.config.Service;
 import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamTarget;
-import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.ToolNames;
 import dev.toolgate.mode.AiMcpProxyConfig;
 import dev.toolgate.mode.ParameterSpec;
-import dev.toolgate.mode.ToolAnnotations;
 import dev.toolgate.mode.ToolSpec;
 import io.vertx.core.http.HttpMethod;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Compiles Kong tool definitions of one conversion plugin into {@link Tool}s, with Kong's rules:
@@ -30,10 +24,6 @@ import java.util.Set;
  * {@code strip_path} and the service path.
  */
 public final class ToolCompiler {
-
-    /** Header names an argument or fixed header may not set: they would change where or how a call goes. */
-    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
-            "connection", "keep-alive", "upgrade", "te", "trailer", "proxy-connection", "expect");
 
     private final Route route;
     private final Service service;
@@ -73,26 +63,13 @@ public final class ToolCompiler {
         HttpMethod method = method(spec, at);
         checkHostAndScheme(spec, at);
         PathTemplate path = upstreamPath(spec, at);
-        List<ParameterSpec> parameters = parameters(spec, path, at);
+        List<ParameterSpec> parameters = ToolParameters.of(spec, path, at, report);
         BodyPart body = BodyPart.of(spec.requestBody(), at + ".request_body", report);
         OutputSchema output = OutputSchema.of(spec.responses(), at + ".responses", report);
-        for (String key : List.of("request_body", "responses")) {
-            String reference = ToolSchemas.foreignReference(key.equals("responses") ? spec.responses() : spec.requestBody());
-            if (reference != null) {
-                report.problem(at + "." + key, "$ref " + reference + " is not supported: inline the schema or put it "
-                        + "under the schema's own $defs (or load the API with config.openapi)");
-            }
-        }
-        checkFixedHeaders(spec, at);
+        checkForeignReferences(spec, at);
+        ReservedHeaders.checkFixed(spec, at, report);
         if (written) {
-            parameters.forEach(p -> ToolSchemas.checkMetaSchema(p.schema(), at + ".parameters[" + parameters.indexOf(p)
-                    + "].schema", report));
-            if (body.schema() != null) {
-                ToolSchemas.checkMetaSchema(body.schema(), at + ".request_body", report);
-            }
-            if (output != null) {
-                ToolSchemas.checkMetaSchema(output.schema(), at + ".responses", report);
-            }
+            checkMetaSchemas(parameters, body, output, at);
         }
         if (report.problems().size() > before || service == null) {
             return null;
@@ -112,12 +89,33 @@ public final class ToolCompiler {
             inputValidator = CompiledSchema.later(inputSchema);
             outputValidator = output == null ? null : CompiledSchema.later(output.schema());
         }
-        ObjectNode definition = definition(name, spec.description(), spec.annotations(), inputSchema, output);
+        ObjectNode definition = ToolDefinition.of(name, spec.description(), spec.annotations(), inputSchema, output);
         RequestTemplate request = new RequestTemplate(UpstreamTarget.of(service), method, path, parameters,
                 body.encoding(), body.fields(), spec.headers(), spec.query(), config.server().timeoutMillis(),
                 config.server().forwardClientHeaders(), route.preserveHost());
         return new Tool(name, definition, inputValidator, outputValidator, output != null && output.wrapped(),
                 request, at);
+    }
+
+    private void checkForeignReferences(ToolSpec spec, String at) {
+        for (String key : List.of("request_body", "responses")) {
+            String reference = ToolSchemas.foreignReference(key.equals("responses") ? spec.responses() : spec.requestBody());
+            if (reference != null) {
+                report.problem(at + "." + key, "$ref " + reference + " is not supported: inline the schema or put it "
+                        + "under the schema's own $defs (or load the API with config.openapi)");
+            }
+        }
+    }
+
+    private void checkMetaSchemas(List<ParameterSpec> parameters, BodyPart body, OutputSchema output, String at) {
+        parameters.forEach(p -> ToolSchemas.checkMetaSchema(p.schema(), at + ".parameters[" + parameters.indexOf(p)
+                + "].schema", report));
+        if (body.schema() != null) {
+            ToolSchemas.checkMetaSchema(body.schema(), at + ".request_body", report);
+        }
+        if (output != null) {
+            ToolSchemas.checkMetaSchema(output.schema(), at + ".responses", report);
+        }
     }
 
     private String name(ToolSpec spec, int position, String at) {
@@ -196,91 +194,5 @@ public final class ToolCompiler {
         }
         String upstream = UpstreamPath.of(service.path(), matched, gatewayPath, route.stripPath(), route.pathHandling());
         return PathTemplate.parse(upstream);
-    }
-
-    private List<ParameterSpec> parameters(ToolSpec spec, PathTemplate path, String at) {
-        List<ParameterSpec> parameters = new ArrayList<>(spec.parameters());
-        Set<String> arguments = new HashSet<>();
-        Set<String> declaredPath = new HashSet<>();
-        for (int i = 0; i < parameters.size(); i++) {
-            ParameterSpec p = parameters.get(i);
-            String pAt = at + ".parameters[" + i + "]";
-            if (p.name() == null || p.in() == null) {
-                continue;
-            }
-            if (!arguments.add(p.argument())) {
-                report.problem(pAt, "argument " + p.argument() + " is defined twice");
-            }
-            String reference = ToolSchemas.foreignReference(p.schema());
-            if (reference != null) {
-                report.problem(pAt + ".schema", "$ref " + reference + " is not supported: inline the schema or put it "
-                        + "under the schema's own $defs");
-            }
-            if ("header".equals(p.in()) && RESERVED_HEADERS.contains(p.name().toLowerCase(Locale.ROOT))) {
-                report.problem(pAt + ".name", "header " + p.name() + " cannot be set by a tool argument");
-            }
-            if ("path".equals(p.in())) {
-                declaredPath.add(p.name());
-                if (!path.placeholders().contains(p.name())) {
-                    report.problem(pAt, "path parameter '" + p.name() + "' does not appear in path "
-                            + (spec.path() != null ? spec.path() : path));
-                }
-            }
-        }
-        for (String placeholder : path.placeholders()) {
-            if (!declaredPath.contains(placeholder)) {
-                report.warning(at + ".path", "{" + placeholder + "} has no parameters entry; it becomes a required "
-                        + "string argument path_" + placeholder);
-                parameters.add(new ParameterSpec(placeholder, "path", true, null, ParameterSpec.stringSchema(), "simple", false));
-            }
-        }
-        return parameters;
-    }
-
-    private void checkFixedHeaders(ToolSpec spec, String at) {
-        for (Map.Entry<String, List<String>> header : spec.headers().entrySet()) {
-            if (RESERVED_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                report.problem(at + ".headers." + header.getKey(), "cannot be set (the service decides the upstream host and framing)");
-            }
-            for (String value : header.getValue()) {
-                if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-                    report.problem(at + ".headers." + header.getKey(), "must not contain line breaks");
-                }
-            }
-        }
-    }
-
-    static ObjectNode definition(String name, String description, ToolAnnotations annotations, ObjectNode inputSchema,
-                                 OutputSchema output) {
-        ObjectNode tool = Json.object();
-        tool.put("name", name);
-        if (annotations.title() != null) {
-            tool.put("title", annotations.title());
-        }
-        if (description != null) {
-            tool.put("description", description);
-        }
-        tool.set("inputSchema", inputSchema);
-        if (output != null) {
-            tool.set("outputSchema", output.schema());
-        }
-        ObjectNode hints = Json.object();
-        putIfSet(hints, "title", annotations.title());
-        putIfSet(hints, "readOnlyHint", annotations.readOnlyHint());
-        putIfSet(hints, "destructiveHint", annotations.destructiveHint());
-        putIfSet(hints, "idempotentHint", annotations.idempotentHint());
-        putIfSet(hints, "openWorldHint", annotations.openWorldHint());
-        if (!hints.isEmpty()) {
-            tool.set("annotations", hints);
-        }
-        return tool;
-    }
-
-    private static void putIfSet(ObjectNode node, String key, Object value) {
-        if (value instanceof String s) {
-            node.put(key, s);
-        } else if (value instanceof Boolean b) {
-            node.put(key, b);
-        }
     }
 }

@@ -1,0 +1,68 @@
+package dev.toolgate.mode.conversion;
+
+import dev.toolgate.config.ConfigReport;
+import dev.toolgate.mode.ParameterSpec;
+import dev.toolgate.mode.ToolSpec;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The parameters a tool takes as arguments: those it declares, checked, and a required string
+ * argument for each placeholder of its path that none declares.
+ */
+final class ToolParameters {
+
+    private ToolParameters() {
+    }
+
+    /**
+     * The tool's parameters; problems go to the report: an argument defined twice, a {@code $ref}
+     * outside the schema, a reserved header, a path parameter that is not in the path.
+     */
+    static List<ParameterSpec> of(ToolSpec spec, PathTemplate path, String at, ConfigReport report) {
+        List<ParameterSpec> parameters = new ArrayList<>(spec.parameters());
+        Set<String> arguments = new HashSet<>();
+        Set<String> declaredPath = new HashSet<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            ParameterSpec p = parameters.get(i);
+            String pAt = at + ".parameters[" + i + "]";
+            if (p.name() == null || p.in() == null) {
+                continue;
+            }
+            if (!arguments.add(p.argument())) {
+                report.problem(pAt, "argument " + p.argument() + " is defined twice");
+            }
+            String reference = ToolSchemas.foreignReference(p.schema());
+            if (reference != null) {
+                report.problem(pAt + ".schema", "$ref " + reference + " is not supported: inline the schema or put it "
+                        + "under the schema's own $defs");
+            }
+            if ("header".equals(p.in()) && ReservedHeaders.contains(p.name())) {
+                report.problem(pAt + ".name", "header " + p.name() + " cannot be set by a tool argument");
+            }
+            if ("path".equals(p.in())) {
+                declaredPath.add(p.name());
+                if (!path.placeholders().contains(p.name())) {
+                    report.problem(pAt, "path parameter '" + p.name() + "' does not appear in path "
+                            + (spec.path() != null ? spec.path() : path));
+                }
+            }
+        }
+        addUndeclaredPlaceholders(parameters, declaredPath, path, at, report);
+        return parameters;
+    }
+
+    private static void addUndeclaredPlaceholders(List<ParameterSpec> parameters, Set<String> declaredPath,
+                                                  PathTemplate path, String at, ConfigReport report) {
+        for (String placeholder : path.placeholders()) {
+            if (!declaredPath.contains(placeholder)) {
+                report.warning(at + ".path", "{" + placeholder + "} has no parameters entry; it becomes a required "
+                        + "string argument path_" + placeholder);
+                parameters.add(new ParameterSpec(placeholder, "path", true, null, ParameterSpec.stringSchema(), "simple", false));
+            }
+        }
+    }
+}
