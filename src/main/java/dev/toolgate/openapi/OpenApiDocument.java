@@ -102,6 +102,25 @@ public final class OpenApiDocument {
         return node.isMissingNode() ? null : node;
     }
 
+    /**
+     * The node a chain of {@code $ref}s starting at {@code node} ends at ({@code node} itself when it is
+     * no reference). The chain is cut after 16 hops so that a reference cycle cannot loop forever.
+     *
+     * @param where where the node is, for the message when a reference does not resolve
+     */
+    JsonNode dereferenced(JsonNode node, String where) {
+        JsonNode current = node;
+        for (int hops = 0; current.has("$ref") && hops < 16; hops++) {
+            String ref = current.get("$ref").asText();
+            JsonNode target = resolve(ref);
+            if (target == null) {
+                throw new OpenApiException(where + ": $ref '" + ref + "' does not resolve in " + location);
+            }
+            current = target;
+        }
+        return current;
+    }
+
     private static String percentDecoded(String text) {
         if (text.indexOf('%') < 0) {
             return text;

@@ -2,15 +2,11 @@ package dev.toolgate.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.toolgate.mcp.Json;
-import dev.toolgate.mcp.MediaTypes;
-import dev.toolgate.mcp.ToolNames;
 import dev.toolgate.mode.ParameterSpec;
 import dev.toolgate.mode.ToolAnnotations;
 import dev.toolgate.mode.ToolSpec;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,13 +45,15 @@ public final class ToolGenerator {
 
     private final OpenApiDocument document;
     private final SchemaConverter schemas;
+    private final OperationContent content;
+    private final OperationNames names = new OperationNames();
     private final OperationFilter filter;
     private final String server;
-    private final Set<String> names = new HashSet<>();
 
     public ToolGenerator(OpenApiDocument document, OperationFilter filter) {
         this.document = document;
         this.schemas = new SchemaConverter(document);
+        this.content = new OperationContent(document, schemas);
         this.filter = filter;
         this.server = ServerUrls.first(document.root().path("servers"), document.location());
     }
@@ -65,7 +63,7 @@ public final class ToolGenerator {
         List<ToolSpec> tools = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
         for (Map.Entry<String, JsonNode> entry : document.root().path("paths").properties()) {
-            JsonNode item = resolved(entry.getValue(), "paths." + entry.getKey());
+            JsonNode item = document.dereferenced(entry.getValue(), "paths." + entry.getKey());
             for (String method : METHODS) {
                 JsonNode operation = item.get(method);
                 if (operation == null || !operation.isObject()) {
@@ -86,13 +84,6 @@ public final class ToolGenerator {
         return new Generated(tools, skipped);
     }
 
-    /** Why one operation cannot become a tool. */
-    private static final class Unsupported extends RuntimeException {
-        Unsupported(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     private ToolSpec tool(String path, String method, JsonNode item, JsonNode operation) {
         if (method.equals("trace")) {
             throw new Unsupported("TRACE operations are not served");
@@ -100,12 +91,12 @@ public final class ToolGenerator {
         checkServer(operation.has("servers") ? operation.get("servers") : item.get("servers"));
         String where = "paths." + path + "." + method;
         List<ParameterSpec> parameters = parameters(item, operation, where);
-        JsonNode requestBody = requestBody(operation, where);
-        JsonNode responses = responses(operation, where);
+        JsonNode requestBody = content.requestBody(operation, where);
+        JsonNode responses = content.responses(operation, where);
         String summary = text(operation, "summary");
         String description = description(summary, text(operation, "description"), method, path);
         ToolAnnotations annotations = annotations(method, summary);
-        String name = uniqueName(operation.path("operationId").asText(""), method, path);
+        String name = names.unique(operation.path("operationId").asText(""), method, path);
         int fragment = path.indexOf('#');
         String requestPath = fragment < 0 ? path : path.substring(0, fragment);
         return new ToolSpec(description, name, method.toUpperCase(Locale.ROOT), requestPath, null, null, Map.of(),
@@ -127,7 +118,7 @@ public final class ToolGenerator {
         Map<String, JsonNode> merged = new LinkedHashMap<>();
         for (JsonNode list : List.of(item.path("parameters"), operation.path("parameters"))) {
             for (JsonNode p : list) {
-                JsonNode parameter = resolved(p, where);
+                JsonNode parameter = document.dereferenced(p, where);
                 merged.put(parameter.path("in").asText() + ":" + parameter.path("name").asText(), parameter);
             }
         }
@@ -153,109 +144,11 @@ public final class ToolGenerator {
         return parameters;
     }
 
-    private JsonNode requestBody(JsonNode operation, String where) {
-        JsonNode body = operation.get("requestBody");
-        if (body == null) {
-            return null;
-        }
-        body = resolved(body, where + ".requestBody");
-        JsonNode content = body.path("content");
-        String chosen = null;
-        for (Iterator<String> types = content.fieldNames(); types.hasNext(); ) {
-            String type = types.next();
-            if (MediaTypes.isJson(type)) {
-                chosen = type;
-                break;
-            }
-        }
-        // */* (Swagger 2.0 without "consumes") admits JSON, the most useful choice for a model
-        for (String preferred : List.of("application/x-www-form-urlencoded", "multipart/form-data", "*/*", "application/*")) {
-            if (chosen == null && content.has(preferred)) {
-                chosen = preferred;
-            }
-        }
-        if (chosen == null) {
-            if (content.isEmpty()) {
-                return null;
-            }
-            throw new Unsupported("request body type " + String.join(", ", iterable(content.fieldNames()))
-                    + " is not supported (JSON, form-urlencoded and multipart/form-data are)");
-        }
-        JsonNode media = content.get(chosen);
-        ObjectNode out = Json.object();
-        if (body.path("required").asBoolean(false)) {
-            out.put("required", true);
-        }
-        String description = text(body, "description");
-        if (description != null) {
-            out.put("description", description);
-        }
-        boolean json = MediaTypes.isJson(chosen) || chosen.endsWith("/*");
-        ObjectNode chosenMedia = out.putObject("content").putObject(json ? "application/json" : chosen);
-        chosenMedia.set("schema", media.has("schema")
-                ? schemas.selfContained(media.get("schema"), where + ".requestBody", INPUT_BUDGET) : Json.object());
-        if (media.has("encoding")) {
-            chosenMedia.set("encoding", encoding(media.get("encoding")));
-        }
-        return out;
-    }
-
-    private JsonNode responses(JsonNode operation, String where) {
-        for (Map.Entry<String, JsonNode> entry : operation.path("responses").properties()) {
-            if (!entry.getKey().matches("2(\\d\\d|XX)")) {
-                continue;
-            }
-            JsonNode response = resolved(entry.getValue(), where + ".responses." + entry.getKey());
-            JsonNode schema = null;
-            for (Map.Entry<String, JsonNode> m : response.path("content").properties()) {
-                if (MediaTypes.isJson(m.getKey()) && m.getValue().has("schema")) {
-                    schema = m.getValue().get("schema");
-                    break;
-                }
-            }
-            if (schema != null) {
-                ObjectNode responses = Json.object();
-                responses.putObject(entry.getKey()).putObject("content").putObject("application/json")
-                        .set("schema", schemas.selfContained(schema, where + ".responses." + entry.getKey(), OUTPUT_BUDGET));
-                return responses;
-            }
-        }
-        return null;
-    }
-
-    private static ObjectNode encoding(JsonNode encoding) {
-        ObjectNode out = Json.object();
-        encoding.properties().forEach(e -> {
-            ObjectNode field = out.putObject(e.getKey());
-            for (String key : List.of("contentType", "style", "explode")) {
-                if (e.getValue().has(key)) {
-                    field.set(key, e.getValue().get(key));
-                }
-            }
-        });
-        return out;
-    }
-
     private static ToolAnnotations annotations(String method, String summary) {
         boolean readOnly = method.equals("get") || method.equals("head");
         boolean idempotent = method.equals("put") || method.equals("delete");
         return new ToolAnnotations(summary, readOnly ? Boolean.TRUE : null, method.equals("delete") ? Boolean.TRUE : null,
                 idempotent ? Boolean.TRUE : null, null);
-    }
-
-    private String uniqueName(String operationId, String method, String path) {
-        String base = ToolNames.sanitize(operationId);
-        if (base.isEmpty()) {
-            String fromPath = path.replaceAll("[{}]", "").replaceAll("[^A-Za-z0-9_.-]+", "_").replaceAll("^_+|_+$", "");
-            base = ToolNames.sanitize(method + (fromPath.isEmpty() ? "" : "_" + fromPath));
-        }
-        String name = base;
-        for (int n = 2; !names.add(name); n++) {
-            String suffix = "_" + n;
-            name = (base.length() + suffix.length() > ToolNames.MAX_LENGTH
-                    ? base.substring(0, ToolNames.MAX_LENGTH - suffix.length()) : base) + suffix;
-        }
-        return name;
     }
 
     private static String description(String summary, String description, String method, String path) {
@@ -264,19 +157,6 @@ public final class ToolGenerator {
         }
         String text = description != null ? description : summary;
         return text != null ? text : method.toUpperCase(Locale.ROOT) + " " + path;
-    }
-
-    private JsonNode resolved(JsonNode node, String where) {
-        JsonNode current = node;
-        for (int hops = 0; current.has("$ref") && hops < 16; hops++) {
-            String ref = current.get("$ref").asText();
-            JsonNode target = document.resolve(ref);
-            if (target == null) {
-                throw new OpenApiException(where + ": $ref '" + ref + "' does not resolve in " + document.location());
-            }
-            current = target;
-        }
-        return current;
     }
 
     private static JsonNode firstSchema(JsonNode content) {
@@ -290,14 +170,9 @@ public final class ToolGenerator {
         return tags;
     }
 
-    private static String text(JsonNode node, String key) {
+    /** A text field, stripped, or null when it is absent, not text or blank. */
+    static String text(JsonNode node, String key) {
         JsonNode value = node.get(key);
         return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText().strip() : null;
-    }
-
-    private static <T> Iterable<T> iterable(Iterator<T> iterator) {
-        List<T> list = new ArrayList<>();
-        iterator.forEachRemaining(list::add);
-        return list;
     }
 }
