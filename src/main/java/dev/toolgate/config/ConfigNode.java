@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,45 +98,17 @@ public final class ConfigNode {
 
     /** An optional string, or {@code fallback}. */
     public String text(String key, String fallback) {
-        JsonNode value = take(key);
-        if (value == null) {
-            return fallback;
-        }
-        if (!value.isTextual()) {
-            problem(key, "must be a string, got " + kind(value));
-            return fallback;
-        }
-        return value.asText();
+        return value(key).text(fallback);
     }
 
     /** An optional string that must be one of {@code allowed}, or {@code fallback}. */
     public String oneOf(String key, String fallback, List<String> allowed) {
-        String value = text(key, null);
-        if (value == null) {
-            return fallback;
-        }
-        if (!allowed.contains(value)) {
-            problem(key, "must be one of " + String.join(", ", allowed));
-            return fallback;
-        }
-        return value;
+        return value(key).oneOf(fallback, allowed);
     }
 
     /** An optional integer within [min, max], or {@code fallback}. */
     public long integer(String key, long fallback, long min, long max) {
-        JsonNode value = take(key);
-        if (value == null) {
-            return fallback;
-        }
-        if (!value.isIntegralNumber() && !(value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0)) {
-            problem(key, "must be an integer, got " + kind(value));
-            return fallback;
-        }
-        if (!value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
-            problem(key, "must be between " + min + " and " + max);
-            return fallback;
-        }
-        return value.asLong();
+        return value(key).integer(fallback, min, max);
     }
 
     /** An optional integer within [min, max], or null when absent. */
@@ -158,64 +128,17 @@ public final class ConfigNode {
 
     /** An optional boolean, or null when absent. */
     public Boolean boolOrNull(String key) {
-        JsonNode value = take(key);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            problem(key, "must be a boolean, got " + kind(value));
-            return null;
-        }
-        return value.asBoolean();
+        return value(key).bool();
     }
 
     /** An optional list of strings, or an empty list. */
     public List<String> texts(String key) {
-        JsonNode value = take(key);
-        if (value == null) {
-            return List.of();
-        }
-        if (!value.isArray()) {
-            problem(key, "must be an array of strings, got " + kind(value));
-            return List.of();
-        }
-        List<String> result = new ArrayList<>(value.size());
-        for (int i = 0; i < value.size(); i++) {
-            JsonNode item = value.get(i);
-            if (item.isTextual()) {
-                result.add(item.asText());
-            } else {
-                report.problem(path(key) + "[" + i + "]", "must be a string, got " + kind(item));
-            }
-        }
-        return List.copyOf(result);
+        return value(key).texts();
     }
 
     /** An optional map of string to list of strings (Kong's {@code headers} and {@code query}). */
     public Map<String, List<String>> textLists(String key) {
-        JsonNode value = take(key);
-        if (value == null) {
-            return Map.of();
-        }
-        if (!value.isObject()) {
-            problem(key, "must be an object of string arrays, got " + kind(value));
-            return Map.of();
-        }
-        Map<String, List<String>> result = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : value.properties()) {
-            String entryPath = path(key) + "." + entry.getKey();
-            JsonNode list = entry.getValue();
-            if (list.isTextual()) {
-                result.put(entry.getKey(), List.of(list.asText()));
-            } else if (list.isArray() && allTextual(list)) {
-                List<String> values = new ArrayList<>();
-                list.forEach(v -> values.add(v.asText()));
-                result.put(entry.getKey(), List.copyOf(values));
-            } else {
-                report.problem(entryPath, "must be a string or an array of strings");
-            }
-        }
-        return Collections.unmodifiableMap(result);
+        return value(key).textLists();
     }
 
     /** A free-form value (any JSON), or null when absent. */
@@ -230,7 +153,7 @@ public final class ConfigNode {
             return Optional.empty();
         }
         if (!value.isObject()) {
-            problem(key, "must be an object, got " + kind(value));
+            problem(key, "must be an object, got " + ConfigValue.kind(value));
             return Optional.empty();
         }
         return Optional.of(new ConfigNode(value, path(key), report));
@@ -243,7 +166,7 @@ public final class ConfigNode {
             return List.of();
         }
         if (!value.isArray()) {
-            problem(key, "must be an array, got " + kind(value));
+            problem(key, "must be an array, got " + ConfigValue.kind(value));
             return List.of();
         }
         List<ConfigNode> result = new ArrayList<>(value.size());
@@ -253,7 +176,7 @@ public final class ConfigNode {
             if (item.isObject()) {
                 result.add(new ConfigNode(item, itemPath, report));
             } else {
-                report.problem(itemPath, "must be an object, got " + kind(item));
+                report.problem(itemPath, "must be an object, got " + ConfigValue.kind(item));
             }
         }
         return result;
@@ -279,25 +202,8 @@ public final class ConfigNode {
         return value == null || value.isNull() || value instanceof MissingNode ? null : value;
     }
 
-    private static boolean allTextual(JsonNode array) {
-        for (JsonNode item : array) {
-            if (!item.isTextual()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A short name for a JSON value's type, for messages. */
-    static String kind(JsonNode value) {
-        return switch (value.getNodeType()) {
-            case STRING -> "string";
-            case NUMBER -> value.isIntegralNumber() ? "integer" : "number";
-            case BOOLEAN -> "boolean";
-            case ARRAY -> "array";
-            case OBJECT, POJO -> "object";
-            case NULL, MISSING -> "null";
-            case BINARY -> "binary";
-        };
+    /** Marks the key as read and returns its value, absent when missing or JSON null. */
+    private ConfigValue value(String key) {
+        return new ConfigValue(take(key), path(key), report);
     }
 }
