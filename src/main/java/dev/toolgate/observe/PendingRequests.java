@@ -23,6 +23,7 @@ final class PendingRequests {
     record Pending(long exchange, String method, String tool, long startNanos) {
     }
 
+    // the lists are changed only inside the map's compute functions, which hold the key's lock
     private final ConcurrentHashMap<String, List<Pending>> byKey = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
 
@@ -31,16 +32,14 @@ final class PendingRequests {
             evict(request.startNanos());
         }
         byKey.compute(key, (k, queued) -> {
-            if (queued == null) {
-                waiting.incrementAndGet();
-                return List.of(request);
+            List<Pending> list = queued == null ? new ArrayList<>(2) : queued;
+            if (list.size() >= MAX_PER_ID) {
+                list.removeFirst();
+                waiting.decrementAndGet();
             }
-            int dropped = queued.size() >= MAX_PER_ID ? 1 : 0;
-            List<Pending> all = new ArrayList<>(queued.size() + 1 - dropped);
-            all.addAll(queued.subList(dropped, queued.size()));
-            all.add(request);
-            waiting.addAndGet(1 - dropped);
-            return List.copyOf(all);
+            list.add(request);
+            waiting.incrementAndGet();
+            return list;
         });
     }
 
@@ -48,18 +47,16 @@ final class PendingRequests {
     Pending take(String key, long exchange) {
         Pending[] taken = new Pending[1];
         byKey.computeIfPresent(key, (k, queued) -> {
-            Pending match = queued.getFirst();
-            for (Pending p : queued) {
-                if (p.exchange() == exchange) {
-                    match = p;
+            int index = 0;
+            for (int i = 0; i < queued.size(); i++) {
+                if (queued.get(i).exchange() == exchange) {
+                    index = i;
                     break;
                 }
             }
-            taken[0] = match;
+            taken[0] = queued.remove(index);
             waiting.decrementAndGet();
-            Pending found = match;
-            List<Pending> rest = queued.stream().filter(p -> p != found).toList();
-            return rest.isEmpty() ? null : rest;
+            return queued.isEmpty() ? null : queued;
         });
         return taken[0];
     }
@@ -72,9 +69,10 @@ final class PendingRequests {
     private void evict(long now) {
         for (String key : byKey.keySet()) {
             byKey.computeIfPresent(key, (k, queued) -> {
-                List<Pending> fresh = queued.stream().filter(p -> now - p.startNanos() <= TTL_NANOS).toList();
-                waiting.addAndGet(fresh.size() - queued.size());
-                return fresh.isEmpty() ? null : fresh;
+                int before = queued.size();
+                queued.removeIf(p -> now - p.startNanos() > TTL_NANOS);
+                waiting.addAndGet(queued.size() - before);
+                return queued.isEmpty() ? null : queued;
             });
         }
         if (waiting.get() >= MAX_WAITING) {
