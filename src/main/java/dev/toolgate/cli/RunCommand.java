@@ -2,12 +2,16 @@ package dev.toolgate.cli;
 
 import dev.toolgate.config.InvalidConfigException;
 import dev.toolgate.gateway.Gateway;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +20,9 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start the gateway: the proxy listener serves MCP, the admin listener serves the Admin API.")
 final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
             description = "Kong declarative file (YAML or JSON); reloaded when it changes.")
@@ -34,8 +41,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-watch", description = "Do not reload the config file when it changes.")
     private boolean noWatch;
 
+    @Option(names = "--shutdown-timeout", paramLabel = "SECONDS",
+            defaultValue = "${env:TOOLGATE_SHUTDOWN_TIMEOUT:-10}",
+            description = "On SIGTERM or SIGINT, how long requests in flight may take to finish; new connections "
+                    + "are refused at once (env TOOLGATE_SHUTDOWN_TIMEOUT; default ${DEFAULT-VALUE}).")
+    private int shutdownTimeout;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (shutdownTimeout < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--shutdown-timeout must be 0 or more seconds");
+        }
         Gateway gateway;
         try {
             gateway = Gateway.start(new Gateway.Options(config, proxy.host(), proxy.port(), admin.host(), admin.port(),
@@ -50,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            gateway.close();
+            gateway.stop(Duration.ofSeconds(shutdownTimeout));
             stopped.countDown();
         }));
         stopped.await();

@@ -240,17 +240,37 @@ public final class Gateway implements AutoCloseable {
         return parent != null ? parent : Path.of("").toAbsolutePath();
     }
 
+    /** Stops at once, cutting requests in flight. */
     @Override
     public void close() {
+        stop(Duration.ZERO);
+    }
+
+    /**
+     * Stops gracefully: the proxy listener accepts no new connections, the server notification
+     * streams end (clients reopen them on another instance), and requests in flight get up to
+     * {@code grace} to finish before everything closes.
+     */
+    public void stop(Duration grace) {
+        if (!grace.isZero()) {
+            LOG.info("stopping: new connections are refused; requests in flight have {} s to finish", grace.toSeconds());
+        }
         if (watcher != null) {
             watcher.close();
         }
+        sessions.closeStreams();
         try {
+            if (proxy != null) {
+                proxy.shutdown(grace).await();
+            }
             Vertx vertx = vertx();
             vertx.cancelTimer(sweeper);
             vertx.close().await();
         } catch (RuntimeException e) {
             LOG.debug("closing Vert.x failed", e);
+        }
+        if (!grace.isZero()) {
+            LOG.info("stopped");
         }
     }
 }

@@ -12,8 +12,11 @@ import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -29,11 +32,13 @@ public final class ProxyServer {
     private final Vertx vertx;
     private final int port;
     private final String deployment;
+    private final List<HttpServer> servers;
 
-    private ProxyServer(Vertx vertx, int port, String deployment) {
+    private ProxyServer(Vertx vertx, int port, String deployment, List<HttpServer> servers) {
         this.vertx = vertx;
         this.port = port;
         this.deployment = deployment;
+        this.servers = servers;
     }
 
     /** Binds {@code host:port} (port 0 picks a free port) on {@code instances} event loops. */
@@ -43,9 +48,10 @@ public final class ProxyServer {
         // means "one random port shared by all of them" (port 0 would give each instance its own).
         int shared = port == 0 ? -1 : port;
         AtomicInteger boundPort = new AtomicInteger();
-        return vertx.deployVerticle(() -> new Listener(host, shared, table, boundPort),
+        List<HttpServer> servers = new CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> new Listener(host, shared, table, boundPort, servers),
                         new DeploymentOptions().setInstances(Math.max(1, instances)))
-                .map(deployment -> new ProxyServer(vertx, boundPort.get(), deployment));
+                .map(deployment -> new ProxyServer(vertx, boundPort.get(), deployment, List.copyOf(servers)));
     }
 
     /** The bound port. */
@@ -53,8 +59,13 @@ public final class ProxyServer {
         return port;
     }
 
-    public Future<Void> close() {
-        return vertx.undeploy(deployment);
+    /**
+     * Stops accepting connections at once and lets the requests in flight finish: each connection
+     * closes after its current exchange, and whatever is still open after {@code grace} is closed.
+     */
+    public Future<Void> shutdown(Duration grace) {
+        return Future.join(servers.stream().map(server -> server.shutdown(grace)).toList())
+                .transform(done -> vertx.undeploy(deployment));
     }
 
     /** One server instance on one event loop. */
@@ -63,12 +74,14 @@ public final class ProxyServer {
         private final int port;
         private final Supplier<RouteTable> table;
         private final AtomicInteger boundPort;
+        private final List<HttpServer> servers;
 
-        Listener(String host, int port, Supplier<RouteTable> table, AtomicInteger boundPort) {
+        Listener(String host, int port, Supplier<RouteTable> table, AtomicInteger boundPort, List<HttpServer> servers) {
             this.host = host;
             this.port = port;
             this.table = table;
             this.boundPort = boundPort;
+            this.servers = servers;
         }
 
         @Override
@@ -78,6 +91,7 @@ public final class ProxyServer {
             HttpServer server = vertx.createHttpServer(options).requestHandler(this::route);
             server.listen(port, host).onSuccess(s -> {
                 boundPort.set(s.actualPort());
+                servers.add(s);
                 started.complete();
             }).onFailure(started::fail);
         }

@@ -86,6 +86,11 @@ public final class Sessions {
         });
     }
 
+    /** Ends every GET stream (the gateway stops; clients open them again, elsewhere). */
+    public void closeStreams() {
+        streams.keySet().forEach(this::closeStream);
+    }
+
     public int openStreams() {
         return streams.size();
     }

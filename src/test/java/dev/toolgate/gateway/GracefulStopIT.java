@@ -1,0 +1,125 @@
+package dev.toolgate.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.SseStream;
+import dev.toolgate.testing.TestGateway;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Stopping with a grace period (SIGTERM in production): calls in flight finish, nothing new gets in. */
+@Timeout(60)
+class GracefulStopIT {
+
+    private final Vertx timers = Vertx.vertx();
+    private RestUpstream upstream;
+    private TestGateway gateway;
+    private McpHttp mcp;
+
+    @BeforeEach
+    void start() {
+        upstream = new RestUpstream();
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server: {timeout: 30000}
+                              tools:
+                                - {name: slow, description: Answers after a while, method: GET, path: /slow}
+                """.formatted(upstream.url()));
+        mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-06-18");
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        upstream.close();
+        timers.close();
+    }
+
+    private void answerAfter(Duration delay) {
+        upstream.on("GET /slow", request -> timers.setTimer(delay.toMillis(), id -> request.response()
+                .putHeader("content-type", "application/json").end("{\"done\":true}")));
+    }
+
+    private CompletableFuture<Void> stopping(Duration grace) {
+        return CompletableFuture.runAsync(() -> gateway.gateway().stop(grace));
+    }
+
+    private boolean refusesConnections() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", gateway.gateway().proxyPort()), 1000);
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aCallInFlightFinishesWithItsAnswerWhileNewConnectionsAreRefused() throws Exception {
+        answerAfter(Duration.ofMillis(1500));
+        CompletableFuture<JsonNode> call = CompletableFuture.supplyAsync(() -> mcp.call("slow", "{}"));
+        upstream.next();
+
+        CompletableFuture<Void> stopped = stopping(Duration.ofSeconds(20));
+        await().atMost(Duration.ofSeconds(5)).until(this::refusesConnections);
+
+        JsonNode result = call.get(10, TimeUnit.SECONDS);
+        assertThat(result.get("isError").asBoolean()).as(result.toString()).isFalse();
+        assertThat(result.at("/content/0/text").asText()).isEqualTo("{\"done\":true}");
+        stopped.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aCallStillRunningWhenTheGraceEndsIsCutAndTheStopDoesNotWaitForIt() {
+        answerAfter(Duration.ofSeconds(30));
+        CompletableFuture<JsonNode> call = CompletableFuture.supplyAsync(() -> mcp.call("slow", "{}"));
+        upstream.next();
+        long started = System.nanoTime();
+
+        stopping(Duration.ofMillis(500)).join();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(IOException.class);
+    }
+
+    @Test
+    void anOpenNotificationStreamEndsAtOnceInsteadOfHoldingTheStop() {
+        try (SseStream stream = SseStream.open(gateway.proxy("/mcp"), mcp.sessionId())) {
+            assertThat(stream.status()).isEqualTo(200);
+            long started = System.nanoTime();
+
+            stopping(Duration.ofSeconds(20)).join();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(5)).until(stream::ended);
+        }
+    }
+}
