@@ -9,20 +9,16 @@ import dev.toolgate.config.InvalidConfigException;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.Route;
 import dev.toolgate.gateway.Version;
-import dev.toolgate.http.BodyReader;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.Router;
 import dev.toolgate.mcp.Json;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -173,7 +169,7 @@ final class AdminApi {
 
     /** Kong db-less: the document as the body, as a {@code config} form field or upload, or as {"config": ...}. */
     private void postConfig(HttpServerRequest request) {
-        readDocument(request).onComplete(read -> {
+        ConfigUpload.read(request, MAX_CONFIG_BYTES).onComplete(read -> {
             if (read.failed()) {
                 send(request, 400, message("cannot read the declarative config: " + read.cause().getMessage()));
                 return;
@@ -203,57 +199,6 @@ final class AdminApi {
             LOG.error("applying a posted config failed (error id {})", errorId, e);
             return new Response(500, message("An unexpected error occurred (error id " + errorId + ")"));
         }
-    }
-
-    private static Future<byte[]> readDocument(HttpServerRequest request) {
-        String type = request.getHeader("content-type");
-        if (type != null && (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded"))) {
-            return readForm(request);
-        }
-        return BodyReader.read(request, MAX_CONFIG_BYTES).map(body -> unwrap(body.getBytes()));
-    }
-
-    private static Future<byte[]> readForm(HttpServerRequest request) {
-        Promise<byte[]> promise = Promise.promise();
-        Buffer upload = Buffer.buffer();
-        request.setExpectMultipart(true);
-        request.uploadHandler(file -> {
-            if ("config".equals(file.name())) {
-                file.handler(chunk -> {
-                    if (upload.length() + chunk.length() > MAX_CONFIG_BYTES) {
-                        promise.tryFail("the config is larger than " + MAX_CONFIG_BYTES + " bytes");
-                    } else {
-                        upload.appendBuffer(chunk);
-                    }
-                });
-            }
-        });
-        request.exceptionHandler(promise::tryFail);
-        request.endHandler(v -> {
-            String field = request.getFormAttribute("config");
-            if (field != null) {
-                promise.tryComplete(field.getBytes(StandardCharsets.UTF_8));
-            } else if (upload.length() > 0) {
-                promise.tryComplete(upload.getBytes());
-            } else {
-                promise.tryFail("the form has no 'config' field");
-            }
-        });
-        return promise.future();
-    }
-
-    /** {"config": "..."} or {"config": {...}} (without _format_version) carries the document inside. */
-    private static byte[] unwrap(byte[] body) {
-        try {
-            JsonNode json = Json.parse(body);
-            if (json != null && json.isObject() && json.has("config") && !json.has("_format_version")) {
-                JsonNode inner = json.get("config");
-                return inner.isTextual() ? inner.asText().getBytes(StandardCharsets.UTF_8) : Json.bytes(inner);
-            }
-        } catch (java.io.IOException e) {
-            // not JSON: a YAML document, passed on as is
-        }
-        return body;
     }
 
     private static ObjectNode message(String text) {

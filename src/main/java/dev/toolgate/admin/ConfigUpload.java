@@ -1,0 +1,75 @@
+package dev.toolgate.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.http.BodyReader;
+import dev.toolgate.mcp.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The declarative document a {@code POST /config} carries, in each form Kong's db-less endpoint
+ * takes: the body itself (YAML or JSON), a {@code config} form field or file upload, or a JSON
+ * object {@code {"config": ...}} wrapping it.
+ */
+final class ConfigUpload {
+
+    private ConfigUpload() {
+    }
+
+    /** The document in the body, however Kong's db-less endpoint accepts it; fails past {@code limit} bytes. */
+    static Future<byte[]> read(HttpServerRequest request, long limit) {
+        String type = request.getHeader("content-type");
+        if (type != null && (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded"))) {
+            return readForm(request, limit);
+        }
+        return BodyReader.read(request, limit).map(body -> unwrap(body.getBytes()));
+    }
+
+    private static Future<byte[]> readForm(HttpServerRequest request, long limit) {
+        Promise<byte[]> promise = Promise.promise();
+        Buffer upload = Buffer.buffer();
+        request.setExpectMultipart(true);
+        request.uploadHandler(file -> {
+            if ("config".equals(file.name())) {
+                file.handler(chunk -> {
+                    if (upload.length() + chunk.length() > limit) {
+                        promise.tryFail("the config is larger than " + limit + " bytes");
+                    } else {
+                        upload.appendBuffer(chunk);
+                    }
+                });
+            }
+        });
+        request.exceptionHandler(promise::tryFail);
+        request.endHandler(v -> {
+            String field = request.getFormAttribute("config");
+            if (field != null) {
+                promise.tryComplete(field.getBytes(StandardCharsets.UTF_8));
+            } else if (upload.length() > 0) {
+                promise.tryComplete(upload.getBytes());
+            } else {
+                promise.tryFail("the form has no 'config' field");
+            }
+        });
+        return promise.future();
+    }
+
+    /** {"config": "..."} or {"config": {...}} (without _format_version) carries the document inside. */
+    private static byte[] unwrap(byte[] body) {
+        try {
+            JsonNode json = Json.parse(body);
+            if (json != null && json.isObject() && json.has("config") && !json.has("_format_version")) {
+                JsonNode inner = json.get("config");
+                return inner.isTextual() ? inner.asText().getBytes(StandardCharsets.UTF_8) : Json.bytes(inner);
+            }
+        } catch (IOException e) {
+            // not JSON: a YAML document, passed on as is
+        }
+        return body;
+    }
+}
