@@ -1,9 +1,7 @@
 package dev.toolgate.gateway;
 
-import dev.toolgate.admin.AdminView;
 import dev.toolgate.admin.AdminServer;
 import dev.toolgate.config.ConfigLoader;
-import dev.toolgate.config.ConfigProblem;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.ConfigWatcher;
 import dev.toolgate.config.InvalidConfigException;
@@ -25,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
@@ -119,7 +116,8 @@ public final class Gateway implements AutoCloseable {
             gateway.proxy = ProxyServer.start(vertx, options.proxyHost(), options.proxyPort(), instances,
                     gateway.snapshots::current).await();
             gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(),
-                    gateway.new View()).await();
+                    new GatewayView(gateway.snapshots, gateway.sessions, gateway.traffic,
+                            doc -> gateway.apply(doc, baseDirectory(options.configFile())))).await();
             LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
             LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
             if (options.watch()) {
@@ -177,49 +175,6 @@ public final class Gateway implements AutoCloseable {
                 next.config().services().size(), next.config().routes().size(), next.config().plugins().size(),
                 next.toolCount());
         return next;
-    }
-
-    /** The Admin API's view of this gateway. */
-    private final class View implements AdminView {
-        @Override
-        public dev.toolgate.config.DeclarativeConfig config() {
-            return snapshot().config();
-        }
-
-        @Override
-        public int toolCount() {
-            return snapshot().toolCount();
-        }
-
-        @Override
-        public List<ConfigProblem> warnings() {
-            return snapshot().warnings();
-        }
-
-        @Override
-        public java.time.Instant loadedAt() {
-            return snapshot().loadedAt();
-        }
-
-        @Override
-        public int sessions() {
-            return sessions.store().size();
-        }
-
-        @Override
-        public int streams() {
-            return sessions.openStreams();
-        }
-
-        @Override
-        public Map<String, Long> traffic() {
-            return traffic.snapshot();
-        }
-
-        @Override
-        public void apply(byte[] document) {
-            Gateway.this.apply(document, baseDirectory(options.configFile()));
-        }
     }
 
     private void applyWatched(byte[] document) {
