@@ -18,6 +18,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,7 +51,16 @@ class GracefulStopIT {
                               server: {timeout: 30000}
                               tools:
                                 - {name: slow, description: Answers after a while, method: GET, path: /slow}
-                """.formatted(upstream.url()));
+                  - name: server
+                    url: %s
+                    routes:
+                      - name: passthrough
+                        paths: [/server]
+                        strip_path: false
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                """.formatted(upstream.url(), upstream.url()));
         mcp = new McpHttp(gateway.proxy("/mcp"));
         mcp.initialize("2025-06-18");
     }
@@ -108,6 +118,25 @@ class GracefulStopIT {
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aPassthroughServerStreamEndsAtOnceAndItsUpstreamRequestIsClosed() {
+        AtomicBoolean upstreamClosed = new AtomicBoolean();
+        upstream.on("GET /server", request -> {
+            request.response().setChunked(true).putHeader("content-type", "text/event-stream").write(": open\n\n");
+            request.connection().closeHandler(v -> upstreamClosed.set(true));
+        });
+        try (SseStream stream = SseStream.open(gateway.proxy("/server"), "upstream-session")) {
+            assertThat(stream.status()).isEqualTo(200);
+            long started = System.nanoTime();
+
+            stopping(Duration.ofSeconds(20)).join();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            await().atMost(Duration.ofSeconds(5)).until(stream::ended);
+            await().atMost(Duration.ofSeconds(5)).untilTrue(upstreamClosed);
+        }
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -113,7 +114,7 @@ public final class PassthroughProxy implements RouteHandler {
                     silence.stop();
                     fail(request, answer.cause());
                 } else {
-                    relay(request.response(), answer.result(), session, exchange, silence);
+                    relay(request, answer.result(), session, exchange, silence);
                 }
             });
             (body.length() > 0 ? upstream.end(body) : upstream.end()).onFailure(t -> fail(request, t));
@@ -134,8 +135,9 @@ public final class PassthroughProxy implements RouteHandler {
      * timeout keeps counting through a JSON body (paused with the upstream); an SSE stream may stay
      * quiet for long, so it applies only until the stream's head arrived.
      */
-    private void relay(HttpServerResponse response, HttpClientResponse answer, String session, long exchange,
+    private void relay(HttpServerRequest request, HttpClientResponse answer, String session, long exchange,
                        ReadTimeout silence) {
+        HttpServerResponse response = request.response();
         response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
         ForwardedHeaders.copyResponse(answer.headers(), response.headers());
         String type = answer.getHeader("content-type");
@@ -148,6 +150,9 @@ public final class PassthroughProxy implements RouteHandler {
         if (sse) {
             silence.stop();
             response.headers().set("x-accel-buffering", "no");
+            if (request.method() == HttpMethod.GET) {
+                endWhenTheGatewayStops(request, answer);
+            }
         } else {
             silence.read();
         }
@@ -183,6 +188,20 @@ public final class PassthroughProxy implements RouteHandler {
             if (!response.ended()) {
                 response.end();
             }
+        });
+    }
+
+    /**
+     * A GET stream is the server's notification stream: it never ends by itself, so a graceful stop
+     * ends it at once (the client opens it again, on another instance) instead of waiting out the
+     * grace period for it.
+     */
+    private static void endWhenTheGatewayStops(HttpServerRequest request, HttpClientResponse answer) {
+        request.connection().shutdownHandler(v -> {
+            if (!request.response().ended()) {
+                request.response().end();
+            }
+            answer.request().reset();
         });
     }
 
