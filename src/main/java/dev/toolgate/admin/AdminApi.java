@@ -62,7 +62,8 @@ final class AdminApi {
         try {
             switch (kind) {
                 case "" -> allow(request, get, this::info);
-                case "status" -> allow(request, get, this::status);
+                case "status" -> allow(request, get, () -> id == null ? status()
+                        : id.equals("ready") ? readiness() : new Response(404, message("Not found")));
                 case "services", "routes", "plugins", "consumers" -> allow(request, get, () -> entities(kind, id));
                 case "config" -> {
                     if (request.method().name().equals("POST") && id == null) {
@@ -101,6 +102,12 @@ final class AdminApi {
         body.put("tagline", "Welcome to toolgate");
         body.put("version", Version.current());
         return new Response(200, body);
+    }
+
+    /** Kong's readiness probe: 200 while serving, 503 once a graceful stop has begun (stop routing here). */
+    private Response readiness() {
+        return view.accepting() ? new Response(200, message("ready"))
+                : new Response(503, message("stopping: new connections are refused while calls in flight finish"));
     }
 
     private Response status() {

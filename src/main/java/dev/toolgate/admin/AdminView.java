@@ -22,6 +22,9 @@ public interface AdminView {
     /** When the configuration being served was loaded. */
     Instant loadedAt();
 
+    /** True while the proxy listener takes new connections; false once a graceful stop has begun. */
+    boolean accepting();
+
     /** Live MCP sessions. */
     int sessions();
 

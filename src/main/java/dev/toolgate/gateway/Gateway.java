@@ -67,6 +67,7 @@ public final class Gateway implements AutoCloseable {
     private ConfigWatcher watcher;
     private final InMemorySessionStore sweeperStore;
     private long sweeper = -1;
+    private volatile boolean stopping;
 
     private Gateway(Options options) {
         this.options = options;
@@ -117,7 +118,7 @@ public final class Gateway implements AutoCloseable {
                     gateway.snapshots::current).await();
             gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(),
                     new GatewayView(gateway.snapshots, gateway.sessions, gateway.traffic,
-                            doc -> gateway.apply(doc, baseDirectory(options.configFile())))).await();
+                            doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping)).await();
             LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
             LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
             if (options.watch()) {
@@ -207,6 +208,7 @@ public final class Gateway implements AutoCloseable {
      * {@code grace} to finish before everything closes.
      */
     public void stop(Duration grace) {
+        stopping = true;
         if (!grace.isZero()) {
             LOG.info("stopping: new connections are refused; requests in flight have {} s to finish", grace.toSeconds());
         }

@@ -9,6 +9,7 @@ import dev.toolgate.observe.TrafficCounters;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -21,12 +22,20 @@ final class GatewayView implements AdminView {
     private final Sessions sessions;
     private final TrafficCounters traffic;
     private final Consumer<byte[]> apply;
+    private final BooleanSupplier accepting;
 
-    GatewayView(SnapshotSwitch snapshots, Sessions sessions, TrafficCounters traffic, Consumer<byte[]> apply) {
+    GatewayView(SnapshotSwitch snapshots, Sessions sessions, TrafficCounters traffic, Consumer<byte[]> apply,
+                BooleanSupplier accepting) {
         this.snapshots = snapshots;
         this.sessions = sessions;
         this.traffic = traffic;
         this.apply = apply;
+        this.accepting = accepting;
+    }
+
+    @Override
+    public boolean accepting() {
+        return accepting.getAsBoolean();
     }
 
     @Override

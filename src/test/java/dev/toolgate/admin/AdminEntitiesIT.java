@@ -175,9 +175,17 @@ class AdminEntitiesIT {
         }
     }
 
+    @Test
+    void readinessIs200WithReadyWhileServing() {
+        AdminHttp.Response response = admin.get("/status/ready");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().get("message").asText()).isEqualTo("ready");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/services/nope", "/routes/00000000-0000-0000-0000-000000000000", "/plugins/x",
-            "/consumers/carol", "/nothing", "/services/catalog/routes"})
+            "/consumers/carol", "/nothing", "/services/catalog/routes", "/status/nope"})
     void unknownEntitiesAndPathsGet404(String path) {
         AdminHttp.Response response = admin.get(path);
         assertThat(response.status()).isEqualTo(404);

@@ -1,6 +1,7 @@
 package dev.toolgate.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.SseStream;
@@ -93,13 +94,18 @@ class GracefulStopIT {
     }
 
     @Test
-    void aCallInFlightFinishesWithItsAnswerWhileNewConnectionsAreRefused() throws Exception {
+    void aCallInFlightFinishesWithItsAnswerWhileNewConnectionsAreRefusedAndReadinessSaysSo() throws Exception {
+        AdminHttp admin = new AdminHttp(gateway);
+        assertThat(admin.get("/status/ready").status()).isEqualTo(200);
         answerAfter(Duration.ofMillis(1500));
         CompletableFuture<JsonNode> call = CompletableFuture.supplyAsync(() -> mcp.call("slow", "{}"));
         upstream.next();
 
         CompletableFuture<Void> stopped = stopping(Duration.ofSeconds(20));
         await().atMost(Duration.ofSeconds(5)).until(this::refusesConnections);
+        AdminHttp.Response readiness = admin.get("/status/ready");
+        assertThat(readiness.status()).isEqualTo(503);
+        assertThat(readiness.json().get("message").asText()).startsWith("stopping");
 
         JsonNode result = call.get(10, TimeUnit.SECONDS);
         assertThat(result.get("isError").asBoolean()).as(result.toString()).isFalse();
