@@ -62,8 +62,7 @@ final class AdminApi {
         try {
             switch (kind) {
                 case "" -> allow(request, get, this::info);
-                case "status" -> allow(request, get, () -> id == null ? status()
-                        : id.equals("ready") ? readiness() : new Response(404, message("Not found")));
+                case "status" -> allow(request, get, () -> status(id));
                 case "services", "routes", "plugins", "consumers" -> allow(request, get, () -> entities(kind, id));
                 case "config" -> {
                     if (request.method().name().equals("POST") && id == null) {
@@ -102,6 +101,14 @@ final class AdminApi {
         body.put("tagline", "Welcome to toolgate");
         body.put("version", Version.current());
         return new Response(200, body);
+    }
+
+    /** {@code /status}, {@code /status/ready}, and nothing else under it. */
+    private Response status(String sub) {
+        if (sub == null) {
+            return status();
+        }
+        return sub.equals("ready") ? readiness() : new Response(404, message("Not found"));
     }
 
     /** Kong's readiness probe: 200 while serving, 503 once a graceful stop has begun (stop routing here). */

@@ -13,6 +13,7 @@ import dev.toolgate.mode.AiMcpProxySchema;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.TrafficCounters;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -215,11 +216,11 @@ public final class Gateway implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
-        sessions.closeStreams();
         try {
-            if (proxy != null) {
-                proxy.shutdown(grace).await();
-            }
+            // refuse new connections first, so that no stream opens after the open ones are ended
+            Future<Void> drained = proxy == null ? Future.succeededFuture() : proxy.shutdown(grace);
+            sessions.closeStreams();
+            drained.await();
             Vertx vertx = vertx();
             vertx.cancelTimer(sweeper);
             vertx.close().await();
