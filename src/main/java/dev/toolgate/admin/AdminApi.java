@@ -8,7 +8,10 @@ import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.InvalidConfigException;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.Route;
+import dev.toolgate.error.ErrorCatalog;
+import dev.toolgate.error.GatewayError;
 import dev.toolgate.gateway.Version;
+import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.Router;
 import dev.toolgate.mcp.Json;
@@ -20,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,7 +31,8 @@ import java.util.UUID;
  * The Admin API, in Kong's shapes: {@code GET /status}, read-only {@code /services}, {@code /routes},
  * {@code /plugins}, {@code /consumers} (each also {@code /<kind>/{id or name}}), and db-less
  * {@code POST /config}. Secrets never appear: credential fields are masked and values that came from
- * vault references are shown as the reference.
+ * vault references are shown as the reference. Refusals are the {@link ErrorCatalog}'s, in Kong's
+ * {@code {"message": ...}} shape.
  */
 final class AdminApi {
 
@@ -49,13 +54,13 @@ final class AdminApi {
         String kind = parts.length > 1 ? parts[1] : "";
         String id = parts.length > 2 ? parts[2] : null;
         if (parts.length > 3) {
-            send(request, 404, message("Not found"));
+            send(request, Response.of(new GatewayError.NotFound()));
             return;
         }
         String origin = request.getHeader("origin");
         if (origin != null && !LOOPBACK.allows(origin)) {
             // a web page must not drive the Admin API through the operator's browser (POST /config)
-            send(request, 403, message("Forbidden: Origin '" + origin + "' may not call the Admin API"));
+            send(request, Response.of(new GatewayError.ForbiddenOrigin(origin)));
             return;
         }
         boolean get = request.method().name().equals("GET");
@@ -68,15 +73,15 @@ final class AdminApi {
                     if (request.method().name().equals("POST") && id == null) {
                         postConfig(request);
                     } else {
-                        send(request, 405, message("Method not allowed"));
+                        send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), "POST")));
                     }
                 }
-                default -> send(request, 404, message("Not found"));
+                default -> send(request, Response.of(new GatewayError.NotFound()));
             }
         } catch (RuntimeException e) {
             String errorId = UUID.randomUUID().toString();
             LOG.error("admin {} {} failed (error id {})", request.method(), path, errorId, e);
-            send(request, 500, message("An unexpected error occurred (error id " + errorId + ")"));
+            send(request, Response.of(new GatewayError.Internal(errorId)));
         }
     }
 
@@ -84,16 +89,25 @@ final class AdminApi {
         Response get();
     }
 
-    private record Response(int status, JsonNode body) {
+    private record Response(int status, JsonNode body, Map<String, String> headers) {
+
+        Response(int status, JsonNode body) {
+            this(status, body, Map.of());
+        }
+
+        /** The catalog's answer for a refusal, in Kong's shape. */
+        static Response of(GatewayError error) {
+            ErrorCatalog.Entry entry = ErrorCatalog.of(error);
+            return new Response(entry.status(), ErrorResponses.message(entry), entry.headers());
+        }
     }
 
     private void allow(HttpServerRequest request, boolean get, Answer answer) {
         if (!get) {
-            send(request, 405, message("Method not allowed"));
+            send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), "GET")));
             return;
         }
-        Response response = answer.get();
-        send(request, response.status(), response.body());
+        send(request, answer.get());
     }
 
     private Response info() {
@@ -108,13 +122,12 @@ final class AdminApi {
         if (sub == null) {
             return status();
         }
-        return sub.equals("ready") ? readiness() : new Response(404, message("Not found"));
+        return sub.equals("ready") ? readiness() : Response.of(new GatewayError.NotFound());
     }
 
     /** Kong's readiness probe: 200 while serving, 503 once a graceful stop has begun (stop routing here). */
     private Response readiness() {
-        return view.accepting() ? new Response(200, message("ready"))
-                : new Response(503, message("stopping: new connections are refused while calls in flight finish"));
+        return view.accepting() ? new Response(200, message("ready")) : Response.of(new GatewayError.Stopping());
     }
 
     private Response status() {
@@ -155,7 +168,7 @@ final class AdminApi {
         }
         Optional<ObjectNode> one = all.stream().filter(e -> key.equals(e.path("id").asText())
                 || key.equals(e.path("name").asText(null)) || key.equals(e.path("username").asText(null))).findFirst();
-        return one.map(e -> new Response(200, e)).orElseGet(() -> new Response(404, message("Not found")));
+        return one.map(e -> new Response(200, e)).orElseGet(() -> Response.of(new GatewayError.NotFound()));
     }
 
     private static ObjectNode route(Route route, DeclarativeConfig config) {
@@ -185,13 +198,13 @@ final class AdminApi {
     private void postConfig(HttpServerRequest request) {
         ConfigUpload.read(request, MAX_CONFIG_BYTES).onComplete(read -> {
             if (read.failed()) {
-                send(request, 400, message("cannot read the declarative config: " + read.cause().getMessage()));
+                send(request, Response.of(new GatewayError.UnreadableConfig(read.cause().getMessage())));
                 return;
             }
             Context context = vertx.getOrCreateContext();
             Thread.ofVirtual().name("admin-config").start(() -> {
                 Response response = apply(read.result());
-                context.runOnContext(v -> send(request, response.status(), response.body()));
+                context.runOnContext(v -> send(request, response));
             });
         });
     }
@@ -202,16 +215,17 @@ final class AdminApi {
             Response status = status();
             return new Response(200, status.body());
         } catch (InvalidConfigException e) {
+            Response refused = Response.of(new GatewayError.InvalidConfiguration(e.problems().size()));
             ObjectNode body = Json.object();
             body.put("name", "invalid declarative configuration");
-            body.put("message", "declarative config is invalid: " + e.problems().size() + " problem(s)");
+            body.setAll((ObjectNode) refused.body());
             ArrayNode problems = body.putArray("problems");
             e.problems().stream().map(ConfigProblem::toString).forEach(problems::add);
-            return new Response(400, body);
+            return new Response(refused.status(), body, refused.headers());
         } catch (RuntimeException e) {
             String errorId = UUID.randomUUID().toString();
             LOG.error("applying a posted config failed (error id {})", errorId, e);
-            return new Response(500, message("An unexpected error occurred (error id " + errorId + ")"));
+            return Response.of(new GatewayError.Internal(errorId));
         }
     }
 
@@ -221,8 +235,9 @@ final class AdminApi {
         return body;
     }
 
-    private static void send(HttpServerRequest request, int status, JsonNode body) {
-        request.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
-                .end(Buffer.buffer(Json.bytes(body)));
+    private static void send(HttpServerRequest request, Response response) {
+        response.headers().forEach(request.response()::putHeader);
+        request.response().setStatusCode(response.status()).putHeader("content-type", "application/json; charset=utf-8")
+                .end(Buffer.buffer(Json.bytes(response.body())));
     }
 }

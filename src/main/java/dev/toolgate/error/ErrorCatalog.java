@@ -20,8 +20,17 @@ import dev.toolgate.error.GatewayError.UnsupportedMediaType;
 import dev.toolgate.error.GatewayError.UnsupportedProtocolVersion;
 import dev.toolgate.error.GatewayError.UpstreamTimeout;
 import dev.toolgate.error.GatewayError.UpstreamUnavailable;
+import dev.toolgate.error.GatewayError.Forbidden;
+import dev.toolgate.error.GatewayError.InvalidConfiguration;
+import dev.toolgate.error.GatewayError.NotFound;
+import dev.toolgate.error.GatewayError.Stopping;
+import dev.toolgate.error.GatewayError.ToolDenied;
+import dev.toolgate.error.GatewayError.Unauthenticated;
+import dev.toolgate.error.GatewayError.UnreadableConfig;
 import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.ProtocolVersion;
+
+import java.util.Map;
 
 /**
  * The one table from {@link GatewayError} to what the client sees and what the logs say.
@@ -29,7 +38,8 @@ import dev.toolgate.mcp.ProtocolVersion;
  * <p>Policy: transport problems (headers, session, size, origin) are HTTP errors whose body is a
  * JSON-RPC error without an id, as the streamable-HTTP transport allows. Message problems on a
  * well-formed request (unknown method, bad params, unknown tool) are JSON-RPC errors with HTTP 200
- * and the request's id. Unparseable bodies and invalid envelopes are HTTP 400.
+ * and the request's id. Unparseable bodies and invalid envelopes are HTTP 400. Refusals by the
+ * policies in front of an endpoint (authentication, ACLs) use Kong's statuses and words.
  */
 public final class ErrorCatalog {
 
@@ -40,9 +50,21 @@ public final class ErrorCatalog {
      * @param rpcCode JSON-RPC error code for the body
      * @param reason  short, low-cardinality label for logs and metrics
      * @param message what the client reads; never internals
+     * @param headers response headers that belong to this answer ({@code WWW-Authenticate}, {@code Allow}...)
      */
-    public record Entry(int status, int rpcCode, String reason, String message) {
+    public record Entry(int status, int rpcCode, String reason, String message, Map<String, String> headers) {
+
+        public Entry {
+            headers = Map.copyOf(headers);
+        }
+
+        Entry(int status, int rpcCode, String reason, String message) {
+            this(status, rpcCode, reason, message, Map.of());
+        }
     }
+
+    /** What Kong ≥ 3.14 sends beside a tool-ACL 403 (MCP 2025-11-25 authorization errors). */
+    static final String INSUFFICIENT_SCOPE = "Bearer error=\"insufficient_scope\"";
 
     private ErrorCatalog() {
     }
@@ -74,13 +96,14 @@ public final class ErrorCatalog {
                     "Not Acceptable: the Accept header must allow " + e.required());
             case UnsupportedMediaType e -> new Entry(415, JsonRpc.TRANSPORT_ERROR, "unsupported_media_type",
                     "Unsupported Media Type: Content-Type must be application/json, got '" + e.contentType() + "'");
+            // the rest of the body was not read: the connection cannot be reused
             case BodyTooLarge e -> new Entry(413, JsonRpc.TRANSPORT_ERROR, "body_too_large",
                     "Payload Too Large: the request body exceeds " + e.limitBytes()
-                            + " bytes (config.max_request_body_size)");
+                            + " bytes (config.max_request_body_size)", Map.of("connection", "close"));
             case ForbiddenOrigin e -> new Entry(403, JsonRpc.TRANSPORT_ERROR, "forbidden_origin",
-                    "Forbidden: Origin '" + e.origin() + "' is not allowed to call this MCP endpoint");
+                    "Forbidden: Origin '" + e.origin() + "' is not allowed to call this endpoint");
             case MethodNotAllowed e -> new Entry(405, JsonRpc.TRANSPORT_ERROR, "method_not_allowed",
-                    "Method Not Allowed: " + e.method() + " (allowed: " + e.allowed() + ")");
+                    "Method Not Allowed: " + e.method() + " (allowed: " + e.allowed() + ")", Map.of("allow", e.allowed()));
             case StreamAlreadyOpen e -> new Entry(409, JsonRpc.TRANSPORT_ERROR, "stream_conflict",
                     "Conflict: this session already has an open GET stream");
             case NoRoute e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "no_route",
@@ -93,6 +116,23 @@ public final class ErrorCatalog {
                     "Gateway Timeout: service '" + e.service() + "': " + e.detail());
             case Internal e -> new Entry(500, JsonRpc.INTERNAL_ERROR, "internal_error",
                     "Internal error (error id " + e.errorId() + ")");
+            case Unauthenticated e -> new Entry(401, JsonRpc.TRANSPORT_ERROR, "unauthenticated", e.message(),
+                    challenge(e.challenge()));
+            case Forbidden e -> new Entry(403, JsonRpc.TRANSPORT_ERROR, "forbidden", e.message(),
+                    challenge(e.challenge()));
+            case ToolDenied e -> new Entry(403, JsonRpc.TRANSPORT_ERROR, "tool_denied",
+                    "Forbidden: tool '" + e.name() + "' is not available to this caller", challenge(INSUFFICIENT_SCOPE));
+            case NotFound e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "not_found", "Not found");
+            case InvalidConfiguration e -> new Entry(400, JsonRpc.INVALID_PARAMS, "invalid_configuration",
+                    "declarative config is invalid: " + e.problems() + " problem(s)");
+            case UnreadableConfig e -> new Entry(400, JsonRpc.INVALID_REQUEST, "unreadable_config",
+                    "cannot read the declarative config: " + e.detail());
+            case Stopping e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopping",
+                    "stopping: new connections are refused while calls in flight finish");
         };
+    }
+
+    private static Map<String, String> challenge(String value) {
+        return value == null ? Map.of() : Map.of("www-authenticate", value);
     }
 }

@@ -93,4 +93,46 @@ public sealed interface GatewayError {
     /** A bug or an unexpected failure; details are logged under {@code errorId}, never sent. */
     record Internal(String errorId) implements GatewayError {
     }
+
+    /**
+     * No credential, or one that identifies nobody: Kong's 401.
+     *
+     * @param message   what the authentication plugin says (Kong's words: "No API key found in request")
+     * @param challenge the {@code WWW-Authenticate} value, or null for none
+     */
+    record Unauthenticated(String message, String challenge) implements GatewayError {
+    }
+
+    /**
+     * The caller is known (or known to be anonymous) and may not use this route: Kong's 403.
+     *
+     * @param message   Kong's words, such as "You cannot consume this service"
+     * @param challenge the {@code WWW-Authenticate} value, or null for none
+     */
+    record Forbidden(String message, String challenge) implements GatewayError {
+    }
+
+    /**
+     * {@code tools/call} of a tool the caller's ACL does not allow (or that does not exist, on an
+     * endpoint with ACLs: the two answer alike, so tool names cannot be probed). HTTP 403, as Kong
+     * 3.14 and later answer, with the request's id.
+     */
+    record ToolDenied(JsonNode id, String name) implements GatewayError {
+    }
+
+    /** Admin API: nothing lives at this path. */
+    record NotFound() implements GatewayError {
+    }
+
+    /** Admin API: a posted configuration has problems; the body lists them. */
+    record InvalidConfiguration(int problems) implements GatewayError {
+    }
+
+    /** Admin API: a posted body could not be read as a declarative document (form without the field...). */
+    record UnreadableConfig(String detail) implements GatewayError {
+    }
+
+    /** The gateway is stopping: it takes no new work here (readiness probes, new sessions). */
+    record Stopping() implements GatewayError {
+    }
 }

@@ -17,30 +17,33 @@ public final class ErrorResponses {
     /** On an MCP endpoint: the catalog's status and a JSON-RPC error body (with the id when known). */
     public static void mcp(HttpServerResponse response, GatewayError error) {
         ErrorCatalog.Entry entry = ErrorCatalog.of(error);
-        send(response, entry.status(), JsonRpc.error(error.id(), entry.rpcCode(), entry.message()), error);
+        send(response, entry, JsonRpc.error(error.id(), entry.rpcCode(), entry.message()));
     }
 
     /** Elsewhere (no MCP endpoint, Admin API): the catalog's status and Kong's {@code {"message": ...}}. */
     public static void plain(HttpServerResponse response, GatewayError error) {
         ErrorCatalog.Entry entry = ErrorCatalog.of(error);
-        ObjectNode body = Json.object();
-        body.put("message", entry.message());
-        send(response, entry.status(), body, error);
+        send(response, entry, message(entry));
     }
 
-    private static void send(HttpServerResponse response, int status, ObjectNode body, GatewayError error) {
+    /** Kong's error body for an entry: {@code {"message": ...}}, for callers that add fields to it. */
+    public static ObjectNode message(ErrorCatalog.Entry entry) {
+        ObjectNode body = Json.object();
+        body.put("message", entry.message());
+        return body;
+    }
+
+    /** The catalog's status and headers for {@code entry}, with {@code body}; resets a response already under way. */
+    public static void send(HttpServerResponse response, ErrorCatalog.Entry entry, ObjectNode body) {
         if (response.headWritten()) {
             response.reset();
             return;
         }
-        response.setStatusCode(status).putHeader("content-type", "application/json");
-        if (error instanceof GatewayError.MethodNotAllowed notAllowed) {
-            response.putHeader("allow", notAllowed.allowed());
+        if (response.ended() || response.closed()) {
+            return;
         }
-        if (error instanceof GatewayError.BodyTooLarge) {
-            // the rest of the body was not read; the connection cannot be reused
-            response.putHeader("connection", "close");
-        }
+        response.setStatusCode(entry.status()).putHeader("content-type", "application/json");
+        entry.headers().forEach(response::putHeader);
         response.end(Buffer.buffer(Json.bytes(body)));
     }
 }

@@ -63,7 +63,20 @@ class ErrorCatalogTest {
                 arguments(new GatewayError.UpstreamTimeout("shop", "no answer within 10000 ms (service read_timeout)"),
                         504, JsonRpc.INTERNAL_ERROR, "upstream_timeout", List.of("'shop'", "10000 ms", "read_timeout")),
                 arguments(new GatewayError.Internal("err-1234"), 500, JsonRpc.INTERNAL_ERROR, "internal_error",
-                        List.of("error id err-1234")));
+                        List.of("error id err-1234")),
+                arguments(new GatewayError.Unauthenticated("No API key found in request", "Key"), 401,
+                        JsonRpc.TRANSPORT_ERROR, "unauthenticated", List.of("No API key found in request")),
+                arguments(new GatewayError.Forbidden("You cannot consume this service", null), 403,
+                        JsonRpc.TRANSPORT_ERROR, "forbidden", List.of("You cannot consume this service")),
+                arguments(new GatewayError.ToolDenied(ID, "delete_user"), 403, JsonRpc.TRANSPORT_ERROR, "tool_denied",
+                        List.of("Forbidden", "'delete_user'")),
+                arguments(new GatewayError.NotFound(), 404, JsonRpc.TRANSPORT_ERROR, "not_found", List.of("Not found")),
+                arguments(new GatewayError.InvalidConfiguration(3), 400, JsonRpc.INVALID_PARAMS, "invalid_configuration",
+                        List.of("declarative config is invalid", "3 problem(s)")),
+                arguments(new GatewayError.UnreadableConfig("not multipart"), 400, JsonRpc.INVALID_REQUEST,
+                        "unreadable_config", List.of("cannot read the declarative config: not multipart")),
+                arguments(new GatewayError.Stopping(), 503, JsonRpc.TRANSPORT_ERROR, "stopping",
+                        List.of("stopping")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -96,6 +109,24 @@ class ErrorCatalogTest {
         assertThat(new GatewayError.InvalidParams(ID, "x").id()).isEqualTo(ID);
         assertThat(new GatewayError.MissingSession().id()).isNull();
         assertThat(new GatewayError.BodyTooLarge(1).id()).isNull();
+    }
+
+    @Test
+    void headersBelongToTheirEntry() {
+        assertThat(ErrorCatalog.of(new GatewayError.MethodNotAllowed("PUT", "GET, POST")).headers())
+                .containsEntry("allow", "GET, POST");
+        assertThat(ErrorCatalog.of(new GatewayError.BodyTooLarge(10)).headers()).containsEntry("connection", "close");
+        assertThat(ErrorCatalog.of(new GatewayError.Unauthenticated("No API key found in request", "Key realm=\"mcp\""))
+                .headers()).containsEntry("www-authenticate", "Key realm=\"mcp\"");
+        assertThat(ErrorCatalog.of(new GatewayError.ToolDenied(ID, "x")).headers())
+                .containsEntry("www-authenticate", "Bearer error=\"insufficient_scope\"");
+        assertThat(ErrorCatalog.of(new GatewayError.Forbidden("no", null)).headers()).isEmpty();
+        assertThat(ErrorCatalog.of(new GatewayError.UnknownTool(ID, "x")).headers()).isEmpty();
+    }
+
+    @Test
+    void aToolDenialAnswersTheRequestId() {
+        assertThat(new GatewayError.ToolDenied(ID, "x").id()).isEqualTo(ID);
     }
 
     @Test

@@ -141,7 +141,7 @@ class TransportHeadersIT {
             "null", "http://localhost.evil.example"})
     void foreignOriginGets403(String origin) {
         assertRpcError(mcp.send("POST", LIST, headers("origin", origin)), 403, -32000,
-                "Forbidden: Origin '" + origin + "' is not allowed to call this MCP endpoint");
+                "Forbidden: Origin '" + origin + "' is not allowed to call this endpoint");
         assertStillServes(mcp);
     }
 
