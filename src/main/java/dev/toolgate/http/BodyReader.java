@@ -47,7 +47,9 @@ public final class BodyReader {
             }
             body.appendBuffer(chunk);
         });
-        request.exceptionHandler(promise::tryFail);
+        // a body cut short is the client's doing, not a gateway failure
+        request.exceptionHandler(t -> promise.tryFail(new GatewayException(new GatewayError.InvalidMessage(null,
+                "the body could not be read: the connection broke while it was being sent"))));
         request.endHandler(v -> promise.tryComplete(body));
         return promise.future();
     }

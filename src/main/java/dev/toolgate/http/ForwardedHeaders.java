@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Which headers cross the gateway. Never: hop-by-hop headers (and those named in {@code Connection}),
- * client-supplied forwarding headers (the gateway sets its own) and credentials the gateway consumed
- * (MCP forbids passing a client's token through). Tool calls drop more: headers that describe the MCP
+ * client-supplied forwarding and consumer headers (the gateway sets its own) and credentials the
+ * gateway consumed (MCP forbids passing a client's token through). Tool calls drop more: headers that describe the MCP
  * exchange rather than the upstream call.
  */
 public final class ForwardedHeaders {
@@ -20,6 +20,13 @@ public final class ForwardedHeaders {
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
     private static final Set<String> FORWARDING = Set.of("forwarded", "x-forwarded-for", "x-forwarded-proto",
             "x-forwarded-host", "x-forwarded-port", "x-forwarded-path", "x-forwarded-prefix", "x-real-ip");
+    /**
+     * Identity headers only the gateway asserts (Kong's consumer headers): a client cannot claim to be
+     * a consumer by sending them, whether or not a plugin on the route authenticates.
+     */
+    private static final Set<String> IDENTITY = Set.of("x-consumer-id", "x-consumer-custom-id", "x-consumer-username",
+            "x-consumer-groups", "x-credential-identifier", "x-anonymous-consumer", "x-authenticated-groups",
+            "x-authenticated-scope", "x-authenticated-userid");
     /** What a tool call never takes from the MCP request: it describes the MCP exchange. */
     private static final Set<String> MCP_EXCHANGE = Set.of("host", "content-length", "content-type", "accept",
             "accept-encoding", "expect", "mcp-session-id", "mcp-protocol-version", "last-event-id");
@@ -102,7 +109,8 @@ public final class ForwardedHeaders {
     }
 
     private static boolean crosses(String name, Set<String> named) {
-        return !HOP_BY_HOP.contains(name) && !named.contains(name) && !FORWARDING.contains(name);
+        return !HOP_BY_HOP.contains(name) && !named.contains(name) && !FORWARDING.contains(name)
+                && !IDENTITY.contains(name);
     }
 
     private static Set<String> connectionTokens(String connection) {

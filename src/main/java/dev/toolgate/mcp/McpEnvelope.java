@@ -1,0 +1,153 @@
+package dev.toolgate.mcp;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The envelope of a JSON-RPC message, read with a streaming parser and no tree: what a proxy needs
+ * to observe or decide on a message it forwards unchanged (method, id, tool name, error code,
+ * {@code isError}). Everything else is skipped, not kept.
+ *
+ * @param version   {@code jsonrpc}, or null when not a string
+ * @param method    {@code method}, or null
+ * @param id        {@code id} when a string or integer, else null
+ * @param nullId    {@code id} is JSON {@code null} (the answer to a request whose id could not be read)
+ * @param tool      {@code params.name} when a string (the tool of a {@code tools/call}), else null
+ * @param errorCode {@code error.code} when an integer, else null
+ * @param toolError {@code result.isError} when a scalar, else null
+ * @param result    the message has {@code result}
+ * @param error     the message has {@code error}
+ * @param bytes     the message's size in the bytes it was read from
+ */
+public record McpEnvelope(String version, String method, JsonNode id, boolean nullId, String tool, Integer errorCode,
+                          Boolean toolError, boolean result, boolean error, int bytes) {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** True for a request: a method and an id. */
+    public boolean isRequest() {
+        return method != null && id != null;
+    }
+
+    /** The id as JSON text ({@code 7}, {@code "a"}), or null. */
+    public String idText() {
+        return id == null ? null : id.toString();
+    }
+
+    /**
+     * Every message in {@code bytes}: one, or each element of a batch.
+     *
+     * @throws IOException when the bytes are not JSON, or are JSON but neither an object nor an array
+     */
+    public static List<McpEnvelope> readAll(byte[] bytes, int offset, int length) throws IOException {
+        try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
+            JsonToken first = parser.nextToken();
+            List<McpEnvelope> messages = new ArrayList<>(1);
+            if (first == JsonToken.START_OBJECT) {
+                messages.add(read(parser, length));
+            } else if (first == JsonToken.START_ARRAY) {
+                long start = parser.currentLocation().getByteOffset();
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    McpEnvelope element = read(parser, 0);
+                    long end = parser.currentLocation().getByteOffset();
+                    messages.add(element.withBytes((int) (end - start)));
+                    start = end;
+                }
+            } else {
+                throw new IOException("not a JSON-RPC message or batch");
+            }
+            return messages;
+        }
+    }
+
+    private McpEnvelope withBytes(int size) {
+        return new McpEnvelope(version, method, id, nullId, tool, errorCode, toolError, result, error, size);
+    }
+
+    /** The top-level fields of the object the parser is in; leaves the parser after its end. */
+    private static McpEnvelope read(JsonParser p, int bytes) throws IOException {
+        String version = null;
+        String method = null;
+        JsonNode id = null;
+        boolean nullId = false;
+        String tool = null;
+        Integer code = null;
+        Boolean toolError = null;
+        boolean result = false;
+        boolean error = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "jsonrpc" -> version = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "method" -> method = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "id" -> {
+                    id = value == JsonToken.VALUE_STRING ? TextNode.valueOf(p.getText())
+                            : value == JsonToken.VALUE_NUMBER_INT ? integer(p) : null;
+                    nullId = value == JsonToken.VALUE_NULL;
+                    p.skipChildren();
+                }
+                case "params" -> tool = value == JsonToken.START_OBJECT ? member(p, "name", JsonToken.VALUE_STRING) : skip(p);
+                case "result" -> {
+                    result = true;
+                    String flag = value == JsonToken.START_OBJECT ? member(p, "isError", null) : skip(p);
+                    toolError = flag == null ? null : Boolean.valueOf(flag);
+                }
+                case "error" -> {
+                    error = true;
+                    String number = value == JsonToken.START_OBJECT ? member(p, "code", JsonToken.VALUE_NUMBER_INT) : skip(p);
+                    code = number == null ? null : parseCode(number);
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return new McpEnvelope(version, method, id, nullId, tool, code, toolError, result, error, bytes);
+    }
+
+    /** An integer id as a tree parse would give it (what the answer must echo). */
+    private static JsonNode integer(JsonParser p) throws IOException {
+        return switch (p.getNumberType()) {
+            case INT -> IntNode.valueOf(p.getIntValue());
+            case LONG -> LongNode.valueOf(p.getLongValue());
+            default -> BigIntegerNode.valueOf(p.getBigIntegerValue());
+        };
+    }
+
+    private static Integer parseCode(String number) {
+        try {
+            return Integer.valueOf(number);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The text of one direct member of the object the parser is on (any scalar when {@code type} is null). */
+    private static String member(JsonParser p, String wanted, JsonToken type) throws IOException {
+        String found = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if (name.equals(wanted) && (type == null ? value.isScalarValue() : value == type)) {
+                found = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return found;
+    }
+
+    private static String skip(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
+    }
+}

@@ -1,0 +1,251 @@
+package dev.toolgate.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.config.Route;
+import dev.toolgate.http.BodyReader;
+import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.RouteMatch;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One HTTP request on an MCP route, computed once and handed down: the route it matched, the
+ * client's address and authority, the body (read once, within the route's limit), and the caller
+ * once authentication has run. Policies also leave here what the gateway must do on the way out:
+ * credentials consumed (never sent upstream), headers for the upstream, headers for the answer.
+ *
+ * <p>Confined to the event loop of its request, like the request itself: not thread-safe.
+ */
+public final class Exchange {
+
+    private final HttpServerRequest request;
+    private final RouteMatch match;
+    private final String clientAddress;
+    private final String authority;
+    private final long startedNanos = System.nanoTime();
+    private final long bodyLimit;
+    private Future<Buffer> body;
+    private Principal principal = Principal.NONE;
+    private Set<String> consumedHeaders = Set.of();
+    private Set<String> consumedQuery = Set.of();
+    private Set<String> consumedBodyFields = Set.of();
+    private MultiMap upstreamHeaders;
+    private MultiMap responseHeaders;
+    private List<ObjectNode> audits;
+    private boolean originAllowed;
+
+    /**
+     * @param bodyLimit the largest body {@link #body()} reads (the route's {@code max_request_body_size})
+     */
+    public Exchange(HttpServerRequest request, RouteMatch match, long bodyLimit) {
+        this.request = request;
+        this.match = match;
+        this.bodyLimit = bodyLimit;
+        this.clientAddress = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        this.authority = ForwardedHeaders.authority(request);
+    }
+
+    public HttpServerRequest request() {
+        return request;
+    }
+
+    public RouteMatch match() {
+        return match;
+    }
+
+    public Route route() {
+        return match.route();
+    }
+
+    /**
+     * The same request as seen on another route, for a listener's tool call that Kong replays through
+     * the route that owns the tool: same client, body and caller; the consumed credentials and upstream
+     * headers carried over; answer headers (CORS, limits) stay with the original.
+     */
+    public Exchange replay(RouteMatch owner) {
+        Exchange replay = new Exchange(request, owner, bodyLimit);
+        replay.body = body();
+        replay.principal = principal;
+        replay.consumedHeaders = consumedHeaders.isEmpty() ? Set.of() : new HashSet<>(consumedHeaders);
+        replay.consumedQuery = consumedQuery.isEmpty() ? Set.of() : new HashSet<>(consumedQuery);
+        replay.consumedBodyFields = consumedBodyFields.isEmpty() ? Set.of() : new HashSet<>(consumedBodyFields);
+        if (hasUpstreamHeaders()) {
+            replay.upstreamHeaders().addAll(upstreamHeaders);
+        }
+        replay.originAllowed = originAllowed;
+        return replay;
+    }
+
+    /** The client's address: the peer of the connection. */
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    /** The authority the client addressed (Host, or :authority over HTTP/2); null when absent. */
+    public String authority() {
+        return authority;
+    }
+
+    /** The port the client connected to. */
+    public int localPort() {
+        return request.localAddress() == null ? 0 : request.localAddress().port();
+    }
+
+    /** When the exchange began, in {@link System#nanoTime()} terms. */
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    /** A request header, by name (case-insensitive). */
+    public String header(String name) {
+        return request.getHeader(name);
+    }
+
+    /** The {@code Mcp-Session-Id} the client sent, or null. */
+    public String sessionId() {
+        return request.getHeader("mcp-session-id");
+    }
+
+    /**
+     * The request body, read once for everyone (policies that need it, then the mode), failed with
+     * {@code BodyTooLarge} past the route's limit.
+     */
+    public Future<Buffer> body() {
+        if (body == null) {
+            body = BodyReader.read(request, bodyLimit);
+        }
+        return body;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    /**
+     * Records the caller and sets Kong's consumer headers for the upstream ({@code X-Consumer-ID},
+     * {@code X-Consumer-Custom-ID}, {@code X-Consumer-Username}, {@code X-Credential-Identifier},
+     * {@code X-Anonymous-Consumer}), clearing those that do not apply.
+     */
+    public void authenticate(Principal caller) {
+        this.principal = caller;
+        MultiMap headers = upstreamHeaders();
+        var consumer = caller.consumer();
+        setOrRemove(headers, "X-Consumer-ID", consumer == null ? null : consumer.id());
+        setOrRemove(headers, "X-Consumer-Custom-ID", consumer == null ? null : consumer.customId());
+        setOrRemove(headers, "X-Consumer-Username", consumer == null ? null : consumer.username());
+        setOrRemove(headers, "X-Credential-Identifier", caller.credential() == null ? null : caller.credential().id());
+        setOrRemove(headers, "X-Anonymous-Consumer", caller.anonymous() ? "true" : null);
+    }
+
+    /** A credential header the gateway read: it never goes upstream (MCP forbids token passthrough). */
+    public void consumeHeader(String name) {
+        consumedHeaders = added(consumedHeaders, name.toLowerCase(Locale.ROOT));
+    }
+
+    /** A credential query argument the gateway read: removed from the query sent upstream. */
+    public void consumeQuery(String name) {
+        consumedQuery = added(consumedQuery, name);
+    }
+
+    /** A credential field of the body the gateway read: removed from the body sent upstream. */
+    public void consumeBodyField(String name) {
+        consumedBodyFields = added(consumedBodyFields, name);
+    }
+
+    /** Lower-case names of the consumed credential headers. */
+    public Set<String> consumedHeaders() {
+        return consumedHeaders;
+    }
+
+    /** Names of the consumed query arguments (case-sensitive, as query arguments are). */
+    public Set<String> consumedQuery() {
+        return consumedQuery;
+    }
+
+    /** Names of the consumed body fields. */
+    public Set<String> consumedBodyFields() {
+        return consumedBodyFields;
+    }
+
+    /** Headers the gateway sets on every upstream request of this exchange (consumer headers, claims...). */
+    public MultiMap upstreamHeaders() {
+        if (upstreamHeaders == null) {
+            upstreamHeaders = MultiMap.caseInsensitiveMultiMap();
+        }
+        return upstreamHeaders;
+    }
+
+    /** True when a policy set upstream headers. */
+    public boolean hasUpstreamHeaders() {
+        return upstreamHeaders != null && !upstreamHeaders.isEmpty();
+    }
+
+    /**
+     * Headers added to the answer, whatever it is (a success, a refusal, a relayed upstream answer):
+     * CORS and rate-limit headers. They are written when the head of the answer is, replacing any
+     * of the same name ({@code Vary} is added to instead).
+     */
+    public MultiMap responseHeaders() {
+        if (responseHeaders == null) {
+            MultiMap added = MultiMap.caseInsensitiveMultiMap();
+            responseHeaders = added;
+            request.response().headersEndHandler(v -> {
+                MultiMap sent = request.response().headers();
+                // the gateway's own headers replace an upstream's (Kong's set_header); Vary accumulates
+                added.names().forEach(name -> {
+                    if (name.equalsIgnoreCase("vary")) {
+                        sent.add(name, added.getAll(name));
+                    } else {
+                        sent.set(name, added.getAll(name));
+                    }
+                });
+            });
+        }
+        return responseHeaders;
+    }
+
+    /** A CORS policy allowed this request's {@code Origin}: the endpoint's DNS-rebinding check accepts it too. */
+    public void allowOrigin() {
+        originAllowed = true;
+    }
+
+    /** True when a CORS policy allowed this request's {@code Origin}. */
+    public boolean originAllowed() {
+        return originAllowed;
+    }
+
+    /** Notes one ACL evaluation in Kong's {@code ai.mcp.audit[]} shape, for the exchange's log. */
+    public void audit(ObjectNode entry) {
+        if (audits == null) {
+            audits = new ArrayList<>(2);
+        }
+        audits.add(entry);
+    }
+
+    /** The ACL evaluations of this exchange, in order. */
+    public List<ObjectNode> audits() {
+        return audits == null ? List.of() : audits;
+    }
+
+    private static void setOrRemove(MultiMap headers, String name, String value) {
+        if (value == null) {
+            headers.remove(name);
+        } else {
+            headers.set(name, value);
+        }
+    }
+
+    private static Set<String> added(Set<String> set, String name) {
+        Set<String> next = set.isEmpty() ? new HashSet<>(2) : set;
+        next.add(name);
+        return next;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.toolgate.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One JSON-RPC request of an exchange, as message policies see it, whatever the mode read it with
+ * (a tree in conversion modes, a streaming reader in passthrough).
+ *
+ * @param exchange the HTTP exchange it came in
+ * @param id       the request's id
+ * @param method   the JSON-RPC method
+ * @param tool     for {@code tools/call}: {@code params.name}; otherwise null
+ */
+public record McpCall(Exchange exchange, JsonNode id, String method, String tool) {
+
+    /** True for {@code tools/call}. */
+    public boolean isToolCall() {
+        return "tools/call".equals(method);
+    }
+}

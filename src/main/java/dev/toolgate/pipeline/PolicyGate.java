@@ -1,0 +1,94 @@
+package dev.toolgate.pipeline;
+
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.ErrorResponses;
+import dev.toolgate.http.RouteHandler;
+import dev.toolgate.http.RouteMatch;
+import dev.toolgate.http.Router;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * Where every request on an MCP route enters: the exchange is computed once, the route's
+ * exchange-level policies decide, and the mode answers. It is also the error net: whatever fails on
+ * the way, synchronously or in a callback, the client gets an answer (a catalog error, or an internal
+ * error with an error id whose details and stack go to the log once).
+ */
+public final class PolicyGate implements RouteHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyGate.class);
+
+    private final PolicyChain chain;
+    private final McpEndpoint endpoint;
+
+    public PolicyGate(PolicyChain chain, McpEndpoint endpoint) {
+        this.chain = chain;
+        this.endpoint = endpoint;
+    }
+
+    public McpEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public PolicyChain chain() {
+        return chain;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request, RouteMatch match) {
+        Exchange exchange = new Exchange(request, match, endpoint.bodyLimit());
+        Future<Void> done;
+        try {
+            done = endpoint.exactPath() && !atEndpoint(request, match)
+                    ? answer(exchange, new Decision.Reject(new GatewayError.NotFound()))
+                    : chain.admit(exchange).compose(decision -> answer(exchange, decision));
+        } catch (RuntimeException e) {
+            done = Future.failedFuture(e);
+        }
+        done.onFailure(failure -> fail(request, failure));
+    }
+
+    private Future<Void> answer(Exchange exchange, Decision decision) {
+        return switch (decision) {
+            case Decision.Continue c -> endpoint.handle(exchange);
+            case Decision.Reject reject -> {
+                ErrorResponses.mcp(exchange.request().response(), reject.error());
+                yield Future.succeededFuture();
+            }
+            case Decision.Respond respond -> {
+                HttpServerResponse response = exchange.request().response();
+                response.setStatusCode(respond.status());
+                respond.headers().forEach(response::putHeader);
+                yield response.end();
+            }
+        };
+    }
+
+    /** The error net: a refusal thrown as an exception is still the catalog's; anything else is internal. */
+    static void fail(HttpServerRequest request, Throwable failure) {
+        if (failure instanceof GatewayException refused) {
+            ErrorResponses.mcp(request.response(), refused.error());
+            return;
+        }
+        String errorId = UUID.randomUUID().toString();
+        LOG.error("{} {} failed (error id {})", request.method(), request.path(), errorId, failure);
+        ErrorResponses.mcp(request.response(), new GatewayError.Internal(errorId));
+    }
+
+    /** The endpoint is the route's plain path itself; {@code /mcp/x} below {@code /mcp} is not. */
+    private static boolean atEndpoint(HttpServerRequest request, RouteMatch match) {
+        String prefix = match.matchedPrefix();
+        if (prefix == null || match.route().paths().stream().anyMatch(p -> p.startsWith("~"))) {
+            return true;
+        }
+        String path = Router.normalize(request.path());
+        String rest = path.substring(Math.min(prefix.length(), path.length()));
+        return rest.isEmpty() || rest.equals("/");
+    }
+}

@@ -1,0 +1,22 @@
+package dev.toolgate.pipeline;
+
+import dev.toolgate.config.Plugin;
+import dev.toolgate.config.PluginSchema;
+
+/**
+ * One Kong plugin Toolgate runs in the pipeline: how its configuration is read and checked
+ * ({@link #schema()}), and how a configured instance becomes a policy ({@link #provision}). Its
+ * place in the order is {@link PolicyOrder}'s, never its own.
+ */
+public interface PolicyPlugin {
+
+    /** Reads and checks the plugin's {@code config}; its name is the plugin's name. */
+    PluginSchema schema();
+
+    /**
+     * The policy of one enabled instance, built from its checked configuration. No I/O and no waiting
+     * here: provisioning also runs for {@code toolgate validate}. Problems found only now go to
+     * {@code provisioning.report()} with the instance's path.
+     */
+    ExchangePolicy provision(Plugin plugin, Provisioning provisioning);
+}

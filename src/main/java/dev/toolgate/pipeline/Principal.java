@@ -1,0 +1,45 @@
+package dev.toolgate.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.config.Consumer;
+
+import java.util.List;
+
+/**
+ * Who is calling, as authentication established it: Kong's authenticated consumer, credential and
+ * groups. Every later policy and the mode read it from the {@link Exchange}; nothing recomputes it.
+ *
+ * @param consumer            the consumer, or null when none was identified
+ * @param consumerGroups      names of the consumer groups the consumer belongs to
+ * @param credential          the credential that authenticated the request, or null (none, or the
+ *                            anonymous consumer)
+ * @param claims              the access token's claims when a token authenticated the request, else null
+ * @param authenticatedGroups groups asserted by the authentication itself (a token's groups claim),
+ *                            for Kong's {@code acl} {@code always_use_authenticated_groups}
+ * @param anonymous           the consumer is a plugin's {@code anonymous} fallback, not an identified caller
+ */
+public record Principal(Consumer consumer, List<String> consumerGroups, Credential credential, JsonNode claims,
+                        List<String> authenticatedGroups, boolean anonymous) {
+
+    /** Nobody: no authentication ran, or none identified the caller. */
+    public static final Principal NONE = new Principal(null, List.of(), null, null, List.of(), false);
+
+    public Principal {
+        consumerGroups = List.copyOf(consumerGroups);
+        authenticatedGroups = List.copyOf(authenticatedGroups);
+    }
+
+    /**
+     * The credential a plugin consumed.
+     *
+     * @param id     the credential's id (Kong's {@code X-Credential-Identifier})
+     * @param plugin the plugin that checked it, e.g. {@code key-auth}
+     */
+    public record Credential(String id, String plugin) {
+    }
+
+    /** True when a credential identified the caller (not nobody, not the anonymous fallback). */
+    public boolean authenticated() {
+        return credential != null;
+    }
+}

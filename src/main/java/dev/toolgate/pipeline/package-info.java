@@ -1,0 +1,10 @@
+/**
+ * The request pipeline: what every MCP exchange passes through between the router and the mode,
+ * in one order written down once ({@link dev.toolgate.pipeline.PolicyOrder}, Kong's plugin
+ * priorities). An {@link dev.toolgate.pipeline.Exchange} is computed once per HTTP request and
+ * carries the caller ({@link dev.toolgate.pipeline.Principal}); exchange-level policies
+ * (authentication, Kong's {@code acl}, limits) run once per request, message-level policies
+ * (tool ACLs) once per JSON-RPC message. {@link dev.toolgate.pipeline.PolicyGate} is the error net:
+ * every exchange ends with an answer.
+ */
+package dev.toolgate.pipeline;
