@@ -9,7 +9,6 @@ import dev.toolgate.http.ProxyServer;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.mcp.InMemorySessionStore;
 import dev.toolgate.mcp.SessionIds;
-import dev.toolgate.mode.AiMcpProxySchema;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.TrafficCounters;
@@ -114,6 +113,8 @@ public final class Gateway implements AutoCloseable {
             long loaded = System.nanoTime();
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
             Vertx vertx = gateway.vertx();
+            // the last resort: a failure in a callback that no future carried to the pipeline's error net
+            vertx.exceptionHandler(t -> LOG.error("unhandled failure in an event-loop callback", t));
             gateway.sweeper = vertx.setPeriodic(60_000, id -> gateway.sweeperStore.evictExpired());
             gateway.proxy = ProxyServer.start(vertx, options.proxyHost(), options.proxyPort(), instances,
                     gateway.snapshots::current).await();
@@ -189,7 +190,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static ConfigLoader loader(UnaryOperator<String> environment) {
-        return new ConfigLoader(List.of(new AiMcpProxySchema()), environment);
+        return Plugins.loader(environment);
     }
 
     private static Path baseDirectory(Path configFile) {

@@ -16,15 +16,21 @@ import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mode.Mode;
 import dev.toolgate.mode.conversion.McpServerEndpoint;
+import dev.toolgate.mode.conversion.ToolViews;
 import dev.toolgate.mode.passthrough.PassthroughProxy;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.mode.conversion.ToolCatalog;
 import dev.toolgate.mode.conversion.ToolInvoker;
 import dev.toolgate.mode.conversion.ToolSet;
+import dev.toolgate.pipeline.Consumers;
+import dev.toolgate.pipeline.PolicyChain;
+import dev.toolgate.pipeline.PolicyGate;
+import dev.toolgate.pipeline.Provisioning;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -81,15 +87,26 @@ final class SnapshotBuilder {
                 catalog.add(plugin, ConversionTools.compile(plugin, proxy, route, service, baseDirectory, report), report);
             }
         }
+        Provisioning provisioning = new Provisioning(config, new Consumers(config), report, InstantSource.system());
+        Map<String, List<PolicyChain.Configured>> policies = Plugins.provision(provisioning);
+        Map<String, PolicyChain> chains = new HashMap<>();
+        Map<String, Route> routes = new HashMap<>();
+        for (Route route : active) {
+            chains.put(route.id(), PolicyChain.of(route.id(), route.serviceId(), policies));
+            routes.put(route.id(), route);
+        }
+        Endpoints endpoints = new Endpoints(sessions, upstream.get(), tap, version, routes, chains);
         Map<String, RouteHandler> handlers = new HashMap<>();
         Map<String, ToolSet> toolSets = new LinkedHashMap<>();
         for (Route route : active) {
+            PolicyChain chain = chains.get(route.id());
             Optional<Plugin> plugin = effectivePlugin(config, route);
             if (plugin.isEmpty() || !(plugin.get().config() instanceof AiMcpProxyConfig proxy)) {
                 continue;
             }
             if (proxy.mode() == Mode.PASSTHROUGH_LISTENER) {
-                config.service(route.serviceId()).ifPresent(service -> handlers.put(route.id(), passthrough(route, service, proxy)));
+                config.service(route.serviceId()).ifPresent(service -> handlers.put(route.id(),
+                        new PolicyGate(chain, endpoints.passthrough(route, service, proxy, report, plugin.get()))));
                 continue;
             }
             ToolSet tools = switch (proxy.mode()) {
@@ -100,7 +117,8 @@ final class SnapshotBuilder {
             };
             if (tools != null) {
                 toolSets.put(route.id(), tools);
-                handlers.put(route.id(), endpoint(route, proxy, tools));
+                handlers.put(route.id(),
+                        new PolicyGate(chain, endpoints.conversion(route, proxy, tools, report, plugin.get())));
             }
         }
         return new Snapshot(config, new Router(active), handlers, toolSets, report.warnings(), Instant.now());
@@ -120,20 +138,4 @@ final class SnapshotBuilder {
                 .min(Comparator.comparingInt((Plugin p) -> route.id().equals(p.routeId()) ? 0 : p.serviceId() != null ? 1 : 2)
                         .thenComparing(p -> ((AiMcpProxyConfig) p.config()).mode().listens() ? 0 : 1));
     }
-
-    private PassthroughProxy passthrough(Route route, Service service, AiMcpProxyConfig proxy) {
-        return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service), service.path(),
-                route.stripPath(), route.pathHandling(), route.preserveHost(), new OriginPolicy(proxy.server().allowedOrigins()),
-                proxy.effectiveBodyLimit()), upstream.get(), tap);
-    }
-
-    private McpServerEndpoint endpoint(Route route, AiMcpProxyConfig proxy, ToolSet tools) {
-        var settings = new McpServerEndpoint.Settings(route.id(), route.label(),
-                new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
-                proxy.server().session().sessionTtlSeconds(), proxy.server().session().managed(), version);
-        UpstreamClient client = upstream.get();
-        return new McpServerEndpoint(settings, tools, client == null ? null : new ToolInvoker(client), sessions);
-    }
-
-
 }

@@ -21,11 +21,16 @@ import java.util.List;
  * @param aclAttributeType      ACL subject: {@code consumer} (default) or {@code oauth_access_token}
  * @param accessTokenClaimField with {@code oauth_access_token}: the claim path, such as {@code .user.email}
  * @param openapi               Toolgate extension: generate tools from an OpenAPI document (conversion modes)
+ * @param aclDenial             Toolgate extension: how a {@code tools/call} the tool ACLs refuse is answered:
+ *                              {@code forbidden} (default; HTTP 403 with a JSON-RPC error and the request id, as
+ *                              Kong 3.14 and later answer) or {@code unknown_tool} (JSON-RPC {@code -32602
+ *                              Unknown tool}, HTTP 200, the answer for a tool that does not exist). Either way a
+ *                              denied tool and a missing one answer alike, so names cannot be probed
  */
 public record AiMcpProxyConfig(Mode mode, List<ToolSpec> tools, ServerSettings server, LoggingSettings logging,
                                long maxRequestBodySize, List<AclRule> defaultAcl, boolean includeConsumerGroups,
                                String consumerIdentifier, String aclAttributeType, String accessTokenClaimField,
-                               OpenApiSource openapi)
+                               OpenApiSource openapi, String aclDenial)
         implements PluginSettings {
 
     /** A gateway-wide cap on MCP request bodies, for {@code max_request_body_size: 0}. */
@@ -34,6 +39,11 @@ public record AiMcpProxyConfig(Mode mode, List<ToolSpec> tools, ServerSettings s
     public AiMcpProxyConfig {
         tools = List.copyOf(tools);
         defaultAcl = List.copyOf(defaultAcl);
+    }
+
+    /** True when denials answer as unknown tools ({@code acl_denial: unknown_tool}). */
+    public boolean deniesAsUnknownTool() {
+        return "unknown_tool".equals(aclDenial);
     }
 
     /** The body limit actually enforced. */

@@ -46,9 +46,10 @@ public final class AiMcpProxySchema implements PluginSchema {
         if (openapi != null && mode != null && !mode.converts()) {
             node.problem("openapi", "only conversion-listener and conversion-only plugins generate tools");
         }
-        warnAboutPending(node, defaultAcl, tools, logging);
+        String aclDenial = node.oneOf("acl_denial", "forbidden", List.of("forbidden", "unknown_tool"));
+        warnAboutPending(node, logging);
         return new AiMcpProxyConfig(mode, tools, server, logging, maxBody, defaultAcl, groups, identifier,
-                attributeType, claimField, openapi);
+                attributeType, claimField, openapi, aclDenial);
     }
 
     @Override
@@ -80,13 +81,10 @@ public final class AiMcpProxySchema implements PluginSchema {
         }
     }
 
-    private static void warnAboutPending(ConfigNode node, List<AclRule> defaultAcl, List<ToolSpec> tools,
-                                         LoggingSettings logging) {
-        if (!defaultAcl.isEmpty() || tools.stream().anyMatch(t -> t.acl() != null && !t.acl().isEmpty())) {
-            node.warning("default_acl", "ACL rules are accepted and validated but not enforced by this version");
-        }
-        if (logging.logStatistics() || logging.logPayloads() || logging.logAudits()) {
-            node.warning("logging", "MCP traffic logging is accepted and validated; it is not emitted by this version");
+    private static void warnAboutPending(ConfigNode node, LoggingSettings logging) {
+        if (logging.logStatistics() || logging.logPayloads()) {
+            node.warning("logging", "log_statistics and log_payloads are accepted and validated; this version "
+                    + "does not emit them yet (log_audits is)");
         }
     }
 }

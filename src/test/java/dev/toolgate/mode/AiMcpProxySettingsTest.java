@@ -143,12 +143,18 @@ class AiMcpProxySettingsTest {
     }
 
     @Test
-    void aclRulesAreValidatedAndWarnedAsNotEnforced() {
+    void aclRulesAreValidatedWithTheirScope() {
         var loaded = load("default_acl: [{scope: resources, allow: [admin]}]");
 
         assertThat(loaded.problems()).containsExactly(CONFIG_AT + ".default_acl[0].scope: must be one of tools");
-        assertThat(loaded.warnings()).containsExactly(CONFIG_AT
-                + ".default_acl: ACL rules are accepted and validated but not enforced by this version");
+        assertThat(loaded.warnings()).isEmpty();
+    }
+
+    @Test
+    void aclDenialAnswerIsForbiddenOrUnknownTool() {
+        assertThat(load("acl_denial: unknown_tool").problems()).isEmpty();
+        assertThat(load("acl_denial: hide").problems())
+                .containsExactly(CONFIG_AT + ".acl_denial: must be one of forbidden, unknown_tool");
     }
 
     @Test
@@ -157,6 +163,7 @@ class AiMcpProxySettingsTest {
 
         assertThat(loaded.problems()).isEmpty();
         assertThat(loaded.warnings()).containsExactly(CONFIG_AT
-                + ".logging: MCP traffic logging is accepted and validated; it is not emitted by this version");
+                + ".logging: log_statistics and log_payloads are accepted and validated; this version does not emit"
+                + " them yet (log_audits is)");
     }
 }

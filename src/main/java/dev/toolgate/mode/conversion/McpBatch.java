@@ -7,6 +7,7 @@ import dev.toolgate.error.GatewayException;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
+import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,14 +25,15 @@ import static dev.toolgate.mode.conversion.McpResponses.json;
 final class McpBatch {
 
     private final TransportHeaders headers;
-    private final CallsInFlight calls;
+    private final ToolCalls calls;
 
-    McpBatch(TransportHeaders headers, CallsInFlight calls) {
+    McpBatch(TransportHeaders headers, ToolCalls calls) {
         this.headers = headers;
         this.calls = calls;
     }
 
-    void answer(HttpServerRequest request, ArrayNode batch) {
+    Future<Void> answer(Exchange exchange, ArrayNode batch) {
+        HttpServerRequest request = exchange.request();
         Session session = headers.session(request);
         String version = session != null ? session.protocolVersion() : TransportHeaders.version(request);
         if (!ProtocolVersion.BATCHING.equals(version)) {
@@ -40,7 +42,7 @@ final class McpBatch {
         if (batch.isEmpty()) {
             throw new GatewayException(new GatewayError.InvalidMessage(null, "an empty batch"));
         }
-        Future<Void> disconnected = CallsInFlight.disconnection(request);
+        Future<Void> disconnected = ToolCalls.disconnection(request);
         List<Future<Buffer>> answers = new ArrayList<>();
         for (JsonNode element : batch) {
             switch (JsonRpcMessage.classify(element)) {
@@ -48,17 +50,18 @@ final class McpBatch {
                         McpMethods.error(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()))));
                 case JsonRpcMessage.Request r when r.method().equals("initialize") -> answers.add(Future.succeededFuture(
                         McpMethods.error(new GatewayError.InvalidMessage(r.id(), "initialize cannot be part of a batch"))));
-                case JsonRpcMessage.Request r -> answers.add(calls.answer(r, session, request, disconnected));
+                case JsonRpcMessage.Request r -> answers.add(calls.admit(exchange, r).compose(refused -> refused != null
+                        ? Future.succeededFuture(McpMethods.error(refused))
+                        : calls.answer(exchange, r, session, disconnected)));
                 case JsonRpcMessage.Notification n -> calls.onNotification(session, n);
                 case JsonRpcMessage.Response ignored -> {
                 }
             }
         }
         if (answers.isEmpty()) {
-            accepted(request);
-            return;
+            return accepted(request);
         }
-        Future.all(answers).onComplete(done -> json(request, joined(answers), null));
+        return Future.all(answers).compose(done -> json(request, joined(answers), null));
     }
 
     /** The answers as one JSON array; each is already serialized, so they are joined as bytes. */

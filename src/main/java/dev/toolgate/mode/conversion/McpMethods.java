@@ -8,6 +8,7 @@ import dev.toolgate.error.GatewayException;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.JsonRpcMessage;
+import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -34,13 +35,19 @@ final class McpMethods {
         this.invoker = invoker;
     }
 
-    /** The serialized response to a request (never {@code initialize}, which creates the session). */
-    Future<Buffer> answer(JsonRpcMessage.Request request, RequestEncoder.Client caller, Future<?> cancelled) {
+    /**
+     * The serialized response to a request (never {@code initialize}, which creates the session).
+     *
+     * @param view      what the caller may see ({@code tools/list})
+     * @param exchange  the caller's exchange ({@code tools/call}), or null for other methods
+     * @param cancelled completes when the call is cancelled ({@code tools/call})
+     */
+    Future<Buffer> answer(JsonRpcMessage.Request request, ToolView view, Exchange exchange, Future<?> cancelled) {
         try {
             return switch (request.method()) {
                 case "ping" -> Future.succeededFuture(result(request.id(), Json.bytes(Json.object())));
-                case "tools/list" -> Future.succeededFuture(result(request.id(), listPage(request)));
-                case "tools/call" -> call(request, caller, cancelled);
+                case "tools/list" -> Future.succeededFuture(result(request.id(), listPage(request, view)));
+                case "tools/call" -> call(request, exchange, cancelled);
                 default -> throw new GatewayException(new GatewayError.MethodNotFound(request.id(), request.method()));
             };
         } catch (GatewayException e) {
@@ -53,12 +60,12 @@ final class McpMethods {
      * load with this request's id appended. Empty when the pages are not compressed yet or the cursor is
      * not valid (the plain answer then says why).
      */
-    Optional<Buffer> gzippedList(JsonRpcMessage.Request request) {
+    Optional<Buffer> gzippedList(JsonRpcMessage.Request request, ToolView view) {
         JsonNode cursor = request.params() == null ? null : request.params().get("cursor");
         if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
             return Optional.empty();
         }
-        return tools.compressedPage(cursor == null || cursor.isNull() ? null : cursor.asText()).map(head -> {
+        return tools.compressedPage(cursor == null || cursor.isNull() ? null : cursor.asText(), view).map(head -> {
             byte[] id = Json.bytes(request.id());
             byte[] tail = new byte[RESULT_TAIL.length + id.length + 1];
             System.arraycopy(RESULT_TAIL, 0, tail, 0, RESULT_TAIL.length);
@@ -68,17 +75,17 @@ final class McpMethods {
         });
     }
 
-    private byte[] listPage(JsonRpcMessage.Request request) {
+    private byte[] listPage(JsonRpcMessage.Request request, ToolView view) {
         JsonNode cursor = request.params() == null ? null : request.params().get("cursor");
         if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
             throw new GatewayException(new GatewayError.InvalidParams(request.id(), "cursor must be a string"));
         }
         String opaque = cursor == null || cursor.isNull() ? null : cursor.asText();
-        return tools.page(opaque).orElseThrow(() -> new GatewayException(new GatewayError.InvalidParams(request.id(),
+        return tools.page(opaque, view).orElseThrow(() -> new GatewayException(new GatewayError.InvalidParams(request.id(),
                 "cursor is not valid (the tool list may have changed); list again without a cursor")));
     }
 
-    private Future<Buffer> call(JsonRpcMessage.Request request, RequestEncoder.Client caller, Future<?> cancelled) {
+    private Future<Buffer> call(JsonRpcMessage.Request request, Exchange exchange, Future<?> cancelled) {
         JsonNode params = request.params();
         JsonNode name = params == null ? null : params.get("name");
         if (name == null || !name.isTextual()) {
@@ -91,7 +98,7 @@ final class McpMethods {
             throw new GatewayException(new GatewayError.InvalidParams(request.id(), "arguments must be an object"));
         }
         ObjectNode args = arguments instanceof ObjectNode o ? o : null;
-        return invoker.call(tool, args, caller, cancelled).map(result -> result(request.id(), Json.bytes(result)));
+        return invoker.call(tool, args, exchange, cancelled).map(result -> result(request.id(), Json.bytes(result)));
     }
 
     /**

@@ -1,37 +1,46 @@
 package dev.toolgate.mode.conversion;
 
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.mcp.MediaTypes;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
-/** The successful answers of an MCP endpoint; refusals go through {@code ErrorResponses}. */
+/** The answers of an MCP endpoint; refusals go through {@link ErrorResponses}. */
 final class McpResponses {
 
     private McpResponses() {
     }
 
     /** 200 with a JSON-RPC body; nothing when the client has gone or was already answered. */
-    static void json(HttpServerRequest request, Buffer body, String sessionId) {
+    static Future<Void> json(HttpServerRequest request, Buffer body, String sessionId) {
         HttpServerResponse response = request.response();
         if (response.closed() || response.ended()) {
-            return;
+            return Future.succeededFuture();
         }
         response.setStatusCode(200).putHeader("content-type", MediaTypes.JSON);
         if (sessionId != null) {
             response.putHeader("mcp-session-id", sessionId);
         }
-        response.end(body);
+        return response.end(body);
     }
 
     /** 200 with a body that is already gzip. */
-    static void gzipJson(HttpServerRequest request, Buffer body) {
+    static Future<Void> gzipJson(HttpServerRequest request, Buffer body) {
         request.response().putHeader("content-encoding", "gzip").putHeader("vary", "accept-encoding");
-        json(request, body, null);
+        return json(request, body, null);
     }
 
     /** 202 with no body: a notification or a response from the client. */
-    static void accepted(HttpServerRequest request) {
-        request.response().setStatusCode(202).end();
+    static Future<Void> accepted(HttpServerRequest request) {
+        return request.response().setStatusCode(202).end();
+    }
+
+    /** A single request refused by a message policy: the catalog's status, with the request's id. */
+    static Future<Void> refused(HttpServerRequest request, GatewayError error) {
+        ErrorResponses.mcp(request.response(), error);
+        return Future.succeededFuture();
     }
 }

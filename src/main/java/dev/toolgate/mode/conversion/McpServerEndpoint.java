@@ -6,16 +6,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
-import dev.toolgate.http.BodyReader;
-import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.OriginPolicy;
-import dev.toolgate.http.RouteHandler;
-import dev.toolgate.http.RouteMatch;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
+import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.McpEndpoint;
+import dev.toolgate.pipeline.MessagePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -28,12 +27,14 @@ import static dev.toolgate.mode.conversion.McpResponses.json;
  * An MCP server on one route, over the streamable HTTP transport (2025-03-26, 2025-06-18,
  * 2025-11-25): POST carries messages, GET opens the server's notification stream, DELETE ends the
  * session. Transport rules are checked here in order (origin, method, Accept, Content-Type, size,
- * protocol version, session); the methods themselves are in {@link McpMethods}, batches in
- * {@link McpBatch}, GET and DELETE in {@link SessionRequests}.
+ * protocol version, session); each request message then passes the endpoint's message policies
+ * ({@link ToolCalls}); the methods themselves are in {@link McpMethods}, batches in {@link McpBatch},
+ * GET and DELETE in {@link SessionRequests}. A refusal is thrown as a {@link GatewayException} and
+ * answered by the pipeline's error net.
  *
  * @see <a href="https://modelcontextprotocol.io/specification/2025-11-25/basic/transports">Transports</a>
  */
-public final class McpServerEndpoint implements RouteHandler {
+public final class McpServerEndpoint implements McpEndpoint {
 
     /**
      * Per-endpoint settings, from the listener plugin.
@@ -54,20 +55,23 @@ public final class McpServerEndpoint implements RouteHandler {
 
     private final Settings settings;
     private final ToolSet tools;
-    private final McpMethods methods;
     private final Sessions sessions;
     private final TransportHeaders headers;
-    private final CallsInFlight calls;
+    private final ToolCalls calls;
     private final McpBatch batches;
     private final SessionRequests sessionRequests;
 
-    public McpServerEndpoint(Settings settings, ToolSet tools, ToolInvoker invoker, Sessions sessions) {
+    /**
+     * @param policies the endpoint's message policies in order (tool ACLs), or null for none
+     * @param views    what each caller may see of the tools
+     */
+    public McpServerEndpoint(Settings settings, ToolSet tools, ToolInvoker invoker, Sessions sessions,
+                             MessagePolicy policies, ToolViews views) {
         this.settings = settings;
         this.tools = tools;
-        this.methods = new McpMethods(tools, invoker);
         this.sessions = sessions;
         this.headers = new TransportHeaders(settings, sessions);
-        this.calls = new CallsInFlight(methods, sessions);
+        this.calls = new ToolCalls(new McpMethods(tools, invoker), sessions, policies, views);
         this.batches = new McpBatch(headers, calls);
         this.sessionRequests = new SessionRequests(settings, headers, sessions);
     }
@@ -77,24 +81,33 @@ public final class McpServerEndpoint implements RouteHandler {
     }
 
     @Override
-    public void handle(HttpServerRequest request, RouteMatch match) {
-        try {
-            if (!settings.origins().allows(request.getHeader("origin"))) {
-                throw new GatewayException(new GatewayError.ForbiddenOrigin(request.getHeader("origin")));
-            }
-            switch (request.method().name()) {
-                case "POST" -> post(request);
-                case "GET" -> sessionRequests.openStream(request);
-                case "DELETE" -> sessionRequests.delete(request);
-                default -> throw new GatewayException(new GatewayError.MethodNotAllowed(request.method().name(),
-                        settings.managedSessions() ? ALLOWED : "POST"));
-            }
-        } catch (GatewayException e) {
-            ErrorResponses.mcp(request.response(), e.error());
-        }
+    public boolean exactPath() {
+        return true;
     }
 
-    private void post(HttpServerRequest request) {
+    @Override
+    public long bodyLimit() {
+        return settings.bodyLimit();
+    }
+
+    @Override
+    public Future<Void> handle(Exchange exchange) {
+        HttpServerRequest request = exchange.request();
+        String origin = request.getHeader("origin");
+        if (!exchange.originAllowed() && !settings.origins().allows(origin)) {
+            throw new GatewayException(new GatewayError.ForbiddenOrigin(origin));
+        }
+        return switch (request.method().name()) {
+            case "POST" -> post(exchange);
+            case "GET" -> sessionRequests.openStream(exchange);
+            case "DELETE" -> sessionRequests.delete(exchange);
+            default -> throw new GatewayException(new GatewayError.MethodNotAllowed(request.method().name(),
+                    settings.managedSessions() ? ALLOWED : "POST"));
+        };
+    }
+
+    private Future<Void> post(Exchange exchange) {
+        HttpServerRequest request = exchange.request();
         String accept = request.getHeader("accept");
         if (!MediaTypes.accepts(accept, MediaTypes.JSON) || !MediaTypes.accepts(accept, MediaTypes.EVENT_STREAM)) {
             throw new GatewayException(new GatewayError.NotAcceptable("both application/json and text/event-stream"));
@@ -104,59 +117,55 @@ public final class McpServerEndpoint implements RouteHandler {
             throw new GatewayException(new GatewayError.UnsupportedMediaType(contentType == null ? "" : contentType));
         }
         TransportHeaders.checkVersion(request);
-        BodyReader.read(request, settings.bodyLimit()).onComplete(body -> {
-            try {
-                if (body.failed()) {
-                    throw body.cause() instanceof GatewayException g ? g : new GatewayException(
-                            new GatewayError.InvalidMessage(null, "the body could not be read"));
-                }
-                JsonNode message = parse(body.result());
-                if (message instanceof ArrayNode batch) {
-                    batches.answer(request, batch);
-                } else {
-                    single(request, JsonRpcMessage.classify(message));
-                }
-            } catch (GatewayException e) {
-                ErrorResponses.mcp(request.response(), e.error());
-            }
+        return exchange.body().compose(body -> {
+            JsonNode message = parse(body);
+            return message instanceof ArrayNode batch ? batches.answer(exchange, batch)
+                    : single(exchange, JsonRpcMessage.classify(message));
         });
     }
 
-    private void single(HttpServerRequest request, JsonRpcMessage message) {
+    private Future<Void> single(Exchange exchange, JsonRpcMessage message) {
+        HttpServerRequest request = exchange.request();
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize")) {
-            initialize(request, r);
-            return;
+            return calls.admit(exchange, r).compose(refused -> refused != null
+                    ? McpResponses.refused(request, refused) : initialize(request, r));
         }
-        switch (message) {
+        return switch (message) {
             case JsonRpcMessage.Invalid invalid ->
                     throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
             case JsonRpcMessage.Notification n -> {
                 calls.onNotification(headers.session(request), n);
-                accepted(request);
+                yield accepted(request);
             }
             case JsonRpcMessage.Response ignored -> {
                 headers.session(request);
-                accepted(request);
-            }
-            case JsonRpcMessage.Request r when r.method().equals("tools/list")
-                    && MediaTypes.acceptsGzip(request.getHeader("accept-encoding")) -> {
-                headers.session(request);
-                methods.gzippedList(r).ifPresentOrElse(body -> gzipJson(request, body),
-                        () -> methods.answer(r, null, null).onComplete(out -> json(request, out.result(), null)));
+                yield accepted(request);
             }
             case JsonRpcMessage.Request r -> {
                 Session session = headers.session(request);
-                Future<Void> disconnected = CallsInFlight.disconnection(request);
-                calls.answer(r, session, request, disconnected).onComplete(out -> json(request, out.result(), null));
+                yield calls.admit(exchange, r).compose(refused -> refused != null ? McpResponses.refused(request, refused)
+                        : answer(exchange, session, r));
             }
-        }
+        };
     }
 
-    private void initialize(HttpServerRequest request, JsonRpcMessage.Request r) {
+    private Future<Void> answer(Exchange exchange, Session session, JsonRpcMessage.Request r) {
+        HttpServerRequest request = exchange.request();
+        if (r.method().equals("tools/list") && MediaTypes.acceptsGzip(request.getHeader("accept-encoding"))) {
+            var gzipped = calls.gzippedList(exchange, r);
+            if (gzipped.isPresent()) {
+                return gzipJson(request, gzipped.get());
+            }
+        }
+        return calls.answer(exchange, r, session, ToolCalls.disconnection(request))
+                .compose(out -> json(request, out, null));
+    }
+
+    private Future<Void> initialize(HttpServerRequest request, JsonRpcMessage.Request r) {
         JsonNode requested = r.params() == null ? null : r.params().get("protocolVersion");
         if (requested == null || !requested.isTextual()) {
-            json(request, McpMethods.error(new GatewayError.InvalidParams(r.id(), "initialize needs params.protocolVersion")), null);
-            return;
+            return json(request, McpMethods.error(new GatewayError.InvalidParams(r.id(),
+                    "initialize needs params.protocolVersion")), null);
         }
         String version = ProtocolVersion.negotiate(requested.asText());
         ObjectNode result = McpMethods.initializeResult(version, settings.label(), settings.serverVersion(),
@@ -169,7 +178,7 @@ public final class McpServerEndpoint implements RouteHandler {
             sessions.store().create(session, settings.sessionTtlSeconds());
             sessionId = session.id();
         }
-        json(request, McpMethods.result(r.id(), Json.bytes(result)), sessionId);
+        return json(request, McpMethods.result(r.id(), Json.bytes(result)), sessionId);
     }
 
     private static JsonNode parse(Buffer body) {

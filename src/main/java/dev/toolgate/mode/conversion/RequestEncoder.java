@@ -38,8 +38,11 @@ final class RequestEncoder {
      * @param host          the MCP request's Host header
      * @param localPort     the port the client connected to
      * @param consumed      lower-case names of credential headers the gateway's auth consumed
+     * @param added         headers the gateway's policies set on every upstream request (consumer
+     *                      headers), or null for none
      */
-    record Client(MultiMap headers, String remoteAddress, String host, int localPort, Set<String> consumed) {
+    record Client(MultiMap headers, String remoteAddress, String host, int localPort, Set<String> consumed,
+                  MultiMap added) {
     }
 
     static final class Rejection extends RuntimeException {
@@ -60,6 +63,10 @@ final class RequestEncoder {
             ForwardedHeaders.addForwarding(headers, client.remoteAddress(), "http", client.host(), client.localPort());
             if (t.preserveHost() && client.host() != null) {
                 headers.set("host", client.host());
+            }
+            if (client.added() != null) {
+                // set, not add: the gateway's consumer headers replace whatever else named them
+                client.added().names().forEach(name -> headers.set(name, client.added().getAll(name)));
             }
             Map<String, String> pathValues = new HashMap<>();
             StringBuilder query = new StringBuilder();

@@ -4,6 +4,8 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.Session;
+import dev.toolgate.pipeline.Exchange;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -24,7 +26,8 @@ final class SessionRequests {
         this.sessions = sessions;
     }
 
-    void openStream(HttpServerRequest request) {
+    Future<Void> openStream(Exchange exchange) {
+        HttpServerRequest request = exchange.request();
         if (!settings.managedSessions()) {
             throw new GatewayException(new GatewayError.MethodNotAllowed("GET", "POST"));
         }
@@ -38,9 +41,11 @@ final class SessionRequests {
             throw new GatewayException(new GatewayError.StreamAlreadyOpen());
         }
         NotificationStream.start(response, session.id(), sessions);
+        return Future.succeededFuture();
     }
 
-    void delete(HttpServerRequest request) {
+    Future<Void> delete(Exchange exchange) {
+        HttpServerRequest request = exchange.request();
         if (!settings.managedSessions()) {
             throw new GatewayException(new GatewayError.MethodNotAllowed("DELETE", "POST"));
         }
@@ -48,6 +53,6 @@ final class SessionRequests {
         Session session = headers.session(request);
         sessions.store().remove(session.id());
         sessions.closeStream(session.id());
-        request.response().setStatusCode(200).end();
+        return request.response().setStatusCode(200).end();
     }
 }

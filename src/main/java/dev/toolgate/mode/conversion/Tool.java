@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mode.acl.ToolAcl;
 
 /**
  * A tool ready to serve, compiled at load.
@@ -12,9 +13,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param wrapsOutput     the upstream's JSON is not an object and is wrapped as {@code {"result": ...}}
  * @param request         how a call becomes an upstream request
  * @param source          where the tool is defined, for messages
+ * @param routeId         the route of the plugin that defines it: a listener replays its calls through
+ *                        that route's policies, as Kong replays them through the route
+ * @param acl             its ACL (its own, or its plugin's default), kept wherever it is served
  */
 public record Tool(String name, ObjectNode definition, CompiledSchema inputValidator, CompiledSchema outputValidator,
-                   boolean wrapsOutput, RequestTemplate request, String source) {
+                   boolean wrapsOutput, RequestTemplate request, String source, String routeId, ToolAcl acl) {
 
     /** Compiles the validators now if they wait for first use. */
     public void prepare() {

@@ -11,6 +11,7 @@ import dev.toolgate.mcp.ToolNames;
 import dev.toolgate.mode.AiMcpProxyConfig;
 import dev.toolgate.mode.ParameterSpec;
 import dev.toolgate.mode.ToolSpec;
+import dev.toolgate.mode.acl.ToolAcl;
 import io.vertx.core.http.HttpMethod;
 
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ public final class ToolCompiler {
                 body.encoding(), body.fields(), spec.headers(), spec.query(), config.server().timeoutMillis(),
                 config.server().forwardClientHeaders(), route.preserveHost());
         return new Tool(name, definition, inputValidator, outputValidator, output != null && output.wrapped(),
-                request, at);
+                request, at, route.id(), ToolAcl.of(spec.acl(), config.defaultAcl(), config.includeConsumerGroups()));
     }
 
     private void checkForeignReferences(ToolSpec spec, String at) {

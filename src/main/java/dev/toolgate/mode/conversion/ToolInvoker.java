@@ -6,6 +6,11 @@ import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamException;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mode.ParameterSpec;
+import dev.toolgate.error.ErrorCatalog;
+import dev.toolgate.http.RouteMatch;
+import dev.toolgate.pipeline.Decision;
+import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.PolicyChain;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -22,16 +27,44 @@ public final class ToolInvoker {
     public static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
     private final UpstreamClient client;
+    private final OwningRoutes owners;
 
-    public ToolInvoker(UpstreamClient client) {
+    /** @param owners the routes that own the served tools, whose policies a call is replayed through */
+    public ToolInvoker(UpstreamClient client, OwningRoutes owners) {
         this.client = client;
+        this.owners = owners;
     }
 
     /**
      * @param arguments the call's {@code arguments} (an object, or null for none)
-     * @param caller    the MCP request's headers and addresses
+     * @param exchange  the MCP request the call came in
      * @param cancelled completes when the client cancels or goes away
      */
+    Future<ObjectNode> call(Tool tool, ObjectNode arguments, Exchange exchange, Future<?> cancelled) {
+        PolicyChain chain = owners.replayChain(tool);
+        if (chain == null) {
+            return call(tool, arguments, client(exchange), cancelled);
+        }
+        Exchange replay = exchange.replay(new RouteMatch(owners.route(tool), null));
+        return chain.admitReplay(replay).compose(decision -> decision instanceof Decision.Reject refused
+                ? Future.succeededFuture(refusedByRoute(tool, refused))
+                : call(tool, arguments, client(replay), cancelled));
+    }
+
+    /** What Kong's replayed request would have answered, as the tool's result. */
+    private ObjectNode refusedByRoute(Tool tool, Decision.Reject refused) {
+        ErrorCatalog.Entry entry = ErrorCatalog.of(refused.error());
+        return ResultMapper.error("The route '" + owners.route(tool).label() + "' refused the call: HTTP "
+                + entry.status() + ": " + entry.message());
+    }
+
+    /** What the MCP request contributes to the upstream request. */
+    static RequestEncoder.Client client(Exchange exchange) {
+        return new RequestEncoder.Client(exchange.request().headers(), exchange.clientAddress(), exchange.authority(),
+                exchange.localPort(), exchange.consumedHeaders(),
+                exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null);
+    }
+
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {
         ObjectNode args = withCookieArguments(tool, arguments == null ? Json.object() : arguments, caller);
         List<Error> errors = tool.inputValidator().get().validate(args);
@@ -42,9 +75,9 @@ public final class ToolInvoker {
             case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(ResultMapper.error(r.message()));
             case RequestEncoder.Encoded.Ready ready -> client.send(ready.request(), cancelled)
                     .map(response -> ResultMapper.fromResponse(tool, response))
-                    .recover(t -> Future.succeededFuture(t instanceof UpstreamException u
-                            ? ResultMapper.fromFailure(u)
-                            : ResultMapper.error("The call to the API failed: " + t.getMessage())));
+                    // anything else is a bug: it goes to the error net, not into the result
+                    .recover(t -> t instanceof UpstreamException u ? Future.succeededFuture(ResultMapper.fromFailure(u))
+                            : Future.failedFuture(t));
         };
     }
 

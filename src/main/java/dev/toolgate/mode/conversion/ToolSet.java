@@ -1,51 +1,46 @@
 package dev.toolgate.mode.conversion;
 
 import dev.toolgate.http.GzipHead;
-import dev.toolgate.mcp.Cursor;
 import dev.toolgate.mcp.Json;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The tools one MCP endpoint serves, in order, with every {@code tools/list} page serialized once at
- * load: listing is a copy of prepared bytes, whatever the number of tools. Pages can also be
- * compressed once, after load, for clients that accept gzip.
+ * The tools one MCP endpoint serves, in order, with their {@code tools/list} pages prepared
+ * ({@link ToolPages}): for everyone at load, and for each distinct {@link ToolView} (callers whose
+ * tool ACLs let them see a part of the list) on first use, kept for the next caller with that view.
  */
 public final class ToolSet {
 
-    private static final byte[] RESULT_HEAD = "{\"result\":".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] PAGE_HEAD = "{\"tools\":[".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] NEXT_CURSOR = ",\"nextCursor\":".getBytes(StandardCharsets.UTF_8);
-
     /** Tools per {@code tools/list} page. */
-    public static final int PAGE_SIZE = 500;
+    public static final int PAGE_SIZE = ToolPages.PAGE_SIZE;
+
+    /** Distinct views kept at once; past it the cache starts over (each view is rebuilt on demand). */
+    private static final int MAX_VIEWS = 256;
 
     private final List<Tool> tools;
     private final Map<String, Tool> byName = new HashMap<>();
-    private final String fingerprint;
-    private final List<byte[]> pages = new ArrayList<>();
-    /** The pages as heads of gzip JSON-RPC responses ({@code {"result":PAGE}); null until compressed. */
-    private volatile List<GzipHead> compressed;
+    private final Map<String, Integer> positions = new HashMap<>();
+    private final List<byte[]> definitions;
+    private final ToolPages all;
+    private final Map<BitSet, ToolPages> views = new ConcurrentHashMap<>();
 
     public ToolSet(List<Tool> tools) {
         this.tools = List.copyOf(tools);
-        this.tools.forEach(t -> byName.put(t.name(), t));
-        // each definition is serialized once: the fingerprint and every page are made of these bytes
-        List<byte[]> definitions = this.tools.stream().map(t -> Json.bytes(t.definition())).toList();
-        this.fingerprint = fingerprint(definitions);
-        for (int offset = 0; offset == 0 || offset < this.tools.size(); offset += PAGE_SIZE) {
-            pages.add(page(definitions, offset));
+        for (int i = 0; i < this.tools.size(); i++) {
+            byName.put(this.tools.get(i).name(), this.tools.get(i));
+            positions.put(this.tools.get(i).name(), i);
         }
+        // each definition is serialized once: the fingerprint and every page are made of these bytes
+        this.definitions = this.tools.stream().map(t -> Json.bytes(t.definition())).toList();
+        this.all = new ToolPages(definitions);
     }
 
     public static ToolSet empty() {
@@ -54,6 +49,12 @@ public final class ToolSet {
 
     public Optional<Tool> find(String name) {
         return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The tool's position in the list (what a {@link ToolView} counts), or -1. */
+    public int position(String name) {
+        Integer position = positions.get(name);
+        return position == null ? -1 : position;
     }
 
     public List<Tool> tools() {
@@ -66,79 +67,57 @@ public final class ToolSet {
 
     /** Changes whenever a tool definition changes; names the list version in cursors. */
     public String fingerprint() {
-        return fingerprint;
+        return all.fingerprint();
     }
 
     /**
-     * The serialized {@code tools/list} result for a cursor (null for the first page); empty when the
-     * cursor is malformed, past the end, or from another version of the list.
+     * The serialized {@code tools/list} result of a view for a cursor (null for the first page);
+     * empty when the cursor is malformed, past the end, or from another version or view of the list.
      */
+    public Optional<byte[]> page(String cursor, ToolView view) {
+        return pages(view).page(cursor);
+    }
+
+    /** {@link #page} for everyone. */
     public Optional<byte[]> page(String cursor) {
-        int index = pageIndex(cursor);
-        return index < 0 ? Optional.empty() : Optional.of(pages.get(index));
+        return all.page(cursor);
     }
 
     /**
      * The page for a cursor, compressed as the head of a JSON-RPC response ({@code {"result":PAGE});
-     * empty when the cursor is not valid or the pages are not compressed yet.
+     * empty when the cursor is not valid or the view's pages are not compressed yet (which starts it).
      */
-    public Optional<GzipHead> compressedPage(String cursor) {
-        List<GzipHead> ready = compressed;
-        int index = pageIndex(cursor);
-        return ready == null || index < 0 ? Optional.empty() : Optional.of(ready.get(index));
+    public Optional<GzipHead> compressedPage(String cursor, ToolView view) {
+        ToolPages pages = pages(view);
+        Optional<GzipHead> compressed = pages.compressedPage(cursor);
+        if (compressed.isEmpty() && !view.all()) {
+            pages.compressLater();
+        }
+        return compressed;
     }
 
-    /** Compresses every page; milliseconds per megabyte of tools, so off the event loops. */
+    /** Compresses everyone's pages; milliseconds per megabyte of tools, so off the event loops. */
     public void compressPages() {
-        if (compressed == null) {
-            compressed = pages.stream().map(page -> {
-                byte[] head = new byte[RESULT_HEAD.length + page.length];
-                System.arraycopy(RESULT_HEAD, 0, head, 0, RESULT_HEAD.length);
-                System.arraycopy(page, 0, head, RESULT_HEAD.length, page.length);
-                return GzipHead.of(head);
-            }).toList();
-        }
+        all.compress();
     }
 
-    /** The page a cursor points to, or -1. */
-    private int pageIndex(String cursor) {
-        if (cursor == null) {
-            return 0;
+    private ToolPages pages(ToolView view) {
+        if (view.all()) {
+            return all;
         }
-        return Cursor.decode(cursor)
-                .filter(c -> c.fingerprint().equals(fingerprint) && c.offset() % PAGE_SIZE == 0
-                        && c.offset() / PAGE_SIZE < pages.size())
-                .map(c -> c.offset() / PAGE_SIZE)
-                .orElse(-1);
+        ToolPages cached = views.get(view.visible());
+        if (cached != null) {
+            return cached;
+        }
+        if (views.size() >= MAX_VIEWS) {
+            views.clear();
+        }
+        return views.computeIfAbsent(view.visible(), this::pagesOf);
     }
 
-    /** {@code {"tools":[...],"nextCursor":"..."}}, byte for byte what serializing that object writes. */
-    private byte[] page(List<byte[]> definitions, int offset) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(PAGE_HEAD);
-        int end = Math.min(definitions.size(), offset + PAGE_SIZE);
-        for (int i = offset; i < end; i++) {
-            if (i > offset) {
-                out.write(',');
-            }
-            out.writeBytes(definitions.get(i));
-        }
-        out.write(']');
-        if (end < definitions.size()) {
-            out.writeBytes(NEXT_CURSOR);
-            out.writeBytes(Json.bytes(new Cursor(fingerprint, end).encode()));
-        }
-        out.write('}');
-        return out.toByteArray();
-    }
-
-    private static String fingerprint(List<byte[]> definitions) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            definitions.forEach(digest::update);
-            return HexFormat.of().formatHex(digest.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+    private ToolPages pagesOf(BitSet visible) {
+        List<byte[]> shown = new ArrayList<>(visible.cardinality());
+        visible.stream().forEach(i -> shown.add(definitions.get(i)));
+        return new ToolPages(shown);
     }
 }

@@ -1,0 +1,125 @@
+package dev.toolgate.gateway;
+
+import dev.toolgate.config.ConfigReport;
+import dev.toolgate.config.Plugin;
+import dev.toolgate.config.Route;
+import dev.toolgate.config.Service;
+import dev.toolgate.http.OriginPolicy;
+import dev.toolgate.http.UpstreamClient;
+import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mode.AiMcpProxyConfig;
+import dev.toolgate.mode.ToolSpec;
+import dev.toolgate.mode.acl.AuditLog;
+import dev.toolgate.mode.acl.SubjectRules;
+import dev.toolgate.mode.acl.ToolAccess;
+import dev.toolgate.mode.acl.ToolAcl;
+import dev.toolgate.mode.conversion.McpServerEndpoint;
+import dev.toolgate.mode.conversion.OwningRoutes;
+import dev.toolgate.mode.conversion.Sessions;
+import dev.toolgate.mode.conversion.Tool;
+import dev.toolgate.mode.conversion.ToolInvoker;
+import dev.toolgate.mode.conversion.ToolSet;
+import dev.toolgate.mode.conversion.ToolView;
+import dev.toolgate.mode.conversion.ToolViews;
+import dev.toolgate.mode.passthrough.PassthroughProxy;
+import dev.toolgate.observe.MessageTap;
+import dev.toolgate.pipeline.PolicyChain;
+import dev.toolgate.pipeline.PolicyOrder;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds what an MCP route serves: the mode's endpoint, with the tool ACLs of its plugins, replaying
+ * a listener's calls through the routes that own its tools. Also checks what only shows up with the
+ * route's policies in view (claim ACLs with nothing that reads tokens, ACLs with nobody identified).
+ */
+final class Endpoints {
+
+    private final Sessions sessions;
+    private final UpstreamClient client;
+    private final MessageTap tap;
+    private final String version;
+    private final Map<String, Route> routes;
+    private final Map<String, PolicyChain> chains;
+
+    /** {@code client} is null when the snapshot only validates. */
+    Endpoints(Sessions sessions, UpstreamClient client, MessageTap tap, String version, Map<String, Route> routes,
+              Map<String, PolicyChain> chains) {
+        this.sessions = sessions;
+        this.client = client;
+        this.tap = tap;
+        this.version = version;
+        this.routes = Map.copyOf(routes);
+        this.chains = Map.copyOf(chains);
+    }
+
+    /** A conversion-listener's or a listener's endpoint over {@code tools}. */
+    McpServerEndpoint conversion(Route route, AiMcpProxyConfig proxy, ToolSet tools, ConfigReport report, Plugin plugin) {
+        var settings = new McpServerEndpoint.Settings(route.id(), route.label(),
+                new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
+                proxy.server().session().sessionTtlSeconds(), proxy.server().session().managed(), version);
+        ToolInvoker invoker = client == null ? null
+                : new ToolInvoker(client, new OwningRoutes(route.id(), routes, chains));
+        ToolAccess access = conversionAccess(route, proxy, tools);
+        if (!access.restricts()) {
+            return new McpServerEndpoint(settings, tools, invoker, sessions, null, ToolViews.ALL);
+        }
+        check(route, proxy, report, plugin);
+        ToolViews views = exchange -> {
+            BitSet visible = access.visible(exchange);
+            return visible.cardinality() == tools.size() ? ToolView.ALL : new ToolView(visible);
+        };
+        return new McpServerEndpoint(settings, tools, invoker, sessions, access, views);
+    }
+
+    /** A passthrough-listener's proxy, with the ACLs its {@code tools[]} name. */
+    PassthroughProxy passthrough(Route route, Service service, AiMcpProxyConfig proxy, ConfigReport report, Plugin plugin) {
+        ToolAccess access = passthroughAccess(route, proxy);
+        if (access.restricts()) {
+            check(route, proxy, report, plugin);
+        }
+        return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service),
+                service.path(), route.stripPath(), route.pathHandling(), route.preserveHost(),
+                new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit()), client, tap,
+                access.restricts() ? access : null);
+    }
+
+    private static ToolAccess conversionAccess(Route route, AiMcpProxyConfig serving, ToolSet tools) {
+        List<ToolAcl> acls = tools.tools().stream().map(Tool::acl)
+                .map(a -> a.open() ? a : new ToolAcl(a.rule(), a.fromDefault(), a.includeGroups()
+                        || serving.includeConsumerGroups()))
+                .toList();
+        ToolAcl defaults = ToolAcl.of(null, serving.defaultAcl(), serving.includeConsumerGroups());
+        return new ToolAccess(tools.tools().stream().map(Tool::name).toList(), acls, null, defaults,
+                SubjectRules.of(serving), audit(route, serving), serving.deniesAsUnknownTool());
+    }
+
+    private static ToolAccess passthroughAccess(Route route, AiMcpProxyConfig proxy) {
+        List<ToolSpec> named = proxy.tools().stream().filter(t -> t.name() != null).toList();
+        ToolAcl defaults = ToolAcl.of(null, proxy.defaultAcl(), proxy.includeConsumerGroups());
+        return new ToolAccess(named.stream().map(ToolSpec::name).toList(),
+                named.stream().map(t -> ToolAcl.of(t.acl(), proxy.defaultAcl(), proxy.includeConsumerGroups())).toList(),
+                defaults, defaults, SubjectRules.of(proxy), audit(route, proxy), proxy.deniesAsUnknownTool());
+    }
+
+    private static AuditLog audit(Route route, AiMcpProxyConfig proxy) {
+        return proxy.logging().logAudits() ? new AuditLog(route.label()) : null;
+    }
+
+    /** Fail closed: claim ACLs need a plugin that reads tokens; consumer ACLs without authentication deny everyone. */
+    private void check(Route route, AiMcpProxyConfig proxy, ConfigReport report, Plugin plugin) {
+        List<String> running = chains.getOrDefault(route.id(), PolicyChain.EMPTY).plugins();
+        boolean authenticates = running.stream().anyMatch(PolicyOrder.AUTHENTICATION::contains);
+        if (SubjectRules.of(proxy).byClaim() && running.stream().noneMatch(p -> p.equals("jwt") || p.equals("ai-mcp-oauth2"))) {
+            report.problem(plugin.source() + ".config.acl_attribute_type", "oauth_access_token ACLs read the "
+                    + "caller's access token, but no jwt or ai-mcp-oauth2 plugin applies to route '" + route.label()
+                    + "': add one, or the ACLs could not be evaluated");
+        } else if (!authenticates) {
+            report.warning(plugin.source() + ".config", "tool ACLs apply on route '" + route.label() + "', but no "
+                    + "authentication plugin (key-auth, jwt, ai-mcp-oauth2) does: no caller is identified, so every "
+                    + "allow list refuses every caller");
+        }
+    }
+}

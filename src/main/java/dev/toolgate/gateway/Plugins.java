@@ -1,0 +1,68 @@
+package dev.toolgate.gateway;
+
+import dev.toolgate.config.ConfigLoader;
+import dev.toolgate.config.ConfigReport;
+import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.config.Plugin;
+import dev.toolgate.config.PluginSchema;
+import dev.toolgate.mode.AiMcpProxySchema;
+import dev.toolgate.pipeline.PluginScope;
+import dev.toolgate.pipeline.PolicyChain;
+import dev.toolgate.pipeline.PolicyPlugin;
+import dev.toolgate.pipeline.Provisioning;
+import dev.toolgate.policy.acl.AclPlugin;
+import dev.toolgate.policy.cors.CorsPlugin;
+import dev.toolgate.policy.keyauth.KeyAuthPlugin;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * The plugins Toolgate implements: {@code ai-mcp-proxy} (the modes) and the policies that run in
+ * the pipeline. The list's order means nothing; {@code PolicyOrder} orders them.
+ */
+final class Plugins {
+
+    private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin());
+
+    private Plugins() {
+    }
+
+    /** A loader that knows every plugin's schema. */
+    static ConfigLoader loader(UnaryOperator<String> environment) {
+        List<PluginSchema> schemas = new ArrayList<>();
+        schemas.add(new AiMcpProxySchema());
+        POLICIES.forEach(p -> schemas.add(p.schema()));
+        return new ConfigLoader(schemas, environment);
+    }
+
+    /** Every enabled policy instance of a document, provisioned, by plugin name. */
+    static Map<String, List<PolicyChain.Configured>> provision(Provisioning provisioning) {
+        DeclarativeConfig config = provisioning.config();
+        Map<String, PolicyPlugin> byName = POLICIES.stream()
+                .collect(Collectors.toMap(p -> p.schema().name(), Function.identity()));
+        Map<String, String> groupNames = new HashMap<>();
+        config.consumerGroups().forEach(g -> groupNames.put(g.id(), g.name()));
+        Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
+        for (Plugin plugin : config.plugins()) {
+            PolicyPlugin kind = byName.get(plugin.name());
+            if (kind == null || !plugin.enabled() || plugin.config() == null) {
+                continue;
+            }
+            ConfigReport report = provisioning.report();
+            int before = report.problems().size();
+            var policy = kind.provision(plugin, provisioning);
+            if (policy != null && report.problems().size() == before) {
+                instances.computeIfAbsent(plugin.name(), n -> new ArrayList<>()).add(new PolicyChain.Configured(
+                        PluginScope.of(plugin, groupNames.get(plugin.consumerGroupId())), policy));
+            }
+        }
+        return instances;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.toolgate.mode.acl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.config.Consumer;
+import dev.toolgate.pipeline.Principal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What ACL entries are compared with for one caller: the consumer attribute named by
+ * {@code consumer_identifier} and the consumer's groups, or, with
+ * {@code acl_attribute_type: oauth_access_token}, the values of the token claim at
+ * {@code access_token_claim_field}. Built once per exchange.
+ *
+ * @param consumer       the consumer, or null
+ * @param identifier     the consumer's identifier value, or null
+ * @param identifierType {@code username}, {@code consumer_id} or {@code custom_id}
+ * @param groups         the consumer's group names
+ * @param claims         the claim's values (an array's elements; a {@code scope} string split on spaces)
+ */
+public record AclSubject(Consumer consumer, String identifier, String identifierType, List<String> groups,
+                         List<String> claims) {
+
+    public AclSubject {
+        groups = List.copyOf(groups);
+        claims = List.copyOf(claims);
+    }
+
+    /** An entry of an allow or deny list that matched, and which kind of subject it named. */
+    public record Match(String entry, String type) {
+    }
+
+    /** The subject of a caller under an endpoint's rules. */
+    public static AclSubject of(Principal caller, SubjectRules rules) {
+        if (rules.claimPath() != null) {
+            return new AclSubject(caller.consumer(), null, "claim", List.of(), claimValues(caller.claims(), rules.claimPath()));
+        }
+        Consumer consumer = caller.consumer();
+        if (consumer == null) {
+            return new AclSubject(null, null, rules.consumerIdentifier(), List.of(), List.of());
+        }
+        String identifier = switch (rules.consumerIdentifier()) {
+            case "consumer_id" -> consumer.id();
+            case "custom_id" -> consumer.customId();
+            default -> consumer.username();
+        };
+        return new AclSubject(consumer, identifier, rules.consumerIdentifier(), caller.consumerGroups(), List.of());
+    }
+
+    /** The first entry that names this subject, or null. */
+    Match match(List<String> entries, boolean includeGroups) {
+        for (String entry : entries) {
+            if (entry.equals(identifier)) {
+                return new Match(entry, identifierType);
+            }
+            if (includeGroups && groups.contains(entry)) {
+                return new Match(entry, "consumer_group");
+            }
+            if (claims.contains(entry)) {
+                return new Match(entry, "claim");
+            }
+        }
+        return null;
+    }
+
+    /** A key that equal subjects share, for caching what they may see. */
+    String key() {
+        return identifierType + '\u0000' + identifier + '\u0000' + groups + '\u0000' + claims;
+    }
+
+    private static List<String> claimValues(JsonNode claims, List<String> path) {
+        JsonNode node = claims;
+        for (String segment : path) {
+            node = node == null ? null : node.get(segment);
+        }
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        boolean scopes = path.getLast().equals("scope") || path.getLast().equals("scp");
+        List<String> values = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(item -> values.add(item.isValueNode() ? item.asText() : item.toString()));
+        } else if (node.isTextual() && scopes) {
+            for (String scope : node.asText().trim().split("\\s+")) {
+                if (!scope.isEmpty()) {
+                    values.add(scope);
+                }
+            }
+        } else if (node.isValueNode()) {
+            values.add(node.asText());
+        }
+        return values;
+    }
+}

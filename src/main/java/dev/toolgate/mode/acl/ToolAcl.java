@@ -1,0 +1,72 @@
+package dev.toolgate.mode.acl;
+
+import dev.toolgate.mode.AclRule;
+
+import java.util.List;
+
+/**
+ * One tool's effective ACL: its own {@code acl}, else its plugin's {@code default_acl} for scope
+ * {@code tools}; kept with the tool wherever it is served (a listener serves it with the ACL of the
+ * plugin that defines it).
+ *
+ * @param rule          the rule, or null when none applies (everyone may call the tool)
+ * @param fromDefault   the rule is the plugin's {@code default_acl}, not the tool's own
+ * @param includeGroups consumer group names count as subjects ({@code include_consumer_groups} of the
+ *                      defining plugin, or of the serving one)
+ */
+public record ToolAcl(AclRule rule, boolean fromDefault, boolean includeGroups) {
+
+    /** No ACL: everyone may see and call the tool. */
+    public static final ToolAcl OPEN = new ToolAcl(null, false, false);
+
+    /**
+     * A tool's ACL from its own rule and its plugin's default rules (Kong: the tool's rule replaces
+     * the default entirely; several default entries for scope {@code tools} are merged).
+     */
+    public static ToolAcl of(AclRule own, List<AclRule> defaults, boolean includeGroups) {
+        if (own != null && !own.isEmpty()) {
+            return new ToolAcl(own, false, includeGroups);
+        }
+        List<AclRule> tools = defaults.stream().filter(r -> "tools".equals(r.scope()) && !r.isEmpty()).toList();
+        if (tools.isEmpty()) {
+            return OPEN;
+        }
+        List<String> allow = tools.stream().flatMap(r -> r.allow().stream()).distinct().toList();
+        List<String> deny = tools.stream().flatMap(r -> r.deny().stream()).distinct().toList();
+        return new ToolAcl(new AclRule("tools", allow, deny), true, includeGroups);
+    }
+
+    /** True when no rule applies. */
+    public boolean open() {
+        return rule == null;
+    }
+
+    /**
+     * Kong's evaluation: a subject matching {@code deny} is refused; with an {@code allow} list, a
+     * subject matching none of it is refused; everyone else is allowed.
+     */
+    public Verdict evaluate(AclSubject subject) {
+        if (rule == null) {
+            return Verdict.OPEN;
+        }
+        AclSubject.Match denied = subject.match(rule.deny(), includeGroups);
+        if (denied != null) {
+            return new Verdict(false, denied);
+        }
+        if (rule.allow().isEmpty()) {
+            return new Verdict(true, null);
+        }
+        AclSubject.Match allowed = subject.match(rule.allow(), includeGroups);
+        return new Verdict(allowed != null, allowed);
+    }
+
+    /**
+     * What an evaluation found.
+     *
+     * @param allowed the caller may see and call the tool
+     * @param match   the list entry that decided, or null when none matched
+     */
+    public record Verdict(boolean allowed, AclSubject.Match match) {
+        static final Verdict OPEN = new Verdict(true, null);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.toolgate.mode.conversion;
+
+import dev.toolgate.config.Route;
+import dev.toolgate.pipeline.PolicyChain;
+
+import java.util.Map;
+
+/**
+ * The routes that own the tools a listener serves, with their policies: Kong replays a listener's
+ * tool call through the route of the plugin that defines the tool, so that route's plugins (an
+ * {@code acl}, a limit) apply wherever its tools are served.
+ *
+ * @param servingRouteId the route of the endpoint itself (its policies already ran)
+ * @param routes         every route, by id
+ * @param chains         every route's exchange-level policies, by route id
+ */
+public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map<String, PolicyChain> chains) {
+
+    /** Nothing to replay: every tool belongs to the serving route (conversion-listener, validation). */
+    public static OwningRoutes none(String servingRouteId) {
+        return new OwningRoutes(servingRouteId, Map.of(), Map.of());
+    }
+
+    public OwningRoutes {
+        routes = Map.copyOf(routes);
+        chains = Map.copyOf(chains);
+    }
+
+    /** The policies a call of this tool is replayed through, or null when there is nothing to replay. */
+    PolicyChain replayChain(Tool tool) {
+        if (tool.routeId() == null || tool.routeId().equals(servingRouteId)) {
+            return null;
+        }
+        PolicyChain chain = chains.get(tool.routeId());
+        return chain == null || chain.isEmpty() ? null : chain;
+    }
+
+    Route route(Tool tool) {
+        return routes.get(tool.routeId());
+    }
+}

@@ -1,0 +1,123 @@
+package dev.toolgate.mode.conversion;
+
+import dev.toolgate.http.GzipHead;
+import dev.toolgate.mcp.Cursor;
+import dev.toolgate.mcp.Json;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@code tools/list} pages of one list of serialized tool definitions: built once, so listing
+ * is a copy of prepared bytes, whatever the number of tools; compressed once, off the event loops,
+ * for clients that accept gzip. A cursor names the list's fingerprint, so a cursor from another
+ * list (another version, another caller's view) is refused.
+ */
+final class ToolPages {
+
+    /** Tools per {@code tools/list} page. */
+    static final int PAGE_SIZE = 500;
+
+    private static final byte[] RESULT_HEAD = "{\"result\":".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PAGE_HEAD = "{\"tools\":[".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NEXT_CURSOR = ",\"nextCursor\":".getBytes(StandardCharsets.UTF_8);
+
+    private final String fingerprint;
+    private final List<byte[]> pages = new ArrayList<>();
+    /** The pages as heads of gzip JSON-RPC responses ({@code {"result":PAGE}); null until compressed. */
+    private volatile List<GzipHead> compressed;
+    private final AtomicBoolean compressing = new AtomicBoolean();
+
+    /** @param definitions each tool's definition, serialized, in list order */
+    ToolPages(List<byte[]> definitions) {
+        this.fingerprint = fingerprint(definitions);
+        for (int offset = 0; offset == 0 || offset < definitions.size(); offset += PAGE_SIZE) {
+            pages.add(page(definitions, offset));
+        }
+    }
+
+    /** Changes whenever a definition in the list changes. */
+    String fingerprint() {
+        return fingerprint;
+    }
+
+    /** The serialized result for a cursor (null for the first page); empty when the cursor is not one of this list's. */
+    Optional<byte[]> page(String cursor) {
+        int index = pageIndex(cursor);
+        return index < 0 ? Optional.empty() : Optional.of(pages.get(index));
+    }
+
+    /** The page for a cursor as the compressed head of a JSON-RPC response; empty until compressed. */
+    Optional<GzipHead> compressedPage(String cursor) {
+        List<GzipHead> ready = compressed;
+        int index = pageIndex(cursor);
+        return ready == null || index < 0 ? Optional.empty() : Optional.of(ready.get(index));
+    }
+
+    /** Compresses every page now; milliseconds per megabyte of tools, so never on an event loop. */
+    void compress() {
+        if (compressing.compareAndSet(false, true)) {
+            compressed = pages.stream().map(page -> {
+                byte[] head = new byte[RESULT_HEAD.length + page.length];
+                System.arraycopy(RESULT_HEAD, 0, head, 0, RESULT_HEAD.length);
+                System.arraycopy(page, 0, head, RESULT_HEAD.length, page.length);
+                return GzipHead.of(head);
+            }).toList();
+        }
+    }
+
+    /** Compresses the pages on a virtual thread, once; until then callers get them uncompressed. */
+    void compressLater() {
+        if (!compressing.get()) {
+            Thread.ofVirtual().name("compress-tool-pages").start(this::compress);
+        }
+    }
+
+    private int pageIndex(String cursor) {
+        if (cursor == null) {
+            return 0;
+        }
+        return Cursor.decode(cursor)
+                .filter(c -> c.fingerprint().equals(fingerprint) && c.offset() % PAGE_SIZE == 0
+                        && c.offset() / PAGE_SIZE < pages.size())
+                .map(c -> c.offset() / PAGE_SIZE)
+                .orElse(-1);
+    }
+
+    /** {@code {"tools":[...],"nextCursor":"..."}}, byte for byte what serializing that object writes. */
+    private byte[] page(List<byte[]> definitions, int offset) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(PAGE_HEAD);
+        int end = Math.min(definitions.size(), offset + PAGE_SIZE);
+        for (int i = offset; i < end; i++) {
+            if (i > offset) {
+                out.write(',');
+            }
+            out.writeBytes(definitions.get(i));
+        }
+        out.write(']');
+        if (end < definitions.size()) {
+            out.writeBytes(NEXT_CURSOR);
+            out.writeBytes(Json.bytes(new Cursor(fingerprint, end).encode()));
+        }
+        out.write('}');
+        return out.toByteArray();
+    }
+
+    private static String fingerprint(List<byte[]> definitions) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            definitions.forEach(digest::update);
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

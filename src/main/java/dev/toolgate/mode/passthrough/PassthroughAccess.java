@@ -1,0 +1,73 @@
+package dev.toolgate.mode.passthrough;
+
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.mcp.McpEnvelope;
+import dev.toolgate.mode.acl.ToolAccess;
+import dev.toolgate.pipeline.Decision;
+import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.McpCall;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * A passthrough route's tool ACLs on one exchange: every request message of the body is decided
+ * before anything is forwarded (the first refusal answers the exchange), and the ids of the
+ * caller's {@code tools/list} requests are noted so their answers can be filtered.
+ */
+final class PassthroughAccess {
+
+    /**
+     * What the ACLs made of a request body.
+     *
+     * @param refused the refusal to answer with, or null when the body may go upstream
+     * @param listIds the ids (JSON text) of its {@code tools/list} requests
+     */
+    record Admitted(GatewayError refused, Set<String> listIds, PassthroughAccess access) {
+
+        /** How the upstream's answer is rewritten for this caller. */
+        Relay.Rewrites rewrites(Exchange exchange) {
+            if (listIds.isEmpty()) {
+                return Relay.Rewrites.NONE;
+            }
+            Predicate<String> shows = access.access.shows(exchange);
+            return (sse, type) -> sse ? ToolListRewrite.sse(listIds, shows, PassthroughProxy.MAX_OBSERVED_BYTES)
+                    : ToolListRewrite.json(listIds, shows, PassthroughProxy.MAX_OBSERVED_BYTES);
+        }
+    }
+
+    private final ToolAccess access;
+
+    PassthroughAccess(ToolAccess access) {
+        this.access = access;
+    }
+
+    Future<Admitted> admit(Exchange exchange, Buffer body) {
+        List<McpEnvelope> messages;
+        try {
+            messages = body.length() == 0 ? List.of() : McpEnvelope.readAll(body.getBytes(), 0, body.length());
+        } catch (IOException e) {
+            // not JSON-RPC: forwarded as it is, the server answers it (no tool can be called this way)
+            return Future.succeededFuture(new Admitted(null, Set.of(), this));
+        }
+        Set<String> listIds = new HashSet<>();
+        Future<Decision> decided = Decision.PROCEED;
+        for (McpEnvelope message : messages) {
+            if (!message.isRequest()) {
+                continue;
+            }
+            if ("tools/list".equals(message.method())) {
+                listIds.add(message.idText());
+            }
+            McpCall call = new McpCall(exchange, message.id(), message.method(),
+                    "tools/call".equals(message.method()) ? message.tool() : null);
+            decided = decided.compose(d -> d instanceof Decision.Continue ? access.admit(call) : Future.succeededFuture(d));
+        }
+        return decided.map(d -> new Admitted(d instanceof Decision.Reject r ? r.error() : null, listIds, this));
+    }
+}

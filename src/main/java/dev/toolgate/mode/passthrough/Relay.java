@@ -1,0 +1,146 @@
+package dev.toolgate.mode.passthrough;
+
+import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.MessageTap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+
+/**
+ * Copies an upstream's answer back to the client as it arrives, pausing the upstream while the
+ * client is slow, observing every message on the side and, when the caller's tool list must be
+ * filtered, rewriting it on the way ({@link BodyRewrite}). The read timeout keeps counting through a
+ * JSON body (paused with the upstream); an SSE stream may stay quiet for long, so it applies only
+ * until the stream's head arrived.
+ */
+final class Relay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
+
+    private final String route;
+    private final MessageTap tap;
+
+    Relay(String route, MessageTap tap) {
+        this.route = route;
+        this.tap = tap;
+    }
+
+    /**
+     * @param rewrite  how the caller's {@code tools/list} answers are filtered; {@code sse} selects the form
+     * @param session  the client's session id, for observed events
+     * @param exchange the tap's number for this exchange
+     */
+    void relay(HttpServerRequest request, HttpClientResponse answer, Rewrites rewrite, String session, long exchange,
+               ReadTimeout silence) {
+        HttpServerResponse response = request.response();
+        response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
+        ForwardedHeaders.copyResponse(answer.headers(), response.headers());
+        String type = answer.getHeader("content-type");
+        boolean sse = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        ResponseObserver observer = sse
+                ? ResponseObserver.sse((bytes, offset, length) -> tap.observe(route, session, exchange,
+                        McpEvent.Direction.SERVER_TO_CLIENT, bytes, offset, length))
+                : ResponseObserver.json(type, (bytes, length) -> tap.observe(route, session, exchange,
+                        McpEvent.Direction.SERVER_TO_CLIENT, bytes, 0, length));
+        BodyRewrite body = rewrite.of(sse, type);
+        if (body.changesLength()) {
+            response.headers().remove("content-length");
+        }
+        if (sse) {
+            silence.stop();
+            response.headers().set("x-accel-buffering", "no");
+            if (request.method() == HttpMethod.GET) {
+                endWhenTheGatewayStops(request, answer);
+            }
+        } else {
+            silence.read();
+        }
+        if (!response.headers().contains("content-length")) {
+            response.setChunked(true);
+        }
+        answer.handler(chunk -> {
+            silence.read();
+            observer.feed(chunk);
+            if (!write(response, answer, body, chunk)) {
+                return;
+            }
+            if (response.writeQueueFull()) {
+                answer.pause();
+                silence.stop();
+                response.drainHandler(v -> {
+                    if (!sse) {
+                        silence.start();
+                    }
+                    answer.resume();
+                });
+            }
+        });
+        answer.exceptionHandler(t -> {
+            silence.stop();
+            if (sse && !response.ended()) {
+                response.end();
+            } else {
+                response.reset();
+            }
+        });
+        answer.endHandler(v -> {
+            silence.stop();
+            observer.end();
+            if (!response.ended()) {
+                Buffer rest = body.end();
+                if (rest == null) {
+                    response.end();
+                } else {
+                    response.end(rest);
+                }
+            }
+        });
+    }
+
+    /** Writes what the rewrite lets through; false when it refused the answer (the exchange is then cut). */
+    private boolean write(HttpServerResponse response, HttpClientResponse answer, BodyRewrite body, Buffer chunk) {
+        Buffer out;
+        try {
+            out = body.feed(chunk);
+        } catch (ToolListRewrite.TooLarge e) {
+            LOG.warn("route {}: {}; the answer is not relayed", route, e.getMessage());
+            answer.request().reset();
+            response.reset();
+            return false;
+        }
+        if (out.length() > 0) {
+            response.write(out);
+        }
+        return true;
+    }
+
+    /**
+     * A GET stream is the server's notification stream: it never ends by itself, so a graceful stop
+     * ends it at once (the client opens it again, on another instance) instead of waiting out the
+     * grace period for it.
+     */
+    private static void endWhenTheGatewayStops(HttpServerRequest request, HttpClientResponse answer) {
+        request.connection().shutdownHandler(v -> {
+            if (!request.response().ended()) {
+                request.response().end();
+            }
+            answer.request().reset();
+        });
+    }
+
+    /** Chooses the rewrite once the answer's content type is known. */
+    @FunctionalInterface
+    interface Rewrites {
+        /** Nothing is rewritten. */
+        Rewrites NONE = (sse, type) -> BodyRewrite.NONE;
+
+        BodyRewrite of(boolean sse, String contentType);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.toolgate.mode.passthrough;
+
+import dev.toolgate.mcp.McpEnvelope;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Filters the answers to a caller's {@code tools/list} requests in an upstream's JSON body or SSE
+ * stream ({@link ToolListFilter}). A JSON body is held whole (bounded); an SSE stream is relayed
+ * event by event, each event's {@code id:}, {@code event:} and comment lines kept as they were (so
+ * resumption still works), until every awaited answer has passed, and as it arrives after that. An
+ * answer too large to filter is never relayed unfiltered: the exchange fails instead.
+ */
+final class ToolListRewrite {
+
+    /** Thrown when an answer exceeds what the gateway holds to filter it. */
+    static final class TooLarge extends RuntimeException {
+        TooLarge(int limit) {
+            super("a tools/list answer larger than " + limit + " bytes cannot be filtered", null, false, false);
+        }
+    }
+
+    private ToolListRewrite() {
+    }
+
+    /** For a JSON (or JSON batch) answer. */
+    static BodyRewrite json(Set<String> ids, Predicate<String> shows, int limit) {
+        return new BodyRewrite() {
+            private final Buffer held = Buffer.buffer();
+
+            @Override
+            public Buffer feed(Buffer chunk) {
+                if (held.length() + chunk.length() > limit) {
+                    throw new TooLarge(limit);
+                }
+                held.appendBuffer(chunk);
+                return Buffer.buffer();
+            }
+
+            @Override
+            public Buffer end() {
+                byte[] filtered = ToolListFilter.filter(held.getBytes(), ids, shows);
+                return filtered == null ? held : Buffer.buffer(filtered);
+            }
+        };
+    }
+
+    /** For an SSE stream. */
+    static BodyRewrite sse(Set<String> ids, Predicate<String> shows, int limit) {
+        return new SseEvents(new HashSet<>(ids), shows, limit);
+    }
+
+    /** Splits the stream at blank lines and rewrites the events that answer an awaited id. */
+    private static final class SseEvents implements BodyRewrite {
+        private final Set<String> awaited;
+        private final Predicate<String> shows;
+        private final int limit;
+        private Buffer pending = Buffer.buffer();
+
+        SseEvents(Set<String> awaited, Predicate<String> shows, int limit) {
+            this.awaited = awaited;
+            this.shows = shows;
+            this.limit = limit;
+        }
+
+        @Override
+        public Buffer feed(Buffer chunk) {
+            if (awaited.isEmpty() && pending.length() == 0) {
+                return chunk;
+            }
+            pending.appendBuffer(chunk);
+            Buffer out = Buffer.buffer();
+            int end;
+            while (!awaited.isEmpty() && (end = eventEnd(pending)) >= 0) {
+                // an event ends at a line break, so its bytes are whole UTF-8
+                out.appendString(rewrite(pending.getString(0, end, "UTF-8")));
+                pending = pending.getBuffer(end, pending.length());
+            }
+            if (awaited.isEmpty() && pending.length() > 0) {
+                out.appendBuffer(pending);
+                pending = Buffer.buffer();
+            } else if (pending.length() > limit) {
+                throw new TooLarge(limit);
+            }
+            return out;
+        }
+
+        @Override
+        public Buffer end() {
+            return pending.length() == 0 ? null : pending;
+        }
+
+        /** One whole event (its blank line included), rewritten when it answers an awaited id. */
+        private String rewrite(String event) {
+            String[] lines = event.split("\r\n|\r|\n");
+            StringBuilder data = new StringBuilder();
+            for (String line : lines) {
+                if (line.startsWith("data:")) {
+                    data.append(data.isEmpty() ? "" : "\n").append(line.substring(line.startsWith("data: ") ? 6 : 5));
+                }
+            }
+            if (data.isEmpty()) {
+                return event;
+            }
+            byte[] json = data.toString().getBytes(StandardCharsets.UTF_8);
+            byte[] filtered = ToolListFilter.filter(json, awaited, shows);
+            markAnswered(json);
+            if (filtered == null) {
+                return event;
+            }
+            StringBuilder out = new StringBuilder(filtered.length + 64);
+            boolean dataWritten = false;
+            for (String line : lines) {
+                if (!line.startsWith("data:")) {
+                    if (!line.isEmpty()) {
+                        out.append(line).append('\n');
+                    }
+                } else if (!dataWritten) {
+                    out.append("data: ").append(new String(filtered, StandardCharsets.UTF_8)).append('\n');
+                    dataWritten = true;
+                }
+            }
+            return out.append('\n').toString();
+        }
+
+        private void markAnswered(byte[] json) {
+            try {
+                for (McpEnvelope message : McpEnvelope.readAll(json, 0, json.length)) {
+                    if ((message.result() || message.error()) && message.id() != null) {
+                        awaited.remove(message.idText());
+                    }
+                }
+            } catch (IOException e) {
+                // not JSON-RPC: nothing answered
+            }
+        }
+
+        /** The index just past the blank line that ends the first event, or -1. */
+        private static int eventEnd(Buffer bytes) {
+            int length = bytes.length();
+            boolean lineStart = false;
+            for (int i = 0; i < length; i++) {
+                byte b = bytes.getByte(i);
+                if (b != '\n' && b != '\r') {
+                    lineStart = false;
+                    continue;
+                }
+                if (b == '\r' && i + 1 == length) {
+                    return -1; // a CR LF may be cut between two chunks: wait for the next byte
+                }
+                int next = b == '\r' && i + 1 < length && bytes.getByte(i + 1) == '\n' ? i + 2 : i + 1;
+                if (lineStart) {
+                    return next;
+                }
+                lineStart = true;
+                i = next - 1;
+            }
+            return -1;
+        }
+    }
+}
