@@ -1,0 +1,120 @@
+package dev.toolgate.policy.cors;
+
+import dev.toolgate.pipeline.Decision;
+import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.ExchangePolicy;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Kong's {@code cors}: answers a browser's preflight (an {@code OPTIONS} with {@code Origin} and
+ * {@code Access-Control-Request-Method}) itself, before any authentication asks for credentials a
+ * preflight never carries, and adds the CORS headers to every other answer, refusals included. An
+ * origin it allows also passes the MCP endpoint's DNS-rebinding check, so a Kong file's {@code cors}
+ * is all a browser client needs.
+ */
+final class Cors implements ExchangePolicy {
+
+    /** What a browser client of an MCP endpoint must send and read, whatever the configuration lists. */
+    private static final List<String> MCP_REQUEST_HEADERS = List.of("Mcp-Session-Id", "MCP-Protocol-Version",
+            "Last-Event-ID");
+    private static final List<String> MCP_EXPOSED_HEADERS = List.of("Mcp-Session-Id", "MCP-Protocol-Version",
+            "WWW-Authenticate");
+
+    private final CorsConfig config;
+    private final AllowedOrigins origins;
+    private final String allowHeaders;
+    private final String exposeHeaders;
+    private final String methods;
+
+    Cors(CorsConfig config) {
+        this.config = config;
+        this.origins = new AllowedOrigins(config.origins());
+        this.allowHeaders = config.headers().isEmpty() ? null : joined(config.headers(), MCP_REQUEST_HEADERS);
+        this.exposeHeaders = joined(config.exposedHeaders(), MCP_EXPOSED_HEADERS);
+        this.methods = String.join(",", config.methods());
+    }
+
+    @Override
+    public Future<Decision> admit(Exchange exchange) {
+        String origin = exchange.header("origin");
+        boolean preflight = exchange.request().method() == HttpMethod.OPTIONS && origin != null
+                && exchange.header("access-control-request-method") != null;
+        if (preflight) {
+            return config.preflightContinue() ? Decision.PROCEED : Future.succeededFuture(preflight(exchange, origin));
+        }
+        if (origin == null && !config.allowOriginAbsent()) {
+            return Decision.PROCEED;
+        }
+        MultiMap headers = exchange.responseHeaders();
+        String allowed = allowOrigin(headers::set, origin);
+        if (allowed != null && (allowed.equals("*") || allowed.equalsIgnoreCase(origin))) {
+            exchange.allowOrigin();
+        }
+        headers.set("Access-Control-Expose-Headers", exposeHeaders);
+        return Decision.PROCEED;
+    }
+
+    private Decision preflight(Exchange exchange, String origin) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        allowOrigin(headers::put, origin);
+        String requested = exchange.header("access-control-request-headers");
+        if (allowHeaders != null) {
+            headers.put("Access-Control-Allow-Headers", allowHeaders);
+        } else if (requested != null) {
+            headers.put("Access-Control-Allow-Headers", requested);
+        }
+        headers.put("Access-Control-Allow-Methods", methods);
+        if (config.maxAge() != null) {
+            headers.put("Access-Control-Max-Age", config.maxAge().toString());
+        }
+        if (config.privateNetwork() && "true".equals(exchange.header("access-control-request-private-network"))) {
+            headers.put("Access-Control-Allow-Private-Network", "true");
+        }
+        return new Decision.Respond(200, headers);
+    }
+
+    /** Sets the origin headers (and credentials) Kong's way; returns the allowed origin, or null. */
+    private String allowOrigin(HeaderSink headers, String origin) {
+        String allowed = origins.allowOrigin(origin);
+        if (!origins.any()) {
+            // always, even when the origin is not allowed: caches key answers on it
+            headers.put("Vary", "Origin");
+        }
+        if (config.credentials() && origins.any() && origin != null) {
+            // Access-Control-Allow-Credentials cannot go with "*": answer with the caller's origin
+            allowed = origin;
+            headers.put("Vary", "Origin");
+        }
+        if (allowed != null) {
+            headers.put("Access-Control-Allow-Origin", allowed);
+        }
+        if (config.credentials() && (allowed != null && !allowed.equals("*"))) {
+            headers.put("Access-Control-Allow-Credentials", "true");
+        }
+        return allowed;
+    }
+
+    /** Where origin headers go: the answer's added headers, or a preflight's own. */
+    @FunctionalInterface
+    private interface HeaderSink {
+        void put(String name, String value);
+    }
+
+    private static String joined(List<String> configured, List<String> required) {
+        Set<String> names = new LinkedHashSet<>(configured);
+        for (String name : required) {
+            if (names.stream().noneMatch(n -> n.equalsIgnoreCase(name))) {
+                names.add(name);
+            }
+        }
+        return String.join(",", names);
+    }
+}

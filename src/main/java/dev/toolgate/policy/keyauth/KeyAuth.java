@@ -1,0 +1,115 @@
+package dev.toolgate.policy.keyauth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.config.Consumer;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.pipeline.Consumers;
+import dev.toolgate.pipeline.Decision;
+import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.ExchangePolicy;
+import dev.toolgate.pipeline.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+
+import java.util.List;
+
+/**
+ * Kong's {@code key-auth}: finds the key (headers, then query, then body, name by name), maps it to
+ * a consumer and records the caller; answers 401 with Kong's words otherwise, or falls back to the
+ * {@code anonymous} consumer. The key the gateway read is never sent upstream.
+ */
+final class KeyAuth implements ExchangePolicy {
+
+    static final String NO_KEY = "No API key found in request";
+    static final String DUPLICATE = "Duplicate API key found";
+    static final String INVALID = "Unauthorized";
+
+    private final KeyAuthConfig config;
+    private final Consumers consumers;
+    private final Consumer anonymous;
+    private final String challenge;
+
+    /** @param anonymous the {@code anonymous} consumer, resolved at load, or null */
+    KeyAuth(KeyAuthConfig config, Consumers consumers, Consumer anonymous) {
+        this.config = config;
+        this.consumers = consumers;
+        this.anonymous = anonymous;
+        this.challenge = config.realm() == null ? "Key" : "Key realm=\"" + config.realm() + "\"";
+    }
+
+    @Override
+    public Future<Decision> admit(Exchange exchange) {
+        if (!config.runOnPreflight() && exchange.request().method() == HttpMethod.OPTIONS) {
+            return Decision.PROCEED;
+        }
+        if (anonymous != null && exchange.principal().authenticated()) {
+            // with anonymous set, authentication plugins are an "or": another one already found the caller
+            return Decision.PROCEED;
+        }
+        if (config.keyInBody() && !config.keyNames().stream().allMatch(name -> inHeaderOrQuery(exchange, name))) {
+            return exchange.body().map(body -> decide(exchange, BodyFields.of(exchange, body)));
+        }
+        return Future.succeededFuture(decide(exchange, null));
+    }
+
+    private Decision decide(Exchange exchange, JsonNode body) {
+        for (String name : config.keyNames()) {
+            List<String> found = find(exchange, name, body);
+            if (found.size() > 1) {
+                return failed(exchange, DUPLICATE);
+            }
+            if (found.size() == 1) {
+                return authenticate(exchange, found.getFirst());
+            }
+        }
+        return failed(exchange, NO_KEY);
+    }
+
+    /** The values under {@code name} in the first place that has any (each place it was read is consumed). */
+    private List<String> find(Exchange exchange, String name, JsonNode body) {
+        if (config.keyInHeader()) {
+            List<String> values = exchange.request().headers().getAll(name);
+            if (!values.isEmpty()) {
+                exchange.consumeHeader(name);
+                return values;
+            }
+        }
+        if (config.keyInQuery()) {
+            List<String> values = exchange.request().params().getAll(name);
+            if (!values.isEmpty()) {
+                exchange.consumeQuery(name);
+                return values;
+            }
+        }
+        if (body != null && body.has(name)) {
+            exchange.consumeBodyField(name);
+            JsonNode value = body.get(name);
+            return value.isTextual() ? List.of(value.asText()) : value.isArray() ? List.of("", "") : List.of("");
+        }
+        return List.of();
+    }
+
+    private Decision authenticate(Exchange exchange, String key) {
+        if (key.isEmpty()) {
+            return failed(exchange, NO_KEY);
+        }
+        return consumers.byKey(key).<Decision>map(credential -> {
+            exchange.authenticate(consumers.principal(credential.consumer(),
+                    new Principal.Credential(credential.credentialId(), "key-auth")));
+            return Decision.CONTINUE;
+        }).orElseGet(() -> failed(exchange, INVALID));
+    }
+
+    private Decision failed(Exchange exchange, String message) {
+        if (anonymous != null) {
+            exchange.authenticate(consumers.principal(anonymous, null));
+            return Decision.CONTINUE;
+        }
+        return new Decision.Reject(new GatewayError.Unauthenticated(message, challenge));
+    }
+
+    private boolean inHeaderOrQuery(Exchange exchange, String name) {
+        return config.keyInHeader() && exchange.request().headers().contains(name)
+                || config.keyInQuery() && exchange.request().params().contains(name);
+    }
+}

@@ -1,0 +1,2 @@
+/** Kong's plugins that run in the pipeline, one package each: its configuration record and its policy. */
+package dev.toolgate.policy;
