@@ -9,6 +9,7 @@ import dev.toolgate.mode.OpenApiSource;
 import dev.toolgate.mode.ToolSpec;
 import dev.toolgate.mode.conversion.Tool;
 import dev.toolgate.mode.conversion.ToolCompiler;
+import dev.toolgate.mode.conversion.ToolSchemas;
 import dev.toolgate.openapi.OpenApiDocument;
 import dev.toolgate.openapi.OpenApiException;
 import dev.toolgate.openapi.OperationFilter;
@@ -55,6 +56,12 @@ final class ConversionTools {
                         + spec.method() + " " + spec.path());
                 continue;
             }
+            String badPattern = invalidPattern(spec);
+            if (badPattern != null) {
+                // a broken document, not an operation Toolgate cannot express: fix the pattern or exclude the operation
+                report.problem(at + "(" + spec.name() + ")", spec.method() + " " + spec.path() + ": " + badPattern);
+                continue;
+            }
             ConfigReport own = new ConfigReport();
             Tool tool = new ToolCompiler(route, service, proxy, own).compile(spec, 0, at + "(" + spec.name() + ")", false);
             own.warnings().forEach(w -> report.warning(w.path(), w.message()));
@@ -66,5 +73,16 @@ final class ConversionTools {
             }
         }
         return tools;
+    }
+
+    private static String invalidPattern(ToolSpec spec) {
+        for (var parameter : spec.parameters()) {
+            String problem = ToolSchemas.invalidPattern(parameter.schema());
+            if (problem != null) {
+                return "parameter " + parameter.name() + ": " + problem;
+            }
+        }
+        String body = ToolSchemas.invalidPattern(spec.requestBody());
+        return body != null ? "request body: " + body : ToolSchemas.invalidPattern(spec.responses());
     }
 }

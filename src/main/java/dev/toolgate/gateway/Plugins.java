@@ -42,6 +42,27 @@ final class Plugins {
         return new ConfigLoader(schemas, environment);
     }
 
+    /**
+     * Credentials that no configured plugin reads are not checked by anything: say so, since the
+     * operator surely meant them to be (a route without key-auth is open whatever keys are on file).
+     */
+    static void warnAboutUnreadCredentials(DeclarativeConfig config, ConfigReport report) {
+        java.util.Set<String> enabled = new java.util.HashSet<>();
+        config.plugins().stream().filter(Plugin::enabled).forEach(p -> enabled.add(p.name()));
+        for (var consumer : config.consumers()) {
+            if (!consumer.keyauthCredentials().isEmpty() && !enabled.contains("key-auth")) {
+                report.warning(consumer.source() + ".keyauth_credentials", "no key-auth plugin is configured: these keys are never checked");
+            }
+            if (!consumer.jwtSecrets().isEmpty() && !enabled.contains("jwt")) {
+                report.warning(consumer.source() + ".jwt_secrets", "no jwt plugin is configured: these secrets are never checked");
+            }
+            if (!consumer.basicauthCredentials().isEmpty()) {
+                report.warning(consumer.source() + ".basicauth_credentials",
+                        "Toolgate does not implement basic-auth: these credentials are never checked");
+            }
+        }
+    }
+
     /** Every enabled policy instance of a document, provisioned, by plugin name. */
     static Map<String, List<PolicyChain.Configured>> provision(Provisioning provisioning) {
         DeclarativeConfig config = provisioning.config();

@@ -89,6 +89,7 @@ final class SnapshotBuilder {
         }
         Provisioning provisioning = new Provisioning(config, new Consumers(config), report, InstantSource.system());
         Map<String, List<PolicyChain.Configured>> policies = Plugins.provision(provisioning);
+        Plugins.warnAboutUnreadCredentials(config, report);
         Map<String, PolicyChain> chains = new HashMap<>();
         Map<String, Route> routes = new HashMap<>();
         for (Route route : active) {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class SnapshotSwitch {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotSwitch.class);
     private static final String TOOLS_CHANGED = Json.text(JsonRpc.notification("notifications/tools/list_changed", null));
 
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
@@ -61,8 +61,13 @@ final class SnapshotSwitch {
             for (ToolSet set : snapshot.toolSets().values()) {
                 set.compressPages();
                 for (var tool : set.tools()) {
-                    tool.prepare();
-                    tools++;
+                    try {
+                        tool.prepare();
+                        tools++;
+                    } catch (RuntimeException e) {
+                        // the tool's calls will fail through the error net; the others still get prepared
+                        LOG.error("preparing the validators of tool {} ({}) failed", tool.name(), tool.source(), e);
+                    }
                 }
             }
             LOG.debug("validators of {} tools ready {} ms after the swap", tools, (System.nanoTime() - started) / 1_000_000);

@@ -76,6 +76,9 @@ public final class ToolCompiler {
             return null;
         }
         ObjectNode inputSchema = ToolSchemas.input(parameters, body);
+        if (!checkPatterns(inputSchema, output, at)) {
+            return null;
+        }
         CompiledSchema inputValidator;
         CompiledSchema outputValidator = null;
         if (written) {
@@ -96,6 +99,18 @@ public final class ToolCompiler {
                 config.server().forwardClientHeaders(), route.preserveHost());
         return new Tool(name, definition, inputValidator, outputValidator, output != null && output.wrapped(),
                 request, at, route.id(), ToolAcl.of(spec.acl(), config.defaultAcl(), config.includeConsumerGroups()));
+    }
+
+    private boolean checkPatterns(ObjectNode inputSchema, OutputSchema output, String at) {
+        String input = ToolSchemas.invalidPattern(inputSchema);
+        String result = output == null ? null : ToolSchemas.invalidPattern(output.schema());
+        if (input != null) {
+            report.problem(at + ".parameters", input);
+        }
+        if (result != null) {
+            report.problem(at + ".responses", result);
+        }
+        return input == null && result == null;
     }
 
     private void checkForeignReferences(ToolSpec spec, String at) {

@@ -133,6 +133,45 @@ public final class ToolSchemas {
     }
 
     /**
+     * Why the first {@code pattern} (or {@code patternProperties} key) of a schema is not a regular
+     * expression the validator can compile, or null when all are. A tool with such a schema could
+     * never validate its arguments, so it is refused at load rather than failing at call time.
+     */
+    public static String invalidPattern(JsonNode node) {
+        if (node == null || !node.isContainerNode()) {
+            return null;
+        }
+        if (node.isObject()) {
+            JsonNode pattern = node.get("pattern");
+            String problem = pattern != null && pattern.isTextual() ? compiles(pattern.asText()) : null;
+            if (problem == null && node.get("patternProperties") instanceof ObjectNode properties) {
+                for (String key : (Iterable<String>) properties::fieldNames) {
+                    problem = problem == null ? compiles(key) : problem;
+                }
+            }
+            if (problem != null) {
+                return problem;
+            }
+        }
+        for (JsonNode child : node) {
+            String found = invalidPattern(child);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static String compiles(String regex) {
+        try {
+            java.util.regex.Pattern.compile(regex);
+            return null;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return "pattern " + Json.text(regex) + " is not a valid regular expression: " + e.getDescription();
+        }
+    }
+
+    /**
      * The first {@code $ref} that does not point into the schema's own {@code $defs}, or null. Kong's
      * tool definitions allow no references; Toolgate allows local ones, which keep recursive schemas
      * finite (this is what {@code config.openapi} and {@code openapi2mcp} generate).
