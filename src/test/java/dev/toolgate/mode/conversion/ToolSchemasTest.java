@@ -136,8 +136,40 @@ class ToolSchemasTest {
                 """);
 
         assertThat(checked.problems()).singleElement().asString()
-                .startsWith(TOOL_AT + ".parameters: is not a valid JSON Schema: ")
+                .isEqualTo(TOOL_AT + ".parameters: pattern \"(\" is not a valid regular expression: Unclosed group")
                 .doesNotContain("\n");
+    }
+
+    @Test
+    void aGeneratedToolWithAPatternThatDoesNotCompileMakesTheDocumentInvalid() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("toolgate-pattern");
+        java.nio.file.Files.writeString(dir.resolve("api.yaml"), """
+                openapi: 3.0.3
+                info: {title: t, version: "1"}
+                paths:
+                  /items:
+                    get:
+                      operationId: listItems
+                      parameters:
+                        - {name: q, in: query, schema: {type: string, pattern: "(["}}
+                      responses: {"200": {description: ok}}
+                """);
+        var checked = dev.toolgate.testing.Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: shop-mcp
+                        paths: [/shop]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: conversion-listener, openapi: {spec: api.yaml}}
+                """, dir);
+
+        assertThat(checked.problems()).singleElement().asString()
+                .contains("config.openapi(listItems)").contains("GET /items: parameter q: pattern \"([\"")
+                .contains("is not a valid regular expression");
     }
 
     @Test
