@@ -17,6 +17,7 @@ import workloads  # noqa: E402
 WORKLOADS = {
     "conversion": workloads.conversion,
     "passthrough": workloads.passthrough,
+    "policies": workloads.policies,
     "sessions": workloads.sessions,
     "startup": workloads.startup,
     "tools_list": workloads.tools_list,
@@ -64,6 +65,7 @@ def main():
     by = lambda w: [x for x in rows if x["workload"] == w]  # noqa: E731
     r.conversion(by("conversion"))
     r.passthrough(by("passthrough"))
+    r.policies(by("policies"))
     r.stream(by("stream"))
     r.sessions(by("sessions"))
     r.startup(by("startup"))

@@ -137,9 +137,9 @@ def wait_http(port, path="/", timeout=60, method="GET", body=None, headers=None,
     raise RuntimeError(f"nothing answered on 127.0.0.1:{port}{path} within {timeout} s")
 
 
-def mcp_post(port, path, message, session=None, timeout=60):
+def mcp_post(port, path, message, session=None, timeout=60, extra=None):
     """One MCP POST; returns (status, headers dict, parsed JSON-RPC message or None)."""
-    headers = {"content-type": "application/json", "accept": ACCEPT}
+    headers = {"content-type": "application/json", "accept": ACCEPT, **(extra or {})}
     if session:
         headers["mcp-session-id"] = session
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -157,23 +157,24 @@ def mcp_post(port, path, message, session=None, timeout=60):
     return r.status, {k.lower(): v for k, v in r.getheaders()}, parsed
 
 
-def initialize(port, path):
+def initialize(port, path, extra=None):
     status, headers, _ = mcp_post(port, path, {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}})
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}},
+        extra=extra)
     if status != 200:
         raise RuntimeError(f"initialize on :{port}{path} answered {status}")
     session = headers.get("mcp-session-id")
-    mcp_post(port, path, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session)
+    mcp_post(port, path, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session, extra=extra)
     return session
 
 
-def wrk(url, connections, seconds, method=None, bodies=(), session=None, encoding=None):
+def wrk(url, connections, seconds, method=None, bodies=(), session=None, encoding=None, header=None):
     """One wrk run (POST when there are bodies, else GET); returns its JSON summary (rps, p50/p90/p99 in µs,
     requests, errors, bytes)."""
     method = method or ("POST" if bodies else "GET")
     threads = 1 if connections == 1 else 2
     env = {**os.environ, "BENCH_METHOD": method, "BENCH_BODIES": "\n".join(bodies), "BENCH_SESSION": session or "",
-           "BENCH_ENCODING": encoding or ""}
+           "BENCH_ENCODING": encoding or "", "BENCH_HEADER": header or ""}
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
                           "-s", os.path.join(BENCH, "lib", "wrk.lua"), url],
                          capture_output=True, text=True, env=env, timeout=seconds + 60)

@@ -92,6 +92,17 @@ class Report:
         self.lines += [f"Toolgate's CPU per exchange is {fmt(floor, 2)}× the bare Vert.x proxy's: what routing, header "
                        "rules, timeouts and reading every message cost on top of the framework.", ""]
 
+    def policies(self, rows):
+        if not rows:
+            return
+        names = ["conversion", "conversion + key-auth + tool ACL", "passthrough", "passthrough + key-auth + tool ACL"]
+        self.throughput_table("Identity: key-auth and tool ACLs on, beside the same routes without them", rows, names)
+        for base, secured in ((names[0], names[1]), (names[2], names[3])):
+            share = ratio(med(rows, "rps", system=secured, connections=64), med(rows, "rps", system=base, connections=64))
+            if not (valid(rows, base) and valid(rows, secured)):
+                share = None
+            self.target(f"{secured}: throughput vs without (c=64)", share, "≥ 0.90×", (share or 0) >= 0.90, "×")
+
     def stream(self, rows):
         if not rows:
             return

@@ -121,6 +121,49 @@ services:
 """
 
 
+POLICY_CONSUMERS = """consumer_groups:
+  - name: admin
+consumers:
+  - username: alice
+    groups: [{name: admin}]
+    keyauth_credentials: [{key: bench-key}]
+"""
+
+
+def policies_config(rest_port, mcp_port):
+    """The conversion and passthrough routes twice each: as they are, and behind key-auth and tool ACLs."""
+    conversion = conversion_config(rest_port).split("services:\n", 1)[1]
+    secured = conversion.replace("name: widgets\n", "name: widgets-secured\n").replace(
+        "name: widgets-mcp", "name: widgets-mcp-secured").replace("paths: [/mcp]", "paths: [/mcp-secured]").replace(
+        "        plugins:\n", "        plugins:\n          - name: key-auth\n").replace(
+        "              mode: conversion-listener\n", "              mode: conversion-listener\n"
+        "              include_consumer_groups: true\n"
+        "              default_acl: [{scope: tools, allow: [admin]}]\n")
+    return f"""_format_version: "3.0"
+{POLICY_CONSUMERS}services:
+{conversion}{secured}  - name: mcp
+    url: http://127.0.0.1:{mcp_port}
+    routes:
+      - name: mcp
+        paths: [/mcp-pass]
+        strip_path: false
+        plugins:
+          - name: ai-mcp-proxy
+            config: {{mode: passthrough-listener}}
+      - name: mcp-secured
+        paths: [/mcp-pass-secured]
+        strip_path: false
+        plugins:
+          - name: key-auth
+          - name: ai-mcp-proxy
+            config:
+              mode: passthrough-listener
+              include_consumer_groups: true
+              default_acl: [{{scope: tools, allow: [admin]}}]
+              tools: [{{name: echo, description: Echo, acl: {{allow: [admin]}}}}]
+"""
+
+
 def passthrough_config(mcp_port):
     return f"""_format_version: "3.0"
 services:
@@ -187,10 +230,10 @@ def first_tool(port, path, session):
     return listed["result"]["tools"][0]["name"]
 
 
-def call_ok(port, path, session, tool, arguments):
+def call_ok(port, path, session, tool, arguments, extra=None):
     """A correctness gate: one call must succeed before a system is measured."""
     status, _, answer = mcp_post(port, path, {"jsonrpc": "2.0", "id": 9, "method": "tools/call",
-                                              "params": {"name": tool, "arguments": arguments}}, session)
+                                              "params": {"name": tool, "arguments": arguments}}, session, extra=extra)
     result = (answer or {}).get("result", {})
     if status != 200 or result.get("isError"):
         raise RuntimeError(f"tools/call {tool} on :{port}{path} failed: {status} {answer}")

@@ -94,6 +94,33 @@ def passthrough(processes, s):
     return rows
 
 
+def policies(processes, s):
+    """Issue 12: key-auth and tool ACLs on, beside the same conversion and passthrough routes without them,
+    in one gateway (same JIT, same heap): what identifying the caller and checking its tools costs."""
+    rest_p, rest = systems.rest_origin(processes)
+    origin_p, origin = systems.mcp_origin(processes)
+    tg_p, tg, _ = systems.toolgate(processes, "toolgate-policies", systems.policies_config(rest, origin))
+    key = {"apikey": "bench-key"}
+    plain = initialize(tg, "/mcp")
+    secured = initialize(tg, "/mcp-secured", extra=key)
+    systems.call_ok(tg, "/mcp", plain, "getWidget", {"path_id": 42})
+    systems.call_ok(tg, "/mcp-secured", secured, "getWidget", {"path_id": 42}, extra=key)
+    status, _, _ = mcp_post(tg, "/mcp-secured", {"jsonrpc": "2.0", "id": 9, "method": "tools/list"}, secured)
+    if status != 401:
+        raise RuntimeError(f"the secured route answered {status} without a key, not 401")
+    call = [CALL % ("getWidget", '{"path_id":42}')]
+    echo = [CALL % ("echo", '{"message":"hello"}')]
+    targets = {
+        "conversion": dict(url=f"http://127.0.0.1:{tg}/mcp", bodies=call, session=plain, cpu_of=[tg_p]),
+        "conversion + key-auth + tool ACL": dict(url=f"http://127.0.0.1:{tg}/mcp-secured", bodies=call, session=secured,
+                                                 header="apikey: bench-key", cpu_of=[tg_p]),
+        "passthrough": dict(url=f"http://127.0.0.1:{tg}/mcp-pass", bodies=echo, session="bench-session", cpu_of=[tg_p]),
+        "passthrough + key-auth + tool ACL": dict(url=f"http://127.0.0.1:{tg}/mcp-pass-secured", bodies=echo,
+                                                  session="bench-session", header="apikey: bench-key", cpu_of=[tg_p]),
+    }
+    return interleaved(processes, s, "policies", targets, warm=list(targets))
+
+
 def interleaved(processes, s, workload, targets, warm):
     measure = Measure(processes)
     for name in warm:

@@ -3,10 +3,12 @@
 --   BENCH_BODIES   request bodies separated by "\n"; __ID__ becomes a unique JSON-RPC id per request
 --   BENCH_SESSION  Mcp-Session-Id to send, if any
 --   BENCH_ENCODING Accept-Encoding to send, if any
+--   BENCH_HEADER   one more header to send, "Name: value" (an API key), if any
 -- done() prints one JSON line: rps, latency percentiles (microseconds), requests, errors.
 local method = os.getenv("BENCH_METHOD") or "POST"
 local session = os.getenv("BENCH_SESSION")
 local encoding = os.getenv("BENCH_ENCODING")
+local extra = os.getenv("BENCH_HEADER")
 local bodies = {}
 for line in string.gmatch(os.getenv("BENCH_BODIES") or "", "[^\n]+") do
   table.insert(bodies, line)
@@ -30,6 +32,10 @@ function init(args)
   end
   if encoding ~= nil and encoding ~= "" then
     wrk.headers["Accept-Encoding"] = encoding
+  end
+  if extra ~= nil and extra ~= "" then
+    local name, value = string.match(extra, "^([^:]+):%s*(.*)$")
+    wrk.headers[name] = value
   end
 end
 
