@@ -2,8 +2,11 @@ package dev.toolgate.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.config.Route;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.BodyReader;
 import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteMatch;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -215,6 +218,19 @@ public final class Exchange {
     /** A CORS policy allowed this request's {@code Origin}: the endpoint's DNS-rebinding check accepts it too. */
     public void allowOrigin() {
         originAllowed = true;
+    }
+
+    /**
+     * DNS-rebinding protection (the transport's MUST): refuses a request whose {@code Origin} neither
+     * the endpoint's {@code origins} nor a CORS policy allowed.
+     *
+     * @throws GatewayException with {@code ForbiddenOrigin}
+     */
+    public void requireOrigin(OriginPolicy origins) {
+        String origin = request.getHeader("origin");
+        if (!originAllowed && !origins.allows(origin)) {
+            throw new GatewayException(new GatewayError.ForbiddenOrigin(origin));
+        }
     }
 
     /** True when a CORS policy allowed this request's {@code Origin}. */

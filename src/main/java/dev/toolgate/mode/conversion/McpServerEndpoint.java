@@ -93,10 +93,7 @@ public final class McpServerEndpoint implements McpEndpoint {
     @Override
     public Future<Void> handle(Exchange exchange) {
         HttpServerRequest request = exchange.request();
-        String origin = request.getHeader("origin");
-        if (!exchange.originAllowed() && !settings.origins().allows(origin)) {
-            throw new GatewayException(new GatewayError.ForbiddenOrigin(origin));
-        }
+        exchange.requireOrigin(settings.origins());
         return switch (request.method().name()) {
             case "POST" -> post(exchange);
             case "GET" -> sessionRequests.openStream(exchange);

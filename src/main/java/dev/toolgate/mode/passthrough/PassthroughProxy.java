@@ -1,7 +1,6 @@
 package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.error.GatewayError;
-import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.OriginPolicy;
@@ -78,10 +77,7 @@ public final class PassthroughProxy implements McpEndpoint {
 
     @Override
     public Future<Void> handle(Exchange exchange) {
-        String origin = exchange.header("origin");
-        if (!exchange.originAllowed() && !settings.origins().allows(origin)) {
-            throw new GatewayException(new GatewayError.ForbiddenOrigin(origin));
-        }
+        exchange.requireOrigin(settings.origins());
         String session = exchange.sessionId();
         long number = tap.exchange();
         return exchange.body().compose(body -> {

@@ -1,16 +1,11 @@
 package dev.toolgate.policy.cors;
 
-import dev.toolgate.config.ConfigContext;
-import dev.toolgate.config.ConfigNode;
-import dev.toolgate.config.ConfigReport;
-import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
-import dev.toolgate.config.PluginSettings;
 import dev.toolgate.pipeline.ExchangePolicy;
 import dev.toolgate.pipeline.PolicyPlugin;
 import dev.toolgate.pipeline.Provisioning;
-import dev.toolgate.policy.Scoping;
+import dev.toolgate.policy.PolicySchema;
 
 import java.util.regex.PatternSyntaxException;
 
@@ -21,22 +16,7 @@ public final class CorsPlugin implements PolicyPlugin {
 
     @Override
     public PluginSchema schema() {
-        return new PluginSchema() {
-            @Override
-            public String name() {
-                return NAME;
-            }
-
-            @Override
-            public PluginSettings read(ConfigNode config, ConfigContext context) {
-                return CorsConfig.read(config);
-            }
-
-            @Override
-            public void validate(Plugin plugin, DeclarativeConfig document, ConfigReport report) {
-                Scoping.refuseConsumerScope(plugin, report);
-            }
-        };
+        return PolicySchema.noConsumer(NAME, CorsConfig::read);
     }
 
     @Override

@@ -1,17 +1,12 @@
 package dev.toolgate.policy.keyauth;
 
-import dev.toolgate.config.ConfigContext;
-import dev.toolgate.config.ConfigNode;
-import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.Consumer;
-import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
-import dev.toolgate.config.PluginSettings;
 import dev.toolgate.pipeline.ExchangePolicy;
 import dev.toolgate.pipeline.PolicyPlugin;
 import dev.toolgate.pipeline.Provisioning;
-import dev.toolgate.policy.Scoping;
+import dev.toolgate.policy.PolicySchema;
 
 /** Kong's {@code key-auth}: reads its configuration and provisions {@link KeyAuth}. */
 public final class KeyAuthPlugin implements PolicyPlugin {
@@ -20,22 +15,7 @@ public final class KeyAuthPlugin implements PolicyPlugin {
 
     @Override
     public PluginSchema schema() {
-        return new PluginSchema() {
-            @Override
-            public String name() {
-                return NAME;
-            }
-
-            @Override
-            public PluginSettings read(ConfigNode config, ConfigContext context) {
-                return KeyAuthConfig.read(config);
-            }
-
-            @Override
-            public void validate(Plugin plugin, DeclarativeConfig document, ConfigReport report) {
-                Scoping.refuseConsumerScope(plugin, report);
-            }
-        };
+        return PolicySchema.noConsumer(NAME, KeyAuthConfig::read);
     }
 
     @Override
