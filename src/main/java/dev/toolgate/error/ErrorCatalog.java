@@ -1,6 +1,9 @@
 package dev.toolgate.error;
 
+import dev.toolgate.error.GatewayError.AddressRefused;
 import dev.toolgate.error.GatewayError.BatchNotAllowed;
+import dev.toolgate.error.GatewayError.LengthRequired;
+import dev.toolgate.error.GatewayError.RequestTooLarge;
 import dev.toolgate.error.GatewayError.BodyTooLarge;
 import dev.toolgate.error.GatewayError.ForbiddenOrigin;
 import dev.toolgate.error.GatewayError.Internal;
@@ -122,6 +125,12 @@ public final class ErrorCatalog {
                     challenge(e.challenge()));
             case ToolDenied e -> new Entry(403, JsonRpc.TRANSPORT_ERROR, "tool_denied",
                     "Forbidden: tool '" + e.name() + "' is not available to this caller", challenge(INSUFFICIENT_SCOPE));
+            case AddressRefused e -> new Entry(e.status(), JsonRpc.TRANSPORT_ERROR, "address_refused", e.message());
+            // the rest of the body was not read: the connection cannot be reused
+            case RequestTooLarge e -> new Entry(413, JsonRpc.TRANSPORT_ERROR, "request_too_large",
+                    "Request size limit exceeded", Map.of("connection", "close"));
+            case LengthRequired e -> new Entry(411, JsonRpc.TRANSPORT_ERROR, "length_required",
+                    "A valid Content-Length header is required");
             case NotFound e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "not_found", "Not found");
             case InvalidConfiguration e -> new Entry(400, JsonRpc.INVALID_PARAMS, "invalid_configuration",
                     "declarative config is invalid: " + e.problems() + " problem(s)");

@@ -12,6 +12,10 @@ import dev.toolgate.pipeline.PolicyPlugin;
 import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.acl.AclPlugin;
 import dev.toolgate.policy.cors.CorsPlugin;
+import dev.toolgate.policy.iprestriction.IpRestrictionPlugin;
+import dev.toolgate.policy.requesttransformer.RequestTransformerPlugin;
+import dev.toolgate.policy.responsetransformer.ResponseTransformerPlugin;
+import dev.toolgate.policy.sizelimit.RequestSizeLimitingPlugin;
 import dev.toolgate.policy.keyauth.KeyAuthPlugin;
 
 import java.util.ArrayList;
@@ -29,7 +33,9 @@ import java.util.stream.Collectors;
  */
 final class Plugins {
 
-    private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin());
+    private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin(),
+            new IpRestrictionPlugin(), new RequestSizeLimitingPlugin(), new RequestTransformerPlugin(),
+            new ResponseTransformerPlugin());
 
     private Plugins() {
     }
@@ -79,9 +85,10 @@ final class Plugins {
             ConfigReport report = provisioning.report();
             int before = report.problems().size();
             var policy = kind.provision(plugin, provisioning);
-            if (policy != null && report.problems().size() == before) {
+            var upstream = kind.upstream(plugin, provisioning);
+            if ((policy != null || upstream != null) && report.problems().size() == before) {
                 instances.computeIfAbsent(plugin.name(), n -> new ArrayList<>()).add(new PolicyChain.Configured(
-                        PluginScope.of(plugin, groupNames.get(plugin.consumerGroupId())), policy));
+                        PluginScope.of(plugin, groupNames.get(plugin.consumerGroupId())), policy, upstream));
             }
         }
         return instances;
