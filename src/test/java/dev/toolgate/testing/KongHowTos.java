@@ -89,4 +89,44 @@ public final class KongHowTos {
                           acl: {allow: [admin], deny: [developer]}
                 """.formatted(server) + MARKETPLACE_CONSUMERS;
     }
+
+    /**
+     * The {@code ai-mcp-proxy} plugin of Kong's {@code conversion-listener-acl.yaml} on {@code route}
+     * (whose path is {@code /marketplace}: the tools' paths are Kong's marketplace API's): a default
+     * ACL for developers and admins that denies the suspended, {@code Get users} for admins only and
+     * {@code Get orders} for admins and developers. {@code extra} is added to its {@code config}
+     * (indented for it), such as the {@code acl_denial} extension.
+     */
+    public static String conversionListenerAcl(String route, String extra) {
+        return """
+                  - name: ai-mcp-proxy
+                    route: %s
+                    config:
+                      mode: conversion-listener
+                      include_consumer_groups: true
+                      default_acl:
+                        - scope: tools
+                          allow: [developer, admin]
+                          deny: [suspended]
+                      tools:
+                        - description: Get users
+                          method: GET
+                          path: "/marketplace/users"
+                          annotations:
+                            title: Get users
+                          parameters:
+                            - {name: id, in: query, required: false, schema: {type: string}, description: Optional user ID}
+                          acl:
+                            allow: [admin]
+                        - description: Get orders for a user
+                          method: GET
+                          path: "/marketplace/{userId}/orders"
+                          annotations:
+                            title: Get orders
+                          parameters:
+                            - {name: userId, in: path, required: true, schema: {type: string}, description: User ID}
+                          acl:
+                            allow: [admin, developer]
+                %s""".formatted(route, extra.indent(6));
+    }
 }
