@@ -48,6 +48,11 @@ public record AclSubject(Consumer consumer, String identifier, String identifier
         return new AclSubject(consumer, identifier, rules.consumerIdentifier(), caller.consumerGroups(), List.of());
     }
 
+    /** True when nothing identifies the caller: no consumer and no claim value. */
+    public boolean nobody() {
+        return consumer == null && identifier == null && groups.isEmpty() && claims.isEmpty();
+    }
+
     /** The first entry that names this subject, or null. */
     Match match(List<String> entries, boolean includeGroups) {
         for (String entry : entries) {

@@ -50,7 +50,17 @@ class PassthroughToolListRewriteIT {
     @BeforeAll
     static void start() {
         upstream = new RestUpstream().on("POST /mcp", r -> answer.accept(r));
-        gateway = TestGateway.start(KongHowTos.passthroughAcls(upstream.url() + "/mcp"));
+        gateway = TestGateway.start(KongHowTos.passthroughAcls(upstream.url() + "/mcp") + """
+                routes:
+                  - name: unauthenticated
+                    service: mcp-acl-service
+                    paths: [/unauthenticated]
+                    plugins:
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: passthrough-listener
+                          default_acl: [{scope: tools, deny: [suspended]}]
+                """);
         bob = new McpHttp(gateway.proxy("/mcp"), KongHowTos.apiKey("bob"));
     }
 
@@ -162,6 +172,21 @@ class PassthroughToolListRewriteIT {
 
         answer = json(list("3", GET_USER));
         assertThat(bob.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}").body()).isEqualTo(list("3", GET_USER));
+    }
+
+    @Test
+    void aDenyOnlyAclWithNobodyIdentifiedRefusesEveryCallerInsteadOfLettingEveryoneIn() throws InterruptedException {
+        answer = json(list("1", GET_USER));
+        McpHttp anyone = new McpHttp(gateway.proxy("/unauthenticated"));
+
+        McpHttp.Response call = anyone.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get_user\",\"arguments\":{}}}");
+        McpHttp.Response initialize = anyone.post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\","
+                + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\",\"version\":\"1\"}}}");
+
+        assertThat(call.status()).as(call.toString()).isEqualTo(403);
+        assertThat(initialize.status()).as(initialize.toString()).isEqualTo(403);
+        assertThat(upstream.quiet(Duration.ofMillis(200))).isTrue();
     }
 
     /** A tools/list result with these tools and fields a re-encoding could damage around them. */
