@@ -56,6 +56,21 @@ class AclSubjectTest {
                 rules(".user.email")).claims()).isEmpty();
     }
 
+    @Test
+    void subjectsThatDifferOnlyInHowTheirValuesSplitDoNotShareWhatTheyMaySee() {
+        AclSubject oneValue = new AclSubject(null, null, "claim", List.of(), List.of("admin, developer"));
+        AclSubject twoValues = new AclSubject(null, null, "claim", List.of(), List.of("admin", "developer"));
+        AclSubject oneGroup = new AclSubject(null, null, "custom_id", List.of("gold, silver"), List.of());
+        AclSubject twoGroups = new AclSubject(null, null, "custom_id", List.of("gold", "silver"), List.of());
+        AclSubject nullIdentifier = new AclSubject(null, null, "username", List.of(), List.of());
+        AclSubject textNull = new AclSubject(null, "null", "username", List.of(), List.of());
+
+        assertThat(oneValue.key()).isNotEqualTo(twoValues.key());
+        assertThat(oneGroup.key()).isNotEqualTo(twoGroups.key());
+        assertThat(nullIdentifier.key()).isNotEqualTo(textNull.key());
+        assertThat(twoGroups.key()).isEqualTo(new AclSubject(null, null, "custom_id", List.of("gold", "silver"), List.of()).key());
+    }
+
     static List<String> values(String path) {
         return subject(path).claims();
     }
