@@ -158,6 +158,18 @@ class PassthroughToolAclIT {
     }
 
     @Test
+    void theServersSseAnswerKeepsItsEventIdAndEventNameWhileItsToolListIsFiltered() {
+        McpHttp.Response listed = client("bob").post("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}");
+
+        assertThat(listed.header("content-type")).startsWith("text/event-stream");
+        List<String> lines = listed.body().lines().toList();
+        assertThat(lines).as(listed.body()).anyMatch(l -> l.matches("id: [0-9a-f-]{36}")).contains("event: message");
+        assertThat(listed.json().path("id").asInt()).isEqualTo(5);
+        assertThat(listed.json().path("result").path("tools").valueStream().map(t -> t.path("name").asText()))
+                .containsExactlyInAnyOrderElementsOf(SEES.get("bob"));
+    }
+
+    @Test
     void theServerReceivesKongsConsumerHeadersAndNeverTheApiKey() {
         McpHttp alice = client("alice");
         alice.call("list_orders", "{}");
