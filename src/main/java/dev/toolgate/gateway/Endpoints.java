@@ -123,8 +123,8 @@ final class Endpoints {
                     + "': add one, or the ACLs could not be evaluated");
         } else if (!authenticates) {
             report.warning(plugin.source() + ".config", "tool ACLs apply on route '" + route.label() + "', but no "
-                    + "authentication plugin (key-auth, jwt, ai-mcp-oauth2) does: no caller is identified, so every "
-                    + "allow list refuses every caller");
+                    + "authentication plugin (key-auth, jwt, ai-mcp-oauth2) does: no caller is identified, so the "
+                    + "ACLs refuse every caller");
         }
     }
 }

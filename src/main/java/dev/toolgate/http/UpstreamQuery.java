@@ -9,10 +9,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The query string a proxied request takes upstream: the client's, minus the credentials the gateway consumed. */
+/**
+ * The query string a proxied request takes upstream: the client's, minus the credentials the gateway
+ * consumed. Credentials are read here too ({@link #values}), with the same rules as they are removed
+ * ({@code &}-separated, names exact after percent-decoding, as Kong reads them), so that whatever
+ * authenticated a request cannot also travel upstream under a spelling only one side understood.
+ */
 public final class UpstreamQuery {
 
     private UpstreamQuery() {
+    }
+
+    /**
+     * The percent-decoded values of the arguments named exactly {@code name}, in order ({@code ""}
+     * for an argument without {@code =}). Unlike the framework's parameter map, names are
+     * case-sensitive and {@code ;} separates nothing.
+     */
+    public static List<String> values(String rawQuery, String name) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return List.of();
+        }
+        List<String> values = new ArrayList<>(1);
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (decode(eq < 0 ? pair : pair.substring(0, eq)).equals(name)) {
+                values.add(eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+        }
+        return values;
     }
 
     /**

@@ -5,6 +5,7 @@ import com.networknt.schema.Schema;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.Route;
 import dev.toolgate.config.Service;
+import dev.toolgate.http.Router;
 import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mcp.ToolNames;
@@ -192,6 +193,9 @@ public final class ToolCompiler {
         } else {
             gatewayPath = plain.getFirst() + (plain.getFirst().endsWith("/") ? "" : "/") + spec.path();
         }
+        // Kong replays the call through its router, which removes dot segments: Kong's own how-tos write
+        // relative paths as ./v1/current.json, which must reach the API as /v1/current.json
+        gatewayPath = Router.normalize(gatewayPath);
         PathTemplate template;
         try {
             template = PathTemplate.parse(gatewayPath);

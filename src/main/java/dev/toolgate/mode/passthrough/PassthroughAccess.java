@@ -1,5 +1,6 @@
 package dev.toolgate.mode.passthrough;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.mode.acl.ToolAccess;
@@ -17,7 +18,8 @@ import java.util.function.Predicate;
 
 /**
  * A passthrough route's tool ACLs on one exchange: every request message of the body is decided
- * before anything is forwarded (the first refusal answers the exchange), and the ids of the
+ * before anything is forwarded (the first refusal answers the exchange; a body that is not JSON-RPC
+ * is refused, never forwarded unchecked), and the ids of the
  * caller's {@code tools/list} requests are noted so their answers can be filtered.
  */
 final class PassthroughAccess {
@@ -51,9 +53,14 @@ final class PassthroughAccess {
         List<McpEnvelope> messages;
         try {
             messages = body.length() == 0 ? List.of() : McpEnvelope.readAll(body.getBytes(), 0, body.length());
+        } catch (JsonProcessingException e) {
+            // fail closed: a body the ACLs cannot read is not forwarded unchecked, since a lenient server
+            // (one that takes NaN, say) could still read a tool call in it
+            return Future.succeededFuture(new Admitted(new GatewayError.MalformedJson(e.getOriginalMessage()),
+                    Set.of(), this));
         } catch (IOException e) {
-            // not JSON-RPC: forwarded as it is, the server answers it (no tool can be called this way)
-            return Future.succeededFuture(new Admitted(null, Set.of(), this));
+            return Future.succeededFuture(new Admitted(new GatewayError.InvalidMessage(null, e.getMessage()),
+                    Set.of(), this));
         }
         Set<String> listIds = new HashSet<>();
         Future<Decision> decided = Decision.PROCEED;
