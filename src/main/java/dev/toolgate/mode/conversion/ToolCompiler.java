@@ -1,5 +1,6 @@
 package dev.toolgate.mode.conversion;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
 import dev.toolgate.config.ConfigReport;
@@ -69,7 +70,7 @@ public final class ToolCompiler {
         checkForeignReferences(spec, at);
         ReservedHeaders.checkFixed(spec, at, report);
         if (written) {
-            checkMetaSchemas(parameters, body, output, at);
+            checkSchemas(parameters, body, output, at);
         }
         if (report.problems().size() > before || service == null) {
             return null;
@@ -107,15 +108,23 @@ public final class ToolCompiler {
         }
     }
 
-    private void checkMetaSchemas(List<ParameterSpec> parameters, BodyPart body, OutputSchema output, String at) {
-        parameters.forEach(p -> ToolSchemas.checkMetaSchema(p.schema(), at + ".parameters[" + parameters.indexOf(p)
-                + "].schema", report));
+    /** Written schemas: valid JSON Schema 2020-12, and nothing in them that cannot be served. */
+    private void checkSchemas(List<ParameterSpec> parameters, BodyPart body, OutputSchema output, String at) {
+        for (int i = 0; i < parameters.size(); i++) {
+            checkSchema(parameters.get(i).schema(), at + ".parameters[" + i + "].schema");
+        }
         if (body.schema() != null) {
-            ToolSchemas.checkMetaSchema(body.schema(), at + ".request_body", report);
+            checkSchema(body.schema(), at + ".request_body");
         }
         if (output != null) {
-            ToolSchemas.checkMetaSchema(output.schema(), at + ".responses", report);
+            checkSchema(output.declared(), at + ".responses");
         }
+        ToolSchemas.checkDefinitionClashes(parameters, body, at, report);
+    }
+
+    private void checkSchema(JsonNode schema, String path) {
+        ToolSchemas.checkMetaSchema(schema, path, report);
+        ServedSchemas.check(schema, path, report);
     }
 
     private String name(ToolSpec spec, int position, String at) {
