@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * A tool ready to serve, compiled at load.
  *
  * @param name            MCP name
+ * @param kongName        the name Kong serves the tool under when it differs from {@code name} (Kong keeps
+ *                        a title such as {@code Get users} as the name; Toolgate serves {@code Get_users}),
+ *                        accepted by {@code tools/call} as an alias; null when they are the same
  * @param definition      the tool as {@code tools/list} shows it
  * @param inputValidator  validator of the {@code inputSchema}
  * @param outputValidator validator of the {@code outputSchema}, or null when the tool has none
@@ -13,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param request         how a call becomes an upstream request
  * @param source          where the tool is defined, for messages
  */
-public record Tool(String name, ObjectNode definition, CompiledSchema inputValidator, CompiledSchema outputValidator,
+public record Tool(String name, String kongName, ObjectNode definition, CompiledSchema inputValidator, CompiledSchema outputValidator,
                    boolean wrapsOutput, RequestTemplate request, String source) {
 
     /** Compiles the validators now if they wait for first use. */

@@ -94,8 +94,8 @@ public final class ToolCompiler {
         RequestTemplate request = new RequestTemplate(UpstreamTarget.of(service), method, path, parameters,
                 body.encoding(), body.fields(), spec.headers(), spec.query(), config.server().timeoutMillis(),
                 config.server().forwardClientHeaders(), route.preserveHost());
-        return new Tool(name, definition, inputValidator, outputValidator, output != null && output.wrapped(),
-                request, at);
+        return new Tool(name, kongName(spec, position, name), definition, inputValidator, outputValidator,
+                output != null && output.wrapped(), request, at);
     }
 
     private void checkForeignReferences(ToolSpec spec, String at) {
@@ -127,10 +127,21 @@ public final class ToolCompiler {
         ServedSchemas.check(schema, path, report);
     }
 
-    private String name(ToolSpec spec, int position, String at) {
-        String chosen = spec.name() != null ? spec.name()
+    /** Kong's choice: {@code name}, else {@code annotations.title}, else {@code <route-name>-<n>}. */
+    private String kongName(ToolSpec spec, int position) {
+        return spec.name() != null ? spec.name()
                 : spec.annotations().title() != null ? spec.annotations().title()
                 : route.label() + "-" + position;
+    }
+
+    /** The name Kong would serve when it is not the (valid) name Toolgate serves, else null. */
+    private String kongName(ToolSpec spec, int position, String served) {
+        String kong = kongName(spec, position);
+        return kong.equals(served) ? null : kong;
+    }
+
+    private String name(ToolSpec spec, int position, String at) {
+        String chosen = kongName(spec, position);
         String name = ToolNames.sanitize(chosen);
         if (name.isEmpty()) {
             report.problem(at + ".name", "gives an empty tool name");
@@ -164,6 +175,35 @@ public final class ToolCompiler {
     }
 
     /**
+     * An absolute tool path without dot segments: below the longest route path it starts with (which
+     * {@code ..} cannot climb above), else below the root.
+     */
+    private String withoutDotSegments(String path, List<String> routePaths, String at) {
+        if (!DotSegments.present(path)) {
+            return path;
+        }
+        String base = "/";
+        for (String prefix : routePaths) {
+            String directory = prefix.endsWith("/") ? prefix : prefix + "/";
+            if (path.startsWith(directory) && directory.length() > base.length()) {
+                base = directory;
+            }
+        }
+        return under(base, path.substring(base.length()), at);
+    }
+
+    /** {@code relative} below {@code base} (a route path), its dot segments removed. */
+    private String under(String base, String relative, String at) {
+        DotSegments.Removed removed = DotSegments.removed(relative);
+        if (removed.climbedAbove()) {
+            String shown = base.length() > 1 && base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+            report.warning(at + ".path", "'..' cannot climb above " + (shown.equals("/") ? "the root" : "the route path "
+                    + shown) + "; it is left out");
+        }
+        return (base.endsWith("/") ? base : base + "/") + removed.path();
+    }
+
+    /**
      * Resolves the gateway-side path and applies Kong's proxy path rule: when the path lies under a
      * route path, {@code strip_path} removes that prefix; a path outside the route paths (decK's
      * openapi2mcp output has those) is sent as is, after the service path.
@@ -178,12 +218,12 @@ public final class ToolCompiler {
             }
             gatewayPath = plain.getFirst();
         } else if (spec.path().startsWith("/")) {
-            gatewayPath = spec.path();
+            gatewayPath = withoutDotSegments(spec.path(), plain, at);
         } else if (plain.isEmpty()) {
             report.problem(at + ".path", "a relative path needs a route with a plain (non-regex) path");
             return PathTemplate.parse("/");
         } else {
-            gatewayPath = plain.getFirst() + (plain.getFirst().endsWith("/") ? "" : "/") + spec.path();
+            gatewayPath = under(plain.getFirst(), spec.path(), at);
         }
         PathTemplate template;
         try {

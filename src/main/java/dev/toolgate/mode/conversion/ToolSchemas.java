@@ -32,7 +32,12 @@ public final class ToolSchemas {
     private ToolSchemas() {
     }
 
-    /** The input schema: one property per parameter ({@code <in>_<name>}) and {@code body}. */
+    /**
+     * The input schema: one property per parameter ({@code <in>_<name>}) and {@code body}. A required
+     * parameter with a {@code default} is not a required argument: the gateway sends the default when
+     * the argument is absent (Kong honours defaults too), so a client need not, and a model is not
+     * pushed to, supply it.
+     */
     public static ObjectNode input(List<ParameterSpec> parameters, BodyPart body) {
         ObjectNode schema = Json.object();
         schema.put("type", "object");
@@ -40,7 +45,7 @@ public final class ToolSchemas {
         ArrayNode required = Json.MAPPER.createArrayNode();
         for (ParameterSpec p : parameters) {
             properties.set(p.argument(), described(ServedSchemas.input(p.schema()), p.description()));
-            if (p.required()) {
+            if (p.required() && !p.schema().has("default")) {
                 required.add(p.argument());
             }
         }

@@ -32,6 +32,7 @@ public final class ToolSet {
 
     private final List<Tool> tools;
     private final Map<String, Tool> byName = new HashMap<>();
+    private final Map<String, Tool> byKongName = new HashMap<>();
     private final String fingerprint;
     private final List<byte[]> pages = new ArrayList<>();
     /** The pages as heads of gzip JSON-RPC responses ({@code {"result":PAGE}); null until compressed. */
@@ -40,6 +41,7 @@ public final class ToolSet {
     public ToolSet(List<Tool> tools) {
         this.tools = List.copyOf(tools);
         this.tools.forEach(t -> byName.put(t.name(), t));
+        this.tools.stream().filter(t -> t.kongName() != null).forEach(t -> byKongName.putIfAbsent(t.kongName(), t));
         // each definition is serialized once: the fingerprint and every page are made of these bytes
         List<byte[]> definitions = this.tools.stream().map(t -> Json.bytes(t.definition())).toList();
         this.fingerprint = fingerprint(definitions);
@@ -52,8 +54,13 @@ public final class ToolSet {
         return new ToolSet(List.of());
     }
 
+    /**
+     * The tool a {@code tools/call} names: by the name {@code tools/list} shows, or else by the name Kong
+     * serves it under (a title with spaces, say), so clients configured against Kong keep working.
+     */
     public Optional<Tool> find(String name) {
-        return Optional.ofNullable(byName.get(name));
+        Tool tool = byName.get(name);
+        return Optional.ofNullable(tool != null ? tool : byKongName.get(name));
     }
 
     public List<Tool> tools() {
