@@ -13,7 +13,8 @@ import java.util.List;
  *
  * @param name        the parameter's name in the HTTP request
  * @param in          {@code query}, {@code path}, {@code header} or {@code cookie}
- * @param required    the argument must be given; path parameters are always required
+ * @param required    the argument must be given; path parameters are always required; with a schema
+ *                    {@code default}, the argument may be left out and the default is sent
  * @param description shown to the model with the argument
  * @param schema      JSON Schema of the value (inline; {@code $ref} is not supported, as in Kong); Swagger 2.0
  *                    fields written beside {@code in} ({@code type}, {@code enum}, {@code format}...) join it
