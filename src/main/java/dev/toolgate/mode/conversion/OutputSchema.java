@@ -19,6 +19,9 @@ import java.util.Set;
  */
 public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared) {
 
+    /** Keywords a root that only references its definition may carry beside {@code $ref}. */
+    private static final Set<String> REFERENCE_ONLY = Set.of("$ref", "$defs", "description", "title", "$comment");
+
     /** The output schema from an OpenAPI responses object; null when no 2xx response has a JSON schema. */
     public static OutputSchema of(JsonNode responses, String path, ConfigReport report) {
         if (responses == null) {
@@ -39,7 +42,7 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
                         + response.getKey() + ")");
                 return found;
             }
-            found = wrapIfNeeded(schema);
+            found = served(schema);
             foundStatus = response.getKey();
         }
         return found;
@@ -61,7 +64,7 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
      * the definition's place, a root that describes objects without saying so gets the type, and
      * anything else is wrapped as {@code {"result": ...}}.
      */
-    static OutputSchema wrapIfNeeded(JsonNode schema) {
+    static OutputSchema served(JsonNode schema) {
         JsonNode root = inlineRootReference(ServedSchemas.output(schema));
         if (root.path("type").asText("").equals("object")) {
             return new OutputSchema((ObjectNode) root.deepCopy(), false, schema);
@@ -82,9 +85,6 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
         }
         return new OutputSchema(wrapper, true, schema);
     }
-
-    /** Keywords a root that only references its definition may carry beside {@code $ref}. */
-    private static final Set<String> REFERENCE_ONLY = Set.of("$ref", "$defs", "description", "title", "$comment");
 
     /**
      * {@code {"$ref": "#/$defs/Pet", "$defs": {...}}} (what OpenAPI components give) as the definition
