@@ -9,6 +9,7 @@ import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpCall;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 
 import java.io.IOException;
 import java.util.HashSet;
@@ -28,13 +29,14 @@ final class PassthroughAccess {
      * What the ACLs made of a request body.
      *
      * @param refused the refusal to answer with, or null when the body may go upstream
-     * @param listIds the ids (JSON text) of its {@code tools/list} requests
+     * @param listIds the ids ({@link ToolListFilter#key}) of its {@code tools/list} requests; null for any
+     *                (a GET stream, which may replay an answer to a request of another exchange)
      */
     record Admitted(GatewayError refused, Set<String> listIds, PassthroughAccess access) {
 
         /** How the upstream's answer is rewritten for this caller. */
         Relay.Rewrites rewrites(Exchange exchange) {
-            if (listIds.isEmpty()) {
+            if (listIds != null && listIds.isEmpty()) {
                 return Relay.Rewrites.NONE;
             }
             Predicate<String> shows = access.access.shows(exchange);
@@ -50,6 +52,10 @@ final class PassthroughAccess {
     }
 
     Future<Admitted> admit(Exchange exchange, Buffer body) {
+        if (exchange.request().method() == HttpMethod.GET) {
+            // a server stream: any tools/list answer on it (a resumed stream replays them) is filtered
+            return Future.succeededFuture(new Admitted(null, null, this));
+        }
         List<McpEnvelope> messages;
         try {
             messages = body.length() == 0 ? List.of() : McpEnvelope.readAll(body.getBytes(), 0, body.length());
@@ -69,7 +75,7 @@ final class PassthroughAccess {
                 continue;
             }
             if ("tools/list".equals(message.method())) {
-                listIds.add(message.idText());
+                listIds.add(ToolListFilter.key(message.idText()));
             }
             McpCall call = new McpCall(exchange, message.id(), message.method(),
                     "tools/call".equals(message.method()) ? message.tool() : null);

@@ -55,6 +55,15 @@ final class Relay {
                         McpEvent.Direction.SERVER_TO_CLIENT, bytes, 0, length));
         BodyRewrite body = rewrite.of(sse, type);
         if (body.changesLength()) {
+            String encoding = answer.getHeader("content-encoding");
+            if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+                // the gateway asked for no encoding; an answer it cannot read is not relayed unfiltered
+                LOG.warn("route {}: a {}-encoded answer cannot be filtered for the caller's tool ACLs; not relayed",
+                        route, encoding);
+                answer.request().reset();
+                response.reset();
+                return;
+            }
             response.headers().remove("content-length");
         }
         if (sse) {

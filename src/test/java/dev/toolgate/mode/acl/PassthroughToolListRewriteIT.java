@@ -49,7 +49,7 @@ class PassthroughToolListRewriteIT {
 
     @BeforeAll
     static void start() {
-        upstream = new RestUpstream().on("POST /mcp", r -> answer.accept(r));
+        upstream = new RestUpstream().on("POST /mcp", r -> answer.accept(r)).on("GET /mcp", r -> answer.accept(r));
         gateway = TestGateway.start(KongHowTos.passthroughAcls(upstream.url() + "/mcp") + """
                 routes:
                   - name: unauthenticated
@@ -187,6 +187,60 @@ class PassthroughToolListRewriteIT {
         assertThat(call.status()).as(call.toString()).isEqualTo(403);
         assertThat(initialize.status()).as(initialize.toString()).isEqualTo(403);
         assertThat(upstream.quiet(Duration.ofMillis(200))).isTrue();
+    }
+
+    @Test
+    void aToolsListAnswerReplayedOnAGetStreamIsFilteredToo() {
+        // a resumed stream (Last-Event-ID) may carry an answer to a request of another exchange
+        answer = sse("id: 9\ndata: " + list("41", LIST_USERS, GET_USER) + "\n\n", 64);
+
+        McpHttp.Response stream = bob.send("GET", null, java.util.Map.of("accept", "text/event-stream",
+                "last-event-id", "8"));
+
+        assertThat(stream.body()).isEqualTo("id: 9\ndata: " + list("41", GET_USER) + "\n\n");
+    }
+
+    @Test
+    void anAnswerWhoseIdChangedTypeIsStillFiltered() {
+        answer = json(list("\"5\"", LIST_USERS, GET_USER));
+
+        McpHttp.Response listed = bob.post("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}");
+
+        assertThat(listed.body()).isEqualTo(list("\"5\"", GET_USER));
+    }
+
+    @Test
+    void anEncodedAnswerThatCannotBeFilteredIsNotRelayed() {
+        answer = r -> {
+            java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+            try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+                gzip.write(list("6", LIST_USERS, GET_USER).getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            r.response().putHeader("content-type", "application/json").putHeader("content-encoding", "gzip")
+                    .end(io.vertx.core.buffer.Buffer.buffer(zipped.toByteArray()));
+        };
+
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() ->
+                bob.post("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/list\"}")))
+                .as("the connection is cut rather than the unfiltered list relayed").isNotNull();
+        answer = json(list("7", GET_USER));
+        assertThat(bob.post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void contentAfterTheMessageAndACallWithoutAToolNameAreRefusedNotForwarded() throws InterruptedException {
+        answer = json("{}");
+
+        McpHttp.Response trailing = bob.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_users\"}}");
+        McpHttp.Response nameless = bob.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":[\"list_users\"]}}");
+
+        assertThat(trailing.status()).as(trailing.toString()).isEqualTo(400);
+        assertThat(nameless.json().path("error").path("code").asInt()).as(nameless.toString()).isEqualTo(-32602);
+        assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
     }
 
     /** A tools/list result with these tools and fields a re-encoding could damage around them. */
