@@ -13,6 +13,7 @@ import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.acl.AclPlugin;
 import dev.toolgate.policy.cors.CorsPlugin;
 import dev.toolgate.policy.keyauth.KeyAuthPlugin;
+import dev.toolgate.policy.ratelimit.RateLimitingPlugin;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +30,8 @@ import java.util.stream.Collectors;
  */
 final class Plugins {
 
-    private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin());
+    private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin(),
+            new RateLimitingPlugin());
 
     private Plugins() {
     }

@@ -98,7 +98,8 @@ public final class ToolCompiler {
                 body.encoding(), body.fields(), spec.headers(), spec.query(), config.server().timeoutMillis(),
                 config.server().forwardClientHeaders(), route.preserveHost());
         return new Tool(name, definition, inputValidator, outputValidator, output != null && output.wrapped(),
-                request, at, route.id(), ToolAcl.of(spec.acl(), config.defaultAcl(), config.includeConsumerGroups()));
+                request, at, route.id(), ToolAcl.of(spec.acl(), config.defaultAcl(), config.includeConsumerGroups()),
+                config.toolLimits().of(spec.limit()));
     }
 
     private boolean checkPatterns(ObjectNode inputSchema, OutputSchema output, String at) {

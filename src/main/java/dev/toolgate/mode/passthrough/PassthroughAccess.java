@@ -1,11 +1,15 @@
 package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.error.GatewayError;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpCall;
+import dev.toolgate.pipeline.MessagePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -16,23 +20,25 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * A passthrough route's tool ACLs on one exchange: every request message of the body is decided
- * before anything is forwarded (the first refusal answers the exchange), and the ids of the
- * caller's {@code tools/list} requests are noted so their answers can be filtered.
+ * A passthrough route's message policies on one exchange (tool ACLs, tool limits): every request
+ * message of the body is decided before anything is forwarded (the first refusal, or a tool result a
+ * limit answers with, answers the exchange), and with tool ACLs the ids of the caller's
+ * {@code tools/list} requests are noted so their answers can be filtered.
  */
 final class PassthroughAccess {
 
     /**
      * What the ACLs made of a request body.
      *
-     * @param refused the refusal to answer with, or null when the body may go upstream
+     * @param refused the refusal to answer with, or null
+     * @param answer  a JSON-RPC response to answer with instead of forwarding (a limited tool call), or null
      * @param listIds the ids (JSON text) of its {@code tools/list} requests
      */
-    record Admitted(GatewayError refused, Set<String> listIds, PassthroughAccess access) {
+    record Admitted(GatewayError refused, Buffer answer, Set<String> listIds, PassthroughAccess access) {
 
         /** How the upstream's answer is rewritten for this caller. */
         Relay.Rewrites rewrites(Exchange exchange) {
-            if (listIds.isEmpty()) {
+            if (listIds.isEmpty() || access.access == null) {
                 return Relay.Rewrites.NONE;
             }
             Predicate<String> shows = access.access.shows(exchange);
@@ -42,9 +48,12 @@ final class PassthroughAccess {
     }
 
     private final ToolAccess access;
+    private final MessagePolicy policies;
 
-    PassthroughAccess(ToolAccess access) {
+    /** @param access the tool ACLs that filter tool lists, or null */
+    PassthroughAccess(ToolAccess access, MessagePolicy policies) {
         this.access = access;
+        this.policies = policies;
     }
 
     Future<Admitted> admit(Exchange exchange, Buffer body) {
@@ -53,10 +62,11 @@ final class PassthroughAccess {
             messages = body.length() == 0 ? List.of() : McpEnvelope.readAll(body.getBytes(), 0, body.length());
         } catch (IOException e) {
             // not JSON-RPC: forwarded as it is, the server answers it (no tool can be called this way)
-            return Future.succeededFuture(new Admitted(null, Set.of(), this));
+            return Future.succeededFuture(new Admitted(null, null, Set.of(), this));
         }
         Set<String> listIds = new HashSet<>();
         Future<Decision> decided = Decision.PROCEED;
+        JsonNode[] decidedId = new JsonNode[1];
         for (McpEnvelope message : messages) {
             if (!message.isRequest()) {
                 continue;
@@ -66,8 +76,19 @@ final class PassthroughAccess {
             }
             McpCall call = new McpCall(exchange, message.id(), message.method(),
                     "tools/call".equals(message.method()) ? message.tool() : null);
-            decided = decided.compose(d -> d instanceof Decision.Continue ? access.admit(call) : Future.succeededFuture(d));
+            decided = decided.compose(d -> {
+                if (!(d instanceof Decision.Continue)) {
+                    return Future.succeededFuture(d);
+                }
+                decidedId[0] = call.id();
+                return policies.admit(call);
+            });
         }
-        return decided.map(d -> new Admitted(d instanceof Decision.Reject r ? r.error() : null, listIds, this));
+        return decided.map(d -> switch (d) {
+            case Decision.Reject r -> new Admitted(r.error(), null, listIds, this);
+            case Decision.ToolResult t -> new Admitted(null, Buffer.buffer(Json.bytes(
+                    JsonRpc.result(decidedId[0], t.result()))), listIds, this);
+            default -> new Admitted(null, null, listIds, this);
+        });
     }
 }

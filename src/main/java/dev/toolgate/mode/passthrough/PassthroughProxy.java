@@ -17,6 +17,7 @@ import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpEndpoint;
+import dev.toolgate.pipeline.MessagePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -57,12 +58,16 @@ public final class PassthroughProxy implements McpEndpoint {
     private final PassthroughAccess access;
     private final Relay relay;
 
-    /** @param access the route's tool ACLs, or null when it has none */
-    public PassthroughProxy(Settings settings, UpstreamClient client, MessageTap tap, ToolAccess access) {
+    /**
+     * @param access   the route's tool ACLs (which filter its tool lists), or null when it has none
+     * @param policies the route's message policies (tool ACLs, tool limits), or null when it has none
+     */
+    public PassthroughProxy(Settings settings, UpstreamClient client, MessageTap tap, ToolAccess access,
+                            MessagePolicy policies) {
         this.settings = settings;
         this.client = client;
         this.tap = tap;
-        this.access = access == null ? null : new PassthroughAccess(access);
+        this.access = policies == null ? null : new PassthroughAccess(access, policies);
         this.relay = new Relay(settings.route(), tap);
     }
 
@@ -96,6 +101,9 @@ public final class PassthroughProxy implements McpEndpoint {
             return access.admit(exchange, body).map(admitted -> {
                 if (admitted.refused() != null) {
                     ErrorResponses.mcp(exchange.request().response(), admitted.refused());
+                } else if (admitted.answer() != null) {
+                    exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
+                            .end(admitted.answer());
                 } else {
                     forward(exchange, session, number, body, admitted.rewrites(exchange));
                 }
