@@ -46,7 +46,7 @@ final class Revocations {
             return Future.succeededFuture();
         }
         if (redis != null) {
-            return redis.call(c -> c.set(bytes(key), new byte[]{1}, SetArgs.Builder.pxAt(untilMillis)))
+            return redis.call(c -> c.set(bytes(key), new byte[]{1}, SetArgs.Builder.px(untilMillis - now)))
                     .map(ok -> {
                         local.put(key, untilMillis);
                         return null;
