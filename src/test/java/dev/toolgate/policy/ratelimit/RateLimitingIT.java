@@ -68,7 +68,7 @@ class RateLimitingIT {
 
     @BeforeEach
     void start() {
-        upstream = new RestUpstream().json("GET /mcp/ping", 200, "{\"pong\":true}").json("GET /keyed/ping", 200, "{}");
+        upstream = new RestUpstream().json("GET /ping", 200, "{\"pong\":true}");
     }
 
     @AfterEach
@@ -185,6 +185,48 @@ class RateLimitingIT {
 
         assertThat(admin.postConfig(config(upstream.url(), "{minute: 3}")).status()).isEqualTo(200);
         assertThat(call().status()).isEqualTo(200);
+    }
+
+    @Test
+    void aListenersCallsAreCountedByTheRateLimitOfTheRouteThatOwnsTheTool() {
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: team
+                    url: %s
+                    routes:
+                      - name: team-tools
+                        paths: [/team]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [shared]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /team/ping}
+                          - name: rate-limiting
+                            config: {minute: 1}
+                  - name: front
+                    url: %s
+                    routes:
+                      - name: front
+                        paths: [/front]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: listener
+                              server: {tag: shared, session: {managed: false}}
+                """.formatted(upstream.url(), upstream.url()), clock);
+
+        McpHttp.Response first = call("/front", Map.of());
+        McpHttp.Response second = call("/front", Map.of());
+
+        assertThat(first.json().at("/result/isError").asBoolean()).isFalse();
+        assertThat(first.header("X-RateLimit-Limit-Minute")).as("the owning route's headers stay with it").isNull();
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.json().at("/result/isError").asBoolean()).isTrue();
+        assertThat(second.json().at("/result/content/0/text").asText())
+                .isEqualTo("The route 'team-tools' refused the call: HTTP 429: API rate limit exceeded");
     }
 
     @Test
