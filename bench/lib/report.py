@@ -104,6 +104,25 @@ class Report:
                 share = None
             self.target(f"{with_policy}: throughput vs without (c=64)", share, f"≥ {goal:.2f}×", (share or 0) >= goal, "×")
 
+    def cluster(self, rows):
+        throughput = [r for r in rows if r["workload"] == "cluster"]
+        sessions = [r for r in rows if r["workload"] == "cluster-sessions"]
+        if throughput:
+            names = ["conversion", "conversion + local rate limit", "conversion + redis rate limit + redis sessions"]
+            self.throughput_table("Many instances: rate limits and shared sessions, beside the same route without them",
+                                  throughput, names)
+            for limited, floor in ((names[1], 0.95), (names[2], 0.75)):
+                share = ratio(med(throughput, "rps", system=limited, connections=64),
+                              med(throughput, "rps", system=names[0], connections=64))
+                if not (valid(throughput, names[0]) and valid(throughput, limited)):
+                    share = None
+                self.target(f"{limited}: throughput vs without (c=64)", share, f"≥ {floor:.2f}×",
+                            (share or 0) >= floor, "×")
+        for r in sessions:
+            self.lines += [f"Idle sessions with strategy client: {r['sessions']} opened at {fmt(r['sessions_per_s'])}/s; "
+                           f"gateway heap per session {fmt(r['heap_bytes_per_session'])} bytes (target: 0: the "
+                           "session is its id).", ""]
+
     def stream(self, rows):
         if not rows:
             return

@@ -1,6 +1,7 @@
 """The systems under test: Toolgate, nginx floors and the Node MCP peers, started on free loopback ports."""
 import json
 import os
+import socket
 import time
 
 from harness import (BENCH, ROOT, WORK, free_port, initialize, mcp_post, nginx, wait_http)
@@ -166,6 +167,46 @@ def policies_config(rest_port, mcp_port):
               default_acl: [{{scope: tools, allow: [admin]}}]
               tools: [{{name: echo, description: Echo, acl: {{allow: [admin]}}}}]
 """
+
+
+def redis(processes):
+    """A redis-server without persistence, on a free port (the Debian package)."""
+    port = free_port()
+    p = processes.start("redis", ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no"])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as c:
+                c.sendall(b"PING\r\n")
+                if c.recv(1) == b"+":
+                    return p, port
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("redis-server did not start")
+
+
+def cluster_config(rest_port, redis_port):
+    """The conversion route four times: as it is; with a local rate limit; with redis limits and redis
+    sessions; with client-strategy sessions (for the heap of idle sessions). Limits never refuse here."""
+    conversion = conversion_config(rest_port).split("services:\n", 1)[1]
+    redis_block = f"{{host: 127.0.0.1, port: {redis_port}}}"
+
+    def variant(suffix, plugins, session):
+        text = conversion.replace("name: widgets\n", f"name: widgets-{suffix}\n").replace(
+            "name: widgets-mcp", f"name: widgets-mcp-{suffix}").replace("paths: [/mcp]", f"paths: [/mcp-{suffix}]")
+        text = text.replace("        plugins:\n", "        plugins:\n" + plugins)
+        if session:
+            text = text.replace("              mode: conversion-listener\n",
+                                "              mode: conversion-listener\n" f"              server: {{session: {session}}}\n")
+        return text
+
+    limit = "          - name: rate-limiting\n            config: {{second: 1000000000{extra}}}\n"
+    return f"""_format_version: "3.0"
+services:
+{conversion}{variant("local", limit.format(extra=""), None)}{variant("redis", limit.format(
+        extra=", policy: redis, redis: " + redis_block), "{strategy: redis, redis: " + redis_block + "}")}{variant(
+        "client", "", "{strategy: client, client: {secrets: [bench-secret-1]}}")}"""
 
 
 def passthrough_config(mcp_port):

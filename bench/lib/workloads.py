@@ -125,6 +125,30 @@ def policies(processes, s):
     return interleaved(processes, s, "policies", targets, warm=list(targets))
 
 
+def cluster(processes, s):
+    """Issue 14: conversion with a local rate limit, and with redis limits and redis sessions, beside the same
+    route without them, in one gateway; then the heap of idle client-strategy sessions (sealed in their ids)."""
+    rest_p, rest = systems.rest_origin(processes)
+    redis_p, redis = systems.redis(processes)
+    tg_p, tg, _ = systems.toolgate(processes, "toolgate-cluster", systems.cluster_config(rest, redis))
+    call = [CALL % ("getWidget", '{"path_id":42}')]
+    targets = {}
+    for name, path in (("conversion", "/mcp"), ("conversion + local rate limit", "/mcp-local"),
+                       ("conversion + redis rate limit + redis sessions", "/mcp-redis")):
+        session = initialize(tg, path)
+        systems.call_ok(tg, path, session, "getWidget", {"path_id": 42})
+        targets[name] = dict(url=f"http://127.0.0.1:{tg}{path}", bodies=call, session=session, cpu_of=[tg_p])
+    rows = interleaved(processes, s, "cluster", targets, warm=list(targets))
+    count = 1000 if s.quick else 10_000
+    heap_before = java_heap_kb(tg_p.pid)
+    rate = open_sessions(tg, "/mcp-client", count)
+    heap_after = java_heap_kb(tg_p.pid)
+    rows.append({"workload": "cluster-sessions", "system": "toolgate (strategy client)", "sessions": count,
+                 "sessions_per_s": rate, "heap_kb_per_session": (heap_after - heap_before) / count,
+                 "heap_bytes_per_session": (heap_after - heap_before) * 1024 / count})
+    return rows
+
+
 def interleaved(processes, s, workload, targets, warm):
     measure = Measure(processes)
     for name in warm:

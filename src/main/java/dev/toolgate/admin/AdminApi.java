@@ -67,7 +67,13 @@ final class AdminApi {
         try {
             switch (kind) {
                 case "" -> allow(request, get, this::info);
-                case "status" -> allow(request, get, () -> status(id));
+                case "status" -> {
+                    if (get && id == null) {
+                        statusWithRedis(request);
+                    } else {
+                        allow(request, get, () -> status(id));
+                    }
+                }
                 case "services", "routes", "plugins", "consumers" -> allow(request, get, () -> entities(kind, id));
                 case "config" -> {
                     if (request.method().name().equals("POST") && id == null) {
@@ -123,6 +129,26 @@ final class AdminApi {
             return status();
         }
         return sub.equals("ready") ? readiness() : Response.of(new GatewayError.NotFound());
+    }
+
+    /** {@code GET /status} with the health and latency of each Redis in use, checked now. */
+    private void statusWithRedis(HttpServerRequest request) {
+        view.redis().onComplete(checked -> {
+            Response status = status();
+            ArrayNode redis = ((ObjectNode) status.body()).putArray("redis");
+            if (checked.succeeded()) {
+                checked.result().forEach(h -> {
+                    ObjectNode node = redis.addObject();
+                    node.put("address", h.address());
+                    node.put("reachable", h.reachable());
+                    node.put("latency_ms", h.latencyMs());
+                    if (h.error() != null) {
+                        node.put("error", h.error());
+                    }
+                });
+            }
+            send(request, status);
+        });
     }
 
     /** Kong's readiness probe: 200 while serving, 503 once a graceful stop has begun (stop routing here). */

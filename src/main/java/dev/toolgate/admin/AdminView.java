@@ -25,8 +25,22 @@ public interface AdminView {
     /** True while the proxy listener takes new connections; false once a graceful stop has begun. */
     boolean accepting();
 
-    /** Live MCP sessions. */
+    /** Live MCP sessions kept in this process (sessions in Redis or sealed in their ids are not counted). */
     int sessions();
+
+    /**
+     * One Redis server the gateway uses (rate-limiting counters, sessions), as a PING just found it.
+     *
+     * @param address   where it is (no credentials)
+     * @param reachable it answered
+     * @param latencyMs the PING round trip in milliseconds, or null when it did not answer
+     * @param error     why not, or null
+     */
+    record RedisHealth(String address, boolean reachable, Double latencyMs, String error) {
+    }
+
+    /** Checks every Redis in use; asynchronous (a PING each, within its read timeout). */
+    io.vertx.core.Future<List<RedisHealth>> redis();
 
     /** Open server-to-client streams. */
     int streams();

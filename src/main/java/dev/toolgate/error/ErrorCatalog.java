@@ -24,6 +24,9 @@ import dev.toolgate.error.GatewayError.UnsupportedProtocolVersion;
 import dev.toolgate.error.GatewayError.UpstreamTimeout;
 import dev.toolgate.error.GatewayError.UpstreamUnavailable;
 import dev.toolgate.error.GatewayError.Forbidden;
+import dev.toolgate.error.GatewayError.LimitsUnavailable;
+import dev.toolgate.error.GatewayError.RateLimited;
+import dev.toolgate.error.GatewayError.SessionsUnavailable;
 import dev.toolgate.error.GatewayError.InvalidConfiguration;
 import dev.toolgate.error.GatewayError.NotFound;
 import dev.toolgate.error.GatewayError.Stopping;
@@ -136,6 +139,13 @@ public final class ErrorCatalog {
                     "declarative config is invalid: " + e.problems() + " problem(s)");
             case UnreadableConfig e -> new Entry(400, JsonRpc.INVALID_REQUEST, "unreadable_config",
                     "cannot read the declarative config: " + e.detail());
+            case SessionsUnavailable e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "sessions_unavailable",
+                    "Service Unavailable: the session store cannot be reached; try again shortly", Map.of("retry-after", "1"));
+            case RateLimited e -> new Entry(e.status(), JsonRpc.TRANSPORT_ERROR, "rate_limited", e.message(),
+                    e.retryAfterSeconds() == null ? Map.of() : Map.of("retry-after", e.retryAfterSeconds().toString()));
+            case LimitsUnavailable e -> new Entry(500, JsonRpc.INTERNAL_ERROR, "limits_unavailable",
+                    "An unexpected error occurred: the rate-limiting counters cannot be reached "
+                            + "(the plugin is not fault_tolerant)");
             case Stopping e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopping",
                     "stopping: new connections are refused while calls in flight finish");
         };

@@ -149,6 +149,30 @@ public sealed interface GatewayError {
     record UnreadableConfig(String detail) implements GatewayError {
     }
 
+    /**
+     * The session store (Redis) cannot be reached, so a new or unknown session cannot be decided on:
+     * 503, try again. Sessions sealed in their ids go on without it.
+     */
+    record SessionsUnavailable() implements GatewayError {
+    }
+
+    /**
+     * Kong's {@code rate-limiting} refused the request: a window is used up.
+     *
+     * @param status            the plugin's {@code error_code} (default 429)
+     * @param message           the plugin's {@code error_message} (default "API rate limit exceeded")
+     * @param retryAfterSeconds when to try again ({@code Retry-After}), or null when the plugin hides its headers
+     */
+    record RateLimited(int status, String message, Long retryAfterSeconds) implements GatewayError {
+    }
+
+    /**
+     * The rate-limiting counters (Redis) cannot be reached and the plugin is not {@code fault_tolerant}:
+     * Kong's 500 "An unexpected error occurred".
+     */
+    record LimitsUnavailable() implements GatewayError {
+    }
+
     /** The gateway is stopping: it takes no new work here (readiness probes, new sessions). */
     record Stopping() implements GatewayError {
     }

@@ -1,5 +1,6 @@
 package dev.toolgate.gateway;
 
+import dev.toolgate.cluster.Cluster;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.Route;
@@ -8,7 +9,12 @@ import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mode.AiMcpProxyConfig;
+import dev.toolgate.mode.SessionSettings;
+import dev.toolgate.mode.ToolLimitSettings;
 import dev.toolgate.mode.ToolSpec;
+import dev.toolgate.mode.limit.ToolLimits;
+import dev.toolgate.mcp.SessionStore;
+import dev.toolgate.pipeline.MessagePolicy;
 import dev.toolgate.mode.acl.AuditLog;
 import dev.toolgate.mode.acl.SubjectRules;
 import dev.toolgate.mode.acl.ToolAccess;
@@ -28,6 +34,7 @@ import dev.toolgate.pipeline.PolicyOrder;
 import dev.toolgate.pipeline.UpstreamPolicy;
 
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +46,7 @@ import java.util.Map;
 final class Endpoints {
 
     private final Sessions sessions;
+    private final Cluster cluster;
     private final UpstreamClient client;
     private final MessageTap tap;
     private final String version;
@@ -46,9 +54,10 @@ final class Endpoints {
     private final Map<String, PolicyChain> chains;
 
     /** {@code client} is null when the snapshot only validates. */
-    Endpoints(Sessions sessions, UpstreamClient client, MessageTap tap, String version, Map<String, Route> routes,
-              Map<String, PolicyChain> chains) {
+    Endpoints(Sessions sessions, Cluster cluster, UpstreamClient client, MessageTap tap, String version,
+              Map<String, Route> routes, Map<String, PolicyChain> chains) {
         this.sessions = sessions;
+        this.cluster = cluster;
         this.client = client;
         this.tap = tap;
         this.version = version;
@@ -58,21 +67,50 @@ final class Endpoints {
 
     /** A conversion-listener's or a listener's endpoint over {@code tools}. */
     McpServerEndpoint conversion(Route route, AiMcpProxyConfig proxy, ToolSet tools, ConfigReport report, Plugin plugin) {
+        SessionSettings session = proxy.server().session();
         var settings = new McpServerEndpoint.Settings(route.id(), route.label(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
-                proxy.server().session().sessionTtlSeconds(), proxy.server().session().managed(), version);
+                session.sessionTtlSeconds(), session.managed(), version, cluster.clock());
         ToolInvoker invoker = client == null ? null
                 : new ToolInvoker(client, new OwningRoutes(route.id(), routes, chains));
+        SessionStore store = sessions == null || !session.managed() ? null
+                : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());
+        ToolLimits limits = conversionLimits(tools);
         ToolAccess access = conversionAccess(route, proxy, tools);
         if (!access.restricts()) {
-            return new McpServerEndpoint(settings, tools, invoker, sessions, null, ToolViews.ALL);
+            return new McpServerEndpoint(settings, tools, invoker, sessions, store, limits, ToolViews.ALL);
         }
         check(route, proxy, report, plugin);
         ToolViews views = exchange -> {
             BitSet visible = access.visible(exchange);
             return visible.cardinality() == tools.size() ? ToolView.ALL : new ToolView(visible);
         };
-        return new McpServerEndpoint(settings, tools, invoker, sessions, access, views);
+        return new McpServerEndpoint(settings, tools, invoker, sessions, store, MessagePolicy.then(access, limits), views);
+    }
+
+    /** The per-tool limits of the tools an endpoint serves (each as its defining plugin says), or null for none. */
+    private ToolLimits conversionLimits(ToolSet tools) {
+        Map<String, ToolLimits.Scoped> limited = new HashMap<>();
+        for (Tool tool : tools.tools()) {
+            if (tool.limit() != null) {
+                limited.put(tool.name(), new ToolLimits.Scoped(tool.limit(), tool.routeId()));
+            }
+        }
+        return limited.isEmpty() ? null : new ToolLimits(limited, null, cluster);
+    }
+
+    /** The per-tool limits of a passthrough route: the tools it names, and its default for the others. */
+    private ToolLimits passthroughLimits(Route route, AiMcpProxyConfig proxy) {
+        Map<String, ToolLimits.Scoped> limited = new HashMap<>();
+        for (ToolSpec spec : proxy.tools()) {
+            ToolLimitSettings.ToolLimit limit = proxy.toolLimits().of(spec.limit());
+            if (spec.name() != null && limit != null) {
+                limited.put(spec.name(), new ToolLimits.Scoped(limit, route.id()));
+            }
+        }
+        ToolLimitSettings.ToolLimit fallback = proxy.toolLimits().of(null);
+        return limited.isEmpty() && fallback == null ? null : new ToolLimits(limited,
+                fallback == null ? null : new ToolLimits.Scoped(fallback, route.id()), cluster);
     }
 
     /** A passthrough-listener's proxy, with the ACLs its {@code tools[]} name. */
@@ -85,10 +123,11 @@ final class Endpoints {
         chain.allUpstream().stream().map(UpstreamPolicy::rewritesMessages).filter(java.util.Objects::nonNull).distinct()
                 .forEach(why -> report.problem(plugin.source() + ".config.mode", "route '" + route.label()
                         + "' is a passthrough-listener: " + why));
+        ToolAccess restricting = access.restricts() ? access : null;
         return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service),
                 service.path(), route.stripPath(), route.pathHandling(), route.preserveHost(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit()), client, tap,
-                access.restricts() ? access : null, chain);
+                restricting, MessagePolicy.then(restricting, passthroughLimits(route, proxy)), chain);
     }
 
     private static ToolAccess conversionAccess(Route route, AiMcpProxyConfig serving, ToolSet tools) {

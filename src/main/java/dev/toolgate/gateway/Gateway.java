@@ -8,8 +8,7 @@ import dev.toolgate.config.InvalidConfigException;
 import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ProxyServer;
 import dev.toolgate.http.UpstreamClient;
-import dev.toolgate.mcp.InMemorySessionStore;
-import dev.toolgate.mcp.SessionIds;
+import dev.toolgate.cluster.Cluster;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.TrafficCounters;
@@ -65,6 +64,7 @@ public final class Gateway implements AutoCloseable {
 
     private final Options options;
     private final CompletableFuture<Vertx> vertxReady;
+    private final Cluster cluster;
     private final Sessions sessions;
     private volatile UpstreamClient upstream;
     private final SnapshotBuilder builder;
@@ -74,7 +74,6 @@ public final class Gateway implements AutoCloseable {
     private ProxyServer proxy;
     private AdminServer admin;
     private ConfigWatcher watcher;
-    private final InMemorySessionStore sweeperStore;
     private long sweeper = -1;
     private volatile boolean stopping;
 
@@ -83,13 +82,12 @@ public final class Gateway implements AutoCloseable {
         // Vert.x starts on its own thread while the configuration loads; only endpoints need it
         this.vertxReady = CompletableFuture.supplyAsync(() -> Vertx.vertx(new VertxOptions().setPreferNativeTransport(false)),
                 task -> Thread.ofPlatform().name("vertx-start").daemon().start(task));
-        InMemorySessionStore store = new InMemorySessionStore(options.clock());
-        this.sessions = new Sessions(store, new SessionIds(options.random()), options.clock());
+        this.cluster = new Cluster(options.clock(), options.random());
+        this.sessions = new Sessions(cluster.bus(), options.clock());
         this.snapshots = new SnapshotSwitch(sessions);
         this.tap = new MessageTap(traffic, System::nanoTime);
-        this.builder = new SnapshotBuilder(loader(options.environment()), sessions, this::upstream, tap, Version.current(),
-                options.addresses());
-        this.sweeperStore = store;
+        this.builder = new SnapshotBuilder(loader(options.environment()), sessions, cluster, this::upstream, tap,
+                Version.current(), options.addresses());
     }
 
     private Vertx vertx() {
@@ -125,11 +123,11 @@ public final class Gateway implements AutoCloseable {
             Vertx vertx = gateway.vertx();
             // the last resort: a failure in a callback that no future carried to the pipeline's error net
             vertx.exceptionHandler(t -> LOG.error("unhandled failure in an event-loop callback", t));
-            gateway.sweeper = vertx.setPeriodic(60_000, id -> gateway.sweeperStore.evictExpired());
+            gateway.sweeper = vertx.setPeriodic(60_000, id -> gateway.cluster.sweep());
             gateway.proxy = ProxyServer.start(vertx, options.proxyHost(), options.proxyPort(), instances,
                     gateway.snapshots::current).await();
             gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(),
-                    new GatewayView(gateway.snapshots, gateway.sessions, gateway.traffic,
+                    new GatewayView(gateway.snapshots, gateway.sessions, gateway.cluster, gateway.traffic,
                             doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping)).await();
             LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
             LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
@@ -160,8 +158,10 @@ public final class Gateway implements AutoCloseable {
      * @throws InvalidConfigException with every problem
      */
     public static Snapshot check(byte[] document, Path baseDirectory, UnaryOperator<String> environment) {
-        return new SnapshotBuilder(loader(environment), null, () -> null, null, Version.current(), ClientAddresses.PEER)
-                .load(document, baseDirectory, new ConfigReport());
+        try (Cluster unused = new Cluster(InstantSource.system(), new java.security.SecureRandom())) {
+            return new SnapshotBuilder(loader(environment), null, unused, () -> null, null, Version.current(),
+                    ClientAddresses.PEER).load(document, baseDirectory, new ConfigReport());
+        }
     }
 
     public Snapshot snapshot() {
@@ -238,6 +238,7 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("closing Vert.x failed", e);
         }
+        cluster.close();
         if (!grace.isZero()) {
             LOG.info("stopped");
         }

@@ -1,6 +1,8 @@
 package dev.toolgate.gateway;
 
 import dev.toolgate.admin.AdminView;
+import dev.toolgate.cluster.Cluster;
+import io.vertx.core.Future;
 import dev.toolgate.config.ConfigProblem;
 import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.mode.conversion.Sessions;
@@ -20,14 +22,16 @@ final class GatewayView implements AdminView {
 
     private final SnapshotSwitch snapshots;
     private final Sessions sessions;
+    private final Cluster cluster;
     private final TrafficCounters traffic;
     private final Consumer<byte[]> apply;
     private final BooleanSupplier accepting;
 
-    GatewayView(SnapshotSwitch snapshots, Sessions sessions, TrafficCounters traffic, Consumer<byte[]> apply,
-                BooleanSupplier accepting) {
+    GatewayView(SnapshotSwitch snapshots, Sessions sessions, Cluster cluster, TrafficCounters traffic,
+                Consumer<byte[]> apply, BooleanSupplier accepting) {
         this.snapshots = snapshots;
         this.sessions = sessions;
+        this.cluster = cluster;
         this.traffic = traffic;
         this.apply = apply;
         this.accepting = accepting;
@@ -60,7 +64,15 @@ final class GatewayView implements AdminView {
 
     @Override
     public int sessions() {
-        return sessions.store().size();
+        return cluster.memory().size();
+    }
+
+    @Override
+    public Future<List<RedisHealth>> redis() {
+        List<Future<RedisHealth>> checks = cluster.redis().stream().map(link -> link.ping()
+                .map(nanos -> new RedisHealth(link.address(), true, nanos / 1_000_000.0, null))
+                .otherwise(t -> new RedisHealth(link.address(), false, null, "unreachable"))).toList();
+        return Future.all(checks).map(done -> checks.stream().map(Future::result).toList());
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.toolgate.policy.requesttransformer.RequestTransformerPlugin;
 import dev.toolgate.policy.responsetransformer.ResponseTransformerPlugin;
 import dev.toolgate.policy.sizelimit.RequestSizeLimitingPlugin;
 import dev.toolgate.policy.keyauth.KeyAuthPlugin;
+import dev.toolgate.policy.ratelimit.RateLimitingPlugin;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ final class Plugins {
 
     private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin(),
             new IpRestrictionPlugin(), new RequestSizeLimitingPlugin(), new RequestTransformerPlugin(),
-            new ResponseTransformerPlugin());
+            new ResponseTransformerPlugin(), new RateLimitingPlugin());
 
     private Plugins() {
     }

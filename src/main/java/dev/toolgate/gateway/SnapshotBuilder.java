@@ -1,5 +1,6 @@
 package dev.toolgate.gateway;
 
+import dev.toolgate.cluster.Cluster;
 import dev.toolgate.config.ConfigContext;
 import dev.toolgate.config.ConfigLoader;
 import dev.toolgate.config.ConfigReport;
@@ -31,7 +32,6 @@ import dev.toolgate.pipeline.Provisioning;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,16 +49,18 @@ final class SnapshotBuilder {
 
     private final ConfigLoader loader;
     private final Sessions sessions;
+    private final Cluster cluster;
     private final Supplier<UpstreamClient> upstream;
     private final MessageTap tap;
     private final String version;
     private final ClientAddresses addresses;
 
     /** {@code sessions}, {@code upstream} and {@code tap} are null when the snapshot only validates (never serves). */
-    SnapshotBuilder(ConfigLoader loader, Sessions sessions, Supplier<UpstreamClient> upstream, MessageTap tap,
-                    String version, ClientAddresses addresses) {
+    SnapshotBuilder(ConfigLoader loader, Sessions sessions, Cluster cluster, Supplier<UpstreamClient> upstream,
+                    MessageTap tap, String version, ClientAddresses addresses) {
         this.loader = loader;
         this.sessions = sessions;
+        this.cluster = cluster;
         this.upstream = upstream;
         this.tap = tap;
         this.version = version;
@@ -90,7 +92,8 @@ final class SnapshotBuilder {
                 catalog.add(plugin, ConversionTools.compile(plugin, proxy, route, service, baseDirectory, report), report);
             }
         }
-        Provisioning provisioning = new Provisioning(config, new Consumers(config), report, InstantSource.system());
+        Provisioning provisioning = new Provisioning(config, new Consumers(config), report, cluster.clock(),
+                cluster);
         Map<String, List<PolicyChain.Configured>> policies = Plugins.provision(provisioning);
         Plugins.warnAboutUnreadCredentials(config, report);
         Map<String, PolicyChain> chains = new HashMap<>();
@@ -99,7 +102,7 @@ final class SnapshotBuilder {
             chains.put(route.id(), PolicyChain.of(route.id(), route.serviceId(), policies));
             routes.put(route.id(), route);
         }
-        Endpoints endpoints = new Endpoints(sessions, upstream.get(), tap, version, routes, chains);
+        Endpoints endpoints = new Endpoints(sessions, cluster, upstream.get(), tap, version, routes, chains);
         Map<String, RouteHandler> handlers = new HashMap<>();
         Map<String, ToolSet> toolSets = new LinkedHashMap<>();
         for (Route route : active) {

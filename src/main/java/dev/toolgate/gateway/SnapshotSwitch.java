@@ -1,7 +1,5 @@
 package dev.toolgate.gateway;
 
-import dev.toolgate.mcp.Json;
-import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.mode.conversion.ToolSet;
 import org.slf4j.Logger;
@@ -19,7 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
 final class SnapshotSwitch {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotSwitch.class);
-    private static final String TOOLS_CHANGED = Json.text(JsonRpc.notification("notifications/tools/list_changed", null));
 
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final Sessions sessions;
@@ -44,7 +41,7 @@ final class SnapshotSwitch {
             if (now == null) {
                 sessions.closeEndpoint(old.getKey());
             } else if (!now.fingerprint().equals(old.getValue().fingerprint())) {
-                int told = sessions.notifyEndpoint(old.getKey(), TOOLS_CHANGED);
+                int told = sessions.toolsChanged(old.getKey(), now.fingerprint());
                 LOG.info("tools of endpoint {} changed; notified {} open streams", old.getKey(), told);
             }
         }

@@ -1,19 +1,29 @@
 package dev.toolgate.mcp;
 
-import java.util.Optional;
+import io.vertx.core.Future;
 
-/** Where sessions live between requests. Implementations are thread-safe. */
+/**
+ * Where sessions live between requests: this process, Redis, or the session id itself. Every
+ * operation is asynchronous and never blocks the caller's event loop; a failed future means the
+ * store cannot be reached now (an unknown session is not a failure). Implementations are thread-safe.
+ */
 public interface SessionStore {
 
-    /** Stores a new session that expires after {@code ttlSeconds} without use. */
-    void create(Session session, long ttlSeconds);
+    /**
+     * Starts a session from a draft (its id null) that ends after {@code ttlSeconds}; completes with
+     * the session under the id the store issued.
+     */
+    Future<Session> create(Session draft, long ttlSeconds);
 
-    /** The live session with this id, refreshing its idle timer; empty when unknown, ended or expired. */
-    Optional<Session> find(String id);
+    /**
+     * The live session of {@code endpoint} with this id; null (in a succeeded future) when it is
+     * unknown, ended, expired, altered, or another endpoint's.
+     */
+    Future<Session> find(String id, String endpoint);
 
-    /** Ends a session; returns false when it was not live. */
-    boolean remove(String id);
+    /** Ends a session, for every instance that shares the store. */
+    Future<Void> remove(Session session);
 
-    /** How many sessions are live. */
+    /** How many sessions this store holds, or -1 when it cannot tell (they are in the ids, or in Redis). */
     int size();
 }

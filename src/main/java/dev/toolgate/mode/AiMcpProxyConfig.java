@@ -26,11 +26,13 @@ import java.util.List;
  *                              Kong 3.14 and later answer) or {@code unknown_tool} (JSON-RPC {@code -32602
  *                              Unknown tool}, HTTP 200, the answer for a tool that does not exist). Either way a
  *                              denied tool and a missing one answer alike, so names cannot be probed
+ * @param toolLimits            Toolgate extension: how often one caller may call each tool, and where calls are
+ *                              counted (see {@link ToolLimitSettings}); each tool's {@code limit} overrides it
  */
 public record AiMcpProxyConfig(Mode mode, List<ToolSpec> tools, ServerSettings server, LoggingSettings logging,
                                long maxRequestBodySize, List<AclRule> defaultAcl, boolean includeConsumerGroups,
                                String consumerIdentifier, String aclAttributeType, String accessTokenClaimField,
-                               OpenApiSource openapi, String aclDenial)
+                               OpenApiSource openapi, String aclDenial, ToolLimitSettings toolLimits)
         implements PluginSettings {
 
     /** A gateway-wide cap on MCP request bodies, for {@code max_request_body_size: 0}. */

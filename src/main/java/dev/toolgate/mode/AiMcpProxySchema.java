@@ -47,9 +47,11 @@ public final class AiMcpProxySchema implements PluginSchema {
             node.problem("openapi", "only conversion-listener and conversion-only plugins generate tools");
         }
         String aclDenial = node.oneOf("acl_denial", "forbidden", List.of("forbidden", "unknown_tool"));
+        ToolLimitSettings toolLimits = node.object("tool_limits").map(ToolLimitSettings::read)
+                .orElse(ToolLimitSettings.NONE);
         warnAboutPending(node, logging);
         return new AiMcpProxyConfig(mode, tools, server, logging, maxBody, defaultAcl, groups, identifier,
-                attributeType, claimField, openapi, aclDenial);
+                attributeType, claimField, openapi, aclDenial, toolLimits);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.toolgate.mode;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.toolgate.cluster.RedisSettings;
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.Redacted;
 
@@ -13,11 +14,18 @@ import java.util.Map;
  * {@code server.session}: how the listener keeps MCP sessions.
  *
  * @param managed          the gateway keeps sessions itself; default true. When false, no GET stream is offered
- * @param strategy         {@code client} (state sealed into the session id) or {@code redis} (shared store);
- *                         unset keeps sessions in this process
+ * @param strategy         {@code client}: everything a session needs is sealed (AES-GCM) into its id, so any
+ *                         instance with the secrets serves it and none stores it; its lifetime is fixed at
+ *                         creation. {@code redis}: sessions are kept in Redis, ending after
+ *                         {@code session_ttl} without a request. Unset: sessions are kept in this process
+ *                         and end with it
  * @param sessionTtlSeconds a session ends after this long without a request; default 86400
  * @param clientSecrets    for {@code client}: at least one secret of 8+ characters; the first seals, all open
- * @param redis            for {@code redis}: where the store is
+ *                         (put a new secret first to rotate; remove the old one after {@code session_ttl})
+ * @param redis            for {@code redis}: where sessions are kept. For {@code client}: optional, where ended
+ *                         (DELETEd) sessions are remembered so that every instance refuses them; without it,
+ *                         only the instance that answered the DELETE does. Either way it also carries the
+ *                         events that let GET streams and {@code notifications/cancelled} work on any instance
  */
 public record SessionSettings(boolean managed, String strategy, @JsonProperty("session_ttl") long sessionTtlSeconds,
                               @JsonIgnore List<String> clientSecrets, RedisSettings redis) {
@@ -47,8 +55,8 @@ public record SessionSettings(boolean managed, String strategy, @JsonProperty("s
         if ("redis".equals(strategy) && redis == null) {
             redis = RedisSettings.read(ConfigNode.at(dev.toolgate.mcp.Json.object(), node.path("redis"), node.report()));
         }
-        if (strategy != null) {
-            node.warning("strategy", "is accepted; sessions are kept in this process until shared sessions land");
+        if (!managed && strategy != null) {
+            node.warning("strategy", "has no effect with managed: false (no sessions are kept)");
         }
         node.finish();
         return new SessionSettings(managed, strategy, ttl, secrets, redis);

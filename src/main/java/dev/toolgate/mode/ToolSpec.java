@@ -2,6 +2,7 @@ package dev.toolgate.mode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.toolgate.cluster.Windows;
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.Redacted;
 
@@ -31,11 +32,13 @@ import java.util.Map;
  * @param responses    OpenAPI responses; the one 2xx JSON schema becomes the tool's {@code outputSchema}
  * @param annotations  hints and title
  * @param acl          per-tool ACL; replaces {@code default_acl} for this tool
+ * @param limit        Toolgate extension: how often one caller may call this tool ({@code second} ...
+ *                     {@code year}); replaces the plugin's {@code tool_limits} windows for this tool
  */
 public record ToolSpec(String description, String name, String method, String path, String host, String scheme,
                        @JsonSerialize(using = Redacted.class) Map<String, List<String>> headers, @JsonSerialize(using = Redacted.class) Map<String, List<String>> query,
                        List<ParameterSpec> parameters, JsonNode requestBody, JsonNode responses,
-                       ToolAnnotations annotations, AclRule acl) {
+                       ToolAnnotations annotations, AclRule acl, Windows limit) {
 
     public ToolSpec {
         headers = Map.copyOf(headers);
@@ -63,9 +66,19 @@ public record ToolSpec(String description, String name, String method, String pa
         JsonNode responses = objectOrNull(node, "responses");
         ToolAnnotations annotations = node.object("annotations").map(ToolAnnotations::read).orElse(ToolAnnotations.NONE);
         AclRule acl = node.object("acl").map(n -> AclRule.read(n, false)).orElse(null);
+        Windows limit = node.object("limit").map(ToolSpec::limit).orElse(null);
         node.finish();
         return new ToolSpec(description, name, method, path, host, scheme, headers, query, parameters, requestBody,
-                responses, annotations, acl);
+                responses, annotations, acl, limit);
+    }
+
+    private static Windows limit(ConfigNode node) {
+        Windows windows = Windows.read(node);
+        if (windows == null) {
+            node.problem("set at least one of second, minute, hour, day, month, year");
+        }
+        node.finish();
+        return windows;
     }
 
     private static JsonNode objectOrNull(ConfigNode node, String key) {

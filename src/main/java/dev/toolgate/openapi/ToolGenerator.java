@@ -100,7 +100,7 @@ public final class ToolGenerator {
         int fragment = path.indexOf('#');
         String requestPath = fragment < 0 ? path : path.substring(0, fragment);
         return new ToolSpec(description, name, method.toUpperCase(Locale.ROOT), requestPath, null, null, Map.of(),
-                Map.of(), parameters, requestBody, responses, annotations, null);
+                Map.of(), parameters, requestBody, responses, annotations, null, null);
     }
 
     private void checkServer(JsonNode servers) {

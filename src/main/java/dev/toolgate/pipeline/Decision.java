@@ -1,5 +1,6 @@
 package dev.toolgate.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.error.GatewayError;
 import io.vertx.core.Future;
 
@@ -7,7 +8,8 @@ import java.util.Map;
 
 /**
  * What a policy says about an exchange or a message: go on, refuse with an error from the catalog,
- * or answer here (a CORS preflight) without reaching the mode.
+ * answer here (a CORS preflight) without reaching the mode, or, for a message policy's
+ * {@code tools/call}, answer with a tool result (a per-tool limit: the model reads it and can wait).
  */
 public sealed interface Decision {
 
@@ -36,6 +38,16 @@ public sealed interface Decision {
         public Respond {
             headers = Map.copyOf(headers);
         }
+    }
+
+    /**
+     * Answer a {@code tools/call} with this result instead of calling the tool: a refusal the model
+     * should read and act on, so it is a tool result with {@code isError: true}, not a protocol error.
+     * Only message policies return it, only for {@code tools/call}; the result is not to be changed.
+     *
+     * @param result the {@code CallToolResult}
+     */
+    record ToolResult(ObjectNode result) implements Decision {
     }
 
     /** A completed future refusing with {@code error}. */

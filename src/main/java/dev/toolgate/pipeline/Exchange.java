@@ -92,6 +92,8 @@ public final class Exchange {
             replay.upstreamHeaders().addAll(upstreamHeaders);
         }
         replay.originAllowed = originAllowed;
+        // detached: the owning route's answer headers (its limits) are not the client's answer
+        replay.responseHeaders = MultiMap.caseInsensitiveMultiMap();
         return replay;
     }
 

@@ -12,4 +12,17 @@ public interface MessagePolicy {
 
     /** Decides one request message. */
     Future<Decision> admit(McpCall call);
+
+    /** This policy, then {@code next} for the messages it lets through; either may be null (none). */
+    static MessagePolicy then(MessagePolicy first, MessagePolicy next) {
+        if (first == null || next == null) {
+            return first == null ? next : first;
+        }
+        return call -> {
+            Future<Decision> decided = first.admit(call);
+            return decided.isComplete() && decided.succeeded() && decided.result() instanceof Decision.Continue
+                    ? next.admit(call)
+                    : decided.compose(d -> d instanceof Decision.Continue ? next.admit(call) : Future.succeededFuture(d));
+        };
+    }
 }

@@ -125,6 +125,8 @@ public final class PolicyChain {
             }
             Future<Decision> decided = policy.admit(exchange);
             if (!decided.isComplete()) {
+                // the body arrives while the policy waits: start reading it now, or it is gone by the time the mode asks
+                exchange.body();
                 int next = i + 1;
                 return decided.compose(d -> d instanceof Decision.Continue ? from(exchange, next, authenticated)
                         : Future.succeededFuture(d));

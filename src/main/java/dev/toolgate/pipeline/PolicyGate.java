@@ -65,6 +65,8 @@ public final class PolicyGate implements RouteHandler {
                 ErrorResponses.mcp(exchange.request().response(), reject.error());
                 yield Future.succeededFuture();
             }
+            case Decision.ToolResult misplaced ->
+                    throw new IllegalStateException("an exchange policy answered with a tool result");
             case Decision.Respond respond -> {
                 HttpServerResponse response = exchange.request().response();
                 response.setStatusCode(respond.status());

@@ -1,5 +1,6 @@
 package dev.toolgate.pipeline;
 
+import dev.toolgate.cluster.Cluster;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.DeclarativeConfig;
 
@@ -12,6 +13,9 @@ import java.time.InstantSource;
  * @param consumers the document's consumers, indexed for authentication
  * @param report    where problems found while provisioning go
  * @param clock     the time source (tests pass a fixed one)
+ * @param cluster   state that outlives this configuration: counters, and the Redis servers of the fleet
+ *                  (nothing may be opened while provisioning: hand out handles that connect on use)
  */
-public record Provisioning(DeclarativeConfig config, Consumers consumers, ConfigReport report, InstantSource clock) {
+public record Provisioning(DeclarativeConfig config, Consumers consumers, ConfigReport report, InstantSource clock,
+                           Cluster cluster) {
 }

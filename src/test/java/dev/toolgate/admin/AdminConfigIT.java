@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RedisServer;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -112,7 +113,7 @@ class AdminConfigIT {
                       - name: new
                         paths: [/new]
                         plugins:
-                          - name: rate-limiting
+                          - name: request-termination
                           - name: ai-mcp-proxy
                             config:
                               tools: []
@@ -125,7 +126,7 @@ class AdminConfigIT {
         assertThat(body.get("message").asText()).isEqualTo("declarative config is invalid: " + problems.size() + " problem(s)");
         assertThat(problems).hasSizeGreaterThanOrEqualTo(3).allMatch(p -> p.matches("[\\w\\[\\].]+: .+"), "path: message");
         assertThat(problems).contains("services[0].url: must be an http:// or https:// URL");
-        assertThat(problems).anyMatch(p -> p.startsWith("services[0].routes[0].plugins[0].name: unknown plugin 'rate-limiting'"));
+        assertThat(problems).anyMatch(p -> p.startsWith("services[0].routes[0].plugins[0].name: unknown plugin 'request-termination'"));
         assertThat(problems).anyMatch(p -> p.startsWith("services[0].routes[0].plugins[1].config.mode: is required"));
 
         assertThat(admin.hash()).isEqualTo(before);
@@ -239,14 +240,16 @@ class AdminConfigIT {
     }
 
     @Test
-    void redisSessionSettingsWithoutKeepaliveBacklogLoad() {
-        AdminHttp.Response response = admin.postConfig(config("new").replace("mode: conversion-listener", """
-                mode: conversion-listener
-                              server:
-                                session:
-                                  strategy: redis
-                                  redis: {host: 127.0.0.1, port: 6379}"""));
-        assertThat(response.status()).as("%s", response).isEqualTo(200);
-        assertServes("new");
+    void redisSessionSettingsWithoutKeepaliveBacklogLoadAndServe() {
+        try (RedisServer redis = RedisServer.start()) {
+            AdminHttp.Response response = admin.postConfig(config("new").replace("mode: conversion-listener", """
+                    mode: conversion-listener
+                                  server:
+                                    session:
+                                      strategy: redis
+                                      redis: {host: 127.0.0.1, port: %d}""".formatted(redis.port())));
+            assertThat(response.status()).as("%s", response).isEqualTo(200);
+            assertServes("new");
+        }
     }
 }

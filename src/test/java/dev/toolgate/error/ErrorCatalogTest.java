@@ -81,6 +81,12 @@ class ErrorCatalogTest {
                         List.of("declarative config is invalid", "3 problem(s)")),
                 arguments(new GatewayError.UnreadableConfig("not multipart"), 400, JsonRpc.INVALID_REQUEST,
                         "unreadable_config", List.of("cannot read the declarative config: not multipart")),
+                arguments(new GatewayError.SessionsUnavailable(), 503, JsonRpc.TRANSPORT_ERROR, "sessions_unavailable",
+                        List.of("session store cannot be reached")),
+                arguments(new GatewayError.RateLimited(429, "API rate limit exceeded", 12L), 429,
+                        JsonRpc.TRANSPORT_ERROR, "rate_limited", List.of("API rate limit exceeded")),
+                arguments(new GatewayError.LimitsUnavailable(), 500, JsonRpc.INTERNAL_ERROR, "limits_unavailable",
+                        List.of("An unexpected error occurred", "fault_tolerant")),
                 arguments(new GatewayError.Stopping(), 503, JsonRpc.TRANSPORT_ERROR, "stopping",
                         List.of("stopping")));
     }
@@ -102,6 +108,16 @@ class ErrorCatalogTest {
         List<Class<?>> covered = rows().<Class<?>>map(row -> row.get()[0].getClass()).toList();
 
         assertThat(covered).containsExactlyInAnyOrder(GatewayError.class.getPermittedSubclasses());
+    }
+
+    @Test
+    void aRateLimitRefusalCarriesKongsStatusMessageAndRetryAfter() {
+        ErrorCatalog.Entry entry = ErrorCatalog.of(new GatewayError.RateLimited(503, "slow down", 7L));
+
+        assertThat(entry.status()).isEqualTo(503);
+        assertThat(entry.message()).isEqualTo("slow down");
+        assertThat(entry.headers()).containsEntry("retry-after", "7");
+        assertThat(ErrorCatalog.of(new GatewayError.RateLimited(429, "x", null)).headers()).isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.toolgate.mode;
 
+import dev.toolgate.cluster.RedisSettings;
 import dev.toolgate.testing.Configs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,8 +81,18 @@ class AiMcpProxySettingsTest {
 
         assertThat(loaded.problems()).containsExactly(CONFIG_AT
                 + ".server.session.client: client.secrets needs at least one secret for strategy 'client'");
-        assertThat(loaded.warnings()).containsExactly(CONFIG_AT
-                + ".server.session.strategy: is accepted; sessions are kept in this process until shared sessions land");
+        assertThat(loaded.warnings()).isEmpty();
+    }
+
+    @Test
+    void redisFeaturesToolgateCannotHonourAreRefusedWithTheirPaths() {
+        var loaded = load("server: {session: {strategy: redis, redis: {cluster_nodes: [{ip: 10.0.0.1}], "
+                + "server_name: r.example, sentinel_role: slave}}}");
+
+        assertThat(loaded.problems()).anySatisfy(p -> assertThat(p).startsWith(CONFIG_AT
+                + ".server.session.redis.cluster_nodes: Redis Cluster is not supported"))
+                .anySatisfy(p -> assertThat(p).startsWith(CONFIG_AT + ".server.session.redis.server_name:"))
+                .anySatisfy(p -> assertThat(p).startsWith(CONFIG_AT + ".server.session.redis.sentinel_role:"));
     }
 
     @Test

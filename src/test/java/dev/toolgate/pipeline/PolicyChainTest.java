@@ -185,6 +185,7 @@ class PolicyChainTest {
             case Decision.Reject r -> "reject " + dev.toolgate.error.ErrorCatalog.of(r.error()).status() + " "
                     + dev.toolgate.error.ErrorCatalog.of(r.error()).message();
             case Decision.Respond r -> "respond " + r.status();
+            case Decision.ToolResult t -> "tool result";
         };
     }
 

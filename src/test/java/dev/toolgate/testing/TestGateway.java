@@ -42,6 +42,17 @@ public final class TestGateway implements AutoCloseable {
     /** Same, with extra files written beside the config file first (for example an OpenAPI document; {@code specs/x.yaml} goes in a folder). */
     public static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
                                     Map<String, String> files) {
+        return start(yaml, environment, watch, files, InstantSource.system());
+    }
+
+    /** Starts with {@code yaml} and a clock the test controls (windows, session lifetimes). */
+    public static TestGateway start(String yaml, InstantSource clock) {
+        return start(yaml, Map.of(), false, Map.of(), clock);
+    }
+
+    /** Same, with everything. */
+    public static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
+                                    Map<String, String> files, InstantSource clock) {
         try {
             Path directory = Files.createTempDirectory("toolgate-test");
             for (Map.Entry<String, String> file : files.entrySet()) {
@@ -51,7 +62,7 @@ public final class TestGateway implements AutoCloseable {
             Path file = directory.resolve("kong.yaml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             Gateway gateway = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, watch,
-                    environment::get, InstantSource.system(), new SecureRandom()));
+                    environment::get, clock, new SecureRandom()));
             return new TestGateway(gateway, file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

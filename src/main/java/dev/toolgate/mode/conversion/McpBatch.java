@@ -33,8 +33,11 @@ final class McpBatch {
     }
 
     Future<Void> answer(Exchange exchange, ArrayNode batch) {
+        return headers.session(exchange.request()).compose(session -> answer(exchange, batch, session));
+    }
+
+    private Future<Void> answer(Exchange exchange, ArrayNode batch, Session session) {
         HttpServerRequest request = exchange.request();
-        Session session = headers.session(request);
         String version = session != null ? session.protocolVersion() : TransportHeaders.version(request);
         if (!ProtocolVersion.BATCHING.equals(version)) {
             throw new GatewayException(new GatewayError.BatchNotAllowed(version));
@@ -50,9 +53,10 @@ final class McpBatch {
                         McpMethods.error(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()))));
                 case JsonRpcMessage.Request r when r.method().equals("initialize") -> answers.add(Future.succeededFuture(
                         McpMethods.error(new GatewayError.InvalidMessage(r.id(), "initialize cannot be part of a batch"))));
-                case JsonRpcMessage.Request r -> answers.add(calls.admit(exchange, r).compose(refused -> refused != null
-                        ? Future.succeededFuture(McpMethods.error(refused))
-                        : calls.answer(exchange, r, session, disconnected)));
+                case JsonRpcMessage.Request r -> answers.add(calls.admit(exchange, r).compose(decision -> {
+                    Buffer instead = ToolCalls.instead(decision, r);
+                    return instead != null ? Future.succeededFuture(instead) : calls.answer(exchange, r, session, disconnected);
+                }));
                 case JsonRpcMessage.Notification n -> calls.onNotification(session, n);
                 case JsonRpcMessage.Response ignored -> {
                 }

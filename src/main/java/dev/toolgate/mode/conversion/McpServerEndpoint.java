@@ -12,12 +12,16 @@ import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
+import dev.toolgate.mcp.SessionStore;
+import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpEndpoint;
 import dev.toolgate.pipeline.MessagePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+
+import java.time.InstantSource;
 
 import static dev.toolgate.mode.conversion.McpResponses.accepted;
 import static dev.toolgate.mode.conversion.McpResponses.gzipJson;
@@ -46,34 +50,37 @@ public final class McpServerEndpoint implements McpEndpoint {
      * @param sessionTtlSeconds idle lifetime of a session
      * @param managedSessions   issue sessions and offer the GET stream ({@code server.session.managed})
      * @param serverVersion     Toolgate's version, for {@code serverInfo}
+     * @param clock             when sessions begin
      */
     public record Settings(String endpointId, String label, OriginPolicy origins, long bodyLimit,
-                           long sessionTtlSeconds, boolean managedSessions, String serverVersion) {
+                           long sessionTtlSeconds, boolean managedSessions, String serverVersion, InstantSource clock) {
     }
 
     private static final String ALLOWED = "GET, POST, DELETE";
 
     private final Settings settings;
     private final ToolSet tools;
-    private final Sessions sessions;
+    private final SessionStore store;
     private final TransportHeaders headers;
     private final ToolCalls calls;
     private final McpBatch batches;
     private final SessionRequests sessionRequests;
 
     /**
-     * @param policies the endpoint's message policies in order (tool ACLs), or null for none
+     * @param sessions what the gateway keeps of sessions in this process (streams, calls in flight)
+     * @param store    where this endpoint's sessions are ({@code server.session.strategy})
+     * @param policies the endpoint's message policies in order (tool ACLs, tool limits), or null for none
      * @param views    what each caller may see of the tools
      */
     public McpServerEndpoint(Settings settings, ToolSet tools, ToolInvoker invoker, Sessions sessions,
-                             MessagePolicy policies, ToolViews views) {
+                             SessionStore store, MessagePolicy policies, ToolViews views) {
         this.settings = settings;
         this.tools = tools;
-        this.sessions = sessions;
-        this.headers = new TransportHeaders(settings, sessions);
+        this.store = store;
+        this.headers = new TransportHeaders(settings, store);
         this.calls = new ToolCalls(new McpMethods(tools, invoker), sessions, policies, views);
         this.batches = new McpBatch(headers, calls);
-        this.sessionRequests = new SessionRequests(settings, headers, sessions);
+        this.sessionRequests = new SessionRequests(settings, headers, sessions, store);
     }
 
     public ToolSet tools() {
@@ -124,26 +131,27 @@ public final class McpServerEndpoint implements McpEndpoint {
     private Future<Void> single(Exchange exchange, JsonRpcMessage message) {
         HttpServerRequest request = exchange.request();
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize")) {
-            return calls.admit(exchange, r).compose(refused -> refused != null
-                    ? McpResponses.refused(request, refused) : initialize(request, r));
+            return calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
+                    ? initialize(request, r) : instead(request, decision, r));
         }
         return switch (message) {
             case JsonRpcMessage.Invalid invalid ->
                     throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
-            case JsonRpcMessage.Notification n -> {
-                calls.onNotification(headers.session(request), n);
-                yield accepted(request);
-            }
-            case JsonRpcMessage.Response ignored -> {
-                headers.session(request);
-                yield accepted(request);
-            }
-            case JsonRpcMessage.Request r -> {
-                Session session = headers.session(request);
-                yield calls.admit(exchange, r).compose(refused -> refused != null ? McpResponses.refused(request, refused)
-                        : answer(exchange, session, r));
-            }
+            case JsonRpcMessage.Notification n -> headers.session(request).compose(session -> {
+                calls.onNotification(session, n);
+                return accepted(request);
+            });
+            case JsonRpcMessage.Response ignored -> headers.session(request).compose(session -> accepted(request));
+            case JsonRpcMessage.Request r -> headers.session(request).compose(session -> calls.admit(exchange, r)
+                    .compose(decision -> decision instanceof Decision.Continue ? answer(exchange, session, r)
+                            : instead(request, decision, r)));
         };
+    }
+
+    /** A single request the message policies answered: a refusal with the catalog's status, or a tool result. */
+    private static Future<Void> instead(HttpServerRequest request, Decision decision, JsonRpcMessage.Request r) {
+        return decision instanceof Decision.Reject reject ? McpResponses.refused(request, reject.error())
+                : json(request, ToolCalls.instead(decision, r), null);
     }
 
     private Future<Void> answer(Exchange exchange, Session session, JsonRpcMessage.Request r) {
@@ -167,15 +175,18 @@ public final class McpServerEndpoint implements McpEndpoint {
         String version = ProtocolVersion.negotiate(requested.asText());
         ObjectNode result = McpMethods.initializeResult(version, settings.label(), settings.serverVersion(),
                 settings.managedSessions());
-        String sessionId = null;
-        if (settings.managedSessions()) {
-            JsonNode client = r.params().path("clientInfo");
-            Session session = new Session(sessions.ids().next(), settings.endpointId(), version,
-                    client.path("name").asText(null), client.path("version").asText(null), sessions.clock().millis());
-            sessions.store().create(session, settings.sessionTtlSeconds());
-            sessionId = session.id();
+        Buffer answer = McpMethods.result(r.id(), Json.bytes(result));
+        if (!settings.managedSessions()) {
+            return json(request, answer, null);
         }
-        return json(request, McpMethods.result(r.id(), Json.bytes(result)), sessionId);
+        JsonNode client = r.params().path("clientInfo");
+        JsonNode capabilities = r.params().get("capabilities");
+        Session draft = new Session(null, settings.endpointId(), version, client.path("name").asText(null),
+                client.path("version").asText(null), capabilities == null ? null : Json.text(capabilities),
+                settings.clock().millis());
+        return store.create(draft, settings.sessionTtlSeconds())
+                .recover(t -> Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable())))
+                .compose(session -> json(request, answer, session.id()));
     }
 
     private static JsonNode parse(Buffer body) {

@@ -1,6 +1,8 @@
 package dev.toolgate.mode.conversion;
 
 import dev.toolgate.mcp.MediaTypes;
+import dev.toolgate.mcp.Session;
+import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.mcp.SseEvent;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -20,7 +22,8 @@ final class NotificationStream {
     }
 
     /** Starts the SSE response; the caller has registered it with {@link Sessions#openStream}. */
-    static void start(HttpServerResponse response, String sessionId, Sessions sessions) {
+    static void start(HttpServerResponse response, Session session, Sessions sessions, SessionStore store) {
+        String sessionId = session.id();
         response.setStatusCode(200).setChunked(true)
                 .putHeader("content-type", MediaTypes.EVENT_STREAM)
                 .putHeader("cache-control", "no-cache")
@@ -28,11 +31,14 @@ final class NotificationStream {
         response.write(Buffer.buffer(SseEvent.comment("stream open")));
         Vertx vertx = Vertx.currentContext().owner();
         long keepalive = vertx.setPeriodic(KEEPALIVE_MS, id -> {
-            if (sessions.store().find(sessionId).isEmpty()) {
-                response.end();
-            } else if (!response.closed()) {
-                response.write(Buffer.buffer(SseEvent.comment("keepalive")));
-            }
+            // a store that cannot be reached now does not end the stream; an ended session does
+            store.find(sessionId, session.endpoint()).onSuccess(live -> {
+                if (live == null) {
+                    response.end();
+                } else if (!response.closed()) {
+                    response.write(Buffer.buffer(SseEvent.comment("keepalive")));
+                }
+            });
         });
         Handler<Void> finished = v -> {
             vertx.cancelTimer(keepalive);

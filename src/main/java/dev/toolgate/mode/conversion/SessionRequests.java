@@ -3,7 +3,8 @@ package dev.toolgate.mode.conversion;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.mcp.MediaTypes;
-import dev.toolgate.mcp.Session;
+import dev.toolgate.mcp.SessionStore;
+import io.vertx.core.Context;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,11 +20,13 @@ final class SessionRequests {
     private final McpServerEndpoint.Settings settings;
     private final TransportHeaders headers;
     private final Sessions sessions;
+    private final SessionStore store;
 
-    SessionRequests(McpServerEndpoint.Settings settings, TransportHeaders headers, Sessions sessions) {
+    SessionRequests(McpServerEndpoint.Settings settings, TransportHeaders headers, Sessions sessions, SessionStore store) {
         this.settings = settings;
         this.headers = headers;
         this.sessions = sessions;
+        this.store = store;
     }
 
     Future<Void> openStream(Exchange exchange) {
@@ -35,13 +38,15 @@ final class SessionRequests {
             throw new GatewayException(new GatewayError.NotAcceptable(MediaTypes.EVENT_STREAM));
         }
         TransportHeaders.checkVersion(request);
-        Session session = headers.session(request);
-        HttpServerResponse response = request.response();
-        if (!sessions.openStream(session.id(), settings.endpointId(), response, Vertx.currentContext())) {
-            throw new GatewayException(new GatewayError.StreamAlreadyOpen());
-        }
-        NotificationStream.start(response, session.id(), sessions);
-        return Future.succeededFuture();
+        Context context = Vertx.currentContext();
+        return headers.session(request).compose(session -> {
+            HttpServerResponse response = request.response();
+            if (!sessions.openStream(session.id(), settings.endpointId(), response, context)) {
+                throw new GatewayException(new GatewayError.StreamAlreadyOpen());
+            }
+            NotificationStream.start(response, session, sessions, store);
+            return Future.succeededFuture();
+        });
     }
 
     Future<Void> delete(Exchange exchange) {
@@ -50,9 +55,11 @@ final class SessionRequests {
             throw new GatewayException(new GatewayError.MethodNotAllowed("DELETE", "POST"));
         }
         TransportHeaders.checkVersion(request);
-        Session session = headers.session(request);
-        sessions.store().remove(session.id());
-        sessions.closeStream(session.id());
-        return request.response().setStatusCode(200).end();
+        return headers.session(request).compose(session -> store.remove(session)
+                .recover(t -> Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable())))
+                .compose(ended -> {
+                    sessions.ended(session.endpoint(), session.id());
+                    return request.response().setStatusCode(200).end();
+                }));
     }
 }

@@ -1,49 +1,49 @@
 package dev.toolgate.mode.conversion;
 
-import dev.toolgate.mcp.SessionIds;
-import dev.toolgate.mcp.SessionStore;
+import dev.toolgate.cluster.SessionBus;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.SseEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What MCP endpoints share across configuration reloads: the session store, the open GET streams
- * (one per session), and the calls in flight (so {@code notifications/cancelled} can stop them).
+ * What MCP endpoints keep in this process across configuration reloads, whatever store their
+ * sessions are in: the GET streams open here (one per session), and the calls running here (so
+ * {@code notifications/cancelled} can stop them). Other instances reach them through the
+ * {@link SessionBus}: a session ended there closes its stream here, a cancellation sent there stops
+ * the call here, and a tool change anywhere reaches the streams open here.
  */
 public final class Sessions {
+
+    private static final String TOOLS_CHANGED =
+            Json.text(JsonRpc.notification("notifications/tools/list_changed", null));
 
     private record Stream(String endpoint, HttpServerResponse response, Context context) {
     }
 
-    private final SessionStore store;
-    private final SessionIds ids;
+    private final SessionBus bus;
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Promise<Void>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> toldFingerprint = new ConcurrentHashMap<>();
 
-    public Sessions(SessionStore store, SessionIds ids, InstantSource clock) {
-        this.store = store;
-        this.ids = ids;
+    public Sessions(SessionBus bus, InstantSource clock) {
+        this.bus = bus;
         this.clock = clock;
-    }
-
-    public SessionStore store() {
-        return store;
-    }
-
-    public SessionIds ids() {
-        return ids;
+        bus.listen(this::heard);
     }
 
     public InstantSource clock() {
         return clock;
     }
 
-    /** Registers a session's GET stream; false when the session already has one. */
+    /** Registers a session's GET stream; false when the session already has one here. */
     boolean openStream(String sessionId, String endpoint, HttpServerResponse response, Context context) {
         return streams.putIfAbsent(sessionId, new Stream(endpoint, response, context)) == null;
     }
@@ -52,23 +52,47 @@ public final class Sessions {
         streams.computeIfPresent(sessionId, (k, s) -> s.response() == response ? null : s);
     }
 
-    /** Ends a session's GET stream, if any (the session was deleted). */
-    void closeStream(String sessionId) {
+    /** A session was ended here: its GET stream ends wherever it is open. */
+    void ended(String endpoint, String sessionId) {
+        closeStream(sessionId);
+        bus.publish(new SessionBus.Event("ended", endpoint, sessionId, null));
+    }
+
+    /** Ends a session's GET stream here, if any. */
+    private void closeStream(String sessionId) {
         Stream stream = streams.remove(sessionId);
         if (stream != null) {
             stream.context().runOnContext(v -> stream.response().end());
         }
     }
 
-    /** Sends a notification on the GET stream of every session of {@code endpoint}; returns how many got it. */
-    public int notifyEndpoint(String endpoint, String message) {
+    /**
+     * The tools of an endpoint changed: {@code notifications/tools/list_changed} goes to its streams
+     * here and on every other instance, once per new set of tools (the instances that load the same
+     * change do not tell the streams again). Returns how many streams here got it.
+     */
+    public int toolsChanged(String endpoint, String fingerprint) {
+        int told = notifyOnce(endpoint, fingerprint, TOOLS_CHANGED);
+        bus.publish(new SessionBus.Event("tools", endpoint, null, fingerprint));
+        return told;
+    }
+
+    private int notifyOnce(String endpoint, String fingerprint, String message) {
+        if (fingerprint.equals(toldFingerprint.put(endpoint, fingerprint))) {
+            return 0;
+        }
+        return notifyEndpoint(endpoint, message);
+    }
+
+    /** Sends a notification on the GET stream of every session of {@code endpoint} open here. */
+    private int notifyEndpoint(String endpoint, String message) {
         byte[] event = SseEvent.message(null, message);
         int sent = 0;
         for (Stream stream : streams.values()) {
             if (stream.endpoint().equals(endpoint)) {
                 stream.context().runOnContext(v -> {
                     if (!stream.response().closed()) {
-                        stream.response().write(io.vertx.core.buffer.Buffer.buffer(event));
+                        stream.response().write(Buffer.buffer(event));
                     }
                 });
                 sent++;
@@ -104,9 +128,25 @@ public final class Sessions {
         inFlight.remove(key);
     }
 
-    /** Cancels a call in flight; false when it is unknown or already finished. */
-    boolean cancel(String key) {
+    /** Cancels a call running here, or asks the other instances to (it may run there). */
+    void cancel(String endpoint, String sessionId, String requestId) {
+        if (!cancelHere(ToolCalls.callKey(sessionId, requestId))) {
+            bus.publish(new SessionBus.Event("cancelled", endpoint, sessionId, requestId));
+        }
+    }
+
+    private boolean cancelHere(String key) {
         Promise<Void> cancel = inFlight.remove(key);
         return cancel != null && cancel.tryComplete();
+    }
+
+    private void heard(SessionBus.Event event) {
+        switch (event.kind()) {
+            case "ended" -> closeStream(event.session());
+            case "cancelled" -> cancelHere(ToolCalls.callKey(event.session(), event.detail()));
+            case "tools" -> notifyOnce(event.endpoint(), event.detail(), TOOLS_CHANGED);
+            default -> {
+            }
+        }
     }
 }

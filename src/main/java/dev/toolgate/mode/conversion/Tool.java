@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mode.ToolLimitSettings;
 import dev.toolgate.mode.acl.ToolAcl;
 
 /**
@@ -19,10 +20,12 @@ import dev.toolgate.mode.acl.ToolAcl;
  * @param routeId         the route of the plugin that defines it: a listener replays its calls through
  *                        that route's policies, as Kong replays them through the route
  * @param acl             its ACL (its own, or its plugin's default), kept wherever it is served
+ * @param limit           its per-caller limit (its own, or its plugin's {@code tool_limits}), kept wherever it is
+ *                        served; null when none
  */
 public record Tool(String name, String kongName, ObjectNode definition, CompiledSchema inputValidator,
                    CompiledSchema outputValidator, boolean wrapsOutput, RequestTemplate request, String source,
-                   String routeId, ToolAcl acl) {
+                   String routeId, ToolAcl acl, ToolLimitSettings.ToolLimit limit) {
 
     /** Compiles the validators now if they wait for first use. */
     public void prepare() {

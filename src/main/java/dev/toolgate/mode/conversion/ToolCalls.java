@@ -1,7 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toolgate.error.GatewayError;
+import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.pipeline.Decision;
@@ -24,8 +24,6 @@ import java.util.Optional;
  */
 final class ToolCalls {
 
-    private static final Future<GatewayError> ADMITTED = Future.succeededFuture();
-
     private final McpMethods methods;
     private final Sessions sessions;
     private final MessagePolicy policies;
@@ -42,13 +40,25 @@ final class ToolCalls {
         this.views = views;
     }
 
-    /** The refusal of a request by the message policies, or null (in a completed future) when it may go on. */
-    Future<GatewayError> admit(Exchange exchange, JsonRpcMessage.Request r) {
+    /** What the message policies say about a request: go on, a refusal, or a tool result to answer with. */
+    Future<Decision> admit(Exchange exchange, JsonRpcMessage.Request r) {
         if (policies == null) {
-            return ADMITTED;
+            return Decision.PROCEED;
         }
-        return policies.admit(new McpCall(exchange, r.id(), r.method(), methods.canonical(toolName(r))))
-                .map(decision -> decision instanceof Decision.Reject reject ? reject.error() : null);
+        return policies.admit(new McpCall(exchange, r.id(), r.method(), methods.canonical(toolName(r))));
+    }
+
+    /**
+     * The answer to a request the policies did not let through, serialized as in a batch: the
+     * refusal's JSON-RPC error, or the tool result; null when it goes on.
+     */
+    static Buffer instead(Decision decision, JsonRpcMessage.Request r) {
+        return switch (decision) {
+            case Decision.Reject reject -> McpMethods.error(reject.error());
+            case Decision.ToolResult tool -> McpMethods.result(r.id(), Json.bytes(tool.result()));
+            case Decision.Continue c -> null;
+            case Decision.Respond ignored -> throw new IllegalStateException("a message policy answered an exchange");
+        };
     }
 
     /** A {@code tools/list} answer compressed with gzip, when the caller's page is ready compressed. */
@@ -75,11 +85,14 @@ final class ToolCalls {
         });
     }
 
-    /** Acts on a client notification; only {@code notifications/cancelled} does anything. */
+    /**
+     * Acts on a client notification; only {@code notifications/cancelled} does anything: it stops the
+     * call here, or on the instance that runs it.
+     */
     void onNotification(Session session, JsonRpcMessage.Notification n) {
         if (session != null && n.method().equals("notifications/cancelled") && n.params() != null
                 && n.params().has("requestId")) {
-            sessions.cancel(callKey(session, n.params().get("requestId")));
+            sessions.cancel(session.endpoint(), session.id(), Json.text(n.params().get("requestId")));
         }
     }
 
@@ -102,6 +115,11 @@ final class ToolCalls {
     }
 
     private static String callKey(Session session, JsonNode id) {
-        return (session == null ? "" : session.id()) + "\u0000" + id;
+        return callKey(session.id(), Json.text(id));
+    }
+
+    /** The key of a call in flight: its session and its JSON-RPC id (as JSON). */
+    static String callKey(String sessionId, String requestId) {
+        return sessionId + "\u0000" + requestId;
     }
 }

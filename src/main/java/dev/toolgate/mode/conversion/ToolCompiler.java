@@ -101,7 +101,8 @@ public final class ToolCompiler {
                 config.server().forwardClientHeaders(), route.preserveHost());
         return new Tool(name, kongName(spec, position, name), definition, inputValidator, outputValidator,
                 output != null && output.wrapped(), request, at, route.id(),
-                ToolAcl.of(spec.acl(), config.defaultAcl(), config.includeConsumerGroups()));
+                ToolAcl.of(spec.acl(), config.defaultAcl(), config.includeConsumerGroups()),
+                config.toolLimits().of(spec.limit()));
     }
 
     private boolean checkPatterns(ObjectNode inputSchema, OutputSchema output, String at) {

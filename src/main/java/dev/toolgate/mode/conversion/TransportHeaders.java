@@ -4,6 +4,8 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
+import dev.toolgate.mcp.SessionStore;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -12,26 +14,36 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class TransportHeaders {
 
-    private final McpServerEndpoint.Settings settings;
-    private final Sessions sessions;
+    private static final Future<Session> UNMANAGED = Future.succeededFuture();
 
-    TransportHeaders(McpServerEndpoint.Settings settings, Sessions sessions) {
+    private final McpServerEndpoint.Settings settings;
+    private final SessionStore store;
+
+    TransportHeaders(McpServerEndpoint.Settings settings, SessionStore store) {
         this.settings = settings;
-        this.sessions = sessions;
+        this.store = store;
     }
 
-    /** The request's session; null when this endpoint does not manage sessions. */
-    Session session(HttpServerRequest request) {
+    /**
+     * The request's session (null when this endpoint does not manage sessions); failed with
+     * {@code UnknownSession} (404) when the id is unknown, ended, expired, altered or another
+     * endpoint's, and with {@code SessionsUnavailable} (503) when the store cannot be reached.
+     */
+    Future<Session> session(HttpServerRequest request) {
         if (!settings.managedSessions()) {
-            return null;
+            return UNMANAGED;
         }
         String id = request.getHeader("mcp-session-id");
         if (id == null || id.isEmpty()) {
             throw new GatewayException(new GatewayError.MissingSession());
         }
-        return sessions.store().find(id)
-                .filter(s -> s.endpoint().equals(settings.endpointId()))
-                .orElseThrow(() -> new GatewayException(new GatewayError.UnknownSession()));
+        return store.find(id, settings.endpointId()).transform(found -> {
+            if (found.failed()) {
+                return Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable()));
+            }
+            return found.result() == null ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
+                    : Future.succeededFuture(found.result());
+        });
     }
 
     /** Refuses a protocol version header we do not speak; no header is fine. */

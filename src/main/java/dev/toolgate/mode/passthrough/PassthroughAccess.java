@@ -1,12 +1,16 @@
 package dev.toolgate.mode.passthrough;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.error.GatewayError;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpCall;
+import dev.toolgate.pipeline.MessagePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -18,25 +22,27 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * A passthrough route's tool ACLs on one exchange: every request message of the body is decided
- * before anything is forwarded (the first refusal answers the exchange; a body that is not JSON-RPC
- * is refused, never forwarded unchecked), and the ids of the
- * caller's {@code tools/list} requests are noted so their answers can be filtered.
+ * A passthrough route's message policies on one exchange (tool ACLs, tool limits): every request
+ * message of the body is decided before anything is forwarded (the first refusal, or a tool result a
+ * limit answers with, answers the exchange; a body that is not JSON-RPC is refused, never forwarded
+ * unchecked), and with tool ACLs the ids of the caller's {@code tools/list} requests are noted so
+ * their answers can be filtered.
  */
 final class PassthroughAccess {
 
     /**
-     * What the ACLs made of a request body.
+     * What the policies made of a request body.
      *
-     * @param refused the refusal to answer with, or null when the body may go upstream
+     * @param refused the refusal to answer with, or null
+     * @param answer  a JSON-RPC response to answer with instead of forwarding (a limited tool call), or null
      * @param listIds the ids ({@link ToolListFilter#key}) of its {@code tools/list} requests; null for any
      *                (a GET stream, which may replay an answer to a request of another exchange)
      */
-    record Admitted(GatewayError refused, Set<String> listIds, PassthroughAccess access) {
+    record Admitted(GatewayError refused, Buffer answer, Set<String> listIds, PassthroughAccess access) {
 
         /** How the upstream's answer is rewritten for this caller. */
         Relay.Rewrites rewrites(Exchange exchange) {
-            if (listIds != null && listIds.isEmpty()) {
+            if (access.access == null || listIds != null && listIds.isEmpty()) {
                 return Relay.Rewrites.NONE;
             }
             Predicate<String> shows = access.access.shows(exchange);
@@ -46,30 +52,32 @@ final class PassthroughAccess {
     }
 
     private final ToolAccess access;
+    private final MessagePolicy policies;
 
-    PassthroughAccess(ToolAccess access) {
+    /** @param access the tool ACLs that filter tool lists, or null */
+    PassthroughAccess(ToolAccess access, MessagePolicy policies) {
         this.access = access;
+        this.policies = policies;
     }
 
     Future<Admitted> admit(Exchange exchange, Buffer body) {
         if (exchange.request().method() == HttpMethod.GET) {
             // a server stream: any tools/list answer on it (a resumed stream replays them) is filtered
-            return Future.succeededFuture(new Admitted(null, null, this));
+            return Future.succeededFuture(new Admitted(null, null, null, this));
         }
         List<McpEnvelope> messages;
         try {
             messages = body.length() == 0 ? List.of() : McpEnvelope.readAll(body.getBytes(), 0, body.length());
         } catch (JsonProcessingException e) {
-            // fail closed: a body the ACLs cannot read is not forwarded unchecked, since a lenient server
+            // fail closed: a body the policies cannot read is not forwarded unchecked, since a lenient server
             // (one that takes NaN, say) could still read a tool call in it
-            return Future.succeededFuture(new Admitted(new GatewayError.MalformedJson(e.getOriginalMessage()),
-                    Set.of(), this));
+            return refused(new GatewayError.MalformedJson(e.getOriginalMessage()));
         } catch (IOException e) {
-            return Future.succeededFuture(new Admitted(new GatewayError.InvalidMessage(null, e.getMessage()),
-                    Set.of(), this));
+            return refused(new GatewayError.InvalidMessage(null, e.getMessage()));
         }
         Set<String> listIds = new HashSet<>();
         Future<Decision> decided = Decision.PROCEED;
+        JsonNode[] decidedId = new JsonNode[1];
         for (McpEnvelope message : messages) {
             if (!message.isRequest()) {
                 continue;
@@ -79,8 +87,23 @@ final class PassthroughAccess {
             }
             McpCall call = new McpCall(exchange, message.id(), message.method(),
                     "tools/call".equals(message.method()) ? message.tool() : null);
-            decided = decided.compose(d -> d instanceof Decision.Continue ? access.admit(call) : Future.succeededFuture(d));
+            decided = decided.compose(d -> {
+                if (!(d instanceof Decision.Continue)) {
+                    return Future.succeededFuture(d);
+                }
+                decidedId[0] = call.id();
+                return policies.admit(call);
+            });
         }
-        return decided.map(d -> new Admitted(d instanceof Decision.Reject r ? r.error() : null, listIds, this));
+        return decided.map(d -> switch (d) {
+            case Decision.Reject r -> new Admitted(r.error(), null, listIds, this);
+            case Decision.ToolResult t -> new Admitted(null, Buffer.buffer(Json.bytes(
+                    JsonRpc.result(decidedId[0], t.result()))), listIds, this);
+            default -> new Admitted(null, null, listIds, this);
+        });
+    }
+
+    private Future<Admitted> refused(GatewayError error) {
+        return Future.succeededFuture(new Admitted(error, null, Set.of(), this));
     }
 }

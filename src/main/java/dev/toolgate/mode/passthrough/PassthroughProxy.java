@@ -16,6 +16,7 @@ import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpEndpoint;
+import dev.toolgate.pipeline.MessagePolicy;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.pipeline.UpstreamAnswer;
 import dev.toolgate.pipeline.UpstreamCall;
@@ -65,15 +66,16 @@ public final class PassthroughProxy implements McpEndpoint {
     private final Relay relay;
 
     /**
-     * @param access the route's tool ACLs, or null when it has none
-     * @param chain  the route's plugins, whose upstream policies (transformers) apply to what is forwarded
+     * @param access   the route's tool ACLs (which filter its tool lists), or null when it has none
+     * @param policies the route's message policies (tool ACLs, tool limits), or null when it has none
+     * @param chain    the route's plugins, whose upstream policies (transformers) apply to what is forwarded
      */
     public PassthroughProxy(Settings settings, UpstreamClient client, MessageTap tap, ToolAccess access,
-                            PolicyChain chain) {
+                            MessagePolicy policies, PolicyChain chain) {
         this.settings = settings;
         this.client = client;
         this.tap = tap;
-        this.access = access == null ? null : new PassthroughAccess(access);
+        this.access = policies == null ? null : new PassthroughAccess(access, policies);
         this.chain = chain;
         this.relay = new Relay(settings.route(), tap);
     }
@@ -105,6 +107,9 @@ public final class PassthroughProxy implements McpEndpoint {
             return access.admit(exchange, body).map(admitted -> {
                 if (admitted.refused() != null) {
                     ErrorResponses.mcp(exchange.request().response(), admitted.refused());
+                } else if (admitted.answer() != null) {
+                    exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
+                            .end(admitted.answer());
                 } else {
                     forward(exchange, session, number, body, admitted.rewrites(exchange));
                 }

@@ -1,4 +1,4 @@
-package dev.toolgate.mode;
+package dev.toolgate.cluster;
 
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.toolgate.config.ConfigNode;
@@ -46,7 +46,7 @@ public record RedisSettings(String host, int port, int database, String username
             "aws_is_serverless", "azure_client_id", "azure_client_secret", "azure_tenant_id",
             "gcp_service_account_json");
 
-    static RedisSettings read(ConfigNode node) {
+    public static RedisSettings read(ConfigNode node) {
         String host = node.text("host", "127.0.0.1");
         int port = (int) node.integer("port", 6379, 0, 65535);
         int database = (int) node.integer("database", 0, 0, Integer.MAX_VALUE);
@@ -72,10 +72,37 @@ public record RedisSettings(String host, int port, int database, String username
         int redirections = (int) node.integer("cluster_max_redirections", 5, 0, MAX);
         java.util.Map<String, String> cloud = node.object("cloud_authentication").map(RedisSettings::cloud)
                 .orElse(java.util.Map.of());
+        refuseUnsupported(node, serverName, sentinelMaster, sentinelRole, sentinelNodes, clusterNodes, cloud);
         node.finish();
         return new RedisSettings(host, port, database, username, password, ssl, sslVerify, serverName, connectTimeout,
                 sendTimeout, readTimeout, poolSize, backlog == null ? null : backlog.intValue(), proxied, sentinelMaster,
                 sentinelRole, sentinelNodes, sentinelUsername, sentinelPassword, clusterNodes, redirections, cloud);
+    }
+
+    /** Fail closed: what Toolgate cannot honour is refused, never silently ignored. */
+    private static void refuseUnsupported(ConfigNode node, String serverName, String sentinelMaster, String sentinelRole,
+                                          List<SentinelNode> sentinelNodes, List<ClusterNode> clusterNodes,
+                                          java.util.Map<String, String> cloud) {
+        if (!clusterNodes.isEmpty()) {
+            node.problem("cluster_nodes", "Redis Cluster is not supported yet: use a standalone Redis or one "
+                    + "managed by Sentinel (sentinel_master, sentinel_nodes)");
+        }
+        if (!cloud.isEmpty()) {
+            node.problem("cloud_authentication", "cloud IAM authentication is not supported: use username and password");
+        }
+        if (serverName != null) {
+            node.problem("server_name", "is not supported: the TLS server name is the host");
+        }
+        if (sentinelMaster != null && sentinelNodes.isEmpty()) {
+            node.problem("sentinel_nodes", "needs at least one Sentinel when sentinel_master is set");
+        }
+        if (sentinelMaster == null && !sentinelNodes.isEmpty()) {
+            node.problem("sentinel_master", "is required when sentinel_nodes are set");
+        }
+        if ("slave".equals(sentinelRole)) {
+            node.problem("sentinel_role", "slave is not supported: counters and sessions are written, so they need "
+                    + "the master (any or master)");
+        }
     }
 
     /** A Sentinel node. */

@@ -1,0 +1,150 @@
+package dev.toolgate.cluster;
+
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.VerboseResult;
+import io.vertx.core.Future;
+
+import java.time.InstantSource;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counting with Bucket4j buckets, wherever they are kept. A key's windows live in one bucket or
+ * (with a month or year) a few ({@link BucketPlan}); they are taken from in order, and when a later
+ * one refuses, the token taken from the earlier ones is given back, so a refused request counts
+ * nowhere (as in Kong). Bucket handles are kept per key until every window of the key has been reset,
+ * and there are at most {@link #MAX_KEYS}: past that, new keys fail (the caller's
+ * {@code fault_tolerant} decides) rather than growing without bound or forgetting counts.
+ */
+abstract class BucketCounters<B> implements Counters {
+
+    static final int MAX_KEYS = 200_000;
+
+    /** One bucket as the counting step sees it. */
+    interface Slot {
+        Future<VerboseResult<ConsumptionProbe>> take();
+
+        Future<Void> giveBack();
+
+        Future<long[]> available();
+    }
+
+    private record Held<B>(B bucket, long endsAt) {
+    }
+
+    protected final InstantSource clock;
+    private final ConcurrentHashMap<String, Held<B>> held = new ConcurrentHashMap<>();
+
+    BucketCounters(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    /** The clock as Bucket4j reads it: wall-clock time, which aligned refills need. */
+    static TimeMeter timeMeter(InstantSource clock) {
+        return new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return clock.millis() * 1_000_000L;
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
+    }
+
+    /** A new handle on the bucket of {@code key}. */
+    protected abstract B open(String key, BucketPlan.Bucket plan);
+
+    protected abstract Slot slot(B bucket);
+
+    @Override
+    public Future<Usage> hit(String key, Windows windows) {
+        long now = clock.millis();
+        List<BucketPlan.Bucket> plan = BucketPlan.of(windows, now);
+        Slot[] slots = new Slot[plan.size()];
+        for (int i = 0; i < slots.length; i++) {
+            B bucket = bucket(key + "|" + windows.fingerprint() + plan.get(i).suffix(), plan.get(i), now);
+            if (bucket == null) {
+                return Future.failedFuture(new IllegalStateException("more than " + MAX_KEYS + " counters in use"));
+            }
+            slots[i] = slot(bucket);
+        }
+        Map<Period, Long> remaining = new EnumMap<>(Period.class);
+        return take(plan, slots, 0, remaining).map(exceeded -> new Usage(windows, remaining, exceeded, now));
+    }
+
+    /** Takes from the buckets from {@code index} on; completes with the window that refused, or null. */
+    private Future<Period> take(List<BucketPlan.Bucket> plan, Slot[] slots, int index, Map<Period, Long> remaining) {
+        if (index == slots.length) {
+            return Future.succeededFuture();
+        }
+        BucketPlan.Bucket bucket = plan.get(index);
+        return slots[index].take().compose(result -> {
+            long[] available = result.getDiagnostics().getAvailableTokensPerEachBandwidth();
+            record(bucket, available, remaining, 0);
+            if (!result.getValue().isConsumed()) {
+                Period exceeded = null;
+                for (int i = 0; i < available.length; i++) {
+                    if (available[i] < 1) {
+                        exceeded = bucket.periods().get(i);
+                    }
+                }
+                Period refused = exceeded;
+                return look(plan, slots, index + 1, remaining).map(v -> refused);
+            }
+            return take(plan, slots, index + 1, remaining).compose(exceeded -> exceeded == null
+                    ? Future.succeededFuture()
+                    : slots[index].giveBack().map(v -> {
+                        record(bucket, available, remaining, 1);
+                        return exceeded;
+                    }));
+        });
+    }
+
+    /** What is left in the buckets from {@code index} on, without taking. */
+    private Future<Void> look(List<BucketPlan.Bucket> plan, Slot[] slots, int index, Map<Period, Long> remaining) {
+        if (index == slots.length) {
+            return Future.succeededFuture();
+        }
+        return slots[index].available().compose(available -> {
+            record(plan.get(index), available, remaining, 0);
+            return look(plan, slots, index + 1, remaining);
+        });
+    }
+
+    private static void record(BucketPlan.Bucket bucket, long[] available, Map<Period, Long> remaining, long plus) {
+        for (int i = 0; i < available.length; i++) {
+            remaining.put(bucket.periods().get(i), Math.max(0, available[i] + plus));
+        }
+    }
+
+    private B bucket(String key, BucketPlan.Bucket plan, long now) {
+        Held<B> current = held.get(key);
+        if (current != null && current.endsAt() > now) {
+            return current.bucket();
+        }
+        if (held.size() >= MAX_KEYS) {
+            sweep(now);
+            if (held.size() >= MAX_KEYS) {
+                return null;
+            }
+        }
+        return held.compute(key, (k, h) -> h != null && h.endsAt() > now ? h
+                : new Held<>(open(k, plan), plan.endsAt())).bucket();
+    }
+
+    /** Forgets the handles of keys whose every window has been reset (their buckets are full again). */
+    public void sweep(long now) {
+        held.values().removeIf(h -> h.endsAt() <= now);
+    }
+
+    /** How many keys are held. */
+    public int size() {
+        return held.size();
+    }
+}

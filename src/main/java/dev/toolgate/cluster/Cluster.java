@@ -1,0 +1,107 @@
+package dev.toolgate.cluster;
+
+import dev.toolgate.mcp.SessionIds;
+import dev.toolgate.mcp.SessionStore;
+
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+
+/**
+ * The state that outlives a configuration: counters and sessions kept in this process, and the links
+ * to the Redis servers the fleet shares. Snapshots are built against it, so a reload that keeps a
+ * plugin's limits keeps its counts, and one that keeps a Redis keeps its connection. Nothing here
+ * opens a connection until a request needs it (validation builds snapshots too).
+ */
+public final class Cluster implements AutoCloseable {
+
+    private record CounterKey(RedisSettings redis, long syncRate) {
+    }
+
+    private final InstantSource clock;
+    private final RandomGenerator random;
+    private final SessionIds ids;
+    private final RedisLinks links = new RedisLinks();
+    private final LocalCounters local;
+    private final InMemorySessionStore memory;
+    private final SessionBus bus = new SessionBus();
+    private final Map<CounterKey, RedisCounters> shared = new ConcurrentHashMap<>();
+    private final Map<RedisSettings, Revocations> revocations = new ConcurrentHashMap<>();
+    private final Revocations localRevocations;
+
+    public Cluster(InstantSource clock, RandomGenerator random) {
+        this.clock = clock;
+        this.random = random;
+        this.ids = new SessionIds(random);
+        this.local = new LocalCounters(clock);
+        this.memory = new InMemorySessionStore(clock, ids);
+        this.localRevocations = new Revocations(null, clock);
+    }
+
+    public InstantSource clock() {
+        return clock;
+    }
+
+    /** Kong's {@code local} policy: counters of this process. */
+    public Counters local() {
+        return local;
+    }
+
+    /** Kong's {@code redis} policy: counters in that Redis. */
+    public Counters redis(RedisSettings redis, long syncRateSeconds) {
+        return shared.computeIfAbsent(new CounterKey(redis, Math.max(0, syncRateSeconds)),
+                k -> new RedisCounters(links.of(k.redis()), clock, k.syncRate()));
+    }
+
+    /**
+     * The session store of an endpoint, by its {@code server.session}: {@code client} (sealed in the
+     * id, ended sessions in {@code redis} when set), {@code redis}, or this process (no strategy).
+     */
+    public SessionStore sessions(String strategy, List<String> secrets, RedisSettings redis, long ttlSeconds) {
+        if ("client".equals(strategy)) {
+            Revocations ended = redis == null ? localRevocations
+                    : revocations.computeIfAbsent(redis, r -> new Revocations(links.of(r), clock));
+            if (redis != null) {
+                bus.join(links.of(redis));
+            }
+            return new SealedSessionStore(new SessionCipher(secrets, random), ended, clock);
+        }
+        if ("redis".equals(strategy)) {
+            bus.join(links.of(redis));
+            return new RedisSessionStore(links.of(redis), ids, ttlSeconds);
+        }
+        return memory;
+    }
+
+    /** What instances tell each other about sessions. */
+    public SessionBus bus() {
+        return bus;
+    }
+
+    /** Sessions held in this process (endpoints without a strategy). */
+    public InMemorySessionStore memory() {
+        return memory;
+    }
+
+    /** The Redis servers in use, for {@code /status}. */
+    public List<RedisLink> redis() {
+        return links.all();
+    }
+
+    /** Forgets what has expired: idle sessions, counters whose windows all reset, old revocations. */
+    public void sweep() {
+        long now = clock.millis();
+        memory.evictExpired();
+        local.sweep(now);
+        shared.values().forEach(c -> c.sweep(now));
+        localRevocations.sweep();
+        revocations.values().forEach(Revocations::sweep);
+    }
+
+    @Override
+    public void close() {
+        links.close();
+    }
+}

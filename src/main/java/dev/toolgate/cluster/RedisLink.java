@@ -1,0 +1,224 @@
+package dev.toolgate.cluster;
+
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One Redis, as Kong's {@code redis} block describes it: a Lettuce client with one multiplexed
+ * connection for commands and one for pub/sub, both opened on first use, asynchronously (building a
+ * snapshot, or validating, opens nothing). While Redis cannot be reached, commands fail at once
+ * instead of queueing (the caller decides: {@code fault_tolerant}, a 503), and a connection that
+ * never came up is tried again at most once a second. Every answer comes back on the caller's
+ * Vert.x context.
+ */
+public final class RedisLink implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
+    private static final long RETRY_NANOS = 1_000_000_000L;
+
+    private final RedisSettings settings;
+    private final ClientResources resources;
+    private final Map<String, Consumer<byte[]>> listeners = new ConcurrentHashMap<>();
+    private RedisClient client;
+    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
+    private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub;
+    private AsyncProxyManager<byte[]> buckets;
+    private long failedAt;
+    private volatile long lastLatencyNanos = -1;
+
+    RedisLink(RedisSettings settings, ClientResources resources) {
+        this.settings = settings;
+        this.resources = resources;
+    }
+
+    public RedisSettings settings() {
+        return settings;
+    }
+
+    /** Where it is, for operators: {@code host:port} (or the Sentinel master), never a credential. */
+    public String address() {
+        return settings.sentinelMaster() != null ? "sentinel master " + settings.sentinelMaster()
+                : settings.host() + ":" + settings.port() + "/" + settings.database();
+    }
+
+    /** True while the command connection is up. */
+    public boolean connected() {
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = connection;
+        return current != null && current.isDone() && !current.isCompletedExceptionally() && current.join().isOpen();
+    }
+
+    /** The round trip of the last {@link #ping()} that succeeded, in nanoseconds; -1 before any. */
+    public long lastLatencyNanos() {
+        return lastLatencyNanos;
+    }
+
+    /** Runs one command; the future fails when Redis cannot be reached or does not answer in {@code read_timeout}. */
+    public <T> Future<T> call(Function<RedisAsyncCommands<byte[], byte[]>, CompletionStage<T>> command) {
+        Context context = Vertx.currentContext();
+        return onContext(connection().thenCompose(c -> command.apply(c.async())), context);
+    }
+
+    /** PING, timed; also what {@code /status} shows. */
+    public Future<Long> ping() {
+        long started = System.nanoTime();
+        return call(c -> c.ping()).map(pong -> {
+            long took = System.nanoTime() - started;
+            lastLatencyNanos = took;
+            return took;
+        });
+    }
+
+    /** Bucket4j's buckets kept in this Redis (compare-and-swap), with the given client clock. */
+    synchronized CompletableFuture<AsyncProxyManager<byte[]>> buckets(io.github.bucket4j.TimeMeter clock) {
+        if (buckets != null) {
+            return CompletableFuture.completedFuture(buckets);
+        }
+        return connection().thenApply(c -> {
+            synchronized (this) {
+                if (buckets == null) {
+                    buckets = Bucket4jLettuce.casBasedBuilder(c.async())
+                            .clientClock(clock)
+                            .requestTimeout(Duration.ofMillis(Math.max(1, settings.readTimeout())))
+                            .expirationAfterWrite(io.github.bucket4j.distributed.ExpirationAfterWriteStrategy
+                                    .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(1)))
+                            .build().asAsync();
+                }
+                return buckets;
+            }
+        });
+    }
+
+    /** Publishes a message on a channel; fails when Redis cannot be reached. */
+    public Future<Long> publish(String channel, byte[] message) {
+        return call(c -> c.publish(channel.getBytes(StandardCharsets.UTF_8), message));
+    }
+
+    /**
+     * Listens to a channel for as long as this link lives; resubscribes by itself after a reconnect
+     * (Lettuce does). Messages arrive on a Lettuce thread.
+     */
+    public synchronized void subscribe(String channel, Consumer<byte[]> listener) {
+        if (listeners.putIfAbsent(channel, listener) != null) {
+            return;
+        }
+        pubSub().thenCompose(c -> c.async().subscribe(channel.getBytes(StandardCharsets.UTF_8)))
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        // tried again on the next subscribe of this channel
+                        listeners.remove(channel);
+                        LOG.warn("cannot subscribe to {} on Redis {}: {}", channel, address(), failure.toString());
+                    }
+                });
+    }
+
+    private synchronized CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub() {
+        if (pubSub == null || pubSub.isCompletedExceptionally()) {
+            pubSub = client().connectPubSubAsync(ByteArrayCodec.INSTANCE, uri()).toCompletableFuture()
+                    .thenApply(c -> {
+                        c.addListener(new RedisPubSubAdapter<>() {
+                            @Override
+                            public void message(byte[] channel, byte[] message) {
+                                Consumer<byte[]> listener = listeners.get(new String(channel, StandardCharsets.UTF_8));
+                                if (listener != null) {
+                                    listener.accept(message);
+                                }
+                            }
+                        });
+                        return c;
+                    });
+        }
+        return pubSub;
+    }
+
+    private synchronized CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection() {
+        if (connection == null || connection.isCompletedExceptionally() && System.nanoTime() - failedAt > RETRY_NANOS) {
+            connection = client().connectAsync(ByteArrayCodec.INSTANCE, uri()).toCompletableFuture();
+            connection.whenComplete((c, failure) -> {
+                if (failure != null) {
+                    synchronized (this) {
+                        failedAt = System.nanoTime();
+                    }
+                    LOG.warn("cannot connect to Redis {}: {}", address(), failure.toString());
+                }
+            });
+        }
+        return connection;
+    }
+
+    private RedisClient client() {
+        if (client == null) {
+            client = RedisClient.create(resources);
+            client.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    // fail at once while disconnected: a caller waiting for Redis holds a request
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .socketOptions(SocketOptions.builder()
+                            .connectTimeout(Duration.ofMillis(Math.max(1, settings.connectTimeout()))).build())
+                    .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(Math.max(1, settings.readTimeout()))))
+                    .build());
+        }
+        return client;
+    }
+
+    private RedisURI uri() {
+        RedisURI.Builder uri = settings.sentinelMaster() != null
+                ? sentinels(RedisURI.Builder.sentinel(settings.sentinelNodes().getFirst().host(),
+                        settings.sentinelNodes().getFirst().port(), settings.sentinelMaster(),
+                        settings.sentinelPassword()))
+                : RedisURI.Builder.redis(settings.host(), settings.port());
+        uri.withDatabase(settings.database())
+                .withSsl(settings.ssl())
+                .withVerifyPeer(settings.sslVerify())
+                .withTimeout(Duration.ofMillis(Math.max(1, settings.readTimeout())))
+                .withClientName("toolgate");
+        if (settings.password() != null) {
+            uri.withAuthentication(settings.username() == null ? "default" : settings.username(),
+                    settings.password().toCharArray());
+        }
+        return uri.build();
+    }
+
+    private RedisURI.Builder sentinels(RedisURI.Builder uri) {
+        for (int i = 1; i < settings.sentinelNodes().size(); i++) {
+            RedisSettings.SentinelNode node = settings.sentinelNodes().get(i);
+            uri.withSentinel(node.host(), node.port(), settings.sentinelPassword());
+        }
+        return uri;
+    }
+
+    private static <T> Future<T> onContext(CompletionStage<T> stage, Context context) {
+        return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (client != null) {
+            client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+}

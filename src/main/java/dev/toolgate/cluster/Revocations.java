@@ -1,0 +1,74 @@
+package dev.toolgate.cluster;
+
+import io.lettuce.core.SetArgs;
+import io.vertx.core.Future;
+
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sealed sessions that were ended (DELETE) before they expire: an entry per session until its id
+ * would have expired anyway. In Redis when one is configured, so an ended session is ended on every
+ * instance; otherwise in this process only. When Redis cannot be reached, lookups fall back to what
+ * this instance knows (live sessions keep working), and ending a session fails (it cannot be ended for
+ * everyone).
+ */
+final class Revocations {
+
+    static final int MAX_LOCAL = 100_000;
+    private static final String PREFIX = "toolgate:revoked:";
+
+    private final RedisLink redis;
+    private final InstantSource clock;
+    private final ConcurrentHashMap<String, Long> local = new ConcurrentHashMap<>();
+
+    /** @param redis where revocations are shared, or null to keep them here */
+    Revocations(RedisLink redis, InstantSource clock) {
+        this.redis = redis;
+        this.clock = clock;
+    }
+
+    Future<Boolean> revoked(String key) {
+        Long until = local.get(key);
+        if (until != null && until > clock.millis()) {
+            return Future.succeededFuture(true);
+        }
+        if (redis == null) {
+            return Future.succeededFuture(false);
+        }
+        return redis.call(c -> c.exists(bytes(key))).map(n -> n > 0).recover(t -> Future.succeededFuture(false));
+    }
+
+    Future<Void> revoke(String key, long untilMillis) {
+        long now = clock.millis();
+        if (untilMillis <= now) {
+            return Future.succeededFuture();
+        }
+        if (redis != null) {
+            return redis.call(c -> c.set(bytes(key), new byte[]{1}, SetArgs.Builder.px(untilMillis - now)))
+                    .map(ok -> {
+                        local.put(key, untilMillis);
+                        return null;
+                    });
+        }
+        if (local.size() >= MAX_LOCAL) {
+            local.values().removeIf(until -> until <= now);
+            if (local.size() >= MAX_LOCAL) {
+                return Future.failedFuture(new IllegalStateException("too many ended sessions held in memory"));
+            }
+        }
+        local.put(key, untilMillis);
+        return Future.succeededFuture();
+    }
+
+    /** Forgets entries whose sessions have expired anyway. */
+    void sweep() {
+        long now = clock.millis();
+        local.values().removeIf(until -> until <= now);
+    }
+
+    private static byte[] bytes(String key) {
+        return (PREFIX + key).getBytes(StandardCharsets.UTF_8);
+    }
+}

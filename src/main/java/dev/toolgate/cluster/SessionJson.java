@@ -1,0 +1,62 @@
+package dev.toolgate.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.Session;
+
+import java.io.IOException;
+
+/**
+ * A session as the shared stores keep it (a Redis value, the sealed part of a session id): short
+ * JSON keys, since it travels in a header with every request.
+ */
+final class SessionJson {
+
+    /** Client capabilities larger than this are left out of a session id (they are informative only). */
+    static final int MAX_CAPABILITIES = 2048;
+
+    private SessionJson() {
+    }
+
+    static byte[] write(Session session, long expiresAtMillis) {
+        ObjectNode node = Json.object();
+        node.put("e", session.endpoint());
+        node.put("v", session.protocolVersion());
+        if (session.clientName() != null) {
+            node.put("n", session.clientName());
+        }
+        if (session.clientVersion() != null) {
+            node.put("cv", session.clientVersion());
+        }
+        if (session.capabilities() != null && session.capabilities().length() <= MAX_CAPABILITIES) {
+            node.put("c", session.capabilities());
+        }
+        node.put("t", session.createdAtMillis());
+        node.put("x", expiresAtMillis);
+        return Json.bytes(node);
+    }
+
+    /** The session, or null when the bytes are not one. */
+    static Session read(String id, byte[] bytes) {
+        try {
+            JsonNode node = Json.parse(bytes);
+            if (node == null || !node.path("e").isTextual() || !node.path("v").isTextual()) {
+                return null;
+            }
+            return new Session(id, node.get("e").asText(), node.get("v").asText(), node.path("n").asText(null),
+                    node.path("cv").asText(null), node.path("c").asText(null), node.path("t").asLong());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** When a written session expires, or 0 when the bytes do not say. */
+    static long expiresAt(byte[] bytes) {
+        try {
+            return Json.parse(bytes).path("x").asLong(0);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.toolgate.cluster;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.toolgate.config.ConfigNode;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * How many requests each fixed window allows (Kong's {@code second} ... {@code year}); at least one.
+ *
+ * @param limits the limit of each configured window, smallest window first
+ */
+public record Windows(Map<Period, Long> limits) {
+
+    public Windows {
+        if (limits.isEmpty()) {
+            throw new IllegalArgumentException("at least one window");
+        }
+        limits = Collections.unmodifiableMap(new EnumMap<>(limits));
+    }
+
+    /**
+     * Reads Kong's {@code second} ... {@code year} from a config object, with Kong's rules: each above
+     * 0, and a larger window never allows fewer requests than a smaller one. Null when none is set
+     * (whether that is a problem is the caller's to say).
+     */
+    public static Windows read(ConfigNode node) {
+        Map<Period, Long> limits = new EnumMap<>(Period.class);
+        for (Period period : Period.values()) {
+            Long limit = node.integerOrNull(period.key(), 1, Long.MAX_VALUE / 4);
+            if (limit != null) {
+                limits.put(period, limit);
+            }
+        }
+        Map.Entry<Period, Long> smaller = null;
+        for (Map.Entry<Period, Long> e : limits.entrySet()) {
+            if (smaller != null && e.getValue() < smaller.getValue()) {
+                node.problem(e.getKey().key(), "the limit for " + e.getKey().key() + " (" + e.getValue()
+                        + ") cannot be lower than the limit for " + smaller.getKey().key() + " (" + smaller.getValue() + ")");
+            }
+            smaller = e;
+        }
+        return limits.isEmpty() ? null : new Windows(limits);
+    }
+
+    /** As Kong writes them: {@code {"minute": 5, "hour": 100}} (the Admin API shows this). */
+    @JsonValue
+    public Map<String, Long> byName() {
+        Map<String, Long> named = new java.util.LinkedHashMap<>();
+        limits.forEach((period, limit) -> named.put(period.key(), limit));
+        return named;
+    }
+
+    /** A short, stable text of the limits, part of counter keys: a changed limit starts new counters. */
+    public String fingerprint() {
+        return limits.entrySet().stream().map(e -> e.getKey().key().charAt(0) + "" + e.getValue())
+                .collect(Collectors.joining("."));
+    }
+
+    /** The largest configured window (the one whose end makes every counter of a key fresh). */
+    public Period largest() {
+        Period largest = null;
+        for (Period p : limits.keySet()) {
+            largest = p;
+        }
+        return largest;
+    }
+
+    /** Shown in messages: {@code 5 per minute, 100 per hour}. */
+    @Override
+    public String toString() {
+        return limits.entrySet().stream().map(e -> e.getValue() + " per " + e.getKey().key())
+                .collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,124 @@
+package dev.toolgate.mode.limit;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.cluster.Cluster;
+import dev.toolgate.cluster.Counters;
+import dev.toolgate.cluster.Usage;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mode.ToolLimitSettings.ToolLimit;
+import dev.toolgate.pipeline.Decision;
+import dev.toolgate.pipeline.McpCall;
+import dev.toolgate.pipeline.MessagePolicy;
+import dev.toolgate.pipeline.Principal;
+import io.vertx.core.Future;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Per-tool limits on one endpoint, for every mode: each {@code tools/call} is counted for its caller
+ * (the consumer, else the credential, else the IP address of an anonymous caller) and tool, in fixed
+ * windows as Kong's rate-limiting counts. Over the limit, the call is not made: it is answered with a
+ * tool result, {@code isError: true}, whose text names the limit and when to retry, and whose
+ * {@code _meta["dev.toolgate/rateLimit"]} says the same for programs. Other methods pass.
+ */
+public final class ToolLimits implements MessagePolicy {
+
+    /** The {@code _meta} key of a limit's answer. */
+    public static final String META = "dev.toolgate/rateLimit";
+
+    /** One tool's limit, with the counters it is counted in and the key prefix its counts share. */
+    private record Limited(ToolLimit limit, Counters counters, String scope) {
+    }
+
+    private final Map<String, Limited> byTool = new HashMap<>();
+    private final Limited unlisted;
+
+    /**
+     * @param limits   the limited tools by name, each with the scope of its counts (the route that defines it)
+     * @param unlisted the limit of a tool not in {@code limits} (passthrough: the plugin's default), or null
+     */
+    public ToolLimits(Map<String, Scoped> limits, Scoped unlisted, Cluster cluster) {
+        limits.forEach((tool, scoped) -> byTool.put(tool, limited(scoped, cluster)));
+        this.unlisted = unlisted == null ? null : limited(unlisted, cluster);
+    }
+
+    /**
+     * A limit and the scope of its counts.
+     *
+     * @param limit the windows and where they are counted
+     * @param scope what the counts belong to besides caller and tool: the route of the plugin that defines the tool
+     */
+    public record Scoped(ToolLimit limit, String scope) {
+    }
+
+    private static Limited limited(Scoped scoped, Cluster cluster) {
+        var settings = scoped.limit().settings();
+        Counters counters = "redis".equals(settings.policy()) ? cluster.redis(settings.redis(), -1) : cluster.local();
+        return new Limited(scoped.limit(), counters, scoped.scope());
+    }
+
+    /** True when some tool is limited: without any, the endpoint needs no counting. */
+    public boolean limits() {
+        return !byTool.isEmpty() || unlisted != null;
+    }
+
+    @Override
+    public Future<Decision> admit(McpCall call) {
+        if (!call.isToolCall() || call.tool() == null) {
+            return Decision.PROCEED;
+        }
+        Limited limited = byTool.getOrDefault(call.tool(), unlisted);
+        if (limited == null) {
+            return Decision.PROCEED;
+        }
+        String key = "tool|" + limited.scope() + "|" + call.tool() + "|" + caller(call);
+        return limited.counters().hit(key, limited.limit().windows()).transform(counted -> {
+            if (counted.failed()) {
+                return limited.limit().settings().faultTolerant() ? Decision.PROCEED
+                        : Future.succeededFuture(new Decision.ToolResult(unavailable(call.tool())));
+            }
+            Usage usage = counted.result();
+            return usage.allowed() ? Decision.PROCEED
+                    : Future.succeededFuture(new Decision.ToolResult(exceeded(call.tool(), usage)));
+        });
+    }
+
+    private static String caller(McpCall call) {
+        Principal caller = call.exchange().principal();
+        if (caller.consumer() != null && !caller.anonymous()) {
+            return "consumer:" + caller.consumer().id();
+        }
+        if (caller.credential() != null) {
+            return "credential:" + caller.credential().id();
+        }
+        return "ip:" + call.exchange().clientAddress();
+    }
+
+    static ObjectNode exceeded(String tool, Usage usage) {
+        var window = usage.exceeded();
+        long limit = usage.windows().limits().get(window);
+        long retry = window.resetSeconds(usage.atMillis());
+        ObjectNode result = error("Rate limit reached: tool '" + tool + "' allows " + limit + " call"
+                + (limit == 1 ? "" : "s") + " per " + window.key() + " per caller. Retry in " + retry + " second"
+                + (retry == 1 ? "" : "s") + ".");
+        ObjectNode meta = result.putObject("_meta").putObject(META);
+        meta.put("tool", tool);
+        meta.put("window", window.key());
+        meta.put("limit", limit);
+        meta.put("retryAfterSeconds", retry);
+        return result;
+    }
+
+    private static ObjectNode unavailable(String tool) {
+        return error("The rate limit of tool '" + tool + "' cannot be checked right now, so the call was not made. "
+                + "Retry in a few seconds.");
+    }
+
+    private static ObjectNode error(String text) {
+        ObjectNode result = Json.object();
+        result.putArray("content").addObject().put("type", "text").put("text", text);
+        result.put("isError", true);
+        return result;
+    }
+}

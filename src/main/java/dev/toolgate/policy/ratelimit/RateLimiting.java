@@ -1,0 +1,101 @@
+package dev.toolgate.policy.ratelimit;
+
+import dev.toolgate.cluster.Counters;
+import dev.toolgate.cluster.Period;
+import dev.toolgate.cluster.Usage;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.pipeline.Decision;
+import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.ExchangePolicy;
+import dev.toolgate.pipeline.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Kong's {@code rate-limiting} on one route: each HTTP request is counted against the fixed windows of
+ * whom it belongs to ({@code limit_by}); a request that finds a window used up is refused with the
+ * plugin's {@code error_code} and {@code Retry-After}, and is not counted. Every answer carries Kong's
+ * headers: {@code X-RateLimit-Limit-<Window>} and {@code X-RateLimit-Remaining-<Window>} for each
+ * window, and {@code RateLimit-Limit}, {@code -Remaining}, {@code -Reset} for the window closest to
+ * running out. Counts are keyed, as Kong keys them, by the plugin's route and service and the
+ * identifier, so a global plugin counts a consumer across routes.
+ */
+final class RateLimiting implements ExchangePolicy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimiting.class);
+    private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+
+    private final RateLimitingConfig config;
+    private final Counters counters;
+    private final String scope;
+    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+
+    /** @param scope Kong's key prefix: the plugin's route and service ids */
+    RateLimiting(RateLimitingConfig config, Counters counters, String scope) {
+        this.config = config;
+        this.counters = counters;
+        this.scope = scope;
+    }
+
+    @Override
+    public Future<Decision> admit(Exchange exchange) {
+        return counters.hit(scope + "|" + identifier(exchange), config.windows()).transform(counted -> {
+            if (counted.failed()) {
+                return unavailable(counted.cause());
+            }
+            Usage usage = counted.result();
+            if (!config.hideClientHeaders()) {
+                headers(exchange.responseHeaders(), usage);
+            }
+            if (usage.allowed()) {
+                return Decision.PROCEED;
+            }
+            return Decision.reject(new GatewayError.RateLimited(config.errorCode(), config.errorMessage(),
+                    config.hideClientHeaders() ? null : usage.resetSeconds()));
+        });
+    }
+
+    /** Kong: without the counters, a fault-tolerant plugin lets the request through, headers and all unset. */
+    private Future<Decision> unavailable(Throwable cause) {
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+            LOG.error("rate-limiting: failed to get usage ({}); {}", cause.toString(),
+                    config.faultTolerant() ? "requests pass uncounted (fault_tolerant)" : "requests are refused");
+        }
+        return config.faultTolerant() ? Decision.PROCEED : Decision.reject(new GatewayError.LimitsUnavailable());
+    }
+
+    static void headers(MultiMap headers, Usage usage) {
+        for (Map.Entry<Period, Long> window : usage.windows().limits().entrySet()) {
+            headers.set("X-RateLimit-Limit-" + window.getKey().title(), window.getValue().toString());
+            headers.set("X-RateLimit-Remaining-" + window.getKey().title(),
+                    usage.remaining().getOrDefault(window.getKey(), 0L).toString());
+        }
+        Period tightest = usage.tightest();
+        headers.set("RateLimit-Limit", usage.windows().limits().get(tightest).toString());
+        headers.set("RateLimit-Remaining", usage.remaining().get(tightest).toString());
+        headers.set("RateLimit-Reset", Long.toString(usage.resetSeconds()));
+    }
+
+    /** Whom the request is counted for (Kong's {@code get_identifier}); the client's address when unknown. */
+    private String identifier(Exchange exchange) {
+        Principal caller = exchange.principal();
+        String identifier = switch (config.limitBy()) {
+            case "consumer" -> caller.consumer() != null ? caller.consumer().id()
+                    : caller.credential() != null ? caller.credential().id() : null;
+            case "credential" -> caller.credential() != null ? caller.credential().id() : null;
+            case "service" -> exchange.route().serviceId();
+            case "header" -> exchange.header(config.headerName());
+            case "path" -> config.path().equals(exchange.request().path()) ? config.path() : null;
+            case "consumer-group" -> caller.consumerGroups().stream().sorted().findFirst().orElse(null);
+            default -> null;
+        };
+        return identifier != null ? config.limitBy() + ":" + identifier : "ip:" + exchange.clientAddress();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.toolgate.policy.ratelimit;
+
+import dev.toolgate.cluster.Counters;
+import dev.toolgate.config.ConfigContext;
+import dev.toolgate.config.ConfigNode;
+import dev.toolgate.config.Plugin;
+import dev.toolgate.config.PluginSchema;
+import dev.toolgate.config.PluginSettings;
+import dev.toolgate.pipeline.ExchangePolicy;
+import dev.toolgate.pipeline.PolicyPlugin;
+import dev.toolgate.pipeline.Provisioning;
+
+/**
+ * Kong's {@code rate-limiting}: reads its configuration and provisions {@link RateLimiting} on the
+ * gateway's counters (this process's, or a Redis link that connects on first use), so the counts of a
+ * plugin whose limits a reload keeps go on.
+ */
+public final class RateLimitingPlugin implements PolicyPlugin {
+
+    public static final String NAME = "rate-limiting";
+
+    @Override
+    public PluginSchema schema() {
+        return new PluginSchema() {
+            @Override
+            public String name() {
+                return NAME;
+            }
+
+            @Override
+            public PluginSettings read(ConfigNode config, ConfigContext context) {
+                return RateLimitingConfig.read(config);
+            }
+        };
+    }
+
+    @Override
+    public ExchangePolicy provision(Plugin plugin, Provisioning provisioning) {
+        RateLimitingConfig config = (RateLimitingConfig) plugin.config();
+        if (config.windows() == null) {
+            return null;
+        }
+        Counters counters = "redis".equals(config.policy())
+                ? provisioning.cluster().redis(config.redis(), config.syncRate())
+                : provisioning.cluster().local();
+        String scope = (plugin.routeId() == null ? "" : plugin.routeId()) + ":"
+                + (plugin.serviceId() == null ? "" : plugin.serviceId());
+        return new RateLimiting(config, counters, scope);
+    }
+}

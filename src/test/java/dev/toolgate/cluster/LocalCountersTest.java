@@ -1,0 +1,124 @@
+package dev.toolgate.cluster;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Kong's fixed windows, counted with Bucket4j buckets in this process, on a clock the test moves. */
+class LocalCountersTest {
+
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-11-30T23:59:58.500Z"));
+    private final LocalCounters counters = new LocalCounters(clock);
+
+    private Usage hit(String key, Windows windows) {
+        return counters.hit(key, windows).await();
+    }
+
+    private static Windows windows(Period period, long limit) {
+        return new Windows(Map.of(period, limit));
+    }
+
+    @Test
+    void aMinuteAllowsExactlyItsLimitUntilTheMinuteEndsToTheMillisecond() {
+        Windows minute = windows(Period.MINUTE, 3);
+        clock.set(Instant.parse("2026-11-24T10:00:30Z"));
+
+        assertThat(hit("a", minute).remaining()).containsEntry(Period.MINUTE, 2L);
+        assertThat(hit("a", minute).remaining()).containsEntry(Period.MINUTE, 1L);
+        assertThat(hit("a", minute).remaining()).containsEntry(Period.MINUTE, 0L);
+        Usage refused = hit("a", minute);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.exceeded()).isEqualTo(Period.MINUTE);
+        assertThat(refused.resetSeconds()).isEqualTo(30);
+
+        clock.set(Instant.parse("2026-11-24T10:00:59.999Z"));
+        assertThat(hit("a", minute).allowed()).isFalse();
+        clock.set(Instant.parse("2026-11-24T10:01:00Z"));
+        Usage next = hit("a", minute);
+        assertThat(next.allowed()).isTrue();
+        assertThat(next.remaining()).containsEntry(Period.MINUTE, 2L);
+        assertThat(next.resetSeconds()).isEqualTo(60);
+    }
+
+    @Test
+    void unusedRequestsDoNotCarryOverIntoTheNextWindow() {
+        Windows second = windows(Period.SECOND, 5);
+        clock.set(Instant.parse("2026-11-24T10:00:00.900Z"));
+        hit("a", second);
+        clock.advance(Duration.ofMillis(100));
+        for (int i = 0; i < 5; i++) {
+            assertThat(hit("a", second).allowed()).isTrue();
+        }
+        assertThat(hit("a", second).allowed()).isFalse();
+    }
+
+    @Test
+    void aRefusedRequestIsCountedNowhere() {
+        Windows both = new Windows(Map.of(Period.SECOND, 2L, Period.HOUR, 10L));
+        clock.set(Instant.parse("2026-11-24T10:00:00Z"));
+        hit("a", both);
+        hit("a", both);
+        Usage refused = hit("a", both);
+
+        assertThat(refused.exceeded()).isEqualTo(Period.SECOND);
+        assertThat(refused.remaining()).containsEntry(Period.SECOND, 0L).containsEntry(Period.HOUR, 8L);
+        // Kong: the window closest to running out is reported, and its reset is when to retry
+        assertThat(refused.tightest()).isEqualTo(Period.SECOND);
+        assertThat(refused.resetSeconds()).isEqualTo(1);
+    }
+
+    @Test
+    void aMonthIsACalendarMonthAndAYearACalendarYear() {
+        Windows month = windows(Period.MONTH, 2);
+        Windows year = windows(Period.YEAR, 1);
+        assertThat(hit("m", month).allowed()).isTrue();
+        assertThat(hit("m", month).allowed()).isTrue();
+        Usage refused = hit("m", month);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.resetSeconds()).isEqualTo(2);
+        assertThat(hit("y", year).allowed()).isTrue();
+        assertThat(hit("y", year).allowed()).isFalse();
+
+        clock.set(Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(hit("m", month).allowed()).isTrue();
+        assertThat(hit("y", year).allowed()).isFalse();
+        clock.set(Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(hit("y", year).allowed()).isTrue();
+    }
+
+    @Test
+    void aMonthRefusingGivesBackWhatTheSmallerWindowsTook() {
+        Windows windows = new Windows(Map.of(Period.MINUTE, 5L, Period.MONTH, 1L));
+        hit("a", windows);
+        Usage refused = hit("a", windows);
+
+        assertThat(refused.exceeded()).isEqualTo(Period.MONTH);
+        assertThat(refused.remaining()).containsEntry(Period.MINUTE, 4L).containsEntry(Period.MONTH, 0L);
+    }
+
+    @Test
+    void keysCountSeparatelyAndChangedLimitsStartFresh() {
+        Windows two = windows(Period.HOUR, 2);
+        hit("a", two);
+        hit("a", two);
+        assertThat(hit("a", two).allowed()).isFalse();
+        assertThat(hit("b", two).allowed()).isTrue();
+        assertThat(hit("a", windows(Period.HOUR, 3)).allowed()).isTrue();
+    }
+
+    @Test
+    void countersOfWindowsThatAllEndedAreForgotten() {
+        clock.set(Instant.parse("2026-11-24T10:00:00Z"));
+        hit("a", windows(Period.SECOND, 1));
+        hit("b", windows(Period.DAY, 1));
+        clock.advance(Duration.ofSeconds(2));
+
+        counters.sweep(clock.millis());
+
+        assertThat(counters.size()).isEqualTo(1);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.toolgate.mode.limit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.cluster.FakeClock;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.JavaSdkServer;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RedisServer;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.Sdk;
+import dev.toolgate.testing.TestGateway;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Per-tool limits (Toolgate extension): a caller over a tool's limit gets a tool result with
+ * {@code isError: true} that says which limit and when to retry, in every mode, shared across
+ * instances with redis.
+ */
+@Timeout(90)
+class ToolLimitsIT {
+
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-11-24T10:00:30Z"));
+    private RestUpstream upstream;
+    private JavaSdkServer sdkServer;
+    private RedisServer redis;
+    private TestGateway gateway;
+    private TestGateway other;
+
+    @AfterEach
+    void stop() {
+        for (AutoCloseable c : new AutoCloseable[]{gateway, other, upstream, sdkServer, redis}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    private String conversion(String toolLimits) {
+        return """
+                _format_version: "3.0"
+                consumers:
+                  - username: alice
+                    keyauth_credentials: [{key: alice-key}]
+                  - username: bob
+                    keyauth_credentials: [{key: bob-key}]
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: tools
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tool_limits: %s
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /mcp/ping, limit: {minute: 2}}
+                                - {name: pong, description: Pong, method: GET, path: /mcp/pong}
+                      - name: keyed
+                        paths: [/keyed]
+                        plugins:
+                          - name: key-auth
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server: {session: {managed: false}}
+                              tool_limits: %s
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /keyed/ping, limit: {minute: 1}}
+                """.formatted(upstream.url(), toolLimits, toolLimits);
+    }
+
+    private static McpSchema.CallToolResult call(McpSyncClient client, String tool) {
+        return client.callTool(new McpSchema.CallToolRequest(tool, Map.of()));
+    }
+
+    private static String text(McpSchema.CallToolResult result) {
+        return ((McpSchema.TextContent) result.content().getFirst()).text();
+    }
+
+    @Test
+    void aCallerOverAToolsLimitGetsAToolErrorSayingWhichLimitAndWhenToRetry() throws InterruptedException {
+        upstream = new RestUpstream().json("GET /ping", 200, "{\"pong\":true}").json("GET /pong", 200, "{}");
+        gateway = TestGateway.start(conversion("{minute: 3}"), clock);
+        try (McpSyncClient client = Sdk.connect(gateway.proxy("/mcp"))) {
+            McpSchema.CallToolResult firstCall = call(client, "ping");
+            assertThat(firstCall.isError()).as(text(firstCall)).isFalse();
+            assertThat(call(client, "ping").isError()).isFalse();
+            McpSchema.CallToolResult limited = call(client, "ping");
+
+            assertThat(limited.isError()).isTrue();
+            assertThat(text(limited)).isEqualTo(
+                    "Rate limit reached: tool 'ping' allows 2 calls per minute per caller. Retry in 30 seconds.");
+            assertThat(limited.meta()).containsKey(ToolLimits.META);
+            JsonNode meta = Json.MAPPER.valueToTree(limited.meta().get(ToolLimits.META));
+            assertThat(meta.get("retryAfterSeconds").asLong()).isEqualTo(30);
+            assertThat(meta.get("window").asText()).isEqualTo("minute");
+            assertThat(meta.get("limit").asLong()).isEqualTo(2);
+            // the plugin's default applies to the tool without a limit of its own
+            for (int i = 0; i < 3; i++) {
+                assertThat(call(client, "pong").isError()).isFalse();
+            }
+            assertThat(text(call(client, "pong"))).contains("'pong' allows 3 calls per minute");
+
+            clock.set(Instant.parse("2026-11-24T10:01:00Z"));
+            assertThat(call(client, "ping").isError()).isFalse();
+        }
+        upstream.clear();
+    }
+
+    @Test
+    void eachConsumerHasItsOwnCountPerTool() {
+        upstream = new RestUpstream().json("GET /ping", 200, "{}");
+        gateway = TestGateway.start(conversion("{}"), clock);
+
+        assertThat(isError(keyedCall("alice-key"))).isFalse();
+        assertThat(isError(keyedCall("alice-key"))).isTrue();
+        assertThat(isError(keyedCall("bob-key"))).isFalse();
+    }
+
+    @Test
+    void twoInstancesWithRedisShareOneCount() {
+        redis = RedisServer.start();
+        upstream = new RestUpstream().json("GET /ping", 200, "{}");
+        String config = conversion("{policy: redis, redis: " + redis.block() + "}");
+        gateway = TestGateway.start(config, clock);
+        other = TestGateway.start(config, clock);
+
+        assertThat(isError(keyedCall(gateway, "alice-key"))).isFalse();
+        JsonNode refused = keyedCall(other, "alice-key");
+        assertThat(isError(refused)).isTrue();
+        assertThat(refused.at("/result/_meta/" + ToolLimits.META.replace("/", "~1") + "/retryAfterSeconds").asLong())
+                .isEqualTo(30);
+    }
+
+    @Test
+    void aPassthroughToolNamedInToolsIsLimitedBeforeTheServerSeesTheCall() {
+        sdkServer = JavaSdkServer.start();
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: sdk
+                    url: %s
+                    routes:
+                      - name: sdk
+                        paths: [/sdk]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: passthrough-listener
+                              tool_limits: {hour: 5}
+                              tools:
+                                - {name: add, description: Add, limit: {minute: 1}}
+                """.formatted(sdkServer.mcp()), clock);
+        try (McpSyncClient client = Sdk.connect(gateway.proxy("/sdk"))) {
+            McpSchema.CallToolResult sum = client.callTool(new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 2)));
+            assertThat(sum.isError()).as(sum.toString()).isFalse();
+            McpSchema.CallToolResult limited = client.callTool(new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 2)));
+            assertThat(limited.isError()).isTrue();
+            assertThat(text(limited)).contains("'add' allows 1 call per minute").contains("Retry in 30 seconds");
+            assertThat(client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "hi"))).isError()).isFalse();
+        }
+    }
+
+    private JsonNode keyedCall(String key) {
+        return keyedCall(gateway, key);
+    }
+
+    private static JsonNode keyedCall(TestGateway gateway, String key) {
+        McpHttp.Response response = new McpHttp(gateway.proxy("/keyed")).send("POST",
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"ping\"}}",
+                Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH, "apikey", key));
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.json();
+    }
+
+    private static boolean isError(JsonNode response) {
+        return response.at("/result/isError").asBoolean(false);
+    }
+}

@@ -1,0 +1,240 @@
+package dev.toolgate.policy.ratelimit;
+
+import dev.toolgate.cluster.FakeClock;
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Kong's rate-limiting with the local policy, on a conversion route, on a clock the test moves. */
+@Timeout(60)
+class RateLimitingIT {
+
+    static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ping\"}}";
+
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-11-24T10:00:30Z"));
+    private RestUpstream upstream;
+    private TestGateway gateway;
+
+    static String config(String upstream, String limits) {
+        return """
+                _format_version: "3.0"
+                consumers:
+                  - username: alice
+                    keyauth_credentials: [{key: alice-key}]
+                  - username: bob
+                    keyauth_credentials: [{key: bob-key}]
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: tools
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server: {session: {managed: false}}
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /mcp/ping}
+                          - name: rate-limiting
+                            config: %s
+                  - name: keyed
+                    url: %s
+                    routes:
+                      - name: keyed
+                        paths: [/keyed]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server: {session: {managed: false}}
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /keyed/ping}
+                          - name: key-auth
+                          - name: rate-limiting
+                            config: {minute: 2}
+                """.formatted(upstream, limits, upstream);
+    }
+
+    @BeforeEach
+    void start() {
+        upstream = new RestUpstream().json("GET /ping", 200, "{\"pong\":true}");
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        upstream.close();
+    }
+
+    private McpHttp.Response call(String path, Map<String, String> extra) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(Map.of("content-type", "application/json",
+                "accept", McpHttp.ACCEPT_BOTH));
+        headers.putAll(extra);
+        return new McpHttp(gateway.proxy(path)).send("POST", CALL, headers);
+    }
+
+    private McpHttp.Response call() {
+        return call("/mcp", Map.of());
+    }
+
+    @Test
+    void theFourthRequestOfAMinuteIsRefusedWithKongsAnswerUntilTheNextMinute() {
+        gateway = TestGateway.start(config(upstream.url(), "{minute: 3}"), clock);
+
+        for (int left = 2; left >= 0; left--) {
+            McpHttp.Response ok = call();
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.header("X-RateLimit-Limit-Minute")).isEqualTo("3");
+            assertThat(ok.header("X-RateLimit-Remaining-Minute")).isEqualTo(Integer.toString(left));
+            assertThat(ok.header("RateLimit-Limit")).isEqualTo("3");
+            assertThat(ok.header("RateLimit-Remaining")).isEqualTo(Integer.toString(left));
+            assertThat(ok.header("RateLimit-Reset")).isEqualTo("30");
+        }
+        McpHttp.Response refused = call();
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.json().at("/error/message").asText()).isEqualTo("API rate limit exceeded");
+        assertThat(refused.header("Retry-After")).isEqualTo("30");
+        assertThat(refused.header("X-RateLimit-Remaining-Minute")).isEqualTo("0");
+
+        clock.set(Instant.parse("2026-11-24T10:00:59.999Z"));
+        assertThat(call().status()).isEqualTo(429);
+        clock.set(Instant.parse("2026-11-24T10:01:00Z"));
+        McpHttp.Response next = call();
+        assertThat(next.status()).isEqualTo(200);
+        assertThat(next.header("X-RateLimit-Remaining-Minute")).isEqualTo("2");
+        assertThat(next.header("RateLimit-Reset")).isEqualTo("60");
+    }
+
+    @Test
+    void severalWindowsAreCountedTogetherAndTheClosestToRunningOutIsReported() {
+        gateway = TestGateway.start(config(upstream.url(), "{minute: 2, hour: 2}"), clock);
+
+        McpHttp.Response first = call();
+        assertThat(first.header("X-RateLimit-Remaining-Minute")).isEqualTo("1");
+        assertThat(first.header("X-RateLimit-Remaining-Hour")).isEqualTo("1");
+        // Kong: on a tie the larger window is reported
+        assertThat(first.header("RateLimit-Reset")).isEqualTo("3570");
+        call();
+        McpHttp.Response refused = call();
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Retry-After")).isEqualTo("3570");
+
+        clock.set(Instant.parse("2026-11-24T10:01:00Z"));
+        assertThat(call().status()).as("the hour is still used up").isEqualTo(429);
+    }
+
+    @Test
+    void ipLimitsCountTheConnectionNotAForgedXForwardedFor() {
+        gateway = TestGateway.start(config(upstream.url(), "{minute: 2, limit_by: ip}"), clock);
+
+        assertThat(call("/mcp", Map.of("X-Forwarded-For", "203.0.113.1")).status()).isEqualTo(200);
+        assertThat(call("/mcp", Map.of("X-Forwarded-For", "203.0.113.2")).status()).isEqualTo(200);
+        assertThat(call("/mcp", Map.of("X-Forwarded-For", "203.0.113.3", "X-Real-IP", "198.51.100.9")).status())
+                .isEqualTo(429);
+    }
+
+    @Test
+    void eachConsumerHasItsOwnCountAndRefusedCallsNeverReachTheApi() throws InterruptedException {
+        gateway = TestGateway.start(config(upstream.url(), "{minute: 100}"), clock);
+        upstream.clear();
+
+        assertThat(call("/keyed", Map.of("apikey", "alice-key")).status()).isEqualTo(200);
+        assertThat(call("/keyed", Map.of("apikey", "alice-key")).status()).isEqualTo(200);
+        assertThat(call("/keyed", Map.of("apikey", "alice-key")).status()).isEqualTo(429);
+        assertThat(call("/keyed", Map.of("apikey", "bob-key")).status()).isEqualTo(200);
+        assertThat(upstream.pending()).isEqualTo(3);
+    }
+
+    @Test
+    void kongsErrorCodeMessageAndHiddenHeadersAreHonoured() {
+        gateway = TestGateway.start(config(upstream.url(),
+                "{minute: 1, error_code: 503, error_message: Slow down, hide_client_headers: true}"), clock);
+
+        McpHttp.Response ok = call();
+        assertThat(ok.header("X-RateLimit-Limit-Minute")).isNull();
+        assertThat(ok.header("RateLimit-Remaining")).isNull();
+        McpHttp.Response refused = call();
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.json().at("/error/message").asText()).isEqualTo("Slow down");
+        assertThat(refused.header("Retry-After")).isNull();
+    }
+
+    @Test
+    void aReloadThatKeepsThePluginKeepsItsCountsAndChangedLimitsStartAgain() {
+        String document = config(upstream.url(), "{minute: 2}");
+        gateway = TestGateway.start(document, clock);
+        AdminHttp admin = new AdminHttp(gateway);
+        call();
+        call();
+
+        assertThat(admin.postConfig(document + "\n# reloaded\n").status()).isEqualTo(200);
+        assertThat(call().status()).isEqualTo(429);
+
+        assertThat(admin.postConfig(config(upstream.url(), "{minute: 3}")).status()).isEqualTo(200);
+        assertThat(call().status()).isEqualTo(200);
+    }
+
+    @Test
+    void aListenersCallsAreCountedByTheRateLimitOfTheRouteThatOwnsTheTool() {
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: team
+                    url: %s
+                    routes:
+                      - name: team-tools
+                        paths: [/team]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [shared]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /team/ping}
+                          - name: rate-limiting
+                            config: {minute: 1}
+                  - name: front
+                    url: %s
+                    routes:
+                      - name: front
+                        paths: [/front]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: listener
+                              server: {tag: shared, session: {managed: false}}
+                """.formatted(upstream.url(), upstream.url()), clock);
+
+        McpHttp.Response first = call("/front", Map.of());
+        McpHttp.Response second = call("/front", Map.of());
+
+        assertThat(first.json().at("/result/isError").asBoolean()).isFalse();
+        assertThat(first.header("X-RateLimit-Limit-Minute")).as("the owning route's headers stay with it").isNull();
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.json().at("/result/isError").asBoolean()).isTrue();
+        assertThat(second.json().at("/result/content/0/text").asText())
+                .isEqualTo("The route 'team-tools' refused the call: HTTP 429: API rate limit exceeded");
+    }
+
+    @Test
+    void kongsClusterPolicyIsRefusedWithItsPath() {
+        var checked = dev.toolgate.testing.Configs.check(config("http://127.0.0.1:1", "{minute: 2, policy: cluster}"),
+                java.nio.file.Path.of("."));
+
+        assertThat(checked.problems()).anySatisfy(p -> assertThat(p).contains("config.policy")
+                .contains("database"));
+    }
+}

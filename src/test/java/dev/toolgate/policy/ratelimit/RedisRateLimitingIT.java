@@ -1,0 +1,132 @@
+package dev.toolgate.policy.ratelimit;
+
+import dev.toolgate.cluster.FakeClock;
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RedisServer;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Kong's rate-limiting with the redis policy: two gateways share one real redis-server, so a caller is
+ * limited across the fleet; Redis killed and started again, with fault_tolerant on and off.
+ */
+@Timeout(90)
+class RedisRateLimitingIT {
+
+    private final FakeClock clock = new FakeClock(Instant.parse("2026-11-24T10:00:30Z"));
+    private RedisServer redis;
+    private RestUpstream upstream;
+    private TestGateway first;
+    private TestGateway second;
+
+    @BeforeEach
+    void start() {
+        redis = RedisServer.start();
+        upstream = new RestUpstream().json("GET /mcp/ping", 200, "{\"pong\":true}").json("GET /keyed/ping", 200, "{}");
+    }
+
+    @AfterEach
+    void stop() {
+        for (TestGateway gateway : new TestGateway[]{first, second}) {
+            if (gateway != null) {
+                gateway.close();
+            }
+        }
+        upstream.close();
+        redis.close();
+    }
+
+    private String config(String extra) {
+        return RateLimitingIT.config(upstream.url(), "{minute: 4, limit_by: ip, policy: redis, redis: " + redis.block()
+                + extra + "}");
+    }
+
+    private static int call(TestGateway gateway) {
+        return new McpHttp(gateway.proxy("/mcp")).send("POST", RateLimitingIT.CALL,
+                Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH)).status();
+    }
+
+    private static McpHttp.Response response(TestGateway gateway) {
+        return new McpHttp(gateway.proxy("/mcp")).send("POST", RateLimitingIT.CALL,
+                Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH));
+    }
+
+    @Test
+    void twoInstancesShareOneCountAndTheWindowEdgeIsExact() {
+        first = TestGateway.start(config(""), clock);
+        second = TestGateway.start(config(""), clock);
+
+        assertThat(call(first)).isEqualTo(200);
+        assertThat(call(second)).isEqualTo(200);
+        assertThat(call(first)).isEqualTo(200);
+        McpHttp.Response last = response(second);
+        assertThat(last.status()).isEqualTo(200);
+        assertThat(last.header("X-RateLimit-Remaining-Minute")).isEqualTo("0");
+        McpHttp.Response refused = response(first);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Retry-After")).isEqualTo("30");
+        assertThat(call(second)).isEqualTo(429);
+
+        clock.set(Instant.parse("2026-11-24T10:00:59.999Z"));
+        assertThat(call(first)).isEqualTo(429);
+        clock.set(Instant.parse("2026-11-24T10:01:00Z"));
+        assertThat(call(second)).isEqualTo(200);
+        assertThat(response(first).header("X-RateLimit-Remaining-Minute")).isEqualTo("2");
+    }
+
+    @Test
+    void faultTolerantLetsRequestsThroughUncountedWhileRedisIsDownAndCountsAgainAfter() {
+        first = TestGateway.start(config(""), clock);
+        assertThat(call(first)).isEqualTo(200);
+
+        redis.kill();
+        for (int i = 0; i < 6; i++) {
+            McpHttp.Response passed = response(first);
+            assertThat(passed.status()).isEqualTo(200);
+            assertThat(passed.header("X-RateLimit-Limit-Minute")).as("no usage, no headers (Kong)").isNull();
+        }
+
+        redis.startAgain();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> response(first).header("X-RateLimit-Limit-Minute") != null);
+        // the restarted Redis lost the counts (no persistence): counting starts again and ends at the limit
+        int allowed = 0;
+        while (call(first) == 200) {
+            allowed++;
+            assertThat(allowed).isLessThan(5);
+        }
+        assertThat(call(first)).isEqualTo(429);
+    }
+
+    @Test
+    void withoutFaultToleranceRequestsAreRefusedWhileRedisIsDownAndTheGatewayRecovers() {
+        first = TestGateway.start(config(", fault_tolerant: false"), clock);
+        assertThat(call(first)).isEqualTo(200);
+
+        redis.kill();
+        McpHttp.Response refused = response(first);
+        assertThat(refused.status()).isEqualTo(500);
+        assertThat(refused.json().at("/error/message").asText()).startsWith("An unexpected error occurred")
+                .doesNotContain("127.0.0.1").doesNotContain(Integer.toString(redis.port()));
+        assertThat(new AdminHttp(first).get("/status").json().at("/redis/0/reachable").asBoolean()).isFalse();
+
+        redis.startAgain();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> call(first) == 200);
+        var status = new AdminHttp(first).get("/status").json();
+        assertThat(status.at("/redis/0/reachable").asBoolean()).isTrue();
+        assertThat(status.at("/redis/0/latency_ms").asDouble()).isPositive();
+        assertThat(status.at("/redis/0/address").asText()).isEqualTo("127.0.0.1:" + redis.port() + "/0");
+    }
+}

@@ -1,0 +1,148 @@
+package dev.toolgate.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Toolgate instance in its own process: {@code target/toolgate.jar} (which {@code verify}
+ * builds before the integration tests run), on fixed loopback ports so it can be killed (SIGKILL),
+ * stopped (SIGTERM, graceful) and started again at the same address, as a load balancer sees it.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path config;
+    private final int proxyPort = RedisServer.freePort();
+    private final int adminPort = RedisServer.freePort();
+    private final Path log;
+    private Process process;
+
+    private GatewayProcess(Path config) throws IOException {
+        this.config = config;
+        this.log = Files.createTempFile("toolgate-instance", ".log");
+    }
+
+    /** Starts an instance on {@code config}; waits until its admin API says it is ready. */
+    public static GatewayProcess start(Path config) {
+        try {
+            GatewayProcess instance = new GatewayProcess(config);
+            instance.startAgain();
+            return instance;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The shaded jar, or a failure that says how to build it. */
+    public static Path jar() {
+        Path jar = NodeClients.projectRoot().resolve("target/toolgate.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError("target/toolgate.jar is missing: run ./mvnw verify (package builds it first)");
+        }
+        return jar;
+    }
+
+    public URI proxy(String path) {
+        return URI.create("http://127.0.0.1:" + proxyPort + path);
+    }
+
+    public int proxyPort() {
+        return proxyPort;
+    }
+
+    /** Starts the process (again) on the same ports and waits for readiness. */
+    public void startAgain() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-jar", jar().toString(), "run", "--config", config.toString(), "--no-watch",
+                    "--proxy-listen", "127.0.0.1:" + proxyPort, "--admin-listen", "127.0.0.1:" + adminPort,
+                    "--shutdown-timeout", "5"))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the instance exited with " + process.exitValue() + ":\n" + log());
+            }
+            if (ready()) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("the instance did not become ready:\n" + log());
+    }
+
+    private boolean ready() {
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + adminPort + "/status/ready")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SIGKILL: the instance dies at once, as in a crash. */
+    public void kill() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** SIGTERM: the graceful stop of {@code --shutdown-timeout}; waits until the process is gone. */
+    public void stop() {
+        process.destroy();
+        waitForExit();
+    }
+
+    private void waitForExit() {
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the instance printed, for failure messages. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.toolgate.testing;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} (the Debian package, which {@code .ci/run} installs) started on a free
+ * loopback port, without persistence. It can be killed and started again on the same port, to see
+ * what the gateway does while Redis is down. Tests skip when {@code redis-server} is not installed.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    /** Why a test is skipped without Redis. */
+    public static final String NOT_INSTALLED = "redis-server is not installed (apt-get install -y redis-server; .ci/run does)";
+
+    private final Path binary;
+    private final int port;
+    private Process process;
+
+    private RedisServer(Path binary, int port) {
+        this.binary = binary;
+        this.port = port;
+    }
+
+    /** Starts one; skips the calling test when {@code redis-server} is missing. */
+    public static RedisServer start() {
+        Path binary = find();
+        Assumptions.assumeTrue(binary != null, NOT_INSTALLED);
+        RedisServer server = new RedisServer(binary, freePort());
+        server.startAgain();
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The {@code redis} block of a Kong plugin for this server. */
+    public String block() {
+        return "{host: 127.0.0.1, port: " + port + ", connect_timeout: 500, read_timeout: 500}";
+    }
+
+    /** Starts the server (again) on its port and waits until it answers. */
+    public void startAgain() {
+        try {
+            process = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--protected-mode", "no")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write("PING\r\n".getBytes());
+                if (socket.getInputStream().read() == '+') {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            sleep(50);
+        }
+        throw new AssertionError("redis-server did not start on port " + port);
+    }
+
+    /** Kills the server at once (SIGKILL): what a crash looks like to the gateway. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    private static Path find() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path candidate = Path.of(dir, "redis-server");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        Path debian = Path.of("/usr/bin/redis-server");
+        return Files.isExecutable(debian) ? debian : null;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
