@@ -33,6 +33,9 @@ final class SessionJson {
             node.put("c", session.capabilities());
         }
         node.put("t", session.createdAtMillis());
+        if (session.owner() != null) {
+            node.put("o", session.owner());
+        }
         node.put("x", expiresAtMillis);
         return Json.bytes(node);
     }
@@ -45,7 +48,8 @@ final class SessionJson {
                 return null;
             }
             return new Session(id, node.get("e").asText(), node.get("v").asText(), node.path("n").asText(null),
-                    node.path("cv").asText(null), node.path("c").asText(null), node.path("t").asLong());
+                    node.path("cv").asText(null), node.path("c").asText(null), node.path("t").asLong(),
+                    node.path("o").asText(null));
         } catch (IOException e) {
             return null;
         }

@@ -11,12 +11,21 @@ package dev.toolgate.mcp;
  * @param clientVersion   {@code clientInfo.version} as the client sent it, for logs
  * @param capabilities    the client's {@code capabilities} as JSON text, or null
  * @param createdAtMillis when {@code initialize} was answered
+ * @param owner           who opened it: a digest of the caller's identity when the gateway authenticated
+ *                        one, else null (anyone who holds the id may use it); another caller presenting
+ *                        the id is told the session does not exist
  */
 public record Session(String id, String endpoint, String protocolVersion, String clientName, String clientVersion,
-                      String capabilities, long createdAtMillis) {
+                      String capabilities, long createdAtMillis, String owner) {
 
     /** The same session under the id its store issued. */
     public Session withId(String issued) {
-        return new Session(issued, endpoint, protocolVersion, clientName, clientVersion, capabilities, createdAtMillis);
+        return new Session(issued, endpoint, protocolVersion, clientName, clientVersion, capabilities, createdAtMillis,
+                owner);
+    }
+
+    /** True when {@code caller} (a digest as {@link #owner}, or null) may use this session. */
+    public boolean usableBy(String caller) {
+        return owner == null || owner.equals(caller);
     }
 }

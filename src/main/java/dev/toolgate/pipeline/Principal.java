@@ -38,6 +38,26 @@ public record Principal(Consumer consumer, List<String> consumerGroups, Credenti
     public record Credential(String id, String plugin) {
     }
 
+    /**
+     * A digest naming this caller for binding a session to it (MCP's guidance: a session id alone must
+     * not be enough to act as its owner): of the credential when one authenticated the request, else of
+     * the consumer; null for nobody.
+     */
+    public String sessionOwner() {
+        String identity = credential != null ? credential.plugin() + ":" + credential.id()
+                : consumer != null ? "consumer:" + consumer.id() : null;
+        if (identity == null) {
+            return null;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     /** True when a credential identified the caller (not nobody, not the anonymous fallback). */
     public boolean authenticated() {
         return credential != null;

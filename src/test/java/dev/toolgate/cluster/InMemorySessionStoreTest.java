@@ -16,7 +16,7 @@ class InMemorySessionStoreTest {
     private final InMemorySessionStore store = new InMemorySessionStore(clock, new SessionIds(new Random(7)));
 
     private Session create(long ttlSeconds) {
-        return store.create(new Session(null, "route-1", "2025-06-18", "inspector", "1.0", null, 0), ttlSeconds)
+        return store.create(new Session(null, "route-1", "2025-06-18", "inspector", "1.0", null, 0, null), ttlSeconds)
                 .await();
     }
 

@@ -33,7 +33,7 @@ final class McpBatch {
     }
 
     Future<Void> answer(Exchange exchange, ArrayNode batch) {
-        return headers.session(exchange.request()).compose(session -> answer(exchange, batch, session));
+        return headers.session(exchange).compose(session -> answer(exchange, batch, session));
     }
 
     private Future<Void> answer(Exchange exchange, ArrayNode batch, Session session) {

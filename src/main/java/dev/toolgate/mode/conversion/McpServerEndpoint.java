@@ -132,17 +132,17 @@ public final class McpServerEndpoint implements McpEndpoint {
         HttpServerRequest request = exchange.request();
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize")) {
             return calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
-                    ? initialize(request, r) : instead(request, decision, r));
+                    ? initialize(exchange, r) : instead(request, decision, r));
         }
         return switch (message) {
             case JsonRpcMessage.Invalid invalid ->
                     throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
-            case JsonRpcMessage.Notification n -> headers.session(request).compose(session -> {
+            case JsonRpcMessage.Notification n -> headers.session(exchange).compose(session -> {
                 calls.onNotification(session, n);
                 return accepted(request);
             });
-            case JsonRpcMessage.Response ignored -> headers.session(request).compose(session -> accepted(request));
-            case JsonRpcMessage.Request r -> headers.session(request).compose(session -> calls.admit(exchange, r)
+            case JsonRpcMessage.Response ignored -> headers.session(exchange).compose(session -> accepted(request));
+            case JsonRpcMessage.Request r -> headers.session(exchange).compose(session -> calls.admit(exchange, r)
                     .compose(decision -> decision instanceof Decision.Continue ? answer(exchange, session, r)
                             : instead(request, decision, r)));
         };
@@ -166,7 +166,8 @@ public final class McpServerEndpoint implements McpEndpoint {
                 .compose(out -> json(request, out, null));
     }
 
-    private Future<Void> initialize(HttpServerRequest request, JsonRpcMessage.Request r) {
+    private Future<Void> initialize(Exchange exchange, JsonRpcMessage.Request r) {
+        HttpServerRequest request = exchange.request();
         JsonNode requested = r.params() == null ? null : r.params().get("protocolVersion");
         if (requested == null || !requested.isTextual()) {
             return json(request, McpMethods.error(new GatewayError.InvalidParams(r.id(),
@@ -183,7 +184,7 @@ public final class McpServerEndpoint implements McpEndpoint {
         JsonNode capabilities = r.params().get("capabilities");
         Session draft = new Session(null, settings.endpointId(), version, client.path("name").asText(null),
                 client.path("version").asText(null), capabilities == null ? null : Json.text(capabilities),
-                settings.clock().millis());
+                settings.clock().millis(), exchange.principal().sessionOwner());
         return store.create(draft, settings.sessionTtlSeconds())
                 .recover(t -> Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable())))
                 .compose(session -> json(request, answer, session.id()));

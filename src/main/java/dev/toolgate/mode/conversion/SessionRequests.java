@@ -39,7 +39,7 @@ final class SessionRequests {
         }
         TransportHeaders.checkVersion(request);
         Context context = Vertx.currentContext();
-        return headers.session(request).compose(session -> {
+        return headers.session(exchange).compose(session -> {
             HttpServerResponse response = request.response();
             if (!sessions.openStream(session.id(), settings.endpointId(), response, context)) {
                 throw new GatewayException(new GatewayError.StreamAlreadyOpen());
@@ -55,7 +55,7 @@ final class SessionRequests {
             throw new GatewayException(new GatewayError.MethodNotAllowed("DELETE", "POST"));
         }
         TransportHeaders.checkVersion(request);
-        return headers.session(request).compose(session -> store.remove(session)
+        return headers.session(exchange).compose(session -> store.remove(session)
                 .recover(t -> Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable())))
                 .compose(ended -> {
                     sessions.ended(session.endpoint(), session.id());

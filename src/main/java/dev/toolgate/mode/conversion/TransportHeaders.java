@@ -5,6 +5,7 @@ import dev.toolgate.error.GatewayException;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionStore;
+import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -26,10 +27,12 @@ final class TransportHeaders {
 
     /**
      * The request's session (null when this endpoint does not manage sessions); failed with
-     * {@code UnknownSession} (404) when the id is unknown, ended, expired, altered or another
-     * endpoint's, and with {@code SessionsUnavailable} (503) when the store cannot be reached.
+     * {@code UnknownSession} (404) when the id is unknown, ended, expired, altered, another
+     * endpoint's or another caller's, and with {@code SessionsUnavailable} (503) when the store cannot
+     * be reached.
      */
-    Future<Session> session(HttpServerRequest request) {
+    Future<Session> session(Exchange exchange) {
+        HttpServerRequest request = exchange.request();
         if (!settings.managedSessions()) {
             return UNMANAGED;
         }
@@ -41,8 +44,11 @@ final class TransportHeaders {
             if (found.failed()) {
                 return Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable()));
             }
-            return found.result() == null ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
-                    : Future.succeededFuture(found.result());
+            Session session = found.result();
+            // another caller's session is answered as one that does not exist: its id is not a credential
+            return session == null || !session.usableBy(exchange.principal().sessionOwner())
+                    ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
+                    : Future.succeededFuture(session);
         });
     }
 

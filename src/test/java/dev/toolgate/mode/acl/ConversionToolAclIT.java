@@ -242,4 +242,19 @@ class ConversionToolAclIT {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
                 + "\",\"arguments\":{}}}";
     }
+
+    @Test
+    void aSessionIsBoundToTheCallerWhoOpenedItAndAnotherCallersKeyCannotUseIt() {
+        McpHttp alice = new McpHttp(kong, KongHowTos.apiKey("alice"));
+        assertThat(alice.initialize("2025-11-25").status()).isEqualTo(200);
+        McpHttp bob = new McpHttp(kong, KongHowTos.apiKey("bob"));
+        bob.sessionId(alice.sessionId());
+
+        McpHttp.Response hijack = bob.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+
+        assertThat(hijack.status()).as(hijack.toString()).isEqualTo(404);
+        assertThat(hijack.json().path("error").path("code").asInt()).isEqualTo(-32001);
+        McpHttp.Response own = alice.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+        assertThat(own.status()).as(own.toString()).isEqualTo(200);
+    }
 }
