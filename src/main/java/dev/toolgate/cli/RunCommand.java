@@ -47,6 +47,9 @@ final class RunCommand implements Callable<Integer> {
                     + "are refused at once (env TOOLGATE_SHUTDOWN_TIMEOUT; default ${DEFAULT-VALUE}).")
     private int shutdownTimeout;
 
+    @CommandLine.Mixin
+    private LimitOptions limits;
+
     @Override
     public Integer call() throws InterruptedException {
         if (shutdownTimeout < 0) {
@@ -55,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
         Gateway gateway;
         try {
             gateway = Gateway.start(new Gateway.Options(config, proxy.host(), proxy.port(), admin.host(), admin.port(),
-                    !noWatch, System::getenv, InstantSource.system(), new SecureRandom()));
+                    !noWatch, System::getenv, InstantSource.system(), new SecureRandom(), limits.limits(spec)));
         } catch (InvalidConfigException e) {
             System.err.println("toolgate: " + config + " is invalid; not starting:");
             e.problems().forEach(System.err::println);

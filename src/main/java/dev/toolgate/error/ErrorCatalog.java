@@ -1,11 +1,13 @@
 package dev.toolgate.error;
 
+import dev.toolgate.error.GatewayError.BadHost;
 import dev.toolgate.error.GatewayError.BatchNotAllowed;
 import dev.toolgate.error.GatewayError.BodyTooLarge;
 import dev.toolgate.error.GatewayError.ForbiddenOrigin;
 import dev.toolgate.error.GatewayError.Internal;
 import dev.toolgate.error.GatewayError.InvalidMessage;
 import dev.toolgate.error.GatewayError.InvalidParams;
+import dev.toolgate.error.GatewayError.InvalidPath;
 import dev.toolgate.error.GatewayError.MalformedJson;
 import dev.toolgate.error.GatewayError.MethodNotAllowed;
 import dev.toolgate.error.GatewayError.MethodNotFound;
@@ -13,9 +15,14 @@ import dev.toolgate.error.GatewayError.MissingSession;
 import dev.toolgate.error.GatewayError.NoRoute;
 import dev.toolgate.error.GatewayError.NotAcceptable;
 import dev.toolgate.error.GatewayError.NotServed;
+import dev.toolgate.error.GatewayError.RequestTimeout;
 import dev.toolgate.error.GatewayError.StreamAlreadyOpen;
+import dev.toolgate.error.GatewayError.TooManyConnections;
+import dev.toolgate.error.GatewayError.TooManySessions;
 import dev.toolgate.error.GatewayError.UnknownSession;
 import dev.toolgate.error.GatewayError.UnknownTool;
+import dev.toolgate.error.GatewayError.UnsupportedContentEncoding;
+import dev.toolgate.error.GatewayError.UnsupportedHttpVersion;
 import dev.toolgate.error.GatewayError.UnsupportedMediaType;
 import dev.toolgate.error.GatewayError.UnsupportedProtocolVersion;
 import dev.toolgate.error.GatewayError.UpstreamTimeout;
@@ -91,6 +98,19 @@ public final class ErrorCatalog {
                     "Bad Gateway: service '" + e.service() + "' is unavailable: " + e.detail());
             case UpstreamTimeout e -> new Entry(504, JsonRpc.INTERNAL_ERROR, "upstream_timeout",
                     "Gateway Timeout: service '" + e.service() + "': " + e.detail());
+            case UnsupportedContentEncoding e -> new Entry(415, JsonRpc.TRANSPORT_ERROR, "unsupported_content_encoding",
+                    "Unsupported Media Type: Content-Encoding '" + e.encoding() + "' is not supported (gzip, deflate or none)");
+            case TooManySessions e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "too_many_sessions",
+                    "Service Unavailable: " + e.scope() + " has as many live sessions as allowed; end one (DELETE) "
+                            + "or retry in " + e.retryAfterSeconds() + " s");
+            case UnsupportedHttpVersion e -> new Entry(505, JsonRpc.TRANSPORT_ERROR, "http_version_not_supported",
+                    "HTTP Version Not Supported: " + e.version() + " (this listener speaks HTTP/1.0 and HTTP/1.1)");
+            case BadHost e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "bad_host", "Bad Request: " + e.detail());
+            case InvalidPath e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "invalid_path", "Bad Request: " + e.detail());
+            case RequestTimeout e -> new Entry(408, JsonRpc.TRANSPORT_ERROR, "request_timeout",
+                    "Request Timeout: the " + e.what() + " did not arrive in time");
+            case TooManyConnections e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "too_many_connections",
+                    "Service Unavailable: this listener already has " + e.limit() + " connections; retry shortly");
             case Internal e -> new Entry(500, JsonRpc.INTERNAL_ERROR, "internal_error",
                     "Internal error (error id " + e.errorId() + ")");
         };

@@ -9,6 +9,7 @@ import dev.toolgate.http.ProxyServer;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.mcp.InMemorySessionStore;
 import dev.toolgate.mcp.SessionIds;
+import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mode.AiMcpProxySchema;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.observe.MessageTap;
@@ -49,10 +50,17 @@ public final class Gateway implements AutoCloseable {
      * @param environment environment lookup for vault references
      * @param clock       time source for sessions
      * @param random      randomness for session ids (a {@code SecureRandom} in production)
+     * @param limits      bounds on connections, sessions, upstream pools and configuration input
      */
     public record Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
                           boolean watch, UnaryOperator<String> environment, InstantSource clock,
-                          RandomGenerator random) {
+                          RandomGenerator random, Limits limits) {
+
+        /** With the default {@link Limits}. */
+        public Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
+                       boolean watch, UnaryOperator<String> environment, InstantSource clock, RandomGenerator random) {
+            this(configFile, proxyHost, proxyPort, adminHost, adminPort, watch, environment, clock, random, Limits.DEFAULT);
+        }
     }
 
     private final Options options;
@@ -75,7 +83,9 @@ public final class Gateway implements AutoCloseable {
         // Vert.x starts on its own thread while the configuration loads; only endpoints need it
         this.vertxReady = CompletableFuture.supplyAsync(() -> Vertx.vertx(new VertxOptions().setPreferNativeTransport(false)),
                 task -> Thread.ofPlatform().name("vertx-start").daemon().start(task));
-        InMemorySessionStore store = new InMemorySessionStore(options.clock());
+        Limits limits = options.limits();
+        InMemorySessionStore store = new InMemorySessionStore(options.clock(), new SessionLimits(
+                limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(), limits.sessionIdleSeconds()));
         this.sessions = new Sessions(store, new SessionIds(options.random()), options.clock());
         this.snapshots = new SnapshotSwitch(sessions);
         this.tap = new MessageTap(traffic, System::nanoTime);
@@ -92,7 +102,8 @@ public final class Gateway implements AutoCloseable {
         if (client == null) {
             synchronized (this) {
                 if (upstream == null) {
-                    upstream = new UpstreamClient(vertx(), 256, "toolgate/" + Version.current());
+                    upstream = new UpstreamClient(vertx(), options.limits().upstreamPoolSize(),
+                            options.limits().upstreamPoolWaitMs(), "toolgate/" + Version.current());
                 }
                 client = upstream;
             }
@@ -116,10 +127,11 @@ public final class Gateway implements AutoCloseable {
             Vertx vertx = gateway.vertx();
             gateway.sweeper = vertx.setPeriodic(60_000, id -> gateway.sweeperStore.evictExpired());
             gateway.proxy = ProxyServer.start(vertx, options.proxyHost(), options.proxyPort(), instances,
-                    gateway.snapshots::current).await();
+                    gateway.snapshots::current, options.limits().proxy()).await();
             gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(),
                     new GatewayView(gateway.snapshots, gateway.sessions, gateway.traffic,
-                            doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping)).await();
+                            doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping),
+                    options.limits().admin(), options.limits().adminHostNames()).await();
             LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
             LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
             if (options.watch()) {

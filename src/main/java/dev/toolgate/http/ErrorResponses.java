@@ -37,7 +37,11 @@ public final class ErrorResponses {
         if (error instanceof GatewayError.MethodNotAllowed notAllowed) {
             response.putHeader("allow", notAllowed.allowed());
         }
-        if (error instanceof GatewayError.BodyTooLarge) {
+        if (error instanceof GatewayError.TooManySessions full) {
+            // until the catalog carries headers of its own
+            response.putHeader("retry-after", Long.toString(full.retryAfterSeconds()));
+        }
+        if (error instanceof GatewayError.BodyTooLarge || error instanceof GatewayError.UnsupportedContentEncoding) {
             // the rest of the body was not read; the connection cannot be reused
             response.putHeader("connection", "close");
         }

@@ -16,6 +16,7 @@ import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
+import dev.toolgate.mcp.SessionLimits;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -51,6 +52,7 @@ public final class McpServerEndpoint implements RouteHandler {
     }
 
     private static final String ALLOWED = "GET, POST, DELETE";
+    private static final long SESSION_RETRY_AFTER_SECONDS = 30;
 
     private final Settings settings;
     private final ToolSet tools;
@@ -166,7 +168,13 @@ public final class McpServerEndpoint implements RouteHandler {
             JsonNode client = r.params().path("clientInfo");
             Session session = new Session(sessions.ids().next(), settings.endpointId(), version,
                     client.path("name").asText(null), client.path("version").asText(null), sessions.clock().millis());
-            sessions.store().create(session, settings.sessionTtlSeconds());
+            String address = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+            SessionLimits.Admission admission = sessions.store().create(session, settings.sessionTtlSeconds(), address);
+            if (admission != SessionLimits.Admission.ADMITTED) {
+                // existing sessions are untouched; the client may retry once one ends
+                throw new GatewayException(new GatewayError.TooManySessions(admission == SessionLimits.Admission.CLIENT_FULL
+                        ? "this client address" : "this endpoint", SESSION_RETRY_AFTER_SECONDS));
+            }
             sessionId = session.id();
         }
         json(request, McpMethods.result(r.id(), Json.bytes(result)), sessionId);

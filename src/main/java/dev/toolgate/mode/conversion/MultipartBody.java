@@ -58,6 +58,11 @@ final class MultipartBody {
     }
 
     private static void part(Buffer body, String boundary, String name, String filename, String type, byte[] content) {
+        // every part adds its own headers: many small items would make a body far larger than the argument
+        if ((long) body.length() + content.length + name.length() + boundary.length() + 256 > RequestEncoder.MAX_BODY_BYTES) {
+            throw new RequestEncoder.Rejection("the arguments make the multipart body larger than "
+                    + RequestEncoder.MAX_BODY_BYTES + " bytes");
+        }
         body.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(name) + "\"");
         if (filename != null) {
             body.appendString("; filename=\"" + quoted(filename) + "\"");

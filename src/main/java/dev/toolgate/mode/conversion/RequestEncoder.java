@@ -48,6 +48,13 @@ final class RequestEncoder {
         }
     }
 
+    /** Longest request URI (path and query) arguments may make; servers commonly refuse far less. */
+    static final int MAX_URI_CHARS = 64 * 1024;
+    /** Largest total of header names and values the arguments may make. */
+    static final int MAX_HEADER_CHARS = 64 * 1024;
+    /** Largest form or multipart body the arguments may make (percent-encoding and parts add to the argument). */
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
     private RequestEncoder() {
     }
 
@@ -62,7 +69,7 @@ final class RequestEncoder {
                 headers.set("host", client.host());
             }
             Map<String, String> pathValues = new HashMap<>();
-            StringBuilder query = new StringBuilder();
+            EncodedText query = new EncodedText(MAX_URI_CHARS, "the query string");
             Map<String, String> cookies = new LinkedHashMap<>();
             for (ParameterSpec p : t.parameters()) {
                 JsonNode value = arguments.get(p.argument());
@@ -88,6 +95,10 @@ final class RequestEncoder {
             }
             Buffer body = body(t, arguments.get(ToolSchemas.BODY), headers);
             String uri = t.path().expand(pathValues) + (query.isEmpty() ? "" : "?" + query);
+            if (uri.length() > MAX_URI_CHARS) {
+                throw new Rejection("the arguments make a request URI longer than " + MAX_URI_CHARS + " characters");
+            }
+            checkHeaderSize(headers);
             return new Encoded.Ready(new UpstreamRequest(t.target(), t.method(), uri, headers, body, t.timeoutMs(),
                     maxResponseBytes));
         } catch (Rejection r) {
@@ -110,10 +121,20 @@ final class RequestEncoder {
             return MultipartBody.encode(value, t.bodyFields(), headers);
         }
         headers.set("content-type", t.body().contentType());
-        StringBuilder form = new StringBuilder();
+        EncodedText form = new EncodedText(MAX_BODY_BYTES, "the form body");
         value.properties().forEach(e -> ParameterStyles.appendField(form, e.getKey(), e.getValue(),
                 t.bodyFields().getOrDefault(e.getKey(), FieldEncoding.DEFAULT)));
         return Buffer.buffer(form.toString());
+    }
+
+    private static void checkHeaderSize(MultiMap headers) {
+        long total = 0;
+        for (Map.Entry<String, String> header : headers) {
+            total += header.getKey().length() + header.getValue().length() + 4;
+        }
+        if (total > MAX_HEADER_CHARS) {
+            throw new Rejection("the arguments make request headers longer than " + MAX_HEADER_CHARS + " characters");
+        }
     }
 
     private static String checkedHeader(String argument, String value) {

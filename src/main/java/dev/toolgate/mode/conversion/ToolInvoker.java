@@ -34,6 +34,10 @@ public final class ToolInvoker {
      */
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {
         ObjectNode args = withCookieArguments(tool, arguments == null ? Json.object() : arguments, caller);
+        String numbers = ArgumentNumbers.problem(tool.request().parameters(), args);
+        if (numbers != null) {
+            return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), numbers));
+        }
         List<Error> errors = tool.inputValidator().get().validate(args);
         if (!errors.isEmpty()) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), errors));
@@ -42,9 +46,8 @@ public final class ToolInvoker {
             case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(ResultMapper.error(r.message()));
             case RequestEncoder.Encoded.Ready ready -> client.send(ready.request(), cancelled)
                     .map(response -> ResultMapper.fromResponse(tool, response))
-                    .recover(t -> Future.succeededFuture(t instanceof UpstreamException u
-                            ? ResultMapper.fromFailure(u)
-                            : ResultMapper.error("The call to the API failed: " + t.getMessage())));
+                    .recover(t -> Future.succeededFuture(ResultMapper.fromFailure(
+                            UpstreamException.from(t, ready.request().target()))));
         };
     }
 

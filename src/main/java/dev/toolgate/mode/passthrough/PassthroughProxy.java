@@ -90,7 +90,8 @@ public final class PassthroughProxy implements RouteHandler {
     private void forward(HttpServerRequest request, RouteMatch match, String session, long exchange, Buffer body) {
         String path = UpstreamPath.of(settings.servicePath(), match.matchedPrefix(), Router.normalize(request.path()),
                 settings.stripPath(), settings.pathHandling());
-        String uri = request.query() == null ? path : path + "?" + request.query();
+        // some servers read a backslash as a slash; encoded, it cannot climb out of the route's prefix
+        String uri = (request.query() == null ? path : path + "?" + request.query()).replace("\\", "%5C");
         MultiMap headers = upstreamHeaders(request);
         client.open(settings.target(), request.method(), uri, headers).onComplete(opened -> {
             if (opened.failed()) {
@@ -113,6 +114,11 @@ public final class PassthroughProxy implements RouteHandler {
                 if (answer.failed()) {
                     silence.stop();
                     fail(request, answer.cause());
+                } else if (answer.result().statusCode() < 100 || answer.result().statusCode() > 599) {
+                    // relaying "HTTP/1.1 9999" would hand the client a response it cannot parse
+                    silence.stop();
+                    fail(request, UpstreamException.invalidStatus(settings.target(), answer.result().statusCode()));
+                    upstream.reset();
                 } else {
                     relay(request, answer.result(), session, exchange, silence);
                 }
@@ -158,6 +164,10 @@ public final class PassthroughProxy implements RouteHandler {
         }
         if (!response.headers().contains("content-length")) {
             response.setChunked(true);
+        }
+        if (sse) {
+            // the head goes out now: a server's GET stream may send its first event much later
+            response.writeHead();
         }
         answer.handler(chunk -> {
             silence.read();
@@ -215,8 +225,8 @@ public final class PassthroughProxy implements RouteHandler {
         }
         UpstreamException failure = UpstreamException.from(cause, settings.target());
         GatewayError error = failure.kind() == UpstreamException.Kind.TIMEOUT
-                ? new GatewayError.UpstreamTimeout(settings.target().service(), failure.getMessage())
-                : new GatewayError.UpstreamUnavailable(settings.target().service(), failure.getMessage());
+                ? new GatewayError.UpstreamTimeout(settings.target().service(), failure.detail())
+                : new GatewayError.UpstreamUnavailable(settings.target().service(), failure.detail());
         ErrorResponses.mcp(request.response(), error);
     }
 }
