@@ -1,6 +1,7 @@
 package dev.toolgate.gateway;
 
 import dev.toolgate.admin.AdminServer;
+import dev.toolgate.config.ConfigInput;
 import dev.toolgate.config.ConfigLoader;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.ConfigWatcher;
@@ -89,7 +90,8 @@ public final class Gateway implements AutoCloseable {
         this.sessions = new Sessions(store, new SessionIds(options.random()), options.clock());
         this.snapshots = new SnapshotSwitch(sessions);
         this.tap = new MessageTap(traffic, System::nanoTime);
-        this.builder = new SnapshotBuilder(loader(options.environment()), sessions, this::upstream, tap, Version.current());
+        this.builder = new SnapshotBuilder(loader(options.environment()), sessions, this::upstream, tap, Version.current(),
+                new ConfigInput(limits.specsOutsideConfigDir(), limits.metadataUpstreams()));
         this.sweeperStore = store;
     }
 
@@ -161,7 +163,13 @@ public final class Gateway implements AutoCloseable {
      * @throws InvalidConfigException with every problem
      */
     public static Snapshot check(byte[] document, Path baseDirectory, UnaryOperator<String> environment) {
-        return new SnapshotBuilder(loader(environment), null, () -> null, null, Version.current())
+        return check(document, baseDirectory, environment, ConfigInput.DEFAULT);
+    }
+
+    /** Same, with what the operator allows the document to reach. */
+    public static Snapshot check(byte[] document, Path baseDirectory, UnaryOperator<String> environment,
+                                 ConfigInput input) {
+        return new SnapshotBuilder(loader(environment), null, () -> null, null, Version.current(), input)
                 .load(document, baseDirectory, new ConfigReport());
     }
 
