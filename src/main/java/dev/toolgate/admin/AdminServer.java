@@ -31,7 +31,7 @@ public final class AdminServer {
                                             List<String> hostNames) {
         AdminApi api = new AdminApi(vertx, view, new AdminHosts(hostNames));
         AtomicInteger open = new AtomicInteger();
-        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        return vertx.createHttpServer(ConnectionGuard.options(new HttpServerOptions().setHost(host).setPort(port), limits))
                 .requestHandler(api::handle)
                 .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open))
                 .listen()

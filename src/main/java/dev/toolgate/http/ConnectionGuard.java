@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 
 import java.nio.charset.StandardCharsets;
@@ -61,6 +62,16 @@ public final class ConnectionGuard {
     }
 
     /**
+     * The server options that guard a connection before its first request head, when Vert.x has not yet
+     * created the connection (it waits for that head to decide between HTTP/1.1 and an h2c upgrade): a
+     * read-idle timeout of the head timeout, which {@link #attach} then removes.
+     */
+    public static HttpServerOptions options(HttpServerOptions options, ListenerLimits limits) {
+        return options.setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE,
+                limits.headerTimeoutMs()));
+    }
+
+    /**
      * Guards a new connection of a listener whose connections are counted in {@code open}. HTTP/2
      * connections are counted only.
      */
@@ -75,6 +86,11 @@ public final class ConnectionGuard {
         }
         ConnectionGuard guard = new ConnectionGuard(limits, open);
         ChannelPipeline pipeline = base.channel().pipeline();
+        // until now (the first request head) the listener's read-idle timeout guarded the connection; the
+        // guard takes over, and a quiet stream must not be cut by it
+        if (pipeline.get("idle") != null) {
+            pipeline.remove("idle");
+        }
         pipeline.addBefore("httpDecoder", "toolgateBytes", guard.new Bytes());
         pipeline.addBefore("handler", "toolgateMessages", guard.new Messages());
         if (now > limits.maxConnections()) {

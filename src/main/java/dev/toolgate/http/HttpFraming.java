@@ -20,13 +20,17 @@ import java.nio.charset.StandardCharsets;
  */
 final class HttpFraming {
 
+    /** RFC 3986 host (reg-name, IPv4 or [IPv6]) and optional port; empty is allowed (RFC 9112 §3.2). */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "([A-Za-z0-9._~%!$&'()*+,;=-]*|\\[[0-9A-Fa-f:.]+])(:[0-9]{0,5})?");
+
     private HttpFraming() {
     }
 
     /** What is wrong with the request head, or null; a 1.x version above 1.1 is rewritten to 1.1. */
     static GatewayError check(HttpRequest request) {
         HttpVersion version = request.protocolVersion();
-        if (version.majorVersion() != 1) {
+        if (version.majorVersion() != 1 || !version.protocolName().equals("HTTP")) {
             return new GatewayError.UnsupportedHttpVersion(version.text());
         }
         if (version.minorVersion() > 1) {
@@ -39,6 +43,10 @@ final class HttpFraming {
         }
         if (hosts == 0 && version.minorVersion() == 1) {
             return new GatewayError.BadHost("an HTTP/1.1 request needs a Host header");
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host != null && !HOST.matcher(host).matches()) {
+            return new GatewayError.BadHost("the Host header is not a host name or address with an optional port");
         }
         String uri = request.uri();
         int end = uri.indexOf('?');

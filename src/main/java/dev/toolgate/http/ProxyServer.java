@@ -99,7 +99,8 @@ public final class ProxyServer {
         @Override
         public void start(Promise<Void> started) {
             // no decompression here: BodyReader inflates, bounded, and only for a matched route
-            HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setReuseAddress(true);
+            HttpServerOptions options = ConnectionGuard.options(new HttpServerOptions().setTcpNoDelay(true)
+                    .setReuseAddress(true), limits);
             HttpServer server = vertx.createHttpServer(options).requestHandler(this::route)
                     .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open));
             server.listen(port, host).onSuccess(s -> {
