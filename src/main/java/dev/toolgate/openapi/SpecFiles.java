@@ -94,7 +94,8 @@ final class SpecFiles {
         while (!pending.isEmpty()) {
             JsonNode node = pending.pop();
             JsonNode ref = node.get("$ref");
-            if (ref != null && ref.isTextual() && OpenApiDocument.isExternal(ref.asText())) {
+            // any reference with a file part, whatever its extension: swagger-parser would read it
+            if (ref != null && ref.isTextual() && !ref.asText().startsWith("#")) {
                 String target = ref.asText();
                 int hash = target.indexOf('#');
                 String file = hash < 0 ? target : target.substring(0, hash);

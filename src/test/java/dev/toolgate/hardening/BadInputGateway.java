@@ -31,6 +31,11 @@ final class BadInputGateway implements AutoCloseable {
     final TestGateway gateway;
 
     BadInputGateway() {
+        this(Map.of());
+    }
+
+    /** @param environment what vault references read */
+    BadInputGateway(Map<String, String> environment) {
         upstream = new RestUpstream()
                 .json("GET /items/a1", 200, "{\"id\":\"a1\"}")
                 .json("POST /json", 200, "{\"ok\":true}")
@@ -112,7 +117,7 @@ final class BadInputGateway implements AutoCloseable {
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener, max_request_body_size: %d}
-                """.formatted(upstream.url(), BODY_LIMIT, tools, BODY_LIMIT, tools, BODY_LIMIT), Map.of(), false,
+                """.formatted(upstream.url(), BODY_LIMIT, tools, BODY_LIMIT, tools, BODY_LIMIT), environment, false,
                 Map.of(), LIMITS);
     }
 
