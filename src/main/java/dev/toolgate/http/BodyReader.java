@@ -80,7 +80,7 @@ public final class BodyReader {
     }
 
     /** Inflates up to {@code limit} bytes; one byte more fails with {@link GatewayError.BodyTooLarge}. */
-    static Future<Buffer> inflate(Buffer compressed, boolean gzip, long limit) {
+    public static Future<Buffer> inflate(Buffer compressed, boolean gzip, long limit) {
         byte[] bytes = compressed.getBytes();
         Buffer out = Buffer.buffer((int) Math.min(limit, Math.max(256, bytes.length * 4L)));
         byte[] chunk = new byte[16 * 1024];

@@ -2,6 +2,7 @@ package dev.toolgate.http;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -79,8 +80,9 @@ public final class UpstreamClient {
     }
 
     private Pools newPools() {
-        return new Pools(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                .setDecompressionSupported(true), pool),
+        // buffered answers are asked for compressed and inflated by readBody, bounded: Netty's own inflater
+        // would inflate a 256 KB gzip bomb to 256 MiB on the event loop before any limit applied
+        return new Pools(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool),
                 vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool),
                 new ConcurrentHashMap<>());
     }
@@ -124,6 +126,7 @@ public final class UpstreamClient {
         if (!options.getHeaders().contains("user-agent")) {
             options.getHeaders().set("user-agent", userAgent);
         }
+        options.getHeaders().set("accept-encoding", "gzip, deflate");
         Pools pools = pools();
         AtomicInteger busy = pools.busy("buffered", target);
         boolean queued = busy.getAndIncrement() >= poolSize;
@@ -250,8 +253,30 @@ public final class UpstreamClient {
         });
         response.endHandler(v -> {
             vertx.cancelTimer(timer);
-            result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(),
-                    response.headers(), body));
+            String coding = response.getHeader("content-encoding");
+            boolean gzip = "gzip".equalsIgnoreCase(coding) || "x-gzip".equalsIgnoreCase(coding);
+            if (!gzip && !"deflate".equalsIgnoreCase(coding)) {
+                result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(),
+                        response.headers(), body));
+                return;
+            }
+            BodyReader.inflate(body, gzip, request.maxResponseBytes()).onComplete(inflated -> {
+                if (inflated.failed()) {
+                    result.tryFail(inflated.cause() instanceof dev.toolgate.error.GatewayException
+                            && ((dev.toolgate.error.GatewayException) inflated.cause()).error()
+                            instanceof dev.toolgate.error.GatewayError.BodyTooLarge
+                            ? new UpstreamException(UpstreamException.Kind.TOO_LARGE, request.target().service(),
+                                    "answered more than " + request.maxResponseBytes() + " bytes")
+                            : new UpstreamException(UpstreamException.Kind.BROKEN, request.target().service(),
+                                    "sent a body that is not valid " + coding));
+                    return;
+                }
+                MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(response.headers());
+                headers.remove("content-encoding");
+                headers.remove("content-length");
+                result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(), headers,
+                        inflated.result()));
+            });
         });
     }
 

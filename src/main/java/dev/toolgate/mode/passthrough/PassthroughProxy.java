@@ -186,7 +186,10 @@ public final class PassthroughProxy implements RouteHandler {
         });
         answer.exceptionHandler(t -> {
             silence.stop();
-            if (sse && !response.ended()) {
+            if (!response.headWritten()) {
+                // nothing reached the client yet: it gets a 502 instead of a cut connection
+                fail(request, t);
+            } else if (sse && !response.ended()) {
                 response.end();
             } else {
                 response.reset();
