@@ -149,6 +149,8 @@ class ArgumentBadInputIT {
         cases.add(refused("a file that is not base64", "post_files", "{\"body\":{\"files\":[\"A\"]}}", "base64"));
         cases.add(sent("1000 empty files are 1000 parts", "post_files", "{\"body\":{\"files\":[" + "\"\",".repeat(999)
                 + "\"\"]}}", "name=\"files\""));
+        cases.add(refused("1001 empty files are refused", "post_files", "{\"body\":{\"files\":[" + "\"\",".repeat(1000)
+                + "\"\"]}}", "at most 1000 are sent"));
         // types the schema refuses
         cases.add(new Case("a path value that is an object", "get_item", "{\"path_id\":{\"a\":1}}", "Invalid arguments", null));
         cases.add(new Case("a path value that is an array", "get_item", "{\"path_id\":[1]}", "Invalid arguments", null));

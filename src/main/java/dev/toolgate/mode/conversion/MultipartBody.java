@@ -24,6 +24,14 @@ final class MultipartBody {
         String boundary = "toolgate-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + Long.toHexString(ThreadLocalRandom.current().nextLong());
         Buffer body = Buffer.buffer();
+        int parts = 0;
+        for (var field : fields.properties()) {
+            parts += field.getValue().isArray() ? field.getValue().size() : 1;
+        }
+        if (parts > RequestEncoder.MAX_PARTS) {
+            throw new RequestEncoder.Rejection("the arguments make a multipart body of " + parts + " parts; at most "
+                    + RequestEncoder.MAX_PARTS + " are sent");
+        }
         fields.properties().forEach(field -> {
             FieldEncoding encoding = encodings.getOrDefault(field.getKey(), FieldEncoding.DEFAULT);
             JsonNode value = field.getValue();

@@ -52,8 +52,15 @@ final class RequestEncoder {
     static final int MAX_URI_CHARS = 64 * 1024;
     /** Largest total of header names and values the arguments may make. */
     static final int MAX_HEADER_CHARS = 64 * 1024;
-    /** Largest form or multipart body the arguments may make (percent-encoding and parts add to the argument). */
+    /** Largest multipart body the arguments may make (file content is base64-decoded, so it shrinks). */
     static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+    /**
+     * Largest form body the arguments may make: percent-encoding triples a byte and a nested object
+     * repeats its whole key path for every leaf, so a form can outgrow its argument many times over.
+     */
+    static final int MAX_FORM_CHARS = 2 * 1024 * 1024;
+    /** Most parts a multipart body may have: each adds its own headers, however small its content. */
+    static final int MAX_PARTS = 1_000;
 
     private RequestEncoder() {
     }
@@ -121,7 +128,7 @@ final class RequestEncoder {
             return MultipartBody.encode(value, t.bodyFields(), headers);
         }
         headers.set("content-type", t.body().contentType());
-        EncodedText form = new EncodedText(MAX_BODY_BYTES, "the form body");
+        EncodedText form = new EncodedText(MAX_FORM_CHARS, "the form body");
         value.properties().forEach(e -> ParameterStyles.appendField(form, e.getKey(), e.getValue(),
                 t.bodyFields().getOrDefault(e.getKey(), FieldEncoding.DEFAULT)));
         return Buffer.buffer(form.toString());
