@@ -104,6 +104,10 @@ public final class ConnectionGuard {
     private final class Bytes extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (upgraded(ctx)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
             if (state == State.CLOSING) {
                 ReferenceCountUtil.release(msg);
                 return;
@@ -125,6 +129,10 @@ public final class ConnectionGuard {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (upgraded(ctx)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
             if (state == State.CLOSING) {
                 ReferenceCountUtil.release(msg);
                 return;
@@ -182,6 +190,26 @@ public final class ConnectionGuard {
         }
     }
 
+    /**
+     * After an h2c upgrade the HTTP/1 codec is gone and HTTP/2 keeps its own streams: the guard steps
+     * out (it would otherwise answer an HTTP/2 connection in HTTP/1) and only the count remains.
+     */
+    private boolean upgraded(ChannelHandlerContext ctx) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (pipeline.get("httpDecoder") != null) {
+            return false;
+        }
+        cancel();
+        state = State.BUSY;
+        if (pipeline.get("toolgateBytes") != null) {
+            pipeline.remove("toolgateBytes");
+        }
+        if (pipeline.get("toolgateMessages") != null) {
+            pipeline.remove("toolgateMessages");
+        }
+        return true;
+    }
+
     private void idleIfDone() {
         if (requestDone && responseDone) {
             state = State.IDLE;
@@ -205,6 +233,9 @@ public final class ConnectionGuard {
 
     private void expired() {
         timer = null;
+        if (messages.pipeline().get("httpDecoder") == null) {
+            return;
+        }
         switch (state) {
             case IDLE -> {
                 state = State.CLOSING;
