@@ -71,9 +71,13 @@ class UpstreamPathsAndPoolsIT {
 
     @Test
     void aBackslashInAPassthroughPathReachesTheUpstreamEncoded() {
+        upstream.clear();
         RawConnection.exchange(gateway.gateway().proxyPort(), "POST", "/pt\\..\\admin?q=a\\b", List.of("Host: 127.0.0.1",
                 "Content-Type: application/json", "Content-Length: 2"), "{}".getBytes());
         RestUpstream.Received received = upstream.next();
+        while (!received.method().equals("POST")) {
+            received = upstream.next();
+        }
         assertThat(received.uri()).isEqualTo("/pt%5C..%5Cadmin?q=a%5Cb");
     }
 
