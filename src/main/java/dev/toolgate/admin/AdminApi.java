@@ -42,13 +42,21 @@ final class AdminApi {
 
     private final Vertx vertx;
     private final AdminView view;
+    private final AdminHosts hosts;
 
-    AdminApi(Vertx vertx, AdminView view) {
+    AdminApi(Vertx vertx, AdminView view, AdminHosts hosts) {
         this.vertx = vertx;
         this.view = view;
+        this.hosts = hosts;
     }
 
     void handle(HttpServerRequest request) {
+        String host = request.getHeader("host");
+        if (!hosts.allows(host)) {
+            // DNS rebinding: a page on evil.example whose name now points here must not read or replace the config
+            send(request, Response.of(new GatewayError.MisdirectedHost(host)));
+            return;
+        }
         String path = Router.normalize(request.path());
         String[] parts = path.replaceAll("/+$", "").split("/");
         String kind = parts.length > 1 ? parts[1] : "";

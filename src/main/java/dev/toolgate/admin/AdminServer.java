@@ -1,9 +1,14 @@
 package dev.toolgate.admin;
 
+import dev.toolgate.http.ConnectionGuard;
+import dev.toolgate.http.ListenerLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The admin listener (loopback by default): the Admin API on one event loop. */
 public final class AdminServer {
@@ -15,9 +20,20 @@ public final class AdminServer {
     }
 
     public static Future<AdminServer> start(Vertx vertx, String host, int port, AdminView view) {
-        AdminApi api = new AdminApi(vertx, view);
-        return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        return start(vertx, host, port, view, ListenerLimits.DEFAULT, List.of());
+    }
+
+    /**
+     * @param limits    the listener's connection bounds
+     * @param hostNames Host names answered besides IP addresses and {@code localhost} (DNS-rebinding protection)
+     */
+    public static Future<AdminServer> start(Vertx vertx, String host, int port, AdminView view, ListenerLimits limits,
+                                            List<String> hostNames) {
+        AdminApi api = new AdminApi(vertx, view, new AdminHosts(hostNames));
+        AtomicInteger open = new AtomicInteger();
+        return vertx.createHttpServer(ConnectionGuard.options(new HttpServerOptions().setHost(host).setPort(port), limits))
                 .requestHandler(api::handle)
+                .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open))
                 .listen()
                 .map(AdminServer::new);
     }

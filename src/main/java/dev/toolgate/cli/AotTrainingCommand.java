@@ -95,7 +95,7 @@ final class AotTrainingCommand implements Callable<Integer> {
 
     private static void openapi2mcp(Path spec) throws IOException {
         OpenApiDocument document = OpenApiDocument.load(new OpenApiSource(spec.toString(), List.of(), List.of()),
-                spec.getParent());
+                new OpenApiDocument.Access(spec.getParent(), false));
         ToolGenerator.Generated generated = new ToolGenerator(document, new OperationFilter(List.of(), List.of())).generate();
         new YAMLMapper().writeValueAsString(new DeclarativeExport(document, generated, "training", "training-mcp",
                 "conversion-listener", List.of()).toJson());

@@ -58,7 +58,9 @@ final class Openapi2McpCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try {
-            OpenApiDocument document = OpenApiDocument.load(new OpenApiSource(spec, include, exclude), Path.of("").toAbsolutePath());
+            OpenApiDocument document = OpenApiDocument.load(new OpenApiSource(spec, include, exclude),
+                    // the operator names the document on the command line: any path they can read
+                    new OpenApiDocument.Access(Path.of("").toAbsolutePath(), true));
             ToolGenerator.Generated generated = new ToolGenerator(document, new OperationFilter(include, exclude)).generate();
             String serviceName = service != null ? service : DeclarativeExport.serviceName(document);
             DeclarativeExport export = new DeclarativeExport(document, generated, serviceName,

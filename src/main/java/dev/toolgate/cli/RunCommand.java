@@ -63,6 +63,9 @@ final class RunCommand implements Callable<Integer> {
                     + "(env TOOLGATE_REAL_IP_RECURSIVE; default ${DEFAULT-VALUE}).")
     private boolean realIpRecursive;
 
+    @CommandLine.Mixin
+    private LimitOptions limits;
+
     @Override
     public Integer call() throws InterruptedException {
         if (shutdownTimeout < 0) {
@@ -77,7 +80,8 @@ final class RunCommand implements Callable<Integer> {
         Gateway gateway;
         try {
             gateway = Gateway.start(new Gateway.Options(config, proxy.host(), proxy.port(), admin.host(), admin.port(),
-                    !noWatch, System::getenv, InstantSource.system(), new SecureRandom(), addresses));
+                    !noWatch, System::getenv, InstantSource.system(), new SecureRandom(), addresses,
+                    limits.limits(spec)));
         } catch (InvalidConfigException e) {
             System.err.println("toolgate: " + config + " is invalid; not starting:");
             e.problems().forEach(System.err::println);

@@ -1,5 +1,6 @@
 package dev.toolgate.cli;
 
+import dev.toolgate.config.ConfigInput;
 import dev.toolgate.config.ConfigLoader;
 import dev.toolgate.config.InvalidConfigException;
 import dev.toolgate.gateway.Gateway;
@@ -19,12 +20,20 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Kong declarative file (YAML or JSON).")
     private Path config;
 
+    @Option(names = "--allow-spec-outside-config-dir", description = "As for run.")
+    private boolean specsOutside;
+
+    @Option(names = "--allow-metadata-upstreams", description = "As for run.")
+    private boolean metadataUpstreams;
+
     @Override
     public Integer call() {
         try {
             byte[] document = ConfigLoader.readFile(config);
             Path base = config.toAbsolutePath().getParent();
-            Snapshot snapshot = Gateway.check(document, base, System::getenv);
+            Snapshot snapshot = Gateway.check(document, base, System::getenv,
+                    new ConfigInput(specsOutside || "true".equals(System.getenv("TOOLGATE_ALLOW_SPEC_OUTSIDE_CONFIG_DIR")),
+                            metadataUpstreams || "true".equals(System.getenv("TOOLGATE_ALLOW_METADATA_UPSTREAMS"))));
             snapshot.warnings().forEach(w -> System.err.println("warning: " + w));
             System.out.printf("%s is valid: %d services, %d routes, %d plugins, %d tools%n", config,
                     snapshot.config().services().size(), snapshot.config().routes().size(),

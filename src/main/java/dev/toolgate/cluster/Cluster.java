@@ -1,6 +1,7 @@
 package dev.toolgate.cluster;
 
 import dev.toolgate.mcp.SessionIds;
+import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mcp.SessionStore;
 
 import java.time.InstantSource;
@@ -32,11 +33,16 @@ public final class Cluster implements AutoCloseable {
     private final Revocations localRevocations;
 
     public Cluster(InstantSource clock, RandomGenerator random) {
+        this(clock, random, SessionLimits.DEFAULT);
+    }
+
+    /** With bounds on the sessions this process holds. */
+    public Cluster(InstantSource clock, RandomGenerator random, SessionLimits limits) {
         this.clock = clock;
         this.random = random;
         this.ids = new SessionIds(random);
         this.local = new LocalCounters(clock);
-        this.memory = new InMemorySessionStore(clock, ids);
+        this.memory = new InMemorySessionStore(clock, ids, limits);
         this.localRevocations = new Revocations(null, clock);
     }
 

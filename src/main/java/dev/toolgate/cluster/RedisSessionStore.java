@@ -28,8 +28,9 @@ public final class RedisSessionStore implements SessionStore {
         this.ttlSeconds = ttlSeconds;
     }
 
+    /** Redis holds the sessions, bounded by its own {@code maxmemory}; no per-client count is kept. */
     @Override
-    public Future<Session> create(Session draft, long ttlSeconds) {
+    public Future<Session> create(Session draft, long ttlSeconds, String client) {
         Session session = draft.withId(ids.next());
         byte[] value = SessionJson.write(session, 0);
         return redis.call(c -> c.set(key(session.id()), value, SetArgs.Builder.ex(ttlSeconds))).map(ok -> session);

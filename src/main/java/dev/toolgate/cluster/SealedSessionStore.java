@@ -25,8 +25,9 @@ public final class SealedSessionStore implements SessionStore {
         this.clock = clock;
     }
 
+    /** Nothing is held: the session is the id, so there is nothing to count. */
     @Override
-    public Future<Session> create(Session draft, long ttlSeconds) {
+    public Future<Session> create(Session draft, long ttlSeconds, String client) {
         long expiresAt = clock.millis() + Math.multiplyExact(ttlSeconds, 1000L);
         return Future.succeededFuture(draft.withId(cipher.seal(SessionJson.write(draft, expiresAt), draft.endpoint())));
     }

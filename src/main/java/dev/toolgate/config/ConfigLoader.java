@@ -1,15 +1,10 @@
 package dev.toolgate.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,12 +26,12 @@ import java.util.function.UnaryOperator;
 public final class ConfigLoader {
 
     /** Generated declarative files (openapi2mcp output for large APIs) run to tens of megabytes. */
-    private static final int MAX_DOCUMENT_CODE_POINTS = 256 * 1024 * 1024;
+    private static final int MAX_DOCUMENT_CODE_POINTS = 64 * 1024 * 1024;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final ObjectMapper YAML = yamlMapper();
+    private static final ObjectMapper YAML = YamlInput.mapper(MAX_DOCUMENT_CODE_POINTS, true);
 
     private final Map<String, PluginSchema> schemas = new LinkedHashMap<>();
     private final UnaryOperator<String> environment;
@@ -76,7 +71,7 @@ public final class ConfigLoader {
         vault.resolve(tree, report);
         Map<String, String> secrets = new HashMap<>(templates.templateBySecret());
         secrets.putAll(vault.referenceBySecret());
-        report.hideSecrets(secrets);
+        report.redact(secrets);
         return new DeclarativeReader(schemas, context).read(ConfigNode.root(tree, report), secrets, hash(bytes));
     }
 
@@ -93,6 +88,9 @@ public final class ConfigLoader {
     private static JsonNode parse(byte[] bytes, ConfigReport report) {
         boolean json = looksLikeJson(bytes);
         try {
+            if (!json) {
+                YamlInput.checkTokens(bytes);
+            }
             JsonNode tree = (json ? JSON : YAML).readTree(bytes);
             if (tree == null || tree.isMissingNode() || tree.isNull()) {
                 report.problem("", "the document is empty");
@@ -103,26 +101,16 @@ public final class ConfigLoader {
                 return null;
             }
             return tree;
+        } catch (YamlInput.Refused e) {
+            report.problem("", "not valid YAML: " + e.getMessage());
+            return null;
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            report.problem("", "not valid " + (json ? "JSON" : "YAML") + ": " + where + oneLine(e));
+            report.problem("", "not valid " + (json ? "JSON" : "YAML") + ": " + YamlInput.describe(e, json));
             return null;
         } catch (IOException e) {
-            report.problem("", "cannot parse the document: " + e.getMessage());
+            report.problem("", "cannot parse the document");
             return null;
         }
-    }
-
-    /** The parser's complaint without its source excerpt, on one line (problems print one per line). */
-    private static String oneLine(JsonProcessingException e) {
-        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException yaml) {
-            String context = yaml.getContext() == null ? "" : " (" + yaml.getContext() + ")";
-            return yaml.getProblem() + context;
-        }
-        String message = e.getOriginalMessage();
-        int source = message.indexOf("\n at [Source");
-        return (source < 0 ? message : message.substring(0, source)).replaceAll("\\s*\n\\s*", " ").strip();
     }
 
     private static boolean looksLikeJson(byte[] bytes) {
@@ -132,13 +120,5 @@ public final class ConfigLoader {
             }
         }
         return false;
-    }
-
-    private static ObjectMapper yamlMapper() {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setCodePointLimit(MAX_DOCUMENT_CODE_POINTS);
-        YAMLFactory factory = YAMLFactory.builder().loaderOptions(options).build();
-        return new YAMLMapper(factory).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 }

@@ -49,6 +49,11 @@ record ConfigValue(JsonNode json, String path, ConfigReport report) {
         if (json == null) {
             return fallback;
         }
+        if (json.isNumber() && !json.isIntegralNumber() && !json.isBigDecimal() && !Double.isFinite(json.doubleValue())) {
+            // 1e999999999 reads as an infinite double, which has no decimal value
+            report.problem(path, "must be between " + min + " and " + max);
+            return fallback;
+        }
         if (!json.isIntegralNumber() && !(json.isNumber() && json.decimalValue().stripTrailingZeros().scale() <= 0)) {
             report.problem(path, "must be an integer, got " + kind(json));
             return fallback;

@@ -20,6 +20,10 @@ final class DeclarativeReader {
     private final ConfigContext context;
     final Entities entities = new Entities();
 
+    ConfigContext context() {
+        return context;
+    }
+
     DeclarativeReader(Map<String, PluginSchema> schemas, ConfigContext context) {
         this.schemas = schemas;
         this.context = context;

@@ -57,6 +57,10 @@ final class ServiceReader {
                 node.problem("path", "must start with /");
             }
         }
+        if (!reader.context().input().metadataUpstreams() && MetadataAddresses.matches(host)) {
+            node.warning(url != null ? "url" : "host", "points at a link-local or cloud metadata address ('" + host
+                    + "'): every call to this service reaches it; run with --allow-metadata-upstreams if that is meant");
+        }
         int effectivePort = port != null ? port : ("https".equals(protocol) ? 443 : 80);
         int retries = (int) node.integer("retries", 5, 0, 32767);
         int connect = (int) node.integer("connect_timeout", DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS);

@@ -1,6 +1,7 @@
 package dev.toolgate.error;
 
 import dev.toolgate.error.GatewayError.AddressRefused;
+import dev.toolgate.error.GatewayError.BadHost;
 import dev.toolgate.error.GatewayError.BatchNotAllowed;
 import dev.toolgate.error.GatewayError.LengthRequired;
 import dev.toolgate.error.GatewayError.RequestTooLarge;
@@ -9,16 +10,23 @@ import dev.toolgate.error.GatewayError.ForbiddenOrigin;
 import dev.toolgate.error.GatewayError.Internal;
 import dev.toolgate.error.GatewayError.InvalidMessage;
 import dev.toolgate.error.GatewayError.InvalidParams;
+import dev.toolgate.error.GatewayError.InvalidPath;
 import dev.toolgate.error.GatewayError.MalformedJson;
 import dev.toolgate.error.GatewayError.MethodNotAllowed;
+import dev.toolgate.error.GatewayError.MisdirectedHost;
 import dev.toolgate.error.GatewayError.MethodNotFound;
 import dev.toolgate.error.GatewayError.MissingSession;
 import dev.toolgate.error.GatewayError.NoRoute;
 import dev.toolgate.error.GatewayError.NotAcceptable;
 import dev.toolgate.error.GatewayError.NotServed;
+import dev.toolgate.error.GatewayError.RequestTimeout;
 import dev.toolgate.error.GatewayError.StreamAlreadyOpen;
+import dev.toolgate.error.GatewayError.TooManyConnections;
+import dev.toolgate.error.GatewayError.TooManySessions;
 import dev.toolgate.error.GatewayError.UnknownSession;
 import dev.toolgate.error.GatewayError.UnknownTool;
+import dev.toolgate.error.GatewayError.UnsupportedContentEncoding;
+import dev.toolgate.error.GatewayError.UnsupportedHttpVersion;
 import dev.toolgate.error.GatewayError.UnsupportedMediaType;
 import dev.toolgate.error.GatewayError.UnsupportedProtocolVersion;
 import dev.toolgate.error.GatewayError.UpstreamTimeout;
@@ -120,6 +128,22 @@ public final class ErrorCatalog {
                     "Bad Gateway: service '" + e.service() + "' is unavailable: " + e.detail());
             case UpstreamTimeout e -> new Entry(504, JsonRpc.INTERNAL_ERROR, "upstream_timeout",
                     "Gateway Timeout: service '" + e.service() + "': " + e.detail());
+            case UnsupportedContentEncoding e -> new Entry(415, JsonRpc.TRANSPORT_ERROR, "unsupported_content_encoding",
+                    "Unsupported Media Type: Content-Encoding '" + e.encoding() + "' is not supported (gzip, deflate or none)",
+                    // the body was not read: the connection cannot be reused
+                    Map.of("connection", "close"));
+            case TooManySessions e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "too_many_sessions",
+                    "Service Unavailable: " + e.scope() + " has as many live sessions as allowed; end one (DELETE) "
+                            + "or retry in " + e.retryAfterSeconds() + " s",
+                    Map.of("retry-after", Long.toString(e.retryAfterSeconds())));
+            case UnsupportedHttpVersion e -> new Entry(505, JsonRpc.TRANSPORT_ERROR, "http_version_not_supported",
+                    "HTTP Version Not Supported: " + e.version() + " (this listener speaks HTTP/1.0 and HTTP/1.1)");
+            case BadHost e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "bad_host", "Bad Request: " + e.detail());
+            case InvalidPath e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "invalid_path", "Bad Request: " + e.detail());
+            case RequestTimeout e -> new Entry(408, JsonRpc.TRANSPORT_ERROR, "request_timeout",
+                    "Request Timeout: the " + e.what() + " did not arrive in time");
+            case TooManyConnections e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "too_many_connections",
+                    "Service Unavailable: this listener already has " + e.limit() + " connections; retry shortly");
             case Internal e -> new Entry(500, JsonRpc.INTERNAL_ERROR, "internal_error",
                     "Internal error (error id " + e.errorId() + ")");
             case Unauthenticated e -> new Entry(401, JsonRpc.TRANSPORT_ERROR, "unauthenticated", e.message(),
@@ -135,6 +159,9 @@ public final class ErrorCatalog {
             case LengthRequired e -> new Entry(411, JsonRpc.TRANSPORT_ERROR, "length_required",
                     "A valid Content-Length header is required");
             case NotFound e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "not_found", "Not found");
+            case MisdirectedHost e -> new Entry(421, JsonRpc.TRANSPORT_ERROR, "misdirected_host",
+                    "Misdirected Request: the Admin API does not answer for Host '" + e.host()
+                            + "' (use an IP address or localhost, or list the name with --admin-hostname)");
             case InvalidConfiguration e -> new Entry(400, JsonRpc.INVALID_PARAMS, "invalid_configuration",
                     "declarative config is invalid: " + e.problems() + " problem(s)");
             case UnreadableConfig e -> new Entry(400, JsonRpc.INVALID_REQUEST, "unreadable_config",

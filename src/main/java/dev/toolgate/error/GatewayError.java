@@ -58,6 +58,10 @@ public sealed interface GatewayError {
     record UnsupportedMediaType(String contentType) implements GatewayError {
     }
 
+    /** The body is compressed with a coding the gateway does not inflate. */
+    record UnsupportedContentEncoding(String encoding) implements GatewayError {
+    }
+
     /** The body is larger than the route allows. */
     record BodyTooLarge(long limitBytes) implements GatewayError {
     }
@@ -88,6 +92,30 @@ public sealed interface GatewayError {
 
     /** The upstream did not answer in time; {@code detail} says which timeout. */
     record UpstreamTimeout(String service, String detail) implements GatewayError {
+    }
+
+    /** A new session would pass a cap on live sessions; the client may try again later. */
+    record TooManySessions(String scope, long retryAfterSeconds) implements GatewayError {
+    }
+
+    /** The request line names an HTTP version the gateway does not speak (not 1.x). */
+    record UnsupportedHttpVersion(String version) implements GatewayError {
+    }
+
+    /** The request's Host header is missing (HTTP/1.1), repeated, or not one this listener answers for. */
+    record BadHost(String detail) implements GatewayError {
+    }
+
+    /** The request path is not valid: not UTF-8, or an overlong encoding. */
+    record InvalidPath(String detail) implements GatewayError {
+    }
+
+    /** A client was too slow sending its request (head or body); the connection is closed. */
+    record RequestTimeout(String what) implements GatewayError {
+    }
+
+    /** The listener has as many connections as it allows; the client may try again later. */
+    record TooManyConnections(long limit) implements GatewayError {
     }
 
     /** A bug or an unexpected failure; details are logged under {@code errorId}, never sent. */
@@ -139,6 +167,10 @@ public sealed interface GatewayError {
 
     /** Admin API: nothing lives at this path. */
     record NotFound() implements GatewayError {
+    }
+
+    /** Admin API: the Host names neither an IP address, {@code localhost}, nor an {@code --admin-hostname}. */
+    record MisdirectedHost(String host) implements GatewayError {
     }
 
     /** Admin API: a posted configuration has problems; the body lists them. */

@@ -15,7 +15,6 @@ import dev.toolgate.openapi.OpenApiException;
 import dev.toolgate.openapi.OperationFilter;
 import dev.toolgate.openapi.ToolGenerator;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,8 +30,8 @@ final class ConversionTools {
     private ConversionTools() {
     }
 
-    static List<Tool> compile(Plugin plugin, AiMcpProxyConfig proxy, Route route, Service service, Path baseDirectory,
-                              ConfigReport report) {
+    static List<Tool> compile(Plugin plugin, AiMcpProxyConfig proxy, Route route, Service service,
+                              OpenApiDocument.Access access, ConfigReport report) {
         List<Tool> tools = new ArrayList<>(new ToolCompiler(route, service, proxy, report).compileAll(plugin.source()));
         OpenApiSource source = proxy.openapi();
         if (source == null || source.spec() == null) {
@@ -41,7 +40,7 @@ final class ConversionTools {
         String at = plugin.source() + ".config.openapi";
         ToolGenerator.Generated generated;
         try {
-            OpenApiDocument document = OpenApiDocument.load(source, baseDirectory);
+            OpenApiDocument document = OpenApiDocument.load(source, access);
             generated = new ToolGenerator(document, new OperationFilter(source.include(), source.exclude())).generate();
         } catch (OpenApiException e) {
             report.problem(at + ".spec", e.getMessage());

@@ -1,6 +1,7 @@
 package dev.toolgate.gateway;
 
 import dev.toolgate.admin.AdminServer;
+import dev.toolgate.config.ConfigInput;
 import dev.toolgate.config.ConfigLoader;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.ConfigWatcher;
@@ -9,6 +10,7 @@ import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ProxyServer;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.cluster.Cluster;
+import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.TrafficCounters;
@@ -49,16 +51,33 @@ public final class Gateway implements AutoCloseable {
      * @param clock       time source for sessions
      * @param random      randomness for session ids (a {@code SecureRandom} in production)
      * @param addresses   which peers' forwarding headers say who the client is (Kong's {@code trusted_ips})
+     * @param limits      bounds on connections, sessions, upstream pools and configuration input
      */
     public record Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
                           boolean watch, UnaryOperator<String> environment, InstantSource clock,
-                          RandomGenerator random, ClientAddresses addresses) {
+                          RandomGenerator random, ClientAddresses addresses, Limits limits) {
 
-        /** Trusting no proxy in front of the gateway. */
+        /** Trusting no proxy in front of the gateway, with the default {@link Limits}. */
         public Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
                        boolean watch, UnaryOperator<String> environment, InstantSource clock, RandomGenerator random) {
             this(configFile, proxyHost, proxyPort, adminHost, adminPort, watch, environment, clock, random,
-                    ClientAddresses.PEER);
+                    ClientAddresses.PEER, Limits.DEFAULT);
+        }
+
+        /** With the default {@link Limits}. */
+        public Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
+                       boolean watch, UnaryOperator<String> environment, InstantSource clock, RandomGenerator random,
+                       ClientAddresses addresses) {
+            this(configFile, proxyHost, proxyPort, adminHost, adminPort, watch, environment, clock, random,
+                    addresses, Limits.DEFAULT);
+        }
+
+        /** Trusting no proxy in front of the gateway. */
+        public Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
+                       boolean watch, UnaryOperator<String> environment, InstantSource clock, RandomGenerator random,
+                       Limits limits) {
+            this(configFile, proxyHost, proxyPort, adminHost, adminPort, watch, environment, clock, random,
+                    ClientAddresses.PEER, limits);
         }
     }
 
@@ -82,12 +101,15 @@ public final class Gateway implements AutoCloseable {
         // Vert.x starts on its own thread while the configuration loads; only endpoints need it
         this.vertxReady = CompletableFuture.supplyAsync(() -> Vertx.vertx(new VertxOptions().setPreferNativeTransport(false)),
                 task -> Thread.ofPlatform().name("vertx-start").daemon().start(task));
-        this.cluster = new Cluster(options.clock(), options.random());
+        Limits limits = options.limits();
+        this.cluster = new Cluster(options.clock(), options.random(), new SessionLimits(
+                limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(), limits.sessionIdleSeconds()));
         this.sessions = new Sessions(cluster.bus(), options.clock());
         this.snapshots = new SnapshotSwitch(sessions);
         this.tap = new MessageTap(traffic, System::nanoTime);
         this.builder = new SnapshotBuilder(loader(options.environment()), sessions, cluster, this::upstream, tap,
-                Version.current(), options.addresses());
+                Version.current(), options.addresses(),
+                new ConfigInput(limits.specsOutsideConfigDir(), limits.metadataUpstreams()));
     }
 
     private Vertx vertx() {
@@ -99,7 +121,8 @@ public final class Gateway implements AutoCloseable {
         if (client == null) {
             synchronized (this) {
                 if (upstream == null) {
-                    upstream = new UpstreamClient(vertx(), 256, "toolgate/" + Version.current());
+                    upstream = new UpstreamClient(vertx(), options.limits().upstreamPoolSize(),
+                            options.limits().upstreamPoolWaitMs(), "toolgate/" + Version.current());
                 }
                 client = upstream;
             }
@@ -125,10 +148,11 @@ public final class Gateway implements AutoCloseable {
             vertx.exceptionHandler(t -> LOG.error("unhandled failure in an event-loop callback", t));
             gateway.sweeper = vertx.setPeriodic(60_000, id -> gateway.cluster.sweep());
             gateway.proxy = ProxyServer.start(vertx, options.proxyHost(), options.proxyPort(), instances,
-                    gateway.snapshots::current).await();
+                    gateway.snapshots::current, options.limits().proxy()).await();
             gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(),
                     new GatewayView(gateway.snapshots, gateway.sessions, gateway.cluster, gateway.traffic,
-                            doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping)).await();
+                            doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping),
+                    options.limits().admin(), options.limits().adminHostNames()).await();
             LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
             LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
             if (options.watch()) {
@@ -158,9 +182,15 @@ public final class Gateway implements AutoCloseable {
      * @throws InvalidConfigException with every problem
      */
     public static Snapshot check(byte[] document, Path baseDirectory, UnaryOperator<String> environment) {
+        return check(document, baseDirectory, environment, ConfigInput.DEFAULT);
+    }
+
+    /** Same, with what the operator allows the document to reach. */
+    public static Snapshot check(byte[] document, Path baseDirectory, UnaryOperator<String> environment,
+                                 ConfigInput input) {
         try (Cluster unused = new Cluster(InstantSource.system(), new java.security.SecureRandom())) {
             return new SnapshotBuilder(loader(environment), null, unused, () -> null, null, Version.current(),
-                    ClientAddresses.PEER).load(document, baseDirectory, new ConfigReport());
+                    ClientAddresses.PEER, input).load(document, baseDirectory, new ConfigReport());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.toolgate.gateway;
 
 import dev.toolgate.cluster.Cluster;
 import dev.toolgate.config.ConfigContext;
+import dev.toolgate.config.ConfigInput;
 import dev.toolgate.config.ConfigLoader;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.InvalidConfigException;
@@ -21,6 +22,7 @@ import dev.toolgate.mode.conversion.McpServerEndpoint;
 import dev.toolgate.mode.conversion.ToolViews;
 import dev.toolgate.mode.passthrough.PassthroughProxy;
 import dev.toolgate.observe.MessageTap;
+import dev.toolgate.openapi.OpenApiDocument;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.mode.conversion.ToolCatalog;
 import dev.toolgate.mode.conversion.ToolInvoker;
@@ -54,10 +56,11 @@ final class SnapshotBuilder {
     private final MessageTap tap;
     private final String version;
     private final ClientAddresses addresses;
+    private final ConfigInput input;
 
     /** {@code sessions}, {@code upstream} and {@code tap} are null when the snapshot only validates (never serves). */
     SnapshotBuilder(ConfigLoader loader, Sessions sessions, Cluster cluster, Supplier<UpstreamClient> upstream,
-                    MessageTap tap, String version, ClientAddresses addresses) {
+                    MessageTap tap, String version, ClientAddresses addresses, ConfigInput input) {
         this.loader = loader;
         this.sessions = sessions;
         this.cluster = cluster;
@@ -65,6 +68,7 @@ final class SnapshotBuilder {
         this.tap = tap;
         this.version = version;
         this.addresses = addresses;
+        this.input = input;
     }
 
     /**
@@ -73,7 +77,7 @@ final class SnapshotBuilder {
      * @throws InvalidConfigException with every problem found, in reading and in provisioning
      */
     Snapshot load(byte[] document, Path baseDirectory, ConfigReport report) {
-        DeclarativeConfig config = loader.read(document, new ConfigContext(baseDirectory), report);
+        DeclarativeConfig config = loader.read(document, new ConfigContext(baseDirectory, input), report);
         Snapshot snapshot = config == null ? null : build(config, report, baseDirectory);
         report.throwIfProblems();
         return snapshot;
@@ -89,7 +93,8 @@ final class SnapshotBuilder {
                     && proxy.mode().converts() && active.stream().anyMatch(r -> r.id().equals(plugin.routeId()))) {
                 Route route = config.route(plugin.routeId()).orElseThrow();
                 Service service = config.service(route.serviceId()).orElse(null);
-                catalog.add(plugin, ConversionTools.compile(plugin, proxy, route, service, baseDirectory, report), report);
+                catalog.add(plugin, ConversionTools.compile(plugin, proxy, route, service,
+                        new OpenApiDocument.Access(baseDirectory, input.specsOutsideConfigDir()), report), report);
             }
         }
         Provisioning provisioning = new Provisioning(config, new Consumers(config), report, cluster.clock(),

@@ -8,24 +8,54 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
+
 /**
  * Reads a request body up to a limit, failing before reading when {@code Content-Length} already
  * says it is too large, and as soon as a chunked body crosses the limit, so an oversized body is
  * never held in memory. A client that sent {@code Expect: 100-continue} is told to go on once the
  * declared length is known to fit.
+ *
+ * <p>A {@code gzip} or {@code deflate} body is inflated here, and only here: the listener itself
+ * decompresses nothing, so a request no route matches is never inflated, and the limit counts inflated
+ * bytes, inflation stopping at the first byte past it (a 1 MB bomb that would inflate to 1 GiB costs
+ * the limit's worth of work, then a 413 and a closed connection).
  */
 public final class BodyReader {
 
     private BodyReader() {
     }
 
-    /** The body, or a failed future carrying {@link GatewayError.BodyTooLarge}. */
+    /** The body, inflated when it is compressed, or a failed future carrying a {@link GatewayError}. */
     public static Future<Buffer> read(HttpServerRequest request, long limit) {
         return read(request, limit, new GatewayError.BodyTooLarge(limit));
     }
 
-    /** The body, or a failed future carrying {@code tooLarge} when it is larger than {@code limit}. */
+    /**
+     * The body, inflated when it is compressed, or a failed future carrying {@code tooLarge} when it
+     * (inflated) is larger than {@code limit}.
+     */
     public static Future<Buffer> read(HttpServerRequest request, long limit, GatewayError tooLarge) {
+        String encoding = request.getHeader("content-encoding");
+        String coding = encoding == null ? "identity" : encoding.trim().toLowerCase(Locale.ROOT);
+        if (!coding.equals("identity") && !coding.equals("gzip") && !coding.equals("x-gzip") && !coding.equals("deflate")) {
+            return Future.failedFuture(new GatewayException(new GatewayError.UnsupportedContentEncoding(encoding)));
+        }
+        Future<Buffer> raw = readRaw(request, limit, tooLarge);
+        if (coding.equals("identity")) {
+            return raw;
+        }
+        // what follows sees the body as sent without a coding (passthrough forwards it inflated)
+        request.headers().remove("content-encoding");
+        return raw.compose(body -> inflate(body, !coding.equals("deflate"), limit, tooLarge));
+    }
+
+    private static Future<Buffer> readRaw(HttpServerRequest request, long limit, GatewayError tooLarge) {
         String declared = request.getHeader("content-length");
         if (declared != null) {
             try {
@@ -57,5 +87,29 @@ public final class BodyReader {
                 "the body could not be read: the connection broke while it was being sent"))));
         request.endHandler(v -> promise.tryComplete(body));
         return promise.future();
+    }
+
+    /** Inflates up to {@code limit} bytes; one byte more fails with {@link GatewayError.BodyTooLarge}. */
+    public static Future<Buffer> inflate(Buffer compressed, boolean gzip, long limit) {
+        return inflate(compressed, gzip, limit, new GatewayError.BodyTooLarge(limit));
+    }
+
+    private static Future<Buffer> inflate(Buffer compressed, boolean gzip, long limit, GatewayError tooLarge) {
+        byte[] bytes = compressed.getBytes();
+        Buffer out = Buffer.buffer((int) Math.min(limit, Math.max(256, bytes.length * 4L)));
+        byte[] chunk = new byte[16 * 1024];
+        try (InputStream in = gzip ? new GZIPInputStream(new ByteArrayInputStream(bytes), 8192)
+                : new InflaterInputStream(new ByteArrayInputStream(bytes))) {
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                if (out.length() + n > limit) {
+                    return Future.failedFuture(new GatewayException(tooLarge));
+                }
+                out.appendBytes(chunk, 0, n);
+            }
+            return Future.succeededFuture(out);
+        } catch (IOException e) {
+            return Future.failedFuture(new GatewayException(new GatewayError.MalformedJson(
+                    "the body is not valid " + (gzip ? "gzip" : "deflate") + " data")));
+        }
     }
 }

@@ -44,12 +44,19 @@ public final class ProxyServer {
     /** Binds {@code host:port} (port 0 picks a free port) on {@code instances} event loops. */
     public static Future<ProxyServer> start(Vertx vertx, String host, int port, int instances,
                                             Supplier<RouteTable> table) {
+        return start(vertx, host, port, instances, table, ListenerLimits.DEFAULT);
+    }
+
+    /** Same, with the listener's connection bounds ({@link ConnectionGuard}). */
+    public static Future<ProxyServer> start(Vertx vertx, String host, int port, int instances,
+                                            Supplier<RouteTable> table, ListenerLimits limits) {
+        AtomicInteger open = new AtomicInteger();
         // Vert.x shares one socket among servers listening on the same host and port; a negative port
         // means "one random port shared by all of them" (port 0 would give each instance its own).
         int shared = port == 0 ? -1 : port;
         AtomicInteger boundPort = new AtomicInteger();
         List<HttpServer> servers = new CopyOnWriteArrayList<>();
-        return vertx.deployVerticle(() -> new Listener(host, shared, table, boundPort, servers),
+        return vertx.deployVerticle(() -> new Listener(host, shared, table, boundPort, servers, limits, open),
                         new DeploymentOptions().setInstances(Math.max(1, instances)))
                 .map(deployment -> new ProxyServer(vertx, boundPort.get(), deployment, List.copyOf(servers)));
     }
@@ -75,20 +82,27 @@ public final class ProxyServer {
         private final Supplier<RouteTable> table;
         private final AtomicInteger boundPort;
         private final List<HttpServer> servers;
+        private final ListenerLimits limits;
+        private final AtomicInteger open;
 
-        Listener(String host, int port, Supplier<RouteTable> table, AtomicInteger boundPort, List<HttpServer> servers) {
+        Listener(String host, int port, Supplier<RouteTable> table, AtomicInteger boundPort, List<HttpServer> servers,
+                 ListenerLimits limits, AtomicInteger open) {
             this.host = host;
             this.port = port;
             this.table = table;
             this.boundPort = boundPort;
             this.servers = servers;
+            this.limits = limits;
+            this.open = open;
         }
 
         @Override
         public void start(Promise<Void> started) {
-            HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setReuseAddress(true)
-                    .setDecompressionSupported(true);
-            HttpServer server = vertx.createHttpServer(options).requestHandler(this::route);
+            // no decompression here: BodyReader inflates, bounded, and only for a matched route
+            HttpServerOptions options = ConnectionGuard.options(new HttpServerOptions().setTcpNoDelay(true)
+                    .setReuseAddress(true), limits);
+            HttpServer server = vertx.createHttpServer(options).requestHandler(this::route)
+                    .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open));
             server.listen(port, host).onSuccess(s -> {
                 boundPort.set(s.actualPort());
                 servers.add(s);

@@ -2,6 +2,7 @@ package dev.toolgate.http;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The pooled, keep-alive HTTP clients every upstream call goes through. Runs on the Vert.x event
@@ -38,28 +41,50 @@ public final class UpstreamClient {
     private static final ClientSSLOptions NO_VERIFY = new ClientSSLOptions().setTrustAll(true)
             .setHostnameVerificationAlgorithm("");
 
-    /** The two pools of one event loop (or of callers off the loops). */
-    private record Pools(HttpClientAgent buffered, HttpClientAgent streaming) {
+    /**
+     * The two pools of one event loop (or of callers off the loops), and how many exchanges each
+     * upstream has in flight on them: beyond the pool size, a request waits for a connection, under the
+     * pool wait timeout instead of the service's connect timeout, and a failure says so.
+     */
+    private record Pools(HttpClientAgent buffered, HttpClientAgent streaming, Map<String, AtomicInteger> busy) {
+        AtomicInteger busy(String pool, UpstreamTarget target) {
+            return busy.computeIfAbsent(pool + (target.tls() ? "s:" : ":") + target.host() + ":" + target.port(),
+                    k -> new AtomicInteger());
+        }
     }
 
     private final Vertx vertx;
     private final PoolOptions pool;
+    private final int poolSize;
+    private final long poolWaitMs;
     private final Map<Thread, Pools> byLoop = new ConcurrentHashMap<>();
     private final Pools offLoop;
     private final String userAgent;
 
     /** @param maxConnectionsPerHost pool size per upstream host and port, per event loop */
     public UpstreamClient(Vertx vertx, int maxConnectionsPerHost, String userAgent) {
+        this(vertx, maxConnectionsPerHost, 5_000, userAgent);
+    }
+
+    /**
+     * @param maxConnectionsPerHost pool size per upstream host and port, per event loop
+     * @param poolWaitMs            how long a request may wait for a connection when the pool is full
+     */
+    public UpstreamClient(Vertx vertx, int maxConnectionsPerHost, long poolWaitMs, String userAgent) {
         this.vertx = vertx;
+        this.poolSize = maxConnectionsPerHost;
+        this.poolWaitMs = poolWaitMs;
         this.pool = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost);
         this.userAgent = userAgent;
         this.offLoop = newPools();
     }
 
     private Pools newPools() {
-        return new Pools(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                .setDecompressionSupported(true), pool),
-                vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool));
+        // buffered answers are asked for compressed and inflated by readBody, bounded: Netty's own inflater
+        // would inflate a 256 KB gzip bomb to 256 MiB on the event loop before any limit applied
+        return new Pools(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool),
+                vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool),
+                new ConcurrentHashMap<>());
     }
 
     /** The pools of the calling event loop. */
@@ -101,18 +126,26 @@ public final class UpstreamClient {
         if (!options.getHeaders().contains("user-agent")) {
             options.getHeaders().set("user-agent", userAgent);
         }
+        options.getHeaders().set("accept-encoding", "gzip, deflate");
+        Pools pools = pools();
+        AtomicInteger busy = pools.busy("buffered", target);
+        boolean queued = busy.getAndIncrement() >= poolSize;
+        if (queued) {
+            options.setConnectTimeout(poolWaitMs);
+        }
         Promise<UpstreamResponse> result = Promise.promise();
-        pools().buffered().request(options).onComplete(ar -> {
+        result.future().onComplete(done -> busy.decrementAndGet());
+        pools.buffered().request(options).onComplete(ar -> {
             if (ar.failed()) {
-                result.tryFail(UpstreamException.connecting(ar.cause(), target));
+                result.tryFail(acquiring(ar.cause(), target, queued));
                 return;
             }
             HttpClientRequest req = ar.result();
             // failures reach the result below; without a handler Vert.x logs every reset as an error
             req.exceptionHandler(t -> result.tryFail(UpstreamException.from(t, target)));
             long timer = vertx.setTimer(request.timeoutMs(), id -> {
-                if (result.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT, "no complete answer from "
-                        + target.host() + ":" + target.port() + " within " + request.timeoutMs() + " ms"))) {
+                if (result.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT, target.service(),
+                        "gave no complete answer within " + request.timeoutMs() + " ms"))) {
                     req.reset();
                 }
             });
@@ -128,6 +161,10 @@ public final class UpstreamClient {
                 if (resp.failed()) {
                     vertx.cancelTimer(timer);
                     result.tryFail(UpstreamException.from(resp.cause(), target));
+                } else if (resp.result().statusCode() < 100 || resp.result().statusCode() > 599) {
+                    vertx.cancelTimer(timer);
+                    result.tryFail(UpstreamException.invalidStatus(target, resp.result().statusCode()));
+                    req.reset();
                 } else {
                     readBody(resp.result(), req, request, result, timer);
                 }
@@ -162,7 +199,38 @@ public final class UpstreamClient {
         if (!headers.contains("host")) {
             headers.set("host", target.hostHeader());
         }
-        return pools().streaming().request(options);
+        Pools pools = pools();
+        AtomicInteger busy = pools.busy("streaming", target);
+        boolean queued = busy.getAndIncrement() >= poolSize;
+        if (queued) {
+            options.setConnectTimeout(poolWaitMs);
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                busy.decrementAndGet();
+            }
+        };
+        return pools.streaming().request(options).andThen(opened -> {
+            if (opened.failed()) {
+                release.run();
+                return;
+            }
+            opened.result().response().onComplete(answer -> {
+                if (answer.failed()) {
+                    release.run();
+                } else {
+                    answer.result().end().onComplete(end -> release.run());
+                }
+            });
+        }).recover(t -> Future.failedFuture(acquiring(t, target, queued)));
+    }
+
+    /** A failure to get a connection: waiting for a busy pool, or connecting. */
+    private UpstreamException acquiring(Throwable failure, UpstreamTarget target, boolean queued) {
+        boolean timeout = failure.getClass().getSimpleName().contains("Timeout");
+        return queued && timeout ? UpstreamException.poolWait(target, poolWaitMs, poolSize)
+                : UpstreamException.connecting(failure, target);
     }
 
     private void readBody(HttpClientResponse response, HttpClientRequest req, UpstreamRequest request,
@@ -172,7 +240,7 @@ public final class UpstreamClient {
             if (body.length() + chunk.length() > request.maxResponseBytes()) {
                 vertx.cancelTimer(timer);
                 if (result.tryFail(new UpstreamException(UpstreamException.Kind.TOO_LARGE,
-                        "the response is larger than " + request.maxResponseBytes() + " bytes"))) {
+                        request.target().service(), "answered more than " + request.maxResponseBytes() + " bytes"))) {
                     req.reset();
                 }
                 return;
@@ -185,8 +253,30 @@ public final class UpstreamClient {
         });
         response.endHandler(v -> {
             vertx.cancelTimer(timer);
-            result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(),
-                    response.headers(), body));
+            String coding = response.getHeader("content-encoding");
+            boolean gzip = "gzip".equalsIgnoreCase(coding) || "x-gzip".equalsIgnoreCase(coding);
+            if (!gzip && !"deflate".equalsIgnoreCase(coding)) {
+                result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(),
+                        response.headers(), body));
+                return;
+            }
+            BodyReader.inflate(body, gzip, request.maxResponseBytes()).onComplete(inflated -> {
+                if (inflated.failed()) {
+                    result.tryFail(inflated.cause() instanceof dev.toolgate.error.GatewayException
+                            && ((dev.toolgate.error.GatewayException) inflated.cause()).error()
+                            instanceof dev.toolgate.error.GatewayError.BodyTooLarge
+                            ? new UpstreamException(UpstreamException.Kind.TOO_LARGE, request.target().service(),
+                                    "answered more than " + request.maxResponseBytes() + " bytes")
+                            : new UpstreamException(UpstreamException.Kind.BROKEN, request.target().service(),
+                                    "sent a body that is not valid " + coding));
+                    return;
+                }
+                MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(response.headers());
+                headers.remove("content-encoding");
+                headers.remove("content-length");
+                result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(), headers,
+                        inflated.result()));
+            });
         });
     }
 

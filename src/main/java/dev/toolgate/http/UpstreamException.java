@@ -2,36 +2,63 @@ package dev.toolgate.http;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.http.HttpClosedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
-/** Why an upstream exchange failed, in words an operator (and a model) can act on. */
+/**
+ * Why an upstream exchange failed, in words an operator (and a model) can act on. Messages name the
+ * service, never its address, and never quote the underlying exception: those go to the log under an
+ * error id the message carries, so a client learns nothing about the network behind the gateway.
+ */
 public final class UpstreamException extends RuntimeException {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamException.class);
 
     /** The kinds of failure; each has its own message and error mapping. */
     public enum Kind { CONNECT, TIMEOUT, TOO_LARGE, BROKEN }
 
     private final Kind kind;
+    private final String detail;
 
     public UpstreamException(Kind kind, String message) {
         super(message, null, false, false);
         this.kind = kind;
+        this.detail = message;
+    }
+
+    /** A failure of {@code service}: the message is "service 'x' " followed by {@code detail}. */
+    public UpstreamException(Kind kind, String service, String detail) {
+        super("service '" + service + "' " + detail, null, false, false);
+        this.kind = kind;
+        this.detail = detail;
     }
 
     public Kind kind() {
         return kind;
     }
 
+    /** The message without the service's name, for messages that name it themselves. */
+    public String detail() {
+        return detail;
+    }
+
     /** Classifies a failure to get a connection to {@code t}: a timeout here is the connect timeout. */
     public static UpstreamException connecting(Throwable failure, UpstreamTarget t) {
-        if (failure instanceof TimeoutException || failure instanceof ConnectTimeoutException
-                || failure.getClass().getSimpleName().contains("Timeout")) {
-            return new UpstreamException(Kind.TIMEOUT, "could not connect to " + (t.tls() ? "https://" : "http://")
-                    + t.host() + ":" + t.port() + " within " + t.connectTimeoutMs() + " ms (service connect_timeout)");
+        if (isTimeout(failure)) {
+            return connectTimeout(t);
         }
         return from(failure, t);
+    }
+
+    /** Waiting for a connection of a full pool took longer than the pool wait timeout. */
+    public static UpstreamException poolWait(UpstreamTarget t, long waitMs, int poolSize) {
+        return new UpstreamException(Kind.TIMEOUT, t.service(), "had no free connection within " + waitMs
+                + " ms: all " + poolSize + " pooled connections were busy (--upstream-pool-wait-timeout)");
     }
 
     /** Classifies a failure of the HTTP client talking to {@code t}. */
@@ -39,22 +66,42 @@ public final class UpstreamException extends RuntimeException {
         if (failure instanceof UpstreamException known) {
             return known;
         }
-        String where = (t.tls() ? "https://" : "http://") + t.host() + ":" + t.port();
         if (failure instanceof ConnectTimeoutException) {
-            return new UpstreamException(Kind.TIMEOUT, "could not connect to " + where + " within "
-                    + t.connectTimeoutMs() + " ms (service connect_timeout)");
+            return connectTimeout(t);
         }
-        if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
-            return new UpstreamException(Kind.TIMEOUT, where + " sent nothing for " + t.readTimeoutMs()
-                    + " ms (service read_timeout)");
+        if (isTimeout(failure)) {
+            return new UpstreamException(Kind.TIMEOUT, t.service(), "sent nothing for " + t.readTimeoutMs()
+                    + " ms (read_timeout)");
         }
         if (failure instanceof ConnectException || failure instanceof UnknownHostException) {
-            return new UpstreamException(Kind.CONNECT, "could not connect to " + where + ": " + failure.getMessage());
+            return new UpstreamException(Kind.CONNECT, t.service(), "unreachable: could not connect" + logged(failure, t));
         }
         if (failure instanceof HttpClosedException) {
-            return new UpstreamException(Kind.BROKEN, where + " closed the connection before answering");
+            return new UpstreamException(Kind.BROKEN, t.service(), "closed the connection before answering");
         }
-        String detail = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        return new UpstreamException(Kind.BROKEN, "exchange with " + where + " failed: " + detail);
+        return new UpstreamException(Kind.BROKEN, t.service(), "broke off the exchange" + logged(failure, t));
+    }
+
+    private static UpstreamException connectTimeout(UpstreamTarget t) {
+        return new UpstreamException(Kind.TIMEOUT, t.service(), "accepted no connection within "
+                + t.connectTimeoutMs() + " ms (connect_timeout)");
+    }
+
+    /** The upstream's status line is not HTTP: a status outside 100-599. */
+    public static UpstreamException invalidStatus(UpstreamTarget t, int status) {
+        return new UpstreamException(Kind.BROKEN, t.service(), "answered with an invalid status code (" + status + ")");
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        return failure instanceof TimeoutException || failure instanceof ConnectTimeoutException
+                || failure.getClass().getSimpleName().contains("Timeout");
+    }
+
+    /** Logs what happened, with the address, under a new error id; returns the id for the message. */
+    private static String logged(Throwable failure, UpstreamTarget t) {
+        String errorId = UUID.randomUUID().toString();
+        LOG.warn("upstream exchange with service '{}' at {}:{} failed (error id {}): {}", t.service(), t.host(), t.port(),
+                errorId, failure.toString());
+        return " (error id " + errorId + ")";
     }
 }

@@ -1,5 +1,6 @@
 package dev.toolgate.mcp;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 
 /**
@@ -32,9 +37,34 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
-    /** Parses bytes into a tree; throws {@link JsonProcessingException} with the position on bad input. */
+    /**
+     * Parses bytes into a tree; throws {@link JsonProcessingException} with the position on bad input.
+     * The bytes must be UTF-8 (RFC 8259 §8.1), strictly: Jackson itself decodes overlong forms
+     * ({@code C0 AE} as a dot) and detects UTF-16, either of which would let a message say something
+     * other than what a byte-level filter in front of the gateway saw.
+     */
     public static JsonNode parse(byte[] bytes) throws IOException {
+        checkUtf8(bytes);
         return MAPPER.readTree(bytes);
+    }
+
+    private static void checkUtf8(byte[] bytes) throws JsonProcessingException {
+        boolean ascii = true;
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new JsonParseException(null, "the body is not UTF-8 JSON (it has NUL bytes; UTF-16?)");
+            }
+            ascii &= b >= 0;
+        }
+        if (ascii) {
+            return;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+        } catch (CharacterCodingException e) {
+            throw new JsonParseException(null, "the body is not valid UTF-8 (malformed or overlong byte sequence)");
+        }
     }
 
     /** Serializes a tree (or any value) to compact UTF-8 bytes. */

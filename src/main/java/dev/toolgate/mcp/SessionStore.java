@@ -10,10 +10,14 @@ import io.vertx.core.Future;
 public interface SessionStore {
 
     /**
-     * Starts a session from a draft (its id null) that ends after {@code ttlSeconds}; completes with
-     * the session under the id the store issued.
+     * Starts a session from a draft (its id null) that ends after {@code ttlSeconds} without use;
+     * completes with the session under the id the store issued. A store that holds sessions fails
+     * with {@link SessionLimits.Reached} when the endpoint or the client address has as many as
+     * allowed.
+     *
+     * @param client the client's address, or null when unknown
      */
-    Future<Session> create(Session draft, long ttlSeconds);
+    Future<Session> create(Session draft, long ttlSeconds, String client);
 
     /**
      * The live session of {@code endpoint} with this id; null (in a succeeded future) when it is

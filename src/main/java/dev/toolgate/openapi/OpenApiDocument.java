@@ -4,25 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.toolgate.config.YamlInput;
 import dev.toolgate.mode.OpenApiSource;
 import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
-import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * An OpenAPI document as one OpenAPI 3.x JSON tree, whatever it was written as. OpenAPI 3.0 and 3.1
@@ -32,9 +25,23 @@ import java.time.Duration;
  */
 public final class OpenApiDocument {
 
-    private static final int MAX_BYTES = 256 * 1024 * 1024;
+    /** The largest document read (GitHub's, among the largest public ones, is 13 MB). */
+    static final int MAX_BYTES = 64 * 1024 * 1024;
     private static final ObjectMapper JSON = JsonMapper.builder().build();
-    private static final ObjectMapper YAML = yamlMapper();
+    private static final ObjectMapper YAML = YamlInput.mapper(MAX_BYTES, false);
+
+    static {
+        SwaggerParserLimits.apply(MAX_BYTES);
+    }
+
+    /**
+     * Where a document may be read from.
+     *
+     * @param baseDirectory   relative paths resolve here (the config file's folder)
+     * @param outsideAllowed  files outside {@code baseDirectory} may be read (the operator said so)
+     */
+    public record Access(Path baseDirectory, boolean outsideAllowed) {
+    }
 
     private final JsonNode root;
     private final String location;
@@ -45,31 +52,37 @@ public final class OpenApiDocument {
     }
 
     /** Loads the document a plugin's {@code config.openapi.spec} names. */
-    public static OpenApiDocument load(OpenApiSource source, Path baseDirectory) {
+    public static OpenApiDocument load(OpenApiSource source, Access access) {
         if (source.remote()) {
-            return parse(fetch(source.spec()), source.spec());
+            return parse(SpecFetch.fetch(source.spec(), MAX_BYTES), source.spec());
         }
-        Path file = source.file(baseDirectory);
-        try {
-            return parse(Files.readAllBytes(file), file.toString());
-        } catch (IOException e) {
-            throw new OpenApiException("cannot read " + file + ": " + e.getMessage());
-        }
+        Path file = SpecFiles.confined(source.file(access.baseDirectory()), access);
+        byte[] content = SpecFiles.read(file, MAX_BYTES);
+        OpenApiDocument document = parse(content, file.toString(), access);
+        return document;
     }
 
     /** Parses a document; {@code location} names it in messages and anchors relative references. */
     public static OpenApiDocument parse(byte[] content, String location) {
+        return parse(content, location, null);
+    }
+
+    /** Same; the files {@code location}'s references name must be allowed by {@code access} (null: any). */
+    static OpenApiDocument parse(byte[] content, String location, Access access) {
         JsonNode tree = tree(content, location);
+        if (access != null && hasExternalReference(tree)) {
+            SpecFiles.checkReferences(tree, Path.of(location), access, OpenApiDocument::tree);
+        }
         String openapi = tree.path("openapi").asText("");
         if (tree.path("swagger").asText("").startsWith("2.")) {
-            return new OpenApiDocument(viaSwaggerParser(content, location, false), location);
+            return new OpenApiDocument(viaSwaggerParser(tree, location, false), location);
         }
         if (!openapi.startsWith("3.0") && !openapi.startsWith("3.1")) {
             throw new OpenApiException(location + " is not an OpenAPI 3.0/3.1 or Swagger 2.0 document "
                     + "(no 'openapi: 3.x' or 'swagger: \"2.0\"' field)");
         }
         if (hasExternalReference(tree)) {
-            return new OpenApiDocument(viaSwaggerParser(content, location, openapi.startsWith("3.1")), location);
+            return new OpenApiDocument(viaSwaggerParser(tree, location, openapi.startsWith("3.1")), location);
         }
         return new OpenApiDocument(tree, location);
     }
@@ -142,39 +155,58 @@ public final class OpenApiDocument {
         return Character.digit(c, 16) >= 0;
     }
 
-    private static JsonNode tree(byte[] content, String location) {
+    /** Parses with the bounds of {@link YamlInput}; a message gives the position, never the content. */
+    static JsonNode tree(byte[] content, String location) {
         boolean json = looksLikeJson(content);
         try {
+            if (!json) {
+                YamlInput.checkTokens(content);
+            }
             JsonNode tree = (json ? JSON : YAML).readTree(content);
             if (tree == null || !tree.isObject()) {
                 throw new OpenApiException(location + " is empty or not a mapping");
             }
             return tree;
+        } catch (YamlInput.Refused e) {
+            throw new OpenApiException(location + " is not valid YAML: " + e.getMessage());
         } catch (JsonProcessingException e) {
-            var at = e.getLocation();
-            throw new OpenApiException(location + " is not valid " + (json ? "JSON" : "YAML")
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
-                    + ": " + e.getOriginalMessage());
+            throw new OpenApiException(location + " is not valid " + (json ? "JSON" : "YAML") + ": "
+                    + YamlInput.describe(e, json));
         } catch (IOException e) {
-            throw new OpenApiException("cannot parse " + location + ": " + e.getMessage());
+            throw new OpenApiException("cannot parse " + location);
         }
     }
 
-    private static JsonNode viaSwaggerParser(byte[] content, String location, boolean openapi31) {
+    /**
+     * Converts (Swagger 2.0) or resolves external references with swagger-parser. A document without
+     * external references is handed over as the JSON of the tree already read within bounds, so that
+     * swagger-parser's own YAML loader (which expands aliases) never sees it; one with references is
+     * read from its location, with swagger-parser's loader bounded ({@link SwaggerParserLimits}) and
+     * every referenced file already checked ({@link SpecFiles#checkReferences}).
+     */
+    private static JsonNode viaSwaggerParser(JsonNode tree, String location, boolean openapi31) {
         ParseOptions options = new ParseOptions();
         options.setResolve(true);
         boolean local = !location.startsWith("http://") && !location.startsWith("https://");
-        SwaggerParseResult result = local && Files.exists(Path.of(location))
+        SwaggerParseResult result = local && hasExternalReference(tree) && Files.exists(Path.of(location))
                 ? new OpenAPIParser().readLocation(Path.of(location).toAbsolutePath().toString(), null, options)
-                : new OpenAPIParser().readContents(new String(content, StandardCharsets.UTF_8), null, options);
+                : new OpenAPIParser().readContents(jsonText(tree), null, options);
         if (result.getOpenAPI() == null) {
             throw new OpenApiException(location + " cannot be loaded: " + String.join("; ", result.getMessages()));
         }
         return openapi31 ? Json31.mapper().valueToTree(result.getOpenAPI()) : Json.mapper().valueToTree(result.getOpenAPI());
     }
 
+    private static String jsonText(JsonNode tree) {
+        try {
+            return JSON.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new OpenApiException("cannot convert the document: " + e.getOriginalMessage());
+        }
+    }
+
     /** A reference to another file or URL ({@code common.yaml#/Pet}, {@code https://...}). */
-    private static boolean hasExternalReference(JsonNode node) {
+    static boolean hasExternalReference(JsonNode node) {
         if (node.isObject()) {
             JsonNode ref = node.get("$ref");
             if (ref != null && ref.isTextual() && isExternal(ref.asText())) {
@@ -189,35 +221,11 @@ public final class OpenApiDocument {
         return false;
     }
 
-    private static boolean isExternal(String ref) {
+    static boolean isExternal(String ref) {
         int hash = ref.indexOf('#');
         String target = (hash < 0 ? ref : ref.substring(0, hash)).toLowerCase(java.util.Locale.ROOT);
         return target.startsWith("http://") || target.startsWith("https://") || target.endsWith(".json")
                 || target.endsWith(".yaml") || target.endsWith(".yml");
-    }
-
-    private static byte[] fetch(String url) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
-        try {
-            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(30)).header("accept", "application/json, application/yaml, */*")
-                    .build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new OpenApiException("fetching " + url + " answered HTTP " + response.statusCode());
-            }
-            if (response.body().length > MAX_BYTES) {
-                throw new OpenApiException(url + " is larger than " + MAX_BYTES + " bytes");
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new OpenApiException("cannot fetch " + url + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OpenApiException("interrupted while fetching " + url);
-        } catch (IllegalArgumentException e) {
-            throw new OpenApiException("'" + url + "' is not a valid URL");
-        }
     }
 
     private static boolean looksLikeJson(byte[] bytes) {
@@ -227,12 +235,5 @@ public final class OpenApiDocument {
             }
         }
         return false;
-    }
-
-    private static ObjectMapper yamlMapper() {
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(MAX_BYTES);
-        options.setMaxAliasesForCollections(10_000);
-        return new YAMLMapper(YAMLFactory.builder().loaderOptions(options).build());
     }
 }

@@ -67,7 +67,9 @@ class Openapi2McpRoundTripTest {
     }
 
     private static Snapshot load(Path file) throws Exception {
-        return Gateway.check(Files.readAllBytes(file), file.getParent(), name -> null);
+        // the documents stay in the shared fixtures folder, outside the test's own folder
+        return Gateway.check(Files.readAllBytes(file), file.getParent(), name -> null,
+                new dev.toolgate.config.ConfigInput(true, false));
     }
 
     private static List<ObjectNode> definitions(Snapshot snapshot) {

@@ -2,12 +2,14 @@ package dev.toolgate.cluster;
 
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionIds;
+import dev.toolgate.mcp.SessionLimits;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Sessions held in this process, expiring after a sliding idle time. */
 class InMemorySessionStoreTest {
@@ -16,8 +18,11 @@ class InMemorySessionStoreTest {
     private final InMemorySessionStore store = new InMemorySessionStore(clock, new SessionIds(new Random(7)));
 
     private Session create(long ttlSeconds) {
-        return store.create(new Session(null, "route-1", "2025-06-18", "inspector", "1.0", null, 0, null), ttlSeconds)
-                .await();
+        return store.create(draft("route-1"), ttlSeconds, null).await();
+    }
+
+    private static Session draft(String endpoint) {
+        return new Session(null, endpoint, "2025-06-18", "inspector", "1.0", null, 0, null);
     }
 
     private Session find(String id) {
@@ -88,5 +93,42 @@ class InMemorySessionStoreTest {
 
         assertThat(store.find(s1.id(), "route-2").await()).isNull();
         assertThat(find("nope")).isNull();
+    }
+
+    @Test
+    void aClientAddressAtItsCapIsRefusedUntilOneOfItsSessionsEnds() {
+        InMemorySessionStore capped = new InMemorySessionStore(clock, new SessionIds(new Random(7)),
+                new SessionLimits(10, 2, 3_600));
+        Session first = capped.create(draft("route-1"), 60, "192.0.2.7").await();
+        capped.create(draft("route-2"), 60, "192.0.2.7").await();
+
+        assertThatThrownBy(() -> capped.create(draft("route-1"), 60, "192.0.2.7").await())
+                .isInstanceOf(SessionLimits.Reached.class).hasMessageContaining("this client address");
+        assertThat(capped.create(draft("route-1"), 60, "192.0.2.8").await()).isNotNull();
+
+        capped.remove(first).await();
+        assertThat(capped.create(draft("route-1"), 60, "192.0.2.7").await()).isNotNull();
+        assertThat(capped.sessionsOf("192.0.2.7")).isEqualTo(2);
+    }
+
+    @Test
+    void anEndpointAtItsCapIsRefusedWithoutCountingAgainstTheClient() {
+        InMemorySessionStore capped = new InMemorySessionStore(clock, new SessionIds(new Random(7)),
+                new SessionLimits(1, 5, 3_600));
+        capped.create(draft("route-1"), 60, "192.0.2.7").await();
+
+        assertThatThrownBy(() -> capped.create(draft("route-1"), 60, "192.0.2.7").await())
+                .isInstanceOf(SessionLimits.Reached.class).hasMessageContaining("this endpoint");
+        assertThat(capped.sessionsOf("192.0.2.7")).isOne();
+    }
+
+    @Test
+    void theStoresIdleBoundShortensALongerSessionTtl() {
+        InMemorySessionStore capped = new InMemorySessionStore(clock, new SessionIds(new Random(7)),
+                new SessionLimits(10, 10, 30));
+        Session s1 = capped.create(draft("route-1"), 3_600, null).await();
+
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(capped.find(s1.id(), "route-1").await()).isNull();
     }
 }

@@ -119,6 +119,29 @@ public final class RawConnection implements AutoCloseable {
         return this;
     }
 
+    /** Writes bytes exactly as given (a request line the JDK client would never send, say). */
+    public RawConnection write(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** True when the server has closed the connection: a read returns the end of the stream within {@code waitMs}. */
+    public boolean closedByServer(int waitMs) {
+        try {
+            socket.setSoTimeout(waitMs);
+            return in.read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     /** Reads the status line and headers. */
     public Head head() {
         if (head != null) {

@@ -38,6 +38,11 @@ public final class RestUpstream implements AutoCloseable {
         server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
     }
 
+    /** The upstream's Vert.x, for handlers that answer later (timers). */
+    public Vertx vertx() {
+        return vertx;
+    }
+
     public int port() {
         return server.actualPort();
     }

@@ -1,6 +1,7 @@
 package dev.toolgate.testing;
 
 import dev.toolgate.gateway.Gateway;
+import dev.toolgate.gateway.Limits;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,17 +43,23 @@ public final class TestGateway implements AutoCloseable {
     /** Same, with extra files written beside the config file first (for example an OpenAPI document; {@code specs/x.yaml} goes in a folder). */
     public static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
                                     Map<String, String> files) {
-        return start(yaml, environment, watch, files, InstantSource.system());
+        return start(yaml, environment, watch, files, InstantSource.system(), Limits.DEFAULT);
     }
 
     /** Starts with {@code yaml} and a clock the test controls (windows, session lifetimes). */
     public static TestGateway start(String yaml, InstantSource clock) {
-        return start(yaml, Map.of(), false, Map.of(), clock);
+        return start(yaml, Map.of(), false, Map.of(), clock, Limits.DEFAULT);
+    }
+
+    /** Same, with the gateway's {@link Limits} (timeouts, caps) set by the test. */
+    public static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
+                                    Map<String, String> files, Limits limits) {
+        return start(yaml, environment, watch, files, InstantSource.system(), limits);
     }
 
     /** Same, with everything. */
     public static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
-                                    Map<String, String> files, InstantSource clock) {
+                                    Map<String, String> files, InstantSource clock, Limits limits) {
         try {
             Path directory = Files.createTempDirectory("toolgate-test");
             for (Map.Entry<String, String> file : files.entrySet()) {
@@ -62,7 +69,7 @@ public final class TestGateway implements AutoCloseable {
             Path file = directory.resolve("kong.yaml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             Gateway gateway = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, watch,
-                    environment::get, clock, new SecureRandom()));
+                    environment::get, clock, new SecureRandom(), limits));
             return new TestGateway(gateway, file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -12,6 +12,7 @@ import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
+import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
@@ -57,6 +58,7 @@ public final class McpServerEndpoint implements McpEndpoint {
     }
 
     private static final String ALLOWED = "GET, POST, DELETE";
+    private static final long SESSION_RETRY_AFTER_SECONDS = 30;
 
     private final Settings settings;
     private final ToolSet tools;
@@ -185,8 +187,12 @@ public final class McpServerEndpoint implements McpEndpoint {
         Session draft = new Session(null, settings.endpointId(), version, client.path("name").asText(null),
                 client.path("version").asText(null), capabilities == null ? null : Json.text(capabilities),
                 settings.clock().millis(), exchange.principal().sessionOwner());
-        return store.create(draft, settings.sessionTtlSeconds())
-                .recover(t -> Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable())))
+        // counted by the client as the pipeline knows it (behind trusted proxies, the forwarded address)
+        return store.create(draft, settings.sessionTtlSeconds(), exchange.clientAddress())
+                .recover(t -> Future.failedFuture(new GatewayException(t instanceof SessionLimits.Reached full
+                        // existing sessions are untouched; the client may retry once one ends
+                        ? new GatewayError.TooManySessions(full.scope(), SESSION_RETRY_AFTER_SECONDS)
+                        : new GatewayError.SessionsUnavailable())))
                 .compose(session -> json(request, answer, session.id()));
     }
 

@@ -24,6 +24,14 @@ final class MultipartBody {
         String boundary = "toolgate-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + Long.toHexString(ThreadLocalRandom.current().nextLong());
         Buffer body = Buffer.buffer();
+        int parts = 0;
+        for (var field : fields.properties()) {
+            parts += field.getValue().isArray() ? field.getValue().size() : 1;
+        }
+        if (parts > RequestEncoder.MAX_PARTS) {
+            throw new RequestEncoder.Rejection("the arguments make a multipart body of " + parts + " parts; at most "
+                    + RequestEncoder.MAX_PARTS + " are sent");
+        }
         fields.properties().forEach(field -> {
             FieldEncoding encoding = encodings.getOrDefault(field.getKey(), FieldEncoding.DEFAULT);
             JsonNode value = field.getValue();
@@ -58,6 +66,11 @@ final class MultipartBody {
     }
 
     private static void part(Buffer body, String boundary, String name, String filename, String type, byte[] content) {
+        // every part adds its own headers: many small items would make a body far larger than the argument
+        if ((long) body.length() + content.length + name.length() + boundary.length() + 256 > RequestEncoder.MAX_BODY_BYTES) {
+            throw new RequestEncoder.Rejection("the arguments make the multipart body larger than "
+                    + RequestEncoder.MAX_BODY_BYTES + " bytes");
+        }
         body.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(name) + "\"");
         if (filename != null) {
             body.appendString("; filename=\"" + quoted(filename) + "\"");

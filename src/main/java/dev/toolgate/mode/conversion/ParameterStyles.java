@@ -14,6 +14,9 @@ import java.util.Map;
  */
 final class ParameterStyles {
 
+    /** Deepest nesting of objects and arrays in a query or form argument ({@code a[b][c]...}). */
+    static final int MAX_NESTING = 32;
+
     private ParameterStyles() {
     }
 
@@ -76,7 +79,7 @@ final class ParameterStyles {
         return out.toString();
     }
 
-    static void appendQuery(StringBuilder query, ParameterSpec p, JsonNode value) {
+    static void appendQuery(EncodedText query, ParameterSpec p, JsonNode value) {
         String name = p.name();
         if (value.isArray()) {
             if (p.explode() && p.style().equals("form")) {
@@ -91,7 +94,7 @@ final class ParameterStyles {
             }
         } else if (value.isObject()) {
             if (p.style().equals("deepObject")) {
-                appendNested(query, PercentEncoding.encode(name), value);
+                appendNested(query, PercentEncoding.encode(name), value, 0);
             } else if (p.explode()) {
                 value.properties().forEach(e -> appendPair(query, e.getKey(), scalar(e.getValue())));
             } else {
@@ -102,26 +105,35 @@ final class ParameterStyles {
         }
     }
 
-    /** {@code name[key]=value}, recursively for nested objects ({@code [key]}) and arrays ({@code [index]}). */
-    private static void appendNested(StringBuilder out, String encodedPrefix, JsonNode value) {
+    /**
+     * {@code name[key]=value}, recursively for nested objects ({@code [key]}) and arrays ({@code [index]}).
+     * Every leaf repeats its whole key path, so the path is checked against the limit before it is built
+     * on, and nesting is bounded.
+     */
+    private static void appendNested(EncodedText out, String encodedPrefix, JsonNode value, int depth) {
+        if (value.isContainerNode() && depth >= MAX_NESTING) {
+            throw new RequestEncoder.Rejection("an argument nests objects or arrays deeper than " + MAX_NESTING
+                    + " levels, which a query or form field cannot carry");
+        }
+        out.check(encodedPrefix.length());
         if (value.isObject()) {
-            value.properties().forEach(e ->
-                    appendNested(out, encodedPrefix + "%5B" + PercentEncoding.encode(e.getKey()) + "%5D", e.getValue()));
+            value.properties().forEach(e -> appendNested(out,
+                    encodedPrefix + "%5B" + PercentEncoding.encode(e.getKey()) + "%5D", e.getValue(), depth + 1));
         } else if (value.isArray()) {
             for (int i = 0; i < value.size(); i++) {
-                appendNested(out, encodedPrefix + "%5B" + i + "%5D", value.get(i));
+                appendNested(out, encodedPrefix + "%5B" + i + "%5D", value.get(i), depth + 1);
             }
         } else if (!value.isNull()) {
-            appendSeparated(out, "&", encodedPrefix + "=" + PercentEncoding.encode(scalar(value)));
+            out.append("&", encodedPrefix + "=" + PercentEncoding.encode(scalar(value)));
         }
     }
 
-    static void appendPair(StringBuilder query, String name, String value) {
+    static void appendPair(EncodedText query, String name, String value) {
         appendEncodedPair(query, name, PercentEncoding.encode(value));
     }
 
-    private static void appendEncodedPair(StringBuilder query, String name, String encodedValue) {
-        appendSeparated(query, "&", PercentEncoding.encode(name) + "=" + encodedValue);
+    private static void appendEncodedPair(EncodedText query, String name, String encodedValue) {
+        query.append("&", PercentEncoding.encode(name) + "=" + encodedValue);
     }
 
     static void appendSeparated(StringBuilder out, String separator, String piece) {
@@ -135,7 +147,7 @@ final class ParameterStyles {
      * One form field. With an {@code encoding} entry, OpenAPI's style rules apply; without one,
      * arrays repeat the field and objects use brackets ({@code a[b]=c}), which most servers read.
      */
-    static void appendField(StringBuilder form, String name, JsonNode value, FieldEncoding encoding) {
+    static void appendField(EncodedText form, String name, JsonNode value, FieldEncoding encoding) {
         if (value.isNull()) {
             return;
         }
@@ -154,16 +166,16 @@ final class ParameterStyles {
                 appendEncodedPair(form, name, joined(value, false, ","));
             }
         } else if (value.isContainerNode()) {
-            appendNested(form, PercentEncoding.encode(name), value);
+            appendNested(form, PercentEncoding.encode(name), value, 0);
         } else {
             appendPair(form, name, scalar(value));
         }
     }
 
     static String scalar(JsonNode value) {
-        if (value.isFloatingPointNumber()) {
-            // 20.0 or 2e1 validates as an integer; send it the way an integer is written
-            return value.decimalValue().stripTrailingZeros().toPlainString();
+        if (value.isNumber()) {
+            // 20.0 or 2e1 validates as an integer: sent as 20; never as the plain form of a large exponent
+            return ArgumentNumbers.written(value);
         }
         return value.isTextual() ? value.asText() : value.isContainerNode() ? Json.text(value) : value.asText();
     }

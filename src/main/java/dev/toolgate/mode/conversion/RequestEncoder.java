@@ -52,6 +52,20 @@ final class RequestEncoder {
         }
     }
 
+    /** Longest request URI (path and query) arguments may make; servers commonly refuse far less. */
+    static final int MAX_URI_CHARS = 64 * 1024;
+    /** Largest total of header names and values the arguments may make. */
+    static final int MAX_HEADER_CHARS = 64 * 1024;
+    /** Largest multipart body the arguments may make (file content is base64-decoded, so it shrinks). */
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+    /**
+     * Largest form body the arguments may make: percent-encoding triples a byte and a nested object
+     * repeats its whole key path for every leaf, so a form can outgrow its argument many times over.
+     */
+    static final int MAX_FORM_CHARS = 2 * 1024 * 1024;
+    /** Most parts a multipart body may have: each adds its own headers, however small its content. */
+    static final int MAX_PARTS = 1_000;
+
     private RequestEncoder() {
     }
 
@@ -71,7 +85,7 @@ final class RequestEncoder {
                 client.added().names().forEach(name -> headers.set(name, client.added().getAll(name)));
             }
             Map<String, String> pathValues = new HashMap<>();
-            StringBuilder query = new StringBuilder();
+            EncodedText query = new EncodedText(MAX_URI_CHARS, "the query string");
             Map<String, String> cookies = new LinkedHashMap<>();
             for (ParameterSpec p : t.parameters()) {
                 JsonNode value = arguments.get(p.argument());
@@ -97,6 +111,10 @@ final class RequestEncoder {
             }
             Buffer body = body(t, arguments.get(ToolSchemas.BODY), headers);
             String uri = t.path().expand(pathValues) + (query.isEmpty() ? "" : "?" + query);
+            if (uri.length() > MAX_URI_CHARS) {
+                throw new Rejection("the arguments make a request URI longer than " + MAX_URI_CHARS + " characters");
+            }
+            checkHeaderSize(headers);
             return new Encoded.Ready(new UpstreamRequest(t.target(), t.method(), uri, headers, body, t.timeoutMs(),
                     maxResponseBytes));
         } catch (Rejection r) {
@@ -119,10 +137,20 @@ final class RequestEncoder {
             return MultipartBody.encode(value, t.bodyFields(), headers);
         }
         headers.set("content-type", t.body().contentType());
-        StringBuilder form = new StringBuilder();
+        EncodedText form = new EncodedText(MAX_FORM_CHARS, "the form body");
         value.properties().forEach(e -> ParameterStyles.appendField(form, e.getKey(), e.getValue(),
                 t.bodyFields().getOrDefault(e.getKey(), FieldEncoding.DEFAULT)));
         return Buffer.buffer(form.toString());
+    }
+
+    private static void checkHeaderSize(MultiMap headers) {
+        long total = 0;
+        for (Map.Entry<String, String> header : headers) {
+            total += header.getKey().length() + header.getValue().length() + 4;
+        }
+        if (total > MAX_HEADER_CHARS) {
+            throw new Rejection("the arguments make request headers longer than " + MAX_HEADER_CHARS + " characters");
+        }
     }
 
     private static String checkedHeader(String argument, String value) {

@@ -89,7 +89,11 @@ final class ResultMapper {
     }
 
     static ObjectNode invalidArguments(String tool, List<Error> errors) {
-        return error("Invalid arguments for tool " + tool + ": " + messages(errors));
+        return invalidArguments(tool, messages(errors));
+    }
+
+    static ObjectNode invalidArguments(String tool, String problem) {
+        return error("Invalid arguments for tool " + tool + ": " + problem);
     }
 
     static ObjectNode error(String message) {

@@ -72,6 +72,10 @@ public final class ToolInvoker {
     private Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled,
                                     UpstreamTransforms transforms) {
         ObjectNode args = withCookieArguments(tool, arguments == null ? Json.object() : arguments, caller);
+        String numbers = ArgumentNumbers.problem(tool.request().parameters(), args);
+        if (numbers != null) {
+            return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), numbers));
+        }
         List<Error> errors = tool.inputValidator().get().validate(args);
         if (!errors.isEmpty()) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), errors));
@@ -79,10 +83,10 @@ public final class ToolInvoker {
         return switch (RequestEncoder.encode(tool.request(), args, caller, MAX_RESPONSE_BYTES)) {
             case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(ResultMapper.error(r.message()));
             case RequestEncoder.Encoded.Ready ready -> client.send(transforms.request(ready.request()), cancelled)
-                    .map(response -> ResultMapper.fromResponse(tool, transforms.response(response)))
-                    // anything else is a bug: it goes to the error net, not into the result
-                    .recover(t -> t instanceof UpstreamException u ? Future.succeededFuture(ResultMapper.fromFailure(u))
-                            : Future.failedFuture(t));
+                    // a failed send is the tool's failure; a failure mapping the answer is a bug for the error net
+                    .transform(sent -> Future.succeededFuture(sent.succeeded()
+                            ? ResultMapper.fromResponse(tool, transforms.response(sent.result()))
+                            : ResultMapper.fromFailure(UpstreamException.from(sent.cause(), ready.request().target()))));
         };
     }
 

@@ -77,7 +77,7 @@ public final class PassthroughProxy implements McpEndpoint {
         this.tap = tap;
         this.access = policies == null ? null : new PassthroughAccess(access, policies);
         this.chain = chain;
-        this.relay = new Relay(settings.route(), tap);
+        this.relay = new Relay(settings.route(), tap, this::fail);
     }
 
     @Override
@@ -131,7 +131,8 @@ public final class PassthroughProxy implements McpEndpoint {
                 body, true);
         transforms.forEach(p -> p.request(exchange, call));
         String sentQuery = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : query;
-        String uri = sentQuery == null ? call.path() : call.path() + "?" + sentQuery;
+        // some servers read a backslash as a slash; encoded, it cannot climb out of the route's prefix
+        String uri = (sentQuery == null ? call.path() : call.path() + "?" + sentQuery).replace("\\", "%5C");
         Buffer sent = call.body() == null ? Buffer.buffer() : call.body();
         Relay.HeaderRewrite answerHeaders = transforms.isEmpty() ? null : answered -> transforms.forEach(p ->
                 p.response(exchange, new UpstreamAnswer(0, answered, null, false)));
@@ -156,6 +157,11 @@ public final class PassthroughProxy implements McpEndpoint {
                 if (answer.failed()) {
                     silence.stop();
                     fail(request, answer.cause());
+                } else if (answer.result().statusCode() < 100 || answer.result().statusCode() > 599) {
+                    // relaying "HTTP/1.1 9999" would hand the client a response it cannot parse
+                    silence.stop();
+                    fail(request, UpstreamException.invalidStatus(settings.target(), answer.result().statusCode()));
+                    upstream.reset();
                 } else {
                     relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence);
                 }
@@ -188,8 +194,8 @@ public final class PassthroughProxy implements McpEndpoint {
         }
         UpstreamException failure = UpstreamException.from(cause, settings.target());
         GatewayError error = failure.kind() == UpstreamException.Kind.TIMEOUT
-                ? new GatewayError.UpstreamTimeout(settings.target().service(), failure.getMessage())
-                : new GatewayError.UpstreamUnavailable(settings.target().service(), failure.getMessage());
+                ? new GatewayError.UpstreamTimeout(settings.target().service(), failure.detail())
+                : new GatewayError.UpstreamUnavailable(settings.target().service(), failure.detail());
         ErrorResponses.mcp(request.response(), error);
     }
 }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
  * Copies an upstream's answer back to the client as it arrives, pausing the upstream while the
@@ -26,10 +27,13 @@ final class Relay {
 
     private final String route;
     private final MessageTap tap;
+    private final BiConsumer<HttpServerRequest, Throwable> fail;
 
-    Relay(String route, MessageTap tap) {
+    /** @param fail answers the client with the gateway's error when the upstream broke before any byte went out */
+    Relay(String route, MessageTap tap, BiConsumer<HttpServerRequest, Throwable> fail) {
         this.route = route;
         this.tap = tap;
+        this.fail = fail;
     }
 
     /**
@@ -78,6 +82,10 @@ final class Relay {
         if (!response.headers().contains("content-length")) {
             response.setChunked(true);
         }
+        if (sse) {
+            // the head goes out now: a server's GET stream may send its first event much later
+            response.writeHead();
+        }
         answer.handler(chunk -> {
             silence.read();
             observer.feed(chunk);
@@ -97,7 +105,10 @@ final class Relay {
         });
         answer.exceptionHandler(t -> {
             silence.stop();
-            if (sse && !response.ended()) {
+            if (!response.headWritten()) {
+                // nothing reached the client yet: it gets a 502 instead of a cut connection
+                fail.accept(request, t);
+            } else if (sse && !response.ended()) {
                 response.end();
             } else {
                 response.reset();

@@ -22,6 +22,8 @@ final class SseParser {
     }
 
     private static final byte[] LINE_FEED = {'\n'};
+    /** {@code "data: "}: what a data line has besides its value. */
+    private static final int DATA_PREFIX = 6;
 
     private final EventSink onEvent;
     private final int maxEventBytes;
@@ -31,6 +33,7 @@ final class SseParser {
     private int dataLength;
     private boolean hasData;
     private boolean oversized;
+    private boolean lineTruncated;
     private boolean afterCarriageReturn;
 
     SseParser(EventSink onEvent, int maxEventBytes) {
@@ -44,6 +47,10 @@ final class SseParser {
 
     void feed(byte[] bytes) {
         int n = bytes.length;
+        if (n == 0) {
+            // an empty chunk between the CR and the LF of one line ending must not split it in two
+            return;
+        }
         int i = 0;
         if (afterCarriageReturn && n > 0 && bytes[0] == '\n') {
             i = 1;
@@ -58,12 +65,13 @@ final class SseParser {
                 appendToLine(bytes, i, end - i);
                 return;
             }
-            if (lineLength == 0) {
-                endOfLine(bytes, i, end - i);
+            if (lineLength == 0 && !lineTruncated) {
+                endOfLine(bytes, i, end - i, false);
             } else {
                 appendToLine(bytes, i, end - i);
-                endOfLine(line, 0, lineLength);
+                endOfLine(line, 0, lineLength, lineTruncated);
                 lineLength = 0;
+                lineTruncated = false;
             }
             if (bytes[end] == '\r') {
                 if (end + 1 == n) {
@@ -76,10 +84,16 @@ final class SseParser {
         }
     }
 
+    /**
+     * Keeps a line cut by a chunk boundary, up to the longest line that can still carry an event's
+     * data ({@code "data: "} and the limit); beyond that the line is only marked truncated, which
+     * drops the event if it is a data line and nothing if it is not, exactly as a whole line would.
+     */
     private void appendToLine(byte[] bytes, int from, int length) {
-        if (lineLength + length > maxEventBytes) {
-            oversized = true;
-            length = Math.max(0, maxEventBytes - lineLength);
+        int room = maxEventBytes + DATA_PREFIX - lineLength;
+        if (length > room) {
+            lineTruncated = true;
+            length = Math.max(0, room);
         }
         if (lineLength + length > line.length) {
             line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
@@ -88,8 +102,8 @@ final class SseParser {
         lineLength += length;
     }
 
-    private void endOfLine(byte[] text, int from, int length) {
-        if (length == 0) {
+    private void endOfLine(byte[] text, int from, int length, boolean truncated) {
+        if (length == 0 && !truncated) {
             // an event with empty data is a priming event (it carries only an id), not a message
             if (hasData && !oversized && dataLength > 0) {
                 onEvent.accept(data, 0, dataLength);
@@ -101,6 +115,12 @@ final class SseParser {
         }
         if (length >= 4 && text[from] == 'd' && text[from + 1] == 'a' && text[from + 2] == 't' && text[from + 3] == 'a'
                 && (length == 4 || text[from + 4] == ':')) {
+            if (truncated) {
+                // its value is longer than the limit: the event is dropped, as when the line came whole
+                oversized = true;
+                hasData = true;
+                return;
+            }
             int start = length > 5 && text[from + 5] == ' ' ? 6 : Math.min(5, length);
             if (hasData) {
                 appendToData(LINE_FEED, 0, 1);

@@ -159,7 +159,8 @@ class UpstreamFailureIT {
         McpHttp mcp = session("/down");
         JsonNode result = mcp.call("anything", "{}");
         assertThat(result.get("isError").asBoolean()).isTrue();
-        assertThat(text(result)).startsWith("The API could not be reached: could not connect to http://127.0.0.1:" + closedPort);
+        assertThat(text(result)).startsWith("The API could not be reached: service 'down' unreachable: could not connect (error id ")
+                .doesNotContain("127.0.0.1").doesNotContain(Integer.toString(closedPort));
         assertStillServes(mcp);
     }
 
@@ -170,8 +171,7 @@ class UpstreamFailureIT {
         JsonNode result = mcp.call("slow", "{}");
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         assertThat(result.get("isError").asBoolean()).isTrue();
-        assertThat(text(result)).isEqualTo("The API did not answer in time: no complete answer from 127.0.0.1:"
-                + upstream.port() + " within 300 ms");
+        assertThat(text(result)).isEqualTo("The API did not answer in time: service 'api' gave no complete answer within 300 ms");
         assertThat(tookMs).as("answered after the 300 ms timeout, well before the upstream's 5 s").isBetween(250L, 4_000L);
         assertThat(mcp.call("fast", "{}").get("isError").asBoolean()).isFalse();
         assertStillServes(mcp);
@@ -197,8 +197,7 @@ class UpstreamFailureIT {
         long started = System.nanoTime();
         JsonNode result = mcp.call("slow", "{}");
         assertThat(result.get("isError").asBoolean()).isTrue();
-        assertThat(text(result)).isEqualTo("The API did not answer in time: http://127.0.0.1:" + upstream.port()
-                + " sent nothing for 200 ms (service read_timeout)");
+        assertThat(text(result)).isEqualTo("The API did not answer in time: service 'silent' sent nothing for 200 ms (read_timeout)");
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(4_000L);
         assertStillServes(mcp);
     }
@@ -209,8 +208,8 @@ class UpstreamFailureIT {
         long started = System.nanoTime();
         JsonNode result = mcp.call("anything", "{}");
         assertThat(result.get("isError").asBoolean()).isTrue();
-        assertThat(text(result)).isEqualTo("The API did not answer in time: could not connect to http://127.0.0.1:"
-                + full.getLocalPort() + " within 300 ms (service connect_timeout)");
+        assertThat(text(result)).isEqualTo("The API did not answer in time: service 'unreachable' accepted no connection "
+                + "within 300 ms (connect_timeout)");
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(4_000L);
         assertStillServes(mcp);
     }
@@ -220,8 +219,7 @@ class UpstreamFailureIT {
         McpHttp mcp = session("/quick");
         JsonNode result = mcp.call("hangup", "{}");
         assertThat(result.get("isError").asBoolean()).isTrue();
-        assertThat(text(result)).isEqualTo("The call to the API failed: http://127.0.0.1:" + upstream.port()
-                + " closed the connection before answering");
+        assertThat(text(result)).isEqualTo("The call to the API failed: service 'api' closed the connection before answering");
         assertThat(mcp.call("fast", "{}").get("isError").asBoolean()).isFalse();
     }
 }

@@ -528,7 +528,7 @@ class PassthroughHttpRulesIT {
 
         assertThat(response.status()).as(response.toString()).isEqualTo(504);
         assertThat(response.json().path("error").path("message").asText())
-                .contains("could not connect").contains("within 300 ms");
+                .contains("accepted no connection").contains("within 300 ms");
         assertThat(tookMs).isBetween(250L, 5_000L);
     }
 

@@ -99,4 +99,23 @@ class SseParserTest {
 
         assertThat(events).containsExactly("complete");
     }
+
+    // found by SseParserFuzzTest: a long line that is not data, cut by a chunk boundary, dropped the next event
+    @Test
+    void aLongCommentCutAcrossChunksDoesNotDropTheNextEvent() {
+        SseParser parser = parser(16);
+        parser.feed((": " + "c".repeat(40)).getBytes(StandardCharsets.UTF_8));
+        parser.feed(("c".repeat(40) + "\ndata: ok\n\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(events).containsExactly("ok");
+    }
+
+    // found by SseParserFuzzTest: an empty chunk between the CR and the LF of one line ending made two of them
+    @Test
+    void anEmptyChunkBetweenCarriageReturnAndLineFeedDoesNotEndTheEvent() {
+        SseParser parser = parser(1024);
+        parser.feed("data: a\r".getBytes(StandardCharsets.UTF_8));
+        parser.feed(new byte[0]);
+        parser.feed("\ndata: b\n\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(events).containsExactly("a\nb");
+    }
 }

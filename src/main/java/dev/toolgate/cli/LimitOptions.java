@@ -1,0 +1,107 @@
+package dev.toolgate.cli;
+
+import dev.toolgate.gateway.Limits;
+import dev.toolgate.http.ListenerLimits;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bounds of {@code toolgate run} (README, "Limits and hardening"): each a flag with an environment
+ * variable, named after Kong's setting where Kong has one. Timeouts are in seconds.
+ */
+final class LimitOptions {
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:TOOLGATE_MAX_CONNECTIONS:-10000}",
+            description = "Open connections the proxy listener allows at once; more are answered 503 "
+                    + "(env TOOLGATE_MAX_CONNECTIONS; default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--keepalive-timeout", paramLabel = "SECONDS",
+            defaultValue = "${env:TOOLGATE_KEEPALIVE_TIMEOUT:-60}",
+            description = "Kong's keepalive_timeout: how long a connection may sit without a request "
+                    + "(env TOOLGATE_KEEPALIVE_TIMEOUT; default ${DEFAULT-VALUE}).")
+    long keepAlive;
+
+    @Option(names = "--client-header-timeout", paramLabel = "SECONDS",
+            defaultValue = "${env:TOOLGATE_CLIENT_HEADER_TIMEOUT:-10}",
+            description = "Kong's nginx_http_client_header_timeout: how long a request head may take; then 408 "
+                    + "(env TOOLGATE_CLIENT_HEADER_TIMEOUT; default ${DEFAULT-VALUE}).")
+    long headerTimeout;
+
+    @Option(names = "--client-body-timeout", paramLabel = "SECONDS",
+            defaultValue = "${env:TOOLGATE_CLIENT_BODY_TIMEOUT:-30}",
+            description = "Kong's nginx_http_client_body_timeout: the longest pause while a request body arrives; "
+                    + "then 408 (env TOOLGATE_CLIENT_BODY_TIMEOUT; default ${DEFAULT-VALUE}).")
+    long bodyTimeout;
+
+    @Option(names = "--max-sessions-per-endpoint", paramLabel = "N",
+            defaultValue = "${env:TOOLGATE_MAX_SESSIONS_PER_ENDPOINT:-100000}",
+            description = "Live MCP sessions one endpoint keeps; initialize beyond gets 503 "
+                    + "(env TOOLGATE_MAX_SESSIONS_PER_ENDPOINT; default ${DEFAULT-VALUE}).")
+    int sessionsPerEndpoint;
+
+    @Option(names = "--max-sessions-per-client", paramLabel = "N",
+            defaultValue = "${env:TOOLGATE_MAX_SESSIONS_PER_CLIENT:-1000}",
+            description = "Live MCP sessions one client address keeps; initialize beyond gets 503 "
+                    + "(env TOOLGATE_MAX_SESSIONS_PER_CLIENT; default ${DEFAULT-VALUE}).")
+    int sessionsPerClient;
+
+    @Option(names = "--session-idle-timeout", paramLabel = "SECONDS",
+            defaultValue = "${env:TOOLGATE_SESSION_IDLE_TIMEOUT:-3600}",
+            description = "A session unused this long ends, even when its session_ttl is longer "
+                    + "(env TOOLGATE_SESSION_IDLE_TIMEOUT; default ${DEFAULT-VALUE}).")
+    long sessionIdle;
+
+    @Option(names = "--upstream-keepalive-pool-size", paramLabel = "N",
+            defaultValue = "${env:TOOLGATE_UPSTREAM_KEEPALIVE_POOL_SIZE:-256}",
+            description = "Kong's upstream_keepalive_pool_size: connections per upstream host and port, per event loop "
+                    + "(env TOOLGATE_UPSTREAM_KEEPALIVE_POOL_SIZE; default ${DEFAULT-VALUE}).")
+    int poolSize;
+
+    @Option(names = "--upstream-pool-wait-timeout", paramLabel = "SECONDS",
+            defaultValue = "${env:TOOLGATE_UPSTREAM_POOL_WAIT_TIMEOUT:-5}",
+            description = "How long a call waits for a pooled upstream connection when all are busy "
+                    + "(env TOOLGATE_UPSTREAM_POOL_WAIT_TIMEOUT; default ${DEFAULT-VALUE}).")
+    long poolWait;
+
+    @Option(names = "--allow-spec-outside-config-dir", negatable = false,
+            defaultValue = "${env:TOOLGATE_ALLOW_SPEC_OUTSIDE_CONFIG_DIR:-false}",
+            description = "Let config.openapi.spec name files outside the config file's folder "
+                    + "(env TOOLGATE_ALLOW_SPEC_OUTSIDE_CONFIG_DIR).")
+    boolean specsOutside;
+
+    @Option(names = "--allow-metadata-upstreams", negatable = false,
+            defaultValue = "${env:TOOLGATE_ALLOW_METADATA_UPSTREAMS:-false}",
+            description = "Services may point at link-local or cloud metadata addresses without a warning "
+                    + "(env TOOLGATE_ALLOW_METADATA_UPSTREAMS).")
+    boolean metadataUpstreams;
+
+    @Option(names = "--admin-hostname", paramLabel = "NAME", split = ",",
+            defaultValue = "${env:TOOLGATE_ADMIN_HOSTNAMES:-}",
+            description = "A Host name the Admin API answers besides IP addresses and localhost; repeatable "
+                    + "(env TOOLGATE_ADMIN_HOSTNAMES, comma-separated).")
+    List<String> adminHostNames = new ArrayList<>();
+
+    Limits limits(CommandSpec spec) {
+        try {
+            ListenerLimits proxy = new ListenerLimits(maxConnections, seconds(keepAlive), seconds(headerTimeout),
+                    seconds(bodyTimeout));
+            ListenerLimits admin = new ListenerLimits(Limits.DEFAULT.admin().maxConnections(), seconds(keepAlive),
+                    seconds(headerTimeout), seconds(bodyTimeout));
+            return new Limits(proxy, admin, sessionsPerEndpoint, sessionsPerClient, sessionIdle, poolSize,
+                    seconds(poolWait), specsOutside, metadataUpstreams,
+                    adminHostNames.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "every limit must be 1 or more ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private static long seconds(long value) {
+        return Math.multiplyExact(value, 1000L);
+    }
+}

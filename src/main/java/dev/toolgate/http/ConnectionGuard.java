@@ -1,0 +1,279 @@
+package dev.toolgate.http;
+
+import dev.toolgate.error.ErrorCatalog;
+import dev.toolgate.error.GatewayError;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.impl.ConnectionBase;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Guards one HTTP/1.x connection of a listener, in its Netty pipeline: the bounds of
+ * {@link ListenerLimits} (connections at once; idle, head and body timeouts), the framing answers
+ * Vert.x does not give (RFC 9112: a request without {@code Host} or with two is 400; {@code HTTP/1.2}
+ * is served as 1.1 and {@code HTTP/2.0} and above get 505; a path that is not UTF-8 is 400), and
+ * {@code Connection: close} on a response, which closes the connection once it is written.
+ *
+ * <p>Vert.x exposes no hook for a request's first bytes or for the version check it does before any
+ * handler runs, so this sits in the pipeline (through {@link ConnectionBase#channel()}, Vert.x's
+ * internal API): one handler before the decoder sees bytes, one after it sees requests and responses.
+ * What it refuses it answers itself, from the {@link ErrorCatalog}, and closes the connection. All of it
+ * runs on the connection's event loop.
+ */
+public final class ConnectionGuard {
+
+    private enum State { IDLE, HEAD, BODY, BUSY, CLOSING }
+
+    private final ListenerLimits limits;
+    private final AtomicInteger open;
+    private State state = State.IDLE;
+    private boolean requestDone;
+    private boolean responseDone;
+    private boolean responseStarted;
+    private boolean closeAfterResponse;
+    private ScheduledFuture<?> timer;
+    private ChannelHandlerContext messages;
+
+    private ConnectionGuard(ListenerLimits limits, AtomicInteger open) {
+        this.limits = limits;
+        this.open = open;
+    }
+
+    /**
+     * The server options that guard a connection before its first request head, when Vert.x has not yet
+     * created the connection (it waits for that head to decide between HTTP/1.1 and an h2c upgrade): a
+     * read-idle timeout of the head timeout, which {@link #attach} then removes.
+     */
+    public static HttpServerOptions options(HttpServerOptions options, ListenerLimits limits) {
+        return options.setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE,
+                limits.headerTimeoutMs()));
+    }
+
+    /**
+     * Guards a new connection of a listener whose connections are counted in {@code open}. HTTP/2
+     * connections are counted only.
+     */
+    public static void attach(HttpConnection connection, ListenerLimits limits, AtomicInteger open) {
+        int now = open.incrementAndGet();
+        connection.closeHandler(v -> open.decrementAndGet());
+        if (!(connection instanceof ConnectionBase base) || base.channel().pipeline().get("httpDecoder") == null) {
+            if (now > limits.maxConnections()) {
+                connection.close();
+            }
+            return;
+        }
+        ConnectionGuard guard = new ConnectionGuard(limits, open);
+        ChannelPipeline pipeline = base.channel().pipeline();
+        // until now (the first request head) the listener's read-idle timeout guarded the connection; the
+        // guard takes over, and a quiet stream must not be cut by it
+        if (pipeline.get("idle") != null) {
+            pipeline.remove("idle");
+        }
+        pipeline.addBefore("httpDecoder", "toolgateBytes", guard.new Bytes());
+        pipeline.addBefore("handler", "toolgateMessages", guard.new Messages());
+        if (now > limits.maxConnections()) {
+            guard.refuse(new GatewayError.TooManyConnections(limits.maxConnections()), "5");
+        } else {
+            guard.schedule(limits.headerTimeoutMs());
+        }
+    }
+
+    /** Raw bytes: the first byte of a request starts the head timeout. */
+    private final class Bytes extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (upgraded(ctx)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            if (state == State.CLOSING) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (state == State.IDLE && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+                state = State.HEAD;
+                schedule(limits.headerTimeoutMs());
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Decoded requests on the way in, responses on the way out. */
+    private final class Messages extends ChannelDuplexHandler {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            messages = ctx;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (upgraded(ctx)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            if (state == State.CLOSING) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof HttpRequest request) {
+                GatewayError refused = HttpFraming.check(request);
+                if (refused != null) {
+                    ReferenceCountUtil.release(msg);
+                    refuse(refused, null);
+                    return;
+                }
+                state = State.BODY;
+                requestDone = false;
+                responseDone = false;
+                responseStarted = false;
+                closeAfterResponse = false;
+                schedule(limits.bodyTimeoutMs());
+            }
+            if (msg instanceof HttpContent) {
+                if (msg instanceof LastHttpContent) {
+                    requestDone = true;
+                    state = State.BUSY;
+                    cancel();
+                    idleIfDone();
+                } else if (state == State.BODY) {
+                    schedule(limits.bodyTimeoutMs());
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof HttpResponse response && response.status().code() >= 200) {
+                responseStarted = true;
+                closeAfterResponse |= response.headers().containsValue(HttpHeaderNames.CONNECTION, "close", true);
+            }
+            if (msg instanceof LastHttpContent && responseStarted) {
+                if (closeAfterResponse) {
+                    state = State.CLOSING;
+                    cancel();
+                    ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
+                    return;
+                }
+                responseDone = true;
+                idleIfDone();
+            }
+            ctx.write(msg, promise);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            cancel();
+            ctx.fireChannelInactive();
+        }
+    }
+
+    /**
+     * After an h2c upgrade the HTTP/1 codec is gone and HTTP/2 keeps its own streams: the guard steps
+     * out (it would otherwise answer an HTTP/2 connection in HTTP/1) and only the count remains.
+     */
+    private boolean upgraded(ChannelHandlerContext ctx) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (pipeline.get("httpDecoder") != null) {
+            return false;
+        }
+        cancel();
+        state = State.BUSY;
+        if (pipeline.get("toolgateBytes") != null) {
+            pipeline.remove("toolgateBytes");
+        }
+        if (pipeline.get("toolgateMessages") != null) {
+            pipeline.remove("toolgateMessages");
+        }
+        return true;
+    }
+
+    private void idleIfDone() {
+        if (requestDone && responseDone) {
+            state = State.IDLE;
+            schedule(limits.keepAliveMs());
+        }
+    }
+
+    private void schedule(long delayMs) {
+        cancel();
+        if (messages != null) {
+            timer = messages.executor().schedule(this::expired, delayMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void expired() {
+        timer = null;
+        if (messages.pipeline().get("httpDecoder") == null) {
+            return;
+        }
+        switch (state) {
+            case IDLE -> {
+                state = State.CLOSING;
+                messages.close();
+            }
+            case HEAD -> refuse(new GatewayError.RequestTimeout("request head"), null);
+            case BODY -> {
+                if (responseStarted) {
+                    state = State.CLOSING;
+                    messages.close();
+                } else {
+                    refuse(new GatewayError.RequestTimeout("request body"), null);
+                }
+            }
+            case BUSY, CLOSING -> {
+            }
+        }
+    }
+
+    /** Answers from the catalog with {@code Connection: close} and closes; what arrives after is dropped. */
+    private void refuse(GatewayError error, String retryAfter) {
+        state = State.CLOSING;
+        cancel();
+        ErrorCatalog.Entry entry = ErrorCatalog.of(error);
+        byte[] body = ("{\"message\":" + quoted(entry.message()) + "}").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(entry.status()), Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, "close");
+        if (retryAfter != null) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
+        }
+        // written below this guard: straight to the encoder, around Vert.x, which never saw the request
+        messages.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static String quoted(String text) {
+        return dev.toolgate.mcp.Json.text(text);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.toolgate.http;
+
+import dev.toolgate.error.GatewayError;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The request-line and header rules of RFC 9112 that the gateway enforces before routing: the
+ * version (a higher 1.x minor version is served as HTTP/1.1, RFC 9110 §6.2; another major version is
+ * refused with 505), {@code Host} (RFC 9112 §3.2: required in HTTP/1.1, never twice), and a path that
+ * is valid UTF-8 once percent-decoded (overlong forms such as {@code %C0%AE}, a disguised dot, are
+ * not, and must not reach a server that decodes them leniently).
+ */
+final class HttpFraming {
+
+    /** RFC 3986 host (reg-name, IPv4 or [IPv6]) and optional port; empty is allowed (RFC 9112 §3.2). */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+            "([A-Za-z0-9._~%!$&'()*+,;=-]*|\\[[0-9A-Fa-f:.]+])(:[0-9]{0,5})?");
+
+    private HttpFraming() {
+    }
+
+    /** What is wrong with the request head, or null; a 1.x version above 1.1 is rewritten to 1.1. */
+    static GatewayError check(HttpRequest request) {
+        HttpVersion version = request.protocolVersion();
+        if (version.majorVersion() != 1 || !version.protocolName().equals("HTTP")) {
+            return new GatewayError.UnsupportedHttpVersion(version.text());
+        }
+        if (version.minorVersion() > 1) {
+            request.setProtocolVersion(HttpVersion.HTTP_1_1);
+            version = HttpVersion.HTTP_1_1;
+        }
+        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1) {
+            return new GatewayError.BadHost("the request has " + hosts + " Host headers; send exactly one");
+        }
+        if (hosts == 0 && version.minorVersion() == 1) {
+            return new GatewayError.BadHost("an HTTP/1.1 request needs a Host header");
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host != null && !HOST.matcher(host).matches()) {
+            return new GatewayError.BadHost("the Host header is not a host name or address with an optional port");
+        }
+        String uri = request.uri();
+        int end = uri.indexOf('?');
+        if (!validUtf8(end < 0 ? uri : uri.substring(0, end))) {
+            return new GatewayError.InvalidPath("the request path is not valid UTF-8 (malformed or overlong bytes)");
+        }
+        return null;
+    }
+
+    /** The path's bytes (each char of the request line is one byte) with %XX decoded, as strict UTF-8. */
+    static boolean validUtf8(String path) {
+        boolean plain = true;
+        for (int i = 0; i < path.length() && plain; i++) {
+            char c = path.charAt(i);
+            plain = c < 0x80 && c != '%';
+        }
+        if (plain) {
+            return true;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(path.length());
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%' && i + 2 < path.length() && hex(path.charAt(i + 1)) >= 0 && hex(path.charAt(i + 2)) >= 0) {
+                bytes.write(hex(path.charAt(i + 1)) * 16 + hex(path.charAt(i + 2)));
+                i += 2;
+            } else if (c > 0xFF) {
+                return false;
+            } else {
+                bytes.write(c);
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    private static int hex(char c) {
+        return Character.digit(c, 16);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.toolgate.mcp;
+
+/**
+ * Bounds on the sessions one process keeps, so that {@code initialize} in a loop cannot fill memory.
+ *
+ * @param maxPerEndpoint live sessions one endpoint keeps
+ * @param maxPerClient   live sessions one client address keeps, over all endpoints
+ * @param idleSeconds    a session unused this long ends, even when its own TTL is longer
+ */
+public record SessionLimits(int maxPerEndpoint, int maxPerClient, long idleSeconds) {
+
+    /** The defaults of {@code toolgate run}. */
+    public static final SessionLimits DEFAULT = new SessionLimits(100_000, 1_000, 3_600);
+
+    /**
+     * A store refused a new session because a cap is reached; existing sessions are untouched.
+     *
+     * @param scope whose sessions are at the cap, in words a client can read ("this endpoint")
+     */
+    public static final class Reached extends RuntimeException {
+
+        private final String scope;
+
+        public Reached(String scope) {
+            super("too many sessions for " + scope, null, false, false);
+            this.scope = scope;
+        }
+
+        public String scope() {
+            return scope;
+        }
+    }
+}
