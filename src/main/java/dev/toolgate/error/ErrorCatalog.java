@@ -20,7 +20,9 @@ import dev.toolgate.error.GatewayError.UnsupportedMediaType;
 import dev.toolgate.error.GatewayError.UnsupportedProtocolVersion;
 import dev.toolgate.error.GatewayError.UpstreamTimeout;
 import dev.toolgate.error.GatewayError.UpstreamUnavailable;
+import dev.toolgate.error.GatewayError.AuthorizationUnavailable;
 import dev.toolgate.error.GatewayError.Forbidden;
+import dev.toolgate.error.GatewayError.InvalidCredentials;
 import dev.toolgate.error.GatewayError.InvalidConfiguration;
 import dev.toolgate.error.GatewayError.NotFound;
 import dev.toolgate.error.GatewayError.Stopping;
@@ -122,6 +124,11 @@ public final class ErrorCatalog {
                     challenge(e.challenge()));
             case ToolDenied e -> new Entry(403, JsonRpc.TRANSPORT_ERROR, "tool_denied",
                     "Forbidden: tool '" + e.name() + "' is not available to this caller", challenge(INSUFFICIENT_SCOPE));
+            case InvalidCredentials e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "invalid_credentials", e.message(),
+                    challenge(e.challenge()));
+            case AuthorizationUnavailable e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "authorization_unavailable",
+                    "Service Unavailable: the authorization server could not be reached to check the token; try again shortly",
+                    Map.of("retry-after", "5"));
             case NotFound e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "not_found", "Not found");
             case InvalidConfiguration e -> new Entry(400, JsonRpc.INVALID_PARAMS, "invalid_configuration",
                     "declarative config is invalid: " + e.problems() + " problem(s)");

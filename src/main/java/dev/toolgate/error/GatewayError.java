@@ -120,6 +120,23 @@ public sealed interface GatewayError {
     record ToolDenied(JsonNode id, String name) implements GatewayError {
     }
 
+    /**
+     * The credentials are malformed (two {@code Authorization} headers...): 400, RFC 6750's
+     * {@code invalid_request}.
+     *
+     * @param message   what is wrong
+     * @param challenge the {@code WWW-Authenticate} value, or null for none
+     */
+    record InvalidCredentials(String message, String challenge) implements GatewayError {
+    }
+
+    /**
+     * A token could not be checked: the authorization server (its keys, introspection or token exchange)
+     * is unreachable or refuses the gateway, and nothing cached decides. 503; details are logged.
+     */
+    record AuthorizationUnavailable() implements GatewayError {
+    }
+
     /** Admin API: nothing lives at this path. */
     record NotFound() implements GatewayError {
     }

@@ -5,6 +5,7 @@ import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
+import dev.toolgate.http.Published;
 import dev.toolgate.mode.AiMcpProxySchema;
 import dev.toolgate.pipeline.PluginScope;
 import dev.toolgate.pipeline.PolicyChain;
@@ -13,6 +14,7 @@ import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.acl.AclPlugin;
 import dev.toolgate.policy.cors.CorsPlugin;
 import dev.toolgate.policy.keyauth.KeyAuthPlugin;
+import dev.toolgate.policy.oauth2.OAuth2Plugin;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +31,8 @@ import java.util.stream.Collectors;
  */
 final class Plugins {
 
-    private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin());
+    private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin(),
+            new OAuth2Plugin());
 
     private Plugins() {
     }
@@ -61,6 +64,26 @@ final class Plugins {
                         "Toolgate does not implement basic-auth: these credentials are never checked");
             }
         }
+    }
+
+    /**
+     * The documents the provisioned policies publish (OAuth Protected Resource Metadata), by path. Two
+     * different documents at one path are a problem: which one a client got would depend on nothing it sent.
+     */
+    static Map<String, Published> published(Map<String, List<PolicyChain.Configured>> policies, ConfigReport report) {
+        Map<String, Published> byPath = new HashMap<>();
+        policies.values().forEach(instances -> instances.forEach(instance -> {
+            if (instance.policy() instanceof Published.Source source) {
+                source.published().forEach((path, document) -> {
+                    Published earlier = byPath.putIfAbsent(path, document);
+                    if (earlier != null && !earlier.equals(document)) {
+                        report.problem("plugins", "two plugins publish different documents at " + path
+                                + ": give each ai-mcp-oauth2 plugin its own resource or metadata_endpoint");
+                    }
+                });
+            }
+        }));
+        return byPath;
     }
 
     /** Every enabled policy instance of a document, provisioned, by plugin name. */
