@@ -13,6 +13,7 @@ import dev.toolgate.pipeline.PolicyPlugin;
 import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.acl.AclPlugin;
 import dev.toolgate.policy.cors.CorsPlugin;
+import dev.toolgate.policy.jwt.JwtPlugin;
 import dev.toolgate.policy.keyauth.KeyAuthPlugin;
 import dev.toolgate.policy.oauth2.OAuth2Plugin;
 
@@ -32,7 +33,7 @@ import java.util.stream.Collectors;
 final class Plugins {
 
     private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin(),
-            new OAuth2Plugin());
+            new OAuth2Plugin(), new JwtPlugin());
 
     private Plugins() {
     }

@@ -31,6 +31,7 @@ public final class RestUpstream implements AutoCloseable {
     private final HttpServer server;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final Map<String, Consumer<HttpServerRequest>> routes = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.BiConsumer<HttpServerRequest, String>> bodyRoutes = new ConcurrentHashMap<>();
 
     public RestUpstream() {
         server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
@@ -75,6 +76,17 @@ public final class RestUpstream implements AutoCloseable {
         return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS) == null;
     }
 
+    /** Answers {@code METHOD path} with a handler that also gets the request's body (already read). */
+    public RestUpstream onBody(String methodAndPath, java.util.function.BiConsumer<HttpServerRequest, String> handler) {
+        bodyRoutes.put(methodAndPath, handler);
+        return this;
+    }
+
+    /** Every request received and not yet taken, oldest first (they stay recorded). */
+    public java.util.List<Received> received() {
+        return java.util.List.copyOf(received);
+    }
+
     /** Forgets requests received so far (each test starts from an empty record). */
     public void clear() {
         received.clear();
@@ -90,7 +102,10 @@ public final class RestUpstream implements AutoCloseable {
             received.add(new Received(request.method().name(), request.uri(), request.path(), request.query(), headers,
                     body.toString()));
             Consumer<HttpServerRequest> route = routes.get(request.method().name() + " " + request.path());
-            if (route != null) {
+            var withBody = bodyRoutes.get(request.method().name() + " " + request.path());
+            if (withBody != null) {
+                withBody.accept(request, body.toString());
+            } else if (route != null) {
                 route.accept(request);
             } else {
                 request.response().setStatusCode(404).putHeader("content-type", "application/json")

@@ -69,7 +69,12 @@ final class OAuth2 implements ExchangePolicy, Published.Source {
         if (token == null) {
             return Decision.reject(new GatewayError.Unauthenticated(INVALID, metadata.missing(request)));
         }
-        return validator.check(token).compose(verdict -> decide(exchange, token, verdict));
+        Future<Decision> decided = validator.check(token).compose(verdict -> decide(exchange, token, verdict));
+        if (!decided.isComplete()) {
+            // the request goes on arriving while the authorization server is asked: read it meanwhile
+            exchange.body();
+        }
+        return decided;
     }
 
     private Future<Decision> decide(Exchange exchange, String token, Verdict verdict) {
