@@ -53,22 +53,22 @@ class BadTokensIT {
 
     static Stream<Arguments> refusedTokens() {
         return Stream.of(
-                arguments("expired", (Supplier<String>) () -> Tokens.signed(as.signingKey(), Tokens.claims(as.issuer(),
+                arguments("expired", (Supplier<String>) () -> ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(),
                         resource, c -> c.expirationTime(new Date(System.currentTimeMillis() - 60_000)))), "the token has expired"),
-                arguments("not yet valid", (Supplier<String>) () -> Tokens.signed(as.signingKey(), Tokens.claims(as.issuer(),
+                arguments("not yet valid", (Supplier<String>) () -> ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(),
                         resource, c -> c.notBeforeTime(new Date(System.currentTimeMillis() + 600_000)))), "the token is not valid yet"),
                 arguments("for another resource", (Supplier<String>) () -> as.token(as.issuer(), "http://other.example/mcp",
                         "mcp:tools"), "not issued for this resource"),
                 arguments("from another issuer", (Supplier<String>) () -> as.token(as.otherIssuer(), resource, "mcp:tools"),
                         "no key of the authorization server matches"),
-                arguments("issuer claim of another server, our key", (Supplier<String>) () -> Tokens.signed(as.signingKey(),
-                        Tokens.claims(as.otherIssuer(), resource, c -> c)), "not issued by a trusted authorization server"),
-                arguments("signed with an unknown key id", (Supplier<String>) () -> Tokens.signed(Tokens.unknownKey(),
-                        Tokens.claims(as.issuer(), resource, c -> c)), "no key of the authorization server matches"),
-                arguments("alg none", (Supplier<String>) () -> Tokens.unsigned(Tokens.claims(as.issuer(), resource, c -> c)),
+                arguments("issuer claim of another server, our key", (Supplier<String>) () -> ForgedTokens.signed(as.signingKey(),
+                        ForgedTokens.claims(as.otherIssuer(), resource, c -> c)), "not issued by a trusted authorization server"),
+                arguments("signed with an unknown key id", (Supplier<String>) () -> ForgedTokens.signed(ForgedTokens.unknownKey(),
+                        ForgedTokens.claims(as.issuer(), resource, c -> c)), "no key of the authorization server matches"),
+                arguments("alg none", (Supplier<String>) () -> ForgedTokens.unsigned(ForgedTokens.claims(as.issuer(), resource, c -> c)),
                         "not a signed JWT"),
-                arguments("HS256 signed with the RSA public key", (Supplier<String>) () -> Tokens.hmacWithPublicKey(
-                        as.signingKey(), Tokens.claims(as.issuer(), resource, c -> c)), "algorithm is not accepted"),
+                arguments("HS256 signed with the RSA public key", (Supplier<String>) () -> ForgedTokens.hmacWithPublicKey(
+                        as.signingKey(), ForgedTokens.claims(as.issuer(), resource, c -> c)), "algorithm is not accepted"),
                 arguments("truncated", (Supplier<String>) () -> good().substring(0, good().length() - 12),
                         "signature does not verify"),
                 arguments("not a JWT", (Supplier<String>) () -> "opaque-but-unknown", "not a JWT"));

@@ -17,9 +17,9 @@ import java.util.Date;
 import java.util.function.UnaryOperator;
 
 /** Tokens an authorization server would never issue, forged for the tests that refuse them. */
-final class Tokens {
+final class ForgedTokens {
 
-    private Tokens() {
+    private ForgedTokens() {
     }
 
     /** Claims like the authorization server's for {@code resource}, changed by {@code change}. */
