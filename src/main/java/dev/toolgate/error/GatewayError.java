@@ -115,9 +115,15 @@ public sealed interface GatewayError {
     /**
      * {@code tools/call} of a tool the caller's ACL does not allow (or that does not exist, on an
      * endpoint with ACLs: the two answer alike, so tool names cannot be probed). HTTP 403, as Kong
-     * 3.14 and later answer, with the request's id.
+     * 3.14 and later answer, with the request's id. {@code scope} is what the tool's ACL allows when it
+     * is an ACL on the token's scopes (the {@code scope} of the {@code insufficient_scope} challenge), else null.
      */
-    record ToolDenied(JsonNode id, String name) implements GatewayError {
+    record ToolDenied(JsonNode id, String name, String scope) implements GatewayError {
+
+        /** A denial on a consumer ACL: no scope would help. */
+        public ToolDenied(JsonNode id, String name) {
+            this(id, name, null);
+        }
     }
 
     /**

@@ -125,6 +125,9 @@ class ErrorCatalogTest {
                 .headers()).containsEntry("www-authenticate", "Key realm=\"mcp\"");
         assertThat(ErrorCatalog.of(new GatewayError.ToolDenied(ID, "x")).headers())
                 .containsEntry("www-authenticate", "Bearer error=\"insufficient_scope\"");
+        assertThat(ErrorCatalog.of(new GatewayError.ToolDenied(ID, "x", "mcp:admin")).headers())
+                .containsEntry("www-authenticate", "Bearer error=\"insufficient_scope\", scope=\"mcp:admin\"");
+        assertThat(ErrorCatalog.of(new GatewayError.AuthorizationUnavailable()).headers()).containsEntry("retry-after", "5");
         assertThat(ErrorCatalog.of(new GatewayError.Forbidden("no", null)).headers()).isEmpty();
         assertThat(ErrorCatalog.of(new GatewayError.UnknownTool(ID, "x")).headers()).isEmpty();
     }
