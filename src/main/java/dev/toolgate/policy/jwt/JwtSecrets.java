@@ -5,14 +5,19 @@ import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.X509CertUtils;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.config.DeclarativeConfig;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -66,14 +71,31 @@ final class JwtSecrets {
         if (algorithm.equals("EdDSA")) {
             throw new JOSEException("EdDSA is not supported by Toolgate's jwt plugin yet");
         }
-        JWK key = JWK.parseFromPEMEncodedObjects(entry.rsaPublicKey());
-        if (algorithm.startsWith("ES") && key instanceof ECKey ec) {
-            return new ECDSAVerifier(ec.toPublicJWK());
+        PublicKey key = publicKey(entry.rsaPublicKey(), algorithm.startsWith("ES") ? "EC" : "RSA");
+        if (key instanceof ECPublicKey ec) {
+            return new ECDSAVerifier(ec);
         }
-        if ((algorithm.startsWith("RS") || algorithm.startsWith("PS")) && key instanceof RSAKey rsa) {
-            return new RSASSAVerifier(rsa.toPublicJWK());
+        if (key instanceof RSAPublicKey rsa) {
+            return new RSASSAVerifier(rsa);
         }
         throw new JOSEException("rsa_public_key is not a public key of the type " + algorithm + " needs");
+    }
+
+    /** A PEM public key ({@code PUBLIC KEY}) or certificate ({@code CERTIFICATE}), read with the JDK alone. */
+    static PublicKey publicKey(String pem, String type) throws JOSEException {
+        if (pem.contains("BEGIN CERTIFICATE")) {
+            X509Certificate certificate = X509CertUtils.parse(pem);
+            if (certificate == null) {
+                throw new JOSEException("rsa_public_key is not a readable PEM certificate");
+            }
+            return certificate.getPublicKey();
+        }
+        String body = pem.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
+        try {
+            return KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new JOSEException("rsa_public_key is not a PEM " + type + " public key");
+        }
     }
 
     private static String reason(Exception e) {

@@ -1,9 +1,6 @@
 package dev.toolgate.policy.jwt;
 
 import dev.toolgate.pipeline.Exchange;
-import io.netty.handler.codec.http.cookie.Cookie;
-import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
-import io.netty.handler.codec.http.cookie.ClientCookieEncoder;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -55,23 +52,32 @@ final class TokenPlaces {
         if (header == null) {
             return;
         }
-        List<Cookie> kept = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
         boolean found = false;
-        for (Cookie cookie : ServerCookieDecoder.LAX.decode(header)) {
-            if (names.contains(cookie.name())) {
+        for (String pair : header.split(";")) {
+            String cookie = pair.trim();
+            int eq = cookie.indexOf('=');
+            String name = eq < 0 ? cookie : cookie.substring(0, eq);
+            if (names.contains(name)) {
                 found = true;
-                if (!cookie.value().isEmpty()) {
-                    tokens.add(cookie.value());
+                String value = eq < 0 ? "" : unquote(cookie.substring(eq + 1));
+                if (!value.isEmpty()) {
+                    tokens.add(value);
                 }
-            } else {
+            } else if (!cookie.isEmpty()) {
                 kept.add(cookie);
             }
         }
         if (found) {
             exchange.consumeHeader("cookie");
             if (!kept.isEmpty()) {
-                exchange.upstreamHeaders().set("Cookie", ClientCookieEncoder.LAX.encode(kept));
+                // the other cookies go on as the client sent them
+                exchange.upstreamHeaders().set("Cookie", String.join("; ", kept));
             }
         }
+    }
+
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
     }
 }
