@@ -15,7 +15,9 @@ import java.util.List;
  * @param in          {@code query}, {@code path}, {@code header} or {@code cookie}
  * @param required    the argument must be given; path parameters are always required
  * @param description shown to the model with the argument
- * @param schema      JSON Schema of the value (inline; {@code $ref} is not supported, as in Kong)
+ * @param schema      JSON Schema of the value (inline; {@code $ref} is not supported, as in Kong); Swagger 2's
+ *                    {@code type}, {@code format}, {@code enum}, {@code items}, {@code default}, {@code minimum},
+ *                    {@code maximum} and {@code pattern} on the parameter itself join it
  * @param style       OpenAPI serialization style; defaults by location ({@code form} for query, {@code simple} else)
  * @param explode     OpenAPI explode flag; defaults to true for {@code form}, false otherwise
  */
@@ -53,6 +55,16 @@ public record ParameterSpec(String name, String in, boolean required, String des
             node.problem("schema", "must be a JSON Schema object");
             schema = null;
         }
+        ObjectNode shorthand = shorthand(node);
+        if (!shorthand.isEmpty()) {
+            ObjectNode merged = schema == null ? Json.object() : ((ObjectNode) schema).deepCopy();
+            shorthand.properties().forEach(e -> {
+                if (!merged.has(e.getKey())) {
+                    merged.set(e.getKey(), e.getValue());
+                }
+            });
+            schema = merged;
+        }
         String style = node.oneOf("style", defaultStyle(in), STYLES);
         boolean explode = node.bool("explode", "form".equals(style));
         node.ignore("deprecated", "allowEmptyValue", "allowReserved", "example", "examples");
@@ -64,6 +76,21 @@ public record ParameterSpec(String name, String in, boolean required, String des
         node.finish();
         ObjectNode effective = schema == null ? stringSchema() : (ObjectNode) schema;
         return new ParameterSpec(name, in, required, description, effective, style, explode);
+    }
+
+    /**
+     * Swagger 2's schema keywords written on the parameter itself ({@code type: string}, {@code format},
+     * {@code enum}...), as Kong's how-tos do: they join the parameter's schema (its own keywords win).
+     */
+    private static ObjectNode shorthand(ConfigNode node) {
+        ObjectNode keywords = Json.object();
+        for (String keyword : List.of("type", "format", "enum", "items", "default", "minimum", "maximum", "pattern")) {
+            JsonNode value = node.any(keyword);
+            if (value != null) {
+                keywords.set(keyword, value);
+            }
+        }
+        return keywords;
     }
 
     /** OpenAPI's default style: {@code form} for query and cookie parameters, {@code simple} otherwise. */
