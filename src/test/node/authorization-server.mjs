@@ -6,7 +6,7 @@
 // Prints one JSON line on stdout once both listen:
 //   {"issuer", "otherIssuer", "signingKey": <the trusted issuer's private JWK, for tests that forge
 //    tokens (expired, not yet valid...)>, "exchanges": <URL counting token exchanges>}
-// and serves until killed. Both issuers register the same clients:
+// and serves until killed. AS_TOKEN_TTL sets the access tokens' lifetime in seconds (default 300). Both issuers register the same clients:
 //   mcp-client / mcp-client-secret  client_credentials (what an MCP client uses)
 //   toolgate   / toolgate-secret    client_credentials, introspection and token exchange (the gateway)
 // Access tokens are JWTs for any resource indicator, except resources ending in /opaque (opaque
@@ -52,7 +52,7 @@ function provider(issuer, jwk) {
                 getResourceServerInfo: (ctx, resource) => ({
                     scope: 'mcp:tools mcp:admin',
                     audience: resource,
-                    accessTokenTTL: 300,
+                    accessTokenTTL: Number(process.env.AS_TOKEN_TTL ?? 300),
                     accessTokenFormat: resource.endsWith('/opaque') ? 'opaque' : 'jwt',
                     jwt: { sign: { alg: 'RS256' } },
                 }),

@@ -29,8 +29,17 @@ import java.util.Set;
  * for the algorithms of its type: {@code none} and HMAC tokens (an HMAC "signed" with a public key)
  * are refused whatever their header says. With the keys known the check runs on the event loop
  * (CPU only); an unknown key id, or no keys yet, fetches them on a virtual thread.
+ *
+ * <p>A token found valid is remembered (by digest) with the key set that verified it, until it
+ * expires: the next requests with it cost a digest instead of an RSA or EC verification (most of a
+ * converted call's CPU otherwise). Checking it again could only give the same answer: its signature
+ * and claims do not change, and it was already valid ({@code nbf}); a new key set (a refresh) makes
+ * it be verified again.
  */
 final class JwtTokens {
+
+    private record Verified(Verdict.Valid verdict, JWKSet keys) {
+    }
 
     static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
@@ -42,15 +51,23 @@ final class JwtTokens {
 
     private final SigningKeys keys;
     private final ClaimRules rules;
+    private final ExpiringCache<Verified> verified;
 
-    JwtTokens(SigningKeys keys, ClaimRules rules) {
+    JwtTokens(SigningKeys keys, ClaimRules rules, java.time.InstantSource clock) {
         this.keys = keys;
         this.rules = rules;
+        this.verified = new ExpiringCache<>(clock, 10_000);
     }
 
     Future<Verdict> check(String token) {
         if (token.length() > MAX_LENGTH) {
             return Future.succeededFuture(new Verdict.Invalid("the token is too long"));
+        }
+        String digest = Tokens.digest(token);
+        JWKSet known = keys.usable();
+        Verified hit = verified.get(digest);
+        if (hit != null && hit.keys() == known) {
+            return Future.succeededFuture(hit.verdict());
         }
         SignedJWT jwt;
         try {
@@ -66,13 +83,22 @@ final class JwtTokens {
         if (!ALGORITHMS.contains(header.getAlgorithm())) {
             return Future.succeededFuture(new Verdict.Invalid("the token's algorithm is not accepted"));
         }
-        JWKSet known = keys.usable();
         if (known != null && !new JWKSelector(JWKMatcher.forJWSHeader(header)).select(known).isEmpty()) {
-            return Future.succeededFuture(verify(jwt, known));
+            return Future.succeededFuture(remember(digest, verify(jwt, known), known));
         }
         // no keys yet, or a key id the known keys lack (rotation): fetch, off the event loop
-        return Blocking.call("jwks-fetch", () -> verify(jwt, keys.load(header)))
+        return Blocking.call("jwks-fetch", () -> {
+                    JWKSet loaded = keys.load(header);
+                    return remember(digest, verify(jwt, loaded), loaded);
+                })
                 .recover(failure -> Future.succeededFuture(new Verdict.Unavailable(failure.getMessage())));
+    }
+
+    private Verdict remember(String digest, Verdict verdict, JWKSet set) {
+        if (verdict instanceof Verdict.Valid valid) {
+            verified.put(digest, new Verified(valid, set), valid.expires());
+        }
+        return verdict;
     }
 
     private Verdict verify(SignedJWT jwt, JWKSet set) {

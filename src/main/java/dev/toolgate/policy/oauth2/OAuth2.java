@@ -56,7 +56,10 @@ final class OAuth2 implements ExchangePolicy, Published.Source {
     public Future<Decision> admit(Exchange exchange) {
         HttpServerRequest request = exchange.request();
         // MCP forbids tokens in the query string: never read, never forwarded
-        exchange.consumeQuery("access_token");
+        String query = request.query();
+        if (query != null && query.contains("access_token")) {
+            exchange.consumeQuery("access_token");
+        }
         if (!config.passthroughCredentials() || config.exchange().enabled()) {
             exchange.consumeHeader("authorization");
         }

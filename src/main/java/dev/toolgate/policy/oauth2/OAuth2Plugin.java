@@ -28,7 +28,7 @@ public final class OAuth2Plugin implements PolicyPlugin {
         ClaimRules rules = new ClaimRules(config, server, provisioning.clock());
         OAuth2.Validator validator = config.introspectionEndpoint() != null
                 ? new Introspector(config, rules, provisioning.clock())::check
-                : new JwtTokens(new SigningKeys(config, server, provisioning.clock()), rules)::check;
+                : new JwtTokens(new SigningKeys(config, server, provisioning.clock()), rules, provisioning.clock())::check;
         Set<String> groups = provisioning.config().consumerGroups().stream().map(ConsumerGroup::name)
                 .collect(Collectors.toSet());
         TokenExchanger exchanger = config.exchange().enabled()
