@@ -188,9 +188,13 @@ def policies_config(rest_port, mcp_port):
         "              mode: conversion-listener\n", "              mode: conversion-listener\n"
         "              include_consumer_groups: true\n"
         "              default_acl: [{scope: tools, allow: [admin]}]\n")
+    transformed = conversion.replace("name: widgets\n", "name: widgets-transformed\n").replace(
+        "name: widgets-mcp", "name: widgets-mcp-transformed").replace("paths: [/mcp]", "paths: [/mcp-transformed]").replace(
+        "        plugins:\n", "        plugins:\n          - name: request-transformer\n"
+        "            config: {add: {headers: ['x-tenant:acme', 'x-api-key:k-123']}}\n")
     return f"""_format_version: "3.0"
 {POLICY_CONSUMERS}services:
-{conversion}{secured}  - name: mcp
+{conversion}{secured}{transformed}  - name: mcp
     url: http://127.0.0.1:{mcp_port}
     routes:
       - name: mcp

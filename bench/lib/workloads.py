@@ -95,14 +95,16 @@ def passthrough(processes, s):
 
 
 def policies(processes, s):
-    """Issue 12: key-auth and tool ACLs on, beside the same conversion and passthrough routes without them,
-    in one gateway (same JIT, same heap): what identifying the caller and checking its tools costs."""
+    """Issues 12 and 17: key-auth and tool ACLs on, and a request-transformer adding two headers, beside the
+    same conversion and passthrough routes without them, in one gateway (same JIT, same heap)."""
     rest_p, rest = systems.rest_origin(processes)
     origin_p, origin = systems.mcp_origin(processes)
     tg_p, tg, _ = systems.toolgate(processes, "toolgate-policies", systems.policies_config(rest, origin))
     key = {"apikey": "bench-key"}
     plain = initialize(tg, "/mcp")
     secured = initialize(tg, "/mcp-secured", extra=key)
+    transformed = initialize(tg, "/mcp-transformed")
+    systems.call_ok(tg, "/mcp-transformed", transformed, "getWidget", {"path_id": 42})
     systems.call_ok(tg, "/mcp", plain, "getWidget", {"path_id": 42})
     systems.call_ok(tg, "/mcp-secured", secured, "getWidget", {"path_id": 42}, extra=key)
     status, _, _ = mcp_post(tg, "/mcp-secured", {"jsonrpc": "2.0", "id": 9, "method": "tools/list"}, secured)
@@ -114,6 +116,8 @@ def policies(processes, s):
         "conversion": dict(url=f"http://127.0.0.1:{tg}/mcp", bodies=call, session=plain, cpu_of=[tg_p]),
         "conversion + key-auth + tool ACL": dict(url=f"http://127.0.0.1:{tg}/mcp-secured", bodies=call, session=secured,
                                                  header="apikey: bench-key", cpu_of=[tg_p]),
+        "conversion + request-transformer (2 headers)": dict(url=f"http://127.0.0.1:{tg}/mcp-transformed", bodies=call,
+                                                             session=transformed, cpu_of=[tg_p]),
         "passthrough": dict(url=f"http://127.0.0.1:{tg}/mcp-pass", bodies=echo, session="bench-session", cpu_of=[tg_p]),
         "passthrough + key-auth + tool ACL": dict(url=f"http://127.0.0.1:{tg}/mcp-pass-secured", bodies=echo,
                                                   session="bench-session", header="apikey: bench-key", cpu_of=[tg_p]),

@@ -8,7 +8,11 @@
 //   call -> {"protocolVersion", "serverInfo", "sessionId", "result": {...}}
 // "call" lists the tools first, as real clients do, so the SDK checks structuredContent against
 // the tool's outputSchema. Both end with a session DELETE (terminateSession). On any failure it
-// prints a message on stderr and exits 1 (2 for bad usage, 3 when the whole run times out).
+// prints a message on stderr (with the error's code: the HTTP status of a refused request, or the
+// JSON-RPC code of an error answer) and exits 1 (2 for bad usage, 3 when the whole run times out).
+//
+// TOOLGATE_CLIENT_HEADERS, when set, is a JSON object of extra HTTP headers sent with every request
+// (an API key, say), as an application configures them with requestInit.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
@@ -40,6 +44,15 @@ if (scenario === 'call') {
     usage(`unknown scenario: ${[scenario, ...rest].join(' ')}`);
 }
 
+let headers = {};
+if (process.env.TOOLGATE_CLIENT_HEADERS) {
+    try {
+        headers = JSON.parse(process.env.TOOLGATE_CLIENT_HEADERS);
+    } catch (e) {
+        usage(`TOOLGATE_CLIENT_HEADERS is not a JSON object: ${e.message}`);
+    }
+}
+
 const watchdog = setTimeout(() => {
     process.stderr.write(`ts-sdk-client: ${scenario} did not finish within ${RUN_TIMEOUT_MS} ms\n`);
     process.exit(3);
@@ -57,7 +70,7 @@ async function listAllTools(client) {
 }
 
 async function main() {
-    const transport = new StreamableHTTPClientTransport(new URL(url));
+    const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
     const client = new Client({ name: 'toolgate-ts-sdk-interop', version: '1.0.0' });
     await client.connect(transport, { timeout: REQUEST_TIMEOUT_MS });
     const output = {
@@ -87,6 +100,7 @@ main().then(output => {
 }, error => {
     clearTimeout(watchdog);
     const detail = error && error.stack ? error.stack : String(error);
-    process.stderr.write(`ts-sdk-client: ${scenario} against ${url} failed: ${detail}\n`);
+    const code = error && error.code !== undefined ? ` (code ${error.code})` : '';
+    process.stderr.write(`ts-sdk-client: ${scenario} against ${url} failed${code}: ${detail}\n`);
     process.exitCode = 1;
 });

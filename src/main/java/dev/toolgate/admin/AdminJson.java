@@ -36,22 +36,37 @@ final class AdminJson {
     private static void hideSecrets(JsonNode node, Map<String, String> referenceBySecret) {
         if (node instanceof ObjectNode object) {
             object.properties().forEach(field -> {
-                String reference = field.getValue().isTextual() ? referenceBySecret.get(field.getValue().asText()) : null;
-                if (reference != null) {
-                    field.setValue(TextNode.valueOf(reference));
+                String shown = field.getValue().isTextual() ? shown(field.getValue().asText(), referenceBySecret) : null;
+                if (shown != null) {
+                    field.setValue(TextNode.valueOf(shown));
                 } else {
                     hideSecrets(field.getValue(), referenceBySecret);
                 }
             });
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                String reference = array.get(i).isTextual() ? referenceBySecret.get(array.get(i).asText()) : null;
-                if (reference != null) {
-                    array.set(i, TextNode.valueOf(reference));
+                String shown = array.get(i).isTextual() ? shown(array.get(i).asText(), referenceBySecret) : null;
+                if (shown != null) {
+                    array.set(i, TextNode.valueOf(shown));
                 } else {
                     hideSecrets(array.get(i), referenceBySecret);
                 }
             }
         }
+    }
+
+    /** The text with each secret in it shown as its reference; null when it holds none. */
+    private static String shown(String text, Map<String, String> referenceBySecret) {
+        String exact = referenceBySecret.get(text);
+        if (exact != null) {
+            return exact;
+        }
+        String shown = text;
+        for (Map.Entry<String, String> secret : referenceBySecret.entrySet()) {
+            if (secret.getKey().length() >= 4 && shown.contains(secret.getKey())) {
+                shown = shown.replace(secret.getKey(), secret.getValue());
+            }
+        }
+        return shown.equals(text) ? null : shown;
     }
 }

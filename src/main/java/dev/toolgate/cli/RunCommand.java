@@ -2,6 +2,7 @@ package dev.toolgate.cli;
 
 import dev.toolgate.config.InvalidConfigException;
 import dev.toolgate.gateway.Gateway;
+import dev.toolgate.http.ClientAddresses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,15 +48,36 @@ final class RunCommand implements Callable<Integer> {
                     + "are refused at once (env TOOLGATE_SHUTDOWN_TIMEOUT; default ${DEFAULT-VALUE}).")
     private int shutdownTimeout;
 
+    @Option(names = "--trusted-ips", paramLabel = "CIDR,...", defaultValue = "${env:TOOLGATE_TRUSTED_IPS:-}",
+            description = "Kong's trusted_ips: proxies in front of Toolgate whose --real-ip-header is believed "
+                    + "(addresses and CIDR blocks, comma-separated; env TOOLGATE_TRUSTED_IPS; default none).")
+    private String trustedIps;
+
+    @Option(names = "--real-ip-header", paramLabel = "NAME", defaultValue = "${env:TOOLGATE_REAL_IP_HEADER:-X-Real-IP}",
+            description = "Kong's real_ip_header: the header a trusted proxy puts the client's address in "
+                    + "(env TOOLGATE_REAL_IP_HEADER; default ${DEFAULT-VALUE}; X-Forwarded-For is common).")
+    private String realIpHeader;
+
+    @Option(names = "--real-ip-recursive", defaultValue = "${env:TOOLGATE_REAL_IP_RECURSIVE:-false}",
+            description = "Kong's real_ip_recursive: in a list, skip trusted addresses from the right "
+                    + "(env TOOLGATE_REAL_IP_RECURSIVE; default ${DEFAULT-VALUE}).")
+    private boolean realIpRecursive;
+
     @Override
     public Integer call() throws InterruptedException {
         if (shutdownTimeout < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--shutdown-timeout must be 0 or more seconds");
         }
+        ClientAddresses addresses;
+        try {
+            addresses = new ClientAddresses(ClientAddresses.parseList(trustedIps), realIpHeader, realIpRecursive);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--trusted-ips: " + e.getMessage());
+        }
         Gateway gateway;
         try {
             gateway = Gateway.start(new Gateway.Options(config, proxy.host(), proxy.port(), admin.host(), admin.port(),
-                    !noWatch, System::getenv, InstantSource.system(), new SecureRandom()));
+                    !noWatch, System::getenv, InstantSource.system(), new SecureRandom(), addresses));
         } catch (InvalidConfigException e) {
             System.err.println("toolgate: " + config + " is invalid; not starting:");
             e.problems().forEach(System.err::println);

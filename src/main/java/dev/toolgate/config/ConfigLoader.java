@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Reads a declarative document (YAML or JSON): parse → resolve vault references → read and validate
+ * Reads a declarative document (YAML or JSON): parse → resolve decK templates and vault references → read and validate
  * every entity. Problems go to the report; nothing is thrown for bad content, so callers can add the
  * problems found while provisioning and report them all at once.
  */
@@ -42,7 +43,7 @@ public final class ConfigLoader {
 
     /**
      * @param schemas     the plugins Toolgate implements
-     * @param environment environment lookup for {@code {vault://env/...}} references
+     * @param environment environment lookup for {@code {vault://env/...}} references and decK templates
      */
     public ConfigLoader(List<PluginSchema> schemas, UnaryOperator<String> environment) {
         schemas.forEach(s -> this.schemas.put(s.name(), s));
@@ -68,10 +69,15 @@ public final class ConfigLoader {
         if (tree == null) {
             return null;
         }
+        // decK renders its templates before Kong ever sees the file, so they go first
+        DeckTemplates templates = new DeckTemplates(environment);
+        templates.resolve(tree, report);
         VaultReferences vault = new VaultReferences(environment);
         vault.resolve(tree, report);
-        return new DeclarativeReader(schemas, context)
-                .read(ConfigNode.root(tree, report), vault.referenceBySecret(), hash(bytes));
+        Map<String, String> secrets = new HashMap<>(templates.templateBySecret());
+        secrets.putAll(vault.referenceBySecret());
+        report.hideSecrets(secrets);
+        return new DeclarativeReader(schemas, context).read(ConfigNode.root(tree, report), secrets, hash(bytes));
     }
 
     /** Content hash of a document: 32 hex characters of its SHA-256. */

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * @param plugins           every plugin, with its scope
  * @param consumers         every consumer
  * @param consumerGroups    every consumer group
- * @param referenceBySecret resolved vault secret → the reference it came from (for redaction)
+ * @param referenceBySecret a resolved vault secret or decK template value → the reference or template it came from (for redaction)
  * @param hash              content hash of the document as written
  */
 public record DeclarativeConfig(String formatVersion, List<Service> services, List<Route> routes, List<Plugin> plugins,

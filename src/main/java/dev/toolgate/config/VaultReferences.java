@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * Resolves Kong vault references, {@code {vault://env/NAME}} and {@code {vault://env/NAME/KEY}}, from
- * the environment at load time, so secrets need not be written in the file. As in Kong's env vault,
+ * the environment at load time, so secrets need not be written in the file. A reference may also sit
+ * inside a longer value (Toolgate extension: a transformer rule such as
+ * {@code Authorization:Bearer {vault://env/TOKEN}}). As in Kong's env vault,
  * {@code NAME} is upper-cased and dashes become underscores ({@code my-token} reads {@code MY_TOKEN});
  * with {@code /KEY} the variable holds a JSON object and the reference takes that key.
  *
@@ -70,29 +72,41 @@ public final class VaultReferences {
     }
 
     private JsonNode replacement(JsonNode value, String path, ConfigReport report) {
-        if (!value.isTextual()) {
+        if (!value.isTextual() || !value.asText().contains("{vault://")) {
             return null;
         }
-        Matcher m = REFERENCE.matcher(value.asText().strip());
-        if (!m.matches()) {
-            return null;
+        String text = value.asText();
+        Matcher whole = REFERENCE.matcher(text.strip());
+        if (whole.matches()) {
+            return TextNode.valueOf(resolve(whole, path, report));
         }
+        // a reference inside a longer value (a transformer's "Authorization:Bearer {vault://env/TOKEN}")
+        Matcher inside = REFERENCE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (inside.find()) {
+            inside.appendReplacement(out, Matcher.quoteReplacement(resolve(inside, path, report)));
+        }
+        inside.appendTail(out);
+        return TextNode.valueOf(out.toString());
+    }
+
+    private String resolve(Matcher m, String path, ConfigReport report) {
         String reference = m.group(0);
         if (!m.group(1).equals("env")) {
             report.problem(path, "vault '" + m.group(1) + "' is not supported; Toolgate resolves {vault://env/NAME} references");
-            return TextNode.valueOf("");
+            return "";
         }
         String variable = m.group(2).toUpperCase(Locale.ROOT).replace('-', '_');
         String raw = environment.apply(variable);
         if (raw == null) {
             report.problem(path, "environment variable " + variable + " (from " + reference + ") is not set");
-            return TextNode.valueOf("");
+            return "";
         }
         String resolved = m.group(3) == null ? raw : jsonKey(raw, m.group(3), variable, path, report);
         if (!resolved.isEmpty()) {
             referenceBySecret.put(resolved, reference);
         }
-        return TextNode.valueOf(resolved);
+        return resolved;
     }
 
     private static String jsonKey(String raw, String key, String variable, String path, ConfigReport report) {

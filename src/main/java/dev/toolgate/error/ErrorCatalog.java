@@ -1,6 +1,9 @@
 package dev.toolgate.error;
 
+import dev.toolgate.error.GatewayError.AddressRefused;
 import dev.toolgate.error.GatewayError.BatchNotAllowed;
+import dev.toolgate.error.GatewayError.LengthRequired;
+import dev.toolgate.error.GatewayError.RequestTooLarge;
 import dev.toolgate.error.GatewayError.BodyTooLarge;
 import dev.toolgate.error.GatewayError.ForbiddenOrigin;
 import dev.toolgate.error.GatewayError.Internal;
@@ -130,6 +133,12 @@ public final class ErrorCatalog {
             case AuthorizationUnavailable e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "authorization_unavailable",
                     "Service Unavailable: the authorization server could not be reached to check the token; try again shortly",
                     Map.of("retry-after", "5"));
+            case AddressRefused e -> new Entry(e.status(), JsonRpc.TRANSPORT_ERROR, "address_refused", e.message());
+            // the rest of the body was not read: the connection cannot be reused
+            case RequestTooLarge e -> new Entry(413, JsonRpc.TRANSPORT_ERROR, "request_too_large",
+                    "Request size limit exceeded", Map.of("connection", "close"));
+            case LengthRequired e -> new Entry(411, JsonRpc.TRANSPORT_ERROR, "length_required",
+                    "A valid Content-Length header is required");
             case NotFound e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "not_found", "Not found");
             case InvalidConfiguration e -> new Entry(400, JsonRpc.INVALID_PARAMS, "invalid_configuration",
                     "declarative config is invalid: " + e.problems() + " problem(s)");

@@ -143,6 +143,23 @@ public sealed interface GatewayError {
     record AuthorizationUnavailable() implements GatewayError {
     }
 
+    /**
+     * Kong's {@code ip-restriction} refused the client's address.
+     *
+     * @param status  the status to answer with ({@code config.status}, 403 by default)
+     * @param message what to say ({@code config.message}, Kong's words by default)
+     */
+    record AddressRefused(int status, String message) implements GatewayError {
+    }
+
+    /** Kong's {@code request-size-limiting}: the body is larger than {@code allowed_payload_size}. */
+    record RequestTooLarge() implements GatewayError {
+    }
+
+    /** Kong's {@code request-size-limiting} with {@code require_content_length}: no valid Content-Length. */
+    record LengthRequired() implements GatewayError {
+    }
+
     /** Admin API: nothing lives at this path. */
     record NotFound() implements GatewayError {
     }

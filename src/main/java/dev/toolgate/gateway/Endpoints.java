@@ -25,6 +25,7 @@ import dev.toolgate.mode.passthrough.PassthroughProxy;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.pipeline.PolicyOrder;
+import dev.toolgate.pipeline.UpstreamPolicy;
 
 import java.util.BitSet;
 import java.util.List;
@@ -80,10 +81,14 @@ final class Endpoints {
         if (access.restricts()) {
             check(route, proxy, report, plugin);
         }
+        PolicyChain chain = chains.getOrDefault(route.id(), PolicyChain.EMPTY);
+        chain.allUpstream().stream().map(UpstreamPolicy::rewritesMessages).filter(java.util.Objects::nonNull).distinct()
+                .forEach(why -> report.problem(plugin.source() + ".config.mode", "route '" + route.label()
+                        + "' is a passthrough-listener: " + why));
         return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service),
                 service.path(), route.stripPath(), route.pathHandling(), route.preserveHost(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit()), client, tap,
-                access.restricts() ? access : null);
+                access.restricts() ? access : null, chain);
     }
 
     private static ToolAccess conversionAccess(Route route, AiMcpProxyConfig serving, ToolSet tools) {
@@ -118,8 +123,8 @@ final class Endpoints {
                     + "': add one, or the ACLs could not be evaluated");
         } else if (!authenticates) {
             report.warning(plugin.source() + ".config", "tool ACLs apply on route '" + route.label() + "', but no "
-                    + "authentication plugin (key-auth, jwt, ai-mcp-oauth2) does: no caller is identified, so every "
-                    + "allow list refuses every caller");
+                    + "authentication plugin (key-auth, jwt, ai-mcp-oauth2) does: no caller is identified, so the "
+                    + "ACLs refuse every caller");
         }
     }
 }

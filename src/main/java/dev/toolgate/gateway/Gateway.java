@@ -5,6 +5,7 @@ import dev.toolgate.config.ConfigLoader;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.ConfigWatcher;
 import dev.toolgate.config.InvalidConfigException;
+import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ProxyServer;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.mcp.InMemorySessionStore;
@@ -48,10 +49,18 @@ public final class Gateway implements AutoCloseable {
      * @param environment environment lookup for vault references
      * @param clock       time source for sessions
      * @param random      randomness for session ids (a {@code SecureRandom} in production)
+     * @param addresses   which peers' forwarding headers say who the client is (Kong's {@code trusted_ips})
      */
     public record Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
                           boolean watch, UnaryOperator<String> environment, InstantSource clock,
-                          RandomGenerator random) {
+                          RandomGenerator random, ClientAddresses addresses) {
+
+        /** Trusting no proxy in front of the gateway. */
+        public Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
+                       boolean watch, UnaryOperator<String> environment, InstantSource clock, RandomGenerator random) {
+            this(configFile, proxyHost, proxyPort, adminHost, adminPort, watch, environment, clock, random,
+                    ClientAddresses.PEER);
+        }
     }
 
     private final Options options;
@@ -78,7 +87,8 @@ public final class Gateway implements AutoCloseable {
         this.sessions = new Sessions(store, new SessionIds(options.random()), options.clock());
         this.snapshots = new SnapshotSwitch(sessions);
         this.tap = new MessageTap(traffic, System::nanoTime);
-        this.builder = new SnapshotBuilder(loader(options.environment()), sessions, this::upstream, tap, Version.current());
+        this.builder = new SnapshotBuilder(loader(options.environment()), sessions, this::upstream, tap, Version.current(),
+                options.addresses());
         this.sweeperStore = store;
     }
 
@@ -150,7 +160,7 @@ public final class Gateway implements AutoCloseable {
      * @throws InvalidConfigException with every problem
      */
     public static Snapshot check(byte[] document, Path baseDirectory, UnaryOperator<String> environment) {
-        return new SnapshotBuilder(loader(environment), null, () -> null, null, Version.current())
+        return new SnapshotBuilder(loader(environment), null, () -> null, null, Version.current(), ClientAddresses.PEER)
                 .load(document, baseDirectory, new ConfigReport());
     }
 

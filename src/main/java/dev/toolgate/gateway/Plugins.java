@@ -14,6 +14,10 @@ import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.acl.AclPlugin;
 import dev.toolgate.policy.cors.CorsPlugin;
 import dev.toolgate.policy.jwt.JwtPlugin;
+import dev.toolgate.policy.iprestriction.IpRestrictionPlugin;
+import dev.toolgate.policy.requesttransformer.RequestTransformerPlugin;
+import dev.toolgate.policy.responsetransformer.ResponseTransformerPlugin;
+import dev.toolgate.policy.sizelimit.RequestSizeLimitingPlugin;
 import dev.toolgate.policy.keyauth.KeyAuthPlugin;
 import dev.toolgate.policy.oauth2.OAuth2Plugin;
 
@@ -33,7 +37,8 @@ import java.util.stream.Collectors;
 final class Plugins {
 
     private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin(),
-            new OAuth2Plugin(), new JwtPlugin());
+            new IpRestrictionPlugin(), new RequestSizeLimitingPlugin(), new RequestTransformerPlugin(),
+            new ResponseTransformerPlugin(), new OAuth2Plugin(), new JwtPlugin());
 
     private Plugins() {
     }
@@ -103,9 +108,10 @@ final class Plugins {
             ConfigReport report = provisioning.report();
             int before = report.problems().size();
             var policy = kind.provision(plugin, provisioning);
-            if (policy != null && report.problems().size() == before) {
+            var upstream = kind.upstream(plugin, provisioning);
+            if ((policy != null || upstream != null) && report.problems().size() == before) {
                 instances.computeIfAbsent(plugin.name(), n -> new ArrayList<>()).add(new PolicyChain.Configured(
-                        PluginScope.of(plugin, groupNames.get(plugin.consumerGroupId())), policy));
+                        PluginScope.of(plugin, groupNames.get(plugin.consumerGroupId())), policy, upstream));
             }
         }
         return instances;

@@ -8,6 +8,7 @@ import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.Route;
 import dev.toolgate.config.Service;
+import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.Router;
@@ -51,15 +52,17 @@ final class SnapshotBuilder {
     private final Supplier<UpstreamClient> upstream;
     private final MessageTap tap;
     private final String version;
+    private final ClientAddresses addresses;
 
     /** {@code sessions}, {@code upstream} and {@code tap} are null when the snapshot only validates (never serves). */
     SnapshotBuilder(ConfigLoader loader, Sessions sessions, Supplier<UpstreamClient> upstream, MessageTap tap,
-                    String version) {
+                    String version, ClientAddresses addresses) {
         this.loader = loader;
         this.sessions = sessions;
         this.upstream = upstream;
         this.tap = tap;
         this.version = version;
+        this.addresses = addresses;
     }
 
     /**
@@ -107,7 +110,7 @@ final class SnapshotBuilder {
             }
             if (proxy.mode() == Mode.PASSTHROUGH_LISTENER) {
                 config.service(route.serviceId()).ifPresent(service -> handlers.put(route.id(),
-                        new PolicyGate(chain, endpoints.passthrough(route, service, proxy, report, plugin.get()))));
+                        new PolicyGate(chain, endpoints.passthrough(route, service, proxy, report, plugin.get()), addresses)));
                 continue;
             }
             ToolSet tools = switch (proxy.mode()) {
@@ -119,7 +122,7 @@ final class SnapshotBuilder {
             if (tools != null) {
                 toolSets.put(route.id(), tools);
                 handlers.put(route.id(),
-                        new PolicyGate(chain, endpoints.conversion(route, proxy, tools, report, plugin.get())));
+                        new PolicyGate(chain, endpoints.conversion(route, proxy, tools, report, plugin.get()), addresses));
             }
         }
         return new Snapshot(config, new Router(active), handlers, toolSets, Plugins.published(policies, report),

@@ -21,11 +21,16 @@ public final class BodyReader {
 
     /** The body, or a failed future carrying {@link GatewayError.BodyTooLarge}. */
     public static Future<Buffer> read(HttpServerRequest request, long limit) {
+        return read(request, limit, new GatewayError.BodyTooLarge(limit));
+    }
+
+    /** The body, or a failed future carrying {@code tooLarge} when it is larger than {@code limit}. */
+    public static Future<Buffer> read(HttpServerRequest request, long limit, GatewayError tooLarge) {
         String declared = request.getHeader("content-length");
         if (declared != null) {
             try {
                 if (Long.parseLong(declared.trim()) > limit) {
-                    return Future.failedFuture(new GatewayException(new GatewayError.BodyTooLarge(limit)));
+                    return Future.failedFuture(new GatewayException(tooLarge));
                 }
             } catch (NumberFormatException e) {
                 return Future.failedFuture(new GatewayException(new GatewayError.InvalidMessage(null,
@@ -40,7 +45,7 @@ public final class BodyReader {
         Buffer body = Buffer.buffer();
         request.handler(chunk -> {
             if (body.length() + chunk.length() > limit) {
-                if (promise.tryFail(new GatewayException(new GatewayError.BodyTooLarge(limit)))) {
+                if (promise.tryFail(new GatewayException(tooLarge))) {
                     request.pause();
                 }
                 return;

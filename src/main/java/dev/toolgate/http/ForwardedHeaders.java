@@ -95,10 +95,19 @@ public final class ForwardedHeaders {
         }
     }
 
-    /** Sets the gateway's own {@code X-Forwarded-*} headers. */
-    public static void addForwarding(MultiMap upstream, String clientAddress, String scheme, String host, int port) {
+    /**
+     * Sets the gateway's own {@code X-Forwarded-*} headers.
+     *
+     * @param forwardedFor  the chain of addresses, the trusted proxies' view and the peer (Kong's
+     *                      {@code X-Forwarded-For}), or null
+     * @param clientAddress the client's address ({@code X-Real-IP}), or null
+     */
+    public static void addForwarding(MultiMap upstream, String forwardedFor, String clientAddress, String scheme,
+                                     String host, int port) {
+        if (forwardedFor != null) {
+            upstream.set("X-Forwarded-For", forwardedFor);
+        }
         if (clientAddress != null) {
-            upstream.set("X-Forwarded-For", clientAddress);
             upstream.set("X-Real-IP", clientAddress);
         }
         upstream.set("X-Forwarded-Proto", scheme);

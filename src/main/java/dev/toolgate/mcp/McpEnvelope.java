@@ -66,6 +66,10 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
             } else {
                 throw new IOException("not a JSON-RPC message or batch");
             }
+            if (parser.nextToken() != null) {
+                // what a lenient reader might still take for a second message is never let past unread
+                throw new IOException("content after the JSON-RPC message");
+            }
             return messages;
         }
     }

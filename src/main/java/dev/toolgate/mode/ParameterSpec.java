@@ -13,12 +13,13 @@ import java.util.List;
  *
  * @param name        the parameter's name in the HTTP request
  * @param in          {@code query}, {@code path}, {@code header} or {@code cookie}
- * @param required    the argument must be given; path parameters are always required
+ * @param required    the argument must be given; path parameters are always required; with a schema
+ *                    {@code default}, the argument may be left out and the default is sent
  * @param description shown to the model with the argument
- * @param schema      JSON Schema of the value (inline; {@code $ref} is not supported, as in Kong); Swagger 2's
- *                    {@code type}, {@code format}, {@code enum}, {@code items}, {@code default}, {@code minimum},
- *                    {@code maximum} and {@code pattern} on the parameter itself join it
- * @param style       OpenAPI serialization style; defaults by location ({@code form} for query, {@code simple} else)
+ * @param schema      JSON Schema of the value (inline; {@code $ref} is not supported, as in Kong); Swagger 2.0
+ *                    fields written beside {@code in} ({@code type}, {@code enum}, {@code format}...) join it
+ * @param style       OpenAPI serialization style; defaults by location ({@code form} for query, {@code simple} else);
+ *                    Swagger 2.0's {@code collectionFormat} is read as the matching style
  * @param explode     OpenAPI explode flag; defaults to true for {@code form}, false otherwise
  */
 public record ParameterSpec(String name, String in, boolean required, String description, JsonNode schema,
@@ -55,42 +56,32 @@ public record ParameterSpec(String name, String in, boolean required, String des
             node.problem("schema", "must be a JSON Schema object");
             schema = null;
         }
-        ObjectNode shorthand = shorthand(node);
-        if (!shorthand.isEmpty()) {
-            ObjectNode merged = schema == null ? Json.object() : ((ObjectNode) schema).deepCopy();
-            shorthand.properties().forEach(e -> {
-                if (!merged.has(e.getKey())) {
-                    merged.set(e.getKey(), e.getValue());
-                }
-            });
-            schema = merged;
+        boolean swagger = SwaggerParameterFields.present(node);
+        ObjectNode effective = swagger ? SwaggerParameterFields.merged(node, (ObjectNode) schema)
+                : schema == null ? stringSchema() : (ObjectNode) schema;
+        if (effective.isEmpty() && schema == null) {
+            effective = stringSchema();
         }
         String style = node.oneOf("style", defaultStyle(in), STYLES);
         boolean explode = node.bool("explode", "form".equals(style));
-        node.ignore("deprecated", "allowEmptyValue", "allowReserved", "example", "examples");
+        if (node.has("collectionFormat") && (node.has("style") || node.has("explode"))) {
+            node.problem("collectionFormat", "set style and explode, or collectionFormat (Swagger 2.0), not both");
+        } else if (swagger && !node.has("style") && !node.has("explode")) {
+            boolean swaggerArray = schema == null && "array".equals(effective.path("type").asText());
+            SwaggerParameterFields.Style swaggerStyle = SwaggerParameterFields.style(node, in, swaggerArray);
+            if (swaggerStyle != null) {
+                style = swaggerStyle.style();
+                explode = swaggerStyle.explode();
+            }
+        }
+        node.ignore("deprecated", "allowEmptyValue", "allowReserved", "example", "examples", "collectionFormat");
         node.json().fieldNames().forEachRemaining(key -> {
             if (key.startsWith("x-")) {
                 node.ignore(key);
             }
         });
         node.finish();
-        ObjectNode effective = schema == null ? stringSchema() : (ObjectNode) schema;
         return new ParameterSpec(name, in, required, description, effective, style, explode);
-    }
-
-    /**
-     * Swagger 2's schema keywords written on the parameter itself ({@code type: string}, {@code format},
-     * {@code enum}...), as Kong's how-tos do: they join the parameter's schema (its own keywords win).
-     */
-    private static ObjectNode shorthand(ConfigNode node) {
-        ObjectNode keywords = Json.object();
-        for (String keyword : List.of("type", "format", "enum", "items", "default", "minimum", "maximum", "pattern")) {
-            JsonNode value = node.any(keyword);
-            if (value != null) {
-                keywords.set(keyword, value);
-            }
-        }
-        return keywords;
     }
 
     /** OpenAPI's default style: {@code form} for query and cookie parameters, {@code simple} otherwise. */

@@ -14,14 +14,17 @@ import java.util.Map;
  *
  * @param description  what the tool does, shown to the model; required
  * @param name         the tool's MCP name; default {@code annotations.title}, else {@code <route-name>-<n>};
- *                     characters outside {@code [A-Za-z0-9_.-]} become {@code _}
+ *                     characters outside {@code [A-Za-z0-9_.-]} become {@code _} ({@code tools/call} also
+ *                     accepts the name as Kong serves it, {@code Get users} for {@code Get_users})
  * @param method       HTTP method; default: the route's only method (required when the route has several or none)
  * @param path         request path; must lie under one of the route's paths; a path without a leading
- *                     {@code /} is relative to the route path; {@code {name}} marks a path parameter;
- *                     default: the route's only plain path
+ *                     {@code /} is relative to the route path ({@code ./x} too); {@code .} and {@code ..}
+ *                     segments are removed, never climbing above the route path; {@code {name}} marks a
+ *                     path parameter; default: the route's only plain path
  * @param host         must be one of the route's hosts when set; the call still goes to the service
  * @param scheme       {@code http} or {@code https}; must be one of the route's protocols when set
- * @param headers      fixed headers added to every call (values may be {@code {vault://env/...}} references)
+ * @param headers      fixed headers added to every call (values may be {@code {vault://env/...}} references
+ *                     or decK templates {@code ${{ env "DECK_NAME" }}})
  * @param query        fixed query arguments added to every call (same)
  * @param parameters   OpenAPI parameters; each becomes the argument {@code <in>_<name>}
  * @param requestBody  OpenAPI requestBody; its JSON or form schema becomes the argument {@code body}

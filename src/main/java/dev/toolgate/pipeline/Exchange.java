@@ -5,6 +5,7 @@ import dev.toolgate.config.Route;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.BodyReader;
+import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteMatch;
@@ -31,10 +32,14 @@ public final class Exchange {
 
     private final HttpServerRequest request;
     private final RouteMatch match;
+    private final ClientAddresses addresses;
+    private final String peer;
     private final String clientAddress;
     private final String authority;
     private final long startedNanos = System.nanoTime();
     private final long bodyLimit;
+    private long bodyCap = Long.MAX_VALUE;
+    private GatewayError bodyCapError;
     private Future<Buffer> body;
     private Principal principal = Principal.NONE;
     private Set<String> consumedHeaders = Set.of();
@@ -47,12 +52,15 @@ public final class Exchange {
 
     /**
      * @param bodyLimit the largest body {@link #body()} reads (the route's {@code max_request_body_size})
+     * @param addresses which peers' forwarding headers say who the client is
      */
-    public Exchange(HttpServerRequest request, RouteMatch match, long bodyLimit) {
+    public Exchange(HttpServerRequest request, RouteMatch match, long bodyLimit, ClientAddresses addresses) {
         this.request = request;
         this.match = match;
         this.bodyLimit = bodyLimit;
-        this.clientAddress = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        this.addresses = addresses;
+        this.peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        this.clientAddress = addresses.resolve(peer, request.getHeader(addresses.header()));
         this.authority = ForwardedHeaders.authority(request);
     }
 
@@ -74,7 +82,7 @@ public final class Exchange {
      * headers carried over; answer headers (CORS, limits) stay with the original.
      */
     public Exchange replay(RouteMatch owner) {
-        Exchange replay = new Exchange(request, owner, bodyLimit);
+        Exchange replay = new Exchange(request, owner, bodyLimit, addresses);
         replay.body = body();
         replay.principal = principal;
         replay.consumedHeaders = consumedHeaders.isEmpty() ? Set.of() : new HashSet<>(consumedHeaders);
@@ -87,9 +95,26 @@ public final class Exchange {
         return replay;
     }
 
-    /** The client's address: the peer of the connection. */
+    /**
+     * The client's address: the peer of the connection, or what a trusted proxy in front of the
+     * gateway says it is ({@link ClientAddresses}).
+     */
     public String clientAddress() {
         return clientAddress;
+    }
+
+    /**
+     * The upstream's {@code X-Forwarded-For}: the chain a trusted proxy sent with the peer appended,
+     * or the peer alone (a client's own claim is never passed on as fact).
+     */
+    public String forwardedFor() {
+        String claimed = request.getHeader("x-forwarded-for");
+        return claimed != null && addresses.isTrusted(peer) ? claimed + ", " + peer : peer;
+    }
+
+    /** True when the connection's peer is a trusted proxy, whose forwarding headers are believed. */
+    public boolean fromTrustedProxy() {
+        return addresses.isTrusted(peer);
     }
 
     /** The authority the client addressed (Host, or :authority over HTTP/2); null when absent. */
@@ -123,9 +148,24 @@ public final class Exchange {
      */
     public Future<Buffer> body() {
         if (body == null) {
-            body = BodyReader.read(request, bodyLimit);
+            body = bodyCap < bodyLimit ? BodyReader.read(request, bodyCap, bodyCapError)
+                    : BodyReader.read(request, bodyLimit);
         }
         return body;
+    }
+
+    /**
+     * A policy's own, lower bound on the body ({@code request-size-limiting}): past it, reading fails
+     * with {@code tooLarge}. Must be set before anything reads the body.
+     */
+    public void limitBody(long bytes, GatewayError tooLarge) {
+        if (body != null) {
+            throw new IllegalStateException("the body is already being read");
+        }
+        if (bytes < bodyCap) {
+            bodyCap = bytes;
+            bodyCapError = tooLarge;
+        }
     }
 
     public Principal principal() {

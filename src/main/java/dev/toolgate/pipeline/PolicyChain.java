@@ -8,27 +8,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The exchange-level policies of one route, in {@link PolicyOrder}, each resolved to the one
- * configured instance that applies (Kong's plugin precedence, {@link PluginScope}). Instances scoped
- * to a consumer or consumer group are chosen per exchange, with the caller authentication found so
- * far, as Kong looks them up during its access phase; all others are chosen once, here.
+ * The plugins of one route, in {@link PolicyOrder}, each resolved to the one configured instance
+ * that applies (Kong's plugin precedence, {@link PluginScope}): exchange-level policies, run before
+ * the mode ({@link #admit}), and upstream policies, run where the mode talks to its upstream
+ * ({@link #upstream}). Instances scoped to a consumer or consumer group are chosen per exchange, with
+ * the caller authentication found so far, as Kong looks them up during its access phase.
  */
 public final class PolicyChain {
 
     /** No policies: the mode sees every exchange. */
     public static final PolicyChain EMPTY = new PolicyChain(List.of());
 
-    /** A configured instance of a plugin, provisioned. */
-    public record Configured(PluginScope scope, ExchangePolicy policy) {
+    /**
+     * A configured instance of a plugin, provisioned.
+     *
+     * @param policy   what it does before the mode, or null
+     * @param upstream what it does to the mode's upstream request and answer, or null
+     */
+    public record Configured(PluginScope scope, ExchangePolicy policy, UpstreamPolicy upstream) {
+
+        public Configured(PluginScope scope, ExchangePolicy policy) {
+            this(scope, policy, null);
+        }
     }
 
     /** One plugin on this route: its instances that may apply, most specific first. */
     private record Slot(String plugin, List<Configured> candidates) {
 
-        ExchangePolicy choose(Principal caller) {
+        Configured choose(Principal caller) {
             for (Configured candidate : candidates) {
                 if (candidate.scope().matches(caller)) {
-                    return candidate.policy();
+                    return candidate;
                 }
             }
             return null;
@@ -36,9 +46,14 @@ public final class PolicyChain {
     }
 
     private final List<Slot> slots;
+    /** The slots before the mode (Kong's access phase up to ai-mcp-proxy): the first ones, by priority. */
+    private final int beforeMode;
+    private final boolean transforms;
 
     private PolicyChain(List<Slot> slots) {
         this.slots = List.copyOf(slots);
+        this.beforeMode = (int) slots.stream().filter(s -> PolicyOrder.beforeMode(s.plugin())).count();
+        this.transforms = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.upstream() != null));
     }
 
     /**
@@ -75,7 +90,7 @@ public final class PolicyChain {
         return slots.isEmpty();
     }
 
-    /** The plugin names in the order they run, for the Admin API and tests. */
+    /** The plugin names in the order they run (before the mode, then upstream), for the Admin API and tests. */
     public List<String> plugins() {
         return slots.stream().map(Slot::plugin).toList();
     }
@@ -99,11 +114,12 @@ public final class PolicyChain {
     }
 
     private Future<Decision> from(Exchange exchange, int start, boolean authenticated) {
-        for (int i = start; i < slots.size(); i++) {
+        for (int i = start; i < beforeMode; i++) {
             if (authenticated && PolicyOrder.AUTHENTICATION.contains(slots.get(i).plugin())) {
                 continue;
             }
-            ExchangePolicy policy = slots.get(i).choose(exchange.principal());
+            Configured chosen = slots.get(i).choose(exchange.principal());
+            ExchangePolicy policy = chosen == null ? null : chosen.policy();
             if (policy == null) {
                 continue;
             }
@@ -118,5 +134,26 @@ public final class PolicyChain {
             }
         }
         return Decision.PROCEED;
+    }
+
+    /** Every upstream policy configured for this route, whoever calls (for checks at load). */
+    public List<UpstreamPolicy> allUpstream() {
+        return slots.stream().flatMap(s -> s.candidates().stream()).map(Configured::upstream)
+                .filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** The upstream policies that apply to the exchange's caller, in order; empty when the route has none. */
+    public List<UpstreamPolicy> upstream(Exchange exchange) {
+        if (!transforms) {
+            return List.of();
+        }
+        List<UpstreamPolicy> chosen = new ArrayList<>(2);
+        for (Slot slot : slots) {
+            Configured configured = slot.choose(exchange.principal());
+            if (configured != null && configured.upstream() != null) {
+                chosen.add(configured.upstream());
+            }
+        }
+        return chosen;
     }
 }

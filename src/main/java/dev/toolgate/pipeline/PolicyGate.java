@@ -2,6 +2,7 @@ package dev.toolgate.pipeline;
 
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.RouteMatch;
@@ -26,10 +27,13 @@ public final class PolicyGate implements RouteHandler {
 
     private final PolicyChain chain;
     private final McpEndpoint endpoint;
+    private final ClientAddresses addresses;
 
-    public PolicyGate(PolicyChain chain, McpEndpoint endpoint) {
+    /** @param addresses which peers' forwarding headers say who the client is */
+    public PolicyGate(PolicyChain chain, McpEndpoint endpoint, ClientAddresses addresses) {
         this.chain = chain;
         this.endpoint = endpoint;
+        this.addresses = addresses;
     }
 
     public McpEndpoint endpoint() {
@@ -42,7 +46,7 @@ public final class PolicyGate implements RouteHandler {
 
     @Override
     public void handle(HttpServerRequest request, RouteMatch match) {
-        Exchange exchange = new Exchange(request, match, endpoint.bodyLimit());
+        Exchange exchange = new Exchange(request, match, endpoint.bodyLimit(), addresses);
         Future<Void> done;
         try {
             done = endpoint.exactPath() && !atEndpoint(request, match)

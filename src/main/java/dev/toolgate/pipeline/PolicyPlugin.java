@@ -14,9 +14,18 @@ public interface PolicyPlugin {
     PluginSchema schema();
 
     /**
-     * The policy of one enabled instance, built from its checked configuration. No I/O and no waiting
+     * The policy of one enabled instance (null when it acts only on upstream traffic), built from its
+     * checked configuration. No I/O and no waiting
      * here: provisioning also runs for {@code toolgate validate}. Problems found only now go to
      * {@code provisioning.report()} with the instance's path.
      */
     ExchangePolicy provision(Plugin plugin, Provisioning provisioning);
+
+    /**
+     * What the instance does where the mode talks to its upstream (transformers), or null for
+     * nothing. Same rules as {@link #provision}.
+     */
+    default UpstreamPolicy upstream(Plugin plugin, Provisioning provisioning) {
+        return null;
+    }
 }

@@ -32,18 +32,19 @@ class AdminJsonGoldenTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden/admin.json");
     private static final ObjectMapper PRETTY = Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** What the vault references of golden/kong.yaml resolve to. */
+    /** What the vault references and decK templates of golden/kong.yaml resolve to. */
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "ALICE_KEY", "alice-vault-api-key",
             "SESSION_SECRET", "session-secret-from-env",
             "USERS_API_KEY", "users-upstream-api-key",
             "ORDERS_HOST", "orders.internal",
-            "REDIS_PASSWORD", "redis-password-from-env");
+            "REDIS_PASSWORD", "redis-password-from-env",
+            "DECK_ORDERS_TEAM", "orders-team-from-deck");
 
     /** Every secret in golden/kong.yaml, resolved or literal. */
     private static final List<String> SECRETS = List.of("alice-vault-api-key", "session-secret-from-env",
             "users-upstream-api-key", "redis-password-from-env", "alice-literal-api-key", "alice-basic-password",
-            "alice-jwt-hmac-secret", "literal-session-secret", "literal-query-token");
+            "alice-jwt-hmac-secret", "literal-session-secret", "literal-query-token", "orders-team-from-deck");
 
     private static DeclarativeConfig config;
     private static ObjectNode rendered;

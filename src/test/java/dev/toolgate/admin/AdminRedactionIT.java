@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Secrets never leave through the Admin API: credentials are not shown, tool header and query values
- * are masked, and a value resolved from a vault reference is shown as the reference.
+ * are masked, and a value resolved from a vault reference or a decK template is shown as the reference or
+ * the template.
  */
 @Timeout(30)
 class AdminRedactionIT {
@@ -27,7 +28,9 @@ class AdminRedactionIT {
             "UPSTREAM_TOKEN", "Bearer tok-93bd61c2",
             "SESSION_SECRET", "session-secret-a1b2c3d4",
             "REDIS_PASSWORD", "redis-pw-77e1",
-            "SERVICE_HOST", "internal-secret-host.example");
+            "SERVICE_HOST", "internal-secret-host.example",
+            "DECK_SERVICE_HOST", "deck-secret-host.example",
+            "DECK_TOKEN", "deck-tok-5d1e77");
     static final List<String> LITERAL_SECRETS = List.of("literal-header-secret-5150", "alice-key-0042",
             "basic-pw-9001", "jwt-hmac-secret-1234", "client-secret-literal-99", "oauth-client-secret-7788",
             "introspection-header-secret-66", "exchange-secret-4455", "actor-token-secret-33");
@@ -69,10 +72,19 @@ class AdminRedactionIT {
                                     X-Static-Key: [literal-header-secret-5150]
                                   query:
                                     key: ["{vault://env/API_KEY}"]
+                                - name: forecast
+                                  description: Forecast
+                                  method: GET
+                                  path: /mcp/forecast
+                                  headers:
+                                    Authorization:
+                                      - Bearer ${{ env "DECK_TOKEN" }}
                   - name: hidden
                     host: "{vault://env/SERVICE_HOST}"
                     port: 8443
                     protocol: https
+                  - name: templated
+                    host: ${{ env "DECK_SERVICE_HOST" }}
                 consumers:
                   - username: alice
                     keyauth_credentials:
@@ -165,6 +177,18 @@ class AdminRedactionIT {
     }
 
     @Test
+    void deckTemplateValueInAnOrdinaryFieldIsShownAsItsTemplate() {
+        JsonNode templated = admin.get("/services/templated").json();
+        assertThat(templated.get("host").asText()).isEqualTo("${{ env \"DECK_SERVICE_HOST\" }}");
+    }
+
+    @Test
+    void deckTemplateInAToolHeaderIsResolvedAndRedacted() {
+        JsonNode plugin = admin.get("/plugins").json().at("/data/0/config/tools/1");
+        assertThat(plugin.at("/headers/Authorization/0").asText()).isEqualTo("[redacted]");
+    }
+
+    @Test
     void vaultSecretInsideAToolSchemaIsShownAsItsReference() {
         // AdminJson promises that a vault-resolved string is shown as its reference "whatever field it is in";
         // schemas (parameters[].schema, request_body, responses) are JSON trees, not strings.
@@ -203,8 +227,24 @@ class AdminRedactionIT {
                 services:
                   - name: broken
                     url: "{vault://env/API_KEY}"
+                  - name: templated
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: t
+                        paths: [/t]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - description: the problem quotes the path, which holds a decK-templated secret
+                                  method: GET
+                                  path: /t/${{ env "DECK_TOKEN" }}
+                                  parameters:
+                                    - {name: id, in: path, required: true}
                 """);
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.body()).doesNotContain(ENV.values().toArray(String[]::new));
+        assertThat(invalid.body()).contains("/t/${{ env \\\"DECK_TOKEN\\\" }}");
     }
 }

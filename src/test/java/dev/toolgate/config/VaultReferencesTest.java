@@ -45,7 +45,7 @@ class VaultReferencesTest {
     }
 
     @Test
-    void surroundingWhitespaceIsIgnoredButAReferenceInsideOtherTextIsLeftAlone() {
+    void surroundingWhitespaceIsIgnoredAndAReferenceInsideOtherTextIsResolvedInPlace() {
         var loaded = load("""
                 _format_version: "3.0"
                 consumers:
@@ -53,7 +53,7 @@ class VaultReferencesTest {
                     tags: ["  {vault://env/team}  ", "team {vault://env/team}"]
                 """, Map.of("TEAM", "platform"));
 
-        assertThat(loaded.config().consumers().getFirst().tags()).containsExactly("platform", "team {vault://env/team}");
+        assertThat(loaded.config().consumers().getFirst().tags()).containsExactly("platform", "team platform");
     }
 
     @Test

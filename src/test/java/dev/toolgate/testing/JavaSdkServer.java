@@ -7,34 +7,79 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import io.modelcontextprotocol.spec.McpSchema;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An MCP server built with the official Java SDK (its Streamable HTTP servlet transport) in Jetty
- * 12, on {@code /mcp} at a loopback port. Two tools: {@code add} ({@code a + b}, with structured
- * content and an output schema) and {@code echo}. Sessions live in memory: {@link #restart()} keeps
- * the port and forgets them, as a redeployed server would.
+ * 12, on {@code /mcp} at a loopback port. {@link #start()} has two tools: {@code add} ({@code a + b},
+ * with structured content and an output schema) and {@code echo}; {@link #withTools} has the tools
+ * named (Kong's marketplace server's, say), each answering with its name and arguments. Every
+ * {@code tools/call} the server runs and the head of every HTTP request it receives are recorded,
+ * so a test can show that something never reached it. Sessions live in memory: {@link #restart()}
+ * keeps the port and forgets them, as a redeployed server would.
  */
 public final class JavaSdkServer implements AutoCloseable {
 
     public static final String NAME = "java-sdk-test-server";
 
+    /** The tools of Kong's marketplace MCP server (github.com/tomek-labuk/marketplace-acl), used by Kong's ACL how-to. */
+    public static final List<String> MARKETPLACE = List.of("list_users", "get_user", "list_orders",
+            "list_orders_for_user", "search_orders");
+
+    /** A {@code tools/call} the server ran. */
+    public record Call(String tool, Map<String, Object> arguments) {
+    }
+
+    /**
+     * An HTTP request as the server received it.
+     *
+     * @param headers lower-case names, every value in order
+     */
+    public record Received(String method, String query, Map<String, List<String>> headers) {
+
+        /** The first value of a header (any case), or null. */
+        public String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null ? null : values.getFirst();
+        }
+    }
+
     private final int port;
+    private final List<String> toolNames;
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final List<Received> requests = new CopyOnWriteArrayList<>();
     private Server jetty;
     private McpSyncServer mcp;
 
-    private JavaSdkServer(int port) {
+    private JavaSdkServer(int port, List<String> toolNames) {
         this.port = port;
+        this.toolNames = List.copyOf(toolNames);
     }
 
-    /** Starts on a free port. */
+    /** Starts on a free port with the tools {@code add} and {@code echo}. */
     public static JavaSdkServer start() {
-        JavaSdkServer server = new JavaSdkServer(EverythingServer.freePort());
+        return run(new JavaSdkServer(EverythingServer.freePort(), List.of()));
+    }
+
+    /** Starts on a free port with these tools, each answering {@code <name>: <arguments as JSON>}. */
+    public static JavaSdkServer withTools(List<String> names) {
+        return run(new JavaSdkServer(EverythingServer.freePort(), names));
+    }
+
+    private static JavaSdkServer run(JavaSdkServer server) {
         server.run();
         return server;
     }
@@ -43,10 +88,12 @@ public final class JavaSdkServer implements AutoCloseable {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .mcpEndpoint("/mcp")
                 .build();
+        List<McpServerFeatures.SyncToolSpecification> tools = toolNames.isEmpty() ? List.of(add(), echo())
+                : toolNames.stream().map(JavaSdkServer::named).toList();
         mcp = McpServer.sync(transport)
                 .serverInfo(NAME, "1.0.0")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(add(), echo())
+                .tools(tools.stream().map(this::recorded).toList())
                 .build();
         jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
@@ -57,7 +104,16 @@ public final class JavaSdkServer implements AutoCloseable {
         ServletHolder holder = new ServletHolder(transport);
         holder.setAsyncSupported(true);
         context.addServlet(holder, "/*");
-        jetty.setHandler(context);
+        jetty.setHandler(new Handler.Wrapper(context) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                Map<String, List<String>> headers = new LinkedHashMap<>();
+                request.getHeaders().forEach(field -> headers.computeIfAbsent(field.getLowerCaseName(),
+                        n -> new ArrayList<>()).add(field.getValue()));
+                requests.add(new Received(request.getMethod(), request.getHttpURI().getQuery(), headers));
+                return super.handle(request, response, callback);
+            }
+        });
         try {
             jetty.start();
         } catch (Exception e) {
@@ -85,6 +141,27 @@ public final class JavaSdkServer implements AutoCloseable {
         return URI.create(url() + "/mcp");
     }
 
+    /** Every tool call the server ran, in order. */
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** The names of the tools called, in order. */
+    public List<String> calledTools() {
+        return calls.stream().map(Call::tool).toList();
+    }
+
+    /** Every HTTP request the server received, in order. */
+    public List<Received> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Forgets the calls and requests recorded so far. */
+    public void clear() {
+        calls.clear();
+        requests.clear();
+    }
+
     @Override
     public void close() {
         stop();
@@ -103,6 +180,23 @@ public final class JavaSdkServer implements AutoCloseable {
             }
             jetty = null;
         }
+    }
+
+    private McpServerFeatures.SyncToolSpecification recorded(McpServerFeatures.SyncToolSpecification tool) {
+        return McpServerFeatures.SyncToolSpecification.builder().tool(tool.tool()).callHandler((exchange, request) -> {
+            calls.add(new Call(request.name(), request.arguments() == null ? Map.of() : new LinkedHashMap<>(request.arguments())));
+            return tool.callHandler().apply(exchange, request);
+        }).build();
+    }
+
+    private static McpServerFeatures.SyncToolSpecification named(String name) {
+        McpSchema.Tool tool = McpSchema.Tool.builder()
+                .name(name)
+                .description("The marketplace's " + name.replace('_', ' '))
+                .inputSchema(Map.of("type", "object", "properties", Map.of("id", Map.of("type", "string"))))
+                .build();
+        return McpServerFeatures.SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) ->
+                McpSchema.CallToolResult.builder().addTextContent(name + ": " + request.arguments()).build()).build();
     }
 
     private static McpServerFeatures.SyncToolSpecification add() {

@@ -24,10 +24,17 @@ public final class McpHttp {
             .version(HttpClient.Version.HTTP_1_1).build();
 
     private final URI endpoint;
+    private final Map<String, String> always;
     private String sessionId;
 
     public McpHttp(URI endpoint) {
+        this(endpoint, Map.of());
+    }
+
+    /** A client that sends {@code headers} (an API key, say) with every request. */
+    public McpHttp(URI endpoint, Map<String, String> headers) {
         this.endpoint = endpoint;
+        this.always = Map.copyOf(headers);
     }
 
     /** Sends {@code initialize} and keeps the session id; returns the response. */
@@ -69,10 +76,14 @@ public final class McpHttp {
         return response.json().get("result");
     }
 
-    /** Any request with exactly these headers, plus {@code repeated} name/value pairs (a name may repeat). */
+    /**
+     * Any request with exactly these headers (and those the client always sends), plus {@code repeated}
+     * name/value pairs (a name may repeat).
+     */
     public Response send(String method, String body, Map<String, String> headers, String... repeated) {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        always.forEach(request::header);
         headers.forEach(request::header);
         for (int i = 0; i + 1 < repeated.length; i += 2) {
             request.header(repeated[i], repeated[i + 1]);
@@ -94,9 +105,16 @@ public final class McpHttp {
             return raw.headers().firstValue(name).orElse(null);
         }
 
+        /** The body as JSON; for an SSE answer, the last event's data (the response, after any notifications). */
         public JsonNode json() {
+            String type = header("content-type");
+            String text = body;
+            if (type != null && type.startsWith("text/event-stream")) {
+                text = body.lines().filter(l -> l.startsWith("data:")).reduce((a, b) -> b)
+                        .map(l -> l.substring(5).strip()).orElse("");
+            }
             try {
-                return Json.MAPPER.readTree(body);
+                return Json.MAPPER.readTree(text);
             } catch (IOException e) {
                 throw new AssertionError("not JSON: " + body, e);
             }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -90,10 +91,19 @@ public final class NodeClients {
      * argumentsJson}. It prints one JSON document (see the script).
      */
     public Run typescriptSdk(URI endpoint, String... scenario) {
+        return typescriptSdk(endpoint, Map.of(), scenario);
+    }
+
+    /**
+     * The same, the client sending {@code headers} with every request (an API key, say), passed to the
+     * script as the JSON object {@code TOOLGATE_CLIENT_HEADERS}.
+     */
+    public Run typescriptSdk(URI endpoint, Map<String, String> headers, String... scenario) {
         List<String> command = new ArrayList<>(List.of(node.toString(), root.resolve(SDK_SCRIPT).toString(),
                 endpoint.toString()));
         command.addAll(List.of(scenario));
-        return run(command, DEFAULT_TIMEOUT);
+        return run(command, DEFAULT_TIMEOUT, headers.isEmpty() ? Map.of()
+                : Map.of("TOOLGATE_CLIENT_HEADERS", Json.text(headers)));
     }
 
     /**
@@ -113,6 +123,11 @@ public final class NodeClients {
      * not finish or the test is interrupted.
      */
     public Run run(List<String> command, Duration timeout) {
+        return run(command, timeout, Map.of());
+    }
+
+    /** The same, with {@code environment} added to the child's environment. */
+    public Run run(List<String> command, Duration timeout, Map<String, String> environment) {
         Path work;
         try {
             work = Files.createTempDirectory("toolgate-node");
@@ -128,6 +143,7 @@ public final class NodeClients {
         builder.environment().put("HOME", work.resolve("home").toString());
         builder.environment().put("NO_COLOR", "1");
         builder.environment().remove("NODE_OPTIONS");
+        builder.environment().putAll(environment);
         long started = System.nanoTime();
         Process process = null;
         try {

@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +33,7 @@ public final class RestUpstream implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final Map<String, Consumer<HttpServerRequest>> routes = new ConcurrentHashMap<>();
     private final Map<String, java.util.function.BiConsumer<HttpServerRequest, String>> bodyRoutes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
     public RestUpstream() {
         server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
@@ -96,13 +98,21 @@ public final class RestUpstream implements AutoCloseable {
         return received.size();
     }
 
+    /** How many requests {@code METHOD path} received in all (what {@link #clear()} forgets included). */
+    public int count(String methodAndPath) {
+        AtomicInteger count = counts.get(methodAndPath);
+        return count == null ? 0 : count.get();
+    }
+
     private void handle(HttpServerRequest request) {
         request.body().onSuccess(body -> {
             MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
             received.add(new Received(request.method().name(), request.uri(), request.path(), request.query(), headers,
                     body.toString()));
-            Consumer<HttpServerRequest> route = routes.get(request.method().name() + " " + request.path());
-            var withBody = bodyRoutes.get(request.method().name() + " " + request.path());
+            String key = request.method().name() + " " + request.path();
+            counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            Consumer<HttpServerRequest> route = routes.get(key);
+            var withBody = bodyRoutes.get(key);
             if (withBody != null) {
                 withBody.accept(request, body.toString());
             } else if (route != null) {

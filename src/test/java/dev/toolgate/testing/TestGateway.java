@@ -39,12 +39,13 @@ public final class TestGateway implements AutoCloseable {
         return start(yaml, environment, watch, Map.of());
     }
 
-    /** Same, with extra files written beside the config file first (for example an OpenAPI document). */
+    /** Same, with extra files written beside the config file first (for example an OpenAPI document; {@code specs/x.yaml} goes in a folder). */
     public static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
                                     Map<String, String> files) {
         try {
             Path directory = Files.createTempDirectory("toolgate-test");
             for (Map.Entry<String, String> file : files.entrySet()) {
+                Files.createDirectories(directory.resolve(file.getKey()).getParent());
                 Files.writeString(directory.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
             }
             Path file = directory.resolve("kong.yaml");

@@ -48,6 +48,11 @@ public record AclSubject(Consumer consumer, String identifier, String identifier
         return new AclSubject(consumer, identifier, rules.consumerIdentifier(), caller.consumerGroups(), List.of());
     }
 
+    /** True when nothing identifies the caller: no consumer and no claim value. */
+    public boolean nobody() {
+        return consumer == null && identifier == null && groups.isEmpty() && claims.isEmpty();
+    }
+
     /** The first entry that names this subject, or null. */
     Match match(List<String> entries, boolean includeGroups) {
         for (String entry : entries) {
@@ -66,7 +71,24 @@ public record AclSubject(Consumer consumer, String identifier, String identifier
 
     /** A key that equal subjects share, for caching what they may see. */
     String key() {
-        return identifierType + '\u0000' + identifier + '\u0000' + groups + '\u0000' + claims;
+        // every part length-prefixed: the group "a, b" and the groups a and b must not share a key (a list's
+        // toString would make them equal, and one subject would see what the other may)
+        StringBuilder key = new StringBuilder(64);
+        part(key, identifierType);
+        part(key, identifier);
+        key.append(groups.size()).append('#');
+        groups.forEach(g -> part(key, g));
+        key.append(claims.size()).append('#');
+        claims.forEach(c -> part(key, c));
+        return key.toString();
+    }
+
+    private static void part(StringBuilder key, String value) {
+        if (value == null) {
+            key.append('-');
+        } else {
+            key.append(value.length()).append(':').append(value);
+        }
     }
 
     private static List<String> claimValues(JsonNode claims, List<String> path) {

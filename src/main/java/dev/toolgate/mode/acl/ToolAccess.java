@@ -74,7 +74,9 @@ public final class ToolAccess implements MessagePolicy {
     public Future<Decision> admit(McpCall call) {
         AclSubject subject = AclSubject.of(call.exchange().principal(), rules);
         if (call.isToolCall()) {
-            return call.tool() == null ? Decision.PROCEED : Future.succeededFuture(decideCall(call, subject));
+            // a call that names no tool cannot be decided: it is not let through to decide upstream
+            return call.tool() == null ? Decision.reject(new GatewayError.InvalidParams(call.id(),
+                    "tools/call needs params.name (a string)")) : Future.succeededFuture(decideCall(call, subject));
         }
         if (visibility(subject).refused()) {
             if (audit != null) {

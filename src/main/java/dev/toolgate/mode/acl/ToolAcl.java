@@ -43,11 +43,16 @@ public record ToolAcl(AclRule rule, boolean fromDefault, boolean includeGroups) 
 
     /**
      * Kong's evaluation: a subject matching {@code deny} is refused; with an {@code allow} list, a
-     * subject matching none of it is refused; everyone else is allowed.
+     * subject matching none of it is refused; everyone else is allowed. A caller nobody identified is
+     * refused by any rule, a deny-only one included: nothing could show it is not in the deny list
+     * (Kong finds no consumer and answers 403).
      */
     public Verdict evaluate(AclSubject subject) {
         if (rule == null) {
             return Verdict.OPEN;
+        }
+        if (subject.nobody()) {
+            return new Verdict(false, null);
         }
         AclSubject.Match denied = subject.match(rule.deny(), includeGroups);
         if (denied != null) {

@@ -55,6 +55,11 @@ final class McpMethods {
         }
     }
 
+    /** The served name of the tool a call names (Kong's name is an alias), or the name as given. */
+    String canonical(String name) {
+        return name == null ? null : tools.find(name).map(Tool::name).orElse(name);
+    }
+
     /**
      * A {@code tools/list} answer as a gzip body, for clients that accept it: the page compressed at
      * load with this request's id appended. Empty when the pages are not compressed yet or the cursor is

@@ -6,15 +6,21 @@ import dev.toolgate.config.ConfigReport;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.MediaTypes;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The output part of a tool: its {@code outputSchema}, from the one 2xx JSON response.
  *
- * @param schema  the {@code outputSchema} (root is always an object)
- * @param wrapped the response is not an object; it appears as {@code {"result": ...}}
+ * @param schema   the {@code outputSchema} as served (root is always an object)
+ * @param wrapped  the response is not an object; it appears as {@code {"result": ...}}
+ * @param declared the response schema as the configuration wrote it
  */
-public record OutputSchema(ObjectNode schema, boolean wrapped) {
+public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared) {
+
+    /** Keywords a root that only references its definition may carry beside {@code $ref}. */
+    private static final Set<String> REFERENCE_ONLY = Set.of("$ref", "$defs", "description", "title", "$comment");
 
     /** The output schema from an OpenAPI responses object; null when no 2xx response has a JSON schema. */
     public static OutputSchema of(JsonNode responses, String path, ConfigReport report) {
@@ -36,7 +42,7 @@ public record OutputSchema(ObjectNode schema, boolean wrapped) {
                         + response.getKey() + ")");
                 return found;
             }
-            found = wrapIfNeeded(schema);
+            found = served(schema);
             foundStatus = response.getKey();
         }
         return found;
@@ -51,19 +57,63 @@ public record OutputSchema(ObjectNode schema, boolean wrapped) {
         return null;
     }
 
-    /** MCP (up to 2025-11-25) requires an object at the root of {@code outputSchema}. */
-    static OutputSchema wrapIfNeeded(JsonNode schema) {
-        if (describesObject(schema, schema, 0)) {
-            return new OutputSchema((ObjectNode) schema.deepCopy(), false);
+    /**
+     * The served output schema. MCP (up to 2025-11-25) requires {@code "type": "object"} at its root,
+     * and strict clients (the TypeScript SDK, so every client built on it) refuse a whole
+     * {@code tools/list} page when one tool lacks it: a root that only references a definition takes
+     * the definition's place, a root that describes objects without saying so gets the type, and
+     * anything else is wrapped as {@code {"result": ...}}.
+     */
+    static OutputSchema served(JsonNode schema) {
+        JsonNode root = inlineRootReference(ServedSchemas.output(schema));
+        if (root.path("type").asText("").equals("object")) {
+            return new OutputSchema((ObjectNode) root.deepCopy(), false, schema);
+        }
+        if (root.isObject() && !root.has("type") && describesObject(root, root, 0)) {
+            ObjectNode typed = Json.object();
+            typed.put("type", "object");
+            typed.setAll((ObjectNode) root.deepCopy());
+            return new OutputSchema(typed, false, schema);
         }
         ObjectNode wrapper = Json.object();
         wrapper.put("type", "object");
-        wrapper.putObject("properties").set("result", schema.deepCopy());
+        ObjectNode result = root.isObject() ? ((ObjectNode) root).deepCopy() : Json.object();
+        wrapper.putObject("properties").set("result", result);
         wrapper.putArray("required").add("result");
-        if (schema.has("$defs")) {
-            wrapper.set("$defs", ((ObjectNode) wrapper.get("properties").get("result")).remove("$defs"));
+        if (result.has("$defs")) {
+            wrapper.set("$defs", result.remove("$defs"));
         }
-        return new OutputSchema(wrapper, true);
+        return new OutputSchema(wrapper, true, schema);
+    }
+
+    /**
+     * {@code {"$ref": "#/$defs/Pet", "$defs": {...}}} (what OpenAPI components give) as the definition
+     * itself, keeping {@code $defs} so that references inside it (recursive ones too) still resolve.
+     */
+    private static JsonNode inlineRootReference(JsonNode schema) {
+        JsonNode root = schema;
+        for (int depth = 0; depth < 16 && root.isObject() && REFERENCE_ONLY.containsAll(fieldNames(root)); depth++) {
+            String ref = root.path("$ref").asText("");
+            JsonNode target = ref.startsWith("#/$defs/") ? root.at(ref.substring(1)) : null;
+            if (target == null || !target.isObject() || target.has("$defs")) {
+                break;
+            }
+            ObjectNode inlined = ((ObjectNode) target).deepCopy();
+            for (String kept : List.of("title", "description")) {
+                if (root.has(kept)) {
+                    inlined.set(kept, root.get(kept));
+                }
+            }
+            inlined.set("$defs", root.get("$defs"));
+            root = inlined;
+        }
+        return root;
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new java.util.HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** True when the schema's instances are objects: by type, by shape, through local $refs or allOf. */

@@ -26,6 +26,11 @@ public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map
         chains = Map.copyOf(chains);
     }
 
+    /** The plugins of the route that owns the tool (its transformers apply to every call of it). */
+    PolicyChain chain(Tool tool) {
+        return tool.routeId() == null ? PolicyChain.EMPTY : chains.getOrDefault(tool.routeId(), PolicyChain.EMPTY);
+    }
+
     /** The policies a call of this tool is replayed through, or null when there is nothing to replay. */
     PolicyChain replayChain(Tool tool) {
         if (tool.routeId() == null || tool.routeId().equals(servingRouteId)) {

@@ -34,6 +34,7 @@ final class RequestEncoder {
      * What the client's own request contributes.
      *
      * @param headers       the MCP request's headers
+     * @param forwardedFor  the address chain for {@code X-Forwarded-For}
      * @param remoteAddress the client's address
      * @param host          the MCP request's Host header
      * @param localPort     the port the client connected to
@@ -41,8 +42,8 @@ final class RequestEncoder {
      * @param added         headers the gateway's policies set on every upstream request (consumer
      *                      headers), or null for none
      */
-    record Client(MultiMap headers, String remoteAddress, String host, int localPort, Set<String> consumed,
-                  MultiMap added) {
+    record Client(MultiMap headers, String forwardedFor, String remoteAddress, String host, int localPort,
+                  Set<String> consumed, MultiMap added) {
     }
 
     static final class Rejection extends RuntimeException {
@@ -60,7 +61,8 @@ final class RequestEncoder {
             if (t.forwardClientHeaders()) {
                 ForwardedHeaders.copyForToolCall(client.headers(), headers, client.consumed());
             }
-            ForwardedHeaders.addForwarding(headers, client.remoteAddress(), "http", client.host(), client.localPort());
+            ForwardedHeaders.addForwarding(headers, client.forwardedFor(), client.remoteAddress(), "http", client.host(),
+                    client.localPort());
             if (t.preserveHost() && client.host() != null) {
                 headers.set("host", client.host());
             }

@@ -47,7 +47,7 @@ final class ToolCalls {
         if (policies == null) {
             return ADMITTED;
         }
-        return policies.admit(new McpCall(exchange, r.id(), r.method(), toolName(r)))
+        return policies.admit(new McpCall(exchange, r.id(), r.method(), methods.canonical(toolName(r))))
                 .map(decision -> decision instanceof Decision.Reject reject ? reject.error() : null);
     }
 

@@ -1,10 +1,12 @@
 package dev.toolgate.mode.conversion;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.Route;
 import dev.toolgate.config.Service;
+import dev.toolgate.http.Router;
 import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mcp.ToolNames;
@@ -70,7 +72,7 @@ public final class ToolCompiler {
         checkForeignReferences(spec, at);
         ReservedHeaders.checkFixed(spec, at, report);
         if (written) {
-            checkMetaSchemas(parameters, body, output, at);
+            checkSchemas(parameters, body, output, at);
         }
         if (report.problems().size() > before || service == null) {
             return null;
@@ -97,8 +99,9 @@ public final class ToolCompiler {
         RequestTemplate request = new RequestTemplate(UpstreamTarget.of(service), method, path, parameters,
                 body.encoding(), body.fields(), spec.headers(), spec.query(), config.server().timeoutMillis(),
                 config.server().forwardClientHeaders(), route.preserveHost());
-        return new Tool(name, definition, inputValidator, outputValidator, output != null && output.wrapped(),
-                request, at, route.id(), ToolAcl.of(spec.acl(), config.defaultAcl(), config.includeConsumerGroups()));
+        return new Tool(name, kongName(spec, position, name), definition, inputValidator, outputValidator,
+                output != null && output.wrapped(), request, at, route.id(),
+                ToolAcl.of(spec.acl(), config.defaultAcl(), config.includeConsumerGroups()));
     }
 
     private boolean checkPatterns(ObjectNode inputSchema, OutputSchema output, String at) {
@@ -123,21 +126,40 @@ public final class ToolCompiler {
         }
     }
 
-    private void checkMetaSchemas(List<ParameterSpec> parameters, BodyPart body, OutputSchema output, String at) {
-        parameters.forEach(p -> ToolSchemas.checkMetaSchema(p.schema(), at + ".parameters[" + parameters.indexOf(p)
-                + "].schema", report));
+    /** Written schemas: valid JSON Schema 2020-12, and nothing in them that cannot be served. */
+    private void checkSchemas(List<ParameterSpec> parameters, BodyPart body, OutputSchema output, String at) {
+        for (int i = 0; i < parameters.size(); i++) {
+            checkSchema(parameters.get(i).schema(), at + ".parameters[" + i + "].schema");
+        }
         if (body.schema() != null) {
-            ToolSchemas.checkMetaSchema(body.schema(), at + ".request_body", report);
+            checkSchema(body.schema(), at + ".request_body");
         }
         if (output != null) {
-            ToolSchemas.checkMetaSchema(output.schema(), at + ".responses", report);
+            checkSchema(output.declared(), at + ".responses");
         }
+        ToolSchemas.checkDefinitionClashes(parameters, body, at, report);
+    }
+
+    private void checkSchema(JsonNode schema, String path) {
+        ToolSchemas.checkMetaSchema(schema, path, report);
+        ServedSchemas.check(schema, path, report);
+    }
+
+    /** Kong's choice: {@code name}, else {@code annotations.title}, else {@code <route-name>-<n>}. */
+    private String kongName(ToolSpec spec, int position) {
+        return spec.name() != null ? spec.name()
+                : spec.annotations().title() != null ? spec.annotations().title()
+                : route.label() + "-" + position;
+    }
+
+    /** The name Kong would serve when it is not the (valid) name Toolgate serves, else null. */
+    private String kongName(ToolSpec spec, int position, String served) {
+        String kong = kongName(spec, position);
+        return kong.equals(served) ? null : kong;
     }
 
     private String name(ToolSpec spec, int position, String at) {
-        String chosen = spec.name() != null ? spec.name()
-                : spec.annotations().title() != null ? spec.annotations().title()
-                : route.label() + "-" + position;
+        String chosen = kongName(spec, position);
         String name = ToolNames.sanitize(chosen);
         if (name.isEmpty()) {
             report.problem(at + ".name", "gives an empty tool name");
@@ -171,6 +193,35 @@ public final class ToolCompiler {
     }
 
     /**
+     * An absolute tool path without dot segments: below the longest route path it starts with (which
+     * {@code ..} cannot climb above), else below the root.
+     */
+    private String withoutDotSegments(String path, List<String> routePaths, String at) {
+        if (!DotSegments.present(path)) {
+            return path;
+        }
+        String base = "/";
+        for (String prefix : routePaths) {
+            String directory = prefix.endsWith("/") ? prefix : prefix + "/";
+            if (path.startsWith(directory) && directory.length() > base.length()) {
+                base = directory;
+            }
+        }
+        return under(base, path.substring(base.length()), at);
+    }
+
+    /** {@code relative} below {@code base} (a route path), its dot segments removed. */
+    private String under(String base, String relative, String at) {
+        DotSegments.Removed removed = DotSegments.removed(relative);
+        if (removed.climbedAbove()) {
+            String shown = base.length() > 1 && base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+            report.warning(at + ".path", "'..' cannot climb above " + (shown.equals("/") ? "the root" : "the route path "
+                    + shown) + "; it is left out");
+        }
+        return (base.endsWith("/") ? base : base + "/") + removed.path();
+    }
+
+    /**
      * Resolves the gateway-side path and applies Kong's proxy path rule: when the path lies under a
      * route path, {@code strip_path} removes that prefix; a path outside the route paths (decK's
      * openapi2mcp output has those) is sent as is, after the service path.
@@ -185,13 +236,16 @@ public final class ToolCompiler {
             }
             gatewayPath = plain.getFirst();
         } else if (spec.path().startsWith("/")) {
-            gatewayPath = spec.path();
+            gatewayPath = withoutDotSegments(spec.path(), plain, at);
         } else if (plain.isEmpty()) {
             report.problem(at + ".path", "a relative path needs a route with a plain (non-regex) path");
             return PathTemplate.parse("/");
         } else {
-            gatewayPath = plain.getFirst() + (plain.getFirst().endsWith("/") ? "" : "/") + spec.path();
+            gatewayPath = under(plain.getFirst(), spec.path(), at);
         }
+        // Kong replays the call through its router, which removes dot segments: Kong's own how-tos write
+        // relative paths as ./v1/current.json, which must reach the API as /v1/current.json
+        gatewayPath = Router.normalize(gatewayPath);
         PathTemplate template;
         try {
             template = PathTemplate.parse(gatewayPath);

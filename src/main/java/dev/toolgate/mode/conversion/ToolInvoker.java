@@ -41,14 +41,13 @@ public final class ToolInvoker {
      * @param cancelled completes when the client cancels or goes away
      */
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, Exchange exchange, Future<?> cancelled) {
-        PolicyChain chain = owners.replayChain(tool);
-        if (chain == null) {
-            return call(tool, arguments, client(exchange), cancelled);
-        }
-        Exchange replay = exchange.replay(new RouteMatch(owners.route(tool), null));
-        return chain.admitReplay(replay).compose(decision -> decision instanceof Decision.Reject refused
+        PolicyChain replay = owners.replayChain(tool);
+        Exchange onRoute = replay == null ? exchange : exchange.replay(new RouteMatch(owners.route(tool), null));
+        Future<Decision> admitted = replay == null ? Decision.PROCEED : replay.admitReplay(onRoute);
+        return admitted.compose(decision -> decision instanceof Decision.Reject refused
                 ? Future.succeededFuture(refusedByRoute(tool, refused))
-                : call(tool, arguments, client(replay), cancelled));
+                : call(tool, arguments, client(onRoute), cancelled,
+                        new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute))));
     }
 
     /** What Kong's replayed request would have answered, as the tool's result. */
@@ -60,12 +59,18 @@ public final class ToolInvoker {
 
     /** What the MCP request contributes to the upstream request. */
     static RequestEncoder.Client client(Exchange exchange) {
-        return new RequestEncoder.Client(exchange.request().headers(), exchange.clientAddress(), exchange.authority(),
+        return new RequestEncoder.Client(exchange.request().headers(), exchange.forwardedFor(), exchange.clientAddress(),
+                exchange.authority(),
                 exchange.localPort(), exchange.consumedHeaders(),
                 exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null);
     }
 
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {
+        return call(tool, arguments, caller, cancelled, UpstreamTransforms.NONE);
+    }
+
+    private Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled,
+                                    UpstreamTransforms transforms) {
         ObjectNode args = withCookieArguments(tool, arguments == null ? Json.object() : arguments, caller);
         List<Error> errors = tool.inputValidator().get().validate(args);
         if (!errors.isEmpty()) {
@@ -73,8 +78,8 @@ public final class ToolInvoker {
         }
         return switch (RequestEncoder.encode(tool.request(), args, caller, MAX_RESPONSE_BYTES)) {
             case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(ResultMapper.error(r.message()));
-            case RequestEncoder.Encoded.Ready ready -> client.send(ready.request(), cancelled)
-                    .map(response -> ResultMapper.fromResponse(tool, response))
+            case RequestEncoder.Encoded.Ready ready -> client.send(transforms.request(ready.request()), cancelled)
+                    .map(response -> ResultMapper.fromResponse(tool, transforms.response(response)))
                     // anything else is a bug: it goes to the error net, not into the result
                     .recover(t -> t instanceof UpstreamException u ? Future.succeededFuture(ResultMapper.fromFailure(u))
                             : Future.failedFuture(t));

@@ -32,20 +32,25 @@ public final class ToolSchemas {
     private ToolSchemas() {
     }
 
-    /** The input schema: one property per parameter ({@code <in>_<name>}) and {@code body}. */
+    /**
+     * The input schema: one property per parameter ({@code <in>_<name>}) and {@code body}. A required
+     * parameter with a {@code default} is not a required argument: the gateway sends the default when
+     * the argument is absent (Kong honours defaults too), so a client need not, and a model is not
+     * pushed to, supply it.
+     */
     public static ObjectNode input(List<ParameterSpec> parameters, BodyPart body) {
         ObjectNode schema = Json.object();
         schema.put("type", "object");
         ObjectNode properties = schema.putObject("properties");
         ArrayNode required = Json.MAPPER.createArrayNode();
         for (ParameterSpec p : parameters) {
-            properties.set(p.argument(), described(p.schema(), p.description()));
-            if (p.required()) {
+            properties.set(p.argument(), described(ServedSchemas.input(p.schema()), p.description()));
+            if (p.required() && !p.schema().has("default")) {
                 required.add(p.argument());
             }
         }
         if (body.encoding() != BodyEncoding.NONE) {
-            properties.set(BODY, described(body.schema(), body.description()));
+            properties.set(BODY, described(ServedSchemas.input(body.schema()), body.description()));
             if (body.required()) {
                 required.add(BODY);
             }
@@ -81,6 +86,29 @@ public final class ToolSchemas {
                         target.set(d.getKey(), d.getValue());
                     }
                 });
+            }
+        }
+    }
+
+    /**
+     * Argument schemas share the input schema's root {@code $defs} (see {@link #input}): two written
+     * arguments that define one name differently are a problem, as one of them would be served with the
+     * other's definition.
+     */
+    static void checkDefinitionClashes(List<ParameterSpec> parameters, BodyPart body, String at, ConfigReport report) {
+        Map<String, JsonNode> seen = new java.util.HashMap<>();
+        for (int i = 0; i <= parameters.size(); i++) {
+            JsonNode schema = i < parameters.size() ? parameters.get(i).schema() : body.schema();
+            String path = i < parameters.size() ? at + ".parameters[" + i + "].schema" : at + ".request_body";
+            if (schema == null) {
+                continue;
+            }
+            for (Map.Entry<String, JsonNode> definition : schema.path("$defs").properties()) {
+                JsonNode earlier = seen.putIfAbsent(definition.getKey(), definition.getValue());
+                if (earlier != null && !earlier.equals(definition.getValue())) {
+                    report.problem(path, "$defs " + definition.getKey() + " is defined differently by another argument "
+                            + "of this tool; the arguments share one $defs, so rename one of them");
+                }
             }
         }
     }

@@ -27,6 +27,7 @@ public final class ToolSet {
 
     private final List<Tool> tools;
     private final Map<String, Tool> byName = new HashMap<>();
+    private final Map<String, Tool> byKongName = new HashMap<>();
     private final Map<String, Integer> positions = new HashMap<>();
     private final List<byte[]> definitions;
     private final ToolPages all;
@@ -38,6 +39,7 @@ public final class ToolSet {
             byName.put(this.tools.get(i).name(), this.tools.get(i));
             positions.put(this.tools.get(i).name(), i);
         }
+        this.tools.stream().filter(t -> t.kongName() != null).forEach(t -> byKongName.putIfAbsent(t.kongName(), t));
         // each definition is serialized once: the fingerprint and every page are made of these bytes
         this.definitions = this.tools.stream().map(t -> Json.bytes(t.definition())).toList();
         this.all = new ToolPages(definitions);
@@ -47,8 +49,13 @@ public final class ToolSet {
         return new ToolSet(List.of());
     }
 
+    /**
+     * The tool a {@code tools/call} names: by the name {@code tools/list} shows, or else by the name Kong
+     * serves it under (a title with spaces, say), so clients configured against Kong keep working.
+     */
     public Optional<Tool> find(String name) {
-        return Optional.ofNullable(byName.get(name));
+        Tool tool = byName.get(name);
+        return Optional.ofNullable(tool != null ? tool : byKongName.get(name));
     }
 
     /** The tool's position in the list (what a {@link ToolView} counts), or -1. */

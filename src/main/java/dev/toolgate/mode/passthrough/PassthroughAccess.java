@@ -1,5 +1,6 @@
 package dev.toolgate.mode.passthrough;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.mode.acl.ToolAccess;
@@ -8,6 +9,7 @@ import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpCall;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 
 import java.io.IOException;
 import java.util.HashSet;
@@ -17,7 +19,8 @@ import java.util.function.Predicate;
 
 /**
  * A passthrough route's tool ACLs on one exchange: every request message of the body is decided
- * before anything is forwarded (the first refusal answers the exchange), and the ids of the
+ * before anything is forwarded (the first refusal answers the exchange; a body that is not JSON-RPC
+ * is refused, never forwarded unchecked), and the ids of the
  * caller's {@code tools/list} requests are noted so their answers can be filtered.
  */
 final class PassthroughAccess {
@@ -26,13 +29,14 @@ final class PassthroughAccess {
      * What the ACLs made of a request body.
      *
      * @param refused the refusal to answer with, or null when the body may go upstream
-     * @param listIds the ids (JSON text) of its {@code tools/list} requests
+     * @param listIds the ids ({@link ToolListFilter#key}) of its {@code tools/list} requests; null for any
+     *                (a GET stream, which may replay an answer to a request of another exchange)
      */
     record Admitted(GatewayError refused, Set<String> listIds, PassthroughAccess access) {
 
         /** How the upstream's answer is rewritten for this caller. */
         Relay.Rewrites rewrites(Exchange exchange) {
-            if (listIds.isEmpty()) {
+            if (listIds != null && listIds.isEmpty()) {
                 return Relay.Rewrites.NONE;
             }
             Predicate<String> shows = access.access.shows(exchange);
@@ -48,12 +52,21 @@ final class PassthroughAccess {
     }
 
     Future<Admitted> admit(Exchange exchange, Buffer body) {
+        if (exchange.request().method() == HttpMethod.GET) {
+            // a server stream: any tools/list answer on it (a resumed stream replays them) is filtered
+            return Future.succeededFuture(new Admitted(null, null, this));
+        }
         List<McpEnvelope> messages;
         try {
             messages = body.length() == 0 ? List.of() : McpEnvelope.readAll(body.getBytes(), 0, body.length());
+        } catch (JsonProcessingException e) {
+            // fail closed: a body the ACLs cannot read is not forwarded unchecked, since a lenient server
+            // (one that takes NaN, say) could still read a tool call in it
+            return Future.succeededFuture(new Admitted(new GatewayError.MalformedJson(e.getOriginalMessage()),
+                    Set.of(), this));
         } catch (IOException e) {
-            // not JSON-RPC: forwarded as it is, the server answers it (no tool can be called this way)
-            return Future.succeededFuture(new Admitted(null, Set.of(), this));
+            return Future.succeededFuture(new Admitted(new GatewayError.InvalidMessage(null, e.getMessage()),
+                    Set.of(), this));
         }
         Set<String> listIds = new HashSet<>();
         Future<Decision> decided = Decision.PROCEED;
@@ -62,7 +75,7 @@ final class PassthroughAccess {
                 continue;
             }
             if ("tools/list".equals(message.method())) {
-                listIds.add(message.idText());
+                listIds.add(ToolListFilter.key(message.idText()));
             }
             McpCall call = new McpCall(exchange, message.id(), message.method(),
                     "tools/call".equals(message.method()) ? message.tool() : null);

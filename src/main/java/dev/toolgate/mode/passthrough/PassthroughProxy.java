@@ -16,12 +16,19 @@ import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpEndpoint;
+import dev.toolgate.pipeline.PolicyChain;
+import dev.toolgate.pipeline.UpstreamAnswer;
+import dev.toolgate.pipeline.UpstreamCall;
+import dev.toolgate.pipeline.UpstreamPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+
+import java.util.List;
 
 /**
  * Kong's {@code passthrough-listener}: the route's requests go to the service unchanged, with Kong's
@@ -54,14 +61,20 @@ public final class PassthroughProxy implements McpEndpoint {
     private final UpstreamClient client;
     private final MessageTap tap;
     private final PassthroughAccess access;
+    private final PolicyChain chain;
     private final Relay relay;
 
-    /** @param access the route's tool ACLs, or null when it has none */
-    public PassthroughProxy(Settings settings, UpstreamClient client, MessageTap tap, ToolAccess access) {
+    /**
+     * @param access the route's tool ACLs, or null when it has none
+     * @param chain  the route's plugins, whose upstream policies (transformers) apply to what is forwarded
+     */
+    public PassthroughProxy(Settings settings, UpstreamClient client, MessageTap tap, ToolAccess access,
+                            PolicyChain chain) {
         this.settings = settings;
         this.client = client;
         this.tap = tap;
         this.access = access == null ? null : new PassthroughAccess(access);
+        this.chain = chain;
         this.relay = new Relay(settings.route(), tap);
     }
 
@@ -100,16 +113,24 @@ public final class PassthroughProxy implements McpEndpoint {
         });
     }
 
-    private void forward(Exchange exchange, String session, long number, Buffer body, Relay.Rewrites rewrites) {
+    private void forward(Exchange exchange, String session, long number, Buffer received, Relay.Rewrites rewrites) {
         HttpServerRequest request = exchange.request();
         RouteMatch match = exchange.match();
         String path = UpstreamPath.of(settings.servicePath(), match.matchedPrefix(), Router.normalize(request.path()),
                 settings.stripPath(), settings.pathHandling());
         String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
-        String uri = query == null ? path : path + "?" + query;
         MultiMap headers = upstreamHeaders(exchange);
-        Buffer sent = ConsumedFields.without(body, exchange.consumedBodyFields(), exchange.header("content-type"));
-        client.open(settings.target(), request.method(), uri, headers).onComplete(opened -> {
+        Buffer body = ConsumedFields.without(received, exchange.consumedBodyFields(), exchange.header("content-type"));
+        List<UpstreamPolicy> transforms = chain.upstream(exchange);
+        UpstreamCall call = new UpstreamCall(request.method().name(), path, UpstreamQuery.decode(query, false), headers,
+                body, true);
+        transforms.forEach(p -> p.request(exchange, call));
+        String sentQuery = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : query;
+        String uri = sentQuery == null ? call.path() : call.path() + "?" + sentQuery;
+        Buffer sent = call.body() == null ? Buffer.buffer() : call.body();
+        Relay.HeaderRewrite answerHeaders = transforms.isEmpty() ? null : answered -> transforms.forEach(p ->
+                p.response(exchange, new UpstreamAnswer(0, answered, null, false)));
+        client.open(settings.target(), HttpMethod.valueOf(call.method()), uri, headers).onComplete(opened -> {
             if (opened.failed()) {
                 fail(request, UpstreamException.connecting(opened.cause(), settings.target()));
                 return;
@@ -131,7 +152,7 @@ public final class PassthroughProxy implements McpEndpoint {
                     silence.stop();
                     fail(request, answer.cause());
                 } else {
-                    relay.relay(request, answer.result(), rewrites, session, number, silence);
+                    relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence);
                 }
             });
             (sent.length() > 0 ? upstream.end(sent) : upstream.end()).onFailure(t -> fail(request, t));
@@ -143,7 +164,8 @@ public final class PassthroughProxy implements McpEndpoint {
         String authority = exchange.authority();
         ForwardedHeaders.copyForProxy(exchange.request().headers(), headers, exchange.consumedHeaders(),
                 settings.preserveHost() ? authority : null);
-        ForwardedHeaders.addForwarding(headers, exchange.clientAddress(), "http", authority, exchange.localPort());
+        ForwardedHeaders.addForwarding(headers, exchange.forwardedFor(), exchange.clientAddress(), "http", authority,
+                exchange.localPort());
         if (exchange.hasUpstreamHeaders()) {
             MultiMap added = exchange.upstreamHeaders();
             added.names().forEach(name -> headers.set(name, added.getAll(name)));

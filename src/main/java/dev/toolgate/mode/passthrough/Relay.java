@@ -34,14 +34,18 @@ final class Relay {
 
     /**
      * @param rewrite  how the caller's {@code tools/list} answers are filtered; {@code sse} selects the form
+     * @param headers  what the route's upstream policies do to the answer's headers, or null
      * @param session  the client's session id, for observed events
      * @param exchange the tap's number for this exchange
      */
-    void relay(HttpServerRequest request, HttpClientResponse answer, Rewrites rewrite, String session, long exchange,
-               ReadTimeout silence) {
+    void relay(HttpServerRequest request, HttpClientResponse answer, Rewrites rewrite, HeaderRewrite headers,
+               String session, long exchange, ReadTimeout silence) {
         HttpServerResponse response = request.response();
         response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
         ForwardedHeaders.copyResponse(answer.headers(), response.headers());
+        if (headers != null) {
+            headers.rewrite(response.headers());
+        }
         String type = answer.getHeader("content-type");
         boolean sse = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
         ResponseObserver observer = sse
@@ -51,6 +55,15 @@ final class Relay {
                         McpEvent.Direction.SERVER_TO_CLIENT, bytes, 0, length));
         BodyRewrite body = rewrite.of(sse, type);
         if (body.changesLength()) {
+            String encoding = answer.getHeader("content-encoding");
+            if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+                // the gateway asked for no encoding; an answer it cannot read is not relayed unfiltered
+                LOG.warn("route {}: a {}-encoded answer cannot be filtered for the caller's tool ACLs; not relayed",
+                        route, encoding);
+                answer.request().reset();
+                response.reset();
+                return;
+            }
             response.headers().remove("content-length");
         }
         if (sse) {
@@ -133,6 +146,12 @@ final class Relay {
             }
             answer.request().reset();
         });
+    }
+
+    /** Changes the answer's headers before they are sent (response-transformer). */
+    @FunctionalInterface
+    interface HeaderRewrite {
+        void rewrite(io.vertx.core.MultiMap headers);
     }
 
     /** Chooses the rewrite once the answer's content type is known. */

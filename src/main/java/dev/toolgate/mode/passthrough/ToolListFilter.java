@@ -24,7 +24,7 @@ final class ToolListFilter {
      * The message (or batch) with the hidden tools removed from the answers to {@code ids}; null when
      * nothing needed to change or the bytes are not JSON (they are then forwarded as they are).
      *
-     * @param ids   the ids (as JSON text) of the caller's {@code tools/list} requests
+     * @param ids   the ids ({@link #key}) of the caller's {@code tools/list} requests; null for any
      * @param shows whether the caller may see a tool, by name
      */
     static byte[] filter(byte[] message, Set<String> ids, Predicate<String> shows) {
@@ -45,9 +45,19 @@ final class ToolListFilter {
         return changed ? Json.bytes(tree) : null;
     }
 
+    /**
+     * An id as compared between a request and its answer: its JSON text without the quotes of a
+     * string, so a server that answers {@code "7"} to request {@code 7} is still filtered.
+     */
+    static String key(String idText) {
+        return idText != null && idText.length() >= 2 && idText.startsWith("\"") ? idText.substring(1, idText.length() - 1)
+                : idText;
+    }
+
     /** True when an answer to one of {@code ids} lost a tool. */
     private static boolean filterOne(JsonNode message, Set<String> ids, Predicate<String> shows) {
-        if (!(message instanceof ObjectNode object) || !object.has("id") || !ids.contains(object.get("id").toString())) {
+        if (!(message instanceof ObjectNode object) || !object.has("id")
+                || ids != null && !ids.contains(key(object.get("id").toString()))) {
             return false;
         }
         JsonNode tools = object.path("result").path("tools");

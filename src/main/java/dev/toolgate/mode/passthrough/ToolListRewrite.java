@@ -50,9 +50,9 @@ final class ToolListRewrite {
         };
     }
 
-    /** For an SSE stream. */
+    /** For an SSE stream; {@code ids} null filters every answer on it (a GET stream). */
     static BodyRewrite sse(Set<String> ids, Predicate<String> shows, int limit) {
-        return new SseEvents(new HashSet<>(ids), shows, limit);
+        return new SseEvents(ids == null ? null : new HashSet<>(ids), shows, limit);
     }
 
     /** Splits the stream at blank lines and rewrites the events that answer an awaited id. */
@@ -70,18 +70,18 @@ final class ToolListRewrite {
 
         @Override
         public Buffer feed(Buffer chunk) {
-            if (awaited.isEmpty() && pending.length() == 0) {
+            if (awaited != null && awaited.isEmpty() && pending.length() == 0) {
                 return chunk;
             }
             pending.appendBuffer(chunk);
             Buffer out = Buffer.buffer();
             int end;
-            while (!awaited.isEmpty() && (end = eventEnd(pending)) >= 0) {
+            while ((awaited == null || !awaited.isEmpty()) && (end = eventEnd(pending)) >= 0) {
                 // an event ends at a line break, so its bytes are whole UTF-8
                 out.appendString(rewrite(pending.getString(0, end, "UTF-8")));
                 pending = pending.getBuffer(end, pending.length());
             }
-            if (awaited.isEmpty() && pending.length() > 0) {
+            if (awaited != null && awaited.isEmpty() && pending.length() > 0) {
                 out.appendBuffer(pending);
                 pending = Buffer.buffer();
             } else if (pending.length() > limit) {
@@ -129,10 +129,13 @@ final class ToolListRewrite {
         }
 
         private void markAnswered(byte[] json) {
+            if (awaited == null) {
+                return;
+            }
             try {
                 for (McpEnvelope message : McpEnvelope.readAll(json, 0, json.length)) {
                     if ((message.result() || message.error()) && message.id() != null) {
-                        awaited.remove(message.idText());
+                        awaited.remove(ToolListFilter.key(message.idText()));
                     }
                 }
             } catch (IOException e) {

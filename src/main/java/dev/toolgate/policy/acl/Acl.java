@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * Kong's {@code acl}: the caller's groups (its consumer's {@code acls}, its consumer groups with
  * {@code include_consumer_groups}, or the groups its authentication asserted) against the allow or
- * deny list. Without an identified caller there is nothing to check: 403, as in Kong.
+ * deny list. Kong's answers: a refused caller gets 403; a caller nobody identified, or the
+ * {@code anonymous} consumer when it has no groups at all for an allow list, gets 401 (asked to
+ * authenticate) unless a credential was presented.
  */
 final class Acl implements ExchangePolicy {
 
@@ -32,20 +34,28 @@ final class Acl implements ExchangePolicy {
         Principal caller = exchange.principal();
         List<String> groups = groups(caller);
         if (groups == null) {
-            return Decision.reject(new GatewayError.Forbidden(REFUSED, null));
+            return Decision.reject(refusal(caller));
         }
-        List<String> list = config.allow().isEmpty() ? config.deny() : config.allow();
+        boolean allowList = !config.allow().isEmpty();
+        if (groups.isEmpty() && allowList && !config.includeConsumerGroups()) {
+            // Kong: a consumer without any ACL group (the anonymous one, say) cannot be in an allow list
+            return Decision.reject(refusal(caller));
+        }
+        List<String> list = allowList ? config.allow() : config.deny();
         boolean listed = groups.stream().anyMatch(list::contains);
-        boolean blocked = config.allow().isEmpty() ? listed : !listed;
-        if (blocked) {
-            // Kong: the anonymous fallback consumer is asked to authenticate; an identified caller is refused
-            return Decision.reject(caller.anonymous() ? new GatewayError.Unauthenticated(ANONYMOUS, null)
-                    : new GatewayError.Forbidden(REFUSED, null));
+        if (allowList != listed) {
+            return Decision.reject(new GatewayError.Forbidden(REFUSED, null));
         }
         if (!config.hideGroupsHeader()) {
             exchange.upstreamHeaders().set("X-Consumer-Groups", String.join(", ", groups));
         }
         return Decision.PROCEED;
+    }
+
+    /** Kong's answer when there are no groups to check: 403 after a credential was presented, else 401. */
+    private static GatewayError refusal(Principal caller) {
+        return caller.authenticated() ? new GatewayError.Forbidden(REFUSED, null)
+                : new GatewayError.Unauthenticated(ANONYMOUS, null);
     }
 
     /** The caller's groups, or null when nobody is identified. */

@@ -17,8 +17,8 @@ import java.util.Set;
  * Kong's {@code cors}: answers a browser's preflight (an {@code OPTIONS} with {@code Origin} and
  * {@code Access-Control-Request-Method}) itself, before any authentication asks for credentials a
  * preflight never carries, and adds the CORS headers to every other answer, refusals included. An
- * origin it allows also passes the MCP endpoint's DNS-rebinding check, so a Kong file's {@code cors}
- * is all a browser client needs.
+ * origin it lists explicitly (not {@code *}) also passes the MCP endpoint's DNS-rebinding check, so a
+ * Kong file's {@code cors} is all a browser client needs.
  */
 final class Cors implements ExchangePolicy {
 
@@ -55,7 +55,9 @@ final class Cors implements ExchangePolicy {
         }
         MultiMap headers = exchange.responseHeaders();
         String allowed = allowOrigin(headers::set, origin);
-        if (allowed != null && (allowed.equals("*") || allowed.equalsIgnoreCase(origin))) {
+        // only an origin the operator named passes the DNS-rebinding check: Kong's default origins are "*",
+        // and a bare cors plugin must not let any web page drive a gateway on the operator's machine
+        if (!origins.any() && allowed != null && allowed.equalsIgnoreCase(origin)) {
             exchange.allowOrigin();
         }
         headers.set("Access-Control-Expose-Headers", exposeHeaders);

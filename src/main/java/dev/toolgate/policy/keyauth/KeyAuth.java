@@ -3,6 +3,7 @@ package dev.toolgate.policy.keyauth;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.error.GatewayError;
+import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.pipeline.Consumers;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
@@ -75,7 +76,9 @@ final class KeyAuth implements ExchangePolicy {
             }
         }
         if (config.keyInQuery()) {
-            List<String> values = exchange.request().params().getAll(name);
+            // read as the upstream query is cut (UpstreamQuery), not with the framework's case-insensitive,
+            // ;-splitting parameter map: a key it alone understood would authenticate and still go upstream
+            List<String> values = UpstreamQuery.values(exchange.request().query(), name);
             if (!values.isEmpty()) {
                 exchange.consumeQuery(name);
                 return values;
@@ -110,6 +113,6 @@ final class KeyAuth implements ExchangePolicy {
 
     private boolean inHeaderOrQuery(Exchange exchange, String name) {
         return config.keyInHeader() && exchange.request().headers().contains(name)
-                || config.keyInQuery() && exchange.request().params().contains(name);
+                || config.keyInQuery() && !UpstreamQuery.values(exchange.request().query(), name).isEmpty();
     }
 }

@@ -66,11 +66,11 @@ final class OAuth2 implements ExchangePolicy, Published.Source {
         List<String> values = request.headers().getAll("authorization");
         if (values.size() > 1) {
             return Decision.reject(new GatewayError.InvalidCredentials("Bad Request: send one Authorization header",
-                    metadata.invalid(request, "invalid_request", "more than one Authorization header")));
+                    metadata.invalid(exchange, "invalid_request", "more than one Authorization header")));
         }
         String token = values.isEmpty() ? null : bearer(values.getFirst());
         if (token == null) {
-            return Decision.reject(new GatewayError.Unauthenticated(INVALID, metadata.missing(request)));
+            return Decision.reject(new GatewayError.Unauthenticated(INVALID, metadata.missing(exchange)));
         }
         Future<Decision> decided = validator.check(token).compose(verdict -> decide(exchange, token, verdict));
         if (!decided.isComplete()) {
@@ -84,7 +84,7 @@ final class OAuth2 implements ExchangePolicy, Published.Source {
         HttpServerRequest request = exchange.request();
         return switch (verdict) {
             case Verdict.Invalid invalid -> Decision.reject(new GatewayError.Unauthenticated(INVALID,
-                    metadata.invalid(request, "invalid_token", invalid.reason())));
+                    metadata.invalid(exchange, "invalid_token", invalid.reason())));
             case Verdict.Unavailable unavailable -> {
                 LOG.warn("{} {}: the token could not be checked: {}", request.method(), request.path(), unavailable.detail());
                 yield Decision.reject(new GatewayError.AuthorizationUnavailable());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.Published;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -63,26 +64,31 @@ record ResourceMetadata(Buffer document, String path, String scopes) implements 
     }
 
     /** The challenge of a request without a usable token. */
-    String missing(HttpServerRequest request) {
-        return "Bearer " + params("resource_metadata", url(request), "scope", scopes);
+    String missing(Exchange exchange) {
+        return "Bearer " + params("resource_metadata", url(exchange), "scope", scopes);
     }
 
     /** The challenge of a request whose token was refused; {@code reason} goes in {@code error_description}. */
-    String invalid(HttpServerRequest request, String error, String reason) {
-        return "Bearer " + params("error", error, "error_description", reason, "resource_metadata", url(request));
+    String invalid(Exchange exchange, String error, String reason) {
+        return "Bearer " + params("error", error, "error_description", reason, "resource_metadata", url(exchange));
     }
 
-    /** The absolute URL of the metadata as the client sees the gateway (X-Forwarded-* respected, as Kong does). */
-    String url(HttpServerRequest request) {
-        String proto = first(request.getHeader("x-forwarded-proto"));
+    /**
+     * The absolute URL of the metadata as the client sees the gateway: from a trusted proxy, its
+     * {@code X-Forwarded-*} headers say how (as Kong's {@code trusted_ips}); from anyone else they are ignored.
+     */
+    String url(Exchange exchange) {
+        HttpServerRequest request = exchange.request();
+        boolean trusted = exchange.fromTrustedProxy();
+        String proto = trusted ? first(request.getHeader("x-forwarded-proto")) : null;
         String scheme = proto != null ? proto : request.isSSL() ? "https" : "http";
-        String forwardedHost = first(request.getHeader("x-forwarded-host"));
+        String forwardedHost = trusted ? first(request.getHeader("x-forwarded-host")) : null;
         String host = forwardedHost != null ? forwardedHost : ForwardedHeaders.authority(request);
-        String port = first(request.getHeader("x-forwarded-port"));
+        String port = trusted ? first(request.getHeader("x-forwarded-port")) : null;
         if (port != null && host != null && !host.contains(":") && !port.equals(scheme.equals("https") ? "443" : "80")) {
             host = host + ":" + port;
         }
-        String prefix = first(request.getHeader("x-forwarded-prefix"));
+        String prefix = trusted ? first(request.getHeader("x-forwarded-prefix")) : null;
         prefix = prefix == null || prefix.equals("/") ? "" : prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         return scheme + "://" + (host == null ? "localhost" : host) + prefix + path;
     }

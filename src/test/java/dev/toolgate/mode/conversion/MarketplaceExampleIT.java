@@ -124,6 +124,26 @@ class MarketplaceExampleIT {
     }
 
     @Test
+    void kongsNameForATitledToolIsAcceptedByToolsCallWhileTheListKeepsTheValidName() {
+        try (McpSyncClient client = Sdk.connect(gateway.proxy("/marketplace"))) {
+            // Kong serves these tools as "Get users" and "Get users orders"; clients set up against Kong call them so
+            McpSchema.CallToolResult orders = client.callTool(new McpSchema.CallToolRequest("Get users orders",
+                    Map.of("path_userId", "u1")));
+            assertThat(orders.isError()).isFalse();
+            assertThat(orders.structuredContent()).isEqualTo(Map.of("orders",
+                    List.of(Map.of("id", "o1", "item", "Laptop", "price", 999.99))));
+            assertThat(upstream.next().path()).isEqualTo("/u1/orders");
+            assertThat(client.callTool(new McpSchema.CallToolRequest("Get users", Map.of())).isError()).isFalse();
+            assertThat(upstream.next().path()).isEqualTo("/users");
+
+            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
+                    .containsExactly("Get_users", "Get_users_orders");
+            assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("get users", Map.of())))
+                    .isInstanceOf(McpError.class).hasMessageContaining("get users");
+        }
+    }
+
+    @Test
     void sdkCallsGetUsersWithAndWithoutTheOptionalId() {
         try (McpSyncClient client = Sdk.connect(gateway.proxy("/marketplace"))) {
             McpSchema.CallToolResult all = client.callTool(new McpSchema.CallToolRequest("Get_users", Map.of()));

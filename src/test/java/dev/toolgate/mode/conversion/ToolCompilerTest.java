@@ -66,6 +66,42 @@ class ToolCompilerTest {
     }
 
     @Test
+    void dotSegmentsOfARelativeToolPathAreRemovedAsKongsRouterDoes() {
+        // Kong's ACL how-to writes relative paths as ./v1/current.json
+        var checked = check(ROUTE, """
+                - {description: d, method: GET, path: './users/./{id}/../orders/'}
+                """);
+
+        assertThat(checked.warnings()).isEmpty();
+        assertThat(onlyTool(checked).request().path()).hasToString("/v1/users/orders/");
+    }
+
+    @Test
+    void dotDotNeverClimbsAboveTheRoutePath() {
+        var checked = check(ROUTE, """
+                - {description: d, method: GET, path: ../../admin}
+                - {description: d, method: GET, path: /shop/../%2e%2e/keys}
+                """);
+
+        assertThat(checked.problems()).isEmpty();
+        var tools = checked.snapshot().toolSets().values().iterator().next().tools();
+        assertThat(tools.get(0).request().path()).hasToString("/v1/admin");
+        assertThat(tools.get(1).request().path()).hasToString("/v1/keys");
+        assertThat(checked.warnings()).containsExactly(
+                TOOL_AT + ".path: '..' cannot climb above the route path /shop; it is left out",
+                TOOL_AT.replace("tools[0]", "tools[1]") + ".path: '..' cannot climb above the route path /shop; it is left out");
+    }
+
+    @Test
+    void dotSegmentsOfAPathOutsideTheRoutePathsStopAtTheRoot() {
+        Tool tool = onlyTool(check(ROUTE, """
+                - {description: d, method: GET, path: /other/./a/../users}
+                """));
+
+        assertThat(tool.request().path()).hasToString("/v1/other/users");
+    }
+
+    @Test
     void relativeToolPathOnARegexOnlyRouteIsReported() {
         var checked = check("""
                 paths: ['~/items/\\d+$']

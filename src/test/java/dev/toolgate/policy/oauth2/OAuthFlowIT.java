@@ -1,6 +1,8 @@
 package dev.toolgate.policy.oauth2;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.Gateway;
+import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.testing.AuthorizationServer;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.NodeClients;
@@ -14,6 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.InstantSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -110,15 +116,34 @@ class OAuthFlowIT {
     }
 
     @Test
-    void theChallengeNamesTheAddressTheClientUsedBehindAProxy() {
-        McpHttp.Response refused = new McpHttp(gateway.proxy("/mcp-cl")).send("POST", LIST, Map.of(
-                "content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH, "x-forwarded-proto", "https",
-                "x-forwarded-host", "mcp.example.com", "x-forwarded-port", "443"));
+    void aTrustedProxysForwardingHeadersNameTheAddressInTheChallenge() throws Exception {
+        Path file = Files.createTempDirectory("toolgate-forwarded").resolve("kong.yaml");
+        Files.writeString(file, "_format_version: \"3.0\"\n" + OAuthSetup.threeModes(as, weather, mcp, "")
+                .replace("${proxy}", "https://mcp.example.com").replace("${issuer}", as.issuer())
+                .replace("${weather}", weather.url()).replace("${mcp}", mcp.url()));
+        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false);
+        try (Gateway behind = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false,
+                k -> null, InstantSource.system(), new SecureRandom(), trusting))) {
+            McpHttp.Response refused = new McpHttp(URI.create("http://127.0.0.1:" + behind.proxyPort() + "/mcp-cl"))
+                    .send("POST", LIST, FORWARDED);
 
-        assertThat(refused.status()).isEqualTo(401);
-        assertThat(refused.header("www-authenticate"))
-                .contains("resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp-cl\"");
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.header("www-authenticate"))
+                    .contains("resource_metadata=\"https://mcp.example.com/.well-known/oauth-protected-resource/mcp-cl\"");
+        }
     }
 
+    @Test
+    void forwardingHeadersFromAnUntrustedClientAreIgnored() {
+        McpHttp.Response refused = new McpHttp(gateway.proxy("/mcp-cl")).send("POST", LIST, FORWARDED);
+
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.header("www-authenticate")).contains("resource_metadata=\""
+                + gateway.proxy("/.well-known/oauth-protected-resource/mcp-cl") + "\"");
+    }
+
+    static final Map<String, String> FORWARDED = Map.of("content-type", "application/json", "accept",
+            McpHttp.ACCEPT_BOTH, "x-forwarded-proto", "https", "x-forwarded-host", "mcp.example.com",
+            "x-forwarded-port", "443");
     static final String LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
 }

@@ -1,0 +1,4 @@
+/**
+ * Kong's {@code ai-mcp-proxy} plugin: its configuration records and its four modes.
+ */
+package dev.toolgate.mode;

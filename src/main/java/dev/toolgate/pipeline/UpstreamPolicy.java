@@ -1,0 +1,26 @@
+package dev.toolgate.pipeline;
+
+/**
+ * A plugin that acts where the mode talks to its upstream (Kong's request- and response-transformer):
+ * on each tool call's REST request and answer in conversion modes (through the plugins of the route
+ * that owns the tool), on the request sent to the MCP server and its answer's headers in passthrough.
+ * Runs on the event loop, synchronously: it only rewrites what it is given.
+ */
+public interface UpstreamPolicy {
+
+    /** Changes the request before it is sent. */
+    default void request(Exchange exchange, UpstreamCall call) {
+    }
+
+    /** Changes the answer before the mode uses it (conversion) or relays it (passthrough: headers only). */
+    default void response(Exchange exchange, UpstreamAnswer answer) {
+    }
+
+    /**
+     * Why this policy cannot apply where the upstream speaks MCP (passthrough), or null when it can:
+     * rewriting JSON-RPC messages blindly breaks the protocol, so such a configuration is refused.
+     */
+    default String rewritesMessages() {
+        return null;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.toolgate.policy.requesttransformer;
+
+import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.UpstreamCall;
+import dev.toolgate.pipeline.UpstreamPolicy;
+import io.vertx.core.MultiMap;
+
+import java.util.AbstractMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Kong's {@code request-transformer} on the request the mode sends upstream: each tool call's REST
+ * request (through the plugins of the route that owns the tool), or the request passthrough sends to
+ * the MCP server (headers and query; of the body, only {@code add} rules, which leave the JSON-RPC
+ * message intact otherwise).
+ */
+final class RequestTransformer implements UpstreamPolicy {
+
+    private final String method;
+    private final Rules headers;
+    private final Rules query;
+    private final Rules body;
+    private final Template uri;
+
+    RequestTransformer(RequestTransformerConfig config) {
+        this.method = config.httpMethod();
+        this.headers = rules(config, RequestTransformerConfig.Operation::headers);
+        this.query = rules(config, RequestTransformerConfig.Operation::querystring);
+        this.body = rules(config, RequestTransformerConfig.Operation::body);
+        this.uri = config.replace().uri() == null ? null : Template.parse(config.replace().uri());
+    }
+
+    private static Rules rules(RequestTransformerConfig c,
+                               java.util.function.Function<RequestTransformerConfig.Operation, List<String>> part) {
+        return Rules.of(part.apply(c.remove()), part.apply(c.rename()), part.apply(c.replace().operation()),
+                part.apply(c.add()), part.apply(c.append()));
+    }
+
+    @Override
+    public String rewritesMessages() {
+        return body.onlyAdds() ? null : "request-transformer's remove, rename, replace and append rules for the body "
+                + "would rewrite JSON-RPC messages; on a passthrough route only add rules may touch the body";
+    }
+
+    @Override
+    public void request(Exchange exchange, UpstreamCall call) {
+        if (method != null) {
+            call.method(method);
+        }
+        transformHeaders(exchange, call.headers());
+        if (!query.isEmpty()) {
+            transformQuery(exchange, call.query());
+            call.queryChanged();
+        }
+        if (!body.isEmpty() && call.bodyChangeable()) {
+            RequestBody.transform(exchange, call, body);
+        }
+        if (uri != null) {
+            String path = uri.render(exchange);
+            call.path(path.startsWith("/") ? path : "/" + path);
+        }
+    }
+
+    private void transformHeaders(Exchange exchange, MultiMap h) {
+        headers.remove().forEach(h::remove);
+        for (Rules.Entry rename : headers.rename()) {
+            List<String> values = h.getAll(rename.name());
+            if (!values.isEmpty()) {
+                h.remove(rename.name());
+                h.set(rename.value().render(exchange), values);
+            }
+        }
+        for (Rules.Entry replace : headers.replace()) {
+            String value = replace.render(exchange);
+            if (value != null && (h.contains(replace.name()) || replace.name().equalsIgnoreCase("host"))) {
+                h.set(replace.name(), value);
+            }
+        }
+        for (Rules.Entry add : headers.add()) {
+            String value = add.render(exchange);
+            if (value != null && !h.contains(add.name()) && !add.name().equalsIgnoreCase("host")) {
+                h.set(add.name(), value);
+            }
+        }
+        for (Rules.Entry append : headers.append()) {
+            String value = append.render(exchange);
+            if (value != null && !append.name().equalsIgnoreCase("host")) {
+                h.add(append.name(), value);
+            }
+        }
+    }
+
+    private void transformQuery(Exchange exchange, List<Map.Entry<String, String>> q) {
+        q.removeIf(e -> query.remove().contains(e.getKey()));
+        for (Rules.Entry rename : query.rename()) {
+            String to = rename.value().render(exchange);
+            q.replaceAll(e -> e.getKey().equals(rename.name()) ? new AbstractMap.SimpleEntry<>(to, e.getValue()) : e);
+        }
+        for (Rules.Entry replace : query.replace()) {
+            String value = replace.render(exchange);
+            if (value != null) {
+                q.replaceAll(e -> e.getKey().equals(replace.name()) ? new AbstractMap.SimpleEntry<>(e.getKey(), value) : e);
+            }
+        }
+        for (Rules.Entry add : query.add()) {
+            String value = add.render(exchange);
+            if (value != null && q.stream().noneMatch(e -> e.getKey().equals(add.name()))) {
+                q.add(new AbstractMap.SimpleEntry<>(add.name(), value));
+            }
+        }
+        for (Rules.Entry append : query.append()) {
+            String value = append.render(exchange);
+            if (value != null) {
+                q.add(new AbstractMap.SimpleEntry<>(append.name(), value));
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.toolgate.policy.requesttransformer;
+
+import dev.toolgate.pipeline.Exchange;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A value of a transformer rule, with Kong's {@code $(...)} templates: {@code $(headers.NAME)} or
+ * {@code $(headers["NAME"])}, {@code $(query_params.NAME)}, {@code $(uri_captures.NAME)} or
+ * {@code $(uri_captures[1])}, each optionally followed by {@code or "default"}. They read the
+ * client's request. Kong evaluates any Lua expression there; Toolgate refuses the others at load.
+ * A literal {@code $(} is written {@code \$(}.
+ */
+final class Template {
+
+    private static final Pattern EXPRESSION = Pattern.compile(
+            "\\s*(headers|query_params|uri_captures)\\s*(?:\\.([A-Za-z0-9_-]+)|\\[\\s*(?:\"([^\"]*)\"|'([^']*)'|(\\d+))\\s*])"
+                    + "(?:\\s+or\\s+(?:\"([^\"]*)\"|'([^']*)'))?\\s*");
+
+    /** One part of a value: literal text, or a lookup with its fallback. */
+    private record Part(String literal, String source, String name, String fallback) {
+    }
+
+    private final List<Part> parts;
+    private final boolean constant;
+
+    private Template(List<Part> parts) {
+        this.parts = List.copyOf(parts);
+        this.constant = parts.stream().allMatch(p -> p.literal() != null);
+    }
+
+    /** Parses a value; throws {@link IllegalArgumentException} naming what Toolgate cannot evaluate. */
+    static Template parse(String text) {
+        List<Part> parts = new ArrayList<>();
+        StringBuilder literal = new StringBuilder();
+        int i = 0;
+        while (i < text.length()) {
+            if (text.startsWith("\\$(", i)) {
+                literal.append("$(");
+                i += 3;
+            } else if (text.startsWith("$(", i)) {
+                int end = text.indexOf(')', i + 2);
+                if (end < 0) {
+                    throw new IllegalArgumentException("template '" + text.substring(i) + "' has no closing )");
+                }
+                if (!literal.isEmpty()) {
+                    parts.add(new Part(literal.toString(), null, null, null));
+                    literal.setLength(0);
+                }
+                parts.add(expression(text.substring(i + 2, end)));
+                i = end + 1;
+            } else {
+                literal.append(text.charAt(i++));
+            }
+        }
+        if (!literal.isEmpty() || parts.isEmpty()) {
+            parts.add(new Part(literal.toString(), null, null, null));
+        }
+        return new Template(parts);
+    }
+
+    private static Part expression(String text) {
+        Matcher m = EXPRESSION.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("template $(" + text + ") is not supported: Toolgate evaluates "
+                    + "$(headers.NAME), $(query_params.NAME) and $(uri_captures.NAME), optionally with or \"default\"");
+        }
+        String name = m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3)
+                : m.group(4) != null ? m.group(4) : m.group(5);
+        String fallback = m.group(6) != null ? m.group(6) : m.group(7);
+        return new Part(null, m.group(1), name, fallback);
+    }
+
+    /** True when the value has no template (it is the same for every request). */
+    boolean constant() {
+        return constant;
+    }
+
+    /** The value for this exchange's request; lookups that find nothing give their fallback, or nothing. */
+    String render(Exchange exchange) {
+        if (constant) {
+            return parts.getFirst().literal();
+        }
+        StringBuilder out = new StringBuilder();
+        for (Part part : parts) {
+            if (part.literal() != null) {
+                out.append(part.literal());
+            } else {
+                String value = lookup(exchange, part);
+                out.append(value != null ? value : part.fallback() != null ? part.fallback() : "");
+            }
+        }
+        return out.toString();
+    }
+
+    private static String lookup(Exchange exchange, Part part) {
+        return switch (part.source()) {
+            case "headers" -> {
+                String value = exchange.header(part.name());
+                // Kong's headers table also answers with underscores for dashes
+                yield value != null ? value : exchange.header(part.name().replace('_', '-'));
+            }
+            case "query_params" -> exchange.request().params().get(part.name());
+            default -> RouteCaptures.of(exchange, part.name());
+        };
+    }
+}

@@ -1,0 +1,77 @@
+package dev.toolgate.policy.responsetransformer;
+
+import dev.toolgate.config.ConfigNode;
+import dev.toolgate.config.PluginSettings;
+
+import java.util.List;
+
+/**
+ * The {@code config} of Kong's {@code response-transformer} plugin, with Kong's names and defaults.
+ * Rules run in Kong's order: remove → rename → replace → add → append, on headers and on the
+ * top-level fields of a JSON answer.
+ *
+ * @param remove  names to remove
+ * @param rename  {@code old:new} names
+ * @param replace {@code name:value}, only where present
+ * @param add     {@code name:value}, only where absent
+ * @param append  {@code name:value}, beside what is there (a JSON field becomes an array)
+ */
+public record ResponseTransformerConfig(Operation remove, Operation rename, Operation replace, Operation add,
+                                        Operation append) implements PluginSettings {
+
+    /**
+     * One operation's rules.
+     *
+     * @param headers   header rules
+     * @param json      JSON field rules
+     * @param jsonTypes the JSON type of each {@code json} value, in order: {@code string} (default),
+     *                  {@code number} or {@code boolean}
+     */
+    public record Operation(List<String> headers, List<String> json, List<String> jsonTypes) {
+
+        static final Operation NONE = new Operation(List.of(), List.of(), List.of());
+
+        public Operation {
+            headers = List.copyOf(headers);
+            json = List.copyOf(json);
+            jsonTypes = List.copyOf(jsonTypes);
+        }
+    }
+
+    static ResponseTransformerConfig read(ConfigNode node) {
+        ResponseTransformerConfig config = new ResponseTransformerConfig(
+                node.object("remove").map(n -> operation(n, false, false)).orElse(Operation.NONE),
+                node.object("rename").map(n -> operation(n, true, false)).orElse(Operation.NONE),
+                node.object("replace").map(n -> operation(n, true, true)).orElse(Operation.NONE),
+                node.object("add").map(n -> operation(n, true, true)).orElse(Operation.NONE),
+                node.object("append").map(n -> operation(n, true, true)).orElse(Operation.NONE));
+        node.finish();
+        return config;
+    }
+
+    private static Operation operation(ConfigNode node, boolean pairs, boolean typed) {
+        List<String> headers = node.texts("headers");
+        List<String> json = node.texts("json");
+        List<String> types = typed ? node.texts("json_types") : List.of();
+        if (pairs) {
+            checkPairs(node, "headers", headers);
+            checkPairs(node, "json", json);
+        }
+        for (int i = 0; i < types.size(); i++) {
+            if (!List.of("string", "number", "boolean").contains(types.get(i))) {
+                node.report().problem(node.path("json_types") + "[" + i + "]", "must be one of boolean, number, string");
+            }
+        }
+        node.finish();
+        return new Operation(headers, json, types);
+    }
+
+    private static void checkPairs(ConfigNode node, String key, List<String> entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).indexOf(':') <= 0) {
+                node.report().problem(node.path(key) + "[" + i + "]", "'" + entries.get(i)
+                        + "' has no value (write name:value)");
+            }
+        }
+    }
+}

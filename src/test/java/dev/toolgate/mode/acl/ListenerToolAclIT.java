@@ -1,0 +1,240 @@
+package dev.toolgate.mode.acl;
+
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.NodeClients;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.Sdk;
+import dev.toolgate.testing.TestGateway;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Kong's how-to {@code enforce-acls-on-aggregated-mcp-servers}: conversion-only plugins whose tools
+ * carry ACLs for partner groups (allow gold and silver, deny bronze), bound by tag to a listener
+ * with {@code include_consumer_groups}, in front of small local REST APIs (a weather API and a deck
+ * of cards API, with the how-to's relative and absolute tool paths and integer defaults). Each
+ * partner sees and may call exactly what the how-to says; a caller without a group sees nothing.
+ * Also Kong's replay: an {@code acl} plugin on a conversion-only route applies to its tools when a
+ * listener serves them.
+ */
+@Timeout(120)
+class ListenerToolAclIT {
+
+    static final List<String> PARTNER_TOOLS = List.of("weather-internet", "shuffle-cards", "draw-cards",
+            "shuffle-and-draw", "internal-report");
+    static final String ACL = "acl: {allow: [gold-partner, silver-partner], deny: [bronze-partner]}";
+
+    static RestUpstream weather;
+    static RestUpstream cards;
+    static TestGateway gateway;
+    static URI listener;
+
+    @BeforeAll
+    static void start() {
+        weather = new RestUpstream().json("GET /v1/current.json", 200, "{\"location\":\"London\",\"temp_c\":11}");
+        cards = new RestUpstream()
+                .json("GET /api/deck/new/shuffle/", 200, "{\"deck_id\":\"d-1\",\"shuffled\":true}")
+                .json("GET /api/deck/new/draw/", 200, "{\"deck_id\":\"d-2\",\"cards\":[]}")
+                .json("GET /api/deck/d-1/draw/", 200, "{\"deck_id\":\"d-1\",\"cards\":[{\"code\":\"AS\"}]}")
+                .json("GET /reports/daily", 200, "{\"report\":\"ok\"}");
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: weather-service
+                    url: %s
+                    routes:
+                      - name: weather-route
+                        paths: [/weather]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [partner-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - name: weather-internet
+                                  description: Get current weather for a location
+                                  method: GET
+                                  path: ./v1/current.json
+                                  parameters:
+                                    - {name: q, in: query, required: true, schema: {type: string, default: London}}
+                                  %s
+                  - name: cards-service
+                    url: %s/api/deck
+                    routes:
+                      - name: cards-route
+                        paths: [/cards-api]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [partner-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - name: shuffle-cards
+                                  description: Shuffle a new deck
+                                  method: GET
+                                  path: ./new/shuffle/
+                                  parameters:
+                                    - {name: deck_count, in: query, schema: {type: integer, default: 1}}
+                                  %s
+                                - name: draw-cards
+                                  description: Draw cards from a deck
+                                  method: GET
+                                  path: /cards-api/{deck_id}/draw/
+                                  parameters:
+                                    - {name: deck_id, in: path, required: true, schema: {type: string}}
+                                    - {name: count, in: query, schema: {type: integer, default: 2}}
+                                  %s
+                                - name: shuffle-and-draw
+                                  description: Shuffle a new deck and draw from it
+                                  method: GET
+                                  path: ./new/draw/
+                                  parameters:
+                                    - {name: count, in: query, schema: {type: integer, default: 5}}
+                                  %s
+                  - name: reports-service
+                    url: %s
+                    routes:
+                      - name: reports-route
+                        paths: [/reports]
+                        strip_path: false
+                        plugins:
+                          - name: acl
+                            config: {allow: [gold-partner], include_consumer_groups: true}
+                          - name: ai-mcp-proxy
+                            tags: [partner-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: internal-report, description: The daily report, method: GET, path: /reports/daily}
+                routes:
+                  - name: listener-route
+                    paths: [/mcp-listener]
+                    plugins:
+                      - name: key-auth
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: listener
+                          include_consumer_groups: true
+                          server: {tag: partner-tools}
+                consumer_groups:
+                  - name: gold-partner
+                  - name: silver-partner
+                  - name: bronze-partner
+                consumers:
+                  - {username: goldie, groups: [{name: gold-partner}], keyauth_credentials: [{key: gold-key}]}
+                  - {username: silvio, groups: [{name: silver-partner}], keyauth_credentials: [{key: silver-key}]}
+                  - {username: bronwyn, groups: [{name: bronze-partner}], keyauth_credentials: [{key: bronze-key}]}
+                  - {username: nobody, keyauth_credentials: [{key: nobody-key}]}
+                """.formatted(weather.url(), ACL, cards.url(), ACL, ACL, ACL, cards.url()));
+        listener = gateway.proxy("/mcp-listener");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (weather != null) {
+            weather.close();
+        }
+        if (cards != null) {
+            cards.close();
+        }
+    }
+
+    @BeforeEach
+    void forget() {
+        weather.clear();
+        cards.clear();
+    }
+
+    @Test
+    void goldAndSilverPartnersSeeAndCallEveryToolWithTheHowTosPathsAndDefaults() {
+        for (String key : List.of("gold-key", "silver-key")) {
+            try (McpSyncClient partner = Sdk.connect(listener, Map.of("apikey", key))) {
+                assertThat(partner.listTools().tools()).extracting(McpSchema.Tool::name)
+                        .containsExactlyInAnyOrderElementsOf(PARTNER_TOOLS);
+
+                assertThat(text(partner, "weather-internet", Map.of("query_q", "London"))).contains("London");
+                RestUpstream.Received forecast = weather.next();
+                assertThat(forecast.path()).isEqualTo("/v1/current.json");
+                assertThat(forecast.query()).isEqualTo("q=London");
+
+                assertThat(text(partner, "shuffle-cards", Map.of())).contains("shuffled");
+                assertThat(cards.next().uri()).isEqualTo("/api/deck/new/shuffle/?deck_count=1");
+                assertThat(text(partner, "draw-cards", Map.of("path_deck_id", "d-1", "query_count", 1))).contains("AS");
+                assertThat(cards.next().uri()).isEqualTo("/api/deck/d-1/draw/?count=1");
+                assertThat(text(partner, "shuffle-and-draw", Map.of())).contains("d-2");
+                assertThat(cards.next().uri()).isEqualTo("/api/deck/new/draw/?count=5");
+            }
+        }
+    }
+
+    @Test
+    void bronzePartnersAndCallersWithoutAGroupSeeNoPartnerToolAndCannotCallOne() throws InterruptedException {
+        for (String key : List.of("bronze-key", "nobody-key")) {
+            try (McpSyncClient caller = Sdk.connect(listener, Map.of("apikey", key))) {
+                // the reports route's tool has no tool ACL: listed for everyone, refused by the route's acl
+                assertThat(caller.listTools().tools()).extracting(McpSchema.Tool::name).as(key)
+                        .containsExactly("internal-report");
+                for (String tool : List.of("weather-internet", "shuffle-cards", "draw-cards", "shuffle-and-draw")) {
+                    assertThatThrownBy(() -> caller.callTool(new McpSchema.CallToolRequest(tool, Map.of("path_deck_id", "d-1"))))
+                            .as(key + " calls " + tool).satisfies(e -> assertThat(Sdk.refusedWith(e)).isEqualTo(403));
+                }
+            }
+        }
+        assertThat(weather.quiet(Duration.ofMillis(100)) && cards.quiet(Duration.ofMillis(100))).isTrue();
+    }
+
+    @Test
+    void theTypeScriptClientSeesWhatThePartnersGroupAllows() {
+        NodeClients node = NodeClients.require();
+        var silver = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                node.typescriptSdk(listener, Map.of("apikey", "silver-key"), "call", "draw-cards",
+                        "{\"path_deck_id\":\"d-1\"}"));
+        NodeClients.Run bronze = node.typescriptSdk(listener, Map.of("apikey", "bronze-key"), "list");
+
+        assertThat(bronze.ok().path("tools").valueStream().map(t -> t.path("name").asText())).containsExactly("internal-report");
+        NodeClients.Run drawn = silver.join();
+        assertThat(drawn.ok().path("result").path("content").get(0).path("text").asText()).contains("AS");
+        assertThat(cards.next().uri()).isEqualTo("/api/deck/d-1/draw/?count=2");
+    }
+
+    @Test
+    void anAclOnTheRouteThatOwnsAToolAppliesWhenAListenerServesIt() throws InterruptedException {
+        try (McpSyncClient silver = Sdk.connect(listener, Map.of("apikey", "silver-key"))) {
+            McpSchema.CallToolResult refused = silver.callTool(new McpSchema.CallToolRequest("internal-report", Map.of()));
+            assertThat(refused.isError()).isTrue();
+            assertThat(((McpSchema.TextContent) refused.content().getFirst()).text())
+                    .isEqualTo("The route 'reports-route' refused the call: HTTP 403: You cannot consume this service");
+            assertThat(cards.quiet(Duration.ofMillis(200))).as("the reports API saw the refused call").isTrue();
+        }
+        McpHttp gold = new McpHttp(listener, Map.of("apikey", "gold-key"));
+        gold.initialize("2025-11-25");
+        assertThat(gold.call("internal-report", "{}").path("isError").asBoolean()).isFalse();
+        RestUpstream.Received report = cards.next();
+        assertThat(report.path()).isEqualTo("/reports/daily");
+        assertThat(report.header("x-consumer-username")).isEqualTo("goldie");
+        assertThat(report.header("x-consumer-groups")).isEqualTo("gold-partner");
+        assertThat(report.header("apikey")).isNull();
+    }
+
+    static String text(McpSyncClient client, String tool, Map<String, Object> arguments) {
+        McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
+        assertThat(result.isError()).as(tool + ": " + result).isNotEqualTo(Boolean.TRUE);
+        return ((McpSchema.TextContent) result.content().getFirst()).text();
+    }
+}

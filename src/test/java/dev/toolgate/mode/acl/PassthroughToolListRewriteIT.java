@@ -1,0 +1,275 @@
+package dev.toolgate.mode.acl;
+
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.KongHowTos;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How passthrough rewrites an upstream's {@code tools/list} answer for a caller the tool ACLs
+ * restrict (bob, a developer, in Kong's how-to file): only the hidden tools go, in a JSON body, in
+ * an SSE stream (event ids, event names, retry and comment lines, other events and their order
+ * kept, the answer split across reads) and inside a batch; empty arrays stay {@code []}, empty
+ * objects {@code {}}, unknown fields and number forms as they were. The upstream is a scripted
+ * local server, so each answer's exact bytes are known.
+ */
+@Timeout(60)
+class PassthroughToolListRewriteIT {
+
+    /** Kong's marketplace tools with fields a re-encoding could damage, in compact canonical form. */
+    static final String LIST_USERS = "{\"name\":\"list_users\",\"inputSchema\":{\"type\":\"object\",\"properties\":{}}}";
+    static final String GET_USER = "{\"name\":\"get_user\",\"title\":\"Gët üser ✓\",\"description\":\"line\\nbreak \\\"quoted\\\"\","
+            + "\"inputSchema\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"enum\":[]}},\"required\":[]},"
+            + "\"annotations\":{},\"_meta\":{\"x-vendor\":[[],{},null,true,1.50,1E+2,12345678901234567890123]}}";
+    static final String LIST_ORDERS = "{\"name\":\"list_orders\",\"inputSchema\":{\"type\":\"object\"},\"outputSchema\":{}}";
+    static final String SEARCH_ORDERS = "{\"name\":\"search_orders\",\"inputSchema\":{\"type\":\"object\"}}";
+    static final String UNLISTED = "{\"name\":\"export_everything\",\"inputSchema\":{\"type\":\"object\"}}";
+
+    static RestUpstream upstream;
+    static TestGateway gateway;
+    static McpHttp bob;
+    static volatile Consumer<HttpServerRequest> answer;
+
+    @BeforeAll
+    static void start() {
+        upstream = new RestUpstream().on("POST /mcp", r -> answer.accept(r)).on("GET /mcp", r -> answer.accept(r));
+        gateway = TestGateway.start(KongHowTos.passthroughAcls(upstream.url() + "/mcp") + """
+                routes:
+                  - name: unauthenticated
+                    service: mcp-acl-service
+                    paths: [/unauthenticated]
+                    plugins:
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: passthrough-listener
+                          default_acl: [{scope: tools, deny: [suspended]}]
+                """);
+        bob = new McpHttp(gateway.proxy("/mcp"), KongHowTos.apiKey("bob"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    @BeforeEach
+    void forget() {
+        upstream.clear();
+    }
+
+    @Test
+    void aJsonAnswerLosesExactlyTheHiddenToolsAndNotOneOtherByte() {
+        answer = json(list("1", LIST_USERS, GET_USER, LIST_ORDERS, SEARCH_ORDERS, UNLISTED));
+
+        McpHttp.Response listed = bob.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+
+        assertThat(listed.status()).isEqualTo(200);
+        // bob is a developer: list_users and search_orders deny him; the unlisted tool falls under
+        // the default ACL, which allows developers
+        assertThat(listed.body()).isEqualTo(list("1", GET_USER, LIST_ORDERS, UNLISTED));
+        assertThat(listed.header("content-type")).isEqualTo("application/json");
+    }
+
+    @Test
+    void aPrettyPrintedAnswerKeepsItsMeaningAndItsEmptyArraysAndObjects() throws IOException {
+        String pretty = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
+                Json.parse(list("\"page-1\"", LIST_USERS, GET_USER).getBytes(StandardCharsets.UTF_8)));
+        answer = json(pretty);
+
+        McpHttp.Response listed = bob.post("{\"jsonrpc\":\"2.0\",\"id\":\"page-1\",\"method\":\"tools/list\"}");
+
+        assertThat(Json.parse(listed.body().getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(Json.parse(list("\"page-1\"", GET_USER).getBytes(StandardCharsets.UTF_8)));
+        assertThat(listed.body()).contains("\"enum\":[]", "\"required\":[]", "\"annotations\":{}", "[[],{},null,true,1.50,1E+2,1234");
+    }
+
+    @Test
+    void anSseAnswerKeepsItsEventIdsOtherEventsAndLinesWhileTheToolsListEventIsFiltered() {
+        String progress = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":1,\"progress\":0.5}}";
+        String later = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":[]}}";
+        String listed = list("2", LIST_USERS, GET_USER, SEARCH_ORDERS);
+        int cut = listed.indexOf("\"result\"");
+        String stream = ": a comment\n\n"
+                + "id: ev-1\r\nevent: message\r\ndata: " + progress + "\r\n\r\n"
+                // the answer spread over two data lines (joined by a line break: still JSON), cut into pieces below
+                + "id: ev-2\nretry: 1500\nevent: message\ndata: " + listed.substring(0, cut) + "\ndata: " + listed.substring(cut)
+                + "\n\n"
+                + "id: ev-3\ndata: " + later + "\n\n";
+        answer = sse(stream, 7);
+
+        McpHttp.Response response = bob.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("content-type")).startsWith("text/event-stream");
+        assertThat(response.body()).isEqualTo(": a comment\n\n"
+                + "id: ev-1\r\nevent: message\r\ndata: " + progress + "\r\n\r\n"
+                + "id: ev-2\nretry: 1500\nevent: message\ndata: " + list("2", GET_USER) + "\n\n"
+                + "id: ev-3\ndata: " + later + "\n\n");
+    }
+
+    @Test
+    void inABatchOnlyTheAnswerToToolsListIsFilteredAndTheOthersPassUnchanged() {
+        String pong = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}";
+        // a tool result that happens to have a "tools" field: not a listing, not filtered
+        String called = "{\"jsonrpc\":\"2.0\",\"id\":\"c\",\"result\":{\"content\":[],\"structuredContent\":{},"
+                + "\"tools\":[" + LIST_USERS + "]}}";
+        answer = json("[" + pong + "," + list("2", LIST_USERS, GET_USER) + "," + called + "]");
+
+        McpHttp.Response response = bob.post("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":\"c\",\"method\":\"tools/call\",\"params\":{\"name\":\"get_user\",\"arguments\":{}}}]");
+
+        assertThat(response.body()).isEqualTo("[" + pong + "," + list("2", GET_USER) + "," + called + "]");
+    }
+
+    @Test
+    void aDeniedCallInABatchRefusesTheWholeBatchBeforeAnythingIsForwarded() throws InterruptedException {
+        answer = json("[]");
+
+        McpHttp.Response response = bob.post("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_users\"}}]");
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(403);
+        assertThat(response.json().path("id").asInt()).isEqualTo(2);
+        assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
+    }
+
+    @Test
+    void aBodyTheGatewayCannotReadIsRefusedInsteadOfForwardedUnchecked() throws InterruptedException {
+        answer = json("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}");
+        // NaN is not JSON, yet lenient parsers (Python's json module, for one) read it: forwarded, the
+        // call of a tool the ACLs deny bob would run unchecked
+        String lenient = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list_users\","
+                + "\"arguments\":{\"limit\":NaN}}}";
+
+        McpHttp.Response response = bob.post(lenient);
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.json().path("error").path("code").asInt()).isEqualTo(-32700);
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream received the body").isTrue();
+
+        answer = json(list("3", GET_USER));
+        assertThat(bob.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}").body()).isEqualTo(list("3", GET_USER));
+    }
+
+    @Test
+    void aDenyOnlyAclWithNobodyIdentifiedRefusesEveryCallerInsteadOfLettingEveryoneIn() throws InterruptedException {
+        answer = json(list("1", GET_USER));
+        McpHttp anyone = new McpHttp(gateway.proxy("/unauthenticated"));
+
+        McpHttp.Response call = anyone.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get_user\",\"arguments\":{}}}");
+        McpHttp.Response initialize = anyone.post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\","
+                + "\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\",\"version\":\"1\"}}}");
+
+        assertThat(call.status()).as(call.toString()).isEqualTo(403);
+        assertThat(initialize.status()).as(initialize.toString()).isEqualTo(403);
+        assertThat(upstream.quiet(Duration.ofMillis(200))).isTrue();
+    }
+
+    @Test
+    void aToolsListAnswerReplayedOnAGetStreamIsFilteredToo() {
+        // a resumed stream (Last-Event-ID) may carry an answer to a request of another exchange
+        answer = sse("id: 9\ndata: " + list("41", LIST_USERS, GET_USER) + "\n\n", 64);
+
+        McpHttp.Response stream = bob.send("GET", null, java.util.Map.of("accept", "text/event-stream",
+                "last-event-id", "8"));
+
+        assertThat(stream.body()).isEqualTo("id: 9\ndata: " + list("41", GET_USER) + "\n\n");
+    }
+
+    @Test
+    void anAnswerWhoseIdChangedTypeIsStillFiltered() {
+        answer = json(list("\"5\"", LIST_USERS, GET_USER));
+
+        McpHttp.Response listed = bob.post("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}");
+
+        assertThat(listed.body()).isEqualTo(list("\"5\"", GET_USER));
+    }
+
+    @Test
+    void anEncodedAnswerThatCannotBeFilteredIsNotRelayed() {
+        answer = r -> {
+            java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+            try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+                gzip.write(list("6", LIST_USERS, GET_USER).getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            r.response().putHeader("content-type", "application/json").putHeader("content-encoding", "gzip")
+                    .end(io.vertx.core.buffer.Buffer.buffer(zipped.toByteArray()));
+        };
+
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() ->
+                bob.post("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/list\"}")))
+                .as("the connection is cut rather than the unfiltered list relayed").isNotNull();
+        answer = json(list("7", GET_USER));
+        assertThat(bob.post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void contentAfterTheMessageAndACallWithoutAToolNameAreRefusedNotForwarded() throws InterruptedException {
+        answer = json("{}");
+
+        McpHttp.Response trailing = bob.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_users\"}}");
+        McpHttp.Response nameless = bob.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":[\"list_users\"]}}");
+
+        assertThat(trailing.status()).as(trailing.toString()).isEqualTo(400);
+        assertThat(nameless.json().path("error").path("code").asInt()).as(nameless.toString()).isEqualTo(-32602);
+        assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
+    }
+
+    /** A tools/list result with these tools and fields a re-encoding could damage around them. */
+    static String list(String id, String... tools) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"tools\":[" + String.join(",", List.of(tools))
+                + "],\"_meta\":{},\"x-unknown\":[]}}";
+    }
+
+    static Consumer<HttpServerRequest> json(String body) {
+        return r -> r.response().putHeader("content-type", "application/json").end(body);
+    }
+
+    /** The stream in pieces of {@code size} bytes, a few milliseconds apart, so events arrive cut. */
+    static Consumer<HttpServerRequest> sse(String stream, int size) {
+        return r -> {
+            HttpServerResponse response = r.response().setChunked(true).putHeader("content-type", "text/event-stream");
+            Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
+            byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+            writeFrom(vertx, response, bytes, 0, size);
+        };
+    }
+
+    private static void writeFrom(Vertx vertx, HttpServerResponse response, byte[] bytes, int from, int size) {
+        if (from >= bytes.length) {
+            response.end();
+            return;
+        }
+        int to = Math.min(bytes.length, from + size);
+        response.write(io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOfRange(bytes, from, to)));
+        vertx.setTimer(2, t -> writeFrom(vertx, response, bytes, to, size));
+    }
+}

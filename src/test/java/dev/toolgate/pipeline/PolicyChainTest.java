@@ -1,0 +1,202 @@
+package dev.toolgate.pipeline;
+
+import dev.toolgate.config.Consumer;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.http.ClientAddresses;
+import dev.toolgate.http.RouteMatch;
+import dev.toolgate.testing.Configs;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The exchange-level policy chain: Kong's priority order whatever the order of the instances,
+ * Kong's precedence among instances of one plugin (the most specific scope that applies to the
+ * caller wins), a refusal ends the chain, a policy that waits suspends it, and a listener's replay
+ * does not authenticate a caller twice. Exchanges come from real requests to a local Vert.x server.
+ */
+@Timeout(30)
+class PolicyChainTest {
+
+    static final Consumers CONSUMERS = new Consumers(Configs.load("""
+            _format_version: "3.0"
+            consumer_groups: [{name: gold}]
+            consumers:
+              - {username: goldie, groups: [{name: gold}]}
+              - {username: plain}
+            """).config());
+
+    static Vertx vertx;
+    static HttpServer server;
+    static final HttpClient CLIENT = HttpClient.newHttpClient();
+    static volatile Function<Exchange, Future<Decision>> run;
+    static final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        server = vertx.createHttpServer().requestHandler(request -> {
+            Exchange exchange = new Exchange(request, new RouteMatch(null, null), 1024, ClientAddresses.PEER);
+            run.apply(exchange).onComplete(done -> request.response().end(done.succeeded()
+                    ? describe(done.result()) : "failed: " + done.cause().getMessage()));
+        }).listen(0, "127.0.0.1").await();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (vertx != null) {
+            vertx.close().await();
+        }
+    }
+
+    @BeforeEach
+    void forget() {
+        ran.clear();
+    }
+
+    @Test
+    void policiesRunInKongsPriorityOrderWhateverOrderTheyAreGivenIn() {
+        Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
+        instances.put("acl", List.of(configured(global(), "acl", Decision.PROCEED)));
+        instances.put("key-auth", List.of(configured(global(), "key-auth", Decision.PROCEED)));
+        instances.put("cors", List.of(configured(global(), "cors", Decision.PROCEED)));
+        PolicyChain chain = PolicyChain.of("r", "s", instances);
+
+        assertThat(chain.plugins()).containsExactly("cors", "key-auth", "acl");
+        assertThat(admit(chain)).isEqualTo("continue");
+        assertThat(ran).containsExactly("cors", "key-auth", "acl");
+    }
+
+    @Test
+    void aRefusedExchangeRunsNoLaterPolicy() {
+        Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
+        instances.put("cors", List.of(configured(global(), "cors", Decision.PROCEED)));
+        instances.put("key-auth", List.of(configured(global(), "key-auth",
+                Decision.reject(new GatewayError.Unauthenticated("No API key found in request", "Key")))));
+        instances.put("acl", List.of(configured(global(), "acl", Decision.PROCEED)));
+
+        assertThat(admit(PolicyChain.of("r", "s", instances))).isEqualTo("reject 401 No API key found in request");
+        assertThat(ran).containsExactly("cors", "key-auth");
+    }
+
+    @Test
+    void aPolicyThatWaitsSuspendsTheChainUntilItDecides() {
+        Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
+        instances.put("key-auth", List.of(new PolicyChain.Configured(global(), exchange -> {
+            Promise<Decision> later = Promise.promise();
+            vertx.setTimer(20, t -> {
+                ran.add("key-auth");
+                later.complete(Decision.CONTINUE);
+            });
+            return later.future();
+        })));
+        instances.put("acl", List.of(configured(global(), "acl",
+                Decision.reject(new GatewayError.Forbidden("You cannot consume this service", null)))));
+
+        assertThat(admit(PolicyChain.of("r", "s", instances))).isEqualTo("reject 403 You cannot consume this service");
+        assertThat(ran).containsExactly("key-auth", "acl");
+    }
+
+    @Test
+    void theMostSpecificInstanceThatAppliesToTheCallerWins() {
+        Consumer goldie = CONSUMERS.byUsername("goldie").orElseThrow();
+        Consumer plain = CONSUMERS.byUsername("plain").orElseThrow();
+        Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
+        instances.put("acl", List.of(
+                configured(global(), "acl: global", Decision.PROCEED),
+                configured(new PluginScope("r", null, null, null), "acl: route", Decision.PROCEED),
+                configured(new PluginScope("r", null, null, "gold"), "acl: gold on the route", Decision.PROCEED),
+                configured(new PluginScope(null, null, goldie.id(), null), "acl: goldie", Decision.PROCEED),
+                configured(new PluginScope("other-route", null, goldie.id(), null), "acl: goldie elsewhere", Decision.PROCEED)));
+
+        for (Consumer caller : List.of(goldie, plain)) {
+            Map<String, List<PolicyChain.Configured>> withCaller = new LinkedHashMap<>(instances);
+            withCaller.put("key-auth", List.of(new PolicyChain.Configured(global(), exchange -> {
+                exchange.authenticate(CONSUMERS.principal(caller, new Principal.Credential("k", "key-auth")));
+                return Decision.PROCEED;
+            })));
+            admit(PolicyChain.of("r", "s", withCaller));
+        }
+        // goldie: the group on the route (rank 5) beats goldie alone (rank 8); plain: the route (rank 10)
+        assertThat(ran).containsExactly("acl: gold on the route", "acl: route");
+    }
+
+    @Test
+    void aReplayedCallDoesNotAuthenticateACallerTheListenerIdentified() {
+        Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
+        instances.put("key-auth", List.of(configured(global(), "key-auth",
+                Decision.reject(new GatewayError.Unauthenticated("No API key found in request", "Key")))));
+        instances.put("acl", List.of(configured(global(), "acl", Decision.PROCEED)));
+        PolicyChain chain = PolicyChain.of("owner", null, instances);
+        Consumer plain = CONSUMERS.byUsername("plain").orElseThrow();
+
+        run = exchange -> {
+            exchange.authenticate(CONSUMERS.principal(plain, new Principal.Credential("k", "key-auth")));
+            return chain.admitReplay(exchange);
+        };
+        assertThat(get()).isEqualTo("continue");
+        assertThat(ran).containsExactly("acl");
+
+        ran.clear();
+        run = chain::admitReplay;
+        assertThat(get()).as("nobody identified yet: the owning route authenticates").startsWith("reject 401");
+        assertThat(ran).containsExactly("key-auth");
+    }
+
+    static PluginScope global() {
+        return new PluginScope(null, null, null, null);
+    }
+
+    static PolicyChain.Configured configured(PluginScope scope, String name, Future<Decision> decision) {
+        return new PolicyChain.Configured(scope, exchange -> {
+            ran.add(name);
+            return decision;
+        });
+    }
+
+    static String admit(PolicyChain chain) {
+        run = chain::admit;
+        return get();
+    }
+
+    static String describe(Decision decision) {
+        return switch (decision) {
+            case Decision.Continue c -> "continue";
+            case Decision.Reject r -> "reject " + dev.toolgate.error.ErrorCatalog.of(r.error()).status() + " "
+                    + dev.toolgate.error.ErrorCatalog.of(r.error()).message();
+            case Decision.Respond r -> "respond " + r.status();
+        };
+    }
+
+    static String get() {
+        try {
+            return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.actualPort() + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.toolgate.policy;
+
+import dev.toolgate.gateway.Gateway;
+import dev.toolgate.http.ClientAddresses;
+import dev.toolgate.testing.Configs;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+
+import static dev.toolgate.testing.McpAssertions.assertRpcError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kong's ip-restriction and request-size-limiting in front of MCP endpoints: a refused client gets
+ * Kong's answer and nothing is forwarded; the gateway serves the next request.
+ */
+@Timeout(60)
+class TrafficRulesIT {
+
+    static RestUpstream rest;
+    static TestGateway gateway;
+
+    static String config(String upstream) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: office-only
+                        paths: [/office]
+                        strip_path: false
+                        plugins:
+                          - name: ip-restriction
+                            config: {allow: [10.0.0.0/8, "fd00::/8"]}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                      - name: not-loopback
+                        paths: [/blocked]
+                        strip_path: false
+                        plugins:
+                          - name: ip-restriction
+                            config: {deny: [127.0.0.1, "::1"], status: 451, message: go away}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                      - name: loopback
+                        paths: [/loopback]
+                        strip_path: false
+                        plugins:
+                          - name: ip-restriction
+                            config: {allow: [127.0.0.0/8]}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                      - name: small
+                        paths: [/small]
+                        strip_path: false
+                        plugins:
+                          - name: request-size-limiting
+                            config: {allowed_payload_size: 1, size_unit: kilobytes}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                """.formatted(upstream);
+    }
+
+    @BeforeAll
+    static void start() {
+        rest = new RestUpstream().json("POST /office", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .json("POST /loopback", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .json("POST /small", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+        gateway = TestGateway.start(config(rest.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        rest.close();
+    }
+
+    static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
+
+    @Test
+    void anAddressOutsideAllowGetsKongsForbiddenAndNothingIsForwarded() throws Exception {
+        rest.clear();
+        McpHttp.Response refused = new McpHttp(gateway.proxy("/office")).post(PING);
+
+        assertRpcError(refused, 403, -32000, "IP address not allowed: 127.0.0.1");
+        assertThat(rest.quiet(Duration.ofMillis(300))).isTrue();
+        assertThat(new McpHttp(gateway.proxy("/loopback")).post(PING).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aDeniedAddressGetsTheConfiguredStatusAndMessageOnEveryMethod() {
+        McpHttp blocked = new McpHttp(gateway.proxy("/blocked"));
+
+        assertRpcError(blocked.post(PING), 451, -32000, "go away");
+        assertThat(blocked.send("GET", null, Map.of("accept", "text/event-stream")).status()).isEqualTo(451);
+        assertThat(blocked.send("DELETE", null, Map.of("mcp-session-id", "x")).status()).isEqualTo(451);
+    }
+
+    @Test
+    void aBodyOverTheAllowedPayloadSizeGetsKongs413AndTheNextRequestIsServed() {
+        McpHttp small = new McpHttp(gateway.proxy("/small"));
+        String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\""
+                + "x".repeat(2000) + "\"}}";
+
+        assertRpcError(small.post(big), 413, -32000, "Request size limit exceeded");
+        assertThat(small.post(PING).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aChunkedBodyIsCutAtTheLimitWithTheSameAnswer() {
+        java.net.URI small = gateway.proxy("/small");
+        RawHttp.Response answer = RawHttp.exchange(small, RawHttp.start("POST", small)
+                + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                + "Transfer-Encoding: chunked\r\n", RawHttp.chunked("{\"pad\":\"" + "x".repeat(3000) + "\"}", 512));
+
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.body()).contains("Request size limit exceeded");
+        assertThat(new McpHttp(small).post(PING).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aTrustedProxysRealIpHeaderDecidesAndAnUntrustedOneIsIgnored() throws Exception {
+        Path dir = Files.createTempDirectory("toolgate-trusted");
+        Path file = dir.resolve("kong.yaml");
+        Files.writeString(file, config(rest.url()));
+        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false);
+        try (Gateway behind = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false,
+                k -> null, InstantSource.system(), new SecureRandom(), trusting))) {
+            McpHttp office = new McpHttp(java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/office"));
+            Map<String, String> from10 = Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH,
+                    "x-real-ip", "10.1.2.3");
+            assertThat(office.send("POST", PING, from10).status()).isEqualTo(200);
+        }
+        Map<String, String> forged = Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH,
+                "x-real-ip", "10.1.2.3", "x-forwarded-for", "10.1.2.3");
+        assertThat(new McpHttp(gateway.proxy("/office")).send("POST", PING, forged).status())
+                .as("nobody is trusted on the default gateway").isEqualTo(403);
+    }
+
+    @Test
+    void badTrafficConfigurationIsRefusedWithItsPath() {
+        var checked = Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/r]
+                        plugins:
+                          - name: ip-restriction
+                            config: {allow: [10.0.0.0/33, not-an-ip]}
+                          - name: request-transformer
+                            config:
+                              add: {headers: ["x-a:$(headers.x-b)", "no-colon"]}
+                              remove: {body: [jsonrpc]}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                      - name: r2
+                        paths: [/r2]
+                        plugins:
+                          - name: request-transformer
+                            config:
+                              add: {headers: ["x-a:$(shared.secret)"]}
+                """, Path.of("."));
+
+        assertThat(checked.problems()).contains(
+                "services[0].routes[0].plugins[0].config.allow[0]: '10.0.0.0/33' has a prefix length outside 0-32",
+                "services[0].routes[0].plugins[0].config.allow[1]: 'not-an-ip' is not an IP address or CIDR block",
+                "services[0].routes[0].plugins[1].config.add.headers[1]: 'no-colon' has no value (write name:value)");
+        assertThat(checked.problems()).anySatisfy(p -> assertThat(p)
+                .startsWith("services[0].routes[1].plugins[0].config.add.headers[0]: template $(shared.secret) is not supported"));
+        assertThat(checked.problems()).anySatisfy(p -> assertThat(p)
+                .startsWith("services[0].routes[0].plugins[2].config.mode: route 'r' is a passthrough-listener: "
+                        + "request-transformer's remove, rename, replace and append rules for the body"));
+    }
+}

@@ -1,0 +1,208 @@
+package dev.toolgate.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.NodeClients;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kong's request- and response-transformer on the routes that carry ai-mcp-proxy: a tool call's REST
+ * request and answer (conversion-listener, and a listener calling a conversion-only route's tool),
+ * and the request passthrough sends to an MCP server with its answer's headers.
+ */
+@Timeout(60)
+class TransformersIT {
+
+    static final String SECRET = "s3cr3t-token-4711";
+    static RestUpstream rest;
+    static RestUpstream mcpServer;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        rest = new RestUpstream().on("GET /api/widgets", r -> r.response().setStatusCode(200)
+                .putHeader("content-type", "application/json").putHeader("x-internal-host", "db-7.internal")
+                .putHeader("x-kept", "yes")
+                .end("{\"id\":42,\"name\":\"bolt\",\"internal_cost\":3.5}"));
+        mcpServer = new RestUpstream().on("POST /pass", r -> r.response().setStatusCode(200)
+                .putHeader("content-type", "application/json").putHeader("x-upstream-secret", "leak")
+                .end("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}"));
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: widgets
+                    url: %s
+                    routes:
+                      - name: widgets-mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: request-transformer
+                            config:
+                              remove: {headers: [x-client-debug]}
+                              rename: {querystring: ["q:search"]}
+                              add:
+                                headers: ["x-api-key:{vault://env/WIDGETS_TOKEN}", "x-tenant:$(headers.x-tenant-id or \\"public\\")"]
+                                querystring: ["source:mcp"]
+                          - name: response-transformer
+                            config:
+                              remove: {headers: [x-internal-host], json: [internal_cost]}
+                              add: {json: ["origin:gateway"]}
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - name: listWidgets
+                                  description: List widgets
+                                  method: GET
+                                  path: /api/widgets
+                                  parameters: [{name: q, in: query, schema: {type: string}}]
+                                  responses:
+                                    "200":
+                                      content:
+                                        application/json:
+                                          schema:
+                                            type: object
+                                            properties:
+                                              id: {type: integer}
+                                              name: {type: string}
+                                              origin: {type: string}
+                      - name: widgets-team
+                        paths: [/team]
+                        plugins:
+                          - name: request-transformer
+                            config:
+                              append: {headers: ["x-team:widgets"]}
+                          - name: ai-mcp-proxy
+                            tags: [shared]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: teamWidgets, description: Team widgets, method: GET, path: /api/widgets}
+                  - name: mcp-server
+                    url: %s
+                    routes:
+                      - name: passthrough
+                        paths: [/pass]
+                        strip_path: false
+                        plugins:
+                          - name: request-transformer
+                            config:
+                              add: {headers: ["x-gateway:toolgate"], querystring: ["tenant:acme"]}
+                          - name: response-transformer
+                            config:
+                              remove: {headers: [x-upstream-secret]}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                routes:
+                  - name: listener
+                    paths: [/listener]
+                    plugins:
+                      - name: ai-mcp-proxy
+                        config: {mode: listener, server: {tag: shared}}
+                """.formatted(rest.url(), mcpServer.url()),
+                Map.of("WIDGETS_TOKEN", SECRET), false);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        rest.close();
+        mcpServer.close();
+    }
+
+    @BeforeEach
+    void forget() {
+        rest.clear();
+        mcpServer.clear();
+    }
+
+    @Test
+    void theToolCallsRestRequestCarriesTheAddedHeadersAndQueryAndNotTheRemovedOnes() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-06-18");
+        mcp.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"listWidgets\","
+                + "\"arguments\":{\"query_q\":\"bolt\"}}}", Map.of("content-type", "application/json", "accept",
+                McpHttp.ACCEPT_BOTH, "mcp-session-id", mcp.sessionId(), "x-client-debug", "1", "x-tenant-id", "t-9"));
+
+        RestUpstream.Received received = rest.next();
+        assertThat(received.header("x-api-key")).isEqualTo(SECRET);
+        assertThat(received.header("x-tenant")).isEqualTo("t-9");
+        assertThat(received.header("x-client-debug")).isNull();
+        assertThat(received.query()).contains("search=bolt").contains("source=mcp").doesNotContain("q=bolt");
+    }
+
+    @Test
+    void aTemplateFallsBackToItsDefaultWhenTheClientSentNothing() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-06-18");
+        mcp.call("listWidgets", "{}");
+
+        assertThat(rest.next().header("x-tenant")).isEqualTo("public");
+    }
+
+    @Test
+    void theAnswerLosesTheRemovedFieldAndGainsTheAddedOneInTextAndStructuredContent() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-06-18");
+        JsonNode result = mcp.call("listWidgets", "{}");
+
+        assertThat(result.path("isError").asBoolean()).as("result %s", result).isFalse();
+        assertThat(result.path("structuredContent").has("internal_cost")).isFalse();
+        assertThat(result.path("structuredContent").path("origin").asText()).isEqualTo("gateway");
+        assertThat(result.path("content").get(0).path("text").asText()).doesNotContain("internal_cost")
+                .contains("\"origin\":\"gateway\"");
+    }
+
+    @Test
+    void aListenerCallOfAConversionOnlyToolPassesTheOwningRoutesTransformer() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/listener"));
+        mcp.initialize("2025-06-18");
+        mcp.call("teamWidgets", "{}");
+
+        RestUpstream.Received received = rest.next();
+        assertThat(received.header("x-team")).isEqualTo("widgets");
+        assertThat(received.header("x-api-key")).as("another route's transformer").isNull();
+    }
+
+    @Test
+    void passthroughSendsTheAddedHeaderAndQueryToTheMcpServerAndStripsTheAnswersHeader() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/pass"));
+        McpHttp.Response answer = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.header("x-upstream-secret")).isNull();
+        assertThat(answer.json().path("result").path("tools").isArray()).isTrue();
+        RestUpstream.Received received = mcpServer.next();
+        assertThat(received.header("x-gateway")).isEqualTo("toolgate");
+        assertThat(received.query()).isEqualTo("tenant=acme");
+        assertThat(received.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+    }
+
+    @Test
+    void theOfficialTypeScriptClientSeesTheTransformedResult() {
+        NodeClients node = NodeClients.require();
+        JsonNode out = node.typescriptSdk(gateway.proxy("/mcp"), "call", "listWidgets", "{}").ok();
+
+        assertThat(out.path("result").path("structuredContent").path("origin").asText()).isEqualTo("gateway");
+        assertThat(out.path("result").path("structuredContent").has("internal_cost")).isFalse();
+    }
+
+    @Test
+    void theAdminApiShowsTheVaultReferenceNotTheSecretInsideATransformerRule() throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        String plugins = client.send(java.net.http.HttpRequest.newBuilder(gateway.admin("/plugins")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+
+        assertThat(plugins).contains("x-api-key:{vault://env/WIDGETS_TOKEN}").doesNotContain(SECRET);
+    }
+}

@@ -1,0 +1,338 @@
+package dev.toolgate.policy.keyauth;
+
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawConnection;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kong's {@code key-auth} on MCP routes of all three modes: every bad key gets Kong's 401 (status,
+ * message, {@code WWW-Authenticate}) and the next good request is served; the key the gateway
+ * consumed never reaches an upstream, wherever it was sent and whatever {@code hide_credentials}
+ * says, while Kong's consumer headers do; every HTTP method of an endpoint needs the key.
+ */
+@Timeout(90)
+class KeyAuthIT {
+
+    static final String CONSUMER_ID = "94a084d8-c1ca-4197-89dc-a46ff7a6dd33";
+    static final String CREDENTIAL_ID = "a46e5790-d10a-45b7-a27d-6c22f0d48b51";
+    static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
+    static final String NO_KEY = "No API key found in request";
+
+    static RestUpstream upstream;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        upstream = new RestUpstream()
+                .json("GET /items", 200, "[\"lamp\"]")
+                .json("POST /mcp", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+        String items = "{name: get_items, description: Items, method: GET, path: items, "
+                + "parameters: [{name: q, in: query, schema: {type: string}}]}";
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %1$s
+                    routes:
+                      - name: conversion
+                        paths: [/conversion]
+                        plugins:
+                          - {name: key-auth, config: {hide_credentials: false}}
+                          - {name: ai-mcp-proxy, config: {mode: conversion-listener, tools: [%2$s]}}
+                      - name: no-query
+                        paths: [/no-query]
+                        plugins:
+                          - {name: key-auth, config: {key_in_query: false}}
+                          - {name: ai-mcp-proxy, config: {mode: conversion-listener, tools: [%2$s]}}
+                      - name: in-body
+                        paths: [/in-body]
+                        plugins:
+                          - {name: key-auth, config: {key_in_body: true}}
+                          - {name: ai-mcp-proxy, config: {mode: conversion-listener, tools: [%2$s]}}
+                      - name: tagged
+                        paths: [/tagged]
+                        plugins:
+                          - {name: ai-mcp-proxy, tags: [keyed], config: {mode: conversion-only, tools: [%2$s]}}
+                  - name: mcp-server
+                    url: %1$s/mcp
+                    routes:
+                      - name: passthrough
+                        paths: [/passthrough]
+                        plugins:
+                          - {name: key-auth}
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                      - name: passthrough-body
+                        paths: [/passthrough-body]
+                        plugins:
+                          - {name: key-auth, config: {key_in_body: true, key_in_header: false, key_in_query: false}}
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                      - name: realm
+                        paths: [/realm]
+                        plugins:
+                          - {name: key-auth, config: {realm: toolgate}}
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                      - name: anonymous
+                        paths: [/anonymous]
+                        plugins:
+                          - {name: key-auth, config: {anonymous: guest}}
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                routes:
+                  - name: listener
+                    paths: [/listener]
+                    plugins:
+                      - {name: key-auth}
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: keyed}}}
+                consumers:
+                  - id: %3$s
+                    username: alice
+                    custom_id: cust-1
+                    keyauth_credentials: [{id: %4$s, key: alice-key}]
+                  - {username: guest}
+                """.formatted(upstream.url(), items, CONSUMER_ID, CREDENTIAL_ID));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    @BeforeEach
+    void forget() {
+        upstream.clear();
+    }
+
+    @Test
+    void aMissingKeyIsKongs401AndTheNextRequestWithTheKeyIsServed() {
+        assertRefused(post("/passthrough", Map.of()), NO_KEY, "Key");
+        assertRefused(post("/conversion", Map.of()), NO_KEY, "Key");
+        assertThat(post("/passthrough", Map.of("apikey", "alice-key")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aWrongKeyIsKongs401Unauthorized() {
+        assertRefused(post("/passthrough", Map.of("apikey", "alice-key2")), "Unauthorized", "Key");
+        assertRefused(post("/passthrough?apikey=ALICE-KEY", Map.of()), "Unauthorized", "Key");
+        assertThat(post("/passthrough", Map.of("apikey", "alice-key")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anEmptyKeyIsNoKey() {
+        assertRefused(post("/passthrough", Map.of("apikey", "")), NO_KEY, "Key");
+        assertRefused(post("/passthrough?apikey=", Map.of()), NO_KEY, "Key");
+        assertThat(post("/passthrough?apikey=alice-key", Map.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aKeyWhereKeyAuthDoesNotLookIsNoKey() {
+        assertRefused(post("/no-query?apikey=alice-key", Map.of()), NO_KEY, "Key");
+        assertThat(new McpHttp(gateway.proxy("/no-query"), Map.of("apikey", "alice-key")).initialize("2025-11-25").status())
+                .isEqualTo(200);
+        // query argument names are case-sensitive, as in Kong: APIKEY is not apikey
+        assertRefused(post("/passthrough?APIKEY=alice-key", Map.of()), NO_KEY, "Key");
+        assertThat(upstream.pending()).isZero();
+    }
+
+    @Test
+    void twoKeysAreKongsDuplicateApiKey() {
+        RawConnection.Response twoHeaders = raw("POST", "/passthrough", List.of("apikey: alice-key", "apikey: alice-key"), PING);
+        assertThat(twoHeaders.status()).as(twoHeaders.toString()).isEqualTo(401);
+        assertThat(twoHeaders.text()).contains("Duplicate API key found");
+        assertRefused(post("/passthrough?apikey=alice-key&apikey=other", Map.of()), "Duplicate API key found", "Key");
+        assertThat(post("/passthrough?apikey=alice-key", Map.of()).status()).isEqualTo(200);
+        assertThat(upstream.next().query()).isNull();
+    }
+
+    @Test
+    void aKeyWithControlCharactersIsRefusedAndTheNextRequestIsServed() {
+        RawConnection.Response control = raw("POST", "/passthrough", List.of("apikey: alice\u0001-key"), PING);
+        assertThat(control.status()).as(control.toString()).isIn(400, 401);
+        RawConnection.Response nul = raw("POST", "/passthrough?apikey=alice%00-key", List.of(), PING);
+        assertThat(nul.status()).as(nul.toString()).isEqualTo(401);
+        assertThat(nul.text()).contains("Unauthorized");
+        assertThat(upstream.pending()).isZero();
+        assertThat(raw("POST", "/passthrough", List.of("apikey: alice-key"), PING).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theRealmIsInTheChallenge() {
+        McpHttp.Response refused = post("/realm", Map.of());
+        assertRefused(refused, NO_KEY, "Key realm=\"toolgate\"");
+    }
+
+    @Test
+    void withAnonymousAMissingOrWrongKeyProceedsAsTheAnonymousConsumer() {
+        assertThat(post("/anonymous", Map.of("X-Anonymous-Consumer", "false")).status()).isEqualTo(200);
+        RestUpstream.Received anonymous = upstream.next();
+        assertThat(anonymous.header("x-anonymous-consumer")).isEqualTo("true");
+        assertThat(anonymous.header("x-consumer-username")).isEqualTo("guest");
+        assertThat(anonymous.headers().contains("x-credential-identifier")).isFalse();
+
+        assertThat(post("/anonymous", Map.of("apikey", "wrong")).status()).isEqualTo(200);
+        RestUpstream.Received wrong = upstream.next();
+        assertThat(wrong.header("x-consumer-username")).isEqualTo("guest");
+        assertThat(wrong.headers().contains("apikey")).as("the key the gateway read goes nowhere").isFalse();
+
+        assertThat(post("/anonymous", Map.of("apikey", "alice-key", "X-Anonymous-Consumer", "true")).status()).isEqualTo(200);
+        RestUpstream.Received alice = upstream.next();
+        assertThat(alice.header("x-consumer-username")).isEqualTo("alice");
+        assertThat(alice.headers().contains("x-anonymous-consumer")).isFalse();
+    }
+
+    @Test
+    void passthroughNeverForwardsTheKeyFromAHeaderOrTheQueryButSendsKongsConsumerHeaders() {
+        Map<String, String> forged = Map.of("X-Consumer-Username", "root", "X-Consumer-Custom-ID", "forged",
+                "X-Credential-Identifier", "forged", "X-Consumer-Groups", "admins", "X-Custom", "kept");
+        assertThat(post("/passthrough", with(forged, "ApiKey", "alice-key")).status()).isEqualTo(200);
+        assertThat(post("/passthrough?x=1&apikey=alice-key&y=%C3%BC", forged).status()).isEqualTo(200);
+        // Kong reads arguments separated by & only, with exact names: neither is the key, both go upstream as sent
+        assertRefused(post("/passthrough?x=1;apikey=alice-key", forged), NO_KEY, "Key");
+        assertRefused(post("/passthrough?APIKEY=alice-key", forged), NO_KEY, "Key");
+
+        assertThat(upstream.pending()).isEqualTo(2);
+        for (int i = 0; i < 2; i++) {
+            RestUpstream.Received seen = upstream.next();
+            assertThat(seen.uri()).doesNotContain("alice-key");
+            assertThat(seen.headers().contains("apikey")).isFalse();
+            assertThat(seen.header("x-consumer-id")).isEqualTo(CONSUMER_ID);
+            assertThat(seen.header("x-consumer-username")).isEqualTo("alice");
+            assertThat(seen.header("x-consumer-custom-id")).isEqualTo("cust-1");
+            assertThat(seen.header("x-credential-identifier")).isEqualTo(CREDENTIAL_ID);
+            assertThat(seen.headers().getAll("x-consumer-username")).hasSize(1);
+            assertThat(seen.headers().contains("x-consumer-groups")).isFalse();
+            assertThat(seen.header("x-custom")).isEqualTo("kept");
+            if (seen.query() != null) {
+                assertThat(seen.query()).isEqualTo("x=1&y=%C3%BC");
+            }
+        }
+    }
+
+    @Test
+    void aKeyInTheJsonBodyAuthenticatesAndIsRemovedFromWhatPassthroughForwards() {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"apikey\":\"alice-key\",\"params\":{\"apikey\":\"kept\"}}";
+        assertThat(send("/passthrough-body", body, Map.of()).status()).isEqualTo(200);
+        RestUpstream.Received seen = upstream.next();
+        assertThat(seen.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"apikey\":\"kept\"}}");
+        assertThat(seen.header("x-consumer-username")).isEqualTo("alice");
+
+        // only the body counts here: a key in a header is not looked at, and goes on as any header
+        assertRefused(send("/passthrough-body", PING, Map.of("apikey", "alice-key")), NO_KEY, "Key");
+        assertRefused(send("/passthrough-body", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"apikey\":[\"a\",\"b\"]}",
+                Map.of()), "Duplicate API key found", "Key");
+        assertThat(upstream.pending()).isZero();
+    }
+
+    @Test
+    void aConvertedCallNeverSendsTheKeyButSendsKongsConsumerHeaders() {
+        Map<String, McpHttp> clients = new LinkedHashMap<>();
+        // the key in the MCP request's query (conversion), in a header (listener), in the JSON body
+        clients.put("/conversion", session("/conversion?apikey=alice-key", Map.of(), ""));
+        clients.put("/listener", session("/listener", Map.of("apikey", "alice-key"), ""));
+        clients.put("/in-body", session("/in-body", Map.of(), ",\"apikey\":\"alice-key\""));
+        clients.forEach((endpoint, mcp) -> {
+            String key = endpoint.equals("/in-body") ? ",\"apikey\":\"alice-key\"" : "";
+            McpHttp.Response called = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\"" + key
+                    + ",\"params\":{\"name\":\"get_items\",\"arguments\":{\"query_q\":\"desk\"}}}");
+            assertThat(called.status()).as(endpoint + ": " + called).isEqualTo(200);
+            assertThat(called.json().path("result").path("isError").asBoolean()).as(called.toString()).isFalse();
+
+            RestUpstream.Received seen = upstream.next();
+            assertThat(seen.uri()).as(endpoint).isEqualTo("/items?q=desk");
+            assertThat(seen.headers().contains("apikey")).as(endpoint).isFalse();
+            assertThat(seen.headers().getAll("x-consumer-username")).as(endpoint).containsExactly("alice");
+            assertThat(seen.header("x-consumer-id")).isEqualTo(CONSUMER_ID);
+            assertThat(seen.header("x-consumer-custom-id")).isEqualTo("cust-1");
+            assertThat(seen.header("x-credential-identifier")).isEqualTo(CREDENTIAL_ID);
+        });
+    }
+
+    /** An initialized session on a conversion endpoint; {@code bodyKey} is added to each JSON body it sends itself. */
+    static McpHttp session(String endpoint, Map<String, String> headers, String bodyKey) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("X-Consumer-Username", "root");
+        McpHttp mcp = new McpHttp(gateway.proxy(endpoint), all);
+        McpHttp.Response initialized = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\"" + bodyKey
+                + ",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"keyauth-tests\",\"version\":\"1\"}}}");
+        assertThat(initialized.status()).as(endpoint + ": " + initialized).isEqualTo(200);
+        mcp.sessionId(initialized.header("mcp-session-id"));
+        return mcp;
+    }
+
+    @Test
+    void everyMethodOfEveryModesEndpointNeedsTheKey() {
+        for (String endpoint : List.of("/conversion", "/listener", "/passthrough")) {
+            for (String method : List.of("POST", "GET", "DELETE")) {
+                RawConnection.Response refused = raw(method, endpoint, List.of("Mcp-Session-Id: abc"),
+                        method.equals("POST") ? PING : null);
+                assertThat(refused.status()).as(method + " " + endpoint + ": " + refused).isEqualTo(401);
+                assertThat(refused.header("www-authenticate")).isEqualTo("Key");
+            }
+        }
+        assertThat(upstream.pending()).isZero();
+        for (String endpoint : List.of("/conversion", "/listener")) {
+            McpHttp mcp = new McpHttp(gateway.proxy(endpoint), Map.of("apikey", "alice-key"));
+            assertThat(mcp.initialize("2025-11-25").status()).isEqualTo(200);
+            try (RawConnection stream = RawConnection.connect(gateway.gateway().proxyPort(), 0)) {
+                stream.send("GET", endpoint, List.of("Host: 127.0.0.1", "Accept: text/event-stream",
+                        "apikey: alice-key", "Mcp-Session-Id: " + mcp.sessionId()), null);
+                assertThat(stream.head().status()).as("GET " + endpoint).isEqualTo(200);
+            }
+            McpHttp.Response deleted = mcp.send("DELETE", null, Map.of("mcp-session-id", mcp.sessionId()));
+            assertThat(deleted.status()).as("DELETE " + endpoint).isBetween(200, 204);
+        }
+    }
+
+    static void assertRefused(McpHttp.Response response, String message, String challenge) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(401);
+        assertThat(response.json().path("error").path("message").asText()).isEqualTo(message);
+        assertThat(response.header("www-authenticate")).isEqualTo(challenge);
+    }
+
+    static McpHttp.Response post(String pathAndQuery, Map<String, String> headers) {
+        return send(pathAndQuery, PING, headers);
+    }
+
+    static McpHttp.Response send(String pathAndQuery, String body, Map<String, String> headers) {
+        Map<String, String> sent = new LinkedHashMap<>(headers);
+        sent.put("content-type", "application/json");
+        sent.put("accept", McpHttp.ACCEPT_BOTH);
+        return new McpHttp(gateway.proxy(pathAndQuery)).send("POST", body, sent);
+    }
+
+    static Map<String, String> with(Map<String, String> headers, String name, String value) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put(name, value);
+        return all;
+    }
+
+    /** One request written byte for byte (header values are sent as ISO-8859-1 bytes). */
+    static RawConnection.Response raw(String method, String target, List<String> headers, String body) {
+        List<String> all = new ArrayList<>(List.of("Host: 127.0.0.1", "Content-Type: application/json",
+                "Accept: " + McpHttp.ACCEPT_BOTH, "Connection: close"));
+        all.addAll(headers);
+        byte[] bytes = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
+        if (bytes != null) {
+            all.add("Content-Length: " + bytes.length);
+        }
+        return RawConnection.exchange(gateway.gateway().proxyPort(), method, target, all, bytes);
+    }
+}
