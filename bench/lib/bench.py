@@ -19,6 +19,7 @@ WORKLOADS = {
     "passthrough": workloads.passthrough,
     "policies": workloads.policies,
     "cluster": workloads.cluster,
+    "oauth": workloads.oauth,
     "sessions": workloads.sessions,
     "startup": workloads.startup,
     "tools_list": workloads.tools_list,
@@ -68,6 +69,7 @@ def main():
     r.passthrough(by("passthrough"))
     r.policies(by("policies"))
     r.cluster(by("cluster") + by("cluster-sessions"))
+    r.oauth(by("oauth"))
     r.stream(by("stream"))
     r.sessions(by("sessions"))
     r.startup(by("startup"))

@@ -123,6 +123,17 @@ class Report:
                            f"gateway heap per session {fmt(r['heap_bytes_per_session'])} bytes (target: 0: the "
                            "session is its id).", ""]
 
+    def oauth(self, rows):
+        if not rows:
+            return
+        names = ["conversion", "conversion + ai-mcp-oauth2 (JWT, cached keys)"]
+        self.throughput_table("MCP authorization: ai-mcp-oauth2 checking a JWT, beside the same route without it", rows,
+                              names)
+        share = ratio(med(rows, "rps", system=names[1], connections=64), med(rows, "rps", system=names[0], connections=64))
+        if not all(valid(rows, n) for n in names):
+            share = None
+        self.target(f"{names[1]}: throughput vs without (c=64)", share, "≥ 0.85×", (share or 0) >= 0.85, "×")
+
     def stream(self, rows):
         if not rows:
             return

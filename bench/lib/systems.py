@@ -122,6 +122,55 @@ services:
 """
 
 
+def authorization_server(processes):
+    """The tests' oidc-provider (src/test/node/authorization-server.mjs), tokens valid for an hour; returns
+    (process, issuer URL)."""
+    p = processes.start("authorization-server", [NODE, os.path.join(ROOT, "src", "test", "node", "authorization-server.mjs")],
+                        env={"AS_TOKEN_TTL": "3600"})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with open(p.log_path) as log:
+            for line in log:
+                if line.startswith("{"):
+                    return p, json.loads(line)["issuer"]
+        if p.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise RuntimeError(f"the authorization server did not start; see {p.log_path}")
+
+
+def client_credentials_token(issuer, resource):
+    """An access token (a JWT signed with RS256) for resource, as the MCP client mcp-client."""
+    import base64
+    import urllib.parse
+    import urllib.request
+    form = urllib.parse.urlencode({"grant_type": "client_credentials", "resource": resource, "scope": "mcp:tools"})
+    request = urllib.request.Request(issuer + "/token", data=form.encode(), headers={
+        "authorization": "Basic " + base64.b64encode(b"mcp-client:mcp-client-secret").decode(),
+        "content-type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)["access_token"]
+
+
+OAUTH_RESOURCE = "http://bench.local/mcp-oauth"
+
+
+def oauth_config(rest_port, issuer):
+    """The conversion route twice: as it is, and behind ai-mcp-oauth2 checking JWTs with the issuer's keys."""
+    conversion = conversion_config(rest_port).split("services:\n", 1)[1]
+    secured = conversion.replace("name: widgets\n", "name: widgets-oauth\n").replace(
+        "name: widgets-mcp", "name: widgets-mcp-oauth").replace("paths: [/mcp]", "paths: [/mcp-oauth]").replace(
+        "        plugins:\n", f"""        plugins:
+          - name: ai-mcp-oauth2
+            config:
+              resource: {OAUTH_RESOURCE}
+              authorization_servers: [{issuer}]
+""")
+    return f"""_format_version: "3.0"
+services:
+{conversion}{secured}"""
+
+
 POLICY_CONSUMERS = """consumer_groups:
   - name: admin
 consumers:

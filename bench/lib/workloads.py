@@ -149,6 +149,31 @@ def cluster(processes, s):
     return rows
 
 
+def oauth(processes, s):
+    """Issue 13: ai-mcp-oauth2 checking a JWT (RS256, keys cached) on every request, beside the same
+    conversion route without it, in one gateway: what validating the caller's token costs."""
+    rest_p, rest = systems.rest_origin(processes)
+    as_p, issuer = systems.authorization_server(processes)
+    token = systems.client_credentials_token(issuer, systems.OAUTH_RESOURCE)
+    tg_p, tg, _ = systems.toolgate(processes, "toolgate-oauth", systems.oauth_config(rest, issuer))
+    auth = {"Authorization": "Bearer " + token}
+    plain = initialize(tg, "/mcp")
+    secured = initialize(tg, "/mcp-oauth", extra=auth)
+    systems.call_ok(tg, "/mcp", plain, "getWidget", {"path_id": 42})
+    systems.call_ok(tg, "/mcp-oauth", secured, "getWidget", {"path_id": 42}, extra=auth)
+    status, _, _ = mcp_post(tg, "/mcp-oauth", {"jsonrpc": "2.0", "id": 9, "method": "tools/list"}, secured)
+    if status != 401:
+        raise RuntimeError(f"the protected route answered {status} without a token, not 401")
+    call = [CALL % ("getWidget", '{"path_id":42}')]
+    targets = {
+        "conversion": dict(url=f"http://127.0.0.1:{tg}/mcp", bodies=call, session=plain, cpu_of=[tg_p]),
+        "conversion + ai-mcp-oauth2 (JWT, cached keys)": dict(url=f"http://127.0.0.1:{tg}/mcp-oauth", bodies=call,
+                                                               session=secured, header="Authorization: Bearer " + token,
+                                                               cpu_of=[tg_p]),
+    }
+    return interleaved(processes, s, "oauth", targets, warm=list(targets))
+
+
 def interleaved(processes, s, workload, targets, warm):
     measure = Measure(processes)
     for name in warm:

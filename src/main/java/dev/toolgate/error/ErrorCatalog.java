@@ -31,10 +31,12 @@ import dev.toolgate.error.GatewayError.UnsupportedMediaType;
 import dev.toolgate.error.GatewayError.UnsupportedProtocolVersion;
 import dev.toolgate.error.GatewayError.UpstreamTimeout;
 import dev.toolgate.error.GatewayError.UpstreamUnavailable;
+import dev.toolgate.error.GatewayError.AuthorizationUnavailable;
 import dev.toolgate.error.GatewayError.Forbidden;
 import dev.toolgate.error.GatewayError.LimitsUnavailable;
 import dev.toolgate.error.GatewayError.RateLimited;
 import dev.toolgate.error.GatewayError.SessionsUnavailable;
+import dev.toolgate.error.GatewayError.InvalidCredentials;
 import dev.toolgate.error.GatewayError.InvalidConfiguration;
 import dev.toolgate.error.GatewayError.NotFound;
 import dev.toolgate.error.GatewayError.Stopping;
@@ -151,7 +153,13 @@ public final class ErrorCatalog {
             case Forbidden e -> new Entry(403, JsonRpc.TRANSPORT_ERROR, "forbidden", e.message(),
                     challenge(e.challenge()));
             case ToolDenied e -> new Entry(403, JsonRpc.TRANSPORT_ERROR, "tool_denied",
-                    "Forbidden: tool '" + e.name() + "' is not available to this caller", challenge(INSUFFICIENT_SCOPE));
+                    "Forbidden: tool '" + e.name() + "' is not available to this caller",
+                    challenge(e.scope() == null ? INSUFFICIENT_SCOPE : INSUFFICIENT_SCOPE + ", scope=\"" + e.scope() + "\""));
+            case InvalidCredentials e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "invalid_credentials", e.message(),
+                    challenge(e.challenge()));
+            case AuthorizationUnavailable e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "authorization_unavailable",
+                    "Service Unavailable: the authorization server could not be reached to check the token; try again shortly",
+                    Map.of("retry-after", "5"));
             case AddressRefused e -> new Entry(e.status(), JsonRpc.TRANSPORT_ERROR, "address_refused", e.message());
             // the rest of the body was not read: the connection cannot be reused
             case RequestTooLarge e -> new Entry(413, JsonRpc.TRANSPORT_ERROR, "request_too_large",

@@ -143,9 +143,32 @@ public sealed interface GatewayError {
     /**
      * {@code tools/call} of a tool the caller's ACL does not allow (or that does not exist, on an
      * endpoint with ACLs: the two answer alike, so tool names cannot be probed). HTTP 403, as Kong
-     * 3.14 and later answer, with the request's id.
+     * 3.14 and later answer, with the request's id. {@code scope} is what the tool's ACL allows when it
+     * is an ACL on the token's scopes (the {@code scope} of the {@code insufficient_scope} challenge), else null.
      */
-    record ToolDenied(JsonNode id, String name) implements GatewayError {
+    record ToolDenied(JsonNode id, String name, String scope) implements GatewayError {
+
+        /** A denial on a consumer ACL: no scope would help. */
+        public ToolDenied(JsonNode id, String name) {
+            this(id, name, null);
+        }
+    }
+
+    /**
+     * The credentials are malformed (two {@code Authorization} headers...): 400, RFC 6750's
+     * {@code invalid_request}.
+     *
+     * @param message   what is wrong
+     * @param challenge the {@code WWW-Authenticate} value, or null for none
+     */
+    record InvalidCredentials(String message, String challenge) implements GatewayError {
+    }
+
+    /**
+     * A token could not be checked: the authorization server (its keys, introspection or token exchange)
+     * is unreachable or refuses the gateway, and nothing cached decides. 503; details are logged.
+     */
+    record AuthorizationUnavailable() implements GatewayError {
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
+import dev.toolgate.http.Published;
 import dev.toolgate.mode.AiMcpProxySchema;
 import dev.toolgate.pipeline.PluginScope;
 import dev.toolgate.pipeline.PolicyChain;
@@ -12,12 +13,14 @@ import dev.toolgate.pipeline.PolicyPlugin;
 import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.acl.AclPlugin;
 import dev.toolgate.policy.cors.CorsPlugin;
+import dev.toolgate.policy.jwt.JwtPlugin;
 import dev.toolgate.policy.iprestriction.IpRestrictionPlugin;
 import dev.toolgate.policy.requesttransformer.RequestTransformerPlugin;
 import dev.toolgate.policy.responsetransformer.ResponseTransformerPlugin;
 import dev.toolgate.policy.sizelimit.RequestSizeLimitingPlugin;
 import dev.toolgate.policy.keyauth.KeyAuthPlugin;
 import dev.toolgate.policy.ratelimit.RateLimitingPlugin;
+import dev.toolgate.policy.oauth2.OAuth2Plugin;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +39,7 @@ final class Plugins {
 
     private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin(),
             new IpRestrictionPlugin(), new RequestSizeLimitingPlugin(), new RequestTransformerPlugin(),
-            new ResponseTransformerPlugin(), new RateLimitingPlugin());
+            new ResponseTransformerPlugin(), new RateLimitingPlugin(), new OAuth2Plugin(), new JwtPlugin());
 
     private Plugins() {
     }
@@ -68,6 +71,26 @@ final class Plugins {
                         "Toolgate does not implement basic-auth: these credentials are never checked");
             }
         }
+    }
+
+    /**
+     * The documents the provisioned policies publish (OAuth Protected Resource Metadata), by path. Two
+     * different documents at one path are a problem: which one a client got would depend on nothing it sent.
+     */
+    static Map<String, Published> published(Map<String, List<PolicyChain.Configured>> policies, ConfigReport report) {
+        Map<String, Published> byPath = new HashMap<>();
+        policies.values().forEach(instances -> instances.forEach(instance -> {
+            if (instance.policy() instanceof Published.Source source) {
+                source.published().forEach((path, document) -> {
+                    Published earlier = byPath.putIfAbsent(path, document);
+                    if (earlier != null && !earlier.equals(document)) {
+                        report.problem("plugins", "two plugins publish different documents at " + path
+                                + ": give each ai-mcp-oauth2 plugin its own resource or metadata_endpoint");
+                    }
+                });
+            }
+        }));
+        return byPath;
     }
 
     /** Every enabled policy instance of a document, provisioned, by plugin name. */

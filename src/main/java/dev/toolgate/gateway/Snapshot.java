@@ -6,6 +6,7 @@ import dev.toolgate.config.Route;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.Published;
 import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.RouteMatch;
 import dev.toolgate.http.RouteTable;
@@ -26,16 +27,19 @@ import java.util.Optional;
  * @param router   compiled route matching
  * @param handlers handler by route id (routes without one are not served)
  * @param toolSets tools by MCP endpoint (route id)
+ * @param published documents the gateway publishes itself, by path (OAuth metadata), answered before routing
  * @param warnings warnings found while loading
  * @param loadedAt when it was built
  */
 public record Snapshot(DeclarativeConfig config, Router router, Map<String, RouteHandler> handlers,
-                       Map<String, ToolSet> toolSets, List<ConfigProblem> warnings, Instant loadedAt)
+                       Map<String, ToolSet> toolSets, Map<String, Published> published, List<ConfigProblem> warnings,
+                       Instant loadedAt)
         implements RouteTable {
 
     public Snapshot {
         handlers = Map.copyOf(handlers);
         toolSets = Map.copyOf(toolSets);
+        published = Map.copyOf(published);
         warnings = List.copyOf(warnings);
     }
 
@@ -50,6 +54,11 @@ public record Snapshot(DeclarativeConfig config, Router router, Map<String, Rout
         RouteHandler handler = handlers.get(route.id());
         return handler != null ? handler : (request, match) ->
                 ErrorResponses.plain(request.response(), new GatewayError.NotServed(route.label()));
+    }
+
+    @Override
+    public Published published(HttpServerRequest request) {
+        return published.isEmpty() ? null : published.get(Router.normalize(request.path()));
     }
 
     /** How many tools all endpoints serve together. */

@@ -133,7 +133,8 @@ final class SnapshotBuilder {
                         new PolicyGate(chain, endpoints.conversion(route, proxy, tools, report, plugin.get()), addresses));
             }
         }
-        return new Snapshot(config, new Router(active), handlers, toolSets, report.warnings(), Instant.now());
+        return new Snapshot(config, new Router(active), handlers, toolSets, Plugins.published(policies, report),
+                report.warnings(), Instant.now());
     }
 
     /**

@@ -113,6 +113,11 @@ public final class ProxyServer {
         private void route(HttpServerRequest request) {
             try {
                 RouteTable current = table.get();
+                Published document = current.published(request);
+                if (document != null) {
+                    document.answer(request);
+                    return;
+                }
                 Optional<RouteMatch> match = current.match(request);
                 if (match.isEmpty()) {
                     request.resume();

@@ -13,4 +13,9 @@ public interface RouteTable {
 
     /** The handler of a route of this table. */
     RouteHandler handler(Route route);
+
+    /** The document the gateway publishes at this request's path, answered before routing; null when none. */
+    default Published published(HttpServerRequest request) {
+        return null;
+    }
 }

@@ -114,6 +114,11 @@ public final class Exchange {
         return claimed != null && addresses.isTrusted(peer) ? claimed + ", " + peer : peer;
     }
 
+    /** True when the connection's peer is a trusted proxy, whose forwarding headers are believed. */
+    public boolean fromTrustedProxy() {
+        return addresses.isTrusted(peer);
+    }
+
     /** The authority the client addressed (Host, or :authority over HTTP/2); null when absent. */
     public String authority() {
         return authority;

@@ -32,7 +32,8 @@ class AdminRedactionIT {
             "DECK_SERVICE_HOST", "deck-secret-host.example",
             "DECK_TOKEN", "deck-tok-5d1e77");
     static final List<String> LITERAL_SECRETS = List.of("literal-header-secret-5150", "alice-key-0042",
-            "basic-pw-9001", "jwt-hmac-secret-1234", "client-secret-literal-99");
+            "basic-pw-9001", "jwt-hmac-secret-1234", "client-secret-literal-99", "oauth-client-secret-7788",
+            "introspection-header-secret-66", "exchange-secret-4455", "actor-token-secret-33");
 
     static RestUpstream upstream;
     static TestGateway gateway;
@@ -92,6 +93,22 @@ class AdminRedactionIT {
                       - {username: alice, password: basic-pw-9001}
                     jwt_secrets:
                       - {key: alice-iss, secret: jwt-hmac-secret-1234}
+                plugins:
+                  - name: ai-mcp-oauth2
+                    config:
+                      resource: http://localhost/mcp
+                      authorization_servers: [http://127.0.0.1:1]
+                      introspection_endpoint: http://127.0.0.1:1/introspect
+                      client_id: gateway
+                      client_secret: oauth-client-secret-7788
+                      headers: {X-Api-Key: introspection-header-secret-66}
+                      passthrough_credentials: true
+                      token_exchange:
+                        enabled: true
+                        token_endpoint: http://127.0.0.1:1/token
+                        client_id: exchanger
+                        client_secret: exchange-secret-4455
+                        request: {actor_token_source: config, actor_token: actor-token-secret-33}
                 """.formatted(upstream.url()), ENV, false);
         admin = new AdminHttp(gateway);
     }

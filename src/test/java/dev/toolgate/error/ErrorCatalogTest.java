@@ -84,6 +84,11 @@ class ErrorCatalogTest {
                         JsonRpc.TRANSPORT_ERROR, "forbidden", List.of("You cannot consume this service")),
                 arguments(new GatewayError.ToolDenied(ID, "delete_user"), 403, JsonRpc.TRANSPORT_ERROR, "tool_denied",
                         List.of("Forbidden", "'delete_user'")),
+                arguments(new GatewayError.InvalidCredentials("Bad Request: send one Authorization header",
+                                "Bearer error=\"invalid_request\""), 400, JsonRpc.TRANSPORT_ERROR, "invalid_credentials",
+                        List.of("one Authorization header")),
+                arguments(new GatewayError.AuthorizationUnavailable(), 503, JsonRpc.TRANSPORT_ERROR,
+                        "authorization_unavailable", List.of("authorization server could not be reached")),
                 arguments(new GatewayError.AddressRefused(451, "IP address not allowed: 10.1.2.3"), 451,
                         JsonRpc.TRANSPORT_ERROR, "address_refused", List.of("IP address not allowed: 10.1.2.3")),
                 arguments(new GatewayError.RequestTooLarge(), 413, JsonRpc.TRANSPORT_ERROR, "request_too_large",
@@ -158,6 +163,9 @@ class ErrorCatalogTest {
                 .headers()).containsEntry("www-authenticate", "Key realm=\"mcp\"");
         assertThat(ErrorCatalog.of(new GatewayError.ToolDenied(ID, "x")).headers())
                 .containsEntry("www-authenticate", "Bearer error=\"insufficient_scope\"");
+        assertThat(ErrorCatalog.of(new GatewayError.ToolDenied(ID, "x", "mcp:admin")).headers())
+                .containsEntry("www-authenticate", "Bearer error=\"insufficient_scope\", scope=\"mcp:admin\"");
+        assertThat(ErrorCatalog.of(new GatewayError.AuthorizationUnavailable()).headers()).containsEntry("retry-after", "5");
         assertThat(ErrorCatalog.of(new GatewayError.Forbidden("no", null)).headers()).isEmpty();
         assertThat(ErrorCatalog.of(new GatewayError.UnknownTool(ID, "x")).headers()).isEmpty();
     }

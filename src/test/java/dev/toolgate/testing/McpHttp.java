@@ -76,12 +76,18 @@ public final class McpHttp {
         return response.json().get("result");
     }
 
-    /** Any request with exactly these headers (and those the client always sends). */
-    public Response send(String method, String body, Map<String, String> headers) {
+    /**
+     * Any request with exactly these headers (and those the client always sends), plus {@code repeated}
+     * name/value pairs (a name may repeat).
+     */
+    public Response send(String method, String body, Map<String, String> headers, String... repeated) {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         always.forEach(request::header);
         headers.forEach(request::header);
+        for (int i = 0; i + 1 < repeated.length; i += 2) {
+            request.header(repeated[i], repeated[i + 1]);
+        }
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body(), response);

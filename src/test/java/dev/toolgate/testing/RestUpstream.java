@@ -32,6 +32,7 @@ public final class RestUpstream implements AutoCloseable {
     private final HttpServer server;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final Map<String, Consumer<HttpServerRequest>> routes = new ConcurrentHashMap<>();
+    private final Map<String, java.util.function.BiConsumer<HttpServerRequest, String>> bodyRoutes = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
 
     public RestUpstream() {
@@ -82,6 +83,17 @@ public final class RestUpstream implements AutoCloseable {
         return received.poll(wait.toMillis(), TimeUnit.MILLISECONDS) == null;
     }
 
+    /** Answers {@code METHOD path} with a handler that also gets the request's body (already read). */
+    public RestUpstream onBody(String methodAndPath, java.util.function.BiConsumer<HttpServerRequest, String> handler) {
+        bodyRoutes.put(methodAndPath, handler);
+        return this;
+    }
+
+    /** Every request received and not yet taken, oldest first (they stay recorded). */
+    public java.util.List<Received> received() {
+        return java.util.List.copyOf(received);
+    }
+
     /** Forgets requests received so far (each test starts from an empty record). */
     public void clear() {
         received.clear();
@@ -105,7 +117,10 @@ public final class RestUpstream implements AutoCloseable {
             String key = request.method().name() + " " + request.path();
             counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
             Consumer<HttpServerRequest> route = routes.get(key);
-            if (route != null) {
+            var withBody = bodyRoutes.get(key);
+            if (withBody != null) {
+                withBody.accept(request, body.toString());
+            } else if (route != null) {
                 route.accept(request);
             } else {
                 request.response().setStatusCode(404).putHeader("content-type", "application/json")

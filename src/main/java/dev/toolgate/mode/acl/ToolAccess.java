@@ -116,7 +116,16 @@ public final class ToolAccess implements MessagePolicy {
             return Decision.CONTINUE;
         }
         return new Decision.Reject(answerAsUnknown ? new GatewayError.UnknownTool(call.id(), call.tool())
-                : new GatewayError.ToolDenied(call.id(), call.tool()));
+                : new GatewayError.ToolDenied(call.id(), call.tool(), neededScope(acl)));
+    }
+
+    /** The scopes that would open the tool, for the challenge, when its ACL is on the token's scopes. */
+    private String neededScope(ToolAcl acl) {
+        if (acl == null || acl.open() || !rules.byClaim() || acl.rule().allow().isEmpty()) {
+            return null;
+        }
+        String claim = rules.claimPath().getLast();
+        return claim.equals("scope") || claim.equals("scp") ? String.join(" ", acl.rule().allow()) : null;
     }
 
     private ToolAcl aclOf(String tool) {

@@ -1,0 +1,151 @@
+package dev.toolgate.policy.jwt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import dev.toolgate.config.Consumer;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.pipeline.Consumers;
+import dev.toolgate.pipeline.Decision;
+import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.ExchangePolicy;
+import dev.toolgate.pipeline.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+
+import java.text.ParseException;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Kong's {@code jwt}: finds the token (query arguments, then cookies, then {@code Bearer} headers),
+ * picks the consumer's secret by the token's {@code key_claim_name}, checks the algorithm is the
+ * secret's, the signature, and the claims to verify; answers 401 with Kong's words otherwise, or falls
+ * back to {@code anonymous}. Every place a token was read is consumed: it never goes upstream. CPU only.
+ */
+final class JwtAuth implements ExchangePolicy {
+
+    static final Set<String> ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256",
+            "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA");
+
+    private final JwtConfig config;
+    private final JwtSecrets secrets;
+    private final Consumers consumers;
+    private final Consumer anonymous;
+    private final InstantSource clock;
+    private final String challenge;
+
+    JwtAuth(JwtConfig config, JwtSecrets secrets, Consumers consumers, Consumer anonymous, InstantSource clock) {
+        this.config = config;
+        this.secrets = secrets;
+        this.consumers = consumers;
+        this.anonymous = anonymous;
+        this.clock = clock;
+        this.challenge = config.realm() == null ? "Bearer" : "Bearer realm=\"" + config.realm() + "\"";
+    }
+
+    @Override
+    public Future<Decision> admit(Exchange exchange) {
+        if (!config.runOnPreflight() && exchange.request().method() == HttpMethod.OPTIONS) {
+            return Decision.PROCEED;
+        }
+        if (anonymous != null && exchange.principal().authenticated()) {
+            return Decision.PROCEED;
+        }
+        String failure = authenticate(exchange, TokenPlaces.find(exchange, config));
+        if (failure == null) {
+            return Decision.PROCEED;
+        }
+        if (anonymous != null) {
+            exchange.authenticate(consumers.principal(anonymous, null));
+            return Decision.PROCEED;
+        }
+        return Decision.reject(new GatewayError.Unauthenticated(failure,
+                failure.equals("Unauthorized") ? challenge : challenge + " error=\"invalid_token\""));
+    }
+
+    /** Kong's message for why the tokens found do not authenticate, or null when they do. */
+    private String authenticate(Exchange exchange, List<String> tokens) {
+        if (tokens.isEmpty()) {
+            return "Unauthorized";
+        }
+        if (tokens.size() > 1) {
+            return "Multiple tokens provided";
+        }
+        SignedJWT jwt;
+        try {
+            JWT parsed = JWTParser.parse(tokens.getFirst());
+            if (!(parsed instanceof SignedJWT signed) || !ALGORITHMS.contains(signed.getHeader().getAlgorithm().getName())) {
+                return "Bad token; invalid alg";
+            }
+            jwt = signed;
+            jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            return "Bad token; invalid JSON";
+        }
+        JsonNode claims = Json.MAPPER.valueToTree(jwt.getPayload().toJSONObject());
+        Object headerKey = jwt.getHeader().toJSONObject().get(config.keyClaimName());
+        JsonNode claimKey = claims.get(config.keyClaimName());
+        String key = claimKey != null && claimKey.isTextual() ? claimKey.asText() : headerKey instanceof String s ? s : null;
+        if (key == null) {
+            return "No mandatory '" + config.keyClaimName() + "' in claims";
+        }
+        if (key.isEmpty()) {
+            return "Invalid '" + config.keyClaimName() + "' in claims";
+        }
+        JwtSecrets.Secret secret = secrets.byKey(key);
+        if (secret == null) {
+            return "No credentials found for given '" + config.keyClaimName() + "'";
+        }
+        if (!jwt.getHeader().getAlgorithm().getName().equals(secret.entry().algorithm())) {
+            return "Invalid algorithm";
+        }
+        try {
+            if (!jwt.verify(secret.verifier())) {
+                return "Invalid signature";
+            }
+        } catch (JOSEException e) {
+            return "Invalid signature";
+        }
+        String claimErrors = claimErrors(claims);
+        if (claimErrors != null) {
+            return claimErrors;
+        }
+        exchange.authenticate(new Principal(secret.consumer(), consumers.groupsOf(secret.consumer()),
+                new Principal.Credential(key, "jwt"), claims, List.of(), false));
+        return null;
+    }
+
+    /** Kong's registered-claim checks, as {@code claim: error} pairs joined, or null. */
+    private String claimErrors(JsonNode claims) {
+        long now = clock.instant().getEpochSecond();
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (String name : config.claimsToVerify()) {
+            JsonNode value = claims.get(name);
+            if (value == null || !value.isNumber()) {
+                errors.put(name, "must be a number");
+            } else if (name.equals("exp") && value.asLong() <= now) {
+                errors.put(name, "token expired");
+            } else if (name.equals("nbf") && value.asLong() > now) {
+                errors.put(name, "token not valid yet");
+            }
+        }
+        if (errors.isEmpty() && config.maximumExpiration() > 0) {
+            JsonNode exp = claims.get("exp");
+            if (exp == null || exp.asLong() - now > config.maximumExpiration()) {
+                errors.put("exp", "exceeds maximum allowed expiration");
+            }
+        }
+        if (errors.isEmpty()) {
+            return null;
+        }
+        List<String> parts = errors.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
+        return String.join("; ", parts);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.toolgate.policy.jwt;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.util.X509CertUtils;
+import dev.toolgate.config.ConfigReport;
+import dev.toolgate.config.Consumer;
+import dev.toolgate.config.DeclarativeConfig;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The consumers' {@code jwt_secrets}, by key, each with its verifier built once at load (Nimbus's
+ * MAC, RSA and EC verifiers). A secret that cannot verify anything (a PEM that is no public key, an
+ * HMAC secret shorter than its algorithm needs) is a problem at its path, not a surprise at request time.
+ */
+final class JwtSecrets {
+
+    /** One secret: its consumer, the algorithm tokens must declare, and the verifier. */
+    record Secret(Consumer consumer, Consumer.JwtSecret entry, JWSVerifier verifier) {
+    }
+
+    private final Map<String, Secret> byKey = new HashMap<>();
+
+    JwtSecrets(DeclarativeConfig config, boolean secretIsBase64, String pluginPath, ConfigReport report) {
+        for (Consumer consumer : config.consumers()) {
+            for (int i = 0; i < consumer.jwtSecrets().size(); i++) {
+                Consumer.JwtSecret entry = consumer.jwtSecrets().get(i);
+                String path = consumer.source() + ".jwt_secrets[" + i + "]";
+                if (entry.key() == null) {
+                    continue;
+                }
+                if (byKey.containsKey(entry.key())) {
+                    report.problem(path + ".key", "another jwt_secret already has the key '" + entry.key() + "'");
+                    continue;
+                }
+                try {
+                    byKey.put(entry.key(), new Secret(consumer, entry, verifier(entry, secretIsBase64)));
+                } catch (JOSEException | IllegalArgumentException e) {
+                    report.problem(path, "cannot verify " + entry.algorithm() + " tokens with it (" + reason(e)
+                            + "); checked for the jwt plugin at " + pluginPath);
+                }
+            }
+        }
+    }
+
+    Secret byKey(String key) {
+        return byKey.get(key);
+    }
+
+    private static JWSVerifier verifier(Consumer.JwtSecret entry, boolean base64) throws JOSEException {
+        String algorithm = entry.algorithm();
+        if (algorithm.startsWith("HS")) {
+            byte[] secret = base64 ? Base64.getDecoder().decode(entry.secret().trim())
+                    : entry.secret().getBytes(StandardCharsets.UTF_8);
+            return new MACVerifier(secret);
+        }
+        if (algorithm.equals("EdDSA")) {
+            throw new JOSEException("EdDSA is not supported by Toolgate's jwt plugin yet");
+        }
+        PublicKey key = publicKey(entry.rsaPublicKey(), algorithm.startsWith("ES") ? "EC" : "RSA");
+        if (key instanceof ECPublicKey ec) {
+            return new ECDSAVerifier(ec);
+        }
+        if (key instanceof RSAPublicKey rsa) {
+            return new RSASSAVerifier(rsa);
+        }
+        throw new JOSEException("rsa_public_key is not a public key of the type " + algorithm + " needs");
+    }
+
+    /** A PEM public key ({@code PUBLIC KEY}) or certificate ({@code CERTIFICATE}), read with the JDK alone. */
+    static PublicKey publicKey(String pem, String type) throws JOSEException {
+        if (pem.contains("BEGIN CERTIFICATE")) {
+            X509Certificate certificate = X509CertUtils.parse(pem);
+            if (certificate == null) {
+                throw new JOSEException("rsa_public_key is not a readable PEM certificate");
+            }
+            return certificate.getPublicKey();
+        }
+        String body = pem.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
+        try {
+            return KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new JOSEException("rsa_public_key is not a PEM " + type + " public key");
+        }
+    }
+
+    private static String reason(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

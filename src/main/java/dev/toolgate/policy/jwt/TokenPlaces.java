@@ -1,0 +1,83 @@
+package dev.toolgate.policy.jwt;
+
+import dev.toolgate.pipeline.Exchange;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where Kong's {@code jwt} looks for tokens: every configured query argument, cookie and header. The
+ * distinct non-empty tokens found are returned (more than one is Kong's "Multiple tokens provided"),
+ * and each place one was read is consumed, so the token does not travel upstream: query arguments and
+ * headers are removed, and the {@code Cookie} header is sent on without the token cookies.
+ */
+final class TokenPlaces {
+
+    private static final Pattern BEARER = Pattern.compile("\\s*[Bb]earer\\s+(.+)");
+
+    private TokenPlaces() {
+    }
+
+    static List<String> find(Exchange exchange, JwtConfig config) {
+        Set<String> tokens = new LinkedHashSet<>();
+        for (String name : config.uriParamNames()) {
+            List<String> values = exchange.request().params().getAll(name);
+            if (!values.isEmpty()) {
+                exchange.consumeQuery(name);
+                values.stream().filter(v -> !v.isEmpty()).forEach(tokens::add);
+            }
+        }
+        if (!config.cookieNames().isEmpty()) {
+            cookies(exchange, config.cookieNames(), tokens);
+        }
+        for (String name : config.headerNames()) {
+            String value = exchange.header(name);
+            if (value != null) {
+                exchange.consumeHeader(name);
+                Matcher m = BEARER.matcher(value);
+                if (m.lookingAt() && !m.group(1).isEmpty()) {
+                    tokens.add(m.group(1));
+                }
+            }
+        }
+        return new ArrayList<>(tokens);
+    }
+
+    private static void cookies(Exchange exchange, List<String> names, Set<String> tokens) {
+        String header = exchange.header("cookie");
+        if (header == null) {
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        boolean found = false;
+        for (String pair : header.split(";")) {
+            String cookie = pair.trim();
+            int eq = cookie.indexOf('=');
+            String name = eq < 0 ? cookie : cookie.substring(0, eq);
+            if (names.contains(name)) {
+                found = true;
+                String value = eq < 0 ? "" : unquote(cookie.substring(eq + 1));
+                if (!value.isEmpty()) {
+                    tokens.add(value);
+                }
+            } else if (!cookie.isEmpty()) {
+                kept.add(cookie);
+            }
+        }
+        if (found) {
+            exchange.consumeHeader("cookie");
+            if (!kept.isEmpty()) {
+                // the other cookies go on as the client sent them
+                exchange.upstreamHeaders().set("Cookie", String.join("; ", kept));
+            }
+        }
+    }
+
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.toolgate.policy.oauth2;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.config.Consumer;
+import dev.toolgate.pipeline.Consumers;
+import dev.toolgate.pipeline.Principal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a valid token's claims into the caller: the consumer its {@code consumer_claim} names (looked
+ * up by {@code consumer_by}), the consumer groups its {@code consumer_groups_claim} names, and a
+ * credential identifier from {@code credential_claim}. The claims stay on the caller, for tool ACLs
+ * on token claims ({@code acl_attribute_type: oauth_access_token}).
+ */
+final class Callers {
+
+    static final String PLUGIN = "ai-mcp-oauth2";
+
+    /** A caller, or why the token names none acceptable (403). */
+    record Mapped(Principal caller, String refusal) {
+    }
+
+    private final ConsumerMapping mapping;
+    private final Consumers consumers;
+    private final Set<String> groupNames;
+
+    Callers(ConsumerMapping mapping, Consumers consumers, Set<String> groupNames) {
+        this.mapping = mapping;
+        this.consumers = consumers;
+        this.groupNames = groupNames;
+    }
+
+    Mapped map(JsonNode claims) {
+        Consumer consumer = null;
+        if (!mapping.consumerClaim().isEmpty()) {
+            String value = text(ClaimHeader.at(claims, mapping.consumerClaim()));
+            consumer = value == null ? null : lookup(value).orElse(null);
+            if (consumer == null && !mapping.consumerOptional()) {
+                return new Mapped(null, "Forbidden: no consumer matches the token's "
+                        + String.join(".", mapping.consumerClaim()) + " claim");
+            }
+        }
+        List<String> claimed = values(mapping.groupsClaim().isEmpty() ? null : ClaimHeader.at(claims, mapping.groupsClaim()));
+        Set<String> groups = new LinkedHashSet<>(consumer == null ? List.of() : consumers.groupsOf(consumer));
+        claimed.stream().filter(groupNames::contains).forEach(groups::add);
+        if (!mapping.groupsClaim().isEmpty() && groups.isEmpty() && !mapping.groupsOptional()) {
+            return new Mapped(null, "Forbidden: the token's " + String.join(".", mapping.groupsClaim())
+                    + " claim names no known consumer group");
+        }
+        String credential = text(ClaimHeader.at(claims, mapping.credentialClaim()));
+        if (credential == null) {
+            credential = consumer != null ? consumer.id() : "token";
+        }
+        return new Mapped(new Principal(consumer, List.copyOf(groups), new Principal.Credential(credential, PLUGIN),
+                claims, claimed, false), null);
+    }
+
+    private Optional<Consumer> lookup(String value) {
+        for (String field : mapping.consumerBy()) {
+            Optional<Consumer> found = switch (field) {
+                case "id" -> consumers.byId(value);
+                case "username" -> consumers.byUsername(value);
+                default -> consumers.byCustomId(value);
+            };
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String text(JsonNode node) {
+        return node != null && node.isValueNode() && !node.isNull() ? node.asText() : null;
+    }
+
+    private static List<String> values(JsonNode node) {
+        List<String> values = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return values;
+        }
+        if (node.isArray()) {
+            node.forEach(v -> {
+                if (v.isValueNode()) {
+                    values.add(v.asText());
+                }
+            });
+        } else if (node.isTextual()) {
+            values.addAll(List.of(node.asText().trim().split("\\s+")));
+        }
+        return values;
+    }
+}

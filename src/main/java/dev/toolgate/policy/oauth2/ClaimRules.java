@@ -1,0 +1,92 @@
+package dev.toolgate.policy.oauth2;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The checks every accepted token passes, signed or introspected: it has not expired, is already
+ * valid ({@code jwt_claims_leeway} of skew), was issued by one of the configured authorization
+ * servers, and for this resource (RFC 8707 audience binding, unless
+ * {@code insecure_relaxed_audience_validation}).
+ */
+final class ClaimRules {
+
+    private final Set<String> issuers = new HashSet<>();
+    private final Set<String> audiences = new HashSet<>();
+    private final boolean relaxedAudience;
+    private final long leeway;
+    private final InstantSource clock;
+    private final ServerMetadata metadata;
+
+    ClaimRules(OAuth2Config config, ServerMetadata metadata, InstantSource clock) {
+        config.authorizationServers().forEach(s -> issuers.add(ServerMetadata.trim(s)));
+        audiences.add(config.resource());
+        audiences.add(ServerMetadata.trim(config.resource()));
+        this.relaxedAudience = config.relaxedAudience();
+        this.leeway = config.leeway();
+        this.clock = clock;
+        this.metadata = metadata;
+    }
+
+    /**
+     * What is wrong with these claims, in the gateway's words, or null when nothing is.
+     *
+     * @param introspected the authorization server vouched for the token (RFC 7662), where {@code exp} and
+     *                     {@code iss} are optional
+     */
+    String problem(JsonNode claims, boolean introspected) {
+        long now = clock.instant().getEpochSecond();
+        JsonNode exp = claims.get("exp");
+        if ((exp == null || !exp.isNumber()) && !introspected) {
+            return "the token has no expiry (exp)";
+        }
+        if (exp != null && exp.asLong() + leeway <= now) {
+            return "the token has expired";
+        }
+        JsonNode nbf = claims.get("nbf");
+        if (nbf != null && (!nbf.isNumber() || nbf.asLong() - leeway > now)) {
+            return "the token is not valid yet";
+        }
+        JsonNode iss = claims.get("iss");
+        if ((iss != null || !introspected) && (iss == null || !iss.isTextual() || !issuer(ServerMetadata.trim(iss.asText())))) {
+            return "the token was not issued by a trusted authorization server";
+        }
+        if (!relaxedAudience && !audience(claims.get("aud"))) {
+            return "the token was not issued for this resource (aud)";
+        }
+        return null;
+    }
+
+    /** When the claims stop being valid (a minute from now for an introspection answer without {@code exp}). */
+    Instant expires(JsonNode claims) {
+        JsonNode exp = claims.get("exp");
+        return exp != null && exp.isNumber() ? Instant.ofEpochSecond(exp.asLong() + leeway) : clock.instant().plusSeconds(60);
+    }
+
+    private boolean issuer(String iss) {
+        if (issuers.contains(iss)) {
+            return true;
+        }
+        String discovered = metadata.issuer();
+        return discovered != null && ServerMetadata.trim(discovered).equals(iss);
+    }
+
+    private boolean audience(JsonNode aud) {
+        if (aud == null) {
+            return false;
+        }
+        if (aud.isTextual()) {
+            return audiences.contains(aud.asText());
+        }
+        for (JsonNode item : aud) {
+            if (item.isTextual() && audiences.contains(item.asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.toolgate.policy.oauth2;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.policy.Blocking;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tokens checked by asking the authorization server (RFC 7662 introspection, Nimbus's request and
+ * response), for opaque tokens or when revocation must count at once. An active answer is reused until
+ * the token expires ({@code cache_introspection}), so only the first request of a token waits, on a
+ * virtual thread.
+ */
+final class Introspector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Introspector.class);
+
+    private final OAuth2Config config;
+    private final ClaimRules rules;
+    private final URI endpoint;
+    private final ExpiringCache<Verdict.Valid> cache;
+
+    Introspector(OAuth2Config config, ClaimRules rules, InstantSource clock) {
+        this.config = config;
+        this.rules = rules;
+        this.endpoint = URI.create(config.introspectionEndpoint());
+        this.cache = new ExpiringCache<>(clock, 10_000);
+    }
+
+    Future<Verdict> check(String token) {
+        if (token.length() > JwtTokens.MAX_LENGTH) {
+            return Future.succeededFuture(new Verdict.Invalid("the token is too long"));
+        }
+        String key = Tokens.digest(token);
+        Verdict.Valid known = config.cacheIntrospection() ? cache.get(key) : null;
+        if (known != null) {
+            return Future.succeededFuture(known);
+        }
+        return Blocking.call("introspection", () -> introspect(token, key));
+    }
+
+    private Verdict introspect(String token, String key) throws Exception {
+        Map<String, List<String>> params = new HashMap<>();
+        config.args().forEach((name, value) -> params.put(name, List.of(value)));
+        if (config.client().none() && config.client().clientId() != null) {
+            params.put("client_id", List.of(config.client().clientId()));
+        }
+        HTTPRequest request = new TokenIntrospectionRequest(endpoint, config.client().authentication(endpoint),
+                new TypelessAccessToken(token), params).toHTTPRequest();
+        config.headers().forEach((name, value) -> request.setHeader(name, value));
+        request.setConnectTimeout(config.timeout());
+        request.setReadTimeout(config.timeout());
+        HTTPResponse response;
+        try {
+            response = request.send();
+        } catch (java.io.IOException e) {
+            return new Verdict.Unavailable("introspection at " + endpoint + " failed: " + e.getMessage());
+        }
+        TokenIntrospectionResponse answer;
+        try {
+            answer = TokenIntrospectionResponse.parse(response);
+        } catch (ParseException e) {
+            return new Verdict.Unavailable("introspection at " + endpoint + " answered " + response.getStatusCode()
+                    + " with an unreadable body");
+        }
+        if (!answer.indicatesSuccess()) {
+            LOG.warn("introspection at {} was refused: {} (check client_id, client_secret and client_auth)", endpoint,
+                    answer.toErrorResponse().getErrorObject());
+            return new Verdict.Unavailable("introspection refused: " + answer.toErrorResponse().getErrorObject().getCode());
+        }
+        TokenIntrospectionSuccessResponse success = answer.toSuccessResponse();
+        if (!success.isActive()) {
+            return new Verdict.Invalid("the token is not active");
+        }
+        JsonNode claims = Json.MAPPER.valueToTree(success.toJSONObject());
+        String problem = rules.problem(claims, true);
+        if (problem != null) {
+            return new Verdict.Invalid(problem);
+        }
+        Verdict.Valid valid = new Verdict.Valid(claims, rules.expires(claims));
+        if (config.cacheIntrospection()) {
+            cache.put(key, valid, valid.expires());
+        }
+        return valid;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.toolgate.policy.oauth2;
+
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.http.Published;
+import dev.toolgate.pipeline.Decision;
+import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.ExchangePolicy;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Kong's {@code ai-mcp-oauth2}: every request on the route must carry an access token in
+ * {@code Authorization: Bearer} that the authorization server issued for this resource. Without one,
+ * 401 with a challenge naming the Protected Resource Metadata, which this policy publishes. A valid
+ * token becomes the caller; its claims go upstream as configured; the token itself does not (unless
+ * {@code passthrough_credentials}), and with {@code token_exchange} the upstream gets a token minted
+ * for it instead.
+ */
+final class OAuth2 implements ExchangePolicy, Published.Source {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OAuth2.class);
+    /** Kong's words for every 401 of this plugin. */
+    static final String INVALID = "Invalid or inactive token";
+
+    /** Checks one token. */
+    interface Validator {
+        Future<Verdict> check(String token);
+    }
+
+    private final OAuth2Config config;
+    private final ResourceMetadata metadata;
+    private final Validator validator;
+    private final Callers callers;
+    private final TokenExchanger exchanger;
+
+    OAuth2(OAuth2Config config, ResourceMetadata metadata, Validator validator, Callers callers, TokenExchanger exchanger) {
+        this.config = config;
+        this.metadata = metadata;
+        this.validator = validator;
+        this.callers = callers;
+        this.exchanger = exchanger;
+    }
+
+    @Override
+    public Map<String, Published> published() {
+        return metadata.publications(config);
+    }
+
+    @Override
+    public Future<Decision> admit(Exchange exchange) {
+        HttpServerRequest request = exchange.request();
+        // MCP forbids tokens in the query string: never read, never forwarded
+        String query = request.query();
+        if (query != null && query.contains("access_token")) {
+            exchange.consumeQuery("access_token");
+        }
+        if (!config.passthroughCredentials() || config.exchange().enabled()) {
+            exchange.consumeHeader("authorization");
+        }
+        List<String> values = request.headers().getAll("authorization");
+        if (values.size() > 1) {
+            return Decision.reject(new GatewayError.InvalidCredentials("Bad Request: send one Authorization header",
+                    metadata.invalid(exchange, "invalid_request", "more than one Authorization header")));
+        }
+        String token = values.isEmpty() ? null : bearer(values.getFirst());
+        if (token == null) {
+            return Decision.reject(new GatewayError.Unauthenticated(INVALID, metadata.missing(exchange)));
+        }
+        // while the authorization server is asked, the chain reads the body (PolicyChain)
+        return validator.check(token).compose(verdict -> decide(exchange, token, verdict));
+    }
+
+    private Future<Decision> decide(Exchange exchange, String token, Verdict verdict) {
+        HttpServerRequest request = exchange.request();
+        return switch (verdict) {
+            case Verdict.Invalid invalid -> Decision.reject(new GatewayError.Unauthenticated(INVALID,
+                    metadata.invalid(exchange, "invalid_token", invalid.reason())));
+            case Verdict.Unavailable unavailable -> {
+                LOG.warn("{} {}: the token could not be checked: {}", request.method(), request.path(), unavailable.detail());
+                yield Decision.reject(new GatewayError.AuthorizationUnavailable());
+            }
+            case Verdict.Valid valid -> admitCaller(exchange, token, valid);
+        };
+    }
+
+    private Future<Decision> admitCaller(Exchange exchange, String token, Verdict.Valid valid) {
+        Callers.Mapped mapped = callers.map(valid.claims());
+        if (mapped.refusal() != null) {
+            return Decision.reject(new GatewayError.Forbidden(mapped.refusal(), null));
+        }
+        exchange.authenticate(mapped.caller());
+        config.claimHeaders().forEach(h -> h.apply(valid.claims(), exchange.upstreamHeaders()));
+        if (exchanger == null) {
+            return Decision.PROCEED;
+        }
+        return exchanger.exchange(token, actorToken(exchange)).map(outcome -> switch (outcome) {
+            case TokenExchanger.Outcome.Exchanged exchanged -> {
+                exchange.upstreamHeaders().set("Authorization", "Bearer " + exchanged.token());
+                yield Decision.CONTINUE;
+            }
+            case TokenExchanger.Outcome.Refused refused -> new Decision.Reject(new GatewayError.Forbidden(
+                    "Forbidden: the authorization server refused to exchange the token for the upstream ("
+                            + refused.error() + ")", null));
+            case TokenExchanger.Outcome.Unreachable unreachable -> {
+                LOG.warn("token exchange failed: {}", unreachable.detail());
+                yield new Decision.Reject(new GatewayError.AuthorizationUnavailable());
+            }
+        });
+    }
+
+    private String actorToken(Exchange exchange) {
+        ExchangeConfig exchangeConfig = config.exchange();
+        return switch (exchangeConfig.actorTokenSource()) {
+            case "header" -> {
+                exchange.consumeHeader(exchangeConfig.actorTokenHeader());
+                String value = exchange.header(exchangeConfig.actorTokenHeader());
+                yield value == null ? null : value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).trim() : value;
+            }
+            case "config" -> exchangeConfig.actorToken();
+            default -> null;
+        };
+    }
+
+    /** The token of {@code Bearer <token>} (scheme case-insensitive), or null for another scheme or none. */
+    static String bearer(String header) {
+        String value = header.trim();
+        if (value.length() < 8 || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+            return null;
+        }
+        String token = value.substring(7).trim();
+        return token.isEmpty() || token.contains(" ") ? null : token;
+    }
+}

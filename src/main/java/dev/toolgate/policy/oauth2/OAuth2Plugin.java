@@ -1,0 +1,39 @@
+package dev.toolgate.policy.oauth2;
+
+import dev.toolgate.config.ConsumerGroup;
+import dev.toolgate.config.Plugin;
+import dev.toolgate.config.PluginSchema;
+import dev.toolgate.pipeline.ExchangePolicy;
+import dev.toolgate.pipeline.PolicyPlugin;
+import dev.toolgate.pipeline.Provisioning;
+import dev.toolgate.policy.PolicySchema;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Kong's {@code ai-mcp-oauth2}: reads its configuration and provisions {@link OAuth2}. No I/O here. */
+public final class OAuth2Plugin implements PolicyPlugin {
+
+    public static final String NAME = "ai-mcp-oauth2";
+
+    @Override
+    public PluginSchema schema() {
+        return PolicySchema.noConsumer(NAME, OAuth2Config::read);
+    }
+
+    @Override
+    public ExchangePolicy provision(Plugin plugin, Provisioning provisioning) {
+        OAuth2Config config = (OAuth2Config) plugin.config();
+        ServerMetadata server = new ServerMetadata(config, provisioning.clock());
+        ClaimRules rules = new ClaimRules(config, server, provisioning.clock());
+        OAuth2.Validator validator = config.introspectionEndpoint() != null
+                ? new Introspector(config, rules, provisioning.clock())::check
+                : new JwtTokens(new SigningKeys(config, server, provisioning.clock()), rules, provisioning.clock())::check;
+        Set<String> groups = provisioning.config().consumerGroups().stream().map(ConsumerGroup::name)
+                .collect(Collectors.toSet());
+        TokenExchanger exchanger = config.exchange().enabled()
+                ? new TokenExchanger(config.exchange(), config.timeout(), provisioning.clock()) : null;
+        return new OAuth2(config, ResourceMetadata.of(config), validator,
+                new Callers(config.mapping(), provisioning.consumers(), groups), exchanger);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.toolgate.policy.oauth2;
+
+import com.nimbusds.oauth2.sdk.GeneralException;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The authorization server's metadata (RFC 8414, or OpenID Connect discovery), fetched when first
+ * needed and reused for {@code metadata_cache_ttl}: where its keys are, and its issuer. The URLs are
+ * tried in the order the MCP specification gives; each {@code metadata_discovery_retry} times.
+ * Blocking: called on virtual threads only.
+ */
+final class ServerMetadata {
+
+    private record Cached(AuthorizationServerMetadata metadata, Instant fetched) {
+    }
+
+    private final OAuth2Config config;
+    private final InstantSource clock;
+    private volatile Cached cached;
+
+    ServerMetadata(OAuth2Config config, InstantSource clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** The metadata, fetched again once older than {@code metadata_cache_ttl}; a stale copy when fetching fails. */
+    AuthorizationServerMetadata get() throws IOException, GeneralException {
+        Cached current = cached;
+        if (current != null && current.fetched().plusSeconds(config.metadataCacheTtl()).isAfter(clock.instant())) {
+            return current.metadata();
+        }
+        try {
+            AuthorizationServerMetadata fetched = fetch();
+            cached = new Cached(fetched, clock.instant());
+            return fetched;
+        } catch (IOException | GeneralException e) {
+            if (current != null) {
+                return current.metadata();
+            }
+            throw e;
+        }
+    }
+
+    private AuthorizationServerMetadata fetch() throws IOException, GeneralException {
+        IOException lastIo = null;
+        for (URI candidate : candidates()) {
+            for (int attempt = 0; attempt < Math.max(1, config.discoveryRetry()); attempt++) {
+                try {
+                    HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, candidate);
+                    request.setConnectTimeout(config.timeout());
+                    request.setReadTimeout(config.timeout());
+                    request.setFollowRedirects(false);
+                    HTTPResponse response = request.send();
+                    if (response.getStatusCode() != 200) {
+                        break;
+                    }
+                    AuthorizationServerMetadata metadata = AuthorizationServerMetadata.parse(response.getBody());
+                    checkIssuer(metadata, candidate);
+                    return metadata;
+                } catch (IOException e) {
+                    lastIo = e;
+                } catch (ParseException e) {
+                    break;
+                }
+            }
+        }
+        if (lastIo != null) {
+            throw lastIo;
+        }
+        throw new GeneralException("no authorization server metadata at " + candidates());
+    }
+
+    /** RFC 8414 §3.3: the metadata must name the issuer it was discovered for. */
+    private void checkIssuer(AuthorizationServerMetadata metadata, URI from) throws GeneralException {
+        if (config.discoveryEndpoint() != null) {
+            return;
+        }
+        String expected = trim(config.authorizationServers().getFirst());
+        if (metadata.getIssuer() == null || !trim(metadata.getIssuer().getValue()).equals(expected)) {
+            throw new GeneralException("the metadata at " + from + " names issuer " + metadata.getIssuer()
+                    + ", not " + expected);
+        }
+    }
+
+    /** Where to look: {@code metadata_discovery_endpoint}, else the well-known URLs of the first issuer. */
+    List<URI> candidates() {
+        if (config.discoveryEndpoint() != null) {
+            return List.of(URI.create(config.discoveryEndpoint()));
+        }
+        URI issuer = URI.create(trim(config.authorizationServers().getFirst()));
+        String path = issuer.getRawPath() == null ? "" : issuer.getRawPath();
+        String origin = issuer.getScheme() + "://" + issuer.getRawAuthority();
+        List<URI> urls = new ArrayList<>();
+        urls.add(URI.create(origin + "/.well-known/oauth-authorization-server" + path));
+        urls.add(URI.create(origin + "/.well-known/openid-configuration" + path));
+        if (!path.isEmpty()) {
+            urls.add(URI.create(origin + path + "/.well-known/openid-configuration"));
+        }
+        return urls;
+    }
+
+    /** The JWK Set URL: {@code jwks_endpoint}, else the metadata's {@code jwks_uri}. */
+    URL jwksUrl() throws IOException, GeneralException {
+        if (config.jwksEndpoint() != null) {
+            return URI.create(config.jwksEndpoint()).toURL();
+        }
+        URI uri = get().getJWKSetURI();
+        if (uri == null) {
+            throw new GeneralException("the authorization server's metadata has no jwks_uri");
+        }
+        return uri.toURL();
+    }
+
+    /** The issuer the metadata names, or null when it was not fetched. */
+    String issuer() {
+        Cached current = cached;
+        return current == null || current.metadata().getIssuer() == null ? null : current.metadata().getIssuer().getValue();
+    }
+
+    static String trim(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.toolgate.policy.oauth2;
+
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.Audience;
+import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
+import com.nimbusds.oauth2.sdk.token.TypelessToken;
+import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
+import dev.toolgate.policy.Blocking;
+import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Token exchange (RFC 8693, Nimbus's token request): the client's validated token is the subject
+ * token, and the upstream gets the token the authorization server mints in return, never the
+ * client's. Exchanged tokens are reused for the same client token (and actor token) until
+ * {@code expires_in}, else {@code cache.ttl}.
+ */
+final class TokenExchanger {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenExchanger.class);
+
+    /** What the exchange got: a token, or why there is none. */
+    sealed interface Outcome {
+        record Exchanged(String token) implements Outcome {
+        }
+
+        /** The authorization server refused: 403. */
+        record Refused(String error) implements Outcome {
+        }
+
+        /** It could not be asked: 503. */
+        record Unreachable(String detail) implements Outcome {
+        }
+    }
+
+    private final ExchangeConfig config;
+    private final int timeout;
+    private final URI endpoint;
+    private final InstantSource clock;
+    private final ExpiringCache<String> cache;
+
+    TokenExchanger(ExchangeConfig config, int timeout, InstantSource clock) {
+        this.config = config;
+        this.timeout = timeout;
+        this.endpoint = URI.create(config.tokenEndpoint());
+        this.clock = clock;
+        this.cache = new ExpiringCache<>(clock, 10_000);
+    }
+
+    /** @param actor the actor token, or null */
+    Future<Outcome> exchange(String subject, String actor) {
+        String key = Tokens.digest(subject + '\u0000' + (actor == null ? "" : actor));
+        String known = config.cache() ? cache.get(key) : null;
+        if (known != null) {
+            return Future.succeededFuture(new Outcome.Exchanged(known));
+        }
+        return Blocking.call("token-exchange", () -> request(subject, actor, key));
+    }
+
+    private Outcome request(String subject, String actor, String key) throws Exception {
+        TokenExchangeGrant grant = new TokenExchangeGrant(new TypelessToken(subject),
+                TokenTypeURI.parse(config.subjectTokenType()),
+                actor == null ? null : new TypelessToken(actor),
+                actor == null ? null : TokenTypeURI.parse(config.actorTokenType()),
+                TokenTypeURI.parse(config.requestedTokenType()),
+                config.audience().isEmpty() ? null : Audience.create(config.audience()));
+        Map<String, List<String>> params = new HashMap<>();
+        ClientAuthentication authentication = config.client() == null ? null : config.client().authentication(endpoint);
+        if (authentication == null && config.client() != null && config.client().clientId() != null) {
+            params.put("client_id", List.of(config.client().clientId()));
+        }
+        HTTPRequest request = new TokenRequest(endpoint, authentication, grant,
+                config.scopes().isEmpty() ? null : new Scope(config.scopes().toArray(String[]::new)),
+                config.resource() == null ? null : List.of(URI.create(config.resource())), params).toHTTPRequest();
+        request.setConnectTimeout(timeout);
+        request.setReadTimeout(timeout);
+        HTTPResponse response;
+        try {
+            response = request.send();
+        } catch (IOException e) {
+            return new Outcome.Unreachable("token exchange at " + endpoint + " failed: " + e.getMessage());
+        }
+        TokenResponse answer;
+        try {
+            answer = TokenResponse.parse(response);
+        } catch (ParseException e) {
+            return new Outcome.Unreachable("token exchange at " + endpoint + " answered " + response.getStatusCode()
+                    + " with an unreadable body");
+        }
+        if (!answer.indicatesSuccess()) {
+            String code = answer.toErrorResponse().getErrorObject().getCode();
+            LOG.info("token exchange at {} refused: {}", endpoint, answer.toErrorResponse().getErrorObject());
+            return new Outcome.Refused(code == null ? "refused" : code);
+        }
+        var token = ((AccessTokenResponse) answer).getTokens().getAccessToken();
+        long lifetime = token.getLifetime() > 0 ? token.getLifetime() : config.cacheTtl();
+        if (config.cache()) {
+            cache.put(key, token.getValue(), Instant.ofEpochSecond(clock.instant().getEpochSecond() + lifetime));
+        }
+        return new Outcome.Exchanged(token.getValue());
+    }
+}

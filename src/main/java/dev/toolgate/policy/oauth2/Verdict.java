@@ -1,0 +1,34 @@
+package dev.toolgate.policy.oauth2;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+
+/** What checking a token found. */
+sealed interface Verdict {
+
+    /**
+     * The token is valid.
+     *
+     * @param claims  its claims (a JWT's payload, or the introspection answer)
+     * @param expires when it stops being valid
+     */
+    record Valid(JsonNode claims, Instant expires) implements Verdict {
+    }
+
+    /**
+     * The token is not valid: 401.
+     *
+     * @param reason what is wrong, for {@code error_description}; the gateway's own words, never the token's
+     */
+    record Invalid(String reason) implements Verdict {
+    }
+
+    /**
+     * Nothing could decide: the authorization server is unreachable and nothing cached applies: 503.
+     *
+     * @param detail what failed, for the log only
+     */
+    record Unavailable(String detail) implements Verdict {
+    }
+}

@@ -1,0 +1,239 @@
+package dev.toolgate.policy.jwt;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URI;
+import java.security.PublicKey;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kong's {@code jwt} plugin with consumers' {@code jwt_secrets} (HS256, RS256, PS256, ES256): a token
+ * signed with a consumer's secret identifies the consumer; every refusal is Kong's 401 and words; the
+ * token never reaches the upstream, wherever it was found (header, query argument, cookie).
+ */
+@Timeout(60)
+class JwtPluginIT {
+
+    static final String HMAC = "alice-hs256-secret-at-least-32-bytes!";
+    static RSAKey rsa;
+    static ECKey ec;
+    static RestUpstream upstream;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws JOSEException {
+        rsa = new RSAKeyGenerator(2048).generate();
+        ec = new ECKeyGenerator(Curve.P_256).generate();
+        upstream = new RestUpstream().json("GET /api/weather", 200, "{\"temp_c\":11}");
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                consumers:
+                  - username: alice
+                    jwt_secrets: [{key: alice-iss, algorithm: HS256, secret: "%s"}]
+                  - username: bob
+                    jwt_secrets:
+                      - {key: bob-iss, algorithm: RS256, rsa_public_key: "%s"}
+                      - {key: bob-ps, algorithm: PS256, rsa_public_key: "%s"}
+                  - username: carol
+                    jwt_secrets: [{key: carol-iss, algorithm: ES256, rsa_public_key: "%s"}]
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools: [{name: weather, description: Weather, method: GET, path: /api/weather}]
+                          - name: jwt
+                            config: {claims_to_verify: [exp], realm: toolgate}
+                      - name: cookie
+                        paths: [/cookie]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools: [{name: weather, description: Weather, method: GET, path: /api/weather}]
+                          - name: jwt
+                            config: {cookie_names: [token], uri_param_names: []}
+                """.formatted(HMAC, pem(rsa.toRSAPublicKey()), pem(rsa.toRSAPublicKey()), pem(ec.toECPublicKey()),
+                upstream.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void forget() {
+        upstream.clear();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"alice-iss", "bob-iss", "bob-ps", "carol-iss"})
+    void aTokenSignedWithAConsumersSecretIdentifiesTheConsumer(String key) throws Exception {
+        String token = sign(key, claims(key, 300));
+
+        McpHttp.Response result = callWeather("/mcp", Map.of("authorization", "Bearer " + token));
+
+        assertThat(result.status()).as("%s", result).isEqualTo(200);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo(key.startsWith("alice") ? "alice"
+                : key.startsWith("bob") ? "bob" : "carol");
+        assertThat(received.header("x-credential-identifier")).isEqualTo(key);
+        assertThat(received.header("authorization")).isNull();
+    }
+
+    @Test
+    void refusalsAreKongs() throws Exception {
+        assertRefused(Map.of(), "Unauthorized", "Bearer realm=\"toolgate\"");
+        String invalid = "Bearer realm=\"toolgate\" error=\"invalid_token\"";
+        assertRefused(bearer(sign("alice-iss", claims("alice-iss", -60))), "exp: token expired", invalid);
+        assertRefused(bearer(sign("alice-iss", claims("nobody-iss", 300))), "No credentials found for given 'iss'", invalid);
+        assertRefused(bearer(sign("alice-iss", new JWTClaimsSet.Builder().subject("x")
+                .expirationTime(new Date(System.currentTimeMillis() + 60_000)).build())), "No mandatory 'iss' in claims", invalid);
+        assertRefused(bearer(hmacWithPublicKey()), "Invalid algorithm", invalid);
+        String good = sign("bob-iss", claims("bob-iss", 300));
+        assertRefused(bearer(good.substring(0, good.length() - 8) + "AAAAAAAA"), "Invalid signature", invalid);
+        assertRefused(bearer("garbage"), "Bad token; invalid JSON", invalid);
+        assertRefused(bearer(new PlainJWT(claims("alice-iss", 300)).serialize()), "Bad token; invalid alg", invalid);
+        assertThat(callWeather("/mcp", bearer(good)).status()).as("the next good request").isEqualTo(200);
+    }
+
+    @Test
+    void aTokenInTheQueryIsReadAndNotForwarded() throws Exception {
+        String token = sign("alice-iss", claims("alice-iss", 300));
+
+        McpHttp.Response result = callWeatherAt(URI.create(gateway.proxy("/mcp") + "?jwt=" + token), Map.of());
+
+        assertThat(result.status()).isEqualTo(200);
+        assertThat(upstream.next().uri()).doesNotContain(token).doesNotContain("jwt=");
+    }
+
+    @Test
+    void twoDifferentTokensAreRefused() throws Exception {
+        URI withQuery = URI.create(gateway.proxy("/mcp") + "?jwt=" + sign("bob-iss", claims("bob-iss", 300)));
+
+        McpHttp.Response refused = new McpHttp(withQuery).send("POST", INITIALIZE,
+                headers(bearer(sign("alice-iss", claims("alice-iss", 300)))));
+
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.json().at("/error/message").asText()).isEqualTo("Multiple tokens provided");
+    }
+
+    @Test
+    void aTokenCookieIsReadAndTheOtherCookiesGoOn() throws Exception {
+        String token = sign("carol-iss", claims("carol-iss", 300));
+
+        McpHttp.Response result = callWeather("/cookie", Map.of("cookie", "theme=dark; token=" + token + "; lang=fr"));
+
+        assertThat(result.status()).as("%s", result).isEqualTo(200);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo("carol");
+        assertThat(received.header("cookie")).isEqualTo("theme=dark; lang=fr");
+    }
+
+    private void assertRefused(Map<String, String> credentials, String message, String challenge) {
+        McpHttp.Response refused = new McpHttp(gateway.proxy("/mcp")).send("POST", INITIALIZE, headers(credentials));
+        assertThat(refused.status()).as("%s", refused).isEqualTo(401);
+        assertThat(refused.json().at("/error/message").asText()).isEqualTo(message);
+        assertThat(refused.header("www-authenticate")).isEqualTo(challenge);
+    }
+
+    private static McpHttp.Response callWeather(String path, Map<String, String> credentials) {
+        return callWeatherAt(gateway.proxy(path), credentials);
+    }
+
+    private static McpHttp.Response callWeatherAt(URI endpoint, Map<String, String> credentials) {
+        McpHttp client = new McpHttp(endpoint);
+        McpHttp.Response initialized = client.send("POST", INITIALIZE, headers(credentials));
+        if (initialized.status() != 200) {
+            return initialized;
+        }
+        Map<String, String> headers = headers(credentials);
+        headers.put("mcp-session-id", initialized.header("mcp-session-id"));
+        headers.put("mcp-protocol-version", "2025-06-18");
+        return client.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"weather\","
+                + "\"arguments\":{}}}", headers);
+    }
+
+    private static Map<String, String> headers(Map<String, String> credentials) {
+        Map<String, String> headers = new HashMap<>(Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH));
+        headers.putAll(credentials);
+        return headers;
+    }
+
+    private static Map<String, String> bearer(String token) {
+        return Map.of("authorization", "Bearer " + token);
+    }
+
+    private static JWTClaimsSet claims(String issuer, long expiresIn) {
+        return new JWTClaimsSet.Builder().issuer(issuer).subject("someone")
+                .expirationTime(new Date(System.currentTimeMillis() + expiresIn * 1000)).build();
+    }
+
+    private static String sign(String key, JWTClaimsSet claims) throws JOSEException {
+        JWSAlgorithm alg = switch (key) {
+            case "alice-iss" -> JWSAlgorithm.HS256;
+            case "bob-ps" -> JWSAlgorithm.PS256;
+            case "carol-iss" -> JWSAlgorithm.ES256;
+            default -> JWSAlgorithm.RS256;
+        };
+        JWSSigner signer = switch (key) {
+            case "alice-iss" -> new MACSigner(HMAC);
+            case "carol-iss" -> new ECDSASigner(ec);
+            default -> new RSASSASigner(rsa);
+        };
+        SignedJWT jwt = new SignedJWT(new JWSHeader(alg), claims);
+        jwt.sign(signer);
+        return jwt.serialize();
+    }
+
+    /** Bob's RSA key claimed as an HS256 secret (key confusion): Kong checks the algorithm is the secret's. */
+    private static String hmacWithPublicKey() throws JOSEException {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims("bob-iss", 300));
+        jwt.sign(new MACSigner(pem(rsa.toRSAPublicKey()).getBytes()));
+        return jwt.serialize();
+    }
+
+    private static String pem(PublicKey key) {
+        return "-----BEGIN PUBLIC KEY-----\\n" + Base64.getEncoder().encodeToString(key.getEncoded()) + "\\n-----END PUBLIC KEY-----";
+    }
+
+    static final String INITIALIZE = """
+            {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},
+             "clientInfo":{"name":"jwt","version":"1"}}}""";
+}

@@ -1,0 +1,137 @@
+package dev.toolgate.policy.oauth2;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.AuthorizationServer;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Opaque tokens checked by introspection (RFC 7662) at the real authorization server, and token
+ * exchange (RFC 8693): the upstream gets a token the authorization server minted for it, never the
+ * client's, and one exchange serves the client's token until the exchanged one expires.
+ */
+@Timeout(90)
+class IntrospectionAndExchangeIT {
+
+    static AuthorizationServer as;
+    static RestUpstream weather;
+    static RestUpstream mcp;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        as = AuthorizationServer.start();
+        weather = OAuthSetup.weatherApi();
+        mcp = OAuthSetup.mcpServer();
+        gateway = OAuthSetup.start("""
+                services:
+                  - name: weather-api
+                    url: ${weather}
+                    routes:
+                      - name: opaque
+                        paths: [/opaque]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: current_weather, description: Current weather, method: GET, path: /api/weather/current.json}
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: ${proxy}/opaque
+                              authorization_servers: [${issuer}]
+                              introspection_endpoint: ${issuer}/token/introspection
+                              client_id: toolgate
+                              client_secret: toolgate-secret
+                              client_auth: client_secret_post
+                  - name: mcp-server
+                    url: ${mcp}/mcp
+                    routes:
+                      - name: exchange
+                        paths: [/exchange]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: ${proxy}/exchange
+                              authorization_servers: [${issuer}]
+                              passthrough_credentials: true
+                              token_exchange:
+                                enabled: true
+                                token_endpoint: ${issuer}/token
+                                client_id: toolgate
+                                client_secret: toolgate-secret
+                                request:
+                                  audience: [upstream-api]
+                """, OAuthSetup.values(as, weather, mcp));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        weather.close();
+        mcp.close();
+        as.close();
+    }
+
+    @Test
+    void anOpaqueTokenIsAcceptedAfterIntrospectionAndAnUnknownOneIsRefused() {
+        String endpoint = gateway.proxy("/opaque").toString();
+        String opaque = as.token(as.issuer(), endpoint, "mcp:tools");
+        assertThat(opaque).doesNotContain(".");
+
+        assertThat(initialize(endpoint, opaque).status()).isEqualTo(200);
+        assertThat(initialize(endpoint, opaque).status()).as("the second time from the cache").isEqualTo(200);
+        McpHttp.Response refused = initialize(endpoint, "not-a-token-the-server-issued");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.header("www-authenticate")).contains("the token is not active");
+        assertThat(weather.received()).allSatisfy(r -> assertThat(r.header("authorization")).isNull());
+    }
+
+    @Test
+    void theUpstreamReceivesAnExchangedTokenAndNeverTheClients() {
+        String endpoint = gateway.proxy("/exchange").toString();
+        String client = as.token(as.issuer(), endpoint, "mcp:tools");
+        int before = as.exchanges();
+
+        assertThat(initialize(endpoint, client).status()).isEqualTo(200);
+        assertThat(initialize(endpoint, client).status()).isEqualTo(200);
+
+        assertThat(as.exchanges() - before).as("one exchange, then the cached token").isEqualTo(1);
+        assertThat(mcp.received()).hasSizeGreaterThanOrEqualTo(2).allSatisfy(received -> {
+            String upstreamToken = received.header("authorization").substring("Bearer ".length());
+            assertThat(upstreamToken).isNotEqualTo(client);
+            JsonNode claims = payload(upstreamToken);
+            assertThat(claims.get("azp").asText()).isEqualTo("toolgate");
+            assertThat(claims.get("aud").asText()).isEqualTo("upstream-api");
+            assertThat(claims.get("sub").asText()).isEqualTo("mcp-client");
+        });
+    }
+
+    private static JsonNode payload(String jwt) {
+        try {
+            return Json.parse(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static McpHttp.Response initialize(String endpoint, String token) {
+        return new McpHttp(URI.create(endpoint)).send("POST", BadTokensIT.INITIALIZE,
+                BadTokensIT.headers(Map.of("authorization", "Bearer " + token)));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.toolgate.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.toolgate.mcp.Json;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Base64;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real OAuth 2.1 / OpenID authorization server ({@code oidc-provider} from npm, two issuers) run
+ * with the pinned Node by {@code src/test/node/authorization-server.mjs}; see the script for its
+ * clients and tokens. Skips the calling test when {@code npm ci} has not run.
+ */
+public final class AuthorizationServer implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Process process;
+    private final JsonNode started;
+
+    private AuthorizationServer(Process process, JsonNode started) {
+        this.process = process;
+        this.started = started;
+    }
+
+    public static AuthorizationServer start() {
+        NodeClients node = NodeClients.require();
+        try {
+            Path log = Files.createTempFile("authorization-server", ".log");
+            Process process = new ProcessBuilder(node.node().toString(),
+                    node.root().resolve("src/test/node/authorization-server.mjs").toString())
+                    .directory(node.root().toFile()).redirectError(log.toFile()).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).get(30, TimeUnit.SECONDS);
+            if (line == null) {
+                process.destroyForcibly();
+                throw new AssertionError("the authorization server did not start: " + Files.readString(log));
+            }
+            return new AuthorizationServer(process, Json.MAPPER.readTree(line));
+        } catch (Exception e) {
+            throw new AssertionError("cannot start the authorization server", e);
+        }
+    }
+
+    /** The trusted issuer (its discovery documents are at the usual well-known paths). */
+    public String issuer() {
+        return started.get("issuer").asText();
+    }
+
+    /** Another issuer with its own keys, which no test trusts. */
+    public String otherIssuer() {
+        return started.get("otherIssuer").asText();
+    }
+
+    /** The trusted issuer's signing key, private part included, for forging tokens it would not issue. */
+    public RSAKey signingKey() {
+        try {
+            return RSAKey.parse(started.get("signingKey").toString());
+        } catch (ParseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** How many token exchanges the trusted issuer performed. */
+    public int exchanges() {
+        return get(URI.create(started.get("exchanges").asText())).get("exchanges").asInt();
+    }
+
+    /** An access token for {@code resource} from {@code issuer} (client_credentials as mcp-client). */
+    public String token(String issuer, String resource, String scope) {
+        String form = "grant_type=client_credentials&resource=" + encode(resource) + (scope == null ? "" : "&scope=" + encode(scope));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/token"))
+                .header("authorization", "Basic " + Base64.getEncoder().encodeToString("mcp-client:mcp-client-secret"
+                        .getBytes(StandardCharsets.UTF_8)))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        JsonNode answer = send(request);
+        if (!answer.has("access_token")) {
+            throw new AssertionError("no token from " + issuer + ": " + answer);
+        }
+        return answer.get("access_token").asText();
+    }
+
+    /** Stops it now (an authorization server that went down). */
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static JsonNode get(URI uri) {
+        return send(HttpRequest.newBuilder(uri).GET().build());
+    }
+
+    private static JsonNode send(HttpRequest request) {
+        try {
+            return Json.MAPPER.readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+}
