@@ -111,7 +111,7 @@ public final class VaultReferences {
 
     private static String jsonKey(String raw, String key, String variable, String path, ConfigReport report) {
         try {
-            JsonNode object = Json.MAPPER.readTree(raw);
+            JsonNode object = Json.parse(raw);
             JsonNode value = object == null ? null : object.get(key);
             if (value == null || value.isNull()) {
                 report.problem(path, "environment variable " + variable + " has no key '" + key + "'");

@@ -45,7 +45,25 @@ public final class Json {
      */
     public static JsonNode parse(byte[] bytes) throws IOException {
         checkUtf8(bytes);
-        return MAPPER.readTree(bytes);
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (NumberFormatException e) {
+            throw tooLargeNumber(e);
+        }
+    }
+
+    /** Parses text into a tree; throws {@link JsonProcessingException} on bad input. */
+    public static JsonNode parse(String text) throws JsonProcessingException {
+        try {
+            return MAPPER.readTree(text);
+        } catch (NumberFormatException e) {
+            throw tooLargeNumber(e);
+        }
+    }
+
+    /** {@code 1E999999999999999999} is valid JSON, but no BigDecimal holds it: a parse error, not a crash. */
+    private static JsonProcessingException tooLargeNumber(NumberFormatException e) {
+        return new JsonParseException(null, "a number is out of range (its exponent is too large)");
     }
 
     private static void checkUtf8(byte[] bytes) throws JsonProcessingException {

@@ -80,7 +80,10 @@ class JsonRpcBadInputIT {
                 {"a comment", "/* x */{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"},
                 {"2000 nested arrays", "[".repeat(2000) + "]".repeat(2000)},
                 {"2000 nested objects", "{\"a\":".repeat(2000) + "1" + "}".repeat(2000)},
-                {"a number of 1001 digits", "{\"a\":" + "9".repeat(1001) + "}"}}) {
+                {"a number of 1001 digits", "{\"a\":" + "9".repeat(1001) + "}"},
+                // valid JSON that no BigDecimal can hold: found by RequestEncoderFuzzTest
+                {"a number whose exponent is beyond 32 bits", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                        + "\"params\":{\"name\":\"x\",\"arguments\":{\"a\":3E333333333333333333}}}"}}) {
             cases.add(parse("not JSON: " + text[0], text[1]));
         }
         cases.add(new Case("not JSON: invalid UTF-8 in a string", concat("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"p",

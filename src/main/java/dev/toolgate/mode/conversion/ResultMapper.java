@@ -61,7 +61,7 @@ final class ResultMapper {
     private static ObjectNode structured(Tool tool, String text) {
         JsonNode parsed;
         try {
-            parsed = Json.MAPPER.readTree(text);
+            parsed = Json.parse(text);
         } catch (JsonProcessingException e) {
             return result(text(text), null, true, "The API's answer is not JSON, but the tool promises JSON output: "
                     + e.getOriginalMessage());
