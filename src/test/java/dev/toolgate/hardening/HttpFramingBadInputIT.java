@@ -126,7 +126,9 @@ class HttpFramingBadInputIT {
                 request("POST /open/%ED%A0%80 HTTP/1.1", with(h, length())), 400));
         cases.add(status("a truncated UTF-8 sequence in the path gets 400",
                 request("POST /open/%E2%82 HTTP/1.1", with(h, length())), 400));
-        cases.add(ok("valid UTF-8 (%C3%A9) in the path", request("POST /open/%C3%A9 HTTP/1.1", with(h, length()))));
+        // past the path check and routed: the MCP endpoint is exactly /open, so below it is not found
+        cases.add(status("valid UTF-8 (%C3%A9) in the path is routed", request("POST /open/%C3%A9 HTTP/1.1",
+                with(h, length())), 404));
         cases.add(ok("invalid UTF-8 in the query is left to the upstream",
                 request("POST /open?q=%FF HTTP/1.1", with(h, length()))));
         cases.add(status("a space inside the request target", request("POST /op en HTTP/1.1", with(h, length())), 400));

@@ -37,11 +37,8 @@ class AuthorizationServerDownIT {
     }
 
     @AfterAll
-    static void stop() {
-        gateway.close();
-        weather.close();
-        mcp.close();
-        as.close();
+    static void stop() throws Exception {
+        OAuthSetup.close(gateway, weather, mcp, as);
     }
 
     @Test

@@ -44,11 +44,8 @@ class BadTokensIT {
     }
 
     @AfterAll
-    static void stop() {
-        gateway.close();
-        weather.close();
-        mcp.close();
-        as.close();
+    static void stop() throws Exception {
+        OAuthSetup.close(gateway, weather, mcp, as);
     }
 
     static Stream<Arguments> refusedTokens() {

@@ -61,10 +61,8 @@ class ConsumerMappingIT {
     }
 
     @AfterAll
-    static void stop() {
-        gateway.close();
-        weather.close();
-        as.close();
+    static void stop() throws Exception {
+        OAuthSetup.close(gateway, weather, as);
     }
 
     @Test

@@ -81,11 +81,8 @@ class IntrospectionAndExchangeIT {
     }
 
     @AfterAll
-    static void stop() {
-        gateway.close();
-        weather.close();
-        mcp.close();
-        as.close();
+    static void stop() throws Exception {
+        OAuthSetup.close(gateway, weather, mcp, as);
     }
 
     @Test

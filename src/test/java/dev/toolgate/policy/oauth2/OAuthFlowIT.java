@@ -51,17 +51,8 @@ class OAuthFlowIT {
     }
 
     @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (weather != null) {
-            weather.close();
-            mcp.close();
-        }
-        if (as != null) {
-            as.close();
-        }
+    static void stop() throws Exception {
+        OAuthSetup.close(gateway, weather, mcp, as);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -59,6 +59,15 @@ final class OAuthSetup {
     }
 
     /** Starts the gateway, then loads {@code yaml} with {@code ${proxy}} replaced by its own address. */
+    /** Closes what a test class started, skipping what it never got to start (a skipped or failed start). */
+    static void close(AutoCloseable... started) throws Exception {
+        for (AutoCloseable resource : started) {
+            if (resource != null) {
+                resource.close();
+            }
+        }
+    }
+
     static TestGateway start(String yaml, Map<String, String> values) {
         TestGateway gateway = TestGateway.start("_format_version: \"3.0\"\n");
         String document = "_format_version: \"3.0\"\n" + yaml.replace("${proxy}", "http://127.0.0.1:" + gateway.gateway().proxyPort());

@@ -97,11 +97,8 @@ class TokenClaimAclIT {
     }
 
     @AfterAll
-    static void stop() {
-        gateway.close();
-        weather.close();
-        mcp.close();
-        as.close();
+    static void stop() throws Exception {
+        OAuthSetup.close(gateway, weather, mcp, as);
     }
 
     @ParameterizedTest(name = "{0}")
