@@ -14,10 +14,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -67,13 +70,16 @@ class OpenApiStrictClientsIT {
     }
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
         assumeTrue(Files.isDirectory(FIXTURES), "the fixtures folder ../shared/fixtures/openapi is absent");
         node = NodeClients.require();
         startedAt = System.nanoTime();
         upstream = new RestUpstream();
         StringBuilder yaml = new StringBuilder("_format_version: \"3.0\"\nservices:\n");
+        // beside the configuration, as the gateway wants them (no --allow-spec-outside-config-dir)
+        Map<String, String> specs = new HashMap<>();
         for (String document : documents()) {
+            specs.put("specs/" + document, Files.readString(FIXTURES.resolve(document), StandardCharsets.UTF_8));
             yaml.append("""
                       - name: %1$s
                         url: %2$s/%1$s
@@ -84,10 +90,10 @@ class OpenApiStrictClientsIT {
                               - name: ai-mcp-proxy
                                 config:
                                   mode: conversion-listener
-                                  openapi: {spec: "%3$s"}
-                    """.formatted(slug(document), upstream.url(), FIXTURES.resolve(document).toAbsolutePath()));
+                                  openapi: {spec: "specs/%3$s"}
+                    """.formatted(slug(document), upstream.url(), document));
         }
-        gateway = TestGateway.start(yaml.toString());
+        gateway = TestGateway.start(yaml.toString(), Map.of(), false, specs);
         clients = new StrictClients(node, upstream);
         for (String document : documents()) {
             clients.add(document, gateway.proxy("/" + slug(document)), toolsOf(document), SAMPLES,
