@@ -92,9 +92,12 @@ public final class RequestHeaders {
         }
         if (value.startsWith(SENTINEL_START) && value.endsWith(SENTINEL_END)
                 && value.length() >= SENTINEL_START.length() + SENTINEL_END.length()) {
+            String encoded = value.substring(SENTINEL_START.length(), value.length() - SENTINEL_END.length());
+            if (encoded.length() % 4 != 0) {
+                return null; // the JDK's decoder would take missing padding; the revision requires it
+            }
             try {
-                return new String(Base64.getDecoder().decode(value.substring(SENTINEL_START.length(),
-                        value.length() - SENTINEL_END.length())), StandardCharsets.UTF_8);
+                return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 return null;
             }
