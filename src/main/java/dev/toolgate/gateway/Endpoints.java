@@ -140,10 +140,17 @@ final class Endpoints {
                 .forEach(why -> report.problem(plugin.source() + ".config.mode", "route '" + route.label()
                         + "' is a passthrough-listener: " + why));
         ToolAccess restricting = access.restricts() ? access : null;
+        SessionSettings session = proxy.server().session();
+        // a bridged call waiting for the client's input is kept as the route's sessions would be
+        SessionStore rounds = cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(),
+                session.sessionTtlSeconds());
+        var eras = new PassthroughProxy.Eras(proxy.server().upstreamEra(), route.id() + "/era-bridge", rounds,
+                cluster.clock(), proxy.server().cacheHints().ttlMs(),
+                cacheScope(route, proxy, access.restricts(), report, plugin));
         return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service),
                 service.path(), route.stripPath(), route.pathHandling(), route.preserveHost(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit()), client, tap,
-                restricting, MessagePolicy.then(restricting, passthroughLimits(route, proxy)), chain);
+                restricting, MessagePolicy.then(restricting, passthroughLimits(route, proxy)), chain, eras);
     }
 
     private static ToolAccess conversionAccess(Route route, AiMcpProxyConfig serving, ToolSet tools) {
