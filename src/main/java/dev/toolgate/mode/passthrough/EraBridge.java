@@ -49,6 +49,9 @@ final class EraBridge {
     }
 
     private static final String INPUT_KEY = "toolgate-input-";
+    /** The results 2026-07-28 gives caching hints ({@code ttlMs}, {@code cacheScope}). */
+    private static final java.util.Set<String> CACHEABLE = java.util.Set.of("tools/list", "prompts/list",
+            "resources/list", "resources/templates/list", "resources/read");
 
     private final Settings settings;
     private final LegacySessions sessions = new LegacySessions();
@@ -148,7 +151,7 @@ final class EraBridge {
             JsonNode message = answer.json();
             if (message != null && message.has("id") && (message.has("result") || message.has("error"))) {
                 call.observed().accept(Json.bytes(message));
-                return call.answer().finish(translate(call, session, message));
+                return finish(call, session, message);
             }
             return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
                     "the server answered HTTP " + answer.status() + " without a JSON-RPC response"));
@@ -202,7 +205,7 @@ final class EraBridge {
                                    UpstreamLink.Stream stream, JsonNode message) {
         String method = message.path("method").asText(null);
         if (method == null) {
-            return upstreamId.equals(message.get("id")) ? call.answer().finish(translate(call, session, message)) : null;
+            return upstreamId.equals(message.get("id")) ? finish(call, session, message) : null;
         }
         if (!message.has("id")) {
             if (method.equals("notifications/progress")
@@ -255,6 +258,14 @@ final class EraBridge {
         });
     }
 
+    /** Answers the client with the server's response; a method the server does not know is a 2026 404. */
+    private Future<Void> finish(Call call, LegacySessions.Opened session, JsonNode message) {
+        if (message.path("error").path("code").asInt() == JsonRpc.METHOD_NOT_FOUND) {
+            return call.answer().fail(new GatewayError.UnknownMethod(call.request().id(), call.request().method()));
+        }
+        return call.answer().finish(translate(call, session, message));
+    }
+
     /** The server's response as the modern client expects it: its own id, resultType, caching hints. */
     private ObjectNode translate(Call call, LegacySessions.Opened session, JsonNode message) {
         JsonNode id = call.request().id();
@@ -277,6 +288,8 @@ final class EraBridge {
                     }
                 }
             }
+        }
+        if (CACHEABLE.contains(call.request().method())) {
             result.put("ttlMs", settings.ttlMs());
             result.put("cacheScope", call.shows() != null ? "private" : settings.cacheScope());
         }
