@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Modern and legacy clients, as people run them, on the same Toolgate URLs of a conversion-listener
  * and a listener: the TypeScript SDK 2.x pinned to 2026-07-28 and in auto (it discovers, then stays
- * modern), the Inspector CLI with {@code --protocol-era modern}, and today's legacy clients (the
+ * modern), the Inspector CLI with {@code --protocol-era modern}, the Vercel AI SDK's MCP client (it
+ * discovers by default), and today's legacy clients (the
  * TypeScript SDK 1.x, the Inspector's default). Key-auth and tool ACLs apply the same to every era.
  */
 @Timeout(240)
@@ -140,6 +141,16 @@ class BothErasClientsIT {
         NodeClients.Run call = node.inspector(gateway.proxy(path), "--protocol-era", "modern", "--method", "tools/call",
                 "--tool-name", "list_users");
         assertThat(call.ok().at("/result/content/0/text").asText()).as(call.toString()).contains("Ada");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/conversion", "/listener"})
+    void theVercelAiSdkDiscoversTheModernEraAndRunsATool(String path) {
+        JsonNode out = node.aiSdk(gateway.proxy(path), "list_users", "{}").ok();
+
+        assertThat(out.path("era").asText()).isEqualTo("modern");
+        assertThat(out.path("tools").toString()).contains("list_users");
+        assertThat(out.at("/result/content/0/text").asText()).contains("Ada");
     }
 
     @Test

@@ -82,6 +82,14 @@ class EraBridgeIT {
     }
 
     @Test
+    void theVercelAiSdkDiscoversTheModernEraAtTheGatewayAndRunsALegacyServersTool() {
+        JsonNode out = node.aiSdk(gateway.proxy("/mcp"), "echo", "{\"message\":\"ai\"}").ok();
+
+        assertThat(out.path("era").asText()).isEqualTo("modern");
+        assertThat(out.at("/result/content/0/text").asText()).isEqualTo("Echo: ai");
+    }
+
+    @Test
     void discoverAnswersWhatTheLegacyServerOffersAsAModernServer() {
         JsonNode result = new ModernHttp(gateway.proxy("/mcp")).request("server/discover", "{}").json().get("result");
 

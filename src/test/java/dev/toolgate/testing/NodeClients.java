@@ -35,6 +35,8 @@ public final class NodeClients {
     private static final String SDK = "node_modules/@modelcontextprotocol/sdk/package.json";
     private static final String SDK_SCRIPT = "src/test/node/ts-sdk-client.mjs";
     private static final String SDK_V2_SCRIPT = "src/test/node/ts-sdk-v2-client.mjs";
+    private static final String AI_SDK = "node_modules/@ai-sdk/mcp/package.json";
+    private static final String AI_SDK_SCRIPT = "src/test/node/ai-sdk-client.mjs";
 
     private final Path root;
     private final Path node;
@@ -118,6 +120,19 @@ public final class NodeClients {
                 endpoint.toString(), era));
         command.addAll(List.of(scenario));
         return run(command, DEFAULT_TIMEOUT, environment);
+    }
+
+    /**
+     * The Vercel AI SDK's MCP client ({@code @ai-sdk/mcp}, pinned in package.json) against
+     * {@code endpoint}, with its default protocol discovery: lists the tools and runs {@code tool} through
+     * the AI SDK tool's {@code execute} (see src/test/node/ai-sdk-client.mjs). Skips the calling test,
+     * saying so, when the package is not installed.
+     */
+    public Run aiSdk(URI endpoint, String tool, String argumentsJson) {
+        Assumptions.assumeTrue(Files.isRegularFile(root.resolve(AI_SDK)),
+                "@ai-sdk/mcp is not installed from the npm registry (npm ci installs it): the Vercel AI SDK test is skipped");
+        return run(List.of(node.toString(), root.resolve(AI_SDK_SCRIPT).toString(), endpoint.toString(), tool,
+                argumentsJson), DEFAULT_TIMEOUT);
     }
 
     /**
