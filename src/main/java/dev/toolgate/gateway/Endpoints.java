@@ -146,7 +146,7 @@ final class Endpoints {
                 session.sessionTtlSeconds());
         var eras = new PassthroughProxy.Eras(proxy.server().upstreamEra(), route.id() + "/era-bridge", rounds,
                 cluster.clock(), proxy.server().cacheHints().ttlMs(),
-                cacheScope(route, proxy, access.restricts(), report, plugin));
+                cacheScope(route, proxy, access.restricts(), report, plugin), session.sessionTtlSeconds());
         return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service),
                 service.path(), route.stripPath(), route.pathHandling(), route.preserveHost(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit()), client, tap,

@@ -35,13 +35,50 @@ final class ModernTraffic {
 
     private final UpstreamEras eras;
     private final EraBridge bridge;
+    private final LegacyBridge legacy;
     private final Function<Exchange, UpstreamLink> links;
+    private final boolean mayBridgeLegacy;
 
-    /** @param links the upstream link of an exchange (path, headers and transformers as for forwarding) */
-    ModernTraffic(UpstreamEras eras, EraBridge bridge, Function<Exchange, UpstreamLink> links) {
+    /**
+     * @param links      the upstream link of an exchange (path, headers and transformers as for forwarding)
+     * @param upstreamEra {@code server.upstream_era}
+     */
+    ModernTraffic(UpstreamEras eras, EraBridge bridge, LegacyBridge legacy, Function<Exchange, UpstreamLink> links,
+                  String upstreamEra) {
         this.eras = eras;
         this.bridge = bridge;
+        this.legacy = legacy;
         this.links = links;
+        this.mayBridgeLegacy = !"legacy".equals(upstreamEra);
+    }
+
+    /**
+     * Answers a legacy exchange the route's policies let through, when the server speaks only 2026-07-28
+     * (as far as the gateway knows: it asks on a client's {@code initialize}, and otherwise goes by what
+     * it found last), through the {@link LegacyBridge}; false when it is to be forwarded as it is.
+     */
+    Future<Boolean> legacy(Exchange exchange, Buffer body, PassthroughAccess access, Consumer<byte[]> observed) {
+        if (!mayBridgeLegacy) {
+            return Future.succeededFuture(false);
+        }
+        UpstreamLink link = links.apply(exchange);
+        Future<Boolean> speaks = opensSession(exchange, body) ? eras.speaksLegacy(link)
+                : Future.succeededFuture(eras.knownLegacy());
+        return speaks.compose(legacyUpstream -> legacyUpstream ? Future.succeededFuture(false)
+                : legacy.answer(exchange, body, link, eras, access, observed).map(true));
+    }
+
+    /** True for a POST whose body is an {@code initialize} request (the legacy era's first message). */
+    private static boolean opensSession(Exchange exchange, Buffer body) {
+        if (exchange.request().method() != HttpMethod.POST || body.length() == 0) {
+            return false;
+        }
+        try {
+            return "initialize".equals(dev.toolgate.mcp.McpEnvelope.readAll(body.getBytes(), 0, body.length())
+                    .getFirst().method());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** True when the exchange is modern: a modern version header, or a body whose {@code _meta} names a version. */

@@ -83,7 +83,9 @@ public final class PassthroughProxy implements McpEndpoint {
         this.relay = new Relay(settings.route(), tap);
         this.modern = new ModernTraffic(new UpstreamEras(eras.upstreamEra(), eras.clock()),
                 new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
-                        eras.listCacheScope())), this::link);
+                        eras.listCacheScope())),
+                new LegacyBridge(eras.endpoint() + "/legacy", eras.store(), eras.clock(), eras.sessionTtlSeconds()),
+                this::link, eras.upstreamEra());
     }
 
     /**
@@ -95,9 +97,10 @@ public final class PassthroughProxy implements McpEndpoint {
      * @param clock          when rounds were saved
      * @param listTtlMs      a bridged tool list's {@code ttlMs}
      * @param listCacheScope a bridged tool list's {@code cacheScope} (when no tool ACL filters it)
+     * @param sessionTtlSeconds how long a bridged legacy client's session lives without a request
      */
     public record Eras(String upstreamEra, String endpoint, dev.toolgate.mcp.SessionStore store,
-                       java.time.InstantSource clock, long listTtlMs, String listCacheScope) {
+                       java.time.InstantSource clock, long listTtlMs, String listCacheScope, long sessionTtlSeconds) {
     }
 
     @Override
@@ -121,33 +124,47 @@ public final class PassthroughProxy implements McpEndpoint {
                         body.length());
             }
             if (ModernTraffic.claims(exchange, body)) {
-                return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body),
+                return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body,
+                                () -> Future.succeededFuture(false)),
                         bytes -> tap.observe(settings.route(), session, number, McpEvent.Direction.SERVER_TO_CLIENT,
                                 bytes, 0, bytes.length));
             }
-            return relay(exchange, session, number, body);
+            return relay(exchange, session, number, body, () -> modern.legacy(exchange, body, access,
+                    bytes -> tap.observe(settings.route(), session, number, McpEvent.Direction.SERVER_TO_CLIENT,
+                            bytes, 0, bytes.length)));
         });
     }
 
-    /** The exchange as a passthrough route forwards it: after its message policies, byte for byte. */
-    private Future<Void> relay(Exchange exchange, String session, long number, Buffer body) {
-        {
-            if (access == null) {
-                forward(exchange, session, number, body, Relay.Rewrites.NONE);
-                return Future.succeededFuture();
-            }
-            return access.admit(exchange, body).map(admitted -> {
-                if (admitted.refused() != null) {
-                    ErrorResponses.mcp(exchange.request().response(), admitted.refused());
-                } else if (admitted.answer() != null) {
-                    exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
-                            .end(admitted.answer());
-                } else {
-                    forward(exchange, session, number, body, admitted.rewrites(exchange));
+    /**
+     * The exchange as a passthrough route forwards it: after its message policies, byte for byte, unless
+     * {@code bridged} (asked once the policies let it through) answers it instead.
+     */
+    private Future<Void> relay(Exchange exchange, String session, long number, Buffer body,
+                               java.util.function.Supplier<Future<Boolean>> bridged) {
+        if (access == null) {
+            return bridged.get().map(answered -> {
+                if (!answered) {
+                    forward(exchange, session, number, body, Relay.Rewrites.NONE);
                 }
                 return null;
             });
         }
+        return access.admit(exchange, body).compose(admitted -> {
+            if (admitted.refused() != null) {
+                ErrorResponses.mcp(exchange.request().response(), admitted.refused());
+            } else if (admitted.answer() != null) {
+                exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
+                        .end(admitted.answer());
+            } else {
+                return bridged.get().map(answered -> {
+                    if (!answered) {
+                        forward(exchange, session, number, body, admitted.rewrites(exchange));
+                    }
+                    return null;
+                });
+            }
+            return Future.succeededFuture();
+        });
     }
 
     /** The era bridge's link to the service for an exchange: the path, headers and transformers of forwarding. */

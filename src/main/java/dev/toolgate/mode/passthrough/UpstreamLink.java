@@ -114,10 +114,25 @@ final class UpstreamLink {
 
     /** POSTs one message; {@code sessionId} and {@code version} may be null (before initialize). */
     Future<Answer> post(JsonNode message, String sessionId, String version) {
+        return post(message, sessionId, version, java.util.Map.of());
+    }
+
+    /**
+     * POSTs one message with {@code extra} headers; a modern one gets its {@code Mcp-Method} and
+     * {@code Mcp-Name} headers from the body.
+     */
+    Future<Answer> post(JsonNode message, String sessionId, String version, java.util.Map<String, String> extra) {
         MultiMap headers = headers(sessionId, version);
-        if (ProtocolVersion.isModern(version) && message.path("method").isTextual()) {
-            headers.set("mcp-method", message.path("method").asText());
+        String method = message.path("method").asText(null);
+        if (ProtocolVersion.isModern(version) && method != null) {
+            headers.set("mcp-method", method);
+            String field = dev.toolgate.mcp.RequestHeaders.nameField(method);
+            JsonNode name = field == null ? null : message.path("params").get(field);
+            if (name != null && name.isTextual()) {
+                headers.set("mcp-name", dev.toolgate.mcp.RequestHeaders.encode(name.asText()));
+            }
         }
+        extra.forEach(headers::set);
         headers.set("content-type", MediaTypes.JSON);
         headers.set("accept", "application/json, text/event-stream");
         return send(HttpMethod.POST, headers, Buffer.buffer(Json.bytes(message)));
