@@ -15,7 +15,7 @@ MODERN_META = ('"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",
                '"io.modelcontextprotocol/clientInfo":{"name":"wrk","version":"1"},'
                '"io.modelcontextprotocol/clientCapabilities":{}}')
 MODERN_CALL = '{"jsonrpc":"2.0","id":__ID__,"method":"tools/call","params":{"name":"%s","arguments":%s,' + MODERN_META + '}}'
-MODERN_HEADERS = "MCP-Protocol-Version: 2026-07-28\nMcp-Method: tools/call\nMcp-Name: %s'
+MODERN_HEADERS = "MCP-Protocol-Version: 2026-07-28\nMcp-Method: tools/call\nMcp-Name: %s"
 
 
 class Settings:

@@ -3,6 +3,12 @@ package dev.toolgate.mode.passthrough;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpcMessage;
+import dev.toolgate.pipeline.Exchange;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionStore;
 import io.vertx.core.Future;
@@ -31,8 +37,8 @@ import java.util.Map;
  * @param call        the upstream id of the call in flight (JSON text)
  * @param lastEventId the last event id read from the call's stream
  * @param pending     input key to the id (JSON text) of the server's request it answers
- * @param caller      the caller it is bound to ({@link EraBridge#caller})
- * @param request     the request it continues ({@link EraBridge#fingerprint})
+ * @param caller      the caller it is bound to ({@link #caller})
+ * @param request     the request it continues ({@link #fingerprint})
  */
 record BridgeState(String session, String version, String call, String lastEventId, Map<String, String> pending,
                    String caller, String request) {
@@ -81,4 +87,33 @@ record BridgeState(String session, String version, String call, String lastEvent
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * Who is calling, as far as the upstream session and a round's state are bound to it: the consumer
+     * and credential authentication found, and the credential the client sends the server itself.
+     */
+    static String caller(Exchange exchange) {
+        var principal = exchange.principal();
+        String identity = (principal.consumer() == null ? "" : principal.consumer().id()) + "\n"
+                + (principal.credential() == null ? "" : principal.credential().id()) + "\n"
+                + String.valueOf(exchange.header("authorization"));
+        return digest(identity);
+    }
+
+    /** The request a round belongs to: method, name or uri, arguments. */
+    static String fingerprint(JsonRpcMessage.Request request) {
+        JsonNode params = request.params() == null ? Json.object() : request.params();
+        return digest(request.method() + "\n" + params.path("name").asText("") + "\n" + params.path("uri").asText("")
+                + "\n" + Json.text(params.path("arguments")));
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 18));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
 }

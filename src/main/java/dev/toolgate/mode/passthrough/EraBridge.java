@@ -9,7 +9,6 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.ModernMeta;
-import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.mode.ModernRequest;
 import dev.toolgate.pipeline.Exchange;
@@ -18,10 +17,7 @@ import io.vertx.core.Promise;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,17 +45,16 @@ final class EraBridge {
     }
 
     private static final String INPUT_KEY = "toolgate-input-";
-    /** The results 2026-07-28 gives caching hints ({@code ttlMs}, {@code cacheScope}). */
-    private static final java.util.Set<String> CACHEABLE = java.util.Set.of("tools/list", "prompts/list",
-            "resources/list", "resources/templates/list", "resources/read");
 
     private final Settings settings;
+    private final ModernResults results;
     private final LegacySessions sessions = new LegacySessions();
     private final AtomicLong ids = new AtomicLong();
     private final String prefix = "tg-" + Long.toHexString(System.nanoTime() & 0xffffff) + "-";
 
     EraBridge(Settings settings) {
         this.settings = settings;
+        this.results = new ModernResults(settings.ttlMs(), settings.cacheScope());
     }
 
     /** One bridged request and what it needs along the way. */
@@ -78,13 +73,13 @@ final class EraBridge {
      */
     Future<Void> answer(Exchange exchange, ModernRequest modern, UpstreamLink link, Predicate<String> shows,
                         Consumer<byte[]> observed) {
-        String key = caller(exchange) + "\n" + Json.text(modern.meta().clientCapabilities()) + "\n"
+        String key = BridgeState.caller(exchange) + "\n" + Json.text(modern.meta().clientCapabilities()) + "\n"
                 + (modern.meta().clientInfo() == null ? "" : Json.text(modern.meta().clientInfo()));
         Call call = new Call(exchange, modern, link, new ClientAnswer(exchange.request().response()), key, shows, observed);
         JsonNode params = modern.request().params();
         Future<Void> done = switch (modern.request().method()) {
             case "server/discover" -> sessions.of(key, link, modern.meta())
-                    .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(), discover(session))));
+                    .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(), ModernResults.discover(session.initialize()))));
             case "ping", "initialize", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
                  "subscriptions/listen" -> throw new GatewayException(new GatewayError.UnknownMethod(
                     modern.request().id(), modern.request().method()));
@@ -122,7 +117,7 @@ final class EraBridge {
                 throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(),
                         "is unknown, altered, expired or already used"));
             }
-            if (!state.caller().equals(caller(call.exchange())) || !state.request().equals(fingerprint(call.request()))) {
+            if (!state.caller().equals(BridgeState.caller(call.exchange())) || !state.request().equals(BridgeState.fingerprint(call.request()))) {
                 throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(),
                         "was issued to another caller or for another request"));
             }
@@ -246,7 +241,7 @@ final class EraBridge {
         Map<String, String> pending = new LinkedHashMap<>();
         pending.put(key, Json.text(request.get("id")));
         BridgeState state = new BridgeState(session.id(), session.version(), Json.text(upstreamId), lastEventId,
-                pending, caller(call.exchange()), fingerprint(call.request()));
+                pending, BridgeState.caller(call.exchange()), BridgeState.fingerprint(call.request()));
         return state.save(settings.store(), settings.endpoint(), settings.clock()).compose(requestState -> {
             ObjectNode result = Json.object();
             result.put("resultType", "input_required");
@@ -263,118 +258,7 @@ final class EraBridge {
         if (message.path("error").path("code").asInt() == JsonRpc.METHOD_NOT_FOUND) {
             return call.answer().fail(new GatewayError.UnknownMethod(call.request().id(), call.request().method()));
         }
-        return call.answer().finish(translate(call, session, message));
-    }
-
-    /** The server's response as the modern client expects it: its own id, resultType, caching hints. */
-    private ObjectNode translate(Call call, LegacySessions.Opened session, JsonNode message) {
-        JsonNode id = call.request().id();
-        if (message.get("error") instanceof ObjectNode error) {
-            ObjectNode copy = error.deepCopy();
-            if (copy.path("code").asInt() == -32002) {
-                copy.put("code", JsonRpc.INVALID_PARAMS); // 2026-07-28: a missing resource is invalid params
-            }
-            ObjectNode out = JsonRpc.error(id, 0, "");
-            out.set("error", copy);
-            return out;
-        }
-        ObjectNode result = message.get("result") instanceof ObjectNode r ? r.deepCopy() : Json.object();
-        result.put("resultType", "complete");
-        if (call.request().method().equals("tools/list")) {
-            if (call.shows() != null && result.get("tools") instanceof com.fasterxml.jackson.databind.node.ArrayNode tools) {
-                for (var it = tools.elements(); it.hasNext(); ) {
-                    if (!call.shows().test(it.next().path("name").asText())) {
-                        it.remove();
-                    }
-                }
-            }
-        }
-        if (CACHEABLE.contains(call.request().method())) {
-            result.put("ttlMs", settings.ttlMs());
-            result.put("cacheScope", call.shows() != null ? "private" : settings.cacheScope());
-        }
-        JsonNode serverInfo = session.initialize() == null ? null : session.initialize().get("serverInfo");
-        if (serverInfo != null) {
-            (result.get("_meta") instanceof ObjectNode meta ? meta : result.putObject("_meta"))
-                    .set(ModernMeta.SERVER_INFO, serverInfo);
-        }
-        return JsonRpc.result(id, result);
-    }
-
-    /** {@code server/discover} answered from what the legacy server said in {@code initialize}. */
-    private static ObjectNode discover(LegacySessions.Opened session) {
-        ObjectNode result = Json.object();
-        result.put("resultType", "complete");
-        ProtocolVersion.MODERN.forEach(result.putArray("supportedVersions")::add);
-        ObjectNode capabilities = session.initialize().get("capabilities") instanceof ObjectNode c ? c.deepCopy()
-                : Json.object();
-        capabilities.remove("tasks"); // an extension in 2026-07-28, not bridged
-        for (String listing : new String[] {"tools", "prompts", "resources"}) {
-            if (capabilities.get(listing) instanceof ObjectNode feature) {
-                // no subscriptions/listen through the bridge: no list-changed notifications, no subscriptions
-                feature.remove("listChanged");
-                feature.remove("subscribe");
-            }
-        }
-        result.set("capabilities", capabilities);
-        if (session.initialize().has("instructions")) {
-            result.set("instructions", session.initialize().get("instructions"));
-        }
-        if (session.initialize().has("serverInfo")) {
-            result.putObject("_meta").set(ModernMeta.SERVER_INFO, session.initialize().get("serverInfo"));
-        }
-        return result;
-    }
-
-    /** The first JSON-RPC response to {@code id} in an answer (its JSON body, or the first on its stream). */
-    static Future<UpstreamLink.Answer> single(Future<UpstreamLink.Answer> answer, JsonNode id, UpstreamLink link) {
-        return answer.compose(a -> {
-            if (a.stream() == null) {
-                return Future.succeededFuture(a);
-            }
-            Promise<UpstreamLink.Answer> found = Promise.promise();
-            a.stream().read(event -> {
-                try {
-                    JsonNode message = event.data().isEmpty() ? null : Json.parse(event.data().getBytes(StandardCharsets.UTF_8));
-                    if (message != null && id.equals(message.get("id")) && !message.has("method")) {
-                        found.tryComplete(new UpstreamLink.Answer(a.status(), a.headers(), message, null));
-                        a.stream().close();
-                    }
-                } catch (IOException e) {
-                    // not a message: skip it
-                }
-            }).onComplete(end -> found.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN,
-                    "the server's stream ended without a response")));
-            return found.future();
-        });
-    }
-
-    /**
-     * Who is calling, as far as the upstream session and a round's state are bound to it: the consumer
-     * and credential authentication found, and the credential the client sends the server itself.
-     */
-    static String caller(Exchange exchange) {
-        var principal = exchange.principal();
-        String identity = (principal.consumer() == null ? "" : principal.consumer().id()) + "\n"
-                + (principal.credential() == null ? "" : principal.credential().id()) + "\n"
-                + String.valueOf(exchange.header("authorization"));
-        return digest(identity);
-    }
-
-    /** The request a round belongs to: method, name or uri, arguments. */
-    static String fingerprint(JsonRpcMessage.Request request) {
-        JsonNode params = request.params() == null ? Json.object() : request.params();
-        return digest(request.method() + "\n" + params.path("name").asText("") + "\n" + params.path("uri").asText("")
-                + "\n" + Json.text(params.path("arguments")));
-    }
-
-    private static String digest(String text) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 18));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return call.answer().finish(results.translate(call.request(), call.shows(), session.initialize(), message));
     }
 
     private static JsonNode parse(String json) {

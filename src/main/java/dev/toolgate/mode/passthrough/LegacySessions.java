@@ -84,7 +84,7 @@ final class LegacySessions {
         }
         ObjectNode request = JsonRpc.notification("initialize", params);
         request.put("id", "toolgate-initialize");
-        return EraBridge.single(link.post(request, null, null), request.get("id"), link).compose(answer -> {
+        return UpstreamLink.firstResponse(link.post(request, null, null), request.get("id")).compose(answer -> {
             JsonNode result = answer.json() == null ? null : answer.json().get("result");
             if (!(result instanceof ObjectNode initialized) || !result.path("protocolVersion").isTextual()) {
                 return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,

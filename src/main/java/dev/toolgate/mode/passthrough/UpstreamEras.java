@@ -94,7 +94,7 @@ final class UpstreamEras {
         meta.putObject(ModernMeta.CLIENT_CAPABILITIES);
         ObjectNode request = JsonRpc.notification("server/discover", params);
         request.put("id", "toolgate-era-probe");
-        return EraBridge.single(link.post(request, null, ProtocolVersion.FIRST_MODERN), request.get("id"), link)
+        return UpstreamLink.firstResponse(link.post(request, null, ProtocolVersion.FIRST_MODERN), request.get("id"))
                 .map(answer -> {
                     Boolean found = verdict(answer.status(), answer.json());
                     if (found != null) {
@@ -116,7 +116,7 @@ final class UpstreamEras {
         params.putObject("clientInfo").put("name", "toolgate-era-probe").put("version", "1");
         ObjectNode request = JsonRpc.notification("initialize", params);
         request.put("id", "toolgate-era-probe");
-        return EraBridge.single(link.post(request, null, null), request.get("id"), link).map(answer -> {
+        return UpstreamLink.firstResponse(link.post(request, null, null), request.get("id")).map(answer -> {
             int status = answer.status();
             if (status == 401 || status == 403 || status == 407 || status >= 500) {
                 return true;

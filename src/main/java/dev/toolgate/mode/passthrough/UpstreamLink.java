@@ -8,6 +8,7 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.ProtocolVersion;
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -222,4 +223,28 @@ final class UpstreamLink {
             answer.tryComplete(new Answer(response.statusCode(), response.headers(), json, null));
         });
     }
+
+    /** The first JSON-RPC response to {@code id} in an answer (its JSON body, or the first on its stream). */
+    static Future<Answer> firstResponse(Future<Answer> answer, JsonNode id) {
+        return answer.compose(a -> {
+            if (a.stream() == null) {
+                return Future.succeededFuture(a);
+            }
+            Promise<Answer> found = Promise.promise();
+            a.stream().read(event -> {
+                try {
+                    JsonNode message = event.data().isEmpty() ? null : Json.parse(event.data().getBytes(StandardCharsets.UTF_8));
+                    if (message != null && id.equals(message.get("id")) && !message.has("method")) {
+                        found.tryComplete(new Answer(a.status(), a.headers(), message, null));
+                        a.stream().close();
+                    }
+                } catch (IOException e) {
+                    // not a message: skip it
+                }
+            }).onComplete(end -> found.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN,
+                    "the server's stream ended without a response")));
+            return found.future();
+        });
+    }
+
 }
