@@ -73,9 +73,12 @@ final class ModernTraffic {
         if (exchange.request().method() != HttpMethod.POST || body.length() == 0) {
             return false;
         }
+        byte[] bytes = body.getBytes();
+        if (!contains(bytes, INITIALIZE)) {
+            return false;
+        }
         try {
-            return "initialize".equals(dev.toolgate.mcp.McpEnvelope.readAll(body.getBytes(), 0, body.length())
-                    .getFirst().method());
+            return "initialize".equals(dev.toolgate.mcp.McpEnvelope.readAll(bytes, 0, bytes.length).getFirst().method());
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -90,11 +93,32 @@ final class ModernTraffic {
         if (body.length() == 0 || exchange.request().method() != HttpMethod.POST) {
             return false;
         }
+        byte[] bytes = body.getBytes();
+        // a legacy body never names the key: most are told apart without building a tree
+        if (!contains(bytes, CLAIM)) {
+            return false;
+        }
         try {
-            return ModernMeta.claimed(Json.parse(body.getBytes()));
+            return ModernMeta.claimed(Json.parse(bytes));
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private static final byte[] INITIALIZE = "\"initialize\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] CLAIM = ModernMeta.PROTOCOL_VERSION.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /**
