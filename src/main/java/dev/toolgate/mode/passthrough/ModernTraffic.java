@@ -58,12 +58,12 @@ final class ModernTraffic {
      * it found last), through the {@link LegacyBridge}; false when it is to be forwarded as it is.
      */
     Future<Boolean> legacy(Exchange exchange, Buffer body, PassthroughAccess access, Consumer<byte[]> observed) {
-        if (!mayBridgeLegacy) {
+        boolean opens = mayBridgeLegacy && opensSession(exchange, body);
+        if (!mayBridgeLegacy || !opens && eras.knownLegacy()) {
             return Future.succeededFuture(false);
         }
         UpstreamLink link = links.apply(exchange);
-        Future<Boolean> speaks = opensSession(exchange, body) ? eras.speaksLegacy(link)
-                : Future.succeededFuture(eras.knownLegacy());
+        Future<Boolean> speaks = opens ? eras.speaksLegacy(link) : Future.succeededFuture(false);
         return speaks.compose(legacyUpstream -> legacyUpstream ? Future.succeededFuture(false)
                 : legacy.answer(exchange, body, link, eras, access, observed).map(true));
     }
