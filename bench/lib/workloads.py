@@ -10,6 +10,12 @@ from harness import (ROOT, WORK, cpu_seconds, group_pids, hop, initialize, other
                      wrk)
 
 CALL = '{"jsonrpc":"2.0","id":__ID__,"method":"tools/call","params":{"name":"%s","arguments":%s}}'
+# the same call as a 2026-07-28 (stateless) client sends it: its revision, client and capabilities in _meta
+MODERN_META = ('"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",'
+               '"io.modelcontextprotocol/clientInfo":{"name":"wrk","version":"1"},'
+               '"io.modelcontextprotocol/clientCapabilities":{}}')
+MODERN_CALL = '{"jsonrpc":"2.0","id":__ID__,"method":"tools/call","params":{"name":"%s","arguments":%s,' + MODERN_META + '}}'
+MODERN_HEADERS = "MCP-Protocol-Version: 2026-07-28\nMcp-Method: tools/call\nMcp-Name: %s"
 
 
 class Settings:
@@ -96,7 +102,8 @@ def passthrough(processes, s):
 
 def policies(processes, s):
     """Issues 12 and 17: key-auth and tool ACLs on, and a request-transformer adding two headers, beside the
-    same conversion and passthrough routes without them, in one gateway (same JIT, same heap)."""
+    same conversion and passthrough routes without them, in one gateway (same JIT, same heap). Issue 16: the
+    same conversion route called by a 2026-07-28 client (no session, _meta and request headers on each call)."""
     rest_p, rest = systems.rest_origin(processes)
     origin_p, origin = systems.mcp_origin(processes)
     tg_p, tg, _ = systems.toolgate(processes, "toolgate-policies", systems.policies_config(rest, origin))
@@ -112,8 +119,15 @@ def policies(processes, s):
         raise RuntimeError(f"the secured route answered {status} without a key, not 401")
     call = [CALL % ("getWidget", '{"path_id":42}')]
     echo = [CALL % ("echo", '{"message":"hello"}')]
+    modern = MODERN_CALL % ("getWidget", '{"path_id":42}')
+    status, _, answer = mcp_post(tg, "/mcp", json.loads(modern.replace("__ID__", "9")),
+                                 extra=dict(line.split(": ", 1) for line in (MODERN_HEADERS % "getWidget").split("\n")))
+    if status != 200 or (answer or {}).get("result", {}).get("resultType") != "complete":
+        raise RuntimeError(f"a 2026-07-28 tools/call answered {status} {answer}")
     targets = {
         "conversion": dict(url=f"http://127.0.0.1:{tg}/mcp", bodies=call, session=plain, cpu_of=[tg_p]),
+        "conversion, 2026-07-28 client (no session)": dict(url=f"http://127.0.0.1:{tg}/mcp", bodies=[modern],
+                                                           header=MODERN_HEADERS % "getWidget", cpu_of=[tg_p]),
         "conversion + key-auth + tool ACL": dict(url=f"http://127.0.0.1:{tg}/mcp-secured", bodies=call, session=secured,
                                                  header="apikey: bench-key", cpu_of=[tg_p]),
         "conversion + request-transformer (2 headers)": dict(url=f"http://127.0.0.1:{tg}/mcp-transformed", bodies=call,

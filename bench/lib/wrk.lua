@@ -3,7 +3,8 @@
 --   BENCH_BODIES   request bodies separated by "\n"; __ID__ becomes a unique JSON-RPC id per request
 --   BENCH_SESSION  Mcp-Session-Id to send, if any
 --   BENCH_ENCODING Accept-Encoding to send, if any
---   BENCH_HEADER   one more header to send, "Name: value" (an API key), if any
+--   BENCH_HEADER   more headers to send, "Name: value" each, separated by "\n" (an API key; the 2026-07-28
+--                  request headers), if any
 -- done() prints one JSON line: rps, latency percentiles (microseconds), requests, errors.
 local method = os.getenv("BENCH_METHOD") or "POST"
 local session = os.getenv("BENCH_SESSION")
@@ -34,8 +35,10 @@ function init(args)
     wrk.headers["Accept-Encoding"] = encoding
   end
   if extra ~= nil and extra ~= "" then
-    local name, value = string.match(extra, "^([^:]+):%s*(.*)$")
-    wrk.headers[name] = value
+    for line in string.gmatch(extra, "[^\n]+") do
+      local name, value = string.match(line, "^([^:]+):%s*(.*)$")
+      wrk.headers[name] = value
+    end
   end
 end
 

@@ -43,6 +43,15 @@ import dev.toolgate.error.GatewayError.Stopping;
 import dev.toolgate.error.GatewayError.ToolDenied;
 import dev.toolgate.error.GatewayError.Unauthenticated;
 import dev.toolgate.error.GatewayError.UnreadableConfig;
+import dev.toolgate.error.GatewayError.HeaderMismatch;
+import dev.toolgate.error.GatewayError.InvalidRequestState;
+import dev.toolgate.error.GatewayError.MissingClientCapability;
+import dev.toolgate.error.GatewayError.MissingRequestMeta;
+import dev.toolgate.error.GatewayError.UnknownMethod;
+import dev.toolgate.error.GatewayError.UnsupportedRevision;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.ProtocolVersion;
 
@@ -183,6 +192,42 @@ public final class ErrorCatalog {
                             + "(the plugin is not fault_tolerant)");
             case Stopping e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopping",
                     "stopping: new connections are refused while calls in flight finish");
+            case MissingRequestMeta e -> new Entry(400, JsonRpc.INVALID_PARAMS, "missing_request_meta",
+                    "Invalid params: " + e.detail());
+            case HeaderMismatch e -> new Entry(400, JsonRpc.HEADER_MISMATCH, "header_mismatch",
+                    "Header mismatch: " + e.detail());
+            case UnsupportedRevision e -> new Entry(400, JsonRpc.UNSUPPORTED_PROTOCOL_VERSION, "unsupported_revision",
+                    "Unsupported protocol version '" + e.requested() + "' (supported: "
+                            + String.join(", ", ProtocolVersion.MODERN) + ")");
+            case MissingClientCapability e -> new Entry(400, JsonRpc.MISSING_CLIENT_CAPABILITY,
+                    "missing_client_capability", "Missing required client capability: " + e.capability()
+                    + " (declare it in params._meta[\"io.modelcontextprotocol/clientCapabilities\"])");
+            case UnknownMethod e -> new Entry(404, JsonRpc.METHOD_NOT_FOUND, "unknown_method",
+                    "Method not found: " + e.method());
+            case InvalidRequestState e -> new Entry(400, JsonRpc.INVALID_PARAMS, "invalid_request_state",
+                    "Invalid params: requestState " + e.detail() + "; send the request again without it");
+        };
+    }
+
+    /**
+     * The JSON-RPC error's {@code data} for {@code error}, or null for none: the supported and
+     * requested versions of an unsupported revision, the missing capabilities (as a
+     * {@code ClientCapabilities} object) of a missing capability, as 2026-07-28 defines them.
+     */
+    public static JsonNode data(GatewayError error) {
+        return switch (error) {
+            case UnsupportedRevision e -> {
+                ObjectNode data = Json.object();
+                ProtocolVersion.MODERN.forEach(data.putArray("supported")::add);
+                data.put("requested", e.requested());
+                yield data;
+            }
+            case MissingClientCapability e -> {
+                ObjectNode data = Json.object();
+                data.putObject("requiredCapabilities").putObject(e.capability());
+                yield data;
+            }
+            default -> null;
         };
     }
 

@@ -96,6 +96,16 @@ public sealed interface GatewayError {
 
     /** A new session would pass a cap on live sessions; the client may try again later. */
     record TooManySessions(String scope, long retryAfterSeconds) implements GatewayError {
+
+        /** How long a refused client is asked to wait: existing sessions are untouched, and one ends. */
+        public static final long RETRY_AFTER_SECONDS = 30;
+
+        /** What a session store's failure to create a session tells the client. */
+        public static GatewayError orUnavailable(Throwable failure) {
+            return failure instanceof dev.toolgate.mcp.SessionLimits.Reached full
+                    ? new TooManySessions(full.scope(), RETRY_AFTER_SECONDS)
+                    : new SessionsUnavailable();
+        }
     }
 
     /** The request line names an HTTP version the gateway does not speak (not 1.x). */
@@ -230,5 +240,45 @@ public sealed interface GatewayError {
 
     /** The gateway is stopping: it takes no new work here (readiness probes, new sessions). */
     record Stopping() implements GatewayError {
+    }
+
+    /**
+     * 2026-07-28: a request without the per-request protocol fields ({@code params._meta} with a
+     * protocol version and the client's capabilities): -32602 with HTTP 400.
+     */
+    record MissingRequestMeta(JsonNode id, String detail) implements GatewayError {
+    }
+
+    /**
+     * 2026-07-28: a request header ({@code MCP-Protocol-Version}, {@code Mcp-Method}, {@code Mcp-Name},
+     * {@code Mcp-Param-*}) is missing, malformed, or says something other than the body.
+     */
+    record HeaderMismatch(JsonNode id, String detail) implements GatewayError {
+    }
+
+    /** 2026-07-28: the request names a protocol revision this endpoint does not serve. */
+    record UnsupportedRevision(JsonNode id, String requested) implements GatewayError {
+    }
+
+    /**
+     * 2026-07-28: serving the request needs a client capability it did not declare.
+     *
+     * @param capability {@code sampling}, {@code elicitation} or {@code roots}
+     */
+    record MissingClientCapability(JsonNode id, String capability) implements GatewayError {
+    }
+
+    /**
+     * 2026-07-28: the method is not one this endpoint offers (HTTP 404 with -32601, so a client can
+     * tell it from a server that has no MCP endpoint there).
+     */
+    record UnknownMethod(JsonNode id, String method) implements GatewayError {
+    }
+
+    /**
+     * 2026-07-28: a retry's {@code requestState} is not one this gateway issued for this caller and
+     * request, has expired, or its round can no longer be continued.
+     */
+    record InvalidRequestState(JsonNode id, String detail) implements GatewayError {
     }
 }

@@ -68,15 +68,16 @@ final class Endpoints {
     /** A conversion-listener's or a listener's endpoint over {@code tools}. */
     McpServerEndpoint conversion(Route route, AiMcpProxyConfig proxy, ToolSet tools, ConfigReport report, Plugin plugin) {
         SessionSettings session = proxy.server().session();
+        ToolAccess access = conversionAccess(route, proxy, tools);
         var settings = new McpServerEndpoint.Settings(route.id(), route.label(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
-                session.sessionTtlSeconds(), session.managed(), version, cluster.clock());
+                session.sessionTtlSeconds(), session.managed(), version, cluster.clock(),
+                proxy.server().cacheHints().ttlMs(), cacheScope(route, proxy, access.restricts(), report, plugin));
         ToolInvoker invoker = client == null ? null
                 : new ToolInvoker(client, new OwningRoutes(route.id(), routes, chains));
         SessionStore store = sessions == null || !session.managed() ? null
                 : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());
         ToolLimits limits = conversionLimits(tools);
-        ToolAccess access = conversionAccess(route, proxy, tools);
         if (!access.restricts()) {
             return new McpServerEndpoint(settings, tools, invoker, sessions, store, limits, ToolViews.ALL);
         }
@@ -86,6 +87,21 @@ final class Endpoints {
             return visible.cardinality() == tools.size() ? ToolView.ALL : new ToolView(visible);
         };
         return new McpServerEndpoint(settings, tools, invoker, sessions, store, MessagePolicy.then(access, limits), views);
+    }
+
+    /**
+     * The {@code cacheScope} of a route's 2026-07-28 tool lists ({@code server.cache_hints.scope}).
+     * Fail closed: {@code public} on a list that tool ACLs filter per caller is refused.
+     */
+    String cacheScope(Route route, AiMcpProxyConfig proxy, boolean perCaller, ConfigReport report, Plugin plugin) {
+        if (perCaller && "public".equals(proxy.server().cacheHints().scope())) {
+            report.problem(plugin.source() + ".config.server.cache_hints.scope", "route '" + route.label()
+                    + "' filters its tool list per caller (tool ACLs): a public list could be shared across callers "
+                    + "by a cache; use auto or private");
+        }
+        List<String> running = chains.getOrDefault(route.id(), PolicyChain.EMPTY).plugins();
+        return proxy.server().cacheHints().scopeFor(perCaller,
+                running.stream().anyMatch(PolicyOrder.AUTHENTICATION::contains));
     }
 
     /** The per-tool limits of the tools an endpoint serves (each as its defining plugin says), or null for none. */
@@ -124,10 +140,17 @@ final class Endpoints {
                 .forEach(why -> report.problem(plugin.source() + ".config.mode", "route '" + route.label()
                         + "' is a passthrough-listener: " + why));
         ToolAccess restricting = access.restricts() ? access : null;
+        SessionSettings session = proxy.server().session();
+        // a bridged call waiting for the client's input is kept as the route's sessions would be
+        SessionStore rounds = cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(),
+                session.sessionTtlSeconds());
+        var eras = new PassthroughProxy.Eras(proxy.server().upstreamEra(), route.id() + "/era-bridge", rounds,
+                cluster.clock(), proxy.server().cacheHints().ttlMs(),
+                cacheScope(route, proxy, access.restricts(), report, plugin), session.sessionTtlSeconds());
         return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service),
                 service.path(), route.stripPath(), route.pathHandling(), route.preserveHost(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit()), client, tap,
-                restricting, MessagePolicy.then(restricting, passthroughLimits(route, proxy)), chain);
+                restricting, MessagePolicy.then(restricting, passthroughLimits(route, proxy)), chain, eras);
     }
 
     private static ToolAccess conversionAccess(Route route, AiMcpProxyConfig serving, ToolSet tools) {

@@ -16,8 +16,18 @@ public final class ErrorResponses {
 
     /** On an MCP endpoint: the catalog's status and a JSON-RPC error body (with the id when known). */
     public static void mcp(HttpServerResponse response, GatewayError error) {
+        send(response, ErrorCatalog.of(error), body(error));
+    }
+
+    /** The JSON-RPC error body of {@code error}: code, message, the id when known, and {@code data} when the catalog has one. */
+    public static ObjectNode body(GatewayError error) {
         ErrorCatalog.Entry entry = ErrorCatalog.of(error);
-        send(response, entry, JsonRpc.error(error.id(), entry.rpcCode(), entry.message()));
+        ObjectNode body = JsonRpc.error(error.id(), entry.rpcCode(), entry.message());
+        com.fasterxml.jackson.databind.JsonNode data = ErrorCatalog.data(error);
+        if (data != null) {
+            ((ObjectNode) body.get("error")).set("data", data);
+        }
+        return body;
     }
 
     /** Elsewhere (no MCP endpoint, Admin API): the catalog's status and Kong's {@code {"message": ...}}. */

@@ -21,6 +21,12 @@ public final class JsonRpc {
     public static final int TRANSPORT_ERROR = -32000;
     /** Implementation-defined: the session is unknown or has ended. */
     public static final int SESSION_NOT_FOUND = -32001;
+    /** 2026-07-28: a request header does not match the body, or a required one is missing or malformed. */
+    public static final int HEADER_MISMATCH = -32020;
+    /** 2026-07-28: serving the request needs a client capability the request did not declare. */
+    public static final int MISSING_CLIENT_CAPABILITY = -32021;
+    /** 2026-07-28: the request's protocol version is not one the server serves. */
+    public static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
     private JsonRpc() {
     }

@@ -3,10 +3,12 @@ package dev.toolgate.mcp;
 import java.util.List;
 
 /**
- * The MCP protocol revisions the gateway speaks and the negotiation rules of the legacy
- * (initialize-based) era.
+ * The MCP protocol revisions the gateway speaks: the legacy (initialize-based) era with its
+ * negotiation rules, and the modern (stateless, 2026-07-28 and later) era, where every request
+ * names its revision.
  *
  * @see <a href="https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle">Lifecycle</a>
+ * @see <a href="https://modelcontextprotocol.io/specification/2026-07-28/basic/versioning">Versioning</a>
  */
 public final class ProtocolVersion {
 
@@ -22,12 +24,33 @@ public final class ProtocolVersion {
     /** The only revision that allows JSON-RPC batches (removed in 2025-06-18). */
     public static final String BATCHING = "2025-03-26";
 
+    /** The first revision of the modern era; every revision dated after it is modern too. */
+    public static final String FIRST_MODERN = "2026-07-28";
+
+    /** The modern revisions we serve ({@code server/discover}'s {@code supportedVersions}). */
+    public static final List<String> MODERN = List.of(FIRST_MODERN);
+
     private ProtocolVersion() {
     }
 
     /** True when {@code version} is one we speak. */
     public static boolean isSupported(String version) {
         return version != null && SUPPORTED.contains(version);
+    }
+
+    /**
+     * True when {@code version} belongs to the modern era: it sorts at or after {@link #FIRST_MODERN}
+     * (as the TypeScript SDK decides), so a future revision, or a value such as {@code v999}, is
+     * answered by the modern rules ({@code UnsupportedProtocolVersion}, -32022) and an old or malformed
+     * one such as {@code 1.0} by the legacy ones.
+     */
+    public static boolean isModern(String version) {
+        return version != null && !isSupported(version) && version.compareTo(FIRST_MODERN) >= 0;
+    }
+
+    /** True when {@code version} is a modern revision we serve. */
+    public static boolean isServedModern(String version) {
+        return version != null && MODERN.contains(version);
     }
 
     /** The client's version when we speak it, otherwise our latest (the client decides whether to continue). */

@@ -18,16 +18,23 @@ import java.util.List;
  *                             that may call this endpoint; requests with another {@code Origin} get 403.
  *                             Loopback origins are always allowed; requests without {@code Origin} are not
  *                             browser requests and pass
+ * @param cacheHints           Toolgate extension: the caching hints of 2026-07-28 tool lists ({@link CacheHints})
+ * @param upstreamEra          Toolgate extension, passthrough-listener: which MCP era the service speaks.
+ *                             {@code auto} (default): found out by asking it ({@code server/discover}, then
+ *                             {@code initialize}), remembered for a while; {@code legacy}: only 2025 revisions
+ *                             (modern clients are bridged); {@code modern}: only 2026-07-28 (legacy clients are
+ *                             bridged). A client the service speaks to directly is relayed byte for byte
  */
 public record ServerSettings(String tag, @JsonProperty("timeout") long timeoutMillis, boolean forwardClientHeaders,
                              SessionSettings session,
-                             List<String> allowedOrigins) {
+                             List<String> allowedOrigins, CacheHints cacheHints, String upstreamEra) {
 
     public ServerSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
     }
 
-    static final ServerSettings DEFAULT = new ServerSettings(null, 10_000, true, SessionSettings.DEFAULT, List.of());
+    static final ServerSettings DEFAULT = new ServerSettings(null, 10_000, true, SessionSettings.DEFAULT, List.of(),
+            CacheHints.DEFAULT, "auto");
 
     static ServerSettings read(ConfigNode node) {
         String tag = node.text("tag", null);
@@ -45,7 +52,9 @@ public record ServerSettings(String tag, @JsonProperty("timeout") long timeoutMi
                         "must be * or an origin such as https://app.example.com (scheme, host, optional port)");
             }
         }
+        CacheHints hints = node.object("cache_hints").map(CacheHints::read).orElse(CacheHints.DEFAULT);
+        String era = node.oneOf("upstream_era", "auto", List.of("auto", "legacy", "modern"));
         node.finish();
-        return new ServerSettings(tag, timeout, forward, session, origins);
+        return new ServerSettings(tag, timeout, forward, session, origins, hints, era == null ? "auto" : era);
     }
 }

@@ -109,7 +109,19 @@ class ErrorCatalogTest {
                 arguments(new GatewayError.LimitsUnavailable(), 500, JsonRpc.INTERNAL_ERROR, "limits_unavailable",
                         List.of("An unexpected error occurred", "fault_tolerant")),
                 arguments(new GatewayError.Stopping(), 503, JsonRpc.TRANSPORT_ERROR, "stopping",
-                        List.of("stopping")));
+                        List.of("stopping")),
+                arguments(new GatewayError.MissingRequestMeta(ID, "params._meta is required"), 400,
+                        JsonRpc.INVALID_PARAMS, "missing_request_meta", List.of("Invalid params: params._meta is required")),
+                arguments(new GatewayError.HeaderMismatch(ID, "Mcp-Method header value 'a' does not match body value 'b'"),
+                        400, -32020, "header_mismatch", List.of("Header mismatch: Mcp-Method")),
+                arguments(new GatewayError.UnsupportedRevision(ID, "v999.0.0"), 400, -32022, "unsupported_revision",
+                        List.of("'v999.0.0'", "2026-07-28")),
+                arguments(new GatewayError.MissingClientCapability(ID, "sampling"), 400, -32021,
+                        "missing_client_capability", List.of("sampling")),
+                arguments(new GatewayError.UnknownMethod(ID, "ping"), 404, JsonRpc.METHOD_NOT_FOUND, "unknown_method",
+                        List.of("Method not found: ping")),
+                arguments(new GatewayError.InvalidRequestState(ID, "has expired"), 400, JsonRpc.INVALID_PARAMS,
+                        "invalid_request_state", List.of("requestState has expired")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -139,6 +151,15 @@ class ErrorCatalogTest {
         assertThat(entry.message()).isEqualTo("slow down");
         assertThat(entry.headers()).containsEntry("retry-after", "7");
         assertThat(ErrorCatalog.of(new GatewayError.RateLimited(429, "x", null)).headers()).isEmpty();
+    }
+
+    @Test
+    void modernErrorsCarryTheDataTheRevisionDefines() {
+        assertThat(ErrorCatalog.data(new GatewayError.UnsupportedRevision(ID, "v9")).toString())
+                .isEqualTo("{\"supported\":[\"2026-07-28\"],\"requested\":\"v9\"}");
+        assertThat(ErrorCatalog.data(new GatewayError.MissingClientCapability(ID, "sampling")).toString())
+                .isEqualTo("{\"requiredCapabilities\":{\"sampling\":{}}}");
+        assertThat(ErrorCatalog.data(new GatewayError.UnknownTool(ID, "x"))).isNull();
     }
 
     @Test

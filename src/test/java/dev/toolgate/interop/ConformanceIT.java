@@ -7,6 +7,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -26,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fail the build; and check by check, everything that passes directly passes through the gateway,
  * plus dns-rebinding-protection, which the gateway adds.
  */
-@Timeout(600)
+@Timeout(900)
 class ConformanceIT {
 
     static final String CLI = ConformanceSuite.V0_1;
@@ -35,12 +37,14 @@ class ConformanceIT {
 
     static NodeClients node;
     static EverythingServer everything;
+    static EverythingServer modern;
     static TestGateway gateway;
 
     @BeforeAll
     static void start() {
         node = NodeClients.require();
         everything = EverythingServer.start();
+        modern = EverythingServer.modernFixture(false);
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -53,7 +57,15 @@ class ConformanceIT {
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
-                """.formatted(everything.url()));
+                  - name: modern
+                    url: %s
+                    routes:
+                      - name: modern
+                        paths: [/modern/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                """.formatted(everything.url(), modern.mcp()));
     }
 
     @AfterAll
@@ -63,6 +75,44 @@ class ConformanceIT {
         }
         if (everything != null) {
             everything.close();
+        }
+        if (modern != null) {
+            modern.close();
+        }
+    }
+
+    /**
+     * The 0.2.0 alpha's frozen requirement sets through passthrough routes: to server-everything (legacy
+     * only: 2025-11-25 goes through byte for byte, 2026-07-28 is bridged) and to the TypeScript SDK 2.x
+     * fixture (both eras: both go through byte for byte), each against its own baseline of expected
+     * failures and reasons (src/test/resources/conformance/passthrough-&lt;server&gt;-&lt;revision&gt;-baseline.yml).
+     */
+    @ParameterizedTest(name = "requirements {0} through a passthrough route to the {1}")
+    @CsvSource({
+            "2025-11-25, everything, /mcp",
+            "2026-07-28, everything, /mcp",
+            "2025-11-25, modern, /modern/mcp",
+            "2026-07-28, modern, /modern/mcp",
+    })
+    void eachRequirementSetPassesOrFailsAsItsBaselineSays(String revision, String server, String path) throws IOException {
+        Path work = Files.createTempDirectory("conformance-" + server);
+        try {
+            String baseline = "src/test/resources/conformance/passthrough-" + server + "-" + revision + "-baseline.yml";
+            ConformanceSuite suite = ConformanceSuite.run(node, ConformanceSuite.V0_2, gateway.proxy(path),
+                    node.root().resolve(baseline), work.resolve("results"), "--requirements", revision);
+            System.out.println("conformance 0.2.0-alpha.12 " + revision + " through passthrough to " + server + ": "
+                    + suite.summary());
+
+            assertThat(suite.run().exitCode()).as("requirements %s to %s (baseline %s)\n%s\n%s", revision, server,
+                    baseline, suite.summary(), suite.run()).isZero();
+            assertThat(suite.scenarios()).as("what every server here passes, across the gateway")
+                    .containsEntry("tools-list", true)
+                    .containsEntry("tools-call-simple-text", true)
+                    .containsEntry(DNS_REBINDING, true);
+        } finally {
+            try (Stream<Path> paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 

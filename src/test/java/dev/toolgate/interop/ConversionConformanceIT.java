@@ -21,13 +21,14 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The official MCP conformance suite (0.1.16, and the newest 0.2 alpha, both pinned in package.json)
- * against Toolgate's own MCP servers: a conversion-listener, and a listener serving the same tools
+ * The official MCP conformance suite (0.1.16, and the newest 0.2 alpha, both pinned in package.json;
+ * the alpha also with each revision's frozen requirement set, {@code --requirements 2025-11-25} and
+ * {@code --requirements 2026-07-28}, the latter on the stateless 2026-07-28 wire) against Toolgate's own MCP servers: a conversion-listener, and a listener serving the same tools
  * from a conversion-only plugin. The tools mirror the suite's fixture tools that a REST API can
  * express ({@code test_simple_text}, {@code test_image_content}, {@code test_audio_content},
  * {@code test_embedded_resource}, {@code test_error_handling}), backed by a local REST upstream. Each
- * run uses {@code --expected-failures} with src/test/resources/conformance/conversion-baseline.yml,
- * which list every other scenario with its reason, so a new failure or a listed scenario that starts
+ * run uses {@code --expected-failures} with src/test/resources/conformance/conversion-baseline.yml
+ * (conversion-&lt;revision&gt;-baseline.yml for a requirement set), which list every other scenario with its reason, so a new failure or a listed scenario that starts
  * passing fails the build.
  */
 @Timeout(900)
@@ -60,6 +61,12 @@ class ConversionConformanceIT {
               description: Always returns an error
               method: GET
               path: error
+            - name: test_header_param
+              description: Returns text; mirrors its region argument into the Mcp-Param-Region header (2026-07-28)
+              method: GET
+              path: simple-text
+              parameters:
+                - {name: region, in: query, required: true, schema: {type: string, x-mcp-header: Region}}
             """;
 
     static NodeClients node;
@@ -124,25 +131,37 @@ class ConversionConformanceIT {
 
     static final String BASELINE = "src/test/resources/conformance/conversion-baseline.yml";
 
-    @ParameterizedTest(name = "suite {0} against the {1}")
+    /** The baseline of a run: the active suite's, or a requirement set's own. */
+    static String baseline(String requirements) {
+        return requirements.isEmpty() ? BASELINE
+                : "src/test/resources/conformance/conversion-" + requirements + "-baseline.yml";
+    }
+
+    @ParameterizedTest(name = "suite {0} {1} against the {2}")
     @CsvSource({
-            "0.1.16, conversion-listener, /conversion",
-            "0.1.16, listener, /listener",
-            "0.2.0-alpha.12, conversion-listener, /conversion",
-            "0.2.0-alpha.12, listener, /listener",
+            "0.1.16, '', conversion-listener, /conversion",
+            "0.1.16, '', listener, /listener",
+            "0.2.0-alpha.12, '', conversion-listener, /conversion",
+            "0.2.0-alpha.12, '', listener, /listener",
+            "0.2.0-alpha.12, 2025-11-25, conversion-listener, /conversion",
+            "0.2.0-alpha.12, 2025-11-25, listener, /listener",
+            "0.2.0-alpha.12, 2026-07-28, conversion-listener, /conversion",
+            "0.2.0-alpha.12, 2026-07-28, listener, /listener",
     })
-    void everyScenarioPassesOrIsAnExpectedFailureWithItsReason(String version, String mode, String path)
-            throws IOException {
+    void everyScenarioPassesOrIsAnExpectedFailureWithItsReason(String version, String requirements, String mode,
+                                                                String path) throws IOException {
         Path work = Files.createTempDirectory("conformance-" + mode);
         try {
             String cli = version.startsWith("0.1") ? ConformanceSuite.V0_1 : ConformanceSuite.V0_2;
             URI url = gateway.proxy(path);
-            ConformanceSuite suite = ConformanceSuite.run(node, cli, url, node.root().resolve(BASELINE),
-                    work.resolve("results"));
-            System.out.println("conformance " + version + ", " + mode + ": " + suite.summary());
+            String baseline = baseline(requirements);
+            String[] options = requirements.isEmpty() ? new String[0] : new String[] {"--requirements", requirements};
+            ConformanceSuite suite = ConformanceSuite.run(node, cli, url, node.root().resolve(baseline),
+                    work.resolve("results"), options);
+            System.out.println("conformance " + version + " " + requirements + ", " + mode + ": " + suite.summary());
 
-            assertThat(suite.run().exitCode()).as("suite %s against the %s (baseline %s)\n%s\n%s", version, mode, BASELINE,
-                    suite.summary(), suite.run()).isZero();
+            assertThat(suite.run().exitCode()).as("suite %s %s against the %s (baseline %s)\n%s\n%s", version,
+                    requirements, mode, baseline, suite.summary(), suite.run()).isZero();
             assertThat(suite.scenarios()).as("scenarios the fixture tools serve")
                     .containsEntry("tools-list", true)
                     .containsEntry("tools-call-simple-text", true)

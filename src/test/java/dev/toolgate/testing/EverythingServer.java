@@ -38,6 +38,19 @@ public final class EverythingServer implements AutoCloseable {
 
     /** Starts the server and waits until it accepts connections (skips the test without node_modules). */
     public static EverythingServer start() {
+        return start(MAIN, "streamableHttp");
+    }
+
+    /**
+     * Starts the modern fixture instead: an MCP server built with the TypeScript SDK 2.x server package
+     * (src/test/node/ts-sdk-v2-server.mjs), serving 2026-07-28 on {@code /mcp} and, unless
+     * {@code modernOnly}, 2025 clients statelessly beside it.
+     */
+    public static EverythingServer modernFixture(boolean modernOnly) {
+        return start("src/test/node/ts-sdk-v2-server.mjs", modernOnly ? "reject" : "stateless");
+    }
+
+    private static EverythingServer start(String script, String argument) {
         NodeClients node = NodeClients.require();
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -46,8 +59,8 @@ public final class EverythingServer implements AutoCloseable {
             Process process;
             try {
                 log = Files.createTempFile("server-everything", ".log");
-                ProcessBuilder builder = new ProcessBuilder(node.node().toString(), node.root().resolve(MAIN).toString(),
-                        "streamableHttp").directory(node.root().toFile())
+                ProcessBuilder builder = new ProcessBuilder(node.node().toString(), node.root().resolve(script).toString(),
+                        argument).directory(node.root().toFile())
                         .redirectErrorStream(true).redirectOutput(log.toFile());
                 builder.environment().put("PORT", Integer.toString(port));
                 builder.environment().remove("NODE_OPTIONS");

@@ -34,6 +34,9 @@ public final class NodeClients {
     private static final String INSPECTOR = "node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js";
     private static final String SDK = "node_modules/@modelcontextprotocol/sdk/package.json";
     private static final String SDK_SCRIPT = "src/test/node/ts-sdk-client.mjs";
+    private static final String SDK_V2_SCRIPT = "src/test/node/ts-sdk-v2-client.mjs";
+    private static final String AI_SDK = "node_modules/@ai-sdk/mcp/package.json";
+    private static final String AI_SDK_SCRIPT = "src/test/node/ai-sdk-client.mjs";
 
     private final Path root;
     private final Path node;
@@ -104,6 +107,32 @@ public final class NodeClients {
         command.addAll(List.of(scenario));
         return run(command, DEFAULT_TIMEOUT, headers.isEmpty() ? Map.of()
                 : Map.of("TOOLGATE_CLIENT_HEADERS", Json.text(headers)));
+    }
+
+    /**
+     * The TypeScript SDK 2.x client against {@code endpoint} in an era ({@code modern}: pinned to
+     * 2026-07-28; {@code auto}: discovers; {@code legacy}: initialize): {@code "list"}, or {@code "call",
+     * tool, argumentsJson, ...}. {@code environment} may set {@code TOOLGATE_CLIENT_HEADERS} and
+     * {@code TOOLGATE_ELICITATION} (see src/test/node/ts-sdk-v2-client.mjs).
+     */
+    public Run typescriptSdkV2(URI endpoint, String era, Map<String, String> environment, String... scenario) {
+        List<String> command = new ArrayList<>(List.of(node.toString(), root.resolve(SDK_V2_SCRIPT).toString(),
+                endpoint.toString(), era));
+        command.addAll(List.of(scenario));
+        return run(command, DEFAULT_TIMEOUT, environment);
+    }
+
+    /**
+     * The Vercel AI SDK's MCP client ({@code @ai-sdk/mcp}, pinned in package.json) against
+     * {@code endpoint}, with its default protocol discovery: lists the tools and runs {@code tool} through
+     * the AI SDK tool's {@code execute} (see src/test/node/ai-sdk-client.mjs). Skips the calling test,
+     * saying so, when the package is not installed.
+     */
+    public Run aiSdk(URI endpoint, String tool, String argumentsJson) {
+        Assumptions.assumeTrue(Files.isRegularFile(root.resolve(AI_SDK)),
+                "@ai-sdk/mcp is not installed from the npm registry (npm ci installs it): the Vercel AI SDK test is skipped");
+        return run(List.of(node.toString(), root.resolve(AI_SDK_SCRIPT).toString(), endpoint.toString(), tool,
+                argumentsJson), DEFAULT_TIMEOUT);
     }
 
     /**

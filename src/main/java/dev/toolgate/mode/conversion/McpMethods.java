@@ -6,7 +6,6 @@ import dev.toolgate.error.ErrorCatalog;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.mcp.Json;
-import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
@@ -91,6 +90,15 @@ final class McpMethods {
     }
 
     private Future<Buffer> call(JsonRpcMessage.Request request, Exchange exchange, Future<?> cancelled) {
+        return invoke(request, exchange, cancelled).map(result -> result(request.id(), Json.bytes(result)));
+    }
+
+    /**
+     * Calls the tool a {@code tools/call} names: its {@code CallToolResult}.
+     *
+     * @throws GatewayException for a request that names no known tool or carries malformed arguments
+     */
+    Future<ObjectNode> invoke(JsonRpcMessage.Request request, Exchange exchange, Future<?> cancelled) {
         JsonNode params = request.params();
         JsonNode name = params == null ? null : params.get("name");
         if (name == null || !name.isTextual()) {
@@ -103,7 +111,17 @@ final class McpMethods {
             throw new GatewayException(new GatewayError.InvalidParams(request.id(), "arguments must be an object"));
         }
         ObjectNode args = arguments instanceof ObjectNode o ? o : null;
-        return invoker.call(tool, args, exchange, cancelled).map(result -> result(request.id(), Json.bytes(result)));
+        return invoker.call(tool, args, exchange, cancelled);
+    }
+
+    /** The tool a call names, when this endpoint serves it. */
+    Optional<Tool> tool(String name) {
+        return name == null ? Optional.empty() : tools.find(name);
+    }
+
+    /** One page of {@code tools/list} for a caller, serialized; throws {@code InvalidParams} for a bad cursor. */
+    byte[] page(JsonRpcMessage.Request request, ToolView view) {
+        return listPage(request, view);
     }
 
     /**
@@ -131,7 +149,6 @@ final class McpMethods {
 
     /** A serialized JSON-RPC error response, as the catalog says. */
     static Buffer error(GatewayError error) {
-        ErrorCatalog.Entry entry = ErrorCatalog.of(error);
-        return Buffer.buffer(Json.bytes(JsonRpc.error(error.id(), entry.rpcCode(), entry.message())));
+        return Buffer.buffer(Json.bytes(dev.toolgate.http.ErrorResponses.body(error)));
     }
 }

@@ -10,9 +10,10 @@ import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.MediaTypes;
+import dev.toolgate.mcp.ModernMeta;
+import dev.toolgate.mode.ModernRequest;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
-import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
@@ -34,7 +35,8 @@ import static dev.toolgate.mode.conversion.McpResponses.json;
  * session. Transport rules are checked here in order (origin, method, Accept, Content-Type, size,
  * protocol version, session); each request message then passes the endpoint's message policies
  * ({@link ToolCalls}); the methods themselves are in {@link McpMethods}, batches in {@link McpBatch},
- * GET and DELETE in {@link SessionRequests}. A refusal is thrown as a {@link GatewayException} and
+ * GET and DELETE in {@link SessionRequests}; requests of the 2026-07-28 revision (stateless: their
+ * revision in every request's {@code _meta}) in {@link ModernRequests}. A refusal is thrown as a {@link GatewayException} and
  * answered by the pipeline's error net.
  *
  * @see <a href="https://modelcontextprotocol.io/specification/2025-11-25/basic/transports">Transports</a>
@@ -52,13 +54,15 @@ public final class McpServerEndpoint implements McpEndpoint {
      * @param managedSessions   issue sessions and offer the GET stream ({@code server.session.managed})
      * @param serverVersion     Toolgate's version, for {@code serverInfo}
      * @param clock             when sessions begin
+     * @param listTtlMs         a 2026-07-28 tool list's {@code ttlMs} ({@code server.cache_hints})
+     * @param listCacheScope    a 2026-07-28 tool list's {@code cacheScope}: {@code public} or {@code private}
      */
     public record Settings(String endpointId, String label, OriginPolicy origins, long bodyLimit,
-                           long sessionTtlSeconds, boolean managedSessions, String serverVersion, InstantSource clock) {
+                           long sessionTtlSeconds, boolean managedSessions, String serverVersion, InstantSource clock,
+                           long listTtlMs, String listCacheScope) {
     }
 
     private static final String ALLOWED = "GET, POST, DELETE";
-    private static final long SESSION_RETRY_AFTER_SECONDS = 30;
 
     private final Settings settings;
     private final ToolSet tools;
@@ -67,6 +71,7 @@ public final class McpServerEndpoint implements McpEndpoint {
     private final ToolCalls calls;
     private final McpBatch batches;
     private final SessionRequests sessionRequests;
+    private final ModernRequests modern;
 
     /**
      * @param sessions what the gateway keeps of sessions in this process (streams, calls in flight)
@@ -80,9 +85,11 @@ public final class McpServerEndpoint implements McpEndpoint {
         this.tools = tools;
         this.store = store;
         this.headers = new TransportHeaders(settings, store);
-        this.calls = new ToolCalls(new McpMethods(tools, invoker), sessions, policies, views);
+        McpMethods methods = new McpMethods(tools, invoker);
+        this.calls = new ToolCalls(methods, sessions, policies, views);
         this.batches = new McpBatch(headers, calls);
         this.sessionRequests = new SessionRequests(settings, headers, sessions, store);
+        this.modern = new ModernRequests(settings, methods, calls, settings.listTtlMs(), settings.listCacheScope());
     }
 
     public ToolSet tools() {
@@ -103,6 +110,10 @@ public final class McpServerEndpoint implements McpEndpoint {
     public Future<Void> handle(Exchange exchange) {
         HttpServerRequest request = exchange.request();
         exchange.requireOrigin(settings.origins());
+        if (!request.method().name().equals("POST") && ProtocolVersion.isModern(request.getHeader("mcp-protocol-version"))) {
+            // 2026-07-28 has no GET stream and no session to DELETE
+            throw new GatewayException(new GatewayError.MethodNotAllowed(request.method().name(), "POST"));
+        }
         return switch (request.method().name()) {
             case "POST" -> post(exchange);
             case "GET" -> sessionRequests.openStream(exchange);
@@ -122,9 +133,15 @@ public final class McpServerEndpoint implements McpEndpoint {
         if (!MediaTypes.is(contentType, MediaTypes.JSON)) {
             throw new GatewayException(new GatewayError.UnsupportedMediaType(contentType == null ? "" : contentType));
         }
-        TransportHeaders.checkVersion(request);
+        String version = request.getHeader("mcp-protocol-version");
+        if (!ProtocolVersion.isModern(version)) {
+            TransportHeaders.checkVersion(request);
+        }
         return exchange.body().compose(body -> {
             JsonNode message = parse(body);
+            if (ModernRequest.isModern(version, ModernMeta.claimed(message))) {
+                return modern.answer(exchange, message);
+            }
             return message instanceof ArrayNode batch ? batches.answer(exchange, batch)
                     : single(exchange, JsonRpcMessage.classify(message));
         });
@@ -189,10 +206,7 @@ public final class McpServerEndpoint implements McpEndpoint {
                 settings.clock().millis(), exchange.principal().sessionOwner());
         // counted by the client as the pipeline knows it (behind trusted proxies, the forwarded address)
         return store.create(draft, settings.sessionTtlSeconds(), exchange.clientAddress())
-                .recover(t -> Future.failedFuture(new GatewayException(t instanceof SessionLimits.Reached full
-                        // existing sessions are untouched; the client may retry once one ends
-                        ? new GatewayError.TooManySessions(full.scope(), SESSION_RETRY_AFTER_SECONDS)
-                        : new GatewayError.SessionsUnavailable())))
+                .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
                 .compose(session -> json(request, answer, session.id()));
     }
 

@@ -61,6 +61,11 @@ final class ToolCalls {
         };
     }
 
+    /** What the exchange's caller may see of the tools. */
+    ToolView view(Exchange exchange) {
+        return views.of(exchange);
+    }
+
     /** A {@code tools/list} answer compressed with gzip, when the caller's page is ready compressed. */
     Optional<Buffer> gzippedList(Exchange exchange, JsonRpcMessage.Request r) {
         return methods.gzippedList(r, views.of(exchange));

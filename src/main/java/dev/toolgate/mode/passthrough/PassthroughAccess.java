@@ -60,6 +60,11 @@ final class PassthroughAccess {
         this.policies = policies;
     }
 
+    /** Which tools the exchange's caller may see, or null when no tool ACLs filter the lists. */
+    Predicate<String> shows(Exchange exchange) {
+        return access == null ? null : access.shows(exchange);
+    }
+
     Future<Admitted> admit(Exchange exchange, Buffer body) {
         if (exchange.request().method() == HttpMethod.GET) {
             // a server stream: any tools/list answer on it (a resumed stream replays them) is filtered

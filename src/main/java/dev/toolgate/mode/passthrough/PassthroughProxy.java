@@ -64,20 +64,43 @@ public final class PassthroughProxy implements McpEndpoint {
     private final PassthroughAccess access;
     private final PolicyChain chain;
     private final Relay relay;
+    private final ModernTraffic modern;
 
     /**
      * @param access   the route's tool ACLs (which filter its tool lists), or null when it has none
      * @param policies the route's message policies (tool ACLs, tool limits), or null when it has none
      * @param chain    the route's plugins, whose upstream policies (transformers) apply to what is forwarded
+     * @param eras     which era the service speaks ({@code server.upstream_era}) and how modern clients are
+     *                 bridged to a legacy one
      */
     public PassthroughProxy(Settings settings, UpstreamClient client, MessageTap tap, ToolAccess access,
-                            MessagePolicy policies, PolicyChain chain) {
+                            MessagePolicy policies, PolicyChain chain, Eras eras) {
         this.settings = settings;
         this.client = client;
         this.tap = tap;
         this.access = policies == null ? null : new PassthroughAccess(access, policies);
         this.chain = chain;
         this.relay = new Relay(settings.route(), tap, this::fail);
+        this.modern = new ModernTraffic(new UpstreamEras(eras.upstreamEra(), eras.clock()),
+                new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
+                        eras.listCacheScope())),
+                new LegacyBridge(eras.endpoint() + "/legacy", eras.store(), eras.clock(), eras.sessionTtlSeconds()),
+                this::link, eras.upstreamEra());
+    }
+
+    /**
+     * How a route serves the 2026-07-28 era.
+     *
+     * @param upstreamEra    {@code server.upstream_era}: {@code auto}, {@code legacy} or {@code modern}
+     * @param endpoint       what bridged rounds are bound to in the store (the route id and a suffix)
+     * @param store          where bridged rounds wait for the client's answers ({@code server.session.strategy})
+     * @param clock          when rounds were saved
+     * @param listTtlMs      a bridged tool list's {@code ttlMs}
+     * @param listCacheScope a bridged tool list's {@code cacheScope} (when no tool ACL filters it)
+     * @param sessionTtlSeconds how long a bridged legacy client's session lives without a request
+     */
+    public record Eras(String upstreamEra, String endpoint, dev.toolgate.mcp.SessionStore store,
+                       java.time.InstantSource clock, long listTtlMs, String listCacheScope, long sessionTtlSeconds) {
     }
 
     @Override
@@ -100,22 +123,62 @@ public final class PassthroughProxy implements McpEndpoint {
                 tap.observe(settings.route(), session, number, McpEvent.Direction.CLIENT_TO_SERVER, body.getBytes(), 0,
                         body.length());
             }
-            if (access == null) {
-                forward(exchange, session, number, body, Relay.Rewrites.NONE);
-                return Future.succeededFuture();
+            if (ModernTraffic.claims(exchange, body)) {
+                return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body,
+                                () -> Future.succeededFuture(false)),
+                        bytes -> tap.observe(settings.route(), session, number, McpEvent.Direction.SERVER_TO_CLIENT,
+                                bytes, 0, bytes.length));
             }
-            return access.admit(exchange, body).map(admitted -> {
-                if (admitted.refused() != null) {
-                    ErrorResponses.mcp(exchange.request().response(), admitted.refused());
-                } else if (admitted.answer() != null) {
-                    exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
-                            .end(admitted.answer());
-                } else {
-                    forward(exchange, session, number, body, admitted.rewrites(exchange));
+            return relay(exchange, session, number, body, () -> modern.legacy(exchange, body, access,
+                    bytes -> tap.observe(settings.route(), session, number, McpEvent.Direction.SERVER_TO_CLIENT,
+                            bytes, 0, bytes.length)));
+        });
+    }
+
+    /**
+     * The exchange as a passthrough route forwards it: after its message policies, byte for byte, unless
+     * {@code bridged} (asked once the policies let it through) answers it instead.
+     */
+    private Future<Void> relay(Exchange exchange, String session, long number, Buffer body,
+                               java.util.function.Supplier<Future<Boolean>> bridged) {
+        if (access == null) {
+            return bridged.get().map(answered -> {
+                if (!answered) {
+                    forward(exchange, session, number, body, Relay.Rewrites.NONE);
                 }
                 return null;
             });
+        }
+        return access.admit(exchange, body).compose(admitted -> {
+            if (admitted.refused() != null) {
+                ErrorResponses.mcp(exchange.request().response(), admitted.refused());
+            } else if (admitted.answer() != null) {
+                exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
+                        .end(admitted.answer());
+            } else {
+                return bridged.get().map(answered -> {
+                    if (!answered) {
+                        forward(exchange, session, number, body, admitted.rewrites(exchange));
+                    }
+                    return null;
+                });
+            }
+            return Future.succeededFuture();
         });
+    }
+
+    /** The era bridge's link to the service for an exchange: the path, headers and transformers of forwarding. */
+    private UpstreamLink link(Exchange exchange) {
+        HttpServerRequest request = exchange.request();
+        String path = UpstreamPath.of(settings.servicePath(), exchange.match().matchedPrefix(),
+                Router.normalize(request.path()), settings.stripPath(), settings.pathHandling());
+        String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
+        MultiMap headers = upstreamHeaders(exchange);
+        UpstreamCall call = new UpstreamCall("POST", path, UpstreamQuery.decode(query, false), headers, null, false);
+        chain.upstream(exchange).forEach(p -> p.request(exchange, call));
+        String sentQuery = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : query;
+        return new UpstreamLink(client, settings.target(), sentQuery == null ? call.path() : call.path() + "?" + sentQuery,
+                call.headers());
     }
 
     private void forward(Exchange exchange, String session, long number, Buffer received, Relay.Rewrites rewrites) {

@@ -11,7 +11,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Removes the tools a caller may not see from an upstream's {@code tools/list} answer, changing
+ * Removes the tools a caller may not see from an upstream's {@code tools/list} answer (and marks a
+ * 2026-07-28 answer's {@code cacheScope} private, since the list is now the caller's), changing
  * nothing else: other messages, other fields, unknown fields, empty arrays and objects all come out
  * as they went in (Kong once turned {@code []} into {@code {}} here).
  */
@@ -65,6 +66,12 @@ final class ToolListFilter {
             return false;
         }
         boolean removed = false;
+        if (object.get("result") instanceof ObjectNode result && result.has("cacheScope")
+                && !"private".equals(result.path("cacheScope").asText())) {
+            // 2026-07-28: a list filtered for its caller must not be shared with others by a cache
+            result.put("cacheScope", "private");
+            removed = true;
+        }
         for (Iterator<JsonNode> it = list.elements(); it.hasNext(); ) {
             JsonNode tool = it.next();
             JsonNode name = tool.get("name");

@@ -1,0 +1,151 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpcMessage;
+import dev.toolgate.mcp.ModernMeta;
+import dev.toolgate.mcp.ProtocolVersion;
+import dev.toolgate.mcp.RequestHeaders;
+import dev.toolgate.mode.ModernRequest;
+import dev.toolgate.pipeline.Decision;
+import dev.toolgate.pipeline.Exchange;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.nio.charset.StandardCharsets;
+
+import static dev.toolgate.mode.conversion.McpResponses.accepted;
+import static dev.toolgate.mode.conversion.McpResponses.json;
+
+/**
+ * An MCP endpoint's 2026-07-28 (modern, stateless) requests: {@code server/discover},
+ * {@code tools/list} and {@code tools/call}, each complete in itself (its revision, client and
+ * capabilities in its {@code _meta}), so the gateway keeps nothing between requests and any instance
+ * answers any of them. Each request passes the same message policies as a legacy one (tool ACLs,
+ * per-tool limits); every result carries {@code resultType} and the gateway's
+ * {@code io.modelcontextprotocol/serverInfo}, tool lists their caching hints. A call is cancelled
+ * when the client closes the response.
+ *
+ * @see <a href="https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http">Streamable HTTP (2026-07-28)</a>
+ */
+final class ModernRequests {
+
+    private final McpMethods methods;
+    private final ToolCalls calls;
+    private final byte[] discover;
+    private final byte[] listHead;
+    private final ObjectNode serverInfo;
+
+    /**
+     * @param ttlMs      a tool list's {@code ttlMs}
+     * @param cacheScope a tool list's {@code cacheScope} ({@code public} or {@code private})
+     */
+    ModernRequests(McpServerEndpoint.Settings settings, McpMethods methods, ToolCalls calls, long ttlMs,
+                   String cacheScope) {
+        this.methods = methods;
+        this.calls = calls;
+        this.serverInfo = Json.object();
+        ObjectNode info = serverInfo.putObject(ModernMeta.SERVER_INFO);
+        info.put("name", "toolgate");
+        info.put("title", "Toolgate: " + settings.label());
+        info.put("version", settings.serverVersion());
+        ObjectNode result = Json.object();
+        result.put("resultType", "complete");
+        ProtocolVersion.MODERN.forEach(result.putArray("supportedVersions")::add);
+        result.putObject("capabilities").putObject("tools");
+        result.set("_meta", serverInfo);
+        this.discover = Json.bytes(result);
+        ObjectNode head = Json.object();
+        head.put("resultType", "complete");
+        head.put("ttlMs", ttlMs);
+        head.put("cacheScope", cacheScope);
+        head.set("_meta", serverInfo);
+        String text = Json.text(head);
+        // the head of every list result: its fields, then a page's fields follow after a comma
+        this.listHead = text.substring(0, text.length() - 1).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Answers a POST whose body is a modern message (or a batch, which the revision does not allow). */
+    Future<Void> answer(Exchange exchange, JsonNode body) {
+        HttpServerRequest request = exchange.request();
+        if (!body.isObject()) {
+            throw new GatewayException(new GatewayError.InvalidMessage(null,
+                    "a 2026-07-28 POST carries one JSON-RPC message, not a batch"));
+        }
+        return switch (JsonRpcMessage.classify(body)) {
+            case JsonRpcMessage.Invalid invalid ->
+                    throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
+            // 2026-07-28 defines no client notification over HTTP (closing the stream cancels): accepted, ignored
+            case JsonRpcMessage.Notification ignored -> accepted(request);
+            case JsonRpcMessage.Response response -> throw new GatewayException(new GatewayError.InvalidMessage(
+                    response.id(), "a 2026-07-28 client sends no JSON-RPC responses (a server's input requests are "
+                    + "answered in the retried request's inputResponses)"));
+            case JsonRpcMessage.Request r -> request(exchange, ModernRequest.check(request::getHeader, r));
+        };
+    }
+
+    private Future<Void> request(Exchange exchange, ModernRequest modern) {
+        JsonRpcMessage.Request r = modern.request();
+        HttpServerRequest request = exchange.request();
+        return switch (r.method()) {
+            case "server/discover" -> json(request, McpMethods.result(r.id(), discover), null);
+            case "tools/list" -> calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
+                    ? json(request, McpMethods.result(r.id(), list(exchange, r)), null) : instead(request, decision, r));
+            case "tools/call" -> calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
+                    ? call(exchange, r) : instead(request, decision, r));
+            default -> throw new GatewayException(new GatewayError.UnknownMethod(r.id(), r.method()));
+        };
+    }
+
+    /** A request the message policies answered: a refusal (the catalog's status), or a tool result. */
+    private Future<Void> instead(HttpServerRequest request, Decision decision, JsonRpcMessage.Request r) {
+        if (decision instanceof Decision.ToolResult tool) {
+            return json(request, McpMethods.result(r.id(), Json.bytes(complete(tool.result().deepCopy()))), null);
+        }
+        return McpResponses.refused(request, ((Decision.Reject) decision).error());
+    }
+
+    /** The caller's page, behind the head with {@code resultType}, the caching hints and {@code serverInfo}. */
+    private byte[] list(Exchange exchange, JsonRpcMessage.Request r) {
+        byte[] page = methods.page(r, calls.view(exchange));
+        boolean empty = page.length <= 2;
+        byte[] out = new byte[listHead.length + (empty ? 1 : page.length)];
+        System.arraycopy(listHead, 0, out, 0, listHead.length);
+        if (empty) {
+            out[out.length - 1] = '}';
+        } else {
+            out[listHead.length] = ',';
+            System.arraycopy(page, 1, out, listHead.length + 1, page.length - 1);
+        }
+        return out;
+    }
+
+    private Future<Void> call(Exchange exchange, JsonRpcMessage.Request r) {
+        HttpServerRequest request = exchange.request();
+        JsonNode name = r.params() == null ? null : r.params().get("name");
+        methods.tool(name != null && name.isTextual() ? name.asText() : null).ifPresent(tool -> {
+            String mismatch = RequestHeaders.paramMismatch(request::getHeader,
+                    RequestHeaders.declared(tool.definition().get("inputSchema")), r.params().get("arguments"));
+            if (mismatch != null) {
+                throw new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch));
+            }
+        });
+        return methods.invoke(r, exchange, ToolCalls.disconnection(request))
+                .compose(result -> json(request, McpMethods.result(r.id(), Json.bytes(complete(result))), null));
+    }
+
+    /** A tool result as 2026-07-28 sends it: {@code resultType} and the gateway's {@code serverInfo} added. */
+    private ObjectNode complete(ObjectNode result) {
+        result.put("resultType", "complete");
+        JsonNode meta = result.get("_meta");
+        if (meta instanceof ObjectNode own) {
+            own.setAll(serverInfo);
+        } else {
+            result.set("_meta", serverInfo.deepCopy());
+        }
+        return result;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpcMessage;
+import dev.toolgate.pipeline.Exchange;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import dev.toolgate.mcp.Session;
+import dev.toolgate.mcp.SessionStore;
+import io.vertx.core.Future;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a bridged request waits between two rounds: the legacy server asked the client something
+ * (sampling, elicitation, roots) in the middle of a call, and the modern client answers it by
+ * retrying the call with {@code inputResponses} and the {@code requestState} it was given. The state
+ * names the upstream session, the call in flight there, the last event the gateway read of its stream
+ * (a legacy stream resumes after it) and the server's requests each input answers; it is bound to
+ * the caller and the request, and used once.
+ *
+ * <p>It is kept in the route's session store ({@code server.session.strategy}): sealed into the
+ * {@code requestState} itself ({@code client}: any instance with the secrets continues the call,
+ * none keeps anything), in Redis ({@code redis}: any instance sharing it), or in this process (no
+ * strategy: the retry must reach this instance).
+ *
+ * @param session     the upstream session id
+ * @param version     the protocol version negotiated with the upstream
+ * @param call        the upstream id of the call in flight (JSON text)
+ * @param lastEventId the last event id read from the call's stream
+ * @param pending     input key to the id (JSON text) of the server's request it answers
+ * @param caller      the caller it is bound to ({@link #caller})
+ * @param request     the request it continues ({@link #fingerprint})
+ */
+record BridgeState(String session, String version, String call, String lastEventId, Map<String, String> pending,
+                   String caller, String request) {
+
+    /** How long a client has to answer the server's requests. */
+    static final long TTL_SECONDS = 600;
+
+    BridgeState {
+        pending = Map.copyOf(pending);
+    }
+
+    /** Stores the state; completes with the {@code requestState} the client echoes. */
+    Future<String> save(SessionStore store, String endpoint, InstantSource clock) {
+        ObjectNode node = Json.object();
+        node.put("s", session);
+        node.put("v", version);
+        node.put("c", call);
+        node.put("l", lastEventId);
+        node.put("u", caller);
+        node.put("r", request);
+        ObjectNode inputs = node.putObject("p");
+        pending.forEach(inputs::put);
+        // owned by nobody and counted for no client: the caller is checked from "u", and a round lives briefly
+        Session draft = new Session(null, endpoint, version, null, null, Json.text(node), clock.millis(), null);
+        return store.create(draft, TTL_SECONDS, null).map(Session::id);
+    }
+
+    /** The state a {@code requestState} names; null when it is unknown, altered, expired or used. */
+    static Future<BridgeState> load(SessionStore store, String endpoint, String requestState) {
+        return store.find(requestState, endpoint).compose(found -> {
+            if (found == null || found.capabilities() == null) {
+                return Future.succeededFuture();
+            }
+            // used once: a replayed requestState finds nothing
+            return store.remove(found).map(v -> read(found.capabilities()));
+        });
+    }
+
+    private static BridgeState read(String text) {
+        try {
+            JsonNode node = Json.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Map<String, String> pending = new LinkedHashMap<>();
+            node.path("p").properties().forEach(e -> pending.put(e.getKey(), e.getValue().asText()));
+            return new BridgeState(node.path("s").asText(), node.path("v").asText(), node.path("c").asText(),
+                    node.path("l").asText(null), pending, node.path("u").asText(), node.path("r").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Who is calling, as far as the upstream session and a round's state are bound to it: the consumer
+     * and credential authentication found, and the credential the client sends the server itself.
+     */
+    static String caller(Exchange exchange) {
+        var principal = exchange.principal();
+        String identity = (principal.consumer() == null ? "" : principal.consumer().id()) + "\n"
+                + (principal.credential() == null ? "" : principal.credential().id()) + "\n"
+                + String.valueOf(exchange.header("authorization"));
+        return digest(identity);
+    }
+
+    /** The request a round belongs to: method, name or uri, arguments. */
+    static String fingerprint(JsonRpcMessage.Request request) {
+        JsonNode params = request.params() == null ? Json.object() : request.params();
+        return digest(request.method() + "\n" + params.path("name").asText("") + "\n" + params.path("uri").asText("")
+                + "\n" + Json.text(params.path("arguments")));
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 18));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,67 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.http.ErrorResponses;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.MediaTypes;
+import dev.toolgate.mcp.SseEvent;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * The answer to one bridged modern request: a single JSON response, or, once a notification related
+ * to the request (progress, a log message it asked for) has to go first, an event stream that the
+ * final response ends (2026-07-28 lets a server choose per request).
+ */
+final class ClientAnswer {
+
+    private final HttpServerResponse response;
+    private boolean streaming;
+
+    ClientAnswer(HttpServerResponse response) {
+        this.response = response;
+    }
+
+    /** True once the client closed its side (which cancels the request). */
+    boolean gone() {
+        return response.closed();
+    }
+
+    /** Sends a notification ahead of the response, switching to an event stream on the first. */
+    void notify(JsonNode notification) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (!streaming) {
+            streaming = true;
+            response.setStatusCode(200).setChunked(true).putHeader("content-type", MediaTypes.EVENT_STREAM)
+                    .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
+        }
+        response.write(Buffer.buffer(SseEvent.message(null, Json.text(notification))));
+    }
+
+    /** Sends the final response. */
+    Future<Void> finish(JsonNode message) {
+        if (response.ended() || response.closed()) {
+            return Future.succeededFuture();
+        }
+        if (streaming) {
+            return response.end(Buffer.buffer(SseEvent.message(null, Json.text(message))));
+        }
+        return response.setStatusCode(200).putHeader("content-type", MediaTypes.JSON).end(Buffer.buffer(Json.bytes(message)));
+    }
+
+    /** Refuses or fails the request: the catalog's answer, or its JSON-RPC error ending a stream already open. */
+    Future<Void> fail(GatewayError error) {
+        if (response.ended() || response.closed()) {
+            return Future.succeededFuture();
+        }
+        if (streaming) {
+            return response.end(Buffer.buffer(SseEvent.message(null, Json.text(ErrorResponses.body(error)))));
+        }
+        ErrorResponses.mcp(response, error);
+        return Future.succeededFuture();
+    }
+}

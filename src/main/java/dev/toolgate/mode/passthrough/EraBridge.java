@@ -1,0 +1,278 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.UpstreamException;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
+import dev.toolgate.mcp.JsonRpcMessage;
+import dev.toolgate.mcp.ModernMeta;
+import dev.toolgate.mcp.SessionStore;
+import dev.toolgate.mode.ModernRequest;
+import dev.toolgate.pipeline.Exchange;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A modern (2026-07-28) client in front of a legacy (2025) MCP server: the gateway speaks the
+ * legacy protocol upstream on the client's behalf. Each caller's requests go into a legacy session
+ * the gateway opened with the client's capabilities ({@link LegacySessions}); answers come back with
+ * {@code resultType}, tool lists with their caching hints (filtered by the route's tool ACLs). When
+ * the server asks the client something in the middle of a call (sampling, elicitation, roots), the
+ * call is answered {@code input_required} with the server's request and a {@code requestState}
+ * ({@link BridgeState}); the client's retry hands the answers to the server and reads the rest of the
+ * call's stream, resumed after the last event read (legacy streams resume with GET and
+ * {@code Last-Event-ID}), so whichever instance the retry reaches continues the call. Closing the
+ * client's stream cancels the upstream call ({@code notifications/cancelled}).
+ *
+ * @see <a href="https://modelcontextprotocol.io/specification/2026-07-28/basic/patterns/mrtr">Multi round-trip requests</a>
+ */
+final class EraBridge {
+
+    /** What a route's bridge needs: where round states go, and the tool lists' caching hints. */
+    record Settings(String endpoint, SessionStore store, InstantSource clock, long ttlMs, String cacheScope) {
+    }
+
+    private static final String INPUT_KEY = "toolgate-input-";
+
+    private final Settings settings;
+    private final ModernResults results;
+    private final LegacySessions sessions = new LegacySessions();
+    private final AtomicLong ids = new AtomicLong();
+    private final String prefix = "tg-" + Long.toHexString(System.nanoTime() & 0xffffff) + "-";
+
+    EraBridge(Settings settings) {
+        this.settings = settings;
+        this.results = new ModernResults(settings.ttlMs(), settings.cacheScope());
+    }
+
+    /** One bridged request and what it needs along the way. */
+    private record Call(Exchange exchange, ModernRequest modern, UpstreamLink link, ClientAnswer answer, String key,
+                        Predicate<String> shows, Consumer<byte[]> observed) {
+        JsonRpcMessage.Request request() {
+            return modern.request();
+        }
+    }
+
+    /**
+     * Answers a checked modern request through the legacy server.
+     *
+     * @param shows    which tools the caller may see (tool ACLs), or null for all
+     * @param observed gets each message the server sent, for the route's traffic events
+     */
+    Future<Void> answer(Exchange exchange, ModernRequest modern, UpstreamLink link, Predicate<String> shows,
+                        Consumer<byte[]> observed) {
+        String key = BridgeState.caller(exchange) + "\n" + Json.text(modern.meta().clientCapabilities()) + "\n"
+                + (modern.meta().clientInfo() == null ? "" : Json.text(modern.meta().clientInfo()));
+        Call call = new Call(exchange, modern, link, new ClientAnswer(exchange.request().response()), key, shows, observed);
+        JsonNode params = modern.request().params();
+        Future<Void> done = switch (modern.request().method()) {
+            case "server/discover" -> sessions.of(key, link, modern.meta())
+                    .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(), ModernResults.discover(session.initialize()))));
+            case "ping", "initialize", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
+                 "subscriptions/listen" -> throw new GatewayException(new GatewayError.UnknownMethod(
+                    modern.request().id(), modern.request().method()));
+            default -> params != null && params.has("requestState") ? resume(call) : forward(call, true);
+        };
+        return done.recover(failure -> call.answer().fail(failure instanceof GatewayException refused ? refused.error()
+                : upstreamError(link, failure)));
+    }
+
+    private Future<Void> forward(Call call, boolean retryOn404) {
+        return sessions.of(call.key(), call.link(), call.modern().meta()).compose(session -> {
+            JsonNode upstreamId = Json.MAPPER.getNodeFactory().textNode(prefix + ids.incrementAndGet());
+            ObjectNode message = JsonRpc.notification(call.request().method(),
+                    call.request().params() instanceof ObjectNode p ? ModernMeta.withoutProtocolFields(p) : null);
+            message.set("id", upstreamId);
+            return call.link().post(message, session.id(), session.version()).compose(answer -> {
+                if (answer.status() == 404 && session.id() != null && retryOn404) {
+                    sessions.forget(call.key(), session);
+                    return forward(call, false);
+                }
+                return pump(call, session, upstreamId, answer);
+            });
+        });
+    }
+
+    /** A retry that carries the client's answers: hand them to the server, then read the rest of the call. */
+    private Future<Void> resume(Call call) {
+        JsonNode params = call.request().params();
+        JsonNode requestState = params.get("requestState");
+        if (!requestState.isTextual()) {
+            throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(), "must be a string"));
+        }
+        return BridgeState.load(settings.store(), settings.endpoint(), requestState.asText()).compose(state -> {
+            if (state == null) {
+                throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(),
+                        "is unknown, altered, expired or already used"));
+            }
+            if (!state.caller().equals(BridgeState.caller(call.exchange())) || !state.request().equals(BridgeState.fingerprint(call.request()))) {
+                throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(),
+                        "was issued to another caller or for another request"));
+            }
+            JsonNode responses = params.path("inputResponses");
+            Future<Void> handed = Future.succeededFuture();
+            for (Map.Entry<String, String> input : state.pending().entrySet()) {
+                JsonNode response = responses.get(input.getKey());
+                if (response == null || !response.isObject()) {
+                    throw new GatewayException(new GatewayError.InvalidParams(call.request().id(),
+                            "inputResponses needs an object for '" + input.getKey() + "'"));
+                }
+                ObjectNode reply = JsonRpc.result(parse(input.getValue()), response);
+                handed = handed.compose(v -> call.link().post(reply, state.session(), state.version()).mapEmpty());
+            }
+            LegacySessions.Opened session = new LegacySessions.Opened(state.session(), state.version(), null);
+            return handed.compose(v -> call.link().resume(state.session(), state.version(), state.lastEventId()))
+                    .compose(answer -> answer.status() / 100 == 2 ? pump(call, session, parse(state.call()), answer)
+                            : Future.failedFuture(new GatewayException(new GatewayError.InvalidRequestState(
+                            call.request().id(), "names a call the server no longer has (HTTP " + answer.status() + ")"))));
+        });
+    }
+
+    /** Reads the server's answer to the call: one JSON response, or a stream of related messages ending with it. */
+    private Future<Void> pump(Call call, LegacySessions.Opened session, JsonNode upstreamId, UpstreamLink.Answer answer) {
+        if (answer.stream() == null) {
+            JsonNode message = answer.json();
+            if (message != null && message.has("id") && (message.has("result") || message.has("error"))) {
+                call.observed().accept(Json.bytes(message));
+                return finish(call, session, message);
+            }
+            return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
+                    "the server answered HTTP " + answer.status() + " without a JSON-RPC response"));
+        }
+        UpstreamLink.Stream stream = answer.stream();
+        Promise<Void> done = Promise.promise();
+        boolean[] answered = {false};
+        call.exchange().request().response().closeHandler(v -> {
+            if (!done.future().isComplete()) {
+                // 2026-07-28: closing the response cancels the request; a legacy server is told so
+                call.link().post(JsonRpc.notification("notifications/cancelled", Json.object().set("requestId", upstreamId)),
+                        session.id(), session.version());
+                stream.close();
+                done.tryComplete();
+            }
+        });
+        stream.read(event -> {
+            if (answered[0] || done.future().isComplete() || event.data().isEmpty()) {
+                return;
+            }
+            JsonNode message;
+            try {
+                message = Json.parse(event.data().getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                return;
+            }
+            call.observed().accept(event.data().getBytes(StandardCharsets.UTF_8));
+            Future<Void> ended = onMessage(call, session, upstreamId, stream, message);
+            if (ended != null) {
+                answered[0] = true;
+                ended.onComplete(sent -> {
+                    if (sent.succeeded()) {
+                        done.tryComplete();
+                    } else {
+                        done.tryFail(sent.cause());
+                    }
+                });
+                stream.close();
+            }
+        }).onComplete(end -> {
+            if (!answered[0] && !done.future().isComplete()) {
+                done.tryFail(end.failed() ? end.cause() : new UpstreamException(UpstreamException.Kind.BROKEN,
+                        "the server ended the call's stream without answering it"));
+            }
+        });
+        return done.future();
+    }
+
+    /** Acts on one message of the call's stream; a future when it ends the client's request, else null. */
+    private Future<Void> onMessage(Call call, LegacySessions.Opened session, JsonNode upstreamId,
+                                   UpstreamLink.Stream stream, JsonNode message) {
+        String method = message.path("method").asText(null);
+        if (method == null) {
+            return upstreamId.equals(message.get("id")) ? finish(call, session, message) : null;
+        }
+        if (!message.has("id")) {
+            if (method.equals("notifications/progress")
+                    || method.equals("notifications/message") && call.modern().meta().logLevel() != null) {
+                call.answer().notify(message);
+            }
+            return null;
+        }
+        return switch (method) {
+            case "ping" -> {
+                call.link().post(JsonRpc.result(message.get("id"), Json.object()), session.id(), session.version());
+                yield null;
+            }
+            case "sampling/createMessage", "elicitation/create", "roots/list" ->
+                    askClient(call, session, upstreamId, stream, (ObjectNode) message);
+            default -> {
+                call.link().post(JsonRpc.error(message.get("id"), JsonRpc.METHOD_NOT_FOUND,
+                        "Method not found: " + method), session.id(), session.version());
+                yield null;
+            }
+        };
+    }
+
+    /** Answers the client {@code input_required} with the server's request, the round's state saved. */
+    private Future<Void> askClient(Call call, LegacySessions.Opened session, JsonNode upstreamId,
+                                   UpstreamLink.Stream stream, ObjectNode request) {
+        String lastEventId = stream.lastEventId();
+        if (lastEventId == null) {
+            return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN, "the server asked the "
+                    + "client for input on a stream it cannot resume (its events have no ids), which a modern client "
+                    + "cannot answer"));
+        }
+        String key = INPUT_KEY + ids.incrementAndGet();
+        ObjectNode params = request.get("params") instanceof ObjectNode p ? p.deepCopy() : Json.object();
+        if (request.path("method").asText().equals("elicitation/create") && !params.has("mode")) {
+            params.put("mode", "form");
+        }
+        Map<String, String> pending = new LinkedHashMap<>();
+        pending.put(key, Json.text(request.get("id")));
+        BridgeState state = new BridgeState(session.id(), session.version(), Json.text(upstreamId), lastEventId,
+                pending, BridgeState.caller(call.exchange()), BridgeState.fingerprint(call.request()));
+        return state.save(settings.store(), settings.endpoint(), settings.clock()).compose(requestState -> {
+            ObjectNode result = Json.object();
+            result.put("resultType", "input_required");
+            ObjectNode input = result.putObject("inputRequests").putObject(key);
+            input.put("method", request.path("method").asText());
+            input.set("params", params);
+            result.put("requestState", requestState);
+            return call.answer().finish(JsonRpc.result(call.request().id(), result));
+        });
+    }
+
+    /** Answers the client with the server's response; a method the server does not know is a 2026 404. */
+    private Future<Void> finish(Call call, LegacySessions.Opened session, JsonNode message) {
+        if (message.path("error").path("code").asInt() == JsonRpc.METHOD_NOT_FOUND) {
+            return call.answer().fail(new GatewayError.UnknownMethod(call.request().id(), call.request().method()));
+        }
+        return call.answer().finish(results.translate(call.request(), call.shows(), session.initialize(), message));
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.parse(json.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static GatewayError upstreamError(UpstreamLink link, Throwable failure) {
+        UpstreamException cause = UpstreamException.from(failure, link.target());
+        return cause.kind() == UpstreamException.Kind.TIMEOUT
+                ? new GatewayError.UpstreamTimeout(link.target().service(), cause.getMessage())
+                : new GatewayError.UpstreamUnavailable(link.target().service(), cause.getMessage());
+    }
+}

@@ -1,0 +1,333 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.UpstreamException;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
+import dev.toolgate.mcp.JsonRpcMessage;
+import dev.toolgate.mcp.ModernMeta;
+import dev.toolgate.mcp.ProtocolVersion;
+import dev.toolgate.mcp.Session;
+import dev.toolgate.mcp.SessionStore;
+import dev.toolgate.pipeline.Exchange;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A legacy (2025) client in front of a server that speaks only 2026-07-28: the gateway is the legacy
+ * server the client talks to. It answers {@code initialize} from the server's {@code server/discover}
+ * and keeps the session in the route's session store; each request goes to the server as a modern
+ * request (the session's client info and capabilities in its {@code _meta}, the request headers set);
+ * an {@code input_required} answer becomes the server-to-client requests a legacy client expects, sent
+ * on the request's event stream, and the call is retried with the client's answers and the server's
+ * {@code requestState} until it completes. The client's answers must reach the instance that asked
+ * (they are awaited in this process); everything else any instance sharing the store serves.
+ */
+final class LegacyBridge {
+
+    /** Rounds of input one call may take before the gateway gives up on it. */
+    static final int MAX_ROUNDS = 10;
+
+    private final String endpoint;
+    private final SessionStore store;
+    private final InstantSource clock;
+    private final long sessionTtlSeconds;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<String, Promise<JsonNode>> awaited = new ConcurrentHashMap<>();
+
+    LegacyBridge(String endpoint, SessionStore store, InstantSource clock, long sessionTtlSeconds) {
+        this.endpoint = endpoint;
+        this.store = store;
+        this.clock = clock;
+        this.sessionTtlSeconds = sessionTtlSeconds;
+    }
+
+    /**
+     * Answers a legacy exchange through the modern server.
+     *
+     * @param access   the route's message policies (which already let the exchange through), or null
+     * @param observed gets each message the server sent, for the route's traffic events
+     */
+    Future<Void> answer(Exchange exchange, Buffer body, UpstreamLink link, UpstreamEras eras, PassthroughAccess access,
+                        Consumer<byte[]> observed) {
+        HttpMethod method = exchange.request().method();
+        if (method == HttpMethod.GET) {
+            // the server has no stream to offer: a legacy client goes on without one
+            throw new GatewayException(new GatewayError.MethodNotAllowed("GET", "POST, DELETE"));
+        }
+        if (method == HttpMethod.DELETE) {
+            return session(exchange).compose(session -> store.remove(session))
+                    .compose(v -> exchange.request().response().setStatusCode(200).end());
+        }
+        JsonNode message = parse(body);
+        if (!message.isObject()) {
+            throw new GatewayException(new GatewayError.InvalidMessage(null,
+                    "batches are not bridged to a 2026-07-28 server; send one message per POST"));
+        }
+        return switch (JsonRpcMessage.classify(message)) {
+            case JsonRpcMessage.Invalid invalid ->
+                    throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
+            case JsonRpcMessage.Notification ignored -> exchange.request().response().setStatusCode(202).end();
+            case JsonRpcMessage.Response response -> {
+                Promise<JsonNode> waiting = awaited.remove(exchange.sessionId() + "\n" + Json.text(response.id()));
+                if (waiting != null) {
+                    waiting.tryComplete(response.raw());
+                }
+                yield exchange.request().response().setStatusCode(202).end();
+            }
+            case JsonRpcMessage.Request r when r.method().equals("initialize") -> initialize(exchange, r, link, eras);
+            case JsonRpcMessage.Request r -> {
+                ClientAnswer answer = new ClientAnswer(exchange.request().response());
+                yield session(exchange).compose(session -> switch (r.method()) {
+                    case "ping", "logging/setLevel" -> answer.finish(JsonRpc.result(r.id(), Json.object()));
+                    default -> admitted(exchange, body, access).compose(shows -> shows == null
+                            ? Future.succeededFuture()
+                            : call(new Call(exchange, r, session, link, answer, shows, observed), null, null, 0)
+                            .recover(failure -> answer.fail(failure instanceof GatewayException refused
+                                    ? refused.error() : upstreamError(link, failure))));
+                });
+            }
+        };
+    }
+
+    private static GatewayError upstreamError(UpstreamLink link, Throwable failure) {
+        UpstreamException cause = UpstreamException.from(failure, link.target());
+        return cause.kind() == UpstreamException.Kind.TIMEOUT
+                ? new GatewayError.UpstreamTimeout(link.target().service(), cause.getMessage())
+                : new GatewayError.UpstreamUnavailable(link.target().service(), cause.getMessage());
+    }
+
+    /** One bridged request. */
+    private record Call(Exchange exchange, JsonRpcMessage.Request request, Session session, UpstreamLink link,
+                        ClientAnswer answer, Predicate<String> shows, Consumer<byte[]> observed) {
+    }
+
+    /** Which tools the caller may see (the route's policies already let the request through). */
+    private static Future<Predicate<String>> admitted(Exchange exchange, Buffer body, PassthroughAccess access) {
+        Predicate<String> shows = access == null ? null : access.shows(exchange);
+        return Future.succeededFuture(shows == null ? name -> true : shows);
+    }
+
+    private Future<Void> initialize(Exchange exchange, JsonRpcMessage.Request r, UpstreamLink link, UpstreamEras eras) {
+        JsonNode requested = r.params() == null ? null : r.params().get("protocolVersion");
+        if (requested == null || !requested.isTextual()) {
+            throw new GatewayException(new GatewayError.InvalidParams(r.id(), "initialize needs params.protocolVersion"));
+        }
+        String version = ProtocolVersion.negotiate(requested.asText());
+        return eras.discovered(link).compose(discovered -> {
+            ObjectNode result = Json.object();
+            result.put("protocolVersion", version);
+            ObjectNode capabilities = discovered != null && discovered.get("capabilities") instanceof ObjectNode c
+                    ? c.deepCopy() : Json.object();
+            // no stream for list changes or log messages here: the server sends them on 2026 streams only
+            capabilities.remove("logging");
+            capabilities.remove("extensions");
+            for (String listing : new String[] {"tools", "prompts", "resources"}) {
+                if (capabilities.get(listing) instanceof ObjectNode feature) {
+                    feature.remove("listChanged");
+                    feature.remove("subscribe");
+                }
+            }
+            result.set("capabilities", capabilities);
+            JsonNode serverInfo = discovered == null ? null : discovered.path("_meta").get(ModernMeta.SERVER_INFO);
+            result.set("serverInfo", serverInfo != null ? serverInfo
+                    : Json.object().put("name", "toolgate-era-bridge").put("version", "1"));
+            if (discovered != null && discovered.has("instructions")) {
+                result.set("instructions", discovered.get("instructions"));
+            }
+            JsonNode client = r.params().path("clientInfo");
+            JsonNode declared = r.params().get("capabilities");
+            Session draft = new Session(null, endpoint, version, client.path("name").asText(null),
+                    client.path("version").asText(null), declared == null ? null : Json.text(declared), clock.millis(),
+                    exchange.principal().sessionOwner());
+            return store.create(draft, sessionTtlSeconds, exchange.clientAddress())
+                    .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
+                    .compose(session -> {
+                        exchange.request().response().putHeader("mcp-session-id", session.id());
+                        return new ClientAnswer(exchange.request().response()).finish(JsonRpc.result(r.id(), result));
+                    });
+        });
+    }
+
+    private Future<Session> session(Exchange exchange) {
+        String id = exchange.sessionId();
+        if (id == null || id.isEmpty()) {
+            throw new GatewayException(new GatewayError.MissingSession());
+        }
+        return store.find(id, endpoint).transform(found -> {
+            if (found.failed()) {
+                return Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable()));
+            }
+            // a session bound to another caller does not exist for this one
+            return found.result() == null || !found.result().usableBy(exchange.principal().sessionOwner())
+                    ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
+                    : Future.succeededFuture(found.result());
+        });
+    }
+
+    /** One round: the request as a 2026-07-28 request, with the answers of the round before. */
+    private Future<Void> call(Call call, String requestState, ObjectNode inputs, int round) {
+        ObjectNode params = call.request().params() instanceof ObjectNode p ? p.deepCopy() : Json.object();
+        ObjectNode meta = params.get("_meta") instanceof ObjectNode m ? m : params.putObject("_meta");
+        meta.put(ModernMeta.PROTOCOL_VERSION, ProtocolVersion.FIRST_MODERN);
+        ObjectNode info = meta.putObject(ModernMeta.CLIENT_INFO);
+        info.put("name", call.session().clientName() == null ? "legacy-client" : call.session().clientName());
+        info.put("version", call.session().clientVersion() == null ? "0" : call.session().clientVersion());
+        meta.set(ModernMeta.CLIENT_CAPABILITIES, capabilities(call.session()));
+        if (requestState != null) {
+            params.put("requestState", requestState);
+        }
+        if (inputs != null) {
+            params.set("inputResponses", inputs);
+        }
+        ObjectNode message = JsonRpc.notification(call.request().method(), params);
+        JsonNode id = Json.MAPPER.getNodeFactory().textNode("tg-" + ids.incrementAndGet());
+        message.set("id", id);
+        return call.link().post(message, null, ProtocolVersion.FIRST_MODERN)
+                .compose(answer -> finalResponse(call, answer, id))
+                .compose(response -> {
+                    JsonNode result = response.get("result");
+                    if (result != null && "input_required".equals(result.path("resultType").asText())) {
+                        if (round + 1 >= MAX_ROUNDS) {
+                            return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
+                                    "the server still asks for input after " + MAX_ROUNDS + " rounds"));
+                        }
+                        return askClient(call, result).compose(answers -> call(call,
+                                result.path("requestState").asText(null), answers, round + 1));
+                    }
+                    return call.answer().finish(translate(call, response));
+                });
+    }
+
+    /** The server's final response, relaying the notifications that come before it. */
+    private static Future<JsonNode> finalResponse(Call call, UpstreamLink.Answer answer, JsonNode id) {
+        if (answer.stream() == null) {
+            JsonNode json = answer.json();
+            if (json != null && (json.has("result") || json.has("error"))) {
+                call.observed().accept(Json.bytes(json));
+                return Future.succeededFuture(json);
+            }
+            return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
+                    "the server answered HTTP " + answer.status() + " without a JSON-RPC response"));
+        }
+        Promise<JsonNode> found = Promise.promise();
+        answer.stream().read(event -> {
+            if (event.data().isEmpty() || found.future().isComplete()) {
+                return;
+            }
+            try {
+                JsonNode message = Json.parse(event.data().getBytes(StandardCharsets.UTF_8));
+                call.observed().accept(event.data().getBytes(StandardCharsets.UTF_8));
+                if (message.has("method") && !message.has("id")) {
+                    call.answer().notify(message);
+                } else if (id.equals(message.get("id"))) {
+                    found.tryComplete(message);
+                    answer.stream().close();
+                }
+            } catch (IOException e) {
+                // not a message: skip it
+            }
+        }).onComplete(end -> found.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN,
+                "the server ended the stream without answering")));
+        return found.future();
+    }
+
+    /** Sends the server's input requests to the client as legacy server-to-client requests; their results by key. */
+    private Future<ObjectNode> askClient(Call call, JsonNode result) {
+        List<Future<Map.Entry<String, JsonNode>>> answers = new ArrayList<>();
+        long timeoutMs = call.link().target().readTimeoutMs();
+        result.path("inputRequests").properties().forEach(input -> {
+            JsonNode id = Json.MAPPER.getNodeFactory().textNode("tg-input-" + ids.incrementAndGet());
+            String key = call.session().id() + "\n" + Json.text(id);
+            Promise<JsonNode> reply = Promise.promise();
+            awaited.put(key, reply);
+            long timer = Vertx.currentContext().owner().setTimer(timeoutMs, t -> {
+                if (awaited.remove(key) != null) {
+                    reply.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
+                            "the client did not answer the server's " + input.getValue().path("method").asText()
+                                    + " within " + timeoutMs + " ms"));
+                }
+            });
+            ObjectNode request = JsonRpc.notification(input.getValue().path("method").asText(),
+                    input.getValue().get("params"));
+            request.set("id", id);
+            call.answer().notify(request);
+            answers.add(reply.future().map(response -> {
+                Vertx.currentContext().owner().cancelTimer(timer);
+                if (!response.has("result")) {
+                    throw new GatewayException(new GatewayError.InvalidParams(call.request().id(),
+                            "the client refused the server's " + input.getValue().path("method").asText()));
+                }
+                return Map.entry(input.getKey(), response.get("result"));
+            }));
+        });
+        return Future.all(answers).map(all -> {
+            ObjectNode responses = Json.object();
+            answers.forEach(a -> responses.set(a.result().getKey(), a.result().getValue()));
+            return responses;
+        });
+    }
+
+    /** The server's response as a legacy client expects it: its own id, no 2026 result fields. */
+    private static ObjectNode translate(Call call, JsonNode response) {
+        if (response.get("error") instanceof ObjectNode error) {
+            ObjectNode out = JsonRpc.error(call.request().id(), 0, "");
+            out.set("error", error.deepCopy());
+            return out;
+        }
+        ObjectNode result = response.get("result") instanceof ObjectNode r ? r.deepCopy() : Json.object();
+        result.remove("resultType");
+        result.remove("ttlMs");
+        result.remove("cacheScope");
+        if (call.request().method().equals("tools/list") && result.get("tools") instanceof ArrayNode tools) {
+            for (var it = tools.elements(); it.hasNext(); ) {
+                if (!call.shows().test(it.next().path("name").asText())) {
+                    it.remove();
+                }
+            }
+        }
+        return JsonRpc.result(call.request().id(), result);
+    }
+
+    private static JsonNode capabilities(Session session) {
+        if (session.capabilities() == null) {
+            return Json.object();
+        }
+        try {
+            JsonNode declared = Json.parse(session.capabilities().getBytes(StandardCharsets.UTF_8));
+            return declared.isObject() ? declared : Json.object();
+        } catch (IOException e) {
+            return Json.object();
+        }
+    }
+
+    private static JsonNode parse(Buffer body) {
+        try {
+            JsonNode node = Json.parse(body.getBytes());
+            if (node == null || node.isMissingNode()) {
+                throw new GatewayException(new GatewayError.MalformedJson("the body is empty"));
+            }
+            return node;
+        } catch (IOException e) {
+            throw new GatewayException(new GatewayError.MalformedJson(e.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.http.UpstreamException;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
+import dev.toolgate.mcp.ModernMeta;
+import dev.toolgate.mcp.ProtocolVersion;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The legacy sessions the era bridge holds with a legacy server on behalf of modern clients, one per
+ * caller and declared client (its capabilities decide what the server may ask, and what it offers:
+ * server-everything registers its sampling tool only for clients that declare sampling). A session
+ * opens with {@code initialize} (carrying the modern client's capabilities and info) and
+ * {@code notifications/initialized} on the first request that needs it, and is opened again when the
+ * server forgets it (404). This instance's cache; each instance opens its own. Bounded: the least
+ * recently used session is forgotten first.
+ */
+final class LegacySessions {
+
+    /**
+     * An open upstream session.
+     *
+     * @param id         its {@code Mcp-Session-Id}, or null when the server keeps none
+     * @param version    the negotiated protocol version
+     * @param initialize the server's {@code initialize} result (capabilities, serverInfo, instructions)
+     */
+    record Opened(String id, String version, ObjectNode initialize) {
+    }
+
+    static final int MAX_SESSIONS = 1024;
+
+    private final Map<String, Future<Opened>> open = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Future<Opened>> eldest) {
+            return size() > MAX_SESSIONS;
+        }
+    };
+
+    /** The session for {@code key}, opened through {@code link} when there is none. */
+    Future<Opened> of(String key, UpstreamLink link, ModernMeta meta) {
+        Future<Opened> session;
+        synchronized (open) {
+            session = open.get(key);
+            if (session == null || session.failed()) {
+                session = initialize(link, meta);
+                open.put(key, session);
+            }
+        }
+        return onThisContext(session);
+    }
+
+    /** Forgets a session the server no longer knows (it answered 404), unless another replaced it already. */
+    void forget(String key, Opened stale) {
+        synchronized (open) {
+            Future<Opened> current = open.get(key);
+            if (current != null && current.succeeded() && current.result() == stale) {
+                open.remove(key);
+            }
+        }
+    }
+
+    private static Future<Opened> initialize(UpstreamLink link, ModernMeta meta) {
+        ObjectNode params = Json.object();
+        params.put("protocolVersion", ProtocolVersion.LATEST);
+        ObjectNode capabilities = params.putObject("capabilities");
+        for (String capability : new String[] {"sampling", "elicitation", "roots", "experimental"}) {
+            if (meta.clientCapabilities().has(capability)) {
+                capabilities.set(capability, meta.clientCapabilities().get(capability));
+            }
+        }
+        if (meta.clientInfo() != null) {
+            params.set("clientInfo", meta.clientInfo());
+        } else {
+            params.putObject("clientInfo").put("name", "toolgate-era-bridge").put("version", "1");
+        }
+        ObjectNode request = JsonRpc.notification("initialize", params);
+        request.put("id", "toolgate-initialize");
+        return UpstreamLink.firstResponse(link.post(request, null, null), request.get("id")).compose(answer -> {
+            JsonNode result = answer.json() == null ? null : answer.json().get("result");
+            if (!(result instanceof ObjectNode initialized) || !result.path("protocolVersion").isTextual()) {
+                return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
+                        "the server did not accept initialize: " + (answer.json() == null ? "HTTP " + answer.status()
+                                : Json.text(answer.json().path("error")))));
+            }
+            Opened opened = new Opened(answer.sessionId(), result.get("protocolVersion").asText(), initialized);
+            return link.post(JsonRpc.notification("notifications/initialized", null), opened.id(), opened.version())
+                    .map(ignored -> opened);
+        });
+    }
+
+    /** A future shared by several event loops, completed on the caller's. */
+    private static <T> Future<T> onThisContext(Future<T> shared) {
+        Context context = Vertx.currentContext();
+        if (context == null || shared.isComplete()) {
+            return shared;
+        }
+        Promise<T> here = Promise.promise();
+        shared.onComplete(done -> context.runOnContext(v -> here.handle(done)));
+        return here.future();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
+import dev.toolgate.mcp.JsonRpcMessage;
+import dev.toolgate.mcp.ModernMeta;
+import dev.toolgate.mcp.ProtocolVersion;
+
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * A legacy server's answers as the era bridge hands them to a modern client: the client's own id,
+ * {@code resultType}, caching hints on the results 2026-07-28 gives them, the server's identity in
+ * {@code _meta}, the renamed resource-not-found code, and {@code server/discover} made of what the
+ * server said in {@code initialize}.
+ */
+final class ModernResults {
+
+    /** The results 2026-07-28 gives caching hints ({@code ttlMs}, {@code cacheScope}). */
+    static final Set<String> CACHEABLE = Set.of("tools/list", "prompts/list", "resources/list",
+            "resources/templates/list", "resources/read");
+
+    private final long ttlMs;
+    private final String cacheScope;
+
+    /** @param cacheScope the scope of a list no tool ACL filters */
+    ModernResults(long ttlMs, String cacheScope) {
+        this.ttlMs = ttlMs;
+        this.cacheScope = cacheScope;
+    }
+
+    /**
+     * The server's response to {@code request} as the modern client expects it.
+     *
+     * @param shows      which tools the caller may see, or null for all
+     * @param initialize the server's {@code initialize} result, or null when not at hand
+     */
+    ObjectNode translate(JsonRpcMessage.Request request, Predicate<String> shows, ObjectNode initialize, JsonNode message) {
+        JsonNode id = request.id();
+        if (message.get("error") instanceof ObjectNode error) {
+            ObjectNode copy = error.deepCopy();
+            if (copy.path("code").asInt() == -32002) {
+                copy.put("code", JsonRpc.INVALID_PARAMS); // 2026-07-28: a missing resource is invalid params
+            }
+            ObjectNode out = JsonRpc.error(id, 0, "");
+            out.set("error", copy);
+            return out;
+        }
+        ObjectNode result = message.get("result") instanceof ObjectNode r ? r.deepCopy() : Json.object();
+        result.put("resultType", "complete");
+        if (request.method().equals("tools/list") && shows != null && result.get("tools") instanceof ArrayNode tools) {
+            for (var it = tools.elements(); it.hasNext(); ) {
+                if (!shows.test(it.next().path("name").asText())) {
+                    it.remove();
+                }
+            }
+        }
+        if (CACHEABLE.contains(request.method())) {
+            result.put("ttlMs", ttlMs);
+            result.put("cacheScope", shows != null ? "private" : cacheScope);
+        }
+        JsonNode serverInfo = initialize == null ? null : initialize.get("serverInfo");
+        if (serverInfo != null) {
+            (result.get("_meta") instanceof ObjectNode meta ? meta : result.putObject("_meta"))
+                    .set(ModernMeta.SERVER_INFO, serverInfo);
+        }
+        return JsonRpc.result(id, result);
+    }
+
+    /** {@code server/discover} answered from what the legacy server said in {@code initialize}. */
+    static ObjectNode discover(ObjectNode initialize) {
+        ObjectNode result = Json.object();
+        result.put("resultType", "complete");
+        ProtocolVersion.MODERN.forEach(result.putArray("supportedVersions")::add);
+        ObjectNode capabilities = initialize.get("capabilities") instanceof ObjectNode c ? c.deepCopy() : Json.object();
+        capabilities.remove("tasks"); // an extension in 2026-07-28, not bridged
+        for (String listing : new String[] {"tools", "prompts", "resources"}) {
+            if (capabilities.get(listing) instanceof ObjectNode feature) {
+                // no subscriptions/listen through the bridge: no list-changed notifications, no subscriptions
+                feature.remove("listChanged");
+                feature.remove("subscribe");
+            }
+        }
+        result.set("capabilities", capabilities);
+        if (initialize.has("instructions")) {
+            result.set("instructions", initialize.get("instructions"));
+        }
+        if (initialize.has("serverInfo")) {
+            result.putObject("_meta").set(ModernMeta.SERVER_INFO, initialize.get("serverInfo"));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,221 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.ErrorResponses;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpcMessage;
+import dev.toolgate.mcp.ModernMeta;
+import dev.toolgate.mcp.ProtocolVersion;
+import dev.toolgate.mcp.RequestHeaders;
+import dev.toolgate.mode.ModernRequest;
+import dev.toolgate.pipeline.Exchange;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * A passthrough route's 2026-07-28 traffic. When the server speaks the modern era
+ * ({@link UpstreamEras}), a modern request goes to it byte for byte as any other, once its
+ * {@code Mcp-Method} and {@code Mcp-Name} headers are checked against the body the route's policies
+ * decided on (so a server or balancer trusting the headers cannot be steered past them); when it
+ * speaks only the legacy era, the request is checked as a modern server checks it, passes the
+ * route's message policies, and is bridged ({@link EraBridge}).
+ */
+final class ModernTraffic {
+
+    private final UpstreamEras eras;
+    private final EraBridge bridge;
+    private final LegacyBridge legacy;
+    private final Function<Exchange, UpstreamLink> links;
+    private final boolean mayBridgeLegacy;
+
+    /**
+     * @param links      the upstream link of an exchange (path, headers and transformers as for forwarding)
+     * @param upstreamEra {@code server.upstream_era}
+     */
+    ModernTraffic(UpstreamEras eras, EraBridge bridge, LegacyBridge legacy, Function<Exchange, UpstreamLink> links,
+                  String upstreamEra) {
+        this.eras = eras;
+        this.bridge = bridge;
+        this.legacy = legacy;
+        this.links = links;
+        this.mayBridgeLegacy = !"legacy".equals(upstreamEra);
+    }
+
+    /**
+     * Answers a legacy exchange the route's policies let through, when the server speaks only 2026-07-28
+     * (as far as the gateway knows: it asks on a client's {@code initialize}, and otherwise goes by what
+     * it found last), through the {@link LegacyBridge}; false when it is to be forwarded as it is.
+     */
+    Future<Boolean> legacy(Exchange exchange, Buffer body, PassthroughAccess access, Consumer<byte[]> observed) {
+        boolean opens = mayBridgeLegacy && opensSession(exchange, body);
+        if (!mayBridgeLegacy || !opens && eras.knownLegacy()) {
+            return Future.succeededFuture(false);
+        }
+        UpstreamLink link = links.apply(exchange);
+        Future<Boolean> speaks = opens ? eras.speaksLegacy(link) : Future.succeededFuture(false);
+        return speaks.compose(legacyUpstream -> legacyUpstream ? Future.succeededFuture(false)
+                : legacy.answer(exchange, body, link, eras, access, observed).map(true));
+    }
+
+    /** True for a POST whose body is an {@code initialize} request (the legacy era's first message). */
+    private static boolean opensSession(Exchange exchange, Buffer body) {
+        if (exchange.request().method() != HttpMethod.POST || body.length() == 0) {
+            return false;
+        }
+        byte[] bytes = body.getBytes();
+        if (!contains(bytes, INITIALIZE)) {
+            return false;
+        }
+        try {
+            return "initialize".equals(dev.toolgate.mcp.McpEnvelope.readAll(bytes, 0, bytes.length).getFirst().method());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** True when the exchange is modern: a modern version header, or a body whose {@code _meta} names a version. */
+    static boolean claims(Exchange exchange, Buffer body) {
+        String version = exchange.header("mcp-protocol-version");
+        if (ProtocolVersion.isModern(version)) {
+            return true;
+        }
+        if (body.length() == 0 || exchange.request().method() != HttpMethod.POST) {
+            return false;
+        }
+        byte[] bytes = body.getBytes();
+        // a legacy body never names the key: most are told apart without building a tree
+        if (!contains(bytes, CLAIM)) {
+            return false;
+        }
+        try {
+            return ModernMeta.claimed(Json.parse(bytes));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static final byte[] INITIALIZE = "\"initialize\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] CLAIM = ModernMeta.PROTOCOL_VERSION.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Answers a modern exchange.
+     *
+     * @param access   the route's message policies, or null
+     * @param asBefore forwards the exchange as any other (the server speaks the modern era)
+     * @param observed gets each message a bridged server sent, for the route's traffic events
+     */
+    Future<Void> handle(Exchange exchange, Buffer body, PassthroughAccess access, Supplier<Future<Void>> asBefore,
+                        Consumer<byte[]> observed) {
+        UpstreamLink link = links.apply(exchange);
+        return eras.speaksModern(link).compose(modernUpstream -> {
+            HttpServerRequest request = exchange.request();
+            if (modernUpstream) {
+                checkMirroredHeaders(request, body);
+                return asBefore.get();
+            }
+            if (request.method() != HttpMethod.POST) {
+                throw new GatewayException(new GatewayError.MethodNotAllowed(request.method().name(), "POST"));
+            }
+            return bridged(exchange, body, access, link, observed);
+        });
+    }
+
+    private Future<Void> bridged(Exchange exchange, Buffer body, PassthroughAccess access, UpstreamLink link,
+                                 Consumer<byte[]> observed) {
+        JsonNode message = parse(body);
+        if (!message.isObject()) {
+            throw new GatewayException(new GatewayError.InvalidMessage(null,
+                    "a 2026-07-28 POST carries one JSON-RPC message, not a batch"));
+        }
+        return switch (JsonRpcMessage.classify(message)) {
+            case JsonRpcMessage.Invalid invalid ->
+                    throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
+            case JsonRpcMessage.Notification ignored -> exchange.request().response().setStatusCode(202).end();
+            case JsonRpcMessage.Response response -> throw new GatewayException(new GatewayError.InvalidMessage(
+                    response.id(), "a 2026-07-28 client sends no JSON-RPC responses"));
+            case JsonRpcMessage.Request r -> {
+                ModernRequest modern = ModernRequest.check(exchange.request()::getHeader, r);
+                if (access == null) {
+                    yield bridge.answer(exchange, modern, link, null, observed);
+                }
+                yield access.admit(exchange, body).compose(admitted -> {
+                    if (admitted.refused() != null) {
+                        ErrorResponses.mcp(exchange.request().response(), admitted.refused());
+                        return Future.succeededFuture();
+                    }
+                    if (admitted.answer() != null) {
+                        return respondWith(exchange, admitted.answer());
+                    }
+                    return bridge.answer(exchange, modern, link, access.shows(exchange), observed);
+                });
+            }
+        };
+    }
+
+    /** A tool result a policy answered with (a per-tool limit), as a complete 2026-07-28 result. */
+    private static Future<Void> respondWith(Exchange exchange, Buffer answer) {
+        JsonNode response = parse(answer);
+        if (response.get("result") instanceof ObjectNode result) {
+            result.put("resultType", "complete");
+        }
+        return exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
+                .end(Buffer.buffer(Json.bytes(response)));
+    }
+
+    /** Refuses a request whose mirrored headers say another method or name than its body (400, -32020). */
+    private static void checkMirroredHeaders(HttpServerRequest request, Buffer body) {
+        if (request.method() != HttpMethod.POST || body.length() == 0) {
+            return;
+        }
+        JsonNode message;
+        try {
+            message = Json.parse(body.getBytes());
+        } catch (IOException e) {
+            return; // the route's policies refuse what they cannot read
+        }
+        if (message.isObject() && JsonRpcMessage.classify(message) instanceof JsonRpcMessage.Request r) {
+            String mismatch = RequestHeaders.standardMismatch(request::getHeader, r.method(), r.params());
+            if (mismatch != null) {
+                throw new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch));
+            }
+        }
+    }
+
+    private static JsonNode parse(Buffer body) {
+        try {
+            JsonNode node = Json.parse(body.getBytes());
+            if (node == null || node.isMissingNode()) {
+                throw new GatewayException(new GatewayError.MalformedJson("the body is empty"));
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new GatewayException(new GatewayError.MalformedJson(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new GatewayException(new GatewayError.MalformedJson(e.getMessage()));
+        }
+    }
+}

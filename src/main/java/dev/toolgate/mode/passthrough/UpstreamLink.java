@@ -1,0 +1,250 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.http.UpstreamClient;
+import dev.toolgate.http.UpstreamException;
+import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.MediaTypes;
+import dev.toolgate.mcp.ProtocolVersion;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The era bridge's requests to a legacy MCP server on one exchange: JSON-RPC messages POSTed into
+ * the upstream session, a stream resumed with GET and {@code Last-Event-ID}, a session ended with
+ * DELETE. Each carries the exchange's upstream headers (the client's, less hop-by-hop headers and
+ * consumed credentials, plus the consumer headers and what the route's transformers add), without
+ * the client's 2026 request headers. An answer is either one JSON body (bounded) or an event stream
+ * read event by event.
+ */
+final class UpstreamLink {
+
+    /** Largest JSON body or single event read from the upstream. */
+    static final int MAX_MESSAGE_BYTES = PassthroughProxy.MAX_OBSERVED_BYTES;
+
+    /**
+     * An upstream answer.
+     *
+     * @param status  HTTP status
+     * @param headers its headers
+     * @param json    the body read as JSON, when it was JSON (null for an event stream or an unreadable body)
+     * @param stream  the open event stream, when it is one (null otherwise)
+     */
+    record Answer(int status, MultiMap headers, JsonNode json, Stream stream) {
+
+        String sessionId() {
+            return headers.get("mcp-session-id");
+        }
+    }
+
+    /** An upstream event stream being read; {@link #close()} stops reading it (and drops the connection). */
+    static final class Stream {
+        private final HttpClientResponse response;
+        private final SseReader reader;
+        private final Promise<Void> ended = Promise.promise();
+        private Consumer<SseReader.Event> events = e -> { };
+
+        Stream(HttpClientResponse response) {
+            this.response = response;
+            this.reader = new SseReader(e -> events.accept(e), MAX_MESSAGE_BYTES);
+            response.pause();
+            response.handler(chunk -> {
+                try {
+                    reader.feed(chunk);
+                } catch (SseReader.TooLarge e) {
+                    close();
+                    ended.tryFail(e);
+                }
+            });
+            response.exceptionHandler(ended::tryFail);
+            response.endHandler(v -> ended.tryComplete());
+        }
+
+        /** Starts delivering events; {@code ended} completes when the stream does. */
+        Future<Void> read(Consumer<SseReader.Event> handler) {
+            this.events = handler;
+            response.resume();
+            return ended.future();
+        }
+
+        String lastEventId() {
+            return reader.lastId();
+        }
+
+        void close() {
+            response.request().reset();
+            ended.tryComplete();
+        }
+    }
+
+    private final UpstreamClient client;
+    private final UpstreamTarget target;
+    private final String uri;
+    private final MultiMap baseHeaders;
+
+    /** @param baseHeaders what every request carries (copied for each request) */
+    UpstreamLink(UpstreamClient client, UpstreamTarget target, String uri, MultiMap baseHeaders) {
+        this.client = client;
+        this.target = target;
+        this.uri = uri;
+        this.baseHeaders = baseHeaders;
+        for (String name : baseHeaders.names().toArray(String[]::new)) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("mcp-") || lower.equals("content-length") || lower.equals("last-event-id")
+                    || lower.equals("accept") || lower.equals("content-type") || lower.equals("accept-encoding")) {
+                baseHeaders.remove(name);
+            }
+        }
+    }
+
+    UpstreamTarget target() {
+        return target;
+    }
+
+    /** POSTs one message; {@code sessionId} and {@code version} may be null (before initialize). */
+    Future<Answer> post(JsonNode message, String sessionId, String version) {
+        return post(message, sessionId, version, java.util.Map.of());
+    }
+
+    /**
+     * POSTs one message with {@code extra} headers; a modern one gets its {@code Mcp-Method} and
+     * {@code Mcp-Name} headers from the body.
+     */
+    Future<Answer> post(JsonNode message, String sessionId, String version, java.util.Map<String, String> extra) {
+        MultiMap headers = headers(sessionId, version);
+        String method = message.path("method").asText(null);
+        if (ProtocolVersion.isModern(version) && method != null) {
+            headers.set("mcp-method", method);
+            String field = dev.toolgate.mcp.RequestHeaders.nameField(method);
+            JsonNode name = field == null ? null : message.path("params").get(field);
+            if (name != null && name.isTextual()) {
+                headers.set("mcp-name", dev.toolgate.mcp.RequestHeaders.encode(name.asText()));
+            }
+        }
+        extra.forEach(headers::set);
+        headers.set("content-type", MediaTypes.JSON);
+        headers.set("accept", "application/json, text/event-stream");
+        return send(HttpMethod.POST, headers, Buffer.buffer(Json.bytes(message)));
+    }
+
+    /** Resumes a stream after {@code lastEventId} (legacy transports resume with GET). */
+    Future<Answer> resume(String sessionId, String version, String lastEventId) {
+        MultiMap headers = headers(sessionId, version);
+        headers.set("accept", MediaTypes.EVENT_STREAM);
+        headers.set("last-event-id", lastEventId);
+        return send(HttpMethod.GET, headers, null);
+    }
+
+    /** Ends a session (best effort: the answer does not matter). */
+    Future<Void> delete(String sessionId, String version) {
+        return send(HttpMethod.DELETE, headers(sessionId, version), null).mapEmpty();
+    }
+
+    private MultiMap headers(String sessionId, String version) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders);
+        if (sessionId != null) {
+            headers.set("mcp-session-id", sessionId);
+        }
+        if (version != null) {
+            headers.set("mcp-protocol-version", version);
+        }
+        return headers;
+    }
+
+    private Future<Answer> send(HttpMethod method, MultiMap headers, Buffer body) {
+        Promise<Answer> answer = Promise.promise();
+        int timeoutMs = target.readTimeoutMs();
+        client.open(target, method, uri, headers).onComplete(opened -> {
+            if (opened.failed()) {
+                answer.fail(UpstreamException.connecting(opened.cause(), target));
+                return;
+            }
+            HttpClientRequest request = opened.result();
+            request.exceptionHandler(t -> answer.tryFail(UpstreamException.from(t, target)));
+            long timer = Vertx.currentContext().owner().setTimer(timeoutMs, id -> {
+                if (answer.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
+                        "no answer within " + timeoutMs + " ms (service read_timeout)"))) {
+                    request.reset();
+                }
+            });
+            request.response().onComplete(response -> {
+                if (response.failed()) {
+                    Vertx.currentContext().owner().cancelTimer(timer);
+                    answer.tryFail(UpstreamException.from(response.cause(), target));
+                } else {
+                    read(response.result(), answer, timer);
+                }
+            });
+            (body == null ? request.end() : request.end(body)).onFailure(t -> answer.tryFail(UpstreamException.from(t, target)));
+        });
+        return answer.future();
+    }
+
+    private void read(HttpClientResponse response, Promise<Answer> answer, long timer) {
+        String type = response.getHeader("content-type");
+        if (type != null && type.toLowerCase(Locale.ROOT).startsWith(MediaTypes.EVENT_STREAM)) {
+            Vertx.currentContext().owner().cancelTimer(timer);
+            answer.tryComplete(new Answer(response.statusCode(), response.headers(), null, new Stream(response)));
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_MESSAGE_BYTES) {
+                answer.tryFail(new UpstreamException(UpstreamException.Kind.TOO_LARGE,
+                        "an answer larger than " + MAX_MESSAGE_BYTES + " bytes"));
+                response.request().reset();
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        response.exceptionHandler(t -> answer.tryFail(UpstreamException.from(t, target)));
+        response.endHandler(v -> {
+            Vertx.currentContext().owner().cancelTimer(timer);
+            JsonNode json = null;
+            if (body.length() > 0 && MediaTypes.isJson(type)) {
+                try {
+                    json = Json.parse(body.getBytes());
+                } catch (IOException e) {
+                    json = null;
+                }
+            }
+            answer.tryComplete(new Answer(response.statusCode(), response.headers(), json, null));
+        });
+    }
+
+    /** The first JSON-RPC response to {@code id} in an answer (its JSON body, or the first on its stream). */
+    static Future<Answer> firstResponse(Future<Answer> answer, JsonNode id) {
+        return answer.compose(a -> {
+            if (a.stream() == null) {
+                return Future.succeededFuture(a);
+            }
+            Promise<Answer> found = Promise.promise();
+            a.stream().read(event -> {
+                try {
+                    JsonNode message = event.data().isEmpty() ? null : Json.parse(event.data().getBytes(StandardCharsets.UTF_8));
+                    if (message != null && id.equals(message.get("id")) && !message.has("method")) {
+                        found.tryComplete(new Answer(a.status(), a.headers(), message, null));
+                        a.stream().close();
+                    }
+                } catch (IOException e) {
+                    // not a message: skip it
+                }
+            }).onComplete(end -> found.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN,
+                    "the server's stream ended without a response")));
+            return found.future();
+        });
+    }
+
+}

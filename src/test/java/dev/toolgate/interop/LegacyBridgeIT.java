@@ -1,0 +1,113 @@
+package dev.toolgate.interop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.EverythingServer;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.NodeClients;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Legacy clients through a passthrough route to a server that speaks only 2026-07-28 (the TypeScript
+ * SDK 2.x fixture with legacy traffic rejected): the gateway finds that out on the first
+ * {@code initialize}, answers it from the server's {@code server/discover}, and serves the session by
+ * sending each request as a modern one; the server's input_required round reaches the legacy client
+ * as an elicitation request on the call's stream. Modern clients of the same route go through as
+ * they are.
+ */
+@Timeout(180)
+class LegacyBridgeIT {
+
+    static NodeClients node;
+    static EverythingServer modernOnly;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        node = NodeClients.require();
+        modernOnly = EverythingServer.modernFixture(true);
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: modern-only
+                    url: %s
+                    routes:
+                      - name: modern-only
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                """.formatted(modernOnly.mcp()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (modernOnly != null) {
+            modernOnly.close();
+        }
+    }
+
+    @Test
+    void theServerRefusesLegacyClientsOnItsOwn() {
+        McpHttp direct = new McpHttp(modernOnly.mcp());
+
+        assertThat(direct.initialize("2025-11-25").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aLegacyClientListsAndCallsAModernOnlyServerThroughTheGateway() {
+        JsonNode out = node.typescriptSdk(gateway.proxy("/mcp"), "call", "echo", "{\"message\":\"bridged\"}").ok();
+
+        assertThat(out.path("protocolVersion").asText()).isEqualTo("2025-11-25");
+        assertThat(out.path("sessionId").isTextual()).isTrue();
+        assertThat(out.at("/serverInfo/name").asText()).isEqualTo("toolgate-modern-fixture");
+        assertThat(out.at("/result/content/0/text").asText()).isEqualTo("Echo: bridged");
+        assertThat(out.path("result").has("resultType")).isFalse();
+    }
+
+    @Test
+    void theServersInputRequiredRoundReachesALegacyClientAsAnElicitationRequest() {
+        JsonNode out = node.typescriptSdkV2(gateway.proxy("/mcp"), "legacy", Map.of("TOOLGATE_ELICITATION",
+                "{\"name\":\"Grace\"}"), "call", "confirm", "{}").ok();
+
+        assertThat(out.path("era").asText()).isEqualTo("legacy");
+        assertThat(out.at("/inputRequests/0/method").asText()).isEqualTo("elicitation/create");
+        assertThat(out.at("/results/0/content/0/text").asText()).isEqualTo("Hello, Grace!");
+    }
+
+    @Test
+    void theInspectorsDefaultLegacyEraListsTheTools() {
+        NodeClients.Run run = node.inspector(gateway.proxy("/mcp"), "--method", "tools/list");
+
+        assertThat(run.ok().at("/result/tools").findValuesAsText("name")).as(run.toString()).contains("echo", "confirm");
+    }
+
+    @Test
+    void aModernClientOfTheSameRouteGoesThroughAsItIs() {
+        JsonNode out = node.typescriptSdkV2(gateway.proxy("/mcp"), "modern", Map.of("TOOLGATE_ELICITATION",
+                "{\"name\":\"Ada\"}"), "call", "confirm", "{}").ok();
+
+        assertThat(out.at("/results/0/content/0/text").asText()).isEqualTo("Hello, Ada!");
+    }
+
+    @Test
+    void aBridgedSessionHasNoGetStreamAndEndsWithDelete() {
+        McpHttp legacy = new McpHttp(gateway.proxy("/mcp"));
+        assertThat(legacy.initialize("2025-06-18").json().at("/result/protocolVersion").asText()).isEqualTo("2025-06-18");
+
+        assertThat(legacy.send("GET", null, Map.of("accept", "text/event-stream", "mcp-session-id", legacy.sessionId()))
+                .status()).isEqualTo(405);
+        assertThat(legacy.send("DELETE", null, Map.of("mcp-session-id", legacy.sessionId())).status()).isEqualTo(200);
+        assertThat(legacy.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}").status()).isEqualTo(404);
+    }
+}

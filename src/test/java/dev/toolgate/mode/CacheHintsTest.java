@@ -1,0 +1,77 @@
+package dev.toolgate.mode;
+
+import dev.toolgate.testing.Configs;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code config.server.cache_hints} and {@code upstream_era}: values, defaults, and what is refused. */
+class CacheHintsTest {
+
+    private static final String CONFIG_AT = "services[0].routes[0].plugins[0].config";
+
+    private static String document(String server, String extra) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/shop]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server: %s
+                              tools:
+                                - {name: orders, description: Orders, method: GET, path: /orders%s}
+                """.formatted(server, extra);
+    }
+
+    private static AiMcpProxyConfig config(String server) {
+        Configs.Loaded loaded = Configs.load(document(server, ""));
+        assertThat(loaded.problems()).isEmpty();
+        return (AiMcpProxyConfig) loaded.config().plugins().getFirst().config();
+    }
+
+    @Test
+    void hintsDefaultToAMinuteChosenByWhatTheListDependsOn() {
+        CacheHints hints = config("{}").server().cacheHints();
+
+        assertThat(hints.ttlMs()).isEqualTo(60_000);
+        assertThat(hints.scopeFor(false, false)).isEqualTo("public");
+        assertThat(hints.scopeFor(true, false)).as("filtered per caller").isEqualTo("private");
+        assertThat(hints.scopeFor(false, true)).as("only identified callers see it").isEqualTo("private");
+        assertThat(config("{}").server().upstreamEra()).isEqualTo("auto");
+    }
+
+    @Test
+    void aConfiguredScopeAndTtlAreKept() {
+        CacheHints hints = config("{cache_hints: {ttl_ms: 0, scope: private}}").server().cacheHints();
+
+        assertThat(hints.ttlMs()).isZero();
+        assertThat(hints.scopeFor(false, false)).isEqualTo("private");
+    }
+
+    @Test
+    void badValuesAndUnknownKeysAreProblemsWithTheirPaths() {
+        assertThat(Configs.load(document("{cache_hints: {ttl_ms: -1, scope: shared, ttl: 5}, upstream_era: both}", ""))
+                .problems()).containsExactlyInAnyOrder(
+                CONFIG_AT + ".server.cache_hints.ttl_ms: must be between 0 and 4611686018427387903",
+                CONFIG_AT + ".server.cache_hints.scope: must be one of auto, private, public",
+                CONFIG_AT + ".server.cache_hints.ttl: unknown key",
+                CONFIG_AT + ".server.upstream_era: must be one of auto, legacy, modern");
+    }
+
+    @Test
+    void aPublicScopeOnAListThatToolAclsFilterIsRefused() {
+        Configs.Checked checked = Configs.check(document("{cache_hints: {scope: public}}", ", acl: {allow: [admin]}"),
+                Path.of("").toAbsolutePath());
+
+        assertThat(checked.problems()).anyMatch(p -> p.startsWith(CONFIG_AT + ".server.cache_hints.scope: route 'r' "
+                + "filters its tool list per caller (tool ACLs)"));
+    }
+}

@@ -1,0 +1,33 @@
+package dev.toolgate.mode.passthrough;
+
+import dev.toolgate.mcp.Json;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What an answer to the gateway's server/discover says about the era a server speaks. */
+class UpstreamErasTest {
+
+    @ParameterizedTest(name = "HTTP {0} {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            "200 | {\"result\":{\"supportedVersions\":[\"2026-07-28\"],\"capabilities\":{}}} | true",
+            "400 | {\"error\":{\"code\":-32022,\"message\":\"Unsupported\"}} | true",
+            "400 | {\"error\":{\"code\":-32020,\"message\":\"Header mismatch\"}} | true",
+            "400 | {\"error\":{\"code\":-32602,\"message\":\"Invalid params\"}} | true",
+            "404 | {\"error\":{\"code\":-32601,\"message\":\"Method not found\"}} | true",
+            "400 | {\"error\":{\"code\":-32000,\"message\":\"Bad Request: Server not initialized\"}} | false",
+            "404 | '' | false",
+            "405 | '' | false",
+            "200 | {\"result\":{}} | false",
+            "401 | '' | ",
+            "403 | {\"error\":{\"code\":-32022}} | ",
+            "503 | '' | ",
+    })
+    void aDiscoverResultOrARecognizedModernErrorMeansModernAndAuthOrServerErrorsSayNothing(int status, String body,
+                                                                                            Boolean modern) throws IOException {
+        assertThat(UpstreamEras.verdict(status, body.isEmpty() ? null : Json.parse(body.getBytes()))).isEqualTo(modern);
+    }
+}
