@@ -12,6 +12,7 @@ import dev.toolgate.mcp.InMemorySessionStore;
 import dev.toolgate.mcp.SessionIds;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.observe.MessageTap;
+import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficCounters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -70,6 +71,7 @@ public final class Gateway implements AutoCloseable {
     private final SnapshotBuilder builder;
     private final TrafficCounters traffic = new TrafficCounters();
     private final MessageTap tap;
+    private final Telemetry telemetry;
     private final SnapshotSwitch snapshots;
     private ProxyServer proxy;
     private AdminServer admin;
@@ -87,8 +89,9 @@ public final class Gateway implements AutoCloseable {
         this.sessions = new Sessions(store, new SessionIds(options.random()), options.clock());
         this.snapshots = new SnapshotSwitch(sessions);
         this.tap = new MessageTap(traffic, System::nanoTime);
+        this.telemetry = new Telemetry(this::vertx, traffic);
         this.builder = new SnapshotBuilder(loader(options.environment()), sessions, this::upstream, tap, Version.current(),
-                options.addresses());
+                options.addresses(), telemetry);
         this.sweeperStore = store;
     }
 
@@ -119,7 +122,7 @@ public final class Gateway implements AutoCloseable {
         Gateway gateway = new Gateway(options);
         try {
             byte[] document = ConfigLoader.readFile(options.configFile());
-            gateway.snapshots.swap(gateway.builder.load(document, baseDirectory(options.configFile()), new ConfigReport()));
+            gateway.swap(document, baseDirectory(options.configFile()));
             long loaded = System.nanoTime();
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
             Vertx vertx = gateway.vertx();
@@ -160,8 +163,8 @@ public final class Gateway implements AutoCloseable {
      * @throws InvalidConfigException with every problem
      */
     public static Snapshot check(byte[] document, Path baseDirectory, UnaryOperator<String> environment) {
-        return new SnapshotBuilder(loader(environment), null, () -> null, null, Version.current(), ClientAddresses.PEER)
-                .load(document, baseDirectory, new ConfigReport());
+        return new SnapshotBuilder(loader(environment), null, () -> null, null, Version.current(), ClientAddresses.PEER,
+                null).load(document, baseDirectory, new ConfigReport());
     }
 
     public Snapshot snapshot() {
@@ -182,12 +185,30 @@ public final class Gateway implements AutoCloseable {
      * @throws InvalidConfigException with every problem; the current snapshot keeps serving
      */
     public synchronized Snapshot apply(byte[] document, Path baseDirectory) {
-        Snapshot next = builder.load(document, baseDirectory, new ConfigReport());
-        snapshots.swap(next);
+        Snapshot next = swap(document, baseDirectory);
         LOG.info("configuration {} loaded: {} services, {} routes, {} plugins, {} tools", next.config().hash(),
                 next.config().services().size(), next.config().routes().size(), next.config().plugins().size(),
                 next.toolCount());
         return next;
+    }
+
+    /** Builds a snapshot and swaps it in; what the log plugins of the one before no longer use is closed. */
+    private Snapshot swap(byte[] document, Path baseDirectory) {
+        Snapshot next;
+        try {
+            next = builder.load(document, baseDirectory, new ConfigReport());
+        } catch (RuntimeException e) {
+            telemetry.abandoned();
+            throw e;
+        }
+        snapshots.swap(next);
+        telemetry.swapped();
+        return next;
+    }
+
+    /** What observation keeps across reloads: the metrics registry, the live feed. */
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
     private void applyWatched(byte[] document) {
@@ -232,6 +253,8 @@ public final class Gateway implements AutoCloseable {
             Future<Void> drained = proxy == null ? Future.succeededFuture() : proxy.shutdown(grace);
             sessions.closeStreams();
             drained.await();
+            // the log queues send what they hold before the connections they use go
+            telemetry.close();
             Vertx vertx = vertx();
             vertx.cancelTimer(sweeper);
             vertx.close().await();

@@ -86,9 +86,10 @@ final class Plugins {
             int before = report.problems().size();
             var policy = kind.provision(plugin, provisioning);
             var upstream = kind.upstream(plugin, provisioning);
-            if ((policy != null || upstream != null) && report.problems().size() == before) {
+            var logger = kind.logger(plugin, provisioning);
+            if ((policy != null || upstream != null || logger != null) && report.problems().size() == before) {
                 instances.computeIfAbsent(plugin.name(), n -> new ArrayList<>()).add(new PolicyChain.Configured(
-                        PluginScope.of(plugin, groupNames.get(plugin.consumerGroupId())), policy, upstream));
+                        PluginScope.of(plugin, groupNames.get(plugin.consumerGroupId())), policy, upstream, logger));
             }
         }
         return instances;

@@ -47,7 +47,6 @@ public final class AiMcpProxySchema implements PluginSchema {
             node.problem("openapi", "only conversion-listener and conversion-only plugins generate tools");
         }
         String aclDenial = node.oneOf("acl_denial", "forbidden", List.of("forbidden", "unknown_tool"));
-        warnAboutPending(node, logging);
         return new AiMcpProxyConfig(mode, tools, server, logging, maxBody, defaultAcl, groups, identifier,
                 attributeType, claimField, openapi, aclDenial);
     }
@@ -78,13 +77,6 @@ public final class AiMcpProxySchema implements PluginSchema {
         }
         if (mode == Mode.CONVERSION_ONLY && plugin.tags().isEmpty()) {
             report.warning(plugin.source() + ".tags", "a conversion-only plugin without tags is bound by no listener");
-        }
-    }
-
-    private static void warnAboutPending(ConfigNode node, LoggingSettings logging) {
-        if (logging.logStatistics() || logging.logPayloads()) {
-            node.warning("logging", "log_statistics and log_payloads are accepted and validated; this version "
-                    + "does not emit them yet (log_audits is)");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.toolgate.pipeline;
 
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.observe.Telemetry;
 
 import java.time.InstantSource;
 
@@ -12,6 +13,13 @@ import java.time.InstantSource;
  * @param consumers the document's consumers, indexed for authentication
  * @param report    where problems found while provisioning go
  * @param clock     the time source (tests pass a fixed one)
+ * @param telemetry what outlives snapshots for the log plugins (registry, queues), or null when only validating
  */
-public record Provisioning(DeclarativeConfig config, Consumers consumers, ConfigReport report, InstantSource clock) {
+public record Provisioning(DeclarativeConfig config, Consumers consumers, ConfigReport report, InstantSource clock,
+                           Telemetry telemetry) {
+
+    /** Provisioning without telemetry: validation, and plugins that do not log. */
+    public Provisioning(DeclarativeConfig config, Consumers consumers, ConfigReport report, InstantSource clock) {
+        this(config, consumers, report, clock, null);
+    }
 }

@@ -53,7 +53,10 @@ final class McpBatch {
                 case JsonRpcMessage.Request r -> answers.add(calls.admit(exchange, r).compose(refused -> refused != null
                         ? Future.succeededFuture(McpMethods.error(refused))
                         : calls.answer(exchange, r, session, disconnected)));
-                case JsonRpcMessage.Notification n -> calls.onNotification(session, n);
+                case JsonRpcMessage.Notification n -> {
+                    calls.onNotification(session, n);
+                    exchange.observation().notification(n.method(), -1);
+                }
                 case JsonRpcMessage.Response ignored -> {
                 }
             }

@@ -103,7 +103,7 @@ final class McpMethods {
             throw new GatewayException(new GatewayError.InvalidParams(request.id(), "arguments must be an object"));
         }
         ObjectNode args = arguments instanceof ObjectNode o ? o : null;
-        return invoker.call(tool, args, exchange, cancelled).map(result -> result(request.id(), Json.bytes(result)));
+        return invoker.call(tool, args, exchange, exchange.observation().record(request.id()), cancelled).map(result -> result(request.id(), Json.bytes(result)));
     }
 
     /**

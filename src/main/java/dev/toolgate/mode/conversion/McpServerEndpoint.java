@@ -132,6 +132,7 @@ public final class McpServerEndpoint implements McpEndpoint {
                     throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
             case JsonRpcMessage.Notification n -> {
                 calls.onNotification(headers.session(request), n);
+                exchange.observation().notification(n.method(), -1);
                 yield accepted(request);
             }
             case JsonRpcMessage.Response ignored -> {

@@ -8,6 +8,9 @@ import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpCall;
 import dev.toolgate.pipeline.MessagePolicy;
+import dev.toolgate.pipeline.Observation;
+import dev.toolgate.pipeline.RpcRecord;
+import dev.toolgate.mcp.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -42,13 +45,36 @@ final class ToolCalls {
         this.views = views;
     }
 
-    /** The refusal of a request by the message policies, or null (in a completed future) when it may go on. */
+    /**
+     * The refusal of a request by the message policies, or null (in a completed future) when it may go on.
+     * The request's record opens here, for the events about it.
+     */
     Future<GatewayError> admit(Exchange exchange, JsonRpcMessage.Request r) {
+        String tool = methods.canonical(toolName(r));
+        Observation observation = exchange.observation();
+        RpcRecord record = observation.begin(r.id(), r.method(), tool, -1, metaTraceparent(r));
+        if (record.wantsPayload()) {
+            observation.requestPayload(record, Json.bytes(r.raw()));
+        }
         if (policies == null) {
             return ADMITTED;
         }
-        return policies.admit(new McpCall(exchange, r.id(), r.method(), methods.canonical(toolName(r))))
-                .map(decision -> decision instanceof Decision.Reject reject ? reject.error() : null);
+        return policies.admit(new McpCall(exchange, r.id(), r.method(), tool)).map(decision -> {
+            GatewayError refused = decision instanceof Decision.Reject reject ? reject.error() : null;
+            if (tool != null && r.method().equals("tools/call")) {
+                record.acl(refused == null);
+            }
+            if (refused != null) {
+                observation.refused(record, refused);
+            }
+            return refused;
+        });
+    }
+
+    /** {@code params._meta.traceparent}: the trace context MCP carries in the message itself. */
+    private static String metaTraceparent(JsonRpcMessage.Request r) {
+        JsonNode value = r.params() == null ? null : r.params().path("_meta").get("traceparent");
+        return value != null && value.isTextual() ? value.asText() : null;
     }
 
     /** A {@code tools/list} answer compressed with gzip, when the caller's page is ready compressed. */
@@ -58,8 +84,10 @@ final class ToolCalls {
 
     /** The serialized response to {@code r}; a call is cancelled when {@code disconnected} completes. */
     Future<Buffer> answer(Exchange exchange, JsonRpcMessage.Request r, Session session, Future<Void> disconnected) {
+        Observation observation = exchange.observation();
+        RpcRecord record = observation.record(r.id());
         if (!r.method().equals("tools/call")) {
-            return methods.answer(r, views.of(exchange), null, null);
+            return methods.answer(r, views.of(exchange), null, null).onSuccess(out -> observation.answered(record, out));
         }
         Promise<Void> cancel = Promise.promise();
         disconnected.onComplete(v -> cancel.tryComplete());
@@ -71,6 +99,9 @@ final class ToolCalls {
         return methods.answer(r, views.of(exchange), exchange, cancel.future()).onComplete(done -> {
             if (key != null) {
                 sessions.finished(key);
+            }
+            if (done.succeeded()) {
+                observation.answered(record, done.result());
             }
         });
     }

@@ -73,7 +73,12 @@ final class PassthroughAccess {
             }
             McpCall call = new McpCall(exchange, message.id(), message.method(),
                     "tools/call".equals(message.method()) ? message.tool() : null);
-            decided = decided.compose(d -> d instanceof Decision.Continue ? access.admit(call) : Future.succeededFuture(d));
+            decided = decided.compose(d -> d instanceof Decision.Continue ? access.admit(call).map(decision -> {
+                if (call.isToolCall() && call.tool() != null) {
+                    exchange.observation().record(message.idText()).acl(decision instanceof Decision.Continue);
+                }
+                return decision;
+            }) : Future.succeededFuture(d));
         }
         return decided.map(d -> new Admitted(d instanceof Decision.Reject r ? r.error() : null, listIds, this));
     }

@@ -12,10 +12,11 @@ import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mode.acl.ToolAccess;
-import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpEndpoint;
+import dev.toolgate.pipeline.Observation;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.pipeline.UpstreamAnswer;
 import dev.toolgate.pipeline.UpstreamCall;
@@ -93,27 +94,30 @@ public final class PassthroughProxy implements McpEndpoint {
         exchange.requireOrigin(settings.origins());
         String session = exchange.sessionId();
         long number = tap.exchange();
+        MessageTap.Local recorder = exchange.observation().on() ? new PassthroughRecorder(exchange.observation()) : null;
         return exchange.body().compose(body -> {
             if (body.length() > 0) {
-                tap.observe(settings.route(), session, number, McpEvent.Direction.CLIENT_TO_SERVER, body.getBytes(), 0,
-                        body.length());
+                tap.observe(settings.route(), session, number, TapEvent.Direction.CLIENT_TO_SERVER, body.getBytes(), 0,
+                        body.length(), recorder);
             }
             if (access == null) {
-                forward(exchange, session, number, body, Relay.Rewrites.NONE);
+                forward(exchange, session, number, body, Relay.Rewrites.NONE, recorder);
                 return Future.succeededFuture();
             }
             return access.admit(exchange, body).map(admitted -> {
                 if (admitted.refused() != null) {
+                    exchange.observation().refusedAll(admitted.refused());
                     ErrorResponses.mcp(exchange.request().response(), admitted.refused());
                 } else {
-                    forward(exchange, session, number, body, admitted.rewrites(exchange));
+                    forward(exchange, session, number, body, admitted.rewrites(exchange), recorder);
                 }
                 return null;
             });
         });
     }
 
-    private void forward(Exchange exchange, String session, long number, Buffer received, Relay.Rewrites rewrites) {
+    private void forward(Exchange exchange, String session, long number, Buffer received, Relay.Rewrites rewrites,
+                         MessageTap.Local recorder) {
         HttpServerRequest request = exchange.request();
         RouteMatch match = exchange.match();
         String path = UpstreamPath.of(settings.servicePath(), match.matchedPrefix(), Router.normalize(request.path()),
@@ -130,6 +134,13 @@ public final class PassthroughProxy implements McpEndpoint {
         Buffer sent = call.body() == null ? Buffer.buffer() : call.body();
         Relay.HeaderRewrite answerHeaders = transforms.isEmpty() ? null : answered -> transforms.forEach(p ->
                 p.response(exchange, new UpstreamAnswer(0, answered, null, false)));
+        Observation observation = exchange.observation();
+        String traceparent = observation.upstreamTraceparent();
+        if (traceparent != null) {
+            headers.set("traceparent", traceparent);
+        }
+        UpstreamTarget target = settings.target();
+        observation.upstreamStarted(target.service(), target.host() + ":" + target.port());
         client.open(settings.target(), HttpMethod.valueOf(call.method()), uri, headers).onComplete(opened -> {
             if (opened.failed()) {
                 fail(request, UpstreamException.connecting(opened.cause(), settings.target()));
@@ -152,7 +163,8 @@ public final class PassthroughProxy implements McpEndpoint {
                     silence.stop();
                     fail(request, answer.cause());
                 } else {
-                    relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence);
+                    observation.upstreamAnswered(answer.result().statusCode());
+                    relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence, recorder);
                 }
             });
             (sent.length() > 0 ? upstream.end(sent) : upstream.end()).onFailure(t -> fail(request, t));

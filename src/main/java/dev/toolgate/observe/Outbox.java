@@ -1,0 +1,166 @@
+package dev.toolgate.observe;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import java.util.function.ToIntFunction;
+
+/**
+ * Kong's log queue for one sink: entries are offered from event loops and never waited for; one
+ * thread of the sink's own takes them in batches ({@code max_batch_size}, after at most
+ * {@code max_coalescing_delay}) and sends them, retrying a failed batch with a doubling delay until
+ * {@code max_retry_time}. When {@code max_entries} (or {@code max_bytes}) are waiting, new entries are
+ * dropped and counted: a slow or dead destination never slows the gateway nor grows its memory.
+ *
+ * @param <T> what is queued (an event, or its serialized form)
+ */
+public final class Outbox<T> implements AutoCloseable {
+
+    /** Sends one batch; blocking is fine (it runs on the outbox's thread). */
+    @FunctionalInterface
+    public interface Sender<T> {
+
+        /** @throws Exception when the batch was not delivered (it is retried) */
+        void send(List<T> batch) throws Exception;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+    private final String name;
+    private final QueueSettings settings;
+    private final Sender<T> sender;
+    private final ToIntFunction<T> size;
+    private final LongConsumer dropped;
+    private final ArrayBlockingQueue<T> queue;
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong droppedCount = new AtomicLong();
+    private final Thread worker;
+    private volatile boolean closing;
+
+    /**
+     * @param name    for the thread and log lines (the plugin and its path)
+     * @param size    an entry's size in bytes, for {@code max_bytes} (may be {@code e -> 0} without it)
+     * @param dropped told how many entries were dropped (a metric)
+     */
+    public Outbox(String name, QueueSettings settings, Sender<T> sender, ToIntFunction<T> size, LongConsumer dropped) {
+        this.name = name;
+        this.settings = settings;
+        this.sender = sender;
+        this.size = size;
+        this.dropped = dropped;
+        this.queue = new ArrayBlockingQueue<>(settings.maxEntries());
+        this.worker = Thread.ofPlatform().name("outbox-" + name).daemon().start(this::run);
+    }
+
+    /** Queues an entry, or drops and counts it when the queue is full. Never blocks. */
+    public void offer(T entry) {
+        if (closing) {
+            return;
+        }
+        int entryBytes = settings.maxBytes() == null ? 0 : size.applyAsInt(entry);
+        if (settings.maxBytes() != null && bytes.get() + entryBytes > settings.maxBytes() || !queue.offer(entry)) {
+            drop(1);
+            return;
+        }
+        if (entryBytes > 0) {
+            bytes.addAndGet(entryBytes);
+        }
+    }
+
+    /** Entries dropped so far (queue full, or retries given up). */
+    public long dropped() {
+        return droppedCount.get();
+    }
+
+    /** Entries waiting. */
+    public int waiting() {
+        return queue.size();
+    }
+
+    private void drop(long count) {
+        droppedCount.addAndGet(count);
+        dropped.accept(count);
+    }
+
+    private void run() {
+        List<T> batch = new ArrayList<>(Math.min(settings.maxBatchSize(), 1024));
+        while (!closing || !queue.isEmpty()) {
+            try {
+                T first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + (long) (settings.maxCoalescingDelay() * 1e9);
+                while (batch.size() < settings.maxBatchSize()) {
+                    long wait = closing ? 0 : deadline - System.nanoTime();
+                    T next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                deliver(batch);
+            } catch (InterruptedException e) {
+                if (!closing) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("{}: a batch could not be prepared; {} entries dropped", name, batch.size(), e);
+                drop(batch.size());
+            } finally {
+                if (settings.maxBytes() != null) {
+                    batch.forEach(entry -> bytes.addAndGet(-size.applyAsInt(entry)));
+                }
+                batch.clear();
+            }
+        }
+    }
+
+    private void deliver(List<T> batch) throws InterruptedException {
+        long giveUp = System.nanoTime() + (long) (settings.maxRetryTime() * 1e9);
+        double delay = settings.initialRetryDelay();
+        while (true) {
+            try {
+                sender.send(batch);
+                return;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (closing || System.nanoTime() + (long) (delay * 1e9) > giveUp) {
+                    LOG.warn("{}: could not deliver {} entries ({}); dropped", name, batch.size(), e.getMessage());
+                    drop(batch.size());
+                    return;
+                }
+                LOG.debug("{}: delivery failed ({}); retrying in {} s", name, e.getMessage(), delay);
+                Thread.sleep((long) (delay * 1000));
+                delay = Math.min(delay * 2, settings.maxRetryDelay());
+            }
+        }
+    }
+
+    /** Sends what is queued (a last try each), then stops the thread; waits at most {@code millis}. */
+    public void close(long millis) {
+        closing = true;
+        try {
+            worker.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            worker.interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(2_000);
+    }
+}
