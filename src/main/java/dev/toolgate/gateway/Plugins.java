@@ -6,6 +6,10 @@ import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
 import dev.toolgate.mode.AiMcpProxySchema;
+import dev.toolgate.observe.filelog.FileLogPlugin;
+import dev.toolgate.observe.httplog.HttpLogPlugin;
+import dev.toolgate.observe.otel.OpenTelemetryPlugin;
+import dev.toolgate.observe.prometheus.PrometheusPlugin;
 import dev.toolgate.pipeline.PluginScope;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.pipeline.PolicyPlugin;
@@ -35,7 +39,8 @@ final class Plugins {
 
     private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin(),
             new IpRestrictionPlugin(), new RequestSizeLimitingPlugin(), new RequestTransformerPlugin(),
-            new ResponseTransformerPlugin());
+            new ResponseTransformerPlugin(), new PrometheusPlugin(), new OpenTelemetryPlugin(), new HttpLogPlugin(),
+            new FileLogPlugin());
 
     private Plugins() {
     }

@@ -14,6 +14,7 @@ package dev.toolgate.observe;
  * @param latencyNanos    the gateway's whole time for the message: from the request's arrival to its answer
  * @param upstreamNanos   the time spent waiting for the upstream (the REST call, or the MCP server); -1 when
  *                        nothing was sent upstream
+ * @param upstreamOffsetNanos when the upstream call began, counted from the message's arrival; -1 when none
  * @param upstreamStatus  the upstream's HTTP status; 0 when it gave none (unreachable, timed out); -1 when
  *                        nothing was sent upstream
  * @param upstream        the service called (its name), or null
@@ -32,7 +33,7 @@ package dev.toolgate.observe;
  * @param responsePayload the answer as JSON text, only with {@code log_payloads} (bounded), else null
  */
 public record McpEvent(Origin origin, long startedAtMillis, String session, String id, String method, String tool,
-                       long latencyNanos, long upstreamNanos, int upstreamStatus, String upstream,
+                       long latencyNanos, long upstreamNanos, long upstreamOffsetNanos, int upstreamStatus, String upstream,
                        String upstreamAddress, int requestBytes, int responseBytes, Integer errorCode,
                        String error, boolean toolError, String acl, String rateLimit, TraceIds trace,
                        String requestPayload, String responsePayload) {

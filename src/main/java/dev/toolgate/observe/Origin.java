@@ -9,8 +9,11 @@ package dev.toolgate.observe;
  * @param consumer   the consumer's username (or custom id, or id), or null
  * @param customId   the consumer's custom id, or null
  * @param clientIp   the client's address (or what a trusted proxy says it is)
+ * @param authority  the host (and port) the client addressed, or null
+ * @param protocol   the {@code MCP-Protocol-Version} the client sent, or null
  */
-public record Origin(RouteFacts route, String consumerId, String consumer, String customId, String clientIp) {
+public record Origin(RouteFacts route, String consumerId, String consumer, String customId, String clientIp,
+                     String authority, String protocol) {
 
     /**
      * What an MCP route is, for labels and logs.

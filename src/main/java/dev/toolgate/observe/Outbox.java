@@ -26,8 +26,11 @@ public final class Outbox<T> implements AutoCloseable {
     @FunctionalInterface
     public interface Sender<T> {
 
-        /** @throws Exception when the batch was not delivered (it is retried) */
-        void send(List<T> batch) throws Exception;
+        /**
+         * @param attempt 0 for the first try, then 1, 2... for the retries of the same batch
+         * @throws Exception when the batch was not delivered (it is retried)
+         */
+        void send(List<T> batch, int attempt) throws Exception;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -127,9 +130,9 @@ public final class Outbox<T> implements AutoCloseable {
     private void deliver(List<T> batch) throws InterruptedException {
         long giveUp = System.nanoTime() + (long) (settings.maxRetryTime() * 1e9);
         double delay = settings.initialRetryDelay();
-        while (true) {
+        for (int attempt = 0; ; attempt++) {
             try {
-                sender.send(batch);
+                sender.send(batch, attempt);
                 return;
             } catch (InterruptedException e) {
                 throw e;

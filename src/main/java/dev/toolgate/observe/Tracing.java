@@ -10,8 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param samplingRate the share of new traces recorded, 0 to 1
  * @param extract      read the client's {@code traceparent} (else every message starts a trace)
  * @param inject       send {@code traceparent} upstream
+ * @param responseHeader a response header that tells the client the trace id, or null
  */
-public record Tracing(double samplingRate, boolean extract, boolean inject) {
+public record Tracing(double samplingRate, boolean extract, boolean inject, String responseHeader) {
 
     /**
      * The trace of one message.

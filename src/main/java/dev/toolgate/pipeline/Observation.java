@@ -92,6 +92,9 @@ public final class Observation {
         var trace = tracing == null ? null : tracing.begin(metaTraceparent != null ? metaTraceparent
                 : exchange.header("traceparent"), exchange.header("tracestate"));
         RpcRecord record = new RpcRecord(this, id, id == null ? null : id.toString(), method, tool, requestBytes, trace);
+        if (trace != null && tracing.responseHeader() != null && open == null) {
+            exchange.responseHeaders().set(tracing.responseHeader(), trace.traceId());
+        }
         if (open == null) {
             open = new ArrayList<>(2);
         }
@@ -210,6 +213,8 @@ public final class Observation {
         }
         McpEvent event = new McpEvent(origin(), startedAtMillis, session, r.idText, r.method, r.tool,
                 now - exchange.startedNanos(), r.upstreamNanos >= 0 ? r.upstreamNanos : upstreamOf(now),
+                r.upstreamStarted >= 0 ? r.upstreamStarted - exchange.startedNanos()
+                        : upstreamStarted >= 0 ? upstreamStarted - exchange.startedNanos() : -1,
                 r.upstreamStarted >= 0 ? r.upstreamStatus : upstreamStatus,
                 r.upstream != null ? r.upstream : upstream, r.upstreamAddress != null ? r.upstreamAddress : upstreamAddress,
                 r.requestBytes >= 0 ? r.requestBytes : open.size() == 1 ? (int) exchange.request().bytesRead() : -1,
@@ -310,7 +315,7 @@ public final class Observation {
             Consumer consumer = exchange.principal().consumer();
             origin = new Origin(route.facts(), consumer == null ? null : consumer.id(),
                     consumer == null ? null : consumer.username(), consumer == null ? null : consumer.customId(),
-                    exchange.clientAddress());
+                    exchange.clientAddress(), exchange.authority(), exchange.header("mcp-protocol-version"));
         }
         return origin;
     }
