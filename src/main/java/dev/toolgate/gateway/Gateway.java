@@ -133,7 +133,8 @@ public final class Gateway implements AutoCloseable {
                     gateway.snapshots::current).await();
             gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(),
                     new GatewayView(gateway.snapshots, gateway.sessions, gateway.traffic,
-                            doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping)).await();
+                            doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping,
+                            gateway.telemetry)).await();
             LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
             LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
             if (options.watch()) {
