@@ -34,6 +34,7 @@ public final class Outbox<T> implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    private static final long WARN_EVERY_NANOS = 60_000_000_000L;
 
     private final String name;
     private final QueueSettings settings;
@@ -45,6 +46,9 @@ public final class Outbox<T> implements AutoCloseable {
     private final AtomicLong droppedCount = new AtomicLong();
     private final Thread worker;
     private volatile boolean closing;
+    /** When a failed delivery was last logged: a dead destination gets a line a minute, not one a batch. */
+    private long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
+    private long unreported;
 
     /**
      * @param name    for the thread and log lines (the plugin and its path)
@@ -138,8 +142,14 @@ public final class Outbox<T> implements AutoCloseable {
                 throw e;
             } catch (Exception e) {
                 if (closing || System.nanoTime() + (long) (delay * 1e9) > giveUp) {
-                    LOG.warn("{}: could not deliver {} entries ({}); dropped", name, batch.size(), e.getMessage());
                     drop(batch.size());
+                    unreported += batch.size();
+                    if (System.nanoTime() - lastWarning >= WARN_EVERY_NANOS) {
+                        LOG.warn("{}: could not deliver ({}); {} entries dropped since the last report", name,
+                                e.getMessage(), unreported);
+                        lastWarning = System.nanoTime();
+                        unreported = 0;
+                    }
                     return;
                 }
                 LOG.debug("{}: delivery failed ({}); retrying in {} s", name, e.getMessage(), delay);

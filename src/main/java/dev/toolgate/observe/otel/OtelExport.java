@@ -43,6 +43,13 @@ final class OtelExport implements AutoCloseable {
     private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.builder("dev.toolgate")
             .setVersion(dev.toolgate.gateway.Version.current()).build();
 
+    /**
+     * The exporters log every failed export with its stack; the queue reports failures itself, once a
+     * minute (kept here: java.util.logging holds its loggers weakly).
+     */
+    private static final java.util.logging.Logger EXPORTER_LOG = quiet("io.opentelemetry.exporter");
+    private static final java.util.logging.Logger SDK_LOG = quiet("io.opentelemetry.sdk");
+
     private final OpenTelemetryConfig config;
     private final OtlpHttpSpanExporter spans;
     private final McpSpans spanMaker;
@@ -157,6 +164,12 @@ final class OtelExport implements AutoCloseable {
             a.put("mcp.session.id", q.event().session());
         }
         return a.build();
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.OFF);
+        return logger;
     }
 
     private static OtlpHttpSpanExporter spanExporter(OpenTelemetryConfig config) {
