@@ -24,7 +24,6 @@ public record FileLogConfig(String path, boolean reopen) implements PluginSettin
         if (node.any("custom_fields_by_lua") != null) {
             node.problem("custom_fields_by_lua", "Toolgate runs no Lua; remove it");
         }
-        node.finish();
         return new FileLogConfig(path, reopen);
     }
 }

@@ -58,7 +58,6 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
         }
         // deprecated in Kong 3.x in favour of queue.*: accepted, without effect
         node.ignore("retry_count", "queue_size", "flush_timeout", "custom_fields_by_lua");
-        node.finish();
         return new HttpLogConfig(endpoint, method, contentType, timeout, keepalive, headers, queue);
     }
 }

@@ -151,7 +151,6 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
         if (traces == null && legacy == null && logs == null && metrics.endpoint() == null) {
             node.warning("traces_endpoint", "no traces_endpoint, logs_endpoint or metrics.endpoint: nothing is exported");
         }
-        node.finish();
         return new OpenTelemetryConfig(traces != null ? traces : legacy, logs, metrics, headers, resource, rate,
                 propagation, header, queue, connect, send, read);
     }

@@ -31,7 +31,6 @@ public record PrometheusConfig(boolean perConsumer, boolean statusCodeMetrics, b
                 node.bool("status_code_metrics", false), node.bool("latency_metrics", false),
                 node.bool("bandwidth_metrics", false), node.bool("upstream_health_metrics", false),
                 node.bool("ai_metrics", false), node.bool("wasm_metrics", false));
-        node.finish();
         return config;
     }
 }
