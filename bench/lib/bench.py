@@ -18,6 +18,7 @@ WORKLOADS = {
     "conversion": workloads.conversion,
     "passthrough": workloads.passthrough,
     "policies": workloads.policies,
+    "observability": workloads.observability,
     "sessions": workloads.sessions,
     "startup": workloads.startup,
     "tools_list": workloads.tools_list,
@@ -66,6 +67,7 @@ def main():
     r.conversion(by("conversion"))
     r.passthrough(by("passthrough"))
     r.policies(by("policies"))
+    r.observability(by("observability"))
     r.stream(by("stream"))
     r.sessions(by("sessions"))
     r.startup(by("startup"))

@@ -127,6 +127,23 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void aPassthroughMessageCarryingItsTraceInParamsMetaContinuesIt() {
+        String metaTrace = "5bf92f3577b34da6a3ce929d0e0e4736";
+        McpHttp http = new McpHttp(modes.passthrough());
+        http.initialize("2025-06-18");
+        http.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        modes.mcp().clear();
+        http.post("""
+                {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo","arguments":{"message":"m"},
+                 "_meta":{"traceparent":"00-%s-a7ad6b7169203331-01"}}}""".formatted(metaTrace));
+
+        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(metaTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        assertThat(server.getName()).isEqualTo("tools/call echo");
+        assertThat(hex(server.getParentSpanId())).isEqualTo("a7ad6b7169203331");
+        assertThat(modes.mcp().requests()).anySatisfy(r -> assertThat(r.header("traceparent")).startsWith("00-" + metaTrace));
+    }
+
+    @Test
     void mcpMetricsAndAccessLogsAreExported() {
         try (McpSyncClient client = Sdk.connect(modes.listener())) {
             client.callTool(new McpSchema.CallToolRequest("list_gadgets", Map.of()));

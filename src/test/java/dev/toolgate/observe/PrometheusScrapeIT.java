@@ -106,6 +106,27 @@ class PrometheusScrapeIT {
         });
     }
 
+    @Test
+    void everyQueryOfTheGrafanaDashboardRunsInPrometheusAndTheToolPanelsShowData() throws Exception {
+        try (McpSyncClient client = Sdk.connect(modes.conversion())) {
+            client.callTool(new McpSchema.CallToolRequest("get_widget", Map.of("path_id", "42")));
+        }
+        JsonNode dashboard = dev.toolgate.mcp.Json.MAPPER.readTree(java.nio.file.Path.of("deploy/grafana/toolgate-mcp.json")
+                .toFile());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            for (JsonNode panel : dashboard.path("panels")) {
+                for (JsonNode target : panel.path("targets")) {
+                    String promql = target.path("expr").asText().replace("$__rate_interval", "1m").replace("$route", ".*");
+                    JsonNode result = prometheus.query(promql);
+                    if (panel.path("title").asText().startsWith("Tool calls per second")
+                            || panel.path("title").asText().startsWith("p99 latency")) {
+                        assertThat(result).as(promql).isNotEmpty();
+                    }
+                }
+            }
+        });
+    }
+
     private static Map<String, String> labels(JsonNode series) {
         Map<String, String> labels = new HashMap<>();
         series.path("metric").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));

@@ -28,7 +28,8 @@ final class PassthroughRecorder implements MessageTap.Local {
             case REQUEST -> {
                 if (fromClient) {
                     RpcRecord record = observation.begin(envelope.id(), envelope.method(),
-                            "tools/call".equals(envelope.method()) ? envelope.tool() : null, envelope.bytes(), null);
+                            "tools/call".equals(envelope.method()) ? envelope.tool() : null, envelope.bytes(),
+                            envelope.traceparent());
                     if (record.wantsPayload() && bytes != null) {
                         observation.requestPayload(record, java.util.Arrays.copyOfRange(bytes, offset, offset + length));
                     }
