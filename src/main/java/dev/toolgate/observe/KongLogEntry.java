@@ -46,7 +46,7 @@ public final class KongLogEntry {
         putEntity(entry, "service", entities.service(origin.route().serviceId()));
         ObjectNode consumer = entities.consumer(origin.consumerId());
         if (consumer != null) {
-            entry.set("consumer", consumer.deepCopy());
+            entry.set("consumer", consumer);
             entry.putObject("authenticated_entity").put("id", origin.consumerId());
         }
         ObjectNode latencies = entry.putObject("latencies");
@@ -118,9 +118,10 @@ public final class KongLogEntry {
         return rpc;
     }
 
+    /** The entity itself, shared by every entry (entries are only serialized, never changed). */
     private static void putEntity(ObjectNode entry, String field, ObjectNode entity) {
         if (entity != null) {
-            entry.set(field, entity.deepCopy());
+            entry.set(field, entity);
         }
     }
 

@@ -40,13 +40,30 @@ public record Redaction(Map<String, String> referenceBySecret) {
         referenceBySecret = Map.copyOf(referenceBySecret);
     }
 
+    /** Names already judged: header and field names repeat, so each is split once (bounded). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> JUDGED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_JUDGED = 4096;
+    private static final java.util.regex.Pattern PARTS = java.util.regex.Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])");
+
     /** True when a header, query argument or JSON field of this name may hold a secret. */
     public static boolean secretName(String name) {
+        Boolean known = JUDGED.get(name);
+        if (known != null) {
+            return known;
+        }
+        boolean secret = judge(name);
+        if (JUDGED.size() < MAX_JUDGED) {
+            JUDGED.put(name, secret);
+        }
+        return secret;
+    }
+
+    private static boolean judge(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         if (ALWAYS.contains(n)) {
             return true;
         }
-        for (String part : name.split("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")) {
+        for (String part : PARTS.split(name)) {
             if (SECRET_WORDS.contains(part.toLowerCase(Locale.ROOT))) {
                 return true;
             }

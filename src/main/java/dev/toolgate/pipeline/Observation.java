@@ -275,9 +275,15 @@ public final class Observation {
             }
         }
         if (loggers) {
-            ExchangeEvent event = ExchangeEvents.of(exchange, route.redaction(), origin(), startedAtMillis,
-                    upstreamStarted < 0 ? -1 : upstreamOf(System.nanoTime()), Math.max(upstreamStatus, 0),
-                    finished == null ? List.of() : finished);
+            long upstream = upstreamStarted < 0 ? -1 : upstreamOf(System.nanoTime());
+            if (upstream < 0 && finished != null) {
+                // tool calls: the exchange waited for its longest call (a batch's calls run at once)
+                for (McpEvent e : finished) {
+                    upstream = Math.max(upstream, e.upstreamNanos());
+                }
+            }
+            ExchangeEvent event = ExchangeEvents.of(exchange, route.redaction(), origin(), startedAtMillis, upstream,
+                    Math.max(upstreamStatus, 0), finished == null ? List.of() : finished);
             for (TrafficSink sink : sinks) {
                 try {
                     sink.exchange(event);

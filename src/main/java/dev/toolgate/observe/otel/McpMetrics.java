@@ -30,6 +30,8 @@ final class McpMetrics {
     private final LongCounter errors;
     private final LongCounter allowed;
     private final LongCounter denied;
+    /** Attribute sets by their values: a route's few methods and tools repeat (used by the export thread only). */
+    private final java.util.Map<String, Attributes> known = new java.util.HashMap<>();
 
     McpMetrics(Meter meter, OpenTelemetryConfig.Metrics settings) {
         this.settings = settings;
@@ -54,24 +56,27 @@ final class McpMetrics {
         if (!settings.enableAiMetrics() || !origin.route().statistics()) {
             return;
         }
-        AttributesBuilder route = route(origin);
-        AttributesBuilder operation = route(origin).put("mcp.method.name", e.method());
-        putIfPresent(operation, "gen_ai.tool.name", e.tool());
-        putIfPresent(operation, "gen_ai.operation.name", e.operation());
         String errorType = e.errorType();
-        if (settings.enableRequestMetrics()) {
-            putIfPresent(operation, "error.type", errorType);
-        }
-        Attributes attributes = operation.build();
+        Attributes attributes = cached("op", e, errorType, () -> {
+            AttributesBuilder operation = route(origin).put("mcp.method.name", e.method());
+            putIfPresent(operation, "gen_ai.tool.name", e.tool());
+            putIfPresent(operation, "gen_ai.operation.name", e.operation());
+            if (settings.enableRequestMetrics()) {
+                putIfPresent(operation, "error.type", errorType);
+            }
+            return operation.build();
+        });
         server.record(e.latencyNanos() / 1e9, attributes);
         if (settings.enableLatencyMetrics() && e.upstreamNanos() >= 0
                 && "passthrough-listener".equals(origin.route().mode())) {
             client.record(e.upstreamNanos() / 1e9, attributes);
         }
         if (!e.notification()) {
-            AttributesBuilder sized = route(origin).put("mcp.method.name", e.method());
-            putIfPresent(sized, "gen_ai.tool.name", e.tool());
-            size.record(e.responseBytes(), sized.build());
+            size.record(e.responseBytes(), cached("size", e, null, () -> {
+                AttributesBuilder sized = route(origin).put("mcp.method.name", e.method());
+                putIfPresent(sized, "gen_ai.tool.name", e.tool());
+                return sized.build();
+            }));
         }
         if (errorType != null && settings.enableRequestMetrics()) {
             AttributesBuilder failed = route(origin).put("mcp.method.name", e.method())
@@ -84,6 +89,19 @@ final class McpMetrics {
                     .put("kong.gen_ai.mcp.primitive_name", e.tool()).build();
             ("allow".equals(e.acl()) ? allowed : denied).add(1, acl);
         }
+    }
+
+    private Attributes cached(String kind, McpEvent e, String errorType, java.util.function.Supplier<Attributes> make) {
+        String key = kind + '\u0000' + e.origin().route().routeId() + '\u0000' + e.method() + '\u0000' + e.tool()
+                + '\u0000' + errorType + '\u0000' + (settings.enableConsumerAttribute() ? e.origin().consumerLabel() : "");
+        Attributes attributes = known.get(key);
+        if (attributes == null) {
+            attributes = make.get();
+            if (known.size() < 10_000) {
+                known.put(key, attributes);
+            }
+        }
+        return attributes;
     }
 
     private AttributesBuilder route(Origin origin) {
