@@ -179,8 +179,9 @@ def telemetry_receiver(processes):
 
 
 def observability_config(rest_port, receiver_port):
-    """The conversion route twice: as it is, and with every log plugin on it (prometheus with every switch,
-    opentelemetry tracing at sampling 1.0 with its metrics, http-log) and ai-mcp-proxy's statistics and audits."""
+    """The conversion route twice: as it is, and with every log plugin of the issue's budget on it (prometheus with
+    every switch, opentelemetry tracing at sampling 1.0 with its metrics, http-log in batches of 200) and
+    ai-mcp-proxy's statistics and audits."""
     conversion = conversion_config(rest_port).split("services:\n", 1)[1]
     observed = conversion.replace("name: widgets\n", "name: widgets-observed\n").replace(
         "name: widgets-mcp", "name: widgets-mcp-observed").replace("paths: [/mcp]", "paths: [/mcp-observed]").replace(
@@ -191,7 +192,6 @@ def observability_config(rest_port, receiver_port):
           - name: opentelemetry
             config:
               traces_endpoint: http://127.0.0.1:{receiver_port}/v1/traces
-              logs_endpoint: http://127.0.0.1:{receiver_port}/v1/logs
               sampling_rate: 1.0
               metrics: {{endpoint: 'http://127.0.0.1:{receiver_port}/v1/metrics', enable_ai_metrics: true,
                         enable_request_metrics: true, enable_latency_metrics: true, push_interval: 5}}

@@ -6,6 +6,7 @@
   const messages = [];
   let paused = false;
   let received = 0;
+  let skipped = 0;
   const $ = (id) => document.getElementById(id);
   const body = $('messages').querySelector('tbody');
 
@@ -53,13 +54,15 @@
     const f = filters();
     const shown = messages.filter((m) => matches(m, f));
     body.replaceChildren(...shown.slice(-200).reverse().map(row));
-    $('counter').textContent = `${shown.length} shown of ${messages.length} kept (${received} received)`;
+    $('counter').textContent = `${shown.length} shown of ${messages.length} kept (${received} received`
+      + (skipped ? `, ${skipped} skipped at high rates)` : ')');
   };
 
   const connect = () => {
     const source = new EventSource('/dashboard/events');
     source.onopen = () => { $('connection').textContent = 'live'; $('connection').className = 'up'; };
     source.onerror = () => { $('connection').textContent = 'reconnecting…'; $('connection').className = 'down'; };
+    source.addEventListener('missed', (event) => { skipped += Number(event.data); if (!paused) render(); });
     source.onmessage = (event) => {
       const m = JSON.parse(event.data);
       received++;

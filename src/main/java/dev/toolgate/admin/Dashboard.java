@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * The live traffic page on the admin listener: {@code /dashboard} (the page: static files from the
  * jar, no build step, nothing from the network), {@code /dashboard/events} (server-sent events: each
- * MCP message as it finishes, read from the {@link LiveFeed} every 250 ms) and
+ * MCP message as it finishes, read from the {@link LiveFeed} every 250 ms, up to 800 a second; past that
+ * the page is told how many it skipped) and
  * {@code /dashboard/overview} (per-tool statistics, sessions, streams, upstream health, the served
  * routes and tools with their ACLs). Payloads appear only for routes that log them ({@code log_payloads}).
  */
@@ -28,7 +29,8 @@ final class Dashboard {
 
     private static final long TICK_MS = 250;
     private static final int BACKLOG = 50;
-    private static final int MAX_PER_TICK = 500;
+    /** At most this many messages per tick (800 a second): past that a person reads nothing more, so the rest are skipped. */
+    private static final int MAX_PER_TICK = 200;
     private static final Map<String, String> TYPES = Map.of("index.html", "text/html; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8", "style.css", "text/css; charset=utf-8");
 
@@ -77,11 +79,13 @@ final class Dashboard {
                 // the browser is slow: skip this tick; the ring bounds what it may miss
                 return;
             }
-            LiveFeed.Page page = feed.since(cursor[0], MAX_PER_TICK);
+            long from = Math.max(cursor[0], feed.position() - MAX_PER_TICK);
+            LiveFeed.Page page = feed.since(from, MAX_PER_TICK);
+            long missed = from - cursor[0] + page.missed();
             cursor[0] = page.next();
             StringBuilder out = new StringBuilder();
-            if (page.missed() > 0) {
-                out.append("event: missed\ndata: ").append(page.missed()).append("\n\n");
+            if (missed > 0) {
+                out.append("event: missed\ndata: ").append(missed).append("\n\n");
             }
             for (McpEvent e : page.events()) {
                 out.append("data: ").append(Json.text(LiveJson.event(e))).append("\n\n");
