@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.function.ToIntFunction;
@@ -78,6 +79,10 @@ public final class Outbox<T> implements AutoCloseable {
         if (entryBytes > 0) {
             bytes.addAndGet(entryBytes);
         }
+        if (queue.size() == settings.maxBatchSize()) {
+            // a full batch need not wait out the coalescing delay; one wake-up per batch, not per entry
+            LockSupport.unpark(worker);
+        }
     }
 
     /** Entries dropped so far (queue full, or retries given up). */
@@ -104,15 +109,20 @@ public final class Outbox<T> implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
+                // wait for the batch to fill without taking each entry as it comes (a wake-up per entry
+                // costs more than the entry): sleep until the delay is over or a producer says it is full
                 long deadline = System.nanoTime() + (long) (settings.maxCoalescingDelay() * 1e9);
-                while (batch.size() < settings.maxBatchSize()) {
-                    long wait = closing ? 0 : deadline - System.nanoTime();
-                    T next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
-                    if (next == null) {
+                while (!closing && queue.size() + 1 < settings.maxBatchSize()) {
+                    long wait = deadline - System.nanoTime();
+                    if (wait <= 0) {
                         break;
                     }
-                    batch.add(next);
+                    LockSupport.parkNanos(this, wait);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
                 }
+                queue.drainTo(batch, settings.maxBatchSize() - 1);
                 deliver(batch);
             } catch (InterruptedException e) {
                 if (!closing) {
@@ -162,6 +172,7 @@ public final class Outbox<T> implements AutoCloseable {
     /** Sends what is queued (a last try each), then stops the thread; waits at most {@code millis}. */
     public void close(long millis) {
         closing = true;
+        LockSupport.unpark(worker);
         try {
             worker.join(millis);
         } catch (InterruptedException e) {
