@@ -2,6 +2,7 @@ package dev.toolgate.observe;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.toolgate.mcp.Json;
 
 import java.net.URLDecoder;
@@ -44,9 +45,9 @@ public final class KongLogEntry {
         Origin origin = x.origin();
         putEntity(entry, "route", entities.route(origin.route().routeId()));
         putEntity(entry, "service", entities.service(origin.route().serviceId()));
-        ObjectNode consumer = entities.consumer(origin.consumerId());
+        RawValue consumer = entities.consumer(origin.consumerId());
         if (consumer != null) {
-            entry.set("consumer", consumer);
+            entry.putRawValue("consumer", consumer);
             entry.putObject("authenticated_entity").put("id", origin.consumerId());
         }
         ObjectNode latencies = entry.putObject("latencies");
@@ -118,10 +119,10 @@ public final class KongLogEntry {
         return rpc;
     }
 
-    /** The entity itself, shared by every entry (entries are only serialized, never changed). */
-    private static void putEntity(ObjectNode entry, String field, ObjectNode entity) {
+    /** The entity's JSON, serialized once for every entry. */
+    private static void putEntity(ObjectNode entry, String field, RawValue entity) {
         if (entity != null) {
-            entry.set(field, entity);
+            entry.putRawValue(field, entity);
         }
     }
 

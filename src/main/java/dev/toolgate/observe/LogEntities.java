@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Route;
@@ -25,9 +26,9 @@ public final class LogEntities {
     private static final ObjectMapper SNAKE = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
 
-    private final Map<String, ObjectNode> routes = new HashMap<>();
-    private final Map<String, ObjectNode> services = new HashMap<>();
-    private final Map<String, ObjectNode> consumers = new HashMap<>();
+    private final Map<String, RawValue> routes = new HashMap<>();
+    private final Map<String, RawValue> services = new HashMap<>();
+    private final Map<String, RawValue> consumers = new HashMap<>();
 
     public LogEntities(DeclarativeConfig config) {
         Redaction redaction = new Redaction(config.referenceBySecret());
@@ -36,25 +37,30 @@ public final class LogEntities {
             if (route.serviceId() != null) {
                 node.putObject("service").put("id", route.serviceId());
             }
-            routes.put(route.id(), node);
+            routes.put(route.id(), raw(node));
         }
         for (Service service : config.services()) {
-            services.put(service.id(), render(service, redaction));
+            services.put(service.id(), raw(render(service, redaction)));
         }
         for (Consumer consumer : config.consumers()) {
-            consumers.put(consumer.id(), render(consumer, redaction));
+            consumers.put(consumer.id(), raw(render(consumer, redaction)));
         }
     }
 
-    ObjectNode route(String id) {
+    /** Serialized once: every entry about the entity copies the same JSON text. */
+    private static RawValue raw(ObjectNode node) {
+        return new RawValue(dev.toolgate.mcp.Json.text(node));
+    }
+
+    RawValue route(String id) {
         return id == null ? null : routes.get(id);
     }
 
-    ObjectNode service(String id) {
+    RawValue service(String id) {
         return id == null ? null : services.get(id);
     }
 
-    ObjectNode consumer(String id) {
+    RawValue consumer(String id) {
         return id == null ? null : consumers.get(id);
     }
 
