@@ -79,7 +79,8 @@ public final class Outbox<T> implements AutoCloseable {
         if (entryBytes > 0) {
             bytes.addAndGet(entryBytes);
         }
-        if (queue.size() == settings.maxBatchSize()) {
+        // the worker holds a batch's first entry: the rest of the batch is full at one less
+        if (queue.size() == settings.maxBatchSize() - 1) {
             // a full batch need not wait out the coalescing delay; one wake-up per batch, not per entry
             LockSupport.unpark(worker);
         }
