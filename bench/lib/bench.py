@@ -20,6 +20,7 @@ WORKLOADS = {
     "policies": workloads.policies,
     "cluster": workloads.cluster,
     "oauth": workloads.oauth,
+    "observability": workloads.observability,
     "sessions": workloads.sessions,
     "startup": workloads.startup,
     "tools_list": workloads.tools_list,
@@ -70,6 +71,7 @@ def main():
     r.policies(by("policies"))
     r.cluster(by("cluster") + by("cluster-sessions"))
     r.oauth(by("oauth"))
+    r.observability(by("observability"))
     r.stream(by("stream"))
     r.sessions(by("sessions"))
     r.startup(by("startup"))

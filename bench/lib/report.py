@@ -133,6 +133,22 @@ class Report:
         if not all(valid(rows, n) for n in names):
             share = None
         self.target(f"{names[1]}: throughput vs without (c=64)", share, "≥ 0.85×", (share or 0) >= 0.85, "×")
+    def observability(self, rows):
+        if not rows:
+            return
+        names = list(dict.fromkeys(r["system"] for r in rows))
+        self.throughput_table("Observability on, beside the same route without it (and the build before it)", rows, names)
+        on, off = "conversion, all observability on", "conversion, observability off"
+        share = ratio(med(rows, "rps", system=on, connections=64), med(rows, "rps", system=off, connections=64))
+        if not (valid(rows, on) and valid(rows, off)):
+            share = None
+        self.target(f"{on}: throughput vs off (c=64)", share, "≥ 0.85×", (share or 0) >= 0.85, "×")
+        before = "conversion, build without observability"
+        if before in names:
+            cost = ratio(med(rows, "rps", system=off, connections=64), med(rows, "rps", system=before, connections=64))
+            self.target(f"{off}: throughput vs the build without observability (c=64)", cost, "≈ 1×",
+                        cost is not None and cost >= 0.95, "×")
+        self.lines += [f"Events dropped by the log plugins during the run: {rows[0].get('dropped_events', 0):.0f}.", ""]
 
     def stream(self, rows):
         if not rows:

@@ -27,13 +27,13 @@ def java_command(aot, heap="512m"):
     return command
 
 
-def toolgate(processes, name, config, aot=True, wait=True):
+def toolgate(processes, name, config, aot=True, wait=True, jar=JAR):
     """Toolgate with this config (YAML text); returns (process, proxy port, admin port)."""
     path = os.path.join(WORK, name + ".yaml")
     with open(path, "w") as f:
         f.write(config)
     proxy, admin = free_port(), free_port()
-    p = processes.start(name, java_command(aot) + ["-jar", JAR, "run", "--no-watch", "--config", path,
+    p = processes.start(name, java_command(aot and jar == JAR) + ["-jar", jar, "run", "--no-watch", "--config", path,
                                                     "--proxy-listen", f"127.0.0.1:{proxy}",
                                                     "--admin-listen", f"127.0.0.1:{admin}"])
     if wait:
@@ -256,6 +256,42 @@ services:
 {conversion}{variant("local", limit.format(extra=""), None)}{variant("redis", limit.format(
         extra=", policy: redis, redis: " + redis_block), "{strategy: redis, redis: " + redis_block + "}")}{variant(
         "client", "", "{strategy: client, client: {secrets: [bench-secret-1]}}")}"""
+def telemetry_receiver(processes):
+    """nginx as a live OTLP collector and http-log endpoint: every POST answered 200 at once."""
+    return nginx(processes, "telemetry-receiver", """
+  server {
+    listen 127.0.0.1:PORT reuseport backlog=4096;
+    client_max_body_size 64m;
+    location / { return 200; }
+  }""")
+
+
+def observability_config(rest_port, receiver_port):
+    """The conversion route twice: as it is, and with every log plugin of the issue's budget on it (prometheus with
+    every switch, opentelemetry tracing at sampling 1.0 with its metrics, http-log in batches of 200) and
+    ai-mcp-proxy's statistics and audits."""
+    conversion = conversion_config(rest_port).split("services:\n", 1)[1]
+    observed = conversion.replace("name: widgets\n", "name: widgets-observed\n").replace(
+        "name: widgets-mcp", "name: widgets-mcp-observed").replace("paths: [/mcp]", "paths: [/mcp-observed]").replace(
+        "        plugins:\n", f"""        plugins:
+          - name: prometheus
+            config: {{per_consumer: true, status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true,
+                     upstream_health_metrics: true, ai_metrics: true}}
+          - name: opentelemetry
+            config:
+              traces_endpoint: http://127.0.0.1:{receiver_port}/v1/traces
+              sampling_rate: 1.0
+              metrics: {{endpoint: 'http://127.0.0.1:{receiver_port}/v1/metrics', enable_ai_metrics: true,
+                        enable_request_metrics: true, enable_latency_metrics: true, push_interval: 5}}
+          - name: http-log
+            config:
+              http_endpoint: http://127.0.0.1:{receiver_port}/logs
+              queue: {{max_batch_size: 200}}
+""").replace("              mode: conversion-listener\n", "              mode: conversion-listener\n"
+                 "              logging: {log_statistics: true, log_audits: true}\n")
+    return f"""_format_version: "3.0"
+services:
+{conversion}{observed}"""
 
 
 def passthrough_config(mcp_port):

@@ -188,6 +188,41 @@ def oauth(processes, s):
     return interleaved(processes, s, "oauth", targets, warm=list(targets))
 
 
+def observability(processes, s):
+    """Issue 15: one gateway, the conversion route with and without every log plugin (prometheus, opentelemetry
+    tracing at sampling 1.0 and metrics to a live collector, http-log to a live endpoint) while the live page is
+    open; and, when TOOLGATE_BASELINE_JAR names a build from before observability, that build's route beside it."""
+    rest_p, rest = systems.rest_origin(processes)
+    receiver_p, receiver = systems.telemetry_receiver(processes)
+    tg_p, tg, admin = systems.toolgate(processes, "toolgate-observability", systems.observability_config(rest, receiver))
+    # the live page open for the whole run: a reader of its event stream
+    processes.start("live-page", ["curl", "-sN", "-o", "/dev/null", f"http://127.0.0.1:{admin}/dashboard/events"])
+    off = initialize(tg, "/mcp")
+    on = initialize(tg, "/mcp-observed")
+    systems.call_ok(tg, "/mcp", off, "getWidget", {"path_id": 42})
+    systems.call_ok(tg, "/mcp-observed", on, "getWidget", {"path_id": 42})
+    call = [CALL % ("getWidget", '{"path_id":42}')]
+    targets = {
+        "conversion, observability off": dict(url=f"http://127.0.0.1:{tg}/mcp", bodies=call, session=off, cpu_of=[tg_p]),
+        "conversion, all observability on": dict(url=f"http://127.0.0.1:{tg}/mcp-observed", bodies=call, session=on,
+                                                 cpu_of=[tg_p]),
+    }
+    baseline = os.environ.get("TOOLGATE_BASELINE_JAR")
+    if baseline:
+        base_p, base, _ = systems.toolgate(processes, "toolgate-baseline", systems.conversion_config(rest), jar=baseline)
+        base_session = initialize(base, "/mcp")
+        systems.call_ok(base, "/mcp", base_session, "getWidget", {"path_id": 42})
+        targets["conversion, build without observability"] = dict(url=f"http://127.0.0.1:{base}/mcp", bodies=call,
+                                                                 session=base_session, cpu_of=[base_p])
+    rows = interleaved(processes, s, "observability", targets, warm=list(targets))
+    status = subprocess.run(["curl", "-s", f"http://127.0.0.1:{admin}/metrics"], capture_output=True, text=True).stdout
+    dropped = sum(float(line.rsplit(" ", 1)[1]) for line in status.splitlines()
+                  if line.startswith("toolgate_observe_dropped_total{"))
+    for row in rows:
+        row["dropped_events"] = dropped
+    return rows
+
+
 def interleaved(processes, s, workload, targets, warm):
     measure = Measure(processes)
     for name in warm:

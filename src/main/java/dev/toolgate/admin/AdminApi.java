@@ -43,11 +43,13 @@ final class AdminApi {
     private final Vertx vertx;
     private final AdminView view;
     private final AdminHosts hosts;
+    private final Dashboard dashboard;
 
     AdminApi(Vertx vertx, AdminView view, AdminHosts hosts) {
         this.vertx = vertx;
         this.view = view;
         this.hosts = hosts;
+        this.dashboard = new Dashboard(vertx, view);
     }
 
     void handle(HttpServerRequest request) {
@@ -61,7 +63,7 @@ final class AdminApi {
         String[] parts = path.replaceAll("/+$", "").split("/");
         String kind = parts.length > 1 ? parts[1] : "";
         String id = parts.length > 2 ? parts[2] : null;
-        if (parts.length > 3) {
+        if (parts.length > 3 && !kind.equals("dashboard")) {
             send(request, Response.of(new GatewayError.NotFound()));
             return;
         }
@@ -73,6 +75,9 @@ final class AdminApi {
         }
         boolean get = request.method().name().equals("GET");
         try {
+            if (kind.equals("dashboard") && get && dashboard.handle(request, path)) {
+                return;
+            }
             switch (kind) {
                 case "" -> allow(request, get, this::info);
                 case "status" -> {
@@ -80,6 +85,15 @@ final class AdminApi {
                         statusWithRedis(request);
                     } else {
                         allow(request, get, () -> status(id));
+                    }
+                }
+                case "metrics" -> {
+                    if (get && id == null) {
+                        metrics(request);
+                    } else if (!get) {
+                        send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), "GET")));
+                    } else {
+                        send(request, Response.of(new GatewayError.NotFound()));
                     }
                 }
                 case "services", "routes", "plugins", "consumers" -> allow(request, get, () -> entities(kind, id));
@@ -226,6 +240,30 @@ final class AdminApi {
         } else {
             node.putObject(field).put("id", id);
         }
+    }
+
+    /**
+     * Prometheus's text format: Kong's metrics (of the configured {@code prometheus} plugins), the JVM's
+     * and the process's, and Toolgate's own. Written off the event loop (the JVM collectors read MXBeans).
+     */
+    private void metrics(HttpServerRequest request) {
+        Context context = vertx.getOrCreateContext();
+        Thread.ofVirtual().name("admin-metrics").start(() -> {
+            Buffer body;
+            try {
+                var out = new java.io.ByteArrayOutputStream(16 * 1024);
+                new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false)
+                        .write(out, view.telemetry().registry().scrape());
+                body = Buffer.buffer(out.toByteArray());
+            } catch (java.io.IOException | RuntimeException e) {
+                String errorId = UUID.randomUUID().toString();
+                LOG.error("admin GET /metrics failed (error id {})", errorId, e);
+                context.runOnContext(v -> send(request, Response.of(new GatewayError.Internal(errorId))));
+                return;
+            }
+            context.runOnContext(v -> request.response().setStatusCode(200)
+                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(body));
+        });
     }
 
     /** Kong db-less: the document as the body, as a {@code config} form field or upload, or as {"config": ...}. */

@@ -45,6 +45,15 @@ public interface AdminView {
     /** Open server-to-client streams. */
     int streams();
 
+    /** What observation keeps: the metrics registry, the live feed, the services' health. */
+    dev.toolgate.observe.Telemetry telemetry();
+
+    /**
+     * The MCP routes being served, for the live page: each with its mode and its tools (name and ACL),
+     * as {@code [{route, mode, service, tools: [{name, acl: {allow, deny}}]}]}.
+     */
+    com.fasterxml.jackson.databind.node.ArrayNode mcpRoutes();
+
     /** Counts of the MCP messages observed on passthrough routes, by direction, kind and method. */
     java.util.Map<String, Long> traffic();
 

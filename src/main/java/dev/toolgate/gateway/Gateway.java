@@ -13,6 +13,7 @@ import dev.toolgate.cluster.Cluster;
 import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.observe.MessageTap;
+import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficCounters;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -89,6 +90,7 @@ public final class Gateway implements AutoCloseable {
     private final SnapshotBuilder builder;
     private final TrafficCounters traffic = new TrafficCounters();
     private final MessageTap tap;
+    private final Telemetry telemetry;
     private final SnapshotSwitch snapshots;
     private ProxyServer proxy;
     private AdminServer admin;
@@ -107,9 +109,10 @@ public final class Gateway implements AutoCloseable {
         this.sessions = new Sessions(cluster.bus(), options.clock());
         this.snapshots = new SnapshotSwitch(sessions);
         this.tap = new MessageTap(traffic, System::nanoTime);
+        this.telemetry = new Telemetry(this::vertx, traffic);
         this.builder = new SnapshotBuilder(loader(options.environment()), sessions, cluster, this::upstream, tap,
                 Version.current(), options.addresses(),
-                new ConfigInput(limits.specsOutsideConfigDir(), limits.metadataUpstreams()));
+                new ConfigInput(limits.specsOutsideConfigDir(), limits.metadataUpstreams()), telemetry);
     }
 
     private Vertx vertx() {
@@ -140,7 +143,7 @@ public final class Gateway implements AutoCloseable {
         Gateway gateway = new Gateway(options);
         try {
             byte[] document = ConfigLoader.readFile(options.configFile());
-            gateway.snapshots.swap(gateway.builder.load(document, baseDirectory(options.configFile()), new ConfigReport()));
+            gateway.swap(document, baseDirectory(options.configFile()));
             long loaded = System.nanoTime();
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
             Vertx vertx = gateway.vertx();
@@ -151,7 +154,8 @@ public final class Gateway implements AutoCloseable {
                     gateway.snapshots::current, options.limits().proxy()).await();
             gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(),
                     new GatewayView(gateway.snapshots, gateway.sessions, gateway.cluster, gateway.traffic,
-                            doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping),
+                            doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping,
+                            gateway.telemetry),
                     options.limits().admin(), options.limits().adminHostNames()).await();
             LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
             LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
@@ -190,7 +194,7 @@ public final class Gateway implements AutoCloseable {
                                  ConfigInput input) {
         try (Cluster unused = new Cluster(InstantSource.system(), new java.security.SecureRandom())) {
             return new SnapshotBuilder(loader(environment), null, unused, () -> null, null, Version.current(),
-                    ClientAddresses.PEER, input).load(document, baseDirectory, new ConfigReport());
+                    ClientAddresses.PEER, input, null).load(document, baseDirectory, new ConfigReport());
         }
     }
 
@@ -212,12 +216,30 @@ public final class Gateway implements AutoCloseable {
      * @throws InvalidConfigException with every problem; the current snapshot keeps serving
      */
     public synchronized Snapshot apply(byte[] document, Path baseDirectory) {
-        Snapshot next = builder.load(document, baseDirectory, new ConfigReport());
-        snapshots.swap(next);
+        Snapshot next = swap(document, baseDirectory);
         LOG.info("configuration {} loaded: {} services, {} routes, {} plugins, {} tools", next.config().hash(),
                 next.config().services().size(), next.config().routes().size(), next.config().plugins().size(),
                 next.toolCount());
         return next;
+    }
+
+    /** Builds a snapshot and swaps it in; what the log plugins of the one before no longer use is closed. */
+    private Snapshot swap(byte[] document, Path baseDirectory) {
+        Snapshot next;
+        try {
+            next = builder.load(document, baseDirectory, new ConfigReport());
+        } catch (RuntimeException e) {
+            telemetry.abandoned();
+            throw e;
+        }
+        snapshots.swap(next);
+        telemetry.swapped();
+        return next;
+    }
+
+    /** What observation keeps across reloads: the metrics registry, the live feed. */
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
     private void applyWatched(byte[] document) {
@@ -262,6 +284,8 @@ public final class Gateway implements AutoCloseable {
             Future<Void> drained = proxy == null ? Future.succeededFuture() : proxy.shutdown(grace);
             sessions.closeStreams();
             drained.await();
+            // the log queues send what they hold before the connections they use go
+            telemetry.close();
             Vertx vertx = vertx();
             vertx.cancelTimer(sweeper);
             vertx.close().await();

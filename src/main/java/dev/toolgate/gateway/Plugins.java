@@ -7,6 +7,10 @@ import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
 import dev.toolgate.http.Published;
 import dev.toolgate.mode.AiMcpProxySchema;
+import dev.toolgate.observe.filelog.FileLogPlugin;
+import dev.toolgate.observe.httplog.HttpLogPlugin;
+import dev.toolgate.observe.otel.OpenTelemetryPlugin;
+import dev.toolgate.observe.prometheus.PrometheusPlugin;
 import dev.toolgate.pipeline.PluginScope;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.pipeline.PolicyPlugin;
@@ -39,7 +43,8 @@ final class Plugins {
 
     private static final List<PolicyPlugin> POLICIES = List.of(new CorsPlugin(), new KeyAuthPlugin(), new AclPlugin(),
             new IpRestrictionPlugin(), new RequestSizeLimitingPlugin(), new RequestTransformerPlugin(),
-            new ResponseTransformerPlugin(), new RateLimitingPlugin(), new OAuth2Plugin(), new JwtPlugin());
+            new ResponseTransformerPlugin(), new RateLimitingPlugin(), new OAuth2Plugin(), new JwtPlugin(),
+            new PrometheusPlugin(), new OpenTelemetryPlugin(), new HttpLogPlugin(), new FileLogPlugin());
 
     private Plugins() {
     }
@@ -110,9 +115,10 @@ final class Plugins {
             int before = report.problems().size();
             var policy = kind.provision(plugin, provisioning);
             var upstream = kind.upstream(plugin, provisioning);
-            if ((policy != null || upstream != null) && report.problems().size() == before) {
+            var logger = kind.logger(plugin, provisioning);
+            if ((policy != null || upstream != null || logger != null) && report.problems().size() == before) {
                 instances.computeIfAbsent(plugin.name(), n -> new ArrayList<>()).add(new PolicyChain.Configured(
-                        PluginScope.of(plugin, groupNames.get(plugin.consumerGroupId())), policy, upstream));
+                        PluginScope.of(plugin, groupNames.get(plugin.consumerGroupId())), policy, upstream, logger));
             }
         }
         return instances;

@@ -27,7 +27,11 @@ import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.mode.conversion.ToolCatalog;
 import dev.toolgate.mode.conversion.ToolInvoker;
 import dev.toolgate.mode.conversion.ToolSet;
+import dev.toolgate.observe.Origin;
+import dev.toolgate.observe.Redaction;
+import dev.toolgate.observe.Telemetry;
 import dev.toolgate.pipeline.Consumers;
+import dev.toolgate.pipeline.ObservedRoute;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.pipeline.PolicyGate;
 import dev.toolgate.pipeline.Provisioning;
@@ -57,10 +61,15 @@ final class SnapshotBuilder {
     private final String version;
     private final ClientAddresses addresses;
     private final ConfigInput input;
+    private final Telemetry telemetry;
 
-    /** {@code sessions}, {@code upstream} and {@code tap} are null when the snapshot only validates (never serves). */
+    /**
+     * {@code sessions}, {@code upstream}, {@code tap} and {@code telemetry} are null when the snapshot only
+     * validates (never serves).
+     */
     SnapshotBuilder(ConfigLoader loader, Sessions sessions, Cluster cluster, Supplier<UpstreamClient> upstream,
-                    MessageTap tap, String version, ClientAddresses addresses, ConfigInput input) {
+                    MessageTap tap, String version, ClientAddresses addresses, ConfigInput input, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.loader = loader;
         this.sessions = sessions;
         this.cluster = cluster;
@@ -98,7 +107,7 @@ final class SnapshotBuilder {
             }
         }
         Provisioning provisioning = new Provisioning(config, new Consumers(config), report, cluster.clock(),
-                cluster);
+                cluster, telemetry);
         Map<String, List<PolicyChain.Configured>> policies = Plugins.provision(provisioning);
         Plugins.warnAboutUnreadCredentials(config, report);
         Map<String, PolicyChain> chains = new HashMap<>();
@@ -118,7 +127,8 @@ final class SnapshotBuilder {
             }
             if (proxy.mode() == Mode.PASSTHROUGH_LISTENER) {
                 config.service(route.serviceId()).ifPresent(service -> handlers.put(route.id(),
-                        new PolicyGate(chain, endpoints.passthrough(route, service, proxy, report, plugin.get()), addresses)));
+                        new PolicyGate(chain, endpoints.passthrough(route, service, proxy, report, plugin.get()), addresses,
+                                observed(config, route, proxy))));
                 continue;
             }
             ToolSet tools = switch (proxy.mode()) {
@@ -129,12 +139,25 @@ final class SnapshotBuilder {
             };
             if (tools != null) {
                 toolSets.put(route.id(), tools);
-                handlers.put(route.id(),
-                        new PolicyGate(chain, endpoints.conversion(route, proxy, tools, report, plugin.get()), addresses));
+                handlers.put(route.id(), new PolicyGate(chain,
+                        endpoints.conversion(route, proxy, tools, report, plugin.get()), addresses,
+                        observed(config, route, proxy)));
             }
         }
         return new Snapshot(config, new Router(active), handlers, toolSets, Plugins.published(policies, report),
                 report.warnings(), Instant.now());
+    }
+
+    /** What the route's exchanges report to; null when the snapshot only validates. */
+    private ObservedRoute observed(DeclarativeConfig config, Route route, AiMcpProxyConfig proxy) {
+        if (telemetry == null) {
+            return null;
+        }
+        Service service = config.service(route.serviceId()).orElse(null);
+        var facts = new Origin.RouteFacts(route.id(), route.label(), service == null ? null : service.id(),
+                service == null ? null : service.name() != null ? service.name() : service.id(), proxy.mode().kongName(),
+                proxy.logging().logStatistics(), proxy.logging().logPayloads(), proxy.logging().logAudits());
+        return new ObservedRoute(facts, telemetry.global(), new Redaction(config.referenceBySecret()));
     }
 
     /**

@@ -28,9 +28,10 @@ import java.util.List;
  * @param result    the message has {@code result}
  * @param error     the message has {@code error}
  * @param bytes     the message's size in the bytes it was read from
+ * @param traceparent {@code params._meta.traceparent} when a string (W3C trace context in the message), else null
  */
 public record McpEnvelope(String version, String method, JsonNode id, boolean nullId, String tool, Integer errorCode,
-                          Boolean toolError, boolean result, boolean error, int bytes) {
+                          Boolean toolError, boolean result, boolean error, int bytes, String traceparent) {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -75,7 +76,7 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
     }
 
     private McpEnvelope withBytes(int size) {
-        return new McpEnvelope(version, method, id, nullId, tool, errorCode, toolError, result, error, size);
+        return new McpEnvelope(version, method, id, nullId, tool, errorCode, toolError, result, error, size, traceparent);
     }
 
     /** The top-level fields of the object the parser is in; leaves the parser after its end. */
@@ -85,6 +86,7 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
         JsonNode id = null;
         boolean nullId = false;
         String tool = null;
+        String[] traceparent = new String[1];
         Integer code = null;
         Boolean toolError = null;
         boolean result = false;
@@ -101,7 +103,7 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
                     nullId = value == JsonToken.VALUE_NULL;
                     p.skipChildren();
                 }
-                case "params" -> tool = value == JsonToken.START_OBJECT ? member(p, "name", JsonToken.VALUE_STRING) : skip(p);
+                case "params" -> tool = value == JsonToken.START_OBJECT ? params(p, traceparent) : skip(p);
                 case "result" -> {
                     result = true;
                     String flag = value == JsonToken.START_OBJECT ? member(p, "isError", null) : skip(p);
@@ -115,7 +117,24 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
                 default -> p.skipChildren();
             }
         }
-        return new McpEnvelope(version, method, id, nullId, tool, code, toolError, result, error, bytes);
+        return new McpEnvelope(version, method, id, nullId, tool, code, toolError, result, error, bytes, traceparent[0]);
+    }
+
+    /** {@code params.name} when a string; {@code params._meta.traceparent} goes to {@code traceparent[0]}. */
+    private static String params(JsonParser p, String[] traceparent) throws IOException {
+        String name = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("name") && value == JsonToken.VALUE_STRING) {
+                name = p.getText();
+            } else if (field.equals("_meta") && value == JsonToken.START_OBJECT) {
+                traceparent[0] = member(p, "traceparent", JsonToken.VALUE_STRING);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return name;
     }
 
     /** An integer id as a tree parse would give it (what the answer must echo). */

@@ -49,7 +49,6 @@ public final class AiMcpProxySchema implements PluginSchema {
         String aclDenial = node.oneOf("acl_denial", "forbidden", List.of("forbidden", "unknown_tool"));
         ToolLimitSettings toolLimits = node.object("tool_limits").map(ToolLimitSettings::read)
                 .orElse(ToolLimitSettings.NONE);
-        warnAboutPending(node, logging);
         return new AiMcpProxyConfig(mode, tools, server, logging, maxBody, defaultAcl, groups, identifier,
                 attributeType, claimField, openapi, aclDenial, toolLimits);
     }
@@ -80,13 +79,6 @@ public final class AiMcpProxySchema implements PluginSchema {
         }
         if (mode == Mode.CONVERSION_ONLY && plugin.tags().isEmpty()) {
             report.warning(plugin.source() + ".tags", "a conversion-only plugin without tags is bound by no listener");
-        }
-    }
-
-    private static void warnAboutPending(ConfigNode node, LoggingSettings logging) {
-        if (logging.logStatistics() || logging.logPayloads()) {
-            node.warning("logging", "log_statistics and log_payloads are accepted and validated; this version "
-                    + "does not emit them yet (log_audits is)");
         }
     }
 }

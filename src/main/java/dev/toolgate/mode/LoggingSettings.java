@@ -5,9 +5,14 @@ import dev.toolgate.config.ConfigNode;
 /**
  * {@code config.logging}: what MCP traffic the gateway logs.
  *
- * @param logStatistics add method, tool, latency, sizes and errors of MCP messages to logs; default false
- * @param logPayloads   add JSON-RPC request and response bodies to logs; default false
- * @param logAudits     log every ACL decision; default false
+ * @param logStatistics add method, tool, latency, sizes and errors of MCP messages ({@code ai.mcp.rpc[]}) to
+ *                      the log plugins' entries (http-log, file-log, opentelemetry logs), and record the MCP
+ *                      metrics of the prometheus ({@code ai_metrics}) and opentelemetry
+ *                      ({@code metrics.enable_ai_metrics}) plugins; default false
+ * @param logPayloads   add JSON-RPC request and response bodies ({@code rpc[].payload}), secrets masked and each
+ *                      cut at 32 KiB, to those entries and to the live traffic page; default false
+ * @param logAudits     add every tool ACL evaluation ({@code ai.mcp.audit[]}) to those entries, and write it as
+ *                      a line to the {@code dev.toolgate.audit} logger; default false
  */
 public record LoggingSettings(boolean logStatistics, boolean logPayloads, boolean logAudits) {
 

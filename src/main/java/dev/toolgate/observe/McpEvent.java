@@ -1,26 +1,76 @@
 package dev.toolgate.observe;
 
 /**
- * One JSON-RPC message seen on the wire, with what the gateway could tell about it.
+ * One MCP message the gateway handled, in any mode, once its outcome is known: a request with its
+ * answer, or a notification. What metrics, traces, log plugins and the live page are made of. Built
+ * once, never changed; sinks may keep it and read it on other threads.
  *
- * @param route         the route (label) it crossed
- * @param session       the {@code Mcp-Session-Id} it belonged to, or null before a session exists
- * @param direction     who sent it
- * @param kind          request, notification, response, or invalid
- * @param method        the method (for a response: the method of the request it answers, when known)
- * @param id            the JSON-RPC id as JSON text ({@code 7}, {@code "a"}), or null
- * @param tool          for {@code tools/call}: the tool's name
- * @param errorCode     for an error response: its JSON-RPC code
- * @param toolError     for a {@code tools/call} result: its {@code isError}
- * @param bytes         the message's size
- * @param latencyMicros for a response: microseconds since its request was seen; -1 when unknown
+ * @param origin          route, service, caller and client of the exchange it came in
+ * @param startedAtMillis when the exchange began (epoch milliseconds)
+ * @param session         the MCP session id, or null
+ * @param id              the JSON-RPC id as JSON text ({@code 7}, {@code "a"}); null for a notification
+ * @param method          the JSON-RPC method
+ * @param tool            for {@code tools/call}: the tool's name; otherwise null
+ * @param latencyNanos    the gateway's whole time for the message: from the request's arrival to its answer
+ * @param upstreamNanos   the time spent waiting for the upstream (the REST call, or the MCP server); -1 when
+ *                        nothing was sent upstream
+ * @param upstreamOffsetNanos when the upstream call began, counted from the message's arrival; -1 when none
+ * @param upstreamStatus  the upstream's HTTP status; 0 when it gave none (unreachable, timed out); -1 when
+ *                        nothing was sent upstream
+ * @param upstream        the service called (its name), or null
+ * @param upstreamAddress the service's {@code host:port}, or null
+ * @param requestBytes    the request's size in bytes; -1 when unknown (an element of a batch)
+ * @param responseBytes   the answer's size in bytes; 0 when there is none (a notification)
+ * @param errorCode       the JSON-RPC error code of the answer, or null
+ * @param error           what went wrong, in words (the JSON-RPC error's message, or the HTTP status when
+ *                        the answer was not JSON-RPC), or null
+ * @param toolError       the answer is a tool result with {@code isError: true}
+ * @param acl             the tool ACL's decision ({@code allow} or {@code deny}), or null when no ACL applied
+ * @param rateLimit       the rate limit's decision ({@code allow} or {@code reject}), or null when no limit
+ *                        applied
+ * @param trace           the trace the message belongs to, or null when it is not traced
+ * @param requestPayload  the request as JSON text, only with {@code log_payloads} (bounded), else null
+ * @param responsePayload the answer as JSON text, only with {@code log_payloads} (bounded), else null
  */
-public record McpEvent(String route, String session, Direction direction, Kind kind, String method, String id,
-                       String tool, Integer errorCode, Boolean toolError, int bytes, long latencyMicros) {
+public record McpEvent(Origin origin, long startedAtMillis, String session, String id, String method, String tool,
+                       long latencyNanos, long upstreamNanos, long upstreamOffsetNanos, int upstreamStatus, String upstream,
+                       String upstreamAddress, int requestBytes, int responseBytes, Integer errorCode,
+                       String error, boolean toolError, String acl, String rateLimit, TraceIds trace,
+                       String requestPayload, String responsePayload) {
 
-    /** Who sent a message. */
-    public enum Direction { CLIENT_TO_SERVER, SERVER_TO_CLIENT }
+    /** True for a notification (no id, no answer). */
+    public boolean notification() {
+        return id == null;
+    }
 
-    /** What a message is. */
-    public enum Kind { REQUEST, NOTIFICATION, RESPONSE, INVALID }
+    /** True when the answer is an error: a JSON-RPC error, a refusal, or a tool result with isError. */
+    public boolean failed() {
+        return errorCode != null || error != null || toolError;
+    }
+
+    /** The error's type as the OpenTelemetry MCP conventions and Kong's metrics label it, or null. */
+    public String errorType() {
+        if (errorCode != null) {
+            return ErrorTypes.name(errorCode);
+        }
+        if (toolError) {
+            return "tool_error";
+        }
+        return error != null ? "transport_error" : null;
+    }
+
+    /** {@code gen_ai.operation.name}: {@code execute_tool} for a tool call, else null. */
+    public String operation() {
+        return "tools/call".equals(method) ? "execute_tool" : null;
+    }
+
+    /** True when the upstream failed as a server: unreachable, timed out, or a 5xx answer. */
+    public boolean upstreamFailed() {
+        return upstreamStatus == 0 || upstreamStatus >= 500;
+    }
+
+    /** Latency in whole milliseconds, as Kong logs it. */
+    public long latencyMillis() {
+        return latencyNanos / 1_000_000;
+    }
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Reads JSON-RPC messages on the side of a stream and reports each as an {@link McpEvent}. It picks
+ * Reads JSON-RPC messages on the side of a stream and reports each as an {@link TapEvent}. It picks
  * out only what it needs ({@link McpEnvelope}: method, id, tool name, error code, isError), builds
  * no trees, and pairs each response with its request to give method and latency. The bytes are the
  * caller's and are never changed.
@@ -20,13 +20,13 @@ import java.util.function.LongSupplier;
  */
 public final class MessageTap {
 
-    private final McpTraffic sink;
+    private final TapSink sink;
     private final LongSupplier nanoTime;
     private final PendingRequests pending = new PendingRequests();
     private final AtomicLong exchanges = new AtomicLong();
 
     /** @param nanoTime monotonic time source ({@code System::nanoTime} in production) */
-    public MessageTap(McpTraffic sink, LongSupplier nanoTime) {
+    public MessageTap(TapSink sink, LongSupplier nanoTime) {
         this.sink = sink;
         this.nanoTime = nanoTime;
     }
@@ -41,8 +41,17 @@ public final class MessageTap {
      *
      * @param exchange the HTTP exchange it crossed in, from {@link #exchange()}
      */
-    public void observe(String route, String session, long exchange, McpEvent.Direction direction,
+    public void observe(String route, String session, long exchange, TapEvent.Direction direction,
                         byte[] bytes, int offset, int length) {
+        observe(route, session, exchange, direction, bytes, offset, length, null);
+    }
+
+    /**
+     * Same, also telling {@code local} (the exchange's own listener, or null) about each message, with
+     * the bytes it was read from (the message itself, or its whole batch).
+     */
+    public void observe(String route, String session, long exchange, TapEvent.Direction direction,
+                        byte[] bytes, int offset, int length, Local local) {
         List<McpEnvelope> messages;
         try {
             messages = McpEnvelope.readAll(bytes, offset, length);
@@ -50,7 +59,22 @@ public final class MessageTap {
             invalid(route, session, direction, length);
             return;
         }
-        messages.forEach(m -> emit(route, session, exchange, direction, m));
+        for (McpEnvelope m : messages) {
+            TapEvent event = emit(route, session, exchange, direction, m);
+            if (local != null && event != null) {
+                local.seen(event, m, messages.size() == 1 ? bytes : null, offset, length);
+            }
+        }
+    }
+
+    /** An exchange's own listener: hears the messages of its exchange, with what they were read from. */
+    @FunctionalInterface
+    public interface Local {
+
+        /**
+         * @param bytes the message's bytes ({@code offset}, {@code length}) when it came alone; null in a batch
+         */
+        void seen(TapEvent event, McpEnvelope envelope, byte[] bytes, int offset, int length);
     }
 
     /** Requests still waiting for their response (bounded). */
@@ -58,44 +82,48 @@ public final class MessageTap {
         return pending.size();
     }
 
-    private void emit(String route, String session, long exchange, McpEvent.Direction direction, McpEnvelope m) {
+    private TapEvent emit(String route, String session, long exchange, TapEvent.Direction direction, McpEnvelope m) {
         if (!"2.0".equals(m.version())) {
             invalid(route, session, direction, m.bytes());
-            return;
+            return null;
         }
+        TapEvent event;
         String id = m.idText();
         if (m.method() != null) {
-            McpEvent.Kind kind = id == null ? McpEvent.Kind.NOTIFICATION : McpEvent.Kind.REQUEST;
-            if (kind == McpEvent.Kind.REQUEST) {
+            TapEvent.Kind kind = id == null ? TapEvent.Kind.NOTIFICATION : TapEvent.Kind.REQUEST;
+            if (kind == TapEvent.Kind.REQUEST) {
                 pending.remember(key(route, session, direction, id), new PendingRequests.Pending(exchange, m.method(),
                         m.tool(), nanoTime.getAsLong()));
             }
-            sink.accept(new McpEvent(route, session, direction, kind, m.method(), id, m.tool(), null, null, m.bytes(), -1));
+            event = new TapEvent(route, session, direction, kind, m.method(), id, m.tool(), null, null, m.bytes(), -1);
         } else if ((m.result() || m.error()) && id != null) {
             PendingRequests.Pending request = pending.take(key(route, session, opposite(direction), id), exchange);
             long latency = request == null ? -1 : (nanoTime.getAsLong() - request.startNanos()) / 1_000;
-            sink.accept(new McpEvent(route, session, direction, McpEvent.Kind.RESPONSE,
+            event = new TapEvent(route, session, direction, TapEvent.Kind.RESPONSE,
                     request == null ? null : request.method(), id, request == null ? null : request.tool(),
-                    m.errorCode(), m.toolError(), m.bytes(), latency));
+                    m.errorCode(), m.toolError(), m.bytes(), latency);
         } else if (m.error() && m.nullId()) {
             // JSON-RPC 2.0 §5: the answer to a request whose id could not be read (a parse error)
-            sink.accept(new McpEvent(route, session, direction, McpEvent.Kind.RESPONSE, null, null, null,
-                    m.errorCode(), null, m.bytes(), -1));
+            event = new TapEvent(route, session, direction, TapEvent.Kind.RESPONSE, null, null, null,
+                    m.errorCode(), null, m.bytes(), -1);
         } else {
             invalid(route, session, direction, m.bytes());
+            return null;
         }
+        sink.accept(event);
+        return event;
     }
 
-    private void invalid(String route, String session, McpEvent.Direction direction, int bytes) {
-        sink.accept(new McpEvent(route, session, direction, McpEvent.Kind.INVALID, null, null, null, null, null, bytes, -1));
+    private void invalid(String route, String session, TapEvent.Direction direction, int bytes) {
+        sink.accept(new TapEvent(route, session, direction, TapEvent.Kind.INVALID, null, null, null, null, null, bytes, -1));
     }
 
-    private static String key(String route, String session, McpEvent.Direction requester, String id) {
+    private static String key(String route, String session, TapEvent.Direction requester, String id) {
         return route + '\u0000' + session + '\u0000' + requester.ordinal() + '\u0000' + id;
     }
 
-    private static McpEvent.Direction opposite(McpEvent.Direction direction) {
-        return direction == McpEvent.Direction.CLIENT_TO_SERVER ? McpEvent.Direction.SERVER_TO_CLIENT
-                : McpEvent.Direction.CLIENT_TO_SERVER;
+    private static TapEvent.Direction opposite(TapEvent.Direction direction) {
+        return direction == TapEvent.Direction.CLIENT_TO_SERVER ? TapEvent.Direction.SERVER_TO_CLIENT
+                : TapEvent.Direction.CLIENT_TO_SERVER;
     }
 }

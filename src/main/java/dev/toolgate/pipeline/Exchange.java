@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,6 +50,7 @@ public final class Exchange {
     private MultiMap responseHeaders;
     private List<ObjectNode> audits;
     private boolean originAllowed;
+    private Observation observation = Observation.OFF;
 
     /**
      * @param bodyLimit the largest body {@link #body()} reads (the route's {@code max_request_body_size})
@@ -94,6 +96,8 @@ public final class Exchange {
         replay.originAllowed = originAllowed;
         // detached: the owning route's answer headers (its limits) are not the client's answer
         replay.responseHeaders = MultiMap.caseInsensitiveMultiMap();
+        // the call is still the serving route's message: its events go where the original's go
+        replay.observation = observation;
         return replay;
     }
 
@@ -278,6 +282,23 @@ public final class Exchange {
     /** True when a CORS policy allowed this request's {@code Origin}. */
     public boolean originAllowed() {
         return originAllowed;
+    }
+
+    /**
+     * Starts observing the exchange: its messages and its end are reported to the route's sinks
+     * (the route's log plugins chosen for the caller in {@code chain}, and {@code route}'s own).
+     */
+    void observe(ObservedRoute route, PolicyChain chain) {
+        observation = new Observation(this, route, chain);
+        HttpServerResponse response = request.response();
+        response.bodyEndHandler(v -> observation.end());
+        // a client that goes away before the end: the exchange is still reported, as Kong logs it
+        response.exceptionHandler(t -> observation.end());
+    }
+
+    /** Where the mode reports the exchange's messages ({@code on()} is false when nothing observes). */
+    public Observation observation() {
+        return observation;
     }
 
     /** Notes one ACL evaluation in Kong's {@code ai.mcp.audit[]} shape, for the exchange's log. */

@@ -1,5 +1,6 @@
 package dev.toolgate.pipeline;
 
+import dev.toolgate.observe.TrafficSink;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -24,11 +25,16 @@ public final class PolicyChain {
      *
      * @param policy   what it does before the mode, or null
      * @param upstream what it does to the mode's upstream request and answer, or null
+     * @param logger   what it does with the traffic once handled (log plugins), or null
      */
-    public record Configured(PluginScope scope, ExchangePolicy policy, UpstreamPolicy upstream) {
+    public record Configured(PluginScope scope, ExchangePolicy policy, UpstreamPolicy upstream, TrafficSink logger) {
+
+        public Configured(PluginScope scope, ExchangePolicy policy, UpstreamPolicy upstream) {
+            this(scope, policy, upstream, null);
+        }
 
         public Configured(PluginScope scope, ExchangePolicy policy) {
-            this(scope, policy, null);
+            this(scope, policy, null, null);
         }
     }
 
@@ -49,11 +55,13 @@ public final class PolicyChain {
     /** The slots before the mode (Kong's access phase up to ai-mcp-proxy): the first ones, by priority. */
     private final int beforeMode;
     private final boolean transforms;
+    private final boolean logs;
 
     private PolicyChain(List<Slot> slots) {
         this.slots = List.copyOf(slots);
         this.beforeMode = (int) slots.stream().filter(s -> PolicyOrder.beforeMode(s.plugin())).count();
         this.transforms = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.upstream() != null));
+        this.logs = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null));
     }
 
     /**
@@ -136,6 +144,24 @@ public final class PolicyChain {
             }
         }
         return Decision.PROCEED;
+    }
+
+    /**
+     * The log plugins that apply to the exchange's caller, in order (opentelemetry, prometheus, http-log,
+     * file-log: Kong's priorities); empty when the route has none.
+     */
+    public List<TrafficSink> loggers(Exchange exchange) {
+        if (!logs) {
+            return List.of();
+        }
+        List<TrafficSink> chosen = new ArrayList<>(2);
+        for (Slot slot : slots) {
+            Configured configured = slot.choose(exchange.principal());
+            if (configured != null && configured.logger() != null) {
+                chosen.add(configured.logger());
+            }
+        }
+        return chosen;
     }
 
     /** Every upstream policy configured for this route, whoever calls (for checks at load). */

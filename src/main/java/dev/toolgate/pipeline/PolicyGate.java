@@ -28,12 +28,19 @@ public final class PolicyGate implements RouteHandler {
     private final PolicyChain chain;
     private final McpEndpoint endpoint;
     private final ClientAddresses addresses;
+    private final ObservedRoute observed;
 
     /** @param addresses which peers' forwarding headers say who the client is */
     public PolicyGate(PolicyChain chain, McpEndpoint endpoint, ClientAddresses addresses) {
+        this(chain, endpoint, addresses, null);
+    }
+
+    /** @param observed what the route's exchanges report to, or null when nothing observes them */
+    public PolicyGate(PolicyChain chain, McpEndpoint endpoint, ClientAddresses addresses, ObservedRoute observed) {
         this.chain = chain;
         this.endpoint = endpoint;
         this.addresses = addresses;
+        this.observed = observed;
     }
 
     public McpEndpoint endpoint() {
@@ -47,6 +54,9 @@ public final class PolicyGate implements RouteHandler {
     @Override
     public void handle(HttpServerRequest request, RouteMatch match) {
         Exchange exchange = new Exchange(request, match, endpoint.bodyLimit(), addresses);
+        if (observed != null) {
+            exchange.observe(observed, chain);
+        }
         Future<Void> done;
         try {
             done = endpoint.exactPath() && !atEndpoint(request, match)

@@ -2,6 +2,7 @@ package dev.toolgate.pipeline;
 
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
+import dev.toolgate.observe.TrafficSink;
 
 /**
  * One Kong plugin Toolgate runs in the pipeline: how its configuration is read and checked
@@ -26,6 +27,16 @@ public interface PolicyPlugin {
      * nothing. Same rules as {@link #provision}.
      */
     default UpstreamPolicy upstream(Plugin plugin, Provisioning provisioning) {
+        return null;
+    }
+
+    /**
+     * What the instance does with the route's traffic once it is handled (Kong's log plugins:
+     * prometheus, opentelemetry, http-log, file-log), or null for nothing. Same rules as
+     * {@link #provision}; the sink's long-lived parts come from {@code provisioning.telemetry()}, which is
+     * null when the document is only validated.
+     */
+    default TrafficSink logger(Plugin plugin, Provisioning provisioning) {
         return null;
     }
 }

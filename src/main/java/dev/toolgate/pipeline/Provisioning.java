@@ -3,6 +3,7 @@ package dev.toolgate.pipeline;
 import dev.toolgate.cluster.Cluster;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.observe.Telemetry;
 
 import java.time.InstantSource;
 
@@ -15,7 +16,19 @@ import java.time.InstantSource;
  * @param clock     the time source (tests pass a fixed one)
  * @param cluster   state that outlives this configuration: counters, and the Redis servers of the fleet
  *                  (nothing may be opened while provisioning: hand out handles that connect on use)
+ * @param telemetry what outlives snapshots for the log plugins (registry, queues), or null when only validating
  */
 public record Provisioning(DeclarativeConfig config, Consumers consumers, ConfigReport report, InstantSource clock,
-                           Cluster cluster) {
+                           Cluster cluster, Telemetry telemetry) {
+
+    /** Provisioning without telemetry: validation, and plugins that do not log. */
+    public Provisioning(DeclarativeConfig config, Consumers consumers, ConfigReport report, InstantSource clock,
+                        Cluster cluster) {
+        this(config, consumers, report, clock, cluster, null);
+    }
+
+    /** Provisioning for plugins that neither count nor log. */
+    public Provisioning(DeclarativeConfig config, Consumers consumers, ConfigReport report, InstantSource clock) {
+        this(config, consumers, report, clock, null, null);
+    }
 }

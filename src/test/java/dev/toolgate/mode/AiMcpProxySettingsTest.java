@@ -169,12 +169,10 @@ class AiMcpProxySettingsTest {
     }
 
     @Test
-    void trafficLoggingIsAcceptedWithAWarning() {
-        var loaded = load("logging: {log_statistics: true}");
+    void trafficLoggingIsAcceptedWithoutWarningsNowThatItIsEmitted() {
+        var loaded = load("logging: {log_statistics: true, log_payloads: true, log_audits: true}");
 
         assertThat(loaded.problems()).isEmpty();
-        assertThat(loaded.warnings()).containsExactly(CONFIG_AT
-                + ".logging: log_statistics and log_payloads are accepted and validated; this version does not emit"
-                + " them yet (log_audits is)");
+        assertThat(loaded.warnings()).isEmpty();
     }
 }

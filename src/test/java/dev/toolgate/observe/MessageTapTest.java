@@ -1,7 +1,7 @@
 package dev.toolgate.observe;
 
-import dev.toolgate.observe.McpEvent.Direction;
-import dev.toolgate.observe.McpEvent.Kind;
+import dev.toolgate.observe.TapEvent.Direction;
+import dev.toolgate.observe.TapEvent.Kind;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MessageTapTest {
 
-    private final List<McpEvent> events = new ArrayList<>();
+    private final List<TapEvent> events = new ArrayList<>();
     private final AtomicLong clock = new AtomicLong();
     private final MessageTap tap = new MessageTap(events::add, clock::get);
 
@@ -31,7 +31,7 @@ class MessageTapTest {
         observe("s", exchange, Direction.SERVER_TO_CLIENT,
                 "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"content\":[],\"isError\":true}}");
 
-        McpEvent response = events.get(1);
+        TapEvent response = events.get(1);
         assertThat(response.kind()).isEqualTo(Kind.RESPONSE);
         assertThat(response.method()).isEqualTo("tools/call");
         assertThat(response.tool()).isEqualTo("search");
@@ -49,7 +49,7 @@ class MessageTapTest {
         observe(null, second, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
         observe(null, first, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}");
 
-        assertThat(events.subList(2, 4)).extracting(McpEvent::method).containsExactly("tools/list", "tools/call");
+        assertThat(events.subList(2, 4)).extracting(TapEvent::method).containsExactly("tools/list", "tools/call");
         assertThat(tap.pending()).isZero();
     }
 
@@ -81,7 +81,7 @@ class MessageTapTest {
         observe(null, 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}");
         observe(null, 1, Direction.CLIENT_TO_SERVER, "not json");
 
-        assertThat(events).extracting(McpEvent::kind).containsOnly(Kind.INVALID).hasSize(3);
+        assertThat(events).extracting(TapEvent::kind).containsOnly(Kind.INVALID).hasSize(3);
     }
 
     @Test
@@ -89,7 +89,7 @@ class MessageTapTest {
         observe("s", 1, Direction.CLIENT_TO_SERVER, "[{\"jsonrpc\":\"2.0\",\"id\":{\"x\":[1]},\"method\":\"ping\"},"
                 + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]");
 
-        assertThat(events).extracting(McpEvent::method).containsExactly("ping", "notifications/initialized");
+        assertThat(events).extracting(TapEvent::method).containsExactly("ping", "notifications/initialized");
         assertThat(events.get(1).kind()).isEqualTo(Kind.NOTIFICATION);
     }
 

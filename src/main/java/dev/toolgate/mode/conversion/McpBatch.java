@@ -57,7 +57,10 @@ final class McpBatch {
                     Buffer instead = ToolCalls.instead(decision, r);
                     return instead != null ? Future.succeededFuture(instead) : calls.answer(exchange, r, session, disconnected);
                 }));
-                case JsonRpcMessage.Notification n -> calls.onNotification(session, n);
+                case JsonRpcMessage.Notification n -> {
+                    calls.onNotification(session, n);
+                    exchange.observation().notification(n.method(), -1);
+                }
                 case JsonRpcMessage.Response ignored -> {
                 }
             }

@@ -158,6 +158,7 @@ public final class McpServerEndpoint implements McpEndpoint {
                     throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
             case JsonRpcMessage.Notification n -> headers.session(exchange).compose(session -> {
                 calls.onNotification(session, n);
+                exchange.observation().notification(n.method(), -1);
                 return accepted(request);
             });
             case JsonRpcMessage.Response ignored -> headers.session(exchange).compose(session -> accepted(request));

@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.error.GatewayError;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.Session;
@@ -8,6 +9,8 @@ import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpCall;
 import dev.toolgate.pipeline.MessagePolicy;
+import dev.toolgate.pipeline.Observation;
+import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -40,12 +43,52 @@ final class ToolCalls {
         this.views = views;
     }
 
-    /** What the message policies say about a request: go on, a refusal, or a tool result to answer with. */
+    /**
+     * What the message policies say about a request: go on, a refusal, or a tool result to answer with.
+     * The request's record opens here, for the events about it; a refusal or a policy's tool result
+     * finishes it.
+     */
     Future<Decision> admit(Exchange exchange, JsonRpcMessage.Request r) {
+        String tool = methods.canonical(toolName(r));
+        Observation observation = exchange.observation();
+        RpcRecord record = observation.begin(r.id(), r.method(), tool, -1, metaTraceparent(r));
+        if (record.wantsPayload()) {
+            observation.requestPayload(record, Json.bytes(r.raw()));
+        }
         if (policies == null) {
             return Decision.PROCEED;
         }
-        return policies.admit(new McpCall(exchange, r.id(), r.method(), methods.canonical(toolName(r))));
+        return policies.admit(new McpCall(exchange, r.id(), r.method(), tool)).map(decision -> {
+            observe(observation, record, decision, r, tool);
+            return decision;
+        });
+    }
+
+    private static void observe(Observation observation, RpcRecord record, Decision decision, JsonRpcMessage.Request r,
+                                String tool) {
+        boolean toolCall = tool != null && r.method().equals("tools/call");
+        switch (decision) {
+            case Decision.Reject reject -> {
+                if (reject.error() instanceof GatewayError.ToolDenied && toolCall) {
+                    record.acl(false);
+                }
+                observation.refused(record, reject.error());
+            }
+            case Decision.ToolResult result -> {
+                // only a per-tool limit answers a call with a result of its own
+                if (toolCall) {
+                    record.acl(true);
+                    record.rateLimit("reject");
+                }
+                record.toolResult(true);
+                observation.answered(record, instead(decision, r));
+            }
+            default -> {
+                if (toolCall) {
+                    record.acl(true);
+                }
+            }
+        }
     }
 
     /**
@@ -66,6 +109,12 @@ final class ToolCalls {
         return views.of(exchange);
     }
 
+    /** {@code params._meta.traceparent}: the trace context MCP carries in the message itself. */
+    private static String metaTraceparent(JsonRpcMessage.Request r) {
+        JsonNode value = r.params() == null ? null : r.params().path("_meta").get("traceparent");
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
     /** A {@code tools/list} answer compressed with gzip, when the caller's page is ready compressed. */
     Optional<Buffer> gzippedList(Exchange exchange, JsonRpcMessage.Request r) {
         return methods.gzippedList(r, views.of(exchange));
@@ -73,8 +122,10 @@ final class ToolCalls {
 
     /** The serialized response to {@code r}; a call is cancelled when {@code disconnected} completes. */
     Future<Buffer> answer(Exchange exchange, JsonRpcMessage.Request r, Session session, Future<Void> disconnected) {
+        Observation observation = exchange.observation();
+        RpcRecord record = observation.record(r.id());
         if (!r.method().equals("tools/call")) {
-            return methods.answer(r, views.of(exchange), null, null);
+            return methods.answer(r, views.of(exchange), null, null).onSuccess(out -> observation.answered(record, out));
         }
         Promise<Void> cancel = Promise.promise();
         disconnected.onComplete(v -> cancel.tryComplete());
@@ -86,6 +137,9 @@ final class ToolCalls {
         return methods.answer(r, views.of(exchange), exchange, cancel.future()).onComplete(done -> {
             if (key != null) {
                 sessions.finished(key);
+            }
+            if (done.succeeded()) {
+                observation.answered(record, done.result());
             }
         });
     }

@@ -11,6 +11,10 @@ import dev.toolgate.http.RouteMatch;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.PolicyChain;
+import dev.toolgate.pipeline.RpcRecord;
+import dev.toolgate.http.UpstreamRequest;
+import dev.toolgate.http.UpstreamResponse;
+import dev.toolgate.http.UpstreamTarget;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -40,14 +44,15 @@ public final class ToolInvoker {
      * @param exchange  the MCP request the call came in
      * @param cancelled completes when the client cancels or goes away
      */
-    Future<ObjectNode> call(Tool tool, ObjectNode arguments, Exchange exchange, Future<?> cancelled) {
+    Future<ObjectNode> call(Tool tool, ObjectNode arguments, Exchange exchange, RpcRecord record, Future<?> cancelled) {
         PolicyChain replay = owners.replayChain(tool);
         Exchange onRoute = replay == null ? exchange : exchange.replay(new RouteMatch(owners.route(tool), null));
         Future<Decision> admitted = replay == null ? Decision.PROCEED : replay.admitReplay(onRoute);
         return admitted.compose(decision -> decision instanceof Decision.Reject refused
                 ? Future.succeededFuture(refusedByRoute(tool, refused))
                 : call(tool, arguments, client(onRoute), cancelled,
-                        new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute))));
+                        new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute)), record))
+                .onSuccess(result -> record.toolResult(result.path("isError").asBoolean(false)));
     }
 
     /** What Kong's replayed request would have answered, as the tool's result. */
@@ -66,11 +71,11 @@ public final class ToolInvoker {
     }
 
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {
-        return call(tool, arguments, caller, cancelled, UpstreamTransforms.NONE);
+        return call(tool, arguments, caller, cancelled, UpstreamTransforms.NONE, RpcRecord.NONE);
     }
 
     private Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled,
-                                    UpstreamTransforms transforms) {
+                                    UpstreamTransforms transforms, RpcRecord record) {
         ObjectNode args = withCookieArguments(tool, arguments == null ? Json.object() : arguments, caller);
         String numbers = ArgumentNumbers.problem(tool.request().parameters(), args);
         if (numbers != null) {
@@ -82,12 +87,33 @@ public final class ToolInvoker {
         }
         return switch (RequestEncoder.encode(tool.request(), args, caller, MAX_RESPONSE_BYTES)) {
             case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(ResultMapper.error(r.message()));
-            case RequestEncoder.Encoded.Ready ready -> client.send(transforms.request(ready.request()), cancelled)
+            case RequestEncoder.Encoded.Ready ready -> send(transforms.request(traced(ready.request(), record)), cancelled,
+                    record)
                     // a failed send is the tool's failure; a failure mapping the answer is a bug for the error net
                     .transform(sent -> Future.succeededFuture(sent.succeeded()
                             ? ResultMapper.fromResponse(tool, transforms.response(sent.result()))
                             : ResultMapper.fromFailure(UpstreamException.from(sent.cause(), ready.request().target()))));
         };
+    }
+
+    /** Sends the call, noting on the message's record when the upstream was called and how it answered. */
+    private Future<UpstreamResponse> send(UpstreamRequest request, Future<?> cancelled, RpcRecord record) {
+        UpstreamTarget target = request.target();
+        record.upstreamStarted(target.service(), target.host() + ":" + target.port());
+        return client.send(request, cancelled).onComplete(done -> record.upstreamEnded(
+                done.succeeded() ? done.result().status() : 0));
+    }
+
+    /** The message's trace context passed on to the upstream (W3C {@code traceparent}), when it is traced. */
+    private static UpstreamRequest traced(UpstreamRequest request, RpcRecord record) {
+        String traceparent = record.upstreamTraceparent();
+        if (traceparent != null) {
+            request.headers().set("traceparent", traceparent);
+            if (record.traceState() != null) {
+                request.headers().set("tracestate", record.traceState());
+            }
+        }
+        return request;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpCall;
+import dev.toolgate.pipeline.RpcRecord;
 import dev.toolgate.pipeline.MessagePolicy;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -97,7 +98,16 @@ final class PassthroughAccess {
                     return Future.succeededFuture(d);
                 }
                 decidedId[0] = call.id();
-                return policies.admit(call);
+                return policies.admit(call).map(decision -> {
+                    if (call.isToolCall() && call.tool() != null) {
+                        RpcRecord record = exchange.observation().record(message.idText());
+                        record.acl(!(decision instanceof Decision.Reject r && r.error() instanceof GatewayError.ToolDenied));
+                        if (decision instanceof Decision.ToolResult) {
+                            record.rateLimit("reject");
+                        }
+                    }
+                    return decision;
+                });
             });
         }
         return decided.map(d -> switch (d) {

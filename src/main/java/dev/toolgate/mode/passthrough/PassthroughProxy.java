@@ -12,11 +12,12 @@ import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mode.acl.ToolAccess;
-import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpEndpoint;
 import dev.toolgate.pipeline.MessagePolicy;
+import dev.toolgate.pipeline.Observation;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.pipeline.UpstreamAnswer;
 import dev.toolgate.pipeline.UpstreamCall;
@@ -30,6 +31,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Kong's {@code passthrough-listener}: the route's requests go to the service unchanged, with Kong's
@@ -118,20 +121,20 @@ public final class PassthroughProxy implements McpEndpoint {
         exchange.requireOrigin(settings.origins());
         String session = exchange.sessionId();
         long number = tap.exchange();
+        MessageTap.Local recorder = exchange.observation().on() ? new PassthroughRecorder(exchange.observation()) : null;
         return exchange.body().compose(body -> {
             if (body.length() > 0) {
-                tap.observe(settings.route(), session, number, McpEvent.Direction.CLIENT_TO_SERVER, body.getBytes(), 0,
-                        body.length());
+                tap.observe(settings.route(), session, number, TapEvent.Direction.CLIENT_TO_SERVER, body.getBytes(), 0,
+                        body.length(), recorder);
             }
+            Consumer<byte[]> answered = bytes -> tap.observe(settings.route(), session, number,
+                    TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, bytes.length, recorder);
             if (ModernTraffic.claims(exchange, body)) {
                 return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body,
-                                () -> Future.succeededFuture(false)),
-                        bytes -> tap.observe(settings.route(), session, number, McpEvent.Direction.SERVER_TO_CLIENT,
-                                bytes, 0, bytes.length));
+                        () -> Future.succeededFuture(false), recorder, answered), answered);
             }
-            return relay(exchange, session, number, body, () -> modern.legacy(exchange, body, access,
-                    bytes -> tap.observe(settings.route(), session, number, McpEvent.Direction.SERVER_TO_CLIENT,
-                            bytes, 0, bytes.length)));
+            return relay(exchange, session, number, body, () -> modern.legacy(exchange, body, access, answered), recorder,
+                    answered);
         });
     }
 
@@ -140,25 +143,27 @@ public final class PassthroughProxy implements McpEndpoint {
      * {@code bridged} (asked once the policies let it through) answers it instead.
      */
     private Future<Void> relay(Exchange exchange, String session, long number, Buffer body,
-                               java.util.function.Supplier<Future<Boolean>> bridged) {
+                               Supplier<Future<Boolean>> bridged, MessageTap.Local recorder, Consumer<byte[]> answered) {
         if (access == null) {
-            return bridged.get().map(answered -> {
-                if (!answered) {
-                    forward(exchange, session, number, body, Relay.Rewrites.NONE);
+            return bridged.get().map(bridgedIt -> {
+                if (!bridgedIt) {
+                    forward(exchange, session, number, body, Relay.Rewrites.NONE, recorder);
                 }
                 return null;
             });
         }
         return access.admit(exchange, body).compose(admitted -> {
             if (admitted.refused() != null) {
+                exchange.observation().refusedAll(admitted.refused());
                 ErrorResponses.mcp(exchange.request().response(), admitted.refused());
             } else if (admitted.answer() != null) {
+                answered.accept(admitted.answer().getBytes());
                 exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
                         .end(admitted.answer());
             } else {
-                return bridged.get().map(answered -> {
-                    if (!answered) {
-                        forward(exchange, session, number, body, admitted.rewrites(exchange));
+                return bridged.get().map(bridgedIt -> {
+                    if (!bridgedIt) {
+                        forward(exchange, session, number, body, admitted.rewrites(exchange), recorder);
                     }
                     return null;
                 });
@@ -181,7 +186,8 @@ public final class PassthroughProxy implements McpEndpoint {
                 call.headers());
     }
 
-    private void forward(Exchange exchange, String session, long number, Buffer received, Relay.Rewrites rewrites) {
+    private void forward(Exchange exchange, String session, long number, Buffer received, Relay.Rewrites rewrites,
+                         MessageTap.Local recorder) {
         HttpServerRequest request = exchange.request();
         RouteMatch match = exchange.match();
         String path = UpstreamPath.of(settings.servicePath(), match.matchedPrefix(), Router.normalize(request.path()),
@@ -199,6 +205,13 @@ public final class PassthroughProxy implements McpEndpoint {
         Buffer sent = call.body() == null ? Buffer.buffer() : call.body();
         Relay.HeaderRewrite answerHeaders = transforms.isEmpty() ? null : answered -> transforms.forEach(p ->
                 p.response(exchange, new UpstreamAnswer(0, answered, null, false)));
+        Observation observation = exchange.observation();
+        String traceparent = observation.upstreamTraceparent();
+        if (traceparent != null) {
+            headers.set("traceparent", traceparent);
+        }
+        UpstreamTarget target = settings.target();
+        observation.upstreamStarted(target.service(), target.host() + ":" + target.port());
         client.open(settings.target(), HttpMethod.valueOf(call.method()), uri, headers).onComplete(opened -> {
             if (opened.failed()) {
                 fail(request, UpstreamException.connecting(opened.cause(), settings.target()));
@@ -226,7 +239,8 @@ public final class PassthroughProxy implements McpEndpoint {
                     fail(request, UpstreamException.invalidStatus(settings.target(), answer.result().statusCode()));
                     upstream.reset();
                 } else {
-                    relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence);
+                    observation.upstreamAnswered(answer.result().statusCode());
+                    relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence, recorder);
                 }
             });
             (sent.length() > 0 ? upstream.end(sent) : upstream.end()).onFailure(t -> fail(request, t));

@@ -1,7 +1,7 @@
 package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.http.ForwardedHeaders;
-import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -41,9 +41,10 @@ final class Relay {
      * @param headers  what the route's upstream policies do to the answer's headers, or null
      * @param session  the client's session id, for observed events
      * @param exchange the tap's number for this exchange
+     * @param recorder the exchange's own listener for the messages read, or null
      */
     void relay(HttpServerRequest request, HttpClientResponse answer, Rewrites rewrite, HeaderRewrite headers,
-               String session, long exchange, ReadTimeout silence) {
+               String session, long exchange, ReadTimeout silence, MessageTap.Local recorder) {
         HttpServerResponse response = request.response();
         response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
         ForwardedHeaders.copyResponse(answer.headers(), response.headers());
@@ -54,9 +55,9 @@ final class Relay {
         boolean sse = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
         ResponseObserver observer = sse
                 ? ResponseObserver.sse((bytes, offset, length) -> tap.observe(route, session, exchange,
-                        McpEvent.Direction.SERVER_TO_CLIENT, bytes, offset, length))
+                        TapEvent.Direction.SERVER_TO_CLIENT, bytes, offset, length, recorder))
                 : ResponseObserver.json(type, (bytes, length) -> tap.observe(route, session, exchange,
-                        McpEvent.Direction.SERVER_TO_CLIENT, bytes, 0, length));
+                        TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, length, recorder));
         BodyRewrite body = rewrite.of(sse, type);
         if (body.changesLength()) {
             String encoding = answer.getHeader("content-encoding");

@@ -1,6 +1,6 @@
 package dev.toolgate.mode.passthrough;
 
-import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,7 +46,7 @@ public class ObservationBenchmark {
         copy = new byte[chunk.length];
         counting = new SseParser((bytes, offset, length) -> events++, 8 << 20);
         tap = new MessageTap(event -> events++, System::nanoTime);
-        observing = new SseParser((bytes, offset, length) -> tap.observe("r", "s", 1, McpEvent.Direction.SERVER_TO_CLIENT,
+        observing = new SseParser((bytes, offset, length) -> tap.observe("r", "s", 1, TapEvent.Direction.SERVER_TO_CLIENT,
                 bytes, offset, length), 8 << 20);
     }
 
@@ -74,8 +74,8 @@ public class ObservationBenchmark {
     /** A {@code tools/call} and its result, read and paired (what each passthrough exchange costs). */
     @Benchmark
     public long observeCallAndResult() {
-        tap.observe("r", "s", 1, McpEvent.Direction.CLIENT_TO_SERVER, CALL, 0, CALL.length);
-        tap.observe("r", "s", 1, McpEvent.Direction.SERVER_TO_CLIENT, RESULT, 0, RESULT.length);
+        tap.observe("r", "s", 1, TapEvent.Direction.CLIENT_TO_SERVER, CALL, 0, CALL.length);
+        tap.observe("r", "s", 1, TapEvent.Direction.SERVER_TO_CLIENT, RESULT, 0, RESULT.length);
         return events;
     }
 }

@@ -1,0 +1,143 @@
+package dev.toolgate.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.UpstreamHealth;
+import dev.toolgate.observe.live.LiveFeed;
+import dev.toolgate.observe.live.ToolStats;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * The live traffic page on the admin listener: {@code /dashboard} (the page: static files from the
+ * jar, no build step, nothing from the network), {@code /dashboard/events} (server-sent events: each
+ * MCP message as it finishes, read from the {@link LiveFeed} every 250 ms, up to 800 a second; past that
+ * the page is told how many it skipped) and
+ * {@code /dashboard/overview} (per-tool statistics, sessions, streams, upstream health, the served
+ * routes and tools with their ACLs). Payloads appear only for routes that log them ({@code log_payloads}).
+ */
+final class Dashboard {
+
+    private static final long TICK_MS = 250;
+    private static final int BACKLOG = 50;
+    /** At most this many messages per tick (800 a second): past that a person reads nothing more, so the rest are skipped. */
+    private static final int MAX_PER_TICK = 200;
+    private static final Map<String, String> TYPES = Map.of("index.html", "text/html; charset=utf-8",
+            "app.js", "text/javascript; charset=utf-8", "style.css", "text/css; charset=utf-8");
+
+    private final Vertx vertx;
+    private final AdminView view;
+    private final Map<String, Buffer> files;
+
+    Dashboard(Vertx vertx, AdminView view) {
+        this.vertx = vertx;
+        this.view = view;
+        // read once at start (off the event loop): three small files
+        this.files = Map.of("index.html", load("index.html"), "app.js", load("app.js"), "style.css", load("style.css"));
+    }
+
+    /** Answers a GET under {@code /dashboard}; false when the path is not the page's. */
+    boolean handle(HttpServerRequest request, String path) {
+        String rest = path.equals("/dashboard") || path.equals("/dashboard/") ? "index.html"
+                : path.substring("/dashboard/".length());
+        switch (rest) {
+            case "events" -> stream(request);
+            case "overview" -> json(request.response(), overview());
+            default -> {
+                Buffer file = files.get(rest);
+                if (file == null) {
+                    return false;
+                }
+                request.response().putHeader("content-type", TYPES.get(rest)).putHeader("cache-control", "no-cache")
+                        .putHeader("x-content-type-options", "nosniff")
+                        .putHeader("content-security-policy", "default-src 'self'; style-src 'self'; img-src 'self' data:")
+                        .end(file);
+            }
+        }
+        return true;
+    }
+
+    private void stream(HttpServerRequest request) {
+        LiveFeed feed = view.telemetry().live();
+        HttpServerResponse response = request.response();
+        response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache")
+                .putHeader("x-accel-buffering", "no");
+        response.write("retry: 1000\n\n");
+        long[] cursor = {Math.max(0, feed.position() - BACKLOG)};
+        long[] quiet = {0};
+        long timer = vertx.setPeriodic(TICK_MS, id -> {
+            if (response.writeQueueFull()) {
+                // the browser is slow: skip this tick; the ring bounds what it may miss
+                return;
+            }
+            long from = Math.max(cursor[0], feed.position() - MAX_PER_TICK);
+            LiveFeed.Page page = feed.since(from, MAX_PER_TICK);
+            long missed = from - cursor[0] + page.missed();
+            cursor[0] = page.next();
+            StringBuilder out = new StringBuilder();
+            if (missed > 0) {
+                out.append("event: missed\ndata: ").append(missed).append("\n\n");
+            }
+            for (McpEvent e : page.events()) {
+                out.append("data: ").append(Json.text(LiveJson.event(e))).append("\n\n");
+            }
+            if (out.isEmpty() && ++quiet[0] % 60 == 0) {
+                out.append(": keep-alive\n\n");
+            }
+            if (!out.isEmpty()) {
+                quiet[0] = 0;
+                response.write(out.toString());
+            }
+        });
+        response.closeHandler(v -> vertx.cancelTimer(timer));
+        response.exceptionHandler(t -> vertx.cancelTimer(timer));
+    }
+
+    private ObjectNode overview() {
+        ObjectNode body = Json.object();
+        body.put("window_seconds", LiveFeed.windowSeconds());
+        body.put("sessions", view.sessions());
+        body.put("streams", view.streams());
+        ArrayNode stats = body.putArray("tools");
+        for (ToolStats.Row row : view.telemetry().live().stats()) {
+            stats.addObject().put("route", row.route()).put("name", row.name()).put("tool", row.tool())
+                    .put("calls", row.calls()).put("errors", row.errors())
+                    .put("error_ratio", row.calls() == 0 ? 0 : row.errors() / (double) row.calls())
+                    .put("per_second", row.perSecond()).put("p50_ms", row.p50Ms()).put("p99_ms", row.p99Ms());
+        }
+        ArrayNode upstreams = body.putArray("upstreams");
+        for (UpstreamHealth.State s : view.telemetry().health().states()) {
+            upstreams.addObject().put("service", s.service()).put("address", s.address())
+                    .put("state", s.healthy() ? "healthy" : "unhealthy").put("calls", s.calls())
+                    .put("failures", s.failures()).put("last_seen", s.lastMillis());
+        }
+        body.set("routes", view.mcpRoutes());
+        body.put("configuration_hash", view.config().hash());
+        return body;
+    }
+
+    private static void json(HttpServerResponse response, ObjectNode body) {
+        response.putHeader("content-type", "application/json; charset=utf-8").putHeader("cache-control", "no-cache")
+                .end(Buffer.buffer(Json.bytes(body)));
+    }
+
+    private static Buffer load(String name) {
+        try (InputStream in = Dashboard.class.getResourceAsStream("/dashboard/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks dashboard/" + name);
+            }
+            return Buffer.buffer(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.toolgate.mode.passthrough;
+
+import dev.toolgate.mcp.McpEnvelope;
+import dev.toolgate.observe.ErrorTypes;
+import dev.toolgate.observe.MessageTap;
+import dev.toolgate.observe.TapEvent;
+import dev.toolgate.pipeline.Observation;
+import dev.toolgate.pipeline.RpcRecord;
+
+/**
+ * Turns what the tap reads on one passthrough exchange into the pipeline's records: a client's request
+ * opens one, the server's answer with its id finishes it (with its error code, {@code isError} and
+ * size); a client's notification is recorded at once. Requests still open when the exchange ends are
+ * finished by the exchange's outcome.
+ */
+final class PassthroughRecorder implements MessageTap.Local {
+
+    private final Observation observation;
+
+    PassthroughRecorder(Observation observation) {
+        this.observation = observation;
+    }
+
+    @Override
+    public void seen(TapEvent event, McpEnvelope envelope, byte[] bytes, int offset, int length) {
+        boolean fromClient = event.direction() == TapEvent.Direction.CLIENT_TO_SERVER;
+        switch (event.kind()) {
+            case REQUEST -> {
+                if (fromClient) {
+                    RpcRecord record = observation.begin(envelope.id(), envelope.method(),
+                            "tools/call".equals(envelope.method()) ? envelope.tool() : null, envelope.bytes(),
+                            envelope.traceparent());
+                    if (record.wantsPayload() && bytes != null) {
+                        observation.requestPayload(record, java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+                    }
+                }
+            }
+            case NOTIFICATION -> {
+                if (fromClient) {
+                    observation.notification(envelope.method(), envelope.bytes());
+                }
+            }
+            case RESPONSE -> {
+                if (!fromClient) {
+                    RpcRecord record = observation.record(event.id());
+                    Integer code = envelope.errorCode();
+                    observation.finish(record, envelope.bytes(), code, code == null ? null : ErrorTypes.name(code),
+                            Boolean.TRUE.equals(envelope.toolError()),
+                            bytes == null ? null : observation.payload(bytes, offset, length));
+                }
+            }
+            case INVALID -> {
+            }
+        }
+    }
+}

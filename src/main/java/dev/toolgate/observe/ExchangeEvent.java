@@ -1,0 +1,44 @@
+package dev.toolgate.observe;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP exchange on an MCP route once its answer is complete: what Kong's log serializer reports
+ * (request, response, latencies, route, service, consumer, client address) with its MCP messages and
+ * ACL evaluations. Secrets are already out: credential headers and query arguments are masked.
+ *
+ * @param origin          route, service, caller and client
+ * @param startedAtMillis when the request arrived (epoch milliseconds)
+ * @param method          the HTTP method
+ * @param uri             the request's path and query (credentials masked)
+ * @param url             the full URL the client used (credentials masked)
+ * @param requestBytes    bytes read from the client
+ * @param requestHeaders  the request's headers, lower-case names (credentials masked; several values joined)
+ * @param status          the answer's HTTP status
+ * @param responseBytes   bytes written to the client
+ * @param responseHeaders the answer's headers, lower-case names
+ * @param latencyNanos    from the request's arrival to the answer's end (Kong's {@code latencies.request})
+ * @param upstreamNanos   time waiting for the upstream (Kong's {@code latencies.proxy}); -1 when none was called
+ * @param upstreamStatus  the upstream's status (passthrough), or 0
+ * @param session         the MCP session id, or null
+ * @param rpc             the exchange's MCP messages, in the order they finished
+ * @param audits          the ACL evaluations in Kong's {@code ai.mcp.audit[]} shape (with {@code log_audits})
+ */
+public record ExchangeEvent(Origin origin, long startedAtMillis, String method, String uri, String url,
+                            long requestBytes, Map<String, String> requestHeaders, int status, long responseBytes,
+                            Map<String, String> responseHeaders, long latencyNanos, long upstreamNanos,
+                            int upstreamStatus, String session, List<McpEvent> rpc, List<ObjectNode> audits) {
+
+    public ExchangeEvent {
+        rpc = List.copyOf(rpc);
+        audits = List.copyOf(audits);
+    }
+
+    /** Who answered: {@code upstream} when the upstream was called, else {@code kong} (the gateway itself). */
+    public String source() {
+        return upstreamNanos >= 0 ? "upstream" : "kong";
+    }
+}

@@ -1,0 +1,92 @@
+package dev.toolgate.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.toolgate.config.Consumer;
+import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.config.Route;
+import dev.toolgate.config.Service;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The routes, services and consumers of a loaded document as Kong's log serializer shows them
+ * (snake_case entities; consumers without credentials; vault secrets shown as their references),
+ * rendered once per plugin instance and shared by every log entry.
+ */
+public final class LogEntities {
+
+    private static final ObjectMapper SNAKE = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+
+    private final Map<String, RawValue> routes = new HashMap<>();
+    private final Map<String, RawValue> services = new HashMap<>();
+    private final Map<String, RawValue> consumers = new HashMap<>();
+
+    public LogEntities(DeclarativeConfig config) {
+        Redaction redaction = new Redaction(config.referenceBySecret());
+        for (Route route : config.routes()) {
+            ObjectNode node = render(route, redaction);
+            if (route.serviceId() != null) {
+                node.putObject("service").put("id", route.serviceId());
+            }
+            routes.put(route.id(), raw(node));
+        }
+        for (Service service : config.services()) {
+            services.put(service.id(), raw(render(service, redaction)));
+        }
+        for (Consumer consumer : config.consumers()) {
+            consumers.put(consumer.id(), raw(render(consumer, redaction)));
+        }
+    }
+
+    /** Serialized once: every entry about the entity copies the same JSON text. */
+    private static RawValue raw(ObjectNode node) {
+        return new RawValue(dev.toolgate.mcp.Json.text(node));
+    }
+
+    RawValue route(String id) {
+        return id == null ? null : routes.get(id);
+    }
+
+    RawValue service(String id) {
+        return id == null ? null : services.get(id);
+    }
+
+    RawValue consumer(String id) {
+        return id == null ? null : consumers.get(id);
+    }
+
+    private static ObjectNode render(Object entity, Redaction redaction) {
+        ObjectNode tree = SNAKE.valueToTree(entity);
+        hide(tree, redaction);
+        return tree;
+    }
+
+    private static void hide(JsonNode node, Redaction redaction) {
+        if (node instanceof ObjectNode object) {
+            object.properties().forEach(field -> {
+                if (field.getValue().isTextual()) {
+                    field.setValue(TextNode.valueOf(redaction.text(field.getValue().asText())));
+                } else {
+                    hide(field.getValue(), redaction);
+                }
+            });
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (array.get(i).isTextual()) {
+                    array.set(i, TextNode.valueOf(redaction.text(array.get(i).asText())));
+                } else {
+                    hide(array.get(i), redaction);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.toolgate.observe;
+
+import dev.toolgate.config.ConfigNode;
+
+/**
+ * Kong's {@code queue} block of its log plugins (http-log, opentelemetry), with Kong's names and
+ * defaults: how entries are batched, how many may wait, and how a failed batch is retried.
+ *
+ * @param maxBatchSize       entries sent together; default 1 (http-log) or 200 (opentelemetry)
+ * @param maxCoalescingDelay seconds to wait for a batch to fill once its first entry is queued; default 1
+ * @param maxEntries         entries that may wait; past that, new ones are dropped and counted; default 10000
+ * @param maxBytes           bytes of serialized entries that may wait, or null for no byte limit
+ * @param maxRetryTime       seconds a failed batch is retried before it is dropped; default 60
+ * @param initialRetryDelay  seconds before the first retry, doubling each time; default 0.01
+ * @param maxRetryDelay      the longest wait between two retries, in seconds; default 60
+ * @param concurrencyLimit   batches sent at once: 1 (default), or -1 for no limit (Toolgate sends one at a
+ *                           time either way: order kept, one connection)
+ */
+public record QueueSettings(int maxBatchSize, double maxCoalescingDelay, int maxEntries, Long maxBytes,
+                            double maxRetryTime, double initialRetryDelay, double maxRetryDelay, int concurrencyLimit) {
+
+    /** Kong's defaults with the plugin's own batch size. */
+    public static QueueSettings defaults(int batchSize) {
+        return new QueueSettings(batchSize, 1, 10_000, null, 60, 0.01, 60, 1);
+    }
+
+    /** Reads {@code queue} (Kong's names and bounds); absent fields take Kong's defaults. */
+    public static QueueSettings read(ConfigNode node, int defaultBatchSize) {
+        QueueSettings settings = new QueueSettings(
+                (int) node.integer("max_batch_size", defaultBatchSize, 1, 1_000_000),
+                number(node, "max_coalescing_delay", 1, 0, 3600),
+                (int) node.integer("max_entries", 10_000, 1, 1_000_000),
+                node.integerOrNull("max_bytes", 1, Long.MAX_VALUE),
+                number(node, "max_retry_time", 60, 0, 1_000_000),
+                number(node, "initial_retry_delay", 0.01, 0.001, 1_000_000),
+                number(node, "max_retry_delay", 60, 0.001, 1_000_000),
+                (int) node.integer("concurrency_limit", 1, -1, 1));
+        if (settings.concurrencyLimit() == 0) {
+            node.problem("concurrency_limit", "must be 1 or -1");
+        }
+        node.ignore("name");
+        node.finish();
+        return settings;
+    }
+
+    /** A decimal field (Kong's "number"), within bounds. */
+    public static double number(ConfigNode node, String key, double fallback, double min, double max) {
+        com.fasterxml.jackson.databind.JsonNode value = node.any(key);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isNumber()) {
+            node.problem(key, "must be a number");
+            return fallback;
+        }
+        double v = value.asDouble();
+        if (v < min || v > max) {
+            node.problem(key, "must be between " + min + " and " + max);
+            return fallback;
+        }
+        return v;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.toolgate.observe;
+
+/**
+ * Receives every JSON-RPC message {@link MessageTap} reads on a passthrough route. Implementations are
+ * called on event loops: they must be quick and must not block.
+ */
+@FunctionalInterface
+public interface TapSink {
+
+    void accept(TapEvent event);
+
+    /** Sends each event to both. */
+    default TapSink andThen(TapSink next) {
+        return event -> {
+            accept(event);
+            next.accept(event);
+        };
+    }
+}

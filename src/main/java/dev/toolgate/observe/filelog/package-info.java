@@ -1,0 +1,4 @@
+/**
+ * Kong's {@code file-log} plugin.
+ */
+package dev.toolgate.observe.filelog;

@@ -1,0 +1,63 @@
+package dev.toolgate.observe.httplog;
+
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.toolgate.config.ConfigNode;
+import dev.toolgate.config.PluginSettings;
+import dev.toolgate.config.Redacted;
+import dev.toolgate.observe.ConfigMaps;
+import dev.toolgate.observe.QueueSettings;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code config} of Kong's {@code http-log} plugin, with Kong's names and defaults: each exchange
+ * of the routes it applies to is sent, as Kong's log serializer shapes it (with the {@code ai.mcp}
+ * section), to an HTTP endpoint; alone when {@code queue.max_batch_size} is 1, else batched as a JSON array.
+ *
+ * @param httpEndpoint required: where the entries go ({@code http} or {@code https}); a user and password
+ *                     in it are sent as Basic authentication
+ * @param method       {@code POST} (default), {@code PUT} or {@code PATCH}
+ * @param contentType  {@code application/json} (default) or {@code application/json; charset=utf-8}
+ * @param timeout      milliseconds to connect and to wait for the answer; default 10000
+ * @param keepalive    milliseconds an idle connection to the endpoint is kept; default 60000
+ * @param headers      headers sent with every batch (their values never appear anywhere else)
+ * @param queue        batching and retries (Kong's {@code queue}; default batch size 1)
+ */
+public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEndpoint, String method,
+                            String contentType, long timeout, long keepalive,
+                            @JsonSerialize(using = Redacted.class) Map<String, String> headers, QueueSettings queue)
+        implements PluginSettings {
+
+    public HttpLogConfig {
+        headers = Map.copyOf(headers);
+    }
+
+    static HttpLogConfig read(ConfigNode node) {
+        String endpoint = node.text("http_endpoint");
+        if (endpoint != null) {
+            try {
+                URI uri = URI.create(endpoint);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    node.problem("http_endpoint", "must be an http or https URL with a host");
+                }
+            } catch (IllegalArgumentException e) {
+                node.problem("http_endpoint", "is not a valid URL");
+            }
+        }
+        String method = node.oneOf("method", "POST", List.of("POST", "PUT", "PATCH"));
+        String contentType = node.oneOf("content_type", "application/json",
+                List.of("application/json", "application/json; charset=utf-8"));
+        long timeout = node.integer("timeout", 10_000, 1, Integer.MAX_VALUE);
+        long keepalive = node.integer("keepalive", 60_000, 1, Integer.MAX_VALUE);
+        Map<String, String> headers = ConfigMaps.strings(node, "headers");
+        QueueSettings queue = node.object("queue").map(q -> QueueSettings.read(q, 1)).orElse(QueueSettings.defaults(1));
+        if (node.has("custom_fields_by_lua") && node.any("custom_fields_by_lua") != null) {
+            node.problem("custom_fields_by_lua", "Toolgate runs no Lua; remove it");
+        }
+        // deprecated in Kong 3.x in favour of queue.*: accepted, without effect
+        node.ignore("retry_count", "queue_size", "flush_timeout", "custom_fields_by_lua");
+        return new HttpLogConfig(endpoint, method, contentType, timeout, keepalive, headers, queue);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.toolgate.observe.httplog;
+
+import dev.toolgate.mcp.Json;
+import dev.toolgate.observe.LogQueue;
+import dev.toolgate.observe.Outbox;
+import dev.toolgate.observe.Telemetry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The queue and connection of one http-log configuration, kept across reloads while it is unchanged.
+ * Batches are serialized and sent on the queue's own thread through a Vert.x client (one kept-alive
+ * connection, Kong's {@code keepalive}); an answer other than 2xx, or none within {@code timeout}, is a
+ * failure, retried as the queue settings say.
+ */
+final class HttpLogSender implements AutoCloseable {
+
+    private final HttpLogConfig config;
+    private final HttpClient client;
+    private final RequestOptions target;
+    private final Outbox<LogQueue> outbox;
+
+    HttpLogSender(HttpLogConfig config, Telemetry telemetry, String name) {
+        this.config = config;
+        URI uri = URI.create(config.httpEndpoint());
+        boolean tls = "https".equals(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+        this.client = telemetry.vertx().createHttpClient(new HttpClientOptions().setSsl(tls).setKeepAlive(true)
+                        .setKeepAliveTimeout((int) Math.max(1, config.keepalive() / 1000))
+                        .setConnectTimeout((int) config.timeout()),
+                new PoolOptions().setHttp1MaxSize(1));
+        this.target = new RequestOptions().setMethod(HttpMethod.valueOf(config.method())).setHost(uri.getHost())
+                .setPort(port).setURI(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/"
+                        : uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
+                .setTimeout(config.timeout());
+        target.putHeader("content-type", config.contentType());
+        if (uri.getRawUserInfo() != null) {
+            target.putHeader("authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
+        }
+        config.headers().forEach(target::putHeader);
+        this.outbox = new Outbox<>(name, config.queue(), this::send, q -> 0, n -> telemetry.dropped("http-log", n));
+    }
+
+    void offer(LogQueue entry) {
+        outbox.offer(entry);
+    }
+
+    private void send(List<LogQueue> batch, int attempt) throws Exception {
+        byte[] body;
+        if (config.queue().maxBatchSize() == 1 && batch.size() == 1) {
+            body = Json.bytes(batch.getFirst().entry());
+        } else {
+            var array = Json.MAPPER.createArrayNode();
+            batch.forEach(q -> array.add(q.entry()));
+            body = Json.bytes(array);
+        }
+        int status = client.request(new RequestOptions(target))
+                .compose(request -> request.send(Buffer.buffer(body)))
+                .compose(response -> response.body().map(ignored -> response.statusCode()))
+                .toCompletionStage().toCompletableFuture().get(config.timeout() * 2, TimeUnit.MILLISECONDS);
+        if (status < 200 || status > 299) {
+            throw new IOException("the endpoint answered HTTP " + status);
+        }
+    }
+
+    @Override
+    public void close() {
+        outbox.close();
+        client.close();
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Kong's {@code http-log} plugin.
+ */
+package dev.toolgate.observe.httplog;

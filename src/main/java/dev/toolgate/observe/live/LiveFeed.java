@@ -1,0 +1,83 @@
+package dev.toolgate.observe.live;
+
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.TrafficSink;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
+
+/**
+ * The live page's source: the last {@link #CAPACITY} MCP messages in a ring that event loops write
+ * without locks and that each open page reads from its own position, and the per-tool statistics of
+ * the last minutes. Writing costs a slot and a few counters whether or not anyone watches; a page
+ * that falls behind by more than the ring skips ahead and is told how many it missed.
+ */
+public final class LiveFeed implements TrafficSink {
+
+    static final int CAPACITY = 4096;
+
+    /** Messages read from a position, and where the next read starts. */
+    public record Page(List<McpEvent> events, long next, long missed) {
+    }
+
+    private final AtomicReferenceArray<McpEvent> ring = new AtomicReferenceArray<>(CAPACITY);
+    private final AtomicLongArray sequences = new AtomicLongArray(CAPACITY);
+    private final AtomicLong next = new AtomicLong();
+    private final ToolStats stats;
+
+    public LiveFeed(LongSupplier clock) {
+        this.stats = new ToolStats(clock);
+        for (int i = 0; i < CAPACITY; i++) {
+            sequences.set(i, -1);
+        }
+    }
+
+    @Override
+    public void message(McpEvent event) {
+        long sequence = next.getAndIncrement();
+        int slot = (int) (sequence & (CAPACITY - 1));
+        ring.set(slot, event);
+        // the sequence is written last: a reader that sees it sees the event too
+        sequences.set(slot, sequence);
+        stats.add(event);
+    }
+
+    /** Where a page that shows only new messages starts. */
+    public long position() {
+        return next.get();
+    }
+
+    /** The messages from {@code from} on, at most {@code max}. */
+    public Page since(long from, int max) {
+        long end = next.get();
+        long start = Math.max(from, end - CAPACITY + 1);
+        long missed = start - from;
+        List<McpEvent> events = new ArrayList<>((int) Math.min(max, Math.max(0, end - start)));
+        long position = start;
+        while (position < end && events.size() < max) {
+            int slot = (int) (position & (CAPACITY - 1));
+            McpEvent event = ring.get(slot);
+            if (sequences.get(slot) != position) {
+                // not written yet (or already overwritten): read it next time
+                break;
+            }
+            events.add(event);
+            position++;
+        }
+        return new Page(events, position, Math.max(0, missed));
+    }
+
+    /** Per-tool rates, error ratios and latency percentiles over the last minutes, busiest first. */
+    public List<ToolStats.Row> stats() {
+        return stats.rows();
+    }
+
+    /** The window the statistics cover, in seconds. */
+    public static int windowSeconds() {
+        return ToolStats.WINDOW_SECONDS;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.toolgate.observe.otel;
+
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.Origin;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongHistogram;
+import io.opentelemetry.api.metrics.Meter;
+
+import java.util.List;
+
+/**
+ * The MCP metrics of the opentelemetry plugin, with the names of the OpenTelemetry MCP conventions
+ * and Kong's: {@code mcp.server.operation.duration}, {@code mcp.client.operation.duration}
+ * (passthrough only), {@code kong.gen_ai.mcp.response.size}, {@code kong.gen_ai.mcp.request.error.count},
+ * {@code kong.gen_ai.mcp.acl.allowed} and {@code .denied}. Recorded on the plugin's own thread.
+ */
+final class McpMetrics {
+
+    /** The conventions' buckets for MCP operation durations, in seconds. */
+    static final List<Double> DURATION_BUCKETS = List.of(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0,
+            60.0, 120.0, 300.0);
+
+    private final OpenTelemetryConfig.Metrics settings;
+    private final DoubleHistogram server;
+    private final DoubleHistogram client;
+    private final LongHistogram size;
+    private final LongCounter errors;
+    private final LongCounter allowed;
+    private final LongCounter denied;
+    /** Attribute sets by their values: a route's few methods and tools repeat (used by the export thread only). */
+    private final java.util.Map<String, Attributes> known = new java.util.HashMap<>();
+
+    McpMetrics(Meter meter, OpenTelemetryConfig.Metrics settings) {
+        this.settings = settings;
+        server = meter.histogramBuilder("mcp.server.operation.duration").setUnit("s")
+                .setDescription("MCP request or notification duration as observed on the receiver")
+                .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+        client = meter.histogramBuilder("mcp.client.operation.duration").setUnit("s")
+                .setDescription("MCP request or notification duration as observed on the sender")
+                .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+        size = meter.histogramBuilder("kong.gen_ai.mcp.response.size").ofLongs().setUnit("By")
+                .setDescription("MCP response body size").build();
+        errors = meter.counterBuilder("kong.gen_ai.mcp.request.error.count").setUnit("{error}")
+                .setDescription("MCP requests that ended in an error").build();
+        allowed = meter.counterBuilder("kong.gen_ai.mcp.acl.allowed").setUnit("{request}")
+                .setDescription("MCP tool calls the tool ACLs allowed").build();
+        denied = meter.counterBuilder("kong.gen_ai.mcp.acl.denied").setUnit("{request}")
+                .setDescription("MCP tool calls the tool ACLs denied").build();
+    }
+
+    void record(McpEvent e) {
+        Origin origin = e.origin();
+        if (!settings.enableAiMetrics() || !origin.route().statistics()) {
+            return;
+        }
+        String errorType = e.errorType();
+        Attributes attributes = cached("op", e, errorType, () -> {
+            AttributesBuilder operation = route(origin).put("mcp.method.name", e.method());
+            putIfPresent(operation, "gen_ai.tool.name", e.tool());
+            putIfPresent(operation, "gen_ai.operation.name", e.operation());
+            if (settings.enableRequestMetrics()) {
+                putIfPresent(operation, "error.type", errorType);
+            }
+            return operation.build();
+        });
+        server.record(e.latencyNanos() / 1e9, attributes);
+        if (settings.enableLatencyMetrics() && e.upstreamNanos() >= 0
+                && "passthrough-listener".equals(origin.route().mode())) {
+            client.record(e.upstreamNanos() / 1e9, attributes);
+        }
+        if (!e.notification()) {
+            size.record(e.responseBytes(), cached("size", e, null, () -> {
+                AttributesBuilder sized = route(origin).put("mcp.method.name", e.method());
+                putIfPresent(sized, "gen_ai.tool.name", e.tool());
+                return sized.build();
+            }));
+        }
+        if (errorType != null && settings.enableRequestMetrics()) {
+            AttributesBuilder failed = route(origin).put("mcp.method.name", e.method())
+                    .put("error.type", e.errorCode() != null ? e.errorCode().toString() : errorType);
+            putIfPresent(failed, "gen_ai.tool.name", e.tool());
+            errors.add(1, failed.build());
+        }
+        if (e.acl() != null && e.tool() != null) {
+            Attributes acl = route(origin).put("kong.gen_ai.mcp.primitive", "tool")
+                    .put("kong.gen_ai.mcp.primitive_name", e.tool()).build();
+            ("allow".equals(e.acl()) ? allowed : denied).add(1, acl);
+        }
+    }
+
+    private Attributes cached(String kind, McpEvent e, String errorType, java.util.function.Supplier<Attributes> make) {
+        String key = kind + '\u0000' + e.origin().route().routeId() + '\u0000' + e.method() + '\u0000' + e.tool()
+                + '\u0000' + errorType + '\u0000' + (settings.enableConsumerAttribute() ? e.origin().consumerLabel() : "");
+        Attributes attributes = known.get(key);
+        if (attributes == null) {
+            attributes = make.get();
+            if (known.size() < 10_000) {
+                known.put(key, attributes);
+            }
+        }
+        return attributes;
+    }
+
+    private AttributesBuilder route(Origin origin) {
+        AttributesBuilder a = Attributes.builder().put("kong.route.name", origin.route().routeName())
+                .put("kong.workspace.name", "default");
+        putIfPresent(a, "kong.service.name", origin.route().serviceName());
+        if (settings.enableConsumerAttribute()) {
+            putIfPresent(a, "kong.consumer.name", origin.consumerLabel());
+        }
+        return a;
+    }
+
+    private static void putIfPresent(AttributesBuilder a, String key, String value) {
+        if (value != null) {
+            a.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.toolgate.observe.otel;
+
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.toolgate.config.ConfigNode;
+import dev.toolgate.config.PluginSettings;
+import dev.toolgate.config.Redacted;
+import dev.toolgate.observe.ConfigMaps;
+import dev.toolgate.observe.QueueSettings;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code config} of Kong's {@code opentelemetry} plugin, with Kong's names: traces, logs and
+ * metrics over OTLP/HTTP (protobuf). Spans follow the OpenTelemetry MCP conventions (a server span
+ * {@code {mcp.method.name} {target}} per message, a client span for the upstream call); the client's
+ * W3C trace context (the {@code traceparent} header, or {@code params._meta.traceparent}) is continued
+ * and passed upstream.
+ *
+ * @param tracesEndpoint  OTLP/HTTP traces URL (for example {@code http://collector:4318/v1/traces}); none: no spans.
+ *                        Kong's older {@code endpoint} is read as this
+ * @param logsEndpoint    OTLP/HTTP logs URL; each exchange becomes a log record whose body is Kong's log entry
+ *                        (with {@code ai.mcp}); none: no logs
+ * @param metrics         OTLP/HTTP metrics
+ * @param headers         headers sent with every export (values never shown)
+ * @param resourceAttributes resource attributes of everything exported; {@code service.name} defaults to
+ *                        {@code kong}
+ * @param samplingRate    the share of traces started here that are recorded, 0 to 1; default 1 (Kong falls back
+ *                        to its {@code tracing_sampling_rate}, which Toolgate does not have); a client's sampled
+ *                        flag wins either way
+ * @param propagation     which trace context is read and written ({@code w3c}; see the README for the others)
+ * @param httpResponseHeaderForTraceid a response header that gives the client the trace id, or null
+ * @param queue           batching of spans and logs (Kong's {@code queue}; default batch size 200)
+ * @param connectTimeout  milliseconds to connect to a collector; default 1000
+ * @param sendTimeout     milliseconds to send an export; default 5000
+ * @param readTimeout     milliseconds to wait for the collector's answer; default 5000
+ */
+public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Metrics metrics,
+                                  @JsonSerialize(using = Redacted.class) Map<String, String> headers,
+                                  Map<String, String> resourceAttributes, double samplingRate, Propagation propagation,
+                                  String httpResponseHeaderForTraceid, QueueSettings queue, long connectTimeout,
+                                  long sendTimeout, long readTimeout) implements PluginSettings {
+
+    public OpenTelemetryConfig {
+        headers = Map.copyOf(headers);
+        resourceAttributes = Map.copyOf(resourceAttributes);
+    }
+
+    /**
+     * {@code config.metrics}: MCP metrics need ai-mcp-proxy's {@code logging.log_statistics}.
+     *
+     * @param endpoint               OTLP/HTTP metrics URL; none: no metrics
+     * @param enableAiMetrics        {@code mcp.server.operation.duration}, {@code mcp.client.operation.duration}
+     *                               (passthrough) and {@code kong.gen_ai.mcp.*}; default false
+     * @param enableRequestMetrics   add {@code error.type} to the MCP metrics, and count errors; default false
+     * @param enableLatencyMetrics   {@code mcp.client.operation.duration}; default false
+     * @param enableBandwidthMetrics accepted (Kong's HTTP bandwidth metric); default false
+     * @param enableConsumerAttribute add {@code kong.consumer.name}; default false
+     * @param enableUpstreamHealthMetrics accepted; default false
+     * @param pushInterval           seconds between two exports; default 60
+     */
+    public record Metrics(String endpoint, boolean enableAiMetrics, boolean enableRequestMetrics,
+                          boolean enableLatencyMetrics, boolean enableBandwidthMetrics, boolean enableConsumerAttribute,
+                          boolean enableUpstreamHealthMetrics, long pushInterval) {
+
+        static final Metrics NONE = new Metrics(null, false, false, false, false, false, false, 60);
+
+        static Metrics read(ConfigNode node) {
+            Metrics metrics = new Metrics(url(node, "endpoint"), node.bool("enable_ai_metrics", false),
+                    node.bool("enable_request_metrics", false), node.bool("enable_latency_metrics", false),
+                    node.bool("enable_bandwidth_metrics", false), node.bool("enable_consumer_attribute", false),
+                    node.bool("enable_upstream_health_metrics", false), node.integer("push_interval", 60, 1, 86_400));
+            node.finish();
+            return metrics;
+        }
+    }
+
+    /**
+     * {@code config.propagation}: Toolgate reads and writes W3C trace context only.
+     *
+     * @param extract       formats read from the client; empty or containing {@code w3c}: read
+     * @param inject        formats written upstream; empty, {@code preserve} or {@code w3c}: write
+     * @param defaultFormat the format written when the client sent none; {@code w3c}
+     * @param clear         headers removed from the upstream request
+     */
+    public record Propagation(List<String> extract, List<String> inject, String defaultFormat, List<String> clear) {
+
+        static final Propagation DEFAULT = new Propagation(List.of(), List.of(), "w3c", List.of());
+        private static final List<String> FORMATS = List.of("w3c", "b3", "b3-single", "jaeger", "ot", "aws", "gcp",
+                "datadog", "instana", "preserve");
+
+        public Propagation {
+            extract = List.copyOf(extract);
+            inject = List.copyOf(inject);
+            clear = List.copyOf(clear);
+        }
+
+        static Propagation read(ConfigNode node) {
+            Propagation p = new Propagation(formats(node, "extract"), formats(node, "inject"),
+                    node.oneOf("default_format", "w3c", FORMATS), node.texts("clear"));
+            if (!"w3c".equals(p.defaultFormat())) {
+                node.warning("default_format", "Toolgate writes W3C trace context only");
+            }
+            node.finish();
+            return p;
+        }
+
+        private static List<String> formats(ConfigNode node, String key) {
+            List<String> formats = node.texts(key);
+            for (String f : formats) {
+                if (!FORMATS.contains(f)) {
+                    node.problem(key, "must be formats among " + String.join(", ", FORMATS));
+                } else if (!f.equals("w3c") && !f.equals("preserve")) {
+                    node.warning(key, "Toolgate reads and writes W3C trace context only; '" + f + "' is ignored");
+                }
+            }
+            return formats;
+        }
+
+        boolean extracts() {
+            return extract.isEmpty() || extract.contains("w3c");
+        }
+
+        boolean injects() {
+            return inject.isEmpty() || inject.contains("w3c") || inject.contains("preserve");
+        }
+    }
+
+    static OpenTelemetryConfig read(ConfigNode node) {
+        String traces = url(node, "traces_endpoint");
+        String legacy = url(node, "endpoint");
+        Metrics metrics = node.object("metrics").map(Metrics::read).orElse(Metrics.NONE);
+        Map<String, String> headers = ConfigMaps.strings(node, "headers");
+        Map<String, String> resource = ConfigMaps.strings(node, "resource_attributes");
+        double rate = QueueSettings.number(node, "sampling_rate", 1, 0, 1);
+        Propagation propagation = node.object("propagation").map(Propagation::read).orElse(Propagation.DEFAULT);
+        String header = node.text("http_response_header_for_traceid", null);
+        QueueSettings queue = node.object("queue").map(q -> QueueSettings.read(q, 200)).orElse(QueueSettings.defaults(200));
+        long connect = node.integer("connect_timeout", 1000, 1, Integer.MAX_VALUE);
+        long send = node.integer("send_timeout", 5000, 1, Integer.MAX_VALUE);
+        long read = node.integer("read_timeout", 5000, 1, Integer.MAX_VALUE);
+        String logs = url(node, "logs_endpoint");
+        String headerType = node.oneOf("header_type", "preserve", List.of("preserve", "ignore", "b3", "b3-single", "w3c",
+                "jaeger", "ot", "aws", "gcp", "datadog", "instana"));
+        if (!List.of("preserve", "w3c").contains(headerType)) {
+            node.warning("header_type", "Toolgate reads and writes W3C trace context only");
+        }
+        // deprecated in Kong in favour of queue.*: accepted, without effect
+        node.ignore("batch_span_count", "batch_flush_delay");
+        if (traces == null && legacy == null && logs == null && metrics.endpoint() == null) {
+            node.warning("traces_endpoint", "no traces_endpoint, logs_endpoint or metrics.endpoint: nothing is exported");
+        }
+        return new OpenTelemetryConfig(traces != null ? traces : legacy, logs, metrics, headers, resource, rate,
+                propagation, header, queue, connect, send, read);
+    }
+
+    private static String url(ConfigNode node, String key) {
+        String value = node.text(key, null);
+        if (value != null) {
+            try {
+                URI uri = URI.create(value);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    node.problem(key, "must be an http or https URL with a host (OTLP over HTTP)");
+                }
+            } catch (IllegalArgumentException e) {
+                node.problem(key, "is not a valid URL");
+            }
+        }
+        return value;
+    }
+}

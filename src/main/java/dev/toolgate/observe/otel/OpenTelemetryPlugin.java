@@ -1,0 +1,71 @@
+package dev.toolgate.observe.otel;
+
+import dev.toolgate.config.Plugin;
+import dev.toolgate.config.PluginSchema;
+import dev.toolgate.observe.ExchangeEvent;
+import dev.toolgate.observe.LogEntities;
+import dev.toolgate.observe.LogQueue;
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.Telemetry;
+import dev.toolgate.observe.TrafficSink;
+import dev.toolgate.observe.Tracing;
+import dev.toolgate.pipeline.ExchangePolicy;
+import dev.toolgate.pipeline.PolicyPlugin;
+import dev.toolgate.pipeline.Provisioning;
+import dev.toolgate.policy.PolicySchema;
+
+/**
+ * Kong's {@code opentelemetry} plugin: traces, MCP metrics and access logs of its routes over OTLP/HTTP.
+ * On the event loop it only queues events; spans, metrics and logs are made and exported on its own
+ * threads.
+ */
+public final class OpenTelemetryPlugin implements PolicyPlugin {
+
+    public static final String NAME = "opentelemetry";
+
+    @Override
+    public PluginSchema schema() {
+        return PolicySchema.anyScope(NAME, OpenTelemetryConfig::read);
+    }
+
+    @Override
+    public ExchangePolicy provision(Plugin plugin, Provisioning provisioning) {
+        return null;
+    }
+
+    @Override
+    public TrafficSink logger(Plugin plugin, Provisioning provisioning) {
+        Telemetry telemetry = provisioning.telemetry();
+        if (telemetry == null) {
+            return null;
+        }
+        OpenTelemetryConfig config = (OpenTelemetryConfig) plugin.config();
+        String name = NAME + " " + plugin.source();
+        OtelExport export = telemetry.shared(NAME + ":" + plugin.id() + ":" + config.hashCode(),
+                () -> new OtelExport(config, telemetry, name));
+        Tracing tracing = export.traces() || config.propagation().injects()
+                ? new Tracing(config.samplingRate(), config.propagation().extracts(), config.propagation().injects(),
+                config.httpResponseHeaderForTraceid()) : null;
+        LogEntities entities = export.wantsExchanges() ? new LogEntities(provisioning.config()) : null;
+        return new TrafficSink() {
+            @Override
+            public void message(McpEvent event) {
+                if (export.wantsEvents()) {
+                    export.offer(event);
+                }
+            }
+
+            @Override
+            public void exchange(ExchangeEvent event) {
+                if (entities != null) {
+                    export.offer(new LogQueue(event, entities));
+                }
+            }
+
+            @Override
+            public Tracing tracing() {
+                return tracing;
+            }
+        };
+    }
+}

@@ -1,0 +1,208 @@
+package dev.toolgate.observe.otel;
+
+import dev.toolgate.mcp.Json;
+import dev.toolgate.observe.LogQueue;
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.Outbox;
+import dev.toolgate.observe.Telemetry;
+import dev.toolgate.observe.TraceIds;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.logs.SdkLoggerProvider;
+import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.SpanData;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The exporters of one opentelemetry configuration, kept across reloads while it is unchanged: spans
+ * and MCP metrics are made from the events on a queue's own thread and exported over OTLP/HTTP (the
+ * JDK's HTTP client); logs likewise, from the exchanges. Nothing here runs on an event loop.
+ */
+final class OtelExport implements AutoCloseable {
+
+    private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.builder("dev.toolgate")
+            .setVersion(dev.toolgate.gateway.Version.current()).build();
+
+    /**
+     * The exporters log every failed export with its stack; the queue reports failures itself, once a
+     * minute (kept here: java.util.logging holds its loggers weakly).
+     */
+    private static final java.util.logging.Logger EXPORTER_LOG = quiet("io.opentelemetry.exporter");
+    private static final java.util.logging.Logger SDK_LOG = quiet("io.opentelemetry.sdk");
+
+    private final OpenTelemetryConfig config;
+    private final OtlpHttpSpanExporter spans;
+    private final McpSpans spanMaker;
+    private final SdkMeterProvider meters;
+    private final McpMetrics metrics;
+    private final SdkLoggerProvider logs;
+    private final Logger logger;
+    private final Outbox<McpEvent> events;
+    private final Outbox<LogQueue> entries;
+
+    OtelExport(OpenTelemetryConfig config, Telemetry telemetry, String name) {
+        this.config = config;
+        Resource resource = resource(config);
+        this.spanMaker = new McpSpans(SCOPE, resource);
+        this.spans = config.tracesEndpoint() == null ? null : spanExporter(config);
+        if (config.metrics().endpoint() != null) {
+            var exporter = OtlpHttpMetricExporter.builder().setEndpoint(config.metrics().endpoint())
+                    .setTimeout(Duration.ofMillis(config.sendTimeout() + config.readTimeout()))
+                    .setConnectTimeout(Duration.ofMillis(config.connectTimeout()));
+            config.headers().forEach(exporter::addHeader);
+            meters = SdkMeterProvider.builder().setResource(resource).registerMetricReader(PeriodicMetricReader
+                    .builder(exporter.build()).setInterval(Duration.ofSeconds(config.metrics().pushInterval())).build())
+                    .build();
+            metrics = new McpMetrics(meters.get("dev.toolgate"), config.metrics());
+        } else {
+            meters = null;
+            metrics = null;
+        }
+        if (config.logsEndpoint() != null) {
+            var exporter = OtlpHttpLogRecordExporter.builder().setEndpoint(config.logsEndpoint())
+                    .setTimeout(Duration.ofMillis(config.sendTimeout() + config.readTimeout()))
+                    .setConnectTimeout(Duration.ofMillis(config.connectTimeout()));
+            config.headers().forEach(exporter::addHeader);
+            logs = SdkLoggerProvider.builder().setResource(resource).addLogRecordProcessor(BatchLogRecordProcessor
+                    .builder(exporter.build()).setMaxQueueSize(config.queue().maxEntries())
+                    .setMaxExportBatchSize(Math.min(config.queue().maxBatchSize(), config.queue().maxEntries()))
+                    .setScheduleDelay(Duration.ofMillis((long) (config.queue().maxCoalescingDelay() * 1000))).build())
+                    .build();
+            logger = logs.get("dev.toolgate");
+            entries = new Outbox<>(name + " logs", config.queue(), this::emit, q -> 0,
+                    n -> telemetry.dropped("opentelemetry", n));
+        } else {
+            logs = null;
+            logger = null;
+            entries = null;
+        }
+        events = spans == null && metrics == null ? null : new Outbox<>(name, config.queue(), this::export, e -> 0,
+                n -> telemetry.dropped("opentelemetry", n));
+    }
+
+    boolean traces() {
+        return spans != null;
+    }
+
+    boolean wantsEvents() {
+        return events != null;
+    }
+
+    boolean wantsExchanges() {
+        return entries != null;
+    }
+
+    void offer(McpEvent event) {
+        events.offer(event);
+    }
+
+    void offer(LogQueue entry) {
+        entries.offer(entry);
+    }
+
+    private void export(List<McpEvent> batch, int attempt) throws IOException {
+        if (attempt == 0 && metrics != null) {
+            batch.forEach(metrics::record);
+        }
+        if (spans == null) {
+            return;
+        }
+        List<SpanData> made = new ArrayList<>(batch.size() * 2);
+        batch.forEach(e -> made.addAll(spanMaker.of(e)));
+        if (made.isEmpty()) {
+            return;
+        }
+        CompletableResultCode result = spans.export(made).join(config.sendTimeout() + config.readTimeout(),
+                TimeUnit.MILLISECONDS);
+        if (!result.isSuccess()) {
+            throw new IOException("the collector did not take " + made.size() + " spans");
+        }
+    }
+
+    private void emit(List<LogQueue> batch, int attempt) {
+        for (LogQueue q : batch) {
+            var record = logger.logRecordBuilder().setBody(Json.text(q.entry()))
+                    .setTimestamp(q.event().startedAtMillis(), TimeUnit.MILLISECONDS)
+                    .setAllAttributes(attributes(q));
+            TraceIds trace = q.event().rpc().stream().map(McpEvent::trace).filter(t -> t != null && t.sampled())
+                    .findFirst().orElse(null);
+            if (trace != null) {
+                record.setContext(Context.root().with(Span.wrap(SpanContext.create(trace.traceId(), trace.spanId(),
+                        TraceFlags.getSampled(), TraceState.getDefault()))));
+            }
+            record.emit();
+        }
+    }
+
+    private static Attributes attributes(LogQueue q) {
+        AttributesBuilder a = Attributes.builder().put("kong.route.name", q.event().origin().route().routeName())
+                .put(AttributeKey.longKey("http.response.status_code"), q.event().status());
+        if (q.event().origin().route().serviceName() != null) {
+            a.put("kong.service.name", q.event().origin().route().serviceName());
+        }
+        if (q.event().session() != null) {
+            a.put("mcp.session.id", q.event().session());
+        }
+        return a.build();
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.OFF);
+        return logger;
+    }
+
+    private static OtlpHttpSpanExporter spanExporter(OpenTelemetryConfig config) {
+        var builder = OtlpHttpSpanExporter.builder().setEndpoint(config.tracesEndpoint())
+                .setTimeout(Duration.ofMillis(config.sendTimeout() + config.readTimeout()))
+                .setConnectTimeout(Duration.ofMillis(config.connectTimeout()));
+        config.headers().forEach(builder::addHeader);
+        return builder.build();
+    }
+
+    private static Resource resource(OpenTelemetryConfig config) {
+        AttributesBuilder attributes = Attributes.builder().put("service.name", "kong")
+                .put("service.version", dev.toolgate.gateway.Version.current());
+        config.resourceAttributes().forEach(attributes::put);
+        return Resource.getDefault().merge(Resource.create(attributes.build()));
+    }
+
+    @Override
+    public void close() {
+        if (events != null) {
+            events.close();
+        }
+        if (entries != null) {
+            entries.close();
+        }
+        if (spans != null) {
+            spans.shutdown().join(2, TimeUnit.SECONDS);
+        }
+        if (meters != null) {
+            meters.shutdown().join(2, TimeUnit.SECONDS);
+        }
+        if (logs != null) {
+            logs.shutdown().join(2, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.toolgate.observe.prometheus;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.util.List;
+
+/**
+ * Kong's Prometheus metrics, with Kong's names, labels and buckets, registered once in the gateway's
+ * registry and kept across reloads while a {@code prometheus} plugin is configured (values keep
+ * counting); unregistered when none is.
+ */
+final class KongMetrics implements AutoCloseable {
+
+    /** Kong's latency buckets, in milliseconds. */
+    static final double[] LATENCY_BUCKETS = {1, 2, 5, 7, 10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100, 200, 300, 400,
+            500, 1000, 2000, 5000, 10000, 30000, 60000};
+    /** Response sizes, in bytes. */
+    static final double[] SIZE_BUCKETS = {64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216};
+    static final String WORKSPACE = "default";
+
+    final Counter requests;
+    final Histogram requestLatency;
+    final Histogram upstreamLatency;
+    final Histogram kongLatency;
+    final Gauge bandwidth;
+    final Histogram mcpLatency;
+    final Histogram mcpResponseSize;
+    final Counter mcpErrors;
+    final Counter aclAllowed;
+    final Counter aclDenied;
+    private final PrometheusRegistry registry;
+    private final List<Collector> all;
+
+    KongMetrics(PrometheusRegistry registry) {
+        this.registry = registry;
+        requests = Counter.builder().name("kong_http_requests_total")
+                .help("HTTP status codes per consumer/service/route in Kong")
+                .labelNames("service", "route", "code", "source", "workspace", "consumer").register(registry);
+        requestLatency = latency("kong_request_latency_ms", "Total latency incurred during requests for each service/route in Kong");
+        upstreamLatency = latency("kong_upstream_latency_ms", "Latency added by upstream response for each service/route in Kong");
+        kongLatency = latency("kong_kong_latency_ms", "Latency added by Kong and enabled plugins for each service/route in Kong");
+        // Kong's name has no _total suffix, which the client adds to every counter: a gauge that only grows
+        bandwidth = Gauge.builder().name("kong_bandwidth_bytes")
+                .help("Total bandwidth (ingress/egress) throughput in bytes")
+                .labelNames("service", "route", "direction", "workspace", "consumer").register(registry);
+        mcpLatency = Histogram.builder().name("kong_ai_mcp_latency_ms").help("AI MCP latency per tool in milliseconds")
+                .labelNames("service", "route", "method", "workspace", "tool_name")
+                .classicUpperBounds(LATENCY_BUCKETS).classicOnly().register(registry);
+        mcpResponseSize = Histogram.builder().name("kong_ai_mcp_response_body_size_bytes")
+                .help("AI MCP response body size in bytes")
+                .labelNames("service", "route", "method", "workspace", "tool_name")
+                .classicUpperBounds(SIZE_BUCKETS).classicOnly().register(registry);
+        mcpErrors = Counter.builder().name("kong_ai_mcp_error_total").help("AI MCP errors by JSON-RPC error type")
+                .labelNames("service", "route", "method", "workspace", "tool_name", "type").register(registry);
+        aclAllowed = acl("kong_ai_mcp_acl_allowed_total", "AI MCP tool calls the tool ACLs allowed");
+        aclDenied = acl("kong_ai_mcp_acl_denied_total", "AI MCP tool calls the tool ACLs denied");
+        all = List.of(requests, requestLatency, upstreamLatency, kongLatency, bandwidth, mcpLatency, mcpResponseSize,
+                mcpErrors, aclAllowed, aclDenied);
+    }
+
+    private Histogram latency(String name, String help) {
+        return Histogram.builder().name(name).help(help).labelNames("service", "route", "workspace")
+                .classicUpperBounds(LATENCY_BUCKETS).classicOnly().register(registry);
+    }
+
+    private Counter acl(String name, String help) {
+        return Counter.builder().name(name).help(help)
+                .labelNames("service", "route", "workspace", "primitive", "primitive_name").register(registry);
+    }
+
+    @Override
+    public void close() {
+        all.forEach(registry::unregister);
+    }
+}

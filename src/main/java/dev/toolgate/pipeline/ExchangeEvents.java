@@ -1,0 +1,53 @@
+package dev.toolgate.pipeline;
+
+import dev.toolgate.observe.ExchangeEvent;
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.Origin;
+import dev.toolgate.observe.Redaction;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Builds the {@link ExchangeEvent} of a finished exchange, with its credentials masked. */
+final class ExchangeEvents {
+
+    private ExchangeEvents() {
+    }
+
+    static ExchangeEvent of(Exchange exchange, Redaction redaction, Origin origin, long startedAtMillis,
+                            long upstreamNanos, int upstreamStatus, List<McpEvent> rpc) {
+        HttpServerRequest request = exchange.request();
+        HttpServerResponse response = request.response();
+        String query = redaction.query(request.query(), exchange.consumedQuery());
+        String uri = query == null || query.isEmpty() ? request.path() : request.path() + "?" + query;
+        String authority = exchange.authority();
+        String url = (request.isSSL() ? "https" : "http") + "://" + (authority == null ? "" : authority) + uri;
+        String session = exchange.sessionId();
+        if (session == null) {
+            session = response.headers().get("mcp-session-id");
+        }
+        return new ExchangeEvent(origin, startedAtMillis, request.method().name(), uri, url, request.bytesRead(),
+                headers(request.headers(), redaction, exchange.consumedHeaders()), response.getStatusCode(),
+                response.bytesWritten(), headers(response.headers(), redaction, Set.of()),
+                System.nanoTime() - exchange.startedNanos(), upstreamNanos, upstreamStatus, session, rpc,
+                origin.route().audits() ? exchange.audits() : List.of());
+    }
+
+    /** Headers by lower-case name, several values joined with {@code ", "}, secrets masked. */
+    private static Map<String, String> headers(MultiMap headers, Redaction redaction, Set<String> consumed) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : headers.names()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            List<String> values = headers.getAll(name);
+            String joined = values.size() == 1 ? values.getFirst() : String.join(", ", values);
+            out.put(lower, redaction.header(lower, joined, consumed));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,338 @@
+package dev.toolgate.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.config.Consumer;
+import dev.toolgate.error.ErrorCatalog;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.mcp.McpEnvelope;
+import dev.toolgate.observe.ExchangeEvent;
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.Origin;
+import dev.toolgate.observe.TrafficSink;
+import dev.toolgate.observe.Tracing;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pipeline's emission point for one exchange: the mode opens an {@link RpcRecord} per JSON-RPC
+ * message and finishes it with the answer; each finished message becomes one {@link McpEvent} for the
+ * exchange's sinks (the route's log plugins for this caller, chosen by Kong's precedence, and the
+ * sinks every route has); when the answer is complete, one {@link ExchangeEvent} goes to the log
+ * plugins. A message the mode did not finish is finished then, with the exchange's outcome.
+ *
+ * <p>Confined to the exchange's event loop. Sinks are called there and must not block; one that throws
+ * is logged and skipped, never the request's failure.
+ */
+public final class Observation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Observation.class);
+    /** The most messages of one exchange kept for its log entry (a batch may be long). */
+    private static final int MAX_RPC = 128;
+    /** Answers up to this size are read for their JSON-RPC error; larger ones are results. */
+    private static final int MAX_INSPECTED = 64 * 1024;
+
+    static final Observation OFF = new Observation(null, null, null);
+
+    private final Exchange exchange;
+    private final ObservedRoute route;
+    private final PolicyChain chain;
+    private final long startedAtMillis;
+    private List<TrafficSink> sinks;
+    private boolean loggers;
+    private Tracing tracing;
+    private Origin origin;
+    private List<RpcRecord> open;
+    private List<McpEvent> finished;
+    private long upstreamStarted = -1;
+    private long upstreamNanos = -1;
+    private int upstreamStatus = -1;
+    private String upstream;
+    private String upstreamAddress;
+    private boolean ended;
+
+    Observation(Exchange exchange, ObservedRoute route, PolicyChain chain) {
+        this.exchange = exchange;
+        this.route = route;
+        this.chain = chain;
+        this.startedAtMillis = exchange == null ? 0 : System.currentTimeMillis();
+    }
+
+    /** True when something observes this exchange. */
+    public boolean on() {
+        return route != null;
+    }
+
+    /** True when the route logs payloads ({@code log_payloads}). */
+    public boolean payloads() {
+        return route != null && route.facts().payloads();
+    }
+
+    boolean injects() {
+        return tracing != null && tracing.inject();
+    }
+
+    /**
+     * Opens the record of one message (a request, or a notification with a null id), once the exchange's
+     * policies have admitted it.
+     *
+     * @param requestBytes    its size, or -1 when unknown (an element of a batch)
+     * @param metaTraceparent {@code params._meta.traceparent}, or null (the header's then applies)
+     */
+    public RpcRecord begin(JsonNode id, String method, String tool, int requestBytes, String metaTraceparent) {
+        if (route == null) {
+            return RpcRecord.NONE;
+        }
+        resolve();
+        var trace = tracing == null ? null : tracing.begin(metaTraceparent != null ? metaTraceparent
+                : exchange.header("traceparent"), exchange.header("tracestate"));
+        RpcRecord record = new RpcRecord(this, id, id == null ? null : id.toString(), method, tool, requestBytes, trace);
+        if (trace != null && tracing.responseHeader() != null && open == null) {
+            exchange.responseHeaders().set(tracing.responseHeader(), trace.traceId());
+        }
+        if (open == null) {
+            open = new ArrayList<>(2);
+        }
+        open.add(record);
+        return record;
+    }
+
+    /** Finishes every open record with a refusal of the whole exchange (passthrough: nothing went upstream). */
+    public void refusedAll(GatewayError error) {
+        if (open != null) {
+            for (RpcRecord r : open) {
+                refused(r, error);
+            }
+        }
+    }
+
+    /** The {@code traceparent} for the exchange's upstream request: its first traced message's; null when untraced. */
+    public String upstreamTraceparent() {
+        if (open != null) {
+            for (RpcRecord r : open) {
+                if (r.upstreamTraceparent() != null) {
+                    return r.upstreamTraceparent();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A payload ({@code log_payloads}) as the logs show it: masked and bounded; null when payloads are off. */
+    public String payload(byte[] bytes, int offset, int length) {
+        return payloads() ? route.redaction().payload(bytes, offset, length, exchange.consumedBodyFields()) : null;
+    }
+
+    /** Keeps a request's JSON as its payload ({@code log_payloads}), masked and bounded. */
+    public void requestPayload(RpcRecord r, byte[] json) {
+        if (r.observation != null && payloads()) {
+            r.requestPayload = route.redaction().payload(json, 0, json.length, exchange.consumedBodyFields());
+        }
+    }
+
+    /** The open record of the request with this id (JSON text), or {@link RpcRecord#NONE}. */
+    public RpcRecord record(String idText) {
+        if (open != null && idText != null) {
+            for (RpcRecord r : open) {
+                if (!r.finished && idText.equals(r.idText)) {
+                    return r;
+                }
+            }
+        }
+        return RpcRecord.NONE;
+    }
+
+    /** The open record of the request with this id, or {@link RpcRecord#NONE}. */
+    public RpcRecord record(JsonNode id) {
+        return id == null ? RpcRecord.NONE : record(id.toString());
+    }
+
+    /** A notification: recorded and finished at once. */
+    public void notification(String method, int bytes) {
+        if (route != null) {
+            finish(begin(null, method, null, bytes, null), 0, null, null, false, null);
+        }
+    }
+
+    /**
+     * Finishes a record with its answer as it will be sent (conversion): a JSON-RPC error is read from
+     * it; a tool result's {@code isError} was noted where the result was made.
+     */
+    public void answered(RpcRecord r, Buffer answer) {
+        if (r.observation == null || r.finished) {
+            return;
+        }
+        Integer code = null;
+        String message = null;
+        boolean toolError = r.toolError != null && r.toolError;
+        if (r.toolError == null && answer.length() <= MAX_INSPECTED) {
+            try {
+                List<McpEnvelope> read = McpEnvelope.readAll(answer.getBytes(), 0, answer.length());
+                if (read.size() == 1 && read.getFirst().error()) {
+                    code = read.getFirst().errorCode();
+                    message = errorMessage(answer);
+                }
+                toolError = read.size() == 1 && Boolean.TRUE.equals(read.getFirst().toolError());
+            } catch (IOException e) {
+                message = "the answer is not JSON";
+            }
+        }
+        String payload = payloads() ? route.redaction().payload(answer.getBytes(), 0, answer.length(), java.util.Set.of())
+                : null;
+        finish(r, answer.length(), code, message, toolError, payload);
+    }
+
+    /** Finishes a record refused by a policy or the mode, with the catalog's code and message. */
+    public void refused(RpcRecord r, GatewayError error) {
+        if (r.observation != null && !r.finished) {
+            ErrorCatalog.Entry entry = ErrorCatalog.of(error);
+            finish(r, 0, entry.rpcCode(), entry.message(), false, null);
+        }
+    }
+
+    /**
+     * Finishes a record with what was observed of its answer (passthrough).
+     *
+     * @param payload the answer as the logs show it, or null
+     */
+    public void finish(RpcRecord r, int responseBytes, Integer errorCode, String error, boolean toolError,
+                       String payload) {
+        if (r.observation == null || r.finished) {
+            return;
+        }
+        r.finished = true;
+        long now = System.nanoTime();
+        String session = exchange.sessionId();
+        if (session == null) {
+            session = exchange.request().response().headers().get("mcp-session-id");
+        }
+        McpEvent event = new McpEvent(origin(), startedAtMillis, session, r.idText, r.method, r.tool,
+                now - exchange.startedNanos(), r.upstreamNanos >= 0 ? r.upstreamNanos : upstreamOf(now),
+                r.upstreamStarted >= 0 ? r.upstreamStarted - exchange.startedNanos()
+                        : upstreamStarted >= 0 ? upstreamStarted - exchange.startedNanos() : -1,
+                r.upstreamStarted >= 0 ? r.upstreamStatus : upstreamStatus,
+                r.upstream != null ? r.upstream : upstream, r.upstreamAddress != null ? r.upstreamAddress : upstreamAddress,
+                r.requestBytes >= 0 ? r.requestBytes : open.size() == 1 ? (int) exchange.request().bytesRead() : -1,
+                responseBytes, errorCode, error, toolError, r.acl, r.rateLimit, r.trace,
+                r.requestPayload, payload);
+        for (TrafficSink sink : sinks) {
+            try {
+                sink.message(event);
+            } catch (RuntimeException e) {
+                LOG.error("a traffic sink failed on a message; the request goes on", e);
+            }
+        }
+        if (loggers && finished == null) {
+            finished = new ArrayList<>(2);
+        }
+        if (loggers && finished.size() < MAX_RPC) {
+            finished.add(event);
+        }
+    }
+
+    private long upstreamOf(long now) {
+        return upstreamStarted < 0 ? -1 : upstreamNanos >= 0 ? upstreamNanos : now - upstreamStarted;
+    }
+
+    /** The exchange's request goes upstream now, to {@code service} at {@code address} (passthrough). */
+    public void upstreamStarted(String service, String address) {
+        if (route != null) {
+            upstreamStarted = System.nanoTime();
+            upstream = service;
+            upstreamAddress = address;
+            upstreamStatus = 0;
+        }
+    }
+
+    /** The upstream's answer head arrived now (passthrough): Kong's proxy latency ends here. */
+    public void upstreamAnswered(int status) {
+        if (upstreamStarted >= 0) {
+            upstreamNanos = System.nanoTime() - upstreamStarted;
+            upstreamStatus = status;
+        }
+    }
+
+    /** The answer is complete (or the client went away): finishes what is open and reports the exchange. */
+    void end() {
+        if (route == null || ended) {
+            return;
+        }
+        ended = true;
+        resolve();
+        HttpServerResponse response = exchange.request().response();
+        int status = response.getStatusCode();
+        if (open != null) {
+            for (RpcRecord r : open) {
+                if (!r.finished) {
+                    finish(r, open.size() == 1 ? (int) response.bytesWritten() : 0, null,
+                            status >= 400 ? "HTTP " + status : null, false, null);
+                }
+            }
+        }
+        if (loggers) {
+            long upstream = upstreamStarted < 0 ? -1 : upstreamOf(System.nanoTime());
+            if (upstream < 0 && finished != null) {
+                // tool calls: the exchange waited for its longest call (a batch's calls run at once)
+                for (McpEvent e : finished) {
+                    upstream = Math.max(upstream, e.upstreamNanos());
+                }
+            }
+            ExchangeEvent event = ExchangeEvents.of(exchange, route.redaction(), origin(), startedAtMillis, upstream,
+                    Math.max(upstreamStatus, 0), finished == null ? List.of() : finished);
+            for (TrafficSink sink : sinks) {
+                try {
+                    sink.exchange(event);
+                } catch (RuntimeException e) {
+                    LOG.error("a traffic sink failed on an exchange; the gateway goes on", e);
+                }
+            }
+        }
+    }
+
+    /** The sinks for this caller: chosen once, after authentication has run. */
+    private void resolve() {
+        if (sinks != null) {
+            return;
+        }
+        List<TrafficSink> chosen = chain.loggers(exchange);
+        loggers = !chosen.isEmpty();
+        if (loggers) {
+            List<TrafficSink> all = new ArrayList<>(route.global().size() + chosen.size());
+            all.addAll(route.global());
+            all.addAll(chosen);
+            sinks = all;
+            for (TrafficSink sink : chosen) {
+                if (tracing == null) {
+                    tracing = sink.tracing();
+                }
+            }
+        } else {
+            sinks = route.global();
+        }
+    }
+
+    private Origin origin() {
+        if (origin == null) {
+            Consumer consumer = exchange.principal().consumer();
+            origin = new Origin(route.facts(), consumer == null ? null : consumer.id(),
+                    consumer == null ? null : consumer.username(), consumer == null ? null : consumer.customId(),
+                    exchange.clientAddress(), exchange.authority(), exchange.header("mcp-protocol-version"));
+        }
+        return origin;
+    }
+
+    private static String errorMessage(Buffer answer) {
+        try {
+            JsonNode tree = dev.toolgate.mcp.Json.parse(answer.getBytes());
+            JsonNode message = tree.path("error").path("message");
+            return message.isTextual() ? message.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

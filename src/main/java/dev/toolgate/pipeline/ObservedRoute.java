@@ -1,0 +1,19 @@
+package dev.toolgate.pipeline;
+
+import dev.toolgate.observe.Origin;
+import dev.toolgate.observe.Redaction;
+import dev.toolgate.observe.TrafficSink;
+
+import java.util.List;
+
+/**
+ * What an MCP route's exchanges report to: the route's facts for labels and logs, the sinks every
+ * route has (the live page, the {@code /status} counts) and how secrets are masked. The route's own
+ * log plugins come from its {@link PolicyChain}, chosen per caller.
+ */
+public record ObservedRoute(Origin.RouteFacts facts, List<TrafficSink> global, Redaction redaction) {
+
+    public ObservedRoute {
+        global = List.copyOf(global);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.toolgate.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.observe.TraceIds;
+
+/**
+ * One JSON-RPC message of an exchange while the mode handles it: what the {@link dev.toolgate.observe.McpEvent}
+ * about it will say once it is answered (its ACL and rate-limit decisions, its upstream call, its trace).
+ * Confined to the exchange's event loop.
+ */
+public final class RpcRecord {
+
+    /** What observation returns when it is off: it records nothing. */
+    public static final RpcRecord NONE = new RpcRecord(null, null, null, null, null, -1, null);
+
+    final Observation observation;
+    final JsonNode id;
+    final String idText;
+    final String method;
+    String tool;
+    final int requestBytes;
+    final TraceIds trace;
+    String requestPayload;
+    String acl;
+    String rateLimit;
+    long upstreamStarted = -1;
+    long upstreamNanos = -1;
+    int upstreamStatus = -1;
+    String upstream;
+    String upstreamAddress;
+    Boolean toolError;
+    boolean finished;
+
+    RpcRecord(Observation observation, JsonNode id, String idText, String method, String tool, int requestBytes,
+              TraceIds trace) {
+        this.observation = observation;
+        this.id = id;
+        this.idText = idText;
+        this.method = method;
+        this.tool = tool;
+        this.requestBytes = requestBytes;
+        this.trace = trace;
+    }
+
+    /** Notes the tool ACL's decision. */
+    public void acl(boolean allowed) {
+        if (observation == null) {
+            return;
+        }
+        acl = allowed ? "allow" : "deny";
+    }
+
+    /** Notes the rate limit's decision ({@code allow} or {@code reject}). */
+    public void rateLimit(String decision) {
+        if (observation == null) {
+            return;
+        }
+        rateLimit = decision;
+    }
+
+    /**
+     * The upstream call for this message starts now.
+     *
+     * @param service the service called (its name) and its {@code host:port}
+     */
+    public void upstreamStarted(String service, String address) {
+        if (observation != null) {
+            upstreamStarted = System.nanoTime();
+            upstream = service;
+            upstreamAddress = address;
+        }
+    }
+
+    /** The upstream call answered with {@code status} now; 0 when it gave no answer (unreachable, timed out). */
+    public void upstreamEnded(int status) {
+        if (observation != null && upstreamStarted >= 0) {
+            upstreamNanos = System.nanoTime() - upstreamStarted;
+            upstreamStatus = status;
+        }
+    }
+
+    /** The tool result's {@code isError}, known where the result is made (conversion). */
+    public void toolResult(boolean isError) {
+        if (observation == null) {
+            return;
+        }
+        toolError = isError;
+    }
+
+    /** The {@code traceparent} to send upstream for this message, or null when it is not traced. */
+    public String upstreamTraceparent() {
+        return trace == null || !observation.injects() ? null : trace.upstreamTraceparent();
+    }
+
+    /** The client's {@code tracestate}, to pass on with the {@code traceparent}, or null. */
+    public String traceState() {
+        return trace == null ? null : trace.traceState();
+    }
+
+    /** True when the request is kept as a payload for the logs ({@code log_payloads}). */
+    public boolean wantsPayload() {
+        return observation != null && observation.payloads();
+    }
+
+}

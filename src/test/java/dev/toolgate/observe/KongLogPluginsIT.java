@@ -1,0 +1,189 @@
+package dev.toolgate.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.ObservedModes;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.Sdk;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Kong's http-log (into a real HTTP receiver, batched) and file-log (into a file that log rotation
+ * moves away): each exchange is logged in Kong's serializer shape, with the {@code ai.mcp} section
+ * shaped as in Kong's documented example (kong-ai-mcp-proxy.md §5.1), payloads with
+ * {@code log_payloads}, and no secret anywhere.
+ */
+@Timeout(120)
+class KongLogPluginsIT {
+
+    static RestUpstream receiver;
+    static final List<JsonNode> batches = new CopyOnWriteArrayList<>();
+    static Path logFile;
+    static ObservedModes modes;
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiver = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
+        logFile = Files.createTempDirectory("file-log").resolve("logs/toolgate.log");
+        modes = ObservedModes.start("""
+                  - name: http-log
+                    config:
+                      http_endpoint: %s/logs
+                      headers: {x-log-token: log-token-value}
+                      queue: {max_batch_size: 20, max_coalescing_delay: 0.3}
+                  - name: file-log
+                    config: {path: %s, reopen: true}
+                """.formatted(receiver.url(), logFile), "{log_statistics: true, log_payloads: true, log_audits: true}");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (modes != null) {
+            modes.close();
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    @Test
+    void httpLogSendsBatchesOfKongLogEntriesWithTheAiMcpSectionOfKongsExample() {
+        try (McpSyncClient alice = Sdk.connect(modes.guarded(), Map.of("apikey", ObservedModes.ALICE_KEY))) {
+            alice.callTool(new McpSchema.CallToolRequest("list_orders", Map.of()));
+        }
+        JsonNode entry = awaitEntry(this::httpEntries, "list_orders");
+        JsonNode mcp = entry.path("ai").path("mcp");
+        assertThat(mcp.path("mcp_session_id").asText()).isNotBlank();
+        JsonNode rpc = mcp.path("rpc").get(0);
+        assertThat(fields(rpc)).contains("id", "method", "tool_name", "latency", "response_body_size", "payload");
+        assertThat(rpc.path("id").isTextual()).as("Kong logs the JSON-RPC id as a string: %s", rpc).isTrue();
+        assertThat(rpc.path("method").asText()).isEqualTo("tools/call");
+        assertThat(rpc.path("latency").isIntegralNumber()).isTrue();
+        assertThat(rpc.path("response_body_size").asInt()).isPositive();
+        assertThat(rpc.path("payload").path("request").asText()).contains("\"name\":\"list_orders\"");
+        assertThat(rpc.path("payload").path("response").asText()).contains("\"isError\":false");
+        JsonNode audit = mcp.path("audit").get(0);
+        assertThat(fields(audit)).containsExactlyInAnyOrder("primitive_name", "primitive", "action", "consumer", "scope");
+        assertThat(audit.path("primitive_name").asText()).isEqualTo("list_orders");
+        assertThat(audit.path("action").asText()).isEqualTo("allow");
+        assertThat(audit.path("scope").asText()).isEqualTo("primitive");
+        assertThat(audit.path("primitive").asText()).isEqualTo("tool");
+        assertThat(fields(audit.path("consumer"))).contains("id", "name", "identifier");
+
+        assertThat(entry.path("request").path("method").asText()).isEqualTo("POST");
+        assertThat(entry.path("request").path("uri").asText()).isEqualTo("/guarded");
+        assertThat(entry.path("request").path("headers").path("apikey").asText()).isEqualTo("[redacted]");
+        assertThat(entry.path("response").path("status").asInt()).isEqualTo(200);
+        assertThat(entry.path("route").path("name").asText()).isEqualTo("guarded-mcp");
+        assertThat(entry.path("service").path("name").asText()).isEqualTo("widgets");
+        assertThat(entry.path("consumer").path("username").asText()).isEqualTo("alice");
+        assertThat(fields(entry.path("latencies"))).contains("request", "proxy", "kong");
+        assertThat(entry.path("client_ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(entry.path("started_at").asLong()).isPositive();
+
+        assertThat(batches).anySatisfy(b -> assertThat(b.isArray()).isTrue());
+        String everything = batches.toString();
+        assertThat(everything).doesNotContain(ObservedModes.ALICE_KEY).doesNotContain("log-token-value");
+    }
+
+    @Test
+    void fileLogFollowsARotatedFileAndLogsEveryMode() throws Exception {
+        call(modes.conversion(), "get_widget", Map.of("path_id", "42"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> lines(logFile).stream()
+                .anyMatch(l -> l.contains("\"tool_name\":\"get_widget\"")));
+        Path rotated = logFile.resolveSibling("toolgate.log.1");
+        Files.move(logFile, rotated);
+        int before = lines(rotated).size();
+
+        call(modes.passthrough(), "echo", Map.of("message", "after rotation"));
+        call(modes.listener(), "list_gadgets", Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(logFile) && lines(logFile).stream()
+                .anyMatch(l -> l.contains("\"tool_name\":\"list_gadgets\"")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> lines(logFile).stream()
+                .anyMatch(l -> l.contains("\"tool_name\":\"echo\"")));
+        assertThat(lines(rotated)).hasSize(before);
+        for (String line : lines(logFile)) {
+            JsonNode entry = parse(line);
+            assertThat(entry.has("request") && entry.has("response") && entry.has("latencies")).as(line).isTrue();
+        }
+        JsonNode echo = parse(lines(logFile).stream().filter(l -> l.contains("\"tool_name\":\"echo\"")).findFirst().orElseThrow());
+        assertThat(echo.path("source").asText()).isEqualTo("upstream");
+        assertThat(echo.path("upstream_status").asText()).isEqualTo("200");
+        assertThat(String.join("\n", lines(rotated)) + lines(logFile)).doesNotContain(ObservedModes.ALICE_KEY);
+    }
+
+    private static void call(java.net.URI endpoint, String tool, Map<String, Object> arguments) {
+        try (McpSyncClient client = Sdk.connect(endpoint)) {
+            client.callTool(new McpSchema.CallToolRequest(tool, arguments));
+        }
+    }
+
+    private List<JsonNode> httpEntries() {
+        while (receiver.pending() > 0) {
+            RestUpstream.Received posted = receiver.next();
+            assertThat(posted.header("content-type")).isEqualTo("application/json");
+            assertThat(posted.header("x-log-token")).isEqualTo("log-token-value");
+            batches.add(parse(posted.body()));
+        }
+        List<JsonNode> entries = new ArrayList<>();
+        for (JsonNode batch : batches) {
+            if (batch.isArray()) {
+                batch.forEach(entries::add);
+            } else {
+                entries.add(batch);
+            }
+        }
+        return entries;
+    }
+
+    private static JsonNode awaitEntry(java.util.function.Supplier<List<JsonNode>> entries, String tool) {
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (JsonNode e : entries.get()) {
+                if (e.path("ai").path("mcp").path("rpc").findValuesAsText("tool_name").contains(tool)) {
+                    found[0] = e;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    private static List<String> fields(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+
+    private static List<String> lines(Path file) throws java.io.IOException {
+        return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+}

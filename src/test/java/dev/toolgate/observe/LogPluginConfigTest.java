@@ -1,0 +1,88 @@
+package dev.toolgate.observe;
+
+import dev.toolgate.observe.filelog.FileLogConfig;
+import dev.toolgate.observe.httplog.HttpLogConfig;
+import dev.toolgate.observe.otel.OpenTelemetryConfig;
+import dev.toolgate.observe.prometheus.PrometheusConfig;
+import dev.toolgate.testing.Configs;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The four log plugins read with Kong's names and defaults; mistakes are problems with their paths. */
+class LogPluginConfigTest {
+
+    private static Configs.Checked check(String plugin) {
+        return Configs.check("""
+                _format_version: "3.0"
+                plugins:
+                  - %s
+                """.formatted(plugin), Path.of("").toAbsolutePath());
+    }
+
+    private static Object config(String plugin) {
+        Configs.Checked checked = check(plugin);
+        assertThat(checked.problems()).isEmpty();
+        return checked.snapshot().config().plugins().getFirst().config();
+    }
+
+    @Test
+    void prometheusTakesKongsSwitchesAllOffByDefault() {
+        assertThat(config("{name: prometheus}")).isEqualTo(new PrometheusConfig(false, false, false, false, false, false, false));
+        assertThat(config("{name: prometheus, config: {ai_metrics: true, per_consumer: true}}"))
+                .isEqualTo(new PrometheusConfig(true, false, false, false, false, true, false));
+        assertThat(check("{name: prometheus, config: {ai_metric: true}}").problems())
+                .containsExactly("plugins[0].config.ai_metric: unknown key (did you mean 'ai_metrics'?)");
+    }
+
+    @Test
+    void httpLogHasKongsDefaultsAndRefusesLua() {
+        HttpLogConfig config = (HttpLogConfig) config("{name: http-log, config: {http_endpoint: 'http://logs:9000/in'}}");
+        assertThat(config.method()).isEqualTo("POST");
+        assertThat(config.contentType()).isEqualTo("application/json");
+        assertThat(config.timeout()).isEqualTo(10_000);
+        assertThat(config.keepalive()).isEqualTo(60_000);
+        assertThat(config.queue()).isEqualTo(QueueSettings.defaults(1));
+        assertThat(check("{name: http-log, config: {}}").problems())
+                .containsExactly("plugins[0].config.http_endpoint: is required");
+        assertThat(check("{name: http-log, config: {http_endpoint: 'ftp://x/y', method: GET}}").problems())
+                .contains("plugins[0].config.http_endpoint: must be an http or https URL with a host",
+                        "plugins[0].config.method: must be one of POST, PUT, PATCH");
+        assertThat(check("{name: http-log, config: {http_endpoint: 'http://x', custom_fields_by_lua: {a: 'return 1'}}}")
+                .problems()).containsExactly("plugins[0].config.custom_fields_by_lua: Toolgate runs no Lua; remove it");
+        assertThat(check("{name: http-log, config: {http_endpoint: 'http://x', queue: {max_batch_size: 0}}}").problems())
+                .singleElement().asString().startsWith("plugins[0].config.queue.max_batch_size:");
+    }
+
+    @Test
+    void fileLogNeedsAPath() {
+        assertThat(config("{name: file-log, config: {path: /tmp/toolgate.log}}"))
+                .isEqualTo(new FileLogConfig("/tmp/toolgate.log", false));
+        assertThat(check("{name: file-log, config: {reopen: true}}").problems())
+                .containsExactly("plugins[0].config.path: is required");
+    }
+
+    @Test
+    void openTelemetryReadsKongsFieldsAndWarnsAboutFormatsItDoesNotSpeak() {
+        OpenTelemetryConfig config = (OpenTelemetryConfig) config("""
+                {name: opentelemetry, config: {endpoint: 'http://otel:4318/v1/traces', sampling_rate: 0.25,
+                 metrics: {endpoint: 'http://otel:4318/v1/metrics', enable_ai_metrics: true},
+                 resource_attributes: {service.name: gw}}}""");
+        assertThat(config.tracesEndpoint()).as("Kong's older endpoint field").isEqualTo("http://otel:4318/v1/traces");
+        assertThat(config.samplingRate()).isEqualTo(0.25);
+        assertThat(config.metrics().enableAiMetrics()).isTrue();
+        assertThat(config.metrics().pushInterval()).isEqualTo(60);
+        assertThat(config.queue().maxBatchSize()).isEqualTo(200);
+        assertThat(config.resourceAttributes()).containsEntry("service.name", "gw");
+
+        Configs.Checked b3 = check("{name: opentelemetry, config: {traces_endpoint: 'http://otel:4318/v1/traces', "
+                + "propagation: {extract: [b3, w3c], inject: [b3]}}}");
+        assertThat(b3.problems()).isEmpty();
+        assertThat(b3.warnings()).contains(
+                "plugins[0].config.propagation.extract: Toolgate reads and writes W3C trace context only; 'b3' is ignored");
+        assertThat(check("{name: opentelemetry, config: {sampling_rate: 2}}").problems())
+                .containsExactly("plugins[0].config.sampling_rate: must be between 0.0 and 1.0");
+    }
+}

@@ -1,0 +1,202 @@
+package dev.toolgate.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.JavaSdkServer;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.ObservedModes;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.Sdk;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Kong's opentelemetry plugin against a collector that decodes OTLP with the official protobuf
+ * classes: spans named and attributed by the OpenTelemetry MCP conventions continue the client's
+ * trace (from its traceparent header, or from {@code params._meta.traceparent}), the upstream receives
+ * a traceparent of the same trace whose parent is the gateway's client span, and the MCP metrics and
+ * access logs arrive.
+ */
+@Timeout(120)
+class OpenTelemetryIT {
+
+    static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    static final String CLIENT_SPAN = "00f067aa0ba902b7";
+    static final String TRACEPARENT = "00-" + TRACE + "-" + CLIENT_SPAN + "-01";
+
+    static OtlpReceiver collector;
+    static ObservedModes modes;
+
+    @BeforeAll
+    static void start() {
+        collector = new OtlpReceiver();
+        modes = ObservedModes.start("""
+                  - name: opentelemetry
+                    config:
+                      traces_endpoint: %s
+                      logs_endpoint: %s
+                      sampling_rate: 1.0
+                      resource_attributes: {service.name: toolgate-test}
+                      queue: {max_coalescing_delay: 0.1}
+                      metrics: {endpoint: %s, enable_ai_metrics: true, enable_request_metrics: true,
+                                enable_latency_metrics: true, push_interval: 1}
+                """.formatted(collector.url("/v1/traces"), collector.url("/v1/logs"), collector.url("/v1/metrics")),
+                "{log_statistics: true, log_payloads: true}");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (modes != null) {
+            modes.close();
+        }
+        if (collector != null) {
+            collector.close();
+        }
+    }
+
+    @Test
+    void aConvertedToolCallContinuesTheClientsTraceIntoTheRestUpstream() {
+        modes.rest().clear();
+        try (McpSyncClient client = Sdk.connect(modes.conversion(), Map.of("traceparent", TRACEPARENT))) {
+            assertThat(client.callTool(new McpSchema.CallToolRequest("get_widget", Map.of("path_id", "42"))).isError())
+                    .isFalse();
+        }
+        RestUpstream.Received call = received(modes.rest(), "/widgets/42");
+        String upstreamTraceparent = call.header("traceparent");
+        assertThat(upstreamTraceparent).startsWith("00-" + TRACE + "-").endsWith("-01");
+
+        Span server = awaitSpan("tools/call get_widget", Span.SpanKind.SPAN_KIND_SERVER);
+        assertThat(hex(server.getTraceId())).isEqualTo(TRACE);
+        assertThat(hex(server.getParentSpanId())).isEqualTo(CLIENT_SPAN);
+        assertThat(attributes(server)).containsEntry("mcp.method.name", "tools/call")
+                .containsEntry("gen_ai.tool.name", "get_widget").containsEntry("gen_ai.operation.name", "execute_tool")
+                .containsEntry("client.address", "127.0.0.1").containsEntry("server.address", "127.0.0.1")
+                .containsKeys("mcp.session.id", "jsonrpc.request.id", "mcp.protocol.version");
+        Span upstream = awaitChild(server);
+        assertThat(upstream.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+        assertThat(upstreamTraceparent).isEqualTo("00-" + TRACE + "-" + hex(upstream.getSpanId()) + "-01");
+        assertThat(upstream.getStartTimeUnixNano()).isGreaterThanOrEqualTo(server.getStartTimeUnixNano());
+        assertThat(upstream.getEndTimeUnixNano()).isLessThanOrEqualTo(server.getEndTimeUnixNano());
+    }
+
+    @Test
+    void theTraceContextInParamsMetaWinsAndAToolErrorMarksTheSpan() {
+        String metaTrace = "0af7651916cd43dd8448eb211c80319c";
+        McpHttp http = new McpHttp(modes.conversion());
+        http.initialize("2025-06-18");
+        http.post("""
+                {"jsonrpc":"2.0","id":"m-1","method":"tools/call","params":{"name":"get_widget",
+                 "arguments":{"path_id":"7"},"_meta":{"traceparent":"00-%s-b7ad6b7169203331-01"}}}""".formatted(metaTrace));
+
+        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(metaTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        assertThat(server.getName()).isEqualTo("tools/call get_widget");
+        assertThat(hex(server.getParentSpanId())).isEqualTo("b7ad6b7169203331");
+        assertThat(attributes(server)).containsEntry("error.type", "tool_error").containsEntry("jsonrpc.request.id", "m-1");
+        assertThat(server.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+    }
+
+    @Test
+    void aPassthroughCallCarriesTheTraceToTheMcpServer() {
+        modes.mcp().clear();
+        try (McpSyncClient client = Sdk.connect(modes.passthrough(), Map.of("traceparent", TRACEPARENT))) {
+            client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "traced")));
+        }
+        List<String> sent = modes.mcp().requests().stream().map(r -> r.header("traceparent"))
+                .filter(t -> t != null).toList();
+        assertThat(sent).isNotEmpty().allSatisfy(t -> assertThat(t).startsWith("00-" + TRACE + "-"));
+        Span server = awaitSpan("tools/call echo", Span.SpanKind.SPAN_KIND_SERVER);
+        Span client = awaitChild(server);
+        assertThat(client.getName()).isEqualTo("tools/call echo");
+        assertThat(sent).contains("00-" + TRACE + "-" + hex(client.getSpanId()) + "-01");
+    }
+
+    @Test
+    void aPassthroughMessageCarryingItsTraceInParamsMetaContinuesIt() {
+        String metaTrace = "5bf92f3577b34da6a3ce929d0e0e4736";
+        McpHttp http = new McpHttp(modes.passthrough());
+        http.initialize("2025-06-18");
+        http.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        modes.mcp().clear();
+        http.post("""
+                {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo","arguments":{"message":"m"},
+                 "_meta":{"traceparent":"00-%s-a7ad6b7169203331-01"}}}""".formatted(metaTrace));
+
+        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(metaTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        assertThat(server.getName()).isEqualTo("tools/call echo");
+        assertThat(hex(server.getParentSpanId())).isEqualTo("a7ad6b7169203331");
+        assertThat(modes.mcp().requests()).anySatisfy(r -> assertThat(r.header("traceparent")).startsWith("00-" + metaTrace));
+    }
+
+    @Test
+    void mcpMetricsAndAccessLogsAreExported() {
+        try (McpSyncClient client = Sdk.connect(modes.listener())) {
+            client.callTool(new McpSchema.CallToolRequest("list_gadgets", Map.of()));
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(collector.metrics())
+                .extracting(io.opentelemetry.proto.metrics.v1.Metric::getName)
+                .contains("mcp.server.operation.duration", "kong.gen_ai.mcp.response.size"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(collector.logs()).anySatisfy(log -> {
+            JsonNode entry = Json.MAPPER.readTree(log.getBody().getStringValue());
+            assertThat(entry.path("route").path("name").asText()).isEqualTo("team-mcp");
+            assertThat(entry.path("ai").path("mcp").path("rpc").findValuesAsText("tool_name")).contains("list_gadgets");
+        }));
+        assertThat(collector.contentTypes()).allMatch("application/x-protobuf"::equals);
+    }
+
+    private static RestUpstream.Received received(RestUpstream rest, String path) {
+        for (int i = 0; i < 10; i++) {
+            RestUpstream.Received r = rest.next();
+            if (r.path().equals(path)) {
+                return r;
+            }
+        }
+        throw new AssertionError("the upstream never received " + path);
+    }
+
+    private static Span awaitSpan(String name, Span.SpanKind kind) {
+        return awaitSpan(s -> s.getName().equals(name) && s.getKind() == kind
+                && hex(s.getTraceId()).equals(TRACE));
+    }
+
+    private static Span awaitSpan(java.util.function.Predicate<Span> wanted) {
+        Optional<Span>[] found = new Optional[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            found[0] = collector.spans().stream().filter(wanted).findFirst();
+            return found[0].isPresent();
+        });
+        return found[0].orElseThrow();
+    }
+
+    private static Span awaitChild(Span parent) {
+        return awaitSpan(s -> s.getParentSpanId().equals(parent.getSpanId()) && s.getTraceId().equals(parent.getTraceId()));
+    }
+
+    private static Map<String, String> attributes(Span span) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (KeyValue kv : span.getAttributesList()) {
+            out.put(kv.getKey(), kv.getValue().hasStringValue() ? kv.getValue().getStringValue()
+                    : kv.getValue().toString().strip());
+        }
+        return out;
+    }
+
+    private static String hex(com.google.protobuf.ByteString bytes) {
+        return HexFormat.of().formatHex(bytes.toByteArray());
+    }
+}

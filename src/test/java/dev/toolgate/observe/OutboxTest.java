@@ -1,0 +1,69 @@
+package dev.toolgate.observe;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class OutboxTest {
+
+    @Test
+    void entriesPastTheQueueAreDroppedAndCountedWithoutWaiting() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        AtomicLong dropped = new AtomicLong();
+        QueueSettings settings = new QueueSettings(1, 0, 10, null, 60, 0.01, 1, 1);
+        try (Outbox<Integer> outbox = new Outbox<>("test", settings, (batch, attempt) -> stuck.await(), e -> 0,
+                dropped::addAndGet)) {
+            long started = System.nanoTime();
+            for (int i = 0; i < 1000; i++) {
+                outbox.offer(i);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+            assertThat(outbox.waiting()).isLessThanOrEqualTo(10);
+            assertThat(dropped.get()).isGreaterThanOrEqualTo(989).isEqualTo(outbox.dropped());
+            stuck.countDown();
+        }
+    }
+
+    @Test
+    void entriesAreSentInBatchesAndAFailedBatchIsRetried() {
+        List<List<Integer>> sent = new CopyOnWriteArrayList<>();
+        AtomicInteger failures = new AtomicInteger(2);
+        QueueSettings settings = new QueueSettings(5, 0.2, 100, null, 60, 0.01, 0.05, 1);
+        try (Outbox<Integer> outbox = new Outbox<>("test", settings, (batch, attempt) -> {
+            if (failures.getAndDecrement() > 0) {
+                throw new java.io.IOException("down");
+            }
+            sent.add(List.copyOf(batch));
+        }, e -> 0, n -> { })) {
+            for (int i = 0; i < 12; i++) {
+                outbox.offer(i);
+            }
+            await().atMost(5, TimeUnit.SECONDS).until(() -> sent.stream().mapToInt(List::size).sum() == 12);
+            assertThat(sent).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(5));
+            assertThat(sent.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, 12).boxed().toList());
+            assertThat(outbox.dropped()).isZero();
+        }
+    }
+
+    @Test
+    void aBatchThatKeepsFailingIsDroppedAfterTheRetryTime() {
+        AtomicLong dropped = new AtomicLong();
+        QueueSettings settings = new QueueSettings(1, 0, 100, null, 0.1, 0.01, 0.02, 1);
+        try (Outbox<Integer> outbox = new Outbox<>("test", settings, (batch, attempt) -> {
+            throw new java.io.IOException("down");
+        }, e -> 0, dropped::addAndGet)) {
+            outbox.offer(1);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> dropped.get() == 1);
+        }
+    }
+}

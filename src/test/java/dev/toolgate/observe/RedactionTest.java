@@ -1,0 +1,59 @@
+package dev.toolgate.observe;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedactionTest {
+
+    private final Redaction redaction = new Redaction(Map.of("s3cr3t-from-vault", "{vault://env/API_TOKEN}"));
+
+    @Test
+    void namesThatReadLikeSecretsAreSecret() {
+        assertThat(Redaction.secretName("Authorization")).isTrue();
+        assertThat(Redaction.secretName("x-api-key")).isTrue();
+        assertThat(Redaction.secretName("apiKey")).isTrue();
+        assertThat(Redaction.secretName("header_x_auth_token")).isTrue();
+        assertThat(Redaction.secretName("client_secret")).isTrue();
+        assertThat(Redaction.secretName("Cookie")).isTrue();
+        assertThat(Redaction.secretName("keyword")).isFalse();
+        assertThat(Redaction.secretName("author")).isFalse();
+        assertThat(Redaction.secretName("mcp-session-id")).isFalse();
+        assertThat(Redaction.secretName("content-type")).isFalse();
+    }
+
+    @Test
+    void consumedAndSecretHeadersAreMaskedAndVaultValuesShownAsTheirReference() {
+        assertThat(redaction.header("apikey", "k-123", Set.of("apikey"))).isEqualTo("[redacted]");
+        assertThat(redaction.header("x-custom", "k-123", Set.of("x-custom"))).isEqualTo("[redacted]");
+        assertThat(redaction.header("authorization", "Bearer abc", Set.of())).isEqualTo("[redacted]");
+        assertThat(redaction.header("x-forwarded", "via s3cr3t-from-vault", Set.of()))
+                .isEqualTo("via {vault://env/API_TOKEN}");
+        assertThat(redaction.header("accept", "application/json", Set.of())).isEqualTo("application/json");
+    }
+
+    @Test
+    void aQueryKeepsItsShapeWithSecretsMasked() {
+        assertThat(redaction.query("apikey=k-1&q=weather&token=t&flag", Set.of("apikey")))
+                .isEqualTo("apikey=[redacted]&q=weather&token=[redacted]&flag");
+    }
+
+    @Test
+    void payloadsMaskSecretFieldsAnywhereAndAreBounded() {
+        byte[] call = """
+                {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get","arguments":
+                {"header_x_api_key":"k-9","query_q":"s3cr3t-from-vault","nested":{"password":"p"},"apikey":"body-key"}}}"""
+                .getBytes(StandardCharsets.UTF_8);
+        String shown = redaction.payload(call, 0, call.length, Set.of());
+        assertThat(shown).contains("\"header_x_api_key\":\"[redacted]\"", "\"password\":\"[redacted]\"",
+                "{vault://env/API_TOKEN}", "\"apikey\":\"[redacted]\"").doesNotContain("k-9", "s3cr3t-from-vault", "body-key");
+
+        byte[] big = ("{\"text\":\"" + "x".repeat(Redaction.MAX_PAYLOAD_CHARS * 2) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertThat(redaction.payload(big, 0, big.length, Set.of())).hasSizeLessThan(Redaction.MAX_PAYLOAD_CHARS + 20)
+                .endsWith("…(truncated)");
+    }
+}
