@@ -29,13 +29,16 @@ public record ModernRequest(JsonRpcMessage.Request request, ModernMeta meta) {
      * @throws GatewayException with the first problem found
      */
     public static ModernRequest check(UnaryOperator<String> header, JsonRpcMessage.Request request) {
+        String version = header.apply("mcp-protocol-version");
         ModernMeta meta;
         try {
             meta = ModernMeta.read(request.params());
         } catch (ModernMeta.Invalid e) {
-            throw new GatewayException(new GatewayError.MissingRequestMeta(request.id(), e.getMessage()));
+            // a header naming a revision nobody serves is the first thing to fix: say which ones are served
+            throw new GatewayException(version != null && !ProtocolVersion.isServedModern(version)
+                    ? new GatewayError.UnsupportedRevision(request.id(), version)
+                    : new GatewayError.MissingRequestMeta(request.id(), e.getMessage()));
         }
-        String version = header.apply("mcp-protocol-version");
         if (version == null) {
             throw new GatewayException(new GatewayError.HeaderMismatch(request.id(),
                     "the MCP-Protocol-Version header is required (" + meta.protocolVersion() + ", as in params._meta)"));

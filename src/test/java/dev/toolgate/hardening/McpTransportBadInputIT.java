@@ -117,9 +117,10 @@ class McpTransportBadInputIT {
         cases.add(post("a deflate bomb", standard("Content-Encoding: deflate"), deflate(new byte[16 * 1024 * 1024]), 413, -32000));
         // protocol version
         cases.add(post("an old protocol version", standard("MCP-Protocol-Version: 2024-11-05"), 400, -32000));
-        cases.add(post("a made-up protocol version", standard("MCP-Protocol-Version: 9999-99-99"), 400, -32000));
+        // a version after 2026-07-28's is read as a later modern revision: the answer lists the ones served
+        cases.add(post("a made-up protocol version", standard("MCP-Protocol-Version: 9999-99-99"), 400, -32022));
         cases.add(post("a protocol version of 2000 characters", standard("MCP-Protocol-Version: " + "v".repeat(2000)), 400,
-                -32000));
+                -32022));
         // sessions
         cases.add(post("no session", standard("Mcp-Session-Id:-"), 400, -32000));
         cases.add(post("an unknown session", standard("Mcp-Session-Id: AAAAAAAAAAAAAAAAAAAAAA"), 404, -32001));

@@ -8,6 +8,7 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.ModernMeta;
@@ -138,7 +139,7 @@ public final class McpServerEndpoint implements McpEndpoint {
             TransportHeaders.checkVersion(request);
         }
         return exchange.body().compose(body -> {
-            JsonNode message = parse(body);
+            JsonNode message = JsonBody.parse(body);
             if (ModernRequest.isModern(version, ModernMeta.claimed(message))) {
                 return modern.answer(exchange, message);
             }
@@ -209,19 +210,5 @@ public final class McpServerEndpoint implements McpEndpoint {
         return store.create(draft, settings.sessionTtlSeconds(), exchange.clientAddress())
                 .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
                 .compose(session -> json(request, answer, session.id()));
-    }
-
-    private static JsonNode parse(Buffer body) {
-        try {
-            JsonNode node = Json.parse(body.getBytes());
-            if (node == null || node.isMissingNode()) {
-                throw new GatewayException(new GatewayError.MalformedJson("the body is empty"));
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new GatewayException(new GatewayError.MalformedJson(e.getOriginalMessage()));
-        } catch (java.io.IOException e) {
-            throw new GatewayException(new GatewayError.MalformedJson(e.getMessage()));
-        }
     }
 }

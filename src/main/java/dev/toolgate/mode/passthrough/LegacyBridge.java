@@ -7,6 +7,7 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.UpstreamException;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.ModernMeta;
@@ -77,7 +78,7 @@ final class LegacyBridge {
             return session(exchange).compose(session -> store.remove(session))
                     .compose(v -> exchange.request().response().setStatusCode(200).end());
         }
-        JsonNode message = parse(body);
+        JsonNode message = JsonBody.parse(body);
         if (!message.isObject()) {
             throw new GatewayException(new GatewayError.InvalidMessage(null,
                     "batches are not bridged to a 2026-07-28 server; send one message per POST"));
@@ -316,18 +317,6 @@ final class LegacyBridge {
             return declared.isObject() ? declared : Json.object();
         } catch (IOException e) {
             return Json.object();
-        }
-    }
-
-    private static JsonNode parse(Buffer body) {
-        try {
-            JsonNode node = Json.parse(body.getBytes());
-            if (node == null || node.isMissingNode()) {
-                throw new GatewayException(new GatewayError.MalformedJson("the body is empty"));
-            }
-            return node;
-        } catch (IOException e) {
-            throw new GatewayException(new GatewayError.MalformedJson(e.getMessage()));
         }
     }
 }

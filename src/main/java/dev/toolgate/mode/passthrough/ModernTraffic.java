@@ -7,6 +7,7 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.ModernMeta;
 import dev.toolgate.mcp.ProtocolVersion;
@@ -146,7 +147,7 @@ final class ModernTraffic {
 
     private Future<Void> bridged(Exchange exchange, Buffer body, PassthroughAccess access, UpstreamLink link,
                                  Consumer<byte[]> observed) {
-        JsonNode message = parse(body);
+        JsonNode message = JsonBody.parse(body);
         if (!message.isObject()) {
             throw new GatewayException(new GatewayError.InvalidMessage(null,
                     "a 2026-07-28 POST carries one JSON-RPC message, not a batch"));
@@ -178,7 +179,7 @@ final class ModernTraffic {
 
     /** A tool result a policy answered with (a per-tool limit), as a complete 2026-07-28 result. */
     private static Future<Void> respondWith(Exchange exchange, Buffer answer) {
-        JsonNode response = parse(answer);
+        JsonNode response = JsonBody.parse(answer);
         if (response.get("result") instanceof ObjectNode result) {
             result.put("resultType", "complete");
         }
@@ -202,20 +203,6 @@ final class ModernTraffic {
             if (mismatch != null) {
                 throw new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch));
             }
-        }
-    }
-
-    private static JsonNode parse(Buffer body) {
-        try {
-            JsonNode node = Json.parse(body.getBytes());
-            if (node == null || node.isMissingNode()) {
-                throw new GatewayException(new GatewayError.MalformedJson("the body is empty"));
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new GatewayException(new GatewayError.MalformedJson(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new GatewayException(new GatewayError.MalformedJson(e.getMessage()));
         }
     }
 }
