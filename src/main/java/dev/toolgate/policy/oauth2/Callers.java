@@ -52,12 +52,31 @@ final class Callers {
             return new Mapped(null, "Forbidden: the token's " + String.join(".", mapping.groupsClaim())
                     + " claim names no known consumer group");
         }
-        String credential = text(ClaimHeader.at(claims, mapping.credentialClaim()));
-        if (credential == null) {
-            credential = consumer != null ? consumer.id() : "token";
-        }
+        String credential = credential(claims, consumer);
         return new Mapped(new Principal(consumer, List.copyOf(groups), new Principal.Credential(credential, PLUGIN),
                 claims, claimed, false), null);
+    }
+
+    /**
+     * Who the token stands for, for session binding and limits by credential: the credential claim, else
+     * the consumer, else the OAuth client the token was issued to, else this token alone (never one id
+     * shared by every token without those claims, which would let them use each other's sessions).
+     */
+    private String credential(JsonNode claims, Consumer consumer) {
+        String claimed = text(ClaimHeader.at(claims, mapping.credentialClaim()));
+        if (claimed != null) {
+            return claimed;
+        }
+        if (consumer != null) {
+            return consumer.id();
+        }
+        for (String client : new String[] {"client_id", "azp"}) {
+            String value = text(claims.get(client));
+            if (value != null) {
+                return "client:" + value;
+            }
+        }
+        return "token:" + Tokens.digest(claims.toString());
     }
 
     private Optional<Consumer> lookup(String value) {
