@@ -6,7 +6,7 @@
 // Prints one JSON line on stdout once both listen:
 //   {"issuer", "otherIssuer", "signingKey": <the trusted issuer's private JWK, for tests that forge
 //    tokens (expired, not yet valid...)>, "exchanges": <URL counting token exchanges>}
-// and serves until killed. AS_TOKEN_TTL sets the access tokens' lifetime in seconds (default 300). Both issuers register the same clients:
+// and serves until killed; POST /test/rotate replaces the trusted issuer's signing key. AS_TOKEN_TTL sets the access tokens' lifetime in seconds (default 300). Both issuers register the same clients:
 //   mcp-client / mcp-client-secret  client_credentials (what an MCP client uses)
 //   toolgate   / toolgate-secret    client_credentials, introspection and token exchange (the gateway)
 // Access tokens are JWTs for any resource indicator, except resources ending in /opaque (opaque
@@ -91,10 +91,18 @@ const other = await listen();
 const issuer = `http://127.0.0.1:${trusted.address().port}`;
 const otherIssuer = `http://127.0.0.1:${other.address().port}`;
 const key = await signingKey('trusted-key-1');
-const trustedProvider = provider(issuer, key);
-trusted.on('request', (req, res) => {
+let trustedProvider = provider(issuer, key);
+let rotations = 1;
+trusted.on('request', async (req, res) => {
     if (req.url === '/test/exchanges') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ exchanges }));
+        return;
+    }
+    if (req.url === '/test/rotate' && req.method === 'POST') {
+        // a key rotation: from now on the issuer signs with a new key and publishes only that one
+        const kid = `trusted-key-${++rotations}`;
+        trustedProvider = provider(issuer, await signingKey(kid));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kid }));
         return;
     }
     trustedProvider.callback()(req, res);

@@ -89,6 +89,12 @@ public final class AuthorizationServer implements AutoCloseable {
         return get(URI.create(started.get("exchanges").asText())).get("exchanges").asInt();
     }
 
+    /** Rotates the trusted issuer's signing key: it signs with a new one and publishes only that; its key id. */
+    public String rotateKey() {
+        return send(HttpRequest.newBuilder(URI.create(issuer() + "/test/rotate"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build()).get("kid").asText();
+    }
+
     /** An access token for {@code resource} from {@code issuer} (client_credentials as mcp-client). */
     public String token(String issuer, String resource, String scope) {
         String form = "grant_type=client_credentials&resource=" + encode(resource) + (scope == null ? "" : "&scope=" + encode(scope));
