@@ -29,6 +29,16 @@ final class RateLimiting implements ExchangePolicy {
 
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiting.class);
     private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+    /** Header names by window, made once: every answer carries them. */
+    private static final String[] LIMIT = new String[Period.values().length];
+    private static final String[] REMAINING = new String[Period.values().length];
+
+    static {
+        for (Period period : Period.values()) {
+            LIMIT[period.ordinal()] = "X-RateLimit-Limit-" + period.title();
+            REMAINING[period.ordinal()] = "X-RateLimit-Remaining-" + period.title();
+        }
+    }
 
     private final RateLimitingConfig config;
     private final Counters counters;
@@ -73,8 +83,8 @@ final class RateLimiting implements ExchangePolicy {
 
     static void headers(MultiMap headers, Usage usage) {
         for (Map.Entry<Period, Long> window : usage.windows().limits().entrySet()) {
-            headers.set("X-RateLimit-Limit-" + window.getKey().title(), window.getValue().toString());
-            headers.set("X-RateLimit-Remaining-" + window.getKey().title(),
+            headers.set(LIMIT[window.getKey().ordinal()], window.getValue().toString());
+            headers.set(REMAINING[window.getKey().ordinal()],
                     usage.remaining().getOrDefault(window.getKey(), 0L).toString());
         }
         Period tightest = usage.tightest();
