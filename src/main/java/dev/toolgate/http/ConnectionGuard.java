@@ -73,7 +73,7 @@ public final class ConnectionGuard {
 
     /**
      * Guards a new connection of a listener whose connections are counted in {@code open}. HTTP/2
-     * connections are counted only.
+     * connections are counted and closed when idle ({@link Http2Idle}).
      */
     public static void attach(HttpConnection connection, ListenerLimits limits, AtomicInteger open) {
         int now = open.incrementAndGet();
@@ -81,6 +81,8 @@ public final class ConnectionGuard {
         if (!(connection instanceof ConnectionBase base) || base.channel().pipeline().get("httpDecoder") == null) {
             if (now > limits.maxConnections()) {
                 connection.close();
+            } else if (connection instanceof ConnectionBase http2) {
+                Http2Idle.install(http2.channel().pipeline(), limits.keepAliveMs());
             }
             return;
         }
@@ -192,7 +194,8 @@ public final class ConnectionGuard {
 
     /**
      * After an h2c upgrade the HTTP/1 codec is gone and HTTP/2 keeps its own streams: the guard steps
-     * out (it would otherwise answer an HTTP/2 connection in HTTP/1) and only the count remains.
+     * out (it would otherwise answer an HTTP/2 connection in HTTP/1); the count and the keep-alive bound
+     * ({@link Http2Idle}) remain.
      */
     private boolean upgraded(ChannelHandlerContext ctx) {
         ChannelPipeline pipeline = ctx.pipeline();
@@ -201,6 +204,7 @@ public final class ConnectionGuard {
         }
         cancel();
         state = State.BUSY;
+        Http2Idle.install(pipeline, limits.keepAliveMs());
         if (pipeline.get("toolgateBytes") != null) {
             pipeline.remove("toolgateBytes");
         }

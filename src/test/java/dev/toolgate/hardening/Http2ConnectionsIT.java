@@ -1,0 +1,105 @@
+package dev.toolgate.hardening;
+
+import dev.toolgate.gateway.Limits;
+import dev.toolgate.http.ListenerLimits;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * HTTP/2 without TLS (h2c by prior knowledge, as gRPC-style clients and some proxies speak it): a quiet
+ * server-sent event stream outlives the head timeout, as it does over HTTP/1.1, and a connection left
+ * with no stream open is closed after the keep-alive timeout.
+ */
+@Timeout(60)
+class Http2ConnectionsIT {
+
+    private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
+            + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"h2\",\"version\":\"1\"}}}";
+
+    static RestUpstream upstream;
+    static TestGateway gateway;
+    static Vertx vertx;
+
+    @BeforeAll
+    static void start() {
+        upstream = new RestUpstream();
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: one, description: One, method: GET, path: /mcp/one}
+                """.formatted(upstream.url()), Map.of(), false, Map.of(),
+                new Limits(new ListenerLimits(8, 3_000, 1_000, 1_000), new ListenerLimits(8, 3_000, 1_000, 1_000),
+                        6, 3, 60, 256, 1_000, false, false, List.of()));
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close().await();
+        gateway.close();
+        upstream.close();
+    }
+
+    @Test
+    void aQuietStreamOutlivesTheHeadTimeoutAndAConnectionWithoutStreamsIsClosedAfterTheKeepAlive() throws Exception {
+        HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(gateway.proxy("/").getPort()));
+        CompletableFuture<Long> closedAt = new CompletableFuture<>();
+        HttpClientResponse initialized = client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/mcp")
+                        .addHeader("content-type", "application/json").addHeader("accept", "application/json, text/event-stream"))
+                .compose(request -> {
+                    HttpConnection connection = request.connection();
+                    connection.closeHandler(v -> closedAt.complete(System.nanoTime()));
+                    return request.send(Buffer.buffer(INITIALIZE));
+                }).await();
+        assertThat(initialized.version()).isEqualTo(HttpVersion.HTTP_2);
+        assertThat(initialized.statusCode()).isEqualTo(200);
+        initialized.body().await();
+        String session = initialized.getHeader("mcp-session-id");
+
+        var stream = client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/mcp")
+                .addHeader("accept", "text/event-stream").addHeader("mcp-session-id", session)
+                .addHeader("mcp-protocol-version", "2025-06-18")).await();
+        HttpClientResponse events = stream.send().await();
+        assertThat(events.statusCode()).isEqualTo(200);
+        Thread.sleep(2_500);
+        assertThat(closedAt).as("a quiet stream is not cut by the 1 s head timeout").isNotDone();
+
+        long ended = System.nanoTime();
+        stream.reset().await();
+        long closed = closedAt.get(10, TimeUnit.SECONDS);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(closed - ended)).as("closed after the 3 s keep-alive, not before")
+                .isBetween(2_500L, 8_000L);
+        client.close().await();
+    }
+}
