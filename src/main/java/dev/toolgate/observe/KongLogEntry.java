@@ -1,9 +1,15 @@
 package dev.toolgate.observe;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import dev.toolgate.mcp.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -21,108 +27,149 @@ public final class KongLogEntry {
     private KongLogEntry() {
     }
 
+    /** The entry as a JSON tree (for tests and readers that want one). */
     public static ObjectNode of(ExchangeEvent x, LogEntities entities) {
-        ObjectNode entry = Json.object();
-        ObjectNode request = entry.putObject("request");
-        request.put("method", x.method());
-        request.put("uri", x.uri());
-        request.put("url", x.url());
-        request.put("size", x.requestBytes());
-        request.set("querystring", querystring(x.uri()));
-        ObjectNode requestHeaders = request.putObject("headers");
-        x.requestHeaders().forEach(requestHeaders::put);
-        if (x.upstreamNanos() >= 0) {
-            entry.put("upstream_uri", x.uri());
-            if (x.upstreamStatus() > 0) {
-                entry.put("upstream_status", Integer.toString(x.upstreamStatus()));
-            }
+        try {
+            return (ObjectNode) Json.parse(bytes(x, entities));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        ObjectNode response = entry.putObject("response");
-        response.put("status", x.status());
-        response.put("size", x.responseBytes());
-        ObjectNode responseHeaders = response.putObject("headers");
-        x.responseHeaders().forEach(responseHeaders::put);
-        Origin origin = x.origin();
-        putEntity(entry, "route", entities.route(origin.route().routeId()));
-        putEntity(entry, "service", entities.service(origin.route().serviceId()));
-        RawValue consumer = entities.consumer(origin.consumerId());
-        if (consumer != null) {
-            entry.putRawValue("consumer", consumer);
-            entry.putObject("authenticated_entity").put("id", origin.consumerId());
-        }
-        ObjectNode latencies = entry.putObject("latencies");
-        long request_ = x.latencyNanos() / 1_000_000;
-        long proxy = x.upstreamNanos() < 0 ? -1 : x.upstreamNanos() / 1_000_000;
-        latencies.put("request", request_);
-        latencies.put("proxy", proxy);
-        latencies.put("kong", proxy < 0 ? request_ : Math.max(0, request_ - proxy));
-        latencies.put("receive", 0);
-        entry.put("client_ip", origin.clientIp());
-        entry.put("started_at", x.startedAtMillis());
-        entry.put("workspace_name", "default");
-        entry.put("source", x.source());
-        ObjectNode mcp = mcp(x);
-        if (mcp != null) {
-            entry.putObject("ai").set("mcp", mcp);
-        }
-        return entry;
     }
 
-    private static ObjectNode mcp(ExchangeEvent x) {
+    /** The entry's JSON. */
+    public static byte[] bytes(ExchangeEvent x, LogEntities entities) {
+        ByteArrayBuilder out = new ByteArrayBuilder(2048);
+        try (JsonGenerator g = Json.MAPPER.createGenerator(out)) {
+            write(g, x, entities);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes the entry as the next value of {@code g}: streamed, without building a tree (a log plugin
+     * writes one per exchange, at the gateway's rate).
+     */
+    public static void write(JsonGenerator g, ExchangeEvent x, LogEntities entities) throws IOException {
+        g.writeStartObject();
+        g.writeObjectFieldStart("request");
+        g.writeStringField("method", x.method());
+        g.writeStringField("uri", x.uri());
+        g.writeStringField("url", x.url());
+        g.writeNumberField("size", x.requestBytes());
+        g.writeFieldName("querystring");
+        querystring(g, x.uri());
+        headers(g, x.requestHeaders());
+        g.writeEndObject();
+        if (x.upstreamNanos() >= 0) {
+            g.writeStringField("upstream_uri", x.uri());
+            if (x.upstreamStatus() > 0) {
+                g.writeStringField("upstream_status", Integer.toString(x.upstreamStatus()));
+            }
+        }
+        g.writeObjectFieldStart("response");
+        g.writeNumberField("status", x.status());
+        g.writeNumberField("size", x.responseBytes());
+        headers(g, x.responseHeaders());
+        g.writeEndObject();
+        Origin origin = x.origin();
+        entity(g, "route", entities.route(origin.route().routeId()));
+        entity(g, "service", entities.service(origin.route().serviceId()));
+        SerializableString consumer = entities.consumer(origin.consumerId());
+        if (consumer != null) {
+            entity(g, "consumer", consumer);
+            g.writeObjectFieldStart("authenticated_entity");
+            g.writeStringField("id", origin.consumerId());
+            g.writeEndObject();
+        }
+        long request = x.latencyNanos() / 1_000_000;
+        long proxy = x.upstreamNanos() < 0 ? -1 : x.upstreamNanos() / 1_000_000;
+        g.writeObjectFieldStart("latencies");
+        g.writeNumberField("request", request);
+        g.writeNumberField("proxy", proxy);
+        g.writeNumberField("kong", proxy < 0 ? request : Math.max(0, request - proxy));
+        g.writeNumberField("receive", 0);
+        g.writeEndObject();
+        g.writeStringField("client_ip", origin.clientIp());
+        g.writeNumberField("started_at", x.startedAtMillis());
+        g.writeStringField("workspace_name", "default");
+        g.writeStringField("source", x.source());
+        mcp(g, x);
+        g.writeEndObject();
+    }
+
+    private static void headers(JsonGenerator g, Map<String, String> headers) throws IOException {
+        g.writeObjectFieldStart("headers");
+        for (var header : headers.entrySet()) {
+            g.writeStringField(header.getKey(), header.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static void mcp(JsonGenerator g, ExchangeEvent x) throws IOException {
         Origin.RouteFacts route = x.origin().route();
         if (!route.statistics() && !route.audits() && !route.payloads()) {
-            return null;
+            return;
         }
-        ObjectNode mcp = Json.object();
+        g.writeObjectFieldStart("ai");
+        g.writeObjectFieldStart("mcp");
         if (x.session() != null) {
-            mcp.put("mcp_session_id", x.session());
+            g.writeStringField("mcp_session_id", x.session());
         }
         if (route.statistics() || route.payloads()) {
-            ArrayNode rpc = mcp.putArray("rpc");
+            g.writeArrayFieldStart("rpc");
             for (McpEvent e : x.rpc()) {
-                rpc.add(rpc(e, route));
+                rpc(g, e, route);
             }
+            g.writeEndArray();
         }
         if (route.audits() && !x.audits().isEmpty()) {
-            ArrayNode audit = mcp.putArray("audit");
-            x.audits().forEach(audit::add);
+            g.writeArrayFieldStart("audit");
+            for (ObjectNode audit : x.audits()) {
+                g.writeTree(audit);
+            }
+            g.writeEndArray();
         }
-        return mcp;
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
-    private static ObjectNode rpc(McpEvent e, Origin.RouteFacts route) {
-        ObjectNode rpc = Json.object();
+    private static void rpc(JsonGenerator g, McpEvent e, Origin.RouteFacts route) throws IOException {
+        g.writeStartObject();
         if (e.id() != null) {
-            rpc.put("id", e.id().startsWith("\"") ? e.id().substring(1, e.id().length() - 1) : e.id());
+            g.writeStringField("id", e.id().startsWith("\"") ? e.id().substring(1, e.id().length() - 1) : e.id());
         }
-        rpc.put("method", e.method());
+        g.writeStringField("method", e.method());
         if (route.statistics()) {
             if (e.tool() != null) {
-                rpc.put("tool_name", e.tool());
+                g.writeStringField("tool_name", e.tool());
             }
-            rpc.put("latency", e.latencyMillis());
-            rpc.put("response_body_size", e.responseBytes());
+            g.writeNumberField("latency", e.latencyMillis());
+            g.writeNumberField("response_body_size", e.responseBytes());
             String error = e.error() != null ? e.error() : e.toolError() ? "tool_error" : null;
             if (error != null) {
-                rpc.put("error", error);
+                g.writeStringField("error", error);
             }
         }
         if (route.payloads() && (e.requestPayload() != null || e.responsePayload() != null)) {
-            ObjectNode payload = rpc.putObject("payload");
+            g.writeObjectFieldStart("payload");
             if (e.requestPayload() != null) {
-                payload.put("request", e.requestPayload());
+                g.writeStringField("request", e.requestPayload());
             }
             if (e.responsePayload() != null) {
-                payload.put("response", e.responsePayload());
+                g.writeStringField("response", e.responsePayload());
             }
+            g.writeEndObject();
         }
-        return rpc;
+        g.writeEndObject();
     }
 
-    /** The entity's JSON, serialized once for every entry. */
-    private static void putEntity(ObjectNode entry, String field, RawValue entity) {
+    /** The entity's JSON, serialized once for every entry and copied as it is. */
+    private static void entity(JsonGenerator g, String field, SerializableString entity) throws IOException {
         if (entity != null) {
-            entry.putRawValue(field, entity);
+            g.writeFieldName(field);
+            g.writeRawValue(entity);
         }
     }
 
@@ -135,12 +182,14 @@ public final class KongLogEntry {
     }
 
     /** Kong's {@code querystring}: arguments by name; a flag without value is {@code true}, repeats an array. */
-    private static ObjectNode querystring(String uri) {
-        ObjectNode args = Json.object();
+    private static void querystring(JsonGenerator g, String uri) throws IOException {
         int question = uri.indexOf('?');
         if (question < 0) {
-            return args;
+            g.writeStartObject();
+            g.writeEndObject();
+            return;
         }
+        ObjectNode args = Json.object();
         for (String pair : uri.substring(question + 1).split("&")) {
             if (pair.isEmpty()) {
                 continue;
@@ -158,6 +207,6 @@ public final class KongLogEntry {
                 args.putArray(name).add(existing).add(value);
             }
         }
-        return args;
+        g.writeTree(args);
     }
 }

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.databind.util.RawValue;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Route;
@@ -26,9 +27,9 @@ public final class LogEntities {
     private static final ObjectMapper SNAKE = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
 
-    private final Map<String, RawValue> routes = new HashMap<>();
-    private final Map<String, RawValue> services = new HashMap<>();
-    private final Map<String, RawValue> consumers = new HashMap<>();
+    private final Map<String, SerializableString> routes = new HashMap<>();
+    private final Map<String, SerializableString> services = new HashMap<>();
+    private final Map<String, SerializableString> consumers = new HashMap<>();
 
     public LogEntities(DeclarativeConfig config) {
         Redaction redaction = new Redaction(config.referenceBySecret());
@@ -47,20 +48,20 @@ public final class LogEntities {
         }
     }
 
-    /** Serialized once: every entry about the entity copies the same JSON text. */
-    private static RawValue raw(ObjectNode node) {
-        return new RawValue(dev.toolgate.mcp.Json.text(node));
+    /** Serialized once: every entry about the entity copies the same JSON (its UTF-8 bytes kept too). */
+    private static SerializableString raw(ObjectNode node) {
+        return new SerializedString(dev.toolgate.mcp.Json.text(node));
     }
 
-    RawValue route(String id) {
+    SerializableString route(String id) {
         return id == null ? null : routes.get(id);
     }
 
-    RawValue service(String id) {
+    SerializableString service(String id) {
         return id == null ? null : services.get(id);
     }
 
-    RawValue consumer(String id) {
+    SerializableString consumer(String id) {
         return id == null ? null : consumers.get(id);
     }
 

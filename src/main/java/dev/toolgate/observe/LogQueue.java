@@ -1,6 +1,8 @@
 package dev.toolgate.observe;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
 
 /**
  * An exchange waiting in a log plugin's queue, with the entities of the snapshot it was served by
@@ -8,8 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record LogQueue(ExchangeEvent event, LogEntities entities) {
 
-    /** Kong's log entry for it. */
-    public ObjectNode entry() {
-        return KongLogEntry.of(event, entities);
+    /** Kong's log entry for it, as JSON. */
+    public byte[] entry() {
+        return KongLogEntry.bytes(event, entities);
+    }
+
+    /** Writes Kong's log entry for it as the next value of {@code g}. */
+    public void write(JsonGenerator g) throws IOException {
+        KongLogEntry.write(g, event, entities);
     }
 }

@@ -1,6 +1,5 @@
 package dev.toolgate.observe.filelog;
 
-import dev.toolgate.mcp.Json;
 import dev.toolgate.observe.LogQueue;
 import dev.toolgate.observe.Outbox;
 import dev.toolgate.observe.QueueSettings;
@@ -41,7 +40,7 @@ final class FileLogWriter implements AutoCloseable {
     private void write(List<LogQueue> batch, int attempt) throws IOException {
         var lines = new java.io.ByteArrayOutputStream(batch.size() * 1024);
         for (LogQueue entry : batch) {
-            lines.write(Json.bytes(entry.entry()));
+            lines.write(entry.entry());
             lines.write('\n');
         }
         if (config.reopen()) {

@@ -1,5 +1,6 @@
 package dev.toolgate.observe.httplog;
 
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.observe.LogQueue;
 import dev.toolgate.observe.Outbox;
@@ -60,11 +61,18 @@ final class HttpLogSender implements AutoCloseable {
     private void send(List<LogQueue> batch, int attempt) throws Exception {
         byte[] body;
         if (config.queue().maxBatchSize() == 1 && batch.size() == 1) {
-            body = Json.bytes(batch.getFirst().entry());
+            body = batch.getFirst().entry();
         } else {
-            var array = Json.MAPPER.createArrayNode();
-            batch.forEach(q -> array.add(q.entry()));
-            body = Json.bytes(array);
+            // the batch streamed into one array: no tree per entry
+            var out = new ByteArrayBuilder(batch.size() * 2048);
+            try (var g = Json.MAPPER.createGenerator(out)) {
+                g.writeStartArray();
+                for (LogQueue q : batch) {
+                    q.write(g);
+                }
+                g.writeEndArray();
+            }
+            body = out.toByteArray();
         }
         int status = client.request(new RequestOptions(target))
                 .compose(request -> request.send(Buffer.buffer(body)))

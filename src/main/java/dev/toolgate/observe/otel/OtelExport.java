@@ -1,6 +1,5 @@
 package dev.toolgate.observe.otel;
 
-import dev.toolgate.mcp.Json;
 import dev.toolgate.observe.LogQueue;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Outbox;
@@ -141,7 +140,7 @@ final class OtelExport implements AutoCloseable {
 
     private void emit(List<LogQueue> batch, int attempt) {
         for (LogQueue q : batch) {
-            var record = logger.logRecordBuilder().setBody(Json.text(q.entry()))
+            var record = logger.logRecordBuilder().setBody(new String(q.entry(), java.nio.charset.StandardCharsets.UTF_8))
                     .setTimestamp(q.event().startedAtMillis(), TimeUnit.MILLISECONDS)
                     .setAllAttributes(attributes(q));
             TraceIds trace = q.event().rpc().stream().map(McpEvent::trace).filter(t -> t != null && t.sampled())
