@@ -270,7 +270,7 @@ public final class Observation {
             for (RpcRecord r : open) {
                 if (!r.finished) {
                     finish(r, open.size() == 1 ? (int) response.bytesWritten() : 0, null,
-                            status >= 400 ? "HTTP " + status : null, false, null);
+                            status >= 400 ? "HTTP " + status : null, Boolean.TRUE.equals(r.toolError), null);
                 }
             }
         }

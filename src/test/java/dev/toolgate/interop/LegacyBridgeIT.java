@@ -35,6 +35,9 @@ class LegacyBridgeIT {
         modernOnly = EverythingServer.modernFixture(true);
         gateway = TestGateway.start("""
                 _format_version: "3.0"
+                consumers:
+                  - {username: alice, keyauth_credentials: [{key: alice-key}]}
+                  - {username: bob, keyauth_credentials: [{key: bob-key}]}
                 services:
                   - name: modern-only
                     url: %s
@@ -42,6 +45,12 @@ class LegacyBridgeIT {
                       - name: modern-only
                         paths: [/mcp]
                         plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                      - name: keyed
+                        paths: [/keyed]
+                        plugins:
+                          - name: key-auth
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
                 """.formatted(modernOnly.mcp()));
@@ -98,6 +107,20 @@ class LegacyBridgeIT {
                 "{\"name\":\"Ada\"}"), "call", "confirm", "{}").ok();
 
         assertThat(out.at("/results/0/content/0/text").asText()).isEqualTo("Hello, Ada!");
+    }
+
+    @Test
+    void aBridgedSessionIsItsCallersAloneAnotherCallerWithItsIdIsToldItDoesNotExist() {
+        McpHttp alice = new McpHttp(gateway.proxy("/keyed"), Map.of("apikey", "alice-key"));
+        assertThat(alice.initialize("2025-11-25").status()).isEqualTo(200);
+        McpHttp bob = new McpHttp(gateway.proxy("/keyed"), Map.of("apikey", "bob-key"));
+        bob.sessionId(alice.sessionId());
+
+        assertThat(bob.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").status()).isEqualTo(404);
+        // nor may it answer a request the server sent on alice's call (an elicitation, say)
+        assertThat(bob.post("{\"jsonrpc\":\"2.0\",\"id\":\"tg-input-1\",\"result\":{\"action\":\"accept\"}}")
+                .status()).isEqualTo(404);
+        assertThat(alice.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").status()).isEqualTo(200);
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.toolgate.mode.ModernRequest;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.nio.charset.StandardCharsets;
@@ -93,7 +94,7 @@ final class ModernRequests {
         return switch (r.method()) {
             case "server/discover" -> json(request, McpMethods.result(r.id(), discover), null);
             case "tools/list" -> calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
-                    ? json(request, McpMethods.result(r.id(), list(exchange, r)), null) : instead(request, decision, r));
+                    ? answered(exchange, r, McpMethods.result(r.id(), list(exchange, r))) : instead(request, decision, r));
             case "tools/call" -> calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
                     ? call(exchange, r) : instead(request, decision, r));
             default -> throw new GatewayException(new GatewayError.UnknownMethod(r.id(), r.method()));
@@ -134,7 +135,13 @@ final class ModernRequests {
             }
         });
         return methods.invoke(r, exchange, ToolCalls.disconnection(request))
-                .compose(result -> json(request, McpMethods.result(r.id(), Json.bytes(complete(result))), null));
+                .compose(result -> answered(exchange, r, McpMethods.result(r.id(), Json.bytes(complete(result)))));
+    }
+
+    /** Sends the answer to a request the policies let through, and finishes its record with it. */
+    private static Future<Void> answered(Exchange exchange, JsonRpcMessage.Request r, Buffer answer) {
+        exchange.observation().answered(exchange.observation().record(r.id()), answer);
+        return json(exchange.request(), answer, null);
     }
 
     /** A tool result as 2026-07-28 sends it: {@code resultType} and the gateway's {@code serverInfo} added. */

@@ -69,7 +69,9 @@ final class ToolCalls {
         boolean toolCall = tool != null && r.method().equals("tools/call");
         switch (decision) {
             case Decision.Reject reject -> {
-                if (reject.error() instanceof GatewayError.ToolDenied && toolCall) {
+                // a tool ACL's denial, in either of its forms (acl_denial: unknown_tool answers it as unknown)
+                if (toolCall && (reject.error() instanceof GatewayError.ToolDenied
+                        || reject.error() instanceof GatewayError.UnknownTool)) {
                     record.acl(false);
                 }
                 observation.refused(record, reject.error());

@@ -10,6 +10,9 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
 /**
  * The answer to one bridged modern request: a single JSON response, or, once a notification related
  * to the request (progress, a log message it asked for) has to go first, an event stream that the
@@ -18,10 +21,13 @@ import io.vertx.core.http.HttpServerResponse;
 final class ClientAnswer {
 
     private final HttpServerResponse response;
+    private final Consumer<byte[]> observed;
     private boolean streaming;
 
-    ClientAnswer(HttpServerResponse response) {
+    /** @param observed gets each message sent to the client as it is sent (the route's traffic events) */
+    ClientAnswer(HttpServerResponse response, Consumer<byte[]> observed) {
         this.response = response;
+        this.observed = observed;
     }
 
     /** True once the client closed its side (which cancels the request). */
@@ -39,7 +45,9 @@ final class ClientAnswer {
             response.setStatusCode(200).setChunked(true).putHeader("content-type", MediaTypes.EVENT_STREAM)
                     .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
         }
-        response.write(Buffer.buffer(SseEvent.message(null, Json.text(notification))));
+        String text = Json.text(notification);
+        observed.accept(text.getBytes(StandardCharsets.UTF_8));
+        response.write(Buffer.buffer(SseEvent.message(null, text)));
     }
 
     /** Sends the final response. */
@@ -47,10 +55,12 @@ final class ClientAnswer {
         if (response.ended() || response.closed()) {
             return Future.succeededFuture();
         }
+        byte[] bytes = Json.bytes(message);
+        observed.accept(bytes);
         if (streaming) {
-            return response.end(Buffer.buffer(SseEvent.message(null, Json.text(message))));
+            return response.end(Buffer.buffer(SseEvent.message(null, new String(bytes, StandardCharsets.UTF_8))));
         }
-        return response.setStatusCode(200).putHeader("content-type", MediaTypes.JSON).end(Buffer.buffer(Json.bytes(message)));
+        return response.setStatusCode(200).putHeader("content-type", MediaTypes.JSON).end(Buffer.buffer(bytes));
     }
 
     /** Refuses or fails the request: the catalog's answer, or its JSON-RPC error ending a stream already open. */
@@ -58,8 +68,10 @@ final class ClientAnswer {
         if (response.ended() || response.closed()) {
             return Future.succeededFuture();
         }
+        byte[] body = Json.bytes(ErrorResponses.body(error));
+        observed.accept(body);
         if (streaming) {
-            return response.end(Buffer.buffer(SseEvent.message(null, Json.text(ErrorResponses.body(error)))));
+            return response.end(Buffer.buffer(SseEvent.message(null, new String(body, StandardCharsets.UTF_8))));
         }
         ErrorResponses.mcp(response, error);
         return Future.succeededFuture();

@@ -59,7 +59,7 @@ final class EraBridge {
 
     /** One bridged request and what it needs along the way. */
     private record Call(Exchange exchange, ModernRequest modern, UpstreamLink link, ClientAnswer answer, String key,
-                        Predicate<String> shows, Consumer<byte[]> observed) {
+                        Predicate<String> shows) {
         JsonRpcMessage.Request request() {
             return modern.request();
         }
@@ -69,13 +69,14 @@ final class EraBridge {
      * Answers a checked modern request through the legacy server.
      *
      * @param shows    which tools the caller may see (tool ACLs), or null for all
-     * @param observed gets each message the server sent, for the route's traffic events
+     * @param observed gets each message sent to the client, for the route's traffic events
      */
     Future<Void> answer(Exchange exchange, ModernRequest modern, UpstreamLink link, Predicate<String> shows,
                         Consumer<byte[]> observed) {
         String key = BridgeState.caller(exchange) + "\n" + Json.text(modern.meta().clientCapabilities()) + "\n"
                 + (modern.meta().clientInfo() == null ? "" : Json.text(modern.meta().clientInfo()));
-        Call call = new Call(exchange, modern, link, new ClientAnswer(exchange.request().response()), key, shows, observed);
+        Call call = new Call(exchange, modern, link, new ClientAnswer(exchange.request().response(), observed), key,
+                shows);
         JsonNode params = modern.request().params();
         Future<Void> done = switch (modern.request().method()) {
             case "server/discover" -> sessions.of(key, link, modern.meta())
@@ -145,7 +146,6 @@ final class EraBridge {
         if (answer.stream() == null) {
             JsonNode message = answer.json();
             if (message != null && message.has("id") && (message.has("result") || message.has("error"))) {
-                call.observed().accept(Json.bytes(message));
                 return finish(call, session, message);
             }
             return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
@@ -173,7 +173,6 @@ final class EraBridge {
             } catch (IOException e) {
                 return;
             }
-            call.observed().accept(event.data().getBytes(StandardCharsets.UTF_8));
             Future<Void> ended = onMessage(call, session, upstreamId, stream, message);
             if (ended != null) {
                 answered[0] = true;

@@ -65,7 +65,7 @@ final class LegacyBridge {
      * Answers a legacy exchange through the modern server.
      *
      * @param access   the route's message policies (which already let the exchange through), or null
-     * @param observed gets each message the server sent, for the route's traffic events
+     * @param observed gets each message sent to the client, for the route's traffic events
      */
     Future<Void> answer(Exchange exchange, Buffer body, UpstreamLink link, UpstreamEras eras, PassthroughAccess access,
                         Consumer<byte[]> observed) {
@@ -87,21 +87,22 @@ final class LegacyBridge {
             case JsonRpcMessage.Invalid invalid ->
                     throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
             case JsonRpcMessage.Notification ignored -> exchange.request().response().setStatusCode(202).end();
-            case JsonRpcMessage.Response response -> {
-                Promise<JsonNode> waiting = awaited.remove(exchange.sessionId() + "\n" + Json.text(response.id()));
+            // only the caller that owns the session may answer the requests its calls are waiting on
+            case JsonRpcMessage.Response response -> session(exchange).compose(session -> {
+                Promise<JsonNode> waiting = awaited.remove(session.id() + "\n" + Json.text(response.id()));
                 if (waiting != null) {
                     waiting.tryComplete(response.raw());
                 }
-                yield exchange.request().response().setStatusCode(202).end();
-            }
-            case JsonRpcMessage.Request r when r.method().equals("initialize") -> initialize(exchange, r, link, eras);
+                return exchange.request().response().setStatusCode(202).end();
+            });
+            case JsonRpcMessage.Request r when r.method().equals("initialize") -> initialize(exchange, r, link, eras, observed);
             case JsonRpcMessage.Request r -> {
-                ClientAnswer answer = new ClientAnswer(exchange.request().response());
+                ClientAnswer answer = new ClientAnswer(exchange.request().response(), observed);
                 yield session(exchange).compose(session -> switch (r.method()) {
                     case "ping", "logging/setLevel" -> answer.finish(JsonRpc.result(r.id(), Json.object()));
                     default -> admitted(exchange, body, access).compose(shows -> shows == null
                             ? Future.succeededFuture()
-                            : call(new Call(exchange, r, session, link, answer, shows, observed), null, null, 0)
+                            : call(new Call(exchange, r, session, link, answer, shows), null, null, 0)
                             .recover(failure -> answer.fail(failure instanceof GatewayException refused
                                     ? refused.error() : upstreamError(link, failure))));
                 });
@@ -118,7 +119,7 @@ final class LegacyBridge {
 
     /** One bridged request. */
     private record Call(Exchange exchange, JsonRpcMessage.Request request, Session session, UpstreamLink link,
-                        ClientAnswer answer, Predicate<String> shows, Consumer<byte[]> observed) {
+                        ClientAnswer answer, Predicate<String> shows) {
     }
 
     /** Which tools the caller may see (the route's policies already let the request through). */
@@ -127,7 +128,8 @@ final class LegacyBridge {
         return Future.succeededFuture(shows == null ? name -> true : shows);
     }
 
-    private Future<Void> initialize(Exchange exchange, JsonRpcMessage.Request r, UpstreamLink link, UpstreamEras eras) {
+    private Future<Void> initialize(Exchange exchange, JsonRpcMessage.Request r, UpstreamLink link, UpstreamEras eras,
+                                    Consumer<byte[]> observed) {
         JsonNode requested = r.params() == null ? null : r.params().get("protocolVersion");
         if (requested == null || !requested.isTextual()) {
             throw new GatewayException(new GatewayError.InvalidParams(r.id(), "initialize needs params.protocolVersion"));
@@ -163,7 +165,8 @@ final class LegacyBridge {
                     .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
                     .compose(session -> {
                         exchange.request().response().putHeader("mcp-session-id", session.id());
-                        return new ClientAnswer(exchange.request().response()).finish(JsonRpc.result(r.id(), result));
+                        return new ClientAnswer(exchange.request().response(), observed)
+                                .finish(JsonRpc.result(r.id(), result));
                     });
         });
     }
@@ -223,7 +226,6 @@ final class LegacyBridge {
         if (answer.stream() == null) {
             JsonNode json = answer.json();
             if (json != null && (json.has("result") || json.has("error"))) {
-                call.observed().accept(Json.bytes(json));
                 return Future.succeededFuture(json);
             }
             return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
@@ -236,7 +238,6 @@ final class LegacyBridge {
             }
             try {
                 JsonNode message = Json.parse(event.data().getBytes(StandardCharsets.UTF_8));
-                call.observed().accept(event.data().getBytes(StandardCharsets.UTF_8));
                 if (message.has("method") && !message.has("id")) {
                     call.answer().notify(message);
                 } else if (id.equals(message.get("id"))) {

@@ -127,7 +127,7 @@ final class ModernTraffic {
      *
      * @param access   the route's message policies, or null
      * @param asBefore forwards the exchange as any other (the server speaks the modern era)
-     * @param observed gets each message a bridged server sent, for the route's traffic events
+     * @param observed gets each message a bridge sends the client, for the route's traffic events
      */
     Future<Void> handle(Exchange exchange, Buffer body, PassthroughAccess access, Supplier<Future<Void>> asBefore,
                         Consumer<byte[]> observed) {
@@ -165,11 +165,12 @@ final class ModernTraffic {
                 }
                 yield access.admit(exchange, body).compose(admitted -> {
                     if (admitted.refused() != null) {
+                        exchange.observation().refusedAll(admitted.refused());
                         ErrorResponses.mcp(exchange.request().response(), admitted.refused());
                         return Future.succeededFuture();
                     }
                     if (admitted.answer() != null) {
-                        return respondWith(exchange, admitted.answer());
+                        return respondWith(exchange, admitted.answer(), observed);
                     }
                     return bridge.answer(exchange, modern, link, access.shows(exchange), observed);
                 });
@@ -178,13 +179,15 @@ final class ModernTraffic {
     }
 
     /** A tool result a policy answered with (a per-tool limit), as a complete 2026-07-28 result. */
-    private static Future<Void> respondWith(Exchange exchange, Buffer answer) {
+    private static Future<Void> respondWith(Exchange exchange, Buffer answer, Consumer<byte[]> observed) {
         JsonNode response = JsonBody.parse(answer);
         if (response.get("result") instanceof ObjectNode result) {
             result.put("resultType", "complete");
         }
+        byte[] bytes = Json.bytes(response);
+        observed.accept(bytes);
         return exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
-                .end(Buffer.buffer(Json.bytes(response)));
+                .end(Buffer.buffer(bytes));
     }
 
     /** Refuses a request whose mirrored headers say another method or name than its body (400, -32020). */

@@ -101,7 +101,8 @@ final class PassthroughAccess {
                 return policies.admit(call).map(decision -> {
                     if (call.isToolCall() && call.tool() != null) {
                         RpcRecord record = exchange.observation().record(message.idText());
-                        record.acl(!(decision instanceof Decision.Reject r && r.error() instanceof GatewayError.ToolDenied));
+                        record.acl(!(decision instanceof Decision.Reject r && (r.error() instanceof GatewayError.ToolDenied
+                                || r.error() instanceof GatewayError.UnknownTool)));
                         if (decision instanceof Decision.ToolResult) {
                             record.rateLimit("reject");
                         }

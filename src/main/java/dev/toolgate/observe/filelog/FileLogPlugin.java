@@ -7,13 +7,12 @@ import dev.toolgate.observe.LogEntities;
 import dev.toolgate.observe.LogQueue;
 import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficSink;
-import dev.toolgate.pipeline.ExchangePolicy;
-import dev.toolgate.pipeline.PolicyPlugin;
+import dev.toolgate.pipeline.LogPlugin;
 import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.PolicySchema;
 
 /** Kong's {@code file-log} plugin: each exchange as one line of JSON in a file. */
-public final class FileLogPlugin implements PolicyPlugin {
+public final class FileLogPlugin extends LogPlugin {
 
     public static final String NAME = "file-log";
 
@@ -23,20 +22,10 @@ public final class FileLogPlugin implements PolicyPlugin {
     }
 
     @Override
-    public ExchangePolicy provision(Plugin plugin, Provisioning provisioning) {
-        return null;
-    }
-
-    @Override
-    public TrafficSink logger(Plugin plugin, Provisioning provisioning) {
-        Telemetry telemetry = provisioning.telemetry();
-        if (telemetry == null) {
-            return null;
-        }
+    protected TrafficSink sink(Plugin plugin, Provisioning provisioning, Telemetry telemetry) {
         FileLogConfig config = (FileLogConfig) plugin.config();
         String name = NAME + " " + plugin.source();
-        FileLogWriter writer = telemetry.shared(NAME + ":" + plugin.id() + ":" + config.hashCode(),
-                () -> new FileLogWriter(config, telemetry, name));
+        FileLogWriter writer = kept(telemetry, plugin, () -> new FileLogWriter(config, telemetry, name));
         LogEntities entities = new LogEntities(provisioning.config());
         return new TrafficSink() {
             @Override

@@ -7,13 +7,12 @@ import dev.toolgate.observe.LogEntities;
 import dev.toolgate.observe.LogQueue;
 import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficSink;
-import dev.toolgate.pipeline.ExchangePolicy;
-import dev.toolgate.pipeline.PolicyPlugin;
+import dev.toolgate.pipeline.LogPlugin;
 import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.PolicySchema;
 
 /** Kong's {@code http-log} plugin: each exchange, as Kong's log serializer shapes it, sent to an HTTP endpoint. */
-public final class HttpLogPlugin implements PolicyPlugin {
+public final class HttpLogPlugin extends LogPlugin {
 
     public static final String NAME = "http-log";
 
@@ -23,20 +22,10 @@ public final class HttpLogPlugin implements PolicyPlugin {
     }
 
     @Override
-    public ExchangePolicy provision(Plugin plugin, Provisioning provisioning) {
-        return null;
-    }
-
-    @Override
-    public TrafficSink logger(Plugin plugin, Provisioning provisioning) {
-        Telemetry telemetry = provisioning.telemetry();
-        if (telemetry == null) {
-            return null;
-        }
+    protected TrafficSink sink(Plugin plugin, Provisioning provisioning, Telemetry telemetry) {
         HttpLogConfig config = (HttpLogConfig) plugin.config();
         String name = NAME + " " + plugin.source();
-        HttpLogSender sender = telemetry.shared(NAME + ":" + plugin.id() + ":" + config.hashCode(),
-                () -> new HttpLogSender(config, telemetry, name));
+        HttpLogSender sender = kept(telemetry, plugin, () -> new HttpLogSender(config, telemetry, name));
         LogEntities entities = new LogEntities(provisioning.config());
         return new TrafficSink() {
             @Override

@@ -9,8 +9,7 @@ import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficSink;
 import dev.toolgate.observe.Tracing;
-import dev.toolgate.pipeline.ExchangePolicy;
-import dev.toolgate.pipeline.PolicyPlugin;
+import dev.toolgate.pipeline.LogPlugin;
 import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.PolicySchema;
 
@@ -19,7 +18,7 @@ import dev.toolgate.policy.PolicySchema;
  * On the event loop it only queues events; spans, metrics and logs are made and exported on its own
  * threads.
  */
-public final class OpenTelemetryPlugin implements PolicyPlugin {
+public final class OpenTelemetryPlugin extends LogPlugin {
 
     public static final String NAME = "opentelemetry";
 
@@ -29,20 +28,10 @@ public final class OpenTelemetryPlugin implements PolicyPlugin {
     }
 
     @Override
-    public ExchangePolicy provision(Plugin plugin, Provisioning provisioning) {
-        return null;
-    }
-
-    @Override
-    public TrafficSink logger(Plugin plugin, Provisioning provisioning) {
-        Telemetry telemetry = provisioning.telemetry();
-        if (telemetry == null) {
-            return null;
-        }
+    protected TrafficSink sink(Plugin plugin, Provisioning provisioning, Telemetry telemetry) {
         OpenTelemetryConfig config = (OpenTelemetryConfig) plugin.config();
         String name = NAME + " " + plugin.source();
-        OtelExport export = telemetry.shared(NAME + ":" + plugin.id() + ":" + config.hashCode(),
-                () -> new OtelExport(config, telemetry, name));
+        OtelExport export = kept(telemetry, plugin, () -> new OtelExport(config, telemetry, name));
         Tracing tracing = export.traces() || config.propagation().injects()
                 ? new Tracing(config.samplingRate(), config.propagation().extracts(), config.propagation().injects(),
                 config.httpResponseHeaderForTraceid()) : null;

@@ -4,8 +4,7 @@ import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
 import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficSink;
-import dev.toolgate.pipeline.ExchangePolicy;
-import dev.toolgate.pipeline.PolicyPlugin;
+import dev.toolgate.pipeline.LogPlugin;
 import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.PolicySchema;
 
@@ -13,7 +12,7 @@ import dev.toolgate.policy.PolicySchema;
  * Kong's {@code prometheus} plugin: each instance records its routes' traffic in the gateway-wide
  * metrics that the admin listener's {@code /metrics} serves.
  */
-public final class PrometheusPlugin implements PolicyPlugin {
+public final class PrometheusPlugin extends LogPlugin {
 
     public static final String NAME = "prometheus";
 
@@ -23,16 +22,7 @@ public final class PrometheusPlugin implements PolicyPlugin {
     }
 
     @Override
-    public ExchangePolicy provision(Plugin plugin, Provisioning provisioning) {
-        return null;
-    }
-
-    @Override
-    public TrafficSink logger(Plugin plugin, Provisioning provisioning) {
-        Telemetry telemetry = provisioning.telemetry();
-        if (telemetry == null) {
-            return null;
-        }
+    protected TrafficSink sink(Plugin plugin, Provisioning provisioning, Telemetry telemetry) {
         PrometheusConfig config = (PrometheusConfig) plugin.config();
         KongMetrics metrics = telemetry.shared("prometheus", () -> new KongMetrics(telemetry.registry()));
         if (config.upstreamHealthMetrics()) {

@@ -3,6 +3,7 @@ package dev.toolgate.mode.conversion;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.LiveFeed;
 import dev.toolgate.testing.ModernHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
@@ -36,7 +37,8 @@ class ModernRequestsIT {
     static void start() {
         upstream = new RestUpstream()
                 .json("GET /weather", 200, "{\"city\":\"Paris\",\"temp\":21}")
-                .on("GET /slow", r -> { });
+                .on("GET /slow", r -> { })
+                .json("GET /broken", 500, "{\"error\":\"down\"}");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -62,6 +64,7 @@ class ModernRequestsIT {
                                       required: true
                                       schema: {type: string, x-mcp-header: City}
                                 - {name: slow, description: Never answers, method: GET, path: /slow}
+                                - {name: broken, description: Always fails, method: GET, path: /broken}
                 """.formatted(upstream.url()));
         modern = new ModernHttp(gateway.proxy("/mcp"));
     }
@@ -92,7 +95,7 @@ class ModernRequestsIT {
         assertThat(result.path("resultType").asText()).isEqualTo("complete");
         assertThat(result.path("ttlMs").asLong()).isEqualTo(30_000);
         assertThat(result.path("cacheScope").asText()).isEqualTo("public");
-        assertThat(result.path("tools").findValuesAsText("name")).containsExactly("weather", "slow");
+        assertThat(result.path("tools").findValuesAsText("name")).containsExactly("weather", "slow", "broken");
         assertThat(result.at("/_meta/io.modelcontextprotocol~1serverInfo/version").isTextual()).isTrue();
     }
 
@@ -107,6 +110,17 @@ class ModernRequestsIT {
         assertThat(result.path("isError").asBoolean()).isFalse();
         assertThat(result.at("/content/0/text").asText()).contains("\"temp\":21");
         assertThat(upstream.next().query()).isEqualTo("city=Paris");
+    }
+
+    @Test
+    void aFailingToolIsAToolErrorOnTheLiveTrafficFeedAsInTheLegacyEra() {
+        McpHttp.Response response = modern.request("tools/call", "{\"name\":\"broken\",\"arguments\":{}}");
+        upstream.clear();
+        assertThat(response.json().at("/result/isError").asBoolean()).as(response.toString()).isTrue();
+
+        JsonNode seen = LiveFeed.event(gateway, e -> "broken".equals(e.path("tool").asText()));
+        assertThat(seen.path("status").asText()).isEqualTo("error");
+        assertThat(seen.path("error_type").asText()).isEqualTo("tool_error");
     }
 
     @Test

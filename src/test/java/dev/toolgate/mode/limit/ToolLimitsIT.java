@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.cluster.FakeClock;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.JavaSdkServer;
+import dev.toolgate.testing.LiveFeed;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RedisServer;
 import dev.toolgate.testing.RestUpstream;
@@ -84,27 +85,6 @@ class ToolLimitsIT {
                 """.formatted(upstream.url(), toolLimits, toolLimits);
     }
 
-    /** The first event of the live traffic feed (its recent backlog included) that {@code wanted} accepts, within 5 s. */
-    private static JsonNode liveEvent(TestGateway gateway, java.util.function.Predicate<JsonNode> wanted) {
-        var client = java.net.http.HttpClient.newHttpClient();
-        try {
-            var lines = client.send(java.net.http.HttpRequest.newBuilder(gateway.admin("/dashboard/events")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofLines()).body();
-            return java.util.concurrent.CompletableFuture.supplyAsync(() -> lines
-                    .filter(line -> line.startsWith("data: {")).map(line -> {
-                        try {
-                            return Json.parse(line.substring(6));
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }).filter(wanted).findFirst().orElseThrow()).get(5, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("no such event on the live feed within 5 s", e);
-        } finally {
-            client.shutdownNow();
-        }
-    }
-
     private static McpSchema.CallToolResult call(McpSyncClient client, String tool) {
         return client.callTool(new McpSchema.CallToolRequest(tool, Map.of()));
     }
@@ -132,7 +112,7 @@ class ToolLimitsIT {
             assertThat(meta.get("window").asText()).isEqualTo("minute");
             assertThat(meta.get("limit").asLong()).isEqualTo(2);
             // the operator sees the refusal as the limit's, not the ACL's, on the live traffic page
-            JsonNode seen = liveEvent(gateway, e -> "ping".equals(e.path("tool").asText()) && e.has("rate_limit"));
+            JsonNode seen = LiveFeed.event(gateway, e -> "ping".equals(e.path("tool").asText()) && e.has("rate_limit"));
             assertThat(seen.get("rate_limit").asText()).isEqualTo("reject");
             assertThat(seen.get("status").asText()).isEqualTo("error");
             // the plugin's default applies to the tool without a limit of its own
