@@ -47,7 +47,10 @@ final class Acl implements ExchangePolicy {
             return Decision.reject(new GatewayError.Forbidden(REFUSED, null));
         }
         if (!config.hideGroupsHeader()) {
-            exchange.upstreamHeaders().set("X-Consumer-Groups", String.join(", ", groups));
+            // Kong names the groups by where they came from: a token's (authenticated groups) or the consumer's
+            boolean asserted = groups == caller.authenticatedGroups();
+            exchange.upstreamHeaders().set(asserted ? "X-Authenticated-Groups" : "X-Consumer-Groups",
+                    String.join(", ", groups));
         }
         return Decision.PROCEED;
     }

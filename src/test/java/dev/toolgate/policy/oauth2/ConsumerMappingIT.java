@@ -57,6 +57,21 @@ class ConsumerMappingIT {
                               authorization_servers: [${issuer}]
                               consumer_claim: [sub]
                               consumer_by: [username]
+                      - name: grouped
+                        paths: [/grouped]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: current_weather, description: Weather, method: GET, path: /api/weather/current.json}
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: ${proxy}/grouped
+                              authorization_servers: [${issuer}]
+                              consumer_groups_claim: [groups]
+                          - name: acl
+                            config: {allow: [partners]}
                 """, Map.of("issuer", as.issuer(), "weather", weather.url()));
     }
 
@@ -84,6 +99,34 @@ class ConsumerMappingIT {
         RestUpstream.Received received = weather.received().getLast();
         assertThat(received.header("x-consumer-username")).isEqualTo("mcp-client");
         assertThat(received.header("x-credential-identifier")).isEqualTo("mcp-client");
+    }
+
+    @Test
+    void theAclPluginAdmitsByTheTokensGroupsAndTheUpstreamGetsThemAsAuthenticatedGroups() {
+        String endpoint = gateway.proxy("/grouped").toString();
+        String partner = ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(), endpoint,
+                c -> c.claim("groups", java.util.List.of("partners", "beta"))));
+        String outsider = ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(), endpoint,
+                c -> c.claim("groups", java.util.List.of("beta"))));
+        McpHttp client = new McpHttp(URI.create(endpoint));
+
+        McpHttp.Response refused = client.send("POST", BadTokensIT.INITIALIZE,
+                BadTokensIT.headers(Map.of("authorization", "Bearer " + outsider)));
+        assertThat(refused.status()).as("no known group in the token: ai-mcp-oauth2 refuses it").isEqualTo(403);
+
+        Map<String, String> headers = new HashMap<>(BadTokensIT.headers(Map.of("authorization", "Bearer " + partner,
+                "x-authenticated-groups", "forged")));
+        McpHttp.Response initialized = client.send("POST", BadTokensIT.INITIALIZE, headers);
+        assertThat(initialized.status()).as("%s", initialized).isEqualTo(200);
+        headers.put("mcp-session-id", initialized.header("mcp-session-id"));
+        headers.put("mcp-protocol-version", "2025-06-18");
+        McpHttp.Response called = client.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"current_weather\",\"arguments\":{}}}", headers);
+
+        assertThat(called.json().at("/result/isError").asBoolean()).as("%s", called).isFalse();
+        RestUpstream.Received received = weather.received().getLast();
+        assertThat(received.header("x-authenticated-groups")).isEqualTo("partners, beta");
+        assertThat(received.header("x-consumer-groups")).isNull();
     }
 
     @Test
