@@ -1,5 +1,7 @@
 package dev.toolgate.admin;
 
+import dev.toolgate.http.Router;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,20 +29,11 @@ final class AdminHosts {
         if (hostHeader == null) {
             return true;
         }
-        String host = withoutPort(hostHeader.trim().toLowerCase(Locale.ROOT));
+        String host = Router.stripPort(hostHeader.trim().toLowerCase(Locale.ROOT));
         if (host.endsWith(".")) {
             host = host.substring(0, host.length() - 1);
         }
         return host.equals("localhost") || host.startsWith("[") && host.endsWith("]") || IPV4.matcher(host).matches()
                 || names.contains(host);
-    }
-
-    private static String withoutPort(String host) {
-        if (host.startsWith("[")) {
-            int end = host.indexOf(']');
-            return end < 0 ? host : host.substring(0, end + 1);
-        }
-        int colon = host.lastIndexOf(':');
-        return colon < 0 ? host : host.substring(0, colon);
     }
 }

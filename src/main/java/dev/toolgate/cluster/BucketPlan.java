@@ -22,12 +22,28 @@ final class BucketPlan {
     /**
      * One bucket of a key.
      *
-     * @param suffix  added to the key: empty, or the month or year it counts
-     * @param periods its windows, in the order of its bandwidths
-     * @param config  its bandwidths as of {@code atMillis}
-     * @param endsAt  when every window of it has been reset since {@code atMillis}: it may be forgotten then
+     * @param suffix   added to the key: empty, or the month or year it counts
+     * @param periods  its windows, in the order of its bandwidths
+     * @param windows  the limits it counts
+     * @param atMillis when it is planned
+     * @param endsAt   when every window of it has been reset since {@code atMillis}: it may be forgotten then
      */
-    record Bucket(String suffix, List<Period> periods, BucketConfiguration config, long endsAt) {
+    record Bucket(String suffix, List<Period> periods, Windows windows, long atMillis, long endsAt) {
+
+        /** Its bandwidths as of {@code atMillis}; built only when a bucket is opened, not on every count. */
+        BucketConfiguration config() {
+            ConfigurationBuilder builder = BucketConfiguration.builder();
+            for (Period period : periods) {
+                long limit = windows.limits().get(period);
+                long end = period.end(atMillis);
+                // a calendar window's bucket is replaced (new key) before its first refill would come
+                Duration length = period.calendar() ? Duration.ofDays(400) : Duration.ofMillis(end - period.start(atMillis));
+                builder.addLimit(Bandwidth.builder().capacity(limit)
+                        .refillIntervallyAligned(limit, length, Instant.ofEpochMilli(end))
+                        .id(period.key()).build());
+            }
+            return builder.build();
+        }
     }
 
     private BucketPlan() {
@@ -48,19 +64,11 @@ final class BucketPlan {
     }
 
     private static Bucket bucket(String suffix, List<Period> periods, Windows windows, long atMillis) {
-        ConfigurationBuilder builder = BucketConfiguration.builder();
         long endsAt = atMillis;
         for (Period period : periods) {
-            long limit = windows.limits().get(period);
-            long end = period.end(atMillis);
-            // a calendar window's bucket is replaced (new key) before its first refill would come
-            Duration length = period.calendar() ? Duration.ofDays(400) : Duration.ofMillis(end - period.start(atMillis));
-            builder.addLimit(Bandwidth.builder().capacity(limit)
-                    .refillIntervallyAligned(limit, length, Instant.ofEpochMilli(end))
-                    .id(period.key()).build());
-            endsAt = Math.max(endsAt, end);
+            endsAt = Math.max(endsAt, period.end(atMillis));
         }
-        return new Bucket(suffix, periods, builder.build(), endsAt);
+        return new Bucket(suffix, periods, windows, atMillis, endsAt);
     }
 
     private static String calendarName(Period period, long atMillis) {

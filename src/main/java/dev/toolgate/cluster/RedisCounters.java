@@ -1,5 +1,6 @@
 package dev.toolgate.cluster;
 
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
@@ -43,7 +44,7 @@ public final class RedisCounters extends BucketCounters<AsyncBucketProxy> {
         if (buckets != null) {
             return super.hit(key, windows);
         }
-        return onContext(link.buckets(timeMeter(clock)), Vertx.currentContext()).compose(manager -> {
+        return RedisLink.onContext(link.buckets(timeMeter(clock)), Vertx.currentContext()).compose(manager -> {
             buckets = manager;
             return super.hit(key, windows);
         });
@@ -51,13 +52,14 @@ public final class RedisCounters extends BucketCounters<AsyncBucketProxy> {
 
     @Override
     protected AsyncBucketProxy open(String key, BucketPlan.Bucket plan) {
+        BucketConfiguration config = plan.config();
         RemoteAsyncBucketBuilder<byte[]> builder = buckets.builder();
         builder = syncRateSeconds > 0
                 ? builder.withOptimization(Optimizations.delaying(new DelayParameters(
-                        plan.config().getBandwidths()[0].getCapacity(), Duration.ofSeconds(syncRateSeconds))))
+                        config.getBandwidths()[0].getCapacity(), Duration.ofSeconds(syncRateSeconds))))
                 : builder.withOptimization(Optimizations.batching());
         return builder.build((PREFIX + key).getBytes(StandardCharsets.UTF_8),
-                () -> CompletableFuture.completedFuture(plan.config()));
+                () -> CompletableFuture.completedFuture(config));
     }
 
     @Override
@@ -66,23 +68,19 @@ public final class RedisCounters extends BucketCounters<AsyncBucketProxy> {
         return new Slot() {
             @Override
             public Future<VerboseResult<ConsumptionProbe>> take() {
-                return onContext(bucket.asVerbose().tryConsumeAndReturnRemaining(1), context);
+                return RedisLink.onContext(bucket.asVerbose().tryConsumeAndReturnRemaining(1), context);
             }
 
             @Override
             public Future<Void> giveBack() {
-                return onContext(bucket.addTokens(1), context);
+                return RedisLink.onContext(bucket.addTokens(1), context);
             }
 
             @Override
             public Future<long[]> available() {
-                return onContext(bucket.asVerbose().getAvailableTokens(), context)
+                return RedisLink.onContext(bucket.asVerbose().getAvailableTokens(), context)
                         .map(r -> r.getDiagnostics().getAvailableTokensPerEachBandwidth());
             }
         };
-    }
-
-    private static <T> Future<T> onContext(CompletionStage<T> stage, Context context) {
-        return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
     }
 }

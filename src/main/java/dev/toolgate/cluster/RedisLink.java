@@ -49,7 +49,6 @@ public final class RedisLink implements AutoCloseable {
     private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub;
     private AsyncProxyManager<byte[]> buckets;
     private long failedAt;
-    private volatile long lastLatencyNanos = -1;
 
     RedisLink(RedisSettings settings, ClientResources resources) {
         this.settings = settings;
@@ -66,17 +65,6 @@ public final class RedisLink implements AutoCloseable {
                 : settings.host() + ":" + settings.port() + "/" + settings.database();
     }
 
-    /** True while the command connection is up. */
-    public boolean connected() {
-        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = connection;
-        return current != null && current.isDone() && !current.isCompletedExceptionally() && current.join().isOpen();
-    }
-
-    /** The round trip of the last {@link #ping()} that succeeded, in nanoseconds; -1 before any. */
-    public long lastLatencyNanos() {
-        return lastLatencyNanos;
-    }
-
     /** Runs one command; the future fails when Redis cannot be reached or does not answer in {@code read_timeout}. */
     public <T> Future<T> call(Function<RedisAsyncCommands<byte[], byte[]>, CompletionStage<T>> command) {
         Context context = Vertx.currentContext();
@@ -86,11 +74,7 @@ public final class RedisLink implements AutoCloseable {
     /** PING, timed; also what {@code /status} shows. */
     public Future<Long> ping() {
         long started = System.nanoTime();
-        return call(c -> c.ping()).map(pong -> {
-            long took = System.nanoTime() - started;
-            lastLatencyNanos = took;
-            return took;
-        });
+        return call(c -> c.ping()).map(pong -> System.nanoTime() - started);
     }
 
     /** Bucket4j's buckets kept in this Redis (compare-and-swap), with the given client clock. */
@@ -211,7 +195,8 @@ public final class RedisLink implements AutoCloseable {
         return uri;
     }
 
-    private static <T> Future<T> onContext(CompletionStage<T> stage, Context context) {
+    /** A stage completed on another thread, continued on the caller's Vert.x context (when it has one). */
+    static <T> Future<T> onContext(CompletionStage<T> stage, Context context) {
         return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
     }
 

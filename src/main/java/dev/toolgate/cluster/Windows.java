@@ -60,15 +60,6 @@ public record Windows(Map<Period, Long> limits) {
                 .collect(Collectors.joining("."));
     }
 
-    /** The largest configured window (the one whose end makes every counter of a key fresh). */
-    public Period largest() {
-        Period largest = null;
-        for (Period p : limits.keySet()) {
-            largest = p;
-        }
-        return largest;
-    }
-
     /** Shown in messages: {@code 5 per minute, 100 per hour}. */
     @Override
     public String toString() {

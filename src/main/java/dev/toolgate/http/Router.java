@@ -193,7 +193,8 @@ public final class Router {
         return true;
     }
 
-    private static String stripPort(String host) {
+    /** The host of a {@code Host} value without its port ({@code [::1]:80} gives {@code [::1]}). */
+    public static String stripPort(String host) {
         if (host.startsWith("[")) {
             int end = host.indexOf(']');
             return end < 0 ? host : host.substring(0, end + 1);

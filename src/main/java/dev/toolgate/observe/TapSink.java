@@ -8,12 +8,4 @@ package dev.toolgate.observe;
 public interface TapSink {
 
     void accept(TapEvent event);
-
-    /** Sends each event to both. */
-    default TapSink andThen(TapSink next) {
-        return event -> {
-            accept(event);
-            next.accept(event);
-        };
-    }
 }

@@ -20,15 +20,4 @@ import java.time.InstantSource;
  */
 public record Provisioning(DeclarativeConfig config, Consumers consumers, ConfigReport report, InstantSource clock,
                            Cluster cluster, Telemetry telemetry) {
-
-    /** Provisioning without telemetry: validation, and plugins that do not log. */
-    public Provisioning(DeclarativeConfig config, Consumers consumers, ConfigReport report, InstantSource clock,
-                        Cluster cluster) {
-        this(config, consumers, report, clock, cluster, null);
-    }
-
-    /** Provisioning for plugins that neither count nor log. */
-    public Provisioning(DeclarativeConfig config, Consumers consumers, ConfigReport report, InstantSource clock) {
-        this(config, consumers, report, clock, null, null);
-    }
 }

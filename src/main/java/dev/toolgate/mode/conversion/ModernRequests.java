@@ -17,6 +17,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.toolgate.mode.conversion.McpResponses.accepted;
 import static dev.toolgate.mode.conversion.McpResponses.json;
@@ -39,6 +42,8 @@ final class ModernRequests {
     private final byte[] discover;
     private final byte[] listHead;
     private final ObjectNode serverInfo;
+    /** Each tool's header-mirrored parameters by its name, read from its schema once (a snapshot's tools do not change). */
+    private final Map<String, Map<String, List<String>>> mirrored = new ConcurrentHashMap<>();
 
     /**
      * @param ttlMs      a tool list's {@code ttlMs}
@@ -129,7 +134,8 @@ final class ModernRequests {
         JsonNode name = r.params() == null ? null : r.params().get("name");
         methods.tool(name != null && name.isTextual() ? name.asText() : null).ifPresent(tool -> {
             String mismatch = RequestHeaders.paramMismatch(request::getHeader,
-                    RequestHeaders.declared(tool.definition().get("inputSchema")), r.params().get("arguments"));
+                    mirrored.computeIfAbsent(tool.name(), n -> RequestHeaders.declared(tool.definition().get("inputSchema"))),
+                    r.params().get("arguments"));
             if (mismatch != null) {
                 throw new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch));
             }

@@ -79,7 +79,7 @@ record BridgeState(String session, String version, String call, String lastEvent
 
     private static BridgeState read(String text) {
         try {
-            JsonNode node = Json.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode node = Json.parse(text);
             Map<String, String> pending = new LinkedHashMap<>();
             node.path("p").properties().forEach(e -> pending.put(e.getKey(), e.getValue().asText()));
             return new BridgeState(node.path("s").asText(), node.path("v").asText(), node.path("c").asText(),

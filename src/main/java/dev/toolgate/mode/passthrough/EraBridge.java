@@ -169,7 +169,7 @@ final class EraBridge {
             }
             JsonNode message;
             try {
-                message = Json.parse(event.data().getBytes(StandardCharsets.UTF_8));
+                message = Json.parse(event.data());
             } catch (IOException e) {
                 return;
             }
@@ -262,7 +262,7 @@ final class EraBridge {
 
     private static JsonNode parse(String json) {
         try {
-            return Json.parse(json.getBytes(StandardCharsets.UTF_8));
+            return Json.parse(json);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

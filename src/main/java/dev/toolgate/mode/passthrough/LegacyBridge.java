@@ -237,7 +237,7 @@ final class LegacyBridge {
                 return;
             }
             try {
-                JsonNode message = Json.parse(event.data().getBytes(StandardCharsets.UTF_8));
+                JsonNode message = Json.parse(event.data());
                 if (message.has("method") && !message.has("id")) {
                     call.answer().notify(message);
                 } else if (id.equals(message.get("id"))) {
@@ -314,7 +314,7 @@ final class LegacyBridge {
             return Json.object();
         }
         try {
-            JsonNode declared = Json.parse(session.capabilities().getBytes(StandardCharsets.UTF_8));
+            JsonNode declared = Json.parse(session.capabilities());
             return declared.isObject() ? declared : Json.object();
         } catch (IOException e) {
             return Json.object();

@@ -233,7 +233,7 @@ final class UpstreamLink {
             Promise<Answer> found = Promise.promise();
             a.stream().read(event -> {
                 try {
-                    JsonNode message = event.data().isEmpty() ? null : Json.parse(event.data().getBytes(StandardCharsets.UTF_8));
+                    JsonNode message = event.data().isEmpty() ? null : Json.parse(event.data());
                     if (message != null && id.equals(message.get("id")) && !message.has("method")) {
                         found.tryComplete(new Answer(a.status(), a.headers(), message, null));
                         a.stream().close();

@@ -1,14 +1,12 @@
 package dev.toolgate.policy.ratelimit;
 
 import dev.toolgate.cluster.Counters;
-import dev.toolgate.config.ConfigContext;
-import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
-import dev.toolgate.config.PluginSettings;
 import dev.toolgate.pipeline.ExchangePolicy;
 import dev.toolgate.pipeline.PolicyPlugin;
 import dev.toolgate.pipeline.Provisioning;
+import dev.toolgate.policy.PolicySchema;
 
 /**
  * Kong's {@code rate-limiting}: reads its configuration and provisions {@link RateLimiting} on the
@@ -21,17 +19,7 @@ public final class RateLimitingPlugin implements PolicyPlugin {
 
     @Override
     public PluginSchema schema() {
-        return new PluginSchema() {
-            @Override
-            public String name() {
-                return NAME;
-            }
-
-            @Override
-            public PluginSettings read(ConfigNode config, ConfigContext context) {
-                return RateLimitingConfig.read(config);
-            }
-        };
+        return PolicySchema.anyScope(NAME, RateLimitingConfig::read);
     }
 
     @Override

@@ -41,10 +41,6 @@ public record RequestTransformerConfig(String httpMethod, Operation remove, Oper
             querystring = List.copyOf(querystring);
             body = List.copyOf(body);
         }
-
-        boolean isEmpty() {
-            return headers.isEmpty() && querystring.isEmpty() && body.isEmpty();
-        }
     }
 
     /** {@code replace}: an operation, and {@code uri}, the path to send instead (a template). */

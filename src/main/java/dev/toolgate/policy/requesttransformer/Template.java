@@ -74,11 +74,6 @@ final class Template {
         return new Part(null, m.group(1), name, fallback);
     }
 
-    /** True when the value has no template (it is the same for every request). */
-    boolean constant() {
-        return constant;
-    }
-
     /** The value for this exchange's request; lookups that find nothing give their fallback, or nothing. */
     String render(Exchange exchange) {
         if (constant) {

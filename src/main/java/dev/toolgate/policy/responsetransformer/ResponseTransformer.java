@@ -25,13 +25,39 @@ import java.util.List;
  */
 final class ResponseTransformer implements UpstreamPolicy {
 
-    private final ResponseTransformerConfig config;
+    /** A {@code name:value} rule, split once. */
+    private record Rule(String name, String value) {
+    }
+
+    /** A JSON rule with its value already typed ({@code json_types}). */
+    private record JsonRule(String name, JsonNode value) {
+    }
+
+    private final List<String> removeHeaders;
+    private final List<Rule> renameHeaders;
+    private final List<Rule> replaceHeaders;
+    private final List<Rule> addHeaders;
+    private final List<Rule> appendHeaders;
+    private final List<String> removeJson;
+    private final List<Rule> renameJson;
+    private final List<JsonRule> replaceJson;
+    private final List<JsonRule> addJson;
+    private final List<JsonRule> appendJson;
     private final boolean jsonRules;
 
     ResponseTransformer(ResponseTransformerConfig config) {
-        this.config = config;
-        this.jsonRules = !config.remove().json().isEmpty() || !config.rename().json().isEmpty()
-                || !config.replace().json().isEmpty() || !config.add().json().isEmpty() || !config.append().json().isEmpty();
+        removeHeaders = config.remove().headers();
+        renameHeaders = rules(config.rename().headers());
+        replaceHeaders = rules(config.replace().headers());
+        addHeaders = rules(config.add().headers());
+        appendHeaders = rules(config.append().headers());
+        removeJson = config.remove().json();
+        renameJson = rules(config.rename().json());
+        replaceJson = typed(config.replace().json(), config.replace().jsonTypes());
+        addJson = typed(config.add().json(), config.add().jsonTypes());
+        appendJson = typed(config.append().json(), config.append().jsonTypes());
+        this.jsonRules = !removeJson.isEmpty() || !renameJson.isEmpty() || !replaceJson.isEmpty() || !addJson.isEmpty()
+                || !appendJson.isEmpty();
     }
 
     @Override
@@ -55,62 +81,63 @@ final class ResponseTransformer implements UpstreamPolicy {
     }
 
     private void headers(MultiMap h) {
-        config.remove().headers().forEach(h::remove);
-        for (String rename : config.rename().headers()) {
-            List<String> values = h.getAll(name(rename));
+        removeHeaders.forEach(h::remove);
+        for (Rule rename : renameHeaders) {
+            List<String> values = h.getAll(rename.name());
             if (!values.isEmpty()) {
-                h.remove(name(rename));
-                h.set(value(rename), values);
+                h.remove(rename.name());
+                h.set(rename.value(), values);
             }
         }
-        config.replace().headers().stream().filter(e -> h.contains(name(e))).forEach(e -> h.set(name(e), value(e)));
-        config.add().headers().stream().filter(e -> !h.contains(name(e))).forEach(e -> h.set(name(e), value(e)));
-        config.append().headers().forEach(e -> h.add(name(e), value(e)));
+        replaceHeaders.stream().filter(e -> h.contains(e.name())).forEach(e -> h.set(e.name(), e.value()));
+        addHeaders.stream().filter(e -> !h.contains(e.name())).forEach(e -> h.set(e.name(), e.value()));
+        appendHeaders.forEach(e -> h.add(e.name(), e.value()));
     }
 
     private void json(ObjectNode json) {
-        config.remove().json().forEach(json::remove);
-        for (String rename : config.rename().json()) {
-            JsonNode value = json.remove(name(rename));
+        removeJson.forEach(json::remove);
+        for (Rule rename : renameJson) {
+            JsonNode value = json.remove(rename.name());
             if (value != null) {
-                json.set(value(rename), value);
+                json.set(rename.value(), value);
             }
         }
-        List<String> replace = config.replace().json();
-        for (int i = 0; i < replace.size(); i++) {
-            if (json.has(name(replace.get(i)))) {
-                json.set(name(replace.get(i)), typed(replace.get(i), config.replace().jsonTypes(), i));
-            }
-        }
-        List<String> add = config.add().json();
-        for (int i = 0; i < add.size(); i++) {
-            if (!json.has(name(add.get(i)))) {
-                json.set(name(add.get(i)), typed(add.get(i), config.add().jsonTypes(), i));
-            }
-        }
-        List<String> append = config.append().json();
-        for (int i = 0; i < append.size(); i++) {
-            JsonNode value = typed(append.get(i), config.append().jsonTypes(), i);
-            JsonNode earlier = json.get(name(append.get(i)));
+        replaceJson.stream().filter(e -> json.has(e.name())).forEach(e -> json.set(e.name(), e.value()));
+        addJson.stream().filter(e -> !json.has(e.name())).forEach(e -> json.set(e.name(), e.value()));
+        for (JsonRule append : appendJson) {
+            JsonNode earlier = json.get(append.name());
             if (earlier == null) {
-                json.set(name(append.get(i)), value);
+                json.set(append.name(), append.value());
             } else if (earlier instanceof ArrayNode values) {
-                values.add(value);
+                values.add(append.value());
             } else {
-                json.putArray(name(append.get(i))).add(earlier).add(value);
+                json.putArray(append.name()).add(earlier).add(append.value());
             }
         }
     }
 
-    private static JsonNode typed(String entry, List<String> types, int index) {
-        String value = value(entry);
-        String type = index < types.size() ? types.get(index) : "string";
-        try {
-            return switch (type) {
-                case "number" -> DecimalNode.valueOf(new BigDecimal(value));
+    private static List<Rule> rules(List<String> entries) {
+        return entries.stream().map(e -> new Rule(name(e), value(e))).toList();
+    }
+
+    /** The entries' values typed as {@code json_types} says, position by position (a string by default). */
+    private static List<JsonRule> typed(List<String> entries, List<String> types) {
+        List<JsonRule> typed = new java.util.ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            String value = value(entries.get(i));
+            String type = i < types.size() ? types.get(i) : "string";
+            typed.add(new JsonRule(name(entries.get(i)), switch (type) {
+                case "number" -> number(value);
                 case "boolean" -> BooleanNode.valueOf(Boolean.parseBoolean(value));
                 default -> TextNode.valueOf(value);
-            };
+            }));
+        }
+        return List.copyOf(typed);
+    }
+
+    private static JsonNode number(String value) {
+        try {
+            return DecimalNode.valueOf(new BigDecimal(value));
         } catch (NumberFormatException e) {
             return TextNode.valueOf(value);
         }
