@@ -35,10 +35,7 @@ public final class SealedSessionStore implements SessionStore {
     @Override
     public Future<Session> find(String id, String endpoint) {
         SessionCipher.Opened opened = cipher.open(id, endpoint);
-        if (opened == null || SessionJson.expiresAt(opened.plaintext()) <= clock.millis()) {
-            return Future.succeededFuture();
-        }
-        Session session = SessionJson.read(id, opened.plaintext());
+        Session session = opened == null ? null : SessionJson.readUnexpired(id, opened.plaintext(), clock.millis());
         if (session == null || !session.endpoint().equals(endpoint)) {
             return Future.succeededFuture();
         }

@@ -43,16 +43,29 @@ final class SessionJson {
     /** The session, or null when the bytes are not one. */
     static Session read(String id, byte[] bytes) {
         try {
-            JsonNode node = Json.parse(bytes);
-            if (node == null || !node.path("e").isTextual() || !node.path("v").isTextual()) {
-                return null;
-            }
-            return new Session(id, node.get("e").asText(), node.get("v").asText(), node.path("n").asText(null),
-                    node.path("cv").asText(null), node.path("c").asText(null), node.path("t").asLong(),
-                    node.path("o").asText(null));
+            return session(id, Json.parse(bytes));
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The session, or null when the bytes are not one or it expired by {@code nowMillis}: parsed once. */
+    static Session readUnexpired(String id, byte[] bytes, long nowMillis) {
+        try {
+            JsonNode node = Json.parse(bytes);
+            return node != null && node.path("x").asLong(0) > nowMillis ? session(id, node) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Session session(String id, JsonNode node) {
+        if (node == null || !node.path("e").isTextual() || !node.path("v").isTextual()) {
+            return null;
+        }
+        return new Session(id, node.get("e").asText(), node.get("v").asText(), node.path("n").asText(null),
+                node.path("cv").asText(null), node.path("c").asText(null), node.path("t").asLong(),
+                node.path("o").asText(null));
     }
 
     /** When a written session expires, or 0 when the bytes do not say. */
