@@ -50,10 +50,12 @@ final class BucketPlan {
     }
 
     static List<Bucket> of(Windows windows, long atMillis) {
-        List<Bucket> buckets = new ArrayList<>(1);
-        List<Period> fixed = windows.limits().keySet().stream().filter(p -> !p.calendar()).toList();
-        if (!fixed.isEmpty()) {
-            buckets.add(bucket("", fixed, windows, atMillis));
+        if (!windows.calendar()) {
+            return List.of(bucket("", windows.fixed(), windows, atMillis));
+        }
+        List<Bucket> buckets = new ArrayList<>(2);
+        if (!windows.fixed().isEmpty()) {
+            buckets.add(bucket("", windows.fixed(), windows, atMillis));
         }
         for (Period calendar : List.of(Period.MONTH, Period.YEAR)) {
             if (windows.limits().containsKey(calendar)) {

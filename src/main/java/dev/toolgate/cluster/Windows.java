@@ -5,21 +5,47 @@ import dev.toolgate.config.ConfigNode;
 
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * How many requests each fixed window allows (Kong's {@code second} ... {@code year}); at least one.
- *
- * @param limits the limit of each configured window, smallest window first
+ * Immutable; what counting needs on every request (the key text, which windows share a bucket) is
+ * worked out once, here.
  */
-public record Windows(Map<Period, Long> limits) {
+public final class Windows {
 
-    public Windows {
+    private final Map<Period, Long> limits;
+    private final String fingerprint;
+    private final List<Period> fixed;
+    private final boolean calendar;
+
+    /** @param limits the limit of each configured window */
+    public Windows(Map<Period, Long> limits) {
         if (limits.isEmpty()) {
             throw new IllegalArgumentException("at least one window");
         }
-        limits = Collections.unmodifiableMap(new EnumMap<>(limits));
+        this.limits = Collections.unmodifiableMap(new EnumMap<>(limits));
+        this.fingerprint = this.limits.entrySet().stream().map(e -> e.getKey().key().charAt(0) + "" + e.getValue())
+                .collect(Collectors.joining("."));
+        this.fixed = this.limits.keySet().stream().filter(p -> !p.calendar()).toList();
+        this.calendar = this.fixed.size() < this.limits.size();
+    }
+
+    /** The limit of each configured window, smallest window first. */
+    public Map<Period, Long> limits() {
+        return limits;
+    }
+
+    /** The windows of a fixed length (second to day), smallest first: they share one bucket. */
+    List<Period> fixed() {
+        return fixed;
+    }
+
+    /** True when a month or a year is limited (each counted in a bucket of its own). */
+    boolean calendar() {
+        return calendar;
     }
 
     /**
@@ -56,8 +82,17 @@ public record Windows(Map<Period, Long> limits) {
 
     /** A short, stable text of the limits, part of counter keys: a changed limit starts new counters. */
     public String fingerprint() {
-        return limits.entrySet().stream().map(e -> e.getKey().key().charAt(0) + "" + e.getValue())
-                .collect(Collectors.joining("."));
+        return fingerprint;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Windows w && w.limits.equals(limits);
+    }
+
+    @Override
+    public int hashCode() {
+        return limits.hashCode();
     }
 
     /** Shown in messages: {@code 5 per minute, 100 per hour}. */

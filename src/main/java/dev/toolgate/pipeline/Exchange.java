@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -249,13 +250,14 @@ public final class Exchange {
             request.response().headersEndHandler(v -> {
                 MultiMap sent = request.response().headers();
                 // the gateway's own headers replace an upstream's (Kong's set_header); Vary accumulates
-                added.names().forEach(name -> {
-                    if (name.equalsIgnoreCase("vary")) {
-                        sent.add(name, added.getAll(name));
-                    } else {
-                        sent.set(name, added.getAll(name));
+                for (Map.Entry<String, String> header : added) {
+                    if (!header.getKey().equalsIgnoreCase("vary")) {
+                        sent.remove(header.getKey());
                     }
-                });
+                }
+                for (Map.Entry<String, String> header : added) {
+                    sent.add(header.getKey(), header.getValue());
+                }
             });
         }
         return responseHeaders;
