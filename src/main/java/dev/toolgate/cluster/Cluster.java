@@ -4,10 +4,13 @@ import dev.toolgate.mcp.SessionIds;
 import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mcp.SessionStore;
 
+import io.vertx.core.Vertx;
+
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,7 +27,7 @@ public final class Cluster implements AutoCloseable {
     private final InstantSource clock;
     private final RandomGenerator random;
     private final SessionIds ids;
-    private final RedisLinks links = new RedisLinks();
+    private final RedisLinks links;
     private final LocalCounters local;
     private final InMemorySessionStore memory;
     private final SessionBus bus = new SessionBus();
@@ -32,12 +35,17 @@ public final class Cluster implements AutoCloseable {
     private final Map<RedisSettings, Revocations> revocations = new ConcurrentHashMap<>();
     private final Revocations localRevocations;
 
+    /** Without the gateway's Vert.x: Redis I/O on Lettuce's own threads (validation, tests). */
     public Cluster(InstantSource clock, RandomGenerator random) {
-        this(clock, random, SessionLimits.DEFAULT);
+        this(clock, random, SessionLimits.DEFAULT, null);
     }
 
-    /** With bounds on the sessions this process holds. */
-    public Cluster(InstantSource clock, RandomGenerator random, SessionLimits limits) {
+    /**
+     * @param limits bounds on the sessions this process holds
+     * @param vertx  the gateway's Vert.x, asked for when Redis is first used: its event loops do the Redis I/O
+     */
+    public Cluster(InstantSource clock, RandomGenerator random, SessionLimits limits, Supplier<Vertx> vertx) {
+        this.links = new RedisLinks(vertx);
         this.clock = clock;
         this.random = random;
         this.ids = new SessionIds(random);

@@ -16,71 +16,99 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Counters in Redis, shared by every instance (Kong's {@code redis} policy): Bucket4j's buckets,
- * updated by compare-and-swap. Concurrent requests of one key on this instance are batched into one
- * update. With a {@code sync_rate} of N seconds, counts are kept here and written to Redis at least
- * every N seconds (Bucket4j's delaying optimization), as Kong's {@code sync_rate} does.
+ * updated by compare-and-swap. Each event loop counts through its own Redis connection with its own
+ * bucket handles ({@link RedisLink#lane()}), so counting never leaves the request's thread; concurrent
+ * requests of one key on a loop are batched into one update. With a {@code sync_rate} of N seconds,
+ * counts are kept here and written to Redis at least every N seconds (Bucket4j's delaying
+ * optimization), as Kong's {@code sync_rate} does.
  */
-public final class RedisCounters extends BucketCounters<AsyncBucketProxy> {
+public final class RedisCounters implements Counters {
 
     private static final String PREFIX = "toolgate:ratelimit:";
 
     private final RedisLink link;
+    private final InstantSource clock;
     private final long syncRateSeconds;
-    private volatile AsyncProxyManager<byte[]> buckets;
+    private final AtomicReferenceArray<Lane> lanes;
 
     /** @param syncRateSeconds above 0: write counts to Redis at least this often; otherwise on every request */
     public RedisCounters(RedisLink link, InstantSource clock, long syncRateSeconds) {
-        super(clock);
         this.link = link;
+        this.clock = clock;
         this.syncRateSeconds = syncRateSeconds;
+        this.lanes = new AtomicReferenceArray<>(link.laneCount());
     }
 
     @Override
     public Future<Usage> hit(String key, Windows windows) {
-        if (buckets != null) {
-            return super.hit(key, windows);
+        int index = link.lane();
+        Lane lane = lanes.get(index);
+        if (lane != null) {
+            return lane.hit(key, windows);
         }
-        return RedisLink.onContext(link.buckets(timeMeter(clock)), Vertx.currentContext()).compose(manager -> {
-            buckets = manager;
-            return super.hit(key, windows);
-        });
+        return RedisLink.onContext(link.buckets(index, BucketCounters.timeMeter(clock)), Vertx.currentContext())
+                .compose(manager -> {
+                    lanes.compareAndSet(index, null, new Lane(manager));
+                    return lanes.get(index).hit(key, windows);
+                });
     }
 
-    @Override
-    protected AsyncBucketProxy open(String key, BucketPlan.Bucket plan) {
-        BucketConfiguration config = plan.config();
-        RemoteAsyncBucketBuilder<byte[]> builder = buckets.builder();
-        builder = syncRateSeconds > 0
-                ? builder.withOptimization(Optimizations.delaying(new DelayParameters(
-                        config.getBandwidths()[0].getCapacity(), Duration.ofSeconds(syncRateSeconds))))
-                : builder.withOptimization(Optimizations.batching());
-        return builder.build((PREFIX + key).getBytes(StandardCharsets.UTF_8),
-                () -> CompletableFuture.completedFuture(config));
+    /** Forgets the handles of keys whose every window has been reset. */
+    public void sweep(long now) {
+        for (int i = 0; i < lanes.length(); i++) {
+            Lane lane = lanes.get(i);
+            if (lane != null) {
+                lane.sweep(now);
+            }
+        }
     }
 
-    @Override
-    protected Slot slot(AsyncBucketProxy bucket) {
-        Context context = Vertx.currentContext();
-        return new Slot() {
-            @Override
-            public Future<VerboseResult<ConsumptionProbe>> take() {
-                return RedisLink.onContext(bucket.asVerbose().tryConsumeAndReturnRemaining(1), context);
-            }
+    /** The bucket handles of one lane. */
+    private final class Lane extends BucketCounters<AsyncBucketProxy> {
 
-            @Override
-            public Future<Void> giveBack() {
-                return RedisLink.onContext(bucket.addTokens(1), context);
-            }
+        private final AsyncProxyManager<byte[]> buckets;
 
-            @Override
-            public Future<long[]> available() {
-                return RedisLink.onContext(bucket.asVerbose().getAvailableTokens(), context)
-                        .map(r -> r.getDiagnostics().getAvailableTokensPerEachBandwidth());
-            }
-        };
+        Lane(AsyncProxyManager<byte[]> buckets) {
+            super(RedisCounters.this.clock);
+            this.buckets = buckets;
+        }
+
+        @Override
+        protected AsyncBucketProxy open(String key, BucketPlan.Bucket plan) {
+            BucketConfiguration config = plan.config();
+            RemoteAsyncBucketBuilder<byte[]> builder = buckets.builder();
+            builder = syncRateSeconds > 0
+                    ? builder.withOptimization(Optimizations.delaying(new DelayParameters(
+                            config.getBandwidths()[0].getCapacity(), Duration.ofSeconds(syncRateSeconds))))
+                    : builder.withOptimization(Optimizations.batching());
+            return builder.build((PREFIX + key).getBytes(StandardCharsets.UTF_8),
+                    () -> CompletableFuture.completedFuture(config));
+        }
+
+        @Override
+        protected Slot slot(AsyncBucketProxy bucket) {
+            Context context = Vertx.currentContext();
+            return new Slot() {
+                @Override
+                public Future<VerboseResult<ConsumptionProbe>> take() {
+                    return RedisLink.onContext(bucket.asVerbose().tryConsumeAndReturnRemaining(1), context);
+                }
+
+                @Override
+                public Future<Void> giveBack() {
+                    return RedisLink.onContext(bucket.addTokens(1), context);
+                }
+
+                @Override
+                public Future<long[]> available() {
+                    return RedisLink.onContext(bucket.asVerbose().getAvailableTokens(), context)
+                            .map(r -> r.getDiagnostics().getAvailableTokensPerEachBandwidth());
+                }
+            };
+        }
     }
 }

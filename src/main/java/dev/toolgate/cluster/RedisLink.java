@@ -12,7 +12,6 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.lettuce.core.resource.ClientResources;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,30 +28,44 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * One Redis, as Kong's {@code redis} block describes it: a Lettuce client with one multiplexed
- * connection for commands and one for pub/sub, both opened on first use, asynchronously (building a
- * snapshot, or validating, opens nothing). While Redis cannot be reached, commands fail at once
- * instead of queueing (the caller decides: {@code fault_tolerant}, a 503), and a connection that
- * never came up is tried again at most once a second. Every answer comes back on the caller's
- * Vert.x context.
+ * One Redis, as Kong's {@code redis} block describes it: one multiplexed connection for commands per
+ * event loop ({@link LettuceLoops}: a command goes out and is answered on the caller's own loop) and
+ * one for pub/sub, each opened on first use, asynchronously (building a snapshot, or validating,
+ * opens nothing). While Redis cannot be reached, commands fail at once instead of queueing (the
+ * caller decides: {@code fault_tolerant}, a 503), and a connection that never came up is tried again
+ * at most once a second. Every answer comes back on the caller's Vert.x context.
  */
 public final class RedisLink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
     private static final long RETRY_NANOS = 1_000_000_000L;
 
-    private final RedisSettings settings;
-    private final ClientResources resources;
-    private final Map<String, Consumer<byte[]>> listeners = new ConcurrentHashMap<>();
-    private RedisClient client;
-    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
-    private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub;
-    private AsyncProxyManager<byte[]> buckets;
-    private long failedAt;
+    /** The client and command connection of one event loop. */
+    private static final class Lane {
+        final int index;
+        RedisClient client;
+        volatile CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
+        AsyncProxyManager<byte[]> buckets;
+        long failedAt;
 
-    RedisLink(RedisSettings settings, ClientResources resources) {
+        Lane(int index) {
+            this.index = index;
+        }
+    }
+
+    private final RedisSettings settings;
+    private final LettuceLoops loops;
+    private final Lane[] lanes;
+    private final Map<String, Consumer<byte[]>> listeners = new ConcurrentHashMap<>();
+    private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub;
+
+    RedisLink(RedisSettings settings, LettuceLoops loops) {
         this.settings = settings;
-        this.resources = resources;
+        this.loops = loops;
+        this.lanes = new Lane[loops.count()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane(i);
+        }
     }
 
     public RedisSettings settings() {
@@ -68,7 +81,17 @@ public final class RedisLink implements AutoCloseable {
     /** Runs one command; the future fails when Redis cannot be reached or does not answer in {@code read_timeout}. */
     public <T> Future<T> call(Function<RedisAsyncCommands<byte[], byte[]>, CompletionStage<T>> command) {
         Context context = Vertx.currentContext();
-        return onContext(connection().thenCompose(c -> command.apply(c.async())), context);
+        return onContext(connection(lanes[loops.current()]).thenCompose(c -> command.apply(c.async())), context);
+    }
+
+    /** The lane of the calling thread (its event loop's), for state kept per lane. */
+    int lane() {
+        return loops.current();
+    }
+
+    /** How many lanes there are. */
+    int laneCount() {
+        return lanes.length;
     }
 
     /** PING, timed; also what {@code /status} shows. */
@@ -77,22 +100,23 @@ public final class RedisLink implements AutoCloseable {
         return call(c -> c.ping()).map(pong -> System.nanoTime() - started);
     }
 
-    /** Bucket4j's buckets kept in this Redis (compare-and-swap), with the given client clock. */
-    synchronized CompletableFuture<AsyncProxyManager<byte[]>> buckets(io.github.bucket4j.TimeMeter clock) {
-        if (buckets != null) {
-            return CompletableFuture.completedFuture(buckets);
+    /** Bucket4j's buckets kept in this Redis (compare-and-swap), reached through one lane, with the given client clock. */
+    synchronized CompletableFuture<AsyncProxyManager<byte[]>> buckets(int index, io.github.bucket4j.TimeMeter clock) {
+        Lane lane = lanes[index];
+        if (lane.buckets != null) {
+            return CompletableFuture.completedFuture(lane.buckets);
         }
-        return connection().thenApply(c -> {
+        return connection(lane).thenApply(c -> {
             synchronized (this) {
-                if (buckets == null) {
-                    buckets = Bucket4jLettuce.casBasedBuilder(c.async())
+                if (lane.buckets == null) {
+                    lane.buckets = Bucket4jLettuce.casBasedBuilder(c.async())
                             .clientClock(clock)
-                            .requestTimeout(Duration.ofMillis(Math.max(1, settings.readTimeout())))
+                            // no requestTimeout: Lettuce already fails a command after read_timeout
                             .expirationAfterWrite(io.github.bucket4j.distributed.ExpirationAfterWriteStrategy
                                     .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(1)))
                             .build().asAsync();
                 }
-                return buckets;
+                return lane.buckets;
             }
         });
     }
@@ -122,7 +146,7 @@ public final class RedisLink implements AutoCloseable {
 
     private synchronized CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub() {
         if (pubSub == null || pubSub.isCompletedExceptionally()) {
-            pubSub = client().connectPubSubAsync(ByteArrayCodec.INSTANCE, uri()).toCompletableFuture()
+            pubSub = client(lanes[0]).connectPubSubAsync(ByteArrayCodec.INSTANCE, uri()).toCompletableFuture()
                     .thenApply(c -> {
                         c.addListener(new RedisPubSubAdapter<>() {
                             @Override
@@ -139,24 +163,44 @@ public final class RedisLink implements AutoCloseable {
         return pubSub;
     }
 
-    private synchronized CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection() {
-        if (connection == null || connection.isCompletedExceptionally() && System.nanoTime() - failedAt > RETRY_NANOS) {
-            connection = client().connectAsync(ByteArrayCodec.INSTANCE, uri()).toCompletableFuture();
-            connection.whenComplete((c, failure) -> {
-                if (failure != null) {
-                    synchronized (this) {
-                        failedAt = System.nanoTime();
-                    }
-                    LOG.warn("cannot connect to Redis {}: {}", address(), failure.toString());
-                }
-            });
+    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection(Lane lane) {
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = lane.connection;
+        if (current != null && !current.isCompletedExceptionally()) {
+            return current;
         }
-        return connection;
+        synchronized (this) {
+            // a lane that could not connect waits before trying again, unless another lane shows Redis is back
+            if (lane.connection == null || lane.connection.isCompletedExceptionally()
+                    && (System.nanoTime() - lane.failedAt > RETRY_NANOS || anyUp())) {
+                lane.connection = client(lane).connectAsync(ByteArrayCodec.INSTANCE, uri()).toCompletableFuture();
+                lane.connection.whenComplete((c, failure) -> {
+                    if (failure != null) {
+                        synchronized (this) {
+                            lane.failedAt = System.nanoTime();
+                        }
+                        LOG.warn("cannot connect to Redis {}: {}", address(), failure.toString());
+                    }
+                });
+            }
+            return lane.connection;
+        }
     }
 
-    private RedisClient client() {
-        if (client == null) {
-            client = RedisClient.create(resources);
+    private boolean anyUp() {
+        for (Lane lane : lanes) {
+            var connection = lane.connection;
+            if (connection != null && connection.isDone() && !connection.isCompletedExceptionally()
+                    && connection.join().isOpen()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private synchronized RedisClient client(Lane lane) {
+        if (lane.client == null) {
+            RedisClient client = RedisClient.create(loops.resources(lane.index));
+            lane.client = client;
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     // fail at once while disconnected: a caller waiting for Redis holds a request
@@ -166,7 +210,7 @@ public final class RedisLink implements AutoCloseable {
                     .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(Math.max(1, settings.readTimeout()))))
                     .build());
         }
-        return client;
+        return lane.client;
     }
 
     private RedisURI uri() {
@@ -202,8 +246,10 @@ public final class RedisLink implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (client != null) {
-            client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        for (Lane lane : lanes) {
+            if (lane.client != null) {
+                lane.client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            }
         }
     }
 }

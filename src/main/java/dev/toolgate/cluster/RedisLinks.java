@@ -1,25 +1,31 @@
 package dev.toolgate.cluster;
 
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
+import io.vertx.core.Vertx;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The Redis servers this instance talks to, one {@link RedisLink} per distinct {@code redis} block
- * (a rate-limiting plugin and the sessions that name the same Redis share a connection). Links live
+ * (a rate-limiting plugin and the sessions that name the same Redis share its connections). Links live
  * as long as the gateway: a reload that keeps a block keeps its connection.
  */
 public final class RedisLinks implements AutoCloseable {
 
     private final Map<RedisSettings, RedisLink> links = new ConcurrentHashMap<>();
-    private volatile ClientResources resources;
+    private final Supplier<Vertx> vertx;
+    private volatile LettuceLoops loops;
+
+    /** @param vertx the gateway's Vert.x, whose event loops Lettuce shares; null: Lettuce's own threads */
+    public RedisLinks(Supplier<Vertx> vertx) {
+        this.vertx = vertx;
+    }
 
     /** The link for these settings; nothing is opened until it is used. */
     public RedisLink of(RedisSettings settings) {
-        return links.computeIfAbsent(settings, s -> new RedisLink(s, resources()));
+        return links.computeIfAbsent(settings, s -> new RedisLink(s, loops()));
     }
 
     /** Every link made so far. */
@@ -27,23 +33,22 @@ public final class RedisLinks implements AutoCloseable {
         return List.copyOf(links.values());
     }
 
-    private ClientResources resources() {
-        if (resources == null) {
+    private LettuceLoops loops() {
+        if (loops == null) {
             synchronized (this) {
-                if (resources == null) {
-                    // Lettuce's own small thread pool; the gateway's event loops only see completions
-                    resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+                if (loops == null) {
+                    loops = LettuceLoops.of(vertx == null ? null : vertx.get());
                 }
             }
         }
-        return resources;
+        return loops;
     }
 
     @Override
     public void close() {
         links.values().forEach(RedisLink::close);
-        if (resources != null) {
-            resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        if (loops != null) {
+            loops.close();
         }
     }
 }

@@ -105,7 +105,7 @@ public final class Gateway implements AutoCloseable {
                 task -> Thread.ofPlatform().name("vertx-start").daemon().start(task));
         Limits limits = options.limits();
         this.cluster = new Cluster(options.clock(), options.random(), new SessionLimits(
-                limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(), limits.sessionIdleSeconds()));
+                limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(), limits.sessionIdleSeconds()), this::vertx);
         this.sessions = new Sessions(cluster.bus(), options.clock());
         this.snapshots = new SnapshotSwitch(sessions);
         this.tap = new MessageTap(traffic, System::nanoTime);

@@ -1,0 +1,125 @@
+package dev.toolgate.cluster;
+
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where Lettuce does its I/O. With the gateway's Vert.x, on Vert.x's own event loops, one lane per
+ * loop: a command sent from an event loop is written, answered and continued on that same loop, with
+ * no hand-off to another thread (waking a thread costs more than a Redis command does). Without
+ * Vert.x (validating a configuration, unit tests), on one lane of Lettuce's own small thread pool.
+ * The loops stay Vert.x's: Lettuce never shuts them down.
+ */
+final class LettuceLoops implements AutoCloseable {
+
+    private final ClientResources shared;
+    private final EventLoop[] loops;
+    private final ClientResources[] lanes;
+
+    private LettuceLoops(ClientResources shared, EventLoop[] loops, ClientResources[] lanes) {
+        this.shared = shared;
+        this.loops = loops;
+        this.lanes = lanes;
+    }
+
+    /** Lanes on the event loops of {@code vertx}, or one lane of Lettuce's own when it is null. */
+    static LettuceLoops of(Vertx vertx) {
+        if (vertx == null || vertx.isNativeTransportEnabled()) {
+            // Lettuce picks its transport by itself: only NIO is sure to match Vert.x's loops
+            ClientResources own = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+            return new LettuceLoops(own, new EventLoop[0], new ClientResources[] {own});
+        }
+        List<EventLoop> found = new ArrayList<>();
+        // VertxInternal is Vert.x's integration API (its own Redis client runs on these loops the same way)
+        for (EventExecutor executor : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+            found.add((EventLoop) executor);
+        }
+        EventLoop[] loops = found.toArray(EventLoop[]::new);
+        ClientResources shared = DefaultClientResources.builder().eventLoopGroupProvider(new OnLoop(loops[0]))
+                .computationThreadPoolSize(1).nettyCustomizer(new OneWritePerTurn()).build();
+        ClientResources[] lanes = new ClientResources[loops.length];
+        for (int i = 0; i < loops.length; i++) {
+            lanes[i] = i == 0 ? shared : shared.mutate().eventLoopGroupProvider(new OnLoop(loops[i])).build();
+        }
+        return new LettuceLoops(shared, loops, lanes);
+    }
+
+    /** How many lanes there are (at least one). */
+    int count() {
+        return lanes.length;
+    }
+
+    /** The lane of the calling thread's event loop; lane 0 for any other thread. */
+    int current() {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i].inEventLoop()) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    ClientResources resources(int lane) {
+        return lanes[lane];
+    }
+
+    @Override
+    public void close() {
+        // lanes made by mutate() share the first one's threads and timer: shutting it down ends them all
+        shared.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The commands a loop sends in one turn (one per request it is serving) leave in one write: Lettuce
+     * flushes each command, and a write call costs more than the command.
+     */
+    private static final class OneWritePerTurn implements NettyCustomizer {
+
+        @Override
+        public void afterChannelInitialized(Channel channel) {
+            channel.pipeline().addFirst(new FlushConsolidationHandler(
+                    FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        }
+    }
+
+    /** One Vert.x event loop as the only loop of a Lettuce client; releasing it leaves it running. */
+    private record OnLoop(EventLoop loop) implements EventLoopGroupProvider {
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T extends EventLoopGroup> T allocate(Class<T> type) {
+            // Lettuce only uses the group as an EventLoopGroup (the erasure of T): a loop is one
+            return (T) loop;
+        }
+
+        @Override
+        public int threadPoolSize() {
+            return 1;
+        }
+
+        @Override
+        public Future<Boolean> release(EventExecutorGroup group, long quietPeriod, long timeout, TimeUnit unit) {
+            return loop.newSucceededFuture(true);
+        }
+
+        @Override
+        public Future<Boolean> shutdown(long quietPeriod, long timeout, TimeUnit unit) {
+            return loop.newSucceededFuture(true);
+        }
+    }
+}
