@@ -77,7 +77,7 @@ def main():
     r.startup(by("startup"))
     r.tools_list(by("tools_list"))
     r.jmh(by("jmh"))
-    mode = "quick (smoke) run: 3 s windows, 1 repetition" if args.quick else "full run: 10 s windows, median of 3 interleaved repetitions"
+    mode = "quick (smoke) run: 3 s windows, 1 repetition" if args.quick else "full run: JVMs warmed until throughput is stable, 10 s windows, median of 5 interleaved repetitions; a \"vs without\" ratio is the median of the ratios within each repetition"
     if chosen != list(WORKLOADS):
         mode += " (" + ", ".join(chosen) + " only)"
     text = r.render(f"# Toolgate benchmark — {mode}")
