@@ -68,7 +68,7 @@ abstract class BucketCounters<B> implements Counters {
         List<BucketPlan.Bucket> plan = BucketPlan.of(windows, now);
         Slot[] slots = new Slot[plan.size()];
         for (int i = 0; i < slots.length; i++) {
-            B bucket = bucket(key + "|" + windows.fingerprint() + plan.get(i).suffix(), plan.get(i), now);
+            B bucket = bucket(key + windows.keySuffix() + plan.get(i).suffix(), plan.get(i), now);
             if (bucket == null) {
                 return Future.failedFuture(new IllegalStateException("more than " + MAX_KEYS + " counters in use"));
             }

@@ -1,7 +1,6 @@
 package dev.toolgate.cluster;
 
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -15,8 +14,9 @@ import java.util.Map;
  */
 public record Usage(Windows windows, Map<Period, Long> remaining, Period exceeded, long atMillis) {
 
+    /** @param remaining handed over: the caller does not change it afterwards */
     public Usage {
-        remaining = Collections.unmodifiableMap(new EnumMap<>(remaining));
+        remaining = Collections.unmodifiableMap(remaining);
     }
 
     public boolean allowed() {

@@ -18,6 +18,7 @@ public final class Windows {
 
     private final Map<Period, Long> limits;
     private final String fingerprint;
+    private final String keySuffix;
     private final List<Period> fixed;
     private final boolean calendar;
 
@@ -29,6 +30,7 @@ public final class Windows {
         this.limits = Collections.unmodifiableMap(new EnumMap<>(limits));
         this.fingerprint = this.limits.entrySet().stream().map(e -> e.getKey().key().charAt(0) + "" + e.getValue())
                 .collect(Collectors.joining("."));
+        this.keySuffix = "|" + fingerprint;
         this.fixed = this.limits.keySet().stream().filter(p -> !p.calendar()).toList();
         this.calendar = this.fixed.size() < this.limits.size();
     }
@@ -36,6 +38,11 @@ public final class Windows {
     /** The limit of each configured window, smallest window first. */
     public Map<Period, Long> limits() {
         return limits;
+    }
+
+    /** What a counter key ends with: {@code |} and the fingerprint. */
+    String keySuffix() {
+        return keySuffix;
     }
 
     /** The windows of a fixed length (second to day), smallest first: they share one bucket. */

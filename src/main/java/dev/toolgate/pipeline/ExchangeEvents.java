@@ -41,13 +41,11 @@ final class ExchangeEvents {
 
     /** Headers by lower-case name, several values joined with {@code ", "}, secrets masked. */
     private static Map<String, String> headers(MultiMap headers, Redaction redaction, Set<String> consumed) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String name : headers.names()) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            List<String> values = headers.getAll(name);
-            String joined = values.size() == 1 ? values.getFirst() : String.join(", ", values);
-            out.put(lower, redaction.header(lower, joined, consumed));
+        Map<String, String> joined = new LinkedHashMap<>(headers.size() * 2);
+        for (Map.Entry<String, String> header : headers) {
+            joined.merge(header.getKey().toLowerCase(Locale.ROOT), header.getValue(), (a, b) -> a + ", " + b);
         }
-        return out;
+        joined.replaceAll((name, value) -> redaction.header(name, value, consumed));
+        return joined;
     }
 }

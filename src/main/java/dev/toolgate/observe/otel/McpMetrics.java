@@ -31,7 +31,7 @@ final class McpMetrics {
     private final LongCounter allowed;
     private final LongCounter denied;
     /** Attribute sets by their values: a route's few methods and tools repeat (used by the export thread only). */
-    private final java.util.Map<String, Attributes> known = new java.util.HashMap<>();
+    private final java.util.Map<Key, Attributes> known = new java.util.HashMap<>();
 
     McpMetrics(Meter meter, OpenTelemetryConfig.Metrics settings) {
         this.settings = settings;
@@ -91,9 +91,13 @@ final class McpMetrics {
         }
     }
 
+    /** What an attribute set is made of: a route's few methods and tools repeat, so sets are made once. */
+    private record Key(String kind, String route, String method, String tool, String errorType, String consumer) {
+    }
+
     private Attributes cached(String kind, McpEvent e, String errorType, java.util.function.Supplier<Attributes> make) {
-        String key = kind + '\u0000' + e.origin().route().routeId() + '\u0000' + e.method() + '\u0000' + e.tool()
-                + '\u0000' + errorType + '\u0000' + (settings.enableConsumerAttribute() ? e.origin().consumerLabel() : "");
+        Key key = new Key(kind, e.origin().route().routeId(), e.method(), e.tool(), errorType,
+                settings.enableConsumerAttribute() ? e.origin().consumerLabel() : null);
         Attributes attributes = known.get(key);
         if (attributes == null) {
             attributes = make.get();

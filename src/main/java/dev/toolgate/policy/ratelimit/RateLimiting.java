@@ -42,19 +42,22 @@ final class RateLimiting implements ExchangePolicy {
 
     private final RateLimitingConfig config;
     private final Counters counters;
-    private final String scope;
+    /** Kong's key prefix (the plugin's route and service ids) with the {@code limit_by}, and its fallback to the address. */
+    private final String byIdentifier;
+    private final String byAddress;
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
 
     /** @param scope Kong's key prefix: the plugin's route and service ids */
     RateLimiting(RateLimitingConfig config, Counters counters, String scope) {
         this.config = config;
         this.counters = counters;
-        this.scope = scope;
+        this.byIdentifier = scope + "|" + config.limitBy() + ":";
+        this.byAddress = scope + "|ip:";
     }
 
     @Override
     public Future<Decision> admit(Exchange exchange) {
-        return counters.hit(scope + "|" + identifier(exchange), config.windows()).transform(counted -> {
+        return counters.hit(key(exchange), config.windows()).transform(counted -> {
             if (counted.failed()) {
                 return unavailable(counted.cause());
             }
@@ -94,7 +97,7 @@ final class RateLimiting implements ExchangePolicy {
     }
 
     /** Whom the request is counted for (Kong's {@code get_identifier}); the client's address when unknown. */
-    private String identifier(Exchange exchange) {
+    private String key(Exchange exchange) {
         Principal caller = exchange.principal();
         String identifier = switch (config.limitBy()) {
             case "consumer" -> caller.consumer() != null ? caller.consumer().id()
@@ -106,6 +109,6 @@ final class RateLimiting implements ExchangePolicy {
             case "consumer-group" -> caller.consumerGroups().stream().sorted().findFirst().orElse(null);
             default -> null;
         };
-        return identifier != null ? config.limitBy() + ":" + identifier : "ip:" + exchange.clientAddress();
+        return identifier != null ? byIdentifier + identifier : byAddress + exchange.clientAddress();
     }
 }
