@@ -45,10 +45,12 @@ public final class RedisLinks implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         links.values().forEach(RedisLink::close);
+        links.clear();
         if (loops != null) {
             loops.close();
+            loops = null;
         }
     }
 }

@@ -286,12 +286,15 @@ public final class Gateway implements AutoCloseable {
             drained.await();
             // the log queues send what they hold before the connections they use go
             telemetry.close();
+            // Redis connections run on Vert.x's event loops: closed (and kept from reconnecting) before the loops stop
+            cluster.close();
             Vertx vertx = vertx();
             vertx.cancelTimer(sweeper);
             vertx.close().await();
         } catch (RuntimeException e) {
             LOG.debug("closing Vert.x failed", e);
         }
+        // again when the steps above failed early (closing twice is harmless)
         cluster.close();
         if (!grace.isZero()) {
             LOG.info("stopped");
