@@ -62,7 +62,8 @@ public final class PolicyGate implements RouteHandler {
             done = endpoint.exactPath() && !atEndpoint(request, match)
                     ? answer(exchange, new Decision.Reject(new GatewayError.NotFound()))
                     : chain.admit(exchange).compose(decision -> answer(exchange, decision));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            // errors a request can survive are answered too (Vert.x's callbacks turn them into failed futures likewise)
             done = Future.failedFuture(e);
         }
         done.onFailure(failure -> fail(request, failure));

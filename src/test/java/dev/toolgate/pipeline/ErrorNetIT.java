@@ -129,6 +129,22 @@ class ErrorNetIT {
     }
 
     @Test
+    void anErrorAPolicyThrowsAtOnceIsAnsweredAndTheNextRequestToo() {
+        endpoint = exchange -> exchange.request().response().end();
+        chain = PolicyChain.of("r", null, Map.of("key-auth", List.of(new PolicyChain.Configured(
+                new PluginScope(null, null, null, null),
+                exchange -> {
+                    throw new StackOverflowError("a policy recursed (secret detail)");
+                }))));
+        try {
+            assertInternalError(client().post(CALL));
+            assertInternalError(client().post(CALL));
+        } finally {
+            chain = PolicyChain.EMPTY;
+        }
+    }
+
+    @Test
     void aDocumentWhosePatternDoesNotCompileIsRefusedAtLoadInsteadOfFailingAtCallTime() {
         String spec = """
                 openapi: 3.0.3
