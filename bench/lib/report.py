@@ -20,13 +20,14 @@ def ratio(a, b):
     return None if a is None or b in (None, 0) else a / b
 
 
-def paired(rows, system, base, connections=64):
-    """The median over repetitions of system / base taken within each repetition (performance.md §2.2: the
-    machine's speed drifts between repetitions, and both move together within one)."""
+def paired(rows, system, base, connections=64, key="rps"):
+    """The median over repetitions of system / base (throughput, or another key such as p50) taken within
+    each repetition (performance.md §2.2: the machine's speed drifts between repetitions, and both move
+    together within one)."""
     by_rep = {}
     for r in rows:
-        if r.get("connections") == connections and r["system"] in (system, base) and r.get("rps"):
-            by_rep.setdefault(r.get("rep"), {})[r["system"]] = r["rps"]
+        if r.get("connections") == connections and r["system"] in (system, base) and r.get(key):
+            by_rep.setdefault(r.get("rep"), {})[r["system"]] = r[key]
     shares = [pair[system] / pair[base] for pair in by_rep.values() if system in pair and base in pair]
     return statistics.median(shares) if shares else None
 
@@ -128,6 +129,10 @@ class Report:
                     share = None
                 self.target(f"{limited}: throughput vs without (c=64)", share, f"≥ {floor:.2f}×",
                             (share or 0) >= floor, "×")
+            # issue 14 asks a call with a local limit to be at most 5 % slower: its latency, at one connection
+            slower = paired(throughput, names[1], names[0], connections=1, key="p50")
+            self.target(f"{names[1]}: p50 latency vs without (c=1)", slower, "≤ 1.05×",
+                        slower is not None and slower <= 1.05, "×")
         for r in sessions:
             self.lines += [f"Idle sessions with strategy client: {r['sessions']} opened at {fmt(r['sessions_per_s'])}/s; "
                            f"gateway heap per session {fmt(r['heap_bytes_per_session'])} bytes (target: 0: the "
