@@ -16,10 +16,11 @@ import java.util.Map;
  * @param uri             the request's path and query (credentials masked)
  * @param url             the full URL the client used (credentials masked)
  * @param requestBytes    bytes read from the client
- * @param requestHeaders  the request's headers, lower-case names (credentials masked; several values joined)
+ * @param requestHeaders  the request's headers, lower-case names (credentials masked; several values joined);
+ *                        empty when no sink of the exchange reads headers ({@link TrafficSink#readsHeaders})
  * @param status          the answer's HTTP status
  * @param responseBytes   bytes written to the client
- * @param responseHeaders the answer's headers, lower-case names
+ * @param responseHeaders the answer's headers, lower-case names (empty likewise)
  * @param latencyNanos    from the request's arrival to the answer's end (Kong's {@code latencies.request})
  * @param upstreamNanos   time waiting for the upstream (Kong's {@code latencies.proxy}); -1 when none was called
  * @param upstreamStatus  the upstream's status (passthrough), or 0

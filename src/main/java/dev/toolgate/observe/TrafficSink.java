@@ -19,6 +19,15 @@ public interface TrafficSink {
     }
 
     /**
+     * True when it reads an exchange's request and response headers (Kong's log entry does). When no
+     * sink of a route's caller does, they are not gathered (nor masked) at all: prometheus alone
+     * costs no header work.
+     */
+    default boolean readsHeaders() {
+        return false;
+    }
+
+    /**
      * How this sink traces (the opentelemetry plugin), or null when it does not: the pipeline then
      * gives each message a {@link TraceIds} and sends its {@code traceparent} upstream.
      */

@@ -20,8 +20,9 @@ final class ExchangeEvents {
     private ExchangeEvents() {
     }
 
-    static ExchangeEvent of(Exchange exchange, Redaction redaction, Origin origin, long startedAtMillis,
-                            long upstreamNanos, int upstreamStatus, List<McpEvent> rpc) {
+    /** @param withHeaders false when no sink reads headers: the event carries none */
+    static ExchangeEvent of(Exchange exchange, boolean withHeaders, Redaction redaction, Origin origin,
+                            long startedAtMillis, long upstreamNanos, int upstreamStatus, List<McpEvent> rpc) {
         HttpServerRequest request = exchange.request();
         HttpServerResponse response = request.response();
         String query = redaction.query(request.query(), exchange.consumedQuery());
@@ -33,8 +34,9 @@ final class ExchangeEvents {
             session = response.headers().get("mcp-session-id");
         }
         return new ExchangeEvent(origin, startedAtMillis, request.method().name(), uri, url, request.bytesRead(),
-                headers(request.headers(), redaction, exchange.consumedHeaders()), response.getStatusCode(),
-                response.bytesWritten(), headers(response.headers(), redaction, Set.of()),
+                withHeaders ? headers(request.headers(), redaction, exchange.consumedHeaders()) : Map.of(),
+                response.getStatusCode(), response.bytesWritten(),
+                withHeaders ? headers(response.headers(), redaction, Set.of()) : Map.of(),
                 System.nanoTime() - exchange.startedNanos(), upstreamNanos, upstreamStatus, session, rpc,
                 origin.route().audits() ? exchange.audits() : List.of());
     }

@@ -45,6 +45,8 @@ public final class Observation {
     private final long startedAtMillis;
     private List<TrafficSink> sinks;
     private boolean loggers;
+    /** Whether a chosen sink reads the exchange's headers (a Kong log entry); else they are not gathered. */
+    private boolean headers;
     private Tracing tracing;
     private Origin origin;
     private List<RpcRecord> open;
@@ -282,8 +284,8 @@ public final class Observation {
                     upstream = Math.max(upstream, e.upstreamNanos());
                 }
             }
-            ExchangeEvent event = ExchangeEvents.of(exchange, route.redaction(), origin(), startedAtMillis, upstream,
-                    Math.max(upstreamStatus, 0), finished == null ? List.of() : finished);
+            ExchangeEvent event = ExchangeEvents.of(exchange, headers, route.redaction(), origin(), startedAtMillis,
+                    upstream, Math.max(upstreamStatus, 0), finished == null ? List.of() : finished);
             for (TrafficSink sink : sinks) {
                 try {
                     sink.exchange(event);
@@ -301,6 +303,7 @@ public final class Observation {
         }
         List<TrafficSink> chosen = chain.loggers(exchange);
         loggers = !chosen.isEmpty();
+        headers = chosen.stream().anyMatch(TrafficSink::readsHeaders);
         if (loggers) {
             List<TrafficSink> all = new ArrayList<>(route.global().size() + chosen.size());
             all.addAll(route.global());

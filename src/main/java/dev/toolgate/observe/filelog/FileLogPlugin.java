@@ -32,6 +32,11 @@ public final class FileLogPlugin extends LogPlugin {
             public void exchange(ExchangeEvent event) {
                 writer.offer(new LogQueue(event, entities));
             }
+
+            @Override
+            public boolean readsHeaders() {
+                return true;
+            }
         };
     }
 }

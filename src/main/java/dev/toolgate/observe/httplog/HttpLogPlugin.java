@@ -32,6 +32,11 @@ public final class HttpLogPlugin extends LogPlugin {
             public void exchange(ExchangeEvent event) {
                 sender.offer(new LogQueue(event, entities));
             }
+
+            @Override
+            public boolean readsHeaders() {
+                return true;
+            }
         };
     }
 }

@@ -52,6 +52,11 @@ public final class OpenTelemetryPlugin extends LogPlugin {
             }
 
             @Override
+            public boolean readsHeaders() {
+                return entities != null;
+            }
+
+            @Override
             public Tracing tracing() {
                 return tracing;
             }
