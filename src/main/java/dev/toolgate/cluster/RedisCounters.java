@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Counters in Redis, shared by every instance (Kong's {@code redis} policy): Bucket4j's buckets,
  * updated by compare-and-swap. Each event loop counts through its own Redis connection with its own
- * bucket handles ({@link RedisLink#lane()}), so counting never leaves the request's thread; concurrent
- * requests of one key on a loop are batched into one update. With a {@code sync_rate} of N seconds,
+ * bucket handles ({@link RedisLink#lane()}), so counting never leaves the request's thread (the bound
+ * on handles held, {@link BucketCounters#MAX_KEYS}, is per loop); concurrent requests of one key on a
+ * loop are batched into one update. With a {@code sync_rate} of N seconds,
  * counts are kept here and written to Redis at least every N seconds (Bucket4j's delaying
  * optimization), as Kong's {@code sync_rate} does.
  */

@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 public final class Windows {
 
     private final Map<Period, Long> limits;
-    private final String fingerprint;
     private final String keySuffix;
     private final List<Period> fixed;
     private final boolean calendar;
@@ -28,9 +27,8 @@ public final class Windows {
             throw new IllegalArgumentException("at least one window");
         }
         this.limits = Collections.unmodifiableMap(new EnumMap<>(limits));
-        this.fingerprint = this.limits.entrySet().stream().map(e -> e.getKey().key().charAt(0) + "" + e.getValue())
-                .collect(Collectors.joining("."));
-        this.keySuffix = "|" + fingerprint;
+        this.keySuffix = this.limits.entrySet().stream().map(e -> e.getKey().key().charAt(0) + "" + e.getValue())
+                .collect(Collectors.joining(".", "|", ""));
         this.fixed = this.limits.keySet().stream().filter(p -> !p.calendar()).toList();
         this.calendar = this.fixed.size() < this.limits.size();
     }
@@ -40,7 +38,10 @@ public final class Windows {
         return limits;
     }
 
-    /** What a counter key ends with: {@code |} and the fingerprint. */
+    /**
+     * What a counter key ends with: {@code |} and a short, stable text of the limits ({@code |m5.h100}),
+     * so that a changed limit starts new counters.
+     */
     String keySuffix() {
         return keySuffix;
     }
@@ -85,11 +86,6 @@ public final class Windows {
         Map<String, Long> named = new java.util.LinkedHashMap<>();
         limits.forEach((period, limit) -> named.put(period.key(), limit));
         return named;
-    }
-
-    /** A short, stable text of the limits, part of counter keys: a changed limit starts new counters. */
-    public String fingerprint() {
-        return fingerprint;
     }
 
     @Override

@@ -303,7 +303,6 @@ public final class Observation {
         }
         List<TrafficSink> chosen = chain.loggers(exchange);
         loggers = !chosen.isEmpty();
-        headers = chosen.stream().anyMatch(TrafficSink::readsHeaders);
         if (loggers) {
             List<TrafficSink> all = new ArrayList<>(route.global().size() + chosen.size());
             all.addAll(route.global());
@@ -313,6 +312,7 @@ public final class Observation {
                 if (tracing == null) {
                     tracing = sink.tracing();
                 }
+                headers |= sink.readsHeaders();
             }
         } else {
             sinks = route.global();

@@ -43,21 +43,7 @@ class Http2ConnectionsIT {
     @BeforeAll
     static void start() {
         upstream = new RestUpstream();
-        gateway = TestGateway.start("""
-                _format_version: "3.0"
-                services:
-                  - name: api
-                    url: %s
-                    routes:
-                      - name: mcp
-                        paths: [/mcp]
-                        plugins:
-                          - name: ai-mcp-proxy
-                            config:
-                              mode: conversion-listener
-                              tools:
-                                - {name: one, description: One, method: GET, path: /mcp/one}
-                """.formatted(upstream.url()), Map.of(), false, Map.of(),
+        gateway = TestGateway.start(upstream.oneToolRoute(), Map.of(), false, Map.of(),
                 new Limits(new ListenerLimits(8, 3_000, 1_000, 1_000), new ListenerLimits(8, 3_000, 1_000, 1_000),
                         6, 3, 60, 256, 1_000, false, false, List.of()));
         vertx = Vertx.vertx();

@@ -54,6 +54,28 @@ public final class RestUpstream implements AutoCloseable {
     }
 
     /** Answers {@code METHOD path} (exact path, query ignored) with a handler. */
+    /**
+     * The smallest conversion route in front of this API: {@code /mcp} with one tool {@code one}
+     * ({@code GET /mcp/one}), the route named {@code mcp}.
+     */
+    public String oneToolRoute() {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: one, description: One, method: GET, path: /mcp/one}
+                """.formatted(url());
+    }
+
     public RestUpstream on(String methodAndPath, Consumer<HttpServerRequest> handler) {
         routes.put(methodAndPath, handler);
         return this;

@@ -29,21 +29,7 @@ class GetStreamIT {
     @BeforeAll
     static void start() {
         upstream = new RestUpstream();
-        gateway = TestGateway.start("""
-                _format_version: "3.0"
-                services:
-                  - name: api
-                    url: %s
-                    routes:
-                      - name: mcp
-                        paths: [/mcp]
-                        plugins:
-                          - name: ai-mcp-proxy
-                            config:
-                              mode: conversion-listener
-                              tools:
-                                - {name: one, description: One, method: GET, path: /mcp/one}
-                """.formatted(upstream.url()));
+        gateway = TestGateway.start(upstream.oneToolRoute());
     }
 
     @AfterAll
