@@ -13,6 +13,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
@@ -34,8 +35,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The exporters of one opentelemetry configuration, kept across reloads while it is unchanged: spans
- * and MCP metrics are made from the events on a queue's own thread and exported over OTLP/HTTP (the
- * JDK's HTTP client); logs likewise, from the exchanges. Nothing here runs on an event loop.
+ * and MCP metrics are made from the events on a queue's own thread and exported over OTLP/HTTP; logs
+ * likewise, from the exchanges. Only the finished requests go to an event loop ({@link VertxSender}).
  */
 final class OtelExport implements AutoCloseable {
 
@@ -63,11 +64,12 @@ final class OtelExport implements AutoCloseable {
         this.config = config;
         Resource resource = resource(config);
         this.spanMaker = new McpSpans(SCOPE, resource);
-        this.spans = config.tracesEndpoint() == null ? null : spanExporter(config);
+        ComponentLoader sender = VertxSender.loader(telemetry.vertx());
+        this.spans = config.tracesEndpoint() == null ? null : spanExporter(config, sender);
         if (config.metrics().endpoint() != null) {
             var exporter = OtlpHttpMetricExporter.builder().setEndpoint(config.metrics().endpoint())
                     .setTimeout(Duration.ofMillis(config.sendTimeout() + config.readTimeout()))
-                    .setConnectTimeout(Duration.ofMillis(config.connectTimeout()));
+                    .setConnectTimeout(Duration.ofMillis(config.connectTimeout())).setComponentLoader(sender);
             config.headers().forEach(exporter::addHeader);
             meters = SdkMeterProvider.builder().setResource(resource).registerMetricReader(PeriodicMetricReader
                     .builder(exporter.build()).setInterval(Duration.ofSeconds(config.metrics().pushInterval())).build())
@@ -80,7 +82,7 @@ final class OtelExport implements AutoCloseable {
         if (config.logsEndpoint() != null) {
             var exporter = OtlpHttpLogRecordExporter.builder().setEndpoint(config.logsEndpoint())
                     .setTimeout(Duration.ofMillis(config.sendTimeout() + config.readTimeout()))
-                    .setConnectTimeout(Duration.ofMillis(config.connectTimeout()));
+                    .setConnectTimeout(Duration.ofMillis(config.connectTimeout())).setComponentLoader(sender);
             config.headers().forEach(exporter::addHeader);
             logs = SdkLoggerProvider.builder().setResource(resource).addLogRecordProcessor(BatchLogRecordProcessor
                     .builder(exporter.build()).setMaxQueueSize(config.queue().maxEntries())
@@ -171,10 +173,10 @@ final class OtelExport implements AutoCloseable {
         return logger;
     }
 
-    private static OtlpHttpSpanExporter spanExporter(OpenTelemetryConfig config) {
+    private static OtlpHttpSpanExporter spanExporter(OpenTelemetryConfig config, ComponentLoader sender) {
         var builder = OtlpHttpSpanExporter.builder().setEndpoint(config.tracesEndpoint())
                 .setTimeout(Duration.ofMillis(config.sendTimeout() + config.readTimeout()))
-                .setConnectTimeout(Duration.ofMillis(config.connectTimeout()));
+                .setConnectTimeout(Duration.ofMillis(config.connectTimeout())).setComponentLoader(sender);
         config.headers().forEach(builder::addHeader);
         return builder.build();
     }
