@@ -2,6 +2,7 @@ package dev.toolgate.observe;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +24,39 @@ import java.nio.charset.StandardCharsets;
  * {@code log_audits}. Built on the log plugin's own thread, never on an event loop.
  */
 public final class KongLogEntry {
+
+    // field names encoded once, not for each of the forty in every entry at the gateway's rate
+    private static final SerializableString AI = new SerializedString("ai");
+    private static final SerializableString AUDIT = new SerializedString("audit");
+    private static final SerializableString AUTHENTICATED_ENTITY = new SerializedString("authenticated_entity");
+    private static final SerializableString CLIENT_IP = new SerializedString("client_ip");
+    private static final SerializableString ERROR = new SerializedString("error");
+    private static final SerializableString HEADERS = new SerializedString("headers");
+    private static final SerializableString ID = new SerializedString("id");
+    private static final SerializableString KONG = new SerializedString("kong");
+    private static final SerializableString LATENCIES = new SerializedString("latencies");
+    private static final SerializableString LATENCY = new SerializedString("latency");
+    private static final SerializableString MCP = new SerializedString("mcp");
+    private static final SerializableString MCP_SESSION_ID = new SerializedString("mcp_session_id");
+    private static final SerializableString METHOD = new SerializedString("method");
+    private static final SerializableString PAYLOAD = new SerializedString("payload");
+    private static final SerializableString PROXY = new SerializedString("proxy");
+    private static final SerializableString QUERYSTRING = new SerializedString("querystring");
+    private static final SerializableString RECEIVE = new SerializedString("receive");
+    private static final SerializableString REQUEST = new SerializedString("request");
+    private static final SerializableString RESPONSE = new SerializedString("response");
+    private static final SerializableString RESPONSE_BODY_SIZE = new SerializedString("response_body_size");
+    private static final SerializableString RPC = new SerializedString("rpc");
+    private static final SerializableString SIZE = new SerializedString("size");
+    private static final SerializableString SOURCE = new SerializedString("source");
+    private static final SerializableString STARTED_AT = new SerializedString("started_at");
+    private static final SerializableString STATUS = new SerializedString("status");
+    private static final SerializableString TOOL_NAME = new SerializedString("tool_name");
+    private static final SerializableString UPSTREAM_STATUS = new SerializedString("upstream_status");
+    private static final SerializableString UPSTREAM_URI = new SerializedString("upstream_uri");
+    private static final SerializableString URI = new SerializedString("uri");
+    private static final SerializableString URL = new SerializedString("url");
+    private static final SerializableString WORKSPACE_NAME = new SerializedString("workspace_name");
 
     private KongLogEntry() {
     }
@@ -53,24 +87,26 @@ public final class KongLogEntry {
      */
     public static void write(JsonGenerator g, ExchangeEvent x, LogEntities entities) throws IOException {
         g.writeStartObject();
-        g.writeObjectFieldStart("request");
-        g.writeStringField("method", x.method());
-        g.writeStringField("uri", x.uri());
-        g.writeStringField("url", x.url());
-        g.writeNumberField("size", x.requestBytes());
-        g.writeFieldName("querystring");
+        g.writeFieldName(REQUEST);
+        g.writeStartObject();
+        string(g, METHOD, x.method());
+        string(g, URI, x.uri());
+        string(g, URL, x.url());
+        number(g, SIZE, x.requestBytes());
+        g.writeFieldName(QUERYSTRING);
         querystring(g, x.uri());
         headers(g, x.requestHeaders());
         g.writeEndObject();
         if (x.upstreamNanos() >= 0) {
-            g.writeStringField("upstream_uri", x.uri());
+            string(g, UPSTREAM_URI, x.uri());
             if (x.upstreamStatus() > 0) {
-                g.writeStringField("upstream_status", Integer.toString(x.upstreamStatus()));
+                string(g, UPSTREAM_STATUS, Integer.toString(x.upstreamStatus()));
             }
         }
-        g.writeObjectFieldStart("response");
-        g.writeNumberField("status", x.status());
-        g.writeNumberField("size", x.responseBytes());
+        g.writeFieldName(RESPONSE);
+        g.writeStartObject();
+        number(g, STATUS, x.status());
+        number(g, SIZE, x.responseBytes());
         headers(g, x.responseHeaders());
         g.writeEndObject();
         Origin origin = x.origin();
@@ -79,28 +115,41 @@ public final class KongLogEntry {
         SerializableString consumer = entities.consumer(origin.consumerId());
         if (consumer != null) {
             entity(g, "consumer", consumer);
-            g.writeObjectFieldStart("authenticated_entity");
-            g.writeStringField("id", origin.consumerId());
+            g.writeFieldName(AUTHENTICATED_ENTITY);
+            g.writeStartObject();
+            string(g, ID, origin.consumerId());
             g.writeEndObject();
         }
         long request = x.latencyNanos() / 1_000_000;
         long proxy = x.upstreamNanos() < 0 ? -1 : x.upstreamNanos() / 1_000_000;
-        g.writeObjectFieldStart("latencies");
-        g.writeNumberField("request", request);
-        g.writeNumberField("proxy", proxy);
-        g.writeNumberField("kong", proxy < 0 ? request : Math.max(0, request - proxy));
-        g.writeNumberField("receive", 0);
+        g.writeFieldName(LATENCIES);
+        g.writeStartObject();
+        number(g, REQUEST, request);
+        number(g, PROXY, proxy);
+        number(g, KONG, proxy < 0 ? request : Math.max(0, request - proxy));
+        number(g, RECEIVE, 0);
         g.writeEndObject();
-        g.writeStringField("client_ip", origin.clientIp());
-        g.writeNumberField("started_at", x.startedAtMillis());
-        g.writeStringField("workspace_name", "default");
-        g.writeStringField("source", x.source());
+        string(g, CLIENT_IP, origin.clientIp());
+        number(g, STARTED_AT, x.startedAtMillis());
+        string(g, WORKSPACE_NAME, "default");
+        string(g, SOURCE, x.source());
         mcp(g, x);
         g.writeEndObject();
     }
 
+    private static void string(JsonGenerator g, SerializableString name, String value) throws IOException {
+        g.writeFieldName(name);
+        g.writeString(value);
+    }
+
+    private static void number(JsonGenerator g, SerializableString name, long value) throws IOException {
+        g.writeFieldName(name);
+        g.writeNumber(value);
+    }
+
     private static void headers(JsonGenerator g, Map<String, String> headers) throws IOException {
-        g.writeObjectFieldStart("headers");
+        g.writeFieldName(HEADERS);
+        g.writeStartObject();
         for (var header : headers.entrySet()) {
             g.writeStringField(header.getKey(), header.getValue());
         }
@@ -112,20 +161,24 @@ public final class KongLogEntry {
         if (!route.statistics() && !route.audits() && !route.payloads()) {
             return;
         }
-        g.writeObjectFieldStart("ai");
-        g.writeObjectFieldStart("mcp");
+        g.writeFieldName(AI);
+        g.writeStartObject();
+        g.writeFieldName(MCP);
+        g.writeStartObject();
         if (x.session() != null) {
-            g.writeStringField("mcp_session_id", x.session());
+            string(g, MCP_SESSION_ID, x.session());
         }
         if (route.statistics() || route.payloads()) {
-            g.writeArrayFieldStart("rpc");
+            g.writeFieldName(RPC);
+            g.writeStartArray();
             for (McpEvent e : x.rpc()) {
                 rpc(g, e, route);
             }
             g.writeEndArray();
         }
         if (route.audits() && !x.audits().isEmpty()) {
-            g.writeArrayFieldStart("audit");
+            g.writeFieldName(AUDIT);
+            g.writeStartArray();
             for (ObjectNode audit : x.audits()) {
                 g.writeTree(audit);
             }
@@ -138,27 +191,28 @@ public final class KongLogEntry {
     private static void rpc(JsonGenerator g, McpEvent e, Origin.RouteFacts route) throws IOException {
         g.writeStartObject();
         if (e.id() != null) {
-            g.writeStringField("id", e.id().startsWith("\"") ? e.id().substring(1, e.id().length() - 1) : e.id());
+            string(g, ID, e.id().startsWith("\"") ? e.id().substring(1, e.id().length() - 1) : e.id());
         }
-        g.writeStringField("method", e.method());
+        string(g, METHOD, e.method());
         if (route.statistics()) {
             if (e.tool() != null) {
-                g.writeStringField("tool_name", e.tool());
+                string(g, TOOL_NAME, e.tool());
             }
-            g.writeNumberField("latency", e.latencyMillis());
-            g.writeNumberField("response_body_size", e.responseBytes());
+            number(g, LATENCY, e.latencyMillis());
+            number(g, RESPONSE_BODY_SIZE, e.responseBytes());
             String error = e.error() != null ? e.error() : e.toolError() ? "tool_error" : null;
             if (error != null) {
-                g.writeStringField("error", error);
+                string(g, ERROR, error);
             }
         }
         if (route.payloads() && (e.requestPayload() != null || e.responsePayload() != null)) {
-            g.writeObjectFieldStart("payload");
+            g.writeFieldName(PAYLOAD);
+            g.writeStartObject();
             if (e.requestPayload() != null) {
-                g.writeStringField("request", e.requestPayload());
+                string(g, REQUEST, e.requestPayload());
             }
             if (e.responsePayload() != null) {
-                g.writeStringField("response", e.responsePayload());
+                string(g, RESPONSE, e.responsePayload());
             }
             g.writeEndObject();
         }

@@ -4,8 +4,6 @@ import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.TraceIds;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -33,6 +31,26 @@ final class McpSpans {
         this.resource = resource;
     }
 
+    private static final AttributeKey<String> METHOD = AttributeKey.stringKey("mcp.method.name");
+    private static final AttributeKey<String> SESSION = AttributeKey.stringKey("mcp.session.id");
+    private static final AttributeKey<String> PROTOCOL = AttributeKey.stringKey("mcp.protocol.version");
+    private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("jsonrpc.request.id");
+    private static final AttributeKey<String> TOOL = AttributeKey.stringKey("gen_ai.tool.name");
+    private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
+    private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    private static final AttributeKey<Long> RPC_STATUS = AttributeKey.longKey("rpc.response.status_code");
+    private static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
+    private static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+    private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("kong.route.name");
+    private static final AttributeKey<String> SERVICE = AttributeKey.stringKey("kong.service.name");
+    private static final AttributeKey<String> CONSUMER = AttributeKey.stringKey("kong.consumer.name");
+    private static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("network.transport");
+    private static final AttributeKey<String> PROTOCOL_NAME = AttributeKey.stringKey("network.protocol.name");
+    private static final AttributeKey<String> PEER = AttributeKey.stringKey("peer.service");
+    private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+    /** The most attributes a span gets: the common ones and the server span's own. */
+    private static final int MOST = 16;
+
     /** The spans of a traced, sampled message (none otherwise). */
     List<SpanData> of(McpEvent e) {
         TraceIds ids = e.trace();
@@ -49,56 +67,45 @@ final class McpSpans {
         String errorType = e.errorType();
         StatusData status = errorType == null ? StatusData.unset() : StatusData.create(StatusCode.ERROR, errorType);
         Origin origin = e.origin();
-        AttributesBuilder attributes = common(e, errorType);
-        put(attributes, "client.address", origin.clientIp());
-        put(attributes, "server.address", host(origin.authority()));
-        put(attributes, "kong.route.name", origin.route().routeName());
-        put(attributes, "kong.service.name", origin.route().serviceName());
-        put(attributes, "kong.consumer.name", origin.consumerLabel());
-        attributes.put("network.transport", "tcp");
-        attributes.put("network.protocol.name", "http");
+        SpanAttributes attributes = common(e, errorType)
+                .put(CLIENT_ADDRESS, origin.clientIp())
+                .put(SERVER_ADDRESS, host(origin.authority()))
+                .put(ROUTE, origin.route().routeName())
+                .put(SERVICE, origin.route().serviceName())
+                .put(CONSUMER, origin.consumerLabel())
+                .put(TRANSPORT, "tcp")
+                .put(PROTOCOL_NAME, "http");
         SpanData serverSpan = new McpSpan(name, SpanKind.SERVER, server, parent, status, start,
-                start + e.latencyNanos(), attributes.build(), scope, resource);
+                start + e.latencyNanos(), attributes, scope, resource);
         if (e.upstreamNanos() < 0 || e.upstreamOffsetNanos() < 0) {
             return List.of(serverSpan);
         }
         boolean passthrough = "passthrough-listener".equals(origin.route().mode());
-        AttributesBuilder upstream = passthrough ? common(e, errorType) : Attributes.builder();
-        put(upstream, "server.address", host(e.upstreamAddress()));
-        put(upstream, "peer.service", e.upstream());
-        if (e.upstreamStatus() > 0) {
-            upstream.put(AttributeKey.longKey("http.response.status_code"), e.upstreamStatus());
-        }
+        SpanAttributes upstream = (passthrough ? common(e, errorType) : new SpanAttributes(3))
+                .put(SERVER_ADDRESS, host(e.upstreamAddress()))
+                .put(PEER, e.upstream())
+                .put(HTTP_STATUS, e.upstreamStatus() > 0 ? (long) e.upstreamStatus() : null);
         boolean failed = e.upstreamFailed() || e.upstreamStatus() >= 400;
         StatusData upstreamStatus = !failed ? StatusData.unset()
                 : StatusData.create(StatusCode.ERROR, e.upstreamStatus() == 0 ? "no answer" : "HTTP " + e.upstreamStatus());
         long upstreamStart = start + e.upstreamOffsetNanos();
         SpanData client = new McpSpan(passthrough ? name : "tool call " + (e.upstream() == null ? "" : e.upstream()),
                 SpanKind.CLIENT, SpanContext.create(ids.traceId(), ids.upstreamSpanId(), flags, state), server,
-                upstreamStatus, upstreamStart, upstreamStart + e.upstreamNanos(), upstream.build(), scope, resource);
+                upstreamStatus, upstreamStart, upstreamStart + e.upstreamNanos(), upstream, scope, resource);
         return List.of(serverSpan, client);
     }
 
-    private static AttributesBuilder common(McpEvent e, String errorType) {
-        AttributesBuilder a = Attributes.builder();
-        a.put("mcp.method.name", e.method());
-        put(a, "mcp.session.id", e.session());
-        put(a, "mcp.protocol.version", e.origin().protocol());
-        put(a, "jsonrpc.request.id", e.id() == null ? null : e.id().startsWith("\"")
-                ? e.id().substring(1, e.id().length() - 1) : e.id());
-        put(a, "gen_ai.tool.name", e.tool());
-        put(a, "gen_ai.operation.name", e.operation());
-        put(a, "error.type", errorType);
-        if (e.errorCode() != null) {
-            a.put(AttributeKey.longKey("rpc.response.status_code"), e.errorCode());
-        }
-        return a;
-    }
-
-    private static void put(AttributesBuilder a, String key, String value) {
-        if (value != null) {
-            a.put(key, value);
-        }
+    private static SpanAttributes common(McpEvent e, String errorType) {
+        return new SpanAttributes(MOST)
+                .put(METHOD, e.method())
+                .put(SESSION, e.session())
+                .put(PROTOCOL, e.origin().protocol())
+                .put(REQUEST_ID, e.id() == null ? null : e.id().startsWith("\"")
+                        ? e.id().substring(1, e.id().length() - 1) : e.id())
+                .put(TOOL, e.tool())
+                .put(OPERATION, e.operation())
+                .put(ERROR_TYPE, errorType)
+                .put(RPC_STATUS, e.errorCode() == null ? null : e.errorCode().longValue());
     }
 
     private static String host(String authority) {
