@@ -1,6 +1,8 @@
 package dev.toolgate.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.NodeClients;
 import dev.toolgate.testing.ObservedModes;
 import dev.toolgate.testing.Sdk;
@@ -13,7 +15,11 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -125,6 +131,36 @@ class PrometheusScrapeIT {
                 }
             }
         });
+    }
+
+    @Test
+    void methodNamesAClientMakesUpShareOneSeriesAndNeverCrowdOutTheRealOnes() {
+        McpHttp mcp = new McpHttp(modes.conversion());
+        mcp.initialize("2025-06-18");
+        for (int i = 0; i < 150; i++) {
+            var answer = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"made/up/" + i + "\"}");
+            assertThat(answer.body()).contains("-32601");
+        }
+        for (int i = 0; i < 150; i++) {
+            var answer = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"tools/call\",\"params\":"
+                    + "{\"name\":\"made_up_" + i + "\",\"arguments\":{}}}");
+            assertThat(answer.body()).contains("\"error\"");
+        }
+        assertThat(mcp.call("get_widget", "{\"path_id\":\"42\"}").path("isError").asBoolean()).isFalse();
+
+        String metrics = new AdminHttp(modes.gateway()).get("/metrics").body();
+        Set<String> methods = new HashSet<>();
+        Pattern method = Pattern.compile("method=\"([^\"]*)\"");
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("kong_ai_mcp_latency_ms_count{") && line.contains("route=\"widgets-mcp\"")) {
+                Matcher found = method.matcher(line);
+                if (found.find()) {
+                    methods.add(found.group(1));
+                }
+            }
+        }
+        assertThat(methods).contains("(other)", "tools/call").noneMatch(m -> m.startsWith("made/up/"));
+        assertThat(metrics).contains("tool_name=\"get_widget\"").doesNotContain("made_up_");
     }
 
     private static Map<String, String> labels(JsonNode series) {

@@ -5,25 +5,48 @@ import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.TrafficSink;
 
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@code prometheus} plugin instance: records the exchanges and messages of the routes it applies
  * to in {@link KongMetrics}, as its switches say. Updates are lock-free counters and buckets, done on
- * the event loop.
+ * the event loop; the series of a route, and of a route's method and tool, are looked up once and kept
+ * (the client's label lookup made a list and hashed it for each of eight series per call).
  */
 final class PrometheusSink implements TrafficSink {
 
     /** Distinct tool labels kept; tool names can come from clients, and each is a series. */
     private static final int MAX_TOOLS = 1000;
+    /** Distinct method labels kept: a client may send any method name (it is answered -32601, and counted). */
+    private static final int MAX_METHODS = 100;
+    /** Distinct error types kept: an upstream MCP server may answer any error code. */
+    private static final int MAX_ERROR_TYPES = 100;
 
     private final PrometheusConfig config;
     private final KongMetrics metrics;
-    private final ConcurrentHashMap<String, Boolean> tools = new ConcurrentHashMap<>();
+    private final BoundedLabels tools = new BoundedLabels(MAX_TOOLS);
+    private final BoundedLabels methods = new BoundedLabels(MAX_METHODS);
+    private final BoundedLabels errorTypes = new BoundedLabels(MAX_ERROR_TYPES);
+    private final ConcurrentHashMap<Origin.RouteFacts, RouteSeries> routes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ToolKey, ToolSeries> toolSeries = new ConcurrentHashMap<>();
 
     PrometheusSink(PrometheusConfig config, KongMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
+    }
+
+    /** The latency series of a route (their labels are the route's alone). */
+    private record RouteSeries(DistributionDataPoint request, DistributionDataPoint upstream,
+                               DistributionDataPoint kong) {
+    }
+
+    private record ToolKey(Origin.RouteFacts route, String method, String tool) {
+    }
+
+    /** The MCP series of one method and tool of a route. */
+    private record ToolSeries(DistributionDataPoint latency, DistributionDataPoint size) {
     }
 
     @Override
@@ -32,22 +55,27 @@ final class PrometheusSink implements TrafficSink {
         if (!config.aiMetrics() || !route.statistics()) {
             return;
         }
-        String service = text(route.serviceName());
-        String tool = toolLabel(e.tool());
-        String method = text(e.method());
-        metrics.mcpLatency.labelValues(service, route.routeName(), method, KongMetrics.WORKSPACE, tool)
-                .observe(e.latencyNanos() / 1e6);
+        boolean answered = e.errorCode() == null;
+        // a tool the ACLs judged is named in the ACL counters even when refused (Kong counts denials by name)
+        String tool = e.tool() == null ? "" : tools.label(e.tool(), answered || e.acl() != null);
+        String method = e.method() == null ? "" : methods.label(e.method(), answered);
+        ToolSeries series = toolSeries.computeIfAbsent(new ToolKey(route, method, tool), k -> new ToolSeries(
+                metrics.mcpLatency.labelValues(text(route.serviceName()), route.routeName(), method,
+                        KongMetrics.WORKSPACE, tool),
+                metrics.mcpResponseSize.labelValues(text(route.serviceName()), route.routeName(), method,
+                        KongMetrics.WORKSPACE, tool)));
+        series.latency().observe(e.latencyNanos() / 1e6);
         if (!e.notification()) {
-            metrics.mcpResponseSize.labelValues(service, route.routeName(), method, KongMetrics.WORKSPACE, tool)
-                    .observe(e.responseBytes());
+            series.size().observe(e.responseBytes());
         }
         String type = e.errorType();
         if (type != null) {
-            metrics.mcpErrors.labelValues(service, route.routeName(), method, KongMetrics.WORKSPACE, tool, type).inc();
+            metrics.mcpErrors.labelValues(text(route.serviceName()), route.routeName(), method, KongMetrics.WORKSPACE,
+                    tool, errorTypes.label(type, true)).inc();
         }
         if (e.acl() != null) {
             ("allow".equals(e.acl()) ? metrics.aclAllowed : metrics.aclDenied)
-                    .labelValues(service, route.routeName(), KongMetrics.WORKSPACE, "tool", tool).inc();
+                    .labelValues(text(route.serviceName()), route.routeName(), KongMetrics.WORKSPACE, "tool", tool).inc();
         }
     }
 
@@ -61,15 +89,18 @@ final class PrometheusSink implements TrafficSink {
                     KongMetrics.WORKSPACE, consumer).inc();
         }
         if (config.latencyMetrics()) {
+            RouteSeries series = routes.computeIfAbsent(route, r -> new RouteSeries(
+                    metrics.requestLatency.labelValues(service, r.routeName(), KongMetrics.WORKSPACE),
+                    metrics.upstreamLatency.labelValues(service, r.routeName(), KongMetrics.WORKSPACE),
+                    metrics.kongLatency.labelValues(service, r.routeName(), KongMetrics.WORKSPACE)));
             double total = x.latencyNanos() / 1e6;
-            metrics.requestLatency.labelValues(service, route.routeName(), KongMetrics.WORKSPACE).observe(total);
+            series.request().observe(total);
             if (x.upstreamNanos() >= 0) {
                 double upstream = x.upstreamNanos() / 1e6;
-                metrics.upstreamLatency.labelValues(service, route.routeName(), KongMetrics.WORKSPACE).observe(upstream);
-                metrics.kongLatency.labelValues(service, route.routeName(), KongMetrics.WORKSPACE)
-                        .observe(Math.max(0, total - upstream));
+                series.upstream().observe(upstream);
+                series.kong().observe(Math.max(0, total - upstream));
             } else {
-                metrics.kongLatency.labelValues(service, route.routeName(), KongMetrics.WORKSPACE).observe(total);
+                series.kong().observe(total);
             }
         }
         if (config.bandwidthMetrics()) {
@@ -80,21 +111,33 @@ final class PrometheusSink implements TrafficSink {
         }
     }
 
-    private String toolLabel(String tool) {
-        if (tool == null) {
-            return "";
-        }
-        if (tools.containsKey(tool)) {
-            return tool;
-        }
-        if (tools.size() >= MAX_TOOLS) {
-            return "(other)";
-        }
-        tools.putIfAbsent(tool, Boolean.TRUE);
-        return tool;
-    }
-
     private static String text(String value) {
         return value == null ? "" : value;
+    }
+
+    /**
+     * Label values that come from outside (each is a series). A value becomes a label when a message
+     * with it was answered without a JSON-RPC error, up to a bound: made-up method and tool names are
+     * refused with one, so a client cannot fill the bound and push the real ones into {@code (other)}.
+     */
+    private static final class BoundedLabels {
+
+        private final int most;
+        private final ConcurrentHashMap<String, Boolean> seen = new ConcurrentHashMap<>();
+
+        BoundedLabels(int most) {
+            this.most = most;
+        }
+
+        String label(String value, boolean admit) {
+            if (seen.containsKey(value)) {
+                return value;
+            }
+            if (!admit || seen.size() >= most) {
+                return "(other)";
+            }
+            seen.putIfAbsent(value, Boolean.TRUE);
+            return value;
+        }
     }
 }
