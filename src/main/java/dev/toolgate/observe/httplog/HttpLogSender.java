@@ -1,7 +1,7 @@
 package dev.toolgate.observe.httplog;
 
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.observe.BufferOutput;
 import dev.toolgate.observe.LogQueue;
 import dev.toolgate.observe.Outbox;
 import dev.toolgate.observe.Telemetry;
@@ -59,12 +59,12 @@ final class HttpLogSender implements AutoCloseable {
     }
 
     private void send(List<LogQueue> batch, int attempt) throws Exception {
-        byte[] body;
+        Buffer body;
         if (config.queue().maxBatchSize() == 1 && batch.size() == 1) {
-            body = batch.getFirst().entry();
+            body = Buffer.buffer(batch.getFirst().entry());
         } else {
-            // the batch streamed into one array: no tree per entry
-            var out = new ByteArrayBuilder(batch.size() * 2048);
+            // the batch streamed into the buffer the client sends: no tree per entry, no copy of the batch
+            var out = new BufferOutput(batch.size() * 2048);
             try (var g = Json.MAPPER.createGenerator(out)) {
                 g.writeStartArray();
                 for (LogQueue q : batch) {
@@ -72,10 +72,10 @@ final class HttpLogSender implements AutoCloseable {
                 }
                 g.writeEndArray();
             }
-            body = out.toByteArray();
+            body = out.buffer();
         }
         int status = client.request(new RequestOptions(target))
-                .compose(request -> request.send(Buffer.buffer(body)))
+                .compose(request -> request.send(body))
                 .compose(response -> response.body().map(ignored -> response.statusCode()))
                 .toCompletionStage().toCompletableFuture().get(config.timeout() * 2, TimeUnit.MILLISECONDS);
         if (status < 200 || status > 299) {
