@@ -1,6 +1,7 @@
 package dev.toolgate.pipeline;
 
 import dev.toolgate.observe.ExchangeEvent;
+import dev.toolgate.observe.MaskedHeaders;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.Redaction;
@@ -8,13 +9,11 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Builds the {@link ExchangeEvent} of a finished exchange, with its credentials masked. */
+/** Builds the {@link ExchangeEvent} of a finished exchange; its headers are masked when read ({@link MaskedHeaders}). */
 final class ExchangeEvents {
 
     private ExchangeEvents() {
@@ -41,13 +40,12 @@ final class ExchangeEvents {
                 origin.route().audits() ? exchange.audits() : List.of());
     }
 
-    /** Headers by lower-case name, several values joined with {@code ", "}, secrets masked. */
+    /** The headers as they came; lower-cased, joined and masked on the log plugin's thread. */
     private static Map<String, String> headers(MultiMap headers, Redaction redaction, Set<String> consumed) {
-        Map<String, String> joined = new LinkedHashMap<>(headers.size() * 2);
+        MaskedHeaders.Gathering gathering = new MaskedHeaders.Gathering();
         for (Map.Entry<String, String> header : headers) {
-            joined.merge(header.getKey().toLowerCase(Locale.ROOT), header.getValue(), (a, b) -> a + ", " + b);
+            gathering.add(header.getKey(), header.getValue());
         }
-        joined.replaceAll((name, value) -> redaction.header(name, value, consumed));
-        return joined;
+        return gathering.masked(redaction, consumed);
     }
 }

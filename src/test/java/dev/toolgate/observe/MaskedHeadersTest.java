@@ -1,0 +1,44 @@
+package dev.toolgate.observe;
+
+import dev.toolgate.config.Redacted;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MaskedHeadersTest {
+
+    private final Redaction redaction = new Redaction(Map.of("s3cr3t-from-vault", "{vault://env/API_TOKEN}"));
+
+    @Test
+    void headersAreShownByLowerCaseNameWithRepeatsJoinedAndSecretsMasked() {
+        MaskedHeaders.Gathering gathering = new MaskedHeaders.Gathering();
+        gathering.add("Content-Type", "application/json");
+        gathering.add("X-Trace", "a");
+        gathering.add("x-trace", "b");
+        gathering.add("Authorization", "Bearer token-of-alice");
+        gathering.add("X-Team-Key", "k-123");
+        gathering.add("Apikey", "alice-key");
+        gathering.add("X-Forwarded-Note", "s3cr3t-from-vault");
+        for (int i = 0; i < 20; i++) {
+            gathering.add("X-Extra-" + i, "v");
+        }
+
+        Map<String, String> headers = gathering.masked(redaction, Set.of("apikey"));
+
+        assertThat(headers).containsEntry("content-type", "application/json")
+                .containsEntry("x-trace", "a, b")
+                .containsEntry("authorization", Redacted.MASK)
+                .containsEntry("x-team-key", Redacted.MASK)
+                .containsEntry("apikey", Redacted.MASK)
+                .containsEntry("x-forwarded-note", "{vault://env/API_TOKEN}")
+                .containsEntry("x-extra-19", "v")
+                .hasSize(26);
+        assertThat(headers.toString()).doesNotContain("token-of-alice", "k-123", "alice-key", "s3cr3t");
+        assertThat(headers.keySet()).startsWith("content-type", "x-trace", "authorization");
+        assertThatThrownBy(() -> headers.put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+}
