@@ -5,15 +5,18 @@ import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.TrafficSink;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@code prometheus} plugin instance: records the exchanges and messages of the routes it applies
  * to in {@link KongMetrics}, as its switches say. Updates are lock-free counters and buckets, done on
- * the event loop; the series of a route, and of a route's method and tool, are looked up once and kept
- * (the client's label lookup made a list and hashed it for each of eight series per call).
+ * the event loop; the series of a route (by status, source and consumer, and by method and tool) are
+ * looked up once and kept (the client's label lookup made a list and hashed it for each of eight series
+ * per call).
  */
 final class PrometheusSink implements TrafficSink {
 
@@ -31,6 +34,7 @@ final class PrometheusSink implements TrafficSink {
     private final BoundedLabels errorTypes = new BoundedLabels(MAX_ERROR_TYPES);
     private final ConcurrentHashMap<Origin.RouteFacts, RouteSeries> routes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ToolKey, ToolSeries> toolSeries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ExchangeKey, ExchangeSeries> exchanges = new ConcurrentHashMap<>();
 
     PrometheusSink(PrometheusConfig config, KongMetrics metrics) {
         this.config = config;
@@ -43,6 +47,14 @@ final class PrometheusSink implements TrafficSink {
     }
 
     private record ToolKey(Origin.RouteFacts route, String method, String tool) {
+    }
+
+    /** Status codes, two sources and the configured consumers: a route has few of these. */
+    private record ExchangeKey(Origin.RouteFacts route, int status, String source, String consumer) {
+    }
+
+    /** Kong's request counter and bandwidth of one status, source and consumer of a route (null when off). */
+    private record ExchangeSeries(CounterDataPoint requests, GaugeDataPoint ingress, GaugeDataPoint egress) {
     }
 
     /** The MCP series of one method and tool of a route. */
@@ -83,10 +95,17 @@ final class PrometheusSink implements TrafficSink {
     public void exchange(ExchangeEvent x) {
         Origin.RouteFacts route = x.origin().route();
         String service = text(route.serviceName());
-        String consumer = config.perConsumer() ? text(x.origin().consumerLabel()) : "";
-        if (config.statusCodeMetrics()) {
-            metrics.requests.labelValues(service, route.routeName(), Integer.toString(x.status()), x.source(),
-                    KongMetrics.WORKSPACE, consumer).inc();
+        if (config.statusCodeMetrics() || config.bandwidthMetrics()) {
+            String consumer = config.perConsumer() ? text(x.origin().consumerLabel()) : "";
+            ExchangeSeries series = exchanges.computeIfAbsent(new ExchangeKey(route, x.status(), x.source(), consumer),
+                    k -> exchangeSeries(k, service));
+            if (series.requests() != null) {
+                series.requests().inc();
+            }
+            if (series.ingress() != null) {
+                series.ingress().inc(x.requestBytes());
+                series.egress().inc(x.responseBytes());
+            }
         }
         if (config.latencyMetrics()) {
             RouteSeries series = routes.computeIfAbsent(route, r -> new RouteSeries(
@@ -103,12 +122,17 @@ final class PrometheusSink implements TrafficSink {
                 series.kong().observe(total);
             }
         }
-        if (config.bandwidthMetrics()) {
-            metrics.bandwidth.labelValues(service, route.routeName(), "ingress", KongMetrics.WORKSPACE, consumer)
-                    .inc(x.requestBytes());
-            metrics.bandwidth.labelValues(service, route.routeName(), "egress", KongMetrics.WORKSPACE, consumer)
-                    .inc(x.responseBytes());
-        }
+    }
+
+    private ExchangeSeries exchangeSeries(ExchangeKey k, String service) {
+        String route = k.route().routeName();
+        return new ExchangeSeries(
+                config.statusCodeMetrics() ? metrics.requests.labelValues(service, route, Integer.toString(k.status()),
+                        k.source(), KongMetrics.WORKSPACE, k.consumer()) : null,
+                config.bandwidthMetrics() ? metrics.bandwidth.labelValues(service, route, "ingress",
+                        KongMetrics.WORKSPACE, k.consumer()) : null,
+                config.bandwidthMetrics() ? metrics.bandwidth.labelValues(service, route, "egress",
+                        KongMetrics.WORKSPACE, k.consumer()) : null);
     }
 
     private static String text(String value) {
