@@ -104,6 +104,32 @@ class KongLogPluginsIT {
     }
 
     @Test
+    void httpLogWithKongsDefaultQueueSendsEachEntryAloneAsAnObject() {
+        try (RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+             RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
+             var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
+                     .replace("          - name: ai-mcp-proxy\n", "          - name: http-log\n"
+                             + "            config: {http_endpoint: '" + logs.url() + "/logs'}\n"
+                             + "          - name: ai-mcp-proxy\n")
+                     .replace("mode: conversion-listener\n",
+                             "mode: conversion-listener\n              logging: {log_statistics: true}\n"))) {
+            call(gateway.proxy("/mcp"), "one", Map.of());
+
+            List<JsonNode> posted = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                while (logs.pending() > 0) {
+                    posted.add(parse(logs.next().body()));
+                }
+                return posted.stream().anyMatch(p -> p.path("ai").path("mcp").path("rpc")
+                        .findValuesAsText("tool_name").contains("one"));
+            });
+            // one POST per exchange (initialize, the initialized notification, the call), each entry alone
+            assertThat(posted).allSatisfy(p -> assertThat(p.isObject()).as("an entry, not an array: %s", p).isTrue());
+            assertThat(posted).allSatisfy(p -> assertThat(p.path("route").path("name").asText()).isEqualTo("mcp"));
+        }
+    }
+
+    @Test
     void fileLogFollowsARotatedFileAndLogsEveryMode() throws Exception {
         call(modes.conversion(), "get_widget", Map.of("path_id", "42"));
         await().atMost(Duration.ofSeconds(20)).until(() -> lines(logFile).stream()

@@ -53,7 +53,6 @@ public final class RestUpstream implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
-    /** Answers {@code METHOD path} (exact path, query ignored) with a handler. */
     /**
      * The smallest conversion route in front of this API: {@code /mcp} with one tool {@code one}
      * ({@code GET /mcp/one}), the route named {@code mcp}.
@@ -76,6 +75,7 @@ public final class RestUpstream implements AutoCloseable {
                 """.formatted(url());
     }
 
+    /** Answers {@code METHOD path} (exact path, query ignored) with a handler. */
     public RestUpstream on(String methodAndPath, Consumer<HttpServerRequest> handler) {
         routes.put(methodAndPath, handler);
         return this;

@@ -2,6 +2,7 @@ package dev.toolgate.observe.httplog;
 
 import dev.toolgate.mcp.Json;
 import dev.toolgate.observe.BufferOutput;
+import dev.toolgate.observe.Destination;
 import dev.toolgate.observe.LogQueue;
 import dev.toolgate.observe.Outbox;
 import dev.toolgate.observe.Telemetry;
@@ -35,16 +36,12 @@ final class HttpLogSender implements AutoCloseable {
     HttpLogSender(HttpLogConfig config, Telemetry telemetry, String name) {
         this.config = config;
         URI uri = URI.create(config.httpEndpoint());
-        boolean tls = "https".equals(uri.getScheme());
-        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-        this.client = telemetry.vertx().createHttpClient(new HttpClientOptions().setSsl(tls).setKeepAlive(true)
+        this.client = telemetry.vertx().createHttpClient(new HttpClientOptions().setSsl(Destination.tls(uri))
+                        .setKeepAlive(true)
                         .setKeepAliveTimeout((int) Math.max(1, config.keepalive() / 1000))
                         .setConnectTimeout((int) config.timeout()),
                 new PoolOptions().setHttp1MaxSize(1));
-        this.target = new RequestOptions().setMethod(HttpMethod.valueOf(config.method())).setHost(uri.getHost())
-                .setPort(port).setURI(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/"
-                        : uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
-                .setTimeout(config.timeout());
+        this.target = Destination.request(uri, HttpMethod.valueOf(config.method())).setTimeout(config.timeout());
         target.putHeader("content-type", config.contentType());
         if (uri.getRawUserInfo() != null) {
             target.putHeader("authorization", "Basic " + Base64.getEncoder().encodeToString(
@@ -59,21 +56,22 @@ final class HttpLogSender implements AutoCloseable {
     }
 
     private void send(List<LogQueue> batch, int attempt) throws Exception {
-        Buffer body;
-        if (config.queue().maxBatchSize() == 1 && batch.size() == 1) {
-            body = Buffer.buffer(batch.getFirst().entry());
-        } else {
-            // the batch streamed into the buffer the client sends: no tree per entry, no copy of the batch
-            var out = new BufferOutput(batch.size() * 2048);
-            try (var g = Json.MAPPER.createGenerator(out)) {
+        // Kong sends an entry alone when batches are of one, else a JSON array; either way streamed into
+        // the buffer the client sends: no tree per entry, no copy of the batch
+        boolean alone = config.queue().maxBatchSize() == 1 && batch.size() == 1;
+        var out = new BufferOutput(batch.size() * 2048);
+        try (var g = Json.MAPPER.createGenerator(out)) {
+            if (!alone) {
                 g.writeStartArray();
-                for (LogQueue q : batch) {
-                    q.write(g);
-                }
+            }
+            for (LogQueue q : batch) {
+                q.write(g);
+            }
+            if (!alone) {
                 g.writeEndArray();
             }
-            body = out.buffer();
         }
+        Buffer body = out.buffer();
         int status = client.request(new RequestOptions(target))
                 .compose(request -> request.send(body))
                 .compose(response -> response.body().map(ignored -> response.statusCode()))

@@ -1,6 +1,7 @@
 package dev.toolgate.observe.otel;
 
 import dev.toolgate.observe.BufferOutput;
+import dev.toolgate.observe.Destination;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.HttpResponse;
@@ -45,15 +46,10 @@ final class VertxSender implements HttpSender {
     private VertxSender(Vertx vertx, HttpSenderConfig config) {
         this.config = config;
         URI uri = config.getEndpoint();
-        boolean tls = "https".equals(uri.getScheme());
-        this.client = vertx.createHttpClient(new HttpClientOptions().setSsl(tls).setKeepAlive(true)
+        this.client = vertx.createHttpClient(new HttpClientOptions().setSsl(Destination.tls(uri)).setKeepAlive(true)
                         .setConnectTimeout((int) config.getConnectTimeout().toMillis()),
                 new PoolOptions().setHttp1MaxSize(1));
-        this.target = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
-                .setPort(uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80)
-                .setURI(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath()
-                        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
-                .setTimeout(config.getTimeout().toMillis())
+        this.target = Destination.request(uri, HttpMethod.POST).setTimeout(config.getTimeout().toMillis())
                 .putHeader("content-type", config.getContentType());
         if (config.getCompressor() != null) {
             target.putHeader("content-encoding", config.getCompressor().getEncoding());
