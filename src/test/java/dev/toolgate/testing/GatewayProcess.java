@@ -22,20 +22,27 @@ public final class GatewayProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path config;
+    private final List<String> jvmOptions;
     private final int proxyPort = RedisServer.freePort();
     private final int adminPort = RedisServer.freePort();
     private final Path log;
     private Process process;
 
-    private GatewayProcess(Path config) throws IOException {
+    private GatewayProcess(Path config, List<String> jvmOptions) throws IOException {
         this.config = config;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.log = Files.createTempFile("toolgate-instance", ".log");
     }
 
     /** Starts an instance on {@code config}; waits until its admin API says it is ready. */
     public static GatewayProcess start(Path config) {
+        return start(config, List.of());
+    }
+
+    /** Starts an instance with these options for its JVM (its {@code -Xlog} output goes to {@link #log()}). */
+    public static GatewayProcess start(Path config, List<String> jvmOptions) {
         try {
-            GatewayProcess instance = new GatewayProcess(config);
+            GatewayProcess instance = new GatewayProcess(config, jvmOptions);
             instance.startAgain();
             return instance;
         } catch (IOException e) {
@@ -64,10 +71,13 @@ public final class GatewayProcess implements AutoCloseable {
     public void startAgain() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
-            process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-jar", jar().toString(), "run", "--config", config.toString(), "--no-watch",
+            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString(), "--no-watch",
                     "--proxy-listen", "127.0.0.1:" + proxyPort, "--admin-listen", "127.0.0.1:" + adminPort,
-                    "--shutdown-timeout", "5"))
+                    "--shutdown-timeout", "5"));
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
