@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -71,7 +72,7 @@ public final class GatewayProcess implements AutoCloseable {
     public void startAgain() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
-            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1"));
             command.addAll(jvmOptions);
             command.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString(), "--no-watch",
