@@ -102,4 +102,29 @@ public final class Json {
             throw new UncheckedIOException(e);
         }
     }
+
+    /**
+     * A JSON-RPC id as compact JSON text ({@code 42}, {@code "abc"}), as {@link JsonNode#toString()} writes
+     * it; the ids of every observed message go through here, so the common ones skip the serializer.
+     */
+    public static String idText(JsonNode id) {
+        if (id.isInt() || id.isLong()) {
+            return id.asText();
+        }
+        if (id.isTextual() && plain(id.textValue())) {
+            return '"' + id.textValue() + '"';
+        }
+        return id.toString();
+    }
+
+    /** True when a string's JSON form is the string quoted: printable ASCII, no quote or backslash. */
+    private static boolean plain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
 }

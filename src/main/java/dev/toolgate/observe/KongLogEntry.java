@@ -149,6 +149,10 @@ public final class KongLogEntry {
 
     private static void headers(JsonGenerator g, Map<String, String> headers) throws IOException {
         g.writeFieldName(HEADERS);
+        if (headers instanceof MaskedHeaders masked) {
+            masked.writeTo(g);
+            return;
+        }
         g.writeStartObject();
         for (var header : headers.entrySet()) {
             g.writeStringField(header.getKey(), header.getValue());

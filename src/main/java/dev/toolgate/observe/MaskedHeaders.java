@@ -1,5 +1,11 @@
 package dev.toolgate.observe;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.toolgate.config.Redacted;
+
+import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.Collections;
@@ -7,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A finished exchange's headers as Kong's log entries show them: by lower-case name, a repeated name's
@@ -63,12 +70,84 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
         return map.entrySet();
     }
 
-    private Map<String, String> mask() {
-        Map<String, String> joined = new LinkedHashMap<>(length);
-        for (int i = 0; i < length; i += 2) {
-            joined.merge(pairs[i].toLowerCase(Locale.ROOT), pairs[i + 1], (a, b) -> a + ", " + b);
+    /**
+     * Writes the headers as a JSON object, as {@link #entrySet()} shows them, without building the map:
+     * a log plugin writes two of these per exchange, at the gateway's rate.
+     */
+    public void writeTo(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        Name[] names = names();
+        for (int i = 0; i < names.length; i++) {
+            String value = joined(names, i);
+            if (value != null) {
+                g.writeFieldName(names[i].json);
+                g.writeString(value);
+            }
         }
-        joined.replaceAll((name, value) -> redaction.header(name, value, consumed));
+        g.writeEndObject();
+    }
+
+    private Map<String, String> mask() {
+        Name[] names = names();
+        Map<String, String> joined = new LinkedHashMap<>(names.length * 2);
+        for (int i = 0; i < names.length; i++) {
+            String value = joined(names, i);
+            if (value != null) {
+                joined.put(names[i].lower, value);
+            }
+        }
         return joined;
+    }
+
+    private Name[] names() {
+        Name[] names = new Name[length / 2];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = Name.of(pairs[2 * i]);
+        }
+        return names;
+    }
+
+    /**
+     * The shown value of the {@code i}th header with every later one of the same name joined to it; null
+     * when an earlier header had its name (it was shown there). Quadratic in the headers, which the HTTP
+     * server bounds, and cheaper than a map for the handful a request carries.
+     */
+    private String joined(Name[] names, int i) {
+        String lower = names[i].lower;
+        for (int j = 0; j < i; j++) {
+            if (names[j].lower.equals(lower)) {
+                return null;
+            }
+        }
+        String value = pairs[2 * i + 1];
+        for (int j = i + 1; j < names.length; j++) {
+            if (names[j].lower.equals(lower)) {
+                value = value + ", " + pairs[2 * j + 1];
+            }
+        }
+        return names[i].secret || consumed.contains(lower) ? Redacted.MASK : redaction.text(value);
+    }
+
+    /** A header name as logs show it: lower-cased, judged and JSON-encoded once per distinct name. */
+    private record Name(String lower, boolean secret, SerializableString json) {
+
+        /** Names repeat on every request; a bounded cache keeps an unbounded variety from growing it. */
+        private static final ConcurrentHashMap<String, Name> KNOWN = new ConcurrentHashMap<>();
+        private static final int MAX_KNOWN = 4096;
+
+        static Name of(String name) {
+            Name known = KNOWN.get(name);
+            if (known != null) {
+                return known;
+            }
+            String lower = name.toLowerCase(Locale.ROOT);
+            // as sent and lower-cased: "X-MySid" reads as words the lower-case name no longer shows
+            Name made = new Name(lower, Redaction.secretName(name) || Redaction.secretName(lower),
+                    new SerializedString(lower));
+            if (KNOWN.size() < MAX_KNOWN) {
+                KNOWN.put(name, made);
+            }
+            return made;
+        }
     }
 }

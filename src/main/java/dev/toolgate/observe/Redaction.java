@@ -77,18 +77,6 @@ public record Redaction(Map<String, String> referenceBySecret) {
         return false;
     }
 
-    /**
-     * A header's value as logs show it.
-     *
-     * @param consumed lower-case names of the credential headers the gateway read
-     */
-    public String header(String name, String value, Set<String> consumed) {
-        if (consumed.contains(name.toLowerCase(Locale.ROOT)) || secretName(name)) {
-            return Redacted.MASK;
-        }
-        return text(value);
-    }
-
     /** A free text with every vault secret in it replaced by its reference. */
     public String text(String value) {
         if (value == null || referenceBySecret.isEmpty()) {

@@ -52,6 +52,8 @@ public final class Exchange {
     private List<ObjectNode> audits;
     private boolean originAllowed;
     private Observation observation = Observation.OFF;
+    private String sessionId;
+    private boolean sessionIdRead;
 
     /**
      * @param bodyLimit the largest body {@link #body()} reads (the route's {@code max_request_body_size})
@@ -146,7 +148,12 @@ public final class Exchange {
 
     /** The {@code Mcp-Session-Id} the client sent, or null. */
     public String sessionId() {
-        return request.getHeader("mcp-session-id");
+        // read by the mode, the observation and the log event: the header lookup once
+        if (!sessionIdRead) {
+            sessionId = request.getHeader("mcp-session-id");
+            sessionIdRead = true;
+        }
+        return sessionId;
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.error.ErrorCatalog;
 import dev.toolgate.error.GatewayError;
+import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.observe.ExchangeEvent;
 import dev.toolgate.observe.McpEvent;
@@ -93,7 +94,7 @@ public final class Observation {
         resolve();
         var trace = tracing == null ? null : tracing.begin(metaTraceparent != null ? metaTraceparent
                 : exchange.header("traceparent"), exchange.header("tracestate"));
-        RpcRecord record = new RpcRecord(this, id, id == null ? null : id.toString(), method, tool, requestBytes, trace);
+        RpcRecord record = new RpcRecord(this, id, id == null ? null : Json.idText(id), method, tool, requestBytes, trace);
         if (trace != null && tracing.responseHeader() != null && open == null) {
             exchange.responseHeaders().set(tracing.responseHeader(), trace.traceId());
         }
@@ -151,7 +152,7 @@ public final class Observation {
 
     /** The open record of the request with this id, or {@link RpcRecord#NONE}. */
     public RpcRecord record(JsonNode id) {
-        return id == null ? RpcRecord.NONE : record(id.toString());
+        return id == null ? RpcRecord.NONE : record(Json.idText(id));
     }
 
     /** A notification: recorded and finished at once. */

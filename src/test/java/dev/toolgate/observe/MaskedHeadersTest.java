@@ -1,8 +1,11 @@
 package dev.toolgate.observe;
 
 import dev.toolgate.config.Redacted;
+import dev.toolgate.mcp.Json;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
@@ -40,5 +43,26 @@ class MaskedHeadersTest {
         assertThat(headers.toString()).doesNotContain("token-of-alice", "k-123", "alice-key", "s3cr3t");
         assertThat(headers.keySet()).startsWith("content-type", "x-trace", "authorization");
         assertThatThrownBy(() -> headers.put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void theJsonALogEntryWritesIsTheMapsHeadersInTheirOrder() throws Exception {
+        MaskedHeaders.Gathering gathering = new MaskedHeaders.Gathering();
+        gathering.add("Accept", "text/plain");
+        gathering.add("X-MySid", "sid-of-alice");
+        gathering.add("ACCEPT", "application/json");
+        gathering.add("Quote\"Name", "v");
+        MaskedHeaders headers = gathering.masked(redaction, Set.of());
+
+        var out = new ByteArrayOutputStream();
+        try (var g = Json.MAPPER.createGenerator(out)) {
+            headers.writeTo(g);
+        }
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "{\"accept\":\"text/plain, application/json\",\"x-mysid\":\"" + Redacted.MASK
+                        + "\",\"quote\\\"name\":\"v\"}");
+        assertThat(Json.parse(out.toByteArray()))
+                .isEqualTo(Json.MAPPER.valueToTree(headers));
     }
 }
