@@ -8,16 +8,22 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.function.ToIntFunction;
 
 /**
- * Kong's log queue for one sink: entries are offered from event loops and never waited for; one
- * thread of the sink's own takes them in batches ({@code max_batch_size}, after at most
- * {@code max_coalescing_delay}) and sends them, retrying a failed batch with a doubling delay until
- * {@code max_retry_time}. When {@code max_entries} (or {@code max_bytes}) are waiting, new entries are
- * dropped and counted: a slow or dead destination never slows the gateway nor grows its memory.
+ * Kong's log queue for one sink: entries are offered from event loops and never waited for; the sink's
+ * own threads take them in batches ({@code max_batch_size}, after at most {@code max_coalescing_delay})
+ * and send them, retrying a failed batch with a doubling delay until {@code max_retry_time}. When
+ * {@code max_entries} (or {@code max_bytes}) are waiting, new entries are dropped and counted: a slow or
+ * dead destination never slows the gateway nor grows its memory.
+ *
+ * <p>Kong keeps a queue per worker process, each sending one batch at a time ({@code concurrency_limit:
+ * 1}), so a Kong node has as many batches in flight as workers. Here one queue serves every event loop,
+ * and {@code senders} threads deliver from it: one forms a batch at a time (batches stay full), the
+ * others send theirs meanwhile. Batches may then arrive out of order, as they do from Kong's workers.
  *
  * @param <T> what is queued (an event, or its serialized form)
  */
@@ -45,25 +51,41 @@ public final class Outbox<T> implements AutoCloseable {
     private final ArrayBlockingQueue<T> queue;
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong droppedCount = new AtomicLong();
-    private final Thread worker;
+    private final List<Thread> workers;
+    /** Held by the worker forming a batch: one at a time, so that two never split a batch between them. */
+    private final ReentrantLock forming = new ReentrantLock();
+    /** The worker forming a batch, for a producer to tell it the batch is full. */
+    private volatile Thread former;
     private volatile boolean closing;
     /** When a failed delivery was last logged: a dead destination gets a line a minute, not one a batch. */
-    private long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
-    private long unreported;
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private final AtomicLong unreported = new AtomicLong();
 
     /**
      * @param name    for the thread and log lines (the plugin and its path)
      * @param size    an entry's size in bytes, for {@code max_bytes} (may be {@code e -> 0} without it)
      * @param dropped told how many entries were dropped (a metric)
+     * @param senders threads delivering batches; 1 keeps them in order (a file)
      */
-    public Outbox(String name, QueueSettings settings, Sender<T> sender, ToIntFunction<T> size, LongConsumer dropped) {
+    public Outbox(String name, QueueSettings settings, Sender<T> sender, ToIntFunction<T> size, LongConsumer dropped,
+                  int senders) {
         this.name = name;
         this.settings = settings;
         this.sender = sender;
         this.size = size;
         this.dropped = dropped;
         this.queue = new ArrayBlockingQueue<>(settings.maxEntries());
-        this.worker = Thread.ofPlatform().name("outbox-" + name).daemon().start(this::run);
+        List<Thread> started = new ArrayList<>(senders);
+        for (int i = 0; i < senders; i++) {
+            String thread = "outbox-" + name + (senders == 1 ? "" : " #" + i);
+            started.add(Thread.ofPlatform().name(thread).daemon().start(this::run));
+        }
+        this.workers = List.copyOf(started);
+    }
+
+    /** The senders of a sink that takes batches in any order: as many as a Kong node has workers, one per core. */
+    public static int sendersPerCore() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** Queues an entry, or drops and counts it when the queue is full. Never blocks. */
@@ -82,7 +104,10 @@ public final class Outbox<T> implements AutoCloseable {
         // the worker holds a batch's first entry: the rest of the batch is full at one less
         if (queue.size() == settings.maxBatchSize() - 1) {
             // a full batch need not wait out the coalescing delay; one wake-up per batch, not per entry
-            LockSupport.unpark(worker);
+            Thread waiting = former;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            }
         }
     }
 
@@ -105,26 +130,10 @@ public final class Outbox<T> implements AutoCloseable {
         List<T> batch = new ArrayList<>(Math.min(settings.maxBatchSize(), 1024));
         while (!closing || !queue.isEmpty()) {
             try {
-                T first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                form(batch);
+                if (!batch.isEmpty()) {
+                    deliver(batch);
                 }
-                batch.add(first);
-                // wait for the batch to fill without taking each entry as it comes (a wake-up per entry
-                // costs more than the entry): sleep until the delay is over or a producer says it is full
-                long deadline = System.nanoTime() + (long) (settings.maxCoalescingDelay() * 1e9);
-                while (!closing && queue.size() + 1 < settings.maxBatchSize()) {
-                    long wait = deadline - System.nanoTime();
-                    if (wait <= 0) {
-                        break;
-                    }
-                    LockSupport.parkNanos(this, wait);
-                    if (Thread.interrupted()) {
-                        throw new InterruptedException();
-                    }
-                }
-                queue.drainTo(batch, settings.maxBatchSize() - 1);
-                deliver(batch);
             } catch (InterruptedException e) {
                 if (!closing) {
                     Thread.currentThread().interrupt();
@@ -142,6 +151,36 @@ public final class Outbox<T> implements AutoCloseable {
         }
     }
 
+    /** Takes the next batch into {@code batch}; empty when none came within a while. */
+    private void form(List<T> batch) throws InterruptedException {
+        forming.lockInterruptibly();
+        try {
+            former = Thread.currentThread();
+            T first = queue.poll(200, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return;
+            }
+            batch.add(first);
+            // wait for the batch to fill without taking each entry as it comes (a wake-up per entry
+            // costs more than the entry): sleep until the delay is over or a producer says it is full
+            long deadline = System.nanoTime() + (long) (settings.maxCoalescingDelay() * 1e9);
+            while (!closing && queue.size() + 1 < settings.maxBatchSize()) {
+                long wait = deadline - System.nanoTime();
+                if (wait <= 0) {
+                    break;
+                }
+                LockSupport.parkNanos(this, wait);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+            queue.drainTo(batch, settings.maxBatchSize() - 1);
+        } finally {
+            former = null;
+            forming.unlock();
+        }
+    }
+
     private void deliver(List<T> batch) throws InterruptedException {
         long giveUp = System.nanoTime() + (long) (settings.maxRetryTime() * 1e9);
         double delay = settings.initialRetryDelay();
@@ -154,12 +193,11 @@ public final class Outbox<T> implements AutoCloseable {
             } catch (Exception e) {
                 if (closing || System.nanoTime() + (long) (delay * 1e9) > giveUp) {
                     drop(batch.size());
-                    unreported += batch.size();
-                    if (System.nanoTime() - lastWarning >= WARN_EVERY_NANOS) {
+                    unreported.addAndGet(batch.size());
+                    long last = lastWarning.get();
+                    if (System.nanoTime() - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, System.nanoTime())) {
                         LOG.warn("{}: could not deliver ({}); {} entries dropped since the last report", name,
-                                e.getMessage(), unreported);
-                        lastWarning = System.nanoTime();
-                        unreported = 0;
+                                e.getMessage(), unreported.getAndSet(0));
                     }
                     return;
                 }
@@ -170,18 +208,19 @@ public final class Outbox<T> implements AutoCloseable {
         }
     }
 
-    /** Sends what is queued (a last try each), then stops the thread; waits at most {@code millis}. */
+    /** Sends what is queued (a last try each), then stops the threads; waits at most {@code millis}. */
     public void close(long millis) {
         closing = true;
-        LockSupport.unpark(worker);
+        workers.forEach(LockSupport::unpark);
+        long deadline = System.nanoTime() + millis * 1_000_000;
         try {
-            worker.join(millis);
+            for (Thread worker : workers) {
+                worker.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (worker.isAlive()) {
-            worker.interrupt();
-        }
+        workers.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
     }
 
     @Override

@@ -13,8 +13,9 @@ import dev.toolgate.config.ConfigNode;
  * @param maxRetryTime       seconds a failed batch is retried before it is dropped; default 60
  * @param initialRetryDelay  seconds before the first retry, doubling each time; default 0.01
  * @param maxRetryDelay      the longest wait between two retries, in seconds; default 60
- * @param concurrencyLimit   batches sent at once: 1 (default), or -1 for no limit (Toolgate sends one at a
- *                           time either way: order kept, one connection)
+ * @param concurrencyLimit   batches each sender sends at once: 1 (default), or -1 for no limit (Toolgate
+ *                           sends one at a time either way, from one sender per core, as Kong from each
+ *                           of its workers; file-log from one)
  */
 public record QueueSettings(int maxBatchSize, double maxCoalescingDelay, int maxEntries, Long maxBytes,
                             double maxRetryTime, double initialRetryDelay, double maxRetryDelay, int concurrencyLimit) {

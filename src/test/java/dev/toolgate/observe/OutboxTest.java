@@ -21,7 +21,7 @@ class OutboxTest {
         AtomicLong dropped = new AtomicLong();
         QueueSettings settings = new QueueSettings(1, 0, 10, null, 60, 0.01, 1, 1);
         try (Outbox<Integer> outbox = new Outbox<>("test", settings, (batch, attempt) -> stuck.await(), e -> 0,
-                dropped::addAndGet)) {
+                dropped::addAndGet, 1)) {
             long started = System.nanoTime();
             for (int i = 0; i < 1000; i++) {
                 outbox.offer(i);
@@ -43,7 +43,7 @@ class OutboxTest {
                 throw new java.io.IOException("down");
             }
             sent.add(List.copyOf(batch));
-        }, e -> 0, n -> { })) {
+        }, e -> 0, n -> { }, 1)) {
             for (int i = 0; i < 12; i++) {
                 outbox.offer(i);
             }
@@ -61,9 +61,33 @@ class OutboxTest {
         QueueSettings settings = new QueueSettings(1, 0, 100, null, 0.1, 0.01, 0.02, 1);
         try (Outbox<Integer> outbox = new Outbox<>("test", settings, (batch, attempt) -> {
             throw new java.io.IOException("down");
-        }, e -> 0, dropped::addAndGet)) {
+        }, e -> 0, dropped::addAndGet, 1)) {
             outbox.offer(1);
             await().atMost(5, TimeUnit.SECONDS).until(() -> dropped.get() == 1);
+        }
+    }
+
+    @Test
+    void twoSendersDeliverTwoBatchesAtOnceAndEveryEntryOnce() throws Exception {
+        List<Integer> sent = new CopyOnWriteArrayList<>();
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        CountDownLatch both = new CountDownLatch(2);
+        QueueSettings settings = new QueueSettings(10, 0.05, 1000, null, 60, 0.01, 0.05, 1);
+        try (Outbox<Integer> outbox = new Outbox<>("test", settings, (batch, attempt) -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            both.countDown();
+            both.await(2, TimeUnit.SECONDS);
+            sent.addAll(batch);
+            inFlight.decrementAndGet();
+        }, e -> 0, n -> { }, 2)) {
+            for (int i = 0; i < 100; i++) {
+                outbox.offer(i);
+            }
+            await().atMost(5, TimeUnit.SECONDS).until(() -> sent.size() == 100);
+            assertThat(mostInFlight.get()).isEqualTo(2);
+            assertThat(sent).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 100).boxed().toList());
+            assertThat(outbox.dropped()).isZero();
         }
     }
 }

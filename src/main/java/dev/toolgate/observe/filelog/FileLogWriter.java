@@ -30,7 +30,8 @@ final class FileLogWriter implements AutoCloseable {
     FileLogWriter(FileLogConfig config, Telemetry telemetry, String name) {
         this.config = config;
         this.path = Path.of(config.path());
-        this.outbox = new Outbox<>(name, QUEUE, this::write, q -> 0, n -> telemetry.dropped("file-log", n));
+        // one writer: the file gets whole entries in order
+        this.outbox = new Outbox<>(name, QUEUE, this::write, q -> 0, n -> telemetry.dropped("file-log", n), 1);
     }
 
     void offer(LogQueue entry) {

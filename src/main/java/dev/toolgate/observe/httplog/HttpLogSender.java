@@ -21,10 +21,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The queue and connection of one http-log configuration, kept across reloads while it is unchanged.
- * Batches are serialized and sent on the queue's own thread through a Vert.x client (one kept-alive
- * connection, Kong's {@code keepalive}); an answer other than 2xx, or none within {@code timeout}, is a
- * failure, retried as the queue settings say.
+ * The queue and connections of one http-log configuration, kept across reloads while it is unchanged.
+ * Batches are serialized and sent on the queue's own threads through a Vert.x client (a kept-alive
+ * connection per sender, Kong's {@code keepalive}); an answer other than 2xx, or none within
+ * {@code timeout}, is a failure, retried as the queue settings say.
  */
 final class HttpLogSender implements AutoCloseable {
 
@@ -40,7 +40,7 @@ final class HttpLogSender implements AutoCloseable {
                         .setKeepAlive(true)
                         .setKeepAliveTimeout((int) Math.max(1, config.keepalive() / 1000))
                         .setConnectTimeout((int) config.timeout()),
-                new PoolOptions().setHttp1MaxSize(1));
+                new PoolOptions().setHttp1MaxSize(Outbox.sendersPerCore()));
         this.target = Destination.request(uri, HttpMethod.valueOf(config.method())).setTimeout(config.timeout());
         target.putHeader("content-type", config.contentType());
         if (uri.getRawUserInfo() != null) {
@@ -48,7 +48,8 @@ final class HttpLogSender implements AutoCloseable {
                     java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
         }
         config.headers().forEach(target::putHeader);
-        this.outbox = new Outbox<>(name, config.queue(), this::send, q -> 0, n -> telemetry.dropped("http-log", n));
+        this.outbox = new Outbox<>(name, config.queue(), this::send, q -> 0, n -> telemetry.dropped("http-log", n),
+                Outbox.sendersPerCore());
     }
 
     void offer(LogQueue entry) {

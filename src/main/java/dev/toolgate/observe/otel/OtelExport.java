@@ -90,15 +90,16 @@ final class OtelExport implements AutoCloseable {
                     .setScheduleDelay(Duration.ofMillis((long) (config.queue().maxCoalescingDelay() * 1000))).build())
                     .build();
             logger = logs.get("dev.toolgate");
+            // handing records to the SDK's own batching processor does not wait on the network: one thread
             entries = new Outbox<>(name + " logs", config.queue(), this::emit, q -> 0,
-                    n -> telemetry.dropped("opentelemetry", n));
+                    n -> telemetry.dropped("opentelemetry", n), 1);
         } else {
             logs = null;
             logger = null;
             entries = null;
         }
         events = spans == null && metrics == null ? null : new Outbox<>(name, config.queue(), this::export, e -> 0,
-                n -> telemetry.dropped("opentelemetry", n));
+                n -> telemetry.dropped("opentelemetry", n), Outbox.sendersPerCore());
     }
 
     boolean traces() {

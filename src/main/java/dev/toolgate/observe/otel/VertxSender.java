@@ -2,6 +2,7 @@ package dev.toolgate.observe.otel;
 
 import dev.toolgate.observe.BufferOutput;
 import dev.toolgate.observe.Destination;
+import dev.toolgate.observe.Outbox;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.HttpResponse;
@@ -31,8 +32,8 @@ import java.util.function.Consumer;
  * sink. The SDK's own sender (the JDK's HTTP client) cost about 10 µs of CPU per traced call in the
  * bench across three threads of its own, more than making and encoding the spans. The SDK encodes each
  * export on the queue's thread, into the buffer the client sends; only sending is on an event loop. One
- * kept-alive connection per exporter (exports are sent one at a time); a failed export is retried by the
- * queue, as Kong's, not here.
+ * kept-alive connection per sender of the queue (one export at a time on each); a failed export is retried
+ * by the queue, as Kong's, not here.
  */
 final class VertxSender implements HttpSender {
 
@@ -48,7 +49,7 @@ final class VertxSender implements HttpSender {
         URI uri = config.getEndpoint();
         this.client = vertx.createHttpClient(new HttpClientOptions().setSsl(Destination.tls(uri)).setKeepAlive(true)
                         .setConnectTimeout((int) config.getConnectTimeout().toMillis()),
-                new PoolOptions().setHttp1MaxSize(1));
+                new PoolOptions().setHttp1MaxSize(Outbox.sendersPerCore()));
         this.target = Destination.request(uri, HttpMethod.POST).setTimeout(config.getTimeout().toMillis())
                 .putHeader("content-type", config.getContentType());
         if (config.getCompressor() != null) {
