@@ -22,7 +22,7 @@ import java.util.function.ToIntFunction;
  *
  * <p>Kong keeps a queue per worker process, each sending one batch at a time ({@code concurrency_limit:
  * 1}), so a Kong node has as many batches in flight as workers. Here one queue serves every event loop,
- * and {@code senders} threads deliver from it: one forms a batch at a time (batches stay full), the
+ * and {@code senders} threads ({@link #sendersPerCore()}) deliver from it: one forms a batch at a time (batches stay full), the
  * others send theirs meanwhile. Batches may then arrive out of order, as they do from Kong's workers.
  *
  * @param <T> what is queued (an event, or its serialized form)
@@ -42,6 +42,7 @@ public final class Outbox<T> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     private static final long WARN_EVERY_NANOS = 60_000_000_000L;
+    private static final int MOST_SENDERS = 4;
 
     private final String name;
     private final QueueSettings settings;
@@ -83,9 +84,13 @@ public final class Outbox<T> implements AutoCloseable {
         this.workers = List.copyOf(started);
     }
 
-    /** The senders of a sink that takes batches in any order: as many as a Kong node has workers, one per core. */
+    /**
+     * The senders of a sink that takes batches in any order: one per core, as a Kong node has a queue per
+     * worker, but at most {@value #MOST_SENDERS}: each is a thread and a connection per plugin, and a few
+     * batches in flight keep up with any rate one instance serves.
+     */
     public static int sendersPerCore() {
-        return Runtime.getRuntime().availableProcessors();
+        return Math.min(MOST_SENDERS, Runtime.getRuntime().availableProcessors());
     }
 
     /** Queues an entry, or drops and counts it when the queue is full. Never blocks. */
