@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * {@code latencies}, {@code client_ip}, {@code started_at}, {@code source}...), with the {@code ai.mcp}
  * section of ai-mcp-proxy's logging switches: {@code mcp_session_id} and {@code rpc[]} with
  * {@code log_statistics} ({@code payload} with {@code log_payloads}), {@code audit[]} with
- * {@code log_audits}. Built on the log plugin's own thread, never on an event loop.
+ * {@code log_audits}. Built on the log plugin's queue's threads, never on an event loop.
  */
 public final class KongLogEntry {
 

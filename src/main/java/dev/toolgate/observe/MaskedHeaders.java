@@ -89,14 +89,14 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
 
     private Map<String, String> mask() {
         Name[] names = names();
-        Map<String, String> joined = new LinkedHashMap<>(names.length * 2);
+        Map<String, String> shown = new LinkedHashMap<>(names.length * 2);
         for (int i = 0; i < names.length; i++) {
             String value = joined(names, i);
             if (value != null) {
-                joined.put(names[i].lower, value);
+                shown.put(names[i].lower, value);
             }
         }
-        return joined;
+        return shown;
     }
 
     private Name[] names() {
@@ -120,20 +120,27 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
             }
         }
         String value = pairs[2 * i + 1];
+        // one copy sent as X-MySid makes every copy a secret, whatever the case of the others
+        boolean secret = names[i].secret;
         for (int j = i + 1; j < names.length; j++) {
             if (names[j].lower.equals(lower)) {
                 value = value + ", " + pairs[2 * j + 1];
+                secret |= names[j].secret;
             }
         }
-        return names[i].secret || consumed.contains(lower) ? Redacted.MASK : redaction.text(value);
+        return secret || consumed.contains(lower) ? Redacted.MASK : redaction.text(value);
     }
 
     /** A header name as logs show it: lower-cased, judged and JSON-encoded once per distinct name. */
     private record Name(String lower, boolean secret, SerializableString json) {
 
-        /** Names repeat on every request; a bounded cache keeps an unbounded variety from growing it. */
+        /**
+         * Names repeat on every request; a cache bounded in names and in their length keeps an unbounded
+         * variety of them (any client can send any) from growing it.
+         */
         private static final ConcurrentHashMap<String, Name> KNOWN = new ConcurrentHashMap<>();
         private static final int MAX_KNOWN = 4096;
+        private static final int MAX_KNOWN_LENGTH = 64;
 
         static Name of(String name) {
             Name known = KNOWN.get(name);
@@ -144,7 +151,7 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
             // as sent and lower-cased: "X-MySid" reads as words the lower-case name no longer shows
             Name made = new Name(lower, Redaction.secretName(name) || Redaction.secretName(lower),
                     new SerializedString(lower));
-            if (KNOWN.size() < MAX_KNOWN) {
+            if (name.length() <= MAX_KNOWN_LENGTH && KNOWN.size() < MAX_KNOWN) {
                 KNOWN.put(name, made);
             }
             return made;

@@ -22,14 +22,18 @@ import java.util.function.ToIntFunction;
  *
  * <p>Kong keeps a queue per worker process, each sending one batch at a time ({@code concurrency_limit:
  * 1}), so a Kong node has as many batches in flight as workers. Here one queue serves every event loop,
- * and {@code senders} threads ({@link #sendersPerCore()}) deliver from it: one forms a batch at a time (batches stay full), the
- * others send theirs meanwhile. Batches may then arrive out of order, as they do from Kong's workers.
+ * and {@code senders} threads ({@link #sendersPerCore()}) deliver from it: one forms a batch at a time
+ * (batches stay full), the others send theirs meanwhile. Batches may then arrive out of order, as they
+ * do from Kong's workers; {@code max_entries} bounds what waits, and each sender holds one batch more.
  *
  * @param <T> what is queued (an event, or its serialized form)
  */
 public final class Outbox<T> implements AutoCloseable {
 
-    /** Sends one batch; blocking is fine (it runs on the outbox's thread). */
+    /**
+     * Sends one batch; blocking is fine (it runs on a sender of the outbox's own). With more than one
+     * sender it is called for several batches at once and must be safe for that.
+     */
     @FunctionalInterface
     public interface Sender<T> {
 
@@ -161,7 +165,8 @@ public final class Outbox<T> implements AutoCloseable {
         forming.lockInterruptibly();
         try {
             former = Thread.currentThread();
-            T first = queue.poll(200, TimeUnit.MILLISECONDS);
+            // closing: what is left is taken at once, so that no sender waits out an empty queue in turn
+            T first = closing ? queue.poll() : queue.poll(200, TimeUnit.MILLISECONDS);
             if (first == null) {
                 return;
             }
@@ -200,7 +205,8 @@ public final class Outbox<T> implements AutoCloseable {
                     drop(batch.size());
                     unreported.addAndGet(batch.size());
                     long last = lastWarning.get();
-                    if (System.nanoTime() - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, System.nanoTime())) {
+                    long now = System.nanoTime();
+                    if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
                         LOG.warn("{}: could not deliver ({}); {} entries dropped since the last report", name,
                                 e.getMessage(), unreported.getAndSet(0));
                     }

@@ -15,7 +15,8 @@ import dev.toolgate.config.ConfigNode;
  * @param maxRetryDelay      the longest wait between two retries, in seconds; default 60
  * @param concurrencyLimit   batches each sender sends at once: 1 (default), or -1 for no limit (Toolgate
  *                           sends one at a time either way, from one sender per core (at most 4), as Kong
- *                           from each of its workers; file-log from one)
+ *                           from each of its workers; opentelemetry's logs, and its metrics without
+ *                           traces, from one)
  */
 public record QueueSettings(int maxBatchSize, double maxCoalescingDelay, int maxEntries, Long maxBytes,
                             double maxRetryTime, double initialRetryDelay, double maxRetryDelay, int concurrencyLimit) {

@@ -65,4 +65,15 @@ class MaskedHeadersTest {
         assertThat(Json.parse(out.toByteArray()))
                 .isEqualTo(Json.MAPPER.valueToTree(headers));
     }
+
+    @Test
+    void aRepeatedHeaderIsMaskedWhenAnyCopyOfItsNameReadsAsASecret() {
+        MaskedHeaders.Gathering gathering = new MaskedHeaders.Gathering();
+        gathering.add("x-mysid", "a");
+        gathering.add("X-MySid", "sid-of-alice");
+
+        Map<String, String> headers = gathering.masked(redaction, Set.of());
+
+        assertThat(headers).containsExactly(Map.entry("x-mysid", Redacted.MASK));
+    }
 }

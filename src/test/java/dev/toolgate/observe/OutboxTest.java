@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,7 +51,7 @@ class OutboxTest {
             await().atMost(5, TimeUnit.SECONDS).until(() -> sent.stream().mapToInt(List::size).sum() == 12);
             assertThat(sent).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(5));
             assertThat(sent.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(
-                    java.util.stream.IntStream.range(0, 12).boxed().toList());
+                    IntStream.range(0, 12).boxed().toList());
             assertThat(outbox.dropped()).isZero();
         }
     }
@@ -86,7 +87,7 @@ class OutboxTest {
             }
             await().atMost(5, TimeUnit.SECONDS).until(() -> sent.size() == 100);
             assertThat(mostInFlight.get()).isEqualTo(2);
-            assertThat(sent).containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 100).boxed().toList());
+            assertThat(sent).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 100).boxed().toList());
             assertThat(outbox.dropped()).isZero();
         }
     }

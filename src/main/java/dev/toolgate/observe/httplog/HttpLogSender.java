@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpLogSender implements AutoCloseable {
 
+    /** The queue's senders, each with a connection of its own. */
+    private static final int SENDERS = Outbox.sendersPerCore();
+
     private final HttpLogConfig config;
     private final HttpClient client;
     private final RequestOptions target;
@@ -40,7 +43,7 @@ final class HttpLogSender implements AutoCloseable {
                         .setKeepAlive(true)
                         .setKeepAliveTimeout((int) Math.max(1, config.keepalive() / 1000))
                         .setConnectTimeout((int) config.timeout()),
-                new PoolOptions().setHttp1MaxSize(Outbox.sendersPerCore()));
+                new PoolOptions().setHttp1MaxSize(SENDERS));
         this.target = Destination.request(uri, HttpMethod.valueOf(config.method())).setTimeout(config.timeout());
         target.putHeader("content-type", config.contentType());
         if (uri.getRawUserInfo() != null) {
@@ -49,7 +52,7 @@ final class HttpLogSender implements AutoCloseable {
         }
         config.headers().forEach(target::putHeader);
         this.outbox = new Outbox<>(name, config.queue(), this::send, q -> 0, n -> telemetry.dropped("http-log", n),
-                Outbox.sendersPerCore());
+                SENDERS);
     }
 
     void offer(LogQueue entry) {

@@ -15,7 +15,8 @@ import java.util.List;
  * The MCP metrics of the opentelemetry plugin, with the names of the OpenTelemetry MCP conventions
  * and Kong's: {@code mcp.server.operation.duration}, {@code mcp.client.operation.duration}
  * (passthrough only), {@code kong.gen_ai.mcp.response.size}, {@code kong.gen_ai.mcp.request.error.count},
- * {@code kong.gen_ai.mcp.acl.allowed} and {@code .denied}. Recorded on the plugin's own thread.
+ * {@code kong.gen_ai.mcp.acl.allowed} and {@code .denied}. Recorded on the plugin's queue's senders, at
+ * once.
  */
 final class McpMetrics {
 
@@ -30,8 +31,8 @@ final class McpMetrics {
     private final LongCounter errors;
     private final LongCounter allowed;
     private final LongCounter denied;
-    /** Attribute sets by their values: a route's few methods and tools repeat (used by the export thread only). */
-    private final java.util.Map<Key, Attributes> known = new java.util.HashMap<>();
+    /** Attribute sets by their values: a route's few methods and tools repeat (the queue's senders share it). */
+    private final java.util.Map<Key, Attributes> known = new java.util.concurrent.ConcurrentHashMap<>();
 
     McpMetrics(Meter meter, OpenTelemetryConfig.Metrics settings) {
         this.settings = settings;

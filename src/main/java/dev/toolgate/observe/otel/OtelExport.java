@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The exporters of one opentelemetry configuration, kept across reloads while it is unchanged: spans
- * and MCP metrics are made from the events on a queue's own thread and exported over OTLP/HTTP; logs
- * likewise, from the exchanges. Only the finished requests go to an event loop ({@link VertxSender}).
+ * and MCP metrics are made from the events by a queue's own senders (one per core, at most 4, with
+ * traces; one for metrics alone) and exported over OTLP/HTTP; logs likewise, from the exchanges, by one.
+ * Only the finished requests go to an event loop ({@link VertxSender}).
  */
 final class OtelExport implements AutoCloseable {
 
@@ -99,7 +100,7 @@ final class OtelExport implements AutoCloseable {
             entries = null;
         }
         events = spans == null && metrics == null ? null : new Outbox<>(name, config.queue(), this::export, e -> 0,
-                n -> telemetry.dropped("opentelemetry", n), Outbox.sendersPerCore());
+                n -> telemetry.dropped("opentelemetry", n), spans == null ? 1 : Outbox.sendersPerCore());
     }
 
     boolean traces() {
