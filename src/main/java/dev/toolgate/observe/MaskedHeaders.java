@@ -140,7 +140,6 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
          */
         private static final ConcurrentHashMap<String, Name> KNOWN = new ConcurrentHashMap<>();
         private static final int MAX_KNOWN = 4096;
-        private static final int MAX_KNOWN_LENGTH = 64;
 
         static Name of(String name) {
             Name known = KNOWN.get(name);
@@ -151,7 +150,7 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
             // as sent and lower-cased: "X-MySid" reads as words the lower-case name no longer shows
             Name made = new Name(lower, Redaction.secretName(name) || Redaction.secretName(lower),
                     new SerializedString(lower));
-            if (name.length() <= MAX_KNOWN_LENGTH && KNOWN.size() < MAX_KNOWN) {
+            if (name.length() <= Redaction.MAX_KEPT_NAME_LENGTH && KNOWN.size() < MAX_KNOWN) {
                 KNOWN.put(name, made);
             }
             return made;

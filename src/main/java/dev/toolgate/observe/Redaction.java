@@ -43,6 +43,8 @@ public record Redaction(Map<String, String> referenceBySecret) {
     /** Names already judged: header and field names repeat, so each is split once (bounded). */
     private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> JUDGED = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_JUDGED = 4096;
+    /** Longer names are judged each time, not kept: any client sends any name, up to the header limit. */
+    static final int MAX_KEPT_NAME_LENGTH = 64;
     private static final java.util.regex.Pattern PARTS = java.util.regex.Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])");
 
     /** True when a header, query argument or JSON field of this name may hold a secret. */
@@ -52,7 +54,7 @@ public record Redaction(Map<String, String> referenceBySecret) {
             return known;
         }
         boolean secret = judge(name);
-        if (JUDGED.size() < MAX_JUDGED) {
+        if (name.length() <= MAX_KEPT_NAME_LENGTH && JUDGED.size() < MAX_JUDGED) {
             JUDGED.put(name, secret);
         }
         return secret;

@@ -94,7 +94,8 @@ public final class Observation {
         resolve();
         var trace = tracing == null ? null : tracing.begin(metaTraceparent != null ? metaTraceparent
                 : exchange.header("traceparent"), exchange.header("tracestate"));
-        RpcRecord record = new RpcRecord(this, id, id == null ? null : Json.idText(id), method, tool, requestBytes, trace);
+        RpcRecord record = new RpcRecord(this, id, id == null ? null : Json.idText(id), method, tool, requestBytes,
+                trace);
         if (trace != null && tracing.responseHeader() != null && open == null) {
             exchange.responseHeaders().set(tracing.responseHeader(), trace.traceId());
         }
