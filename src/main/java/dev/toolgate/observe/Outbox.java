@@ -5,11 +5,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.function.ToIntFunction;
 
@@ -47,20 +48,32 @@ public final class Outbox<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     private static final long WARN_EVERY_NANOS = 60_000_000_000L;
     private static final int MOST_SENDERS = 4;
+    /** How long a sender sleeps on an empty queue before looking again (closing wakes it at once). */
+    private static final long IDLE_NANOS = 200_000_000L;
 
     private final String name;
     private final QueueSettings settings;
     private final Sender<T> sender;
     private final ToIntFunction<T> size;
     private final LongConsumer dropped;
-    private final ArrayBlockingQueue<T> queue;
+    /**
+     * Lock-free: the event loops that offer never wait on each other nor on a sender taking a batch.
+     * {@code count} is reserved before an entry is queued, so it bounds the queue and is never below it.
+     */
+    private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger count = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong droppedCount = new AtomicLong();
     private final List<Thread> workers;
     /** Held by the worker forming a batch: one at a time, so that two never split a batch between them. */
     private final ReentrantLock forming = new ReentrantLock();
-    /** The worker forming a batch, for a producer to tell it the batch is full. */
-    private volatile Thread former;
+    /**
+     * The worker forming a batch while it sleeps, for the producer whose entry makes {@code wanted}
+     * queued to wake it: its first entry, then a full batch. The producer that wakes it takes it out,
+     * so that it is woken once, not by every producer until it runs.
+     */
+    private final AtomicReference<Thread> former = new AtomicReference<>();
+    private volatile int wanted;
     private volatile boolean closing;
     /** When a failed delivery was last logged: a dead destination gets a line a minute, not one a batch. */
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
@@ -79,7 +92,6 @@ public final class Outbox<T> implements AutoCloseable {
         this.sender = sender;
         this.size = size;
         this.dropped = dropped;
-        this.queue = new ArrayBlockingQueue<>(settings.maxEntries());
         List<Thread> started = new ArrayList<>(senders);
         for (int i = 0; i < senders; i++) {
             String thread = "outbox-" + name + (senders == 1 ? "" : " #" + i);
@@ -103,20 +115,25 @@ public final class Outbox<T> implements AutoCloseable {
             return;
         }
         int entryBytes = settings.maxBytes() == null ? 0 : size.applyAsInt(entry);
-        if (settings.maxBytes() != null && bytes.get() + entryBytes > settings.maxBytes() || !queue.offer(entry)) {
+        if (settings.maxBytes() != null && bytes.get() + entryBytes > settings.maxBytes()) {
+            drop(1);
+            return;
+        }
+        int queued = count.incrementAndGet();
+        if (queued > settings.maxEntries()) {
+            count.decrementAndGet();
             drop(1);
             return;
         }
         if (entryBytes > 0) {
             bytes.addAndGet(entryBytes);
         }
-        // the worker holds a batch's first entry: the rest of the batch is full at one less
-        if (queue.size() == settings.maxBatchSize() - 1) {
-            // a full batch need not wait out the coalescing delay; one wake-up per batch, not per entry
-            Thread waiting = former;
-            if (waiting != null) {
-                LockSupport.unpark(waiting);
-            }
+        queue.offer(entry);
+        // at least, not exactly: two event loops can pass the mark together, and a missed wake-up
+        // would leave the batch to the coalescing delay while the queue fills up
+        Thread waiting = former.get();
+        if (waiting != null && queued >= wanted && former.compareAndSet(waiting, null)) {
+            LockSupport.unpark(waiting);
         }
     }
 
@@ -127,7 +144,7 @@ public final class Outbox<T> implements AutoCloseable {
 
     /** Entries waiting. */
     public int waiting() {
-        return queue.size();
+        return count.get();
     }
 
     private void drop(long count) {
@@ -137,7 +154,7 @@ public final class Outbox<T> implements AutoCloseable {
 
     private void run() {
         List<T> batch = new ArrayList<>(Math.min(settings.maxBatchSize(), 1024));
-        while (!closing || !queue.isEmpty()) {
+        while (!closing || count.get() > 0) {
             try {
                 form(batch);
                 if (!batch.isEmpty()) {
@@ -164,30 +181,51 @@ public final class Outbox<T> implements AutoCloseable {
     private void form(List<T> batch) throws InterruptedException {
         forming.lockInterruptibly();
         try {
-            former = Thread.currentThread();
             // closing: what is left is taken at once, so that no sender waits out an empty queue in turn
-            T first = closing ? queue.poll() : queue.poll(200, TimeUnit.MILLISECONDS);
+            T first = take();
+            if (first == null && !closing) {
+                sleepUntil(1, System.nanoTime() + IDLE_NANOS);
+                first = take();
+            }
             if (first == null) {
                 return;
             }
             batch.add(first);
             // wait for the batch to fill without taking each entry as it comes (a wake-up per entry
             // costs more than the entry): sleep until the delay is over or a producer says it is full
-            long deadline = System.nanoTime() + (long) (settings.maxCoalescingDelay() * 1e9);
-            while (!closing && queue.size() + 1 < settings.maxBatchSize()) {
-                long wait = deadline - System.nanoTime();
-                if (wait <= 0) {
-                    break;
-                }
-                LockSupport.parkNanos(this, wait);
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
+            sleepUntil(settings.maxBatchSize() - 1, System.nanoTime() + (long) (settings.maxCoalescingDelay() * 1e9));
+            for (T next; batch.size() < settings.maxBatchSize() && (next = take()) != null; ) {
+                batch.add(next);
             }
-            queue.drainTo(batch, settings.maxBatchSize() - 1);
         } finally {
-            former = null;
+            former.set(null);
             forming.unlock();
+        }
+    }
+
+    private T take() {
+        T entry = queue.poll();
+        if (entry != null) {
+            count.decrementAndGet();
+        }
+        return entry;
+    }
+
+    /** Sleeps until {@code target} entries are queued, the deadline passes or the outbox closes. */
+    private void sleepUntil(int target, long deadline) throws InterruptedException {
+        wanted = target;
+        Thread self = Thread.currentThread();
+        while (!closing && count.get() < target) {
+            former.set(self);
+            // checked again once published: an entry queued before it would not have woken us
+            long wait = deadline - System.nanoTime();
+            if (count.get() >= target || wait <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(this, wait);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
     }
 

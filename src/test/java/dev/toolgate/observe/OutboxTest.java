@@ -91,4 +91,35 @@ class OutboxTest {
             assertThat(outbox.dropped()).isZero();
         }
     }
+
+    @Test
+    void fullBatchesFromSeveralEventLoopsAtOnceGoWithoutWaitingOutTheDelay() throws Exception {
+        List<Integer> sent = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        // a minute's coalescing delay: only a producer's wake-up sends these batches in time
+        QueueSettings settings = new QueueSettings(8, 60, 1_000_000, null, 60, 0.01, 0.05, 1);
+        try (Outbox<Integer> outbox = new Outbox<>("test", settings, (batch, attempt) -> sent.addAll(batch),
+                e -> 0, n -> { }, 1)) {
+            int producers = 8;
+            int each = 25_000;
+            CountDownLatch start = new CountDownLatch(1);
+            List<Thread> threads = IntStream.range(0, producers).mapToObj(p -> Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < each; i++) {
+                    outbox.offer(p * each + i);
+                }
+            })).toList();
+            start.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            await().atMost(10, TimeUnit.SECONDS).until(() -> sent.size() == producers * each);
+            assertThat(sent).doesNotHaveDuplicates();
+            assertThat(outbox.dropped()).isZero();
+            assertThat(outbox.waiting()).isZero();
+        }
+    }
 }
