@@ -44,7 +44,8 @@ public final class Observation {
     private final ObservedRoute route;
     private final PolicyChain chain;
     private final long startedAtMillis;
-    private List<TrafficSink> sinks;
+    /** The route's log plugins for this caller, after the sinks every route has; null until chosen. */
+    private List<TrafficSink> loggerSinks;
     private boolean loggers;
     /** Whether a chosen sink reads the exchange's headers (a Kong log entry); else they are not gathered. */
     private boolean headers;
@@ -224,13 +225,8 @@ public final class Observation {
                 r.requestBytes >= 0 ? r.requestBytes : open.size() == 1 ? (int) exchange.request().bytesRead() : -1,
                 responseBytes, errorCode, error, toolError, r.acl, r.rateLimit, r.trace,
                 r.requestPayload, payload);
-        for (TrafficSink sink : sinks) {
-            try {
-                sink.message(event);
-            } catch (RuntimeException e) {
-                LOG.error("a traffic sink failed on a message; the request goes on", e);
-            }
-        }
+        tell(route.global(), event);
+        tell(loggerSinks, event);
         if (loggers && finished == null) {
             finished = new ArrayList<>(2);
         }
@@ -288,36 +284,43 @@ public final class Observation {
             }
             ExchangeEvent event = ExchangeEvents.of(exchange, headers, route.redaction(), origin(), startedAtMillis,
                     upstream, Math.max(upstreamStatus, 0), finished == null ? List.of() : finished);
-            for (TrafficSink sink : sinks) {
-                try {
-                    sink.exchange(event);
-                } catch (RuntimeException e) {
-                    LOG.error("a traffic sink failed on an exchange; the gateway goes on", e);
-                }
+            tell(route.global(), event);
+            tell(loggerSinks, event);
+        }
+    }
+
+    /** The log plugins for this caller: chosen once, after authentication has run. */
+    private void resolve() {
+        if (loggerSinks != null) {
+            return;
+        }
+        loggerSinks = chain.loggers(exchange);
+        loggers = !loggerSinks.isEmpty();
+        for (TrafficSink sink : loggerSinks) {
+            if (tracing == null) {
+                tracing = sink.tracing();
+            }
+            headers |= sink.readsHeaders();
+        }
+    }
+
+    private static void tell(List<TrafficSink> sinks, McpEvent event) {
+        for (TrafficSink sink : sinks) {
+            try {
+                sink.message(event);
+            } catch (RuntimeException e) {
+                LOG.error("a traffic sink failed on a message; the request goes on", e);
             }
         }
     }
 
-    /** The sinks for this caller: chosen once, after authentication has run. */
-    private void resolve() {
-        if (sinks != null) {
-            return;
-        }
-        List<TrafficSink> chosen = chain.loggers(exchange);
-        loggers = !chosen.isEmpty();
-        if (loggers) {
-            List<TrafficSink> all = new ArrayList<>(route.global().size() + chosen.size());
-            all.addAll(route.global());
-            all.addAll(chosen);
-            sinks = all;
-            for (TrafficSink sink : chosen) {
-                if (tracing == null) {
-                    tracing = sink.tracing();
-                }
-                headers |= sink.readsHeaders();
+    private static void tell(List<TrafficSink> sinks, ExchangeEvent event) {
+        for (TrafficSink sink : sinks) {
+            try {
+                sink.exchange(event);
+            } catch (RuntimeException e) {
+                LOG.error("a traffic sink failed on an exchange; the gateway goes on", e);
             }
-        } else {
-            sinks = route.global();
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The plugins of one route, in {@link PolicyOrder}, each resolved to the one configured instance
@@ -56,12 +57,16 @@ public final class PolicyChain {
     private final int beforeMode;
     private final boolean transforms;
     private final boolean logs;
+    /** The log plugins when no caller changes which apply (chosen once here); null when one can. */
+    private final List<TrafficSink> everyonesLoggers;
 
     private PolicyChain(List<Slot> slots) {
         this.slots = List.copyOf(slots);
         this.beforeMode = (int) slots.stream().filter(s -> PolicyOrder.beforeMode(s.plugin())).count();
         this.transforms = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.upstream() != null));
         this.logs = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null));
+        this.everyonesLoggers = slots.stream().anyMatch(s -> s.candidates().getFirst().scope().needsCaller()) ? null
+                : slots.stream().map(s -> s.candidates().getFirst().logger()).filter(Objects::nonNull).toList();
     }
 
     /**
@@ -153,6 +158,9 @@ public final class PolicyChain {
     public List<TrafficSink> loggers(Exchange exchange) {
         if (!logs) {
             return List.of();
+        }
+        if (everyonesLoggers != null) {
+            return everyonesLoggers;
         }
         List<TrafficSink> chosen = new ArrayList<>(2);
         for (Slot slot : slots) {

@@ -163,6 +163,41 @@ class PolicyChainTest {
         assertThat(ran).containsExactly("key-auth");
     }
 
+    @Test
+    void theLogPluginsAreChosenPerCallerOnlyWhereAnInstanceIsScopedToOne() {
+        Consumer goldie = CONSUMERS.byUsername("goldie").orElseThrow();
+        Consumer plain = CONSUMERS.byUsername("plain").orElseThrow();
+        Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
+        instances.put("prometheus", List.of(logger(global(), "prometheus: global")));
+        instances.put("http-log", List.of(logger(global(), "http-log: global"),
+                logger(new PluginScope(null, null, goldie.id(), null), "http-log: goldie")));
+        PolicyChain perCaller = PolicyChain.of("r", "s", instances);
+        PolicyChain forEveryone = PolicyChain.of("r", "s", Map.of("prometheus", instances.get("prometheus")));
+
+        for (Consumer caller : List.of(goldie, plain)) {
+            for (PolicyChain chain : List.of(perCaller, forEveryone)) {
+                run = exchange -> {
+                    exchange.authenticate(CONSUMERS.principal(caller, new Principal.Credential("k", "key-auth")));
+                    chain.loggers(exchange).forEach(sink -> ran.add(caller.username() + " -> " + sink));
+                    return Decision.PROCEED;
+                };
+                get();
+            }
+        }
+        assertThat(ran).containsExactly(
+                "goldie -> prometheus: global", "goldie -> http-log: goldie", "goldie -> prometheus: global",
+                "plain -> prometheus: global", "plain -> http-log: global", "plain -> prometheus: global");
+    }
+
+    static PolicyChain.Configured logger(PluginScope scope, String name) {
+        return new PolicyChain.Configured(scope, null, null, new dev.toolgate.observe.TrafficSink() {
+            @Override
+            public String toString() {
+                return name;
+            }
+        });
+    }
+
     static PluginScope global() {
         return new PluginScope(null, null, null, null);
     }
