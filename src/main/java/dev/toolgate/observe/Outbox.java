@@ -50,6 +50,8 @@ public final class Outbox<T> implements AutoCloseable {
     private static final int MOST_SENDERS = 4;
     /** How long a sender sleeps on an empty queue before looking again (closing wakes it at once). */
     private static final long IDLE_NANOS = 200_000_000L;
+    /** How long a sender that found the queue empty waits before asking to be woken. */
+    private static final long NAP_NANOS = 2_000_000L;
 
     private final String name;
     private final QueueSettings settings;
@@ -181,10 +183,19 @@ public final class Outbox<T> implements AutoCloseable {
     private void form(List<T> batch) throws InterruptedException {
         forming.lockInterruptibly();
         try {
+            long delay = (long) (settings.maxCoalescingDelay() * 1e9);
+            long looked = System.nanoTime();
             // closing: what is left is taken at once, so that no sender waits out an empty queue in turn
             T first = take();
             if (first == null && !closing) {
+                // a nap first, counted in the delay: under steady traffic the next entry comes within it,
+                // and no event loop has to wake this thread (a wake-up is a system call on the loop)
+                LockSupport.parkNanos(this, Math.min(NAP_NANOS, delay));
+                first = take();
+            }
+            if (first == null && !closing) {
                 sleepUntil(1, System.nanoTime() + IDLE_NANOS);
+                looked = System.nanoTime();
                 first = take();
             }
             if (first == null) {
@@ -193,10 +204,12 @@ public final class Outbox<T> implements AutoCloseable {
             batch.add(first);
             // wait for the batch to fill without taking each entry as it comes (a wake-up per entry
             // costs more than the entry): sleep until the delay is over or a producer says it is full
-            sleepUntil(settings.maxBatchSize() - 1, System.nanoTime() + (long) (settings.maxCoalescingDelay() * 1e9));
-            for (T next; batch.size() < settings.maxBatchSize() && (next = take()) != null; ) {
+            sleepUntil(settings.maxBatchSize() - 1, looked + delay);
+            int taken = 0;
+            for (T next; batch.size() < settings.maxBatchSize() && (next = queue.poll()) != null; taken++) {
                 batch.add(next);
             }
+            count.addAndGet(-taken);
         } finally {
             former.set(null);
             forming.unlock();

@@ -122,4 +122,23 @@ class OutboxTest {
             assertThat(outbox.waiting()).isZero();
         }
     }
+
+    @Test
+    void aLoneEntryGoesOnceTheCoalescingDelayIsOverWhetherTheSenderNappedOrSlept() throws Exception {
+        List<Long> sentAfter = new CopyOnWriteArrayList<>();
+        AtomicLong offered = new AtomicLong();
+        QueueSettings settings = new QueueSettings(100, 0.3, 1000, null, 60, 0.01, 0.05, 1);
+        try (Outbox<Integer> outbox = new Outbox<>("test", settings,
+                (batch, attempt) -> sentAfter.add(System.nanoTime() - offered.get()), e -> 0, n -> { }, 1)) {
+            for (long idle : new long[] {0, 1, 400}) {
+                Thread.sleep(idle);
+                offered.set(System.nanoTime());
+                outbox.offer(1);
+                int before = sentAfter.size();
+                await().atMost(5, TimeUnit.SECONDS).until(() -> sentAfter.size() == before + 1);
+            }
+            assertThat(sentAfter).allSatisfy(nanos -> assertThat(Duration.ofNanos(nanos))
+                    .isLessThan(Duration.ofMillis(300 + 250)));
+        }
+    }
 }
