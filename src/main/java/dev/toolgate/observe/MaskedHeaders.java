@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MaskedHeaders extends AbstractMap<String, String> {
 
     private final String[] pairs;
+    /** The names already known when gathered (null where a name was new): judged on the event loop, hot. */
+    private final Name[] known;
     private final int length;
     private final Redaction redaction;
     private final Set<String> consumed;
@@ -34,29 +36,39 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
      * @param pairs    names and values in turn, as received; the first {@code length} are used
      * @param consumed lower-case names of the credential headers the gateway read (masked)
      */
-    public MaskedHeaders(String[] pairs, int length, Redaction redaction, Set<String> consumed) {
+    private MaskedHeaders(String[] pairs, Name[] known, int length, Redaction redaction, Set<String> consumed) {
         this.pairs = pairs;
+        this.known = known;
         this.length = length;
         this.redaction = redaction;
         this.consumed = consumed;
     }
 
-    /** Gathers headers one by one, on the event loop. */
+    /**
+     * Gathers headers one by one, on the event loop. A name seen before is looked up there, while its
+     * characters are in the loop's cache (read later on the log plugin's thread, from another core, the
+     * lookup costs several times more); a new name is judged on that thread, so a client sending made-up
+     * names costs the event loop no more than a lookup each.
+     */
     public static final class Gathering {
 
         private String[] pairs = new String[16];
+        private Name[] known = new Name[8];
         private int length;
 
         public void add(String name, String value) {
             if (length == pairs.length) {
                 pairs = Arrays.copyOf(pairs, length * 2);
+                known = Arrays.copyOf(known, length);
             }
+            // a longer name is never kept: not hashed here in vain
+            known[length / 2] = name.length() <= Redaction.MAX_KEPT_NAME_LENGTH ? Name.KNOWN.get(name) : null;
             pairs[length++] = name;
             pairs[length++] = value;
         }
 
         public MaskedHeaders masked(Redaction redaction, Set<String> consumed) {
-            return new MaskedHeaders(pairs, length, redaction, consumed);
+            return new MaskedHeaders(pairs, known, length, redaction, consumed);
         }
     }
 
@@ -102,7 +114,7 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
     private Name[] names() {
         Name[] names = new Name[length / 2];
         for (int i = 0; i < names.length; i++) {
-            names[i] = Name.of(pairs[2 * i]);
+            names[i] = known[i] != null ? known[i] : Name.of(pairs[2 * i]);
         }
         return names;
     }

@@ -76,4 +76,28 @@ class MaskedHeadersTest {
 
         assertThat(headers).containsExactly(Map.entry("x-mysid", Redacted.MASK));
     }
+
+    @Test
+    void namesAlreadyKnownWhenGatheredAreShownAndMaskedAsNewOnesAre() {
+        Map<String, String> first = null;
+        for (int pass = 0; pass < 2; pass++) {
+            MaskedHeaders.Gathering gathering = new MaskedHeaders.Gathering();
+            for (int i = 0; i < 12; i++) {
+                gathering.add("X-Known-" + i, "v" + i);
+            }
+            gathering.add("X-Session-Token", "tok-of-bob");
+            gathering.add("x-known-3", "again");
+            gathering.add("X-" + "Long".repeat(20), "long-name");
+            Map<String, String> headers = Map.copyOf(gathering.masked(redaction, Set.of()));
+            assertThat(headers).containsEntry("x-session-token", Redacted.MASK)
+                    .containsEntry("x-known-3", "v3, again")
+                    .containsEntry("x-known-11", "v11")
+                    .containsEntry("x-" + "long".repeat(20), "long-name")
+                    .hasSize(14);
+            if (first != null) {
+                assertThat(headers).as("the second pass finds every short name known").isEqualTo(first);
+            }
+            first = headers;
+        }
+    }
 }
