@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The pipeline's emission point for one exchange: the mode opens an {@link RpcRecord} per JSON-RPC
@@ -225,8 +226,8 @@ public final class Observation {
                 r.requestBytes >= 0 ? r.requestBytes : open.size() == 1 ? (int) exchange.request().bytesRead() : -1,
                 responseBytes, errorCode, error, toolError, r.acl, r.rateLimit, r.trace,
                 r.requestPayload, payload);
-        tell(route.global(), event);
-        tell(loggerSinks, event);
+        tell(route.global(), event, TrafficSink::message);
+        tell(loggerSinks, event, TrafficSink::message);
         if (loggers && finished == null) {
             finished = new ArrayList<>(2);
         }
@@ -284,8 +285,8 @@ public final class Observation {
             }
             ExchangeEvent event = ExchangeEvents.of(exchange, headers, route.redaction(), origin(), startedAtMillis,
                     upstream, Math.max(upstreamStatus, 0), finished == null ? List.of() : finished);
-            tell(route.global(), event);
-            tell(loggerSinks, event);
+            tell(route.global(), event, TrafficSink::exchange);
+            tell(loggerSinks, event, TrafficSink::exchange);
         }
     }
 
@@ -304,22 +305,13 @@ public final class Observation {
         }
     }
 
-    private static void tell(List<TrafficSink> sinks, McpEvent event) {
+    /** Tells each sink in turn; one that throws is logged and skipped, never the exchange's failure. */
+    private static <E> void tell(List<TrafficSink> sinks, E event, BiConsumer<TrafficSink, E> call) {
         for (TrafficSink sink : sinks) {
             try {
-                sink.message(event);
+                call.accept(sink, event);
             } catch (RuntimeException e) {
-                LOG.error("a traffic sink failed on a message; the request goes on", e);
-            }
-        }
-    }
-
-    private static void tell(List<TrafficSink> sinks, ExchangeEvent event) {
-        for (TrafficSink sink : sinks) {
-            try {
-                sink.exchange(event);
-            } catch (RuntimeException e) {
-                LOG.error("a traffic sink failed on an exchange; the gateway goes on", e);
+                LOG.error("a traffic sink failed on {}; the gateway goes on", event.getClass().getSimpleName(), e);
             }
         }
     }
