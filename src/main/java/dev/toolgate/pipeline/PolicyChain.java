@@ -65,7 +65,8 @@ public final class PolicyChain {
         this.beforeMode = (int) slots.stream().filter(s -> PolicyOrder.beforeMode(s.plugin())).count();
         this.transforms = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.upstream() != null));
         this.logs = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null));
-        this.everyonesLoggers = slots.stream().anyMatch(s -> s.candidates().getFirst().scope().needsCaller()) ? null
+        this.everyonesLoggers = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null)
+                && s.candidates().getFirst().scope().needsCaller()) ? null
                 : slots.stream().map(s -> s.candidates().getFirst().logger()).filter(Objects::nonNull).toList();
     }
 
