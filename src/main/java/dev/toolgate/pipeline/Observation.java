@@ -47,7 +47,6 @@ public final class Observation {
     private final long startedAtMillis;
     /** The route's log plugins for this caller, after the sinks every route has; null until chosen. */
     private List<TrafficSink> loggerSinks;
-    private boolean loggers;
     /** Whether a chosen sink reads the exchange's headers (a Kong log entry); else they are not gathered. */
     private boolean headers;
     private Tracing tracing;
@@ -228,10 +227,10 @@ public final class Observation {
                 r.requestPayload, payload);
         tell(route.global(), event, TrafficSink::message);
         tell(loggerSinks, event, TrafficSink::message);
-        if (loggers && finished == null) {
+        if (!loggerSinks.isEmpty() && finished == null) {
             finished = new ArrayList<>(2);
         }
-        if (loggers && finished.size() < MAX_RPC) {
+        if (!loggerSinks.isEmpty() && finished.size() < MAX_RPC) {
             finished.add(event);
         }
     }
@@ -275,7 +274,7 @@ public final class Observation {
                 }
             }
         }
-        if (loggers) {
+        if (!loggerSinks.isEmpty()) {
             long upstream = upstreamStarted < 0 ? -1 : upstreamOf(System.nanoTime());
             if (upstream < 0 && finished != null) {
                 // tool calls: the exchange waited for its longest call (a batch's calls run at once)
@@ -296,7 +295,6 @@ public final class Observation {
             return;
         }
         loggerSinks = chain.loggers(exchange);
-        loggers = !loggerSinks.isEmpty();
         for (TrafficSink sink : loggerSinks) {
             if (tracing == null) {
                 tracing = sink.tracing();
