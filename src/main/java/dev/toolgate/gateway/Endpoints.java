@@ -69,24 +69,38 @@ final class Endpoints {
     McpServerEndpoint conversion(Route route, AiMcpProxyConfig proxy, ToolSet tools, ConfigReport report, Plugin plugin) {
         SessionSettings session = proxy.server().session();
         ToolAccess access = conversionAccess(route, proxy, tools);
+        OwningRoutes owners = new OwningRoutes(route.id(), routes, chains);
+        boolean ownersJudge = owners.judgeCallers(tools);
         var settings = new McpServerEndpoint.Settings(route.id(), route.label(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
                 session.sessionTtlSeconds(), session.managed(), version, cluster.clock(),
-                proxy.server().cacheHints().ttlMs(), cacheScope(route, proxy, access.restricts(), report, plugin));
-        ToolInvoker invoker = client == null ? null
-                : new ToolInvoker(client, new OwningRoutes(route.id(), routes, chains));
+                proxy.server().cacheHints().ttlMs(),
+                cacheScope(route, proxy, access.restricts() || ownersJudge, report, plugin));
+        ToolInvoker invoker = client == null ? null : new ToolInvoker(client, owners);
         SessionStore store = sessions == null || !session.managed() ? null
                 : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());
         ToolLimits limits = conversionLimits(tools);
-        if (!access.restricts()) {
+        if (!access.restricts() && !ownersJudge) {
             return new McpServerEndpoint(settings, tools, invoker, sessions, store, limits, ToolViews.ALL);
         }
-        check(route, proxy, report, plugin);
+        if (access.restricts()) {
+            check(route, proxy, report, plugin);
+        }
         ToolViews views = exchange -> {
-            BitSet visible = access.visible(exchange);
+            BitSet visible = access.restricts() ? (BitSet) access.visible(exchange).clone() : everyTool(tools);
+            if (ownersJudge) {
+                owners.hideRefused(tools, exchange.principal(), visible);
+            }
             return visible.cardinality() == tools.size() ? ToolView.ALL : new ToolView(visible);
         };
-        return new McpServerEndpoint(settings, tools, invoker, sessions, store, MessagePolicy.then(access, limits), views);
+        return new McpServerEndpoint(settings, tools, invoker, sessions, store,
+                access.restricts() ? MessagePolicy.then(access, limits) : limits, views);
+    }
+
+    private static BitSet everyTool(ToolSet tools) {
+        BitSet all = new BitSet(tools.size());
+        all.set(0, tools.size());
+        return all;
     }
 
     /**
@@ -96,8 +110,8 @@ final class Endpoints {
     String cacheScope(Route route, AiMcpProxyConfig proxy, boolean perCaller, ConfigReport report, Plugin plugin) {
         if (perCaller && "public".equals(proxy.server().cacheHints().scope())) {
             report.problem(plugin.source() + ".config.server.cache_hints.scope", "route '" + route.label()
-                    + "' filters its tool list per caller (tool ACLs): a public list could be shared across callers "
-                    + "by a cache; use auto or private");
+                    + "' filters its tool list per caller (tool ACLs, or an acl on a route that owns its tools): a "
+                    + "public list could be shared across callers by a cache; use auto or private");
         }
         List<String> running = chains.getOrDefault(route.id(), PolicyChain.EMPTY).plugins();
         return proxy.server().cacheHints().scopeFor(perCaller,

@@ -57,6 +57,7 @@ public final class PolicyChain {
     private final int beforeMode;
     private final boolean transforms;
     private final boolean logs;
+    private final boolean judgesCallers;
     /** The log plugins when no caller changes which apply (chosen once here); null when one can. */
     private final List<TrafficSink> everyonesLoggers;
 
@@ -65,6 +66,8 @@ public final class PolicyChain {
         this.beforeMode = (int) slots.stream().filter(s -> PolicyOrder.beforeMode(s.plugin())).count();
         this.transforms = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.upstream() != null));
         this.logs = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null));
+        this.judgesCallers = slots.stream().anyMatch(s -> s.candidates().stream()
+                .anyMatch(c -> c.policy() instanceof CallerPolicy));
         this.everyonesLoggers = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null)
                 && s.candidates().getFirst().scope().needsCaller()) ? null
                 : slots.stream().map(s -> s.candidates().getFirst().logger()).filter(Objects::nonNull).toList();
@@ -125,6 +128,38 @@ public final class PolicyChain {
      */
     public Future<Decision> admitReplay(Exchange exchange) {
         return from(exchange, 0, exchange.principal() != Principal.NONE);
+    }
+
+    /** True when a policy on this route decides from who the caller is alone ({@link CallerPolicy}). */
+    public boolean judgesCallers() {
+        return judgesCallers;
+    }
+
+    /**
+     * True when a listener's tool call by {@code caller}, replayed here, would be refused by a policy
+     * that decides from the caller alone. False when this route would authenticate a caller the listener
+     * did not identify: who that is shows only in the request.
+     */
+    public boolean refusesOnReplay(Principal caller) {
+        if (!judgesCallers) {
+            return false;
+        }
+        boolean authenticated = caller != Principal.NONE;
+        for (int i = 0; i < beforeMode; i++) {
+            Slot slot = slots.get(i);
+            Configured chosen = slot.choose(caller);
+            ExchangePolicy policy = chosen == null ? null : chosen.policy();
+            if (policy == null || authenticated && PolicyOrder.AUTHENTICATION.contains(slot.plugin())) {
+                continue;
+            }
+            if (PolicyOrder.AUTHENTICATION.contains(slot.plugin())) {
+                return false;
+            }
+            if (policy instanceof CallerPolicy judge && judge.refuses(caller)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Future<Decision> from(Exchange exchange, int start, boolean authenticated) {

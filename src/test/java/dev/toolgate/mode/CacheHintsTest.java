@@ -72,6 +72,36 @@ class CacheHintsTest {
                 Path.of("").toAbsolutePath());
 
         assertThat(checked.problems()).anyMatch(p -> p.startsWith(CONFIG_AT + ".server.cache_hints.scope: route 'r' "
-                + "filters its tool list per caller (tool ACLs)"));
+                + "filters its tool list per caller (tool ACLs"));
+    }
+
+    @Test
+    void aPublicScopeOnAListenerWhoseToolsAnAclPluginGuardsIsRefused() {
+        Configs.Checked checked = Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: orders-route
+                        paths: [/orders]
+                        plugins:
+                          - {name: acl, config: {allow: [staff]}}
+                          - name: ai-mcp-proxy
+                            tags: [shop]
+                            config:
+                              mode: conversion-only
+                              tools: [{name: orders, description: Orders, method: GET, path: /orders}]
+                routes:
+                  - name: listener
+                    paths: [/mcp]
+                    plugins:
+                      - name: key-auth
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: shop, cache_hints: {scope: public}}}}
+                """, Path.of("").toAbsolutePath());
+
+        assertThat(checked.problems()).contains("routes[0].plugins[1].config.server.cache_hints.scope: route 'listener' "
+                + "filters its tool list per caller (tool ACLs, or an acl on a route that owns its tools): a public "
+                + "list could be shared across callers by a cache; use auto or private");
     }
 }

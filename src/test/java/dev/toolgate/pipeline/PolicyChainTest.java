@@ -164,6 +164,42 @@ class PolicyChainTest {
     }
 
     @Test
+    void aListenerLearnsWithoutARequestWhetherTheOwningRouteRefusesItsCaller() {
+        Principal goldie = CONSUMERS.principal(CONSUMERS.byUsername("goldie").orElseThrow(),
+                new Principal.Credential("g", "key-auth"));
+        Principal plain = CONSUMERS.principal(CONSUMERS.byUsername("plain").orElseThrow(),
+                new Principal.Credential("p", "key-auth"));
+        CallerPolicy goldOnly = new CallerPolicy() {
+            @Override
+            public boolean refuses(Principal caller) {
+                return !caller.consumerGroups().contains("gold");
+            }
+
+            @Override
+            public Future<Decision> admit(Exchange exchange) {
+                return refuses(exchange.principal()) ? Decision.reject(new GatewayError.Forbidden("no", null))
+                        : Decision.PROCEED;
+            }
+        };
+        Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
+        instances.put("acl", List.of(new PolicyChain.Configured(global(), goldOnly)));
+        PolicyChain open = PolicyChain.of("owner", null, instances);
+        instances.put("key-auth", List.of(configured(global(), "key-auth", Decision.PROCEED)));
+        PolicyChain authenticating = PolicyChain.of("owner", null, instances);
+        PolicyChain limited = PolicyChain.of("owner", null,
+                Map.of("rate-limiting", List.of(configured(global(), "rate-limiting", Decision.PROCEED))));
+
+        assertThat(List.of(open.refusesOnReplay(goldie), open.refusesOnReplay(plain), open.refusesOnReplay(Principal.NONE)))
+                .containsExactly(false, true, true);
+        assertThat(authenticating.refusesOnReplay(plain)).as("the listener's caller is not authenticated again").isTrue();
+        assertThat(authenticating.refusesOnReplay(Principal.NONE))
+                .as("nobody identified: who calls shows only when the owning route authenticates the request").isFalse();
+        assertThat(limited.judgesCallers()).isFalse();
+        assertThat(limited.refusesOnReplay(plain)).isFalse();
+        assertThat(ran).as("no policy ran").isEmpty();
+    }
+
+    @Test
     void theLogPluginsAreChosenPerCallerOnlyWhereAnInstanceIsScopedToOne() {
         Consumer goldie = CONSUMERS.byUsername("goldie").orElseThrow();
         Consumer plain = CONSUMERS.byUsername("plain").orElseThrow();

@@ -2,7 +2,11 @@ package dev.toolgate.mode.conversion;
 
 import dev.toolgate.config.Route;
 import dev.toolgate.pipeline.PolicyChain;
+import dev.toolgate.pipeline.Principal;
 
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +42,29 @@ public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map
         }
         PolicyChain chain = chains.get(tool.routeId());
         return chain == null || chain.isEmpty() ? null : chain;
+    }
+
+    /** True when a route owning some of these tools decides from who the caller is alone (an {@code acl}). */
+    public boolean judgeCallers(ToolSet tools) {
+        return tools.tools().stream().map(this::replayChain).anyMatch(c -> c != null && c.judgesCallers());
+    }
+
+    /**
+     * Clears the tools whose owning route would refuse {@code caller} outright: a listener does not list
+     * a tool whose every call would come back refused. Each owning route is asked once.
+     *
+     * @param visible by position in {@code tools}; changed in place
+     */
+    public void hideRefused(ToolSet tools, Principal caller, BitSet visible) {
+        List<Tool> list = tools.tools();
+        Map<String, Boolean> refuses = new HashMap<>(4);
+        for (int i = visible.nextSetBit(0); i >= 0; i = visible.nextSetBit(i + 1)) {
+            PolicyChain chain = replayChain(list.get(i));
+            if (chain != null && chain.judgesCallers()
+                    && refuses.computeIfAbsent(list.get(i).routeId(), id -> chain.refusesOnReplay(caller))) {
+                visible.clear(i);
+            }
+        }
     }
 
     Route route(Tool tool) {

@@ -3,8 +3,8 @@ package dev.toolgate.policy.acl;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.pipeline.Decision;
+import dev.toolgate.pipeline.CallerPolicy;
 import dev.toolgate.pipeline.Exchange;
-import dev.toolgate.pipeline.ExchangePolicy;
 import dev.toolgate.pipeline.Principal;
 import io.vertx.core.Future;
 
@@ -18,7 +18,7 @@ import java.util.List;
  * {@code anonymous} consumer when it has no groups at all for an allow list, gets 401 (asked to
  * authenticate) unless a credential was presented.
  */
-final class Acl implements ExchangePolicy {
+final class Acl implements CallerPolicy {
 
     static final String REFUSED = "You cannot consume this service";
     static final String ANONYMOUS = "Unauthorized";
@@ -33,18 +33,9 @@ final class Acl implements ExchangePolicy {
     public Future<Decision> admit(Exchange exchange) {
         Principal caller = exchange.principal();
         List<String> groups = groups(caller);
-        if (groups == null) {
-            return Decision.reject(refusal(caller));
-        }
-        boolean allowList = !config.allow().isEmpty();
-        if (groups.isEmpty() && allowList && !config.includeConsumerGroups()) {
-            // Kong: a consumer without any ACL group (the anonymous one, say) cannot be in an allow list
-            return Decision.reject(refusal(caller));
-        }
-        List<String> list = allowList ? config.allow() : config.deny();
-        boolean listed = groups.stream().anyMatch(list::contains);
-        if (allowList != listed) {
-            return Decision.reject(new GatewayError.Forbidden(REFUSED, null));
+        GatewayError refusal = refusal(caller, groups);
+        if (refusal != null) {
+            return Decision.reject(refusal);
         }
         if (!config.hideGroupsHeader()) {
             // Kong names the groups by where they came from: a token's (authenticated groups) or the consumer's
@@ -55,8 +46,28 @@ final class Acl implements ExchangePolicy {
         return Decision.PROCEED;
     }
 
+    @Override
+    public boolean refuses(Principal caller) {
+        return refusal(caller, groups(caller)) != null;
+    }
+
+    /** Why the caller with these groups is refused, or null when it may pass. */
+    private GatewayError refusal(Principal caller, List<String> groups) {
+        if (groups == null) {
+            return unidentified(caller);
+        }
+        boolean allowList = !config.allow().isEmpty();
+        if (groups.isEmpty() && allowList && !config.includeConsumerGroups()) {
+            // Kong: a consumer without any ACL group (the anonymous one, say) cannot be in an allow list
+            return unidentified(caller);
+        }
+        List<String> list = allowList ? config.allow() : config.deny();
+        boolean listed = groups.stream().anyMatch(list::contains);
+        return allowList != listed ? new GatewayError.Forbidden(REFUSED, null) : null;
+    }
+
     /** Kong's answer when there are no groups to check: 403 after a credential was presented, else 401. */
-    private static GatewayError refusal(Principal caller) {
+    private static GatewayError unidentified(Principal caller) {
         return caller.authenticated() ? new GatewayError.Forbidden(REFUSED, null)
                 : new GatewayError.Unauthenticated(ANONYMOUS, null);
     }
