@@ -30,6 +30,7 @@ public final class Cluster implements AutoCloseable {
     private final RedisLinks links;
     private final LocalCounters local;
     private final InMemorySessionStore memory;
+    private final SessionLimits limits;
     private final SessionBus bus = new SessionBus();
     private final Map<CounterKey, RedisCounters> shared = new ConcurrentHashMap<>();
     private final Map<RedisSettings, Revocations> revocations = new ConcurrentHashMap<>();
@@ -51,6 +52,7 @@ public final class Cluster implements AutoCloseable {
         this.ids = new SessionIds(random);
         this.local = new LocalCounters(clock);
         this.memory = new InMemorySessionStore(clock, ids, limits);
+        this.limits = limits;
         this.localRevocations = new Revocations(null, clock);
     }
 
@@ -84,7 +86,7 @@ public final class Cluster implements AutoCloseable {
         }
         if ("redis".equals(strategy)) {
             bus.join(links.of(redis));
-            return new RedisSessionStore(links.of(redis), ids, ttlSeconds);
+            return new RedisSessionStore(links.of(redis), ids, ttlSeconds, limits, clock);
         }
         return memory;
     }

@@ -2,38 +2,93 @@ package dev.toolgate.cluster;
 
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionIds;
+import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mcp.SessionStore;
 import io.lettuce.core.GetExArgs;
-import io.lettuce.core.SetArgs;
+import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 
 /**
  * {@code strategy: redis}: sessions in Redis under a random id, ending after {@code session_ttl}
  * without a request (each lookup pushes the expiry out, in the same command). Any instance serves
- * any session; nothing is kept here.
+ * any session; nothing is kept here. Live sessions are counted per endpoint and per client address
+ * over the whole fleet (the gateway's session caps), so {@code initialize} in a loop cannot fill Redis.
  */
 public final class RedisSessionStore implements SessionStore {
 
     private static final String PREFIX = "toolgate:session:";
+    private static final String OF_ENDPOINT = "toolgate:sessions-of-endpoint:";
+    private static final String OF_CLIENT = "toolgate:sessions-of-client:";
+    /**
+     * A counted session not seen alive for this long is looked up before it counts again: lookups do
+     * not touch the counts (they stay one command), so ended and expired sessions leave them this late.
+     */
+    static final long RECHECK_MILLIS = 10_000;
+    /** At most this many sessions are looked up again per count and new session: bounded work per initialize. */
+    static final int RECHECK_AT_ONCE = 100;
+
+    /**
+     * Counts and creates in one step, so that instances starting sessions at once cannot pass a cap
+     * together. KEYS: the session, its endpoint's count, its client address's count (optional). ARGV:
+     * the session's JSON, TTL in seconds, now (ms), id, the endpoint's cap, the address's cap, recheck
+     * age (ms), how many to recheck, the session key prefix. Answers 0 (created), 1 or 2 (that cap reached).
+     * Rechecking reads session keys the script builds from their ids, which a Redis Cluster would not
+     * allow; Toolgate refuses Cluster settings.
+     */
+    private static final String CREATE = """
+            local now = tonumber(ARGV[3])
+            local function full(counted, cap)
+              local stale = redis.call('ZRANGEBYSCORE', counted, '-inf', now - tonumber(ARGV[7]), 'LIMIT', 0, tonumber(ARGV[8]))
+              for _, id in ipairs(stale) do
+                if redis.call('EXISTS', ARGV[9] .. id) == 1 then
+                  redis.call('ZADD', counted, now, id)
+                else
+                  redis.call('ZREM', counted, id)
+                end
+              end
+              return redis.call('ZCARD', counted) >= tonumber(cap)
+            end
+            if full(KEYS[2], ARGV[5]) then return 1 end
+            if KEYS[3] and full(KEYS[3], ARGV[6]) then return 2 end
+            redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+            for i = 2, #KEYS do
+              redis.call('ZADD', KEYS[i], now, ARGV[4])
+              redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2]) * 1000 + tonumber(ARGV[7]))
+            end
+            return 0
+            """;
 
     private final RedisLink redis;
     private final SessionIds ids;
     private final long ttlSeconds;
+    private final SessionLimits limits;
+    private final InstantSource clock;
 
-    RedisSessionStore(RedisLink redis, SessionIds ids, long ttlSeconds) {
+    RedisSessionStore(RedisLink redis, SessionIds ids, long ttlSeconds, SessionLimits limits, InstantSource clock) {
         this.redis = redis;
         this.ids = ids;
         this.ttlSeconds = ttlSeconds;
+        this.limits = limits;
+        this.clock = clock;
     }
 
-    /** Redis holds the sessions, bounded by its own {@code maxmemory}; no per-client count is kept. */
     @Override
     public Future<Session> create(Session draft, long ttlSeconds, String client) {
         Session session = draft.withId(ids.next());
-        byte[] value = SessionJson.write(session, 0);
-        return redis.call(c -> c.set(key(session.id()), value, SetArgs.Builder.ex(ttlSeconds))).map(ok -> session);
+        byte[][] keys = client == null
+                ? new byte[][] {key(session.id()), bytes(OF_ENDPOINT + session.endpoint())}
+                : new byte[][] {key(session.id()), bytes(OF_ENDPOINT + session.endpoint()), bytes(OF_CLIENT + client)};
+        byte[][] args = {SessionJson.write(session, 0), number(ttlSeconds), number(clock.millis()), bytes(session.id()),
+                number(limits.maxPerEndpoint()), number(limits.maxPerClient()), number(RECHECK_MILLIS),
+                number(RECHECK_AT_ONCE), bytes(PREFIX)};
+        return redis.<Long>call(c -> c.eval(CREATE, ScriptOutputType.INTEGER, keys, args)).compose(answer -> switch (answer.intValue()) {
+            case 0 -> Future.succeededFuture(session);
+            case 1 -> Future.failedFuture(new SessionLimits.Reached("this endpoint"));
+            default -> Future.failedFuture(new SessionLimits.Reached("this client address"));
+        });
     }
 
     @Override
@@ -47,9 +102,11 @@ public final class RedisSessionStore implements SessionStore {
         });
     }
 
+    /** Ends the session and takes it off its endpoint's count (its address's count drops it when rechecked). */
     @Override
     public Future<Void> remove(Session session) {
-        return redis.call(c -> c.del(key(session.id()))).mapEmpty();
+        return redis.call(c -> c.del(key(session.id()))).compose(deleted -> redis.call(c ->
+                c.zrem(bytes(OF_ENDPOINT + session.endpoint()), bytes(session.id())))).mapEmpty();
     }
 
     @Override
@@ -58,6 +115,14 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private static byte[] key(String id) {
-        return (PREFIX + id).getBytes(StandardCharsets.UTF_8);
+        return bytes(PREFIX + id);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] number(long value) {
+        return bytes(Long.toString(value));
     }
 }

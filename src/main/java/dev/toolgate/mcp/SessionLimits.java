@@ -1,7 +1,8 @@
 package dev.toolgate.mcp;
 
 /**
- * Bounds on the sessions one process keeps, so that {@code initialize} in a loop cannot fill memory.
+ * Bounds on the sessions a store keeps (this process's, or a Redis over the fleet), so that
+ * {@code initialize} in a loop cannot fill memory.
  *
  * @param maxPerEndpoint live sessions one endpoint keeps
  * @param maxPerClient   live sessions one client address keeps, over all endpoints

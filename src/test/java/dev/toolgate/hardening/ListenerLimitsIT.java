@@ -76,14 +76,19 @@ class ListenerLimitsIT {
     }
 
     private static RawConnection.Response initializeFrom(String localAddress) throws IOException {
+        return initializeFrom(gateway.gateway().proxyPort(), "/mcp", localAddress);
+    }
+
+    /** An {@code initialize} sent from another loopback address (a client address of its own). */
+    static RawConnection.Response initializeFrom(int port, String path, String localAddress) throws IOException {
         String body = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
                 + "\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(localAddress, 0));
-            socket.connect(new InetSocketAddress("127.0.0.1", gateway.gateway().proxyPort()), 5_000);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: "
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: "
                     + McpHttp.ACCEPT_BOTH + "\r\nConnection: close\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
                     .getBytes(StandardCharsets.UTF_8));
             InputStream in = socket.getInputStream();
