@@ -112,7 +112,7 @@ public final class ForwardedHeaders {
         }
         upstream.set("X-Forwarded-Proto", scheme);
         if (host != null) {
-            upstream.set("X-Forwarded-Host", stripPort(host));
+            upstream.set("X-Forwarded-Host", Router.stripPort(host));
         }
         upstream.set("X-Forwarded-Port", Integer.toString(port));
     }
@@ -131,10 +131,5 @@ public final class ForwardedHeaders {
             tokens.add(token.trim().toLowerCase(Locale.ROOT));
         }
         return tokens;
-    }
-
-    private static String stripPort(String host) {
-        int colon = host.lastIndexOf(':');
-        return colon > 0 && !host.endsWith("]") ? host.substring(0, colon) : host;
     }
 }

@@ -156,6 +156,12 @@ public final class Exchange {
         return sessionId;
     }
 
+    /** The session the client named, or else the one the answer assigns (an {@code initialize}); null for none. */
+    public String sessionIdOrAssigned() {
+        String named = sessionId();
+        return named != null ? named : request.response().headers().get("mcp-session-id");
+    }
+
     /**
      * The request body, read once for everyone (policies that need it, then the mode), failed with
      * {@code BodyTooLarge} past the route's limit.

@@ -28,10 +28,7 @@ final class ExchangeEvents {
         String uri = query == null || query.isEmpty() ? request.path() : request.path() + "?" + query;
         String authority = exchange.authority();
         String url = (request.isSSL() ? "https" : "http") + "://" + (authority == null ? "" : authority) + uri;
-        String session = exchange.sessionId();
-        if (session == null) {
-            session = response.headers().get("mcp-session-id");
-        }
+        String session = exchange.sessionIdOrAssigned();
         return new ExchangeEvent(origin, startedAtMillis, request.method().name(), uri, url, request.bytesRead(),
                 withHeaders ? headers(request.headers(), redaction, exchange.consumedHeaders()) : Map.of(),
                 response.getStatusCode(), response.bytesWritten(),

@@ -212,10 +212,7 @@ public final class Observation {
         }
         r.finished = true;
         long now = System.nanoTime();
-        String session = exchange.sessionId();
-        if (session == null) {
-            session = exchange.request().response().headers().get("mcp-session-id");
-        }
+        String session = exchange.sessionIdOrAssigned();
         McpEvent event = new McpEvent(origin(), startedAtMillis, session, r.idText, r.method, r.tool,
                 now - exchange.startedNanos(), r.upstreamNanos >= 0 ? r.upstreamNanos : upstreamOf(now),
                 r.upstreamStarted >= 0 ? r.upstreamStarted - exchange.startedNanos()
