@@ -32,11 +32,11 @@ final class TransportHeaders {
      * be reached.
      */
     Future<Session> session(Exchange exchange) {
-        HttpServerRequest request = exchange.request();
         if (!settings.managedSessions()) {
             return UNMANAGED;
         }
-        String id = request.getHeader("mcp-session-id");
+        // through the exchange: read here while the request is fresh in cache, the observation reads it again at the end
+        String id = exchange.sessionId();
         if (id == null || id.isEmpty()) {
             throw new GatewayException(new GatewayError.MissingSession());
         }
