@@ -36,7 +36,9 @@ public final class RedisSessionStore implements SessionStore {
      * the session's JSON, TTL in seconds, now (ms), id, the endpoint's cap, the address's cap, recheck
      * age (ms), how many to recheck, the session key prefix. Answers 0 (created), 1 or 2 (that cap reached).
      * Rechecking reads session keys the script builds from their ids, which a Redis Cluster would not
-     * allow; Toolgate refuses Cluster settings.
+     * allow; Toolgate refuses Cluster settings. An endpoint's count never expires (there are few; its
+     * sessions may be kept alive longer than any TTL set on it); an address's count lives a session TTL
+     * after its newest session, never shortened by an endpoint with a shorter one.
      */
     private static final String CREATE = """
             local now = tonumber(ARGV[3])
@@ -54,9 +56,12 @@ public final class RedisSessionStore implements SessionStore {
             if full(KEYS[2], ARGV[5]) then return 1 end
             if KEYS[3] and full(KEYS[3], ARGV[6]) then return 2 end
             redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-            for i = 2, #KEYS do
-              redis.call('ZADD', KEYS[i], now, ARGV[4])
-              redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2]) * 1000 + tonumber(ARGV[7]))
+            redis.call('ZADD', KEYS[2], now, ARGV[4])
+            redis.call('PERSIST', KEYS[2])
+            if KEYS[3] then
+              redis.call('ZADD', KEYS[3], now, ARGV[4])
+              local kept = tonumber(ARGV[2]) * 1000 + tonumber(ARGV[7])
+              if redis.call('PTTL', KEYS[3]) < kept then redis.call('PEXPIRE', KEYS[3], kept) end
             end
             return 0
             """;
@@ -102,11 +107,15 @@ public final class RedisSessionStore implements SessionStore {
         });
     }
 
-    /** Ends the session and takes it off its endpoint's count (its address's count drops it when rechecked). */
+    /**
+     * Ends the session and takes it off its endpoint's count; its address's count drops it when rechecked,
+     * as the endpoint's would if this second step fails (the session is ended either way).
+     */
     @Override
     public Future<Void> remove(Session session) {
         return redis.call(c -> c.del(key(session.id()))).compose(deleted -> redis.call(c ->
-                c.zrem(bytes(OF_ENDPOINT + session.endpoint()), bytes(session.id())))).mapEmpty();
+                        c.zrem(bytes(OF_ENDPOINT + session.endpoint()), bytes(session.id())))
+                .<Void>mapEmpty().recover(uncounted -> Future.succeededFuture()));
     }
 
     @Override

@@ -75,7 +75,7 @@ final class Endpoints {
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
                 session.sessionTtlSeconds(), session.managed(), version, cluster.clock(),
                 proxy.server().cacheHints().ttlMs(),
-                cacheScope(route, proxy, access.restricts() || ownersJudge, report, plugin));
+                cacheScope(route, proxy, access.restricts() || ownersJudge && authenticates(route), report, plugin));
         ToolInvoker invoker = client == null ? null : new ToolInvoker(client, owners);
         SessionStore store = sessions == null || !session.managed() ? null
                 : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());
@@ -113,9 +113,13 @@ final class Endpoints {
                     + "' filters its tool list per caller (tool ACLs, or an acl on a route that owns its tools): a "
                     + "public list could be shared across callers by a cache; use auto or private");
         }
-        List<String> running = chains.getOrDefault(route.id(), PolicyChain.EMPTY).plugins();
-        return proxy.server().cacheHints().scopeFor(perCaller,
-                running.stream().anyMatch(PolicyOrder.AUTHENTICATION::contains));
+        return proxy.server().cacheHints().scopeFor(perCaller, authenticates(route));
+    }
+
+    /** True when an authentication plugin applies to the route (its callers may differ). */
+    private boolean authenticates(Route route) {
+        return chains.getOrDefault(route.id(), PolicyChain.EMPTY).plugins().stream()
+                .anyMatch(PolicyOrder.AUTHENTICATION::contains);
     }
 
     /** The per-tool limits of the tools an endpoint serves (each as its defining plugin says), or null for none. */
@@ -192,7 +196,7 @@ final class Endpoints {
     /** Fail closed: claim ACLs need a plugin that reads tokens; consumer ACLs without authentication deny everyone. */
     private void check(Route route, AiMcpProxyConfig proxy, ConfigReport report, Plugin plugin) {
         List<String> running = chains.getOrDefault(route.id(), PolicyChain.EMPTY).plugins();
-        boolean authenticates = running.stream().anyMatch(PolicyOrder.AUTHENTICATION::contains);
+        boolean authenticates = authenticates(route);
         if (SubjectRules.of(proxy).byClaim() && running.stream().noneMatch(p -> p.equals("jwt") || p.equals("ai-mcp-oauth2"))) {
             report.problem(plugin.source() + ".config.acl_attribute_type", "oauth_access_token ACLs read the "
                     + "caller's access token, but no jwt or ai-mcp-oauth2 plugin applies to route '" + route.label()

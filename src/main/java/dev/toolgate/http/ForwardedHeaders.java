@@ -111,8 +111,9 @@ public final class ForwardedHeaders {
             upstream.set("X-Real-IP", clientAddress);
         }
         upstream.set("X-Forwarded-Proto", scheme);
-        if (host != null) {
-            upstream.set("X-Forwarded-Host", Router.stripPort(host));
+        String hostName = host == null ? "" : Router.stripPort(host);
+        if (!hostName.isEmpty()) {
+            upstream.set("X-Forwarded-Host", hostName);
         }
         upstream.set("X-Forwarded-Port", Integer.toString(port));
     }

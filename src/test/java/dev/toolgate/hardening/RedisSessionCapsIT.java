@@ -57,10 +57,19 @@ class RedisSessionCapsIT {
                           - name: ai-mcp-proxy
                             config:
                               mode: conversion-listener
-                              server: {session: {strategy: redis, session_ttl: 2, redis: %s}}
+                              server: {session: {strategy: redis, redis: %s}}
                               tools:
                                 - {name: one, description: One, method: GET, path: /mcp/one}
-                """.formatted(upstream.url(), redis.block());
+                      - name: short
+                        paths: [/short]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server: {session: {strategy: redis, session_ttl: 2, redis: %s}}
+                              tools:
+                                - {name: one, description: One, method: GET, path: /short/one}
+                """.formatted(upstream.url(), redis.block(), redis.block());
         Limits limits = new Limits(new ListenerLimits(64, 5_000, 2_000, 2_000), new ListenerLimits(8, 5_000, 2_000, 2_000),
                 5, 3, 3_600, 256, 1_000, false, false, List.of());
         first = TestGateway.start(config, Map.of(), false, Map.of(), clock, limits);
@@ -100,9 +109,10 @@ class RedisSessionCapsIT {
 
         McpHttp ended = sessions.getFirst();
         assertThat(ended.send("DELETE", null, Map.of("mcp-session-id", ended.sessionId())).status()).isEqualTo(200);
+        assertRpcErrorStartingWith(new McpHttp(first.proxy("/mcp")).post(INITIALIZE), 503, -32000, PER_CLIENT);
         clock.advance(Duration.ofSeconds(11));
         assertThat(new McpHttp(second.proxy("/mcp")).initialize("2025-06-18").status())
-                .as("an ended session makes room once it is rechecked").isEqualTo(200);
+                .as("an ended session leaves its address's count once it is rechecked").isEqualTo(200);
     }
 
     @Test
@@ -110,14 +120,14 @@ class RedisSessionCapsIT {
         List<Integer> statuses = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             TestGateway instance = i % 2 == 0 ? first : second;
-            statuses.add(ListenerLimitsIT.initializeFrom(instance.gateway().proxyPort(), "/mcp", "127.0.1." + (i + 1)).status());
+            statuses.add(ListenerLimitsIT.initializeFrom(instance.gateway().proxyPort(), "/short", "127.0.1." + (i + 1)).status());
         }
         assertThat(statuses).containsExactly(200, 200, 200, 200, 200, 503);
-        assertRpcErrorStartingWith(new McpHttp(first.proxy("/mcp")).post(INITIALIZE), 503, -32000, PER_ENDPOINT);
+        assertRpcErrorStartingWith(new McpHttp(first.proxy("/short")).post(INITIALIZE), 503, -32000, PER_ENDPOINT);
 
         Thread.sleep(2_500);
         clock.advance(Duration.ofSeconds(11));
-        assertThat(new McpHttp(first.proxy("/mcp")).initialize("2025-06-18").status())
+        assertThat(new McpHttp(first.proxy("/short")).initialize("2025-06-18").status())
                 .as("sessions past their session_ttl leave the count").isEqualTo(200);
     }
 

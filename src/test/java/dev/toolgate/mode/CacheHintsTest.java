@@ -77,7 +77,23 @@ class CacheHintsTest {
 
     @Test
     void aPublicScopeOnAListenerWhoseToolsAnAclPluginGuardsIsRefused() {
-        Configs.Checked checked = Configs.check("""
+        Configs.Checked checked = Configs.check(guardedListener("- name: key-auth"), Path.of("").toAbsolutePath());
+
+        assertThat(checked.problems()).contains("routes[0].plugins[1].config.server.cache_hints.scope: route 'listener' "
+                + "filters its tool list per caller (tool ACLs, or an acl on a route that owns its tools): a public "
+                + "list could be shared across callers by a cache; use auto or private");
+    }
+
+    @Test
+    void aListenerThatIdentifiesNobodyShowsEveryoneTheSameListAndMayMakeItPublic() {
+        Configs.Checked checked = Configs.check(guardedListener("- {name: cors}"), Path.of("").toAbsolutePath());
+
+        assertThat(checked.problems()).isEmpty();
+    }
+
+    /** A listener over a route whose acl guards its tools, with {@code plugin} first on the listener. */
+    private static String guardedListener(String plugin) {
+        return """
                 _format_version: "3.0"
                 services:
                   - name: shop
@@ -96,12 +112,8 @@ class CacheHintsTest {
                   - name: listener
                     paths: [/mcp]
                     plugins:
-                      - name: key-auth
+                      %s
                       - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: shop, cache_hints: {scope: public}}}}
-                """, Path.of("").toAbsolutePath());
-
-        assertThat(checked.problems()).contains("routes[0].plugins[1].config.server.cache_hints.scope: route 'listener' "
-                + "filters its tool list per caller (tool ACLs, or an acl on a route that owns its tools): a public "
-                + "list could be shared across callers by a cache; use auto or private");
+                """.formatted(plugin);
     }
 }

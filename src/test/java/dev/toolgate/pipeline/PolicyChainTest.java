@@ -169,18 +169,7 @@ class PolicyChainTest {
                 new Principal.Credential("g", "key-auth"));
         Principal plain = CONSUMERS.principal(CONSUMERS.byUsername("plain").orElseThrow(),
                 new Principal.Credential("p", "key-auth"));
-        CallerPolicy goldOnly = new CallerPolicy() {
-            @Override
-            public boolean refuses(Principal caller) {
-                return !caller.consumerGroups().contains("gold");
-            }
-
-            @Override
-            public Future<Decision> admit(Exchange exchange) {
-                return refuses(exchange.principal()) ? Decision.reject(new GatewayError.Forbidden("no", null))
-                        : Decision.PROCEED;
-            }
-        };
+        CallerPolicy goldOnly = judge(caller -> !caller.consumerGroups().contains("gold"));
         Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
         instances.put("acl", List.of(new PolicyChain.Configured(global(), goldOnly)));
         PolicyChain open = PolicyChain.of("owner", null, instances);
@@ -194,6 +183,12 @@ class PolicyChainTest {
         assertThat(authenticating.refusesOnReplay(plain)).as("the listener's caller is not authenticated again").isTrue();
         assertThat(authenticating.refusesOnReplay(Principal.NONE))
                 .as("nobody identified: who calls shows only when the owning route authenticates the request").isFalse();
+        Map<String, List<PolicyChain.Configured>> scoped = new LinkedHashMap<>();
+        scoped.put("acl", List.of(new PolicyChain.Configured(global(), judge(caller -> false)), new PolicyChain.Configured(
+                new PluginScope(null, null, CONSUMERS.byUsername("goldie").orElseThrow().id(), null), judge(caller -> true))));
+        PolicyChain perConsumer = PolicyChain.of("owner", null, scoped);
+        assertThat(List.of(perConsumer.refusesOnReplay(goldie), perConsumer.refusesOnReplay(plain)))
+                .as("the instance scoped to goldie applies to goldie alone").containsExactly(true, false);
         assertThat(limited.judgesCallers()).isFalse();
         assertThat(limited.refusesOnReplay(plain)).isFalse();
         assertThat(ran).as("no policy ran").isEmpty();
@@ -223,6 +218,22 @@ class PolicyChainTest {
         assertThat(ran).containsExactly(
                 "goldie -> prometheus: global", "goldie -> http-log: goldie", "goldie -> prometheus: global",
                 "plain -> prometheus: global", "plain -> http-log: global", "plain -> prometheus: global");
+    }
+
+    /** A policy that decides from the caller alone, refusing those {@code refuses} names. */
+    static CallerPolicy judge(java.util.function.Predicate<Principal> refuses) {
+        return new CallerPolicy() {
+            @Override
+            public boolean refuses(Principal caller) {
+                return refuses.test(caller);
+            }
+
+            @Override
+            public Future<Decision> admit(Exchange exchange) {
+                return refuses(exchange.principal()) ? Decision.reject(new GatewayError.Forbidden("no", null))
+                        : Decision.PROCEED;
+            }
+        };
     }
 
     static PolicyChain.Configured logger(PluginScope scope, String name) {

@@ -127,7 +127,9 @@ final class ToolCalls {
         Observation observation = exchange.observation();
         RpcRecord record = observation.record(r.id());
         if (!r.method().equals("tools/call")) {
-            return methods.answer(r, views.of(exchange), null, null).onSuccess(out -> observation.answered(record, out));
+            // only a list depends on who asks: the view is worked out for lists alone
+            ToolView view = r.method().equals("tools/list") ? views.of(exchange) : ToolView.ALL;
+            return methods.answer(r, view, null, null).onSuccess(out -> observation.answered(record, out));
         }
         Promise<Void> cancel = Promise.promise();
         disconnected.onComplete(v -> cancel.tryComplete());
@@ -136,7 +138,7 @@ final class ToolCalls {
         if (key != null) {
             sessions.started(key, cancel);
         }
-        return methods.answer(r, views.of(exchange), exchange, cancel.future()).onComplete(done -> {
+        return methods.answer(r, ToolView.ALL, exchange, cancel.future()).onComplete(done -> {
             if (key != null) {
                 sessions.finished(key);
             }

@@ -35,7 +35,7 @@ final class TransportHeaders {
         if (!settings.managedSessions()) {
             return UNMANAGED;
         }
-        // through the exchange: read here while the request is fresh in cache, the observation reads it again at the end
+        // through the exchange, which keeps it: the observation reads it again when the exchange ends
         String id = exchange.sessionId();
         if (id == null || id.isEmpty()) {
             throw new GatewayException(new GatewayError.MissingSession());
