@@ -149,10 +149,13 @@ public final class PolicyChain {
             Slot slot = slots.get(i);
             Configured chosen = slot.choose(caller);
             ExchangePolicy policy = chosen == null ? null : chosen.policy();
-            if (policy == null || authenticated && PolicyOrder.AUTHENTICATION.contains(slot.plugin())) {
+            if (policy == null) {
                 continue;
             }
             if (PolicyOrder.AUTHENTICATION.contains(slot.plugin())) {
+                if (authenticated) {
+                    continue;
+                }
                 return false;
             }
             if (policy instanceof CallerPolicy judge && judge.refuses(caller)) {
