@@ -27,6 +27,12 @@ import java.util.function.Supplier;
  */
 public final class ProxyServer {
 
+    /**
+     * The scheme clients reach this listener by: it speaks plain HTTP (TLS ends in front of it), so a log
+     * entry's URL need not ask each connection's pipeline whether it holds a TLS handler.
+     */
+    public static final String SCHEME = "http";
+
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
     private final Vertx vertx;

@@ -1,5 +1,6 @@
 package dev.toolgate.pipeline;
 
+import dev.toolgate.http.ProxyServer;
 import dev.toolgate.observe.ExchangeEvent;
 import dev.toolgate.observe.MaskedHeaders;
 import dev.toolgate.observe.McpEvent;
@@ -27,7 +28,7 @@ final class ExchangeEvents {
         String query = redaction.query(request.query(), exchange.consumedQuery());
         String uri = query == null || query.isEmpty() ? request.path() : request.path() + "?" + query;
         String authority = exchange.authority();
-        String url = (request.isSSL() ? "https" : "http") + "://" + (authority == null ? "" : authority) + uri;
+        String url = ProxyServer.SCHEME + "://" + (authority == null ? "" : authority) + uri;
         String session = exchange.sessionIdOrAssigned();
         return new ExchangeEvent(origin, startedAtMillis, request.method().name(), uri, url, request.bytesRead(),
                 withHeaders ? headers(request.headers(), redaction, exchange.consumedHeaders()) : Map.of(),
