@@ -52,6 +52,12 @@ public final class Outbox<T> implements AutoCloseable {
     private static final long IDLE_NANOS = 200_000_000L;
     /** How long a sender that found the queue empty waits before asking to be woken. */
     private static final long NAP_NANOS = 2_000_000L;
+    /** The shortest sleep while a batch fills: below it, waking costs more than it saves. */
+    private static final long MIN_NAP_NANOS = 500_000L;
+    /** The longest: a batch that fills while its sender sleeps waits at most this long for it. */
+    private static final long MAX_NAP_NANOS = 50_000_000L;
+    /** While a batch fills, producers wake its sender only when this many batches' worth are queued. */
+    private static final int OVERDUE = 2;
 
     private final String name;
     private final QueueSettings settings;
@@ -71,11 +77,13 @@ public final class Outbox<T> implements AutoCloseable {
     private final ReentrantLock forming = new ReentrantLock();
     /**
      * The worker forming a batch while it sleeps, for the producer whose entry makes {@code wanted}
-     * queued to wake it: its first entry, then a full batch. The producer that wakes it takes it out,
-     * so that it is woken once, not by every producer until it runs.
+     * queued to wake it: its first entry, then (should its own pace be wrong) two full batches. The
+     * producer that wakes it takes it out, so that it is woken once, not by every producer until it runs.
      */
     private final AtomicReference<Thread> former = new AtomicReference<>();
     private volatile int wanted;
+    /** How far apart entries arrived while the last batch filled (guarded by {@code forming}). */
+    private long nanosPerEntry;
     private volatile boolean closing;
     /** When a failed delivery was last logged: a dead destination gets a line a minute, not one a batch. */
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
@@ -203,8 +211,8 @@ public final class Outbox<T> implements AutoCloseable {
             }
             batch.add(first);
             // wait for the batch to fill without taking each entry as it comes (a wake-up per entry
-            // costs more than the entry): sleep until the delay is over or a producer says it is full
-            sleepUntil(settings.maxBatchSize() - 1, looked + delay);
+            // costs more than the entry): until the delay is over or the batch is full
+            fill(settings.maxBatchSize() - 1, looked + delay);
             int taken = 0;
             for (T next; batch.size() < settings.maxBatchSize() && (next = queue.poll()) != null; taken++) {
                 batch.add(next);
@@ -227,19 +235,55 @@ public final class Outbox<T> implements AutoCloseable {
     /** Sleeps until {@code target} entries are queued, the deadline passes or the outbox closes. */
     private void sleepUntil(int target, long deadline) throws InterruptedException {
         wanted = target;
-        Thread self = Thread.currentThread();
         while (!closing && count.get() < target) {
-            former.set(self);
-            // checked again once published: an entry queued before it would not have woken us
-            long wait = deadline - System.nanoTime();
-            if (count.get() >= target || wait <= 0) {
+            if (!nap(target, deadline - System.nanoTime())) {
                 return;
             }
-            LockSupport.parkNanos(this, wait);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
+        }
+    }
+
+    /**
+     * Sleeps until {@code target} entries are queued, the deadline passes or the outbox closes, waking
+     * itself when the entries should be there at the rate they arrive so far: an event loop's wake-up
+     * is a system call on that loop (a hypervisor's inter-processor call on a virtual machine), once per
+     * batch. Producers still wake it past {@value #OVERDUE} times the target, should the rate jump.
+     */
+    private void fill(int target, long deadline) throws InterruptedException {
+        wanted = (int) Math.min(Integer.MAX_VALUE, (long) target * OVERDUE);
+        long since = System.nanoTime();
+        int had = count.get();
+        while (!closing && count.get() < target) {
+            long now = System.nanoTime();
+            int queued = count.get();
+            // none yet: the last batch's pace, else as long again as waited so far (a quiet queue is
+            // looked at now and then, not polled)
+            long apart = queued > had ? (now - since) / (queued - had)
+                    : now > since ? Math.max(nanosPerEntry, (now - since) / Math.max(1, target - queued)) : nanosPerEntry;
+            long expected = (target - queued) * apart;
+            // a little past the expected time: a second wake-up for the last few entries costs more than they wait
+            long sleep = Math.min(MAX_NAP_NANOS, Math.max(MIN_NAP_NANOS, expected + expected / 4));
+            if (!nap(target, Math.min(deadline - now, sleep))) {
+                break;
             }
         }
+        int arrived = count.get() - had;
+        if (arrived > 0) {
+            nanosPerEntry = (System.nanoTime() - since) / arrived;
+        }
+    }
+
+    /** One sleep of at most {@code nanos}, woken by a producer at {@code wanted}; false when there is none left. */
+    private boolean nap(int target, long nanos) throws InterruptedException {
+        former.set(Thread.currentThread());
+        // checked again once published: an entry queued before it would not have woken us
+        if (count.get() >= target || nanos <= 0) {
+            return false;
+        }
+        LockSupport.parkNanos(this, nanos);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return true;
     }
 
     private void deliver(List<T> batch) throws InterruptedException {

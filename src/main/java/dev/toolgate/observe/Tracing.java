@@ -1,6 +1,5 @@
 package dev.toolgate.observe;
 
-import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -14,8 +13,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param responseHeader a response header that tells the client the trace id, or null
  */
 public record Tracing(double samplingRate, boolean extract, boolean inject, String responseHeader) {
-
-    private static final HexFormat HEX = HexFormat.of();
 
     /**
      * The trace of one message.
@@ -40,6 +37,7 @@ public record Tracing(double samplingRate, boolean extract, boolean inject, Stri
     }
 
     private static String hex(long value) {
-        return HEX.toHexDigits(value);
+        String digits = Long.toHexString(value);
+        return digits.length() == 16 ? digits : "0".repeat(16 - digits.length()) + digits;
     }
 }
