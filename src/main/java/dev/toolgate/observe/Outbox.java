@@ -259,9 +259,10 @@ public final class Outbox<T> implements AutoCloseable {
             // looked at now and then, not polled)
             long apart = queued > had ? (now - since) / (queued - had)
                     : now > since ? Math.max(nanosPerEntry, (now - since) / Math.max(1, target - queued)) : nanosPerEntry;
-            long expected = (target - queued) * apart;
-            // a little past the expected time: a second wake-up for the last few entries costs more than they wait
-            long sleep = Math.min(MAX_NAP_NANOS, Math.max(MIN_NAP_NANOS, expected + expected / 4));
+            // a quarter past the expected time: a second wake-up for the last few entries costs more than
+            // they wait (and no product of large numbers: a quiet queue's pace may be hours)
+            long sleep = apart >= MAX_NAP_NANOS ? MAX_NAP_NANOS
+                    : Math.min(MAX_NAP_NANOS, Math.max(MIN_NAP_NANOS, (target - queued) * apart / 4 * 5));
             if (!nap(target, Math.min(deadline - now, sleep))) {
                 break;
             }
