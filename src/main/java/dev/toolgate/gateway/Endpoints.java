@@ -75,7 +75,8 @@ final class Endpoints {
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
                 session.sessionTtlSeconds(), session.managed(), version, cluster.clock(),
                 proxy.server().cacheHints().ttlMs(),
-                cacheScope(route, proxy, access.restricts() || ownersJudge && authenticates(route), report, plugin));
+                cacheScope(route, proxy, access.restricts()
+                        || ownersJudge && (authenticates(route) || owners.judgeAddresses(tools)), report, plugin));
         ToolInvoker invoker = client == null ? null : new ToolInvoker(client, owners);
         SessionStore store = sessions == null || !session.managed() ? null
                 : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());
@@ -89,7 +90,7 @@ final class Endpoints {
         ToolViews views = exchange -> {
             BitSet visible = access.restricts() ? (BitSet) access.visible(exchange).clone() : everyTool(tools);
             if (ownersJudge) {
-                owners.hideRefused(tools, exchange.principal(), visible);
+                owners.hideRefused(tools, exchange.principal(), exchange.clientAddress(), visible);
             }
             return visible.cardinality() == tools.size() ? ToolView.ALL : new ToolView(visible);
         };
@@ -110,7 +111,7 @@ final class Endpoints {
     String cacheScope(Route route, AiMcpProxyConfig proxy, boolean perCaller, ConfigReport report, Plugin plugin) {
         if (perCaller && "public".equals(proxy.server().cacheHints().scope())) {
             report.problem(plugin.source() + ".config.server.cache_hints.scope", "route '" + route.label()
-                    + "' filters its tool list per caller (tool ACLs, or an acl on a route that owns its tools): a "
+                    + "' filters its tool list per caller (tool ACLs, or an acl or ip-restriction on a route that owns its tools): a "
                     + "public list could be shared across callers by a cache; use auto or private");
         }
         return proxy.server().cacheHints().scopeFor(perCaller, authenticates(route));

@@ -58,6 +58,7 @@ public final class PolicyChain {
     private final boolean transforms;
     private final boolean logs;
     private final boolean judgesCallers;
+    private final boolean judgesAddresses;
     /** The log plugins when no caller changes which apply (chosen once here); null when one can. */
     private final List<TrafficSink> everyonesLoggers;
 
@@ -66,7 +67,9 @@ public final class PolicyChain {
         this.beforeMode = (int) slots.stream().filter(s -> PolicyOrder.beforeMode(s.plugin())).count();
         this.transforms = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.upstream() != null));
         this.logs = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null));
-        this.judgesCallers = slots.stream().anyMatch(s -> s.candidates().stream()
+        this.judgesAddresses = slots.stream().anyMatch(s -> s.candidates().stream()
+                .anyMatch(c -> c.policy() instanceof AddressPolicy));
+        this.judgesCallers = judgesAddresses || slots.stream().anyMatch(s -> s.candidates().stream()
                 .anyMatch(c -> c.policy() instanceof CallerPolicy));
         this.everyonesLoggers = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null)
                 && s.candidates().getFirst().scope().needsCaller()) ? null
@@ -130,17 +133,25 @@ public final class PolicyChain {
         return from(exchange, 0, exchange.principal() != Principal.NONE);
     }
 
-    /** True when a policy on this route decides from who the caller is alone ({@link CallerPolicy}). */
+    /**
+     * True when a policy on this route decides from who the caller is ({@link CallerPolicy}) or where it
+     * calls from ({@link AddressPolicy}) alone.
+     */
     public boolean judgesCallers() {
         return judgesCallers;
     }
 
+    /** True when a policy on this route decides from the client's address alone ({@link AddressPolicy}). */
+    public boolean judgesAddresses() {
+        return judgesAddresses;
+    }
+
     /**
-     * True when a listener's tool call by {@code caller}, replayed here, would be refused by a policy
-     * that decides from the caller alone. False when this route would authenticate a caller the listener
-     * did not identify: who that is shows only in the request.
+     * True when a listener's tool call by {@code caller} from {@code clientAddress}, replayed here, would
+     * be refused by a policy that decides from the caller or the address alone. False when this route
+     * would authenticate a caller the listener did not identify: who that is shows only in the request.
      */
-    public boolean refusesOnReplay(Principal caller) {
+    public boolean refusesOnReplay(Principal caller, String clientAddress) {
         if (!judgesCallers) {
             return false;
         }
@@ -158,7 +169,8 @@ public final class PolicyChain {
                 }
                 return false;
             }
-            if (policy instanceof CallerPolicy judge && judge.refuses(caller)) {
+            if (policy instanceof CallerPolicy judge && judge.refuses(caller)
+                    || policy instanceof AddressPolicy fence && fence.refuses(clientAddress)) {
                 return true;
             }
         }

@@ -77,22 +77,34 @@ class CacheHintsTest {
 
     @Test
     void aPublicScopeOnAListenerWhoseToolsAnAclPluginGuardsIsRefused() {
-        Configs.Checked checked = Configs.check(guardedListener("- name: key-auth"), Path.of("").toAbsolutePath());
+        Configs.Checked checked = Configs.check(guardedListener(ACL, "- name: key-auth"), Path.of("").toAbsolutePath());
 
         assertThat(checked.problems()).contains("routes[0].plugins[1].config.server.cache_hints.scope: route 'listener' "
-                + "filters its tool list per caller (tool ACLs, or an acl on a route that owns its tools): a public "
+                + "filters its tool list per caller (tool ACLs, or an acl or ip-restriction on a route that owns its tools): "
+                + "a public "
                 + "list could be shared across callers by a cache; use auto or private");
     }
 
     @Test
     void aListenerThatIdentifiesNobodyShowsEveryoneTheSameListAndMayMakeItPublic() {
-        Configs.Checked checked = Configs.check(guardedListener("- {name: cors}"), Path.of("").toAbsolutePath());
+        Configs.Checked checked = Configs.check(guardedListener(ACL, "- {name: cors}"), Path.of("").toAbsolutePath());
 
         assertThat(checked.problems()).isEmpty();
     }
 
-    /** A listener over a route whose acl guards its tools, with {@code plugin} first on the listener. */
-    private static String guardedListener(String plugin) {
+    @Test
+    void aPublicScopeOnAListenerWhoseToolsAnIpRestrictionGuardsIsRefusedThoughItIdentifiesNobody() {
+        Configs.Checked checked = Configs.check(guardedListener("- {name: ip-restriction, config: {deny: [10.0.0.0/8]}}",
+                "- {name: cors}"), Path.of("").toAbsolutePath());
+
+        assertThat(checked.problems()).singleElement().asString()
+                .startsWith("routes[0].plugins[1].config.server.cache_hints.scope: route 'listener' filters its tool list");
+    }
+
+    private static final String ACL = "- {name: acl, config: {allow: [staff]}}";
+
+    /** A listener over a route whose {@code guard} plugin guards its tools, with {@code plugin} first on the listener. */
+    private static String guardedListener(String guard, String plugin) {
         return """
                 _format_version: "3.0"
                 services:
@@ -102,7 +114,7 @@ class CacheHintsTest {
                       - name: orders-route
                         paths: [/orders]
                         plugins:
-                          - {name: acl, config: {allow: [staff]}}
+                          %s
                           - name: ai-mcp-proxy
                             tags: [shop]
                             config:
@@ -114,6 +126,6 @@ class CacheHintsTest {
                     plugins:
                       %s
                       - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: shop, cache_hints: {scope: public}}}}
-                """.formatted(plugin);
+                """.formatted(guard, plugin);
     }
 }

@@ -178,19 +178,48 @@ class PolicyChainTest {
         PolicyChain limited = PolicyChain.of("owner", null,
                 Map.of("rate-limiting", List.of(configured(global(), "rate-limiting", Decision.PROCEED))));
 
-        assertThat(List.of(open.refusesOnReplay(goldie), open.refusesOnReplay(plain), open.refusesOnReplay(Principal.NONE)))
+        assertThat(List.of(open.refusesOnReplay(goldie, HERE), open.refusesOnReplay(plain, HERE),
+                open.refusesOnReplay(Principal.NONE, HERE)))
                 .containsExactly(false, true, true);
-        assertThat(authenticating.refusesOnReplay(plain)).as("the listener's caller is not authenticated again").isTrue();
-        assertThat(authenticating.refusesOnReplay(Principal.NONE))
+        assertThat(authenticating.refusesOnReplay(plain, HERE)).as("the listener's caller is not authenticated again").isTrue();
+        assertThat(authenticating.refusesOnReplay(Principal.NONE, HERE))
                 .as("nobody identified: who calls shows only when the owning route authenticates the request").isFalse();
         Map<String, List<PolicyChain.Configured>> scoped = new LinkedHashMap<>();
         scoped.put("acl", List.of(new PolicyChain.Configured(global(), judge(caller -> false)), new PolicyChain.Configured(
                 new PluginScope(null, null, CONSUMERS.byUsername("goldie").orElseThrow().id(), null), judge(caller -> true))));
         PolicyChain perConsumer = PolicyChain.of("owner", null, scoped);
-        assertThat(List.of(perConsumer.refusesOnReplay(goldie), perConsumer.refusesOnReplay(plain)))
+        assertThat(List.of(perConsumer.refusesOnReplay(goldie, HERE), perConsumer.refusesOnReplay(plain, HERE)))
                 .as("the instance scoped to goldie applies to goldie alone").containsExactly(true, false);
         assertThat(limited.judgesCallers()).isFalse();
-        assertThat(limited.refusesOnReplay(plain)).isFalse();
+        assertThat(limited.refusesOnReplay(plain, HERE)).isFalse();
+        assertThat(ran).as("no policy ran").isEmpty();
+    }
+
+    @Test
+    void aListenerLearnsWithoutARequestWhetherTheOwningRouteRefusesWhereItsCallerCallsFrom() {
+        Principal plain = CONSUMERS.principal(CONSUMERS.byUsername("plain").orElseThrow(),
+                new Principal.Credential("p", "key-auth"));
+        AddressPolicy noLoopback = new AddressPolicy() {
+            @Override
+            public boolean refuses(String clientAddress) {
+                return clientAddress == null || clientAddress.startsWith("127.");
+            }
+
+            @Override
+            public Future<Decision> admit(Exchange exchange) {
+                ran.add("ip-restriction");
+                return Decision.PROCEED;
+            }
+        };
+        PolicyChain guarded = PolicyChain.of("owner", null,
+                Map.of("ip-restriction", List.of(new PolicyChain.Configured(global(), noLoopback))));
+
+        assertThat(List.of(guarded.judgesCallers(), guarded.judgesAddresses())).containsExactly(true, true);
+        assertThat(List.of(guarded.refusesOnReplay(plain, "127.0.0.1"), guarded.refusesOnReplay(Principal.NONE, "127.0.0.1"),
+                guarded.refusesOnReplay(plain, HERE), guarded.refusesOnReplay(plain, null)))
+                .containsExactly(true, true, false, true);
+        assertThat(PolicyChain.of("owner", null, Map.of("acl", List.of(new PolicyChain.Configured(global(),
+                judge(caller -> true))))).judgesAddresses()).as("an acl judges callers, not addresses").isFalse();
         assertThat(ran).as("no policy ran").isEmpty();
     }
 
@@ -219,6 +248,9 @@ class PolicyChainTest {
                 "goldie -> prometheus: global", "goldie -> http-log: goldie", "goldie -> prometheus: global",
                 "plain -> prometheus: global", "plain -> http-log: global", "plain -> prometheus: global");
     }
+
+    /** Where the listener's caller calls from, in the replay tests. */
+    private static final String HERE = "10.0.0.1";
 
     /** A policy that decides from the caller alone, refusing those {@code refuses} names. */
     static CallerPolicy judge(java.util.function.Predicate<Principal> refuses) {

@@ -44,24 +44,33 @@ public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map
         return chain == null || chain.isEmpty() ? null : chain;
     }
 
-    /** True when a route owning some of these tools decides from who the caller is alone (an {@code acl}). */
+    /**
+     * True when a route owning some of these tools decides from who the caller is or where it calls from
+     * alone (an {@code acl}, an {@code ip-restriction}).
+     */
     public boolean judgeCallers(ToolSet tools) {
         return tools.tools().stream().map(this::replayChain).anyMatch(c -> c != null && c.judgesCallers());
     }
 
+    /** True when a route owning some of these tools decides from the client's address alone. */
+    public boolean judgeAddresses(ToolSet tools) {
+        return tools.tools().stream().map(this::replayChain).anyMatch(c -> c != null && c.judgesAddresses());
+    }
+
     /**
-     * Clears the tools whose owning route would refuse {@code caller} outright: a listener does not list
-     * a tool whose every call would come back refused. Each owning route is asked once.
+     * Clears the tools whose owning route would refuse {@code caller} calling from {@code clientAddress}
+     * outright: a listener does not list a tool whose every call would come back refused. Each owning
+     * route is asked once.
      *
      * @param visible by position in {@code tools}; changed in place
      */
-    public void hideRefused(ToolSet tools, Principal caller, BitSet visible) {
+    public void hideRefused(ToolSet tools, Principal caller, String clientAddress, BitSet visible) {
         List<Tool> list = tools.tools();
         Map<String, Boolean> refuses = new HashMap<>(4);
         for (int i = visible.nextSetBit(0); i >= 0; i = visible.nextSetBit(i + 1)) {
             PolicyChain chain = replayChain(list.get(i));
             if (chain != null && chain.judgesCallers()
-                    && refuses.computeIfAbsent(list.get(i).routeId(), id -> chain.refusesOnReplay(caller))) {
+                    && refuses.computeIfAbsent(list.get(i).routeId(), id -> chain.refusesOnReplay(caller, clientAddress))) {
                 visible.clear(i);
             }
         }

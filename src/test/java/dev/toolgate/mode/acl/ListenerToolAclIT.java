@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * of cards API, with the how-to's relative and absolute tool paths and integer defaults). Each
  * partner sees and may call exactly what the how-to says; a caller without a group sees nothing.
  * Also Kong's replay: an {@code acl} plugin on a conversion-only route applies to its tools when a
- * listener serves them, and (Toolgate's difference) a caller that acl refuses is not shown them.
+ * listener serves them, and (Toolgate's difference) a caller that acl refuses is not shown them; nor is
+ * a client shown the tools of a route whose {@code ip-restriction} refuses where it calls from.
  */
 @Timeout(120)
 class ListenerToolAclIT {
@@ -119,6 +120,20 @@ class ListenerToolAclIT {
                               mode: conversion-only
                               tools:
                                 - {name: internal-report, description: The daily report, method: GET, path: /reports/daily}
+                  - name: archive-service
+                    url: %s
+                    routes:
+                      - name: archive-route
+                        paths: [/archive]
+                        strip_path: false
+                        plugins:
+                          - {name: ip-restriction, config: {deny: [127.0.0.0/8, "::1"]}}
+                          - name: ai-mcp-proxy
+                            tags: [partner-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: archive-search, description: The archive, method: GET, path: /reports/daily}
                 routes:
                   - name: listener-route
                     paths: [/mcp-listener]
@@ -138,7 +153,7 @@ class ListenerToolAclIT {
                   - {username: silvio, groups: [{name: silver-partner}], keyauth_credentials: [{key: silver-key}]}
                   - {username: bronwyn, groups: [{name: bronze-partner}], keyauth_credentials: [{key: bronze-key}]}
                   - {username: nobody, keyauth_credentials: [{key: nobody-key}]}
-                """.formatted(weather.url(), ACL, cards.url(), ACL, ACL, ACL, cards.url()));
+                """.formatted(weather.url(), ACL, cards.url(), ACL, ACL, ACL, cards.url(), cards.url()));
         listener = gateway.proxy("/mcp-listener");
     }
 
@@ -232,6 +247,19 @@ class ListenerToolAclIT {
         assertThat(report.header("x-consumer-username")).isEqualTo("goldie");
         assertThat(report.header("x-consumer-groups")).isEqualTo("gold-partner");
         assertThat(report.header("apikey")).isNull();
+    }
+
+    @Test
+    void aToolWhoseOwningRouteRefusesTheCallersAddressIsNotListedAndItsCallIsRefused() throws InterruptedException {
+        try (McpSyncClient gold = Sdk.connect(listener, Map.of("apikey", "gold-key"))) {
+            // the archive route's ip-restriction refuses loopback, where every test client calls from
+            assertThat(gold.listTools().tools()).extracting(McpSchema.Tool::name).doesNotContain("archive-search");
+            McpSchema.CallToolResult refused = gold.callTool(new McpSchema.CallToolRequest("archive-search", Map.of()));
+            assertThat(refused.isError()).isTrue();
+            assertThat(((McpSchema.TextContent) refused.content().getFirst()).text())
+                    .startsWith("The route 'archive-route' refused the call: HTTP 403: IP address not allowed");
+        }
+        assertThat(cards.quiet(Duration.ofMillis(200))).as("the archive saw the refused call").isTrue();
     }
 
     static String text(McpSyncClient client, String tool, Map<String, Object> arguments) {
