@@ -106,13 +106,14 @@ final class Endpoints {
 
     /**
      * The {@code cacheScope} of a route's 2026-07-28 tool lists ({@code server.cache_hints.scope}).
-     * Fail closed: {@code public} on a list that tool ACLs filter per caller is refused.
+     * Fail closed: {@code public} on a list filtered per caller (tool ACLs, the owning routes' acl or
+     * ip-restriction) is refused.
      */
     String cacheScope(Route route, AiMcpProxyConfig proxy, boolean perCaller, ConfigReport report, Plugin plugin) {
         if (perCaller && "public".equals(proxy.server().cacheHints().scope())) {
             report.problem(plugin.source() + ".config.server.cache_hints.scope", "route '" + route.label()
-                    + "' filters its tool list per caller (tool ACLs, or an acl or ip-restriction on a route that owns its tools): a "
-                    + "public list could be shared across callers by a cache; use auto or private");
+                    + "' filters its tool list per caller (tool ACLs, or an acl or ip-restriction on a route that owns "
+                    + "its tools): a public list could be shared across callers by a cache; use auto or private");
         }
         return proxy.server().cacheHints().scopeFor(perCaller, authenticates(route));
     }

@@ -142,7 +142,8 @@ public final class Outbox<T> implements AutoCloseable {
         // at least, not exactly: two event loops can pass the mark together, and a missed wake-up
         // would leave the batch to the coalescing delay while the queue fills up
         Thread waiting = former.get();
-        if (waiting != null && queued >= wanted && former.compareAndSet(waiting, null)) {
+        if (waiting != null && (queued >= wanted || entryBytes > 0 && bytes.get() * 2 >= settings.maxBytes())
+                && former.compareAndSet(waiting, null)) {
             LockSupport.unpark(waiting);
         }
     }
@@ -246,10 +247,14 @@ public final class Outbox<T> implements AutoCloseable {
      * Sleeps until {@code target} entries are queued, the deadline passes or the outbox closes, waking
      * itself when the entries should be there at the rate they arrive so far: an event loop's wake-up
      * is a system call on that loop (a hypervisor's inter-processor call on a virtual machine), once per
-     * batch. Producers still wake it past {@value #OVERDUE} times the target, should the rate jump.
+     * batch. Producers still wake it past {@value #OVERDUE} times the target (or half the queue's room),
+     * should the rate jump, and when the batch is full if entries come slower than the longest nap.
      */
     private void fill(int target, long deadline) throws InterruptedException {
-        wanted = (int) Math.min(Integer.MAX_VALUE, (long) target * OVERDUE);
+        // woken past two batches, or at half the queue's room should that come first: a queue little
+        // larger than its batch would otherwise drop what arrives while the sender oversleeps
+        int overdue = (int) Math.min(Integer.MAX_VALUE, (long) target * OVERDUE);
+        wanted = Math.min(overdue, Math.max(target, settings.maxEntries() / 2));
         long since = System.nanoTime();
         int had = count.get();
         while (!closing && count.get() < target) {
@@ -261,8 +266,14 @@ public final class Outbox<T> implements AutoCloseable {
                     : now > since ? Math.max(nanosPerEntry, (now - since) / Math.max(1, target - queued)) : nanosPerEntry;
             // a quarter past the expected time: a second wake-up for the last few entries costs more than
             // they wait (and no product of large numbers: a quiet queue's pace may be hours)
-            long sleep = apart >= MAX_NAP_NANOS ? MAX_NAP_NANOS
-                    : Math.min(MAX_NAP_NANOS, Math.max(MIN_NAP_NANOS, (target - queued) * apart / 4 * 5));
+            long sleep;
+            if (apart < MAX_NAP_NANOS) {
+                sleep = Math.min(MAX_NAP_NANOS, Math.max(MIN_NAP_NANOS, (target - queued) * apart / 4 * 5));
+            } else {
+                // entries come slower than the longest nap: a producer's wake-up is rare, ask for it
+                wanted = target;
+                sleep = deadline - now;
+            }
             if (!nap(target, Math.min(deadline - now, sleep))) {
                 break;
             }

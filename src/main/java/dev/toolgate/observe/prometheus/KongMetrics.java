@@ -40,14 +40,16 @@ final class KongMetrics implements AutoCloseable {
         this.registry = registry;
         requests = Counter.builder().name("kong_http_requests_total")
                 .help("HTTP status codes per consumer/service/route in Kong")
-                .labelNames("service", "route", "code", "source", "workspace", "consumer").withoutExemplars().register(registry);
+                .labelNames("service", "route", "code", "source", "workspace", "consumer")
+                .withoutExemplars().register(registry);
         requestLatency = latency("kong_request_latency_ms", "Total latency incurred during requests for each service/route in Kong");
         upstreamLatency = latency("kong_upstream_latency_ms", "Latency added by upstream response for each service/route in Kong");
         kongLatency = latency("kong_kong_latency_ms", "Latency added by Kong and enabled plugins for each service/route in Kong");
         // Kong's name has no _total suffix, which the client adds to every counter: a gauge that only grows
         bandwidth = Gauge.builder().name("kong_bandwidth_bytes")
                 .help("Total bandwidth (ingress/egress) throughput in bytes")
-                .labelNames("service", "route", "direction", "workspace", "consumer").withoutExemplars().register(registry);
+                .labelNames("service", "route", "direction", "workspace", "consumer")
+                .withoutExemplars().register(registry);
         mcpLatency = Histogram.builder().name("kong_ai_mcp_latency_ms").help("AI MCP latency per tool in milliseconds")
                 .labelNames("service", "route", "method", "workspace", "tool_name")
                 .classicUpperBounds(LATENCY_BUCKETS).classicOnly().withoutExemplars().register(registry);
@@ -56,7 +58,8 @@ final class KongMetrics implements AutoCloseable {
                 .labelNames("service", "route", "method", "workspace", "tool_name")
                 .classicUpperBounds(SIZE_BUCKETS).classicOnly().withoutExemplars().register(registry);
         mcpErrors = Counter.builder().name("kong_ai_mcp_error_total").help("AI MCP errors by JSON-RPC error type")
-                .labelNames("service", "route", "method", "workspace", "tool_name", "type").withoutExemplars().register(registry);
+                .labelNames("service", "route", "method", "workspace", "tool_name", "type")
+                .withoutExemplars().register(registry);
         aclAllowed = acl("kong_ai_mcp_acl_allowed_total", "AI MCP tool calls the tool ACLs allowed");
         aclDenied = acl("kong_ai_mcp_acl_denied_total", "AI MCP tool calls the tool ACLs denied");
         all = List.of(requests, requestLatency, upstreamLatency, kongLatency, bandwidth, mcpLatency, mcpResponseSize,
@@ -70,7 +73,8 @@ final class KongMetrics implements AutoCloseable {
 
     private Counter acl(String name, String help) {
         return Counter.builder().name(name).help(help)
-                .labelNames("service", "route", "workspace", "primitive", "primitive_name").withoutExemplars().register(registry);
+                .labelNames("service", "route", "workspace", "primitive", "primitive_name")
+                .withoutExemplars().register(registry);
     }
 
     @Override
