@@ -71,12 +71,13 @@ final class Endpoints {
         ToolAccess access = conversionAccess(route, proxy, tools);
         OwningRoutes owners = new OwningRoutes(route.id(), routes, chains);
         boolean ownersJudge = owners.judgeCallers(tools);
+        // who asks changes the list: tool ACLs, or owners judging callers the listener tells apart, or addresses
+        boolean perCaller = access.restricts() || ownersJudge && (authenticates(route) || owners.judgeAddresses(tools));
         var settings = new McpServerEndpoint.Settings(route.id(), route.label(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
                 session.sessionTtlSeconds(), session.managed(), version, cluster.clock(),
                 proxy.server().cacheHints().ttlMs(),
-                cacheScope(route, proxy, access.restricts()
-                        || ownersJudge && (authenticates(route) || owners.judgeAddresses(tools)), report, plugin));
+                cacheScope(route, proxy, perCaller, report, plugin));
         ToolInvoker invoker = client == null ? null : new ToolInvoker(client, owners);
         SessionStore store = sessions == null || !session.managed() ? null
                 : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());

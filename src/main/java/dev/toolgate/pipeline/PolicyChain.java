@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * The plugins of one route, in {@link PolicyOrder}, each resolved to the one configured instance
@@ -65,15 +66,17 @@ public final class PolicyChain {
     private PolicyChain(List<Slot> slots) {
         this.slots = List.copyOf(slots);
         this.beforeMode = (int) slots.stream().filter(s -> PolicyOrder.beforeMode(s.plugin())).count();
-        this.transforms = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.upstream() != null));
-        this.logs = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null));
-        this.judgesAddresses = slots.stream().anyMatch(s -> s.candidates().stream()
-                .anyMatch(c -> c.policy() instanceof AddressPolicy));
-        this.judgesCallers = judgesAddresses || slots.stream().anyMatch(s -> s.candidates().stream()
-                .anyMatch(c -> c.policy() instanceof CallerPolicy));
+        this.transforms = any(slots, c -> c.upstream() != null);
+        this.logs = any(slots, c -> c.logger() != null);
+        this.judgesAddresses = any(slots, c -> c.policy() instanceof AddressPolicy);
+        this.judgesCallers = judgesAddresses || any(slots, c -> c.policy() instanceof CallerPolicy);
         this.everyonesLoggers = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null)
                 && s.candidates().getFirst().scope().needsCaller()) ? null
                 : slots.stream().map(s -> s.candidates().getFirst().logger()).filter(Objects::nonNull).toList();
+    }
+
+    private static boolean any(List<Slot> slots, Predicate<Configured> configured) {
+        return slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(configured));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The routes that own the tools a listener serves, with their policies: Kong replays a listener's
@@ -49,12 +50,16 @@ public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map
      * alone (an {@code acl}, an {@code ip-restriction}).
      */
     public boolean judgeCallers(ToolSet tools) {
-        return tools.tools().stream().map(this::replayChain).anyMatch(c -> c != null && c.judgesCallers());
+        return anyOwner(tools, PolicyChain::judgesCallers);
     }
 
     /** True when a route owning some of these tools decides from the client's address alone. */
     public boolean judgeAddresses(ToolSet tools) {
-        return tools.tools().stream().map(this::replayChain).anyMatch(c -> c != null && c.judgesAddresses());
+        return anyOwner(tools, PolicyChain::judgesAddresses);
+    }
+
+    private boolean anyOwner(ToolSet tools, Predicate<PolicyChain> chain) {
+        return tools.tools().stream().map(this::replayChain).anyMatch(c -> c != null && chain.test(c));
     }
 
     /**
