@@ -151,33 +151,48 @@ public final class PolicyChain {
 
     /**
      * True when a listener's tool call by {@code caller} from {@code clientAddress}, replayed here, would
-     * be refused by a policy that decides from the caller or the address alone. False when this route
-     * would authenticate a caller the listener did not identify: who that is shows only in the request.
+     * be refused by a policy that decides from the caller or the address alone. When this route would
+     * authenticate a caller the listener did not identify, who that is shows only in the request: past
+     * that point only an address refused whoever the caller turns out to be still decides.
      */
     public boolean refusesOnReplay(Principal caller, String clientAddress) {
         if (!judgesCallers) {
             return false;
         }
         boolean authenticated = caller != Principal.NONE;
+        boolean unknown = false;
         for (int i = 0; i < beforeMode; i++) {
             Slot slot = slots.get(i);
-            Configured chosen = slot.choose(caller);
-            ExchangePolicy policy = chosen == null ? null : chosen.policy();
-            if (policy == null) {
+            if (PolicyOrder.AUTHENTICATION.contains(slot.plugin()) && chooses(slot, caller)) {
+                unknown |= !authenticated;
                 continue;
             }
-            if (PolicyOrder.AUTHENTICATION.contains(slot.plugin())) {
-                if (authenticated) {
-                    continue;
-                }
-                return false;
-            }
-            if (policy instanceof CallerPolicy judge && judge.refuses(caller)
-                    || policy instanceof AddressPolicy fence && fence.refuses(clientAddress)) {
+            if (unknown ? refusesEveryone(slot, clientAddress) : refuses(slot.choose(caller), caller, clientAddress)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean chooses(Slot slot, Principal caller) {
+        Configured chosen = slot.choose(caller);
+        return chosen != null && chosen.policy() != null;
+    }
+
+    private static boolean refuses(Configured chosen, Principal caller, String clientAddress) {
+        ExchangePolicy policy = chosen == null ? null : chosen.policy();
+        return policy instanceof CallerPolicy judge && judge.refuses(caller)
+                || policy instanceof AddressPolicy fence && fence.refuses(clientAddress);
+    }
+
+    /**
+     * True when the slot refuses the address whichever consumer the request authenticates as: it applies
+     * to everyone when no narrower instance does, and every instance refuses the address.
+     */
+    private static boolean refusesEveryone(Slot slot, String clientAddress) {
+        return slot.candidates().stream().anyMatch(c -> !c.scope().needsCaller())
+                && slot.candidates().stream().allMatch(c -> c.policy() instanceof AddressPolicy fence
+                && fence.refuses(clientAddress));
     }
 
     private Future<Decision> from(Exchange exchange, int start, boolean authenticated) {

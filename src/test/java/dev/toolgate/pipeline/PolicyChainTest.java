@@ -199,18 +199,7 @@ class PolicyChainTest {
     void aListenerLearnsWithoutARequestWhetherTheOwningRouteRefusesWhereItsCallerCallsFrom() {
         Principal plain = CONSUMERS.principal(CONSUMERS.byUsername("plain").orElseThrow(),
                 new Principal.Credential("p", "key-auth"));
-        AddressPolicy noLoopback = new AddressPolicy() {
-            @Override
-            public boolean refuses(String clientAddress) {
-                return clientAddress == null || clientAddress.startsWith("127.");
-            }
-
-            @Override
-            public Future<Decision> admit(Exchange exchange) {
-                ran.add("ip-restriction");
-                return Decision.PROCEED;
-            }
-        };
+        AddressPolicy noLoopback = fence(address -> address.startsWith("127."));
         PolicyChain guarded = PolicyChain.of("owner", null,
                 Map.of("ip-restriction", List.of(new PolicyChain.Configured(global(), noLoopback))));
 
@@ -221,6 +210,46 @@ class PolicyChainTest {
         assertThat(PolicyChain.of("owner", null, Map.of("acl", List.of(new PolicyChain.Configured(global(),
                 judge(caller -> true))))).judgesAddresses()).as("an acl judges callers, not addresses").isFalse();
         assertThat(ran).as("no policy ran").isEmpty();
+    }
+
+    @Test
+    void aCallerTheListenerDidNotIdentifyIsRefusedWhereTheOwningRouteRefusesItsAddressWhoeverItAuthenticatesAs() {
+        AddressPolicy noLoopback = fence(address -> address.startsWith("127."));
+        Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
+        instances.put("key-auth", List.of(configured(global(), "key-auth", Decision.PROCEED)));
+        instances.put("acl", List.of(new PolicyChain.Configured(global(), judge(caller -> true))));
+        instances.put("ip-restriction", List.of(new PolicyChain.Configured(global(), noLoopback)));
+        PolicyChain authenticating = PolicyChain.of("owner", null, instances);
+        assertThat(List.of(authenticating.refusesOnReplay(Principal.NONE, "127.0.0.1"),
+                authenticating.refusesOnReplay(Principal.NONE, HERE)))
+                .as("the acl's answer waits for who authenticates; the address is refused whoever it is")
+                .containsExactly(true, false);
+
+        PluginScope goldiesOwn = new PluginScope(null, null, CONSUMERS.byUsername("goldie").orElseThrow().id(), null);
+        instances.put("ip-restriction", List.of(new PolicyChain.Configured(goldiesOwn, fence(address -> false)),
+                new PolicyChain.Configured(global(), noLoopback)));
+        assertThat(PolicyChain.of("owner", null, instances).refusesOnReplay(Principal.NONE, "127.0.0.1"))
+                .as("goldie's own instance lets loopback in, and the request may authenticate as goldie").isFalse();
+        instances.put("ip-restriction", List.of(new PolicyChain.Configured(goldiesOwn, noLoopback)));
+        assertThat(PolicyChain.of("owner", null, instances).refusesOnReplay(Principal.NONE, "127.0.0.1"))
+                .as("an instance for goldie alone does not apply to whoever else authenticates").isFalse();
+        assertThat(ran).as("no policy ran").isEmpty();
+    }
+
+    /** A policy that decides from the client's address alone, refusing those {@code refuses} names. */
+    static AddressPolicy fence(java.util.function.Predicate<String> refuses) {
+        return new AddressPolicy() {
+            @Override
+            public boolean refuses(String clientAddress) {
+                return clientAddress == null || refuses.test(clientAddress);
+            }
+
+            @Override
+            public Future<Decision> admit(Exchange exchange) {
+                ran.add("ip-restriction");
+                return Decision.PROCEED;
+            }
+        };
     }
 
     @Test

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * partner sees and may call exactly what the how-to says; a caller without a group sees nothing.
  * Also Kong's replay: an {@code acl} plugin on a conversion-only route applies to its tools when a
  * listener serves them, and (Toolgate's difference) a caller that acl refuses is not shown them; nor is
- * a client shown the tools of a route whose {@code ip-restriction} refuses where it calls from.
+ * a client shown the tools of a route whose {@code ip-restriction} refuses where it calls from, even
+ * when that route authenticates a caller the listener did not identify.
  */
 @Timeout(120)
 class ListenerToolAclIT {
@@ -127,6 +128,7 @@ class ListenerToolAclIT {
                         paths: [/archive]
                         strip_path: false
                         plugins:
+                          - name: key-auth
                           - {name: ip-restriction, config: {deny: [127.0.0.0/8, "::1"]}}
                           - name: ai-mcp-proxy
                             tags: [partner-tools]
@@ -143,6 +145,13 @@ class ListenerToolAclIT {
                         config:
                           mode: listener
                           include_consumer_groups: true
+                          server: {tag: partner-tools}
+                  - name: open-listener-route
+                    paths: [/mcp-open]
+                    plugins:
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: listener
                           server: {tag: partner-tools}
                 consumer_groups:
                   - name: gold-partner
@@ -258,6 +267,20 @@ class ListenerToolAclIT {
             assertThat(refused.isError()).isTrue();
             assertThat(((McpSchema.TextContent) refused.content().getFirst()).text())
                     .startsWith("The route 'archive-route' refused the call: HTTP 403: IP address not allowed");
+        }
+        assertThat(cards.quiet(Duration.ofMillis(200))).as("the archive saw the refused call").isTrue();
+    }
+
+    @Test
+    void aListenerThatIdentifiesNobodyDoesNotListAToolWhoseOwningRouteRefusesTheAddressWhoeverAuthenticates()
+            throws InterruptedException {
+        try (McpSyncClient anyone = Sdk.connect(gateway.proxy("/mcp-open"), Map.of())) {
+            // the archive route authenticates the request, then refuses loopback whoever it turns out to be
+            assertThat(anyone.listTools().tools()).extracting(McpSchema.Tool::name).doesNotContain("archive-search");
+            McpSchema.CallToolResult refused = anyone.callTool(new McpSchema.CallToolRequest("archive-search", Map.of()));
+            assertThat(refused.isError()).isTrue();
+            assertThat(((McpSchema.TextContent) refused.content().getFirst()).text())
+                    .startsWith("The route 'archive-route' refused the call: HTTP 401");
         }
         assertThat(cards.quiet(Duration.ofMillis(200))).as("the archive saw the refused call").isTrue();
     }
