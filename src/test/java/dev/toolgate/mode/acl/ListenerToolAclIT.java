@@ -260,27 +260,26 @@ class ListenerToolAclIT {
 
     @Test
     void aToolWhoseOwningRouteRefusesTheCallersAddressIsNotListedAndItsCallIsRefused() throws InterruptedException {
-        try (McpSyncClient gold = Sdk.connect(listener, Map.of("apikey", "gold-key"))) {
-            // the archive route's ip-restriction refuses loopback, where every test client calls from
-            assertThat(gold.listTools().tools()).extracting(McpSchema.Tool::name).doesNotContain("archive-search");
-            McpSchema.CallToolResult refused = gold.callTool(new McpSchema.CallToolRequest("archive-search", Map.of()));
-            assertThat(refused.isError()).isTrue();
-            assertThat(((McpSchema.TextContent) refused.content().getFirst()).text())
-                    .startsWith("The route 'archive-route' refused the call: HTTP 403: IP address not allowed");
-        }
-        assertThat(cards.quiet(Duration.ofMillis(200))).as("the archive saw the refused call").isTrue();
+        // the archive route's ip-restriction refuses loopback, where every test client calls from
+        assertArchiveUnlistedAndRefused(listener, Map.of("apikey", "gold-key"), "HTTP 403: IP address not allowed");
     }
 
     @Test
     void aListenerThatIdentifiesNobodyDoesNotListAToolWhoseOwningRouteRefusesTheAddressWhoeverAuthenticates()
             throws InterruptedException {
-        try (McpSyncClient anyone = Sdk.connect(gateway.proxy("/mcp-open"), Map.of())) {
-            // the archive route authenticates the request, then refuses loopback whoever it turns out to be
-            assertThat(anyone.listTools().tools()).extracting(McpSchema.Tool::name).doesNotContain("archive-search");
-            McpSchema.CallToolResult refused = anyone.callTool(new McpSchema.CallToolRequest("archive-search", Map.of()));
+        // the archive route authenticates the request, then refuses loopback whoever it turns out to be
+        assertArchiveUnlistedAndRefused(gateway.proxy("/mcp-open"), Map.of(), "HTTP 401");
+    }
+
+    /** The archive's tool is not listed to this client, and its call by name is the archive route's refusal. */
+    static void assertArchiveUnlistedAndRefused(URI endpoint, Map<String, String> headers, String refusal)
+            throws InterruptedException {
+        try (McpSyncClient client = Sdk.connect(endpoint, headers)) {
+            assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).doesNotContain("archive-search");
+            McpSchema.CallToolResult refused = client.callTool(new McpSchema.CallToolRequest("archive-search", Map.of()));
             assertThat(refused.isError()).isTrue();
             assertThat(((McpSchema.TextContent) refused.content().getFirst()).text())
-                    .startsWith("The route 'archive-route' refused the call: HTTP 401");
+                    .startsWith("The route 'archive-route' refused the call: " + refusal);
         }
         assertThat(cards.quiet(Duration.ofMillis(200))).as("the archive saw the refused call").isTrue();
     }
