@@ -65,7 +65,9 @@ class KongLogPluginsIT {
 
     @Test
     void httpLogSendsBatchesOfKongLogEntriesWithTheAiMcpSectionOfKongsExample() {
-        try (McpSyncClient alice = Sdk.connect(modes.guarded(), Map.of("apikey", ObservedModes.ALICE_KEY))) {
+        // a secret named in camel case (its words: my, sid) beside a header that is no secret
+        try (McpSyncClient alice = Sdk.connect(modes.guarded(), Map.of("apikey", ObservedModes.ALICE_KEY,
+                "X-MySid", "sid-of-alice", "X-Trace-Note", "plain-note"))) {
             alice.callTool(new McpSchema.CallToolRequest("list_orders", Map.of()));
         }
         JsonNode entry = awaitEntry(this::httpEntries, "list_orders");
@@ -90,6 +92,8 @@ class KongLogPluginsIT {
         assertThat(entry.path("request").path("method").asText()).isEqualTo("POST");
         assertThat(entry.path("request").path("uri").asText()).isEqualTo("/guarded");
         assertThat(entry.path("request").path("headers").path("apikey").asText()).isEqualTo("[redacted]");
+        assertThat(entry.path("request").path("headers").path("x-mysid").asText()).isEqualTo("[redacted]");
+        assertThat(entry.path("request").path("headers").path("x-trace-note").asText()).isEqualTo("plain-note");
         assertThat(entry.path("response").path("status").asInt()).isEqualTo(200);
         assertThat(entry.path("route").path("name").asText()).isEqualTo("guarded-mcp");
         assertThat(entry.path("service").path("name").asText()).isEqualTo("widgets");
@@ -100,7 +104,8 @@ class KongLogPluginsIT {
 
         assertThat(batches).anySatisfy(b -> assertThat(b.isArray()).isTrue());
         String everything = batches.toString();
-        assertThat(everything).doesNotContain(ObservedModes.ALICE_KEY).doesNotContain("log-token-value");
+        assertThat(everything).doesNotContain(ObservedModes.ALICE_KEY).doesNotContain("log-token-value")
+                .doesNotContain("sid-of-alice");
     }
 
     @Test
