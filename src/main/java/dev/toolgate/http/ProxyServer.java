@@ -117,6 +117,7 @@ public final class ProxyServer {
         }
 
         private void route(HttpServerRequest request) {
+            Http2BodyPause.watch(vertx, request, limits.bodyTimeoutMs());
             try {
                 RouteTable current = table.get();
                 Published document = current.published(request);

@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * HTTP/2 without TLS (h2c by prior knowledge, as gRPC-style clients and some proxies speak it): a quiet
- * server-sent event stream outlives the head timeout, as it does over HTTP/1.1, and a connection left
- * with no stream open is closed after the keep-alive timeout.
+ * server-sent event stream outlives the head timeout, as it does over HTTP/1.1, a connection left
+ * with no stream open is closed after the keep-alive timeout, and a stream whose body stops arriving is
+ * answered 408 after the body timeout while its connection serves the next stream.
  */
 @Timeout(60)
 class Http2ConnectionsIT {
@@ -86,6 +87,37 @@ class Http2ConnectionsIT {
         long closed = closedAt.get(10, TimeUnit.SECONDS);
         assertThat(TimeUnit.NANOSECONDS.toMillis(closed - ended)).as("closed after the 3 s keep-alive, not before")
                 .isBetween(2_500L, 8_000L);
+        client.close().await();
+    }
+
+    @Test
+    void aStreamWhoseBodyStopsArrivingIsAnswered408AfterTheBodyTimeoutAndTheConnectionGoesOn() throws Exception {
+        HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(gateway.proxy("/").getPort()));
+        var stalled = client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/mcp")
+                .addHeader("content-type", "application/json").addHeader("accept", "application/json, text/event-stream"))
+                .await();
+        CompletableFuture<Long> connectionClosed = new CompletableFuture<>();
+        stalled.connection().closeHandler(v -> connectionClosed.complete(System.nanoTime()));
+        CompletableFuture<Throwable> streamReset = new CompletableFuture<>();
+        stalled.exceptionHandler(streamReset::complete);
+        long sent = System.nanoTime();
+        // half a message, then nothing more: a trickle that would hold the stream for ever
+        stalled.setChunked(true).write(Buffer.buffer(INITIALIZE.substring(0, 20))).await();
+        Map.Entry<Integer, String> answer = stalled.response().compose(response -> response.body()
+                .map(body -> Map.entry(response.statusCode(), body.toString()))).await(10, TimeUnit.SECONDS);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+
+        assertThat(answer.getKey()).isEqualTo(408);
+        assertThat(answer.getValue()).contains("Request Timeout: the request body");
+        assertThat(waited).as("after the 1 s body timeout, not before").isBetween(900L, 6_000L);
+        assertThat(streamReset.get(5, TimeUnit.SECONDS)).as("the stream is reset, not left half open")
+                .isInstanceOf(io.vertx.core.http.StreamResetException.class);
+        HttpClientResponse next = client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/mcp")
+                        .addHeader("content-type", "application/json").addHeader("accept", "application/json, text/event-stream"))
+                .compose(request -> request.send(Buffer.buffer(INITIALIZE))).await(10, TimeUnit.SECONDS);
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(connectionClosed).as("the stream was answered, the connection kept").isNotDone();
         client.close().await();
     }
 }
