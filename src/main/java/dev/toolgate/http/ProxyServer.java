@@ -89,6 +89,8 @@ public final class ProxyServer {
         private final AtomicInteger boundPort;
         private final List<HttpServer> servers;
         private final ListenerLimits limits;
+        /** HTTP/2 streams whose bodies are still arriving, timed on this listener's event loop. */
+        private Http2BodyPause pauses;
         private final AtomicInteger open;
 
         Listener(String host, int port, Supplier<RouteTable> table, AtomicInteger boundPort, List<HttpServer> servers,
@@ -104,6 +106,7 @@ public final class ProxyServer {
 
         @Override
         public void start(Promise<Void> started) {
+            pauses = new Http2BodyPause(vertx, limits.bodyTimeoutMs());
             // no decompression here: BodyReader inflates, bounded, and only for a matched route
             HttpServerOptions options = ConnectionGuard.options(new HttpServerOptions().setTcpNoDelay(true)
                     .setReuseAddress(true), limits);
@@ -117,7 +120,7 @@ public final class ProxyServer {
         }
 
         private void route(HttpServerRequest request) {
-            Http2BodyPause.watch(vertx, request, limits.bodyTimeoutMs());
+            pauses.watch(request);
             try {
                 RouteTable current = table.get();
                 Published document = current.published(request);
