@@ -26,6 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class ToolListPaginationIT {
 
+    /**
+     * HTTP/1.1 for the gzip cases: by default the JDK client upgrades a POST to h2c (an upgrade RFC 9113
+     * §3.1 deprecates), and once in CI it lost its place in the frames of a 500-tool answer after the
+     * 101; negotiating gzip is what these cases are about. h2c by prior knowledge: Http2ConnectionsIT.
+     */
+    static final HttpClient HTTP_1_1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static final String BAD_CURSOR = "Invalid params: cursor is not valid (the tool list may have changed); list again without a cursor";
 
     static RestUpstream upstream;
@@ -195,7 +201,7 @@ class ToolListPaginationIT {
     @Test
     void gzipRefusedWithQZeroGetsThePlainList() throws Exception {
         McpHttp mcp = session();
-        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.proxy("/mcp"))
+        HttpResponse<byte[]> response = HTTP_1_1.send(HttpRequest.newBuilder(gateway.proxy("/mcp"))
                 .header("content-type", "application/json").header("accept", McpHttp.ACCEPT_BOTH)
                 .header("mcp-session-id", mcp.sessionId()).header("accept-encoding", "gzip;q=0, identity")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}")).build(),
@@ -207,7 +213,7 @@ class ToolListPaginationIT {
 
     private static HttpResponse<byte[]> gzipList(McpHttp mcp, String idJson, String cursor) throws Exception {
         String params = cursor == null ? "" : ",\"params\":{\"cursor\":\"" + cursor + "\"}";
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.proxy("/mcp"))
+        return HTTP_1_1.send(HttpRequest.newBuilder(gateway.proxy("/mcp"))
                 .header("content-type", "application/json").header("accept", McpHttp.ACCEPT_BOTH)
                 .header("mcp-session-id", mcp.sessionId()).header("accept-encoding", "br, gzip")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":" + idJson
