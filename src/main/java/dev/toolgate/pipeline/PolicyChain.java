@@ -159,12 +159,12 @@ public final class PolicyChain {
         if (!judgesCallers) {
             return false;
         }
-        boolean authenticated = caller != Principal.NONE;
+        // past an authentication the listener did not do, who calls shows only in the request
         boolean unknown = false;
         for (int i = 0; i < beforeMode; i++) {
             Slot slot = slots.get(i);
             if (PolicyOrder.AUTHENTICATION.contains(slot.plugin()) && chooses(slot, caller)) {
-                unknown |= !authenticated;
+                unknown = caller == Principal.NONE;
                 continue;
             }
             if (unknown ? refusesEveryone(slot, clientAddress) : refuses(slot.choose(caller), caller, clientAddress)) {

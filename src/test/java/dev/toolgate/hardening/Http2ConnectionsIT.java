@@ -59,11 +59,9 @@ class Http2ConnectionsIT {
 
     @Test
     void aQuietStreamOutlivesTheHeadTimeoutAndAConnectionWithoutStreamsIsClosedAfterTheKeepAlive() throws Exception {
-        HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(gateway.proxy("/").getPort()));
+        HttpClientAgent client = h2c();
         CompletableFuture<Long> closedAt = new CompletableFuture<>();
-        HttpClientResponse initialized = client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/mcp")
-                        .addHeader("content-type", "application/json").addHeader("accept", "application/json, text/event-stream"))
+        HttpClientResponse initialized = client.request(post())
                 .compose(request -> {
                     HttpConnection connection = request.connection();
                     connection.closeHandler(v -> closedAt.complete(System.nanoTime()));
@@ -92,11 +90,8 @@ class Http2ConnectionsIT {
 
     @Test
     void aStreamWhoseBodyStopsArrivingIsAnswered408AfterTheBodyTimeoutAndTheConnectionGoesOn() throws Exception {
-        HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(gateway.proxy("/").getPort()));
-        var stalled = client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/mcp")
-                .addHeader("content-type", "application/json").addHeader("accept", "application/json, text/event-stream"))
-                .await();
+        HttpClientAgent client = h2c();
+        var stalled = client.request(post()).await();
         CompletableFuture<Long> connectionClosed = new CompletableFuture<>();
         stalled.connection().closeHandler(v -> connectionClosed.complete(System.nanoTime()));
         CompletableFuture<Throwable> streamReset = new CompletableFuture<>();
@@ -113,11 +108,22 @@ class Http2ConnectionsIT {
         assertThat(waited).as("after the 1 s body timeout, not before").isBetween(900L, 6_000L);
         assertThat(streamReset.get(5, TimeUnit.SECONDS)).as("the stream is reset, not left half open")
                 .isInstanceOf(io.vertx.core.http.StreamResetException.class);
-        HttpClientResponse next = client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/mcp")
-                        .addHeader("content-type", "application/json").addHeader("accept", "application/json, text/event-stream"))
+        HttpClientResponse next = client.request(post())
                 .compose(request -> request.send(Buffer.buffer(INITIALIZE))).await(10, TimeUnit.SECONDS);
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(connectionClosed).as("the stream was answered, the connection kept").isNotDone();
         client.close().await();
+    }
+
+    /** A client speaking HTTP/2 without TLS by prior knowledge. */
+    static HttpClientAgent h2c() {
+        return vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(gateway.proxy("/").getPort()));
+    }
+
+    /** A POST of JSON-RPC to the MCP endpoint. */
+    static RequestOptions post() {
+        return new RequestOptions().setMethod(HttpMethod.POST).setURI("/mcp")
+                .addHeader("content-type", "application/json").addHeader("accept", "application/json, text/event-stream");
     }
 }
