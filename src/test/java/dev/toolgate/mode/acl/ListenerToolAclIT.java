@@ -271,6 +271,23 @@ class ListenerToolAclIT {
         assertArchiveUnlistedAndRefused(gateway.proxy("/mcp-open"), Map.of(), "HTTP 401");
     }
 
+    @Test
+    void theTypeScriptClientOnAListenerThatIdentifiesNobodyIsNotShownTheArchiveAndGetsItsRefusal()
+            throws InterruptedException {
+        NodeClients node = NodeClients.require();
+        URI open = gateway.proxy("/mcp-open");
+        NodeClients.Run listed = node.typescriptSdk(open, Map.of(), "list");
+        assertThat(listed.ok().path("tools").isArray()).as(listed.toString()).isTrue();
+        assertThat(listed.ok().path("tools").findValuesAsText("name")).doesNotContain("archive-search");
+
+        NodeClients.Run called = node.typescriptSdk(open, Map.of(), "call", "archive-search", "{}");
+        var result = called.ok().path("result");
+        assertThat(result.path("isError").asBoolean()).as(called.toString()).isTrue();
+        assertThat(result.path("content").get(0).path("text").asText())
+                .startsWith("The route 'archive-route' refused the call: HTTP 401");
+        assertThat(cards.quiet(Duration.ofMillis(200))).as("the archive saw the refused call").isTrue();
+    }
+
     /** The archive's tool is not listed to this client, and its call by name is the archive route's refusal. */
     static void assertArchiveUnlistedAndRefused(URI endpoint, Map<String, String> headers, String refusal)
             throws InterruptedException {
