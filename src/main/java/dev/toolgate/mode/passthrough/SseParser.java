@@ -2,15 +2,16 @@ package dev.toolgate.mode.passthrough;
 
 import io.vertx.core.buffer.Buffer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Finds the events in a server-sent-events byte stream as it arrives, in chunks cut anywhere. Each
- * event's {@code data} lines (joined by line feeds) go to the sink; comments, {@code id},
- * {@code event} and {@code retry} lines are skipped, and events larger than the limit are dropped
- * (the stream itself is forwarded untouched elsewhere; this only observes it). It runs on the event
- * loop for every byte relayed, so it scans arrays and copies ranges rather than handling bytes one by
- * one; a line that lies whole within a chunk is read in place.
+ * event's {@code data} lines (joined by line feeds) go to the sink; the last {@code id} seen is kept
+ * ({@link #lastId()}); comments, {@code event} and {@code retry} lines are skipped, and events larger
+ * than the limit are dropped (the sink is told as soon as that is known). It runs on the event loop
+ * for every byte relayed, so it scans arrays and copies ranges rather than handling bytes one by one,
+ * and no byte is scanned twice; a line that lies whole within a chunk is read in place.
  *
  * @see <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation">Event stream interpretation</a>
  */
@@ -19,9 +20,21 @@ final class SseParser {
     /** Receives one event's data; the array is reused after the call returns. */
     interface EventSink {
         void accept(byte[] bytes, int offset, int length);
+
+        /** The event being read is larger than the limit and will not come out; told once per such event. */
+        default void oversized() {
+        }
     }
 
+    /**
+     * The longest event id kept; a longer one is ignored. The era bridge seals the last id into the
+     * client's {@code requestState} and sends it back upstream as {@code Last-Event-ID}.
+     */
+    static final int MAX_ID_BYTES = 1024;
+
     private static final byte[] LINE_FEED = {'\n'};
+    private static final byte[] DATA = {'d', 'a', 't', 'a'};
+    private static final byte[] ID = {'i', 'd'};
     /** {@code "data: "}: what a data line has besides its value. */
     private static final int DATA_PREFIX = 6;
 
@@ -35,10 +48,16 @@ final class SseParser {
     private boolean oversized;
     private boolean lineTruncated;
     private boolean afterCarriageReturn;
+    private String lastId;
 
     SseParser(EventSink onEvent, int maxEventBytes) {
         this.onEvent = onEvent;
         this.maxEventBytes = maxEventBytes;
+    }
+
+    /** The last event id the stream carried, or null: what a resumption sends as {@code Last-Event-ID}. */
+    String lastId() {
+        return lastId;
     }
 
     void feed(Buffer chunk) {
@@ -91,6 +110,7 @@ final class SseParser {
      */
     private void appendToLine(byte[] bytes, int from, int length) {
         int room = maxEventBytes + DATA_PREFIX - lineLength;
+        boolean truncating = length > room && !lineTruncated;
         if (length > room) {
             lineTruncated = true;
             length = Math.max(0, room);
@@ -100,6 +120,10 @@ final class SseParser {
         }
         System.arraycopy(bytes, from, line, lineLength, length);
         lineLength += length;
+        if (truncating && valueStart(line, 0, lineLength, DATA) >= 0) {
+            // a data line that never ends must not keep a reader waiting for its event
+            overflow();
+        }
     }
 
     private void endOfLine(byte[] text, int from, int length, boolean truncated) {
@@ -113,26 +137,57 @@ final class SseParser {
             oversized = false;
             return;
         }
-        if (length >= 4 && text[from] == 'd' && text[from + 1] == 'a' && text[from + 2] == 't' && text[from + 3] == 'a'
-                && (length == 4 || text[from + 4] == ':')) {
+        int start = valueStart(text, from, length, DATA);
+        if (start >= 0) {
             if (truncated) {
                 // its value is longer than the limit: the event is dropped, as when the line came whole
-                oversized = true;
+                overflow();
                 hasData = true;
                 return;
             }
-            int start = length > 5 && text[from + 5] == ' ' ? 6 : Math.min(5, length);
             if (hasData) {
                 appendToData(LINE_FEED, 0, 1);
             }
             appendToData(text, from + start, length - start);
             hasData = true;
+            return;
+        }
+        start = valueStart(text, from, length, ID);
+        if (start >= 0 && !truncated && length - start <= MAX_ID_BYTES) {
+            String id = new String(text, from + start, length - start, StandardCharsets.UTF_8);
+            if (id.indexOf('\0') < 0) {
+                lastId = id;
+            }
+        }
+    }
+
+    /** Where the value of the field {@code name} starts in a line, or -1 when the line is not that field. */
+    private static int valueStart(byte[] text, int from, int length, byte[] name) {
+        int n = name.length;
+        if (length < n || length > n && text[from + n] != ':') {
+            return -1;
+        }
+        for (int k = 0; k < n; k++) {
+            if (text[from + k] != name[k]) {
+                return -1;
+            }
+        }
+        return length > n + 1 && text[from + n + 1] == ' ' ? n + 2 : Math.min(n + 1, length);
+    }
+
+    private void overflow() {
+        if (!oversized) {
+            oversized = true;
+            onEvent.oversized();
         }
     }
 
     private void appendToData(byte[] bytes, int from, int length) {
-        if (oversized || dataLength + length > maxEventBytes) {
-            oversized = true;
+        if (oversized) {
+            return;
+        }
+        if (dataLength + length > maxEventBytes) {
+            overflow();
             return;
         }
         if (dataLength + length > data.length) {

@@ -118,4 +118,41 @@ class SseParserTest {
         parser.feed("\ndata: b\n\n".getBytes(StandardCharsets.UTF_8));
         assertThat(events).containsExactly("a\nb");
     }
+
+    @Test
+    void theLastIdIsKeptAcrossEventsAndOneWithANullOrLongerThanTheLimitIsIgnored() {
+        SseParser parser = parser(1024);
+        parser.feed("id: 7\ndata: a\n\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(parser.lastId()).isEqualTo("7");
+        parser.feed("data: b\n\nid:8\n\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(parser.lastId()).as("an id without the space, from a priming event").isEqualTo("8");
+        parser.feed("id: 9\0\n\n".getBytes(StandardCharsets.UTF_8));
+        parser.feed(("id: " + "x".repeat(SseParser.MAX_ID_BYTES + 1) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(parser.lastId()).isEqualTo("8");
+        assertThat(events).containsExactly("a", "b");
+    }
+
+    @Test
+    void theSinkIsToldOnceWhenAnEventOutgrowsTheLimitBeforeItsEndlessDataLineEnds() {
+        int[] told = {0};
+        SseParser parser = new SseParser(new SseParser.EventSink() {
+            @Override
+            public void accept(byte[] bytes, int offset, int length) {
+                events.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void oversized() {
+                told[0]++;
+            }
+        }, 16);
+        parser.feed("data: ".getBytes(StandardCharsets.UTF_8));
+        for (int chunk = 0; chunk < 10; chunk++) {
+            parser.feed("x".repeat(10).getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(told[0]).isEqualTo(1);
+        parser.feed("\n\ndata: 0123456789\ndata: 0123456789\n\ndata: ok\n\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(told[0]).as("the second oversized event, of two lines").isEqualTo(2);
+        assertThat(events).containsExactly("ok");
+    }
 }
