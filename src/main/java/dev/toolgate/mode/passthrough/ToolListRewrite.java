@@ -61,6 +61,13 @@ final class ToolListRewrite {
         private final Predicate<String> shows;
         private final int limit;
         private Buffer pending = Buffer.buffer();
+        /**
+         * How far {@code pending} was searched for the blank line that ends its first event, and
+         * whether a line had just ended there: each byte is scanned once, however many chunks an
+         * event takes (a 1.5 MB tool list in 8 KB chunks was rescanned from its start 180 times).
+         */
+        private int scanned;
+        private boolean lineStart;
 
         SseEvents(Set<String> awaited, Predicate<String> shows, int limit) {
             this.awaited = awaited;
@@ -84,6 +91,8 @@ final class ToolListRewrite {
             if (awaited != null && awaited.isEmpty() && pending.length() > 0) {
                 out.appendBuffer(pending);
                 pending = Buffer.buffer();
+                scanned = 0;
+                lineStart = false;
             } else if (pending.length() > limit) {
                 throw new TooLarge(limit);
             }
@@ -143,26 +152,30 @@ final class ToolListRewrite {
             }
         }
 
-        /** The index just past the blank line that ends the first event, or -1. */
-        private static int eventEnd(Buffer bytes) {
+        /** The index just past the blank line that ends the first event, or -1 (searched on from where the last search stopped). */
+        private int eventEnd(Buffer bytes) {
             int length = bytes.length();
-            boolean lineStart = false;
-            for (int i = 0; i < length; i++) {
+            for (int i = scanned; i < length; i++) {
                 byte b = bytes.getByte(i);
                 if (b != '\n' && b != '\r') {
                     lineStart = false;
                     continue;
                 }
                 if (b == '\r' && i + 1 == length) {
-                    return -1; // a CR LF may be cut between two chunks: wait for the next byte
+                    scanned = i; // a CR LF may be cut between two chunks: look at this CR again with the next byte
+                    return -1;
                 }
-                int next = b == '\r' && i + 1 < length && bytes.getByte(i + 1) == '\n' ? i + 2 : i + 1;
+                int next = b == '\r' && bytes.getByte(i + 1) == '\n' ? i + 2 : i + 1;
                 if (lineStart) {
+                    // the bytes after this event are searched from their start
+                    scanned = 0;
+                    lineStart = false;
                     return next;
                 }
                 lineStart = true;
                 i = next - 1;
             }
+            scanned = length;
             return -1;
         }
     }

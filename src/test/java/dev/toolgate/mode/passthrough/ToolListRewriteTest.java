@@ -1,0 +1,54 @@
+package dev.toolgate.mode.passthrough;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ToolListRewriteTest {
+
+    private static final int LIMIT = 8 * 1024 * 1024;
+
+    /** A stream whose tools/list answer (id 1) is one large event, between a notification and a later message. */
+    private static String stream(String lineEnd) {
+        StringBuilder tools = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            tools.append(i == 0 ? "" : ",").append("{\"name\":\"tool").append(i)
+                    .append("\",\"inputSchema\":{\"type\":\"object\"},\"description\":\"").append("d".repeat(100)).append("\"}");
+        }
+        return String.join(lineEnd, ": hello", "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\"}", "",
+                "id: 4", "event: message", "data: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[" + tools + "]}}", "",
+                "data: {\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}", "", "");
+    }
+
+    private static String relayed(byte[] bytes, Random cuts) {
+        BodyRewrite rewrite = ToolListRewrite.sse(Set.of(ToolListFilter.key("1")), name -> name.endsWith("7"), LIMIT);
+        Buffer out = Buffer.buffer();
+        for (int at = 0; at < bytes.length; ) {
+            int size = cuts == null ? bytes.length : 1 + cuts.nextInt(16_384);
+            out.appendBuffer(rewrite.feed(Buffer.buffer(Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + size)))));
+            at += size;
+        }
+        Buffer rest = rewrite.end();
+        return (rest == null ? out : out.appendBuffer(rest)).toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest(name = "line ends: {0}")
+    @ValueSource(strings = {"\n", "\r\n", "\r"})
+    void aLargeAnswerCutIntoManyChunksComesOutFilteredAsWhenItCameWhole(String lineEnd) {
+        byte[] bytes = stream(lineEnd).getBytes(StandardCharsets.UTF_8);
+        String whole = relayed(bytes, null);
+        assertThat(whole).contains("\"tool7\"", "\"tool1997\"", "id: 4", "\"id\":2").doesNotContain("\"tool8\"");
+
+        Random cuts = new Random(7);
+        for (int round = 0; round < 20; round++) {
+            assertThat(relayed(bytes, cuts)).as("round %d", round).isEqualTo(whole);
+        }
+    }
+}
