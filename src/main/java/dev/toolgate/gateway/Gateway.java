@@ -246,8 +246,10 @@ public final class Gateway implements AutoCloseable {
         try {
             apply(document, baseDirectory(options.configFile()));
         } catch (InvalidConfigException e) {
-            LOG.error("{} changed but is invalid; still serving configuration {}:\n{}", options.configFile(),
-                    snapshot().config().hash(), e.getMessage());
+            LOG.error("{} changed but is invalid; still serving configuration {}:", options.configFile(),
+                    snapshot().config().hash());
+            // one log line per problem: the log escapes line breaks inside a message
+            e.getMessage().lines().forEach(problem -> LOG.error("  {}", problem));
         }
     }
 

@@ -2,16 +2,22 @@ package dev.toolgate.observe;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * Logging set up in code: one line per event on stderr (stdout stays clean for commands that print
  * results), level from {@code TOOLGATE_LOG_LEVEL} (default INFO), quiet libraries. Parsing an XML
  * file cost about half a second of every start. A {@code -Dlogback.configurationFile=...} still wins.
+ * <p>
+ * Messages carry what clients and upstreams chose (tool names, JSON-RPC ids, error texts): their line
+ * breaks and other control characters are escaped ({@link OneLineMessage}), so
+ * that no value can forge a log line of its own. Lettuce stays at INFO or above whatever the level: at
+ * TRACE its command encoder writes every command, Redis's {@code AUTH} password among them.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
@@ -20,9 +26,20 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        configure(context, System.getenv("TOOLGATE_LOG_LEVEL"));
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Sets the context up at this level ({@code TOOLGATE_LOG_LEVEL}'s value; INFO when null or unknown). */
+    static void configure(LoggerContext context, String level) {
+        PatternLayout layout = new PatternLayout();
+        layout.setContext(context);
+        layout.getInstanceConverterMap().put("safemsg", OneLineMessage::new);
+        layout.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %safemsg%n");
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n");
+        encoder.setLayout(layout);
         encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
@@ -31,13 +48,15 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         stderr.setEncoder(encoder);
         stderr.start();
         var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(System.getenv("TOOLGATE_LOG_LEVEL"), Level.INFO));
+        root.setLevel(Level.toLevel(level, Level.INFO));
         root.addAppender(stderr);
         for (String noisy : new String[]{"io.netty", "io.vertx", "com.networknt"}) {
             context.getLogger(noisy).setLevel(Level.WARN);
         }
+        if (!root.getLevel().isGreaterOrEqual(Level.INFO)) {
+            context.getLogger("io.lettuce").setLevel(Level.INFO);
+        }
         // swagger-parser logs what it tolerates; Toolgate reports what matters as config problems
         context.getLogger("io.swagger").setLevel(Level.OFF);
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -27,6 +27,9 @@ public record Redaction(Map<String, String> referenceBySecret) {
     /** The longest payload kept in a log entry; longer ones are cut and say so. */
     public static final int MAX_PAYLOAD_CHARS = 32 * 1024;
 
+    /** How deep JSON held in a payload's strings is read to mask it (JSON text inside JSON text...). */
+    private static final int MAX_TEXT_DEPTH = 2;
+
     private static final Set<String> ALWAYS = Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
     /** Words that make a name secret when they are one of its parts ({@code x-api-key}, {@code apiKey}). */
     private static final Set<String> SECRET_WORDS = Set.of("key", "apikey", "token", "secret", "password", "passwd",
@@ -136,7 +139,7 @@ public record Redaction(Map<String, String> referenceBySecret) {
         String shown;
         try {
             JsonNode tree = Json.parse(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
-            mask(tree, consumedFields);
+            mask(tree, consumedFields, 0);
             shown = Json.text(tree);
         } catch (java.io.IOException | RuntimeException e) {
             shown = text(new String(bytes, offset, length, java.nio.charset.StandardCharsets.UTF_8));
@@ -144,7 +147,7 @@ public record Redaction(Map<String, String> referenceBySecret) {
         return shown.length() > MAX_PAYLOAD_CHARS ? shown.substring(0, MAX_PAYLOAD_CHARS) + "…(truncated)" : shown;
     }
 
-    private void mask(JsonNode node, Set<String> consumedFields) {
+    private void mask(JsonNode node, Set<String> consumedFields, int depth) {
         if (node instanceof ObjectNode object) {
             object.properties().forEach(field -> {
                 if (secretName(field.getKey()) || consumedFields.contains(field.getKey())) {
@@ -154,19 +157,41 @@ public record Redaction(Map<String, String> referenceBySecret) {
                         maskAll(field.getValue());
                     }
                 } else if (field.getValue().isTextual()) {
-                    field.setValue(TextNode.valueOf(text(field.getValue().asText())));
+                    field.setValue(TextNode.valueOf(text(field.getValue().asText(), consumedFields, depth)));
                 } else {
-                    mask(field.getValue(), consumedFields);
+                    mask(field.getValue(), consumedFields, depth);
                 }
             });
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
                 if (array.get(i).isTextual()) {
-                    array.set(i, TextNode.valueOf(text(array.get(i).asText())));
+                    array.set(i, TextNode.valueOf(text(array.get(i).asText(), consumedFields, depth)));
                 } else {
-                    mask(array.get(i), consumedFields);
+                    mask(array.get(i), consumedFields, depth);
                 }
             }
+        }
+    }
+
+    /**
+     * A string inside a payload: a tool result's text content is often JSON itself (a REST answer), and
+     * what it holds is masked as the message's own fields are, two levels of such text deep at most;
+     * text that is not JSON, or holds nothing to mask, is kept as it was written.
+     */
+    private String text(String value, Set<String> consumedFields, int depth) {
+        String shown = text(value);
+        String trimmed = shown.strip();
+        if (depth >= MAX_TEXT_DEPTH || !(trimmed.startsWith("{") || trimmed.startsWith("["))) {
+            return shown;
+        }
+        try {
+            JsonNode inner = Json.parse(trimmed);
+            String before = Json.text(inner);
+            mask(inner, consumedFields, depth + 1);
+            String after = Json.text(inner);
+            return before.equals(after) ? shown : after;
+        } catch (java.io.IOException | RuntimeException e) {
+            return shown;
         }
     }
 

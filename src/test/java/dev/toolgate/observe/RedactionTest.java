@@ -61,4 +61,19 @@ class RedactionTest {
         assertThat(redaction.payload(big, 0, big.length, Set.of())).hasSizeLessThan(Redaction.MAX_PAYLOAD_CHARS + 20)
                 .endsWith("…(truncated)");
     }
+
+    @Test
+    void jsonInsideAToolResultsTextIsMaskedAsTheResultsOwnFieldsAreAndOtherTextIsKeptAsWritten() {
+        byte[] result = """
+                {"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{\\n  \\"password\\": \\"UPSTREAM_PW\\",\\n  \\"token\\": \\"TOK\\", \\"inner\\": \\"{\\\\\\"secret\\\\\\":\\\\\\"INNER_S\\\\\\"}\\", \\"name\\": \\"w\\"}"},
+                {"type":"text","text":"{ not json, password: P }"},{"type":"text","text":"[1, 2]"}],
+                "structuredContent":{"password":"UPSTREAM_PW","token":"TOK","name":"w"}}}"""
+                .getBytes(StandardCharsets.UTF_8);
+
+        String shown = redaction.payload(result, 0, result.length, Set.of());
+
+        assertThat(shown).doesNotContain("UPSTREAM_PW", "TOK", "INNER_S")
+                .contains("\\\"password\\\":\\\"[redacted]\\\"", "\\\"name\\\":\\\"w\\\"",
+                        "{ not json, password: P }", "\"text\":\"[1, 2]\"");
+    }
 }
