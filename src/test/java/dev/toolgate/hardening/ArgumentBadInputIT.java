@@ -103,6 +103,12 @@ class ArgumentBadInputIT {
         cases.add(item("a small number is sent in full", "\"query_ratio\":0.000001", null, "ratio=0.000001"));
         cases.add(sent("a JSON body number of 1e300 stays short", "post_json", "{\"body\":{\"n\":1e300}}", "{\"n\":1E+300}"));
         cases.add(item("a fractional integer is refused by the schema", "\"query_limit\":1.5", "Invalid arguments", null));
+        // a schema pattern that backtracks (Java's regular expressions do): bounded, not hours on an event loop
+        cases.add(item("a value that makes the schema's pattern backtrack without end", "\"query_code\":\"" + "x".repeat(5000) + "\"",
+                "took too long to match a pattern", null));
+        cases.add(item("a value the same pattern matches is sent", "\"query_code\":\"xxxxy\"", null, "code=xxxxy"));
+        cases.add(item("a value the same pattern does not match is refused by the schema", "\"query_code\":\"xxz\"",
+                "does not match", null));
         // values that try to leave their place
         cases.add(new Case("a path value of ../admin stays one segment", "get_item", "{\"path_id\":\"../admin\"}", null,
                 "/items/..%2Fadmin"));

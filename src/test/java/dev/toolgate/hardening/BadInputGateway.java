@@ -58,6 +58,7 @@ final class BadInputGateway implements AutoCloseable {
                                       - {name: X-Trace, in: header, schema: {type: string}}
                                       - {name: X-Count, in: header, schema: {type: integer}}
                                       - {name: session, in: cookie, schema: {type: string}}
+                                      - {name: code, in: query, schema: {type: string, pattern: '^(x+x+)+y$'}}
                                   - name: post_json
                                     description: Post JSON
                                     method: POST

@@ -1,7 +1,10 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
+
+import java.util.List;
 
 /**
  * A JSON Schema validator, compiled at load ({@link #now}) or on first use ({@link #later}). Generated
@@ -40,6 +43,19 @@ public final class CompiledSchema {
             }
         }
         return result;
+    }
+
+    /**
+     * The node's errors against the schema. Its patterns share one budget ({@link BoundedPatterns}); a
+     * value that spends it is one error more, and the validation stops there.
+     */
+    public List<Error> validate(JsonNode node) {
+        Schema schema = get();
+        try {
+            return BoundedPatterns.within(() -> schema.validate(node));
+        } catch (BoundedPatterns.TooCostly e) {
+            return List.of(Error.builder().message(e.getMessage()).build());
+        }
     }
 
     /** True once compiled. */

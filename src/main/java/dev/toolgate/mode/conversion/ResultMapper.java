@@ -70,7 +70,7 @@ final class ResultMapper {
         if (structured == null || !structured.isObject()) {
             return result(text(text), null, true, "The API's answer is not a JSON object as the tool's output schema says");
         }
-        List<Error> errors = tool.outputValidator().get().validate(structured);
+        List<Error> errors = tool.outputValidator().validate(structured);
         if (!errors.isEmpty()) {
             return result(text(text), null, true, "The API's answer does not match the tool's output schema: "
                     + messages(errors));

@@ -81,7 +81,7 @@ public final class ToolInvoker {
         if (numbers != null) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), numbers));
         }
-        List<Error> errors = tool.inputValidator().get().validate(args);
+        List<Error> errors = tool.inputValidator().validate(args);
         if (!errors.isEmpty()) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), errors));
         }

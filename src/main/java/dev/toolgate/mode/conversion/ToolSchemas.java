@@ -22,7 +22,9 @@ import java.util.Map;
 public final class ToolSchemas {
 
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
-            SpecificationVersion.DRAFT_2020_12, b -> b.schemaLoader(l -> l.fetchRemoteResources(false)));
+            SpecificationVersion.DRAFT_2020_12, b -> b.schemaLoader(l -> l.fetchRemoteResources(false))
+                    .schemaRegistryConfig(com.networknt.schema.SchemaRegistryConfig.builder()
+                            .regularExpressionFactory(BoundedPatterns.INSTANCE).build()));
     private static final Schema META_SCHEMA = REGISTRY.getSchema(
             com.networknt.schema.SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
 
