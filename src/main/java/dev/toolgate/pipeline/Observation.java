@@ -17,8 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -52,6 +55,12 @@ public final class Observation {
     private Tracing tracing;
     private Origin origin;
     private List<RpcRecord> open;
+    /**
+     * The open records by id, once a batch has more than {@link #SCANNED} of them: each element's
+     * answer looks its record up, and a scan per element made a 20,000-element batch quadratic.
+     */
+    private Map<String, ArrayDeque<RpcRecord>> openById;
+    private static final int SCANNED = 8;
     private List<McpEvent> finished;
     private long upstreamStarted = -1;
     private long upstreamNanos = -1;
@@ -104,7 +113,19 @@ public final class Observation {
             open = new ArrayList<>(2);
         }
         open.add(record);
+        if (openById != null) {
+            index(record);
+        } else if (open.size() > SCANNED) {
+            openById = new HashMap<>();
+            open.forEach(this::index);
+        }
         return record;
+    }
+
+    private void index(RpcRecord record) {
+        if (record.idText != null) {
+            openById.computeIfAbsent(record.idText, k -> new ArrayDeque<>(1)).add(record);
+        }
     }
 
     /** Finishes every open record with a refusal of the whole exchange (passthrough: nothing went upstream). */
@@ -142,11 +163,19 @@ public final class Observation {
 
     /** The open record of the request with this id (JSON text), or {@link RpcRecord#NONE}. */
     public RpcRecord record(String idText) {
-        if (open != null && idText != null) {
-            for (RpcRecord r : open) {
-                if (!r.finished && idText.equals(r.idText)) {
-                    return r;
-                }
+        if (open == null || idText == null) {
+            return RpcRecord.NONE;
+        }
+        if (openById != null) {
+            ArrayDeque<RpcRecord> same = openById.get(idText);
+            while (same != null && !same.isEmpty() && same.peekFirst().finished) {
+                same.pollFirst();
+            }
+            return same == null || same.isEmpty() ? RpcRecord.NONE : same.peekFirst();
+        }
+        for (RpcRecord r : open) {
+            if (!r.finished && idText.equals(r.idText)) {
+                return r;
             }
         }
         return RpcRecord.NONE;

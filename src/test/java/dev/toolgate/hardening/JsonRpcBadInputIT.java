@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RawConnection;
+import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -156,8 +158,10 @@ class JsonRpcBadInputIT {
                 + "\"protocolVersion\":\"2025-03-26\"}") + "]", 200, -32600));
         cases.add(c("a batch with an unknown method", "[" + request("\"id\":1,\"method\":\"nope\"") + "]", 200, -32601));
         cases.add(c("a batch of notifications only", "[" + request("\"method\":\"notifications/x\"") + "]", 202, 0));
-        cases.add(c("a batch of 1000 pings", "[" + String.join(",", java.util.Collections.nCopies(1000,
+        cases.add(c("a batch of 100 pings", "[" + String.join(",", java.util.Collections.nCopies(100,
                 request("\"id\":1,\"method\":\"ping\""))) + "]", 200, 0));
+        cases.add(c("a batch of 101 pings (at most 100 messages in one)", "[" + String.join(",",
+                java.util.Collections.nCopies(101, request("\"id\":1,\"method\":\"ping\""))) + "]", 400, -32600));
         cases.add(c("a nested batch", "[[" + request("\"id\":1,\"method\":\"ping\"") + "]]", 200, -32600));
         return cases;
     }
@@ -184,6 +188,46 @@ class JsonRpcBadInputIT {
             }
         } else {
             assertThat(response.body()).isEmpty();
+        }
+        fixture.assertServes();
+    }
+
+    @Test
+    void aBatchWhoseAnswersWouldPass32MiBGetsErrorsInPlaceOfTheAnswersPastIt() throws IOException {
+        // one tool of 400 KB: a batch of 100 listings would answer 40 MB, a copy per element
+        try (TestGateway big = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: big
+                        paths: [/big]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server: {session: {managed: false}}
+                              tools:
+                                - {name: wide, method: GET, path: /wide, description: %s}
+                """.formatted("wide ".repeat(80_000).trim()))) {
+            List<String> listings = new ArrayList<>();
+            for (int i = 1; i <= 100; i++) {
+                listings.add(request("\"id\":" + i + ",\"method\":\"tools/list\""));
+            }
+            byte[] body = ("[" + String.join(",", listings) + "]").getBytes(StandardCharsets.UTF_8);
+            RawConnection.Response response = RawConnection.exchange(big.gateway().proxyPort(), "POST", "/big",
+                    List.of("Host: 127.0.0.1", "Content-Type: application/json", "Accept: " + McpHttp.ACCEPT_BOTH,
+                            "MCP-Protocol-Version: 2025-03-26", "Content-Length: " + body.length), body);
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.body().length).isLessThan(33 * 1024 * 1024);
+            JsonNode answers = Json.parse(response.body());
+            assertThat(answers).hasSize(100);
+            assertThat(answers.get(0).path("result").path("tools").get(0).path("name").asText()).isEqualTo("wide");
+            assertThat(answers.get(99).path("error").path("code").asInt()).isEqualTo(-32600);
+            assertThat(answers.get(99).path("error").path("message").asText()).contains("would pass 32 MiB");
+            assertThat(Json.text(answers.get(99).get("id"))).isEqualTo("100");
         }
         fixture.assertServes();
     }

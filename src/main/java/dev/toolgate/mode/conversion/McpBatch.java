@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.toolgate.mode.conversion.McpResponses.accepted;
 import static dev.toolgate.mode.conversion.McpResponses.json;
@@ -21,8 +22,18 @@ import static dev.toolgate.mode.conversion.McpResponses.json;
 /**
  * A JSON-RPC batch POSTed to an MCP endpoint: allowed by 2025-03-26 only, answered with an array of
  * the requests' responses in request order; a bad element gets its own error in its place.
+ * <p>
+ * A batch is many requests in one, so it is bounded as a few requests together would be: at most
+ * {@link #MAX_MESSAGES} messages, and answers of at most {@link #MAX_ANSWER_BYTES} together; an answer
+ * that would pass that is replaced by an error saying so. A 48 KB batch of {@code tools/list} requests
+ * otherwise held a copy of the tool list per element and ran a 512 MB heap out.
  */
 final class McpBatch {
+
+    /** The most messages one batch may carry. */
+    static final int MAX_MESSAGES = 100;
+    /** The most bytes of answers one batch's response holds. */
+    static final int MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
     private final TransportHeaders headers;
     private final ToolCalls calls;
@@ -45,8 +56,13 @@ final class McpBatch {
         if (batch.isEmpty()) {
             throw new GatewayException(new GatewayError.InvalidMessage(null, "an empty batch"));
         }
+        if (batch.size() > MAX_MESSAGES) {
+            throw new GatewayException(new GatewayError.InvalidMessage(null, "a batch of " + batch.size()
+                    + " messages; send at most " + MAX_MESSAGES + " in one batch"));
+        }
         Future<Void> disconnected = ToolCalls.disconnection(request);
         List<Future<Buffer>> answers = new ArrayList<>();
+        AtomicInteger answerBytes = new AtomicInteger();
         for (JsonNode element : batch) {
             switch (JsonRpcMessage.classify(element)) {
                 case JsonRpcMessage.Invalid invalid -> answers.add(Future.succeededFuture(
@@ -56,7 +72,7 @@ final class McpBatch {
                 case JsonRpcMessage.Request r -> answers.add(calls.admit(exchange, r).compose(decision -> {
                     Buffer instead = ToolCalls.instead(decision, r);
                     return instead != null ? Future.succeededFuture(instead) : calls.answer(exchange, r, session, disconnected);
-                }));
+                }).map(answer -> within(answerBytes, answer, r)));
                 case JsonRpcMessage.Notification n -> {
                     calls.onNotification(session, n);
                     exchange.observation().notification(n.method(), -1);
@@ -71,11 +87,28 @@ final class McpBatch {
         return Future.all(answers).compose(done -> json(request, joined(answers), null));
     }
 
+    /** The answer, or an error in its place when it would take the batch's answers past their bound. */
+    private static Buffer within(AtomicInteger answerBytes, Buffer answer, JsonRpcMessage.Request r) {
+        if (answerBytes.addAndGet(answer.length()) > MAX_ANSWER_BYTES) {
+            answerBytes.addAndGet(-answer.length());
+            return McpMethods.error(new GatewayError.InvalidMessage(r.id(), "the batch's answers would pass "
+                    + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB with this one; send it on its own or in a smaller batch"));
+        }
+        return answer;
+    }
+
     /** The answers as one JSON array; each is already serialized, so they are joined as bytes. */
     private static Buffer joined(List<Future<Buffer>> answers) {
-        Buffer out = Buffer.buffer().appendByte((byte) '[');
+        int size = answers.size() + 1;
+        for (Future<Buffer> answer : answers) {
+            size += answer.result().length();
+        }
+        Buffer out = Buffer.buffer(size).appendByte((byte) '[');
         for (int i = 0; i < answers.size(); i++) {
-            out.appendBuffer(i == 0 ? answers.get(i).result() : Buffer.buffer(",").appendBuffer(answers.get(i).result()));
+            if (i > 0) {
+                out.appendByte((byte) ',');
+            }
+            out.appendBuffer(answers.get(i).result());
         }
         return out.appendByte((byte) ']');
     }
