@@ -1,5 +1,6 @@
 package dev.toolgate.policy.keyauth;
 
+import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.RestUpstream;
@@ -34,6 +35,7 @@ class KeyAuthIT {
 
     static RestUpstream upstream;
     static TestGateway gateway;
+    static String config;
 
     @BeforeAll
     static void start() {
@@ -42,7 +44,7 @@ class KeyAuthIT {
                 .json("POST /mcp", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
         String items = "{name: get_items, description: Items, method: GET, path: items, "
                 + "parameters: [{name: q, in: query, schema: {type: string}}]}";
-        gateway = TestGateway.start("""
+        config = """
                 _format_version: "3.0"
                 services:
                   - name: api
@@ -102,7 +104,8 @@ class KeyAuthIT {
                     custom_id: cust-1
                     keyauth_credentials: [{id: %4$s, key: alice-key}]
                   - {username: guest}
-                """.formatted(upstream.url(), items, CONSUMER_ID, CREDENTIAL_ID));
+                """.formatted(upstream.url(), items, CONSUMER_ID, CREDENTIAL_ID);
+        gateway = TestGateway.start(config);
     }
 
     @AfterAll
@@ -238,6 +241,22 @@ class KeyAuthIT {
         assertRefused(send("/passthrough-body", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"apikey\":[\"a\",\"b\"]}",
                 Map.of()), "Duplicate API key found", "Key");
         assertThat(upstream.pending()).isZero();
+    }
+
+    @Test
+    void aReloadGivingAnotherConsumerAKeyAlreadyHeldIsRefusedAndTheKeyKeepsItsHolder() {
+        AdminHttp admin = new AdminHttp(gateway);
+        String before = admin.hash();
+        AdminHttp.Response refused = admin.postConfig(config.replace("  - {username: guest}\n",
+                "  - {username: guest}\n  - {username: mallory, keyauth_credentials: [{key: alice-key}]}\n"));
+
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        assertThat(refused.json().path("problems").toString()).contains("consumers[2].keyauth_credentials[0].key: "
+                + "consumer 'alice' already has this key-auth key (consumers[0].keyauth_credentials[0])");
+        assertThat(refused.body()).doesNotContain("alice-key");
+        assertThat(admin.hash()).isEqualTo(before);
+        assertThat(post("/passthrough", Map.of("apikey", "alice-key")).status()).isEqualTo(200);
+        assertThat(upstream.next().header("x-consumer-username")).isEqualTo("alice");
     }
 
     @Test
