@@ -51,8 +51,19 @@ final class ConsumerReader {
             }
         }
         node.ignore("created_at", "updated_at");
-        List<Consumer.KeyAuth> keys = node.objects("keyauth_credentials").stream().map(ConsumerReader::keyAuth).toList();
-        List<Consumer.JwtSecret> jwts = node.objects("jwt_secrets").stream().map(ConsumerReader::jwtSecret).toList();
+        String holder = username != null ? username : customId != null ? customId : id;
+        List<Consumer.KeyAuth> keys = new ArrayList<>();
+        for (ConfigNode credential : node.objects("keyauth_credentials")) {
+            Consumer.KeyAuth keyAuth = keyAuth(credential);
+            reader.entities.keyAuthKeys.add(credential, keyAuth.key(), holder);
+            keys.add(keyAuth);
+        }
+        List<Consumer.JwtSecret> jwts = new ArrayList<>();
+        for (ConfigNode credential : node.objects("jwt_secrets")) {
+            Consumer.JwtSecret secret = jwtSecret(credential);
+            reader.entities.jwtKeys.add(credential, secret.key(), holder);
+            jwts.add(secret);
+        }
         List<Consumer.BasicAuth> basics = node.objects("basicauth_credentials").stream().map(ConsumerReader::basicAuth).toList();
         List<Consumer.AclGroup> acls = node.objects("acls").stream().map(ConsumerReader::aclGroup).toList();
         reader.entities.consumerNames.add(node, "username", username, id);

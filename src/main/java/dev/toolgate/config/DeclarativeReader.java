@@ -120,6 +120,8 @@ final class DeclarativeReader {
         final Names consumerCustomIds = new Names("consumer custom_id");
         final Names groupNames = new Names("consumer group");
         final java.util.Set<String> pluginScopes = new java.util.HashSet<>();
+        final UniqueCredentials keyAuthKeys = new UniqueCredentials("key-auth key");
+        final UniqueCredentials jwtKeys = new UniqueCredentials("jwt_secret key");
     }
 
     /** Name and id index of one entity kind, reporting duplicates where they occur. */

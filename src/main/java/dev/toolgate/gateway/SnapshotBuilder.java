@@ -128,7 +128,7 @@ final class SnapshotBuilder {
             if (proxy.mode() == Mode.PASSTHROUGH_LISTENER) {
                 config.service(route.serviceId()).ifPresent(service -> handlers.put(route.id(),
                         new PolicyGate(chain, endpoints.passthrough(route, service, proxy, report, plugin.get()), addresses,
-                                observed(config, route, proxy))));
+                                observed(config, route, proxy, chain))));
                 continue;
             }
             ToolSet tools = switch (proxy.mode()) {
@@ -141,7 +141,7 @@ final class SnapshotBuilder {
                 toolSets.put(route.id(), tools);
                 handlers.put(route.id(), new PolicyGate(chain,
                         endpoints.conversion(route, proxy, tools, report, plugin.get()), addresses,
-                        observed(config, route, proxy)));
+                        observed(config, route, proxy, chain)));
             }
         }
         return new Snapshot(config, new Router(active), handlers, toolSets, Plugins.published(policies, report),
@@ -149,7 +149,7 @@ final class SnapshotBuilder {
     }
 
     /** What the route's exchanges report to; null when the snapshot only validates. */
-    private ObservedRoute observed(DeclarativeConfig config, Route route, AiMcpProxyConfig proxy) {
+    private ObservedRoute observed(DeclarativeConfig config, Route route, AiMcpProxyConfig proxy, PolicyChain chain) {
         if (telemetry == null) {
             return null;
         }
@@ -157,7 +157,8 @@ final class SnapshotBuilder {
         var facts = new Origin.RouteFacts(route.id(), route.label(), service == null ? null : service.id(),
                 service == null ? null : service.name() != null ? service.name() : service.id(), proxy.mode().kongName(),
                 proxy.logging().logStatistics(), proxy.logging().logPayloads(), proxy.logging().logAudits());
-        return new ObservedRoute(facts, telemetry.global(), new Redaction(config.referenceBySecret()));
+        return new ObservedRoute(facts, telemetry.global(),
+                new Redaction(config.referenceBySecret(), chain.credentialNames()));
     }
 
     /**

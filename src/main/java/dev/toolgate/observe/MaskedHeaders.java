@@ -140,7 +140,7 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
                 secret |= names[j].secret;
             }
         }
-        return secret || consumed.contains(lower) ? Redacted.MASK : redaction.text(value);
+        return secret || consumed.contains(lower) || redaction.credentialName(lower) ? Redacted.MASK : redaction.text(value);
     }
 
     /** A header name as logs show it: lower-cased, judged and JSON-encoded once per distinct name. */

@@ -15,11 +15,14 @@ import java.util.Set;
  * What never reaches a log, a trace or the live page: credentials (the headers and query arguments
  * the gateway's authentication consumed, {@code Authorization}, cookies), anything whose name reads
  * like a secret ({@code api_key}, {@code x-token}, {@code password}...), and every value that came
- * from a vault reference or decK template. Masked values read {@value Redacted#MASK}.
+ * from a vault reference or decK template, and the names the route's authentication reads keys from
+ * (key-auth's {@code key_names}, whatever they are called). Masked values read {@value Redacted#MASK}.
  *
  * @param referenceBySecret the loaded document's resolved secrets (value → its reference)
+ * @param credentialNames   lower-case names a credential may be read from on the route: their header
+ *                          and query argument values are masked (any case, as a header's name is)
  */
-public record Redaction(Map<String, String> referenceBySecret) {
+public record Redaction(Map<String, String> referenceBySecret, Set<String> credentialNames) {
 
     /** Redaction with no vault secrets (tests, validation). */
     public static final Redaction NONE = new Redaction(Map.of());
@@ -41,6 +44,17 @@ public record Redaction(Map<String, String> referenceBySecret) {
 
     public Redaction {
         referenceBySecret = Map.copyOf(referenceBySecret);
+        credentialNames = Set.copyOf(credentialNames.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList());
+    }
+
+    /** Redaction of vault secrets and secret-sounding names only (no route's credential names). */
+    public Redaction(Map<String, String> referenceBySecret) {
+        this(referenceBySecret, Set.of());
+    }
+
+    /** True when the route's authentication may read a credential from a header or argument of this name. */
+    public boolean credentialName(String name) {
+        return !credentialNames.isEmpty() && credentialNames.contains(name.toLowerCase(Locale.ROOT));
     }
 
     /** Names already judged: header and field names repeat, so each is split once (bounded). */
@@ -101,7 +115,7 @@ public record Redaction(Map<String, String> referenceBySecret) {
     }
 
     /**
-     * A raw query string with the values of consumed or secret-named arguments masked ({@code &}-separated,
+     * A raw query string with the values of consumed, credential or secret-named arguments masked ({@code &}-separated,
      * as the upstream query is cut).
      */
     public String query(String raw, Set<String> consumed) {
@@ -116,7 +130,7 @@ public record Redaction(Map<String, String> referenceBySecret) {
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
             String decoded = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
-            if (eq >= 0 && (consumed.contains(decoded) || secretName(decoded))) {
+            if (eq >= 0 && (consumed.contains(decoded) || secretName(decoded) || credentialName(decoded))) {
                 out.append(name).append('=').append(Redacted.MASK);
             } else {
                 out.append(text(pair));

@@ -47,7 +47,8 @@ public final class Consumers {
             for (Consumer.KeyAuth key : consumer.keyauthCredentials()) {
                 if (key.key() != null) {
                     byte[] digest = digest(key.key());
-                    keysByDigest.put(HexFormat.of().formatHex(digest), new KeyCredential(consumer, key.id(), digest));
+                    // a key held twice is refused where the document is read; never let a later holder take it over
+                    keysByDigest.putIfAbsent(HexFormat.of().formatHex(digest), new KeyCredential(consumer, key.id(), digest));
                 }
             }
         }

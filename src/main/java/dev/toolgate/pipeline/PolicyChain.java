@@ -62,6 +62,8 @@ public final class PolicyChain {
     private final boolean judgesAddresses;
     /** The log plugins when no caller changes which apply (chosen once here); null when one can. */
     private final List<TrafficSink> everyonesLoggers;
+    /** The names any instance on this route may read a credential from ({@link NamedCredentials}). */
+    private final java.util.Set<String> credentialNames;
 
     private PolicyChain(List<Slot> slots) {
         this.slots = List.copyOf(slots);
@@ -73,6 +75,10 @@ public final class PolicyChain {
         this.everyonesLoggers = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null)
                 && s.candidates().getFirst().scope().needsCaller()) ? null
                 : slots.stream().map(s -> s.candidates().getFirst().logger()).filter(Objects::nonNull).toList();
+        this.credentialNames = java.util.Set.copyOf(slots.stream().flatMap(s -> s.candidates().stream())
+                .filter(c -> c.policy() instanceof NamedCredentials)
+                .flatMap(c -> ((NamedCredentials) c.policy()).credentialNames().stream())
+                .toList());
     }
 
     private static boolean any(List<Slot> slots, Predicate<Configured> configured) {
@@ -106,6 +112,15 @@ public final class PolicyChain {
         });
         slots.sort(Comparator.comparingInt((Slot s) -> -PolicyOrder.of(s.plugin())).thenComparing(Slot::plugin));
         return slots.isEmpty() ? EMPTY : new PolicyChain(slots);
+    }
+
+    /**
+     * Every name a credential may be read from on this route, by any instance whichever caller it is
+     * chosen for: logs mask them (a consumer-scoped instance is known only per exchange, masking all
+     * of them costs nothing).
+     */
+    public java.util.Set<String> credentialNames() {
+        return credentialNames;
     }
 
     /** True when no policy runs on this route. */

@@ -48,6 +48,17 @@ class RedactionTest {
     }
 
     @Test
+    void theRoutesCredentialNamesAreMaskedInHeadersAndTheQueryEvenWhenNothingConsumedThem() {
+        Redaction keyed = new Redaction(Map.of(), Set.of("apikey", "Tenant"));
+        assertThat(keyed.query("tenant=bob-key&TENANT=b&q=weather", Set.of()))
+                .isEqualTo("tenant=[redacted]&TENANT=[redacted]&q=weather");
+        MaskedHeaders.Gathering gathering = new MaskedHeaders.Gathering();
+        gathering.add("Tenant", "bob-key");
+        gathering.add("x-region", "eu");
+        assertThat(gathering.masked(keyed, Set.of())).containsEntry("tenant", "[redacted]").containsEntry("x-region", "eu");
+    }
+
+    @Test
     void payloadsMaskSecretFieldsAnywhereAndAreBounded() {
         byte[] call = """
                 {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get","arguments":

@@ -44,7 +44,7 @@ final class JwtSecrets {
                     continue;
                 }
                 if (byKey.containsKey(entry.key())) {
-                    report.problem(path + ".key", "another jwt_secret already has the key '" + entry.key() + "'");
+                    // a duplicate key is refused where the document is read (UniqueCredentials)
                     continue;
                 }
                 try {

@@ -8,6 +8,7 @@ import dev.toolgate.pipeline.Consumers;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.ExchangePolicy;
+import dev.toolgate.pipeline.NamedCredentials;
 import dev.toolgate.pipeline.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -17,9 +18,10 @@ import java.util.List;
 /**
  * Kong's {@code key-auth}: finds the key (headers, then query, then body, name by name), maps it to
  * a consumer and records the caller; answers 401 with Kong's words otherwise, or falls back to the
- * {@code anonymous} consumer. The key the gateway read is never sent upstream.
+ * {@code anonymous} consumer. No configured key name the gateway looked at is sent upstream, whichever
+ * one held the key.
  */
-final class KeyAuth implements ExchangePolicy {
+final class KeyAuth implements ExchangePolicy, NamedCredentials {
 
     static final String NO_KEY = "No API key found in request";
     static final String DUPLICATE = "Duplicate API key found";
@@ -47,13 +49,15 @@ final class KeyAuth implements ExchangePolicy {
             // with anonymous set, authentication plugins are an "or": another one already found the caller
             return Decision.PROCEED;
         }
-        if (config.keyInBody() && !config.keyNames().stream().allMatch(name -> inHeaderOrQuery(exchange, name))) {
+        if (config.keyInBody()) {
+            // read even when a header holds the key: another name in the body must be removed too
             return exchange.body().map(body -> decide(exchange, BodyFields.of(exchange, body)));
         }
         return Future.succeededFuture(decide(exchange, null));
     }
 
     private Decision decide(Exchange exchange, JsonNode body) {
+        consumeEveryName(exchange, body);
         for (String name : config.keyNames()) {
             List<String> found = find(exchange, name, body);
             if (found.size() > 1) {
@@ -66,12 +70,31 @@ final class KeyAuth implements ExchangePolicy {
         return failed(exchange, NO_KEY);
     }
 
-    /** The values under {@code name} in the first place that has any (each place it was read is consumed). */
+    /**
+     * Marks every configured name, in every place key-auth looks, as consumed, before any is read: only
+     * one authenticates, and another (a second consumer's key under {@code tenant} beside
+     * {@code apikey}) must not reach the upstream, nor a log, whether the request is admitted or refused.
+     */
+    private void consumeEveryName(Exchange exchange, JsonNode body) {
+        String query = exchange.request().query();
+        for (String name : config.keyNames()) {
+            if (config.keyInHeader() && exchange.request().headers().contains(name)) {
+                exchange.consumeHeader(name);
+            }
+            if (config.keyInQuery() && !UpstreamQuery.values(query, name).isEmpty()) {
+                exchange.consumeQuery(name);
+            }
+            if (body != null && body.has(name)) {
+                exchange.consumeBodyField(name);
+            }
+        }
+    }
+
+    /** The values under {@code name} in the first place that has any. */
     private List<String> find(Exchange exchange, String name, JsonNode body) {
         if (config.keyInHeader()) {
             List<String> values = exchange.request().headers().getAll(name);
             if (!values.isEmpty()) {
-                exchange.consumeHeader(name);
                 return values;
             }
         }
@@ -80,12 +103,10 @@ final class KeyAuth implements ExchangePolicy {
             // ;-splitting parameter map: a key it alone understood would authenticate and still go upstream
             List<String> values = UpstreamQuery.values(exchange.request().query(), name);
             if (!values.isEmpty()) {
-                exchange.consumeQuery(name);
                 return values;
             }
         }
         if (body != null && body.has(name)) {
-            exchange.consumeBodyField(name);
             JsonNode value = body.get(name);
             return value.isTextual() ? List.of(value.asText()) : value.isArray() ? List.of("", "") : List.of("");
         }
@@ -111,8 +132,8 @@ final class KeyAuth implements ExchangePolicy {
         return new Decision.Reject(new GatewayError.Unauthenticated(message, challenge));
     }
 
-    private boolean inHeaderOrQuery(Exchange exchange, String name) {
-        return config.keyInHeader() && exchange.request().headers().contains(name)
-                || config.keyInQuery() && !UpstreamQuery.values(exchange.request().query(), name).isEmpty();
+    @Override
+    public List<String> credentialNames() {
+        return config.keyNames();
     }
 }

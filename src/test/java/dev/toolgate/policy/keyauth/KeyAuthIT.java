@@ -1,5 +1,8 @@
 package dev.toolgate.policy.keyauth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.RestUpstream;
@@ -11,12 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Kong's {@code key-auth} on MCP routes of all three modes: every bad key gets Kong's 401 (status,
@@ -33,16 +38,20 @@ class KeyAuthIT {
     static final String NO_KEY = "No API key found in request";
 
     static RestUpstream upstream;
+    /** http-log's receiver for the route with two key names. */
+    static RestUpstream logs;
     static TestGateway gateway;
+    static String config;
 
     @BeforeAll
     static void start() {
         upstream = new RestUpstream()
                 .json("GET /items", 200, "[\"lamp\"]")
                 .json("POST /mcp", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+        logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
         String items = "{name: get_items, description: Items, method: GET, path: items, "
                 + "parameters: [{name: q, in: query, schema: {type: string}}]}";
-        gateway = TestGateway.start("""
+        config = """
                 _format_version: "3.0"
                 services:
                   - name: api
@@ -90,6 +99,12 @@ class KeyAuthIT {
                         plugins:
                           - {name: key-auth, config: {anonymous: guest}}
                           - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                      - name: two-names
+                        paths: [/two-names]
+                        plugins:
+                          - {name: key-auth, config: {key_names: [apikey, tenant], key_in_body: true}}
+                          - {name: http-log, config: {http_endpoint: '%5$s/logs'}}
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
                 routes:
                   - name: listener
                     paths: [/listener]
@@ -102,7 +117,9 @@ class KeyAuthIT {
                     custom_id: cust-1
                     keyauth_credentials: [{id: %4$s, key: alice-key}]
                   - {username: guest}
-                """.formatted(upstream.url(), items, CONSUMER_ID, CREDENTIAL_ID));
+                  - {username: bob, keyauth_credentials: [{key: bob-key}]}
+                """.formatted(upstream.url(), items, CONSUMER_ID, CREDENTIAL_ID, logs.url());
+        gateway = TestGateway.start(config);
     }
 
     @AfterAll
@@ -113,11 +130,15 @@ class KeyAuthIT {
         if (upstream != null) {
             upstream.close();
         }
+        if (logs != null) {
+            logs.close();
+        }
     }
 
     @BeforeEach
     void forget() {
         upstream.clear();
+        logs.clear();
     }
 
     @Test
@@ -238,6 +259,78 @@ class KeyAuthIT {
         assertRefused(send("/passthrough-body", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"apikey\":[\"a\",\"b\"]}",
                 Map.of()), "Duplicate API key found", "Key");
         assertThat(upstream.pending()).isZero();
+    }
+
+    @Test
+    void withSeveralKeyNamesNoneReachesTheUpstreamWhicheverAuthenticated() {
+        // apikey authenticates alice; bob's valid key under the other name, in every place, goes nowhere
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"tenant\":\"bob-key\"}";
+        assertThat(send("/two-names?apikey=alice-key&tenant=bob-key&x=1", body, Map.of("tenant", "bob-key")).status())
+                .isEqualTo(200);
+        RestUpstream.Received alice = upstream.next();
+        assertThat(alice.header("x-consumer-username")).isEqualTo("alice");
+        assertThat(alice.query()).isEqualTo("x=1");
+        assertThat(alice.headers().contains("tenant")).isFalse();
+        assertThat(alice.body()).isEqualTo(PING);
+
+        // the second name authenticating from the query, its copy in the body (never read) goes nowhere either
+        assertThat(send("/two-names?tenant=bob-key", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"tenant\":\"x\"}",
+                Map.of()).status()).isEqualTo(200);
+        RestUpstream.Received bob = upstream.next();
+        assertThat(bob.header("x-consumer-username")).isEqualTo("bob");
+        assertThat(bob.query()).isNull();
+        assertThat(bob.body()).isEqualTo(PING);
+    }
+
+    @Test
+    void withSeveralKeyNamesTheLogMasksEveryOneOfThemAdmittedOrRefused() {
+        assertThat(post("/two-names?apikey=alice-key&tenant=bob-key", Map.of("tenant", "bob-key")).status())
+                .isEqualTo(200);
+        upstream.next();
+        // refused: the first name holds no valid key, the second one's value still is bob's key
+        assertRefused(post("/two-names?apikey=wrong-key&tenant=bob-key", Map.of("tenant", "bob-key")),
+                "Unauthorized", "Key");
+
+        List<JsonNode> entries = logEntries(2);
+        for (JsonNode entry : entries) {
+            JsonNode request = entry.path("request");
+            assertThat(request.path("querystring").path("tenant").asText()).as("%s", entry).isEqualTo("[redacted]");
+            assertThat(request.path("querystring").path("apikey").asText()).isEqualTo("[redacted]");
+            assertThat(request.path("headers").path("tenant").asText()).isEqualTo("[redacted]");
+            assertThat(request.path("uri").asText()).doesNotContain("bob-key");
+        }
+        assertThat(entries).extracting(e -> e.path("response").path("status").asInt()).containsExactlyInAnyOrder(200, 401);
+        assertThat(entries.toString()).doesNotContain("bob-key").doesNotContain("alice-key").doesNotContain("wrong-key");
+    }
+
+    @Test
+    void aReloadGivingAnotherConsumerAKeyAlreadyHeldIsRefusedAndTheKeyKeepsItsHolder() {
+        AdminHttp admin = new AdminHttp(gateway);
+        String before = admin.hash();
+        AdminHttp.Response refused = admin.postConfig(config.replace("  - {username: guest}\n",
+                "  - {username: guest}\n  - {username: mallory, keyauth_credentials: [{key: alice-key}]}\n"));
+
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        assertThat(refused.json().path("problems").toString()).contains("consumers[2].keyauth_credentials[0].key: "
+                + "consumer 'alice' already has this key-auth key (consumers[0].keyauth_credentials[0])");
+        assertThat(refused.body()).doesNotContain("alice-key");
+        assertThat(admin.hash()).isEqualTo(before);
+        assertThat(post("/passthrough", Map.of("apikey", "alice-key")).status()).isEqualTo(200);
+        assertThat(upstream.next().header("x-consumer-username")).isEqualTo("alice");
+    }
+
+    /** The first {@code count} entries http-log sent, each alone (Kong's default queue), in order. */
+    static List<JsonNode> logEntries(int count) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.pending() >= count);
+        List<JsonNode> entries = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            try {
+                entries.add(Json.MAPPER.readTree(logs.next().body()));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return entries;
     }
 
     @Test
