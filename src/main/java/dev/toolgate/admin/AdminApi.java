@@ -12,7 +12,6 @@ import dev.toolgate.error.ErrorCatalog;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.gateway.Version;
 import dev.toolgate.http.ErrorResponses;
-import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.Router;
 import dev.toolgate.mcp.Json;
 import io.vertx.core.Context;
@@ -38,7 +37,6 @@ final class AdminApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final long MAX_CONFIG_BYTES = 64L * 1024 * 1024;
-    private static final OriginPolicy LOOPBACK = new OriginPolicy(List.of());
 
     private final Vertx vertx;
     private final AdminView view;
@@ -68,8 +66,11 @@ final class AdminApi {
             return;
         }
         String origin = request.getHeader("origin");
-        if (origin != null && !LOOPBACK.allows(origin)) {
-            // a web page must not drive the Admin API through the operator's browser (POST /config)
+        // HTTP/2 names the listener in :authority, not Host
+        String self = host != null || request.authority() == null ? host : request.authority().toString();
+        if (!AdminOrigin.allows(origin, self, request.isSSL())) {
+            // a web page, even one on another loopback port, must not drive the Admin API through the
+            // operator's browser (POST /config)
             send(request, Response.of(new GatewayError.ForbiddenOrigin(origin)));
             return;
         }

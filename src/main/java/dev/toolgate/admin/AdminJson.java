@@ -1,24 +1,39 @@
 package dev.toolgate.admin;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
+import com.fasterxml.jackson.databind.type.MapType;
+import dev.toolgate.config.Redacted;
+import dev.toolgate.config.SecretNames;
 
+import java.io.IOException;
 import java.util.Map;
 
 /**
- * Renders config records as Kong Admin API JSON: snake_case names, secrets masked. A string that a
- * vault reference resolved to is shown as the reference itself, wherever it is (a field, a map value,
- * a string inside a tool's JSON schema).
+ * Renders config records as Kong Admin API JSON: snake_case names, secrets masked. Besides the fields
+ * marked {@link Redacted}, masking is generic, so a plugin need not list its secrets: a map's value under
+ * a key that reads like a secret ({@link SecretNames}: {@code args.password}, {@code headers.Authorization}),
+ * a {@code name:value} list entry whose name does ({@code Set-Cookie:sid=...}), and the password in a
+ * URL's userinfo. A string that a vault reference resolved to is shown as the reference itself, wherever
+ * it is (a field, a map value, a string inside a tool's JSON schema).
  */
 final class AdminJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .addModule(new SimpleModule("secret-map-values").setSerializerModifier(new SecretMapValues()))
             .build();
 
     private AdminJson() {
@@ -28,28 +43,45 @@ final class AdminJson {
     static ObjectNode render(Object entity, Map<String, String> referenceBySecret) {
         ObjectNode tree = MAPPER.valueToTree(entity);
         if (!referenceBySecret.isEmpty()) {
-            hideSecrets(tree, referenceBySecret);
+            replaceStrings(tree, "", (list, text) -> shown(text, referenceBySecret));
         }
+        replaceStrings(tree, "", AdminJson::masked);
         return tree;
     }
 
-    private static void hideSecrets(JsonNode node, Map<String, String> referenceBySecret) {
+    /** A string as shown: a URL's userinfo masked, and a list entry's value when its name reads like a secret. */
+    private static String masked(String list, String text) {
+        String shown = Redacted.url(text);
+        // a rename's "old:new" are both names, never a value
+        if (list != null && !list.contains("/rename/")) {
+            shown = Redacted.pair(shown);
+        }
+        return shown.equals(text) ? null : shown;
+    }
+
+    /** How a string is shown; null when it is shown as it is. */
+    private interface Shown {
+        /** @param list the path of the array the string is an entry of ({@code /config/add/headers}), or null */
+        String of(String list, String text);
+    }
+
+    private static void replaceStrings(JsonNode node, String path, Shown shown) {
         if (node instanceof ObjectNode object) {
             object.properties().forEach(field -> {
-                String shown = field.getValue().isTextual() ? shown(field.getValue().asText(), referenceBySecret) : null;
-                if (shown != null) {
-                    field.setValue(TextNode.valueOf(shown));
+                String text = field.getValue().isTextual() ? shown.of(null, field.getValue().asText()) : null;
+                if (text != null) {
+                    field.setValue(TextNode.valueOf(text));
                 } else {
-                    hideSecrets(field.getValue(), referenceBySecret);
+                    replaceStrings(field.getValue(), path + "/" + field.getKey(), shown);
                 }
             });
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                String shown = array.get(i).isTextual() ? shown(array.get(i).asText(), referenceBySecret) : null;
-                if (shown != null) {
-                    array.set(i, TextNode.valueOf(shown));
+                String text = array.get(i).isTextual() ? shown.of(path, array.get(i).asText()) : null;
+                if (text != null) {
+                    array.set(i, TextNode.valueOf(text));
                 } else {
-                    hideSecrets(array.get(i), referenceBySecret);
+                    replaceStrings(array.get(i), path + "/" + i, shown);
                 }
             }
         }
@@ -68,5 +100,34 @@ final class AdminJson {
             }
         }
         return shown.equals(text) ? null : shown;
+    }
+
+    /** Every map, in any record: its keys are the operator's (header, argument names), so they are judged. */
+    private static final class SecretMapValues extends BeanSerializerModifier {
+        @Override
+        public JsonSerializer<?> modifyMapSerializer(SerializationConfig config, MapType type, BeanDescription description,
+                                                     JsonSerializer<?> serializer) {
+            return new MaskedMap();
+        }
+    }
+
+    /** A map with the values of secret-named keys masked, keeping their shape (as {@link Redacted} does). */
+    private static final class MaskedMap extends JsonSerializer<Map<?, ?>> {
+        private static final Redacted REDACTED = new Redacted();
+
+        @Override
+        public void serialize(Map<?, ?> map, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeStartObject();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                String key = String.valueOf(entry.getKey());
+                gen.writeFieldName(key);
+                if (entry.getValue() != null && SecretNames.secret(key)) {
+                    REDACTED.serialize(entry.getValue(), gen, provider);
+                } else {
+                    provider.defaultSerializeValue(entry.getValue(), gen);
+                }
+            }
+            gen.writeEndObject();
+        }
     }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Serializes a secret for display: strings become {@value #MASK}; collections and maps keep their
@@ -16,6 +18,37 @@ import java.util.Map;
 public final class Redacted extends JsonSerializer<Object> {
 
     public static final String MASK = "[redacted]";
+
+    /** A URL's scheme and userinfo; the authority ends at the first {@code / ? #}, the userinfo at its last {@code @}. */
+    private static final Pattern USERINFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#\\s]*)@");
+
+    /**
+     * A text that is a URL with its userinfo's password masked ({@code http://user:[redacted]@host/}); a
+     * userinfo without a password is masked whole, as it is often a token itself ({@code https://TOKEN@host}).
+     * Any other text is returned as it is.
+     */
+    public static String url(String text) {
+        Matcher m = USERINFO.matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        String userinfo = m.group(2);
+        int colon = userinfo.indexOf(':');
+        String shown = colon < 0 ? MASK : userinfo.substring(0, colon + 1) + MASK;
+        return m.group(1) + shown + "@" + text.substring(m.end());
+    }
+
+    /**
+     * A {@code name:value} entry (Kong's transformer lists) with its value masked when the name reads like
+     * a secret ({@link SecretNames}); other entries are returned as they are.
+     */
+    public static String pair(String entry) {
+        int colon = entry.indexOf(':');
+        if (colon <= 0 || !SecretNames.secret(entry.substring(0, colon).trim())) {
+            return entry;
+        }
+        return entry.substring(0, colon + 1) + MASK;
+    }
 
     @Override
     public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {

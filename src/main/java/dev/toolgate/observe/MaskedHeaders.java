@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.toolgate.config.Redacted;
+import dev.toolgate.config.SecretNames;
 
 import java.io.IOException;
 import java.util.AbstractMap;
@@ -62,7 +63,7 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
                 known = Arrays.copyOf(known, length);
             }
             // a longer name is never kept: not hashed here in vain
-            known[length / 2] = name.length() <= Redaction.MAX_KEPT_NAME_LENGTH ? Name.KNOWN.get(name) : null;
+            known[length / 2] = name.length() <= SecretNames.MAX_KEPT_NAME_LENGTH ? Name.KNOWN.get(name) : null;
             pairs[length++] = name;
             pairs[length++] = value;
         }
@@ -160,9 +161,9 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
             }
             String lower = name.toLowerCase(Locale.ROOT);
             // as sent and lower-cased: "X-MySid" reads as words the lower-case name no longer shows
-            Name made = new Name(lower, Redaction.secretName(name) || Redaction.secretName(lower),
+            Name made = new Name(lower, SecretNames.secret(name) || SecretNames.secret(lower),
                     new SerializedString(lower));
-            if (name.length() <= Redaction.MAX_KEPT_NAME_LENGTH && KNOWN.size() < MAX_KNOWN) {
+            if (name.length() <= SecretNames.MAX_KEPT_NAME_LENGTH && KNOWN.size() < MAX_KNOWN) {
                 KNOWN.put(name, made);
             }
             return made;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.toolgate.config.Redacted;
+import dev.toolgate.config.SecretNames;
 import dev.toolgate.mcp.Json;
 
 import java.util.Locale;
@@ -14,9 +15,9 @@ import java.util.Set;
 /**
  * What never reaches a log, a trace or the live page: credentials (the headers and query arguments
  * the gateway's authentication consumed, {@code Authorization}, cookies), anything whose name reads
- * like a secret ({@code api_key}, {@code x-token}, {@code password}...), and every value that came
- * from a vault reference or decK template, and the names the route's authentication reads keys from
- * (key-auth's {@code key_names}, whatever they are called). Masked values read {@value Redacted#MASK}.
+ * like a secret ({@link SecretNames}), every value that came from a vault reference or decK
+ * template, and the names the route's authentication reads keys from (key-auth's {@code key_names},
+ * whatever they are called). Masked values read {@value Redacted#MASK}.
  *
  * @param referenceBySecret the loaded document's resolved secrets (value → its reference)
  * @param credentialNames   lower-case names a credential may be read from on the route: their header
@@ -33,15 +34,6 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
     /** How deep JSON held in a payload's strings is read to mask it (JSON text inside JSON text...). */
     private static final int MAX_TEXT_DEPTH = 2;
 
-    private static final Set<String> ALWAYS = Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
-    /** Words that make a name secret when they are one of its parts ({@code x-api-key}, {@code apiKey}). */
-    private static final Set<String> SECRET_WORDS = Set.of("key", "apikey", "token", "secret", "password", "passwd",
-            "pwd", "passphrase", "credential", "credentials", "auth", "authorization", "signature", "jwt", "bearer",
-            "cookie", "sid");
-    /** Runs of letters that make a name secret wherever they are in it ({@code clientsecret}, {@code x_auth_token}). */
-    private static final String[] SECRET_STEMS = {"apikey", "token", "secret", "password", "passwd", "credential",
-            "privatekey"};
-
     public Redaction {
         referenceBySecret = Map.copyOf(referenceBySecret);
         credentialNames = Set.copyOf(credentialNames.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList());
@@ -55,45 +47,6 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
     /** True when the route's authentication may read a credential from a header or argument of this name. */
     public boolean credentialName(String name) {
         return !credentialNames.isEmpty() && credentialNames.contains(name.toLowerCase(Locale.ROOT));
-    }
-
-    /** Names already judged: header and field names repeat, so each is split once (bounded). */
-    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> JUDGED = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_JUDGED = 4096;
-    /** Longer names are judged each time, not kept: any client sends any name, up to the header limit. */
-    static final int MAX_KEPT_NAME_LENGTH = 64;
-    private static final java.util.regex.Pattern PARTS = java.util.regex.Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])");
-
-    /** True when a header, query argument or JSON field of this name may hold a secret. */
-    public static boolean secretName(String name) {
-        Boolean known = JUDGED.get(name);
-        if (known != null) {
-            return known;
-        }
-        boolean secret = judge(name);
-        if (name.length() <= MAX_KEPT_NAME_LENGTH && JUDGED.size() < MAX_JUDGED) {
-            JUDGED.put(name, secret);
-        }
-        return secret;
-    }
-
-    private static boolean judge(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (ALWAYS.contains(n)) {
-            return true;
-        }
-        for (String part : PARTS.split(name)) {
-            if (SECRET_WORDS.contains(part.toLowerCase(Locale.ROOT))) {
-                return true;
-            }
-        }
-        String compact = n.replaceAll("[^a-z0-9]", "");
-        for (String stem : SECRET_STEMS) {
-            if (compact.contains(stem)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A free text with every vault secret in it replaced by its reference. */
@@ -130,7 +83,7 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
             String decoded = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
-            if (eq >= 0 && (consumed.contains(decoded) || secretName(decoded) || credentialName(decoded))) {
+            if (eq >= 0 && (consumed.contains(decoded) || SecretNames.secret(decoded) || credentialName(decoded))) {
                 out.append(name).append('=').append(Redacted.MASK);
             } else {
                 out.append(text(pair));
@@ -164,7 +117,7 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
     private void mask(JsonNode node, Set<String> consumedFields, int depth) {
         if (node instanceof ObjectNode object) {
             object.properties().forEach(field -> {
-                if (secretName(field.getKey()) || consumedFields.contains(field.getKey())) {
+                if (SecretNames.secret(field.getKey()) || consumedFields.contains(field.getKey())) {
                     if (!field.getValue().isContainerNode() || field.getValue().isEmpty()) {
                         field.setValue(TextNode.valueOf(Redacted.MASK));
                     } else {

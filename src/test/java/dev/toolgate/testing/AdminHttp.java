@@ -54,6 +54,14 @@ public final class AdminHttp {
         return send(request);
     }
 
+    /** Any method with extra headers (an {@code Origin}, say) and an optional body. */
+    public Response sendWithHeaders(String method, String path, java.util.Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.admin(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     /** POST /config with the document as the raw body. */
     public Response postConfig(String document) {
         return send("POST", "/config", null, document.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,96 @@
+package dev.toolgate.admin;
+
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.RawHttp;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A browser request reaches the Admin API only from the listener's own origin (where the live page is
+ * served): a page on another port, loopback or not, cannot replace the configuration.
+ */
+@Timeout(60)
+class AdminOriginIT {
+
+    static TestGateway gateway;
+    static AdminHttp admin;
+    static int port;
+
+    static String document(String route) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://127.0.0.1:9
+                    routes:
+                      - {name: %s, paths: [/%s]}
+                """.formatted(route, route);
+    }
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start(document("first"));
+        admin = new AdminHttp(gateway);
+        port = admin.uri("/").getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    private static AdminHttp.Response postConfigFrom(String origin, String route) {
+        return admin.sendWithHeaders("POST", "/config", Map.of("Origin", origin), document(route).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPageOnAnotherLoopbackPortCannotReplaceTheConfiguration() {
+        String before = admin.hash();
+        for (String origin : new String[]{"http://localhost:1234", "http://127.0.0.1:1234", "http://[::1]:1234",
+                "http://localhost"}) {
+            AdminHttp.Response refused = postConfigFrom(origin, "evil");
+            assertThat(refused.status()).as(origin).isEqualTo(403);
+        }
+        assertThat(admin.hash()).isEqualTo(before);
+        assertThat(admin.get("/routes/evil").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aForeignOriginOrAnotherSchemeOnTheListenersOwnHostAndPortIsRefused() {
+        assertThat(postConfigFrom("https://evil.example", "evil").status()).isEqualTo(403);
+        assertThat(postConfigFrom("https://127.0.0.1:" + port, "evil").status()).isEqualTo(403);
+        assertThat(postConfigFrom("null", "evil").status()).isEqualTo(403);
+    }
+
+    @Test
+    void theListenersOwnOriginMayReplaceTheConfiguration() {
+        AdminHttp.Response applied = postConfigFrom("http://127.0.0.1:" + port, "own");
+        assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+        assertThat(admin.get("/routes/own").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theOwnOriginIsTheOneTheHostHeaderNames() {
+        URI target = admin.uri("/dashboard/overview");
+        String head = "GET /dashboard/overview HTTP/1.1\r\nHost: localhost:" + port + "\r\nOrigin: http://localhost:" + port
+                + "\r\nConnection: close\r\n";
+        assertThat(RawHttp.exchange(target, head, null).status()).isEqualTo(200);
+        String foreign = "GET /dashboard/overview HTTP/1.1\r\nHost: localhost:" + port + "\r\nOrigin: http://127.0.0.1:"
+                + port + "\r\nConnection: close\r\n";
+        assertThat(RawHttp.exchange(target, foreign, null).status()).isEqualTo(403);
+    }
+
+    @Test
+    void requestsWithoutAnOriginAreNotMadeByPagesAndPass() {
+        assertThat(admin.get("/status").status()).isEqualTo(200);
+    }
+}

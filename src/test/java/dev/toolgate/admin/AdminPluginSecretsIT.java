@@ -1,0 +1,131 @@
+package dev.toolgate.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Secrets in plugin settings that no field marks as one stay hidden after {@code POST /config}: a URL's
+ * userinfo, the values of {@code name:value} transformer entries and of map keys that read like secrets.
+ * What is not a secret stays readable.
+ */
+@Timeout(60)
+class AdminPluginSecretsIT {
+
+    static final List<String> SECRETS = List.of("OTELPW_SECRET", "bearer-tok-8812", "api-key-value-7731",
+            "query-key-value-5521", "body-password-4411", "cookie-sid-9931", "args-password-2231", "args-api-key-6671",
+            "otel-header-token-1155");
+
+    static TestGateway gateway;
+    static AdminHttp admin;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                """);
+        admin = new AdminHttp(gateway);
+        AdminHttp.Response loaded = admin.postConfig("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/r]
+                plugins:
+                  - name: opentelemetry
+                    config:
+                      traces_endpoint: "http://otluser:OTELPW_SECRET@127.0.0.1:19196/v1/traces"
+                      headers: {Authorization: "Bearer otel-header-token-1155", X-Team: observability}
+                  - name: request-transformer
+                    config:
+                      add:
+                        headers: ["Authorization:Bearer bearer-tok-8812", "X-Api-Key:api-key-value-7731", "X-Source:toolgate"]
+                        querystring: ["api_key:query-key-value-5521", "region:eu"]
+                        body: ["password:body-password-4411"]
+                      append:
+                        headers: ["Authorization:Bearer bearer-tok-8812"]
+                      replace:
+                        headers: ["X-Api-Key:api-key-value-7731"]
+                      rename:
+                        headers: ["Authorization:X-Upstream-Authorization"]
+                  - name: response-transformer
+                    config:
+                      add:
+                        headers: ["Set-Cookie:sid=cookie-sid-9931", "X-Served-By:toolgate"]
+                  - name: ai-mcp-oauth2
+                    config:
+                      resource: http://localhost/mcp
+                      authorization_servers: [http://127.0.0.1:1]
+                      introspection_endpoint: http://127.0.0.1:1/introspect
+                      client_id: gateway
+                      client_secret: oauth-client-secret-0001
+                      args: {password: args-password-2231, api_key: args-api-key-6671, audience: tools}
+                """);
+        assertThat(loaded.status()).as(loaded.body()).isEqualTo(200);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    private static JsonNode plugin(String name) {
+        for (JsonNode plugin : admin.get("/plugins").json().get("data")) {
+            if (plugin.get("name").asText().equals(name)) {
+                return plugin;
+            }
+        }
+        throw new AssertionError("no plugin " + name);
+    }
+
+    @Test
+    void noPluginSecretAppearsInAnyAdminResponseBody() {
+        for (String path : List.of("/plugins", "/routes", "/services", "/status", "/plugins/" + plugin("opentelemetry")
+                .get("id").asText(), "/plugins/" + plugin("request-transformer").get("id").asText())) {
+            AdminHttp.Response response = admin.get(path);
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.body()).as(path).doesNotContain(SECRETS.toArray(String[]::new));
+        }
+    }
+
+    @Test
+    void aUrlShowsItsUserButNotItsPassword() {
+        assertThat(plugin("opentelemetry").at("/config/traces_endpoint").asText())
+                .isEqualTo("http://otluser:[redacted]@127.0.0.1:19196/v1/traces");
+    }
+
+    @Test
+    void transformerEntriesKeepTheirNamesAndOrdinaryValues() {
+        JsonNode add = plugin("request-transformer").at("/config/add");
+        assertThat(add.get("headers")).extracting(JsonNode::asText)
+                .containsExactly("Authorization:[redacted]", "X-Api-Key:[redacted]", "X-Source:toolgate");
+        assertThat(add.get("querystring")).extracting(JsonNode::asText).containsExactly("api_key:[redacted]", "region:eu");
+        assertThat(add.get("body")).extracting(JsonNode::asText).containsExactly("password:[redacted]");
+        assertThat(plugin("response-transformer").at("/config/add/headers")).extracting(JsonNode::asText)
+                .containsExactly("Set-Cookie:[redacted]", "X-Served-By:toolgate");
+    }
+
+    @Test
+    void aRenameShowsBothNames() {
+        assertThat(plugin("request-transformer").at("/config/rename/headers/0").asText())
+                .isEqualTo("Authorization:X-Upstream-Authorization");
+    }
+
+    @Test
+    void mapValuesUnderSecretKeysAreMaskedAndOthersShown() {
+        JsonNode args = plugin("ai-mcp-oauth2").at("/config/args");
+        assertThat(args.get("password").asText()).isEqualTo("[redacted]");
+        assertThat(args.get("api_key").asText()).isEqualTo("[redacted]");
+        assertThat(args.get("audience").asText()).isEqualTo("tools");
+    }
+}
