@@ -44,6 +44,18 @@ final class RequestEncoder {
      */
     record Client(MultiMap headers, String forwardedFor, String remoteAddress, String host, int localPort,
                   Set<String> consumed, MultiMap added) {
+
+        /**
+         * The client's {@code Cookie} header as it stands after the gateway's authentication: once a
+         * plugin consumed it (a {@code jwt} token cookie, or a key read from a header named
+         * {@code Cookie}), only what that plugin passed on, never the original with the credential.
+         */
+        String cookieHeader() {
+            if (!consumed.contains("cookie")) {
+                return headers.get("cookie");
+            }
+            return added == null ? null : added.get("cookie");
+        }
     }
 
     static final class Rejection extends RuntimeException {

@@ -118,7 +118,8 @@ public final class ToolInvoker {
 
     /**
      * Cookie parameters the caller did not pass are taken from the client's own cookies (Kong's
-     * behaviour for session cookies set by an authentication service).
+     * behaviour for session cookies set by an authentication service), as they stand after
+     * authentication: a token cookie {@code jwt} consumed must not come back as an argument.
      */
     private static ObjectNode withCookieArguments(Tool tool, ObjectNode args, RequestEncoder.Client caller) {
         Map<String, String> cookies = null;
@@ -128,7 +129,7 @@ public final class ToolInvoker {
                 continue;
             }
             if (cookies == null) {
-                cookies = RequestEncoder.cookies(caller.headers().get("cookie"));
+                cookies = RequestEncoder.cookies(caller.cookieHeader());
             }
             String value = cookies.get(p.name());
             if (value != null) {
