@@ -100,11 +100,8 @@ final class RequestEncoder {
             EncodedText query = new EncodedText(MAX_URI_CHARS, "the query string");
             Map<String, String> cookies = new LinkedHashMap<>();
             for (ParameterSpec p : t.parameters()) {
-                JsonNode value = arguments.get(p.argument());
-                if (value == null || value.isNull()) {
-                    value = p.schema().get("default");
-                }
-                if (value == null || value.isNull()) {
+                JsonNode value = value(p, arguments);
+                if (value == null) {
                     continue;
                 }
                 switch (p.in()) {
@@ -132,6 +129,15 @@ final class RequestEncoder {
         } catch (Rejection r) {
             return new Encoded.Rejected(r.getMessage());
         }
+    }
+
+    /** The value sent for {@code p}: its argument, else its schema's default; null when neither is (or both are null). */
+    static JsonNode value(ParameterSpec p, ObjectNode arguments) {
+        JsonNode value = arguments.get(p.argument());
+        if (value == null || value.isNull()) {
+            value = p.schema().get("default");
+        }
+        return value == null || value.isNull() ? null : value;
     }
 
     private static Buffer body(RequestTemplate t, JsonNode value, MultiMap headers) {

@@ -85,6 +85,10 @@ public final class ToolInvoker {
         if (!errors.isEmpty()) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), errors));
         }
+        String misplaced = ArgumentPlaces.problem(tool.request(), args);
+        if (misplaced != null) {
+            return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), misplaced));
+        }
         return switch (RequestEncoder.encode(tool.request(), args, caller, MAX_RESPONSE_BYTES)) {
             case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(ResultMapper.error(r.message()));
             case RequestEncoder.Encoded.Ready ready -> send(transforms.request(traced(ready.request(), record)), cancelled,
