@@ -106,7 +106,13 @@ final class RequestEncoder {
                 }
                 switch (p.in()) {
                     case "path" -> pathValues.put(p.name(), ParameterStyles.pathValue(p, value));
-                    case "query" -> ParameterStyles.appendQuery(query, p, value);
+                    case "query" -> {
+                        // fixed query values are authoritative, as fixed headers are: an argument of the same
+                        // name is not sent beside them (ArgumentPlaces refuses exploded keys that would be)
+                        if (!t.fixedQuery().containsKey(p.name())) {
+                            ParameterStyles.appendQuery(query, p, value);
+                        }
+                    }
                     case "header" -> headers.set(p.name(),
                             checkedHeader(p.argument(), ParameterStyles.headerValue(value, p.explode())));
                     case "cookie" -> cookies.put(p.name(), checkedCookie(p.argument(), ParameterStyles.scalar(value)));
