@@ -118,6 +118,16 @@ public final class ForwardedHeaders {
         upstream.set("X-Forwarded-Port", Integer.toString(port));
     }
 
+    /**
+     * True for a forwarding or identity header the gateway sets itself (any case, and any
+     * {@code X-Authenticated-*}): a tool argument must not be able to set one, or a caller could pose
+     * as another consumer or address.
+     */
+    public static boolean gatewaySet(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return FORWARDING.contains(lower) || IDENTITY.contains(lower) || lower.startsWith("x-authenticated-");
+    }
+
     private static boolean crosses(String name, Set<String> named) {
         return !HOP_BY_HOP.contains(name) && !named.contains(name) && !FORWARDING.contains(name)
                 && !IDENTITY.contains(name);

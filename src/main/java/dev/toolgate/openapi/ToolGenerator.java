@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.mode.ParameterSpec;
 import dev.toolgate.mode.ToolAnnotations;
 import dev.toolgate.mode.ToolSpec;
+import dev.toolgate.mode.conversion.ReservedHeaders;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -40,8 +41,6 @@ public final class ToolGenerator {
 
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final Set<String> IGNORED_HEADERS = Set.of("accept", "content-type", "authorization");
-    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
-            "connection", "keep-alive", "upgrade", "te", "trailer", "expect");
 
     private final OpenApiDocument document;
     private final SchemaConverter schemas;
@@ -129,8 +128,11 @@ public final class ToolGenerator {
             if (!ParameterSpec.LOCATIONS.contains(in)) {
                 throw new Unsupported("parameter '" + name + "' is in '" + in + "', which is not query, path, header or cookie");
             }
+            // left out, not refused: a header an argument may not set (hop-by-hop, the gateway's identity
+            // and forwarding headers, a name that cannot be sent) must not cost a third party's document
+            // the whole operation
             if (in.equals("header") && (IGNORED_HEADERS.contains(name.toLowerCase(Locale.ROOT))
-                    || RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT)))) {
+                    || ReservedHeaders.refusal(name) != null)) {
                 continue;
             }
             JsonNode schema = p.has("schema") ? p.get("schema") : firstSchema(p.path("content"));

@@ -115,6 +115,14 @@ class ArgumentBadInputIT {
         cases.add(new Case("a path value of ..", "get_item", "{\"path_id\":\"..\"}", "must not be empty, '.' or '..'", null));
         cases.add(new Case("a path value of .", "get_item", "{\"path_id\":\".\"}", "must not be empty, '.' or '..'", null));
         cases.add(new Case("an empty path value", "get_item", "{\"path_id\":\"\"}", "must not be empty", null));
+        cases.add(new Case("a null path value", "delete_item", "{\"path_id\":null}",
+                "path_id: a path value must not be null or missing", null));
+        cases.add(new Case("a null label-style path value", "get_labelled", "{\"path_tag\":null,\"path_part\":\"p\"}",
+                "path_tag: a path value must not be null or missing", null));
+        cases.add(new Case("a null matrix-style path value", "get_labelled", "{\"path_tag\":\"t\",\"path_part\":null}",
+                "path_part: a path value must not be null or missing", null));
+        cases.add(new Case("label and matrix path values fill their segments", "get_labelled",
+                "{\"path_tag\":\"t\",\"path_part\":\"p\"}", null, "/labels/.t/;part=p/items"));
         cases.add(new Case("a path value with a query", "get_item", "{\"path_id\":\"a?admin=1\"}", null, "/items/a%3Fadmin%3D1"));
         cases.add(new Case("a path value with a fragment", "get_item", "{\"path_id\":\"a#x\"}", null, "/items/a%23x"));
         cases.add(new Case("a path value with encoded dots", "get_item", "{\"path_id\":\"%2e%2e\"}", null, "/items/%252e%252e"));

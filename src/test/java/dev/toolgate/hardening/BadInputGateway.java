@@ -59,6 +59,19 @@ final class BadInputGateway implements AutoCloseable {
                                       - {name: X-Count, in: header, schema: {type: integer}}
                                       - {name: session, in: cookie, schema: {type: string}}
                                       - {name: code, in: query, schema: {type: string, pattern: '^(x+x+)+y$'}}
+                                  - name: delete_item
+                                    description: Delete an item (a nullable path value, as OpenAPI's nullable gives)
+                                    method: POST
+                                    path: /items/{id}/delete
+                                    parameters:
+                                      - {name: id, in: path, required: true, schema: {type: [string, "null"]}}
+                                  - name: get_labelled
+                                    description: Items by label and part
+                                    method: GET
+                                    path: /labels/{tag}/{part}/items
+                                    parameters:
+                                      - {name: tag, in: path, required: true, style: label, schema: {type: [string, "null"]}}
+                                      - {name: part, in: path, required: true, style: matrix, schema: {type: [string, "null"]}}
                                   - name: post_json
                                     description: Post JSON
                                     method: POST

@@ -184,6 +184,19 @@ class ConfigurationBadInputIT {
                 + "{session: {session_ttl: 1e999999999}}}"), 400, "must be between"));
         cases.add(new Case("a timeout of 1e-999999999", "_format_version: \"3.0\"\nservices:\n  - {name: s, url: \"http://a\", "
                 + "read_timeout: 1e-999999999}\n", 400, "must be between 1 and"));
+        // header parameters an argument must not set: the gateway's identity and forwarding headers, names
+        // that cannot be sent
+        for (String name : List.of("X-Consumer-ID", "x-consumer-username", "X-Consumer-Custom-ID", "X-Consumer-Groups",
+                "X-Credential-Identifier", "X-Anonymous-Consumer", "X-Authenticated-Userid", "X-Authenticated-Whatever",
+                "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Path",
+                "X-Forwarded-Prefix", "X-Real-IP", "Forwarded")) {
+            cases.add(new Case("a header parameter named " + name, headerParameter(name), 400,
+                    "config.tools[0].parameters[0].name: header " + name + " cannot be set by a tool argument (the gateway sets it)"));
+        }
+        for (String name : List.of(":authority", "host ", "X Trace", "X-Trace:", "X-Trace(1)")) {
+            cases.add(new Case("a header parameter named '" + name + "'", headerParameter(name), 400,
+                    "config.tools[0].parameters[0].name: header '" + name + "' is not a valid header name"));
+        }
         // spec URLs
         cases.add(new Case("a spec URL that never stops sending", spec("http://127.0.0.1:" + specPort() + "/endless"), 400,
                 "larger than 67108864 bytes"));
@@ -201,6 +214,11 @@ class ConfigurationBadInputIT {
         cases.add(new Case("a service at Alibaba's metadata address", service("http://100.100.100.200", tools), 200,
                 "link-local or cloud metadata address"));
         return cases;
+    }
+
+    static String headerParameter(String name) {
+        return service("http://127.0.0.1:9", "{mode: conversion-listener, tools: [{name: t, description: T, method: GET, "
+                + "path: /r/t, parameters: [{name: \"" + name + "\", in: header, schema: {type: string}}]}]}");
     }
 
     static int specPort() {

@@ -72,6 +72,17 @@ class OpenApiToolsIT {
                             title: {type: string}
                             file: {type: string, format: binary}
                   responses: {"200": {description: ok}}
+              /users/{id}/delete:
+                post:
+                  operationId: deleteUser
+                  parameters:
+                    - {name: id, in: path, required: true, schema: {type: string, nullable: true}}
+                    - {name: X-Consumer-ID, in: header, schema: {type: string}}
+                    - {name: X-Forwarded-For, in: header, schema: {type: string}}
+                    - {name: ":authority", in: header, schema: {type: string}}
+                    - {name: Connection, in: header, schema: {type: string}}
+                    - {name: X-Request-Reason, in: header, schema: {type: string}}
+                  responses: {"204": {description: deleted}}
               /internal/reset:
                 post:
                   operationId: resetEverything
@@ -97,7 +108,8 @@ class OpenApiToolsIT {
                 .json("GET /api/items/7", 200, "{\"id\":7,\"name\":\"lamp\"}")
                 .json("POST /api/items", 201, "{\"id\":8}")
                 .json("POST /api/charges", 200, "{}")
-                .json("POST /api/upload", 200, "{}");
+                .json("POST /api/upload", 200, "{}")
+                .json("POST /api/users/u1/delete", 204, "");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -146,13 +158,33 @@ class OpenApiToolsIT {
         JsonNode tools = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools");
         List<String> names = new ArrayList<>();
         tools.forEach(t -> names.add(t.get("name").asText()));
-        assertThat(names).containsExactly("upload", "getItem", "createItem", "createCharge");
+        assertThat(names).containsExactly("upload", "getItem", "createItem", "createCharge", "deleteUser");
         JsonNode getItem = tools.get(1);
         assertThat(getItem.get("title").asText()).isEqualTo("Get one item");
         assertThat(getItem.at("/annotations/readOnlyHint").asBoolean()).isTrue();
         assertThat(getItem.at("/inputSchema/required").toString()).isEqualTo("[\"path_id\"]");
         assertThat(getItem.at("/outputSchema/$defs/Item/properties/parent/$ref").asText()).isEqualTo("#/$defs/Item");
         assertThat(tools.get(2).at("/inputSchema/$defs/Item/required").toString()).isEqualTo("[\"name\"]");
+    }
+
+    @Test
+    void headerParametersAnArgumentMustNotSetAreLeftOutOfTheToolNotTheDocument() {
+        JsonNode tools = session().post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools");
+        JsonNode deleteUser = tools.get(4);
+        assertThat(deleteUser.get("name").asText()).isEqualTo("deleteUser");
+        assertThat(deleteUser.at("/inputSchema/properties").fieldNames()).toIterable()
+                .containsExactly("path_id", "header_X-Request-Reason");
+    }
+
+    @Test
+    void aDroppedIdentityHeaderParameterCannotBeSetAndTheGatewaysForwardingHeaderIsSent() {
+        JsonNode result = session().call("deleteUser", "{\"path_id\":\"u1\",\"header_X-Consumer-ID\":\"admin\","
+                + "\"header_X-Forwarded-For\":\"10.0.0.1\",\"header_X-Request-Reason\":\"cleanup\"}");
+        assertThat(result.get("isError").asBoolean()).as(result.toString()).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("X-Consumer-ID")).isNull();
+        assertThat(received.headers().getAll("X-Forwarded-For")).containsExactly("127.0.0.1");
+        assertThat(received.header("X-Request-Reason")).isEqualTo("cleanup");
     }
 
     @Test

@@ -44,6 +44,18 @@ final class RequestEncoder {
      */
     record Client(MultiMap headers, String forwardedFor, String remoteAddress, String host, int localPort,
                   Set<String> consumed, MultiMap added) {
+
+        /**
+         * The client's {@code Cookie} header as it stands after the gateway's authentication: once a
+         * plugin consumed it (a {@code jwt} token cookie, or a key read from a header named
+         * {@code Cookie}), only what that plugin passed on, never the original with the credential.
+         */
+        String cookieHeader() {
+            if (!consumed.contains("cookie")) {
+                return headers.get("cookie");
+            }
+            return added == null ? null : added.get("cookie");
+        }
     }
 
     static final class Rejection extends RuntimeException {
@@ -88,16 +100,19 @@ final class RequestEncoder {
             EncodedText query = new EncodedText(MAX_URI_CHARS, "the query string");
             Map<String, String> cookies = new LinkedHashMap<>();
             for (ParameterSpec p : t.parameters()) {
-                JsonNode value = arguments.get(p.argument());
-                if (value == null || value.isNull()) {
-                    value = p.schema().get("default");
-                }
-                if (value == null || value.isNull()) {
+                JsonNode value = value(p, arguments);
+                if (value == null) {
                     continue;
                 }
                 switch (p.in()) {
                     case "path" -> pathValues.put(p.name(), ParameterStyles.pathValue(p, value));
-                    case "query" -> ParameterStyles.appendQuery(query, p, value);
+                    case "query" -> {
+                        // fixed query values are authoritative, as fixed headers are: an argument of the same
+                        // name is not sent beside them (ArgumentPlaces refuses exploded keys that would be)
+                        if (!t.fixedQuery().containsKey(p.name())) {
+                            ParameterStyles.appendQuery(query, p, value);
+                        }
+                    }
                     case "header" -> headers.set(p.name(),
                             checkedHeader(p.argument(), ParameterStyles.headerValue(value, p.explode())));
                     case "cookie" -> cookies.put(p.name(), checkedCookie(p.argument(), ParameterStyles.scalar(value)));
@@ -120,6 +135,15 @@ final class RequestEncoder {
         } catch (Rejection r) {
             return new Encoded.Rejected(r.getMessage());
         }
+    }
+
+    /** The value sent for {@code p}: its argument, else its schema's default; null when neither is (or both are null). */
+    static JsonNode value(ParameterSpec p, ObjectNode arguments) {
+        JsonNode value = arguments.get(p.argument());
+        if (value == null || value.isNull()) {
+            value = p.schema().get("default");
+        }
+        return value == null || value.isNull() ? null : value;
     }
 
     private static Buffer body(RequestTemplate t, JsonNode value, MultiMap headers) {

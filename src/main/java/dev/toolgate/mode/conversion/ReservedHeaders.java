@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import dev.toolgate.config.ConfigReport;
+import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.mode.ToolSpec;
 
 import java.util.List;
@@ -10,9 +11,10 @@ import java.util.Set;
 
 /**
  * The request headers a tool may not set, neither from an argument nor as a fixed header: they
- * would change where or how a call goes, which the service decides.
+ * would change where or how a call goes, which the service decides. Arguments may set fewer still:
+ * not the identity and forwarding headers the gateway asserts, and no name that cannot be sent.
  */
-final class ReservedHeaders {
+public final class ReservedHeaders {
 
     private static final Set<String> NAMES = Set.of("host", "content-length", "transfer-encoding",
             "connection", "keep-alive", "upgrade", "te", "trailer", "proxy-connection", "expect");
@@ -23,6 +25,41 @@ final class ReservedHeaders {
     /** True when {@code name}, in any case, is one of them. */
     static boolean contains(String name) {
         return NAMES.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Why a header parameter named {@code name} cannot be a tool argument, or null when it can. A
+     * written tool with one is a configuration problem; an OpenAPI document's operation leaves the
+     * parameter out (one odd parameter must not fail a third party's whole document).
+     */
+    public static String refusal(String name) {
+        if (!token(name)) {
+            // sending it would fail every call (or be refused by the client library) at the last moment
+            return "header '" + name + "' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)";
+        }
+        if (contains(name)) {
+            return "header " + name + " cannot be set by a tool argument";
+        }
+        if (ForwardedHeaders.gatewaySet(name)) {
+            return "header " + name + " cannot be set by a tool argument (the gateway sets it)";
+        }
+        return null;
+    }
+
+    /** RFC 9110's token: what a field name may be. */
+    private static boolean token(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reports the fixed headers of a tool that are reserved, or whose values could split the request. */

@@ -85,6 +85,10 @@ public final class ToolInvoker {
         if (!errors.isEmpty()) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), errors));
         }
+        String misplaced = ArgumentPlaces.problem(tool.request(), args);
+        if (misplaced != null) {
+            return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), misplaced));
+        }
         return switch (RequestEncoder.encode(tool.request(), args, caller, MAX_RESPONSE_BYTES)) {
             case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(ResultMapper.error(r.message()));
             case RequestEncoder.Encoded.Ready ready -> send(transforms.request(traced(ready.request(), record)), cancelled,
@@ -118,7 +122,8 @@ public final class ToolInvoker {
 
     /**
      * Cookie parameters the caller did not pass are taken from the client's own cookies (Kong's
-     * behaviour for session cookies set by an authentication service).
+     * behaviour for session cookies set by an authentication service), as they stand after
+     * authentication: a token cookie {@code jwt} consumed must not come back as an argument.
      */
     private static ObjectNode withCookieArguments(Tool tool, ObjectNode args, RequestEncoder.Client caller) {
         Map<String, String> cookies = null;
@@ -128,7 +133,7 @@ public final class ToolInvoker {
                 continue;
             }
             if (cookies == null) {
-                cookies = RequestEncoder.cookies(caller.headers().get("cookie"));
+                cookies = RequestEncoder.cookies(caller.cookieHeader());
             }
             String value = cookies.get(p.name());
             if (value != null) {

@@ -20,7 +20,7 @@ final class ToolParameters {
 
     /**
      * The tool's parameters; problems go to the report: an argument defined twice, a {@code $ref}
-     * outside the schema, a reserved header, a path parameter that is not in the path.
+     * outside the schema, a header an argument may not set, a path parameter that is not in the path.
      */
     static List<ParameterSpec> of(ToolSpec spec, PathTemplate path, String at, ConfigReport report) {
         List<ParameterSpec> parameters = new ArrayList<>(spec.parameters());
@@ -40,8 +40,9 @@ final class ToolParameters {
                 report.problem(pAt + ".schema", "$ref " + reference + " is not supported: inline the schema or put it "
                         + "under the schema's own $defs");
             }
-            if ("header".equals(p.in()) && ReservedHeaders.contains(p.name())) {
-                report.problem(pAt + ".name", "header " + p.name() + " cannot be set by a tool argument");
+            String refused = "header".equals(p.in()) ? ReservedHeaders.refusal(p.name()) : null;
+            if (refused != null) {
+                report.problem(pAt + ".name", refused);
             }
             if ("path".equals(p.in())) {
                 declaredPath.add(p.name());

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +35,8 @@ class FixedHeadersAndQueryIT {
 
     @BeforeAll
     static void start() {
-        upstream = new RestUpstream().json("GET /weather", 200, "{\"temp\":21}").json("GET /client", 200, "{}");
+        upstream = new RestUpstream().json("GET /weather", 200, "{\"temp\":21}").json("GET /client", 200, "{}")
+                .json("GET /search", 200, "{}");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -58,6 +62,17 @@ class FixedHeadersAndQueryIT {
                                     lang: [en, fr]
                                   parameters:
                                     - {name: q, in: query, required: true, schema: {type: string}}
+                                - name: search
+                                  description: Search with a fixed key
+                                  method: GET
+                                  path: /mcp/search
+                                  query:
+                                    api_key: [SECRET-Q]
+                                  parameters:
+                                    - {name: obj, in: query, schema: {type: object}}
+                                    - {name: api_key, in: query, schema: {type: string}}
+                                    - {name: page, in: query, schema: {type: integer}}
+                                    - {name: deep, in: query, style: deepObject, explode: true, schema: {type: object}}
                                 - name: whoami
                                   description: Client id from a JSON secret
                                   method: GET
@@ -98,6 +113,33 @@ class FixedHeadersAndQueryIT {
                 Map.entry("lang", List.of("en", "fr")));
         assertThat(received.header("X-Api-Version")).isEqualTo("2");
         assertThat(received.header("Authorization")).isEqualTo("Bearer tok-xyz");
+    }
+
+    @Test
+    void aFixedQueryValueIsSentInsteadOfAnArgumentOfTheSameName() {
+        JsonNode result = mcp.call("search", "{\"query_api_key\":\"CLIENT-Q\",\"query_page\":2}");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(params(upstream.next())).containsOnly(Map.entry("page", List.of("2")),
+                Map.entry("api_key", List.of("SECRET-Q")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"api_key", "page", "obj", "deep"})
+    void anExplodedObjectKeyNamingAFixedOrDeclaredQueryParameterIsRefusedAndNothingIsSent(String key)
+            throws InterruptedException {
+        JsonNode result = mcp.call("search", "{\"query_obj\":{\"" + key + "\":\"CLIENT-Q\",\"x\":\"1\"}}");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isTrue();
+        assertThat(text(result)).isEqualTo("Invalid arguments for tool search: query_obj: the key '" + key
+                + "' would be sent as the query parameter " + key + ", which the tool sets otherwise");
+        assertThat(upstream.quiet(Duration.ofMillis(200))).as("no upstream call").isTrue();
+    }
+
+    @Test
+    void anExplodedObjectsOtherKeysAreSentBesideTheFixedValues() {
+        JsonNode result = mcp.call("search", "{\"query_obj\":{\"x\":\"1\",\"y\":\"2\"},\"query_deep\":{\"api_key\":\"z\"}}");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(params(upstream.next())).containsOnly(Map.entry("x", List.of("1")), Map.entry("y", List.of("2")),
+                Map.entry("deep[api_key]", List.of("z")), Map.entry("api_key", List.of("SECRET-Q")));
     }
 
     @Test

@@ -87,6 +87,23 @@ class JwtPluginIT {
                               tools: [{name: weather, description: Weather, method: GET, path: /api/weather}]
                           - name: jwt
                             config: {cookie_names: [token], uri_param_names: []}
+                      - name: cookie-arguments
+                        paths: [/cookie-arguments]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server: {forward_client_headers: false}
+                              tools:
+                                - name: weather
+                                  description: Weather
+                                  method: GET
+                                  path: /api/weather
+                                  parameters:
+                                    - {name: token, in: cookie, schema: {type: string}}
+                                    - {name: other, in: cookie, schema: {type: string}}
+                          - name: jwt
+                            config: {cookie_names: [token], uri_param_names: []}
                 """.formatted(HMAC, pem(rsa.toRSAPublicKey()), pem(rsa.toRSAPublicKey()), pem(ec.toECPublicKey()),
                 upstream.url()));
     }
@@ -164,6 +181,19 @@ class JwtPluginIT {
         RestUpstream.Received received = upstream.next();
         assertThat(received.header("x-consumer-username")).isEqualTo("carol");
         assertThat(received.header("cookie")).isEqualTo("theme=dark; lang=fr");
+    }
+
+    @Test
+    void aTokenCookieDoesNotFillAToolsCookieParameterOfTheSameName() throws Exception {
+        String token = sign("carol-iss", claims("carol-iss", 300));
+
+        McpHttp.Response result = callWeather("/cookie-arguments", Map.of("cookie", "token=" + token + "; other=o1"));
+
+        assertThat(result.status()).as("%s", result).isEqualTo(200);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo("carol");
+        assertThat(received.header("cookie")).as("the other cookie parameter is still filled from the client's cookies")
+                .isEqualTo("other=o1");
     }
 
     private void assertRefused(Map<String, String> credentials, String message, String challenge) {
