@@ -102,6 +102,20 @@ class QuickstartInspectorIT {
     }
 
     @Test
+    void aBrowserClientsOriginDoesNotReachTheAdminApiThatWouldRefuseIt() {
+        // the Inspector's web page, on its own loopback port: the MCP endpoint allows loopback origins,
+        // the admin listener only its own
+        dev.toolgate.testing.McpHttp browser = new dev.toolgate.testing.McpHttp(endpoint,
+                java.util.Map.of("Origin", "http://localhost:6274"));
+        browser.initialize("2025-06-18");
+
+        JsonNode result = browser.call("get_status", "{}");
+
+        assertThat(result.path("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(result.path("structuredContent").path("configuration_hash").asText()).isNotEmpty();
+    }
+
+    @Test
     void getServiceTakesThePathArgument() throws IOException {
         NodeClients.Run run = node.inspector(endpoint, "--method", "tools/call", "--tool-name", "get_service",
                 "--tool-arg", "path_service=toolgate-admin");
