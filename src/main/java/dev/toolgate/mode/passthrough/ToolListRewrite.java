@@ -57,12 +57,13 @@ final class ToolListRewrite {
 
     /** Splits the stream at blank lines and rewrites the events that answer an awaited id. */
     private static final class SseEvents implements BodyRewrite {
+        private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\r\n|\r|\n");
         private final Set<String> awaited;
         private final Predicate<String> shows;
         private final int limit;
         private Buffer pending = Buffer.buffer();
         /**
-         * How far {@code pending} was searched for the blank line that ends its first event, and
+         * How far {@code pending} was searched for the blank line that ends its next event, and
          * whether a line had just ended there: each byte is scanned once, however many chunks an
          * event takes (a 1.5 MB tool list in 8 KB chunks was rescanned from its start 180 times).
          */
@@ -82,18 +83,27 @@ final class ToolListRewrite {
             }
             pending.appendBuffer(chunk);
             Buffer out = Buffer.buffer();
+            // the events of this chunk are read in place; what is left is kept once, after them (a copy
+            // of the rest per event made a chunk of many small events quadratic)
+            int start = 0;
             int end;
             while ((awaited == null || !awaited.isEmpty()) && (end = eventEnd(pending)) >= 0) {
                 // an event ends at a line break, so its bytes are whole UTF-8
-                out.appendString(rewrite(pending.getString(0, end, "UTF-8")));
-                pending = pending.getBuffer(end, pending.length());
+                out.appendString(rewrite(pending.getString(start, end, "UTF-8")));
+                start = end;
             }
-            if (awaited != null && awaited.isEmpty() && pending.length() > 0) {
-                out.appendBuffer(pending);
+            if (awaited != null && awaited.isEmpty()) {
+                out.appendBuffer(pending, start, pending.length() - start);
                 pending = Buffer.buffer();
                 scanned = 0;
                 lineStart = false;
-            } else if (pending.length() > limit) {
+                return out;
+            }
+            if (start > 0) {
+                pending = pending.getBuffer(start, pending.length());
+                scanned -= start;
+            }
+            if (pending.length() > limit) {
                 throw new TooLarge(limit);
             }
             return out;
@@ -106,7 +116,7 @@ final class ToolListRewrite {
 
         /** One whole event (its blank line included), rewritten when it answers an awaited id. */
         private String rewrite(String event) {
-            String[] lines = event.split("\r\n|\r|\n");
+            String[] lines = LINE_BREAK.split(event);
             StringBuilder data = new StringBuilder();
             for (String line : lines) {
                 if (line.startsWith("data:")) {
@@ -152,7 +162,7 @@ final class ToolListRewrite {
             }
         }
 
-        /** The index just past the blank line that ends the first event, or -1 (searched on from where the last search stopped). */
+        /** The index just past the blank line that ends the next event, or -1 (searched on from where the last search stopped). */
         private int eventEnd(Buffer bytes) {
             int length = bytes.length();
             for (int i = scanned; i < length; i++) {
@@ -167,8 +177,7 @@ final class ToolListRewrite {
                 }
                 int next = b == '\r' && bytes.getByte(i + 1) == '\n' ? i + 2 : i + 1;
                 if (lineStart) {
-                    // the bytes after this event are searched from their start
-                    scanned = 0;
+                    scanned = next;
                     lineStart = false;
                     return next;
                 }
