@@ -110,6 +110,11 @@ class ArgumentBadInputIT {
         cases.add(item("a value the same pattern does not match is refused by the schema", "\"query_code\":\"xxz\"",
                 "does not match", null));
         // values that try to leave their place
+        cases.add(new Case("a path value of half a surrogate pair (Java would send '?')", "get_item",
+                "{\"path_id\":\"a\\ud800\"}", "unpaired UTF-16 surrogate", null));
+        cases.add(item("a query value of a lone low surrogate", "\"query_tags\":[\"\\udc00x\"]", "unpaired UTF-16 surrogate", null));
+        cases.add(new Case("a path value of a whole surrogate pair is sent", "get_item", "{\"path_id\":\"\\ud83d\\ude00\"}",
+                null, "/items/%F0%9F%98%80"));
         cases.add(new Case("a path value of ../admin stays one segment", "get_item", "{\"path_id\":\"../admin\"}", null,
                 "/items/..%2Fadmin"));
         cases.add(new Case("a path value of ..", "get_item", "{\"path_id\":\"..\"}", "must not be empty, '.' or '..'", null));
