@@ -61,6 +61,26 @@ public final class Json {
         }
     }
 
+    private static final java.util.regex.Pattern ENABLE_HINT = java.util.regex.Pattern.compile(": enable `[^`]+` to allow");
+    private static final java.util.regex.Pattern BOUND_AS = java.util.regex.Pattern.compile(
+            " \\(bound as `[^`]+`\\): not allowed as per `[^`]+`");
+    private static final java.util.regex.Pattern SOURCE = java.util.regex.Pattern.compile("Source: REDACTED \\(`[^`]+` disabled\\); ");
+    private static final java.util.regex.Pattern COMMENTS = java.util.regex.Pattern.compile(
+            " \\(not recognized as one since Feature '[A-Z_]+' not enabled for parser\\)");
+
+    /**
+     * What a parse failure says to the client who sent the JSON: the parser's message without its
+     * advice to the gateway's programmers (which parser features would have allowed the input, which
+     * class the value was bound as).
+     */
+    public static String problem(JsonProcessingException e) {
+        String text = e.getOriginalMessage() == null ? "not JSON" : e.getOriginalMessage();
+        text = ENABLE_HINT.matcher(text).replaceAll(", which JSON does not allow");
+        text = BOUND_AS.matcher(text).replaceAll(": a body holds one JSON value");
+        text = SOURCE.matcher(text).replaceAll("");
+        return COMMENTS.matcher(text).replaceAll(" (JSON has no comments)");
+    }
+
     /** {@code 1E999999999999999999} is valid JSON, but no BigDecimal holds it: a parse error, not a crash. */
     private static JsonProcessingException tooLargeNumber(NumberFormatException e) {
         return new JsonParseException(null, "a number is out of range (its exponent is too large)");

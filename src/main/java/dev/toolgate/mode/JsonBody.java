@@ -29,7 +29,7 @@ public final class JsonBody {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new GatewayException(new GatewayError.MalformedJson(e.getOriginalMessage()));
+            throw new GatewayException(new GatewayError.MalformedJson(Json.problem(e)));
         } catch (IOException e) {
             throw new GatewayException(new GatewayError.MalformedJson(e.getMessage()));
         }

@@ -15,4 +15,22 @@ class JsonTest {
 
         assertThat(Json.idText(id)).isEqualTo(id.toString());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":NaN}", "{\"a\":+1}", "{\"a\":1}{", "[1,2", "/* c */ {}", "{\"a\":Infinity}"})
+    void aParseProblemSaysWhatIsWrongWithTheJsonNotHowTheParserIsConfigured(String json) {
+        var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(
+                com.fasterxml.jackson.core.JsonProcessingException.class,
+                () -> Json.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        assertThat(Json.problem(thrown)).isNotBlank().doesNotContain("Feature", "`", "com.fasterxml", "REDACTED");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aParseProblemKeepsWhereAndWhat() throws Exception {
+        var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(
+                com.fasterxml.jackson.core.JsonProcessingException.class, () -> Json.parse("{\"a\":NaN}".getBytes()));
+
+        assertThat(Json.problem(thrown)).isEqualTo("Non-standard token 'NaN', which JSON does not allow");
+    }
 }

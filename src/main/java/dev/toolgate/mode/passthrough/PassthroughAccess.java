@@ -77,7 +77,7 @@ final class PassthroughAccess {
         } catch (JsonProcessingException e) {
             // fail closed: a body the policies cannot read is not forwarded unchecked, since a lenient server
             // (one that takes NaN, say) could still read a tool call in it
-            return refused(new GatewayError.MalformedJson(e.getOriginalMessage()));
+            return refused(new GatewayError.MalformedJson(dev.toolgate.mcp.Json.problem(e)));
         } catch (IOException e) {
             return refused(new GatewayError.InvalidMessage(null, e.getMessage()));
         }
