@@ -40,11 +40,17 @@ public final class Redacted extends JsonSerializer<Object> {
 
     /**
      * A {@code name:value} entry (Kong's transformer lists) with its value masked when the name reads like
-     * a secret ({@link SecretNames}); other entries are returned as they are.
+     * a secret ({@link SecretNames}) and the value is not a vault reference; other entries are returned as
+     * they are.
      */
     public static String pair(String entry) {
         int colon = entry.indexOf(':');
         if (colon <= 0 || !SecretNames.secret(entry.substring(0, colon).trim())) {
+            return entry;
+        }
+        String value = entry.substring(colon + 1).strip();
+        if (value.startsWith("{vault://") && value.endsWith("}") && value.indexOf('}') == value.length() - 1) {
+            // a vault reference is where the secret is kept, not the secret: shown, as references are elsewhere
             return entry;
         }
         return entry.substring(0, colon + 1) + MASK;

@@ -41,6 +41,9 @@ class RedactedTest {
 
     @Test
     void otherEntriesStayReadable() {
+        assertThat(Redacted.pair("x-api-key:{vault://env/WIDGETS_TOKEN}")).as("a reference, not the secret")
+                .isEqualTo("x-api-key:{vault://env/WIDGETS_TOKEN}");
+        assertThat(Redacted.pair("x-api-key:{vault://env/A}{vault://env/B}")).isEqualTo("x-api-key:[redacted]");
         assertThat(Redacted.pair("X-Request-Source:toolgate")).isEqualTo("X-Request-Source:toolgate");
         assertThat(Redacted.pair("Authorization")).isEqualTo("Authorization");
         assertThat(Redacted.pair("http://host:80/path")).isEqualTo("http://host:80/path");
