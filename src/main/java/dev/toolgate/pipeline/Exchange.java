@@ -176,11 +176,15 @@ public final class Exchange {
 
     /**
      * A policy's own, lower bound on the body ({@code request-size-limiting}): past it, reading fails
-     * with {@code tooLarge}. Must be set before anything reads the body.
+     * with {@code tooLarge}. Set before the body is read, it stops the read at the bound; after a policy
+     * ahead of it started the read (key-auth looking for a key in the body), it is checked on what was
+     * read, which the route's own limit bounded meanwhile.
      */
     public void limitBody(long bytes, GatewayError tooLarge) {
         if (body != null) {
-            throw new IllegalStateException("the body is already being read");
+            body = body.compose(read -> read.length() > bytes
+                    ? Future.failedFuture(new GatewayException(tooLarge)) : Future.succeededFuture(read));
+            return;
         }
         if (bytes < bodyCap) {
             bodyCap = bytes;

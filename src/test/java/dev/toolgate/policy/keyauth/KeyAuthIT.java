@@ -71,6 +71,7 @@ class KeyAuthIT {
                         paths: [/in-body]
                         plugins:
                           - {name: key-auth, config: {key_in_body: true}}
+                          - {name: request-size-limiting, config: {allowed_payload_size: 1, size_unit: kilobytes}}
                           - {name: ai-mcp-proxy, config: {mode: conversion-listener, tools: [%2$s]}}
                       - name: tagged
                         paths: [/tagged]
@@ -398,6 +399,27 @@ class KeyAuthIT {
         assertThat(response.status()).as(response.toString()).isEqualTo(401);
         assertThat(response.json().path("error").path("message").asText()).isEqualTo(message);
         assertThat(response.header("www-authenticate")).isEqualTo(challenge);
+    }
+
+    @Test
+    void aKeyInTheBodyBesideASizeLimitServesABodyOfUnknownLengthAndRefusesOneTooLarge() {
+        // key-auth reads the body before request-size-limiting (1250, then 951) can bound the read
+        String small = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+        String large = small.replace("\"name\":\"t\"", "\"name\":\"" + "t".repeat(2000) + "\"");
+
+        assertThat(chunked("/in-body", small).status()).isEqualTo(200);
+        assertThat(chunked("/in-body", large).status()).isEqualTo(413);
+        assertThat(chunked("/in-body", small).status()).isEqualTo(200);
+    }
+
+    /** A POST whose length is not declared: its body in one chunk. */
+    static RawConnection.Response chunked(String path, String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        byte[] framed = (Integer.toHexString(body.length) + "\r\n" + json + "\r\n0\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        return RawConnection.exchange(gateway.gateway().proxyPort(), "POST", path,
+                List.of("Host: 127.0.0.1", "Content-Type: application/json", "Accept: " + McpHttp.ACCEPT_BOTH,
+                        "apikey: alice-key", "Transfer-Encoding: chunked"), framed);
     }
 
     static McpHttp.Response post(String pathAndQuery, Map<String, String> headers) {
