@@ -49,11 +49,19 @@ final class AdminJson {
         return tree;
     }
 
-    /** A string as shown: a URL's userinfo masked, and a list entry's value when its name reads like a secret. */
+    /**
+     * The lists whose entries are {@code name:value} pairs: Kong's transformers' {@code add}, {@code append}
+     * and {@code replace} headers, query arguments, body and JSON fields (a {@code rename}'s "old:new" are
+     * both names). Other lists are left alone: a host {@code auth.example.com:8443} or an enum value
+     * {@code token:read} is no secret.
+     */
+    private static final java.util.regex.Pattern PAIRS = java.util.regex.Pattern.compile(
+            "/config/(add|append|replace)/(headers|querystring|body|json)$");
+
+    /** A string as shown: a URL's userinfo masked, and a pair's value when its name reads like a secret. */
     private static String masked(String list, String text) {
         String shown = Redacted.url(text);
-        // a rename's "old:new" are both names, never a value
-        if (list != null && !list.contains("/rename/")) {
+        if (list != null && PAIRS.matcher(list).find()) {
             shown = Redacted.pair(shown);
         }
         return shown.equals(text) ? null : shown;

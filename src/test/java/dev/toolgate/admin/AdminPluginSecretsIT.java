@@ -41,6 +41,7 @@ class AdminPluginSecretsIT {
                     routes:
                       - name: r
                         paths: [/r]
+                        tags: ["token:read", "auth:internal"]
                 plugins:
                   - name: opentelemetry
                     config:
@@ -113,6 +114,12 @@ class AdminPluginSecretsIT {
         assertThat(add.get("body")).extracting(JsonNode::asText).containsExactly("password:[redacted]");
         assertThat(plugin("response-transformer").at("/config/add/headers")).extracting(JsonNode::asText)
                 .containsExactly("Set-Cookie:[redacted]", "X-Served-By:toolgate");
+    }
+
+    @Test
+    void onlyTransformerPairsAreReadAsNameAndValueNotOtherListsWithAColon() {
+        JsonNode route = admin.get("/routes/r").json();
+        assertThat(route.get("tags")).extracting(JsonNode::asText).containsExactly("token:read", "auth:internal");
     }
 
     @Test
