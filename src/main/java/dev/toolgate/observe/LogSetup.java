@@ -58,5 +58,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         }
         // swagger-parser logs what it tolerates; Toolgate reports what matters as config problems
         context.getLogger("io.swagger").setLevel(Level.OFF);
+        // a pattern past its budget is the caller's invalid argument, answered as such: not an ERROR a client can repeat
+        context.getLogger("com.networknt.schema.keyword.PatternValidator").setLevel(Level.OFF);
     }
 }

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * operator and from third-party OpenAPI documents, the values from any client (arguments) or upstream
  * (answers checked against an output schema), and Java's regular expressions backtrack: {@code
  * ^(x+x+)+y$} against 5,000 {@code x}s runs for hours, on the event loop that validates the call. Each
- * validation gets {@link #STEPS} reads of its values' characters for all its patterns together; past
+ * validation gets {@link #STEPS} reads of its values' characters for all its patterns together (more
+ * for a large document, {@link #within}); past
  * that it stops with {@link TooCostly}, which the tool answers as invalid arguments (or a non-matching
  * answer) instead of a stalled loop. Linear patterns on values up to the body limit stay far below it.
  */
@@ -35,10 +36,13 @@ final class BoundedPatterns implements RegularExpressionFactory {
     private BoundedPatterns() {
     }
 
-    /** Runs one validation with a fresh budget (validations nest on one thread only through this). */
-    static <T> T within(Supplier<T> validation) {
+    /**
+     * Runs one validation with a fresh budget: {@link #STEPS}, and four reads more per character of the
+     * text validated (an answer may be 16 MiB of strings that linear patterns read once or twice).
+     */
+    static <T> T within(long textChars, Supplier<T> validation) {
         long[] outer = LEFT.get();
-        LEFT.set(new long[]{STEPS});
+        LEFT.set(new long[]{STEPS + 4 * textChars});
         try {
             return validation.get();
         } finally {

@@ -52,10 +52,28 @@ public final class CompiledSchema {
     public List<Error> validate(JsonNode node) {
         Schema schema = get();
         try {
-            return BoundedPatterns.within(() -> schema.validate(node));
+            return BoundedPatterns.within(textChars(node), () -> schema.validate(node));
         } catch (BoundedPatterns.TooCostly e) {
             return List.of(Error.builder().message(e.getMessage()).build());
         }
+    }
+
+    /** The characters of the node's strings and field names: what its patterns may read. */
+    private static long textChars(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().length();
+        }
+        long chars = 0;
+        if (node.isObject()) {
+            for (var field : node.properties()) {
+                chars += field.getKey().length() + textChars(field.getValue());
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                chars += textChars(item);
+            }
+        }
+        return chars;
     }
 
     /** True once compiled. */
