@@ -33,6 +33,8 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
 
     /** How deep JSON held in a payload's strings is read to mask it (JSON text inside JSON text...). */
     private static final int MAX_TEXT_DEPTH = 2;
+    /** The longest JSON text inside a payload's string that is read to mask it. */
+    static final int MAX_MASKED_TEXT = 1024 * 1024;
 
     public Redaction {
         referenceBySecret = Map.copyOf(referenceBySecret);
@@ -114,52 +116,77 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
         return shown.length() > MAX_PAYLOAD_CHARS ? shown.substring(0, MAX_PAYLOAD_CHARS) + "…(truncated)" : shown;
     }
 
-    private void mask(JsonNode node, Set<String> consumedFields, int depth) {
+    /** Masks the node in place; true when anything in it changed. */
+    private boolean mask(JsonNode node, Set<String> consumedFields, int depth) {
+        boolean changed = false;
         if (node instanceof ObjectNode object) {
-            object.properties().forEach(field -> {
+            for (var field : object.properties()) {
+                JsonNode value = field.getValue();
                 if (SecretNames.secret(field.getKey()) || consumedFields.contains(field.getKey())) {
-                    if (!field.getValue().isContainerNode() || field.getValue().isEmpty()) {
+                    if (!value.isContainerNode() || value.isEmpty()) {
                         field.setValue(TextNode.valueOf(Redacted.MASK));
                     } else {
-                        maskAll(field.getValue());
+                        maskAll(value);
                     }
-                } else if (field.getValue().isTextual()) {
-                    field.setValue(TextNode.valueOf(text(field.getValue().asText(), consumedFields, depth)));
+                    changed = true;
+                } else if (value.isTextual()) {
+                    String shown = text(value.textValue(), consumedFields, depth);
+                    if (!shown.equals(value.textValue())) {
+                        field.setValue(TextNode.valueOf(shown));
+                        changed = true;
+                    }
                 } else {
-                    mask(field.getValue(), consumedFields, depth);
+                    changed |= mask(value, consumedFields, depth);
                 }
-            });
+            }
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                if (array.get(i).isTextual()) {
-                    array.set(i, TextNode.valueOf(text(array.get(i).asText(), consumedFields, depth)));
+                JsonNode item = array.get(i);
+                if (item.isTextual()) {
+                    String shown = text(item.textValue(), consumedFields, depth);
+                    if (!shown.equals(item.textValue())) {
+                        array.set(i, TextNode.valueOf(shown));
+                        changed = true;
+                    }
                 } else {
-                    mask(array.get(i), consumedFields, depth);
+                    changed |= mask(item, consumedFields, depth);
                 }
             }
         }
+        return changed;
     }
 
     /**
      * A string inside a payload: a tool result's text content is often JSON itself (a REST answer), and
      * what it holds is masked as the message's own fields are, two levels of such text deep at most;
-     * text that is not JSON, or holds nothing to mask, is kept as it was written.
+     * text that is not JSON, or holds nothing to mask, is kept as it was written. JSON text longer than
+     * {@link #MAX_MASKED_TEXT} is not shown (reading it again on the event loop to mask it would cost
+     * more than the entry is worth, and showing it unmasked could show a secret).
      */
     private String text(String value, Set<String> consumedFields, int depth) {
         String shown = text(value);
-        String trimmed = shown.strip();
-        if (depth >= MAX_TEXT_DEPTH || !(trimmed.startsWith("{") || trimmed.startsWith("["))) {
+        if (depth >= MAX_TEXT_DEPTH || !startsLikeJson(shown)) {
             return shown;
         }
+        if (shown.length() > MAX_MASKED_TEXT) {
+            return "[JSON text of " + shown.length() + " characters, too long to mask]";
+        }
         try {
-            JsonNode inner = Json.parse(trimmed);
-            String before = Json.text(inner);
-            mask(inner, consumedFields, depth + 1);
-            String after = Json.text(inner);
-            return before.equals(after) ? shown : after;
+            JsonNode inner = Json.parse(shown);
+            return mask(inner, consumedFields, depth + 1) ? Json.text(inner) : shown;
         } catch (java.io.IOException | RuntimeException e) {
             return shown;
         }
+    }
+
+    private static boolean startsLikeJson(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '{' || c == '[';
+            }
+        }
+        return false;
     }
 
     private static void maskAll(JsonNode node) {

@@ -73,4 +73,14 @@ class RedactionTest {
                 .contains("\\\"password\\\":\\\"[redacted]\\\"", "\\\"name\\\":\\\"w\\\"",
                         "{ not json, password: P }", "\"text\":\"[1, 2]\"");
     }
+
+    @Test
+    void jsonTextTooLongToMaskIsNotShownAtAll() {
+        String inner = "{\"password\":\"P\",\"pad\":\"" + "p".repeat(Redaction.MAX_MASKED_TEXT) + "\"}";
+        byte[] result = ("{\"content\":[{\"type\":\"text\",\"text\":" + dev.toolgate.mcp.Json.text(
+                com.fasterxml.jackson.databind.node.TextNode.valueOf(inner)) + "}]}").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(redaction.payload(result, 0, result.length, Set.of()))
+                .contains("[JSON text of " + inner.length() + " characters, too long to mask]").doesNotContain("\\\"P\\\"");
+    }
 }
