@@ -48,14 +48,21 @@ final class SseParser {
     private boolean oversized;
     private boolean lineTruncated;
     private boolean afterCarriageReturn;
+    private final boolean keepIds;
     private String lastId;
 
     SseParser(EventSink onEvent, int maxEventBytes) {
-        this.onEvent = onEvent;
-        this.maxEventBytes = maxEventBytes;
+        this(onEvent, maxEventBytes, false);
     }
 
-    /** The last event id the stream carried, or null: what a resumption sends as {@code Last-Event-ID}. */
+    /** @param keepIds whether {@link #lastId()} is kept (the era bridge resumes streams; the relay does not) */
+    SseParser(EventSink onEvent, int maxEventBytes, boolean keepIds) {
+        this.onEvent = onEvent;
+        this.maxEventBytes = maxEventBytes;
+        this.keepIds = keepIds;
+    }
+
+    /** The last event id the stream carried, or null (always, unless ids are kept): what a resumption sends as {@code Last-Event-ID}. */
     String lastId() {
         return lastId;
     }
@@ -152,7 +159,7 @@ final class SseParser {
             hasData = true;
             return;
         }
-        start = valueStart(text, from, length, ID);
+        start = keepIds ? valueStart(text, from, length, ID) : -1;
         if (start >= 0 && !truncated && length - start <= MAX_ID_BYTES) {
             String id = new String(text, from + start, length - start, StandardCharsets.UTF_8);
             if (id.indexOf('\0') < 0) {

@@ -43,7 +43,7 @@ final class SseReader {
             public void oversized() {
                 throw new TooLarge(limit);
             }
-        }, limit);
+        }, limit, true);
     }
 
     /** The last event id the stream carried (what a resumption sends as {@code Last-Event-ID}). */

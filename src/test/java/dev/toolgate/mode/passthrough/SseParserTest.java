@@ -121,7 +121,8 @@ class SseParserTest {
 
     @Test
     void theLastIdIsKeptAcrossEventsAndOneWithANullOrLongerThanTheLimitIsIgnored() {
-        SseParser parser = parser(1024);
+        SseParser parser = new SseParser((bytes, offset, length) -> events.add(new String(bytes, offset, length,
+                StandardCharsets.UTF_8)), 1024, true);
         parser.feed("id: 7\ndata: a\n\n".getBytes(StandardCharsets.UTF_8));
         assertThat(parser.lastId()).isEqualTo("7");
         parser.feed("data: b\n\nid:8\n\n".getBytes(StandardCharsets.UTF_8));
@@ -130,6 +131,9 @@ class SseParserTest {
         parser.feed(("id: " + "x".repeat(SseParser.MAX_ID_BYTES + 1) + "\n\n").getBytes(StandardCharsets.UTF_8));
         assertThat(parser.lastId()).isEqualTo("8");
         assertThat(events).containsExactly("a", "b");
+        SseParser relay = parser(1024);
+        relay.feed("id: 7\ndata: a\n\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(relay.lastId()).as("the relay keeps no ids").isNull();
     }
 
     @Test
