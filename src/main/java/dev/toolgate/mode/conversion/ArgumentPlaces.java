@@ -33,7 +33,9 @@ final class ArgumentPlaces {
                     queryNames = queryNames(t);
                 }
                 for (Map.Entry<String, JsonNode> key : value.properties()) {
-                    if (queryNames.contains(key.getKey())) {
+                    // the object's own name is not sent (its keys are), so a key of that name shadows nothing
+                    boolean own = key.getKey().equals(p.name()) && !t.fixedQuery().containsKey(p.name());
+                    if (queryNames.contains(key.getKey()) && !own) {
                         return p.argument() + ": the key '" + key.getKey() + "' would be sent as the query parameter "
                                 + key.getKey() + ", which the tool sets otherwise";
                     }
