@@ -1,5 +1,6 @@
 package dev.toolgate.http;
 
+import dev.toolgate.config.BoundedText;
 import dev.toolgate.config.Route;
 
 import java.util.ArrayList;
@@ -43,6 +44,28 @@ public final class Router {
     }
 
     private final List<Candidate> candidates = new ArrayList<>();
+
+    /**
+     * Character reads one regex path may spend on one request path (a few milliseconds); a regex that
+     * backtracks past it does not match, and is logged once per route. The path is at most 4,096
+     * characters, but {@code ~/(a+)+$} could still spend hours on it.
+     */
+    public static final long MAX_REGEX_READS = 1_000_000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static boolean lookingAt(Matcher m, Route route) {
+        try {
+            return m.lookingAt();
+        } catch (BoundedText.Exhausted e) {
+            String name = route.name() != null ? route.name() : route.id();
+            if (WARNED.size() < 1000 && WARNED.add(name)) {
+                LOG.warn("route {}: a regex path took too long on a request path and did not match it; "
+                        + "make it linear (no nested repetition)", name);
+            }
+            return false;
+        }
+    }
 
     /** @param routes the routes that may match (routes of disabled services are left out by the caller) */
     public Router(List<Route> routes) {
@@ -137,8 +160,8 @@ public final class Router {
         }
         PathMatch best = null;
         for (Regex regex : c.regexes()) {
-            Matcher m = regex.pattern().matcher(path);
-            if (m.lookingAt() && (best == null || regex.priority() > best.weight())) {
+            Matcher m = BoundedText.matcher(regex.pattern(), path, MAX_REGEX_READS);
+            if (lookingAt(m, c.route()) && (best == null || regex.priority() > best.weight())) {
                 best = new PathMatch(true, regex.priority(), path.substring(0, m.end()));
             }
         }

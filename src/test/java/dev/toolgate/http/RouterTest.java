@@ -50,6 +50,16 @@ class RouterTest {
     }
 
     @Test
+    void aRegexThatBacktracksPastItsBudgetDoesNotMatchAndTheNextRouteDoes() {
+        // ~/api/(a+)+$ on 3,000 a's and a b would backtrack for hours in Java's engine
+        var routes = List.of(regex("nested", "~/api/(a+)+$", 100), paths("fallback", "/api"));
+        String path = "/api/" + "a".repeat(3000) + "b";
+
+        assertThat(match(routes, path)).isEqualTo("fallback");
+        assertThat(match(routes, "/api/aaa")).as("a path it matches in time").isEqualTo("nested");
+    }
+
+    @Test
     void regexBeatsPrefixWhateverTheirLengths() {
         var routes = List.of(paths("prefix", "/api/v2/users"), regex("regex", "~/api/v\\d+", 0));
 

@@ -3,6 +3,7 @@ package dev.toolgate.mode.conversion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
+import dev.toolgate.config.BoundedText;
 
 import java.util.List;
 
@@ -53,8 +54,9 @@ public final class CompiledSchema {
         Schema schema = get();
         try {
             return BoundedPatterns.within(textChars(node), () -> schema.validate(node));
-        } catch (BoundedPatterns.TooCostly e) {
-            return List.of(Error.builder().message(e.getMessage()).build());
+        } catch (BoundedText.Exhausted e) {
+            return List.of(Error.builder().message("a value took too long to match a pattern of the schema; send a shorter one")
+                    .build());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.toolgate.policy.cors;
 
+import dev.toolgate.config.BoundedText;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,8 @@ final class AllowedOrigins {
     private final boolean any;
     private final String single;
     private final List<Entry> entries = new ArrayList<>();
+    /** Character reads one regex entry may spend on one origin (a request head is at most 8 KiB). */
+    static final long MAX_REGEX_READS = 1_000_000;
 
     /** @throws PatternSyntaxException when a regex entry does not compile */
     AllowedOrigins(List<String> origins) {
@@ -62,7 +66,7 @@ final class AllowedOrigins {
         String host = host(requestOrigin);
         for (Entry entry : entries) {
             boolean found = entry.exact() != null ? entry.exact().equals(normalized)
-                    : entry.regex().matcher(entry.byHost() ? host : normalized).lookingAt();
+                    : matches(entry.regex(), entry.byHost() ? host : normalized);
             if (found) {
                 return normalized;
             }
@@ -92,6 +96,15 @@ final class AllowedOrigins {
             return host == null ? origin : host.toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
             return origin;
+        }
+    }
+
+    /** A regex entry against an origin, with bounded work: one that backtracks past it does not allow the origin. */
+    private static boolean matches(Pattern regex, String origin) {
+        try {
+            return BoundedText.matcher(regex, origin, MAX_REGEX_READS).lookingAt();
+        } catch (BoundedText.Exhausted e) {
+            return false;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.toolgate.policy.requesttransformer;
 
+import dev.toolgate.config.BoundedText;
 import dev.toolgate.http.Router;
 import dev.toolgate.pipeline.Exchange;
 
@@ -24,8 +25,9 @@ final class RouteCaptures {
                 continue;
             }
             Pattern pattern = COMPILED.computeIfAbsent(routePath, p -> Pattern.compile(p.substring(1)));
-            Matcher m = pattern.matcher(path);
-            if (m.lookingAt()) {
+            // bounded as the router's match of the same path is: past it, no capture
+            Matcher m = BoundedText.matcher(pattern, path, Router.MAX_REGEX_READS);
+            if (lookingAt(m)) {
                 try {
                     return Character.isDigit(group.charAt(0)) ? m.group(Integer.parseInt(group)) : m.group(group);
                 } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
@@ -34,5 +36,13 @@ final class RouteCaptures {
             }
         }
         return null;
+    }
+
+    private static boolean lookingAt(Matcher m) {
+        try {
+            return m.lookingAt();
+        } catch (BoundedText.Exhausted e) {
+            return false;
+        }
     }
 }

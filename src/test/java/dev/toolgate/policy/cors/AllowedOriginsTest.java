@@ -26,6 +26,15 @@ class AllowedOriginsTest {
     }
 
     @Test
+    void aRegexEntryThatBacktracksPastItsBudgetDoesNotAllowTheOrigin() {
+        AllowedOrigins origins = new AllowedOrigins(List.of("https://(a+)+\\.example", "https://ok.example"));
+
+        assertThat(origins.allowOrigin("https://" + "a".repeat(3000) + "b.example")).isNull();
+        assertThat(origins.allowOrigin("https://aaa.example")).isEqualTo("https://aaa.example");
+        assertThat(origins.allowOrigin("https://ok.example")).isEqualTo("https://ok.example");
+    }
+
+    @Test
     void onePlainOriginIsSentAsItIsWhateverTheCallerSent() {
         AllowedOrigins one = new AllowedOrigins(List.of("https://app.example.com"));
         assertThat(one.any()).isFalse();

@@ -1,0 +1,58 @@
+package dev.toolgate.config;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Text for a regular expression to match with a bound on the work: each character the matcher reads
+ * is paid from a budget, and past it {@link Exhausted} is thrown. Java's engine backtracks, so a
+ * pattern like {@code ^(a+)+$} from a configuration or a schema could otherwise spend hours on a few
+ * thousand characters a client sent, on the event loop that serves it (Kong's PCRE stops at a match
+ * limit the same way).
+ */
+public final class BoundedText implements CharSequence {
+
+    /** The budget is spent: the text is treated as not matching, or refused, by the caller. */
+    public static final class Exhausted extends RuntimeException {
+        Exhausted() {
+            super("a value took too long to match a pattern", null, false, false);
+        }
+    }
+
+    private final String text;
+    private final long[] left;
+
+    /** @param left the budget, shared by every match that pays from it */
+    public BoundedText(String text, long[] left) {
+        this.text = text;
+        this.left = left;
+    }
+
+    /** A matcher over {@code text} with a budget of its own of {@code reads} character reads. */
+    public static Matcher matcher(Pattern pattern, String text, long reads) {
+        return pattern.matcher(new BoundedText(text, new long[]{reads}));
+    }
+
+    @Override
+    public char charAt(int index) {
+        if (--left[0] < 0) {
+            throw new Exhausted();
+        }
+        return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+        return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+        return new BoundedText(text.substring(start, end), left);
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
