@@ -28,9 +28,18 @@ public final class BoundedText implements CharSequence {
         this.left = left;
     }
 
-    /** A matcher over {@code text} with a budget of its own of {@code reads} character reads. */
-    public static Matcher matcher(Pattern pattern, String text, long reads) {
-        return pattern.matcher(new BoundedText(text, new long[]{reads}));
+    /**
+     * The matcher after {@code pattern} matched at the start of {@code text} within {@code reads}
+     * character reads; null when it did not match, or spent them first (then {@code exhausted} runs).
+     */
+    public static Matcher lookingAt(Pattern pattern, String text, long reads, Runnable exhausted) {
+        Matcher m = pattern.matcher(new BoundedText(text, new long[]{reads}));
+        try {
+            return m.lookingAt() ? m : null;
+        } catch (Exhausted e) {
+            exhausted.run();
+            return null;
+        }
     }
 
     @Override

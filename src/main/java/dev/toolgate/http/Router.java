@@ -54,16 +54,11 @@ public final class Router {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
     private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private static boolean lookingAt(Matcher m, Route route) {
-        try {
-            return m.lookingAt();
-        } catch (BoundedText.Exhausted e) {
-            String name = route.name() != null ? route.name() : route.id();
-            if (WARNED.size() < 1000 && WARNED.add(name)) {
-                LOG.warn("route {}: a regex path took too long on a request path and did not match it; "
-                        + "make it linear (no nested repetition)", name);
-            }
-            return false;
+    private static void warnOnce(Route route) {
+        String name = route.name() != null ? route.name() : route.id();
+        if (WARNED.size() < 1000 && WARNED.add(name)) {
+            LOG.warn("route {}: a regex path took too long on a request path and did not match it; "
+                    + "make it linear (no nested repetition)", name);
         }
     }
 
@@ -160,8 +155,8 @@ public final class Router {
         }
         PathMatch best = null;
         for (Regex regex : c.regexes()) {
-            Matcher m = BoundedText.matcher(regex.pattern(), path, MAX_REGEX_READS);
-            if (lookingAt(m, c.route()) && (best == null || regex.priority() > best.weight())) {
+            Matcher m = BoundedText.lookingAt(regex.pattern(), path, MAX_REGEX_READS, () -> warnOnce(c.route()));
+            if (m != null && (best == null || regex.priority() > best.weight())) {
                 best = new PathMatch(true, regex.priority(), path.substring(0, m.end()));
             }
         }

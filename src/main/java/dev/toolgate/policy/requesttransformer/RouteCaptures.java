@@ -26,8 +26,8 @@ final class RouteCaptures {
             }
             Pattern pattern = COMPILED.computeIfAbsent(routePath, p -> Pattern.compile(p.substring(1)));
             // bounded as the router's match of the same path is: past it, no capture
-            Matcher m = BoundedText.matcher(pattern, path, Router.MAX_REGEX_READS);
-            if (lookingAt(m)) {
+            Matcher m = BoundedText.lookingAt(pattern, path, Router.MAX_REGEX_READS, () -> { });
+            if (m != null) {
                 try {
                     return Character.isDigit(group.charAt(0)) ? m.group(Integer.parseInt(group)) : m.group(group);
                 } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
@@ -36,13 +36,5 @@ final class RouteCaptures {
             }
         }
         return null;
-    }
-
-    private static boolean lookingAt(Matcher m) {
-        try {
-            return m.lookingAt();
-        } catch (BoundedText.Exhausted e) {
-            return false;
-        }
     }
 }
