@@ -1,0 +1,81 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.Configs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Where arguments go once they match their schemas: an exploded object's keys become names of their
+ * own, in the query string and in a form body alike, and must not name what the tool sets otherwise.
+ */
+class ArgumentPlacesTest {
+
+    static final String ROUTE = "paths: [/shop]\n";
+
+    @TempDir
+    Path baseDirectory;
+
+    private RequestTemplate request(String tool) {
+        Configs.Checked checked = Configs.check(ToolCompilerTest.document(ROUTE, tool), baseDirectory);
+        assertThat(checked.problems()).isEmpty();
+        return checked.snapshot().toolSets().values().iterator().next().tools().getFirst().request();
+    }
+
+    private RequestTemplate form() {
+        return request("""
+                - description: d
+                  method: POST
+                  path: /shop/orders
+                  query: {channel: [web]}
+                  request_body:
+                    content:
+                      application/x-www-form-urlencoded:
+                        schema: {type: object, properties: {name: {type: string}, point: {type: object}, grid: {type: object}}}
+                        encoding:
+                          point: {style: form, explode: true}
+                          grid: {style: form, explode: false}
+                """);
+    }
+
+    private static ObjectNode args(String json) {
+        try {
+            return (ObjectNode) Json.parse(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void anExplodedFormObjectKeyNamingADeclaredFieldIsRefusedEvenWhenThatFieldIsNotPassed() {
+        assertThat(ArgumentPlaces.problem(form(), args("{\"body\":{\"point\":{\"x\":1,\"name\":\"admin\"}}}")))
+                .isEqualTo("body.point: the key 'name' would be sent as the form field name, which the tool sets otherwise");
+    }
+
+    @Test
+    void anExplodedFormObjectKeyNamingAnotherPassedFieldIsRefused() {
+        assertThat(ArgumentPlaces.problem(form(), args("{\"body\":{\"role\":\"user\",\"point\":{\"role\":\"admin\"}}}")))
+                .isEqualTo("body.point: the key 'role' would be sent as the form field role, which the tool sets otherwise");
+    }
+
+    @Test
+    void anExplodedFormObjectsOwnNameAndOtherKeysShadowNothing() {
+        // the query's fixed values are not form fields: channel goes in the URL, the form keeps its own
+        assertThat(ArgumentPlaces.problem(form(), args("{\"body\":{\"name\":\"n\",\"point\":{\"point\":1,\"x\":2,"
+                + "\"channel\":\"c\"}}}"))).isNull();
+    }
+
+    @Test
+    void formObjectsThatAreNotExplodedIntoFieldsAreNotChecked() {
+        // grid is sent as grid=name,admin; an object without an encoding entry as bracketed names
+        assertThat(ArgumentPlaces.problem(form(), args("{\"body\":{\"grid\":{\"name\":\"admin\"},"
+                + "\"extra\":{\"name\":\"admin\"}}}"))).isNull();
+    }
+}
