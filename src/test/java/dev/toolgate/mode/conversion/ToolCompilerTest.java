@@ -1,7 +1,11 @@
 package dev.toolgate.mode.conversion;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.Configs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -265,6 +269,22 @@ class ToolCompilerTest {
                         + "upstream): remove it",
                 TOOL_AT + ".headers.X Trace: is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only): "
                         + "rename or remove it");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a;admin", "a=b", "a b", "a,b", "a\"b", "(a)", "a\tb", "é"})
+    void cookieParameterWhoseNameACookieHeaderCannotCarryIsReported(String name) {
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: %s, in: cookie}
+                """.formatted(Json.text(TextNode.valueOf(name))));
+
+        assertThat(checked.problems()).containsExactly(TOOL_AT + ".parameters[0].name: cookie '" + name
+                + "' is not a valid cookie name (letters, digits and !#$%&'*+-.^_`|~ only): a space, ;, =, comma or "
+                + "quote would split the Cookie header");
     }
 
     @Test
