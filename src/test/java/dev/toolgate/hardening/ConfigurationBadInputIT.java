@@ -71,6 +71,10 @@ class ConfigurationBadInputIT {
         Files.writeString(folder.resolve("ref-chain.yaml"), "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths:\n"
                 + "  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n"
                 + "          content:\n            application/json:\n              schema: {$ref: 'inner.yaml#/S'}\n");
+        Files.writeString(folder.resolve("cookie-name.yaml"), "openapi: 3.0.0\ninfo: {title: x, version: '1'}\n"
+                + "servers: [{url: 'http://127.0.0.1:9'}]\npaths:\n  /a:\n    get:\n      operationId: a\n"
+                + "      parameters: [{name: 'a;admin', in: cookie, schema: {type: string}}]\n"
+                + "      responses: {'200': {description: ok}}\n");
         Files.writeString(folder.resolve("inner.yaml"), "S: {$ref: '../../etc/passwd#/x'}\n");
         Files.writeString(folder.getParent().resolve("outside.yaml"), "S: {type: string}\n");
         try {
@@ -197,6 +201,30 @@ class ConfigurationBadInputIT {
             cases.add(new Case("a header parameter named '" + name + "'", headerParameter(name), 400,
                     "config.tools[0].parameters[0].name: header '" + name + "' is not a valid header name"));
         }
+        cases.add(new Case("a header parameter named Proxy-Authorization", headerParameter("Proxy-Authorization"), 400,
+                "config.tools[0].parameters[0].name: header Proxy-Authorization cannot be set by a tool argument "
+                        + "(the gateway never forwards proxy credentials)"));
+        // cookie parameter names a Cookie header cannot carry: written, a problem; in a document, the operation is skipped
+        for (String name : List.of("a;admin", "a=b", "a b", "a,b", "(a)")) {
+            cases.add(new Case("a cookie parameter named '" + name + "'", service("http://127.0.0.1:9", "{mode: "
+                    + "conversion-listener, tools: [{name: t, description: T, method: GET, path: /r/t, parameters: "
+                    + "[{name: \"" + name + "\", in: cookie, schema: {type: string}}]}]}"), 400,
+                    "config.tools[0].parameters[0].name: cookie '" + name + "' is not a valid cookie name"));
+        }
+        cases.add(new Case("an OpenAPI cookie parameter named 'a;admin'", spec("cookie-name.yaml"), 200,
+                "skipped GET /a (a): cookie 'a;admin' is not a valid cookie name"));
+        // fixed headers: the same names, since a fixed header would replace the gateway's own value for every caller
+        for (String name : List.of("X-Consumer-ID", "x-consumer-username", "X-Consumer-Custom-ID", "X-Consumer-Groups",
+                "X-Credential-Identifier", "X-Anonymous-Consumer", "X-Authenticated-Userid", "X-Forwarded-For",
+                "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-Path", "X-Forwarded-Prefix",
+                "X-Real-IP", "Forwarded")) {
+            cases.add(new Case("a fixed header named " + name, fixedHeader(name), 400,
+                    "config.tools[0].headers." + name + ": cannot be set (the gateway sets it"));
+        }
+        cases.add(new Case("a fixed header named Proxy-Authorization", fixedHeader("Proxy-Authorization"), 400,
+                "config.tools[0].headers.Proxy-Authorization: cannot be set (the gateway never sends proxy credentials"));
+        cases.add(new Case("a fixed header named Host", fixedHeader("Host"), 400,
+                "config.tools[0].headers.Host: cannot be set (the service decides"));
         // spec URLs
         cases.add(new Case("a spec URL that never stops sending", spec("http://127.0.0.1:" + specPort() + "/endless"), 400,
                 "larger than 67108864 bytes"));
@@ -219,6 +247,11 @@ class ConfigurationBadInputIT {
     static String headerParameter(String name) {
         return service("http://127.0.0.1:9", "{mode: conversion-listener, tools: [{name: t, description: T, method: GET, "
                 + "path: /r/t, parameters: [{name: \"" + name + "\", in: header, schema: {type: string}}]}]}");
+    }
+
+    static String fixedHeader(String name) {
+        return service("http://127.0.0.1:9", "{mode: conversion-listener, tools: [{name: t, description: T, method: GET, "
+                + "path: /r/t, headers: {\"" + name + "\": [admin]}}]}");
     }
 
     static int specPort() {

@@ -81,6 +81,7 @@ class OpenApiToolsIT {
                     - {name: X-Forwarded-For, in: header, schema: {type: string}}
                     - {name: ":authority", in: header, schema: {type: string}}
                     - {name: Connection, in: header, schema: {type: string}}
+                    - {name: Proxy-Authorization, in: header, schema: {type: string}}
                     - {name: X-Request-Reason, in: header, schema: {type: string}}
                   responses: {"204": {description: deleted}}
               /internal/reset:
@@ -179,10 +180,12 @@ class OpenApiToolsIT {
     @Test
     void aDroppedIdentityHeaderParameterCannotBeSetAndTheGatewaysForwardingHeaderIsSent() {
         JsonNode result = session().call("deleteUser", "{\"path_id\":\"u1\",\"header_X-Consumer-ID\":\"admin\","
-                + "\"header_X-Forwarded-For\":\"10.0.0.1\",\"header_X-Request-Reason\":\"cleanup\"}");
+                + "\"header_X-Forwarded-For\":\"10.0.0.1\",\"header_Proxy-Authorization\":\"Basic eDp5\","
+                + "\"header_X-Request-Reason\":\"cleanup\"}");
         assertThat(result.get("isError").asBoolean()).as(result.toString()).isFalse();
         RestUpstream.Received received = upstream.next();
         assertThat(received.header("X-Consumer-ID")).isNull();
+        assertThat(received.header("Proxy-Authorization")).isNull();
         assertThat(received.headers().getAll("X-Forwarded-For")).containsExactly("127.0.0.1");
         assertThat(received.header("X-Request-Reason")).isEqualTo("cleanup");
     }

@@ -11,9 +11,10 @@ import java.util.Set;
 /**
  * Arguments that match their schemas but cannot go where their parameters put them. A path value
  * that is null or missing would leave its segment empty ({@code /users//delete}): a nullable schema
- * (OpenAPI's {@code nullable}) lets null through validation. An exploded object query argument
- * ({@code form}, the default) sends each key as a query parameter of its own: a key named like a fixed
- * query value or another query parameter would override or shadow what the tool sets.
+ * (OpenAPI's {@code nullable}) lets null through validation. An exploded object sends each key as a
+ * name of its own, in the query string (style {@code form}, the default) and in a form body (an
+ * {@code encoding} of style {@code form}) alike: a key named like a fixed query value, another query
+ * parameter or another form field would override or shadow what the tool sets.
  */
 final class ArgumentPlaces {
 
@@ -32,14 +33,51 @@ final class ArgumentPlaces {
                 if (queryNames == null) {
                     queryNames = queryNames(t);
                 }
-                for (Map.Entry<String, JsonNode> key : value.properties()) {
-                    // the object's own name is not sent (its keys are), so a key of that name shadows nothing
-                    boolean own = key.getKey().equals(p.name()) && !t.fixedQuery().containsKey(p.name());
-                    if (queryNames.contains(key.getKey()) && !own) {
-                        return p.argument() + ": the key '" + key.getKey() + "' would be sent as the query parameter "
-                                + key.getKey() + ", which the tool sets otherwise";
-                    }
+                String shadowing = shadowingKey(value, p.name(), queryNames, t.fixedQuery().keySet());
+                if (shadowing != null) {
+                    return p.argument() + ": the key '" + shadowing + "' would be sent as the query parameter "
+                            + shadowing + ", which the tool sets otherwise";
                 }
+            }
+        }
+        return t.body() == BodyEncoding.FORM ? formProblem(t, args.get(ToolSchemas.BODY)) : null;
+    }
+
+    /** A form body's objects exploded into fields of their own, checked as query objects are. */
+    private static String formProblem(RequestTemplate t, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            return null;
+        }
+        Set<String> fieldNames = null;
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
+            if (!t.bodyFields().getOrDefault(field.getKey(), FieldEncoding.DEFAULT).explodesIntoFields(field.getValue())) {
+                continue;
+            }
+            if (fieldNames == null) {
+                // declared fields (every one has an encoding) and the fields this body passes beside them
+                fieldNames = new HashSet<>(t.bodyFields().keySet());
+                body.fieldNames().forEachRemaining(fieldNames::add);
+            }
+            // a form has no fixed fields: only the tool's fixed query values are authoritative
+            String shadowing = shadowingKey(field.getValue(), field.getKey(), fieldNames, Set.of());
+            if (shadowing != null) {
+                return ToolSchemas.BODY + "." + field.getKey() + ": the key '" + shadowing + "' would be sent as the form "
+                        + "field " + shadowing + ", which the tool sets otherwise";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The first key of the exploded object {@code value} that names one of {@code names}, or null. The
+     * object's own name is not sent (its keys are), so a key of that name shadows nothing unless it is
+     * a fixed value.
+     */
+    private static String shadowingKey(JsonNode value, String ownName, Set<String> names, Set<String> fixed) {
+        for (Map.Entry<String, JsonNode> key : value.properties()) {
+            boolean own = key.getKey().equals(ownName) && !fixed.contains(ownName);
+            if (names.contains(key.getKey()) && !own) {
+                return key.getKey();
             }
         }
         return null;

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param schema      JSON Schema of the {@code body} argument (file fields already as base64 strings)
  * @param required    whether the argument is required
  * @param description shown to the model
- * @param fields      per-property encoding (form and multipart)
+ * @param fields      per-property encoding (form and multipart): one for each declared property, the
+ *                    default when the document gives none
  */
 public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required, String description,
                        Map<String, FieldEncoding> fields) {
@@ -56,6 +57,10 @@ public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required,
             media.path("encoding").properties().forEach(e -> fields.put(e.getKey(), new FieldEncoding(
                     e.getValue().path("contentType").asText(null), e.getValue().path("style").asText(null),
                     e.getValue().path("explode").asBoolean(true), false)));
+        }
+        if (encoding != BodyEncoding.JSON) {
+            // every declared field has an encoding, so the fields a form sends are known without the schema
+            schema.path("properties").fieldNames().forEachRemaining(name -> fields.putIfAbsent(name, FieldEncoding.DEFAULT));
         }
         if (encoding == BodyEncoding.MULTIPART) {
             schema = withFileFields((ObjectNode) schema.deepCopy(), fields);

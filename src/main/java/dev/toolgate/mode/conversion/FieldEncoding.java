@@ -1,5 +1,7 @@
 package dev.toolgate.mode.conversion;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * How one property of a form or multipart body is written, from the OpenAPI {@code encoding} object.
  *
@@ -11,4 +13,9 @@ package dev.toolgate.mode.conversion;
 public record FieldEncoding(String contentType, String style, boolean explode, boolean file) {
 
     static final FieldEncoding DEFAULT = new FieldEncoding(null, null, true, false);
+
+    /** True when a form body sends {@code value}'s keys as fields of their own ({@code a=1&b=2} for {@code {a:1,b:2}}). */
+    boolean explodesIntoFields(JsonNode value) {
+        return value.isObject() && !"application/json".equals(contentType) && "form".equals(style) && explode;
+    }
 }

@@ -159,12 +159,10 @@ final class ParameterStyles {
             } else {
                 appendEncodedPair(form, name, joined(value, false, ","));
             }
+        } else if (encoding.explodesIntoFields(value)) {
+            value.properties().forEach(e -> appendPair(form, e.getKey(), scalar(e.getValue())));
         } else if (value.isObject() && "form".equals(encoding.style())) {
-            if (encoding.explode()) {
-                value.properties().forEach(e -> appendPair(form, e.getKey(), scalar(e.getValue())));
-            } else {
-                appendEncodedPair(form, name, joined(value, false, ","));
-            }
+            appendEncodedPair(form, name, joined(value, false, ","));
         } else if (value.isContainerNode()) {
             appendNested(form, PercentEncoding.encode(name), value, 0);
         } else {

@@ -10,21 +10,36 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The request headers a tool may not set, neither from an argument nor as a fixed header: they
- * would change where or how a call goes, which the service decides. Arguments may set fewer still:
- * not the identity and forwarding headers the gateway asserts, and no name that cannot be sent.
+ * The request headers a tool may not set, neither from an argument nor as a fixed header: those that
+ * would change where or how a call goes (the service decides), proxy credentials (the gateway never
+ * sends a client's, and a tool must not invent them), the identity and forwarding headers the gateway
+ * asserts, and names that cannot be sent.
  */
 public final class ReservedHeaders {
 
-    private static final Set<String> NAMES = Set.of("host", "content-length", "transfer-encoding",
+    private static final Set<String> FRAMING = Set.of("host", "content-length", "transfer-encoding",
             "connection", "keep-alive", "upgrade", "te", "trailer", "proxy-connection", "expect");
+    /** Hop-by-hop credentials for a proxy in between: {@link ForwardedHeaders} never passes a client's on. */
+    private static final Set<String> PROXY_CREDENTIALS = Set.of("proxy-authorization");
+
+    /** Why a tool may not set a header. */
+    private enum Reason { UNSENDABLE, FRAMING, PROXY_CREDENTIALS, GATEWAY_SET }
 
     private ReservedHeaders() {
     }
 
-    /** True when {@code name}, in any case, is one of them. */
-    static boolean contains(String name) {
-        return NAMES.contains(name.toLowerCase(Locale.ROOT));
+    private static Reason reason(String name) {
+        if (!HttpToken.is(name)) {
+            return Reason.UNSENDABLE;
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (FRAMING.contains(lower)) {
+            return Reason.FRAMING;
+        }
+        if (PROXY_CREDENTIALS.contains(lower)) {
+            return Reason.PROXY_CREDENTIALS;
+        }
+        return ForwardedHeaders.gatewaySet(name) ? Reason.GATEWAY_SET : null;
     }
 
     /**
@@ -33,44 +48,45 @@ public final class ReservedHeaders {
      * parameter out (one odd parameter must not fail a third party's whole document).
      */
     public static String refusal(String name) {
-        if (!token(name)) {
+        Reason reason = reason(name);
+        if (reason == null) {
+            return null;
+        }
+        return switch (reason) {
             // sending it would fail every call (or be refused by the client library) at the last moment
-            return "header '" + name + "' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)";
-        }
-        if (contains(name)) {
-            return "header " + name + " cannot be set by a tool argument";
-        }
-        if (ForwardedHeaders.gatewaySet(name)) {
-            return "header " + name + " cannot be set by a tool argument (the gateway sets it)";
-        }
-        return null;
+            case UNSENDABLE -> "header '" + name + "' is not a valid header name (letters, digits and " + HttpToken.SYMBOLS
+                    + " only)";
+            case FRAMING -> "header " + name + " cannot be set by a tool argument";
+            case PROXY_CREDENTIALS -> "header " + name + " cannot be set by a tool argument (the gateway never forwards "
+                    + "proxy credentials)";
+            case GATEWAY_SET -> "header " + name + " cannot be set by a tool argument (the gateway sets it)";
+        };
     }
 
-    /** RFC 9110's token: what a field name may be. */
-    private static boolean token(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Reports the fixed headers of a tool that are reserved, or whose values could split the request. */
+    /**
+     * Reports the fixed headers of a tool that it may not set (the same names its parameters may not
+     * have), or whose values could split the request. A fixed header is sent after the gateway's own
+     * identity and forwarding headers and would replace them: every caller would reach the upstream as
+     * the consumer or address the configuration names.
+     */
     static void checkFixed(ToolSpec spec, String at, ConfigReport report) {
         for (Map.Entry<String, List<String>> header : spec.headers().entrySet()) {
-            if (contains(header.getKey())) {
-                report.problem(at + ".headers." + header.getKey(), "cannot be set (the service decides the upstream host and framing)");
+            String name = header.getKey();
+            Reason reason = reason(name);
+            if (reason != null) {
+                report.problem(at + ".headers." + name, switch (reason) {
+                    case UNSENDABLE -> "is not a valid header name (letters, digits and " + HttpToken.SYMBOLS
+                            + " only): rename or remove it";
+                    case FRAMING -> "cannot be set (the service decides the upstream host and framing)";
+                    case PROXY_CREDENTIALS -> "cannot be set (the gateway never sends proxy credentials upstream): "
+                            + "remove it";
+                    case GATEWAY_SET -> "cannot be set (the gateway sets it: the authenticated consumer or the "
+                            + "client's address): remove it; to tell the upstream who calls, authenticate on the route";
+                });
             }
             for (String value : header.getValue()) {
                 if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-                    report.problem(at + ".headers." + header.getKey(), "must not contain line breaks");
+                    report.problem(at + ".headers." + name, "must not contain line breaks");
                 }
             }
         }

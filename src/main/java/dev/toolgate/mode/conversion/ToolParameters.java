@@ -20,7 +20,8 @@ final class ToolParameters {
 
     /**
      * The tool's parameters; problems go to the report: an argument defined twice, a {@code $ref}
-     * outside the schema, a header an argument may not set, a path parameter that is not in the path.
+     * outside the schema, a header an argument may not set, a cookie name that cannot be sent, a path
+     * parameter that is not in the path.
      */
     static List<ParameterSpec> of(ToolSpec spec, PathTemplate path, String at, ConfigReport report) {
         List<ParameterSpec> parameters = new ArrayList<>(spec.parameters());
@@ -40,7 +41,11 @@ final class ToolParameters {
                 report.problem(pAt + ".schema", "$ref " + reference + " is not supported: inline the schema or put it "
                         + "under the schema's own $defs");
             }
-            String refused = "header".equals(p.in()) ? ReservedHeaders.refusal(p.name()) : null;
+            String refused = switch (p.in()) {
+                case "header" -> ReservedHeaders.refusal(p.name());
+                case "cookie" -> cookieRefusal(p.name());
+                default -> null;
+            };
             if (refused != null) {
                 report.problem(pAt + ".name", refused);
             }
@@ -54,6 +59,16 @@ final class ToolParameters {
         }
         addUndeclaredPlaceholders(parameters, declaredPath, path, at, report);
         return parameters;
+    }
+
+    /**
+     * Why a cookie parameter named {@code name} cannot be a tool argument, or null when it can: RFC 6265's
+     * cookie name is a token. A {@code ;} or {@code =} in the name would let the one argument send
+     * another cookie; in an OpenAPI document the operation is skipped with this reason.
+     */
+    private static String cookieRefusal(String name) {
+        return HttpToken.is(name) ? null : "cookie '" + name + "' is not a valid cookie name (letters, digits and "
+                + HttpToken.SYMBOLS + " only): a space, ;, =, comma or quote would split the Cookie header";
     }
 
     private static void addUndeclaredPlaceholders(List<ParameterSpec> parameters, Set<String> declaredPath,

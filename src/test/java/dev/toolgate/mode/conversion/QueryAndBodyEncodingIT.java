@@ -74,6 +74,15 @@ class QueryAndBodyEncodingIT {
                                     content:
                                       application/x-www-form-urlencoded:
                                         schema: {type: object}
+                                - name: submit_point
+                                  description: Submit a form whose point object is sent as fields of their own
+                                  method: POST
+                                  path: /mcp/forms
+                                  request_body:
+                                    content:
+                                      application/x-www-form-urlencoded:
+                                        schema: {type: object, properties: {name: {type: string}, point: {type: object}}}
+                                        encoding: {point: {style: form, explode: true}}
                 """.formatted(upstream.url()));
     }
 
@@ -157,6 +166,22 @@ class QueryAndBodyEncodingIT {
         assertThat(received.header("content-type")).isEqualTo("application/x-www-form-urlencoded");
         assertThat(received.body()).startsWith("name=A%20B%26C&");
         assertThat(decoded(received.body())).isEqualTo("name=A B&C&address[city]=Paris&address[geo][lat]=1&tags=x&tags=y");
+    }
+
+    @Test
+    void anExplodedFormObjectsKeysAreSentAsFieldsBesideTheOthers() {
+        JsonNode result = mcp.call("submit_point", "{\"body\":{\"name\":\"n\",\"point\":{\"x\":1,\"y\":2}}}");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(upstream.next().body()).isEqualTo("name=n&x=1&y=2");
+    }
+
+    @Test
+    void anExplodedFormObjectKeyNamingAnotherFieldIsRefusedAndNothingIsSent() throws InterruptedException {
+        JsonNode result = mcp.call("submit_point", "{\"body\":{\"name\":\"n\",\"point\":{\"name\":\"admin\"}}}");
+        assertThat(result.get("isError").asBoolean()).isTrue();
+        assertThat(text(result)).isEqualTo("Invalid arguments for tool submit_point: body.point: the key 'name' would be "
+                + "sent as the form field name, which the tool sets otherwise");
+        assertThat(upstream.quiet(java.time.Duration.ofMillis(300))).isTrue();
     }
 
     @Test

@@ -1,7 +1,11 @@
 package dev.toolgate.mode.conversion;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.Configs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -226,6 +230,61 @@ class ToolCompilerTest {
 
         assertThat(checked.problems()).containsExactly(
                 TOOL_AT + ".headers.Host: cannot be set (the service decides the upstream host and framing)");
+    }
+
+    @Test
+    void headerParameterNamedProxyAuthorizationIsReported() {
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: proxy-authorization, in: header}
+                """);
+
+        assertThat(checked.problems()).containsExactly(TOOL_AT + ".parameters[0].name: header proxy-authorization "
+                + "cannot be set by a tool argument (the gateway never forwards proxy credentials)");
+    }
+
+    @Test
+    void fixedIdentityForwardingAndProxyCredentialHeadersAreReportedSayingToRemoveThem() {
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  headers:
+                    X-Consumer-Username: [admin]
+                    X-Forwarded-For: [10.0.0.1]
+                    Proxy-Authorization: [Basic eDp5]
+                    "X Trace": ["1"]
+                    X-Api-Version: ["2"]
+                """);
+
+        String gatewaySet = ": cannot be set (the gateway sets it: the authenticated consumer or the client's address): "
+                + "remove it; to tell the upstream who calls, authenticate on the route";
+        assertThat(checked.problems()).containsExactlyInAnyOrder(
+                TOOL_AT + ".headers.X-Consumer-Username" + gatewaySet,
+                TOOL_AT + ".headers.X-Forwarded-For" + gatewaySet,
+                TOOL_AT + ".headers.Proxy-Authorization: cannot be set (the gateway never sends proxy credentials "
+                        + "upstream): remove it",
+                TOOL_AT + ".headers.X Trace: is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only): "
+                        + "rename or remove it");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a;admin", "a=b", "a b", "a,b", "a\"b", "(a)", "a\tb", "é"})
+    void cookieParameterWhoseNameACookieHeaderCannotCarryIsReported(String name) {
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: %s, in: cookie}
+                """.formatted(Json.text(TextNode.valueOf(name))));
+
+        assertThat(checked.problems()).containsExactly(TOOL_AT + ".parameters[0].name: cookie '" + name
+                + "' is not a valid cookie name (letters, digits and !#$%&'*+-.^_`|~ only): a space, ;, =, comma or "
+                + "quote would split the Cookie header");
     }
 
     @Test

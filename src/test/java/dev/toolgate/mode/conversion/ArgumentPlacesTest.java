@@ -1,0 +1,103 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.Configs;
+import io.vertx.core.MultiMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Where arguments go once they match their schemas: an exploded object's keys become names of their
+ * own, in the query string and in a form body alike, and must not name what the tool sets otherwise;
+ * a cookie value cannot add cookies.
+ */
+class ArgumentPlacesTest {
+
+    static final String ROUTE = "paths: [/shop]\n";
+    static final RequestEncoder.Client CLIENT = new RequestEncoder.Client(MultiMap.caseInsensitiveMultiMap(),
+            "127.0.0.1", "127.0.0.1", "gateway.example", 8000, Set.of(), null);
+
+    @TempDir
+    Path baseDirectory;
+
+    private RequestTemplate request(String tool) {
+        Configs.Checked checked = Configs.check(ToolCompilerTest.document(ROUTE, tool), baseDirectory);
+        assertThat(checked.problems()).isEmpty();
+        return checked.snapshot().toolSets().values().iterator().next().tools().getFirst().request();
+    }
+
+    private RequestTemplate form() {
+        return request("""
+                - description: d
+                  method: POST
+                  path: /shop/orders
+                  query: {channel: [web]}
+                  request_body:
+                    content:
+                      application/x-www-form-urlencoded:
+                        schema: {type: object, properties: {name: {type: string}, point: {type: object}, grid: {type: object}}}
+                        encoding:
+                          point: {style: form, explode: true}
+                          grid: {style: form, explode: false}
+                """);
+    }
+
+    private static ObjectNode args(String json) {
+        try {
+            return (ObjectNode) Json.parse(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void anExplodedFormObjectKeyNamingADeclaredFieldIsRefusedEvenWhenThatFieldIsNotPassed() {
+        assertThat(ArgumentPlaces.problem(form(), args("{\"body\":{\"point\":{\"x\":1,\"name\":\"admin\"}}}")))
+                .isEqualTo("body.point: the key 'name' would be sent as the form field name, which the tool sets otherwise");
+    }
+
+    @Test
+    void anExplodedFormObjectKeyNamingAnotherPassedFieldIsRefused() {
+        assertThat(ArgumentPlaces.problem(form(), args("{\"body\":{\"role\":\"user\",\"point\":{\"role\":\"admin\"}}}")))
+                .isEqualTo("body.point: the key 'role' would be sent as the form field role, which the tool sets otherwise");
+    }
+
+    @Test
+    void anExplodedFormObjectsOwnNameAndOtherKeysShadowNothing() {
+        // the query's fixed values are not form fields: channel goes in the URL, the form keeps its own
+        assertThat(ArgumentPlaces.problem(form(), args("{\"body\":{\"name\":\"n\",\"point\":{\"point\":1,\"x\":2,"
+                + "\"channel\":\"c\"}}}"))).isNull();
+    }
+
+    @Test
+    void formObjectsThatAreNotExplodedIntoFieldsAreNotChecked() {
+        // grid is sent as grid=name,admin; an object without an encoding entry as bracketed names
+        assertThat(ArgumentPlaces.problem(form(), args("{\"body\":{\"grid\":{\"name\":\"admin\"},"
+                + "\"extra\":{\"name\":\"admin\"}}}"))).isNull();
+    }
+
+    @Test
+    void aCookieValueThatWouldAddACookieIsRefusedUnsent() {
+        RequestTemplate cart = request("""
+                - description: d
+                  method: GET
+                  path: /shop/cart
+                  parameters:
+                    - {name: session_id, in: cookie, schema: {type: string}}
+                """);
+
+        RequestEncoder.Encoded encoded = RequestEncoder.encode(cart, args("{\"cookie_session_id\":\"s-1;admin=true\"}"),
+                CLIENT, 1024);
+
+        assertThat(encoded).isEqualTo(new RequestEncoder.Encoded.Rejected("cookie_session_id: a cookie value must not "
+                + "contain spaces, quotes, commas, semicolons, backslashes or control characters"));
+    }
+}
