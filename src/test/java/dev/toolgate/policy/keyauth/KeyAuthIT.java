@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  * message, {@code WWW-Authenticate}) and the next good request is served; the key the gateway
  * consumed never reaches an upstream, wherever it was sent and whatever {@code hide_credentials}
  * says, nor do the route's key names when key-auth lets a request pass without reading them (a
- * preflight, a caller another plugin authenticated), while Kong's consumer headers do; every HTTP method of an endpoint needs the key.
+ * preflight, a caller another plugin authenticated, a listener's call replayed), while Kong's
+ * consumer headers do; every HTTP method of an endpoint needs the key.
  */
 @Timeout(90)
 class KeyAuthIT {
@@ -84,6 +85,7 @@ class KeyAuthIT {
                       - name: tagged
                         paths: [/tagged]
                         plugins:
+                          - {name: key-auth, config: {key_names: [tenant]}}
                           - {name: ai-mcp-proxy, tags: [keyed], config: {mode: conversion-only, tools: [%2$s]}}
                   - name: mcp-server
                     url: %1$s/mcp
@@ -334,6 +336,20 @@ class KeyAuthIT {
         assertThat(seen.headers().contains("apikey")).isFalse();
         assertThat(seen.query()).isEqualTo("x=1");
         assertThat(seen.body()).isEqualTo(PING);
+    }
+
+    @Test
+    void aListenersToolCallSendsNoKeyNamedByTheRouteOwningTheTool() {
+        // the listener authenticates alice, so the owning route's key-auth is not asked again
+        McpHttp mcp = session("/listener", Map.of("apikey", "alice-key", "tenant", "bob-key"), "");
+        McpHttp.Response called = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get_items\",\"arguments\":{}}}");
+
+        assertThat(called.json().path("result").path("isError").asBoolean()).as(called.toString()).isFalse();
+        RestUpstream.Received seen = upstream.next();
+        assertThat(seen.header("x-consumer-username")).isEqualTo("alice");
+        assertThat(seen.headers().contains("tenant")).isFalse();
+        assertThat(seen.headers().contains("apikey")).isFalse();
     }
 
     @Test
