@@ -15,9 +15,11 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * file cost about half a second of every start. A {@code -Dlogback.configurationFile=...} still wins.
  * <p>
  * Messages carry what clients and upstreams chose (tool names, JSON-RPC ids, error texts): their line
- * breaks and other control characters are escaped ({@link OneLineMessage}), so
- * that no value can forge a log line of its own. Lettuce stays at INFO or above whatever the level: at
- * TRACE its command encoder writes every command, Redis's {@code AUTH} password among them.
+ * breaks and other control characters are escaped ({@link OneLineMessage}), so that no value can forge
+ * a log line of its own. So are those of a logged exception's class and messages, which often quote a
+ * client's text; its stack frames stay one per line ({@link OneLineExceptionMessages}). Lettuce stays
+ * at INFO or above whatever the level: at TRACE its command encoder writes every command, Redis's
+ * {@code AUTH} password among them.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
@@ -35,7 +37,9 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         PatternLayout layout = new PatternLayout();
         layout.setContext(context);
         layout.getInstanceConverterMap().put("safemsg", OneLineMessage::new);
-        layout.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %safemsg%n");
+        layout.getInstanceConverterMap().put("safeex", OneLineExceptionMessages::new);
+        // %safeex named, or logback would append its own %ex, which writes exception messages as they are
+        layout.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %safemsg%n%safeex");
         layout.start();
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);

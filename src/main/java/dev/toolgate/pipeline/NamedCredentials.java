@@ -1,5 +1,7 @@
 package dev.toolgate.pipeline;
 
+import io.vertx.core.Future;
+
 import java.util.List;
 
 /**
@@ -7,9 +9,17 @@ import java.util.List;
  * {@code key_names}). Logs of its routes mask those names in request headers and the query string
  * whether or not the policy got to read the request (a 401, a request refused before it ran): a
  * name that is no secret-sounding word, such as {@code tenant}, would otherwise be logged in clear.
+ * Nor do they go upstream when the policy does not read the request ({@link #withhold}).
  */
 public interface NamedCredentials {
 
     /** The header, query argument and body field names a credential may be read from. */
     List<String> credentialNames();
+
+    /**
+     * Marks those names, where the policy would read them, as consumed without authenticating: for a
+     * request the policy lets pass unread. A client's credential goes nowhere upstream whether or not
+     * the gateway looked at it (MCP forbids token passthrough).
+     */
+    Future<Void> withhold(Exchange exchange);
 }

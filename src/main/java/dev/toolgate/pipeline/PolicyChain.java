@@ -144,7 +144,8 @@ public final class PolicyChain {
     /**
      * Runs the policies for a listener's tool call replayed on the route that owns the tool. A caller
      * the listener's authentication identified is not asked again (the credential it used is not
-     * forwarded, so the owning route could not see it); without one, the owning route authenticates
+     * forwarded, so the owning route could not see it), though the names the owning route's key-auth
+     * reads are withheld from the upstream all the same; without one, the owning route authenticates
      * the client's request itself.
      */
     public Future<Decision> admitReplay(Exchange exchange) {
@@ -212,15 +213,13 @@ public final class PolicyChain {
 
     private Future<Decision> from(Exchange exchange, int start, boolean authenticated) {
         for (int i = start; i < beforeMode; i++) {
-            if (authenticated && PolicyOrder.AUTHENTICATION.contains(slots.get(i).plugin())) {
-                continue;
-            }
             Configured chosen = slots.get(i).choose(exchange.principal());
             ExchangePolicy policy = chosen == null ? null : chosen.policy();
             if (policy == null) {
                 continue;
             }
-            Future<Decision> decided = policy.admit(exchange);
+            Future<Decision> decided = authenticated && PolicyOrder.AUTHENTICATION.contains(slots.get(i).plugin())
+                    ? withheld(policy, exchange) : policy.admit(exchange);
             if (!decided.isComplete()) {
                 // the body arrives while the policy waits: start reading it now, or it is gone by the time the mode asks
                 exchange.body();
@@ -233,6 +232,14 @@ public final class PolicyChain {
             }
         }
         return Decision.PROCEED;
+    }
+
+    /**
+     * An authentication the listener's caller is not asked again on the owning route: the names it would
+     * read a credential from still go nowhere upstream (a conversion tool call forwards client headers).
+     */
+    private static Future<Decision> withheld(ExchangePolicy policy, Exchange exchange) {
+        return policy instanceof NamedCredentials named ? named.withhold(exchange).map(Decision.CONTINUE) : Decision.PROCEED;
     }
 
     /**

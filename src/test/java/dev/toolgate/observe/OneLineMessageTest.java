@@ -7,11 +7,12 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class OneLineMessageTest {
-
 
     @Test
     void aValueWithLineBreaksAndControlCharactersStaysOnItsLogLine() {
@@ -24,6 +25,47 @@ class OneLineMessageTest {
 
     @Test
     void theGatewaysLogWritesAClientsForgedLineAsPartOfOneLine() {
+        List<String> lines = loggedAtInfo(context -> context.getLogger("dev.toolgate.traffic").warn("mcp method={} id={}",
+                "tools/call", "7\n2026-12-03T12:55:19.678Z ERROR Gateway - FORGED LINE"));
+
+        assertThat(lines).singleElement().asString().contains("WARN ", "traffic - mcp method=tools/call id=7\\n2026-");
+    }
+
+    @Test
+    void anExceptionQuotingAClientForgesNoLineAndKeepsItsStackFrames() {
+        String forged = "\n2026-12-03T12:55:19.678Z INFO  Gateway - FORGED";
+        var cause = new IllegalArgumentException("unexpected token at 'x" + forged + " BY CAUSE\r\u2028'");
+        var thrown = new IllegalStateException("cannot parse body" + forged + " BY EXCEPTION", cause);
+        thrown.addSuppressed(new RuntimeException("suppressed" + forged + " BY SUPPRESSED"));
+
+        List<String> lines = loggedAtInfo(context -> context.getLogger("dev.toolgate.Gateway").error("request failed", thrown));
+
+        assertThat(lines).noneMatch(line -> line.startsWith("2026-12-03T12:55:19.678Z"));
+        assertThat(lines).filteredOn(line -> line.contains("FORGED")).containsExactly(
+                "java.lang.IllegalStateException: cannot parse body\\n2026-12-03T12:55:19.678Z INFO  Gateway - FORGED BY EXCEPTION",
+                "\tSuppressed: java.lang.RuntimeException: suppressed\\n2026-12-03T12:55:19.678Z INFO  Gateway - FORGED BY SUPPRESSED",
+                "Caused by: java.lang.IllegalArgumentException: unexpected token at 'x\\n2026-12-03T12:55:19.678Z INFO  Gateway - FORGED BY CAUSE\\r\\u2028'");
+        assertThat(lines.getFirst()).endsWith("ERROR Gateway - request failed");
+        assertThat(lines).anyMatch(line -> line.startsWith("\tat dev.toolgate.observe.OneLineMessageTest.anExceptionQuotingAClientForgesNoLineAndKeepsItsStackFrames("));
+    }
+
+    @Test
+    void anExceptionWhoseToStringQuotesAClientForgesNoLine() {
+        var thrown = new RuntimeException("plain") {
+            @Override
+            public String toString() {
+                return "custom\n2026-12-03T12:55:19.678Z INFO  Gateway - FORGED BY TOSTRING";
+            }
+        };
+
+        List<String> lines = loggedAtInfo(context -> context.getLogger("dev.toolgate.Gateway").warn("failed", thrown));
+
+        assertThat(lines).noneMatch(line -> line.startsWith("2026-12-03T12:55:19.678Z"));
+        assertThat(lines).anyMatch(line -> line.startsWith("\tat dev.toolgate.observe.OneLineMessageTest."));
+    }
+
+    /** What the gateway's own log setup writes to stderr while {@code logging} runs, line by line. */
+    private static List<String> loggedAtInfo(Consumer<LoggerContext> logging) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -31,15 +73,12 @@ class OneLineMessageTest {
         context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
         try {
             LogSetup.configure(context, "INFO");
-            context.getLogger("dev.toolgate.traffic").warn("mcp method={} id={}", "tools/call",
-                    "7\n2026-12-03T12:55:19.678Z ERROR Gateway - FORGED LINE");
+            logging.accept(context);
         } finally {
             System.setErr(err);
             context.stop();
         }
-
-        assertThat(captured.toString(StandardCharsets.UTF_8).lines())
-                .singleElement().asString().contains("WARN ", "traffic - mcp method=tools/call id=7\\n2026-");
+        return captured.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
     @Test

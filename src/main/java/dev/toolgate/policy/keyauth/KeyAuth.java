@@ -19,7 +19,8 @@ import java.util.List;
  * Kong's {@code key-auth}: finds the key (headers, then query, then body, name by name), maps it to
  * a consumer and records the caller; answers 401 with Kong's words otherwise, or falls back to the
  * {@code anonymous} consumer. No configured key name the gateway looked at is sent upstream, whichever
- * one held the key.
+ * one held the key, nor when key-auth lets the request pass unread (a preflight with
+ * {@code run_on_preflight: false}, a caller another plugin authenticated).
  */
 final class KeyAuth implements ExchangePolicy, NamedCredentials {
 
@@ -42,18 +43,31 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
 
     @Override
     public Future<Decision> admit(Exchange exchange) {
+        // Kong forwards what a key-auth it skips did not read; client credentials never go upstream here
         if (!config.runOnPreflight() && exchange.request().method() == HttpMethod.OPTIONS) {
-            return Decision.PROCEED;
+            return withhold(exchange).map(Decision.CONTINUE);
         }
         if (anonymous != null && exchange.principal().authenticated()) {
             // with anonymous set, authentication plugins are an "or": another one already found the caller
-            return Decision.PROCEED;
+            return withhold(exchange).map(Decision.CONTINUE);
         }
         if (config.keyInBody()) {
             // read even when a header holds the key: another name in the body must be removed too
             return exchange.body().map(body -> decide(exchange, BodyFields.of(exchange, body)));
         }
         return Future.succeededFuture(decide(exchange, null));
+    }
+
+    @Override
+    public Future<Void> withhold(Exchange exchange) {
+        if (config.keyInBody()) {
+            return exchange.body().map(body -> {
+                consumeEveryName(exchange, BodyFields.of(exchange, body));
+                return null;
+            });
+        }
+        consumeEveryName(exchange, null);
+        return Future.succeededFuture();
     }
 
     private Decision decide(Exchange exchange, JsonNode body) {

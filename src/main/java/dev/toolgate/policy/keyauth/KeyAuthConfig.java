@@ -13,9 +13,10 @@ import java.util.List;
  * @param keyInHeader     look in request headers; default true
  * @param keyInQuery      look in the query string; default true
  * @param keyInBody       look in the request body's top-level fields (JSON or form); default false
- * @param hideCredentials Kong's switch to strip the key before proxying. Toolgate always strips it:
- *                        the MCP specification forbids passing a client's credential through, so
- *                        {@code false} is accepted and has no effect; default false
+ * @param hideCredentials Kong's switch to strip the key before proxying. Toolgate always strips it,
+ *                        from requests key-auth lets pass unread too: the MCP specification forbids
+ *                        passing a client's credential through, so {@code false} is accepted and
+ *                        has no effect; default false
  * @param anonymous       consumer id or username to use when authentication fails, instead of
  *                        answering 401 (also what makes several authentication plugins an "or");
  *                        default none

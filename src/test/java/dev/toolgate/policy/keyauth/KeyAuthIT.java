@@ -1,6 +1,11 @@
 package dev.toolgate.policy.keyauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
@@ -27,7 +32,9 @@ import static org.awaitility.Awaitility.await;
  * Kong's {@code key-auth} on MCP routes of all three modes: every bad key gets Kong's 401 (status,
  * message, {@code WWW-Authenticate}) and the next good request is served; the key the gateway
  * consumed never reaches an upstream, wherever it was sent and whatever {@code hide_credentials}
- * says, while Kong's consumer headers do; every HTTP method of an endpoint needs the key.
+ * says, nor do the route's key names when key-auth lets a request pass without reading them (a
+ * preflight, a caller another plugin authenticated, a listener's call replayed), while Kong's
+ * consumer headers do; every HTTP method of an endpoint needs the key.
  */
 @Timeout(90)
 class KeyAuthIT {
@@ -36,6 +43,7 @@ class KeyAuthIT {
     static final String CREDENTIAL_ID = "a46e5790-d10a-45b7-a27d-6c22f0d48b51";
     static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
     static final String NO_KEY = "No API key found in request";
+    static final String JWT_SECRET = "alice-hs256-secret-at-least-32-bytes!";
 
     static RestUpstream upstream;
     /** http-log's receiver for the route with two key names. */
@@ -47,7 +55,8 @@ class KeyAuthIT {
     static void start() {
         upstream = new RestUpstream()
                 .json("GET /items", 200, "[\"lamp\"]")
-                .json("POST /mcp", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+                .json("POST /mcp", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .on("OPTIONS /mcp", r -> r.response().setStatusCode(204).end());
         logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
         String items = "{name: get_items, description: Items, method: GET, path: items, "
                 + "parameters: [{name: q, in: query, schema: {type: string}}]}";
@@ -76,6 +85,7 @@ class KeyAuthIT {
                       - name: tagged
                         paths: [/tagged]
                         plugins:
+                          - {name: key-auth, config: {key_names: [tenant]}}
                           - {name: ai-mcp-proxy, tags: [keyed], config: {mode: conversion-only, tools: [%2$s]}}
                   - name: mcp-server
                     url: %1$s/mcp
@@ -100,6 +110,17 @@ class KeyAuthIT {
                         plugins:
                           - {name: key-auth, config: {anonymous: guest}}
                           - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                      - name: preflight
+                        paths: [/preflight]
+                        plugins:
+                          - {name: key-auth, config: {key_names: [apikey, tenant], key_in_body: true, run_on_preflight: false}}
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                      - name: either
+                        paths: [/either]
+                        plugins:
+                          - {name: jwt, config: {anonymous: guest}}
+                          - {name: key-auth, config: {anonymous: guest, key_names: [apikey, tenant], key_in_body: true}}
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
                       - name: two-names
                         paths: [/two-names]
                         plugins:
@@ -117,9 +138,10 @@ class KeyAuthIT {
                     username: alice
                     custom_id: cust-1
                     keyauth_credentials: [{id: %4$s, key: alice-key}]
+                    jwt_secrets: [{key: alice-iss, algorithm: HS256, secret: "%6$s"}]
                   - {username: guest}
                   - {username: bob, keyauth_credentials: [{key: bob-key}]}
-                """.formatted(upstream.url(), items, CONSUMER_ID, CREDENTIAL_ID, logs.url());
+                """.formatted(upstream.url(), items, CONSUMER_ID, CREDENTIAL_ID, logs.url(), JWT_SECRET);
         gateway = TestGateway.start(config);
     }
 
@@ -281,6 +303,53 @@ class KeyAuthIT {
         assertThat(bob.header("x-consumer-username")).isEqualTo("bob");
         assertThat(bob.query()).isNull();
         assertThat(bob.body()).isEqualTo(PING);
+    }
+
+    @Test
+    void aPreflightKeyAuthLetsPassWithoutRunningStillSendsNoKeyUpstream() {
+        McpHttp.Response preflight = new McpHttp(gateway.proxy("/preflight?tenant=bob-key&x=1")).send("OPTIONS",
+                "{\"apikey\":\"alice-key\",\"kept\":1}", Map.of("Origin", "http://localhost",
+                        "Access-Control-Request-Method", "POST", "apikey", "alice-key", "content-type", "application/json"));
+
+        assertThat(preflight.status()).as(preflight.toString()).isEqualTo(204);
+        RestUpstream.Received seen = upstream.next();
+        assertThat(seen.method()).isEqualTo("OPTIONS");
+        assertThat(seen.headers().contains("apikey")).isFalse();
+        assertThat(seen.query()).isEqualTo("x=1");
+        assertThat(seen.body()).isEqualTo("{\"kept\":1}");
+    }
+
+    @Test
+    void whenAnotherPluginAuthenticatedTheCallerTheKeysKeyAuthLeftUnreadDoNotReachTheUpstream() throws Exception {
+        SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder().issuer("alice-iss").build());
+        token.sign(new MACSigner(JWT_SECRET));
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"apikey\":\"bob-key\"}";
+
+        McpHttp.Response admitted = send("/either?tenant=bob-key&x=1", body,
+                Map.of("authorization", "Bearer " + token.serialize(), "apikey", "bob-key"));
+
+        assertThat(admitted.status()).as(admitted.toString()).isEqualTo(200);
+        RestUpstream.Received seen = upstream.next();
+        assertThat(seen.header("x-consumer-username")).as("jwt authenticated, key-auth did not run").isEqualTo("alice");
+        assertThat(seen.header("x-credential-identifier")).isEqualTo("alice-iss");
+        assertThat(seen.headers().contains("authorization")).isFalse();
+        assertThat(seen.headers().contains("apikey")).isFalse();
+        assertThat(seen.query()).isEqualTo("x=1");
+        assertThat(seen.body()).isEqualTo(PING);
+    }
+
+    @Test
+    void aListenersToolCallSendsNoKeyNamedByTheRouteOwningTheTool() {
+        // the listener authenticates alice, so the owning route's key-auth is not asked again
+        McpHttp mcp = session("/listener", Map.of("apikey", "alice-key", "tenant", "bob-key"), "");
+        McpHttp.Response called = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get_items\",\"arguments\":{}}}");
+
+        assertThat(called.json().path("result").path("isError").asBoolean()).as(called.toString()).isFalse();
+        RestUpstream.Received seen = upstream.next();
+        assertThat(seen.header("x-consumer-username")).isEqualTo("alice");
+        assertThat(seen.headers().contains("tenant")).isFalse();
+        assertThat(seen.headers().contains("apikey")).isFalse();
     }
 
     @Test
