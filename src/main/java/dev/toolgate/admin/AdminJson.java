@@ -13,27 +13,31 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.databind.type.MapType;
 import dev.toolgate.config.Redacted;
 import dev.toolgate.config.SecretNames;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Renders config records as Kong Admin API JSON: snake_case names, secrets masked. Besides the fields
- * marked {@link Redacted}, masking is generic, so a plugin need not list its secrets: a map's value under
- * a key that reads like a secret ({@link SecretNames}: {@code args.password}, {@code headers.Authorization}),
- * a {@code name:value} list entry whose name does ({@code Set-Cookie:sid=...}), and the password in a
- * URL's userinfo. A string that a vault reference resolved to is shown as the reference itself, wherever
+ * Renders config records as Kong Admin API JSON: snake_case names, secrets masked. Masking fails closed, so a
+ * plugin need not list its secrets: a field whose name reads like a secret ({@link SecretNames}:
+ * {@code client_secret}, {@code password}, {@code api_key}) is masked whether or not it is marked
+ * {@link Redacted} (see {@link #masksField}), as are the fields marked {@link Redacted} whose names do not say so
+ * (a log endpoint, a header map), a map's value under a key that reads like a secret ({@code args.password},
+ * {@code headers.Authorization}), a {@code name:value} list entry whose name does ({@code Set-Cookie:sid=...}),
+ * and the password in a URL's userinfo. A string that a vault reference resolved to is shown as the reference itself, wherever
  * it is (a field, a map value, a string inside a tool's JSON schema).
  */
 final class AdminJson {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .addModule(new SimpleModule("secret-map-values").setSerializerModifier(new SecretMapValues()))
+            .addModule(new SimpleModule("secrets").setSerializerModifier(new Secrets()))
             .build();
 
     private AdminJson() {
@@ -110,8 +114,47 @@ final class AdminJson {
         return shown.equals(text) ? null : shown;
     }
 
-    /** Every map, in any record: its keys are the operator's (header, argument names), so they are judged. */
-    private static final class SecretMapValues extends BeanSerializerModifier {
+    /**
+     * The last words of secret-sounding field names that say what or where a secret is, not what it is: names
+     * ({@code key_names}, the headers a key is read from; {@code key_claim_name}), a claim path
+     * ({@code access_token_claim_field}), claims ({@code credential_claim}), a header's name
+     * ({@code actor_token_header}), where a token is taken from ({@code actor_token_source}), a token type URN
+     * ({@code subject_token_type}), and URLs ({@code token_endpoint}, {@code authorization_servers}), whose
+     * userinfo is masked like any URL's. The Admin API is of no use without them.
+     */
+    private static final java.util.Set<String> DESCRIBING_WORDS = java.util.Set.of("name", "names", "field", "claim",
+            "header", "source", "type", "endpoint", "servers", "url", "uri");
+
+    /**
+     * True when a field of this (snake_case) name is masked whatever its annotation: its name reads like a
+     * secret ({@link SecretNames}) and its last word is not one of {@link #DESCRIBING_WORDS}. A boolean or number
+     * field is never masked ({@code hide_credentials}): it cannot hold a credential.
+     */
+    static boolean masksField(String name) {
+        return SecretNames.secret(name) && !DESCRIBING_WORDS.contains(name.substring(name.lastIndexOf('_') + 1));
+    }
+
+    /**
+     * Every record's secret-named fields, and every map, in any record: a map's keys are the operator's
+     * (header, argument names), so they are judged.
+     */
+    private static final class Secrets extends BeanSerializerModifier {
+        private static final Redacted REDACTED = new Redacted();
+
+        @Override
+        public List<BeanPropertyWriter> changeProperties(SerializationConfig config, BeanDescription description,
+                                                         List<BeanPropertyWriter> properties) {
+            for (BeanPropertyWriter property : properties) {
+                Class<?> type = property.getType().getRawClass();
+                boolean scalar = type.isPrimitive() || Number.class.isAssignableFrom(type) || type == Boolean.class;
+                // a field marked @Redacted already has this serializer; any other serializer it was given stays
+                if (!scalar && !property.hasSerializer() && masksField(property.getName())) {
+                    property.assignSerializer(REDACTED);
+                }
+            }
+            return properties;
+        }
+
         @Override
         public JsonSerializer<?> modifyMapSerializer(SerializationConfig config, MapType type, BeanDescription description,
                                                      JsonSerializer<?> serializer) {

@@ -137,6 +137,28 @@ class AdminConfigIT {
     }
 
     @Test
+    void aSecretInAMalformedTransformerEntryIsNotInThe400Answer() {
+        String before = admin.hash();
+        AdminHttp.Response response = admin.postConfig("""
+                _format_version: "3.0"
+                plugins:
+                  - name: request-transformer
+                    config:
+                      add: {headers: ["X-Source:toolgate", "Authorization=Bearer sk-live-admin-secret-77"]}
+                  - name: response-transformer
+                    config:
+                      add: {headers: ["Set-Cookie sid=sk-live-cookie-secret-78"]}
+                """);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).doesNotContain("sk-live-admin-secret-77", "sk-live-cookie-secret-78");
+        assertThat(response.json().get("problems")).extracting(JsonNode::asText).containsExactly(
+                "plugins[0].config.add.headers[1]: \"Authorization\" has no value; write name:value",
+                "plugins[1].config.add.headers[0]: \"Set-Cookie\" has no value; write name:value");
+        assertThat(admin.hash()).isEqualTo(before);
+    }
+
+    @Test
     void problemsFoundOnlyWhileBuildingToolsAreReportedToo() {
         String before = admin.hash();
         // a path parameter that the path does not have is only found when the tool is compiled

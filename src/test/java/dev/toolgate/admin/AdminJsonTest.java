@@ -3,9 +3,11 @@ package dev.toolgate.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.config.Redacted;
 import dev.toolgate.testing.Configs;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,5 +93,33 @@ class AdminJsonTest {
                 .isEqualTo(600);
         assertThat(server.at("/session/client/secrets/0").asText()).as("server.session.client.secrets in %s", server)
                 .isEqualTo("[redacted]");
+    }
+
+    /** A plugin config whose author forgot {@code @Redacted} on its secrets. */
+    record UnannotatedSettings(String clientSecret, String apiKey, String password, List<String> authTokens,
+                               List<String> keyNames, boolean hideCredentials, String tokenEndpoint, String realm) {
+    }
+
+    @Test
+    void aFieldWhoseNameReadsLikeASecretIsMaskedWithoutAnAnnotation() {
+        ObjectNode shown = AdminJson.render(new UnannotatedSettings("client-secret-1", "api-key-2", "password-3",
+                List.of("token-4"), List.of("apikey", "x-api-key"), true, "https://idp.example/token", "shop"), Map.of());
+
+        assertThat(shown.get("client_secret").asText()).isEqualTo(Redacted.MASK);
+        assertThat(shown.get("api_key").asText()).isEqualTo(Redacted.MASK);
+        assertThat(shown.get("password").asText()).isEqualTo(Redacted.MASK);
+        assertThat(shown.get("auth_tokens")).extracting(JsonNode::asText).containsExactly(Redacted.MASK);
+        assertThat(shown.toString()).doesNotContain("client-secret-1", "api-key-2", "password-3", "token-4");
+    }
+
+    @Test
+    void fieldsThatNameOrLocateASecretOrCannotHoldOneStayReadable() {
+        ObjectNode shown = AdminJson.render(new UnannotatedSettings(null, null, null, List.of(),
+                List.of("apikey", "x-api-key"), true, "https://idp.example/token", "shop"), Map.of());
+
+        assertThat(shown.get("key_names")).extracting(JsonNode::asText).containsExactly("apikey", "x-api-key");
+        assertThat(shown.get("hide_credentials").asBoolean()).isTrue();
+        assertThat(shown.get("token_endpoint").asText()).isEqualTo("https://idp.example/token");
+        assertThat(shown.get("client_secret").isNull()).as("an absent secret is shown absent").isTrue();
     }
 }

@@ -22,7 +22,7 @@ class AdminPluginSecretsIT {
 
     static final List<String> SECRETS = List.of("OTELPW_SECRET", "bearer-tok-8812", "api-key-value-7731",
             "query-key-value-5521", "body-password-4411", "cookie-sid-9931", "args-password-2231", "args-api-key-6671",
-            "otel-header-token-1155");
+            "otel-header-token-1155", "oauth-client-secret-0001");
 
     static TestGateway gateway;
     static AdminHttp admin;
@@ -71,6 +71,14 @@ class AdminPluginSecretsIT {
                       client_id: gateway
                       client_secret: oauth-client-secret-0001
                       args: {password: args-password-2231, api_key: args-api-key-6671, audience: tools}
+                      passthrough_credentials: true
+                      token_exchange:
+                        enabled: true
+                        token_endpoint: http://127.0.0.1:1/token
+                        client_auth: inherit
+                        request: {actor_token_source: header, actor_token_header: X-Actor-Token}
+                  - name: key-auth
+                    config: {key_names: [apikey, x-api-key], hide_credentials: true}
                 """);
         assertThat(loaded.status()).as(loaded.body()).isEqualTo(200);
     }
@@ -134,5 +142,24 @@ class AdminPluginSecretsIT {
         assertThat(args.get("password").asText()).isEqualTo("[redacted]");
         assertThat(args.get("api_key").asText()).isEqualTo("[redacted]");
         assertThat(args.get("audience").asText()).isEqualTo("tools");
+    }
+
+    @Test
+    void aFieldNamedLikeASecretIsMasked() {
+        assertThat(plugin("ai-mcp-oauth2").at("/config/client").toString()).doesNotContain("oauth-client-secret-0001");
+    }
+
+    @Test
+    void fieldsThatNameOrLocateASecretAreShown() {
+        // their names read like secrets, but the Admin API is of no use without what they say
+        JsonNode keyAuth = plugin("key-auth").get("config");
+        assertThat(keyAuth.get("key_names")).extracting(JsonNode::asText).containsExactly("apikey", "x-api-key");
+        assertThat(keyAuth.get("hide_credentials").asBoolean()).isTrue();
+        JsonNode oauth = plugin("ai-mcp-oauth2").get("config");
+        assertThat(oauth.get("authorization_servers")).extracting(JsonNode::asText).containsExactly("http://127.0.0.1:1");
+        assertThat(oauth.at("/exchange/token_endpoint").asText()).isEqualTo("http://127.0.0.1:1/token");
+        assertThat(oauth.at("/exchange/actor_token_header").asText()).isEqualTo("X-Actor-Token");
+        assertThat(oauth.at("/exchange/subject_token_type").asText())
+                .isEqualTo("urn:ietf:params:oauth:token-type:access_token");
     }
 }

@@ -180,9 +180,9 @@ class TrafficRulesIT {
         assertThat(checked.problems()).contains(
                 "services[0].routes[0].plugins[0].config.allow[0]: '10.0.0.0/33' has a prefix length outside 0-32",
                 "services[0].routes[0].plugins[0].config.allow[1]: 'not-an-ip' is not an IP address or CIDR block",
-                "services[0].routes[0].plugins[1].config.add.headers[1]: 'no-colon' has no value (write name:value)");
+                "services[0].routes[0].plugins[1].config.add.headers[1]: has no ':' between a name and a value; write name:value");
         assertThat(checked.problems()).anySatisfy(p -> assertThat(p)
-                .startsWith("services[0].routes[1].plugins[0].config.add.headers[0]: template $(shared.secret) is not supported"));
+                .startsWith("services[0].routes[1].plugins[0].config.add.headers[0]: the template at character 1 of the value is not supported"));
         assertThat(checked.problems()).anySatisfy(p -> assertThat(p)
                 .startsWith("services[0].routes[0].plugins[2].config.mode: route 'r' is a passthrough-listener: "
                         + "request-transformer's remove, rename, replace and append rules for the body"));

@@ -2,6 +2,7 @@ package dev.toolgate.policy.requesttransformer;
 
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.PluginSettings;
+import dev.toolgate.policy.NameValueEntry;
 
 import java.util.List;
 import java.util.Optional;
@@ -90,17 +91,20 @@ public record RequestTransformerConfig(String httpMethod, Operation remove, Oper
         return operation;
     }
 
-    /** Entries {@code name:value}: Kong refuses one without a colon; the value's templates must parse. */
+    /**
+     * Entries {@code name:value}: Kong refuses one without a colon; the value's templates must parse. A problem
+     * names the entry by position and name only: the value may be a credential.
+     */
     private static List<String> pairs(ConfigNode node, String key) {
         List<String> entries = node.texts(key);
         for (int i = 0; i < entries.size(); i++) {
             String entry = entries.get(i);
-            int colon = entry.indexOf(':');
             String at = key + "[" + i + "]";
-            if (colon <= 0) {
-                node.problem(at, "'" + entry + "' has no value (write name:value)");
+            Optional<String> malformed = new NameValueEntry(entry).problem();
+            if (malformed.isPresent()) {
+                node.problem(at, malformed.get());
             } else {
-                check(node, at, entry.substring(colon + 1));
+                check(node, at, entry.substring(entry.indexOf(':') + 1));
             }
         }
         return entries;

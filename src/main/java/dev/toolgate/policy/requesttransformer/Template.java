@@ -44,13 +44,14 @@ final class Template {
             } else if (text.startsWith("$(", i)) {
                 int end = text.indexOf(')', i + 2);
                 if (end < 0) {
-                    throw new IllegalArgumentException("template '" + text.substring(i) + "' has no closing )");
+                    // where, not what: the text after it is the rest of a value that may be a credential
+                    throw new IllegalArgumentException("the template at character " + (i + 1) + " of the value has no closing )");
                 }
                 if (!literal.isEmpty()) {
                     parts.add(new Part(literal.toString(), null, null, null));
                     literal.setLength(0);
                 }
-                parts.add(expression(text.substring(i + 2, end)));
+                parts.add(expression(text.substring(i + 2, end), i + 1));
                 i = end + 1;
             } else {
                 literal.append(text.charAt(i++));
@@ -62,10 +63,12 @@ final class Template {
         return new Template(parts);
     }
 
-    private static Part expression(String text) {
+    /** @param at where the template starts in the value, from 1 (a problem says where, not what: see below) */
+    private static Part expression(String text, int at) {
         Matcher m = EXPRESSION.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("template $(" + text + ") is not supported: Toolgate evaluates "
+            // not quoted: what is inside $( ) is part of a value, and may be a credential written there by mistake
+            throw new IllegalArgumentException("the template at character " + at + " of the value is not supported: Toolgate evaluates "
                     + "$(headers.NAME), $(query_params.NAME) and $(uri_captures.NAME), optionally with or \"default\"");
         }
         String name = m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3)

@@ -2,6 +2,7 @@ package dev.toolgate.policy.responsetransformer;
 
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.PluginSettings;
+import dev.toolgate.policy.NameValueEntry;
 
 import java.util.List;
 
@@ -68,10 +69,9 @@ public record ResponseTransformerConfig(Operation remove, Operation rename, Oper
 
     private static void checkPairs(ConfigNode node, String key, List<String> entries) {
         for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).indexOf(':') <= 0) {
-                node.report().problem(node.path(key) + "[" + i + "]", "'" + entries.get(i)
-                        + "' has no value (write name:value)");
-            }
+            String at = node.path(key) + "[" + i + "]";
+            // by position and name only: the value may be a credential
+            new NameValueEntry(entries.get(i)).problem().ifPresent(problem -> node.report().problem(at, problem));
         }
     }
 }

@@ -1,0 +1,75 @@
+package dev.toolgate.policy;
+
+import dev.toolgate.testing.Configs;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A malformed {@code name:value} entry of request-transformer or response-transformer is reported by its path
+ * and its name, never its text: the value is often a credential, and problems reach the log and the answer
+ * to {@code POST /config}.
+ */
+class TransformerEntriesTest {
+
+    private static final String DOCUMENT = """
+            _format_version: "3.0"
+            services:
+              - name: api
+                url: http://127.0.0.1:9
+                routes:
+                  - name: r
+                    paths: [/r]
+            plugins:
+              - name: request-transformer
+                config:
+                  add:
+                    headers: ["X-Source:toolgate", "Authorization=Bearer sk-live-secret-1", "sk-live-pasted-2",
+                              ":sk-live-nameless-3", "X-Api-Key:Bearer $(sk-live-unclosed-4"]
+                  replace:
+                    querystring: ["api_key sk-live-secret-5"]
+                  append:
+                    headers: ["X-Api-Key:Bearer $(sk-live-unsupported-7)"]
+              - name: response-transformer
+                config:
+                  append:
+                    json: ["token=sk-live-secret-6"]
+            """;
+
+    private static List<String> problems() {
+        return Configs.check(DOCUMENT, Path.of(".")).problems();
+    }
+
+    @Test
+    void aMalformedEntryIsNamedByItsPathAndNameOnly() {
+        assertThat(problems()).contains(
+                "plugins[0].config.add.headers[1]: \"Authorization\" has no value; write name:value",
+                "plugins[0].config.replace.querystring[0]: \"api_key\" has no value; write name:value",
+                "plugins[1].config.append.json[0]: \"token\" has no value; write name:value");
+    }
+
+    @Test
+    void anEntryWithoutAnythingThatReadsAsANameIsNamedByItsPathAlone() {
+        // one token throughout may be a pasted key as well as a name: it is not quoted
+        assertThat(problems()).contains(
+                "plugins[0].config.add.headers[2]: has no ':' between a name and a value; write name:value",
+                "plugins[0].config.add.headers[3]: has no name before its ':'; write name:value");
+    }
+
+    @Test
+    void aBadTemplateIsPlacedNotQuoted() {
+        assertThat(problems()).contains(
+                "plugins[0].config.add.headers[4]: the template at character 8 of the value has no closing )",
+                "plugins[0].config.append.headers[0]: the template at character 8 of the value is not supported: "
+                        + "Toolgate evaluates $(headers.NAME), $(query_params.NAME) and $(uri_captures.NAME), "
+                        + "optionally with or \"default\"");
+    }
+
+    @Test
+    void noProblemQuotesAnEntrysValue() {
+        assertThat(problems()).hasSize(7).allSatisfy(problem -> assertThat(problem).doesNotContain("sk-live"));
+    }
+}
