@@ -18,12 +18,12 @@ public final class JsonBody {
     /**
      * The body's JSON value.
      *
-     * @throws GatewayException {@code MalformedJson} (-32700) for an empty body or one that is not JSON,
-     *                          saying where the parser stopped
+     * @throws GatewayException {@code MalformedJson} (-32700) for an empty body, one that is not JSON
+     *                          (saying where the parser stopped) or one whose objects repeat a key
      */
     public static JsonNode parse(Buffer body) {
         try {
-            JsonNode node = Json.parse(body.getBytes());
+            JsonNode node = Json.parseClientMessage(body.getBytes());
             if (node == null || node.isMissingNode()) {
                 throw new GatewayException(new GatewayError.MalformedJson("the body is empty"));
             }
