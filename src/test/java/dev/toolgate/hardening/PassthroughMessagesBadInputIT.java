@@ -13,17 +13,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Client messages a passthrough route must not forward as they are: a message whose objects repeat a
- * key (the server's parser may keep another copy than the one the tool ACL decided on). Each is refused
- * before anything reaches the server, and the next request is served.
+ * key (the server's parser may keep another copy than the one the tool ACL decided on) and a batch of
+ * more messages than a conversion endpoint takes. Each is refused before anything reaches the server,
+ * and the next request is served.
  */
 @Timeout(60)
 class PassthroughMessagesBadInputIT {
+
+    static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
 
     static BadInputGateway fixture;
 
@@ -105,5 +109,43 @@ class PassthroughMessagesBadInputIT {
         assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
         assertThat(error(refused).path("message").asText())
                 .isEqualTo("Parse error: duplicate key \"" + "k".repeat(64) + "\"... in the message");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/pt", "/guarded"})
+    void aBatchOf101MessagesIsRefusedAsOnAConversionEndpointAndNeverReachesTheServer(String path) throws IOException {
+        int forwarded = fixture.upstream.count("POST " + path);
+
+        RawConnection.Response refused = post(path, "[" + String.join(",", Collections.nCopies(101, PING)) + "]");
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(error(refused).path("code").asInt()).isEqualTo(-32600);
+        assertThat(error(refused).path("message").asText())
+                .isEqualTo("Invalid Request: a batch of 101 messages; send at most 100 in one batch");
+        assertThat(fixture.upstream.count("POST " + path)).as("forwarded").isEqualTo(forwarded);
+        fixture.assertServes();
+    }
+
+    @Test
+    void aBatchOf101MessagesWithABrokenTailIsRefusedAllTheSame() throws IOException {
+        int forwarded = fixture.upstream.count("POST /pt");
+
+        // a route without tool ACLs forwards a body it cannot read, but not a batch it has counted past the bound
+        RawConnection.Response refused = post("/pt", "[" + String.join(",", Collections.nCopies(101, PING)) + ",}");
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(error(refused).path("code").asInt()).isEqualTo(-32600);
+        assertThat(fixture.upstream.count("POST /pt")).as("forwarded").isEqualTo(forwarded);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/pt", "/guarded"})
+    void aBatchOf100MessagesIsForwarded(String path) {
+        int forwarded = fixture.upstream.count("POST " + path);
+
+        RawConnection.Response answered = post(path, "[" + String.join(",", Collections.nCopies(100, PING)) + "]");
+
+        assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
+        assertThat(fixture.upstream.count("POST " + path)).isEqualTo(forwarded + 1);
     }
 }
