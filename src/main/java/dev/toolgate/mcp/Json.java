@@ -1,10 +1,12 @@
 package dev.toolgate.mcp;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,6 +31,17 @@ public final class Json {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
+    /**
+     * The reader of a client's message: {@link #MAPPER}'s, and an object that repeats a key is a parse
+     * error. Parsers disagree on which copy counts (Jackson and JavaScript take the last, others the
+     * first), so a gateway that decided on one copy and forwarded both could authorize one tool while
+     * the server runs another.
+     */
+    private static final ObjectReader CLIENT = MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /** Keys longer than this are cut when a parse error names them: the message never echoes much of the body. */
+    private static final int MAX_KEY_SHOWN = 64;
+
     private Json() {
     }
 
@@ -47,6 +60,20 @@ public final class Json {
         checkUtf8(bytes);
         try {
             return MAPPER.readTree(bytes);
+        } catch (NumberFormatException e) {
+            throw tooLargeNumber(e);
+        }
+    }
+
+    /**
+     * Parses a client's message as {@link #parse(byte[])} does, and refuses an object that repeats a key
+     * (RFC 8259 §4 leaves what it means to each parser). Answers from upstreams go through
+     * {@link #parse(byte[])}: the gateway tolerates what a server sends.
+     */
+    public static JsonNode parseClientMessage(byte[] bytes) throws IOException {
+        checkUtf8(bytes);
+        try {
+            return CLIENT.readTree(bytes);
         } catch (NumberFormatException e) {
             throw tooLargeNumber(e);
         }
@@ -75,10 +102,25 @@ public final class Json {
      */
     public static String problem(JsonProcessingException e) {
         String text = e.getOriginalMessage() == null ? "not JSON" : e.getOriginalMessage();
+        if (text.startsWith(DUPLICATE) && text.endsWith("'")) {
+            return duplicateKey(text.substring(DUPLICATE.length(), text.length() - 1));
+        }
         text = ENABLE_HINT.matcher(text).replaceAll(", which JSON does not allow");
         text = BOUND_AS.matcher(text).replaceAll(": a body holds one JSON value");
         text = SOURCE.matcher(text).replaceAll("");
         return COMMENTS.matcher(text).replaceAll(" (JSON has no comments)");
+    }
+
+    /** How Jackson's {@code STRICT_DUPLICATE_DETECTION} starts its message ({@code Duplicate field 'name'}). */
+    private static final String DUPLICATE = "Duplicate field '";
+
+    /** {@code duplicate key "name" in the message}, a long key cut (it is the client's text). */
+    private static String duplicateKey(String key) {
+        if (key.length() <= MAX_KEY_SHOWN) {
+            return "duplicate key " + text(key) + " in the message";
+        }
+        int cut = Character.isHighSurrogate(key.charAt(MAX_KEY_SHOWN - 1)) ? MAX_KEY_SHOWN - 1 : MAX_KEY_SHOWN;
+        return "duplicate key " + text(key.substring(0, cut)) + "... in the message";
     }
 
     /** {@code 1E999999999999999999} is valid JSON, but no BigDecimal holds it: a parse error, not a crash. */

@@ -3,6 +3,7 @@ package dev.toolgate.mcp;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -34,6 +35,9 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
                           Boolean toolError, boolean result, boolean error, int bytes, String traceparent) {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** For a client's messages: a repeated key is an error (see {@link Json#parseClientMessage}). */
+    private static final JsonFactory CLIENT = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /** True for a request: a method and an id. */
     public boolean isRequest() {
@@ -51,7 +55,22 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
      * @throws IOException when the bytes are not JSON, or are JSON but neither an object nor an array
      */
     public static List<McpEnvelope> readAll(byte[] bytes, int offset, int length) throws IOException {
-        try (JsonParser parser = JSON.createParser(bytes, offset, length)) {
+        return readAll(JSON, bytes, offset, length);
+    }
+
+    /**
+     * Every message a client sent in {@code bytes}, as {@link #readAll} reads them, and an object anywhere
+     * in them that repeats a key is an error: what the gateway decides on must be what the server reads,
+     * whichever copy its parser keeps.
+     *
+     * @throws IOException as {@link #readAll}; a {@link com.fasterxml.jackson.core.JsonParseException} for a repeated key
+     */
+    public static List<McpEnvelope> readClientMessages(byte[] bytes, int offset, int length) throws IOException {
+        return readAll(CLIENT, bytes, offset, length);
+    }
+
+    private static List<McpEnvelope> readAll(JsonFactory json, byte[] bytes, int offset, int length) throws IOException {
+        try (JsonParser parser = json.createParser(bytes, offset, length)) {
             JsonToken first = parser.nextToken();
             List<McpEnvelope> messages = new ArrayList<>(1);
             if (first == JsonToken.START_OBJECT) {

@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The gateway the bad-input suite attacks, one per test class: a conversion endpoint with a tool for
- * every place an argument becomes bytes ({@code /mcp}), the same without sessions ({@code /open}), and a
- * passthrough route ({@code /pt}), all on one real local upstream. Short client timeouts (1 s) keep the
+ * every place an argument becomes bytes ({@code /mcp}), the same without sessions ({@code /open}), a
+ * passthrough route ({@code /pt}) and one whose tool ACL refuses {@code drop_tables} to everyone
+ * ({@code /guarded}), all on one real local upstream. Short client timeouts (1 s) keep the
  * slow-client cases fast.
  */
 final class BadInputGateway implements AutoCloseable {
@@ -41,7 +42,8 @@ final class BadInputGateway implements AutoCloseable {
                 .json("POST /json", 200, "{\"ok\":true}")
                 .json("POST /form", 200, "{\"ok\":true}")
                 .json("POST /files", 200, "{\"ok\":true}")
-                .json("POST /pt", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
+                .json("POST /pt", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}")
+                .json("POST /guarded", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}");
         String tools = """
                                 tools:
                                   - name: get_item
@@ -131,7 +133,17 @@ final class BadInputGateway implements AutoCloseable {
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener, max_request_body_size: %d}
-                """.formatted(upstream.url(), BODY_LIMIT, tools, BODY_LIMIT, tools, BODY_LIMIT), environment, false,
+                      - name: guarded
+                        paths: [/guarded]
+                        strip_path: false
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: passthrough-listener
+                              max_request_body_size: %d
+                              tools:
+                                - {name: drop_tables, description: Drops every table, acl: {deny: [anyone]}}
+                """.formatted(upstream.url(), BODY_LIMIT, tools, BODY_LIMIT, tools, BODY_LIMIT, BODY_LIMIT), environment, false,
                 Map.of(), LIMITS);
     }
 

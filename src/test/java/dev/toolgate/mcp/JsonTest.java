@@ -33,4 +33,26 @@ class JsonTest {
 
         assertThat(Json.problem(thrown)).isEqualTo("Non-standard token 'NaN', which JSON does not allow");
     }
+
+    @org.junit.jupiter.api.Test
+    void aClientMessageThatRepeatsAKeyAnywhereIsRefusedNamingTheKeyWhileAnUpstreamAnswerIsReadLastWins() throws Exception {
+        byte[] repeated = "{\"result\":{\"content\":[{\"type\":\"text\",\"type\":\"image\"}]}}".getBytes();
+
+        var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(
+                com.fasterxml.jackson.core.JsonProcessingException.class, () -> Json.parseClientMessage(repeated));
+
+        assertThat(Json.problem(thrown)).isEqualTo("duplicate key \"type\" in the message");
+        assertThat(Json.parse(repeated).at("/result/content/0/type").asText()).isEqualTo("image");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLongRepeatedKeyIsNamedByItsFirst64CharactersNeverHalfACharacter() {
+        String key = "k".repeat(63) + "\ud83d\ude00" + "x".repeat(1000);
+        byte[] repeated = ("{\"" + key + "\":1,\"" + key + "\":2}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(
+                com.fasterxml.jackson.core.JsonProcessingException.class, () -> Json.parseClientMessage(repeated));
+
+        assertThat(Json.problem(thrown)).isEqualTo("duplicate key \"" + "k".repeat(63) + "\"... in the message");
+    }
 }

@@ -7,6 +7,7 @@ import dev.toolgate.error.GatewayException;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
+import dev.toolgate.mode.JsonBody;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -24,14 +25,12 @@ import static dev.toolgate.mode.conversion.McpResponses.json;
  * the requests' responses in request order; a bad element gets its own error in its place.
  * <p>
  * A batch is many requests in one, so it is bounded as a few requests together would be: at most
- * {@link #MAX_MESSAGES} messages, and answers of at most {@link #MAX_ANSWER_BYTES} together; an answer
+ * {@link JsonBody#MAX_BATCH_MESSAGES} messages (as passthrough bounds the batches it forwards), and answers of at most {@link #MAX_ANSWER_BYTES} together; an answer
  * that would pass that is replaced by an error saying so. A 48 KB batch of {@code tools/list} requests
  * otherwise held a copy of the tool list per element and ran a 512 MB heap out.
  */
 final class McpBatch {
 
-    /** The most messages one batch may carry. */
-    static final int MAX_MESSAGES = 100;
     /** The most bytes of answers one batch's response holds. */
     static final int MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
@@ -56,9 +55,8 @@ final class McpBatch {
         if (batch.isEmpty()) {
             throw new GatewayException(new GatewayError.InvalidMessage(null, "an empty batch"));
         }
-        if (batch.size() > MAX_MESSAGES) {
-            throw new GatewayException(new GatewayError.InvalidMessage(null, "a batch of " + batch.size()
-                    + " messages; send at most " + MAX_MESSAGES + " in one batch"));
+        if (batch.size() > JsonBody.MAX_BATCH_MESSAGES) {
+            throw new GatewayException(JsonBody.batchTooLarge(batch.size()));
         }
         Future<Void> disconnected = ToolCalls.disconnection(request);
         List<Future<Buffer>> answers = new ArrayList<>();

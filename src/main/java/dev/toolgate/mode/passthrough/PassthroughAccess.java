@@ -73,10 +73,12 @@ final class PassthroughAccess {
         }
         List<McpEnvelope> messages;
         try {
-            messages = body.length() == 0 ? List.of() : McpEnvelope.readAll(body.getBytes(), 0, body.length());
+            messages = body.length() == 0 ? List.of() : McpEnvelope.readClientMessages(body.getBytes(), 0, body.length());
         } catch (JsonProcessingException e) {
             // fail closed: a body the policies cannot read is not forwarded unchecked, since a lenient server
-            // (one that takes NaN, say) could still read a tool call in it
+            // (one that takes NaN, say) could still read a tool call in it; nor is one that repeats a key, since
+            // the server's parser may keep the copy the policies did not decide on (a first-wins reader would
+            // run params.name's first value while the ACL allowed its last)
             return refused(new GatewayError.MalformedJson(dev.toolgate.mcp.Json.problem(e)));
         } catch (IOException e) {
             return refused(new GatewayError.InvalidMessage(null, e.getMessage()));

@@ -11,6 +11,7 @@ import dev.toolgate.http.UpstreamException;
 import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
@@ -40,7 +41,8 @@ import java.util.function.Supplier;
  * both directions is observed on the side. With tool ACLs ({@link PassthroughAccess}), a
  * {@code tools/call} the caller may not make is answered here and never forwarded, and the caller's
  * {@code tools/list} answers are filtered. Nothing else is rewritten except hop-by-hop headers, the
- * Host header, the gateway's own forwarding and consumer headers, and credentials it consumed.
+ * Host header, the gateway's own forwarding and consumer headers, and credentials it consumed. A
+ * JSON-RPC batch of more than {@link JsonBody#MAX_BATCH_MESSAGES} messages is refused, never forwarded.
  */
 public final class PassthroughProxy implements McpEndpoint {
 
@@ -129,6 +131,15 @@ public final class PassthroughProxy implements McpEndpoint {
             }
             Consumer<byte[]> answered = bytes -> tap.observe(settings.route(), session, number,
                     TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, bytes.length, recorder);
+            // a batch is bounded as on a conversion endpoint, whether or not policies read the route's bodies:
+            // forwarded uncapped, one POST would be thousands of calls to the server
+            int batch = JsonBody.batchSize(body);
+            if (batch > JsonBody.MAX_BATCH_MESSAGES) {
+                GatewayError refused = JsonBody.batchTooLarge(batch);
+                exchange.observation().refusedAll(refused);
+                ErrorResponses.mcp(exchange.request().response(), refused);
+                return Future.succeededFuture();
+            }
             if (ModernTraffic.claims(exchange, body)) {
                 return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body,
                         () -> Future.succeededFuture(false), recorder, answered), answered);

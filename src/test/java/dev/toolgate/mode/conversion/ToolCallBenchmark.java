@@ -91,10 +91,10 @@ public class ToolCallBenchmark {
         id = Json.parse(CALL).path("id");
     }
 
-    /** JSON-RPC request bytes to a classified message (what every POST costs first). */
+    /** JSON-RPC request bytes to a classified message, as the endpoint reads them (what every POST costs first). */
     @Benchmark
     public JsonRpcMessage parseRequest() throws IOException {
-        return JsonRpcMessage.classify(Json.parse(CALL));
+        return JsonRpcMessage.classify(Json.parseClientMessage(CALL));
     }
 
     /** The arguments checked against the tool's input schema. */
