@@ -136,7 +136,7 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
         try {
             URI uri = new URI(value);
             if (!uri.isAbsolute() || uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                node.problem(key, "must be an absolute http or https URL, got '" + value + "'");
+                node.problem(key, "must be an absolute http or https URL, got '" + Redacted.url(value) + "'");
             }
         } catch (java.net.URISyntaxException e) {
             node.problem(key, "is not a valid URL: " + e.getReason());

@@ -132,6 +132,19 @@ class KongOAuthExamplesTest {
                 .anySatisfy(p -> assertThat(p).startsWith("plugins[0].config.client_auth"));
     }
 
+    @Test
+    void aRefusedUrlIsQuotedWithItsPasswordMasked() {
+        String config = """
+                resource: https://api.example.com/mcp
+                authorization_servers: [https://auth.example.com]
+                introspection_endpoint: ftp://gateway:hunter2@auth.example.com/introspect
+                """;
+
+        assertThat(check(config).problems()).singleElement().asString()
+                .startsWith("plugins[0].config.introspection_endpoint: must be an absolute http or https URL")
+                .contains("gateway:[redacted]@auth.example.com").doesNotContain("hunter2");
+    }
+
     private static Configs.Checked check(String config) {
         String document = "_format_version: \"3.0\"\nplugins:\n  - name: ai-mcp-oauth2\n    config:\n"
                 + config.indent(6);
