@@ -1,5 +1,6 @@
 package dev.toolgate.policy.jwt;
 
+import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.pipeline.Exchange;
 
 import java.util.ArrayList;
@@ -25,7 +26,9 @@ final class TokenPlaces {
     static List<String> find(Exchange exchange, JwtConfig config) {
         Set<String> tokens = new LinkedHashSet<>();
         for (String name : config.uriParamNames()) {
-            List<String> values = exchange.request().params().getAll(name);
+            // read as the upstream query is cut (UpstreamQuery), not with the framework's case-insensitive,
+            // ;-splitting parameter map: a token it alone understood would authenticate and still go upstream
+            List<String> values = UpstreamQuery.values(exchange.request().query(), name);
             if (!values.isEmpty()) {
                 exchange.consumeQuery(name);
                 values.stream().filter(v -> !v.isEmpty()).forEach(tokens::add);

@@ -63,7 +63,8 @@ class JwtPluginIT {
         rsa = new RSAKeyGenerator(2048).generate();
         ec = new ECKeyGenerator(Curve.P_256).generate();
         upstream = new RestUpstream().json("GET /api/weather", 200, "{\"temp_c\":11}")
-                .on("OPTIONS /mcp", r -> r.response().setStatusCode(204).end());
+                .on("OPTIONS /mcp", r -> r.response().setStatusCode(204).end())
+                .json("POST /mcp", 200, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{}}");
         logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
         gateway = TestGateway.start("""
                 _format_version: "3.0"
@@ -209,6 +210,19 @@ class JwtPluginIT {
 
         assertThat(result.status()).isEqualTo(200);
         assertThat(upstream.next().uri()).doesNotContain(token).doesNotContain("jwt=");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"x=1;jwt=", "JWT="})
+    void aQueryTokenIsReadOnlyWhereTheUpstreamQueryIsCut(String before) throws Exception {
+        // names are case-sensitive and only & separates arguments, as in Kong and in the query sent upstream
+        URI endpoint = URI.create(gateway.proxy("/preflight") + "?" + before + sign("alice-iss", claims("alice-iss", 300)));
+
+        McpHttp.Response refused = new McpHttp(endpoint).send("POST", INITIALIZE, headers(Map.of()));
+
+        assertThat(refused.status()).as("%s; upstream query: %s", refused,
+                upstream.pending() == 0 ? "none" : upstream.next().query()).isEqualTo(401);
+        assertThat(upstream.pending()).isZero();
     }
 
     @Test
