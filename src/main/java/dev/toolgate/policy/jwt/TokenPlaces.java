@@ -51,13 +51,14 @@ final class TokenPlaces {
     }
 
     private static void cookies(Exchange exchange, List<String> names, Set<String> tokens) {
-        String header = exchange.header("cookie");
-        if (header == null) {
+        // every Cookie header (HTTP/2 sends each cookie in its own): one left unread would go upstream
+        List<String> headers = exchange.request().headers().getAll("cookie");
+        if (headers.isEmpty()) {
             return;
         }
         List<String> kept = new ArrayList<>();
         boolean found = false;
-        for (String pair : header.split(";")) {
+        for (String pair : String.join(";", headers).split(";")) {
             String cookie = pair.trim();
             int eq = cookie.indexOf('=');
             String name = eq < 0 ? cookie : cookie.substring(0, eq);

@@ -18,6 +18,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -278,6 +280,19 @@ class JwtPluginIT {
         assertThat(received.headers().contains("x-token")).isFalse();
         assertThat(received.header("cookie")).isEqualTo("theme=dark");
         assertThat(received.query()).isEqualTo("x=1");
+    }
+
+    @Test
+    void aTokenCookieInASecondCookieHeaderIsWithheldToo() throws Exception {
+        String token = sign("alice-iss", claims("alice-iss", 300));
+
+        RawConnection.Response answered = RawConnection.exchange(gateway.gateway().proxyPort(), "OPTIONS", "/preflight",
+                List.of("Host: 127.0.0.1", "Origin: http://localhost", "Access-Control-Request-Method: POST",
+                        "Cookie: theme=dark", "Cookie: session=" + token, "Connection: close"), null);
+
+        assertThat(answered.status()).as("%s", answered).isEqualTo(204);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.headers().getAll("cookie")).containsExactly("theme=dark");
     }
 
     @Test
