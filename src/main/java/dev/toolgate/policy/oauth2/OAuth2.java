@@ -2,6 +2,7 @@ package dev.toolgate.policy.oauth2;
 
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.Published;
+import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.ExchangePolicy;
@@ -92,9 +93,8 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
 
     /** Marks the client's token as not to be forwarded, unless {@code passthrough_credentials} sends it on. */
     private void consumeToken(Exchange exchange) {
-        // MCP forbids tokens in the query string: never read, never forwarded
-        String query = exchange.request().query();
-        if (query != null && query.contains("access_token")) {
+        // MCP forbids tokens in the query string: never read, never forwarded, however its name is encoded
+        if (!UpstreamQuery.values(exchange.request().query(), "access_token").isEmpty()) {
             exchange.consumeQuery("access_token");
         }
         if (!config.passthroughCredentials() || config.exchange().enabled()) {

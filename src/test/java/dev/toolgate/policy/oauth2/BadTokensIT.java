@@ -138,6 +138,19 @@ class BadTokensIT {
         assertThat(received.headers().contains("authorization")).isFalse();
     }
 
+    @Test
+    void aQueryTokenGoesNowhereUpstreamHoweverItsNameIsEncoded() {
+        String token = as.token(as.issuer(), gateway.proxy("/mcp-pass").toString(), "mcp:tools");
+        mcp.clear();
+
+        McpHttp.Response served = new McpHttp(java.net.URI.create(gateway.proxy("/mcp-pass") + "?access%5Ftoken=leaked&x=1"))
+                .send("POST", INITIALIZE, headers(Map.of("authorization", "Bearer " + token)));
+
+        assertThat(served.status()).as("%s", served).isEqualTo(200);
+        RestUpstream.Received received = mcp.next();
+        assertThat(received.query()).isEqualTo("x=1");
+    }
+
     private static void assertGoodRequestServed() {
         McpHttp.Response served = initialize(Map.of("authorization", "Bearer " + good()));
         assertThat(served.status()).as("%s", served).isEqualTo(200);
