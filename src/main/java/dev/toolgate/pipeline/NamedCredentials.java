@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * A policy that reads a credential from request fields of configured names (key-auth's
- * {@code key_names}). Logs of its routes mask those names in request headers and the query string
- * whether or not the policy got to read the request (a 401, a request refused before it ran): a
- * name that is no secret-sounding word, such as {@code tenant}, would otherwise be logged in clear.
- * Nor do they go upstream when the policy does not read the request ({@link #withhold}).
+ * {@code key_names}, jwt's {@code header_names}, {@code uri_param_names} and {@code cookie_names},
+ * ai-mcp-oauth2's {@code Authorization}). Logs of its routes mask those names in request headers and
+ * the query string whether or not the policy got to read the request (a 401, a request refused before
+ * it ran): a name that is no secret-sounding word, such as {@code tenant}, would otherwise be logged in
+ * clear. Nor do they go upstream when the policy does not read the request ({@link #withhold}).
  */
 public interface NamedCredentials {
 

@@ -144,9 +144,9 @@ public final class PolicyChain {
     /**
      * Runs the policies for a listener's tool call replayed on the route that owns the tool. A caller
      * the listener's authentication identified is not asked again (the credential it used is not
-     * forwarded, so the owning route could not see it), though the names the owning route's key-auth
-     * reads are withheld from the upstream all the same; without one, the owning route authenticates
-     * the client's request itself.
+     * forwarded, so the owning route could not see it), though the names the owning route's
+     * authentication reads ({@link NamedCredentials}) are withheld from the upstream all the same;
+     * without one, the owning route authenticates the client's request itself.
      */
     public Future<Decision> admitReplay(Exchange exchange) {
         return from(exchange, 0, exchange.principal() != Principal.NONE);

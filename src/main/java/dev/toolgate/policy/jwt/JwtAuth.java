@@ -12,6 +12,7 @@ import dev.toolgate.pipeline.Consumers;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.ExchangePolicy;
+import dev.toolgate.pipeline.NamedCredentials;
 import dev.toolgate.pipeline.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -22,14 +23,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Kong's {@code jwt}: finds the token (query arguments, then cookies, then {@code Bearer} headers),
  * picks the consumer's secret by the token's {@code key_claim_name}, checks the algorithm is the
  * secret's, the signature, and the claims to verify; answers 401 with Kong's words otherwise, or falls
- * back to {@code anonymous}. Every place a token was read is consumed: it never goes upstream. CPU only.
+ * back to {@code anonymous}. Every place a token was read is consumed: it never goes upstream, nor when
+ * jwt lets the request pass unread (a preflight with {@code run_on_preflight: false}, a caller another
+ * plugin authenticated, a listener's tool call replayed on the owning route). CPU only.
  */
-final class JwtAuth implements ExchangePolicy {
+final class JwtAuth implements ExchangePolicy, NamedCredentials {
 
     static final Set<String> ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256",
             "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA");
@@ -52,11 +56,13 @@ final class JwtAuth implements ExchangePolicy {
 
     @Override
     public Future<Decision> admit(Exchange exchange) {
+        // Kong forwards what a jwt it skips did not read; client credentials never go upstream here
         if (!config.runOnPreflight() && exchange.request().method() == HttpMethod.OPTIONS) {
-            return Decision.PROCEED;
+            return withhold(exchange).map(Decision.CONTINUE);
         }
         if (anonymous != null && exchange.principal().authenticated()) {
-            return Decision.PROCEED;
+            // with anonymous set, authentication plugins are an "or": another one already found the caller
+            return withhold(exchange).map(Decision.CONTINUE);
         }
         String failure = authenticate(exchange, TokenPlaces.find(exchange, config));
         if (failure == null) {
@@ -68,6 +74,19 @@ final class JwtAuth implements ExchangePolicy {
         }
         return Decision.reject(new GatewayError.Unauthenticated(failure,
                 failure.equals("Unauthorized") ? challenge : challenge + " error=\"invalid_token\""));
+    }
+
+    @Override
+    public Future<Void> withhold(Exchange exchange) {
+        // consumes every place a token could be, as for a request jwt reads; the tokens are not looked at
+        TokenPlaces.find(exchange, config);
+        return Future.succeededFuture();
+    }
+
+    /** The {@code header_names} and {@code uri_param_names} (cookies travel in the always-masked {@code Cookie}). */
+    @Override
+    public List<String> credentialNames() {
+        return Stream.concat(config.headerNames().stream(), config.uriParamNames().stream()).toList();
     }
 
     /** Kong's message for why the tokens found do not authenticate, or null when they do. */

@@ -1,5 +1,6 @@
 package dev.toolgate.policy.jwt;
 
+import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.pipeline.Exchange;
 
 import java.util.ArrayList;
@@ -25,7 +26,9 @@ final class TokenPlaces {
     static List<String> find(Exchange exchange, JwtConfig config) {
         Set<String> tokens = new LinkedHashSet<>();
         for (String name : config.uriParamNames()) {
-            List<String> values = exchange.request().params().getAll(name);
+            // read as the upstream query is cut (UpstreamQuery), not with the framework's case-insensitive,
+            // ;-splitting parameter map: a token it alone understood would authenticate and still go upstream
+            List<String> values = UpstreamQuery.values(exchange.request().query(), name);
             if (!values.isEmpty()) {
                 exchange.consumeQuery(name);
                 values.stream().filter(v -> !v.isEmpty()).forEach(tokens::add);
@@ -48,13 +51,14 @@ final class TokenPlaces {
     }
 
     private static void cookies(Exchange exchange, List<String> names, Set<String> tokens) {
-        String header = exchange.header("cookie");
-        if (header == null) {
+        // every Cookie header (HTTP/2 sends each cookie in its own): one left unread would go upstream
+        List<String> headers = exchange.request().headers().getAll("cookie");
+        if (headers.isEmpty()) {
             return;
         }
         List<String> kept = new ArrayList<>();
         boolean found = false;
-        for (String pair : header.split(";")) {
+        for (String pair : String.join(";", headers).split(";")) {
             String cookie = pair.trim();
             int eq = cookie.indexOf('=');
             String name = eq < 0 ? cookie : cookie.substring(0, eq);

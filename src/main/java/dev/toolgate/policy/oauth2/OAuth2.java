@@ -2,9 +2,11 @@ package dev.toolgate.policy.oauth2;
 
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.Published;
+import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.ExchangePolicy;
+import dev.toolgate.pipeline.NamedCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
@@ -20,9 +22,10 @@ import java.util.Map;
  * 401 with a challenge naming the Protected Resource Metadata, which this policy publishes. A valid
  * token becomes the caller; its claims go upstream as configured; the token itself does not (unless
  * {@code passthrough_credentials}), and with {@code token_exchange} the upstream gets a token minted
- * for it instead.
+ * for it instead. Nor does it when a listener's tool call replayed on the owning route skips this
+ * policy ({@link #withhold}).
  */
-final class OAuth2 implements ExchangePolicy, Published.Source {
+final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source {
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuth2.class);
     /** Kong's words for every 401 of this plugin. */
@@ -55,14 +58,7 @@ final class OAuth2 implements ExchangePolicy, Published.Source {
     @Override
     public Future<Decision> admit(Exchange exchange) {
         HttpServerRequest request = exchange.request();
-        // MCP forbids tokens in the query string: never read, never forwarded
-        String query = request.query();
-        if (query != null && query.contains("access_token")) {
-            exchange.consumeQuery("access_token");
-        }
-        if (!config.passthroughCredentials() || config.exchange().enabled()) {
-            exchange.consumeHeader("authorization");
-        }
+        consumeToken(exchange);
         List<String> values = request.headers().getAll("authorization");
         if (values.size() > 1) {
             return Decision.reject(new GatewayError.InvalidCredentials("Bad Request: send one Authorization header",
@@ -74,6 +70,36 @@ final class OAuth2 implements ExchangePolicy, Published.Source {
         }
         // while the authorization server is asked, the chain reads the body (PolicyChain)
         return validator.check(token).compose(verdict -> decide(exchange, token, verdict));
+    }
+
+    /**
+     * For a request let pass without this policy reading it (a listener's tool call whose caller the
+     * listener identified): the client's token goes nowhere upstream, nor an actor token it sent.
+     */
+    @Override
+    public Future<Void> withhold(Exchange exchange) {
+        consumeToken(exchange);
+        if (config.exchange().enabled() && config.exchange().actorTokenSource().equals("header")) {
+            exchange.consumeHeader(config.exchange().actorTokenHeader());
+        }
+        return Future.succeededFuture();
+    }
+
+    /** {@code Authorization} and the {@code access_token} query argument. */
+    @Override
+    public List<String> credentialNames() {
+        return List.of("authorization", "access_token");
+    }
+
+    /** Marks the client's token as not to be forwarded, unless {@code passthrough_credentials} sends it on. */
+    private void consumeToken(Exchange exchange) {
+        // MCP forbids tokens in the query string: never read, never forwarded, however its name is encoded
+        if (!UpstreamQuery.values(exchange.request().query(), "access_token").isEmpty()) {
+            exchange.consumeQuery("access_token");
+        }
+        if (!config.passthroughCredentials() || config.exchange().enabled()) {
+            exchange.consumeHeader("authorization");
+        }
     }
 
     private Future<Decision> decide(Exchange exchange, String token, Verdict verdict) {

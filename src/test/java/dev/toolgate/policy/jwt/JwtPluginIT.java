@@ -1,5 +1,6 @@
 package dev.toolgate.policy.jwt;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -15,7 +16,9 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -26,19 +29,25 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.net.URI;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Kong's {@code jwt} plugin with consumers' {@code jwt_secrets} (HS256, RS256, PS256, ES256): a token
  * signed with a consumer's secret identifies the consumer; every refusal is Kong's 401 and words; the
- * token never reaches the upstream, wherever it was found (header, query argument, cookie).
+ * token never reaches the upstream, wherever it was found (header, query argument, cookie), nor does
+ * anything under the configured names when jwt lets a request pass without reading it (a preflight, a
+ * listener's tool call replayed on the route that owns the tool); logs mask those names.
  */
 @Timeout(60)
 class JwtPluginIT {
@@ -47,13 +56,18 @@ class JwtPluginIT {
     static RSAKey rsa;
     static ECKey ec;
     static RestUpstream upstream;
+    /** http-log's receiver for the route with names no one would take for secret ones. */
+    static RestUpstream logs;
     static TestGateway gateway;
 
     @BeforeAll
     static void start() throws JOSEException {
         rsa = new RSAKeyGenerator(2048).generate();
         ec = new ECKeyGenerator(Curve.P_256).generate();
-        upstream = new RestUpstream().json("GET /api/weather", 200, "{\"temp_c\":11}");
+        upstream = new RestUpstream().json("GET /api/weather", 200, "{\"temp_c\":11}")
+                .on("OPTIONS /mcp", r -> r.response().setStatusCode(204).end())
+                .json("POST /mcp", 200, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{}}");
+        logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 consumers:
@@ -104,19 +118,59 @@ class JwtPluginIT {
                                     - {name: other, in: cookie, schema: {type: string}}
                           - name: jwt
                             config: {cookie_names: [token], uri_param_names: []}
+                      - name: owner
+                        paths: [/owner]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [owned]
+                            config:
+                              mode: conversion-only
+                              tools: [{name: weather, description: Weather, method: GET, path: /api/weather}]
+                          - name: jwt
+                            config: {header_names: [x-token], cookie_names: [session]}
+                      - name: logged
+                        paths: [/logged]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools: [{name: weather, description: Weather, method: GET, path: /api/weather}]
+                          - {name: jwt, config: {header_names: [x-pass], uri_param_names: [pass]}}
+                          - {name: http-log, config: {http_endpoint: '%6$s/logs'}}
+                  - name: mcp-server
+                    url: %5$s/mcp
+                    routes:
+                      - name: preflight
+                        paths: [/preflight]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                          - name: jwt
+                            config:
+                              run_on_preflight: false
+                              uri_param_names: [jwt, token]
+                              cookie_names: [session]
+                              header_names: [authorization, x-token]
+                routes:
+                  - name: listener
+                    paths: [/listener]
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: owned}}}
+                      - {name: jwt}
                 """.formatted(HMAC, pem(rsa.toRSAPublicKey()), pem(rsa.toRSAPublicKey()), pem(ec.toECPublicKey()),
-                upstream.url()));
+                upstream.url(), logs.url()));
     }
 
     @AfterAll
     static void stop() {
         gateway.close();
         upstream.close();
+        logs.close();
     }
 
     @BeforeEach
     void forget() {
         upstream.clear();
+        logs.clear();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -160,6 +214,19 @@ class JwtPluginIT {
         assertThat(upstream.next().uri()).doesNotContain(token).doesNotContain("jwt=");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"x=1;jwt=", "JWT="})
+    void aQueryTokenIsReadOnlyWhereTheUpstreamQueryIsCut(String before) throws Exception {
+        // names are case-sensitive and only & separates arguments, as in Kong and in the query sent upstream
+        URI endpoint = URI.create(gateway.proxy("/preflight") + "?" + before + sign("alice-iss", claims("alice-iss", 300)));
+
+        McpHttp.Response refused = new McpHttp(endpoint).send("POST", INITIALIZE, headers(Map.of()));
+
+        assertThat(refused.status()).as("%s; upstream query: %s", refused,
+                upstream.pending() == 0 ? "none" : upstream.next().query()).isEqualTo(401);
+        assertThat(upstream.pending()).isZero();
+    }
+
     @Test
     void twoDifferentTokensAreRefused() throws Exception {
         URI withQuery = URI.create(gateway.proxy("/mcp") + "?jwt=" + sign("bob-iss", claims("bob-iss", 300)));
@@ -194,6 +261,68 @@ class JwtPluginIT {
         assertThat(received.header("x-consumer-username")).isEqualTo("carol");
         assertThat(received.header("cookie")).as("the other cookie parameter is still filled from the client's cookies")
                 .isEqualTo("other=o1");
+    }
+
+    @Test
+    void aPreflightJwtLetsPassWithoutRunningStillSendsNoTokenUpstream() throws Exception {
+        String token = sign("alice-iss", claims("alice-iss", 300));
+        URI preflight = URI.create(gateway.proxy("/preflight") + "?jwt=" + token + "&token=" + token + "&x=1");
+
+        McpHttp.Response answered = new McpHttp(preflight).send("OPTIONS", "", Map.of("Origin", "http://localhost",
+                "Access-Control-Request-Method", "POST", "authorization", "Bearer " + token, "x-token", "Bearer " + token,
+                "cookie", "theme=dark; session=" + token));
+
+        assertThat(answered.status()).as("%s", answered).isEqualTo(204);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.method()).isEqualTo("OPTIONS");
+        assertThat(received.header("x-consumer-username")).as("jwt did not run").isNull();
+        assertThat(received.headers().contains("authorization")).isFalse();
+        assertThat(received.headers().contains("x-token")).isFalse();
+        assertThat(received.header("cookie")).isEqualTo("theme=dark");
+        assertThat(received.query()).isEqualTo("x=1");
+    }
+
+    @Test
+    void aTokenCookieInASecondCookieHeaderIsWithheldToo() throws Exception {
+        String token = sign("alice-iss", claims("alice-iss", 300));
+
+        RawConnection.Response answered = RawConnection.exchange(gateway.gateway().proxyPort(), "OPTIONS", "/preflight",
+                List.of("Host: 127.0.0.1", "Origin: http://localhost", "Access-Control-Request-Method: POST",
+                        "Cookie: theme=dark", "Cookie: session=" + token, "Connection: close"), null);
+
+        assertThat(answered.status()).as("%s", answered).isEqualTo(204);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.headers().getAll("cookie")).containsExactly("theme=dark");
+    }
+
+    @Test
+    void aListenersToolCallSendsNoTokenNamedByTheRouteOwningTheTool() throws Exception {
+        // the listener's jwt authenticates alice, so the owning route's jwt is not asked again
+        String other = sign("carol-iss", claims("carol-iss", 300));
+        McpHttp.Response result = callWeather("/listener", Map.of("authorization", "Bearer " + sign("alice-iss",
+                claims("alice-iss", 300)), "x-token", "Bearer " + other, "cookie", "theme=dark; session=" + other));
+
+        assertThat(result.status()).as("%s", result).isEqualTo(200);
+        assertThat(result.json().at("/result/isError").asBoolean()).as("%s", result).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo("alice");
+        assertThat(received.headers().contains("authorization")).isFalse();
+        assertThat(received.headers().contains("x-token")).isFalse();
+        assertThat(received.header("cookie")).isEqualTo("theme=dark");
+    }
+
+    @Test
+    void theLogMasksTheConfiguredNamesEvenOnARequestRefusedBeforeJwtRan() throws IOException {
+        // a path below the endpoint is refused before any plugin runs: nothing consumed the names
+        McpHttp.Response refused = new McpHttp(URI.create(gateway.proxy("/logged/below") + "?pass=not-a-token&x=1"))
+                .send("POST", INITIALIZE, headers(Map.of("x-pass", "Bearer not-a-token")));
+        assertThat(refused.status()).as("%s", refused).isEqualTo(404);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.pending() >= 1);
+        JsonNode request = Json.MAPPER.readTree(logs.next().body()).path("request");
+        assertThat(request.path("querystring").path("pass").asText()).as("%s", request).isEqualTo("[redacted]");
+        assertThat(request.path("headers").path("x-pass").asText()).isEqualTo("[redacted]");
+        assertThat(request.toString()).doesNotContain("not-a-token");
     }
 
     private void assertRefused(Map<String, String> credentials, String message, String challenge) {

@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
  * message, {@code WWW-Authenticate}) and the next good request is served; the key the gateway
  * consumed never reaches an upstream, wherever it was sent and whatever {@code hide_credentials}
  * says, nor do the route's key names when key-auth lets a request pass without reading them (a
- * preflight, a caller another plugin authenticated, a listener's call replayed), while Kong's
- * consumer headers do; every HTTP method of an endpoint needs the key.
+ * preflight, a caller another plugin authenticated, a listener's call replayed, where the owning
+ * route's ai-mcp-oauth2 token is withheld too), while Kong's consumer headers do; every HTTP method of an endpoint needs the key.
  */
 @Timeout(90)
 class KeyAuthIT {
@@ -87,6 +87,25 @@ class KeyAuthIT {
                         plugins:
                           - {name: key-auth, config: {key_names: [tenant]}}
                           - {name: ai-mcp-proxy, tags: [keyed], config: {mode: conversion-only, tools: [%2$s]}}
+                      - name: oauth-owned
+                        paths: [/oauth-owned]
+                        plugins:
+                          - {name: ai-mcp-oauth2, config: {resource: 'http://127.0.0.1/oauth-owned', authorization_servers: ['http://127.0.0.1:9']}}
+                          - {name: ai-mcp-proxy, tags: [oauth], config: {mode: conversion-only, tools: [{name: get_owned, description: Items, method: GET, path: items}]}}
+                      - name: oauth-exchanged
+                        paths: [/oauth-exchanged]
+                        plugins:
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: 'http://127.0.0.1/oauth-exchanged'
+                              authorization_servers: ['http://127.0.0.1:9']
+                              passthrough_credentials: true
+                              token_exchange:
+                                enabled: true
+                                token_endpoint: 'http://127.0.0.1:9/token'
+                                client_auth: none
+                                request: {actor_token_source: header, actor_token_header: x-actor}
+                          - {name: ai-mcp-proxy, tags: [oauth], config: {mode: conversion-only, tools: [{name: get_exchanged, description: Items, method: GET, path: items}]}}
                   - name: mcp-server
                     url: %1$s/mcp
                     routes:
@@ -133,6 +152,11 @@ class KeyAuthIT {
                     plugins:
                       - {name: key-auth}
                       - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: keyed}}}
+                  - name: oauth-listener
+                    paths: [/oauth-listener]
+                    plugins:
+                      - {name: key-auth}
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: oauth}}}
                 consumers:
                   - id: %3$s
                     username: alice
@@ -350,6 +374,27 @@ class KeyAuthIT {
         assertThat(seen.header("x-consumer-username")).isEqualTo("alice");
         assertThat(seen.headers().contains("tenant")).isFalse();
         assertThat(seen.headers().contains("apikey")).isFalse();
+    }
+
+    @Test
+    void aListenersToolCallSendsNoTokenTheOAuthOfTheRouteOwningTheToolWouldRead() {
+        // the listener's key-auth identifies alice, so the owning routes' ai-mcp-oauth2 is not asked
+        McpHttp mcp = session("/oauth-listener", Map.of("apikey", "alice-key", "authorization", "Bearer client-token",
+                "x-actor", "Bearer actor-token"), "");
+
+        McpHttp.Response owned = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get_owned\",\"arguments\":{}}}");
+        assertThat(owned.json().path("result").path("isError").asBoolean()).as(owned.toString()).isFalse();
+        RestUpstream.Received plain = upstream.next();
+        assertThat(plain.header("x-consumer-username")).isEqualTo("alice");
+        assertThat(plain.headers().contains("authorization")).isFalse();
+
+        McpHttp.Response exchanged = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get_exchanged\",\"arguments\":{}}}");
+        assertThat(exchanged.json().path("result").path("isError").asBoolean()).as(exchanged.toString()).isFalse();
+        RestUpstream.Received withExchange = upstream.next();
+        assertThat(withExchange.headers().contains("authorization")).isFalse();
+        assertThat(withExchange.headers().contains("x-actor")).as("the actor token token_exchange would read").isFalse();
     }
 
     @Test

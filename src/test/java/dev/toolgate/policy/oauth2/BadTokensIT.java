@@ -23,7 +23,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Tokens ai-mcp-oauth2 must refuse, each with Kong's answer (401 "Invalid or inactive token" and a
- * challenge naming the metadata and what is wrong), and the next good request served.
+ * challenge naming the metadata and what is wrong), and the next good request served. A preflight
+ * is no exception: ai-mcp-oauth2 lets nothing pass unread, so a client's token never goes upstream.
  */
 @Timeout(90)
 class BadTokensIT {
@@ -117,6 +118,37 @@ class BadTokensIT {
 
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.header("www-authenticate")).doesNotContain("error=");
+    }
+
+    @Test
+    void aPreflightNeedsATokenTooAndTheTokenGoesNowhereUpstream() {
+        McpHttp passthrough = new McpHttp(gateway.proxy("/mcp-pass"));
+        Map<String, String> preflight = Map.of("Origin", "http://localhost", "Access-Control-Request-Method", "POST");
+        mcp.clear();
+
+        McpHttp.Response unread = passthrough.send("OPTIONS", "", preflight);
+        assertThat(unread.status()).as("no run_on_preflight: false to let it pass unread").isEqualTo(401);
+        Map<String, String> withToken = new LinkedHashMap<>(preflight);
+        withToken.put("authorization", "Bearer " + as.token(as.issuer(), gateway.proxy("/mcp-pass").toString(), "mcp:tools"));
+        McpHttp.Response admitted = passthrough.send("OPTIONS", "", withToken);
+
+        assertThat(admitted.status()).as("%s", admitted).isNotEqualTo(401);
+        RestUpstream.Received received = mcp.next();
+        assertThat(received.method()).isEqualTo("OPTIONS");
+        assertThat(received.headers().contains("authorization")).isFalse();
+    }
+
+    @Test
+    void aQueryTokenGoesNowhereUpstreamHoweverItsNameIsEncoded() {
+        String token = as.token(as.issuer(), gateway.proxy("/mcp-pass").toString(), "mcp:tools");
+        mcp.clear();
+
+        McpHttp.Response served = new McpHttp(java.net.URI.create(gateway.proxy("/mcp-pass") + "?access%5Ftoken=leaked&x=1"))
+                .send("POST", INITIALIZE, headers(Map.of("authorization", "Bearer " + token)));
+
+        assertThat(served.status()).as("%s", served).isEqualTo(200);
+        RestUpstream.Received received = mcp.next();
+        assertThat(received.query()).isEqualTo("x=1");
     }
 
     private static void assertGoodRequestServed() {
