@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
@@ -21,7 +22,16 @@ public final class JsonBody {
      */
     public static final int MAX_BATCH_MESSAGES = 100;
 
-    private static final JsonFactory COUNTING = new JsonFactory();
+    /** Reads what the most lenient server would (see {@link #batchSize}). */
+    private static final JsonFactory COUNTING = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_YAML_COMMENTS,
+                    JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
+                    JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS, JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER,
+                    JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS, JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
+                    JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS,
+                    JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS, JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS,
+                    JsonReadFeature.ALLOW_MISSING_VALUES, JsonReadFeature.ALLOW_TRAILING_COMMA)
+            .build();
 
     private JsonBody() {
     }
@@ -52,31 +62,40 @@ public final class JsonBody {
                 + MAX_BATCH_MESSAGES + " in one batch");
     }
 
+    /** {@link #batchSize} of a body that starts as a batch and cannot be read to its end. */
+    public static final int UNREADABLE = -1;
+
     /**
-     * How many elements a body that is a JSON array holds, up to the first syntax error (a broken tail
-     * does not let a batch past the bound); 0 for any other body. Streams the body without building a
-     * tree, so a route that forwards bodies unread pays for this only on batches.
+     * How many elements a body that is a JSON array holds; 0 for any other body, {@link #UNREADABLE} for one
+     * that opens an array and cannot be read to its end. A server must not run more of a batch than the
+     * gateway counted, so the count is as lenient as any server (comments, {@code NaN}, single quotes,
+     * trailing commas, a byte-order mark, UTF-16 or UTF-32 all count), and a batch even that cannot read is
+     * not forwarded. Streams the body without building a tree; a body that opens an object is not parsed.
      */
     public static int batchSize(Buffer body) {
         int first = 0;
         while (first < body.length() && isJsonWhitespace(body.getByte(first))) {
             first++;
         }
-        if (first == body.length() || body.getByte(first) != '[') {
+        if (first == body.length() || body.getByte(first) == '{') {
             return 0;
         }
-        int elements = 0;
         try (JsonParser parser = COUNTING.createParser(body.getBytes())) {
-            parser.nextToken();
-            for (JsonToken element = parser.nextToken(); element != null && element != JsonToken.END_ARRAY;
-                 element = parser.nextToken()) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                return 0;
+            }
+            int elements = 0;
+            for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
+                if (element == null) {
+                    return UNREADABLE;
+                }
                 elements++;
                 parser.skipChildren();
             }
+            return elements;
         } catch (IOException e) {
-            // the elements before the error stand
+            return UNREADABLE;
         }
-        return elements;
     }
 
     private static boolean isJsonWhitespace(byte b) {

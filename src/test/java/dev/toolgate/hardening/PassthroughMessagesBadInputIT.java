@@ -9,12 +9,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +50,10 @@ class PassthroughMessagesBadInputIT {
     }
 
     RawConnection.Response post(String path, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return post(path, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    RawConnection.Response post(String path, byte[] bytes) {
         return RawConnection.exchange(fixture.port(), "POST", path, List.of("Host: 127.0.0.1",
                 "Content-Type: application/json", "Accept: " + McpHttp.ACCEPT_BOTH, "MCP-Protocol-Version: 2025-03-26",
                 "Content-Length: " + bytes.length), bytes);
@@ -126,16 +133,60 @@ class PassthroughMessagesBadInputIT {
         fixture.assertServes();
     }
 
-    @Test
-    void aBatchOf101MessagesWithABrokenTailIsRefusedAllTheSame() throws IOException {
+    static String batch(int messages, String element) {
+        return "[" + String.join(",", Collections.nCopies(messages, element)) + "]";
+    }
+
+    static byte[] withByteOrderMark(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        byte[] marked = new byte[bytes.length + 3];
+        marked[0] = (byte) 0xEF;
+        marked[1] = (byte) 0xBB;
+        marked[2] = (byte) 0xBF;
+        System.arraycopy(bytes, 0, marked, 3, bytes.length);
+        return marked;
+    }
+
+    /** Bodies a lenient server reads as a batch of 101 (Python's json, fetch's json(), a UTF-16 reader). */
+    static Stream<Arguments> batchesOf101InOtherShapes() {
+        String nan = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":NaN}}";
+        return Stream.of(
+                Arguments.of("after a byte-order mark", withByteOrderMark(batch(101, PING))),
+                Arguments.of("in UTF-16BE", batch(101, PING).getBytes(StandardCharsets.UTF_16BE)),
+                Arguments.of("in UTF-32LE", batch(101, PING).getBytes(Charset.forName("UTF-32LE"))),
+                Arguments.of("with NaN in its first message",
+                        ("[" + nan + "," + String.join(",", Collections.nCopies(100, PING)) + "]")
+                                .getBytes(StandardCharsets.UTF_8)),
+                Arguments.of("with comments and a trailing comma",
+                        batch(101, PING + " /* a comment */").replaceFirst("]$", ",]").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("batchesOf101InOtherShapes")
+    void aBatchOf101MessagesIsRefusedInAnyShapeALenientServerReads(String shape, byte[] body) throws IOException {
         int forwarded = fixture.upstream.count("POST /pt");
 
-        // a route without tool ACLs forwards a body it cannot read, but not a batch it has counted past the bound
-        RawConnection.Response refused = post("/pt", "[" + String.join(",", Collections.nCopies(101, PING)) + ",}");
+        RawConnection.Response refused = post("/pt", body);
 
         assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
         assertThat(error(refused).path("code").asInt()).isEqualTo(-32600);
         assertThat(fixture.upstream.count("POST /pt")).as("forwarded").isEqualTo(forwarded);
+        fixture.assertServes();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {",}", ",{\"jsonrpc\":", ""})
+    void aBatchThatCannotBeReadToItsEndIsNotForwarded(String tail) throws IOException {
+        int forwarded = fixture.upstream.count("POST /pt");
+
+        // counted up to the error, a broken tail could hide any number of messages from a lenient server
+        RawConnection.Response refused = post("/pt", "[" + PING + "," + PING + tail);
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(error(refused).path("code").asInt()).isEqualTo(-32700);
+        assertThat(error(refused).path("message").asText()).contains("a batch that cannot be read to its end");
+        assertThat(fixture.upstream.count("POST /pt")).as("forwarded").isEqualTo(forwarded);
+        fixture.assertServes();
     }
 
     @ParameterizedTest
