@@ -134,9 +134,14 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
             return null;
         }
         try {
+            // said, not quoted: a refused value may carry a password in any shape, with or without a scheme
             URI uri = new URI(value);
-            if (!uri.isAbsolute() || uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                node.problem(key, "must be an absolute http or https URL, got '" + Redacted.url(value) + "'");
+            if (!uri.isAbsolute()) {
+                node.problem(key, "must be an absolute http or https URL; this one has no scheme");
+            } else if (!(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                node.problem(key, "must be an absolute http or https URL; this one's scheme is not http or https");
+            } else if (uri.getHost() == null) {
+                node.problem(key, "must be an absolute http or https URL; this one has no host");
             }
         } catch (java.net.URISyntaxException e) {
             node.problem(key, "is not a valid URL: " + e.getReason());

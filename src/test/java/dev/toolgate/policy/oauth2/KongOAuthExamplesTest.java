@@ -133,16 +133,18 @@ class KongOAuthExamplesTest {
     }
 
     @Test
-    void aRefusedUrlIsQuotedWithItsPasswordMasked() {
+    void aRefusedUrlIsDescribedNeverQuoted() {
         String config = """
                 resource: https://api.example.com/mcp
-                authorization_servers: [https://auth.example.com]
-                introspection_endpoint: ftp://gateway:hunter2@auth.example.com/introspect
+                authorization_servers: ["gateway:hunter3@auth.example.com"]
+                introspection_endpoint: ftp://gateway:hunter1@auth.example.com/introspect
+                jwks_endpoint: //gateway:hunter2@auth.example.com/jwks
                 """;
 
-        assertThat(check(config).problems()).singleElement().asString()
-                .startsWith("plugins[0].config.introspection_endpoint: must be an absolute http or https URL")
-                .contains("gateway:[redacted]@auth.example.com").doesNotContain("hunter2");
+        assertThat(check(config).problems()).containsExactlyInAnyOrder(
+                "plugins[0].config.introspection_endpoint: must be an absolute http or https URL; this one's scheme is not http or https",
+                "plugins[0].config.jwks_endpoint: must be an absolute http or https URL; this one has no scheme",
+                "plugins[0].config.authorization_servers[0]: must be an absolute http or https URL; this one's scheme is not http or https");
     }
 
     private static Configs.Checked check(String config) {
