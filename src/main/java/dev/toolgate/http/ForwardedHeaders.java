@@ -119,13 +119,20 @@ public final class ForwardedHeaders {
     }
 
     /**
-     * True for a forwarding or identity header the gateway sets itself (any case, and any
-     * {@code X-Authenticated-*}): a tool argument must not be able to set one, or a caller could pose
-     * as another consumer or address.
+     * True for an identity header only the gateway asserts, Kong's consumer headers (any case, and any
+     * {@code X-Authenticated-*}): whoever sets one speaks for the consumer the upstream believes it serves.
+     */
+    public static boolean identity(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return IDENTITY.contains(lower) || lower.startsWith("x-authenticated-");
+    }
+
+    /**
+     * True for a forwarding or {@link #identity} header the gateway sets itself: a tool argument must not
+     * be able to set one, or a caller could pose as another consumer or address.
      */
     public static boolean gatewaySet(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return FORWARDING.contains(lower) || IDENTITY.contains(lower) || lower.startsWith("x-authenticated-");
+        return FORWARDING.contains(name.toLowerCase(Locale.ROOT)) || identity(name);
     }
 
     private static boolean crosses(String name, Set<String> named) {

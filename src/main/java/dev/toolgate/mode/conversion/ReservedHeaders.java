@@ -64,24 +64,27 @@ public final class ReservedHeaders {
     }
 
     /**
-     * Reports the fixed headers of a tool that it may not set (the same names its parameters may not
-     * have), or whose values could split the request. A fixed header is sent after the gateway's own
-     * identity and forwarding headers and would replace them: every caller would reach the upstream as
-     * the consumer or address the configuration names.
+     * Reports the fixed headers of a tool that it may not set, or whose values could split the request.
+     * A fixed header is sent after the gateway's own headers and replaces them. The operator writes it, so
+     * forwarding headers ({@code X-Forwarded-Proto: https} behind a TLS terminator) and proxy credentials
+     * are the operator's to send, as Kong sends them; an identity header is not: every caller would reach
+     * the upstream as the consumer the configuration names, whoever authenticated.
      */
     static void checkFixed(ToolSpec spec, String at, ConfigReport report) {
         for (Map.Entry<String, List<String>> header : spec.headers().entrySet()) {
             String name = header.getKey();
             Reason reason = reason(name);
+            if (reason == Reason.PROXY_CREDENTIALS || reason == Reason.GATEWAY_SET && !ForwardedHeaders.identity(name)) {
+                reason = null;
+            }
             if (reason != null) {
                 report.problem(at + ".headers." + name, switch (reason) {
                     case UNSENDABLE -> "is not a valid header name (letters, digits and " + HttpToken.SYMBOLS
                             + " only): rename or remove it";
                     case FRAMING -> "cannot be set (the service decides the upstream host and framing)";
-                    case PROXY_CREDENTIALS -> "cannot be set (the gateway never sends proxy credentials upstream): "
-                            + "remove it";
-                    case GATEWAY_SET -> "cannot be set (the gateway sets it: the authenticated consumer or the "
-                            + "client's address): remove it; to tell the upstream who calls, authenticate on the route";
+                    case PROXY_CREDENTIALS -> throw new IllegalStateException("an operator's own to send");
+                    case GATEWAY_SET -> "cannot be set (the gateway asserts the authenticated consumer): remove it; "
+                            + "to tell the upstream who calls, authenticate on the route";
                 });
             }
             for (String value : header.getValue()) {
