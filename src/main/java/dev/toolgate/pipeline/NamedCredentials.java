@@ -1,6 +1,7 @@
 package dev.toolgate.pipeline;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 
 import java.util.List;
 
@@ -23,4 +24,18 @@ public interface NamedCredentials {
      * the gateway looked at it (MCP forbids token passthrough).
      */
     Future<Void> withhold(Exchange exchange);
+
+    /**
+     * The decision of an authentication plugin that does not read this request, withholding its names,
+     * or null when it must: a preflight without {@code run_on_preflight}, or, with {@code anonymous} set
+     * (authentication plugins are then an "or"), a caller another plugin already identified. Kong forwards
+     * what a plugin it skips did not read; here client credentials never go upstream.
+     */
+    default Future<Decision> skipped(Exchange exchange, boolean runOnPreflight, boolean anonymous) {
+        boolean preflight = !runOnPreflight && exchange.request().method() == HttpMethod.OPTIONS;
+        if (preflight || anonymous && exchange.principal().authenticated()) {
+            return withhold(exchange).map(Decision.CONTINUE);
+        }
+        return null;
+    }
 }

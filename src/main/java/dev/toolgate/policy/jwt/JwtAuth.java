@@ -15,7 +15,6 @@ import dev.toolgate.pipeline.ExchangePolicy;
 import dev.toolgate.pipeline.NamedCredentials;
 import dev.toolgate.pipeline.Principal;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 
 import java.text.ParseException;
 import java.time.InstantSource;
@@ -56,13 +55,9 @@ final class JwtAuth implements ExchangePolicy, NamedCredentials {
 
     @Override
     public Future<Decision> admit(Exchange exchange) {
-        // Kong forwards what a jwt it skips did not read; client credentials never go upstream here
-        if (!config.runOnPreflight() && exchange.request().method() == HttpMethod.OPTIONS) {
-            return withhold(exchange).map(Decision.CONTINUE);
-        }
-        if (anonymous != null && exchange.principal().authenticated()) {
-            // with anonymous set, authentication plugins are an "or": another one already found the caller
-            return withhold(exchange).map(Decision.CONTINUE);
+        Future<Decision> skipped = skipped(exchange, config.runOnPreflight(), anonymous != null);
+        if (skipped != null) {
+            return skipped;
         }
         String failure = authenticate(exchange, TokenPlaces.find(exchange, config));
         if (failure == null) {

@@ -11,7 +11,6 @@ import dev.toolgate.pipeline.ExchangePolicy;
 import dev.toolgate.pipeline.NamedCredentials;
 import dev.toolgate.pipeline.Principal;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 
 import java.util.List;
 
@@ -43,13 +42,9 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
 
     @Override
     public Future<Decision> admit(Exchange exchange) {
-        // Kong forwards what a key-auth it skips did not read; client credentials never go upstream here
-        if (!config.runOnPreflight() && exchange.request().method() == HttpMethod.OPTIONS) {
-            return withhold(exchange).map(Decision.CONTINUE);
-        }
-        if (anonymous != null && exchange.principal().authenticated()) {
-            // with anonymous set, authentication plugins are an "or": another one already found the caller
-            return withhold(exchange).map(Decision.CONTINUE);
+        Future<Decision> skipped = skipped(exchange, config.runOnPreflight(), anonymous != null);
+        if (skipped != null) {
+            return skipped;
         }
         if (config.keyInBody()) {
             // read even when a header holds the key: another name in the body must be removed too

@@ -94,7 +94,10 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
     /** Marks the client's token as not to be forwarded, unless {@code passthrough_credentials} sends it on. */
     private void consumeToken(Exchange exchange) {
         // MCP forbids tokens in the query string: never read, never forwarded, however its name is encoded
-        if (!UpstreamQuery.values(exchange.request().query(), "access_token").isEmpty()) {
+        String query = exchange.request().query();
+        // split and decoded only when the name may be there (spelled out, or with an escape in it)
+        if (query != null && (query.contains("access_token") || query.indexOf('%') >= 0)
+                && !UpstreamQuery.values(query, "access_token").isEmpty()) {
             exchange.consumeQuery("access_token");
         }
         if (!config.passthroughCredentials() || config.exchange().enabled()) {
