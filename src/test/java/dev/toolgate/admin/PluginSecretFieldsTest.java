@@ -76,6 +76,20 @@ class PluginSecretFieldsTest {
                 .contains("OAuth2Config.client.clientSecret");
     }
 
+    @Test
+    void theRuleMasksTheseFieldsAndKeepsTheseReadable() {
+        // pinned by hand, not by the rule under test: a word list grown too broad or too narrow fails here
+        String rendered = String.join("\n", FILLED.values().stream()
+                .map(settings -> AdminJson.render(settings, Map.of()).toString()).toList());
+        List<String> masked = List.of("OAuth2Config.client.clientSecret", "OAuth2Config.exchange.client.clientSecret");
+        List<String> readable = List.of("KeyAuthConfig.keyNames[0]", "OAuth2Config.exchange.actorTokenHeader",
+                "OAuth2Config.exchange.subjectTokenType", "OAuth2Config.authorizationServers[0]",
+                "JwtConfig.headerNames[0]", "JwtConfig.cookieNames[0]");
+        assertThat(MARKERS.keySet()).containsAll(masked).containsAll(readable);
+        assertThat(masked).allSatisfy(path -> assertThat(rendered).doesNotContain('"' + MARKERS.get(path) + '"'));
+        assertThat(readable).allSatisfy(path -> assertThat(rendered).contains('"' + MARKERS.get(path) + '"'));
+    }
+
     /** The snake_case names of the fields on a path: a field inside a masked one is masked with it. */
     private static Stream<String> fieldNames(String path) {
         return Stream.of(path.split("\\.")).skip(1)
