@@ -21,6 +21,8 @@ public final class JsonBody {
      * passthrough alike: a batch is many requests in one, each with its own work and answer.
      */
     public static final int MAX_BATCH_MESSAGES = 100;
+    /** {@link #batchSize} of a body that starts as a batch and cannot be read to its end. */
+    public static final int UNREADABLE = -1;
 
     /** Reads what the most lenient server would (see {@link #batchSize}). */
     private static final JsonFactory COUNTING = JsonFactory.builder()
@@ -62,15 +64,12 @@ public final class JsonBody {
                 + MAX_BATCH_MESSAGES + " in one batch");
     }
 
-    /** {@link #batchSize} of a body that starts as a batch and cannot be read to its end. */
-    public static final int UNREADABLE = -1;
-
     /**
      * How many elements a body that is a JSON array holds; 0 for any other body, {@link #UNREADABLE} for one
      * that opens an array and cannot be read to its end. A server must not run more of a batch than the
      * gateway counted, so the count is as lenient as any server (comments, {@code NaN}, single quotes,
-     * trailing commas, a byte-order mark, UTF-16 or UTF-32 all count), and a batch even that cannot read is
-     * not forwarded. Streams the body without building a tree; a body that opens an object is not parsed.
+     * trailing commas, a byte-order mark, UTF-16 or UTF-32 all count), and a batch even such a server could not
+     * read is not forwarded. Streams the body without building a tree; a body that opens an object is not parsed.
      */
     public static int batchSize(Buffer body) {
         int first = 0;
@@ -81,7 +80,7 @@ public final class JsonBody {
             return 0;
         }
         try (JsonParser parser = COUNTING.createParser(body.getBytes())) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
+            if (opening(parser) != JsonToken.START_ARRAY) {
                 return 0;
             }
             int elements = 0;
@@ -95,6 +94,15 @@ public final class JsonBody {
             return elements;
         } catch (IOException e) {
             return UNREADABLE;
+        }
+    }
+
+    /** The body's first token; null for a body that is not JSON at all (forwarded as it is: no batch). */
+    private static JsonToken opening(JsonParser parser) {
+        try {
+            return parser.nextToken();
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -189,6 +189,15 @@ class PassthroughMessagesBadInputIT {
         fixture.assertServes();
     }
 
+    @Test
+    void aBodyThatIsNotJsonAtAllIsNoBatchAndAnUnreadRouteForwardsIt() {
+        int forwarded = fixture.upstream.count("POST /pt");
+
+        RawConnection.Response answered = post("/pt", "hello, server");
+
+        assertThat(fixture.upstream.count("POST /pt")).as(answered.toString()).isEqualTo(forwarded + 1);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/pt", "/guarded"})
     void aBatchOf100MessagesIsForwarded(String path) {
