@@ -129,8 +129,17 @@ public final class Json {
     }
 
     private static void checkUtf8(byte[] bytes) throws JsonProcessingException {
+        checkUtf8(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Refuses bytes that are not UTF-8 (MCP's encoding): a client's message in UTF-16 or UTF-32, which
+     * Jackson would detect and read, is refused as on every endpoint rather than read by some.
+     */
+    public static void checkUtf8(byte[] bytes, int offset, int length) throws JsonProcessingException {
         boolean ascii = true;
-        for (byte b : bytes) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = bytes[i];
             if (b == 0) {
                 throw new JsonParseException(null, "the body is not UTF-8 JSON (it has NUL bytes; UTF-16?)");
             }
@@ -141,7 +150,7 @@ public final class Json {
         }
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, offset, length));
         } catch (CharacterCodingException e) {
             throw new JsonParseException(null, "the body is not valid UTF-8 (malformed or overlong byte sequence)");
         }

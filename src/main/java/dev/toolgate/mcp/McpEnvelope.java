@@ -61,11 +61,12 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
     /**
      * Every message a client sent in {@code bytes}, as {@link #readAll} reads them, and an object anywhere
      * in them that repeats a key is an error: what the gateway decides on must be what the server reads,
-     * whichever copy its parser keeps.
+     * whichever copy its parser keeps. So are bytes that are not UTF-8, as on every MCP endpoint.
      *
      * @throws IOException as {@link #readAll}; a {@link com.fasterxml.jackson.core.JsonParseException} for a repeated key
      */
     public static List<McpEnvelope> readClientMessages(byte[] bytes, int offset, int length) throws IOException {
+        Json.checkUtf8(bytes, offset, length);
         return readAll(CLIENT, bytes, offset, length);
     }
 

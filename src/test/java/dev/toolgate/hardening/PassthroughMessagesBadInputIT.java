@@ -190,6 +190,20 @@ class PassthroughMessagesBadInputIT {
     }
 
     @Test
+    void aRouteWhosePoliciesReadMessagesRefusesOneThatIsNotUtf8AsAConversionEndpointDoes() throws IOException {
+        int forwarded = fixture.upstream.count("POST /guarded");
+
+        RawConnection.Response refused = post("/guarded",
+                call("{\"name\":\"drop_tables\",\"arguments\":{}}").getBytes(StandardCharsets.UTF_16BE));
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        assertThat(error(refused).path("code").asInt()).isEqualTo(-32700);
+        assertThat(error(refused).path("message").asText()).contains("not UTF-8");
+        assertThat(fixture.upstream.count("POST /guarded")).as("forwarded").isEqualTo(forwarded);
+        fixture.assertServes();
+    }
+
+    @Test
     void aBodyThatIsNotJsonAtAllIsNoBatchAndAnUnreadRouteForwardsIt() {
         int forwarded = fixture.upstream.count("POST /pt");
 

@@ -57,8 +57,6 @@ public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required,
             media.path("encoding").properties().forEach(e -> fields.put(e.getKey(), new FieldEncoding(
                     e.getValue().path("contentType").asText(null), e.getValue().path("style").asText(null),
                     e.getValue().path("explode").asBoolean(true), false)));
-        }
-        if (encoding != BodyEncoding.JSON) {
             // every declared field has an encoding, so the fields a form sends are known without the schema
             schema.path("properties").fieldNames().forEachRemaining(name -> fields.putIfAbsent(name, FieldEncoding.DEFAULT));
         }
