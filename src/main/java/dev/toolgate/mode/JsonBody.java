@@ -22,7 +22,7 @@ public final class JsonBody {
      */
     public static final int MAX_BATCH_MESSAGES = 100;
     /** {@link #batchSize} of a body that starts as a batch and cannot be read to its end. */
-    public static final int UNREADABLE = -1;
+    private static final int UNREADABLE = -1;
 
     /** Reads what the most lenient server would (see {@link #batchSize}). */
     private static final JsonFactory COUNTING = JsonFactory.builder()
@@ -65,13 +65,26 @@ public final class JsonBody {
     }
 
     /**
+     * Why a body may not be forwarded as it is, or null: a batch of more than {@link #MAX_BATCH_MESSAGES}
+     * messages (-32600), or one that cannot be read to its end (-32700). For a proxy that otherwise does
+     * not read what it forwards.
+     */
+    public static GatewayError forwardingRefusal(Buffer body) {
+        int batch = batchSize(body);
+        if (batch == UNREADABLE) {
+            return new GatewayError.MalformedJson("a batch that cannot be read to its end is not forwarded");
+        }
+        return batch > MAX_BATCH_MESSAGES ? batchTooLarge(batch) : null;
+    }
+
+    /**
      * How many elements a body that is a JSON array holds; 0 for any other body, {@link #UNREADABLE} for one
      * that opens an array and cannot be read to its end. A server must not run more of a batch than the
      * gateway counted, so the count is as lenient as any server (comments, {@code NaN}, single quotes,
      * trailing commas, a byte-order mark, UTF-16 or UTF-32 all count), and a batch even such a server could not
      * read is not forwarded. Streams the body without building a tree; a body that opens an object is not parsed.
      */
-    public static int batchSize(Buffer body) {
+    private static int batchSize(Buffer body) {
         int first = 0;
         while (first < body.length() && isJsonWhitespace(body.getByte(first))) {
             first++;

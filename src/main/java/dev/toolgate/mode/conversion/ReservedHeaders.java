@@ -22,8 +22,8 @@ public final class ReservedHeaders {
     /** Hop-by-hop credentials for a proxy in between: {@link ForwardedHeaders} never passes a client's on. */
     private static final Set<String> PROXY_CREDENTIALS = Set.of("proxy-authorization");
 
-    /** Why a tool may not set a header. */
-    private enum Reason { UNSENDABLE, FRAMING, PROXY_CREDENTIALS, GATEWAY_SET }
+    /** Why a tool may not set a header (from an argument; a fixed header may set some of them). */
+    private enum Reason { UNSENDABLE, FRAMING, PROXY_CREDENTIALS, FORWARDING, IDENTITY }
 
     private ReservedHeaders() {
     }
@@ -39,7 +39,10 @@ public final class ReservedHeaders {
         if (PROXY_CREDENTIALS.contains(lower)) {
             return Reason.PROXY_CREDENTIALS;
         }
-        return ForwardedHeaders.gatewaySet(name) ? Reason.GATEWAY_SET : null;
+        if (ForwardedHeaders.identity(name)) {
+            return Reason.IDENTITY;
+        }
+        return ForwardedHeaders.gatewaySet(name) ? Reason.FORWARDING : null;
     }
 
     /**
@@ -59,7 +62,7 @@ public final class ReservedHeaders {
             case FRAMING -> "header " + name + " cannot be set by a tool argument";
             case PROXY_CREDENTIALS -> "header " + name + " cannot be set by a tool argument (the gateway never forwards "
                     + "proxy credentials)";
-            case GATEWAY_SET -> "header " + name + " cannot be set by a tool argument (the gateway sets it)";
+            case FORWARDING, IDENTITY -> "header " + name + " cannot be set by a tool argument (the gateway sets it)";
         };
     }
 
@@ -74,18 +77,16 @@ public final class ReservedHeaders {
         for (Map.Entry<String, List<String>> header : spec.headers().entrySet()) {
             String name = header.getKey();
             Reason reason = reason(name);
-            if (reason == Reason.PROXY_CREDENTIALS || reason == Reason.GATEWAY_SET && !ForwardedHeaders.identity(name)) {
-                reason = null;
-            }
-            if (reason != null) {
-                report.problem(at + ".headers." + name, switch (reason) {
-                    case UNSENDABLE -> "is not a valid header name (letters, digits and " + HttpToken.SYMBOLS
-                            + " only): rename or remove it";
-                    case FRAMING -> "cannot be set (the service decides the upstream host and framing)";
-                    case PROXY_CREDENTIALS -> throw new IllegalStateException("an operator's own to send");
-                    case GATEWAY_SET -> "cannot be set (the gateway asserts the authenticated consumer): remove it; "
-                            + "to tell the upstream who calls, authenticate on the route";
-                });
+            String refused = reason == null ? null : switch (reason) {
+                case UNSENDABLE -> "is not a valid header name (letters, digits and " + HttpToken.SYMBOLS
+                        + " only): rename or remove it";
+                case FRAMING -> "cannot be set (the service decides the upstream host and framing)";
+                case PROXY_CREDENTIALS, FORWARDING -> null;
+                case IDENTITY -> "cannot be set (the gateway asserts the authenticated consumer): remove it; "
+                        + "to tell the upstream who calls, authenticate on the route";
+            };
+            if (refused != null) {
+                report.problem(at + ".headers." + name, refused);
             }
             for (String value : header.getValue()) {
                 if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {

@@ -133,11 +133,8 @@ public final class PassthroughProxy implements McpEndpoint {
                     TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, bytes.length, recorder);
             // a batch is bounded as on a conversion endpoint, whether or not policies read the route's bodies:
             // forwarded uncapped, one POST would be thousands of calls to the server
-            int batch = JsonBody.batchSize(body);
-            if (batch > JsonBody.MAX_BATCH_MESSAGES || batch == JsonBody.UNREADABLE) {
-                GatewayError refused = batch == JsonBody.UNREADABLE
-                        ? new GatewayError.MalformedJson("a batch that cannot be read to its end is not forwarded")
-                        : JsonBody.batchTooLarge(batch);
+            GatewayError refused = JsonBody.forwardingRefusal(body);
+            if (refused != null) {
                 exchange.observation().refusedAll(refused);
                 ErrorResponses.mcp(exchange.request().response(), refused);
                 return Future.succeededFuture();

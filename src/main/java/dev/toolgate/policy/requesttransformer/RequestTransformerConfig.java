@@ -93,7 +93,7 @@ public record RequestTransformerConfig(String httpMethod, Operation remove, Oper
 
     /**
      * Entries {@code name:value}: Kong refuses one without a colon; the value's templates must parse. A problem
-     * names the entry by position and name only: the value may be a credential.
+     * names the entry by its position only: the entry may be a credential.
      */
     private static List<String> pairs(ConfigNode node, String key) {
         List<String> entries = node.texts(key);

@@ -70,7 +70,7 @@ public record ResponseTransformerConfig(Operation remove, Operation rename, Oper
     private static void checkPairs(ConfigNode node, String key, List<String> entries) {
         for (int i = 0; i < entries.size(); i++) {
             String at = node.path(key) + "[" + i + "]";
-            // by position and name only: the value may be a credential
+            // by its position only: the entry may be a credential
             new NameValueEntry(entries.get(i)).problem().ifPresent(problem -> node.report().problem(at, problem));
         }
     }
