@@ -54,6 +54,8 @@ public final class Exchange {
     private Observation observation = Observation.OFF;
     private String sessionId;
     private boolean sessionIdRead;
+    private String protocolVersion;
+    private boolean protocolVersionRead;
 
     /**
      * @param bodyLimit the largest body {@link #body()} reads (the route's {@code max_request_body_size})
@@ -154,6 +156,16 @@ public final class Exchange {
             sessionIdRead = true;
         }
         return sessionId;
+    }
+
+    /** The {@code MCP-Protocol-Version} the client sent, or null. */
+    public String protocolVersion() {
+        // read by the mode and again, after the upstream answered, by the observation: the lookup once
+        if (!protocolVersionRead) {
+            protocolVersion = request.getHeader("mcp-protocol-version");
+            protocolVersionRead = true;
+        }
+        return protocolVersion;
     }
 
     /** The session the client named, or else the one the answer assigns (an {@code initialize}); null for none. */

@@ -104,8 +104,8 @@ public final class Observation {
         resolve();
         var trace = tracing == null ? null : tracing.begin(metaTraceparent != null ? metaTraceparent
                 : exchange.header("traceparent"), exchange.header("tracestate"));
-        RpcRecord record = new RpcRecord(this, id, id == null ? null : Json.idText(id), method, tool, requestBytes,
-                trace);
+        RpcRecord record = new RpcRecord(this, id, id == null ? null : Json.idText(id), shared(method), tool,
+                requestBytes, trace);
         if (trace != null && tracing.responseHeader() != null && open == null) {
             exchange.responseHeaders().set(tracing.responseHeader(), trace.traceId());
         }
@@ -340,12 +340,32 @@ public final class Observation {
         }
     }
 
+    /**
+     * One long-lived string for each of MCP's common methods: the log plugins' threads read an event's
+     * method on another core, where a string every event shares stays cached and the one just parsed is
+     * a miss (tool names are the catalog's already).
+     */
+    private static String shared(String method) {
+        return switch (method) {
+            case "tools/call" -> "tools/call";
+            case "tools/list" -> "tools/list";
+            case "initialize" -> "initialize";
+            case "notifications/initialized" -> "notifications/initialized";
+            case "ping" -> "ping";
+            case "resources/list" -> "resources/list";
+            case "resources/read" -> "resources/read";
+            case "prompts/list" -> "prompts/list";
+            case "prompts/get" -> "prompts/get";
+            case null, default -> method;
+        };
+    }
+
     private Origin origin() {
         if (origin == null) {
             Consumer consumer = exchange.principal().consumer();
             origin = new Origin(route.facts(), consumer == null ? null : consumer.id(),
                     consumer == null ? null : consumer.username(), consumer == null ? null : consumer.customId(),
-                    exchange.clientAddress(), exchange.authority(), exchange.header("mcp-protocol-version"));
+                    exchange.clientAddress(), exchange.authority(), exchange.protocolVersion());
         }
         return origin;
     }

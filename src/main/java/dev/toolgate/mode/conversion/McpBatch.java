@@ -48,7 +48,7 @@ final class McpBatch {
 
     private Future<Void> answer(Exchange exchange, ArrayNode batch, Session session) {
         HttpServerRequest request = exchange.request();
-        String version = session != null ? session.protocolVersion() : TransportHeaders.version(request);
+        String version = session != null ? session.protocolVersion() : TransportHeaders.version(exchange);
         if (!ProtocolVersion.BATCHING.equals(version)) {
             throw new GatewayException(new GatewayError.BatchNotAllowed(version));
         }

@@ -111,7 +111,7 @@ public final class McpServerEndpoint implements McpEndpoint {
     public Future<Void> handle(Exchange exchange) {
         HttpServerRequest request = exchange.request();
         exchange.requireOrigin(settings.origins());
-        if (!request.method().name().equals("POST") && ProtocolVersion.isModern(request.getHeader("mcp-protocol-version"))) {
+        if (!request.method().name().equals("POST") && ProtocolVersion.isModern(exchange.protocolVersion())) {
             // 2026-07-28 has no GET stream and no session to DELETE
             throw new GatewayException(new GatewayError.MethodNotAllowed(request.method().name(), "POST"));
         }
@@ -134,9 +134,9 @@ public final class McpServerEndpoint implements McpEndpoint {
         if (!MediaTypes.is(contentType, MediaTypes.JSON)) {
             throw new GatewayException(new GatewayError.UnsupportedMediaType(contentType == null ? "" : contentType));
         }
-        String version = request.getHeader("mcp-protocol-version");
+        String version = exchange.protocolVersion();
         if (!ProtocolVersion.isModern(version)) {
-            TransportHeaders.checkVersion(request);
+            TransportHeaders.checkVersion(version);
         }
         return exchange.body().compose(body -> {
             JsonNode message = JsonBody.parse(body);

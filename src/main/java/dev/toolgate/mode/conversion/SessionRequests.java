@@ -37,7 +37,7 @@ final class SessionRequests {
         if (!MediaTypes.accepts(request.getHeader("accept"), MediaTypes.EVENT_STREAM)) {
             throw new GatewayException(new GatewayError.NotAcceptable(MediaTypes.EVENT_STREAM));
         }
-        TransportHeaders.checkVersion(request);
+        TransportHeaders.checkVersion(exchange.protocolVersion());
         Context context = Vertx.currentContext();
         return headers.session(exchange).compose(session -> {
             HttpServerResponse response = request.response();
@@ -54,7 +54,7 @@ final class SessionRequests {
         if (!settings.managedSessions()) {
             throw new GatewayException(new GatewayError.MethodNotAllowed("DELETE", "POST"));
         }
-        TransportHeaders.checkVersion(request);
+        TransportHeaders.checkVersion(exchange.protocolVersion());
         return headers.session(exchange).compose(session -> store.remove(session)
                 .recover(t -> Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable())))
                 .compose(ended -> {

@@ -87,7 +87,7 @@ final class ModernTraffic {
 
     /** True when the exchange is modern: a modern version header, or a body whose {@code _meta} names a version. */
     static boolean claims(Exchange exchange, Buffer body) {
-        String version = exchange.header("mcp-protocol-version");
+        String version = exchange.protocolVersion();
         if (ProtocolVersion.isModern(version)) {
             return true;
         }
