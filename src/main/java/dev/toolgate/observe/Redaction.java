@@ -17,11 +17,13 @@ import java.util.Set;
  * the gateway's authentication consumed, {@code Authorization}, cookies), anything whose name reads
  * like a secret ({@link SecretNames}), every value that came from a vault reference or decK
  * template, and the names the route's authentication reads keys from (key-auth's {@code key_names},
- * whatever they are called). Masked values read {@value Redacted#MASK}.
+ * whatever they are called), in headers, the query and payloads alike. Masked values read
+ * {@value Redacted#MASK}.
  *
  * @param referenceBySecret the loaded document's resolved secrets (value → its reference)
- * @param credentialNames   lower-case names a credential may be read from on the route: their header
- *                          and query argument values are masked (any case, as a header's name is)
+ * @param credentialNames   lower-case names a credential may be read from on the route (built once per
+ *                          route at load): their header, query argument and payload field values are
+ *                          masked (any case, as a header's name is)
  */
 public record Redaction(Map<String, String> referenceBySecret, Set<String> credentialNames) {
 
@@ -96,8 +98,10 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
 
     /**
      * A JSON-RPC message as a log's {@code payload} shows it: secret-named fields masked wherever they
-     * are (a tool argument {@code header_x_api_key}, a {@code client_secret}), vault secrets replaced,
-     * cut at {@link #MAX_PAYLOAD_CHARS}. Text that is not JSON is cut and has its secrets replaced.
+     * are (a tool argument {@code header_x_api_key}, a {@code client_secret}), and fields named like one
+     * of the route's credential names (a client may copy the key it sends in an {@code x-tenant} header
+     * into a tool's arguments, and the plugin never read that field), vault secrets replaced, cut at
+     * {@link #MAX_PAYLOAD_CHARS}. Text that is not JSON is cut and has its secrets replaced.
      *
      * @param consumedFields body fields the gateway's authentication consumed (masked too)
      */
@@ -122,7 +126,8 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
         if (node instanceof ObjectNode object) {
             for (var field : object.properties()) {
                 JsonNode value = field.getValue();
-                if (SecretNames.secret(field.getKey()) || consumedFields.contains(field.getKey())) {
+                if (SecretNames.secret(field.getKey()) || consumedFields.contains(field.getKey())
+                        || credentialName(field.getKey())) {
                     if (!value.isContainerNode() || value.isEmpty()) {
                         field.setValue(TextNode.valueOf(Redacted.MASK));
                     } else {

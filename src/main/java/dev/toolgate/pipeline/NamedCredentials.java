@@ -8,14 +8,15 @@ import java.util.List;
 /**
  * A policy that reads a credential from request fields of configured names (key-auth's
  * {@code key_names}, jwt's {@code header_names}, {@code uri_param_names} and {@code cookie_names},
- * ai-mcp-oauth2's {@code Authorization}). Logs of its routes mask those names in request headers and
- * the query string whether or not the policy got to read the request (a 401, a request refused before
- * it ran): a name that is no secret-sounding word, such as {@code tenant}, would otherwise be logged in
- * clear. Nor do they go upstream when the policy does not read the request ({@link #withhold}).
+ * ai-mcp-oauth2's {@code Authorization}). Logs of its routes mask those names in request headers, the
+ * query string and logged payloads' fields whether or not the policy got to read the request (a 401, a
+ * request refused before it ran, a key sent in a header and copied into a tool's arguments): a name
+ * that is no secret-sounding word, such as {@code tenant}, would otherwise be logged in clear. Nor do
+ * they go upstream when the policy does not read the request ({@link #withhold}).
  */
 public interface NamedCredentials {
 
-    /** The header, query argument and body field names a credential may be read from. */
+    /** The header, query argument, cookie and body field names a credential may be read from. */
     List<String> credentialNames();
 
     /**

@@ -78,10 +78,14 @@ final class JwtAuth implements ExchangePolicy, NamedCredentials {
         return Future.succeededFuture();
     }
 
-    /** The {@code header_names} and {@code uri_param_names} (cookies travel in the always-masked {@code Cookie}). */
+    /**
+     * The {@code header_names}, {@code uri_param_names} and {@code cookie_names}: the cookies themselves
+     * travel in the always-masked {@code Cookie}, but a payload field so named may hold the same token.
+     */
     @Override
     public List<String> credentialNames() {
-        return Stream.concat(config.headerNames().stream(), config.uriParamNames().stream()).toList();
+        return Stream.of(config.headerNames(), config.uriParamNames(), config.cookieNames())
+                .flatMap(List::stream).toList();
     }
 
     /** Kong's message for why the tokens found do not authenticate, or null when they do. */

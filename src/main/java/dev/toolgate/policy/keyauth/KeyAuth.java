@@ -46,23 +46,26 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
         if (skipped != null) {
             return skipped;
         }
-        if (config.keyInBody()) {
-            // read even when a header holds the key: another name in the body must be removed too
-            return exchange.body().map(body -> decide(exchange, BodyFields.of(exchange, body)));
-        }
-        return Future.succeededFuture(decide(exchange, null));
+        return bodyFields(exchange).map(body -> decide(exchange, body));
     }
 
     @Override
     public Future<Void> withhold(Exchange exchange) {
-        if (config.keyInBody()) {
-            return exchange.body().map(body -> {
-                consumeEveryName(exchange, BodyFields.of(exchange, body));
-                return null;
-            });
+        return bodyFields(exchange).map(body -> {
+            consumeEveryName(exchange, body);
+            return null;
+        });
+    }
+
+    /**
+     * The body's top-level fields with {@code key_in_body}, else null (the body is not waited for).
+     * Read even when a header holds the key: another name in the body must be removed too.
+     */
+    private Future<JsonNode> bodyFields(Exchange exchange) {
+        if (!config.keyInBody()) {
+            return Future.succeededFuture();
         }
-        consumeEveryName(exchange, null);
-        return Future.succeededFuture();
+        return exchange.body().map(body -> BodyFields.of(exchange, body));
     }
 
     private Decision decide(Exchange exchange, JsonNode body) {
