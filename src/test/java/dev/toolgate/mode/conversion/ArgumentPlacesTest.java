@@ -111,6 +111,36 @@ class ArgumentPlacesTest {
     }
 
     @Test
+    void aFieldDeclaredBehindTheBodySchemasRootRefIsShadowedByNoExplodedKey() {
+        RequestTemplate order = formWithSchema("{$ref: '#/$defs/Order', $defs: {Order: {type: object, "
+                + "properties: {role: {type: string}, point: {type: object}}}}}");
+        assertThat(ArgumentPlaces.problem(order, args("{\"body\":{\"point\":{\"role\":\"admin\"}}}")))
+                .isEqualTo("body.point: the key 'role' would be sent as the form field role, which the tool sets otherwise");
+    }
+
+    @Test
+    void aFieldDeclaredInAnAllOfBranchOfTheBodySchemaIsShadowedByNoExplodedKey() {
+        RequestTemplate order = formWithSchema("{allOf: [{$ref: '#/$defs/Owned'}, {type: object, properties: "
+                + "{point: {type: object}}}], $defs: {Owned: {type: object, properties: {role: {type: string}}}}}");
+        assertThat(ArgumentPlaces.problem(order, args("{\"body\":{\"point\":{\"role\":\"admin\"}}}")))
+                .isEqualTo("body.point: the key 'role' would be sent as the form field role, which the tool sets otherwise");
+    }
+
+    /** A form body whose point object is exploded into fields, with {@code schema} written inline. */
+    private RequestTemplate formWithSchema(String schema) {
+        return request("""
+                - description: d
+                  method: POST
+                  path: /shop/orders
+                  request_body:
+                    content:
+                      application/x-www-form-urlencoded:
+                        schema: %s
+                        encoding: {point: {style: form, explode: true}}
+                """.formatted(schema));
+    }
+
+    @Test
     void aCookieValueThatWouldAddACookieIsRefusedUnsent() {
         RequestTemplate cart = request("""
                 - description: d
