@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.mode.ParameterSpec;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +15,8 @@ import java.util.Set;
  * (OpenAPI's {@code nullable}) lets null through validation. An exploded object sends each key as a
  * name of its own, in the query string (style {@code form}, the default) and in a form body (an
  * {@code encoding} of style {@code form}) alike: a key named like a fixed query value, another query
- * parameter or another form field would override or shadow what the tool sets.
+ * parameter or another form field would override or shadow what the tool sets, and a key two exploded
+ * objects share would be sent twice, one argument's value beside or over the other's.
  */
 final class ArgumentPlaces {
 
@@ -24,6 +26,7 @@ final class ArgumentPlaces {
     /** What is wrong with where the arguments would go, or null when nothing is. */
     static String problem(RequestTemplate t, ObjectNode args) {
         Set<String> queryNames = null;
+        Map<String, String> sentBy = new HashMap<>();
         for (ParameterSpec p : t.parameters()) {
             JsonNode value = RequestEncoder.value(p, args);
             if ("path".equals(p.in()) && value == null) {
@@ -38,6 +41,11 @@ final class ArgumentPlaces {
                     return p.argument() + ": the key '" + shadowing + "' would be sent as the query parameter "
                             + shadowing + ", which the tool sets otherwise";
                 }
+                String twice = sentTwice(value, p.argument(), sentBy);
+                if (twice != null) {
+                    return p.argument() + ": the key '" + twice + "' would be sent as the query parameter " + twice
+                            + ", which " + sentBy.get(twice) + " sends too";
+                }
             }
         }
         return t.body() == BodyEncoding.FORM ? formProblem(t, args.get(ToolSchemas.BODY)) : null;
@@ -49,6 +57,7 @@ final class ArgumentPlaces {
             return null;
         }
         Set<String> fieldNames = null;
+        Map<String, String> sentBy = new HashMap<>();
         for (Map.Entry<String, JsonNode> field : body.properties()) {
             if (!t.bodyFields().getOrDefault(field.getKey(), FieldEncoding.DEFAULT).explodesIntoFields(field.getValue())) {
                 continue;
@@ -64,7 +73,29 @@ final class ArgumentPlaces {
                 return ToolSchemas.BODY + "." + field.getKey() + ": the key '" + shadowing + "' would be sent as the form "
                         + "field " + shadowing + ", which the tool sets otherwise";
             }
+            String argument = ToolSchemas.BODY + "." + field.getKey();
+            String twice = sentTwice(field.getValue(), argument, sentBy);
+            if (twice != null) {
+                return argument + ": the key '" + twice + "' would be sent as the form field " + twice + ", which "
+                        + sentBy.get(twice) + " sends too";
+            }
         }
+        return null;
+    }
+
+    /**
+     * The first key of the exploded object {@code value} that an earlier exploded object sends too, or
+     * null after recording {@code value}'s keys as sent by {@code argument}. Neither key names a
+     * parameter or field of the tool (that is a shadowing key), so only the two arguments know of it:
+     * the upstream would read one value, or both, depending on its parser.
+     */
+    private static String sentTwice(JsonNode value, String argument, Map<String, String> sentBy) {
+        for (Map.Entry<String, JsonNode> key : value.properties()) {
+            if (sentBy.containsKey(key.getKey())) {
+                return key.getKey();
+            }
+        }
+        value.fieldNames().forEachRemaining(key -> sentBy.put(key, argument));
         return null;
     }
 

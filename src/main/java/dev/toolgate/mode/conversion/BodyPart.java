@@ -7,9 +7,12 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.MediaTypes;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The request body part of a tool, read from an OpenAPI {@code requestBody}: JSON (preferred), form or
@@ -58,12 +61,30 @@ public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required,
                     e.getValue().path("contentType").asText(null), e.getValue().path("style").asText(null),
                     e.getValue().path("explode").asBoolean(true), false)));
             // every declared field has an encoding, so the fields a form sends are known without the schema
-            schema.path("properties").fieldNames().forEachRemaining(name -> fields.putIfAbsent(name, FieldEncoding.DEFAULT));
+            Set<String> declared = new LinkedHashSet<>();
+            declareFields(schema, schema, declared, new HashSet<>());
+            declared.forEach(name -> fields.putIfAbsent(name, FieldEncoding.DEFAULT));
         }
         if (encoding == BodyEncoding.MULTIPART) {
             schema = withFileFields((ObjectNode) schema.deepCopy(), fields);
         }
         return new BodyPart(encoding, schema, requestBody.path("required").asBoolean(false), description, fields);
+    }
+
+    /**
+     * Adds the properties {@code schema} declares to {@code names}: its own, those its {@code $ref}
+     * into the root's {@code $defs} declares and those of its {@code allOf} branches. A body that is a
+     * component ({@code $ref}) or extends one ({@code allOf}), as {@code config.openapi} writes them,
+     * declares its fields there; reading only the top-level {@code properties} would let an exploded
+     * object's key shadow them. {@code seen} stops reference cycles.
+     */
+    private static void declareFields(JsonNode root, JsonNode schema, Set<String> names, Set<String> seen) {
+        schema.path("properties").fieldNames().forEachRemaining(names::add);
+        JsonNode ref = schema.get("$ref");
+        if (ref != null && ref.isTextual() && ref.asText().startsWith("#/$defs/") && seen.add(ref.asText())) {
+            declareFields(root, root.at(ref.asText().substring(1)), names, seen);
+        }
+        schema.path("allOf").forEach(branch -> declareFields(root, branch, names, seen));
     }
 
     /** File properties of a multipart body become base64 strings (a file per string). */

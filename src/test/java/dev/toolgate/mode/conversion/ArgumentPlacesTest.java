@@ -43,10 +43,23 @@ class ArgumentPlacesTest {
                   request_body:
                     content:
                       application/x-www-form-urlencoded:
-                        schema: {type: object, properties: {name: {type: string}, point: {type: object}, grid: {type: object}}}
+                        schema: {type: object, properties: {name: {type: string}, point: {type: object}, grid: {type: object},
+                                 size: {type: object}}}
                         encoding:
                           point: {style: form, explode: true}
                           grid: {style: form, explode: false}
+                          size: {style: form, explode: true}
+                """);
+    }
+
+    private RequestTemplate query() {
+        return request("""
+                - description: d
+                  method: GET
+                  path: /shop/search
+                  parameters:
+                    - {name: point, in: query, schema: {type: object}}
+                    - {name: size, in: query, schema: {type: object}}
                 """);
     }
 
@@ -82,6 +95,49 @@ class ArgumentPlacesTest {
         // grid is sent as grid=name,admin; an object without an encoding entry as bracketed names
         assertThat(ArgumentPlaces.problem(form(), args("{\"body\":{\"grid\":{\"name\":\"admin\"},"
                 + "\"extra\":{\"name\":\"admin\"}}}"))).isNull();
+    }
+
+    @Test
+    void twoExplodedQueryObjectsSharingAKeyAreRefusedNamingBothArguments() {
+        // neither key names a parameter of the tool, but x would reach the upstream twice
+        assertThat(ArgumentPlaces.problem(query(), args("{\"query_point\":{\"x\":1},\"query_size\":{\"y\":2,\"x\":3}}")))
+                .isEqualTo("query_size: the key 'x' would be sent as the query parameter x, which query_point sends too");
+    }
+
+    @Test
+    void twoExplodedFormObjectsSharingAKeyAreRefusedNamingBothFields() {
+        assertThat(ArgumentPlaces.problem(form(), args("{\"body\":{\"size\":{\"w\":1},\"point\":{\"w\":2}}}")))
+                .isEqualTo("body.point: the key 'w' would be sent as the form field w, which body.size sends too");
+    }
+
+    @Test
+    void aFieldDeclaredBehindTheBodySchemasRootRefIsShadowedByNoExplodedKey() {
+        RequestTemplate order = formWithSchema("{$ref: '#/$defs/Order', $defs: {Order: {type: object, "
+                + "properties: {role: {type: string}, point: {type: object}}}}}");
+        assertThat(ArgumentPlaces.problem(order, args("{\"body\":{\"point\":{\"role\":\"admin\"}}}")))
+                .isEqualTo("body.point: the key 'role' would be sent as the form field role, which the tool sets otherwise");
+    }
+
+    @Test
+    void aFieldDeclaredInAnAllOfBranchOfTheBodySchemaIsShadowedByNoExplodedKey() {
+        RequestTemplate order = formWithSchema("{allOf: [{$ref: '#/$defs/Owned'}, {type: object, properties: "
+                + "{point: {type: object}}}], $defs: {Owned: {type: object, properties: {role: {type: string}}}}}");
+        assertThat(ArgumentPlaces.problem(order, args("{\"body\":{\"point\":{\"role\":\"admin\"}}}")))
+                .isEqualTo("body.point: the key 'role' would be sent as the form field role, which the tool sets otherwise");
+    }
+
+    /** A form body whose point object is exploded into fields, with {@code schema} written inline. */
+    private RequestTemplate formWithSchema(String schema) {
+        return request("""
+                - description: d
+                  method: POST
+                  path: /shop/orders
+                  request_body:
+                    content:
+                      application/x-www-form-urlencoded:
+                        schema: %s
+                        encoding: {point: {style: form, explode: true}}
+                """.formatted(schema));
     }
 
     @Test

@@ -70,6 +70,7 @@ class FixedHeadersAndQueryIT {
                                     api_key: [SECRET-Q]
                                   parameters:
                                     - {name: obj, in: query, schema: {type: object}}
+                                    - {name: more, in: query, schema: {type: object}}
                                     - {name: api_key, in: query, schema: {type: string}}
                                     - {name: page, in: query, schema: {type: integer}}
                                     - {name: deep, in: query, style: deepObject, explode: true, schema: {type: object}}
@@ -131,6 +132,16 @@ class FixedHeadersAndQueryIT {
         assertThat(result.get("isError").asBoolean()).as(text(result)).isTrue();
         assertThat(text(result)).isEqualTo("Invalid arguments for tool search: query_obj: the key '" + key
                 + "' would be sent as the query parameter " + key + ", which the tool sets otherwise");
+        assertThat(upstream.quiet(Duration.ofMillis(200))).as("no upstream call").isTrue();
+    }
+
+    @Test
+    void twoExplodedObjectsSharingAKeyAreRefusedNamingBothAndNothingIsSent() throws InterruptedException {
+        // x is no parameter of the tool, yet each object would send it: one value would override the other
+        JsonNode result = mcp.call("search", "{\"query_obj\":{\"x\":\"1\"},\"query_more\":{\"x\":\"2\"}}");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isTrue();
+        assertThat(text(result)).isEqualTo("Invalid arguments for tool search: query_more: the key 'x' would be sent "
+                + "as the query parameter x, which query_obj sends too");
         assertThat(upstream.quiet(Duration.ofMillis(200))).as("no upstream call").isTrue();
     }
 

@@ -81,8 +81,9 @@ class QueryAndBodyEncodingIT {
                                   request_body:
                                     content:
                                       application/x-www-form-urlencoded:
-                                        schema: {type: object, properties: {name: {type: string}, point: {type: object}}}
-                                        encoding: {point: {style: form, explode: true}}
+                                        schema: {type: object, properties: {name: {type: string}, point: {type: object},
+                                                 size: {type: object}}}
+                                        encoding: {point: {style: form, explode: true}, size: {style: form, explode: true}}
                 """.formatted(upstream.url()));
     }
 
@@ -181,6 +182,15 @@ class QueryAndBodyEncodingIT {
         assertThat(result.get("isError").asBoolean()).isTrue();
         assertThat(text(result)).isEqualTo("Invalid arguments for tool submit_point: body.point: the key 'name' would be "
                 + "sent as the form field name, which the tool sets otherwise");
+        assertThat(upstream.quiet(java.time.Duration.ofMillis(300))).isTrue();
+    }
+
+    @Test
+    void twoExplodedFormObjectsSharingAKeyAreRefusedNamingBothAndNothingIsSent() throws InterruptedException {
+        JsonNode result = mcp.call("submit_point", "{\"body\":{\"point\":{\"x\":1},\"size\":{\"x\":2}}}");
+        assertThat(result.get("isError").asBoolean()).isTrue();
+        assertThat(text(result)).isEqualTo("Invalid arguments for tool submit_point: body.size: the key 'x' would be "
+                + "sent as the form field x, which body.point sends too");
         assertThat(upstream.quiet(java.time.Duration.ofMillis(300))).isTrue();
     }
 
