@@ -12,7 +12,9 @@ import java.util.Arrays;
  * {@link OneLineMessage} escapes a message. Exception messages quote what clients sent (a parse
  * error cites the text it could not read), and logback writes them as they are after the log line,
  * where a line break would start a line that looks like the gateway's own. The stack frames stay
- * one per line, indented with a tab, as operators and log shippers expect of a Java stack trace.
+ * one per line, indented with a tab, as operators and log shippers expect of a Java stack trace; each
+ * frame's text is escaped the same way, since the names in it are not always written by hand (a
+ * generated, hidden or lambda class, a module name).
  */
 public final class OneLineExceptionMessages extends ThrowableProxyConverter {
 
@@ -42,7 +44,31 @@ public final class OneLineExceptionMessages extends ThrowableProxyConverter {
 
         @Override
         public StackTraceElementProxy[] getStackTraceElementProxyArray() {
-            return thrown.getStackTraceElementProxyArray();
+            StackTraceElementProxy[] frames = thrown.getStackTraceElementProxyArray();
+            return frames == null ? null : Arrays.stream(frames).map(Escaped::frame).toArray(StackTraceElementProxy[]::new);
+        }
+
+        /** The frame written as the JDK writes it ("at loader/module/class.method(file:line)"), escaped. */
+        private static StackTraceElementProxy frame(StackTraceElementProxy frame) {
+            String text = frame.getSTEAsString();
+            String escaped = OneLineMessage.escaped(text);
+            // the same string back when there was nothing to escape: the usual frame is kept as it is
+            if (escaped == text) {
+                return frame;
+            }
+            StackTraceElementProxy written = new StackTraceElementProxy(frame.getStackTraceElement()) {
+                @Override
+                public String getSTEAsString() {
+                    return escaped;
+                }
+
+                @Override
+                public String toString() {
+                    return escaped;
+                }
+            };
+            written.setClassPackagingData(frame.getClassPackagingData());
+            return written;
         }
 
         @Override

@@ -50,6 +50,22 @@ class OneLineMessageTest {
     }
 
     @Test
+    void aStackFrameWhoseNamesHoldLineBreaksStaysOnItsLine() {
+        var thrown = new IllegalStateException("failed");
+        thrown.setStackTrace(new StackTraceElement[]{
+                new StackTraceElement("dev.toolgate.Gen$$Lambda\n2026-12-03T12:55:19.678Z INFO  Gateway - FORGED BY CLASS",
+                        "apply\r\u0000", "Gen.java", 7),
+                new StackTraceElement("dev.toolgate.Plain", "run", "Plain.java", 9)});
+
+        List<String> lines = loggedAtInfo(context -> context.getLogger("dev.toolgate.Gateway").error("request failed", thrown));
+
+        assertThat(lines).noneMatch(line -> line.startsWith("2026-12-03T12:55:19.678Z"));
+        assertThat(lines).contains(
+                "\tat dev.toolgate.Gen$$Lambda\\n2026-12-03T12:55:19.678Z INFO  Gateway - FORGED BY CLASS.apply\\r\\u0000(Gen.java:7)",
+                "\tat dev.toolgate.Plain.run(Plain.java:9)");
+    }
+
+    @Test
     void anExceptionWhoseToStringQuotesAClientForgesNoLine() {
         var thrown = new RuntimeException("plain") {
             @Override
