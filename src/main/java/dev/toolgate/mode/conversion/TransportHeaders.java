@@ -7,7 +7,6 @@ import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The streamable HTTP transport's headers that name a request's session and protocol version:
