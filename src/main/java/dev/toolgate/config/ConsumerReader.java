@@ -80,6 +80,11 @@ final class ConsumerReader {
         String key = node.text("key");
         String id = EntityIds.read(node, "keyauth_credential", node.path());
         List<String> tags = node.texts("tags");
+        if (node.has("ttl")) {
+            // fail closed: a key its owner meant to expire would otherwise work for ever
+            node.problem("ttl", "expiring keys are not supported by Toolgate; remove ttl (and rotate the key when it"
+                    + " should end)");
+        }
         node.ignore("ttl", "created_at");
         node.finish();
         return new Consumer.KeyAuth(id, key, tags);

@@ -30,6 +30,19 @@ class UniqueCredentialsTest {
     }
 
     @Test
+    void anExpiringKeyAuthKeyIsRefusedRatherThanKeptForEver() {
+        var loaded = load("""
+                _format_version: "3.0"
+                consumers:
+                  - {username: alice, keyauth_credentials: [{key: alice-key-123, ttl: 3600}]}
+                  - {username: bob, keyauth_credentials: [{key: bob-key-456, ttl: null, created_at: 1700000000}]}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("consumers[0].keyauth_credentials[0].ttl: expiring keys are not "
+                + "supported by Toolgate; remove ttl (and rotate the key when it should end)");
+    }
+
+    @Test
     void keysFromVaultReferencesResolvingToOneValueAreRefusedToo() {
         var loaded = load("""
                 _format_version: "3.0"
