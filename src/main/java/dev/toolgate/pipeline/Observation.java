@@ -20,8 +20,10 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -53,6 +55,8 @@ public final class Observation {
     /** Whether a chosen sink reads the exchange's headers (a Kong log entry); else they are not gathered. */
     private boolean headers;
     private Tracing tracing;
+    /** The client headers the route's tracing plugins clear (lower-case); empty for none. */
+    private Set<String> cleared = Set.of();
     private Origin origin;
     private List<RpcRecord> open;
     /**
@@ -135,6 +139,24 @@ public final class Observation {
                 refused(r, error);
             }
         }
+    }
+
+    /**
+     * The client's headers the route's tracing plugins clear before the request goes upstream (Kong's
+     * {@code propagation.clear}), lower-case; empty when none or nothing observes the exchange.
+     */
+    public Set<String> clearedHeaders() {
+        if (route == null) {
+            return Set.of();
+        }
+        resolve();
+        return cleared;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> both = new HashSet<>(a);
+        both.addAll(b);
+        return Set.copyOf(both);
     }
 
     /** The {@code traceparent} for the exchange's upstream request: its first traced message's; null when untraced. */
@@ -322,8 +344,12 @@ public final class Observation {
         }
         loggerSinks = chain.loggers(exchange);
         for (TrafficSink sink : loggerSinks) {
+            Tracing own = sink.tracing();
             if (tracing == null) {
-                tracing = sink.tracing();
+                tracing = own;
+            }
+            if (own != null && !own.clear().isEmpty()) {
+                cleared = cleared.isEmpty() ? own.clear() : union(cleared, own.clear());
             }
             headers |= sink.readsHeaders();
         }

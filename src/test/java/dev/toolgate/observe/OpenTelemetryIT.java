@@ -53,6 +53,7 @@ class OpenTelemetryIT {
                       logs_endpoint: %s
                       sampling_rate: 1.0
                       resource_attributes: {service.name: toolgate-test}
+                      propagation: {clear: [X-B3-TraceId]}
                       queue: {max_coalescing_delay: 0.1}
                       metrics: {endpoint: %s, enable_ai_metrics: true, enable_request_metrics: true,
                                 enable_latency_metrics: true, push_interval: 1}
@@ -124,6 +125,19 @@ class OpenTelemetryIT {
         Span client = awaitChild(server);
         assertThat(client.getName()).isEqualTo("tools/call echo");
         assertThat(sent).contains("00-" + TRACE + "-" + hex(client.getSpanId()) + "-01");
+    }
+
+    @Test
+    void theHeadersPropagationClearNamesDoNotReachTheMcpServerWhileTheOthersDo() {
+        modes.mcp().clear();
+        try (McpSyncClient client = Sdk.connect(modes.passthrough(), Map.of("traceparent", TRACEPARENT,
+                "x-b3-traceid", "463ac35c9f6413ad48485a3953bb6124", "x-tenant-note", "kept"))) {
+            client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "cleared")));
+        }
+        assertThat(modes.mcp().requests()).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.header("x-b3-traceid")).isNull();
+            assertThat(r.header("x-tenant-note")).isEqualTo("kept");
+        });
     }
 
     @Test

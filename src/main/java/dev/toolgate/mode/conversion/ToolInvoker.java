@@ -66,7 +66,7 @@ public final class ToolInvoker {
     static RequestEncoder.Client client(Exchange exchange) {
         return new RequestEncoder.Client(exchange.request().headers(), exchange.forwardedFor(), exchange.clientAddress(),
                 exchange.authority(),
-                exchange.localPort(), exchange.consumedHeaders(),
+                exchange.localPort(), exchange.withheldHeaders(),
                 exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null);
     }
 

@@ -260,7 +260,7 @@ public final class PassthroughProxy implements McpEndpoint {
     private MultiMap upstreamHeaders(Exchange exchange) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         String authority = exchange.authority();
-        ForwardedHeaders.copyForProxy(exchange.request().headers(), headers, exchange.consumedHeaders(),
+        ForwardedHeaders.copyForProxy(exchange.request().headers(), headers, exchange.withheldHeaders(),
                 settings.preserveHost() ? authority : null);
         ForwardedHeaders.addForwarding(headers, exchange.forwardedFor(), exchange.clientAddress(), "http", authority,
                 exchange.localPort());

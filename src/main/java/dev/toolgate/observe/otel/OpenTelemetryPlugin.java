@@ -32,9 +32,10 @@ public final class OpenTelemetryPlugin extends LogPlugin {
         OpenTelemetryConfig config = (OpenTelemetryConfig) plugin.config();
         String name = NAME + " " + plugin.source();
         OtelExport export = kept(telemetry, plugin, () -> new OtelExport(config, telemetry, name));
-        Tracing tracing = export.traces() || config.propagation().injects()
-                ? new Tracing(config.samplingRate(), config.propagation().extracts(), config.propagation().injects(),
-                config.httpResponseHeaderForTraceid()) : null;
+        OpenTelemetryConfig.Propagation propagation = config.propagation();
+        Tracing tracing = export.traces() || propagation.injects() || !propagation.clear().isEmpty()
+                ? new Tracing(config.samplingRate(), propagation.extracts(), propagation.injects(),
+                config.httpResponseHeaderForTraceid(), java.util.Set.copyOf(propagation.clear())) : null;
         LogEntities entities = export.wantsExchanges() ? new LogEntities(provisioning.config()) : null;
         return new TrafficSink() {
             @Override
