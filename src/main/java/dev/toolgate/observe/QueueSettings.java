@@ -9,7 +9,9 @@ import dev.toolgate.config.ConfigNode;
  * @param maxBatchSize       entries sent together; default 1 (http-log) or 200 (opentelemetry)
  * @param maxCoalescingDelay seconds to wait for a batch to fill once its first entry is queued; default 1
  * @param maxEntries         entries that may wait; past that, new ones are dropped and counted; default 10000
- * @param maxBytes           bytes of serialized entries that may wait, or null for no byte limit
+ * @param maxBytes           Kong's bytes of serialized entries that may wait; accepted and not applied
+ *                           (entries are serialized by the sender, after they wait): {@code max_entries}
+ *                           bounds the queue
  * @param maxRetryTime       seconds a failed batch is retried before it is dropped; default 60
  * @param initialRetryDelay  seconds before the first retry, doubling each time; default 0.01
  * @param maxRetryDelay      the longest wait between two retries, in seconds; default 60

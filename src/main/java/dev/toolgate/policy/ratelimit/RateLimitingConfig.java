@@ -18,8 +18,8 @@ import java.util.List;
  *                           {@code year}: how many requests each window allows; at least one, and a larger
  *                           window may not allow fewer than a smaller one
  * @param limitBy            whom a count belongs to: {@code consumer} (default; falls back to the credential,
- *                           then the IP), {@code credential}, {@code ip} (the connection's peer: forwarded
- *                           headers are not trusted), {@code service}, {@code header} (with
+ *                           then the IP), {@code credential}, {@code ip} (the client's address: the connection's
+ *                           peer, or the forwarded address behind a {@code --trusted-ips} proxy), {@code service}, {@code header} (with
  *                           {@code header_name}), {@code path} (with {@code path}), {@code consumer-group};
  *                           when the value is missing, the IP
  * @param headerName         for {@code limit_by: header}: the header whose value is counted
