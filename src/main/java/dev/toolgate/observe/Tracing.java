@@ -1,9 +1,6 @@
 package dev.toolgate.observe;
 
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 
 /**
  * How a tracing sink wants messages traced: W3C trace context taken from the client and passed on
@@ -14,19 +11,8 @@ import java.util.stream.Collectors;
  * @param extract      read the client's {@code traceparent} (else every message starts a trace)
  * @param inject       send {@code traceparent} upstream
  * @param responseHeader a response header that tells the client the trace id, or null
- * @param clear        lower-case names of the client's headers that do not go upstream (Kong's
- *                     {@code propagation.clear}: read, then removed)
  */
-public record Tracing(double samplingRate, boolean extract, boolean inject, String responseHeader, Set<String> clear) {
-
-    public Tracing {
-        clear = clear.stream().map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
-    }
-
-    /** Without headers to clear. */
-    public Tracing(double samplingRate, boolean extract, boolean inject, String responseHeader) {
-        this(samplingRate, extract, inject, responseHeader, Set.of());
-    }
+public record Tracing(double samplingRate, boolean extract, boolean inject, String responseHeader) {
 
     /**
      * The trace of one message.

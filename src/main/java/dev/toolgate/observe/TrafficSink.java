@@ -34,4 +34,13 @@ public interface TrafficSink {
     default Tracing tracing() {
         return null;
     }
+
+    /**
+     * Lower-case names of the client's headers this sink has removed from the upstream request (the
+     * opentelemetry plugin's {@code propagation.clear}), after the request's transformers and before
+     * the trace context is written: empty for none.
+     */
+    default java.util.Set<String> clearedHeaders() {
+        return java.util.Set.of();
+    }
 }

@@ -239,20 +239,6 @@ public final class Exchange {
         consumedBodyFields = added(consumedBodyFields, name);
     }
 
-    /**
-     * Lower-case names of the client's headers that do not go upstream: the consumed credentials and
-     * the trace headers a tracing plugin clears.
-     */
-    public Set<String> withheldHeaders() {
-        Set<String> cleared = observation.clearedHeaders();
-        if (cleared.isEmpty()) {
-            return consumedHeaders;
-        }
-        Set<String> withheld = new HashSet<>(consumedHeaders);
-        withheld.addAll(cleared);
-        return withheld;
-    }
-
     /** Lower-case names of the consumed credential headers. */
     public Set<String> consumedHeaders() {
         return consumedHeaders;

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,7 +141,7 @@ public final class Observation {
     }
 
     /**
-     * The client's headers the route's tracing plugins clear before the request goes upstream (Kong's
+     * The client's headers this exchange's log plugins clear from the upstream request (Kong's
      * {@code propagation.clear}), lower-case; empty when none or nothing observes the exchange.
      */
     public Set<String> clearedHeaders() {
@@ -151,12 +150,6 @@ public final class Observation {
         }
         resolve();
         return cleared;
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> both = new HashSet<>(a);
-        both.addAll(b);
-        return Set.copyOf(both);
     }
 
     /** The {@code traceparent} for the exchange's upstream request: its first traced message's; null when untraced. */
@@ -344,13 +337,10 @@ public final class Observation {
         }
         loggerSinks = chain.loggers(exchange);
         for (TrafficSink sink : loggerSinks) {
-            Tracing own = sink.tracing();
             if (tracing == null) {
-                tracing = own;
+                tracing = sink.tracing();
             }
-            if (own != null && !own.clear().isEmpty()) {
-                cleared = cleared.isEmpty() ? own.clear() : union(cleared, own.clear());
-            }
+            cleared = PolicyChain.cleared(cleared, sink);
             headers |= sink.readsHeaders();
         }
     }

@@ -5,8 +5,10 @@ import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -240,6 +242,26 @@ public final class PolicyChain {
      */
     private static Future<Decision> withheld(ExchangePolicy policy, Exchange exchange) {
         return policy instanceof NamedCredentials named ? named.withhold(exchange).map(Decision.CONTINUE) : Decision.PROCEED;
+    }
+
+    /** The client headers the exchange's log plugins clear from its upstream request, lower-case. */
+    public Set<String> clearedHeaders(Exchange exchange) {
+        Set<String> cleared = Set.of();
+        for (TrafficSink sink : loggers(exchange)) {
+            cleared = cleared(cleared, sink);
+        }
+        return cleared;
+    }
+
+    /** {@code cleared} with what {@code sink} clears too. */
+    static Set<String> cleared(Set<String> cleared, TrafficSink sink) {
+        Set<String> own = sink.clearedHeaders();
+        if (own.isEmpty() || cleared.containsAll(own)) {
+            return cleared;
+        }
+        Set<String> both = new HashSet<>(cleared);
+        both.addAll(own);
+        return Set.copyOf(both);
     }
 
     /**

@@ -81,7 +81,9 @@ class TransformersIT {
                         plugins:
                           - name: request-transformer
                             config:
-                              append: {headers: ["x-team:widgets"]}
+                              append: {headers: ["x-team:widgets", "x-team-note:internal"]}
+                          - name: opentelemetry
+                            config: {propagation: {clear: [X-B3-TraceId, x-team-note]}}
                           - name: ai-mcp-proxy
                             tags: [shared]
                             config:
@@ -172,6 +174,21 @@ class TransformersIT {
         RestUpstream.Received received = rest.next();
         assertThat(received.header("x-team")).isEqualTo("widgets");
         assertThat(received.header("x-api-key")).as("another route's transformer").isNull();
+    }
+
+    @Test
+    void aListenerCallClearsTheOwningRoutesPropagationHeadersAfterItsTransformerRan() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/listener"));
+        mcp.initialize("2025-06-18");
+        mcp.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"teamWidgets\","
+                + "\"arguments\":{}}}", Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH,
+                "mcp-session-id", mcp.sessionId(), "x-b3-traceid", "463ac35c9f6413ad48485a3953bb6124", "x-other", "kept"));
+
+        RestUpstream.Received received = rest.next();
+        assertThat(received.header("x-b3-traceid")).as("the owning route's opentelemetry clears it").isNull();
+        assertThat(received.header("x-team-note")).as("added by the transformer, then cleared").isNull();
+        assertThat(received.header("x-team")).isEqualTo("widgets");
+        assertThat(received.header("x-other")).isEqualTo("kept");
     }
 
     @Test

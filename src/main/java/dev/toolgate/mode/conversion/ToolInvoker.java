@@ -17,8 +17,10 @@ import dev.toolgate.http.UpstreamResponse;
 import dev.toolgate.http.UpstreamTarget;
 import io.vertx.core.Future;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs one {@code tools/call}: validate the arguments against the compiled input schema, encode the
@@ -51,8 +53,24 @@ public final class ToolInvoker {
         return admitted.compose(decision -> decision instanceof Decision.Reject refused
                 ? Future.succeededFuture(refusedByRoute(tool, refused))
                 : call(tool, arguments, client(onRoute), cancelled,
-                        new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute)), record))
+                        new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute)), record,
+                        cleared(exchange, replay == null ? null : owners.chain(tool), onRoute)))
                 .onSuccess(result -> record.toolResult(result.path("isError").asBoolean(false)));
+    }
+
+    /**
+     * The client headers the call's log plugins clear ({@code propagation.clear}): the route's it came
+     * in on, and on a replay the owning route's too, whose plugins Kong would run.
+     */
+    private static Set<String> cleared(Exchange exchange, PolicyChain owning, Exchange onRoute) {
+        Set<String> here = exchange.observation().clearedHeaders();
+        Set<String> there = owning == null ? Set.of() : owning.clearedHeaders(onRoute);
+        if (there.isEmpty() || here.containsAll(there)) {
+            return here;
+        }
+        Set<String> both = new HashSet<>(here);
+        both.addAll(there);
+        return both;
     }
 
     /** What Kong's replayed request would have answered, as the tool's result. */
@@ -66,16 +84,16 @@ public final class ToolInvoker {
     static RequestEncoder.Client client(Exchange exchange) {
         return new RequestEncoder.Client(exchange.request().headers(), exchange.forwardedFor(), exchange.clientAddress(),
                 exchange.authority(),
-                exchange.localPort(), exchange.withheldHeaders(),
+                exchange.localPort(), exchange.consumedHeaders(),
                 exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null);
     }
 
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {
-        return call(tool, arguments, caller, cancelled, UpstreamTransforms.NONE, RpcRecord.NONE);
+        return call(tool, arguments, caller, cancelled, UpstreamTransforms.NONE, RpcRecord.NONE, Set.of());
     }
 
     private Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled,
-                                    UpstreamTransforms transforms, RpcRecord record) {
+                                    UpstreamTransforms transforms, RpcRecord record, Set<String> cleared) {
         ObjectNode args = withCookieArguments(tool, arguments == null ? Json.object() : arguments, caller);
         String numbers = ArgumentNumbers.problem(tool.request().parameters(), args);
         if (numbers != null) {
@@ -91,8 +109,9 @@ public final class ToolInvoker {
         }
         return switch (RequestEncoder.encode(tool.request(), args, caller, MAX_RESPONSE_BYTES)) {
             case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(ResultMapper.error(r.message()));
-            case RequestEncoder.Encoded.Ready ready -> send(transforms.request(traced(ready.request(), record)), cancelled,
-                    record)
+            // as Kong orders them: the transformers, then opentelemetry's clear and its trace context
+            case RequestEncoder.Encoded.Ready ready -> send(traced(withoutCleared(transforms.request(ready.request()),
+                    cleared), record), cancelled, record)
                     // a failed send is the tool's failure; a failure mapping the answer is a bug for the error net
                     .transform(sent -> Future.succeededFuture(sent.succeeded()
                             ? ResultMapper.fromResponse(tool, transforms.response(sent.result()))
@@ -106,6 +125,11 @@ public final class ToolInvoker {
         record.upstreamStarted(target.service(), target.host() + ":" + target.port());
         return client.send(request, cancelled).onComplete(done -> record.upstreamEnded(
                 done.succeeded() ? done.result().status() : 0));
+    }
+
+    private static UpstreamRequest withoutCleared(UpstreamRequest request, Set<String> cleared) {
+        cleared.forEach(request.headers()::remove);
+        return request;
     }
 
     /** The message's trace context passed on to the upstream (W3C {@code traceparent}), when it is traced. */

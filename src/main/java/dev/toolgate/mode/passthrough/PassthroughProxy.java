@@ -191,6 +191,7 @@ public final class PassthroughProxy implements McpEndpoint {
         MultiMap headers = upstreamHeaders(exchange);
         UpstreamCall call = new UpstreamCall("POST", path, UpstreamQuery.decode(query, false), headers, null, false);
         chain.upstream(exchange).forEach(p -> p.request(exchange, call));
+        exchange.observation().clearedHeaders().forEach(call.headers()::remove);
         String sentQuery = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : query;
         return new UpstreamLink(client, settings.target(), sentQuery == null ? call.path() : call.path() + "?" + sentQuery,
                 call.headers());
@@ -209,6 +210,8 @@ public final class PassthroughProxy implements McpEndpoint {
         UpstreamCall call = new UpstreamCall(request.method().name(), path, UpstreamQuery.decode(query, false), headers,
                 body, true);
         transforms.forEach(p -> p.request(exchange, call));
+        // as Kong orders them: the transformers, then opentelemetry's clear and its trace context
+        exchange.observation().clearedHeaders().forEach(call.headers()::remove);
         String sentQuery = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : query;
         // some servers read a backslash as a slash; encoded, it cannot climb out of the route's prefix
         String uri = (sentQuery == null ? call.path() : call.path() + "?" + sentQuery).replace("\\", "%5C");
@@ -260,7 +263,7 @@ public final class PassthroughProxy implements McpEndpoint {
     private MultiMap upstreamHeaders(Exchange exchange) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         String authority = exchange.authority();
-        ForwardedHeaders.copyForProxy(exchange.request().headers(), headers, exchange.withheldHeaders(),
+        ForwardedHeaders.copyForProxy(exchange.request().headers(), headers, exchange.consumedHeaders(),
                 settings.preserveHost() ? authority : null);
         ForwardedHeaders.addForwarding(headers, exchange.forwardedFor(), exchange.clientAddress(), "http", authority,
                 exchange.localPort());

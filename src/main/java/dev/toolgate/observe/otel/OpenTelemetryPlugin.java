@@ -13,6 +13,10 @@ import dev.toolgate.pipeline.LogPlugin;
 import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.PolicySchema;
 
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /**
  * Kong's {@code opentelemetry} plugin: traces, MCP metrics and access logs of its routes over OTLP/HTTP.
  * On the event loop it only queues events; spans, metrics and logs are made and exported on its own
@@ -32,10 +36,11 @@ public final class OpenTelemetryPlugin extends LogPlugin {
         OpenTelemetryConfig config = (OpenTelemetryConfig) plugin.config();
         String name = NAME + " " + plugin.source();
         OtelExport export = kept(telemetry, plugin, () -> new OtelExport(config, telemetry, name));
-        OpenTelemetryConfig.Propagation propagation = config.propagation();
-        Tracing tracing = export.traces() || propagation.injects() || !propagation.clear().isEmpty()
-                ? new Tracing(config.samplingRate(), propagation.extracts(), propagation.injects(),
-                config.httpResponseHeaderForTraceid(), java.util.Set.copyOf(propagation.clear())) : null;
+        Tracing tracing = export.traces() || config.propagation().injects()
+                ? new Tracing(config.samplingRate(), config.propagation().extracts(), config.propagation().injects(),
+                config.httpResponseHeaderForTraceid()) : null;
+        Set<String> cleared = config.propagation().clear().stream().map(header -> header.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
         LogEntities entities = export.wantsExchanges() ? new LogEntities(provisioning.config()) : null;
         return new TrafficSink() {
             @Override
@@ -60,6 +65,11 @@ public final class OpenTelemetryPlugin extends LogPlugin {
             @Override
             public Tracing tracing() {
                 return tracing;
+            }
+
+            @Override
+            public Set<String> clearedHeaders() {
+                return cleared;
             }
         };
     }
