@@ -26,6 +26,7 @@ import dev.toolgate.openapi.OpenApiDocument;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.mode.conversion.ToolCatalog;
 import dev.toolgate.mode.conversion.ToolInvoker;
+import dev.toolgate.mode.conversion.Tool;
 import dev.toolgate.mode.conversion.ToolSet;
 import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.Redaction;
@@ -40,10 +41,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -128,7 +131,7 @@ final class SnapshotBuilder {
             if (proxy.mode() == Mode.PASSTHROUGH_LISTENER) {
                 config.service(route.serviceId()).ifPresent(service -> handlers.put(route.id(),
                         new PolicyGate(chain, endpoints.passthrough(route, service, proxy, report, plugin.get()), addresses,
-                                observed(config, route, proxy, chain))));
+                                observed(config, route, proxy, chain.credentialNames()))));
                 continue;
             }
             ToolSet tools = switch (proxy.mode()) {
@@ -141,15 +144,31 @@ final class SnapshotBuilder {
                 toolSets.put(route.id(), tools);
                 handlers.put(route.id(), new PolicyGate(chain,
                         endpoints.conversion(route, proxy, tools, report, plugin.get()), addresses,
-                        observed(config, route, proxy, chain)));
+                        observed(config, route, proxy, credentialNames(chain, tools, chains))));
             }
         }
         return new Snapshot(config, new Router(active), handlers, toolSets, Plugins.published(policies, report),
                 report.warnings(), Instant.now());
     }
 
+    /**
+     * The names a credential may be read from in this route's exchanges: its own policies', and those
+     * of the routes owning its tools (a listener's call is replayed through them, and they read the key).
+     */
+    private static Set<String> credentialNames(PolicyChain chain, ToolSet tools, Map<String, PolicyChain> chains) {
+        Set<String> names = new HashSet<>(chain.credentialNames());
+        for (Tool tool : tools.tools()) {
+            PolicyChain owner = tool.routeId() == null ? null : chains.get(tool.routeId());
+            if (owner != null) {
+                names.addAll(owner.credentialNames());
+            }
+        }
+        return Set.copyOf(names);
+    }
+
     /** What the route's exchanges report to; null when the snapshot only validates. */
-    private ObservedRoute observed(DeclarativeConfig config, Route route, AiMcpProxyConfig proxy, PolicyChain chain) {
+    private ObservedRoute observed(DeclarativeConfig config, Route route, AiMcpProxyConfig proxy,
+                                   Set<String> credentialNames) {
         if (telemetry == null) {
             return null;
         }
@@ -158,7 +177,7 @@ final class SnapshotBuilder {
                 service == null ? null : service.name() != null ? service.name() : service.id(), proxy.mode().kongName(),
                 proxy.logging().logStatistics(), proxy.logging().logPayloads(), proxy.logging().logAudits());
         return new ObservedRoute(facts, telemetry.global(),
-                new Redaction(config.referenceBySecret(), chain.credentialNames()));
+                new Redaction(config.referenceBySecret(), credentialNames));
     }
 
     /**

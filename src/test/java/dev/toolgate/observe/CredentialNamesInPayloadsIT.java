@@ -60,6 +60,21 @@ class CredentialNamesInPayloadsIT {
                         plugins:
                           - {name: jwt, config: {anonymous: guest, header_names: [x-pass], uri_param_names: [pass], cookie_names: [session]}}
                           - {name: ai-mcp-proxy, config: {mode: passthrough-listener, logging: %3$s}}
+                  - name: rest
+                    url: %1$s
+                    routes:
+                      - name: team
+                        paths: [/team]
+                        plugins:
+                          - {name: key-auth, config: {key_names: [x-tenant]}}
+                          - name: ai-mcp-proxy
+                            tags: [team]
+                            config: {mode: conversion-only, tools: [{name: lookup, description: d, method: POST, path: /mcp}]}
+                routes:
+                  - name: listener
+                    paths: [/listener]
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: team}, logging: %3$s}}
                 consumers:
                   - {username: alice, keyauth_credentials: [{key: alice-key}]}
                   - {username: guest}
@@ -112,6 +127,20 @@ class CredentialNamesInPayloadsIT {
         assertThat(arguments.path("note").asText()).isEqualTo("plain-note");
     }
 
+    @Test
+    void aListenersPayloadLogMasksTheKeyNamesOfTheRouteOwningTheCalledTool() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/listener"));
+        mcp.initialize("2025-06-18");
+        logs.clear();
+        mcp.send("POST", toolCall("{\"x-tenant\":\"alice-key\",\"note\":\"plain-note\"}"), Map.of("content-type",
+                "application/json", "accept", McpHttp.ACCEPT_BOTH, "mcp-session-id", mcp.sessionId(), "x-tenant", "alice-key"));
+
+        JsonNode payload = loggedPayload();
+        JsonNode arguments = parse(payload.path("request").asText()).at("/params/arguments");
+        assertThat(arguments.path("x-tenant").asText()).as("%s", payload).isEqualTo(Redacted.MASK);
+        assertThat(arguments.path("note").asText()).isEqualTo("plain-note");
+    }
+
     private static String toolCall(String arguments) {
         return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"lookup\",\"arguments\":"
                 + arguments + "}}";
@@ -126,9 +155,14 @@ class CredentialNamesInPayloadsIT {
 
     /** The {@code payload} of the tool call's entry, as http-log sent it. */
     private static JsonNode loggedPayload() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> logs.pending() >= 1);
-        JsonNode entry = parse(logs.next().body());
-        return entry.path("ai").path("mcp").path("rpc").path(0).path("payload");
+        while (true) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> logs.pending() >= 1);
+            JsonNode payload = parse(logs.next().body()).path("ai").path("mcp").path("rpc").path(0).path("payload");
+            // a session's initialize and its notification are logged too
+            if (payload.path("request").asText().contains("tools/call")) {
+                return payload;
+            }
+        }
     }
 
     private static JsonNode parse(String text) {
