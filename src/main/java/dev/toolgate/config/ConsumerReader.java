@@ -80,7 +80,8 @@ final class ConsumerReader {
         String key = node.text("key");
         String id = EntityIds.read(node, "keyauth_credential", node.path());
         List<String> tags = node.texts("tags");
-        if (node.has("ttl")) {
+        JsonNode ttl = node.json().get("ttl");
+        if (ttl != null && !ttl.isNull() && !(ttl.isIntegralNumber() && ttl.asLong() == 0)) {
             // fail closed: a key its owner meant to expire would otherwise work for ever
             node.problem("ttl", "expiring keys are not supported by Toolgate; remove ttl (and rotate the key when it"
                     + " should end)");

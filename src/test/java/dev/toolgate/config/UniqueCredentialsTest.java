@@ -36,6 +36,7 @@ class UniqueCredentialsTest {
                 consumers:
                   - {username: alice, keyauth_credentials: [{key: alice-key-123, ttl: 3600}]}
                   - {username: bob, keyauth_credentials: [{key: bob-key-456, ttl: null, created_at: 1700000000}]}
+                  - {username: carol, keyauth_credentials: [{key: carol-key-789, ttl: 0}]}
                 """);
 
         assertThat(loaded.problems()).containsExactly("consumers[0].keyauth_credentials[0].ttl: expiring keys are not "

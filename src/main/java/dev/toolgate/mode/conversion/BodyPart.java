@@ -73,7 +73,8 @@ public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required,
 
     /**
      * Adds the properties {@code schema} declares to {@code names}: its own, those its {@code $ref}
-     * into the root's {@code $defs} declares and those of its {@code allOf} branches. A body that is a
+     * into the root's {@code $defs} declares and those of its {@code allOf}, {@code anyOf} and
+     * {@code oneOf} branches. A body that is a
      * component ({@code $ref}) or extends one ({@code allOf}), as {@code config.openapi} writes them,
      * declares its fields there; reading only the top-level {@code properties} would let an exploded
      * object's key shadow them. {@code seen} stops reference cycles.
@@ -84,7 +85,11 @@ public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required,
         if (ref != null && ref.isTextual() && ref.asText().startsWith("#/$defs/") && seen.add(ref.asText())) {
             declareFields(root, root.at(ref.asText().substring(1)), names, seen);
         }
-        schema.path("allOf").forEach(branch -> declareFields(root, branch, names, seen));
+        // an alternative's fields too (OpenAPI 3.0's nullable body becomes anyOf [{$ref}, null]): refusing
+        // an exploded key that names a field only one branch declares errs on the safe side
+        for (String combined : new String[] {"allOf", "anyOf", "oneOf"}) {
+            schema.path(combined).forEach(branch -> declareFields(root, branch, names, seen));
+        }
     }
 
     /** File properties of a multipart body become base64 strings (a file per string). */

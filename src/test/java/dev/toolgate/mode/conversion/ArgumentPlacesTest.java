@@ -126,6 +126,14 @@ class ArgumentPlacesTest {
                 .isEqualTo("body.point: the key 'role' would be sent as the form field role, which the tool sets otherwise");
     }
 
+    @Test
+    void aFieldDeclaredBehindANullableBodysAnyOfIsShadowedByNoExplodedKey() {
+        RequestTemplate order = formWithSchema("{anyOf: [{$ref: '#/$defs/Order'}, {type: 'null'}], $defs: {Order: "
+                + "{type: object, properties: {role: {type: string}, point: {type: object}}}}}");
+        assertThat(ArgumentPlaces.problem(order, args("{\"body\":{\"point\":{\"role\":\"admin\"}}}")))
+                .isEqualTo("body.point: the key 'role' would be sent as the form field role, which the tool sets otherwise");
+    }
+
     /** A form body whose point object is exploded into fields, with {@code schema} written inline. */
     private RequestTemplate formWithSchema(String schema) {
         return request("""
