@@ -36,7 +36,7 @@ public interface TrafficSink {
     }
 
     /**
-     * Lower-case names of the client's headers this sink has removed from the upstream request (the
+     * Lower-case names of the client's headers this sink removes from the upstream request (the
      * opentelemetry plugin's {@code propagation.clear}), after the request's transformers and before
      * the trace context is written: empty for none.
      */
