@@ -340,7 +340,7 @@ public final class Observation {
             if (tracing == null) {
                 tracing = sink.tracing();
             }
-            cleared = PolicyChain.cleared(cleared, sink);
+            cleared = PolicyChain.bothCleared(cleared, sink.clearedHeaders());
             headers |= sink.readsHeaders();
         }
     }

@@ -248,19 +248,18 @@ public final class PolicyChain {
     public Set<String> clearedHeaders(Exchange exchange) {
         Set<String> cleared = Set.of();
         for (TrafficSink sink : loggers(exchange)) {
-            cleared = cleared(cleared, sink);
+            cleared = bothCleared(cleared, sink.clearedHeaders());
         }
         return cleared;
     }
 
-    /** {@code cleared} with what {@code sink} clears too. */
-    static Set<String> cleared(Set<String> cleared, TrafficSink sink) {
-        Set<String> own = sink.clearedHeaders();
-        if (own.isEmpty() || cleared.containsAll(own)) {
+    /** Header names cleared by either side; the first set itself when the second adds nothing (the usual case). */
+    public static Set<String> bothCleared(Set<String> cleared, Set<String> more) {
+        if (more.isEmpty() || cleared.containsAll(more)) {
             return cleared;
         }
         Set<String> both = new HashSet<>(cleared);
-        both.addAll(own);
+        both.addAll(more);
         return Set.copyOf(both);
     }
 

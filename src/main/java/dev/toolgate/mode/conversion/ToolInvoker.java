@@ -17,7 +17,6 @@ import dev.toolgate.http.UpstreamResponse;
 import dev.toolgate.http.UpstreamTarget;
 import io.vertx.core.Future;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,13 +63,7 @@ public final class ToolInvoker {
      */
     private static Set<String> cleared(Exchange exchange, PolicyChain owning, Exchange onRoute) {
         Set<String> here = exchange.observation().clearedHeaders();
-        Set<String> there = owning == null ? Set.of() : owning.clearedHeaders(onRoute);
-        if (there.isEmpty() || here.containsAll(there)) {
-            return here;
-        }
-        Set<String> both = new HashSet<>(here);
-        both.addAll(there);
-        return both;
+        return owning == null ? here : PolicyChain.bothCleared(here, owning.clearedHeaders(onRoute));
     }
 
     /** What Kong's replayed request would have answered, as the tool's result. */
