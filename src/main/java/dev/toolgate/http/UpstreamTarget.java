@@ -12,15 +12,9 @@ import dev.toolgate.config.Service;
  * @param tlsVerify        verify the server certificate and host name
  * @param connectTimeoutMs connect timeout
  * @param readTimeoutMs    longest silence while waiting for the response
- * @param address          {@code host:port}, as logs and traces name the upstream: made once, not per call
  */
 public record UpstreamTarget(String service, boolean tls, String host, int port, boolean tlsVerify,
-                             int connectTimeoutMs, int readTimeoutMs, String address) {
-
-    public UpstreamTarget(String service, boolean tls, String host, int port, boolean tlsVerify, int connectTimeoutMs,
-                          int readTimeoutMs) {
-        this(service, tls, host, port, tlsVerify, connectTimeoutMs, readTimeoutMs, host + ":" + port);
-    }
+                             int connectTimeoutMs, int readTimeoutMs) {
 
     public static UpstreamTarget of(Service service) {
         return new UpstreamTarget(service.name() == null ? service.id() : service.name(), service.tls(), service.host(),

@@ -53,19 +53,6 @@ public final class ProtocolVersion {
         return version != null && MODERN.contains(version);
     }
 
-    /**
-     * The constant for {@code version} when it is one we speak, else {@code version}: a header's value
-     * read from each request becomes one long-lived instance, which the threads that log it keep cached.
-     */
-    public static String known(String version) {
-        int supported = version == null ? -1 : SUPPORTED.indexOf(version);
-        if (supported >= 0) {
-            return SUPPORTED.get(supported);
-        }
-        int modern = version == null ? -1 : MODERN.indexOf(version);
-        return modern >= 0 ? MODERN.get(modern) : version;
-    }
-
     /** The client's version when we speak it, otherwise our latest (the client decides whether to continue). */
     public static String negotiate(String requested) {
         return isSupported(requested) ? requested : LATEST;

@@ -9,7 +9,6 @@ import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteMatch;
-import dev.toolgate.mcp.ProtocolVersion;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -163,7 +162,7 @@ public final class Exchange {
     public String protocolVersion() {
         // read by the mode and again, after the upstream answered, by the observation: the lookup once
         if (!protocolVersionRead) {
-            protocolVersion = ProtocolVersion.known(request.getHeader("mcp-protocol-version"));
+            protocolVersion = request.getHeader("mcp-protocol-version");
             protocolVersionRead = true;
         }
         return protocolVersion;

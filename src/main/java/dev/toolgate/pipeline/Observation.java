@@ -381,8 +381,7 @@ public final class Observation {
             Consumer consumer = exchange.principal().consumer();
             origin = new Origin(route.facts(), consumer == null ? null : consumer.id(),
                     consumer == null ? null : consumer.username(), consumer == null ? null : consumer.customId(),
-                    route.clientIp().of(exchange.clientAddress()), route.authority().of(exchange.authority()),
-                    exchange.protocolVersion());
+                    exchange.clientAddress(), exchange.authority(), exchange.protocolVersion());
         }
         return origin;
     }

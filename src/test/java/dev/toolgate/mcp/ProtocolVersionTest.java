@@ -32,18 +32,4 @@ class ProtocolVersionTest {
         assertThat(ProtocolVersion.ASSUMED_WHEN_ABSENT).isEqualTo("2025-03-26");
         assertThat(ProtocolVersion.BATCHING).isEqualTo("2025-03-26");
     }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"})
-    void aKnownVersionReadFromARequestBecomesTheSharedConstant(String version) {
-        String read = new String(version.toCharArray());
-        assertThat(ProtocolVersion.known(read)).isEqualTo(version).isNotSameAs(read);
-    }
-
-    @ParameterizedTest
-    @NullAndEmptySource
-    @ValueSource(strings = {"2024-11-05", "v999"})
-    void anUnknownVersionIsKeptAsItCame(String version) {
-        assertThat(ProtocolVersion.known(version)).isSameAs(version);
-    }
 }

@@ -115,7 +115,7 @@ public final class ToolInvoker {
     /** Sends the call, noting on the message's record when the upstream was called and how it answered. */
     private Future<UpstreamResponse> send(UpstreamRequest request, Future<?> cancelled, RpcRecord record) {
         UpstreamTarget target = request.target();
-        record.upstreamStarted(target.service(), target.address());
+        record.upstreamStarted(target.service(), target.host() + ":" + target.port());
         return client.send(request, cancelled).onComplete(done -> record.upstreamEnded(
                 done.succeeded() ? done.result().status() : 0));
     }

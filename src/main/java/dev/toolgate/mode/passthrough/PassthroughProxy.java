@@ -224,7 +224,7 @@ public final class PassthroughProxy implements McpEndpoint {
             headers.set("traceparent", traceparent);
         }
         UpstreamTarget target = settings.target();
-        observation.upstreamStarted(target.service(), target.address());
+        observation.upstreamStarted(target.service(), target.host() + ":" + target.port());
         client.open(settings.target(), HttpMethod.valueOf(call.method()), uri, headers).onComplete(opened -> {
             if (opened.failed()) {
                 fail(request, UpstreamException.connecting(opened.cause(), settings.target()));

@@ -25,9 +25,6 @@ final class McpSpans {
 
     private final InstrumentationScopeInfo scope;
     private final Resource resource;
-    /** The host of the authority clients address and of the upstream: the same few each call, split once. */
-    private final Host serverHost = new Host();
-    private final Host upstreamHost = new Host();
 
     McpSpans(InstrumentationScopeInfo scope, Resource resource) {
         this.scope = scope;
@@ -72,7 +69,7 @@ final class McpSpans {
         Origin origin = e.origin();
         SpanAttributes attributes = common(e, errorType)
                 .put(CLIENT_ADDRESS, origin.clientIp())
-                .put(SERVER_ADDRESS, serverHost.of(origin.authority()))
+                .put(SERVER_ADDRESS, host(origin.authority()))
                 .put(ROUTE, origin.route().routeName())
                 .put(SERVICE, origin.route().serviceName())
                 .put(CONSUMER, origin.consumerLabel())
@@ -85,7 +82,7 @@ final class McpSpans {
         }
         boolean passthrough = "passthrough-listener".equals(origin.route().mode());
         SpanAttributes upstream = (passthrough ? common(e, errorType) : new SpanAttributes(3))
-                .put(SERVER_ADDRESS, upstreamHost.of(e.upstreamAddress()))
+                .put(SERVER_ADDRESS, host(e.upstreamAddress()))
                 .put(PEER, e.upstream())
                 .put(HTTP_STATUS, e.upstreamStatus() > 0 ? (long) e.upstreamStatus() : null);
         boolean failed = e.upstreamFailed() || e.upstreamStatus() >= 400;
@@ -111,33 +108,11 @@ final class McpSpans {
                 .put(RPC_STATUS, e.errorCode() == null ? null : e.errorCode().longValue());
     }
 
-    /**
-     * The host of a {@code host:port} (or of a bare host), remembered for the last one: events carry the
-     * same long-lived instances (the route's recurring authority, the target's address).
-     */
-    private static final class Host {
-
-        private record Split(String authority, String host) {
+    private static String host(String authority) {
+        if (authority == null) {
+            return null;
         }
-
-        private volatile Split last = new Split(null, null);
-
-        String of(String authority) {
-            Split kept = last;
-            if (kept.authority() == authority) {
-                return kept.host();
-            }
-            String host = host(authority);
-            last = new Split(authority, host);
-            return host;
-        }
-
-        private static String host(String authority) {
-            if (authority == null) {
-                return null;
-            }
-            int colon = authority.lastIndexOf(':');
-            return colon > 0 && !authority.endsWith("]") ? authority.substring(0, colon) : authority;
-        }
+        int colon = authority.lastIndexOf(':');
+        return colon > 0 && !authority.endsWith("]") ? authority.substring(0, colon) : authority;
     }
 }
