@@ -84,6 +84,14 @@ class OpenApiToolsIT {
                     - {name: Proxy-Authorization, in: header, schema: {type: string}}
                     - {name: X-Request-Reason, in: header, schema: {type: string}}
                   responses: {"204": {description: deleted}}
+              /avatars:
+                post:
+                  operationId: uploadAvatar
+                  requestBody:
+                    content:
+                      multipart/form-data:
+                        schema: {$ref: "#/components/schemas/Avatar"}
+                  responses: {"200": {description: ok}}
               /internal/reset:
                 post:
                   operationId: resetEverything
@@ -98,6 +106,12 @@ class OpenApiToolsIT {
                     id: {type: integer}
                     name: {type: string}
                     parent: {$ref: "#/components/schemas/Item"}
+                Avatar:
+                  type: object
+                  required: [image]
+                  properties:
+                    caption: {type: string}
+                    image: {type: string, format: binary, description: The picture}
             """;
 
     static RestUpstream upstream;
@@ -110,6 +124,7 @@ class OpenApiToolsIT {
                 .json("POST /api/items", 201, "{\"id\":8}")
                 .json("POST /api/charges", 200, "{}")
                 .json("POST /api/upload", 200, "{}")
+                .json("POST /api/avatars", 200, "{}")
                 .json("POST /api/users/u1/delete", 204, "");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
@@ -159,7 +174,8 @@ class OpenApiToolsIT {
         JsonNode tools = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools");
         List<String> names = new ArrayList<>();
         tools.forEach(t -> names.add(t.get("name").asText()));
-        assertThat(names).containsExactly("upload", "getItem", "createItem", "createCharge", "deleteUser");
+        assertThat(names).containsExactly("upload", "getItem", "createItem", "createCharge", "deleteUser",
+                "uploadAvatar");
         JsonNode getItem = tools.get(1);
         assertThat(getItem.get("title").asText()).isEqualTo("Get one item");
         assertThat(getItem.at("/annotations/readOnlyHint").asBoolean()).isTrue();
@@ -239,5 +255,24 @@ class OpenApiToolsIT {
         McpHttp mcp = new McpHttp(gateway.proxy("/shop-mcp"));
         mcp.initialize("2025-11-25");
         return mcp;
+    }
+
+    @Test
+    void aMultipartBodyThatIsAComponentTakesItsFileFieldAsBase64AndSendsTheDecodedBytes() {
+        McpHttp mcp = session();
+        JsonNode tools = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools");
+        JsonNode body = tools.get(5).at("/inputSchema/properties/body");
+        assertThat(body.at("/properties/image/contentEncoding").asText()).as(body.toString()).isEqualTo("base64");
+        assertThat(body.at("/properties/image/description").asText()).startsWith("The picture");
+        assertThat(body.at("/required").toString()).isEqualTo("[\"image\"]");
+
+        String base64 = Base64.getEncoder().encodeToString(new byte[] {'G', 'I', 'F', '8', '9', 'a', 0, 1});
+        JsonNode result = mcp.call("uploadAvatar", "{\"body\":{\"caption\":\"me\",\"image\":\"" + base64 + "\"}}");
+        assertThat(result.get("isError").asBoolean()).as(result.toString()).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.body())
+                .contains("Content-Disposition: form-data; name=\"caption\"\r\n\r\nme\r\n")
+                .contains("Content-Disposition: form-data; name=\"image\"; filename=\"image\"\r\n"
+                        + "Content-Type: application/octet-stream\r\n\r\nGIF89a\u0000\u0001\r\n");
     }
 }

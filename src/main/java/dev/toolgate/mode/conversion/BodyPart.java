@@ -92,8 +92,13 @@ public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required,
         }
     }
 
-    /** File properties of a multipart body become base64 strings (a file per string). */
+    /**
+     * File properties of a multipart body become base64 strings (a file per string). A body that is a
+     * component ({@code $ref} into its {@code $defs}, as most documents write uploads) gets the
+     * component's keywords in its place first, so that its file fields are found and rewritten too.
+     */
     private static JsonNode withFileFields(ObjectNode schema, Map<String, FieldEncoding> fields) {
+        inlineComponent(schema);
         JsonNode properties = schema.path("properties");
         List<String> names = new ArrayList<>();
         properties.fieldNames().forEachRemaining(names::add);
@@ -121,6 +126,24 @@ public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required,
             fields.put(name, new FieldEncoding(declared.contentType(), null, true, true));
         }
         return schema;
+    }
+
+    /** Replaces a root {@code $ref} without properties of its own by a copy of the component it names. */
+    private static void inlineComponent(ObjectNode schema) {
+        JsonNode ref = schema.get("$ref");
+        if (schema.has("properties") || ref == null || !ref.isTextual() || !ref.asText().startsWith("#/$defs/")) {
+            return;
+        }
+        JsonNode component = schema.at(ref.asText().substring(1));
+        if (!component.isObject()) {
+            return;
+        }
+        schema.remove("$ref");
+        component.deepCopy().properties().forEach(keyword -> {
+            if (!keyword.getKey().equals("$defs")) {
+                schema.putIfAbsent(keyword.getKey(), keyword.getValue());
+            }
+        });
     }
 
     private static boolean isFile(JsonNode schema) {
