@@ -10,6 +10,7 @@ import dev.toolgate.observe.ExchangeEvent;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.TrafficSink;
+import dev.toolgate.observe.TraceIds;
 import dev.toolgate.observe.Tracing;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -105,8 +106,12 @@ public final class Observation {
             return RpcRecord.NONE;
         }
         resolve();
-        var trace = tracing == null ? null : tracing.begin(metaTraceparent != null ? metaTraceparent
-                : exchange.header("traceparent"), exchange.header("tracestate"));
+        TraceIds trace = null;
+        if (tracing != null) {
+            String traceparent = metaTraceparent != null ? metaTraceparent : exchange.header("traceparent");
+            // W3C: a tracestate without a traceparent is discarded, so it is not looked up
+            trace = tracing.begin(traceparent, traceparent == null ? null : exchange.header("tracestate"));
+        }
         RpcRecord record = new RpcRecord(this, id, id == null ? null : Json.idText(id), shared(method), tool,
                 requestBytes, trace);
         if (trace != null && tracing.responseHeader() != null && open == null) {

@@ -97,6 +97,17 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void theClientsTracestateGoesUpstreamWithTheTraceparentThatContinuesItsTrace() {
+        modes.rest().clear();
+        McpHttp traced = new McpHttp(modes.conversion(), Map.of("traceparent", TRACEPARENT, "tracestate", "vendor=a1"));
+        traced.initialize("2025-06-18");
+        traced.call("get_widget", "{\"path_id\":\"11\"}");
+        RestUpstream.Received call = received(modes.rest(), "/widgets/11");
+        assertThat(call.header("traceparent")).startsWith("00-" + TRACE + "-");
+        assertThat(call.header("tracestate")).isEqualTo("vendor=a1");
+    }
+
+    @Test
     void theTraceContextInParamsMetaWinsAndAToolErrorMarksTheSpan() {
         String metaTrace = "0af7651916cd43dd8448eb211c80319c";
         McpHttp http = new McpHttp(modes.conversion());
