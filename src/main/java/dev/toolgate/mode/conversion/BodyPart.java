@@ -94,7 +94,7 @@ public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required,
 
     /**
      * File properties of a multipart body become base64 strings (a file per string). A body that is a
-     * component ({@code $ref} into its {@code $defs}, as most documents write uploads) gets the
+     * component ({@code $ref} into its {@code $defs}, as Discord writes two of its uploads) gets the
      * component's keywords in its place first, so that its file fields are found and rewritten too.
      */
     private static JsonNode withFileFields(ObjectNode schema, Map<String, FieldEncoding> fields) {
