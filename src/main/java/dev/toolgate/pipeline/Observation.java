@@ -12,6 +12,7 @@ import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.TrafficSink;
 import dev.toolgate.observe.TraceIds;
 import dev.toolgate.observe.Tracing;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
@@ -157,16 +158,18 @@ public final class Observation {
         return cleared;
     }
 
-    /** The {@code traceparent} for the exchange's upstream request: its first traced message's; null when untraced. */
-    public String upstreamTraceparent() {
+    /**
+     * Writes the exchange's trace context into its upstream request's headers: its first traced
+     * message's ({@link RpcRecord#writeTraceContext}); nothing when untraced.
+     */
+    public void writeTraceContext(MultiMap headers) {
         if (open != null) {
             for (RpcRecord r : open) {
-                if (r.upstreamTraceparent() != null) {
-                    return r.upstreamTraceparent();
+                if (r.writeTraceContext(headers)) {
+                    return;
                 }
             }
         }
-        return null;
     }
 
     /** A payload ({@code log_payloads}) as the logs show it: masked and bounded; null when payloads are off. */

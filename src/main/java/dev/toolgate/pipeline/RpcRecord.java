@@ -2,6 +2,7 @@ package dev.toolgate.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.observe.TraceIds;
+import io.vertx.core.MultiMap;
 
 /**
  * One JSON-RPC message of an exchange while the mode handles it: what the {@link dev.toolgate.observe.McpEvent}
@@ -92,9 +93,26 @@ public final class RpcRecord {
         return trace == null || !observation.injects() ? null : trace.upstreamTraceparent();
     }
 
-    /** The client's {@code tracestate}, to pass on with the {@code traceparent}, or null. */
-    public String traceState() {
-        return trace == null ? null : trace.traceState();
+    /**
+     * Writes this message's trace context into the upstream request's headers, when it is traced: the
+     * {@code traceparent} of the upstream call, and the client's {@code tracestate} when the message
+     * continues the client's trace. A client's {@code tracestate} that came without a valid
+     * {@code traceparent} is removed (W3C: invalid, and it belongs to no trace the upstream will see).
+     *
+     * @return true when a {@code traceparent} was written
+     */
+    public boolean writeTraceContext(MultiMap headers) {
+        String traceparent = upstreamTraceparent();
+        if (traceparent == null) {
+            return false;
+        }
+        headers.set("traceparent", traceparent);
+        if (trace.traceState() != null) {
+            headers.set("tracestate", trace.traceState());
+        } else {
+            headers.remove("tracestate");
+        }
+        return true;
     }
 
     /** True when the request is kept as a payload for the logs ({@code log_payloads}). */

@@ -108,6 +108,27 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void aTracestateThatCameWithoutATraceparentDoesNotGoUpstreamBesideTheNewTrace() {
+        modes.rest().clear();
+        McpHttp stateOnly = new McpHttp(modes.conversion(), Map.of("tracestate", "vendor=a1"));
+        stateOnly.initialize("2025-06-18");
+        stateOnly.call("get_widget", "{\"path_id\":\"12\"}");
+        RestUpstream.Received converted = received(modes.rest(), "/widgets/12");
+        assertThat(converted.header("traceparent")).startsWith("00-").doesNotContain(TRACE);
+        assertThat(converted.header("tracestate")).isNull();
+
+        modes.mcp().clear();
+        try (McpSyncClient client = Sdk.connect(modes.passthrough(), Map.of("traceparent", "00-not-a-trace",
+                "tracestate", "vendor=a1"))) {
+            client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "untraced state")));
+        }
+        // the messages the gateway traced (a new trace); the SSE GET carries no message and passes as it came
+        assertThat(modes.mcp().requests()).filteredOn(r -> r.header("traceparent") != null
+                        && r.header("traceparent").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.header("tracestate")).isNull());
+    }
+
+    @Test
     void theTraceContextInParamsMetaWinsAndAToolErrorMarksTheSpan() {
         String metaTrace = "0af7651916cd43dd8448eb211c80319c";
         McpHttp http = new McpHttp(modes.conversion());

@@ -127,13 +127,7 @@ public final class ToolInvoker {
 
     /** The message's trace context passed on to the upstream (W3C {@code traceparent}), when it is traced. */
     private static UpstreamRequest traced(UpstreamRequest request, RpcRecord record) {
-        String traceparent = record.upstreamTraceparent();
-        if (traceparent != null) {
-            request.headers().set("traceparent", traceparent);
-            if (record.traceState() != null) {
-                request.headers().set("tracestate", record.traceState());
-            }
-        }
+        record.writeTraceContext(request.headers());
         return request;
     }
 

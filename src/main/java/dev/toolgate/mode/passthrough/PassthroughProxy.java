@@ -219,10 +219,7 @@ public final class PassthroughProxy implements McpEndpoint {
         Relay.HeaderRewrite answerHeaders = transforms.isEmpty() ? null : answered -> transforms.forEach(p ->
                 p.response(exchange, new UpstreamAnswer(0, answered, null, false)));
         Observation observation = exchange.observation();
-        String traceparent = observation.upstreamTraceparent();
-        if (traceparent != null) {
-            headers.set("traceparent", traceparent);
-        }
+        observation.writeTraceContext(headers);
         UpstreamTarget target = settings.target();
         observation.upstreamStarted(target.service(), target.host() + ":" + target.port());
         client.open(settings.target(), HttpMethod.valueOf(call.method()), uri, headers).onComplete(opened -> {
