@@ -89,7 +89,7 @@ public final class RpcRecord {
     }
 
     /** The {@code traceparent} to send upstream for this message, or null when it is not traced. */
-    public String upstreamTraceparent() {
+    private String upstreamTraceparent() {
         return trace == null || !observation.injects() ? null : trace.upstreamTraceparent();
     }
 
