@@ -1,7 +1,7 @@
 package dev.toolgate.observe;
 
 /**
- * The W3C trace context of one message: the trace it belongs to, the caller's span (its parent), the
+ * The trace context of one message: the trace it belongs to, the caller's span (its parent), the
  * gateway's server span and the span of the call the gateway made upstream (whose id the upstream
  * received in its {@code traceparent}).
  *
@@ -11,9 +11,10 @@ package dev.toolgate.observe;
  * @param upstreamSpanId the gateway's span for the upstream call
  * @param sampled        the trace is recorded and exported
  * @param traceState     the client's {@code tracestate}, or null
+ * @param format         the format the client's context came in, or null when the trace starts here
  */
 public record TraceIds(String traceId, String parentSpanId, String spanId, String upstreamSpanId, boolean sampled,
-                       String traceState) {
+                       String traceState, TraceFormat format) {
 
     /** The {@code traceparent} the upstream receives: the upstream call's span as the parent. */
     public String upstreamTraceparent() {

@@ -1,35 +1,85 @@
 package dev.toolgate.observe;
 
+import io.vertx.core.MultiMap;
+
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
- * How a tracing sink wants messages traced: W3C trace context taken from the client and passed on
- * upstream, and a head sampler (Kong's {@code sampling_rate}, parent-based: a client's sampled flag
- * wins).
+ * How a tracing sink wants messages traced: the client's trace context read in the first of Kong's
+ * {@code propagation.extract} formats it came in, the upstream call's written in each
+ * {@code propagation.inject} format, and a head sampler (Kong's {@code sampling_rate}, parent-based: a
+ * client's sampled flag wins).
  *
- * @param samplingRate the share of new traces recorded, 0 to 1
- * @param extract      read the client's {@code traceparent} (else every message starts a trace)
- * @param inject       send {@code traceparent} upstream
+ * @param samplingRate   the share of new traces recorded, 0 to 1
+ * @param extract        the formats read from the client, in order (the first found wins); empty: none
+ *                       (every message starts a trace)
+ * @param inject         the formats written upstream; {@link TraceFormat#PRESERVE} is the client's, else
+ *                       {@code defaultFormat}; empty: none
+ * @param defaultFormat  what {@code preserve} writes when the client sent no context
  * @param responseHeader a response header that tells the client the trace id, or null
  */
-public record Tracing(double samplingRate, boolean extract, boolean inject, String responseHeader) {
+public record Tracing(double samplingRate, List<TraceFormat> extract, List<TraceFormat> inject,
+                      TraceFormat defaultFormat, String responseHeader) {
+
+    public Tracing {
+        extract = List.copyOf(extract);
+        inject = List.copyOf(inject);
+    }
+
+    /** W3C read and written, the format of Toolgate's tests and of most MCP clients. */
+    public static Tracing w3c(double samplingRate, String responseHeader) {
+        return new Tracing(samplingRate, List.of(TraceFormat.W3C), List.of(TraceFormat.W3C), TraceFormat.W3C,
+                responseHeader);
+    }
 
     /**
      * The trace of one message.
      *
-     * @param traceparent the client's {@code traceparent} (from {@code params._meta} or the headers), or null
-     * @param traceState  the client's {@code tracestate}, or null
+     * @param metaTraceparent {@code params._meta.traceparent}, or null: it wins over every header when W3C
+     *                        is read
+     * @param header          the request's header by name (any case), or null
      */
-    public TraceIds begin(String traceparent, String traceState) {
+    public TraceIds begin(String metaTraceparent, Function<String, String> header) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        Traceparent parent = extract ? Traceparent.parse(traceparent) : null;
+        Traceparent parent = null;
+        TraceFormat from = null;
+        for (TraceFormat format : extract) {
+            parent = format == TraceFormat.W3C && metaTraceparent != null ? Traceparent.parse(metaTraceparent)
+                    : format.extract(header);
+            if (parent != null) {
+                from = format;
+                break;
+            }
+        }
         if (parent != null) {
+            // W3C: a tracestate is read only beside the traceparent it belongs to
+            String state = from == TraceFormat.W3C ? header.apply("tracestate") : null;
             return new TraceIds(parent.traceId(), parent.spanId(), spanId(random), spanId(random), parent.sampled(),
-                    traceState);
+                    state, from);
         }
         String traceId = hex(random.nextLong()) + hex(random.nextLong() | 1);
         boolean sampled = samplingRate >= 1 || samplingRate > 0 && random.nextDouble() < samplingRate;
-        return new TraceIds(traceId, null, spanId(random), spanId(random), sampled, null);
+        return new TraceIds(traceId, null, spanId(random), spanId(random), sampled, null, null);
+    }
+
+    /** True when trace context is written upstream. */
+    public boolean injects() {
+        return !inject.isEmpty();
+    }
+
+    /**
+     * Writes the upstream call's trace context into the upstream request's headers, in each format to
+     * inject; false when there is none.
+     */
+    public boolean inject(TraceIds ids, MultiMap headers) {
+        for (TraceFormat format : inject) {
+            TraceFormat written = format != TraceFormat.PRESERVE ? format
+                    : ids.format() != null ? ids.format() : defaultFormat;
+            written.inject(ids, headers);
+        }
+        return injects();
     }
 
     private static String spanId(ThreadLocalRandom random) {

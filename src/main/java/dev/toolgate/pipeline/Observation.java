@@ -91,8 +91,9 @@ public final class Observation {
         return route != null && route.facts().payloads();
     }
 
-    boolean injects() {
-        return tracing != null && tracing.inject();
+    /** Writes a message's trace context upstream in the route's formats; false when none is written. */
+    boolean inject(TraceIds trace, MultiMap headers) {
+        return tracing != null && tracing.inject(trace, headers);
     }
 
     /**
@@ -109,9 +110,7 @@ public final class Observation {
         resolve();
         TraceIds trace = null;
         if (tracing != null) {
-            String traceparent = metaTraceparent != null ? metaTraceparent : exchange.header("traceparent");
-            // W3C: a tracestate without a traceparent is discarded, so it is not looked up
-            trace = tracing.begin(traceparent, traceparent == null ? null : exchange.header("tracestate"));
+            trace = tracing.begin(metaTraceparent, exchange::header);
         }
         RpcRecord record = new RpcRecord(this, id, id == null ? null : Json.idText(id), shared(method), tool,
                 requestBytes, trace);

@@ -88,31 +88,17 @@ public final class RpcRecord {
         toolError = isError;
     }
 
-    /** The {@code traceparent} to send upstream for this message, or null when it is not traced. */
-    private String upstreamTraceparent() {
-        return trace == null || !observation.injects() ? null : trace.upstreamTraceparent();
-    }
-
     /**
-     * Writes this message's trace context into the upstream request's headers, when it is traced: the
-     * {@code traceparent} of the upstream call, and the client's {@code tracestate} when the message
-     * continues the client's trace. A client's {@code tracestate} that came without a valid
-     * {@code traceparent} is removed (W3C: invalid, and it belongs to no trace the upstream will see).
+     * Writes this message's trace context into the upstream request's headers, when it is traced, in
+     * each format the route's tracing injects (the upstream call's span as the parent). In W3C, the
+     * client's {@code tracestate} goes with a {@code traceparent} that continues the client's trace; one
+     * that came without a valid {@code traceparent} is removed (W3C: invalid, and it belongs to no trace
+     * the upstream will see).
      *
-     * @return true when a {@code traceparent} was written
+     * @return true when trace context was written
      */
     public boolean writeTraceContext(MultiMap headers) {
-        String traceparent = upstreamTraceparent();
-        if (traceparent == null) {
-            return false;
-        }
-        headers.set("traceparent", traceparent);
-        if (trace.traceState() != null) {
-            headers.set("tracestate", trace.traceState());
-        } else {
-            headers.remove("tracestate");
-        }
-        return true;
+        return trace != null && observation.inject(trace, headers);
     }
 
     /** True when the request is kept as a payload for the logs ({@code log_payloads}). */

@@ -65,7 +65,7 @@ class LogPluginConfigTest {
     }
 
     @Test
-    void openTelemetryReadsKongsFieldsAndWarnsAboutFormatsItDoesNotSpeak() {
+    void openTelemetryReadsKongsFields() {
         OpenTelemetryConfig config = (OpenTelemetryConfig) config("""
                 {name: opentelemetry, config: {endpoint: 'http://otel:4318/v1/traces', sampling_rate: 0.25,
                  metrics: {endpoint: 'http://otel:4318/v1/metrics', enable_ai_metrics: true},
@@ -76,13 +76,51 @@ class LogPluginConfigTest {
         assertThat(config.metrics().pushInterval()).isEqualTo(60);
         assertThat(config.queue().maxBatchSize()).isEqualTo(200);
         assertThat(config.resourceAttributes()).containsEntry("service.name", "gw");
-
-        Configs.Checked b3 = check("{name: opentelemetry, config: {traces_endpoint: 'http://otel:4318/v1/traces', "
-                + "propagation: {extract: [b3, w3c], inject: [b3]}}}");
-        assertThat(b3.problems()).isEmpty();
-        assertThat(b3.warnings()).contains(
-                "plugins[0].config.propagation.extract: Toolgate reads and writes W3C trace context only; 'b3' is ignored");
         assertThat(check("{name: opentelemetry, config: {sampling_rate: 2}}").problems())
                 .containsExactly("plugins[0].config.sampling_rate: must be between 0.0 and 1.0");
+    }
+
+    @Test
+    void propagationTakesKongsFormatsInTheirOrderAndRefusesNamesKongDoesNotHave() {
+        Configs.Checked b3 = check("{name: opentelemetry, config: {traces_endpoint: 'http://otel:4318/v1/traces', "
+                + "propagation: {extract: [b3, w3c, b3], inject: [preserve, datadog], default_format: gcp}}}");
+        assertThat(b3.problems()).isEmpty();
+        assertThat(b3.warnings()).isEmpty();
+        OpenTelemetryConfig.Propagation p = ((OpenTelemetryConfig) b3.snapshot().config().plugins().getFirst().config())
+                .propagation();
+        assertThat(p.extract()).containsExactly(TraceFormat.B3_SINGLE, TraceFormat.B3, TraceFormat.W3C);
+        assertThat(p.inject()).containsExactly(TraceFormat.PRESERVE, TraceFormat.DATADOG);
+        assertThat(p.defaultFormat()).isEqualTo(TraceFormat.GCP);
+
+        assertThat(check("{name: opentelemetry, config: {propagation: {extract: [preserve, zipkin], inject: [b3-single]}}}")
+                .problems()).containsExactly(
+                "plugins[0].config.propagation.extract: 'preserve' is not a format; use w3c, b3, jaeger, ot, aws, gcp, datadog, instana",
+                "plugins[0].config.propagation.extract: 'zipkin' is not a format; use w3c, b3, jaeger, ot, aws, gcp, datadog, instana");
+    }
+
+    @Test
+    void withoutExtractOrInjectKongsHeaderTypeDecides() {
+        OpenTelemetryConfig.Propagation preserve = propagation("propagation: {clear: [b3]}");
+        assertThat(preserve.extract()).as("every format").isEqualTo(TraceFormat.ALL);
+        assertThat(preserve.inject()).containsExactly(TraceFormat.PRESERVE);
+        assertThat(preserve.defaultFormat()).isEqualTo(TraceFormat.W3C);
+        assertThat(preserve.clear()).containsExactly("b3");
+
+        OpenTelemetryConfig.Propagation ignore = propagation("header_type: ignore");
+        assertThat(ignore.extract()).isEmpty();
+        assertThat(ignore.inject()).containsExactly(TraceFormat.PRESERVE);
+
+        OpenTelemetryConfig.Propagation jaeger = propagation("header_type: jaeger");
+        assertThat(jaeger.extract()).isEqualTo(TraceFormat.ALL);
+        assertThat(jaeger.inject()).containsExactly(TraceFormat.PRESERVE, TraceFormat.JAEGER);
+
+        OpenTelemetryConfig.Propagation onlyInject = propagation("propagation: {inject: [b3, datadog]}");
+        assertThat(onlyInject.extract()).as("Kong: an empty extract reads nothing").isEmpty();
+        assertThat(onlyInject.inject()).containsExactly(TraceFormat.B3, TraceFormat.DATADOG);
+    }
+
+    private static OpenTelemetryConfig.Propagation propagation(String fields) {
+        return ((OpenTelemetryConfig) config("{name: opentelemetry, config: {traces_endpoint: 'http://otel:4318/v1/traces', "
+                + fields + "}}")).propagation();
     }
 }

@@ -29,9 +29,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Kong's opentelemetry plugin against a collector that decodes OTLP with the official protobuf
  * classes: spans named and attributed by the OpenTelemetry MCP conventions continue the client's
- * trace (from its traceparent header, or from {@code params._meta.traceparent}), the upstream receives
- * a traceparent of the same trace whose parent is the gateway's client span, and the MCP metrics and
- * access logs arrive.
+ * trace (from its traceparent header, from {@code params._meta.traceparent}, or from another format's
+ * headers), the upstream receives the same trace in the client's format with the gateway's client span
+ * as its parent, and the MCP metrics and access logs arrive.
  */
 @Timeout(120)
 class OpenTelemetryIT {
@@ -126,6 +126,25 @@ class OpenTelemetryIT {
         assertThat(modes.mcp().requests()).filteredOn(r -> r.header("traceparent") != null
                         && r.header("traceparent").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]")).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.header("tracestate")).isNull());
+    }
+
+    @Test
+    void aB3ClientsTraceContinuesAndReachesTheRestUpstreamInB3() {
+        modes.rest().clear();
+        String b3Trace = "463ac35c9f6413ad48485a3953bb6124";
+        McpHttp traced = new McpHttp(modes.conversion(), Map.of("X-B3-TraceId", b3Trace,
+                "X-B3-SpanId", "a2fb4a1d1a96d312", "X-B3-Sampled", "1"));
+        traced.initialize("2025-06-18");
+        traced.call("get_widget", "{\"path_id\":\"13\"}");
+        RestUpstream.Received call = received(modes.rest(), "/widgets/13");
+        assertThat(call.header("traceparent")).as("header_type preserve: the client's format only").isNull();
+        assertThat(call.header("x-b3-traceid")).isEqualTo(b3Trace);
+        assertThat(call.header("x-b3-sampled")).isEqualTo("1");
+
+        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(b3Trace) && s.getName().equals("tools/call get_widget")
+                && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        assertThat(hex(server.getParentSpanId())).isEqualTo("a2fb4a1d1a96d312");
+        assertThat(call.header("x-b3-spanid")).isEqualTo(hex(awaitChild(server).getSpanId()));
     }
 
     @Test

@@ -1,42 +1,152 @@
 package dev.toolgate.observe;
 
+import io.vertx.core.MultiMap;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TracingTest {
 
-    private static final String PARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String PARENT = "00-" + TRACE + "-00f067aa0ba902b7-01";
+    private static final Function<String, String> NO_HEADERS = name -> null;
+
+    private static Function<String, String> headers(Map<String, String> values) {
+        MultiMap map = MultiMap.caseInsensitiveMultiMap();
+        values.forEach(map::set);
+        return map::get;
+    }
+
+    private static Tracing tracing(double rate, List<TraceFormat> extract, List<TraceFormat> inject) {
+        return new Tracing(rate, extract, inject, TraceFormat.W3C, null);
+    }
 
     @Test
     void aValidTraceparentIsContinued() {
-        TraceIds ids = new Tracing(0, true, true, null).begin(PARENT, "vendor=x");
-        assertThat(ids.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        TraceIds ids = Tracing.w3c(0, null).begin(null, headers(Map.of("traceparent", PARENT, "tracestate", "vendor=x")));
+        assertThat(ids.traceId()).isEqualTo(TRACE);
         assertThat(ids.parentSpanId()).isEqualTo("00f067aa0ba902b7");
         assertThat(ids.sampled()).as("the client's sampled flag wins over the rate").isTrue();
         assertThat(ids.traceState()).isEqualTo("vendor=x");
-        assertThat(ids.upstreamTraceparent()).matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01")
+        assertThat(ids.format()).isEqualTo(TraceFormat.W3C);
+        assertThat(ids.upstreamTraceparent()).matches("00-" + TRACE + "-[0-9a-f]{16}-01")
                 .doesNotContain(ids.spanId()).contains(ids.upstreamSpanId());
     }
 
     @Test
+    void theTraceparentInParamsMetaWinsOverTheHeaders() {
+        String meta = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        TraceIds ids = Tracing.w3c(1, null).begin(meta, headers(Map.of("traceparent", PARENT)));
+        assertThat(ids.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    }
+
+    @Test
     void malformedOrZeroTraceparentsStartANewTrace() {
-        Tracing tracing = new Tracing(1, true, true, null);
+        Tracing tracing = Tracing.w3c(1, null);
         for (String bad : new String[]{"00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-                "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                "00-" + TRACE + "-0000000000000000-01", "ff-" + TRACE + "-00f067aa0ba902b7-01",
                 "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01", "garbage", ""}) {
-            TraceIds ids = tracing.begin(bad, null);
+            TraceIds ids = tracing.begin(null, headers(Map.of("traceparent", bad, "tracestate", "vendor=x")));
             assertThat(ids.parentSpanId()).as(bad).isNull();
-            assertThat(ids.traceId()).as(bad).matches("[0-9a-f]{32}").isNotEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(ids.traceState()).as("a tracestate without a valid traceparent is dropped").isNull();
+            assertThat(ids.traceId()).as(bad).matches("[0-9a-f]{32}").isNotEqualTo(TRACE);
         }
     }
 
     @Test
     void theSamplingRateDecidesForNewTracesAndAnUnsampledParentIsNotRecorded() {
-        assertThat(new Tracing(0, true, true, null).begin(null, null).sampled()).isFalse();
-        assertThat(new Tracing(1, true, true, null).begin(null, null).sampled()).isTrue();
-        assertThat(new Tracing(1, true, true, null).begin(PARENT.replace("-01", "-00"), null).sampled()).isFalse();
-        assertThat(new Tracing(1, false, true, null).begin(PARENT, null).parentSpanId())
-                .as("with extraction off the client's context is ignored").isNull();
+        assertThat(Tracing.w3c(0, null).begin(null, NO_HEADERS).sampled()).isFalse();
+        assertThat(Tracing.w3c(1, null).begin(null, NO_HEADERS).sampled()).isTrue();
+        assertThat(Tracing.w3c(1, null).begin(null, headers(Map.of("traceparent", PARENT.replace("-01", "-00"))))
+                .sampled()).isFalse();
+        assertThat(tracing(1, List.of(), List.of(TraceFormat.W3C)).begin(null, headers(Map.of("traceparent", PARENT)))
+                .parentSpanId()).as("with extraction off the client's context is ignored").isNull();
+    }
+
+    @Test
+    void everyFormatWrittenUpstreamIsReadBackAsTheSameTrace() {
+        TraceIds sent = Tracing.w3c(1, null).begin(null, headers(Map.of("traceparent", PARENT)));
+        for (TraceFormat format : List.of(TraceFormat.W3C, TraceFormat.B3, TraceFormat.B3_SINGLE, TraceFormat.JAEGER,
+                TraceFormat.OT, TraceFormat.AWS, TraceFormat.GCP, TraceFormat.DATADOG, TraceFormat.INSTANA)) {
+            MultiMap upstream = MultiMap.caseInsensitiveMultiMap();
+            assertThat(tracing(1, List.of(), List.of(format)).inject(sent, upstream)).isTrue();
+            TraceIds received = tracing(0, List.of(format), List.of()).begin(null, upstream::get);
+            String expected = format == TraceFormat.DATADOG || format == TraceFormat.OT && upstream.get("ot-tracer-traceid")
+                    .length() == 16 ? "0".repeat(16) + TRACE.substring(16) : TRACE;
+            assertThat(received.parentSpanId()).as(format + " " + upstream).isEqualTo(sent.upstreamSpanId());
+            assertThat(received.sampled()).as(format.kongName()).isTrue();
+            if (format != TraceFormat.DATADOG) {
+                assertThat(received.traceId()).as(format + " " + upstream).isEqualTo(expected);
+            } else {
+                assertThat(received.traceId()).as("the upper half in _dd.p.tid").isEqualTo(TRACE);
+            }
+        }
+    }
+
+    @Test
+    void theFirstExtractedFormatFoundWinsAndPreserveWritesItBack() {
+        Tracing tracing = new Tracing(1, List.of(TraceFormat.JAEGER, TraceFormat.B3_SINGLE, TraceFormat.B3),
+                List.of(TraceFormat.PRESERVE),
+                TraceFormat.GCP, null);
+        TraceIds ids = tracing.begin(null, headers(Map.of("x-b3-traceid", TRACE, "x-b3-spanid", "00f067aa0ba902b7",
+                "x-b3-sampled", "1", "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")));
+        assertThat(ids.traceId()).as("w3c is not read here").isEqualTo(TRACE);
+        assertThat(ids.format()).isEqualTo(TraceFormat.B3);
+        MultiMap upstream = MultiMap.caseInsensitiveMultiMap().set("X-B3-ParentSpanId", "1111111111111111");
+        tracing.inject(ids, upstream);
+        assertThat(upstream.get("x-b3-traceid")).isEqualTo(TRACE);
+        assertThat(upstream.get("x-b3-spanid")).isEqualTo(ids.upstreamSpanId());
+        assertThat(upstream.get("x-b3-parentspanid")).as("the client's parent is stale upstream").isNull();
+
+        MultiMap single = MultiMap.caseInsensitiveMultiMap();
+        tracing.inject(tracing.begin(null, headers(Map.of("b3", TRACE + "-00f067aa0ba902b7-1"))), single);
+        assertThat(single.get("b3")).as("a single-header client gets the single header back")
+                .startsWith(TRACE + "-").endsWith("-1");
+        assertThat(single.get("x-b3-traceid")).isNull();
+
+        MultiMap fresh = MultiMap.caseInsensitiveMultiMap();
+        tracing.inject(tracing.begin(null, NO_HEADERS), fresh);
+        assertThat(fresh.get("x-cloud-trace-context")).as("no client context: the default format")
+                .matches("[0-9a-f]{32}/[0-9]+;o=1");
+        assertThat(fresh.names()).containsExactly("x-cloud-trace-context");
+    }
+
+    @Test
+    void vendorHeadersThatAreMalformedReadAsNoContext() {
+        Tracing all = new Tracing(1, TraceFormat.ALL, List.of(), TraceFormat.W3C, null);
+        for (Map<String, String> bad : List.of(Map.of("x-cloud-trace-context", "nothex/123;o=1"),
+                Map.of("x-cloud-trace-context", TRACE + "/notanumber"),
+                Map.of("x-cloud-trace-context", TRACE + "/0;o=1"),
+                Map.of("x-datadog-trace-id", "-5", "x-datadog-parent-id", "7"),
+                Map.of("x-datadog-trace-id", "99999999999999999999999", "x-datadog-parent-id", "7"),
+                Map.of("x-datadog-trace-id", "12"),
+                Map.of("x-instana-t", "zz", "x-instana-s", "1"),
+                Map.of("x-instana-t", "1".repeat(33), "x-instana-s", "1"),
+                Map.of("b3", "garbage"), Map.of("uber-trace-id", "1:2"), Map.of("x-amzn-trace-id", "Root=bad"))) {
+            assertThat(all.begin(null, headers(bad)).parentSpanId()).as(bad.toString()).isNull();
+        }
+    }
+
+    @Test
+    void vendorHeadersAreReadAsTheirVendorsWriteThem() {
+        Tracing all = new Tracing(0, TraceFormat.ALL, List.of(), TraceFormat.W3C, null);
+        TraceIds gcp = all.begin(null, headers(Map.of("X-Cloud-Trace-Context", "105445aa7843bc8bf206b12000100000/1;o=0")));
+        assertThat(gcp.traceId()).isEqualTo("105445aa7843bc8bf206b12000100000");
+        assertThat(gcp.parentSpanId()).isEqualTo("0000000000000001");
+        assertThat(gcp.sampled()).isFalse();
+        TraceIds datadog = all.begin(null, headers(Map.of("x-datadog-trace-id", "18446744073709551615",
+                "x-datadog-parent-id", "255", "x-datadog-sampling-priority", "2")));
+        assertThat(datadog.traceId()).isEqualTo("0000000000000000ffffffffffffffff");
+        assertThat(datadog.parentSpanId()).isEqualTo("00000000000000ff");
+        assertThat(datadog.sampled()).isTrue();
+        TraceIds instana = all.begin(null, headers(Map.of("x-instana-t", "ABC", "x-instana-s", "DEF",
+                "x-instana-l", "0,correlationType=web")));
+        assertThat(instana.traceId()).isEqualTo("0".repeat(29) + "abc");
+        assertThat(instana.parentSpanId()).isEqualTo("0".repeat(13) + "def");
+        assertThat(instana.sampled()).isFalse();
     }
 }

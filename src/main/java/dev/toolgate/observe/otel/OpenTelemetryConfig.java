@@ -6,8 +6,11 @@ import dev.toolgate.config.PluginSettings;
 import dev.toolgate.config.Redacted;
 import dev.toolgate.observe.ConfigMaps;
 import dev.toolgate.observe.QueueSettings;
+import dev.toolgate.observe.TraceFormat;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +18,8 @@ import java.util.Map;
  * The {@code config} of Kong's {@code opentelemetry} plugin, with Kong's names: traces, logs and
  * metrics over OTLP/HTTP (protobuf). Spans follow the OpenTelemetry MCP conventions (a server span
  * {@code {mcp.method.name} {target}} per message, a client span for the upstream call); the client's
- * W3C trace context (the {@code traceparent} header, or {@code params._meta.traceparent}) is continued
- * and passed upstream.
+ * trace context (W3C's {@code traceparent} header or {@code params._meta.traceparent}, or the other formats
+ * of {@code propagation}) is continued and passed upstream.
  *
  * @param tracesEndpoint  OTLP/HTTP traces URL (for example {@code http://collector:4318/v1/traces}); none: no spans.
  *                        Kong's older {@code endpoint} is read as this
@@ -29,7 +32,7 @@ import java.util.Map;
  * @param samplingRate    the share of traces started here that are recorded, 0 to 1; default 1 (Kong falls back
  *                        to its {@code tracing_sampling_rate}, which Toolgate does not have); a client's sampled
  *                        flag wins either way
- * @param propagation     which trace context is read and written ({@code w3c}; see the README for the others)
+ * @param propagation     which trace context formats are read from the client and written upstream
  * @param httpResponseHeaderForTraceid a response header that gives the client the trace id, or null
  * @param queue           batching of spans and logs (Kong's {@code queue}; default batch size 200)
  * @param connectTimeout  milliseconds to connect to a collector; default 1000
@@ -77,18 +80,23 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
     }
 
     /**
-     * {@code config.propagation}: Toolgate reads and writes W3C trace context only.
+     * {@code config.propagation}: which trace context is read from the client and written upstream. With
+     * neither {@code extract} nor {@code inject} set, Kong's older {@code header_type} decides (its default
+     * {@code preserve}: every format read, the one found written back, else {@code default_format}).
      *
-     * @param extract       formats read from the client; empty or containing {@code w3c}: read
-     * @param inject        formats written upstream; empty, {@code preserve} or {@code w3c}: write
-     * @param defaultFormat the format written when the client sent none; {@code w3c}
+     * @param extract       formats read from the client, in order; the first found wins; empty: none
+     * @param inject        formats written upstream ({@code preserve}: the client's); empty: none
+     * @param defaultFormat what {@code preserve} writes when the client sent no trace context; default w3c
      * @param clear         headers removed from the upstream request
      */
-    public record Propagation(List<String> extract, List<String> inject, String defaultFormat, List<String> clear) {
+    public record Propagation(List<TraceFormat> extract, List<TraceFormat> inject, TraceFormat defaultFormat,
+                              List<String> clear) {
 
-        static final Propagation DEFAULT = new Propagation(List.of(), List.of(), "w3c", List.of());
-        private static final List<String> FORMATS = List.of("w3c", "b3", "b3-single", "jaeger", "ot", "aws", "gcp",
-                "datadog", "instana", "preserve");
+        /** Kong's names for each list: {@code b3} reads both B3 forms; only inject has {@code preserve}. */
+        private static final List<String> EXTRACTED = TraceFormat.ALL.stream().filter(f -> f != TraceFormat.B3_SINGLE)
+                .map(TraceFormat::kongName).toList();
+        private static final List<String> WRITTEN = Arrays.stream(TraceFormat.values())
+                .filter(f -> f != TraceFormat.PRESERVE).map(TraceFormat::kongName).toList();
 
         public Propagation {
             extract = List.copyOf(extract);
@@ -96,34 +104,56 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
             clear = List.copyOf(clear);
         }
 
-        static Propagation read(ConfigNode node) {
-            Propagation p = new Propagation(formats(node, "extract"), formats(node, "inject"),
-                    node.oneOf("default_format", "w3c", FORMATS), node.texts("clear"));
-            if (!"w3c".equals(p.defaultFormat())) {
-                node.warning("default_format", "Toolgate writes W3C trace context only");
-            }
+        static Propagation read(ConfigNode node, String headerType) {
+            TraceFormat defaultFormat = TraceFormat.of(node.oneOf("default_format", "w3c", WRITTEN));
+            List<String> clear = node.texts("clear");
+            Propagation p = !node.has("extract") && !node.has("inject") ? legacy(headerType, defaultFormat, clear)
+                    : new Propagation(formats(node, "extract", EXTRACTED), formats(node, "inject", withPreserve()),
+                    defaultFormat, clear);
             node.finish();
             return p;
         }
 
-        private static List<String> formats(ConfigNode node, String key) {
-            List<String> formats = node.texts(key);
-            for (String f : formats) {
-                if (!FORMATS.contains(f)) {
-                    node.problem(key, "must be formats among " + String.join(", ", FORMATS));
-                } else if (!f.equals("w3c") && !f.equals("preserve")) {
-                    node.warning(key, "Toolgate reads and writes W3C trace context only; '" + f + "' is ignored");
+        /**
+         * Kong's {@code header_type}: {@code preserve} reads every format and writes the one found;
+         * {@code ignore} reads none and writes the default; a format's name reads every format and writes
+         * that one beside the one found.
+         */
+        static Propagation legacy(String headerType, TraceFormat defaultFormat, List<String> clear) {
+            return switch (headerType) {
+                case "preserve" -> new Propagation(TraceFormat.ALL, List.of(TraceFormat.PRESERVE), defaultFormat, clear);
+                case "ignore" -> new Propagation(List.of(), List.of(TraceFormat.PRESERVE), defaultFormat, clear);
+                default -> new Propagation(TraceFormat.ALL, List.of(TraceFormat.PRESERVE, TraceFormat.of(headerType)),
+                        defaultFormat, clear);
+            };
+        }
+
+        private static List<String> withPreserve() {
+            List<String> names = new ArrayList<>(WRITTEN);
+            names.add(TraceFormat.PRESERVE.kongName());
+            return names;
+        }
+
+        private static List<TraceFormat> formats(ConfigNode node, String key, List<String> allowed) {
+            List<TraceFormat> formats = new ArrayList<>();
+            for (String name : node.texts(key)) {
+                if (!allowed.contains(name)) {
+                    node.problem(key, "'" + name + "' is not a format; use " + String.join(", ", allowed));
+                } else {
+                    // reading b3 is reading its single header, then its several
+                    for (TraceFormat format : key.equals("extract") && name.equals("b3")
+                            ? List.of(TraceFormat.B3_SINGLE, TraceFormat.B3) : List.of(TraceFormat.of(name))) {
+                        if (!formats.contains(format)) {
+                            formats.add(format);
+                        }
+                    }
                 }
             }
             return formats;
         }
 
-        boolean extracts() {
-            return extract.isEmpty() || extract.contains("w3c");
-        }
-
         boolean injects() {
-            return inject.isEmpty() || inject.contains("w3c") || inject.contains("preserve");
+            return !inject.isEmpty();
         }
     }
 
@@ -134,18 +164,16 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
         Map<String, String> headers = ConfigMaps.strings(node, "headers");
         Map<String, String> resource = ConfigMaps.strings(node, "resource_attributes");
         double rate = QueueSettings.number(node, "sampling_rate", 1, 0, 1);
-        Propagation propagation = node.object("propagation").map(Propagation::read).orElse(Propagation.DEFAULT);
+        String headerType = node.oneOf("header_type", "preserve", List.of("preserve", "ignore", "b3", "b3-single", "w3c",
+                "jaeger", "ot", "aws", "gcp", "datadog", "instana"));
+        Propagation propagation = node.object("propagation").map(p -> Propagation.read(p, headerType))
+                .orElseGet(() -> Propagation.legacy(headerType, TraceFormat.W3C, List.of()));
         String header = node.text("http_response_header_for_traceid", null);
         QueueSettings queue = node.object("queue").map(q -> QueueSettings.read(q, 200)).orElse(QueueSettings.defaults(200));
         long connect = node.integer("connect_timeout", 1000, 1, Integer.MAX_VALUE);
         long send = node.integer("send_timeout", 5000, 1, Integer.MAX_VALUE);
         long read = node.integer("read_timeout", 5000, 1, Integer.MAX_VALUE);
         String logs = url(node, "logs_endpoint");
-        String headerType = node.oneOf("header_type", "preserve", List.of("preserve", "ignore", "b3", "b3-single", "w3c",
-                "jaeger", "ot", "aws", "gcp", "datadog", "instana"));
-        if (!List.of("preserve", "w3c").contains(headerType)) {
-            node.warning("header_type", "Toolgate reads and writes W3C trace context only");
-        }
         // deprecated in Kong in favour of queue.*: accepted, without effect
         node.ignore("batch_span_count", "batch_flush_delay");
         if (traces == null && legacy == null && logs == null && metrics.endpoint() == null) {

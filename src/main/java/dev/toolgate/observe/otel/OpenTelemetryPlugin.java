@@ -37,8 +37,8 @@ public final class OpenTelemetryPlugin extends LogPlugin {
         String name = NAME + " " + plugin.source();
         OtelExport export = kept(telemetry, plugin, () -> new OtelExport(config, telemetry, name));
         Tracing tracing = export.traces() || config.propagation().injects()
-                ? new Tracing(config.samplingRate(), config.propagation().extracts(), config.propagation().injects(),
-                config.httpResponseHeaderForTraceid()) : null;
+                ? new Tracing(config.samplingRate(), config.propagation().extract(), config.propagation().inject(),
+                config.propagation().defaultFormat(), config.httpResponseHeaderForTraceid()) : null;
         Set<String> cleared = config.propagation().clear().stream().map(header -> header.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
         LogEntities entities = export.wantsExchanges() ? new LogEntities(provisioning.config()) : null;

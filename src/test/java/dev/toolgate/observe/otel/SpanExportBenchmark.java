@@ -47,7 +47,7 @@ public class SpanExportBenchmark {
         events = new ArrayList<>(BATCH);
         for (int i = 0; i < BATCH; i++) {
             TraceIds ids = new TraceIds("4bf92f3577b34da6a3ce929d0e0e%04x".formatted(i), null, "00f067aa0ba9%04x".formatted(i),
-                    "00f067aa0bb9%04x".formatted(i), true, null);
+                    "00f067aa0bb9%04x".formatted(i), true, null, null);
             events.add(new McpEvent(origin, 1_700_000_000_000L + i, "session-" + i, Integer.toString(i), "tools/call",
                     "getWidget", 900_000, 400_000, 200_000, 200, "widgets", "127.0.0.1:8081", 120, 300, null, null, false,
                     "allow", null, ids, null, null));
