@@ -401,7 +401,8 @@ def jmh(processes, s):
     subprocess.run([systems.JAVA, "-cp", os.pathsep.join([os.path.join(ROOT, "target", "test-classes"),
                                                          os.path.join(ROOT, "target", "classes"), jars]),
                     "org.openjdk.jmh.Main", "-f", "1", *iterations, "-w", "1s", "-r", "1s", "-rf", "json", "-rff", out,
-                    "ToolCallBenchmark", "ObservationBenchmark", "SpanExportBenchmark"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+                    "ToolCallBenchmark", "ObservationBenchmark", "SpanExportBenchmark",
+                    "TraceContextBenchmark"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     with open(out) as f:
         results = json.load(f)
     return [{"workload": "jmh", "system": r["benchmark"].rsplit(".", 2)[-2] + "." + r["benchmark"].rsplit(".", 1)[-1],

@@ -104,8 +104,8 @@ final class VendorTraceHeaders {
     /** Hex ids (a trace id of 16 or 32 digits), and a level whose first digit is 1 when sampled. */
     static Traceparent instana(Function<String, String> header) {
         String trace = header.apply("x-instana-t");
-        String span = header.apply("x-instana-s");
-        if (trace == null || span == null) {
+        String span = trace == null ? null : header.apply("x-instana-s");
+        if (span == null) {
             return null;
         }
         String level = header.apply("x-instana-l");

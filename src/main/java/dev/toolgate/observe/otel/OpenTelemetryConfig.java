@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The {@code config} of Kong's {@code opentelemetry} plugin, with Kong's names: traces, logs and
@@ -97,6 +98,9 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
                 .map(TraceFormat::kongName).toList();
         private static final List<String> WRITTEN = Arrays.stream(TraceFormat.values())
                 .filter(f -> f != TraceFormat.PRESERVE).map(TraceFormat::kongName).toList();
+        /** Kong's older {@code header_type}: a written format, or {@code preserve} or {@code ignore}. */
+        static final List<String> HEADER_TYPES = Stream.concat(Stream.of("preserve", "ignore"),
+                WRITTEN.stream()).toList();
 
         public Propagation {
             extract = List.copyOf(extract);
@@ -164,8 +168,7 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
         Map<String, String> headers = ConfigMaps.strings(node, "headers");
         Map<String, String> resource = ConfigMaps.strings(node, "resource_attributes");
         double rate = QueueSettings.number(node, "sampling_rate", 1, 0, 1);
-        String headerType = node.oneOf("header_type", "preserve", List.of("preserve", "ignore", "b3", "b3-single", "w3c",
-                "jaeger", "ot", "aws", "gcp", "datadog", "instana"));
+        String headerType = node.oneOf("header_type", "preserve", Propagation.HEADER_TYPES);
         Propagation propagation = node.object("propagation").map(p -> Propagation.read(p, headerType))
                 .orElseGet(() -> Propagation.legacy(headerType, TraceFormat.W3C, List.of()));
         String header = node.text("http_response_header_for_traceid", null);
