@@ -7,7 +7,6 @@ import io.opentelemetry.extension.trace.propagation.OtTracePropagator;
 import io.vertx.core.MultiMap;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -46,7 +45,7 @@ public enum TraceFormat {
     /** The format of this Kong name, or null when Kong has none of that name. */
     public static TraceFormat of(String kongName) {
         for (TraceFormat format : values()) {
-            if (format.kongName.equals(kongName.toLowerCase(Locale.ROOT))) {
+            if (format.kongName.equals(kongName)) {
                 return format;
             }
         }

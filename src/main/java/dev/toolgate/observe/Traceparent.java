@@ -26,7 +26,8 @@ record Traceparent(String traceId, String spanId, boolean sampled) {
         return new Traceparent(traceId, spanId, (Character.digit(v.charAt(54), 16) & 1) == 1);
     }
 
-    private static boolean hex(String s, int from, int to) {
+    /** True when the characters from {@code from} to {@code to} are lower-case hex digits. */
+    static boolean hex(String s, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
@@ -36,7 +37,8 @@ record Traceparent(String traceId, String spanId, boolean sampled) {
         return true;
     }
 
-    private static boolean zero(String s) {
+    /** True when every character is {@code 0} (an invalid id in every format). */
+    static boolean zero(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) != '0') {
                 return false;

@@ -86,7 +86,8 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
         return hex(random.nextLong() | 1);
     }
 
-    private static String hex(long value) {
+    /** The value as 16 lower-case hex digits, zero-padded: a span id, or half a trace id. */
+    static String hex(long value) {
         String digits = Long.toHexString(value);
         return digits.length() == 16 ? digits : "0".repeat(16 - digits.length()) + digits;
     }

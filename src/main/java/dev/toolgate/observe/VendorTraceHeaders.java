@@ -120,8 +120,7 @@ final class VendorTraceHeaders {
     }
 
     private static Traceparent valid(String traceId, String spanId, boolean sampled) {
-        if (traceId == null || spanId == null || traceId.chars().allMatch(c -> c == '0')
-                || spanId.chars().allMatch(c -> c == '0')) {
+        if (traceId == null || spanId == null || Traceparent.zero(traceId) || Traceparent.zero(spanId)) {
             return null;
         }
         return new Traceparent(traceId, spanId, sampled);
@@ -129,17 +128,8 @@ final class VendorTraceHeaders {
 
     /** The text as lower-case hex of exactly {@code digits} digits, or null. */
     private static String hex(String text, int digits) {
-        if (text.length() != digits) {
-            return null;
-        }
         String lower = text.toLowerCase(Locale.ROOT);
-        for (int i = 0; i < digits; i++) {
-            char c = lower.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return null;
-            }
-        }
-        return lower;
+        return lower.length() == digits && Traceparent.hex(lower, 0, digits) ? lower : null;
     }
 
     private static String padded(String text, int digits) {
@@ -152,7 +142,7 @@ final class VendorTraceHeaders {
             return null;
         }
         try {
-            return padded(Long.toHexString(Long.parseUnsignedLong(decimal)), 16);
+            return Tracing.hex(Long.parseUnsignedLong(decimal));
         } catch (NumberFormatException e) {
             return null;
         }

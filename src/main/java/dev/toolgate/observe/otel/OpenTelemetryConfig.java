@@ -98,6 +98,8 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
                 .map(TraceFormat::kongName).toList();
         private static final List<String> WRITTEN = Arrays.stream(TraceFormat.values())
                 .filter(f -> f != TraceFormat.PRESERVE).map(TraceFormat::kongName).toList();
+        private static final List<String> INJECTED = Stream.concat(WRITTEN.stream(),
+                Stream.of(TraceFormat.PRESERVE.kongName())).toList();
         /** Kong's older {@code header_type}: a written format, or {@code preserve} or {@code ignore}. */
         static final List<String> HEADER_TYPES = Stream.concat(Stream.of("preserve", "ignore"),
                 WRITTEN.stream()).toList();
@@ -112,7 +114,7 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
             TraceFormat defaultFormat = TraceFormat.of(node.oneOf("default_format", "w3c", WRITTEN));
             List<String> clear = node.texts("clear");
             Propagation p = !node.has("extract") && !node.has("inject") ? legacy(headerType, defaultFormat, clear)
-                    : new Propagation(formats(node, "extract", EXTRACTED), formats(node, "inject", withPreserve()),
+                    : new Propagation(formats(node, "extract", EXTRACTED), formats(node, "inject", INJECTED),
                     defaultFormat, clear);
             node.finish();
             return p;
@@ -130,12 +132,6 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
                 default -> new Propagation(TraceFormat.ALL, List.of(TraceFormat.PRESERVE, TraceFormat.of(headerType)),
                         defaultFormat, clear);
             };
-        }
-
-        private static List<String> withPreserve() {
-            List<String> names = new ArrayList<>(WRITTEN);
-            names.add(TraceFormat.PRESERVE.kongName());
-            return names;
         }
 
         private static List<TraceFormat> formats(ConfigNode node, String key, List<String> allowed) {
