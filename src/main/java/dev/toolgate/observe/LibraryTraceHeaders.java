@@ -43,7 +43,16 @@ final class LibraryTraceHeaders {
     private LibraryTraceHeaders() {
     }
 
-    static Traceparent extract(TextMapPropagator propagator, Function<String, String> header) {
+    /**
+     * The client's context in the propagator's format, or null.
+     *
+     * @param traceIdHeader the header without which the format carries no context: looked up alone first,
+     *                      since most requests carry none and the propagator's context costs several lookups
+     */
+    static Traceparent extract(TextMapPropagator propagator, String traceIdHeader, Function<String, String> header) {
+        if (header.apply(traceIdHeader) == null) {
+            return null;
+        }
         SpanContext context = Span.fromContext(propagator.extract(Context.root(), header, GETTER)).getSpanContext();
         return context.isValid() ? new Traceparent(context.getTraceId(), context.getSpanId(), context.isSampled())
                 : null;

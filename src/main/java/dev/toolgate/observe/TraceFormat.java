@@ -61,12 +61,12 @@ public enum TraceFormat {
         return switch (this) {
             case W3C -> Traceparent.parse(header.apply("traceparent"));
             // the propagator reads either form: each is shown only its own headers
-            case B3 -> LibraryTraceHeaders.extract(B3Propagator.injectingMultiHeaders(),
+            case B3 -> LibraryTraceHeaders.extract(B3Propagator.injectingMultiHeaders(), "x-b3-traceid",
                     name -> name.equals("b3") ? null : header.apply(name));
-            case B3_SINGLE -> LibraryTraceHeaders.extract(B3Propagator.injectingSingleHeader(),
+            case B3_SINGLE -> LibraryTraceHeaders.extract(B3Propagator.injectingSingleHeader(), "b3",
                     name -> name.equals("b3") ? header.apply(name) : null);
-            case JAEGER -> LibraryTraceHeaders.extract(JaegerPropagator.getInstance(), header);
-            case OT -> LibraryTraceHeaders.extract(OtTracePropagator.getInstance(), header);
+            case JAEGER -> LibraryTraceHeaders.extract(JaegerPropagator.getInstance(), "uber-trace-id", header);
+            case OT -> LibraryTraceHeaders.extract(OtTracePropagator.getInstance(), "ot-tracer-traceid", header);
             case AWS -> VendorTraceHeaders.aws(header.apply("x-amzn-trace-id"));
             case GCP -> VendorTraceHeaders.gcp(header.apply("x-cloud-trace-context"));
             case DATADOG -> VendorTraceHeaders.datadog(header);
