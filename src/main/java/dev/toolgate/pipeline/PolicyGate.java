@@ -8,11 +8,13 @@ import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.RouteMatch;
 import dev.toolgate.http.Router;
 import io.vertx.core.Future;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.UUID;
 
 /**
@@ -93,9 +95,29 @@ public final class PolicyGate implements RouteHandler {
             ErrorResponses.mcp(request.response(), refused.error());
             return;
         }
+        if (request.response().closed() && wentAway(failure)) {
+            // nobody to answer, and nothing the gateway did wrong: a client that hangs up while answered is
+            // routine (wrk at the end of a run, a user closing an agent), not an error with a stack per request
+            LOG.debug("{} {}: the client closed the connection before its answer was written", request.method(),
+                    request.path());
+            return;
+        }
         String errorId = UUID.randomUUID().toString();
         LOG.error("{} {} failed (error id {})", request.method(), request.path(), errorId, failure);
         ErrorResponses.mcp(request.response(), new GatewayError.Internal(errorId));
+    }
+
+    /**
+     * A failure of the connection itself, not of the gateway's own work: a write to a reset connection, or
+     * Vert.x's refusal to write to a closed one (a plain {@code VertxException}, "Connection was closed").
+     */
+    private static boolean wentAway(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException || t instanceof VertxException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The endpoint is the route's plain path itself; {@code /mcp/x} below {@code /mcp} is not. */

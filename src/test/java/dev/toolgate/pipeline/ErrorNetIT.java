@@ -11,6 +11,7 @@ import dev.toolgate.http.RouteMatch;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.TestGateway;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterAll;
@@ -19,11 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -142,6 +147,33 @@ class ErrorNetIT {
         } finally {
             chain = PolicyChain.EMPTY;
         }
+    }
+
+    @Test
+    void aClientThatLeavesBeforeItsAnswerIsWrittenIsNotAnErrorOfTheGateway() throws Exception {
+        // as a mode's answer races the client's going away: written after the connection closed
+        CompletableFuture<Throwable> written = new CompletableFuture<>();
+        endpoint = exchange -> {
+            Promise<Void> gone = Promise.promise();
+            exchange.request().connection().closeHandler(v -> gone.tryComplete());
+            return exchange.body().compose(body -> gone.future())
+                    .compose(v -> exchange.request().response().setStatusCode(200).end("{}"))
+                    .onComplete(ar -> written.complete(ar.cause()));
+        };
+        int before = log.list.size();
+        try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
+            socket.getOutputStream().write(("POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Accept: application/json, text/event-stream\r\nContent-Length: " + CALL.length() + "\r\n\r\n"
+                    + CALL).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            Thread.sleep(200);
+            socket.setSoLinger(true, 0);
+        }
+        assertThat(written.get(10, TimeUnit.SECONDS)).as("the late answer's write failed").isNotNull();
+        endpoint = exchange -> exchange.request().response().setStatusCode(200).end("{}");
+        assertThat(client().post(CALL).status()).as("the next request is answered").isEqualTo(200);
+        assertThat(List.copyOf(log.list).subList(before, log.list.size()))
+                .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
     }
 
     @Test
