@@ -112,7 +112,9 @@ public final class PolicyGate implements RouteHandler {
      * Vert.x's refusal to write to a closed one (a plain {@code VertxException}, "Connection was closed").
      */
     private static boolean wentAway(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        // a few causes deep: a chain can loop
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
             if (t instanceof IOException || t instanceof VertxException) {
                 return true;
             }
