@@ -95,9 +95,11 @@ public final class PolicyGate implements RouteHandler {
             ErrorResponses.mcp(request.response(), refused.error());
             return;
         }
-        if (request.response().closed() && wentAway(failure)) {
-            // nobody to answer, and nothing the gateway did wrong: a client that hangs up while answered is
-            // routine (wrk at the end of a run, a user closing an agent), not an error with a stack per request
+        HttpServerResponse response = request.response();
+        if ((response.closed() || response.ended()) && wentAway(failure)) {
+            // the answer was given (its write failed) or the client is gone: nobody to answer, and nothing the
+            // gateway did wrong; a client that hangs up while answered is routine (wrk at the end of a run, a
+            // user closing an agent), not an error with a stack per request
             LOG.debug("{} {}: the client closed the connection before its answer was written", request.method(),
                     request.path());
             return;
