@@ -142,7 +142,7 @@ class OutboxTest {
     /**
      * Offers 500 entries one every 2 ms (ten bytes each) and counts what the queue dropped after the first
      * hundred. The room over a batch is four entries, 8 ms: a sender that oversleeps by a quarter of a
-     * batch's fill drops some in every batch, while the first batches also meet the test's own start
+     * batch's fill can drop in any batch, while the first batches also meet the test's own start
      * (classes loaded, code compiled on a two-core machine), which is not what is measured.
      */
     private static long droppedAtASteadyPace(QueueSettings settings) throws Exception {
