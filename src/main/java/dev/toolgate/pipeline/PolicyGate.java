@@ -91,11 +91,11 @@ public final class PolicyGate implements RouteHandler {
 
     /** The error net: a refusal thrown as an exception is still the catalog's; anything else is internal. */
     static void fail(HttpServerRequest request, Throwable failure) {
+        HttpServerResponse response = request.response();
         if (failure instanceof GatewayException refused) {
-            ErrorResponses.mcp(request.response(), refused.error());
+            ErrorResponses.mcp(response, refused.error());
             return;
         }
-        HttpServerResponse response = request.response();
         if ((response.closed() || response.ended()) && wentAway(failure)) {
             // the answer was given (its write failed) or the client is gone: nobody to answer, and nothing the
             // gateway did wrong; a client that hangs up while answered is routine (wrk at the end of a run, a
@@ -106,7 +106,7 @@ public final class PolicyGate implements RouteHandler {
         }
         String errorId = UUID.randomUUID().toString();
         LOG.error("{} {} failed (error id {})", request.method(), request.path(), errorId, failure);
-        ErrorResponses.mcp(request.response(), new GatewayError.Internal(errorId));
+        ErrorResponses.mcp(response, new GatewayError.Internal(errorId));
     }
 
     /**
