@@ -27,15 +27,16 @@ def java_command(aot, heap="512m"):
     return command
 
 
-def toolgate(processes, name, config, aot=True, wait=True, jar=JAR):
-    """Toolgate with this config (YAML text); returns (process, proxy port, admin port)."""
+def toolgate(processes, name, config, aot=True, wait=True, jar=JAR, args=()):
+    """Toolgate with this config (YAML text) and these further options of `run`; returns (process, proxy port,
+    admin port)."""
     path = os.path.join(WORK, name + ".yaml")
     with open(path, "w") as f:
         f.write(config)
     proxy, admin = free_port(), free_port()
     p = processes.start(name, java_command(aot and jar == JAR) + ["-jar", jar, "run", "--no-watch", "--config", path,
                                                     "--proxy-listen", f"127.0.0.1:{proxy}",
-                                                    "--admin-listen", f"127.0.0.1:{admin}"])
+                                                    "--admin-listen", f"127.0.0.1:{admin}", *args])
     if wait:
         wait_http(admin, "/status", timeout=120, process=p)
     return p, proxy, admin

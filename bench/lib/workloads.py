@@ -265,7 +265,9 @@ def sessions(processes, s):
     """W3: memory of idle MCP sessions (initialized, no open stream): Toolgate beside server-everything."""
     count = 1000 if s.quick else 10_000
     rows = []
-    tg_p, tg, _ = systems.toolgate(processes, "toolgate-sessions", systems.conversion_config(9))
+    # one client address opens them all: above the default cap of live sessions per address (1,000)
+    tg_p, tg, _ = systems.toolgate(processes, "toolgate-sessions", systems.conversion_config(9),
+                                   args=["--max-sessions-per-client", str(count)])
     heap_before, rss_before = java_heap_kb(tg_p.pid), rss_kb(tg_p.pid)
     rate = open_sessions(tg, "/mcp", count)
     heap_after, rss_after = java_heap_kb(tg_p.pid), rss_kb(tg_p.pid)
