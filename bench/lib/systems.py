@@ -4,7 +4,7 @@ import os
 import socket
 import time
 
-from harness import (BENCH, ROOT, WORK, free_port, initialize, mcp_post, nginx, wait_http)
+from harness import (BENCH, ROOT, WORK, free_port, initialize, log_tail, mcp_post, nginx, wait_http)
 
 JAVA = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
 JAR = os.path.join(ROOT, "target", "toolgate.jar")
@@ -310,6 +310,10 @@ services:
 """
 
 
+# the document lies in ../shared, outside the bench's configuration folder, which `run` refuses by default
+GITHUB_ARGS = ["--allow-spec-outside-config-dir"]
+
+
 def github_config():
     return f"""_format_version: "3.0"
 services:
@@ -376,6 +380,8 @@ def time_to_first_list(processes, name, start, port, path):
     p = start()
     try:
         while time.monotonic() - t0 < 120:
+            if p.poll() is not None:
+                raise RuntimeError(f"{name} exited with {p.returncode} before serving tools/list:\n{log_tail(p)}")
             try:
                 session = initialize(port, path)
                 status, _, listed = mcp_post(port, path, {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, session)

@@ -313,7 +313,8 @@ def startup(processes, s):
         ("toolgate, 1 tool, AOT cache", lambda: toolgate_start(processes, systems.conversion_config(9), True)),
         ("toolgate, 1 tool, no AOT cache", lambda: toolgate_start(processes, systems.conversion_config(9), False)),
         ("node openapi-mcp-server, 1 tool", lambda: node_start(processes, systems.WIDGETS)),
-        ("toolgate, GitHub 1,223 operations, AOT cache", lambda: toolgate_start(processes, systems.github_config(), True)),
+        ("toolgate, GitHub 1,223 operations, AOT cache", lambda: toolgate_start(processes, systems.github_config(), True,
+                                                                                    systems.GITHUB_ARGS)),
         ("node openapi-mcp-server, GitHub", lambda: node_start(processes, systems.GITHUB)),
     ]
     for run in range(runs):
@@ -323,13 +324,13 @@ def startup(processes, s):
     return rows
 
 
-def toolgate_start(processes, config, aot):
+def toolgate_start(processes, config, aot, args=()):
     path = f"{systems.WORK}/startup.yaml"
     with open(path, "w") as f:
         f.write(config)
     port = systems.free_port()
     command = systems.java_command(aot) + ["-jar", systems.JAR, "run", "--no-watch", "--config", path,
-                                           "--proxy-listen", f"127.0.0.1:{port}", "--admin-listen", "127.0.0.1:0"]
+                                           "--proxy-listen", f"127.0.0.1:{port}", "--admin-listen", "127.0.0.1:0", *args]
     return systems.time_to_first_list(processes, "toolgate", lambda: processes.start("startup", command), port, "/mcp")
 
 
@@ -344,7 +345,7 @@ def tools_list(processes, s):
     """Issue 3: tools/list of GitHub's 1,223 operations, Toolgate beside the Node peer serving the same document.
     Clients built on fetch() ask for gzip; both servers are asked the same way, and Toolgate also without it."""
     rows = []
-    tg_p, tg, _ = systems.toolgate(processes, "toolgate-github", systems.github_config())
+    tg_p, tg, _ = systems.toolgate(processes, "toolgate-github", systems.github_config(), args=systems.GITHUB_ARGS)
     session = initialize(tg, "/mcp")
     pages, cursor = [], None
     while True:
