@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The shipped jar started as users start it ({@code java -jar target/toolgate.jar}), for what only
@@ -41,6 +42,24 @@ class ShippedJarIT {
                     assertThat(((McpSchema.TextContent) result.content().getFirst()).text()).hasSize(LARGE.length());
                 }
                 assertThat(gateway.log()).as("the instance's handshake log").doesNotContain("CloseScopedMemory");
+            }
+        }
+    }
+
+    @Test
+    void theBuildsAotCacheStartsTheGatewayWithoutAWarning() throws IOException {
+        // ./toolgate passes the cache that package builds; a JVM that cannot use part of it says so on every start
+        Path jar = GatewayProcess.jar();
+        Path cache = jar.resolveSibling("toolgate.aot");
+        assumeTrue(Files.isRegularFile(cache)
+                && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) >= 0,
+                "package built no AOT cache for this jar (-Dtoolgate.aot.skip=true)");
+        try (RestUpstream upstream = new RestUpstream().json("GET /one", 200, "{}")) {
+            Path config = Files.createTempDirectory("toolgate-aot").resolve("kong.yaml");
+            Files.writeString(config, upstream.oneToolRoute());
+            try (GatewayProcess gateway = GatewayProcess.startAsShipped(config, List.of("-XX:AOTCache=" + cache))) {
+                assertThat(gateway.log()).as("what the JVM and the gateway printed at start").contains("ready in")
+                        .doesNotContain("[warning]").doesNotContain("[error]");
             }
         }
     }

@@ -22,6 +22,9 @@ public final class GatewayProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** Small and quick to start, for the many instances the tests run. */
+    private static final List<String> TEST_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     private final Path config;
     private final List<String> jvmOptions;
     private final int proxyPort = RedisServer.freePort();
@@ -42,6 +45,21 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts an instance with these options for its JVM (its {@code -Xlog} output goes to {@link #log()}). */
     public static GatewayProcess start(Path config, List<String> jvmOptions) {
+        return started(config, concat(TEST_JVM, jvmOptions));
+    }
+
+    /** Starts an instance with the JVM's own defaults, as {@code ./toolgate} does, and these options. */
+    public static GatewayProcess startAsShipped(Path config, List<String> jvmOptions) {
+        return started(config, jvmOptions);
+    }
+
+    private static List<String> concat(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
+    }
+
+    private static GatewayProcess started(Path config, List<String> jvmOptions) {
         try {
             GatewayProcess instance = new GatewayProcess(config, jvmOptions);
             instance.startAgain();
@@ -72,8 +90,7 @@ public final class GatewayProcess implements AutoCloseable {
     public void startAgain() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1"));
+            List<String> command = new ArrayList<>(List.of(java));
             command.addAll(jvmOptions);
             command.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString(), "--no-watch",
                     "--proxy-listen", "127.0.0.1:" + proxyPort, "--admin-listen", "127.0.0.1:" + adminPort,
