@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real Toolgate instance in its own process: {@code target/toolgate.jar} (which {@code verify}
@@ -45,18 +46,12 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts an instance with these options for its JVM (its {@code -Xlog} output goes to {@link #log()}). */
     public static GatewayProcess start(Path config, List<String> jvmOptions) {
-        return started(config, concat(TEST_JVM, jvmOptions));
+        return started(config, Stream.concat(TEST_JVM.stream(), jvmOptions.stream()).toList());
     }
 
     /** Starts an instance with the JVM's own defaults, as {@code ./toolgate} does, and these options. */
     public static GatewayProcess startAsShipped(Path config, List<String> jvmOptions) {
         return started(config, jvmOptions);
-    }
-
-    private static List<String> concat(List<String> first, List<String> then) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(then);
-        return all;
     }
 
     private static GatewayProcess started(Path config, List<String> jvmOptions) {
