@@ -2,12 +2,23 @@ package dev.toolgate.observe;
 
 import dev.toolgate.observe.live.LiveFeed;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmNativeMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -42,10 +53,31 @@ public final class Telemetry implements AutoCloseable {
         this.vertx = vertx;
         this.counters = counters;
         this.live = new LiveFeed(System::currentTimeMillis);
-        JvmMetrics.builder().register(registry);
+        registerJvmMetrics(registry);
         this.dropped = Counter.builder().name("toolgate_observe_dropped_total")
                 .help("Traffic events a log or trace sink dropped: its queue was full or its destination kept failing")
                 .labelNames("sink").register(registry);
+    }
+
+    /**
+     * The client's {@code JvmMetrics}, but native memory only when the JVM tracks it: to find out, the
+     * client starts the platform MBean server, a tenth of a second of every start (a seventh of it with
+     * the AOT cache) for series that are empty unless {@code -XX:NativeMemoryTracking} is on.
+     */
+    private static void registerJvmMetrics(PrometheusRegistry registry) {
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryPoolAllocationMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
+        HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        if (hotSpot != null && !"off".equals(hotSpot.getVMOption("NativeMemoryTracking").getValue())) {
+            JvmNativeMemoryMetrics.builder().register(registry);
+        }
     }
 
     public PrometheusRegistry registry() {

@@ -77,6 +77,11 @@ public final class GatewayProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + proxyPort + path);
     }
 
+    /** An address on the instance's admin listener. */
+    public URI admin(String path) {
+        return URI.create("http://127.0.0.1:" + adminPort + path);
+    }
+
     public int proxyPort() {
         return proxyPort;
     }
@@ -111,7 +116,7 @@ public final class GatewayProcess implements AutoCloseable {
     private boolean ready() {
         try {
             HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + adminPort + "/status/ready")).timeout(Duration.ofSeconds(2)).build(),
+                    admin("/status/ready")).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {
