@@ -15,6 +15,7 @@ import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficCounters;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -101,7 +102,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Options options) {
         this.options = options;
         // Vert.x starts on its own thread while the configuration loads; only endpoints need it
-        this.vertxReady = CompletableFuture.supplyAsync(() -> Vertx.vertx(new VertxOptions().setPreferNativeTransport(false)),
+        this.vertxReady = CompletableFuture.supplyAsync(Gateway::startVertx,
                 task -> Thread.ofPlatform().name("vertx-start").daemon().start(task));
         Limits limits = options.limits();
         this.cluster = new Cluster(options.clock(), options.random(), new SessionLimits(
@@ -113,6 +114,15 @@ public final class Gateway implements AutoCloseable {
         this.builder = new SnapshotBuilder(loader(options.environment()), sessions, cluster, this::upstream, tap,
                 Version.current(), options.addresses(),
                 new ConfigInput(limits.specsOutsideConfigDir(), limits.metadataUpstreams()), telemetry);
+    }
+
+    private static Vertx startVertx() {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+        // The first direct buffer Netty takes links malloc and free through the JDK's FFM API (the jar's
+        // Enable-Native-Access lets it): about 35 ms, here beside the configuration load instead of in
+        // the first request a client sends
+        ByteBufAllocator.DEFAULT.directBuffer(1).release();
+        return vertx;
     }
 
     private Vertx vertx() {
