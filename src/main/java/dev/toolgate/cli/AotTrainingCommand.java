@@ -58,6 +58,10 @@ final class AotTrainingCommand implements Callable<Integer> {
             openapi2mcp(dir.resolve("openapi.yaml"));
             Gateway.check(real.getBytes(StandardCharsets.UTF_8), dir, System::getenv);
         }
+        // the command line as a start reads it (every command's model, then the run command's alone)
+        Main.commandLine();
+        String[] run = {"run", "--config", config.toString(), "--proxy-listen", "127.0.0.1:0", "--no-watch"};
+        Main.commandLine(run).parseArgs(run);
         return ExitCodes.OK;
     }
 

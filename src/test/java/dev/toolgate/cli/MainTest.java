@@ -168,6 +168,31 @@ class MainTest {
     }
 
     @Test
+    void helpListsEveryCommandButTheBuildsTrainingRun() {
+        Result result = execute("--help");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("Commands:", "  run ", "  validate ", "  openapi2mcp ", "  version ", "  help ")
+                .doesNotContain("aot-train");
+    }
+
+    @Test
+    void aMistypedCommandIsAUsageErrorThatNamesTheNearestOne() {
+        Result result = execute("valdate", "--config", "kong.yaml");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Unmatched arguments from index 0: 'valdate'").contains("Did you mean: toolgate validate?");
+    }
+
+    @Test
+    void helpForOneCommandDescribesItsOptions() {
+        Result result = execute("help", "run");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("Usage: toolgate run", "--config=FILE", "--proxy-listen=HOST:PORT");
+    }
+
+    @Test
     void missingRequiredOptionIsAUsageError() {
         Result result = execute("validate");
 
