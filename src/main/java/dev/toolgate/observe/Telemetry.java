@@ -1,8 +1,8 @@
 package dev.toolgate.observe;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.toolgate.observe.live.LiveFeed;
 import io.prometheus.metrics.core.metrics.Counter;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
@@ -61,8 +61,8 @@ public final class Telemetry implements AutoCloseable {
 
     /**
      * The client's {@code JvmMetrics}, but native memory only when the JVM tracks it: to find out, the
-     * client starts the platform MBean server, a tenth of a second of every start (a seventh of it with
-     * the AOT cache) for series that are empty unless {@code -XX:NativeMemoryTracking} is on.
+     * client starts the platform MBean server, about 0.1 s of every start, for series that are empty
+     * unless {@code -XX:NativeMemoryTracking} is on.
      */
     private static void registerJvmMetrics(PrometheusRegistry registry) {
         JvmThreadsMetrics.builder().register(registry);
