@@ -33,7 +33,14 @@ import java.util.concurrent.Callable;
 final class AotTrainingCommand implements Callable<Integer> {
 
     private static final String ACCEPT = "application/json, text/event-stream";
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /**
+     * Made at the training run's first request, not when a command line builds this command
+     * ({@code --help} builds every command).
+     */
+    private static final class Client {
+        static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -80,7 +87,7 @@ final class AotTrainingCommand implements Callable<Integer> {
         HttpRequest stream = HttpRequest.newBuilder(URI.create(endpoint)).timeout(Duration.ofSeconds(5))
                 .header("accept", "text/event-stream").header("mcp-session-id", session == null ? "" : session).GET().build();
         // the stream stays open: read its head and first bytes, then close it
-        try (InputStream body = http.send(stream, HttpResponse.BodyHandlers.ofInputStream()).body()) {
+        try (InputStream body = Client.HTTP.send(stream, HttpResponse.BodyHandlers.ofInputStream()).body()) {
             body.read(new byte[16]);
         }
         send(endpoint, "DELETE", null, session, null);
@@ -94,7 +101,7 @@ final class AotTrainingCommand implements Callable<Integer> {
         if (session != null) {
             request.header("mcp-session-id", session);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return Client.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void openapi2mcp(Path spec) throws IOException {
