@@ -32,8 +32,7 @@ class ShippedJarIT {
         // Netty frees a direct buffer of its own with free() when the jar lets it link native code; else, on
         // Java 25, by closing a shared Arena, a handshake with every thread of the JVM for each buffer.
         try (RestUpstream upstream = new RestUpstream().json("GET /one", 200, LARGE)) {
-            Path config = Files.createTempDirectory("toolgate-jar").resolve("kong.yaml");
-            Files.writeString(config, upstream.oneToolRoute());
+            Path config = upstream.oneToolConfigFile();
             try (GatewayProcess gateway = GatewayProcess.start(config, List.of("-Xlog:handshake=info:stdout"));
                  McpSyncClient client = Sdk.connect(gateway.proxy("/mcp"))) {
                 for (int i = 0; i < 5; i++) {
@@ -55,8 +54,7 @@ class ShippedJarIT {
                 && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) >= 0,
                 "package built no AOT cache for this jar (-Dtoolgate.aot.skip=true)");
         try (RestUpstream upstream = new RestUpstream().json("GET /one", 200, "{}")) {
-            Path config = Files.createTempDirectory("toolgate-aot").resolve("kong.yaml");
-            Files.writeString(config, upstream.oneToolRoute());
+            Path config = upstream.oneToolConfigFile();
             try (GatewayProcess gateway = GatewayProcess.startAsShipped(config, List.of("-XX:AOTCache=" + cache))) {
                 assertThat(gateway.log()).as("what the JVM and the gateway printed at start").contains("ready in")
                         .doesNotContain("[warning]").doesNotContain("[error]");

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -42,8 +41,7 @@ class JvmMetricsIT {
 
     private static String metricsOf(List<String> jvmOptions) throws IOException, InterruptedException {
         try (RestUpstream upstream = new RestUpstream().json("GET /one", 200, "{}")) {
-            Path config = Files.createTempDirectory("toolgate-jvm").resolve("kong.yaml");
-            Files.writeString(config, upstream.oneToolRoute());
+            Path config = upstream.oneToolConfigFile();
             try (GatewayProcess gateway = GatewayProcess.start(config, jvmOptions)) {
                 HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(gateway.admin("/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -6,6 +6,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -51,6 +54,11 @@ public final class RestUpstream implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>} */
     public String url() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /** {@link #oneToolRoute()} in a {@code kong.yaml} of its own folder, for a gateway started as a process. */
+    public Path oneToolConfigFile() throws IOException {
+        return Files.writeString(Files.createTempDirectory("toolgate").resolve("kong.yaml"), oneToolRoute());
     }
 
     /**
