@@ -35,7 +35,8 @@ def facts():
     node = subprocess.run([systems.NODE, "--version"], capture_output=True, text=True).stdout.strip()
     return {"date": datetime.date.today().isoformat(), "cores": os.cpu_count(), "cpu": model,
             "kernel": platform.release(), "java": java, "nginx": nginx.replace("nginx version: ", ""),
-            "node": node, "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+            "node": node, "JVM options": " ".join(systems.java_command(True)[1:]).replace(systems.ROOT + "/", ""),
+            "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
 
 def main():

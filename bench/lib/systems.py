@@ -21,10 +21,22 @@ RPC_RESULT = ('{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text
 
 
 def java_command(aot, heap="512m"):
+    """The JVM's options as ./toolgate gives them, with a fixed heap: the AOT cache, and huge pages for the heap
+    where the kernel hands them out on request."""
     command = [JAVA, f"-Xmx{heap}", f"-Xms{heap}"]
     if aot and os.path.exists(AOT):
         command.append(f"-XX:AOTCache={AOT}")
+    if huge_pages_on_request():
+        command.append("-XX:+UseTransparentHugePages")
     return command
+
+
+def huge_pages_on_request():
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            return "[madvise]" in f.read()
+    except OSError:
+        return False
 
 
 def toolgate(processes, name, config, aot=True, wait=True, jar=JAR, args=()):

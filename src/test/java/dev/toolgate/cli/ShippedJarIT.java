@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The shipped jar started as users start it ({@code java -jar target/toolgate.jar}), for what only
- * its manifest decides.
+ * The shipped jar started as users start it ({@code java -jar target/toolgate.jar}, and {@code ./toolgate}),
+ * for what only its manifest and the launcher decide.
  */
 @Timeout(120)
 class ShippedJarIT {
@@ -43,6 +43,37 @@ class ShippedJarIT {
                 assertThat(gateway.log()).as("the instance's handshake log").doesNotContain("CloseScopedMemory");
             }
         }
+    }
+
+    @Test
+    void theLauncherPutsTheHeapOnHugePagesWhereTheKernelGivesThemOnRequest() throws IOException {
+        // in "madvise" mode the heap must ask for them (starts touch tens of MB of fresh heap); in "never"
+        // the JVM would warn at every start, and in "always" the heap has them without asking
+        Path modes = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean onRequest = Files.isReadable(modes) && Files.readString(modes).contains("[madvise]");
+        try (RestUpstream upstream = new RestUpstream().json("GET /one", 200, "{}")) {
+            Path config = upstream.oneToolConfigFile();
+            try (GatewayProcess gateway = GatewayProcess.startWithLauncher(config);
+                 McpSyncClient client = Sdk.connect(gateway.proxy("/mcp"))) {
+                assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("one");
+                List<String> jvm = List.of(gateway.handle().info().arguments().orElseThrow());
+                assertThat(gateway.log()).as("what the JVM and the gateway printed at start").contains("ready in")
+                        .doesNotContain("[warning]").doesNotContain("[error]");
+                if (onRequest) {
+                    assertThat(jvm).contains("-XX:+UseTransparentHugePages");
+                    assertThat(hugePagesKb(gateway.handle().pid())).as("kB of the JVM's memory on huge pages")
+                            .isPositive();
+                } else {
+                    assertThat(jvm).doesNotContain("-XX:+UseTransparentHugePages");
+                }
+            }
+        }
+    }
+
+    private static long hugePagesKb(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup")).stream()
+                .filter(line -> line.startsWith("AnonHugePages:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", ""))).sum();
     }
 
     @Test

@@ -27,6 +27,7 @@ public final class GatewayProcess implements AutoCloseable {
     private static final List<String> TEST_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private final Path config;
+    /** The JVM options, or null to start through {@code ./toolgate}, which chooses them. */
     private final List<String> jvmOptions;
     private final int proxyPort = RedisServer.freePort();
     private final int adminPort = RedisServer.freePort();
@@ -35,7 +36,7 @@ public final class GatewayProcess implements AutoCloseable {
 
     private GatewayProcess(Path config, List<String> jvmOptions) throws IOException {
         this.config = config;
-        this.jvmOptions = List.copyOf(jvmOptions);
+        this.jvmOptions = jvmOptions == null ? null : List.copyOf(jvmOptions);
         this.log = Files.createTempFile("toolgate-instance", ".log");
     }
 
@@ -52,6 +53,12 @@ public final class GatewayProcess implements AutoCloseable {
     /** Starts an instance with the JVM's own defaults, as {@code ./toolgate} does, and these options. */
     public static GatewayProcess startAsShipped(Path config, List<String> jvmOptions) {
         return started(config, jvmOptions);
+    }
+
+    /** Starts an instance through {@code ./toolgate}, the launcher users run, with the JDK running the tests. */
+    public static GatewayProcess startWithLauncher(Path config) {
+        jar();
+        return started(config, null);
     }
 
     private static GatewayProcess started(Path config, List<String> jvmOptions) {
@@ -88,15 +95,23 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts the process (again) on the same ports and waits for readiness. */
     public void startAgain() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String javaHome = System.getProperty("java.home");
         try {
-            List<String> command = new ArrayList<>(List.of(java));
-            command.addAll(jvmOptions);
-            command.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString(), "--no-watch",
+            List<String> command = new ArrayList<>();
+            if (jvmOptions == null) {
+                command.add(NodeClients.projectRoot().resolve("toolgate").toString());
+            } else {
+                command.add(Path.of(javaHome, "bin", "java").toString());
+                command.addAll(jvmOptions);
+                command.addAll(List.of("-jar", jar().toString()));
+            }
+            command.addAll(List.of("run", "--config", config.toString(), "--no-watch",
                     "--proxy-listen", "127.0.0.1:" + proxyPort, "--admin-listen", "127.0.0.1:" + adminPort,
                     "--shutdown-timeout", "5"));
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().put("JAVA_HOME", javaHome);
+            process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -125,6 +140,11 @@ public final class GatewayProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The running process (the JVM itself: the launcher replaces its shell with it). */
+    public ProcessHandle handle() {
+        return process.toHandle();
     }
 
     /** SIGKILL: the instance dies at once, as in a crash. */
