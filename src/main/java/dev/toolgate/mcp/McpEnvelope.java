@@ -46,7 +46,7 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
 
     /** The id as JSON text ({@code 7}, {@code "a"}), or null. */
     public String idText() {
-        return id == null ? null : id.toString();
+        return id == null ? null : Json.idText(id);
     }
 
     /**

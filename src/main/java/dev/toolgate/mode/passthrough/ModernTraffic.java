@@ -74,10 +74,10 @@ final class ModernTraffic {
         if (exchange.request().method() != HttpMethod.POST || body.length() == 0) {
             return false;
         }
-        byte[] bytes = body.getBytes();
-        if (!contains(bytes, INITIALIZE)) {
+        if (!contains(body, INITIALIZE)) {
             return false;
         }
+        byte[] bytes = body.getBytes();
         try {
             return "initialize".equals(dev.toolgate.mcp.McpEnvelope.readAll(bytes, 0, bytes.length).getFirst().method());
         } catch (IOException | RuntimeException e) {
@@ -94,13 +94,12 @@ final class ModernTraffic {
         if (body.length() == 0 || exchange.request().method() != HttpMethod.POST) {
             return false;
         }
-        byte[] bytes = body.getBytes();
-        // a legacy body never names the key: most are told apart without building a tree
-        if (!contains(bytes, CLAIM)) {
+        // a legacy body never names the key: most are told apart without building a tree (or copying the body)
+        if (!contains(body, CLAIM)) {
             return false;
         }
         try {
-            return ModernMeta.claimed(Json.parse(bytes));
+            return ModernMeta.claimed(Json.parse(body.getBytes()));
         } catch (IOException e) {
             return false;
         }
@@ -109,11 +108,11 @@ final class ModernTraffic {
     private static final byte[] INITIALIZE = "\"initialize\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final byte[] CLAIM = ModernMeta.PROTOCOL_VERSION.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
-    private static boolean contains(byte[] haystack, byte[] needle) {
+    private static boolean contains(Buffer haystack, byte[] needle) {
         outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
+        for (int i = 0; i <= haystack.length() - needle.length; i++) {
             for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
+                if (haystack.getByte(i + j) != needle[j]) {
                     continue outer;
                 }
             }
