@@ -5,11 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ClientSSLOptions;
@@ -18,13 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The pooled, keep-alive HTTP clients every upstream call goes through. Runs on the Vert.x event
- * loops: nothing here blocks. Timeouts: the service's connect and read timeouts per request, plus an
- * overall deadline that resets the request when it passes. Two pools: buffered calls (tool calls)
+ * loops: nothing here blocks. Timeouts: the service's connect timeout; a buffered call also has the
+ * service's read timeout and an overall deadline ({@link BufferedCall}). Two pools: buffered calls (tool calls)
  * ask for compressed answers and decompress them; streamed exchanges (passthrough) neither ask nor
  * decompress, so the upstream answers in the encoding the gateway can observe and relay as is.
  *
@@ -108,83 +105,50 @@ public final class UpstreamClient {
      */
     public Future<UpstreamResponse> send(UpstreamRequest request, Future<?> cancelled) {
         UpstreamTarget target = request.target();
-        RequestOptions options = new RequestOptions()
-                .setMethod(request.method())
-                .setHost(target.host())
-                .setPort(target.port())
-                .setSsl(target.tls())
-                .setURI(request.uri())
-                .setHeaders(request.headers())
-                .setConnectTimeout(target.connectTimeoutMs())
-                .setIdleTimeout(target.readTimeoutMs());
-        if (target.tls()) {
-            options.setSslOptions(target.tlsVerify() ? VERIFY : NO_VERIFY);
-        }
-        if (!options.getHeaders().contains("host")) {
-            options.getHeaders().set("host", target.hostHeader());
-        }
+        RequestOptions options = options(target, request.method(), request.uri(), request.headers());
         if (!options.getHeaders().contains("user-agent")) {
             options.getHeaders().set("user-agent", userAgent);
         }
         options.getHeaders().set("accept-encoding", "gzip, deflate");
         Pools pools = pools();
-        AtomicInteger busy = pools.busy("buffered", target);
-        boolean queued = busy.getAndIncrement() >= poolSize;
-        if (queued) {
-            options.setConnectTimeout(poolWaitMs);
-        }
         Promise<UpstreamResponse> result = Promise.promise();
-        result.future().onComplete(done -> busy.decrementAndGet());
-        pools.buffered().request(options).onComplete(ar -> {
+        acquire(pools.buffered(), pools.busy("buffered", target), target, options, result.future()).onComplete(ar -> {
             if (ar.failed()) {
-                result.tryFail(acquiring(ar.cause(), target, queued));
-                return;
+                result.tryFail(ar.cause());
+            } else {
+                BufferedCall.start(vertx, request, ar.result(), result, cancelled);
             }
-            HttpClientRequest req = ar.result();
-            // failures reach the result below; without a handler Vert.x logs every reset as an error
-            req.exceptionHandler(t -> result.tryFail(UpstreamException.from(t, target)));
-            long timer = vertx.setTimer(request.timeoutMs(), id -> {
-                if (result.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT, target.service(),
-                        "gave no complete answer within " + request.timeoutMs() + " ms"))) {
-                    req.reset();
-                }
-            });
-            if (cancelled != null) {
-                cancelled.onComplete(c -> {
-                    vertx.cancelTimer(timer);
-                    if (result.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN, "the call was cancelled"))) {
-                        req.reset();
-                    }
-                });
-            }
-            req.response().onComplete(resp -> {
-                if (resp.failed()) {
-                    vertx.cancelTimer(timer);
-                    result.tryFail(UpstreamException.from(resp.cause(), target));
-                } else if (resp.result().statusCode() < 100 || resp.result().statusCode() > 599) {
-                    vertx.cancelTimer(timer);
-                    result.tryFail(UpstreamException.invalidStatus(target, resp.result().statusCode()));
-                    req.reset();
-                } else {
-                    readBody(resp.result(), req, request, result, timer);
-                }
-            });
-            Future<Void> sent = request.body() == null ? req.end() : req.end(request.body());
-            sent.onFailure(t -> {
-                vertx.cancelTimer(timer);
-                result.tryFail(UpstreamException.from(t, request.target()));
-            });
         });
         return result.future();
     }
 
     /**
      * Opens a streaming exchange (the caller writes the body and reads the response as it arrives):
-     * target, TLS and the service's connect timeout applied, the Host header set. No idle timeout is
-     * set: a stream may be quiet for long, and Vert.x cannot lift one once set; the caller decides.
+     * target, TLS and the service's connect timeout applied, the Host header set. No read timeout is
+     * set: a stream may be quiet for long; the caller decides.
      */
     public Future<HttpClientRequest> open(UpstreamTarget target, io.vertx.core.http.HttpMethod method, String uri,
-                                          io.vertx.core.MultiMap headers) {
+                                          MultiMap headers) {
+        Pools pools = pools();
+        Promise<Void> ended = Promise.promise();
+        return acquire(pools.streaming(), pools.busy("streaming", target), target,
+                options(target, method, uri, headers), ended.future()).andThen(opened -> {
+            if (opened.failed()) {
+                ended.tryComplete();
+                return;
+            }
+            opened.result().response().onComplete(answer -> {
+                if (answer.failed()) {
+                    ended.tryComplete();
+                } else {
+                    answer.result().end().onComplete(end -> ended.tryComplete());
+                }
+            });
+        });
+    }
+
+    private static RequestOptions options(UpstreamTarget target, io.vertx.core.http.HttpMethod method, String uri,
+                                          MultiMap headers) {
         RequestOptions options = new RequestOptions()
                 .setMethod(method)
                 .setHost(target.host())
@@ -199,31 +163,21 @@ public final class UpstreamClient {
         if (!headers.contains("host")) {
             headers.set("host", target.hostHeader());
         }
-        Pools pools = pools();
-        AtomicInteger busy = pools.busy("streaming", target);
+        return options;
+    }
+
+    /**
+     * A request on a pooled connection, counted as the upstream's in flight until {@code done} completes:
+     * beyond the pool size it waits for a connection under the pool wait timeout, and a failure says so.
+     */
+    private Future<HttpClientRequest> acquire(HttpClientAgent client, AtomicInteger busy, UpstreamTarget target,
+                                              RequestOptions options, Future<?> done) {
         boolean queued = busy.getAndIncrement() >= poolSize;
         if (queued) {
             options.setConnectTimeout(poolWaitMs);
         }
-        AtomicBoolean released = new AtomicBoolean();
-        Runnable release = () -> {
-            if (released.compareAndSet(false, true)) {
-                busy.decrementAndGet();
-            }
-        };
-        return pools.streaming().request(options).andThen(opened -> {
-            if (opened.failed()) {
-                release.run();
-                return;
-            }
-            opened.result().response().onComplete(answer -> {
-                if (answer.failed()) {
-                    release.run();
-                } else {
-                    answer.result().end().onComplete(end -> release.run());
-                }
-            });
-        }).recover(t -> Future.failedFuture(acquiring(t, target, queued)));
+        done.onComplete(d -> busy.decrementAndGet());
+        return client.request(options).recover(t -> Future.failedFuture(acquiring(t, target, queued)));
     }
 
     /** A failure to get a connection: waiting for a busy pool, or connecting. */
@@ -231,53 +185,6 @@ public final class UpstreamClient {
         boolean timeout = failure.getClass().getSimpleName().contains("Timeout");
         return queued && timeout ? UpstreamException.poolWait(target, poolWaitMs, poolSize)
                 : UpstreamException.connecting(failure, target);
-    }
-
-    private void readBody(HttpClientResponse response, HttpClientRequest req, UpstreamRequest request,
-                          Promise<UpstreamResponse> result, long timer) {
-        Buffer body = Buffer.buffer();
-        response.handler(chunk -> {
-            if (body.length() + chunk.length() > request.maxResponseBytes()) {
-                vertx.cancelTimer(timer);
-                if (result.tryFail(new UpstreamException(UpstreamException.Kind.TOO_LARGE,
-                        request.target().service(), "answered more than " + request.maxResponseBytes() + " bytes"))) {
-                    req.reset();
-                }
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        response.exceptionHandler(t -> {
-            vertx.cancelTimer(timer);
-            result.tryFail(UpstreamException.from(t, request.target()));
-        });
-        response.endHandler(v -> {
-            vertx.cancelTimer(timer);
-            String coding = response.getHeader("content-encoding");
-            boolean gzip = "gzip".equalsIgnoreCase(coding) || "x-gzip".equalsIgnoreCase(coding);
-            if (!gzip && !"deflate".equalsIgnoreCase(coding)) {
-                result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(),
-                        response.headers(), body));
-                return;
-            }
-            BodyReader.inflate(body, gzip, request.maxResponseBytes()).onComplete(inflated -> {
-                if (inflated.failed()) {
-                    result.tryFail(inflated.cause() instanceof dev.toolgate.error.GatewayException
-                            && ((dev.toolgate.error.GatewayException) inflated.cause()).error()
-                            instanceof dev.toolgate.error.GatewayError.BodyTooLarge
-                            ? new UpstreamException(UpstreamException.Kind.TOO_LARGE, request.target().service(),
-                                    "answered more than " + request.maxResponseBytes() + " bytes")
-                            : new UpstreamException(UpstreamException.Kind.BROKEN, request.target().service(),
-                                    "sent a body that is not valid " + coding));
-                    return;
-                }
-                MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(response.headers());
-                headers.remove("content-encoding");
-                headers.remove("content-length");
-                result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(), headers,
-                        inflated.result()));
-            });
-        });
     }
 
     public Future<Void> close() {

@@ -1,0 +1,159 @@
+package dev.toolgate.http;
+
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One buffered exchange on a connection the pool gave: the request sent, the whole answer read within
+ * {@code maxResponseBytes} and inflated, under two limits with one timer: the call's deadline
+ * ({@code timeoutMs}) and the service's {@code read_timeout}, the longest silence from the upstream.
+ * Reads only note the time; the timer, set for the nearer limit, checks both when it fires and sets
+ * itself again while neither has passed, so a call costs one timer (a socket idle timeout beside a
+ * deadline cost two, each a scheduled task made and cancelled on the event loop per call).
+ */
+final class BufferedCall {
+
+    private final Vertx vertx;
+    private final UpstreamRequest request;
+    private final HttpClientRequest req;
+    private final Promise<UpstreamResponse> result;
+    private final long deadlineNanos;
+    /** 0: no read_timeout. */
+    private final long readTimeoutNanos;
+    private volatile long lastReadNanos;
+    private volatile long timer;
+
+    private BufferedCall(Vertx vertx, UpstreamRequest request, HttpClientRequest req, Promise<UpstreamResponse> result) {
+        this.vertx = vertx;
+        this.request = request;
+        this.req = req;
+        this.result = result;
+        long now = System.nanoTime();
+        this.deadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(request.timeoutMs());
+        int readTimeoutMs = request.target().readTimeoutMs();
+        this.readTimeoutNanos = readTimeoutMs > 0 ? TimeUnit.MILLISECONDS.toNanos(readTimeoutMs) : 0;
+        this.lastReadNanos = now;
+    }
+
+    /**
+     * Sends {@code request} on {@code req} and completes {@code result} with its answer or failure; when
+     * {@code cancelled} completes first, the upstream request is reset and the result fails.
+     */
+    static void start(Vertx vertx, UpstreamRequest request, HttpClientRequest req, Promise<UpstreamResponse> result,
+                      Future<?> cancelled) {
+        new BufferedCall(vertx, request, req, result).start(cancelled);
+    }
+
+    private void start(Future<?> cancelled) {
+        UpstreamTarget target = request.target();
+        // failures reach the result below; without a handler Vert.x logs every reset as an error
+        req.exceptionHandler(t -> fail(UpstreamException.from(t, target)));
+        schedule(System.nanoTime());
+        if (cancelled != null) {
+            cancelled.onComplete(c -> failAndReset(new UpstreamException(UpstreamException.Kind.BROKEN,
+                    "the call was cancelled")));
+        }
+        req.response().onComplete(resp -> {
+            if (resp.failed()) {
+                fail(UpstreamException.from(resp.cause(), target));
+            } else if (resp.result().statusCode() < 100 || resp.result().statusCode() > 599) {
+                failAndReset(UpstreamException.invalidStatus(target, resp.result().statusCode()));
+            } else {
+                lastReadNanos = System.nanoTime();
+                read(resp.result());
+            }
+        });
+        Future<Void> sent = request.body() == null ? req.end() : req.end(request.body());
+        sent.onFailure(t -> fail(UpstreamException.from(t, target)));
+    }
+
+    private void schedule(long now) {
+        long wait = deadlineNanos - now;
+        if (readTimeoutNanos > 0) {
+            wait = Math.min(wait, lastReadNanos + readTimeoutNanos - now);
+        }
+        // a millisecond late rather than early: a timer that fires before its limit only sets itself again
+        timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait) + 1), id -> expire());
+    }
+
+    private void expire() {
+        if (result.future().isComplete()) {
+            return;
+        }
+        long now = System.nanoTime();
+        UpstreamTarget target = request.target();
+        if (now - deadlineNanos >= 0) {
+            failAndReset(new UpstreamException(UpstreamException.Kind.TIMEOUT, target.service(),
+                    "gave no complete answer within " + request.timeoutMs() + " ms"));
+        } else if (readTimeoutNanos > 0 && now - lastReadNanos >= readTimeoutNanos) {
+            failAndReset(new UpstreamException(UpstreamException.Kind.TIMEOUT, target.service(),
+                    "sent nothing for " + target.readTimeoutMs() + " ms (read_timeout)"));
+        } else {
+            schedule(now);
+        }
+    }
+
+    private void read(HttpClientResponse response) {
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            lastReadNanos = System.nanoTime();
+            if (body.length() + chunk.length() > request.maxResponseBytes()) {
+                failAndReset(tooLarge());
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        response.exceptionHandler(t -> fail(UpstreamException.from(t, request.target())));
+        response.endHandler(v -> {
+            vertx.cancelTimer(timer);
+            String coding = response.getHeader("content-encoding");
+            boolean gzip = "gzip".equalsIgnoreCase(coding) || "x-gzip".equalsIgnoreCase(coding);
+            if (!gzip && !"deflate".equalsIgnoreCase(coding)) {
+                result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(),
+                        response.headers(), body));
+                return;
+            }
+            BodyReader.inflate(body, gzip, request.maxResponseBytes()).onComplete(inflated -> {
+                if (inflated.failed()) {
+                    result.tryFail(inflated.cause() instanceof GatewayException e
+                            && e.error() instanceof GatewayError.BodyTooLarge ? tooLarge()
+                            : new UpstreamException(UpstreamException.Kind.BROKEN, request.target().service(),
+                                    "sent a body that is not valid " + coding));
+                    return;
+                }
+                MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(response.headers());
+                headers.remove("content-encoding");
+                headers.remove("content-length");
+                result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(), headers,
+                        inflated.result()));
+            });
+        });
+    }
+
+    private UpstreamException tooLarge() {
+        return new UpstreamException(UpstreamException.Kind.TOO_LARGE, request.target().service(),
+                "answered more than " + request.maxResponseBytes() + " bytes");
+    }
+
+    private void fail(UpstreamException failure) {
+        vertx.cancelTimer(timer);
+        result.tryFail(failure);
+    }
+
+    /** Fails the call and, when this failure is the one that ended it, resets the upstream request. */
+    private void failAndReset(UpstreamException failure) {
+        vertx.cancelTimer(timer);
+        if (result.tryFail(failure)) {
+            req.reset();
+        }
+    }
+}
