@@ -95,8 +95,7 @@ final class BufferedCall {
             failAndReset(new UpstreamException(UpstreamException.Kind.TIMEOUT, target.service(),
                     "gave no complete answer within " + request.timeoutMs() + " ms"));
         } else if (readTimeoutNanos > 0 && now - lastReadNanos >= readTimeoutNanos) {
-            failAndReset(new UpstreamException(UpstreamException.Kind.TIMEOUT, target.service(),
-                    "sent nothing for " + target.readTimeoutMs() + " ms (read_timeout)"));
+            failAndReset(UpstreamException.readTimeout(target));
         } else {
             schedule(now);
         }

@@ -70,8 +70,7 @@ public final class UpstreamException extends RuntimeException {
             return connectTimeout(t);
         }
         if (isTimeout(failure)) {
-            return new UpstreamException(Kind.TIMEOUT, t.service(), "sent nothing for " + t.readTimeoutMs()
-                    + " ms (read_timeout)");
+            return readTimeout(t);
         }
         if (failure instanceof ConnectException || failure instanceof UnknownHostException) {
             return new UpstreamException(Kind.CONNECT, t.service(), "unreachable: could not connect" + logged(failure, t));
@@ -80,6 +79,12 @@ public final class UpstreamException extends RuntimeException {
             return new UpstreamException(Kind.BROKEN, t.service(), "closed the connection before answering");
         }
         return new UpstreamException(Kind.BROKEN, t.service(), "broke off the exchange" + logged(failure, t));
+    }
+
+    /** The upstream was silent for longer than the service's {@code read_timeout}. */
+    static UpstreamException readTimeout(UpstreamTarget t) {
+        return new UpstreamException(Kind.TIMEOUT, t.service(), "sent nothing for " + t.readTimeoutMs()
+                + " ms (read_timeout)");
     }
 
     private static UpstreamException connectTimeout(UpstreamTarget t) {

@@ -57,7 +57,7 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts an instance through {@code ./toolgate}, the launcher users run, with the JDK running the tests. */
     public static GatewayProcess startWithLauncher(Path config) {
-        jar();
+        jar(); // a missing jar fails here with how to build it, not with the launcher building it in a test
         return started(config, null);
     }
 
