@@ -3,6 +3,7 @@ package dev.toolgate.hardening;
 import dev.toolgate.testing.RawConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -222,6 +223,22 @@ class HttpFramingBadInputIT {
             }
         }
         fixture.assertServes();
+    }
+
+    @Test
+    void aKeptAliveConnectionThatAsksAgainWithinTheKeepAliveIsServedPastTheFirstAnswersKeepAlive() throws Exception {
+        byte[] ask = request("POST /open HTTP/1.1", with("Host: 127.0.0.1", length()));
+        try (RawConnection http = RawConnection.connect(fixture.port(), 0)) {
+            http.write(ask);
+            assertThat(readAnswer(http).status()).isEqualTo(200);
+            // three answers 1.5 s apart: 3 s after the first, past its keep-alive of 2 s, and past the head
+            // timeout of 1 s the connection began with
+            for (int i = 0; i < 2; i++) {
+                Thread.sleep(1_500);
+                http.write(ask);
+                assertThat(readAnswer(http.nextResponse()).status()).as("answer %d", i + 2).isEqualTo(200);
+            }
+        }
     }
 
     private static RawConnection.Response readAnswer(RawConnection http) {

@@ -233,7 +233,7 @@ public final class PassthroughProxy implements McpEndpoint {
             upstream.exceptionHandler(t -> { });
             request.response().closeHandler(v -> upstream.reset());
             int readTimeoutMs = settings.target().readTimeoutMs();
-            ReadTimeout silence = new ReadTimeout(Vertx.currentContext().owner(), readTimeoutMs, () -> {
+            ReadTimeout silence = new ReadTimeout(Vertx.currentContext(), readTimeoutMs, () -> {
                 fail(request, new UpstreamException(UpstreamException.Kind.TIMEOUT, (request.response().headWritten()
                         ? "sent nothing for " : "no answer within ") + readTimeoutMs + " ms (service read_timeout)"));
                 upstream.reset();
