@@ -1,6 +1,7 @@
 """The systems under test: Toolgate, nginx floors and the Node MCP peers, started on free loopback ports."""
 import json
 import os
+import re
 import socket
 import time
 
@@ -21,13 +22,18 @@ RPC_RESULT = ('{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text
 
 
 def java_command(aot, heap="512m"):
-    """The JVM's options as ./toolgate gives them, with a fixed heap: the AOT cache, and huge pages for the heap
-    where the kernel hands them out on request."""
+    """The JVM's options as ./toolgate gives them, with a fixed heap: the AOT cache, huge pages for the heap
+    where the kernel hands them out on request, and the parallel collector with its young generation capped,
+    unless JDK_JAVA_OPTIONS or JAVA_TOOL_OPTIONS name a collector (JDK_JAVA_OPTIONS=-XX:+UseG1GC measures the
+    JVM's default)."""
     command = [JAVA, f"-Xmx{heap}", f"-Xms{heap}"]
     if aot and os.path.exists(AOT):
         command.append(f"-XX:AOTCache={AOT}")
     if huge_pages_on_request():
         command.append("-XX:+UseTransparentHugePages")
+    if not re.search(r"-XX:\+Use[A-Za-z0-9]*GC", os.environ.get("JDK_JAVA_OPTIONS", "") + " "
+                     + os.environ.get("JAVA_TOOL_OPTIONS", "")):
+        command += ["-XX:+UseParallelGC", "-XX:MaxNewSize=128m"]
     return command
 
 

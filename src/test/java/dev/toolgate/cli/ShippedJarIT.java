@@ -7,6 +7,8 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,6 +68,26 @@ class ShippedJarIT {
                 } else {
                     assertThat(jvm).doesNotContain("-XX:+UseTransparentHugePages");
                 }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "JDK_JAVA_OPTIONS=\"{0}\": {1}, young generation capped: {2}")
+    @CsvSource({"-Xlog:gc, Parallel, true", "-Xmx96m -Xlog:gc, Parallel, false", "-XX:+UseG1GC -Xlog:gc, G1, false",
+            "-XX:+UseSerialGC -Xlog:gc, Serial, false"})
+    void theLauncherRunsTheParallelCollectorUnlessTheUsersJvmOptionsChooseOne(String options, String collector,
+                                                                            boolean capped) throws IOException {
+        try (RestUpstream upstream = new RestUpstream().json("GET /one", 200, "{}")) {
+            Path config = upstream.oneToolConfigFile();
+            // two collectors named at once stop the JVM before it starts; a young generation capped above a
+            // small heap the user chose makes it warn at every start
+            try (GatewayProcess gateway = GatewayProcess.startWithLauncher(config, Map.of("JDK_JAVA_OPTIONS", options));
+                 McpSyncClient client = Sdk.connect(gateway.proxy("/mcp"))) {
+                assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("one");
+                assertThat(gateway.log()).as("the JVM's gc log").contains("[info][gc] Using " + collector + "\n")
+                        .doesNotContain("[warning]");
+                List<String> jvm = List.of(gateway.handle().info().arguments().orElseThrow());
+                assertThat(jvm.contains("-XX:MaxNewSize=128m")).as("young generation capped in %s", jvm).isEqualTo(capped);
             }
         }
     }

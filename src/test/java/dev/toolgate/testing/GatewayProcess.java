@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -29,14 +30,18 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path config;
     /** The JVM options, or null to start through {@code ./toolgate}, which chooses them. */
     private final List<String> jvmOptions;
+    /** What the JVM reads from the environment ({@code JDK_JAVA_OPTIONS}, {@code JAVA_TOOL_OPTIONS}); none if empty. */
+    private final Map<String, String> javaEnvironment;
     private final int proxyPort = RedisServer.freePort();
     private final int adminPort = RedisServer.freePort();
     private final Path log;
     private Process process;
 
-    private GatewayProcess(Path config, List<String> jvmOptions) throws IOException {
+    private GatewayProcess(Path config, List<String> jvmOptions, Map<String, String> javaEnvironment)
+            throws IOException {
         this.config = config;
         this.jvmOptions = jvmOptions == null ? null : List.copyOf(jvmOptions);
+        this.javaEnvironment = Map.copyOf(javaEnvironment);
         this.log = Files.createTempFile("toolgate-instance", ".log");
     }
 
@@ -57,13 +62,25 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts an instance through {@code ./toolgate}, the launcher users run, with the JDK running the tests. */
     public static GatewayProcess startWithLauncher(Path config) {
+        return startWithLauncher(config, Map.of());
+    }
+
+    /**
+     * Starts an instance through {@code ./toolgate} with these variables of the JVM's environment
+     * ({@code JDK_JAVA_OPTIONS}, {@code JAVA_TOOL_OPTIONS}), as a user sets them for the launcher.
+     */
+    public static GatewayProcess startWithLauncher(Path config, Map<String, String> javaEnvironment) {
         jar(); // a missing jar fails here with how to build it, not with the launcher building it in a test
-        return started(config, null);
+        return started(config, null, javaEnvironment);
     }
 
     private static GatewayProcess started(Path config, List<String> jvmOptions) {
+        return started(config, jvmOptions, Map.of());
+    }
+
+    private static GatewayProcess started(Path config, List<String> jvmOptions, Map<String, String> javaEnvironment) {
         try {
-            GatewayProcess instance = new GatewayProcess(config, jvmOptions);
+            GatewayProcess instance = new GatewayProcess(config, jvmOptions, javaEnvironment);
             instance.startAgain();
             return instance;
         } catch (IOException e) {
@@ -110,6 +127,10 @@ public final class GatewayProcess implements AutoCloseable {
                     "--shutdown-timeout", "5"));
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().put("JAVA_HOME", javaHome);
+            // only what the test gives: options in the tests' own environment would change what is tested
+            builder.environment().remove("JDK_JAVA_OPTIONS");
+            builder.environment().remove("JAVA_TOOL_OPTIONS");
+            builder.environment().putAll(javaEnvironment);
             process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
         } catch (IOException e) {
