@@ -293,16 +293,17 @@ def open_sessions(port, path, count):
 
 
 def java_heap_kb(pid):
-    """Heap in use after a full collection, from jcmd."""
+    """Heap in use after a full collection, from jcmd: the sum over the heap's lines with a total (G1 has one;
+    the parallel and serial collectors one per generation)."""
     jcmd = systems.JAVA.replace("/bin/java", "/bin/jcmd")
     subprocess.run([jcmd, str(pid), "GC.run"], capture_output=True, timeout=60)
     time.sleep(0.5)
     out = subprocess.run([jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout
-    for line in out.splitlines():
-        if "used" in line and "total" in line:
-            used = line.split("used")[1].split("K")[0].strip().strip(",")
-            return int(used)
-    raise RuntimeError("jcmd GC.heap_info gave no heap figure:\n" + out)
+    used = [int(line.split("used")[1].split("K")[0].strip().strip(",")) for line in out.splitlines()
+            if "used" in line and "total" in line]
+    if not used:
+        raise RuntimeError("jcmd GC.heap_info gave no heap figure:\n" + out)
+    return sum(used)
 
 
 def startup(processes, s):
