@@ -5,19 +5,76 @@ package dev.toolgate.observe;
  * gateway's server span and the span of the call the gateway made upstream (whose id the upstream
  * received in its {@code traceparent}).
  *
- * @param traceId        32 lower-case hex digits
- * @param parentSpanId   the client's span (16 hex digits), or null when the trace starts here
- * @param spanId         the gateway's span for the message
- * @param upstreamSpanId the gateway's span for the upstream call
+ * <p>The ids are kept as numbers: made on the event loop for every traced message and read by the trace
+ * sink on a thread of its own, they are one small object to hand over instead of five strings, and
+ * their hex is written only where it is sent.
+ *
+ * @param traceHigh      the trace id's first 64 bits
+ * @param traceLow       its last 64 bits
+ * @param parentSpan     the client's span, or 0 when the trace starts here (0 is no valid span id)
+ * @param span           the gateway's span for the message
+ * @param upstreamSpan   the gateway's span for the upstream call
  * @param sampled        the trace is recorded and exported
  * @param traceState     the client's {@code tracestate}, or null
  * @param format         the format the client's context came in, or null when the trace starts here
  */
-public record TraceIds(String traceId, String parentSpanId, String spanId, String upstreamSpanId, boolean sampled,
+public record TraceIds(long traceHigh, long traceLow, long parentSpan, long span, long upstreamSpan, boolean sampled,
                        String traceState, TraceFormat format) {
+
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    /** The trace id: 32 lower-case hex digits. */
+    public String traceId() {
+        byte[] hex = new byte[32];
+        write(hex, 0, traceHigh);
+        write(hex, 16, traceLow);
+        return new String(hex, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The client's span id (16 hex digits), or null when the trace starts here. */
+    public String parentSpanId() {
+        return parentSpan == 0 ? null : hex(parentSpan);
+    }
+
+    /** The gateway's span id for the message, 16 hex digits. */
+    public String spanId() {
+        return hex(span);
+    }
+
+    /** The upstream call's span id, 16 hex digits. */
+    public String upstreamSpanId() {
+        return hex(upstreamSpan);
+    }
 
     /** The {@code traceparent} the upstream receives: the upstream call's span as the parent. */
     public String upstreamTraceparent() {
-        return "00-" + traceId + "-" + upstreamSpanId + (sampled ? "-01" : "-00");
+        byte[] value = "00-0123456789abcdef0123456789abcdef-0123456789abcdef-00".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        write(value, 3, traceHigh);
+        write(value, 19, traceLow);
+        write(value, 36, upstreamSpan);
+        if (sampled) {
+            value[54] = '1';
+        }
+        return new String(value, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The value as 16 lower-case hex digits, zero-padded: a span id, or half a trace id. */
+    public static String hex(long value) {
+        byte[] hex = new byte[16];
+        write(hex, 0, value);
+        return new String(hex, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** 16 hex digits (at most 16 of them: a longer text is not an id) as their number. */
+    static long number(String hex) {
+        return Long.parseUnsignedLong(hex, 16);
+    }
+
+    private static void write(byte[] into, int at, long value) {
+        for (int i = 15; i >= 0; i--) {
+            into[at + i] = DIGITS[(int) value & 0xf];
+            value >>>= 4;
+        }
     }
 }

@@ -56,12 +56,14 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
         if (parent != null) {
             // W3C: a tracestate is read only beside the traceparent it belongs to
             String state = from == TraceFormat.W3C ? header.apply("tracestate") : null;
-            return new TraceIds(parent.traceId(), parent.spanId(), spanId(random), spanId(random), parent.sampled(),
-                    state, from);
+            String trace = parent.traceId();
+            return new TraceIds(TraceIds.number(trace.substring(0, 16)), TraceIds.number(trace.substring(16)),
+                    TraceIds.number(parent.spanId()), spanId(random), spanId(random), parent.sampled(), state, from);
         }
-        String traceId = hex(random.nextLong()) + hex(random.nextLong() | 1);
+        long high = random.nextLong();
+        long low = random.nextLong() | 1;
         boolean sampled = samplingRate >= 1 || samplingRate > 0 && random.nextDouble() < samplingRate;
-        return new TraceIds(traceId, null, spanId(random), spanId(random), sampled, null, null);
+        return new TraceIds(high, low, 0, spanId(random), spanId(random), sampled, null, null);
     }
 
     /** True when trace context is written upstream. */
@@ -82,13 +84,7 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
         return injects();
     }
 
-    private static String spanId(ThreadLocalRandom random) {
-        return hex(random.nextLong() | 1);
-    }
-
-    /** The value as 16 lower-case hex digits, zero-padded: a span id, or half a trace id. */
-    static String hex(long value) {
-        String digits = Long.toHexString(value);
-        return digits.length() == 16 ? digits : "0".repeat(16 - digits.length()) + digits;
+    private static long spanId(ThreadLocalRandom random) {
+        return random.nextLong() | 1;
     }
 }

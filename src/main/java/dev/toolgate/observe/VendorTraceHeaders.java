@@ -65,7 +65,7 @@ final class VendorTraceHeaders {
 
     static void injectGcp(TraceIds ids, MultiMap headers) {
         headers.set("x-cloud-trace-context", ids.traceId() + "/"
-                + Long.toUnsignedString(Long.parseUnsignedLong(ids.upstreamSpanId(), 16)) + ";o=" + (ids.sampled() ? 1 : 0));
+                + Long.toUnsignedString(ids.upstreamSpan()) + ";o=" + (ids.sampled() ? 1 : 0));
     }
 
     /**
@@ -92,12 +92,11 @@ final class VendorTraceHeaders {
     }
 
     static void injectDatadog(TraceIds ids, MultiMap headers) {
-        headers.set("x-datadog-trace-id", Long.toUnsignedString(Long.parseUnsignedLong(ids.traceId().substring(16), 16)));
-        headers.set("x-datadog-parent-id", Long.toUnsignedString(Long.parseUnsignedLong(ids.upstreamSpanId(), 16)));
+        headers.set("x-datadog-trace-id", Long.toUnsignedString(ids.traceLow()));
+        headers.set("x-datadog-parent-id", Long.toUnsignedString(ids.upstreamSpan()));
         headers.set("x-datadog-sampling-priority", ids.sampled() ? "1" : "0");
-        String high = ids.traceId().substring(0, 16);
-        if (!headers.contains("x-datadog-tags") && !high.equals("0".repeat(16))) {
-            headers.set("x-datadog-tags", "_dd.p.tid=" + high);
+        if (!headers.contains("x-datadog-tags") && ids.traceHigh() != 0) {
+            headers.set("x-datadog-tags", "_dd.p.tid=" + TraceIds.hex(ids.traceHigh()));
         }
     }
 
@@ -142,7 +141,7 @@ final class VendorTraceHeaders {
             return null;
         }
         try {
-            return Tracing.hex(Long.parseUnsignedLong(decimal));
+            return TraceIds.hex(Long.parseUnsignedLong(decimal));
         } catch (NumberFormatException e) {
             return null;
         }

@@ -5,9 +5,11 @@ import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.TraceIds;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
@@ -59,9 +61,11 @@ final class McpSpans {
         }
         TraceFlags flags = TraceFlags.getSampled();
         TraceState state = TraceState.getDefault();
-        SpanContext server = SpanContext.create(ids.traceId(), ids.spanId(), flags, state);
-        SpanContext parent = ids.parentSpanId() == null ? SpanContext.getInvalid()
-                : SpanContext.createFromRemoteParent(ids.traceId(), ids.parentSpanId(), flags, state);
+        // the hex made here, where the marshaler reads it next, not on the event loop
+        String traceId = TraceId.fromLongs(ids.traceHigh(), ids.traceLow());
+        SpanContext server = SpanContext.create(traceId, SpanId.fromLong(ids.span()), flags, state);
+        SpanContext parent = ids.parentSpan() == 0 ? SpanContext.getInvalid()
+                : SpanContext.createFromRemoteParent(traceId, SpanId.fromLong(ids.parentSpan()), flags, state);
         long start = e.startedAtMillis() * 1_000_000;
         String name = e.tool() != null ? e.method() + " " + e.tool() : e.method();
         String errorType = e.errorType();
@@ -90,7 +94,7 @@ final class McpSpans {
                 : StatusData.create(StatusCode.ERROR, e.upstreamStatus() == 0 ? "no answer" : "HTTP " + e.upstreamStatus());
         long upstreamStart = start + e.upstreamOffsetNanos();
         SpanData client = new McpSpan(passthrough ? name : "tool call " + (e.upstream() == null ? "" : e.upstream()),
-                SpanKind.CLIENT, SpanContext.create(ids.traceId(), ids.upstreamSpanId(), flags, state), server,
+                SpanKind.CLIENT, SpanContext.create(traceId, SpanId.fromLong(ids.upstreamSpan()), flags, state), server,
                 upstreamStatus, upstreamStart, upstreamStart + e.upstreamNanos(), upstream, scope, resource);
         return List.of(serverSpan, client);
     }

@@ -47,8 +47,8 @@ public class SpanExportBenchmark {
         Origin origin = new Origin(facts, null, null, null, "127.0.0.1", "127.0.0.1:8000", "2025-06-18");
         events = new ArrayList<>(BATCH);
         for (int i = 0; i < BATCH; i++) {
-            TraceIds ids = new TraceIds("4bf92f3577b34da6a3ce929d0e0e%04x".formatted(i), null, "00f067aa0ba9%04x".formatted(i),
-                    "00f067aa0bb9%04x".formatted(i), true, null, null);
+            TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e0000L + i, 0, 0x00f067aa0ba90000L + i,
+                    0x00f067aa0bb90000L + i, true, null, null);
             events.add(new McpEvent(origin, 1_700_000_000_000L + i, "session-" + i, Integer.toString(i), "tools/call",
                     "getWidget", 900_000, 400_000, 200_000, 200, "widgets", "127.0.0.1:8081", 120, 300, null, null, false,
                     "allow", null, ids, null, null));
