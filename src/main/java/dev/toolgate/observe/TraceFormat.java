@@ -19,10 +19,11 @@ import java.util.function.Function;
  */
 public enum TraceFormat {
 
-    W3C("w3c"), B3("b3"), B3_SINGLE("b3-single"), JAEGER("jaeger"), OT("ot"), AWS("aws"), GCP("gcp"),
-    DATADOG("datadog"), INSTANA("instana"),
+    W3C("w3c", "traceparent"), B3("b3", "x-b3-traceid"), B3_SINGLE("b3-single", "b3"),
+    JAEGER("jaeger", "uber-trace-id"), OT("ot", "ot-tracer-traceid"), AWS("aws", "x-amzn-trace-id"),
+    GCP("gcp", "x-cloud-trace-context"), DATADOG("datadog", "x-datadog-trace-id"), INSTANA("instana", "x-instana-t"),
     /** Inject only: the format the client's context came in, else the {@code default_format}. */
-    PRESERVE("preserve");
+    PRESERVE("preserve", null);
 
     /**
      * Every format a request is read for when none is named, in Kong's order of precedence. Kong's
@@ -31,9 +32,16 @@ public enum TraceFormat {
     public static final List<TraceFormat> ALL = List.of(W3C, B3_SINGLE, B3, JAEGER, OT, AWS, GCP, DATADOG, INSTANA);
 
     private final String kongName;
+    private final String contextHeader;
 
-    TraceFormat(String kongName) {
+    TraceFormat(String kongName, String contextHeader) {
         this.kongName = kongName;
+        this.contextHeader = contextHeader;
+    }
+
+    /** The header without which a request carries no context in this format (lower case); null for preserve. */
+    String contextHeader() {
+        return contextHeader;
     }
 
     /** The name Kong's configuration uses (and the Admin API shows). */
@@ -59,16 +67,16 @@ public enum TraceFormat {
      */
     Traceparent extract(Function<String, String> header) {
         return switch (this) {
-            case W3C -> Traceparent.parse(header.apply("traceparent"));
+            case W3C -> Traceparent.parse(header.apply(contextHeader));
             // the propagator reads either form: each is shown only its own headers
-            case B3 -> LibraryTraceHeaders.extract(B3Propagator.injectingMultiHeaders(), "x-b3-traceid",
+            case B3 -> LibraryTraceHeaders.extract(B3Propagator.injectingMultiHeaders(), contextHeader,
                     name -> name.equals("b3") ? null : header.apply(name));
-            case B3_SINGLE -> LibraryTraceHeaders.extract(B3Propagator.injectingSingleHeader(), "b3",
+            case B3_SINGLE -> LibraryTraceHeaders.extract(B3Propagator.injectingSingleHeader(), contextHeader,
                     name -> name.equals("b3") ? header.apply(name) : null);
-            case JAEGER -> LibraryTraceHeaders.extract(JaegerPropagator.getInstance(), "uber-trace-id", header);
-            case OT -> LibraryTraceHeaders.extract(OtTracePropagator.getInstance(), "ot-tracer-traceid", header);
-            case AWS -> VendorTraceHeaders.aws(header.apply("x-amzn-trace-id"));
-            case GCP -> VendorTraceHeaders.gcp(header.apply("x-cloud-trace-context"));
+            case JAEGER -> LibraryTraceHeaders.extract(JaegerPropagator.getInstance(), contextHeader, header);
+            case OT -> LibraryTraceHeaders.extract(OtTracePropagator.getInstance(), contextHeader, header);
+            case AWS -> VendorTraceHeaders.aws(header.apply(contextHeader));
+            case GCP -> VendorTraceHeaders.gcp(header.apply(contextHeader));
             case DATADOG -> VendorTraceHeaders.datadog(header);
             case INSTANA -> VendorTraceHeaders.instana(header);
             case PRESERVE -> null;

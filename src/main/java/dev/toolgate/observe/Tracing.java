@@ -3,6 +3,7 @@ package dev.toolgate.observe;
 import io.vertx.core.MultiMap;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -35,6 +36,31 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
     }
 
     /**
+     * The trace of one message, the request's headers looked through once first: most clients send no
+     * trace context, and a lookup of each format's header in turn cost more than one pass over them.
+     *
+     * @param metaTraceparent {@code params._meta.traceparent}, or null
+     */
+    public TraceIds begin(String metaTraceparent, MultiMap headers) {
+        return metaTraceparent != null || carriesContext(headers) ? begin(metaTraceparent, headers::get)
+                : fresh(ThreadLocalRandom.current());
+    }
+
+    /** True when a header among these is one that a format read here carries its context in. */
+    private boolean carriesContext(MultiMap headers) {
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey();
+            for (TraceFormat format : extract) {
+                String carrier = format.contextHeader();
+                if (carrier != null && carrier.length() == name.length() && carrier.equalsIgnoreCase(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * The trace of one message.
      *
      * @param metaTraceparent {@code params._meta.traceparent}, or null: it wins over every header when W3C
@@ -60,6 +86,11 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
             return new TraceIds(TraceIds.number(trace.substring(0, 16)), TraceIds.number(trace.substring(16)),
                     TraceIds.number(parent.spanId()), spanId(random), spanId(random), parent.sampled(), state, from);
         }
+        return fresh(random);
+    }
+
+    /** A trace that starts here, sampled at the rate. */
+    private TraceIds fresh(ThreadLocalRandom random) {
         long high = random.nextLong();
         long low = random.nextLong() | 1;
         boolean sampled = samplingRate >= 1 || samplingRate > 0 && random.nextDouble() < samplingRate;

@@ -110,7 +110,7 @@ public final class Observation {
         resolve();
         TraceIds trace = null;
         if (tracing != null) {
-            trace = tracing.begin(metaTraceparent, exchange::header);
+            trace = tracing.begin(metaTraceparent, exchange.request().headers());
         }
         RpcRecord record = new RpcRecord(this, id, id == null ? null : Json.idText(id), shared(method), tool,
                 requestBytes, trace);

@@ -15,14 +15,39 @@ class TracingTest {
     private static final String PARENT = "00-" + TRACE + "-00f067aa0ba902b7-01";
     private static final Function<String, String> NO_HEADERS = name -> null;
 
-    private static Function<String, String> headers(Map<String, String> values) {
+    private static MultiMap headers(Map<String, String> values) {
         MultiMap map = MultiMap.caseInsensitiveMultiMap();
         values.forEach(map::set);
-        return map::get;
+        return map;
     }
 
     private static Tracing tracing(double rate, List<TraceFormat> extract, List<TraceFormat> inject) {
         return new Tracing(rate, extract, inject, TraceFormat.W3C, null);
+    }
+
+    @Test
+    void aTraceHeaderIsFoundWhateverTheCaseItIsSentIn() {
+        TraceIds ids = Tracing.w3c(0, null).begin(null, headers(Map.of("Content-Type", "application/json",
+                "TraceParent", PARENT, "TraceState", "vendor=x")));
+
+        assertThat(ids.traceId()).isEqualTo(TRACE);
+        assertThat(ids.parentSpanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(ids.traceState()).isEqualTo("vendor=x");
+    }
+
+    @Test
+    void withoutAnyTraceHeaderEveryMessageStartsATraceOfItsOwn() {
+        Tracing all = tracing(1, TraceFormat.ALL, List.of(TraceFormat.W3C));
+        MultiMap none = headers(Map.of("Content-Type", "application/json", "Mcp-Session-Id", "s-1",
+                "x-instana-s", "00f067aa0ba902b7", "tracestate", "vendor=x"));
+
+        TraceIds first = all.begin(null, none);
+        TraceIds second = all.begin(null, none);
+
+        assertThat(first.parentSpanId()).isNull();
+        assertThat(first.traceState()).as("a tracestate without its traceparent is not kept").isNull();
+        assertThat(first.format()).isNull();
+        assertThat(first.traceId()).isNotEqualTo(second.traceId());
     }
 
     @Test
