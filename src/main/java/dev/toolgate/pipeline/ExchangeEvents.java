@@ -38,12 +38,14 @@ final class ExchangeEvents {
                 origin.route().audits() ? exchange.audits() : List.of());
     }
 
-    /** The headers as they came; lower-cased, joined and masked on the log plugin's thread. */
+    /**
+     * The headers as they came; lower-cased, joined and masked on the log plugin's thread. Walked with
+     * {@code forEach}: the server's headers hand each pair over as it is, where their iterator wraps
+     * each in an entry object.
+     */
     private static Map<String, String> headers(MultiMap headers, Redaction redaction, Set<String> consumed) {
         MaskedHeaders.Gathering gathering = new MaskedHeaders.Gathering();
-        for (Map.Entry<String, String> header : headers) {
-            gathering.add(header.getKey(), header.getValue());
-        }
+        headers.forEach(gathering::add);
         return gathering.masked(redaction, consumed);
     }
 }
