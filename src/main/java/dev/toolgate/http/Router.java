@@ -4,7 +4,6 @@ import dev.toolgate.config.BoundedText;
 import dev.toolgate.config.Route;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,13 +32,29 @@ public final class Router {
     /** How well one route matched; compared field by field, greater is better. */
     private record Score(int criteria, int kinds, int plainHost, int headers, int regex, long weight, int order)
             implements Comparable<Score> {
-        private static final Comparator<Score> ORDER = Comparator.comparingInt(Score::criteria)
-                .thenComparingInt(Score::kinds).thenComparingInt(Score::plainHost).thenComparingInt(Score::headers)
-                .thenComparingInt(Score::regex).thenComparingLong(Score::weight).thenComparingInt(Score::order);
-
+        /**
+         * Kong's precedence, criterion after criterion. Written out: a chain of {@code Comparator}s cost
+         * every request that two routes match (a path and its longer prefix) a few hundred nanoseconds.
+         */
         @Override
         public int compareTo(Score other) {
-            return ORDER.compare(this, other);
+            int c = Integer.compare(criteria, other.criteria);
+            if (c == 0) {
+                c = Integer.compare(kinds, other.kinds);
+            }
+            if (c == 0) {
+                c = Integer.compare(plainHost, other.plainHost);
+            }
+            if (c == 0) {
+                c = Integer.compare(headers, other.headers);
+            }
+            if (c == 0) {
+                c = Integer.compare(regex, other.regex);
+            }
+            if (c == 0) {
+                c = Long.compare(weight, other.weight);
+            }
+            return c != 0 ? c : Integer.compare(order, other.order);
         }
     }
 
