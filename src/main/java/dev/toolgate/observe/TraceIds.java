@@ -1,5 +1,7 @@
 package dev.toolgate.observe;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The trace context of one message: the trace it belongs to, the caller's span (its parent), the
  * gateway's server span and the span of the call the gateway made upstream (whose id the upstream
@@ -21,14 +23,17 @@ package dev.toolgate.observe;
 public record TraceIds(long traceHigh, long traceLow, long parentSpan, long span, long upstreamSpan, boolean sampled,
                        String traceState, TraceFormat format) {
 
-    private static final byte[] DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+    /** A version-00 {@code traceparent}, its ids and flags written over for each message. */
+    private static final byte[] TRACEPARENT = "00-0123456789abcdef0123456789abcdef-0123456789abcdef-00"
+            .getBytes(StandardCharsets.ISO_8859_1);
 
     /** The trace id: 32 lower-case hex digits. */
     public String traceId() {
         byte[] hex = new byte[32];
         write(hex, 0, traceHigh);
         write(hex, 16, traceLow);
-        return new String(hex, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(hex, StandardCharsets.ISO_8859_1);
     }
 
     /** The client's span id (16 hex digits), or null when the trace starts here. */
@@ -48,25 +53,24 @@ public record TraceIds(long traceHigh, long traceLow, long parentSpan, long span
 
     /** The {@code traceparent} the upstream receives: the upstream call's span as the parent. */
     public String upstreamTraceparent() {
-        byte[] value = "00-0123456789abcdef0123456789abcdef-0123456789abcdef-00".getBytes(
-                java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] value = TRACEPARENT.clone();
         write(value, 3, traceHigh);
         write(value, 19, traceLow);
         write(value, 36, upstreamSpan);
         if (sampled) {
             value[54] = '1';
         }
-        return new String(value, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(value, StandardCharsets.ISO_8859_1);
     }
 
     /** The value as 16 lower-case hex digits, zero-padded: a span id, or half a trace id. */
     public static String hex(long value) {
         byte[] hex = new byte[16];
         write(hex, 0, value);
-        return new String(hex, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(hex, StandardCharsets.ISO_8859_1);
     }
 
-    /** 16 hex digits (at most 16 of them: a longer text is not an id) as their number. */
+    /** The number that up to 16 hex digits (a span id, or half a trace id) write. */
     static long number(String hex) {
         return Long.parseUnsignedLong(hex, 16);
     }
