@@ -5,11 +5,9 @@ import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.TraceIds;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
@@ -62,10 +60,10 @@ final class McpSpans {
         TraceFlags flags = TraceFlags.getSampled();
         TraceState state = TraceState.getDefault();
         // the hex made here, where the marshaler reads it next, not on the event loop
-        String traceId = TraceId.fromLongs(ids.traceHigh(), ids.traceLow());
-        SpanContext server = SpanContext.create(traceId, SpanId.fromLong(ids.span()), flags, state);
-        SpanContext parent = ids.parentSpan() == 0 ? SpanContext.getInvalid()
-                : SpanContext.createFromRemoteParent(traceId, SpanId.fromLong(ids.parentSpan()), flags, state);
+        String traceId = ids.traceId();
+        SpanContext server = SpanContext.create(traceId, ids.spanId(), flags, state);
+        SpanContext parent = ids.parentSpanId() == null ? SpanContext.getInvalid()
+                : SpanContext.createFromRemoteParent(traceId, ids.parentSpanId(), flags, state);
         long start = e.startedAtMillis() * 1_000_000;
         String name = e.tool() != null ? e.method() + " " + e.tool() : e.method();
         String errorType = e.errorType();
@@ -94,7 +92,7 @@ final class McpSpans {
                 : StatusData.create(StatusCode.ERROR, e.upstreamStatus() == 0 ? "no answer" : "HTTP " + e.upstreamStatus());
         long upstreamStart = start + e.upstreamOffsetNanos();
         SpanData client = new McpSpan(passthrough ? name : "tool call " + (e.upstream() == null ? "" : e.upstream()),
-                SpanKind.CLIENT, SpanContext.create(traceId, SpanId.fromLong(ids.upstreamSpan()), flags, state), server,
+                SpanKind.CLIENT, SpanContext.create(traceId, ids.upstreamSpanId(), flags, state), server,
                 upstreamStatus, upstreamStart, upstreamStart + e.upstreamNanos(), upstream, scope, resource);
         return List.of(serverSpan, client);
     }
