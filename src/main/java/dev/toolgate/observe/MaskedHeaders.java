@@ -63,9 +63,10 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
                 known = Arrays.copyOf(known, length);
             }
             // a longer name is never kept: not hashed here in vain
-            known[length / 2] = name.length() <= SecretNames.MAX_KEPT_NAME_LENGTH ? Name.KNOWN.get(name) : null;
+            Name seen = name.length() <= SecretNames.MAX_KEPT_NAME_LENGTH ? Name.KNOWN.get(name) : null;
+            known[length / 2] = seen;
             pairs[length++] = name;
-            pairs[length++] = value;
+            pairs[length++] = seen != null && seen.recurs ? RecurringText.of(value) : value;
         }
 
         public MaskedHeaders masked(Redaction redaction, Set<String> consumed) {
@@ -144,8 +145,16 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
         return secret || consumed.contains(lower) || redaction.credentialName(lower) ? Redacted.MASK : redaction.text(value);
     }
 
-    /** A header name as logs show it: lower-cased, judged and JSON-encoded once per distinct name. */
-    private record Name(String lower, boolean secret, SerializableString json) {
+    /**
+     * A header name as logs show it: lower-cased, judged and JSON-encoded once per distinct name.
+     *
+     * @param recurs its values repeat from request to request and are never credentials: they are
+     *               gathered as shared instances ({@link RecurringText})
+     */
+    private record Name(String lower, boolean secret, SerializableString json, boolean recurs) {
+
+        private static final Set<String> RECURRING = Set.of("host", "content-type", "content-length", "accept",
+                "accept-encoding", "user-agent", "connection", "mcp-session-id", "mcp-protocol-version");
 
         /**
          * Names repeat on every request; a cache bounded in names and in their length keeps an unbounded
@@ -162,7 +171,7 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
             String lower = name.toLowerCase(Locale.ROOT);
             // as sent and lower-cased: "X-MySid" reads as words the lower-case name no longer shows
             Name made = new Name(lower, SecretNames.secret(name) || SecretNames.secret(lower),
-                    new SerializedString(lower));
+                    new SerializedString(lower), RECURRING.contains(lower));
             if (name.length() <= SecretNames.MAX_KEPT_NAME_LENGTH && KNOWN.size() < MAX_KNOWN) {
                 KNOWN.put(name, made);
             }

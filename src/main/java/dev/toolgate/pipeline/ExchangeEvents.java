@@ -5,6 +5,7 @@ import dev.toolgate.observe.ExchangeEvent;
 import dev.toolgate.observe.MaskedHeaders;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
+import dev.toolgate.observe.RecurringText;
 import dev.toolgate.observe.Redaction;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
@@ -26,10 +27,11 @@ final class ExchangeEvents {
         HttpServerRequest request = exchange.request();
         HttpServerResponse response = request.response();
         String query = redaction.query(request.query(), exchange.consumedQuery());
-        String uri = query == null || query.isEmpty() ? request.path() : request.path() + "?" + query;
+        // the log plugins read these on their own threads: shared instances, cached there ({@link RecurringText})
+        String uri = RecurringText.of(query == null || query.isEmpty() ? request.path() : request.path() + "?" + query);
         String authority = exchange.authority();
-        String url = ProxyServer.SCHEME + "://" + (authority == null ? "" : authority) + uri;
-        String session = exchange.sessionIdOrAssigned();
+        String url = RecurringText.of(ProxyServer.SCHEME + "://" + (authority == null ? "" : authority) + uri);
+        String session = RecurringText.of(exchange.sessionIdOrAssigned());
         return new ExchangeEvent(origin, startedAtMillis, request.method().name(), uri, url, request.bytesRead(),
                 withHeaders ? headers(request.headers(), redaction, exchange.consumedHeaders()) : Map.of(),
                 response.getStatusCode(), response.bytesWritten(),

@@ -9,6 +9,7 @@ import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.observe.ExchangeEvent;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
+import dev.toolgate.observe.RecurringText;
 import dev.toolgate.observe.TrafficSink;
 import dev.toolgate.observe.TraceIds;
 import dev.toolgate.observe.Tracing;
@@ -263,13 +264,15 @@ public final class Observation {
         }
         r.finished = true;
         long now = System.nanoTime();
-        String session = exchange.sessionIdOrAssigned();
+        // read again on the log plugins' threads: shared instances there, where a fresh string is a miss
+        boolean logged = !loggerSinks.isEmpty();
+        String session = recurring(logged, exchange.sessionIdOrAssigned());
         McpEvent event = new McpEvent(origin(), startedAtMillis, session, r.idText, r.method, r.tool,
                 now - exchange.startedNanos(), r.upstreamNanos >= 0 ? r.upstreamNanos : upstreamOf(now),
                 r.upstreamStarted >= 0 ? r.upstreamStarted - exchange.startedNanos()
                         : upstreamStarted >= 0 ? upstreamStarted - exchange.startedNanos() : -1,
                 r.upstreamStarted >= 0 ? r.upstreamStatus : upstreamStatus,
-                r.upstream != null ? r.upstream : upstream, r.upstreamAddress != null ? r.upstreamAddress : upstreamAddress,
+                r.upstream != null ? r.upstream : upstream, recurring(logged, r.upstreamAddress != null ? r.upstreamAddress : upstreamAddress),
                 r.requestBytes >= 0 ? r.requestBytes : open.size() == 1 ? (int) exchange.request().bytesRead() : -1,
                 responseBytes, errorCode, error, toolError, r.acl, r.rateLimit, r.trace,
                 r.requestPayload, payload);
@@ -388,9 +391,14 @@ public final class Observation {
             Consumer consumer = exchange.principal().consumer();
             origin = new Origin(route.facts(), consumer == null ? null : consumer.id(),
                     consumer == null ? null : consumer.username(), consumer == null ? null : consumer.customId(),
-                    exchange.clientAddress(), exchange.authority(), exchange.protocolVersion());
+                    exchange.clientAddress(), recurring(!loggerSinks.isEmpty(), exchange.authority()),
+                    recurring(!loggerSinks.isEmpty(), exchange.protocolVersion()));
         }
         return origin;
+    }
+
+    private static String recurring(boolean logged, String text) {
+        return logged ? RecurringText.of(text) : text;
     }
 
     private static String errorMessage(Buffer answer) {
