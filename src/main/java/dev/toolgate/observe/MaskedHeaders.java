@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A finished exchange's headers as Kong's log entries show them: by lower-case name, a repeated name's
  * values joined with {@code ", "}, credentials and secret-named headers masked. The event loop only
- * copies the names and values as they came into one array; lower-casing, joining and masking happen
- * when a log entry first reads them, on the log plugin's thread. Nothing unmasked is ever handed out.
+ * copies the names and values as they came into one array (a common header's value as the instance
+ * kept by {@link RecurringText}); lower-casing, joining and masking happen when a log entry first reads
+ * them, on the log plugin's thread. Nothing unmasked is ever handed out.
  */
 public final class MaskedHeaders extends AbstractMap<String, String> {
 
