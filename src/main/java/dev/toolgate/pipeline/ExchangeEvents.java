@@ -27,7 +27,7 @@ final class ExchangeEvents {
         HttpServerRequest request = exchange.request();
         HttpServerResponse response = request.response();
         String query = redaction.query(request.query(), exchange.consumedQuery());
-        // the log plugins read these on their own threads: shared instances, cached there ({@link RecurringText})
+        // the log plugins read these on their own threads: shared instances, cached there (RecurringText)
         String uri = RecurringText.of(query == null || query.isEmpty() ? request.path() : request.path() + "?" + query);
         String authority = exchange.authority();
         String url = RecurringText.of(ProxyServer.SCHEME + "://" + (authority == null ? "" : authority) + uri);

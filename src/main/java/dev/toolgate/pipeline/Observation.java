@@ -272,7 +272,8 @@ public final class Observation {
                 r.upstreamStarted >= 0 ? r.upstreamStarted - exchange.startedNanos()
                         : upstreamStarted >= 0 ? upstreamStarted - exchange.startedNanos() : -1,
                 r.upstreamStarted >= 0 ? r.upstreamStatus : upstreamStatus,
-                r.upstream != null ? r.upstream : upstream, recurring(logged, r.upstreamAddress != null ? r.upstreamAddress : upstreamAddress),
+                r.upstream != null ? r.upstream : upstream,
+                recurring(logged, r.upstreamAddress != null ? r.upstreamAddress : upstreamAddress),
                 r.requestBytes >= 0 ? r.requestBytes : open.size() == 1 ? (int) exchange.request().bytesRead() : -1,
                 responseBytes, errorCode, error, toolError, r.acl, r.rateLimit, r.trace,
                 r.requestPayload, payload);
