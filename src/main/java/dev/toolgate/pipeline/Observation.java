@@ -390,10 +390,11 @@ public final class Observation {
     private Origin origin() {
         if (origin == null) {
             Consumer consumer = exchange.principal().consumer();
+            boolean logged = !loggerSinks.isEmpty();
             origin = new Origin(route.facts(), consumer == null ? null : consumer.id(),
                     consumer == null ? null : consumer.username(), consumer == null ? null : consumer.customId(),
-                    exchange.clientAddress(), recurring(!loggerSinks.isEmpty(), exchange.authority()),
-                    recurring(!loggerSinks.isEmpty(), exchange.protocolVersion()));
+                    exchange.clientAddress(), recurring(logged, exchange.authority()),
+                    recurring(logged, exchange.protocolVersion()));
         }
         return origin;
     }

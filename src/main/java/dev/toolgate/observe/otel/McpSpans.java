@@ -62,8 +62,9 @@ final class McpSpans {
         // the hex made here, where the marshaler reads it next, not on the event loop
         String traceId = ids.traceId();
         SpanContext server = SpanContext.create(traceId, ids.spanId(), flags, state);
-        SpanContext parent = ids.parentSpanId() == null ? SpanContext.getInvalid()
-                : SpanContext.createFromRemoteParent(traceId, ids.parentSpanId(), flags, state);
+        String parentId = ids.parentSpanId();
+        SpanContext parent = parentId == null ? SpanContext.getInvalid()
+                : SpanContext.createFromRemoteParent(traceId, parentId, flags, state);
         long start = e.startedAtMillis() * 1_000_000;
         String name = e.tool() != null ? e.method() + " " + e.tool() : e.method();
         String errorType = e.errorType();
