@@ -6,6 +6,7 @@ import dev.toolgate.observe.Destination;
 import dev.toolgate.observe.LogQueue;
 import dev.toolgate.observe.Outbox;
 import dev.toolgate.observe.Telemetry;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -18,13 +19,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The queue and connections of one http-log configuration, kept across reloads while it is unchanged.
- * Batches are serialized and sent on the queue's own threads through a Vert.x client (a kept-alive
- * connection per sender, Kong's {@code keepalive}); an answer other than 2xx, or none within
- * {@code timeout}, is a failure, retried as the queue settings say.
+ * Batches are serialized on the queue's own threads and sent through a Vert.x client on one event loop
+ * (a kept-alive connection per sender, Kong's {@code keepalive}, without Nagle's delay); an answer other
+ * than 2xx, or none within {@code timeout}, is a failure, retried as the queue settings say.
  */
 final class HttpLogSender implements AutoCloseable {
 
@@ -35,12 +37,15 @@ final class HttpLogSender implements AutoCloseable {
     private final HttpClient client;
     private final RequestOptions target;
     private final Outbox<LogQueue> outbox;
+    /** The one event loop the batches are sent on (see {@code VertxSender}: no loop woken per hop). */
+    private final Context context;
 
     HttpLogSender(HttpLogConfig config, Telemetry telemetry, String name) {
         this.config = config;
+        this.context = telemetry.vertx().getOrCreateContext();
         URI uri = URI.create(config.httpEndpoint());
         this.client = telemetry.vertx().createHttpClient(new HttpClientOptions().setSsl(Destination.tls(uri))
-                        .setKeepAlive(true)
+                        .setKeepAlive(true).setTcpNoDelay(true)
                         .setKeepAliveTimeout((int) Math.max(1, config.keepalive() / 1000))
                         .setConnectTimeout((int) config.timeout()),
                 new PoolOptions().setHttp1MaxSize(SENDERS));
@@ -76,10 +81,18 @@ final class HttpLogSender implements AutoCloseable {
             }
         }
         Buffer body = out.buffer();
-        int status = client.request(new RequestOptions(target))
+        CompletableFuture<Integer> answered = new CompletableFuture<>();
+        context.runOnContext(v -> client.request(new RequestOptions(target))
                 .compose(request -> request.send(body))
                 .compose(response -> response.body().map(ignored -> response.statusCode()))
-                .toCompletionStage().toCompletableFuture().get(config.timeout() * 2, TimeUnit.MILLISECONDS);
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        answered.complete(ar.result());
+                    } else {
+                        answered.completeExceptionally(ar.cause());
+                    }
+                }));
+        int status = answered.get(config.timeout() * 2, TimeUnit.MILLISECONDS);
         if (status < 200 || status > 299) {
             throw new IOException("the endpoint answered HTTP " + status);
         }

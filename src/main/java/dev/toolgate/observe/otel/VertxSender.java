@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.common.export.HttpSender;
 import io.opentelemetry.sdk.common.export.HttpSenderConfig;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -31,9 +32,9 @@ import java.util.function.Consumer;
  * OTLP/HTTP exports sent by a Vert.x client on the gateway's event loops, the network I/O of every other
  * sink. The SDK's own sender (the JDK's HTTP client) cost about 10 µs of CPU per traced call in the
  * bench across three threads of its own, more than making and encoding the spans. The SDK encodes each
- * export on the queue's thread, into the buffer the client sends; only sending is on an event loop. One
- * kept-alive connection per sender of the queue (one export at a time on each); a failed export is retried
- * by the queue, as Kong's, not here.
+ * export on the queue's thread, into the buffer the client sends; only sending is on an event loop, the
+ * same one for every export. One kept-alive connection per sender of the queue (one export at a time on
+ * each), without Nagle's delay; a failed export is retried by the queue, as Kong's, not here.
  */
 final class VertxSender implements HttpSender {
 
@@ -43,12 +44,20 @@ final class VertxSender implements HttpSender {
     private final HttpSenderConfig config;
     private final HttpClient client;
     private final RequestOptions target;
+    /**
+     * The one event loop this sender's exchanges run on, where its connections live. Asked from a thread
+     * of the queue, the client would take the next loop for each export, then hop to the connection's loop
+     * and back, waking a sleeping loop at each hop: the loops' wake-ups that the log plugins add went from
+     * 0.04 to 0.01 a call in the bench's observed route.
+     */
+    private final Context context;
 
     private VertxSender(Vertx vertx, HttpSenderConfig config) {
         this.config = config;
+        this.context = vertx.getOrCreateContext();
         URI uri = config.getEndpoint();
         this.client = vertx.createHttpClient(new HttpClientOptions().setSsl(Destination.tls(uri)).setKeepAlive(true)
-                        .setConnectTimeout((int) config.getConnectTimeout().toMillis()),
+                        .setTcpNoDelay(true).setConnectTimeout((int) config.getConnectTimeout().toMillis()),
                 new PoolOptions().setHttp1MaxSize(Outbox.sendersPerCore()));
         this.target = Destination.request(uri, HttpMethod.POST).setTimeout(config.getTimeout().toMillis())
                 .putHeader("content-type", config.getContentType());
@@ -81,8 +90,8 @@ final class VertxSender implements HttpSender {
         }
         RequestOptions request = new RequestOptions(target);
         config.getHeadersSupplier().get().forEach((name, values) -> values.forEach(v -> request.addHeader(name, v)));
-        client.request(request).compose(r -> r.send(body)).compose(VertxSender::answer)
-                .onSuccess(onResponse::accept).onFailure(onError::accept);
+        context.runOnContext(v -> client.request(request).compose(r -> r.send(body)).compose(VertxSender::answer)
+                .onSuccess(onResponse::accept).onFailure(onError::accept));
     }
 
     /** The export as the client sends it, written straight into its buffer. */
