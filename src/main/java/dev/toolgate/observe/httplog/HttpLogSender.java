@@ -7,6 +7,7 @@ import dev.toolgate.observe.LogQueue;
 import dev.toolgate.observe.Outbox;
 import dev.toolgate.observe.Telemetry;
 import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,18 +81,13 @@ final class HttpLogSender implements AutoCloseable {
             }
         }
         Buffer body = out.buffer();
-        CompletableFuture<Integer> answered = new CompletableFuture<>();
+        Promise<Integer> answered = Promise.promise();
         context.runOnContext(v -> client.request(new RequestOptions(target))
                 .compose(request -> request.send(body))
                 .compose(response -> response.body().map(ignored -> response.statusCode()))
-                .onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        answered.complete(ar.result());
-                    } else {
-                        answered.completeExceptionally(ar.cause());
-                    }
-                }));
-        int status = answered.get(config.timeout() * 2, TimeUnit.MILLISECONDS);
+                .onComplete(answered));
+        int status = answered.future().toCompletionStage().toCompletableFuture()
+                .get(config.timeout() * 2, TimeUnit.MILLISECONDS);
         if (status < 200 || status > 299) {
             throw new IOException("the endpoint answered HTTP " + status);
         }
