@@ -82,10 +82,17 @@ final class HttpLogSender implements AutoCloseable {
         }
         Buffer body = out.buffer();
         Promise<Integer> answered = Promise.promise();
-        context.runOnContext(v -> client.request(new RequestOptions(target))
-                .compose(request -> request.send(body))
-                .compose(response -> response.body().map(ignored -> response.statusCode()))
-                .onComplete(answered));
+        context.runOnContext(v -> {
+            try {
+                client.request(new RequestOptions(target))
+                        .compose(request -> request.send(body))
+                        .compose(response -> response.body().map(ignored -> response.statusCode()))
+                        .onComplete(answered);
+            } catch (RuntimeException e) {
+                // a client already closed (reload, shutdown) throws: failed now, not after the timeout
+                answered.tryFail(e);
+            }
+        });
         int status = answered.future().toCompletionStage().toCompletableFuture()
                 .get(config.timeout() * 2, TimeUnit.MILLISECONDS);
         if (status < 200 || status > 299) {

@@ -90,8 +90,15 @@ final class VertxSender implements HttpSender {
         }
         RequestOptions request = new RequestOptions(target);
         config.getHeadersSupplier().get().forEach((name, values) -> values.forEach(v -> request.addHeader(name, v)));
-        context.runOnContext(v -> client.request(request).compose(r -> r.send(body)).compose(VertxSender::answer)
-                .onSuccess(onResponse::accept).onFailure(onError::accept));
+        context.runOnContext(v -> {
+            try {
+                client.request(request).compose(r -> r.send(body)).compose(VertxSender::answer)
+                        .onSuccess(onResponse::accept).onFailure(onError::accept);
+            } catch (RuntimeException e) {
+                // a client already closed (reload, shutdown) throws: the export fails now, not after its timeout
+                onError.accept(e);
+            }
+        });
     }
 
     /** The export as the client sends it, written straight into its buffer. */

@@ -95,6 +95,20 @@ class VertxSenderTest {
         assertThat(failed.get(10, TimeUnit.SECONDS)).isNotNull();
     }
 
+    @Test
+    void anExportThroughASenderAlreadyShutDownFailsAtOnceNotAfterItsTimeout() throws Exception {
+        HttpSender sender = sender("http://127.0.0.1:" + collector.actualPort() + "/v1/traces");
+        sender.shutdown().join(5, TimeUnit.SECONDS);
+        CompletableFuture<Throwable> failed = new CompletableFuture<>();
+        long started = System.nanoTime();
+
+        sender.send(message(), r -> failed.complete(null), failed::complete);
+
+        assertThat(failed.get(5, TimeUnit.SECONDS)).isNotNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        assertThat(received.get()).isNull();
+    }
+
     private HttpResponse send(HttpSender sender) throws Exception {
         CompletableFuture<HttpResponse> answered = new CompletableFuture<>();
         sender.send(message(), answered::complete, answered::completeExceptionally);
