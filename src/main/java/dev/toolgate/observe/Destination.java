@@ -1,13 +1,17 @@
 package dev.toolgate.observe;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
 import java.net.URI;
+import java.util.function.Supplier;
 
 /**
  * Where a log or telemetry sink sends: its URL as the Vert.x client's request target (host, the
- * scheme's port when none is given, path and query).
+ * scheme's port when none is given, path and query), and the one event loop its exchanges run on.
  */
 public final class Destination {
 
@@ -25,5 +29,23 @@ public final class Destination {
         return new RequestOptions().setMethod(method).setHost(uri.getHost())
                 .setPort(uri.getPort() > 0 ? uri.getPort() : tls(uri) ? 443 : 80)
                 .setURI(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery());
+    }
+
+    /**
+     * Runs a sink's HTTP exchange on {@code loop}, the one event loop where its connections live (asked
+     * from a queue's thread, the client would take the next loop each time and hop to the connection's
+     * loop and back, waking a sleeping loop at each hop). A client that throws at once, closed by a
+     * reload or shutdown, fails the exchange instead of leaving it unanswered until its timeout.
+     */
+    public static <T> Future<T> onLoop(Context loop, Supplier<Future<T>> exchange) {
+        Promise<T> outcome = Promise.promise();
+        loop.runOnContext(v -> {
+            try {
+                exchange.get().onComplete(outcome);
+            } catch (RuntimeException e) {
+                outcome.tryFail(e);
+            }
+        });
+        return outcome.future();
     }
 }

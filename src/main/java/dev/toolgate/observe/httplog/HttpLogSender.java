@@ -7,7 +7,6 @@ import dev.toolgate.observe.LogQueue;
 import dev.toolgate.observe.Outbox;
 import dev.toolgate.observe.Telemetry;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -37,7 +36,7 @@ final class HttpLogSender implements AutoCloseable {
     private final HttpClient client;
     private final RequestOptions target;
     private final Outbox<LogQueue> outbox;
-    /** The one event loop the batches are sent on (see {@code VertxSender}: no loop woken per hop). */
+    /** The one event loop the batches are sent on ({@link Destination#onLoop}). */
     private final Context context;
 
     HttpLogSender(HttpLogConfig config, Telemetry telemetry, String name) {
@@ -81,20 +80,10 @@ final class HttpLogSender implements AutoCloseable {
             }
         }
         Buffer body = out.buffer();
-        Promise<Integer> answered = Promise.promise();
-        context.runOnContext(v -> {
-            try {
-                client.request(new RequestOptions(target))
+        int status = Destination.onLoop(context, () -> client.request(new RequestOptions(target))
                         .compose(request -> request.send(body))
-                        .compose(response -> response.body().map(ignored -> response.statusCode()))
-                        .onComplete(answered);
-            } catch (RuntimeException e) {
-                // a client already closed (reload, shutdown) throws: failed now, not after the timeout
-                answered.tryFail(e);
-            }
-        });
-        int status = answered.future().toCompletionStage().toCompletableFuture()
-                .get(config.timeout() * 2, TimeUnit.MILLISECONDS);
+                        .compose(response -> response.body().map(ignored -> response.statusCode())))
+                .toCompletionStage().toCompletableFuture().get(config.timeout() * 2, TimeUnit.MILLISECONDS);
         if (status < 200 || status > 299) {
             throw new IOException("the endpoint answered HTTP " + status);
         }
