@@ -86,7 +86,7 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
             }
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
-            String decoded = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+            String decoded = decoded(name);
             if (eq >= 0 && (consumed.contains(decoded) || SecretNames.secret(decoded) || credentialName(decoded))) {
                 out.append(name).append('=').append(Redacted.MASK);
             } else {
@@ -97,11 +97,23 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
     }
 
     /**
+     * An argument's name as the upstream reads it; as sent when it is not valid percent-encoding (any client
+     * may send {@code ?%zz}: its exchange is logged all the same, the name judged as written).
+     */
+    private static String decoded(String name) {
+        try {
+            return java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return name;
+        }
+    }
+
+    /**
      * A JSON-RPC message as a log's {@code payload} shows it: secret-named fields masked wherever they
      * are (a tool argument {@code header_x_api_key}, a {@code client_secret}), and fields named like one
      * of the route's credential names (a client may copy the key it sends in an {@code x-tenant} header
      * into a tool's arguments, and the plugin never read that field), vault secrets replaced, cut at
-     * {@link #MAX_PAYLOAD_CHARS}. Text that is not JSON is cut and has its secrets replaced.
+     * {@link #MAX_PAYLOAD_CHARS}. Bytes that are not valid JSON are not shown, only counted.
      *
      * @param consumedFields body fields the gateway's authentication consumed (masked too)
      */
@@ -115,7 +127,9 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
             mask(tree, consumedFields, 0);
             shown = Json.text(tree);
         } catch (java.io.IOException | RuntimeException e) {
-            shown = text(new String(bytes, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+            // its fields cannot be told apart, so none is shown: a lenient parser upstream of this one (the
+            // passthrough tap's) may have read a message whose password this one cannot find to mask
+            shown = "[" + length + " bytes that are not valid JSON, not shown]";
         }
         return shown.length() > MAX_PAYLOAD_CHARS ? shown.substring(0, MAX_PAYLOAD_CHARS) + "…(truncated)" : shown;
     }

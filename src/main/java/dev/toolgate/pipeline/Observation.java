@@ -315,6 +315,15 @@ public final class Observation {
             return;
         }
         ended = true;
+        try {
+            report();
+        } catch (RuntimeException e) {
+            // this runs inside the response's end: a fault here must not become the exchange's
+            LOG.error("the exchange could not be reported to its log plugins; the gateway goes on", e);
+        }
+    }
+
+    private void report() {
         resolve();
         HttpServerResponse response = exchange.request().response();
         int status = response.getStatusCode();

@@ -2,7 +2,9 @@ package dev.toolgate.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.ObservedModes;
+import dev.toolgate.testing.RawHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.Sdk;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -109,6 +111,26 @@ class KongLogPluginsIT {
     }
 
     @Test
+    void aQueryThatIsNotValidPercentEncodingIsAnsweredAndLoggedWithItsSecretsMasked() {
+        McpHttp client = new McpHttp(modes.conversion());
+        assertThat(client.initialize("2025-06-18").status()).isEqualTo(200);
+        // the JDK's client refuses to send such a query: written by hand
+        byte[] body = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"get_widget\",\"arguments\":{\"path_id\":\"42\"}}}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        RawHttp.Response answer = RawHttp.exchange(modes.conversion(), RawHttp.start("POST", modes.conversion())
+                .replace(" HTTP/1.1", "?%zz=1&token=query-t0ken HTTP/1.1")
+                + "Content-Type: application/json\r\nAccept: " + McpHttp.ACCEPT_BOTH + "\r\nMcp-Session-Id: "
+                + client.sessionId() + "\r\nContent-Length: " + body.length + "\r\n", body);
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"isError\":false");
+
+        JsonNode entry = awaitEntry(this::httpEntries, "get_widget", e -> e.path("request").path("uri").asText().contains("%zz"));
+        assertThat(entry.path("request").path("uri").asText()).isEqualTo("/widgets-mcp?%zz=1&token=[redacted]");
+        assertThat(entry.path("request").path("querystring").path("token").asText()).isEqualTo("[redacted]");
+        assertThat(batches.toString()).doesNotContain("query-t0ken");
+    }
+
+    @Test
     void httpLogWithKongsDefaultQueueSendsEachEntryAloneAsAnObject() {
         try (RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
              RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
@@ -185,10 +207,15 @@ class KongLogPluginsIT {
     }
 
     private static JsonNode awaitEntry(java.util.function.Supplier<List<JsonNode>> entries, String tool) {
+        return awaitEntry(entries, tool, e -> true);
+    }
+
+    private static JsonNode awaitEntry(java.util.function.Supplier<List<JsonNode>> entries, String tool,
+                                       java.util.function.Predicate<JsonNode> also) {
         JsonNode[] found = new JsonNode[1];
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             for (JsonNode e : entries.get()) {
-                if (e.path("ai").path("mcp").path("rpc").findValuesAsText("tool_name").contains(tool)) {
+                if (e.path("ai").path("mcp").path("rpc").findValuesAsText("tool_name").contains(tool) && also.test(e)) {
                     found[0] = e;
                     return true;
                 }

@@ -60,6 +60,29 @@ class RedactionTest {
     }
 
     @Test
+    void aQueryWhoseNameIsNotValidPercentEncodingIsJudgedAsWrittenAndStillMasked() {
+        assertThat(redaction.query("%zz=1&token=t0k&%=2&q=%41", Set.of()))
+                .isEqualTo("%zz=1&token=[redacted]&%=2&q=%41");
+    }
+
+    @Test
+    void bytesThatAreNotValidJsonAreCountedNotShown() {
+        // an overlong encoding of NUL: Jackson's streaming parser reads it, the strict parse refuses it
+        byte[] body = "{\"password\":\"P4SS\",\"x\":\"\u0000\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] overlong = new byte[body.length + 1];
+        int at = new String(body, StandardCharsets.UTF_8).indexOf('\u0000');
+        System.arraycopy(body, 0, overlong, 0, at);
+        overlong[at] = (byte) 0xC0;
+        overlong[at + 1] = (byte) 0x80;
+        System.arraycopy(body, at + 1, overlong, at + 2, body.length - at - 1);
+
+        assertThat(redaction.payload(overlong, 0, overlong.length, Set.of()))
+                .isEqualTo("[" + overlong.length + " bytes that are not valid JSON, not shown]");
+        byte[] text = "password: P4SS".getBytes(StandardCharsets.UTF_8);
+        assertThat(redaction.payload(text, 0, text.length, Set.of())).doesNotContain("P4SS");
+    }
+
+    @Test
     void jsonInsideAToolResultsTextIsMaskedAsTheResultsOwnFieldsAreAndOtherTextIsKeptAsWritten() {
         byte[] result = """
                 {"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{\\n  \\"password\\": \\"UPSTREAM_PW\\",\\n  \\"token\\": \\"TOK\\", \\"inner\\": \\"{\\\\\\"secret\\\\\\":\\\\\\"INNER_S\\\\\\"}\\", \\"name\\": \\"w\\"}"},
