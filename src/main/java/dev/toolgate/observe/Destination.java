@@ -3,10 +3,15 @@ package dev.toolgate.observe;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +40,8 @@ public final class Destination {
      * Runs a sink's HTTP exchange on {@code loop}, the one event loop where its connections live (asked
      * from a queue's thread, the client would take the next loop each time and hop to the connection's
      * loop and back, waking a sleeping loop at each hop). A client that throws at once, closed by a
-     * reload or shutdown, fails the exchange instead of leaving it unanswered until its timeout.
+     * reload or shutdown, fails the exchange instead of leaving it unanswered until its timeout. A failure
+     * is told by its kind only ({@link #failure}).
      */
     public static <T> Future<T> onLoop(Context loop, Supplier<Future<T>> exchange) {
         Promise<T> outcome = Promise.promise();
@@ -46,6 +52,20 @@ public final class Destination {
                 outcome.tryFail(e);
             }
         });
-        return outcome.future();
+        return outcome.future().recover(e -> Future.failedFuture(failure(e)));
+    }
+
+    /**
+     * A failed exchange as the gateway's log may show it. The client's own messages quote the request's path
+     * and query ("...while executing POST /receiver/v1/http/TOKEN"), where log services put their tokens,
+     * and the address, which {@code http_endpoint} keeps as a secret: only the kind of failure is kept.
+     */
+    static IOException failure(Throwable e) {
+        String kind = e instanceof TimeoutException ? "no answer within the timeout"
+                : e instanceof ConnectException ? "the connection was refused"
+                : e instanceof HttpClosedException ? "the connection was closed"
+                : e instanceof SSLException ? "TLS failed (" + e.getClass().getSimpleName() + ")"
+                : e.getClass().getSimpleName();
+        return new IOException(kind);
     }
 }

@@ -315,15 +315,21 @@ public final class Outbox<T> implements AutoCloseable {
                     long now = System.nanoTime();
                     if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
                         LOG.warn("{}: could not deliver ({}); {} entries dropped since the last report", name,
-                                e.getMessage(), unreported.getAndSet(0));
+                                reason(e), unreported.getAndSet(0));
                     }
                     return;
                 }
-                LOG.debug("{}: delivery failed ({}); retrying in {} s", name, e.getMessage(), delay);
+                LOG.debug("{}: delivery failed ({}); retrying in {} s", name, reason(e), delay);
                 Thread.sleep((long) (delay * 1000));
                 delay = Math.min(delay * 2, settings.maxRetryDelay());
             }
         }
+    }
+
+    /** Why a delivery failed, in the sender's words (a future's failure is its cause's). */
+    private static String reason(Exception e) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     /** Sends what is queued (a last try each), then stops the threads; waits at most {@code millis}. */

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The queue and connections of one http-log configuration, kept across reloads while it is unchanged.
@@ -80,10 +81,15 @@ final class HttpLogSender implements AutoCloseable {
             }
         }
         Buffer body = out.buffer();
-        int status = Destination.onLoop(context, () -> client.request(new RequestOptions(target))
-                        .compose(request -> request.send(body))
-                        .compose(response -> response.body().map(ignored -> response.statusCode())))
-                .toCompletionStage().toCompletableFuture().get(config.timeout() * 2, TimeUnit.MILLISECONDS);
+        int status;
+        try {
+            status = Destination.onLoop(context, () -> client.request(new RequestOptions(target))
+                            .compose(request -> request.send(body))
+                            .compose(response -> response.body().map(ignored -> response.statusCode())))
+                    .toCompletionStage().toCompletableFuture().get(config.timeout() * 2, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("no answer within the timeout");
+        }
         if (status < 200 || status > 299) {
             throw new IOException("the endpoint answered HTTP " + status);
         }
