@@ -38,6 +38,30 @@ public record ExchangeEvent(Origin origin, long startedAtMillis, String method, 
         audits = List.copyOf(audits);
     }
 
+    /**
+     * About the bytes of this exchange's log entry: its texts, headers, messages and audits, and a share for
+     * the fields (for {@code max_bytes}; the route's and service's entities are shared, not counted).
+     */
+    public int weight() {
+        int weight = 400 + McpEvent.length(uri) + McpEvent.length(url) + McpEvent.length(session)
+                + weight(requestHeaders) + weight(responseHeaders) + 160 * audits.size();
+        for (McpEvent e : rpc) {
+            weight += e.weight();
+        }
+        return weight;
+    }
+
+    private static int weight(Map<String, String> headers) {
+        if (headers instanceof MaskedHeaders masked) {
+            return masked.weight();
+        }
+        int weight = 0;
+        for (var header : headers.entrySet()) {
+            weight += 6 + header.getKey().length() + header.getValue().length();
+        }
+        return weight;
+    }
+
     /** Who answered: {@code upstream} when the upstream was called, else {@code kong} (the gateway itself). */
     public String source() {
         return upstreamNanos >= 0 ? "upstream" : "kong";

@@ -75,6 +75,15 @@ public final class MaskedHeaders extends AbstractMap<String, String> {
         }
     }
 
+    /** About the bytes of these headers in a log entry, from the names and values as gathered. */
+    int weight() {
+        int weight = 0;
+        for (int i = 0; i < length; i++) {
+            weight += pairs[i].length() + 3;
+        }
+        return weight;
+    }
+
     @Override
     public Set<Entry<String, String>> entrySet() {
         Map<String, String> map = masked;

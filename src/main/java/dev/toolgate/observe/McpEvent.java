@@ -38,6 +38,35 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
                        String error, boolean toolError, String acl, String rateLimit, TraceIds trace,
                        String requestPayload, String responsePayload) {
 
+    /**
+     * The longest id, method, tool name, session id or error kept: each comes from a client or an upstream and
+     * may be as long as a body (a megabyte); a log queue holds thousands of events.
+     */
+    public static final int MAX_TEXT = 256;
+
+    public McpEvent {
+        session = bounded(session);
+        id = id != null && id.length() > MAX_TEXT && id.startsWith("\"")
+                ? id.substring(0, MAX_TEXT) + "…\"" : bounded(id);
+        method = bounded(method);
+        tool = bounded(tool);
+        error = bounded(error);
+    }
+
+    private static String bounded(String text) {
+        return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
+    }
+
+    /** About the bytes of this event's log entry: its texts and a share for its fields (for {@code max_bytes}). */
+    public int weight() {
+        return 160 + length(session) + length(id) + length(method) + length(tool) + length(error)
+                + length(requestPayload) + length(responsePayload);
+    }
+
+    static int length(String text) {
+        return text == null ? 0 : text.length();
+    }
+
     /** True for a notification (no id, no answer). */
     public boolean notification() {
         return id == null;

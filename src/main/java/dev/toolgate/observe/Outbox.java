@@ -18,8 +18,10 @@ import java.util.function.ToIntFunction;
  * Kong's log queue for one sink: entries are offered from event loops and never waited for; the sink's
  * own threads take them in batches ({@code max_batch_size}, after at most {@code max_coalescing_delay})
  * and send them, retrying a failed batch with a doubling delay until {@code max_retry_time}. When
- * {@code max_entries} (or {@code max_bytes}) are waiting, new entries are dropped and counted: a slow or
- * dead destination never slows the gateway nor grows its memory.
+ * {@code max_entries} or {@code max_bytes} are waiting, new entries are dropped and counted: a slow or
+ * dead destination never slows the gateway nor grows its memory. An entry's bytes are its sink's estimate
+ * of what it keeps (its texts: entries are serialized when sent); without {@code max_bytes} a queue holds
+ * at most {@value #DEFAULT_MAX_BYTES} bytes of them, since a client decides how large an entry is.
  *
  * <p>Kong keeps a queue per worker process, each sending one batch at a time ({@code concurrency_limit:
  * 1}), so a Kong node has as many batches in flight as workers. Here one queue serves every event loop,
@@ -58,12 +60,15 @@ public final class Outbox<T> implements AutoCloseable {
     private static final long MAX_NAP_NANOS = 50_000_000L;
     /** While a batch fills, producers wake its sender only when this many batches' worth are queued. */
     private static final int OVERDUE = 2;
+    /** The bytes a queue may hold when {@code max_bytes} is not set (Kong's default is none). */
+    public static final long DEFAULT_MAX_BYTES = 64L << 20;
 
     private final String name;
     private final QueueSettings settings;
     private final Sender<T> sender;
     private final ToIntFunction<T> size;
     private final LongConsumer dropped;
+    private final long maxBytes;
     /**
      * Lock-free: the event loops that offer never wait on each other nor on a sender taking a batch.
      * {@code count} is reserved before an entry is queued, so it bounds the queue and is never below it.
@@ -91,7 +96,8 @@ public final class Outbox<T> implements AutoCloseable {
 
     /**
      * @param name    for the thread and log lines (the plugin and its path)
-     * @param size    an entry's size in bytes, for {@code max_bytes} (may be {@code e -> 0} without it)
+     * @param size    an entry's size in bytes, for {@code max_bytes}: the same for an entry each time, and cheap
+     *                (it is asked on the event loop)
      * @param dropped told how many entries were dropped (a metric)
      * @param senders threads delivering batches; 1 keeps them in order (a file)
      */
@@ -102,6 +108,7 @@ public final class Outbox<T> implements AutoCloseable {
         this.sender = sender;
         this.size = size;
         this.dropped = dropped;
+        this.maxBytes = settings.maxBytes() != null ? settings.maxBytes() : DEFAULT_MAX_BYTES;
         List<Thread> started = new ArrayList<>(senders);
         for (int i = 0; i < senders; i++) {
             String thread = "outbox-" + name + (senders == 1 ? "" : " #" + i);
@@ -119,13 +126,17 @@ public final class Outbox<T> implements AutoCloseable {
         return Math.min(MOST_SENDERS, Runtime.getRuntime().availableProcessors());
     }
 
-    /** Queues an entry, or drops and counts it when the queue is full. Never blocks. */
+    /**
+     * Queues an entry, or drops and counts it when the queue is full or closed (an exchange served by a
+     * configuration since replaced may end after its sink was). Never blocks.
+     */
     public void offer(T entry) {
         if (closing) {
+            drop(1);
             return;
         }
-        int entryBytes = settings.maxBytes() == null ? 0 : size.applyAsInt(entry);
-        if (settings.maxBytes() != null && bytes.get() + entryBytes > settings.maxBytes()) {
+        int entryBytes = size.applyAsInt(entry);
+        if (bytes.get() + entryBytes > maxBytes) {
             drop(1);
             return;
         }
@@ -135,14 +146,12 @@ public final class Outbox<T> implements AutoCloseable {
             drop(1);
             return;
         }
-        if (entryBytes > 0) {
-            bytes.addAndGet(entryBytes);
-        }
+        long held = bytes.addAndGet(entryBytes);
         queue.offer(entry);
         // at least, not exactly: two event loops can pass the mark together, and a missed wake-up
         // would leave the batch to the coalescing delay while the queue fills up
         Thread waiting = former.get();
-        if (waiting != null && (queued >= wanted || entryBytes > 0 && bytes.get() * 2 >= settings.maxBytes())
+        if (waiting != null && (queued >= wanted || held * 2 >= maxBytes)
                 && former.compareAndSet(waiting, null)) {
             LockSupport.unpark(waiting);
         }
@@ -172,6 +181,8 @@ public final class Outbox<T> implements AutoCloseable {
                     deliver(batch);
                 }
             } catch (InterruptedException e) {
+                // stopped while forming or sending (closing ran out of time): what it held is lost, and counted
+                drop(batch.size());
                 if (!closing) {
                     Thread.currentThread().interrupt();
                     return;
@@ -180,9 +191,11 @@ public final class Outbox<T> implements AutoCloseable {
                 LOG.error("{}: a batch could not be prepared; {} entries dropped", name, batch.size(), e);
                 drop(batch.size());
             } finally {
-                if (settings.maxBytes() != null) {
-                    batch.forEach(entry -> bytes.addAndGet(-size.applyAsInt(entry)));
+                long taken = 0;
+                for (T entry : batch) {
+                    taken += size.applyAsInt(entry);
                 }
+                bytes.addAndGet(-taken);
                 batch.clear();
             }
         }

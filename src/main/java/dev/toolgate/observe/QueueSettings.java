@@ -9,9 +9,10 @@ import dev.toolgate.config.ConfigNode;
  * @param maxBatchSize       entries sent together; default 1 (http-log) or 200 (opentelemetry)
  * @param maxCoalescingDelay seconds to wait for a batch to fill once its first entry is queued; default 1
  * @param maxEntries         entries that may wait; past that, new ones are dropped and counted; default 10000
- * @param maxBytes           Kong's bytes of serialized entries that may wait; accepted and not applied
- *                           (entries are serialized by the sender, after they wait): {@code max_entries}
- *                           bounds the queue
+ * @param maxBytes           bytes of entries that may wait; past that, new ones are dropped and counted.
+ *                           Entries are serialized when sent, so an entry's bytes are estimated from the
+ *                           texts it holds (its headers, ids, names, errors and payloads). Default none
+ *                           (Kong's); Toolgate then bounds each queue at 64 MiB all the same
  * @param maxRetryTime       seconds a failed batch is retried before it is dropped; default 60
  * @param initialRetryDelay  seconds before the first retry, doubling each time; default 0.01
  * @param maxRetryDelay      the longest wait between two retries, in seconds; default 60

@@ -33,10 +33,16 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
     /** The longest payload kept in a log entry; longer ones are cut and say so. */
     public static final int MAX_PAYLOAD_CHARS = 32 * 1024;
 
+    /**
+     * The largest message read to mask it for its payload: masking needs the whole tree, parsed on the event
+     * loop, and only {@link #MAX_PAYLOAD_CHARS} of it would be shown.
+     */
+    public static final int MAX_MASKED_PAYLOAD_BYTES = 8 * MAX_PAYLOAD_CHARS;
+
     /** How deep JSON held in a payload's strings is read to mask it (JSON text inside JSON text...). */
     private static final int MAX_TEXT_DEPTH = 2;
     /** The longest JSON text inside a payload's string that is read to mask it. */
-    static final int MAX_MASKED_TEXT = 1024 * 1024;
+    static final int MAX_MASKED_TEXT = 2 * MAX_PAYLOAD_CHARS;
 
     public Redaction {
         referenceBySecret = Map.copyOf(referenceBySecret);
@@ -113,13 +119,17 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
      * are (a tool argument {@code header_x_api_key}, a {@code client_secret}), and fields named like one
      * of the route's credential names (a client may copy the key it sends in an {@code x-tenant} header
      * into a tool's arguments, and the plugin never read that field), vault secrets replaced, cut at
-     * {@link #MAX_PAYLOAD_CHARS}. Bytes that are not valid JSON are not shown, only counted.
+     * {@link #MAX_PAYLOAD_CHARS}. Bytes that are not valid JSON, or more than {@link #MAX_MASKED_PAYLOAD_BYTES}, are
+     * not shown, only counted.
      *
      * @param consumedFields body fields the gateway's authentication consumed (masked too)
      */
     public String payload(byte[] bytes, int offset, int length, Set<String> consumedFields) {
         if (bytes == null || length <= 0) {
             return null;
+        }
+        if (length > MAX_MASKED_PAYLOAD_BYTES) {
+            return "[" + length + " bytes, too large to mask, not shown]";
         }
         String shown;
         try {

@@ -157,6 +157,29 @@ class KongLogPluginsIT {
     }
 
     @Test
+    void entriesLargerThanTheQueuesMaxBytesAreDroppedAndCountedNotSent() throws Exception {
+        try (RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+             RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
+             var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
+                     .replace("          - name: ai-mcp-proxy\n", "          - name: http-log\n"
+                             + "            config: {http_endpoint: '" + logs.url() + "/logs', queue: {max_bytes: 200}}\n"
+                             + "          - name: ai-mcp-proxy\n"))) {
+            call(gateway.proxy("/mcp"), "one", Map.of());
+
+            // initialize, the initialized notification and the call: each entry weighs more than 200 bytes
+            await().atMost(Duration.ofSeconds(20)).until(() -> dropped(gateway.admin("/metrics")) >= 3);
+            assertThat(logs.pending()).isZero();
+        }
+    }
+
+    private static double dropped(java.net.URI metrics) throws Exception {
+        String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith("toolgate_observe_dropped_total{sink=\"http-log\"}"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void fileLogFollowsARotatedFileAndLogsEveryMode() throws Exception {
         call(modes.conversion(), "get_widget", Map.of("path_id", "42"));
         await().atMost(Duration.ofSeconds(20)).until(() -> lines(logFile).stream()

@@ -36,6 +36,57 @@ class OutboxTest {
     }
 
     @Test
+    void entriesPastMaxBytesAreDroppedAndCountedAndTheirBytesAreFreedOnceSent() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        List<Integer> sent = new CopyOnWriteArrayList<>();
+        QueueSettings settings = new QueueSettings(100, 0, 10_000, 1000L, 60, 0.01, 1, 1);
+        try (Outbox<Integer> outbox = new Outbox<>("test", settings, (batch, attempt) -> {
+            stuck.await();
+            sent.addAll(batch);
+        }, weight -> weight, n -> { }, 1)) {
+            outbox.offer(600);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.waiting() == 0);
+            // the first is being sent and still held: 600 of the 1000 bytes
+            outbox.offer(300);
+            outbox.offer(200);
+            assertThat(outbox.dropped()).isEqualTo(1);
+            stuck.countDown();
+            await().atMost(5, TimeUnit.SECONDS).until(() -> sent.size() == 2);
+            outbox.offer(900);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> sent.size() == 3);
+            assertThat(sent).containsExactly(600, 300, 900);
+            assertThat(outbox.dropped()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutMaxBytesAQueueStillHoldsAtMostItsDefaultBytes() {
+        CountDownLatch stuck = new CountDownLatch(1);
+        QueueSettings settings = new QueueSettings(1, 0, 10_000, null, 60, 0.01, 1, 1);
+        int megabyte = 1 << 20;
+        try (Outbox<Integer> outbox = new Outbox<>("test", settings, (batch, attempt) -> stuck.await(),
+                weight -> weight, n -> { }, 1)) {
+            for (int i = 0; i < 1000; i++) {
+                outbox.offer(megabyte);
+            }
+            assertThat((long) outbox.waiting() * megabyte).isLessThanOrEqualTo(Outbox.DEFAULT_MAX_BYTES);
+            assertThat(outbox.dropped()).isGreaterThanOrEqualTo(1000 - Outbox.DEFAULT_MAX_BYTES / megabyte);
+            stuck.countDown();
+        }
+    }
+
+    @Test
+    void anEntryOfferedAfterTheQueueClosedIsCountedAsDropped() {
+        AtomicLong dropped = new AtomicLong();
+        Outbox<Integer> outbox = new Outbox<>("test", QueueSettings.defaults(1), (batch, attempt) -> { }, e -> 0,
+                dropped::addAndGet, 1);
+        outbox.close();
+        outbox.offer(1);
+        assertThat(dropped.get()).isEqualTo(1);
+        assertThat(outbox.dropped()).isEqualTo(1);
+    }
+
+    @Test
     void entriesAreSentInBatchesAndAFailedBatchIsRetried() {
         List<List<Integer>> sent = new CopyOnWriteArrayList<>();
         AtomicInteger failures = new AtomicInteger(2);

@@ -83,6 +83,14 @@ class RedactionTest {
     }
 
     @Test
+    void aMessageTooLargeToMaskOnTheEventLoopIsShownAsItsSize() {
+        byte[] big = ("{\"password\":\"P4SS\",\"text\":\"" + "x".repeat(Redaction.MAX_MASKED_PAYLOAD_BYTES) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(redaction.payload(big, 0, big.length, Set.of()))
+                .isEqualTo("[" + big.length + " bytes, too large to mask, not shown]");
+    }
+
+    @Test
     void jsonInsideAToolResultsTextIsMaskedAsTheResultsOwnFieldsAreAndOtherTextIsKeptAsWritten() {
         byte[] result = """
                 {"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"{\\n  \\"password\\": \\"UPSTREAM_PW\\",\\n  \\"token\\": \\"TOK\\", \\"inner\\": \\"{\\\\\\"secret\\\\\\":\\\\\\"INNER_S\\\\\\"}\\", \\"name\\": \\"w\\"}"},

@@ -56,7 +56,7 @@ final class HttpLogSender implements AutoCloseable {
                     java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
         }
         config.headers().forEach(target::putHeader);
-        this.outbox = new Outbox<>(name, config.queue(), this::send, q -> 0, n -> telemetry.dropped("http-log", n),
+        this.outbox = new Outbox<>(name, config.queue(), this::send, q -> q.event().weight(), n -> telemetry.dropped("http-log", n),
                 SENDERS);
     }
 

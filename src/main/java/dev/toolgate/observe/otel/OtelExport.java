@@ -92,14 +92,14 @@ final class OtelExport implements AutoCloseable {
                     .build();
             logger = logs.get("dev.toolgate");
             // handing records to the SDK's own batching processor does not wait on the network: one thread
-            entries = new Outbox<>(name + " logs", config.queue(), this::emit, q -> 0,
+            entries = new Outbox<>(name + " logs", config.queue(), this::emit, q -> q.event().weight(),
                     n -> telemetry.dropped("opentelemetry", n), 1);
         } else {
             logs = null;
             logger = null;
             entries = null;
         }
-        events = spans == null && metrics == null ? null : new Outbox<>(name, config.queue(), this::export, e -> 0,
+        events = spans == null && metrics == null ? null : new Outbox<>(name, config.queue(), this::export, McpEvent::weight,
                 n -> telemetry.dropped("opentelemetry", n), spans == null ? 1 : Outbox.sendersPerCore());
     }
 
