@@ -247,6 +247,11 @@ public final class Gateway implements AutoCloseable {
         return next;
     }
 
+    /** How many requests read on passthrough routes still wait for their answer to cross (bounded). */
+    public int waitingRequests() {
+        return tap.pending();
+    }
+
     /** What observation keeps across reloads: the metrics registry, the live feed. */
     public Telemetry telemetry() {
         return telemetry;

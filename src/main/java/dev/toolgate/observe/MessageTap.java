@@ -52,6 +52,44 @@ public final class MessageTap {
      */
     public void observe(String route, String session, long exchange, TapEvent.Direction direction,
                         byte[] bytes, int offset, int length, Local local) {
+        observe(route, session, exchange, direction, bytes, offset, length, local, true);
+    }
+
+    /**
+     * Observes a client's message or batch that the gateway refuses whole before forwarding anything
+     * (a batch too large): its messages are reported as they crossed, but its requests wait for no
+     * answer, since none will come from the server.
+     */
+    public void observeRefused(String route, String session, long exchange, byte[] bytes, int offset, int length,
+                               Local local) {
+        observe(route, session, exchange, TapEvent.Direction.CLIENT_TO_SERVER, bytes, offset, length, local, false);
+    }
+
+    /**
+     * The gateway answered the client's exchange itself (a refusal, a tool result a limit answered with):
+     * those of its requests still waiting for an answer will get none from the server, so they stop
+     * waiting. Requests of other exchanges with the same ids are left alone.
+     *
+     * @param bytes the client's message or batch, as it was observed
+     */
+    public void forget(String route, String session, long exchange, byte[] bytes, int offset, int length) {
+        List<McpEnvelope> messages;
+        try {
+            messages = McpEnvelope.readAll(bytes, offset, length);
+        } catch (IOException e) {
+            return; // nothing was remembered of a body that could not be read
+        }
+        String sessionKey = PendingKeys.session(session);
+        for (McpEnvelope m : messages) {
+            if (m.method() != null && m.idText() != null) {
+                pending.drop(PendingKeys.of(route, sessionKey, TapEvent.Direction.CLIENT_TO_SERVER, m.idText()),
+                        exchange);
+            }
+        }
+    }
+
+    private void observe(String route, String session, long exchange, TapEvent.Direction direction,
+                         byte[] bytes, int offset, int length, Local local, boolean remember) {
         List<McpEnvelope> messages;
         try {
             messages = McpEnvelope.readAll(bytes, offset, length);
@@ -59,8 +97,10 @@ public final class MessageTap {
             invalid(route, session, direction, length);
             return;
         }
+        // the session header may be kilobytes long: digested once, not once per message of a batch
+        String sessionKey = PendingKeys.session(session);
         for (McpEnvelope m : messages) {
-            TapEvent event = emit(route, session, exchange, direction, m);
+            TapEvent event = emit(route, session, sessionKey, exchange, direction, m, remember);
             if (local != null && event != null) {
                 local.seen(event, m, messages.size() == 1 ? bytes : null, offset, length);
             }
@@ -82,7 +122,8 @@ public final class MessageTap {
         return pending.size();
     }
 
-    private TapEvent emit(String route, String session, long exchange, TapEvent.Direction direction, McpEnvelope m) {
+    private TapEvent emit(String route, String session, String sessionKey, long exchange, TapEvent.Direction direction,
+                          McpEnvelope m, boolean remember) {
         if (!"2.0".equals(m.version())) {
             invalid(route, session, direction, m.bytes());
             return null;
@@ -91,13 +132,14 @@ public final class MessageTap {
         String id = m.idText();
         if (m.method() != null) {
             TapEvent.Kind kind = id == null ? TapEvent.Kind.NOTIFICATION : TapEvent.Kind.REQUEST;
-            if (kind == TapEvent.Kind.REQUEST) {
-                pending.remember(key(route, session, direction, id), new PendingRequests.Pending(exchange, m.method(),
+            if (kind == TapEvent.Kind.REQUEST && remember) {
+                pending.remember(PendingKeys.of(route, sessionKey, direction, id), new PendingRequests.Pending(exchange, m.method(),
                         m.tool(), nanoTime.getAsLong()));
             }
             event = new TapEvent(route, session, direction, kind, m.method(), id, m.tool(), null, null, m.bytes(), -1);
         } else if ((m.result() || m.error()) && id != null) {
-            PendingRequests.Pending request = pending.take(key(route, session, opposite(direction), id), exchange);
+            PendingRequests.Pending request = pending.take(PendingKeys.of(route, sessionKey, opposite(direction), id),
+                    exchange);
             long latency = request == null ? -1 : (nanoTime.getAsLong() - request.startNanos()) / 1_000;
             event = new TapEvent(route, session, direction, TapEvent.Kind.RESPONSE,
                     request == null ? null : request.method(), id, request == null ? null : request.tool(),
@@ -116,10 +158,6 @@ public final class MessageTap {
 
     private void invalid(String route, String session, TapEvent.Direction direction, int bytes) {
         sink.accept(new TapEvent(route, session, direction, TapEvent.Kind.INVALID, null, null, null, null, null, bytes, -1));
-    }
-
-    private static String key(String route, String session, TapEvent.Direction requester, String id) {
-        return route + '\u0000' + session + '\u0000' + requester.ordinal() + '\u0000' + id;
     }
 
     private static TapEvent.Direction opposite(TapEvent.Direction direction) {

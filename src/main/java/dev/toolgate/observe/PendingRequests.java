@@ -61,6 +61,16 @@ final class PendingRequests {
         return taken[0];
     }
 
+    /** Removes the requests {@code key} names that were sent in {@code exchange}, if they still wait; never another's. */
+    void drop(String key, long exchange) {
+        byKey.computeIfPresent(key, (k, queued) -> {
+            int before = queued.size();
+            queued.removeIf(p -> p.exchange() == exchange);
+            waiting.addAndGet(queued.size() - before);
+            return queued.isEmpty() ? null : queued;
+        });
+    }
+
     /** How many requests wait for their answer. */
     int size() {
         return waiting.get();

@@ -124,4 +124,56 @@ class MessageTapTest {
         observe("last", 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
         assertThat(tap.pending()).isOne();
     }
+
+    @Test
+    void aRefusedBatchIsReportedMessageByMessageButLeavesNoRequestWaiting() {
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 500; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"jsonrpc\":\"2.0\",\"id\":").append(i).append(",\"method\":\"ping\"}");
+        }
+        byte[] bytes = batch.append(']').toString().getBytes(StandardCharsets.UTF_8);
+
+        tap.observeRefused("r", "s", tap.exchange(), bytes, 0, bytes.length, null);
+
+        assertThat(events).hasSize(500).extracting(TapEvent::kind).containsOnly(Kind.REQUEST);
+        assertThat(tap.pending()).isZero();
+    }
+
+    @Test
+    void forgettingAnExchangeTheGatewayAnsweredLeavesTheSameIdOfAnotherExchangeWaiting() {
+        long other = tap.exchange();
+        long refused = tap.exchange();
+        observe(null, other, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+        String call = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"denied\"}},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}]";
+        observe(null, refused, Direction.CLIENT_TO_SERVER, call);
+        assertThat(tap.pending()).isEqualTo(3);
+
+        byte[] bytes = call.getBytes(StandardCharsets.UTF_8);
+        tap.forget("r", null, refused, bytes, 0, bytes.length);
+        assertThat(tap.pending()).isOne();
+
+        observe(null, tap.exchange(), Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
+        assertThat(events.getLast().method()).isEqualTo("tools/list");
+        assertThat(tap.pending()).isZero();
+    }
+
+    @Test
+    void aKilobytesLongSessionAndIdAreKeptAsAFewBytesAndStillPairTheirAnswer() {
+        String session = "s".repeat(8 * 1024);
+        String id = "\"" + "i".repeat(4 * 1024) + "\"";
+        long exchange = tap.exchange();
+        observe(session, exchange, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}");
+        // the same session but for its last character: another client, whose answer must not pair
+        observe(session.substring(1) + "t", tap.exchange(), Direction.SERVER_TO_CLIENT,
+                "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{}}");
+        assertThat(events.getLast().method()).isNull();
+
+        observe(session, exchange, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{}}");
+
+        assertThat(events.getLast().method()).isEqualTo("ping");
+        assertThat(tap.pending()).isZero();
+        assertThat(PendingKeys.of("r", PendingKeys.session(session), Direction.CLIENT_TO_SERVER, id))
+                .hasSizeLessThan(2 * PendingKeys.MAX_RAW);
+    }
 }

@@ -127,9 +127,11 @@ final class ModernTraffic {
      * @param access   the route's message policies, or null
      * @param asBefore forwards the exchange as any other (the server speaks the modern era)
      * @param observed gets each message a bridge sends the client, for the route's traffic events
+     * @param unforwarded told when the policies answered the exchange themselves, so that the route's
+     *                    traffic events wait for no answer from the server
      */
     Future<Void> handle(Exchange exchange, Buffer body, PassthroughAccess access, Supplier<Future<Void>> asBefore,
-                        Consumer<byte[]> observed) {
+                        Consumer<byte[]> observed, Runnable unforwarded) {
         UpstreamLink link = links.apply(exchange);
         return eras.speaksModern(link).compose(modernUpstream -> {
             HttpServerRequest request = exchange.request();
@@ -140,12 +142,12 @@ final class ModernTraffic {
             if (request.method() != HttpMethod.POST) {
                 throw new GatewayException(new GatewayError.MethodNotAllowed(request.method().name(), "POST"));
             }
-            return bridged(exchange, body, access, link, observed);
+            return bridged(exchange, body, access, link, observed, unforwarded);
         });
     }
 
     private Future<Void> bridged(Exchange exchange, Buffer body, PassthroughAccess access, UpstreamLink link,
-                                 Consumer<byte[]> observed) {
+                                 Consumer<byte[]> observed, Runnable unforwarded) {
         JsonNode message = JsonBody.parse(body);
         if (!message.isObject()) {
             throw new GatewayException(new GatewayError.InvalidMessage(null,
@@ -164,12 +166,15 @@ final class ModernTraffic {
                 }
                 yield access.admit(exchange, body).compose(admitted -> {
                     if (admitted.refused() != null) {
+                        unforwarded.run();
                         exchange.observation().refusedAll(admitted.refused());
                         ErrorResponses.mcp(exchange.request().response(), admitted.refused());
                         return Future.succeededFuture();
                     }
                     if (admitted.answer() != null) {
-                        return respondWith(exchange, admitted.answer(), observed);
+                        Future<Void> sent = respondWith(exchange, admitted.answer(), observed);
+                        unforwarded.run();
+                        return sent;
                     }
                     return bridge.answer(exchange, modern, link, access.shows(exchange), observed);
                 });

@@ -125,27 +125,40 @@ public final class PassthroughProxy implements McpEndpoint {
         long number = tap.exchange();
         MessageTap.Local recorder = exchange.observation().on() ? new PassthroughRecorder(exchange.observation()) : null;
         return exchange.body().compose(body -> {
+            // a batch is bounded as on a conversion endpoint, whether or not policies read the route's bodies:
+            // forwarded uncapped, one POST would be thousands of calls to the server
+            GatewayError refused = JsonBody.forwardingRefusal(body);
+            if (refused != null) {
+                // observed, but none of its requests waits for an answer: the server never sees them
+                tap.observeRefused(settings.route(), session, number, body.getBytes(), 0, body.length(), recorder);
+                exchange.observation().refusedAll(refused);
+                ErrorResponses.mcp(exchange.request().response(), refused);
+                return Future.succeededFuture();
+            }
             if (body.length() > 0) {
                 tap.observe(settings.route(), session, number, TapEvent.Direction.CLIENT_TO_SERVER, body.getBytes(), 0,
                         body.length(), recorder);
             }
             Consumer<byte[]> answered = bytes -> tap.observe(settings.route(), session, number,
                     TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, bytes.length, recorder);
-            // a batch is bounded as on a conversion endpoint, whether or not policies read the route's bodies:
-            // forwarded uncapped, one POST would be thousands of calls to the server
-            GatewayError refused = JsonBody.forwardingRefusal(body);
-            if (refused != null) {
-                exchange.observation().refusedAll(refused);
-                ErrorResponses.mcp(exchange.request().response(), refused);
-                return Future.succeededFuture();
-            }
+            Runnable unforwarded = () -> unforwarded(session, number, body);
             if (ModernTraffic.claims(exchange, body)) {
                 return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body,
-                        () -> Future.succeededFuture(false), recorder, answered), answered);
+                        () -> Future.succeededFuture(false), recorder, answered, unforwarded), answered, unforwarded);
             }
             return relay(exchange, session, number, body, () -> modern.legacy(exchange, body, access, answered), recorder,
-                    answered);
+                    answered, unforwarded);
         });
+    }
+
+    /**
+     * The gateway answered the exchange itself and forwarded none of it: its requests the answer did not
+     * settle (all of a refused batch, the rest of one a limit answered) stop waiting for the server.
+     */
+    private void unforwarded(String session, long number, Buffer body) {
+        if (body.length() > 0) {
+            tap.forget(settings.route(), session, number, body.getBytes(), 0, body.length());
+        }
     }
 
     /**
@@ -153,7 +166,8 @@ public final class PassthroughProxy implements McpEndpoint {
      * {@code bridged} (asked once the policies let it through) answers it instead.
      */
     private Future<Void> relay(Exchange exchange, String session, long number, Buffer body,
-                               Supplier<Future<Boolean>> bridged, MessageTap.Local recorder, Consumer<byte[]> answered) {
+                               Supplier<Future<Boolean>> bridged, MessageTap.Local recorder, Consumer<byte[]> answered,
+                               Runnable unforwarded) {
         if (access == null) {
             return bridged.get().map(bridgedIt -> {
                 if (!bridgedIt) {
@@ -164,10 +178,12 @@ public final class PassthroughProxy implements McpEndpoint {
         }
         return access.admit(exchange, body).compose(admitted -> {
             if (admitted.refused() != null) {
+                unforwarded.run();
                 exchange.observation().refusedAll(admitted.refused());
                 ErrorResponses.mcp(exchange.request().response(), admitted.refused());
             } else if (admitted.answer() != null) {
                 answered.accept(admitted.answer().getBytes());
+                unforwarded.run();
                 exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
                         .end(admitted.answer());
             } else {
