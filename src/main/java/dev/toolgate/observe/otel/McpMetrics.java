@@ -1,5 +1,6 @@
 package dev.toolgate.observe.otel;
 
+import dev.toolgate.observe.LabelBounds;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
 import io.opentelemetry.api.common.Attributes;
@@ -16,7 +17,8 @@ import java.util.List;
  * and Kong's: {@code mcp.server.operation.duration}, {@code mcp.client.operation.duration}
  * (passthrough only), {@code kong.gen_ai.mcp.response.size}, {@code kong.gen_ai.mcp.request.error.count},
  * {@code kong.gen_ai.mcp.acl.allowed} and {@code .denied}. Recorded on the plugin's queue's senders, at
- * once.
+ * once. Method, tool and error-type attributes are bounded ({@link LabelBounds}) for as long as the meter
+ * provider that keeps their series lives, which is this object's life.
  */
 final class McpMetrics {
 
@@ -33,6 +35,7 @@ final class McpMetrics {
     private final LongCounter denied;
     /** Attribute sets by their values: a route's few methods and tools repeat (the queue's senders share it). */
     private final java.util.Map<Key, Attributes> known = new java.util.concurrent.ConcurrentHashMap<>();
+    private final LabelBounds labels = new LabelBounds();
 
     McpMetrics(Meter meter, OpenTelemetryConfig.Metrics settings) {
         this.settings = settings;
@@ -57,10 +60,13 @@ final class McpMetrics {
         if (!settings.enableAiMetrics() || !origin.route().statistics()) {
             return;
         }
-        String errorType = e.errorType();
-        Attributes attributes = cached("op", e, errorType, () -> {
-            AttributesBuilder operation = route(origin).put("mcp.method.name", e.method());
-            putIfPresent(operation, "gen_ai.tool.name", e.tool());
+        String errorType = labels.errorType(e.errorType());
+        // each distinct value is a series the provider keeps: clients choose methods and tools, servers codes
+        String method = labels.method(e);
+        String tool = labels.tool(e);
+        Attributes attributes = cached("op", e, method, tool, errorType, () -> {
+            AttributesBuilder operation = route(origin).put("mcp.method.name", method);
+            putIfPresent(operation, "gen_ai.tool.name", tool);
             putIfPresent(operation, "gen_ai.operation.name", e.operation());
             if (settings.enableRequestMetrics()) {
                 putIfPresent(operation, "error.type", errorType);
@@ -73,21 +79,21 @@ final class McpMetrics {
             client.record(e.upstreamNanos() / 1e9, attributes);
         }
         if (!e.notification()) {
-            size.record(e.responseBytes(), cached("size", e, null, () -> {
-                AttributesBuilder sized = route(origin).put("mcp.method.name", e.method());
-                putIfPresent(sized, "gen_ai.tool.name", e.tool());
+            size.record(e.responseBytes(), cached("size", e, method, tool, null, () -> {
+                AttributesBuilder sized = route(origin).put("mcp.method.name", method);
+                putIfPresent(sized, "gen_ai.tool.name", tool);
                 return sized.build();
             }));
         }
         if (errorType != null && settings.enableRequestMetrics()) {
-            AttributesBuilder failed = route(origin).put("mcp.method.name", e.method())
-                    .put("error.type", e.errorCode() != null ? e.errorCode().toString() : errorType);
-            putIfPresent(failed, "gen_ai.tool.name", e.tool());
+            AttributesBuilder failed = route(origin).put("mcp.method.name", method)
+                    .put("error.type", e.errorCode() != null ? labels.errorType(e.errorCode().toString()) : errorType);
+            putIfPresent(failed, "gen_ai.tool.name", tool);
             errors.add(1, failed.build());
         }
-        if (e.acl() != null && e.tool() != null) {
+        if (e.acl() != null && tool != null) {
             Attributes acl = route(origin).put("kong.gen_ai.mcp.primitive", "tool")
-                    .put("kong.gen_ai.mcp.primitive_name", e.tool()).build();
+                    .put("kong.gen_ai.mcp.primitive_name", tool).build();
             ("allow".equals(e.acl()) ? allowed : denied).add(1, acl);
         }
     }
@@ -96,8 +102,9 @@ final class McpMetrics {
     private record Key(String kind, String route, String method, String tool, String errorType, String consumer) {
     }
 
-    private Attributes cached(String kind, McpEvent e, String errorType, java.util.function.Supplier<Attributes> make) {
-        Key key = new Key(kind, e.origin().route().routeId(), e.method(), e.tool(), errorType,
+    private Attributes cached(String kind, McpEvent e, String method, String tool, String errorType,
+                              java.util.function.Supplier<Attributes> make) {
+        Key key = new Key(kind, e.origin().route().routeId(), method, tool, errorType,
                 settings.enableConsumerAttribute() ? e.origin().consumerLabel() : null);
         Attributes attributes = known.get(key);
         if (attributes == null) {

@@ -1,5 +1,6 @@
 package dev.toolgate.observe.prometheus;
 
+import dev.toolgate.observe.LabelBounds;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -33,6 +34,8 @@ final class KongMetrics implements AutoCloseable {
     final Counter mcpErrors;
     final Counter aclAllowed;
     final Counter aclDenied;
+    /** The MCP series' method, tool and error-type labels: bounded for as long as those series live. */
+    final LabelBounds labels = new LabelBounds();
     private final PrometheusRegistry registry;
     private final List<Collector> all;
 

@@ -16,22 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * to in {@link KongMetrics}, as its switches say. Updates are lock-free counters and buckets, done on
  * the event loop; the series of a route (by status, source and consumer, and by method and tool) are
  * looked up once and kept (the client's label lookup made a list and hashed it for each of eight series
- * per call).
+ * per call). Method, tool and error-type labels are bounded by the metrics' {@link dev.toolgate.observe.LabelBounds}.
  */
 final class PrometheusSink implements TrafficSink {
 
-    /** Distinct tool labels kept; tool names can come from clients, and each is a series. */
-    private static final int MAX_TOOLS = 1000;
-    /** Distinct method labels kept: a client may send any method name (it is answered -32601, and counted). */
-    private static final int MAX_METHODS = 100;
-    /** Distinct error types kept: an upstream MCP server may answer any error code. */
-    private static final int MAX_ERROR_TYPES = 100;
-
     private final PrometheusConfig config;
     private final KongMetrics metrics;
-    private final BoundedLabels tools = new BoundedLabels(MAX_TOOLS);
-    private final BoundedLabels methods = new BoundedLabels(MAX_METHODS);
-    private final BoundedLabels errorTypes = new BoundedLabels(MAX_ERROR_TYPES);
     private final ConcurrentHashMap<Origin.RouteFacts, RouteSeries> routes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ToolKey, ToolSeries> toolSeries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ExchangeKey, ExchangeSeries> exchanges = new ConcurrentHashMap<>();
@@ -67,10 +57,9 @@ final class PrometheusSink implements TrafficSink {
         if (!config.aiMetrics() || !route.statistics()) {
             return;
         }
-        boolean answered = e.errorCode() == null;
-        // a tool the ACLs judged is named in the ACL counters even when refused (Kong counts denials by name)
-        String tool = e.tool() == null ? "" : tools.label(e.tool(), answered || e.acl() != null);
-        String method = e.method() == null ? "" : methods.label(e.method(), answered);
+        // the bounds live with the metrics, not with this sink: a reload rebuilds the sink, never the series
+        String tool = text(metrics.labels.tool(e));
+        String method = text(metrics.labels.method(e));
         ToolSeries series = toolSeries.computeIfAbsent(new ToolKey(route, method, tool), k -> new ToolSeries(
                 metrics.mcpLatency.labelValues(text(route.serviceName()), route.routeName(), method,
                         KongMetrics.WORKSPACE, tool),
@@ -83,7 +72,7 @@ final class PrometheusSink implements TrafficSink {
         String type = e.errorType();
         if (type != null) {
             metrics.mcpErrors.labelValues(text(route.serviceName()), route.routeName(), method, KongMetrics.WORKSPACE,
-                    tool, errorTypes.label(type, true)).inc();
+                    tool, metrics.labels.errorType(type)).inc();
         }
         if (e.acl() != null) {
             ("allow".equals(e.acl()) ? metrics.aclAllowed : metrics.aclDenied)
@@ -137,31 +126,5 @@ final class PrometheusSink implements TrafficSink {
 
     private static String text(String value) {
         return value == null ? "" : value;
-    }
-
-    /**
-     * Label values that come from outside (each is a series). A value becomes a label when a message
-     * with it was answered without a JSON-RPC error, up to a bound: made-up method and tool names are
-     * refused with one, so a client cannot fill the bound and push the real ones into {@code (other)}.
-     */
-    private static final class BoundedLabels {
-
-        private final int most;
-        private final ConcurrentHashMap<String, Boolean> seen = new ConcurrentHashMap<>();
-
-        BoundedLabels(int most) {
-            this.most = most;
-        }
-
-        String label(String value, boolean admit) {
-            if (seen.containsKey(value)) {
-                return value;
-            }
-            if (!admit || seen.size() >= most) {
-                return "(other)";
-            }
-            seen.putIfAbsent(value, Boolean.TRUE);
-            return value;
-        }
     }
 }

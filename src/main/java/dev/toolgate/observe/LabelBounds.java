@@ -1,0 +1,87 @@
+package dev.toolgate.observe;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The method, tool and error-type labels a metrics backend may give MCP series. Each distinct value is
+ * a series that lives as long as the metrics do, and the values come from outside: clients name
+ * methods and tools, servers choose error codes. So a value becomes a label only on evidence that it
+ * is real, and only up to a bound; the rest are {@link #OTHER}.
+ *
+ * <ul>
+ *   <li>a tool, when a call to it was answered without a JSON-RPC error, or when a tool ACL judged it
+ *       (Kong counts ACL decisions by tool name, denials included);</li>
+ *   <li>a method, when a request with it was answered without a JSON-RPC error; a notification has no
+ *       answer to prove its method, so only MCP's own notification methods are taken;</li>
+ *   <li>an error type, whatever it is, up to its bound.</li>
+ * </ul>
+ *
+ * <p>One instance belongs with the metrics it bounds and lives as long as they do: sinks are rebuilt on
+ * every configuration reload while their series stay, and bounds made per sink would admit another
+ * full set each time.
+ */
+public final class LabelBounds {
+
+    /** What a value past the bound, or not proven real, is counted as. */
+    public static final String OTHER = "(other)";
+
+    /** Distinct tool labels kept. */
+    static final int MAX_TOOLS = 1000;
+    /** Distinct method labels kept. */
+    static final int MAX_METHODS = 100;
+    /** Distinct error types kept. */
+    static final int MAX_ERROR_TYPES = 100;
+
+    /** The notifications MCP defines (2025-11-25), the only ones whose method is taken unproven. */
+    static final Set<String> NOTIFICATIONS = Set.of("notifications/initialized", "notifications/cancelled",
+            "notifications/progress", "notifications/message", "notifications/resources/updated",
+            "notifications/resources/list_changed", "notifications/tools/list_changed",
+            "notifications/prompts/list_changed", "notifications/roots/list_changed",
+            "notifications/elicitation/complete", "notifications/tasks/status");
+
+    private final Bounded tools = new Bounded(MAX_TOOLS);
+    private final Bounded methods = new Bounded(MAX_METHODS);
+    private final Bounded errorTypes = new Bounded(MAX_ERROR_TYPES);
+
+    /** The event's tool label, or null when it names no tool. */
+    public String tool(McpEvent e) {
+        return e.tool() == null ? null : tools.label(e.tool(), e.errorCode() == null || e.acl() != null);
+    }
+
+    /** The event's method label, or null when it has no method. */
+    public String method(McpEvent e) {
+        if (e.method() == null) {
+            return null;
+        }
+        return methods.label(e.method(), e.notification() ? NOTIFICATIONS.contains(e.method()) : e.errorCode() == null);
+    }
+
+    /** An error type's label, or null for none. */
+    public String errorType(String type) {
+        return type == null ? null : errorTypes.label(type, true);
+    }
+
+    /** Values admitted up to a bound; a value once admitted stays. */
+    private static final class Bounded {
+
+        private final int most;
+        private final ConcurrentHashMap<String, Boolean> seen = new ConcurrentHashMap<>();
+
+        Bounded(int most) {
+            this.most = most;
+        }
+
+        String label(String value, boolean admit) {
+            if (seen.containsKey(value)) {
+                return value;
+            }
+            if (!admit || seen.size() >= most) {
+                return OTHER;
+            }
+            // two threads may both pass the size check: the bound may be exceeded by the number of threads
+            seen.putIfAbsent(value, Boolean.TRUE);
+            return value;
+        }
+    }
+}

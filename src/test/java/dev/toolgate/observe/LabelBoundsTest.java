@@ -1,0 +1,51 @@
+package dev.toolgate.observe;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LabelBoundsTest {
+
+    static final Origin ORIGIN = new Origin(new Origin.RouteFacts("r-1", "mcp-route", "s-1", "mcp-service",
+            "passthrough-listener", true, false, false), null, null, null, "127.0.0.1", "localhost", "http");
+
+    private final LabelBounds labels = new LabelBounds();
+
+    /** A tool call's event: its id ("1"), or none for a notification; its error code, or null; its ACL decision. */
+    static McpEvent event(String id, String method, String tool, Integer errorCode, String acl) {
+        return new McpEvent(ORIGIN, 0, "session", id, method, tool, 1_000, -1, 0, 200, null, null, 10, 10, errorCode,
+                errorCode == null ? null : "refused", false, acl, null, null, null, null);
+    }
+
+    @Test
+    void aToolCallRefusedWithAJsonRpcErrorAndJudgedByNoAclDoesNotNameItsTool() {
+        assertThat(labels.tool(event("1", "tools/call", "made_up", -32602, null))).isEqualTo(LabelBounds.OTHER);
+        assertThat(labels.tool(event("1", "tools/call", "real", null, null))).isEqualTo("real");
+        assertThat(labels.tool(event("1", "tools/call", "denied", -32602, "deny"))).isEqualTo("denied");
+    }
+
+    @Test
+    void aFloodOfAnsweredToolNamesStopsAtTheBoundAndTheNamesAlreadyKeptStay() {
+        labels.tool(event("1", "tools/call", "kept", null, null));
+        for (int i = 0; i < 5 * LabelBounds.MAX_TOOLS; i++) {
+            labels.tool(event("1", "tools/call", "flood-" + i, null, null));
+        }
+
+        assertThat(labels.tool(event("1", "tools/call", "late", null, null))).isEqualTo(LabelBounds.OTHER);
+        assertThat(labels.tool(event("1", "tools/call", "kept", -32603, null))).isEqualTo("kept");
+    }
+
+    @Test
+    void aNotificationNamesItsMethodOnlyWhenMcpDefinesIt() {
+        assertThat(labels.method(event(null, "notifications/progress", null, null, null)))
+                .isEqualTo("notifications/progress");
+        assertThat(labels.method(event(null, "notifications/made-up", null, null, null))).isEqualTo(LabelBounds.OTHER);
+        assertThat(labels.method(event(null, "x-" + "y".repeat(100), null, null, null))).isEqualTo(LabelBounds.OTHER);
+    }
+
+    @Test
+    void aRequestNamesItsMethodOnlyWhenItWasAnsweredWithoutAJsonRpcError() {
+        assertThat(labels.method(event("1", "made/up", null, -32601, null))).isEqualTo(LabelBounds.OTHER);
+        assertThat(labels.method(event("1", "tools/list", null, null, null))).isEqualTo("tools/list");
+    }
+}
