@@ -83,7 +83,7 @@ final class Endpoints {
                 : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());
         ToolLimits limits = conversionLimits(tools);
         if (!access.restricts() && !ownersJudge) {
-            return new McpServerEndpoint(settings, tools, invoker, sessions, store, limits, ToolViews.ALL);
+            return new McpServerEndpoint(settings, tools, invoker, sessions, store, limits, ToolViews.ALL, false);
         }
         if (access.restricts()) {
             check(route, proxy, report, plugin);
@@ -96,7 +96,7 @@ final class Endpoints {
             return visible.cardinality() == tools.size() ? ToolView.ALL : new ToolView(visible);
         };
         return new McpServerEndpoint(settings, tools, invoker, sessions, store,
-                access.restricts() ? MessagePolicy.then(access, limits) : limits, views);
+                access.restricts() ? MessagePolicy.then(access, limits) : limits, views, access.restricts());
     }
 
     private static BitSet everyTool(ToolSet tools) {

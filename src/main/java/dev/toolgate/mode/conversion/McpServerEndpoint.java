@@ -79,15 +79,16 @@ public final class McpServerEndpoint implements McpEndpoint {
      * @param store    where this endpoint's sessions are ({@code server.session.strategy})
      * @param policies the endpoint's message policies in order (tool ACLs, tool limits), or null for none
      * @param views    what each caller may see of the tools
+     * @param aclsJudge whether tool ACLs are among {@code policies}
      */
     public McpServerEndpoint(Settings settings, ToolSet tools, ToolInvoker invoker, Sessions sessions,
-                             SessionStore store, MessagePolicy policies, ToolViews views) {
+                             SessionStore store, MessagePolicy policies, ToolViews views, boolean aclsJudge) {
         this.settings = settings;
         this.tools = tools;
         this.store = store;
         this.headers = new TransportHeaders(settings, store);
         McpMethods methods = new McpMethods(tools, invoker);
-        this.calls = new ToolCalls(methods, sessions, policies, views);
+        this.calls = new ToolCalls(methods, sessions, policies, views, aclsJudge);
         this.batches = new McpBatch(headers, calls);
         this.sessionRequests = new SessionRequests(settings, headers, sessions, store);
         this.modern = new ModernRequests(settings, methods, calls, settings.listTtlMs(), settings.listCacheScope());

@@ -31,16 +31,19 @@ final class ToolCalls {
     private final Sessions sessions;
     private final MessagePolicy policies;
     private final ToolViews views;
+    private final boolean aclsJudge;
 
     /**
-     * @param policies the endpoint's message policies in order, or null for none
-     * @param views    what each caller may see of the tools
+     * @param policies  the endpoint's message policies in order, or null for none
+     * @param views     what each caller may see of the tools
+     * @param aclsJudge whether tool ACLs are among the policies (tool limits alone make no ACL decision)
      */
-    ToolCalls(McpMethods methods, Sessions sessions, MessagePolicy policies, ToolViews views) {
+    ToolCalls(McpMethods methods, Sessions sessions, MessagePolicy policies, ToolViews views, boolean aclsJudge) {
         this.methods = methods;
         this.sessions = sessions;
         this.policies = policies;
         this.views = views;
+        this.aclsJudge = aclsJudge;
     }
 
     /**
@@ -64,13 +67,17 @@ final class ToolCalls {
         });
     }
 
-    private static void observe(Observation observation, RpcRecord record, Decision decision, JsonRpcMessage.Request r,
-                                String tool) {
+    private void observe(Observation observation, RpcRecord record, Decision decision, JsonRpcMessage.Request r,
+                         String tool) {
         boolean toolCall = tool != null && r.method().equals("tools/call");
+        // an ACL decision is noted only where tool ACLs exist, and only for a tool the endpoint serves: a name
+        // it does not serve is refused for not existing, which no ACL decided (and counting it would let
+        // made-up names into the ACL metrics)
+        boolean judged = toolCall && aclsJudge && methods.serves(tool);
         switch (decision) {
             case Decision.Reject reject -> {
                 // a tool ACL's denial, in either of its forms (acl_denial: unknown_tool answers it as unknown)
-                if (toolCall && (reject.error() instanceof GatewayError.ToolDenied
+                if (judged && (reject.error() instanceof GatewayError.ToolDenied
                         || reject.error() instanceof GatewayError.UnknownTool)) {
                     record.acl(false);
                 }
@@ -79,14 +86,16 @@ final class ToolCalls {
             case Decision.ToolResult result -> {
                 // only a per-tool limit answers a call with a result of its own
                 if (toolCall) {
-                    record.acl(true);
+                    if (judged) {
+                        record.acl(true);
+                    }
                     record.rateLimit("reject");
                 }
                 record.toolResult(true);
                 observation.answered(record, instead(decision, r));
             }
             default -> {
-                if (toolCall) {
+                if (judged) {
                     record.acl(true);
                 }
             }

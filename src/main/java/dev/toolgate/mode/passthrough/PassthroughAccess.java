@@ -103,8 +103,13 @@ final class PassthroughAccess {
                 return policies.admit(call).map(decision -> {
                     if (call.isToolCall() && call.tool() != null) {
                         RpcRecord record = exchange.observation().record(message.idText());
-                        record.acl(!(decision instanceof Decision.Reject r && (r.error() instanceof GatewayError.ToolDenied
-                                || r.error() instanceof GatewayError.UnknownTool)));
+                        // only where tool ACLs exist did one judge the call (every name: unlisted ones by the
+                        // default ACL); a route with tool limits alone has no ACL decision to count
+                        if (access != null) {
+                            record.acl(!(decision instanceof Decision.Reject r
+                                    && (r.error() instanceof GatewayError.ToolDenied
+                                    || r.error() instanceof GatewayError.UnknownTool)));
+                        }
                         if (decision instanceof Decision.ToolResult) {
                             record.rateLimit("reject");
                         }
