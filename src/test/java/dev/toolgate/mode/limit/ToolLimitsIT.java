@@ -181,6 +181,40 @@ class ToolLimitsIT {
         }
     }
 
+    @Test
+    void toolLimitsAloneMakeNoAclDecisionSoTheAclCountersStayEmpty() throws Exception {
+        sdkServer = JavaSdkServer.start();
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: sdk
+                    url: %s
+                    routes:
+                      - name: sdk
+                        paths: [/sdk]
+                        plugins:
+                          - name: prometheus
+                            config: {ai_metrics: true}
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: passthrough-listener
+                              logging: {log_statistics: true}
+                              tool_limits: {hour: 5}
+                """.formatted(sdkServer.mcp()), clock);
+        try (McpSyncClient client = Sdk.connect(gateway.proxy("/sdk"))) {
+            assertThat(client.callTool(new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 2))).isError()).isFalse();
+            try {
+                client.callTool(new McpSchema.CallToolRequest("made_up_tool_x", Map.of()));
+            } catch (RuntimeException refusedByTheServer) {
+                // the server answers an unknown tool as it likes; what matters is what the metrics show
+            }
+        }
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                gateway.admin("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("kong_ai_mcp_latency_ms_count{").contains("tool_name=\"add\"");
+        assertThat(metrics.lines().filter(l -> l.startsWith("kong_ai_mcp_acl_")).toList()).isEmpty();
+    }
+
     private JsonNode keyedCall(String key) {
         return keyedCall(gateway, key);
     }
