@@ -1,5 +1,6 @@
 package dev.toolgate.observe;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
@@ -11,7 +12,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * Logging set up in code: one line per event on stderr (stdout stays clean for commands that print
- * results), level from {@code TOOLGATE_LOG_LEVEL} (default INFO), quiet libraries. Parsing an XML
+ * results), through a bounded queue that never makes the logging thread wait, level from {@code TOOLGATE_LOG_LEVEL} (default INFO), quiet libraries. Parsing an XML
  * file cost about half a second of every start. A {@code -Dlogback.configurationFile=...} still wins.
  * <p>
  * Messages carry what clients and upstreams chose (tool names, JSON-RPC ids, error texts): their line
@@ -23,12 +24,17 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
+    /** Log lines waiting for stderr at most; more are dropped rather than waited for. */
+    static final int QUEUED_LINES = 8192;
+
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         configure(context, System.getenv("TOOLGATE_LOG_LEVEL"));
+        // lines still queued are written before the JVM exits (a start that fails says why, then exits)
+        Runtime.getRuntime().addShutdownHook(new Thread(context::stop, "log-flush"));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
@@ -51,9 +57,19 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         stderr.setTarget("System.err");
         stderr.setEncoder(encoder);
         stderr.start();
+        // event loops log (an audit line per ACL decision): they hand lines to a queue and never wait for
+        // stderr, which a container's log driver may stop reading; when the queue is full, lines are lost
+        AsyncAppender queued = new AsyncAppender();
+        queued.setContext(context);
+        queued.setName("stderr-queue");
+        queued.setQueueSize(QUEUED_LINES);
+        queued.setDiscardingThreshold(0);
+        queued.setNeverBlock(true);
+        queued.addAppender(stderr);
+        queued.start();
         var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(level, Level.INFO));
-        root.addAppender(stderr);
+        root.addAppender(queued);
         for (String noisy : new String[]{"io.netty", "io.vertx", "com.networknt"}) {
             context.getLogger(noisy).setLevel(Level.WARN);
         }

@@ -91,10 +91,43 @@ class OneLineMessageTest {
             LogSetup.configure(context, "INFO");
             logging.accept(context);
         } finally {
-            System.setErr(err);
+            // stopping writes what is still queued, to the captured stream
             context.stop();
+            System.setErr(err);
         }
         return captured.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void aThreadThatLogsNeverWaitsForAStderrThatStoppedReading() throws Exception {
+        PrintStream err = System.err;
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        System.setErr(new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                try {
+                    reading.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, true, StandardCharsets.UTF_8));
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        try {
+            LogSetup.configure(context, "INFO");
+            Logger logger = context.getLogger("dev.toolgate.test");
+            long started = System.nanoTime();
+            for (int i = 0; i < 4 * LogSetup.QUEUED_LINES; i++) {
+                logger.info("line {}", i);
+            }
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(5));
+        } finally {
+            reading.countDown();
+            context.stop();
+            System.setErr(err);
+        }
     }
 
     @Test
