@@ -224,6 +224,34 @@ class OpenTelemetryIT {
         assertThat(collector.contentTypes()).allMatch("application/x-protobuf"::equals);
     }
 
+    @Test
+    void accessLogsACollectorDoesNotTakeAreRetriedThenDroppedAndCounted() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        try (RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+             var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
+                     .replace("          - name: ai-mcp-proxy\n", "          - name: opentelemetry\n"
+                             + "            config: {logs_endpoint: 'http://127.0.0.1:" + closedPort + "/v1/logs',"
+                             + " connect_timeout: 100, queue: {max_retry_time: 0.2, max_coalescing_delay: 0.01}}\n"
+                             + "          - name: ai-mcp-proxy\n"))) {
+            McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+            client.initialize("2025-06-18");
+            client.call("one", "{}");
+
+            // initialize, the initialized notification and the call: three access logs the collector never took
+            await().atMost(Duration.ofSeconds(20)).until(() -> dropped(gateway.admin("/metrics")) >= 3);
+        }
+    }
+
+    private static double dropped(java.net.URI metrics) throws Exception {
+        String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith("toolgate_observe_dropped_total{sink=\"opentelemetry\"}"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     private static RestUpstream.Received received(RestUpstream rest, String path) {
         for (int i = 0; i < 10; i++) {
             RestUpstream.Received r = rest.next();

@@ -8,20 +8,16 @@ import dev.toolgate.observe.TraceIds;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.logs.Logger;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.common.ComponentLoader;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
-import io.opentelemetry.sdk.logs.SdkLoggerProvider;
-import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
+import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
@@ -56,8 +52,9 @@ final class OtelExport implements AutoCloseable {
     private final McpSpans spanMaker;
     private final SdkMeterProvider meters;
     private final McpMetrics metrics;
-    private final SdkLoggerProvider logs;
-    private final Logger logger;
+    private final OtlpHttpLogRecordExporter logs;
+    /** The logs' resource, with the configured attributes (null without logs). */
+    private final Resource resource;
     private final Outbox<McpEvent> events;
     private final Outbox<LogQueue> entries;
 
@@ -85,18 +82,14 @@ final class OtelExport implements AutoCloseable {
                     .setTimeout(Duration.ofMillis(config.sendTimeout() + config.readTimeout()))
                     .setConnectTimeout(Duration.ofMillis(config.connectTimeout())).setComponentLoader(sender);
             config.headers().forEach(exporter::addHeader);
-            logs = SdkLoggerProvider.builder().setResource(resource).addLogRecordProcessor(BatchLogRecordProcessor
-                    .builder(exporter.build()).setMaxQueueSize(config.queue().maxEntries())
-                    .setMaxExportBatchSize(Math.min(config.queue().maxBatchSize(), config.queue().maxEntries()))
-                    .setScheduleDelay(Duration.ofMillis((long) (config.queue().maxCoalescingDelay() * 1000))).build())
-                    .build();
-            logger = logs.get("dev.toolgate");
-            // handing records to the SDK's own batching processor does not wait on the network: one thread
+            logs = exporter.build();
+            this.resource = resource;
+            // one sender: the collector gets an exchange's records in the order they were served
             entries = new Outbox<>(name + " logs", config.queue(), this::emit, q -> q.event().weight(),
                     n -> telemetry.dropped("opentelemetry", n), 1);
         } else {
             logs = null;
-            logger = null;
+            this.resource = null;
             entries = null;
         }
         events = spans == null && metrics == null ? null : new Outbox<>(name, config.queue(), this::export, McpEvent::weight,
@@ -142,18 +135,21 @@ final class OtelExport implements AutoCloseable {
         }
     }
 
-    private void emit(List<LogQueue> batch, int attempt) {
+    private void emit(List<LogQueue> batch, int attempt) throws IOException {
+        long observed = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
+        List<LogRecordData> records = new ArrayList<>(batch.size());
         for (LogQueue q : batch) {
-            var record = logger.logRecordBuilder().setBody(new String(q.entry(), java.nio.charset.StandardCharsets.UTF_8))
-                    .setTimestamp(q.event().startedAtMillis(), TimeUnit.MILLISECONDS)
-                    .setAllAttributes(attributes(q));
             TraceIds trace = q.event().rpc().stream().map(McpEvent::trace).filter(t -> t != null && t.sampled())
                     .findFirst().orElse(null);
-            if (trace != null) {
-                record.setContext(Context.root().with(Span.wrap(SpanContext.create(trace.traceId(), trace.spanId(),
-                        TraceFlags.getSampled(), TraceState.getDefault()))));
-            }
-            record.emit();
+            SpanContext context = trace == null ? SpanContext.getInvalid() : SpanContext.create(trace.traceId(),
+                    trace.spanId(), TraceFlags.getSampled(), TraceState.getDefault());
+            records.add(new AccessLogRecord(resource, SCOPE, TimeUnit.MILLISECONDS.toNanos(q.event().startedAtMillis()),
+                    observed, context, new String(q.entry(), java.nio.charset.StandardCharsets.UTF_8), attributes(q)));
+        }
+        CompletableResultCode result = logs.export(records).join(config.sendTimeout() + config.readTimeout(),
+                TimeUnit.MILLISECONDS);
+        if (!result.isSuccess()) {
+            throw new IOException("the collector did not take " + records.size() + " log records");
         }
     }
 
