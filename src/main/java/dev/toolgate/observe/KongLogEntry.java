@@ -195,7 +195,7 @@ public final class KongLogEntry {
     private static void rpc(JsonGenerator g, McpEvent e, Origin.RouteFacts route) throws IOException {
         g.writeStartObject();
         if (e.id() != null) {
-            string(g, ID, e.id().startsWith("\"") ? e.id().substring(1, e.id().length() - 1) : e.id());
+            string(g, ID, e.idValue());
         }
         string(g, METHOD, e.method());
         if (route.statistics()) {

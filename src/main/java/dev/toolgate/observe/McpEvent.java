@@ -1,5 +1,8 @@
 package dev.toolgate.observe;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.toolgate.mcp.Json;
+
 /**
  * One MCP message the gateway handled, in any mode, once its outcome is known: a request with its
  * answer, or a notification. What metrics, traces, log plugins and the live page are made of. Built
@@ -70,6 +73,26 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
     /** True for a notification (no id, no answer). */
     public boolean notification() {
         return id == null;
+    }
+
+    /**
+     * The id as logs and spans show it: a number as it is, a string without its quotes and unescaped
+     * ({@code "a\"b"} shows as {@code a"b}); null for a notification.
+     */
+    public String idValue() {
+        if (id == null || !id.startsWith("\"")) {
+            return id;
+        }
+        // most ids have nothing escaped, and this runs for every message: parse only those that do
+        if (id.indexOf('\\') < 0) {
+            return id.substring(1, id.length() - 1);
+        }
+        try {
+            return Json.MAPPER.readValue(id, String.class);
+        } catch (JsonProcessingException e) {
+            // a long id cut short (see the constructor) may end inside an escape: show it as it is
+            return id.substring(1, id.length() - 1);
+        }
     }
 
     /** True when the answer is an error: a JSON-RPC error, a refusal, or a tool result with isError. */

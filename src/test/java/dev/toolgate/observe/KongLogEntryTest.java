@@ -25,6 +25,10 @@ class KongLogEntryTest {
             """, Path.of("").toAbsolutePath()).snapshot().config());
 
     private static ExchangeEvent exchange(boolean statistics, boolean payloads, boolean audits) {
+        return exchange(statistics, payloads, audits, "2");
+    }
+
+    private static ExchangeEvent exchange(boolean statistics, boolean payloads, boolean audits, String id) {
         var config = Configs.check("""
                 _format_version: "3.0"
                 services:
@@ -37,7 +41,7 @@ class KongLogEntryTest {
                 statistics, payloads, audits);
         Origin origin = new Origin(facts, "6c95a611-0000-4000-8000-000000000001", "admin", null, "10.0.0.7",
                 "gw.example:8000", "2025-06-18");
-        McpEvent call = new McpEvent(origin, 1_700_000_000_000L, "abc123session", "2", "tools/call", "list_orders",
+        McpEvent call = new McpEvent(origin, 1_700_000_000_000L, "abc123session", id, "tools/call", "list_orders",
                 6_400_000, 5_000_000, 1_000_000, 200, "mcp-service", "127.0.0.1:9", 120, 5030, null, null, false,
                 "allow", null, null, "{\"request\":1}", "{\"result\":{}}");
         ObjectNode audit = Json.object();
@@ -83,5 +87,14 @@ class KongLogEntryTest {
                 .isEqualTo("{\"request\":1}");
         assertThat(withPayloads.path("ai").path("mcp").has("audit")).isFalse();
         assertThat(KongLogEntry.of(exchange(false, false, false), ENTITIES).has("ai")).isFalse();
+    }
+
+    @Test
+    void aStringIdIsLoggedAsTheClientSentItUnescapedOnce() throws Exception {
+        // the event keeps the id as JSON text: "a\"b" is the string a"b, not a\"b
+        JsonNode entry = Json.MAPPER.readTree(Json.text(KongLogEntry.of(exchange(true, false, false, "\"a\\\"b\\\\c\""),
+                ENTITIES)));
+
+        assertThat(entry.path("ai").path("mcp").path("rpc").get(0).path("id").asText()).isEqualTo("a\"b\\c");
     }
 }

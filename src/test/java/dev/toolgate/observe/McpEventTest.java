@@ -36,4 +36,24 @@ class McpEventTest {
         assertThat(plain.tool()).isEqualTo("get_widget");
         assertThat(withPayload.weight() - plain.weight()).isEqualTo(30_000);
     }
+
+    @Test
+    void anIdShowsAsItsPlainValueANumberAsItIsAStringUnquotedAndUnescaped() {
+        assertThat(event(null, "7", null, null, null).idValue()).isEqualTo("7");
+        assertThat(event(null, "\"abc\"", null, null, null).idValue()).isEqualTo("abc");
+        assertThat(event(null, "\"a\\\"b\"", null, null, null).idValue()).isEqualTo("a\"b");
+        assertThat(event(null, "\"x\\\\y\"", null, null, null).idValue()).isEqualTo("x\\y");
+        assertThat(event(null, "\"\\u00e9t\\u00e9\\n\"", null, null, null).idValue()).isEqualTo("été\n");
+        assertThat(event(null, null, null, null, null).idValue()).isNull();
+    }
+
+    @Test
+    void aLongIdCutInsideAnEscapeShowsAsItIsInsteadOfFailing() {
+        // the cut falls between the backslash and the quote it escapes: what is left is not JSON
+        String id = "\"" + "x".repeat(McpEvent.MAX_TEXT - 2) + "\\\"tail\"";
+        McpEvent e = event(null, id, null, null, null);
+
+        assertThat(e.id()).endsWith("\\…\"");
+        assertThat(e.idValue()).isEqualTo("x".repeat(McpEvent.MAX_TEXT - 2) + "\\…");
+    }
 }

@@ -1,0 +1,35 @@
+package dev.toolgate.observe.otel;
+
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.Origin;
+import dev.toolgate.observe.TraceIds;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class McpSpansTest {
+
+    private static final Origin ORIGIN = new Origin(new Origin.RouteFacts("r1", "widgets-mcp", "s1", "widgets",
+            "conversion-listener", true, false, false), null, null, null, "127.0.0.1", "127.0.0.1:8000", "2025-06-18");
+    private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("jsonrpc.request.id");
+
+    private final McpSpans spans = new McpSpans(InstrumentationScopeInfo.create("dev.toolgate"), Resource.empty());
+
+    private static McpEvent call(String id) {
+        TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
+                0x00f067aa0ba902b8L, true, null, null);
+        return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", id, "tools/call", "getWidget", 900_000, -1, -1,
+                -1, null, null, 120, 300, null, null, false, null, null, ids, null, null);
+    }
+
+    @Test
+    void theRequestIdAttributeIsTheIdsPlainValue() {
+        assertThat(spans.of(call("7")).getFirst().getAttributes().get(REQUEST_ID)).isEqualTo("7");
+        assertThat(spans.of(call("\"abc\"")).getFirst().getAttributes().get(REQUEST_ID)).isEqualTo("abc");
+        // the event keeps the id as JSON text: "a\"b" is the string a"b, not a\"b
+        assertThat(spans.of(call("\"a\\\"b\\u00e9\"")).getFirst().getAttributes().get(REQUEST_ID)).isEqualTo("a\"bé");
+    }
+}
