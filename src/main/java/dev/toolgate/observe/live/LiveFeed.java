@@ -6,7 +6,6 @@ import dev.toolgate.observe.TrafficSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
@@ -31,25 +30,26 @@ public final class LiveFeed implements TrafficSink {
     public record Page(List<McpEvent> events, long next, long missed) {
     }
 
-    private final AtomicReferenceArray<McpEvent> ring = new AtomicReferenceArray<>(CAPACITY);
-    private final AtomicLongArray sequences = new AtomicLongArray(CAPACITY);
+    /**
+     * A message and its position, written to a slot as one: kept apart (an array of messages, one of
+     * positions), a reader could take the message a writer had just put in a slot under the position
+     * still there, the one 512 before.
+     */
+    private record Entry(long sequence, McpEvent event) {
+    }
+
+    private final AtomicReferenceArray<Entry> ring = new AtomicReferenceArray<>(CAPACITY);
     private final AtomicLong next = new AtomicLong();
     private final ToolStats stats;
 
     public LiveFeed(LongSupplier clock) {
         this.stats = new ToolStats(clock);
-        for (int i = 0; i < CAPACITY; i++) {
-            sequences.set(i, -1);
-        }
     }
 
     @Override
     public void message(McpEvent event) {
         long sequence = next.getAndIncrement();
-        int slot = (int) (sequence & (CAPACITY - 1));
-        ring.set(slot, event);
-        // the sequence is written last: a reader that sees it sees the event too
-        sequences.set(slot, sequence);
+        ring.set((int) (sequence & (CAPACITY - 1)), new Entry(sequence, event));
         stats.add(event);
     }
 
@@ -66,13 +66,12 @@ public final class LiveFeed implements TrafficSink {
         List<McpEvent> events = new ArrayList<>((int) Math.min(max, Math.max(0, end - start)));
         long position = start;
         while (position < end && events.size() < max) {
-            int slot = (int) (position & (CAPACITY - 1));
-            McpEvent event = ring.get(slot);
-            if (sequences.get(slot) != position) {
+            Entry entry = ring.get((int) (position & (CAPACITY - 1)));
+            if (entry == null || entry.sequence() != position) {
                 // not written yet (or already overwritten): read it next time
                 break;
             }
-            events.add(event);
+            events.add(entry.event());
             position++;
         }
         return new Page(events, position, Math.max(0, missed));

@@ -4,6 +4,9 @@ import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,5 +76,49 @@ class LiveFeedTest {
 
         assertThat(page.missed()).isZero();
         assertThat(page.events()).hasSize(200);
+    }
+
+    @Test
+    void aPageLappedByWritersNeverShowsAMessageUnderAnotherOnesPosition() throws Exception {
+        // writers lap the reader all the time, and each writer's messages take increasing positions: a
+        // message read under a position it was not written at comes before older ones of its writer
+        int writers = 2;
+        AtomicBoolean done = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int n = 0; !done.get(); n++) {
+                    feed.message(call(writer * 1_000_000_000 + n));
+                }
+            }));
+        }
+        long[] last = new long[writers];
+        java.util.Arrays.fill(last, -1);
+        long from = 0;
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        String wrong = null;
+        try {
+            while (wrong == null && System.nanoTime() < deadline) {
+                LiveFeed.Page page = feed.since(from, LiveFeed.CAPACITY);
+                for (McpEvent e : page.events()) {
+                    int id = Integer.parseInt(e.id());
+                    int writer = id / 1_000_000_000;
+                    int n = id % 1_000_000_000;
+                    if (n <= last[writer]) {
+                        wrong = "message " + n + " of writer " + writer + " after its message " + last[writer];
+                    }
+                    last[writer] = n;
+                }
+                from = page.next();
+            }
+        } finally {
+            done.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+
+        assertThat(wrong).isNull();
     }
 }
