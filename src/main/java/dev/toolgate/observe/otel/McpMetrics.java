@@ -98,13 +98,19 @@ final class McpMetrics {
         }
     }
 
-    /** What an attribute set is made of: a route's few methods and tools repeat, so sets are made once. */
-    private record Key(String kind, String route, String method, String tool, String errorType, String consumer) {
+    /**
+     * What an attribute set is made of: a route's few methods and tools repeat, so sets are made once. The
+     * route's and service's names, not the route's id: this object outlives reloads that rename a route or
+     * move it to another service, and its sets must then carry the new names.
+     */
+    private record Key(String kind, String route, String service, String method, String tool, String errorType,
+                       String consumer) {
     }
 
     private Attributes cached(String kind, McpEvent e, String method, String tool, String errorType,
                               java.util.function.Supplier<Attributes> make) {
-        Key key = new Key(kind, e.origin().route().routeId(), method, tool, errorType,
+        Origin.RouteFacts route = e.origin().route();
+        Key key = new Key(kind, route.routeName(), route.serviceName(), method, tool, errorType,
                 settings.enableConsumerAttribute() ? e.origin().consumerLabel() : null);
         Attributes attributes = known.get(key);
         if (attributes == null) {

@@ -1,0 +1,88 @@
+package dev.toolgate.observe.otel;
+
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.Origin;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.PointData;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class McpMetricsTest {
+
+    private static final OpenTelemetryConfig.Metrics SETTINGS = new OpenTelemetryConfig.Metrics(null, true, true,
+            true, false, false, false, 60);
+
+    private final Reader reader = new Reader();
+    private final SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    private final McpMetrics metrics = new McpMetrics(provider.get("dev.toolgate"), SETTINGS);
+
+    @AfterEach
+    void shutDown() {
+        provider.close();
+    }
+
+    private static McpEvent call(String routeName, String serviceName) {
+        Origin origin = new Origin(new Origin.RouteFacts("r1", routeName, "s1", serviceName, "conversion-listener", true,
+                false, false), null, null, null, "127.0.0.1", "127.0.0.1:8000", "2025-06-18");
+        return new McpEvent(origin, 1_700_000_000_000L, "session-1", "7", "tools/call", "getWidget", 900_000, 400_000,
+                200_000, 200, serviceName, "127.0.0.1:8081", 120, 300, null, null, false, null, null, null, null, null);
+    }
+
+    @Test
+    void aRouteRenamedOrMovedToAnotherServiceByAReloadIsLabelledWithItsNewNames() {
+        // the same route (its id r1) before and after a reload that kept the plugin's exporters
+        metrics.record(call("widgets-mcp", "widgets"));
+        metrics.record(call("gadgets-mcp", "gadgets"));
+
+        // the two metrics whose attribute sets are kept from one message to the next
+        for (String name : List.of("mcp.server.operation.duration", "kong.gen_ai.mcp.response.size")) {
+            List<Attributes> series = reader.collect().stream().filter(m -> m.getName().equals(name))
+                    .flatMap(m -> m.getData().getPoints().stream()).map(PointData::getAttributes).toList();
+            assertThat(series).as(name).extracting(a -> a.get(AttributeKey.stringKey("kong.route.name")) + " -> "
+                            + a.get(AttributeKey.stringKey("kong.service.name")))
+                    .containsExactlyInAnyOrder("widgets-mcp -> widgets", "gadgets-mcp -> gadgets");
+        }
+    }
+
+    /** Collects on demand, as a pull exporter would. */
+    private static final class Reader implements MetricReader {
+
+        private CollectionRegistration registration = CollectionRegistration.noop();
+
+        @Override
+        public void register(CollectionRegistration registration) {
+            this.registration = registration;
+        }
+
+        java.util.Collection<MetricData> collect() {
+            return registration.collectAllMetrics();
+        }
+
+        @Override
+        public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+            return AggregationTemporality.CUMULATIVE;
+        }
+
+        @Override
+        public CompletableResultCode forceFlush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+        }
+    }
+}
