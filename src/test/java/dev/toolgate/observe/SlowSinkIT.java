@@ -1,15 +1,12 @@
 package dev.toolgate.observe;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.ObservedModes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -42,14 +39,11 @@ class SlowSinkIT {
     static final List<Socket> held = new CopyOnWriteArrayList<>();
     static ObservedModes modes;
 
-    static ListAppender<ILoggingEvent> log;
+    static CapturedLog log;
 
     @BeforeAll
     static void start() throws IOException {
-        log = new ListAppender<>();
-        log.list = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        log.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
+        log = CapturedLog.everything();
         blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofPlatform().daemon().start(() -> {
             while (!blackHole.isClosed()) {
@@ -81,7 +75,7 @@ class SlowSinkIT {
 
     @AfterAll
     static void stop() throws IOException {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
+        log.close();
         if (modes != null) {
             modes.close();
         }
@@ -153,23 +147,9 @@ class SlowSinkIT {
         McpHttp client = new McpHttp(modes.conversion());
         client.initialize("2025-06-18");
         client.call("get_widget", "{\"path_id\":\"42\"}");
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> logged()
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> log.text()
                 .contains("could not deliver (no answer within the timeout)"));
-        assertThat(logged()).doesNotContain("T0KEN");
-    }
-
-    /** What the gateway logged: the lines and their exceptions' messages. */
-    private static String logged() {
-        StringBuilder all = new StringBuilder();
-        synchronized (log.list) {
-            for (ILoggingEvent e : log.list) {
-                all.append(e.getFormattedMessage()).append('\n');
-                for (var t = e.getThrowableProxy(); t != null; t = t.getCause()) {
-                    all.append(t.getMessage()).append('\n');
-                }
-            }
-        }
-        return all.toString();
+        assertThat(log.text()).doesNotContain("T0KEN");
     }
 
     private static double dropped(String metrics, String sink) {

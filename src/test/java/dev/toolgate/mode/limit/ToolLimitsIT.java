@@ -155,22 +155,10 @@ class ToolLimitsIT {
     @Test
     void aPassthroughToolNamedInToolsIsLimitedBeforeTheServerSeesTheCall() {
         sdkServer = JavaSdkServer.start();
-        gateway = TestGateway.start("""
-                _format_version: "3.0"
-                services:
-                  - name: sdk
-                    url: %s
-                    routes:
-                      - name: sdk
-                        paths: [/sdk]
-                        plugins:
-                          - name: ai-mcp-proxy
-                            config:
-                              mode: passthrough-listener
-                              tool_limits: {hour: 5}
+        gateway = TestGateway.start(passthrough("", """
                               tools:
                                 - {name: add, description: Add, limit: {minute: 1}}
-                """.formatted(sdkServer.mcp()), clock);
+                """), clock);
         try (McpSyncClient client = Sdk.connect(gateway.proxy("/sdk"))) {
             McpSchema.CallToolResult sum = client.callTool(new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 2)));
             assertThat(sum.isError()).as(sum.toString()).isFalse();
@@ -184,23 +172,12 @@ class ToolLimitsIT {
     @Test
     void toolLimitsAloneMakeNoAclDecisionSoTheAclCountersStayEmpty() throws Exception {
         sdkServer = JavaSdkServer.start();
-        gateway = TestGateway.start("""
-                _format_version: "3.0"
-                services:
-                  - name: sdk
-                    url: %s
-                    routes:
-                      - name: sdk
-                        paths: [/sdk]
-                        plugins:
+        gateway = TestGateway.start(passthrough("""
                           - name: prometheus
                             config: {ai_metrics: true}
-                          - name: ai-mcp-proxy
-                            config:
-                              mode: passthrough-listener
+                """, """
                               logging: {log_statistics: true}
-                              tool_limits: {hour: 5}
-                """.formatted(sdkServer.mcp()), clock);
+                """), clock);
         try (McpSyncClient client = Sdk.connect(gateway.proxy("/sdk"))) {
             assertThat(client.callTool(new McpSchema.CallToolRequest("add", Map.of("a", 1, "b", 2))).isError()).isFalse();
             try {
@@ -213,6 +190,24 @@ class ToolLimitsIT {
                 gateway.admin("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("kong_ai_mcp_latency_ms_count{").contains("tool_name=\"add\"");
         assertThat(metrics.lines().filter(l -> l.startsWith("kong_ai_mcp_acl_")).toList()).isEmpty();
+    }
+
+    /** A passthrough route to the SDK server with tool limits of 5 an hour, and these plugins and settings. */
+    private String passthrough(String plugins, String settings) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: sdk
+                    url: %s
+                    routes:
+                      - name: sdk
+                        paths: [/sdk]
+                        plugins:
+                %s          - name: ai-mcp-proxy
+                            config:
+                              mode: passthrough-listener
+                              tool_limits: {hour: 5}
+                %s""".formatted(sdkServer.mcp(), plugins, settings);
     }
 
     private JsonNode keyedCall(String key) {

@@ -1,11 +1,10 @@
 package dev.toolgate.mode.passthrough;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.TestGateway;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -52,9 +50,7 @@ class PassthroughObservationIT {
     static HttpServer upstream;
     static TestGateway gateway;
     static McpHttp mcp;
-    static ListAppender<ILoggingEvent> log;
-    static Logger trafficLogger;
-    static Level previousLevel;
+    static CapturedLog log;
     static volatile CompletableFuture<JsonNode> samplingAnswer = new CompletableFuture<>();
 
     @BeforeAll
@@ -74,21 +70,13 @@ class PassthroughObservationIT {
                             config: {mode: passthrough-listener}
                 """.formatted(upstream.actualPort()));
         mcp = new McpHttp(gateway.proxy("/observed"));
-        trafficLogger = (Logger) LoggerFactory.getLogger("dev.toolgate.traffic");
-        previousLevel = trafficLogger.getLevel();
-        trafficLogger.setLevel(Level.DEBUG);
-        log = new ListAppender<>();
-        // appended from several event loops at once: a plain ArrayList would lose lines
-        log.list = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        log.start();
-        trafficLogger.addAppender(log);
+        log = CapturedLog.of("dev.toolgate.traffic", Level.DEBUG);
     }
 
     @AfterAll
     static void stop() {
-        if (trafficLogger != null) {
-            trafficLogger.detachAppender(log);
-            trafficLogger.setLevel(previousLevel);
+        if (log != null) {
+            log.close();
         }
         if (gateway != null) {
             gateway.close();
@@ -203,7 +191,7 @@ class PassthroughObservationIT {
     @Test
     void aKnownExchangeIsCountedExactlyAndEveryResponseIsPairedWithItsRequest() throws Exception {
         Map<String, Long> before = traffic();
-        int logged = log.list.size();
+        int logged = log.size();
 
         McpHttp.Response init = mcp.initialize("2025-11-25");
         assertThat(init.status()).isEqualTo(200);
@@ -281,10 +269,10 @@ class PassthroughObservationIT {
     @Test
     void twoSessionlessClientsUsingTheSameIdGetTheirResponsesPairedWithTheirOwnRequests() throws Exception {
         // a stateless server (no Mcp-Session-Id): every client numbers its requests from 0 or 1
-        int logged = log.list.size();
+        int logged = log.size();
         CompletableFuture<McpHttp.Response> slowCall = CompletableFuture.supplyAsync(() -> new McpHttp(gateway.proxy("/observed"))
                 .post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"slow\"}}"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> log.list.size() > logged);
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.size() > logged);
         McpHttp.Response list = new McpHttp(gateway.proxy("/observed"))
                 .post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
         assertThat(list.status()).isEqualTo(200);
@@ -309,9 +297,7 @@ class PassthroughObservationIT {
     }
 
     private static List<ILoggingEvent> loggedSince(int index) {
-        synchronized (log.list) {
-            return List.copyOf(log.list.subList(index, log.list.size()));
-        }
+        return log.since(index);
     }
 
     /** tools/call "ask": the server asks the client for sampling on the POST's SSE stream; the client answers. */

@@ -1,10 +1,9 @@
 package dev.toolgate.mode.passthrough;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.toolgate.mode.JsonBody;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.JavaSdkServer;
 import dev.toolgate.testing.KongHowTos;
 import dev.toolgate.testing.McpHttp;
@@ -13,10 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,9 +31,7 @@ class PassthroughRefusalsIT {
     static JavaSdkServer marketplace;
     static TestGateway gateway;
     static McpHttp bob;
-    static ListAppender<ILoggingEvent> log;
-    static Logger trafficLogger;
-    static Level previousLevel;
+    static CapturedLog log;
 
     @BeforeAll
     static void start() {
@@ -44,21 +39,13 @@ class PassthroughRefusalsIT {
         gateway = TestGateway.start(KongHowTos.passthroughAcls(marketplace.mcp().toString()));
         bob = new McpHttp(gateway.proxy("/mcp"), KongHowTos.apiKey("bob"));
         assertThat(bob.initialize("2025-11-25").status()).isEqualTo(200);
-        trafficLogger = (Logger) LoggerFactory.getLogger("dev.toolgate.traffic");
-        previousLevel = trafficLogger.getLevel();
-        trafficLogger.setLevel(Level.DEBUG);
-        log = new ListAppender<>();
-        // appended from several event loops at once: a plain ArrayList would lose lines
-        log.list = Collections.synchronizedList(new java.util.ArrayList<>());
-        log.start();
-        trafficLogger.addAppender(log);
+        log = CapturedLog.of("dev.toolgate.traffic", Level.DEBUG);
     }
 
     @AfterAll
     static void stop() {
-        if (trafficLogger != null) {
-            trafficLogger.detachAppender(log);
-            trafficLogger.setLevel(previousLevel);
+        if (log != null) {
+            log.close();
         }
         if (gateway != null) {
             gateway.close();
@@ -87,7 +74,7 @@ class PassthroughRefusalsIT {
         assertThat(gateway.gateway().waitingRequests()).as("after a denied call").isZero();
         assertThat(marketplace.calls()).as("nothing refused reached the server").isEmpty();
 
-        int logged = log.list.size();
+        int logged = log.size();
         assertThat(bob.call("get_user", "{\"id\":\"u-1\"}").path("content").get(0).path("text").asText())
                 .isEqualTo("get_user: {id=u-1}");
         awaitNothingWaiting();
@@ -101,8 +88,6 @@ class PassthroughRefusalsIT {
     }
 
     private static List<String> lines(int from) {
-        synchronized (log.list) {
-            return log.list.subList(from, log.list.size()).stream().map(ILoggingEvent::getFormattedMessage).toList();
-        }
+        return log.since(from).stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 }
