@@ -60,7 +60,7 @@ public final class Destination {
      * and query ("...while executing POST /receiver/v1/http/TOKEN"), where log services put their tokens,
      * and the address, which {@code http_endpoint} keeps as a secret: only the kind of failure is kept.
      */
-    static IOException failure(Throwable e) {
+    public static IOException failure(Throwable e) {
         String kind = e instanceof TimeoutException ? "no answer within the timeout"
                 : e instanceof ConnectException ? "the connection was refused"
                 : e instanceof HttpClosedException ? "the connection was closed"

@@ -15,6 +15,11 @@ public record LogQueue(ExchangeEvent event, LogEntities entities) {
         return KongLogEntry.bytes(event, entities);
     }
 
+    /** About the bytes of its entry, for the queue's {@code max_bytes} ({@link ExchangeEvent#weight}). */
+    public int weight() {
+        return event.weight();
+    }
+
     /** Writes Kong's log entry for it as the next value of {@code g}. */
     public void write(JsonGenerator g) throws IOException {
         KongLogEntry.write(g, event, entities);

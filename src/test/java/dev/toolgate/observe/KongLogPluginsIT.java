@@ -167,16 +167,9 @@ class KongLogPluginsIT {
             call(gateway.proxy("/mcp"), "one", Map.of());
 
             // initialize, the initialized notification and the call: each entry weighs more than 200 bytes
-            await().atMost(Duration.ofSeconds(20)).until(() -> dropped(gateway.admin("/metrics")) >= 3);
+            await().atMost(Duration.ofSeconds(20)).until(() -> new dev.toolgate.testing.AdminHttp(gateway).dropped("http-log") >= 3);
             assertThat(logs.pending()).isZero();
         }
-    }
-
-    private static double dropped(java.net.URI metrics) throws Exception {
-        String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        return text.lines().filter(l -> l.startsWith("toolgate_observe_dropped_total{sink=\"http-log\"}"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

@@ -241,15 +241,8 @@ class OpenTelemetryIT {
             client.call("one", "{}");
 
             // initialize, the initialized notification and the call: three access logs the collector never took
-            await().atMost(Duration.ofSeconds(20)).until(() -> dropped(gateway.admin("/metrics")) >= 3);
+            await().atMost(Duration.ofSeconds(20)).until(() -> new dev.toolgate.testing.AdminHttp(gateway).dropped("opentelemetry") >= 3);
         }
-    }
-
-    private static double dropped(java.net.URI metrics) throws Exception {
-        String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        return text.lines().filter(l -> l.startsWith("toolgate_observe_dropped_total{sink=\"opentelemetry\"}"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static RestUpstream.Received received(RestUpstream rest, String path) {

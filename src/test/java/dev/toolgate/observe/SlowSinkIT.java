@@ -1,5 +1,6 @@
 package dev.toolgate.observe;
 
+import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.ObservedModes;
@@ -14,9 +15,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -136,10 +134,9 @@ class SlowSinkIT {
                 .isGreaterThan(first * 0.5);
         assertThat(heapAtEnd - heapAtStart).as("heap growth in bytes").isLessThan(32L << 20);
 
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(modes.gateway().admin("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(dropped(metrics, "http-log")).isGreaterThan(1000);
-        assertThat(dropped(metrics, "opentelemetry")).isGreaterThan(1000);
+        AdminHttp admin = new AdminHttp(modes.gateway());
+        assertThat(admin.dropped("http-log")).isGreaterThan(1000);
+        assertThat(admin.dropped("opentelemetry")).isGreaterThan(1000);
     }
 
     @Test
@@ -150,11 +147,6 @@ class SlowSinkIT {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> log.text()
                 .contains("could not deliver (no answer within the timeout)"));
         assertThat(log.text()).doesNotContain("T0KEN");
-    }
-
-    private static double dropped(String metrics, String sink) {
-        return metrics.lines().filter(l -> l.startsWith("toolgate_observe_dropped_total{sink=\"" + sink + "\"}"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static long heapAfterGc() throws InterruptedException {

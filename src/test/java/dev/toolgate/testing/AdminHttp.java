@@ -62,6 +62,12 @@ public final class AdminHttp {
         return send(request);
     }
 
+    /** The events a log or trace sink dropped so far, as {@code /metrics} counts them. */
+    public double dropped(String sink) {
+        return get("/metrics").body().lines().filter(l -> l.startsWith("toolgate_observe_dropped_total{sink=\"" + sink + "\"}"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** POST /config with the document as the raw body. */
     public Response postConfig(String document) {
         return send("POST", "/config", null, document.getBytes(StandardCharsets.UTF_8));

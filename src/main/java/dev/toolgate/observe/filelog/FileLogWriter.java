@@ -31,7 +31,7 @@ final class FileLogWriter implements AutoCloseable {
         this.config = config;
         this.path = Path.of(config.path());
         // one writer: the file gets whole entries in order
-        this.outbox = new Outbox<>(name, QUEUE, this::write, q -> q.event().weight(), n -> telemetry.dropped("file-log", n), 1);
+        this.outbox = new Outbox<>(name, QUEUE, this::write, LogQueue::weight, n -> telemetry.dropped("file-log", n), 1);
     }
 
     void offer(LogQueue entry) {

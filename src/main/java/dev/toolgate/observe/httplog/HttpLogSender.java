@@ -56,7 +56,7 @@ final class HttpLogSender implements AutoCloseable {
                     java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
         }
         config.headers().forEach(target::putHeader);
-        this.outbox = new Outbox<>(name, config.queue(), this::send, q -> q.event().weight(), n -> telemetry.dropped("http-log", n),
+        this.outbox = new Outbox<>(name, config.queue(), this::send, LogQueue::weight, n -> telemetry.dropped("http-log", n),
                 SENDERS);
     }
 
@@ -88,7 +88,7 @@ final class HttpLogSender implements AutoCloseable {
                             .compose(response -> response.body().map(ignored -> response.statusCode())))
                     .toCompletionStage().toCompletableFuture().get(config.timeout() * 2, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IOException("no answer within the timeout");
+            throw Destination.failure(e);
         }
         if (status < 200 || status > 299) {
             throw new IOException("the endpoint answered HTTP " + status);

@@ -53,14 +53,14 @@ final class OtelExport implements AutoCloseable {
     private final SdkMeterProvider meters;
     private final McpMetrics metrics;
     private final OtlpHttpLogRecordExporter logs;
-    /** The logs' resource, with the configured attributes (null without logs). */
+    /** The resource spans, metrics and logs name, with the configured attributes. */
     private final Resource resource;
     private final Outbox<McpEvent> events;
     private final Outbox<LogQueue> entries;
 
     OtelExport(OpenTelemetryConfig config, Telemetry telemetry, String name) {
         this.config = config;
-        Resource resource = resource(config);
+        this.resource = resource(config);
         this.spanMaker = new McpSpans(SCOPE, resource);
         ComponentLoader sender = VertxSender.loader(telemetry.vertx());
         this.spans = config.tracesEndpoint() == null ? null : spanExporter(config, sender);
@@ -83,13 +83,11 @@ final class OtelExport implements AutoCloseable {
                     .setConnectTimeout(Duration.ofMillis(config.connectTimeout())).setComponentLoader(sender);
             config.headers().forEach(exporter::addHeader);
             logs = exporter.build();
-            this.resource = resource;
             // one sender: the collector gets an exchange's records in the order they were served
-            entries = new Outbox<>(name + " logs", config.queue(), this::emit, q -> q.event().weight(),
+            entries = new Outbox<>(name + " logs", config.queue(), this::emit, LogQueue::weight,
                     n -> telemetry.dropped("opentelemetry", n), 1);
         } else {
             logs = null;
-            this.resource = null;
             entries = null;
         }
         events = spans == null && metrics == null ? null : new Outbox<>(name, config.queue(), this::export, McpEvent::weight,
