@@ -3,7 +3,9 @@ package dev.toolgate.observe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Requests seen and not answered yet, by route, session, requester and id, so that a response can
@@ -11,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * upstream that answers with an HTML error page, a client that goes away) must not pile up: one id
  * keeps at most {@link #MAX_PER_ID} waiting requests (clients without sessions all reuse id 1, and
  * the oldest is the one whose answer was lost), and all ids together at most {@link #MAX_WAITING},
- * beyond which requests older than the TTL go, and then everything.
+ * beyond which requests older than the TTL go, and those that arrived before the newest half of the
+ * bound: a flood of requests never answered costs the newest ones their pairing, never all of them.
  */
 final class PendingRequests {
 
@@ -23,16 +26,23 @@ final class PendingRequests {
     record Pending(long exchange, String method, String tool, long startNanos) {
     }
 
-    // the lists are changed only inside the map's compute functions, which hold the key's lock
-    private final ConcurrentHashMap<String, List<Pending>> byKey = new ConcurrentHashMap<>();
-    private final AtomicInteger waiting = new AtomicInteger();
+    /** A request as kept: with its place in the order of arrival, across all keys. */
+    private record Waiting(Pending request, long arrival) {
+    }
 
-    void remember(String key, Pending request) {
+    // the lists are changed only inside the map's compute functions, which hold the key's lock
+    private final ConcurrentHashMap<String, List<Waiting>> byKey = new ConcurrentHashMap<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong arrivals = new AtomicLong();
+    private final AtomicBoolean evicting = new AtomicBoolean();
+
+    void remember(String key, Pending pending) {
+        Waiting request = new Waiting(pending, arrivals.getAndIncrement());
         if (waiting.get() >= MAX_WAITING) {
-            evict(request.startNanos());
+            evict(pending.startNanos(), request.arrival());
         }
         byKey.compute(key, (k, queued) -> {
-            List<Pending> list = queued == null ? new ArrayList<>(2) : queued;
+            List<Waiting> list = queued == null ? new ArrayList<>(2) : queued;
             if (list.size() >= MAX_PER_ID) {
                 list.removeFirst();
                 waiting.decrementAndGet();
@@ -49,12 +59,12 @@ final class PendingRequests {
         byKey.computeIfPresent(key, (k, queued) -> {
             int index = 0;
             for (int i = 0; i < queued.size(); i++) {
-                if (queued.get(i).exchange() == exchange) {
+                if (queued.get(i).request().exchange() == exchange) {
                     index = i;
                     break;
                 }
             }
-            taken[0] = queued.remove(index);
+            taken[0] = queued.remove(index).request();
             waiting.decrementAndGet();
             return queued.isEmpty() ? null : queued;
         });
@@ -65,7 +75,7 @@ final class PendingRequests {
     void drop(String key, long exchange) {
         byKey.computeIfPresent(key, (k, queued) -> {
             int before = queued.size();
-            queued.removeIf(p -> p.exchange() == exchange);
+            queued.removeIf(w -> w.request().exchange() == exchange);
             waiting.addAndGet(queued.size() - before);
             return queued.isEmpty() ? null : queued;
         });
@@ -76,22 +86,26 @@ final class PendingRequests {
         return waiting.get();
     }
 
-    private void evict(long now) {
-        for (String key : byKey.keySet()) {
-            byKey.computeIfPresent(key, (k, queued) -> {
-                int before = queued.size();
-                queued.removeIf(p -> now - p.startNanos() > TTL_NANOS);
-                waiting.addAndGet(queued.size() - before);
-                return queued.isEmpty() ? null : queued;
-            });
+    /**
+     * Makes room: the expired go, and every request that arrived before the newest half of the bound. One
+     * thread at a time walks the table; the others go on meanwhile (the bound is passed by a few at most).
+     */
+    private void evict(long now, long arrival) {
+        if (!evicting.compareAndSet(false, true)) {
+            return;
         }
-        if (waiting.get() >= MAX_WAITING) {
+        try {
+            long newestHalf = arrival - MAX_WAITING / 2;
             for (String key : byKey.keySet()) {
-                List<Pending> removed = byKey.remove(key);
-                if (removed != null) {
-                    waiting.addAndGet(-removed.size());
-                }
+                byKey.computeIfPresent(key, (k, queued) -> {
+                    int before = queued.size();
+                    queued.removeIf(w -> now - w.request().startNanos() > TTL_NANOS || w.arrival() < newestHalf);
+                    waiting.addAndGet(queued.size() - before);
+                    return queued.isEmpty() ? null : queued;
+                });
             }
+        } finally {
+            evicting.set(false);
         }
     }
 }

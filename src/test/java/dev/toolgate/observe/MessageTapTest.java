@@ -108,7 +108,7 @@ class MessageTapTest {
     }
 
     @Test
-    void pastTheLimitOfWaitingRequestsTheExpiredGoFirstThenAll() {
+    void pastTheLimitOfWaitingRequestsTheExpiredGoFirstThenThoseBeforeTheNewestHalf() {
         for (int i = 0; i < PendingRequests.MAX_WAITING; i++) {
             observe("s" + i, 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
         }
@@ -116,13 +116,20 @@ class MessageTapTest {
 
         clock.addAndGet(11L * 60 * 1_000_000_000);
         observe("fresh", 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
-        assertThat(tap.pending()).isOne();
+        assertThat(tap.pending()).as("every expired request gone").isOne();
 
+        // a flood of requests nobody answers, none expired: the newest half of the bound still pairs
         for (int i = 1; i < PendingRequests.MAX_WAITING; i++) {
-            observe("t" + i, 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+            observe("t" + i, 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
         }
         observe("last", 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
-        assertThat(tap.pending()).isOne();
+        assertThat(tap.pending()).isEqualTo(PendingRequests.MAX_WAITING / 2 + 1);
+
+        observe("t" + (PendingRequests.MAX_WAITING - 1), 1, Direction.SERVER_TO_CLIENT,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
+        assertThat(events.getLast().method()).as("a recent request still pairs").isEqualTo("tools/list");
+        observe("t1", 1, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
+        assertThat(events.getLast().method()).as("one of the older half was let go").isNull();
     }
 
     @Test
