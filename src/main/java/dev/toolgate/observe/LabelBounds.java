@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * is real, and only up to a bound; the rest are {@link #OTHER}.
  *
  * <ul>
- *   <li>a tool, when a call to it was answered without a JSON-RPC error, or when a tool ACL judged it
- *       (Kong counts ACL decisions by tool name, denials included);</li>
+ *   <li>a tool, when a call to it was answered without a JSON-RPC error, or when the tool's own ACL
+ *       judged it (Kong counts ACL decisions by tool name, denials included); a name the configuration
+ *       does not list, judged by the default ACL, is not evidence: a client can make up any number;</li>
  *   <li>a method, when a request with it was answered without a JSON-RPC error; a notification has no
  *       answer to prove its method, so only MCP's own notification methods are taken;</li>
  *   <li>an error type, whatever it is, up to its bound.</li>
@@ -46,7 +47,7 @@ public final class LabelBounds {
 
     /** The event's tool label, or null when it names no tool. */
     public String tool(McpEvent e) {
-        return e.tool() == null ? null : tools.label(e.tool(), e.errorCode() == null || e.acl() != null);
+        return e.tool() == null ? null : tools.label(e.tool(), e.errorCode() == null || e.acl() != null && e.aclListed());
     }
 
     /** The event's method label, or null when it has no method. */

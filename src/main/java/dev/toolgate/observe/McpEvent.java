@@ -29,6 +29,8 @@ import dev.toolgate.mcp.Json;
  *                        the answer was not JSON-RPC), or null
  * @param toolError       the answer is a tool result with {@code isError: true}
  * @param acl             the tool ACL's decision ({@code allow} or {@code deny}), or null when no ACL applied
+ * @param aclListed       the ACL that decided is the tool's own: the configuration names the tool (false when
+ *                        the default ACL judged a name the configuration does not list, which any client can make up)
  * @param rateLimit       the rate limit's decision ({@code allow} or {@code reject}), or null when no limit
  *                        applied
  * @param trace           the trace the message belongs to, or null when it is not traced
@@ -38,7 +40,7 @@ import dev.toolgate.mcp.Json;
 public record McpEvent(Origin origin, long startedAtMillis, String session, String id, String method, String tool,
                        long latencyNanos, long upstreamNanos, long upstreamOffsetNanos, int upstreamStatus, String upstream,
                        String upstreamAddress, int requestBytes, int responseBytes, Integer errorCode,
-                       String error, boolean toolError, String acl, String rateLimit, TraceIds trace,
+                       String error, boolean toolError, String acl, boolean aclListed, String rateLimit, TraceIds trace,
                        String requestPayload, String responsePayload) {
 
     /**

@@ -23,6 +23,7 @@ public final class RpcRecord {
     final TraceIds trace;
     String requestPayload;
     String acl;
+    boolean aclListed;
     String rateLimit;
     long upstreamStarted = -1;
     long upstreamNanos = -1;
@@ -43,12 +44,17 @@ public final class RpcRecord {
         this.trace = trace;
     }
 
-    /** Notes the tool ACL's decision. */
-    public void acl(boolean allowed) {
+    /**
+     * Notes the tool ACL's decision.
+     *
+     * @param listed the configuration names the tool; false when the default ACL judged a name it does not list
+     */
+    public void acl(boolean allowed, boolean listed) {
         if (observation == null) {
             return;
         }
         acl = allowed ? "allow" : "deny";
+        aclListed = listed;
     }
 
     /** Notes the rate limit's decision ({@code allow} or {@code reject}). */

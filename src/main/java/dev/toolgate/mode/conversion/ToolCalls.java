@@ -79,7 +79,7 @@ final class ToolCalls {
                 // a tool ACL's denial, in either of its forms (acl_denial: unknown_tool answers it as unknown)
                 if (judged && (reject.error() instanceof GatewayError.ToolDenied
                         || reject.error() instanceof GatewayError.UnknownTool)) {
-                    record.acl(false);
+                    record.acl(false, true);
                 }
                 observation.refused(record, reject.error());
             }
@@ -87,7 +87,7 @@ final class ToolCalls {
                 // only a per-tool limit answers a call with a result of its own
                 if (toolCall) {
                     if (judged) {
-                        record.acl(true);
+                        record.acl(true, true);
                     }
                     record.rateLimit("reject");
                 }
@@ -96,7 +96,7 @@ final class ToolCalls {
             }
             default -> {
                 if (judged) {
-                    record.acl(true);
+                    record.acl(true, true);
                 }
             }
         }
