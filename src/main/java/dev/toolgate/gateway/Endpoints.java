@@ -170,7 +170,8 @@ final class Endpoints {
                 cacheScope(route, proxy, access.restricts(), report, plugin), session.sessionTtlSeconds());
         return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service),
                 service.path(), route.stripPath(), route.pathHandling(), route.preserveHost(),
-                new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit()), client, tap,
+                new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
+                proxy.tools().stream().map(ToolSpec::name).filter(java.util.Objects::nonNull).toList()), client, tap,
                 restricting, MessagePolicy.then(restricting, passthroughLimits(route, proxy)), chain, eras);
     }
 

@@ -10,9 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * is real, and only up to a bound; the rest are {@link #OTHER}.
  *
  * <ul>
- *   <li>a tool, when a call to it was answered without a JSON-RPC error, or when the tool's own ACL
- *       judged it (Kong counts ACL decisions by tool name, denials included); a name the configuration
- *       does not list, judged by the default ACL, is not evidence: a client can make up any number;</li>
+ *   <li>a tool, when the gateway knows it exists (the route's configuration names it, or its MCP server
+ *       listed it), or when a call to it succeeded: answered without a JSON-RPC error and without
+ *       {@code isError}. Neither a refusal nor a tool error is evidence: MCP's SDKs answer a tool they do
+ *       not have with {@code isError}, and the default ACL judges any name a client makes up;</li>
  *   <li>a method, when a request with it was answered without a JSON-RPC error; a notification has no
  *       answer to prove its method, so only MCP's own notification methods are taken;</li>
  *   <li>an error type, whatever it is, up to its bound.</li>
@@ -47,7 +48,7 @@ public final class LabelBounds {
 
     /** The event's tool label, or null when it names no tool. */
     public String tool(McpEvent e) {
-        return e.tool() == null ? null : tools.label(e.tool(), e.errorCode() == null || e.acl() != null && e.aclListed());
+        return e.tool() == null ? null : tools.label(e.tool(), e.toolKnown() || e.errorCode() == null && !e.toolError());
     }
 
     /** The event's method label, or null when it has no method. */

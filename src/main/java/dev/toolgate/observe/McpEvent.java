@@ -28,9 +28,9 @@ import dev.toolgate.mcp.Json;
  * @param error           what went wrong, in words (the JSON-RPC error's message, or the HTTP status when
  *                        the answer was not JSON-RPC), or null
  * @param toolError       the answer is a tool result with {@code isError: true}
+ * @param toolKnown       the gateway knows the tool exists: the route's configuration names it, or its MCP server
+ *                        listed it in a {@code tools/list} answer (false for a name a client may have made up)
  * @param acl             the tool ACL's decision ({@code allow} or {@code deny}), or null when no ACL applied
- * @param aclListed       the ACL that decided is the tool's own: the configuration names the tool (false when
- *                        the default ACL judged a name the configuration does not list, which any client can make up)
  * @param rateLimit       the rate limit's decision ({@code allow} or {@code reject}), or null when no limit
  *                        applied
  * @param trace           the trace the message belongs to, or null when it is not traced
@@ -40,7 +40,7 @@ import dev.toolgate.mcp.Json;
 public record McpEvent(Origin origin, long startedAtMillis, String session, String id, String method, String tool,
                        long latencyNanos, long upstreamNanos, long upstreamOffsetNanos, int upstreamStatus, String upstream,
                        String upstreamAddress, int requestBytes, int responseBytes, Integer errorCode,
-                       String error, boolean toolError, String acl, boolean aclListed, String rateLimit, TraceIds trace,
+                       String error, boolean toolError, boolean toolKnown, String acl, String rateLimit, TraceIds trace,
                        String requestPayload, String responsePayload) {
 
     /**

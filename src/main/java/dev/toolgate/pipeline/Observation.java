@@ -275,7 +275,7 @@ public final class Observation {
                 r.upstream != null ? r.upstream : upstream,
                 recurring(logged, r.upstreamAddress != null ? r.upstreamAddress : upstreamAddress),
                 r.requestBytes >= 0 ? r.requestBytes : open.size() == 1 ? (int) exchange.request().bytesRead() : -1,
-                responseBytes, errorCode, error, toolError, r.acl, r.aclListed, r.rateLimit, r.trace,
+                responseBytes, errorCode, error, toolError, r.toolKnown, r.acl, r.rateLimit, r.trace,
                 r.requestPayload, payload);
         tell(route.global(), event, TrafficSink::message);
         tell(loggerSinks, event, TrafficSink::message);

@@ -23,7 +23,7 @@ public final class RpcRecord {
     final TraceIds trace;
     String requestPayload;
     String acl;
-    boolean aclListed;
+    boolean toolKnown;
     String rateLimit;
     long upstreamStarted = -1;
     long upstreamNanos = -1;
@@ -44,17 +44,22 @@ public final class RpcRecord {
         this.trace = trace;
     }
 
-    /**
-     * Notes the tool ACL's decision.
-     *
-     * @param listed the configuration names the tool; false when the default ACL judged a name it does not list
-     */
-    public void acl(boolean allowed, boolean listed) {
+    /** Notes the tool ACL's decision. */
+    public void acl(boolean allowed) {
         if (observation == null) {
             return;
         }
         acl = allowed ? "allow" : "deny";
-        aclListed = listed;
+    }
+
+    /**
+     * The called tool is one the gateway knows exists (the configuration names it, or the server listed it),
+     * not only a name the client sent: metrics may then give it a series of its own.
+     */
+    public void toolKnown() {
+        if (observation != null) {
+            toolKnown = true;
+        }
     }
 
     /** Notes the rate limit's decision ({@code allow} or {@code reject}). */

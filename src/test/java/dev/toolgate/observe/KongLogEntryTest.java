@@ -43,7 +43,7 @@ class KongLogEntryTest {
                 "gw.example:8000", "2025-06-18");
         McpEvent call = new McpEvent(origin, 1_700_000_000_000L, "abc123session", id, "tools/call", "list_orders",
                 6_400_000, 5_000_000, 1_000_000, 200, "mcp-service", "127.0.0.1:9", 120, 5030, null, null, false,
-                "allow", true, null, null, "{\"request\":1}", "{\"result\":{}}");
+                true, "allow", null, null, "{\"request\":1}", "{\"result\":{}}");
         ObjectNode audit = Json.object();
         audit.put("primitive_name", "list_orders").put("primitive", "tool").put("action", "allow").put("scope", "primitive");
         audit.putObject("consumer").put("id", "6c95a611").put("name", "admin").put("identifier", "consumer_group");

@@ -14,7 +14,7 @@ class LabelBoundsTest {
     /** A tool call's event: its id ("1"), or none for a notification; its error code, or null; its ACL decision. */
     static McpEvent event(String id, String method, String tool, Integer errorCode, String acl) {
         return new McpEvent(ORIGIN, 0, "session", id, method, tool, 1_000, -1, 0, 200, null, null, 10, 10, errorCode,
-                errorCode == null ? null : "refused", false, acl, acl != null, null, null, null, null);
+                errorCode == null ? null : "refused", false, acl != null, acl, null, null, null, null);
     }
 
     @Test
@@ -25,9 +25,20 @@ class LabelBoundsTest {
     }
 
     @Test
+    void aToolErrorNamesItsToolOnlyWhenTheGatewayKnowsTheToolExists() {
+        McpEvent unknown = new McpEvent(ORIGIN, 0, "session", "1", "tools/call", "made_up", 1_000, -1, 0, 200, null,
+                null, 10, 10, null, null, true, false, null, null, null, null, null);
+        McpEvent known = new McpEvent(ORIGIN, 0, "session", "1", "tools/call", "listed", 1_000, -1, 0, 200, null,
+                null, 10, 10, null, null, true, true, null, null, null, null, null);
+
+        assertThat(labels.tool(unknown)).isEqualTo(LabelBounds.OTHER);
+        assertThat(labels.tool(known)).isEqualTo("listed");
+    }
+
+    @Test
     void aNameOnlyTheDefaultAclJudgedIsNoEvidenceThatTheToolExists() {
         McpEvent byDefault = new McpEvent(ORIGIN, 0, "session", "1", "tools/call", "made_up", 1_000, -1, 0, 200, null,
-                null, 10, 10, -32602, "refused", false, "deny", false, null, null, null, null);
+                null, 10, 10, -32602, "refused", false, false, "deny", null, null, null, null);
 
         assertThat(labels.tool(byDefault)).isEqualTo(LabelBounds.OTHER);
     }

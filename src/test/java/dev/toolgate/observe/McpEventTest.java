@@ -11,7 +11,7 @@ class McpEventTest {
 
     private static McpEvent event(String session, String id, String tool, String error, String payload) {
         return new McpEvent(ORIGIN, 1_700_000_000_000L, session, id, "tools/call", tool, 2_000_000, -1, -1, -1,
-                null, null, 80, 120, error == null ? null : -32602, error, false, null, false, null, null, payload, null);
+                null, null, 80, 120, error == null ? null : -32602, error, false, false, null, null, null, payload, null);
     }
 
     @Test

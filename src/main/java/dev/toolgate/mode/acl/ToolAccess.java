@@ -90,11 +90,6 @@ public final class ToolAccess implements MessagePolicy {
         return Decision.PROCEED;
     }
 
-    /** True when the configuration names the tool (its ACL is its own, not the default ACL for unlisted names). */
-    public boolean lists(String tool) {
-        return positions.containsKey(tool);
-    }
-
     /** The positions of the tools the exchange's caller may see. */
     public BitSet visible(Exchange exchange) {
         return visibility(AclSubject.of(exchange.principal(), rules)).visible();

@@ -58,6 +58,9 @@ final class ToolCalls {
         if (record.wantsPayload()) {
             observation.requestPayload(record, Json.bytes(r.raw()));
         }
+        if (tool != null && r.method().equals("tools/call") && methods.serves(tool)) {
+            record.toolKnown();
+        }
         if (policies == null) {
             return Decision.PROCEED;
         }
@@ -79,7 +82,7 @@ final class ToolCalls {
                 // a tool ACL's denial, in either of its forms (acl_denial: unknown_tool answers it as unknown)
                 if (judged && (reject.error() instanceof GatewayError.ToolDenied
                         || reject.error() instanceof GatewayError.UnknownTool)) {
-                    record.acl(false, true);
+                    record.acl(false);
                 }
                 observation.refused(record, reject.error());
             }
@@ -87,7 +90,7 @@ final class ToolCalls {
                 // only a per-tool limit answers a call with a result of its own
                 if (toolCall) {
                     if (judged) {
-                        record.acl(true, true);
+                        record.acl(true);
                     }
                     record.rateLimit("reject");
                 }
@@ -96,7 +99,7 @@ final class ToolCalls {
             }
             default -> {
                 if (judged) {
-                    record.acl(true, true);
+                    record.acl(true);
                 }
             }
         }

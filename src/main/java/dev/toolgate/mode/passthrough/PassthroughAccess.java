@@ -108,7 +108,7 @@ final class PassthroughAccess {
                         if (access != null) {
                             record.acl(!(decision instanceof Decision.Reject r
                                     && (r.error() instanceof GatewayError.ToolDenied
-                                    || r.error() instanceof GatewayError.UnknownTool)), access.lists(call.tool()));
+                                    || r.error() instanceof GatewayError.UnknownTool)));
                         }
                         if (decision instanceof Decision.ToolResult) {
                             record.rateLimit("reject");

@@ -55,15 +55,18 @@ public final class PassthroughProxy implements McpEndpoint {
      * @param preserveHost send the client's Host header
      * @param origins      DNS-rebinding protection
      * @param bodyLimit    largest request body
+     * @param tools        the tools the route's configuration names ({@code tools[].name})
      */
     public record Settings(String route, UpstreamTarget target, String servicePath, boolean stripPath,
-                           String pathHandling, boolean preserveHost, OriginPolicy origins, long bodyLimit) {
+                           String pathHandling, boolean preserveHost, OriginPolicy origins, long bodyLimit,
+                           java.util.List<String> tools) {
     }
 
     /** Largest non-SSE response body observed (or filtered) whole; larger ones are forwarded unobserved. */
     static final int MAX_OBSERVED_BYTES = 8 * 1024 * 1024;
 
     private final Settings settings;
+    private final ListedTools listed;
     private final UpstreamClient client;
     private final MessageTap tap;
     private final PassthroughAccess access;
@@ -81,6 +84,7 @@ public final class PassthroughProxy implements McpEndpoint {
     public PassthroughProxy(Settings settings, UpstreamClient client, MessageTap tap, ToolAccess access,
                             MessagePolicy policies, PolicyChain chain, Eras eras) {
         this.settings = settings;
+        this.listed = new ListedTools(settings.tools());
         this.client = client;
         this.tap = tap;
         this.access = policies == null ? null : new PassthroughAccess(access, policies);
@@ -123,7 +127,7 @@ public final class PassthroughProxy implements McpEndpoint {
         exchange.requireOrigin(settings.origins());
         String session = exchange.sessionId();
         long number = tap.exchange();
-        MessageTap.Local recorder = exchange.observation().on() ? new PassthroughRecorder(exchange.observation()) : null;
+        MessageTap.Local recorder = exchange.observation().on() ? new PassthroughRecorder(exchange.observation(), listed) : null;
         return exchange.body().compose(body -> {
             // a batch is bounded as on a conversion endpoint, whether or not policies read the route's bodies:
             // forwarded uncapped, one POST would be thousands of calls to the server

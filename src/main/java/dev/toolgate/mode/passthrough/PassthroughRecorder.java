@@ -11,14 +11,17 @@ import dev.toolgate.pipeline.RpcRecord;
  * Turns what the tap reads on one passthrough exchange into the pipeline's records: a client's request
  * opens one, the server's answer with its id finishes it (with its error code, {@code isError} and
  * size); a client's notification is recorded at once. Requests still open when the exchange ends are
- * finished by the exchange's outcome.
+ * finished by the exchange's outcome. The server's {@code tools/list} answers teach the route which tools
+ * exist ({@link ListedTools}).
  */
 final class PassthroughRecorder implements MessageTap.Local {
 
     private final Observation observation;
+    private final ListedTools listed;
 
-    PassthroughRecorder(Observation observation) {
+    PassthroughRecorder(Observation observation, ListedTools listed) {
         this.observation = observation;
+        this.listed = listed;
     }
 
     @Override
@@ -30,6 +33,9 @@ final class PassthroughRecorder implements MessageTap.Local {
                     RpcRecord record = observation.begin(envelope.id(), envelope.method(),
                             "tools/call".equals(envelope.method()) ? envelope.tool() : null, envelope.bytes(),
                             envelope.traceparent());
+                    if ("tools/call".equals(envelope.method()) && listed.knows(envelope.tool())) {
+                        record.toolKnown();
+                    }
                     if (record.wantsPayload() && bytes != null) {
                         observation.requestPayload(record, java.util.Arrays.copyOfRange(bytes, offset, offset + length));
                     }
@@ -42,6 +48,9 @@ final class PassthroughRecorder implements MessageTap.Local {
             }
             case RESPONSE -> {
                 if (!fromClient) {
+                    if ("tools/list".equals(event.method()) && bytes != null && envelope.errorCode() == null) {
+                        listed.learn(bytes, offset, length);
+                    }
                     RpcRecord record = observation.record(event.id());
                     Integer code = envelope.errorCode();
                     observation.finish(record, envelope.bytes(), code, code == null ? null : ErrorTypes.name(code),

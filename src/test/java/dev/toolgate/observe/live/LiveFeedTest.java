@@ -21,7 +21,7 @@ class LiveFeedTest {
 
     private static McpEvent call(int n) {
         return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", Integer.toString(n), "tools/call", "getWidget",
-                2_000_000, 1_000_000, 500_000, 200, "widgets", "127.0.0.1:9", 80, 120, null, null, false, null, false, null,
+                2_000_000, 1_000_000, 500_000, 200, "widgets", "127.0.0.1:9", 80, 120, null, null, false, false, null, null,
                 null, null, null);
     }
 

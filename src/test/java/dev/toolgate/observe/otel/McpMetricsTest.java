@@ -37,7 +37,7 @@ class McpMetricsTest {
         Origin origin = new Origin(new Origin.RouteFacts("r1", routeName, "s1", serviceName, "conversion-listener", true,
                 false, false), null, null, null, "127.0.0.1", "127.0.0.1:8000", "2025-06-18");
         return new McpEvent(origin, 1_700_000_000_000L, "session-1", "7", "tools/call", "getWidget", 900_000, 400_000,
-                200_000, 200, serviceName, "127.0.0.1:8081", 120, 300, null, null, false, null, false, null, null, null, null);
+                200_000, 200, serviceName, "127.0.0.1:8081", 120, 300, null, null, false, false, null, null, null, null, null);
     }
 
     @Test

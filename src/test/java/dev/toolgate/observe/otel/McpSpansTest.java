@@ -22,7 +22,7 @@ class McpSpansTest {
         TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
                 0x00f067aa0ba902b8L, true, null, null);
         return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", id, "tools/call", "getWidget", 900_000, -1, -1,
-                -1, null, null, 120, 300, null, null, false, null, false, null, ids, null, null);
+                -1, null, null, 120, 300, null, null, false, false, null, null, ids, null, null);
     }
 
     @Test

@@ -51,7 +51,7 @@ public class SpanExportBenchmark {
                     0x00f067aa0bb90000L + i, true, null, null);
             events.add(new McpEvent(origin, 1_700_000_000_000L + i, "session-" + i, Integer.toString(i), "tools/call",
                     "getWidget", 900_000, 400_000, 200_000, 200, "widgets", "127.0.0.1:8081", 120, 300, null, null, false,
-                    "allow", true, null, ids, null, null));
+                    true, "allow", null, ids, null, null));
         }
         made = new ArrayList<>(BATCH * 2);
         events.forEach(e -> made.addAll(spans.of(e)));

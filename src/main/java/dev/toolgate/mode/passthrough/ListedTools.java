@@ -1,0 +1,81 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.observe.McpEvent;
+
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tools a passthrough route knows exist: those its configuration names ({@code tools}) and those its
+ * MCP server listed in a {@code tools/list} answer that crossed the route. Metrics give a tool a series of
+ * its own on such evidence, or on a call that succeeded: MCP's SDKs answer a tool they do not have with a
+ * result marked {@code isError}, which a client can provoke with every name it makes up. Bounded, since a
+ * server lists what it likes; an answer too large to read on an event loop teaches nothing.
+ */
+final class ListedTools {
+
+    /** The most names learned from servers' answers. */
+    static final int MOST = 10_000;
+    /** The largest {@code tools/list} answer read for its names, in bytes. */
+    static final int MAX_READ = 1 << 20;
+
+    private final Set<String> configured;
+    private final Set<String> listed = ConcurrentHashMap.newKeySet();
+
+    ListedTools(Collection<String> configured) {
+        this.configured = Set.copyOf(configured);
+    }
+
+    boolean knows(String tool) {
+        return tool != null && (configured.contains(tool) || listed.contains(tool));
+    }
+
+    /** Learns the tool names of a {@code tools/list} answer (the message's JSON). */
+    void learn(byte[] bytes, int offset, int length) {
+        if (length > MAX_READ || listed.size() >= MOST) {
+            return;
+        }
+        try (JsonParser parser = Json.MAPPER.createParser(bytes, offset, length)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT && field(parser, "result")
+                    && parser.nextToken() == JsonToken.START_OBJECT && field(parser, "tools")
+                    && parser.nextToken() == JsonToken.START_ARRAY) {
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    learnTool(parser);
+                }
+            }
+        } catch (IOException notJson) {
+            // an answer that is not JSON names no tool
+        }
+    }
+
+    /** Moves to the value of the object's field {@code name}, skipping the others; false when it has none. */
+    private static boolean field(JsonParser parser, String name) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            if (name.equals(parser.currentName())) {
+                return true;
+            }
+            parser.nextToken();
+            parser.skipChildren();
+        }
+        return false;
+    }
+
+    private void learnTool(JsonParser parser) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            boolean isName = "name".equals(parser.currentName());
+            JsonToken value = parser.nextToken();
+            if (isName && value == JsonToken.VALUE_STRING && listed.size() < MOST) {
+                String name = parser.getText();
+                if (name.length() <= McpEvent.MAX_TEXT) {
+                    listed.add(name);
+                }
+            }
+            parser.skipChildren();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.toolgate.observe;
+
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.EverythingServer;
+import dev.toolgate.testing.JavaSdkServer;
+import dev.toolgate.testing.KongHowTos;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which tool names a passthrough route's metrics give a series of their own. Each series lives as long as
+ * the gateway and a client chooses the names it calls, so a name needs evidence that the tool exists: the
+ * configuration names it, the server listed it, or a call to it succeeded. A refusal is no evidence (the
+ * default ACL judges every name), nor is a tool error: the TypeScript SDK's servers answer a tool they do
+ * not have with {@code isError: true}.
+ */
+@Timeout(90)
+class PassthroughToolLabelsIT {
+
+    private AutoCloseable server;
+    private TestGateway gateway;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void madeUpNamesTheServerAnswersWithToolErrorsStayOutOfTheLabelsWhileAListedToolThatFailsGetsItsOwn() {
+        EverythingServer everything = EverythingServer.start();
+        server = everything;
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                plugins:
+                  - name: prometheus
+                    config: {ai_metrics: true}
+                services:
+                  - name: everything
+                    url: %s
+                    routes:
+                      - name: everything-mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, logging: {log_statistics: true}}
+                """.formatted(everything.mcp()));
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        client.initialize("2025-06-18");
+        for (int i = 0; i < 20; i++) {
+            McpHttp.Response answer = client.post(call(i + 1, "made_up_" + i, "{}"));
+            assertThat(answer.body()).as("the server's answer to a tool it lacks").contains("\"isError\":true");
+        }
+        McpHttp.Response unlisted = client.post(call(50, "echo", "{}"));
+        assertThat(unlisted.body()).as("echo without its message fails").contains("\"isError\":true");
+        assertThat(toolLabels()).doesNotContain("echo").noneMatch(t -> t.startsWith("made_up_")).contains("(other)");
+
+        client.post("{\"jsonrpc\":\"2.0\",\"id\":60,\"method\":\"tools/list\"}");
+        client.post(call(61, "echo", "{}"));
+
+        assertThat(toolLabels()).contains("echo").noneMatch(t -> t.startsWith("made_up_"));
+    }
+
+    @Test
+    void madeUpNamesTheDefaultAclDeniesAreCountedWithoutBecomingToolLabels() {
+        JavaSdkServer java = JavaSdkServer.start();
+        server = java;
+        gateway = TestGateway.start(KongHowTos.passthroughAcls(java.mcp().toString()).replace(
+                "plugins:\n  - name: key-auth", "plugins:\n  - name: prometheus\n    config: {ai_metrics: true}\n  - name: key-auth"));
+        // eason is in no group: the default ACL (developers and admins) denies him every name it judges
+        McpHttp eason = new McpHttp(gateway.proxy("/mcp"), KongHowTos.apiKey("eason"));
+        eason.initialize("2025-06-18");
+        for (int i = 0; i < 20; i++) {
+            McpHttp.Response refused = eason.post(call(i + 1, "made_up_" + i, "{}"));
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        }
+        // list_users has its own ACL, which allows eason by name: the server decides what the call gets
+        eason.post(call(99, "list_users", "{}"));
+
+        List<String> acl = metrics().filter(l -> l.startsWith("kong_ai_mcp_acl_")).toList();
+        assertThat(acl).noneMatch(l -> l.contains("made_up_"));
+        assertThat(acl).anyMatch(l -> l.startsWith("kong_ai_mcp_acl_denied_total{")
+                && l.contains("primitive_name=\"(other)\"") && l.endsWith(" 20.0"));
+        assertThat(acl).anyMatch(l -> l.startsWith("kong_ai_mcp_acl_allowed_total{")
+                && l.contains("primitive_name=\"list_users\""));
+    }
+
+    private static String call(int id, String tool, String arguments) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + arguments + "}}";
+    }
+
+    private java.util.stream.Stream<String> metrics() {
+        return new AdminHttp(gateway).get("/metrics").body().lines();
+    }
+
+    /** The tool_name values of the MCP latency series. */
+    private List<String> toolLabels() {
+        return metrics().filter(l -> l.startsWith("kong_ai_mcp_latency_ms_count{"))
+                .map(l -> l.replaceAll(".*tool_name=\"([^\"]*)\".*", "$1")).filter(t -> !t.startsWith("kong_")).toList();
+    }
+}
