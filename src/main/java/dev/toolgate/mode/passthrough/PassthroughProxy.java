@@ -146,13 +146,34 @@ public final class PassthroughProxy implements McpEndpoint {
             Consumer<byte[]> answered = bytes -> tap.observe(settings.route(), session, number,
                     TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, bytes.length, recorder);
             Runnable unforwarded = () -> unforwarded(session, number, body);
-            if (ModernTraffic.claims(exchange, body)) {
-                return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body,
-                        () -> Future.succeededFuture(false), recorder, answered, unforwarded), answered, unforwarded);
-            }
-            return relay(exchange, session, number, body, () -> modern.legacy(exchange, body, access, answered), recorder,
-                    answered, unforwarded);
+            return forgottenIfFailed(() -> {
+                if (ModernTraffic.claims(exchange, body)) {
+                    return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body,
+                            () -> Future.succeededFuture(false), recorder, answered, unforwarded), answered, unforwarded);
+                }
+                return relay(exchange, session, number, body, () -> modern.legacy(exchange, body, access, answered),
+                        recorder, answered, unforwarded);
+            }, unforwarded);
         });
+    }
+
+    /**
+     * The exchange's answer, its requests forgotten if it fails. A failed exchange is answered by the
+     * gateway's error net ({@code PolicyGate}), never by the server, and the era handling throws its
+     * refusals only after the tap has read the request (a modern request's checks, mirrored headers that
+     * disagree with the body, what either bridge does not carry, a bridged legacy client's missing or
+     * unknown session): nothing else would ever settle those requests. What reached the server does not
+     * fail this future: forwarding reports a server's failure to the client itself, and the bridges answer
+     * theirs as the request's response, which the tap pairs.
+     */
+    private static Future<Void> forgottenIfFailed(Supplier<Future<Void>> answer, Runnable unforwarded) {
+        Future<Void> answered;
+        try {
+            answered = answer.get();
+        } catch (RuntimeException e) {
+            answered = Future.failedFuture(e); // thrown before the first future: refused all the same
+        }
+        return answered.onFailure(failure -> unforwarded.run());
     }
 
     /**
