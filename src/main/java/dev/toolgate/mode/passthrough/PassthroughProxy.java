@@ -177,8 +177,9 @@ public final class PassthroughProxy implements McpEndpoint {
     }
 
     /**
-     * The gateway answered the exchange itself and forwarded none of it: its requests the answer did not
-     * settle (all of a refused batch, the rest of one a limit answered) stop waiting for the server.
+     * The gateway answered the exchange itself and forwarded none of it, or the server failed before its
+     * answer began: its requests the answer did not settle (all of a refused batch, the rest of one a limit
+     * answered, all of one the server never answered) stop waiting for the server.
      */
     private void unforwarded(String session, long number, Buffer body) {
         if (body.length() > 0) {
@@ -263,9 +264,17 @@ public final class PassthroughProxy implements McpEndpoint {
         observation.writeTraceContext(headers);
         UpstreamTarget target = settings.target();
         observation.upstreamStarted(target.service(), target.host() + ":" + target.port());
+        // an upstream that failed before its answer began will answer none of the exchange's requests; one that
+        // failed in the middle of a stream may still answer the rest when the client resumes it
+        Consumer<Throwable> failed = cause -> {
+            if (!request.response().headWritten()) {
+                unforwarded(session, number, received);
+            }
+            fail(request, cause);
+        };
         client.open(settings.target(), HttpMethod.valueOf(call.method()), uri, headers).onComplete(opened -> {
             if (opened.failed()) {
-                fail(request, UpstreamException.connecting(opened.cause(), settings.target()));
+                failed.accept(UpstreamException.connecting(opened.cause(), settings.target()));
                 return;
             }
             HttpClientRequest upstream = opened.result();
@@ -275,7 +284,7 @@ public final class PassthroughProxy implements McpEndpoint {
             request.response().closeHandler(v -> upstream.reset());
             int readTimeoutMs = settings.target().readTimeoutMs();
             ReadTimeout silence = new ReadTimeout(Vertx.currentContext(), readTimeoutMs, () -> {
-                fail(request, new UpstreamException(UpstreamException.Kind.TIMEOUT, (request.response().headWritten()
+                failed.accept(new UpstreamException(UpstreamException.Kind.TIMEOUT, (request.response().headWritten()
                         ? "sent nothing for " : "no answer within ") + readTimeoutMs + " ms (service read_timeout)"));
                 upstream.reset();
             });
@@ -283,18 +292,18 @@ public final class PassthroughProxy implements McpEndpoint {
             upstream.response().onComplete(answer -> {
                 if (answer.failed()) {
                     silence.stop();
-                    fail(request, answer.cause());
+                    failed.accept(answer.cause());
                 } else if (answer.result().statusCode() < 100 || answer.result().statusCode() > 599) {
                     // relaying "HTTP/1.1 9999" would hand the client a response it cannot parse
                     silence.stop();
-                    fail(request, UpstreamException.invalidStatus(settings.target(), answer.result().statusCode()));
+                    failed.accept(UpstreamException.invalidStatus(settings.target(), answer.result().statusCode()));
                     upstream.reset();
                 } else {
                     observation.upstreamAnswered(answer.result().statusCode());
                     relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence, recorder);
                 }
             });
-            (sent.length() > 0 ? upstream.end(sent) : upstream.end()).onFailure(t -> fail(request, t));
+            (sent.length() > 0 ? upstream.end(sent) : upstream.end()).onFailure(failed::accept);
         });
     }
 

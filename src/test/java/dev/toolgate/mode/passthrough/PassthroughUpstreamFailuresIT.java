@@ -1,0 +1,70 @@
+package dev.toolgate.mode.passthrough;
+
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A server that fails before its answer begins (nothing listens; it says nothing within the service's
+ * {@code read_timeout}) answers none of the exchange's requests: the client gets the gateway's 502 or 504,
+ * and none of the requests stays waiting in the tap for an answer that will not come.
+ */
+@Timeout(60)
+class PassthroughUpstreamFailuresIT {
+
+    private RestUpstream silent;
+    private TestGateway gateway;
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (silent != null) {
+            silent.close();
+        }
+    }
+
+    @Test
+    void requestsToAServerThatIsDownOrSilentLeaveNothingWaiting() throws IOException {
+        silent = new RestUpstream().on("POST /mcp", request -> { });
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: gone
+                    url: http://127.0.0.1:%d/mcp
+                    routes:
+                      - {name: gone, paths: [/gone], plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener}}]}
+                  - name: silent
+                    url: %s/mcp
+                    read_timeout: 200
+                    routes:
+                      - {name: silent, paths: [/silent], plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener}}]}
+                """.formatted(closedPort(), silent.url()));
+
+        for (String path : new String[]{"/gone", "/silent"}) {
+            McpHttp client = new McpHttp(gateway.proxy(path));
+            for (int i = 0; i < 10; i++) {
+                McpHttp.Response failed = client.post("[{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"ping\"},"
+                        + "{\"jsonrpc\":\"2.0\",\"id\":\"t" + i + "\",\"method\":\"tools/list\"}]");
+                assertThat(failed.status()).as(path + ": " + failed).isEqualTo(path.equals("/gone") ? 502 : 504);
+            }
+        }
+
+        assertThat(gateway.gateway().waitingRequests()).isZero();
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
