@@ -1,11 +1,13 @@
 package dev.toolgate.observe;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * Requests seen and not answered yet, by route, session, requester and id, so that a response can
@@ -13,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * upstream that answers with an HTML error page, a client that goes away) must not pile up: one id
  * keeps at most {@link #MAX_PER_ID} waiting requests (clients without sessions all reuse id 1, and
  * the oldest is the one whose answer was lost), and all ids together at most {@link #MAX_WAITING},
- * beyond which requests older than the TTL go, and those that arrived before the newest half of the
- * bound: a flood of requests never answered costs the newest ones their pairing, never all of them.
+ * beyond which requests older than the TTL go, and then all but the newest half of the bound of those
+ * still waiting: a flood of requests never answered costs the older ones their pairing, never all.
  */
 final class PendingRequests {
 
@@ -39,7 +41,7 @@ final class PendingRequests {
     void remember(String key, Pending pending) {
         Waiting request = new Waiting(pending, arrivals.getAndIncrement());
         if (waiting.get() >= MAX_WAITING) {
-            evict(pending.startNanos(), request.arrival());
+            evict(pending.startNanos());
         }
         byKey.compute(key, (k, queued) -> {
             List<Waiting> list = queued == null ? new ArrayList<>(2) : queued;
@@ -87,25 +89,55 @@ final class PendingRequests {
     }
 
     /**
-     * Makes room: the expired go, and every request that arrived before the newest half of the bound. One
-     * thread at a time walks the table; the others go on meanwhile (the bound is passed by a few at most).
+     * Makes room: the expired go, then every request older than the newest half of the bound of those still
+     * waiting (answered requests take no place in that count). One thread at a time walks the table; the
+     * others go on meanwhile (the bound is passed by a few at most).
      */
-    private void evict(long now, long arrival) {
+    private void evict(long now) {
         if (!evicting.compareAndSet(false, true)) {
             return;
         }
         try {
-            long newestHalf = arrival - MAX_WAITING / 2;
-            for (String key : byKey.keySet()) {
-                byKey.computeIfPresent(key, (k, queued) -> {
-                    int before = queued.size();
-                    queued.removeIf(w -> now - w.request().startNanos() > TTL_NANOS || w.arrival() < newestHalf);
-                    waiting.addAndGet(queued.size() - before);
-                    return queued.isEmpty() ? null : queued;
-                });
+            removeWhere(w -> now - w.request().startNanos() > TTL_NANOS);
+            if (waiting.get() >= MAX_WAITING) {
+                long newestHalf = newestHalf();
+                removeWhere(w -> w.arrival() < newestHalf);
             }
         } finally {
             evicting.set(false);
+        }
+    }
+
+    /** The arrival of the oldest request among the newest half of the bound that waits. */
+    private long newestHalf() {
+        long[] arrivals = new long[waiting.get() + 1024];
+        int[] count = new int[1];
+        for (String key : byKey.keySet()) {
+            byKey.computeIfPresent(key, (k, queued) -> {
+                for (Waiting w : queued) {
+                    if (count[0] == arrivals.length) {
+                        return queued; // room for those that arrive meanwhile is kept; past it, the cut is near enough
+                    }
+                    arrivals[count[0]++] = w.arrival();
+                }
+                return queued;
+            });
+        }
+        if (count[0] <= MAX_WAITING / 2) {
+            return Long.MIN_VALUE;
+        }
+        Arrays.sort(arrivals, 0, count[0]);
+        return arrivals[count[0] - MAX_WAITING / 2];
+    }
+
+    private void removeWhere(Predicate<Waiting> gone) {
+        for (String key : byKey.keySet()) {
+            byKey.computeIfPresent(key, (k, queued) -> {
+                int before = queued.size();
+                queued.removeIf(gone);
+                waiting.addAndGet(queued.size() - before);
+                return queued.isEmpty() ? null : queued;
+            });
         }
     }
 }

@@ -133,6 +133,18 @@ class MessageTapTest {
     }
 
     @Test
+    void answeredRequestsBetweenTheUnansweredDoNotShrinkTheHalfThatIsKept() {
+        for (int i = 0; i < PendingRequests.MAX_WAITING; i++) {
+            observe("s" + i, 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+            observe("answered", 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+            observe("answered", 1, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}");
+        }
+        observe("last", 1, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+
+        assertThat(tap.pending()).isEqualTo(PendingRequests.MAX_WAITING / 2 + 1);
+    }
+
+    @Test
     void aRefusedBatchIsReportedMessageByMessageButLeavesNoRequestWaiting() {
         StringBuilder batch = new StringBuilder("[");
         for (int i = 0; i < 500; i++) {
