@@ -1,6 +1,8 @@
 package dev.toolgate.mode.passthrough;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.error.ErrorCatalog;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.mcp.Json;
@@ -21,12 +23,17 @@ import java.util.function.Consumer;
 final class ClientAnswer {
 
     private final HttpServerResponse response;
+    private final JsonNode id;
     private final Consumer<byte[]> observed;
     private boolean streaming;
 
-    /** @param observed gets each message sent to the client as it is sent (the route's traffic events) */
-    ClientAnswer(HttpServerResponse response, Consumer<byte[]> observed) {
+    /**
+     * @param id       the request's JSON-RPC id, which an error about it carries
+     * @param observed gets each message sent to the client as it is sent (the route's traffic events)
+     */
+    ClientAnswer(HttpServerResponse response, JsonNode id, Consumer<byte[]> observed) {
         this.response = response;
+        this.id = id;
         this.observed = observed;
     }
 
@@ -63,17 +70,25 @@ final class ClientAnswer {
         return response.setStatusCode(200).putHeader("content-type", MediaTypes.JSON).end(Buffer.buffer(bytes));
     }
 
-    /** Refuses or fails the request: the catalog's answer, or its JSON-RPC error ending a stream already open. */
+    /**
+     * Refuses or fails the request: the catalog's answer, or its JSON-RPC error ending a stream already open.
+     * Either carries the request's id, also when the error itself knows none (the server down or silent): the
+     * client can tell which request failed, and the route's traffic events pair the error with it.
+     */
     Future<Void> fail(GatewayError error) {
         if (response.ended() || response.closed()) {
             return Future.succeededFuture();
         }
-        byte[] body = Json.bytes(ErrorResponses.body(error));
+        ObjectNode message = ErrorResponses.body(error);
+        if (message.path("id").isNull() && id != null) {
+            message.set("id", id);
+        }
+        byte[] body = Json.bytes(message);
         observed.accept(body);
         if (streaming) {
             return response.end(Buffer.buffer(SseEvent.message(null, new String(body, StandardCharsets.UTF_8))));
         }
-        ErrorResponses.mcp(response, error);
+        ErrorResponses.send(response, ErrorCatalog.of(error), message);
         return Future.succeededFuture();
     }
 }

@@ -97,7 +97,7 @@ final class LegacyBridge {
             });
             case JsonRpcMessage.Request r when r.method().equals("initialize") -> initialize(exchange, r, link, eras, observed);
             case JsonRpcMessage.Request r -> {
-                ClientAnswer answer = new ClientAnswer(exchange.request().response(), observed);
+                ClientAnswer answer = new ClientAnswer(exchange.request().response(), r.id(), observed);
                 yield session(exchange).compose(session -> switch (r.method()) {
                     case "ping", "logging/setLevel" -> answer.finish(JsonRpc.result(r.id(), Json.object()));
                     default -> admitted(exchange, body, access).compose(shows -> shows == null
@@ -165,7 +165,7 @@ final class LegacyBridge {
                     .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
                     .compose(session -> {
                         exchange.request().response().putHeader("mcp-session-id", session.id());
-                        return new ClientAnswer(exchange.request().response(), observed)
+                        return new ClientAnswer(exchange.request().response(), r.id(), observed)
                                 .finish(JsonRpc.result(r.id(), result));
                     });
         });

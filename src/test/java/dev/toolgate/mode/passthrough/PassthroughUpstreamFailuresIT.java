@@ -1,6 +1,7 @@
 package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.ModernHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterEach;
@@ -57,6 +58,40 @@ class PassthroughUpstreamFailuresIT {
                         + "{\"jsonrpc\":\"2.0\",\"id\":\"t" + i + "\",\"method\":\"tools/list\"}]");
                 assertThat(failed.status()).as(path + ": " + failed).isEqualTo(path.equals("/gone") ? 502 : 504);
             }
+        }
+
+        assertThat(gateway.gateway().waitingRequests()).isZero();
+    }
+
+    @Test
+    void requestsBridgedBetweenErasToAServerThatIsDownAreAnsweredWithTheirIdsAndLeaveNothingWaiting() throws IOException {
+        int gone = closedPort();
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: gone
+                    url: http://127.0.0.1:%d/mcp
+                    routes:
+                      - name: to-legacy
+                        paths: [/to-legacy]
+                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy}}}]
+                      - name: to-modern
+                        paths: [/to-modern]
+                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: modern}}}]
+                """.formatted(gone));
+
+        ModernHttp modern = new ModernHttp(gateway.proxy("/to-legacy"));
+        McpHttp legacy = new McpHttp(gateway.proxy("/to-modern"));
+        assertThat(legacy.initialize("2025-11-25").status()).isEqualTo(200);
+        for (int i = 0; i < 10; i++) {
+            McpHttp.Response bridged = modern.request("tools/list", "{}");
+            assertThat(bridged.status()).as(bridged.toString()).isEqualTo(502);
+            assertThat(bridged.json().path("id").isNull()).as("the error names the request it answers").isFalse();
+
+            McpHttp.Response legacyCall = legacy.post("{\"jsonrpc\":\"2.0\",\"id\":" + (100 + i)
+                    + ",\"method\":\"tools/list\"}");
+            assertThat(legacyCall.status()).as(legacyCall.toString()).isEqualTo(502);
+            assertThat(legacyCall.json().path("id").asInt()).isEqualTo(100 + i);
         }
 
         assertThat(gateway.gateway().waitingRequests()).isZero();
