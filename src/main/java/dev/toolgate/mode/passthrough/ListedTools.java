@@ -44,8 +44,12 @@ final class ListedTools {
             if (parser.nextToken() == JsonToken.START_OBJECT && field(parser, "result")
                     && parser.nextToken() == JsonToken.START_OBJECT && field(parser, "tools")
                     && parser.nextToken() == JsonToken.START_ARRAY) {
-                while (parser.nextToken() == JsonToken.START_OBJECT) {
-                    learnTool(parser);
+                for (JsonToken t = parser.nextToken(); t != null && t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    if (t == JsonToken.START_OBJECT) {
+                        learnTool(parser);
+                    } else {
+                        parser.skipChildren(); // not a tool: the ones after it still are
+                    }
                 }
             }
         } catch (IOException notJson) {

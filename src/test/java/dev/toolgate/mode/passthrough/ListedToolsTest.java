@@ -29,11 +29,13 @@ class ListedToolsTest {
                 {"jsonrpc":"2.0","id":1,"result":{"nextCursor":"x","_meta":{"name":"meta"},"tools":[
                   {"inputSchema":{"type":"object","properties":{"name":{"type":"string"}}},"name":"echo"},
                   {"name":"add","annotations":{"title":"Add"}},
-                  {"name":42},
+                  {"name":42}, null, ["name", "array"],
+                  {"name":"after"},
                   {"title":"no name"}]}}""");
 
         assertThat(tools.knows("echo")).isTrue();
         assertThat(tools.knows("add")).isTrue();
+        assertThat(tools.knows("after")).as("after elements that are not tools").isTrue();
         assertThat(tools.knows("meta")).isFalse();
         assertThat(tools.knows("string")).isFalse();
     }
