@@ -11,14 +11,17 @@ class LabelBoundsTest {
 
     private final LabelBounds labels = new LabelBounds();
 
-    /** A tool call's event: its id ("1"), or none for a notification; its error code, or null; its ACL decision. */
+    /**
+     * A tool call's event: its id ("1"), or none for a notification; its error code, or null; the decision of
+     * the tool's own ACL, or null (a tool with an ACL of its own is one the configuration names: known).
+     */
     static McpEvent event(String id, String method, String tool, Integer errorCode, String acl) {
         return new McpEvent(ORIGIN, 0, "session", id, method, tool, 1_000, -1, 0, 200, null, null, 10, 10, errorCode,
                 errorCode == null ? null : "refused", false, acl != null, acl, null, null, null, null);
     }
 
     @Test
-    void aToolCallRefusedWithAJsonRpcErrorAndJudgedByNoAclDoesNotNameItsTool() {
+    void aToolCallRefusedWithAJsonRpcErrorNamesItsToolOnlyWhenItsOwnAclJudgedIt() {
         assertThat(labels.tool(event("1", "tools/call", "made_up", -32602, null))).isEqualTo(LabelBounds.OTHER);
         assertThat(labels.tool(event("1", "tools/call", "real", null, null))).isEqualTo("real");
         assertThat(labels.tool(event("1", "tools/call", "denied", -32602, "deny"))).isEqualTo("denied");
