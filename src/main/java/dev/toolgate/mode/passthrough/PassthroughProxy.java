@@ -89,7 +89,7 @@ public final class PassthroughProxy implements McpEndpoint {
         this.tap = tap;
         this.access = policies == null ? null : new PassthroughAccess(access, policies);
         this.chain = chain;
-        this.relay = new Relay(settings.route(), tap, this::fail);
+        this.relay = new Relay(settings.route(), tap);
         this.modern = new ModernTraffic(new UpstreamEras(eras.upstreamEra(), eras.clock()),
                 new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
                         eras.listCacheScope())),
@@ -300,7 +300,8 @@ public final class PassthroughProxy implements McpEndpoint {
                     upstream.reset();
                 } else {
                     observation.upstreamAnswered(answer.result().statusCode());
-                    relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence, recorder);
+                    relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence, recorder,
+                            failed);
                 }
             });
             (sent.length() > 0 ? upstream.end(sent) : upstream.end()).onFailure(failed::accept);

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Locale;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Copies an upstream's answer back to the client as it arrives, pausing the upstream while the
@@ -27,13 +27,10 @@ final class Relay {
 
     private final String route;
     private final MessageTap tap;
-    private final BiConsumer<HttpServerRequest, Throwable> fail;
 
-    /** @param fail answers the client with the gateway's error when the upstream broke before any byte went out */
-    Relay(String route, MessageTap tap, BiConsumer<HttpServerRequest, Throwable> fail) {
+    Relay(String route, MessageTap tap) {
         this.route = route;
         this.tap = tap;
-        this.fail = fail;
     }
 
     /**
@@ -42,9 +39,12 @@ final class Relay {
      * @param session  the client's session id, for observed events
      * @param exchange the tap's number for this exchange
      * @param recorder the exchange's own listener for the messages read, or null
+     * @param failed   answers the client with the gateway's error when the upstream broke before any byte
+     *                 went out (and stops the exchange's requests waiting: the answer will not come)
      */
     void relay(HttpServerRequest request, HttpClientResponse answer, Rewrites rewrite, HeaderRewrite headers,
-               String session, long exchange, ReadTimeout silence, MessageTap.Local recorder) {
+               String session, long exchange, ReadTimeout silence, MessageTap.Local recorder,
+               Consumer<Throwable> failed) {
         HttpServerResponse response = request.response();
         response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
         ForwardedHeaders.copyResponse(answer.headers(), response.headers());
@@ -108,7 +108,7 @@ final class Relay {
             silence.stop();
             if (!response.headWritten()) {
                 // nothing reached the client yet: it gets a 502 instead of a cut connection
-                fail.accept(request, t);
+                failed.accept(t);
             } else if (sse && !response.ended()) {
                 response.end();
             } else {

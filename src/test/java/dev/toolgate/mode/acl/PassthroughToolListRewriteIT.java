@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * How passthrough rewrites an upstream's {@code tools/list} answer for a caller the tool ACLs
@@ -187,6 +188,21 @@ class PassthroughToolListRewriteIT {
         assertThat(call.status()).as(call.toString()).isEqualTo(403);
         assertThat(initialize.status()).as(initialize.toString()).isEqualTo(403);
         assertThat(upstream.quiet(Duration.ofMillis(200))).isTrue();
+    }
+
+    @Test
+    void aListAnswerCutBeforeAnyOfItReachedTheCallerIsA502AndLeavesNoRequestWaiting() {
+        await().atMost(Duration.ofSeconds(5)).until(() -> gateway.gateway().waitingRequests() == 0);
+        answer = r -> {
+            r.response().setChunked(true).putHeader("content-type", "application/json")
+                    .write(list("9", LIST_USERS, GET_USER).substring(0, 40));
+            r.connection().close();
+        };
+
+        McpHttp.Response cut = bob.post("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\"}");
+
+        assertThat(cut.status()).as(cut.toString()).isEqualTo(502);
+        assertThat(gateway.gateway().waitingRequests()).isZero();
     }
 
     @Test
