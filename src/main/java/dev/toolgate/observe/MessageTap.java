@@ -4,6 +4,9 @@ import dev.toolgate.mcp.McpEnvelope;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -22,13 +25,31 @@ public final class MessageTap {
 
     private final TapSink sink;
     private final LongSupplier nanoTime;
+    /** The most routes whose servers' tool names are kept. */
+    static final int MOST_ROUTES = 10_000;
+
     private final PendingRequests pending = new PendingRequests();
     private final AtomicLong exchanges = new AtomicLong();
+    private final Map<String, Set<String>> listedTools = new ConcurrentHashMap<>();
 
     /** @param nanoTime monotonic time source ({@code System::nanoTime} in production) */
     public MessageTap(TapSink sink, LongSupplier nanoTime) {
         this.sink = sink;
         this.nanoTime = nanoTime;
+    }
+
+    /**
+     * Where a route keeps the tool names its MCP server listed in {@code tools/list} answers (the route's
+     * mode reads them): here, with the tap, so that they outlast a reload, as the sessions that listed them
+     * do. A set per route label, for at most {@value #MOST_ROUTES} routes (past that, one for the caller alone).
+     */
+    public Set<String> listedTools(String route) {
+        Set<String> names = listedTools.get(route);
+        if (names != null) {
+            return names;
+        }
+        return listedTools.size() < MOST_ROUTES ? listedTools.computeIfAbsent(route, r -> ConcurrentHashMap.newKeySet())
+                : ConcurrentHashMap.newKeySet();
     }
 
     /** A new number for one HTTP exchange (a request and its response), to pass to {@link #observe}. */

@@ -41,21 +41,7 @@ class PassthroughToolLabelsIT {
     void madeUpNamesTheServerAnswersWithToolErrorsStayOutOfTheLabelsWhileAListedToolThatFailsGetsItsOwn() {
         EverythingServer everything = EverythingServer.start();
         server = everything;
-        gateway = TestGateway.start("""
-                _format_version: "3.0"
-                plugins:
-                  - name: prometheus
-                    config: {ai_metrics: true}
-                services:
-                  - name: everything
-                    url: %s
-                    routes:
-                      - name: everything-mcp
-                        paths: [/mcp]
-                        plugins:
-                          - name: ai-mcp-proxy
-                            config: {mode: passthrough-listener, logging: {log_statistics: true}}
-                """.formatted(everything.mcp()));
+        gateway = TestGateway.start(everythingRoute(everything));
         McpHttp client = new McpHttp(gateway.proxy("/mcp"));
         client.initialize("2025-06-18");
         for (int i = 0; i < 20; i++) {
@@ -70,6 +56,29 @@ class PassthroughToolLabelsIT {
         client.post(call(61, "echo", "{}"));
 
         assertThat(toolLabels()).contains("echo").noneMatch(t -> t.startsWith("made_up_"));
+    }
+
+    @Test
+    void toolsTheServerListedBeforeAReloadAreStillKnownAfterIt() {
+        EverythingServer everything = EverythingServer.start();
+        server = everything;
+        String config = everythingRoute(everything);
+        gateway = TestGateway.start(config);
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        client.initialize("2025-06-18");
+        client.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+
+        // the session outlives the reload; its client does not list again
+        AdminHttp admin = new AdminHttp(gateway);
+        String before = admin.hash();
+        AdminHttp.Response reloaded = admin.postConfig(config.replace("paths: [/mcp]",
+                "paths: [/mcp]\n        tags: [reloaded]"));
+        assertThat(reloaded.status()).as(reloaded.toString()).isLessThan(300);
+        assertThat(admin.hash()).isNotEqualTo(before);
+        McpHttp.Response failed = client.post(call(2, "echo", "{}"));
+
+        assertThat(failed.body()).contains("\"isError\":true");
+        assertThat(toolLabels()).contains("echo");
     }
 
     @Test
@@ -94,6 +103,25 @@ class PassthroughToolLabelsIT {
                 && l.contains("primitive_name=\"(other)\"") && l.endsWith(" 20.0"));
         assertThat(acl).anyMatch(l -> l.startsWith("kong_ai_mcp_acl_allowed_total{")
                 && l.contains("primitive_name=\"list_users\""));
+    }
+
+    /** A passthrough route in front of server-everything, with Prometheus and the route's statistics on. */
+    private static String everythingRoute(EverythingServer everything) {
+        return """
+                _format_version: "3.0"
+                plugins:
+                  - name: prometheus
+                    config: {ai_metrics: true}
+                services:
+                  - name: everything
+                    url: %s
+                    routes:
+                      - name: everything-mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, logging: {log_statistics: true}}
+                """.formatted(everything.mcp());
     }
 
     private static String call(int id, String tool, String arguments) {

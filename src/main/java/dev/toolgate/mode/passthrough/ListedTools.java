@@ -8,14 +8,14 @@ import dev.toolgate.observe.McpEvent;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tools a passthrough route knows exist: those its configuration names ({@code tools}) and those its
  * MCP server listed in a {@code tools/list} answer that crossed the route. Metrics give a tool a series of
  * its own on such evidence, or on a call that succeeded: MCP's SDKs answer a tool they do not have with a
  * result marked {@code isError}, which a client can provoke with every name it makes up. Bounded, since a
- * server lists what it likes; an answer too large to read on an event loop teaches nothing.
+ * server lists what it likes; an answer too large to read on an event loop teaches nothing. The names
+ * learned are kept by the tap ({@link dev.toolgate.observe.MessageTap#listedTools}) and outlast a reload.
  */
 final class ListedTools {
 
@@ -25,10 +25,15 @@ final class ListedTools {
     static final int MAX_READ = 1 << 20;
 
     private final Set<String> configured;
-    private final Set<String> listed = ConcurrentHashMap.newKeySet();
+    private final Set<String> listed;
 
-    ListedTools(Collection<String> configured) {
+    /**
+     * @param configured the tools the route's configuration names
+     * @param listed     where the names its server listed are kept (concurrent; shared across reloads)
+     */
+    ListedTools(Collection<String> configured, Set<String> listed) {
         this.configured = Set.copyOf(configured);
+        this.listed = listed;
     }
 
     boolean knows(String tool) {

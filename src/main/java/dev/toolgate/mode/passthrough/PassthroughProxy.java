@@ -84,7 +84,7 @@ public final class PassthroughProxy implements McpEndpoint {
     public PassthroughProxy(Settings settings, UpstreamClient client, MessageTap tap, ToolAccess access,
                             MessagePolicy policies, PolicyChain chain, Eras eras) {
         this.settings = settings;
-        this.listed = new ListedTools(settings.tools());
+        this.listed = new ListedTools(settings.tools(), tap.listedTools(settings.route()));
         this.client = client;
         this.tap = tap;
         this.access = policies == null ? null : new PassthroughAccess(access, policies);

@@ -4,12 +4,13 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ListedToolsTest {
 
-    private final ListedTools tools = new ListedTools(List.of("configured"));
+    private final ListedTools tools = new ListedTools(List.of("configured"), ConcurrentHashMap.newKeySet());
 
     private void learn(String json) {
         byte[] bytes = ("padding" + json).getBytes(StandardCharsets.UTF_8);
