@@ -48,7 +48,10 @@ public final class LabelBounds {
 
     /** The event's tool label, or null when it names no tool. */
     public String tool(McpEvent e) {
-        return e.tool() == null ? null : tools.label(e.tool(), e.toolKnown() || e.errorCode() == null && !e.toolError());
+        if (e.tool() == null) {
+            return null;
+        }
+        return tools.label(e.tool(), e.toolKnown() || e.errorCode() == null && !e.toolError());
     }
 
     /** The event's method label, or null when it has no method. */

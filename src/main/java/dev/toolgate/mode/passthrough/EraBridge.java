@@ -75,8 +75,8 @@ final class EraBridge {
                         Consumer<byte[]> observed) {
         String key = BridgeState.caller(exchange) + "\n" + Json.text(modern.meta().clientCapabilities()) + "\n"
                 + (modern.meta().clientInfo() == null ? "" : Json.text(modern.meta().clientInfo()));
-        Call call = new Call(exchange, modern, link, new ClientAnswer(exchange.request().response(), modern.request().id(), observed), key,
-                shows);
+        ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);
+        Call call = new Call(exchange, modern, link, answer, key, shows);
         JsonNode params = modern.request().params();
         Future<Void> done = switch (modern.request().method()) {
             case "server/discover" -> sessions.of(key, link, modern.meta())

@@ -59,7 +59,7 @@ public final class PassthroughProxy implements McpEndpoint {
      */
     public record Settings(String route, UpstreamTarget target, String servicePath, boolean stripPath,
                            String pathHandling, boolean preserveHost, OriginPolicy origins, long bodyLimit,
-                           java.util.List<String> tools) {
+                           List<String> tools) {
     }
 
     /** Largest non-SSE response body observed (or filtered) whole; larger ones are forwarded unobserved. */
@@ -127,7 +127,8 @@ public final class PassthroughProxy implements McpEndpoint {
         exchange.requireOrigin(settings.origins());
         String session = exchange.sessionId();
         long number = tap.exchange();
-        MessageTap.Local recorder = exchange.observation().on() ? new PassthroughRecorder(exchange.observation(), listed) : null;
+        MessageTap.Local recorder = exchange.observation().on()
+                ? new PassthroughRecorder(exchange.observation(), listed) : null;
         return exchange.body().compose(body -> {
             // a batch is bounded as on a conversion endpoint, whether or not policies read the route's bodies:
             // forwarded uncapped, one POST would be thousands of calls to the server
@@ -149,7 +150,8 @@ public final class PassthroughProxy implements McpEndpoint {
             return forgottenIfFailed(() -> {
                 if (ModernTraffic.claims(exchange, body)) {
                     return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body,
-                            () -> Future.succeededFuture(false), recorder, answered, unforwarded), answered, unforwarded);
+                            () -> Future.succeededFuture(false), recorder, answered, unforwarded), answered,
+                            unforwarded);
                 }
                 return relay(exchange, session, number, body, () -> modern.legacy(exchange, body, access, answered),
                         recorder, answered, unforwarded);
