@@ -203,7 +203,9 @@ public final class Gateway implements AutoCloseable {
     public static Snapshot check(byte[] document, Path baseDirectory, UnaryOperator<String> environment,
                                  ConfigInput input) {
         try (Cluster unused = new Cluster(InstantSource.system(), new java.security.SecureRandom())) {
-            return new SnapshotBuilder(loader(environment), null, unused, () -> null, null, Version.current(),
+            // a tap that reports nothing: a checked snapshot's routes are built as the served ones, never used
+            MessageTap silent = new MessageTap(event -> { }, System::nanoTime);
+            return new SnapshotBuilder(loader(environment), null, unused, () -> null, silent, Version.current(),
                     ClientAddresses.PEER, input, null).load(document, baseDirectory, new ConfigReport());
         }
     }
