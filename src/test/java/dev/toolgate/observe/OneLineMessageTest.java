@@ -103,6 +103,7 @@ class OneLineMessageTest {
     void aThreadThatLogsNeverWaitsForAStderrThatStoppedReading() throws Exception {
         PrintStream err = System.err;
         java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong lastWrite = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
         System.setErr(new PrintStream(new java.io.OutputStream() {
             @Override
             public void write(int b) {
@@ -111,6 +112,7 @@ class OneLineMessageTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                lastWrite.set(System.nanoTime());
             }
         }, true, StandardCharsets.UTF_8));
         LoggerContext context = new LoggerContext();
@@ -126,6 +128,10 @@ class OneLineMessageTest {
         } finally {
             reading.countDown();
             context.stop();
+            // the log's worker may still be writing what was queued when stop stopped waiting for it, to whatever
+            // System.err is then: the next test's captured stream, unless this one stays until the worker is done
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                    .until(() -> System.nanoTime() - lastWrite.get() > 300_000_000L);
             System.setErr(err);
         }
     }
