@@ -30,6 +30,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -266,10 +267,12 @@ public final class PassthroughProxy implements McpEndpoint {
         observation.writeTraceContext(headers);
         UpstreamTarget target = settings.target();
         observation.upstreamStarted(target.service(), target.host() + ":" + target.port());
-        // an upstream that failed before its answer began will answer none of the exchange's requests; one that
-        // failed in the middle of a stream may still answer the rest when the client resumes it
+        // an upstream that failed before its answer began, or in the middle of a JSON answer (which cannot be
+        // resumed), answers none of the exchange's requests it has not answered yet; one that failed in the
+        // middle of a stream may still answer the rest when the client resumes it
         Consumer<Throwable> failed = cause -> {
-            if (!request.response().headWritten()) {
+            HttpServerResponse response = request.response();
+            if (!response.headWritten() || !Relay.isEventStream(response.headers().get("content-type"))) {
                 unforwarded(session, number, received);
             }
             fail(request, cause);

@@ -52,7 +52,7 @@ final class Relay {
             headers.rewrite(response.headers());
         }
         String type = answer.getHeader("content-type");
-        boolean sse = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        boolean sse = isEventStream(type);
         ResponseObserver observer = sse
                 ? ResponseObserver.sse((bytes, offset, length) -> tap.observe(route, session, exchange,
                         TapEvent.Direction.SERVER_TO_CLIENT, bytes, offset, length, recorder))
@@ -112,7 +112,7 @@ final class Relay {
             } else if (sse && !response.ended()) {
                 response.end();
             } else {
-                response.reset();
+                failed.accept(t); // a JSON answer cut off: the connection is reset, and its requests stop waiting
             }
         });
         answer.endHandler(v -> {
@@ -173,5 +173,10 @@ final class Relay {
         Rewrites NONE = (sse, type) -> BodyRewrite.NONE;
 
         BodyRewrite of(boolean sse, String contentType);
+    }
+
+    /** True for an SSE stream's content type. */
+    static boolean isEventStream(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 }

@@ -64,6 +64,35 @@ class PassthroughUpstreamFailuresIT {
     }
 
     @Test
+    void aJsonAnswerCutOffAfterItsFirstBytesWentOutLeavesNothingWaiting() {
+        silent = new RestUpstream().on("POST /mcp", request -> {
+            request.response().putHeader("content-type", "application/json").putHeader("content-length", "500")
+                    .write("{\"jsonrpc\":\"2.0\",\"id\":");
+            // the first bytes reach the client through the gateway before the server goes away
+            io.vertx.core.Vertx.currentContext().owner().setTimer(100, t -> request.connection().close());
+        });
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: cut
+                    url: %s/mcp
+                    routes:
+                      - {name: cut, paths: [/cut], plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener}}]}
+                """.formatted(silent.url()));
+
+        McpHttp client = new McpHttp(gateway.proxy("/cut"));
+        for (int i = 0; i < 10; i++) {
+            try {
+                client.post("{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"tools/list\"}");
+            } catch (RuntimeException cutOff) {
+                // the client sees its answer end early: what matters here is what the gateway keeps
+            }
+        }
+
+        assertThat(gateway.gateway().waitingRequests()).isZero();
+    }
+
+    @Test
     void requestsBridgedBetweenErasToAServerThatIsDownAreAnsweredWithTheirIdsAndLeaveNothingWaiting() throws IOException {
         int gone = closedPort();
         gateway = TestGateway.start("""
