@@ -54,15 +54,6 @@ final class McpMethods {
         }
     }
 
-    /** Whether the endpoint serves a tool of this name (or alias). */
-    boolean serves(String name) {
-        return name != null && tools.find(name).isPresent();
-    }
-
-    /** The served name of the tool a call names (Kong's name is an alias), or the name as given. */
-    String canonical(String name) {
-        return name == null ? null : tools.find(name).map(Tool::name).orElse(name);
-    }
 
     /**
      * A {@code tools/list} answer as a gzip body, for clients that accept it: the page compressed at

@@ -52,31 +52,34 @@ final class ToolCalls {
      * finishes it.
      */
     Future<Decision> admit(Exchange exchange, JsonRpcMessage.Request r) {
-        String tool = methods.canonical(toolName(r));
+        String named = toolName(r);
+        // the served name: Kong's name for a tool is an alias
+        Optional<Tool> served = methods.tool(named);
+        String tool = served.map(Tool::name).orElse(named);
         Observation observation = exchange.observation();
         RpcRecord record = observation.begin(r.id(), r.method(), tool, -1, metaTraceparent(r));
         if (record.wantsPayload()) {
             observation.requestPayload(record, Json.bytes(r.raw()));
         }
-        if (tool != null && r.method().equals("tools/call") && methods.serves(tool)) {
+        if (served.isPresent()) {
             record.toolKnown();
         }
         if (policies == null) {
             return Decision.PROCEED;
         }
         return policies.admit(new McpCall(exchange, r.id(), r.method(), tool)).map(decision -> {
-            observe(observation, record, decision, r, tool);
+            observe(observation, record, decision, r, tool, served.isPresent());
             return decision;
         });
     }
 
     private void observe(Observation observation, RpcRecord record, Decision decision, JsonRpcMessage.Request r,
-                         String tool) {
+                         String tool, boolean served) {
         boolean toolCall = tool != null && r.method().equals("tools/call");
         // an ACL decision is noted only where tool ACLs exist, and only for a tool the endpoint serves: a name
         // it does not serve is refused for not existing, which no ACL decided (and counting it would let
         // made-up names into the ACL metrics)
-        boolean judged = toolCall && aclsJudge && methods.serves(tool);
+        boolean judged = aclsJudge && served;
         switch (decision) {
             case Decision.Reject reject -> {
                 // a tool ACL's denial, in either of its forms (acl_denial: unknown_tool answers it as unknown)

@@ -30,10 +30,10 @@ final class PassthroughRecorder implements MessageTap.Local {
         switch (event.kind()) {
             case REQUEST -> {
                 if (fromClient) {
-                    RpcRecord record = observation.begin(envelope.id(), envelope.method(),
-                            "tools/call".equals(envelope.method()) ? envelope.tool() : null, envelope.bytes(),
+                    String tool = "tools/call".equals(envelope.method()) ? envelope.tool() : null;
+                    RpcRecord record = observation.begin(envelope.id(), envelope.method(), tool, envelope.bytes(),
                             envelope.traceparent());
-                    if ("tools/call".equals(envelope.method()) && listed.knows(envelope.tool())) {
+                    if (listed.knows(tool)) {
                         record.toolKnown();
                     }
                     if (record.wantsPayload() && bytes != null) {
