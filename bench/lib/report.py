@@ -163,6 +163,12 @@ class Report:
             cost = ratio(med(rows, "rps", system=off, connections=64), med(rows, "rps", system=before, connections=64))
             self.target(f"{off}: throughput vs the build without observability (c=64)", cost, "≈ 1×",
                         cost is not None and cost >= 0.95, "×")
+        gateways = len({r.get("process", 0) for r in rows})
+        per_process = [paired([r for r in rows if r.get("process", 0) == g], on, off) for g in range(gateways)]
+        if gateways > 1 and None not in per_process:
+            self.lines += [f"The workload ran in {gateways} fresh gateway processes in turn; the ratio above is the median of "
+                           f"all their repetitions. Each process's own: "
+                           + ", ".join(f"{x:.3f}" for x in per_process) + ".", ""]
         self.lines += [f"Events dropped by the log plugins during the run: {rows[0].get('dropped_events', 0):.0f}.", ""]
 
     def stream(self, rows):
