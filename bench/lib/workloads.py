@@ -189,7 +189,7 @@ def oauth(processes, s):
 
 
 # fresh gateway processes the observability workload runs in, one after the other: the same build's ratio moved by
-# ±0.03 from one JVM to the next (what C2 made of the shared path), more than whole runs of one process resolve
+# ±0.03 from one JVM to the next (its compiled code or where its memory landed), more than runs of one process resolve
 OBSERVED_PROCESSES = 2
 
 
