@@ -2,6 +2,7 @@ package dev.toolgate.policy.oauth2;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.config.ConfigNode;
+import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.MultiMap;
 
 import java.util.ArrayList;
@@ -54,7 +55,10 @@ public record ClaimHeader(String header, List<String> path) {
     }
 
     /** Sets the header from the claims, or removes it when the claim is absent. */
-    void apply(JsonNode claims, MultiMap upstream) {
+    void apply(JsonNode claims, Exchange exchange) {
+        // the upstream headers are laid over the client's: removing one there would let the client's own through
+        exchange.consumeHeader(header);
+        MultiMap upstream = exchange.upstreamHeaders();
         JsonNode value = at(claims, path);
         if (value == null || value.isNull() || value.isMissingNode()) {
             upstream.remove(header);

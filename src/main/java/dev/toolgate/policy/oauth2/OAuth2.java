@@ -124,7 +124,7 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
             return Decision.reject(new GatewayError.Forbidden(mapped.refusal(), null));
         }
         exchange.authenticate(mapped.caller());
-        config.claimHeaders().forEach(h -> h.apply(valid.claims(), exchange.upstreamHeaders()));
+        config.claimHeaders().forEach(h -> h.apply(valid.claims(), exchange));
         if (exchanger == null) {
             return Decision.PROCEED;
         }

@@ -82,6 +82,23 @@ class OAuthFlowIT {
     }
 
     @Test
+    void aClaimTheTokenLacksLeavesNoClientSuppliedHeaderOfItsNameUpstream() {
+        String endpoint = gateway.proxy("/mcp-pass").toString();
+        String withoutSub = ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(), endpoint, c -> c.subject(null)));
+        mcp.clear();
+
+        McpHttp.Response served = new McpHttp(URI.create(endpoint)).send("POST", BadTokensIT.INITIALIZE,
+                BadTokensIT.headers(Map.of("authorization", "Bearer " + withoutSub, "X-User-Id", "admin")));
+
+        assertThat(served.status()).as("%s", served).isEqualTo(200);
+        List<RestUpstream.Received> received = mcp.received();
+        // taken, not left for the SDK test, which reads every request this upstream got
+        mcp.clear();
+        assertThat(received).isNotEmpty().allSatisfy(r -> assertThat(r.header("x-user-id"))
+                .as("claim_to_header sub -> X-User-Id, and the token has no sub").isNull());
+    }
+
+    @Test
     void theMetadataIsPublishedWithoutARouteAndReadableFromAnyOrigin() throws Exception {
         for (String path : List.of("/.well-known/oauth-protected-resource/mcp-cl", "/.well-known/oauth-protected-resource/weather/mcp")) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.proxy(path))
