@@ -1,10 +1,12 @@
 package dev.toolgate.policy.jwt;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.crypto.impl.MACProvider;
 import com.nimbusds.jose.util.X509CertUtils;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.Consumer;
@@ -24,8 +26,9 @@ import java.util.Map;
 
 /**
  * The consumers' {@code jwt_secrets}, by key, each with its verifier built once at load (Nimbus's
- * MAC, RSA and EC verifiers). A secret that cannot verify anything (a PEM that is no public key, an
- * HMAC secret shorter than its algorithm needs) is a problem at its path, not a surprise at request time.
+ * MAC, RSA and EC verifiers). A secret that cannot verify its algorithm's tokens (a PEM that is no public
+ * key, a key of another type or curve, an HMAC secret shorter than its algorithm needs) is a problem at
+ * its path, not a surprise at request time.
  */
 final class JwtSecrets {
 
@@ -62,6 +65,20 @@ final class JwtSecrets {
     }
 
     private static JWSVerifier verifier(Consumer.JwtSecret entry, boolean base64) throws JOSEException {
+        JWSVerifier verifier = keyVerifier(entry, base64);
+        // Nimbus builds a verifier for an HMAC secret shorter than HS384's or HS512's hash, or a key of
+        // another curve or type, then refuses every token at verification: "Invalid signature", token after token
+        JWSAlgorithm algorithm = JWSAlgorithm.parse(entry.algorithm());
+        if (!verifier.supportedJWSAlgorithms().contains(algorithm)) {
+            throw new JOSEException(verifier instanceof MACVerifier
+                    ? "the secret is shorter than the " + MACProvider.getMinRequiredSecretLength(algorithm) + " bits "
+                    + algorithm + " needs"
+                    : "rsa_public_key is not a key of the type and curve " + algorithm + " needs");
+        }
+        return verifier;
+    }
+
+    private static JWSVerifier keyVerifier(Consumer.JwtSecret entry, boolean base64) throws JOSEException {
         String algorithm = entry.algorithm();
         if (algorithm.startsWith("HS")) {
             byte[] secret = base64 ? Base64.getDecoder().decode(entry.secret().trim())
