@@ -5,6 +5,8 @@ import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.Redacted;
 import dev.toolgate.mcp.Json;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 
 /**
@@ -50,7 +52,8 @@ public record ExchangeConfig(boolean enabled, String tokenEndpoint, ClientAuth c
 
     static ExchangeConfig read(ConfigNode node, ClientAuth inherited) {
         boolean enabled = node.bool("enabled", false);
-        String endpoint = node.text("token_endpoint", null);
+        // checked here like every other URL of the plugin: Nimbus would refuse it at every exchange, a 500 each
+        String endpoint = OAuth2Config.url(node, "token_endpoint", node.text("token_endpoint", null));
         String method = node.oneOf("client_auth", "client_secret_basic",
                 List.of("client_secret_basic", "client_secret_post", "none", "inherit"));
         String id = node.text("client_id", null);
@@ -76,12 +79,30 @@ public record ExchangeConfig(boolean enabled, String tokenEndpoint, ClientAuth c
         ExchangeConfig read = new ExchangeConfig(enabled, endpoint, client,
                 request.text("subject_token_type", ACCESS_TOKEN), request.text("requested_token_type", ACCESS_TOKEN),
                 source, header, actor, request.text("actor_token_type", ACCESS_TOKEN), request.texts("audience"),
-                request.texts("scopes"), request.text("resource", null), cache.bool("enabled", true),
+                request.texts("scopes"), resource(request), cache.bool("enabled", true),
                 cache.integer("ttl", 3600, 0, Integer.MAX_VALUE));
         request.finish();
         cache.finish();
         node.finish();
         return read;
+    }
+
+    /** {@code request.resource}: a resource indicator is an absolute URI without a query or fragment (RFC 8707). */
+    private static String resource(ConfigNode request) {
+        String resource = request.text("resource", null);
+        if (resource == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(resource);
+            // RFC 8707 only discourages a query; Nimbus refuses one, at every exchange
+            if (!uri.isAbsolute() || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                request.problem("resource", "must be an absolute URI without a query or fragment (RFC 8707)");
+            }
+        } catch (URISyntaxException e) {
+            request.problem("resource", "is not a valid URI: " + e.getReason());
+        }
+        return resource;
     }
 
     /** A nested object, or an empty one at its path when absent (so its defaults apply). */

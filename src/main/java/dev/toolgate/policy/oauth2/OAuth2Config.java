@@ -129,7 +129,8 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
         }
     }
 
-    private static String url(ConfigNode node, String key, String value) {
+    /** {@code value}, with a problem at {@code key} unless it is an absolute http or https URL. */
+    static String url(ConfigNode node, String key, String value) {
         if (value == null) {
             return null;
         }

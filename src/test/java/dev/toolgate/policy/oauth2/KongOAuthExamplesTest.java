@@ -147,6 +147,25 @@ class KongOAuthExamplesTest {
                 "plugins[0].config.authorization_servers[0]: must be an absolute http or https URL; this one's scheme is not http or https");
     }
 
+    @Test
+    void aTokenExchangeEndpointOrResourceThatCouldNeverBeUsedIsRefusedAtItsPath() {
+        String config = """
+                resource: https://api.example.com/mcp
+                authorization_servers: [https://auth.example.com]
+                passthrough_credentials: true
+                token_exchange:
+                  enabled: true
+                  token_endpoint: auth.example.com/oauth/token
+                  client_id: exchanger
+                  client_secret: exchange-secret
+                  request: {resource: "https://upstream.example.com/api#v1"}
+                """;
+
+        assertThat(check(config).problems()).containsExactlyInAnyOrder(
+                "plugins[0].config.token_exchange.token_endpoint: must be an absolute http or https URL; this one has no scheme",
+                "plugins[0].config.token_exchange.request.resource: must be an absolute URI without a query or fragment (RFC 8707)");
+    }
+
     private static Configs.Checked check(String config) {
         String document = "_format_version: \"3.0\"\nplugins:\n  - name: ai-mcp-oauth2\n    config:\n"
                 + config.indent(6);
