@@ -74,11 +74,14 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
 
     /**
      * For a request let pass without this policy reading it (a listener's tool call whose caller the
-     * listener identified): the client's token goes nowhere upstream, nor an actor token it sent.
+     * listener identified): the client's token goes nowhere upstream, nor an actor token it sent, nor
+     * headers named like this policy's claim headers.
      */
     @Override
     public Future<Void> withhold(Exchange exchange) {
         consumeToken(exchange);
+        // nor a header of its claim_to_header: this route's upstream would take the client's for the gateway's word
+        config.claimHeaders().forEach(h -> exchange.consumeHeader(h.header()));
         if (config.exchange().enabled() && config.exchange().actorTokenSource().equals("header")) {
             exchange.consumeHeader(config.exchange().actorTokenHeader());
         }

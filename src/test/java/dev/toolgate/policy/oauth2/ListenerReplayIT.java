@@ -1,0 +1,92 @@
+package dev.toolgate.policy.oauth2;
+
+import dev.toolgate.testing.AuthorizationServer;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A listener's tool call replayed on the route that owns the tool, when that route has its own
+ * ai-mcp-oauth2: the listener identified the caller, so the owning route's policy does not read the
+ * request, and what it would have asserted to its upstream (its claim headers) does not come from the
+ * client instead.
+ */
+@Timeout(90)
+class ListenerReplayIT {
+
+    static AuthorizationServer as;
+    static RestUpstream weather;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        as = AuthorizationServer.start();
+        weather = OAuthSetup.weatherApi();
+        gateway = OAuthSetup.start("""
+                services:
+                  - name: weather-api
+                    url: ${weather}
+                    routes:
+                      - name: owner
+                        paths: [/api/weather]
+                        strip_path: false
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [owned]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: current_weather, description: Weather, method: GET, path: current.json}
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: ${proxy}/api/weather
+                              authorization_servers: [${issuer}]
+                              claim_to_header: [{claim: tenant, header: X-Tenant}]
+                      - name: listener
+                        paths: [/owned/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: listener, server: {tag: owned}}
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: ${proxy}/owned/mcp
+                              authorization_servers: [${issuer}]
+                """, Map.of("issuer", as.issuer(), "weather", weather.url()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        OAuthSetup.close(gateway, weather, as);
+    }
+
+    @Test
+    void theOwningRoutesClaimHeaderIsNotTakenFromTheClient() {
+        String endpoint = gateway.proxy("/owned/mcp").toString();
+        Map<String, String> headers = new HashMap<>(BadTokensIT.headers(Map.of("authorization", "Bearer "
+                + as.token(as.issuer(), endpoint, "mcp:tools"), "X-Tenant", "someone-else")));
+        McpHttp client = new McpHttp(URI.create(endpoint));
+        McpHttp.Response initialized = client.send("POST", BadTokensIT.INITIALIZE, headers);
+        assertThat(initialized.status()).as("%s", initialized).isEqualTo(200);
+        headers.put("mcp-session-id", initialized.header("mcp-session-id"));
+        headers.put("mcp-protocol-version", "2025-06-18");
+
+        McpHttp.Response called = client.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"current_weather\",\"arguments\":{}}}", headers);
+
+        assertThat(called.json().at("/result/isError").asBoolean()).as("%s", called).isFalse();
+        RestUpstream.Received received = weather.next();
+        assertThat(received.path()).isEqualTo("/api/weather/current.json");
+        assertThat(received.header("x-tenant")).as("the owning route's claim_to_header names X-Tenant").isNull();
+        assertThat(received.header("authorization")).isNull();
+    }
+}
