@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.crypto.impl.MACProvider;
 import com.nimbusds.jose.util.X509CertUtils;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.Consumer;
@@ -71,8 +70,9 @@ final class JwtSecrets {
         JWSAlgorithm algorithm = JWSAlgorithm.parse(entry.algorithm());
         if (!verifier.supportedJWSAlgorithms().contains(algorithm)) {
             throw new JOSEException(verifier instanceof MACVerifier
-                    ? "the secret is shorter than the " + MACProvider.getMinRequiredSecretLength(algorithm) + " bits "
-                    + algorithm + " needs"
+                    // HS256, HS384, HS512: the hash's bits are the least a secret must have
+                    ? "the secret is shorter than the " + algorithm.getName().substring(2) + " bits " + algorithm
+                    + " needs"
                     : "rsa_public_key is not a key of the type and curve " + algorithm + " needs");
         }
         return verifier;
