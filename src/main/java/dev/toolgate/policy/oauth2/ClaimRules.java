@@ -44,7 +44,7 @@ final class ClaimRules {
         if ((exp == null || !exp.isNumber()) && !introspected) {
             return "the token has no expiry (exp)";
         }
-        if (exp != null && exp.asLong() + leeway <= now) {
+        if (exp != null && lasting(exp.asLong(), leeway) <= now) {
             return "the token has expired";
         }
         JsonNode nbf = claims.get("nbf");
@@ -64,7 +64,20 @@ final class ClaimRules {
     /** When the claims stop being valid (a minute from now for an introspection answer without {@code exp}). */
     Instant expires(JsonNode claims) {
         JsonNode exp = claims.get("exp");
-        return exp != null && exp.isNumber() ? Instant.ofEpochSecond(exp.asLong() + leeway) : clock.instant().plusSeconds(60);
+        return exp != null && exp.isNumber() ? instant(lasting(exp.asLong(), leeway)) : clock.instant().plusSeconds(60);
+    }
+
+    /**
+     * {@code seconds + more} ({@code more} is not negative), held at {@link Long#MAX_VALUE}: an authorization
+     * server may sign a token that lives practically forever, and it must not wrap round to long expired.
+     */
+    static long lasting(long seconds, long more) {
+        return seconds > Long.MAX_VALUE - more ? Long.MAX_VALUE : seconds + more;
+    }
+
+    /** The instant this many seconds after the epoch, held within what an {@link Instant} can be (else a 500). */
+    static Instant instant(long epochSecond) {
+        return Instant.ofEpochSecond(Math.clamp(epochSecond, Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond()));
     }
 
     private boolean issuer(String iss) {

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
@@ -111,7 +110,7 @@ final class TokenExchanger {
         var token = ((AccessTokenResponse) answer).getTokens().getAccessToken();
         long lifetime = token.getLifetime() > 0 ? token.getLifetime() : config.cacheTtl();
         if (config.cache()) {
-            cache.put(key, token.getValue(), Instant.ofEpochSecond(clock.instant().getEpochSecond() + lifetime));
+            cache.put(key, token.getValue(), ClaimRules.instant(ClaimRules.lasting(clock.instant().getEpochSecond(), lifetime)));
         }
         return new Outcome.Exchanged(token.getValue());
     }

@@ -1,0 +1,50 @@
+package dev.toolgate.policy.oauth2;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.config.ConfigNode;
+import dev.toolgate.config.ConfigReport;
+import dev.toolgate.mcp.Json;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.InstantSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClaimRulesTest {
+
+    private static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2026-12-05T12:00:00Z"));
+
+    @Test
+    void anIntrospectedTokenThatLivesPastEveryDateIsValidAndCachedAsLongAsAnInstantCanBe() throws IOException {
+        // an introspection answer is the authorization server's JSON as sent: exp is any number it chose
+        ClaimRules rules = rules();
+        JsonNode claims = Json.parse("""
+                {"active": true, "iss": "https://auth.example.com", "aud": "https://api.example.com/mcp",
+                 "exp": 100000000000000000}""".getBytes());
+
+        assertThat(rules.problem(claims, true)).isNull();
+        assertThat(rules.expires(claims)).isEqualTo(Instant.MAX.minusNanos(Instant.MAX.getNano()));
+    }
+
+    @Test
+    void anExpiryAtTheLastSecondALongHoldsDoesNotWrapRoundToExpiredUnderLeeway() throws IOException {
+        ClaimRules rules = rules();
+        JsonNode claims = Json.parse(("""
+                {"active": true, "iss": "https://auth.example.com", "aud": "https://api.example.com/mcp",
+                 "exp": %d}""".formatted(Long.MAX_VALUE)).getBytes());
+
+        assertThat(rules.problem(claims, true)).isNull();
+    }
+
+    private static ClaimRules rules() throws IOException {
+        ConfigReport report = new ConfigReport();
+        OAuth2Config config = OAuth2Config.read(ConfigNode.at(Json.parse("""
+                {"resource": "https://api.example.com/mcp", "authorization_servers": ["https://auth.example.com"],
+                 "introspection_endpoint": "https://auth.example.com/introspect", "client_id": "gateway",
+                 "client_secret": "s3cret", "jwt_claims_leeway": 60}""".getBytes()), "config", report));
+        assertThat(report.problems()).isEmpty();
+        return new ClaimRules(config, new ServerMetadata(config, CLOCK), CLOCK);
+    }
+}
