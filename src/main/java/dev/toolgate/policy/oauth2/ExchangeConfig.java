@@ -77,14 +77,25 @@ public record ExchangeConfig(boolean enabled, String tokenEndpoint, ClientAuth c
         }
         ConfigNode cache = child(node, "cache");
         ExchangeConfig read = new ExchangeConfig(enabled, endpoint, client,
-                request.text("subject_token_type", ACCESS_TOKEN), request.text("requested_token_type", ACCESS_TOKEN),
-                source, header, actor, request.text("actor_token_type", ACCESS_TOKEN), request.texts("audience"),
+                tokenType(request, "subject_token_type"), tokenType(request, "requested_token_type"),
+                source, header, actor, tokenType(request, "actor_token_type"), request.texts("audience"),
                 request.texts("scopes"), resource(request), cache.bool("enabled", true),
                 cache.integer("ttl", 3600, 0, Integer.MAX_VALUE));
         request.finish();
         cache.finish();
         node.finish();
         return read;
+    }
+
+    /** A token type (RFC 8693 §3): a URI, read when each exchange is made, so a bad one is a problem here. */
+    private static String tokenType(ConfigNode request, String key) {
+        String type = request.text(key, ACCESS_TOKEN);
+        try {
+            new URI(type);
+        } catch (URISyntaxException e) {
+            request.problem(key, "is not a valid URI: " + e.getReason());
+        }
+        return type;
     }
 
     /** {@code request.resource}: a resource indicator is an absolute URI without a query or fragment (RFC 8707). */

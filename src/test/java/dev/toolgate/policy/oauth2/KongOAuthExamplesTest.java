@@ -166,6 +166,24 @@ class KongOAuthExamplesTest {
                 "plugins[0].config.token_exchange.request.resource: must be an absolute URI without a query or fragment (RFC 8707)");
     }
 
+    @Test
+    void aTokenTypeThatIsNoUriIsRefusedAtItsPath() {
+        String config = """
+                resource: https://api.example.com/mcp
+                authorization_servers: [https://auth.example.com]
+                passthrough_credentials: true
+                token_exchange:
+                  enabled: true
+                  token_endpoint: https://auth.example.com/oauth/token
+                  client_id: exchanger
+                  client_secret: exchange-secret
+                  request: {subject_token_type: "access token", requested_token_type: "urn:ietf:params:oauth:token-type:jwt"}
+                """;
+
+        assertThat(check(config).problems()).containsExactly(
+                "plugins[0].config.token_exchange.request.subject_token_type: is not a valid URI: Illegal character in path");
+    }
+
     private static Configs.Checked check(String config) {
         String document = "_format_version: \"3.0\"\nplugins:\n  - name: ai-mcp-oauth2\n    config:\n"
                 + config.indent(6);
