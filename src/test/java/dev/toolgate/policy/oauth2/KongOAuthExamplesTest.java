@@ -149,17 +149,7 @@ class KongOAuthExamplesTest {
 
     @Test
     void aTokenExchangeEndpointOrResourceThatCouldNeverBeUsedIsRefusedAtItsPath() {
-        String config = """
-                resource: https://api.example.com/mcp
-                authorization_servers: [https://auth.example.com]
-                passthrough_credentials: true
-                token_exchange:
-                  enabled: true
-                  token_endpoint: auth.example.com/oauth/token
-                  client_id: exchanger
-                  client_secret: exchange-secret
-                  request: {resource: "https://upstream.example.com/api#v1"}
-                """;
+        String config = tokenExchange("auth.example.com/oauth/token", "{resource: \"https://upstream.example.com/api#v1\"}");
 
         assertThat(check(config).problems()).containsExactlyInAnyOrder(
                 "plugins[0].config.token_exchange.token_endpoint: must be an absolute http or https URL; this one has no scheme",
@@ -168,20 +158,26 @@ class KongOAuthExamplesTest {
 
     @Test
     void aTokenTypeThatIsNoUriIsRefusedAtItsPath() {
-        String config = """
+        String config = tokenExchange("https://auth.example.com/oauth/token",
+                "{subject_token_type: \"access token\", requested_token_type: \"urn:ietf:params:oauth:token-type:jwt\"}");
+
+        assertThat(check(config).problems()).containsExactly(
+                "plugins[0].config.token_exchange.request.subject_token_type: is not a valid URI: Illegal character in path");
+    }
+
+    /** A plugin that exchanges tokens at {@code endpoint}, with this {@code request} object. */
+    private static String tokenExchange(String endpoint, String request) {
+        return """
                 resource: https://api.example.com/mcp
                 authorization_servers: [https://auth.example.com]
                 passthrough_credentials: true
                 token_exchange:
                   enabled: true
-                  token_endpoint: https://auth.example.com/oauth/token
+                  token_endpoint: %s
                   client_id: exchanger
                   client_secret: exchange-secret
-                  request: {subject_token_type: "access token", requested_token_type: "urn:ietf:params:oauth:token-type:jwt"}
-                """;
-
-        assertThat(check(config).problems()).containsExactly(
-                "plugins[0].config.token_exchange.request.subject_token_type: is not a valid URI: Illegal character in path");
+                  request: %s
+                """.formatted(endpoint, request);
     }
 
     private static Configs.Checked check(String config) {
