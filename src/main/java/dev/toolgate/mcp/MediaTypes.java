@@ -11,6 +11,11 @@ public final class MediaTypes {
     private MediaTypes() {
     }
 
+    /** True when a {@code Content-Type} header value is an SSE stream's, whatever its parameters and case. */
+    public static boolean isEventStream(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(EVENT_STREAM);
+    }
+
     /**
      * True when an {@code Accept} header admits {@code type} ("type/subtype"). As RFC 9110 says, the
      * most specific range that matches decides ({@code type/subtype} over {@code type/*} over

@@ -54,7 +54,6 @@ final class McpMethods {
         }
     }
 
-
     /**
      * A {@code tools/list} answer as a gzip body, for clients that accept it: the page compressed at
      * load with this request's id appended. Empty when the pages are not compressed yet or the cursor is

@@ -11,6 +11,7 @@ import dev.toolgate.http.UpstreamException;
 import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.observe.TapEvent;
@@ -272,7 +273,7 @@ public final class PassthroughProxy implements McpEndpoint {
         // middle of a stream may still answer the rest when the client resumes it
         Consumer<Throwable> failed = cause -> {
             HttpServerResponse response = request.response();
-            if (!response.headWritten() || !Relay.isEventStream(response.headers().get("content-type"))) {
+            if (!response.headWritten() || !MediaTypes.isEventStream(response.headers().get("content-type"))) {
                 unforwarded(session, number, received);
             }
             fail(request, cause);

@@ -1,6 +1,7 @@
 package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
 import io.vertx.core.buffer.Buffer;
@@ -11,7 +12,6 @@ import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -52,7 +52,7 @@ final class Relay {
             headers.rewrite(response.headers());
         }
         String type = answer.getHeader("content-type");
-        boolean sse = isEventStream(type);
+        boolean sse = MediaTypes.isEventStream(type);
         ResponseObserver observer = sse
                 ? ResponseObserver.sse((bytes, offset, length) -> tap.observe(route, session, exchange,
                         TapEvent.Direction.SERVER_TO_CLIENT, bytes, offset, length, recorder))
@@ -173,10 +173,5 @@ final class Relay {
         Rewrites NONE = (sse, type) -> BodyRewrite.NONE;
 
         BodyRewrite of(boolean sse, String contentType);
-    }
-
-    /** True for an SSE stream's content type. */
-    static boolean isEventStream(String contentType) {
-        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
     }
 }

@@ -194,7 +194,7 @@ final class UpstreamLink {
 
     private void read(HttpClientResponse response, Promise<Answer> answer, long timer) {
         String type = response.getHeader("content-type");
-        if (type != null && type.toLowerCase(Locale.ROOT).startsWith(MediaTypes.EVENT_STREAM)) {
+        if (MediaTypes.isEventStream(type)) {
             Vertx.currentContext().owner().cancelTimer(timer);
             answer.tryComplete(new Answer(response.statusCode(), response.headers(), null, new Stream(response)));
             return;
