@@ -5,7 +5,8 @@
 //
 // Prints one JSON line on stdout once both listen:
 //   {"issuer", "otherIssuer", "signingKey": <the trusted issuer's private JWK, for tests that forge
-//    tokens (expired, not yet valid...)>, "exchanges": <URL counting token exchanges>}
+//    tokens (expired, not yet valid...)>, "exchanges": <URL counting token exchanges and
+//    introspections>}
 // and serves until killed; POST /test/rotate replaces the trusted issuer's signing key. AS_TOKEN_TTL sets the access tokens' lifetime in seconds (default 300). Both issuers register the same clients:
 //   mcp-client / mcp-client-secret  client_credentials (what an MCP client uses)
 //   toolgate   / toolgate-secret    client_credentials, introspection and token exchange (the gateway)
@@ -20,6 +21,7 @@ import * as jose from 'jose';
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 let exchanges = 0;
+let introspections = 0;
 
 async function signingKey(kid) {
     const { privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
@@ -95,8 +97,11 @@ let trustedProvider = provider(issuer, key);
 let rotations = 1;
 trusted.on('request', async (req, res) => {
     if (req.url === '/test/exchanges') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ exchanges }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ exchanges, introspections }));
         return;
+    }
+    if (req.url === '/token/introspection') {
+        introspections++;
     }
     if (req.url === '/test/rotate' && req.method === 'POST') {
         // a key rotation: from now on the issuer signs with a new key and publishes only that one

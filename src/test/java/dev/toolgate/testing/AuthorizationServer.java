@@ -89,6 +89,11 @@ public final class AuthorizationServer implements AutoCloseable {
         return get(URI.create(started.get("exchanges").asText())).get("exchanges").asInt();
     }
 
+    /** How many introspection requests the trusted issuer received. */
+    public int introspections() {
+        return get(URI.create(started.get("exchanges").asText())).get("introspections").asInt();
+    }
+
     /** Rotates the trusted issuer's signing key: it signs with a new one and publishes only that; its key id. */
     public String rotateKey() {
         return send(HttpRequest.newBuilder(URI.create(issuer() + "/test/rotate"))

@@ -9,7 +9,6 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
 import dev.toolgate.mcp.Json;
-import dev.toolgate.policy.Blocking;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,8 @@ import java.util.Map;
  * Tokens checked by asking the authorization server (RFC 7662 introspection, Nimbus's request and
  * response), for opaque tokens or when revocation must count at once. An active answer is reused until
  * the token expires ({@code cache_introspection}), so only the first request of a token waits, on a
- * virtual thread.
+ * virtual thread; requests that bring the same new token at once share its introspection, and at most
+ * {@value SharedCalls#LIMIT} run at once ({@link SharedCalls}).
  */
 final class Introspector {
 
@@ -34,6 +34,7 @@ final class Introspector {
     private final ClaimRules rules;
     private final URI endpoint;
     private final ExpiringCache<Verdict.Valid> cache;
+    private final SharedCalls<Verdict> calls = new SharedCalls<>("introspection");
 
     Introspector(OAuth2Config config, ClaimRules rules, InstantSource clock) {
         this.config = config;
@@ -51,7 +52,8 @@ final class Introspector {
         if (known != null) {
             return Future.succeededFuture(known);
         }
-        return Blocking.call("introspection", () -> introspect(token, key));
+        return calls.call(key, () -> introspect(token, key), () -> new Verdict.Unavailable(
+                "introspection: " + SharedCalls.LIMIT + " introspections in flight already"));
     }
 
     private Verdict introspect(String token, String key) throws Exception {

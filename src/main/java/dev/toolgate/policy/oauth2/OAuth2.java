@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,13 +42,16 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
     private final Validator validator;
     private final Callers callers;
     private final TokenExchanger exchanger;
+    private final OutageWarnings outage;
 
-    OAuth2(OAuth2Config config, ResourceMetadata metadata, Validator validator, Callers callers, TokenExchanger exchanger) {
+    OAuth2(OAuth2Config config, ResourceMetadata metadata, Validator validator, Callers callers, TokenExchanger exchanger,
+           InstantSource clock) {
         this.config = config;
         this.metadata = metadata;
         this.validator = validator;
         this.callers = callers;
         this.exchanger = exchanger;
+        this.outage = new OutageWarnings(LOG, clock);
     }
 
     @Override
@@ -109,12 +113,11 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
     }
 
     private Future<Decision> decide(Exchange exchange, String token, Verdict verdict) {
-        HttpServerRequest request = exchange.request();
         return switch (verdict) {
             case Verdict.Invalid invalid -> Decision.reject(new GatewayError.Unauthenticated(INVALID,
                     metadata.invalid(exchange, "invalid_token", invalid.reason())));
             case Verdict.Unavailable unavailable -> {
-                LOG.warn("{} {}: the token could not be checked: {}", request.method(), request.path(), unavailable.detail());
+                outage.refused("a token could not be checked", unavailable.detail());
                 yield Decision.reject(new GatewayError.AuthorizationUnavailable());
             }
             case Verdict.Valid valid -> admitCaller(exchange, token, valid);
@@ -140,7 +143,7 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
                     "Forbidden: the authorization server refused to exchange the token for the upstream ("
                             + refused.error() + ")", null));
             case TokenExchanger.Outcome.Unreachable unreachable -> {
-                LOG.warn("token exchange failed: {}", unreachable.detail());
+                outage.refused("a token could not be exchanged", unreachable.detail());
                 yield new Decision.Reject(new GatewayError.AuthorizationUnavailable());
             }
         });

@@ -34,6 +34,6 @@ public final class OAuth2Plugin implements PolicyPlugin {
         TokenExchanger exchanger = config.exchange().enabled()
                 ? new TokenExchanger(config.exchange(), config.timeout(), provisioning.clock()) : null;
         return new OAuth2(config, ResourceMetadata.of(config), validator,
-                new Callers(config.mapping(), provisioning.consumers(), groups), exchanger);
+                new Callers(config.mapping(), provisioning.consumers(), groups), exchanger, provisioning.clock());
     }
 }

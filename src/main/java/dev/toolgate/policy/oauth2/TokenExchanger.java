@@ -12,7 +12,6 @@ import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.token.TypelessToken;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
-import dev.toolgate.policy.Blocking;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,8 @@ import java.util.Map;
  * Token exchange (RFC 8693, Nimbus's token request): the client's validated token is the subject
  * token, and the upstream gets the token the authorization server mints in return, never the
  * client's. Exchanged tokens are reused for the same client token (and actor token) until
- * {@code expires_in}, else {@code cache.ttl}.
+ * {@code expires_in}, else {@code cache.ttl}. Concurrent requests with the same tokens share one
+ * exchange, and at most {@value SharedCalls#LIMIT} run at once ({@link SharedCalls}).
  */
 final class TokenExchanger {
 
@@ -53,6 +53,7 @@ final class TokenExchanger {
     private final URI endpoint;
     private final InstantSource clock;
     private final ExpiringCache<String> cache;
+    private final SharedCalls<Outcome> calls = new SharedCalls<>("token-exchange");
 
     TokenExchanger(ExchangeConfig config, int timeout, InstantSource clock) {
         this.config = config;
@@ -69,7 +70,8 @@ final class TokenExchanger {
         if (known != null) {
             return Future.succeededFuture(new Outcome.Exchanged(known));
         }
-        return Blocking.call("token-exchange", () -> request(subject, actor, key));
+        return calls.call(key, () -> request(subject, actor, key), () -> new Outcome.Unreachable(
+                "token exchange: " + SharedCalls.LIMIT + " exchanges in flight already"));
     }
 
     private Outcome request(String subject, String actor, String key) throws Exception {

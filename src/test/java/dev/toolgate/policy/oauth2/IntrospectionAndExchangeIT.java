@@ -13,15 +13,22 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Opaque tokens checked by introspection (RFC 7662) at the real authorization server, and token
  * exchange (RFC 8693): the upstream gets a token the authorization server minted for it, never the
- * client's, and one exchange serves the client's token until the exchanged one expires.
+ * client's, and one exchange serves the client's token until the exchanged one expires. Requests that bring
+ * the same new token at once share one call to the authorization server.
  */
 @Timeout(90)
 class IntrospectionAndExchangeIT {
@@ -97,6 +104,29 @@ class IntrospectionAndExchangeIT {
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.header("www-authenticate")).contains("the token is not active");
         assertThat(weather.received()).allSatisfy(r -> assertThat(r.header("authorization")).isNull());
+    }
+
+    @Test
+    void requestsThatBringOneNewTokenAtOnceShareOneIntrospection() throws Exception {
+        String endpoint = gateway.proxy("/opaque").toString();
+        String opaque = as.token(as.issuer(), endpoint, "mcp:tools");
+        int before = as.introspections();
+        int clients = 16;
+        CountDownLatch go = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                statuses.add(pool.submit(() -> {
+                    go.await();
+                    return initialize(endpoint, opaque).status();
+                }));
+            }
+            go.countDown();
+            for (Future<Integer> status : statuses) {
+                assertThat(status.get()).isEqualTo(200);
+            }
+        }
+        assertThat(as.introspections() - before).as("introspections for %d requests at once", clients).isEqualTo(1);
     }
 
     @Test

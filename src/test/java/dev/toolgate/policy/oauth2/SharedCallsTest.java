@@ -1,0 +1,100 @@
+package dev.toolgate.policy.oauth2;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(20)
+class SharedCallsTest {
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() {
+        vertx.close().await();
+    }
+
+    @Test
+    void requestsForOneKeyAtOnceShareOneCallAndEachGoesOnOnItsOwnEventLoop() throws Exception {
+        SharedCalls<String> calls = new SharedCalls<>("test");
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger made = new AtomicInteger();
+        Context first = vertx.getOrCreateContext();
+        Context second = vertx.getOrCreateContext();
+        CompletableFuture<Thread> firstDone = new CompletableFuture<>();
+        CompletableFuture<Thread> secondDone = new CompletableFuture<>();
+        CompletableFuture<Thread> firstLoop = new CompletableFuture<>();
+        CompletableFuture<Thread> secondLoop = new CompletableFuture<>();
+
+        first.runOnContext(v -> {
+            firstLoop.complete(Thread.currentThread());
+            calls.call("token", () -> {
+                made.incrementAndGet();
+                release.await();
+                return "valid";
+            }, () -> "busy").onSuccess(answer -> firstDone.complete(answer.equals("valid") ? Thread.currentThread() : null));
+        });
+        firstLoop.get(5, TimeUnit.SECONDS);
+        second.runOnContext(v -> {
+            secondLoop.complete(Thread.currentThread());
+            calls.call("token", () -> {
+                made.incrementAndGet();
+                return "second call";
+            }, () -> "busy").onSuccess(answer -> secondDone.complete(answer.equals("valid") ? Thread.currentThread() : null));
+        });
+        secondLoop.get(5, TimeUnit.SECONDS);
+        release.countDown();
+
+        assertThat(firstDone.get(5, TimeUnit.SECONDS)).isSameAs(firstLoop.get());
+        assertThat(secondDone.get(5, TimeUnit.SECONDS)).as("the joined answer, on the second request's loop")
+                .isSameAs(secondLoop.get());
+        assertThat(made).hasValue(1);
+        assertThat(calls.inFlight()).isZero();
+    }
+
+    @Test
+    void pastTheLimitARequestIsAnsweredBusyAtOnceAndTheNextAfterACallEndsIsServed() throws Exception {
+        SharedCalls<String> calls = new SharedCalls<>("test", 2);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> a = calls.call("a", () -> {
+            release.await();
+            return "a";
+        }, () -> "busy");
+        Future<String> b = calls.call("b", () -> {
+            release.await();
+            return "b";
+        }, () -> "busy");
+
+        assertThat(calls.call("c", () -> "c", () -> "busy").result()).isEqualTo("busy");
+        assertThat(calls.inFlight()).isEqualTo(2);
+
+        release.countDown();
+        assertThat(a.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo("a");
+        assertThat(b.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo("b");
+        assertThat(calls.call("c", () -> "c", () -> "busy").toCompletionStage().toCompletableFuture()
+                .get(5, TimeUnit.SECONDS)).isEqualTo("c");
+    }
+
+    @Test
+    void aCallThatFailsFailsItsRequestAndTheNextRequestCallsAgain() throws Exception {
+        SharedCalls<String> calls = new SharedCalls<>("test");
+        Future<String> failed = calls.call("token", () -> {
+            throw new IllegalStateException("the server answered nonsense");
+        }, () -> "busy");
+        assertThat(failed.toCompletionStage().toCompletableFuture().handle((v, e) -> e).get(5, TimeUnit.SECONDS))
+                .hasMessage("the server answered nonsense");
+        assertThat(calls.inFlight()).isZero();
+        assertThat(calls.call("token", () -> "valid", () -> "busy").toCompletionStage().toCompletableFuture()
+                .get(5, TimeUnit.SECONDS)).isEqualTo("valid");
+    }
+}
