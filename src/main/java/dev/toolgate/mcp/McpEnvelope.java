@@ -23,6 +23,9 @@ import java.util.List;
  * @param method    {@code method}, or null
  * @param id        {@code id} when a string or integer, else null
  * @param nullId    {@code id} is JSON {@code null} (the answer to a request whose id could not be read)
+ * @param idMember  the message has an {@code id} member, whatever its value: with a method and no valid
+ *                  {@link #id}, it is neither a request nor a notification, and a lenient server may still
+ *                  run it as a request (JavaScript reads {@code 1.0} as the integer 1)
  * @param tool      {@code params.name} when a string (the tool of a {@code tools/call}), else null
  * @param errorCode {@code error.code} when an integer, else null
  * @param toolError {@code result.isError} when a scalar, else null
@@ -31,8 +34,9 @@ import java.util.List;
  * @param bytes     the message's size in the bytes it was read from
  * @param traceparent {@code params._meta.traceparent} when a string (W3C trace context in the message), else null
  */
-public record McpEnvelope(String version, String method, JsonNode id, boolean nullId, String tool, Integer errorCode,
-                          Boolean toolError, boolean result, boolean error, int bytes, String traceparent) {
+public record McpEnvelope(String version, String method, JsonNode id, boolean nullId, boolean idMember, String tool,
+                          Integer errorCode, Boolean toolError, boolean result, boolean error, int bytes,
+                          String traceparent) {
 
     private static final JsonFactory JSON = new JsonFactory();
     /** For a client's messages: a repeated key is an error (see {@link Json#parseClientMessage}). */
@@ -42,6 +46,14 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
     /** True for a request: a method and an id. */
     public boolean isRequest() {
         return method != null && id != null;
+    }
+
+    /**
+     * True for a message with a method whose {@code id} is there but neither a string nor an integer
+     * ({@code 1.0}, {@code null}, {@code true}, an object): not a valid request, and not a notification.
+     */
+    public boolean hasInvalidRequestId() {
+        return method != null && idMember && id == null;
     }
 
     /** The id as JSON text ({@code 7}, {@code "a"}), or null. */
@@ -96,7 +108,8 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
     }
 
     private McpEnvelope withBytes(int size) {
-        return new McpEnvelope(version, method, id, nullId, tool, errorCode, toolError, result, error, size, traceparent);
+        return new McpEnvelope(version, method, id, nullId, idMember, tool, errorCode, toolError, result, error, size,
+                traceparent);
     }
 
     /** The top-level fields of the object the parser is in; leaves the parser after its end. */
@@ -105,6 +118,7 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
         String method = null;
         JsonNode id = null;
         boolean nullId = false;
+        boolean idMember = false;
         String tool = null;
         String[] traceparent = new String[1];
         Integer code = null;
@@ -121,6 +135,7 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
                     id = value == JsonToken.VALUE_STRING ? TextNode.valueOf(p.getText())
                             : value == JsonToken.VALUE_NUMBER_INT ? integer(p) : null;
                     nullId = value == JsonToken.VALUE_NULL;
+                    idMember = true;
                     p.skipChildren();
                 }
                 case "params" -> tool = value == JsonToken.START_OBJECT ? params(p, traceparent) : skip(p);
@@ -137,7 +152,8 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
                 default -> p.skipChildren();
             }
         }
-        return new McpEnvelope(version, method, id, nullId, tool, code, toolError, result, error, bytes, traceparent[0]);
+        return new McpEnvelope(version, method, id, nullId, idMember, tool, code, toolError, result, error, bytes,
+                traceparent[0]);
     }
 
     /** {@code params.name} when a string; {@code params._meta.traceparent} goes to {@code traceparent[0]}. */

@@ -52,6 +52,9 @@ final class PassthroughAccess {
         }
     }
 
+    /** As a conversion endpoint words it ({@code JsonRpcMessage.classify}). */
+    static final String INVALID_ID = "\"id\" must be a string or an integer (null is not allowed)";
+
     private final ToolAccess access;
     private final MessagePolicy policies;
 
@@ -87,6 +90,11 @@ final class PassthroughAccess {
         Future<Decision> decided = Decision.PROCEED;
         JsonNode[] decidedId = new JsonNode[1];
         for (McpEnvelope message : messages) {
+            if (message.hasInvalidRequestId()) {
+                // not decided here as a request, yet a server may run it as one (the TypeScript SDK takes
+                // "id": 1.0 for 1): skipping it as a notification would forward a call no ACL judged
+                return refused(new GatewayError.InvalidMessage(null, INVALID_ID));
+            }
             if (!message.isRequest()) {
                 continue;
             }

@@ -1,0 +1,82 @@
+package dev.toolgate.mode.acl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.EverythingServer;
+import dev.toolgate.testing.KongHowTos;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tool ACLs on a passthrough route against ids a real server reads differently from the gateway. The
+ * server is the MCP reference server (server-everything, on the TypeScript SDK), behind Kong's ACL
+ * how-to file: its tools are not named there, so the default ACL decides them, and it does not name
+ * eason. JavaScript reads {@code 1.0} as the integer 1, so the SDK takes {@code "id": 1.0} for a request;
+ * and it reads an integer past 2^53 rounded, so it answers another id than the one sent.
+ */
+@Timeout(120)
+class PassthroughAclIdFormsIT {
+
+    static EverythingServer everything;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        everything = EverythingServer.start();
+        gateway = TestGateway.start(KongHowTos.passthroughAcls(everything.mcp().toString()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (everything != null) {
+            everything.close();
+        }
+    }
+
+    @Test
+    void aRequestWhoseIdIsNeitherAStringNorAnIntegerIsRefusedNotForwardedAsIfItWereANotification() {
+        McpHttp eason = eason();
+        McpHttp.Response denied = eason.post(echo("1"));
+        assertThat(denied.status()).as("the default ACL does not name eason: " + denied).isEqualTo(403);
+
+        for (String id : List.of("1.0", "2e0", "3.5", "null", "true", "{}", "[4]")) {
+            McpHttp.Response refused = eason.post(echo(id));
+            assertThat(refused.status()).as("id " + id + ": " + refused).isEqualTo(400);
+            JsonNode error = refused.json().path("error");
+            assertThat(error.path("code").asInt()).as(refused.toString()).isEqualTo(-32600);
+            assertThat(error.path("message").asText() + error.path("data")).contains("id");
+            assertThat(refused.body()).as("the server never ran the tool").doesNotContain("Echo:");
+        }
+        McpHttp.Response listed = eason.post("{\"jsonrpc\":\"2.0\",\"id\":5.0,\"method\":\"tools/list\"}");
+        assertThat(listed.status()).as("an unfiltered list is never relayed: " + listed).isEqualTo(400);
+        assertThat(listed.body()).doesNotContain("\"echo\"");
+
+        // the gateway still serves the session: an integer id is decided as before
+        McpHttp.Response again = eason.post("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/list\"}");
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(again.json().path("result").path("tools").isArray()).isTrue();
+        assertThat(again.json().path("result").path("tools")).as("eason sees none of the server's tools").isEmpty();
+    }
+
+    static McpHttp eason() {
+        McpHttp http = new McpHttp(gateway.proxy("/mcp"), KongHowTos.apiKey("eason"));
+        McpHttp.Response initialized = http.initialize("2025-11-25");
+        assertThat(initialized.status()).as(initialized.toString()).isEqualTo(200);
+        return http;
+    }
+
+    static String echo(String id) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                + "\"arguments\":{\"message\":\"secret\"}}}";
+    }
+}
