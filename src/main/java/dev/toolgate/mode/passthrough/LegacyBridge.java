@@ -39,7 +39,8 @@ import java.util.function.Predicate;
  * request (the session's client info and capabilities in its {@code _meta}, the request headers set);
  * an {@code input_required} answer becomes the server-to-client requests a legacy client expects, sent
  * on the request's event stream, and the call is retried with the client's answers and the server's
- * {@code requestState} until it completes. The client's answers must reach the instance that asked
+ * {@code requestState} until it completes. A client that closes its request closes the server's stream,
+ * which a 2026-07-28 server reads as the call's cancellation. The client's answers must reach the instance that asked
  * (they are awaited in this process); everything else any instance sharing the store serves.
  */
 final class LegacyBridge {
@@ -232,6 +233,13 @@ final class LegacyBridge {
                     "the server answered HTTP " + answer.status() + " without a JSON-RPC response"));
         }
         Promise<JsonNode> found = Promise.promise();
+        // in 2026-07-28 closing the stream is the cancellation: a client that hung up must not leave the server
+        // running its call, nor the gateway reading it on a pooled connection, for as long as the server streams
+        call.exchange().request().response().closeHandler(v -> {
+            if (found.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN, "the client closed its request"))) {
+                answer.stream().close();
+            }
+        });
         answer.stream().read(event -> {
             if (event.data().isEmpty() || found.future().isComplete()) {
                 return;

@@ -1,0 +1,124 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawConnection;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import io.vertx.core.http.HttpServerRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A legacy client of a server that speaks only 2026-07-28 (the legacy bridge) hangs up in the middle of a
+ * call whose stream the server keeps open: in 2026-07-28 closing the stream is the cancellation, so the
+ * gateway closes the server's stream too, and neither the server's call nor a pooled upstream connection
+ * outlives the client. The server is scripted: it answers {@code server/discover} and streams a progress
+ * notification every 100 ms for the call, without end.
+ */
+@Timeout(60)
+class LegacyBridgeDisconnectIT {
+
+    static final String DISCOVERED = """
+            {"jsonrpc":"2.0","id":%s,"result":{"resultType":"complete","supportedVersions":["2026-07-28"],
+             "capabilities":{"tools":{}},"_meta":{"io.modelcontextprotocol/serverInfo":{"name":"scripted","version":"1"}}}}""";
+    static final String PROGRESS = "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
+            + "\"params\":{\"progressToken\":\"p\",\"progress\":1}}\n\n";
+
+    static RestUpstream modernOnly;
+    static TestGateway gateway;
+    static final CompletableFuture<Long> callClosed = new CompletableFuture<>();
+
+    @BeforeAll
+    static void start() {
+        modernOnly = new RestUpstream().onBody("POST /mcp", LegacyBridgeDisconnectIT::answer);
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: modern-only
+                    url: %s/mcp
+                    routes:
+                      - name: modern-only
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, server: {upstream_era: modern}}
+                """.formatted(modernOnly.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (modernOnly != null) {
+            modernOnly.close();
+        }
+    }
+
+    private static void answer(HttpServerRequest request, String body) {
+        JsonNode message;
+        try {
+            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            request.response().setStatusCode(400).end();
+            return;
+        }
+        switch (message.path("method").asText()) {
+            case "server/discover" -> request.response().putHeader("content-type", "application/json")
+                    .end(DISCOVERED.formatted(message.get("id")));
+            case "tools/call" -> {
+                var vertx = io.vertx.core.Vertx.currentContext().owner();
+                var response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
+                response.write(PROGRESS);
+                long timer = vertx.setPeriodic(100, id -> {
+                    if (!response.closed()) {
+                        response.write(PROGRESS);
+                    }
+                });
+                request.connection().closeHandler(v -> {
+                    vertx.cancelTimer(timer);
+                    callClosed.complete(System.nanoTime());
+                });
+            }
+            default -> request.response().setStatusCode(202).end();
+        }
+    }
+
+    @Test
+    void aLegacyClientThatHangsUpMidCallClosesTheServersStream() throws Exception {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        McpHttp.Response initialized = client.initialize("2025-11-25");
+        assertThat(initialized.status()).as(initialized.toString()).isEqualTo(200);
+        assertThat(client.sessionId()).isNotNull();
+
+        byte[] call = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"slow\","
+                + "\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}").getBytes(StandardCharsets.UTF_8);
+        int port = gateway.proxy("/").getPort();
+        try (RawConnection http = RawConnection.connect(port, 0)) {
+            http.send("POST", "/mcp", List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
+                    "Accept: application/json, text/event-stream", "Mcp-Session-Id: " + client.sessionId(),
+                    "MCP-Protocol-Version: 2025-11-25", "Content-Length: " + call.length), call);
+            assertThat(http.head().status()).isEqualTo(200);
+            assertThat(http.readUntil("\n\n")).as("the server's progress reaches the client").contains("notifications/progress");
+        }
+        long disconnected = System.nanoTime();
+        long closed = callClosed.get(10, TimeUnit.SECONDS);
+        assertThat((closed - disconnected) / 1_000_000).as("ms until the server's stream closed").isLessThan(2_000);
+
+        // the session serves on
+        McpHttp.Response pong = client.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+        assertThat(pong.status()).as(pong.toString()).isEqualTo(200);
+    }
+}
