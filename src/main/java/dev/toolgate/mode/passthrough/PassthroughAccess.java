@@ -70,8 +70,9 @@ final class PassthroughAccess {
     }
 
     Future<Admitted> admit(Exchange exchange, Buffer body) {
-        if (exchange.request().method() == HttpMethod.GET) {
-            // a server stream: any tools/list answer on it (a resumed stream replays them) is filtered
+        // a server stream: any tools/list answer on it (a resumed stream replays them) is filtered
+        boolean stream = exchange.request().method() == HttpMethod.GET;
+        if (stream && body.length() == 0) {
             return Future.succeededFuture(new Admitted(null, null, null, this));
         }
         List<McpEnvelope> messages;
@@ -126,11 +127,14 @@ final class PassthroughAccess {
                 });
             });
         }
+        // a GET that carries a body anyway is decided like a POST (a server may read a body whatever the method)
+        // and its stream filtered like any other
+        Set<String> awaited = stream ? null : listIds;
         return decided.map(d -> switch (d) {
-            case Decision.Reject r -> new Admitted(r.error(), null, listIds, this);
+            case Decision.Reject r -> new Admitted(r.error(), null, awaited, this);
             case Decision.ToolResult t -> new Admitted(null, Buffer.buffer(Json.bytes(
-                    JsonRpc.result(decidedId[0], t.result()))), listIds, this);
-            default -> new Admitted(null, null, listIds, this);
+                    JsonRpc.result(decidedId[0], t.result()))), awaited, this);
+            default -> new Admitted(null, null, awaited, this);
         });
     }
 

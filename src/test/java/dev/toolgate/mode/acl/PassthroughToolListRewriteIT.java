@@ -217,6 +217,25 @@ class PassthroughToolListRewriteIT {
     }
 
     @Test
+    void aGetWhoseBodyHoldsADeniedCallIsRefusedInsteadOfForwardedUnchecked() throws InterruptedException {
+        answer = sse(": the server's stream\n\n", 64);
+        // a GET opens the server's stream and carries no message, yet nothing stops a client sending a body
+        // with it, nor a server that reads bodies whatever the method from running the call in it
+        String denied = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"list_users\","
+                + "\"arguments\":{}}}";
+
+        McpHttp.Response response = bob.send("GET", denied, java.util.Map.of("accept", "text/event-stream",
+                "content-type", "application/json"));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(403);
+        assertThat(response.json().path("id").asInt()).isEqualTo(1);
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream received the call").isTrue();
+
+        McpHttp.Response stream = bob.send("GET", null, java.util.Map.of("accept", "text/event-stream"));
+        assertThat(stream.status()).as("a GET without a body opens the stream as before: " + stream).isEqualTo(200);
+    }
+
+    @Test
     void anAnswerWhoseIdChangedTypeIsStillFiltered() {
         answer = json(list("\"5\"", LIST_USERS, GET_USER));
 
