@@ -58,7 +58,7 @@ final class RequestTransformer implements UpstreamPolicy {
         }
         if (uri != null) {
             String path = uri.render(exchange);
-            call.path(path.startsWith("/") ? path : "/" + path);
+            call.path(ServicePath.of(path.startsWith("/") ? path : "/" + path));
         }
     }
 

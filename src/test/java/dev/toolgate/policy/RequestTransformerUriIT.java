@@ -1,0 +1,103 @@
+package dev.toolgate.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * request-transformer's {@code replace.uri} with a template that reads the client's request: what the
+ * client sends there stays in the path, as Kong's {@code set_path} escapes it. A {@code ?} or {@code #}
+ * must not start the upstream query or a fragment, and a space or line break must not end the request
+ * line and write headers of the client's own onto the pooled upstream connection.
+ */
+@Timeout(60)
+class RequestTransformerUriIT {
+
+    static RestUpstream rest;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        rest = new RestUpstream();
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: files
+                    url: %s
+                    routes:
+                      - name: files-mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: request-transformer
+                            config:
+                              replace: {uri: "/files/$(query_params.folder or \\"shared\\")"}
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - name: listFiles
+                                  description: List files
+                                  method: GET
+                                  path: /mcp/files
+                                  parameters: [{name: limit, in: query, schema: {type: integer}}]
+                """.formatted(rest.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        rest.close();
+    }
+
+    @BeforeEach
+    void forget() {
+        rest.clear();
+    }
+
+    /** A call of {@code listFiles} from a client whose MCP endpoint URL carries {@code ?folder=<encoded>}. */
+    private static JsonNode callWithFolder(String encodedFolder) {
+        McpHttp mcp = new McpHttp(URI.create(gateway.proxy("/mcp") + "?folder=" + encodedFolder));
+        mcp.initialize("2025-06-18");
+        return mcp.call("listFiles", "{\"query_limit\": 5}");
+    }
+
+    @Test
+    void aQuestionMarkOrHashFromTheClientStaysInThePathAndTheToolsQueryIsTheQuery() {
+        callWithFolder("a%3Fadmin%3Dtrue%23top");
+
+        RestUpstream.Received received = rest.next();
+        assertThat(received.path()).isEqualTo("/files/a%3Fadmin=true%23top");
+        assertThat(received.query()).isEqualTo("limit=5");
+    }
+
+    @Test
+    void aLineBreakFromTheClientIsEscapedInsteadOfWritingAHeaderUpstream() {
+        JsonNode result = callWithFolder("a%20HTTP/1.1%0D%0AX-Smuggled:%20yes%0D%0AX-Pad:%20");
+
+        RestUpstream.Received received = rest.next();
+        assertThat(received.path()).isEqualTo("/files/a%20HTTP/1.1%0D%0AX-Smuggled:%20yes%0D%0AX-Pad:%20");
+        assertThat(received.header("x-smuggled")).isNull();
+        assertThat(result.path("content").get(0).path("text").asText()).as("the upstream's own answer")
+                .contains("HTTP 404");
+        // the pooled connection still frames requests: the next call is answered too
+        callWithFolder("docs");
+        assertThat(rest.next().path()).isEqualTo("/files/docs");
+    }
+
+    @Test
+    void aClientValueOutsideAsciiIsSentPercentEncoded() {
+        callWithFolder("r%C3%A9sum%C3%A9");
+
+        assertThat(rest.next().path()).isEqualTo("/files/r%C3%A9sum%C3%A9");
+    }
+}
