@@ -132,6 +132,32 @@ class TrafficRulesIT {
     }
 
     @Test
+    void aCompressedBodyIsCountedInflatedThoughItsContentLengthIsUnderTheLimit() throws Exception {
+        rest.clear();
+        java.net.URI small = gateway.proxy("/small");
+        byte[] gzipped = gzip("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\""
+                + "x".repeat(20_000) + "\"}}");
+        assertThat(gzipped.length).as("what the client declares fits the 1 KB limit").isLessThan(1024);
+
+        RawHttp.Response answer = RawHttp.exchange(small, RawHttp.start("POST", small)
+                + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                + "Content-Encoding: gzip\r\nContent-Length: " + gzipped.length + "\r\n", gzipped);
+
+        assertThat(answer.status()).as("the 20 KB the gateway would forward").isEqualTo(413);
+        assertThat(answer.body()).contains("Request size limit exceeded");
+        assertThat(rest.quiet(Duration.ofMillis(300))).isTrue();
+        assertThat(new McpHttp(small).post(PING).status()).isEqualTo(200);
+    }
+
+    private static byte[] gzip(String text) throws java.io.IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
     void aTrustedProxysRealIpHeaderDecidesAndAnUntrustedOneIsIgnored() throws Exception {
         Path dir = Files.createTempDirectory("toolgate-trusted");
         Path file = dir.resolve("kong.yaml");

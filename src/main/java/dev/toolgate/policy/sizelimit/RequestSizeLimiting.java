@@ -8,9 +8,9 @@ import io.vertx.core.Future;
 
 /**
  * Kong's {@code request-size-limiting}: a declared {@code Content-Length} over the limit is refused
- * before the body is read (413 {@code Request size limit exceeded}); a body without one is cut at the
- * limit as it arrives, with the same answer; with {@code require_content_length}, a body without a
- * valid length is refused (411). Unlike Kong, a request with no body at all (an MCP GET stream, a
+ * before the body is read (413 {@code Request size limit exceeded}); any body is cut at the limit as it
+ * arrives (counted inflated, when it is compressed), with the same answer; with
+ * {@code require_content_length}, a body without a valid length is refused (411). Unlike Kong, a request with no body at all (an MCP GET stream, a
  * DELETE) needs no {@code Content-Length}.
  */
 final class RequestSizeLimiting implements ExchangePolicy {
@@ -37,11 +37,14 @@ final class RequestSizeLimiting implements ExchangePolicy {
                 return config.requireContentLength() ? Decision.reject(new GatewayError.LengthRequired())
                         : Decision.reject(new GatewayError.InvalidMessage(null, "Content-Length is not a number"));
             }
-            return length > limit ? Decision.reject(new GatewayError.RequestTooLarge()) : Decision.PROCEED;
-        }
-        if (config.requireContentLength() && exchange.header("transfer-encoding") != null) {
+            if (length > limit) {
+                return Decision.reject(new GatewayError.RequestTooLarge());
+            }
+        } else if (config.requireContentLength() && exchange.header("transfer-encoding") != null) {
             return Decision.reject(new GatewayError.LengthRequired());
         }
+        // a declared length counts the bytes as sent: a gzip body inflates past it, and the inflated bytes
+        // are what the gateway reads and forwards, so they are counted too
         exchange.limitBody(limit, new GatewayError.RequestTooLarge());
         return Decision.PROCEED;
     }
