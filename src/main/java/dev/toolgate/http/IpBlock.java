@@ -34,9 +34,17 @@ public record IpBlock(byte[] network, int prefix) {
         return new IpBlock(mask(bytes, prefix), prefix);
     }
 
-    /** A literal IPv4 or IPv6 address (brackets allowed), or null; never a DNS lookup. */
+    /**
+     * A literal IPv4 or IPv6 address (brackets allowed), or null; never a DNS lookup. An IPv4 address
+     * has its four parts: the JDK also reads {@code inet_aton}'s short forms ({@code 192.168.1} is
+     * 192.168.0.1, {@code 10.1} is 10.0.0.1), so an operator's {@code deny: [192.168.1/24]} would deny
+     * 192.168.0.0/24 and leave the network meant open. Kong refuses them; so does this.
+     */
     public static InetAddress parseAddress(String text) {
         String literal = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (literal.indexOf(':') < 0 && literal.chars().filter(c -> c == '.').count() != 3) {
+            return null;
+        }
         try {
             return InetAddress.ofLiteral(literal);
         } catch (IllegalArgumentException e) {
