@@ -90,8 +90,10 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
     private void consumeEveryName(Exchange exchange, JsonNode body) {
         String query = exchange.request().query();
         for (String name : config.keyNames()) {
-            if (config.keyInHeader() && exchange.request().headers().contains(name)) {
-                exchange.consumeHeader(name);
+            for (String header : headerNames(name)) {
+                if (config.keyInHeader() && exchange.request().headers().contains(header)) {
+                    exchange.consumeHeader(header);
+                }
             }
             if (config.keyInQuery() && !UpstreamQuery.values(query, name).isEmpty()) {
                 exchange.consumeQuery(name);
@@ -105,9 +107,11 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
     /** The values under {@code name} in the first place that has any. */
     private List<String> find(Exchange exchange, String name, JsonNode body) {
         if (config.keyInHeader()) {
-            List<String> values = exchange.request().headers().getAll(name);
-            if (!values.isEmpty()) {
-                return values;
+            for (String header : headerNames(name)) {
+                List<String> values = exchange.request().headers().getAll(header);
+                if (!values.isEmpty()) {
+                    return values;
+                }
             }
         }
         if (config.keyInQuery()) {
@@ -144,8 +148,18 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
         return new Decision.Reject(new GatewayError.Unauthenticated(message, challenge));
     }
 
+    /**
+     * The headers a key name finds, as Kong's request headers answer: the name, then, for a name with
+     * {@code _}, the same with {@code -} ({@code api_key} finds {@code api-key}; nginx in front of Kong
+     * drops headers spelled with underscores, so that is the one clients send).
+     */
+    private static List<String> headerNames(String name) {
+        return name.indexOf('_') < 0 ? List.of(name) : List.of(name, name.replace('_', '-'));
+    }
+
+    /** The key names, and the dashed headers they find too: all are withheld and masked in logs. */
     @Override
     public List<String> credentialNames() {
-        return config.keyNames();
+        return config.keyNames().stream().flatMap(name -> headerNames(name).stream()).distinct().toList();
     }
 }
