@@ -7,7 +7,10 @@
 //   {"issuer", "otherIssuer", "signingKey": <the trusted issuer's private JWK, for tests that forge
 //    tokens (expired, not yet valid...)>, "exchanges": <URL counting token exchanges and
 //    introspections>}
-// and serves until killed; POST /test/rotate replaces the trusted issuer's signing key. AS_TOKEN_TTL sets the access tokens' lifetime in seconds (default 300). Both issuers register the same clients:
+// and serves until killed; POST /test/rotate replaces the trusted issuer's signing key; POST /test/down makes
+// the trusted issuer answer every other request 503 (an outage) until POST /test/up; GET /test/jwks-requests
+// counts the requests for its key set (answered or not). AS_TOKEN_TTL sets the access tokens' lifetime
+// in seconds (default 300). Both issuers register the same clients:
 //   mcp-client / mcp-client-secret  client_credentials (what an MCP client uses)
 //   toolgate   / toolgate-secret    client_credentials, introspection and token exchange (the gateway)
 // Access tokens are JWTs for any resource indicator, except resources ending in /opaque (opaque
@@ -95,7 +98,25 @@ const otherIssuer = `http://127.0.0.1:${other.address().port}`;
 const key = await signingKey('trusted-key-1');
 let trustedProvider = provider(issuer, key);
 let rotations = 1;
+let down = false;
+let jwksRequests = 0;
 trusted.on('request', async (req, res) => {
+    if (req.url === '/test/down' || req.url === '/test/up') {
+        down = req.url === '/test/down';
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ down }));
+        return;
+    }
+    if (req.url === '/test/jwks-requests') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jwksRequests }));
+        return;
+    }
+    if (req.url.startsWith('/jwks')) {
+        jwksRequests++;
+    }
+    if (down) {
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('down for the test');
+        return;
+    }
     if (req.url === '/test/exchanges') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ exchanges, introspections }));
         return;

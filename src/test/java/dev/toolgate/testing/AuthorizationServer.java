@@ -100,6 +100,28 @@ public final class AuthorizationServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.noBody()).build()).get("kid").asText();
     }
 
+    /**
+     * Makes the trusted issuer fail every request with 503 (discovery, keys, tokens) until {@link #up()}:
+     * an outage that keeps its address and keys, so the gateway can be seen to recover.
+     */
+    public void down() {
+        post("/test/down");
+    }
+
+    /** Ends the outage {@link #down()} began. */
+    public void up() {
+        post("/test/up");
+    }
+
+    /** How many times the trusted issuer's key set was asked for, during an outage too. */
+    public int jwksRequests() {
+        return get(URI.create(issuer() + "/test/jwks-requests")).get("jwksRequests").asInt();
+    }
+
+    private void post(String path) {
+        send(HttpRequest.newBuilder(URI.create(issuer() + path)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     /** An access token for {@code resource} from {@code issuer} (client_credentials as mcp-client). */
     public String token(String issuer, String resource, String scope) {
         String form = "grant_type=client_credentials&resource=" + encode(resource) + (scope == null ? "" : "&scope=" + encode(scope));

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.Map;
 
 /**
@@ -58,7 +59,6 @@ final class OAuthSetup {
                 .end("{\"jsonrpc\":\"2.0\",\"id\":" + message.get("id") + ",\"result\":" + result + "}");
     }
 
-    /** Starts the gateway, then loads {@code yaml} with {@code ${proxy}} replaced by its own address. */
     /** Closes what a test class started, skipping what it never got to start (a skipped or failed start). */
     static void close(AutoCloseable... started) throws Exception {
         for (AutoCloseable resource : started) {
@@ -68,8 +68,14 @@ final class OAuthSetup {
         }
     }
 
+    /** Starts the gateway, then loads {@code yaml} with {@code ${proxy}} replaced by its own address. */
     static TestGateway start(String yaml, Map<String, String> values) {
-        TestGateway gateway = TestGateway.start("_format_version: \"3.0\"\n");
+        return start(yaml, values, InstantSource.system());
+    }
+
+    /** Same, on a clock the test moves (the age of the keys, the expiry of tokens). */
+    static TestGateway start(String yaml, Map<String, String> values, InstantSource clock) {
+        TestGateway gateway = TestGateway.start("_format_version: \"3.0\"\n", clock);
         String document = "_format_version: \"3.0\"\n" + yaml.replace("${proxy}", "http://127.0.0.1:" + gateway.gateway().proxyPort());
         for (Map.Entry<String, String> value : values.entrySet()) {
             document = document.replace("${" + value.getKey() + "}", value.getValue());
