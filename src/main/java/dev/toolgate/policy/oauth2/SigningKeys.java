@@ -1,12 +1,15 @@
 package dev.toolgate.policy.oauth2;
 
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.oauth2.sdk.GeneralException;
@@ -18,23 +21,28 @@ import java.io.IOException;
 import java.net.URL;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The authorization server's signing keys. Nimbus's {@link JWKSourceBuilder} fetches them (cached for
- * {@code jwks_cache_ttl}, refetched at most once per {@link #MIN_REFETCH_MILLIS} for an unknown key id,
- * retried once); this class keeps the last set it returned where an event loop can read it without
- * waiting. Keys older than the TTL are refreshed in the background while still used, and stay usable
- * for one more TTL if the authorization server is down, so a slow or unreachable server never stalls
- * requests whose keys are known.
+ * {@code jwks_cache_ttl}, refetched for an unknown key id at most twice per {@link #MIN_REFETCH_MILLIS},
+ * retried once), on the gateway's clock; this class keeps the last set fetched where an event loop can read
+ * it without waiting. Keys older than the TTL are refreshed in the background while still used. If the
+ * authorization server is down they stay usable for one more TTL and no longer: from {@code fetched + 2 ×
+ * jwks_cache_ttl} on, a token is not checked with them but refused as unverifiable (503) until a fetch
+ * succeeds, so a key the server rotated away (perhaps because it leaked) is not trusted for as long as the
+ * server stays unreachable. After a failed fetch the next one is tried no sooner than
+ * {@link #MIN_REFETCH_MILLIS} later; requests in between are answered at once (with the keys still within
+ * their grace, else 503) instead of each waiting on a server that has just failed.
  */
 final class SigningKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
     static final long MIN_REFETCH_MILLIS = 5_000;
-    private static final JWKMatcher ANY = new JWKMatcher.Builder().build();
 
+    /** A key set and when it was fetched from the authorization server (not when it was last read from a cache). */
     private record Snapshot(JWKSet keys, Instant fetched) {
     }
 
@@ -42,8 +50,12 @@ final class SigningKeys {
     private final ServerMetadata metadata;
     private final InstantSource clock;
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    /** One fetch at a time: whoever waited for one sees its outcome instead of repeating a failure. */
+    private final ReentrantLock fetching = new ReentrantLock();
     private volatile Snapshot current;
-    private JWKSource<SecurityContext> source;
+    /** When a fetch may be tried again after one failed; null while the last one succeeded. */
+    private volatile Instant retryAt;
+    private JWKSetSource<SecurityContext> source;
     private URL sourceUrl;
 
     SigningKeys(OAuth2Config config, ServerMetadata metadata, InstantSource clock) {
@@ -52,46 +64,109 @@ final class SigningKeys {
         this.clock = clock;
     }
 
-    /** The keys an event loop may use now (refreshing them in the background when old), or null. */
+    /**
+     * The keys an event loop may use now (refreshing them in the background once older than the TTL), or
+     * null when there are none or they are past their grace: then only {@link #load} can decide. Never blocks.
+     */
     JWKSet usable() {
         Snapshot snapshot = current;
         if (snapshot == null) {
             return null;
         }
         Instant now = clock.instant();
-        Instant fresh = snapshot.fetched().plusSeconds(config.jwksCacheTtl());
-        if (!fresh.isAfter(now)) {
-            refreshInBackground();
-            if (!fresh.plusSeconds(config.jwksCacheTtl()).isAfter(now)) {
-                return null;
-            }
+        if (now.isBefore(snapshot.fetched().plusSeconds(config.jwksCacheTtl()))) {
+            return snapshot.keys();
         }
+        if (!graceEnd(snapshot).isAfter(now)) {
+            return null;
+        }
+        refreshInBackground(now);
         return snapshot.keys();
     }
 
     /**
-     * Blocking: the keys, fetched when none are known or none matches {@code header} (a rotated key;
-     * the refetch is rate-limited). Falls back to the keys known so far when fetching fails.
+     * Blocking: the keys, fetched when none are known, when the known ones are older than the TTL, or when
+     * none matches {@code header} (a rotated key; the refetch is rate-limited). When the fetch fails, was
+     * tried and failed less than {@link #MIN_REFETCH_MILLIS} ago, or another one is still waiting on the
+     * server after {@code timeout}: the known keys while within their grace, else an {@link IOException}
+     * (which the caller answers as {@code AuthorizationUnavailable}).
      */
-    JWKSet load(JWSHeader header) throws IOException, GeneralException {
+    JWKSet load(JWSHeader header) throws IOException {
+        boolean locked;
         try {
-            JWKSource<SecurityContext> keys = source();
-            keys.get(new JWKSelector(header == null ? ANY : JWKMatcher.forJWSHeader(header)), null);
-            List<JWK> all = keys.get(new JWKSelector(ANY), null);
-            JWKSet set = new JWKSet(all);
-            current = new Snapshot(set, clock.instant());
-            return set;
-        } catch (com.nimbusds.jose.KeySourceException e) {
-            Snapshot known = current;
-            if (known != null) {
-                LOG.debug("fetching the signing keys failed; using the {} known", known.keys().size(), e);
-                return known.keys();
+            locked = fetching.tryLock(config.timeout(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the signing keys", e);
+        }
+        if (!locked) {
+            return fallback("another fetch is still waiting on the authorization server", null);
+        }
+        try {
+            Instant now = clock.instant();
+            Instant retry = retryAt;
+            if (retry != null && now.isBefore(retry)) {
+                return fallback("a fetch failed less than " + MIN_REFETCH_MILLIS + " ms ago", null);
             }
-            throw new IOException("the authorization server's signing keys could not be fetched: " + e.getMessage(), e);
+            try {
+                JWKSet set = fetch(header, now);
+                Snapshot known = current;
+                // the same set is one Nimbus served from its cache: it was not fetched now and keeps its age
+                if (known == null || set != known.keys()) {
+                    current = new Snapshot(set, now);
+                }
+                retryAt = null;
+                return set;
+            } catch (RateLimitReachedException e) {
+                // no fetch was made (an unknown key id asked for one too soon): the server did not fail
+                return fallback("the refetch for an unknown key id is rate-limited", e);
+            } catch (KeySourceException | IOException | GeneralException e) {
+                // from when it failed: a fetch that took the whole timeout must not leave the next one due at once
+                retryAt = clock.instant().plusMillis(MIN_REFETCH_MILLIS);
+                LOG.warn("fetching the signing keys of {} failed (next try in {} ms at the earliest): {}",
+                        config.authorizationServers().getFirst(), MIN_REFETCH_MILLIS, e.getMessage());
+                return fallback(e.getMessage(), e);
+            }
+        } finally {
+            fetching.unlock();
         }
     }
 
-    private void refreshInBackground() {
+    /** When the keys stop being usable: one TTL after they went stale, whatever the authorization server does. */
+    private Instant graceEnd(Snapshot snapshot) {
+        return snapshot.fetched().plusSeconds(config.jwksCacheTtl()).plusSeconds(config.jwksCacheTtl());
+    }
+
+    /** The known keys while within their grace, else the failure to fetch them. */
+    private JWKSet fallback(String why, Exception cause) throws IOException {
+        Snapshot known = current;
+        if (known != null && graceEnd(known).isAfter(clock.instant())) {
+            LOG.debug("the signing keys could not be fetched ({}); using the {} known until {}", why,
+                    known.keys().size(), graceEnd(known));
+            return known.keys();
+        }
+        throw new IOException("the authorization server's signing keys could not be fetched (" + why + ")"
+                + (known == null ? "" : "; the known ones are past their grace since " + graceEnd(known)), cause);
+    }
+
+    /** Asks Nimbus's source for the keys at {@code now}, once more with a refresh when none matches {@code header}. */
+    private JWKSet fetch(JWSHeader header, Instant now) throws KeySourceException, IOException, GeneralException {
+        JWKSetSource<SecurityContext> keys = source();
+        long at = now.toEpochMilli();
+        JWKSet set = keys.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), at, null);
+        if (header != null && new JWKSelector(JWKMatcher.forJWSHeader(header)).select(set).isEmpty()) {
+            // a key id the set lacks: the server may have rotated its keys
+            set = keys.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(set), at, null);
+        }
+        return set;
+    }
+
+    private void refreshInBackground(Instant now) {
+        Instant retry = retryAt;
+        if (retry != null && now.isBefore(retry)) {
+            // a fetch failed moments ago: the keys serve on, and a request after the pause tries again
+            return;
+        }
         if (refreshing.compareAndSet(false, true)) {
             Blocking.call("jwks-refresh", () -> load(null)).onComplete(done -> {
                 refreshing.set(false);
@@ -103,17 +178,21 @@ final class SigningKeys {
         }
     }
 
-    private synchronized JWKSource<SecurityContext> source() throws IOException, GeneralException {
+    /** Called with {@link #fetching} held. */
+    private JWKSetSource<SecurityContext> source() throws IOException, GeneralException {
         URL url = metadata.jwksUrl();
         if (source == null || !url.equals(sourceUrl)) {
             long ttl = Math.max(1, config.jwksCacheTtl()) * 1000;
-            source = JWKSourceBuilder.<SecurityContext>create(url,
+            var built = (JWKSetBasedJWKSource<SecurityContext>) JWKSourceBuilder.<SecurityContext>create(url,
                             new DefaultResourceRetriever(config.timeout(), config.timeout(), 512 * 1024))
                     .cache(ttl, Math.min(ttl, config.timeout()))
                     .rateLimited(MIN_REFETCH_MILLIS)
                     .retrying(true)
                     .refreshAheadCache(false)
                     .build();
+            // asked through its JWKSetSource, which takes the time: Nimbus's cache and rate limit then run on the
+            // gateway's clock, as the keys' grace does (JWKSetBasedJWKSource.get would read the system's)
+            source = built.getJWKSetSource();
             sourceUrl = url;
         }
         return source;
