@@ -3,6 +3,7 @@ package dev.toolgate.mode;
 import dev.toolgate.config.PluginSettings;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code config} block of Kong's {@code ai-mcp-proxy} plugin, with Kong's names and defaults.
@@ -38,6 +39,9 @@ public record AiMcpProxyConfig(Mode mode, List<ToolSpec> tools, ServerSettings s
     /** A gateway-wide cap on MCP request bodies, for {@code max_request_body_size: 0}. */
     public static final long BODY_SIZE_CAP = 16L * 1024 * 1024;
 
+    /** The claims whose values are the token's scopes ({@code scp} is how some authorization servers name it). */
+    public static final Set<String> SCOPE_CLAIMS = Set.of("scope", "scp");
+
     public AiMcpProxyConfig {
         tools = List.copyOf(tools);
         defaultAcl = List.copyOf(defaultAcl);
@@ -46,6 +50,15 @@ public record AiMcpProxyConfig(Mode mode, List<ToolSpec> tools, ServerSettings s
     /** True when denials answer as unknown tools ({@code acl_denial: unknown_tool}). */
     public boolean deniesAsUnknownTool() {
         return "unknown_tool".equals(aclDenial);
+    }
+
+    /**
+     * True when the tool ACLs this plugin serves name the token's scopes ({@code oauth_access_token} on a
+     * {@code scope} or {@code scp} claim): an {@code allow} list is then what a denied call's challenge asks for.
+     */
+    public boolean aclsNameScopes() {
+        return "oauth_access_token".equals(aclAttributeType) && accessTokenClaimField != null
+                && SCOPE_CLAIMS.contains(accessTokenClaimField.substring(accessTokenClaimField.lastIndexOf('.') + 1));
     }
 
     /** The body limit actually enforced. */

@@ -80,5 +80,61 @@ public final class AiMcpProxySchema implements PluginSchema {
         if (mode == Mode.CONVERSION_ONLY && plugin.tags().isEmpty()) {
             report.warning(plugin.source() + ".tags", "a conversion-only plugin without tags is bound by no listener");
         }
+        if (config.aclsNameScopes()) {
+            checkScopeAcls(plugin, config, "this plugin", report);
+            // a listener serves the tools of the plugins it binds with their own ACLs, read as it reads them
+            if (mode == Mode.LISTENER && config.server().tag() != null) {
+                for (Plugin bound : document.plugins()) {
+                    if (bound != plugin && bound.enabled() && bound.tags().contains(config.server().tag())
+                            && bound.config() instanceof AiMcpProxyConfig tools && tools.mode() != null
+                            && tools.mode().converts()) {
+                        checkScopeAcls(bound, tools, "the listener at " + plugin.source(), report);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Fail closed: where tool ACLs are read from the token's scopes, an {@code allow} list names scopes, and
+     * a refused call's {@code WWW-Authenticate} names them to the client ({@code scope="..."}). A value that is
+     * no RFC 6749 scope-token could never be granted, and has no place in that header: refused at its path.
+     */
+    private static void checkScopeAcls(Plugin plugin, AiMcpProxyConfig config, String reader, ConfigReport report) {
+        for (int i = 0; i < config.tools().size(); i++) {
+            AclRule acl = config.tools().get(i).acl();
+            if (acl != null) {
+                checkScopes(plugin.source() + ".config.tools[" + i + "].acl.allow", acl.allow(), reader, report);
+            }
+        }
+        for (int i = 0; i < config.defaultAcl().size(); i++) {
+            checkScopes(plugin.source() + ".config.default_acl[" + i + "].allow", config.defaultAcl().get(i).allow(),
+                    reader, report);
+        }
+    }
+
+    private static void checkScopes(String at, List<String> allow, String reader, ConfigReport report) {
+        for (int i = 0; i < allow.size(); i++) {
+            if (!isScopeToken(allow.get(i))) {
+                report.problem(at + "[" + i + "]", "'" + allow.get(i) + "' is not an OAuth scope (RFC 6749 "
+                        + "scope-token: printable ASCII without space, '\"' or '\\'), but " + reader
+                        + " reads these ACLs from the token's scopes (acl_attribute_type: oauth_access_token) and "
+                        + "names the allowed ones in a refused call's WWW-Authenticate");
+            }
+        }
+    }
+
+    /** RFC 6749 §3.3: {@code scope-token = 1*( %x21 / %x23-5B / %x5D-7E )}. */
+    static boolean isScopeToken(String value) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7E || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -218,4 +218,102 @@ class AiMcpProxySchemaTest {
         assertThat(loaded.warnings()).containsExactly("services[0].routes[0].plugins[0].tags: a conversion-only plugin "
                 + "without tags is bound by no listener");
     }
+
+    @Test
+    void scopeAclValuesThatAreNoScopeTokensAreRefusedAtTheirPaths() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              acl_attribute_type: oauth_access_token
+                              access_token_claim_field: .scope
+                              default_acl: [{allow: ["mcp:tools", "mcp tools"]}]
+                              tools:
+                                - {name: a, description: A, method: GET, path: /a, acl: {allow: ["mcp:a", 'mcp"a', "mcp\\\\a", "mcp:é"]}}
+                """);
+
+        String at = "services[0].routes[0].plugins[0].config.";
+        assertThat(loaded.problems()).containsExactly(
+                at + "tools[0].acl.allow[1]: " + refused("mcp\"a", "this plugin"),
+                at + "tools[0].acl.allow[2]: " + refused("mcp\\a", "this plugin"),
+                at + "tools[0].acl.allow[3]: " + refused("mcp:é", "this plugin"),
+                at + "default_acl[0].allow[1]: " + refused("mcp tools", "this plugin"));
+    }
+
+    @Test
+    void aListenerOnScopesHasTheAclsOfTheToolsItBindsChecked() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: tools
+                        paths: [/api]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [shop-tools]
+                            config:
+                              mode: conversion-only
+                              default_acl: [{allow: ["mcp admin"]}]
+                              tools: [{name: a, description: A, method: GET, path: /a, acl: {allow: ["Jane Doe"]}}]
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: listener
+                              server: {tag: shop-tools}
+                              acl_attribute_type: oauth_access_token
+                              access_token_claim_field: .scp
+                """);
+
+        String listener = "the listener at services[0].routes[1].plugins[0]";
+        assertThat(loaded.problems()).containsExactly(
+                "services[0].routes[0].plugins[0].config.tools[0].acl.allow[0]: " + refused("Jane Doe", listener),
+                "services[0].routes[0].plugins[0].config.default_acl[0].allow[0]: " + refused("mcp admin", listener));
+    }
+
+    @Test
+    void aclsOnConsumersOrOtherClaimsMayNameAnything() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              acl_attribute_type: oauth_access_token
+                              access_token_claim_field: .user.name
+                              tools: [{name: a, description: A, method: GET, path: /a, acl: {allow: ["Jane Doe"]}}]
+                      - name: other
+                        paths: [/other]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools: [{name: a, description: A, method: GET, path: /a, acl: {allow: ["Jane Doe"]}}]
+                """);
+
+        assertThat(loaded.problems()).isEmpty();
+    }
+
+    private static String refused(String value, String reader) {
+        return "'" + value + "' is not an OAuth scope (RFC 6749 scope-token: printable ASCII without space, '\"' or "
+                + "'\\'), but " + reader + " reads these ACLs from the token's scopes (acl_attribute_type: "
+                + "oauth_access_token) and names the allowed ones in a refused call's WWW-Authenticate";
+    }
 }
