@@ -1,6 +1,7 @@
 package dev.toolgate.policy.oauth2;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.http.BearerChallenge;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.Published;
 import dev.toolgate.mcp.Json;
@@ -11,7 +12,6 @@ import io.vertx.core.http.HttpServerRequest;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,12 +65,12 @@ record ResourceMetadata(Buffer document, String path, String scopes) implements 
 
     /** The challenge of a request without a usable token. */
     String missing(Exchange exchange) {
-        return "Bearer " + params("resource_metadata", url(exchange), "scope", scopes);
+        return BearerChallenge.of("resource_metadata", url(exchange), "scope", scopes);
     }
 
     /** The challenge of a request whose token was refused; {@code reason} goes in {@code error_description}. */
     String invalid(Exchange exchange, String error, String reason) {
-        return "Bearer " + params("error", error, "error_description", reason, "resource_metadata", url(exchange));
+        return BearerChallenge.of("error", error, "error_description", reason, "resource_metadata", url(exchange));
     }
 
     /**
@@ -99,16 +99,6 @@ record ResourceMetadata(Buffer document, String path, String scopes) implements 
         }
         String value = header.split(",", 2)[0].trim();
         return value.isEmpty() || !value.matches("[A-Za-z0-9.:\\[\\]/_%~-]+") ? null : value;
-    }
-
-    private static String params(String... pairs) {
-        List<String> parts = new java.util.ArrayList<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            if (pairs[i + 1] != null) {
-                parts.add(pairs[i] + "=\"" + pairs[i + 1].replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
-            }
-        }
-        return String.join(", ", parts);
     }
 
     @Override
