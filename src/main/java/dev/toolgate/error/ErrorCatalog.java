@@ -163,7 +163,7 @@ public final class ErrorCatalog {
                     challenge(e.challenge()));
             case ToolDenied e -> new Entry(403, JsonRpc.TRANSPORT_ERROR, "tool_denied",
                     "Forbidden: tool '" + e.name() + "' is not available to this caller",
-                    challenge(e.scope() == null ? INSUFFICIENT_SCOPE : INSUFFICIENT_SCOPE + ", scope=\"" + e.scope() + "\""));
+                    challenge(e.challenge()));
             case InvalidCredentials e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "invalid_credentials", e.message(),
                     challenge(e.challenge()));
             case AuthorizationUnavailable e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "authorization_unavailable",

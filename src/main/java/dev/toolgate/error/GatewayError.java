@@ -153,14 +153,17 @@ public sealed interface GatewayError {
     /**
      * {@code tools/call} of a tool the caller's ACL does not allow (or that does not exist, on an
      * endpoint with ACLs: the two answer alike, so tool names cannot be probed). HTTP 403, as Kong
-     * 3.14 and later answer, with the request's id. {@code scope} is what the tool's ACL allows when it
-     * is an ACL on the token's scopes (the {@code scope} of the {@code insufficient_scope} challenge), else null.
+     * 3.14 and later answer, with the request's id.
+     *
+     * @param challenge the {@code WWW-Authenticate} value: RFC 6750's {@code insufficient_scope}, with the
+     *                  scopes that would allow the tool when its ACL is on the token's scopes, and the
+     *                  Protected Resource Metadata when ai-mcp-oauth2 admitted the caller; null for none
      */
-    record ToolDenied(JsonNode id, String name, String scope) implements GatewayError {
+    record ToolDenied(JsonNode id, String name, String challenge) implements GatewayError {
 
-        /** A denial on a consumer ACL: no scope would help. */
+        /** A denial with Kong's plain challenge: no scope would help, and there is no metadata to name. */
         public ToolDenied(JsonNode id, String name) {
-            this(id, name, null);
+            this(id, name, ErrorCatalog.INSUFFICIENT_SCOPE);
         }
     }
 

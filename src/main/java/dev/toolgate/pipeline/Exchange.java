@@ -44,6 +44,7 @@ public final class Exchange {
     private GatewayError bodyCapError;
     private Future<Buffer> body;
     private Principal principal = Principal.NONE;
+    private ScopeChallenge scopeChallenge = ScopeChallenge.PLAIN;
     private Set<String> consumedHeaders = Set.of();
     private Set<String> consumedQuery = Set.of();
     private Set<String> consumedBodyFields = Set.of();
@@ -92,6 +93,8 @@ public final class Exchange {
         Exchange replay = new Exchange(request, owner, bodyLimit, addresses);
         replay.body = body();
         replay.principal = principal;
+        // the client asks the serving route for more scopes, not the one that owns the tool
+        replay.scopeChallenge = scopeChallenge;
         replay.consumedHeaders = consumedHeaders.isEmpty() ? Set.of() : new HashSet<>(consumedHeaders);
         replay.consumedQuery = consumedQuery.isEmpty() ? Set.of() : new HashSet<>(consumedQuery);
         replay.consumedBodyFields = consumedBodyFields.isEmpty() ? Set.of() : new HashSet<>(consumedBodyFields);
@@ -222,6 +225,20 @@ public final class Exchange {
         setOrRemove(headers, "X-Consumer-Username", consumer == null ? null : consumer.username());
         setOrRemove(headers, "X-Credential-Identifier", caller.credential() == null ? null : caller.credential().id());
         setOrRemove(headers, "X-Anonymous-Consumer", caller.anonymous() ? "true" : null);
+    }
+
+    /**
+     * The {@code WWW-Authenticate} value of a 403 for a tool call the caller's scopes do not allow.
+     *
+     * @param scope the scopes that would allow it, space-separated; null when no scope would
+     */
+    public String insufficientScope(String scope) {
+        return scopeChallenge.insufficientScope(this, scope);
+    }
+
+    /** Set by the token policy that admitted the exchange when it has more to tell a client short of scopes. */
+    public void challengeScopesWith(ScopeChallenge challenge) {
+        this.scopeChallenge = challenge;
     }
 
     /** A credential header the gateway read: it never goes upstream (MCP forbids token passthrough). */

@@ -184,8 +184,10 @@ class ErrorCatalogTest {
                 .headers()).containsEntry("www-authenticate", "Key realm=\"mcp\"");
         assertThat(ErrorCatalog.of(new GatewayError.ToolDenied(ID, "x")).headers())
                 .containsEntry("www-authenticate", "Bearer error=\"insufficient_scope\"");
-        assertThat(ErrorCatalog.of(new GatewayError.ToolDenied(ID, "x", "mcp:admin")).headers())
-                .containsEntry("www-authenticate", "Bearer error=\"insufficient_scope\", scope=\"mcp:admin\"");
+        // the challenge is the policy's to write (ai-mcp-oauth2 names its metadata): the catalog sends it as it is
+        String stepUp = "Bearer error=\"insufficient_scope\", scope=\"mcp:admin\", resource_metadata=\"https://g/m\"";
+        assertThat(ErrorCatalog.of(new GatewayError.ToolDenied(ID, "x", stepUp)).headers())
+                .containsEntry("www-authenticate", stepUp);
         assertThat(ErrorCatalog.of(new GatewayError.AuthorizationUnavailable()).headers()).containsEntry("retry-after", "5");
         assertThat(ErrorCatalog.of(new GatewayError.Forbidden("no", null)).headers()).isEmpty();
         assertThat(ErrorCatalog.of(new GatewayError.UnknownTool(ID, "x")).headers()).isEmpty();

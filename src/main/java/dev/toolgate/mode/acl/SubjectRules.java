@@ -31,4 +31,12 @@ public record SubjectRules(String consumerIdentifier, List<String> claimPath) {
     public boolean byClaim() {
         return claimPath != null;
     }
+
+    /**
+     * True when ACL entries name the token's scopes ({@link AiMcpProxyConfig#SCOPE_CLAIMS}): what an
+     * {@code allow} list names is then what the 403's challenge asks for.
+     */
+    public boolean byScope() {
+        return claimPath != null && AiMcpProxyConfig.SCOPE_CLAIMS.contains(claimPath.getLast());
+    }
 }

@@ -116,16 +116,18 @@ public final class ToolAccess implements MessagePolicy {
             return Decision.CONTINUE;
         }
         return new Decision.Reject(answerAsUnknown ? new GatewayError.UnknownTool(call.id(), call.tool())
-                : new GatewayError.ToolDenied(call.id(), call.tool(), neededScope(acl)));
+                : new GatewayError.ToolDenied(call.id(), call.tool(), call.exchange().insufficientScope(neededScope(acl))));
     }
 
-    /** The scopes that would open the tool, for the challenge, when its ACL is on the token's scopes. */
+    /**
+     * The scopes that would open the tool, for the challenge, when its ACL is on the token's scopes (each a
+     * scope-token: the file is refused otherwise, see {@code Endpoints}).
+     */
     private String neededScope(ToolAcl acl) {
-        if (acl == null || acl.open() || !rules.byClaim() || acl.rule().allow().isEmpty()) {
+        if (acl == null || acl.open() || !rules.byScope() || acl.rule().allow().isEmpty()) {
             return null;
         }
-        String claim = rules.claimPath().getLast();
-        return claim.equals("scope") || claim.equals("scp") ? String.join(" ", acl.rule().allow()) : null;
+        return String.join(" ", acl.rule().allow());
     }
 
     private ToolAcl aclOf(String tool) {

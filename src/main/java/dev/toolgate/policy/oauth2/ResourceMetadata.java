@@ -6,6 +6,7 @@ import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.Published;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.ScopeChallenge;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,7 +25,7 @@ import java.util.Map;
  *                 with the resource's path inserted
  * @param scopes   {@code scopes_supported}, space-separated, for the challenge's {@code scope}; null when none
  */
-record ResourceMetadata(Buffer document, String path, String scopes) implements Published {
+record ResourceMetadata(Buffer document, String path, String scopes) implements Published, ScopeChallenge {
 
     static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
 
@@ -71,6 +72,15 @@ record ResourceMetadata(Buffer document, String path, String scopes) implements 
     /** The challenge of a request whose token was refused; {@code reason} goes in {@code error_description}. */
     String invalid(Exchange exchange, String error, String reason) {
         return BearerChallenge.of("error", error, "error_description", reason, "resource_metadata", url(exchange));
+    }
+
+    /**
+     * The challenge of a tool call the token's scopes do not allow, in the order MCP writes it: with the
+     * metadata, a client learns where to ask for {@code scope}.
+     */
+    @Override
+    public String insufficientScope(Exchange exchange, String scope) {
+        return BearerChallenge.of("error", "insufficient_scope", "scope", scope, "resource_metadata", url(exchange));
     }
 
     /**

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tool ACLs on the access token's claims ({@code acl_attribute_type: oauth_access_token},
  * {@code access_token_claim_field: .scope}) in all three modes: a token with scope {@code mcp:tools}
  * sees and calls the tools that scope allows; another tool is missing from its list, and calling it
- * is a 403 whose challenge names the scope that would allow it.
+ * is a 403 whose challenge names the scope that would allow it and the endpoint's Protected Resource
+ * Metadata, so that the client can get that scope.
  */
 @Timeout(90)
 class TokenClaimAclIT {
@@ -125,8 +126,9 @@ class TokenClaimAclIT {
         McpHttp.Response refused = post(client, auth, call(denied));
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.json().at("/error/message").asText()).contains(denied);
-        assertThat(refused.header("www-authenticate"))
-                .isEqualTo("Bearer error=\"insufficient_scope\", scope=\"mcp:admin\"");
+        // MCP: what to ask for, and where the client finds the authorization server to ask (step-up)
+        assertThat(refused.header("www-authenticate")).isEqualTo("Bearer error=\"insufficient_scope\", "
+                + "scope=\"mcp:admin\", resource_metadata=\"" + gateway.proxy(ResourceMetadata.WELL_KNOWN + path) + "\"");
     }
 
     private static String call(String tool) {
