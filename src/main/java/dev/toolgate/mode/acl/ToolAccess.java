@@ -116,12 +116,13 @@ public final class ToolAccess implements MessagePolicy {
             return Decision.CONTINUE;
         }
         return new Decision.Reject(answerAsUnknown ? new GatewayError.UnknownTool(call.id(), call.tool())
-                : new GatewayError.ToolDenied(call.id(), call.tool(), call.exchange().insufficientScope(neededScope(acl))));
+                : new GatewayError.ToolDenied(call.id(), call.tool(),
+                        call.exchange().insufficientScope(neededScope(acl))));
     }
 
     /**
      * The scopes that would open the tool, for the challenge, when its ACL is on the token's scopes (each a
-     * scope-token: the file is refused otherwise, see {@code Endpoints}).
+     * scope-token: {@code AiMcpProxySchema} refuses the file otherwise).
      */
     private String neededScope(ToolAcl acl) {
         if (acl == null || acl.open() || !rules.byScope() || acl.rule().allow().isEmpty()) {
