@@ -19,9 +19,14 @@ public final class BearerChallenge {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             String value = namesAndValues[i + 1];
             if (value != null) {
-                parts.add(namesAndValues[i] + "=\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+                parts.add(namesAndValues[i] + "=" + quoted(value));
             }
         }
         return parts.isEmpty() ? "Bearer" : "Bearer " + String.join(", ", parts);
+    }
+
+    /** {@code value} as a quoted-string: in double quotes, its {@code \\} and {@code "} escaped. */
+    public static String quoted(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

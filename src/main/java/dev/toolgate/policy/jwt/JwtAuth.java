@@ -14,6 +14,7 @@ import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.ExchangePolicy;
 import dev.toolgate.pipeline.NamedCredentials;
 import dev.toolgate.pipeline.Principal;
+import dev.toolgate.policy.Realm;
 import io.vertx.core.Future;
 
 import java.text.ParseException;
@@ -50,7 +51,7 @@ final class JwtAuth implements ExchangePolicy, NamedCredentials {
         this.consumers = consumers;
         this.anonymous = anonymous;
         this.clock = clock;
-        this.challenge = config.realm() == null ? "Bearer" : "Bearer realm=\"" + config.realm() + "\"";
+        this.challenge = Realm.challenge("Bearer", config.realm());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.toolgate.policy.jwt;
 
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.PluginSettings;
+import dev.toolgate.policy.Realm;
 
 import java.util.List;
 
@@ -50,7 +51,7 @@ public record JwtConfig(List<String> uriParamNames, List<String> cookieNames, Li
                 node.texts("cookie_names"),
                 node.has("header_names") ? node.texts("header_names") : List.of("authorization"), claims,
                 node.text("key_claim_name", "iss"), node.bool("secret_is_base64", false), node.text("anonymous", null),
-                node.bool("run_on_preflight", true), maximum, node.text("realm", null));
+                node.bool("run_on_preflight", true), maximum, Realm.read(node));
         node.finish();
         return config;
     }

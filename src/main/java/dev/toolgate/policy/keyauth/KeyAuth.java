@@ -10,6 +10,7 @@ import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.ExchangePolicy;
 import dev.toolgate.pipeline.NamedCredentials;
 import dev.toolgate.pipeline.Principal;
+import dev.toolgate.policy.Realm;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -37,7 +38,7 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
         this.config = config;
         this.consumers = consumers;
         this.anonymous = anonymous;
-        this.challenge = config.realm() == null ? "Key" : "Key realm=\"" + config.realm() + "\"";
+        this.challenge = Realm.challenge("Key", config.realm());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.toolgate.policy.keyauth;
 
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.PluginSettings;
+import dev.toolgate.policy.Realm;
 
 import java.util.List;
 
@@ -51,7 +52,7 @@ public record KeyAuthConfig(List<String> keyNames, boolean keyInHeader, boolean 
             node.problem("key_in_header", "key_in_header, key_in_query and key_in_body are all false: no key could ever be found");
         }
         KeyAuthConfig config = new KeyAuthConfig(names, header, query, body, node.bool("hide_credentials", false),
-                node.text("anonymous", null), node.bool("run_on_preflight", true), node.text("realm", null));
+                node.text("anonymous", null), node.bool("run_on_preflight", true), Realm.read(node));
         node.finish();
         return config;
     }
