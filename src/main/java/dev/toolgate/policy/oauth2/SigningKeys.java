@@ -27,8 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The authorization server's signing keys. Nimbus's {@link JWKSourceBuilder} fetches them (cached for
- * {@code jwks_cache_ttl}, refetched for an unknown key id at most twice per {@link #MIN_REFETCH_MILLIS},
- * retried once), on the gateway's clock; this class keeps the last set fetched where an event loop can read
+ * {@code jwks_cache_ttl}, refetched for an unknown key id at most twice per {@link #MIN_REFETCH_MILLIS}
+ * or half the TTL when shorter, retried once), on the gateway's clock; this class keeps the last set fetched where an event loop can read
  * it without waiting. Keys older than the TTL are refreshed in the background while still used. If the
  * authorization server is down they stay usable for one more TTL and no longer: from {@code fetched + 2 ×
  * jwks_cache_ttl} on, a token is not checked with them but refused as unverifiable (503) until a fetch
@@ -186,7 +186,8 @@ final class SigningKeys {
             var built = (JWKSetBasedJWKSource<SecurityContext>) JWKSourceBuilder.<SecurityContext>create(url,
                             new DefaultResourceRetriever(config.timeout(), config.timeout(), 512 * 1024))
                     .cache(ttl, Math.min(ttl, config.timeout()))
-                    .rateLimited(MIN_REFETCH_MILLIS)
+                    // Nimbus refuses a pause as long as the TTL, which would fail every fetch of a short-TTL route
+                    .rateLimited(Math.min(MIN_REFETCH_MILLIS, ttl / 2))
                     .retrying(true)
                     .refreshAheadCache(false)
                     .build();

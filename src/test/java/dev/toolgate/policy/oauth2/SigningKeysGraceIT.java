@@ -87,6 +87,20 @@ class SigningKeysGraceIT {
         assertThat(as.jwksRequests()).isGreaterThan(asked);
     }
 
+    @Test
+    void aJwksCacheTtlShorterThanTheRefetchPauseStillServes() throws Exception {
+        TestGateway shortTtl = OAuthSetup.start(OAuthSetup.threeModes(as, weather, mcp, """
+                              jwks_cache_ttl: 2
+                """), OAuthSetup.values(as, weather, mcp));
+        try {
+            String endpoint = shortTtl.proxy("/mcp-cl").toString();
+            McpHttp.Response served = initialize(endpoint, as.token(as.issuer(), endpoint, "mcp:tools"));
+            assertThat(served.status()).as("%s", served).isEqualTo(200);
+        } finally {
+            shortTtl.close();
+        }
+    }
+
     private static McpHttp.Response initialize(String endpoint, String token) {
         return new McpHttp(URI.create(endpoint)).send("POST", BadTokensIT.INITIALIZE,
                 BadTokensIT.headers(Map.of("authorization", "Bearer " + token)));
