@@ -5,7 +5,11 @@ import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.VerboseResult;
 import io.vertx.core.Future;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +21,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * one refuses, the token taken from the earlier ones is given back, so a refused request counts
  * nowhere (as in Kong). Bucket handles are kept per key until every window of the key has been reset,
  * and there are at most {@link #MAX_KEYS}: past that, new keys fail (the caller's
- * {@code fault_tolerant} decides) rather than growing without bound or forgetting counts.
+ * {@code fault_tolerant} decides) rather than growing without bound or forgetting counts. A key is
+ * kept (here and in Redis) at most {@link #MAX_KEY_CHARS} long plus a digest: keys hold what clients
+ * send (a {@code limit_by: header} value, a tool name passthrough counts), and a count must not cost
+ * what the client chose to send.
  */
 abstract class BucketCounters<B> implements Counters {
 
     static final int MAX_KEYS = 200_000;
+    /** Longer keys are kept as their first this many characters and a digest of the whole. */
+    static final int MAX_KEY_CHARS = 200;
+    private static final Base64.Encoder DIGEST_TEXT = Base64.getUrlEncoder().withoutPadding();
 
     /** One bucket as the counting step sees it. */
     interface Slot {
@@ -67,8 +77,9 @@ abstract class BucketCounters<B> implements Counters {
         long now = clock.millis();
         List<BucketPlan.Bucket> plan = BucketPlan.of(windows, now);
         Slot[] slots = new Slot[plan.size()];
+        String kept = kept(key);
         for (int i = 0; i < slots.length; i++) {
-            B bucket = bucket(key + windows.keySuffix() + plan.get(i).suffix(), plan.get(i), now);
+            B bucket = bucket(kept + windows.keySuffix() + plan.get(i).suffix(), plan.get(i), now);
             if (bucket == null) {
                 return Future.failedFuture(new IllegalStateException("more than " + MAX_KEYS + " counters in use"));
             }
@@ -76,6 +87,24 @@ abstract class BucketCounters<B> implements Counters {
         }
         Map<Period, Long> remaining = new EnumMap<>(Period.class);
         return take(plan, slots, 0, remaining).map(exceeded -> new Usage(windows, remaining, exceeded, now));
+    }
+
+    /**
+     * The key as it is kept: itself when short, else its start (for operators reading Redis) and the
+     * SHA-256 of the whole, so distinct keys still count apart. The long form is longer than any short
+     * one, so a client cannot write a short key that equals another's digest.
+     */
+    static String kept(String key) {
+        if (key.length() <= MAX_KEY_CHARS) {
+            return key;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(StandardCharsets.UTF_8));
+            return key.substring(0, MAX_KEY_CHARS) + "#" + DIGEST_TEXT.encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is unavailable", e);
+        }
     }
 
     /** Takes from the buckets from {@code index} on; completes with the window that refused, or null. */

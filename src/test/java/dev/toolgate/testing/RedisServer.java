@@ -71,6 +71,17 @@ public final class RedisServer implements AutoCloseable {
         throw new AssertionError("redis-server did not start on port " + port);
     }
 
+    /** Every key the server holds now (asked over a connection of its own). */
+    public java.util.List<String> keys() {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(
+                io.lettuce.core.RedisURI.create("127.0.0.1", port));
+        try (var connection = client.connect()) {
+            return connection.sync().keys("*");
+        } finally {
+            client.shutdown();
+        }
+    }
+
     /** Kills the server at once (SIGKILL): what a crash looks like to the gateway. */
     public void kill() {
         if (process != null) {

@@ -170,6 +170,34 @@ class ToolLimitsIT {
     }
 
     @Test
+    void toolNamesAClientMakesUpDoNotBecomeCounterKeysAsLongAsThemselves() {
+        // passthrough counts every name with the default limit: the name is the client's, up to the body limit
+        redis = RedisServer.start();
+        upstream = new RestUpstream();
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: mcp
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: passthrough-listener
+                              tool_limits: {hour: 5, policy: redis, redis: %s}
+                """.formatted(upstream.url(), redis.block()), clock);
+        String name = "x".repeat(200_000);
+        new McpHttp(gateway.proxy("/mcp")).send("POST",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + name + "\"}}",
+                Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH));
+
+        assertThat(redis.keys().stream().mapToInt(String::length).max().orElse(0)).as("the longest counter key")
+                .isBetween(1, 512);
+    }
+
+    @Test
     void toolLimitsAloneMakeNoAclDecisionSoTheAclCountersStayEmpty() throws Exception {
         sdkServer = JavaSdkServer.start();
         gateway = TestGateway.start(passthrough("""

@@ -87,6 +87,26 @@ class RedisRateLimitingIT {
     }
 
     @Test
+    void aLongHeaderValueCountedByLimitByHeaderIsNotKeptAsLongAsItIs() {
+        first = TestGateway.start(RateLimitingIT.config(upstream.url(), "{minute: 4, limit_by: header, header_name: x-team, "
+                + "policy: redis, redis: " + redis.block() + "}"), clock);
+        String team = "t".repeat(7_000);
+        McpHttp gateway = new McpHttp(first.proxy("/mcp"));
+        Map<String, String> headers = Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH,
+                "x-team", team);
+        for (int i = 0; i < 4; i++) {
+            assertThat(gateway.send("POST", RateLimitingIT.CALL, headers).status()).isEqualTo(200);
+        }
+        // still one count per value: the value is kept as its digest, not forgotten
+        assertThat(gateway.send("POST", RateLimitingIT.CALL, headers).status()).isEqualTo(429);
+        assertThat(gateway.send("POST", RateLimitingIT.CALL, Map.of("content-type", "application/json",
+                "accept", McpHttp.ACCEPT_BOTH, "x-team", team + "u")).status()).isEqualTo(200);
+
+        assertThat(redis.keys().stream().mapToInt(String::length).max().orElse(0)).as("the longest counter key")
+                .isBetween(1, 512);
+    }
+
+    @Test
     void faultTolerantLetsRequestsThroughUncountedWhileRedisIsDownAndCountsAgainAfter() {
         first = TestGateway.start(config(""), clock);
         assertThat(call(first)).isEqualTo(200);
