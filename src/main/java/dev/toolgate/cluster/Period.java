@@ -24,6 +24,14 @@ public enum Period {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Its mark in a counter key: the first letter, but {@code mo} for a month, which a minute's
+     * {@code m} would otherwise stand for too (and a minute's counts then be read as a month's).
+     */
+    String code() {
+        return this == MONTH ? "mo" : key().substring(0, 1);
+    }
+
     /** As in {@code X-RateLimit-Limit-Minute}. */
     public String title() {
         return name().charAt(0) + key().substring(1);

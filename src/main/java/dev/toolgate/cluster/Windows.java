@@ -27,7 +27,7 @@ public final class Windows {
             throw new IllegalArgumentException("at least one window");
         }
         this.limits = Collections.unmodifiableMap(new EnumMap<>(limits));
-        this.keySuffix = this.limits.entrySet().stream().map(e -> e.getKey().key().charAt(0) + "" + e.getValue())
+        this.keySuffix = this.limits.entrySet().stream().map(e -> e.getKey().code() + e.getValue())
                 .collect(Collectors.joining(".", "|", ""));
         this.fixed = this.limits.keySet().stream().filter(p -> !p.calendar()).toList();
         this.calendar = this.fixed.size() < this.limits.size();
@@ -40,7 +40,7 @@ public final class Windows {
 
     /**
      * What a counter key ends with: {@code |} and a short, stable text of the limits ({@code |m5.h100}),
-     * so that a changed limit starts new counters.
+     * so that a changed limit starts new counters (each window marked apart: {@link Period#code()}).
      */
     String keySuffix() {
         return keySuffix;

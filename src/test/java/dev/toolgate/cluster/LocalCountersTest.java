@@ -111,6 +111,19 @@ class LocalCountersTest {
     }
 
     @Test
+    void aReloadThatTurnsAMinuteIntoAMonthOfTheSameSizeCountsTheMonth() {
+        // local counts outlive a reload that keeps a plugin's limits, so the limits must name their windows apart
+        clock.set(Instant.parse("2026-11-24T10:00:30Z"));
+        Windows minute = new Windows(Map.of(Period.SECOND, 2L, Period.MINUTE, 5L));
+        hit("a", minute);
+        Windows month = new Windows(Map.of(Period.SECOND, 2L, Period.MONTH, 5L));
+
+        Usage counted = hit("a", month);
+        assertThat(counted.allowed()).isTrue();
+        assertThat(counted.remaining()).containsOnlyKeys(Period.SECOND, Period.MONTH).containsEntry(Period.MONTH, 4L);
+    }
+
+    @Test
     void countersOfWindowsThatAllEndedAreForgotten() {
         clock.set(Instant.parse("2026-11-24T10:00:00Z"));
         hit("a", windows(Period.SECOND, 1));
