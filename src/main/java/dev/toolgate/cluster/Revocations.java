@@ -46,20 +46,35 @@ final class Revocations {
             return Future.succeededFuture();
         }
         if (redis != null) {
+            // Redis holds it for everyone; the copy here only answers while Redis is down, so a full map
+            // skips it rather than growing (sealed sessions cost nothing to open, and so to end)
             return redis.call(c -> c.set(bytes(key), new byte[]{1}, SetArgs.Builder.px(untilMillis - now)))
                     .map(ok -> {
-                        local.put(key, untilMillis);
+                        remember(key, untilMillis, now);
                         return null;
                     });
         }
+        if (!remember(key, untilMillis, now)) {
+            return Future.failedFuture(new IllegalStateException("too many ended sessions held in memory"));
+        }
+        return Future.succeededFuture();
+    }
+
+    /** Keeps the entry here unless {@link #MAX_LOCAL} unexpired ones are kept already. */
+    private boolean remember(String key, long untilMillis, long now) {
         if (local.size() >= MAX_LOCAL) {
             local.values().removeIf(until -> until <= now);
             if (local.size() >= MAX_LOCAL) {
-                return Future.failedFuture(new IllegalStateException("too many ended sessions held in memory"));
+                return false;
             }
         }
         local.put(key, untilMillis);
-        return Future.succeededFuture();
+        return true;
+    }
+
+    /** How many entries this instance keeps itself. */
+    int heldHere() {
+        return local.size();
     }
 
     /** Forgets entries whose sessions have expired anyway. */
