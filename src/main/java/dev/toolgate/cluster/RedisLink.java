@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -58,6 +59,7 @@ public final class RedisLink implements AutoCloseable {
     private final Lane[] lanes;
     private final Map<String, Consumer<byte[]>> listeners = new ConcurrentHashMap<>();
     private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub;
+    private volatile boolean closed;
 
     RedisLink(RedisSettings settings, LettuceLoops loops) {
         this.settings = settings;
@@ -128,19 +130,32 @@ public final class RedisLink implements AutoCloseable {
 
     /**
      * Listens to a channel for as long as this link lives; resubscribes by itself after a reconnect
-     * (Lettuce does). Messages arrive on a Lettuce thread.
+     * (Lettuce does) and, when the first subscription fails (Redis down as the gateway starts), tries
+     * again every second until it holds. Messages arrive on a Lettuce thread.
      */
     public synchronized void subscribe(String channel, Consumer<byte[]> listener) {
         if (listeners.putIfAbsent(channel, listener) != null) {
             return;
         }
+        subscribeUntilDone(channel, 0);
+    }
+
+    /**
+     * Lettuce resubscribes only what a connection once subscribed, and a caller subscribes once: a
+     * failed first attempt, left alone, would leave this instance deaf to the fleet until it restarts.
+     */
+    private void subscribeUntilDone(String channel, int failures) {
         pubSub().thenCompose(c -> c.async().subscribe(channel.getBytes(StandardCharsets.UTF_8)))
                 .whenComplete((ok, failure) -> {
-                    if (failure != null) {
-                        // tried again on the next subscribe of this channel
-                        listeners.remove(channel);
-                        LOG.warn("cannot subscribe to {} on Redis {}: {}", channel, address(), failure.toString());
+                    if (failure == null || closed) {
+                        return;
                     }
+                    if (failures == 0) {
+                        LOG.warn("cannot subscribe to {} on Redis {} (trying again every second): {}", channel,
+                                address(), failure.toString());
+                    }
+                    CompletableFuture.delayedExecutor(RETRY_NANOS, TimeUnit.NANOSECONDS)
+                            .execute(() -> subscribeUntilDone(channel, failures + 1));
                 });
     }
 
@@ -246,9 +261,10 @@ public final class RedisLink implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         for (Lane lane : lanes) {
             if (lane.client != null) {
-                lane.client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+                lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS);
             }
         }
     }

@@ -129,6 +129,35 @@ class RedisSessionsIT {
     }
 
     @Test
+    void anInstanceStartedWhileRedisWasDownHearsTheOthersOnceRedisIsBack() {
+        // a rolling restart during a Redis outage: the instance comes up first, Redis after
+        second.close();
+        redis.kill();
+        second = TestGateway.start(config);
+        redis.startAgain();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() ->
+                new McpHttp(second.proxy("/one")).initialize("2025-06-18").status() == 200);
+
+        // pub/sub is best effort while the instance resubscribes: a DELETE on the first must soon end streams on it
+        await().atMost(Duration.ofSeconds(20)).until(this::aDeleteOnTheFirstEndsAStreamOnTheSecond);
+    }
+
+    private boolean aDeleteOnTheFirstEndsAStreamOnTheSecond() throws Exception {
+        McpHttp mcp = new McpHttp(first.proxy("/one"));
+        mcp.initialize("2025-06-18");
+        try (SseStream stream = SseStream.open(second.proxy("/one"), mcp.sessionId())) {
+            assertThat(stream.status()).isEqualTo(200);
+            on(first, mcp.sessionId()).send("DELETE", null, Map.of("mcp-session-id", mcp.sessionId()));
+            try {
+                await().atMost(Duration.ofSeconds(2)).until(stream::ended);
+                return true;
+            } catch (org.awaitility.core.ConditionTimeoutException notHeard) {
+                return false;
+            }
+        }
+    }
+
+    @Test
     void aCancellationSentToAnotherInstanceStopsTheCallWhereItRuns() throws Exception {
         McpHttp mcp = new McpHttp(first.proxy("/one"));
         mcp.initialize("2025-06-18");
