@@ -31,6 +31,7 @@ abstract class BucketCounters<B> implements Counters {
     static final int MAX_KEYS = 200_000;
     /** Longer keys are kept as their first this many characters and a digest of the whole. */
     static final int MAX_KEY_CHARS = 200;
+    static final long SWEEP_EVERY_MILLIS = 1_000;
     private static final Base64.Encoder DIGEST_TEXT = Base64.getUrlEncoder().withoutPadding();
 
     /** One bucket as the counting step sees it. */
@@ -47,6 +48,8 @@ abstract class BucketCounters<B> implements Counters {
 
     protected final InstantSource clock;
     private final ConcurrentHashMap<String, Held<B>> held = new ConcurrentHashMap<>();
+    /** When the table was last swept (ms): a full one is swept again only after {@link #SWEEP_EVERY_MILLIS}. */
+    private volatile long sweptAt = Long.MIN_VALUE / 2;
 
     BucketCounters(InstantSource clock) {
         this.clock = clock;
@@ -158,7 +161,11 @@ abstract class BucketCounters<B> implements Counters {
             return current.bucket();
         }
         if (held.size() >= MAX_KEYS) {
-            sweep(now);
+            // walking the full table costs milliseconds: once a second at most, not once per new key,
+            // or a client minting keys (a batch of made-up tool names) would hold the event loop
+            if (now - sweptAt >= SWEEP_EVERY_MILLIS || now < sweptAt) {
+                sweep(now);
+            }
             if (held.size() >= MAX_KEYS) {
                 return null;
             }
@@ -169,6 +176,7 @@ abstract class BucketCounters<B> implements Counters {
 
     /** Forgets the handles of keys whose every window has been reset (their buckets are full again). */
     public void sweep(long now) {
+        sweptAt = now;
         held.values().removeIf(h -> h.endsAt() <= now);
     }
 

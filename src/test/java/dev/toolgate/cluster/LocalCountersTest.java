@@ -124,6 +124,24 @@ class LocalCountersTest {
     }
 
     @Test
+    void newKeysAtAFullTableAreRefusedWithoutEachWalkingTheTable() {
+        // clients can mint keys (limit_by: header values, tool names passthrough counts, a batch holding 100)
+        clock.set(Instant.parse("2026-11-24T10:00:00Z"));
+        Windows day = windows(Period.DAY, 5);
+        for (int i = 0; i < BucketCounters.MAX_KEYS; i++) {
+            hit("held-" + i, day);
+        }
+
+        long started = System.nanoTime();
+        for (int i = 0; i < 5_000; i++) {
+            assertThat(counters.hit("new-" + i, day).failed()).isTrue();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+        clock.advance(Duration.ofDays(1));
+        assertThat(hit("new-0", day).allowed()).as("a day later, the ended counters made room").isTrue();
+    }
+
+    @Test
     void countersOfWindowsThatAllEndedAreForgotten() {
         clock.set(Instant.parse("2026-11-24T10:00:00Z"));
         hit("a", windows(Period.SECOND, 1));
