@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counting with Bucket4j buckets, wherever they are kept. A key's windows live in one bucket or
@@ -50,6 +51,7 @@ abstract class BucketCounters<B> implements Counters {
     private final ConcurrentHashMap<String, Held<B>> held = new ConcurrentHashMap<>();
     /** When the table was last swept (ms): a full one is swept again only after {@link #SWEEP_EVERY_MILLIS}. */
     private volatile long sweptAt = Long.MIN_VALUE / 2;
+    private final LongAdder sweeps = new LongAdder();
 
     BucketCounters(InstantSource clock) {
         this.clock = clock;
@@ -177,7 +179,13 @@ abstract class BucketCounters<B> implements Counters {
     /** Forgets the handles of keys whose every window has been reset (their buckets are full again). */
     public void sweep(long now) {
         sweptAt = now;
+        sweeps.increment();
         held.values().removeIf(h -> h.endsAt() <= now);
+    }
+
+    /** How many times the table was walked. */
+    long sweeps() {
+        return sweeps.sum();
     }
 
     /** How many keys are held. */
