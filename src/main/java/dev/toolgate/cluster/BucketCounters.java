@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -21,8 +22,11 @@ import java.util.concurrent.atomic.LongAdder;
  * (with a month or year) a few ({@link BucketPlan}); they are taken from in order, and when a later
  * one refuses, the token taken from the earlier ones is given back, so a refused request counts
  * nowhere (as in Kong). Bucket handles are kept per key until every window of the key has been reset,
- * and there are at most {@link #MAX_KEYS}: past that, new keys fail (the caller's
- * {@code fault_tolerant} decides) rather than growing without bound or forgetting counts. A key is
+ * and there are at most {@link #MAX_KEYS}. Past that, a new key takes the place of one not used lately
+ * (as Kong's counters dictionary forgets its least recently used): were new keys refused instead, a
+ * client minting keys ({@code limit_by: header} values, made-up tool names) would leave every route's
+ * new callers uncounted, or refused with {@code fault_tolerant: false}, until its windows ended. With
+ * Redis only the handle goes, not the count. A key is
  * kept (here and in Redis) at most {@link #MAX_KEY_CHARS} long plus a digest: keys hold what clients
  * send (a {@code limit_by: header} value, a tool name passthrough counts), and a count must not cost
  * what the client chose to send.
@@ -44,14 +48,29 @@ abstract class BucketCounters<B> implements Counters {
         Future<long[]> available();
     }
 
-    private record Held<B>(B bucket, long endsAt) {
+    /** A key's handle, and whether it was used since eviction last passed it (a second chance). */
+    private static final class Held<B> {
+        final B bucket;
+        final long endsAt;
+        volatile boolean used;
+
+        Held(B bucket, long endsAt) {
+            this.bucket = bucket;
+            this.endsAt = endsAt;
+        }
     }
+
+    /** How many used handles eviction passes over before it takes one anyway. */
+    private static final int SECOND_CHANCES = 64;
 
     protected final InstantSource clock;
     private final ConcurrentHashMap<String, Held<B>> held = new ConcurrentHashMap<>();
     /** When the table was last swept (ms): a full one is swept again only after {@link #SWEEP_EVERY_MILLIS}. */
     private volatile long sweptAt = Long.MIN_VALUE / 2;
     private final LongAdder sweeps = new LongAdder();
+    /** The keys held, oldest first: eviction's round (CLOCK, an approximation of least recently used). */
+    private final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+    private final LongAdder evictions = new LongAdder();
 
     BucketCounters(InstantSource clock) {
         this.clock = clock;
@@ -85,9 +104,6 @@ abstract class BucketCounters<B> implements Counters {
         String kept = kept(key);
         for (int i = 0; i < slots.length; i++) {
             B bucket = bucket(kept + windows.keySuffix() + plan.get(i).suffix(), plan.get(i), now);
-            if (bucket == null) {
-                return Future.failedFuture(new IllegalStateException("more than " + MAX_KEYS + " counters in use"));
-            }
             slots[i] = slot(bucket);
         }
         Map<Period, Long> remaining = new EnumMap<>(Period.class);
@@ -159,8 +175,11 @@ abstract class BucketCounters<B> implements Counters {
 
     private B bucket(String key, BucketPlan.Bucket plan, long now) {
         Held<B> current = held.get(key);
-        if (current != null && current.endsAt() > now) {
-            return current.bucket();
+        if (current != null && current.endsAt > now) {
+            if (!current.used) {
+                current.used = true;
+            }
+            return current.bucket;
         }
         if (held.size() >= MAX_KEYS) {
             // walking the full table costs milliseconds: once a second at most, not once per new key,
@@ -169,18 +188,58 @@ abstract class BucketCounters<B> implements Counters {
                 sweep(now);
             }
             if (held.size() >= MAX_KEYS) {
-                return null;
+                evictOne();
             }
         }
-        return held.compute(key, (k, h) -> h != null && h.endsAt() > now ? h
-                : new Held<>(open(k, plan), plan.endsAt())).bucket();
+        return held.compute(key, (k, h) -> {
+            if (h != null && h.endsAt > now) {
+                return h;
+            }
+            if (h == null) {
+                order.add(k);
+            }
+            return new Held<>(open(k, plan), plan.endsAt());
+        }).bucket;
+    }
+
+    /**
+     * Makes room for one key: the oldest not used since eviction last passed it, or after
+     * {@value #SECOND_CHANCES} used ones, the oldest. A client's flood of new keys, each used once,
+     * so pushes out its own keys before those of callers that keep coming.
+     */
+    private void evictOne() {
+        for (int passed = 0; ; ) {
+            String key = order.poll();
+            if (key == null) {
+                return;
+            }
+            Held<B> oldest = held.get(key);
+            if (oldest == null) {
+                continue;
+            }
+            if (oldest.used && passed++ < SECOND_CHANCES) {
+                oldest.used = false;
+                order.add(key);
+                continue;
+            }
+            if (held.remove(key, oldest)) {
+                evictions.increment();
+                return;
+            }
+        }
     }
 
     /** Forgets the handles of keys whose every window has been reset (their buckets are full again). */
     public void sweep(long now) {
         sweptAt = now;
         sweeps.increment();
-        held.values().removeIf(h -> h.endsAt() <= now);
+        held.values().removeIf(h -> h.endsAt <= now);
+        order.removeIf(k -> !held.containsKey(k));
+    }
+
+    /** How many handles were evicted to make room. */
+    long evictions() {
+        return evictions.sum();
     }
 
     /** How many times the table was walked. */

@@ -124,21 +124,28 @@ class LocalCountersTest {
     }
 
     @Test
-    void newKeysAtAFullTableAreRefusedWithoutEachWalkingTheTable() {
+    void aFloodOfNewKeysAtAFullTableIsCountedAndPushesOutItsOwnKeysNotTheCallersThatKeepComing() {
         // clients can mint keys (limit_by: header values, tool names passthrough counts, a batch holding 100)
         clock.set(Instant.parse("2026-11-24T10:00:00Z"));
         Windows day = windows(Period.DAY, 5);
-        for (int i = 0; i < BucketCounters.MAX_KEYS; i++) {
-            hit("held-" + i, day);
+        hit("regular", day);
+        hit("regular", day);
+        for (int i = 1; i < BucketCounters.MAX_KEYS; i++) {
+            hit("minted-" + i, day);
         }
 
+        assertThat(counters.size()).isEqualTo(BucketCounters.MAX_KEYS);
         long walked = counters.sweeps();
         for (int i = 0; i < 5_000; i++) {
-            assertThat(counters.hit("new-" + i, day).failed()).isTrue();
+            Usage counted = hit("new-" + i, day);
+            assertThat(counted.allowed()).as("new key %d", i).isTrue();
+            assertThat(counted.remaining()).containsEntry(Period.DAY, 4L);
         }
         assertThat(counters.sweeps() - walked).as("walks of the full table for 5,000 new keys in one second").isOne();
-        clock.advance(Duration.ofDays(1));
-        assertThat(hit("new-0", day).allowed()).as("a day later, the ended counters made room").isTrue();
+        assertThat(counters.size()).isLessThanOrEqualTo(BucketCounters.MAX_KEYS);
+        assertThat(counters.evictions()).isEqualTo(5_000);
+        assertThat(hit("regular", day).remaining()).as("a caller that keeps coming keeps its count")
+                .containsEntry(Period.DAY, 2L);
     }
 
     @Test
