@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -82,6 +83,17 @@ public final class ForwardedHeaders {
             return request.getHeader("host");
         }
         return authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port();
+    }
+
+    /**
+     * A list-valued header as one value: its lines joined with {@code ", "} in the order they came, or null
+     * when absent. Several lines of one header are one list (RFC 9110 §5.3), and a proxy may add its own
+     * line below the client's (HAProxy's {@code option forwardfor} does) rather than extend it: reading the
+     * first line alone would take the client's own claim for the proxy's.
+     */
+    public static String joined(HttpServerRequest request, String name) {
+        List<String> lines = request.headers().getAll(name);
+        return lines.isEmpty() ? null : lines.size() == 1 ? lines.getFirst() : String.join(", ", lines);
     }
 
     /** Response headers: everything but hop-by-hop headers. */

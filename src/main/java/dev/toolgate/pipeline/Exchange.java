@@ -68,7 +68,7 @@ public final class Exchange {
         this.bodyLimit = bodyLimit;
         this.addresses = addresses;
         this.peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        this.clientAddress = addresses.resolve(peer, request.getHeader(addresses.header()));
+        this.clientAddress = addresses.resolve(peer, ForwardedHeaders.joined(request, addresses.header()));
         this.authority = ForwardedHeaders.authority(request);
     }
 
@@ -122,7 +122,7 @@ public final class Exchange {
      * or the peer alone (a client's own claim is never passed on as fact).
      */
     public String forwardedFor() {
-        String claimed = request.getHeader("x-forwarded-for");
+        String claimed = ForwardedHeaders.joined(request, "x-forwarded-for");
         return claimed != null && addresses.isTrusted(peer) ? claimed + ", " + peer : peer;
     }
 

@@ -176,6 +176,38 @@ class TrafficRulesIT {
                 .as("nobody is trusted on the default gateway").isEqualTo(403);
     }
 
+    /**
+     * A proxy such as HAProxy ({@code option forwardfor}) adds its own {@code X-Forwarded-For} line below the
+     * one the client sent; the lines are one list (RFC 9110 §5.3), and the client's own line must not be
+     * what decides who the client is.
+     */
+    @Test
+    void aForwardedForLineTheClientSentBeforeTheTrustedProxysLineDoesNotDecide() throws Exception {
+        Path dir = Files.createTempDirectory("toolgate-trusted-xff");
+        Path file = dir.resolve("kong.yaml");
+        Files.writeString(file, config(rest.url()));
+        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Forwarded-For",
+                false);
+        try (Gateway behind = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false,
+                k -> null, InstantSource.system(), new SecureRandom(), trusting))) {
+            java.net.URI office = java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/office");
+            String head = RawHttp.start("POST", office) + "Content-Type: application/json\r\n"
+                    + "Accept: application/json, text/event-stream\r\nContent-Length: " + PING.length() + "\r\n";
+            // the client's forged line, then the line the trusted proxy added with the address it saw
+            RawHttp.Response spoofed = RawHttp.exchange(office, head + "X-Forwarded-For: 10.1.2.3\r\n"
+                    + "X-Forwarded-For: 203.0.113.7\r\n", PING.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(spoofed.status()).as(spoofed.body()).isEqualTo(403);
+            assertThat(spoofed.body()).contains("IP address not allowed: 203.0.113.7");
+
+            rest.clear();
+            RawHttp.Response inside = RawHttp.exchange(office, head + "X-Forwarded-For: 203.0.113.7\r\n"
+                    + "X-Forwarded-For: 10.1.2.3\r\n", PING.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(inside.status()).as(inside.body()).isEqualTo(200);
+            assertThat(rest.next().header("x-forwarded-for")).as("the whole chain goes on, the peer appended")
+                    .isEqualTo("203.0.113.7, 10.1.2.3, 127.0.0.1");
+        }
+    }
+
     @Test
     void badTrafficConfigurationIsRefusedWithItsPath() {
         var checked = Configs.check("""
