@@ -56,6 +56,29 @@ final class HttpFraming {
         return null;
     }
 
+    /**
+     * What is wrong with an HTTP/2 request (h2c), or null. The connection guard checks HTTP/1.x heads in the
+     * pipeline and steps out once a connection speaks HTTP/2, where {@code :path} carries the same bytes a
+     * request line does: its path must be valid UTF-8 all the same, or an overlong dot would reach a server
+     * that reads it as {@code ..}. A {@code host} header, which HTTP/2 allows beside {@code :authority},
+     * follows the HTTP/1.1 rules. The version and a missing authority are Netty's and Vert.x's to refuse.
+     */
+    static GatewayError check(io.vertx.core.http.HttpServerRequest request) {
+        java.util.List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            return new GatewayError.BadHost("the request has " + hosts.size() + " Host headers; send exactly one");
+        }
+        if (hosts.size() == 1 && !HOST.matcher(hosts.getFirst()).matches()) {
+            return new GatewayError.BadHost("the Host header is not a host name or address with an optional port");
+        }
+        String uri = request.uri();
+        int end = uri.indexOf('?');
+        if (!validUtf8(end < 0 ? uri : uri.substring(0, end))) {
+            return new GatewayError.InvalidPath("the request path is not valid UTF-8 (malformed or overlong bytes)");
+        }
+        return null;
+    }
+
     /** The path's bytes (each char of the request line is one byte) with %XX decoded, as strict UTF-8. */
     static boolean validUtf8(String path) {
         boolean plain = true;

@@ -122,6 +122,15 @@ public final class ProxyServer {
         private void route(HttpServerRequest request) {
             pauses.watch(request);
             try {
+                if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+                    // the connection guard stepped out of this h2c connection: the framing rules are checked here
+                    GatewayError refused = HttpFraming.check(request);
+                    if (refused != null) {
+                        request.resume();
+                        ErrorResponses.plain(request.response(), refused);
+                        return;
+                    }
+                }
                 RouteTable current = table.get();
                 Published document = current.published(request);
                 if (document != null) {

@@ -241,6 +241,54 @@ class HttpFramingBadInputIT {
         }
     }
 
+    /**
+     * HTTP/2 without TLS (h2c by prior knowledge) carries the same path as HTTP/1.1 in {@code :path}: an
+     * overlong UTF-8 dot must be refused there too, before passthrough forwards it to a server that may
+     * decode it as {@code ..} and leave the route's prefix; the connection serves its next stream.
+     */
+    @Test
+    void overH2cAPathThatIsNotUtf8Gets400AndIsNotForwarded() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClientAgent h2c = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                    .setDefaultHost("127.0.0.1").setDefaultPort(fixture.port()));
+            fixture.upstream.clear();
+            for (String path : List.of("/pt/%C0%AE%C0%AE/x", "/pt/%FF", "/open/%E2%82")) {
+                // a GET (a server's event stream), whose request has ended when it is answered: the answer's
+                // body is read whole
+                String[] version = new String[1];
+                java.util.Map.Entry<Integer, String> answer = h2c.request(new io.vertx.core.http.RequestOptions()
+                                .setMethod(io.vertx.core.http.HttpMethod.GET).setURI(path)
+                                .addHeader("accept", "text/event-stream"))
+                        .compose(r -> r.send()).compose(response -> {
+                            version[0] = response.version().name();
+                            return response.body().map(b -> java.util.Map.entry(response.statusCode(), b.toString()));
+                        }).await(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(version[0]).isEqualTo("HTTP_2");
+                assertThat(answer.getKey()).as("GET %s: %s", path, answer.getValue()).isEqualTo(400);
+                assertThat(answer.getValue()).contains("not valid UTF-8");
+                // a POST is answered as its head arrives
+                io.vertx.core.http.HttpClientResponse posted = h2c.request(new io.vertx.core.http.RequestOptions()
+                                .setMethod(io.vertx.core.http.HttpMethod.POST).setURI(path)
+                                .addHeader("content-type", "application/json")
+                                .addHeader("accept", "application/json, text/event-stream"))
+                        .compose(r -> r.send(BODY)).await(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(posted.statusCode()).as("POST %s", path).isEqualTo(400);
+            }
+            assertThat(fixture.upstream.quiet(java.time.Duration.ofMillis(300))).as("nothing was forwarded").isTrue();
+            io.vertx.core.http.HttpClientResponse next = h2c.request(new io.vertx.core.http.RequestOptions()
+                            .setMethod(io.vertx.core.http.HttpMethod.POST).setURI("/open")
+                            .addHeader("content-type", "application/json")
+                            .addHeader("accept", "application/json, text/event-stream"))
+                    .compose(r -> r.send(BODY)).await(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(next.statusCode()).isEqualTo(200);
+        } finally {
+            vertx.close().await();
+        }
+        fixture.assertServes();
+    }
+
     private static RawConnection.Response readAnswer(RawConnection http) {
         try {
             return http.readAll();
