@@ -52,9 +52,11 @@ final class AdminApi {
 
     void handle(HttpServerRequest request) {
         String host = request.getHeader("host");
-        if (!hosts.allows(host)) {
+        // HTTP/2 names the listener in :authority, not Host: without it, an h2c request would skip the check
+        String self = host != null || request.authority() == null ? host : request.authority().toString();
+        if (!hosts.allows(self)) {
             // DNS rebinding: a page on evil.example whose name now points here must not read or replace the config
-            send(request, Response.of(new GatewayError.MisdirectedHost(host)));
+            send(request, Response.of(new GatewayError.MisdirectedHost(self)));
             return;
         }
         String path = Router.normalize(request.path());
@@ -66,8 +68,6 @@ final class AdminApi {
             return;
         }
         String origin = request.getHeader("origin");
-        // HTTP/2 names the listener in :authority, not Host
-        String self = host != null || request.authority() == null ? host : request.authority().toString();
         if (!AdminOrigin.allows(origin, self, request.isSSL())) {
             // a web page, even one on another loopback port, must not drive the Admin API through the
             // operator's browser (POST /config)

@@ -89,6 +89,32 @@ class AdminOriginIT {
         assertThat(RawHttp.exchange(target, foreign, null).status()).isEqualTo(403);
     }
 
+    /**
+     * HTTP/2 names the listener in {@code :authority}, not {@code Host}: a name that is not the listener's must
+     * get 421 there as well (a local proxy speaking h2c to the admin listener passes the browser's name on).
+     */
+    @Test
+    void overH2cAForeignAuthorityGets421AndTheListenersOwnIsAnswered() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClientAgent h2c = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+            for (Map.Entry<String, Integer> asked : Map.of("evil.example", 421, "127.0.0.1", 200, "localhost", 200)
+                    .entrySet()) {
+                int status = h2c.request(new io.vertx.core.http.RequestOptions()
+                                .setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(port, "127.0.0.1"))
+                                .setHost(asked.getKey()).setPort(port).setURI("/status"))
+                        .compose(r -> r.send()).compose(response -> response.body().map(b -> {
+                            assertThat(response.version()).isEqualTo(io.vertx.core.http.HttpVersion.HTTP_2);
+                            return response.statusCode();
+                        })).await(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(status).as(asked.getKey()).isEqualTo(asked.getValue());
+            }
+        } finally {
+            vertx.close().await();
+        }
+    }
+
     @Test
     void requestsWithoutAnOriginAreNotMadeByPagesAndPass() {
         assertThat(admin.get("/status").status()).isEqualTo(200);
