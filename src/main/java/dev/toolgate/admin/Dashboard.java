@@ -31,6 +31,18 @@ final class Dashboard {
     private static final int BACKLOG = 50;
     /** At most this many messages per tick (800 a second): past that a person reads nothing more, so the rest are skipped. */
     private static final int MAX_PER_TICK = 200;
+    /**
+     * At most this many characters per tick (4 Mi a second): 200 messages with payloads of 32 KiB each, escaped
+     * as JSON, would otherwise be tens of megabytes written at once to a page that may not be reading.
+     */
+    static final int MAX_CHARS_PER_TICK = 1024 * 1024;
+    /**
+     * A page whose writes stay queued this long (its browser reads nothing: a stalled tab, a dead network) is
+     * dropped: what it was sent is let go, the connection and the timer end, and the browser's EventSource
+     * reconnects when it can, starting from the recent backlog. Skipping ticks alone kept it, and what was
+     * queued for it, for ever.
+     */
+    static final long STALLED_MS = 5_000;
     private static final Map<String, String> TYPES = Map.of("index.html", "text/html; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8", "style.css", "text/css; charset=utf-8");
 
@@ -74,22 +86,35 @@ final class Dashboard {
         response.write("retry: 1000\n\n");
         long[] cursor = {Math.max(0, feed.position() - BACKLOG)};
         long[] quiet = {0};
+        long[] fullTicks = {0};
         long timer = vertx.setPeriodic(TICK_MS, id -> {
             if (response.writeQueueFull()) {
-                // the browser is slow: skip this tick; the ring bounds what it may miss
+                // the browser is slow: skip this tick (the ring bounds what it may miss), and drop it when it
+                // has read nothing for long
+                if (++fullTicks[0] * TICK_MS >= STALLED_MS) {
+                    vertx.cancelTimer(id);
+                    response.reset();
+                }
                 return;
             }
+            fullTicks[0] = 0;
             long from = Math.max(cursor[0], feed.position() - MAX_PER_TICK);
             LiveFeed.Page page = feed.since(from, MAX_PER_TICK);
             long missed = from - cursor[0] + page.missed();
-            cursor[0] = page.next();
+            // the page's messages run up to page.next(); those past this tick's budget are read next tick
+            long position = page.next() - page.events().size();
             StringBuilder out = new StringBuilder();
             if (missed > 0) {
                 out.append("event: missed\ndata: ").append(missed).append("\n\n");
             }
             for (McpEvent e : page.events()) {
+                if (out.length() >= MAX_CHARS_PER_TICK) {
+                    break;
+                }
                 out.append("data: ").append(Json.text(LiveJson.event(e))).append("\n\n");
+                position++;
             }
+            cursor[0] = position;
             if (out.isEmpty() && ++quiet[0] % 60 == 0) {
                 out.append(": keep-alive\n\n");
             }

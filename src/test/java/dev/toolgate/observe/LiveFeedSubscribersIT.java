@@ -1,0 +1,119 @@
+package dev.toolgate.observe;
+
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The live page's event stream and a subscriber that reads nothing (a stalled tab, a dead network): it is
+ * dropped once its writes have stayed queued for a while, instead of being kept, with all that was queued
+ * for it, for as long as its connection lives; the feed serves the next subscriber.
+ */
+@Timeout(90)
+class LiveFeedSubscribersIT {
+
+    static RestUpstream upstream;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        upstream = new RestUpstream().json("POST /pt", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: pt
+                        paths: [/pt]
+                        strip_path: false
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: passthrough-listener
+                              logging: {log_statistics: true, log_payloads: true}
+                """.formatted(upstream.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @Test
+    void aSubscriberThatReadsNothingIsDroppedAndTheNextIsServed() throws Exception {
+        URI events = gateway.admin("/dashboard/events");
+        try (Socket stalled = new Socket()) {
+            // a small window: what the gateway writes stays queued on its side
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress(events.getHost(), events.getPort()));
+            stalled.getOutputStream().write(("GET /dashboard/events HTTP/1.1\r\nHost: 127.0.0.1:" + events.getPort()
+                    + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            stalled.getOutputStream().flush();
+
+            // messages with payloads of 30 KB each, far more than the kernel's buffers hold, for 12 s
+            String padded = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + "x".repeat(30_000)
+                    + "\"}}";
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger sent = new AtomicInteger();
+            List<Thread> callers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                callers.add(Thread.ofPlatform().daemon().start(() -> {
+                    McpHttp pt = new McpHttp(gateway.proxy("/pt"));
+                    while (running.get()) {
+                        if (pt.post(padded).status() == 200) {
+                            sent.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(12_000);
+            running.set(false);
+            for (Thread caller : callers) {
+                caller.join(10_000);
+            }
+            assertThat(sent.get()).as("messages made").isGreaterThan(100);
+
+            // now read: what reached this side's buffers, then the end of the stream
+            stalled.setSoTimeout(5_000);
+            InputStream in = stalled.getInputStream();
+            byte[] chunk = new byte[64 * 1024];
+            boolean ended = false;
+            try {
+                while (in.read(chunk) >= 0) {
+                    // drained
+                }
+                ended = true;
+            } catch (SocketTimeoutException stillOpen) {
+                ended = false;
+            } catch (IOException reset) {
+                ended = true;
+            }
+            assertThat(ended).as("the gateway dropped the subscriber that read nothing").isTrue();
+        }
+
+        McpHttp pt = new McpHttp(gateway.proxy("/pt"));
+        assertThat(pt.post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}").status()).isEqualTo(200);
+        assertThat(dev.toolgate.testing.LiveFeed.event(gateway, e -> e.path("id").asText().equals("7")))
+                .as("the next subscriber is served").isNotNull();
+    }
+}
