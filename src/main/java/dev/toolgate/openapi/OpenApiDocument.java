@@ -72,6 +72,9 @@ public final class OpenApiDocument {
         JsonNode tree = tree(content, location);
         // one walk of the whole tree: GitHub's document takes ~30 ms of a start for each
         boolean external = hasExternalReference(tree);
+        if (external) {
+            SpecFiles.refuseUrls(tree, location);
+        }
         if (access != null && external) {
             SpecFiles.checkReferences(tree, Path.of(location), access, OpenApiDocument::tree);
         }

@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 
 /**
  * The local files an OpenAPI document is read from. A configuration also arrives through the Admin
@@ -23,6 +24,8 @@ final class SpecFiles {
 
     /** How many files one document may pull in through references. */
     static final int MAX_REFERENCED_FILES = 256;
+    /** A URI scheme ({@code http:}, {@code file:}, {@code jar:}...): the reference names a URL, not a file. */
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
 
     private SpecFiles() {
     }
@@ -80,9 +83,38 @@ final class SpecFiles {
                     throw new OpenApiException("references more than " + MAX_REFERENCED_FILES + " files");
                 }
                 confined(file, access);
-                trees.push(parser.apply(read(file, OpenApiDocument.MAX_BYTES), file.toString()));
+                JsonNode referenced = parser.apply(read(file, OpenApiDocument.MAX_BYTES), file.toString());
+                refuseUrls(referenced, file.toString());
+                trees.push(referenced);
                 folders.push(file.getParent());
             }
+        }
+    }
+
+    /**
+     * Refuses a tree with a {@code $ref} to a URL, whatever its scheme: swagger-parser would fetch it while
+     * loading the configuration (an {@code http://169.254.169.254/} reference is a request from inside the
+     * network, and its own client has no size bound), or read a {@code file:} or {@code jar:} URL that the
+     * folder check never sees. The operator names the one document to fetch; what it references is not
+     * theirs to choose.
+     *
+     * @param location the document the tree was read from, for the message
+     */
+    static void refuseUrls(JsonNode tree, String location) {
+        Deque<JsonNode> pending = new ArrayDeque<>();
+        pending.push(tree);
+        while (!pending.isEmpty()) {
+            JsonNode node = pending.pop();
+            JsonNode ref = node.get("$ref");
+            if (ref != null && ref.isTextual() && SCHEME.matcher(ref.asText()).lookingAt()) {
+                throw new OpenApiException(location + ": $ref '" + ref.asText() + "' points at a URL, which Toolgate "
+                        + "does not fetch; bundle the document into one file, or keep the files it references beside it");
+            }
+            node.forEach(child -> {
+                if (child.isContainerNode()) {
+                    pending.push(child);
+                }
+            });
         }
     }
 

@@ -1,0 +1,114 @@
+package dev.toolgate.openapi;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.toolgate.mode.OpenApiSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What a document's {@code $ref}s may make the gateway read while it loads the configuration: files
+ * beside the document, and nothing else unless the operator allowed files elsewhere. Never a URL, and
+ * nothing at all from a document that was itself fetched from a URL.
+ */
+class SpecReferencesTest {
+
+    static final String SECRET = "sk-live-not-for-the-document";
+
+    @TempDir
+    Path root;
+    Path folder;
+    HttpServer server;
+    final AtomicInteger requests = new AtomicInteger();
+    final Map<String, String> served = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        folder = Files.createDirectories(root.resolve("config"));
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            String body = served.getOrDefault(exchange.getRequestURI().getPath(), "S: {type: string}\n");
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    static String openapi(String ref) {
+        return """
+                openapi: 3.0.0
+                info: {title: x, version: '1'}
+                paths:
+                  /a:
+                    get:
+                      operationId: a
+                      responses:
+                        '200':
+                          description: ok
+                          content:
+                            application/json:
+                              schema: {$ref: '%s'}
+                """.formatted(ref);
+    }
+
+    OpenApiDocument load(String spec) {
+        return OpenApiDocument.load(new OpenApiSource(spec, List.of(), List.of()), new OpenApiDocument.Access(folder, false));
+    }
+
+    @Test
+    void aReferenceToAUrlIsRefusedAndNeverFetched() throws IOException {
+        Files.writeString(folder.resolve("spec.yaml"), openapi(url("/metadata.yaml") + "#/S"));
+
+        assertThatThrownBy(() -> load("spec.yaml")).isInstanceOf(OpenApiException.class)
+                .hasMessageContaining("points at a URL");
+        assertThat(requests).hasValue(0);
+    }
+
+    @Test
+    void aReferenceToAUrlInAReferencedFileIsRefusedAndNeverFetched() throws IOException {
+        Files.writeString(folder.resolve("spec.yaml"), openapi("common.yaml#/S"));
+        Files.writeString(folder.resolve("common.yaml"), "S: {$ref: '" + url("/metadata.yaml") + "#/S'}\n");
+
+        assertThatThrownBy(() -> load("spec.yaml")).isInstanceOf(OpenApiException.class)
+                .hasMessageContaining("points at a URL");
+        assertThat(requests).hasValue(0);
+    }
+
+    @Test
+    void filesBesideTheDocumentAreRead() throws IOException {
+        Files.writeString(folder.resolve("spec.yaml"), openapi("schemas/common.yaml#/S"));
+        Files.createDirectories(folder.resolve("schemas"));
+        Files.writeString(folder.resolve("schemas/common.yaml"), "S: {$ref: 'more.yaml#/T'}\n");
+        Files.writeString(folder.resolve("schemas/more.yaml"), "T: {type: string, description: beside}\n");
+
+        OpenApiDocument document = load("spec.yaml");
+
+        assertThat(document.root().toString()).contains("beside");
+    }
+}
