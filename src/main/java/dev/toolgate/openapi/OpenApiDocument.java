@@ -74,6 +74,12 @@ public final class OpenApiDocument {
         boolean external = hasExternalReference(tree);
         if (external) {
             SpecFiles.refuseUrls(tree, location);
+            if (isUrl(location)) {
+                // swagger-parser reads them from files, resolved against the gateway's working directory (or
+                // absolute): what a fetched document names is on the gateway's disk, which it has no say about
+                throw new OpenApiException(location + " references other files; a document fetched from a URL must be "
+                        + "self-contained (bundle it into one document, or save its files beside the configuration)");
+            }
         }
         if (access != null && external) {
             SpecFiles.checkReferences(tree, Path.of(location), access, OpenApiDocument::tree);
@@ -192,7 +198,7 @@ public final class OpenApiDocument {
     private static JsonNode viaSwaggerParser(JsonNode tree, String location, boolean openapi31, boolean external) {
         ParseOptions options = new ParseOptions();
         options.setResolve(true);
-        boolean local = !location.startsWith("http://") && !location.startsWith("https://");
+        boolean local = !isUrl(location);
         SwaggerParseResult result = local && external && Files.exists(Path.of(location))
                 ? new OpenAPIParser().readLocation(Path.of(location).toAbsolutePath().toString(), null, options)
                 : new OpenAPIParser().readContents(jsonText(tree), null, options);
@@ -208,6 +214,10 @@ public final class OpenApiDocument {
         } catch (JsonProcessingException e) {
             throw new OpenApiException("cannot convert the document: " + e.getOriginalMessage());
         }
+    }
+
+    private static boolean isUrl(String location) {
+        return location.startsWith("http://") || location.startsWith("https://");
     }
 
     /** A reference to another file or URL ({@code common.yaml#/Pet}, {@code https://...}). */

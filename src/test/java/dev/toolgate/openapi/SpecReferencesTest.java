@@ -111,4 +111,29 @@ class SpecReferencesTest {
 
         assertThat(document.root().toString()).contains("beside");
     }
+
+    @Test
+    void aDocumentFetchedFromAUrlReadsNoLocalFile() throws IOException {
+        Path secret = root.resolve("secret.yaml");
+        Files.writeString(secret, "S: {type: string, description: " + SECRET + "}\n");
+        served.put("/spec.yaml", openapi(secret.toAbsolutePath() + "#/S"));
+
+        assertThatThrownBy(() -> load(url("/spec.yaml"))).isInstanceOf(OpenApiException.class)
+                .hasMessageContaining("self-contained").hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void aDocumentFetchedFromAUrlReadsNoFileOfTheGatewaysWorkingDirectory() throws IOException {
+        // a relative reference in a fetched document resolved against the process's working directory
+        Path secret = Files.createDirectories(Path.of("target")).resolve("spec-references-secret.yaml");
+        Files.writeString(secret, "S: {type: string, description: " + SECRET + "}\n");
+        try {
+            served.put("/spec.yaml", openapi("target/spec-references-secret.yaml#/S"));
+
+            assertThatThrownBy(() -> load(url("/spec.yaml"))).isInstanceOf(OpenApiException.class)
+                    .hasMessageContaining("self-contained").hasMessageNotContaining(SECRET);
+        } finally {
+            Files.deleteIfExists(secret);
+        }
+    }
 }
