@@ -71,9 +71,8 @@ public final class OpenApiDocument {
     static OpenApiDocument parse(byte[] content, String location, Access access) {
         JsonNode tree = tree(content, location);
         // one walk of the whole tree: GitHub's document takes ~30 ms of a start for each
-        boolean external = hasExternalReference(tree);
+        boolean external = SpecFiles.pointsOutside(tree, location);
         if (external) {
-            SpecFiles.refuseUrls(tree, location);
             if (isUrl(location)) {
                 // swagger-parser reads them from files, resolved against the gateway's working directory (or
                 // absolute): what a fetched document names is on the gateway's disk, which it has no say about
@@ -81,8 +80,11 @@ public final class OpenApiDocument {
                         + "self-contained (bundle it into one document, or save its files beside the configuration)");
             }
         }
-        if (access != null && external) {
-            SpecFiles.checkReferences(tree, Path.of(location), access, OpenApiDocument::tree);
+        if (external) {
+            // with any file allowed, each is still read within bounds first: swagger-parser never meets one
+            // that is missing or that it would choke on
+            Access allowed = access != null ? access : new Access(Path.of(location).toAbsolutePath().getParent(), true);
+            SpecFiles.checkReferences(tree, Path.of(location), allowed, OpenApiDocument::tree);
         }
         String openapi = tree.path("openapi").asText("");
         if (tree.path("swagger").asText("").startsWith("2.")) {
@@ -218,29 +220,6 @@ public final class OpenApiDocument {
 
     private static boolean isUrl(String location) {
         return location.startsWith("http://") || location.startsWith("https://");
-    }
-
-    /** A reference to another file or URL ({@code common.yaml#/Pet}, {@code https://...}). */
-    static boolean hasExternalReference(JsonNode node) {
-        if (node.isObject()) {
-            JsonNode ref = node.get("$ref");
-            if (ref != null && ref.isTextual() && isExternal(ref.asText())) {
-                return true;
-            }
-        }
-        for (JsonNode child : node) {
-            if (child.isContainerNode() && hasExternalReference(child)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static boolean isExternal(String ref) {
-        int hash = ref.indexOf('#');
-        String target = (hash < 0 ? ref : ref.substring(0, hash)).toLowerCase(java.util.Locale.ROOT);
-        return target.startsWith("http://") || target.startsWith("https://") || target.endsWith(".json")
-                || target.endsWith(".yaml") || target.endsWith(".yml");
     }
 
     private static boolean looksLikeJson(byte[] bytes) {

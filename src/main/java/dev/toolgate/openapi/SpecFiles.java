@@ -84,7 +84,7 @@ final class SpecFiles {
                 }
                 confined(file, access);
                 JsonNode referenced = parser.apply(read(file, OpenApiDocument.MAX_BYTES), file.toString());
-                refuseUrls(referenced, file.toString());
+                pointsOutside(referenced, file.toString());
                 trees.push(referenced);
                 folders.push(file.getParent());
             }
@@ -92,23 +92,33 @@ final class SpecFiles {
     }
 
     /**
-     * Refuses a tree with a {@code $ref} to a URL, whatever its scheme: swagger-parser would fetch it while
-     * loading the configuration (an {@code http://169.254.169.254/} reference is a request from inside the
-     * network, and its own client has no size bound), or read a {@code file:} or {@code jar:} URL that the
+     * True when a {@code $ref} of the tree points outside the document: at another file, by swagger-parser's
+     * reading of references ({@code common.yaml#/S}, {@code ../x.txt#/S}, {@code ./x}, {@code /abs/x},
+     * anything with a dot), and not only the {@code .yaml}/{@code .json} ones: swagger-parser reads whatever a
+     * reference names, so every one it would read must be checked. {@code #/...} and a bare component name
+     * (Swagger 2.0's {@code $ref: Pet}) stay inside.
+     *
+     * <p>A tree with a {@code $ref} to a URL, whatever its scheme, is refused: swagger-parser would fetch it
+     * while loading the configuration (an {@code http://169.254.169.254/} reference is a request from inside
+     * the network, and its own client has no size bound), or read a {@code file:} or {@code jar:} URL that the
      * folder check never sees. The operator names the one document to fetch; what it references is not
      * theirs to choose.
      *
      * @param location the document the tree was read from, for the message
      */
-    static void refuseUrls(JsonNode tree, String location) {
+    static boolean pointsOutside(JsonNode tree, String location) {
+        boolean outside = false;
         Deque<JsonNode> pending = new ArrayDeque<>();
         pending.push(tree);
         while (!pending.isEmpty()) {
             JsonNode node = pending.pop();
             JsonNode ref = node.get("$ref");
-            if (ref != null && ref.isTextual() && SCHEME.matcher(ref.asText()).lookingAt()) {
-                throw new OpenApiException(location + ": $ref '" + ref.asText() + "' points at a URL, which Toolgate "
-                        + "does not fetch; bundle the document into one file, or keep the files it references beside it");
+            if (ref != null && ref.isTextual()) {
+                if (SCHEME.matcher(ref.asText()).lookingAt()) {
+                    throw new OpenApiException(location + ": $ref '" + ref.asText() + "' points at a URL, which Toolgate "
+                            + "does not fetch; bundle the document into one file, or keep the files it references beside it");
+                }
+                outside |= isOutside(ref.asText());
             }
             node.forEach(child -> {
                 if (child.isContainerNode()) {
@@ -116,9 +126,16 @@ final class SpecFiles {
                 }
             });
         }
+        return outside;
     }
 
-    /** The file part of every external, non-URL {@code $ref} in the tree. */
+    /** swagger-parser's test for a relative file reference, widened to every character that may start a path. */
+    private static boolean isOutside(String ref) {
+        return !ref.startsWith("#") && (ref.startsWith(".") || ref.startsWith("/") || ref.indexOf('#') > 0
+                || ref.contains(".") || ref.contains(":") || ref.contains("\\"));
+    }
+
+    /** The file part of every {@code $ref} of the tree that points at another file. */
     private static Set<String> references(JsonNode root) {
         Set<String> files = new HashSet<>();
         Deque<JsonNode> pending = new ArrayDeque<>();
@@ -126,14 +143,10 @@ final class SpecFiles {
         while (!pending.isEmpty()) {
             JsonNode node = pending.pop();
             JsonNode ref = node.get("$ref");
-            // any reference with a file part, whatever its extension: swagger-parser would read it
-            if (ref != null && ref.isTextual() && !ref.asText().startsWith("#")) {
+            if (ref != null && ref.isTextual() && isOutside(ref.asText())) {
                 String target = ref.asText();
                 int hash = target.indexOf('#');
-                String file = hash < 0 ? target : target.substring(0, hash);
-                if (!file.startsWith("http://") && !file.startsWith("https://") && !file.isEmpty()) {
-                    files.add(file);
-                }
+                files.add(hash < 0 ? target : target.substring(0, hash));
             }
             node.forEach(child -> {
                 if (child.isContainerNode()) {

@@ -9,6 +9,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.toolgate.mcp.ToolNames;
+import dev.toolgate.mode.OpenApiSource;
 import dev.toolgate.mode.ToolSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,10 +97,34 @@ class RealDocumentsTest {
     }
 
     @Test
-    void theDocumentBrokenByDesignFailsWithAClearMessage() throws Exception {
+    void theDocumentBrokenByDesignFailsWithAClearMessage() {
         Path path = fixture("swagger-petstore-v3.1.yaml");
-        var document = OpenApiDocument.parse(Files.readAllBytes(path), path.toString());
-        assertThatThrownBy(() -> new ToolGenerator(document, new OperationFilter(List.of(), List.of())).generate())
+        // its `$ref: /components/schemas/petdetails#pet_details_id` names a file, as swagger-parser reads it
+        assertThatThrownBy(() -> OpenApiDocument.load(new OpenApiSource(path.getFileName().toString(), List.of(), List.of()),
+                new OpenApiDocument.Access(FIXTURES, false)))
+                .isInstanceOf(OpenApiException.class)
+                .hasMessageContaining("'/components/schemas/petdetails' is outside the configuration's folder");
+    }
+
+    @Test
+    void anEmptyReferenceFailsWithAHintAboutYamlComments() throws Exception {
+        // the same document's other mistake: `$ref: #/components/...` unquoted is an empty reference
+        byte[] document = """
+                openapi: 3.1.0
+                info: {title: x, version: '1'}
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '200':
+                          description: ok
+                          content:
+                            application/json:
+                              schema:
+                                $ref: #/components/schemas/petdetails
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var parsed = OpenApiDocument.parse(document, "petstore.yaml");
+        assertThatThrownBy(() -> new ToolGenerator(parsed, new OperationFilter(List.of(), List.of())).generate())
                 .isInstanceOf(OpenApiException.class)
                 .hasMessageContaining("$ref is empty")
                 .hasMessageContaining("an unquoted # starts a comment");

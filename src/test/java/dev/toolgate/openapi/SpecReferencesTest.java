@@ -136,4 +136,47 @@ class SpecReferencesTest {
             Files.deleteIfExists(secret);
         }
     }
+
+    static String swagger2(String ref) {
+        return """
+                swagger: "2.0"
+                info: {title: x, version: '1'}
+                paths:
+                  /a:
+                    get:
+                      operationId: a
+                      responses:
+                        '200':
+                          description: ok
+                          schema: {$ref: '%s'}
+                definitions:
+                  Pet: {type: object, description: a pet}
+                """.formatted(ref);
+    }
+
+    @Test
+    void aSwagger2ReferenceToAFileOfAnyExtensionStaysInTheFolder() throws IOException {
+        Files.writeString(root.resolve("secret.txt"), "S: {type: string, description: " + SECRET + "}\n");
+        Files.writeString(folder.resolve("spec.yaml"), swagger2(root.resolve("secret.txt").toAbsolutePath() + "#/S"));
+
+        assertThatThrownBy(() -> load("spec.yaml")).isInstanceOf(OpenApiException.class)
+                .hasMessageContaining("outside the configuration's folder").hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void aSwagger2ReferenceToAFileUrlIsRefused() throws IOException {
+        Files.writeString(root.resolve("secret.txt"), "S: {type: string, description: " + SECRET + "}\n");
+        Files.writeString(folder.resolve("spec.yaml"), swagger2(root.resolve("secret.txt").toUri() + "#/S"));
+
+        assertThatThrownBy(() -> load("spec.yaml")).isInstanceOf(OpenApiException.class)
+                .hasMessageContaining("points at a URL").hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void aSwagger2ReferenceByComponentNameStillResolves() throws IOException {
+        Files.writeString(folder.resolve("spec.yaml"), swagger2("Pet"));
+
+        assertThat(load("spec.yaml").root().path("components").path("schemas").path("Pet").path("description")
+                .asText()).isEqualTo("a pet");
+    }
 }
