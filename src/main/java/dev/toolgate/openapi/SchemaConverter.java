@@ -32,8 +32,18 @@ public final class SchemaConverter {
             "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "readOnly", "writeOnly",
             "deprecated", "contentEncoding", "contentMediaType", "minContains", "maxContains", "dependentRequired");
 
+    /**
+     * Schema objects one conversion (a tool's schema, or one component) may produce. A reference that is
+     * not a component is copied in at each use, so a chain of them where each is used twice inside the
+     * next doubles at every link: forty links of a few hundred bytes of YAML would be a trillion objects.
+     * The largest real documents (GitHub's, Stripe's) stay far below this.
+     */
+    static final int MAX_SCHEMA_OBJECTS = 100_000;
+
     private final OpenApiDocument document;
     private final boolean openapi30;
+    /** Schema objects produced by the conversion in progress. */
+    private int produced;
     private final Map<String, String> keyByComponent = new HashMap<>();
     private final Map<String, JsonNode> converted = new HashMap<>();
     private final Map<String, Set<String>> dependencies = new HashMap<>();
@@ -56,6 +66,7 @@ public final class SchemaConverter {
      */
     public ObjectNode selfContained(JsonNode schema, String where, int budgetBytes) {
         Set<String> direct = new LinkedHashSet<>();
+        produced = 0;
         JsonNode body = convert(schema, direct, where);
         ObjectNode root = body instanceof ObjectNode o ? o : Json.object();
         if (direct.isEmpty()) {
@@ -110,6 +121,10 @@ public final class SchemaConverter {
         }
         if (node.has("$ref")) {
             return reference(node, refs, where);
+        }
+        if (++produced > MAX_SCHEMA_OBJECTS) {
+            throw new OpenApiException(where + ": the schema's $refs expand to more than " + MAX_SCHEMA_OBJECTS
+                    + " schema objects (references that are not components are copied at each use)");
         }
         ObjectNode out = Json.object();
         for (Map.Entry<String, JsonNode> field : node.properties()) {
@@ -194,7 +209,14 @@ public final class SchemaConverter {
         keyByComponent.put(name, key);
         Set<String> refs = new LinkedHashSet<>();
         converted.put(key, Json.object());
-        converted.put(key, convert(schema, refs, "component " + name));
+        // a component is converted once, on its own count, in the middle of the schema that reached it
+        int outer = produced;
+        produced = 0;
+        try {
+            converted.put(key, convert(schema, refs, "component " + name));
+        } finally {
+            produced = outer;
+        }
         dependencies.put(key, refs);
         return key;
     }
