@@ -19,13 +19,19 @@ final class SpecFetch {
     }
 
     static byte[] fetch(String url, int maxBytes) {
+        // redirects are not followed: the operator chose this URL, not wherever its server sends the gateway
+        // next (an address inside the network, a metadata service)
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         try {
             HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(30)).header("accept", "application/json, application/yaml, */*")
                     .build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
+                if (response.statusCode() / 100 == 3) {
+                    throw new OpenApiException("fetching " + url + " answered HTTP " + response.statusCode()
+                            + ", a redirect, which Toolgate does not follow; give the URL it redirects to");
+                }
                 if (response.statusCode() != 200) {
                     throw new OpenApiException("fetching " + url + " answered HTTP " + response.statusCode());
                 }
