@@ -4,10 +4,13 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +37,22 @@ class SpecFetchTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        server.createContext("/trickle", exchange -> {
+            // the head at once, then a byte now and then, for longer than any load may wait
+            exchange.sendResponseHeaders(200, 1_000);
+            try {
+                for (int i = 0; i < 1_000; i++) {
+                    exchange.getResponseBody().write(' ');
+                    exchange.getResponseBody().flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the gateway gave up: what the test wants
+            } finally {
+                exchange.close();
+            }
+        });
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
@@ -52,5 +71,15 @@ class SpecFetchTest {
                 .isInstanceOf(OpenApiException.class)
                 .hasMessageContaining("answered HTTP 302, a redirect, which Toolgate does not follow");
         assertThat(internalRequests).hasValue(0);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aBodyThatTricklesIsAbandonedAtTheDeadline() {
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> SpecFetch.fetch(url("/trickle"), 1024 * 1024, Duration.ofSeconds(1)))
+                .isInstanceOf(OpenApiException.class)
+                .hasMessageContaining("took longer than 1 s");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
 }
