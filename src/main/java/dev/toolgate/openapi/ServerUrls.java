@@ -26,7 +26,12 @@ final class ServerUrls {
             url = url.replace("{" + variable.getKey() + "}", value.asText(""));
         }
         if (!url.contains("://") && (location.startsWith("http://") || location.startsWith("https://"))) {
-            url = URI.create(location).resolve(url).toString();
+            try {
+                url = URI.create(location).resolve(url).toString();
+            } catch (IllegalArgumentException e) {
+                // a variable without a default left in place ("/{base}/v1"), a space: not a URI, kept as written
+                // (the service URL is the operator's to give), rather than failing the load with an internal error
+            }
         }
         return url.length() > 1 && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
