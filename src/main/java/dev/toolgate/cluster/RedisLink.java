@@ -145,18 +145,30 @@ public final class RedisLink implements AutoCloseable {
      * failed first attempt, left alone, would leave this instance deaf to the fleet until it restarts.
      */
     private void subscribeUntilDone(String channel, int failures) {
-        pubSub().thenCompose(c -> c.async().subscribe(channel.getBytes(StandardCharsets.UTF_8)))
-                .whenComplete((ok, failure) -> {
-                    if (failure == null || closed) {
-                        return;
-                    }
-                    if (failures == 0) {
-                        LOG.warn("cannot subscribe to {} on Redis {} (trying again every second): {}", channel,
-                                address(), failure.toString());
-                    }
-                    CompletableFuture.delayedExecutor(RETRY_NANOS, TimeUnit.NANOSECONDS)
-                            .execute(() -> subscribeUntilDone(channel, failures + 1));
-                });
+        if (closed) {
+            // a retry that was due when the link closed: its connections and event loops are gone
+            return;
+        }
+        CompletableFuture<?> subscribed;
+        try {
+            subscribed = pubSub().thenCompose(c -> c.async().subscribe(channel.getBytes(StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            // Lettuce throws rather than fails once its event loops are shut down (the gateway stopping):
+            // no later attempt can do better
+            LOG.debug("not subscribing to {} on Redis {} again: {}", channel, address(), e.toString());
+            return;
+        }
+        subscribed.whenComplete((ok, failure) -> {
+            if (failure == null || closed) {
+                return;
+            }
+            if (failures == 0) {
+                LOG.warn("cannot subscribe to {} on Redis {} (trying again every second): {}", channel,
+                        address(), failure.toString());
+            }
+            CompletableFuture.delayedExecutor(RETRY_NANOS, TimeUnit.NANOSECONDS)
+                    .execute(() -> subscribeUntilDone(channel, failures + 1));
+        });
     }
 
     private synchronized CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub() {
