@@ -15,20 +15,7 @@ class SchemaConverterTest {
 
     /** {@code levels} definitions outside components, each referencing the one before twice. */
     static String doublingReferences(int levels, String where) {
-        StringBuilder yaml = new StringBuilder("""
-                openapi: 3.0.0
-                info: {title: x, version: '1'}
-                paths:
-                  /a:
-                    get:
-                      operationId: a
-                      responses:
-                        '200':
-                          description: ok
-                          content:
-                            application/json:
-                              schema: {$ref: '%s/d%d'}
-                """.formatted(where, levels - 1));
+        StringBuilder yaml = new StringBuilder(SpecReferencesTest.openapi(where + "/d" + (levels - 1)));
         yaml.append(where.equals("#/x-defs") ? "x-defs:\n" : "components:\n  schemas:\n    Holder:\n      properties:\n");
         String indent = where.equals("#/x-defs") ? "  " : "        ";
         yaml.append(indent).append("d0: {type: string}\n");
