@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sealed sessions that were ended (DELETE) before they expire: an entry per session until its id
@@ -17,11 +18,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Revocations {
 
     static final int MAX_LOCAL = 100_000;
+    /** A full map is walked for expired entries at most this often, not for every session ended. */
+    static final long WALK_EVERY_MILLIS = 1_000;
     private static final String PREFIX = "toolgate:revoked:";
 
     private final RedisLink redis;
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Long> local = new ConcurrentHashMap<>();
+    private volatile long walkedAt = Long.MIN_VALUE / 2;
+    private final LongAdder walks = new LongAdder();
 
     /** @param redis where revocations are shared, or null to keep them here */
     Revocations(RedisLink redis, InstantSource clock) {
@@ -63,7 +68,11 @@ final class Revocations {
     /** Keeps the entry here unless {@link #MAX_LOCAL} unexpired ones are kept already. */
     private boolean remember(String key, long untilMillis, long now) {
         if (local.size() >= MAX_LOCAL) {
-            local.values().removeIf(until -> until <= now);
+            // walking 100,000 entries costs milliseconds on the event loop: once a second at most, or a
+            // client ending sessions in a loop would hold the loop for each
+            if (now - walkedAt >= WALK_EVERY_MILLIS || now < walkedAt) {
+                forgetExpired(now);
+            }
             if (local.size() >= MAX_LOCAL) {
                 return false;
             }
@@ -79,8 +88,18 @@ final class Revocations {
 
     /** Forgets entries whose sessions have expired anyway. */
     void sweep() {
-        long now = clock.millis();
+        forgetExpired(clock.millis());
+    }
+
+    private void forgetExpired(long now) {
+        walkedAt = now;
+        walks.increment();
         local.values().removeIf(until -> until <= now);
+    }
+
+    /** How many times the map was walked. */
+    long walks() {
+        return walks.sum();
     }
 
     private static byte[] bytes(String key) {
