@@ -68,7 +68,10 @@ public final class Exchange {
         this.bodyLimit = bodyLimit;
         this.addresses = addresses;
         this.peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        this.clientAddress = addresses.resolve(peer, ForwardedHeaders.joined(request, addresses.header()));
+        // the header's lines are gathered only from a trusted proxy: any other peer's claim is ignored anyway
+        boolean proxied = peer != null && addresses.isTrusted(peer);
+        this.clientAddress = proxied
+                ? addresses.resolve(peer, ForwardedHeaders.joined(request, addresses.header())) : peer;
         this.authority = ForwardedHeaders.authority(request);
     }
 
@@ -122,8 +125,11 @@ public final class Exchange {
      * or the peer alone (a client's own claim is never passed on as fact).
      */
     public String forwardedFor() {
+        if (peer == null || !addresses.isTrusted(peer)) {
+            return peer;
+        }
         String claimed = ForwardedHeaders.joined(request, "x-forwarded-for");
-        return claimed != null && addresses.isTrusted(peer) ? claimed + ", " + peer : peer;
+        return claimed != null ? claimed + ", " + peer : peer;
     }
 
     /** True when the connection's peer is a trusted proxy, whose forwarding headers are believed. */

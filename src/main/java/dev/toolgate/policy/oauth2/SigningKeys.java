@@ -28,10 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The authorization server's signing keys. Nimbus's {@link JWKSourceBuilder} fetches them (cached for
  * {@code jwks_cache_ttl}, refetched for an unknown key id at most twice per {@link #MIN_REFETCH_MILLIS}
- * or half the TTL when shorter, retried once), on the gateway's clock; this class keeps the last set fetched where an event loop can read
- * it without waiting. Keys older than the TTL are refreshed in the background while still used. If the
- * authorization server is down they stay usable for one more TTL and no longer: from {@code fetched + 2 ×
- * jwks_cache_ttl} on, a token is not checked with them but refused as unverifiable (503) until a fetch
+ * or half the TTL when shorter, retried once), on the gateway's clock; this class keeps the last set
+ * fetched where an event loop can read it without waiting. Keys older than the TTL are refreshed in the
+ * background while still used. If the authorization server is down they stay usable for one more TTL
+ * and no longer: from {@code fetched + 2 × jwks_cache_ttl} on, a token is not checked with them but refused as unverifiable (503) until a fetch
  * succeeds, so a key the server rotated away (perhaps because it leaked) is not trusted for as long as the
  * server stays unreachable. After a failed fetch the next one is tried no sooner than
  * {@link #MIN_REFETCH_MILLIS} later; requests in between are answered at once (with the keys still within
