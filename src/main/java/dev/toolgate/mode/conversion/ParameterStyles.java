@@ -5,6 +5,7 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.mode.ParameterSpec;
 
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * OpenAPI's serialization styles for argument values: path ({@code simple}, {@code label},
@@ -27,11 +28,16 @@ final class ParameterStyles {
             throw new RequestEncoder.Rejection(p.argument() + ": a path value must not be empty, '.' or '..'");
         }
         String encoded = value.isContainerNode() ? text : PercentEncoding.encode(text);
-        return switch (p.style()) {
+        String segment = switch (p.style()) {
             case "label" -> "." + (value.isArray() && p.explode() ? joined(value, false, ".") : encoded);
             case "matrix" -> matrix(p, value, encoded);
             default -> encoded;
         };
+        // label style prefixes a dot: the exploded array ["", ""] is "." + "." (dots are never encoded)
+        if (segment.equals("..")) {
+            throw new RequestEncoder.Rejection(p.argument() + ": a path value must not be empty, '.' or '..'");
+        }
+        return segment;
     }
 
     private static String matrix(ParameterSpec p, JsonNode value, String encoded) {
@@ -44,21 +50,24 @@ final class ParameterStyles {
         return ";" + name + "=" + encoded;
     }
 
-    /** Simple-style serialization of arrays and objects; each piece is percent-encoded. */
+    /**
+     * Simple-style serialization of arrays and objects; each piece is percent-encoded. Empty items keep
+     * their separators ({@code ["", "b"]} is {@code ,b}): the upstream reads the same number of items.
+     */
     private static String joined(JsonNode value, boolean explode, String separator) {
         if (!value.isContainerNode()) {
             return scalar(value);
         }
-        StringBuilder out = new StringBuilder();
+        StringJoiner out = new StringJoiner(separator);
         if (value.isArray()) {
             for (JsonNode item : value) {
-                appendSeparated(out, separator, PercentEncoding.encode(scalar(item)));
+                out.add(PercentEncoding.encode(scalar(item)));
             }
         } else {
             for (Map.Entry<String, JsonNode> e : value.properties()) {
                 String k = PercentEncoding.encode(e.getKey());
                 String v = PercentEncoding.encode(scalar(e.getValue()));
-                appendSeparated(out, separator, explode ? k + "=" + v : k + separator + v);
+                out.add(explode ? k + "=" + v : k + separator + v);
             }
         }
         return out.toString();
@@ -69,12 +78,11 @@ final class ParameterStyles {
         if (!value.isContainerNode()) {
             return scalar(value);
         }
-        StringBuilder out = new StringBuilder();
+        StringJoiner out = new StringJoiner(",");
         if (value.isArray()) {
-            value.forEach(item -> appendSeparated(out, ",", scalar(item)));
+            value.forEach(item -> out.add(scalar(item)));
         } else {
-            value.properties().forEach(e ->
-                    appendSeparated(out, ",", e.getKey() + (explode ? "=" : ",") + scalar(e.getValue())));
+            value.properties().forEach(e -> out.add(e.getKey() + (explode ? "=" : ",") + scalar(e.getValue())));
         }
         return out.toString();
     }
@@ -134,13 +142,6 @@ final class ParameterStyles {
 
     private static void appendEncodedPair(EncodedText query, String name, String encodedValue) {
         query.append("&", PercentEncoding.encode(name) + "=" + encodedValue);
-    }
-
-    static void appendSeparated(StringBuilder out, String separator, String piece) {
-        if (!out.isEmpty()) {
-            out.append(separator);
-        }
-        out.append(piece);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * Turns validated arguments into an upstream request. Values go only where the template puts them,
@@ -211,8 +212,8 @@ final class RequestEncoder {
             }
         }
         merged.putAll(fromArguments);
-        StringBuilder header = new StringBuilder();
-        merged.forEach((k, v) -> ParameterStyles.appendSeparated(header, "; ", k + "=" + v));
+        StringJoiner header = new StringJoiner("; ");
+        merged.forEach((k, v) -> header.add(k + "=" + v));
         return header.toString();
     }
 

@@ -67,6 +67,14 @@ class PathParameterEncodingIT {
                                   parameters:
                                     - {name: color, in: path, required: true, style: label, schema: {type: string}}
                                     - {name: size, in: path, required: true, style: matrix, schema: {type: integer}}
+                                - name: listed
+                                  description: Array path parameters in simple and exploded label style
+                                  method: GET
+                                  path: /mcp/listed/{ids}/{parts}
+                                  parameters:
+                                    - {name: ids, in: path, required: true, schema: {type: array, items: {type: string}}}
+                                    - {name: parts, in: path, required: true, style: label, explode: true,
+                                       schema: {type: array, items: {type: string}}}
                 """.formatted(upstream.url()));
     }
 
@@ -133,6 +141,23 @@ class PathParameterEncodingIT {
         assertThat(result.get("isError").asBoolean()).isTrue();
         assertThat(text(result)).startsWith("Invalid arguments for tool item_details: ").contains("path_id");
         assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
+        assertStillServes(mcp);
+    }
+
+    @Test
+    void emptyArrayItemsKeepTheirSeparators() {
+        // OpenAPI simple ["", "b"] is ",b" and exploded label ["", "b"] is "..b": the upstream reads two items
+        mcp.call("listed", "{\"path_ids\":[\"\",\"b\"],\"path_parts\":[\"\",\"b\"]}");
+        assertThat(upstream.next().path()).isEqualTo("/listed/,b/..b");
+    }
+
+    @Test
+    void anExplodedLabelArrayThatWouldBeTheSegmentDotDotIsRefusedAndNothingIsSent() throws InterruptedException {
+        // ["", ""] in label style is "." + "" + "." + "": a '..' segment would climb out of the tool's path
+        JsonNode result = mcp.call("listed", "{\"path_ids\":[\"a\"],\"path_parts\":[\"\",\"\"]}");
+        assertThat(result.get("isError").asBoolean()).isTrue();
+        assertThat(text(result)).isEqualTo("path_parts: a path value must not be empty, '.' or '..'");
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream received nothing").isTrue();
         assertStillServes(mcp);
     }
 

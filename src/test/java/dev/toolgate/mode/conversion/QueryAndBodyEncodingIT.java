@@ -123,6 +123,13 @@ class QueryAndBodyEncodingIT {
     }
 
     @Test
+    void emptyItemsOfADelimitedArrayKeepTheirSeparators() {
+        // OpenAPI form/pipeDelimited, explode false: ["", "b"] is ",b", so the upstream still reads two items
+        assertThat(query("{\"query_tags\":[\"\",\"b\"]}")).isEqualTo("tags=,b");
+        assertThat(query("{\"query_piped\":[\"\",\"\",\"c\"]}")).isEqualTo("piped=||c");
+    }
+
+    @Test
     void spaceAndPipeDelimitedArrays() {
         assertThat(query("{\"query_spaced\":[\"x\",\"y\"],\"query_piped\":[\"x\",\"y\"]}"))
                 .isEqualTo("spaced=x%20y&piped=x|y");
