@@ -73,7 +73,9 @@ public record RateLimitingConfig(@JsonIgnore Windows windows, String limitBy, St
         RedisSettings redis = redis(node);
         boolean faultTolerant = node.bool("fault_tolerant", true);
         boolean hide = node.bool("hide_client_headers", false);
-        int errorCode = (int) node.integer("error_code", 429, 0, 999);
+        // Kong's schema asks only gt = 0, yet 0 and 1xx cannot answer a request: HTTP has three digits, and a
+        // 1xx is an interim status the client waits past for the answer that never comes
+        int errorCode = (int) node.integer("error_code", 429, 200, 999);
         String errorMessage = node.text("error_message", "API rate limit exceeded");
         long syncRate = node.integer("sync_rate", -1, -1, 86_400);
         node.finish();

@@ -58,6 +58,12 @@ class RateLimitingConfigTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource({"200", "403", "503", "999"})
+    void anyStatusThatCanAnswerARequestIsAnErrorCode(int status) {
+        assertThat(config("{minute: 5, error_code: " + status + "}").errorCode()).isEqualTo(status);
+    }
+
+    @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             {}                                   | plugins[0].config: at least one of these fields must be non-empty
             {minute: 10, hour: 5}                | plugins[0].config.hour: the limit for hour (5) cannot be lower than the limit for minute (10)
@@ -68,6 +74,9 @@ class RateLimitingConfigTest {
             {minute: 5, policy: cluster}         | plugins[0].config.policy: cluster keeps counters in Kong's database
             {minute: 5, redis: {cluster_nodes: [{ip: 10.0.0.1}]}} | plugins[0].config.redis.cluster_nodes: Redis Cluster is not supported
             {minute: 5, redis_hots: x}           | plugins[0].config.redis_hots
+            {minute: 5, error_code: 0}           | plugins[0].config.error_code: must be between 200 and 999
+            {minute: 5, error_code: 101}         | plugins[0].config.error_code: must be between 200 and 999
+            {minute: 5, error_code: 1000}        | plugins[0].config.error_code: must be between 200 and 999
             """)
     void badConfigIsAProblemAtItsPath(String config, String problem) {
         assertThat(check(config).problems()).anySatisfy(p -> assertThat(p).startsWith(problem));
