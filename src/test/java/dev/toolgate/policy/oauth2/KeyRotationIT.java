@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The authorization server rotates its signing key: tokens signed with the new key are accepted once the
- * gateway has fetched the new key set (at most one fetch per {@link SigningKeys#MIN_REFETCH_MILLIS}, so a
- * stream of made-up key ids cannot make it hammer the server), and tokens of the retired key no longer are.
+ * gateway has fetched the new key set (an unknown key id is refetched at most twice per
+ * {@link SigningKeys#MIN_REFETCH_MILLIS}, Nimbus's rate limit, so a stream of made-up key ids cannot make it
+ * hammer the server), and tokens of the retired key no longer are.
  */
 @Timeout(90)
 class KeyRotationIT {
