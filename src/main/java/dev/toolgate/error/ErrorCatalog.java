@@ -49,6 +49,7 @@ import dev.toolgate.error.GatewayError.MissingClientCapability;
 import dev.toolgate.error.GatewayError.MissingRequestMeta;
 import dev.toolgate.error.GatewayError.UnknownMethod;
 import dev.toolgate.error.GatewayError.UnsupportedRevision;
+import dev.toolgate.error.GatewayError.WithheldByLimit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.mcp.Json;
@@ -190,6 +191,10 @@ public final class ErrorCatalog {
             case LimitsUnavailable e -> new Entry(500, JsonRpc.INTERNAL_ERROR, "limits_unavailable",
                     "An unexpected error occurred: the rate-limiting counters cannot be reached "
                             + "(the plugin is not fault_tolerant)");
+            // inside a batch answered with 200: the status is never sent on its own
+            case WithheldByLimit e -> new Entry(200, JsonRpc.TRANSPORT_ERROR, "withheld_by_limit",
+                    "Not forwarded: a call to tool '" + e.tool() + "' in the same batch is over its rate limit; "
+                            + "send this request again");
             case Stopping e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopping",
                     "stopping: new connections are refused while calls in flight finish");
             case MissingRequestMeta e -> new Entry(400, JsonRpc.INVALID_PARAMS, "missing_request_meta",

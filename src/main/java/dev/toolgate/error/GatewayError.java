@@ -241,6 +241,15 @@ public sealed interface GatewayError {
     record LimitsUnavailable() implements GatewayError {
     }
 
+    /**
+     * A request of a passthrough batch that is not forwarded because a tool call in the same batch is
+     * over its per-tool limit: a batch is decided whole before anything of it reaches the server.
+     *
+     * @param tool the limited call's tool
+     */
+    record WithheldByLimit(JsonNode id, String tool) implements GatewayError {
+    }
+
     /** The gateway is stopping: it takes no new work here (readiness probes, new sessions). */
     record Stopping() implements GatewayError {
     }

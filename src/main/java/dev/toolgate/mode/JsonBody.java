@@ -110,6 +110,15 @@ public final class JsonBody {
         }
     }
 
+    /** True when the body's first byte after JSON whitespace opens an array: a batch, for a body already read. */
+    public static boolean opensBatch(Buffer body) {
+        int first = 0;
+        while (first < body.length() && isJsonWhitespace(body.getByte(first))) {
+            first++;
+        }
+        return first < body.length() && body.getByte(first) == '[';
+    }
+
     /** The body's first token; null for a body that is not JSON at all (forwarded as it is: no batch). */
     private static JsonToken opening(JsonParser parser) {
         try {

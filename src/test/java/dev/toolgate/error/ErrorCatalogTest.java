@@ -108,6 +108,8 @@ class ErrorCatalogTest {
                         JsonRpc.TRANSPORT_ERROR, "rate_limited", List.of("API rate limit exceeded")),
                 arguments(new GatewayError.LimitsUnavailable(), 500, JsonRpc.INTERNAL_ERROR, "limits_unavailable",
                         List.of("An unexpected error occurred", "fault_tolerant")),
+                arguments(new GatewayError.WithheldByLimit(ID, "search"), 200, JsonRpc.TRANSPORT_ERROR,
+                        "withheld_by_limit", List.of("Not forwarded", "tool 'search'", "send this request again")),
                 arguments(new GatewayError.Stopping(), 503, JsonRpc.TRANSPORT_ERROR, "stopping",
                         List.of("stopping")),
                 arguments(new GatewayError.MissingRequestMeta(ID, "params._meta is required"), 400,

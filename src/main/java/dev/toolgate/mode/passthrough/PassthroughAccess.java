@@ -2,10 +2,13 @@ package dev.toolgate.mode.passthrough;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.toolgate.error.GatewayError;
+import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.McpEnvelope;
+import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
@@ -17,6 +20,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +31,8 @@ import java.util.function.Predicate;
  * message of the body is decided before anything is forwarded (the first refusal, or a tool result a
  * limit answers with, answers the exchange; a body that is not JSON-RPC is refused, never forwarded
  * unchecked), and with tool ACLs the ids of the caller's {@code tools/list} requests are noted so
- * their answers can be filtered.
+ * their answers can be filtered. A batch a limit answers is answered with a batch (JSON-RPC 2.0 §6):
+ * the limited call's tool result, and for every other request an error saying it was not forwarded.
  */
 final class PassthroughAccess {
 
@@ -89,7 +94,8 @@ final class PassthroughAccess {
         }
         Set<String> listIds = new HashSet<>();
         Future<Decision> decided = Decision.PROCEED;
-        JsonNode[] decidedId = new JsonNode[1];
+        List<McpEnvelope> requests = new ArrayList<>();
+        int[] decidedAt = new int[1];
         for (McpEnvelope message : messages) {
             if (message.hasInvalidRequestId()) {
                 // not decided here as a request, yet a server may run it as one (the TypeScript SDK takes
@@ -104,11 +110,13 @@ final class PassthroughAccess {
             }
             McpCall call = new McpCall(exchange, message.id(), message.method(),
                     "tools/call".equals(message.method()) ? message.tool() : null);
+            int at = requests.size();
+            requests.add(message);
             decided = decided.compose(d -> {
                 if (!(d instanceof Decision.Continue)) {
                     return Future.succeededFuture(d);
                 }
-                decidedId[0] = call.id();
+                decidedAt[0] = at;
                 return policies.admit(call).map(decision -> {
                     if (call.isToolCall() && call.tool() != null) {
                         RpcRecord record = exchange.observation().record(message.idText());
@@ -133,9 +141,27 @@ final class PassthroughAccess {
         return decided.map(d -> switch (d) {
             case Decision.Reject r -> new Admitted(r.error(), null, awaited, this);
             case Decision.ToolResult t -> new Admitted(null, Buffer.buffer(Json.bytes(
-                    JsonRpc.result(decidedId[0], t.result()))), awaited, this);
+                    answer(JsonBody.opensBatch(body), requests, decidedAt[0], t))), awaited, this);
             default -> new Admitted(null, null, awaited, this);
         });
+    }
+
+    /**
+     * The answer to a body a limit answered: the limited call's tool result, alone for a single message;
+     * for a batch, an array in request order where the requests not forwarded with it have an error each.
+     */
+    private static JsonNode answer(boolean batch, List<McpEnvelope> requests, int limited, Decision.ToolResult t) {
+        McpEnvelope call = requests.get(limited);
+        if (!batch) {
+            return JsonRpc.result(call.id(), t.result());
+        }
+        ArrayNode answers = Json.MAPPER.createArrayNode();
+        for (int i = 0; i < requests.size(); i++) {
+            JsonNode id = requests.get(i).id();
+            answers.add(i == limited ? JsonRpc.result(id, t.result())
+                    : ErrorResponses.body(new GatewayError.WithheldByLimit(id, call.tool())));
+        }
+        return answers;
     }
 
     private Future<Admitted> refused(GatewayError error) {

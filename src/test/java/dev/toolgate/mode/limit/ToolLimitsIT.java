@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -167,6 +168,39 @@ class ToolLimitsIT {
             assertThat(text(limited)).contains("'add' allows 1 call per minute").contains("Retry in 30 seconds");
             assertThat(client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "hi"))).isError()).isFalse();
         }
+    }
+
+    @Test
+    void aPassthroughBatchWithALimitedCallIsAnsweredWithABatchAndNothingOfItIsForwarded() {
+        sdkServer = JavaSdkServer.withTools(List.of("lookup", "search"));
+        gateway = TestGateway.start(passthrough("", """
+                              tools:
+                                - {name: lookup, description: Lookup, limit: {minute: 1}}
+                """), clock);
+        McpHttp client = new McpHttp(gateway.proxy("/sdk"));
+        assertThat(client.initialize("2025-03-26").status()).isEqualTo(200);
+        assertThat(client.call("lookup", "{}").path("isError").asBoolean()).isFalse();
+
+        McpHttp.Response batch = client.post("[{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"ping\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"lookup\",\"arguments\":{}}},"
+                + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":1,\"progress\":1}},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"search\",\"arguments\":{}}}]");
+
+        assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
+        JsonNode answers = batch.json();
+        assertThat(answers.isArray()).as("a batch is answered with a batch: " + batch).isTrue();
+        assertThat(answers).hasSize(3);
+        assertThat(answers.get(0).path("id").asText()).isEqualTo("p");
+        assertThat(answers.get(0).path("error").path("code").asInt()).isEqualTo(-32000);
+        assertThat(answers.get(0).path("error").path("message").asText())
+                .isEqualTo("Not forwarded: a call to tool 'lookup' in the same batch is over its rate limit; "
+                        + "send this request again");
+        assertThat(answers.get(1).path("id").asInt()).isEqualTo(2);
+        assertThat(isError(answers.get(1))).isTrue();
+        assertThat(answers.get(1).at("/result/content/0/text").asText()).contains("'lookup' allows 1 call per minute");
+        assertThat(answers.get(2).path("id").asInt()).isEqualTo(3);
+        assertThat(answers.get(2).path("error").path("code").asInt()).isEqualTo(-32000);
+        assertThat(sdkServer.calledTools()).as("only the first, single call reached the server").containsExactly("lookup");
     }
 
     @Test
