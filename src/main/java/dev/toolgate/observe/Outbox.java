@@ -1,8 +1,10 @@
 package dev.toolgate.observe;
 
+import dev.toolgate.logging.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -48,7 +50,6 @@ public final class Outbox<T> implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
-    private static final long WARN_EVERY_NANOS = 60_000_000_000L;
     private static final int MOST_SENDERS = 4;
     /** How long a sender sleeps on an empty queue before looking again (closing wakes it at once). */
     private static final long IDLE_NANOS = 200_000_000L;
@@ -90,9 +91,8 @@ public final class Outbox<T> implements AutoCloseable {
     /** How far apart entries arrived while the last batch filled (guarded by {@code forming}). */
     private long nanosPerEntry;
     private volatile boolean closing;
-    /** When a failed delivery was last logged: a dead destination gets a line a minute, not one a batch. */
-    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
-    private final AtomicLong unreported = new AtomicLong();
+    /** When a failed delivery is logged: a dead destination gets a line a minute, not one a batch. */
+    private final LogThrottle dropWarnings = new LogThrottle(Duration.ofMinutes(1), LogThrottle::monotonicMillis);
 
     /**
      * @param name    for the thread and log lines (the plugin and its path)
@@ -323,12 +323,10 @@ public final class Outbox<T> implements AutoCloseable {
             } catch (Exception e) {
                 if (closing || System.nanoTime() + (long) (delay * 1e9) > giveUp) {
                     drop(batch.size());
-                    unreported.addAndGet(batch.size());
-                    long last = lastWarning.get();
-                    long now = System.nanoTime();
-                    if (now - last >= WARN_EVERY_NANOS && lastWarning.compareAndSet(last, now)) {
+                    long since = dropWarnings.due(batch.size());
+                    if (since > 0) {
                         LOG.warn("{}: could not deliver ({}); {} entries dropped since the last report", name,
-                                reason(e), unreported.getAndSet(0));
+                                reason(e), since);
                     }
                     return;
                 }

@@ -1,9 +1,10 @@
 package dev.toolgate.policy.oauth2;
 
+import dev.toolgate.logging.LogThrottle;
 import org.slf4j.Logger;
 
+import java.time.Duration;
 import java.time.InstantSource;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The warnings of one plugin whose authorization server could not be asked: the first at once, then
@@ -12,26 +13,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OutageWarnings {
 
-    static final long EVERY_MILLIS = 60_000;
+    static final Duration EVERY = Duration.ofMinutes(1);
 
     private final Logger log;
-    private final InstantSource clock;
-    private final AtomicLong last;
-    private final AtomicLong unreported = new AtomicLong();
+    private final LogThrottle throttle;
 
     OutageWarnings(Logger log, InstantSource clock) {
         this.log = log;
-        this.clock = clock;
-        this.last = new AtomicLong(clock.millis() - EVERY_MILLIS);
+        this.throttle = new LogThrottle(EVERY, clock::millis);
     }
 
     /** One refused request, and why; logged when the last line is a minute old. */
     void refused(String what, String detail) {
-        long since = unreported.incrementAndGet();
-        long before = last.get();
-        long now = clock.millis();
-        if (now - before >= EVERY_MILLIS && last.compareAndSet(before, now)) {
-            unreported.addAndGet(-since);
+        long since = throttle.due(1);
+        if (since > 0) {
             log.warn("{}: {} ({} request{} refused with 503 since the last report)", what, detail, since,
                     since == 1 ? "" : "s");
         }

@@ -4,6 +4,7 @@ import dev.toolgate.cluster.Counters;
 import dev.toolgate.cluster.Period;
 import dev.toolgate.cluster.Usage;
 import dev.toolgate.error.GatewayError;
+import dev.toolgate.logging.LogThrottle;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.ExchangePolicy;
@@ -13,8 +14,8 @@ import io.vertx.core.MultiMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Kong's {@code rate-limiting} on one route: each HTTP request is counted against the fixed windows of
@@ -28,7 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RateLimiting implements ExchangePolicy {
 
     private static final Logger LOG = LoggerFactory.getLogger(RateLimiting.class);
-    private static final long LOG_EVERY_NANOS = 10_000_000_000L;
     /** Header names by window, made once: every answer carries them. */
     private static final String[] LIMIT = new String[Period.values().length];
     private static final String[] REMAINING = new String[Period.values().length];
@@ -45,7 +45,8 @@ final class RateLimiting implements ExchangePolicy {
     /** Kong's key prefix (the plugin's route and service ids) with the {@code limit_by}, and its fallback to the address. */
     private final String byIdentifier;
     private final String byAddress;
-    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    /** Counters that cannot be reached get a line every 10 s, not one a request. */
+    private final LogThrottle unavailableLines = new LogThrottle(Duration.ofSeconds(10), LogThrottle::monotonicMillis);
 
     /** @param scope Kong's key prefix: the plugin's route and service ids */
     RateLimiting(RateLimitingConfig config, Counters counters, String scope) {
@@ -75,9 +76,7 @@ final class RateLimiting implements ExchangePolicy {
 
     /** Kong: without the counters, a fault-tolerant plugin lets the request through, headers and all unset. */
     private Future<Decision> unavailable(Throwable cause) {
-        long now = System.nanoTime();
-        long last = lastLogged.get();
-        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+        if (unavailableLines.due(1) > 0) {
             LOG.error("rate-limiting: failed to get usage ({}); {}", cause.toString(),
                     config.faultTolerant() ? "requests pass uncounted (fault_tolerant)" : "requests are refused");
         }

@@ -31,7 +31,7 @@ class OutageWarningsTest {
             }
             assertThat(log.size()).as("ten seconds of refusals add no line").isEqualTo(1);
 
-            now.addAndGet(OutageWarnings.EVERY_MILLIS);
+            now.addAndGet(OutageWarnings.EVERY.toMillis());
             warnings.refused("a token could not be checked", "introspection failed: timed out");
             assertThat(log.size()).isEqualTo(2);
             assertThat(log.since(1).getFirst().getFormattedMessage())
