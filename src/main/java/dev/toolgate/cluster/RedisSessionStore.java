@@ -12,8 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 
 /**
- * {@code strategy: redis}: sessions in Redis under a random id, ending after {@code session_ttl}
- * without a request (each lookup pushes the expiry out, in the same command). Any instance serves
+ * {@code strategy: redis}: sessions in Redis under a random id, ending after {@code session_ttl} or the
+ * gateway's idle bound ({@code --session-idle-timeout}), whichever is shorter, without a request (each
+ * lookup pushes the expiry out, in the same command), as in this process's store. Any instance serves
  * any session; nothing is kept here. Live sessions are counted per endpoint and per client address
  * over the whole fleet (the gateway's session caps), so {@code initialize} in a loop cannot fill Redis.
  */
@@ -34,7 +35,8 @@ public final class RedisSessionStore implements SessionStore {
      * Counts and creates in one step, so that instances starting sessions at once cannot pass a cap
      * together. KEYS: the session, its endpoint's count, its client address's count (optional). ARGV:
      * the session's JSON, TTL in seconds, now (ms), id, the endpoint's cap, the address's cap, recheck
-     * age (ms), how many to recheck, the session key prefix. Answers 0 (created), 1 or 2 (that cap reached).
+     * age (ms), how many to recheck, the session key prefix, the session's idle time in seconds (its key's
+     * expiry; at most the TTL). Answers 0 (created), 1 or 2 (that cap reached).
      * Rechecking reads session keys the script builds from their ids, which a Redis Cluster would not
      * allow; Toolgate refuses Cluster settings. An endpoint's count never expires (there are few; its
      * sessions may be kept alive longer than any TTL set on it); an address's count lives a session TTL
@@ -55,7 +57,7 @@ public final class RedisSessionStore implements SessionStore {
             end
             if full(KEYS[2], ARGV[5]) then return 1 end
             if KEYS[3] and full(KEYS[3], ARGV[6]) then return 2 end
-            redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+            redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[10])
             redis.call('ZADD', KEYS[2], now, ARGV[4])
             redis.call('PERSIST', KEYS[2])
             if KEYS[3] then
@@ -88,7 +90,7 @@ public final class RedisSessionStore implements SessionStore {
                 : new byte[][] {key(session.id()), bytes(OF_ENDPOINT + session.endpoint()), bytes(OF_CLIENT + client)};
         byte[][] args = {SessionJson.write(session, 0), number(ttlSeconds), number(clock.millis()), bytes(session.id()),
                 number(limits.maxPerEndpoint()), number(limits.maxPerClient()), number(RECHECK_MILLIS),
-                number(RECHECK_AT_ONCE), bytes(PREFIX)};
+                number(RECHECK_AT_ONCE), bytes(PREFIX), number(idle(ttlSeconds))};
         return redis.<Long>call(c -> c.eval(CREATE, ScriptOutputType.INTEGER, keys, args)).compose(answer -> switch (answer.intValue()) {
             case 0 -> Future.succeededFuture(session);
             case 1 -> Future.failedFuture(new SessionLimits.Reached("this endpoint"));
@@ -101,7 +103,7 @@ public final class RedisSessionStore implements SessionStore {
         if (id.length() > 256) {
             return Future.succeededFuture();
         }
-        return redis.call(c -> c.getex(key(id), GetExArgs.Builder.ex(ttlSeconds))).map(value -> {
+        return redis.call(c -> c.getex(key(id), GetExArgs.Builder.ex(idle(ttlSeconds)))).map(value -> {
             Session session = value == null ? null : SessionJson.read(id, value);
             return session != null && session.endpoint().equals(endpoint) ? session : null;
         });
@@ -116,6 +118,11 @@ public final class RedisSessionStore implements SessionStore {
         return redis.call(c -> c.del(key(session.id()))).compose(deleted -> redis.call(c ->
                         c.zrem(bytes(OF_ENDPOINT + session.endpoint()), bytes(session.id())))
                 .<Void>mapEmpty().recover(uncounted -> Future.succeededFuture()));
+    }
+
+    /** How long a session may go unused: its TTL, or the gateway's idle bound when that is shorter. */
+    private long idle(long ttlSeconds) {
+        return Math.min(ttlSeconds, limits.idleSeconds());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.toolgate.cluster;
 
+import dev.toolgate.gateway.Limits;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RedisServer;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,6 +113,27 @@ class RedisSessionsIT {
         assertThat(on(second, mcp.sessionId()).send("DELETE", null, Map.of("mcp-session-id", mcp.sessionId())).status())
                 .isEqualTo(200);
         assertRpcError(mcp.post(LIST), 404, -32001, ClientSessionsIT.UNKNOWN);
+    }
+
+    @Test
+    void aSessionUnusedForTheIdleTimeoutEndsThoughItsSessionTtlIsLongerAndUseKeepsItAlive() throws Exception {
+        // session_ttl is Kong's default (a day); --session-idle-timeout 3 s must end it after 3 s unused
+        Limits idle = new Limits(Limits.DEFAULT.proxy(), Limits.DEFAULT.admin(), 100_000, 1_000, 3, 256, 5_000,
+                false, false, List.of());
+        first.close();
+        second.close();
+        first = TestGateway.start(config, Map.of(), false, Map.of(), idle);
+        second = TestGateway.start(config, Map.of(), false, Map.of(), idle);
+        McpHttp mcp = new McpHttp(first.proxy("/one"));
+        mcp.initialize("2025-06-18");
+
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(1_000);
+            assertThat(on(i % 2 == 0 ? second : first, mcp.sessionId()).post(LIST).status())
+                    .as("used every second, still alive after %d s", i + 1).isEqualTo(200);
+        }
+        Thread.sleep(4_500);
+        assertRpcError(on(second, mcp.sessionId()).post(LIST), 404, -32001, ClientSessionsIT.UNKNOWN);
     }
 
     @Test
