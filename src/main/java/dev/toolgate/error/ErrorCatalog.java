@@ -50,6 +50,7 @@ import dev.toolgate.error.GatewayError.MissingRequestMeta;
 import dev.toolgate.error.GatewayError.UnknownMethod;
 import dev.toolgate.error.GatewayError.UnsupportedRevision;
 import dev.toolgate.error.GatewayError.WithheldByLimit;
+import dev.toolgate.error.GatewayError.WithheldForUnknownTool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.mcp.Json;
@@ -195,6 +196,8 @@ public final class ErrorCatalog {
             case WithheldByLimit e -> new Entry(200, JsonRpc.TRANSPORT_ERROR, "withheld_by_limit",
                     "Not forwarded: a call to tool '" + e.tool() + "' in the same batch is over its rate limit; "
                             + "send this request again");
+            case WithheldForUnknownTool e -> new Entry(200, JsonRpc.TRANSPORT_ERROR, "withheld_for_unknown_tool",
+                    "Not forwarded: a call in the same batch names an unknown tool; send this request again");
             case Stopping e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopping",
                     "stopping: new connections are refused while calls in flight finish");
             case MissingRequestMeta e -> new Entry(400, JsonRpc.INVALID_PARAMS, "missing_request_meta",

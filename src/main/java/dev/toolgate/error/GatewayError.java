@@ -250,6 +250,13 @@ public sealed interface GatewayError {
     record WithheldByLimit(JsonNode id, String tool) implements GatewayError {
     }
 
+    /**
+     * A request of a passthrough batch that is not forwarded because a tool ACL answered a call in the
+     * same batch as an unknown tool ({@code acl_denial: unknown_tool}).
+     */
+    record WithheldForUnknownTool(JsonNode id) implements GatewayError {
+    }
+
     /** The gateway is stopping: it takes no new work here (readiness probes, new sessions). */
     record Stopping() implements GatewayError {
     }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -31,8 +32,9 @@ import java.util.function.Predicate;
  * message of the body is decided before anything is forwarded (the first refusal, or a tool result a
  * limit answers with, answers the exchange; a body that is not JSON-RPC is refused, never forwarded
  * unchecked), and with tool ACLs the ids of the caller's {@code tools/list} requests are noted so
- * their answers can be filtered. A batch a limit answers is answered with a batch (JSON-RPC 2.0 §6):
- * the limited call's tool result, and for every other request an error saying it was not forwarded.
+ * their answers can be filtered. A batch a limit answers, or in which a tool ACL answers a call as an
+ * unknown tool, is answered with a batch (JSON-RPC 2.0 §6): that call's answer, and for every other
+ * request an error saying it was not forwarded.
  */
 final class PassthroughAccess {
 
@@ -138,28 +140,37 @@ final class PassthroughAccess {
         // a GET that carries a body anyway is decided like a POST (a server may read a body whatever the method)
         // and its stream filtered like any other
         Set<String> awaited = stream ? null : listIds;
+        boolean batch = JsonBody.opensBatch(body);
         return decided.map(d -> switch (d) {
+            // a denial answered as a JSON-RPC error (HTTP 200) answers its request, not the exchange: to a
+            // batch, a batch; one answered with an HTTP status (Kong's 403) refuses the exchange as a whole
+            case Decision.Reject r when batch && r.error() instanceof GatewayError.UnknownTool unknown ->
+                    answered(batched(requests, decidedAt[0], ErrorResponses.body(unknown),
+                            GatewayError.WithheldForUnknownTool::new), awaited);
             case Decision.Reject r -> new Admitted(r.error(), null, awaited, this);
-            case Decision.ToolResult t -> new Admitted(null, Buffer.buffer(Json.bytes(
-                    answer(JsonBody.opensBatch(body), requests, decidedAt[0], t))), awaited, this);
+            case Decision.ToolResult t -> {
+                McpEnvelope call = requests.get(decidedAt[0]);
+                JsonNode result = JsonRpc.result(call.id(), t.result());
+                yield answered(!batch ? result : batched(requests, decidedAt[0], result,
+                        id -> new GatewayError.WithheldByLimit(id, call.tool())), awaited);
+            }
             default -> new Admitted(null, null, awaited, this);
         });
     }
 
+    private Admitted answered(JsonNode answer, Set<String> awaited) {
+        return new Admitted(null, Buffer.buffer(Json.bytes(answer)), awaited, this);
+    }
+
     /**
-     * The answer to a body a limit answered: the limited call's tool result, alone for a single message;
-     * for a batch, an array in request order where the requests not forwarded with it have an error each.
+     * A batch's answer when one of its requests is answered here and none is forwarded: in request order,
+     * that request's answer, and for every other request the error saying it was not forwarded.
      */
-    private static JsonNode answer(boolean batch, List<McpEnvelope> requests, int limited, Decision.ToolResult t) {
-        McpEnvelope call = requests.get(limited);
-        if (!batch) {
-            return JsonRpc.result(call.id(), t.result());
-        }
+    private static ArrayNode batched(List<McpEnvelope> requests, int answeredAt, JsonNode answer,
+                                     Function<JsonNode, GatewayError> withheld) {
         ArrayNode answers = Json.MAPPER.createArrayNode();
         for (int i = 0; i < requests.size(); i++) {
-            JsonNode id = requests.get(i).id();
-            answers.add(i == limited ? JsonRpc.result(id, t.result())
-                    : ErrorResponses.body(new GatewayError.WithheldByLimit(id, call.tool())));
+            answers.add(i == answeredAt ? answer : ErrorResponses.body(withheld.apply(requests.get(i).id())));
         }
         return answers;
     }

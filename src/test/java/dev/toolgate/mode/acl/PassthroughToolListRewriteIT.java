@@ -1,5 +1,6 @@
 package dev.toolgate.mode.acl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.KongHowTos;
 import dev.toolgate.testing.McpHttp;
@@ -61,6 +62,20 @@ class PassthroughToolListRewriteIT {
                         config:
                           mode: passthrough-listener
                           default_acl: [{scope: tools, deny: [suspended]}]
+                  - name: unknown-tool
+                    service: mcp-acl-service
+                    paths: [/unknown]
+                    plugins:
+                      - name: key-auth
+                        config: {key_names: [apikey]}
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: passthrough-listener
+                          acl_denial: unknown_tool
+                          include_consumer_groups: true
+                          default_acl: [{scope: tools, allow: [developer, admin]}]
+                          tools:
+                            - {name: list_users, description: List users, acl: {allow: [admin], deny: [developer]}}
                 """);
         bob = new McpHttp(gateway.proxy("/mcp"), KongHowTos.apiKey("bob"));
     }
@@ -154,6 +169,28 @@ class PassthroughToolListRewriteIT {
 
         assertThat(response.status()).as(response.toString()).isEqualTo(403);
         assertThat(response.json().path("id").asInt()).isEqualTo(2);
+        assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
+    }
+
+    @Test
+    void aCallAnsweredAsAnUnknownToolInABatchGetsABatchBackAndNothingIsForwarded() throws InterruptedException {
+        // acl_denial: unknown_tool answers a denial as a JSON-RPC error with HTTP 200: to a batch, a batch
+        answer = json("[]");
+        McpHttp bobElsewhere = new McpHttp(gateway.proxy("/unknown"), KongHowTos.apiKey("bob"));
+
+        McpHttp.Response response = bobElsewhere.post("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_users\"}}]");
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        JsonNode answers = response.json();
+        assertThat(answers.isArray()).as(response.toString()).isTrue();
+        assertThat(answers).hasSize(2);
+        assertThat(answers.get(0).path("id").asInt()).isEqualTo(1);
+        assertThat(answers.get(0).path("error").path("message").asText())
+                .isEqualTo("Not forwarded: a call in the same batch names an unknown tool; send this request again");
+        assertThat(answers.get(1).path("id").asInt()).isEqualTo(2);
+        assertThat(answers.get(1).path("error").path("code").asInt()).isEqualTo(-32602);
+        assertThat(answers.get(1).path("error").path("message").asText()).isEqualTo("Unknown tool: list_users");
         assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
     }
 
