@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -16,7 +17,8 @@ import java.util.random.RandomGenerator;
 /**
  * The state that outlives a configuration: counters and sessions kept in this process, and the links
  * to the Redis servers the fleet shares. Snapshots are built against it, so a reload that keeps a
- * plugin's limits keeps its counts, and one that keeps a Redis keeps its connection. Nothing here
+ * plugin's limits keeps its counts, and one that keeps a Redis keeps its connection; the Redis servers
+ * the new snapshot no longer names have their connections closed ({@link #swapped()}). Nothing here
  * opens a connection until a request needs it (validation builds snapshots too).
  */
 public final class Cluster implements AutoCloseable {
@@ -35,6 +37,9 @@ public final class Cluster implements AutoCloseable {
     private final Map<CounterKey, RedisCounters> shared = new ConcurrentHashMap<>();
     private final Map<RedisSettings, Revocations> revocations = new ConcurrentHashMap<>();
     private final Revocations localRevocations;
+    /** The Redis servers named by the snapshot being built, and by the one serving. */
+    private Set<RedisSettings> building = ConcurrentHashMap.newKeySet();
+    private Set<RedisSettings> serving = Set.of();
 
     /** Without the gateway's Vert.x: Redis I/O on Lettuce's own threads (validation, tests). */
     public Cluster(InstantSource clock, RandomGenerator random) {
@@ -67,6 +72,7 @@ public final class Cluster implements AutoCloseable {
 
     /** Kong's {@code redis} policy: counters in that Redis. */
     public Counters redis(RedisSettings redis, long syncRateSeconds) {
+        named(redis);
         return shared.computeIfAbsent(new CounterKey(redis, Math.max(0, syncRateSeconds)),
                 k -> new RedisCounters(links.of(k.redis()), clock, k.syncRate()));
     }
@@ -76,6 +82,7 @@ public final class Cluster implements AutoCloseable {
      * id, ended sessions in {@code redis} when set), {@code redis}, or this process (no strategy).
      */
     public SessionStore sessions(String strategy, List<String> secrets, RedisSettings redis, long ttlSeconds) {
+        named(redis);
         if ("client".equals(strategy)) {
             Revocations ended = redis == null ? localRevocations
                     : revocations.computeIfAbsent(redis, r -> new Revocations(links.of(r), clock));
@@ -89,6 +96,35 @@ public final class Cluster implements AutoCloseable {
             return new RedisSessionStore(links.of(redis), ids, ttlSeconds, limits, clock);
         }
         return memory;
+    }
+
+    private synchronized void named(RedisSettings redis) {
+        if (redis != null) {
+            building.add(redis);
+        }
+    }
+
+    /**
+     * The snapshot built since the last swap now serves: the Redis servers it does not name are let go,
+     * their connections closed (else every reload that drops or changes a {@code redis} block would
+     * leave its connections open for as long as the gateway runs).
+     */
+    public synchronized void swapped() {
+        serving = Set.copyOf(building);
+        building = ConcurrentHashMap.newKeySet();
+        closeUnused();
+    }
+
+    /** A snapshot failed to build: lets go of the Redis servers only it named (none was connected). */
+    public synchronized void abandoned() {
+        building = ConcurrentHashMap.newKeySet();
+        closeUnused();
+    }
+
+    private void closeUnused() {
+        shared.keySet().removeIf(key -> !serving.contains(key.redis()));
+        revocations.keySet().removeIf(redis -> !serving.contains(redis));
+        links.closeAllBut(serving).forEach(bus::leave);
     }
 
     /** What instances tell each other about sessions. */

@@ -196,6 +196,10 @@ public final class RedisLink implements AutoCloseable {
             return current;
         }
         synchronized (this) {
+            if (closed) {
+                // a request still on the snapshot before a reload that dropped this Redis: no new connection
+                return CompletableFuture.failedFuture(new IllegalStateException("the link to Redis " + address() + " is closed"));
+            }
             // a lane that could not connect waits before trying again, unless another lane shows Redis is back
             if (lane.connection == null || lane.connection.isCompletedExceptionally()
                     && (System.nanoTime() - lane.failedAt > RETRY_NANOS || anyUp())) {

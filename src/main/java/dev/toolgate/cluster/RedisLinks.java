@@ -2,15 +2,17 @@ package dev.toolgate.cluster;
 
 import io.vertx.core.Vertx;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * The Redis servers this instance talks to, one {@link RedisLink} per distinct {@code redis} block
  * (a rate-limiting plugin and the sessions that name the same Redis share its connections). Links live
- * as long as the gateway: a reload that keeps a block keeps its connection.
+ * until a reload drops their block: a reload that keeps a block keeps its connection.
  */
 public final class RedisLinks implements AutoCloseable {
 
@@ -31,6 +33,20 @@ public final class RedisLinks implements AutoCloseable {
     /** Every link made so far. */
     public List<RedisLink> all() {
         return List.copyOf(links.values());
+    }
+
+    /** Closes and forgets the links of every Redis but these; returns the ones closed. */
+    public synchronized List<RedisLink> closeAllBut(Set<RedisSettings> kept) {
+        List<RedisLink> closed = new ArrayList<>();
+        links.values().removeIf(link -> {
+            if (kept.contains(link.settings())) {
+                return false;
+            }
+            link.close();
+            closed.add(link);
+            return true;
+        });
+        return closed;
     }
 
     private LettuceLoops loops() {

@@ -52,6 +52,11 @@ public final class SessionBus {
         }
     }
 
+    /** Stops telling and hearing through a Redis no longer named (its link is closed). */
+    void leave(RedisLink link) {
+        links.remove(link);
+    }
+
     /** Tells every instance that shares a Redis with this one. */
     public void publish(Event event) {
         if (links.isEmpty()) {

@@ -235,17 +235,22 @@ public final class Gateway implements AutoCloseable {
         return next;
     }
 
-    /** Builds a snapshot and swaps it in; what the log plugins of the one before no longer use is closed. */
+    /**
+     * Builds a snapshot and swaps it in; what the log plugins of the one before no longer use is closed,
+     * and so are the connections to the Redis servers it no longer names.
+     */
     private Snapshot swap(byte[] document, Path baseDirectory) {
         Snapshot next;
         try {
             next = builder.load(document, baseDirectory, new ConfigReport());
         } catch (RuntimeException e) {
             telemetry.abandoned();
+            cluster.abandoned();
             throw e;
         }
         snapshots.swap(next);
         telemetry.swapped();
+        cluster.swapped();
         return next;
     }
 

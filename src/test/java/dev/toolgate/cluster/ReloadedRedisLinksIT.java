@@ -1,0 +1,127 @@
+package dev.toolgate.cluster;
+
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RedisServer;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What a reload does to the connections to Redis: a {@code redis} block that is dropped, or changed,
+ * has its connections closed; one that is kept keeps them. Counted on the server, by {@code CLIENT LIST}.
+ */
+@Timeout(90)
+class ReloadedRedisLinksIT {
+
+    private RedisServer redis;
+    private RestUpstream upstream;
+    private TestGateway gateway;
+    private AdminHttp admin;
+
+    @BeforeEach
+    void start() {
+        redis = RedisServer.start();
+        upstream = new RestUpstream().json("GET /ping", 200, "{\"pong\":true}");
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        upstream.close();
+        redis.close();
+    }
+
+    private String config(String session) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: one
+                        paths: [/one]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server: {session: %s}
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /one/ping}
+                """.formatted(upstream.url(), session);
+    }
+
+    private String withRedis(int database) {
+        return config("{strategy: redis, redis: {host: 127.0.0.1, port: %d, database: %d}}"
+                .formatted(redis.port(), database));
+    }
+
+    /** The ids of the gateway's connections the server holds now (Toolgate names its clients {@code toolgate}). */
+    private Set<String> gatewayConnections() {
+        RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", redis.port()));
+        try (var connection = client.connect()) {
+            return connection.sync().clientList().lines().filter(l -> l.contains(" name=toolgate "))
+                    .map(l -> l.substring(0, l.indexOf(' '))).collect(Collectors.toSet());
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private void startWithSessionsInRedis() {
+        gateway = TestGateway.start(withRedis(0));
+        admin = new AdminHttp(gateway);
+        assertThat(new McpHttp(gateway.proxy("/one")).initialize("2025-06-18").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gatewayConnections().size() >= 2);
+    }
+
+    @Test
+    void aReloadWithoutTheRedisBlockClosesItsConnections() {
+        startWithSessionsInRedis();
+
+        AdminHttp.Response reloaded = admin.postConfig(config("{}"));
+
+        assertThat(reloaded.status()).as("%s", reloaded).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gatewayConnections()).isEmpty());
+    }
+
+    @Test
+    void reloadsThatChangeTheRedisBlockDoNotPileUpConnections() {
+        startWithSessionsInRedis();
+        int atStart = gatewayConnections().size();
+
+        for (int round = 1; round <= 4; round++) {
+            AdminHttp.Response reloaded = admin.postConfig(withRedis(round));
+            assertThat(reloaded.status()).as("%s", reloaded).isEqualTo(200);
+            assertThat(new McpHttp(gateway.proxy("/one")).initialize("2025-06-18").status()).isEqualTo(200);
+        }
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(gatewayConnections().size()).isLessThanOrEqualTo(atStart));
+    }
+
+    @Test
+    void aReloadThatKeepsTheRedisBlockKeepsItsConnections() {
+        startWithSessionsInRedis();
+        Set<String> atStart = gatewayConnections();
+
+        AdminHttp.Response reloaded = admin.postConfig(withRedis(0).replace("description: Ping", "description: Pong"));
+
+        assertThat(reloaded.status()).as("%s", reloaded).isEqualTo(200);
+        assertThat(new McpHttp(gateway.proxy("/one")).initialize("2025-06-18").status()).isEqualTo(200);
+        assertThat(gatewayConnections()).containsAll(atStart);
+    }
+}
