@@ -36,7 +36,6 @@ import java.util.UUID;
 final class AdminApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
-    private static final long MAX_CONFIG_BYTES = 64L * 1024 * 1024;
 
     private final Vertx vertx;
     private final AdminView view;
@@ -269,7 +268,7 @@ final class AdminApi {
 
     /** Kong db-less: the document as the body, as a {@code config} form field or upload, or as {"config": ...}. */
     private void postConfig(HttpServerRequest request) {
-        ConfigUpload.read(request, MAX_CONFIG_BYTES).onComplete(read -> {
+        ConfigUpload.read(request, ConfigUpload.MAX_BYTES).onComplete(read -> {
             if (read.failed()) {
                 send(request, Response.of(new GatewayError.UnreadableConfig(read.cause().getMessage())));
                 return;

@@ -31,7 +31,10 @@ public final class AdminServer {
                                             List<String> hostNames) {
         AdminApi api = new AdminApi(vertx, view, new AdminHosts(hostNames));
         AtomicInteger open = new AtomicInteger();
-        return vertx.createHttpServer(ConnectionGuard.options(new HttpServerOptions().setHost(host).setPort(port), limits))
+        // a POST /config form field holds a whole document (Vert.x's default: 8 KiB); ConfigUpload bounds the body
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+                .setMaxFormAttributeSize(ConfigUpload.MAX_BYTES);
+        return vertx.createHttpServer(ConnectionGuard.options(options, limits))
                 .requestHandler(api::handle)
                 .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open))
                 .listen()

@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class ConfigUpload {
 
+    /** Generated declarative files (openapi2mcp output for large APIs) run to tens of megabytes. */
+    static final int MAX_BYTES = 64 * 1024 * 1024;
+
     private ConfigUpload() {
     }
 
@@ -30,19 +33,25 @@ final class ConfigUpload {
         return BodyReader.read(request, limit).map(body -> unwrap(body.getBytes()));
     }
 
+    /**
+     * A form's fields are decoded by Vert.x, which holds each whole in memory: the listener lets one
+     * field be as large as a document ({@link AdminServer}), and the body as a whole is bounded here.
+     */
     private static Future<byte[]> readForm(HttpServerRequest request, long limit) {
         Promise<byte[]> promise = Promise.promise();
         Buffer upload = Buffer.buffer();
+        long[] received = {0};
         request.setExpectMultipart(true);
+        request.handler(chunk -> {
+            received[0] += chunk.length();
+            if (received[0] > limit && promise.tryFail("the config is larger than " + limit + " bytes")) {
+                // nothing more is read (nor decoded): the answer goes out, the rest of the body is not waited for
+                request.pause();
+            }
+        });
         request.uploadHandler(file -> {
             if ("config".equals(file.name())) {
-                file.handler(chunk -> {
-                    if (upload.length() + chunk.length() > limit) {
-                        promise.tryFail("the config is larger than " + limit + " bytes");
-                    } else {
-                        upload.appendBuffer(chunk);
-                    }
-                });
+                file.handler(upload::appendBuffer);
             }
         });
         request.exceptionHandler(promise::tryFail);

@@ -215,6 +215,27 @@ class AdminConfigIT {
         assertNoRoute("new");
     }
 
+    /** A real declarative file runs past 8 KiB: padded with comments, the document stays the same. */
+    private static String large(String route) {
+        return config(route) + ("# " + "x".repeat(98) + "\n").repeat(400);
+    }
+
+    @Test
+    void configFormFieldsLargerThan8KiBAreReadWhole() {
+        String boundary = "b0undary";
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n"
+                + large("new") + "\r\n--" + boundary + "--\r\n";
+        AdminHttp.Response field = admin.send("POST", "/config", "multipart/form-data; boundary=" + boundary,
+                multipart.getBytes(StandardCharsets.UTF_8));
+        assertThat(field.status()).as("%s", field).isEqualTo(200);
+        assertServes("new");
+
+        AdminHttp.Response form = admin.send("POST", "/config", "application/x-www-form-urlencoded",
+                ("config=" + URLEncoder.encode(large("third"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        assertThat(form.status()).as("%s", form).isEqualTo(200);
+        assertServes("third");
+    }
+
     @Test
     void formWithoutAConfigFieldIs400() {
         AdminHttp.Response response = admin.send("POST", "/config", "application/x-www-form-urlencoded",
