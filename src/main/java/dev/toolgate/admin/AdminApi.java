@@ -10,6 +10,7 @@ import dev.toolgate.config.Plugin;
 import dev.toolgate.config.Route;
 import dev.toolgate.error.ErrorCatalog;
 import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
 import dev.toolgate.gateway.Version;
 import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.Router;
@@ -270,7 +271,9 @@ final class AdminApi {
     private void postConfig(HttpServerRequest request) {
         ConfigUpload.read(request, ConfigUpload.MAX_BYTES).onComplete(read -> {
             if (read.failed()) {
-                send(request, Response.of(new GatewayError.UnreadableConfig(read.cause().getMessage())));
+                // too large, or in a coding the gateway does not read: the catalog's answer, not the error's name
+                send(request, Response.of(read.cause() instanceof GatewayException refused ? refused.error()
+                        : new GatewayError.UnreadableConfig(read.cause().getMessage())));
                 return;
             }
             Context context = vertx.getOrCreateContext();

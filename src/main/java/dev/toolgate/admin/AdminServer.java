@@ -31,9 +31,10 @@ public final class AdminServer {
                                             List<String> hostNames) {
         AdminApi api = new AdminApi(vertx, view, new AdminHosts(hostNames));
         AtomicInteger open = new AtomicInteger();
-        // a POST /config form field holds a whole document (Vert.x's default: 8 KiB); ConfigUpload bounds the body
-        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-                .setMaxFormAttributeSize(ConfigUpload.MAX_BYTES);
+        // a POST /config form field holds a whole document (Vert.x's default: 8 KiB). ConfigUpload bounds the
+        // form's body, and stops reading, and so decoding, past it; a bound here as well would be met first
+        // (the decoder sees each chunk before ConfigUpload does) and answer with the decoder's exception
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setMaxFormAttributeSize(-1);
         return vertx.createHttpServer(ConnectionGuard.options(options, limits))
                 .requestHandler(api::handle)
                 .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open))

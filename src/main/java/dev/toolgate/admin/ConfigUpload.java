@@ -1,6 +1,8 @@
 package dev.toolgate.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.BodyReader;
 import dev.toolgate.mcp.Json;
 import io.vertx.core.Future;
@@ -24,13 +26,16 @@ final class ConfigUpload {
     private ConfigUpload() {
     }
 
-    /** The document in the body, however Kong's db-less endpoint accepts it; fails past {@code limit} bytes. */
+    /**
+     * The document in the body, however Kong's db-less endpoint accepts it; fails past {@code limit} bytes
+     * (and on a body it cannot decode) with a {@link GatewayException}, on a form it cannot use with a message.
+     */
     static Future<byte[]> read(HttpServerRequest request, long limit) {
         String type = request.getHeader("content-type");
         if (type != null && (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded"))) {
             return readForm(request, limit);
         }
-        return BodyReader.read(request, limit).map(body -> unwrap(body.getBytes()));
+        return BodyReader.read(request, limit, new GatewayError.ConfigTooLarge(limit)).map(body -> unwrap(body.getBytes()));
     }
 
     /**
@@ -44,7 +49,7 @@ final class ConfigUpload {
         request.setExpectMultipart(true);
         request.handler(chunk -> {
             received[0] += chunk.length();
-            if (received[0] > limit && promise.tryFail("the config is larger than " + limit + " bytes")) {
+            if (received[0] > limit && promise.tryFail(new GatewayException(new GatewayError.ConfigTooLarge(limit)))) {
                 // nothing more is read (nor decoded): the answer goes out, the rest of the body is not waited for
                 request.pause();
             }

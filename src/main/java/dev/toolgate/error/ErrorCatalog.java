@@ -43,6 +43,7 @@ import dev.toolgate.error.GatewayError.Stopping;
 import dev.toolgate.error.GatewayError.ToolDenied;
 import dev.toolgate.error.GatewayError.Unauthenticated;
 import dev.toolgate.error.GatewayError.UnreadableConfig;
+import dev.toolgate.error.GatewayError.ConfigTooLarge;
 import dev.toolgate.error.GatewayError.HeaderMismatch;
 import dev.toolgate.error.GatewayError.InvalidRequestState;
 import dev.toolgate.error.GatewayError.MissingClientCapability;
@@ -183,6 +184,10 @@ public final class ErrorCatalog {
                             + "' (use an IP address or localhost, or list the name with --admin-hostname)");
             case InvalidConfiguration e -> new Entry(400, JsonRpc.INVALID_PARAMS, "invalid_configuration",
                     "declarative config is invalid: " + e.problems() + " problem(s)");
+            // the rest of the body was not read: the connection cannot be reused
+            case ConfigTooLarge e -> new Entry(413, JsonRpc.TRANSPORT_ERROR, "config_too_large",
+                    "Payload Too Large: a declarative config may be at most " + e.limitBytes() + " bytes",
+                    Map.of("connection", "close"));
             case UnreadableConfig e -> new Entry(400, JsonRpc.INVALID_REQUEST, "unreadable_config",
                     "cannot read the declarative config: " + e.detail());
             case SessionsUnavailable e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "sessions_unavailable",

@@ -213,6 +213,10 @@ public sealed interface GatewayError {
     record InvalidConfiguration(int problems) implements GatewayError {
     }
 
+    /** Admin API: a posted declarative document is larger than the gateway reads. */
+    record ConfigTooLarge(long limitBytes) implements GatewayError {
+    }
+
     /** Admin API: a posted body could not be read as a declarative document (form without the field...). */
     record UnreadableConfig(String detail) implements GatewayError {
     }

@@ -237,6 +237,34 @@ class AdminConfigIT {
     }
 
     @Test
+    void aDocumentLargerThan64MiBIs413SayingTheLimitAndChangesNothing() {
+        String before = admin.hash();
+        String huge = config("new") + "#".repeat(64 * 1024 * 1024);
+
+        AdminHttp.Response body = admin.postConfig(huge);
+        assertThat(body.status()).as("%s", body).isEqualTo(413);
+        assertThat(body.json().get("message").asText())
+                .isEqualTo("Payload Too Large: a declarative config may be at most 67108864 bytes");
+
+        String boundary = "b0undary";
+        AdminHttp.Response form = admin.send("POST", "/config", "multipart/form-data; boundary=" + boundary,
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n" + huge
+                        + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(form.status()).as("%s", form).isEqualTo(413);
+        assertThat(admin.hash()).isEqualTo(before);
+        assertServes("old");
+    }
+
+    @Test
+    void aBodyInAnUnknownContentEncodingIs415() {
+        AdminHttp.Response response = admin.sendWithHeaders("POST", "/config", java.util.Map.of("content-encoding", "br"),
+                config("new").getBytes(StandardCharsets.UTF_8));
+        assertThat(response.status()).as("%s", response).isEqualTo(415);
+        assertThat(response.body()).doesNotContain("UnsupportedContentEncoding[");
+        assertServes("old");
+    }
+
+    @Test
     void formWithoutAConfigFieldIs400() {
         AdminHttp.Response response = admin.send("POST", "/config", "application/x-www-form-urlencoded",
                 "other=1".getBytes(StandardCharsets.UTF_8));

@@ -100,6 +100,8 @@ class ErrorCatalogTest {
                         "misdirected_host", List.of("does not answer for Host 'evil.example'", "--admin-hostname")),
                 arguments(new GatewayError.InvalidConfiguration(3), 400, JsonRpc.INVALID_PARAMS, "invalid_configuration",
                         List.of("declarative config is invalid", "3 problem(s)")),
+                arguments(new GatewayError.ConfigTooLarge(1024), 413, JsonRpc.TRANSPORT_ERROR, "config_too_large",
+                        List.of("Payload Too Large: a declarative config may be at most 1024 bytes")),
                 arguments(new GatewayError.UnreadableConfig("not multipart"), 400, JsonRpc.INVALID_REQUEST,
                         "unreadable_config", List.of("cannot read the declarative config: not multipart")),
                 arguments(new GatewayError.SessionsUnavailable(), 503, JsonRpc.TRANSPORT_ERROR, "sessions_unavailable",
