@@ -2,6 +2,7 @@ package dev.toolgate.cli;
 
 import dev.toolgate.config.InvalidConfigException;
 import dev.toolgate.gateway.Gateway;
+import dev.toolgate.gateway.Limits;
 import dev.toolgate.http.ClientAddresses;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -77,11 +78,12 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--trusted-ips: " + e.getMessage());
         }
+        // before the start, whose failures are not the command line's (exit 3, not 2)
+        Limits bounds = limits.limits(spec);
         Gateway gateway;
         try {
             gateway = Gateway.start(new Gateway.Options(config, proxy.host(), proxy.port(), admin.host(), admin.port(),
-                    !noWatch, System::getenv, InstantSource.system(), new SecureRandom(), addresses,
-                    limits.limits(spec)));
+                    !noWatch, System::getenv, InstantSource.system(), new SecureRandom(), addresses, bounds));
         } catch (InvalidConfigException e) {
             System.err.println("toolgate: " + config + " is invalid; not starting:");
             e.problems().forEach(System.err::println);

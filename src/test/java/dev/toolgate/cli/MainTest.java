@@ -217,6 +217,20 @@ class MainTest {
     }
 
     @Test
+    void aLimitBelowOneIsAUsageErrorAndNothingStarts() throws IOException {
+        int port = freePort();
+
+        Result result = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "127.0.0.1:" + port,
+                "--max-connections", "0");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains("every limit must be 1 or more").doesNotContain("could not start");
+        try (ServerSocket stillFree = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(stillFree.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
     void negativeShutdownTimeoutIsAUsageErrorAndNothingStarts() throws IOException {
         int port = freePort();
 
