@@ -87,13 +87,16 @@ final class LimitOptions {
     List<String> adminHostNames = new ArrayList<>();
 
     Limits limits(CommandSpec spec) {
+        long keepAliveMs = millis(spec, keepAlive, "--keepalive-timeout");
+        long headerMs = millis(spec, headerTimeout, "--client-header-timeout");
+        long bodyMs = millis(spec, bodyTimeout, "--client-body-timeout");
+        long poolWaitMs = millis(spec, poolWait, "--upstream-pool-wait-timeout");
         try {
-            ListenerLimits proxy = new ListenerLimits(maxConnections, seconds(keepAlive), seconds(headerTimeout),
-                    seconds(bodyTimeout));
-            ListenerLimits admin = new ListenerLimits(Limits.DEFAULT.admin().maxConnections(), seconds(keepAlive),
-                    seconds(headerTimeout), seconds(bodyTimeout));
+            ListenerLimits proxy = new ListenerLimits(maxConnections, keepAliveMs, headerMs, bodyMs);
+            ListenerLimits admin = new ListenerLimits(Limits.DEFAULT.admin().maxConnections(), keepAliveMs, headerMs,
+                    bodyMs);
             return new Limits(proxy, admin, sessionsPerEndpoint, sessionsPerClient, sessionIdle, poolSize,
-                    seconds(poolWait), specsOutside, metadataUpstreams,
+                    poolWaitMs, specsOutside, metadataUpstreams,
                     adminHostNames.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "every limit must be 1 or more ("
@@ -101,7 +104,19 @@ final class LimitOptions {
         }
     }
 
-    private static long seconds(long value) {
-        return Math.multiplyExact(value, 1000L);
+    /**
+     * Seconds as milliseconds; a number of seconds whose milliseconds a long cannot hold is a usage error
+     * (multiplied, it would wrap: to a negative bound, or a small positive one). 0 and less stay as they
+     * are, for the bounds to refuse.
+     */
+    private static long millis(CommandSpec spec, long seconds, String option) {
+        if (seconds < 1) {
+            return seconds;
+        }
+        if (seconds > Long.MAX_VALUE / 1000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be at most "
+                    + Long.MAX_VALUE / 1000 + " seconds");
+        }
+        return seconds * 1000;
     }
 }

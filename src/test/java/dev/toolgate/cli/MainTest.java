@@ -231,6 +231,21 @@ class MainTest {
     }
 
     @Test
+    void aTimeoutTooLargeToCountInMillisecondsIsAUsageErrorAndNothingStarts() throws IOException {
+        int port = freePort();
+
+        Result result = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "127.0.0.1:" + port,
+                "--keepalive-timeout", "10000000000000000");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains("--keepalive-timeout must be at most 9223372036854775 seconds")
+                .doesNotContain("ArithmeticException", "\tat ");
+        try (ServerSocket stillFree = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(stillFree.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
     void negativeShutdownTimeoutIsAUsageErrorAndNothingStarts() throws IOException {
         int port = freePort();
 
