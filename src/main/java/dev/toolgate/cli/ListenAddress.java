@@ -18,6 +18,9 @@ record ListenAddress(String host, int port) {
         String host = text.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
+        } else if (host.contains("[") || host.contains("]")) {
+            // '[::1:8000' would otherwise bind the host '[::1' and fail as the gateway starts, not here
+            throw new IllegalArgumentException("'" + text + "' is not HOST:PORT (for example [::1]:8000)");
         }
         if (host.isEmpty()) {
             host = "0.0.0.0";

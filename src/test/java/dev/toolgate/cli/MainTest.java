@@ -246,6 +246,16 @@ class MainTest {
     }
 
     @Test
+    @Timeout(30)
+    void anIpv6ListenAddressWithoutItsClosingBracketIsAUsageError() throws IOException {
+        Result result = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "[::1:0",
+                "--admin-listen", "127.0.0.1:0", "--no-watch");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains("'[::1:0' is not HOST:PORT (for example [::1]:8000)");
+    }
+
+    @Test
     void negativeShutdownTimeoutIsAUsageErrorAndNothingStarts() throws IOException {
         int port = freePort();
 
