@@ -278,7 +278,14 @@ public final class RedisLink implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        // a connection still being opened as its client shuts down comes up all the same: closed when it does
+        if (pubSub != null) {
+            pubSub.thenAccept(StatefulRedisPubSubConnection::closeAsync);
+        }
         for (Lane lane : lanes) {
+            if (lane.connection != null) {
+                lane.connection.thenAccept(StatefulRedisConnection::closeAsync);
+            }
             if (lane.client != null) {
                 lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS);
             }

@@ -114,6 +114,21 @@ class ReloadedRedisLinksIT {
     }
 
     @Test
+    void aRefusedConfigLeavesNoConnectionToItsRedis() {
+        gateway = TestGateway.start(config("{}"));
+        admin = new AdminHttp(gateway);
+
+        // a problem found only while the tools are built: the endpoints, and their session stores, were made
+        AdminHttp.Response refused = admin.postConfig(withRedis(0).replace("path: /one/ping}",
+                "path: /one/ping, parameters: [{name: id, in: path, required: true}]}"));
+
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(gatewayConnections()).isEmpty());
+        assertThat(admin.get("/status").json().get("redis")).isEmpty();
+    }
+
+    @Test
     void aReloadThatKeepsTheRedisBlockKeepsItsConnections() {
         startWithSessionsInRedis();
         Set<String> atStart = gatewayConnections();
