@@ -20,10 +20,13 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Kong declarative file (YAML or JSON).")
     private Path config;
 
-    @Option(names = "--allow-spec-outside-config-dir", description = "As for run.")
+    // the same defaults as run's (LimitOptions): a variable run accepts, validate reads alike
+    @Option(names = "--allow-spec-outside-config-dir", negatable = false,
+            defaultValue = "${env:TOOLGATE_ALLOW_SPEC_OUTSIDE_CONFIG_DIR:-false}", description = "As for run.")
     private boolean specsOutside;
 
-    @Option(names = "--allow-metadata-upstreams", description = "As for run.")
+    @Option(names = "--allow-metadata-upstreams", negatable = false,
+            defaultValue = "${env:TOOLGATE_ALLOW_METADATA_UPSTREAMS:-false}", description = "As for run.")
     private boolean metadataUpstreams;
 
     @Override
@@ -32,8 +35,7 @@ final class ValidateCommand implements Callable<Integer> {
             byte[] document = ConfigLoader.readFile(config);
             Path base = config.toAbsolutePath().getParent();
             Snapshot snapshot = Gateway.check(document, base, System::getenv,
-                    new ConfigInput(specsOutside || "true".equals(System.getenv("TOOLGATE_ALLOW_SPEC_OUTSIDE_CONFIG_DIR")),
-                            metadataUpstreams || "true".equals(System.getenv("TOOLGATE_ALLOW_METADATA_UPSTREAMS"))));
+                    new ConfigInput(specsOutside, metadataUpstreams));
             snapshot.warnings().forEach(w -> System.err.println("warning: " + w));
             System.out.printf("%s is valid: %d services, %d routes, %d plugins, %d tools%n", config,
                     snapshot.config().services().size(), snapshot.config().routes().size(),
