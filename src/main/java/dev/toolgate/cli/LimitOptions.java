@@ -8,12 +8,17 @@ import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The bounds of {@code toolgate run} (README, "Limits and hardening"): each a flag with an environment
  * variable, named after Kong's setting where Kong has one. Timeouts are in seconds.
  */
 final class LimitOptions {
+
+    /** A DNS name (underscores allowed, as container names have them), with or without its final dot. */
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?");
 
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:TOOLGATE_MAX_CONNECTIONS:-10000}",
             description = "Open connections the proxy listener allows at once; more are answered 503 "
@@ -97,11 +102,33 @@ final class LimitOptions {
                     bodyMs);
             return new Limits(proxy, admin, sessionsPerEndpoint, sessionsPerClient, sessionIdle, poolSize,
                     poolWaitMs, specsOutside, metadataUpstreams,
-                    adminHostNames.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
+                    adminHostNames(spec));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "every limit must be 1 or more ("
                     + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The names as the Admin API compares them with a request's {@code Host} (its port and a final dot
+     * dropped): a name given with a port, a scheme or a path could never match, and would leave the
+     * operator with 421s and no reason, so it is a usage error.
+     */
+    private List<String> adminHostNames(CommandSpec spec) {
+        List<String> names = new ArrayList<>();
+        for (String given : adminHostNames) {
+            String name = given.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!HOST_NAME.matcher(name).matches()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--admin-hostname '" + name
+                        + "' is not a host name: give the name alone, without a port or scheme (IP addresses are "
+                        + "always answered)");
+            }
+            names.add(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+        }
+        return names;
     }
 
     /**

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -227,6 +228,24 @@ class MainTest {
         assertThat(result.err()).contains("every limit must be 1 or more").doesNotContain("could not start");
         try (ServerSocket stillFree = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             assertThat(stillFree.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    @Timeout(30) // on a name it accepts, run serves until stopped
+    void anAdminHostnameWithAPortOrSchemeIsAUsageErrorAndNothingStarts() throws IOException {
+        for (String name : List.of("admin.example:8001", "http://admin.example", "admin.example/x", "[::1]")) {
+            int port = freePort();
+
+            Result result = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "127.0.0.1:" + port,
+                    "--admin-listen", "127.0.0.1:0", "--admin-hostname", "ok.example," + name);
+
+            assertThat(result.exitCode()).as("%s: %s", name, result.err()).isEqualTo(2);
+            assertThat(result.err()).contains("--admin-hostname '" + name + "' is not a host name")
+                    .doesNotContain("could not start");
+            try (ServerSocket stillFree = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                assertThat(stillFree.getLocalPort()).isEqualTo(port);
+            }
         }
     }
 
