@@ -41,6 +41,11 @@ final class SessionRequests {
         Context context = Vertx.currentContext();
         return headers.session(exchange).compose(session -> {
             HttpServerResponse response = request.response();
+            if (response.closed()) {
+                // the client left while the session was looked up (a store that answers late): a stream kept
+                // now would never hear its close, and would hold the session's one stream (409) for good
+                return Future.succeededFuture();
+            }
             if (!sessions.openStream(session.id(), settings.endpointId(), response, context)) {
                 throw new GatewayException(new GatewayError.StreamAlreadyOpen());
             }

@@ -1,0 +1,103 @@
+package dev.toolgate.mode.conversion;
+
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RedisServer;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.SseStream;
+import dev.toolgate.testing.TestGateway;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A session store that answers slowly (Redis busy, or far away): what a client that gives up on a
+ * request while its session is being looked up leaves behind. Redis is paused ({@code CLIENT PAUSE})
+ * to hold the lookup for as long as the test needs.
+ */
+@Timeout(60)
+class SlowSessionLookupIT {
+
+    static RedisServer redis;
+    static RestUpstream upstream;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        upstream = new RestUpstream();
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server:
+                                session:
+                                  strategy: redis
+                                  redis: {host: 127.0.0.1, port: %d, connect_timeout: 500, read_timeout: 10000}
+                              tools:
+                                - {name: one, description: One, method: GET, path: /mcp/one}
+                """.formatted(upstream.url(), redis.port()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+        redis.close();
+    }
+
+    /** Holds every Redis command of every client for {@code millis}. */
+    private static void pauseRedis(long millis) {
+        RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", redis.port()));
+        try (var connection = client.connect()) {
+            connection.sync().clientPause(millis);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void aGetStreamWhoseClientLeftDuringTheSessionLookupIsNotKeptAndTheSessionCanOpenAnother() throws Exception {
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-06-18");
+        URI endpoint = gateway.proxy("/mcp");
+
+        pauseRedis(1_000);
+        try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /mcp HTTP/1.1\r\nHost: " + endpoint.getAuthority() + "\r\nAccept: text/event-stream\r\n"
+                    + "Mcp-Session-Id: " + mcp.sessionId() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Thread.sleep(300);
+        }
+        // answered once Redis has answered the stream's lookup too (one connection, answers in order)
+        assertThat(mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(new AdminHttp(gateway).get("/status").json().at("/server/mcp_streams").asInt())
+                        .as("streams the gateway keeps open").isZero());
+        try (SseStream again = SseStream.open(endpoint, mcp.sessionId())) {
+            assertThat(again.status()).as("a new GET stream for the session").isEqualTo(200);
+        }
+    }
+}
