@@ -202,11 +202,8 @@ public final class McpServerEndpoint implements McpEndpoint {
         if (!settings.managedSessions()) {
             return json(request, answer, null);
         }
-        JsonNode client = r.params().path("clientInfo");
-        JsonNode capabilities = r.params().get("capabilities");
-        Session draft = new Session(null, settings.endpointId(), version, client.path("name").asText(null),
-                client.path("version").asText(null), capabilities == null ? null : Json.text(capabilities),
-                settings.clock().millis(), exchange.principal().sessionOwner());
+        Session draft = SessionDraft.of(settings.endpointId(), version, r.params(), settings.clock().millis(),
+                exchange.principal().sessionOwner());
         // counted by the client as the pipeline knows it (behind trusted proxies, the forwarded address)
         return store.create(draft, settings.sessionTtlSeconds(), exchange.clientAddress())
                 .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
