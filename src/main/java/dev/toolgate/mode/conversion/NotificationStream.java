@@ -12,7 +12,9 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * The server's notification stream of one session (the transport's GET): an SSE response that stays
  * open for {@code notifications/tools/list_changed}, with a comment every 15 seconds so that proxies
- * and load balancers in between do not close it as idle. It ends when the session does.
+ * and load balancers in between do not close it as idle. Each comment looks the session up, which
+ * renews it: an open stream counts as use, so a session whose TTL is shorter than 15 seconds gets one
+ * twice per TTL. It ends when the session does.
  */
 final class NotificationStream {
 
@@ -21,8 +23,13 @@ final class NotificationStream {
     private NotificationStream() {
     }
 
-    /** Starts the SSE response; the caller has registered it with {@link Sessions#openStream}. */
-    static void start(HttpServerResponse response, Session session, Sessions sessions, SessionStore store) {
+    /**
+     * Starts the SSE response; the caller has registered it with {@link Sessions#openStream}.
+     *
+     * @param ttlSeconds how long the session lives without use ({@code session_ttl})
+     */
+    static void start(HttpServerResponse response, Session session, long ttlSeconds, Sessions sessions,
+                      SessionStore store) {
         String sessionId = session.id();
         response.setStatusCode(200).setChunked(true)
                 .putHeader("content-type", MediaTypes.EVENT_STREAM)
@@ -30,7 +37,7 @@ final class NotificationStream {
                 .putHeader("x-accel-buffering", "no");
         response.write(Buffer.buffer(SseEvent.comment("stream open")));
         Vertx vertx = Vertx.currentContext().owner();
-        long keepalive = vertx.setPeriodic(KEEPALIVE_MS, id -> {
+        long keepalive = vertx.setPeriodic(Math.max(1, Math.min(KEEPALIVE_MS, ttlSeconds * 500)), id -> {
             // a store that cannot be reached now does not end the stream; an ended session does
             store.find(sessionId, session.endpoint()).onSuccess(live -> {
                 if (live == null) {

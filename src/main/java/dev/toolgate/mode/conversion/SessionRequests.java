@@ -49,7 +49,7 @@ final class SessionRequests {
             if (!sessions.openStream(session.id(), settings.endpointId(), response, context)) {
                 throw new GatewayException(new GatewayError.StreamAlreadyOpen());
             }
-            NotificationStream.start(response, session, sessions, store);
+            NotificationStream.start(response, session, settings.sessionTtlSeconds(), sessions, store);
             return Future.succeededFuture();
         });
     }

@@ -2,6 +2,7 @@ package dev.toolgate.mode.conversion;
 
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.SseStream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +14,7 @@ import java.util.Map;
 
 import static dev.toolgate.testing.McpAssertions.assertRpcError;
 import static dev.toolgate.testing.McpAssertions.assertStillServes;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code server.session.session_ttl}: a session ends after that long without a request; each request renews it. */
 @Timeout(60)
@@ -71,6 +73,19 @@ class SessionExpiryIT {
         long end = System.nanoTime() + Duration.ofMillis(6_000).toNanos();
         while (System.nanoTime() < end) {
             Thread.sleep(500);
+            assertStillServes(mcp);
+        }
+    }
+
+    @Test
+    void anOpenGetStreamKeepsAnOtherwiseIdleSessionAlivePastItsTtl() throws InterruptedException {
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-06-18");
+        try (SseStream stream = SseStream.open(gateway.proxy("/mcp"), mcp.sessionId())) {
+            assertThat(stream.status()).isEqualTo(200);
+            // past the 15 s between two keepalives, five times the 3 s TTL, without a request
+            Thread.sleep(16_000);
+            assertThat(stream.ended()).as("the stream ended").isFalse();
             assertStillServes(mcp);
         }
     }
