@@ -62,7 +62,10 @@ public final class TrafficCounters implements TapSink, TrafficSink {
         }
     }
 
-    private void countMethod(String method) {
+    private void countMethod(String named) {
+        // as an event keeps it: a passthrough client's method may be as long as its body, and a key is kept
+        // for the process's life (256 of a megabyte each held 256 MB and made GET /status never answer)
+        String method = named.length() <= McpEvent.MAX_TEXT ? named : named.substring(0, McpEvent.MAX_TEXT) + "…";
         LongAdder count = methods.get(method);
         if (count == null) {
             // method names come from clients: past a bound, new ones share one count
