@@ -65,8 +65,9 @@ final class BufferedCall {
         req.response().onComplete(resp -> {
             if (resp.failed()) {
                 fail(UpstreamException.from(resp.cause(), target));
-            } else if (resp.result().statusCode() < 100 || resp.result().statusCode() > 599) {
-                failAndReset(UpstreamException.invalidStatus(target, resp.result().statusCode()));
+            } else if (FinalStatus.problem(target, resp.result().statusCode()) instanceof UpstreamException unusable) {
+                FinalStatus.discard(resp.result());
+                failAndReset(unusable);
             } else {
                 lastReadNanos = System.nanoTime();
                 read(resp.result());

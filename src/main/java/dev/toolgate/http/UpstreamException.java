@@ -93,8 +93,14 @@ public final class UpstreamException extends RuntimeException {
     }
 
     /** The upstream's status line is not HTTP: a status outside 100-599. */
-    public static UpstreamException invalidStatus(UpstreamTarget t, int status) {
+    static UpstreamException invalidStatus(UpstreamTarget t, int status) {
         return new UpstreamException(Kind.BROKEN, t.service(), "answered with an invalid status code (" + status + ")");
+    }
+
+    /** The upstream sent an interim status (1xx) where the gateway needs its final answer. */
+    static UpstreamException interimStatus(UpstreamTarget t, int status) {
+        return new UpstreamException(Kind.BROKEN, t.service(), "answered with an interim status (" + status
+                + ") the gateway does not support");
     }
 
     private static boolean isTimeout(Throwable failure) {

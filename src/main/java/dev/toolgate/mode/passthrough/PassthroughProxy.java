@@ -2,6 +2,7 @@ package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.ErrorResponses;
+import dev.toolgate.http.FinalStatus;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteMatch;
@@ -299,10 +300,13 @@ public final class PassthroughProxy implements McpEndpoint {
                 if (answer.failed()) {
                     silence.stop();
                     failed.accept(answer.cause());
-                } else if (answer.result().statusCode() < 100 || answer.result().statusCode() > 599) {
-                    // relaying "HTTP/1.1 9999" would hand the client a response it cannot parse
+                } else if (FinalStatus.problem(settings.target(), answer.result().statusCode())
+                        instanceof UpstreamException unusable) {
+                    // relaying "HTTP/1.1 9999" would hand the client a response it cannot parse, and a 1xx one
+                    // that never ends
                     silence.stop();
-                    failed.accept(UpstreamException.invalidStatus(settings.target(), answer.result().statusCode()));
+                    FinalStatus.discard(answer.result());
+                    failed.accept(unusable);
                     upstream.reset();
                 } else {
                     observation.upstreamAnswered(answer.result().statusCode());
