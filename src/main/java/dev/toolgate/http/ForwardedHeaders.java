@@ -43,7 +43,7 @@ public final class ForwardedHeaders {
      * @param consumed lower-case names of credential headers the gateway's own authentication consumed
      */
     public static void copyForToolCall(MultiMap client, MultiMap upstream, Set<String> consumed) {
-        Set<String> named = connectionTokens(client.get("connection"));
+        Set<String> named = connectionTokens(client.getAll("connection"));
         for (var entry : client) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
             if (crosses(name, named) && !MCP_EXCHANGE.contains(name) && !consumed.contains(name)) {
@@ -61,7 +61,7 @@ public final class ForwardedHeaders {
      * @param preservedHost the client's authority when the route preserves it, else null
      */
     public static void copyForProxy(MultiMap client, MultiMap upstream, Set<String> consumed, String preservedHost) {
-        Set<String> named = connectionTokens(client.get("connection"));
+        Set<String> named = connectionTokens(client.getAll("connection"));
         for (var entry : client) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
             if (crosses(name, named) && !consumed.contains(name) && !PROXY_REWRITTEN.contains(name)) {
@@ -98,7 +98,7 @@ public final class ForwardedHeaders {
 
     /** Response headers: everything but hop-by-hop headers. */
     public static void copyResponse(MultiMap upstream, MultiMap client) {
-        Set<String> named = connectionTokens(upstream.get("connection"));
+        Set<String> named = connectionTokens(upstream.getAll("connection"));
         for (var entry : upstream) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
             if (!HOP_BY_HOP.contains(name) && !named.contains(name)) {
@@ -152,13 +152,19 @@ public final class ForwardedHeaders {
                 && !IDENTITY.contains(name);
     }
 
-    private static Set<String> connectionTokens(String connection) {
-        if (connection == null) {
+    /**
+     * The header names {@code Connection} lists, from all its lines: several lines are one list (RFC 9110
+     * §5.3), and reading the first alone would pass on a header a later line declares hop-by-hop.
+     */
+    private static Set<String> connectionTokens(List<String> lines) {
+        if (lines.isEmpty()) {
             return Set.of();
         }
         Set<String> tokens = new HashSet<>();
-        for (String token : connection.split(",")) {
-            tokens.add(token.trim().toLowerCase(Locale.ROOT));
+        for (String line : lines) {
+            for (String token : line.split(",")) {
+                tokens.add(token.trim().toLowerCase(Locale.ROOT));
+            }
         }
         return tokens;
     }

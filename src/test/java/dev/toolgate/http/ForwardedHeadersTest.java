@@ -1,0 +1,44 @@
+package dev.toolgate.http;
+
+import io.vertx.core.MultiMap;
+import org.junit.jupiter.api.Test;
+
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ForwardedHeadersTest {
+
+    /** Two {@code Connection} lines are one list (RFC 9110 §5.3): a header either names is hop-by-hop. */
+    private static MultiMap twoConnectionLines() {
+        return MultiMap.caseInsensitiveMultiMap()
+                .add("Connection", "keep-alive")
+                .add("Connection", "X-Internal-Token, close")
+                .add("X-Internal-Token", "s3cr3t")
+                .add("X-Kept", "yes");
+    }
+
+    @Test
+    void aHeaderNamedOnASecondConnectionLineDoesNotReachAToolCallsUpstream() {
+        MultiMap upstream = MultiMap.caseInsensitiveMultiMap();
+        ForwardedHeaders.copyForToolCall(twoConnectionLines(), upstream, Set.of());
+        assertThat(upstream.contains("x-internal-token")).isFalse();
+        assertThat(upstream.get("x-kept")).isEqualTo("yes");
+    }
+
+    @Test
+    void aHeaderNamedOnASecondConnectionLineDoesNotReachAPassthroughUpstream() {
+        MultiMap upstream = MultiMap.caseInsensitiveMultiMap();
+        ForwardedHeaders.copyForProxy(twoConnectionLines(), upstream, Set.of(), null);
+        assertThat(upstream.contains("x-internal-token")).isFalse();
+        assertThat(upstream.get("x-kept")).isEqualTo("yes");
+    }
+
+    @Test
+    void aResponseHeaderNamedOnASecondConnectionLineDoesNotReachTheClient() {
+        MultiMap client = MultiMap.caseInsensitiveMultiMap();
+        ForwardedHeaders.copyResponse(twoConnectionLines(), client);
+        assertThat(client.contains("x-internal-token")).isFalse();
+        assertThat(client.get("x-kept")).isEqualTo("yes");
+    }
+}
