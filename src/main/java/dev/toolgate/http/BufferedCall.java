@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -115,11 +116,19 @@ final class BufferedCall {
         response.exceptionHandler(t -> fail(UpstreamException.from(t, request.target())));
         response.endHandler(v -> {
             vertx.cancelTimer(timer);
-            String coding = response.getHeader("content-encoding");
-            boolean gzip = "gzip".equalsIgnoreCase(coding) || "x-gzip".equalsIgnoreCase(coding);
-            if (!gzip && !"deflate".equalsIgnoreCase(coding)) {
+            String header = response.getHeader("content-encoding");
+            String coding = header == null ? "" : header.trim().toLowerCase(Locale.ROOT);
+            if (coding.isEmpty() || coding.equals("identity")) {
                 result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(),
                         response.headers(), body));
+                return;
+            }
+            boolean gzip = coding.equals("gzip") || coding.equals("x-gzip");
+            if (!gzip && !coding.equals("deflate")) {
+                // the gateway asks for gzip or deflate alone: other bytes (br, a coding applied twice) cannot
+                // be read, and passed on as they are they would be mistaken for the answer's text
+                result.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN, request.target().service(),
+                        "sent its answer in a content coding the gateway did not ask for"));
                 return;
             }
             BodyReader.inflate(body, gzip, request.maxResponseBytes()).onComplete(inflated -> {
