@@ -118,7 +118,9 @@ final class BufferedCall {
             vertx.cancelTimer(timer);
             String header = response.getHeader("content-encoding");
             String coding = header == null ? "" : header.trim().toLowerCase(Locale.ROOT);
-            if (coding.isEmpty() || coding.equals("identity")) {
+            // no body has no coding to undo: a HEAD, 204 or 304 answer of a server that compresses everything
+            // carries the header alone
+            if (coding.isEmpty() || coding.equals("identity") || body.length() == 0) {
                 result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(),
                         response.headers(), body));
                 return;

@@ -52,6 +52,8 @@ class ResultMappingIT {
                 .on("GET /audio", r -> r.response().putHeader("content-type", "audio/mpeg").end(Buffer.buffer(new byte[] {1, 2, 3})))
                 .on("GET /pdf", r -> r.response().putHeader("content-type", "application/pdf").end(Buffer.buffer("%PDF-1.7")))
                 .on("GET /empty", r -> r.response().setStatusCode(204).end())
+                // what servers that compress everything send: the coding header on an answer with no body
+                .on("GET /empty-gzip", r -> r.response().setStatusCode(204).putHeader("content-encoding", "gzip").end())
                 .json("GET /missing", 404, "{\"message\":\"no such user\"}")
                 .on("GET /boom", r -> r.response().setStatusCode(500).putHeader("content-type", "text/plain").end("x".repeat(10_240)))
                 .on("GET /moved", r -> r.response().setStatusCode(302).putHeader("location", "/user").end());
@@ -61,7 +63,7 @@ class ResultMappingIT {
                 .append(tool("not_json", "/not-json", user)).append(tool("plain", "/plain", null))
                 .append(tool("latin1", "/latin1", null)).append(tool("image", "/image", null))
                 .append(tool("audio", "/audio", null)).append(tool("pdf", "/pdf", null))
-                .append(tool("empty", "/empty", null)).append(tool("missing", "/missing", null))
+                .append(tool("empty", "/empty", null)).append(tool("empty_gzip", "/empty-gzip", null)).append(tool("missing", "/missing", null))
                 .append(tool("boom", "/boom", null)).append(tool("moved", "/moved", null))
                 .append(tool("image_with_schema", "/image", user));
         gateway = TestGateway.start("""
@@ -192,6 +194,13 @@ class ResultMappingIT {
     void emptySuccessSaysSo() {
         JsonNode result = mcp.call("empty", "{}");
         assertThat(result.get("isError").asBoolean()).isFalse();
+        assertThat(text(result)).isEqualTo("HTTP 204 (no content)");
+    }
+
+    @Test
+    void anEmptyAnswerMarkedCompressedIsNoContentNotABrokenBody() {
+        JsonNode result = mcp.call("empty_gzip", "{}");
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
         assertThat(text(result)).isEqualTo("HTTP 204 (no content)");
     }
 
