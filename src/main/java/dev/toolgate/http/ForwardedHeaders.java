@@ -148,8 +148,7 @@ public final class ForwardedHeaders {
     }
 
     private static boolean crosses(String name, Set<String> named) {
-        return !HOP_BY_HOP.contains(name) && !named.contains(name) && !FORWARDING.contains(name)
-                && !IDENTITY.contains(name);
+        return !HOP_BY_HOP.contains(name) && !named.contains(name) && !FORWARDING.contains(name) && !identity(name);
     }
 
     /**

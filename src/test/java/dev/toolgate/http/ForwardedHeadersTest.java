@@ -41,4 +41,19 @@ class ForwardedHeadersTest {
         assertThat(client.contains("x-internal-token")).isFalse();
         assertThat(client.get("x-kept")).isEqualTo("yes");
     }
+
+    @Test
+    void aClientsOwnXAuthenticatedHeaderOfAnyNameReachesNoUpstream() {
+        MultiMap client = MultiMap.caseInsensitiveMultiMap()
+                .add("X-Authenticated-Email", "admin@example.com")
+                .add("X-Authenticated-Userid", "admin")
+                .add("X-Kept", "yes");
+        MultiMap toolCall = MultiMap.caseInsensitiveMultiMap();
+        ForwardedHeaders.copyForToolCall(client, toolCall, Set.of());
+        MultiMap proxied = MultiMap.caseInsensitiveMultiMap();
+        ForwardedHeaders.copyForProxy(client, proxied, Set.of(), null);
+        for (MultiMap upstream : java.util.List.of(toolCall, proxied)) {
+            assertThat(upstream.names()).containsExactly("X-Kept");
+        }
+    }
 }
