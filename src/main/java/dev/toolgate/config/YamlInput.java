@@ -94,6 +94,10 @@ public final class YamlInput {
         if (original.startsWith("Duplicate field")) {
             return prefixed(where, oneLine(original.lines().findFirst().orElse(original)));
         }
+        if (!json && original.startsWith("Expected a field name")) {
+            // Jackson names the parser's event here (SequenceStartEvent...), which says nothing to a user
+            return prefixed(where, "a key must be plain text; complex keys (? [...] or ? {...}) are not supported");
+        }
         if (original.contains("constraint") || original.contains("exceeds the maximum")) {
             return prefixed(where, oneLine(original.replaceAll("\\(.*", "").strip()));
         }

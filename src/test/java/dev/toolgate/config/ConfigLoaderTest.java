@@ -97,6 +97,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aComplexYamlKeyIsReportedInWordsNotAsTheParsersEvent() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - ? [a, b]
+                    : c
+                """);
+
+        assertThat(loaded.problems()).singleElement().asString()
+                .isEqualTo("not valid YAML: line 3, column 8: a key must be plain text; complex keys (? [...] or ? {...}) are not supported")
+                .doesNotContain("snakeyaml", "Event");
+    }
+
+    @Test
     void duplicateYamlKeyIsReportedWithItsPosition() {
         var loaded = load("""
                 _format_version: "3.0"
