@@ -27,17 +27,21 @@ final class BufferedCall {
     private final UpstreamRequest request;
     private final HttpClientRequest req;
     private final Promise<UpstreamResponse> result;
+    /** The call's part of a budget shared with other calls, or null: bounded by its own limit alone. */
+    private final AnswerBudget.Share share;
     private final long deadlineNanos;
     /** 0: no read_timeout. */
     private final long readTimeoutNanos;
     private volatile long lastReadNanos;
     private volatile long timer;
 
-    private BufferedCall(Vertx vertx, UpstreamRequest request, HttpClientRequest req, Promise<UpstreamResponse> result) {
+    private BufferedCall(Vertx vertx, UpstreamRequest request, HttpClientRequest req, Promise<UpstreamResponse> result,
+                         AnswerBudget.Share share) {
         this.vertx = vertx;
         this.request = request;
         this.req = req;
         this.result = result;
+        this.share = share;
         long now = System.nanoTime();
         this.deadlineNanos = now + TimeUnit.MILLISECONDS.toNanos(request.timeoutMs());
         int readTimeoutMs = request.target().readTimeoutMs();
@@ -47,15 +51,20 @@ final class BufferedCall {
 
     /**
      * Sends {@code request} on {@code req} and completes {@code result} with its answer or failure; when
-     * {@code cancelled} completes first, the upstream request is reset and the result fails.
+     * {@code cancelled} completes first, the upstream request is reset and the result fails. The answer's
+     * bytes are taken from {@code share} as they arrive, when there is one.
      */
     static void start(Vertx vertx, UpstreamRequest request, HttpClientRequest req, Promise<UpstreamResponse> result,
-                      Future<?> cancelled) {
-        new BufferedCall(vertx, request, req, result).start(cancelled);
+                      Future<?> cancelled, AnswerBudget.Share share) {
+        new BufferedCall(vertx, request, req, result, share).start(cancelled);
     }
 
     private void start(Future<?> cancelled) {
         UpstreamTarget target = request.target();
+        if (share != null) {
+            // a failed call's body is dropped: its bytes are room for the others again
+            result.future().onFailure(t -> share.release());
+        }
         // failures reach the result below; without a handler Vert.x logs every reset as an error
         req.exceptionHandler(t -> fail(UpstreamException.from(t, target)));
         schedule(System.nanoTime());
@@ -106,9 +115,17 @@ final class BufferedCall {
     private void read(HttpClientResponse response) {
         Buffer body = Buffer.buffer();
         response.handler(chunk -> {
+            if (result.future().isComplete()) {
+                // cut off already: chunks the reset did not stop are neither kept nor counted
+                return;
+            }
             lastReadNanos = System.nanoTime();
             if (body.length() + chunk.length() > request.maxResponseBytes()) {
                 failAndReset(tooLarge());
+                return;
+            }
+            if (share != null && !share.take(chunk.length())) {
+                failAndReset(overBudget());
                 return;
             }
             body.appendBuffer(chunk);
@@ -141,6 +158,10 @@ final class BufferedCall {
                                     "sent a body that is not valid " + coding));
                     return;
                 }
+                if (share != null && !share.take(Math.max(0, inflated.result().length() - body.length()))) {
+                    result.tryFail(overBudget());
+                    return;
+                }
                 MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(response.headers());
                 headers.remove("content-encoding");
                 headers.remove("content-length");
@@ -153,6 +174,11 @@ final class BufferedCall {
     private UpstreamException tooLarge() {
         return new UpstreamException(UpstreamException.Kind.TOO_LARGE, request.target().service(),
                 "answered more than " + request.maxResponseBytes() + " bytes");
+    }
+
+    private UpstreamException overBudget() {
+        return new UpstreamException(UpstreamException.Kind.TOO_LARGE, request.target().service(),
+                "answered more than the calls sent with it left room for");
     }
 
     private void fail(UpstreamException failure) {

@@ -104,6 +104,14 @@ public final class UpstreamClient {
      * is reset and the result fails.
      */
     public Future<UpstreamResponse> send(UpstreamRequest request, Future<?> cancelled) {
+        return send(request, cancelled, null);
+    }
+
+    /**
+     * Like {@link #send(UpstreamRequest, Future)}; the answer's bytes are also taken from {@code share}
+     * (when not null) as they arrive, and the call fails when it has no room left.
+     */
+    public Future<UpstreamResponse> send(UpstreamRequest request, Future<?> cancelled, AnswerBudget.Share share) {
         UpstreamTarget target = request.target();
         RequestOptions options = options(target, request.method(), request.uri(), request.headers());
         if (!options.getHeaders().contains("user-agent")) {
@@ -116,7 +124,7 @@ public final class UpstreamClient {
             if (ar.failed()) {
                 result.tryFail(ar.cause());
             } else {
-                BufferedCall.start(vertx, request, ar.result(), result, cancelled);
+                BufferedCall.start(vertx, request, ar.result(), result, cancelled, share);
             }
         });
         return result.future();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.AnswerBudget;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
@@ -15,7 +16,6 @@ import io.vertx.core.http.HttpServerRequest;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.toolgate.mode.conversion.McpResponses.accepted;
 import static dev.toolgate.mode.conversion.McpResponses.json;
@@ -28,6 +28,11 @@ import static dev.toolgate.mode.conversion.McpResponses.json;
  * {@link JsonBody#MAX_BATCH_MESSAGES} messages (as passthrough bounds the batches it forwards), and answers of at most {@link #MAX_ANSWER_BYTES} together; an answer
  * that would pass that is replaced by an error saying so. A 48 KB batch of {@code tools/list} requests
  * otherwise held a copy of the tool list per element and ran a 512 MB heap out.
+ * <p>
+ * The bound holds while the calls run, not only once they have answered: each call takes its upstream
+ * answer's bytes from the batch's {@link AnswerBudget} as they arrive and is cut off when there is no
+ * room left. Checked only at the end, 100 calls each read up to {@link ToolInvoker#MAX_RESPONSE_BYTES}
+ * at once, and one request held 1.6 GB.
  */
 final class McpBatch {
 
@@ -60,17 +65,21 @@ final class McpBatch {
         }
         Future<Void> disconnected = ToolCalls.disconnection(request);
         List<Future<Buffer>> answers = new ArrayList<>();
-        AtomicInteger answerBytes = new AtomicInteger();
+        AnswerBudget budget = new AnswerBudget(MAX_ANSWER_BYTES);
         for (JsonNode element : batch) {
             switch (JsonRpcMessage.classify(element)) {
                 case JsonRpcMessage.Invalid invalid -> answers.add(Future.succeededFuture(
                         McpMethods.error(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()))));
                 case JsonRpcMessage.Request r when r.method().equals("initialize") -> answers.add(Future.succeededFuture(
                         McpMethods.error(new GatewayError.InvalidMessage(r.id(), "initialize cannot be part of a batch"))));
-                case JsonRpcMessage.Request r -> answers.add(calls.admit(exchange, r).compose(decision -> {
-                    Buffer instead = ToolCalls.instead(decision, r);
-                    return instead != null ? Future.succeededFuture(instead) : calls.answer(exchange, r, session, disconnected);
-                }).map(answer -> within(answerBytes, answer, r)));
+                case JsonRpcMessage.Request r -> {
+                    AnswerBudget.Share share = budget.share();
+                    answers.add(calls.admit(exchange, r).compose(decision -> {
+                        Buffer instead = ToolCalls.instead(decision, r);
+                        return instead != null ? Future.succeededFuture(instead)
+                                : calls.answer(exchange, r, session, disconnected, share);
+                    }).map(answer -> within(share, answer, r)));
+                }
                 case JsonRpcMessage.Notification n -> {
                     calls.onNotification(session, n);
                     exchange.observation().notification(n.method(), -1);
@@ -85,10 +94,13 @@ final class McpBatch {
         return Future.all(answers).compose(done -> json(request, joined(answers), null));
     }
 
-    /** The answer, or an error in its place when it would take the batch's answers past their bound. */
-    private static Buffer within(AtomicInteger answerBytes, Buffer answer, JsonRpcMessage.Request r) {
-        if (answerBytes.addAndGet(answer.length()) > MAX_ANSWER_BYTES) {
-            answerBytes.addAndGet(-answer.length());
+    /**
+     * The answer, or an error in its place when it would take the batch's answers past their bound: the
+     * upstream's answer was cut off for want of room, or the call's result, now held instead of the
+     * upstream's bytes, does not fit.
+     */
+    private static Buffer within(AnswerBudget.Share share, Buffer answer, JsonRpcMessage.Request r) {
+        if (share.overran() || !share.settle(answer.length())) {
             return McpMethods.error(new GatewayError.InvalidMessage(r.id(), "the batch's answers would pass "
                     + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB with this one; send it on its own or in a smaller batch"));
         }

@@ -140,7 +140,7 @@ final class ModernRequests {
                 throw new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch));
             }
         });
-        return methods.invoke(r, exchange, ToolCalls.disconnection(request))
+        return methods.invoke(r, exchange, ToolCalls.disconnection(request), null)
                 .compose(result -> answered(exchange, r, McpMethods.result(r.id(), Json.bytes(complete(result)))));
     }
 

@@ -2,6 +2,7 @@ package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.error.GatewayError;
+import dev.toolgate.http.AnswerBudget;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.Session;
@@ -139,12 +140,18 @@ final class ToolCalls {
 
     /** The serialized response to {@code r}; a call is cancelled when {@code disconnected} completes. */
     Future<Buffer> answer(Exchange exchange, JsonRpcMessage.Request r, Session session, Future<Void> disconnected) {
+        return answer(exchange, r, session, disconnected, null);
+    }
+
+    /** Like the above; a call's answer also takes its bytes from {@code share}, its batch's, as they arrive. */
+    Future<Buffer> answer(Exchange exchange, JsonRpcMessage.Request r, Session session, Future<Void> disconnected,
+                          AnswerBudget.Share share) {
         Observation observation = exchange.observation();
         RpcRecord record = observation.record(r.id());
         if (!r.method().equals("tools/call")) {
             // only a list depends on who asks: the view is worked out for lists alone
             ToolView view = r.method().equals("tools/list") ? views.of(exchange) : ToolView.ALL;
-            return methods.answer(r, view, null, null).onSuccess(out -> observation.answered(record, out));
+            return methods.answer(r, view, null, null, null).onSuccess(out -> observation.answered(record, out));
         }
         Promise<Void> cancel = Promise.promise();
         disconnected.onComplete(v -> cancel.tryComplete());
@@ -153,7 +160,7 @@ final class ToolCalls {
         if (key != null) {
             sessions.started(key, cancel);
         }
-        return methods.answer(r, ToolView.ALL, exchange, cancel.future()).onComplete(done -> {
+        return methods.answer(r, ToolView.ALL, exchange, cancel.future(), share).onComplete(done -> {
             if (key != null) {
                 sessions.finished(key);
             }

@@ -2,6 +2,7 @@ package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
+import dev.toolgate.http.AnswerBudget;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamException;
 import dev.toolgate.mcp.Json;
@@ -44,8 +45,10 @@ public final class ToolInvoker {
      * @param arguments the call's {@code arguments} (an object, or null for none)
      * @param exchange  the MCP request the call came in
      * @param cancelled completes when the client cancels or goes away
+     * @param share     the call's part of the answer bytes it shares with other calls (a batch's), or null
      */
-    Future<ObjectNode> call(Tool tool, ObjectNode arguments, Exchange exchange, RpcRecord record, Future<?> cancelled) {
+    Future<ObjectNode> call(Tool tool, ObjectNode arguments, Exchange exchange, RpcRecord record, Future<?> cancelled,
+                            AnswerBudget.Share share) {
         PolicyChain replay = owners.replayChain(tool);
         Exchange onRoute = replay == null ? exchange : exchange.replay(new RouteMatch(owners.route(tool), null));
         Future<Decision> admitted = replay == null ? Decision.PROCEED : replay.admitReplay(onRoute);
@@ -53,7 +56,7 @@ public final class ToolInvoker {
                 ? Future.succeededFuture(refusedByRoute(tool, refused))
                 : call(tool, arguments, client(onRoute), cancelled,
                         new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute)), record,
-                        cleared(exchange, replay == null ? null : owners.chain(tool), onRoute)))
+                        cleared(exchange, replay == null ? null : owners.chain(tool), onRoute), share))
                 .onSuccess(result -> record.toolResult(result.path("isError").asBoolean(false)));
     }
 
@@ -82,11 +85,12 @@ public final class ToolInvoker {
     }
 
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {
-        return call(tool, arguments, caller, cancelled, UpstreamTransforms.NONE, RpcRecord.NONE, Set.of());
+        return call(tool, arguments, caller, cancelled, UpstreamTransforms.NONE, RpcRecord.NONE, Set.of(), null);
     }
 
     private Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled,
-                                    UpstreamTransforms transforms, RpcRecord record, Set<String> cleared) {
+                                    UpstreamTransforms transforms, RpcRecord record, Set<String> cleared,
+                                    AnswerBudget.Share share) {
         ObjectNode args = withCookieArguments(tool, arguments == null ? Json.object() : arguments, caller);
         String numbers = ArgumentNumbers.problem(tool.request().parameters(), args);
         if (numbers != null) {
@@ -104,7 +108,7 @@ public final class ToolInvoker {
             case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(ResultMapper.error(r.message()));
             // as Kong orders them: the transformers, then opentelemetry's clear and its trace context
             case RequestEncoder.Encoded.Ready ready -> send(traced(withoutCleared(transforms.request(ready.request()),
-                    cleared), record), cancelled, record)
+                    cleared), record), cancelled, record, share)
                     // a failed send is the tool's failure; a failure mapping the answer is a bug for the error net
                     .transform(sent -> Future.succeededFuture(sent.succeeded()
                             ? ResultMapper.fromResponse(tool, transforms.response(sent.result()))
@@ -113,10 +117,11 @@ public final class ToolInvoker {
     }
 
     /** Sends the call, noting on the message's record when the upstream was called and how it answered. */
-    private Future<UpstreamResponse> send(UpstreamRequest request, Future<?> cancelled, RpcRecord record) {
+    private Future<UpstreamResponse> send(UpstreamRequest request, Future<?> cancelled, RpcRecord record,
+                                          AnswerBudget.Share share) {
         UpstreamTarget target = request.target();
         record.upstreamStarted(target.service(), target.host() + ":" + target.port());
-        return client.send(request, cancelled).onComplete(done -> record.upstreamEnded(
+        return client.send(request, cancelled, share).onComplete(done -> record.upstreamEnded(
                 done.succeeded() ? done.result().status() : 0));
     }
 
