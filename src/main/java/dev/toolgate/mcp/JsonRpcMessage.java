@@ -58,7 +58,7 @@ public sealed interface JsonRpcMessage {
                 return new Notification(method.asText(), params, message);
             }
             if (validId == null) {
-                return new Invalid(null, "\"id\" must be a string or an integer (null is not allowed)", message);
+                return new Invalid(null, invalidId(id), message);
             }
             return new Request(validId, method.asText(), params, message);
         }
@@ -69,5 +69,19 @@ public sealed interface JsonRpcMessage {
             return new Response(id, message);
         }
         return new Invalid(validId, "a message needs \"method\" (request or notification) or \"result\"/\"error\" (response)", message);
+    }
+
+    /** What is wrong with an id that is neither a string nor an integer: the kind the client sent. */
+    private static String invalidId(JsonNode id) {
+        String sent = switch (id.getNodeType()) {
+            case NULL -> null;
+            case NUMBER -> "a number with a fraction or an exponent";
+            case OBJECT, POJO -> "an object";
+            case ARRAY -> "an array";
+            case BOOLEAN -> "a boolean";
+            default -> "a " + id.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+        return sent == null ? "\"id\" must be a string or an integer (null is not allowed)"
+                : "\"id\" must be a string or an integer, not " + sent;
     }
 }

@@ -72,8 +72,11 @@ class JsonRpcMessageTest {
             {"jsonrpc":"2.0","id":1,"method":5}                     | "method" must be a non-empty string
             {"jsonrpc":"2.0","id":1,"method":"m","params":"p"}      | "params" must be an object or an array
             {"jsonrpc":"2.0","id":null,"method":"m"}                | "id" must be a string or an integer (null is not allowed)
-            {"jsonrpc":"2.0","id":1.5,"method":"m"}                 | "id" must be a string or an integer (null is not allowed)
-            {"jsonrpc":"2.0","id":{},"method":"m"}                  | "id" must be a string or an integer (null is not allowed)
+            {"jsonrpc":"2.0","id":1.5,"method":"m"}                 | "id" must be a string or an integer, not a number with a fraction or an exponent
+            {"jsonrpc":"2.0","id":1e3,"method":"m"}                 | "id" must be a string or an integer, not a number with a fraction or an exponent
+            {"jsonrpc":"2.0","id":{},"method":"m"}                  | "id" must be a string or an integer, not an object
+            {"jsonrpc":"2.0","id":[1],"method":"m"}                 | "id" must be a string or an integer, not an array
+            {"jsonrpc":"2.0","id":true,"method":"m"}                | "id" must be a string or an integer, not a boolean
             {"jsonrpc":"2.0","id":1,"result":{},"error":{}}         | a response has either "result" or "error", not both
             {"jsonrpc":"2.0","id":1}                                | a message needs "method" (request or notification) or "result"/"error" (response)
             """)
