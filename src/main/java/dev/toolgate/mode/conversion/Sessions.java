@@ -124,8 +124,12 @@ public final class Sessions {
         inFlight.put(key, cancel);
     }
 
-    void finished(String key) {
-        inFlight.remove(key);
+    /**
+     * The call tracked with {@code cancel} ended. Only its own entry goes: a client that reuses an id while
+     * the first call runs registers a second one under the same key, which the first ending must not drop.
+     */
+    void finished(String key, Promise<Void> cancel) {
+        inFlight.remove(key, cancel);
     }
 
     /** Cancels a call running here, or asks the other instances to (it may run there). */

@@ -162,7 +162,7 @@ final class ToolCalls {
         }
         return methods.answer(r, ToolView.ALL, exchange, cancel.future(), share).onComplete(done -> {
             if (key != null) {
-                sessions.finished(key);
+                sessions.finished(key, cancel);
             }
             if (done.succeeded()) {
                 observation.answered(record, done.result());

@@ -178,6 +178,21 @@ class CancellationIT {
     }
 
     @Test
+    void aCallWhoseIdIsReusedWhileItRunsStillCancelsTheLaterCallOnceTheFirstHasAnswered() throws Exception {
+        McpHttp mcp = session();
+        CompletableFuture<McpHttp.Response> first = startCall(mcp, "\"again\"", "reused-first", 300);
+        assertThat(upstream.next().query()).startsWith("tag=reused-first");
+        CompletableFuture<McpHttp.Response> second = startCall(mcp, "\"again\"", "reused-second", 10_000);
+        assertThat(upstream.next().query()).startsWith("tag=reused-second");
+        assertThat(successful(first.get(5, TimeUnit.SECONDS))).isTrue();
+
+        assertThat(cancel(mcp, "\"again\"").status()).isEqualTo(202);
+
+        closed("reused-second").get(5, TimeUnit.SECONDS);
+        assertThat(successful(second.get(5, TimeUnit.SECONDS))).isFalse();
+    }
+
+    @Test
     void cancellingAnIdThatIsNotInFlightChangesNothing() throws Exception {
         McpHttp mcp = session();
         CompletableFuture<McpHttp.Response> call = startCall(mcp, "8", "other-id", 1_000);
