@@ -198,6 +198,38 @@ class RedisSessionsIT {
     }
 
     @Test
+    void aCancellationWhoseRequestIdNoCallCanHaveIsNotToldToTheOtherInstances() throws Exception {
+        McpHttp mcp = new McpHttp(first.proxy("/one"));
+        mcp.initialize("2025-06-18");
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(
+                io.lettuce.core.RedisURI.create("127.0.0.1", redis.port()));
+        try (var listening = client.connectPubSub()) {
+            listening.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<String, String>() {
+                @Override
+                public void message(String channel, String message) {
+                    told.add(message);
+                }
+            });
+            listening.sync().subscribe(SessionBus.CHANNEL);
+
+            for (String requestId : List.of("{\"n\":1}", "1.5", "null", "[1]", "true",
+                    "\"" + "x".repeat(200_000) + "\"")) {
+                assertThat(mcp.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":"
+                        + "{\"requestId\":" + requestId + "}}").status()).isEqualTo(202);
+            }
+            // a call id that runs nowhere here is asked of the others: it marks the end of what was told
+            assertThat(mcp.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":"
+                    + "{\"requestId\":\"elsewhere-7\"}}").status()).isEqualTo(202);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> told.stream().anyMatch(m -> m.contains("elsewhere-7")));
+            assertThat(told.stream().filter(m -> m.contains("\"k\":\"cancelled\""))).hasSize(1);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     void withRedisDownNewAndUnknownSessionsGetA503AndServiceResumesAfter() {
         McpHttp live = new McpHttp(first.proxy("/one"));
         live.initialize("2025-06-18");

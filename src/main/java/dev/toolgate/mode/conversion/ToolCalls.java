@@ -28,6 +28,12 @@ import java.util.Optional;
  */
 final class ToolCalls {
 
+    /**
+     * The longest string request id a cancellation is acted on for. Longer ids are valid JSON-RPC, but no
+     * client numbers its calls so; a call with one cannot be cancelled by notification, only by going away.
+     */
+    static final int MAX_CANCELLED_ID = 1024;
+
     private final McpMethods methods;
     private final Sessions sessions;
     private final MessagePolicy policies;
@@ -172,13 +178,20 @@ final class ToolCalls {
 
     /**
      * Acts on a client notification; only {@code notifications/cancelled} does anything: it stops the
-     * call here, or on the instance that runs it.
+     * call here, or on the instance that runs it. A {@code requestId} that no call can have is ignored (a
+     * notification gets no answer): it would otherwise go to every instance over Redis, as large as the body.
      */
     void onNotification(Session session, JsonRpcMessage.Notification n) {
         if (session != null && n.method().equals("notifications/cancelled") && n.params() != null
-                && n.params().has("requestId")) {
+                && callId(n.params().get("requestId"))) {
             sessions.cancel(session.endpoint(), session.id(), Json.text(n.params().get("requestId")));
         }
+    }
+
+    /** Whether {@code id} could name a call: a string of bounded length, or an integer (as calls' ids are). */
+    private static boolean callId(JsonNode id) {
+        return id != null && (id.isTextual() && id.textValue().length() <= MAX_CANCELLED_ID
+                || id.isIntegralNumber() && id.canConvertToLong());
     }
 
     /**
