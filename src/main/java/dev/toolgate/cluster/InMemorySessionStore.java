@@ -9,10 +9,12 @@ import io.vertx.core.Future;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Sessions held in this process (no {@code strategy}): they end with it. Expiry is by idle time: every
- * {@link #find} pushes the deadline out, and {@link #evictExpired} (called periodically) drops the rest.
+ * {@link #find} of the session's own endpoint (and caller, when one is given) pushes the deadline out, and
+ * {@link #evictExpired} (called periodically) drops the rest.
  * The idle time is the session's TTL or the store's own idle bound, whichever is shorter. Live sessions
  * are counted per endpoint and per client address, and a new one beyond either cap is refused.
  */
@@ -59,18 +61,34 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public Future<Session> find(String id, String endpoint) {
+        return Future.succeededFuture(find(id, endpoint, (Session session) -> true));
+    }
+
+    @Override
+    public Future<Session> find(String id, String endpoint, String caller) {
+        return Future.succeededFuture(find(id, endpoint, (Session session) -> session.usableBy(caller)));
+    }
+
+    /**
+     * The session when it is live, this endpoint's and {@code usable}; only such a find renews it: another
+     * endpoint or caller presenting the id must not keep the session alive.
+     */
+    private Session find(String id, String endpoint, Predicate<Session> usable) {
         long now = clock.millis();
         Entry entry = sessions.get(id);
         if (entry == null) {
-            return Future.succeededFuture();
+            return null;
         }
         if (entry.expiresAtMillis() <= now) {
             drop(id, entry);
-            return Future.succeededFuture();
+            return null;
+        }
+        if (!entry.session().endpoint().equals(endpoint) || !usable.test(entry.session())) {
+            return null;
         }
         // a concurrent remove wins: renew only what is still there
         boolean live = sessions.replace(id, entry, entry.renewed(now)) || sessions.containsKey(id);
-        return Future.succeededFuture(live && entry.session().endpoint().equals(endpoint) ? entry.session() : null);
+        return live ? entry.session() : null;
     }
 
     @Override

@@ -25,6 +25,16 @@ public interface SessionStore {
      */
     Future<Session> find(String id, String endpoint);
 
+    /**
+     * Like {@link #find(String, String)}, for a caller: null too when the session is not
+     * {@linkplain Session#usableBy usable by} {@code caller}. A store that renews sessions on use renews only
+     * one found for this endpoint and this caller: an id is not a credential, and whoever holds another's
+     * must not keep that session alive by presenting it.
+     */
+    default Future<Session> find(String id, String endpoint, String caller) {
+        return find(id, endpoint).map(session -> session != null && session.usableBy(caller) ? session : null);
+    }
+
     /** Ends a session, for every instance that shares the store. */
     Future<Void> remove(Session session);
 

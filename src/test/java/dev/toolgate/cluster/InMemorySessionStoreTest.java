@@ -96,6 +96,40 @@ class InMemorySessionStoreTest {
     }
 
     @Test
+    void presentingASessionIdOnAnotherEndpointDoesNotKeepTheSessionAlive() {
+        Session s1 = create(60);
+
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(30));
+            assertThat(store.find(s1.id(), "route-2").await()).isNull();
+        }
+        assertThat(find(s1.id())).as("idle on its own endpoint for 90 s").isNull();
+    }
+
+    @Test
+    void presentingAnOwnedSessionsIdAsAnotherCallerDoesNotKeepTheSessionAlive() {
+        Session owned = store.create(new Session(null, "route-1", "2025-06-18", "inspector", "1.0", null, 0, "alice"),
+                60, null).await();
+
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(30));
+            assertThat(store.find(owned.id(), "route-1", "mallory").await()).isNull();
+        }
+        assertThat(store.find(owned.id(), "route-1", "alice").await()).as("idle for its owner for 90 s").isNull();
+    }
+
+    @Test
+    void itsOwnerFindingASessionKeepsItAlive() {
+        Session owned = store.create(new Session(null, "route-1", "2025-06-18", "inspector", "1.0", null, 0, "alice"),
+                60, null).await();
+
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(30));
+            assertThat(store.find(owned.id(), "route-1", "alice").await()).isEqualTo(owned);
+        }
+    }
+
+    @Test
     void aClientAddressAtItsCapIsRefusedUntilOneOfItsSessionsEnds() {
         InMemorySessionStore capped = new InMemorySessionStore(clock, new SessionIds(new Random(7)),
                 new SessionLimits(10, 2, 3_600));

@@ -39,13 +39,14 @@ final class TransportHeaders {
         if (id == null || id.isEmpty()) {
             throw new GatewayException(new GatewayError.MissingSession());
         }
-        return store.find(id, settings.endpointId()).transform(found -> {
+        String caller = exchange.principal().sessionOwner();
+        return store.find(id, settings.endpointId(), caller).transform(found -> {
             if (found.failed()) {
                 return Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable()));
             }
             Session session = found.result();
             // another caller's session is answered as one that does not exist: its id is not a credential
-            return session == null || !session.usableBy(exchange.principal().sessionOwner())
+            return session == null || !session.usableBy(caller)
                     ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
                     : Future.succeededFuture(session);
         });
