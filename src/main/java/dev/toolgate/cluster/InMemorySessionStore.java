@@ -54,7 +54,7 @@ public final class InMemorySessionStore implements SessionStore {
             return Future.failedFuture(new SessionLimits.Reached("this client address"));
         }
         Session session = draft.withId(ids.next());
-        long ttlMillis = Math.multiplyExact(Math.min(ttlSeconds, limits.idleSeconds()), 1000L);
+        long ttlMillis = Math.multiplyExact(idleSeconds(ttlSeconds), 1000L);
         sessions.put(session.id(), new Entry(session, client, ttlMillis, clock.millis() + ttlMillis));
         return Future.succeededFuture(session);
     }
@@ -89,6 +89,11 @@ public final class InMemorySessionStore implements SessionStore {
         // a concurrent remove wins: renew only what is still there
         boolean live = sessions.replace(id, entry, entry.renewed(now)) || sessions.containsKey(id);
         return live ? entry.session() : null;
+    }
+
+    @Override
+    public long idleSeconds(long ttlSeconds) {
+        return Math.min(ttlSeconds, limits.idleSeconds());
     }
 
     @Override

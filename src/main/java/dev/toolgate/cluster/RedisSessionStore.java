@@ -90,7 +90,7 @@ public final class RedisSessionStore implements SessionStore {
                 : new byte[][] {key(session.id()), bytes(OF_ENDPOINT + session.endpoint()), bytes(OF_CLIENT + client)};
         byte[][] args = {SessionJson.write(session, 0), number(ttlSeconds), number(clock.millis()), bytes(session.id()),
                 number(limits.maxPerEndpoint()), number(limits.maxPerClient()), number(RECHECK_MILLIS),
-                number(RECHECK_AT_ONCE), bytes(PREFIX), number(idle(ttlSeconds))};
+                number(RECHECK_AT_ONCE), bytes(PREFIX), number(idleSeconds(ttlSeconds))};
         return redis.<Long>call(c -> c.eval(CREATE, ScriptOutputType.INTEGER, keys, args)).compose(answer -> switch (answer.intValue()) {
             case 0 -> Future.succeededFuture(session);
             case 1 -> Future.failedFuture(new SessionLimits.Reached("this endpoint"));
@@ -103,7 +103,7 @@ public final class RedisSessionStore implements SessionStore {
         if (id.length() > 256) {
             return Future.succeededFuture();
         }
-        return redis.call(c -> c.getex(key(id), GetExArgs.Builder.ex(idle(ttlSeconds)))).map(value -> {
+        return redis.call(c -> c.getex(key(id), GetExArgs.Builder.ex(idleSeconds(ttlSeconds)))).map(value -> {
             Session session = value == null ? null : SessionJson.read(id, value);
             return session != null && session.endpoint().equals(endpoint) ? session : null;
         });
@@ -121,7 +121,8 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /** How long a session may go unused: its TTL, or the gateway's idle bound when that is shorter. */
-    private long idle(long ttlSeconds) {
+    @Override
+    public long idleSeconds(long ttlSeconds) {
         return Math.min(ttlSeconds, limits.idleSeconds());
     }
 

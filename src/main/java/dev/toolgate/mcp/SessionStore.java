@@ -35,6 +35,14 @@ public interface SessionStore {
         return find(id, endpoint).map(session -> session != null && session.usableBy(caller) ? session : null);
     }
 
+    /**
+     * How long a session started with {@code ttlSeconds} may go unused before it ends: its TTL, or less
+     * where the store bounds idle time ({@code --session-idle-timeout}).
+     */
+    default long idleSeconds(long ttlSeconds) {
+        return ttlSeconds;
+    }
+
     /** Ends a session, for every instance that shares the store. */
     Future<Void> remove(Session session);
 

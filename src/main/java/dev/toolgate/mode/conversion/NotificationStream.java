@@ -13,8 +13,9 @@ import io.vertx.core.http.HttpServerResponse;
  * The server's notification stream of one session (the transport's GET): an SSE response that stays
  * open for {@code notifications/tools/list_changed}, with a comment every 15 seconds so that proxies
  * and load balancers in between do not close it as idle. Each comment looks the session up, which
- * renews it: an open stream counts as use, so a session whose TTL is shorter than 15 seconds gets one
- * twice per TTL. It ends when the session does.
+ * renews it: an open stream counts as use, so a session that may go unused for less than 30 seconds (its
+ * TTL, or {@code --session-idle-timeout} when shorter) gets one twice per that time. It ends when the
+ * session does.
  */
 final class NotificationStream {
 
@@ -37,7 +38,9 @@ final class NotificationStream {
                 .putHeader("x-accel-buffering", "no");
         response.write(Buffer.buffer(SseEvent.comment("stream open")));
         Vertx vertx = Vertx.currentContext().owner();
-        long keepalive = vertx.setPeriodic(Math.max(1, Math.min(KEEPALIVE_MS, ttlSeconds * 500)), id -> {
+        // half the idle time, in ms (capped first: a TTL of years must not overflow)
+        long halfIdleMs = Math.min(store.idleSeconds(ttlSeconds), KEEPALIVE_MS) * 500;
+        long keepalive = vertx.setPeriodic(Math.max(1, Math.min(KEEPALIVE_MS, halfIdleMs)), id -> {
             // a store that cannot be reached now does not end the stream; an ended session does
             store.find(sessionId, session.endpoint()).onSuccess(live -> {
                 if (live == null) {

@@ -1,5 +1,6 @@
 package dev.toolgate.mode.conversion;
 
+import dev.toolgate.gateway.Limits;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.SseStream;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static dev.toolgate.testing.McpAssertions.assertRpcError;
@@ -87,6 +89,24 @@ class SessionExpiryIT {
             Thread.sleep(16_000);
             assertThat(stream.ended()).as("the stream ended").isFalse();
             assertStillServes(mcp);
+        }
+    }
+
+    @Test
+    void anOpenGetStreamKeepsASessionAliveThatTheIdleTimeoutAloneWouldEnd() throws InterruptedException {
+        // session_ttl is Kong's default (a day); --session-idle-timeout 3 s alone bounds how long it may go unused
+        Limits idle = new Limits(Limits.DEFAULT.proxy(), Limits.DEFAULT.admin(), 100_000, 1_000, 3, 256, 5_000,
+                false, false, List.of());
+        try (TestGateway bounded = TestGateway.start(upstream.oneToolRoute(), Map.of(), false, Map.of(), idle)) {
+            McpHttp mcp = new McpHttp(bounded.proxy("/mcp"));
+            mcp.initialize("2025-06-18");
+            try (SseStream stream = SseStream.open(bounded.proxy("/mcp"), mcp.sessionId())) {
+                assertThat(stream.status()).isEqualTo(200);
+                // past the 15 s between two keepalives, five times the 3 s idle timeout, without a request
+                Thread.sleep(16_000);
+                assertThat(stream.ended()).as("the stream ended").isFalse();
+                assertStillServes(mcp);
+            }
         }
     }
 }
