@@ -5,8 +5,12 @@ import io.vertx.core.http.HttpClosedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
@@ -78,6 +82,11 @@ public final class UpstreamException extends RuntimeException {
         if (failure instanceof HttpClosedException) {
             return new UpstreamException(Kind.BROKEN, t.service(), "closed the connection before answering");
         }
+        if (unverified(failure)) {
+            // the operator's fix (a trusted certificate, or tls_verify: false) differs from a broken exchange's
+            return new UpstreamException(Kind.CONNECT, t.service(), "presented a TLS certificate the gateway could not "
+                    + "verify (tls_verify)" + logged(failure, t));
+        }
         return new UpstreamException(Kind.BROKEN, t.service(), "broke off the exchange" + logged(failure, t));
     }
 
@@ -103,6 +112,23 @@ public final class UpstreamException extends RuntimeException {
                 + ") the gateway does not support");
     }
 
+    /**
+     * The TLS handshake failed because the upstream's certificate (its chain, or the host name it is for)
+     * could not be verified: Netty wraps the JDK's handshake failure, whose cause is the certificate's.
+     */
+    private static boolean unverified(Throwable failure) {
+        boolean handshake = false;
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+            handshake |= cause instanceof SSLHandshakeException;
+            if (handshake && (cause instanceof CertificateException || cause instanceof CertPathValidatorException
+                    || cause instanceof CertPathBuilderException)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isTimeout(Throwable failure) {
         return failure instanceof TimeoutException || failure instanceof ConnectTimeoutException
                 || failure.getClass().getSimpleName().contains("Timeout");
@@ -111,8 +137,13 @@ public final class UpstreamException extends RuntimeException {
     /** Logs what happened, with the address, under a new error id; returns the id for the message. */
     private static String logged(Throwable failure, UpstreamTarget t) {
         String errorId = UUID.randomUUID().toString();
-        LOG.warn("upstream exchange with service '{}' at {}:{} failed (error id {}): {}", t.service(), t.host(), t.port(),
-                errorId, failure.toString());
+        // the deepest cause too: Netty's "Failed to create SSL connection" hides which certificate check failed
+        Throwable root = failure;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 8; depth++) {
+            root = root.getCause();
+        }
+        LOG.warn("upstream exchange with service '{}' at {}:{} failed (error id {}): {}{}", t.service(), t.host(), t.port(),
+                errorId, failure.toString(), root == failure ? "" : " (cause: " + root + ")");
         return " (error id " + errorId + ")";
     }
 }
