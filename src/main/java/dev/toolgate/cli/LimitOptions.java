@@ -73,6 +73,13 @@ final class LimitOptions {
                     + "(env TOOLGATE_UPSTREAM_POOL_WAIT_TIMEOUT; default ${DEFAULT-VALUE}).")
     long poolWait;
 
+    @Option(names = "--upstream-keepalive-idle-timeout", paramLabel = "SECONDS",
+            defaultValue = "${env:TOOLGATE_UPSTREAM_KEEPALIVE_IDLE_TIMEOUT:-4}",
+            description = "A pooled upstream connection idle longer than this is closed rather than used; keep it "
+                    + "below the upstreams' own keep-alive timeouts (Node.js: 5 s) "
+                    + "(env TOOLGATE_UPSTREAM_KEEPALIVE_IDLE_TIMEOUT; default ${DEFAULT-VALUE}).")
+    long upstreamIdle;
+
     @Option(names = "--allow-spec-outside-config-dir", negatable = false,
             defaultValue = "${env:TOOLGATE_ALLOW_SPEC_OUTSIDE_CONFIG_DIR:-false}",
             description = "Let config.openapi.spec name files outside the config file's folder "
@@ -96,12 +103,13 @@ final class LimitOptions {
         long headerMs = millis(spec, headerTimeout, "--client-header-timeout");
         long bodyMs = millis(spec, bodyTimeout, "--client-body-timeout");
         long poolWaitMs = millis(spec, poolWait, "--upstream-pool-wait-timeout");
+        long upstreamIdleMs = millis(spec, upstreamIdle, "--upstream-keepalive-idle-timeout");
         try {
             ListenerLimits proxy = new ListenerLimits(maxConnections, keepAliveMs, headerMs, bodyMs);
             ListenerLimits admin = new ListenerLimits(Limits.DEFAULT.admin().maxConnections(), keepAliveMs, headerMs,
                     bodyMs);
             return new Limits(proxy, admin, sessionsPerEndpoint, sessionsPerClient, sessionIdle, poolSize,
-                    poolWaitMs, specsOutside, metadataUpstreams,
+                    poolWaitMs, upstreamIdleMs, specsOutside, metadataUpstreams,
                     adminHostNames(spec));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "every limit must be 1 or more ("

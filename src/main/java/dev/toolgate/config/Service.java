@@ -13,7 +13,8 @@ import java.util.List;
  * @param host           upstream host name or address
  * @param port           upstream port; default 80, or 443 for {@code https}
  * @param path           path prefix on the upstream, or null for none
- * @param retries        Kong's retry count; accepted, not used (Toolgate never retries a tool call)
+ * @param retries        Kong's retry count; 0 sends no request twice, more lets an idempotent request that failed on
+ *                       a stale pooled connection go once more on a new one (never more than once)
  * @param connectTimeout milliseconds to establish the upstream connection; default 60000
  * @param writeTimeout   milliseconds between two writes to the upstream; default 60000
  * @param readTimeout    milliseconds between two reads from the upstream; default 60000

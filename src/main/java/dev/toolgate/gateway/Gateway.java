@@ -135,7 +135,8 @@ public final class Gateway implements AutoCloseable {
             synchronized (this) {
                 if (upstream == null) {
                     upstream = new UpstreamClient(vertx(), options.limits().upstreamPoolSize(),
-                            options.limits().upstreamPoolWaitMs(), "toolgate/" + Version.current());
+                            options.limits().upstreamPoolWaitMs(), options.limits().upstreamIdleMs(),
+                            "toolgate/" + Version.current());
                 }
                 client = upstream;
             }

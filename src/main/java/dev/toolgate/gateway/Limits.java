@@ -1,6 +1,7 @@
 package dev.toolgate.gateway;
 
 import dev.toolgate.http.ListenerLimits;
+import dev.toolgate.http.UpstreamClient;
 
 import java.util.List;
 
@@ -15,22 +16,32 @@ import java.util.List;
  * @param sessionIdleSeconds       a session unused this long ends, whatever its {@code session_ttl}
  * @param upstreamPoolSize         pooled connections per upstream host and port, per event loop
  * @param upstreamPoolWaitMs       how long a call may wait for a pooled connection when all are busy
+ * @param upstreamIdleMs           a pooled upstream connection idle longer than this is closed rather than used
  * @param specsOutsideConfigDir    {@code config.openapi.spec} may name files outside the config file's folder
  * @param metadataUpstreams        services may point at link-local and cloud metadata addresses without a warning
  * @param adminHostNames           Host names the Admin API answers besides IP addresses and {@code localhost}
  */
 public record Limits(ListenerLimits proxy, ListenerLimits admin, int maxSessionsPerEndpoint, int maxSessionsPerClient,
-                     long sessionIdleSeconds, int upstreamPoolSize, long upstreamPoolWaitMs,
+                     long sessionIdleSeconds, int upstreamPoolSize, long upstreamPoolWaitMs, long upstreamIdleMs,
                      boolean specsOutsideConfigDir, boolean metadataUpstreams, List<String> adminHostNames) {
 
     /** The defaults of {@code toolgate run}. */
     public static final Limits DEFAULT = new Limits(ListenerLimits.DEFAULT, new ListenerLimits(256, 60_000, 10_000, 30_000),
-            100_000, 1_000, 3_600, 256, 5_000, false, false, List.of());
+            100_000, 1_000, 3_600, 256, 5_000, UpstreamClient.DEFAULT_IDLE_MS, false, false, List.of());
+
+    /** The bounds with the default upstream idle time. */
+    public Limits(ListenerLimits proxy, ListenerLimits admin, int maxSessionsPerEndpoint, int maxSessionsPerClient,
+                  long sessionIdleSeconds, int upstreamPoolSize, long upstreamPoolWaitMs,
+                  boolean specsOutsideConfigDir, boolean metadataUpstreams, List<String> adminHostNames) {
+        this(proxy, admin, maxSessionsPerEndpoint, maxSessionsPerClient, sessionIdleSeconds, upstreamPoolSize,
+                upstreamPoolWaitMs, UpstreamClient.DEFAULT_IDLE_MS, specsOutsideConfigDir, metadataUpstreams,
+                adminHostNames);
+    }
 
     public Limits {
         adminHostNames = List.copyOf(adminHostNames);
         if (maxSessionsPerEndpoint < 1 || maxSessionsPerClient < 1 || sessionIdleSeconds < 1 || upstreamPoolSize < 1
-                || upstreamPoolWaitMs < 1) {
+                || upstreamPoolWaitMs < 1 || upstreamIdleMs < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }

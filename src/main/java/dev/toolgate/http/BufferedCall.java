@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpClientResponse;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One buffered exchange on a connection the pool gave: the request sent, the whole answer read within
@@ -19,27 +20,33 @@ import java.util.concurrent.TimeUnit;
  * ({@code timeoutMs}) and the service's {@code read_timeout}, the longest silence from the upstream.
  * Reads only note the time; the timer, set for the nearer limit, checks both when it fires and sets
  * itself again while neither has passed, so a call costs one timer (a socket idle timeout beside a
- * deadline cost two, each a scheduled task made and cancelled on the event loop per call).
+ * deadline cost two, each a scheduled task made and cancelled on the event loop per call). A request
+ * that failed on a stale pooled connection before any answer goes once more on a new connection, when
+ * {@link StaleConnection} allows it, under the same deadline.
  */
 final class BufferedCall {
 
     private final Vertx vertx;
     private final UpstreamRequest request;
-    private final HttpClientRequest req;
+    private final Supplier<Future<HttpClientRequest>> fresh;
     private final Promise<UpstreamResponse> result;
     /** The call's part of a budget shared with other calls, or null: bounded by its own limit alone. */
     private final AnswerBudget.Share share;
+    /** The attempt in flight; null while a new connection is being opened for the next. */
+    private volatile HttpClientRequest req;
+    /** The answer began: a failure from now on is the call's, never sent again. */
+    private volatile boolean answered;
     private final long deadlineNanos;
     /** 0: no read_timeout. */
     private final long readTimeoutNanos;
     private volatile long lastReadNanos;
     private volatile long timer;
 
-    private BufferedCall(Vertx vertx, UpstreamRequest request, HttpClientRequest req, Promise<UpstreamResponse> result,
-                         AnswerBudget.Share share) {
+    private BufferedCall(Vertx vertx, UpstreamRequest request, Supplier<Future<HttpClientRequest>> fresh,
+                         Promise<UpstreamResponse> result, AnswerBudget.Share share) {
         this.vertx = vertx;
         this.request = request;
-        this.req = req;
+        this.fresh = fresh;
         this.result = result;
         this.share = share;
         long now = System.nanoTime();
@@ -50,32 +57,42 @@ final class BufferedCall {
     }
 
     /**
-     * Sends {@code request} on {@code req} and completes {@code result} with its answer or failure; when
-     * {@code cancelled} completes first, the upstream request is reset and the result fails. The answer's
-     * bytes are taken from {@code share} as they arrive, when there is one.
+     * Sends {@code request} on {@code lease} and completes {@code result} with its answer or failure
+     * ({@code fresh} opens a new connection for a second attempt); when {@code cancelled} completes first,
+     * the upstream request is reset and the result fails. The answer's bytes are taken from {@code share}
+     * as they arrive, when there is one.
      */
-    static void start(Vertx vertx, UpstreamRequest request, HttpClientRequest req, Promise<UpstreamResponse> result,
-                      Future<?> cancelled, AnswerBudget.Share share) {
-        new BufferedCall(vertx, request, req, result, share).start(cancelled);
+    static void start(Vertx vertx, UpstreamRequest request, UpstreamClient.Lease lease,
+                      Supplier<Future<HttpClientRequest>> fresh, Promise<UpstreamResponse> result, Future<?> cancelled,
+                      AnswerBudget.Share share) {
+        new BufferedCall(vertx, request, fresh, result, share).start(lease, cancelled);
     }
 
-    private void start(Future<?> cancelled) {
-        UpstreamTarget target = request.target();
+    private void start(UpstreamClient.Lease lease, Future<?> cancelled) {
         if (share != null) {
             // a failed call's body is dropped: its bytes are room for the others again
             result.future().onFailure(t -> share.release());
         }
-        // failures reach the result below; without a handler Vert.x logs every reset as an error
-        req.exceptionHandler(t -> fail(UpstreamException.from(t, target)));
         schedule(System.nanoTime());
         if (cancelled != null) {
             cancelled.onComplete(c -> failAndReset(new UpstreamException(UpstreamException.Kind.BROKEN,
                     "the call was cancelled")));
         }
-        req.response().onComplete(resp -> {
+        send(lease.request(), lease.reused());
+    }
+
+    private void send(HttpClientRequest attempt, boolean reused) {
+        req = attempt;
+        UpstreamTarget target = request.target();
+        // failures reach the result below; without a handler Vert.x logs every reset as an error
+        attempt.exceptionHandler(t -> failed(attempt, reused, t));
+        attempt.response().onComplete(resp -> {
             if (resp.failed()) {
-                fail(UpstreamException.from(resp.cause(), target));
-            } else if (FinalStatus.problem(target, resp.result().statusCode()) instanceof UpstreamException unusable) {
+                failed(attempt, reused, resp.cause());
+                return;
+            }
+            answered = true;
+            if (FinalStatus.problem(target, resp.result().statusCode()) instanceof UpstreamException unusable) {
                 FinalStatus.discard(resp.result());
                 failAndReset(unusable);
             } else {
@@ -83,8 +100,30 @@ final class BufferedCall {
                 read(resp.result());
             }
         });
-        Future<Void> sent = request.body() == null ? req.end() : req.end(request.body());
-        sent.onFailure(t -> fail(UpstreamException.from(t, target)));
+        Future<Void> sent = request.body() == null ? attempt.end() : attempt.end(request.body());
+        sent.onFailure(t -> failed(attempt, reused, t));
+    }
+
+    /** An attempt failed: before its answer began it may go once more on a new connection, else the call fails. */
+    private void failed(HttpClientRequest attempt, boolean reused, Throwable failure) {
+        if (attempt != req || result.future().isComplete()) {
+            return; // the attempt already failed once (its end and its response both say so), or was replaced
+        }
+        UpstreamTarget target = request.target();
+        if (answered || !StaleConnection.resend(target, request.method(), reused, failure)) {
+            fail(UpstreamException.from(failure, target));
+            return;
+        }
+        req = null;
+        fresh.get().onComplete(opened -> {
+            if (opened.failed()) {
+                fail(UpstreamException.from(opened.cause(), target));
+            } else if (result.future().isComplete()) {
+                opened.result().reset(); // cancelled or past the deadline meanwhile
+            } else {
+                send(opened.result(), false);
+            }
+        });
     }
 
     private void schedule(long now) {
@@ -189,8 +228,9 @@ final class BufferedCall {
     /** Fails the call and, when this failure is the one that ended it, resets the upstream request. */
     private void failAndReset(UpstreamException failure) {
         vertx.cancelTimer(timer);
-        if (result.tryFail(failure)) {
-            req.reset();
+        HttpClientRequest attempt = req;
+        if (result.tryFail(failure) && attempt != null) {
+            attempt.reset();
         }
     }
 }

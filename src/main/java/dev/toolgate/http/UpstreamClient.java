@@ -5,17 +5,25 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnectOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ClientSSLOptions;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,46 +39,69 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pause and resume would then cross threads (Vert.x dispatches them to the caller's context): a
  * hand-off per event, and a pause and its resume on different threads, the suspected cause of a
  * back-pressured stream that stalled once in CI.
+ *
+ * <p>Servers close keep-alive connections they find idle, and a request sent on one as it closes
+ * fails with no answer. A pooled connection idle past the gateway's own bound is therefore closed
+ * rather than used, and a request that failed on a reused connection all the same may go once more
+ * on a new one ({@link StaleConnection}).
  */
 public final class UpstreamClient {
 
     private static final ClientSSLOptions VERIFY = new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS");
     private static final ClientSSLOptions NO_VERIFY = new ClientSSLOptions().setTrustAll(true)
             .setHostnameVerificationAlgorithm("");
+    /** What {@link Pools#idleSince} holds for a connection carrying an exchange. */
+    private static final long CARRYING = Long.MIN_VALUE;
 
     /**
-     * The two pools of one event loop (or of callers off the loops), and how many exchanges each
-     * upstream has in flight on them: beyond the pool size, a request waits for a connection, under the
-     * pool wait timeout instead of the service's connect timeout, and a failure says so.
+     * The two pools of one event loop (or of callers off the loops), how many exchanges each upstream has
+     * in flight on them, and when each connection they gave last finished an exchange ({@link #CARRYING}
+     * while it carries one; weakly held, so a closed connection is forgotten). Beyond the pool size, a
+     * request waits for a connection, under the pool wait timeout instead of the service's connect
+     * timeout, and a failure says so. A connection not in {@code idleSince} is new.
      */
-    private record Pools(HttpClientAgent buffered, HttpClientAgent streaming, Map<String, AtomicInteger> busy) {
+    private record Pools(HttpClientAgent buffered, HttpClientAgent streaming, Map<String, AtomicInteger> busy,
+                         Map<HttpConnection, Long> idleSince) {
         AtomicInteger busy(String pool, UpstreamTarget target) {
             return busy.computeIfAbsent(pool + (target.tls() ? "s:" : ":") + target.host() + ":" + target.port(),
                     k -> new AtomicInteger());
         }
     }
 
+    /** A request on a connection of the pool; {@code reused} when the connection carried an exchange before. */
+    record Lease(HttpClientRequest request, boolean reused) {
+    }
+
+    /** How long a pooled connection may sit idle and still be used, by default: below Node.js's 5 s. */
+    public static final long DEFAULT_IDLE_MS = 4_000;
+
     private final Vertx vertx;
     private final PoolOptions pool;
     private final int poolSize;
     private final long poolWaitMs;
+    private final long idleNanos;
+    private final int idleSeconds;
     private final Map<Thread, Pools> byLoop = new ConcurrentHashMap<>();
     private final Pools offLoop;
     private final String userAgent;
 
     /** @param maxConnectionsPerHost pool size per upstream host and port, per event loop */
     public UpstreamClient(Vertx vertx, int maxConnectionsPerHost, String userAgent) {
-        this(vertx, maxConnectionsPerHost, 5_000, userAgent);
+        this(vertx, maxConnectionsPerHost, 5_000, DEFAULT_IDLE_MS, userAgent);
     }
 
     /**
      * @param maxConnectionsPerHost pool size per upstream host and port, per event loop
      * @param poolWaitMs            how long a request may wait for a connection when the pool is full
+     * @param idleMs                a pooled connection idle longer than this is closed, not used: servers close
+     *                              idle keep-alive connections, and one closing as a request goes out fails it
      */
-    public UpstreamClient(Vertx vertx, int maxConnectionsPerHost, long poolWaitMs, String userAgent) {
+    public UpstreamClient(Vertx vertx, int maxConnectionsPerHost, long poolWaitMs, long idleMs, String userAgent) {
         this.vertx = vertx;
         this.poolSize = maxConnectionsPerHost;
         this.poolWaitMs = poolWaitMs;
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMs);
+        this.idleSeconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (idleMs + 999) / 1000));
         this.pool = new PoolOptions().setHttp1MaxSize(maxConnectionsPerHost);
         this.userAgent = userAgent;
         this.offLoop = newPools();
@@ -78,10 +109,14 @@ public final class UpstreamClient {
 
     private Pools newPools() {
         // buffered answers are asked for compressed and inflated by readBody, bounded: Netty's own inflater
-        // would inflate a 256 KB gzip bomb to 256 MiB on the event loop before any limit applied
-        return new Pools(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool),
-                vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true), pool),
-                new ConcurrentHashMap<>());
+        // would inflate a 256 KB gzip bomb to 256 MiB on the event loop before any limit applied.
+        // Vert.x's keep-alive timeout closes idle connections in the background (its cleaner runs once a
+        // second, and a server's Keep-Alive header overrides it): lease() holds the bound exactly.
+        return new Pools(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                        .setKeepAliveTimeout(idleSeconds), pool),
+                vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                        .setKeepAliveTimeout(idleSeconds), pool),
+                new ConcurrentHashMap<>(), Collections.synchronizedMap(new WeakHashMap<>()));
     }
 
     /** The pools of the calling event loop. */
@@ -101,7 +136,8 @@ public final class UpstreamClient {
 
     /**
      * Like {@link #send(UpstreamRequest)}; when {@code cancelled} completes first, the upstream request
-     * is reset and the result fails.
+     * is reset and the result fails. A request that failed on a stale pooled connection may be sent once
+     * more on a new one ({@link StaleConnection}).
      */
     public Future<UpstreamResponse> send(UpstreamRequest request, Future<?> cancelled) {
         return send(request, cancelled, null);
@@ -120,42 +156,49 @@ public final class UpstreamClient {
         options.getHeaders().set("accept-encoding", "gzip, deflate");
         Pools pools = pools();
         Promise<UpstreamResponse> result = Promise.promise();
-        acquire(pools.buffered(), pools.busy("buffered", target), target, options, result.future()).onComplete(ar -> {
-            if (ar.failed()) {
-                result.tryFail(ar.cause());
-            } else {
-                BufferedCall.start(vertx, request, ar.result(), result, cancelled, share);
-            }
-        });
+        acquire(pools.buffered(), pools, pools.busy("buffered", target), target, options, result.future())
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        result.tryFail(ar.cause());
+                    } else {
+                        BufferedCall.start(vertx, request, ar.result(),
+                                () -> fresh(pools.buffered(), target, options, result.future()), result, cancelled,
+                                share);
+                    }
+                });
         return result.future();
     }
 
     /**
-     * Opens a streaming exchange (the caller writes the body and reads the response as it arrives):
-     * target, TLS and the service's connect timeout applied, the Host header set. No read timeout is
-     * set: a stream may be quiet for long; the caller decides.
+     * Sends a request whose body is known ({@code body}, or null for none) and gives the head of its
+     * answer as it arrives; the caller reads the body. Target, TLS and the service's connect timeout
+     * applied, the Host header set. No read timeout is set: a stream may be quiet for long; the caller
+     * decides, from {@code connected} on (run once, when the request has its connection). When
+     * {@code cancelled} completes, the request is reset. A request that failed on a stale pooled
+     * connection may be sent once more on a new one ({@link StaleConnection}).
      */
-    public Future<HttpClientRequest> open(UpstreamTarget target, io.vertx.core.http.HttpMethod method, String uri,
-                                          MultiMap headers) {
+    public Future<HttpClientResponse> exchange(UpstreamTarget target, HttpMethod method, String uri, MultiMap headers,
+                                               Buffer body, Future<?> cancelled, Runnable connected) {
         Pools pools = pools();
         Promise<Void> ended = Promise.promise();
-        return acquire(pools.streaming(), pools.busy("streaming", target), target,
-                options(target, method, uri, headers), ended.future()).andThen(opened -> {
-            if (opened.failed()) {
+        RequestOptions options = options(target, method, uri, headers);
+        Future<HttpClientResponse> answer = acquire(pools.streaming(), pools, pools.busy("streaming", target), target,
+                options, ended.future()).compose(lease -> {
+                    connected.run();
+                    return StreamedCall.start(target, method, body, lease, cancelled,
+                            () -> fresh(pools.streaming(), target, options, ended.future()));
+                });
+        answer.onComplete(head -> {
+            if (head.failed()) {
                 ended.tryComplete();
-                return;
+            } else {
+                head.result().end().onComplete(end -> ended.tryComplete());
             }
-            opened.result().response().onComplete(answer -> {
-                if (answer.failed()) {
-                    ended.tryComplete();
-                } else {
-                    answer.result().end().onComplete(end -> ended.tryComplete());
-                }
-            });
         });
+        return answer;
     }
 
-    private static RequestOptions options(UpstreamTarget target, io.vertx.core.http.HttpMethod method, String uri,
+    private static RequestOptions options(UpstreamTarget target, HttpMethod method, String uri,
                                           MultiMap headers) {
         RequestOptions options = new RequestOptions()
                 .setMethod(method)
@@ -178,14 +221,53 @@ public final class UpstreamClient {
      * A request on a pooled connection, counted as the upstream's in flight until {@code done} completes:
      * beyond the pool size it waits for a connection under the pool wait timeout, and a failure says so.
      */
-    private Future<HttpClientRequest> acquire(HttpClientAgent client, AtomicInteger busy, UpstreamTarget target,
-                                              RequestOptions options, Future<?> done) {
+    private Future<Lease> acquire(HttpClientAgent client, Pools pools, AtomicInteger busy, UpstreamTarget target,
+                                  RequestOptions options, Future<?> done) {
         boolean queued = busy.getAndIncrement() >= poolSize;
         if (queued) {
             options.setConnectTimeout(poolWaitMs);
         }
         done.onComplete(d -> busy.decrementAndGet());
-        return client.request(options).recover(t -> Future.failedFuture(acquiring(t, target, queued)));
+        return lease(client, pools.idleSince(), options, done)
+                .recover(t -> Future.failedFuture(acquiring(t, target, queued)));
+    }
+
+    /**
+     * A request on a connection of the pool. One that sat idle past the bound is closed instead, and
+     * another taken (each pass closes one pooled connection, so this ends): the server may be closing
+     * it at this very moment, and a request sent on it then fails with no answer.
+     */
+    private Future<Lease> lease(HttpClientAgent client, Map<HttpConnection, Long> idleSince, RequestOptions options,
+                                Future<?> done) {
+        return client.request(options).compose(request -> {
+            HttpConnection connection = request.connection();
+            Long since = idleSince.put(connection, CARRYING);
+            if (since != null && since != CARRYING && System.nanoTime() - since > idleNanos) {
+                idleSince.remove(connection);
+                request.exceptionHandler(t -> { }); // never sent: it goes with its connection
+                return connection.close().transform(closed -> lease(client, idleSince, options, done));
+            }
+            done.onComplete(d -> idleSince.replace(connection, System.nanoTime()));
+            return Future.succeededFuture(new Lease(request, since != null));
+        });
+    }
+
+    /**
+     * A request on a new connection of its own, outside the pool, closed once {@code done} completes:
+     * where a request that failed on a stale pooled connection goes again (another pooled connection
+     * may be as stale as the first, closed by the server at the same time).
+     */
+    private Future<HttpClientRequest> fresh(HttpClientAgent client, UpstreamTarget target, RequestOptions options,
+                                            Future<?> done) {
+        HttpConnectOptions connect = new HttpConnectOptions().setHost(target.host()).setPort(target.port())
+                .setSsl(target.tls()).setConnectTimeout(target.connectTimeoutMs());
+        if (target.tls()) {
+            connect.setSslOptions(target.tlsVerify() ? VERIFY : NO_VERIFY);
+        }
+        return client.connect(connect).compose(connection -> {
+            done.onComplete(d -> connection.close());
+            return connection.request(options);
+        }).recover(t -> Future.failedFuture(UpstreamException.connecting(t, target)));
     }
 
     /** A failure to get a connection: waiting for a busy pool, or connecting. */

@@ -27,9 +27,9 @@ import dev.toolgate.pipeline.UpstreamCall;
 import dev.toolgate.pipeline.UpstreamPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -279,42 +279,33 @@ public final class PassthroughProxy implements McpEndpoint {
             }
             fail(request, cause);
         };
-        client.open(settings.target(), HttpMethod.valueOf(call.method()), uri, headers).onComplete(opened -> {
-            if (opened.failed()) {
-                failed.accept(UpstreamException.connecting(opened.cause(), settings.target()));
-                return;
+        // resets the upstream request: the client went away, or the upstream was silent too long
+        Promise<Void> stop = Promise.promise();
+        request.response().closeHandler(v -> stop.tryComplete());
+        int readTimeoutMs = settings.target().readTimeoutMs();
+        ReadTimeout silence = new ReadTimeout(Vertx.currentContext(), readTimeoutMs, () -> {
+            failed.accept(new UpstreamException(UpstreamException.Kind.TIMEOUT, (request.response().headWritten()
+                    ? "sent nothing for " : "no answer within ") + readTimeoutMs + " ms (service read_timeout)"));
+            stop.tryComplete();
+        });
+        client.exchange(settings.target(), HttpMethod.valueOf(call.method()), uri, headers, sent, stop.future(),
+                silence::start).onComplete(answer -> {
+            if (answer.failed()) {
+                silence.stop();
+                failed.accept(answer.cause());
+            } else if (FinalStatus.problem(settings.target(), answer.result().statusCode())
+                    instanceof UpstreamException unusable) {
+                // relaying "HTTP/1.1 9999" would hand the client a response it cannot parse, and a 1xx one
+                // that never ends
+                silence.stop();
+                FinalStatus.discard(answer.result());
+                failed.accept(unusable);
+                answer.result().request().reset();
+            } else {
+                observation.upstreamAnswered(answer.result().statusCode());
+                relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence, recorder,
+                        failed);
             }
-            HttpClientRequest upstream = opened.result();
-            // failures arrive through the response and end futures below (and the answer's own handler);
-            // without this, Vert.x logs each reset (a client that went away) as an error
-            upstream.exceptionHandler(t -> { });
-            request.response().closeHandler(v -> upstream.reset());
-            int readTimeoutMs = settings.target().readTimeoutMs();
-            ReadTimeout silence = new ReadTimeout(Vertx.currentContext(), readTimeoutMs, () -> {
-                failed.accept(new UpstreamException(UpstreamException.Kind.TIMEOUT, (request.response().headWritten()
-                        ? "sent nothing for " : "no answer within ") + readTimeoutMs + " ms (service read_timeout)"));
-                upstream.reset();
-            });
-            silence.start();
-            upstream.response().onComplete(answer -> {
-                if (answer.failed()) {
-                    silence.stop();
-                    failed.accept(answer.cause());
-                } else if (FinalStatus.problem(settings.target(), answer.result().statusCode())
-                        instanceof UpstreamException unusable) {
-                    // relaying "HTTP/1.1 9999" would hand the client a response it cannot parse, and a 1xx one
-                    // that never ends
-                    silence.stop();
-                    FinalStatus.discard(answer.result());
-                    failed.accept(unusable);
-                    upstream.reset();
-                } else {
-                    observation.upstreamAnswered(answer.result().statusCode());
-                    relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence, recorder,
-                            failed);
-                }
-            });
-            (sent.length() > 0 ? upstream.end(sent) : upstream.end()).onFailure(failed::accept);
         });
     }
 

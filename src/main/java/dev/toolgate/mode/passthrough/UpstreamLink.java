@@ -13,7 +13,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 
@@ -165,29 +164,23 @@ final class UpstreamLink {
 
     private Future<Answer> send(HttpMethod method, MultiMap headers, Buffer body) {
         Promise<Answer> answer = Promise.promise();
+        Promise<Void> timedOut = Promise.promise();
         int timeoutMs = target.readTimeoutMs();
-        client.open(target, method, uri, headers).onComplete(opened -> {
-            if (opened.failed()) {
-                answer.fail(UpstreamException.connecting(opened.cause(), target));
-                return;
+        // counted from when the request has its connection, as the connect timeout covers the time before
+        long[] timer = {-1};
+        client.exchange(target, method, uri, headers, body, timedOut.future(),
+                () -> timer[0] = Vertx.currentContext().owner().setTimer(timeoutMs, id -> {
+                    if (answer.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
+                            "no answer within " + timeoutMs + " ms (service read_timeout)"))) {
+                        timedOut.tryComplete();
+                    }
+                })).onComplete(response -> {
+            if (response.failed()) {
+                Vertx.currentContext().owner().cancelTimer(timer[0]);
+                answer.tryFail(UpstreamException.from(response.cause(), target));
+            } else {
+                read(response.result(), answer, timer[0]);
             }
-            HttpClientRequest request = opened.result();
-            request.exceptionHandler(t -> answer.tryFail(UpstreamException.from(t, target)));
-            long timer = Vertx.currentContext().owner().setTimer(timeoutMs, id -> {
-                if (answer.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
-                        "no answer within " + timeoutMs + " ms (service read_timeout)"))) {
-                    request.reset();
-                }
-            });
-            request.response().onComplete(response -> {
-                if (response.failed()) {
-                    Vertx.currentContext().owner().cancelTimer(timer);
-                    answer.tryFail(UpstreamException.from(response.cause(), target));
-                } else {
-                    read(response.result(), answer, timer);
-                }
-            });
-            (body == null ? request.end() : request.end(body)).onFailure(t -> answer.tryFail(UpstreamException.from(t, target)));
         });
         return answer.future();
     }
