@@ -255,8 +255,8 @@ final class LegacyBridge {
             } catch (IOException e) {
                 // not a message: skip it
             }
-        }).onComplete(end -> found.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN,
-                "the server ended the stream without answering")));
+        }).onComplete(end -> found.tryFail(end.failed() ? end.cause() : new UpstreamException(
+                UpstreamException.Kind.BROKEN, "the server ended the stream without answering")));
         return found.future();
     }
 

@@ -48,18 +48,32 @@ final class UpstreamLink {
         }
     }
 
-    /** An upstream event stream being read; {@link #close()} stops reading it (and drops the connection). */
+    /**
+     * An upstream event stream being read; {@link #close()} stops reading it (and drops the connection).
+     * The service's {@code read_timeout} bounds the silence between two reads, as it bounds a JSON answer's:
+     * unlike a relayed stream, which the client reads (and leaves when it likes), the client of a bridge
+     * sees nothing of a silent stream, so a server that opened one and then said nothing held the client's
+     * request, and a connection, for as long as it liked.
+     */
     static final class Stream {
         private final HttpClientResponse response;
         private final SseReader reader;
+        private final ReadTimeout silence;
         private final Promise<Void> ended = Promise.promise();
         private Consumer<SseReader.Event> events = e -> { };
 
-        Stream(HttpClientResponse response) {
+        Stream(HttpClientResponse response, long readTimeoutMs) {
             this.response = response;
             this.reader = new SseReader(e -> events.accept(e), MAX_MESSAGE_BYTES);
+            this.silence = new ReadTimeout(Vertx.currentContext(), readTimeoutMs, () -> {
+                if (ended.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
+                        "sent nothing for " + readTimeoutMs + " ms (service read_timeout)"))) {
+                    response.request().reset();
+                }
+            });
             response.pause();
             response.handler(chunk -> {
+                silence.read();
                 try {
                     reader.feed(chunk);
                 } catch (SseReader.TooLarge e) {
@@ -69,11 +83,15 @@ final class UpstreamLink {
             });
             response.exceptionHandler(ended::tryFail);
             response.endHandler(v -> ended.tryComplete());
+            ended.future().onComplete(done -> silence.stop());
         }
 
         /** Starts delivering events; {@code ended} completes when the stream does. */
         Future<Void> read(Consumer<SseReader.Event> handler) {
             this.events = handler;
+            if (!ended.future().isComplete()) {
+                silence.start();
+            }
             response.resume();
             return ended.future();
         }
@@ -189,7 +207,8 @@ final class UpstreamLink {
         String type = response.getHeader("content-type");
         if (MediaTypes.isEventStream(type)) {
             Vertx.currentContext().owner().cancelTimer(timer);
-            answer.tryComplete(new Answer(response.statusCode(), response.headers(), null, new Stream(response)));
+            answer.tryComplete(new Answer(response.statusCode(), response.headers(), null,
+                    new Stream(response, target.readTimeoutMs())));
             return;
         }
         Buffer body = Buffer.buffer();
@@ -234,8 +253,8 @@ final class UpstreamLink {
                 } catch (IOException e) {
                     // not a message: skip it
                 }
-            }).onComplete(end -> found.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN,
-                    "the server's stream ended without a response")));
+            }).onComplete(end -> found.tryFail(end.failed() ? end.cause() : new UpstreamException(
+                    UpstreamException.Kind.BROKEN, "the server's stream ended without a response")));
             return found.future();
         });
     }
