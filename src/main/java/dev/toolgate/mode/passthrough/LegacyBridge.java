@@ -136,6 +136,9 @@ final class LegacyBridge {
             throw new GatewayException(new GatewayError.InvalidParams(r.id(), "initialize needs params.protocolVersion"));
         }
         String version = ProtocolVersion.negotiate(requested.asText());
+        // refused before the server is asked anything
+        Session draft = BridgedSessionDraft.of(endpoint, version, r.id(), r.params(), clock.millis(),
+                exchange.principal().sessionOwner());
         return eras.discovered(link).compose(discovered -> {
             ObjectNode result = Json.object();
             result.put("protocolVersion", version);
@@ -157,11 +160,6 @@ final class LegacyBridge {
             if (discovered != null && discovered.has("instructions")) {
                 result.set("instructions", discovered.get("instructions"));
             }
-            JsonNode client = r.params().path("clientInfo");
-            JsonNode declared = r.params().get("capabilities");
-            Session draft = new Session(null, endpoint, version, client.path("name").asText(null),
-                    client.path("version").asText(null), declared == null ? null : Json.text(declared), clock.millis(),
-                    exchange.principal().sessionOwner());
             return store.create(draft, sessionTtlSeconds, exchange.clientAddress())
                     .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
                     .compose(session -> {
