@@ -108,7 +108,8 @@ record BridgeState(String session, String version, String call, String lastEvent
                 + "\n" + Json.text(params.path("arguments")));
     }
 
-    private static String digest(String text) {
+    /** A short, fixed-length name for {@code text} (144 bits of its SHA-256). */
+    static String digest(String text) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 18));

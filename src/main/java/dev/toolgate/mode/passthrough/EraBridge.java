@@ -73,8 +73,11 @@ final class EraBridge {
      */
     Future<Void> answer(Exchange exchange, ModernRequest modern, UpstreamLink link, Predicate<String> shows,
                         Consumer<byte[]> observed) {
-        String key = BridgeState.caller(exchange) + "\n" + Json.text(modern.meta().clientCapabilities()) + "\n"
-                + (modern.meta().clientInfo() == null ? "" : Json.text(modern.meta().clientInfo()));
+        // a digest: the declaration comes with each request, as long as a body may be, and the key is kept with
+        // each of up to LegacySessions.MAX_SESSIONS sessions (whole, a megabyte each)
+        String key = BridgeState.digest(BridgeState.caller(exchange) + "\n"
+                + Json.text(modern.meta().clientCapabilities()) + "\n"
+                + (modern.meta().clientInfo() == null ? "" : Json.text(modern.meta().clientInfo())));
         ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);
         Call call = new Call(exchange, modern, link, answer, key, shows);
         JsonNode params = modern.request().params();

@@ -1,0 +1,105 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.ModernHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import io.vertx.core.http.HttpServerRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the era bridge keeps for each upstream session it holds for modern clients: one per caller and
+ * declared client, up to a thousand and more of them, while the client's declaration (its capabilities
+ * and client info) comes with each request, as long as a body may be. The legacy server is scripted: it
+ * opens a session for each {@code initialize} and answers {@code tools/list}.
+ */
+@Timeout(120)
+class EraBridgeSessionKeysIT {
+
+    static final String INITIALIZED = """
+            {"jsonrpc":"2.0","id":%s,"result":{"protocolVersion":"2025-11-25","capabilities":{"tools":{}},
+             "serverInfo":{"name":"scripted","version":"1"}}}""";
+    static final String LISTED = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"tools\":[]}}";
+
+    static RestUpstream legacyOnly;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        legacyOnly = new RestUpstream().onBody("POST /mcp", EraBridgeSessionKeysIT::answer);
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: legacy-only
+                    url: %s/mcp
+                    routes:
+                      - name: legacy-only
+                        paths: [/mcp]
+                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy}}}]
+                """.formatted(legacyOnly.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (legacyOnly != null) {
+            legacyOnly.close();
+        }
+    }
+
+    private static void answer(HttpServerRequest request, String body) {
+        JsonNode message;
+        try {
+            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            request.response().setStatusCode(400).end();
+            return;
+        }
+        switch (message.path("method").asText()) {
+            case "initialize" -> request.response().putHeader("content-type", "application/json")
+                    .putHeader("mcp-session-id", "s-" + System.nanoTime()).end(INITIALIZED.formatted(message.get("id")));
+            case "tools/list" -> request.response().putHeader("content-type", "application/json")
+                    .end(LISTED.formatted(message.get("id")));
+            default -> request.response().setStatusCode(202).end();
+        }
+    }
+
+    @Test
+    void clientsDeclaringAMegabyteOfCapabilitiesEachDoNotLeaveThatMegabyteInTheBridge() throws Exception {
+        ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
+        legacyOnly.clear();
+        long before = heapAfterGc();
+        for (int i = 0; i < 64; i++) {
+            String capabilities = "{\"experimental\":{\"padding\":\"" + i + "x".repeat(1_000_000) + "\"}}";
+            McpHttp.Response listed = modern.request("tools/list", "{}", capabilities, Map.of());
+            assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+            assertThat(listed.json().at("/result/resultType").asText()).isEqualTo("complete");
+        }
+        legacyOnly.clear(); // what the server recorded of the initialize requests is not the gateway's
+        long grown = heapAfterGc() - before;
+
+        assertThat(grown).as("heap kept by 64 bridged sessions, in bytes").isLessThan(16L << 20);
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
