@@ -148,11 +148,11 @@ final class EraBridge {
     private Future<Void> pump(Call call, LegacySessions.Opened session, JsonNode upstreamId, UpstreamLink.Answer answer) {
         if (answer.stream() == null) {
             JsonNode message = answer.json();
-            if (message != null && message.has("id") && (message.has("result") || message.has("error"))) {
+            if (UpstreamLink.answers(message, upstreamId)) {
                 return finish(call, session, message);
             }
             return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
-                    "the server answered HTTP " + answer.status() + " without a JSON-RPC response"));
+                    "the server answered HTTP " + answer.status() + " without a JSON-RPC response to the request"));
         }
         UpstreamLink.Stream stream = answer.stream();
         Promise<Void> done = Promise.promise();

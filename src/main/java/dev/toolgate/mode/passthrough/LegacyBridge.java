@@ -224,11 +224,11 @@ final class LegacyBridge {
     private static Future<JsonNode> finalResponse(Call call, UpstreamLink.Answer answer, JsonNode id) {
         if (answer.stream() == null) {
             JsonNode json = answer.json();
-            if (json != null && (json.has("result") || json.has("error"))) {
+            if (UpstreamLink.answers(json, id)) {
                 return Future.succeededFuture(json);
             }
             return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
-                    "the server answered HTTP " + answer.status() + " without a JSON-RPC response"));
+                    "the server answered HTTP " + answer.status() + " without a JSON-RPC response to the request"));
         }
         Promise<JsonNode> found = Promise.promise();
         // in 2026-07-28 closing the stream is the cancellation: a client that hung up must not leave the server

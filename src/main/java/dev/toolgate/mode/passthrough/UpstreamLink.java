@@ -236,6 +236,19 @@ final class UpstreamLink {
         });
     }
 
+    /**
+     * True when {@code message} is the response to the request sent as {@code id}: it carries that id, or
+     * it is an error that could name none (id null: the server could not read the request). A response to
+     * a request the gateway never sent is not the client's answer, whatever it says.
+     */
+    static boolean answers(JsonNode message, JsonNode id) {
+        if (message == null || message.has("method") || !(message.has("result") || message.has("error"))) {
+            return false;
+        }
+        JsonNode answered = message.get("id");
+        return id.equals(answered) || answered != null && answered.isNull() && message.has("error");
+    }
+
     /** The first JSON-RPC response to {@code id} in an answer (its JSON body, or the first on its stream). */
     static Future<Answer> firstResponse(Future<Answer> answer, JsonNode id) {
         return answer.compose(a -> {
