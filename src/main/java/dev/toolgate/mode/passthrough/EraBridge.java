@@ -274,7 +274,7 @@ final class EraBridge {
     private static GatewayError upstreamError(UpstreamLink link, Throwable failure) {
         UpstreamException cause = UpstreamException.from(failure, link.target());
         return cause.kind() == UpstreamException.Kind.TIMEOUT
-                ? new GatewayError.UpstreamTimeout(link.target().service(), cause.getMessage())
-                : new GatewayError.UpstreamUnavailable(link.target().service(), cause.getMessage());
+                ? new GatewayError.UpstreamTimeout(link.target().service(), cause.detail())
+                : new GatewayError.UpstreamUnavailable(link.target().service(), cause.detail());
     }
 }

@@ -114,8 +114,8 @@ final class LegacyBridge {
     private static GatewayError upstreamError(UpstreamLink link, Throwable failure) {
         UpstreamException cause = UpstreamException.from(failure, link.target());
         return cause.kind() == UpstreamException.Kind.TIMEOUT
-                ? new GatewayError.UpstreamTimeout(link.target().service(), cause.getMessage())
-                : new GatewayError.UpstreamUnavailable(link.target().service(), cause.getMessage());
+                ? new GatewayError.UpstreamTimeout(link.target().service(), cause.detail())
+                : new GatewayError.UpstreamUnavailable(link.target().service(), cause.detail());
     }
 
     /** One bridged request. */

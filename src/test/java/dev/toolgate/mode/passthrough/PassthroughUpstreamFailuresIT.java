@@ -126,6 +126,34 @@ class PassthroughUpstreamFailuresIT {
         assertThat(gateway.gateway().waitingRequests()).isZero();
     }
 
+    @Test
+    void aBridgedRequestToAServerThatIsDownIsToldSoNamingTheServiceOnce() throws IOException {
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: gone
+                    url: http://127.0.0.1:%d/mcp
+                    routes:
+                      - name: to-legacy
+                        paths: [/to-legacy]
+                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy}}}]
+                      - name: to-modern
+                        paths: [/to-modern]
+                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: modern}}}]
+                """.formatted(closedPort()));
+        McpHttp legacy = new McpHttp(gateway.proxy("/to-modern"));
+        assertThat(legacy.initialize("2025-11-25").status()).isEqualTo(200);
+
+        McpHttp.Response fromModern = new ModernHttp(gateway.proxy("/to-legacy")).request("tools/list", "{}");
+        McpHttp.Response fromLegacy = legacy.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+
+        for (McpHttp.Response failed : new McpHttp.Response[] {fromModern, fromLegacy}) {
+            String message = failed.json().at("/error/message").asText();
+            assertThat(message).as(failed.toString()).startsWith("Bad Gateway: service 'gone' is unavailable: unreachable")
+                    .doesNotContain("127.0.0.1");
+        }
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
