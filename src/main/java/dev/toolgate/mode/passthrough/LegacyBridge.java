@@ -87,7 +87,10 @@ final class LegacyBridge {
         return switch (JsonRpcMessage.classify(message)) {
             case JsonRpcMessage.Invalid invalid ->
                     throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
-            case JsonRpcMessage.Notification ignored -> exchange.request().response().setStatusCode(202).end();
+            // nothing to forward, but only into a live session of this caller's: a client whose session ended
+            // learns it now (404), as on the gateway's own sessions, not at its next request
+            case JsonRpcMessage.Notification ignored -> session(exchange)
+                    .compose(session -> exchange.request().response().setStatusCode(202).end());
             // only the caller that owns the session may answer the requests its calls are waiting on
             case JsonRpcMessage.Response response -> session(exchange).compose(session -> {
                 Promise<JsonNode> waiting = awaited.remove(session.id() + "\n" + Json.text(response.id()));
