@@ -15,6 +15,7 @@ import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.pipeline.Exchange;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -54,6 +55,8 @@ final class LegacyBridge {
     private final long sessionTtlSeconds;
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, Promise<JsonNode>> awaited = new ConcurrentHashMap<>();
+    /** The calls in flight by session and client id, each with what a notifications/cancelled completes. */
+    private final Map<String, Promise<Void>> running = new ConcurrentHashMap<>();
 
     LegacyBridge(String endpoint, SessionStore store, InstantSource clock, long sessionTtlSeconds) {
         this.endpoint = endpoint;
@@ -89,8 +92,10 @@ final class LegacyBridge {
                     throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
             // nothing to forward, but only into a live session of this caller's: a client whose session ended
             // learns it now (404), as on the gateway's own sessions, not at its next request
-            case JsonRpcMessage.Notification ignored -> session(exchange)
-                    .compose(session -> exchange.request().response().setStatusCode(202).end());
+            case JsonRpcMessage.Notification n -> session(exchange).compose(session -> {
+                cancel(session, n);
+                return exchange.request().response().setStatusCode(202).end();
+            });
             // only the caller that owns the session may answer the requests its calls are waiting on
             case JsonRpcMessage.Response response -> session(exchange).compose(session -> {
                 Promise<JsonNode> waiting = awaited.remove(session.id() + "\n" + Json.text(response.id()));
@@ -104,11 +109,18 @@ final class LegacyBridge {
                 ClientAnswer answer = new ClientAnswer(exchange.request().response(), r.id(), observed);
                 yield session(exchange).compose(session -> switch (r.method()) {
                     case "ping", "logging/setLevel" -> answer.finish(JsonRpc.result(r.id(), Json.object()));
-                    default -> admitted(exchange, body, access).compose(shows -> shows == null
-                            ? Future.succeededFuture()
-                            : call(new Call(exchange, r, session, link, answer, shows), null, null, 0)
-                            .recover(failure -> answer.fail(failure instanceof GatewayException refused
-                                    ? refused.error() : upstreamError(link, failure))));
+                    default -> admitted(exchange, body, access).compose(shows -> {
+                        if (shows == null) {
+                            return Future.succeededFuture();
+                        }
+                        String key = session.id() + "\n" + Json.text(r.id());
+                        Promise<Void> cancelled = Promise.promise();
+                        running.put(key, cancelled);
+                        return call(new Call(exchange, r, session, link, answer, shows, cancelled.future()), null, null, 0)
+                                .recover(failure -> answer.fail(failure instanceof GatewayException refused
+                                        ? refused.error() : upstreamError(link, failure)))
+                                .onComplete(done -> running.remove(key, cancelled));
+                    });
                 });
             }
         };
@@ -121,9 +133,26 @@ final class LegacyBridge {
                 : new GatewayError.UpstreamUnavailable(link.target().service(), cause.detail());
     }
 
-    /** One bridged request. */
+    /**
+     * A legacy client's {@code notifications/cancelled}: the call it names in this session stops, its
+     * server stream closed (2026-07-28's cancellation), as when the client closes its request.
+     */
+    private void cancel(Session session, JsonRpcMessage.Notification n) {
+        if (n.method().equals("notifications/cancelled") && n.params() != null && n.params().has("requestId")) {
+            Promise<Void> cancelled = running.remove(session.id() + "\n" + Json.text(n.params().get("requestId")));
+            if (cancelled != null) {
+                cancelled.tryComplete();
+            }
+        }
+    }
+
+    /** One bridged request; {@code cancelled} completes when the client cancels it. */
     private record Call(Exchange exchange, JsonRpcMessage.Request request, Session session, UpstreamLink link,
-                        ClientAnswer answer, Predicate<String> shows) {
+                        ClientAnswer answer, Predicate<String> shows, Future<Void> cancelled) {
+    }
+
+    private static UpstreamException cancelledByClient() {
+        return new UpstreamException(UpstreamException.Kind.BROKEN, "the call was cancelled");
     }
 
     /** Which tools the caller may see (the route's policies already let the request through). */
@@ -191,6 +220,9 @@ final class LegacyBridge {
 
     /** One round: the request as a 2026-07-28 request, with the answers of the round before. */
     private Future<Void> call(Call call, String requestState, ObjectNode inputs, int round) {
+        if (call.cancelled().isComplete()) {
+            return Future.failedFuture(cancelledByClient());
+        }
         ObjectNode params = call.request().params() instanceof ObjectNode p ? p.deepCopy() : Json.object();
         ObjectNode meta = params.get("_meta") instanceof ObjectNode m ? m : params.putObject("_meta");
         meta.put(ModernMeta.PROTOCOL_VERSION, ProtocolVersion.FIRST_MODERN);
@@ -241,6 +273,13 @@ final class LegacyBridge {
                 answer.stream().close();
             }
         });
+        // the cancellation arrives on the notification's event loop; the stream and the client's answer are this one's
+        Context here = Vertx.currentContext();
+        call.cancelled().onComplete(v -> here.runOnContext(now -> {
+            if (found.tryFail(cancelledByClient())) {
+                answer.stream().close();
+            }
+        }));
         answer.stream().read(event -> {
             if (event.data().isEmpty() || found.future().isComplete()) {
                 return;
@@ -290,11 +329,15 @@ final class LegacyBridge {
                 return Map.entry(input.getKey(), response.get("result"));
             }));
         });
-        return Future.all(answers).map(all -> {
+        Promise<ObjectNode> asked = Promise.promise();
+        Future.all(answers).map(all -> {
             ObjectNode responses = Json.object();
             answers.forEach(a -> responses.set(a.result().getKey(), a.result().getValue()));
             return responses;
-        });
+        }).onComplete(asked);
+        Context here = Vertx.currentContext();
+        call.cancelled().onComplete(v -> here.runOnContext(now -> asked.tryFail(cancelledByClient())));
+        return asked.future();
     }
 
     /** The server's response as a legacy client expects it: its own id, no 2026 result fields. */
