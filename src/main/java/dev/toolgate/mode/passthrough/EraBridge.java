@@ -116,7 +116,9 @@ final class EraBridge {
         if (!requestState.isTextual()) {
             throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(), "must be a string"));
         }
-        return BridgeState.load(settings.store(), settings.endpoint(), requestState.asText()).compose(state -> {
+        return BridgeState.load(settings.store(), settings.endpoint(), requestState.asText())
+                .recover(t -> Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable())))
+                .compose(state -> {
             if (state == null) {
                 throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(),
                         "is unknown, altered, expired or already used"));
@@ -244,7 +246,10 @@ final class EraBridge {
         pending.put(key, Json.text(request.get("id")));
         BridgeState state = new BridgeState(session.id(), session.version(), Json.text(upstreamId), lastEventId,
                 pending, BridgeState.caller(call.exchange()), BridgeState.fingerprint(call.request()));
-        return state.save(settings.store(), settings.endpoint(), settings.clock()).compose(requestState -> {
+        // the gateway's own store refused the round (full, or out of reach): not the server's failure
+        return state.save(settings.store(), settings.endpoint(), settings.clock())
+                .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
+                .compose(requestState -> {
             ObjectNode result = Json.object();
             result.put("resultType", "input_required");
             ObjectNode input = result.putObject("inputRequests").putObject(key);
