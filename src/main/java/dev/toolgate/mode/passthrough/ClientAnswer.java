@@ -57,6 +57,20 @@ final class ClientAnswer {
         response.write(Buffer.buffer(SseEvent.message(null, text)));
     }
 
+    /**
+     * Completes when the client can take more: at once, unless what was sent waits in its write queue
+     * (a client reading slower than the server streams). The bridge holds the server's stream back until
+     * then, as the relay does, rather than keep in memory what the client does not read.
+     */
+    Future<Void> writable() {
+        if (!response.writeQueueFull() || response.ended() || response.closed()) {
+            return Future.succeededFuture();
+        }
+        io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+        response.drainHandler(v -> drained.tryComplete());
+        return drained.future();
+    }
+
     /** Sends the final response. */
     Future<Void> finish(JsonNode message) {
         if (response.ended() || response.closed()) {

@@ -210,6 +210,7 @@ final class EraBridge {
             if (method.equals("notifications/progress")
                     || method.equals("notifications/message") && call.modern().meta().logLevel() != null) {
                 call.answer().notify(message);
+                stream.holdUntil(call.answer().writable());
             }
             return null;
         }

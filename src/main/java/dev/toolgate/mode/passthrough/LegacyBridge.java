@@ -288,6 +288,7 @@ final class LegacyBridge {
                 JsonNode message = Json.parse(event.data());
                 if (message.has("method") && !message.has("id")) {
                     call.answer().notify(message);
+                    answer.stream().holdUntil(call.answer().writable());
                 } else if (id.equals(message.get("id"))) {
                     found.tryComplete(message);
                     answer.stream().close();

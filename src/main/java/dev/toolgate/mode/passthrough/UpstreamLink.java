@@ -100,6 +100,24 @@ final class UpstreamLink {
             return reader.lastId();
         }
 
+        /**
+         * Reads no further until {@code writable} completes (the client's side has room again); the time
+         * held back does not count as the server's silence.
+         */
+        void holdUntil(Future<Void> writable) {
+            if (writable.isComplete() || ended.future().isComplete()) {
+                return;
+            }
+            response.pause();
+            silence.stop();
+            writable.onComplete(v -> {
+                if (!ended.future().isComplete()) {
+                    silence.start();
+                    response.resume();
+                }
+            });
+        }
+
         void close() {
             response.request().reset();
             ended.tryComplete();
