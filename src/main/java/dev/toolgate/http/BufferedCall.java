@@ -82,6 +82,11 @@ final class BufferedCall {
     }
 
     private void send(HttpClientRequest attempt, boolean reused) {
+        if (result.future().isComplete()) {
+            // cancelled (or out of time) while its connection was found: nothing goes out
+            attempt.reset();
+            return;
+        }
         req = attempt;
         UpstreamTarget target = request.target();
         // failures reach the result below; without a handler Vert.x logs every reset as an error
