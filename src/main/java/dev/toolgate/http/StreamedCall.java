@@ -70,7 +70,9 @@ final class StreamedCall {
         if (request != current || head.future().isComplete()) {
             return; // the attempt already failed once (its end and its response both say so), or was replaced
         }
-        if ((cancelled == null || !cancelled.isComplete()) && StaleConnection.resend(target, method, reused, failure)) {
+        // a body goes once, whatever the method: a server may act on a GET's as on a POST's (a tools/call in it)
+        if ((cancelled == null || !cancelled.isComplete()) && (body == null || body.length() == 0)
+                && StaleConnection.resend(target, method, reused, failure)) {
             current = null;
             fresh.get().onComplete(opened -> {
                 if (opened.failed()) {
