@@ -207,12 +207,12 @@ final class LegacyBridge {
         if (id == null || id.isEmpty()) {
             throw new GatewayException(new GatewayError.MissingSession());
         }
-        return store.find(id, endpoint).transform(found -> {
+        // a session bound to another caller does not exist for this one, nor does it stay alive for it
+        return store.find(id, endpoint, exchange.principal().sessionOwner()).transform(found -> {
             if (found.failed()) {
                 return Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable()));
             }
-            // a session bound to another caller does not exist for this one
-            return found.result() == null || !found.result().usableBy(exchange.principal().sessionOwner())
+            return found.result() == null
                     ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
                     : Future.succeededFuture(found.result());
         });
