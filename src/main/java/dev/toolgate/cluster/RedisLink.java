@@ -172,6 +172,10 @@ public final class RedisLink implements AutoCloseable {
     }
 
     private synchronized CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub() {
+        if (closed) {
+            // a retry that read the link open just before a reload closed it: no connection nothing would close
+            return CompletableFuture.failedFuture(new IllegalStateException("the link to Redis " + address() + " is closed"));
+        }
         if (pubSub == null || pubSub.isCompletedExceptionally()) {
             pubSub = client(lanes[0]).connectPubSubAsync(ByteArrayCodec.INSTANCE, uri()).toCompletableFuture()
                     .thenApply(c -> {
