@@ -108,7 +108,7 @@ public final class UpstreamClient {
     }
 
     private Pools newPools() {
-        // buffered answers are asked for compressed and inflated by readBody, bounded: Netty's own inflater
+        // buffered answers are asked for compressed and inflated by BodyReader.inflate, bounded: Netty's own inflater
         // would inflate a 256 KB gzip bomb to 256 MiB on the event loop before any limit applied.
         // Vert.x's keep-alive timeout closes idle connections in the background (its cleaner runs once a
         // second, and a server's Keep-Alive header overrides it): lease() holds the bound exactly.
