@@ -15,17 +15,19 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A legacy client of a server that speaks only 2026-07-28 (the legacy bridge) hangs up in the middle of a
- * call whose stream the server keeps open: in 2026-07-28 closing the stream is the cancellation, so the
- * gateway closes the server's stream too, and neither the server's call nor a pooled upstream connection
- * outlives the client. The server is scripted: it answers {@code server/discover} and streams a progress
- * notification every 100 ms for the call, without end.
+ * A legacy client of a server that speaks only 2026-07-28 (the legacy bridge) stops a call whose stream the
+ * server keeps open, by hanging up or with {@code notifications/cancelled} (as 2025 clients cancel): in
+ * 2026-07-28 closing the stream is the cancellation, so the gateway closes the server's stream too, and
+ * neither the server's call nor a pooled upstream connection outlives the client's wish. The server is
+ * scripted: it answers {@code server/discover} and streams a progress notification every 100 ms for the
+ * call, without end.
  */
 @Timeout(60)
 class LegacyBridgeDisconnectIT {
@@ -38,7 +40,8 @@ class LegacyBridgeDisconnectIT {
 
     static RestUpstream modernOnly;
     static TestGateway gateway;
-    static final CompletableFuture<Long> callClosed = new CompletableFuture<>();
+    /** When each call's stream closed at the server, in order. */
+    static final BlockingQueue<Long> callsClosed = new LinkedBlockingQueue<>();
 
     @BeforeAll
     static void start() {
@@ -89,7 +92,7 @@ class LegacyBridgeDisconnectIT {
                 });
                 request.connection().closeHandler(v -> {
                     vertx.cancelTimer(timer);
-                    callClosed.complete(System.nanoTime());
+                    callsClosed.add(System.nanoTime());
                 });
             }
             default -> request.response().setStatusCode(202).end();
@@ -103,22 +106,52 @@ class LegacyBridgeDisconnectIT {
         assertThat(initialized.status()).as(initialized.toString()).isEqualTo(200);
         assertThat(client.sessionId()).isNotNull();
 
-        byte[] call = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"slow\","
-                + "\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}").getBytes(StandardCharsets.UTF_8);
-        int port = gateway.proxy("/").getPort();
-        try (RawConnection http = RawConnection.connect(port, 0)) {
-            http.send("POST", "/mcp", List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
-                    "Accept: application/json, text/event-stream", "Mcp-Session-Id: " + client.sessionId(),
-                    "MCP-Protocol-Version: 2025-11-25", "Content-Length: " + call.length), call);
-            assertThat(http.head().status()).isEqualTo(200);
+        try (RawConnection http = slowCall(client, "1")) {
             assertThat(http.readUntil("\n\n")).as("the server's progress reaches the client").contains("notifications/progress");
         }
         long disconnected = System.nanoTime();
-        long closed = callClosed.get(10, TimeUnit.SECONDS);
-        assertThat((closed - disconnected) / 1_000_000).as("ms until the server's stream closed").isLessThan(2_000);
+        assertThat((nextClose() - disconnected) / 1_000_000).as("ms until the server's stream closed").isLessThan(2_000);
 
         // the session serves on
         McpHttp.Response pong = client.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
         assertThat(pong.status()).as(pong.toString()).isEqualTo(200);
+    }
+
+    @Test
+    void aLegacyClientsCancellationClosesTheServersStreamAndEndsItsRequest() throws Exception {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        assertThat(client.initialize("2025-11-25").status()).isEqualTo(200);
+
+        try (RawConnection http = slowCall(client, "\"slow-1\"")) {
+            assertThat(http.readUntil("\n\n")).contains("notifications/progress");
+
+            long cancelled = System.nanoTime();
+            McpHttp.Response accepted = client.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                    + "\"params\":{\"requestId\":\"slow-1\",\"reason\":\"no longer needed\"}}");
+            assertThat(accepted.status()).isEqualTo(202);
+
+            assertThat((nextClose() - cancelled) / 1_000_000).as("ms until the server's stream closed").isLessThan(2_000);
+            assertThat(new String(http.readAll().body(), StandardCharsets.UTF_8)).as("the rest of the client's request")
+                    .contains("\"id\":\"slow-1\"", "cancelled");
+        }
+    }
+
+    /** The slow tool called in the client's session on a connection of its own, its answer's head read. */
+    private static RawConnection slowCall(McpHttp client, String id) throws IOException {
+        byte[] call = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"slow\","
+                + "\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}").getBytes(StandardCharsets.UTF_8);
+        int port = gateway.proxy("/").getPort();
+        RawConnection http = RawConnection.connect(port, 0);
+        http.send("POST", "/mcp", List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
+                "Accept: application/json, text/event-stream", "Mcp-Session-Id: " + client.sessionId(),
+                "MCP-Protocol-Version: 2025-11-25", "Content-Length: " + call.length), call);
+        assertThat(http.head().status()).isEqualTo(200);
+        return http;
+    }
+
+    private static long nextClose() throws InterruptedException {
+        Long closed = callsClosed.poll(10, TimeUnit.SECONDS);
+        assertThat(closed).as("the server's stream closed within 10 s").isNotNull();
+        return closed;
     }
 }
