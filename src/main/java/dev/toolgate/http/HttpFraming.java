@@ -37,23 +37,7 @@ final class HttpFraming {
             request.setProtocolVersion(HttpVersion.HTTP_1_1);
             version = HttpVersion.HTTP_1_1;
         }
-        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
-        if (hosts > 1) {
-            return new GatewayError.BadHost("the request has " + hosts + " Host headers; send exactly one");
-        }
-        if (hosts == 0 && version.minorVersion() == 1) {
-            return new GatewayError.BadHost("an HTTP/1.1 request needs a Host header");
-        }
-        String host = request.headers().get(HttpHeaderNames.HOST);
-        if (host != null && !HOST.matcher(host).matches()) {
-            return new GatewayError.BadHost("the Host header is not a host name or address with an optional port");
-        }
-        String uri = request.uri();
-        int end = uri.indexOf('?');
-        if (!validUtf8(end < 0 ? uri : uri.substring(0, end))) {
-            return new GatewayError.InvalidPath("the request path is not valid UTF-8 (malformed or overlong bytes)");
-        }
-        return null;
+        return hostAndPath(request.headers().getAll(HttpHeaderNames.HOST), version.minorVersion() == 1, request.uri());
     }
 
     /**
@@ -64,14 +48,23 @@ final class HttpFraming {
      * follows the HTTP/1.1 rules. The version and a missing authority are Netty's and Vert.x's to refuse.
      */
     static GatewayError check(io.vertx.core.http.HttpServerRequest request) {
-        java.util.List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+        return hostAndPath(request.headers().getAll(HttpHeaderNames.HOST), false, request.uri());
+    }
+
+    /**
+     * The checks HTTP/1.x and HTTP/2 heads share: at most one {@code Host} (exactly one when {@code hostRequired},
+     * HTTP/1.1), a host name or address with an optional port, and a path of valid UTF-8.
+     */
+    private static GatewayError hostAndPath(java.util.List<String> hosts, boolean hostRequired, String uri) {
         if (hosts.size() > 1) {
             return new GatewayError.BadHost("the request has " + hosts.size() + " Host headers; send exactly one");
+        }
+        if (hosts.isEmpty() && hostRequired) {
+            return new GatewayError.BadHost("an HTTP/1.1 request needs a Host header");
         }
         if (hosts.size() == 1 && !HOST.matcher(hosts.getFirst()).matches()) {
             return new GatewayError.BadHost("the Host header is not a host name or address with an optional port");
         }
-        String uri = request.uri();
         int end = uri.indexOf('?');
         if (!validUtf8(end < 0 ? uri : uri.substring(0, end))) {
             return new GatewayError.InvalidPath("the request path is not valid UTF-8 (malformed or overlong bytes)");
