@@ -38,6 +38,12 @@ final class LegacySessions {
 
     static final int MAX_SESSIONS = 1024;
 
+    /**
+     * Most characters of the server's refusal passed on (as the conversion modes bound an API's error text):
+     * the client and the log need its gist, not the up to 8 MiB a JSON answer may be.
+     */
+    static final int EXCERPT_CHARS = 2048;
+
     private final Map<String, Future<Opened>> open = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Future<Opened>> eldest) {
@@ -89,12 +95,16 @@ final class LegacySessions {
             if (!(result instanceof ObjectNode initialized) || !result.path("protocolVersion").isTextual()) {
                 return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
                         "the server did not accept initialize: " + (answer.json() == null ? "HTTP " + answer.status()
-                                : Json.text(answer.json().path("error")))));
+                                : excerpt(Json.text(answer.json().path("error"))))));
             }
             Opened opened = new Opened(answer.sessionId(), result.get("protocolVersion").asText(), initialized);
             return link.post(JsonRpc.notification("notifications/initialized", null), opened.id(), opened.version())
                     .map(ignored -> opened);
         });
+    }
+
+    private static String excerpt(String text) {
+        return text.length() > EXCERPT_CHARS ? text.substring(0, EXCERPT_CHARS) + "… (truncated)" : text;
     }
 
     /** A future shared by several event loops, completed on the caller's. */

@@ -1,0 +1,131 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.gateway.Limits;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.ModernHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import io.vertx.core.http.HttpServerRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The upstream sessions the era bridge opens with a legacy server for modern clients, and what the server
+ * answers along the way: how many the bridge opens, that it ends those it forgets, what it keeps of a refusal,
+ * and that an answer it never reads does not hold a pooled connection. The legacy server is scripted; what a
+ * client declares in {@code capabilities.experimental} tells it how to answer that client's session.
+ */
+@Timeout(180)
+class EraBridgeUpstreamSessionsIT {
+
+    static final String INITIALIZED = """
+            {"jsonrpc":"2.0","id":%s,"result":{"protocolVersion":"2025-11-25","capabilities":{"tools":{}},
+             "serverInfo":{"name":"scripted","version":"1"}}}""";
+    static final String LISTED = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"tools\":[]}}";
+    static final int POOL = 2;
+
+    static RestUpstream legacyOnly;
+    static TestGateway gateway;
+    static final AtomicInteger opened = new AtomicInteger();
+    static final Set<String> ended = ConcurrentHashMap.newKeySet();
+
+    @BeforeAll
+    static void start() {
+        legacyOnly = new RestUpstream().onBody("POST /mcp", EraBridgeUpstreamSessionsIT::answer)
+                .on("DELETE /mcp", request -> {
+                    ended.add(request.getHeader("mcp-session-id"));
+                    request.response().setStatusCode(200).end();
+                });
+        Limits limits = Limits.DEFAULT;
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: legacy-only
+                    url: %s/mcp
+                    routes:
+                      - name: legacy-only
+                        paths: [/mcp]
+                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy}}}]
+                """.formatted(legacyOnly.url()), Map.of(), false, Map.of(),
+                new Limits(limits.proxy(), limits.admin(), limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(),
+                        limits.sessionIdleSeconds(), POOL, 1_000, limits.upstreamIdleMs(), false, false,
+                        limits.adminHostNames()));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (legacyOnly != null) {
+            legacyOnly.close();
+        }
+    }
+
+    private static void answer(HttpServerRequest request, String body) {
+        JsonNode message;
+        try {
+            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            request.response().setStatusCode(400).end();
+            return;
+        }
+        JsonNode script = message.path("params").path("capabilities").path("experimental");
+        switch (message.path("method").asText()) {
+            case "initialize" -> {
+                if (script.has("refuseWith")) {
+                    request.response().putHeader("content-type", "application/json").end(Json.text(Json.object()
+                            .put("jsonrpc", "2.0").set("id", message.get("id"))) .replaceFirst("}$",
+                            ",\"error\":{\"code\":-32600,\"message\":\"" + script.path("refuseWith").asText() + "\"}}"));
+                    return;
+                }
+                String id = "s-" + opened.incrementAndGet() + (script.has("streamInitialized") ? "-streams" : "");
+                request.response().putHeader("content-type", "application/json").putHeader("mcp-session-id", id)
+                        .end(INITIALIZED.formatted(message.get("id")));
+            }
+            case "notifications/initialized" -> {
+                if (String.valueOf(request.getHeader("mcp-session-id")).endsWith("-streams")) {
+                    // an event stream for a notification, never ended: nothing on it is for anyone
+                    request.response().setChunked(true).putHeader("content-type", "text/event-stream").write(": open\n\n");
+                } else {
+                    request.response().setStatusCode(202).end();
+                }
+            }
+            case "tools/list" -> request.response().putHeader("content-type", "application/json")
+                    .end(LISTED.formatted(message.get("id")));
+            default -> request.response().setStatusCode(202).end();
+        }
+    }
+
+    /** A tools/list from a client whose declaration is {@code capabilities} and client info {@code info}. */
+    private static McpHttp.Response list(ModernHttp modern, String capabilities, String version) {
+        ObjectNode body = modern.body("tools/list", "{}", ModernHttp.VERSION, capabilities);
+        ((ObjectNode) body.at("/params/_meta/io.modelcontextprotocol~1clientInfo")).put("version", version);
+        return modern.send(Json.text(body), modern.headers("tools/list", body.get("params")));
+    }
+
+    @Test
+    void aServersRefusalOfTheSessionReachesTheClientBoundedToAFewKilobytes() {
+        ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
+        String huge = "refused: " + "x".repeat(1_000_000);
+        McpHttp.Response refused = list(modern, "{\"experimental\":{\"refuseWith\":\"" + huge + "\"}}", "1");
+
+        assertThat(refused.status()).isEqualTo(502);
+        assertThat(refused.json().at("/error/message").asText()).contains("refused: xxx");
+        assertThat(refused.body().length()).as("bytes of the client's error").isLessThan(4_096);
+    }
+}
