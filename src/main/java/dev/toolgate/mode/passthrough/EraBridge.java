@@ -101,6 +101,7 @@ final class EraBridge {
             message.set("id", upstreamId);
             return call.link().post(message, session.id(), session.version()).compose(answer -> {
                 if (answer.status() == 404 && session.id() != null && retryOn404) {
+                    UpstreamLink.discard(answer);
                     sessions.forget(call.key(), session);
                     return forward(call, false);
                 }
@@ -136,13 +137,14 @@ final class EraBridge {
                             "inputResponses needs an object for '" + input.getKey() + "'"));
                 }
                 ObjectNode reply = JsonRpc.result(parse(input.getValue()), response);
-                handed = handed.compose(v -> call.link().post(reply, state.session(), state.version()).mapEmpty());
+                handed = handed.compose(v -> call.link().tell(reply, state.session(), state.version()).mapEmpty());
             }
             LegacySessions.Opened session = new LegacySessions.Opened(state.session(), state.version(), null);
             return handed.compose(v -> call.link().resume(state.session(), state.version(), state.lastEventId()))
                     .compose(answer -> answer.status() / 100 == 2 ? pump(call, session, parse(state.call()), answer)
                             : Future.failedFuture(new GatewayException(new GatewayError.InvalidRequestState(
-                            call.request().id(), "names a call the server no longer has (HTTP " + answer.status() + ")"))));
+                            call.request().id(), "names a call the server no longer has (HTTP "
+                            + UpstreamLink.discard(answer) + ")"))));
         });
     }
 
@@ -162,7 +164,7 @@ final class EraBridge {
         call.exchange().request().response().closeHandler(v -> {
             if (!done.future().isComplete()) {
                 // 2026-07-28: closing the response cancels the request; a legacy server is told so
-                call.link().post(JsonRpc.notification("notifications/cancelled", Json.object().set("requestId", upstreamId)),
+                call.link().tell(JsonRpc.notification("notifications/cancelled", Json.object().set("requestId", upstreamId)),
                         session.id(), session.version());
                 stream.close();
                 done.tryComplete();
@@ -216,13 +218,13 @@ final class EraBridge {
         }
         return switch (method) {
             case "ping" -> {
-                call.link().post(JsonRpc.result(message.get("id"), Json.object()), session.id(), session.version());
+                call.link().tell(JsonRpc.result(message.get("id"), Json.object()), session.id(), session.version());
                 yield null;
             }
             case "sampling/createMessage", "elicitation/create", "roots/list" ->
                     askClient(call, session, upstreamId, stream, (ObjectNode) message);
             default -> {
-                call.link().post(JsonRpc.error(message.get("id"), JsonRpc.METHOD_NOT_FOUND,
+                call.link().tell(JsonRpc.error(message.get("id"), JsonRpc.METHOD_NOT_FOUND,
                         "Method not found: " + method), session.id(), session.version());
                 yield null;
             }

@@ -98,7 +98,7 @@ final class LegacySessions {
                                 : excerpt(Json.text(answer.json().path("error"))))));
             }
             Opened opened = new Opened(answer.sessionId(), result.get("protocolVersion").asText(), initialized);
-            return link.post(JsonRpc.notification("notifications/initialized", null), opened.id(), opened.version())
+            return link.tell(JsonRpc.notification("notifications/initialized", null), opened.id(), opened.version())
                     .map(ignored -> opened);
         });
     }

@@ -53,7 +53,9 @@ final class UpstreamLink {
      * The service's {@code read_timeout} bounds the silence between two reads, as it bounds a JSON answer's:
      * unlike a relayed stream, which the client reads (and leaves when it likes), the client of a bridge
      * sees nothing of a silent stream, so a server that opened one and then said nothing held the client's
-     * request, and a connection, for as long as it liked.
+     * request, and a connection, for as long as it liked. It counts from the answer's head, not from the first
+     * read: a stream nobody reads (an answer the bridge discards) would otherwise hold its pooled connection
+     * with no end.
      */
     static final class Stream {
         private final HttpClientResponse response;
@@ -84,6 +86,7 @@ final class UpstreamLink {
             response.exceptionHandler(ended::tryFail);
             response.endHandler(v -> ended.tryComplete());
             ended.future().onComplete(done -> silence.stop());
+            silence.start();
         }
 
         /** Starts delivering events; {@code ended} completes when the stream does. */
@@ -174,6 +177,23 @@ final class UpstreamLink {
         return send(HttpMethod.POST, headers, Buffer.buffer(Json.bytes(message)));
     }
 
+    /**
+     * POSTs a message whose answer nobody reads (a response to the server's request, a notification);
+     * completes with the answer's status. An event stream it answers with is closed at once: unread, it
+     * would hold its pooled connection for as long as the server kept it open.
+     */
+    Future<Integer> tell(JsonNode message, String sessionId, String version) {
+        return post(message, sessionId, version).map(UpstreamLink::discard);
+    }
+
+    /** Lets go of an answer nobody reads; its status. */
+    static int discard(Answer answer) {
+        if (answer.stream() != null) {
+            answer.stream().close();
+        }
+        return answer.status();
+    }
+
     /** Resumes a stream after {@code lastEventId} (legacy transports resume with GET). */
     Future<Answer> resume(String sessionId, String version, String lastEventId) {
         MultiMap headers = headers(sessionId, version);
@@ -184,7 +204,7 @@ final class UpstreamLink {
 
     /** Ends a session (best effort: the answer does not matter). */
     Future<Void> delete(String sessionId, String version) {
-        return send(HttpMethod.DELETE, headers(sessionId, version), null).mapEmpty();
+        return send(HttpMethod.DELETE, headers(sessionId, version), null).map(UpstreamLink::discard).mapEmpty();
     }
 
     private MultiMap headers(String sessionId, String version) {

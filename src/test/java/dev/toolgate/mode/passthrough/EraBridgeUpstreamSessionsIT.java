@@ -128,4 +128,14 @@ class EraBridgeUpstreamSessionsIT {
         assertThat(refused.json().at("/error/message").asText()).contains("refused: xxx");
         assertThat(refused.body().length()).as("bytes of the client's error").isLessThan(4_096);
     }
+
+    @Test
+    void answersTheBridgeNeverReadsDoNotHoldItsPooledConnections() {
+        ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
+        // each a new session whose notifications/initialized the server answers with a stream it never ends
+        for (int i = 0; i < POOL * 4; i++) {
+            McpHttp.Response listed = list(modern, "{\"experimental\":{\"streamInitialized\":" + i + "}}", "1");
+            assertThat(listed.status()).as("session %d: %s", i, listed).isEqualTo(200);
+        }
+    }
 }
