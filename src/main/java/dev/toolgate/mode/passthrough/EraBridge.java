@@ -74,10 +74,12 @@ final class EraBridge {
     Future<Void> answer(Exchange exchange, ModernRequest modern, UpstreamLink link, Predicate<String> shows,
                         Consumer<byte[]> observed) {
         // a digest: the declaration comes with each request, as long as a body may be, and the key is kept with
-        // each of up to LegacySessions.MAX_SESSIONS sessions (whole, a megabyte each)
+        // each of up to LegacySessions.MAX_SESSIONS sessions (whole, a megabyte each). The client's name, not its
+        // version or the rest of its info: what the server offers depends on who the client is and what it can
+        // do, and a client that varies its version per request would open a session upstream for each
         String key = BridgeState.digest(BridgeState.caller(exchange) + "\n"
                 + Json.text(modern.meta().clientCapabilities()) + "\n"
-                + (modern.meta().clientInfo() == null ? "" : Json.text(modern.meta().clientInfo())));
+                + (modern.meta().clientInfo() == null ? "" : modern.meta().clientInfo().path("name").asText()));
         ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);
         Call call = new Call(exchange, modern, link, answer, key, shows);
         JsonNode params = modern.request().params();

@@ -22,7 +22,8 @@ import java.util.Map;
  * opens with {@code initialize} (carrying the modern client's capabilities and info) and
  * {@code notifications/initialized} on the first request that needs it, and is opened again when the
  * server forgets it (404). This instance's cache; each instance opens its own. Bounded: the least
- * recently used session is forgotten first.
+ * recently used session is forgotten first, and ended at the server (DELETE, as the caller that opened
+ * it), which would otherwise keep it until its own idle timeout, one per session the bridge ever opened.
  */
 final class LegacySessions {
 
@@ -44,10 +45,24 @@ final class LegacySessions {
      */
     static final int EXCERPT_CHARS = 2048;
 
-    private final Map<String, Future<Opened>> open = new LinkedHashMap<>(16, 0.75f, true) {
+    /** A session being opened or open, and the link of the caller that opened it (which ends it). */
+    private record Held(Future<Opened> session, UpstreamLink link) {
+
+        void end() {
+            if (session.succeeded() && session.result().id() != null) {
+                link.delete(session.result().id(), session.result().version());
+            }
+        }
+    }
+
+    private final Map<String, Held> open = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Future<Opened>> eldest) {
-            return size() > MAX_SESSIONS;
+        protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
+            if (size() <= MAX_SESSIONS) {
+                return false;
+            }
+            eldest.getValue().end();
+            return true;
         }
     };
 
@@ -55,10 +70,11 @@ final class LegacySessions {
     Future<Opened> of(String key, UpstreamLink link, ModernMeta meta) {
         Future<Opened> session;
         synchronized (open) {
-            session = open.get(key);
+            Held held = open.get(key);
+            session = held == null ? null : held.session();
             if (session == null || session.failed()) {
                 session = initialize(link, meta);
-                open.put(key, session);
+                open.put(key, new Held(session, link));
             }
         }
         return onThisContext(session);
@@ -67,7 +83,8 @@ final class LegacySessions {
     /** Forgets a session the server no longer knows (it answered 404), unless another replaced it already. */
     void forget(String key, Opened stale) {
         synchronized (open) {
-            Future<Opened> current = open.get(key);
+            Held held = open.get(key);
+            Future<Opened> current = held == null ? null : held.session();
             if (current != null && current.succeeded() && current.result() == stale) {
                 open.remove(key);
             }

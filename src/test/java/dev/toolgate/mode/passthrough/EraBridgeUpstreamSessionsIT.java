@@ -138,4 +138,34 @@ class EraBridgeUpstreamSessionsIT {
             assertThat(listed.status()).as("session %d: %s", i, listed).isEqualTo(200);
         }
     }
+
+    @Test
+    void clientsDifferingOnlyInTheirVersionShareOneUpstreamSession() {
+        ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
+        int before = opened.get();
+        for (int version = 1; version <= 5; version++) {
+            McpHttp.Response listed = list(modern, "{\"experimental\":{\"sharing\":true}}", "1." + version);
+            assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+        }
+
+        assertThat(opened.get() - before).as("sessions opened at the server").isEqualTo(1);
+    }
+
+    @Test
+    void aSessionTheBridgeForgetsIsEndedAtTheServer() throws InterruptedException {
+        ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
+        for (int i = 0; i < LegacySessions.MAX_SESSIONS + 3; i++) {
+            McpHttp.Response listed = list(modern, "{\"experimental\":{\"many\":" + i + "}}", "1");
+            assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+        }
+
+        // the least recently used three (this test's first sessions, or older ones) were forgotten: the server
+        // was told, as the caller that opened them
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (ended.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ended).as("sessions ended at the server").hasSizeGreaterThanOrEqualTo(3)
+                .allMatch(id -> id.startsWith("s-"));
+    }
 }
