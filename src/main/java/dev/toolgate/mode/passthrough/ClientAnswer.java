@@ -85,6 +85,21 @@ final class ClientAnswer {
     }
 
     /**
+     * Ends the request without a response, as a cancelled request is left unanswered: the stream already
+     * open ends, or the request gets an event stream with no event.
+     */
+    Future<Void> abandon() {
+        if (response.ended() || response.closed()) {
+            return Future.succeededFuture();
+        }
+        if (!streaming) {
+            response.setStatusCode(200).putHeader("content-type", MediaTypes.EVENT_STREAM)
+                    .putHeader("cache-control", "no-cache");
+        }
+        return response.end();
+    }
+
+    /**
      * Refuses or fails the request: the catalog's answer, or its JSON-RPC error ending a stream already open.
      * Either carries the request's id, also when the error itself knows none (the server down or silent): the
      * client can tell which request failed, and the route's traffic events pair the error with it.

@@ -117,7 +117,8 @@ final class LegacyBridge {
                         Promise<Void> cancelled = Promise.promise();
                         running.put(key, cancelled);
                         return call(new Call(exchange, r, session, link, answer, shows, cancelled.future()), null, null, 0)
-                                .recover(failure -> answer.fail(failure instanceof GatewayException refused
+                                .recover(failure -> failure instanceof CallCancelled ? answer.abandon()
+                                        : answer.fail(failure instanceof GatewayException refused
                                         ? refused.error() : upstreamError(link, failure)))
                                 .onComplete(done -> running.remove(key, cancelled));
                     });
@@ -149,10 +150,6 @@ final class LegacyBridge {
     /** One bridged request; {@code cancelled} completes when the client cancels it. */
     private record Call(Exchange exchange, JsonRpcMessage.Request request, Session session, UpstreamLink link,
                         ClientAnswer answer, Predicate<String> shows, Future<Void> cancelled) {
-    }
-
-    private static UpstreamException cancelledByClient() {
-        return new UpstreamException(UpstreamException.Kind.BROKEN, "the call was cancelled");
     }
 
     /** Which tools the caller may see (the route's policies already let the request through). */
@@ -221,7 +218,7 @@ final class LegacyBridge {
     /** One round: the request as a 2026-07-28 request, with the answers of the round before. */
     private Future<Void> call(Call call, String requestState, ObjectNode inputs, int round) {
         if (call.cancelled().isComplete()) {
-            return Future.failedFuture(cancelledByClient());
+            return Future.failedFuture(new CallCancelled());
         }
         ObjectNode params = call.request().params() instanceof ObjectNode p ? p.deepCopy() : Json.object();
         ObjectNode meta = params.get("_meta") instanceof ObjectNode m ? m : params.putObject("_meta");
@@ -269,14 +266,14 @@ final class LegacyBridge {
         // in 2026-07-28 closing the stream is the cancellation: a client that hung up must not leave the server
         // running its call, nor the gateway reading it on a pooled connection, for as long as the server streams
         call.exchange().request().response().closeHandler(v -> {
-            if (found.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN, "the client closed its request"))) {
+            if (found.tryFail(new CallCancelled())) {
                 answer.stream().close();
             }
         });
         // the cancellation arrives on the notification's event loop; the stream and the client's answer are this one's
         Context here = Vertx.currentContext();
         call.cancelled().onComplete(v -> here.runOnContext(now -> {
-            if (found.tryFail(cancelledByClient())) {
+            if (found.tryFail(new CallCancelled())) {
                 answer.stream().close();
             }
         }));
@@ -301,31 +298,37 @@ final class LegacyBridge {
         return found.future();
     }
 
-    /** Sends the server's input requests to the client as legacy server-to-client requests; their results by key. */
+    /**
+     * Sends the server's input requests to the client as legacy server-to-client requests; their results by key.
+     * What the call awaits (the answers and their timers) is let go as soon as the round ends, however it ends:
+     * answered, cancelled, the client gone or silent.
+     */
     private Future<ObjectNode> askClient(Call call, JsonNode result) {
-        List<Future<Map.Entry<String, JsonNode>>> answers = new ArrayList<>();
+        Context here = Vertx.currentContext();
+        Vertx vertx = here.owner();
         long timeoutMs = call.link().target().readTimeoutMs();
+        List<Future<Map.Entry<String, JsonNode>>> answers = new ArrayList<>();
+        List<Runnable> releases = new ArrayList<>();
         result.path("inputRequests").properties().forEach(input -> {
+            String method = input.getValue().path("method").asText();
             JsonNode id = Json.MAPPER.getNodeFactory().textNode("tg-input-" + ids.incrementAndGet());
             String key = call.session().id() + "\n" + Json.text(id);
             Promise<JsonNode> reply = Promise.promise();
             awaited.put(key, reply);
-            long timer = Vertx.currentContext().owner().setTimer(timeoutMs, t -> {
-                if (awaited.remove(key) != null) {
-                    reply.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
-                            "the client did not answer the server's " + input.getValue().path("method").asText()
-                                    + " within " + timeoutMs + " ms"));
-                }
+            long timer = vertx.setTimer(timeoutMs, t -> reply.tryFail(new UpstreamException(
+                    UpstreamException.Kind.TIMEOUT, "the client did not answer the server's " + method + " within "
+                    + timeoutMs + " ms")));
+            releases.add(() -> {
+                awaited.remove(key, reply);
+                vertx.cancelTimer(timer);
             });
-            ObjectNode request = JsonRpc.notification(input.getValue().path("method").asText(),
-                    input.getValue().get("params"));
+            ObjectNode request = JsonRpc.notification(method, input.getValue().get("params"));
             request.set("id", id);
             call.answer().notify(request);
             answers.add(reply.future().map(response -> {
-                Vertx.currentContext().owner().cancelTimer(timer);
                 if (!response.has("result")) {
                     throw new GatewayException(new GatewayError.InvalidParams(call.request().id(),
-                            "the client refused the server's " + input.getValue().path("method").asText()));
+                            "the client refused the server's " + method));
                 }
                 return Map.entry(input.getKey(), response.get("result"));
             }));
@@ -335,9 +338,21 @@ final class LegacyBridge {
             ObjectNode responses = Json.object();
             answers.forEach(a -> responses.set(a.result().getKey(), a.result().getValue()));
             return responses;
-        }).onComplete(asked);
-        Context here = Vertx.currentContext();
-        call.cancelled().onComplete(v -> here.runOnContext(now -> asked.tryFail(cancelledByClient())));
+        }).onComplete(done -> {
+            if (done.succeeded()) {
+                asked.tryComplete(done.result());
+            } else {
+                asked.tryFail(done.cause());
+            }
+        });
+        call.cancelled().onComplete(v -> here.runOnContext(now -> asked.tryFail(new CallCancelled())));
+        // a client that hung up will answer nothing, and must not have the server go on once a late answer comes
+        if (call.answer().gone()) {
+            asked.tryFail(new CallCancelled());
+        } else {
+            call.exchange().request().response().closeHandler(v -> asked.tryFail(new CallCancelled()));
+        }
+        asked.future().onComplete(done -> releases.forEach(Runnable::run));
         return asked.future();
     }
 

@@ -118,7 +118,7 @@ class LegacyBridgeDisconnectIT {
     }
 
     @Test
-    void aLegacyClientsCancellationClosesTheServersStreamAndEndsItsRequest() throws Exception {
+    void aLegacyClientsCancellationClosesTheServersStreamAndEndsItsRequestUnanswered() throws Exception {
         McpHttp client = new McpHttp(gateway.proxy("/mcp"));
         assertThat(client.initialize("2025-11-25").status()).isEqualTo(200);
 
@@ -131,8 +131,10 @@ class LegacyBridgeDisconnectIT {
             assertThat(accepted.status()).isEqualTo(202);
 
             assertThat((nextClose() - cancelled) / 1_000_000).as("ms until the server's stream closed").isLessThan(2_000);
+            // ended, unanswered: MCP's receiver of a cancellation does not respond to the request, and the
+            // server did not fail
             assertThat(new String(http.readAll().body(), StandardCharsets.UTF_8)).as("the rest of the client's request")
-                    .contains("\"id\":\"slow-1\"", "cancelled");
+                    .doesNotContain("\"id\":\"slow-1\"", "\"error\"");
         }
     }
 
