@@ -334,17 +334,19 @@ final class LegacyBridge {
             }));
         });
         Promise<ObjectNode> asked = Promise.promise();
+        // the answers arrive on the event loops of the client's own POSTs: the next round, and the client's
+        // response, stay on this one (the call's exchange, its upstream pool and its timers are this loop's)
         Future.all(answers).map(all -> {
             ObjectNode responses = Json.object();
             answers.forEach(a -> responses.set(a.result().getKey(), a.result().getValue()));
             return responses;
-        }).onComplete(done -> {
+        }).onComplete(done -> here.runOnContext(now -> {
             if (done.succeeded()) {
                 asked.tryComplete(done.result());
             } else {
                 asked.tryFail(done.cause());
             }
-        });
+        }));
         call.cancelled().onComplete(v -> here.runOnContext(now -> asked.tryFail(new CallCancelled())));
         // a client that hung up will answer nothing, and must not have the server go on once a late answer comes
         if (call.answer().gone()) {

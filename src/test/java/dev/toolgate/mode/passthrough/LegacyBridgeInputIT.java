@@ -138,6 +138,24 @@ class LegacyBridgeInputIT {
         assertThat(rounds.poll(500, TimeUnit.MILLISECONDS)).isNull();
     }
 
+    @Test
+    void everyRoundOfACallGoesToTheServerFromTheEventLoopTheCallArrivedOn() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            McpHttp client = client();
+            try (RawConnection http = connection()) {
+                JsonNode question = askedCall(client, http, "\"rounds-" + i + "\"");
+                // the answer arrives on another connection, often served by another event loop
+                assertThat(accept(client, question).status()).isEqualTo(202);
+                assertThat(new String(http.readAll().body(), StandardCharsets.UTF_8)).contains("done");
+            }
+            String first = rounds.poll(2, TimeUnit.SECONDS);
+            String next = rounds.poll(2, TimeUnit.SECONDS);
+            assertThat(first).startsWith("first:");
+            // the event loop's pooled connection carries the next round too: it went out from the same loop
+            assertThat(next).as("call %d", i).isEqualTo("next:" + first.substring("first:".length()));
+        }
+    }
+
     /** A legacy client with a session. */
     private static McpHttp client() {
         McpHttp client = new McpHttp(gateway.proxy("/mcp"));
