@@ -12,6 +12,7 @@ import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.cluster.Cluster;
 import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mode.conversion.Sessions;
+import dev.toolgate.mode.passthrough.LegacyCalls;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficCounters;
@@ -112,7 +113,7 @@ public final class Gateway implements AutoCloseable {
         this.tap = new MessageTap(traffic, System::nanoTime);
         this.telemetry = new Telemetry(this::vertx, traffic);
         this.builder = new SnapshotBuilder(loader(options.environment()), sessions, cluster, this::upstream, tap,
-                Version.current(), options.addresses(),
+                new LegacyCalls(), Version.current(), options.addresses(),
                 new ConfigInput(limits.specsOutsideConfigDir(), limits.metadataUpstreams()), telemetry);
     }
 
@@ -206,7 +207,8 @@ public final class Gateway implements AutoCloseable {
         try (Cluster unused = new Cluster(InstantSource.system(), new java.security.SecureRandom())) {
             // a tap that reports nothing: a checked snapshot's routes are built as the served ones, never used
             MessageTap silent = new MessageTap(event -> { }, System::nanoTime);
-            return new SnapshotBuilder(loader(environment), null, unused, () -> null, silent, Version.current(),
+            return new SnapshotBuilder(loader(environment), null, unused, () -> null, silent, new LegacyCalls(),
+                    Version.current(),
                     ClientAddresses.PEER, input, null).load(document, baseDirectory, new ConfigReport());
         }
     }

@@ -28,7 +28,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -54,11 +53,11 @@ final class LegacyBridge {
     private final InstantSource clock;
     private final long sessionTtlSeconds;
     private final AtomicLong ids = new AtomicLong();
-    private final Map<String, Promise<JsonNode>> awaited = new ConcurrentHashMap<>();
-    /** The calls in flight by session and client id, each with what a notifications/cancelled completes. */
-    private final Map<String, Promise<Void>> running = new ConcurrentHashMap<>();
+    /** The calls in flight and the answers they await, which outlive this bridge's configuration. */
+    private final LegacyCalls calls;
 
-    LegacyBridge(String endpoint, SessionStore store, InstantSource clock, long sessionTtlSeconds) {
+    LegacyBridge(String endpoint, SessionStore store, InstantSource clock, long sessionTtlSeconds, LegacyCalls calls) {
+        this.calls = calls;
         this.endpoint = endpoint;
         this.store = store;
         this.clock = clock;
@@ -98,7 +97,7 @@ final class LegacyBridge {
             });
             // only the caller that owns the session may answer the requests its calls are waiting on
             case JsonRpcMessage.Response response -> session(exchange).compose(session -> {
-                Promise<JsonNode> waiting = awaited.remove(session.id() + "\n" + Json.text(response.id()));
+                Promise<JsonNode> waiting = calls.answered(session.id() + "\n" + Json.text(response.id()));
                 if (waiting != null) {
                     waiting.tryComplete(response.raw());
                 }
@@ -115,12 +114,12 @@ final class LegacyBridge {
                         }
                         String key = session.id() + "\n" + Json.text(r.id());
                         Promise<Void> cancelled = Promise.promise();
-                        running.put(key, cancelled);
+                        calls.started(key, cancelled);
                         return call(new Call(exchange, r, session, link, answer, shows, cancelled.future()), null, null, 0)
                                 .recover(failure -> failure instanceof CallCancelled ? answer.abandon()
                                         : answer.fail(failure instanceof GatewayException refused
                                         ? refused.error() : upstreamError(link, failure)))
-                                .onComplete(done -> running.remove(key, cancelled));
+                                .onComplete(done -> calls.ended(key, cancelled));
                     });
                 });
             }
@@ -140,7 +139,7 @@ final class LegacyBridge {
      */
     private void cancel(Session session, JsonRpcMessage.Notification n) {
         if (n.method().equals("notifications/cancelled") && n.params() != null && n.params().has("requestId")) {
-            Promise<Void> cancelled = running.remove(session.id() + "\n" + Json.text(n.params().get("requestId")));
+            Promise<Void> cancelled = calls.cancelled(session.id() + "\n" + Json.text(n.params().get("requestId")));
             if (cancelled != null) {
                 cancelled.tryComplete();
             }
@@ -311,15 +310,15 @@ final class LegacyBridge {
         List<Runnable> releases = new ArrayList<>();
         result.path("inputRequests").properties().forEach(input -> {
             String method = input.getValue().path("method").asText();
-            JsonNode id = Json.MAPPER.getNodeFactory().textNode("tg-input-" + ids.incrementAndGet());
+            JsonNode id = Json.MAPPER.getNodeFactory().textNode(calls.inputId());
             String key = call.session().id() + "\n" + Json.text(id);
             Promise<JsonNode> reply = Promise.promise();
-            awaited.put(key, reply);
+            calls.await(key, reply);
             long timer = vertx.setTimer(timeoutMs, t -> reply.tryFail(new UpstreamException(
                     UpstreamException.Kind.TIMEOUT, "the client did not answer the server's " + method + " within "
                     + timeoutMs + " ms")));
             releases.add(() -> {
-                awaited.remove(key, reply);
+                calls.release(key, reply);
                 vertx.cancelTimer(timer);
             });
             ObjectNode request = JsonRpc.notification(method, input.getValue().get("params"));

@@ -96,7 +96,8 @@ public final class PassthroughProxy implements McpEndpoint {
         this.modern = new ModernTraffic(new UpstreamEras(eras.upstreamEra(), eras.clock()),
                 new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
                         eras.listCacheScope())),
-                new LegacyBridge(eras.endpoint() + "/legacy", eras.store(), eras.clock(), eras.sessionTtlSeconds()),
+                new LegacyBridge(eras.endpoint() + "/legacy", eras.store(), eras.clock(), eras.sessionTtlSeconds(),
+                        eras.legacyCalls()),
                 this::link, eras.upstreamEra());
     }
 
@@ -110,9 +111,11 @@ public final class PassthroughProxy implements McpEndpoint {
      * @param listTtlMs      a bridged tool list's {@code ttlMs}
      * @param listCacheScope a bridged tool list's {@code cacheScope} (when no tool ACL filters it)
      * @param sessionTtlSeconds how long a bridged legacy client's session lives without a request
+     * @param legacyCalls    the legacy bridges' calls in flight, kept across reloads
      */
     public record Eras(String upstreamEra, String endpoint, dev.toolgate.mcp.SessionStore store,
-                       java.time.InstantSource clock, long listTtlMs, String listCacheScope, long sessionTtlSeconds) {
+                       java.time.InstantSource clock, long listTtlMs, String listCacheScope, long sessionTtlSeconds,
+                       LegacyCalls legacyCalls) {
     }
 
     @Override

@@ -156,6 +156,25 @@ class LegacyBridgeInputIT {
         }
     }
 
+    @Test
+    void aCallWaitingForTheClientsInputOutlivesAReload() throws Exception {
+        McpHttp client = client();
+        try (RawConnection http = connection()) {
+            JsonNode question = askedCall(client, http, "\"reloaded-1\"");
+            gateway.gateway().apply(config("""
+                      - name: other
+                        url: http://127.0.0.1:9/other
+                        routes: [{name: other, paths: [/other]}]
+                    """).getBytes(StandardCharsets.UTF_8), gateway.configFile().getParent());
+
+            assertThat(accept(client, question).status()).isEqualTo(202);
+            long answered = System.nanoTime();
+            String rest = new String(http.readAll().body(), StandardCharsets.UTF_8);
+            assertThat(rest).contains("\"id\":\"reloaded-1\"", "done");
+            assertThat((System.nanoTime() - answered) / 1_000_000).as("ms until the call ended").isLessThan(2_000);
+        }
+    }
+
     /** A legacy client with a session. */
     private static McpHttp client() {
         McpHttp client = new McpHttp(gateway.proxy("/mcp"));
