@@ -1,6 +1,7 @@
 package dev.toolgate.http;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.vertx.core.http.HttpClosedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,11 @@ public final class UpstreamException extends RuntimeException {
             return new UpstreamException(Kind.CONNECT, t.service(), "presented a TLS certificate the gateway could not "
                     + "verify (tls_verify)" + logged(failure, t));
         }
+        if (handshake(failure)) {
+            // no session was agreed, so nothing was sent: the fix is the service's URL or the server's TLS settings
+            return new UpstreamException(Kind.CONNECT, t.service(), "failed the TLS handshake (no TLS version or "
+                    + "cipher suite in common, or its port does not speak TLS)" + logged(failure, t));
+        }
         return new UpstreamException(Kind.BROKEN, t.service(), "broke off the exchange" + logged(failure, t));
     }
 
@@ -123,6 +129,20 @@ public final class UpstreamException extends RuntimeException {
             handshake |= cause instanceof SSLHandshakeException;
             if (handshake && (cause instanceof CertificateException || cause instanceof CertPathValidatorException
                     || cause instanceof CertPathBuilderException)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The TLS handshake failed for another reason than the certificate: Netty reports every such failure
+     * (an alert from the server, an answer that is not TLS at all) as an {@link SSLHandshakeException}.
+     */
+    private static boolean handshake(Throwable failure) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+            if (cause instanceof SSLHandshakeException || cause instanceof NotSslRecordException) {
                 return true;
             }
         }
