@@ -7,7 +7,13 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real server does this only when the timer and the request cross; here every reuse of a connection
  * idle that long hits that race, so a test of it does not depend on timing luck. Every request it does
  * read is answered 200 with a small JSON-RPC result, the connection kept open, and counted.
+ *
+ * <p>Over TLS ({@link #overTls}), it serves only connections that ask for its name (SNI), as a server
+ * holding one certificate per name, or a TLS-routing proxy, does; a connection that names nothing or
+ * another name is closed after the handshake, unanswered, and counted.
  */
 final class IdleClosingUpstream implements AutoCloseable {
 
@@ -30,11 +40,30 @@ final class IdleClosingUpstream implements AutoCloseable {
     private final long idleMs;
     private final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
     private final AtomicInteger dropped = new AtomicInteger();
+    private final AtomicInteger misnamed = new AtomicInteger();
+    private final SSLContext tls;
+    private final String serverName;
 
     IdleClosingUpstream(long idleMs) throws IOException {
+        this(idleMs, null, null);
+    }
+
+    private IdleClosingUpstream(long idleMs, SSLContext tls, String serverName) throws IOException {
         this.idleMs = idleMs;
+        this.tls = tls;
+        this.serverName = serverName;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofPlatform().daemon().name("idle-closing-upstream").start(this::accept);
+    }
+
+    /** Over TLS, serving only connections whose handshake names {@code serverName} (SNI). */
+    static IdleClosingUpstream overTls(long idleMs, SSLContext tls, String serverName) throws IOException {
+        return new IdleClosingUpstream(idleMs, tls, serverName);
+    }
+
+    /** How many TLS connections named no server, or another one than this server's, and were closed. */
+    int misnamed() {
+        return misnamed.get();
     }
 
     int port() {
@@ -63,15 +92,19 @@ final class IdleClosingUpstream implements AutoCloseable {
         }
     }
 
-    private void serve(Socket socket) {
-        try (socket) {
+    private void serve(Socket accepted) {
+        try (Socket socket = tls == null ? accepted : handshake(accepted)) {
+            if (socket == null) {
+                return;
+            }
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             long answeredAt = 0;
             for (int first = in.read(); first >= 0; first = in.read()) {
                 if (answeredAt != 0 && System.nanoTime() - answeredAt >= idleMs * 1_000_000) {
                     dropped.incrementAndGet();
-                    socket.setSoLinger(true, 0); // reset, as a server closing with unread bytes does
+                    accepted.setSoLinger(true, 0); // reset, as a server closing with unread bytes does
+                    accepted.close();
                     return;
                 }
                 String head = (char) first + head(in);
@@ -89,6 +122,20 @@ final class IdleClosingUpstream implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // the gateway may hang up first
         }
+    }
+
+    /** The TLS socket over {@code accepted}, or null (closed) when its handshake named the wrong server. */
+    private Socket handshake(Socket accepted) throws IOException {
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(accepted, null, accepted.getPort(), true);
+        socket.setUseClientMode(false);
+        socket.startHandshake();
+        List<SNIServerName> named = ((ExtendedSSLSession) socket.getSession()).getRequestedServerNames();
+        if (!named.contains(new SNIHostName(serverName))) {
+            misnamed.incrementAndGet();
+            socket.close();
+            return null;
+        }
+        return socket;
     }
 
     private static String head(InputStream in) throws IOException {
