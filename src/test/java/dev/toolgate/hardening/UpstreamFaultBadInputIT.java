@@ -70,6 +70,11 @@ class UpstreamFaultBadInputIT {
                         + "Connection: close\r\nContent-Length: 4\r\n\r\n\u00ff\u00fe\u0001\u0002")
                 .bytes("stacked-codings", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                         + "Content-Encoding: gzip, gzip\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}")
+                // bytes that are not UTF-8 (a lone 0xFF, Latin-1's e-acute) in answers that are text: never guessed at
+                .bytes("not-utf8-json", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                        + "Content-Length: 9\r\n\r\n{\"a\":\"\u00ff\"}")
+                .bytes("not-utf8-text", "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        + "Connection: close\r\nContent-Length: 4\r\n\r\ncaf\u00e9")
                 .on("silent", out -> Thread.sleep(5_000))
                 .on("too-large", out -> {
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\nContent-Length: "
@@ -161,6 +166,8 @@ class UpstreamFaultBadInputIT {
         cases.add(new Case("both-lengths", broke, 502));
         cases.add(new Case("brotli", "in a content coding the gateway did not ask for", 200));
         cases.add(new Case("stacked-codings", "in a content coding the gateway did not ask for", 200));
+        cases.add(new Case("not-utf8-json", "sent an answer that is not valid UTF-8", 200));
+        cases.add(new Case("not-utf8-text", "sent an answer that is not valid UTF-8", 200));
         cases.add(new Case("silent", "sent nothing for 1000 ms (read_timeout)", 504));
         cases.add(new Case("too-large", "answered more than 16777216 bytes", 200));
         cases.add(new Case("gzip-bomb", "answered more than 16777216 bytes", 200));

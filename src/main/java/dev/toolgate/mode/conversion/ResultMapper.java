@@ -10,7 +10,10 @@ import dev.toolgate.http.UpstreamResponse;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.MediaTypes;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -20,7 +23,9 @@ import java.util.Locale;
  * Maps an upstream exchange to a {@code CallToolResult}. A 2xx answer becomes content (JSON and text
  * as text, images and audio as such, other bytes as an embedded blob) plus {@code structuredContent}
  * when the tool has an output schema. Everything else, including a timeout or an unreachable
- * upstream, is a result with {@code isError: true} that says what happened, so the model can react.
+ * upstream, is a result with {@code isError: true} that says what happened, so the model can react;
+ * so is a text answer whose bytes are not valid in its charset (UTF-8 unless it names another), as an
+ * answer in a content coding the gateway cannot undo is.
  */
 final class ResultMapper {
 
@@ -51,7 +56,15 @@ final class ResultMapper {
         if (!isText(mime) && bytes.length > 0) {
             return result(blob(mime, bytes), null, false);
         }
-        String text = bytes.length == 0 ? "" : new String(bytes, charset(type));
+        Charset charset = charset(type);
+        String text;
+        try {
+            text = decode(bytes, charset);
+        } catch (CharacterCodingException e) {
+            // replacement characters would pass for the service's own words, and a strict client could not tell
+            return fromFailure(new UpstreamException(UpstreamException.Kind.BROKEN, tool.request().target().service(),
+                    "sent an answer that is not valid " + charset.name()));
+        }
         if (tool.outputValidator() == null) {
             return result(text(text.isEmpty() ? "HTTP " + response.status() + " (no content)" : text), null, false);
         }
@@ -163,6 +176,12 @@ final class ResultMapper {
         return mime.isEmpty() || mime.startsWith("text/") || MediaTypes.isJson(mime) || mime.endsWith("+xml")
                 || mime.equals("application/xml") || mime.equals("application/x-www-form-urlencoded")
                 || mime.equals("application/javascript") || mime.equals("application/yaml");
+    }
+
+    /** The text of {@code bytes}, refusing bytes that are not valid in {@code charset} rather than replacing them. */
+    private static String decode(byte[] bytes, Charset charset) throws CharacterCodingException {
+        return bytes.length == 0 ? "" : charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     }
 
     private static Charset charset(String contentType) {
