@@ -40,6 +40,12 @@ public final class Cluster implements AutoCloseable {
     /** The Redis servers named by the snapshot being built, and by the one serving. */
     private Set<RedisSettings> building = ConcurrentHashMap.newKeySet();
     private Set<RedisSettings> serving = Set.of();
+    /**
+     * The Redis servers whose sessions the snapshot being built shares: the bus joins them when it serves,
+     * not before, so that a snapshot only checked ({@code validate}) or refused ({@code POST /config})
+     * never connects to them nor hears the fleet's events.
+     */
+    private Set<RedisSettings> sharing = ConcurrentHashMap.newKeySet();
 
     /** Without the gateway's Vert.x: Redis I/O on Lettuce's own threads (validation, tests). */
     public Cluster(InstantSource clock, RandomGenerator random) {
@@ -87,15 +93,19 @@ public final class Cluster implements AutoCloseable {
             Revocations ended = redis == null ? localRevocations
                     : revocations.computeIfAbsent(redis, r -> new Revocations(links.of(r), clock));
             if (redis != null) {
-                bus.join(links.of(redis));
+                shares(redis);
             }
             return new SealedSessionStore(new SessionCipher(secrets, random), ended, clock);
         }
         if ("redis".equals(strategy)) {
-            bus.join(links.of(redis));
+            shares(redis);
             return new RedisSessionStore(links.of(redis), ids, ttlSeconds, limits, clock);
         }
         return memory;
+    }
+
+    private synchronized void shares(RedisSettings redis) {
+        sharing.add(redis);
     }
 
     private synchronized void named(RedisSettings redis) {
@@ -113,11 +123,14 @@ public final class Cluster implements AutoCloseable {
         serving = Set.copyOf(building);
         building = ConcurrentHashMap.newKeySet();
         closeUnused();
+        sharing.forEach(redis -> bus.join(links.of(redis)));
+        sharing = ConcurrentHashMap.newKeySet();
     }
 
     /** A snapshot failed to build: lets go of the Redis servers only it named (none was connected). */
     public synchronized void abandoned() {
         building = ConcurrentHashMap.newKeySet();
+        sharing = ConcurrentHashMap.newKeySet();
         closeUnused();
     }
 

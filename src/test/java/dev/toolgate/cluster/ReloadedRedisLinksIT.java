@@ -1,5 +1,6 @@
 package dev.toolgate.cluster;
 
+import dev.toolgate.gateway.Gateway;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RedisServer;
@@ -7,12 +8,16 @@ import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -126,6 +131,80 @@ class ReloadedRedisLinksIT {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(gatewayConnections()).isEmpty());
         assertThat(admin.get("/status").json().get("redis")).isEmpty();
+    }
+
+    @Test
+    void aRefusedConfigNeverConnectsToItsRedis() {
+        gateway = TestGateway.start(config("{}"));
+        admin = new AdminHttp(gateway);
+
+        try (ConnectionsReceived received = new ConnectionsReceived()) {
+            AdminHttp.Response refused = admin.postConfig(withRedis(0).replace("path: /one/ping}",
+                    "path: /one/ping, parameters: [{name: id, in: path, required: true}]}"));
+
+            assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(received.since()).as("connections the server received").isZero());
+        }
+    }
+
+    @Test
+    void validatingAConfigWithSessionsSharedInRedisNeverConnectsToIt() {
+        try (ConnectionsReceived received = new ConnectionsReceived()) {
+            for (String session : List.of("{strategy: redis, redis: %s}", "{strategy: client, client: {secrets: "
+                    + "[0123456789abcdef0123456789abcdef]}, redis: %s}")) {
+                String shared = session.formatted(redis.block());
+                // a conversion route and a passthrough one (whose era bridge keeps its rounds as the sessions are
+                // kept), then endpoints built after them: what a large file's validation does next
+                String document = config(shared) + """
+                              - name: pt
+                                paths: [/pt]
+                                plugins:
+                                  - name: ai-mcp-proxy
+                                    config: {mode: passthrough-listener, server: {session: %s}}
+                        """.formatted(shared) + LATER_ROUTES;
+                Gateway.check(document.getBytes(StandardCharsets.UTF_8), Path.of("."), System::getenv);
+            }
+
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(received.since()).as("connections the server received").isZero());
+        }
+    }
+
+    private static final String LATER_ROUTES = java.util.stream.IntStream.range(0, 500)
+            .mapToObj(n -> """
+                      - name: later-%d
+                        paths: [/later-%d]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                """.formatted(n, n)).collect(Collectors.joining());
+
+    /**
+     * How many connections the server has received since this was made, counted by the server
+     * ({@code INFO stats}), over one connection of its own made before: a connection made and closed at
+     * once leaves nothing in {@code CLIENT LIST}, but is counted here.
+     */
+    private final class ConnectionsReceived implements AutoCloseable {
+
+        private final RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", redis.port()));
+        private final StatefulRedisConnection<String, String> connection = client.connect();
+        private final long before = total();
+
+        long since() {
+            return total() - before;
+        }
+
+        private long total() {
+            return connection.sync().info("stats").lines().filter(l -> l.startsWith("total_connections_received:"))
+                    .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+        }
+
+        @Override
+        public void close() {
+            connection.close();
+            client.shutdown();
+        }
     }
 
     @Test
