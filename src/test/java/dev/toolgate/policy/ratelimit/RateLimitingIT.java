@@ -3,6 +3,7 @@ package dev.toolgate.policy.ratelimit;
 import dev.toolgate.cluster.FakeClock;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +171,31 @@ class RateLimitingIT {
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.json().at("/error/message").asText()).isEqualTo("Slow down");
         assertThat(refused.header("Retry-After")).isNull();
+    }
+
+    @Test
+    void anErrorCodeWhoseStatusCarriesNoBodyAnswersTheRefusalWithoutOneAndTheConnectionServesOn() {
+        // Kong's schema takes them (gt = 0); such a status has no body (RFC 9110), so the refusal is its head alone
+        for (int code : new int[] {204, 205, 304}) {
+            gateway = TestGateway.start(config(upstream.url(), "{minute: 1, error_code: " + code + "}"), clock);
+            byte[] body = CALL.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.util.List<String> headers = java.util.List.of("Host: 127.0.0.1", "Content-Type: application/json",
+                    "Accept: " + McpHttp.ACCEPT_BOTH, "Content-Length: " + body.length);
+            try (RawConnection http = RawConnection.connect(gateway.gateway().proxyPort(), 0)) {
+                assertThat(http.send("POST", "/mcp", headers, body).readAll().status()).isEqualTo(200);
+                for (int refusal = 0; refusal < 2; refusal++) {
+                    RawConnection.Head refused = http.nextResponse().send("POST", "/mcp", headers, body).head();
+                    // a body written after it would be read as the next answer's status line
+                    assertThat(refused.statusLine()).as("error_code %d, refusal %d", code, refusal)
+                            .startsWith("HTTP/1.1 " + code + " ");
+                    assertThat(refused.header("Retry-After")).isNotNull();
+                    assertThat(refused.header("Content-Length")).isIn(null, "0");
+                    assertThat(refused.header("Transfer-Encoding")).isNull();
+                }
+            }
+            gateway.close();
+            gateway = null;
+        }
     }
 
     @Test
