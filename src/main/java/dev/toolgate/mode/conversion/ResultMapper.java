@@ -178,9 +178,17 @@ final class ResultMapper {
                 || mime.equals("application/javascript") || mime.equals("application/yaml");
     }
 
-    /** The text of {@code bytes}, refusing bytes that are not valid in {@code charset} rather than replacing them. */
+    /**
+     * The text of {@code bytes}, refusing bytes that are not valid in {@code charset} rather than replacing them.
+     * The JDK's lenient decoding is the fast one; only a text holding a replacement character (rare: a service's
+     * own U+FFFD, or bytes it replaced) is decoded again strictly to tell which.
+     */
     private static String decode(byte[] bytes, Charset charset) throws CharacterCodingException {
-        return bytes.length == 0 ? "" : charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        String text = new String(bytes, charset);
+        if (text.indexOf('\uFFFD') < 0) {
+            return text;
+        }
+        return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
     }
 
