@@ -110,6 +110,20 @@ abstract class BucketCounters<B> implements Counters {
         return take(plan, slots, 0, remaining).map(exceeded -> new Usage(windows, remaining, exceeded, now));
     }
 
+    @Override
+    public Future<Void> giveBack(String key, Usage counted) {
+        // the plan as of the count names the same buckets (a month's or a year's key included)
+        List<BucketPlan.Bucket> plan = BucketPlan.of(counted.windows(), counted.atMillis());
+        String kept = kept(key);
+        long now = clock.millis();
+        Future<Void> given = Future.succeededFuture();
+        for (BucketPlan.Bucket bucket : plan) {
+            Slot slot = slot(bucket(kept + counted.windows().keySuffix() + bucket.suffix(), bucket, now));
+            given = given.compose(v -> slot.giveBack());
+        }
+        return given;
+    }
+
     /**
      * The key as it is kept: itself when short, else its start (for operators reading Redis) and the
      * SHA-256 of the whole, so distinct keys still count apart. The long form is longer than any short

@@ -13,4 +13,12 @@ public interface Counters {
      * reached (Redis down); the caller decides what that means ({@code fault_tolerant}).
      */
     Future<Usage> hit(String key, Windows windows);
+
+    /**
+     * Takes back a request of {@code key} that {@code counted} counted, when what it was counted for was
+     * not done after all (a passthrough batch refused whole): its windows get the request back, never past
+     * their limit, so a window that has been reset since stays full. Fails when the counters cannot be
+     * reached.
+     */
+    Future<Void> giveBack(String key, Usage counted);
 }

@@ -46,15 +46,23 @@ public final class RedisCounters implements Counters {
 
     @Override
     public Future<Usage> hit(String key, Windows windows) {
+        Lane lane = lanes.get(link.lane());
+        return lane != null ? lane.hit(key, windows) : opened().compose(l -> l.hit(key, windows));
+    }
+
+    @Override
+    public Future<Void> giveBack(String key, Usage counted) {
+        Lane lane = lanes.get(link.lane());
+        return lane != null ? lane.giveBack(key, counted) : opened().compose(l -> l.giveBack(key, counted));
+    }
+
+    /** This event loop's bucket handles, opened now: its first count. */
+    private Future<Lane> opened() {
         int index = link.lane();
-        Lane lane = lanes.get(index);
-        if (lane != null) {
-            return lane.hit(key, windows);
-        }
         return RedisLink.onContext(link.buckets(index, BucketCounters.timeMeter(clock)), Vertx.currentContext())
-                .compose(manager -> {
+                .map(manager -> {
                     lanes.compareAndSet(index, null, new Lane(manager));
-                    return lanes.get(index).hit(key, windows);
+                    return lanes.get(index);
                 });
     }
 

@@ -19,8 +19,35 @@ public sealed interface Decision {
     /** {@link #CONTINUE} as a completed future: what a synchronous policy returns most of the time. */
     Future<Decision> PROCEED = Future.succeededFuture(CONTINUE);
 
-    /** Go on. */
-    record Continue() implements Decision {
+    /**
+     * Go on.
+     *
+     * @param spent takes back what deciding spent (a per-tool limit's count), should the message not be sent
+     *              after all: a passthrough batch is refused whole when a later call of it is refused
+     */
+    record Continue(Spent spent) implements Decision {
+
+        public Continue() {
+            this(Spent.NOTHING);
+        }
+    }
+
+    /** What a message policy spent letting a request through, and how to take it back. */
+    @FunctionalInterface
+    interface Spent {
+
+        Spent NOTHING = Future::succeededFuture;
+
+        /** Gives back what was spent; fails when it cannot be reached (the counters are down). */
+        Future<Void> takeBack();
+
+        /** This and {@code other}: both are taken back, this first. */
+        default Spent and(Spent other) {
+            if (other == NOTHING || this == NOTHING) {
+                return this == NOTHING ? other : this;
+            }
+            return () -> takeBack().transform(ignored -> other.takeBack());
+        }
     }
 
     /** Refuse; the catalog decides status, code and headers. */

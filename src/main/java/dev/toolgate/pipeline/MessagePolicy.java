@@ -20,9 +20,22 @@ public interface MessagePolicy {
         }
         return call -> {
             Future<Decision> decided = first.admit(call);
-            return decided.isComplete() && decided.succeeded() && decided.result() instanceof Decision.Continue
+            return decided.isComplete() && decided.succeeded() && decided.result() instanceof Decision.Continue c
+                    && c.spent() == Decision.Spent.NOTHING
                     ? next.admit(call)
-                    : decided.compose(d -> d instanceof Decision.Continue ? next.admit(call) : Future.succeededFuture(d));
+                    : decided.compose(d -> d instanceof Decision.Continue c ? after(c.spent(), next.admit(call))
+                    : Future.succeededFuture(d));
         };
+    }
+
+    /**
+     * What {@code next} decided, after an earlier policy spent {@code spent}: both spends to take back
+     * when it lets the request through; when it refuses, the request is not made, so the earlier spend is
+     * taken back now.
+     */
+    private static Future<Decision> after(Decision.Spent spent, Future<Decision> next) {
+        return next.compose(d -> d instanceof Decision.Continue c
+                ? Future.succeededFuture(new Decision.Continue(spent.and(c.spent())))
+                : spent.takeBack().transform(ignored -> Future.succeededFuture(d)));
     }
 }

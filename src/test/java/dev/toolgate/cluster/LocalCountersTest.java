@@ -57,6 +57,24 @@ class LocalCountersTest {
     }
 
     @Test
+    void aRequestGivenBackCountsInNoWindowAndAWindowResetSinceStaysAtItsLimit() {
+        Windows windows = new Windows(Map.of(Period.MINUTE, 2L, Period.MONTH, 2L));
+        clock.set(Instant.parse("2026-11-30T23:59:30Z"));
+        hit("a", windows);
+        Usage counted = hit("a", windows);
+        assertThat(hit("a", windows).allowed()).isFalse();
+
+        counters.giveBack("a", counted).await();
+        assertThat(hit("a", windows).allowed()).as("the month's and the minute's count both came back").isTrue();
+
+        Usage lastOfNovember = hit("b", windows);
+        clock.set(Instant.parse("2026-12-01T00:00:01Z"));
+        counters.giveBack("b", lastOfNovember).await();
+        assertThat(hit("b", windows).remaining()).as("December's month and minute start full, not above")
+                .containsEntry(Period.MINUTE, 1L).containsEntry(Period.MONTH, 1L);
+    }
+
+    @Test
     void aRefusedRequestIsCountedNowhere() {
         Windows both = new Windows(Map.of(Period.SECOND, 2L, Period.HOUR, 10L));
         clock.set(Instant.parse("2026-11-24T10:00:00Z"));

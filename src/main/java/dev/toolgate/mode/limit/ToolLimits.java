@@ -79,8 +79,9 @@ public final class ToolLimits implements MessagePolicy {
                         : Future.succeededFuture(new Decision.ToolResult(unavailable(call.tool())));
             }
             Usage usage = counted.result();
-            return usage.allowed() ? Decision.PROCEED
-                    : Future.succeededFuture(new Decision.ToolResult(exceeded(call.tool(), usage)));
+            return Future.succeededFuture(usage.allowed()
+                    ? new Decision.Continue(() -> limited.counters().giveBack(key, usage))
+                    : new Decision.ToolResult(exceeded(call.tool(), usage)));
         });
     }
 

@@ -34,7 +34,8 @@ import java.util.function.Predicate;
  * unchecked), and with tool ACLs the ids of the caller's {@code tools/list} requests are noted so
  * their answers can be filtered. A batch a limit answers, or in which a tool ACL answers a call as an
  * unknown tool, is answered with a batch (JSON-RPC 2.0 §6): that call's answer, and for every other
- * request an error saying it was not forwarded.
+ * request an error saying it was not forwarded. What the batch's other calls spent of their tool limits
+ * is taken back then: they were not made, and their callers are told to send them again.
  */
 final class PassthroughAccess {
 
@@ -98,6 +99,8 @@ final class PassthroughAccess {
         Future<Decision> decided = Decision.PROCEED;
         List<McpEnvelope> requests = new ArrayList<>();
         int[] decidedAt = new int[1];
+        // what the requests let through spent: a batch refused whole by a later one forwards none of them
+        Decision.Spent[] spent = {Decision.Spent.NOTHING};
         for (McpEnvelope message : messages) {
             if (message.hasInvalidRequestId()) {
                 // not decided here as a request, yet a server may run it as one (the TypeScript SDK takes
@@ -133,6 +136,9 @@ final class PassthroughAccess {
                             record.rateLimit("reject");
                         }
                     }
+                    if (decision instanceof Decision.Continue c) {
+                        spent[0] = spent[0].and(c.spent());
+                    }
                     return decision;
                 });
             });
@@ -141,7 +147,9 @@ final class PassthroughAccess {
         // and its stream filtered like any other
         Set<String> awaited = stream ? null : listIds;
         boolean batch = JsonBody.opensBatch(body);
-        return decided.map(d -> switch (d) {
+        return decided.compose(d -> d instanceof Decision.Continue ? Future.succeededFuture(d)
+                // the withheld requests are told to send again: counted now, they would count twice
+                : spent[0].takeBack().transform(ignored -> Future.succeededFuture(d))).map(d -> switch (d) {
             // a denial answered as a JSON-RPC error (HTTP 200) answers its request, not the exchange: to a
             // batch, a batch; one answered with an HTTP status (Kong's 403) refuses the exchange as a whole
             case Decision.Reject r when batch && r.error() instanceof GatewayError.UnknownTool unknown ->

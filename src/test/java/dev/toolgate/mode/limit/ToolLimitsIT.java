@@ -204,6 +204,46 @@ class ToolLimitsIT {
     }
 
     @Test
+    void aPassthroughBatchRefusedWholeSpendsNothingOfTheLimitsOfItsOtherCalls() {
+        sdkServer = JavaSdkServer.withTools(List.of("lookup", "search"));
+        gateway = TestGateway.start(passthrough("", """
+                              tools:
+                                - {name: lookup, description: Lookup, limit: {minute: 1}}
+                                - {name: search, description: Search, limit: {minute: 1}}
+                """), clock);
+        assertRefusedBatchSpendsNothing();
+    }
+
+    @Test
+    void aPassthroughBatchRefusedWholeSpendsNothingOfItsRedisCountedLimits() {
+        redis = RedisServer.start();
+        sdkServer = JavaSdkServer.withTools(List.of("lookup", "search"));
+        gateway = TestGateway.start(passthrough("", """
+                              tools:
+                                - {name: lookup, description: Lookup, limit: {minute: 1}}
+                                - {name: search, description: Search, limit: {minute: 1}}
+                """).replace("tool_limits: {hour: 5}", "tool_limits: {hour: 5, policy: redis, redis: " + redis.block() + "}"),
+                clock);
+        assertRefusedBatchSpendsNothing();
+    }
+
+    /** Spends lookup's one call, sends a batch of search then lookup, then calls search as the answer asks. */
+    private void assertRefusedBatchSpendsNothing() {
+        McpHttp client = new McpHttp(gateway.proxy("/sdk"));
+        assertThat(client.initialize("2025-03-26").status()).isEqualTo(200);
+        assertThat(client.call("lookup", "{}").path("isError").asBoolean()).isFalse();
+
+        JsonNode answers = client.post("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"search\",\"arguments\":{}}},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"lookup\",\"arguments\":{}}}]").json();
+        assertThat(answers.get(0).path("error").path("message").asText()).contains("send this request again");
+        assertThat(isError(answers.get(1))).as(answers.toString()).isTrue();
+
+        JsonNode again = client.call("search", "{}");
+        assertThat(again.path("isError").asBoolean()).as("the withheld call, sent again: " + again).isFalse();
+        assertThat(sdkServer.calledTools()).containsExactly("lookup", "search");
+    }
+
+    @Test
     void toolNamesAClientMakesUpDoNotBecomeCounterKeysAsLongAsThemselves() {
         // passthrough counts every name with the default limit: the name is the client's, up to the body limit
         redis = RedisServer.start();
