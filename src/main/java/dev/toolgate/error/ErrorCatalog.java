@@ -52,6 +52,7 @@ import dev.toolgate.error.GatewayError.UnknownMethod;
 import dev.toolgate.error.GatewayError.UnsupportedRevision;
 import dev.toolgate.error.GatewayError.WithheldByLimit;
 import dev.toolgate.error.GatewayError.WithheldForUnknownTool;
+import dev.toolgate.error.GatewayError.WithheldLimitUnchecked;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.mcp.Json;
@@ -201,6 +202,10 @@ public final class ErrorCatalog {
             case WithheldByLimit e -> new Entry(200, JsonRpc.TRANSPORT_ERROR, "withheld_by_limit",
                     "Not forwarded: a call to tool '" + e.tool() + "' in the same batch is over its rate limit; "
                             + "send this request again");
+            // inside a batch answered with 200; the code is the rate-limiting plugin's for unreachable counters
+            case WithheldLimitUnchecked e -> new Entry(200, JsonRpc.INTERNAL_ERROR, "withheld_limit_unchecked",
+                    "Not forwarded: the rate limit of tool '" + e.tool() + "', called in the same batch, cannot be "
+                            + "checked right now; send this request again in a few seconds");
             case WithheldForUnknownTool e -> new Entry(200, JsonRpc.TRANSPORT_ERROR, "withheld_for_unknown_tool",
                     "Not forwarded: a call in the same batch names an unknown tool; send this request again");
             case Stopping e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopping",

@@ -255,6 +255,15 @@ public sealed interface GatewayError {
     }
 
     /**
+     * A request of a passthrough batch that is not forwarded because the per-tool limit of a call in the
+     * same batch could not be checked (its counters cannot be reached and it is not {@code fault_tolerant}).
+     *
+     * @param tool the unchecked call's tool
+     */
+    record WithheldLimitUnchecked(JsonNode id, String tool) implements GatewayError {
+    }
+
+    /**
      * A request of a passthrough batch that is not forwarded because a tool ACL answered a call in the
      * same batch as an unknown tool ({@code acl_denial: unknown_tool}).
      */

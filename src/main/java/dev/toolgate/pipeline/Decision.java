@@ -1,10 +1,12 @@
 package dev.toolgate.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.error.GatewayError;
 import io.vertx.core.Future;
 
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What a policy says about an exchange or a message: go on, refuse with an error from the catalog,
@@ -72,9 +74,11 @@ public sealed interface Decision {
      * should read and act on, so it is a tool result with {@code isError: true}, not a protocol error.
      * Only message policies return it, only for {@code tools/call}; the result is not to be changed.
      *
-     * @param result the {@code CallToolResult}
+     * @param result   the {@code CallToolResult}
+     * @param withheld what each other request of a passthrough batch is answered with, by its id: a batch is
+     *                 decided whole, so this result keeps the rest of it from the server too
      */
-    record ToolResult(ObjectNode result) implements Decision {
+    record ToolResult(ObjectNode result, Function<JsonNode, GatewayError> withheld) implements Decision {
     }
 
     /** A completed future refusing with {@code error}. */

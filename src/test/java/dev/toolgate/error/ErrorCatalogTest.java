@@ -112,6 +112,8 @@ class ErrorCatalogTest {
                         List.of("An unexpected error occurred", "fault_tolerant")),
                 arguments(new GatewayError.WithheldByLimit(ID, "search"), 200, JsonRpc.TRANSPORT_ERROR,
                         "withheld_by_limit", List.of("Not forwarded", "tool 'search'", "send this request again")),
+                arguments(new GatewayError.WithheldLimitUnchecked(ID, "search"), 200, JsonRpc.INTERNAL_ERROR,
+                        "withheld_limit_unchecked", List.of("Not forwarded", "tool 'search'", "cannot be checked")),
                 arguments(new GatewayError.WithheldForUnknownTool(ID), 200, JsonRpc.TRANSPORT_ERROR,
                         "withheld_for_unknown_tool", List.of("Not forwarded", "unknown tool")),
                 arguments(new GatewayError.Stopping(), 503, JsonRpc.TRANSPORT_ERROR, "stopping",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.cluster.Cluster;
 import dev.toolgate.cluster.Counters;
 import dev.toolgate.cluster.Usage;
+import dev.toolgate.error.GatewayError;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mode.ToolLimitSettings.ToolLimit;
 import dev.toolgate.pipeline.Decision;
@@ -76,12 +77,14 @@ public final class ToolLimits implements MessagePolicy {
         return limited.counters().hit(key, limited.limit().windows()).transform(counted -> {
             if (counted.failed()) {
                 return limited.limit().settings().faultTolerant() ? Decision.PROCEED
-                        : Future.succeededFuture(new Decision.ToolResult(unavailable(call.tool())));
+                        : Future.succeededFuture(new Decision.ToolResult(unavailable(call.tool()),
+                        id -> new GatewayError.WithheldLimitUnchecked(id, call.tool())));
             }
             Usage usage = counted.result();
             return Future.succeededFuture(usage.allowed()
                     ? new Decision.Continue(() -> limited.counters().giveBack(key, usage))
-                    : new Decision.ToolResult(exceeded(call.tool(), usage)));
+                    : new Decision.ToolResult(exceeded(call.tool(), usage),
+                    id -> new GatewayError.WithheldByLimit(id, call.tool())));
         });
     }
 

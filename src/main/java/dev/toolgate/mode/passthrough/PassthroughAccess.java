@@ -159,8 +159,7 @@ final class PassthroughAccess {
             case Decision.ToolResult t -> {
                 McpEnvelope call = requests.get(decidedAt[0]);
                 JsonNode result = JsonRpc.result(call.id(), t.result());
-                yield answered(!batch ? result : batched(requests, decidedAt[0], result,
-                        id -> new GatewayError.WithheldByLimit(id, call.tool())), awaited);
+                yield answered(!batch ? result : batched(requests, decidedAt[0], result, t.withheld()), awaited);
             }
             default -> new Admitted(null, null, awaited, this);
         });

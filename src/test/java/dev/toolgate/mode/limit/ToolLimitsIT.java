@@ -227,6 +227,31 @@ class ToolLimitsIT {
         assertRefusedBatchSpendsNothing();
     }
 
+    @Test
+    void aPassthroughBatchWhoseCallsLimitCannotBeCheckedSaysSoToTheRequestsItWithholds() {
+        redis = RedisServer.start();
+        sdkServer = JavaSdkServer.withTools(List.of("lookup", "search"));
+        gateway = TestGateway.start(passthrough("", "").replace("tool_limits: {hour: 5}",
+                "tool_limits: {hour: 5, policy: redis, fault_tolerant: false, redis: " + redis.block() + "}"), clock);
+        McpHttp client = new McpHttp(gateway.proxy("/sdk"));
+        assertThat(client.initialize("2025-03-26").status()).isEqualTo(200);
+        redis.kill();
+
+        McpHttp.Response batch = client.post("[{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"ping\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"lookup\",\"arguments\":{}}}]");
+
+        assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
+        JsonNode answers = batch.json();
+        assertThat(answers.get(1).at("/result/content/0/text").asText())
+                .startsWith("The rate limit of tool 'lookup' cannot be checked right now");
+        assertThat(answers.get(0).path("error").path("code").asInt()).as(batch.toString()).isEqualTo(-32603);
+        assertThat(answers.get(0).path("error").path("message").asText())
+                .isEqualTo("Not forwarded: the rate limit of tool 'lookup', called in the same batch, cannot be "
+                        + "checked right now; send this request again in a few seconds")
+                .doesNotContain("127.0.0.1");
+        assertThat(sdkServer.calledTools()).isEmpty();
+    }
+
     /** Spends lookup's one call, sends a batch of search then lookup, then calls search as the answer asks. */
     private void assertRefusedBatchSpendsNothing() {
         McpHttp client = new McpHttp(gateway.proxy("/sdk"));
