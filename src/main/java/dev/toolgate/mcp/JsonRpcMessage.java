@@ -73,14 +73,26 @@ public sealed interface JsonRpcMessage {
 
     /** What is wrong with an id that is neither a string nor an integer: the kind the client sent. */
     private static String invalidId(JsonNode id) {
-        String sent = switch (id.getNodeType()) {
+        return invalidId(switch (id.getNodeType()) {
             case NULL -> null;
-            case NUMBER -> "a number with a fraction or an exponent";
+            case NUMBER -> FRACTION;
             case OBJECT, POJO -> "an object";
             case ARRAY -> "an array";
             case BOOLEAN -> "a boolean";
             default -> "a " + id.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-        };
+        });
+    }
+
+    /** A number id that is not an integer, as {@link #invalidId(String)} names it. */
+    static final String FRACTION = "a number with a fraction or an exponent";
+
+    /**
+     * The one wording of an id that is neither a string nor an integer, wherever it is read (a tree here, a
+     * streaming reader in {@link McpEnvelope}).
+     *
+     * @param sent what the client sent ("an object"), or null for JSON {@code null}
+     */
+    static String invalidId(String sent) {
         return sent == null ? "\"id\" must be a string or an integer (null is not allowed)"
                 : "\"id\" must be a string or an integer, not " + sent;
     }

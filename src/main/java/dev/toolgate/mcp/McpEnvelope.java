@@ -22,10 +22,9 @@ import java.util.List;
  * @param version   {@code jsonrpc}, or null when not a string
  * @param method    {@code method}, or null
  * @param id        {@code id} when a string or integer, else null
- * @param nullId    {@code id} is JSON {@code null} (the answer to a request whose id could not be read)
- * @param idMember  the message has an {@code id} member, whatever its value: with a method and no valid
- *                  {@link #id}, it is neither a request nor a notification, and a lenient server may still
- *                  run it as a request (JavaScript reads {@code 1.0} as the integer 1)
+ * @param idToken   how the {@code id} member's value begins, or null when there is none: with a method and no
+ *                  valid {@link #id}, the message is neither a request nor a notification, and a lenient server
+ *                  may still run it as a request (JavaScript reads {@code 1.0} as the integer 1)
  * @param tool      {@code params.name} when a string (the tool of a {@code tools/call}), else null
  * @param errorCode {@code error.code} when an integer, else null
  * @param toolError {@code result.isError} when a scalar, else null
@@ -34,7 +33,7 @@ import java.util.List;
  * @param bytes     the message's size in the bytes it was read from
  * @param traceparent {@code params._meta.traceparent} when a string (W3C trace context in the message), else null
  */
-public record McpEnvelope(String version, String method, JsonNode id, boolean nullId, boolean idMember, String tool,
+public record McpEnvelope(String version, String method, JsonNode id, JsonToken idToken, String tool,
                           Integer errorCode, Boolean toolError, boolean result, boolean error, int bytes,
                           String traceparent) {
 
@@ -53,7 +52,24 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
      * ({@code 1.0}, {@code null}, {@code true}, an object): not a valid request, and not a notification.
      */
     public boolean hasInvalidRequestId() {
-        return method != null && idMember && id == null;
+        return method != null && idToken != null && id == null;
+    }
+
+    /** True when {@code id} is JSON {@code null} (the answer to a request whose id could not be read). */
+    public boolean nullId() {
+        return idToken == JsonToken.VALUE_NULL;
+    }
+
+    /** What is wrong with the id of a message that {@link #hasInvalidRequestId has an invalid one}, as a conversion endpoint words it. */
+    public String invalidIdProblem() {
+        return JsonRpcMessage.invalidId(switch (idToken) {
+            case VALUE_NULL -> null;
+            case VALUE_NUMBER_FLOAT -> JsonRpcMessage.FRACTION;
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            default -> "a value of another kind";
+        });
     }
 
     /** The id as JSON text ({@code 7}, {@code "a"}), or null. */
@@ -108,7 +124,7 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
     }
 
     private McpEnvelope withBytes(int size) {
-        return new McpEnvelope(version, method, id, nullId, idMember, tool, errorCode, toolError, result, error, size,
+        return new McpEnvelope(version, method, id, idToken, tool, errorCode, toolError, result, error, size,
                 traceparent);
     }
 
@@ -117,8 +133,7 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
         String version = null;
         String method = null;
         JsonNode id = null;
-        boolean nullId = false;
-        boolean idMember = false;
+        JsonToken idToken = null;
         String tool = null;
         String[] traceparent = new String[1];
         Integer code = null;
@@ -134,8 +149,7 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
                 case "id" -> {
                     id = value == JsonToken.VALUE_STRING ? TextNode.valueOf(p.getText())
                             : value == JsonToken.VALUE_NUMBER_INT ? integer(p) : null;
-                    nullId = value == JsonToken.VALUE_NULL;
-                    idMember = true;
+                    idToken = value;
                     p.skipChildren();
                 }
                 case "params" -> tool = value == JsonToken.START_OBJECT ? params(p, traceparent) : skip(p);
@@ -152,7 +166,7 @@ public record McpEnvelope(String version, String method, JsonNode id, boolean nu
                 default -> p.skipChildren();
             }
         }
-        return new McpEnvelope(version, method, id, nullId, idMember, tool, code, toolError, result, error, bytes,
+        return new McpEnvelope(version, method, id, idToken, tool, code, toolError, result, error, bytes,
                 traceparent[0]);
     }
 

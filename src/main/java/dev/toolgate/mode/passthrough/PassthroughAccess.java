@@ -60,9 +60,6 @@ final class PassthroughAccess {
         }
     }
 
-    /** As a conversion endpoint words it ({@code JsonRpcMessage.classify}). */
-    static final String INVALID_ID = "\"id\" must be a string or an integer (null is not allowed)";
-
     private final ToolAccess access;
     private final MessagePolicy policies;
 
@@ -105,7 +102,7 @@ final class PassthroughAccess {
             if (message.hasInvalidRequestId()) {
                 // not decided here as a request, yet a server may run it as one (the TypeScript SDK takes
                 // "id": 1.0 for 1): skipping it as a notification would forward a call no ACL judged
-                return refused(new GatewayError.InvalidMessage(null, INVALID_ID));
+                return refused(new GatewayError.InvalidMessage(null, message.invalidIdProblem()));
             }
             if (!message.isRequest()) {
                 continue;

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,6 +67,24 @@ class PassthroughAclIdFormsIT {
         assertThat(again.status()).as(again.toString()).isEqualTo(200);
         assertThat(again.json().path("result").path("tools").isArray()).isTrue();
         assertThat(again.json().path("result").path("tools")).as("eason sees none of the server's tools").isEmpty();
+    }
+
+    @Test
+    void theRefusalOfAnInvalidIdNamesWhatTheClientSentAsAConversionEndpointDoes() {
+        McpHttp eason = eason();
+        Map<String, String> problems = Map.of(
+                "1.0", "not a number with a fraction or an exponent",
+                "2e0", "not a number with a fraction or an exponent",
+                "true", "not a boolean",
+                "{}", "not an object",
+                "[4]", "not an array",
+                "null", "(null is not allowed)");
+        problems.forEach((id, problem) -> {
+            McpHttp.Response refused = eason.post(echo(id));
+            assertThat(refused.json().path("error").path("message").asText()).as("id " + id)
+                    .isEqualTo("Invalid Request: \"id\" must be a string or an integer" + (id.equals("null") ? " " : ", ")
+                            + problem);
+        });
     }
 
     static McpHttp eason() {
