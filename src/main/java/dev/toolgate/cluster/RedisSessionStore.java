@@ -4,17 +4,21 @@ import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionIds;
 import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mcp.SessionStore;
-import io.lettuce.core.GetExArgs;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
+import java.util.HexFormat;
 
 /**
  * {@code strategy: redis}: sessions in Redis under a random id, ending after {@code session_ttl} or the
- * gateway's idle bound ({@code --session-idle-timeout}), whichever is shorter, without a request (each
- * lookup pushes the expiry out, in the same command), as in this process's store. Any instance serves
+ * gateway's idle bound ({@code --session-idle-timeout}), whichever is shorter, without a request (a
+ * lookup of the endpoint's own session, by a caller who may use it, pushes the expiry out, in the same
+ * command), as in this process's store. Any instance serves
  * any session; nothing is kept here. Live sessions are counted per endpoint and per client address
  * over the whole fleet (the gateway's session caps), so {@code initialize} in a loop cannot fill Redis.
  */
@@ -68,6 +72,25 @@ public final class RedisSessionStore implements SessionStore {
             return 0
             """;
 
+    /**
+     * Reads a session and renews it only when it is the endpoint's and, when a caller is given, usable by
+     * that caller (as {@link Session#usableBy}): an id is not a credential, and whoever presents another's, on
+     * another route or as another consumer, must not keep that session alive. One command, as a renewing
+     * read was. KEYS: the session. ARGV: the endpoint, the caller (empty for none), whether to check the
+     * caller (1 or 0), the idle time in seconds. Answers the value, renewed or not: the caller decides on it.
+     */
+    private static final String FIND = """
+            local value = redis.call('GET', KEYS[1])
+            if not value then return false end
+            local read, session = pcall(cjson.decode, value)
+            if read and type(session) == 'table' and session['e'] == ARGV[1]
+                and (ARGV[3] == '0' or type(session['o']) ~= 'string' or session['o'] == ARGV[2]) then
+              redis.call('EXPIRE', KEYS[1], ARGV[4])
+            end
+            return value
+            """;
+    private static final String FIND_DIGEST = sha1(FIND);
+
     private final RedisLink redis;
     private final SessionIds ids;
     private final long ttlSeconds;
@@ -100,13 +123,31 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public Future<Session> find(String id, String endpoint) {
+        return find(id, endpoint, null, false);
+    }
+
+    @Override
+    public Future<Session> find(String id, String endpoint, String caller) {
+        return find(id, endpoint, caller, true);
+    }
+
+    private Future<Session> find(String id, String endpoint, String caller, boolean checksCaller) {
         if (id.length() > 256) {
             return Future.succeededFuture();
         }
-        return redis.call(c -> c.getex(key(id), GetExArgs.Builder.ex(idleSeconds(ttlSeconds)))).map(value -> {
-            Session session = value == null ? null : SessionJson.read(id, value);
-            return session != null && session.endpoint().equals(endpoint) ? session : null;
-        });
+        byte[][] keys = {key(id)};
+        byte[][] args = {bytes(endpoint), bytes(caller == null ? "" : caller), bytes(checksCaller ? "1" : "0"),
+                number(idleSeconds(ttlSeconds))};
+        return redis.<byte[]>call(c -> c.evalsha(FIND_DIGEST, ScriptOutputType.VALUE, keys, args))
+                // a Redis restarted (or flushed) since forgot the script: sending it whole loads it again
+                .recover(e -> (e instanceof RedisNoScriptException || e.getCause() instanceof RedisNoScriptException)
+                        ? redis.<byte[]>call(c -> c.eval(FIND, ScriptOutputType.VALUE, keys, args))
+                        : Future.failedFuture(e))
+                .map(value -> {
+                    Session session = value == null ? null : SessionJson.read(id, value);
+                    return session != null && session.endpoint().equals(endpoint)
+                            && (!checksCaller || session.usableBy(caller)) ? session : null;
+                });
     }
 
     /**
@@ -129,6 +170,15 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public int size() {
         return -1;
+    }
+
+    private static String sha1(String script) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(script.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is unavailable", e);
+        }
     }
 
     private static byte[] key(String id) {

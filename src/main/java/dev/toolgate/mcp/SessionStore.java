@@ -27,10 +27,9 @@ public interface SessionStore {
 
     /**
      * Like {@link #find(String, String)}, for a caller: null too when the session is not
-     * {@linkplain Session#usableBy usable by} {@code caller}. The store in this process renews only a session
-     * found for this endpoint and this caller (an id is not a credential, and whoever holds another's should
-     * not keep that session alive by presenting it); Redis's renews in the same command that reads it,
-     * before these checks.
+     * {@linkplain Session#usableBy usable by} {@code caller}. A store renews only a session found for this
+     * endpoint and this caller (an id is not a credential, and whoever holds another's should not keep that
+     * session alive by presenting it).
      */
     default Future<Session> find(String id, String endpoint, String caller) {
         return find(id, endpoint).map(session -> session != null && session.usableBy(caller) ? session : null);

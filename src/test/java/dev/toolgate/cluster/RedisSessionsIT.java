@@ -137,6 +137,60 @@ class RedisSessionsIT {
     }
 
     @Test
+    void aSessionIdPresentedOnAnotherRouteOrByAnotherConsumerDoesNotKeepTheSessionAlive() throws Exception {
+        Limits idle = new Limits(Limits.DEFAULT.proxy(), Limits.DEFAULT.admin(), 100_000, 1_000, 3, 256, 5_000,
+                false, false, List.of());
+        first.close();
+        second.close();
+        String session = "{session: {strategy: redis, redis: " + redis.block() + "}}";
+        first = TestGateway.start("""
+                _format_version: "3.0"
+                consumers:
+                  - username: alice
+                    keyauth_credentials: [{key: alice-key}]
+                  - username: bob
+                    keyauth_credentials: [{key: bob-key}]
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: one
+                        paths: [/one]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: conversion-listener, server: %s, tools: [{name: ping, description: Ping, method: GET, path: /one/ping}]}
+                      - name: two
+                        paths: [/two]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: conversion-listener, server: %s, tools: [{name: ping, description: Ping, method: GET, path: /two/ping}]}
+                      - name: keyed
+                        paths: [/keyed]
+                        plugins:
+                          - name: key-auth
+                          - name: ai-mcp-proxy
+                            config: {mode: conversion-listener, server: %s, tools: [{name: ping, description: Ping, method: GET, path: /keyed/ping}]}
+                """.formatted(upstream.url(), session, session, session), Map.of(), false, Map.of(), idle);
+        McpHttp one = new McpHttp(first.proxy("/one"));
+        one.initialize("2025-06-18");
+        McpHttp alice = new McpHttp(first.proxy("/keyed"), Map.of("apikey", "alice-key"));
+        alice.initialize("2025-06-18");
+
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(1_000);
+            McpHttp stranger = new McpHttp(first.proxy("/two"));
+            stranger.sessionId(one.sessionId());
+            assertThat(stranger.post(LIST).status()).isEqualTo(404);
+            McpHttp bob = new McpHttp(first.proxy("/keyed"), Map.of("apikey", "bob-key"));
+            bob.sessionId(alice.sessionId());
+            assertThat(bob.post(LIST).status()).isEqualTo(404);
+        }
+
+        assertRpcError(one.post(LIST), 404, -32001, ClientSessionsIT.UNKNOWN);
+        assertRpcError(alice.post(LIST), 404, -32001, ClientSessionsIT.UNKNOWN);
+    }
+
+    @Test
     void aStreamOpenOnOneInstanceHearsOfToolChangesAndEndsOnAnother() throws InterruptedException {
         McpHttp mcp = new McpHttp(first.proxy("/one"));
         mcp.initialize("2025-06-18");
