@@ -21,6 +21,7 @@ import dev.toolgate.error.GatewayError.NotAcceptable;
 import dev.toolgate.error.GatewayError.NotServed;
 import dev.toolgate.error.GatewayError.RequestTimeout;
 import dev.toolgate.error.GatewayError.StreamAlreadyOpen;
+import dev.toolgate.error.GatewayError.TooManyStreams;
 import dev.toolgate.error.GatewayError.TooManyConnections;
 import dev.toolgate.error.GatewayError.TooManySessions;
 import dev.toolgate.error.GatewayError.UnknownSession;
@@ -135,6 +136,9 @@ public final class ErrorCatalog {
                     "Method Not Allowed: " + e.method() + " (allowed: " + e.allowed() + ")", Map.of("allow", e.allowed()));
             case StreamAlreadyOpen e -> new Entry(409, JsonRpc.TRANSPORT_ERROR, "stream_conflict",
                     "Conflict: this session already has an open GET stream");
+            case TooManyStreams e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "too_many_streams",
+                    "Service Unavailable: this client address already has " + e.limit() + " open GET streams here, "
+                            + "as many as allowed; close one or retry in 30 s", Map.of("retry-after", "30"));
             case NoRoute e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "no_route",
                     "no Route matched with those values");
             case NotServed e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "not_served",

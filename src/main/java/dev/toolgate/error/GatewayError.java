@@ -78,6 +78,15 @@ public sealed interface GatewayError {
     record StreamAlreadyOpen() implements GatewayError {
     }
 
+    /**
+     * A client address holds as many GET streams open on this instance as it may hold sessions: a
+     * {@code client} session costs nothing to start, so without this one client could open streams without end.
+     *
+     * @param limit how many it may hold
+     */
+    record TooManyStreams(long limit) implements GatewayError {
+    }
+
     /** No route matches the request. */
     record NoRoute(String method, String path) implements GatewayError {
     }

@@ -108,7 +108,8 @@ public final class Gateway implements AutoCloseable {
         Limits limits = options.limits();
         this.cluster = new Cluster(options.clock(), options.random(), new SessionLimits(
                 limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(), limits.sessionIdleSeconds()), this::vertx);
-        this.sessions = new Sessions(cluster.bus(), options.clock());
+        // as many streams as sessions: a client that may hold 1,000 sessions may listen on each of them here
+        this.sessions = new Sessions(cluster.bus(), options.clock(), limits.maxSessionsPerClient());
         this.snapshots = new SnapshotSwitch(sessions);
         this.tap = new MessageTap(traffic, System::nanoTime);
         this.telemetry = new Telemetry(this::vertx, traffic);

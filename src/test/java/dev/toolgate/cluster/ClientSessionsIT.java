@@ -1,9 +1,11 @@
 package dev.toolgate.cluster;
 
+import dev.toolgate.gateway.Limits;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RedisServer;
 import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.SseStream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,9 +14,13 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static dev.toolgate.testing.McpAssertions.assertRpcError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code strategy: client}: the session travels in its id, so any instance with the secrets serves
@@ -144,6 +150,42 @@ class ClientSessionsIT {
         assertThat(admin.postConfig(client("[new-secret]")).status()).isEqualTo(200);
         assertUnknownThenServed(first, mcp.sessionId());
         assertThat(on(first, "/one", rotated.sessionId()).post(LIST).status()).isEqualTo(200);
+    }
+
+    @Test
+    void oneClientAddressOpensNoMoreGetStreamsThanItMayHoldSessionsAndAClosedOneFreesItsPlace() throws Exception {
+        // client sessions cost nothing, so initialize in a loop is free: the streams are what is bounded
+        Limits twoPerClient = new Limits(Limits.DEFAULT.proxy(), Limits.DEFAULT.admin(), 100_000, 2, 3_600, 256,
+                5_000, false, false, List.of());
+        first = TestGateway.start(client("[first-secret]"), Map.of(), false, Map.of(), twoPerClient);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            McpHttp mcp = new McpHttp(first.proxy(i == 1 ? "/two" : "/one"));
+            assertThat(mcp.initialize("2025-06-18").status()).as("client sessions are not capped").isEqualTo(200);
+            ids.add(mcp.sessionId());
+        }
+        try (SseStream one = SseStream.open(first.proxy("/one"), ids.get(0));
+             SseStream two = SseStream.open(first.proxy("/two"), ids.get(1))) {
+            assertThat(one.status()).isEqualTo(200);
+            assertThat(two.status()).isEqualTo(200);
+
+            try (SseStream refused = SseStream.open(first.proxy("/one"), ids.get(2))) {
+                assertThat(refused.status()).as("a third stream for one client address").isEqualTo(503);
+                assertThat(refused.header("retry-after")).isEqualTo("30");
+                await().atMost(Duration.ofSeconds(10)).until(refused::ended);
+                var error = dev.toolgate.mcp.Json.parse(String.join("", refused.lines())).path("error");
+                assertThat(error.path("code").asInt()).isEqualTo(-32000);
+                assertThat(error.path("message").asText()).isEqualTo("Service Unavailable: this client address "
+                        + "already has 2 open GET streams here, as many as allowed; close one or retry in 30 s");
+            }
+
+            one.close();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                try (SseStream again = SseStream.open(first.proxy("/one"), ids.get(2))) {
+                    return again.status() == 200;
+                }
+            });
+        }
     }
 
     @Test

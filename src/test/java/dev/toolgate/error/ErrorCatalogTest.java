@@ -112,6 +112,8 @@ class ErrorCatalogTest {
                         List.of("An unexpected error occurred", "fault_tolerant")),
                 arguments(new GatewayError.WithheldByLimit(ID, "search"), 200, JsonRpc.TRANSPORT_ERROR,
                         "withheld_by_limit", List.of("Not forwarded", "tool 'search'", "send this request again")),
+                arguments(new GatewayError.TooManyStreams(1_000), 503, JsonRpc.TRANSPORT_ERROR, "too_many_streams",
+                        List.of("1000 open GET streams", "retry in 30 s")),
                 arguments(new GatewayError.WithheldLimitUnchecked(ID, "search"), 200, JsonRpc.INTERNAL_ERROR,
                         "withheld_limit_unchecked", List.of("Not forwarded", "tool 'search'", "cannot be checked")),
                 arguments(new GatewayError.WithheldForUnknownTool(ID), 200, JsonRpc.TRANSPORT_ERROR,

@@ -46,8 +46,11 @@ final class SessionRequests {
                 // now would never hear its close, and would hold the session's one stream (409) for good
                 return Future.succeededFuture();
             }
-            if (!sessions.openStream(session.id(), settings.endpointId(), response, context)) {
-                throw new GatewayException(new GatewayError.StreamAlreadyOpen());
+            switch (sessions.openStream(session.id(), settings.endpointId(), exchange.clientAddress(), response, context)) {
+                case SESSION_HAS_ONE -> throw new GatewayException(new GatewayError.StreamAlreadyOpen());
+                case CLIENT_AT_CAP -> throw new GatewayException(new GatewayError.TooManyStreams(sessions.maxStreamsPerClient()));
+                case OPEN -> {
+                }
             }
             NotificationStream.start(response, session, settings.sessionTtlSeconds(), sessions, store);
             return Future.succeededFuture();

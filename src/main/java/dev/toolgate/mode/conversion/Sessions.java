@@ -17,25 +17,41 @@ import java.util.concurrent.ConcurrentHashMap;
  * sessions are in: the GET streams open here (one per session), and the calls running here (so
  * {@code notifications/cancelled} can stop them). Other instances reach them through the
  * {@link SessionBus}: a session ended there closes its stream here, a cancellation sent there stops
- * the call here, and a tool change anywhere reaches the streams open here.
+ * the call here, and a tool change anywhere reaches the streams open here. One client address holds at
+ * most as many streams here as it may hold sessions: with {@code client} sessions, which cost nothing to
+ * start, streams are the only thing it could pile up.
  */
 public final class Sessions {
 
     private static final String TOOLS_CHANGED =
             Json.text(JsonRpc.notification("notifications/tools/list_changed", null));
 
-    private record Stream(String endpoint, HttpServerResponse response, Context context) {
+    /** @param client the client address it is counted for, or null when unknown */
+    private record Stream(String endpoint, String client, HttpServerResponse response, Context context) {
+    }
+
+    /** What asking for a GET stream came to. */
+    enum Opened {
+        OPEN,
+        /** the session already has a stream here */
+        SESSION_HAS_ONE,
+        /** the client address holds as many streams here as allowed */
+        CLIENT_AT_CAP
     }
 
     private final SessionBus bus;
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> streamsPerClient = new ConcurrentHashMap<>();
+    private final int maxStreamsPerClient;
     private final ConcurrentHashMap<String, Promise<Void>> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> toldFingerprint = new ConcurrentHashMap<>();
 
-    public Sessions(SessionBus bus, InstantSource clock) {
+    /** @param maxStreamsPerClient how many GET streams one client address may hold open here */
+    public Sessions(SessionBus bus, InstantSource clock, int maxStreamsPerClient) {
         this.bus = bus;
         this.clock = clock;
+        this.maxStreamsPerClient = maxStreamsPerClient;
         bus.listen(this::heard);
     }
 
@@ -43,13 +59,40 @@ public final class Sessions {
         return clock;
     }
 
-    /** Registers a session's GET stream; false when the session already has one here. */
-    boolean openStream(String sessionId, String endpoint, HttpServerResponse response, Context context) {
-        return streams.putIfAbsent(sessionId, new Stream(endpoint, response, context)) == null;
+    /** Registers a session's GET stream, counted for {@code client} (its address, or null when unknown). */
+    Opened openStream(String sessionId, String endpoint, String client, HttpServerResponse response, Context context) {
+        if (client != null && !take(client)) {
+            return Opened.CLIENT_AT_CAP;
+        }
+        if (streams.putIfAbsent(sessionId, new Stream(endpoint, client, response, context)) != null) {
+            release(client);
+            return Opened.SESSION_HAS_ONE;
+        }
+        return Opened.OPEN;
     }
 
     void streamClosed(String sessionId, HttpServerResponse response) {
-        streams.computeIfPresent(sessionId, (k, s) -> s.response() == response ? null : s);
+        Stream stream = streams.get(sessionId);
+        if (stream != null && stream.response() == response && streams.remove(sessionId, stream)) {
+            release(stream.client());
+        }
+    }
+
+    /** Counts one more stream for {@code client}; false (nothing counted) when it holds as many as allowed. */
+    private boolean take(String client) {
+        boolean[] taken = new boolean[1];
+        streamsPerClient.compute(client, (k, held) -> {
+            int now = held == null ? 0 : held;
+            taken[0] = now < maxStreamsPerClient;
+            return taken[0] ? now + 1 : held;
+        });
+        return taken[0];
+    }
+
+    private void release(String client) {
+        if (client != null) {
+            streamsPerClient.computeIfPresent(client, (k, held) -> held <= 1 ? null : held - 1);
+        }
     }
 
     /** A session was ended here: its GET stream ends wherever it is open. */
@@ -62,6 +105,7 @@ public final class Sessions {
     private void closeStream(String sessionId) {
         Stream stream = streams.remove(sessionId);
         if (stream != null) {
+            release(stream.client());
             stream.context().runOnContext(v -> stream.response().end());
         }
     }
@@ -113,6 +157,11 @@ public final class Sessions {
     /** Ends every GET stream (the gateway stops; clients open them again, elsewhere). */
     public void closeStreams() {
         streams.keySet().forEach(this::closeStream);
+    }
+
+    /** How many GET streams one client address may hold open here. */
+    int maxStreamsPerClient() {
+        return maxStreamsPerClient;
     }
 
     public int openStreams() {
