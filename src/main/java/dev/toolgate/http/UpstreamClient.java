@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loops: nothing here blocks. Timeouts: the service's connect timeout; a buffered call also has the
  * service's read timeout and an overall deadline ({@link BufferedCall}). Two pools: buffered calls (tool calls)
  * ask for compressed answers and decompress them; streamed exchanges (passthrough) neither ask nor
- * decompress, so the upstream answers in the encoding the gateway can observe and relay as is.
+ * decompress, so the upstream answers in the encoding the gateway can observe and relay as is. Each twice:
+ * services reached over TLS by a host name are named in the handshake (SNI) by clients of their own.
  *
  * <p>Each event loop has its own pools: a request made on a loop uses connections of that loop, so
  * the client's connection, the upstream connection and every handler of the exchange run on one
@@ -60,12 +61,26 @@ public final class UpstreamClient {
      * request waits for a connection, under the pool wait timeout instead of the service's connect
      * timeout, and a failure says so. A connection not in {@code idleSince} is new.
      */
-    private record Pools(HttpClientAgent buffered, HttpClientAgent streaming, Map<String, AtomicInteger> busy,
+    private record Pools(Clients plain, Clients named, Map<String, AtomicInteger> busy,
                          Map<HttpConnection, Long> idleSince) {
+
+        /**
+         * The clients for {@code target}: those that name it (SNI) when it is reached over TLS by a host name.
+         * The JDK names only dotted hosts, and a service at {@code https://api:8443} (a short name, as in
+         * Kubernetes) behind a server choosing its certificate by name would meet the wrong one; an address
+         * is never named (RFC 6066 §3), as nginx does not name it.
+         */
+        Clients of(UpstreamTarget target) {
+            return target.tls() && IpBlock.parseAddress(target.host()) == null ? named : plain;
+        }
         AtomicInteger busy(String pool, UpstreamTarget target) {
             return busy.computeIfAbsent(pool + (target.tls() ? "s:" : ":") + target.host() + ":" + target.port(),
                     k -> new AtomicInteger());
         }
+    }
+
+    /** The pool of buffered calls and the pool of streamed exchanges. */
+    private record Clients(HttpClientAgent buffered, HttpClientAgent streaming) {
     }
 
     /** A request on a connection of the pool; {@code reused} when the connection carried an exchange before. */
@@ -112,11 +127,13 @@ public final class UpstreamClient {
         // would inflate a 256 KB gzip bomb to 256 MiB on the event loop before any limit applied.
         // Vert.x's keep-alive timeout closes idle connections in the background (its cleaner runs once a
         // second, and a server's Keep-Alive header overrides it): lease() holds the bound exactly.
-        return new Pools(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                        .setKeepAliveTimeout(idleSeconds), pool),
-                vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                        .setKeepAliveTimeout(idleSeconds), pool),
+        return new Pools(new Clients(client(false), client(false)), new Clients(client(true), client(true)),
                 new ConcurrentHashMap<>(), Collections.synchronizedMap(new WeakHashMap<>()));
+    }
+
+    private HttpClientAgent client(boolean namesServer) {
+        return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                .setKeepAliveTimeout(idleSeconds).setForceSni(namesServer), pool);
     }
 
     /** The pools of the calling event loop. */
@@ -156,13 +173,14 @@ public final class UpstreamClient {
         options.getHeaders().set("accept-encoding", "gzip, deflate");
         Pools pools = pools();
         Promise<UpstreamResponse> result = Promise.promise();
-        acquire(pools.buffered(), pools, pools.busy("buffered", target), target, options, result.future())
+        HttpClientAgent client = pools.of(target).buffered();
+        acquire(client, pools, pools.busy("buffered", target), target, options, result.future())
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         result.tryFail(ar.cause());
                     } else {
                         BufferedCall.start(vertx, request, ar.result(),
-                                () -> fresh(pools.buffered(), target, options, result.future()), result, cancelled,
+                                () -> fresh(client, target, options, result.future()), result, cancelled,
                                 share);
                     }
                 });
@@ -182,11 +200,12 @@ public final class UpstreamClient {
         Pools pools = pools();
         Promise<Void> ended = Promise.promise();
         RequestOptions options = options(target, method, uri, headers);
-        Future<HttpClientResponse> answer = acquire(pools.streaming(), pools, pools.busy("streaming", target), target,
+        HttpClientAgent client = pools.of(target).streaming();
+        Future<HttpClientResponse> answer = acquire(client, pools, pools.busy("streaming", target), target,
                 options, ended.future()).compose(lease -> {
                     connected.run();
                     return StreamedCall.start(target, method, body, lease, cancelled,
-                            () -> fresh(pools.streaming(), target, options, ended.future()));
+                            () -> fresh(client, target, options, ended.future()));
                 });
         answer.onComplete(head -> {
             if (head.failed()) {
@@ -282,8 +301,10 @@ public final class UpstreamClient {
         all.add(offLoop);
         List<Future<Void>> closing = new ArrayList<>();
         for (Pools pools : all) {
-            closing.add(pools.buffered().close());
-            closing.add(pools.streaming().close());
+            for (Clients clients : List.of(pools.plain(), pools.named())) {
+                closing.add(clients.buffered().close());
+                closing.add(clients.streaming().close());
+            }
         }
         return Future.join(closing).mapEmpty();
     }
