@@ -1,7 +1,8 @@
 package dev.toolgate.observe;
 
 /**
- * A W3C {@code traceparent} value, read strictly (version 00 layout; an all-zero id is invalid).
+ * A W3C {@code traceparent} value, read strictly (version 00 layout, and nothing after it in version 00; an
+ * all-zero id is invalid).
  *
  * @see <a href="https://www.w3.org/TR/trace-context/#traceparent-header">W3C Trace Context</a>
  */
@@ -14,7 +15,8 @@ record Traceparent(String traceId, String spanId, boolean sampled) {
         }
         String v = value.trim();
         if (v.length() < 55 || v.charAt(2) != '-' || v.charAt(35) != '-' || v.charAt(52) != '-'
-                || v.length() > 55 && v.charAt(55) != '-' || v.startsWith("ff")) {
+                || v.length() > 55 && (v.charAt(55) != '-' || v.startsWith("00")) || v.startsWith("ff")) {
+            // version 00 is exactly 55 characters; only a later version may add fields after a dash
             return null;
         }
         String traceId = v.substring(3, 35);

@@ -70,6 +70,20 @@ class TracingTest {
     }
 
     @Test
+    void aVersion00TraceparentWithAnythingAfterItsFlagsStartsANewTrace() {
+        // W3C: version 00 is exactly 55 characters; only a later version may carry more after a dash
+        Tracing tracing = Tracing.w3c(0, null);
+        for (String bad : new String[]{PARENT + "-extra", PARENT + "-", PARENT + "-01"}) {
+            TraceIds ids = tracing.begin(null, headers(Map.of("traceparent", bad, "tracestate", "vendor=x")));
+            assertThat(ids.parentSpanId()).as(bad).isNull();
+            assertThat(ids.sampled()).as("%s: its sampled flag is not trusted", bad).isFalse();
+            assertThat(ids.traceState()).as(bad).isNull();
+        }
+        TraceIds future = tracing.begin(null, headers(Map.of("traceparent", "01-" + TRACE + "-00f067aa0ba902b7-01-extra")));
+        assertThat(future.traceId()).as("a later version is read for its known fields").isEqualTo(TRACE);
+    }
+
+    @Test
     void malformedOrZeroTraceparentsStartANewTrace() {
         Tracing tracing = Tracing.w3c(1, null);
         for (String bad : new String[]{"00-00000000000000000000000000000000-00f067aa0ba902b7-01",
