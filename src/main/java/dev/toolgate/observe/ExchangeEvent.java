@@ -24,7 +24,7 @@ import java.util.Map;
  * @param latencyNanos    from the request's arrival to the answer's end (Kong's {@code latencies.request})
  * @param upstreamNanos   time waiting for the upstream (Kong's {@code latencies.proxy}); -1 when none was called
  * @param upstreamStatus  the upstream's status (passthrough), or 0
- * @param session         the MCP session id, or null
+ * @param session         the MCP session id (cut at {@value McpEvent#MAX_TEXT} characters), or null
  * @param rpc             the exchange's MCP messages, in the order they finished
  * @param audits          the ACL evaluations in Kong's {@code ai.mcp.audit[]} shape (with {@code log_audits})
  */
@@ -34,6 +34,8 @@ public record ExchangeEvent(Origin origin, long startedAtMillis, String method, 
                             int upstreamStatus, String session, List<McpEvent> rpc, List<ObjectNode> audits) {
 
     public ExchangeEvent {
+        // the client's Mcp-Session-Id header, up to the server's header limit: cut as each message's is
+        session = McpEvent.bounded(session);
         rpc = List.copyOf(rpc);
         audits = List.copyOf(audits);
     }

@@ -97,4 +97,19 @@ class KongLogEntryTest {
 
         assertThat(entry.path("ai").path("mcp").path("rpc").get(0).path("id").asText()).isEqualTo("a\"b\\c");
     }
+
+    @Test
+    void aSessionIdLongerThan256CharactersIsCutInTheEntryAsInEveryMessage() {
+        // any client sends any Mcp-Session-Id, up to the header limit; the README promises session ids are cut
+        String longSession = "s".repeat(8000);
+        ExchangeEvent x = exchange(true, false, false);
+        ExchangeEvent sent = new ExchangeEvent(x.origin(), x.startedAtMillis(), x.method(), x.uri(), x.url(),
+                x.requestBytes(), x.requestHeaders(), x.status(), x.responseBytes(), x.responseHeaders(),
+                x.latencyNanos(), x.upstreamNanos(), x.upstreamStatus(), longSession, x.rpc(), x.audits());
+
+        String shown = KongLogEntry.of(sent, ENTITIES).path("ai").path("mcp").path("mcp_session_id").asText();
+
+        assertThat(shown).hasSize(McpEvent.MAX_TEXT + 1).startsWith("sss").endsWith("…");
+        assertThat(sent.session()).as("what the OpenTelemetry log record's mcp.session.id reads").isEqualTo(shown);
+    }
 }
