@@ -42,8 +42,20 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
      * @param metaTraceparent {@code params._meta.traceparent}, or null
      */
     public TraceIds begin(String metaTraceparent, MultiMap headers) {
-        return metaTraceparent != null || carriesContext(headers) ? begin(metaTraceparent, headers::get)
+        return metaTraceparent != null || carriesContext(headers) ? begin(metaTraceparent, name -> value(headers, name))
                 : fresh(ThreadLocalRandom.current());
+    }
+
+    /**
+     * A request header's value; {@code tracestate}'s repeats joined as the one list they are (W3C: combined,
+     * so that no vendor's entry is lost on the way upstream, where one header is written).
+     */
+    private static String value(MultiMap headers, String name) {
+        if (!"tracestate".equals(name)) {
+            return headers.get(name);
+        }
+        List<String> all = headers.getAll(name);
+        return all.isEmpty() ? null : all.size() == 1 ? all.getFirst() : String.join(",", all);
     }
 
     /** True when a header among these is one that a format read here carries its context in. */

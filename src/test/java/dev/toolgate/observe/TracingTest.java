@@ -84,6 +84,20 @@ class TracingTest {
     }
 
     @Test
+    void repeatedTracestateHeadersReachTheUpstreamAsOneList() {
+        // W3C: several tracestate headers are one list, combined; none of its vendors' entries is dropped
+        MultiMap sent = MultiMap.caseInsensitiveMultiMap().add("traceparent", PARENT)
+                .add("tracestate", "congo=t61rcWkgMzE").add("TraceState", "rojo=00f067aa0ba902b7");
+
+        TraceIds ids = Tracing.w3c(1, null).begin(null, sent);
+        MultiMap upstream = MultiMap.caseInsensitiveMultiMap().addAll(sent);
+        Tracing.w3c(1, null).inject(ids, upstream);
+
+        assertThat(ids.traceState()).isEqualTo("congo=t61rcWkgMzE,rojo=00f067aa0ba902b7");
+        assertThat(upstream.getAll("tracestate")).containsExactly("congo=t61rcWkgMzE,rojo=00f067aa0ba902b7");
+    }
+
+    @Test
     void malformedOrZeroTraceparentsStartANewTrace() {
         Tracing tracing = Tracing.w3c(1, null);
         for (String bad : new String[]{"00-00000000000000000000000000000000-00f067aa0ba902b7-01",
