@@ -93,12 +93,27 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
         }
         if (parent != null) {
             // W3C: a tracestate is read only beside the traceparent it belongs to
-            String state = from == TraceFormat.W3C ? header.apply("tracestate") : null;
+            String state = from == TraceFormat.W3C && besideHeaderTrace(metaTraceparent, parent, header)
+                    ? header.apply("tracestate") : null;
             String trace = parent.traceId();
             return new TraceIds(TraceIds.number(trace.substring(0, 16)), TraceIds.number(trace.substring(16)),
                     TraceIds.number(parent.spanId()), spanId(random), spanId(random), parent.sampled(), state, from);
         }
         return fresh(random);
+    }
+
+    /**
+     * True when the W3C context continued is the {@code traceparent} header's, the one the {@code tracestate}
+     * header came with: {@code params._meta.traceparent} names a trace of its own, and a header tracestate goes
+     * along with it only when the header's traceparent is of that same trace.
+     */
+    private static boolean besideHeaderTrace(String metaTraceparent, Traceparent continued,
+                                             Function<String, String> header) {
+        if (metaTraceparent == null) {
+            return true;
+        }
+        Traceparent sent = Traceparent.parse(header.apply("traceparent"));
+        return sent != null && sent.traceId().equals(continued.traceId());
     }
 
     /** A trace that starts here, sampled at the rate. */

@@ -98,6 +98,23 @@ class TracingTest {
     }
 
     @Test
+    void aTracestateHeaderIsNotSentWithTheTraceOfParamsMetaItDidNotComeWith() {
+        // W3C: a tracestate belongs to the traceparent beside it; _meta's trace is another one
+        String meta = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        Tracing tracing = Tracing.w3c(1, null);
+
+        TraceIds alone = tracing.begin(meta, headers(Map.of("tracestate", "rojo=00f067aa0ba902b7")));
+        TraceIds otherTrace = tracing.begin(meta, headers(Map.of("traceparent", PARENT, "tracestate", "rojo=x")));
+        TraceIds sameTrace = tracing.begin(meta, headers(Map.of("traceparent", meta, "tracestate", "rojo=x")));
+
+        assertThat(alone.traceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+        assertThat(alone.traceState()).as("a tracestate that came without a traceparent").isNull();
+        assertThat(otherTrace.traceState()).as("a tracestate of the header's trace, not _meta's").isNull();
+        assertThat(sameTrace.traceState()).as("the header's traceparent is _meta's: its tracestate goes along")
+                .isEqualTo("rojo=x");
+    }
+
+    @Test
     void malformedOrZeroTraceparentsStartANewTrace() {
         Tracing tracing = Tracing.w3c(1, null);
         for (String bad : new String[]{"00-00000000000000000000000000000000-00f067aa0ba902b7-01",
