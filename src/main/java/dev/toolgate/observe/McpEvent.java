@@ -19,7 +19,8 @@ import dev.toolgate.mcp.Json;
  *                        nothing was sent upstream
  * @param upstreamOffsetNanos when the upstream call began, counted from the message's arrival; -1 when none
  * @param upstreamStatus  the upstream's HTTP status; 0 when it gave none (unreachable, timed out); -1 when
- *                        nothing was sent upstream
+ *                        nothing was sent upstream; {@link #UPSTREAM_ABANDONED} when the client went away (or
+ *                        cancelled) before the upstream answered
  * @param upstream        the service called (its name), or null
  * @param upstreamAddress the service's {@code host:port}, or null
  * @param requestBytes    the request's size in bytes; -1 when unknown (an element of a batch)
@@ -48,6 +49,13 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
      * may be as long as a body (a megabyte); a log queue holds thousands of events.
      */
     public static final int MAX_TEXT = 256;
+
+    /**
+     * The {@code upstreamStatus} of a call the gateway stopped waiting for because its client went away or
+     * cancelled it first: nothing is known of the upstream, which neither failed nor answered (a client with a
+     * short timeout must not make a slow service read as down).
+     */
+    public static final int UPSTREAM_ABANDONED = -2;
 
     public McpEvent {
         session = bounded(session);

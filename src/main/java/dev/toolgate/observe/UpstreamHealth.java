@@ -70,6 +70,7 @@ public final class UpstreamHealth implements TrafficSink {
 
     @Override
     public void message(McpEvent e) {
+        // nothing sent upstream, or a call its client abandoned first: no evidence either way
         if (e.upstream() == null || e.upstreamStatus() < 0) {
             return;
         }

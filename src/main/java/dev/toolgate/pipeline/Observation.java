@@ -327,6 +327,10 @@ public final class Observation {
         resolve();
         HttpServerResponse response = exchange.request().response();
         int status = response.getStatusCode();
+        if (!response.ended() && upstreamStarted >= 0 && upstreamNanos < 0) {
+            // the client went away before the upstream answered: the gateway stopped waiting; the upstream did not fail
+            upstreamStatus = McpEvent.UPSTREAM_ABANDONED;
+        }
         if (open != null) {
             for (RpcRecord r : open) {
                 if (!r.finished) {

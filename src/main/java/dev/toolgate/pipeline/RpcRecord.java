@@ -83,7 +83,10 @@ public final class RpcRecord {
         }
     }
 
-    /** The upstream call answered with {@code status} now; 0 when it gave no answer (unreachable, timed out). */
+    /**
+     * The upstream call answered with {@code status} now; 0 when it gave no answer (unreachable, timed out),
+     * {@link dev.toolgate.observe.McpEvent#UPSTREAM_ABANDONED} when its client cancelled it first.
+     */
     public void upstreamEnded(int status) {
         if (observation != null && upstreamStarted >= 0) {
             upstreamNanos = System.nanoTime() - upstreamStarted;

@@ -12,6 +12,7 @@ import dev.toolgate.http.RouteMatch;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.PolicyChain;
+import dev.toolgate.observe.McpEvent;
 import dev.toolgate.pipeline.RpcRecord;
 import dev.toolgate.http.UpstreamRequest;
 import dev.toolgate.http.UpstreamResponse;
@@ -121,8 +122,9 @@ public final class ToolInvoker {
                                           AnswerBudget.Share share) {
         UpstreamTarget target = request.target();
         record.upstreamStarted(target.service(), target.host() + ":" + target.port());
+        // a call its client cancelled (or went away from) was stopped by the gateway: no failure of the upstream's
         return client.send(request, cancelled, share).onComplete(done -> record.upstreamEnded(
-                done.succeeded() ? done.result().status() : 0));
+                done.succeeded() ? done.result().status() : cancelled.isComplete() ? McpEvent.UPSTREAM_ABANDONED : 0));
     }
 
     private static UpstreamRequest withoutCleared(UpstreamRequest request, Set<String> cleared) {
