@@ -24,8 +24,17 @@ final class PendingRequests {
     static final int MAX_PER_ID = 64;
     private static final long TTL_NANOS = 10L * 60 * 1_000_000_000;
 
-    /** One request: the HTTP exchange it crossed in, what it asked, and when. */
+    /**
+     * One request: the HTTP exchange it crossed in, what it asked, and when. Its method and tool name are
+     * kept as an event shows them ({@link McpEvent#MAX_TEXT} characters): a client's may be as long as its
+     * body, and a request whose answer never crosses is kept for minutes, up to {@link #MAX_WAITING} of them.
+     */
     record Pending(long exchange, String method, String tool, long startNanos) {
+
+        Pending {
+            method = McpEvent.bounded(method);
+            tool = McpEvent.bounded(tool);
+        }
     }
 
     /** A request as kept: with its place in the order of arrival, across all keys. */

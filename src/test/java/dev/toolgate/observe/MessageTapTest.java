@@ -195,4 +195,22 @@ class MessageTapTest {
         assertThat(PendingKeys.of("r", PendingKeys.session(session), Direction.CLIENT_TO_SERVER, id))
                 .hasSizeLessThan(2 * PendingKeys.MAX_RAW);
     }
+
+    @Test
+    void aWaitingRequestKeepsNoMoreOfItsMethodAndToolNameThanAnEventShows() {
+        // a passthrough client whose request is never answered (it hangs up) leaves it waiting for minutes: a
+        // method or tool name as long as the body must not stay behind whole with each of a hundred thousand
+        String method = "m".repeat(512 * 1024);
+        String tool = "t".repeat(512 * 1024);
+        long exchange = tap.exchange();
+        observe("s", exchange, Direction.CLIENT_TO_SERVER, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"" + method
+                + "\",\"params\":{\"name\":\"" + tool + "\"}}");
+
+        observe("s", exchange, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{}}");
+
+        TapEvent answer = events.getLast();
+        assertThat(answer.kind()).isEqualTo(Kind.RESPONSE);
+        assertThat(answer.method()).hasSize(McpEvent.MAX_TEXT + 1).startsWith("mmm").endsWith("…");
+        assertThat(answer.tool()).hasSize(McpEvent.MAX_TEXT + 1).startsWith("ttt").endsWith("…");
+    }
 }
