@@ -11,7 +11,9 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.config.Redacted;
 import dev.toolgate.config.Route;
+import dev.toolgate.config.SecretNames;
 import dev.toolgate.config.Service;
 
 import java.util.HashMap;
@@ -19,7 +21,8 @@ import java.util.Map;
 
 /**
  * The routes, services and consumers of a loaded document as Kong's log serializer shows them
- * (snake_case entities; consumers without credentials; vault secrets shown as their references),
+ * (snake_case entities; consumers without credentials; vault secrets shown as their references, and the
+ * values of fields named like secrets masked, as a route's matching header {@code x-internal-token}),
  * rendered once per plugin instance and shared by every log entry.
  */
 public final class LogEntities {
@@ -71,10 +74,28 @@ public final class LogEntities {
         return tree;
     }
 
+    /** The value with every string or number in it masked, its shape (arrays, objects) kept. */
+    private static JsonNode masked(JsonNode value) {
+        if (value instanceof ArrayNode array) {
+            ArrayNode shown = array.arrayNode();
+            array.forEach(item -> shown.add(masked(item)));
+            return shown;
+        }
+        if (value instanceof ObjectNode object) {
+            ObjectNode shown = object.objectNode();
+            object.properties().forEach(field -> shown.set(field.getKey(), masked(field.getValue())));
+            return shown;
+        }
+        return value.isNull() ? value : TextNode.valueOf(Redacted.MASK);
+    }
+
     private static void hide(JsonNode node, Redaction redaction) {
         if (node instanceof ObjectNode object) {
             object.properties().forEach(field -> {
-                if (field.getValue().isTextual()) {
+                if (SecretNames.secret(field.getKey())) {
+                    // a route matched on a header that reads like a secret (x-internal-token): its values are one
+                    field.setValue(masked(field.getValue()));
+                } else if (field.getValue().isTextual()) {
                     field.setValue(TextNode.valueOf(redaction.text(field.getValue().asText())));
                 } else {
                     hide(field.getValue(), redaction);
