@@ -51,7 +51,7 @@ public final class LabelBounds {
         if (e.tool() == null) {
             return null;
         }
-        return tools.label(e.tool(), e.toolKnown() || e.errorCode() == null && !e.toolError());
+        return tools.label(e.tool(), proven(e));
     }
 
     /** The event's method label, or null when it has no method. */
@@ -60,6 +60,17 @@ public final class LabelBounds {
             return null;
         }
         return methods.label(e.method(), e.notification() ? NOTIFICATIONS.contains(e.method()) : e.errorCode() == null);
+    }
+
+    /**
+     * True when the event is evidence that the name it would be counted under is real: its tool (as
+     * {@link #tool} judges it), or, without one, its method (as {@link #method} does).
+     */
+    public static boolean proven(McpEvent e) {
+        if (e.tool() != null) {
+            return e.toolKnown() || e.errorCode() == null && !e.toolError();
+        }
+        return e.notification() ? NOTIFICATIONS.contains(e.method()) : e.errorCode() == null;
     }
 
     /** An error type's label, or null for none. */

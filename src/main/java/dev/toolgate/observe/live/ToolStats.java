@@ -1,5 +1,6 @@
 package dev.toolgate.observe.live;
 
+import dev.toolgate.observe.LabelBounds;
 import dev.toolgate.observe.McpEvent;
 
 import java.util.ArrayList;
@@ -109,7 +110,10 @@ public final class ToolStats {
         Window window = names.get(name);
         if (window == null) {
             boolean tool = e.tool() != null;
-            window = names.size() >= MAX_NAMES ? names.computeIfAbsent("(other)", n -> new Window(tool))
+            // a name takes one of the route's places for good: only on evidence that it is real (as a metric
+            // label), so that names a client makes up and gets refused never crowd the real tools out
+            window = names.size() >= MAX_NAMES || !LabelBounds.proven(e)
+                    ? names.computeIfAbsent(LabelBounds.OTHER, n -> new Window(tool))
                     : names.computeIfAbsent(name, n -> new Window(tool));
         }
         window.add(clock.getAsLong() / 1000 / SLOT_SECONDS, e.failed(), e.latencyMillis());

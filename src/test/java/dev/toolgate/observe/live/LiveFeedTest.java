@@ -121,4 +121,18 @@ class LiveFeedTest {
 
         assertThat(wrong).isNull();
     }
+
+    @Test
+    void toolNamesAClientMakesUpNeverCrowdTheRealToolsOutOfTheStatistics() {
+        // each made-up name is refused as an unknown tool (-32602, a name nobody listed): no evidence it is real
+        for (int i = 0; i < 2_000; i++) {
+            feed.message(new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", Integer.toString(i), "tools/call",
+                    "made-up-" + i, 1_000_000, -1, -1, -1, null, null, 80, 120, -32602, "Unknown tool", false, false,
+                    null, null, null, null, null));
+        }
+        feed.message(call(1));
+
+        assertThat(feed.stats()).extracting(ToolStats.Row::name).contains("getWidget");
+        assertThat(feed.stats()).extracting(ToolStats.Row::name).noneMatch(t -> t.startsWith("made-up-"));
+    }
 }
