@@ -20,22 +20,48 @@ public final class Redacted extends JsonSerializer<Object> {
     public static final String MASK = "[redacted]";
 
     /** A URL's scheme and userinfo; the authority ends at the first {@code / ? #}, the userinfo at its last {@code @}. */
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
     private static final Pattern USERINFO = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#\\s]*)@");
 
     /**
      * A text that is a URL with its userinfo's password masked ({@code http://user:[redacted]@host/}); a
-     * userinfo without a password is masked whole, as it is often a token itself ({@code https://TOKEN@host}).
-     * Any other text is returned as it is.
+     * userinfo without a password is masked whole, as it is often a token itself ({@code https://TOKEN@host}),
+     * and so are the values of query arguments named like secrets ({@code ?token=[redacted]}). Any other text is returned as it is.
      */
     public static String url(String text) {
+        if (!SCHEME.matcher(text).lookingAt()) {
+            return text;
+        }
         Matcher m = USERINFO.matcher(text);
         if (!m.find()) {
-            return text;
+            return query(text);
         }
         String userinfo = m.group(2);
         int colon = userinfo.indexOf(':');
         String shown = colon < 0 ? MASK : userinfo.substring(0, colon + 1) + MASK;
-        return m.group(1) + shown + "@" + text.substring(m.end());
+        return m.group(1) + shown + "@" + query(text.substring(m.end()));
+    }
+
+    /**
+     * {@code rest} (a URL after its userinfo) with the values of query arguments named like secrets masked:
+     * collectors and log services take tokens there too ({@code /v1/traces?api_key=...}).
+     */
+    private static String query(String rest) {
+        int start = rest.indexOf('?');
+        if (start < 0) {
+            return rest;
+        }
+        int end = rest.indexOf('#', start);
+        end = end < 0 ? rest.length() : end;
+        StringBuilder shown = new StringBuilder(rest.length()).append(rest, 0, start + 1);
+        String[] arguments = rest.substring(start + 1, end).split("&", -1);
+        for (int i = 0; i < arguments.length; i++) {
+            int equals = arguments[i].indexOf('=');
+            boolean secret = equals > 0 && equals < arguments[i].length() - 1
+                    && SecretNames.secret(arguments[i].substring(0, equals));
+            shown.append(i == 0 ? "" : "&").append(secret ? arguments[i].substring(0, equals + 1) + MASK : arguments[i]);
+        }
+        return shown.append(rest, end, rest.length()).toString();
     }
 
     /**

@@ -22,7 +22,7 @@ class AdminPluginSecretsIT {
 
     static final List<String> SECRETS = List.of("OTELPW_SECRET", "bearer-tok-8812", "api-key-value-7731",
             "query-key-value-5521", "body-password-4411", "cookie-sid-9931", "args-password-2231", "args-api-key-6671",
-            "otel-header-token-1155", "oauth-client-secret-0001");
+            "otel-header-token-1155", "oauth-client-secret-0001", "otel-query-token-6620");
 
     static TestGateway gateway;
     static AdminHttp admin;
@@ -46,6 +46,7 @@ class AdminPluginSecretsIT {
                   - name: opentelemetry
                     config:
                       traces_endpoint: "http://otluser:OTELPW_SECRET@127.0.0.1:19196/v1/traces"
+                      logs_endpoint: "http://127.0.0.1:19196/v1/logs?region=eu&api_key=otel-query-token-6620#top"
                       headers: {Authorization: "Bearer otel-header-token-1155", X-Team: observability}
                   - name: request-transformer
                     config:
@@ -111,6 +112,12 @@ class AdminPluginSecretsIT {
     void aUrlShowsItsUserButNotItsPassword() {
         assertThat(plugin("opentelemetry").at("/config/traces_endpoint").asText())
                 .isEqualTo("http://otluser:[redacted]@127.0.0.1:19196/v1/traces");
+    }
+
+    @Test
+    void aUrlShowsItsQueryArgumentsButNotTheValuesOfThoseNamedLikeSecrets() {
+        assertThat(plugin("opentelemetry").at("/config/logs_endpoint").asText())
+                .isEqualTo("http://127.0.0.1:19196/v1/logs?region=eu&api_key=[redacted]#top");
     }
 
     @Test

@@ -20,6 +20,14 @@ class SecretNamesTest {
     }
 
     @Test
+    void anAuthenticationHeaderAsSomeApisNameTheirCredentialIsSecret() {
+        assertThat(SecretNames.secret("Authentication")).isTrue();
+        assertThat(SecretNames.secret("X-Authentication")).isTrue();
+        assertThat(SecretNames.secret("WWW-Authenticate")).isFalse();
+        assertThat(SecretNames.secret("X-Authenticated-Userid")).isFalse();
+    }
+
+    @Test
     void ordinaryNamesAreNot() {
         assertThat(SecretNames.secret("keyword")).isFalse();
         assertThat(SecretNames.secret("author")).isFalse();
