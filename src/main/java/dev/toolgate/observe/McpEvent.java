@@ -67,7 +67,7 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
     }
 
     /** The text cut at {@link #MAX_TEXT} characters (and marked so), or as it is. */
-    static String bounded(String text) {
+    public static String bounded(String text) {
         return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "…";
     }
 

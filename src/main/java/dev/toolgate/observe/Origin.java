@@ -9,11 +9,17 @@ package dev.toolgate.observe;
  * @param consumer   the consumer's username (or custom id, or id), or null
  * @param customId   the consumer's custom id, or null
  * @param clientIp   the client's address (or what a trusted proxy says it is)
- * @param authority  the host (and port) the client addressed, or null
- * @param protocol   the {@code MCP-Protocol-Version} the client sent, or null
+ * @param authority  the host (and port) the client addressed, or null; cut at 256 characters
+ * @param protocol   the {@code MCP-Protocol-Version} the client sent, or null; cut at 256 characters
  */
 public record Origin(RouteFacts route, String consumerId, String consumer, String customId, String clientIp,
                      String authority, String protocol) {
+
+    /** The client's own texts are cut as an event's are: they reach spans, log entries and the page as given. */
+    public Origin {
+        authority = McpEvent.bounded(authority);
+        protocol = McpEvent.bounded(protocol);
+    }
 
     /**
      * What an MCP route is, for labels and logs.

@@ -32,4 +32,17 @@ class McpSpansTest {
         // the event keeps the id as JSON text: "a\"b" is the string a"b, not a\"b
         assertThat(spans.of(call("\"a\\\"b\\u00e9\"")).getFirst().getAttributes().get(REQUEST_ID)).isEqualTo("a\"bé");
     }
+
+    @Test
+    void aClientsHostAndProtocolVersionReachTheSpanCutAt256Characters() {
+        String long_ = "h".repeat(8_000);
+        Origin origin = new Origin(ORIGIN.route(), null, null, null, "127.0.0.1", long_ + ":8000", long_);
+        TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
+                0x00f067aa0ba902b8L, true, null, null);
+        McpEvent event = new McpEvent(origin, 1_700_000_000_000L, "session-1", "1", "tools/list", null, 900_000, -1,
+                -1, -1, null, null, 120, 300, null, null, false, false, null, null, ids, null, null);
+        var attributes = spans.of(event).getFirst().getAttributes();
+        assertThat(attributes.get(AttributeKey.stringKey("mcp.protocol.version"))).hasSizeLessThanOrEqualTo(257);
+        assertThat(attributes.get(AttributeKey.stringKey("server.address"))).hasSizeLessThanOrEqualTo(257);
+    }
 }
