@@ -68,7 +68,8 @@ final class HttpLogSender implements AutoCloseable {
         // Kong sends an entry alone when batches are of one, else a JSON array; either way streamed into
         // the buffer the client sends: no tree per entry, no copy of the batch
         boolean alone = config.queue().maxBatchSize() == 1 && batch.size() == 1;
-        var out = new BufferOutput(batch.size() * 2048);
+        // about an entry's size each, never more than 1 MiB ahead: a batch grows its buffer as it is written
+        var out = new BufferOutput((int) Math.min(1L << 20, batch.size() * 2048L));
         try (var g = Json.MAPPER.createGenerator(out)) {
             if (!alone) {
                 g.writeStartArray();
