@@ -124,12 +124,17 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
      *
      * @param consumedFields body fields the gateway's authentication consumed (masked too)
      */
+    /** What a log shows of a payload over {@link #MAX_MASKED_PAYLOAD_BYTES}: its size alone. */
+    public static String tooLarge(int length) {
+        return "[" + length + " bytes, too large to mask, not shown]";
+    }
+
     public String payload(byte[] bytes, int offset, int length, Set<String> consumedFields) {
         if (bytes == null || length <= 0) {
             return null;
         }
         if (length > MAX_MASKED_PAYLOAD_BYTES) {
-            return "[" + length + " bytes, too large to mask, not shown]";
+            return tooLarge(length);
         }
         String shown;
         try {

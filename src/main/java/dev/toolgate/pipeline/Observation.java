@@ -8,6 +8,7 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.observe.ExchangeEvent;
 import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.Redaction;
 import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.RecurringText;
 import dev.toolgate.observe.TrafficSink;
@@ -227,9 +228,13 @@ public final class Observation {
         Integer code = null;
         String message = null;
         boolean toolError = r.toolError != null && r.toolError;
+        boolean shown = payloads();
+        // one copy for both readers, and none of an answer too large for either (up to 16 MiB, on the event loop)
+        byte[] bytes = answer.length() <= (shown ? Redaction.MAX_MASKED_PAYLOAD_BYTES : MAX_INSPECTED)
+                && (shown || r.toolError == null) ? answer.getBytes() : null;
         if (r.toolError == null && answer.length() <= MAX_INSPECTED) {
             try {
-                List<McpEnvelope> read = McpEnvelope.readAll(answer.getBytes(), 0, answer.length());
+                List<McpEnvelope> read = McpEnvelope.readAll(bytes, 0, bytes.length);
                 if (read.size() == 1 && read.getFirst().error()) {
                     code = read.getFirst().errorCode();
                     message = errorMessage(answer);
@@ -239,8 +244,8 @@ public final class Observation {
                 message = "the answer is not JSON";
             }
         }
-        String payload = payloads() ? route.redaction().payload(answer.getBytes(), 0, answer.length(), java.util.Set.of())
-                : null;
+        String payload = !shown ? null : bytes == null ? Redaction.tooLarge(answer.length())
+                : route.redaction().payload(bytes, 0, bytes.length, java.util.Set.of());
         finish(r, answer.length(), code, message, toolError, payload);
     }
 
