@@ -71,7 +71,24 @@ public final class UpstreamClient {
          * is never named (RFC 6066 §3), as nginx does not name it.
          */
         Clients of(UpstreamTarget target) {
-            return target.tls() && IpBlock.parseAddress(target.host()) == null ? named : plain;
+            return target.tls() && !address(target.host()) ? named : plain;
+        }
+
+        /**
+         * True for an IPv6 literal (no name holds a colon) or an all-digit dotted IPv4 one (no top-level domain
+         * is all digits): asked on every call, so no parsing, no exception for a name.
+         */
+        private static boolean address(String host) {
+            if (host.indexOf(':') >= 0) {
+                return true;
+            }
+            for (int i = 0; i < host.length(); i++) {
+                char c = host.charAt(i);
+                if (c != '.' && (c < '0' || c > '9')) {
+                    return false;
+                }
+            }
+            return true;
         }
         AtomicInteger busy(String pool, UpstreamTarget target) {
             return busy.computeIfAbsent(pool + (target.tls() ? "s:" : ":") + target.host() + ":" + target.port(),
