@@ -28,7 +28,7 @@ import dev.toolgate.mode.conversion.ToolSet;
 import dev.toolgate.mode.conversion.ToolView;
 import dev.toolgate.mode.conversion.ToolViews;
 import dev.toolgate.mode.passthrough.PassthroughProxy;
-import dev.toolgate.mode.passthrough.LegacyCalls;
+import dev.toolgate.mode.passthrough.EraBridges;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.pipeline.PolicyOrder;
@@ -50,15 +50,15 @@ final class Endpoints {
     private final Cluster cluster;
     private final UpstreamClient client;
     private final MessageTap tap;
-    private final LegacyCalls legacyCalls;
+    private final EraBridges bridges;
     private final String version;
     private final Map<String, Route> routes;
     private final Map<String, PolicyChain> chains;
 
     /** {@code client} is null when the snapshot only validates. */
-    Endpoints(Sessions sessions, Cluster cluster, UpstreamClient client, MessageTap tap, LegacyCalls legacyCalls,
+    Endpoints(Sessions sessions, Cluster cluster, UpstreamClient client, MessageTap tap, EraBridges bridges,
               String version, Map<String, Route> routes, Map<String, PolicyChain> chains) {
-        this.legacyCalls = legacyCalls;
+        this.bridges = bridges;
         this.sessions = sessions;
         this.cluster = cluster;
         this.client = client;
@@ -170,7 +170,7 @@ final class Endpoints {
                 session.sessionTtlSeconds());
         var eras = new PassthroughProxy.Eras(proxy.server().upstreamEra(), route.id() + "/era-bridge", rounds,
                 cluster.clock(), proxy.server().cacheHints().ttlMs(),
-                cacheScope(route, proxy, access.restricts(), report, plugin), session.sessionTtlSeconds(), legacyCalls);
+                cacheScope(route, proxy, access.restricts(), report, plugin), session.sessionTtlSeconds(), bridges);
         return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service),
                 service.path(), route.stripPath(), route.pathHandling(), route.preserveHost(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),

@@ -12,7 +12,7 @@ import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.cluster.Cluster;
 import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mode.conversion.Sessions;
-import dev.toolgate.mode.passthrough.LegacyCalls;
+import dev.toolgate.mode.passthrough.EraBridges;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficCounters;
@@ -114,7 +114,7 @@ public final class Gateway implements AutoCloseable {
         this.tap = new MessageTap(traffic, System::nanoTime);
         this.telemetry = new Telemetry(this::vertx, traffic);
         this.builder = new SnapshotBuilder(loader(options.environment()), sessions, cluster, this::upstream, tap,
-                new LegacyCalls(), Version.current(), options.addresses(),
+                new EraBridges(), Version.current(), options.addresses(),
                 new ConfigInput(limits.specsOutsideConfigDir(), limits.metadataUpstreams()), telemetry);
     }
 
@@ -208,7 +208,7 @@ public final class Gateway implements AutoCloseable {
         try (Cluster unused = new Cluster(InstantSource.system(), new java.security.SecureRandom())) {
             // a tap that reports nothing: a checked snapshot's routes are built as the served ones, never used
             MessageTap silent = new MessageTap(event -> { }, System::nanoTime);
-            return new SnapshotBuilder(loader(environment), null, unused, () -> null, silent, new LegacyCalls(),
+            return new SnapshotBuilder(loader(environment), null, unused, () -> null, silent, new EraBridges(),
                     Version.current(),
                     ClientAddresses.PEER, input, null).load(document, baseDirectory, new ConfigReport());
         }

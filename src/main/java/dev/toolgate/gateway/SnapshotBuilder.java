@@ -21,7 +21,7 @@ import dev.toolgate.mode.Mode;
 import dev.toolgate.mode.conversion.McpServerEndpoint;
 import dev.toolgate.mode.conversion.ToolViews;
 import dev.toolgate.mode.passthrough.PassthroughProxy;
-import dev.toolgate.mode.passthrough.LegacyCalls;
+import dev.toolgate.mode.passthrough.EraBridges;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.openapi.OpenApiDocument;
 import dev.toolgate.mode.conversion.Sessions;
@@ -62,7 +62,7 @@ final class SnapshotBuilder {
     private final Cluster cluster;
     private final Supplier<UpstreamClient> upstream;
     private final MessageTap tap;
-    private final LegacyCalls legacyCalls;
+    private final EraBridges bridges;
     private final String version;
     private final ClientAddresses addresses;
     private final ConfigInput input;
@@ -73,9 +73,9 @@ final class SnapshotBuilder {
      * validates (never serves).
      */
     SnapshotBuilder(ConfigLoader loader, Sessions sessions, Cluster cluster, Supplier<UpstreamClient> upstream,
-                    MessageTap tap, LegacyCalls legacyCalls, String version, ClientAddresses addresses, ConfigInput input,
+                    MessageTap tap, EraBridges bridges, String version, ClientAddresses addresses, ConfigInput input,
                     Telemetry telemetry) {
-        this.legacyCalls = legacyCalls;
+        this.bridges = bridges;
         this.telemetry = telemetry;
         this.loader = loader;
         this.sessions = sessions;
@@ -123,7 +123,7 @@ final class SnapshotBuilder {
             chains.put(route.id(), PolicyChain.of(route.id(), route.serviceId(), policies));
             routes.put(route.id(), route);
         }
-        Endpoints endpoints = new Endpoints(sessions, cluster, upstream.get(), tap, legacyCalls, version, routes, chains);
+        Endpoints endpoints = new Endpoints(sessions, cluster, upstream.get(), tap, bridges, version, routes, chains);
         Map<String, RouteHandler> handlers = new HashMap<>();
         Map<String, ToolSet> toolSets = new LinkedHashMap<>();
         for (Route route : active) {

@@ -48,12 +48,14 @@ final class EraBridge {
 
     private final Settings settings;
     private final ModernResults results;
-    private final LegacySessions sessions = new LegacySessions();
+    private final LegacySessions sessions;
     private final AtomicLong ids = new AtomicLong();
     private final String prefix = "tg-" + Long.toHexString(System.nanoTime() & 0xffffff) + "-";
 
-    EraBridge(Settings settings) {
+    /** @param sessions the sessions with the legacy server, which outlive this configuration */
+    EraBridge(Settings settings, LegacySessions sessions) {
         this.settings = settings;
+        this.sessions = sessions;
         this.results = new ModernResults(settings.ttlMs(), settings.cacheScope());
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * find it (they used to find nothing, and the call waited out {@code read_timeout} for answers already
  * sent). Keys are the client's session id and the JSON-RPC id of the message.
  */
-public final class LegacyCalls {
+final class LegacyCalls {
 
     private final AtomicLong inputs = new AtomicLong();
     private final Map<String, Promise<JsonNode>> awaited = new ConcurrentHashMap<>();

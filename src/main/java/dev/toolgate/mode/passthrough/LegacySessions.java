@@ -48,10 +48,13 @@ final class LegacySessions {
     /** A session being opened or open, and the link of the caller that opened it (which ends it). */
     private record Held(Future<Opened> session, UpstreamLink link) {
 
+        /** Ends it at the server: now when open, once opened when its {@code initialize} is still on its way. */
         void end() {
-            if (session.succeeded() && session.result().id() != null) {
-                link.delete(session.result().id(), session.result().version());
-            }
+            session.onSuccess(opened -> {
+                if (opened.id() != null) {
+                    link.delete(opened.id(), opened.version());
+                }
+            });
         }
     }
 
@@ -78,6 +81,14 @@ final class LegacySessions {
             }
         }
         return onThisContext(session);
+    }
+
+    /** Ends every session at the server and forgets them: their route or server is gone from the configuration. */
+    void endAll() {
+        synchronized (open) {
+            open.values().forEach(Held::end);
+            open.clear();
+        }
     }
 
     /** Forgets a session the server no longer knows (it answered 404), unless another replaced it already. */
@@ -121,7 +132,12 @@ final class LegacySessions {
     }
 
     private static String excerpt(String text) {
-        return text.length() > EXCERPT_CHARS ? text.substring(0, EXCERPT_CHARS) + "… (truncated)" : text;
+        if (text.length() <= EXCERPT_CHARS) {
+            return text;
+        }
+        // never half of a surrogate pair: the client's JSON would carry a lone one
+        int end = Character.isHighSurrogate(text.charAt(EXCERPT_CHARS - 1)) ? EXCERPT_CHARS - 1 : EXCERPT_CHARS;
+        return text.substring(0, end) + "… (truncated)";
     }
 
     /** A future shared by several event loops, completed on the caller's. */

@@ -95,9 +95,10 @@ public final class PassthroughProxy implements McpEndpoint {
         this.relay = new Relay(settings.route(), tap);
         this.modern = new ModernTraffic(new UpstreamEras(eras.upstreamEra(), eras.clock()),
                 new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
-                        eras.listCacheScope())),
+                        eras.listCacheScope()), eras.bridges().sessions(eras.endpoint(), settings.target(),
+                        settings.servicePath())),
                 new LegacyBridge(eras.endpoint() + "/legacy", eras.store(), eras.clock(), eras.sessionTtlSeconds(),
-                        eras.legacyCalls()),
+                        eras.bridges().calls()),
                 this::link, eras.upstreamEra());
     }
 
@@ -111,11 +112,11 @@ public final class PassthroughProxy implements McpEndpoint {
      * @param listTtlMs      a bridged tool list's {@code ttlMs}
      * @param listCacheScope a bridged tool list's {@code cacheScope} (when no tool ACL filters it)
      * @param sessionTtlSeconds how long a bridged legacy client's session lives without a request
-     * @param legacyCalls    the legacy bridges' calls in flight, kept across reloads
+     * @param bridges        what the bridges keep across reloads: legacy calls in flight, legacy servers' sessions
      */
     public record Eras(String upstreamEra, String endpoint, dev.toolgate.mcp.SessionStore store,
                        java.time.InstantSource clock, long listTtlMs, String listCacheScope, long sessionTtlSeconds,
-                       LegacyCalls legacyCalls) {
+                       EraBridges bridges) {
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.gateway.Limits;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.ModernHttp;
 import dev.toolgate.testing.RestUpstream;
@@ -51,7 +52,14 @@ class EraBridgeUpstreamSessionsIT {
                     request.response().setStatusCode(200).end();
                 });
         Limits limits = Limits.DEFAULT;
-        gateway = TestGateway.start("""
+        gateway = TestGateway.start(config(), Map.of(), false, Map.of(),
+                new Limits(limits.proxy(), limits.admin(), limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(),
+                        limits.sessionIdleSeconds(), POOL, 1_000, limits.upstreamIdleMs(), false, false,
+                        limits.adminHostNames()));
+    }
+
+    static String config() {
+        return """
                 _format_version: "3.0"
                 services:
                   - name: legacy-only
@@ -60,10 +68,7 @@ class EraBridgeUpstreamSessionsIT {
                       - name: legacy-only
                         paths: [/mcp]
                         plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy}}}]
-                """.formatted(legacyOnly.url()), Map.of(), false, Map.of(),
-                new Limits(limits.proxy(), limits.admin(), limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(),
-                        limits.sessionIdleSeconds(), POOL, 1_000, limits.upstreamIdleMs(), false, false,
-                        limits.adminHostNames()));
+                """.formatted(legacyOnly.url());
     }
 
     @AfterAll
@@ -148,6 +153,20 @@ class EraBridgeUpstreamSessionsIT {
             assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
         }
 
+        assertThat(opened.get() - before).as("sessions opened at the server").isEqualTo(1);
+    }
+
+    @Test
+    void aReloadThatKeepsTheRouteAndItsServerKeepsTheUpstreamSession() {
+        ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
+        int before = opened.get();
+        assertThat(list(modern, "{\"experimental\":{\"reloaded\":true}}", "1").status()).isEqualTo(200);
+
+        AdminHttp.Response reloaded = new AdminHttp(gateway).postConfig(config() + "consumers: [{username: added}]\n");
+        assertThat(reloaded.status()).as(reloaded.body()).isEqualTo(200);
+        McpHttp.Response after = list(modern, "{\"experimental\":{\"reloaded\":true}}", "1");
+
+        assertThat(after.status()).as(after.toString()).isEqualTo(200);
         assertThat(opened.get() - before).as("sessions opened at the server").isEqualTo(1);
     }
 

@@ -1,0 +1,46 @@
+package dev.toolgate.mode.passthrough;
+
+import dev.toolgate.http.UpstreamTarget;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the era bridges keep for the gateway's lifetime rather than a configuration's. The legacy calls in flight
+ * ({@link LegacyCalls}), and the sessions each route's bridge holds with its legacy server: a reload that keeps
+ * the route and its server keeps them, where it used to drop up to {@link LegacySessions#MAX_SESSIONS} of them
+ * without ending them at the server and open them all again. The sessions of at most {@link #MAX_SERVERS} route
+ * and server pairs are kept; those of the least recently built are ended at the server.
+ */
+public final class EraBridges {
+
+    static final int MAX_SERVERS = 256;
+
+    private final LegacyCalls calls = new LegacyCalls();
+    private final Map<String, LegacySessions> servers = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, LegacySessions> eldest) {
+            if (size() <= MAX_SERVERS) {
+                return false;
+            }
+            eldest.getValue().endAll();
+            return true;
+        }
+    };
+
+    LegacyCalls calls() {
+        return calls;
+    }
+
+    /**
+     * The sessions of bridge {@code endpoint} with the legacy server at {@code target} and {@code path}: the same
+     * across configurations that keep all three.
+     */
+    LegacySessions sessions(String endpoint, UpstreamTarget target, String path) {
+        String key = endpoint + "\n" + (target.tls() ? "https://" : "http://") + target.host() + ":" + target.port()
+                + (path == null ? "" : path);
+        synchronized (servers) {
+            return servers.computeIfAbsent(key, k -> new LegacySessions());
+        }
+    }
+}
