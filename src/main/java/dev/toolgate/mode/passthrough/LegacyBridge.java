@@ -216,7 +216,9 @@ final class LegacyBridge {
 
     /** One round: the request as a 2026-07-28 request, with the answers of the round before. */
     private Future<Void> call(Call call, String requestState, ObjectNode inputs, int round) {
-        if (call.cancelled().isComplete()) {
+        // a client gone between rounds (its close heard by the round before, whose handler is replaced) is not
+        // to be asked of the server again
+        if (call.cancelled().isComplete() || call.answer().gone()) {
             return Future.failedFuture(new CallCancelled());
         }
         ObjectNode params = call.request().params() instanceof ObjectNode p ? p.deepCopy() : Json.object();
@@ -269,6 +271,10 @@ final class LegacyBridge {
                 answer.stream().close();
             }
         });
+        // closed while the round's request was on its way: the handler just set will never hear it
+        if (call.answer().gone() && found.tryFail(new CallCancelled())) {
+            answer.stream().close();
+        }
         // the cancellation arrives on the notification's event loop; the stream and the client's answer are this one's
         Context here = Vertx.currentContext();
         call.cancelled().onComplete(v -> here.runOnContext(now -> {
