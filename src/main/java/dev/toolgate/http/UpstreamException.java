@@ -90,8 +90,8 @@ public final class UpstreamException extends RuntimeException {
         }
         if (handshake(failure)) {
             // no session was agreed, so nothing was sent: the fix is the service's URL or the server's TLS settings
-            return new UpstreamException(Kind.CONNECT, t.service(), "failed the TLS handshake (no TLS version or "
-                    + "cipher suite in common, or its port does not speak TLS)" + logged(failure, t));
+            return new UpstreamException(Kind.CONNECT, t.service(), "failed the TLS handshake (for example no TLS "
+                    + "version or cipher suite in common, or its port does not speak TLS)" + logged(failure, t));
         }
         return new UpstreamException(Kind.BROKEN, t.service(), "broke off the exchange" + logged(failure, t));
     }
