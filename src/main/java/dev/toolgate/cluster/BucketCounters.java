@@ -118,10 +118,24 @@ abstract class BucketCounters<B> implements Counters {
         long now = clock.millis();
         Future<Void> given = Future.succeededFuture();
         for (BucketPlan.Bucket bucket : plan) {
+            if (rolledOver(bucket, now)) {
+                // a window that reset since may have been spent from: the request stays counted, not one let through
+                continue;
+            }
             Slot slot = slot(bucket(kept + counted.windows().keySuffix() + bucket.suffix(), bucket, now));
             given = given.compose(v -> slot.giveBack());
         }
         return given;
+    }
+
+    /** True when a window of {@code bucket} has begun again since it was planned. */
+    private static boolean rolledOver(BucketPlan.Bucket bucket, long now) {
+        for (Period period : bucket.periods()) {
+            if (period.start(now) != period.start(bucket.atMillis())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

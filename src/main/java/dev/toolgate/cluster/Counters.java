@@ -17,8 +17,9 @@ public interface Counters {
     /**
      * Takes back a request of {@code key} that {@code counted} counted, when what it was counted for was
      * not done after all (a passthrough batch refused whole): its windows get the request back, never past
-     * their limit, so a window that has been reset since stays full. Fails when the counters cannot be
-     * reached.
+     * their limit; windows that have reset since get nothing (they may have been spent from, and one more
+     * request would pass), so across a window's end the request stays counted. Fails when the counters
+     * cannot be reached.
      */
     Future<Void> giveBack(String key, Usage counted);
 }

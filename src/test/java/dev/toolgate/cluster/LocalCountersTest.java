@@ -75,6 +75,20 @@ class LocalCountersTest {
     }
 
     @Test
+    void aRequestGivenBackAfterItsWindowEndedGivesNothingToTheNextWindow() {
+        Windows second = windows(Period.SECOND, 2);
+        clock.set(Instant.parse("2026-11-24T10:00:00.999Z"));
+        Usage lastOfItsSecond = hit("a", second);
+        clock.set(Instant.parse("2026-11-24T10:00:01.001Z"));
+        hit("a", second);
+        hit("a", second);
+
+        counters.giveBack("a", lastOfItsSecond).await();
+
+        assertThat(hit("a", second).allowed()).as("a third request in the second that spent its two").isFalse();
+    }
+
+    @Test
     void aRefusedRequestIsCountedNowhere() {
         Windows both = new Windows(Map.of(Period.SECOND, 2L, Period.HOUR, 10L));
         clock.set(Instant.parse("2026-11-24T10:00:00Z"));
