@@ -88,6 +88,36 @@ class Http2ConnectionsIT {
         client.close().await();
     }
 
+    /**
+     * PING frames (or SETTINGS, WINDOW_UPDATE) are not a request in progress: a client that sends one now
+     * and then, and never opens a stream, must not hold a connection (one of the listener's
+     * {@code max_connections}) for ever.
+     */
+    @Test
+    void aConnectionWithoutStreamsIsClosedAfterTheKeepAliveEvenWhileTheClientPingsIt() throws Exception {
+        HttpClientAgent client = h2c();
+        CompletableFuture<Long> closedAt = new CompletableFuture<>();
+        HttpConnection[] connection = new HttpConnection[1];
+        HttpClientResponse answered = client.request(post())
+                .compose(request -> {
+                    connection[0] = request.connection();
+                    connection[0].closeHandler(v -> closedAt.complete(System.nanoTime()));
+                    return request.send(Buffer.buffer(INITIALIZE));
+                }).await();
+        assertThat(answered.statusCode()).isEqualTo(200);
+        answered.body().await();
+        long ended = System.nanoTime();
+        long pinging = vertx.setPeriodic(500, id -> connection[0].ping(Buffer.buffer("12345678")));
+        try {
+            long closed = closedAt.get(15, TimeUnit.SECONDS);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(closed - ended)).as("closed after the 3 s keep-alive, not before")
+                    .isBetween(2_500L, 8_000L);
+        } finally {
+            vertx.cancelTimer(pinging);
+            client.close().await();
+        }
+    }
+
     @Test
     void aStreamWhoseBodyStopsArrivingIsAnswered408AfterTheBodyTimeoutAndTheConnectionGoesOn() throws Exception {
         HttpClientAgent client = h2c();
