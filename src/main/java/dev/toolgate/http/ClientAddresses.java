@@ -29,30 +29,49 @@ public record ClientAddresses(List<IpBlock> trusted, String header, boolean recu
     /**
      * The client's address for a request from {@code peer} whose {@link #header} says {@code claimed}
      * (null when absent).
+     *
+     * <p>As nginx's realip reads the header: hops are taken from the right, a hop's port is dropped
+     * ({@code 203.0.113.7:51234}, as Azure's gateway writes it), and a hop that is no address
+     * ({@code unknown}) ends the search at the address found so far. It is never skipped: the hop to
+     * its left was written by whoever sent the request to that proxy, the client itself perhaps.
      */
     public String resolve(String peer, String claimed) {
         if (peer == null || claimed == null || claimed.isBlank() || !isTrusted(peer)) {
             return peer;
         }
-        List<String> hops = new ArrayList<>();
-        for (String hop : claimed.split(",")) {
-            String address = hop.trim();
-            if (!address.isEmpty() && IpBlock.parseAddress(address) != null) {
-                hops.add(address);
+        String[] hops = claimed.split(",");
+        String found = peer;
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim();
+            if (hop.isEmpty()) {
+                continue;
+            }
+            String address = withoutPort(hop);
+            if (IpBlock.parseAddress(address) == null) {
+                return found;
+            }
+            found = address;
+            if (!recursive || !isTrusted(address)) {
+                return found;
             }
         }
-        if (hops.isEmpty()) {
-            return peer;
+        return found;
+    }
+
+    /** {@code 203.0.113.7:80} and {@code [2001:db8::1]:80} without their port; anything else as it is. */
+    private static String withoutPort(String hop) {
+        if (hop.startsWith("[")) {
+            int end = hop.indexOf(']');
+            return end > 0 && (end == hop.length() - 1 || port(hop.substring(end + 1))) ? hop.substring(0, end + 1) : hop;
         }
-        if (!recursive) {
-            return hops.getLast();
-        }
-        for (int i = hops.size() - 1; i >= 0; i--) {
-            if (!isTrusted(hops.get(i))) {
-                return hops.get(i);
-            }
-        }
-        return hops.getFirst();
+        int colon = hop.indexOf(':');
+        return colon > 0 && colon == hop.lastIndexOf(':') && port(hop.substring(colon)) ? hop.substring(0, colon) : hop;
+    }
+
+    /** True for {@code :} and 1 to 5 digits. */
+    private static boolean port(String text) {
+        return text.length() > 1 && text.length() <= 6 && text.charAt(0) == ':'
+                && text.chars().skip(1).allMatch(c -> c >= '0' && c <= '9');
     }
 
     /** True when {@code address} is a trusted proxy. */

@@ -208,6 +208,41 @@ class TrafficRulesIT {
         }
     }
 
+    /**
+     * The trusted proxy's own hop is the last one; when it is not a bare address (Azure Application
+     * Gateway writes {@code address:port}, Squid {@code unknown}) it must not be skipped, or the hop before
+     * it, which the client wrote, decides who the client is. As nginx's realip reads it: a port is dropped,
+     * and a hop that is no address ends the search at the address found so far (here the peer).
+     */
+    @Test
+    void aTrustedProxysHopWithAPortOrNoAddressDoesNotLetTheClientsForgedHopDecide() throws Exception {
+        Path dir = Files.createTempDirectory("toolgate-trusted-hops");
+        Path file = dir.resolve("kong.yaml");
+        Files.writeString(file, config(rest.url()));
+        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Forwarded-For",
+                false);
+        try (Gateway behind = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false,
+                k -> null, InstantSource.system(), new SecureRandom(), trusting))) {
+            java.net.URI office = java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/office");
+            String head = RawHttp.start("POST", office) + "Content-Type: application/json\r\n"
+                    + "Accept: application/json, text/event-stream\r\nContent-Length: " + PING.length() + "\r\n";
+            byte[] ping = PING.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            RawHttp.Response withPort = RawHttp.exchange(office, head + "X-Forwarded-For: 10.1.2.3, 203.0.113.7:51234\r\n",
+                    ping);
+            assertThat(withPort.status()).as(withPort.body()).isEqualTo(403);
+            assertThat(withPort.body()).contains("IP address not allowed: 203.0.113.7");
+
+            RawHttp.Response unknown = RawHttp.exchange(office, head + "X-Forwarded-For: 10.1.2.3, unknown\r\n", ping);
+            assertThat(unknown.status()).as(unknown.body()).isEqualTo(403);
+            assertThat(unknown.body()).contains("IP address not allowed: 127.0.0.1");
+
+            rest.clear();
+            RawHttp.Response inside = RawHttp.exchange(office, head + "X-Forwarded-For: 203.0.113.7, 10.1.2.3:443\r\n",
+                    ping);
+            assertThat(inside.status()).as("a hop with a port is its address: %s", inside.body()).isEqualTo(200);
+        }
+    }
+
     @Test
     void badTrafficConfigurationIsRefusedWithItsPath() {
         var checked = Configs.check("""
