@@ -75,14 +75,44 @@ public final class ForwardedHeaders {
 
     /**
      * The authority the client addressed: the {@code Host} header over HTTP/1.1, the
-     * {@code :authority} pseudo-header over HTTP/2 (which has no {@code Host}); null when absent.
+     * {@code :authority} pseudo-header over HTTP/2 (which has no {@code Host}); null when absent. An
+     * absolute-form target ({@code GET http://host/path}) names it itself, and the {@code Host} header is
+     * ignored (RFC 9112 §3.2.2), as nginx and so Kong ignore it: a proxy in front that read the target
+     * must not see the request routed by another host.
      */
     public static String authority(HttpServerRequest request) {
+        // over HTTP/2, :authority is the host whatever :path holds (RFC 9113 §8.3.1)
+        String target = request.version() == io.vertx.core.http.HttpVersion.HTTP_2 ? null
+                : absoluteFormAuthority(request.uri());
+        if (target != null) {
+            return target;
+        }
         HostAndPort authority = request.authority();
         if (authority == null) {
             return request.getHeader("host");
         }
         return authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port();
+    }
+
+    /**
+     * The authority of an absolute-form request target ({@code http://host:port/path}: what lies between
+     * {@code ://} and the path, query or end), or null for a target of another form ({@code /path}, {@code *}).
+     */
+    static String absoluteFormAuthority(String target) {
+        if (target == null || target.isEmpty() || target.charAt(0) == '/') {
+            return null;
+        }
+        int separator = target.indexOf("://");
+        if (separator <= 0 || !target.substring(0, separator).chars().allMatch(c -> Character.isLetterOrDigit(c)
+                || c == '+' || c == '-' || c == '.')) {
+            return null;
+        }
+        int start = separator + 3;
+        int end = start;
+        while (end < target.length() && "/?#".indexOf(target.charAt(end)) < 0) {
+            end++;
+        }
+        return target.substring(start, end);
     }
 
     /**

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The request-line and header rules of RFC 9112 that the gateway enforces before routing: the
  * version (a higher 1.x minor version is served as HTTP/1.1, RFC 9110 §6.2; another major version is
- * refused with 505), {@code Host} (RFC 9112 §3.2: required in HTTP/1.1, never twice), and a path that
+ * refused with 505), {@code Host} (RFC 9112 §3.2: required in HTTP/1.1, never twice), the authority of an
+ * absolute-form target (a host, which {@code Host} then does not override), and a path that
  * is valid UTF-8 once percent-decoded (overlong forms such as {@code %C0%AE}, a disguised dot, are
  * not, and must not reach a server that decodes them leniently).
  */
@@ -64,6 +65,11 @@ final class HttpFraming {
         }
         if (hosts.size() == 1 && !HOST.matcher(hosts.getFirst()).matches()) {
             return new GatewayError.BadHost("the Host header is not a host name or address with an optional port");
+        }
+        String target = ForwardedHeaders.absoluteFormAuthority(uri);
+        if (target != null && (target.isEmpty() || !HOST.matcher(target).matches())) {
+            // the target's authority is the request's host (RFC 9112 §3.2.2); userinfo is an error (RFC 9110 §4.2.4)
+            return new GatewayError.BadHost("the request target's authority is not a host name or address with an optional port");
         }
         int end = uri.indexOf('?');
         if (!validUtf8(end < 0 ? uri : uri.substring(0, end))) {

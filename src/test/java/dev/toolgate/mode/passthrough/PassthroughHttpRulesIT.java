@@ -126,6 +126,7 @@ class PassthroughHttpRulesIT {
                       - {name: strip, paths: [/strip], %2$s}
                       - {name: keep, paths: [/keep], strip_path: false, %2$s}
                       - {name: preserve, paths: [/preserve], preserve_host: true, %2$s}
+                      - {name: hosted, hosts: [mcp.example.test], paths: [/hosted], preserve_host: true, %2$s}
                       - name: limited
                         paths: [/limited]
                         plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, max_request_body_size: 1024}}]
@@ -280,6 +281,31 @@ class PassthroughHttpRulesIT {
         RestUpstream.Received received = upstream.next();
         assertThat(received.headers().getAll("host")).containsExactly("mcp.example.test:8443");
         assertThat(received.uri()).isEqualTo("/base/mcp");
+    }
+
+    /**
+     * RFC 9112 §3.2.2: with an absolute-form target the request's host is the target's, and the Host header
+     * is ignored (nginx, and so Kong, route by it). A proxy in front that checks the target's host and
+     * passes the request on must not see the gateway route and forward by another host the client chose.
+     */
+    @Test
+    void anAbsoluteFormTargetsHostIsTheRequestsHostWhateverTheHostHeaderSays() {
+        RawConnection.Response routed = RawConnection.exchange(port, "GET", "http://mcp.example.test:8443/hosted/mcp",
+                List.of("Host: evil.example", "Accept: text/event-stream"), null);
+
+        assertThat(routed.status()).as(routed.toString()).isEqualTo(200);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.headers().getAll("host")).as("preserve_host").containsExactly("mcp.example.test:8443");
+        assertThat(received.headers().getAll("x-forwarded-host")).containsExactly("mcp.example.test");
+        assertThat(received.uri()).isEqualTo("/base/mcp");
+
+        RawConnection.Response elsewhere = RawConnection.exchange(port, "GET", "http://evil.example/hosted/mcp",
+                List.of("Host: mcp.example.test", "Accept: text/event-stream"), null);
+        assertThat(elsewhere.status()).as("the route's host is not the target's: %s", elsewhere).isEqualTo(404);
+
+        RawConnection.Response userinfo = RawConnection.exchange(port, "GET", "http://a@mcp.example.test/hosted/mcp",
+                List.of("Host: mcp.example.test", "Accept: text/event-stream"), null);
+        assertThat(userinfo.status()).as("userinfo in the target: %s", userinfo).isEqualTo(400);
     }
 
     @Test
