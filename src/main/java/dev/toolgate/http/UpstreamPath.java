@@ -35,6 +35,20 @@ public final class UpstreamPath {
         return "v1".equals(pathHandling) ? v1(base, postfix, path, stripPath) : v0(base, postfix, path, stripPath);
     }
 
+    /**
+     * True when the path holds a {@code .} or {@code ..} segment ({@code %2e} counting as a dot), which a
+     * server resolves before it looks the path up: {@code /base/../admin} is its {@code /admin}.
+     */
+    public static boolean hasDotSegment(String path) {
+        for (String segment : path.split("/", -1)) {
+            String dots = segment.replace("%2e", ".").replace("%2E", ".");
+            if (dots.equals(".") || dots.equals("..")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String v1(String base, String postfix, String path, boolean strip) {
         if (!strip) {
             return base + path.substring(1);

@@ -1,11 +1,11 @@
 package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.FinalStatus;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.OriginPolicy;
-import dev.toolgate.http.RouteMatch;
 import dev.toolgate.http.Router;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamException;
@@ -132,6 +132,12 @@ public final class PassthroughProxy implements McpEndpoint {
     @Override
     public Future<Void> handle(Exchange exchange) {
         exchange.requireOrigin(settings.origins());
+        if (UpstreamPath.hasDotSegment(upstreamPath(exchange))) {
+            // the router resolved the request's own dot segments: this one the join made ("/mcp../x" on
+            // route /mcp to service /base is /base/../x), and the server would resolve it outside the service path
+            throw new GatewayException(new GatewayError.InvalidPath(
+                    "the path below the route's prefix begins with a dot segment"));
+        }
         String session = exchange.sessionId();
         long number = tap.exchange();
         MessageTap.Local recorder = exchange.observation().on()
@@ -233,11 +239,16 @@ public final class PassthroughProxy implements McpEndpoint {
         });
     }
 
+    /** The path the exchange goes to on the service: Kong's rule for the route's prefix and the service path. */
+    private String upstreamPath(Exchange exchange) {
+        return UpstreamPath.of(settings.servicePath(), exchange.match().matchedPrefix(),
+                Router.normalize(exchange.request().path()), settings.stripPath(), settings.pathHandling());
+    }
+
     /** The era bridge's link to the service for an exchange: the path, headers and transformers of forwarding. */
     private UpstreamLink link(Exchange exchange) {
         HttpServerRequest request = exchange.request();
-        String path = UpstreamPath.of(settings.servicePath(), exchange.match().matchedPrefix(),
-                Router.normalize(request.path()), settings.stripPath(), settings.pathHandling());
+        String path = upstreamPath(exchange);
         String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
         MultiMap headers = upstreamHeaders(exchange);
         UpstreamCall call = new UpstreamCall("POST", path, UpstreamQuery.decode(query, false), headers, null, false);
@@ -251,9 +262,7 @@ public final class PassthroughProxy implements McpEndpoint {
     private void forward(Exchange exchange, String session, long number, Buffer received, Relay.Rewrites rewrites,
                          MessageTap.Local recorder) {
         HttpServerRequest request = exchange.request();
-        RouteMatch match = exchange.match();
-        String path = UpstreamPath.of(settings.servicePath(), match.matchedPrefix(), Router.normalize(request.path()),
-                settings.stripPath(), settings.pathHandling());
+        String path = upstreamPath(exchange);
         String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
         MultiMap headers = upstreamHeaders(exchange);
         Buffer body = ConsumedFields.without(received, exchange.consumedBodyFields(), exchange.header("content-type"));

@@ -361,6 +361,30 @@ class PassthroughHttpRulesIT {
         assertThat(received.uri()).as(response.toString()).isEqualTo(upstreamTarget);
     }
 
+    /**
+     * The route {@code /strip} strips its prefix and joins the rest to the service path {@code /base}: a
+     * request path whose rest begins with a dot segment ({@code /strip../admin}, the dots written or
+     * percent-encoded) would reach the server as {@code /base/../admin}, which it resolves to {@code /admin},
+     * outside the service path the operator gave.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/strip../admin", "/strip%2e%2e/admin", "/strip.%2E/admin", "/strip..", "/strip./admin"})
+    void aPathWhoseRestAfterTheRoutePrefixIsADotSegmentIsRefusedAndNeverReachesTheUpstream(String target)
+            throws InterruptedException {
+        RawConnection.Response response = RawConnection.exchange(port, "POST", target, List.of(
+                "Host: 127.0.0.1:" + port, "Content-Type: application/json",
+                "Accept: application/json, text/event-stream", "Content-Length: " + BODY.length()),
+                BODY.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.text()).contains("dot segment");
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("nothing reached the upstream").isTrue();
+        RawConnection.exchange(port, "POST", "/strip.../admin", List.of("Host: 127.0.0.1:" + port,
+                "Content-Type: application/json", "Accept: application/json, text/event-stream",
+                "Content-Length: " + BODY.length()), BODY.getBytes(StandardCharsets.UTF_8));
+        assertThat(upstream.next().uri()).as("three dots are a name, not a dot segment").isEqualTo("/base/.../admin");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"GET", "DELETE", "PUT", "PATCH", "OPTIONS"})
     void everyMethodIsForwardedAndAnsweredAsTheUpstreamAnswers(String method) {
