@@ -41,7 +41,9 @@ public final class BodyReader {
      * (inflated) is larger than {@code limit}.
      */
     public static Future<Buffer> read(HttpServerRequest request, long limit, GatewayError tooLarge) {
-        String encoding = request.getHeader("content-encoding");
+        // every line: two are one list (RFC 9110 §5.3), and "identity" then "gzip" is a gzip body, which read
+        // by its first line would pass unread (and uncounted) to a server that inflates it
+        String encoding = ForwardedHeaders.joined(request, "content-encoding");
         String coding = encoding == null ? "identity" : encoding.trim().toLowerCase(Locale.ROOT);
         if (!coding.equals("identity") && !coding.equals("gzip") && !coding.equals("x-gzip") && !coding.equals("deflate")) {
             return Future.failedFuture(new GatewayException(new GatewayError.UnsupportedContentEncoding(encoding)));

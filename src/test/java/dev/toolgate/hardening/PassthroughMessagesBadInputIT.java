@@ -118,6 +118,31 @@ class PassthroughMessagesBadInputIT {
                 .isEqualTo("Parse error: duplicate key \"" + "k".repeat(64) + "\"... in the message");
     }
 
+    /**
+     * Two {@code Content-Encoding} lines are one list (RFC 9110 §5.3): {@code identity} then {@code gzip} is
+     * a gzip body. Read by its first line only, the body was taken as it stands, unread by the batch bound,
+     * and forwarded compressed with both lines, for the server to inflate into 101 calls.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/pt", "/guarded"})
+    void aGzipBodyBehindAnIdentityContentEncodingLineIsNotForwardedUnread(String path) throws IOException {
+        int forwarded = fixture.upstream.count("POST " + path);
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(("[" + String.join(",", Collections.nCopies(101, PING)) + "]").getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] body = zipped.toByteArray();
+
+        RawConnection.Response refused = RawConnection.exchange(fixture.port(), "POST", path, List.of("Host: 127.0.0.1",
+                "Content-Type: application/json", "Accept: " + McpHttp.ACCEPT_BOTH, "MCP-Protocol-Version: 2025-03-26",
+                "Content-Encoding: identity", "Content-Encoding: gzip", "Content-Length: " + body.length), body);
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(415);
+        assertThat(error(refused).path("message").asText()).contains("identity, gzip");
+        assertThat(fixture.upstream.count("POST " + path)).as("forwarded").isEqualTo(forwarded);
+        fixture.assertServes();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/pt", "/guarded"})
     void aBatchOf101MessagesIsRefusedAsOnAConversionEndpointAndNeverReachesTheServer(String path) throws IOException {
