@@ -14,9 +14,11 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -34,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link ListenerLimits} (connections at once; idle, head and body timeouts), the framing answers
  * Vert.x does not give (RFC 9112: a request without {@code Host} or with two is 400; {@code HTTP/1.2}
  * is served as 1.1 and {@code HTTP/2.0} and above get 505; a path that is not UTF-8 is 400), and
- * {@code Connection: close} on a response, which closes the connection once it is written.
+ * {@code Connection: close} on a response, which closes the connection once it is written (and is added to a final
+ * answer given before the body an {@code Expect: 100-continue} request announced was asked for).
  *
  * <p>Vert.x exposes no hook for a request's first bytes or for the version check it does before any
  * handler runs, so this sits in the pipeline (through {@link ConnectionBase#channel()}, Vert.x's
@@ -53,6 +56,8 @@ public final class ConnectionGuard {
     private boolean responseDone;
     private boolean responseStarted;
     private boolean closeAfterResponse;
+    /** The request sent {@code Expect: 100-continue} and no 100 (Continue) has answered it yet. */
+    private boolean awaitingContinue;
     /** When the current state's bound ends ({@link System#nanoTime}), or 0 when it has none. */
     private long deadline;
     private ScheduledFuture<?> timer;
@@ -158,6 +163,7 @@ public final class ConnectionGuard {
                 responseDone = false;
                 responseStarted = false;
                 closeAfterResponse = false;
+                awaitingContinue = HttpUtil.is100ContinueExpected(request);
                 bound(limits.bodyTimeoutMs());
             }
             if (msg instanceof HttpContent) {
@@ -175,8 +181,16 @@ public final class ConnectionGuard {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof HttpResponse response && response.status().code() == 100) {
+                awaitingContinue = false;
+            }
             if (msg instanceof HttpResponse response && response.status().code() >= 200) {
                 responseStarted = true;
+                if (awaitingContinue && !requestDone) {
+                    // answered before the body was asked for: the client need not send it (RFC 9110 §10.1.1),
+                    // and the next bytes, another request perhaps, must not be read as that body
+                    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                }
                 closeAfterResponse |= response.headers().containsValue(HttpHeaderNames.CONNECTION, "close", true);
             }
             if (msg instanceof LastHttpContent && responseStarted) {

@@ -242,6 +242,39 @@ class HttpFramingBadInputIT {
     }
 
     /**
+     * A client that sent {@code Expect: 100-continue} and gets a final answer instead of 100 need not send its
+     * body (RFC 9110 §10.1.1). Kept open, the connection would read the next request's first bytes as that
+     * body and the rest as a request of its own: a proxy in front that reuses the connection for another
+     * client's request would have it cut in two (an Expect-based desync). The answer closes the connection.
+     */
+    @Test
+    void anAnswerGivenBeforeAnExpectedBodyWasAskedForClosesTheConnectionSoTheNextRequestIsNotReadAsThatBody() {
+        for (String path : List.of("/nowhere", "/open/below")) {
+            try (RawConnection http = RawConnection.connect(fixture.port(), 0)) {
+                http.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Accept: application/json, text/event-stream\r\nExpect: 100-continue\r\n"
+                        + "Content-Length: 20\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                RawConnection.Response answer = readAnswer(http);
+                assertThat(answer.status()).as("%s: %s", path, answer).isEqualTo(404);
+                assertThat(answer.header("connection")).as("%s: %s", path, answer).isEqualToIgnoringCase("close");
+                assertThat(http.closedByServer(5_000)).as("%s: the connection is closed", path).isTrue();
+            }
+        }
+        // a route that reads the body still tells the client to go on, and keeps the connection
+        try (RawConnection http = RawConnection.connect(fixture.port(), 0)) {
+            http.write(("POST /open HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Accept: application/json, text/event-stream\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: " + BODY.length() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(http.head().status()).isEqualTo(100);
+            http.nextResponse().write(BODY.getBytes(StandardCharsets.UTF_8));
+            assertThat(readAnswer(http).status()).isEqualTo(200);
+            http.write(request("POST /open HTTP/1.1", with("Host: 127.0.0.1", length())));
+            assertThat(readAnswer(http.nextResponse()).status()).as("the next request on the connection").isEqualTo(200);
+        }
+        fixture.assertServes();
+    }
+
+    /**
      * HTTP/2 without TLS (h2c by prior knowledge) carries the same path as HTTP/1.1 in {@code :path}: an
      * overlong UTF-8 dot must be refused there too, before passthrough forwards it to a server that may
      * decode it as {@code ..} and leave the route's prefix; the connection serves its next stream.
