@@ -53,7 +53,13 @@ public final class ConnectionGuard {
     private final AtomicInteger open;
     private State state = State.IDLE;
     private boolean requestDone;
-    private boolean responseDone;
+    /**
+     * Request heads read and final answers written whole. Counted, not flagged: requests sent together
+     * (pipelined) are read before the first is answered, and the connection is idle only once the last one is.
+     */
+    private long requests;
+    private long answers;
+    /** A final answer is being written; reset once it is whole. */
     private boolean responseStarted;
     private boolean closeAfterResponse;
     /** The request sent {@code Expect: 100-continue} and no 100 (Continue) has answered it yet. */
@@ -160,9 +166,7 @@ public final class ConnectionGuard {
                 }
                 state = State.BODY;
                 requestDone = false;
-                responseDone = false;
-                responseStarted = false;
-                closeAfterResponse = false;
+                requests++;
                 awaitingContinue = HttpUtil.is100ContinueExpected(request);
                 bound(limits.bodyTimeoutMs());
             }
@@ -200,7 +204,8 @@ public final class ConnectionGuard {
                     ctx.write(msg, promise.unvoid()).addListener(ChannelFutureListener.CLOSE);
                     return;
                 }
-                responseDone = true;
+                answers++;
+                responseStarted = false;
                 idleIfDone();
             }
             ctx.write(msg, promise);
@@ -236,7 +241,7 @@ public final class ConnectionGuard {
     }
 
     private void idleIfDone() {
-        if (requestDone && responseDone) {
+        if (requestDone && answers == requests) {
             state = State.IDLE;
             bound(limits.keepAliveMs());
             watch();
@@ -299,7 +304,7 @@ public final class ConnectionGuard {
             }
             case HEAD -> refuse(new GatewayError.RequestTimeout("request head"), null);
             case BODY -> {
-                if (responseStarted) {
+                if (responseStarted || answers == requests) {
                     state = State.CLOSING;
                     messages.close();
                 } else {

@@ -242,6 +242,26 @@ class HttpFramingBadInputIT {
     }
 
     /**
+     * Two requests sent together (HTTP/1.1 pipelining): the second is still being answered (its service takes
+     * 3 s) when the first's answer is written. The connection is not idle then, and the 2 s keep-alive must
+     * not cut the second answer off.
+     */
+    @Test
+    void aPipelinedRequestStillBeingAnsweredIsNotCutByTheKeepAliveThatFollowsTheAnswerBeforeIt() {
+        fixture.upstream.on("POST /pt/slow", r -> fixture.upstream.vertx().setTimer(3_000, id -> r.response()
+                .putHeader("content-type", "application/json").end("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")));
+        String h = "Host: 127.0.0.1";
+        try (RawConnection http = RawConnection.connect(fixture.port(), 0)) {
+            http.write(concat(request("POST /pt HTTP/1.1", with(h, length())),
+                    request("POST /pt/slow HTTP/1.1", with(h, length()))));
+            assertThat(readAnswer(http).status()).as("the first answer").isEqualTo(200);
+            assertThat(readAnswer(http.nextResponse()).status()).as("the second answer, after the keep-alive")
+                    .isEqualTo(200);
+        }
+        fixture.assertServes();
+    }
+
+    /**
      * A client that sent {@code Expect: 100-continue} and gets a final answer instead of 100 need not send its
      * body (RFC 9110 §10.1.1). Kept open, the connection would read the next request's first bytes as that
      * body and the rest as a request of its own: a proxy in front that reuses the connection for another
