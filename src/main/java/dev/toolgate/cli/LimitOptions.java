@@ -43,6 +43,12 @@ final class LimitOptions {
                     + "then 408 (env TOOLGATE_CLIENT_BODY_TIMEOUT; default ${DEFAULT-VALUE}).")
     long bodyTimeout;
 
+    @Option(names = "--send-timeout", paramLabel = "SECONDS",
+            defaultValue = "${env:TOOLGATE_SEND_TIMEOUT:-60}",
+            description = "nginx's send_timeout: how long an answer may wait on a client that reads none of it; "
+                    + "then the connection is closed (env TOOLGATE_SEND_TIMEOUT; default ${DEFAULT-VALUE}).")
+    long sendTimeout;
+
     @Option(names = "--max-sessions-per-endpoint", paramLabel = "N",
             defaultValue = "${env:TOOLGATE_MAX_SESSIONS_PER_ENDPOINT:-100000}",
             description = "Live MCP sessions one endpoint keeps; initialize beyond gets 503 "
@@ -102,12 +108,13 @@ final class LimitOptions {
         long keepAliveMs = millis(spec, keepAlive, "--keepalive-timeout");
         long headerMs = millis(spec, headerTimeout, "--client-header-timeout");
         long bodyMs = millis(spec, bodyTimeout, "--client-body-timeout");
+        long sendMs = millis(spec, sendTimeout, "--send-timeout");
         long poolWaitMs = millis(spec, poolWait, "--upstream-pool-wait-timeout");
         long upstreamIdleMs = millis(spec, upstreamIdle, "--upstream-keepalive-idle-timeout");
         try {
-            ListenerLimits proxy = new ListenerLimits(maxConnections, keepAliveMs, headerMs, bodyMs);
+            ListenerLimits proxy = new ListenerLimits(maxConnections, keepAliveMs, headerMs, bodyMs, sendMs);
             ListenerLimits admin = new ListenerLimits(Limits.DEFAULT.admin().maxConnections(), keepAliveMs, headerMs,
-                    bodyMs);
+                    bodyMs, sendMs);
             return new Limits(proxy, admin, sessionsPerEndpoint, sessionsPerClient, sessionIdle, poolSize,
                     poolWaitMs, upstreamIdleMs, specsOutside, metadataUpstreams,
                     adminHostNames(spec));

@@ -67,6 +67,8 @@ public final class ConnectionGuard {
     /** When the current state's bound ends ({@link System#nanoTime}), or 0 when it has none. */
     private long deadline;
     private ScheduledFuture<?> timer;
+    /** Runs out the send timeout while the client reads nothing of its answer (the channel is not writable). */
+    private ScheduledFuture<?> stall;
     /** When {@link #timer} fires, if it is set. */
     private long timerAt;
     private ChannelHandlerContext messages;
@@ -212,9 +214,46 @@ public final class ConnectionGuard {
         }
 
         @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                flowing();
+            } else {
+                stalled();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             cancel();
+            flowing();
             ctx.fireChannelInactive();
+        }
+    }
+
+    /**
+     * The client stopped reading its answer (what is written waits past the channel's high-water mark): it
+     * has the send timeout to read again, or its connection is closed, and with it what feeds the answer
+     * (nginx's {@code send_timeout}). A client that reads slowly but reads restarts the time each time.
+     */
+    private void stalled() {
+        if (stall != null || state == State.CLOSING || messages == null) {
+            return;
+        }
+        stall = messages.executor().schedule(() -> {
+            stall = null;
+            if (!messages.channel().isWritable() && state != State.CLOSING) {
+                state = State.CLOSING;
+                cancel();
+                messages.close();
+            }
+        }, limits.sendTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void flowing() {
+        if (stall != null) {
+            stall.cancel(false);
+            stall = null;
         }
     }
 
@@ -229,6 +268,7 @@ public final class ConnectionGuard {
             return false;
         }
         cancel();
+        flowing();
         state = State.BUSY;
         Http2Idle.install(pipeline, limits.keepAliveMs());
         if (pipeline.get("toolgateBytes") != null) {
