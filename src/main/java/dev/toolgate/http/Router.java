@@ -198,7 +198,7 @@ public final class Router {
         if (hostHeader == null) {
             return -1;
         }
-        String host = hostHeader.toLowerCase(Locale.ROOT);
+        String host = withoutTrailingDot(hostHeader.toLowerCase(Locale.ROOT));
         String hostOnly = stripPort(host);
         int best = -1;
         for (String pattern : route.hosts()) {
@@ -214,6 +214,16 @@ public final class Router {
             }
         }
         return best;
+    }
+
+    /**
+     * The host with its name's trailing dot dropped ({@code api.example.com.} is {@code api.example.com}, a fully
+     * qualified name): nginx drops it before Kong's router sees the host, so Kong matches it.
+     */
+    private static String withoutTrailingDot(String host) {
+        String name = stripPort(host);
+        return name.length() > 1 && name.endsWith(".")
+                ? name.substring(0, name.length() - 1) + host.substring(name.length()) : host;
     }
 
     private static boolean headersMatch(Route route, Function<String, String> headers) {

@@ -147,6 +147,11 @@ class RouterTest {
             api.example.com:8443,   api.example.com:8443,  true
             api.example.com:8443,   api.example.com,       false
             api.example.com,        null,                  false
+            api.example.com,        api.example.com.,      true
+            api.example.com,        API.example.com.:8000, true
+            api.example.com:8443,   api.example.com.:8443, true
+            *.example.com,          a.example.com.,        true
+            api.example.com,        .,                     false
             """)
     void hostPatternMatchesLikeKong(String pattern, String host, boolean matches) {
         var routes = List.of(hosts("h", pattern));
