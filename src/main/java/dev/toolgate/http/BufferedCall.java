@@ -177,7 +177,7 @@ final class BufferedCall {
         response.exceptionHandler(t -> fail(UpstreamException.from(t, request.target())));
         response.endHandler(v -> {
             vertx.cancelTimer(timer);
-            String header = response.getHeader("content-encoding");
+            String header = ForwardedHeaders.joined(response.headers(), "content-encoding");
             String coding = header == null ? "" : header.trim().toLowerCase(Locale.ROOT);
             // no body has no coding to undo: a HEAD, 204 or 304 answer of a server that compresses everything
             // carries the header alone

@@ -122,7 +122,12 @@ public final class ForwardedHeaders {
      * first line alone would take the client's own claim for the proxy's.
      */
     public static String joined(HttpServerRequest request, String name) {
-        List<String> lines = request.headers().getAll(name);
+        return joined(request.headers(), name);
+    }
+
+    /** {@link #joined(HttpServerRequest, String)} of any headers: an answer's {@code Content-Encoding} lines too. */
+    public static String joined(MultiMap headers, String name) {
+        List<String> lines = headers.getAll(name);
         return lines.isEmpty() ? null : lines.size() == 1 ? lines.getFirst() : String.join(", ", lines);
     }
 

@@ -60,7 +60,7 @@ final class Relay {
                         TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, length, recorder));
         BodyRewrite body = rewrite.of(sse, type);
         if (body.changesLength()) {
-            String encoding = answer.getHeader("content-encoding");
+            String encoding = ForwardedHeaders.joined(answer.headers(), "content-encoding");
             if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
                 // the gateway asked for no encoding; an answer it cannot read is not relayed unfiltered
                 LOG.warn("route {}: a {}-encoded answer cannot be filtered for the caller's tool ACLs; not relayed",
