@@ -5,7 +5,9 @@ import dev.toolgate.error.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.http.HttpVersion;
 
 import java.io.ByteArrayInputStream;
@@ -84,9 +86,10 @@ public final class BodyReader {
             }
             body.appendBuffer(chunk);
         });
-        // a body cut short is the client's doing, not a gateway failure
+        // a body cut short, or framed wrong, is the client's doing, not a gateway failure
         request.exceptionHandler(t -> promise.tryFail(new GatewayException(new GatewayError.InvalidMessage(null,
-                "the body could not be read: the connection broke while it was being sent"))));
+                t instanceof HttpClosedException || t instanceof StreamResetException ? "the body could not be read: the connection broke while it was being sent"
+                        : "the body could not be read: it is not framed as HTTP/1.1 says (a malformed chunk)"))));
         request.endHandler(v -> promise.tryComplete(body));
         return promise.future();
     }
