@@ -69,6 +69,8 @@ public final class ConnectionGuard {
     private ScheduledFuture<?> timer;
     /** Runs out the send timeout while the client reads nothing of its answer (the channel is not writable). */
     private ScheduledFuture<?> stall;
+    /** What was left to write before the client could be written to again, when {@link #stall} was set. */
+    private long stallPending;
     /** When {@link #timer} fires, if it is set. */
     private long timerAt;
     private ChannelHandlerContext messages;
@@ -208,7 +210,14 @@ public final class ConnectionGuard {
                 }
                 answers++;
                 responseStarted = false;
-                idleIfDone();
+                if (ctx.channel().isWritable()) {
+                    idleIfDone();
+                } else {
+                    // the answer is queued, not sent: the keep-alive starts once the client has read it (until
+                    // then the send timeout bounds it), or a slow reader of a large answer would be cut as idle
+                    promise = promise.unvoid();
+                    promise.addListener(written -> idleIfDone());
+                }
             }
             ctx.write(msg, promise);
         }
@@ -233,21 +242,31 @@ public final class ConnectionGuard {
 
     /**
      * The client stopped reading its answer (what is written waits past the channel's high-water mark): it
-     * has the send timeout to read again, or its connection is closed, and with it what feeds the answer
-     * (nginx's {@code send_timeout}). A client that reads slowly but reads restarts the time each time.
+     * has the send timeout to read some of it, or its connection is closed, and with it what feeds the answer
+     * (nginx's {@code send_timeout}). A client that reads anything in that time gets the time again. Armed in
+     * any state: an answer that closes the connection once written (a client's {@code Connection: close})
+     * waits on the client as any other.
      */
     private void stalled() {
-        if (stall != null || state == State.CLOSING || messages == null) {
+        if (stall != null || messages == null) {
             return;
         }
-        stall = messages.executor().schedule(() -> {
-            stall = null;
-            if (!messages.channel().isWritable() && state != State.CLOSING) {
-                state = State.CLOSING;
-                cancel();
-                messages.close();
-            }
-        }, limits.sendTimeoutMs(), TimeUnit.MILLISECONDS);
+        stallPending = messages.channel().bytesBeforeWritable();
+        stall = messages.executor().schedule(this::stallEnded, limits.sendTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void stallEnded() {
+        stall = null;
+        if (messages.channel().isWritable() || !messages.channel().isActive()) {
+            return;
+        }
+        if (messages.channel().bytesBeforeWritable() < stallPending) {
+            stalled();
+            return;
+        }
+        state = State.CLOSING;
+        cancel();
+        messages.close();
     }
 
     private void flowing() {

@@ -30,6 +30,8 @@ class SendTimeoutIT {
 
     static final long SEND_TIMEOUT_MS = 1_000;
     static final int BODY_BYTES = 16 * 1024 * 1024;
+    /** Under the 8 MiB a passthrough answer is read whole and written at once: the answer is queued entire. */
+    static final int WHOLE_BYTES = 7 * 1024 * 1024;
     static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
 
     static RestUpstream upstream;
@@ -40,6 +42,8 @@ class SendTimeoutIT {
         String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[],\"pad\":\""
                 + "x".repeat(BODY_BYTES) + "\"}}";
         upstream = new RestUpstream().json("POST /pt/big", 200, big)
+                .json("POST /pt/whole", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[],\"pad\":\""
+                        + "x".repeat(WHOLE_BYTES) + "\"}}")
                 .json("POST /pt/small", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
         ListenerLimits listener = new ListenerLimits(64, 30_000, 5_000, 5_000, SEND_TIMEOUT_MS);
         Limits defaults = Limits.DEFAULT;
@@ -74,16 +78,18 @@ class SendTimeoutIT {
                 "Accept: application/json, text/event-stream", "Content-Length: " + length);
     }
 
-    @Test
-    void aClientThatReadsNoneOfItsAnswerIsCutOffAndTheUpstreamConnectionItHeldServesTheNextCaller()
-            throws IOException, InterruptedException {
+    /** Sends {@code path}'s call with {@code extra} headers, reads nothing for a while, then what there is. */
+    private static long receivedAfterReadingNothing(String path, String... extra) throws IOException, InterruptedException {
         byte[] call = CALL.getBytes(StandardCharsets.UTF_8);
         long received = 0;
         try (Socket idle = new Socket()) {
             idle.setReceiveBufferSize(4_096);
             idle.connect(new InetSocketAddress("127.0.0.1", gateway.proxy("/").getPort()), 5_000);
-            StringBuilder head = new StringBuilder("POST /pt/big HTTP/1.1\r\n");
+            StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\n");
             headers(call.length).forEach(h -> head.append(h).append("\r\n"));
+            for (String header : extra) {
+                head.append(header).append("\r\n");
+            }
             idle.getOutputStream().write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             idle.getOutputStream().write(call);
             idle.getOutputStream().flush();
@@ -101,6 +107,20 @@ class SendTimeoutIT {
                 // reset by the gateway, or (before the bound) still open after the whole answer
             }
         }
+        return received;
+    }
+
+    @Test
+    void aClientThatAskedToCloseAndReadsNoneOfAnAnswerQueuedWholeIsCutOffToo() throws Exception {
+        assertThat(receivedAfterReadingNothing("/pt/whole", "Connection: close"))
+                .as("bytes the client got before its connection ended").isLessThan(WHOLE_BYTES);
+    }
+
+    @Test
+    void aClientThatReadsNoneOfItsAnswerIsCutOffAndTheUpstreamConnectionItHeldServesTheNextCaller()
+            throws IOException, InterruptedException {
+        byte[] call = CALL.getBytes(StandardCharsets.UTF_8);
+        long received = receivedAfterReadingNothing("/pt/big");
         assertThat(received).as("bytes the client got before its connection ended").isLessThan(BODY_BYTES);
 
         RawConnection.Response next = RawConnection.exchange(gateway.proxy("/").getPort(), "POST", "/pt/small",
