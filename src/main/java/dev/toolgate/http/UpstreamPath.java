@@ -36,12 +36,21 @@ public final class UpstreamPath {
     }
 
     /**
-     * True when the path holds a {@code .} or {@code ..} segment ({@code %2e} counting as a dot), which a
-     * server resolves before it looks the path up: {@code /base/../admin} is its {@code /admin}.
+     * True when the path holds a {@code .} or {@code ..} segment, which a server resolves before it looks the
+     * path up: {@code /base/../admin} is its {@code /admin}. Written any way a common server reads one: {@code %2e}
+     * for a dot; {@code %2F}, {@code %5C} or a backslash for a slash (servers that decode them first); a segment's
+     * {@code ;parameters} dropped ({@code ..;} is {@code ..} to Tomcat).
      */
     public static boolean hasDotSegment(String path) {
-        for (String segment : path.split("/", -1)) {
-            String dots = segment.replace("%2e", ".").replace("%2E", ".");
+        if (path.indexOf('.') < 0 && path.indexOf('%') < 0) {
+            return false;
+        }
+        String separated = path.replace("%2f", "/").replace("%2F", "/").replace("%5c", "/").replace("%5C", "/")
+                .replace('\\', '/');
+        for (String segment : separated.split("/", -1)) {
+            int parameters = segment.indexOf(';');
+            String name = parameters < 0 ? segment : segment.substring(0, parameters);
+            String dots = name.replace("%2e", ".").replace("%2E", ".");
             if (dots.equals(".") || dots.equals("..")) {
                 return true;
             }

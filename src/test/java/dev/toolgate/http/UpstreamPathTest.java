@@ -62,4 +62,24 @@ class UpstreamPathTest {
     void percentEncodingOfTheRequestPathIsKept() {
         assertThat(UpstreamPath.of("/api", "/files", "/files/a%2Fb%20c", true, "v0")).isEqualTo("/api/a%2Fb%20c");
     }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(textBlock = """
+            /base/../admin,        true
+            /base/%2e%2E/admin,    true
+            /base/..;/admin,       true
+            /base/..;jsessionid=1, true
+            /base/..%2Fadmin,      true
+            /base/..%5cadmin,      true
+            /base/..\\admin,       true
+            /base/./x,             true
+            /base/.../x,           false
+            /base/a;b/c,           false
+            /base/file.json,       false
+            /base/v1.2/items,      false
+            /base/100%25,          false
+            """)
+    void aDotSegmentIsFoundHoweverACommonServerWouldReadOne(String path, boolean found) {
+        assertThat(UpstreamPath.hasDotSegment(path)).isEqualTo(found);
+    }
 }
