@@ -58,11 +58,14 @@ public record ClientAddresses(List<IpBlock> trusted, String header, boolean recu
         return found;
     }
 
-    /** {@code 203.0.113.7:80} and {@code [2001:db8::1]:80} without their port; anything else as it is. */
+    /**
+     * {@code 203.0.113.7:80} without its port, {@code [2001:db8::1]:80} and {@code [2001:db8::1]} as the bare
+     * address (as a peer's address reads, and nginx keeps it); anything else as it is.
+     */
     private static String withoutPort(String hop) {
         if (hop.startsWith("[")) {
             int end = hop.indexOf(']');
-            return end > 0 && (end == hop.length() - 1 || port(hop.substring(end + 1))) ? hop.substring(0, end + 1) : hop;
+            return end > 0 && (end == hop.length() - 1 || port(hop.substring(end + 1))) ? hop.substring(1, end) : hop;
         }
         int colon = hop.indexOf(':');
         return colon > 0 && colon == hop.lastIndexOf(':') && port(hop.substring(colon)) ? hop.substring(0, colon) : hop;

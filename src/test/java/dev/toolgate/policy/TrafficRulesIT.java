@@ -232,6 +232,10 @@ class TrafficRulesIT {
             assertThat(withPort.status()).as(withPort.body()).isEqualTo(403);
             assertThat(withPort.body()).contains("IP address not allowed: 203.0.113.7");
 
+            RawHttp.Response v6 = RawHttp.exchange(office, head + "X-Forwarded-For: [2001:db8::1]:51234\r\n", ping);
+            assertThat(v6.status()).as(v6.body()).isEqualTo(403);
+            assertThat(v6.body()).as("the bare address, as a peer's reads").contains("IP address not allowed: 2001:db8::1\"");
+
             RawHttp.Response unknown = RawHttp.exchange(office, head + "X-Forwarded-For: 10.1.2.3, unknown\r\n", ping);
             assertThat(unknown.status()).as(unknown.body()).isEqualTo(403);
             assertThat(unknown.body()).contains("IP address not allowed: 127.0.0.1");
