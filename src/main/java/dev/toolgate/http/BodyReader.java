@@ -88,7 +88,8 @@ public final class BodyReader {
         });
         // a body cut short, or framed wrong, is the client's doing, not a gateway failure
         request.exceptionHandler(t -> promise.tryFail(new GatewayException(new GatewayError.InvalidMessage(null,
-                t instanceof HttpClosedException || t instanceof StreamResetException ? "the body could not be read: the connection broke while it was being sent"
+                t instanceof HttpClosedException || t instanceof StreamResetException || t instanceof IOException
+                        ? "the body could not be read: the connection broke while it was being sent"
                         : "the body could not be read: it is not framed as HTTP/1.1 says (a malformed chunk)"))));
         request.endHandler(v -> promise.tryComplete(body));
         return promise.future();

@@ -202,7 +202,7 @@ public final class Router {
         String hostOnly = stripPort(host);
         int best = -1;
         for (String pattern : route.hosts()) {
-            String p = pattern.toLowerCase(Locale.ROOT);
+            String p = withoutTrailingDot(pattern.toLowerCase(Locale.ROOT));
             String candidate = p.contains(":") && !p.endsWith(".*") ? host : hostOnly;
             boolean wildcard = p.startsWith("*.") || p.endsWith(".*");
             if (!wildcard && candidate.equals(p)) {
