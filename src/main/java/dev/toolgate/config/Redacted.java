@@ -26,7 +26,8 @@ public final class Redacted extends JsonSerializer<Object> {
     /**
      * A text that is a URL with its userinfo's password masked ({@code http://user:[redacted]@host/}); a
      * userinfo without a password is masked whole, as it is often a token itself ({@code https://TOKEN@host}),
-     * and so are the values of query arguments named like secrets ({@code ?token=[redacted]}). Any other text is returned as it is.
+     * and so are the values of query arguments named like secrets ({@code ?token=[redacted]}). Any other text
+     * is returned as it is.
      */
     public static String url(String text) {
         if (!SCHEME.matcher(text).lookingAt()) {
@@ -59,7 +60,8 @@ public final class Redacted extends JsonSerializer<Object> {
             int equals = arguments[i].indexOf('=');
             boolean secret = equals > 0 && equals < arguments[i].length() - 1
                     && SecretNames.secret(arguments[i].substring(0, equals));
-            shown.append(i == 0 ? "" : "&").append(secret ? arguments[i].substring(0, equals + 1) + MASK : arguments[i]);
+            shown.append(i == 0 ? "" : "&")
+                    .append(secret ? arguments[i].substring(0, equals + 1) + MASK : arguments[i]);
         }
         return shown.append(rest, end, rest.length()).toString();
     }

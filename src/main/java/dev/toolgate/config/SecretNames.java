@@ -15,8 +15,8 @@ public final class SecretNames {
     private static final Set<String> ALWAYS = Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
     /** Words that make a name secret when they are one of its parts ({@code x-api-key}, {@code apiKey}). */
     private static final Set<String> SECRET_WORDS = Set.of("key", "apikey", "token", "secret", "password", "passwd",
-            "pwd", "passphrase", "credential", "credentials", "auth", "authorization", "authentication", "signature", "jwt",
-            "bearer",
+            "pwd", "passphrase", "credential", "credentials", "auth", "authorization", "authentication", "signature",
+            "jwt", "bearer",
             "cookie", "sid");
     /** Runs of letters that make a name secret wherever they are in it ({@code clientsecret}, {@code x_auth_token}). */
     private static final String[] SECRET_STEMS = {"apikey", "token", "secret", "password", "passwd", "credential",

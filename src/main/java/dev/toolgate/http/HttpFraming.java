@@ -69,7 +69,8 @@ final class HttpFraming {
         String target = ForwardedHeaders.absoluteFormAuthority(uri);
         if (target != null && (target.isEmpty() || !HOST.matcher(target).matches())) {
             // the target's authority is the request's host (RFC 9112 §3.2.2); userinfo is an error (RFC 9110 §4.2.4)
-            return new GatewayError.BadHost("the request target's authority is not a host name or address with an optional port");
+            return new GatewayError.BadHost(
+                    "the request target's authority is not a host name or address with an optional port");
         }
         int end = uri.indexOf('?');
         if (!validUtf8(end < 0 ? uri : uri.substring(0, end))) {

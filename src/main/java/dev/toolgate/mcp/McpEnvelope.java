@@ -60,7 +60,10 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
         return idToken == JsonToken.VALUE_NULL;
     }
 
-    /** What is wrong with the id of a message that {@link #hasInvalidRequestId has an invalid one}, as a conversion endpoint words it. */
+    /**
+     * What is wrong with the id of a message that {@link #hasInvalidRequestId has an invalid one}, as a
+     * conversion endpoint words it.
+     */
     public String invalidIdProblem() {
         return JsonRpcMessage.invalidId(switch (idToken) {
             case VALUE_NULL -> null;

@@ -46,9 +46,12 @@ final class SessionRequests {
                 // now would never hear its close, and would hold the session's one stream (409) for good
                 return Future.succeededFuture();
             }
-            switch (sessions.openStream(session.id(), settings.endpointId(), exchange.clientAddress(), response, context)) {
+            var opened = sessions.openStream(session.id(), settings.endpointId(), exchange.clientAddress(), response,
+                    context);
+            switch (opened) {
                 case SESSION_HAS_ONE -> throw new GatewayException(new GatewayError.StreamAlreadyOpen());
-                case CLIENT_AT_CAP -> throw new GatewayException(new GatewayError.TooManyStreams(sessions.maxStreamsPerClient()));
+                case CLIENT_AT_CAP -> throw new GatewayException(
+                        new GatewayError.TooManyStreams(sessions.maxStreamsPerClient()));
                 case OPEN -> {
                 }
             }

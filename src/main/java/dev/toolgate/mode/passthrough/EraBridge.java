@@ -168,8 +168,9 @@ final class EraBridge {
         call.exchange().request().response().closeHandler(v -> {
             if (!done.future().isComplete()) {
                 // 2026-07-28: closing the response cancels the request; a legacy server is told so
-                call.link().tell(JsonRpc.notification("notifications/cancelled", Json.object().set("requestId", upstreamId)),
-                        session.id(), session.version());
+                var cancelled = JsonRpc.notification("notifications/cancelled",
+                        Json.object().set("requestId", upstreamId));
+                call.link().tell(cancelled, session.id(), session.version());
                 stream.close();
                 done.tryComplete();
             }

@@ -136,7 +136,8 @@ public final class PassthroughProxy implements McpEndpoint {
             // the router resolved the request's own dot segments: this one the join made ("/mcp../x" on
             // route /mcp to service /base is /base/../x), and the server would resolve it outside the service path
             throw new GatewayException(new GatewayError.InvalidPath(
-                    "the path below the route's prefix holds a dot segment (.., or one written with %2e, %2F, %5C or ;)"));
+                    "the path below the route's prefix holds a dot segment (.., or one written with %2e, %2F, %5C"
+                            + " or ;)"));
         }
         String session = exchange.sessionId();
         long number = tap.exchange();
