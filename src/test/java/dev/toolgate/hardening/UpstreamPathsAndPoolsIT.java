@@ -72,13 +72,14 @@ class UpstreamPathsAndPoolsIT {
     @Test
     void aBackslashInAPassthroughPathReachesTheUpstreamEncoded() {
         upstream.clear();
-        RawConnection.exchange(gateway.gateway().proxyPort(), "POST", "/pt\\..\\admin?q=a\\b", List.of("Host: 127.0.0.1",
+        // (a backslash around a dot segment, /pt\..\admin, is refused: servers that take it for a slash resolve it)
+        RawConnection.exchange(gateway.gateway().proxyPort(), "POST", "/pt\\x\\admin?q=a\\b", List.of("Host: 127.0.0.1",
                 "Content-Type: application/json", "Content-Length: 2"), "{}".getBytes());
         RestUpstream.Received received = upstream.next();
         while (!received.method().equals("POST")) {
             received = upstream.next();
         }
-        assertThat(received.uri()).isEqualTo("/pt%5C..%5Cadmin?q=a%5Cb");
+        assertThat(received.uri()).isEqualTo("/pt%5Cx%5Cadmin?q=a%5Cb");
     }
 
     @Test
