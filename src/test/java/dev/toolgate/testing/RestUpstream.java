@@ -119,6 +119,24 @@ public final class RestUpstream implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Answers {@code methodAndPath} with {@code handler}, given the body read as a JSON-RPC message: a scripted MCP
+     * server. A body that is not JSON gets 400.
+     */
+    public RestUpstream onMessage(String methodAndPath,
+                                  java.util.function.BiConsumer<HttpServerRequest, com.fasterxml.jackson.databind.JsonNode> handler) {
+        return onBody(methodAndPath, (request, body) -> {
+            com.fasterxml.jackson.databind.JsonNode message;
+            try {
+                message = dev.toolgate.mcp.Json.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                request.response().setStatusCode(400).end();
+                return;
+            }
+            handler.accept(request, message);
+        });
+    }
+
     /** Every request received and not yet taken, oldest first (they stay recorded). */
     public java.util.List<Received> received() {
         return java.util.List.copyOf(received);

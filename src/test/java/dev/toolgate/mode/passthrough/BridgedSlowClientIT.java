@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,8 +46,8 @@ class BridgedSlowClientIT {
 
     @BeforeAll
     static void start() {
-        modernOnly = new RestUpstream().onBody("POST /mcp", BridgedSlowClientIT::answer)
-                .onBody("POST /legacy", BridgedSlowClientIT::answer);
+        modernOnly = new RestUpstream().onMessage("POST /mcp", BridgedSlowClientIT::answer)
+                .onMessage("POST /legacy", BridgedSlowClientIT::answer);
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -79,14 +78,7 @@ class BridgedSlowClientIT {
         }
     }
 
-    private static void answer(HttpServerRequest request, String body) {
-        JsonNode message;
-        try {
-            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            request.response().setStatusCode(400).end();
-            return;
-        }
+    private static void answer(HttpServerRequest request, JsonNode message) {
         switch (message.path("method").asText()) {
             case "server/discover" -> request.response().putHeader("content-type", "application/json")
                     .end(DISCOVERED.formatted(message.get("id")));

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,8 +41,8 @@ class BridgedStrayResponsesIT {
 
     @BeforeAll
     static void start() {
-        servers = new RestUpstream().onBody("POST /modern", BridgedStrayResponsesIT::answer)
-                .onBody("POST /legacy", BridgedStrayResponsesIT::answer);
+        servers = new RestUpstream().onMessage("POST /modern", BridgedStrayResponsesIT::answer)
+                .onMessage("POST /legacy", BridgedStrayResponsesIT::answer);
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -73,14 +71,7 @@ class BridgedStrayResponsesIT {
         }
     }
 
-    private static void answer(HttpServerRequest request, String body) {
-        JsonNode message;
-        try {
-            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            request.response().setStatusCode(400).end();
-            return;
-        }
+    private static void answer(HttpServerRequest request, JsonNode message) {
         var response = request.response().putHeader("content-type", "application/json");
         switch (message.path("method").asText()) {
             case "server/discover" -> response.end(DISCOVERED.formatted(message.get("id")));

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,8 +37,8 @@ class BridgedStreamSilenceIT {
 
     @BeforeAll
     static void start() {
-        servers = new RestUpstream().onBody("POST /modern", BridgedStreamSilenceIT::answer)
-                .onBody("POST /legacy", BridgedStreamSilenceIT::answer);
+        servers = new RestUpstream().onMessage("POST /modern", BridgedStreamSilenceIT::answer)
+                .onMessage("POST /legacy", BridgedStreamSilenceIT::answer);
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -71,14 +69,7 @@ class BridgedStreamSilenceIT {
         }
     }
 
-    private static void answer(HttpServerRequest request, String body) {
-        JsonNode message;
-        try {
-            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            request.response().setStatusCode(400).end();
-            return;
-        }
+    private static void answer(HttpServerRequest request, JsonNode message) {
         switch (message.path("method").asText()) {
             case "server/discover" -> request.response().putHeader("content-type", "application/json")
                     .end(DISCOVERED.formatted(message.get("id")));

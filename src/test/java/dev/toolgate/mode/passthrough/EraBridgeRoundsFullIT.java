@@ -14,8 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -41,7 +39,7 @@ class EraBridgeRoundsFullIT {
 
     @BeforeAll
     static void start() {
-        legacyOnly = new RestUpstream().onBody("POST /mcp", EraBridgeRoundsFullIT::answer);
+        legacyOnly = new RestUpstream().onMessage("POST /mcp", EraBridgeRoundsFullIT::answer);
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -65,14 +63,7 @@ class EraBridgeRoundsFullIT {
         }
     }
 
-    private static void answer(HttpServerRequest request, String body) {
-        JsonNode message;
-        try {
-            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            request.response().setStatusCode(400).end();
-            return;
-        }
+    private static void answer(HttpServerRequest request, JsonNode message) {
         switch (message.path("method").asText()) {
             case "initialize" -> request.response().putHeader("content-type", "application/json")
                     .putHeader("mcp-session-id", "scripted-session").end(INITIALIZED.formatted(message.get("id")));

@@ -12,9 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +36,7 @@ class EraBridgeSessionKeysIT {
 
     @BeforeAll
     static void start() {
-        legacyOnly = new RestUpstream().onBody("POST /mcp", EraBridgeSessionKeysIT::answer);
+        legacyOnly = new RestUpstream().onMessage("POST /mcp", EraBridgeSessionKeysIT::answer);
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -61,14 +59,7 @@ class EraBridgeSessionKeysIT {
         }
     }
 
-    private static void answer(HttpServerRequest request, String body) {
-        JsonNode message;
-        try {
-            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            request.response().setStatusCode(400).end();
-            return;
-        }
+    private static void answer(HttpServerRequest request, JsonNode message) {
         switch (message.path("method").asText()) {
             case "initialize" -> request.response().putHeader("content-type", "application/json")
                     .putHeader("mcp-session-id", "s-" + System.nanoTime()).end(INITIALIZED.formatted(message.get("id")));

@@ -15,8 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,7 +44,7 @@ class EraBridgeUpstreamSessionsIT {
 
     @BeforeAll
     static void start() {
-        legacyOnly = new RestUpstream().onBody("POST /mcp", EraBridgeUpstreamSessionsIT::answer)
+        legacyOnly = new RestUpstream().onMessage("POST /mcp", EraBridgeUpstreamSessionsIT::answer)
                 .on("DELETE /mcp", request -> {
                     ended.add(request.getHeader("mcp-session-id"));
                     request.response().setStatusCode(200).end();
@@ -81,14 +79,7 @@ class EraBridgeUpstreamSessionsIT {
         }
     }
 
-    private static void answer(HttpServerRequest request, String body) {
-        JsonNode message;
-        try {
-            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            request.response().setStatusCode(400).end();
-            return;
-        }
+    private static void answer(HttpServerRequest request, JsonNode message) {
         JsonNode script = message.path("params").path("capabilities").path("experimental");
         switch (message.path("method").asText()) {
             case "initialize" -> {

@@ -45,7 +45,7 @@ class LegacyBridgeDisconnectIT {
 
     @BeforeAll
     static void start() {
-        modernOnly = new RestUpstream().onBody("POST /mcp", LegacyBridgeDisconnectIT::answer);
+        modernOnly = new RestUpstream().onMessage("POST /mcp", LegacyBridgeDisconnectIT::answer);
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -70,14 +70,7 @@ class LegacyBridgeDisconnectIT {
         }
     }
 
-    private static void answer(HttpServerRequest request, String body) {
-        JsonNode message;
-        try {
-            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            request.response().setStatusCode(400).end();
-            return;
-        }
+    private static void answer(HttpServerRequest request, JsonNode message) {
         switch (message.path("method").asText()) {
             case "server/discover" -> request.response().putHeader("content-type", "application/json")
                     .end(DISCOVERED.formatted(message.get("id")));

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -39,7 +38,7 @@ class LegacyBridgeInitializeSizeIT {
 
     @BeforeAll
     static void start() {
-        modernOnly = new RestUpstream().onBody("POST /mcp", LegacyBridgeInitializeSizeIT::answer);
+        modernOnly = new RestUpstream().onMessage("POST /mcp", LegacyBridgeInitializeSizeIT::answer);
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -73,14 +72,7 @@ class LegacyBridgeInitializeSizeIT {
         }
     }
 
-    private static void answer(HttpServerRequest request, String body) {
-        JsonNode message;
-        try {
-            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            request.response().setStatusCode(400).end();
-            return;
-        }
+    private static void answer(HttpServerRequest request, JsonNode message) {
         String method = message.path("method").asText();
         if (method.equals("server/discover")) {
             request.response().putHeader("content-type", "application/json").end(DISCOVERED.formatted(message.get("id")));

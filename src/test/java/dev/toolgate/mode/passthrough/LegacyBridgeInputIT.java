@@ -48,7 +48,7 @@ class LegacyBridgeInputIT {
 
     @BeforeAll
     static void start() {
-        modernOnly = new RestUpstream().onBody("POST /mcp", LegacyBridgeInputIT::answer);
+        modernOnly = new RestUpstream().onMessage("POST /mcp", LegacyBridgeInputIT::answer);
         gateway = TestGateway.start(config(""));
     }
 
@@ -83,14 +83,7 @@ class LegacyBridgeInputIT {
         rounds.clear();
     }
 
-    private static void answer(HttpServerRequest request, String body) {
-        JsonNode message;
-        try {
-            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            request.response().setStatusCode(400).end();
-            return;
-        }
+    private static void answer(HttpServerRequest request, JsonNode message) {
         var response = request.response().putHeader("content-type", "application/json");
         switch (message.path("method").asText()) {
             case "server/discover" -> response.end(DISCOVERED.formatted(message.get("id")));

@@ -7,7 +7,6 @@ import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import io.vertx.core.http.HttpServerRequest;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.Map;
@@ -31,18 +30,11 @@ final class OAuthSetup {
     /** A minimal MCP server over plain HTTP for passthrough; records what it received like any RestUpstream. */
     static RestUpstream mcpServer() {
         RestUpstream server = new RestUpstream();
-        server.onBody("POST /mcp", OAuthSetup::answerMcp);
+        server.onMessage("POST /mcp", OAuthSetup::answerMcp);
         return server;
     }
 
-    private static void answerMcp(HttpServerRequest request, String body) {
-        JsonNode message;
-        try {
-            message = Json.parse(body.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            request.response().setStatusCode(400).end();
-            return;
-        }
+    private static void answerMcp(HttpServerRequest request, JsonNode message) {
         if (!message.has("id")) {
             request.response().setStatusCode(202).end();
             return;
