@@ -36,6 +36,9 @@ final class SessionJson {
         if (session.owner() != null) {
             node.put("o", session.owner());
         }
+        if (session.upstream() != null) {
+            node.put("u", session.upstream());
+        }
         node.put("x", expiresAtMillis);
         return Json.bytes(node);
     }
@@ -65,7 +68,7 @@ final class SessionJson {
         }
         return new Session(id, node.get("e").asText(), node.get("v").asText(), node.path("n").asText(null),
                 node.path("cv").asText(null), node.path("c").asText(null), node.path("t").asLong(),
-                node.path("o").asText(null));
+                node.path("o").asText(null), node.path("u").asText(null));
     }
 
     /** When a written session expires, or 0 when the bytes do not say. */

@@ -70,7 +70,7 @@ final class ModernTraffic {
     }
 
     /** True for a POST whose body is an {@code initialize} request (the legacy era's first message). */
-    private static boolean opensSession(Exchange exchange, Buffer body) {
+    static boolean opensSession(Exchange exchange, Buffer body) {
         if (exchange.request().method() != HttpMethod.POST || body.length() == 0) {
             return false;
         }

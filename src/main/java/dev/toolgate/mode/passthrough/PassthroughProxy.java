@@ -13,6 +13,7 @@ import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mcp.MediaTypes;
+import dev.toolgate.mcp.Session;
 import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.observe.TapEvent;
@@ -30,6 +31,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -44,7 +46,8 @@ import java.util.function.Supplier;
  * both directions is observed on the side. With tool ACLs ({@link PassthroughAccess}), a
  * {@code tools/call} the caller may not make is answered here and never forwarded, and the caller's
  * {@code tools/list} answers are filtered. Nothing else is rewritten except hop-by-hop headers, the
- * Host header, the gateway's own forwarding and consumer headers, and credentials it consumed. A
+ * Host header, the gateway's own forwarding and consumer headers, credentials it consumed, and the
+ * session id of a caller the gateway identified, which is bound to that caller ({@link BoundSessions}). A
  * JSON-RPC batch of more than {@link JsonBody#MAX_BATCH_MESSAGES} messages is refused, never forwarded.
  */
 public final class PassthroughProxy implements McpEndpoint {
@@ -76,6 +79,7 @@ public final class PassthroughProxy implements McpEndpoint {
     private final PolicyChain chain;
     private final Relay relay;
     private final ModernTraffic modern;
+    private final BoundSessions bound;
 
     /**
      * @param access   the route's tool ACLs (which filter its tool lists), or null when it has none
@@ -100,6 +104,8 @@ public final class PassthroughProxy implements McpEndpoint {
                 new LegacyBridge(eras.endpoint() + "/legacy", eras.store(), eras.clock(), eras.sessionTtlSeconds(),
                         eras.bridges().calls()),
                 this::link, eras.upstreamEra());
+        this.bound = new BoundSessions(eras.endpoint() + "/bound", settings.target().service(), eras.store(),
+                eras.sessionTtlSeconds(), eras.clock());
     }
 
     /**
@@ -211,12 +217,8 @@ public final class PassthroughProxy implements McpEndpoint {
                                Supplier<Future<Boolean>> bridged, MessageTap.Local recorder, Consumer<byte[]> answered,
                                Runnable unforwarded) {
         if (access == null) {
-            return bridged.get().map(bridgedIt -> {
-                if (!bridgedIt) {
-                    forward(exchange, session, number, body, Relay.Rewrites.NONE, recorder);
-                }
-                return null;
-            });
+            return bridged.get().compose(bridgedIt -> bridgedIt ? Future.succeededFuture()
+                    : forward(exchange, session, number, body, Relay.Rewrites.NONE, recorder));
         }
         return access.admit(exchange, body).compose(admitted -> {
             if (admitted.refused() != null) {
@@ -229,12 +231,8 @@ public final class PassthroughProxy implements McpEndpoint {
                 exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
                         .end(admitted.answer());
             } else {
-                return bridged.get().map(bridgedIt -> {
-                    if (!bridgedIt) {
-                        forward(exchange, session, number, body, admitted.rewrites(exchange), recorder);
-                    }
-                    return null;
-                });
+                return bridged.get().compose(bridgedIt -> bridgedIt ? Future.succeededFuture()
+                        : forward(exchange, session, number, body, admitted.rewrites(exchange), recorder));
             }
             return Future.succeededFuture();
         });
@@ -260,12 +258,31 @@ public final class PassthroughProxy implements McpEndpoint {
                 call.headers());
     }
 
-    private void forward(Exchange exchange, String session, long number, Buffer received, Relay.Rewrites rewrites,
-                         MessageTap.Local recorder) {
+    /**
+     * Forwards the exchange once its session id is resolved: refused as an unknown session, never forwarded,
+     * when it is bound to another caller ({@link BoundSessions}).
+     */
+    private Future<Void> forward(Exchange exchange, String session, long number, Buffer received,
+                                 Relay.Rewrites rewrites, MessageTap.Local recorder) {
+        return bound.resolve(exchange).map(resolved -> {
+            forward(exchange, session, resolved, number, received, rewrites, recorder);
+            return null;
+        });
+    }
+
+    /** @param boundSession the caller's session standing for the server's, or null (the id goes as it came) */
+    private void forward(Exchange exchange, String session, Session boundSession, long number, Buffer received,
+                         Relay.Rewrites rewrites, MessageTap.Local recorder) {
         HttpServerRequest request = exchange.request();
         String path = upstreamPath(exchange);
         String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
         MultiMap headers = upstreamHeaders(exchange);
+        if (boundSession != null) {
+            headers.set("mcp-session-id", boundSession.upstream());
+            if (request.method() == HttpMethod.GET) {
+                bound.keepAlive(exchange, boundSession);
+            }
+        }
         Buffer body = ConsumedFields.without(received, exchange.consumedBodyFields(), exchange.header("content-type"));
         List<UpstreamPolicy> transforms = chain.upstream(exchange);
         UpstreamCall call = new UpstreamCall(request.method().name(), path, UpstreamQuery.decode(query, false), headers,
@@ -316,10 +333,60 @@ public final class PassthroughProxy implements McpEndpoint {
                 failed.accept(unusable);
                 answer.result().request().reset();
             } else {
-                observation.upstreamAnswered(answer.result().statusCode());
-                relay.relay(request, answer.result(), rewrites, answerHeaders, session, number, silence, recorder,
-                        failed);
+                HttpClientResponse upstream = answer.result();
+                observation.upstreamAnswered(upstream.statusCode());
+                if (boundSession != null) {
+                    bound.answered(boundSession, call.method(), upstream.statusCode());
+                }
+                String opened = BoundSessions.opened(exchange, received, upstream);
+                if (opened == null) {
+                    relay.relay(request, upstream, rewrites, answerHeaders, session, number, silence, recorder, failed);
+                } else {
+                    relayIssued(exchange, received, opened, upstream, answerHeaders,
+                            issuedHeaders -> relay.relay(request, upstream, rewrites, issuedHeaders, session, number,
+                                    silence, recorder, failed),
+                            () -> {
+                                silence.stop();
+                                unforwarded(session, number, received);
+                            });
+                }
             }
+        });
+    }
+
+    /**
+     * Relays the server's answer to an identified caller's {@code initialize} under the id the route's store
+     * issued for the server's ({@link BoundSessions}). The answer waits while the store is asked; when it
+     * cannot issue one, the client gets the gateway's error and the server's session is ended.
+     */
+    private void relayIssued(Exchange exchange, Buffer received, String opened, HttpClientResponse upstream,
+                             Relay.HeaderRewrite answerHeaders, Consumer<Relay.HeaderRewrite> relayed,
+                             Runnable refused) {
+        upstream.pause();
+        bound.issue(exchange, received, opened).onComplete(issued -> {
+            HttpServerResponse response = exchange.request().response();
+            if (issued.succeeded() && (response.ended() || response.closed())) {
+                bound.forget(issued.result()); // the client went away, or the read timeout answered it
+                return;
+            }
+            if (issued.failed()) {
+                refused.run();
+                upstream.request().reset();
+                link(exchange).delete(opened, null); // best effort: else the server keeps it until its own timeout
+                if (!response.ended() && !response.closed()) {
+                    ErrorResponses.mcp(response, issued.cause() instanceof GatewayException refusal ? refusal.error()
+                            : new GatewayError.SessionsUnavailable());
+                }
+                return;
+            }
+            String id = issued.result().id();
+            relayed.accept(headers -> {
+                headers.set("mcp-session-id", id);
+                if (answerHeaders != null) {
+                    answerHeaders.rewrite(headers);
+                }
+            });
+            upstream.resume();
         });
     }
 

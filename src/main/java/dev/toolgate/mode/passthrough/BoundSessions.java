@@ -1,0 +1,156 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.ProtocolVersion;
+import dev.toolgate.mcp.Session;
+import dev.toolgate.mcp.SessionStore;
+import dev.toolgate.pipeline.Exchange;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.io.IOException;
+import java.time.InstantSource;
+
+/**
+ * A passthrough route's upstream sessions, bound to the caller that opened them. The server knows its
+ * clients by {@code Mcp-Session-Id} alone, so whoever learned another consumer's id would read that
+ * consumer's stream and act in its session. When the gateway identified the caller (a consumer, or a
+ * credential: {@link dev.toolgate.pipeline.Principal#sessionOwner}), the id the server answers
+ * {@code initialize} with is kept in the route's session store ({@code server.session}) under an id the
+ * store issues, bound to that caller; the client only ever sees the store's id, and each of its requests
+ * goes upstream with the server's. Another caller's id, or one the store does not know, is refused as an
+ * unknown session (404) and never forwarded. In this process and in Redis the store keeps the server's id;
+ * with {@code strategy: client} it is sealed into the client's id with the owner, so every instance holding
+ * the secret serves it. The binding ends with the session: a DELETE or a 404 from the server, the store's
+ * idle expiry or TTL. A caller the gateway did not identify is forwarded as before, its ids unchanged.
+ */
+final class BoundSessions {
+
+    /** The longest server session id kept: more would not fit a sealed id in a request header. */
+    static final int MAX_UPSTREAM_ID = 1024;
+    /** An open stream renews its session at least this often (twice), however long the session may idle. */
+    static final long MAX_KEEPALIVE_SECONDS = 60;
+
+    private final String endpoint;
+    private final String service;
+    private final SessionStore store;
+    private final long ttlSeconds;
+    private final InstantSource clock;
+
+    /**
+     * @param endpoint what the bindings are kept under in {@code store}: the route's, apart from its bridges'
+     * @param service  the route's service, named when its session id cannot be kept
+     */
+    BoundSessions(String endpoint, String service, SessionStore store, long ttlSeconds, InstantSource clock) {
+        this.endpoint = endpoint;
+        this.service = service;
+        this.store = store;
+        this.ttlSeconds = ttlSeconds;
+        this.clock = clock;
+    }
+
+    /**
+     * The session the client's id stands for; null (succeeded) when the caller is nobody the gateway
+     * identified or sent no id, and the exchange goes upstream as it came. Fails with an unknown session
+     * (404) when the id is not one this route issued to this caller, and with sessions unavailable (503)
+     * when the store cannot be reached.
+     */
+    Future<Session> resolve(Exchange exchange) {
+        String caller = exchange.principal().sessionOwner();
+        String id = exchange.sessionId();
+        if (caller == null || id == null) {
+            return Future.succeededFuture();
+        }
+        return store.find(id, endpoint, caller).transform(found -> {
+            if (found.failed()) {
+                return Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable()));
+            }
+            Session session = found.result();
+            // another caller's session, or the server's own id sent past the gateway's, does not exist here
+            return session == null || session.upstream() == null || !session.usableBy(caller)
+                    ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
+                    : Future.succeededFuture(session);
+        });
+    }
+
+    /**
+     * The server's session id to bind, when {@code answer} opened a session for an identified caller (a
+     * successful answer to {@code initialize} that names one); else null, and the answer is relayed as it is.
+     */
+    static String opened(Exchange exchange, Buffer body, HttpClientResponse answer) {
+        String id = answer.getHeader("mcp-session-id");
+        if (id == null || answer.statusCode() / 100 != 2 || exchange.principal().sessionOwner() == null) {
+            return null;
+        }
+        return ModernTraffic.opensSession(exchange, body) ? id : null;
+    }
+
+    /**
+     * Issues the client's id for the server's session {@code upstream}, bound to the caller. Fails as the
+     * gateway's error to answer with: the store's caps reached or the store unreachable, or an id too long
+     * to keep.
+     */
+    Future<Session> issue(Exchange exchange, Buffer initialize, String upstream) {
+        if (upstream.length() > MAX_UPSTREAM_ID) {
+            return Future.failedFuture(new GatewayException(new GatewayError.UpstreamUnavailable(service,
+                    "the server's Mcp-Session-Id is longer than " + MAX_UPSTREAM_ID + " characters")));
+        }
+        Session draft = new Session(null, endpoint, requestedVersion(initialize), null, null, null, clock.millis(),
+                exchange.principal().sessionOwner(), upstream);
+        return store.create(draft, ttlSeconds, exchange.clientAddress()).recover(failure -> Future.failedFuture(
+                new GatewayException(GatewayError.TooManySessions.orUnavailable(failure))));
+    }
+
+    /**
+     * The server answered a request of {@code session} with {@code status}: a DELETE it accepted, or a 404
+     * (it no longer knows the session), ends the binding too.
+     */
+    void answered(Session session, String method, int status) {
+        if (status == 404 || "DELETE".equals(method) && status / 100 == 2) {
+            store.remove(session);
+        }
+    }
+
+    /**
+     * Keeps the session of an open GET stream alive while the stream stays open, as an open stream keeps a
+     * conversion session alive: the store renews a session only when it is looked up, and a client that only
+     * listens sends nothing else. Looks it up at half its idle time (the store decides what a lookup renews).
+     */
+    void keepAlive(Exchange exchange, Session session) {
+        HttpServerResponse response = exchange.request().response();
+        Vertx vertx = Vertx.currentContext().owner();
+        // capped before it is halved: a TTL of years must not overflow
+        long halfIdleMs = Math.max(1, Math.min(store.idleSeconds(ttlSeconds), MAX_KEEPALIVE_SECONDS) * 500);
+        vertx.setPeriodic(halfIdleMs, timer -> {
+            if (response.ended() || response.closed()) {
+                vertx.cancelTimer(timer);
+            } else {
+                store.find(session.id(), endpoint, session.owner());
+            }
+        });
+    }
+
+    /** Ends a binding whose answer never reached the client. */
+    void forget(Session session) {
+        store.remove(session);
+    }
+
+    /** The version the client asked for, for the store's record (a label: the server negotiates). */
+    private static String requestedVersion(Buffer initialize) {
+        try {
+            JsonNode requested = Json.parse(initialize.getBytes()).path("params").path("protocolVersion");
+            if (requested.isTextual() && requested.asText().length() <= 64) {
+                return requested.asText();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the server accepted it; the record only needs a label
+        }
+        return ProtocolVersion.ASSUMED_WHEN_ABSENT;
+    }
+}
