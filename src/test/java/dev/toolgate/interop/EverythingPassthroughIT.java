@@ -58,6 +58,14 @@ class EverythingPassthroughIT {
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
+                      - name: everything-keyed
+                        paths: [/keyed]
+                        plugins:
+                          - {name: key-auth}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                consumers:
+                  - {username: alice, keyauth_credentials: [{key: alice-key}]}
                 """.formatted(everything.mcp()));
         direct = everything.mcp();
         proxied = gateway.proxy("/everything");
@@ -101,6 +109,17 @@ class EverythingPassthroughIT {
             assertThat(gatewaySurvey.get(part)).as("%s through the gateway vs direct", part)
                     .isEqualTo(directSurvey.get(part));
         }
+    }
+
+    @Test
+    void typescriptClientKeepsTheGatewaysSessionIdThoughTheServerRepeatsItsOwnOnEveryAnswer() {
+        // the session is bound to alice, so the client holds the gateway's id; the SDK's server repeats its own
+        // id on every streamed answer, and the SDK's client adopts whatever id an answer carries
+        NodeClients.Run run = node.typescriptSdk(gateway.proxy("/keyed"), Map.of("apikey", "alice-key"),
+                "call", "echo", "{\"message\":\"bound to alice\"}");
+
+        assertThat(run.ok().path("result").path("content").get(0).path("text").asText()).as(run.toString())
+                .isEqualTo("Echo: bound to alice");
     }
 
     @Test

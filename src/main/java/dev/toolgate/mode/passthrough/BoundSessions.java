@@ -92,6 +92,26 @@ final class BoundSessions {
     }
 
     /**
+     * What the client must see of an answer's headers in {@code session}: its own id, where the server named
+     * the session. Servers may repeat their id on every answer (the TypeScript SDK's does on each stream), and
+     * clients adopt the id an answer carries (the TypeScript SDK's does), then send it: the server's own id,
+     * which the gateway refuses as unknown. Without a bound session, {@code then} alone.
+     */
+    static Relay.HeaderRewrite showingClientsId(Session session, Relay.HeaderRewrite then) {
+        if (session == null) {
+            return then;
+        }
+        return headers -> {
+            if (headers.contains("mcp-session-id")) {
+                headers.set("mcp-session-id", session.id());
+            }
+            if (then != null) {
+                then.rewrite(headers);
+            }
+        };
+    }
+
+    /**
      * Issues the client's id for the server's session {@code upstream}, bound to the caller. Fails as the
      * gateway's error to answer with: the store's caps reached or the store unreachable, or an id too long
      * to keep.

@@ -294,8 +294,8 @@ public final class PassthroughProxy implements McpEndpoint {
         // some servers read a backslash as a slash; encoded, it cannot climb out of the route's prefix
         String uri = (sentQuery == null ? call.path() : call.path() + "?" + sentQuery).replace("\\", "%5C");
         Buffer sent = call.body() == null ? Buffer.buffer() : call.body();
-        Relay.HeaderRewrite answerHeaders = transforms.isEmpty() ? null : answered -> transforms.forEach(p ->
-                p.response(exchange, new UpstreamAnswer(0, answered, null, false)));
+        Relay.HeaderRewrite answerHeaders = BoundSessions.showingClientsId(boundSession, transforms.isEmpty() ? null
+                : answered -> transforms.forEach(p -> p.response(exchange, new UpstreamAnswer(0, answered, null, false))));
         Observation observation = exchange.observation();
         observation.writeTraceContext(headers);
         UpstreamTarget target = settings.target();
