@@ -162,7 +162,7 @@ final class BoundSessions {
     }
 
     /** The version the client asked for, for the store's record (a label: the server negotiates). */
-    private static String requestedVersion(Buffer initialize) {
+    static String requestedVersion(Buffer initialize) {
         try {
             JsonNode requested = Json.parse(initialize.getBytes()).path("params").path("protocolVersion");
             if (requested.isTextual() && requested.asText().length() <= 64) {

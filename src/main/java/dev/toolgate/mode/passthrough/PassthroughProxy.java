@@ -372,7 +372,9 @@ public final class PassthroughProxy implements McpEndpoint {
             if (issued.failed()) {
                 refused.run();
                 upstream.request().reset();
-                link(exchange).delete(opened, null); // best effort: else the server keeps it until its own timeout
+                // best effort, with the version the client asked for (the answer naming the one agreed is unread):
+                // else the server keeps the session until its own timeout
+                link(exchange).delete(opened, BoundSessions.requestedVersion(received));
                 if (!response.ended() && !response.closed()) {
                     ErrorResponses.mcp(response, issued.cause() instanceof GatewayException refusal ? refusal.error()
                             : new GatewayError.SessionsUnavailable());

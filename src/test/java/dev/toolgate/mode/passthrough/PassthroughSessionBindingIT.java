@@ -212,6 +212,22 @@ class PassthroughSessionBindingIT {
     }
 
     @Test
+    void anInitializeBeyondTheSessionCapIs503AndTheServersSessionIsEndedWithTheVersionAskedFor() {
+        Limits onePerClient = new Limits(Limits.DEFAULT.proxy(), Limits.DEFAULT.admin(), 100_000, 1, 3_600, 256,
+                5_000, false, false, java.util.List.of());
+        first = TestGateway.start(config("{}"), Map.of(), false, Map.of(), onePerClient);
+        opened(first, "/bound", "alice-key");
+        server.clear();
+
+        McpHttp.Response refused = as(first, "/bound", "bob-key", null).initialize(VERSION);
+
+        assertThat(refused.status()).isEqualTo(503);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.requests())
+                .filteredOn(r -> r.method().equals("DELETE"))
+                .singleElement().satisfies(r -> assertThat(r.header("mcp-protocol-version")).isEqualTo(VERSION)));
+    }
+
+    @Test
     void onARouteWithoutAuthenticationTheClientHasTheServersOwnSessionId() {
         first = TestGateway.start(config("{}"));
         McpHttp anyone = opened(first, "/open", null);
