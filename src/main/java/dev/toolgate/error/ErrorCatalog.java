@@ -30,6 +30,7 @@ import dev.toolgate.error.GatewayError.UnsupportedContentEncoding;
 import dev.toolgate.error.GatewayError.UnsupportedHttpVersion;
 import dev.toolgate.error.GatewayError.UnsupportedMediaType;
 import dev.toolgate.error.GatewayError.UnsupportedProtocolVersion;
+import dev.toolgate.error.GatewayError.UnsupportedTransferCoding;
 import dev.toolgate.error.GatewayError.UpstreamTimeout;
 import dev.toolgate.error.GatewayError.UpstreamUnavailable;
 import dev.toolgate.error.GatewayError.AuthorizationUnavailable;
@@ -157,6 +158,8 @@ public final class ErrorCatalog {
                     Map.of("retry-after", Long.toString(e.retryAfterSeconds())));
             case UnsupportedHttpVersion e -> new Entry(505, JsonRpc.TRANSPORT_ERROR, "http_version_not_supported",
                     "HTTP Version Not Supported: " + e.version() + " (this listener speaks HTTP/1.0 and HTTP/1.1)");
+            case UnsupportedTransferCoding e -> new Entry(501, JsonRpc.TRANSPORT_ERROR, "unsupported_transfer_coding",
+                    "Not Implemented: Transfer-Encoding '" + e.codings() + "' (this listener accepts only chunked)");
             case BadHost e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "bad_host", "Bad Request: " + e.detail());
             case InvalidPath e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "invalid_path", "Bad Request: " + e.detail());
             case RequestTimeout e -> new Entry(408, JsonRpc.TRANSPORT_ERROR, "request_timeout",

@@ -121,6 +121,13 @@ public sealed interface GatewayError {
     record UnsupportedHttpVersion(String version) implements GatewayError {
     }
 
+    /**
+     * The request's {@code Transfer-Encoding} is not exactly {@code chunked}: a coding before it ({@code gzip,
+     * chunked}) or instead of it, which the listener does not implement (RFC 9112 §6.1; nginx answers 501).
+     */
+    record UnsupportedTransferCoding(String codings) implements GatewayError {
+    }
+
     /** The request's Host header is missing (HTTP/1.1), repeated, or not one this listener answers for. */
     record BadHost(String detail) implements GatewayError {
     }

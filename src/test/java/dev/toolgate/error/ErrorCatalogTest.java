@@ -68,6 +68,8 @@ class ErrorCatalogTest {
                         "too_many_sessions", List.of("this client address", "retry in 30 s")),
                 arguments(new GatewayError.UnsupportedHttpVersion("HTTP/9.9"), 505, JsonRpc.TRANSPORT_ERROR,
                         "http_version_not_supported", List.of("HTTP/9.9", "HTTP/1.1")),
+                arguments(new GatewayError.UnsupportedTransferCoding("gzip, chunked"), 501, JsonRpc.TRANSPORT_ERROR,
+                        "unsupported_transfer_coding", List.of("Not Implemented: ", "'gzip, chunked'", "only chunked")),
                 arguments(new GatewayError.BadHost("an HTTP/1.1 request needs a Host header"), 400,
                         JsonRpc.TRANSPORT_ERROR, "bad_host", List.of("Bad Request: ", "Host header")),
                 arguments(new GatewayError.InvalidPath("the request path is not valid UTF-8"), 400,
