@@ -62,8 +62,12 @@ public final class ConnectionGuard {
     /** A final answer is being written; reset once it is whole. */
     private boolean responseStarted;
     private boolean closeAfterResponse;
-    /** The request sent {@code Expect: 100-continue} and no 100 (Continue) has answered it yet. */
-    private boolean awaitingContinue;
+    /**
+     * The number (in {@link #requests}) of the newest request if it sent {@code Expect: 100-continue} and no 100
+     * (Continue) has answered it yet, else 0. A number, not a flag: with requests pipelined, the answer or the 100
+     * being written may belong to an earlier request than the newest head read, and must not spend its state.
+     */
+    private long awaitingContinue;
     /** When the current state's bound ends ({@link System#nanoTime}), or 0 when it has none. */
     private long deadline;
     private ScheduledFuture<?> timer;
@@ -171,7 +175,7 @@ public final class ConnectionGuard {
                 state = State.BODY;
                 requestDone = false;
                 requests++;
-                awaitingContinue = HttpUtil.is100ContinueExpected(request);
+                awaitingContinue = HttpUtil.is100ContinueExpected(request) ? requests : 0;
                 bound(limits.bodyTimeoutMs());
             }
             if (msg instanceof HttpContent) {
@@ -189,12 +193,14 @@ public final class ConnectionGuard {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof HttpResponse response && response.status().code() == 100) {
-                awaitingContinue = false;
+            // answers go out in the order requests came: this one answers request answers + 1
+            boolean newest = awaitingContinue == answers + 1;
+            if (msg instanceof HttpResponse response && response.status().code() == 100 && newest) {
+                awaitingContinue = 0;
             }
             if (msg instanceof HttpResponse response && response.status().code() >= 200) {
                 responseStarted = true;
-                if (awaitingContinue && !requestDone) {
+                if (newest && !requestDone) {
                     // answered before the body was asked for: the client need not send it (RFC 9110 §10.1.1),
                     // and the next bytes, another request perhaps, must not be read as that body
                     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

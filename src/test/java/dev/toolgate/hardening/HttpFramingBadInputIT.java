@@ -345,6 +345,41 @@ class HttpFramingBadInputIT {
     }
 
     /**
+     * Requests sent together (pipelined), the second with {@code Expect: 100-continue} and no body, answered (404)
+     * before its body was asked for. Each answer is judged by its own request's continue state: the first answer,
+     * given while the second waits for its 100, must not close the connection on the second's behalf (it did, and
+     * the second answer was lost), and the second, early, answer still closes it, so the next request's first bytes
+     * are not read as the body it announced.
+     */
+    @Test
+    void pipelinedRequestsAreEachAnsweredByTheirOwnExpectContinueState() {
+        String h = "Host: 127.0.0.1";
+        byte[] waiting = bodied("POST /nowhere HTTP/1.1", "", with(h, "Content-Length: 20", "Expect: 100-continue"));
+        for (byte[] first : List.of(request("POST /pt HTTP/1.1", with(h, length())),
+                request("POST /open HTTP/1.1", with(h, length(), "Expect: 100-continue")))) {
+            try (RawConnection http = RawConnection.connect(fixture.port(), 0)) {
+                http.write(concat(first, waiting));
+                RawConnection.Response answer = finalAnswer(http);
+                assertThat(answer.status()).as("the first answer: %s", answer).isEqualTo(200);
+                assertThat(answer.header("connection")).as("the first answer: %s", answer).isNull();
+                answer = finalAnswer(http.nextResponse());
+                assertThat(answer.status()).as("the second answer: %s", answer).isEqualTo(404);
+                assertThat(answer.header("connection")).as("the second answer: %s", answer).isEqualToIgnoringCase("close");
+                assertThat(http.closedByServer(5_000)).as("the connection is closed after the second answer").isTrue();
+            }
+        }
+        fixture.assertServes();
+    }
+
+    /** The final answer, past any 100 (Continue). */
+    private static RawConnection.Response finalAnswer(RawConnection http) {
+        while (http.head().status() < 200) {
+            http.nextResponse();
+        }
+        return readAnswer(http);
+    }
+
+    /**
      * HTTP/2 without TLS (h2c by prior knowledge) carries the same path as HTTP/1.1 in {@code :path}: an
      * overlong UTF-8 dot must be refused there too, before passthrough forwards it to a server that may
      * decode it as {@code ..} and leave the route's prefix; the connection serves its next stream.
