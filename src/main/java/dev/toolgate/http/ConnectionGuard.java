@@ -96,7 +96,8 @@ public final class ConnectionGuard {
 
     /**
      * Guards a new connection of a listener whose connections are counted in {@code open}. HTTP/2
-     * connections are counted and closed when idle ({@link Http2Idle}).
+     * connections are counted, closed when idle ({@link Http2Idle}) and have their streams' send timeout
+     * ({@link Http2SendTimeout}).
      */
     public static void attach(HttpConnection connection, ListenerLimits limits, AtomicInteger open) {
         int now = open.incrementAndGet();
@@ -106,6 +107,7 @@ public final class ConnectionGuard {
                 connection.close();
             } else if (connection instanceof ConnectionBase http2) {
                 Http2Idle.install(http2.channel().pipeline(), limits.keepAliveMs());
+                Http2SendTimeout.install(http2.channel().pipeline(), limits.sendTimeoutMs());
             }
             return;
         }
@@ -296,6 +298,7 @@ public final class ConnectionGuard {
         flowing();
         state = State.BUSY;
         Http2Idle.install(pipeline, limits.keepAliveMs());
+        Http2SendTimeout.install(pipeline, limits.sendTimeoutMs());
         if (pipeline.get("toolgateBytes") != null) {
             pipeline.remove("toolgateBytes");
         }

@@ -127,4 +127,43 @@ class SendTimeoutIT {
                 headers(call.length), call);
         assertThat(next.status()).as(next.toString()).isEqualTo(200);
     }
+
+    /**
+     * Over h2c the answer waits in the stream's flow control, not the socket: a client that never grants its stream
+     * more window (it reads nothing of the answer, and so sends no WINDOW_UPDATE) had the stream, and the pooled
+     * upstream connection feeding it, for as long as it liked. The stream is reset after the send timeout and the
+     * upstream connection serves the next caller.
+     */
+    @Test
+    void anH2cStreamWhoseClientGrantsNoWindowIsResetAndTheUpstreamConnectionItHeldServesTheNextCaller()
+            throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClientAgent h2c = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                    .setDefaultHost("127.0.0.1").setDefaultPort(gateway.proxy("/").getPort()));
+            java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger();
+            h2c.request(new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+                            .setURI("/pt/big").addHeader("content-type", "application/json")
+                            .addHeader("accept", "application/json, text/event-stream"))
+                    .compose(request -> request.send(CALL)).onSuccess(response -> {
+                        // reads none of it: the stream's window is never granted again
+                        response.pause();
+                        status.set(response.statusCode());
+                        response.exceptionHandler(ended::complete);
+                        response.endHandler(v -> ended.complete(null));
+                    }).onFailure(ended::complete);
+            Thread.sleep(SEND_TIMEOUT_MS * 4);
+            assertThat(status.get()).as("the answer began").isEqualTo(200);
+            assertThat(ended.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("the stream was reset").isNotNull();
+
+            byte[] call = CALL.getBytes(StandardCharsets.UTF_8);
+            RawConnection.Response next = RawConnection.exchange(gateway.proxy("/").getPort(), "POST", "/pt/small",
+                    headers(call.length), call);
+            assertThat(next.status()).as(next.toString()).isEqualTo(200);
+        } finally {
+            vertx.close().await();
+        }
+    }
 }
