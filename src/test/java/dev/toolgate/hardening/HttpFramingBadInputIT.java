@@ -427,6 +427,40 @@ class HttpFramingBadInputIT {
         fixture.assertServes();
     }
 
+    /**
+     * Over h2c {@code :path} carries what a request line does, and is bounded as HTTP/1.1 bounds it: past 4,096
+     * characters 414, and past the 8 KiB a request head may have (HPACK-decoded) 431; neither is forwarded, and the
+     * connection serves its next stream.
+     */
+    @Test
+    void overH2cALongPathGets414AndAPathPastTheHeadLimitGets431AsOverHttp1() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClientAgent h2c = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                    .setDefaultHost("127.0.0.1").setDefaultPort(fixture.port()));
+            fixture.upstream.clear();
+            for (var bound : java.util.Map.of(5_000, 414, 10_000, 431).entrySet()) {
+                io.vertx.core.http.HttpClientResponse answer = h2c.request(new io.vertx.core.http.RequestOptions()
+                                .setMethod(io.vertx.core.http.HttpMethod.POST).setURI("/pt/" + "a".repeat(bound.getKey()))
+                                .addHeader("content-type", "application/json")
+                                .addHeader("accept", "application/json, text/event-stream"))
+                        .compose(r -> r.send(BODY)).await(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(answer.version().name()).isEqualTo("HTTP_2");
+                assertThat(answer.statusCode()).as("a path of %d characters", bound.getKey()).isEqualTo(bound.getValue());
+            }
+            assertThat(fixture.upstream.quiet(java.time.Duration.ofMillis(300))).as("nothing was forwarded").isTrue();
+            io.vertx.core.http.HttpClientResponse next = h2c.request(new io.vertx.core.http.RequestOptions()
+                            .setMethod(io.vertx.core.http.HttpMethod.POST).setURI("/open")
+                            .addHeader("content-type", "application/json")
+                            .addHeader("accept", "application/json, text/event-stream"))
+                    .compose(r -> r.send(BODY)).await(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(next.statusCode()).isEqualTo(200);
+        } finally {
+            vertx.close().await();
+        }
+    }
+
     private static RawConnection.Response readAnswer(RawConnection http) {
         try {
             return http.readAll();
