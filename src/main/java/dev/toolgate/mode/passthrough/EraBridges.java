@@ -10,13 +10,16 @@ import java.util.Map;
  * ({@link LegacyCalls}), and the sessions each route's bridge holds with its legacy server: a reload that keeps
  * the route and its server keeps them, where it used to drop up to {@link LegacySessions#MAX_SESSIONS} of them
  * without ending them at the server and open them all again. The sessions of at most {@link #MAX_SERVERS} route
- * and server pairs are kept; those of the least recently built are ended at the server.
+ * and server pairs are kept; those of the least recently built are ended at the server. All pairs share one
+ * cache of at most {@link LegacySessions#MAX_SESSIONS} sessions, each with its opener's headers: a bound per
+ * pair let the pairs together keep gigabytes.
  */
 public final class EraBridges {
 
     static final int MAX_SERVERS = 256;
 
     private final LegacyCalls calls = new LegacyCalls();
+    private final Map<String, LegacySessions.Held> open = LegacySessions.cache();
     private final Map<String, LegacySessions> servers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, LegacySessions> eldest) {
@@ -40,7 +43,7 @@ public final class EraBridges {
         String key = endpoint + "\n" + (target.tls() ? "https://" : "http://") + target.host() + ":" + target.port()
                 + (path == null ? "" : path);
         synchronized (servers) {
-            return servers.computeIfAbsent(key, k -> new LegacySessions());
+            return servers.computeIfAbsent(key, k -> new LegacySessions(k, open));
         }
     }
 }

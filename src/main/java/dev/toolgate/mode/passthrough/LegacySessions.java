@@ -21,9 +21,13 @@ import java.util.Map;
  * server-everything registers its sampling tool only for clients that declare sampling). A session
  * opens with {@code initialize} (carrying the modern client's capabilities and info) and
  * {@code notifications/initialized} on the first request that needs it, and is opened again when the
- * server forgets it (404). This instance's cache; each instance opens its own. Bounded: the least
- * recently used session is forgotten first, and ended at the server (DELETE, as the caller that opened
- * it), which would otherwise keep it until its own idle timeout, one per session the bridge ever opened.
+ * server forgets it (404). This instance's cache; each instance opens its own. One route and server's
+ * view of a cache the whole gateway shares ({@link #cache()}), bounded in all: each session keeps the
+ * link of the caller that opened it, with that caller's request headers (up to 8 KiB) and path, and a
+ * bound per route and server multiplied by the route and server pairs kept was gigabytes. The least
+ * recently used session of the gateway is forgotten first, and ended at the server (DELETE, as the
+ * caller that opened it), which would otherwise keep it until its own idle timeout; a client whose
+ * session was forgotten gets a new one with its next request.
  */
 final class LegacySessions {
 
@@ -37,6 +41,7 @@ final class LegacySessions {
     record Opened(String id, String version, ObjectNode initialize) {
     }
 
+    /** The most sessions the gateway keeps, over all its bridges. */
     static final int MAX_SESSIONS = 1024;
 
     /**
@@ -45,8 +50,8 @@ final class LegacySessions {
      */
     static final int EXCERPT_CHARS = 2048;
 
-    /** A session being opened or open, and the link of the caller that opened it (which ends it). */
-    private record Held(Future<Opened> session, UpstreamLink link) {
+    /** A session being opened or open, the link of the caller that opened it (which ends it), and whose it is. */
+    record Held(Future<Opened> session, UpstreamLink link, LegacySessions owner) {
 
         /** Ends it at the server: now when open, once opened when its {@code initialize} is still on its way. */
         void end() {
@@ -58,26 +63,42 @@ final class LegacySessions {
         }
     }
 
-    private final Map<String, Held> open = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
-            if (size() <= MAX_SESSIONS) {
-                return false;
+    /** The gateway's sessions, by route and server and session key, least recently used first. */
+    private final Map<String, Held> open;
+    private final String server;
+
+    /**
+     * @param server names the route and server
+     * @param open   the gateway's cache ({@link #cache()}), which this view shares with every other
+     */
+    LegacySessions(String server, Map<String, Held> open) {
+        this.server = server + "\n";
+        this.open = open;
+    }
+
+    /** A cache for the whole gateway: of more than {@link #MAX_SESSIONS}, the least recently used is ended. */
+    static Map<String, Held> cache() {
+        return new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
+                if (size() <= MAX_SESSIONS) {
+                    return false;
+                }
+                eldest.getValue().end();
+                return true;
             }
-            eldest.getValue().end();
-            return true;
-        }
-    };
+        };
+    }
 
     /** The session for {@code key}, opened through {@code link} when there is none. */
     Future<Opened> of(String key, UpstreamLink link, ModernMeta meta) {
         Future<Opened> session;
         synchronized (open) {
-            Held held = open.get(key);
+            Held held = open.get(server + key);
             session = held == null ? null : held.session();
             if (session == null || session.failed()) {
                 session = initialize(link, meta);
-                open.put(key, new Held(session, link));
+                open.put(server + key, new Held(session, link, this));
             }
         }
         return onThisContext(session);
@@ -86,18 +107,23 @@ final class LegacySessions {
     /** Ends every session at the server and forgets them: their route or server is gone from the configuration. */
     void endAll() {
         synchronized (open) {
-            open.values().forEach(Held::end);
-            open.clear();
+            for (var it = open.values().iterator(); it.hasNext(); ) {
+                Held held = it.next();
+                if (held.owner() == this) {
+                    held.end();
+                    it.remove();
+                }
+            }
         }
     }
 
     /** Forgets a session the server no longer knows (it answered 404), unless another replaced it already. */
     void forget(String key, Opened stale) {
         synchronized (open) {
-            Held held = open.get(key);
+            Held held = open.get(server + key);
             Future<Opened> current = held == null ? null : held.session();
             if (current != null && current.succeeded() && current.result() == stale) {
-                open.remove(key);
+                open.remove(server + key);
             }
         }
     }

@@ -66,6 +66,10 @@ class EraBridgeUpstreamSessionsIT {
                       - name: legacy-only
                         paths: [/mcp]
                         plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy}}}]
+                      - name: legacy-too
+                        paths: [/also]
+                        strip_path: true
+                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy}}}]
                 """.formatted(legacyOnly.url());
     }
 
@@ -177,5 +181,37 @@ class EraBridgeUpstreamSessionsIT {
         }
         assertThat(ended).as("sessions ended at the server").hasSizeGreaterThanOrEqualTo(3)
                 .allMatch(id -> id.startsWith("s-"));
+    }
+
+    @Test
+    void theGatewayKeepsAtMostItsBoundOfUpstreamSessionsOverAllItsRoutes() throws InterruptedException {
+        // clients with large headers, which each kept session holds, on two routes each under the bound
+        Map<String, String> filler = Map.of("x-filler", "f".repeat(6_000));
+        ModernHttp[] routes = {new ModernHttp(gateway.proxy("/mcp"), filler),
+            new ModernHttp(gateway.proxy("/also"), filler)};
+        int perRoute = LegacySessions.MAX_SESSIONS / 2 + 100;
+        int first = opened.get() + 1;
+        for (int i = 0; i < perRoute; i++) {
+            for (ModernHttp route : routes) {
+                McpHttp.Response listed = list(route, "{\"experimental\":{\"overall\":" + i + "}}", "1");
+                assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+            }
+        }
+        int last = opened.get();
+
+        // the gateway keeps MAX_SESSIONS in all: the rest of this test's own sessions were ended at the server
+        int beyond = 2 * perRoute - LegacySessions.MAX_SESSIONS;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (endedBetween(first, last) < beyond && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(last - first + 1).as("sessions opened").isEqualTo(2 * perRoute);
+        assertThat(endedBetween(first, last)).as("this test's sessions ended at the server")
+                .isGreaterThanOrEqualTo(beyond);
+    }
+
+    private static long endedBetween(int first, int last) {
+        return ended.stream().map(id -> Integer.parseInt(id.substring(2).replace("-streams", "")))
+                .filter(n -> n >= first && n <= last).count();
     }
 }
