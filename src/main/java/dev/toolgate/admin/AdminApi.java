@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Admin API, in Kong's shapes: {@code GET /status}, read-only {@code /services}, {@code /routes},
@@ -42,6 +43,8 @@ final class AdminApi {
     private final AdminView view;
     private final AdminHosts hosts;
     private final Dashboard dashboard;
+    /** A {@code POST /config} is being read or applied. */
+    private final AtomicBoolean loading = new AtomicBoolean();
 
     AdminApi(Vertx vertx, AdminView view, AdminHosts hosts) {
         this.vertx = vertx;
@@ -269,8 +272,15 @@ final class AdminApi {
 
     /** Kong db-less: the document as the body, as a {@code config} form field or upload, or as {"config": ...}. */
     private void postConfig(HttpServerRequest request) {
+        // one at a time: each document may be 64 MiB, held whole and then parsed, and the listener takes hundreds
+        // of connections; posting at once held that many. Another is refused while one is read or applied
+        if (!loading.compareAndSet(false, true)) {
+            send(request, Response.of(new GatewayError.ConfigLoadInProgress()));
+            return;
+        }
         ConfigUpload.read(request, ConfigUpload.MAX_BYTES).onComplete(read -> {
             if (read.failed()) {
+                loading.set(false);
                 // too large, or in a coding the gateway does not read: the catalog's answer, not the error's name
                 send(request, Response.of(read.cause() instanceof GatewayException refused ? refused.error()
                         : new GatewayError.UnreadableConfig(read.cause().getMessage())));
@@ -278,7 +288,12 @@ final class AdminApi {
             }
             Context context = vertx.getOrCreateContext();
             Thread.ofVirtual().name("admin-config").start(() -> {
-                Response response = apply(read.result());
+                Response response;
+                try {
+                    response = apply(read.result());
+                } finally {
+                    loading.set(false);
+                }
                 context.runOnContext(v -> send(request, response));
             });
         });

@@ -46,6 +46,7 @@ import dev.toolgate.error.GatewayError.ToolDenied;
 import dev.toolgate.error.GatewayError.Unauthenticated;
 import dev.toolgate.error.GatewayError.UnreadableConfig;
 import dev.toolgate.error.GatewayError.ConfigTooLarge;
+import dev.toolgate.error.GatewayError.ConfigLoadInProgress;
 import dev.toolgate.error.GatewayError.HeaderMismatch;
 import dev.toolgate.error.GatewayError.InvalidRequestState;
 import dev.toolgate.error.GatewayError.MissingClientCapability;
@@ -196,6 +197,9 @@ public final class ErrorCatalog {
             case ConfigTooLarge e -> new Entry(413, JsonRpc.TRANSPORT_ERROR, "config_too_large",
                     "Payload Too Large: a declarative config may be at most " + e.limitBytes() + " bytes",
                     Map.of("connection", "close"));
+            case ConfigLoadInProgress e -> new Entry(429, JsonRpc.TRANSPORT_ERROR, "config_load_in_progress",
+                    "Too Many Requests: another declarative config is being loaded; retry when it is done",
+                    Map.of("retry-after", "1"));
             case UnreadableConfig e -> new Entry(400, JsonRpc.INVALID_REQUEST, "unreadable_config",
                     "cannot read the declarative config: " + e.detail());
             case SessionsUnavailable e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "sessions_unavailable",

@@ -233,6 +233,10 @@ public sealed interface GatewayError {
     record ConfigTooLarge(long limitBytes) implements GatewayError {
     }
 
+    /** Admin API: a {@code POST /config} while another is being read or applied (one at a time). */
+    record ConfigLoadInProgress() implements GatewayError {
+    }
+
     /** Admin API: a posted body could not be read as a declarative document (form without the field...). */
     record UnreadableConfig(String detail) implements GatewayError {
     }

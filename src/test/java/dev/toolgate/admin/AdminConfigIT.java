@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -253,6 +257,50 @@ class AdminConfigIT {
         assertThat(form.status()).as("%s", form).isEqualTo(413);
         assertThat(admin.hash()).isEqualTo(before);
         assertServes("old");
+    }
+
+    @Test
+    void aConfigPostedWhileAnotherIsStillBeingReadIs429AndTheFirstStillLoads() throws Exception {
+        byte[] first = config("first").getBytes(StandardCharsets.UTF_8);
+        try (Socket slow = postHalf(first)) {
+            // the first document is half sent: each more, up to 64 MiB, would be held beside it
+            AdminHttp.Response second = null;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while ((second == null || second.status() != 429) && System.nanoTime() < deadline) {
+                second = admin.postConfig(config("second"));
+            }
+            assertThat(second.status()).as("%s", second).isEqualTo(429);
+            assertThat(second.json().get("message").asText())
+                    .isEqualTo("Too Many Requests: another declarative config is being loaded; retry when it is done");
+
+            slow.getOutputStream().write(first, first.length / 2, first.length - first.length / 2);
+            String answer = new String(slow.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(answer).isEqualTo("HTTP/1.1 200");
+        }
+        assertServes("first");
+        assertNoRoute("second");
+
+        // a poster that hangs up half way does not keep the next waiting
+        postHalf(first).close();
+        AdminHttp.Response after = null;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((after == null || after.status() == 429) && System.nanoTime() < deadline) {
+            after = admin.postConfig(config("old"));
+        }
+        assertThat(after.status()).as("%s", after).isEqualTo(200);
+    }
+
+    /** A raw connection that has sent POST /config and the first half of {@code document}. */
+    private static Socket postHalf(byte[] document) throws IOException {
+        URI uri = admin.uri("/config");
+        Socket socket = new Socket(uri.getHost(), uri.getPort());
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /config HTTP/1.1\r\nhost: " + uri.getHost() + ":" + uri.getPort() + "\r\ncontent-length: "
+                + document.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(document, 0, document.length / 2);
+        out.flush();
+        return socket;
     }
 
     @Test

@@ -104,6 +104,8 @@ class ErrorCatalogTest {
                         List.of("declarative config is invalid", "3 problem(s)")),
                 arguments(new GatewayError.ConfigTooLarge(1024), 413, JsonRpc.TRANSPORT_ERROR, "config_too_large",
                         List.of("Payload Too Large: a declarative config may be at most 1024 bytes")),
+                arguments(new GatewayError.ConfigLoadInProgress(), 429, JsonRpc.TRANSPORT_ERROR,
+                        "config_load_in_progress", List.of("another declarative config is being loaded")),
                 arguments(new GatewayError.UnreadableConfig("not multipart"), 400, JsonRpc.INVALID_REQUEST,
                         "unreadable_config", List.of("cannot read the declarative config: not multipart")),
                 arguments(new GatewayError.SessionsUnavailable(), 503, JsonRpc.TRANSPORT_ERROR, "sessions_unavailable",
