@@ -123,7 +123,8 @@ public final class Cluster implements AutoCloseable {
         serving = Set.copyOf(building);
         building = ConcurrentHashMap.newKeySet();
         closeUnused();
-        sharing.forEach(redis -> bus.join(links.of(redis)));
+        // a Redis still named, by a rate limit say, whose sessions are no longer shared is left too
+        bus.share(sharing.stream().map(links::of).toList());
         sharing = ConcurrentHashMap.newKeySet();
     }
 

@@ -141,11 +141,28 @@ public final class RedisLink implements AutoCloseable {
     }
 
     /**
+     * Stops listening to a channel. The last one closes the pub/sub connection: Lettuce would subscribe it
+     * again after a reconnect, and an {@code UNSUBSCRIBE} could pass a {@code SUBSCRIBE} still on its way.
+     */
+    public synchronized void unsubscribe(String channel) {
+        if (listeners.remove(channel) == null || closed || pubSub == null) {
+            return;
+        }
+        if (listeners.isEmpty()) {
+            CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> open = pubSub;
+            pubSub = null;
+            open.thenAccept(StatefulRedisPubSubConnection::closeAsync);
+        } else {
+            pubSub.thenAccept(c -> c.async().unsubscribe(channel.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /**
      * Lettuce resubscribes only what a connection once subscribed, and a caller subscribes once: a
      * failed first attempt, left alone, would leave this instance deaf to the fleet until it restarts.
      */
     private void subscribeUntilDone(String channel, int failures) {
-        if (closed) {
+        if (closed || !listeners.containsKey(channel)) {
             // a retry that was due when the link closed: its connections and event loops are gone
             return;
         }
@@ -159,7 +176,7 @@ public final class RedisLink implements AutoCloseable {
             return;
         }
         subscribed.whenComplete((ok, failure) -> {
-            if (failure == null || closed) {
+            if (failure == null || closed || !listeners.containsKey(channel)) {
                 return;
             }
             if (failures == 0) {

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -46,15 +47,30 @@ public final class SessionBus {
         listeners.add(listener);
     }
 
-    void join(RedisLink link) {
+    /**
+     * Tells and hears through exactly these Redis servers, those whose sessions the serving configuration
+     * shares: one still named only for something else (rate limiting) is left, its subscription ended.
+     */
+    void share(Collection<RedisLink> shared) {
+        for (RedisLink link : links) {
+            if (!shared.contains(link)) {
+                leave(link);
+            }
+        }
+        shared.forEach(this::join);
+    }
+
+    private void join(RedisLink link) {
         if (links.add(link)) {
             link.subscribe(CHANNEL, this::received);
         }
     }
 
-    /** Stops telling and hearing through a Redis no longer named (its link is closed). */
+    /** Stops telling and hearing through a Redis: no longer named (its link is closed), or no longer shared. */
     void leave(RedisLink link) {
-        links.remove(link);
+        if (links.remove(link)) {
+            link.unsubscribe(CHANNEL);
+        }
     }
 
     /** Tells every instance that shares a Redis with this one. */

@@ -208,6 +208,38 @@ class ReloadedRedisLinksIT {
     }
 
     @Test
+    void aReloadThatStopsSharingSessionsButKeepsTheRedisForRateLimitingLeavesTheSessionChannel() {
+        String rateLimited = """
+                    plugins:
+                      - name: rate-limiting
+                        config: {minute: 1000, policy: redis, redis: {host: 127.0.0.1, port: %d, database: 0}}
+                """.formatted(redis.port());
+        gateway = TestGateway.start(withRedis(0).replace("    routes:", rateLimited + "    routes:"));
+        admin = new AdminHttp(gateway);
+        assertThat(new McpHttp(gateway.proxy("/one")).initialize("2025-06-18").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sessionChannelSubscribers() == 1);
+
+        AdminHttp.Response reloaded = admin.postConfig(
+                config("{}").replace("    routes:", rateLimited + "    routes:"));
+
+        assertThat(reloaded.status()).as("%s", reloaded).isEqualTo(200);
+        assertThat(new McpHttp(gateway.proxy("/one")).initialize("2025-06-18").status()).isEqualTo(200);
+        // sessions are this instance's own now: it hears no other instance's, and the Redis it still uses is kept
+        await().atMost(Duration.ofSeconds(10)).until(() -> sessionChannelSubscribers() == 0);
+        assertThat(gatewayConnections()).isNotEmpty();
+    }
+
+    /** How many connections listen to the channel of the fleet's session events ({@code PUBSUB NUMSUB}). */
+    private long sessionChannelSubscribers() {
+        RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", redis.port()));
+        try (var connection = client.connect()) {
+            return connection.sync().pubsubNumsub(SessionBus.CHANNEL).get(SessionBus.CHANNEL);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
     void aReloadThatKeepsTheRedisBlockKeepsItsConnections() {
         startWithSessionsInRedis();
         Set<String> atStart = gatewayConnections();
