@@ -32,8 +32,9 @@ import dev.toolgate.mcp.Json;
  * @param toolKnown       the gateway knows the tool exists: the route's configuration names it, or its MCP server
  *                        listed it in a {@code tools/list} answer (false for a name a client may have made up)
  * @param acl             the tool ACL's decision ({@code allow} or {@code deny}), or null when no ACL applied
- * @param rateLimit       the rate limit's decision ({@code allow} or {@code reject}), or null when no limit
- *                        applied
+ * @param rateLimit       the per-tool limit's decision ({@code allow}, {@code reject}, or {@code unchecked} when
+ *                        its counters could not be reached), or null when no limit checked the message (none
+ *                        applies, or something refused it first)
  * @param trace           the trace the message belongs to, or null when it is not traced
  * @param requestPayload  the request as JSON text, only with {@code log_payloads} (bounded), else null
  * @param responsePayload the answer as JSON text, only with {@code log_payloads} (bounded), else null

@@ -62,7 +62,14 @@ public final class RpcRecord {
         }
     }
 
-    /** Notes the rate limit's decision ({@code allow} or {@code reject}). */
+    /** A per-tool limit counted the call and let it through. */
+    public static final String LIMIT_ALLOW = "allow";
+    /** A per-tool limit counted the call and refused it: over the limit. */
+    public static final String LIMIT_REJECT = "reject";
+    /** A per-tool limit could not count the call (its counters were out of reach): let through or refused unchecked. */
+    public static final String LIMIT_UNCHECKED = "unchecked";
+
+    /** Notes the rate limit's decision ({@link #LIMIT_ALLOW}, {@link #LIMIT_REJECT} or {@link #LIMIT_UNCHECKED}). */
     public void rateLimit(String decision) {
         if (observation == null) {
             return;

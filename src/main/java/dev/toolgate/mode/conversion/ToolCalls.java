@@ -97,12 +97,9 @@ final class ToolCalls {
                 observation.refused(record, reject.error());
             }
             case Decision.ToolResult result -> {
-                // only a per-tool limit answers a call with a result of its own
-                if (toolCall) {
-                    if (judged) {
-                        record.acl(true);
-                    }
-                    record.rateLimit("reject");
+                // only a per-tool limit answers a call with a result of its own (it noted its decision)
+                if (toolCall && judged) {
+                    record.acl(true);
                 }
                 record.toolResult(true);
                 observation.answered(record, instead(decision, r));

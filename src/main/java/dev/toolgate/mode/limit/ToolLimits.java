@@ -11,6 +11,7 @@ import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.McpCall;
 import dev.toolgate.pipeline.MessagePolicy;
 import dev.toolgate.pipeline.Principal;
+import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
 
 import java.util.HashMap;
@@ -74,13 +75,18 @@ public final class ToolLimits implements MessagePolicy {
             return Decision.PROCEED;
         }
         String key = "tool|" + limited.scope() + "|" + call.tool() + "|" + caller(call);
+        // the events say what the limit did, which only it knows: a call refused before it, or not limited, says
+        // nothing, and one whose counters could not be reached was not checked, whether let through or refused
+        RpcRecord record = call.exchange().observation().record(call.id());
         return limited.counters().hit(key, limited.limit().windows()).transform(counted -> {
             if (counted.failed()) {
+                record.rateLimit(RpcRecord.LIMIT_UNCHECKED);
                 return limited.limit().settings().faultTolerant() ? Decision.PROCEED
                         : Future.succeededFuture(new Decision.ToolResult(unavailable(call.tool()),
                         id -> new GatewayError.WithheldLimitUnchecked(id, call.tool())));
             }
             Usage usage = counted.result();
+            record.rateLimit(usage.allowed() ? RpcRecord.LIMIT_ALLOW : RpcRecord.LIMIT_REJECT);
             return Future.succeededFuture(usage.allowed()
                     ? new Decision.Continue(() -> limited.counters().giveBack(key, usage))
                     : new Decision.ToolResult(exceeded(call.tool(), usage),

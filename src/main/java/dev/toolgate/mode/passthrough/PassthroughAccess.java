@@ -129,9 +129,6 @@ final class PassthroughAccess {
                                     && (r.error() instanceof GatewayError.ToolDenied
                                     || r.error() instanceof GatewayError.UnknownTool)));
                         }
-                        if (decision instanceof Decision.ToolResult) {
-                            record.rateLimit("reject");
-                        }
                     }
                     if (decision instanceof Decision.Continue c) {
                         spent[0] = spent[0].and(c.spent());

@@ -113,7 +113,8 @@ class ToolLimitsIT {
             assertThat(meta.get("window").asText()).isEqualTo("minute");
             assertThat(meta.get("limit").asLong()).isEqualTo(2);
             // the operator sees the refusal as the limit's, not the ACL's, on the live traffic page
-            JsonNode seen = LiveFeed.event(gateway, e -> "ping".equals(e.path("tool").asText()) && e.has("rate_limit"));
+            JsonNode seen = LiveFeed.event(gateway, e -> "ping".equals(e.path("tool").asText()) && e.has("rate_limit")
+                    && !"allow".equals(e.path("rate_limit").asText()));
             assertThat(seen.get("rate_limit").asText()).isEqualTo("reject");
             assertThat(seen.get("status").asText()).isEqualTo("error");
             // the plugin's default applies to the tool without a limit of its own
@@ -126,6 +127,39 @@ class ToolLimitsIT {
             assertThat(call(client, "ping").isError()).isFalse();
         }
         upstream.clear();
+    }
+
+    @Test
+    void theLiveFeedShowsACallTheLimitLetThroughAsAllowedAndNoDecisionWhereNoLimitChecked() {
+        upstream = new RestUpstream().json("GET /ping", 200, "{}").json("GET /pong", 200, "{}");
+        gateway = TestGateway.start(conversion("{}"), clock);
+        try (McpSyncClient client = Sdk.connect(gateway.proxy("/mcp"))) {
+            assertThat(call(client, "ping").isError()).isFalse();
+            assertThat(call(client, "pong").isError()).isFalse();
+        }
+
+        JsonNode limited = LiveFeed.event(gateway, e -> "ping".equals(e.path("tool").asText()));
+        assertThat(limited.path("rate_limit").asText()).as("%s", limited).isEqualTo("allow");
+        // pong has no limit: nothing counted it, nothing refused it
+        JsonNode unlimited = LiveFeed.event(gateway, e -> "pong".equals(e.path("tool").asText()));
+        assertThat(unlimited.has("rate_limit")).as("%s", unlimited).isFalse();
+    }
+
+    @Test
+    void theLiveFeedShowsACallWhoseLimitCouldNotBeCheckedAsUncheckedNotAsRejected() {
+        redis = RedisServer.start();
+        upstream = new RestUpstream().json("GET /ping", 200, "{}");
+        gateway = TestGateway.start(conversion("{policy: redis, fault_tolerant: false, redis: " + redis.block() + "}"),
+                clock);
+        redis.kill();
+        try (McpSyncClient client = Sdk.connect(gateway.proxy("/mcp"))) {
+            McpSchema.CallToolResult refused = call(client, "ping");
+            assertThat(refused.isError()).isTrue();
+            assertThat(text(refused)).startsWith("The rate limit of tool 'ping' cannot be checked right now");
+        }
+
+        JsonNode seen = LiveFeed.event(gateway, e -> "ping".equals(e.path("tool").asText()));
+        assertThat(seen.path("rate_limit").asText()).as("%s", seen).isEqualTo("unchecked");
     }
 
     @Test
@@ -168,6 +202,13 @@ class ToolLimitsIT {
             assertThat(text(limited)).contains("'add' allows 1 call per minute").contains("Retry in 30 seconds");
             assertThat(client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "hi"))).isError()).isFalse();
         }
+        // the live page shows the limit's decision on each call, and none on a call no limit checked
+        assertThat(LiveFeed.event(gateway, e -> "add".equals(e.path("tool").asText())
+                && "allow".equals(e.path("rate_limit").asText()))).isNotNull();
+        assertThat(LiveFeed.event(gateway, e -> "add".equals(e.path("tool").asText())
+                && "reject".equals(e.path("rate_limit").asText()))).isNotNull();
+        assertThat(LiveFeed.event(gateway, e -> "initialize".equals(e.path("method").asText())).has("rate_limit"))
+                .isFalse();
     }
 
     @Test
