@@ -37,6 +37,8 @@ final class Http2SendTimeout extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext context;
     private Http2ConnectionHandler http2;
     private Http2Connection.PropertyKey waiting;
+    /** What counts the grants: while another listener replaced it, no stream is judged (none is reset unseen). */
+    private Http2FrameListenerDecorator counting;
     /** Window granted to the connection (stream 0), counted as it arrives. */
     private long connectionGrants;
     private long connectionGrantsSeen;
@@ -67,14 +69,15 @@ final class Http2SendTimeout extends ChannelInboundHandlerAdapter {
         http2 = ctx.pipeline().get(Http2ConnectionHandler.class);
         waiting = http2.connection().newKey();
         // counts the window each stream is granted; everything else goes on to Vert.x as before
-        http2.decoder().frameListener(new Http2FrameListenerDecorator(http2.decoder().frameListener()) {
+        counting = new Http2FrameListenerDecorator(http2.decoder().frameListener()) {
             @Override
             public void onWindowUpdateRead(ChannelHandlerContext c, int streamId, int increment)
                     throws Http2Exception {
                 granted(streamId);
                 super.onWindowUpdateRead(c, streamId, increment);
             }
-        });
+        };
+        http2.decoder().frameListener(counting);
         timer = ctx.executor().scheduleAtFixedRate(this::look, sendTimeoutMs, sendTimeoutMs, TimeUnit.MILLISECONDS);
     }
 
@@ -113,6 +116,9 @@ final class Http2SendTimeout extends ChannelInboundHandlerAdapter {
         if (!context.channel().isActive()) {
             cancel();
             return;
+        }
+        if (http2.decoder().frameListener() != counting) {
+            return; // grants are no longer counted: a client granting window would look stuck
         }
         Http2RemoteFlowController flow = http2.encoder().flowController();
         long unwritten = context.channel().isWritable() ? 0 : context.channel().bytesBeforeWritable();

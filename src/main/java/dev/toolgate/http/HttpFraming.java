@@ -10,12 +10,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The request-line and header rules of RFC 9112 that the gateway enforces before routing: the
  * version (a higher 1.x minor version is served as HTTP/1.1, RFC 9110 §6.2; another major version is
  * refused with 505), {@code Transfer-Encoding} (exactly {@code chunked}, or 501 as nginx answers; Netty
- * already refuses one with {@code Content-Length}, in HTTP/1.0, or not ending in {@code chunked}), {@code Host} (RFC 9112 §3.2: required in HTTP/1.1, never twice), the authority of an
+ * already refuses one with {@code Content-Length}, in HTTP/1.0, or not ending in {@code chunked}),
+ * {@code Host} (RFC 9112 §3.2: required in HTTP/1.1, never twice), the authority of an
  * absolute-form target (a host, which {@code Host} then does not override), and a path that
  * is valid UTF-8 once percent-decoded (overlong forms such as {@code %C0%AE}, a disguised dot, are
  * not, and must not reach a server that decodes them leniently).
@@ -39,7 +41,7 @@ final class HttpFraming {
             request.setProtocolVersion(HttpVersion.HTTP_1_1);
             version = HttpVersion.HTTP_1_1;
         }
-        java.util.List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!codings.isEmpty() && (codings.size() > 1 || !codings.getFirst().trim().equalsIgnoreCase("chunked"))) {
             // Netty reads any list ending in chunked as chunked and drops the codings before it: a body sent as
             // "gzip, chunked" would reach a route, or an upstream, as if it were not coded at all
