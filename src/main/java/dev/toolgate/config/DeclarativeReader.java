@@ -99,9 +99,12 @@ final class DeclarativeReader {
             config.finish();
         }
         node.finish();
-        if (name != null && !entities.pluginScopes.add(naturalKey)) {
-            node.problem("name", "plugin '" + name + "' is configured twice on " + scope.describe()
-                    + " (set instance_name to tell them apart)");
+        // fail closed: of two instances on one scope only one could apply, the other would be ignored unseen
+        boolean several = schema != null && schema.severalPerScope();
+        if (name != null && !entities.pluginScopes.add(several ? naturalKey : name + "@" + scope)) {
+            node.problem("name", "plugin '" + name + "' is configured twice on " + scope.describe() + (several
+                    ? " (set instance_name to tell them apart)"
+                    : " (one instance per entity, as in Kong, whatever instance_name says: merge them into one)"));
         }
         entities.plugins.add(new Plugin(id, name, enabled, tags, instanceName, settings, scope.routeId(),
                 scope.serviceId(), scope.consumerId(), scope.consumerGroupId(), node.path()));

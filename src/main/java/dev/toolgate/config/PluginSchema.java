@@ -13,6 +13,15 @@ public interface PluginSchema {
     /** Reads and validates {@code config}; every problem goes to {@code config.report()}. */
     PluginSettings read(ConfigNode config, ConfigContext context);
 
+    /**
+     * True when one entity may carry several instances told apart by {@code instance_name}. Kong allows
+     * one instance of a plugin per entity whatever its {@code instance_name}; only {@code ai-mcp-proxy}'s
+     * tool sets are several by design.
+     */
+    default boolean severalPerScope() {
+        return false;
+    }
+
     /** Checks rules that need the whole document (scope, references); called once all entities are read. */
     default void validate(Plugin plugin, DeclarativeConfig document, ConfigReport report) {
     }

@@ -20,6 +20,12 @@ public final class AiMcpProxySchema implements PluginSchema {
         return NAME;
     }
 
+    /** Several {@code conversion-only} tool sets may share a route, told apart by {@code instance_name}. */
+    @Override
+    public boolean severalPerScope() {
+        return true;
+    }
+
     @Override
     public PluginSettings read(ConfigNode node, ConfigContext context) {
         String modeName = node.oneOf("mode", null, Mode.kongNames());

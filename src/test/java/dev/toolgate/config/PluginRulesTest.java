@@ -1,6 +1,9 @@
 package dev.toolgate.config;
 
+import dev.toolgate.testing.Configs;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
 
 import static dev.toolgate.testing.Configs.load;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +98,28 @@ class PluginRulesTest {
 
         assertThat(loaded.problems()).isEmpty();
         assertThat(loaded.config().plugins()).extracting(Plugin::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aSecondInstanceOfAPolicyOnOneRouteIsRefusedWhateverItsInstanceName() {
+        // only one of them could apply: the deny list would have been ignored unseen
+        var checked = Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/r]
+                        plugins:
+                          - {name: ip-restriction, instance_name: office, config: {allow: [10.0.0.0/8]}}
+                          - {name: ip-restriction, instance_name: blocked, config: {deny: [10.1.0.0/16]}}
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                """, Path.of("."));
+
+        assertThat(checked.problems()).containsExactly("services[0].routes[0].plugins[1].name: plugin "
+                + "'ip-restriction' is configured twice on route " + EntityIds.derive("route", "r")
+                + " (one instance per entity, as in Kong, whatever instance_name says: merge them into one)");
     }
 
     @Test
