@@ -8,7 +8,9 @@ import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
 import dev.toolgate.config.PluginSettings;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads and checks {@code ai-mcp-proxy} plugins. */
 public final class AiMcpProxySchema implements PluginSchema {
@@ -34,6 +36,9 @@ public final class AiMcpProxySchema implements PluginSchema {
         }
         Mode mode = Mode.ofKongName(modeName);
         List<ToolSpec> tools = node.objects("tools").stream().map(ToolSpec::read).toList();
+        if (mode == Mode.PASSTHROUGH_LISTENER) {
+            checkPassthroughTools(node, tools);
+        }
         ServerSettings server = node.object("server").map(ServerSettings::read).orElse(ServerSettings.DEFAULT);
         LoggingSettings logging = node.object("logging").map(LoggingSettings::read).orElse(LoggingSettings.DEFAULT);
         long maxBody = node.integer("max_request_body_size", 1_048_576, 0, Integer.MAX_VALUE);
@@ -97,6 +102,28 @@ public final class AiMcpProxySchema implements PluginSchema {
                         checkScopeAcls(bound, tools, "the listener at " + plugin.source(), report);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Fail closed: in passthrough a tool's {@code acl} and {@code limit} attach to the upstream tool by
+     * name. Without a name they would apply to no call; a name given twice would keep one entry's and drop
+     * the other's unseen.
+     */
+    private static void checkPassthroughTools(ConfigNode node, List<ToolSpec> tools) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < tools.size(); i++) {
+            ToolSpec tool = tools.get(i);
+            String at = node.path("tools") + "[" + i + "].name";
+            if (tool.name() == null && (tool.acl() != null || tool.limit() != null)) {
+                node.report().problem(at, "is required in passthrough-listener mode for a tool with an acl or a limit:"
+                        + " they apply to the upstream tool of this name, and without one to no tool at all");
+            }
+            Integer earlier = tool.name() == null ? null : seen.putIfAbsent(tool.name(), i);
+            if (earlier != null) {
+                node.report().problem(at, "'" + tool.name() + "' is already named by tools[" + earlier + "]: one entry"
+                        + " per upstream tool, or one entry's acl and limit would be ignored");
             }
         }
     }

@@ -123,6 +123,59 @@ class AiMcpProxySchemaTest {
     }
 
     @Test
+    void aPassthroughToolWithAnAclOrALimitButNoNameIsRefused() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: passthrough-listener
+                              tools:
+                                - {description: Deletes an order, acl: {deny: [bob]}}
+                                - {description: Searches, limit: {minute: 5}}
+                                - {description: Lists orders}
+                """);
+
+        assertThat(loaded.problems()).containsExactly(
+                "services[0].routes[0].plugins[0].config.tools[0].name: is required in passthrough-listener mode for"
+                        + " a tool with an acl or a limit: they apply to the upstream tool of this name, and without"
+                        + " one to no tool at all",
+                "services[0].routes[0].plugins[0].config.tools[1].name: is required in passthrough-listener mode for"
+                        + " a tool with an acl or a limit: they apply to the upstream tool of this name, and without"
+                        + " one to no tool at all");
+    }
+
+    @Test
+    void aPassthroughToolNamedTwiceIsRefusedAtTheSecond() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: passthrough-listener
+                              tools:
+                                - {name: delete_order, description: Deletes, acl: {allow: [admins]}}
+                                - {name: delete_order, description: Deletes an order}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("services[0].routes[0].plugins[0].config.tools[1].name: "
+                + "'delete_order' is already named by tools[0]: one entry per upstream tool, or one entry's acl and"
+                + " limit would be ignored");
+    }
+
+    @Test
     void listenerOnARouteWithoutAServiceIsValid() {
         var loaded = load("""
                 _format_version: "3.0"
