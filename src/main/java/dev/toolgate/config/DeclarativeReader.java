@@ -100,7 +100,7 @@ final class DeclarativeReader {
         }
         node.finish();
         // fail closed: of two instances on one scope only one could apply, the other would be ignored unseen
-        boolean several = schema != null && schema.severalPerScope();
+        boolean several = schema != null && schema.severalPerScope(settings);
         if (name != null && !entities.pluginScopes.add(several ? naturalKey : name + "@" + scope)) {
             node.problem("name", "plugin '" + name + "' is configured twice on " + scope.describe() + (several
                     ? " (set instance_name to tell them apart)"

@@ -14,11 +14,11 @@ public interface PluginSchema {
     PluginSettings read(ConfigNode config, ConfigContext context);
 
     /**
-     * True when one entity may carry several instances told apart by {@code instance_name}. Kong allows
-     * one instance of a plugin per entity whatever its {@code instance_name}; only {@code ai-mcp-proxy}'s
-     * tool sets are several by design.
+     * True when one entity may carry several instances like this one ({@code settings}, null when they
+     * could not be read), told apart by {@code instance_name}. Kong allows one instance of a plugin per
+     * entity whatever its {@code instance_name}; only {@code ai-mcp-proxy}'s tool sets are several by design.
      */
-    default boolean severalPerScope() {
+    default boolean severalPerScope(PluginSettings settings) {
         return false;
     }
 

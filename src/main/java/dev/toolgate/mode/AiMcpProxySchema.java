@@ -22,10 +22,13 @@ public final class AiMcpProxySchema implements PluginSchema {
         return NAME;
     }
 
-    /** Several {@code conversion-only} tool sets may share a route, told apart by {@code instance_name}. */
+    /**
+     * Several {@code conversion-only} tool sets may share a route, told apart by {@code instance_name}; a
+     * listening mode may not: the route serves one endpoint, and a second one would be ignored unseen.
+     */
     @Override
-    public boolean severalPerScope() {
-        return true;
+    public boolean severalPerScope(PluginSettings settings) {
+        return !(settings instanceof AiMcpProxyConfig config) || config.mode() == null || !config.mode().listens();
     }
 
     @Override

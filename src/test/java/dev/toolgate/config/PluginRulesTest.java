@@ -41,7 +41,7 @@ class PluginRulesTest {
 
         assertThat(loaded.problems()).containsExactly("services[0].routes[0].plugins[1].name: plugin 'ai-mcp-proxy' "
                 + "is configured twice on route " + EntityIds.derive("route", "r")
-                + " (set instance_name to tell them apart)");
+                + " (one instance per entity, as in Kong, whatever instance_name says: merge them into one)");
     }
 
     @Test
@@ -61,7 +61,8 @@ class PluginRulesTest {
                 """);
 
         assertThat(loaded.problems()).containsExactly("plugins[0].name: plugin 'ai-mcp-proxy' is configured twice "
-                + "on route " + EntityIds.derive("route", "r") + " (set instance_name to tell them apart)");
+                + "on route " + EntityIds.derive("route", "r")
+                + " (one instance per entity, as in Kong, whatever instance_name says: merge them into one)");
     }
 
     @Test
@@ -78,7 +79,7 @@ class PluginRulesTest {
 
         assertThat(loaded.problems()).containsExactly("services[0].plugins[1].name: plugin 'ai-mcp-proxy' is "
                 + "configured twice on service " + EntityIds.derive("service", "shop")
-                + " (set instance_name to tell them apart)");
+                + " (one instance per entity, as in Kong, whatever instance_name says: merge them into one)");
     }
 
     @Test
@@ -98,6 +99,28 @@ class PluginRulesTest {
 
         assertThat(loaded.problems()).isEmpty();
         assertThat(loaded.config().plugins()).extracting(Plugin::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aSecondListeningAiMcpProxyOnOneRouteIsRefusedWhateverItsInstanceName() {
+        // the route serves one endpoint: the conversion-listener would have been ignored unseen
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/shop]
+                        plugins:
+                          - {name: ai-mcp-proxy, instance_name: proxy, config: {mode: passthrough-listener}}
+                          - {name: ai-mcp-proxy, instance_name: tools, config: {mode: conversion-listener}}
+                          - {name: ai-mcp-proxy, instance_name: more, tags: [t], config: {mode: conversion-only}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("services[0].routes[0].plugins[1].name: plugin 'ai-mcp-proxy' "
+                + "is configured twice on route " + EntityIds.derive("route", "r")
+                + " (one instance per entity, as in Kong, whatever instance_name says: merge them into one)");
     }
 
     @Test
