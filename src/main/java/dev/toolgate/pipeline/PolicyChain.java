@@ -102,7 +102,9 @@ public final class PolicyChain {
                 }
             }
             if (!candidates.isEmpty()) {
-                candidates.sort(Comparator.comparingInt(c -> c.scope().rank()));
+                // Kong: among groups at one rank, the caller's groups are tried by name
+                candidates.sort(Comparator.comparingInt((Configured c) -> c.scope().rank()).thenComparing(
+                        c -> c.scope().groupName(), Comparator.nullsFirst(Comparator.naturalOrder())));
                 // past the first instance that needs no caller, nothing less specific can win
                 int unconditional = 0;
                 while (unconditional < candidates.size() && candidates.get(unconditional).scope().needsCaller()) {

@@ -40,10 +40,11 @@ class PolicyChainTest {
 
     static final Consumers CONSUMERS = new Consumers(Configs.load("""
             _format_version: "3.0"
-            consumer_groups: [{name: gold}]
+            consumer_groups: [{name: gold}, {name: bronze}]
             consumers:
               - {username: goldie, groups: [{name: gold}]}
               - {username: plain}
+              - {username: both, groups: [{name: gold}, {name: bronze}]}
             """).config());
 
     static Vertx vertx;
@@ -139,6 +140,24 @@ class PolicyChainTest {
         }
         // goldie: the group on the route (rank 5) beats goldie alone (rank 8); plain: the route (rank 10)
         assertThat(ran).containsExactly("acl: gold on the route", "acl: route");
+    }
+
+    @Test
+    void aCallerInTwoGroupsGetsTheInstanceOfTheGroupWhoseNameComesFirstWhateverTheFileOrder() {
+        // Kong sorts a caller's consumer groups by name and takes the first group with an instance
+        Consumer both = CONSUMERS.byUsername("both").orElseThrow();
+        Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
+        instances.put("rate-limiting", List.of(
+                configured(new PluginScope("r", null, null, "gold"), "rate-limiting: gold", Decision.PROCEED),
+                configured(new PluginScope("r", null, null, "bronze"), "rate-limiting: bronze", Decision.PROCEED)));
+        instances.put("key-auth", List.of(new PolicyChain.Configured(global(), exchange -> {
+            exchange.authenticate(CONSUMERS.principal(both, new Principal.Credential("k", "key-auth")));
+            return Decision.PROCEED;
+        })));
+
+        admit(PolicyChain.of("r", "s", instances));
+
+        assertThat(ran).containsExactly("rate-limiting: bronze");
     }
 
     @Test
