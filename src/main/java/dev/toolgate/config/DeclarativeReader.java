@@ -15,6 +15,8 @@ import java.util.Map;
 final class DeclarativeReader {
 
     static final List<String> FORMAT_VERSIONS = List.of("3.0");
+    private static final List<String> PLUGIN_PROTOCOLS = List.of("grpc", "grpcs", "http", "https", "tcp", "tls",
+            "tls_passthrough", "udp", "ws", "wss");
 
     private final Map<String, PluginSchema> schemas;
     private final ConfigContext context;
@@ -68,7 +70,8 @@ final class DeclarativeReader {
         String instanceName = node.text("instance_name", null);
         boolean enabled = node.bool("enabled", true);
         List<String> tags = node.texts("tags");
-        node.ignore("protocols", "created_at", "updated_at");
+        readProtocols(node);
+        node.ignore("created_at", "updated_at");
         for (String reference : Scope.REFERENCE_KEYS) {
             if (scope.nested() && node.has(reference)) {
                 node.problem(reference, "a nested plugin takes its scope from where it is written; remove '" + reference + "'");
@@ -108,6 +111,28 @@ final class DeclarativeReader {
         }
         entities.plugins.add(new Plugin(id, name, enabled, tags, instanceName, settings, scope.routeId(),
                 scope.serviceId(), scope.consumerId(), scope.consumerGroupId(), node.path()));
+    }
+
+    /**
+     * A plugin's {@code protocols}: Kong runs it only on requests of those protocols. Toolgate serves HTTP
+     * alone and runs every plugin on all of it, so a list naming neither http nor https, a plugin Kong would
+     * never run on these requests, is refused rather than run everywhere.
+     */
+    private static void readProtocols(ConfigNode node) {
+        if (!node.has("protocols")) {
+            return;
+        }
+        List<String> protocols = node.texts("protocols");
+        for (int i = 0; i < protocols.size(); i++) {
+            if (!PLUGIN_PROTOCOLS.contains(protocols.get(i))) {
+                node.report().problem(node.path("protocols") + "[" + i + "]",
+                        "must be one of " + String.join(", ", PLUGIN_PROTOCOLS));
+            }
+        }
+        if (!protocols.contains("http") && !protocols.contains("https")) {
+            node.problem("protocols", "names neither http nor https: Kong would never run this plugin on the HTTP "
+                    + "requests Toolgate serves, and Toolgate runs every plugin on all of them; add http and https");
+        }
     }
 
     /** Every entity read so far, with the indexes references are resolved against. */

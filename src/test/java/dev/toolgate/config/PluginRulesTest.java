@@ -146,6 +146,46 @@ class PluginRulesTest {
     }
 
     @Test
+    void aPluginKongWouldNeverRunOnHttpRequestsIsRefused() {
+        // Kong runs it on gRPC requests only; Toolgate would have run it on every request
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/shop]
+                        plugins:
+                          - {name: ai-mcp-proxy, protocols: [grpc, htps], config: {mode: passthrough-listener}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly(
+                "services[0].routes[0].plugins[0].protocols[1]: must be one of grpc, grpcs, http, https, tcp, tls, "
+                        + "tls_passthrough, udp, ws, wss",
+                "services[0].routes[0].plugins[0].protocols: names neither http nor https: Kong would never run this "
+                        + "plugin on the HTTP requests Toolgate serves, and Toolgate runs every plugin on all of them; "
+                        + "add http and https");
+    }
+
+    @Test
+    void aPluginLimitedToHttpsIsAccepted() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/shop]
+                        plugins:
+                          - {name: ai-mcp-proxy, protocols: [https, grpcs], config: {mode: passthrough-listener}}
+                """);
+
+        assertThat(loaded.problems()).isEmpty();
+    }
+
+    @Test
     void nestedPluginWithARouteKeyIsReported() {
         var loaded = load("""
                 _format_version: "3.0"
