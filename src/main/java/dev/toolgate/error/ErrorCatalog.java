@@ -3,6 +3,7 @@ package dev.toolgate.error;
 import dev.toolgate.error.GatewayError.AddressRefused;
 import dev.toolgate.error.GatewayError.BadHost;
 import dev.toolgate.error.GatewayError.BatchNotAllowed;
+import dev.toolgate.error.GatewayError.HttpsRequired;
 import dev.toolgate.error.GatewayError.LengthRequired;
 import dev.toolgate.error.GatewayError.RequestTooLarge;
 import dev.toolgate.error.GatewayError.BodyTooLarge;
@@ -187,6 +188,9 @@ public final class ErrorCatalog {
                     "Request size limit exceeded", Map.of("connection", "close"));
             case LengthRequired e -> new Entry(411, JsonRpc.TRANSPORT_ERROR, "length_required",
                     "A valid Content-Length header is required");
+            // without Kong's Connection: Upgrade, which HTTP/2 forbids: the status and message say it
+            case HttpsRequired e -> new Entry(426, JsonRpc.TRANSPORT_ERROR, "https_required",
+                    "Please use HTTPS protocol");
             case NotFound e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "not_found", "Not found");
             case MisdirectedHost e -> new Entry(421, JsonRpc.TRANSPORT_ERROR, "misdirected_host",
                     "Misdirected Request: the Admin API does not answer for Host '" + e.host()

@@ -217,6 +217,13 @@ public sealed interface GatewayError {
     record LengthRequired() implements GatewayError {
     }
 
+    /**
+     * The route's {@code protocols} name https but not http, and the request came in plain HTTP (not
+     * through a {@code --trusted-ips} proxy saying {@code X-Forwarded-Proto: https}): Kong's 426.
+     */
+    record HttpsRequired() implements GatewayError {
+    }
+
     /** Admin API: nothing lives at this path. */
     record NotFound() implements GatewayError {
     }

@@ -63,12 +63,29 @@ public final class PolicyGate implements RouteHandler {
         try {
             done = endpoint.exactPath() && !atEndpoint(request, match)
                     ? answer(exchange, new Decision.Reject(new GatewayError.NotFound()))
+                    : needsHttps(exchange, match)
+                    ? answer(exchange, new Decision.Reject(new GatewayError.HttpsRequired()))
                     : chain.admit(exchange).compose(decision -> answer(exchange, decision));
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             // errors a request can survive are answered too (Vert.x's callbacks turn them into failed futures likewise)
             done = Future.failedFuture(e);
         }
         done.onFailure(failure -> fail(request, failure));
+    }
+
+    /**
+     * Kong's route {@code protocols}: a route without http serves HTTPS requests only. The listeners are
+     * plain HTTP, so a request is HTTPS when a {@code --trusted-ips} proxy in front says so
+     * ({@code X-Forwarded-Proto}, as Kong reads it); from anyone else the header is not believed.
+     */
+    private static boolean needsHttps(Exchange exchange, RouteMatch match) {
+        if (match.route() == null || match.route().protocols().contains("http")) {
+            return false;
+        }
+        HttpServerRequest request = exchange.request();
+        String proto = exchange.fromTrustedProxy() ? request.getHeader("x-forwarded-proto") : null;
+        boolean https = request.isSSL() || proto != null && proto.split(",", 2)[0].trim().equalsIgnoreCase("https");
+        return !https;
     }
 
     private Future<Void> answer(Exchange exchange, Decision decision) {

@@ -95,6 +95,8 @@ class ErrorCatalogTest {
                         JsonRpc.TRANSPORT_ERROR, "address_refused", List.of("IP address not allowed: 10.1.2.3")),
                 arguments(new GatewayError.RequestTooLarge(), 413, JsonRpc.TRANSPORT_ERROR, "request_too_large",
                         List.of("Request size limit exceeded")),
+                arguments(new GatewayError.HttpsRequired(), 426, JsonRpc.TRANSPORT_ERROR, "https_required",
+                        List.of("Please use HTTPS protocol")),
                 arguments(new GatewayError.LengthRequired(), 411, JsonRpc.TRANSPORT_ERROR, "length_required",
                         List.of("A valid Content-Length header is required")),
                 arguments(new GatewayError.NotFound(), 404, JsonRpc.TRANSPORT_ERROR, "not_found", List.of("Not found")),

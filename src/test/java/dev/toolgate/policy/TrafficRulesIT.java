@@ -63,6 +63,13 @@ class TrafficRulesIT {
                             config: {allow: [127.0.0.0/8]}
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
+                      - name: secure
+                        paths: [/secure]
+                        strip_path: false
+                        protocols: [https]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
                       - name: small
                         paths: [/small]
                         strip_path: false
@@ -78,6 +85,7 @@ class TrafficRulesIT {
     static void start() {
         rest = new RestUpstream().json("POST /office", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
                 .json("POST /loopback", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .json("POST /secure", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
                 .json("POST /small", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
         gateway = TestGateway.start(config(rest.url()));
     }
@@ -155,6 +163,29 @@ class TrafficRulesIT {
             out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return bytes.toByteArray();
+    }
+
+    @Test
+    void aRouteForHttpsOnlyAnswersKongs426ToPlainHttpUnlessATrustedProxySaysHttps() throws Exception {
+        rest.clear();
+        Map<String, String> claimingHttps = Map.of("content-type", "application/json", "accept",
+                McpHttp.ACCEPT_BOTH, "x-forwarded-proto", "https");
+        McpHttp.Response plain = new McpHttp(gateway.proxy("/secure")).post(PING);
+        McpHttp.Response forged = new McpHttp(gateway.proxy("/secure")).send("POST", PING, claimingHttps);
+
+        assertRpcError(plain, 426, -32000, "Please use HTTPS protocol");
+        assertThat(forged.status()).as("nobody is trusted on the default gateway").isEqualTo(426);
+        assertThat(rest.quiet(Duration.ofMillis(300))).isTrue();
+        Path dir = Files.createTempDirectory("toolgate-https-only");
+        Path file = dir.resolve("kong.yaml");
+        Files.writeString(file, config(rest.url()));
+        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false);
+        try (Gateway behind = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false,
+                k -> null, InstantSource.system(), new SecureRandom(), trusting))) {
+            McpHttp secure = new McpHttp(java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/secure"));
+            assertThat(secure.send("POST", PING, claimingHttps).status()).isEqualTo(200);
+            assertThat(secure.post(PING).status()).isEqualTo(426);
+        }
     }
 
     @Test
