@@ -113,6 +113,11 @@ final class ServiceReader {
                         "must be one of " + String.join(", ", ROUTE_PROTOCOLS));
             }
         }
+        if (!protocols.contains("http") && !protocols.contains("https")) {
+            // Kong never matches such a route to an HTTP request; Toolgate serves nothing else
+            node.problem("protocols", "names neither http nor https: Toolgate serves HTTP routes only; add http, "
+                    + "https, or both");
+        }
         boolean stripPath = node.bool("strip_path", true);
         boolean preserveHost = node.bool("preserve_host", false);
         String pathHandling = node.oneOf("path_handling", "v0", List.of("v0", "v1"));

@@ -95,6 +95,14 @@ class RouteRulesTest {
     }
 
     @Test
+    void aRouteForNeitherHttpNorHttpsIsRefusedSinceKongWouldNeverMatchItToAnHttpRequest() {
+        var loaded = load(route("name: r, paths: [/shop], protocols: [grpc, grpcs]"));
+
+        assertThat(loaded.problems()).containsExactly("services[0].routes[0].protocols: names neither http nor "
+                + "https: Toolgate serves HTTP routes only; add http, https, or both");
+    }
+
+    @Test
     void pathHandlingOtherThanV0OrV1IsReported() {
         var loaded = load(route("name: r, paths: [/shop], path_handling: v2"));
 
