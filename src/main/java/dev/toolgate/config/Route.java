@@ -17,7 +17,7 @@ import java.util.Map;
  * @param methods       HTTP methods, upper case
  * @param hosts         host names, optionally with one leading or trailing wildcard
  * @param headers       header name → accepted values (any one must match, case-insensitively)
- * @param protocols     Kong's protocols list; default {@code [http, https]}; accepted, not matched
+ * @param protocols     Kong's protocols list; default {@code [http, https]}; without http, HTTPS requests only
  * @param stripPath     remove the matched path prefix before calling the service; default true
  * @param preserveHost  send the client's Host header upstream instead of the service host; default false
  * @param pathHandling  Kong's {@code v0} (default) or {@code v1} rule for joining service and request paths
@@ -38,6 +38,11 @@ public record Route(String id, String name, List<String> paths, List<String> met
         headers = Map.copyOf(headers);
         protocols = List.copyOf(protocols);
         tags = List.copyOf(tags);
+    }
+
+    /** Kong's HTTPS-only route: its protocols leave out http, so a plain HTTP request gets 426. */
+    public boolean httpsOnly() {
+        return !protocols.contains("http");
     }
 
     /** The name when set, else the id: what messages and generated tool names use. */

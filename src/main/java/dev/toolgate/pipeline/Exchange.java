@@ -137,6 +137,19 @@ public final class Exchange {
         return addresses.isTrusted(peer);
     }
 
+    /**
+     * True when the request came over HTTPS: the listeners are plain HTTP, so when a {@code --trusted-ips}
+     * proxy in front says {@code X-Forwarded-Proto: https} (as Kong reads it); from anyone else the header
+     * is not believed.
+     */
+    public boolean overHttps() {
+        if (request.isSSL()) {
+            return true;
+        }
+        String proto = fromTrustedProxy() ? request.getHeader("x-forwarded-proto") : null;
+        return proto != null && proto.split(",", 2)[0].trim().equalsIgnoreCase("https");
+    }
+
     /** The authority the client addressed (Host, or :authority over HTTP/2); null when absent. */
     public String authority() {
         return authority;

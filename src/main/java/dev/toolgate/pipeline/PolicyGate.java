@@ -73,19 +73,9 @@ public final class PolicyGate implements RouteHandler {
         done.onFailure(failure -> fail(request, failure));
     }
 
-    /**
-     * Kong's route {@code protocols}: a route without http serves HTTPS requests only. The listeners are
-     * plain HTTP, so a request is HTTPS when a {@code --trusted-ips} proxy in front says so
-     * ({@code X-Forwarded-Proto}, as Kong reads it); from anyone else the header is not believed.
-     */
+    /** Kong's route {@code protocols}: a route without http serves HTTPS requests only. */
     private static boolean needsHttps(Exchange exchange, RouteMatch match) {
-        if (match.route() == null || match.route().protocols().contains("http")) {
-            return false;
-        }
-        HttpServerRequest request = exchange.request();
-        String proto = exchange.fromTrustedProxy() ? request.getHeader("x-forwarded-proto") : null;
-        boolean https = request.isSSL() || proto != null && proto.split(",", 2)[0].trim().equalsIgnoreCase("https");
-        return !https;
+        return match.route() != null && match.route().httpsOnly() && !exchange.overHttps();
     }
 
     private Future<Void> answer(Exchange exchange, Decision decision) {

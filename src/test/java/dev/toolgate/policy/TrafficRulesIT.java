@@ -1,5 +1,6 @@
 package dev.toolgate.policy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.Gateway;
 import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.testing.Configs;
@@ -70,6 +71,21 @@ class TrafficRulesIT {
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
+                      - name: secure-tools
+                        paths: [/secure-tools]
+                        strip_path: false
+                        protocols: [https]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [secure]
+                            config:
+                              mode: conversion-only
+                              tools: [{name: secure_widget, description: A widget, method: GET, path: widget}]
+                      - name: tools
+                        paths: [/tools]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: listener, server: {tag: secure}}
                       - name: small
                         paths: [/small]
                         strip_path: false
@@ -86,6 +102,7 @@ class TrafficRulesIT {
         rest = new RestUpstream().json("POST /office", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
                 .json("POST /loopback", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
                 .json("POST /secure", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .json("GET /secure-tools/widget", 200, "{\"id\":7}")
                 .json("POST /small", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
         gateway = TestGateway.start(config(rest.url()));
     }
@@ -185,6 +202,32 @@ class TrafficRulesIT {
             McpHttp secure = new McpHttp(java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/secure"));
             assertThat(secure.send("POST", PING, claimingHttps).status()).isEqualTo(200);
             assertThat(secure.post(PING).status()).isEqualTo(426);
+        }
+    }
+
+    @Test
+    void aToolOfAnHttpsOnlyRouteServedByAListenerIsRefusedToPlainHttpUnlessATrustedProxySaysHttps() throws Exception {
+        rest.clear();
+        McpHttp plain = new McpHttp(gateway.proxy("/tools"));
+        plain.initialize("2025-11-25");
+
+        JsonNode refused = plain.call("secure_widget", "{}");
+
+        assertThat(refused.path("isError").asBoolean()).as("%s", refused).isTrue();
+        assertThat(refused.path("content").get(0).path("text").asText())
+                .isEqualTo("The route 'secure-tools' refused the call: HTTP 426: Please use HTTPS protocol");
+        assertThat(rest.quiet(Duration.ofMillis(300))).isTrue();
+        Path file = Files.createTempDirectory("toolgate-https-tools").resolve("kong.yaml");
+        Files.writeString(file, config(rest.url()));
+        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false);
+        try (Gateway behind = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false,
+                k -> null, InstantSource.system(), new SecureRandom(), trusting))) {
+            McpHttp secure = new McpHttp(java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/tools"),
+                    Map.of("x-forwarded-proto", "https"));
+            secure.initialize("2025-11-25");
+            JsonNode served = secure.call("secure_widget", "{}");
+            assertThat(served.path("isError").asBoolean()).as("%s", served).isFalse();
+            assertThat(rest.next().path()).isEqualTo("/secure-tools/widget");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import dev.toolgate.config.Route;
+import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.pipeline.Principal;
 
@@ -34,6 +35,18 @@ public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map
     /** The plugins of the route that owns the tool (its transformers apply to every call of it). */
     PolicyChain chain(Tool tool) {
         return tool.routeId() == null ? PolicyChain.EMPTY : chains.getOrDefault(tool.routeId(), PolicyChain.EMPTY);
+    }
+
+    /**
+     * True when the call came in plain HTTP and the tool's owning route, another than the serving one, serves
+     * HTTPS only (its {@code protocols} leave out http): Kong's replayed request would get 426 there.
+     */
+    boolean refusesPlainHttp(Tool tool, Exchange exchange) {
+        if (tool.routeId() == null || tool.routeId().equals(servingRouteId)) {
+            return false;
+        }
+        Route owner = routes.get(tool.routeId());
+        return owner != null && owner.httpsOnly() && !exchange.overHttps();
     }
 
     /** The policies a call of this tool is replayed through, or null when there is nothing to replay. */

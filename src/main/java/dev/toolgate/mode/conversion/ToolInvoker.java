@@ -8,6 +8,7 @@ import dev.toolgate.http.UpstreamException;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mode.ParameterSpec;
 import dev.toolgate.error.ErrorCatalog;
+import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.RouteMatch;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
@@ -50,6 +51,10 @@ public final class ToolInvoker {
      */
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, Exchange exchange, RpcRecord record, Future<?> cancelled,
                             AnswerBudget.Share share) {
+        if (owners.refusesPlainHttp(tool, exchange)) {
+            record.toolResult(true);
+            return Future.succeededFuture(refusedByRoute(tool, new Decision.Reject(new GatewayError.HttpsRequired())));
+        }
         PolicyChain replay = owners.replayChain(tool);
         Exchange onRoute = replay == null ? exchange : exchange.replay(new RouteMatch(owners.route(tool), null));
         Future<Decision> admitted = replay == null ? Decision.PROCEED : replay.admitReplay(onRoute);
