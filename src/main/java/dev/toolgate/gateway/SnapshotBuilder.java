@@ -141,7 +141,7 @@ final class SnapshotBuilder {
             ToolSet tools = switch (proxy.mode()) {
                 case CONVERSION_LISTENER -> catalog.of(plugin.get());
                 // a missing tag is already a reported problem
-                case LISTENER -> proxy.server().tag() == null ? null : catalog.bound(proxy.server().tag(), report);
+                case LISTENER -> proxy.server().tag() == null ? null : catalog.bound(proxy.server().tag(), proxy, route.label(), report);
                 case CONVERSION_ONLY, PASSTHROUGH_LISTENER -> null;
             };
             if (tools != null) {

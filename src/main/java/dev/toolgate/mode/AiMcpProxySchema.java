@@ -56,16 +56,6 @@ public final class AiMcpProxySchema implements PluginSchema {
         if ("oauth_access_token".equals(attributeType) && claimField == null) {
             node.problem("access_token_claim_field", "is required when acl_attribute_type is oauth_access_token");
         }
-        if (mode == Mode.CONVERSION_ONLY) {
-            // fail closed: the listener serving these tools reads the caller its own way; set here, an ACL
-            // written for custom_ids or a token claim would be matched against something else unseen
-            for (String key : List.of("consumer_identifier", "acl_attribute_type", "access_token_claim_field")) {
-                if (node.has(key)) {
-                    node.problem(key, "has no effect on a conversion-only plugin: the listener serving its tools "
-                            + "decides how their ACLs identify the caller; set it on the listener");
-                }
-            }
-        }
         OpenApiSource openapi = node.object("openapi").map(OpenApiSource::read).orElse(null);
         if (openapi != null && mode != null && !mode.converts()) {
             node.problem("openapi", "only conversion-listener and conversion-only plugins generate tools");

@@ -176,39 +176,6 @@ class AiMcpProxySchemaTest {
     }
 
     @Test
-    void howACallerIsIdentifiedIsRefusedOnAConversionOnlyPlugin() {
-        // the listener's consumer_identifier decides: "42" would have been matched against usernames
-        var loaded = load("""
-                _format_version: "3.0"
-                services:
-                  - name: shop
-                    url: http://api.internal
-                    routes:
-                      - name: tools
-                        paths: [/api]
-                        plugins:
-                          - name: ai-mcp-proxy
-                            tags: [shop-tools]
-                            config:
-                              mode: conversion-only
-                              consumer_identifier: custom_id
-                              acl_attribute_type: oauth_access_token
-                              access_token_claim_field: .sub
-                              default_acl: [{allow: ["42"]}]
-                      - name: mcp
-                        paths: [/mcp]
-                        plugins:
-                          - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: shop-tools}}}
-                """);
-
-        String at = "services[0].routes[0].plugins[0].config.";
-        String why = ": has no effect on a conversion-only plugin: the listener serving its tools decides how their"
-                + " ACLs identify the caller; set it on the listener";
-        assertThat(loaded.problems()).containsExactly(at + "consumer_identifier" + why,
-                at + "acl_attribute_type" + why, at + "access_token_claim_field" + why);
-    }
-
-    @Test
     void listenerOnARouteWithoutAServiceIsValid() {
         var loaded = load("""
                 _format_version: "3.0"

@@ -2,12 +2,14 @@ package dev.toolgate.mode.conversion;
 
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.Plugin;
+import dev.toolgate.mode.AiMcpProxyConfig;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The compiled tools of every conversion plugin of one configuration, in document order. A
@@ -38,13 +40,45 @@ public final class ToolCatalog {
      * bound plugins both define is a problem naming both places.
      */
     public ToolSet bound(String tag, ConfigReport report) {
+        return bound(tag, null, null, report);
+    }
+
+    /**
+     * The same, for the {@code listener} plugin serving them on route {@code routeLabel}: its settings decide
+     * how the tools' ACLs identify the caller, so a bound plugin that says otherwise is a problem at its path
+     * (fail closed: an ACL written for custom_ids would be matched against usernames unseen). Kong documents
+     * these fields as the listener's; its examples also repeat them on the tool sets, alike, which is accepted.
+     */
+    public ToolSet bound(String tag, AiMcpProxyConfig listener, String routeLabel, ConfigReport report) {
         List<Tool> tools = new ArrayList<>();
         for (Entry entry : byPlugin.values()) {
             if (entry.plugin().tags().contains(tag)) {
                 tools.addAll(entry.tools());
+                if (listener != null && entry.plugin().config() instanceof AiMcpProxyConfig toolSet) {
+                    agrees(entry.plugin(), toolSet, listener, routeLabel, report);
+                }
             }
         }
         return new ToolSet(unique(tools, report));
+    }
+
+    private static String shown(String value) {
+        return value == null ? "none" : value;
+    }
+
+    private static void agrees(Plugin plugin, AiMcpProxyConfig toolSet, AiMcpProxyConfig listener, String routeLabel,
+                               ConfigReport report) {
+        String[][] fields = {
+                {"consumer_identifier", toolSet.consumerIdentifier(), listener.consumerIdentifier()},
+                {"acl_attribute_type", toolSet.aclAttributeType(), listener.aclAttributeType()},
+                {"access_token_claim_field", toolSet.accessTokenClaimField(), listener.accessTokenClaimField()}};
+        for (String[] field : fields) {
+            if (!Objects.equals(field[1], field[2])) {
+                report.problem(plugin.source() + ".config." + field[0], "is " + shown(field[1]) + " here, but the "
+                        + "listener on route '" + routeLabel + "' serving these tools has " + shown(field[2]) + ", and the listener "
+                        + "decides how their ACLs identify the caller: set it alike on both, or only on the listener");
+            }
+        }
     }
 
     private static List<Tool> unique(List<Tool> tools, ConfigReport report) {
