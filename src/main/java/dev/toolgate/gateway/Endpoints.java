@@ -170,7 +170,10 @@ final class Endpoints {
                 session.sessionTtlSeconds());
         var eras = new PassthroughProxy.Eras(proxy.server().upstreamEra(), route.id() + "/era-bridge", rounds,
                 cluster.clock(), proxy.server().cacheHints().ttlMs(),
-                cacheScope(route, proxy, access.restricts(), report, plugin), session.sessionTtlSeconds(), bridges);
+                cacheScope(route, proxy, access.restricts(), report, plugin), session.sessionTtlSeconds(), bridges,
+                // kept in this process alone, a binding would be unknown to the instance a balancer sends the next
+                // request to: passthrough needed no shared state before, and must not start needing it unasked
+                session.strategy() != null);
         return new PassthroughProxy(new PassthroughProxy.Settings(route.label(), UpstreamTarget.of(service),
                 service.path(), route.stripPath(), route.pathHandling(), route.preserveHost(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),

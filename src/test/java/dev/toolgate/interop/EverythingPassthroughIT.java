@@ -63,7 +63,9 @@ class EverythingPassthroughIT {
                         plugins:
                           - {name: key-auth}
                           - name: ai-mcp-proxy
-                            config: {mode: passthrough-listener}
+                            config:
+                              mode: passthrough-listener
+                              server: {session: {strategy: client, client: {secrets: [everything-secret]}}}
                 consumers:
                   - {username: alice, keyauth_credentials: [{key: alice-key}]}
                 """.formatted(everything.mcp()));

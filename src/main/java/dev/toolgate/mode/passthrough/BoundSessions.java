@@ -28,7 +28,10 @@ import java.time.InstantSource;
  * unknown session (404) and never forwarded. In this process and in Redis the store keeps the server's id;
  * with {@code strategy: client} it is sealed into the client's id with the owner, so every instance holding
  * the secret serves it. The binding ends with the session: a DELETE or a 404 from the server, the store's
- * idle expiry or TTL. A caller the gateway did not identify is forwarded as before, its ids unchanged.
+ * idle expiry or TTL. A caller the gateway did not identify is forwarded as before, its ids unchanged. Only
+ * on a route whose {@code server.session.strategy} is set (shared or sealed): kept in this process alone, a
+ * binding would be unknown to the instance a balancer sends the next request to, and passthrough needed no
+ * shared state before.
  */
 final class BoundSessions {
 
@@ -37,6 +40,7 @@ final class BoundSessions {
     /** An open stream renews its session at least this often (twice), however long the session may idle. */
     static final long MAX_KEEPALIVE_SECONDS = 60;
 
+    private final boolean binds;
     private final String endpoint;
     private final String service;
     private final SessionStore store;
@@ -44,10 +48,13 @@ final class BoundSessions {
     private final InstantSource clock;
 
     /**
+     * @param binds    whether sessions are bound at all (the route's {@code server.session.strategy} is set)
      * @param endpoint what the bindings are kept under in {@code store}: the route's, apart from its bridges'
      * @param service  the route's service, named when its session id cannot be kept
      */
-    BoundSessions(String endpoint, String service, SessionStore store, long ttlSeconds, InstantSource clock) {
+    BoundSessions(boolean binds, String endpoint, String service, SessionStore store, long ttlSeconds,
+                  InstantSource clock) {
+        this.binds = binds;
         this.endpoint = endpoint;
         this.service = service;
         this.store = store;
@@ -64,7 +71,7 @@ final class BoundSessions {
     Future<Session> resolve(Exchange exchange) {
         String caller = exchange.principal().sessionOwner();
         String id = exchange.sessionId();
-        if (caller == null || id == null) {
+        if (!binds || caller == null || id == null) {
             return Future.succeededFuture();
         }
         return store.find(id, endpoint, caller).transform(found -> {
@@ -83,8 +90,8 @@ final class BoundSessions {
      * The server's session id to bind, when {@code answer} opened a session for an identified caller (a
      * successful answer to {@code initialize} that names one); else null, and the answer is relayed as it is.
      */
-    static String opened(Exchange exchange, Buffer body, HttpClientResponse answer) {
-        String id = answer.getHeader("mcp-session-id");
+    String opened(Exchange exchange, Buffer body, HttpClientResponse answer) {
+        String id = binds ? answer.getHeader("mcp-session-id") : null;
         if (id == null || answer.statusCode() / 100 != 2 || exchange.principal().sessionOwner() == null) {
             return null;
         }

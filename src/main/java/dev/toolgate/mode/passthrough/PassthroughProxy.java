@@ -104,8 +104,8 @@ public final class PassthroughProxy implements McpEndpoint {
                 new LegacyBridge(eras.endpoint() + "/legacy", eras.store(), eras.clock(), eras.sessionTtlSeconds(),
                         eras.bridges().calls()),
                 this::link, eras.upstreamEra());
-        this.bound = new BoundSessions(eras.endpoint() + "/bound", settings.target().service(), eras.store(),
-                eras.sessionTtlSeconds(), eras.clock());
+        this.bound = new BoundSessions(eras.bindsSessions(), eras.endpoint() + "/bound", settings.target().service(),
+                eras.store(), eras.sessionTtlSeconds(), eras.clock());
     }
 
     /**
@@ -119,10 +119,12 @@ public final class PassthroughProxy implements McpEndpoint {
      * @param listCacheScope a bridged tool list's {@code cacheScope} (when no tool ACL filters it)
      * @param sessionTtlSeconds how long a bridged legacy client's session lives without a request
      * @param bridges        what the bridges keep across reloads: legacy calls in flight, legacy servers' sessions
+     * @param bindsSessions  whether {@code store} binds the server's sessions to the callers that open them
+     *                       ({@link BoundSessions}): when it is shared between instances or sealed into the ids
      */
     public record Eras(String upstreamEra, String endpoint, dev.toolgate.mcp.SessionStore store,
                        java.time.InstantSource clock, long listTtlMs, String listCacheScope, long sessionTtlSeconds,
-                       EraBridges bridges) {
+                       EraBridges bridges, boolean bindsSessions) {
     }
 
     @Override
@@ -338,7 +340,7 @@ public final class PassthroughProxy implements McpEndpoint {
                 if (boundSession != null) {
                     bound.answered(boundSession, call.method(), upstream.statusCode());
                 }
-                String opened = BoundSessions.opened(exchange, received, upstream);
+                String opened = bound.opened(exchange, received, upstream);
                 if (opened == null) {
                     relay.relay(request, upstream, rewrites, answerHeaders, session, number, silence, recorder, failed);
                 } else {
@@ -365,17 +367,17 @@ public final class PassthroughProxy implements McpEndpoint {
         upstream.pause();
         bound.issue(exchange, received, opened).onComplete(issued -> {
             HttpServerResponse response = exchange.request().response();
-            if (issued.succeeded() && (response.ended() || response.closed())) {
-                bound.forget(issued.result()); // the client went away, or the read timeout answered it
-                return;
-            }
-            if (issued.failed()) {
+            boolean gone = response.ended() || response.closed(); // the client left, or the read timeout answered
+            if (issued.failed() || gone) {
+                if (issued.succeeded()) {
+                    bound.forget(issued.result());
+                }
                 refused.run();
                 upstream.request().reset();
                 // best effort, with the version the client asked for (the answer naming the one agreed is unread):
                 // else the server keeps the session until its own timeout
                 link(exchange).delete(opened, BoundSessions.requestedVersion(received));
-                if (!response.ended() && !response.closed()) {
+                if (!gone) {
                     ErrorResponses.mcp(response, issued.cause() instanceof GatewayException refusal ? refusal.error()
                             : new GatewayError.SessionsUnavailable());
                 }
@@ -383,10 +385,11 @@ public final class PassthroughProxy implements McpEndpoint {
             }
             String id = issued.result().id();
             relayed.accept(headers -> {
-                headers.set("mcp-session-id", id);
                 if (answerHeaders != null) {
                     answerHeaders.rewrite(headers);
                 }
+                // last: an initialize sent in a bound session opens a new one, whose id the client must get
+                headers.set("mcp-session-id", id);
             });
             upstream.resume();
         });

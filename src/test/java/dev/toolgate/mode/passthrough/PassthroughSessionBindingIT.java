@@ -26,15 +26,17 @@ import static org.awaitility.Awaitility.await;
 /**
  * A passthrough route that authenticates binds the server's session to the consumer that opened it: another
  * consumer, or an anonymous caller, presenting the id is answered as for an unknown session (404) and nothing
- * reaches the server; the owner goes on. With each way the gateway keeps sessions: this process, Redis shared by
- * two instances, and ids that carry the binding sealed ({@code strategy: client}). The server is the official
- * Java SDK's, which records every request it receives.
+ * reaches the server; the owner goes on. With each way the gateway shares sessions: Redis shared by two
+ * instances, and ids that carry the binding sealed ({@code strategy: client}); without a strategy nothing is bound,
+ * so that instances behind a balancer serve each other's sessions as before. The server is the official Java
+ * SDK's, which records every request it receives.
  */
 @Timeout(120)
 class PassthroughSessionBindingIT {
 
     static final String VERSION = "2025-11-25";
     static final String LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
+    static final String SEALED = "{strategy: client, client: {secrets: [binding-secret]}}";
     static final String UNKNOWN = "Session not found: it expired or was terminated; send initialize to start a new one";
 
     static JavaSdkServer server;
@@ -66,6 +68,11 @@ class PassthroughSessionBindingIT {
                 c.close();
             }
         }
+    }
+
+    /** Sessions kept in {@link #redis} (started by the test). */
+    private String shared() {
+        return "{strategy: redis, redis: " + redis.block() + "}";
     }
 
     static String config(String session) {
@@ -128,7 +135,7 @@ class PassthroughSessionBindingIT {
 
     @Test
     void anotherConsumerPresentingASessionIdGets404ForPostStreamAndDeleteAndTheServerHearsNoneOfIt() {
-        first = TestGateway.start(config("{}"));
+        first = TestGateway.start(config(SEALED));
         McpHttp alice = opened(first, "/bound", "alice-key");
         assertThat(alice.post(LIST).status()).isEqualTo(200);
         server.clear();
@@ -157,7 +164,7 @@ class PassthroughSessionBindingIT {
 
     @Test
     void theServersOwnSessionIdIsUnknownThroughTheGatewayToItsOwnerAndToAnotherConsumer() {
-        first = TestGateway.start(config("{}"));
+        first = TestGateway.start(config(SEALED));
         McpHttp alice = opened(first, "/bound", "alice-key");
         assertThat(alice.post(LIST).status()).isEqualTo(200);
         String upstream = upstreamSessionId();
@@ -171,7 +178,7 @@ class PassthroughSessionBindingIT {
 
     @Test
     void anAnonymousCallerPresentingAConsumersSessionIdGets404AndTheServerHearsNothing() {
-        first = TestGateway.start(config("{}"));
+        first = TestGateway.start(config(SEALED));
         McpHttp alice = opened(first, "/guests", "alice-key");
         server.clear();
 
@@ -182,7 +189,7 @@ class PassthroughSessionBindingIT {
 
     @Test
     void aSessionItsOwnerDeletedIsUnknownAtTheGatewayWhichNoLongerAsksTheServer() {
-        first = TestGateway.start(config("{}"));
+        first = TestGateway.start(config(SEALED));
         McpHttp alice = opened(first, "/bound", "alice-key");
         assertThat(delete(alice).status()).isBetween(200, 204);
         server.clear();
@@ -195,7 +202,8 @@ class PassthroughSessionBindingIT {
     void aSessionUnusedForTheIdleTimeoutIsUnknownWhileOneWithAnOpenStreamLivesOn() throws Exception {
         Limits idle = new Limits(Limits.DEFAULT.proxy(), Limits.DEFAULT.admin(), 100_000, 1_000, 2, 256, 5_000,
                 false, false, java.util.List.of());
-        first = TestGateway.start(config("{}"), Map.of(), false, Map.of(), idle);
+        redis = RedisServer.start();
+        first = TestGateway.start(config(shared()), Map.of(), false, Map.of(), idle);
         McpHttp listening = opened(first, "/bound", "alice-key");
         McpHttp quiet = opened(first, "/bound", "alice-key");
         CompletableFuture<?> events = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(first.proxy("/bound"))
@@ -215,7 +223,8 @@ class PassthroughSessionBindingIT {
     void anInitializeBeyondTheSessionCapIs503AndTheServersSessionIsEndedWithTheVersionAskedFor() {
         Limits onePerClient = new Limits(Limits.DEFAULT.proxy(), Limits.DEFAULT.admin(), 100_000, 1, 3_600, 256,
                 5_000, false, false, java.util.List.of());
-        first = TestGateway.start(config("{}"), Map.of(), false, Map.of(), onePerClient);
+        redis = RedisServer.start();
+        first = TestGateway.start(config(shared()), Map.of(), false, Map.of(), onePerClient);
         opened(first, "/bound", "alice-key");
         server.clear();
 
@@ -228,17 +237,43 @@ class PassthroughSessionBindingIT {
     }
 
     @Test
+    void anInitializeSentInABoundSessionGivesTheClientTheNewSessionsId() {
+        first = TestGateway.start(config(SEALED));
+        McpHttp alice = opened(first, "/bound", "alice-key");
+        String old = alice.sessionId();
+
+        // the client sends its id along, as some do; the server opens a new session all the same
+        assertThat(alice.initialize(VERSION).status()).isEqualTo(200);
+
+        assertThat(alice.sessionId()).isNotNull().isNotEqualTo(old);
+        server.clear();
+        assertThat(alice.post(LIST).status()).isEqualTo(200);
+        assertThat(upstreamSessionId()).as("the new session's id at the server").isNotEqualTo(old);
+    }
+
+    @Test
     void onARouteWithoutAuthenticationTheClientHasTheServersOwnSessionId() {
-        first = TestGateway.start(config("{}"));
+        first = TestGateway.start(config(SEALED));
         McpHttp anyone = opened(first, "/open", null);
         assertThat(anyone.post(LIST).status()).isEqualTo(200);
         assertThat(upstreamSessionId()).isEqualTo(anyone.sessionId());
     }
 
     @Test
+    void withoutASessionStrategyTheServersOwnIdGoesThroughAndAnotherInstanceServesIt() {
+        // kept in one process, a binding would be unknown to the instance a balancer sends the next request to
+        first = TestGateway.start(config("{}"));
+        second = TestGateway.start(config("{}"));
+        McpHttp alice = opened(first, "/bound", "alice-key");
+
+        assertThat(as(second, "/bound", "alice-key", alice.sessionId()).post(LIST).status()).isEqualTo(200);
+        assertThat(upstreamSessionId()).isEqualTo(alice.sessionId());
+    }
+
+    @Test
     void withRedisBothInstancesServeTheOwnerAndRefuseAnotherConsumerAndADeleteEndsItOnBoth() {
         redis = RedisServer.start();
-        String config = config("{strategy: redis, redis: " + redis.block() + "}");
+        String config = config(shared());
         first = TestGateway.start(config);
         second = TestGateway.start(config);
         McpHttp alice = opened(first, "/bound", "alice-key");
@@ -257,7 +292,7 @@ class PassthroughSessionBindingIT {
 
     @Test
     void withSealedIdsBothInstancesServeTheOwnerAndRefuseAnotherConsumer() {
-        String config = config("{strategy: client, client: {secrets: [binding-secret]}}");
+        String config = config(SEALED);
         first = TestGateway.start(config);
         second = TestGateway.start(config);
         McpHttp alice = opened(first, "/bound", "alice-key");
