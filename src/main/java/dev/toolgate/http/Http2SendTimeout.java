@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * answer's pooled upstream connection, for as long as it likes.
  *
  * <p>A stream waits when data is queued for it in Netty's flow controller. It made progress when, since the last
- * look, the client granted window to it or to the connection, or the socket took some of what was queued. Looked
+ * look, the client granted window to it or to the connection, or the socket took some of what was queued (it
+ * drained below its low-water mark, or less waits in it than at the last look). Looked
  * at once each send timeout: a stream waiting at two looks in a row without progress is reset, so a wait is cut
  * within two timeouts. Other streams of the connection go on.
  */
@@ -43,6 +44,8 @@ final class Http2SendTimeout extends ChannelInboundHandlerAdapter {
     private long connectionGrants;
     private long connectionGrantsSeen;
     private long unwrittenSeen;
+    /** The socket drained below its low-water mark since the last look: the client read. */
+    private boolean drained;
     private ScheduledFuture<?> timer;
 
     private Http2SendTimeout(long sendTimeoutMs) {
@@ -92,6 +95,15 @@ final class Http2SendTimeout extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // two samples of what waits cannot tell a socket that drained and filled again from one that did not move
+        if (ctx.channel().isWritable()) {
+            drained = true;
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     private void granted(int streamId) {
         if (streamId == 0) {
             connectionGrants++;
@@ -124,7 +136,8 @@ final class Http2SendTimeout extends ChannelInboundHandlerAdapter {
         long unwritten = context.channel().isWritable() ? 0 : context.channel().bytesBeforeWritable();
         // what holds a stream's data back: its window, the connection's window, or the socket
         boolean connectionGranted = connectionGrants != connectionGrantsSeen;
-        boolean socketMoved = unwritten == 0 || unwrittenSeen == 0 || unwritten < unwrittenSeen;
+        boolean socketMoved = drained || unwritten == 0 || unwrittenSeen == 0 || unwritten < unwrittenSeen;
+        drained = false;
         boolean connectionOpen = flow.windowSize(http2.connection().connectionStream()) > 0;
         connectionGrantsSeen = connectionGrants;
         unwrittenSeen = unwritten;
