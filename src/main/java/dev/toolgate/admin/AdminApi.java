@@ -45,8 +45,14 @@ final class AdminApi {
     private final Dashboard dashboard;
     /** A {@code POST /config} is being read or applied. */
     private final AtomicBoolean loading = new AtomicBoolean();
+    private final long uploadDeadlineMs;
 
-    AdminApi(Vertx vertx, AdminView view, AdminHosts hosts) {
+    /**
+     * @param uploadDeadlineMs how long a {@code POST /config} may take to arrive whole: a stalled or dripping
+     *                         upload holds the one turn, and is cut off at this deadline
+     */
+    AdminApi(Vertx vertx, AdminView view, AdminHosts hosts, long uploadDeadlineMs) {
+        this.uploadDeadlineMs = uploadDeadlineMs;
         this.vertx = vertx;
         this.view = view;
         this.hosts = hosts;
@@ -278,9 +284,23 @@ final class AdminApi {
             send(request, Response.of(new GatewayError.ConfigLoadInProgress()));
             return;
         }
-        ConfigUpload.read(request, ConfigUpload.MAX_BYTES).onComplete(read -> {
-            if (read.failed()) {
+        // the turn is given back once: by the answer, or by the deadline that cuts off an upload still arriving
+        AtomicBoolean turn = new AtomicBoolean(true);
+        Runnable release = () -> {
+            if (turn.compareAndSet(true, false)) {
                 loading.set(false);
+            }
+        };
+        long deadline = vertx.setTimer(uploadDeadlineMs, id -> {
+            release.run();
+            request.response().reset(); // HTTP/1.x: the connection is closed; HTTP/2: the stream
+        });
+        ConfigUpload.read(request, ConfigUpload.MAX_BYTES).onComplete(read -> {
+            if (!vertx.cancelTimer(deadline)) {
+                return; // cut off: the turn went to the next
+            }
+            if (read.failed()) {
+                release.run();
                 // too large, or in a coding the gateway does not read: the catalog's answer, not the error's name
                 send(request, Response.of(read.cause() instanceof GatewayException refused ? refused.error()
                         : new GatewayError.UnreadableConfig(read.cause().getMessage())));
@@ -291,10 +311,15 @@ final class AdminApi {
                 Response response;
                 try {
                     response = apply(read.result());
+                } catch (StackOverflowError | OutOfMemoryError e) {
+                    // a document too deep or too large to build: answered, not left hanging
+                    response = Response.of(new GatewayError.UnreadableConfig("the document is too deeply nested or "
+                            + "too large to load"));
                 } finally {
-                    loading.set(false);
+                    release.run();
                 }
-                context.runOnContext(v -> send(request, response));
+                Response answer = response;
+                context.runOnContext(v -> send(request, answer));
             });
         });
     }

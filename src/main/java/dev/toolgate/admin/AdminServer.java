@@ -13,6 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The admin listener (loopback by default): the Admin API on one event loop. */
 public final class AdminServer {
 
+    /**
+     * A {@code POST /config} must arrive whole within this many body timeouts (two minutes by default): each
+     * chunk re-arms the body timeout, so an upload dripping a byte at a time would otherwise hold the one turn
+     * to load a configuration for as long as it liked.
+     */
+    static final int UPLOAD_BODY_TIMEOUTS = 4;
+
     private final HttpServer server;
 
     private AdminServer(HttpServer server) {
@@ -29,7 +36,8 @@ public final class AdminServer {
      */
     public static Future<AdminServer> start(Vertx vertx, String host, int port, AdminView view, ListenerLimits limits,
                                             List<String> hostNames) {
-        AdminApi api = new AdminApi(vertx, view, new AdminHosts(hostNames));
+        AdminApi api = new AdminApi(vertx, view, new AdminHosts(hostNames),
+                UPLOAD_BODY_TIMEOUTS * limits.bodyTimeoutMs());
         AtomicInteger open = new AtomicInteger();
         // a POST /config form field holds a whole document (Vert.x's default: 8 KiB). ConfigUpload bounds the
         // form's body, and stops reading, and so decoding, past it; a bound here as well would be met first

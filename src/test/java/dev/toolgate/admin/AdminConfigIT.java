@@ -296,6 +296,49 @@ class AdminConfigIT {
         assertThat(after.status()).as("%s", after).isEqualTo(200);
     }
 
+    @Test
+    void anUploadDrippingAByteAtATimeIsCutOffAtItsDeadlineAndTheNextConfigLoads() throws Exception {
+        // admin body timeout 500 ms: each byte re-arms it, and the upload must arrive whole within 2 s
+        dev.toolgate.http.ListenerLimits quick = new dev.toolgate.http.ListenerLimits(64, 60_000, 5_000, 500);
+        dev.toolgate.gateway.Limits defaults = dev.toolgate.gateway.Limits.DEFAULT;
+        try (TestGateway dripped = TestGateway.start(config("old"), java.util.Map.of(), false, java.util.Map.of(),
+                new dev.toolgate.gateway.Limits(defaults.proxy(), quick, defaults.maxSessionsPerEndpoint(),
+                        defaults.maxSessionsPerClient(), defaults.sessionIdleSeconds(), defaults.upstreamPoolSize(),
+                        defaults.upstreamPoolWaitMs(), false, false, defaults.adminHostNames()))) {
+            AdminHttp dripAdmin = new AdminHttp(dripped);
+            URI uri = dripAdmin.uri("/config");
+            byte[] document = config("first").getBytes(StandardCharsets.UTF_8);
+            try (Socket drip = new Socket(uri.getHost(), uri.getPort())) {
+                drip.setSoTimeout(10_000);
+                OutputStream out = drip.getOutputStream();
+                out.write(("POST /config HTTP/1.1\r\nhost: " + uri.getHost() + ":" + uri.getPort()
+                        + "\r\ncontent-length: " + document.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                long started = System.nanoTime();
+                AdminHttp.Response next = null;
+                int sent = 0;
+                while (System.nanoTime() - started < 8_000_000_000L && (next == null || next.status() != 200)) {
+                    out.write(document[sent++]);
+                    out.flush();
+                    Thread.sleep(300);
+                    if (System.nanoTime() - started > 1_000_000_000L) {
+                        next = dripAdmin.postConfig(config("second"));
+                    }
+                }
+                assertThat(next).isNotNull();
+                assertThat(next.status()).as("%s", next).isEqualTo(200);
+                assertThat(System.nanoTime() - started).as("ns until the next config loaded")
+                        .isGreaterThan(1_900_000_000L);
+                int end;
+                try {
+                    end = drip.getInputStream().read();
+                } catch (java.net.SocketException reset) {
+                    end = -1;
+                }
+                assertThat(end).as("the dripping upload's connection ended, unanswered").isEqualTo(-1);
+            }
+        }
+    }
+
     /** A raw connection that has sent POST /config and the first half of {@code document}. */
     private static Socket postHalf(byte[] document) throws IOException {
         URI uri = admin.uri("/config");
