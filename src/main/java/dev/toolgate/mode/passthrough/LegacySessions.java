@@ -27,7 +27,9 @@ import java.util.Map;
  * bound per route and server multiplied by the route and server pairs kept was gigabytes. The least
  * recently used session of the gateway is forgotten first, and ended at the server (DELETE, as the
  * caller that opened it), which would otherwise keep it until its own idle timeout; a client whose
- * session was forgotten gets a new one with its next request.
+ * session was forgotten gets a new one with its next request. One route and server keeps at most a quarter
+ * of the cache ({@link #MAX_PER_SERVER}), its own least recently used ended first: callers of one route cannot
+ * push the others' sessions out.
  */
 final class LegacySessions {
 
@@ -43,6 +45,11 @@ final class LegacySessions {
 
     /** The most sessions the gateway keeps, over all its bridges. */
     static final int MAX_SESSIONS = 1024;
+    /**
+     * The most one route and server keeps: a caller choosing its declared capabilities freely opens a session
+     * per variation, and would otherwise push every other route's sessions out of the gateway's cache.
+     */
+    static final int MAX_PER_SERVER = MAX_SESSIONS / 4;
 
     /**
      * Most characters of the server's refusal passed on (as the conversion modes bound an API's error text):
@@ -66,6 +73,8 @@ final class LegacySessions {
     /** The gateway's sessions, by route and server and session key, least recently used first. */
     private final Map<String, Held> open;
     private final String server;
+    /** How many of the cache's sessions are this route and server's (guarded by the cache). */
+    private int kept;
 
     /**
      * @param server names the route and server
@@ -85,6 +94,7 @@ final class LegacySessions {
                     return false;
                 }
                 eldest.getValue().end();
+                eldest.getValue().owner().kept--;
                 return true;
             }
         };
@@ -97,11 +107,29 @@ final class LegacySessions {
             Held held = open.get(server + key);
             session = held == null ? null : held.session();
             if (session == null || session.failed()) {
+                if (held == null && kept >= MAX_PER_SERVER) {
+                    endOldest();
+                }
                 session = initialize(link, meta);
-                open.put(server + key, new Held(session, link, this));
+                if (open.put(server + key, new Held(session, link, this)) == null) {
+                    kept++;
+                }
             }
         }
         return onThisContext(session);
+    }
+
+    /** Ends this route and server's least recently used session (the cache held). */
+    private void endOldest() {
+        for (var it = open.values().iterator(); it.hasNext(); ) {
+            Held oldest = it.next();
+            if (oldest.owner() == this) {
+                oldest.end();
+                it.remove();
+                kept--;
+                return;
+            }
+        }
     }
 
     /** Ends every session at the server and forgets them: their route or server is gone from the configuration. */
@@ -114,6 +142,7 @@ final class LegacySessions {
                     it.remove();
                 }
             }
+            kept = 0;
         }
     }
 
@@ -124,6 +153,7 @@ final class LegacySessions {
             Future<Opened> current = held == null ? null : held.session();
             if (current != null && current.succeeded() && current.result() == stale) {
                 open.remove(server + key);
+                kept--;
             }
         }
     }

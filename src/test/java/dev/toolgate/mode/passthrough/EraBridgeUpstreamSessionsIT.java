@@ -210,6 +210,22 @@ class EraBridgeUpstreamSessionsIT {
                 .isGreaterThanOrEqualTo(beyond);
     }
 
+    @Test
+    void callersOfOneRouteVaryingTheirCapabilitiesDoNotPushAnotherRoutesSessionOut() {
+        ModernHttp other = new ModernHttp(gateway.proxy("/also"), Map.of());
+        String kept = "{\"experimental\":{\"kept\":true}}";
+        assertThat(list(other, kept, "1").status()).isEqualTo(200);
+        ModernHttp flooding = new ModernHttp(gateway.proxy("/mcp"), Map.of());
+        for (int i = 0; i < LegacySessions.MAX_SESSIONS + 10; i++) {
+            assertThat(list(flooding, "{\"experimental\":{\"flood\":" + i + "}}", "1").status()).isEqualTo(200);
+        }
+        int before = opened.get();
+
+        assertThat(list(other, kept, "1").status()).isEqualTo(200);
+
+        assertThat(opened.get()).as("sessions the server opened for the other route's caller again").isEqualTo(before);
+    }
+
     private static long endedBetween(int first, int last) {
         return ended.stream().map(id -> Integer.parseInt(id.substring(2).replace("-streams", "")))
                 .filter(n -> n >= first && n <= last).count();
