@@ -12,7 +12,7 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Kong's origin matching for {@code cors}: {@code *} (or no origins) allows every origin; one exact
  * origin is sent as is; otherwise the request's origin, normalized (default ports dropped), is sent
- * back when it equals an exact entry or matches a regex entry.
+ * back when it equals an exact entry or matches a regex entry as a whole.
  */
 final class AllowedOrigins {
 
@@ -37,8 +37,7 @@ final class AllowedOrigins {
             if (PLAIN.matcher(origin).matches()) {
                 entries.add(new Entry(normalize(origin), null, byHost));
             } else if (!origin.equals("*")) {
-                String anchored = (origin.startsWith("^") ? origin.substring(1) : origin);
-                entries.add(new Entry(null, Pattern.compile(anchored.endsWith("$") ? anchored : anchored + "$"), byHost));
+                entries.add(new Entry(null, anchored(origin), byHost));
             }
         }
     }
@@ -97,6 +96,17 @@ final class AllowedOrigins {
         } catch (IllegalArgumentException e) {
             return origin;
         }
+    }
+
+    /**
+     * A regex entry anchored as a whole at both ends. Kong strips a leading {@code ^} and appends
+     * {@code $} to the text, which anchors only the last branch of an alternation:
+     * {@code https://a\.example|https://b\.example} would let {@code https://a.example.evil.example}
+     * through, with credentials and past the DNS-rebinding check. {@code \z}, not {@code $}, which
+     * also matches before a final line break.
+     */
+    private static Pattern anchored(String regex) {
+        return Pattern.compile("(?:" + regex + ")\\z");
     }
 
     /** A regex entry against an origin, with bounded work: one that backtracks past it does not allow the origin. */

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param origins           origins allowed in {@code Access-Control-Allow-Origin}: exact origins
  *                          ({@code https://app.example.com}), regexes (anything with other characters,
- *                          anchored at the end; matched against the host when they contain no
+ *                          anchored as a whole; matched against the host when they contain no
  *                          {@code :}), or {@code *}; none means {@code *}
  * @param headers           {@code Access-Control-Allow-Headers} on preflights; default: the headers the
  *                          preflight asks for. On MCP routes the MCP transport headers are always added

@@ -55,6 +55,11 @@ class CorsIT {
                         plugins:
                           - {name: cors, config: {origins: ["%s", "https://.*\\\\.partner\\\\.example"]}}
                           - {name: ai-mcp-proxy, config: {mode: conversion-listener, %s}}
+                      - name: teams
+                        paths: [/teams]
+                        plugins:
+                          - {name: cors, config: {origins: ["https://a\\\\.team\\\\.example|https://b\\\\.team\\\\.example"], credentials: true}}
+                          - {name: ai-mcp-proxy, config: {mode: conversion-listener, %s}}
                       - name: no-cors
                         paths: [/no-cors]
                         plugins:
@@ -70,7 +75,7 @@ class CorsIT {
                           - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
                 consumers:
                   - {username: alice, keyauth_credentials: [{key: alice-key}]}
-                """.formatted(upstream.url(), APP, tools, APP, tools, tools, upstream.url(), APP));
+                """.formatted(upstream.url(), APP, tools, APP, tools, tools, tools, upstream.url(), APP));
     }
 
     @AfterAll
@@ -147,6 +152,25 @@ class CorsIT {
         // without a cors plugin the endpoint's own check decides: only loopback origins
         assertThat(send("POST", "/no-cors", INITIALIZE, Map.of("Origin", APP)).status()).isEqualTo(403);
         assertThat(send("POST", "/no-cors", INITIALIZE, Map.of("Origin", "http://localhost:5173")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aRegexWithAlternativesMatchesOnlyWholeOriginsNotAnOriginThatMerelyBeginsWithOne() {
+        for (String listed : List.of("https://a.team.example", "https://b.team.example")) {
+            McpHttp.Response served = send("POST", "/teams", INITIALIZE, Map.of("Origin", listed));
+            assertThat(served.status()).as(listed + ": " + served).isEqualTo(200);
+            assertThat(served.header("access-control-allow-origin")).isEqualTo(listed);
+        }
+        for (String lookalike : List.of("https://a.team.example.evil.example", "https://a.team.example:8443")) {
+            McpHttp.Response refused = send("POST", "/teams", INITIALIZE, Map.of("Origin", lookalike));
+            assertThat(refused.status()).as(lookalike + ": " + refused).isEqualTo(403);
+            assertThat(refused.header("access-control-allow-origin")).isNull();
+            assertThat(refused.header("access-control-allow-credentials")).isNull();
+            McpHttp.Response preflight = send("OPTIONS", "/teams", null, Map.of("Origin", lookalike,
+                    "Access-Control-Request-Method", "POST"));
+            assertThat(preflight.header("access-control-allow-origin")).as(lookalike).isNull();
+        }
+        assertThat(upstream.pending()).isZero();
     }
 
     @Test
