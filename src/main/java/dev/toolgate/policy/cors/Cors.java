@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Kong's {@code cors}: answers a browser's preflight (an {@code OPTIONS} with {@code Origin} and
@@ -24,9 +25,14 @@ final class Cors implements ExchangePolicy {
 
     /** What a browser client of an MCP endpoint must send and read, whatever the configuration lists. */
     private static final List<String> MCP_REQUEST_HEADERS = List.of("Mcp-Session-Id", "MCP-Protocol-Version",
-            "Last-Event-ID");
+            "Last-Event-ID", "Mcp-Method", "Mcp-Name");
+    /** The 2026 transport's per-tool headers ({@code x-mcp-header}): allowed by name when a preflight asks. */
+    private static final String MCP_PARAM_PREFIX = "mcp-param-";
     private static final List<String> MCP_EXPOSED_HEADERS = List.of("Mcp-Session-Id", "MCP-Protocol-Version",
             "WWW-Authenticate");
+
+    /** An RFC 9110 header name. */
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private final CorsConfig config;
     private final AllowedOrigins origins;
@@ -69,7 +75,7 @@ final class Cors implements ExchangePolicy {
         allowOrigin(headers::put, origin);
         String requested = exchange.header("access-control-request-headers");
         if (allowHeaders != null) {
-            headers.put("Access-Control-Allow-Headers", allowHeaders);
+            headers.put("Access-Control-Allow-Headers", withParams(allowHeaders, requested));
         } else if (requested != null) {
             headers.put("Access-Control-Allow-Headers", requested);
         }
@@ -108,6 +114,26 @@ final class Cors implements ExchangePolicy {
     @FunctionalInterface
     private interface HeaderSink {
         void put(String name, String value);
+    }
+
+    /**
+     * The configured headers and the {@code Mcp-Param-*} names the preflight asks for: their names are
+     * each tool's own, so no list can name them ahead, and without them a browser sends no tool call
+     * of a tool that declares one.
+     */
+    private static String withParams(String allowed, String requested) {
+        if (requested == null) {
+            return allowed;
+        }
+        StringBuilder names = new StringBuilder(allowed);
+        for (String name : requested.split(",")) {
+            String trimmed = name.trim();
+            if (trimmed.regionMatches(true, 0, MCP_PARAM_PREFIX, 0, MCP_PARAM_PREFIX.length())
+                    && trimmed.length() > MCP_PARAM_PREFIX.length() && TOKEN.matcher(trimmed).matches()) {
+                names.append(',').append(trimmed);
+            }
+        }
+        return names.toString();
     }
 
     private static String joined(List<String> configured, List<String> required) {

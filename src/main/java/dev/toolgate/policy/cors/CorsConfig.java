@@ -14,6 +14,7 @@ import java.util.List;
  *                          {@code :}), or {@code *}; none means {@code *}
  * @param headers           {@code Access-Control-Allow-Headers} on preflights; default: the headers the
  *                          preflight asks for. On MCP routes the MCP transport headers are always added
+ *                          (both eras', and the {@code Mcp-Param-*} names the preflight asks for)
  * @param exposedHeaders    {@code Access-Control-Expose-Headers}; on MCP routes {@code Mcp-Session-Id},
  *                          {@code MCP-Protocol-Version} and {@code WWW-Authenticate} are always added, so a
  *                          browser client can read its session id

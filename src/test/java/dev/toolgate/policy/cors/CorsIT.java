@@ -60,6 +60,11 @@ class CorsIT {
                         plugins:
                           - {name: cors, config: {origins: ["https://a\\\\.team\\\\.example|https://b\\\\.team\\\\.example"], credentials: true}}
                           - {name: ai-mcp-proxy, config: {mode: conversion-listener, %s}}
+                      - name: listed-headers
+                        paths: [/listed-headers]
+                        plugins:
+                          - {name: cors, config: {origins: ["%s"], headers: [Content-Type, Authorization]}}
+                          - {name: ai-mcp-proxy, config: {mode: conversion-listener, %s}}
                       - name: no-cors
                         paths: [/no-cors]
                         plugins:
@@ -75,7 +80,7 @@ class CorsIT {
                           - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
                 consumers:
                   - {username: alice, keyauth_credentials: [{key: alice-key}]}
-                """.formatted(upstream.url(), APP, tools, APP, tools, tools, tools, upstream.url(), APP));
+                """.formatted(upstream.url(), APP, tools, APP, tools, tools, APP, tools, tools, upstream.url(), APP));
     }
 
     @AfterAll
@@ -171,6 +176,24 @@ class CorsIT {
             assertThat(preflight.header("access-control-allow-origin")).as(lookalike).isNull();
         }
         assertThat(upstream.pending()).isZero();
+    }
+
+    @Test
+    void aPreflightOfThe2026EraIsAllowedItsTransportHeadersWhenTheConfigurationListsHeaders() {
+        McpHttp.Response preflight = send("OPTIONS", "/listed-headers", null, Map.of("Origin", APP,
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers",
+                "content-type,mcp-method,mcp-name,mcp-param-region,mcp-protocol-version"));
+
+        assertThat(preflight.status()).isEqualTo(200);
+        List<String> allowed = List.of(preflight.header("access-control-allow-headers")
+                .toLowerCase(java.util.Locale.ROOT).split("\\s*,\\s*"));
+        assertThat(allowed).as("%s", allowed).contains("content-type", "authorization", "mcp-method", "mcp-name",
+                "mcp-param-region", "mcp-protocol-version", "mcp-session-id");
+        // only the transport's own: another header the list does not name stays out
+        McpHttp.Response other = send("OPTIONS", "/listed-headers", null, Map.of("Origin", APP,
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "x-other,mcp-param-"));
+        assertThat(other.header("access-control-allow-headers").toLowerCase(java.util.Locale.ROOT))
+                .doesNotContain("x-other").doesNotContain("mcp-param-,").doesNotEndWith("mcp-param-");
     }
 
     @Test
