@@ -17,7 +17,7 @@ import java.util.List;
  *                          valid); default none
  * @param keyClaimName      the claim (or header field) naming the consumer's {@code jwt_secrets} key;
  *                          default {@code iss}
- * @param secretIsBase64    HMAC secrets are base64-encoded; default false
+ * @param secretIsBase64    HMAC secrets are base64-encoded (standard or URL-safe, as Kong reads them); default false
  * @param anonymous         consumer id or username used when authentication fails, instead of a 401;
  *                          default none
  * @param runOnPreflight    authenticate {@code OPTIONS} preflight requests too; default true

@@ -81,8 +81,7 @@ final class JwtSecrets {
     private static JWSVerifier keyVerifier(Consumer.JwtSecret entry, boolean base64) throws JOSEException {
         String algorithm = entry.algorithm();
         if (algorithm.startsWith("HS")) {
-            byte[] secret = base64 ? Base64.getDecoder().decode(entry.secret().trim())
-                    : entry.secret().getBytes(StandardCharsets.UTF_8);
+            byte[] secret = base64 ? base64(entry.secret()) : entry.secret().getBytes(StandardCharsets.UTF_8);
             return new MACVerifier(secret);
         }
         if (algorithm.equals("EdDSA")) {
@@ -96,6 +95,14 @@ final class JwtSecrets {
             return new RSASSAVerifier(rsa);
         }
         throw new JOSEException("rsa_public_key is not a public key of the type " + algorithm + " needs");
+    }
+
+    /**
+     * A {@code secret_is_base64} secret's bytes, read as Kong's decoder reads it: either alphabet, the
+     * URL-safe one's {@code -} and {@code _} taken for {@code +} and {@code /}, padding optional.
+     */
+    private static byte[] base64(String secret) {
+        return Base64.getDecoder().decode(secret.trim().replace('-', '+').replace('_', '/'));
     }
 
     /** A PEM public key ({@code PUBLIC KEY}) or certificate ({@code CERTIFICATE}), read with the JDK alone. */
