@@ -13,6 +13,10 @@ import dev.toolgate.pipeline.Principal;
 import dev.toolgate.policy.Realm;
 import io.vertx.core.Future;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -111,7 +115,7 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
             for (String header : headerNames(name)) {
                 List<String> values = exchange.request().headers().getAll(header);
                 if (!values.isEmpty()) {
-                    return values;
+                    return values.stream().map(KeyAuth::headerText).toList();
                 }
             }
         }
@@ -128,6 +132,24 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
             return value.isTextual() ? List.of(value.asText()) : value.isArray() ? List.of("", "") : List.of("");
         }
         return List.of();
+    }
+
+    /**
+     * A header value as the key its bytes spell: the server reads header bytes one character each
+     * (ISO-8859-1), while keys on file, the query and the body are UTF-8. Kong compares bytes, so a
+     * key with {@code é} works in any place; bytes that are no UTF-8 stay as read (and match no key).
+     */
+    private static String headerText(String value) {
+        if (value.chars().allMatch(c -> c < 0x80)) {
+            return value;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return value;
+        }
     }
 
     private Decision authenticate(Exchange exchange, String key) {

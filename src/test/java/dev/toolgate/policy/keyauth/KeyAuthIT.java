@@ -165,6 +165,7 @@ class KeyAuthIT {
                     jwt_secrets: [{key: alice-iss, algorithm: HS256, secret: "%6$s"}]
                   - {username: guest}
                   - {username: bob, keyauth_credentials: [{key: bob-key}]}
+                  - {username: zoe, keyauth_credentials: [{key: "clé-ключ"}]}
                 """.formatted(upstream.url(), items, CONSUMER_ID, CREDENTIAL_ID, logs.url(), JWT_SECRET);
         gateway = TestGateway.start(config);
     }
@@ -238,6 +239,26 @@ class KeyAuthIT {
         assertThat(nul.text()).contains("Unauthorized");
         assertThat(upstream.pending()).isZero();
         assertThat(raw("POST", "/passthrough", List.of("apikey: alice-key"), PING).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aKeyWithNonAsciiCharactersAuthenticatesInAHeaderAsInTheQuery() {
+        String key = "clé-ключ";
+        // RawConnection writes each character as one byte: these are the key's UTF-8 bytes on the wire
+        String utf8 = new String(key.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        RawConnection.Response header = raw("POST", "/passthrough", List.of("apikey: " + utf8), PING);
+        assertThat(header.status()).as(header.toString()).isEqualTo(200);
+        assertThat(upstream.next().header("x-consumer-username")).isEqualTo("zoe");
+
+        RawConnection.Response query = raw("POST", "/passthrough?apikey="
+                + java.net.URLEncoder.encode(key, StandardCharsets.UTF_8), List.of(), PING);
+        assertThat(query.status()).as(query.toString()).isEqualTo(200);
+        assertThat(upstream.next().header("x-consumer-username")).isEqualTo("zoe");
+
+        // bytes that are no UTF-8 are no key on file
+        RawConnection.Response malformed = raw("POST", "/passthrough", List.of("apikey: cl\u00e9-key"), PING);
+        assertThat(malformed.status()).as(malformed.toString()).isEqualTo(401);
+        assertThat(malformed.text()).contains("Unauthorized");
     }
 
     @Test
