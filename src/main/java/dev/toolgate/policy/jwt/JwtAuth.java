@@ -104,11 +104,16 @@ final class JwtAuth implements ExchangePolicy, NamedCredentials {
                 return "Bad token; invalid alg";
             }
             jwt = signed;
-            jwt.getJWTClaimsSet();
         } catch (ParseException e) {
             return "Bad token; invalid JSON";
         }
-        JsonNode claims = Json.MAPPER.valueToTree(jwt.getPayload().toJSONObject());
+        // the payload as a JSON object, not Nimbus's typed claims set: a claim of the wrong type (exp as
+        // text) is Kong's claim error below, not a token that is no JSON
+        Map<String, Object> payload = jwt.getPayload().toJSONObject();
+        if (payload == null) {
+            return "Bad token; invalid JSON";
+        }
+        JsonNode claims = Json.MAPPER.valueToTree(payload);
         Object headerKey = jwt.getHeader().toJSONObject().get(config.keyClaimName());
         JsonNode claimKey = claims.get(config.keyClaimName());
         String key = claimKey != null && claimKey.isTextual() ? claimKey.asText() : headerKey instanceof String s ? s : null;

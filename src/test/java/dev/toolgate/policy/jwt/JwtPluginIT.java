@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -201,6 +203,9 @@ class JwtPluginIT {
         assertRefused(bearer(good.substring(0, good.length() - 8) + "AAAAAAAA"), "Invalid signature", invalid);
         assertRefused(bearer("garbage"), "Bad token; invalid JSON", invalid);
         assertRefused(bearer(new PlainJWT(claims("alice-iss", 300)).serialize()), "Bad token; invalid alg", invalid);
+        // claims of the wrong type are Kong's claim errors, not a token that is no JSON
+        assertRefused(bearer(signRaw("{\"iss\":\"alice-iss\",\"exp\":\"tomorrow\"}")), "exp: must be a number", invalid);
+        assertRefused(bearer(signRaw("{\"iss\":\"alice-iss\",\"exp\":60,\"aud\":5,\"sub\":[]}")), "exp: token expired", invalid);
         assertThat(callWeather("/mcp", bearer(good)).status()).as("the next good request").isEqualTo(200);
     }
 
@@ -379,6 +384,13 @@ class JwtPluginIT {
         SignedJWT jwt = new SignedJWT(new JWSHeader(alg), claims);
         jwt.sign(signer);
         return jwt.serialize();
+    }
+
+    /** Alice's HS256 signature over a payload as written, whatever its claims' types. */
+    private static String signRaw(String payload) throws JOSEException {
+        JWSObject jws = new JWSObject(new JWSHeader(JWSAlgorithm.HS256), new Payload(payload));
+        jws.sign(new MACSigner(HMAC));
+        return jws.serialize();
     }
 
     /** Bob's RSA key claimed as an HS256 secret (key confusion): Kong checks the algorithm is the secret's. */
