@@ -119,19 +119,9 @@ final class DeclarativeReader {
      * never run on these requests, is refused rather than run everywhere.
      */
     private static void readProtocols(ConfigNode node) {
-        if (!node.has("protocols")) {
-            return;
-        }
-        List<String> protocols = node.texts("protocols");
-        for (int i = 0; i < protocols.size(); i++) {
-            if (!PLUGIN_PROTOCOLS.contains(protocols.get(i))) {
-                node.report().problem(node.path("protocols") + "[" + i + "]",
-                        "must be one of " + String.join(", ", PLUGIN_PROTOCOLS));
-            }
-        }
-        if (!protocols.contains("http") && !protocols.contains("https")) {
-            node.problem("protocols", "names neither http nor https: Kong would never run this plugin on the HTTP "
-                    + "requests Toolgate serves, and Toolgate runs every plugin on all of them; add http and https");
+        if (node.has("protocols")) {
+            Protocols.read(node, PLUGIN_PROTOCOLS, "Kong would never run this plugin on the HTTP requests Toolgate "
+                    + "serves, and Toolgate runs every plugin on all of them; add http and https");
         }
     }
 

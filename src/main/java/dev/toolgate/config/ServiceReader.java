@@ -106,18 +106,9 @@ final class ServiceReader {
             }
         }
         Map<String, List<String>> headers = node.textLists("headers");
-        List<String> protocols = node.has("protocols") ? node.texts("protocols") : List.of("http", "https");
-        for (int i = 0; i < protocols.size(); i++) {
-            if (!ROUTE_PROTOCOLS.contains(protocols.get(i))) {
-                node.report().problem(node.path("protocols") + "[" + i + "]",
-                        "must be one of " + String.join(", ", ROUTE_PROTOCOLS));
-            }
-        }
-        if (!protocols.contains("http") && !protocols.contains("https")) {
-            // Kong never matches such a route to an HTTP request; Toolgate serves nothing else
-            node.problem("protocols", "names neither http nor https: Toolgate serves HTTP routes only; add http, "
-                    + "https, or both");
-        }
+        // Kong never matches a route for neither to an HTTP request; Toolgate serves nothing else
+        List<String> protocols = Protocols.read(node, ROUTE_PROTOCOLS, "Toolgate serves HTTP routes only; add http, "
+                + "https, or both");
         boolean stripPath = node.bool("strip_path", true);
         boolean preserveHost = node.bool("preserve_host", false);
         String pathHandling = node.oneOf("path_handling", "v0", List.of("v0", "v1"));
