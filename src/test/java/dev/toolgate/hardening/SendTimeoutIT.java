@@ -156,7 +156,8 @@ class SendTimeoutIT {
                     }).onFailure(ended::complete);
             Thread.sleep(SEND_TIMEOUT_MS * 4);
             assertThat(status.get()).as("the answer began").isEqualTo(200);
-            assertThat(ended.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("the stream was reset").isNotNull();
+            // within two looks of the timeout; a loaded machine (a whole build beside it) may run them late
+            assertThat(ended.get(20, java.util.concurrent.TimeUnit.SECONDS)).as("the stream was reset").isNotNull();
 
             byte[] call = CALL.getBytes(StandardCharsets.UTF_8);
             RawConnection.Response next = RawConnection.exchange(gateway.proxy("/").getPort(), "POST", "/pt/small",

@@ -47,7 +47,8 @@ public final class ToolCatalog {
      * The same, for the {@code listener} plugin serving them on route {@code routeLabel}: its settings decide
      * how the tools' ACLs identify the caller, so a bound plugin that says otherwise is a problem at its path
      * (fail closed: an ACL written for custom_ids would be matched against usernames unseen). Kong documents
-     * these fields as the listener's; its examples also repeat them on the tool sets, alike, which is accepted.
+     * these fields as the listener's; its examples also repeat them on the tool sets, alike, which is accepted,
+     * as is a tool set that leaves them at Kong's defaults (it cannot be told from one that leaves them out).
      */
     public ToolSet bound(String tag, AiMcpProxyConfig listener, String routeLabel, ConfigReport report) {
         List<Tool> tools = new ArrayList<>();
@@ -68,12 +69,14 @@ public final class ToolCatalog {
 
     private static void agrees(Plugin plugin, AiMcpProxyConfig toolSet, AiMcpProxyConfig listener, String routeLabel,
                                ConfigReport report) {
+        // field, Kong's default (what a tool set that leaves the field out has), the tool set's, the listener's
         String[][] fields = {
-                {"consumer_identifier", toolSet.consumerIdentifier(), listener.consumerIdentifier()},
-                {"acl_attribute_type", toolSet.aclAttributeType(), listener.aclAttributeType()},
-                {"access_token_claim_field", toolSet.accessTokenClaimField(), listener.accessTokenClaimField()}};
-        for (String[] field : fields) {
-            if (!Objects.equals(field[1], field[2])) {
+                {"consumer_identifier", "username", toolSet.consumerIdentifier(), listener.consumerIdentifier()},
+                {"acl_attribute_type", "consumer", toolSet.aclAttributeType(), listener.aclAttributeType()},
+                {"access_token_claim_field", null, toolSet.accessTokenClaimField(), listener.accessTokenClaimField()}};
+        for (String[] f : fields) {
+            String[] field = {f[0], f[2], f[3]};
+            if (!Objects.equals(f[1], f[2]) && !Objects.equals(f[2], f[3])) {
                 report.problem(plugin.source() + ".config." + field[0], "is " + shown(field[1]) + " here, but the "
                         + "listener on route '" + routeLabel + "' serving these tools has " + shown(field[2]) + ", and the listener "
                         + "decides how their ACLs identify the caller: set it alike on both, or only on the listener");

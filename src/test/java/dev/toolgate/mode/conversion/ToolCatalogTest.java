@@ -63,6 +63,17 @@ class ToolCatalogTest {
     }
 
     @Test
+    void aToolSetThatLeavesTheFieldsOutIsServedAsItsListenerSays() {
+        var checked = Configs.check(document("", """
+                acl_attribute_type: oauth_access_token
+                access_token_claim_field: .scope
+                """), baseDirectory);
+
+        // (the listener's route has no token plugin, a problem of its own)
+        assertThat(checked.problems()).noneMatch(problem -> problem.startsWith("services[0].routes[0]"));
+    }
+
+    @Test
     void aToolSetThatRepeatsItsListenersWayOfIdentifyingCallersIsAccepted() {
         // Kong's own examples repeat these fields on the tool sets
         var checked = Configs.check(document("consumer_identifier: custom_id\n", "consumer_identifier: custom_id\n"),
