@@ -41,7 +41,9 @@ final class HttpFraming {
             request.setProtocolVersion(HttpVersion.HTTP_1_1);
             version = HttpVersion.HTTP_1_1;
         }
-        List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        // read as a list only when present: most requests carry none, and this runs for every one
+        List<String> codings = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                ? request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
         if (!codings.isEmpty() && (codings.size() > 1 || !codings.getFirst().trim().equalsIgnoreCase("chunked"))) {
             // Netty reads any list ending in chunked as chunked and drops the codings before it: a body sent as
             // "gzip, chunked" would reach a route, or an upstream, as if it were not coded at all

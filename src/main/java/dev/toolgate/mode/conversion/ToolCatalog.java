@@ -37,16 +37,10 @@ public final class ToolCatalog {
 
     /**
      * The tools a listener binds: those of every conversion plugin tagged {@code tag}. A name that two
-     * bound plugins both define is a problem naming both places.
-     */
-    public ToolSet bound(String tag, ConfigReport report) {
-        return bound(tag, null, null, report);
-    }
-
-    /**
-     * The same, for the {@code listener} plugin serving them on route {@code routeLabel}: its settings decide
-     * how the tools' ACLs identify the caller, so a bound plugin that says otherwise is a problem at its path
-     * (fail closed: an ACL written for custom_ids would be matched against usernames unseen). Kong documents
+     * bound plugins both define is a problem naming both places. The {@code listener} plugin serving them
+     * on route {@code routeLabel} decides how the tools' ACLs identify the caller, so a bound plugin that
+     * says otherwise is a problem at its path (fail closed: an ACL written for custom_ids would be matched
+     * against usernames unseen). Kong documents
      * these fields as the listener's; its examples also repeat them on the tool sets, alike, which is accepted,
      * as is a tool set that leaves them at Kong's defaults (it cannot be told from one that leaves them out).
      */

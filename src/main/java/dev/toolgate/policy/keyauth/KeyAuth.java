@@ -140,7 +140,7 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
      * key with {@code é} works in any place; bytes that are no UTF-8 stay as read (and match no key).
      */
     private static String headerText(String value) {
-        if (value.chars().allMatch(c -> c < 0x80)) {
+        if (ascii(value)) {
             return value;
         }
         byte[] bytes = value.getBytes(StandardCharsets.ISO_8859_1);
@@ -150,6 +150,15 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
         } catch (CharacterCodingException e) {
             return value;
         }
+    }
+
+    private static boolean ascii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Decision authenticate(Exchange exchange, String key) {
