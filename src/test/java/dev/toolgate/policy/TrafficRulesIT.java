@@ -113,6 +113,15 @@ class TrafficRulesIT {
         rest.close();
     }
 
+    /** The same configuration on a gateway that trusts 127.0.0.1 as a proxy naming the client in {@code header}. */
+    private static Gateway behindTrustedProxy(String header) throws Exception {
+        Path file = Files.createTempDirectory("toolgate-trusted").resolve("kong.yaml");
+        Files.writeString(file, config(rest.url()));
+        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), header, false);
+        return Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false, k -> null,
+                InstantSource.system(), new SecureRandom(), trusting));
+    }
+
     static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}";
 
     @Test
@@ -193,12 +202,7 @@ class TrafficRulesIT {
         assertRpcError(plain, 426, -32000, "Please use HTTPS protocol");
         assertThat(forged.status()).as("nobody is trusted on the default gateway").isEqualTo(426);
         assertThat(rest.quiet(Duration.ofMillis(300))).isTrue();
-        Path dir = Files.createTempDirectory("toolgate-https-only");
-        Path file = dir.resolve("kong.yaml");
-        Files.writeString(file, config(rest.url()));
-        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false);
-        try (Gateway behind = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false,
-                k -> null, InstantSource.system(), new SecureRandom(), trusting))) {
+        try (Gateway behind = behindTrustedProxy("X-Real-IP")) {
             McpHttp secure = new McpHttp(java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/secure"));
             assertThat(secure.send("POST", PING, claimingHttps).status()).isEqualTo(200);
             assertThat(secure.post(PING).status()).isEqualTo(426);
@@ -217,11 +221,7 @@ class TrafficRulesIT {
         assertThat(refused.path("content").get(0).path("text").asText())
                 .isEqualTo("The route 'secure-tools' refused the call: HTTP 426: Please use HTTPS protocol");
         assertThat(rest.quiet(Duration.ofMillis(300))).isTrue();
-        Path file = Files.createTempDirectory("toolgate-https-tools").resolve("kong.yaml");
-        Files.writeString(file, config(rest.url()));
-        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false);
-        try (Gateway behind = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false,
-                k -> null, InstantSource.system(), new SecureRandom(), trusting))) {
+        try (Gateway behind = behindTrustedProxy("X-Real-IP")) {
             McpHttp secure = new McpHttp(java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/tools"),
                     Map.of("x-forwarded-proto", "https"));
             secure.initialize("2025-11-25");
@@ -233,12 +233,7 @@ class TrafficRulesIT {
 
     @Test
     void aTrustedProxysRealIpHeaderDecidesAndAnUntrustedOneIsIgnored() throws Exception {
-        Path dir = Files.createTempDirectory("toolgate-trusted");
-        Path file = dir.resolve("kong.yaml");
-        Files.writeString(file, config(rest.url()));
-        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false);
-        try (Gateway behind = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false,
-                k -> null, InstantSource.system(), new SecureRandom(), trusting))) {
+        try (Gateway behind = behindTrustedProxy("X-Real-IP")) {
             McpHttp office = new McpHttp(java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/office"));
             Map<String, String> from10 = Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH,
                     "x-real-ip", "10.1.2.3");
@@ -257,13 +252,7 @@ class TrafficRulesIT {
      */
     @Test
     void aForwardedForLineTheClientSentBeforeTheTrustedProxysLineDoesNotDecide() throws Exception {
-        Path dir = Files.createTempDirectory("toolgate-trusted-xff");
-        Path file = dir.resolve("kong.yaml");
-        Files.writeString(file, config(rest.url()));
-        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Forwarded-For",
-                false);
-        try (Gateway behind = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false,
-                k -> null, InstantSource.system(), new SecureRandom(), trusting))) {
+        try (Gateway behind = behindTrustedProxy("X-Forwarded-For")) {
             java.net.URI office = java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/office");
             String head = RawHttp.start("POST", office) + "Content-Type: application/json\r\n"
                     + "Accept: application/json, text/event-stream\r\nContent-Length: " + PING.length() + "\r\n";
@@ -290,13 +279,7 @@ class TrafficRulesIT {
      */
     @Test
     void aTrustedProxysHopWithAPortOrNoAddressDoesNotLetTheClientsForgedHopDecide() throws Exception {
-        Path dir = Files.createTempDirectory("toolgate-trusted-hops");
-        Path file = dir.resolve("kong.yaml");
-        Files.writeString(file, config(rest.url()));
-        ClientAddresses trusting = new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Forwarded-For",
-                false);
-        try (Gateway behind = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, false,
-                k -> null, InstantSource.system(), new SecureRandom(), trusting))) {
+        try (Gateway behind = behindTrustedProxy("X-Forwarded-For")) {
             java.net.URI office = java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/office");
             String head = RawHttp.start("POST", office) + "Content-Type: application/json\r\n"
                     + "Accept: application/json, text/event-stream\r\nContent-Length: " + PING.length() + "\r\n";
