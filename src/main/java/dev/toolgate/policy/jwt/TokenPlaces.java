@@ -62,7 +62,7 @@ final class TokenPlaces {
             String cookie = pair.trim();
             int eq = cookie.indexOf('=');
             String name = eq < 0 ? cookie : cookie.substring(0, eq);
-            if (names.contains(name)) {
+            if (named(names, name)) {
                 found = true;
                 String value = eq < 0 ? "" : unquote(cookie.substring(eq + 1));
                 if (!value.isEmpty()) {
@@ -79,6 +79,16 @@ final class TokenPlaces {
                 exchange.upstreamHeaders().set("Cookie", String.join("; ", kept));
             }
         }
+    }
+
+    /** Cookie names match in any case: Kong reads nginx's {@code $cookie_<name>}, which does. */
+    private static boolean named(List<String> names, String name) {
+        for (String configured : names) {
+            if (configured.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String unquote(String value) {

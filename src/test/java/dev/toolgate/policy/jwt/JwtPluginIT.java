@@ -256,6 +256,19 @@ class JwtPluginIT {
     }
 
     @Test
+    void aTokenCookieIsFoundWhateverTheCaseOfItsNameAndNotForwarded() throws Exception {
+        // nginx's $cookie_<name>, which Kong reads, matches names in any case
+        String token = sign("carol-iss", claims("carol-iss", 300));
+
+        McpHttp.Response result = callWeather("/cookie", Map.of("cookie", "theme=dark; TOKEN=" + token));
+
+        assertThat(result.status()).as("%s", result).isEqualTo(200);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo("carol");
+        assertThat(received.header("cookie")).isEqualTo("theme=dark");
+    }
+
+    @Test
     void aTokenCookieDoesNotFillAToolsCookieParameterOfTheSameName() throws Exception {
         String token = sign("carol-iss", claims("carol-iss", 300));
 
