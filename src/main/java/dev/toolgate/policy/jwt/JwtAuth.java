@@ -146,23 +146,28 @@ final class JwtAuth implements ExchangePolicy, NamedCredentials {
         return null;
     }
 
-    /** Kong's registered-claim checks, as {@code claim: error} pairs joined, or null. */
+    /**
+     * Kong's registered-claim checks, as {@code claim: error} pairs joined, or null. {@code exp} and {@code nbf}
+     * are NumericDates, which may have a fraction (RFC 7519 §2): they are compared with the instant to the
+     * millisecond, as written, never cut to whole seconds (a token would be refused before its {@code exp},
+     * or taken before its {@code nbf}).
+     */
     private String claimErrors(JsonNode claims) {
-        long now = clock.instant().getEpochSecond();
+        double now = clock.millis() / 1000.0;
         Map<String, String> errors = new LinkedHashMap<>();
         for (String name : config.claimsToVerify()) {
             JsonNode value = claims.get(name);
             if (value == null || !value.isNumber()) {
                 errors.put(name, "must be a number");
-            } else if (name.equals("exp") && value.asLong() <= now) {
+            } else if (name.equals("exp") && value.asDouble() <= now) {
                 errors.put(name, "token expired");
-            } else if (name.equals("nbf") && value.asLong() > now) {
+            } else if (name.equals("nbf") && value.asDouble() > now) {
                 errors.put(name, "token not valid yet");
             }
         }
         if (errors.isEmpty() && config.maximumExpiration() > 0) {
             JsonNode exp = claims.get("exp");
-            if (exp == null || exp.asLong() - now > config.maximumExpiration()) {
+            if (exp == null || exp.asDouble() - now > config.maximumExpiration()) {
                 errors.put("exp", "exceeds maximum allowed expiration");
             }
         }
