@@ -45,6 +45,7 @@ public final class AdminServer {
         HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setMaxFormAttributeSize(-1);
         return vertx.createHttpServer(ConnectionGuard.options(options, limits))
                 .requestHandler(api::handle)
+                .invalidRequestHandler(ConnectionGuard::invalidRequest)
                 .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open))
                 .listen()
                 .map(AdminServer::new);

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.StreamResetException;
 import io.vertx.core.http.HttpVersion;
@@ -87,10 +88,17 @@ public final class BodyReader {
             body.appendBuffer(chunk);
         });
         // a body cut short, or framed wrong, is the client's doing, not a gateway failure
-        request.exceptionHandler(t -> promise.tryFail(new GatewayException(new GatewayError.InvalidMessage(null,
-                t instanceof HttpClosedException || t instanceof StreamResetException || t instanceof IOException
-                        ? "the body could not be read: the connection broke while it was being sent"
-                        : "the body could not be read: it is not framed as HTTP/1.1 says (a malformed chunk)"))));
+        request.exceptionHandler(t -> {
+            boolean broken = t instanceof HttpClosedException || t instanceof StreamResetException || t instanceof IOException;
+            if (!broken && request.version() != HttpVersion.HTTP_2 && !request.response().headWritten()) {
+                // the decoder stopped where the framing broke: nothing after it can be read as a request, and the
+                // connection closes once answered, which the answer says
+                request.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+            }
+            promise.tryFail(new GatewayException(new GatewayError.InvalidMessage(null, broken
+                    ? "the body could not be read: the connection broke while it was being sent"
+                    : "the body could not be read: it is not framed as HTTP/1.1 says (a malformed chunk)")));
+        });
         request.endHandler(v -> promise.tryComplete(body));
         return promise.future();
     }

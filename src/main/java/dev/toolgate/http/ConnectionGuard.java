@@ -25,6 +25,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
 
 import java.nio.charset.StandardCharsets;
@@ -92,6 +93,17 @@ public final class ConnectionGuard {
     public static HttpServerOptions options(HttpServerOptions options, ListenerLimits limits) {
         return options.setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE,
                 limits.headerTimeoutMs()));
+    }
+
+    /**
+     * Answers a request head Netty could not decode (both {@code Transfer-Encoding} and {@code Content-Length},
+     * a bad header line, a head too long...) as Vert.x does (400, 414 or 431) and closes the connection as
+     * it does, but says so with {@code Connection: close}: a client must not take the silence for keep-alive
+     * and send its next request into a closing connection. The guard closes once the answer is written.
+     */
+    public static void invalidRequest(HttpServerRequest request) {
+        request.response().putHeader(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(request);
     }
 
     /**

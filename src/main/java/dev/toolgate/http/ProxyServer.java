@@ -111,6 +111,7 @@ public final class ProxyServer {
             HttpServerOptions options = ConnectionGuard.options(new HttpServerOptions().setTcpNoDelay(true)
                     .setReuseAddress(true), limits);
             HttpServer server = vertx.createHttpServer(options).requestHandler(this::route)
+                    .invalidRequestHandler(ConnectionGuard::invalidRequest)
                     .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open));
             server.listen(port, host).onSuccess(s -> {
                 boundPort.set(s.actualPort());
