@@ -18,6 +18,8 @@ import java.util.Map;
  * @param hosts         host names, optionally with one leading or trailing wildcard
  * @param headers       header name → accepted values (any one must match, case-insensitively)
  * @param protocols     Kong's protocols list; default {@code [http, https]}; without http, HTTPS requests only
+ * @param httpsRedirectStatusCode what a plain HTTP request to an HTTPS-only route gets: 426 (default), or
+ *                      301, 302, 307 or 308, a redirect to the same host and path over HTTPS
  * @param stripPath     remove the matched path prefix before calling the service; default true
  * @param preserveHost  send the client's Host header upstream instead of the service host; default false
  * @param pathHandling  Kong's {@code v0} (default) or {@code v1} rule for joining service and request paths
@@ -27,7 +29,8 @@ import java.util.Map;
  * @param source        where the entity is in the file
  */
 public record Route(String id, String name, List<String> paths, List<String> methods, List<String> hosts,
-                    Map<String, List<String>> headers, List<String> protocols, boolean stripPath, boolean preserveHost,
+                    Map<String, List<String>> headers, List<String> protocols, int httpsRedirectStatusCode,
+                    boolean stripPath, boolean preserveHost,
                     String pathHandling, int regexPriority, List<String> tags, @JsonIgnore String serviceId,
                     @JsonIgnore String source) {
 
@@ -40,7 +43,7 @@ public record Route(String id, String name, List<String> paths, List<String> met
         tags = List.copyOf(tags);
     }
 
-    /** Kong's HTTPS-only route: its protocols leave out http, so a plain HTTP request gets 426. */
+    /** Kong's HTTPS-only route: its protocols leave out http, so a plain HTTP request is refused or redirected. */
     public boolean httpsOnly() {
         return !protocols.contains("http");
     }

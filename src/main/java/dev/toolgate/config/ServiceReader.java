@@ -15,6 +15,8 @@ final class ServiceReader {
     static final long MAX_TIMEOUT_MS = 2_147_483_646L;
     private static final List<String> PROTOCOLS = List.of("http", "https");
     private static final List<String> ROUTE_PROTOCOLS = List.of("http", "https", "grpc", "grpcs", "ws", "wss");
+    /** Kong's answers to plain HTTP on an HTTPS-only route: 426, or a redirect to HTTPS. */
+    private static final List<Integer> HTTPS_REDIRECT_CODES = List.of(426, 301, 302, 307, 308);
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[A-Za-z0-9._-]+(\\.\\*)?(:[0-9]{1,5})?");
 
@@ -109,12 +111,16 @@ final class ServiceReader {
         // Kong never matches a route for neither to an HTTP request; Toolgate serves nothing else
         List<String> protocols = Protocols.read(node, ROUTE_PROTOCOLS, "Toolgate serves HTTP routes only; add http, "
                 + "https, or both");
+        int httpsRedirect = (int) node.integer("https_redirect_status_code", 426, 100, 599);
+        if (!HTTPS_REDIRECT_CODES.contains(httpsRedirect)) {
+            node.problem("https_redirect_status_code", "must be one of 426, 301, 302, 307, 308");
+        }
         boolean stripPath = node.bool("strip_path", true);
         boolean preserveHost = node.bool("preserve_host", false);
         String pathHandling = node.oneOf("path_handling", "v0", List.of("v0", "v1"));
         int regexPriority = (int) node.integer("regex_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         List<String> tags = node.texts("tags");
-        node.ignore("https_redirect_status_code", "request_buffering", "response_buffering", "snis",
+        node.ignore("request_buffering", "response_buffering", "snis",
                 "created_at", "updated_at");
         for (String streamOnly : List.of("sources", "destinations", "expression", "priority")) {
             if (node.has(streamOnly)) {
@@ -134,7 +140,7 @@ final class ServiceReader {
         }
         reader.entities.routeNames.add(node, "name", name, id);
         reader.entities.routes.add(new Route(id, name, paths, methods, hosts, lowerCaseKeys(headers), protocols,
-                stripPath, preserveHost, pathHandling, regexPriority, tags, serviceId, node.path()));
+                httpsRedirect, stripPath, preserveHost, pathHandling, regexPriority, tags, serviceId, node.path()));
         node.objects("plugins").forEach(p -> reader.readPlugin(p, Scope.route(id)));
         node.finish();
     }

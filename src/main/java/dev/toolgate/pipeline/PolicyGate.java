@@ -64,7 +64,7 @@ public final class PolicyGate implements RouteHandler {
             done = endpoint.exactPath() && !atEndpoint(request, match)
                     ? answer(exchange, new Decision.Reject(new GatewayError.NotFound()))
                     : needsHttps(exchange, match)
-                    ? answer(exchange, new Decision.Reject(new GatewayError.HttpsRequired()))
+                    ? answer(exchange, HttpsRedirect.of(match.route(), exchange))
                     : chain.admit(exchange).compose(decision -> answer(exchange, decision));
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             // errors a request can survive are answered too (Vert.x's callbacks turn them into failed futures likewise)
@@ -73,7 +73,7 @@ public final class PolicyGate implements RouteHandler {
         done.onFailure(failure -> fail(request, failure));
     }
 
-    /** Kong's route {@code protocols}: a route without http serves HTTPS requests only. */
+    /** Kong's route {@code protocols}: a route without http serves HTTPS requests only (426, or a redirect). */
     private static boolean needsHttps(Exchange exchange, RouteMatch match) {
         return match.route() != null && match.route().httpsOnly() && !exchange.overHttps();
     }

@@ -15,7 +15,7 @@ class RouterTest {
 
     private static Route route(String name, List<String> paths, List<String> methods, List<String> hosts,
                                Map<String, List<String>> headers, int regexPriority) {
-        return new Route("id-" + name, name, paths, methods, hosts, headers, List.of("http", "https"), true, false,
+        return new Route("id-" + name, name, paths, methods, hosts, headers, List.of("http", "https"), 426, true, false,
                 "v0", regexPriority, List.of(), "service", "routes[" + name + "]");
     }
 

@@ -63,7 +63,7 @@ class ErrorNetIT {
         log.list = Collections.synchronizedList(new ArrayList<>());
         log.start();
         root.addAppender(log);
-        Route route = new Route("r", "r", List.of("/mcp"), List.of(), List.of(), Map.of(), List.of("http"), true, false,
+        Route route = new Route("r", "r", List.of("/mcp"), List.of(), List.of(), Map.of(), List.of("http"), 426, true, false,
                 "v0", 0, List.of(), null, "routes[0]");
         McpEndpoint failing = new McpEndpoint() {
             @Override

@@ -5,6 +5,7 @@ import dev.toolgate.gateway.Gateway;
 import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.testing.Configs;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.RawHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
@@ -13,11 +14,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 
 import static dev.toolgate.testing.McpAssertions.assertRpcError;
@@ -68,6 +71,14 @@ class TrafficRulesIT {
                         paths: [/secure]
                         strip_path: false
                         protocols: [https]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                      - name: moved
+                        paths: [/moved]
+                        strip_path: false
+                        protocols: [https]
+                        https_redirect_status_code: 308
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
@@ -210,6 +221,33 @@ class TrafficRulesIT {
     }
 
     @Test
+    void aRouteForHttpsOnlyWithARedirectCodeSendsPlainHttpToTheSameHostOverHttpsAndForwardsNothing() throws Exception {
+        rest.clear();
+        int port = gateway.gateway().proxyPort();
+        RawConnection.Response moved = RawConnection.exchange(port, "POST", "/moved/mcp?tenant=a%20b",
+                List.of("Host: API.example.com:8000", "Content-Type: application/json", "Content-Length: " + PING.length(),
+                        "Connection: close"), PING.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(moved.status()).as("%s", moved).isEqualTo(308);
+        // the port of plain HTTP is not the port of HTTPS: the default one is meant, as Kong's nginx $host says
+        assertThat(moved.header("location")).isEqualTo("https://api.example.com/moved/mcp?tenant=a%20b");
+        assertThat(rest.quiet(Duration.ofMillis(300))).isTrue();
+    }
+
+    @Test
+    void aHostThatIsNoPlainHostNameIsNotRedirectedButAnswered426() {
+        int port = gateway.gateway().proxyPort();
+        // each is a Host HTTP/1.1 allows: none may choose where the client is sent beyond the host it asked for
+        for (String host : List.of("api.example.com;evil.example", "evil.example%2f", "", "a'b")) {
+            RawConnection.Response refused = RawConnection.exchange(port, "GET", "/moved/mcp",
+                    List.of("Host: " + host, "Connection: close"), null);
+
+            assertThat(refused.status()).as("Host: %s -> %s", host, refused).isEqualTo(426);
+            assertThat(refused.header("location")).as(host).isNull();
+        }
+    }
+
+    @Test
     void aToolOfAnHttpsOnlyRouteServedByAListenerIsRefusedToPlainHttpUnlessATrustedProxySaysHttps() throws Exception {
         rest.clear();
         McpHttp plain = new McpHttp(gateway.proxy("/tools"));
@@ -329,12 +367,17 @@ class TrafficRulesIT {
                           - name: request-transformer
                             config:
                               add: {headers: ["x-a:$(shared.secret)"]}
+                      - name: r3
+                        paths: [/r3]
+                        protocols: [https]
+                        https_redirect_status_code: 303
                 """, Path.of("."));
 
         assertThat(checked.problems()).contains(
                 "services[0].routes[0].plugins[0].config.allow[0]: '10.0.0.0/33' has a prefix length outside 0-32",
                 "services[0].routes[0].plugins[0].config.allow[1]: 'not-an-ip' is not an IP address or CIDR block",
-                "services[0].routes[0].plugins[1].config.add.headers[1]: has no ':' between a name and a value; write name:value");
+                "services[0].routes[0].plugins[1].config.add.headers[1]: has no ':' between a name and a value; write name:value",
+                "services[0].routes[2].https_redirect_status_code: must be one of 426, 301, 302, 307, 308");
         assertThat(checked.problems()).anySatisfy(p -> assertThat(p)
                 .startsWith("services[0].routes[1].plugins[0].config.add.headers[0]: the template at character 1 of the value is not supported"));
         assertThat(checked.problems()).anySatisfy(p -> assertThat(p)
