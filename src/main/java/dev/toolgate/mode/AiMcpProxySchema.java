@@ -94,6 +94,9 @@ public final class AiMcpProxySchema implements PluginSchema {
         if (mode == Mode.CONVERSION_ONLY && plugin.tags().isEmpty()) {
             report.warning(plugin.source() + ".tags", "a conversion-only plugin without tags is bound by no listener");
         }
+        if (mode == Mode.CONVERSION_ONLY) {
+            ToolSetSettings.check(plugin, config, report);
+        }
         if (config.aclsNameScopes()) {
             checkScopeAcls(plugin, config, "this plugin", report);
             // a listener serves the tools of the plugins it binds with their own ACLs, read as it reads them

@@ -364,6 +364,81 @@ class AiMcpProxySchemaTest {
         assertThat(loaded.problems()).isEmpty();
     }
 
+    @Test
+    void kongsConversionOnlyExampleWithItsDefaultsWrittenOutLoads() {
+        // examples/conversion-only.yaml, and the settings a Kong export writes out for every plugin
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: marketplace
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/marketplace]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [marketplace-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - description: Get users
+                                  method: GET
+                                  path: /marketplace/users
+                                  annotations: {title: get-users}
+                                  acl: {allow: [admin]}
+                              default_acl: [{scope: tools, allow: [admin, developer]}]
+                              include_consumer_groups: true
+                              max_request_body_size: 1048576
+                              logging: {log_statistics: false, log_payloads: false, log_audits: false}
+                              server:
+                                timeout: 45000
+                                forward_client_headers: false
+                                session: {managed: true, session_ttl: 86400, redis: {host: 127.0.0.1, port: 6379}}
+                """);
+
+        assertThat(loaded.problems()).isEmpty();
+    }
+
+    @Test
+    void whatOnlyAListenerDoesIsRefusedOnAConversionOnlyPluginAtItsPath() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/shop]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [shop-tools]
+                            config:
+                              mode: conversion-only
+                              tools: [{name: a, description: A, method: GET, path: /shop/a}]
+                              logging: {log_payloads: true}
+                              max_request_body_size: 4096
+                              acl_denial: unknown_tool
+                              server:
+                                tag: shop-tools
+                                allowed_origins: ["https://app.example.com"]
+                                cache_hints: {scope: private}
+                                session: {strategy: client, client: {secrets: [a-long-secret]}}
+                """);
+
+        String at = "services[0].routes[0].plugins[0].config.";
+        String there = ", and a conversion-only plugin serves none: set it on the listener that serves these tools";
+        assertThat(loaded.problems()).containsExactly(
+                at + "logging: logs an MCP endpoint's traffic" + there + " (it logs their calls as its own logging says)",
+                at + "max_request_body_size: limits the requests of an MCP endpoint" + there
+                        + " (its own limit applies to their calls)",
+                at + "acl_denial: says how an MCP endpoint answers a denied call" + there,
+                at + "server.tag: names the tool sets a listener serves; a conversion-only plugin is found by its own "
+                        + "entity tags (the plugin's tags, beside config), not by server.tag",
+                at + "server.allowed_origins: are the browser origins an MCP endpoint accepts" + there,
+                at + "server.cache_hints: are the caching hints of an MCP endpoint's tool lists" + there,
+                at + "server.session: is how an MCP endpoint keeps sessions" + there);
+    }
+
     private static String refused(String value, String reader) {
         return "'" + value + "' is not an OAuth scope (RFC 6749 scope-token: printable ASCII without space, '\"' or "
                 + "'\\'), but " + reader + " reads these ACLs from the token's scopes (acl_attribute_type: "
