@@ -69,6 +69,14 @@ final class ModernTraffic {
                 : legacy.answer(exchange, body, link, eras, access, observed).map(true));
     }
 
+    /**
+     * Whether {@link #legacy} may answer the exchange: when not, it is forwarded as it is. Asked before the
+     * route's policies, so that what is forwarded has its session checked first.
+     */
+    boolean mayBridge(Exchange exchange, Buffer body) {
+        return mayBridgeLegacy && (!eras.knownLegacy() || opensSession(exchange, body));
+    }
+
     /** True for a POST whose body is an {@code initialize} request (the legacy era's first message). */
     static boolean opensSession(Exchange exchange, Buffer body) {
         if (exchange.request().method() != HttpMethod.POST || body.length() == 0) {

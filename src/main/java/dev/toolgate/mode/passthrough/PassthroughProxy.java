@@ -38,6 +38,7 @@ import io.vertx.core.http.HttpServerResponse;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -171,12 +172,11 @@ public final class PassthroughProxy implements McpEndpoint {
             Runnable unforwarded = () -> unforwarded(session, number, body);
             return forgottenIfFailed(() -> {
                 if (ModernTraffic.claims(exchange, body)) {
-                    return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body,
-                            () -> Future.succeededFuture(false), recorder, answered, unforwarded), answered,
-                            unforwarded);
+                    return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body, null,
+                            recorder, answered, unforwarded), answered, unforwarded);
                 }
-                return relay(exchange, session, number, body, () -> modern.legacy(exchange, body, access, answered),
-                        recorder, answered, unforwarded);
+                return relay(exchange, session, number, body, modern.mayBridge(exchange, body)
+                        ? () -> modern.legacy(exchange, body, access, answered) : null, recorder, answered, unforwarded);
             }, unforwarded);
         });
     }
@@ -213,14 +213,32 @@ public final class PassthroughProxy implements McpEndpoint {
 
     /**
      * The exchange as a passthrough route forwards it: after its message policies, byte for byte, unless
-     * {@code bridged} (asked once the policies let it through) answers it instead.
+     * {@code bridged} (asked once the policies let it through; null when no bridge may answer it) answers it
+     * instead. A bound session is resolved before the policies when the exchange can only be forwarded: a
+     * caller refused for another's session spends nothing of its tool limits, and learns nothing of its ACLs.
      */
     private Future<Void> relay(Exchange exchange, String session, long number, Buffer body,
                                Supplier<Future<Boolean>> bridged, MessageTap.Local recorder, Consumer<byte[]> answered,
                                Runnable unforwarded) {
+        if (bridged == null) {
+            return bound.resolve(exchange).compose(resolved -> admitted(exchange, body, answered, unforwarded,
+                    rewrites -> forward(exchange, session, resolved, number, body, rewrites, recorder)));
+        }
+        // a bridge keeps its own sessions, and an initialize (which a bridge may answer) spends no tool limit
+        return admitted(exchange, body, answered, unforwarded, rewrites -> bridged.get().compose(bridgedIt -> bridgedIt
+                ? Future.succeededFuture()
+                : bound.resolve(exchange).compose(resolved -> forward(exchange, session, resolved, number, body, rewrites,
+                        recorder))));
+    }
+
+    /**
+     * Runs the route's message policies on the exchange, then {@code forwarded} with how its answer is
+     * rewritten, unless the policies answered it themselves.
+     */
+    private Future<Void> admitted(Exchange exchange, Buffer body, Consumer<byte[]> answered, Runnable unforwarded,
+                                  Function<Relay.Rewrites, Future<Void>> forwarded) {
         if (access == null) {
-            return bridged.get().compose(bridgedIt -> bridgedIt ? Future.succeededFuture()
-                    : forward(exchange, session, number, body, Relay.Rewrites.NONE, recorder));
+            return forwarded.apply(Relay.Rewrites.NONE);
         }
         return access.admit(exchange, body).compose(admitted -> {
             if (admitted.refused() != null) {
@@ -233,8 +251,7 @@ public final class PassthroughProxy implements McpEndpoint {
                 exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
                         .end(admitted.answer());
             } else {
-                return bridged.get().compose(bridgedIt -> bridgedIt ? Future.succeededFuture()
-                        : forward(exchange, session, number, body, admitted.rewrites(exchange), recorder));
+                return forwarded.apply(admitted.rewrites(exchange));
             }
             return Future.succeededFuture();
         });
@@ -261,20 +278,12 @@ public final class PassthroughProxy implements McpEndpoint {
     }
 
     /**
-     * Forwards the exchange once its session id is resolved: refused as an unknown session, never forwarded,
-     * when it is bound to another caller ({@link BoundSessions}).
+     * Forwards the exchange; its answer comes as the server sends it.
+     *
+     * @param boundSession the caller's session standing for the server's, or null (the id goes as it came)
      */
-    private Future<Void> forward(Exchange exchange, String session, long number, Buffer received,
-                                 Relay.Rewrites rewrites, MessageTap.Local recorder) {
-        return bound.resolve(exchange).map(resolved -> {
-            forward(exchange, session, resolved, number, received, rewrites, recorder);
-            return null;
-        });
-    }
-
-    /** @param boundSession the caller's session standing for the server's, or null (the id goes as it came) */
-    private void forward(Exchange exchange, String session, Session boundSession, long number, Buffer received,
-                         Relay.Rewrites rewrites, MessageTap.Local recorder) {
+    private Future<Void> forward(Exchange exchange, String session, Session boundSession, long number,
+                                 Buffer received, Relay.Rewrites rewrites, MessageTap.Local recorder) {
         HttpServerRequest request = exchange.request();
         String path = upstreamPath(exchange);
         String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
@@ -354,6 +363,7 @@ public final class PassthroughProxy implements McpEndpoint {
                 }
             }
         });
+        return Future.succeededFuture();
     }
 
     /**

@@ -36,6 +36,8 @@ class PassthroughSessionBindingIT {
 
     static final String VERSION = "2025-11-25";
     static final String LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
+    static final String ECHO = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+            + "\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"not yours\"}}}";
     static final String SEALED = "{strategy: client, client: {secrets: [binding-secret]}}";
     static final String UNKNOWN = "Session not found: it expired or was terminated; send initialize to start a new one";
 
@@ -94,6 +96,12 @@ class PassthroughSessionBindingIT {
                           - {name: key-auth, config: {anonymous: guest}}
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener, server: {session: %s}}
+                      - name: limited
+                        paths: [/limited]
+                        plugins:
+                          - {name: key-auth}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, tool_limits: {hour: 1}, server: {session: %s}}
                       - name: open
                         paths: [/open]
                         plugins:
@@ -103,7 +111,7 @@ class PassthroughSessionBindingIT {
                   - {username: guest}
                   - {username: alice, keyauth_credentials: [{key: alice-key}]}
                   - {username: bob, keyauth_credentials: [{key: bob-key}]}
-                """.formatted(server.mcp(), session, session, session);
+                """.formatted(server.mcp(), session, session, session, session);
     }
 
     private static McpHttp as(TestGateway gateway, String path, String key, String session) {
@@ -160,6 +168,22 @@ class PassthroughSessionBindingIT {
         } finally {
             events.cancel(true);
         }
+    }
+
+    @Test
+    void aCallRefusedForAnotherConsumersSessionSpendsNothingOfTheCallersToolLimit() {
+        first = TestGateway.start(config(SEALED));
+        McpHttp alice = opened(first, "/limited", "alice-key");
+        server.clear();
+
+        McpHttp intruder = as(first, "/limited", "bob-key", alice.sessionId());
+        assertRpcError(intruder.post(ECHO), 404, -32001, UNKNOWN);
+        assertThat(server.calls()).isEmpty();
+
+        // one call an hour: bob's first call in his own session is his first
+        McpHttp bob = opened(first, "/limited", "bob-key");
+        assertThat(bob.call("echo", "{\"message\":\"mine\"}").path("content").get(0).path("text").asText())
+                .isEqualTo("Echo: mine");
     }
 
     @Test
