@@ -87,15 +87,34 @@ final class BoundSessions {
     }
 
     /**
-     * The server's session id to bind, when {@code answer} opened a session for an identified caller (a
-     * successful answer to {@code initialize} that names one); else null, and the answer is relayed as it is.
+     * The server's session id an answer names that the client must not get as it is: a session the server
+     * opened for an identified caller, which a successful answer binds ({@link #bindable}) and an error
+     * withholds. Whatever the request: a server may open its session on another request than
+     * {@code initialize}, or on an {@code initialize} inside a batch. Null when the answer names none, or the
+     * caller's bound session (shown by the client's id: {@link #showingClientsId}), and when nothing is bound.
      */
-    String opened(Exchange exchange, Buffer body, HttpClientResponse answer) {
-        String id = binds ? answer.getHeader("mcp-session-id") : null;
-        if (id == null || answer.statusCode() / 100 != 2 || exchange.principal().sessionOwner() == null) {
-            return null;
-        }
-        return ModernTraffic.opensSession(exchange, body) ? id : null;
+    String opened(Exchange exchange, Session session, HttpClientResponse answer) {
+        String id = binds && exchange.principal().sessionOwner() != null ? answer.getHeader("mcp-session-id") : null;
+        return id == null || session != null && id.equals(session.upstream()) ? null : id;
+    }
+
+    /**
+     * Whether the session an answer opened is bound to the caller: only when it succeeded. An error leaves
+     * nothing to go on in (the Python SDK's server answers a request without a session 400, with a new
+     * session's id), and binding each would let a client fill the store with the errors it provokes.
+     */
+    static boolean bindable(HttpClientResponse answer) {
+        return answer.statusCode() / 100 == 2;
+    }
+
+    /** The answer's headers without the session id it named (after {@code then}). */
+    static Relay.HeaderRewrite withoutId(Relay.HeaderRewrite then) {
+        return headers -> {
+            if (then != null) {
+                then.rewrite(headers);
+            }
+            headers.remove("mcp-session-id");
+        };
     }
 
     /**
@@ -123,12 +142,12 @@ final class BoundSessions {
      * gateway's error to answer with: the store's caps reached or the store unreachable, or an id too long
      * to keep.
      */
-    Future<Session> issue(Exchange exchange, Buffer initialize, String upstream) {
+    Future<Session> issue(Exchange exchange, Buffer opening, String upstream) {
         if (upstream.length() > MAX_UPSTREAM_ID) {
             return Future.failedFuture(new GatewayException(new GatewayError.UpstreamUnavailable(service,
                     "the server's Mcp-Session-Id is longer than " + MAX_UPSTREAM_ID + " characters")));
         }
-        Session draft = new Session(null, endpoint, requestedVersion(initialize), null, null, null, clock.millis(),
+        Session draft = new Session(null, endpoint, requestedVersion(exchange, opening), null, null, null, clock.millis(),
                 exchange.principal().sessionOwner(), upstream);
         return store.create(draft, ttlSeconds, exchange.clientAddress()).recover(failure -> Future.failedFuture(
                 new GatewayException(GatewayError.TooManySessions.orUnavailable(failure))));
@@ -168,16 +187,20 @@ final class BoundSessions {
         store.remove(session);
     }
 
-    /** The version the client asked for, for the store's record (a label: the server negotiates). */
-    static String requestedVersion(Buffer initialize) {
+    /**
+     * The version the client asked for, for the store's record (a label: the server negotiates): its
+     * {@code initialize}'s, else its {@code MCP-Protocol-Version} header's (a session opened by another request).
+     */
+    static String requestedVersion(Exchange exchange, Buffer opening) {
         try {
-            JsonNode requested = Json.parse(initialize.getBytes()).path("params").path("protocolVersion");
+            JsonNode requested = Json.parse(opening.getBytes()).path("params").path("protocolVersion");
             if (requested.isTextual() && requested.asText().length() <= 64) {
                 return requested.asText();
             }
         } catch (IOException | RuntimeException e) {
             // the server accepted it; the record only needs a label
         }
-        return ProtocolVersion.ASSUMED_WHEN_ABSENT;
+        String header = exchange.protocolVersion();
+        return header != null && header.length() <= 64 ? header : ProtocolVersion.ASSUMED_WHEN_ABSENT;
     }
 }

@@ -349,9 +349,10 @@ public final class PassthroughProxy implements McpEndpoint {
                 if (boundSession != null) {
                     bound.answered(boundSession, call.method(), upstream.statusCode());
                 }
-                String opened = bound.opened(exchange, received, upstream);
-                if (opened == null) {
-                    relay.relay(request, upstream, rewrites, answerHeaders, session, number, silence, recorder, failed);
+                String opened = bound.opened(exchange, boundSession, upstream);
+                if (opened == null || !BoundSessions.bindable(upstream)) {
+                    relay.relay(request, upstream, rewrites, opened == null ? answerHeaders
+                            : BoundSessions.withoutId(answerHeaders), session, number, silence, recorder, failed);
                 } else {
                     relayIssued(exchange, received, opened, upstream, answerHeaders,
                             issuedHeaders -> relay.relay(request, upstream, rewrites, issuedHeaders, session, number,
@@ -367,8 +368,9 @@ public final class PassthroughProxy implements McpEndpoint {
     }
 
     /**
-     * Relays the server's answer to an identified caller's {@code initialize} under the id the route's store
-     * issued for the server's ({@link BoundSessions}). The answer waits while the store is asked; when it
+     * Relays a successful answer that opened a session for an identified caller (to its {@code initialize},
+     * or to whatever request a server opens one on) under the id the route's store issued for the server's
+     * ({@link BoundSessions}). The answer waits while the store is asked; when it
      * cannot issue one, the client gets the gateway's error and the server's session is ended.
      */
     private void relayIssued(Exchange exchange, Buffer received, String opened, HttpClientResponse upstream,
@@ -386,7 +388,7 @@ public final class PassthroughProxy implements McpEndpoint {
                 upstream.request().reset();
                 // best effort, with the version the client asked for (the answer naming the one agreed is unread):
                 // else the server keeps the session until its own timeout
-                link(exchange).delete(opened, BoundSessions.requestedVersion(received));
+                link(exchange).delete(opened, BoundSessions.requestedVersion(exchange, received));
                 if (!gone) {
                     ErrorResponses.mcp(response, issued.cause() instanceof GatewayException refusal ? refusal.error()
                             : new GatewayError.SessionsUnavailable());
@@ -398,7 +400,7 @@ public final class PassthroughProxy implements McpEndpoint {
                 if (answerHeaders != null) {
                     answerHeaders.rewrite(headers);
                 }
-                // last: an initialize sent in a bound session opens a new one, whose id the client must get
+                // last: a session opened in a bound one (an initialize sent with its id) is the one the client must get
                 headers.set("mcp-session-id", id);
             });
             upstream.resume();
