@@ -21,6 +21,7 @@ import dev.toolgate.error.GatewayError.NoRoute;
 import dev.toolgate.error.GatewayError.NotAcceptable;
 import dev.toolgate.error.GatewayError.NotServed;
 import dev.toolgate.error.GatewayError.RequestTimeout;
+import dev.toolgate.error.GatewayError.SessionInQuery;
 import dev.toolgate.error.GatewayError.StreamAlreadyOpen;
 import dev.toolgate.error.GatewayError.TooManyStreams;
 import dev.toolgate.error.GatewayError.TooManyConnections;
@@ -122,6 +123,10 @@ public final class ErrorCatalog {
                     "Bad Request: Mcp-Session-Id header is required (send initialize first to get one)");
             case UnknownSession e -> new Entry(404, JsonRpc.SESSION_NOT_FOUND, "unknown_session",
                     "Session not found: it expired or was terminated; send initialize to start a new one");
+            case SessionInQuery e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "session_in_query",
+                    "Bad Request: this route binds sessions to their callers (server.session.strategy), and a session "
+                            + "named in the query ('" + e.parameter() + "', as the HTTP+SSE transport of 2024-11-05 names "
+                            + "it) cannot be bound; use the Streamable HTTP transport");
             case UnsupportedProtocolVersion e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "unsupported_protocol_version",
                     "Bad Request: unsupported MCP-Protocol-Version '" + e.version() + "' (supported: "
                             + String.join(", ", ProtocolVersion.SUPPORTED) + ")");

@@ -46,6 +46,13 @@ public sealed interface GatewayError {
     record UnknownSession() implements GatewayError {
     }
 
+    /**
+     * A request names its session in the query ({@code parameter}: the HTTP+SSE transport of 2024-11-05) on a
+     * route that binds sessions to their callers, which can bind only {@code Mcp-Session-Id}.
+     */
+    record SessionInQuery(String parameter) implements GatewayError {
+    }
+
     /** The {@code MCP-Protocol-Version} header names a revision we do not speak. */
     record UnsupportedProtocolVersion(String version) implements GatewayError {
     }

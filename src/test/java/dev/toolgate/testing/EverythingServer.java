@@ -42,6 +42,14 @@ public final class EverythingServer implements AutoCloseable {
     }
 
     /**
+     * Starts it speaking the HTTP+SSE transport of 2024-11-05 instead: {@code GET /sse} opens a session's
+     * stream, whose first event names {@code /message?sessionId=<id>}, where the client POSTs its messages.
+     */
+    public static EverythingServer sse() {
+        return start(MAIN, "sse");
+    }
+
+    /**
      * Starts the modern fixture instead: an MCP server built with the TypeScript SDK 2.x server package
      * (src/test/node/ts-sdk-v2-server.mjs), serving 2026-07-28 on {@code /mcp} and, unless
      * {@code modernOnly}, 2025 clients statelessly beside it.
@@ -87,7 +95,8 @@ public final class EverythingServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IOException("server-everything exited with " + process.exitValue() + ": " + output());
             }
-            if (output().contains("listening on port " + port)) {
+            // the SSE transport says it otherwise
+            if (output().contains("listening on port " + port) || output().contains("running on port " + port)) {
                 try (Socket socket = new Socket()) {
                     socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
                     return;

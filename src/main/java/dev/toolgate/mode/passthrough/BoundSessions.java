@@ -3,6 +3,7 @@ package dev.toolgate.mode.passthrough;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
@@ -16,6 +17,7 @@ import io.vertx.core.http.HttpServerResponse;
 
 import java.io.IOException;
 import java.time.InstantSource;
+import java.util.List;
 
 /**
  * A passthrough route's upstream sessions, bound to the caller that opened them. The server knows its
@@ -37,6 +39,11 @@ final class BoundSessions {
 
     /** The longest server session id kept: more would not fit a sealed id in a request header. */
     static final int MAX_UPSTREAM_ID = 1024;
+    /**
+     * Where the HTTP+SSE transport of 2024-11-05 names the session, in the query of the endpoint its stream
+     * names: the TypeScript and Java SDKs' servers, and the Python SDK's.
+     */
+    static final List<String> QUERY_SESSION = List.of("sessionId", "session_id");
     /** An open stream renews its session at least this often (twice), however long the session may idle. */
     static final long MAX_KEEPALIVE_SECONDS = 60;
 
@@ -65,13 +72,23 @@ final class BoundSessions {
     /**
      * The session the client's id stands for; null (succeeded) when the caller is nobody the gateway
      * identified or sent no id, and the exchange goes upstream as it came. Fails with an unknown session
-     * (404) when the id is not one this route issued to this caller, and with sessions unavailable (503)
-     * when the store cannot be reached.
+     * (404) when the id is not one this route issued to this caller, with sessions unavailable (503) when
+     * the store cannot be reached, and, for an identified caller, when the query names a session (the
+     * HTTP+SSE transport, whose id in the query cannot be bound: {@link #QUERY_SESSION}).
      */
     Future<Session> resolve(Exchange exchange) {
         String caller = exchange.principal().sessionOwner();
+        if (!binds || caller == null) {
+            return Future.succeededFuture();
+        }
+        for (String parameter : QUERY_SESSION) {
+            if (!UpstreamQuery.values(exchange.request().query(), parameter).isEmpty()) {
+                // the HTTP+SSE transport's POSTs: an id bound to nobody, which anyone who learned it could use
+                return Future.failedFuture(new GatewayException(new GatewayError.SessionInQuery(parameter)));
+            }
+        }
         String id = exchange.sessionId();
-        if (!binds || caller == null || id == null) {
+        if (id == null) {
             return Future.succeededFuture();
         }
         return store.find(id, endpoint, caller).transform(found -> {
