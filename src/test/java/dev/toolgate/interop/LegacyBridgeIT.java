@@ -53,6 +53,12 @@ class LegacyBridgeIT {
                           - name: key-auth
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
+                      - name: limited
+                        paths: [/limited]
+                        plugins:
+                          - name: key-auth
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, tool_limits: {hour: 1}}
                 """.formatted(modernOnly.mcp()));
     }
 
@@ -121,6 +127,23 @@ class LegacyBridgeIT {
         assertThat(bob.post("{\"jsonrpc\":\"2.0\",\"id\":\"tg-input-1\",\"result\":{\"action\":\"accept\"}}")
                 .status()).isEqualTo(404);
         assertThat(alice.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aCallRefusedForAnotherCallersBridgedSessionSpendsNothingOfTheCallersToolLimit() {
+        McpHttp alice = new McpHttp(gateway.proxy("/limited"), Map.of("apikey", "alice-key"));
+        assertThat(alice.initialize("2025-11-25").status()).isEqualTo(200);
+        McpHttp intruder = new McpHttp(gateway.proxy("/limited"), Map.of("apikey", "bob-key"));
+        intruder.sessionId(alice.sessionId());
+
+        assertThat(intruder.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"echo\",\"arguments\":{\"message\":\"not yours\"}}}").status()).isEqualTo(404);
+
+        // one call an hour: bob's first call in his own session is his first
+        McpHttp bob = new McpHttp(gateway.proxy("/limited"), Map.of("apikey", "bob-key"));
+        assertThat(bob.initialize("2025-11-25").status()).isEqualTo(200);
+        JsonNode mine = bob.call("echo", "{\"message\":\"mine\"}");
+        assertThat(mine.path("isError").asBoolean()).as(mine.toString()).isFalse();
     }
 
     @Test

@@ -198,7 +198,8 @@ final class LegacyBridge {
         });
     }
 
-    private Future<Session> session(Exchange exchange) {
+    /** The caller's bridged session the exchange names; fails as unknown when it is not one of the caller's. */
+    Future<Session> session(Exchange exchange) {
         String id = exchange.sessionId();
         if (id == null || id.isEmpty()) {
             throw new GatewayException(new GatewayError.MissingSession());

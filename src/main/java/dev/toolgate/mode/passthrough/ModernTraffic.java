@@ -77,6 +77,19 @@ final class ModernTraffic {
         return mayBridgeLegacy && (!eras.knownLegacy() || opensSession(exchange, body));
     }
 
+    /**
+     * Fails as the legacy bridge will when the exchange goes to it in a session that is not its caller's
+     * (another caller's, or unknown): asked before the route's policies, so that such a request spends
+     * nothing of them. Succeeds for anything else, which the bridge or forwarding decides as before.
+     */
+    Future<Void> bridgedSessionChecked(Exchange exchange, Buffer body) {
+        String id = exchange.sessionId();
+        if (!mayBridgeLegacy || eras.knownLegacy() || id == null || id.isEmpty() || opensSession(exchange, body)) {
+            return Future.succeededFuture();
+        }
+        return legacy.session(exchange).mapEmpty();
+    }
+
     /** True for a POST whose body is an {@code initialize} request (the legacy era's first message). */
     static boolean opensSession(Exchange exchange, Buffer body) {
         if (exchange.request().method() != HttpMethod.POST || body.length() == 0) {

@@ -224,11 +224,12 @@ public final class PassthroughProxy implements McpEndpoint {
             return bound.resolve(exchange).compose(resolved -> admitted(exchange, body, answered, unforwarded,
                     rewrites -> forward(exchange, session, resolved, number, body, rewrites, recorder)));
         }
-        // a bridge keeps its own sessions, and an initialize (which a bridge may answer) spends no tool limit
-        return admitted(exchange, body, answered, unforwarded, rewrites -> bridged.get().compose(bridgedIt -> bridgedIt
-                ? Future.succeededFuture()
-                : bound.resolve(exchange).compose(resolved -> forward(exchange, session, resolved, number, body, rewrites,
-                        recorder))));
+        // the legacy bridge's sessions are its own (checked first as well), and an initialize, which may open
+        // either kind, spends no tool limit
+        return modern.bridgedSessionChecked(exchange, body).compose(checked -> admitted(exchange, body, answered,
+                unforwarded, rewrites -> bridged.get().compose(bridgedIt -> bridgedIt ? Future.succeededFuture()
+                        : bound.resolve(exchange).compose(resolved -> forward(exchange, session, resolved, number, body,
+                                rewrites, recorder)))));
     }
 
     /**
