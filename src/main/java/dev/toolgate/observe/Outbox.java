@@ -74,7 +74,7 @@ public final class Outbox<T> implements AutoCloseable {
      * Lock-free: the event loops that offer never wait on each other nor on a sender taking a batch.
      * {@code count} is reserved before an entry is queued, so it bounds the queue and is never below it.
      */
-    private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Held<T>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong droppedCount = new AtomicLong();
@@ -96,8 +96,8 @@ public final class Outbox<T> implements AutoCloseable {
 
     /**
      * @param name    for the thread and log lines (the plugin and its path)
-     * @param size    an entry's size in bytes, for {@code max_bytes}: the same for an entry each time, and cheap
-     *                (it is asked on the event loop)
+     * @param size    an entry's size in bytes, for {@code max_bytes}: cheap, since it is asked on the event loop
+     *                that offers the entry (once; the entry leaves with that size)
      * @param dropped told how many entries were dropped (a metric)
      * @param senders threads delivering batches; 1 keeps them in order (a file)
      */
@@ -147,7 +147,7 @@ public final class Outbox<T> implements AutoCloseable {
             return;
         }
         long held = bytes.addAndGet(entryBytes);
-        queue.offer(entry);
+        queue.offer(new Held<>(entry, entryBytes));
         // at least, not exactly: two event loops can pass the mark together, and a missed wake-up
         // would leave the batch to the coalescing delay while the queue fills up
         Thread waiting = former.get();
@@ -174,9 +174,10 @@ public final class Outbox<T> implements AutoCloseable {
 
     private void run() {
         List<T> batch = new ArrayList<>(Math.min(settings.maxBatchSize(), 1024));
+        long[] taken = new long[1];
         while (!closing || count.get() > 0) {
             try {
-                form(batch);
+                form(batch, taken);
                 if (!batch.isEmpty()) {
                     deliver(batch);
                 }
@@ -191,24 +192,24 @@ public final class Outbox<T> implements AutoCloseable {
                 LOG.error("{}: a batch could not be prepared; {} entries dropped", name, batch.size(), e);
                 drop(batch.size());
             } finally {
-                long taken = 0;
-                for (T entry : batch) {
-                    taken += size.applyAsInt(entry);
-                }
-                bytes.addAndGet(-taken);
+                bytes.addAndGet(-taken[0]);
+                taken[0] = 0;
                 batch.clear();
             }
         }
     }
 
-    /** Takes the next batch into {@code batch}; empty when none came within a while. */
-    private void form(List<T> batch) throws InterruptedException {
+    /**
+     * Takes the next batch into {@code batch} (empty when none came within a while), and the bytes its
+     * entries were offered with into {@code taken[0]}.
+     */
+    private void form(List<T> batch, long[] taken) throws InterruptedException {
         forming.lockInterruptibly();
         try {
             long delay = (long) (settings.maxCoalescingDelay() * 1e9);
             long looked = System.nanoTime();
             // closing: what is left is taken at once, so that no sender waits out an empty queue in turn
-            T first = take();
+            Held<T> first = take();
             if (first == null && !closing) {
                 // a nap first, counted in the delay: under steady traffic the next entry comes within it,
                 // and no event loop has to wake this thread (a wake-up is a system call on the loop)
@@ -223,23 +224,25 @@ public final class Outbox<T> implements AutoCloseable {
             if (first == null) {
                 return;
             }
-            batch.add(first);
+            batch.add(first.entry());
+            taken[0] = first.bytes();
             // wait for the batch to fill without taking each entry as it comes (a wake-up per entry
             // costs more than the entry): until the delay is over or the batch is full
             fill(settings.maxBatchSize() - 1, looked + delay);
-            int taken = 0;
-            for (T next; batch.size() < settings.maxBatchSize() && (next = queue.poll()) != null; taken++) {
-                batch.add(next);
+            int more = 0;
+            for (Held<T> next; batch.size() < settings.maxBatchSize() && (next = queue.poll()) != null; more++) {
+                batch.add(next.entry());
+                taken[0] += next.bytes();
             }
-            count.addAndGet(-taken);
+            count.addAndGet(-more);
         } finally {
             former.set(null);
             forming.unlock();
         }
     }
 
-    private T take() {
-        T entry = queue.poll();
+    private Held<T> take() {
+        Held<T> entry = queue.poll();
         if (entry != null) {
             count.decrementAndGet();
         }
@@ -341,6 +344,14 @@ public final class Outbox<T> implements AutoCloseable {
     private static String reason(Exception e) {
         Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+
+    /**
+     * An entry and its size as offered: given back when it leaves, not asked again on the sender's thread,
+     * where the texts it sums (an exchange's headers) are another core's and each read is a cache miss (a
+     * fifth of http-log's sender).
+     */
+    private record Held<T>(T entry, int bytes) {
     }
 
     /** Sends what is queued (a last try each), then stops the threads; waits at most {@code millis}. */
