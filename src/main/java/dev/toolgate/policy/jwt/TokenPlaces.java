@@ -4,6 +4,7 @@ import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.pipeline.Exchange;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -58,14 +59,18 @@ final class TokenPlaces {
         }
         List<String> kept = new ArrayList<>();
         boolean found = false;
+        // nginx's $cookie_<name>, which Kong reads, is the first cookie of that name: a later one (another
+        // application's "JWT" beside this one's "jwt") is no second token, but it is withheld all the same
+        Set<String> read = new HashSet<>();
         for (String pair : String.join(";", headers).split(";")) {
             String cookie = pair.trim();
             int eq = cookie.indexOf('=');
             String name = eq < 0 ? cookie : cookie.substring(0, eq);
-            if (named(names, name)) {
+            String configured = named(names, name);
+            if (configured != null) {
                 found = true;
                 String value = eq < 0 ? "" : unquote(cookie.substring(eq + 1));
-                if (!value.isEmpty()) {
+                if (read.add(configured) && !value.isEmpty()) {
                     tokens.add(value);
                 }
             } else if (!cookie.isEmpty()) {
@@ -81,14 +86,17 @@ final class TokenPlaces {
         }
     }
 
-    /** Cookie names match in any case: Kong reads nginx's {@code $cookie_<name>}, which does. */
-    private static boolean named(List<String> names, String name) {
+    /**
+     * The configured name a cookie's name matches, in any case (Kong reads nginx's {@code $cookie_<name>},
+     * which does); null for none.
+     */
+    private static String named(List<String> names, String name) {
         for (String configured : names) {
             if (configured.equalsIgnoreCase(name)) {
-                return true;
+                return configured;
             }
         }
-        return false;
+        return null;
     }
 
     private static String unquote(String value) {

@@ -269,6 +269,19 @@ class JwtPluginIT {
     }
 
     @Test
+    void aSecondCookieOfTheTokensNameInAnotherCaseIsNoSecondTokenButIsWithheldToo() throws Exception {
+        // nginx's $cookie_token is the first such cookie: another application's TOKEN is not "multiple tokens"
+        String token = sign("carol-iss", claims("carol-iss", 300));
+
+        McpHttp.Response result = callWeather("/cookie", Map.of("cookie", "token=" + token + "; theme=dark; TOKEN=other-app"));
+
+        assertThat(result.status()).as("%s", result).isEqualTo(200);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo("carol");
+        assertThat(received.header("cookie")).isEqualTo("theme=dark");
+    }
+
+    @Test
     void aTokenCookieDoesNotFillAToolsCookieParameterOfTheSameName() throws Exception {
         String token = sign("carol-iss", claims("carol-iss", 300));
 
