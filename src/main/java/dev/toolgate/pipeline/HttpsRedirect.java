@@ -20,13 +20,16 @@ final class HttpsRedirect {
     }
 
     /**
-     * The answer for {@code route}. The location's host is the one the client asked for, without its port
+     * The answer for {@code route}. The location's host is the one the client asked for (through a trusted
+     * proxy, the first of its {@code X-Forwarded-Host}), without its port
      * (that of plain HTTP, as nginx's {@code $host} leaves it out); a host that is no plain name or address
      * (HTTP/1.1 allows {@code ;}, {@code %} and more in one) is not redirected to, and gets 426: what follows
      * {@code https://} must name that host and no other.
      */
     static Decision of(Route route, Exchange exchange) {
-        String host = host(exchange.authority());
+        // Kong's forwarded host: a trusted proxy's X-Forwarded-Host (the name the client used), else Host
+        String forwarded = exchange.fromTrustedProxy() ? exchange.request().getHeader("x-forwarded-host") : null;
+        String host = host(forwarded != null ? forwarded.split(",", 2)[0].strip() : exchange.authority());
         if (route.httpsRedirectStatusCode() == 426 || host == null) {
             return new Decision.Reject(new GatewayError.HttpsRequired());
         }

@@ -235,6 +235,22 @@ class TrafficRulesIT {
     }
 
     @Test
+    void behindATrustedProxyTheRedirectNamesTheHostTheClientUsedNotTheOneTheProxyAddressed() throws Exception {
+        // Kong's forwarded host; from an untrusted client the header is ignored
+        List<String> head = List.of("Host: toolgate.internal", "X-Forwarded-Host: API.example.com, other.example",
+                "Connection: close");
+        RawConnection.Response untrusted = RawConnection.exchange(gateway.gateway().proxyPort(), "GET", "/moved/mcp",
+                head, null);
+        assertThat(untrusted.header("location")).isEqualTo("https://toolgate.internal/moved/mcp");
+        try (Gateway behind = behindTrustedProxy("X-Real-IP")) {
+            RawConnection.Response moved = RawConnection.exchange(behind.proxyPort(), "GET", "/moved/mcp", head, null);
+
+            assertThat(moved.status()).as("%s", moved).isEqualTo(308);
+            assertThat(moved.header("location")).isEqualTo("https://api.example.com/moved/mcp");
+        }
+    }
+
+    @Test
     void aHostThatIsNoPlainHostNameIsNotRedirectedButAnswered426() {
         int port = gateway.gateway().proxyPort();
         // each is a Host HTTP/1.1 allows: none may choose where the client is sent beyond the host it asked for
