@@ -3,21 +3,18 @@ package dev.toolgate.mode;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.Plugin;
 
-import java.util.List;
-
 /**
  * Fail closed: what a {@code conversion-only} plugin (a tool set for listeners) may not set. It serves no
  * MCP endpoint; a listener serves its tools, with each tool's {@code acl} (else this plugin's
  * {@code default_acl}), {@code limit}, {@code server.timeout} and {@code server.forward_client_headers},
- * which therefore apply. What only an endpoint does (logging its traffic, limiting its request bodies,
- * checking origins, keeping sessions, hinting caches, answering denials) is the listener's, and set here it
- * would be ignored unseen: a problem at its path. Kong's defaults are accepted, as Kong's exports write
- * them out (its {@code conversion-only} example sets {@code max_request_body_size: 1048576}).
+ * which therefore apply. What only an endpoint does (checking origins, keeping sessions, hinting caches,
+ * answering denials) is the listener's, and set here it would be ignored unseen: a problem at its path.
+ * Kong's defaults are accepted, as Kong's exports write them out. Kong's how-tos also set {@code logging}
+ * and {@code max_request_body_size} on tool sets: the first is held to the listeners that serve the tools
+ * ({@link dev.toolgate.mode.conversion.ToolCatalog#bound}), the second needs nothing (the listener's own limit
+ * bounds the request that carries a call, the only one there is).
  */
 final class ToolSetSettings {
-
-    /** Kong's default {@code max_request_body_size}: 1048576 since 3.13, 8192 in 3.12. */
-    private static final List<Long> KONG_BODY_SIZES = List.of(1_048_576L, 8_192L);
 
     private ToolSetSettings() {
     }
@@ -25,14 +22,6 @@ final class ToolSetSettings {
     static void check(Plugin plugin, AiMcpProxyConfig config, ConfigReport report) {
         String at = plugin.source() + ".config.";
         String there = ", and a conversion-only plugin serves none: set it on the listener that serves these tools";
-        if (!config.logging().equals(LoggingSettings.DEFAULT)) {
-            report.problem(at + "logging", "logs an MCP endpoint's traffic" + there
-                    + " (it logs their calls as its own logging says)");
-        }
-        if (!KONG_BODY_SIZES.contains(config.maxRequestBodySize())) {
-            report.problem(at + "max_request_body_size", "limits the requests of an MCP endpoint" + there
-                    + " (its own limit applies to their calls)");
-        }
         if (!"forbidden".equals(config.aclDenial())) {
             report.problem(at + "acl_denial", "says how an MCP endpoint answers a denied call" + there);
         }

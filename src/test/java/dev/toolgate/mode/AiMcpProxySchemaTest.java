@@ -415,8 +415,6 @@ class AiMcpProxySchemaTest {
                             config:
                               mode: conversion-only
                               tools: [{name: a, description: A, method: GET, path: /shop/a}]
-                              logging: {log_payloads: true}
-                              max_request_body_size: 4096
                               acl_denial: unknown_tool
                               server:
                                 tag: shop-tools
@@ -428,9 +426,6 @@ class AiMcpProxySchemaTest {
         String at = "services[0].routes[0].plugins[0].config.";
         String there = ", and a conversion-only plugin serves none: set it on the listener that serves these tools";
         assertThat(loaded.problems()).containsExactly(
-                at + "logging: logs an MCP endpoint's traffic" + there + " (it logs their calls as its own logging says)",
-                at + "max_request_body_size: limits the requests of an MCP endpoint" + there
-                        + " (its own limit applies to their calls)",
                 at + "acl_denial: says how an MCP endpoint answers a denied call" + there,
                 at + "server.tag: names the tool sets a listener serves; a conversion-only plugin is found by its own "
                         + "entity tags (the plugin's tags, beside config), not by server.tag",

@@ -3,6 +3,8 @@ package dev.toolgate.mode.conversion;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.mode.AiMcpProxyConfig;
+import dev.toolgate.mode.LoggingSettings;
+import dev.toolgate.mode.Mode;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,6 +76,29 @@ public final class ToolCatalog {
                 report.problem(plugin.source() + ".config." + field[0], "is " + shown(field[1]) + " here, but the "
                         + "listener on route '" + routeLabel + "' serving these tools has " + shown(field[2]) + ", and the listener "
                         + "decides how their ACLs identify the caller: set it alike on both, or only on the listener");
+            }
+        }
+        if (toolSet.mode() == Mode.CONVERSION_ONLY) {
+            // a conversion-listener's logging is its own endpoint's
+            logs(plugin, toolSet.logging(), listener.logging(), routeLabel, report);
+        }
+    }
+
+    /**
+     * A tool set's {@code logging} switches (Kong's how-tos set them on tool sets) are kept by the listener
+     * that logs the calls: one the tool set turns on and the listener leaves off would not happen, so it is a
+     * problem at its path.
+     */
+    private static void logs(Plugin plugin, LoggingSettings toolSet, LoggingSettings listener, String routeLabel,
+                             ConfigReport report) {
+        boolean[][] switches = {{toolSet.logStatistics(), listener.logStatistics()},
+                {toolSet.logPayloads(), listener.logPayloads()}, {toolSet.logAudits(), listener.logAudits()}};
+        String[] names = {"log_statistics", "log_payloads", "log_audits"};
+        for (int i = 0; i < names.length; i++) {
+            if (switches[i][0] && !switches[i][1]) {
+                report.problem(plugin.source() + ".config.logging." + names[i], "is on here, but the listener on route '"
+                        + routeLabel + "' serving these tools has it off, and the listener logs their calls: turn it "
+                        + "on there too");
             }
         }
     }
