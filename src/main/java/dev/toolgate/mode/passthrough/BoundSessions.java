@@ -5,6 +5,7 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionStore;
@@ -13,11 +14,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.io.IOException;
 import java.time.InstantSource;
-import java.util.List;
+import java.util.Locale;
 
 /**
  * A passthrough route's upstream sessions, bound to the caller that opened them. The server knows its
@@ -41,9 +43,11 @@ final class BoundSessions {
     static final int MAX_UPSTREAM_ID = 1024;
     /**
      * Where the HTTP+SSE transport of 2024-11-05 names the session, in the query of the endpoint its stream
-     * names: the TypeScript and Java SDKs' servers, and the Python SDK's.
+     * names, as servers read it: {@code sessionId} (TypeScript, Java), {@code session_id} (Python),
+     * {@code sessionid} (Go), in any case (ASP.NET), as {@code sessionId[]} (Express): compared as
+     * {@link #sessionParameter} folds a name.
      */
-    static final List<String> QUERY_SESSION = List.of("sessionId", "session_id");
+    private static final String QUERY_SESSION = "sessionid";
     /** An open stream renews its session at least this often (twice), however long the session may idle. */
     static final long MAX_KEEPALIVE_SECONDS = 60;
 
@@ -73,19 +77,19 @@ final class BoundSessions {
      * The session the client's id stands for; null (succeeded) when the caller is nobody the gateway
      * identified or sent no id, and the exchange goes upstream as it came. Fails with an unknown session
      * (404) when the id is not one this route issued to this caller, with sessions unavailable (503) when
-     * the store cannot be reached, and, for an identified caller, when the query names a session (the
-     * HTTP+SSE transport, whose id in the query cannot be bound: {@link #QUERY_SESSION}).
+     * the store cannot be reached, and, for an identified caller, when a POST's query names a session (the
+     * HTTP+SSE transport's messages, whose id in the query cannot be bound: {@link #QUERY_SESSION}).
      */
     Future<Session> resolve(Exchange exchange) {
         String caller = exchange.principal().sessionOwner();
         if (!binds || caller == null) {
             return Future.succeededFuture();
         }
-        for (String parameter : QUERY_SESSION) {
-            if (!UpstreamQuery.values(exchange.request().query(), parameter).isEmpty()) {
-                // the HTTP+SSE transport's POSTs: an id bound to nobody, which anyone who learned it could use
-                return Future.failedFuture(new GatewayException(new GatewayError.SessionInQuery(parameter)));
-            }
+        String parameter = exchange.request().method() == HttpMethod.POST
+                ? sessionParameter(exchange.request().query()) : null;
+        if (parameter != null) {
+            // the HTTP+SSE transport's POSTs: an id bound to nobody, which anyone who learned it could use
+            return Future.failedFuture(new GatewayException(new GatewayError.SessionInQuery(parameter)));
         }
         String id = exchange.sessionId();
         if (id == null) {
@@ -101,6 +105,37 @@ final class BoundSessions {
                     ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
                     : Future.succeededFuture(session);
         });
+    }
+
+    /**
+     * The query argument that names a session to some server, as the client wrote its name (cut at 64
+     * characters), or null. Names are folded as servers read them: percent-decoded, in any case, without
+     * {@code _} or {@code -}, and without a {@code [...]} or {@code .x} suffix; {@code ;} separates arguments
+     * too, as some servers take it to.
+     */
+    static String sessionParameter(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return null;
+        }
+        for (var argument : UpstreamQuery.decode(rawQuery.replace(';', '&'), true)) {
+            String name = argument.getKey();
+            int suffix = indexOfAny(name, "[.");
+            String folded = (suffix < 0 ? name : name.substring(0, suffix)).replace("_", "").replace("-", "")
+                    .strip().toLowerCase(Locale.ROOT);
+            if (folded.equals(QUERY_SESSION)) {
+                return name.length() <= 64 ? name : name.substring(0, 64);
+            }
+        }
+        return null;
+    }
+
+    private static int indexOfAny(String text, String characters) {
+        for (int i = 0; i < text.length(); i++) {
+            if (characters.indexOf(text.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -122,6 +157,20 @@ final class BoundSessions {
      */
     static boolean bindable(HttpClientResponse answer) {
         return answer.statusCode() / 100 == 2;
+    }
+
+    /**
+     * True when the request is one {@code initialize} alone, whose answer may be refused when its session
+     * cannot be kept: the server ran nothing else.
+     */
+    static boolean onlyInitialize(Buffer request) {
+        try {
+            byte[] bytes = request.getBytes();
+            var messages = McpEnvelope.readAll(bytes, 0, bytes.length);
+            return messages.size() == 1 && "initialize".equals(messages.getFirst().method());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The answer's headers without the session id it named (after {@code then}). */

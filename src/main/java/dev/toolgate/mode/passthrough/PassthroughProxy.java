@@ -381,6 +381,13 @@ public final class PassthroughProxy implements McpEndpoint {
         bound.issue(exchange, received, opened).onComplete(issued -> {
             HttpServerResponse response = exchange.request().response();
             boolean gone = response.ended() || response.closed(); // the client left, or the read timeout answered
+            if (issued.failed() && !gone && !BoundSessions.onlyInitialize(received)) {
+                // the server ran more than an initialize (a call, say): its answer goes to the client, whom an error
+                // would have run it again, without the session it cannot go on in
+                relayed.accept(BoundSessions.withoutId(answerHeaders));
+                upstream.resume();
+                return;
+            }
             if (issued.failed() || gone) {
                 if (issued.succeeded()) {
                     bound.forget(issued.result());

@@ -119,4 +119,20 @@ class PassthroughSessionOpeningIT {
             assertThat(answer.json().at("/error/message").asText()).isEqualTo("Bad Request: Missing session ID");
         }
     }
+
+    @Test
+    void aCallThatRanButWhoseNewSessionCannotBeKeptGetsItsAnswerWithoutTheServersId() {
+        // the call ran: a client told it failed would run it again; it gets the answer, and no session
+        String tooLong = "s".repeat(BoundSessions.MAX_UPSTREAM_ID + 1);
+        String result = "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"charged\"}]}}";
+        answers(200, tooLong, result);
+
+        McpHttp.Response answer = as("alice-key", null).post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"charge\",\"arguments\":{}}}");
+
+        assertThat(answer.status()).as("%s", answer).isEqualTo(200);
+        assertThat(answer.header("mcp-session-id")).isNull();
+        assertThat(answer.json().at("/result/content/0/text").asText()).isEqualTo("charged");
+        assertThat(server.received()).hasSize(1);
+    }
 }

@@ -105,6 +105,25 @@ class PassthroughSseTransportIT {
 
     @SuppressWarnings("unchecked")
     @Test
+    void aSessionNamedInTheQueryAsSomeServerReadsItIsRefusedToo() throws Exception {
+        // Express reads sessionId[]=X as the session X; Go's SDK reads "sessionid", ASP.NET any case
+        Stream<String>[] stream = new Stream[1];
+        try (TestGateway gateway = TestGateway.start(config(PassthroughSessionBindingIT.SEALED))) {
+            String endpoint = endpoint(gateway, stream);
+            for (String name : new String[] {"sessionId[]", "sessionid", "SessionId", "session-id", "%73essionId"}) {
+                String decoded = name.replace("%73", "s");
+                assertRpcError(post(gateway, endpoint.replace("sessionId=", name + "="), "bob-key"), 400, -32000,
+                        REFUSED.replace("'sessionId'", "'" + decoded + "'"));
+            }
+        } finally {
+            if (stream[0] != null) {
+                stream[0].close();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
     void withoutASessionStrategyTheTransportIsRelayedAsBefore() throws Exception {
         Stream<String>[] stream = new Stream[1];
         try (TestGateway gateway = TestGateway.start(config("{}"))) {
