@@ -145,10 +145,13 @@ final class SnapshotBuilder {
                 case CONVERSION_ONLY, PASSTHROUGH_LISTENER -> null;
             };
             if (tools != null) {
+                // a listener logs its tool sets' calls as each of them asks too
+                AiMcpProxyConfig serving = proxy.mode() != Mode.LISTENER ? proxy
+                        : proxy.withLogging(catalog.logging(proxy.server().tag(), proxy.logging()));
                 toolSets.put(route.id(), tools);
                 handlers.put(route.id(), new PolicyGate(chain,
-                        endpoints.conversion(route, proxy, tools, report, plugin.get()), addresses,
-                        observed(config, route, proxy, credentialNames(chain, tools, chains))));
+                        endpoints.conversion(route, serving, tools, report, plugin.get()), addresses,
+                        observed(config, route, serving, credentialNames(chain, tools, chains))));
             }
         }
         return new Snapshot(config, new Router(active), handlers, toolSets, Plugins.published(policies, report),

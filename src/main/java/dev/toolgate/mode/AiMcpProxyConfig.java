@@ -47,6 +47,12 @@ public record AiMcpProxyConfig(Mode mode, List<ToolSpec> tools, ServerSettings s
         defaultAcl = List.copyOf(defaultAcl);
     }
 
+    /** This configuration logging as {@code logging} says (a listener's, with its tool sets' switches). */
+    public AiMcpProxyConfig withLogging(LoggingSettings logging) {
+        return new AiMcpProxyConfig(mode, tools, server, logging, maxRequestBodySize, defaultAcl, includeConsumerGroups,
+                consumerIdentifier, aclAttributeType, accessTokenClaimField, openapi, aclDenial, toolLimits);
+    }
+
     /** True when denials answer as unknown tools ({@code acl_denial: unknown_tool}). */
     public boolean deniesAsUnknownTool() {
         return "unknown_tool".equals(aclDenial);

@@ -10,8 +10,8 @@ import dev.toolgate.config.Plugin;
  * which therefore apply. What only an endpoint does (checking origins, keeping sessions, hinting caches,
  * answering denials) is the listener's, and set here it would be ignored unseen: a problem at its path.
  * Kong's defaults are accepted, as Kong's exports write them out. Kong's how-tos also set {@code logging}
- * and {@code max_request_body_size} on tool sets: the first is held to the listeners that serve the tools
- * ({@link dev.toolgate.mode.conversion.ToolCatalog#bound}), the second needs nothing (the listener's own limit
+ * and {@code max_request_body_size} on tool sets: the listeners that serve the tools log as the first asks
+ * too ({@link dev.toolgate.mode.conversion.ToolCatalog#logging}), the second needs nothing (the listener's own limit
  * bounds the request that carries a call, the only one there is).
  */
 final class ToolSetSettings {

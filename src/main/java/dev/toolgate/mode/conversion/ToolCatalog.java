@@ -78,29 +78,26 @@ public final class ToolCatalog {
                         + "decides how their ACLs identify the caller: set it alike on both, or only on the listener");
             }
         }
-        if (toolSet.mode() == Mode.CONVERSION_ONLY) {
-            // a conversion-listener's logging is its own endpoint's
-            logs(plugin, toolSet.logging(), listener.logging(), routeLabel, report);
-        }
     }
 
     /**
-     * A tool set's {@code logging} switches (Kong's how-tos set them on tool sets) are kept by the listener
-     * that logs the calls: one the tool set turns on and the listener leaves off would not happen, so it is a
-     * problem at its path.
+     * What a listener serving the tool sets tagged {@code tag} logs: its own {@code logging}, and each switch
+     * a {@code conversion-only} tool set among them turns on (Kong's how-tos set them on tool sets). The
+     * listener logs the calls, of every tool it serves: a switch one tool set asks for applies to the route.
      */
-    private static void logs(Plugin plugin, LoggingSettings toolSet, LoggingSettings listener, String routeLabel,
-                             ConfigReport report) {
-        boolean[][] switches = {{toolSet.logStatistics(), listener.logStatistics()},
-                {toolSet.logPayloads(), listener.logPayloads()}, {toolSet.logAudits(), listener.logAudits()}};
-        String[] names = {"log_statistics", "log_payloads", "log_audits"};
-        for (int i = 0; i < names.length; i++) {
-            if (switches[i][0] && !switches[i][1]) {
-                report.problem(plugin.source() + ".config.logging." + names[i], "is on here, but the listener on route '"
-                        + routeLabel + "' serving these tools has it off, and the listener logs their calls: turn it "
-                        + "on there too");
+    public LoggingSettings logging(String tag, LoggingSettings listener) {
+        boolean statistics = listener.logStatistics();
+        boolean payloads = listener.logPayloads();
+        boolean audits = listener.logAudits();
+        for (Entry entry : byPlugin.values()) {
+            if (entry.plugin().tags().contains(tag) && entry.plugin().config() instanceof AiMcpProxyConfig toolSet
+                    && toolSet.mode() == Mode.CONVERSION_ONLY) {
+                statistics |= toolSet.logging().logStatistics();
+                payloads |= toolSet.logging().logPayloads();
+                audits |= toolSet.logging().logAudits();
             }
         }
+        return new LoggingSettings(statistics, payloads, audits);
     }
 
     private static List<Tool> unique(List<Tool> tools, ConfigReport report) {

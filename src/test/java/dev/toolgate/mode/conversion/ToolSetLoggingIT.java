@@ -1,0 +1,68 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Kong's how-tos set {@code logging} on {@code conversion-only} tool sets; the listener serving their tools
+ * logs the calls, and does so as the tool set asks too, though it sets no logging of its own.
+ */
+@Timeout(60)
+class ToolSetLoggingIT {
+
+    @Test
+    void aListenerLogsTheCallsOfAToolSetThatAsksForStatisticsThoughItAsksForNone() throws IOException {
+        try (RestUpstream rest = new RestUpstream().json("GET /api/orders", 200, "[]");
+             RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
+             TestGateway gateway = TestGateway.start("""
+                     _format_version: "3.0"
+                     plugins:
+                       - {name: http-log, config: {http_endpoint: '%s/logs'}}
+                     services:
+                       - name: shop
+                         url: %s
+                         routes:
+                           - name: tools
+                             paths: [/api]
+                             plugins:
+                               - name: ai-mcp-proxy
+                                 tags: [shop-tools]
+                                 config:
+                                   mode: conversion-only
+                                   tools: [{name: list_orders, description: Orders, method: GET, path: /api/orders}]
+                                   logging: {log_statistics: true}
+                                   max_request_body_size: 16384
+                     routes:
+                       - name: mcp
+                         paths: [/mcp]
+                         plugins:
+                           - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: shop-tools}}}
+                     """.formatted(logs.url(), rest.url()))) {
+            McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+            mcp.initialize("2025-11-25");
+            mcp.call("list_orders", "{}");
+
+            JsonNode call = null;
+            while (call == null) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> logs.pending() >= 1);
+                for (JsonNode rpc : Json.parse(logs.next().body()).path("ai").path("mcp").path("rpc")) {
+                    if ("tools/call".equals(rpc.path("method").asText())) {
+                        call = rpc;
+                    }
+                }
+            }
+            assertThat(call.path("tool_name").asText()).as("%s", call).isEqualTo("list_orders");
+        }
+    }
+}
