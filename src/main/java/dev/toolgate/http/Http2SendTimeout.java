@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * {@code WINDOW_UPDATE}) while it reads everything else would otherwise hold the stream, and a passthrough
  * answer's pooled upstream connection, for as long as it likes.
  *
- * <p>A stream waits when data is queued for it in Netty's flow controller. It made progress when, since the last
+ * <p>A stream waits when data is queued for it in Netty's flow controller, or when its writer is held back: the
+ * flow controller calls the stream unwritable (its window or the connection's is spent, or the socket is full)
+ * while what the writer holds has not reached Netty yet. It made progress when, since the last
  * look, the client granted window to it or to the connection, or the socket took some of what was queued (it
  * drained below its low-water mark, or less waits in it than at the last look). Looked
  * at once each send timeout: a stream waiting at two looks in a row without progress is reset, so a wait is cut
@@ -169,7 +171,9 @@ final class Http2SendTimeout extends ChannelInboundHandlerAdapter {
      */
     private boolean stuck(Http2Stream stream, Http2RemoteFlowController flow, boolean connectionMoved) {
         Seen seen = seen(stream);
-        boolean waits = flow.hasFlowControlled(stream);
+        // held back: data queued in the flow controller, or none queued because the writer was told to wait (Vert.x
+        // keeps what it could not hand over while the stream, its connection or the socket is not writable)
+        boolean waits = flow.hasFlowControlled(stream) || stream.state().localSideOpen() && !flow.isWritable(stream);
         boolean moved = flow.windowSize(stream) <= 0 ? seen.grants != seen.grantsAtLook : connectionMoved;
         boolean stuck = waits && seen.waitedAtLook && !moved;
         seen.waitedAtLook = waits;
