@@ -97,6 +97,11 @@ public final class AiMcpProxySchema implements PluginSchema {
         if (mode == Mode.CONVERSION_ONLY) {
             ToolSetSettings.check(plugin, config, report);
         }
+        if (mode != Mode.PASSTHROUGH_LISTENER && !"auto".equals(config.server().upstreamEra())) {
+            report.problem(plugin.source() + ".config.server.upstream_era", "is the MCP era of the server a "
+                    + "passthrough-listener relays to; mode " + mode.kongName() + " relays to none (its tools call "
+                    + "REST APIs, and it speaks both eras to clients)");
+        }
         if (config.aclsNameScopes()) {
             checkScopeAcls(plugin, config, "this plugin", report);
             // a listener serves the tools of the plugins it binds with their own ACLs, read as it reads them

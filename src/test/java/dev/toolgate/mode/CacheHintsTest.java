@@ -67,6 +67,16 @@ class CacheHintsTest {
     }
 
     @Test
+    void anUpstreamEraOnAModeThatRelaysToNoMcpServerIsRefusedAtItsPath() {
+        assertThat(Configs.load(document("{upstream_era: legacy}", "")).problems()).containsExactly(
+                CONFIG_AT + ".server.upstream_era: is the MCP era of the server a passthrough-listener relays to; "
+                        + "mode conversion-listener relays to none (its tools call REST APIs, and it speaks both eras "
+                        + "to clients)");
+        assertThat(Configs.load(document("{upstream_era: auto}", "")).problems()).as("the default, written out")
+                .isEmpty();
+    }
+
+    @Test
     void aPublicScopeOnAListThatToolAclsFilterIsRefused() {
         Configs.Checked checked = Configs.check(document("{cache_hints: {scope: public}}", ", acl: {allow: [admin]}"),
                 Path.of("").toAbsolutePath());
