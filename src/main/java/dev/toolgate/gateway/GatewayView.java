@@ -119,7 +119,7 @@ final class GatewayView implements AdminView {
             node.put("mode", proxy.mode().kongName());
             node.put("paths", String.join(", ", route.paths()));
             config.service(route.serviceId()).ifPresent(s -> node.put("service", s.name() != null ? s.name() : s.id()));
-            node.put("log_payloads", proxy.logging().logPayloads());
+            node.put("log_payloads", snapshot.logging().getOrDefault(route.id(), proxy.logging()).logPayloads());
             ArrayNode tools = node.putArray("tools");
             ToolSet served = snapshot.toolSets().get(route.id());
             if (served != null) {

@@ -11,6 +11,7 @@ import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.RouteMatch;
 import dev.toolgate.http.RouteTable;
 import dev.toolgate.http.Router;
+import dev.toolgate.mode.LoggingSettings;
 import dev.toolgate.mode.conversion.ToolSet;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -27,18 +28,20 @@ import java.util.Optional;
  * @param router   compiled route matching
  * @param handlers handler by route id (routes without one are not served)
  * @param toolSets tools by MCP endpoint (route id)
+ * @param logging  what each MCP endpoint (route id) logs: a listener's own switches and those its tool sets turn on
  * @param published documents the gateway publishes itself, by path (OAuth metadata), answered before routing
  * @param warnings warnings found while loading
  * @param loadedAt when it was built
  */
 public record Snapshot(DeclarativeConfig config, Router router, Map<String, RouteHandler> handlers,
-                       Map<String, ToolSet> toolSets, Map<String, Published> published, List<ConfigProblem> warnings,
-                       Instant loadedAt)
+                       Map<String, ToolSet> toolSets, Map<String, LoggingSettings> logging,
+                       Map<String, Published> published, List<ConfigProblem> warnings, Instant loadedAt)
         implements RouteTable {
 
     public Snapshot {
         handlers = Map.copyOf(handlers);
         toolSets = Map.copyOf(toolSets);
+        logging = Map.copyOf(logging);
         published = Map.copyOf(published);
         warnings = List.copyOf(warnings);
     }

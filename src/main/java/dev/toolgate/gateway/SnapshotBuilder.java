@@ -17,6 +17,7 @@ import dev.toolgate.http.Router;
 import dev.toolgate.mode.AiMcpProxyConfig;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mode.LoggingSettings;
 import dev.toolgate.mode.Mode;
 import dev.toolgate.mode.conversion.McpServerEndpoint;
 import dev.toolgate.mode.conversion.ToolViews;
@@ -126,6 +127,7 @@ final class SnapshotBuilder {
         Endpoints endpoints = new Endpoints(sessions, cluster, upstream.get(), tap, bridges, version, routes, chains);
         Map<String, RouteHandler> handlers = new HashMap<>();
         Map<String, ToolSet> toolSets = new LinkedHashMap<>();
+        Map<String, LoggingSettings> logging = new HashMap<>();
         for (Route route : active) {
             PolicyChain chain = chains.get(route.id());
             Optional<Plugin> plugin = effectivePlugin(config, route);
@@ -133,6 +135,7 @@ final class SnapshotBuilder {
                 continue;
             }
             if (proxy.mode() == Mode.PASSTHROUGH_LISTENER) {
+                logging.put(route.id(), proxy.logging());
                 config.service(route.serviceId()).ifPresent(service -> handlers.put(route.id(),
                         new PolicyGate(chain, endpoints.passthrough(route, service, proxy, report, plugin.get()), addresses,
                                 observed(config, route, proxy, chain.credentialNames()))));
@@ -149,12 +152,13 @@ final class SnapshotBuilder {
                 AiMcpProxyConfig serving = proxy.mode() != Mode.LISTENER ? proxy
                         : proxy.withLogging(catalog.logging(proxy.server().tag(), proxy.logging()));
                 toolSets.put(route.id(), tools);
+                logging.put(route.id(), serving.logging());
                 handlers.put(route.id(), new PolicyGate(chain,
                         endpoints.conversion(route, serving, tools, report, plugin.get()), addresses,
                         observed(config, route, serving, credentialNames(chain, tools, chains))));
             }
         }
-        return new Snapshot(config, new Router(active), handlers, toolSets, Plugins.published(policies, report),
+        return new Snapshot(config, new Router(active), handlers, toolSets, logging, Plugins.published(policies, report),
                 report.warnings(), Instant.now());
     }
 

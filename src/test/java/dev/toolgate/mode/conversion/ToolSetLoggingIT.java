@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +66,45 @@ class ToolSetLoggingIT {
                 }
             }
             assertThat(call.path("tool_name").asText()).as("%s", call).isEqualTo("list_orders");
+        }
+    }
+
+    @Test
+    void theDashboardShowsAListenerLoggingPayloadsWhenItsToolSetAsksForThem() throws Exception {
+        try (RestUpstream rest = new RestUpstream().json("GET /api/orders", 200, "[]");
+             TestGateway gateway = TestGateway.start("""
+                     _format_version: "3.0"
+                     services:
+                       - name: shop
+                         url: %s
+                         routes:
+                           - name: tools
+                             paths: [/api]
+                             plugins:
+                               - name: ai-mcp-proxy
+                                 tags: [shop-tools]
+                                 config:
+                                   mode: conversion-only
+                                   tools: [{name: list_orders, description: Orders, method: GET, path: /api/orders}]
+                                   logging: {log_payloads: true}
+                     routes:
+                       - name: mcp
+                         paths: [/mcp]
+                         plugins:
+                           - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: shop-tools}}}
+                     """.formatted(rest.url()))) {
+            HttpResponse<String> overview = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(gateway.admin("/dashboard/overview")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            JsonNode listener = null;
+            for (JsonNode route : Json.parse(overview.body()).path("routes")) {
+                if ("mcp".equals(route.path("route").asText())) {
+                    listener = route;
+                }
+            }
+            assertThat(listener).as(overview.body()).isNotNull();
+            assertThat(listener.path("log_payloads").asBoolean()).as("%s", listener).isTrue();
         }
     }
 }
