@@ -78,16 +78,17 @@ final class ModernTraffic {
     }
 
     /**
-     * Fails as the legacy bridge will when the exchange goes to it in a session that is not its caller's
-     * (another caller's, or unknown): asked before the route's policies, so that such a request spends
-     * nothing of them. Succeeds for anything else, which the bridge or forwarding decides as before.
+     * Whether the exchange's session is the legacy bridge's: fails as the bridge will when the exchange goes
+     * to it in a session that is not its caller's (another caller's, or unknown). Asked before the route's
+     * policies, so that such a request spends nothing of them. False for anything else (no session, an
+     * {@code initialize}, a server known to speak the legacy era), whose session, if any, is the server's.
      */
-    Future<Void> bridgedSessionChecked(Exchange exchange, Buffer body) {
+    Future<Boolean> bridgedSession(Exchange exchange, Buffer body) {
         String id = exchange.sessionId();
         if (!mayBridgeLegacy || eras.knownLegacy() || id == null || id.isEmpty() || opensSession(exchange, body)) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(false);
         }
-        return legacy.session(exchange).mapEmpty();
+        return legacy.session(exchange).map(true);
     }
 
     /** True for a POST whose body is an {@code initialize} request (the legacy era's first message). */

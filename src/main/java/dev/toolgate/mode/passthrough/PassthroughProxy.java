@@ -214,8 +214,8 @@ public final class PassthroughProxy implements McpEndpoint {
     /**
      * The exchange as a passthrough route forwards it: after its message policies, byte for byte, unless
      * {@code bridged} (asked once the policies let it through; null when no bridge may answer it) answers it
-     * instead. A bound session is resolved before the policies when the exchange can only be forwarded: a
-     * caller refused for another's session spends nothing of its tool limits, and learns nothing of its ACLs.
+     * instead. A session is resolved before the policies, the server's or the bridge's: a caller refused for
+     * another's session spends nothing of its tool limits, and learns nothing of its ACLs.
      */
     private Future<Void> relay(Exchange exchange, String session, long number, Buffer body,
                                Supplier<Future<Boolean>> bridged, MessageTap.Local recorder, Consumer<byte[]> answered,
@@ -224,12 +224,12 @@ public final class PassthroughProxy implements McpEndpoint {
             return bound.resolve(exchange).compose(resolved -> admitted(exchange, body, answered, unforwarded,
                     rewrites -> forward(exchange, session, resolved, number, body, rewrites, recorder)));
         }
-        // the legacy bridge's sessions are its own (checked first as well), and an initialize, which may open
-        // either kind, spends no tool limit
-        return modern.bridgedSessionChecked(exchange, body).compose(checked -> admitted(exchange, body, answered,
-                unforwarded, rewrites -> bridged.get().compose(bridgedIt -> bridgedIt ? Future.succeededFuture()
-                        : bound.resolve(exchange).compose(resolved -> forward(exchange, session, resolved, number, body,
-                                rewrites, recorder)))));
+        // the legacy bridge's sessions are its own, checked first as well; any other is the server's, resolved
+        // first too (a batch opening a session may carry calls that spend limits)
+        return modern.bridgedSession(exchange, body).compose(bridges -> bridges ? Future.<Session>succeededFuture()
+                : bound.resolve(exchange)).compose(resolved -> admitted(exchange, body, answered, unforwarded,
+                rewrites -> bridged.get().compose(bridgedIt -> bridgedIt ? Future.succeededFuture()
+                        : forward(exchange, session, resolved, number, body, rewrites, recorder))));
     }
 
     /**

@@ -186,6 +186,27 @@ class PassthroughSessionBindingIT {
                 .isEqualTo("Echo: mine");
     }
 
+    /**
+     * A batch opening with {@code initialize} may go to the era bridge, whose answer waits on the route's policies;
+     * the session it names is checked before them all the same.
+     */
+    @Test
+    void aBatchOpeningASessionInAnotherConsumersSessionSpendsNothingOfTheCallersToolLimit() {
+        first = TestGateway.start(config(SEALED));
+        McpHttp alice = opened(first, "/limited", "alice-key");
+        server.clear();
+
+        McpHttp intruder = as(first, "/limited", "bob-key", alice.sessionId());
+        String initialize = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
+                + VERSION + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+        assertRpcError(intruder.post("[" + initialize + "," + ECHO + "]"), 404, -32001, UNKNOWN);
+        assertThat(server.calls()).isEmpty();
+
+        McpHttp bob = opened(first, "/limited", "bob-key");
+        assertThat(bob.call("echo", "{\"message\":\"mine\"}").path("content").get(0).path("text").asText())
+                .isEqualTo("Echo: mine");
+    }
+
     @Test
     void theServersOwnSessionIdIsUnknownThroughTheGatewayToItsOwnerAndToAnotherConsumer() {
         first = TestGateway.start(config(SEALED));
