@@ -193,9 +193,9 @@ public final class ErrorCatalog {
                     "Request size limit exceeded", Map.of("connection", "close"));
             case LengthRequired e -> new Entry(411, JsonRpc.TRANSPORT_ERROR, "length_required",
                     "A valid Content-Length header is required");
-            // without Kong's Connection: Upgrade, which HTTP/2 forbids: the status and message say it
+            // Kong's headers; a 426 must name the protocol to upgrade to (RFC 9110), over HTTP/1.x only
             case HttpsRequired e -> new Entry(426, JsonRpc.TRANSPORT_ERROR, "https_required",
-                    "Please use HTTPS protocol");
+                    "Please use HTTPS protocol", Map.of("upgrade", "TLS/1.2, HTTP/1.1", "connection", "Upgrade"));
             case NotFound e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "not_found", "Not found");
             case MisdirectedHost e -> new Entry(421, JsonRpc.TRANSPORT_ERROR, "misdirected_host",
                     "Misdirected Request: the Admin API does not answer for Host '" + e.host()

@@ -8,8 +8,13 @@ import dev.toolgate.mcp.JsonRpc;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
+import java.util.Set;
+
 /** Writes a {@link GatewayError} as the {@link ErrorCatalog} says. Nothing else sends errors. */
 public final class ErrorResponses {
+
+    /** Headers about the connection, which only HTTP/1.x answers carry. */
+    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "upgrade", "keep-alive");
 
     private ErrorResponses() {
     }
@@ -53,7 +58,13 @@ public final class ErrorResponses {
             return;
         }
         response.setStatusCode(entry.status()).putHeader("content-type", "application/json");
-        entry.headers().forEach(response::putHeader);
+        // HTTP/2 forbids connection-specific headers (RFC 9113 8.2.2): a stream has an id, an HTTP/1.x answer none
+        boolean http2 = response.streamId() > 0;
+        entry.headers().forEach((name, value) -> {
+            if (!http2 || !CONNECTION_SPECIFIC.contains(name)) {
+                response.putHeader(name, value);
+            }
+        });
         response.end(Buffer.buffer(Json.bytes(body)));
     }
 }

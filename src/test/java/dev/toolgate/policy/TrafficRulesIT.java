@@ -211,12 +211,46 @@ class TrafficRulesIT {
         McpHttp.Response forged = new McpHttp(gateway.proxy("/secure")).send("POST", PING, claimingHttps);
 
         assertRpcError(plain, 426, -32000, "Please use HTTPS protocol");
+        // the protocol to upgrade to, as Kong names it (RFC 9110 requires it in a 426)
+        assertThat(plain.header("upgrade")).isEqualTo("TLS/1.2, HTTP/1.1");
         assertThat(forged.status()).as("nobody is trusted on the default gateway").isEqualTo(426);
         assertThat(rest.quiet(Duration.ofMillis(300))).isTrue();
         try (Gateway behind = behindTrustedProxy("X-Real-IP")) {
             McpHttp secure = new McpHttp(java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/secure"));
             assertThat(secure.send("POST", PING, claimingHttps).status()).isEqualTo(200);
             assertThat(secure.post(PING).status()).isEqualTo(426);
+        }
+    }
+
+    /**
+     * HTTP/2 has no Connection or Upgrade header (RFC 9113): over h2c the answers that carry them over HTTP/1.1 (a
+     * 426 naming the protocol, a 413 closing the connection) come without them. With them the stream was reset.
+     */
+    @Test
+    void overH2cA426AndA413ArriveWithoutConnectionHeaders() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClientAgent h2c = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                    .setDefaultHost("127.0.0.1").setDefaultPort(gateway.gateway().proxyPort()));
+            String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\""
+                    + "x".repeat(2000) + "\"}}";
+            for (var c : List.of(List.of("/secure", PING, "426", "Please use HTTPS protocol"),
+                    List.of("/small", big, "413", "Request size limit exceeded"))) {
+                Map.Entry<io.vertx.core.http.HttpClientResponse, String> answer = h2c.request(
+                                new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+                                        .setURI(c.get(0)).addHeader("content-type", "application/json")
+                                        .addHeader("accept", McpHttp.ACCEPT_BOTH))
+                        .compose(request -> request.send(c.get(1))).compose(response -> response.body()
+                                .map(body -> Map.entry(response, body.toString()))).await();
+
+                assertThat(answer.getKey().version()).isEqualTo(io.vertx.core.http.HttpVersion.HTTP_2);
+                assertThat(answer.getKey().statusCode()).as(c.get(0)).isEqualTo(Integer.parseInt(c.get(2)));
+                assertThat(answer.getValue()).contains(c.get(3));
+                assertThat(answer.getKey().headers().names()).doesNotContain("upgrade", "connection");
+            }
+        } finally {
+            vertx.close().await();
         }
     }
 
