@@ -171,9 +171,11 @@ final class Http2SendTimeout extends ChannelInboundHandlerAdapter {
      */
     private boolean stuck(Http2Stream stream, Http2RemoteFlowController flow, boolean connectionMoved) {
         Seen seen = seen(stream);
-        // held back: data queued in the flow controller, or none queued because the writer was told to wait (Vert.x
-        // keeps what it could not hand over while the stream, its connection or the socket is not writable)
-        boolean waits = flow.hasFlowControlled(stream) || stream.state().localSideOpen() && !flow.isWritable(stream);
+        // held back: data queued in the flow controller, or, once the answer began, none queued because the writer
+        // was told to wait (Vert.x keeps what it could not hand over while the stream, its connection or the socket
+        // is not writable); an answer not begun waits on its upstream, not on the client
+        boolean waits = flow.hasFlowControlled(stream)
+                || stream.isHeadersSent() && stream.state().localSideOpen() && !flow.isWritable(stream);
         boolean moved = flow.windowSize(stream) <= 0 ? seen.grants != seen.grantsAtLook : connectionMoved;
         boolean stuck = waits && seen.waitedAtLook && !moved;
         seen.waitedAtLook = waits;
