@@ -226,10 +226,12 @@ public final class PassthroughProxy implements McpEndpoint {
         }
         // the legacy bridge's sessions are its own, checked first as well; any other is the server's, resolved
         // first too (a batch opening a session may carry calls that spend limits)
-        return modern.bridgedSession(exchange, body).compose(bridges -> bridges ? Future.<Session>succeededFuture()
+        return modern.bridgedSession(exchange, body).compose(bridges -> (bridges ? Future.<Session>succeededFuture()
                 : bound.resolve(exchange)).compose(resolved -> admitted(exchange, body, answered, unforwarded,
                 rewrites -> bridged.get().compose(bridgedIt -> bridgedIt ? Future.succeededFuture()
-                        : forward(exchange, session, resolved, number, body, rewrites, recorder))));
+                        // the era changed meanwhile: the bridge's session is nothing the server knows
+                        : bridges ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
+                        : forward(exchange, session, resolved, number, body, rewrites, recorder)))));
     }
 
     /**
@@ -352,6 +354,9 @@ public final class PassthroughProxy implements McpEndpoint {
                 }
                 String opened = bound.opened(exchange, boundSession, upstream);
                 if (opened == null || !BoundSessions.bindable(upstream)) {
+                    if (opened != null) {
+                        endedAfterAnswer(exchange, received, opened); // an error's: its id is withheld
+                    }
                     relay.relay(request, upstream, rewrites, opened == null ? answerHeaders
                             : BoundSessions.withoutId(answerHeaders), session, number, silence, recorder, failed);
                 } else {
@@ -384,6 +389,7 @@ public final class PassthroughProxy implements McpEndpoint {
             if (issued.failed() && !gone && !BoundSessions.onlyInitialize(received)) {
                 // the server ran more than an initialize (a call, say): its answer goes to the client, whom an error
                 // would have run it again, without the session it cannot go on in
+                endedAfterAnswer(exchange, received, opened);
                 relayed.accept(BoundSessions.withoutId(answerHeaders));
                 upstream.resume();
                 return;
@@ -413,6 +419,17 @@ public final class PassthroughProxy implements McpEndpoint {
             });
             upstream.resume();
         });
+    }
+
+    /**
+     * Ends the server's session {@code opened} once the answer that opened it is over: its id was withheld from
+     * the client, and nobody else can end it (else the server keeps it until its own timeout). Best effort, with
+     * the version the client asked for.
+     */
+    private void endedAfterAnswer(Exchange exchange, Buffer received, String opened) {
+        UpstreamLink link = link(exchange);
+        String version = BoundSessions.requestedVersion(exchange, received);
+        exchange.request().response().endHandler(v -> link.delete(opened, version));
     }
 
     private MultiMap upstreamHeaders(Exchange exchange) {

@@ -8,10 +8,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static dev.toolgate.testing.McpAssertions.assertRpcError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Servers that name a session other than by a successful answer to a lone {@code initialize}, behind a route
@@ -118,6 +120,10 @@ class PassthroughSessionOpeningIT {
             assertThat(answer.header("mcp-session-id")).as(answer.toString()).isNull();
             assertThat(answer.json().at("/error/message").asText()).isEqualTo("Bad Request: Missing session ID");
         }
+        // nobody got its id: the gateway ends each session the server opened
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.received())
+                .filteredOn(r -> r.method().equals("DELETE")).hasSize(2)
+                .allSatisfy(r -> assertThat(r.header("mcp-session-id")).isEqualTo("failed-session")));
     }
 
     @Test
@@ -133,6 +139,9 @@ class PassthroughSessionOpeningIT {
         assertThat(answer.status()).as("%s", answer).isEqualTo(200);
         assertThat(answer.header("mcp-session-id")).isNull();
         assertThat(answer.json().at("/result/content/0/text").asText()).isEqualTo("charged");
-        assertThat(server.received()).hasSize(1);
+        // nobody can go on in the session: the gateway ends it once the answer is over
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.received())
+                .extracting(RestUpstream.Received::method).containsExactly("POST", "DELETE"));
+        assertThat(server.received().getLast().header("mcp-session-id")).isEqualTo(tooLong);
     }
 }
