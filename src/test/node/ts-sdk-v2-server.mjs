@@ -80,6 +80,12 @@ const handler = createMcpHandler(server, { legacy });
 
 // node:http in front of the handler's web-standard face
 http.createServer(async (req, res) => {
+    // an endpoint at one path, as real servers have: anything else is not found
+    if (req.url.split('?')[0] !== '/mcp') {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('Not Found');
+        return;
+    }
     try {
         const chunks = [];
         for await (const chunk of req) {

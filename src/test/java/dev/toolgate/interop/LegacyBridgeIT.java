@@ -3,6 +3,7 @@ package dev.toolgate.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.testing.EverythingServer;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.ModernHttp;
 import dev.toolgate.testing.NodeClients;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -113,6 +114,33 @@ class LegacyBridgeIT {
                 "{\"name\":\"Ada\"}"), "call", "confirm", "{}").ok();
 
         assertThat(out.at("/results/0/content/0/text").asText()).isEqualTo("Hello, Ada!");
+    }
+
+    /**
+     * On a prefix route a caller can ask at any path under it; what the server says there (a 404 to the era probe)
+     * is no finding about the route's own path: modern clients of the server's endpoint still go through as they are.
+     */
+    @Test
+    void aModernRequestAtAnotherPathUnderTheRouteDoesNotDecideTheRoutesEra() {
+        try (TestGateway fresh = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: modern-only
+                    url: %s
+                    routes:
+                      - name: modern-only
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                """.formatted(modernOnly.mcp()))) {
+            McpHttp.Response elsewhere = new ModernHttp(fresh.proxy("/mcp/nowhere")).request("tools/list", "{}");
+            assertThat(elsewhere.status()).as(elsewhere.toString()).isNotEqualTo(200);
+
+            JsonNode out = node.typescriptSdkV2(fresh.proxy("/mcp"), "modern", Map.of("TOOLGATE_ELICITATION",
+                    "{\"name\":\"Ada\"}"), "call", "confirm", "{}").ok();
+            assertThat(out.at("/results/0/content/0/text").asText()).isEqualTo("Hello, Ada!");
+        }
     }
 
     @Test

@@ -167,7 +167,7 @@ final class LegacyBridge {
         // refused before the server is asked anything
         Session draft = BridgedSessionDraft.of(endpoint, version, r.id(), r.params(), clock.millis(),
                 exchange.principal().sessionOwner());
-        return eras.discovered(link).compose(discovered -> {
+        return eras.discovered(UpstreamEras.Place.of(exchange), link).compose(discovered -> {
             ObjectNode result = Json.object();
             result.put("protocolVersion", version);
             ObjectNode capabilities = discovered != null && discovered.get("capabilities") instanceof ObjectNode c

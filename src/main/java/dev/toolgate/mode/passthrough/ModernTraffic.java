@@ -60,11 +60,12 @@ final class ModernTraffic {
      */
     Future<Boolean> legacy(Exchange exchange, Buffer body, PassthroughAccess access, Consumer<byte[]> observed) {
         boolean opens = mayBridgeLegacy && opensSession(exchange, body);
-        if (!mayBridgeLegacy || !opens && eras.knownLegacy()) {
+        UpstreamEras.Place place = UpstreamEras.Place.of(exchange);
+        if (!mayBridgeLegacy || !opens && eras.knownLegacy(place)) {
             return Future.succeededFuture(false);
         }
         UpstreamLink link = links.apply(exchange);
-        Future<Boolean> speaks = opens ? eras.speaksLegacy(link) : Future.succeededFuture(false);
+        Future<Boolean> speaks = opens ? eras.speaksLegacy(place, link) : Future.succeededFuture(false);
         return speaks.compose(legacyUpstream -> legacyUpstream ? Future.succeededFuture(false)
                 : legacy.answer(exchange, body, link, eras, access, observed).map(true));
     }
@@ -74,7 +75,7 @@ final class ModernTraffic {
      * route's policies, so that what is forwarded has its session checked first.
      */
     boolean mayBridge(Exchange exchange, Buffer body) {
-        return mayBridgeLegacy && (!eras.knownLegacy() || opensSession(exchange, body));
+        return mayBridgeLegacy && (!eras.knownLegacy(UpstreamEras.Place.of(exchange)) || opensSession(exchange, body));
     }
 
     /**
@@ -85,7 +86,8 @@ final class ModernTraffic {
      */
     Future<Boolean> bridgedSession(Exchange exchange, Buffer body) {
         String id = exchange.sessionId();
-        if (!mayBridgeLegacy || eras.knownLegacy() || id == null || id.isEmpty() || opensSession(exchange, body)) {
+        if (!mayBridgeLegacy || eras.knownLegacy(UpstreamEras.Place.of(exchange)) || id == null || id.isEmpty()
+                || opensSession(exchange, body)) {
             return Future.succeededFuture(false);
         }
         return legacy.session(exchange).map(true);
@@ -155,7 +157,7 @@ final class ModernTraffic {
     Future<Void> handle(Exchange exchange, Buffer body, PassthroughAccess access, Supplier<Future<Void>> asBefore,
                         Consumer<byte[]> observed, Runnable unforwarded) {
         UpstreamLink link = links.apply(exchange);
-        return eras.speaksModern(link).compose(modernUpstream -> {
+        return eras.speaksModern(UpstreamEras.Place.of(exchange), link).compose(modernUpstream -> {
             HttpServerRequest request = exchange.request();
             if (modernUpstream) {
                 checkMirroredHeaders(request, body);

@@ -6,9 +6,13 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.ModernMeta;
 import dev.toolgate.mcp.ProtocolVersion;
+import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
 
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Which eras a passthrough route's server speaks ({@code server.upstream_era}): told by the
@@ -18,19 +22,36 @@ import java.time.InstantSource;
  * -32601 with 404) says yes, any other 4xx says no. Legacy (asked only of a modern server, since a
  * server that is not modern is legacy): an {@code initialize} that is answered says yes (the probe's
  * session is ended at once). 401, 403, 5xx or no answer say nothing, as for the TypeScript SDK's probe,
- * and the client's request is then forwarded as it is. A finding is kept for {@link #REMEMBER_MILLIS}.
+ * and the client's request is then forwarded as it is.
+ *
+ * <p>A finding holds for the path it was made at ({@link Place}), for {@link #REMEMBER_MILLIS}: a prefix
+ * route serves every path under it, and what the server says at one (a 404 at {@code /mcp/nowhere}) says
+ * nothing of another. One made for a request with a query is not kept (the client chose what else the
+ * server was told), and at most {@link #PLACES} paths are kept, the least recently used dropped: a client naming
+ * many paths costs probes, never another path's finding.
  */
 final class UpstreamEras {
 
     static final long REMEMBER_MILLIS = 300_000;
+    static final int PLACES = 64;
+
+    /** What {@code server/discover} found: modern or not, and the server's {@code DiscoverResult} when it gave one. */
+    private record Modern(boolean modern, ObjectNode discovered) {
+    }
+
+    /** What is known of one path: each finding with when it was made (null: nothing yet). */
+    private record Known(Modern modern, long modernAt, Boolean legacy, long legacyAt) {
+        static final Known NOTHING = new Known(null, 0, null, 0);
+    }
 
     private final String configured;
     private final InstantSource clock;
-    private volatile Boolean modern;
-    private volatile ObjectNode discovered;
-    private volatile long modernAt;
-    private volatile Boolean legacy;
-    private volatile long legacyAt;
+    private final Map<String, Known> places = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+            return size() > PLACES;
+        }
+    };
 
     /** @param configured {@code auto}, {@code legacy} or {@code modern} */
     UpstreamEras(String configured, InstantSource clock) {
@@ -38,55 +59,87 @@ final class UpstreamEras {
         this.clock = clock;
     }
 
+    /**
+     * Where an exchange's findings are looked up: its path. What its own probe finds is kept there only when the
+     * request has no query: the client chose what else the server was told.
+     */
+    record Place(String path, boolean keeps) {
+
+        static Place of(Exchange exchange) {
+            String query = exchange.request().query();
+            return new Place(exchange.request().path(), query == null || query.isEmpty());
+        }
+    }
+
     /** True when modern clients go to the server as they are; false when they are bridged. */
-    Future<Boolean> speaksModern(UpstreamLink link) {
+    Future<Boolean> speaksModern(Place place, UpstreamLink link) {
         return switch (configured) {
             case "legacy" -> Future.succeededFuture(false);
             case "modern" -> Future.succeededFuture(true);
-            default -> modern != null && fresh(modernAt) ? Future.succeededFuture(modern)
-                    : discover(link).map(found -> found == null || modern == null || modern);
+            default -> modern(place, link).map(found -> found == null || found.modern());
         };
     }
 
     /** True when legacy clients go to the server as they are; false when they are bridged. */
-    Future<Boolean> speaksLegacy(UpstreamLink link) {
+    Future<Boolean> speaksLegacy(Place place, UpstreamLink link) {
         return switch (configured) {
             case "legacy" -> Future.succeededFuture(true);
             case "modern" -> Future.succeededFuture(false);
             default -> {
-                if (legacy != null && fresh(legacyAt)) {
-                    yield Future.succeededFuture(legacy);
+                Known known = known(place);
+                if (known.legacy() != null && fresh(known.legacyAt())) {
+                    yield Future.succeededFuture(known.legacy());
                 }
-                yield speaksModern(link).compose(isModern -> !isModern || modern == null
-                        ? Future.succeededFuture(true) : initialize(link));
+                yield modern(place, link).compose(found -> found == null || !found.modern()
+                        ? Future.succeededFuture(true) : initialize(place, link));
             }
         };
     }
 
     /**
-     * What the gateway knows now, without asking: false only when the server was found (or is
-     * configured) to speak 2026-07-28 alone.
+     * What the gateway knows now of {@code place}, without asking: false only when the server was found
+     * there (or is configured) to speak 2026-07-28 alone.
      */
-    boolean knownLegacy() {
+    boolean knownLegacy(Place place) {
         return switch (configured) {
             case "modern" -> false;
             case "legacy" -> true;
-            default -> legacy == null || legacy;
+            default -> !Boolean.FALSE.equals(known(place).legacy());
         };
     }
 
-    /** The server's {@code DiscoverResult} (asked once, then remembered), or null when it gave none. */
-    Future<ObjectNode> discovered(UpstreamLink link) {
-        return discovered != null && fresh(modernAt) ? Future.succeededFuture(discovered)
-                : discover(link).map(found -> discovered);
+    /** The server's {@code DiscoverResult} at {@code place} (asked once, then remembered), or null when it gave none. */
+    Future<ObjectNode> discovered(Place place, UpstreamLink link) {
+        return modern(place, link).map(found -> found == null ? null : found.discovered());
     }
 
     private boolean fresh(long at) {
         return clock.millis() - at < REMEMBER_MILLIS;
     }
 
-    /** Sends {@code server/discover}; completes with the verdict (null: nothing learned). */
-    private Future<Boolean> discover(UpstreamLink link) {
+    private Known known(Place place) {
+        synchronized (places) {
+            return places.getOrDefault(place.path(), Known.NOTHING);
+        }
+    }
+
+    private void remember(Place place, UnaryOperator<Known> finding) {
+        if (place.keeps()) {
+            synchronized (places) {
+                places.put(place.path(), finding.apply(places.getOrDefault(place.path(), Known.NOTHING)));
+            }
+        }
+    }
+
+    /** What the modern probe found at {@code place}: remembered, else asked now (null: nothing learned). */
+    private Future<Modern> modern(Place place, UpstreamLink link) {
+        Known known = known(place);
+        return known.modern() != null && fresh(known.modernAt()) ? Future.succeededFuture(known.modern())
+                : discover(place, link);
+    }
+
+    /** Sends {@code server/discover}; completes with what it found (null: nothing learned). */
+    private Future<Modern> discover(Place place, UpstreamLink link) {
         ObjectNode params = Json.object();
         ObjectNode meta = params.putObject("_meta");
         meta.put(ModernMeta.PROTOCOL_VERSION, ProtocolVersion.FIRST_MODERN);
@@ -96,20 +149,21 @@ final class UpstreamEras {
         request.put("id", "toolgate-era-probe");
         return UpstreamLink.firstResponse(link.post(request, null, ProtocolVersion.FIRST_MODERN), request.get("id"))
                 .map(answer -> {
-                    Boolean found = verdict(answer.status(), answer.json());
-                    if (found != null) {
-                        JsonNode result = answer.json() == null ? null : answer.json().get("result");
-                        discovered = found && result instanceof ObjectNode r ? r : null;
-                        modern = found;
-                        modernAt = clock.millis();
+                    Boolean verdict = verdict(answer.status(), answer.json());
+                    if (verdict == null) {
+                        return (Modern) null;
                     }
+                    JsonNode result = answer.json() == null ? null : answer.json().get("result");
+                    Modern found = new Modern(verdict, verdict && result instanceof ObjectNode r ? r : null);
+                    long now = clock.millis();
+                    remember(place, k -> new Known(found, now, k.legacy(), k.legacyAt()));
                     return found;
                 })
-                .otherwise((Boolean) null);
+                .otherwise((Modern) null);
     }
 
     /** Sends {@code initialize} to a modern server: does it also serve legacy clients? */
-    private Future<Boolean> initialize(UpstreamLink link) {
+    private Future<Boolean> initialize(Place place, UpstreamLink link) {
         ObjectNode params = Json.object();
         params.put("protocolVersion", ProtocolVersion.LATEST);
         params.putObject("capabilities");
@@ -125,8 +179,8 @@ final class UpstreamEras {
             if (answered && answer.sessionId() != null) {
                 link.delete(answer.sessionId(), answer.json().at("/result/protocolVersion").asText());
             }
-            legacy = answered;
-            legacyAt = clock.millis();
+            long now = clock.millis();
+            remember(place, k -> new Known(k.modern(), k.modernAt(), answered, now));
             return answered;
         }).otherwise(true);
     }
