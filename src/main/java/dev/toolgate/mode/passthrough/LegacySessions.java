@@ -50,6 +50,12 @@ final class LegacySessions {
      * per variation, and would otherwise push every other route's sessions out of the gateway's cache.
      */
     static final int MAX_PER_SERVER = MAX_SESSIONS / 4;
+    /**
+     * The most one caller keeps with one route and server, its own least recently used ended first: a caller
+     * varying its declaration cannot push other callers' sessions out (callers the gateway cannot tell apart,
+     * sending no credential, share this bound).
+     */
+    static final int MAX_PER_CALLER = MAX_PER_SERVER / 4;
 
     /**
      * Most characters of the server's refusal passed on (as the conversion modes bound an API's error text):
@@ -57,8 +63,11 @@ final class LegacySessions {
      */
     static final int EXCERPT_CHARS = 2048;
 
-    /** A session being opened or open, the link of the caller that opened it (which ends it), and whose it is. */
-    record Held(Future<Opened> session, UpstreamLink link, LegacySessions owner) {
+    /**
+     * A session being opened or open, the link of the caller that opened it (which ends it), the route and server
+     * whose it is, and the caller's digest ({@code BridgeState.caller}).
+     */
+    record Held(Future<Opened> session, UpstreamLink link, LegacySessions owner, String caller) {
 
         /** Ends it at the server: now when open, once opened when its {@code initialize} is still on its way. */
         void end() {
@@ -100,18 +109,20 @@ final class LegacySessions {
         };
     }
 
-    /** The session for {@code key}, opened through {@code link} when there is none. */
-    Future<Opened> of(String key, UpstreamLink link, ModernMeta meta) {
+    /** The session for {@code caller}'s {@code key}, opened through {@code link} when there is none. */
+    Future<Opened> of(String caller, String key, UpstreamLink link, ModernMeta meta) {
         Future<Opened> session;
         synchronized (open) {
             Held held = open.get(server + key);
             session = held == null ? null : held.session();
             if (session == null || session.failed()) {
-                if (held == null && kept >= MAX_PER_SERVER) {
-                    endOldest();
+                if (held == null && held(caller) >= MAX_PER_CALLER) {
+                    endOldest(caller);
+                } else if (held == null && kept >= MAX_PER_SERVER) {
+                    endOldest(null);
                 }
                 session = initialize(link, meta);
-                if (open.put(server + key, new Held(session, link, this)) == null) {
+                if (open.put(server + key, new Held(session, link, this, caller)) == null) {
                     kept++;
                 }
             }
@@ -119,11 +130,22 @@ final class LegacySessions {
         return onThisContext(session);
     }
 
-    /** Ends this route and server's least recently used session (the cache held). */
-    private void endOldest() {
+    /** How many of this route and server's sessions are {@code caller}'s (the cache held). */
+    private int held(String caller) {
+        int count = 0;
+        for (Held held : open.values()) {
+            if (held.owner() == this && held.caller().equals(caller)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Ends this route and server's least recently used session, of {@code caller} unless null (the cache held). */
+    private void endOldest(String caller) {
         for (var it = open.values().iterator(); it.hasNext(); ) {
             Held oldest = it.next();
-            if (oldest.owner() == this) {
+            if (oldest.owner() == this && (caller == null || oldest.caller().equals(caller))) {
                 oldest.end();
                 it.remove();
                 kept--;
@@ -158,15 +180,21 @@ final class LegacySessions {
         }
     }
 
-    private static Future<Opened> initialize(UpstreamLink link, ModernMeta meta) {
-        ObjectNode params = Json.object();
-        params.put("protocolVersion", ProtocolVersion.LATEST);
-        ObjectNode capabilities = params.putObject("capabilities");
+    /** The modern client's capabilities that a legacy server is told of in {@code initialize}. */
+    static ObjectNode forwarded(ModernMeta meta) {
+        ObjectNode capabilities = Json.object();
         for (String capability : new String[] {"sampling", "elicitation", "roots", "experimental"}) {
             if (meta.clientCapabilities().has(capability)) {
                 capabilities.set(capability, meta.clientCapabilities().get(capability));
             }
         }
+        return capabilities;
+    }
+
+    private static Future<Opened> initialize(UpstreamLink link, ModernMeta meta) {
+        ObjectNode params = Json.object();
+        params.put("protocolVersion", ProtocolVersion.LATEST);
+        params.set("capabilities", forwarded(meta));
         if (meta.clientInfo() != null) {
             params.set("clientInfo", meta.clientInfo());
         } else {

@@ -226,6 +226,35 @@ class EraBridgeUpstreamSessionsIT {
         assertThat(opened.get()).as("sessions the server opened for the other route's caller again").isEqualTo(before);
     }
 
+    @Test
+    void aCallerVaryingItsCapabilitiesDoesNotPushAnotherCallersSessionOfTheSameRouteOut() {
+        // the credential each client sends the server tells the callers apart (the route authenticates nobody)
+        ModernHttp alice = new ModernHttp(gateway.proxy("/mcp"), Map.of("authorization", "Bearer alice"));
+        String kept = "{\"experimental\":{\"mine\":true}}";
+        assertThat(list(alice, kept, "1").status()).isEqualTo(200);
+        ModernHttp flooding = new ModernHttp(gateway.proxy("/mcp"), Map.of("authorization", "Bearer mallory"));
+        for (int i = 0; i < LegacySessions.MAX_PER_SERVER + 10; i++) {
+            assertThat(list(flooding, "{\"experimental\":{\"push\":" + i + "}}", "1").status()).isEqualTo(200);
+        }
+        int before = opened.get();
+
+        assertThat(list(alice, kept, "1").status()).isEqualTo(200);
+
+        assertThat(opened.get()).as("sessions the server opened for alice again").isEqualTo(before);
+    }
+
+    @Test
+    void capabilitiesTheServerIsNotToldOfOpenNoSessionOfTheirOwn() {
+        ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
+        int before = opened.get();
+        for (int i = 0; i < 5; i++) {
+            McpHttp.Response listed = list(modern, "{\"experimental\":{\"same\":true},\"x-made-up\":" + i + "}", "1");
+            assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+        }
+
+        assertThat(opened.get() - before).as("sessions opened at the server").isEqualTo(1);
+    }
+
     private static long endedBetween(int first, int last) {
         return ended.stream().map(id -> Integer.parseInt(id.substring(2).replace("-streams", "")))
                 .filter(n -> n >= first && n <= last).count();
