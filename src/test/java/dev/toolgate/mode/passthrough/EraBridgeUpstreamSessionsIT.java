@@ -243,6 +243,25 @@ class EraBridgeUpstreamSessionsIT {
         assertThat(opened.get()).as("sessions the server opened for alice again").isEqualTo(before);
     }
 
+    /** A server may check a key only when a session opens: two keys are two callers, though the route knows neither. */
+    @Test
+    void clientsSendingTheServerDifferentKeysDoNotShareAnUpstreamSession() {
+        String declared = "{\"experimental\":{\"keyed\":true}}";
+        legacyOnly.clear();
+        int before = opened.get();
+        for (String key : new String[] {"alice-key", "bob-key", "alice-key"}) {
+            ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"), Map.of("x-api-key", key));
+            assertThat(list(modern, declared, "1").status()).isEqualTo(200);
+        }
+        ModernHttp queried = new ModernHttp(gateway.proxy("/mcp?api_key=carol-key"));
+        assertThat(list(queried, declared, "1").status()).isEqualTo(200);
+
+        assertThat(opened.get() - before).as("sessions opened at the server").isEqualTo(3);
+        assertThat(legacyOnly.received()).filteredOn(r -> r.body().contains("\"initialize\""))
+                .extracting(r -> r.header("x-api-key") + " " + r.query()).containsExactly("alice-key null", "bob-key null",
+                        "null api_key=carol-key");
+    }
+
     @Test
     void capabilitiesTheServerIsNotToldOfOpenNoSessionOfTheirOwn() {
         ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
