@@ -211,7 +211,12 @@ final class LegacySessions {
             }
             Opened opened = new Opened(answer.sessionId(), result.get("protocolVersion").asText(), initialized);
             return link.tell(JsonRpc.notification("notifications/initialized", null), opened.id(), opened.version())
-                    .map(ignored -> opened);
+                    .map(ignored -> opened).onFailure(failure -> {
+                        // kept by nobody: ended now, else the server holds it until its own timeout
+                        if (opened.id() != null) {
+                            link.delete(opened.id(), opened.version());
+                        }
+                    });
         });
     }
 

@@ -15,12 +15,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The upstream sessions the era bridge opens with a legacy server for modern clients, and what the server
@@ -93,12 +95,15 @@ class EraBridgeUpstreamSessionsIT {
                             ",\"error\":{\"code\":-32600,\"message\":\"" + script.path("refuseWith").asText() + "\"}}"));
                     return;
                 }
-                String id = "s-" + opened.incrementAndGet() + (script.has("streamInitialized") ? "-streams" : "");
+                String id = "s-" + opened.incrementAndGet() + (script.has("streamInitialized") ? "-streams"
+                        : script.has("failInitialized") ? "-fails" : "");
                 request.response().putHeader("content-type", "application/json").putHeader("mcp-session-id", id)
                         .end(INITIALIZED.formatted(message.get("id")));
             }
             case "notifications/initialized" -> {
-                if (String.valueOf(request.getHeader("mcp-session-id")).endsWith("-streams")) {
+                if (String.valueOf(request.getHeader("mcp-session-id")).endsWith("-fails")) {
+                    request.connection().close(); // no answer at all
+                } else if (String.valueOf(request.getHeader("mcp-session-id")).endsWith("-streams")) {
                     // an event stream for a notification, never ended: nothing on it is for anyone
                     request.response().setChunked(true).putHeader("content-type", "text/event-stream").write(": open\n\n");
                 } else {
@@ -263,6 +268,16 @@ class EraBridgeUpstreamSessionsIT {
     }
 
     @Test
+    void aSessionWhoseInitializedNotificationFailsIsEndedAtTheServer() {
+        ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
+        McpHttp.Response failed = list(modern, "{\"experimental\":{\"failInitialized\":true}}", "1");
+        assertThat(failed.status()).as(failed.toString()).isEqualTo(502);
+        String session = "s-" + opened.get() + "-fails";
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains(session));
+    }
+
+    @Test
     void capabilitiesTheServerIsNotToldOfOpenNoSessionOfTheirOwn() {
         ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
         int before = opened.get();
@@ -275,7 +290,7 @@ class EraBridgeUpstreamSessionsIT {
     }
 
     private static long endedBetween(int first, int last) {
-        return ended.stream().map(id -> Integer.parseInt(id.substring(2).replace("-streams", "")))
+        return ended.stream().map(id -> Integer.parseInt(id.substring(2).replace("-streams", "").replace("-fails", "")))
                 .filter(n -> n >= first && n <= last).count();
     }
 }
