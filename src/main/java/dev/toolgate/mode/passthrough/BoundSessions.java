@@ -221,12 +221,13 @@ final class BoundSessions {
 
     /**
      * The server answered a request of {@code session} with {@code status}: a DELETE it accepted, or a 404
-     * (it no longer knows the session), ends the binding too.
+     * (it no longer knows the session), ends the binding too. Completes once the store is told.
      */
-    void answered(Session session, String method, int status) {
+    Future<Void> answered(Session session, String method, int status) {
         if (status == 404 || "DELETE".equals(method) && status / 100 == 2) {
-            store.remove(session);
+            return store.remove(session).otherwise((Void) null);
         }
+        return Future.succeededFuture();
     }
 
     /**

@@ -81,6 +81,7 @@ public final class PassthroughProxy implements McpEndpoint {
     private final Relay relay;
     private final ModernTraffic modern;
     private final BoundSessions bound;
+    private final IssuedSessions issued;
 
     /**
      * @param access   the route's tool ACLs (which filter its tool lists), or null when it has none
@@ -107,6 +108,7 @@ public final class PassthroughProxy implements McpEndpoint {
                 this::link, eras.upstreamEra());
         this.bound = new BoundSessions(eras.bindsSessions(), eras.endpoint() + "/bound", settings.target().service(),
                 eras.store(), eras.sessionTtlSeconds(), eras.clock());
+        this.issued = new IssuedSessions(bound, this::link);
     }
 
     /**
@@ -349,87 +351,32 @@ public final class PassthroughProxy implements McpEndpoint {
             } else {
                 HttpClientResponse upstream = answer.result();
                 observation.upstreamAnswered(upstream.statusCode());
-                if (boundSession != null) {
-                    bound.answered(boundSession, call.method(), upstream.statusCode());
+                // a session the server ended is unknown here before the client hears of it: its next request,
+                // on any instance, gets the gateway's 404 and never reaches the server
+                Future<Void> unbound = boundSession == null ? Future.succeededFuture()
+                        : bound.answered(boundSession, call.method(), upstream.statusCode());
+                if (!unbound.isComplete()) {
+                    upstream.pause();
                 }
-                String opened = bound.opened(exchange, boundSession, upstream);
-                if (opened == null || !BoundSessions.bindable(upstream)) {
-                    if (opened != null) {
-                        endedAfterAnswer(exchange, received, opened); // an error's: its id is withheld
+                unbound.onComplete(done -> {
+                    String opened = bound.opened(exchange, boundSession, upstream);
+                    if (opened == null) {
+                        relay.relay(request, upstream, rewrites, answerHeaders, session, number, silence, recorder,
+                                failed);
+                        upstream.resume();
+                    } else {
+                        issued.relay(exchange, received, opened, upstream, answerHeaders,
+                                issuedHeaders -> relay.relay(request, upstream, rewrites, issuedHeaders, session,
+                                        number, silence, recorder, failed),
+                                () -> {
+                                    silence.stop();
+                                    unforwarded(session, number, received);
+                                });
                     }
-                    relay.relay(request, upstream, rewrites, opened == null ? answerHeaders
-                            : BoundSessions.withoutId(answerHeaders), session, number, silence, recorder, failed);
-                } else {
-                    relayIssued(exchange, received, opened, upstream, answerHeaders,
-                            issuedHeaders -> relay.relay(request, upstream, rewrites, issuedHeaders, session, number,
-                                    silence, recorder, failed),
-                            () -> {
-                                silence.stop();
-                                unforwarded(session, number, received);
-                            });
-                }
+                });
             }
         });
         return Future.succeededFuture();
-    }
-
-    /**
-     * Relays a successful answer that opened a session for an identified caller (to its {@code initialize},
-     * or to whatever request a server opens one on) under the id the route's store issued for the server's
-     * ({@link BoundSessions}). The answer waits while the store is asked; when it
-     * cannot issue one, the client gets the gateway's error and the server's session is ended.
-     */
-    private void relayIssued(Exchange exchange, Buffer received, String opened, HttpClientResponse upstream,
-                             Relay.HeaderRewrite answerHeaders, Consumer<Relay.HeaderRewrite> relayed,
-                             Runnable refused) {
-        upstream.pause();
-        bound.issue(exchange, received, opened).onComplete(issued -> {
-            HttpServerResponse response = exchange.request().response();
-            boolean gone = response.ended() || response.closed(); // the client left, or the read timeout answered
-            if (issued.failed() && !gone && !BoundSessions.onlyInitialize(received)) {
-                // the server ran more than an initialize (a call, say): its answer goes to the client, whom an error
-                // would have run it again, without the session it cannot go on in
-                endedAfterAnswer(exchange, received, opened);
-                relayed.accept(BoundSessions.withoutId(answerHeaders));
-                upstream.resume();
-                return;
-            }
-            if (issued.failed() || gone) {
-                if (issued.succeeded()) {
-                    bound.forget(issued.result());
-                }
-                refused.run();
-                upstream.request().reset();
-                // best effort, with the version the client asked for (the answer naming the one agreed is unread):
-                // else the server keeps the session until its own timeout
-                link(exchange).delete(opened, BoundSessions.requestedVersion(exchange, received));
-                if (!gone) {
-                    ErrorResponses.mcp(response, issued.cause() instanceof GatewayException refusal ? refusal.error()
-                            : new GatewayError.SessionsUnavailable());
-                }
-                return;
-            }
-            String id = issued.result().id();
-            relayed.accept(headers -> {
-                if (answerHeaders != null) {
-                    answerHeaders.rewrite(headers);
-                }
-                // last: a session opened in a bound one (an initialize sent with its id) is the one the client must get
-                headers.set("mcp-session-id", id);
-            });
-            upstream.resume();
-        });
-    }
-
-    /**
-     * Ends the server's session {@code opened} once the answer that opened it is over: its id was withheld from
-     * the client, and nobody else can end it (else the server keeps it until its own timeout). Best effort, with
-     * the version the client asked for.
-     */
-    private void endedAfterAnswer(Exchange exchange, Buffer received, String opened) {
-        UpstreamLink link = link(exchange);
-        String version = BoundSessions.requestedVersion(exchange, received);
-        exchange.request().response().endHandler(v -> link.delete(opened, version));
     }
 
     private MultiMap upstreamHeaders(Exchange exchange) {
