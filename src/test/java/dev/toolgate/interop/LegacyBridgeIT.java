@@ -116,13 +116,9 @@ class LegacyBridgeIT {
         assertThat(out.at("/results/0/content/0/text").asText()).isEqualTo("Hello, Ada!");
     }
 
-    /**
-     * On a prefix route a caller can ask at any path under it; what the server says there (a 404 to the era probe)
-     * is no finding about the route's own path: modern clients of the server's endpoint still go through as they are.
-     */
-    @Test
-    void aModernRequestAtAnotherPathUnderTheRouteDoesNotDecideTheRoutesEra() {
-        try (TestGateway fresh = TestGateway.start("""
+    /** A gateway of its own, whose findings about the server's era no other test has made. */
+    private static TestGateway fresh() {
+        return TestGateway.start("""
                 _format_version: "3.0"
                 services:
                   - name: modern-only
@@ -133,7 +129,42 @@ class LegacyBridgeIT {
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
-                """.formatted(modernOnly.mcp()))) {
+                """.formatted(modernOnly.mcp()));
+    }
+
+    @Test
+    void aLegacyClientWhoseEndpointHasAQueryIsBridgedThroughItsWholeSession() {
+        try (TestGateway fresh = fresh()) {
+            JsonNode out = node.typescriptSdk(java.net.URI.create(fresh.proxy("/mcp") + "?tenant=a"), "call", "echo",
+                    "{\"message\":\"queried\"}").ok();
+
+            assertThat(out.at("/result/content/0/text").asText()).isEqualTo("Echo: queried");
+        }
+    }
+
+    /** What the gateway keeps of the server's era is bounded; a bridged session does not depend on it. */
+    @Test
+    void aBridgedSessionOutlivesAFloodOfRequestsAtOtherPathsUnderTheRoute() {
+        try (TestGateway fresh = fresh()) {
+            McpHttp legacy = new McpHttp(fresh.proxy("/mcp"));
+            assertThat(legacy.initialize("2025-11-25").status()).isEqualTo(200);
+            for (int i = 0; i < 70; i++) {
+                new ModernHttp(fresh.proxy("/mcp/p" + i)).request("tools/list", "{}");
+            }
+
+            McpHttp.Response listed = legacy.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+            assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+            assertThat(listed.json().at("/result/tools").findValuesAsText("name")).contains("echo");
+        }
+    }
+
+    /**
+     * On a prefix route a caller can ask at any path under it; what the server says there (a 404 to the era probe)
+     * is no finding about the route's own path: modern clients of the server's endpoint still go through as they are.
+     */
+    @Test
+    void aModernRequestAtAnotherPathUnderTheRouteDoesNotDecideTheRoutesEra() {
+        try (TestGateway fresh = fresh()) {
             McpHttp.Response elsewhere = new ModernHttp(fresh.proxy("/mcp/nowhere")).request("tools/list", "{}");
             assertThat(elsewhere.status()).as(elsewhere.toString()).isNotEqualTo(200);
 

@@ -45,6 +45,9 @@ import java.util.function.Predicate;
  */
 final class LegacyBridge {
 
+    /** Marks the ids of the bridge's sessions, which clients hold as they hold a server's. */
+    static final String ID_PREFIX = "b.";
+
     /** Rounds of input one call may take before the gateway gives up on it. */
     static final int MAX_ROUNDS = 10;
 
@@ -191,11 +194,19 @@ final class LegacyBridge {
             return store.create(draft, sessionTtlSeconds, exchange.clientAddress())
                     .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
                     .compose(session -> {
-                        exchange.request().response().putHeader("mcp-session-id", session.id());
+                        exchange.request().response().putHeader("mcp-session-id", ID_PREFIX + session.id());
                         return new ClientAnswer(exchange.request().response(), r.id(), observed)
                                 .finish(JsonRpc.result(r.id(), result));
                     });
         });
+    }
+
+    /**
+     * Whether {@code id} names one of the bridge's sessions (by its mark, {@link #ID_PREFIX}): a request naming
+     * one goes to the bridge whatever the gateway knows of the server's era now.
+     */
+    static boolean issued(String id) {
+        return id != null && id.startsWith(ID_PREFIX);
     }
 
     /** The caller's bridged session the exchange names; fails as unknown when it is not one of the caller's. */
@@ -204,15 +215,19 @@ final class LegacyBridge {
         if (id == null || id.isEmpty()) {
             throw new GatewayException(new GatewayError.MissingSession());
         }
+        if (!issued(id)) {
+            return Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()));
+        }
         // a session bound to another caller does not exist for this one, nor does it stay alive for it
-        return store.find(id, endpoint, exchange.principal().sessionOwner()).transform(found -> {
-            if (found.failed()) {
-                return Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable()));
-            }
-            return found.result() == null
-                    ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
-                    : Future.succeededFuture(found.result());
-        });
+        return store.find(id.substring(ID_PREFIX.length()), endpoint, exchange.principal().sessionOwner())
+                .transform(found -> {
+                    if (found.failed()) {
+                        return Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable()));
+                    }
+                    return found.result() == null
+                            ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
+                            : Future.succeededFuture(found.result());
+                });
     }
 
     /** One round: the request as a 2026-07-28 request, with the answers of the round before. */

@@ -61,7 +61,7 @@ final class ModernTraffic {
     Future<Boolean> legacy(Exchange exchange, Buffer body, PassthroughAccess access, Consumer<byte[]> observed) {
         boolean opens = mayBridgeLegacy && opensSession(exchange, body);
         UpstreamEras.Place place = UpstreamEras.Place.of(exchange);
-        if (!mayBridgeLegacy || !opens && eras.knownLegacy(place)) {
+        if (!mayBridgeLegacy || !opens && !LegacyBridge.issued(exchange.sessionId()) && eras.knownLegacy(place)) {
             return Future.succeededFuture(false);
         }
         UpstreamLink link = links.apply(exchange);
@@ -75,7 +75,8 @@ final class ModernTraffic {
      * route's policies, so that what is forwarded has its session checked first.
      */
     boolean mayBridge(Exchange exchange, Buffer body) {
-        return mayBridgeLegacy && (!eras.knownLegacy(UpstreamEras.Place.of(exchange)) || opensSession(exchange, body));
+        return mayBridgeLegacy && (LegacyBridge.issued(exchange.sessionId()) || opensSession(exchange, body)
+                || !eras.knownLegacy(UpstreamEras.Place.of(exchange)));
     }
 
     /**
@@ -86,11 +87,15 @@ final class ModernTraffic {
      */
     Future<Boolean> bridgedSession(Exchange exchange, Buffer body) {
         String id = exchange.sessionId();
-        if (!mayBridgeLegacy || eras.knownLegacy(UpstreamEras.Place.of(exchange)) || id == null || id.isEmpty()
-                || opensSession(exchange, body)) {
+        if (!mayBridgeLegacy || id == null || id.isEmpty() || opensSession(exchange, body)) {
             return Future.succeededFuture(false);
         }
-        return legacy.session(exchange).map(true);
+        if (LegacyBridge.issued(id)) {
+            return legacy.session(exchange).map(true);
+        }
+        // another id is the server's, unless the server speaks only the modern era: the bridge refuses it then
+        return eras.knownLegacy(UpstreamEras.Place.of(exchange)) ? Future.succeededFuture(false)
+                : legacy.session(exchange).map(true);
     }
 
     /** True for a POST whose body is an {@code initialize} request (the legacy era's first message). */
