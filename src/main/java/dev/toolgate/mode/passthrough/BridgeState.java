@@ -16,11 +16,9 @@ import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Where a bridged request waits between two rounds: the legacy server asked the client something
@@ -93,33 +91,34 @@ record BridgeState(String session, String version, String call, String lastEvent
     }
 
     /**
-     * Who is calling, as far as the upstream session and a round's state are bound to it: the consumer
-     * and credential authentication found, and the credentials the client sends the server itself, which a
-     * server may check only when a session opens: {@code Authorization}, cookies, headers named as keys,
-     * tokens or secrets are ({@code X-API-Key}, {@code X-Auth-Token}...), and the query ({@code ?api_key=}).
+     * Who is calling, as far as a round's state and the bridge's bound on sessions per caller go: the consumer
+     * and credential authentication found, and the credential the client sends the server itself.
      */
     static String caller(Exchange exchange) {
         var principal = exchange.principal();
-        StringBuilder identity = new StringBuilder()
-                .append(principal.consumer() == null ? "" : principal.consumer().id()).append('\n')
-                .append(principal.credential() == null ? "" : principal.credential().id()).append('\n')
-                .append(exchange.request().query()).append('\n');
-        new TreeMap<>(credentials(exchange)).forEach((name, value) -> identity.append(name).append(':').append(value)
-                .append('\n'));
-        return digest(identity.toString());
+        String identity = (principal.consumer() == null ? "" : principal.consumer().id()) + "\n"
+                + (principal.credential() == null ? "" : principal.credential().id()) + "\n"
+                + String.valueOf(exchange.header("authorization"));
+        return digest(identity);
     }
 
-    private static Map<String, String> credentials(Exchange exchange) {
-        Map<String, String> found = new HashMap<>();
-        for (Map.Entry<String, String> header : exchange.request().headers()) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!name.startsWith("mcp-") && (name.equals("cookie") || name.contains("auth") || name.contains("key")
-                    || name.contains("token") || name.contains("secret"))) {
-                found.merge(name, header.getValue(), (a, b) -> a + "," + b);
-            }
+    /**
+     * The credentials a client sends the server itself besides {@code Authorization}, which a server may check
+     * only when a session opens: two clients sending different ones do not share a session. Named headers only
+     * (those that vary with each request, as an {@code Idempotency-Key} does, would open a session each), and
+     * the query ({@code ?api_key=}).
+     */
+    static String credentials(Exchange exchange) {
+        StringBuilder sent = new StringBuilder().append(exchange.request().query());
+        for (String name : CREDENTIAL_HEADERS) {
+            sent.append('\n').append(exchange.request().headers().getAll(name));
         }
-        return found;
+        return sent.toString();
     }
+
+    /** Headers that carry an API's key or token by common convention. */
+    private static final List<String> CREDENTIAL_HEADERS = List.of("cookie", "x-api-key", "api-key", "apikey",
+            "x-auth-token", "x-access-token");
 
     /** The request a round belongs to: method, name or uri, arguments. */
     static String fingerprint(JsonRpcMessage.Request request) {

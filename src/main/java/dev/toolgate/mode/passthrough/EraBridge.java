@@ -81,7 +81,8 @@ final class EraBridge {
         // do, and a client that varies its version per request would open a session upstream for each
         // Of the capabilities, those the server is told (LegacySessions.FORWARDED): others change nothing upstream.
         String caller = BridgeState.caller(exchange);
-        String key = BridgeState.digest(caller + "\n" + Json.text(LegacySessions.forwarded(modern.meta())) + "\n"
+        String key = BridgeState.digest(caller + "\n" + BridgeState.credentials(exchange) + "\n"
+                + Json.text(LegacySessions.forwarded(modern.meta())) + "\n"
                 + (modern.meta().clientInfo() == null ? "" : modern.meta().clientInfo().path("name").asText()));
         ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);
         Call call = new Call(exchange, modern, link, answer, caller, key, shows);

@@ -278,6 +278,18 @@ class EraBridgeUpstreamSessionsIT {
     }
 
     @Test
+    void aHeaderThatVariesWithEachRequestOpensNoSessionOfItsOwn() {
+        int before = opened.get();
+        for (int i = 0; i < 5; i++) {
+            ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"), Map.of("idempotency-key", "request-" + i,
+                    "x-request-token", "t" + i));
+            assertThat(list(modern, "{\"experimental\":{\"idempotent\":true}}", "1").status()).isEqualTo(200);
+        }
+
+        assertThat(opened.get() - before).as("sessions opened at the server").isEqualTo(1);
+    }
+
+    @Test
     void capabilitiesTheServerIsNotToldOfOpenNoSessionOfTheirOwn() {
         ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
         int before = opened.get();
