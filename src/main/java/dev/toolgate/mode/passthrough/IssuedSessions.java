@@ -4,6 +4,8 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.pipeline.Exchange;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
@@ -36,11 +38,13 @@ final class IssuedSessions {
      * answer may come paused; it flows once relayed.
      *
      * @param relayed relays the answer with the given rewrite of its headers
+     * @param closed  completes when the client's connection or stream closes
      */
     void relay(Exchange exchange, Buffer received, String opened, HttpClientResponse upstream,
-               Relay.HeaderRewrite answerHeaders, Consumer<Relay.HeaderRewrite> relayed, Runnable refused) {
+               Relay.HeaderRewrite answerHeaders, Consumer<Relay.HeaderRewrite> relayed, Runnable refused,
+               Future<Void> closed) {
         if (!BoundSessions.bindable(upstream)) {
-            endedAfterAnswer(exchange, received, opened); // an error's: binding each would let errors fill the store
+            endedAfterAnswer(exchange, received, opened, closed); // an error's: binding each would let errors fill the store
             relayed.accept(BoundSessions.withoutId(answerHeaders));
             upstream.resume();
             return;
@@ -52,7 +56,7 @@ final class IssuedSessions {
             if (issued.failed() && !gone && !BoundSessions.onlyInitialize(received)) {
                 // the server ran more than an initialize (a call, say): its answer goes to the client, whom an error
                 // would have run it again, without the session it cannot go on in
-                endedAfterAnswer(exchange, received, opened);
+                endedAfterAnswer(exchange, received, opened, closed);
                 relayed.accept(BoundSessions.withoutId(answerHeaders));
                 upstream.resume();
                 return;
@@ -84,10 +88,21 @@ final class IssuedSessions {
         });
     }
 
-    /** Ends the server's session {@code opened} once the answer that opened it is over. Best effort. */
-    private void endedAfterAnswer(Exchange exchange, Buffer received, String opened) {
+    /**
+     * Ends the server's session {@code opened} once the answer that opened it is over: ended, or cut off (over
+     * HTTP/2 a reset stream is told to the close handler only). Best effort.
+     */
+    private void endedAfterAnswer(Exchange exchange, Buffer received, String opened, Future<Void> closed) {
         UpstreamLink link = links.apply(exchange);
         String version = BoundSessions.requestedVersion(exchange, received);
-        exchange.request().response().endHandler(v -> link.delete(opened, version));
+        boolean[] ended = new boolean[1]; // both may come, on the exchange's event loop
+        Handler<Void> end = v -> {
+            if (!ended[0]) {
+                ended[0] = true;
+                link.delete(opened, version);
+            }
+        };
+        exchange.request().response().endHandler(end);
+        closed.onComplete(v -> end.handle(null));
     }
 }

@@ -371,7 +371,7 @@ public final class PassthroughProxy implements McpEndpoint {
                                 () -> {
                                     silence.stop();
                                     unforwarded(session, number, received);
-                                });
+                                }, stop.future());
                     }
                 });
             }

@@ -126,6 +126,36 @@ class PassthroughSessionOpeningIT {
                 .allSatisfy(r -> assertThat(r.header("mcp-session-id")).isEqualTo("failed-session")));
     }
 
+    /** Over HTTP/2 a stream the client resets is told to the gateway as a close, not an end: the session ends too. */
+    @Test
+    void anErrorNamingANewSessionThatAnH2cClientResetsMidwayHasTheSessionEnded() {
+        // a JSON error the server is slow to finish
+        server.onBody("POST /mcp", (request, received) -> request.response().setStatusCode(400).setChunked(true)
+                .putHeader("content-type", "application/json").putHeader("mcp-session-id", "reset-session")
+                .write("{\"jsonrpc\":\"2.0\",\"id\":1,"));
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClientResponse answer = vertx.createHttpClient(
+                            new io.vertx.core.http.HttpClientOptions()
+                                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+                                    .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1")
+                                    .setDefaultPort(gateway.proxy("/").getPort()))
+                    .request(new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+                            .setURI("/bound").addHeader("content-type", "application/json")
+                            .addHeader("accept", McpHttp.ACCEPT_BOTH).addHeader("apikey", "alice-key"))
+                    .compose(request -> request.send(LIST)).await();
+            assertThat(answer.statusCode()).isEqualTo(400);
+            assertThat(answer.getHeader("mcp-session-id")).isNull();
+            answer.request().reset();
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.received())
+                    .filteredOn(r -> r.method().equals("DELETE"))
+                    .singleElement().satisfies(r -> assertThat(r.header("mcp-session-id")).isEqualTo("reset-session")));
+        } finally {
+            vertx.close().await();
+        }
+    }
+
     @Test
     void aCallThatRanButWhoseNewSessionCannotBeKeptGetsItsAnswerWithoutTheServersId() {
         // the call ran: a client told it failed would run it again; it gets the answer, and no session
