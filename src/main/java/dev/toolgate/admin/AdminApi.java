@@ -351,7 +351,7 @@ final class AdminApi {
     }
 
     private static void send(HttpServerRequest request, Response response) {
-        response.headers().forEach(request.response()::putHeader);
+        ErrorResponses.putHeaders(request.response(), response.headers());
         request.response().setStatusCode(response.status()).putHeader("content-type", "application/json; charset=utf-8")
                 .end(Buffer.buffer(Json.bytes(response.body())));
     }

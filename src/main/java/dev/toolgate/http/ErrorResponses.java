@@ -8,6 +8,7 @@ import dev.toolgate.mcp.JsonRpc;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
+import java.util.Map;
 import java.util.Set;
 
 /** Writes a {@link GatewayError} as the {@link ErrorCatalog} says. Nothing else sends errors. */
@@ -58,13 +59,21 @@ public final class ErrorResponses {
             return;
         }
         response.setStatusCode(entry.status()).putHeader("content-type", "application/json");
-        // HTTP/2 forbids connection-specific headers (RFC 9113 8.2.2): a stream has an id, an HTTP/1.x answer none
+        putHeaders(response, entry.headers());
+        response.end(Buffer.buffer(Json.bytes(body)));
+    }
+
+    /**
+     * Puts a catalog entry's {@code headers} on {@code response}, but for those about the connection on an HTTP/2
+     * stream, which HTTP/2 forbids (RFC 9113 8.2.2; Netty resets the stream): a stream has an id, an HTTP/1.x
+     * answer none.
+     */
+    public static void putHeaders(HttpServerResponse response, Map<String, String> headers) {
         boolean http2 = response.streamId() > 0;
-        entry.headers().forEach((name, value) -> {
+        headers.forEach((name, value) -> {
             if (!http2 || !CONNECTION_SPECIFIC.contains(name)) {
                 response.putHeader(name, value);
             }
         });
-        response.end(Buffer.buffer(Json.bytes(body)));
     }
 }

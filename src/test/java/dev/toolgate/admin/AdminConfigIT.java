@@ -361,6 +361,30 @@ class AdminConfigIT {
         assertServes("old");
     }
 
+    /** Over h2c the 415 comes without the Connection header HTTP/1.1 closes with, which HTTP/2 forbids. */
+    @Test
+    void overH2cABodyInAnUnknownContentEncodingIs415Too() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            URI uri = admin.uri("/config");
+            io.vertx.core.http.HttpClientResponse answer = vertx.createHttpClient(
+                            new io.vertx.core.http.HttpClientOptions()
+                                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2)
+                                    .setHttp2ClearTextUpgrade(false).setDefaultHost(uri.getHost())
+                                    .setDefaultPort(uri.getPort()))
+                    .request(new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+                            .setURI("/config").addHeader("content-encoding", "br"))
+                    .compose(request -> request.send(config("new"))).await();
+
+            assertThat(answer.version()).isEqualTo(io.vertx.core.http.HttpVersion.HTTP_2);
+            assertThat(answer.statusCode()).isEqualTo(415);
+            assertThat(answer.headers().names()).doesNotContain("connection");
+        } finally {
+            vertx.close().await();
+        }
+        assertServes("old");
+    }
+
     @Test
     void formWithoutAConfigFieldIs400() {
         AdminHttp.Response response = admin.send("POST", "/config", "application/x-www-form-urlencoded",
