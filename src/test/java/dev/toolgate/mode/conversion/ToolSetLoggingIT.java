@@ -24,34 +24,38 @@ import static org.awaitility.Awaitility.await;
 @Timeout(60)
 class ToolSetLoggingIT {
 
+    /** A conversion-only tool set with {@code logging}, served by a listener that sets none, and {@code extra}. */
+    private static String config(RestUpstream rest, String logging, String extra) {
+        return """
+                _format_version: "3.0"
+                %sservices:
+                  - name: shop
+                    url: %s
+                    routes:
+                      - name: tools
+                        paths: [/api]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [shop-tools]
+                            config:
+                              mode: conversion-only
+                              tools: [{name: list_orders, description: Orders, method: GET, path: /api/orders}]
+                              logging: %s
+                              max_request_body_size: 16384
+                routes:
+                  - name: mcp
+                    paths: [/mcp]
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: shop-tools}}}
+                """.formatted(extra, rest.url(), logging);
+    }
+
     @Test
     void aListenerLogsTheCallsOfAToolSetThatAsksForStatisticsThoughItAsksForNone() throws IOException {
         try (RestUpstream rest = new RestUpstream().json("GET /api/orders", 200, "[]");
              RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
-             TestGateway gateway = TestGateway.start("""
-                     _format_version: "3.0"
-                     plugins:
-                       - {name: http-log, config: {http_endpoint: '%s/logs'}}
-                     services:
-                       - name: shop
-                         url: %s
-                         routes:
-                           - name: tools
-                             paths: [/api]
-                             plugins:
-                               - name: ai-mcp-proxy
-                                 tags: [shop-tools]
-                                 config:
-                                   mode: conversion-only
-                                   tools: [{name: list_orders, description: Orders, method: GET, path: /api/orders}]
-                                   logging: {log_statistics: true}
-                                   max_request_body_size: 16384
-                     routes:
-                       - name: mcp
-                         paths: [/mcp]
-                         plugins:
-                           - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: shop-tools}}}
-                     """.formatted(logs.url(), rest.url()))) {
+             TestGateway gateway = TestGateway.start(config(rest, "{log_statistics: true}",
+                     "plugins:\n  - {name: http-log, config: {http_endpoint: '" + logs.url() + "/logs'}}\n"))) {
             McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
             mcp.initialize("2025-11-25");
             mcp.call("list_orders", "{}");
@@ -72,27 +76,7 @@ class ToolSetLoggingIT {
     @Test
     void theDashboardShowsAListenerLoggingPayloadsWhenItsToolSetAsksForThem() throws Exception {
         try (RestUpstream rest = new RestUpstream().json("GET /api/orders", 200, "[]");
-             TestGateway gateway = TestGateway.start("""
-                     _format_version: "3.0"
-                     services:
-                       - name: shop
-                         url: %s
-                         routes:
-                           - name: tools
-                             paths: [/api]
-                             plugins:
-                               - name: ai-mcp-proxy
-                                 tags: [shop-tools]
-                                 config:
-                                   mode: conversion-only
-                                   tools: [{name: list_orders, description: Orders, method: GET, path: /api/orders}]
-                                   logging: {log_payloads: true}
-                     routes:
-                       - name: mcp
-                         paths: [/mcp]
-                         plugins:
-                           - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: shop-tools}}}
-                     """.formatted(rest.url()))) {
+             TestGateway gateway = TestGateway.start(config(rest, "{log_payloads: true}", ""))) {
             HttpResponse<String> overview = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(gateway.admin("/dashboard/overview")).build(),
                     HttpResponse.BodyHandlers.ofString());
