@@ -45,8 +45,11 @@ import java.util.function.Predicate;
  */
 final class LegacyBridge {
 
-    /** Marks the ids of the bridge's sessions, which clients hold as they hold a server's. */
-    static final String ID_PREFIX = "b.";
+    /**
+     * Marks the ids of the bridge's sessions, which clients hold as they hold a server's: unlike any a server
+     * issues (UUIDs, hex, base64), since on a route that binds no sessions a client holds the server's own.
+     */
+    static final String ID_PREFIX = "tg-bridge.";
 
     /** Rounds of input one call may take before the gateway gives up on it. */
     static final int MAX_ROUNDS = 10;
