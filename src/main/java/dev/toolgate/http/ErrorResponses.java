@@ -9,13 +9,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.util.Map;
-import java.util.Set;
 
 /** Writes a {@link GatewayError} as the {@link ErrorCatalog} says. Nothing else sends errors. */
 public final class ErrorResponses {
-
-    /** Headers about the connection, which only HTTP/1.x answers carry. */
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "upgrade", "keep-alive");
 
     private ErrorResponses() {
     }
@@ -65,13 +61,12 @@ public final class ErrorResponses {
 
     /**
      * Puts a catalog entry's {@code headers} on {@code response}, but for those about the connection on an HTTP/2
-     * stream, which HTTP/2 forbids (RFC 9113 8.2.2; Netty resets the stream): a stream has an id, an HTTP/1.x
-     * answer none.
+     * stream, which HTTP/2 forbids ({@link ConnectionHeaders}).
      */
     public static void putHeaders(HttpServerResponse response, Map<String, String> headers) {
-        boolean http2 = response.streamId() > 0;
+        boolean http2 = ConnectionHeaders.http2(response);
         headers.forEach((name, value) -> {
-            if (!http2 || !CONNECTION_SPECIFIC.contains(name)) {
+            if (!http2 || !ConnectionHeaders.forbiddenOverHttp2(name, value)) {
                 response.putHeader(name, value);
             }
         });

@@ -36,7 +36,8 @@ class TransformersIT {
                 .end("{\"id\":42,\"name\":\"bolt\",\"internal_cost\":3.5}"));
         mcpServer = new RestUpstream().on("POST /pass", r -> r.response().setStatusCode(200)
                 .putHeader("content-type", "application/json").putHeader("x-upstream-secret", "leak")
-                .end("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}"));
+                .end("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}"))
+                .json("POST /closing", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -103,6 +104,17 @@ class TransformersIT {
                           - name: response-transformer
                             config:
                               remove: {headers: [x-upstream-secret]}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                      - name: closing
+                        paths: [/closing]
+                        strip_path: false
+                        plugins:
+                          - name: response-transformer
+                            config:
+                              add:
+                                headers: ["Connection:close", "Keep-Alive:timeout=5", "Proxy-Connection:close",
+                                          "Transfer-Encoding:chunked", "Upgrade:TLS/1.2", "TE:gzip", "x-via:toolgate"]
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
                 routes:
@@ -203,6 +215,31 @@ class TransformersIT {
         assertThat(received.header("x-gateway")).isEqualTo("toolgate");
         assertThat(received.query()).isEqualTo("tenant=acme");
         assertThat(received.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+    }
+
+    @Test
+    void overH2cHeadersAboutTheConnectionThatAResponseTransformerAddsAreLeftOutAndTheAnswerArrives() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClientAgent h2c = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                    .setDefaultHost("127.0.0.1").setDefaultPort(gateway.gateway().proxyPort()));
+            Map.Entry<io.vertx.core.http.HttpClientResponse, String> answer = h2c.request(
+                            new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+                                    .setURI("/closing").addHeader("content-type", "application/json")
+                                    .addHeader("accept", McpHttp.ACCEPT_BOTH))
+                    .compose(request -> request.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"))
+                    .compose(response -> response.body().map(body -> Map.entry(response, body.toString()))).await();
+
+            assertThat(answer.getKey().version()).isEqualTo(io.vertx.core.http.HttpVersion.HTTP_2);
+            assertThat(answer.getKey().statusCode()).isEqualTo(200);
+            assertThat(answer.getValue()).contains("\"tools\":[]");
+            assertThat(answer.getKey().headers().get("x-via")).isEqualTo("toolgate");
+            assertThat(answer.getKey().headers().names()).doesNotContain("connection", "keep-alive", "proxy-connection",
+                    "transfer-encoding", "upgrade", "te");
+        } finally {
+            vertx.close().await();
+        }
     }
 
     @Test

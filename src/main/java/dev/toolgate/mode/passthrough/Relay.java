@@ -1,5 +1,6 @@
 package dev.toolgate.mode.passthrough;
 
+import dev.toolgate.http.ConnectionHeaders;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.observe.TapEvent;
@@ -50,6 +51,8 @@ final class Relay {
         ForwardedHeaders.copyResponse(answer.headers(), response.headers());
         if (headers != null) {
             headers.rewrite(response.headers());
+            // the upstream's own were left out above; a response-transformer may add them again
+            ConnectionHeaders.leaveOutOverHttp2(response);
         }
         String type = answer.getHeader("content-type");
         boolean sse = MediaTypes.isEventStream(type);
