@@ -146,6 +146,50 @@ class GracefulStopIT {
     }
 
     @Test
+    void overH2cEveryPassthroughServerStreamOfAConnectionEndsAtOnceNotOnlyTheLastOpened() {
+        java.util.concurrent.atomic.AtomicInteger upstreamClosed = new java.util.concurrent.atomic.AtomicInteger();
+        upstream.on("GET /server", request -> {
+            request.response().setChunked(true).putHeader("content-type", "text/event-stream").write(": open\n\n");
+            request.connection().closeHandler(v -> upstreamClosed.incrementAndGet());
+        });
+        Vertx client = Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClientAgent h2c = client.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                    .setDefaultHost("127.0.0.1").setDefaultPort(gateway.gateway().proxyPort()));
+            java.util.List<CompletableFuture<Void>> ended = new java.util.ArrayList<>();
+            java.util.Set<io.vertx.core.http.HttpConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            for (String session : java.util.List.of("upstream-session-1", "upstream-session-2")) {
+                CompletableFuture<Void> end = new CompletableFuture<>();
+                io.vertx.core.http.HttpClientResponse response = h2c.request(new io.vertx.core.http.RequestOptions()
+                                .setURI("/server").addHeader("accept", "text/event-stream")
+                                .addHeader("mcp-session-id", session))
+                        .compose(request -> {
+                            connections.add(request.connection());
+                            return request.send();
+                        }).await();
+                assertThat(response.statusCode()).isEqualTo(200);
+                response.handler(chunk -> { });
+                response.endHandler(v -> end.complete(null));
+                response.exceptionHandler(end::completeExceptionally);
+                ended.add(end);
+            }
+            assertThat(connections).as("both streams on one connection").hasSize(1);
+            long started = System.nanoTime();
+
+            stopping(Duration.ofSeconds(20)).join();
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            for (CompletableFuture<Void> end : ended) {
+                assertThat(end).succeedsWithin(Duration.ofSeconds(5));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> upstreamClosed.get() == 2);
+        } finally {
+            client.close().await();
+        }
+    }
+
+    @Test
     void anOpenNotificationStreamEndsAtOnceInsteadOfHoldingTheStop() {
         try (SseStream stream = SseStream.open(gateway.proxy("/mcp"), mcp.sessionId())) {
             assertThat(stream.status()).isEqualTo(200);

@@ -1,6 +1,7 @@
 package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.http.ConnectionHeaders;
+import dev.toolgate.http.ConnectionShutdown;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.observe.TapEvent;
@@ -155,10 +156,8 @@ final class Relay {
      * grace period for it.
      */
     private static void endWhenTheGatewayStops(HttpServerRequest request, HttpClientResponse answer) {
-        request.connection().shutdownHandler(v -> {
-            if (!request.response().ended()) {
-                request.response().end();
-            }
+        ConnectionShutdown.onShutdown(request, () -> {
+            request.response().end();
             answer.request().reset();
         });
     }
