@@ -72,8 +72,9 @@ public final class BodyReader {
                         "Content-Length is not a number")));
             }
         }
-        if (request.version() == HttpVersion.HTTP_1_1 && "100-continue".equalsIgnoreCase(request.getHeader("expect"))) {
-            // RFC 9110 §10.1.1: the client waits for this (or a final answer) before sending the body
+        if (request.version() != HttpVersion.HTTP_1_0 && "100-continue".equalsIgnoreCase(request.getHeader("expect"))) {
+            // RFC 9110 §10.1.1: the client waits for this (or a final answer) before sending the body; over h2c
+            // too, where the 100 is a HEADERS frame of its own (RFC 9113 §8.1); HTTP/1.0 knows no interim answer
             request.response().writeContinue();
         }
         Promise<Buffer> promise = Promise.promise();

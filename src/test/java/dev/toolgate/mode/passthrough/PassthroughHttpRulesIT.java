@@ -562,6 +562,36 @@ class PassthroughHttpRulesIT {
     }
 
     @Test
+    void anH2cClientThatExpects100ContinueIsToldToContinueBeforeItSendsTheBody() {
+        // RFC 9110 10.1.1 holds for HTTP/2 as well: the client's HEADERS frame waits for the 100 (RFC 9113 8.1)
+        byte[] body = padded(2048);
+        io.vertx.core.http.HttpClientAgent h2c = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                .setDefaultHost("127.0.0.1").setDefaultPort(port));
+        try {
+            io.vertx.core.http.HttpClientRequest request = h2c.request(new io.vertx.core.http.RequestOptions()
+                    .setMethod(io.vertx.core.http.HttpMethod.POST).setURI("/strip/mcp")
+                    .addHeader("content-type", "application/json").addHeader("accept", McpHttp.ACCEPT_BOTH)
+                    .addHeader("content-length", Integer.toString(body.length))
+                    .addHeader("expect", "100-continue")).await();
+            io.vertx.core.Promise<Void> told = io.vertx.core.Promise.promise();
+            request.continueHandler(v -> told.tryComplete());
+            request.sendHead().await();
+            vertx.setTimer(1_000, id -> told.tryFail("no 100 Continue within 1 s to a request head with Expect: "
+                    + "100-continue (the client has to guess that it should send the body anyway)"));
+            told.future().await();
+            io.vertx.core.http.HttpClientResponse response = request.end(Buffer.buffer(body))
+                    .compose(v -> request.response()).await();
+
+            assertThat(response.version()).isEqualTo(io.vertx.core.http.HttpVersion.HTTP_2);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(upstream.next().body()).hasSize(2048);
+        } finally {
+            h2c.close().await();
+        }
+    }
+
+    @Test
     void anUpstreamThatIsDownGets502WithAJsonRpcError() {
         McpHttp.Response response = new McpHttp(gateway.proxy("/down")).post(BODY);
 
