@@ -14,6 +14,7 @@ import dev.toolgate.mode.ModernRequest;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServerResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -167,8 +168,10 @@ final class EraBridge {
         UpstreamLink.Stream stream = answer.stream();
         Promise<Void> done = Promise.promise();
         boolean[] answered = {false};
-        call.exchange().request().response().closeHandler(v -> {
-            if (!done.future().isComplete()) {
+        HttpServerResponse response = call.exchange().request().response();
+        response.closeHandler(v -> {
+            // over h2c this runs when any stream closes, an answered one too (done follows the answer's write)
+            if (!done.future().isComplete() && !response.ended()) {
                 // 2026-07-28: closing the response cancels the request; a legacy server is told so
                 var cancelled = JsonRpc.notification("notifications/cancelled",
                         Json.object().set("requestId", upstreamId));
