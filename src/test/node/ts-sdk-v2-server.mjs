@@ -80,8 +80,8 @@ const handler = createMcpHandler(server, { legacy });
 
 // node:http in front of the handler's web-standard face
 http.createServer(async (req, res) => {
-    // an endpoint at one path, as real servers have: anything else is not found
-    if (req.url.split('?')[0] !== '/mcp') {
+    // an endpoint at one path, as real servers have: anything else is not found, as is a tenant it does not have
+    if (req.url.split('?')[0] !== '/mcp' || req.url.includes('tenant=nobody')) {
         res.writeHead(404, { 'content-type': 'text/plain' });
         res.end('Not Found');
         return;

@@ -142,6 +142,20 @@ class LegacyBridgeIT {
         }
     }
 
+    /** A query the client chose may make the server answer anything: what it answers then is kept for nobody. */
+    @Test
+    void aModernRequestWhoseQueryTheServerRefusesDoesNotDecideTheEraOfItsPath() {
+        try (TestGateway fresh = fresh()) {
+            McpHttp.Response refused = new ModernHttp(java.net.URI.create(fresh.proxy("/mcp") + "?tenant=nobody"))
+                    .request("tools/list", "{}");
+            assertThat(refused.status()).as(refused.toString()).isNotEqualTo(200);
+
+            JsonNode out = node.typescriptSdkV2(fresh.proxy("/mcp"), "modern", Map.of("TOOLGATE_ELICITATION",
+                    "{\"name\":\"Ada\"}"), "call", "confirm", "{}").ok();
+            assertThat(out.at("/results/0/content/0/text").asText()).isEqualTo("Hello, Ada!");
+        }
+    }
+
     /** What the gateway keeps of the server's era is bounded; a bridged session does not depend on it. */
     @Test
     void aBridgedSessionOutlivesAFloodOfRequestsAtOtherPathsUnderTheRoute() {

@@ -90,9 +90,13 @@ record BridgeState(String session, String version, String call, String lastEvent
         }
     }
 
+    /** Headers that carry an API's key or token by common convention. */
+    private static final List<String> KEY_HEADERS = List.of("x-api-key", "api-key", "apikey", "x-auth-token",
+            "x-access-token");
+
     /**
-     * Who is calling, as far as a round's state and the bridge's bound on sessions per caller go: the consumer
-     * and credential authentication found, and the credential the client sends the server itself.
+     * Who is calling, as far as a round's state goes: the consumer and credential authentication found, and the
+     * credential the client sends the server itself.
      */
     static String caller(Exchange exchange) {
         var principal = exchange.principal();
@@ -103,22 +107,26 @@ record BridgeState(String session, String version, String call, String lastEvent
     }
 
     /**
-     * The credentials a client sends the server itself besides {@code Authorization}, which a server may check
-     * only when a session opens: two clients sending different ones do not share a session. Named headers only
-     * (those that vary with each request, as an {@code Idempotency-Key} does, would open a session each), and
-     * the query ({@code ?api_key=}).
+     * Who holds the era bridge's sessions, each at most its share: the {@link #caller}, and the key a client
+     * sends the server in a header named as one ({@code X-API-Key}...), which a server may check only when a
+     * session opens. Named headers only: one that varies with each request (an {@code Idempotency-Key}) would
+     * make each request another holder.
      */
-    static String credentials(Exchange exchange) {
-        StringBuilder sent = new StringBuilder().append(exchange.request().query());
-        for (String name : CREDENTIAL_HEADERS) {
-            sent.append('\n').append(exchange.request().headers().getAll(name));
+    static String holder(Exchange exchange) {
+        StringBuilder identity = new StringBuilder(caller(exchange));
+        for (String name : KEY_HEADERS) {
+            identity.append('\n').append(exchange.request().headers().getAll(name));
         }
-        return sent.toString();
+        return digest(identity.toString());
     }
 
-    /** Headers that carry an API's key or token by common convention. */
-    private static final List<String> CREDENTIAL_HEADERS = List.of("cookie", "x-api-key", "api-key", "apikey",
-            "x-auth-token", "x-access-token");
+    /**
+     * What else a client sends the server that may identify it (its cookies, its query, as {@code ?api_key=}):
+     * two holders' clients sending different ones do not share a session, though they share the holder's bound.
+     */
+    static String credentials(Exchange exchange) {
+        return exchange.request().query() + "\n" + exchange.request().headers().getAll("cookie");
+    }
 
     /** The request a round belongs to: method, name or uri, arguments. */
     static String fingerprint(JsonRpcMessage.Request request) {

@@ -61,7 +61,7 @@ final class EraBridge {
     }
 
     /** One bridged request and what it needs along the way. */
-    private record Call(Exchange exchange, ModernRequest modern, UpstreamLink link, ClientAnswer answer, String caller,
+    private record Call(Exchange exchange, ModernRequest modern, UpstreamLink link, ClientAnswer answer, String holder,
                         String key, Predicate<String> shows) {
         JsonRpcMessage.Request request() {
             return modern.request();
@@ -80,16 +80,16 @@ final class EraBridge {
         // each of up to LegacySessions.MAX_SESSIONS sessions (whole, a megabyte each). The client's name, not its
         // version or the rest of its info: what the server offers depends on who the client is and what it can
         // do, and a client that varies its version per request would open a session upstream for each
-        // Of the capabilities, those the server is told (LegacySessions.FORWARDED): others change nothing upstream.
-        String caller = BridgeState.caller(exchange);
-        String key = BridgeState.digest(caller + "\n" + BridgeState.credentials(exchange) + "\n"
+        // Of the capabilities, those the server is told (LegacySessions.forwarded): others change nothing upstream.
+        String holder = BridgeState.holder(exchange);
+        String key = BridgeState.digest(holder + "\n" + BridgeState.credentials(exchange) + "\n"
                 + Json.text(LegacySessions.forwarded(modern.meta())) + "\n"
                 + (modern.meta().clientInfo() == null ? "" : modern.meta().clientInfo().path("name").asText()));
         ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);
-        Call call = new Call(exchange, modern, link, answer, caller, key, shows);
+        Call call = new Call(exchange, modern, link, answer, holder, key, shows);
         JsonNode params = modern.request().params();
         Future<Void> done = switch (modern.request().method()) {
-            case "server/discover" -> sessions.of(caller, key, link, modern.meta())
+            case "server/discover" -> sessions.of(holder, key, link, modern.meta())
                     .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(), ModernResults.discover(session.initialize()))));
             case "ping", "initialize", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
                  "subscriptions/listen" -> throw new GatewayException(new GatewayError.UnknownMethod(
@@ -101,7 +101,7 @@ final class EraBridge {
     }
 
     private Future<Void> forward(Call call, boolean retryOn404) {
-        return sessions.of(call.caller(), call.key(), call.link(), call.modern().meta()).compose(session -> {
+        return sessions.of(call.holder(), call.key(), call.link(), call.modern().meta()).compose(session -> {
             JsonNode upstreamId = Json.MAPPER.getNodeFactory().textNode(prefix + ids.incrementAndGet());
             ObjectNode message = JsonRpc.notification(call.request().method(),
                     call.request().params() instanceof ObjectNode p ? ModernMeta.withoutProtocolFields(p) : null);

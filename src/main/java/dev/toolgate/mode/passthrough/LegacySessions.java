@@ -65,7 +65,7 @@ final class LegacySessions {
 
     /**
      * A session being opened or open, the link of the caller that opened it (which ends it), the route and server
-     * whose it is, and the caller's digest ({@code BridgeState.caller}).
+     * whose it is, and who holds it ({@code BridgeState.holder}).
      */
     record Held(Future<Opened> session, UpstreamLink link, LegacySessions owner, String caller) {
 

@@ -87,15 +87,15 @@ final class ModernTraffic {
      */
     Future<Boolean> bridgedSession(Exchange exchange, Buffer body) {
         String id = exchange.sessionId();
-        if (!mayBridgeLegacy || id == null || id.isEmpty() || opensSession(exchange, body)) {
+        if (!mayBridgeLegacy || id == null || id.isEmpty()) {
             return Future.succeededFuture(false);
         }
-        if (LegacyBridge.issued(id)) {
-            return legacy.session(exchange).map(true);
-        }
         // another id is the server's, unless the server speaks only the modern era: the bridge refuses it then
-        return eras.knownLegacy(UpstreamEras.Place.of(exchange)) ? Future.succeededFuture(false)
-                : legacy.session(exchange).map(true);
+        if (!LegacyBridge.issued(id) && eras.knownLegacy(UpstreamEras.Place.of(exchange))
+                || opensSession(exchange, body)) {
+            return Future.succeededFuture(false);
+        }
+        return legacy.session(exchange).map(true);
     }
 
     /** True for a POST whose body is an {@code initialize} request (the legacy era's first message). */

@@ -359,6 +359,10 @@ public final class PassthroughProxy implements McpEndpoint {
                     upstream.pause();
                 }
                 unbound.onComplete(done -> {
+                    if (request.response().ended() || request.response().closed()) {
+                        upstream.request().reset(); // the client left, or the read timeout answered, meanwhile
+                        return;
+                    }
                     String opened = bound.opened(exchange, boundSession, upstream);
                     if (opened == null) {
                         relay.relay(request, upstream, rewrites, answerHeaders, session, number, silence, recorder,

@@ -26,9 +26,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>A finding holds for the path it was made at ({@link Place}), for {@link #REMEMBER_MILLIS}: a prefix
  * route serves every path under it, and what the server says at one (a 404 at {@code /mcp/nowhere}) says
- * nothing of another. At most {@link #PLACES} paths are kept, the least recently used dropped: a client
- * naming many paths costs probes. A bridged legacy session is known by its id ({@link LegacyBridge#issued}),
- * not by a finding, so a dropped one ends none.
+ * nothing of another. One made for a request with a query is not kept (the client chose what else the
+ * server was told). At most {@link #PLACES} paths are kept, the least recently used dropped: a client naming
+ * many paths costs probes. A bridged legacy session is known by its id ({@link LegacyBridge#issued}), not by
+ * a finding, so a dropped finding ends none.
  */
 final class UpstreamEras {
 
@@ -59,11 +60,15 @@ final class UpstreamEras {
         this.clock = clock;
     }
 
-    /** Where an exchange's findings are kept: its path. */
-    record Place(String path) {
+    /**
+     * Where an exchange's findings are looked up: its path. What its own probe finds is kept there only when the
+     * request has no query: the client chose what else the server was told, and could make it answer anything.
+     */
+    record Place(String path, boolean keeps) {
 
         static Place of(Exchange exchange) {
-            return new Place(exchange.request().path());
+            String query = exchange.request().query();
+            return new Place(exchange.request().path(), query == null || query.isEmpty());
         }
     }
 
@@ -120,8 +125,10 @@ final class UpstreamEras {
     }
 
     private void remember(Place place, UnaryOperator<Known> finding) {
-        synchronized (places) {
-            places.put(place.path(), finding.apply(places.getOrDefault(place.path(), Known.NOTHING)));
+        if (place.keeps()) {
+            synchronized (places) {
+                places.put(place.path(), finding.apply(places.getOrDefault(place.path(), Known.NOTHING)));
+            }
         }
     }
 

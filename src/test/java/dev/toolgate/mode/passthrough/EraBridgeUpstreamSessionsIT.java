@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -275,6 +276,24 @@ class EraBridgeUpstreamSessionsIT {
         String session = "s-" + opened.get() + "-fails";
 
         await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains(session));
+    }
+
+    /** Clients sending the server different keys are held apart: one varying its query pushes only its own out. */
+    @Test
+    void aClientVaryingItsQueryDoesNotPushOutTheSessionOfAClientWithAnotherKey() {
+        ModernHttp alice = new ModernHttp(gateway.proxy("/mcp"), Map.of("x-api-key", "alice-key"));
+        String kept = "{\"experimental\":{\"heldApart\":true}}";
+        assertThat(list(alice, kept, "1").status()).isEqualTo(200);
+        for (int i = 0; i < LegacySessions.MAX_PER_CALLER + 10; i++) {
+            ModernHttp busting = new ModernHttp(URI.create(gateway.proxy("/mcp") + "?n=" + i),
+                    Map.of("x-api-key", "mallory-key"));
+            assertThat(list(busting, kept, "1").status()).isEqualTo(200);
+        }
+        int before = opened.get();
+
+        assertThat(list(alice, kept, "1").status()).isEqualTo(200);
+
+        assertThat(opened.get()).as("sessions the server opened for alice again").isEqualTo(before);
     }
 
     @Test
