@@ -16,9 +16,12 @@ import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where a bridged request waits between two rounds: the legacy server asked the client something
@@ -95,22 +98,20 @@ record BridgeState(String session, String version, String call, String lastEvent
             "x-access-token");
 
     /**
-     * Who is calling, as far as a round's state goes: the consumer and credential authentication found, and the
+     * Who is calling, as the gateway knows it: the consumer and credential authentication found, and the
      * credential the client sends the server itself.
      */
-    static String caller(Exchange exchange) {
+    private static String caller(Exchange exchange) {
         var principal = exchange.principal();
-        String identity = (principal.consumer() == null ? "" : principal.consumer().id()) + "\n"
+        return (principal.consumer() == null ? "" : principal.consumer().id()) + "\n"
                 + (principal.credential() == null ? "" : principal.credential().id()) + "\n"
-                + String.valueOf(exchange.header("authorization"));
-        return digest(identity);
+                + exchange.header("authorization");
     }
 
     /**
      * Who holds the era bridge's sessions, each at most its share: the {@link #caller}, and the key a client
-     * sends the server in a header named as one ({@code X-API-Key}...), which a server may check only when a
-     * session opens. Named headers only: one that varies with each request (an {@code Idempotency-Key}) would
-     * make each request another holder.
+     * sends the server in a header named as one ({@code X-API-Key}...). Named headers only: one a client varies
+     * at will (its query, cookies, a header of its own naming) would make each request another holder.
      */
     static String holder(Exchange exchange) {
         StringBuilder identity = new StringBuilder(caller(exchange));
@@ -121,11 +122,30 @@ record BridgeState(String session, String version, String call, String lastEvent
     }
 
     /**
-     * What else a client sends the server that may identify it (its cookies, its query, as {@code ?api_key=}):
-     * two holders' clients sending different ones do not share a session, though they share the holder's bound.
+     * The client as the server may know it, which a session and a round's state are bound to: the
+     * {@link #holder}, and what else it sends the server that may identify it, which a server may check only
+     * when a session opens: its query ({@code ?api_key=}), cookies, and every header named as a key, token,
+     * secret or authorization ({@code Private-Token}, {@code Ocp-Apim-Subscription-Key}...), but an
+     * {@code Idempotency-Key}, which names a request.
      */
-    static String credentials(Exchange exchange) {
-        return exchange.request().query() + "\n" + exchange.request().headers().getAll("cookie");
+    static String client(Exchange exchange) {
+        StringBuilder sent = new StringBuilder(holder(exchange)).append('\n').append(exchange.request().query());
+        new TreeMap<>(credentialHeaders(exchange)).forEach((name, value) -> sent.append('\n').append(name)
+                .append(':').append(value));
+        return digest(sent.toString());
+    }
+
+    private static Map<String, String> credentialHeaders(Exchange exchange) {
+        Map<String, String> found = new HashMap<>();
+        for (Map.Entry<String, String> header : exchange.request().headers()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!name.startsWith("mcp-") && !name.equals("idempotency-key") && (name.equals("cookie")
+                    || name.contains("auth") || name.contains("key") || name.contains("token")
+                    || name.contains("secret"))) {
+                found.merge(name, header.getValue(), (a, b) -> a + "," + b);
+            }
+        }
+        return found;
     }
 
     /** The request a round belongs to: method, name or uri, arguments. */

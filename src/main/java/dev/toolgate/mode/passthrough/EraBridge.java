@@ -82,7 +82,7 @@ final class EraBridge {
         // do, and a client that varies its version per request would open a session upstream for each
         // Of the capabilities, those the server is told (LegacySessions.forwarded): others change nothing upstream.
         String holder = BridgeState.holder(exchange);
-        String key = BridgeState.digest(holder + "\n" + BridgeState.credentials(exchange) + "\n"
+        String key = BridgeState.digest(BridgeState.client(exchange) + "\n"
                 + Json.text(LegacySessions.forwarded(modern.meta())) + "\n"
                 + (modern.meta().clientInfo() == null ? "" : modern.meta().clientInfo().path("name").asText()));
         ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);
@@ -131,7 +131,7 @@ final class EraBridge {
                 throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(),
                         "is unknown, altered, expired or already used"));
             }
-            if (!state.caller().equals(BridgeState.caller(call.exchange())) || !state.request().equals(BridgeState.fingerprint(call.request()))) {
+            if (!state.caller().equals(BridgeState.client(call.exchange())) || !state.request().equals(BridgeState.fingerprint(call.request()))) {
                 throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(),
                         "was issued to another caller or for another request"));
             }
@@ -258,7 +258,7 @@ final class EraBridge {
         Map<String, String> pending = new LinkedHashMap<>();
         pending.put(key, Json.text(request.get("id")));
         BridgeState state = new BridgeState(session.id(), session.version(), Json.text(upstreamId), lastEventId,
-                pending, BridgeState.caller(call.exchange()), BridgeState.fingerprint(call.request()));
+                pending, BridgeState.client(call.exchange()), BridgeState.fingerprint(call.request()));
         // the gateway's own store refused the round (full, or out of reach): not the server's failure
         return state.save(settings.store(), settings.endpoint(), settings.clock())
                 .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))

@@ -359,11 +359,17 @@ public final class PassthroughProxy implements McpEndpoint {
                     upstream.pause();
                 }
                 unbound.onComplete(done -> {
+                    String opened = bound.opened(exchange, boundSession, upstream);
                     if (request.response().ended() || request.response().closed()) {
-                        upstream.request().reset(); // the client left, or the read timeout answered, meanwhile
+                        // the client left, or the read timeout answered, meanwhile: nobody hears of a new session
+                        silence.stop();
+                        unforwarded(session, number, received);
+                        upstream.request().reset();
+                        if (opened != null) {
+                            link(exchange).delete(opened, BoundSessions.requestedVersion(exchange, received));
+                        }
                         return;
                     }
-                    String opened = bound.opened(exchange, boundSession, upstream);
                     if (opened == null) {
                         relay.relay(request, upstream, rewrites, answerHeaders, session, number, silence, recorder,
                                 failed);

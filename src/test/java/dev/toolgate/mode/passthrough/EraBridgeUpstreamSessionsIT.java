@@ -296,12 +296,24 @@ class EraBridgeUpstreamSessionsIT {
         assertThat(opened.get()).as("sessions the server opened for alice again").isEqualTo(before);
     }
 
+    /** A server's key may come in a header of its own naming: two keys are two sessions all the same. */
+    @Test
+    void clientsSendingTheServerDifferentKeysInAHeaderOfItsOwnNamingDoNotShareAnUpstreamSession() {
+        int before = opened.get();
+        for (String key : new String[] {"alice", "bob"}) {
+            ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"), Map.of("private-token", key));
+            assertThat(list(modern, "{\"experimental\":{\"ownNaming\":true}}", "1").status()).isEqualTo(200);
+        }
+
+        assertThat(opened.get() - before).as("sessions opened at the server").isEqualTo(2);
+    }
+
     @Test
     void aHeaderThatVariesWithEachRequestOpensNoSessionOfItsOwn() {
         int before = opened.get();
         for (int i = 0; i < 5; i++) {
             ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"), Map.of("idempotency-key", "request-" + i,
-                    "x-request-token", "t" + i));
+                    "x-request-id", "r" + i));
             assertThat(list(modern, "{\"experimental\":{\"idempotent\":true}}", "1").status()).isEqualTo(200);
         }
 
