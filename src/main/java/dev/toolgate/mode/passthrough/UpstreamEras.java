@@ -10,8 +10,9 @@ import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
 
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,8 +28,8 @@ import java.util.function.UnaryOperator;
  * <p>A finding holds for the path it was made at ({@link Place}), for {@link #REMEMBER_MILLIS}: a prefix
  * route serves every path under it, and what the server says at one (a 404 at {@code /mcp/nowhere}) says
  * nothing of another. One made for a request with a query is not kept (the client chose what else the
- * server was told). At most {@link #PLACES} paths are kept, the least recently used dropped: a client naming
- * many paths costs probes. A bridged legacy session is known by its id ({@link LegacyBridge#issued}), not by
+ * server was told). At most {@link #PLACES} paths are kept, the one found out longest ago dropped: a client
+ * naming many paths costs probes. A bridged legacy session is known by its id ({@link LegacyBridge#issued}), not by
  * a finding, so a dropped finding ends none.
  */
 final class UpstreamEras {
@@ -43,16 +44,16 @@ final class UpstreamEras {
     /** What is known of one path: each finding with when it was made (null: nothing yet). */
     private record Known(Modern modern, long modernAt, Boolean legacy, long legacyAt) {
         static final Known NOTHING = new Known(null, 0, null, 0);
+
+        long lastAt() {
+            return Math.max(modernAt, legacyAt);
+        }
     }
 
     private final String configured;
     private final InstantSource clock;
-    private final Map<String, Known> places = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
-            return size() > PLACES;
-        }
-    };
+    /** Read on every legacy request of an {@code auto} route, by every event loop: no lock on the way. */
+    private final Map<String, Known> places = new ConcurrentHashMap<>();
 
     /** @param configured {@code auto}, {@code legacy} or {@code modern} */
     UpstreamEras(String configured, InstantSource clock) {
@@ -119,16 +120,18 @@ final class UpstreamEras {
     }
 
     private Known known(Place place) {
-        synchronized (places) {
-            return places.getOrDefault(place.path(), Known.NOTHING);
-        }
+        return places.getOrDefault(place.path(), Known.NOTHING);
     }
 
+    /** Keeps a finding; past {@link #PLACES} paths, the one whose last finding is oldest is dropped. */
     private void remember(Place place, UnaryOperator<Known> finding) {
-        if (place.keeps()) {
-            synchronized (places) {
-                places.put(place.path(), finding.apply(places.getOrDefault(place.path(), Known.NOTHING)));
-            }
+        if (!place.keeps()) {
+            return;
+        }
+        places.compute(place.path(), (path, known) -> finding.apply(known == null ? Known.NOTHING : known));
+        while (places.size() > PLACES) {
+            places.entrySet().stream().min(Comparator.comparingLong(e -> e.getValue().lastAt()))
+                    .ifPresent(oldest -> places.remove(oldest.getKey(), oldest.getValue()));
         }
     }
 
