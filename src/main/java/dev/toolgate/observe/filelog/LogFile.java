@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The file a file-log appends its lines to, a batch at a time: whole, or not at all. A write that fails
@@ -13,6 +15,10 @@ import java.nio.file.StandardOpenOption;
  * or the next batch) continued: two entries merged into one line no log reader can parse, and the lines
  * written before the failure written again on the retry. The file is cut back to where the batch began; if
  * even that fails, the next batch starts on a new line.
+ *
+ * <p>Two file-log plugins may name one file (a global one and a route's): each has its own queue and
+ * channel, so the file's end is shared ({@link End}). Without it, one plugin's cut-back removed the lines
+ * the other had just written, and the other continued a torn line.
  */
 final class LogFile implements AutoCloseable {
 
@@ -32,18 +38,28 @@ final class LogFile implements AutoCloseable {
 
     private static final byte[] NEWLINE = {'\n'};
 
+    /** The end of each file written to, by absolute path (as many as paths ever configured). */
+    private static final ConcurrentHashMap<Path, End> ENDS = new ConcurrentHashMap<>();
+
+    /** A file's end: one batch is written to it at a time, and whether it stops in the middle of a line. */
+    private static final class End {
+        final ReentrantLock writing = new ReentrantLock();
+        /** The file may end in the middle of a line: a failed batch could not be cut back. */
+        boolean torn;
+    }
+
     private final Path path;
     private final boolean reopen;
     private final Opener opener;
+    private final End end;
     private FileChannel open;
-    /** The file may end in the middle of a line: a failed batch could not be cut back. */
-    private boolean torn;
 
     /** @param reopen open the file for each batch (a rotated file is followed), else once */
     LogFile(Path path, boolean reopen, Opener opener) {
         this.path = path;
         this.reopen = reopen;
         this.opener = opener;
+        this.end = ENDS.computeIfAbsent(path.toAbsolutePath().normalize(), p -> new End());
     }
 
     /** Appends {@code lines} (whole lines) as they are, or throws having left the file as it was. */
@@ -66,20 +82,25 @@ final class LogFile implements AutoCloseable {
     }
 
     private void whole(FileChannel out, byte[] lines) throws IOException {
-        long before = out.size();
+        end.writing.lock();
         try {
-            if (torn) {
-                write(out, NEWLINE);
-            }
-            write(out, lines);
-            torn = false;
-        } catch (IOException e) {
+            long before = out.size();
             try {
-                out.truncate(before);
-            } catch (IOException notCut) {
-                torn = true;
+                if (end.torn) {
+                    write(out, NEWLINE);
+                }
+                write(out, lines);
+                end.torn = false;
+            } catch (IOException e) {
+                try {
+                    out.truncate(before);
+                } catch (IOException notCut) {
+                    end.torn = true;
+                }
+                throw e;
             }
-            throw e;
+        } finally {
+            end.writing.unlock();
         }
     }
 

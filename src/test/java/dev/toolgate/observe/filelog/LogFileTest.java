@@ -33,6 +33,8 @@ class LogFileTest {
     private static final class FillingDisk {
         volatile boolean full;
         volatile boolean cutFails;
+        /** Run once when the disk refuses, before the refusal: another writer's turn while this one's batch is torn. */
+        volatile Runnable meanwhile;
         long room = 10;
 
         FileChannel open(Path path) throws IOException {
@@ -52,6 +54,11 @@ class LogFileTest {
                     return real.write(src);
                 }
                 if (room == 0) {
+                    Runnable other = meanwhile;
+                    meanwhile = null;
+                    if (other != null) {
+                        other.run();
+                    }
                     throw new IOException("No space left on device");
                 }
                 int taken = (int) Math.min(room, src.remaining());
@@ -192,5 +199,40 @@ class LogFileTest {
 
         // the torn entry is one broken line of its own: the entry after it is whole
         assertThat(Files.readAllLines(log())).containsExactly("{\"n\":1}", "{\"n\":2,\"pa", "{\"n\":3}");
+    }
+
+    @Test
+    void twoPluginsLoggingToOneFileNeitherCutBackNorContinueEachOthersLines() throws Exception {
+        FillingDisk disk = new FillingDisk();
+        LogFile global = new LogFile(log(), false, disk::open);
+        LogFile route = new LogFile(dir.resolve("logs/../logs/toolgate.log"), false, LogFile.APPEND);
+        global.append(lines("{\"global\":1}"));
+
+        disk.full = true;
+        Thread[] other = new Thread[1];
+        disk.meanwhile = () -> {
+            // the route's plugin writes while the global one's batch is half on the disk
+            other[0] = Thread.ofPlatform().start(() -> {
+                try {
+                    route.append(lines("{\"route\":1}"));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try {
+                other[0].join(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        assertThatThrownBy(() -> global.append(lines("{\"global\":2,\"pad\":\"xxxxxxxx\"}")))
+                .hasMessageContaining("No space");
+        other[0].join(5_000);
+        disk.full = false;
+        global.append(lines("{\"global\":3}"));
+        global.close();
+        route.close();
+
+        assertThat(Files.readAllLines(log())).containsExactly("{\"global\":1}", "{\"route\":1}", "{\"global\":3}");
     }
 }
