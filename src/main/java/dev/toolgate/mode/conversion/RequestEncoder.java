@@ -57,6 +57,16 @@ final class RequestEncoder {
             }
             return added == null ? null : added.get("cookie");
         }
+
+        /**
+         * Whether the gateway decides what the upstream gets under {@code name}: a header its policies
+         * set (a claim, the consumer, an exchanged token) or withhold (a claim the token lacks, a
+         * credential it read). An argument does not either: it comes from the client, as Kong's
+         * replayed request would have had the route's plugins lay their headers over it.
+         */
+        boolean asserts(String name) {
+            return consumed.contains(name.toLowerCase(java.util.Locale.ROOT)) || added != null && added.contains(name);
+        }
     }
 
     static final class Rejection extends RuntimeException {
@@ -114,8 +124,12 @@ final class RequestEncoder {
                             ParameterStyles.appendQuery(query, p, value);
                         }
                     }
-                    case "header" -> headers.set(p.name(),
-                            checkedHeader(p.argument(), ParameterStyles.headerValue(value, p.explode())));
+                    case "header" -> {
+                        String checked = checkedHeader(p.argument(), ParameterStyles.headerValue(value, p.explode()));
+                        if (!client.asserts(p.name())) {
+                            headers.set(p.name(), checked);
+                        }
+                    }
                     case "cookie" -> cookies.put(p.name(), checkedCookie(p.argument(), ParameterStyles.scalar(value)));
                     default -> throw new IllegalStateException("unknown parameter location " + p.in());
                 }

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -47,6 +46,11 @@ class ListenerReplayIT {
                               mode: conversion-only
                               tools:
                                 - {name: current_weather, description: Weather, method: GET, path: current.json}
+                                - name: tenant_weather
+                                  description: Weather for a tenant
+                                  method: GET
+                                  path: current.json
+                                  parameters: [{name: X-Tenant, in: header, schema: {type: string}}]
                           - name: ai-mcp-oauth2
                             config:
                               resource: ${proxy}/api/weather
@@ -61,6 +65,24 @@ class ListenerReplayIT {
                             config:
                               resource: ${proxy}/owned/mcp
                               authorization_servers: [${issuer}]
+                      - name: tenants
+                        paths: [/tenants/mcp]
+                        strip_path: true
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - name: tenant_weather
+                                  description: Weather for a tenant
+                                  method: GET
+                                  path: /api/weather/current.json
+                                  parameters: [{name: X-Tenant, in: header, schema: {type: string}}]
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: ${proxy}/tenants/mcp
+                              authorization_servers: [${issuer}]
+                              claim_to_header: [{claim: tenant, header: X-Tenant}]
                 """, Map.of("issuer", as.issuer(), "weather", weather.url()));
     }
 
@@ -71,22 +93,46 @@ class ListenerReplayIT {
 
     @Test
     void theOwningRoutesClaimHeaderIsNotTakenFromTheClient() {
-        String endpoint = gateway.proxy("/owned/mcp").toString();
-        Map<String, String> headers = new HashMap<>(BadTokensIT.headers(Map.of("authorization", "Bearer "
-                + as.token(as.issuer(), endpoint, "mcp:tools"), "X-Tenant", "someone-else")));
-        McpHttp client = new McpHttp(URI.create(endpoint));
+        RestUpstream.Received received = call("/owned/mcp", as.token(as.issuer(), gateway.proxy("/owned/mcp").toString(),
+                "mcp:tools"), "current_weather", "{}");
+
+        assertThat(received.path()).isEqualTo("/api/weather/current.json");
+        assertThat(received.header("x-tenant")).as("the owning route's claim_to_header names X-Tenant").isNull();
+        assertThat(received.header("authorization")).isNull();
+    }
+
+    @Test
+    void theOwningRoutesClaimHeaderIsNotTakenFromAToolArgumentEither() {
+        RestUpstream.Received received = call("/owned/mcp", as.token(as.issuer(), gateway.proxy("/owned/mcp").toString(),
+                "mcp:tools"), "tenant_weather", "{\"header_X-Tenant\":\"someone-else\"}");
+
+        assertThat(received.header("x-tenant")).as("the owning route's claim_to_header names X-Tenant").isNull();
+    }
+
+    @Test
+    void aToolArgumentNamedLikeAClaimHeaderDoesNotReplaceTheTokensClaim() {
+        String endpoint = gateway.proxy("/tenants/mcp").toString();
+        String acme = ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(), endpoint, c -> c.claim("tenant", "acme")));
+
+        RestUpstream.Received received = call("/tenants/mcp", acme, "tenant_weather", "{\"header_X-Tenant\":\"someone-else\"}");
+
+        assertThat(received.headers().getAll("x-tenant")).as("the token's tenant, not the argument's").containsExactly("acme");
+    }
+
+    /** Calls {@code tool} at {@code path} with a token, and X-Tenant of the client's own; what the weather API received. */
+    private static RestUpstream.Received call(String path, String token, String tool, String arguments) {
+        Map<String, String> headers = new HashMap<>(BadTokensIT.headers(Map.of("authorization", "Bearer " + token,
+                "X-Tenant", "someone-else")));
+        McpHttp client = new McpHttp(gateway.proxy(path));
         McpHttp.Response initialized = client.send("POST", BadTokensIT.INITIALIZE, headers);
         assertThat(initialized.status()).as("%s", initialized).isEqualTo(200);
         headers.put("mcp-session-id", initialized.header("mcp-session-id"));
         headers.put("mcp-protocol-version", "2025-06-18");
 
         McpHttp.Response called = client.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
-                + "{\"name\":\"current_weather\",\"arguments\":{}}}", headers);
+                + "{\"name\":\"" + tool + "\",\"arguments\":" + arguments + "}}", headers);
 
         assertThat(called.json().at("/result/isError").asBoolean()).as("%s", called).isFalse();
-        RestUpstream.Received received = weather.next();
-        assertThat(received.path()).isEqualTo("/api/weather/current.json");
-        assertThat(received.header("x-tenant")).as("the owning route's claim_to_header names X-Tenant").isNull();
-        assertThat(received.header("authorization")).isNull();
+        return weather.next();
     }
 }
