@@ -105,6 +105,12 @@ final class PassthroughAccess {
                 return refused(new GatewayError.InvalidMessage(null, message.invalidIdProblem()));
             }
             if (!message.isRequest()) {
+                if ("tools/call".equals(message.method())) {
+                    // a server on a plain JSON-RPC library runs a call sent as a notification, answering nothing:
+                    // forwarded undecided, it would pass every tool ACL and limit
+                    return refused(new GatewayError.InvalidMessage(null,
+                            "a tools/call needs an \"id\" (a string or an integer); sent without one, it is not forwarded"));
+                }
                 continue;
             }
             if ("tools/list".equals(message.method())) {

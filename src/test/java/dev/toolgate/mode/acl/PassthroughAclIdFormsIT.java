@@ -70,6 +70,27 @@ class PassthroughAclIdFormsIT {
     }
 
     @Test
+    void aToolCallSentAsANotificationIsRefusedNotForwardedPastTheAcl() {
+        McpHttp eason = eason();
+        String notification = "{\"jsonrpc\":\"2.0\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                + "\"arguments\":{\"message\":\"secret\"}}}";
+
+        for (String body : List.of(notification, "[" + notification + "]",
+                "[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":1,\"progress\":1}},"
+                        + notification + "]")) {
+            McpHttp.Response refused = eason.post(body);
+            assertThat(refused.status()).as(body + ": " + refused).isEqualTo(400);
+            assertThat(refused.json().path("error").path("code").asInt()).as(refused.toString()).isEqualTo(-32600);
+            assertThat(refused.json().path("error").path("message").asText())
+                    .isEqualTo("Invalid Request: a tools/call needs an \"id\" (a string or an integer); sent without one, "
+                            + "it is not forwarded");
+        }
+        McpHttp.Response progress = eason.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\","
+                + "\"params\":{\"progressToken\":1,\"progress\":1}}");
+        assertThat(progress.status()).as("a notification is still relayed: " + progress).isEqualTo(202);
+    }
+
+    @Test
     void theRefusalOfAnInvalidIdNamesWhatTheClientSentAsAConversionEndpointDoes() {
         McpHttp eason = eason();
         Map<String, String> problems = Map.of(
