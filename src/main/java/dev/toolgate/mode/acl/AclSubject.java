@@ -74,6 +74,8 @@ public record AclSubject(Consumer consumer, String identifier, String identifier
         // every part length-prefixed: the group "a, b" and the groups a and b must not share a key (a list's
         // toString would make them equal, and one subject would see what the other may)
         StringBuilder key = new StringBuilder(64);
+        // nobody (refused by every ACL) and a consumer lacking the identifier's attribute differ in nothing else
+        key.append(nobody() ? '0' : '1');
         part(key, identifierType);
         part(key, identifier);
         key.append(groups.size()).append('#');

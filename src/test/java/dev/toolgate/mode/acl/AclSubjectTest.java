@@ -1,6 +1,7 @@
 package dev.toolgate.mode.acl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.config.Consumer;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.pipeline.Principal;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,19 @@ class AclSubjectTest {
         assertThat(oneGroup.key()).isNotEqualTo(twoGroups.key());
         assertThat(nullIdentifier.key()).isNotEqualTo(textNull.key());
         assertThat(twoGroups.key()).isEqualTo(new AclSubject(null, null, "custom_id", List.of("gold", "silver"), List.of()).key());
+    }
+
+    @Test
+    void aConsumerWithoutTheIdentifierAndNoConsumerAtAllDoNotShareWhatTheyMaySee() {
+        // bob has a username and no custom_id; the other caller's token named no consumer (consumer_optional)
+        Consumer bob = new Consumer("c-bob", "bob", null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                null);
+        AclSubject identified = new AclSubject(bob, null, "custom_id", List.of(), List.of());
+        AclSubject nobody = new AclSubject(null, null, "custom_id", List.of(), List.of());
+
+        assertThat(nobody.nobody()).as("refused by every ACL, as Kong refuses a caller nobody identified").isTrue();
+        assertThat(identified.nobody()).isFalse();
+        assertThat(identified.key()).isNotEqualTo(nobody.key());
     }
 
     static List<String> values(String path) {
