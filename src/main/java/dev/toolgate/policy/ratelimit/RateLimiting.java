@@ -4,6 +4,7 @@ import dev.toolgate.cluster.Counters;
 import dev.toolgate.cluster.Period;
 import dev.toolgate.cluster.Usage;
 import dev.toolgate.error.GatewayError;
+import dev.toolgate.http.Router;
 import dev.toolgate.logging.LogThrottle;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
@@ -104,7 +105,8 @@ final class RateLimiting implements ExchangePolicy {
             case "credential" -> caller.credential() != null ? caller.credential().id() : null;
             case "service" -> exchange.route().serviceId();
             case "header" -> exchange.header(config.headerName());
-            case "path" -> config.path().equals(exchange.request().path()) ? config.path() : null;
+            // the path as the router matched it: /./mcp and /%2e/mcp are /mcp, and must not escape its count
+            case "path" -> config.path().equals(Router.normalize(exchange.request().path())) ? config.path() : null;
             case "consumer-group" -> caller.consumerGroups().stream().sorted().findFirst().orElse(null);
             default -> null;
         };

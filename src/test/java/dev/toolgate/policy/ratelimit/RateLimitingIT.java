@@ -148,6 +148,17 @@ class RateLimitingIT {
     }
 
     @Test
+    void aPathLimitCountsThePathAsRoutedWhateverDotSegmentsTheClientSpellsItWith() {
+        gateway = TestGateway.start(config(upstream.url(), "{minute: 2, limit_by: path, path: /mcp}"), clock);
+
+        assertThat(call("/mcp", Map.of()).status()).isEqualTo(200);
+        assertThat(call("/%2e/mcp", Map.of()).status()).isEqualTo(200);
+        McpHttp.Response third = call("/./mcp", Map.of());
+        assertThat(third.status()).as("/./mcp is the limited path, not a count of its own: " + third).isEqualTo(429);
+        assertThat(call("/%2E/mcp", Map.of()).status()).isEqualTo(429);
+    }
+
+    @Test
     void eachConsumerHasItsOwnCountAndRefusedCallsNeverReachTheApi() throws InterruptedException {
         gateway = TestGateway.start(config(upstream.url(), "{minute: 100}"), clock);
         upstream.clear();
