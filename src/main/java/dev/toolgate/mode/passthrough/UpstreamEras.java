@@ -21,9 +21,9 @@ import java.util.function.UnaryOperator;
  * the first client that needs the answer. Modern: a {@code server/discover} whose answer is a
  * {@code DiscoverResult} or a recognized modern error (-32020, -32021, -32022, -32602 with HTTP 400,
  * -32601 with 404) says yes, any other 4xx says no. Legacy (asked only of a modern server, since a
- * server that is not modern is legacy): an {@code initialize} that is answered says yes (the probe's
- * session is ended at once). 401, 403, 5xx or no answer say nothing, as for the TypeScript SDK's probe,
- * and the client's request is then forwarded as it is.
+ * server that is not modern is legacy): an {@code initialize} that is answered says yes (a session the
+ * answer opened is ended at once, whatever the answer said). 401, 403, 5xx or no answer say nothing, as
+ * for the TypeScript SDK's probe, and the client's request is then forwarded as it is.
  *
  * <p>A finding holds for the path it was made at ({@link Place}), for {@link #REMEMBER_MILLIS}: a prefix
  * route serves every path under it, and what the server says at one (a 404 at {@code /mcp/nowhere}) says
@@ -166,7 +166,10 @@ final class UpstreamEras {
                 .otherwise((Modern) null);
     }
 
-    /** Sends {@code initialize} to a modern server: does it also serve legacy clients? */
+    /**
+     * Sends {@code initialize} to a modern server: does it also serve legacy clients? Whatever the answer says, a
+     * session it names is ended at once: nobody else knows of it, and the server would keep it until its own timeout.
+     */
     private Future<Boolean> initialize(Place place, UpstreamLink link) {
         ObjectNode params = Json.object();
         params.put("protocolVersion", ProtocolVersion.LATEST);
@@ -174,19 +177,33 @@ final class UpstreamEras {
         params.putObject("clientInfo").put("name", "toolgate-era-probe").put("version", "1");
         ObjectNode request = JsonRpc.notification("initialize", params);
         request.put("id", "toolgate-era-probe");
-        return UpstreamLink.firstResponse(link.post(request, null, null), request.get("id")).map(answer -> {
-            int status = answer.status();
-            if (status == 401 || status == 403 || status == 407 || status >= 500) {
-                return true;
-            }
-            boolean answered = answer.json() != null && answer.json().path("result").path("protocolVersion").isTextual();
-            if (answered && answer.sessionId() != null) {
-                link.delete(answer.sessionId(), answer.json().at("/result/protocolVersion").asText());
-            }
-            long now = clock.millis();
-            remember(place, k -> new Known(k.modern(), k.modernAt(), answered, now));
-            return answered;
-        }).otherwise(true);
+        return link.post(request, null, null).compose(head -> UpstreamLink.firstResponse(Future.succeededFuture(head),
+                request.get("id")).andThen(read -> endProbeSession(link, head, read.succeeded() ? read.result() : null)))
+                .map(answer -> {
+                    int status = answer.status();
+                    if (status == 401 || status == 403 || status == 407 || status >= 500) {
+                        return true;
+                    }
+                    boolean answered = agreedVersion(answer) != null;
+                    long now = clock.millis();
+                    remember(place, k -> new Known(k.modern(), k.modernAt(), answered, now));
+                    return answered;
+                }).otherwise(true);
+    }
+
+    /** Ends the session the probe's answer {@code head} opened, if any (best effort), in the version agreed or asked. */
+    private static void endProbeSession(UpstreamLink link, UpstreamLink.Answer head, UpstreamLink.Answer answer) {
+        String opened = head.sessionId();
+        if (opened != null) {
+            String agreed = answer == null ? null : agreedVersion(answer);
+            link.delete(opened, agreed == null ? ProtocolVersion.LATEST : agreed);
+        }
+    }
+
+    /** The {@code protocolVersion} an answer to the probe's {@code initialize} agreed on, or null when it names none. */
+    private static String agreedVersion(UpstreamLink.Answer answer) {
+        JsonNode version = answer.json() == null ? null : answer.json().path("result").get("protocolVersion");
+        return version != null && version.isTextual() ? version.asText() : null;
     }
 
     /** What an answer to the modern probe says: true modern, false legacy, null nothing. */
