@@ -43,6 +43,7 @@ import dev.toolgate.error.GatewayError.SessionsUnavailable;
 import dev.toolgate.error.GatewayError.InvalidCredentials;
 import dev.toolgate.error.GatewayError.InvalidConfiguration;
 import dev.toolgate.error.GatewayError.NotFound;
+import dev.toolgate.error.GatewayError.RouteRemoved;
 import dev.toolgate.error.GatewayError.Stopping;
 import dev.toolgate.error.GatewayError.ToolDenied;
 import dev.toolgate.error.GatewayError.Unauthenticated;
@@ -228,6 +229,9 @@ public final class ErrorCatalog {
                             + "checked right now; send this request again in a few seconds");
             case WithheldForUnknownTool e -> new Entry(200, JsonRpc.TRANSPORT_ERROR, "withheld_for_unknown_tool",
                     "Not forwarded: a call in the same batch names an unknown tool; send this request again");
+            case RouteRemoved e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "route_removed",
+                    "Service Unavailable: route '" + e.route() + "' was removed by a configuration reload while this "
+                            + "call was in flight; the call was ended");
             case Stopping e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopping",
                     "stopping: new connections are refused while calls in flight finish");
             case MissingRequestMeta e -> new Entry(400, JsonRpc.INVALID_PARAMS, "missing_request_meta",

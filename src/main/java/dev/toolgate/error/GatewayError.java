@@ -304,6 +304,13 @@ public sealed interface GatewayError {
     record WithheldForUnknownTool(JsonNode id) implements GatewayError {
     }
 
+    /**
+     * A call in flight on a route that a configuration reload removed (or left without an MCP listener): it is
+     * ended at once, since the client's answers to the server's requests could reach the route no more.
+     */
+    record RouteRemoved(String route) implements GatewayError {
+    }
+
     /** The gateway is stopping: it takes no new work here (readiness probes, new sessions). */
     record Stopping() implements GatewayError {
     }

@@ -110,11 +110,12 @@ public final class Gateway implements AutoCloseable {
                 limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(), limits.sessionIdleSeconds()), this::vertx);
         // as many streams as sessions: a client that may hold 1,000 sessions may listen on each of them here
         this.sessions = new Sessions(cluster.bus(), options.clock(), limits.maxSessionsPerClient());
-        this.snapshots = new SnapshotSwitch(sessions);
+        EraBridges bridges = new EraBridges();
+        this.snapshots = new SnapshotSwitch(sessions, bridges);
         this.tap = new MessageTap(traffic, System::nanoTime);
         this.telemetry = new Telemetry(this::vertx, traffic);
         this.builder = new SnapshotBuilder(loader(options.environment()), sessions, cluster, this::upstream, tap,
-                new EraBridges(), Version.current(), options.addresses(),
+                bridges, Version.current(), options.addresses(),
                 new ConfigInput(limits.specsOutsideConfigDir(), limits.metadataUpstreams()), telemetry);
     }
 

@@ -2,6 +2,7 @@ package dev.toolgate.gateway;
 
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.mode.conversion.ToolSet;
+import dev.toolgate.mode.passthrough.EraBridges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The snapshot being served, and the one place it changes. Requests read it once and finish on the
  * snapshot they started with; a swap tells the sessions of endpoints whose tools changed (the
- * {@code notifications/tools/list_changed} on open streams), ends those of endpoints that are gone,
- * and prepares the new tools off the event loops.
+ * {@code notifications/tools/list_changed} on open streams), ends those of endpoints that are gone and
+ * the legacy bridge's calls of passthrough routes that are gone, and prepares the new tools off the event loops.
  */
 final class SnapshotSwitch {
 
@@ -20,9 +21,11 @@ final class SnapshotSwitch {
 
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private final Sessions sessions;
+    private final EraBridges bridges;
 
-    SnapshotSwitch(Sessions sessions) {
+    SnapshotSwitch(Sessions sessions, EraBridges bridges) {
         this.sessions = sessions;
+        this.bridges = bridges;
     }
 
     Snapshot current() {
@@ -36,6 +39,8 @@ final class SnapshotSwitch {
         if (previous == null) {
             return;
         }
+        // a call waiting on a route that is gone could get no more answers from its client: it ends now, saying so
+        bridges.routesKept(next.handlers().keySet());
         for (Map.Entry<String, ToolSet> old : previous.toolSets().entrySet()) {
             ToolSet now = next.toolSets().get(old.getKey());
             if (now == null) {

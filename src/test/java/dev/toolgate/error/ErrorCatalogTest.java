@@ -127,6 +127,8 @@ class ErrorCatalogTest {
                         "withheld_limit_unchecked", List.of("Not forwarded", "tool 'search'", "cannot be checked")),
                 arguments(new GatewayError.WithheldForUnknownTool(ID), 200, JsonRpc.TRANSPORT_ERROR,
                         "withheld_for_unknown_tool", List.of("Not forwarded", "unknown tool")),
+                arguments(new GatewayError.RouteRemoved("mcp"), 503, JsonRpc.TRANSPORT_ERROR, "route_removed",
+                        List.of("route 'mcp' was removed by a configuration reload", "call was ended")),
                 arguments(new GatewayError.Stopping(), 503, JsonRpc.TRANSPORT_ERROR, "stopping",
                         List.of("stopping")),
                 arguments(new GatewayError.MissingRequestMeta(ID, "params._meta is required"), 400,

@@ -36,6 +36,14 @@ public final class EraBridges {
     }
 
     /**
+     * A reload swapped in routes with the ids {@code served}: the legacy bridge's calls on any other route end now,
+     * each telling its client the route was removed, instead of waiting for answers that can no longer arrive.
+     */
+    public void routesKept(java.util.Set<String> served) {
+        calls.routesKept(served);
+    }
+
+    /**
      * The sessions of bridge {@code endpoint} with the legacy server at {@code target} and {@code path}: the same
      * across configurations that keep all three.
      */

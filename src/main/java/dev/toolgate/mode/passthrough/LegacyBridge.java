@@ -55,6 +55,7 @@ final class LegacyBridge {
     static final int MAX_ROUNDS = 10;
 
     private final String endpoint;
+    private final LegacyCalls.Route route;
     private final SessionStore store;
     private final InstantSource clock;
     private final long sessionTtlSeconds;
@@ -62,9 +63,12 @@ final class LegacyBridge {
     /** The calls in flight and the answers they await, which outlive this bridge's configuration. */
     private final LegacyCalls calls;
 
-    LegacyBridge(String endpoint, SessionStore store, InstantSource clock, long sessionTtlSeconds, LegacyCalls calls) {
+    /** @param route the route the bridge serves, whose calls a reload removing it ends */
+    LegacyBridge(String endpoint, LegacyCalls.Route route, SessionStore store, InstantSource clock,
+                 long sessionTtlSeconds, LegacyCalls calls) {
         this.calls = calls;
         this.endpoint = endpoint;
+        this.route = route;
         this.store = store;
         this.clock = clock;
         this.sessionTtlSeconds = sessionTtlSeconds;
@@ -120,7 +124,7 @@ final class LegacyBridge {
                         }
                         String key = session.id() + "\n" + Json.text(r.id());
                         Promise<Void> cancelled = Promise.promise();
-                        calls.started(key, cancelled);
+                        calls.started(route, key, cancelled);
                         return call(new Call(exchange, r, session, link, answer, shows, cancelled.future()), null, null, 0)
                                 .recover(failure -> failure instanceof CallCancelled ? answer.abandon()
                                         : answer.fail(failure instanceof GatewayException refused
@@ -152,7 +156,15 @@ final class LegacyBridge {
         }
     }
 
-    /** One bridged request; {@code cancelled} completes when the client cancels it. */
+    /**
+     * Why a call whose {@code cancelled} is complete ends: the client cancelled it (completed, left unanswered), or
+     * the gateway ended it (failed: the client is told why, a removed route's {@link GatewayError.RouteRemoved}).
+     */
+    private static Throwable ending(Future<Void> cancelled) {
+        return cancelled.failed() ? cancelled.cause() : new CallCancelled();
+    }
+
+    /** One bridged request; {@code cancelled} completes when the client cancels it, fails when the gateway ends it. */
     private record Call(Exchange exchange, JsonRpcMessage.Request request, Session session, UpstreamLink link,
                         ClientAnswer answer, Predicate<String> shows, Future<Void> cancelled) {
     }
@@ -238,7 +250,7 @@ final class LegacyBridge {
         // a client gone between rounds (its close heard by the round before, whose handler is replaced) is not
         // to be asked of the server again
         if (call.cancelled().isComplete() || call.answer().gone()) {
-            return Future.failedFuture(new CallCancelled());
+            return Future.failedFuture(ending(call.cancelled()));
         }
         ObjectNode params = call.request().params() instanceof ObjectNode p ? p.deepCopy() : Json.object();
         ObjectNode meta = params.get("_meta") instanceof ObjectNode m ? m : params.putObject("_meta");
@@ -256,7 +268,7 @@ final class LegacyBridge {
         ObjectNode message = JsonRpc.notification(call.request().method(), params);
         JsonNode id = Json.MAPPER.getNodeFactory().textNode("tg-" + ids.incrementAndGet());
         message.set("id", id);
-        return call.link().post(message, null, ProtocolVersion.FIRST_MODERN)
+        return unlessEnded(call, call.link().post(message, null, ProtocolVersion.FIRST_MODERN))
                 .compose(answer -> finalResponse(call, answer, id))
                 .compose(response -> {
                     JsonNode result = response.get("result");
@@ -270,6 +282,24 @@ final class LegacyBridge {
                     }
                     return call.answer().finish(translate(call, response));
                 });
+    }
+
+    /**
+     * The server's answer to a round, unless the gateway ends the call first (its route removed): the client is
+     * told at once, and an answer that comes later is let go unread.
+     */
+    private static Future<UpstreamLink.Answer> unlessEnded(Call call, Future<UpstreamLink.Answer> posted) {
+        Context here = Vertx.currentContext();
+        Promise<UpstreamLink.Answer> answer = Promise.promise();
+        posted.onComplete(done -> {
+            if (done.failed()) {
+                answer.tryFail(done.cause());
+            } else if (!answer.tryComplete(done.result())) {
+                UpstreamLink.discard(done.result());
+            }
+        });
+        call.cancelled().onFailure(ended -> here.runOnContext(now -> answer.tryFail(ended)));
+        return answer.future();
     }
 
     /** The server's final response, relaying the notifications that come before it. */
@@ -297,7 +327,7 @@ final class LegacyBridge {
         // the cancellation arrives on the notification's event loop; the stream and the client's answer are this one's
         Context here = Vertx.currentContext();
         call.cancelled().onComplete(v -> here.runOnContext(now -> {
-            if (found.tryFail(new CallCancelled())) {
+            if (found.tryFail(ending(call.cancelled()))) {
                 answer.stream().close();
             }
         }));
@@ -371,7 +401,7 @@ final class LegacyBridge {
                 asked.tryFail(done.cause());
             }
         }));
-        call.cancelled().onComplete(v -> here.runOnContext(now -> asked.tryFail(new CallCancelled())));
+        call.cancelled().onComplete(v -> here.runOnContext(now -> asked.tryFail(ending(call.cancelled()))));
         // a client that hung up will answer nothing, and must not have the server go on once a late answer comes
         if (call.answer().gone()) {
             asked.tryFail(new CallCancelled());

@@ -1,9 +1,12 @@
 package dev.toolgate.mode.passthrough;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
 import io.vertx.core.Promise;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,13 +15,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * gateway's lifetime rather than a configuration's: a call started before a reload finishes on the route
  * it started on, while its client's answers and cancellation reach the route the reload built, which must
  * find it (they used to find nothing, and the call waited out {@code read_timeout} for answers already
- * sent). Keys are the client's session id and the JSON-RPC id of the message.
+ * sent). Keys are the client's session id and the JSON-RPC id of the message. A call whose route a reload
+ * removes is ended then, failing with {@link GatewayError.RouteRemoved}: its client's answers could reach it no
+ * more, and it waited out {@code read_timeout}.
  */
 final class LegacyCalls {
 
+    /** The route a call runs on: its id, which a reload keeps or drops, and its label, which the client is told. */
+    record Route(String id, String label) {
+    }
+
+    /** A call in flight: completing {@code ended} cancels it, failing it ends it with that failure. */
+    private record Running(Route route, Promise<Void> ended) {
+    }
+
     private final AtomicLong inputs = new AtomicLong();
     private final Map<String, Promise<JsonNode>> awaited = new ConcurrentHashMap<>();
-    private final Map<String, Promise<Void>> running = new ConcurrentHashMap<>();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     /** An id for a server's request relayed to a client, unique in the process (across reloads too). */
     String inputId() {
@@ -40,17 +53,27 @@ final class LegacyCalls {
         awaited.remove(key, reply);
     }
 
-    /** A call in flight, which a {@code notifications/cancelled} for {@code key} cancels. */
-    void started(String key, Promise<Void> cancelled) {
-        running.put(key, cancelled);
+    /** A call in flight on {@code route}, which a {@code notifications/cancelled} for {@code key} cancels. */
+    void started(Route route, String key, Promise<Void> cancelled) {
+        running.put(key, new Running(route, cancelled));
     }
 
     /** The call {@code key} names, no longer cancellable; null when none runs. */
     Promise<Void> cancelled(String key) {
-        return running.remove(key);
+        Running call = running.remove(key);
+        return call == null ? null : call.ended();
     }
 
     void ended(String key, Promise<Void> cancelled) {
-        running.remove(key, cancelled);
+        running.computeIfPresent(key, (k, call) -> call.ended() == cancelled ? null : call);
+    }
+
+    /** Ends the calls of every route but those with the ids {@code kept} (the routes a reload left serving). */
+    void routesKept(Set<String> kept) {
+        running.forEach((key, call) -> {
+            if (!kept.contains(call.route().id()) && running.remove(key, call)) {
+                call.ended().tryFail(new GatewayException(new GatewayError.RouteRemoved(call.route().label())));
+            }
+        });
     }
 }

@@ -103,7 +103,8 @@ public final class PassthroughProxy implements McpEndpoint {
                 new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
                         eras.listCacheScope()), eras.bridges().sessions(eras.endpoint(), settings.target(),
                         settings.servicePath())),
-                new LegacyBridge(eras.endpoint() + "/legacy", eras.store(), eras.clock(), eras.sessionTtlSeconds(),
+                new LegacyBridge(eras.endpoint() + "/legacy", new LegacyCalls.Route(eras.routeId(), settings.route()),
+                        eras.store(), eras.clock(), eras.sessionTtlSeconds(),
                         eras.bridges().calls()),
                 this::link, eras.upstreamEra());
         this.bound = new BoundSessions(eras.bindsSessions(), eras.endpoint() + "/bound", settings.target().service(),
@@ -114,6 +115,7 @@ public final class PassthroughProxy implements McpEndpoint {
     /**
      * How a route serves the 2026-07-28 era.
      *
+     * @param routeId        the route's id, which a reload removing the route no longer serves
      * @param upstreamEra    {@code server.upstream_era}: {@code auto}, {@code legacy} or {@code modern}
      * @param endpoint       what bridged rounds are bound to in the store (the route id and a suffix)
      * @param store          where bridged rounds wait for the client's answers ({@code server.session.strategy})
@@ -125,7 +127,7 @@ public final class PassthroughProxy implements McpEndpoint {
      * @param bindsSessions  whether {@code store} binds the server's sessions to the callers that open them
      *                       ({@link BoundSessions}): when it is shared between instances or sealed into the ids
      */
-    public record Eras(String upstreamEra, String endpoint, dev.toolgate.mcp.SessionStore store,
+    public record Eras(String routeId, String upstreamEra, String endpoint, dev.toolgate.mcp.SessionStore store,
                        java.time.InstantSource clock, long listTtlMs, String listCacheScope, long sessionTtlSeconds,
                        EraBridges bridges, boolean bindsSessions) {
     }

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +86,9 @@ class LegacyBridgeInputIT {
     }
 
     private static void answer(HttpServerRequest request, JsonNode message) {
+        if (message.at("/params/name").asText().equals("slow")) {
+            return; // a call the server takes its time over: answered by nobody
+        }
         var response = request.response().putHeader("content-type", "application/json");
         switch (message.path("method").asText()) {
             case "server/discover" -> response.end(DISCOVERED.formatted(message.get("id")));
@@ -168,6 +173,41 @@ class LegacyBridgeInputIT {
         }
     }
 
+    /**
+     * A call waiting on a route a reload removes, for the client's answer to the server's question (which could no
+     * longer reach the route) or for the server's answer, ends at once saying why, well before read_timeout (4 s).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ask", "slow"})
+    void aCallWaitingOnARouteAReloadRemovesEndsAtOnceTellingTheClientTheRouteWasRemoved(String tool) throws Exception {
+        McpHttp client = client();
+        try (RawConnection http = connection()) {
+            if (tool.equals("ask")) {
+                askedCall(client, http, "\"removed-1\"");
+            } else {
+                send(client, http, "\"removed-1\"", tool);
+                Thread.sleep(300);
+            }
+            long removed = System.nanoTime();
+            gateway.gateway().apply("""
+                    _format_version: "3.0"
+                    services:
+                      - name: other
+                        url: http://127.0.0.1:9/other
+                        routes: [{name: other, paths: [/other]}]
+                    """.getBytes(StandardCharsets.UTF_8), gateway.configFile().getParent());
+
+            RawConnection.Response rest = http.readAll();
+            assertThat((System.nanoTime() - removed) / 1_000_000).as("ms until the call ended").isLessThan(2_000);
+            if (tool.equals("slow")) {
+                assertThat(rest.status()).isEqualTo(503);
+            }
+            assertThat(rest.text()).contains("\"id\":\"removed-1\"", "route 'modern-only' was removed by a configuration reload");
+        } finally {
+            gateway.gateway().apply(config("").getBytes(StandardCharsets.UTF_8), gateway.configFile().getParent());
+        }
+    }
+
     /** A legacy client with a session. */
     private static McpHttp client() {
         McpHttp client = new McpHttp(gateway.proxy("/mcp"));
@@ -178,16 +218,21 @@ class LegacyBridgeInputIT {
 
     /** The tool called on a connection of its own, up to the server's question on its stream; the question. */
     private static JsonNode askedCall(McpHttp client, RawConnection http, String id) throws IOException {
-        byte[] call = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"ask\","
-                + "\"arguments\":{}}}").getBytes(StandardCharsets.UTF_8);
-        int port = gateway.proxy("/").getPort();
-        http.send("POST", "/mcp", List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
-                "Accept: application/json, text/event-stream", "Mcp-Session-Id: " + client.sessionId(),
-                "MCP-Protocol-Version: 2025-11-25", "Content-Length: " + call.length), call);
+        send(client, http, id, "ask");
         assertThat(http.head().status()).isEqualTo(200);
         String event = http.readUntil("\n\n");
         assertThat(event).contains("elicitation/create");
         return Json.parse(event.substring(event.indexOf("data:") + 5).trim().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Calls {@code tool} on a connection of its own, reading nothing of the answer. */
+    private static void send(McpHttp client, RawConnection http, String id, String tool) {
+        byte[] call = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+                + tool + "\",\"arguments\":{}}}").getBytes(StandardCharsets.UTF_8);
+        int port = gateway.proxy("/").getPort();
+        http.send("POST", "/mcp", List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
+                "Accept: application/json, text/event-stream", "Mcp-Session-Id: " + client.sessionId(),
+                "MCP-Protocol-Version: 2025-11-25", "Content-Length: " + call.length), call);
     }
 
     private static McpHttp.Response accept(McpHttp client, JsonNode question) {
