@@ -22,6 +22,7 @@ import dev.toolgate.error.GatewayError.NotAcceptable;
 import dev.toolgate.error.GatewayError.NotServed;
 import dev.toolgate.error.GatewayError.RequestTimeout;
 import dev.toolgate.error.GatewayError.SessionInQuery;
+import dev.toolgate.error.GatewayError.UnboundSseTransport;
 import dev.toolgate.error.GatewayError.StreamAlreadyOpen;
 import dev.toolgate.error.GatewayError.TooManyStreams;
 import dev.toolgate.error.GatewayError.TooManyConnections;
@@ -128,6 +129,11 @@ public final class ErrorCatalog {
                     "Bad Request: this route binds sessions to their callers (server.session.strategy), and a session "
                             + "named in the query ('" + e.parameter() + "', as the HTTP+SSE transport of 2024-11-05 names "
                             + "it) cannot be bound; use the Streamable HTTP transport");
+            case UnboundSseTransport e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "unbound_sse_transport",
+                    "Bad Request: this route binds sessions to their callers (server.session.strategy), and the "
+                            + "HTTP+SSE transport of 2024-11-05 (GET without Mcp-Session-Id or MCP-Protocol-Version, "
+                            + "whose endpoint names the session in the query) cannot be bound; use the Streamable "
+                            + "HTTP transport, or unset server.session.strategy on this route to relay it unbound");
             case UnsupportedProtocolVersion e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "unsupported_protocol_version",
                     "Bad Request: unsupported MCP-Protocol-Version '" + e.version() + "' (supported: "
                             + String.join(", ", ProtocolVersion.SUPPORTED) + ")");

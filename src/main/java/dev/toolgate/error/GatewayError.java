@@ -53,6 +53,14 @@ public sealed interface GatewayError {
     record SessionInQuery(String parameter) implements GatewayError {
     }
 
+    /**
+     * The stream of the HTTP+SSE transport of 2024-11-05 (a {@code GET} naming no session, whose first event names
+     * the session in the endpoint's query) on a route that binds sessions to their callers: relayed, it would show
+     * the caller the server's own id, in a session whose every message the binding then refuses.
+     */
+    record UnboundSseTransport() implements GatewayError {
+    }
+
     /** The {@code MCP-Protocol-Version} header names a revision we do not speak. */
     record UnsupportedProtocolVersion(String version) implements GatewayError {
     }

@@ -78,7 +78,8 @@ final class BoundSessions {
      * identified or sent no id, and the exchange goes upstream as it came. Fails with an unknown session
      * (404) when the id is not one this route issued to this caller, with sessions unavailable (503) when
      * the store cannot be reached, and, for an identified caller, when a POST's query names a session (the
-     * HTTP+SSE transport's messages, whose id in the query cannot be bound: {@link #QUERY_SESSION}).
+     * HTTP+SSE transport's messages, whose id in the query cannot be bound: {@link #QUERY_SESSION}) or a GET
+     * looks like that transport's stream ({@link #sseTransportStream}).
      */
     Future<Session> resolve(Exchange exchange) {
         String caller = exchange.principal().sessionOwner();
@@ -90,6 +91,9 @@ final class BoundSessions {
         if (parameter != null) {
             // the HTTP+SSE transport's POSTs: an id bound to nobody, which anyone who learned it could use
             return Future.failedFuture(new GatewayException(new GatewayError.SessionInQuery(parameter)));
+        }
+        if (sseTransportStream(exchange)) {
+            return Future.failedFuture(new GatewayException(new GatewayError.UnboundSseTransport()));
         }
         String id = exchange.sessionId();
         if (id == null) {
@@ -105,6 +109,16 @@ final class BoundSessions {
                     ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
                     : Future.succeededFuture(session);
         });
+    }
+
+    /**
+     * Whether a GET is the HTTP+SSE transport's stream, whose first event would show the caller the server's own
+     * session id: it names no session, nor a protocol version, which a Streamable HTTP client of 2025-06-18 or
+     * later sends on every request after {@code initialize} (and its GET stream comes only after it).
+     */
+    private static boolean sseTransportStream(Exchange exchange) {
+        return exchange.request().method() == HttpMethod.GET && exchange.sessionId() == null
+                && exchange.header("mcp-protocol-version") == null;
     }
 
     /**
