@@ -31,7 +31,8 @@ public record IpRestrictionConfig(List<IpBlock> allow, List<IpBlock> deny, int s
         if (!node.has("allow") && !node.has("deny")) {
             node.problem("allow", "set at least one of allow and deny");
         }
-        int status = (int) node.integer("status", 403, 100, 599);
+        // Kong asks only for a number; a 1xx is an interim status the client waits past for an answer that never comes
+        int status = (int) node.integer("status", 403, 200, 599);
         IpRestrictionConfig config = new IpRestrictionConfig(allow, deny, status, node.text("message", null));
         node.finish();
         return config;

@@ -48,4 +48,25 @@ class IpRestrictionConfigTest {
 
         assertThat(checked.problems()).isEmpty();
     }
+
+    @Test
+    void anInterimStatusIsRefusedWithItsPathForItWouldNeverAnswerTheRefusedClient() {
+        var checked = Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/r]
+                        plugins:
+                          - name: ip-restriction
+                            config: {deny: ["10.0.0.0/8"], status: 100}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                """, Path.of("."));
+
+        assertThat(checked.problems()).singleElement().asString()
+                .startsWith("services[0].routes[0].plugins[0].config.status: ");
+    }
 }
