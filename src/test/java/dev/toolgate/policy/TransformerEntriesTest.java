@@ -72,4 +72,32 @@ class TransformerEntriesTest {
         assertThat(problems()).hasSize(9).allSatisfy(problem -> assertThat(problem).doesNotContain("sk-live")
                 .doesNotContain("c2stbGl2ZS1iYXNlNjQ").doesNotContain("K7MDENG"));
     }
+
+    @Test
+    void responseTransformerRulesThatWouldSetTheAnswersFramingAreWarnedAsIgnoredAtTheirPaths() {
+        List<String> warnings = Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/r]
+                plugins:
+                  - name: response-transformer
+                    config:
+                      remove: {headers: [Content-Length]}
+                      rename: {headers: ["x-length:content-length", "content-length:x-length"]}
+                      replace: {headers: ["Content-Length:3"]}
+                      add: {headers: ["x-via:toolgate", "Transfer-Encoding:chunked"]}
+                      append: {headers: ["TRANSFER-ENCODING:gzip"]}
+                """, Path.of(".")).warnings();
+
+        String ignored = ": the gateway sets the answer's framing (Content-Length, Transfer-Encoding); this rule is ignored";
+        assertThat(warnings).containsExactlyInAnyOrder(
+                "plugins[0].config.rename.headers[0]" + ignored,
+                "plugins[0].config.replace.headers[0]" + ignored,
+                "plugins[0].config.add.headers[1]" + ignored,
+                "plugins[0].config.append.headers[0]" + ignored);
+    }
 }

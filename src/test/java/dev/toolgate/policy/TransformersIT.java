@@ -11,6 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.toolgate.testing.RawConnection;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +41,7 @@ class TransformersIT {
         mcpServer = new RestUpstream().on("POST /pass", r -> r.response().setStatusCode(200)
                 .putHeader("content-type", "application/json").putHeader("x-upstream-secret", "leak")
                 .end("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}"))
+                .json("POST /framing", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}")
                 .json("POST /closing", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
@@ -115,6 +120,18 @@ class TransformersIT {
                               add:
                                 headers: ["Connection:close", "Keep-Alive:timeout=5", "Proxy-Connection:close",
                                           "Transfer-Encoding:chunked", "Upgrade:TLS/1.2", "TE:gzip", "x-via:toolgate"]
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                      - name: framing
+                        paths: [/framing]
+                        strip_path: false
+                        plugins:
+                          - name: response-transformer
+                            config:
+                              replace: {headers: ["Content-Length:3"]}
+                              add: {headers: ["Transfer-Encoding:chunked", "x-via:toolgate"]}
+                              append: {headers: ["transfer-encoding:gzip", "content-length:9"]}
+                              rename: {headers: ["x-length:Content-Length"]}
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
                 routes:
@@ -239,6 +256,28 @@ class TransformersIT {
                     "transfer-encoding", "upgrade", "te");
         } finally {
             vertx.close().await();
+        }
+    }
+
+    @Test
+    void overHttp11FramingHeadersThatAResponseTransformerSetsAreIgnoredAndTheAnswerIsWellFormed() {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
+        int port = gateway.gateway().proxyPort();
+        List<String> headers = List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
+                "Accept: " + McpHttp.ACCEPT_BOTH, "x-length: 1", "Content-Length: " + body.length());
+        try (RawConnection http = RawConnection.connect(port, 0)) {
+            for (int i = 0; i < 2; i++) { // the second answer on the same connection is read where the first ended
+                http.send("POST", "/framing", headers, body.getBytes(StandardCharsets.UTF_8));
+                RawConnection.Response answer = http.readAll();
+                http.nextResponse();
+
+                assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+                assertThat(answer.head().all("transfer-encoding")).as(answer.toString()).isEmpty();
+                assertThat(answer.head().all("content-length")).as(answer.toString())
+                        .containsExactly(Integer.toString(answer.body().length));
+                assertThat(answer.text()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
+                assertThat(answer.header("x-via")).isEqualTo("toolgate");
+            }
         }
     }
 

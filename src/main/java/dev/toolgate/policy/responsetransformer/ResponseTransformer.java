@@ -47,10 +47,10 @@ final class ResponseTransformer implements UpstreamPolicy {
 
     ResponseTransformer(ResponseTransformerConfig config) {
         removeHeaders = config.remove().headers();
-        renameHeaders = rules(config.rename().headers());
-        replaceHeaders = rules(config.replace().headers());
-        addHeaders = rules(config.add().headers());
-        appendHeaders = rules(config.append().headers());
+        renameHeaders = rules(unframed(config.rename().headers(), true));
+        replaceHeaders = rules(unframed(config.replace().headers(), false));
+        addHeaders = rules(unframed(config.add().headers(), false));
+        appendHeaders = rules(unframed(config.append().headers(), false));
         removeJson = config.remove().json();
         renameJson = rules(config.rename().json());
         replaceJson = typed(config.replace().json(), config.replace().jsonTypes());
@@ -114,6 +114,16 @@ final class ResponseTransformer implements UpstreamPolicy {
                 json.putArray(append.name()).add(earlier).add(append.value());
             }
         }
+    }
+
+    /**
+     * The header rules without those that would set the answer's framing (warned at load): the gateway
+     * frames the body it sends, and a second length or coding would make the answer unreadable, or let
+     * a client read the next answer on the connection as this one's body.
+     */
+    private static List<String> unframed(List<String> entries, boolean renaming) {
+        return entries.stream().filter(e -> !ResponseTransformerConfig.framing(
+                ResponseTransformerConfig.setHeader(e, renaming))).toList();
     }
 
     private static List<Rule> rules(List<String> entries) {

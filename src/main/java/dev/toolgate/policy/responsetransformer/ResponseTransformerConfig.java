@@ -5,11 +5,15 @@ import dev.toolgate.config.PluginSettings;
 import dev.toolgate.policy.NameValueEntry;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The {@code config} of Kong's {@code response-transformer} plugin, with Kong's names and defaults.
  * Rules run in Kong's order: remove → rename → replace → add → append, on headers and on the
- * top-level fields of a JSON answer.
+ * top-level fields of a JSON answer. A header rule that would set the answer's framing
+ * ({@code Content-Length}, {@code Transfer-Encoding}) is warned about and ignored: the gateway frames
+ * each answer itself, as Kong's nginx does, and a transformer's value would contradict the body sent.
  *
  * @param remove  names to remove
  * @param rename  {@code old:new} names
@@ -39,6 +43,13 @@ public record ResponseTransformerConfig(Operation remove, Operation rename, Oper
         }
     }
 
+    private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding");
+
+    /** True for a header naming how the answer's body is delimited, which only the gateway may set. */
+    static boolean framing(String name) {
+        return FRAMING.contains(name.trim().toLowerCase(Locale.ROOT));
+    }
+
     static ResponseTransformerConfig read(ConfigNode node) {
         ResponseTransformerConfig config = new ResponseTransformerConfig(
                 node.object("remove").map(n -> operation(n, false, false)).orElse(Operation.NONE),
@@ -46,6 +57,10 @@ public record ResponseTransformerConfig(Operation remove, Operation rename, Oper
                 node.object("replace").map(n -> operation(n, true, true)).orElse(Operation.NONE),
                 node.object("add").map(n -> operation(n, true, true)).orElse(Operation.NONE),
                 node.object("append").map(n -> operation(n, true, true)).orElse(Operation.NONE));
+        warnFraming(node, "rename", config.rename().headers());
+        warnFraming(node, "replace", config.replace().headers());
+        warnFraming(node, "add", config.add().headers());
+        warnFraming(node, "append", config.append().headers());
         node.finish();
         return config;
     }
@@ -65,6 +80,21 @@ public record ResponseTransformerConfig(Operation remove, Operation rename, Oper
         }
         node.finish();
         return new Operation(headers, json, types);
+    }
+
+    /** The header a pair sets: its name, and for {@code rename} ({@code old:new}) the new one. */
+    static String setHeader(String entry, boolean renaming) {
+        int colon = entry.indexOf(':');
+        return colon < 0 ? entry : renaming ? entry.substring(colon + 1) : entry.substring(0, colon);
+    }
+
+    private static void warnFraming(ConfigNode node, String operation, List<String> headers) {
+        for (int i = 0; i < headers.size(); i++) {
+            if (framing(setHeader(headers.get(i), operation.equals("rename")))) {
+                node.report().warning(node.path(operation) + ".headers[" + i + "]", "the gateway sets the answer's "
+                        + "framing (Content-Length, Transfer-Encoding); this rule is ignored");
+            }
+        }
     }
 
     private static void checkPairs(ConfigNode node, String key, List<String> entries) {
