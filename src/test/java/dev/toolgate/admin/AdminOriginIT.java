@@ -115,6 +115,38 @@ class AdminOriginIT {
         }
     }
 
+    /**
+     * RFC 9113 §8.3.1: {@code :authority} takes precedence, and a {@code Host} naming another authority makes the
+     * request malformed. Vert.x resets such a stream (PROTOCOL_ERROR) before the Admin API sees it, so a foreign
+     * {@code :authority} cannot hide behind the listener's own {@code Host}, nor the other way round; when both are
+     * present and the request is answered, they name the same host.
+     */
+    @Test
+    void overH2cAnAuthorityAndAHostHeaderNamingDifferentHostsAreRefused() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClientAgent h2c = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+            for (Map.Entry<String, String> asked : Map.of("evil.example", "127.0.0.1:" + port,
+                    "127.0.0.1", "evil.example:" + port).entrySet()) {
+                io.vertx.core.Future<Integer> status = h2c.request(new io.vertx.core.http.RequestOptions()
+                                .setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(port, "127.0.0.1"))
+                                .setHost(asked.getKey()).setPort(port).setURI("/status")
+                                .putHeader("host", asked.getValue()))
+                        .compose(r -> r.send()).compose(response -> response.body().map(b -> response.statusCode()));
+                Throwable refused = status.transform(done -> io.vertx.core.Future.succeededFuture(done.cause()))
+                        .await(10, java.util.concurrent.TimeUnit.SECONDS);
+
+                assertThat(refused).as(":authority %s, Host %s answered %s", asked.getKey(), asked.getValue(),
+                        status.result()).isInstanceOf(io.vertx.core.http.StreamResetException.class);
+                assertThat(((io.vertx.core.http.StreamResetException) refused).getCode()).as("PROTOCOL_ERROR")
+                        .isEqualTo(1L);
+            }
+        } finally {
+            vertx.close().await();
+        }
+    }
+
     @Test
     void requestsWithoutAnOriginAreNotMadeByPagesAndPass() {
         assertThat(admin.get("/status").status()).isEqualTo(200);
