@@ -20,6 +20,7 @@ import dev.toolgate.error.GatewayError.MissingSession;
 import dev.toolgate.error.GatewayError.NoRoute;
 import dev.toolgate.error.GatewayError.NotAcceptable;
 import dev.toolgate.error.GatewayError.NotServed;
+import dev.toolgate.error.GatewayError.HeaderFieldsTooLarge;
 import dev.toolgate.error.GatewayError.RequestTimeout;
 import dev.toolgate.error.GatewayError.SessionInQuery;
 import dev.toolgate.error.GatewayError.UnboundSseTransport;
@@ -174,6 +175,8 @@ public final class ErrorCatalog {
                     "HTTP Version Not Supported: " + e.version() + " (this listener speaks HTTP/1.0 and HTTP/1.1)");
             case UnsupportedTransferCoding e -> new Entry(501, JsonRpc.TRANSPORT_ERROR, "unsupported_transfer_coding",
                     "Not Implemented: Transfer-Encoding '" + e.codings() + "' (this listener accepts only chunked)");
+            case HeaderFieldsTooLarge e -> new Entry(431, JsonRpc.TRANSPORT_ERROR, "request_header_fields_too_large",
+                    "Request Header Fields Too Large: the request's headers are over " + e.limitBytes() + " bytes");
             case BadHost e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "bad_host", "Bad Request: " + e.detail());
             case InvalidPath e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "invalid_path", "Bad Request: " + e.detail());
             case RequestTimeout e -> new Entry(408, JsonRpc.TRANSPORT_ERROR, "request_timeout",

@@ -143,6 +143,13 @@ public sealed interface GatewayError {
     record UnsupportedTransferCoding(String codings) implements GatewayError {
     }
 
+    /**
+     * An HTTP/2 request's header list (names, values and 32 bytes each, as RFC 9113 §6.5.2 counts them) is over
+     * the limit an HTTP/1.1 request head has.
+     */
+    record HeaderFieldsTooLarge(long limitBytes) implements GatewayError {
+    }
+
     /** The request's Host header is missing (HTTP/1.1), repeated, or not one this listener answers for. */
     record BadHost(String detail) implements GatewayError {
     }

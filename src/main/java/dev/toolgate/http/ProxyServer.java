@@ -108,8 +108,8 @@ public final class ProxyServer {
         public void start(Promise<Void> started) {
             pauses = new Http2BodyPause(vertx, limits.bodyTimeoutMs());
             // no decompression here: BodyReader inflates, bounded, and only for a matched route
-            HttpServerOptions options = ConnectionGuard.options(new HttpServerOptions().setTcpNoDelay(true)
-                    .setReuseAddress(true), limits);
+            HttpServerOptions options = Http2HeaderList.options(ConnectionGuard.options(new HttpServerOptions()
+                    .setTcpNoDelay(true).setReuseAddress(true), limits));
             HttpServer server = vertx.createHttpServer(options).requestHandler(this::route)
                     .invalidRequestHandler(ConnectionGuard::invalidRequest)
                     .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open));
@@ -125,7 +125,10 @@ public final class ProxyServer {
             try {
                 if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
                     // the connection guard stepped out of this h2c connection: the framing rules are checked here
-                    GatewayError refused = HttpFraming.check(request);
+                    GatewayError refused = Http2HeaderList.check(request);
+                    if (refused == null) {
+                        refused = HttpFraming.check(request);
+                    }
                     if (refused != null) {
                         request.resume();
                         ErrorResponses.plain(request.response(), refused);

@@ -145,10 +145,67 @@ class Http2ConnectionsIT {
         client.close().await();
     }
 
+    /**
+     * A header list over the 8 KiB limit is that stream's fault: it gets 431, as HTTP/1.1 does, and the
+     * connection's other streams go on. Netty ended the whole connection (GOAWAY) past 10 KiB of header block.
+     */
+    @Test
+    void aStreamWithAnOversizedHeaderListGets431AndTheNextStreamOnTheSameConnectionIsAnswered() throws Exception {
+        HttpClientAgent client = h2c();
+        for (int size : new int[]{9_000, 16_000, 40_000}) {
+            CompletableFuture<Long> goAway = new CompletableFuture<>();
+            HttpConnection[] connection = new HttpConnection[1];
+            // requests no route serves: answered at once, and they open no session the listener counts
+            HttpClientResponse opened = client.request(unrouted())
+                    .compose(request -> {
+                        connection[0] = request.connection();
+                        connection[0].goAwayHandler(away -> goAway.complete(away.getErrorCode()));
+                        return request.send(Buffer.buffer(INITIALIZE));
+                    }).await(10, TimeUnit.SECONDS);
+            assertThat(opened.statusCode()).isEqualTo(404);
+            opened.body().await();
+
+            Map.Entry<Integer, String> refused = client.request(unrouted().putHeader("x-big", incompressible(size)))
+                    .compose(request -> {
+                        assertThat(request.connection()).as("the same connection").isSameAs(connection[0]);
+                        return request.send(Buffer.buffer(INITIALIZE));
+                    })
+                    .compose(response -> response.body().map(body -> Map.entry(response.statusCode(), body.toString())))
+                    .await(10, TimeUnit.SECONDS);
+            assertThat(refused.getKey()).as("%d bytes of header", size).isEqualTo(431);
+
+            HttpClientResponse next = client.request(unrouted())
+                    .compose(request -> {
+                        assertThat(request.connection()).as("after %d bytes, the same connection", size)
+                                .isSameAs(connection[0]);
+                        return request.send(Buffer.buffer(INITIALIZE));
+                    }).await(10, TimeUnit.SECONDS);
+            assertThat(next.statusCode()).isEqualTo(404);
+            next.body().await();
+            assertThat(goAway).as("after %d bytes of header, no GOAWAY", size).isNotDone();
+        }
+        client.close().await();
+    }
+
+    /** Text HPACK's Huffman coding cannot shrink much below its length. */
+    private static String incompressible(int length) {
+        StringBuilder text = new StringBuilder(length);
+        java.util.Random random = new java.util.Random(7);
+        while (text.length() < length) {
+            text.append(Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
+        }
+        return text.substring(0, length);
+    }
+
     /** A client speaking HTTP/2 without TLS by prior knowledge. */
     static HttpClientAgent h2c() {
         return vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
                 .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(gateway.proxy("/").getPort()));
+    }
+
+    /** A POST no route serves. */
+    static RequestOptions unrouted() {
+        return post().setURI("/nowhere");
     }
 
     /** A POST of JSON-RPC to the MCP endpoint. */
