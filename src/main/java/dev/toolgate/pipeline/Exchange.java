@@ -1,5 +1,6 @@
 package dev.toolgate.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.config.Route;
 import dev.toolgate.error.GatewayError;
@@ -9,6 +10,7 @@ import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteMatch;
+import dev.toolgate.mcp.Json;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +18,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +60,8 @@ public final class Exchange {
     private boolean sessionIdRead;
     private String protocolVersion;
     private boolean protocolVersionRead;
+    /** What the message policies spent letting each request through, by its id (its tool's limit). */
+    private Map<String, Decision.Spent> spends;
 
     /**
      * @param bodyLimit the largest body {@link #body()} reads (the route's {@code max_request_body_size})
@@ -258,6 +263,25 @@ public final class Exchange {
     /** Set by the token policy that admitted the exchange when it has more to tell a client short of scopes. */
     public void challengeScopesWith(ScopeChallenge challenge) {
         this.scopeChallenge = challenge;
+    }
+
+    /** What the message policies spent letting request {@code id} through, for {@link #takeBack} should it be refused after all. */
+    public void spent(JsonNode id, Decision.Spent spent) {
+        if (spent != Decision.Spent.NOTHING && id != null) {
+            if (spends == null) {
+                spends = new HashMap<>(2);
+            }
+            spends.put(Json.idText(id), spent);
+        }
+    }
+
+    /**
+     * Gives back what letting request {@code id} through spent: the route owning its tool refused it, so the call
+     * was not made, and a refused call counts against no limit.
+     */
+    public Future<Void> takeBack(JsonNode id) {
+        Decision.Spent spent = spends == null || id == null ? null : spends.remove(Json.idText(id));
+        return spent == null ? Future.succeededFuture() : spent.takeBack();
     }
 
     /** A credential header the gateway read: it never goes upstream (MCP forbids token passthrough). */

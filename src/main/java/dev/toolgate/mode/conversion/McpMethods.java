@@ -111,7 +111,7 @@ final class McpMethods {
             throw new GatewayException(new GatewayError.InvalidParams(request.id(), "arguments must be an object"));
         }
         ObjectNode args = arguments instanceof ObjectNode o ? o : null;
-        return invoker.call(tool, args, exchange, exchange.observation().record(request.id()), cancelled, share);
+        return invoker.call(tool, args, exchange, request.id(), cancelled, share);
     }
 
     /** The tool a call names, when this endpoint serves it. */

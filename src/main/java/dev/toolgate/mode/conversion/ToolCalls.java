@@ -76,6 +76,9 @@ final class ToolCalls {
         }
         return policies.admit(new McpCall(exchange, r.id(), r.method(), tool)).map(decision -> {
             observe(observation, record, decision, r, tool, served.isPresent());
+            if (decision instanceof Decision.Continue c) {
+                exchange.spent(r.id(), c.spent());
+            }
             return decision;
         });
     }

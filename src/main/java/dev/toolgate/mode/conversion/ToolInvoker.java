@@ -1,5 +1,6 @@
 package dev.toolgate.mode.conversion;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import dev.toolgate.http.AnswerBudget;
@@ -46,20 +47,22 @@ public final class ToolInvoker {
     /**
      * @param arguments the call's {@code arguments} (an object, or null for none)
      * @param exchange  the MCP request the call came in
+     * @param id        the call's JSON-RPC id
      * @param cancelled completes when the client cancels or goes away
      * @param share     the call's part of the answer bytes it shares with other calls (a batch's), or null
      */
-    Future<ObjectNode> call(Tool tool, ObjectNode arguments, Exchange exchange, RpcRecord record, Future<?> cancelled,
+    Future<ObjectNode> call(Tool tool, ObjectNode arguments, Exchange exchange, JsonNode id, Future<?> cancelled,
                             AnswerBudget.Share share) {
+        RpcRecord record = exchange.observation().record(id);
         if (owners.refusesPlainHttp(tool, exchange)) {
             record.toolResult(true);
-            return Future.succeededFuture(refusedByRoute(tool, new Decision.Reject(new GatewayError.HttpsRequired())));
+            return refusedByRoute(tool, exchange, id, new Decision.Reject(new GatewayError.HttpsRequired()));
         }
         PolicyChain replay = owners.replayChain(tool);
         Exchange onRoute = replay == null ? exchange : exchange.replay(new RouteMatch(owners.route(tool), null));
         Future<Decision> admitted = replay == null ? Decision.PROCEED : replay.admitReplay(onRoute);
         return admitted.compose(decision -> decision instanceof Decision.Reject refused
-                ? Future.succeededFuture(refusedByRoute(tool, refused))
+                ? refusedByRoute(tool, exchange, id, refused)
                 : call(tool, arguments, client(onRoute), cancelled,
                         new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute)), record,
                         cleared(exchange, replay == null ? null : owners.chain(tool), onRoute), share))
@@ -75,11 +78,15 @@ public final class ToolInvoker {
         return owning == null ? here : PolicyChain.bothCleared(here, owning.clearedHeaders(onRoute));
     }
 
-    /** What Kong's replayed request would have answered, as the tool's result. */
-    private ObjectNode refusedByRoute(Tool tool, Decision.Reject refused) {
+    /**
+     * What Kong's replayed request would have answered, as the tool's result; what the serving route's message
+     * policies spent letting the call through (its tool's limit) is given back, since the call was not made.
+     */
+    private Future<ObjectNode> refusedByRoute(Tool tool, Exchange exchange, JsonNode id, Decision.Reject refused) {
         ErrorCatalog.Entry entry = ErrorCatalog.of(refused.error());
-        return ResultMapper.error("The route '" + owners.route(tool).label() + "' refused the call: HTTP "
+        ObjectNode result = ResultMapper.error("The route '" + owners.route(tool).label() + "' refused the call: HTTP "
                 + entry.status() + ": " + entry.message());
+        return exchange.takeBack(id).transform(ignored -> Future.succeededFuture(result));
     }
 
     /** What the MCP request contributes to the upstream request. */

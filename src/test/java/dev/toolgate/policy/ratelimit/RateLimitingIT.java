@@ -267,6 +267,50 @@ class RateLimitingIT {
     }
 
     @Test
+    void aListenersCallThatTheOwningRouteRefusesCountsAgainstNoToolLimit() {
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: team
+                    url: %s
+                    routes:
+                      - name: team-tools
+                        paths: [/team]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [shared]
+                            config:
+                              mode: conversion-only
+                              tool_limits: {hour: 2}
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /team/ping}
+                          - name: rate-limiting
+                            config: {minute: 1}
+                  - name: front
+                    url: %s
+                    routes:
+                      - name: front
+                        paths: [/front]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: listener
+                              server: {tag: shared, session: {managed: false}}
+                """.formatted(upstream.url(), upstream.url()), clock);
+
+        assertThat(call("/front", Map.of()).json().at("/result/isError").asBoolean()).isFalse();
+        for (int i = 0; i < 3; i++) {
+            assertThat(call("/front", Map.of()).json().at("/result/content/0/text").asText())
+                    .isEqualTo("The route 'team-tools' refused the call: HTTP 429: API rate limit exceeded");
+        }
+        clock.set(Instant.parse("2026-11-24T10:01:00Z"));
+
+        McpHttp.Response second = call("/front", Map.of());
+        assertThat(second.json().at("/result/isError").asBoolean()).as("the second call made this hour: " + second)
+                .isFalse();
+    }
+
+    @Test
     void kongsClusterPolicyIsRefusedWithItsPath() {
         var checked = dev.toolgate.testing.Configs.check(config("http://127.0.0.1:1", "{minute: 2, policy: cluster}"),
                 java.nio.file.Path.of("."));
