@@ -30,9 +30,34 @@ public record ParameterSpec(String name, String in, boolean required, String des
     private static final List<String> STYLES = List.of("form", "simple", "label", "matrix", "spaceDelimited",
             "pipeDelimited", "deepObject");
 
-    /** The tool argument name: {@code <in>_<name>}. */
+    /** The longest property name Claude's API takes in a tool's input schema. */
+    static final int MAX_ARGUMENT = 64;
+
+    /**
+     * The tool argument name: {@code <in>_<name>}, as Kong names it, when that is a property name every client
+     * takes. Claude's API refuses a tool whose input property names stray from {@code [A-Za-z0-9_.-]{1,64}}, and
+     * then every request of the session, not the one tool: a JSON:API {@code filter[status]} or an OData
+     * {@code $top} is written with {@code _} for each other character ({@code query_filter_status_},
+     * {@code query__top}), and a name past 64 characters keeps its first 55 and a digest of the whole.
+     */
     public String argument() {
-        return in + "_" + name;
+        String argument = in + "_" + name;
+        return argument.length() <= MAX_ARGUMENT && argument.chars().allMatch(ParameterSpec::plain) ? argument
+                : portable(argument);
+    }
+
+    private static boolean plain(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-';
+    }
+
+    private static String portable(String argument) {
+        StringBuilder out = new StringBuilder(argument.length());
+        argument.codePoints().forEach(c -> out.append(plain(c) ? (char) c : '_'));
+        if (out.length() <= MAX_ARGUMENT) {
+            return out.toString();
+        }
+        // String.hashCode is specified: the same name gets the same argument on every instance and after restarts
+        return out.substring(0, MAX_ARGUMENT - 9) + "_" + String.format("%08x", argument.hashCode());
     }
 
     static ParameterSpec read(ConfigNode node) {

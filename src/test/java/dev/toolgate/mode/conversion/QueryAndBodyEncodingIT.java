@@ -29,7 +29,8 @@ class QueryAndBodyEncodingIT {
         upstream = new RestUpstream()
                 .json("GET /search", 200, "{}")
                 .json("POST /items", 201, "{\"id\":\"i-1\"}")
-                .json("POST /forms", 200, "{}");
+                .json("POST /forms", 200, "{}")
+                .json("GET /odata", 200, "{}");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -57,6 +58,14 @@ class QueryAndBodyEncodingIT {
                                     - {name: box, in: query, explode: false, schema: {type: object}}
                                     - {name: q, in: query, schema: {type: string}}
                                     - {name: exact, in: query, schema: {type: boolean}}
+                                - name: odd_names
+                                  description: Parameters named as JSON:API and OData name theirs
+                                  method: GET
+                                  path: /mcp/odata
+                                  parameters:
+                                    - {name: "filter[status]", in: query, schema: {type: string}}
+                                    - {name: $top, in: query, schema: {type: integer}}
+                                    - {name: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx, in: query, schema: {type: string}}
                                 - name: create_item
                                   description: Create an item
                                   method: POST
@@ -110,6 +119,30 @@ class QueryAndBodyEncodingIT {
 
     private static String decoded(String raw) {
         return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void parameterNamesClaudesApiWouldRefuseAsPropertyNamesAreOfferedAsPortableArgumentsAndSentUnderTheirOwnNames() {
+        JsonNode tools = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}").json().at("/result/tools");
+        JsonNode odd = null;
+        for (JsonNode tool : tools) {
+            tool.path("inputSchema").path("properties").fieldNames().forEachRemaining(name ->
+                    assertThat(name).as(tool.path("name").asText()).matches("[a-zA-Z0-9_.-]{1,64}"));
+            if (tool.path("name").asText().equals("odd_names")) {
+                odd = tool.path("inputSchema").path("properties");
+            }
+        }
+        assertThat(odd).isNotNull();
+        java.util.List<String> names = new java.util.ArrayList<>();
+        odd.fieldNames().forEachRemaining(names::add);
+        assertThat(names).hasSize(3).contains("query_filter_status_", "query__top");
+        String shortened = names.stream().filter(n -> n.startsWith("query_xxx")).findFirst().orElseThrow();
+
+        JsonNode result = mcp.call("odd_names", "{\"query_filter_status_\":\"open\",\"query__top\":5,\"" + shortened
+                + "\":\"y\"}");
+
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(decoded(upstream.next().query())).isEqualTo("filter[status]=open&$top=5&xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx=y");
     }
 
     @Test
