@@ -11,10 +11,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The output part of a tool: its {@code outputSchema}, from the one 2xx JSON response.
+ * The output part of a tool: its {@code outputSchema}, from the one 2xx JSON response. When another 2xx
+ * response is documented without content (a DELETE's 204 beside its 200), the schema admits that answer
+ * too: the JSON is wrapped as an optional {@code result}, and an empty answer is {@code {}}, a success a
+ * strict client accepts (it refuses a success without {@code structuredContent} from a tool with a schema).
  *
  * @param schema   the {@code outputSchema} as served (root is always an object)
- * @param wrapped  the response is not an object; it appears as {@code {"result": ...}}
+ * @param wrapped  the response is not an object, or may be absent; it appears as {@code {"result": ...}}
  * @param declared the response schema as the configuration wrote it
  */
 public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared) {
@@ -27,25 +30,45 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
         if (responses == null) {
             return null;
         }
-        OutputSchema found = null;
+        JsonNode found = null;
         String foundStatus = null;
+        boolean empty = false;
         for (Map.Entry<String, JsonNode> response : responses.properties()) {
             if (!response.getKey().matches("2(\\d\\d|XX)")) {
                 continue;
             }
-            JsonNode schema = jsonSchema(response.getValue().path("content"));
+            JsonNode content = response.getValue().path("content");
+            empty |= content.isEmpty();
+            JsonNode schema = jsonSchema(content);
             if (schema == null) {
                 continue;
             }
             if (found != null) {
                 report.problem(path, "only one 2xx response may have a JSON schema (found " + foundStatus + " and "
                         + response.getKey() + ")");
-                return found;
+                break;
             }
-            found = served(schema);
+            found = schema;
             foundStatus = response.getKey();
         }
-        return found;
+        return found == null ? null : empty ? servedOrEmpty(found) : served(found);
+    }
+
+    /** The served schema of a JSON answer that may also be empty: {@code {"result": ...}}, result optional. */
+    private static OutputSchema servedOrEmpty(JsonNode schema) {
+        OutputSchema served = served(schema);
+        if (served.wrapped()) {
+            served.schema().remove("required");
+            return served;
+        }
+        ObjectNode wrapper = Json.object();
+        wrapper.put("type", "object");
+        ObjectNode result = served.schema().deepCopy();
+        wrapper.putObject("properties").set("result", result);
+        if (result.has("$defs")) {
+            wrapper.set("$defs", result.remove("$defs"));
+        }
+        return new OutputSchema(wrapper, true, schema);
     }
 
     private static JsonNode jsonSchema(JsonNode content) {

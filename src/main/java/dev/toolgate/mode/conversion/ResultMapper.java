@@ -68,7 +68,25 @@ final class ResultMapper {
         if (tool.outputValidator() == null) {
             return result(text(text.isEmpty() ? "HTTP " + response.status() + " (no content)" : text), null, false);
         }
+        if (text.isEmpty()) {
+            return empty(tool, response.status());
+        }
         return structured(tool, text);
+    }
+
+    /**
+     * An answer without content from a tool with an output schema: {@code {}} when the schema admits it (the
+     * operation documents a 2xx answer without content); otherwise an error that still says the API answered
+     * 2xx, so the model does not take a DELETE that took effect for one that failed.
+     */
+    private static ObjectNode empty(Tool tool, int status) {
+        ObjectNode nothing = Json.object();
+        ObjectNode said = text("HTTP " + status + " (no content)");
+        if (tool.wrapsOutput() && tool.outputValidator().validate(nothing).isEmpty()) {
+            return result(said, nothing, false);
+        }
+        return result(said, null, true, "The API answered HTTP " + status
+                + " without content, but the tool's output schema promises JSON");
     }
 
     private static ObjectNode structured(Tool tool, String text) {

@@ -36,6 +36,12 @@ class ResultMappingIT {
                 + "}\n";
     }
 
+    /** A tool whose operation documents 200 with a JSON schema and 204 without content. */
+    static String documentedEmpty(String name, String path, String schema) {
+        return " ".repeat(16) + "- {name: " + name + ", description: " + name + ", method: GET, path: /mcp" + path
+                + ", responses: {\"200\": {content: {application/json: {schema: " + schema + "}}}, \"204\": {description: none}}}\n";
+    }
+
     @BeforeAll
     static void start() {
         String user = "{type: object, properties: {id: {type: string}, name: {type: string}}, required: [id]}";
@@ -52,6 +58,7 @@ class ResultMappingIT {
                 .on("GET /audio", r -> r.response().putHeader("content-type", "audio/mpeg").end(Buffer.buffer(new byte[] {1, 2, 3})))
                 .on("GET /pdf", r -> r.response().putHeader("content-type", "application/pdf").end(Buffer.buffer("%PDF-1.7")))
                 .on("GET /empty", r -> r.response().setStatusCode(204).end())
+                .json("GET /empty-200", 200, "")
                 // what servers that compress everything send: the coding header on an answer with no body
                 .on("GET /empty-gzip", r -> r.response().setStatusCode(204).putHeader("content-encoding", "gzip").end())
                 .json("GET /missing", 404, "{\"message\":\"no such user\"}")
@@ -65,7 +72,10 @@ class ResultMappingIT {
                 .append(tool("audio", "/audio", null)).append(tool("pdf", "/pdf", null))
                 .append(tool("empty", "/empty", null)).append(tool("empty_gzip", "/empty-gzip", null)).append(tool("missing", "/missing", null))
                 .append(tool("boom", "/boom", null)).append(tool("moved", "/moved", null))
-                .append(tool("image_with_schema", "/image", user));
+                .append(tool("image_with_schema", "/image", user))
+                .append(tool("empty_with_schema", "/empty", user))
+                .append(documentedEmpty("delete_user", "/empty", user)).append(documentedEmpty("delete_user_200", "/empty-200", user))
+                .append(documentedEmpty("get_or_nothing", "/user", user));
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -195,6 +205,33 @@ class ResultMappingIT {
         JsonNode result = mcp.call("empty", "{}");
         assertThat(result.get("isError").asBoolean()).isFalse();
         assertThat(text(result)).isEqualTo("HTTP 204 (no content)");
+    }
+
+    @Test
+    void emptySuccessOfAnOperationDocumentingAnAnswerWithoutContentIsASuccessWithEmptyStructuredContent() {
+        JsonNode schema = definition("delete_user").get("outputSchema");
+        assertThat(schema.get("type").asText()).isEqualTo("object");
+        assertThat(schema.at("/properties/result/required/0").asText()).isEqualTo("id");
+        assertThat(schema.has("required")).as("the empty answer has no result: %s", schema).isFalse();
+        for (String tool : new String[] {"delete_user", "delete_user_200"}) {
+            JsonNode result = mcp.call(tool, "{}");
+            assertThat(result.get("isError").asBoolean()).as("%s: %s", tool, result).isFalse();
+            assertThat(Json.text(result.get("structuredContent"))).isEqualTo("{}");
+        }
+        assertThat(text(mcp.call("delete_user", "{}"))).isEqualTo("HTTP 204 (no content)");
+        assertThat(text(mcp.call("delete_user_200", "{}"))).isEqualTo("HTTP 200 (no content)");
+        JsonNode json = mcp.call("get_or_nothing", "{}");
+        assertThat(json.get("isError").asBoolean()).isFalse();
+        assertThat(Json.text(json.get("structuredContent"))).isEqualTo("{\"result\":{\"id\":\"u1\",\"name\":\"Ann\"}}");
+    }
+
+    @Test
+    void emptyAnswerTheDocumentDoesNotDeclareIsAToolErrorThatSaysTheApiAnsweredWithoutContent() {
+        JsonNode result = mcp.call("empty_with_schema", "{}");
+        assertThat(result.get("isError").asBoolean()).isTrue();
+        assertThat(result.has("structuredContent")).isFalse();
+        assertThat(result.at("/content/1/text").asText())
+                .isEqualTo("The API answered HTTP 204 without content, but the tool's output schema promises JSON");
     }
 
     @Test
