@@ -251,6 +251,28 @@ class OpenApiToolsIT {
                         + "Content-Type: application/octet-stream\r\n\r\n" + content + "\r\n");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAB", "Hello, world! (plain text)"})
+    void aFileArgumentThatIsNotBase64IsAnInvalidArgumentsErrorAndNothingIsSent(String file) throws Exception {
+        JsonNode result = session().call("upload", "{\"body\":{\"title\":\"notes\",\"file\":\"" + file + "\"}}");
+        assertThat(result.get("isError").asBoolean()).as(result.toString()).isTrue();
+        assertThat(result.at("/content/0/text").asText()).isEqualTo("Invalid arguments for tool upload: body.file: a file "
+                + "field must be base64 (the file's bytes encoded, without a data: URL prefix)");
+        assertThat(upstream.quiet(java.time.Duration.ofMillis(300))).as("the upstream received nothing").isTrue();
+    }
+
+    @Test
+    void aFileArgumentWrappedInBase64LinesArrivesAsItsDecodedBytes() {
+        byte[] bytes = new byte[100];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) ('a' + i % 26);
+        }
+        String wrapped = Base64.getMimeEncoder().encodeToString(bytes).replace("\r\n", "\\r\\n");
+        JsonNode result = session().call("upload", "{\"body\":{\"file\":\"" + wrapped + "\\n\"}}");
+        assertThat(result.get("isError").asBoolean()).as(result.toString()).isFalse();
+        assertThat(upstream.next().body()).contains("\r\n\r\n" + new String(bytes) + "\r\n");
+    }
+
     private static McpHttp session() {
         McpHttp mcp = new McpHttp(gateway.proxy("/shop-mcp"));
         mcp.initialize("2025-11-25");

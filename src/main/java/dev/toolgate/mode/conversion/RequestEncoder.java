@@ -27,7 +27,11 @@ final class RequestEncoder {
         record Ready(UpstreamRequest request) implements Encoded {
         }
 
-        record Rejected(String message) implements Encoded {
+        /** {@code arguments}: an argument's value is wrong (the tool's "Invalid arguments" error), not its size. */
+        record Rejected(String message, boolean arguments) implements Encoded {
+            Rejected(String message) {
+                this(message, false);
+            }
         }
     }
 
@@ -70,8 +74,20 @@ final class RequestEncoder {
     }
 
     static final class Rejection extends RuntimeException {
+        final boolean arguments;
+
         Rejection(String message) {
+            this(message, false);
+        }
+
+        private Rejection(String message, boolean arguments) {
             super(message, null, false, false);
+            this.arguments = arguments;
+        }
+
+        /** An argument's value that cannot be sent as what its schema says (a file field that is not base64). */
+        static Rejection invalid(String message) {
+            return new Rejection(message, true);
         }
     }
 
@@ -148,7 +164,7 @@ final class RequestEncoder {
             return new Encoded.Ready(new UpstreamRequest(t.target(), t.method(), uri, headers, body, t.timeoutMs(),
                     maxResponseBytes));
         } catch (Rejection r) {
-            return new Encoded.Rejected(r.getMessage());
+            return new Encoded.Rejected(r.getMessage(), r.arguments);
         }
     }
 

@@ -118,7 +118,8 @@ public final class ToolInvoker {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), misplaced));
         }
         return switch (RequestEncoder.encode(tool.request(), args, caller, MAX_RESPONSE_BYTES)) {
-            case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(ResultMapper.error(r.message()));
+            case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(r.arguments()
+                    ? ResultMapper.invalidArguments(tool.name(), r.message()) : ResultMapper.error(r.message()));
             // as Kong orders them: the transformers, then opentelemetry's clear and its trace context
             case RequestEncoder.Encoded.Ready ready -> send(traced(withoutCleared(transforms.request(ready.request()),
                     cleared), record), cancelled, record, share)
