@@ -21,7 +21,10 @@ final class ParameterStyles {
     private ParameterStyles() {
     }
 
-    /** OpenAPI path styles: {@code simple} ({@code a,b}), {@code label} ({@code .a.b}), {@code matrix} ({@code ;id=a}). */
+    /**
+     * OpenAPI path styles: {@code simple} ({@code a,b}), {@code label} ({@code .a,b}; exploded {@code .a.b},
+     * {@code .R=1.G=2}), {@code matrix} ({@code ;id=a}; exploded {@code ;id=a;id=b}, {@code ;R=1;G=2}).
+     */
     static String pathValue(ParameterSpec p, JsonNode value) {
         String text = value.isContainerNode() ? joined(value, p.explode(), ",") : scalar(value);
         if (text.isEmpty() || text.equals(".") || text.equals("..")) {
@@ -29,7 +32,7 @@ final class ParameterStyles {
         }
         String encoded = value.isContainerNode() ? text : PercentEncoding.encode(text);
         String segment = switch (p.style()) {
-            case "label" -> "." + (value.isArray() && p.explode() ? joined(value, false, ".") : encoded);
+            case "label" -> "." + (value.isContainerNode() && p.explode() ? joined(value, true, ".") : encoded);
             case "matrix" -> matrix(p, value, encoded);
             default -> encoded;
         };
@@ -46,6 +49,10 @@ final class ParameterStyles {
             StringBuilder out = new StringBuilder();
             value.forEach(item -> out.append(';').append(name).append('=').append(PercentEncoding.encode(scalar(item))));
             return out.toString();
+        }
+        if (value.isObject() && p.explode()) {
+            // each property is its own parameter: ;R=100;G=200
+            return ";" + joined(value, true, ";");
         }
         return ";" + name + "=" + encoded;
     }

@@ -75,6 +75,15 @@ class PathParameterEncodingIT {
                                     - {name: ids, in: path, required: true, schema: {type: array, items: {type: string}}}
                                     - {name: parts, in: path, required: true, style: label, explode: true,
                                        schema: {type: array, items: {type: string}}}
+                                - name: exploded_objects
+                                  description: Object path parameters in exploded label and matrix style
+                                  method: GET
+                                  path: /mcp/exploded/{color}/{point}
+                                  parameters:
+                                    - {name: color, in: path, required: true, style: label, explode: true,
+                                       schema: {type: object, additionalProperties: {type: integer}}}
+                                    - {name: point, in: path, required: true, style: matrix, explode: true,
+                                       schema: {type: object, additionalProperties: {type: string}}}
                 """.formatted(upstream.url()));
     }
 
@@ -166,5 +175,12 @@ class PathParameterEncodingIT {
         // OpenAPI 3 path styles: label prefixes "." (".blue"), matrix writes ";name=value" (";size=5").
         mcp.call("styled", "{\"path_color\":\"blue\",\"path_size\":5}");
         assertThat(upstream.next().path()).isEqualTo("/styled/.blue/;size=5");
+    }
+
+    @Test
+    void explodedObjectsInLabelAndMatrixStyleSeparateEachPairAsOpenApiSays() {
+        // OpenAPI 3 style examples: label explode {"R":100,"G":200} is ".R=100.G=200", matrix ";R=100;G=200"
+        mcp.call("exploded_objects", "{\"path_color\":{\"R\":1,\"G\":2},\"path_point\":{\"x\":\"a b\",\"y\":\"2\"}}");
+        assertThat(upstream.next().path()).isEqualTo("/exploded/.R=1.G=2/;x=a%20b;y=2");
     }
 }
