@@ -21,9 +21,18 @@ import java.util.List;
  * @param style       OpenAPI serialization style; defaults by location ({@code form} for query, {@code simple} else);
  *                    Swagger 2.0's {@code collectionFormat} is read as the matching style
  * @param explode     OpenAPI explode flag; defaults to true for {@code form}, false otherwise
+ * @param contentType the media type of a parameter declared with {@code content} instead of {@code schema}: its
+ *                    value is sent as one value in that type (JSON: {@code where={"id":5}}), never split by a
+ *                    style; null for a {@code schema} parameter
  */
 public record ParameterSpec(String name, String in, boolean required, String description, JsonNode schema,
-                            String style, boolean explode) {
+                            String style, boolean explode, String contentType) {
+
+    /** A parameter with a {@code schema}, serialized by its style. */
+    public ParameterSpec(String name, String in, boolean required, String description, JsonNode schema, String style,
+                         boolean explode) {
+        this(name, in, required, description, schema, style, explode, null);
+    }
 
     /** Where a parameter can be. */
     public static final List<String> LOCATIONS = List.of("query", "path", "header", "cookie");
@@ -74,8 +83,14 @@ public record ParameterSpec(String name, String in, boolean required, String des
         String description = node.text("description", null);
         JsonNode schema = node.any("schema");
         JsonNode content = node.any("content");
+        String contentType = null;
         if (schema == null && content != null && content.isObject() && content.size() == 1) {
+            contentType = content.fieldNames().next();
             schema = content.elements().next().path("schema");
+            if (node.has("style") || node.has("explode")) {
+                node.warning("content", "a parameter with content is sent as one " + contentType
+                        + " value: its style and explode are ignored");
+            }
         }
         if (schema != null && !schema.isObject()) {
             node.problem("schema", "must be a JSON Schema object");
@@ -106,7 +121,8 @@ public record ParameterSpec(String name, String in, boolean required, String des
             }
         });
         node.finish();
-        return new ParameterSpec(name, in, required, description, effective, style, explode);
+        return contentType == null ? new ParameterSpec(name, in, required, description, effective, style, explode)
+                : new ParameterSpec(name, in, required, description, effective, defaultStyle(in), false, contentType);
     }
 
     /** OpenAPI's default style: {@code form} for query and cookie parameters, {@code simple} otherwise. */

@@ -47,6 +47,10 @@ public final class KongToolWriter {
         if (p.description() != null) {
             parameter.put("description", p.description());
         }
+        if (p.contentType() != null) {
+            parameter.putObject("content").putObject(p.contentType()).set("schema", p.schema());
+            return parameter;
+        }
         parameter.set("schema", p.schema());
         if (!p.style().equals(ParameterSpec.defaultStyle(p.in()))) {
             parameter.put("style", p.style());

@@ -135,13 +135,16 @@ public final class ToolGenerator {
                     || ReservedHeaders.refusal(name) != null)) {
                 continue;
             }
+            // content (one media type) instead of schema: the value is serialized in that type, not by a style
+            String contentType = p.has("schema") ? null : firstType(p.path("content"));
             JsonNode schema = p.has("schema") ? p.get("schema") : firstSchema(p.path("content"));
             ObjectNode converted = schema == null ? ParameterSpec.stringSchema()
                     : schemas.selfContained(schema, where + ".parameters." + name, INPUT_BUDGET);
-            String style = p.path("style").asText(ParameterSpec.defaultStyle(in));
-            boolean explode = p.path("explode").asBoolean("form".equals(style));
+            String style = contentType != null ? ParameterSpec.defaultStyle(in)
+                    : p.path("style").asText(ParameterSpec.defaultStyle(in));
+            boolean explode = contentType == null && p.path("explode").asBoolean("form".equals(style));
             parameters.add(new ParameterSpec(name, in, in.equals("path") || p.path("required").asBoolean(false),
-                    text(p, "description"), converted, style, explode));
+                    text(p, "description"), converted, style, explode, contentType));
         }
         return parameters;
     }
@@ -159,6 +162,11 @@ public final class ToolGenerator {
         }
         String text = description != null ? description : summary;
         return text != null ? text : method.toUpperCase(Locale.ROOT) + " " + path;
+    }
+
+    private static String firstType(JsonNode content) {
+        Iterator<String> types = content.fieldNames();
+        return types.hasNext() ? types.next() : null;
     }
 
     private static JsonNode firstSchema(JsonNode content) {

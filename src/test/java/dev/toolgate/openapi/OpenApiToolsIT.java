@@ -92,6 +92,30 @@ class OpenApiToolsIT {
                       multipart/form-data:
                         schema: {$ref: "#/components/schemas/Avatar"}
                   responses: {"200": {description: ok}}
+              /todos:
+                patch:
+                  operationId: updateTodos
+                  parameters:
+                    - name: where
+                      in: query
+                      content:
+                        application/json:
+                          schema: {type: object, additionalProperties: true}
+                    - name: X-Filter
+                      in: header
+                      content: {application/json: {schema: {type: object}}}
+                  requestBody:
+                    content: {application/json: {schema: {type: object}}}
+                  responses: {"200": {description: updated}}
+              /todos/{key}:
+                get:
+                  operationId: getTodoByKey
+                  parameters:
+                    - name: key
+                      in: path
+                      required: true
+                      content: {application/json: {schema: {type: object}}}
+                  responses: {"200": {description: the todo}}
               /internal/reset:
                 post:
                   operationId: resetEverything
@@ -125,7 +149,9 @@ class OpenApiToolsIT {
                 .json("POST /api/charges", 200, "{}")
                 .json("POST /api/upload", 200, "{}")
                 .json("POST /api/avatars", 200, "{}")
-                .json("POST /api/users/u1/delete", 204, "");
+                .json("POST /api/users/u1/delete", 204, "")
+                .json("PATCH /api/todos", 200, "{\"count\":1}")
+                .json("GET /api/todos/%7B%22id%22%3A5%7D", 200, "{}");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -175,7 +201,7 @@ class OpenApiToolsIT {
         List<String> names = new ArrayList<>();
         tools.forEach(t -> names.add(t.get("name").asText()));
         assertThat(names).containsExactly("upload", "getItem", "createItem", "createCharge", "deleteUser",
-                "uploadAvatar");
+                "uploadAvatar", "updateTodos", "getTodoByKey");
         JsonNode getItem = tools.get(1);
         assertThat(getItem.get("title").asText()).isEqualTo("Get one item");
         assertThat(getItem.at("/annotations/readOnlyHint").asBoolean()).isTrue();
@@ -271,6 +297,21 @@ class OpenApiToolsIT {
         JsonNode result = session().call("upload", "{\"body\":{\"file\":\"" + wrapped + "\\n\"}}");
         assertThat(result.get("isError").asBoolean()).as(result.toString()).isFalse();
         assertThat(upstream.next().body()).contains("\r\n\r\n" + new String(bytes) + "\r\n");
+    }
+
+    @Test
+    void aParameterWithJsonContentIsSentAsOneJsonValueNotSplitIntoQueryKeys() {
+        // LoopBack 4's where/filter: PATCH /todos?where={"id":5} updates one row; ?id=5 would update them all
+        JsonNode result = session().call("updateTodos", "{\"query_where\":{\"id\":5},\"header_X-Filter\":{\"a\":[1,2]},"
+                + "\"body\":{\"done\":true}}");
+        assertThat(result.get("isError").asBoolean()).as(result.toString()).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.query()).isEqualTo("where=%7B%22id%22%3A5%7D");
+        assertThat(received.header("X-Filter")).isEqualTo("{\"a\":[1,2]}");
+
+        JsonNode byKey = session().call("getTodoByKey", "{\"path_key\":{\"id\":5}}");
+        assertThat(byKey.get("isError").asBoolean()).as(byKey.toString()).isFalse();
+        assertThat(upstream.next().path()).isEqualTo("/api/todos/%7B%22id%22%3A5%7D");
     }
 
     private static McpHttp session() {

@@ -1,7 +1,9 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mode.ParameterSpec;
 
 import java.util.Map;
@@ -19,6 +21,18 @@ final class ParameterStyles {
     static final int MAX_NESTING = 32;
 
     private ParameterStyles() {
+    }
+
+    /**
+     * The value of a parameter declared with {@code content}: one text in its media type (JSON for a JSON type,
+     * the value itself otherwise), which every place then sends as any text value (percent-encoded in the
+     * path and query). Its style is the location's default and unexploded, so nothing splits it further.
+     */
+    static JsonNode asContent(ParameterSpec p, JsonNode value) {
+        if (value == null || p.contentType() == null) {
+            return value;
+        }
+        return TextNode.valueOf(MediaTypes.isJson(p.contentType()) ? Json.text(value) : scalar(value));
     }
 
     /**

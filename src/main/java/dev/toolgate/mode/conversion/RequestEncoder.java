@@ -127,7 +127,7 @@ final class RequestEncoder {
             EncodedText query = new EncodedText(MAX_URI_CHARS, "the query string");
             Map<String, String> cookies = new LinkedHashMap<>();
             for (ParameterSpec p : t.parameters()) {
-                JsonNode value = value(p, arguments);
+                JsonNode value = ParameterStyles.asContent(p, value(p, arguments));
                 if (value == null) {
                     continue;
                 }
