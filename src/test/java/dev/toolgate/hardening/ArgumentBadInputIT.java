@@ -115,10 +115,14 @@ class ArgumentBadInputIT {
         cases.add(item("a query value of a lone low surrogate", "\"query_tags\":[\"\\udc00x\"]", "unpaired UTF-16 surrogate", null));
         cases.add(new Case("a path value of a whole surrogate pair is sent", "get_item", "{\"path_id\":\"\\ud83d\\ude00\"}",
                 null, "/items/%F0%9F%98%80"));
-        cases.add(new Case("a path value of ../admin stays one segment", "get_item", "{\"path_id\":\"../admin\"}", null,
-                "/items/..%2Fadmin"));
-        cases.add(new Case("a path value of ..", "get_item", "{\"path_id\":\"..\"}", "must not be empty, '.' or '..'", null));
-        cases.add(new Case("a path value of .", "get_item", "{\"path_id\":\".\"}", "must not be empty, '.' or '..'", null));
+        // a server that decodes %2F (nginx proxy_pass with a URI) would read ..%2Fadmin as ../admin
+        cases.add(new Case("a path value of ../admin", "get_item", "{\"path_id\":\"../admin\"}",
+                "Invalid arguments for tool get_item: path_id: a path value must not be empty, nor hold a '.' or '..' segment", null));
+        cases.add(new Case("a path value of ..\\admin", "get_item", "{\"path_id\":\"..\\\\admin\"}",
+                "must not be empty, nor hold a '.' or '..' segment", null));
+        cases.add(new Case("a path value of a/b stays one segment", "get_item", "{\"path_id\":\"a/b\"}", null, "/items/a%2Fb"));
+        cases.add(new Case("a path value of ..", "get_item", "{\"path_id\":\"..\"}", "must not be empty, nor hold a '.' or '..'", null));
+        cases.add(new Case("a path value of .", "get_item", "{\"path_id\":\".\"}", "must not be empty, nor hold a '.' or '..'", null));
         cases.add(new Case("an empty path value", "get_item", "{\"path_id\":\"\"}", "must not be empty", null));
         cases.add(new Case("a null path value", "delete_item", "{\"path_id\":null}",
                 "path_id: a path value must not be null or missing", null));
@@ -133,8 +137,11 @@ class ArgumentBadInputIT {
         cases.add(new Case("a path value with encoded dots", "get_item", "{\"path_id\":\"%2e%2e\"}", null, "/items/%252e%252e"));
         cases.add(new Case("a path value that is a URL", "get_item", "{\"path_id\":\"http://169.254.169.254/\"}", null,
                 "/items/http%3A%2F%2F169.254.169.254%2F"));
-        cases.add(new Case("a path value with backslashes", "get_item", "{\"path_id\":\"\\\\..\\\\admin\"}", null,
-                "/items/%5C..%5Cadmin"));
+        // IIS reads a backslash (and %5C) as a slash: \..\admin would climb out of /items
+        cases.add(new Case("a path value with backslashes around ..", "get_item", "{\"path_id\":\"\\\\..\\\\admin\"}",
+                "must not be empty, nor hold a '.' or '..' segment", null));
+        cases.add(new Case("a path value with backslashes", "get_item", "{\"path_id\":\"\\\\a\\\\b\"}", null,
+                "/items/%5Ca%5Cb"));
         cases.add(new Case("a path value with a line break", "get_item", "{\"path_id\":\"a\\r\\nHost: evil\"}", null,
                 "/items/a%0D%0AHost%3A%20evil"));
         cases.add(new Case("a path value with a NUL", "get_item", "{\"path_id\":\"a\\u0000b\"}", null, "/items/a%00b"));

@@ -2,6 +2,7 @@ package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mode.ParameterSpec;
@@ -42,7 +43,7 @@ final class ParameterStyles {
     static String pathValue(ParameterSpec p, JsonNode value) {
         String text = value.isContainerNode() ? joined(value, p.explode(), ",") : scalar(value);
         if (text.isEmpty() || text.equals(".") || text.equals("..")) {
-            throw new RequestEncoder.Rejection(p.argument() + ": a path value must not be empty, '.' or '..'");
+            throw notASegment(p);
         }
         String encoded = value.isContainerNode() ? text : PercentEncoding.encode(text);
         String segment = switch (p.style()) {
@@ -50,11 +51,18 @@ final class ParameterStyles {
             case "matrix" -> matrix(p, value, encoded);
             default -> encoded;
         };
-        // label style prefixes a dot: the exploded array ["", ""] is "." + "." (dots are never encoded)
-        if (segment.equals("..")) {
-            throw new RequestEncoder.Rejection(p.argument() + ": a path value must not be empty, '.' or '..'");
+        // label style prefixes a dot: the exploded array ["", ""] is "." + "." (dots are never encoded); and
+        // "../admin" is "..%2Fadmin", which a server that decodes %2F or %5C before it resolves dot segments
+        // (nginx proxy_pass with a URI, IIS) reads as "../admin": refused as the passthrough refuses such paths
+        if (UpstreamPath.hasDotSegment(segment)) {
+            throw notASegment(p);
         }
         return segment;
+    }
+
+    private static RequestEncoder.Rejection notASegment(ParameterSpec p) {
+        return RequestEncoder.Rejection.invalid(p.argument() + ": a path value must not be empty, nor hold a '.' or "
+                + "'..' segment (between slashes or backslashes)");
     }
 
     private static String matrix(ParameterSpec p, JsonNode value, String encoded) {
