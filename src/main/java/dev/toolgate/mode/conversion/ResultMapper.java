@@ -42,7 +42,8 @@ final class ResultMapper {
         String type = response.contentType();
         byte[] bytes = response.body().getBytes();
         String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (tool.outputValidator() != null && !isText(mime)) {
+        // an empty answer is no content whatever its type says (some frameworks type every answer)
+        if (tool.outputValidator() != null && !isText(mime) && bytes.length > 0) {
             ObjectNode content = mime.startsWith("image/") ? binary("image", mime, bytes)
                     : mime.startsWith("audio/") ? binary("audio", mime, bytes) : blob(mime, bytes);
             return result(content, null, true, "The API answered " + mime + ", but the tool promises JSON output");

@@ -58,6 +58,9 @@ class ResultMappingIT {
                 .on("GET /audio", r -> r.response().putHeader("content-type", "audio/mpeg").end(Buffer.buffer(new byte[] {1, 2, 3})))
                 .on("GET /pdf", r -> r.response().putHeader("content-type", "application/pdf").end(Buffer.buffer("%PDF-1.7")))
                 .on("GET /empty", r -> r.response().setStatusCode(204).end())
+                // a framework that types every answer, the empty one too
+                .on("GET /empty-typed", r -> r.response().setStatusCode(204).putHeader("content-type",
+                        "application/octet-stream").end())
                 .json("GET /empty-200", 200, "")
                 // what servers that compress everything send: the coding header on an answer with no body
                 .on("GET /empty-gzip", r -> r.response().setStatusCode(204).putHeader("content-encoding", "gzip").end())
@@ -75,7 +78,8 @@ class ResultMappingIT {
                 .append(tool("image_with_schema", "/image", user))
                 .append(tool("empty_with_schema", "/empty", user))
                 .append(documentedEmpty("delete_user", "/empty", user)).append(documentedEmpty("delete_user_200", "/empty-200", user))
-                .append(documentedEmpty("get_or_nothing", "/user", user));
+                .append(documentedEmpty("get_or_nothing", "/user", user))
+                .append(documentedEmpty("delete_typed", "/empty-typed", user));
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -213,7 +217,7 @@ class ResultMappingIT {
         assertThat(schema.get("type").asText()).isEqualTo("object");
         assertThat(schema.at("/properties/result/required/0").asText()).isEqualTo("id");
         assertThat(schema.has("required")).as("the empty answer has no result: %s", schema).isFalse();
-        for (String tool : new String[] {"delete_user", "delete_user_200"}) {
+        for (String tool : new String[] {"delete_user", "delete_user_200", "delete_typed"}) {
             JsonNode result = mcp.call(tool, "{}");
             assertThat(result.get("isError").asBoolean()).as("%s: %s", tool, result).isFalse();
             assertThat(Json.text(result.get("structuredContent"))).isEqualTo("{}");
