@@ -25,7 +25,10 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
     /** Keywords a root that only references its definition may carry beside {@code $ref}. */
     private static final Set<String> REFERENCE_ONLY = Set.of("$ref", "$defs", "description", "title", "$comment");
 
-    /** The output schema from an OpenAPI responses object; null when no 2xx response has a JSON schema. */
+    /**
+     * The output schema from an OpenAPI responses object; null when no 2xx response has a JSON schema, or when one
+     * has content of another type only.
+     */
     public static OutputSchema of(JsonNode responses, String path, ConfigReport report) {
         if (responses == null) {
             return null;
@@ -41,6 +44,11 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
             empty |= content.isEmpty();
             JsonNode schema = jsonSchema(content);
             if (schema == null) {
+                if (!content.isEmpty() && !hasJson(content)) {
+                    // the API may answer text or bytes (a 202's text/plain beside a 200's JSON): no structured content
+                    // could stand for that answer, and a schema would make it a failure
+                    return null;
+                }
                 continue;
             }
             if (found != null) {
@@ -69,6 +77,15 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
             wrapper.set("$defs", result.remove("$defs"));
         }
         return new OutputSchema(wrapper, true, schema);
+    }
+
+    private static boolean hasJson(JsonNode content) {
+        for (Map.Entry<String, JsonNode> media : content.properties()) {
+            if (MediaTypes.isJson(media.getKey())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonNode jsonSchema(JsonNode content) {

@@ -79,7 +79,9 @@ class ResultMappingIT {
                 .append(tool("empty_with_schema", "/empty", user))
                 .append(documentedEmpty("delete_user", "/empty", user)).append(documentedEmpty("delete_user_200", "/empty-200", user))
                 .append(documentedEmpty("get_or_nothing", "/user", user))
-                .append(documentedEmpty("delete_typed", "/empty-typed", user));
+                .append(documentedEmpty("delete_typed", "/empty-typed", user))
+                .append(" ".repeat(16) + "- {name: queue_job, description: queue_job, method: GET, path: /mcp/plain, responses: "
+                        + "{\"200\": {content: {application/json: {schema: " + user + "}}}, \"202\": {content: {text/plain: {}}}}}\n");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -227,6 +229,16 @@ class ResultMappingIT {
         JsonNode json = mcp.call("get_or_nothing", "{}");
         assertThat(json.get("isError").asBoolean()).isFalse();
         assertThat(Json.text(json.get("structuredContent"))).isEqualTo("{\"result\":{\"id\":\"u1\",\"name\":\"Ann\"}}");
+    }
+
+    @Test
+    void anOperationThatMayAlsoAnswerTextPromisesNoStructuredOutputAndItsTextAnswerIsASuccess() {
+        assertThat(definition("queue_job").has("outputSchema")).as("%s", definition("queue_job")).isFalse();
+
+        JsonNode result = mcp.call("queue_job", "{}");
+
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(result.has("structuredContent")).isFalse();
     }
 
     @Test
