@@ -60,28 +60,41 @@ final class OperationContent {
         return out;
     }
 
-    /** The Kong {@code responses} holding the first 2xx response with a JSON schema, or null. */
+    /**
+     * The Kong {@code responses} holding the first 2xx response with a JSON schema, and beside it what the other
+     * 2xx responses say of the output schema ({@link dev.toolgate.mode.conversion.OutputSchema}): one without
+     * content (a DELETE's 204: an empty answer is then a success), or with content of other types only (a text
+     * answer: then no schema); null when no 2xx response has a JSON schema.
+     */
     JsonNode responses(JsonNode operation, String where) {
+        ObjectNode responses = Json.object();
+        boolean found = false;
         for (Map.Entry<String, JsonNode> entry : operation.path("responses").properties()) {
             if (!entry.getKey().matches("2(\\d\\d|XX)")) {
                 continue;
             }
             JsonNode response = document.dereferenced(entry.getValue(), where + ".responses." + entry.getKey());
+            JsonNode content = response.path("content");
             JsonNode schema = null;
-            for (Map.Entry<String, JsonNode> m : response.path("content").properties()) {
-                if (MediaTypes.isJson(m.getKey()) && m.getValue().has("schema")) {
+            boolean json = false;
+            for (Map.Entry<String, JsonNode> m : content.properties()) {
+                json |= MediaTypes.isJson(m.getKey());
+                if (schema == null && MediaTypes.isJson(m.getKey()) && m.getValue().has("schema")) {
                     schema = m.getValue().get("schema");
-                    break;
                 }
             }
-            if (schema != null) {
-                ObjectNode responses = Json.object();
+            if (schema != null && !found) {
+                found = true;
                 responses.putObject(entry.getKey()).putObject("content").putObject("application/json").set("schema",
                         schemas.selfContained(schema, where + ".responses." + entry.getKey(), ToolGenerator.OUTPUT_BUDGET));
-                return responses;
+            } else if (content.isEmpty()) {
+                responses.putObject(entry.getKey()).put("description", "no content");
+            } else if (!json) {
+                ObjectNode types = responses.putObject(entry.getKey()).putObject("content");
+                content.fieldNames().forEachRemaining(type -> types.putObject(type));
             }
         }
-        return null;
+        return found ? responses : null;
     }
 
     /** JSON first, then form, multipart and wildcards; null when the tool can send none of them. */

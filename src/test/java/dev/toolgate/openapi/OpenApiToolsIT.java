@@ -121,6 +121,26 @@ class OpenApiToolsIT {
                   operationId: resetEverything
                   tags: [internal]
                   responses: {"204": {description: done}}
+              /archive/{id}:
+                parameters:
+                  - {name: id, in: path, required: true, schema: {type: integer}}
+                delete:
+                  operationId: deleteItem
+                  responses:
+                    "200":
+                      description: the item as it was
+                      content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}
+                    "204": {description: deleted}
+              /jobs:
+                post:
+                  operationId: queueJob
+                  responses:
+                    "200":
+                      description: done at once
+                      content: {application/json: {schema: {$ref: "#/components/schemas/Item"}}}
+                    "202":
+                      description: queued
+                      content: {text/plain: {schema: {type: string}}}
             components:
               schemas:
                 Item:
@@ -146,6 +166,8 @@ class OpenApiToolsIT {
         upstream = new RestUpstream()
                 .json("GET /api/items/7", 200, "{\"id\":7,\"name\":\"lamp\"}")
                 .json("POST /api/items", 201, "{\"id\":8}")
+                .on("DELETE /api/archive/7", r -> r.response().setStatusCode(204).end())
+                .on("POST /api/jobs", r -> r.response().setStatusCode(202).putHeader("content-type", "text/plain").end("queued"))
                 .json("POST /api/charges", 200, "{}")
                 .json("POST /api/upload", 200, "{}")
                 .json("POST /api/avatars", 200, "{}")
@@ -195,13 +217,30 @@ class OpenApiToolsIT {
     }
 
     @Test
+    void anOperationsOtherSuccessAnswersShapeItsOutputSchemaAnEmptyOneASuccessATextOneNoSchemaAtAll() {
+        McpHttp mcp = session();
+        JsonNode tools = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools");
+        Map<String, JsonNode> byName = new java.util.HashMap<>();
+        tools.forEach(t -> byName.put(t.path("name").asText(), t));
+        assertThat(byName.get("deleteItem").has("outputSchema")).isTrue();
+        assertThat(byName.get("queueJob").has("outputSchema")).as("%s", byName.get("queueJob")).isFalse();
+
+        JsonNode deleted = mcp.call("deleteItem", "{\"path_id\":7}");
+        assertThat(deleted.get("isError").asBoolean()).as("the 204 the document allows: %s", deleted).isFalse();
+        assertThat(deleted.get("structuredContent").isEmpty()).isTrue();
+        JsonNode queued = mcp.call("queueJob", "{}");
+        assertThat(queued.get("isError").asBoolean()).as("%s", queued).isFalse();
+        assertThat(queued.at("/content/0/text").asText()).isEqualTo("queued");
+    }
+
+    @Test
     void generatedToolsAreListedWithWrittenToolsFirstAndFilteredOperationsLeftOut() {
         McpHttp mcp = session();
         JsonNode tools = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools");
         List<String> names = new ArrayList<>();
         tools.forEach(t -> names.add(t.get("name").asText()));
         assertThat(names).containsExactly("upload", "getItem", "createItem", "createCharge", "deleteUser",
-                "uploadAvatar", "updateTodos", "getTodoByKey");
+                "uploadAvatar", "updateTodos", "getTodoByKey", "deleteItem", "queueJob");
         JsonNode getItem = tools.get(1);
         assertThat(getItem.get("title").asText()).isEqualTo("Get one item");
         assertThat(getItem.at("/annotations/readOnlyHint").asBoolean()).isTrue();
