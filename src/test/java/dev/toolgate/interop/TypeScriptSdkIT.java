@@ -36,7 +36,9 @@ class TypeScriptSdkIT {
         upstream = new RestUpstream()
                 .json("GET /products", 200, "[{\"sku\":\"L-1\",\"name\":\"Desk lamp\"},{\"sku\":\"L-2\",\"name\":\"Floor lamp\"}]")
                 .json("GET /orders/o-42", 200, "{\"id\":\"o-42\",\"status\":\"shipped\",\"total\":19.5}")
-                .json("POST /orders", 201, "{\"id\":\"o-43\",\"status\":\"new\"}");
+                .json("POST /orders", 201, "{\"id\":\"o-43\",\"status\":\"new\"}")
+                .on("DELETE /orders/o-42", r -> r.response().setStatusCode(204).end())
+                .json("DELETE /orders/o-43", 200, "{\"id\":\"o-43\",\"status\":\"new\"}");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -99,6 +101,21 @@ class TypeScriptSdkIT {
                                           properties:
                                             item: {type: string}
                                             quantity: {type: integer}
+                                - name: cancel_order
+                                  description: Cancel an order (answers the order as it was, or nothing)
+                                  method: DELETE
+                                  path: orders/{orderId}
+                                  parameters:
+                                    - {name: orderId, in: path, required: true, schema: {type: string}}
+                                  responses:
+                                    "200":
+                                      content:
+                                        application/json:
+                                          schema:
+                                            type: object
+                                            required: [id, status]
+                                            properties: {id: {type: string}, status: {type: string}}
+                                    "204": {description: cancelled}
                 """.formatted(upstream.url()));
         endpoint = gateway.proxy("/shop");
     }
@@ -131,7 +148,7 @@ class TypeScriptSdkIT {
 
         JsonNode tools = out.get("tools");
         assertThat(tools.valueStream().map(t -> t.path("name").asText())).as(run.toString())
-                .containsExactly("search_products", "get_order", "Create_order");
+                .containsExactly("search_products", "get_order", "Create_order", "cancel_order");
         assertThat(tools.get(0).get("inputSchema")).isEqualTo(json("""
                 {"type":"object","properties":{
                    "query_q":{"type":"string","description":"Search text"},
@@ -166,6 +183,21 @@ class TypeScriptSdkIT {
         assertThat(received.method()).isEqualTo("GET");
         assertThat(received.uri()).isEqualTo("/orders/o-42");
         assertThat(received.body()).isEmpty();
+    }
+
+    @Test
+    void anOperationThatMayAnswerNothingValidatesInTheSdkBothWhenItAnswersAnObjectAndWhenItAnswersNothing()
+            throws IOException {
+        NodeClients.Run nothing = node.typescriptSdk(endpoint, "call", "cancel_order", "{\"path_orderId\":\"o-42\"}");
+        JsonNode empty = nothing.ok().get("result");
+        assertThat(empty.path("isError").asBoolean()).as(nothing.toString()).isFalse();
+        assertThat(empty.get("structuredContent")).isEqualTo(json("{}"));
+
+        NodeClients.Run order = node.typescriptSdk(endpoint, "call", "cancel_order", "{\"path_orderId\":\"o-43\"}");
+        JsonNode object = order.ok().get("result");
+        assertThat(object.path("isError").asBoolean()).as(order.toString()).isFalse();
+        assertThat(object.get("structuredContent")).as("the object itself, not wrapped")
+                .isEqualTo(json("{\"id\":\"o-43\",\"status\":\"new\"}"));
     }
 
     @Test

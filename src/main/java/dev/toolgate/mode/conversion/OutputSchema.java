@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * The output part of a tool: its {@code outputSchema}, from the one 2xx JSON response. When another 2xx
  * response is documented without content (a DELETE's 204 beside its 200), the schema admits that answer
- * too: the JSON is wrapped as an optional {@code result}, and an empty answer is {@code {}}, a success a
- * strict client accepts (it refuses a success without {@code structuredContent} from a tool with a schema).
+ * too, as {@code {}}: a success a strict client accepts (it refuses a success without {@code structuredContent}
+ * from a tool with a schema).
  *
  * @param schema   the {@code outputSchema} as served (root is always an object)
  * @param wrapped  the response is not an object, or may be absent; it appears as {@code {"result": ...}}
@@ -62,21 +62,25 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
         return found == null ? null : empty ? servedOrEmpty(found) : served(found);
     }
 
-    /** The served schema of a JSON answer that may also be empty: {@code {"result": ...}}, result optional. */
+    /**
+     * The served schema of a JSON answer that may also be empty: an object answer stays the root, which also
+     * admits {@code {}} (as an {@code anyOf}, so that an object answer's structured content is the same whether
+     * or not the operation documents an empty answer beside it); another is {@code {"result": ...}}, result optional.
+     */
     private static OutputSchema servedOrEmpty(JsonNode schema) {
         OutputSchema served = served(schema);
         if (served.wrapped()) {
             served.schema().remove("required");
             return served;
         }
-        ObjectNode wrapper = Json.object();
-        wrapper.put("type", "object");
-        ObjectNode result = served.schema().deepCopy();
-        wrapper.putObject("properties").set("result", result);
-        if (result.has("$defs")) {
-            wrapper.set("$defs", result.remove("$defs"));
+        ObjectNode answer = served.schema().deepCopy();
+        ObjectNode either = Json.object();
+        either.put("type", "object");
+        if (answer.has("$defs")) {
+            either.set("$defs", answer.remove("$defs"));
         }
-        return new OutputSchema(wrapper, true, schema);
+        either.putArray("anyOf").add(answer).addObject().put("maxProperties", 0);
+        return new OutputSchema(either, false, schema);
     }
 
     private static boolean hasJson(JsonNode content) {

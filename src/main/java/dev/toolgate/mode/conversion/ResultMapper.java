@@ -83,7 +83,7 @@ final class ResultMapper {
     private static ObjectNode empty(Tool tool, int status) {
         ObjectNode nothing = Json.object();
         ObjectNode said = text("HTTP " + status + " (no content)");
-        if (tool.wrapsOutput() && tool.outputValidator().validate(nothing).isEmpty()) {
+        if (tool.outputValidator().validate(nothing).isEmpty()) {
             return result(said, nothing, false);
         }
         return result(said, null, true, "The API answered HTTP " + status
