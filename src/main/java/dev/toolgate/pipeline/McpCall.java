@@ -10,8 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param id       the request's id
  * @param method   the JSON-RPC method
  * @param tool     for {@code tools/call}: {@code params.name}; otherwise null
+ * @param resumes  true when the request only continues a call already made (the era bridge's retry with
+ *                 the client's input): it is still decided, but starts no new call to count
  */
-public record McpCall(Exchange exchange, JsonNode id, String method, String tool) {
+public record McpCall(Exchange exchange, JsonNode id, String method, String tool, boolean resumes) {
+
+    /** A request that may start a call. */
+    public McpCall(Exchange exchange, JsonNode id, String method, String tool) {
+        this(exchange, id, method, tool, false);
+    }
 
     /** True for {@code tools/call}. */
     public boolean isToolCall() {

@@ -22,7 +22,8 @@ import java.util.Map;
  * (the consumer, else the credential, else the IP address of an anonymous caller) and tool, in fixed
  * windows as Kong's rate-limiting counts. Over the limit, the call is not made: it is answered with a
  * tool result, {@code isError: true}, whose text names the limit and when to retry, and whose
- * {@code _meta["dev.toolgate/rateLimit"]} says the same for programs. Other methods pass.
+ * {@code _meta["dev.toolgate/rateLimit"]} says the same for programs. Other methods pass, and so does a
+ * request that only continues a call already counted ({@link McpCall#resumes}).
  */
 public final class ToolLimits implements MessagePolicy {
 
@@ -67,7 +68,7 @@ public final class ToolLimits implements MessagePolicy {
 
     @Override
     public Future<Decision> admit(McpCall call) {
-        if (!call.isToolCall() || call.tool() == null) {
+        if (!call.isToolCall() || call.tool() == null || call.resumes()) {
             return Decision.PROCEED;
         }
         Limited limited = byTool.getOrDefault(call.tool(), unlisted);

@@ -87,17 +87,24 @@ final class EraBridge {
                 + (modern.meta().clientInfo() == null ? "" : modern.meta().clientInfo().path("name").asText()));
         ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);
         Call call = new Call(exchange, modern, link, answer, holder, key, shows);
-        JsonNode params = modern.request().params();
         Future<Void> done = switch (modern.request().method()) {
             case "server/discover" -> sessions.of(holder, key, link, modern.meta())
                     .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(), ModernResults.discover(session.initialize()))));
             case "ping", "initialize", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
                  "subscriptions/listen" -> throw new GatewayException(new GatewayError.UnknownMethod(
                     modern.request().id(), modern.request().method()));
-            default -> params != null && params.has("requestState") ? resume(call) : forward(call, true);
+            default -> resumes(modern.request()) ? resume(call) : forward(call, true);
         };
         return done.recover(failure -> call.answer().fail(failure instanceof GatewayException refused ? refused.error()
                 : upstreamError(link, failure)));
+    }
+
+    /**
+     * True for a retry carrying a {@code requestState}: it continues the call in flight the state names (bound to
+     * its caller and request), or is refused; it never starts another call upstream.
+     */
+    static boolean resumes(JsonRpcMessage.Request request) {
+        return request.params() != null && request.params().has("requestState");
     }
 
     private Future<Void> forward(Call call, boolean retryOn404) {

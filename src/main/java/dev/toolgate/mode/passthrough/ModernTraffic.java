@@ -193,7 +193,9 @@ final class ModernTraffic {
                 if (access == null) {
                     yield bridge.answer(exchange, modern, link, null, observed);
                 }
-                yield access.admit(exchange, body).compose(admitted -> {
+                // a retry with the client's input continues the call its first round made (or is refused):
+                // the ACLs decide it again, but it is not another call for the tool limits to count
+                yield access.admit(exchange, body, EraBridge.resumes(r)).compose(admitted -> {
                     if (admitted.refused() != null) {
                         unforwarded.run();
                         exchange.observation().refusedAll(admitted.refused());

@@ -75,6 +75,14 @@ final class PassthroughAccess {
     }
 
     Future<Admitted> admit(Exchange exchange, Buffer body) {
+        return admit(exchange, body, false);
+    }
+
+    /**
+     * @param resumes true when the body only continues a call already made upstream (the era bridge's retry
+     *                with the client's input): the tool ACLs decide it again, the tool limits do not count it
+     */
+    Future<Admitted> admit(Exchange exchange, Buffer body, boolean resumes) {
         // a server stream: any tools/list answer on it (a resumed stream replays them) is filtered
         boolean stream = exchange.request().method() == HttpMethod.GET;
         if (stream && body.length() == 0) {
@@ -117,7 +125,7 @@ final class PassthroughAccess {
                 listIds.add(ToolListFilter.key(message.idText()));
             }
             McpCall call = new McpCall(exchange, message.id(), message.method(),
-                    "tools/call".equals(message.method()) ? message.tool() : null);
+                    "tools/call".equals(message.method()) ? message.tool() : null, resumes);
             int at = requests.size();
             requests.add(message);
             decided = decided.compose(d -> {

@@ -1,9 +1,11 @@
 package dev.toolgate.mode.passthrough;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.gateway.Limits;
 import dev.toolgate.http.ListenerLimits;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.ModernHttp;
 import dev.toolgate.testing.RestUpstream;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,12 +37,15 @@ class EraBridgeRoundsFullIT {
     static final String ASKS = "id: e1\ndata: {\"jsonrpc\":\"2.0\",\"id\":\"srv-1\",\"method\":\"elicitation/create\","
             + "\"params\":{\"message\":\"Name?\",\"requestedSchema\":{\"type\":\"object\",\"properties\":{}}}}\n\n";
 
+    /** The upstream id of the last call the server was sent, which a resumed stream answers. */
+    static final AtomicReference<JsonNode> lastCall = new AtomicReference<>();
     static RestUpstream legacyOnly;
     static TestGateway gateway;
 
     @BeforeAll
     static void start() {
-        legacyOnly = new RestUpstream().onMessage("POST /mcp", EraBridgeRoundsFullIT::answer);
+        legacyOnly = new RestUpstream().onMessage("POST /mcp", EraBridgeRoundsFullIT::answer)
+                .on("GET /mcp", EraBridgeRoundsFullIT::resumed);
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -49,6 +55,10 @@ class EraBridgeRoundsFullIT {
                       - name: legacy-only
                         paths: [/mcp]
                         plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy}}}]
+                      - name: limited
+                        paths: [/limited]
+                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, tool_limits: {minute: 1},
+                                   server: {upstream_era: legacy}}}]
                 """.formatted(legacyOnly.url()), Map.of(), false, Map.of(),
                 new Limits(ListenerLimits.DEFAULT, ListenerLimits.DEFAULT, 1, 100, 3_600, 1, 500, false, false, List.of()));
     }
@@ -67,10 +77,60 @@ class EraBridgeRoundsFullIT {
         switch (message.path("method").asText()) {
             case "initialize" -> request.response().putHeader("content-type", "application/json")
                     .putHeader("mcp-session-id", "scripted-session").end(INITIALIZED.formatted(message.get("id")));
-            case "tools/call" -> request.response().setChunked(true).putHeader("content-type", "text/event-stream")
-                    .write(ASKS);
+            case "tools/call" -> {
+                lastCall.set(message.get("id"));
+                request.response().setChunked(true).putHeader("content-type", "text/event-stream")
+                        .write(ASKS);
+            }
             default -> request.response().setStatusCode(202).end();
         }
+    }
+
+    /** The call's stream resumed after the question: the call's result. */
+    private static void resumed(HttpServerRequest request) {
+        ObjectNode done = JsonRpc.result(lastCall.get(), Json.object().set("content", Json.MAPPER.createArrayNode()
+                .add(Json.object().put("type", "text").put("text", "confirmed"))));
+        request.response().setChunked(true).putHeader("content-type", "text/event-stream")
+                .end("id: e2\ndata: " + Json.text(done) + "\n\n");
+    }
+
+    @Test
+    void aRetryThatAnswersTheServersQuestionIsNotCountedAgainAgainstTheToolsLimit() {
+        ModernHttp modern = new ModernHttp(gateway.proxy("/limited"));
+        String capabilities = "{\"elicitation\":{\"form\":{}}}";
+        McpHttp.Response asked = modern.request("tools/call", "{\"name\":\"confirm\",\"arguments\":{}}",
+                capabilities, Map.of());
+        assertThat(asked.json().at("/result/resultType").asText()).as(asked.toString()).isEqualTo("input_required");
+
+        McpHttp.Response retried = modern.request("tools/call", answering(asked, "confirm"), capabilities, Map.of());
+
+        assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
+        assertThat(retried.json().at("/result/resultType").asText()).as(retried.toString()).isEqualTo("complete");
+        assertThat(retried.json().at("/result/content/0/text").asText()).isEqualTo("confirmed");
+        // a new call is still one more call: the limit of one a minute is spent
+        McpHttp.Response again = modern.request("tools/call", "{\"name\":\"confirm\",\"arguments\":{}}",
+                capabilities, Map.of());
+        assertThat(again.json().at("/result/content/0/text").asText()).as(again.toString())
+                .startsWith("Rate limit reached: tool 'confirm' allows 1 call per minute");
+        // a retry is still the caller's: another caller cannot continue the call uncounted
+        McpHttp.Response other = modern.request("tools/call", "{\"name\":\"other\",\"arguments\":{}}",
+                capabilities, Map.of());
+        McpHttp.Response stolen = modern.request("tools/call", answering(other, "other"), capabilities,
+                Map.of("x-api-key", "someone-else"));
+        assertThat(stolen.status()).as(stolen.toString()).isEqualTo(400);
+        assertThat(stolen.json().at("/error/code").asInt()).isEqualTo(-32602);
+    }
+
+    /** The params of {@code tool}'s retry: its requestState, and an empty answer to each of its input requests. */
+    private static String answering(McpHttp.Response asked, String tool) {
+        JsonNode result = asked.json().get("result");
+        ObjectNode params = Json.object().put("name", tool);
+        params.putObject("arguments");
+        ObjectNode responses = params.putObject("inputResponses");
+        result.path("inputRequests").properties().forEach(input -> responses.putObject(input.getKey())
+                .put("action", "accept").putObject("content"));
+        params.put("requestState", result.path("requestState").asText());
+        return Json.text(params);
     }
 
     @Test
