@@ -105,6 +105,14 @@ class TrafficRulesIT {
                             config: {allowed_payload_size: 1, size_unit: kilobytes}
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
+                      - name: measured
+                        paths: [/measured]
+                        strip_path: false
+                        plugins:
+                          - name: request-size-limiting
+                            config: {allowed_payload_size: 1, size_unit: kilobytes, require_content_length: true}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
                 """.formatted(upstream);
     }
 
@@ -114,7 +122,9 @@ class TrafficRulesIT {
                 .json("POST /loopback", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
                 .json("POST /secure", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
                 .json("GET /secure-tools/widget", 200, "{\"id\":7}")
-                .json("POST /small", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+                .json("POST /small", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .json("POST /measured", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}")
+                .json("DELETE /measured", 200, "{}");
         gateway = TestGateway.start(config(rest.url()));
     }
 
@@ -177,6 +187,63 @@ class TrafficRulesIT {
     }
 
     @Test
+    void withRequireContentLengthAChunkedBodyGets411AndOneWithItsLengthIsForwarded() throws InterruptedException {
+        rest.clear();
+        java.net.URI measured = gateway.proxy("/measured");
+        String head = RawHttp.start("POST", measured)
+                + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n";
+        RawHttp.Response chunked = RawHttp.exchange(measured, head + "Transfer-Encoding: chunked\r\n",
+                RawHttp.chunked(PING, 16));
+
+        assertThat(chunked.status()).as(chunked.body()).isEqualTo(411);
+        assertThat(new McpHttp(measured).post(PING).status()).isEqualTo(200);
+        assertThat(rest.next().method()).isEqualTo("POST");
+        assertThat(rest.quiet(Duration.ofMillis(300))).as("only the request with its length was forwarded").isTrue();
+    }
+
+    /**
+     * HTTP/2 has no Transfer-Encoding: a body without a length is one whose stream goes on after its HEADERS
+     * frame. It gets the 411 HTTP/1.1 gets; a request with no body at all needs no length there either.
+     */
+    @Test
+    void overH2cWithRequireContentLengthABodyWithoutALengthGets411() {
+        rest.clear();
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClientAgent h2c = h2c(vertx);
+            var post = new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+                    .setURI("/measured").addHeader("content-type", "application/json")
+                    .addHeader("accept", McpHttp.ACCEPT_BOTH);
+            Map.Entry<Integer, String> unmeasured = h2c.request(post).compose(request -> {
+                request.setChunked(true);
+                request.write(PING);
+                return request.end().compose(v -> request.response());
+            }).compose(response -> response.body().map(body -> Map.entry(response.statusCode(), body.toString())))
+                    .await();
+            int measured = h2c.request(post).compose(request -> request.send(PING))
+                    .map(io.vertx.core.http.HttpClientResponse::statusCode).await();
+            int bodiless = h2c.request(new io.vertx.core.http.RequestOptions()
+                            .setMethod(io.vertx.core.http.HttpMethod.DELETE).setURI("/measured"))
+                    .compose(request -> request.send()).map(io.vertx.core.http.HttpClientResponse::statusCode).await();
+
+            assertThat(unmeasured.getKey()).as(unmeasured.getValue()).isEqualTo(411);
+            assertThat(measured).isEqualTo(200);
+            assertThat(bodiless).as("a request with no body needs no length").isNotEqualTo(411);
+            assertThat(rest.next().method()).isEqualTo("POST");
+            assertThat(rest.next().method()).isEqualTo("DELETE");
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    /** A client speaking HTTP/2 without the HTTP/1.1 upgrade (prior knowledge) to the gateway. */
+    private static io.vertx.core.http.HttpClientAgent h2c(io.vertx.core.Vertx vertx) {
+        return vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
+                .setDefaultHost("127.0.0.1").setDefaultPort(gateway.gateway().proxyPort()));
+    }
+
+    @Test
     void aCompressedBodyIsCountedInflatedThoughItsContentLengthIsUnderTheLimit() throws Exception {
         rest.clear();
         java.net.URI small = gateway.proxy("/small");
@@ -230,9 +297,7 @@ class TrafficRulesIT {
     void overH2cA426AndA413ArriveWithoutConnectionHeaders() {
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         try {
-            io.vertx.core.http.HttpClientAgent h2c = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
-                    .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false)
-                    .setDefaultHost("127.0.0.1").setDefaultPort(gateway.gateway().proxyPort()));
+            io.vertx.core.http.HttpClientAgent h2c = h2c(vertx);
             String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\""
                     + "x".repeat(2000) + "\"}}";
             for (var c : List.of(List.of("/secure", PING, "426", "Please use HTTPS protocol"),
