@@ -47,6 +47,7 @@ import dev.toolgate.error.GatewayError.InvalidConfiguration;
 import dev.toolgate.error.GatewayError.NotFound;
 import dev.toolgate.error.GatewayError.RouteRemoved;
 import dev.toolgate.error.GatewayError.Stopping;
+import dev.toolgate.error.GatewayError.StoppedAwaitingInput;
 import dev.toolgate.error.GatewayError.ToolDenied;
 import dev.toolgate.error.GatewayError.Unauthenticated;
 import dev.toolgate.error.GatewayError.UnreadableConfig;
@@ -243,6 +244,10 @@ public final class ErrorCatalog {
                             + "call was in flight; the call was ended");
             case Stopping e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopping",
                     "stopping: new connections are refused while calls in flight finish");
+            case StoppedAwaitingInput e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopped_awaiting_input",
+                    "Service Unavailable: the gateway is stopping, and this call was waiting for the client's answer "
+                            + "to the server's request, which could no longer reach it; the call was ended, send it "
+                            + "again");
             case MissingRequestMeta e -> new Entry(400, JsonRpc.INVALID_PARAMS, "missing_request_meta",
                     "Invalid params: " + e.detail());
             case HeaderMismatch e -> new Entry(400, JsonRpc.HEADER_MISMATCH, "header_mismatch",

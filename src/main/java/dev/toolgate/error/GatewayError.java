@@ -331,6 +331,13 @@ public sealed interface GatewayError {
     }
 
     /**
+     * A legacy-bridged call waiting for the client's answers to the server's requests when the gateway stops
+     * gracefully: it is ended at once, since the answers could no longer reach a gateway refusing connections.
+     */
+    record StoppedAwaitingInput() implements GatewayError {
+    }
+
+    /**
      * 2026-07-28: a request without the per-request protocol fields ({@code params._meta} with a
      * protocol version and the client's capabilities): -32602 with HTTP 400.
      */

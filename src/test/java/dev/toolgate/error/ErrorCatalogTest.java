@@ -135,6 +135,8 @@ class ErrorCatalogTest {
                         List.of("route 'mcp' was removed by a configuration reload", "call was ended")),
                 arguments(new GatewayError.Stopping(), 503, JsonRpc.TRANSPORT_ERROR, "stopping",
                         List.of("stopping")),
+                arguments(new GatewayError.StoppedAwaitingInput(), 503, JsonRpc.TRANSPORT_ERROR,
+                        "stopped_awaiting_input", List.of("the gateway is stopping", "call was ended")),
                 arguments(new GatewayError.MissingRequestMeta(ID, "params._meta is required"), 400,
                         JsonRpc.INVALID_PARAMS, "missing_request_meta", List.of("Invalid params: params._meta is required")),
                 arguments(new GatewayError.HeaderMismatch(ID, "Mcp-Method header value 'a' does not match body value 'b'"),

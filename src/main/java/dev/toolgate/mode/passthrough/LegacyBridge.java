@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.ConnectionShutdown;
 import dev.toolgate.http.UpstreamException;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mode.JsonBody;
@@ -407,6 +408,10 @@ final class LegacyBridge {
             asked.tryFail(new CallCancelled());
         } else {
             call.exchange().request().response().closeHandler(v -> asked.tryFail(new CallCancelled()));
+            // a graceful stop lets calls in flight finish, but the client's answers cannot reach a gateway that
+            // refuses connections: waiting for them would hold the stop for its whole grace period
+            ConnectionShutdown.onShutdown(call.exchange().request(), () -> asked.tryFail(
+                    new GatewayException(new GatewayError.StoppedAwaitingInput())));
         }
         asked.future().onComplete(done -> releases.forEach(Runnable::run));
         return asked.future();

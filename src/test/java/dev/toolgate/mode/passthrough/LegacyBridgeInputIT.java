@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -208,8 +209,33 @@ class LegacyBridgeInputIT {
         }
     }
 
+    /**
+     * A graceful stop gives calls in flight the grace period, but a call waiting for the client's answer to the
+     * server's question would wait it out: the answer cannot reach a gateway that refuses new connections. It
+     * ends at once, telling the client why, as a server stream does.
+     */
+    @Test
+    void aCallWaitingForTheClientsInputEndsAtOnceWhenTheGatewayStopsInsteadOfHoldingTheStop() throws Exception {
+        TestGateway stopping = TestGateway.start(config(""));
+        try (RawConnection http = connection(stopping)) {
+            askedCall(stopping, client(stopping), http, "\"stopped-1\"");
+            long started = System.nanoTime();
+
+            stopping.gateway().stop(Duration.ofSeconds(20));
+
+            assertThat((System.nanoTime() - started) / 1_000_000).as("ms until the gateway stopped").isLessThan(2_000);
+            assertThat(http.readAll().text()).contains("\"id\":\"stopped-1\"", "the gateway is stopping");
+        } finally {
+            stopping.close();
+        }
+    }
+
     /** A legacy client with a session. */
     private static McpHttp client() {
+        return client(gateway);
+    }
+
+    private static McpHttp client(TestGateway gateway) {
         McpHttp client = new McpHttp(gateway.proxy("/mcp"));
         McpHttp.Response initialized = client.initialize("2025-11-25");
         assertThat(initialized.status()).as(initialized.toString()).isEqualTo(200);
@@ -218,7 +244,12 @@ class LegacyBridgeInputIT {
 
     /** The tool called on a connection of its own, up to the server's question on its stream; the question. */
     private static JsonNode askedCall(McpHttp client, RawConnection http, String id) throws IOException {
-        send(client, http, id, "ask");
+        return askedCall(gateway, client, http, id);
+    }
+
+    private static JsonNode askedCall(TestGateway gateway, McpHttp client, RawConnection http, String id)
+            throws IOException {
+        send(gateway, client, http, id, "ask");
         assertThat(http.head().status()).isEqualTo(200);
         String event = http.readUntil("\n\n");
         assertThat(event).contains("elicitation/create");
@@ -227,6 +258,10 @@ class LegacyBridgeInputIT {
 
     /** Calls {@code tool} on a connection of its own, reading nothing of the answer. */
     private static void send(McpHttp client, RawConnection http, String id, String tool) {
+        send(gateway, client, http, id, tool);
+    }
+
+    private static void send(TestGateway gateway, McpHttp client, RawConnection http, String id, String tool) {
         byte[] call = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
                 + tool + "\",\"arguments\":{}}}").getBytes(StandardCharsets.UTF_8);
         int port = gateway.proxy("/").getPort();
@@ -241,6 +276,10 @@ class LegacyBridgeInputIT {
     }
 
     private static RawConnection connection() {
+        return connection(gateway);
+    }
+
+    private static RawConnection connection(TestGateway gateway) {
         return RawConnection.connect(gateway.proxy("/").getPort(), 0);
     }
 }
