@@ -1,5 +1,6 @@
 package dev.toolgate.mode;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.config.ConfigNode;
@@ -26,7 +27,8 @@ import java.util.List;
  *                    style; null for a {@code schema} parameter
  */
 public record ParameterSpec(String name, String in, boolean required, String description, JsonNode schema,
-                            String style, boolean explode, String contentType) {
+                            String style, boolean explode,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String contentType) {
 
     /** A parameter with a {@code schema}, serialized by its style. */
     public ParameterSpec(String name, String in, boolean required, String description, JsonNode schema, String style,
