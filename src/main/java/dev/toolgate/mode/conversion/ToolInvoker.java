@@ -104,7 +104,8 @@ public final class ToolInvoker {
     private Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled,
                                     UpstreamTransforms transforms, RpcRecord record, Set<String> cleared,
                                     AnswerBudget.Share share) {
-        ObjectNode args = withCookieArguments(tool, arguments == null ? Json.object() : arguments, caller);
+        ObjectNode args = withCookieArguments(tool, withKongNames(tool, arguments == null ? Json.object() : arguments),
+                caller);
         String numbers = ArgumentNumbers.problem(tool.request().parameters(), args);
         if (numbers != null) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), numbers));
@@ -149,6 +150,26 @@ public final class ToolInvoker {
     private static UpstreamRequest traced(UpstreamRequest request, RpcRecord record) {
         record.writeTraceContext(request.headers());
         return request;
+    }
+
+    /**
+     * Arguments under Kong's name for a parameter ({@code query_filter[status]}) that the tool offers under a portable
+     * one ({@code query_filter_status_}: {@link ParameterSpec#argument}), taken as the portable one: a client set up
+     * against Kong still sends what it meant, not an argument nothing reads (a filter left out of a bulk update).
+     */
+    private static ObjectNode withKongNames(Tool tool, ObjectNode args) {
+        ObjectNode result = args;
+        for (ParameterSpec p : tool.request().parameters()) {
+            String argument = p.argument();
+            String kong = p.in() + "_" + p.name();
+            if (!argument.equals(kong) && args.has(kong) && !args.has(argument)) {
+                if (result == args) {
+                    result = args.deepCopy();
+                }
+                result.set(argument, result.remove(kong));
+            }
+        }
+        return result;
     }
 
     /**
