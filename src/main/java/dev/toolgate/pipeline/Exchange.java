@@ -49,6 +49,7 @@ public final class Exchange {
     private Principal principal = Principal.NONE;
     private ScopeChallenge scopeChallenge = ScopeChallenge.PLAIN;
     private Set<String> consumedHeaders = Set.of();
+    private Set<String> assertedHeaders = Set.of();
     private Set<String> consumedQuery = Set.of();
     private Set<String> consumedBodyFields = Set.of();
     private MultiMap upstreamHeaders;
@@ -104,6 +105,7 @@ public final class Exchange {
         // the client asks the serving route for more scopes, not the one that owns the tool
         replay.scopeChallenge = scopeChallenge;
         replay.consumedHeaders = consumedHeaders.isEmpty() ? Set.of() : new HashSet<>(consumedHeaders);
+        replay.assertedHeaders = assertedHeaders.isEmpty() ? Set.of() : new HashSet<>(assertedHeaders);
         replay.consumedQuery = consumedQuery.isEmpty() ? Set.of() : new HashSet<>(consumedQuery);
         replay.consumedBodyFields = consumedBodyFields.isEmpty() ? Set.of() : new HashSet<>(consumedBodyFields);
         if (hasUpstreamHeaders()) {
@@ -297,6 +299,21 @@ public final class Exchange {
     /** A credential field of the body the gateway read: removed from the body sent upstream. */
     public void consumeBodyField(String name) {
         consumedBodyFields = added(consumedBodyFields, name);
+    }
+
+    /**
+     * A header the gateway decides for the upstream, whether it sets it or leaves it out (a claim header: from the
+     * token, or absent when the token lacks the claim): neither the client's header of that name nor a tool
+     * argument naming it goes upstream.
+     */
+    public void assertHeader(String name) {
+        consumeHeader(name);
+        assertedHeaders = added(assertedHeaders, name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Lower-case names of the headers the gateway decides ({@link #assertHeader}). */
+    public Set<String> assertedHeaders() {
+        return assertedHeaders;
     }
 
     /** Lower-case names of the consumed credential headers. */

@@ -46,9 +46,10 @@ final class RequestEncoder {
      * @param consumed      lower-case names of credential headers the gateway's auth consumed
      * @param added         headers the gateway's policies set on every upstream request (consumer
      *                      headers), or null for none
+     * @param asserted      lower-case names of headers the gateway's policies decide, set or left out (claims)
      */
     record Client(MultiMap headers, String forwardedFor, String remoteAddress, String host, int localPort,
-                  Set<String> consumed, MultiMap added) {
+                  Set<String> consumed, MultiMap added, Set<String> asserted) {
 
         /**
          * The client's {@code Cookie} header as it stands after the gateway's authentication: once a
@@ -64,12 +65,13 @@ final class RequestEncoder {
 
         /**
          * Whether the gateway decides what the upstream gets under {@code name}: a header its policies
-         * set (a claim, the consumer, an exchanged token) or withhold (a claim the token lacks, a
-         * credential it read). An argument does not either: it comes from the client, as Kong's
-         * replayed request would have had the route's plugins lay their headers over it.
+         * set (a claim, the consumer, an exchanged token) or leave out (a claim the token lacks). An argument
+         * does not: it comes from the client, as Kong's replayed request would have had the route's plugins lay
+         * their headers over it. A credential header the gateway read is not one: an argument of that name is the
+         * upstream's own (its API key), which Kong's key-auth leaves as it is.
          */
         boolean asserts(String name) {
-            return consumed.contains(name.toLowerCase(java.util.Locale.ROOT)) || added != null && added.contains(name);
+            return added != null && added.contains(name) || asserted.contains(name.toLowerCase(java.util.Locale.ROOT));
         }
     }
 

@@ -94,7 +94,7 @@ public final class ToolInvoker {
         return new RequestEncoder.Client(exchange.request().headers(), exchange.forwardedFor(), exchange.clientAddress(),
                 exchange.authority(),
                 exchange.localPort(), exchange.consumedHeaders(),
-                exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null);
+                exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null, exchange.assertedHeaders());
     }
 
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {

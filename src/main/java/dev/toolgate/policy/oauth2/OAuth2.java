@@ -85,7 +85,7 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
     public Future<Void> withhold(Exchange exchange) {
         consumeToken(exchange);
         // nor a header of its claim_to_header: this route's upstream would take the client's for the gateway's word
-        config.claimHeaders().forEach(h -> exchange.consumeHeader(h.header()));
+        config.claimHeaders().forEach(h -> exchange.assertHeader(h.header()));
         if (config.exchange().enabled() && config.exchange().actorTokenSource().equals("header")) {
             exchange.consumeHeader(config.exchange().actorTokenHeader());
         }

@@ -23,7 +23,7 @@ class ArgumentPlacesTest {
 
     static final String ROUTE = "paths: [/shop]\n";
     static final RequestEncoder.Client CLIENT = new RequestEncoder.Client(MultiMap.caseInsensitiveMultiMap(),
-            "127.0.0.1", "127.0.0.1", "gateway.example", 8000, Set.of(), null);
+            "127.0.0.1", "127.0.0.1", "gateway.example", 8000, Set.of(), null, Set.of());
 
     @TempDir
     Path baseDirectory;

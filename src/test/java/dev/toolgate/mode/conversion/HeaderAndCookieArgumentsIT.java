@@ -50,6 +50,9 @@ class HeaderAndCookieArgumentsIT {
                 """;
         gateway = TestGateway.start("""
                 _format_version: "3.0"
+                consumers:
+                  - username: alice
+                    keyauth_credentials: [{key: alice-gateway-key}]
                 services:
                   - name: api
                     url: %s
@@ -71,6 +74,21 @@ class HeaderAndCookieArgumentsIT {
                               server: {forward_client_headers: false}
                               tools:
                 %s
+                      - name: keyed
+                        paths: [/keyed]
+                        plugins:
+                          - name: key-auth
+                            config: {key_names: [x-api-key]}
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - name: me
+                                  description: Who am I, asked with the API's own key
+                                  method: GET
+                                  path: /keyed/me
+                                  parameters:
+                                    - {name: X-API-Key, in: header, schema: {type: string}}
                 """.formatted(upstream.url(), tools.formatted("fwd"), tools.formatted("iso")));
     }
 
@@ -115,6 +133,17 @@ class HeaderAndCookieArgumentsIT {
         RestUpstream.Received received = upstream.next();
         assertThat(received.header("X-Trace")).isEqualTo("abc-123");
         assertThat(received.header("X-Flags")).isEqualTo("a,b");
+    }
+
+    @Test
+    void aHeaderArgumentNamedLikeTheGatewaysKeyHeaderIsTheUpstreamsOwnKeyAndIsSentNotTheClientsKey() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/keyed"), Map.of("x-api-key", "alice-gateway-key"));
+        mcp.initialize("2025-06-18");
+
+        JsonNode result = call(mcp, "me", "{\"header_X-API-Key\":\"upstream-key\"}");
+
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(upstream.next().headers().getAll("x-api-key")).containsExactly("upstream-key");
     }
 
     @ParameterizedTest

@@ -25,7 +25,7 @@ class RequestEncoderFuzzTest {
 
     private static final Tool TOOL = tool();
     private static final RequestEncoder.Client CLIENT = new RequestEncoder.Client(MultiMap.caseInsensitiveMultiMap()
-            .add("cookie", "session=abc"), "127.0.0.1", "127.0.0.1", "gateway.example", 8000, Set.of(), null);
+            .add("cookie", "session=abc"), "127.0.0.1", "127.0.0.1", "gateway.example", 8000, Set.of(), null, Set.of());
 
     private static Tool tool() {
         Configs.Checked checked = Configs.check("""

@@ -84,7 +84,8 @@ public class ToolCallBenchmark {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json")
                 .add("accept", "application/json, text/event-stream").add("mcp-session-id", "s0mE-sEsSiOn")
                 .add("user-agent", "wrk").add("host", "127.0.0.1:8000");
-        caller = new RequestEncoder.Client(headers, "127.0.0.1", "127.0.0.1", "127.0.0.1:8000", 8000, Set.of(), null);
+        caller = new RequestEncoder.Client(headers, "127.0.0.1", "127.0.0.1", "127.0.0.1:8000", 8000, Set.of(), null,
+                Set.of());
         response = new UpstreamResponse(200, "OK", MultiMap.caseInsensitiveMultiMap()
                 .add("content-type", "application/json").add("content-length", String.valueOf(WIDGET.length())),
                 Buffer.buffer(WIDGET));
