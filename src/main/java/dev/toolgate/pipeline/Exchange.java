@@ -273,7 +273,9 @@ public final class Exchange {
             if (spends == null) {
                 spends = new HashMap<>(2);
             }
-            spends.put(Json.idText(id), spent);
+            // two requests of one batch under one id: which one a refusal names is unknown, so neither is given back
+            // (a refund of the other's spend would let it run uncounted)
+            spends.merge(Json.idText(id), spent, (first, second) -> Decision.Spent.NOTHING);
         }
     }
 

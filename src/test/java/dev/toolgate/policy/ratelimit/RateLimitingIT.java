@@ -266,13 +266,16 @@ class RateLimitingIT {
                 .isEqualTo("The route 'team-tools' refused the call: HTTP 429: API rate limit exceeded");
     }
 
-    @Test
-    void aListenersCallThatTheOwningRouteRefusesCountsAgainstNoToolLimit() {
-        gateway = TestGateway.start("""
+    /**
+     * A listener at /front over the tool ping, owned by team-tools (rate-limiting 1 a minute, ping 2 an hour), and
+     * the tool pong, owned by free-tools (no rate-limiting, pong 1 an hour); {@code policy} is appended to each limit.
+     */
+    static String listenerOverLimitedOwners(String upstream, String policy) {
+        return """
                 _format_version: "3.0"
                 services:
                   - name: team
-                    url: %s
+                    url: %1$s
                     routes:
                       - name: team-tools
                         paths: [/team]
@@ -281,13 +284,23 @@ class RateLimitingIT {
                             tags: [shared]
                             config:
                               mode: conversion-only
-                              tool_limits: {hour: 2}
+                              tool_limits: {hour: 2%2$s}
                               tools:
                                 - {name: ping, description: Ping, method: GET, path: /team/ping}
                           - name: rate-limiting
-                            config: {minute: 1}
+                            config: {minute: 1%2$s}
+                      - name: free-tools
+                        paths: [/free]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [shared]
+                            config:
+                              mode: conversion-only
+                              tool_limits: {hour: 1%2$s}
+                              tools:
+                                - {name: pong, description: Pong, method: GET, path: /free/ping}
                   - name: front
-                    url: %s
+                    url: %1$s
                     routes:
                       - name: front
                         paths: [/front]
@@ -296,7 +309,12 @@ class RateLimitingIT {
                             config:
                               mode: listener
                               server: {tag: shared, session: {managed: false}}
-                """.formatted(upstream.url(), upstream.url()), clock);
+                """.formatted(upstream, policy);
+    }
+
+    @Test
+    void aListenersCallThatTheOwningRouteRefusesCountsAgainstNoToolLimit() {
+        gateway = TestGateway.start(listenerOverLimitedOwners(upstream.url(), ""), clock);
 
         assertThat(call("/front", Map.of()).json().at("/result/isError").asBoolean()).isFalse();
         for (int i = 0; i < 3; i++) {
