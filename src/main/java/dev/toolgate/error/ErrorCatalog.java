@@ -131,11 +131,14 @@ public final class ErrorCatalog {
                     "Bad Request: this route binds sessions to their callers (server.session.strategy), and a session "
                             + "named in the query ('" + e.parameter() + "', as the HTTP+SSE transport of 2024-11-05 names "
                             + "it) cannot be bound; use the Streamable HTTP transport");
-            case UnboundSseTransport e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "unbound_sse_transport",
-                    "Bad Request: this route binds sessions to their callers (server.session.strategy), and the "
+            // 405, as a server without a GET stream answers: a Streamable HTTP client (2025-03-26, no version header)
+            // opening its optional stream without a session takes it for "no stream here" and goes on
+            case UnboundSseTransport e -> new Entry(405, JsonRpc.TRANSPORT_ERROR, "unbound_sse_transport",
+                    "Method Not Allowed: this route binds sessions to their callers (server.session.strategy), and the "
                             + "HTTP+SSE transport of 2024-11-05 (GET without Mcp-Session-Id or MCP-Protocol-Version, "
                             + "whose endpoint names the session in the query) cannot be bound; use the Streamable "
-                            + "HTTP transport, or unset server.session.strategy on this route to relay it unbound");
+                            + "HTTP transport, or unset server.session.strategy on this route to relay it unbound",
+                    Map.of("allow", "POST"));
             case UnsupportedProtocolVersion e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "unsupported_protocol_version",
                     "Bad Request: unsupported MCP-Protocol-Version '" + e.version() + "' (supported: "
                             + String.join(", ", ProtocolVersion.SUPPORTED) + ")");

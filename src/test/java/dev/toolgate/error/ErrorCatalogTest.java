@@ -129,7 +129,7 @@ class ErrorCatalogTest {
                         "withheld_limit_unchecked", List.of("Not forwarded", "tool 'search'", "cannot be checked")),
                 arguments(new GatewayError.WithheldForUnknownTool(ID), 200, JsonRpc.TRANSPORT_ERROR,
                         "withheld_for_unknown_tool", List.of("Not forwarded", "unknown tool")),
-                arguments(new GatewayError.UnboundSseTransport(), 400, JsonRpc.TRANSPORT_ERROR, "unbound_sse_transport",
+                arguments(new GatewayError.UnboundSseTransport(), 405, JsonRpc.TRANSPORT_ERROR, "unbound_sse_transport",
                         List.of("HTTP+SSE transport of 2024-11-05", "unset server.session.strategy")),
                 arguments(new GatewayError.RouteRemoved("mcp"), 503, JsonRpc.TRANSPORT_ERROR, "route_removed",
                         List.of("route 'mcp' was removed by a configuration reload", "call was ended")),

@@ -36,7 +36,7 @@ class PassthroughSseTransportIT {
     static final String REFUSED = "Bad Request: this route binds sessions to their callers (server.session.strategy), "
             + "and a session named in the query ('sessionId', as the HTTP+SSE transport of 2024-11-05 names it) "
             + "cannot be bound; use the Streamable HTTP transport";
-    static final String STREAM_REFUSED = "Bad Request: this route binds sessions to their callers "
+    static final String STREAM_REFUSED = "Method Not Allowed: this route binds sessions to their callers "
             + "(server.session.strategy), and the HTTP+SSE transport of 2024-11-05 (GET without Mcp-Session-Id or "
             + "MCP-Protocol-Version, whose endpoint names the session in the query) cannot be bound; use the "
             + "Streamable HTTP transport, or unset server.session.strategy on this route to relay it unbound";
@@ -101,7 +101,8 @@ class PassthroughSseTransportIT {
             McpHttp.Response refused = new McpHttp(gateway.proxy("/sse"), Map.of("apikey", "alice-key"))
                     .send("GET", null, Map.of("accept", "text/event-stream"));
 
-            assertRpcError(refused, 400, -32000, STREAM_REFUSED);
+            assertRpcError(refused, 405, -32000, STREAM_REFUSED);
+            assertThat(refused.header("allow")).isEqualTo("POST");
             assertThat(refused.body()).doesNotContain("sessionId=");
         }
     }
