@@ -32,6 +32,8 @@ final class LegacyCalls {
     private final AtomicLong inputs = new AtomicLong();
     private final Map<String, Promise<JsonNode>> awaited = new ConcurrentHashMap<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    /** The routes the last reload left serving; null before the first reload. */
+    private volatile Set<String> served;
 
     /** An id for a server's request relayed to a client, unique in the process (across reloads too). */
     String inputId() {
@@ -55,7 +57,14 @@ final class LegacyCalls {
 
     /** A call in flight on {@code route}, which a {@code notifications/cancelled} for {@code key} cancels. */
     void started(Route route, String key, Promise<Void> cancelled) {
-        running.put(key, new Running(route, cancelled));
+        Running call = new Running(route, cancelled);
+        running.put(key, call);
+        // a call that began on the snapshot before a reload may register after the reload's sweep (its session was
+        // still being looked up): put first, then read what the reload left, as the sweep writes first, then reads
+        Set<String> now = served;
+        if (now != null && !now.contains(route.id()) && running.remove(key, call)) {
+            cancelled.tryFail(new GatewayException(new GatewayError.RouteRemoved(route.label())));
+        }
     }
 
     /** The call {@code key} names, no longer cancellable; null when none runs. */
@@ -70,6 +79,7 @@ final class LegacyCalls {
 
     /** Ends the calls of every route but those with the ids {@code kept} (the routes a reload left serving). */
     void routesKept(Set<String> kept) {
+        served = Set.copyOf(kept);
         running.forEach((key, call) -> {
             if (!kept.contains(call.route().id()) && running.remove(key, call)) {
                 call.ended().tryFail(new GatewayException(new GatewayError.RouteRemoved(call.route().label())));
