@@ -226,34 +226,7 @@ class RateLimitingIT {
 
     @Test
     void aListenersCallsAreCountedByTheRateLimitOfTheRouteThatOwnsTheTool() {
-        gateway = TestGateway.start("""
-                _format_version: "3.0"
-                services:
-                  - name: team
-                    url: %s
-                    routes:
-                      - name: team-tools
-                        paths: [/team]
-                        plugins:
-                          - name: ai-mcp-proxy
-                            tags: [shared]
-                            config:
-                              mode: conversion-only
-                              tools:
-                                - {name: ping, description: Ping, method: GET, path: /team/ping}
-                          - name: rate-limiting
-                            config: {minute: 1}
-                  - name: front
-                    url: %s
-                    routes:
-                      - name: front
-                        paths: [/front]
-                        plugins:
-                          - name: ai-mcp-proxy
-                            config:
-                              mode: listener
-                              server: {tag: shared, session: {managed: false}}
-                """.formatted(upstream.url(), upstream.url()), clock);
+        gateway = TestGateway.start(listenerOverLimitedOwners(upstream.url(), ""), clock);
 
         McpHttp.Response first = call("/front", Map.of());
         McpHttp.Response second = call("/front", Map.of());
