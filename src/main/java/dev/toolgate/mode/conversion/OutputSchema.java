@@ -36,6 +36,7 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
         JsonNode found = null;
         String foundStatus = null;
         boolean empty = false;
+        String textOnly = null;
         for (Map.Entry<String, JsonNode> response : responses.properties()) {
             if (!response.getKey().matches("2(\\d\\d|XX)")) {
                 continue;
@@ -44,10 +45,8 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
             empty |= content.isEmpty();
             JsonNode schema = jsonSchema(content);
             if (schema == null) {
-                if (!content.isEmpty() && !hasJson(content)) {
-                    // the API may answer text or bytes (a 202's text/plain beside a 200's JSON): no structured content
-                    // could stand for that answer, and a schema would make it a failure
-                    return null;
+                if (!content.isEmpty() && !hasJson(content) && textOnly == null) {
+                    textOnly = response.getKey();
                 }
                 continue;
             }
@@ -58,6 +57,13 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
             }
             found = schema;
             foundStatus = response.getKey();
+        }
+        if (found != null && textOnly != null) {
+            // the API may answer text or bytes (a 202's text/plain beside a 200's JSON): no structured content could
+            // stand for that answer, and a schema would make it a failure
+            report.warning(path, "no outputSchema: the " + textOnly + " response is not JSON, so no structured "
+                    + "content could stand for it (the " + foundStatus + " answer is still given as text)");
+            return null;
         }
         return found == null ? null : empty ? servedOrEmpty(found) : served(found);
     }
@@ -83,9 +89,11 @@ public record OutputSchema(ObjectNode schema, boolean wrapped, JsonNode declared
         return new OutputSchema(either, false, schema);
     }
 
+    /** Content that is, or may be, JSON ({@code *}{@code /*}, springdoc's default, and {@code application/*} may be). */
     private static boolean hasJson(JsonNode content) {
         for (Map.Entry<String, JsonNode> media : content.properties()) {
-            if (MediaTypes.isJson(media.getKey())) {
+            String type = media.getKey().trim();
+            if (MediaTypes.isJson(type) || type.startsWith("*/*") || type.startsWith("application/*")) {
                 return true;
             }
         }
