@@ -63,6 +63,8 @@ public final class Exchange {
     private boolean protocolVersionRead;
     /** What the message policies spent letting each request through, by its id (its tool's limit). */
     private Map<String, Decision.Spent> spends;
+    /** The spend of an id two requests of one batch carry: nothing is given back for it. */
+    private static final Decision.Spent AMBIGUOUS = Future::succeededFuture;
 
     /**
      * @param bodyLimit the largest body {@link #body()} reads (the route's {@code max_request_body_size})
@@ -267,15 +269,18 @@ public final class Exchange {
         this.scopeChallenge = challenge;
     }
 
-    /** What the message policies spent letting request {@code id} through, for {@link #takeBack} should it be refused after all. */
+    /**
+     * What the message policies spent letting request {@code id} through (nothing too: a later request under the same
+     * id must not take its place), for {@link #takeBack} should it be refused after all.
+     */
     public void spent(JsonNode id, Decision.Spent spent) {
-        if (spent != Decision.Spent.NOTHING && id != null) {
+        if (id != null) {
             if (spends == null) {
                 spends = new HashMap<>(2);
             }
             // two requests of one batch under one id: which one a refusal names is unknown, so neither is given back
             // (a refund of the other's spend would let it run uncounted)
-            spends.merge(Json.idText(id), spent, (first, second) -> Decision.Spent.NOTHING);
+            spends.merge(Json.idText(id), spent, (first, second) -> AMBIGUOUS);
         }
     }
 
