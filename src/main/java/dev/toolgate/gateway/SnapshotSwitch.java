@@ -34,6 +34,7 @@ final class SnapshotSwitch {
 
     void swap(Snapshot next) {
         next.warnings().forEach(w -> LOG.warn("config: {}", w));
+        bridges.serving(next.handlers().keySet());
         Snapshot previous = current.getAndSet(next);
         prepareInBackground(next);
         if (previous == null) {

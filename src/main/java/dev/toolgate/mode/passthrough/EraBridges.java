@@ -43,6 +43,11 @@ public final class EraBridges {
         calls.routesKept(served);
     }
 
+    /** The routes of the snapshot about to be served (before it is: see {@link LegacyCalls#serving}). */
+    public void serving(java.util.Set<String> routes) {
+        calls.serving(routes);
+    }
+
     /**
      * The sessions of bridge {@code endpoint} with the legacy server at {@code target} and {@code path}: the same
      * across configurations that keep all three.

@@ -32,7 +32,7 @@ final class LegacyCalls {
     private final AtomicLong inputs = new AtomicLong();
     private final Map<String, Promise<JsonNode>> awaited = new ConcurrentHashMap<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
-    /** The routes the last reload left serving; null before the first reload. */
+    /** The routes of the snapshot served, or about to be; null before the first. */
     private volatile Set<String> served;
 
     /** An id for a server's request relayed to a client, unique in the process (across reloads too). */
@@ -77,9 +77,16 @@ final class LegacyCalls {
         running.computeIfPresent(key, (k, call) -> call.ended() == cancelled ? null : call);
     }
 
+    /**
+     * The routes a snapshot about to be served serves, told before it is: a call on a route it adds, starting as
+     * soon as it is served, must not be taken for one on a removed route.
+     */
+    void serving(Set<String> routes) {
+        served = Set.copyOf(routes);
+    }
+
     /** Ends the calls of every route but those with the ids {@code kept} (the routes a reload left serving). */
     void routesKept(Set<String> kept) {
-        served = Set.copyOf(kept);
         running.forEach((key, call) -> {
             if (!kept.contains(call.route().id()) && running.remove(key, call)) {
                 call.ended().tryFail(new GatewayException(new GatewayError.RouteRemoved(call.route().label())));
