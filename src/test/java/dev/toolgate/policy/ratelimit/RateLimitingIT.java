@@ -226,7 +226,7 @@ class RateLimitingIT {
 
     @Test
     void aListenersCallsAreCountedByTheRateLimitOfTheRouteThatOwnsTheTool() {
-        gateway = TestGateway.start(listenerOverLimitedOwners(upstream.url(), ""), clock);
+        gateway = TestGateway.start(listenerOverALimitedOwner(), clock);
 
         McpHttp.Response first = call("/front", Map.of());
         McpHttp.Response second = call("/front", Map.of());
@@ -239,11 +239,8 @@ class RateLimitingIT {
                 .isEqualTo("The route 'team-tools' refused the call: HTTP 429: API rate limit exceeded");
     }
 
-    /**
-     * A listener at /front over the tool ping, owned by team-tools (rate-limiting 1 a minute, ping 2 an hour), and
-     * the tool pong, owned by free-tools (no rate-limiting, pong 1 an hour); {@code policy} is appended to each limit.
-     */
-    static String listenerOverLimitedOwners(String upstream, String policy) {
+    /** A listener at /front over the tool ping, owned by team-tools (rate-limiting 1 a minute, ping 2 an hour). */
+    private String listenerOverALimitedOwner() {
         return """
                 _format_version: "3.0"
                 services:
@@ -257,21 +254,11 @@ class RateLimitingIT {
                             tags: [shared]
                             config:
                               mode: conversion-only
-                              tool_limits: {hour: 2%2$s}
+                              tool_limits: {hour: 2}
                               tools:
                                 - {name: ping, description: Ping, method: GET, path: /team/ping}
                           - name: rate-limiting
-                            config: {minute: 1%2$s}
-                      - name: free-tools
-                        paths: [/free]
-                        plugins:
-                          - name: ai-mcp-proxy
-                            tags: [shared]
-                            config:
-                              mode: conversion-only
-                              tool_limits: {hour: 1%2$s}
-                              tools:
-                                - {name: pong, description: Pong, method: GET, path: /free/ping}
+                            config: {minute: 1}
                   - name: front
                     url: %1$s
                     routes:
@@ -282,12 +269,12 @@ class RateLimitingIT {
                             config:
                               mode: listener
                               server: {tag: shared, session: {managed: false}}
-                """.formatted(upstream, policy);
+                """.formatted(upstream.url());
     }
 
     @Test
     void aListenersCallThatTheOwningRouteRefusesCountsAgainstNoToolLimit() {
-        gateway = TestGateway.start(listenerOverLimitedOwners(upstream.url(), ""), clock);
+        gateway = TestGateway.start(listenerOverALimitedOwner(), clock);
 
         assertThat(call("/front", Map.of()).json().at("/result/isError").asBoolean()).isFalse();
         for (int i = 0; i < 3; i++) {
