@@ -70,14 +70,20 @@ record BridgeState(String session, String version, String call, String lastEvent
         return store.create(draft, TTL_SECONDS, null).map(Session::id);
     }
 
-    /** The state a {@code requestState} names; null when it is unknown, altered, expired or used. */
-    static Future<BridgeState> load(SessionStore store, String endpoint, String requestState) {
+    /**
+     * The state a {@code requestState} names; null when it is unknown, altered, expired or used. It is used up only
+     * when {@code owned} says it is the retry's to use: another caller's attempt with a requestState it got hold of
+     * must not void the issued caller's retry.
+     */
+    static Future<BridgeState> load(SessionStore store, String endpoint, String requestState,
+                                    java.util.function.Predicate<BridgeState> owned) {
         return store.find(requestState, endpoint).compose(found -> {
             if (found == null || found.capabilities() == null) {
                 return Future.succeededFuture();
             }
+            BridgeState state = read(found.capabilities());
             // used once: a replayed requestState finds nothing
-            return store.remove(found).map(v -> read(found.capabilities()));
+            return owned.test(state) ? store.remove(found).map(v -> state) : Future.succeededFuture(state);
         });
     }
 

@@ -131,14 +131,17 @@ final class EraBridge {
         if (!requestState.isTextual()) {
             throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(), "must be a string"));
         }
-        return BridgeState.load(settings.store(), settings.endpoint(), requestState.asText())
+        String client = BridgeState.client(call.exchange());
+        String request = BridgeState.fingerprint(call.request());
+        java.util.function.Predicate<BridgeState> owned = s -> s.caller().equals(client) && s.request().equals(request);
+        return BridgeState.load(settings.store(), settings.endpoint(), requestState.asText(), owned)
                 .recover(t -> Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable())))
                 .compose(state -> {
             if (state == null) {
                 throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(),
                         "is unknown, altered, expired or already used"));
             }
-            if (!state.caller().equals(BridgeState.client(call.exchange())) || !state.request().equals(BridgeState.fingerprint(call.request()))) {
+            if (!owned.test(state)) {
                 throw new GatewayException(new GatewayError.InvalidRequestState(call.request().id(),
                         "was issued to another caller or for another request"));
             }

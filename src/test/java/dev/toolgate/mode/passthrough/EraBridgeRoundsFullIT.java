@@ -121,6 +121,23 @@ class EraBridgeRoundsFullIT {
         assertThat(stolen.json().at("/error/code").asInt()).isEqualTo(-32602);
     }
 
+    @Test
+    void aRequestStateTriedByAnotherCallerIsStillTheIssuedCallersToUse() {
+        ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
+        String capabilities = "{\"elicitation\":{\"form\":{}}}";
+        McpHttp.Response asked = modern.request("tools/call", "{\"name\":\"confirm\",\"arguments\":{}}",
+                capabilities, Map.of());
+        assertThat(asked.json().at("/result/resultType").asText()).as(asked.toString()).isEqualTo("input_required");
+
+        McpHttp.Response stolen = modern.request("tools/call", answering(asked, "confirm"), capabilities,
+                Map.of("x-api-key", "someone-else"));
+        McpHttp.Response retried = modern.request("tools/call", answering(asked, "confirm"), capabilities, Map.of());
+
+        assertThat(stolen.status()).as(stolen.toString()).isEqualTo(400);
+        assertThat(retried.json().at("/result/resultType").asText()).as(retried.toString()).isEqualTo("complete");
+        assertThat(retried.json().at("/result/content/0/text").asText()).isEqualTo("confirmed");
+    }
+
     /** The params of {@code tool}'s retry: its requestState, and an empty answer to each of its input requests. */
     private static String answering(McpHttp.Response asked, String tool) {
         JsonNode result = asked.json().get("result");
