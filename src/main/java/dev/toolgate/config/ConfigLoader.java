@@ -91,7 +91,7 @@ public final class ConfigLoader {
             if (!json) {
                 YamlInput.checkTokens(bytes);
             }
-            JsonNode tree = (json ? JSON : YAML).readTree(bytes);
+            JsonNode tree = json ? JSON.readTree(bytes) : YamlInput.readWithoutAliases(YAML, bytes);
             if (tree == null || tree.isMissingNode() || tree.isNull()) {
                 report.problem("", "the document is empty");
                 return null;

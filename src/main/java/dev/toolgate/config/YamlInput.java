@@ -15,7 +15,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * SnakeYAML scans a token without whitespace in time quadratic in its length (an 8 MB scalar took
  * 38 s), so a document with a token longer than {@link #MAX_TOKEN_CHARS} is refused before parsing;
  * JSON documents go to Jackson's JSON parser, which is linear. Aliases are not expanded by Jackson's
- * YAML reader (an alias reads as its anchor's name), so nested aliases cannot multiply a document.
+ * YAML reader (an alias reads as its anchor's name), so nested aliases cannot multiply a document; a
+ * configuration refuses them ({@link #readWithoutAliases}), since Kong and decK expand them.
  */
 public final class YamlInput {
 
@@ -52,6 +53,46 @@ public final class YamlInput {
             mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         }
         return mapper;
+    }
+
+    /**
+     * The document's tree, refusing any alias ({@code *name}) at its line: Jackson reads one as its anchor's
+     * name, where Kong and decK read the anchored value, so {@code deny: [*vendors]} would deny a group named
+     * {@code vendors} instead of the one the operator anchored, and let the other in.
+     */
+    public static com.fasterxml.jackson.databind.JsonNode readWithoutAliases(ObjectMapper yaml, byte[] document)
+            throws java.io.IOException {
+        try (JsonParser parser = new AliasRefusing(yaml.getFactory().createParser(document))) {
+            return yaml.readTree(parser);
+        }
+    }
+
+    /** A YAML parser that stops at the first alias. */
+    private static final class AliasRefusing extends com.fasterxml.jackson.core.util.JsonParserDelegate {
+
+        AliasRefusing(JsonParser yaml) {
+            super(yaml);
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.JsonToken nextToken() throws java.io.IOException {
+            return checked(super.nextToken());
+        }
+
+        @Override
+        public String nextFieldName() throws java.io.IOException {
+            String name = super.nextFieldName();
+            checked(currentToken());
+            return name;
+        }
+
+        private <T> T checked(T read) throws com.fasterxml.jackson.core.JsonParseException {
+            if (delegate instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser yaml && yaml.isCurrentAlias()) {
+                throw new com.fasterxml.jackson.core.JsonParseException(this, "a YAML alias (*name) is not supported: "
+                        + "write the anchored value out (Kong reads the value, this gateway would read the name)");
+            }
+            return read;
+        }
     }
 
     /** Refuses a YAML document with a token longer than {@link #MAX_TOKEN_CHARS}; linear in its length. */

@@ -22,6 +22,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aYamlAliasIsRefusedAtItsLineNotReadAsItsAnchorsName() {
+        var loaded = load("""
+                _format_version: "3.0"
+                consumers:
+                  - username: vendor-bot
+                    acls: [{group: &vendors external-vendors}]
+                plugins:
+                  - name: acl
+                    config: {deny: [*vendors]}
+                """);
+
+        assertThat(loaded.problems()).singleElement().asString().startsWith("not valid YAML: line 7")
+                .contains("a YAML alias (*name) is not supported");
+    }
+
+    @Test
     void formatVersionOtherThanThreeIsReported() {
         var loaded = load("""
                 _format_version: "2.1"
