@@ -86,6 +86,11 @@ final class DeclarativeReader {
         }
         String naturalKey = name + "@" + scope + "#" + (instanceName == null ? "" : instanceName);
         String id = EntityIds.read(node, "plugin", naturalKey);
+        // Kong refuses a second entity under one primary key; here one route would serve another's tools (ids made
+        // from a plugin's name and scope repeat only for a plugin configured twice, which is refused below)
+        if (node.has("id")) {
+            entities.pluginIds.add(node, "name", null, id);
+        }
         PluginSchema schema = name == null ? null : schemas.get(name);
         PluginSettings settings = null;
         if (name == null) {
@@ -137,6 +142,8 @@ final class DeclarativeReader {
         final Names consumerNames = new Names("consumer");
         final Names consumerCustomIds = new Names("consumer custom_id");
         final Names groupNames = new Names("consumer group");
+        /** Plugin ids only: tool sets, the Admin API and kept plugin state are found by a plugin's id. */
+        final Names pluginIds = new Names("plugin");
         final java.util.Set<String> pluginScopes = new java.util.HashSet<>();
         final UniqueCredentials keyAuthKeys = new UniqueCredentials("key-auth key");
         final UniqueCredentials jwtKeys = new UniqueCredentials("jwt_secret key");

@@ -110,6 +110,28 @@ class DuplicateNamesTest {
     }
 
     @Test
+    void twoPluginsUnderOneIdAreRefusedAsKongRefusesThem() {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: a
+                        paths: [/a]
+                        plugins:
+                          - {name: ai-mcp-proxy, id: 0b6e3c56-4f89-11d3-9a0c-0305e82c3301, config: {mode: passthrough-listener}}
+                      - name: b
+                        paths: [/b]
+                        plugins:
+                          - {name: ai-mcp-proxy, id: 0b6e3c56-4f89-11d3-9a0c-0305e82c3301, config: {mode: passthrough-listener}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("services[0].routes[1].plugins[0].id: plugin id "
+                + "'0b6e3c56-4f89-11d3-9a0c-0305e82c3301' is already used by services[0].routes[0].plugins[0]");
+    }
+
+    @Test
     void sameNameOnDifferentKindsOfEntityIsFine() {
         var loaded = load("""
                 _format_version: "3.0"
