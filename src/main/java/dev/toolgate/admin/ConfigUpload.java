@@ -73,10 +73,14 @@ final class ConfigUpload {
         return promise.future();
     }
 
-    /** {"config": "..."} or {"config": {...}} (without _format_version) carries the document inside. */
+    /**
+     * {"config": "..."} or {"config": {...}} (without _format_version) carries the document inside. Read as strictly
+     * as the document itself: a key repeated in the wrapped document would otherwise be dropped here, and
+     * {@code "allow": ["admins"], "allow": ["everyone"]} applied as the last one (the document refuses it).
+     */
     private static byte[] unwrap(byte[] body) {
         try {
-            JsonNode json = Json.parse(body);
+            JsonNode json = Json.parseClientMessage(body);
             if (json != null && json.isObject() && json.has("config") && !json.has("_format_version")) {
                 JsonNode inner = json.get("config");
                 return inner.isTextual() ? inner.asText().getBytes(StandardCharsets.UTF_8) : Json.bytes(inner);

@@ -396,6 +396,18 @@ class AdminConfigIT {
     }
 
     @Test
+    void aKeyRepeatedInsideTheJsonWrapperIsRefusedAsInTheBareDocument() {
+        String wrapped = "{\"config\":{\"_format_version\":\"3.0\",\"services\":[{\"name\":\"api\","
+                + "\"url\":\"http://127.0.0.1:9\",\"url\":\"http://127.0.0.1:10\"}]}}";
+
+        AdminHttp.Response refused = admin.send("POST", "/config", "application/json",
+                wrapped.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(refused.status()).as("%s", refused).isEqualTo(400);
+        assertThat(refused.body()).contains("Duplicate field 'url'");
+    }
+
+    @Test
     void jsonWrapperWithTheDocumentAsAStringOrAnObject() throws Exception {
         AdminHttp.Response asString = admin.send("POST", "/config", "application/json",
                 Json.bytes(Json.object().put("config", config("new"))));
