@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.toolgate.config.Redacted;
 import dev.toolgate.config.YamlInput;
 import dev.toolgate.mode.OpenApiSource;
 import io.swagger.parser.OpenAPIParser;
@@ -76,7 +77,7 @@ public final class OpenApiDocument {
             if (isUrl(location)) {
                 // swagger-parser reads them from files, resolved against the gateway's working directory (or
                 // absolute): what a fetched document names is on the gateway's disk, which it has no say about
-                throw new OpenApiException(location + " references other files; a document fetched from a URL must be "
+                throw new OpenApiException(shown(location) + " references other files; a document fetched from a URL must be "
                         + "self-contained (bundle it into one document, or save its files beside the configuration)");
             }
         }
@@ -91,7 +92,7 @@ public final class OpenApiDocument {
             return new OpenApiDocument(viaSwaggerParser(tree, location, false, external), location);
         }
         if (!openapi.startsWith("3.0") && !openapi.startsWith("3.1")) {
-            throw new OpenApiException(location + " is not an OpenAPI 3.0/3.1 or Swagger 2.0 document "
+            throw new OpenApiException(shown(location) + " is not an OpenAPI 3.0/3.1 or Swagger 2.0 document "
                     + "(no 'openapi: 3.x' or 'swagger: \"2.0\"' field)");
         }
         if (external) {
@@ -108,6 +109,15 @@ public final class OpenApiDocument {
     /** Where it came from. */
     public String location() {
         return location;
+    }
+
+    /** Where it came from, as messages name it: credentials written in a URL masked, as the Admin API shows it. */
+    public String shown() {
+        return shown(location);
+    }
+
+    private static String shown(String location) {
+        return Redacted.url(location);
     }
 
     /** True for OpenAPI 3.0 (and converted Swagger 2.0): {@code nullable} is a keyword there. */
@@ -140,7 +150,7 @@ public final class OpenApiDocument {
             String ref = current.get("$ref").asText();
             JsonNode target = resolve(ref);
             if (target == null) {
-                throw new OpenApiException(where + ": $ref '" + ref + "' does not resolve in " + location);
+                throw new OpenApiException(where + ": $ref '" + ref + "' does not resolve in " + shown());
             }
             current = target;
         }
@@ -177,16 +187,16 @@ public final class OpenApiDocument {
             }
             JsonNode tree = (json ? JSON : YAML).readTree(content);
             if (tree == null || !tree.isObject()) {
-                throw new OpenApiException(location + " is empty or not a mapping");
+                throw new OpenApiException(shown(location) + " is empty or not a mapping");
             }
             return tree;
         } catch (YamlInput.Refused e) {
-            throw new OpenApiException(location + " is not valid YAML: " + e.getMessage());
+            throw new OpenApiException(shown(location) + " is not valid YAML: " + e.getMessage());
         } catch (JsonProcessingException e) {
-            throw new OpenApiException(location + " is not valid " + (json ? "JSON" : "YAML") + ": "
+            throw new OpenApiException(shown(location) + " is not valid " + (json ? "JSON" : "YAML") + ": "
                     + YamlInput.describe(e, json));
         } catch (IOException e) {
-            throw new OpenApiException("cannot parse " + location);
+            throw new OpenApiException("cannot parse " + shown(location));
         }
     }
 
@@ -205,7 +215,7 @@ public final class OpenApiDocument {
                 ? new OpenAPIParser().readLocation(Path.of(location).toAbsolutePath().toString(), null, options)
                 : new OpenAPIParser().readContents(jsonText(tree), null, options);
         if (result.getOpenAPI() == null) {
-            throw new OpenApiException(location + " cannot be loaded: " + String.join("; ", result.getMessages()));
+            throw new OpenApiException(shown(location) + " cannot be loaded: " + String.join("; ", result.getMessages()));
         }
         return openapi31 ? Json31.mapper().valueToTree(result.getOpenAPI()) : Json.mapper().valueToTree(result.getOpenAPI());
     }

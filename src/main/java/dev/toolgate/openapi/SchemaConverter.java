@@ -174,7 +174,7 @@ public final class SchemaConverter {
         } else {
             JsonNode resolved = document.resolve(ref);
             if (resolved == null) {
-                throw new OpenApiException(where + ": $ref '" + ref + "' does not resolve in " + document.location());
+                throw new OpenApiException(where + ": $ref '" + ref + "' does not resolve in " + document.shown());
             }
             if (inlining.contains(ref)) {
                 return Json.object();
@@ -203,7 +203,7 @@ public final class SchemaConverter {
         JsonNode schema = document.resolve(COMPONENTS + name);
         if (schema == null) {
             throw new OpenApiException(where + ": $ref '" + COMPONENTS + name + "' does not resolve in "
-                    + document.location());
+                    + document.shown());
         }
         String key = uniqueKey(name);
         keyByComponent.put(name, key);

@@ -1,5 +1,7 @@
 package dev.toolgate.openapi;
 
+import dev.toolgate.config.Redacted;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -39,10 +41,12 @@ final class SpecFetch {
         // next (an address inside the network, a metadata service)
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+        // the URL may carry credentials (https://ci:TOKEN@host/x?private_token=...): messages name it masked
+        String shown = Redacted.url(url);
         CompletableFuture<byte[]> document = new CompletableFuture<>();
         Thread reader = Thread.ofVirtual().name("spec-fetch").start(() -> {
             try {
-                document.complete(read(client, url, maxBytes, total));
+                document.complete(read(client, url, shown, maxBytes, total));
             } catch (Throwable t) {
                 document.completeExceptionally(t);
             }
@@ -52,52 +56,52 @@ final class SpecFetch {
         } catch (TimeoutException e) {
             reader.interrupt();
             client.shutdownNow();
-            throw new OpenApiException("fetching " + url + " took longer than " + total.toSeconds() + " s");
+            throw new OpenApiException("fetching " + shown + " took longer than " + total.toSeconds() + " s");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
             }
-            throw new OpenApiException("cannot fetch " + url + ": " + e.getCause().getClass().getSimpleName());
+            throw new OpenApiException("cannot fetch " + shown + ": " + e.getCause().getClass().getSimpleName());
         } catch (InterruptedException e) {
             reader.interrupt();
             client.shutdownNow();
             Thread.currentThread().interrupt();
-            throw new OpenApiException("interrupted while fetching " + url);
+            throw new OpenApiException("interrupted while fetching " + shown);
         } finally {
             client.close();
         }
     }
 
-    private static byte[] read(HttpClient client, String url, int maxBytes, Duration total) {
+    private static byte[] read(HttpClient client, String url, String shown, int maxBytes, Duration total) {
         try {
             HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(total).header("accept", "application/json, application/yaml, */*")
                     .build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 if (response.statusCode() / 100 == 3) {
-                    throw new OpenApiException("fetching " + url + " answered HTTP " + response.statusCode()
+                    throw new OpenApiException("fetching " + shown + " answered HTTP " + response.statusCode()
                             + ", a redirect, which Toolgate does not follow; give the URL it redirects to");
                 }
                 if (response.statusCode() != 200) {
-                    throw new OpenApiException("fetching " + url + " answered HTTP " + response.statusCode());
+                    throw new OpenApiException("fetching " + shown + " answered HTTP " + response.statusCode());
                 }
                 long declared = response.headers().firstValueAsLong("content-length").orElse(-1);
                 if (declared > maxBytes) {
-                    throw new OpenApiException(url + " is larger than " + maxBytes + " bytes");
+                    throw new OpenApiException(shown + " is larger than " + maxBytes + " bytes");
                 }
                 byte[] content = body.readNBytes(maxBytes + 1);
                 if (content.length > maxBytes) {
-                    throw new OpenApiException(url + " is larger than " + maxBytes + " bytes");
+                    throw new OpenApiException(shown + " is larger than " + maxBytes + " bytes");
                 }
                 return content;
             }
         } catch (IOException e) {
-            throw new OpenApiException("cannot fetch " + url + ": " + e.getClass().getSimpleName());
+            throw new OpenApiException("cannot fetch " + shown + ": " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OpenApiException("interrupted while fetching " + url);
+            throw new OpenApiException("interrupted while fetching " + shown);
         } catch (IllegalArgumentException e) {
-            throw new OpenApiException("'" + url + "' is not a valid URL");
+            throw new OpenApiException("'" + shown + "' is not a valid URL");
         }
     }
 }

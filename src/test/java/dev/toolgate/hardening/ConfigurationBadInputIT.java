@@ -100,6 +100,7 @@ class ConfigurationBadInputIT {
                 case "/huge-declared" -> request.response().putHeader("content-length", Long.toString(1L << 40))
                         .write(Buffer.buffer("openapi: 3.0.0\n")).onComplete(v -> vertx.setTimer(5_000,
                                 id -> request.connection().close()));
+                case "/not-a-document" -> request.response().putHeader("content-type", "application/yaml").end("openapi: [\n");
                 default -> request.response().setStatusCode(500).end("boom " + SECRET);
             }
         }).listen(0, "127.0.0.1").await();
@@ -228,6 +229,17 @@ class ConfigurationBadInputIT {
                 "larger than 67108864 bytes"));
         cases.add(new Case("a spec URL answering 500", spec("http://127.0.0.1:" + specPort() + "/fail"), 400, "answered HTTP 500"));
         cases.add(new Case("a spec URL nobody listens on", spec("http://127.0.0.1:9/x"), 400, "cannot fetch"));
+        // credentials written in a spec URL: the problem names the URL with them masked, as the Admin API shows it
+        cases.add(new Case("a spec URL with a password and a token argument answering 500", spec("http://ci:" + SECRET
+                + "@127.0.0.1:" + specPort() + "/fail?private_token=" + SECRET), 400,
+                "fetching http://ci:[redacted]@127.0.0.1:" + specPort() + "/fail?private_token=[redacted] answered HTTP 500"));
+        cases.add(new Case("a spec URL with a token as its userinfo nobody listens on", spec("http://" + SECRET
+                + "@127.0.0.1:9/x"), 400, "cannot fetch http://[redacted]@127.0.0.1:9/x"));
+        cases.add(new Case("a spec URL with credentials that is not a valid URL", spec("http://ci:" + SECRET
+                + "@127.0.0.1:9/a b?token=" + SECRET), 400, "'http://ci:[redacted]@127.0.0.1:9/a b?token=[redacted]' is not"));
+        cases.add(new Case("a spec URL with credentials serving no document", spec("http://ci:" + SECRET + "@127.0.0.1:"
+                + specPort() + "/not-a-document?api_key=" + SECRET), 400, "http://ci:[redacted]@127.0.0.1:" + specPort()
+                + "/not-a-document?api_key=[redacted] is not valid YAML"));
         // metadata addresses
         cases.add(new Case("a service at the cloud metadata address", service("http://169.254.169.254/latest", tools), 200,
                 "link-local or cloud metadata address"));

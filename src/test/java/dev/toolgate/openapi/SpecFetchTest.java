@@ -82,4 +82,24 @@ class SpecFetchTest {
                 .hasMessageContaining("took longer than 1 s");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void credentialsWrittenInTheUrlAreMaskedInEveryRefusal() {
+        String secret = "glpat-7f3a9c2e1b";
+        String written = "http://ci:" + secret + "@127.0.0.1:" + server.getAddress().getPort();
+        String shown = "http://ci:[redacted]@127.0.0.1:" + server.getAddress().getPort();
+        assertThatThrownBy(() -> SpecFetch.fetch(written + "/redirect?private_token=" + secret, 1024))
+                .hasMessageContaining("fetching " + shown + "/redirect?private_token=[redacted] answered HTTP 302")
+                .message().doesNotContain(secret);
+        assertThatThrownBy(() -> SpecFetch.fetch(written + "/internal?token=" + secret, 4))
+                .hasMessageContaining(shown + "/internal?token=[redacted] is larger than 4 bytes")
+                .message().doesNotContain(secret);
+        assertThatThrownBy(() -> SpecFetch.fetch(written + "/trickle?token=" + secret, 1024 * 1024, Duration.ofSeconds(1)))
+                .hasMessageContaining("fetching " + shown + "/trickle?token=[redacted] took longer than 1 s")
+                .message().doesNotContain(secret);
+        assertThatThrownBy(() -> SpecFetch.fetch("http://" + secret + "@127.0.0.1:9/x", 1024))
+                .hasMessageContaining("cannot fetch http://[redacted]@127.0.0.1:9/x")
+                .message().doesNotContain(secret);
+    }
 }
