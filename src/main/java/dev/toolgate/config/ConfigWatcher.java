@@ -18,7 +18,9 @@ import java.util.function.Consumer;
  * Watches a config file and hands its new bytes over when its content changes. It watches the
  * file's directory, not the file: Kubernetes ConfigMaps replace a {@code ..data} symlink, which a
  * watch on the file itself never sees. A periodic poll backs the watch up (network file systems
- * send no events), and a content hash keeps one change from being delivered twice.
+ * send no events), and a content hash keeps one change from being delivered twice. A content that could not
+ * be applied is offered again, at most once a poll interval, until it is or the file changes: a reload can
+ * fail for a passing reason (a spec URL briefly down), and the file's bytes need not change for it to pass.
  */
 public final class ConfigWatcher implements AutoCloseable {
 
@@ -29,7 +31,11 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Path file;
     private final Duration poll;
     private final Consumer<byte[]> onChange;
+    /** The content applied last: not offered again. */
     private volatile String lastHash;
+    /** The content that failed last, and when: offered again once {@link #poll} has passed. */
+    private String failedHash;
+    private long failedAt;
     private volatile boolean closed;
     private WatchService watch;
     private Thread thread;
@@ -38,7 +44,9 @@ public final class ConfigWatcher implements AutoCloseable {
      * @param file        the config file
      * @param poll        how often to check even without events
      * @param currentHash hash of the content already loaded
-     * @param onChange    receives the new content; runs on the watcher's virtual thread
+     * @param onChange    receives the new content; a throw means it was not applied, and it is offered again
+     *                    later (an {@link InvalidConfigException} is the receiver's to report, with its
+     *                    problems; anything else is logged here); runs on the watcher's virtual thread
      */
     public ConfigWatcher(Path file, Duration poll, String currentHash, Consumer<byte[]> onChange) {
         this.file = file.toAbsolutePath();
@@ -66,7 +74,9 @@ public final class ConfigWatcher implements AutoCloseable {
                 check();
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // an Error too (a StackOverflowError from a deeply nested document): ending the thread would
+                // leave every later edit unapplied, with nothing in the log to say so after this line
                 LOG.error("config watcher: unexpected failure; still watching {}", file, e);
             }
         }
@@ -84,8 +94,34 @@ public final class ConfigWatcher implements AutoCloseable {
         if (hash.equals(lastHash)) {
             return;
         }
-        lastHash = hash;
-        onChange.accept(content);
+        boolean retry = hash.equals(failedHash);
+        if (retry && System.nanoTime() - failedAt < poll.toNanos()) {
+            return;
+        }
+        if (offer(content, hash, retry)) {
+            lastHash = hash;
+            failedHash = null;
+        } else {
+            failedHash = hash;
+            failedAt = System.nanoTime();
+        }
+    }
+
+    /** True when {@code onChange} applied the content; a throw is not, and is logged once for a content. */
+    private boolean offer(byte[] content, String hash, boolean retry) {
+        try {
+            onChange.accept(content);
+            return true;
+        } catch (InvalidConfigException e) {
+            return false;
+        } catch (Throwable e) {
+            if (retry) {
+                LOG.debug("config watcher: applying {} failed again", file, e);
+            } else {
+                LOG.error("config watcher: applying {} (content {}) failed; will try again", file, hash, e);
+            }
+            return false;
+        }
     }
 
     @Override

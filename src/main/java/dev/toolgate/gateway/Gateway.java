@@ -97,6 +97,8 @@ public final class Gateway implements AutoCloseable {
     private ProxyServer proxy;
     private AdminServer admin;
     private ConfigWatcher watcher;
+    /** The problems the watched file was last refused with: a retry refused alike is not logged again. */
+    private volatile String lastWatchedRefusal;
     private long sweeper = -1;
     private volatile boolean stopping;
 
@@ -248,7 +250,8 @@ public final class Gateway implements AutoCloseable {
         Snapshot next;
         try {
             next = builder.load(document, baseDirectory, new ConfigReport());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too: the watcher lives on after one, and the next load must not find these half-prepared
             telemetry.abandoned();
             cluster.abandoned();
             throw e;
@@ -269,14 +272,22 @@ public final class Gateway implements AutoCloseable {
         return telemetry;
     }
 
+    /** Applies the watched file; a refusal is rethrown so the watcher offers it again, and logged once. */
     private void applyWatched(byte[] document) {
         try {
             apply(document, baseDirectory(options.configFile()));
+            lastWatchedRefusal = null;
         } catch (InvalidConfigException e) {
-            LOG.error("{} changed but is invalid; still serving configuration {}:", options.configFile(),
-                    snapshot().config().hash());
+            if (e.getMessage().equals(lastWatchedRefusal)) {
+                LOG.debug("{} is still refused", options.configFile());
+                throw e;
+            }
+            lastWatchedRefusal = e.getMessage();
+            LOG.error("{} changed but is invalid; still serving configuration {} (tried again until it passes):",
+                    options.configFile(), snapshot().config().hash());
             // one log line per problem: the log escapes line breaks inside a message
             e.getMessage().lines().forEach(problem -> LOG.error("  {}", problem));
+            throw e;
         }
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -97,6 +98,35 @@ class ConfigFileWatchIT {
         gateway.rewrite(config("fixed"));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> !admin.hash().equals(before));
         assertThat(serves("fixed")).isTrue();
+    }
+
+    @Test
+    void aRewriteRefusedBecauseItsSpecUrlWasBrieflyDownIsServedOnceItIsUpWithoutBeingRewrittenAgain() {
+        AtomicInteger fetches = new AtomicInteger();
+        upstream.on("GET /openapi.yaml", r -> {
+            if (fetches.incrementAndGet() == 1) {
+                r.response().setStatusCode(503).end();
+            } else {
+                r.response().putHeader("content-type", "application/yaml").end("""
+                        openapi: 3.0.0
+                        info: {title: t, version: "1"}
+                        paths:
+                          /specced/ping:
+                            get: {operationId: ping, responses: {"200": {description: ok}}}
+                        """);
+            }
+        }).json("GET /specced/ping", 200, "{\"pong\":true}");
+        String before = admin.hash();
+
+        gateway.rewrite(config("specced").replaceFirst("(?s)tools:.*", "openapi: {spec: \"" + upstream.url()
+                + "/openapi.yaml\"}\n"));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> fetches.get() >= 1);
+        assertThat(admin.hash()).isEqualTo(before);
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> !admin.hash().equals(before));
+        assertThat(fetches.get()).isGreaterThanOrEqualTo(2);
+        upstream.clear();
+        assertThat(serves("specced")).isTrue();
     }
 
     @Test
