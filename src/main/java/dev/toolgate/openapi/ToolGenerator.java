@@ -2,6 +2,7 @@ package dev.toolgate.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.config.Redacted;
 import dev.toolgate.mode.ParameterSpec;
 import dev.toolgate.mode.ToolAnnotations;
 import dev.toolgate.mode.ToolSpec;
@@ -108,8 +109,9 @@ public final class ToolGenerator {
         }
         String own = ServerUrls.first(servers, document.location());
         if (!own.equals(server)) {
-            throw new Unsupported("uses its own server " + own + " (the document's is " + server
-                    + "); serve it from a service with that URL");
+            // a relative server resolves against the spec URL, credentials written in it included
+            throw new Unsupported("uses its own server " + Redacted.url(own) + " (the document's is "
+                    + Redacted.url(server) + "); serve it from a service with that URL");
         }
     }
 

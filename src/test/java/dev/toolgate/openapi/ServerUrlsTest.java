@@ -44,4 +44,28 @@ class ServerUrlsTest {
         OpenApiDocument parsed = OpenApiDocument.parse(document, "https://api.example.com/openapi.yaml");
         assertThat(new ToolGenerator(parsed, new OperationFilter(List.of(), List.of())).generate().tools()).hasSize(1);
     }
+
+    @Test
+    void anOperationSkippedForItsOwnServerNamesTheServersWithoutTheCredentialsOfTheSpecUrl() {
+        String secret = "glpat-7f3a9c2e1b";
+        byte[] document = """
+                openapi: 3.0.0
+                info: {title: x, version: '1'}
+                servers: [{url: /v1}]
+                paths:
+                  /a:
+                    get:
+                      operationId: a
+                      servers: [{url: /v2}]
+                      responses: {'200': {description: ok}}
+                """.getBytes(StandardCharsets.UTF_8);
+        OpenApiDocument parsed = OpenApiDocument.parse(document, "https://ci:" + secret + "@gitlab.internal/x/openapi.yaml");
+        List<ToolGenerator.Skipped> skipped = new ToolGenerator(parsed, new OperationFilter(List.of(), List.of()))
+                .generate().skipped();
+        assertThat(skipped).hasSize(1);
+        assertThat(skipped.getFirst().reason())
+                .contains("uses its own server https://ci:[redacted]@gitlab.internal/v2 "
+                        + "(the document's is https://ci:[redacted]@gitlab.internal/v1)")
+                .doesNotContain(secret);
+    }
 }
