@@ -37,6 +37,16 @@ final class DeclarativeReader {
             root.problem("_format_version", "must be \"3.0\" (Kong 3.x declarative format), got \"" + format + "\"");
         }
         root.ignore("_transform", "_workspace", "_info", "_konnect", "_comment");
+        com.fasterxml.jackson.databind.JsonNode info = root.json().path("_info");
+        // decK applies its defaults to every entity (HTTPS-only routes, TLS services): unapplied, a file would run
+        // with Kong's plain defaults, an HTTPS-only route served over plain HTTP, and nothing would say so
+        if (info.has("defaults")) {
+            root.problem("_info.defaults", "decK's defaults are not applied by Toolgate: write them into the entities");
+        }
+        if (info.has("select_tags")) {
+            root.warning("_info.select_tags", "decK's select_tags are not added to the entities here: a listener's "
+                    + "server.tag binds only tool sets whose plugin carries the tag itself");
+        }
         for (String unsupported : List.of("upstreams", "certificates", "ca_certificates", "snis", "vaults",
                 "keys", "key_sets", "partials", "filter_chains", "licenses", "workspaces")) {
             if (root.has(unsupported)) {

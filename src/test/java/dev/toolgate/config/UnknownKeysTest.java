@@ -165,6 +165,24 @@ class UnknownKeysTest {
     }
 
     @Test
+    void decksDefaultsAreRefusedForTheyWouldGoUnappliedAndItsSelectTagsWarned() {
+        var loaded = load("""
+                _format_version: "3.0"
+                _info:
+                  select_tags: [billing]
+                  defaults:
+                    route: {protocols: [https]}
+                services:
+                  - name: shop
+                    url: http://api.internal
+                """);
+
+        assertThat(loaded.problems()).containsExactly(
+                "_info.defaults: decK's defaults are not applied by Toolgate: write them into the entities");
+        assertThat(loaded.warnings()).anySatisfy(w -> assertThat(w).startsWith("_info.select_tags: "));
+    }
+
+    @Test
     void kongKeysToolgateDoesNotUseAreAccepted() {
         var loaded = load("""
                 _format_version: "3.0"
