@@ -97,16 +97,13 @@ class EraBridgeRoundsFullIT {
     @Test
     void aRetryThatAnswersTheServersQuestionIsNotCountedAgainAgainstTheToolsLimit() {
         ModernHttp modern = new ModernHttp(gateway.proxy("/limited"));
-        String capabilities = "{\"elicitation\":{\"form\":{}}}";
-        McpHttp.Response asked = modern.request("tools/call", "{\"name\":\"confirm\",\"arguments\":{}}",
-                capabilities, Map.of());
-        assertThat(asked.json().at("/result/resultType").asText()).as(asked.toString()).isEqualTo("input_required");
+        String capabilities = ELICITATION;
+        McpHttp.Response asked = confirmAsked(modern);
 
         McpHttp.Response retried = modern.request("tools/call", answering(asked, "confirm"), capabilities, Map.of());
 
         assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
-        assertThat(retried.json().at("/result/resultType").asText()).as(retried.toString()).isEqualTo("complete");
-        assertThat(retried.json().at("/result/content/0/text").asText()).isEqualTo("confirmed");
+        assertConfirmed(retried);
         // a new call is still one more call: the limit of one a minute is spent
         McpHttp.Response again = modern.request("tools/call", "{\"name\":\"confirm\",\"arguments\":{}}",
                 capabilities, Map.of());
@@ -124,16 +121,27 @@ class EraBridgeRoundsFullIT {
     @Test
     void aRequestStateTriedByAnotherCallerIsStillTheIssuedCallersToUse() {
         ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
-        String capabilities = "{\"elicitation\":{\"form\":{}}}";
-        McpHttp.Response asked = modern.request("tools/call", "{\"name\":\"confirm\",\"arguments\":{}}",
-                capabilities, Map.of());
-        assertThat(asked.json().at("/result/resultType").asText()).as(asked.toString()).isEqualTo("input_required");
+        McpHttp.Response asked = confirmAsked(modern);
 
-        McpHttp.Response stolen = modern.request("tools/call", answering(asked, "confirm"), capabilities,
+        McpHttp.Response stolen = modern.request("tools/call", answering(asked, "confirm"), ELICITATION,
                 Map.of("x-api-key", "someone-else"));
-        McpHttp.Response retried = modern.request("tools/call", answering(asked, "confirm"), capabilities, Map.of());
+        McpHttp.Response retried = modern.request("tools/call", answering(asked, "confirm"), ELICITATION, Map.of());
 
         assertThat(stolen.status()).as(stolen.toString()).isEqualTo(400);
+        assertConfirmed(retried);
+    }
+
+    private static final String ELICITATION = "{\"elicitation\":{\"form\":{}}}";
+
+    /** A call of confirm, answered with the server's question as an input_required result. */
+    private static McpHttp.Response confirmAsked(ModernHttp modern) {
+        McpHttp.Response asked = modern.request("tools/call", "{\"name\":\"confirm\",\"arguments\":{}}",
+                ELICITATION, Map.of());
+        assertThat(asked.json().at("/result/resultType").asText()).as(asked.toString()).isEqualTo("input_required");
+        return asked;
+    }
+
+    private static void assertConfirmed(McpHttp.Response retried) {
         assertThat(retried.json().at("/result/resultType").asText()).as(retried.toString()).isEqualTo("complete");
         assertThat(retried.json().at("/result/content/0/text").asText()).isEqualTo("confirmed");
     }
