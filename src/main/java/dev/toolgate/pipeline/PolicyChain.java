@@ -150,10 +150,11 @@ public final class PolicyChain {
      * the listener's authentication identified is not asked again (the credential it used is not
      * forwarded, so the owning route could not see it), though the names the owning route's
      * authentication reads ({@link NamedCredentials}) are withheld from the upstream all the same;
-     * without one, the owning route authenticates the client's request itself.
+     * without one (nobody, or only a plugin's {@code anonymous} fallback), the owning route authenticates
+     * the client's request itself.
      */
     public Future<Decision> admitReplay(Exchange exchange) {
-        return from(exchange, 0, exchange.principal() != Principal.NONE);
+        return from(exchange, 0, exchange.principal().authenticated());
     }
 
     /**
@@ -184,7 +185,7 @@ public final class PolicyChain {
         for (int i = 0; i < beforeMode; i++) {
             Slot slot = slots.get(i);
             if (PolicyOrder.AUTHENTICATION.contains(slot.plugin()) && chooses(slot, caller)) {
-                unknown = caller == Principal.NONE;
+                unknown = !caller.authenticated();
                 continue;
             }
             if (unknown ? refusesEveryone(slot, clientAddress) : refuses(slot.choose(caller), caller, clientAddress)) {

@@ -32,6 +32,8 @@ class ListenerReplayIT {
         as = AuthorizationServer.start();
         weather = OAuthSetup.weatherApi();
         gateway = OAuthSetup.start("""
+                consumers:
+                  - username: guest
                 services:
                   - name: weather-api
                     url: ${weather}
@@ -65,6 +67,13 @@ class ListenerReplayIT {
                             config:
                               resource: ${proxy}/owned/mcp
                               authorization_servers: [${issuer}]
+                      - name: guests
+                        paths: [/guests/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: listener, server: {tag: owned}}
+                          - name: key-auth
+                            config: {anonymous: guest}
                       - name: tenants
                         paths: [/tenants/mcp]
                         strip_path: true
@@ -117,6 +126,24 @@ class ListenerReplayIT {
         RestUpstream.Received received = call("/tenants/mcp", acme, "tenant_weather", "{\"header_X-Tenant\":\"someone-else\"}");
 
         assertThat(received.headers().getAll("x-tenant")).as("the token's tenant, not the argument's").containsExactly("acme");
+    }
+
+    @Test
+    void aListenersAnonymousGuestIsStillAskedForTheOwningRoutesToken() throws Exception {
+        Map<String, String> headers = new HashMap<>(BadTokensIT.headers(Map.of()));
+        McpHttp client = new McpHttp(gateway.proxy("/guests/mcp"));
+        McpHttp.Response initialized = client.send("POST", BadTokensIT.INITIALIZE, headers);
+        assertThat(initialized.status()).as("%s", initialized).isEqualTo(200);
+        headers.put("mcp-session-id", initialized.header("mcp-session-id"));
+        headers.put("mcp-protocol-version", "2025-06-18");
+        weather.clear();
+
+        McpHttp.Response called = client.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"current_weather\",\"arguments\":{}}}", headers);
+
+        assertThat(called.json().at("/result/isError").asBoolean()).as("%s", called).isTrue();
+        assertThat(called.json().at("/result/content/0/text").asText()).as("%s", called).containsIgnoringCase("token");
+        assertThat(weather.quiet(java.time.Duration.ofMillis(300))).as("the weather API was not called").isTrue();
     }
 
     /** Calls {@code tool} at {@code path} with a token, and X-Tenant of the client's own; what the weather API received. */
