@@ -10,8 +10,6 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
 import dev.toolgate.mcp.Json;
 import io.vertx.core.Future;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.InstantSource;
@@ -27,8 +25,6 @@ import java.util.Map;
  * {@value SharedCalls#LIMIT} run at once ({@link SharedCalls}).
  */
 final class Introspector {
-
-    private static final Logger LOG = LoggerFactory.getLogger(Introspector.class);
 
     private final OAuth2Config config;
     private final ClaimRules rules;
@@ -81,9 +77,10 @@ final class Introspector {
                     + " with an unreadable body");
         }
         if (!answer.indicatesSuccess()) {
-            LOG.warn("introspection at {} was refused: {} (check client_id, client_secret and client_auth)", endpoint,
-                    answer.toErrorResponse().getErrorObject());
-            return new Verdict.Unavailable("introspection refused: " + answer.toErrorResponse().getErrorObject().getCode());
+            // logged by the plugin's outage warnings, at most once a minute
+            String code = answer.toErrorResponse().getErrorObject().getCode();
+            return new Verdict.Unavailable("introspection at " + endpoint + " answered " + response.getStatusCode()
+                    + (code == null ? "" : " " + code) + " (check client_id, client_secret and client_auth)");
         }
         TokenIntrospectionSuccessResponse success = answer.toSuccessResponse();
         if (!success.isActive()) {

@@ -48,6 +48,14 @@ final class TokenExchanger {
         }
     }
 
+    /**
+     * The error codes (RFC 6749 §5.2, RFC 8693 §2.2.2) by which the authorization server turns down this
+     * client's token or what is asked for it: 403. Any other answer (an outage, {@code invalid_client},
+     * {@code server_error}) says the exchange could not be done at all: 503, warned of at most once a minute.
+     */
+    private static final java.util.Set<String> REFUSING_THE_TOKEN = java.util.Set.of("invalid_grant",
+            "invalid_request", "invalid_scope", "invalid_target");
+
     private final ExchangeConfig config;
     private final int timeout;
     private final URI endpoint;
@@ -106,8 +114,14 @@ final class TokenExchanger {
         }
         if (!answer.indicatesSuccess()) {
             String code = answer.toErrorResponse().getErrorObject().getCode();
-            LOG.info("token exchange at {} refused: {}", endpoint, answer.toErrorResponse().getErrorObject());
-            return new Outcome.Refused(code == null ? "refused" : code);
+            if (response.getStatusCode() != 400 || !REFUSING_THE_TOKEN.contains(code)) {
+                // Nimbus reads any status but 200 as an error answer, a balancer's empty 503 included
+                return new Outcome.Unreachable("token exchange at " + endpoint + " answered "
+                        + response.getStatusCode() + (code == null ? "" : " " + code)
+                        + " (check token_endpoint, client_id, client_secret and client_auth)");
+            }
+            LOG.debug("token exchange at {} refused: {}", endpoint, answer.toErrorResponse().getErrorObject());
+            return new Outcome.Refused(code);
         }
         var token = ((AccessTokenResponse) answer).getTokens().getAccessToken();
         long lifetime = token.getLifetime() > 0 ? token.getLifetime() : config.cacheTtl();

@@ -1,8 +1,10 @@
 package dev.toolgate.policy.oauth2;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ch.qos.logback.classic.Level;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.AuthorizationServer;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
@@ -147,6 +149,36 @@ class IntrospectionAndExchangeIT {
             assertThat(claims.get("aud").asText()).isEqualTo("upstream-api");
             assertThat(claims.get("sub").asText()).isEqualTo("mcp-client");
         });
+    }
+
+    @Test
+    void whileTheAuthorizationServerAnswers503ExchangesAndIntrospectionsAre503WithOneWarningEach() {
+        String exchange = gateway.proxy("/exchange").toString();
+        String opaque = gateway.proxy("/opaque").toString();
+        assertThat(initialize(exchange, as.token(as.issuer(), exchange, "mcp:tools")).status())
+                .as("the signing keys are known before the outage").isEqualTo(200);
+        List<String> exchangeTokens = new ArrayList<>();
+        List<String> opaqueTokens = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            exchangeTokens.add(as.token(as.issuer(), exchange, "mcp:tools"));
+            opaqueTokens.add(as.token(as.issuer(), opaque, "mcp:tools"));
+        }
+        try (CapturedLog log = CapturedLog.of("dev.toolgate.policy.oauth2", Level.INFO)) {
+            as.down();
+            for (int i = 0; i < 3; i++) {
+                for (McpHttp.Response refused : List.of(initialize(exchange, exchangeTokens.get(i)),
+                        initialize(opaque, opaqueTokens.get(i)))) {
+                    assertThat(refused.status()).as("%s", refused).isEqualTo(503);
+                    assertThat(refused.header("retry-after")).isEqualTo("5");
+                    assertThat(refused.json().at("/error/message").asText()).doesNotContain("127.0.0.1");
+                }
+            }
+            assertThat(log.since(0)).as("one warning for each plugin's outage, not one a request: %s", log.text())
+                    .hasSize(2).allSatisfy(line -> assertThat(line.getLevel()).isEqualTo(Level.WARN));
+        } finally {
+            as.up();
+        }
+        assertThat(initialize(exchange, exchangeTokens.get(0)).status()).as("served again after the outage").isEqualTo(200);
     }
 
     private static JsonNode payload(String jwt) {
