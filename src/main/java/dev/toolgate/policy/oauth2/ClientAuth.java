@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretJWT;
@@ -32,10 +35,15 @@ import java.util.List;
  *                     certificates for the authorization server
  * @param algorithm    the JWS algorithm of {@code client_secret_jwt} / {@code private_key_jwt} assertions;
  *                     default HS256 / RS256
- * @param jwk          the private key of {@code private_key_jwt}, a JWK as JSON; never shown by the Admin API
+ * @param jwk          the private key of {@code private_key_jwt}, an RSA or EC JWK as JSON; never shown by the
+ *                     Admin API. Without {@code client_alg} or the key's {@code alg}, RSA keys sign with RS256
+ *                     and EC keys with their curve's algorithm (ES256, ES384, ES512)
  */
 public record ClientAuth(String clientId, @JsonSerialize(using = Redacted.class) String clientSecret, String method,
                          String algorithm, @JsonSerialize(using = Redacted.class) String jwk) {
+
+    /** Where the assertion signed at load says it is for; it is never sent. */
+    private static final URI TRIAL_ENDPOINT = URI.create("https://authorization-server.invalid/token");
 
     static final List<String> METHODS = List.of("client_secret_basic", "client_secret_post", "client_secret_jwt",
             "private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth", "none");
@@ -66,17 +74,37 @@ public record ClientAuth(String clientId, @JsonSerialize(using = Redacted.class)
                 }
                 if (algorithm != null && !algorithm.startsWith("HS") && method.equals("client_secret_jwt")) {
                     node.problem("client_alg", "client_secret_jwt signs with the secret: use HS256, HS384 or HS512");
+                } else if (id != null && secret != null && method.equals("client_secret_jwt")) {
+                    signs(node, "client_secret", new ClientAuth(id, secret, method, algorithm, null));
                 }
             }
             case "private_key_jwt" -> {
+                JWK key = jwk == null ? null : parse(jwk);
                 if (id == null || jwk == null) {
                     node.problem("client_jwk", "private_key_jwt needs client_id and client_jwk");
-                } else if (!(parse(jwk) instanceof AsymmetricJWK key) || !((JWK) key).isPrivate()) {
-                    node.problem("client_jwk", "must be a private RSA, EC or OKP key as a JWK (JSON)");
+                } else if (!(key instanceof RSAKey || key instanceof ECKey) || !key.isPrivate()) {
+                    node.problem("client_jwk", "must be a private RSA or EC key as a JWK (JSON); an OKP (Ed25519) "
+                            + "key cannot sign client assertions here");
+                } else {
+                    signs(node, algorithm != null ? "client_alg" : "client_jwk",
+                            new ClientAuth(id, secret, method, algorithm, jwk));
                 }
             }
             default -> {
             }
+        }
+    }
+
+    /**
+     * Signs one assertion at load: a key, algorithm or secret length Nimbus cannot sign with would
+     * otherwise fail every request that needs the authorization server.
+     */
+    private static void signs(ConfigNode node, String key, ClientAuth auth) {
+        try {
+            auth.authentication(TRIAL_ENDPOINT);
+        } catch (JOSEException | RuntimeException e) {
+            // Nimbus's messages name the algorithm, the key type or the length needed, never the key itself
+            node.problem(key, "cannot sign a client assertion with it: " + e.getMessage());
         }
     }
 
@@ -91,11 +119,21 @@ public record ClientAuth(String clientId, @JsonSerialize(using = Redacted.class)
             case "private_key_jwt" -> {
                 JWK key = parse(jwk);
                 JWSAlgorithm alg = algorithm != null ? JWSAlgorithm.parse(algorithm)
-                        : key.getAlgorithm() != null ? JWSAlgorithm.parse(key.getAlgorithm().getName()) : JWSAlgorithm.RS256;
+                        : key.getAlgorithm() != null ? JWSAlgorithm.parse(key.getAlgorithm().getName()) : algorithmOf(key);
                 yield new PrivateKeyJWT(id, endpoint, alg, ((AsymmetricJWK) key).toPrivateKey(), key.getKeyID(), null);
             }
             default -> null;
         };
+    }
+
+    /** The algorithm a key without {@code alg} signs with: RS256 for RSA, the one its curve names for EC. */
+    private static JWSAlgorithm algorithmOf(JWK key) {
+        if (key instanceof ECKey ec) {
+            Curve curve = ec.getCurve();
+            return Curve.P_384.equals(curve) ? JWSAlgorithm.ES384 : Curve.P_521.equals(curve) ? JWSAlgorithm.ES512
+                    : Curve.SECP256K1.equals(curve) ? JWSAlgorithm.ES256K : JWSAlgorithm.ES256;
+        }
+        return JWSAlgorithm.RS256;
     }
 
     /** {@code none}: the client id goes in the request body, if there is one. */
