@@ -1,5 +1,7 @@
 package dev.toolgate.policy.oauth2;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
@@ -12,6 +14,7 @@ import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.token.TypelessToken;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
+import dev.toolgate.mcp.Json;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +29,8 @@ import java.util.Map;
 /**
  * Token exchange (RFC 8693, Nimbus's token request): the client's validated token is the subject
  * token, and the upstream gets the token the authorization server mints in return, never the
- * client's. Exchanged tokens are reused for the same client token (and actor token) until
+ * client's. Its claims (a JWT's, or the scope the token endpoint names) are what the route's tool ACLs on
+ * token claims judge from then on, as in Kong 3.14.0.3. Exchanged tokens are reused for the same client token (and actor token) until
  * {@code expires_in}, else {@code cache.ttl}. Concurrent requests with the same tokens share one
  * exchange, and at most {@value SharedCalls#LIMIT} run at once ({@link SharedCalls}).
  */
@@ -36,7 +40,12 @@ final class TokenExchanger {
 
     /** What the exchange got: a token, or why there is none. */
     sealed interface Outcome {
-        record Exchanged(String token) implements Outcome {
+        /**
+         * @param token  the token the upstream gets
+         * @param claims its claims when it is a JWT (from the token endpoint itself, so not verified again), else null
+         * @param scope  the scope the token endpoint said it has, or null
+         */
+        record Exchanged(String token, JsonNode claims, String scope) implements Outcome {
         }
 
         /** The authorization server refused: 403. */
@@ -60,7 +69,7 @@ final class TokenExchanger {
     private final int timeout;
     private final URI endpoint;
     private final InstantSource clock;
-    private final ExpiringCache<String> cache;
+    private final ExpiringCache<Outcome.Exchanged> cache;
     private final SharedCalls<Outcome> calls = new SharedCalls<>("token-exchange");
 
     TokenExchanger(ExchangeConfig config, int timeout, InstantSource clock) {
@@ -74,9 +83,9 @@ final class TokenExchanger {
     /** @param actor the actor token, or null */
     Future<Outcome> exchange(String subject, String actor) {
         String key = Tokens.digest(subject + '\u0000' + (actor == null ? "" : actor));
-        String known = config.cache() ? cache.get(key) : null;
+        Outcome.Exchanged known = config.cache() ? cache.get(key) : null;
         if (known != null) {
-            return Future.succeededFuture(new Outcome.Exchanged(known));
+            return Future.succeededFuture(known);
         }
         return calls.call(key, () -> request(subject, actor, key), () -> new Outcome.Unreachable(
                 "token exchange: " + SharedCalls.LIMIT + " exchanges in flight already"));
@@ -125,9 +134,23 @@ final class TokenExchanger {
         }
         var token = ((AccessTokenResponse) answer).getTokens().getAccessToken();
         long lifetime = token.getLifetime() > 0 ? token.getLifetime() : config.cacheTtl();
+        Outcome.Exchanged exchanged = new Outcome.Exchanged(token.getValue(), claimsOf(token.getValue()),
+                token.getScope() == null ? null : token.getScope().toString());
         if (config.cache()) {
-            cache.put(key, token.getValue(), ClaimRules.instant(ClaimRules.lasting(clock.instant().getEpochSecond(), lifetime)));
+            cache.put(key, exchanged, ClaimRules.instant(ClaimRules.lasting(clock.instant().getEpochSecond(), lifetime)));
         }
-        return new Outcome.Exchanged(token.getValue());
+        return exchanged;
+    }
+
+    /** The claims of a JWT, or null for an opaque token. */
+    private static JsonNode claimsOf(String token) {
+        if (token.chars().filter(c -> c == '.').count() != 2) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.valueToTree(JWTParser.parse(token).getJWTClaimsSet().toJSONObject());
+        } catch (java.text.ParseException | IllegalArgumentException e) {
+            return null;
+        }
     }
 }

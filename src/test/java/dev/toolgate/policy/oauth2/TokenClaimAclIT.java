@@ -7,6 +7,7 @@ import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -94,7 +95,25 @@ class TokenClaimAclIT {
                               tools:
                                 - {name: echo, description: Echo, acl: {allow: ["mcp:tools"]}}
                                 - {name: admin_reset, description: Reset, acl: {allow: ["mcp:admin"]}}
-                """ + acl + oauth.formatted("/passthrough"), OAuthSetup.values(as, weather, mcp));
+                """ + acl + oauth.formatted("/passthrough") + """
+                      - name: exchanged
+                        paths: [/exchanged]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: passthrough-listener
+                              tools:
+                                - {name: echo, description: Echo, acl: {allow: ["mcp:tools"]}}
+                                - {name: admin_reset, description: Reset, acl: {allow: ["mcp:admin"]}}
+                """ + acl + oauth.formatted("/exchanged") + """
+                              passthrough_credentials: true
+                              token_exchange:
+                                enabled: true
+                                token_endpoint: ${issuer}/token
+                                client_id: toolgate
+                                client_secret: toolgate-secret
+                                request: {audience: [upstream-api], scopes: ["mcp:tools"]}
+                """, OAuthSetup.values(as, weather, mcp));
     }
 
     @AfterAll
@@ -129,6 +148,22 @@ class TokenClaimAclIT {
         // MCP: what to ask for, and where the client finds the authorization server to ask (step-up)
         assertThat(refused.header("www-authenticate")).isEqualTo("Bearer error=\"insufficient_scope\", "
                 + "scope=\"mcp:admin\", resource_metadata=\"" + gateway.proxy(ResourceMetadata.WELL_KNOWN + path) + "\"");
+    }
+
+    @Test
+    void afterATokenExchangeTheExchangedTokensScopesDecide() {
+        String endpoint = gateway.proxy("/exchanged").toString();
+        String token = as.token(as.issuer(), endpoint, "mcp:tools mcp:admin");
+        McpHttp client = new McpHttp(URI.create(endpoint));
+        Map<String, String> auth = Map.of("authorization", "Bearer " + token);
+        McpHttp.Response initialized = client.send("POST", BadTokensIT.INITIALIZE, BadTokensIT.headers(auth));
+        assertThat(initialized.status()).as("%s", initialized).isEqualTo(200);
+        client.sessionId(initialized.header("mcp-session-id"));
+
+        assertThat(post(client, auth, call("echo")).json().has("result")).isTrue();
+        McpHttp.Response refused = post(client, auth, call("admin_reset"));
+        assertThat(refused.status()).as("the exchanged token has mcp:tools only: %s", refused).isEqualTo(403);
+        assertThat(refused.json().at("/error/message").asText()).contains("admin_reset");
     }
 
     private static String call(String tool) {
