@@ -8,6 +8,7 @@ import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.BodyReader;
 import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.HeaderText;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteMatch;
 import dev.toolgate.mcp.Json;
@@ -433,7 +434,7 @@ public final class Exchange {
         if (value == null) {
             headers.remove(name);
         } else {
-            headers.set(name, value);
+            headers.set(name, HeaderText.of(value));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.toolgate.policy.oauth2;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.config.ConfigNode;
+import dev.toolgate.http.HeaderText;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.MultiMap;
 
@@ -63,13 +64,13 @@ public record ClaimHeader(String header, List<String> path) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             upstream.remove(header);
         } else if (value.isValueNode()) {
-            upstream.set(header, value.asText());
+            upstream.set(header, HeaderText.of(value.asText()));
         } else if (value.isArray() && allScalars(value)) {
             List<String> items = new ArrayList<>();
             value.forEach(v -> items.add(v.asText()));
-            upstream.set(header, String.join(",", items));
+            upstream.set(header, HeaderText.of(String.join(",", items)));
         } else {
-            upstream.set(header, value.toString());
+            upstream.set(header, HeaderText.of(value.toString()));
         }
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -126,6 +127,20 @@ class ListenerReplayIT {
         RestUpstream.Received received = call("/tenants/mcp", acme, "tenant_weather", "{\"header_X-Tenant\":\"someone-else\"}");
 
         assertThat(received.headers().getAll("x-tenant")).as("the token's tenant, not the argument's").containsExactly("acme");
+    }
+
+    @Test
+    void aClaimOutsideAsciiReachesTheUpstreamAsUtf8() {
+        String endpoint = gateway.proxy("/tenants/mcp").toString();
+        String token = ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(), endpoint,
+                c -> c.claim("tenant", "José 张\r\nX-Injected: 1")));
+
+        RestUpstream.Received received = call("/tenants/mcp", token, "tenant_weather", "{}");
+
+        // the receiving server reads each byte of a header as one character
+        String raw = received.header("x-tenant");
+        assertThat(new String(raw.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)).isEqualTo("José 张X-Injected: 1");
+        assertThat(received.header("x-injected")).isNull();
     }
 
     @Test
