@@ -95,10 +95,16 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
         return Future.succeededFuture();
     }
 
-    /** {@code Authorization} and the {@code access_token} query argument. */
+    /**
+     * {@code Authorization}, the {@code access_token} query argument and token exchange's
+     * {@code actor_token_header}: masked in logs like every credential, whatever their names sound like.
+     */
     @Override
     public List<String> credentialNames() {
-        return List.of("authorization", "access_token");
+        ExchangeConfig exchangeConfig = config.exchange();
+        return exchangeConfig.enabled() && exchangeConfig.actorTokenSource().equals("header")
+                ? List.of("authorization", "access_token", exchangeConfig.actorTokenHeader())
+                : List.of("authorization", "access_token");
     }
 
     /** Marks the client's token as not to be forwarded, unless {@code passthrough_credentials} sends it on. */
