@@ -6,6 +6,7 @@ import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
 import dev.toolgate.http.Published;
+import dev.toolgate.http.PublishedByHost;
 import dev.toolgate.mode.AiMcpProxySchema;
 import dev.toolgate.observe.filelog.FileLogPlugin;
 import dev.toolgate.observe.httplog.HttpLogPlugin;
@@ -79,23 +80,40 @@ final class Plugins {
     }
 
     /**
-     * The documents the provisioned policies publish (OAuth Protected Resource Metadata), by path. Two
-     * different documents at one path are a problem: which one a client got would depend on nothing it sent.
+     * The documents the provisioned policies publish (OAuth Protected Resource Metadata), by path. Different
+     * documents at one path are answered by the request's host when each names a host of its own
+     * ({@link PublishedByHost}); else they are a problem: which one a client got would depend on nothing it sent.
      */
     static Map<String, Published> published(Map<String, List<PolicyChain.Configured>> policies, ConfigReport report) {
-        Map<String, Published> byPath = new HashMap<>();
+        Map<String, List<Published>> byPath = new LinkedHashMap<>();
         policies.values().forEach(instances -> instances.forEach(instance -> {
             if (instance.policy() instanceof Published.Source source) {
                 source.published().forEach((path, document) -> {
-                    Published earlier = byPath.putIfAbsent(path, document);
-                    if (earlier != null && !earlier.equals(document)) {
-                        report.problem("plugins", "two plugins publish different documents at " + path
-                                + ": give each ai-mcp-oauth2 plugin its own resource or metadata_endpoint");
+                    List<Published> at = byPath.computeIfAbsent(path, p -> new ArrayList<>());
+                    if (!at.contains(document)) {
+                        at.add(document);
                     }
                 });
             }
         }));
-        return byPath;
+        Map<String, Published> published = new HashMap<>();
+        byPath.forEach((path, documents) -> {
+            if (documents.size() == 1) {
+                published.put(path, documents.getFirst());
+                return;
+            }
+            Map<String, Published> byHost = new HashMap<>();
+            for (Published document : documents) {
+                if (document.host() == null || byHost.putIfAbsent(document.host(), document) != null) {
+                    report.problem("plugins", "two plugins publish different documents at " + path + " for "
+                            + (document.host() == null ? "the same host" : document.host())
+                            + ": give each ai-mcp-oauth2 plugin its own resource (another path or another host)");
+                    return;
+                }
+            }
+            published.put(path, new PublishedByHost(byHost));
+        });
+        return published;
     }
 
     /** Every enabled policy instance of a document, provisioned, by plugin name. */

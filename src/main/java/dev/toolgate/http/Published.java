@@ -15,6 +15,14 @@ public interface Published {
     /** Answers a request for the document. */
     void answer(HttpServerRequest request);
 
+    /**
+     * The host (lower-case, without port) whose requests this document answers when documents of several
+     * hosts share its path, or null when it is for whichever host is asked.
+     */
+    default String host() {
+        return null;
+    }
+
     /** A policy that publishes documents; the snapshot collects them by path. */
     interface Source {
 

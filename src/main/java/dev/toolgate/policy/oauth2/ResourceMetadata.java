@@ -24,8 +24,10 @@ import java.util.Map;
  * @param path     the path the 401 challenge names: {@code metadata_endpoint}, else the well-known path
  *                 with the resource's path inserted
  * @param scopes   {@code scopes_supported}, space-separated, for the challenge's {@code scope}; null when none
+ * @param host     the resource's host, lower-case: the one that answers for it when other resources' documents
+ *                 share its path
  */
-record ResourceMetadata(Buffer document, String path, String scopes) implements Published, ScopeChallenge {
+record ResourceMetadata(Buffer document, String path, String scopes, String host) implements Published, ScopeChallenge {
 
     static final String WELL_KNOWN = "/.well-known/oauth-protected-resource";
 
@@ -38,8 +40,10 @@ record ResourceMetadata(Buffer document, String path, String scopes) implements 
         }
         json.putArray("bearer_methods_supported").add("header");
         String path = config.metadataEndpoint() != null ? config.metadataEndpoint() : WELL_KNOWN + config.resourcePath();
+        String host = java.net.URI.create(config.resource()).getHost();
         return new ResourceMetadata(Buffer.buffer(Json.bytes(json)), path,
-                config.scopesSupported().isEmpty() ? null : String.join(" ", config.scopesSupported()));
+                config.scopesSupported().isEmpty() ? null : String.join(" ", config.scopesSupported()),
+                host == null ? null : host.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Where it is served: the RFC 9728 path for the resource and {@code metadata_endpoint} (Kong's). */

@@ -1,0 +1,80 @@
+package dev.toolgate.policy.oauth2;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.AuthorizationServer;
+import dev.toolgate.testing.RawHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.URI;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two tenants on two hosts, each with an MCP endpoint at {@code /mcp} and its own ai-mcp-oauth2: each
+ * host's Protected Resource Metadata is at the same well-known path, and a client asking a host gets
+ * that host's document (RFC 9728: the resource's own host is asked).
+ */
+@Timeout(60)
+class ResourceMetadataByHostIT {
+
+    static AuthorizationServer as;
+    static RestUpstream weather;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        as = AuthorizationServer.start();
+        weather = OAuthSetup.weatherApi();
+        String route = """
+                      - name: %1$s
+                        hosts: [%1$s.example]
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: current_weather, description: Weather, method: GET, path: /api/weather/current.json}
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: https://%1$s.example/mcp
+                              authorization_servers: [${issuer}]
+                """;
+        gateway = OAuthSetup.start("""
+                services:
+                  - name: weather-api
+                    url: ${weather}
+                    routes:
+                """ + route.formatted("alpha") + route.formatted("beta"),
+                Map.of("issuer", as.issuer(), "weather", weather.url()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        OAuthSetup.close(gateway, weather, as);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"alpha.example, 200, https://alpha.example/mcp", "beta.example, 200, https://beta.example/mcp",
+            "gamma.example, 404, "})
+    void eachHostGetsItsOwnResourcesMetadata(String host, int status, String resource) throws Exception {
+        URI target = gateway.proxy("/.well-known/oauth-protected-resource/mcp");
+
+        RawHttp.Response answer = RawHttp.exchange(target, "GET " + target.getRawPath() + " HTTP/1.1\r\nHost: " + host
+                + "\r\nConnection: close\r\n", null);
+
+        assertThat(answer.status()).as("%s", answer).isEqualTo(status);
+        if (resource != null) {
+            JsonNode document = Json.parse(answer.body().getBytes());
+            assertThat(document.get("resource").asText()).isEqualTo(resource);
+        }
+    }
+}
