@@ -58,6 +58,11 @@ final class ClaimRules {
         if (!relaxedAudience && !audience(claims.get("aud"))) {
             return "the token was not issued for this resource (aud)";
         }
+        // DPoP (RFC 9449 §7.2) and mTLS (RFC 8705) tokens: sent as Bearer, their binding would go unchecked
+        JsonNode cnf = claims.get("cnf");
+        if (cnf != null && cnf.isObject() && (cnf.has("jkt") || cnf.has("x5t#S256"))) {
+            return "the token is bound to a key or certificate (cnf): only bearer tokens are accepted here";
+        }
         return null;
     }
 

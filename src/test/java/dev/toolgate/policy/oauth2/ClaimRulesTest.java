@@ -38,6 +38,20 @@ class ClaimRulesTest {
         assertThat(rules.problem(claims, true)).isNull();
     }
 
+    @Test
+    void aTokenBoundToAKeyOrCertificateIsRefusedAsABearerToken() throws IOException {
+        ClaimRules rules = rules();
+        for (String cnf : new String[] {"{\"jkt\": \"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I\"}",
+                "{\"x5t#S256\": \"bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2\"}"}) {
+            JsonNode claims = Json.parse(("""
+                    {"iss": "https://auth.example.com", "aud": "https://api.example.com/mcp", "exp": %d, "cnf": %s}"""
+                    .formatted(CLOCK.instant().getEpochSecond() + 60, cnf)).getBytes());
+
+            assertThat(rules.problem(claims, false)).as(cnf).isEqualTo(
+                    "the token is bound to a key or certificate (cnf): only bearer tokens are accepted here");
+        }
+    }
+
     private static ClaimRules rules() throws IOException {
         ConfigReport report = new ConfigReport();
         OAuth2Config config = OAuth2Config.read(ConfigNode.at(Json.parse("""
