@@ -20,10 +20,12 @@ import java.util.function.UnaryOperator;
  * configuration, or found out ({@code auto}) by asking it as a client of each era would, on behalf of
  * the first client that needs the answer. Modern: a {@code server/discover} whose answer is a
  * {@code DiscoverResult} or a recognized modern error (-32020, -32021, -32022, -32602 with HTTP 400,
- * -32601 with 404) says yes, any other 4xx says no. Legacy (asked only of a modern server, since a
- * server that is not modern is legacy): an {@code initialize} that is answered says yes (a session the
- * answer opened is ended at once, whatever the answer said). 401, 403, 5xx or no answer say nothing, as
- * for the TypeScript SDK's probe, and the client's request is then forwarded as it is.
+ * -32601 with 404) says yes, any other 2xx, 400, 404, 405 or "method not found" says no. Legacy (asked only of a
+ * modern server, since a server that is not modern is legacy): an {@code initialize} that is answered says yes, a
+ * 2xx or one of those refusals says no (a session the answer opened is ended at once, whatever the answer said).
+ * Any other answer (401, 403, 407 as for the TypeScript SDK's probe; 408, 413, 429: this moment or this caller;
+ * 5xx) or none says nothing and is not remembered: the client's request is then forwarded as it is, and the next
+ * one asks again.
  *
  * <p>A finding holds for the path it was made at ({@link Place}), for {@link #REMEMBER_MILLIS}: a prefix
  * route serves every path under it, and what the server says at one (a 404 at {@code /mcp/nowhere}) says
@@ -180,11 +182,10 @@ final class UpstreamEras {
         return link.post(request, null, null).compose(head -> UpstreamLink.firstResponse(Future.succeededFuture(head),
                 request.get("id")).andThen(read -> endProbeSession(link, head, read.succeeded() ? read.result() : null)))
                 .map(answer -> {
-                    int status = answer.status();
-                    if (status == 401 || status == 403 || status == 407 || status >= 500) {
+                    boolean answered = agreedVersion(answer) != null;
+                    if (!answered && !refusesTheEra(answer.status(), answer.json())) {
                         return true;
                     }
-                    boolean answered = agreedVersion(answer) != null;
                     long now = clock.millis();
                     remember(place, k -> new Known(k.modern(), k.modernAt(), answered, now));
                     return answered;
@@ -215,8 +216,23 @@ final class UpstreamEras {
             return body != null && body.path("result").path("supportedVersions").isArray();
         }
         int code = body == null ? 0 : body.path("error").path("code").asInt(0);
-        return code == JsonRpc.HEADER_MISMATCH || code == JsonRpc.MISSING_CLIENT_CAPABILITY
+        if (code == JsonRpc.HEADER_MISMATCH || code == JsonRpc.MISSING_CLIENT_CAPABILITY
                 || code == JsonRpc.UNSUPPORTED_PROTOCOL_VERSION || status == 400 && code == JsonRpc.INVALID_PARAMS
-                || status == 404 && code == JsonRpc.METHOD_NOT_FOUND;
+                || status == 404 && code == JsonRpc.METHOD_NOT_FOUND) {
+            return true;
+        }
+        return refusesTheEra(status, body) ? false : null;
+    }
+
+    /**
+     * Whether a probe's answer is about the era it asked in: a 2xx, or a refusal of the request itself (400, 404, 405,
+     * or a JSON-RPC error naming the method unknown). Any other status (408, 413, 429, 401/403/407, 5xx) is about
+     * this moment or this caller and would hold a modern server legacy (or the reverse) for every client for
+     * {@link #REMEMBER_MILLIS}: it says nothing.
+     */
+    private static boolean refusesTheEra(int status, JsonNode body) {
+        return status / 100 == 2 || status == 400 || status == 404 || status == 405
+                || body != null && body.path("error").path("code").asInt(0) == JsonRpc.METHOD_NOT_FOUND
+                        && status != 401 && status != 403 && status != 407 && status < 500;
     }
 }

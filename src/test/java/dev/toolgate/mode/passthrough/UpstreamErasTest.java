@@ -22,11 +22,18 @@ class UpstreamErasTest {
             "404 | '' | false",
             "405 | '' | false",
             "200 | {\"result\":{}} | false",
+            "200 | {\"error\":{\"code\":-32601,\"message\":\"Method not found\"}} | false",
+            "400 | '' | false",
+            "405 | {\"error\":{\"code\":-32601,\"message\":\"Method not found\"}} | false",
             "401 | '' | ",
+            "407 | '' | ",
+            "408 | '' | ",
+            "413 | '' | ",
+            "429 | {\"error\":{\"code\":-32000,\"message\":\"Too many requests\"}} | ",
             "403 | {\"error\":{\"code\":-32022}} | ",
             "503 | '' | ",
     })
-    void aDiscoverResultOrARecognizedModernErrorMeansModernAndAuthOrServerErrorsSayNothing(int status, String body,
+    void aDiscoverResultOrARecognizedModernErrorMeansModernAndPassingOrCallerSpecificRefusalsSayNothing(int status, String body,
                                                                                             Boolean modern) throws IOException {
         assertThat(UpstreamEras.verdict(status, body.isEmpty() ? null : Json.parse(body.getBytes()))).isEqualTo(modern);
     }
