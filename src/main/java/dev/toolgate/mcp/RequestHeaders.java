@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +60,26 @@ public final class RequestHeaders {
         }
         return decoded.equals(expected) ? null
                 : "Mcp-Name header value '" + name + "' does not match body value '" + expected + "'";
+    }
+
+    /**
+     * What is wrong when a mirrored header ({@code MCP-Protocol-Version}, {@code Mcp-Method}, {@code Mcp-Name},
+     * {@code Mcp-Param-*}) comes more than once, or null when none does: the gateway checks one value, and a server
+     * or intermediary behind it may read another.
+     *
+     * @param headers a request's headers, names in any case
+     */
+    public static String repeated(Iterable<Map.Entry<String, String>> headers) {
+        Map<String, String> seen = new HashMap<>();
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            boolean mirrored = name.equals("mcp-protocol-version") || name.equals("mcp-method")
+                    || name.equals("mcp-name") || name.startsWith("mcp-param-");
+            if (mirrored && seen.putIfAbsent(name, header.getKey()) != null) {
+                return "the " + header.getKey() + " header is sent more than once; send it once";
+            }
+        }
+        return null;
     }
 
     /** The body field {@code Mcp-Name} mirrors for a method, or null when it has none. */

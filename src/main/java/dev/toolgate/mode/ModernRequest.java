@@ -6,6 +6,7 @@ import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.ModernMeta;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.RequestHeaders;
+import io.vertx.core.MultiMap;
 
 import java.util.function.UnaryOperator;
 
@@ -13,7 +14,8 @@ import java.util.function.UnaryOperator;
  * A 2026-07-28 request that passed the transport's checks, in the order the revision and its
  * conformance suite expect: the per-request {@code _meta} fields (-32602), the
  * {@code MCP-Protocol-Version} header against them (-32020), a revision we serve (-32022), then
- * {@code Mcp-Method} and {@code Mcp-Name} against the body (-32020). Every refusal is HTTP 400 with
+ * {@code Mcp-Method} and {@code Mcp-Name} against the body (-32020); a mirrored header sent twice is refused
+ * (-32020) before any of them is compared. Every refusal is HTTP 400 with
  * the request's id.
  *
  * @param request the JSON-RPC request
@@ -25,10 +27,11 @@ public record ModernRequest(JsonRpcMessage.Request request, ModernMeta meta) {
     /**
      * Checks a request the endpoint read as modern.
      *
-     * @param header a request header by lower-case name, null when absent
+     * @param headers the request's headers
      * @throws GatewayException with the first problem found
      */
-    public static ModernRequest check(UnaryOperator<String> header, JsonRpcMessage.Request request) {
+    public static ModernRequest check(MultiMap headers, JsonRpcMessage.Request request) {
+        UnaryOperator<String> header = headers::get;
         String version = header.apply("mcp-protocol-version");
         ModernMeta meta;
         try {
@@ -38,6 +41,10 @@ public record ModernRequest(JsonRpcMessage.Request request, ModernMeta meta) {
             throw new GatewayException(version != null && !ProtocolVersion.isServedModern(version)
                     ? new GatewayError.UnsupportedRevision(request.id(), version)
                     : new GatewayError.MissingRequestMeta(request.id(), e.getMessage()));
+        }
+        String repeated = RequestHeaders.repeated(headers);
+        if (repeated != null) {
+            throw new GatewayException(new GatewayError.HeaderMismatch(request.id(), repeated));
         }
         if (version == null) {
             throw new GatewayException(new GatewayError.HeaderMismatch(request.id(),

@@ -89,7 +89,7 @@ final class ModernRequests {
             case JsonRpcMessage.Response response -> throw new GatewayException(new GatewayError.InvalidMessage(
                     response.id(), "a 2026-07-28 client sends no JSON-RPC responses (a server's input requests are "
                     + "answered in the retried request's inputResponses)"));
-            case JsonRpcMessage.Request r -> request(exchange, ModernRequest.check(request::getHeader, r));
+            case JsonRpcMessage.Request r -> request(exchange, ModernRequest.check(request.headers(), r));
         };
     }
 

@@ -189,7 +189,7 @@ final class ModernTraffic {
             case JsonRpcMessage.Response response -> throw new GatewayException(new GatewayError.InvalidMessage(
                     response.id(), "a 2026-07-28 client sends no JSON-RPC responses"));
             case JsonRpcMessage.Request r -> {
-                ModernRequest modern = ModernRequest.check(exchange.request()::getHeader, r);
+                ModernRequest modern = ModernRequest.check(exchange.request().headers(), r);
                 if (access == null) {
                     yield bridge.answer(exchange, modern, link, null, observed);
                 }
@@ -225,7 +225,10 @@ final class ModernTraffic {
                 .end(Buffer.buffer(bytes));
     }
 
-    /** Refuses a request whose mirrored headers say another method or name than its body (400, -32020). */
+    /**
+     * Refuses a request whose mirrored headers say another method or name than its body, or come more than once
+     * (400, -32020): all of them would be forwarded, and the server may read another than the one checked.
+     */
     private static void checkMirroredHeaders(HttpServerRequest request, Buffer body) {
         if (request.method() != HttpMethod.POST || body.length() == 0) {
             return;
@@ -237,7 +240,10 @@ final class ModernTraffic {
             return; // the route's policies refuse what they cannot read
         }
         if (message.isObject() && JsonRpcMessage.classify(message) instanceof JsonRpcMessage.Request r) {
-            String mismatch = RequestHeaders.standardMismatch(request::getHeader, r.method(), r.params());
+            String mismatch = RequestHeaders.repeated(request.headers());
+            if (mismatch == null) {
+                mismatch = RequestHeaders.standardMismatch(request::getHeader, r.method(), r.params());
+            }
             if (mismatch != null) {
                 throw new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch));
             }

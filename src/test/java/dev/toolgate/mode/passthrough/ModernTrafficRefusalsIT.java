@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Map;
 
@@ -140,6 +142,23 @@ class ModernTrafficRefusalsIT {
         }
 
         assertThat(gateway.gateway().waitingRequests()).isZero();
+        assertThat(marketplace.requests()).as("nothing refused reached the server").isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/to-modern, mcp-name, delete_user", "/to-legacy, mcp-name, delete_user",
+            "/to-modern, mcp-method, tools/list", "/to-legacy, MCP-Protocol-Version, 2026-07-28"})
+    void aMirroredHeaderSentTwiceIsRefusedNamingItAndNothingReachesTheServer(String path, String header, String second) {
+        ModernHttp modern = new ModernHttp(gateway.proxy(path));
+        var body = modern.body("tools/call", "{\"name\":\"get_user\",\"arguments\":{\"id\":\"1\"}}", ModernHttp.VERSION, "{}");
+
+        McpHttp.Response refused = new McpHttp(gateway.proxy(path)).send("POST", body.toString(),
+                modern.headers("tools/call", body.get("params")), header, second);
+
+        assertStatus(refused, 400);
+        assertThat(refused.json().at("/error/code").asInt()).as(refused.toString()).isEqualTo(-32020);
+        assertThat(refused.json().at("/error/message").asText()).as(refused.toString())
+                .containsIgnoringCase("the " + header + " header is sent more than once");
         assertThat(marketplace.requests()).as("nothing refused reached the server").isEmpty();
     }
 
