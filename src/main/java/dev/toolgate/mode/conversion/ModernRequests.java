@@ -129,19 +129,29 @@ final class ModernRequests {
         return out;
     }
 
+    /**
+     * Makes a call the policies let through, once its {@code Mcp-Param-*} headers are found to match. They are checked
+     * after the ACLs (a refused tool's mirrored arguments are not the caller's to learn), so a mismatch gives back what
+     * the tool's limit spent: the call was not made.
+     */
     private Future<Void> call(Exchange exchange, JsonRpcMessage.Request r) {
         HttpServerRequest request = exchange.request();
-        JsonNode name = r.params() == null ? null : r.params().get("name");
-        methods.tool(name != null && name.isTextual() ? name.asText() : null).ifPresent(tool -> {
-            String mismatch = RequestHeaders.paramMismatch(request::getHeader,
-                    mirrored.computeIfAbsent(tool.name(), n -> RequestHeaders.declared(tool.definition().get("inputSchema"))),
-                    r.params().get("arguments"));
-            if (mismatch != null) {
-                throw new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch));
-            }
-        });
+        String mismatch = paramMismatch(request, r);
+        if (mismatch != null) {
+            return exchange.takeBack(r.id()).transform(ignored -> Future.failedFuture(
+                    new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch))));
+        }
         return methods.invoke(r, exchange, ToolCalls.disconnection(request), null)
                 .compose(result -> answered(exchange, r, McpMethods.result(r.id(), Json.bytes(complete(result)))));
+    }
+
+    /** What is wrong with a call's {@code Mcp-Param-*} headers, or null (also when the tool is unknown). */
+    private String paramMismatch(HttpServerRequest request, JsonRpcMessage.Request r) {
+        JsonNode name = r.params() == null ? null : r.params().get("name");
+        return methods.tool(name != null && name.isTextual() ? name.asText() : null).map(tool ->
+                RequestHeaders.paramMismatch(request::getHeader,
+                        mirrored.computeIfAbsent(tool.name(), n -> RequestHeaders.declared(tool.definition().get("inputSchema"))),
+                        r.params().get("arguments"))).orElse(null);
     }
 
     /** Sends the answer to a request the policies let through, and finishes its record with it. */

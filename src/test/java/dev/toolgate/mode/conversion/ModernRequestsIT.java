@@ -65,6 +65,23 @@ class ModernRequestsIT {
                                       schema: {type: string, x-mcp-header: City}
                                 - {name: slow, description: Never answers, method: GET, path: /slow}
                                 - {name: broken, description: Always fails, method: GET, path: /broken}
+                      - name: limited
+                        paths: [/limited]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tool_limits: {minute: 1}
+                              tools:
+                                - name: weather
+                                  description: The weather in a city
+                                  method: GET
+                                  path: /weather
+                                  parameters:
+                                    - name: city
+                                      in: query
+                                      required: true
+                                      schema: {type: string, x-mcp-header: City}
                 """.formatted(upstream.url()));
         modern = new ModernHttp(gateway.proxy("/mcp"));
     }
@@ -140,6 +157,22 @@ class ModernRequestsIT {
         assertRpcError(modern.request("tools/call", call, "{}", Map.of("mcp-param-city", "Rome")), 400, -32020,
                 "Header mismatch: Mcp-Param-City header value 'Rome' does not match body value \"Paris\"");
         assertThat(upstream.pending()).isZero();
+    }
+
+    @Test
+    void aCallRefusedForItsParameterHeaderSpendsNothingOfTheToolsLimit() {
+        ModernHttp limited = new ModernHttp(gateway.proxy("/limited"));
+        String call = "{\"name\":\"weather\",\"arguments\":{\"query_city\":\"Paris\"}}";
+        for (int i = 0; i < 2; i++) {
+            assertRpcError(limited.request("tools/call", call, "{}", Map.of("mcp-param-city", "Rome")), 400, -32020,
+                    "Header mismatch: Mcp-Param-City header value 'Rome' does not match body value \"Paris\"");
+        }
+
+        McpHttp.Response made = limited.request("tools/call", call, "{}", Map.of("mcp-param-city", "Paris"));
+
+        assertThat(made.status()).as(made.toString()).isEqualTo(200);
+        assertThat(made.json().at("/result/isError").asBoolean()).as("the limit's one call is left: " + made).isFalse();
+        assertThat(upstream.next().query()).isEqualTo("city=Paris");
     }
 
     @Test
