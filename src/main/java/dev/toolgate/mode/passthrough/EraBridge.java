@@ -8,6 +8,7 @@ import dev.toolgate.http.UpstreamException;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.JsonRpcMessage;
+import dev.toolgate.mcp.LoggingLevels;
 import dev.toolgate.mcp.ModernMeta;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.mode.ModernRequest;
@@ -229,8 +230,10 @@ final class EraBridge {
             return upstreamId.equals(message.get("id")) ? finish(call, session, message) : null;
         }
         if (!message.has("id")) {
-            if (method.equals("notifications/progress")
-                    || method.equals("notifications/message") && call.modern().meta().logLevel() != null) {
+            // a legacy server logs at the level it was last set to (the bridge never sets one): the client's filters
+            String asked = call.modern().meta().logLevel();
+            if (method.equals("notifications/progress") || method.equals("notifications/message") && asked != null
+                    && LoggingLevels.shown(message.path("params").path("level").asText(null), asked)) {
                 call.answer().notify(message);
                 stream.holdUntil(call.answer().writable());
             }
