@@ -97,6 +97,9 @@ class EraBridgeIT {
         assertThat(result.path("capabilities").has("tools")).isTrue();
         assertThat(result.at("/capabilities/tools/listChanged").isMissingNode()).isTrue();
         assertThat(result.at("/_meta/io.modelcontextprotocol~1serverInfo/name").asText()).contains("everything");
+        // DiscoverResult extends CacheableResult in the published 2026-07-28 schema
+        assertThat(result.path("ttlMs").asLong(-1)).as(result.toString()).isEqualTo(60_000);
+        assertThat(result.path("cacheScope").asText()).isEqualTo("public");
     }
 
     @Test

@@ -46,8 +46,8 @@ final class ModernRequests {
     private final Map<String, Map<String, List<String>>> mirrored = new ConcurrentHashMap<>();
 
     /**
-     * @param ttlMs      a tool list's {@code ttlMs}
-     * @param cacheScope a tool list's {@code cacheScope} ({@code public} or {@code private})
+     * @param ttlMs      a tool list's and server/discover's {@code ttlMs}
+     * @param cacheScope their {@code cacheScope} ({@code public} or {@code private})
      */
     ModernRequests(McpServerEndpoint.Settings settings, McpMethods methods, ToolCalls calls, long ttlMs,
                    String cacheScope) {
@@ -60,6 +60,9 @@ final class ModernRequests {
         info.put("version", settings.serverVersion());
         ObjectNode result = Json.object();
         result.put("resultType", "complete");
+        // DiscoverResult extends CacheableResult in the published schema: the hints are required there too
+        result.put("ttlMs", ttlMs);
+        result.put("cacheScope", cacheScope);
         ProtocolVersion.MODERN.forEach(result.putArray("supportedVersions")::add);
         result.putObject("capabilities").putObject("tools");
         result.set("_meta", serverInfo);

@@ -90,7 +90,7 @@ final class EraBridge {
         Call call = new Call(exchange, modern, link, answer, holder, key, shows);
         Future<Void> done = switch (modern.request().method()) {
             case "server/discover" -> sessions.of(holder, key, link, modern.meta())
-                    .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(), ModernResults.discover(session.initialize()))));
+                    .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(), results.discover(session.initialize()))));
             case "ping", "initialize", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
                  "subscriptions/listen" -> throw new GatewayException(new GatewayError.UnknownMethod(
                     modern.request().id(), modern.request().method()));

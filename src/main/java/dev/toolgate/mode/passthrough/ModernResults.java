@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  */
 final class ModernResults {
 
-    /** The results 2026-07-28 gives caching hints ({@code ttlMs}, {@code cacheScope}). */
+    /** The results 2026-07-28 gives caching hints ({@code ttlMs}, {@code cacheScope}), server/discover's apart. */
     static final Set<String> CACHEABLE = Set.of("tools/list", "prompts/list", "resources/list",
             "resources/templates/list", "resources/read");
 
@@ -71,10 +71,15 @@ final class ModernResults {
         return JsonRpc.result(id, result);
     }
 
-    /** {@code server/discover} answered from what the legacy server said in {@code initialize}. */
-    static ObjectNode discover(ObjectNode initialize) {
+    /**
+     * {@code server/discover} answered from what the legacy server said in {@code initialize}, with the caching hints
+     * the published schema requires of it ({@code DiscoverResult extends CacheableResult}).
+     */
+    ObjectNode discover(ObjectNode initialize) {
         ObjectNode result = Json.object();
         result.put("resultType", "complete");
+        result.put("ttlMs", ttlMs);
+        result.put("cacheScope", cacheScope);
         ProtocolVersion.MODERN.forEach(result.putArray("supportedVersions")::add);
         ObjectNode capabilities = initialize.get("capabilities") instanceof ObjectNode c ? c.deepCopy() : Json.object();
         capabilities.remove("tasks"); // an extension in 2026-07-28, not bridged

@@ -103,6 +103,9 @@ class ModernRequestsIT {
         assertThat(result.path("supportedVersions").toString()).isEqualTo("[\"2026-07-28\"]");
         assertThat(result.path("capabilities").has("tools")).isTrue();
         assertThat(result.at("/_meta/io.modelcontextprotocol~1serverInfo/name").asText()).isEqualTo("toolgate");
+        // DiscoverResult extends CacheableResult in the published 2026-07-28 schema
+        assertThat(result.path("ttlMs").asLong(-1)).as(result.toString()).isEqualTo(30_000);
+        assertThat(result.path("cacheScope").asText()).isEqualTo("public");
     }
 
     @Test
