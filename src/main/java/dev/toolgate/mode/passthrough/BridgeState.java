@@ -141,6 +141,15 @@ record BridgeState(String session, String version, String call, String lastEvent
         return digest(sent.toString());
     }
 
+    /**
+     * True when the client sends the server something that may identify it (what {@link #client} keys on beyond the
+     * holder: a query, cookies, a key or token header): a server checking it may answer each client its own.
+     */
+    static boolean identifiesItself(Exchange exchange) {
+        String query = exchange.request().query();
+        return query != null && !query.isEmpty() || !credentialHeaders(exchange).isEmpty();
+    }
+
     private static Map<String, String> credentialHeaders(Exchange exchange) {
         Map<String, String> found = new HashMap<>();
         for (Map.Entry<String, String> header : exchange.request().headers()) {

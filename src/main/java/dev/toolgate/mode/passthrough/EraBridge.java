@@ -90,7 +90,8 @@ final class EraBridge {
         Call call = new Call(exchange, modern, link, answer, holder, key, shows);
         Future<Void> done = switch (modern.request().method()) {
             case "server/discover" -> sessions.of(holder, key, link, modern.meta())
-                    .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(), results.discover(session.initialize()))));
+                    .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(),
+                            results.discover(session.initialize(), BridgeState.identifiesItself(exchange)))));
             case "ping", "initialize", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
                  "subscriptions/listen" -> throw new GatewayException(new GatewayError.UnknownMethod(
                     modern.request().id(), modern.request().method()));
@@ -291,7 +292,8 @@ final class EraBridge {
         if (message.path("error").path("code").asInt() == JsonRpc.METHOD_NOT_FOUND) {
             return call.answer().fail(new GatewayError.UnknownMethod(call.request().id(), call.request().method()));
         }
-        return call.answer().finish(results.translate(call.request(), call.shows(), session.initialize(), message));
+        return call.answer().finish(results.translate(call.request(), call.shows(),
+                BridgeState.identifiesItself(call.exchange()), session.initialize(), message));
     }
 
     private static JsonNode parse(String json) {

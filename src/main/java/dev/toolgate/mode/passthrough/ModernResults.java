@@ -37,9 +37,11 @@ final class ModernResults {
      * The server's response to {@code request} as the modern client expects it.
      *
      * @param shows      which tools the caller may see, or null for all
+     * @param personal   the client sent the server credentials of its own: the answer may be its alone
      * @param initialize the server's {@code initialize} result, or null when not at hand
      */
-    ObjectNode translate(JsonRpcMessage.Request request, Predicate<String> shows, ObjectNode initialize, JsonNode message) {
+    ObjectNode translate(JsonRpcMessage.Request request, Predicate<String> shows, boolean personal,
+                         ObjectNode initialize, JsonNode message) {
         JsonNode id = request.id();
         if (message.get("error") instanceof ObjectNode error) {
             ObjectNode copy = error.deepCopy();
@@ -61,7 +63,7 @@ final class ModernResults {
         }
         if (CACHEABLE.contains(request.method())) {
             result.put("ttlMs", ttlMs);
-            result.put("cacheScope", shows != null ? "private" : cacheScope);
+            result.put("cacheScope", shows != null || personal ? "private" : cacheScope);
         }
         JsonNode serverInfo = initialize == null ? null : initialize.get("serverInfo");
         if (serverInfo != null) {
@@ -73,13 +75,14 @@ final class ModernResults {
 
     /**
      * {@code server/discover} answered from what the legacy server said in {@code initialize}, with the caching hints
-     * the published schema requires of it ({@code DiscoverResult extends CacheableResult}).
+     * the published schema requires of it ({@code DiscoverResult extends CacheableResult}); {@code personal} as for
+     * {@link #translate}, since the session's {@code initialize} answered that client's credentials.
      */
-    ObjectNode discover(ObjectNode initialize) {
+    ObjectNode discover(ObjectNode initialize, boolean personal) {
         ObjectNode result = Json.object();
         result.put("resultType", "complete");
         result.put("ttlMs", ttlMs);
-        result.put("cacheScope", cacheScope);
+        result.put("cacheScope", personal ? "private" : cacheScope);
         ProtocolVersion.MODERN.forEach(result.putArray("supportedVersions")::add);
         ObjectNode capabilities = initialize.get("capabilities") instanceof ObjectNode c ? c.deepCopy() : Json.object();
         capabilities.remove("tasks"); // an extension in 2026-07-28, not bridged

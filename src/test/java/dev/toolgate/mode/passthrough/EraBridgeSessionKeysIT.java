@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.management.ManagementFactory;
 import java.util.Map;
@@ -84,6 +86,20 @@ class EraBridgeSessionKeysIT {
         long grown = heapAfterGc() - before;
 
         assertThat(grown).as("heap kept by 64 bridged sessions, in bytes").isLessThan(16L << 20);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {"tools/list | authorization | Bearer alice", "tools/list | cookie | sid=alice",
+            "server/discover | authorization | Bearer alice", "tools/list | x-api-key | alice"})
+    void whatTheServerAnsweredAClientSendingItsOwnCredentialsIsCachedPrivately(String method, String header,
+                                                                               String value) {
+        McpHttp.Response anonymous = new ModernHttp(gateway.proxy("/mcp")).request(method, "{}");
+        McpHttp.Response credited = new ModernHttp(gateway.proxy("/mcp"), Map.of(header, value)).request(method, "{}");
+
+        assertThat(anonymous.json().at("/result/cacheScope").asText()).as(anonymous.toString()).isEqualTo("public");
+        assertThat(credited.json().at("/result/cacheScope").asText())
+                .as("a server that checks the client's own credentials may answer each its own: " + credited)
+                .isEqualTo("private");
     }
 
     private static long heapAfterGc() throws InterruptedException {
