@@ -82,8 +82,9 @@ final class EraBridge {
         // version or the rest of its info: what the server offers depends on who the client is and what it can
         // do, and a client that varies its version per request would open a session upstream for each
         // Of the capabilities, those the server is told (LegacySessions.forwarded): others change nothing upstream.
+        // And the upstream path (and query): a prefix route serves many, and a session opened at one is none at another.
         String holder = BridgeState.holder(exchange);
-        String key = BridgeState.digest(BridgeState.client(exchange) + "\n"
+        String key = BridgeState.digest(BridgeState.client(exchange) + "\n" + link.uri() + "\n"
                 + Json.text(LegacySessions.forwarded(modern.meta())) + "\n"
                 + (modern.meta().clientInfo() == null ? "" : modern.meta().clientInfo().path("name").asText()));
         ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);

@@ -132,6 +132,11 @@ final class UpstreamLink {
     private final String uri;
     private final MultiMap baseHeaders;
 
+    /** The path and query every request goes to (a prefix route's paths each have their own). */
+    String uri() {
+        return uri;
+    }
+
     /** @param baseHeaders what every request carries (copied for each request) */
     UpstreamLink(UpstreamClient client, UpstreamTarget target, String uri, MultiMap baseHeaders) {
         this.client = client;
