@@ -17,7 +17,7 @@ import java.util.List;
  * @param ssl                    connect with TLS; default false
  * @param sslVerify              verify the server certificate; default true
  * @param serverName             SNI name
- * @param connectTimeout         ms; default 2000
+ * @param connectTimeout         ms; default {@code timeout} (Kong 3.6+'s single field for all three), else 2000
  * @param sendTimeout            ms; default 2000
  * @param readTimeout            ms; default 2000
  * @param keepalivePoolSize      connections kept per instance; default 256
@@ -55,9 +55,12 @@ public record RedisSettings(String host, int port, int database, String username
         boolean ssl = node.bool("ssl", false);
         boolean sslVerify = node.bool("ssl_verify", true);
         String serverName = node.text("server_name", null);
-        int connectTimeout = (int) node.integer("connect_timeout", 2000, 0, MAX);
-        int sendTimeout = (int) node.integer("send_timeout", 2000, 0, MAX);
-        int readTimeout = (int) node.integer("read_timeout", 2000, 0, MAX);
+        // Kong 3.6+'s shared schema (rate-limiting's) has one timeout, which Kong gives to connect, send and read
+        // alike; the EE fields, when written too, are the more precise
+        long timeout = node.integer("timeout", 2000, 0, MAX);
+        int connectTimeout = (int) node.integer("connect_timeout", timeout, 0, MAX);
+        int sendTimeout = (int) node.integer("send_timeout", timeout, 0, MAX);
+        int readTimeout = (int) node.integer("read_timeout", timeout, 0, MAX);
         int poolSize = (int) node.integer("keepalive_pool_size", 256, 1, MAX);
         Long backlog = node.integerOrNull("keepalive_backlog", 0, MAX);
         boolean proxied = node.bool("connection_is_proxied", false);

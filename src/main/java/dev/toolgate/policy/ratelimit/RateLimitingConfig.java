@@ -88,7 +88,7 @@ public record RateLimitingConfig(@JsonIgnore Windows windows, String limitBy, St
         var block = Json.object();
         for (String key : SHORTHANDS) {
             if (node.has("redis_" + key)) {
-                block.set(key.equals("timeout") ? "read_timeout" : key, node.any("redis_" + key));
+                block.set(key, node.any("redis_" + key));
             }
         }
         if (!block.isEmpty()) {

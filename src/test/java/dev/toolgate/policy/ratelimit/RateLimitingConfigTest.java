@@ -55,6 +55,26 @@ class RateLimitingConfigTest {
         assertThat(config.redis().password()).isEqualTo("s3cret");
         assertThat(config.redis().readTimeout()).isEqualTo(700);
         assertThat(config.redis().database()).isEqualTo(2);
+        assertThat(config.redis().connectTimeout()).isEqualTo(700);
+        assertThat(config.redis().sendTimeout()).isEqualTo(700);
+    }
+
+    @Test
+    void aDeckExportedLocalPluginWithKongsSharedRedisBlockIsAccepted() {
+        // what decK dumps for a Kong 3.6+ rate-limiting plugin, even with policy: local
+        RateLimitingConfig config = config("{minute: 5, policy: local, redis: {host: null, port: 6379, timeout: 2000, "
+                + "username: null, password: null, database: 0, ssl: false, ssl_verify: false, server_name: null}}");
+
+        assertThat(config.policy()).isEqualTo("local");
+    }
+
+    @Test
+    void theSharedRedisBlocksTimeoutIsTheConnectSendAndReadTimeout() {
+        RateLimitingConfig config = config("{minute: 5, policy: redis, redis: {host: cache.internal, timeout: 700}}");
+
+        assertThat(config.redis().connectTimeout()).isEqualTo(700);
+        assertThat(config.redis().sendTimeout()).isEqualTo(700);
+        assertThat(config.redis().readTimeout()).isEqualTo(700);
     }
 
     @ParameterizedTest(name = "{0}")
