@@ -266,10 +266,7 @@ public final class RedisLink implements AutoCloseable {
     }
 
     private RedisURI uri() {
-        RedisURI.Builder uri = settings.sentinelMaster() != null
-                ? sentinels(RedisURI.Builder.sentinel(settings.sentinelNodes().getFirst().host(),
-                        settings.sentinelNodes().getFirst().port(), settings.sentinelMaster(),
-                        settings.sentinelPassword()))
+        RedisURI.Builder uri = settings.sentinelMaster() != null ? sentinels()
                 : RedisURI.Builder.redis(settings.host(), settings.port());
         uri.withDatabase(settings.database())
                 .withSsl(settings.ssl())
@@ -283,10 +280,18 @@ public final class RedisLink implements AutoCloseable {
         return uri.build();
     }
 
-    private RedisURI.Builder sentinels(RedisURI.Builder uri) {
-        for (int i = 1; i < settings.sentinelNodes().size(); i++) {
-            RedisSettings.SentinelNode node = settings.sentinelNodes().get(i);
-            uri.withSentinel(node.host(), node.port(), settings.sentinelPassword());
+    /** The Sentinels, each asked with Kong's {@code sentinel_username} and {@code sentinel_password}. */
+    private RedisURI.Builder sentinels() {
+        RedisURI.Builder uri = RedisURI.builder().withSentinelMasterId(settings.sentinelMaster());
+        for (RedisSettings.SentinelNode node : settings.sentinelNodes()) {
+            RedisURI.Builder sentinel = RedisURI.Builder.redis(node.host(), node.port());
+            if (settings.sentinelPassword() != null && settings.sentinelUsername() != null) {
+                sentinel.withAuthentication(settings.sentinelUsername(), settings.sentinelPassword().toCharArray());
+            } else if (settings.sentinelPassword() != null) {
+                // AUTH with the password alone: what a Sentinel older than ACLs understands
+                sentinel.withPassword(settings.sentinelPassword().toCharArray());
+            }
+            uri.withSentinel(sentinel.build());
         }
         return uri;
     }

@@ -75,6 +75,9 @@ public record RedisSettings(String host, int port, int database, String username
         int redirections = (int) node.integer("cluster_max_redirections", 5, 0, MAX);
         java.util.Map<String, String> cloud = node.object("cloud_authentication").map(RedisSettings::cloud)
                 .orElse(java.util.Map.of());
+        if (sentinelUsername != null && sentinelPassword == null) {
+            node.problem("sentinel_username", "needs sentinel_password: a Sentinel user cannot log in without it");
+        }
         refuseUnsupported(node, serverName, sentinelMaster, sentinelRole, sentinelNodes, clusterNodes, cloud);
         node.finish();
         return new RedisSettings(host, port, database, username, password, ssl, sslVerify, serverName, connectTimeout,

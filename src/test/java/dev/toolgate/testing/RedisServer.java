@@ -22,20 +22,47 @@ public final class RedisServer implements AutoCloseable {
 
     private final Path binary;
     private final int port;
+    private final Path sentinelConfig;
     private Process process;
 
-    private RedisServer(Path binary, int port) {
+    private RedisServer(Path binary, int port, Path sentinelConfig) {
         this.binary = binary;
         this.port = port;
+        this.sentinelConfig = sentinelConfig;
     }
 
     /** Starts one; skips the calling test when {@code redis-server} is missing. */
     public static RedisServer start() {
         Path binary = find();
         Assumptions.assumeTrue(binary != null, NOT_INSTALLED);
-        RedisServer server = new RedisServer(binary, freePort());
+        RedisServer server = new RedisServer(binary, freePort(), null);
         server.startAgain();
         return server;
+    }
+
+    /**
+     * Starts a Sentinel watching this server as {@code mymaster}, where only the ACL user {@code user} with
+     * {@code password} may log in (its default user is off).
+     */
+    public RedisServer sentinel(String user, String password) {
+        try {
+            int sentinelPort = freePort();
+            Path config = Files.createTempFile("sentinel", ".conf");
+            config.toFile().deleteOnExit();
+            Files.writeString(config, """
+                    port %d
+                    bind 127.0.0.1
+                    protected-mode no
+                    sentinel monitor mymaster 127.0.0.1 %d 1
+                    user default off
+                    user %s on >%s ~* &* +@all
+                    """.formatted(sentinelPort, port, user, password));
+            RedisServer sentinel = new RedisServer(binary, sentinelPort, config);
+            sentinel.startAgain();
+            return sentinel;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {
@@ -50,8 +77,11 @@ public final class RedisServer implements AutoCloseable {
     /** Starts the server (again) on its port and waits until it answers. */
     public void startAgain() {
         try {
-            process = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no")
+            var command = sentinelConfig != null
+                    ? java.util.List.of(binary.toString(), sentinelConfig.toString(), "--sentinel")
+                    : java.util.List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--protected-mode", "no");
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -60,7 +90,9 @@ public final class RedisServer implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             try (Socket socket = new Socket("127.0.0.1", port)) {
                 socket.getOutputStream().write("PING\r\n".getBytes());
-                if (socket.getInputStream().read() == '+') {
+                int answer = socket.getInputStream().read();
+                // +PONG, or -NOAUTH from a server whose default user is off: it is up either way
+                if (answer == '+' || answer == '-') {
                     return;
                 }
             } catch (IOException e) {
