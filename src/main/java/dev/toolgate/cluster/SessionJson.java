@@ -13,9 +13,6 @@ import java.io.IOException;
  */
 final class SessionJson {
 
-    /** Client capabilities larger than this are left out of a session id (they are informative only). */
-    static final int MAX_CAPABILITIES = 2048;
-
     private SessionJson() {
     }
 
@@ -29,7 +26,9 @@ final class SessionJson {
         if (session.clientVersion() != null) {
             node.put("cv", session.clientVersion());
         }
-        if (session.capabilities() != null && session.capabilities().length() <= MAX_CAPABILITIES) {
+        // kept whole: its writers bound it (a client's capabilities, 2,048 characters; a bridge round's state,
+        // BridgeState.MAX_BYTES), and a round's state dropped here would fail its retry
+        if (session.capabilities() != null) {
             node.put("c", session.capabilities());
         }
         node.put("t", session.createdAtMillis());

@@ -54,8 +54,26 @@ record BridgeState(String session, String version, String call, String lastEvent
         pending = Map.copyOf(pending);
     }
 
+    /**
+     * The most a round's state may take, in bytes of the JSON string a store writes: what a sealed
+     * {@code requestState} can carry with room to spare (a sealed id opens up to 8,192 characters).
+     */
+    static final int MAX_BYTES = 4096;
+
+    /** Whether every store can keep this state whole; a longer one must not be issued (its retry would fail). */
+    boolean storable() {
+        return Json.text(new com.fasterxml.jackson.databind.node.TextNode(text()))
+                .getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES;
+    }
+
     /** Stores the state; completes with the {@code requestState} the client echoes. */
     Future<String> save(SessionStore store, String endpoint, InstantSource clock) {
+        // owned by nobody and counted for no client: the caller is checked from "u", and a round lives briefly
+        Session draft = new Session(null, endpoint, version, null, null, text(), clock.millis(), null);
+        return store.create(draft, TTL_SECONDS, null).map(Session::id);
+    }
+
+    private String text() {
         ObjectNode node = Json.object();
         node.put("s", session);
         node.put("v", version);
@@ -65,9 +83,7 @@ record BridgeState(String session, String version, String call, String lastEvent
         node.put("r", request);
         ObjectNode inputs = node.putObject("p");
         pending.forEach(inputs::put);
-        // owned by nobody and counted for no client: the caller is checked from "u", and a round lives briefly
-        Session draft = new Session(null, endpoint, version, null, null, Json.text(node), clock.millis(), null);
-        return store.create(draft, TTL_SECONDS, null).map(Session::id);
+        return Json.text(node);
     }
 
     /**

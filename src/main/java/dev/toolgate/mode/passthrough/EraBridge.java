@@ -274,6 +274,11 @@ final class EraBridge {
         pending.put(key, Json.text(request.get("id")));
         BridgeState state = new BridgeState(session.id(), session.version(), Json.text(upstreamId), lastEventId,
                 pending, BridgeState.client(call.exchange()), BridgeState.fingerprint(call.request()));
+        if (!state.storable()) {
+            return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN, "the server asked the "
+                    + "client for input, but its session, call and event ids are too long to continue the call from "
+                    + "a retry (more than " + BridgeState.MAX_BYTES + " bytes)"));
+        }
         // the gateway's own store refused the round (full, or out of reach): not the server's failure
         return state.save(settings.store(), settings.endpoint(), settings.clock())
                 .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
