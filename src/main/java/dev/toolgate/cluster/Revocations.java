@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Sealed sessions that were ended (DELETE) before they expire: an entry per session until its id
  * would have expired anyway. In Redis when one is configured, so an ended session is ended on every
- * instance; otherwise in this process only. When Redis cannot be reached, lookups fall back to what
- * this instance knows (live sessions keep working), and ending a session fails (it cannot be ended for
- * everyone).
+ * instance; otherwise in this process only. When Redis cannot be reached, a lookup fails (the session
+ * is answered as the store being out of reach, never served: another instance may have ended it) unless
+ * this instance knows it ended, and ending a session fails (it cannot be ended for everyone).
  */
 final class Revocations {
 
@@ -42,7 +42,8 @@ final class Revocations {
         if (redis == null) {
             return Future.succeededFuture(false);
         }
-        return redis.call(c -> c.exists(bytes(key))).map(n -> n > 0).recover(t -> Future.succeededFuture(false));
+        // fail closed: a session that cannot be checked may have been ended on another instance
+        return redis.call(c -> c.exists(bytes(key))).map(n -> n > 0);
     }
 
     Future<Void> revoke(String key, long untilMillis) {
