@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
  * instance; otherwise in this process only. When Redis cannot be reached, a lookup fails (the session
  * is answered as the store being out of reach, never served: another instance may have ended it) unless
  * this instance knows it ended, and ending a session fails (it cannot be ended for everyone).
+ *
+ * <p>Sealed sessions cost nothing to open, so ending them is what costs: each client address may end
+ * {@link #PER_CLIENT_PER_HOUR} an hour on this instance, past which nothing is written and the caller is
+ * told to wait; one address cannot fill Redis, nor this process's {@link #MAX_LOCAL} entries, for the others.
  */
 final class Revocations {
 
@@ -21,6 +25,18 @@ final class Revocations {
     /** A full map is walked for expired entries at most this often, not for every session ended. */
     static final long WALK_EVERY_MILLIS = 1_000;
     private static final String PREFIX = "toolgate:revoked:";
+    /** Sessions one client address may end per hour on one instance (a day at most fills a quarter of the map). */
+    static final int PER_CLIENT_PER_HOUR = 1_000;
+    static final long WINDOW_MILLIS = 3_600_000;
+    /** Client addresses whose hour is counted; while as many are in their hour, a new address waits. */
+    static final int MAX_CLIENTS = 10_000;
+
+    /** One address's hour: when it began, and how many sessions it ended in it. */
+    private record Window(long start, int spent) {
+    }
+
+    private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+    private volatile long windowsWalkedAt = Long.MIN_VALUE / 2;
 
     private final RedisLink redis;
     private final InstantSource clock;
@@ -47,9 +63,18 @@ final class Revocations {
     }
 
     Future<Void> revoke(String key, long untilMillis) {
+        return revoke(key, untilMillis, null);
+    }
+
+    /** @param client the address that asks (its hour is spent), or null when no client asks */
+    Future<Void> revoke(String key, long untilMillis, String client) {
         long now = clock.millis();
         if (untilMillis <= now) {
             return Future.succeededFuture();
+        }
+        long waitSeconds = spend(client, now);
+        if (waitSeconds > 0) {
+            return Future.failedFuture(new dev.toolgate.mcp.SessionLimits.TooManyEnded(waitSeconds));
         }
         if (redis != null) {
             // Redis holds it for everyone; the copy here only answers while Redis is down, so a full map
@@ -64,6 +89,35 @@ final class Revocations {
             return Future.failedFuture(new IllegalStateException("too many ended sessions held in memory"));
         }
         return Future.succeededFuture();
+    }
+
+    /** Spends one of the client's hour; 0 when it had one left, else how many seconds until it has. */
+    private long spend(String client, long now) {
+        if (client == null) {
+            return 0;
+        }
+        if (windows.size() >= MAX_CLIENTS && !windows.containsKey(client)) {
+            if (now - windowsWalkedAt >= WALK_EVERY_MILLIS || now < windowsWalkedAt) {
+                windowsWalkedAt = now;
+                windows.values().removeIf(window -> now - window.start() >= WINDOW_MILLIS || now < window.start());
+            }
+            if (windows.size() >= MAX_CLIENTS) {
+                return 60;
+            }
+        }
+        boolean[] spent = {false};
+        Window window = windows.compute(client, (address, old) -> {
+            if (old == null || now - old.start() >= WINDOW_MILLIS || now < old.start()) {
+                spent[0] = true;
+                return new Window(now, 1);
+            }
+            if (old.spent() < PER_CLIENT_PER_HOUR) {
+                spent[0] = true;
+                return new Window(old.start(), old.spent() + 1);
+            }
+            return old;
+        });
+        return spent[0] ? 0 : Math.max(1, (window.start() + WINDOW_MILLIS - now + 999) / 1000);
     }
 
     /** Keeps the entry here unless {@link #MAX_LOCAL} unexpired ones are kept already. */

@@ -44,11 +44,16 @@ public final class SealedSessionStore implements SessionStore {
 
     @Override
     public Future<Void> remove(Session session) {
+        return remove(session, null);
+    }
+
+    @Override
+    public Future<Void> remove(Session session, String client) {
         SessionCipher.Opened opened = cipher.open(session.id(), session.endpoint());
         if (opened == null) {
             return Future.succeededFuture();
         }
-        return revocations.revoke(opened.nonce(), SessionJson.expiresAt(opened.plaintext()));
+        return revocations.revoke(opened.nonce(), SessionJson.expiresAt(opened.plaintext()), client);
     }
 
     @Override

@@ -42,6 +42,7 @@ import dev.toolgate.error.GatewayError.Forbidden;
 import dev.toolgate.error.GatewayError.LimitsUnavailable;
 import dev.toolgate.error.GatewayError.RateLimited;
 import dev.toolgate.error.GatewayError.SessionsUnavailable;
+import dev.toolgate.error.GatewayError.TooManyEndedSessions;
 import dev.toolgate.error.GatewayError.InvalidCredentials;
 import dev.toolgate.error.GatewayError.InvalidConfiguration;
 import dev.toolgate.error.GatewayError.NotFound;
@@ -225,6 +226,10 @@ public final class ErrorCatalog {
                     Map.of("retry-after", "1"));
             case UnreadableConfig e -> new Entry(400, JsonRpc.INVALID_REQUEST, "unreadable_config",
                     "cannot read the declarative config: " + e.detail());
+            case TooManyEndedSessions e -> new Entry(429, JsonRpc.TRANSPORT_ERROR, "too_many_ended_sessions",
+                    "Too Many Requests: this client ended as many sessions as it may this hour; the session was not "
+                            + "ended (it ends by itself after its TTL); retry in " + e.retryAfterSeconds() + " s",
+                    Map.of("retry-after", Long.toString(e.retryAfterSeconds())));
             case SessionsUnavailable e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "sessions_unavailable",
                     "Service Unavailable: the session store cannot be reached; try again shortly", Map.of("retry-after", "1"));
             case RateLimited e -> new Entry(e.status(), JsonRpc.TRANSPORT_ERROR, "rate_limited", e.message(),

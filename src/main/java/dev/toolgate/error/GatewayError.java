@@ -132,6 +132,17 @@ public sealed interface GatewayError {
         }
     }
 
+    /** A client ended as many sessions as it may in a window ({@code DELETE}); the session lives on. */
+    record TooManyEndedSessions(long retryAfterSeconds) implements GatewayError {
+
+        /** What a session store's failure to end a session tells the client. */
+        public static GatewayError orUnavailable(Throwable failure) {
+            return failure instanceof dev.toolgate.mcp.SessionLimits.TooManyEnded many
+                    ? new TooManyEndedSessions(many.retryAfterSeconds())
+                    : new SessionsUnavailable();
+        }
+    }
+
     /** The request line names an HTTP version the gateway does not speak (not 1.x). */
     record UnsupportedHttpVersion(String version) implements GatewayError {
     }

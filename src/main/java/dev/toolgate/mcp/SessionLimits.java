@@ -31,4 +31,22 @@ public record SessionLimits(int maxPerEndpoint, int maxPerClient, long idleSecon
             return scope;
         }
     }
+
+    /**
+     * A store refused to end a session: the client ended as many as it may in a window, and each one ended
+     * is an entry kept until the session would have expired. Nothing was written; the session lives on.
+     */
+    public static final class TooManyEnded extends RuntimeException {
+
+        private final long retryAfterSeconds;
+
+        public TooManyEnded(long retryAfterSeconds) {
+            super("too many sessions ended", null, false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
 }

@@ -46,6 +46,16 @@ public interface SessionStore {
     /** Ends a session, for every instance that shares the store. */
     Future<Void> remove(Session session);
 
+    /**
+     * Ends a session at a client's request ({@code DELETE}). A store that keeps an entry per session ended
+     * fails with {@link SessionLimits.TooManyEnded} when {@code client} has ended too many lately.
+     *
+     * @param client the client's address, or null when unknown
+     */
+    default Future<Void> remove(Session session, String client) {
+        return remove(session);
+    }
+
     /** How many sessions this store holds, or -1 when it cannot tell (they are in the ids, or in Redis). */
     int size();
 }

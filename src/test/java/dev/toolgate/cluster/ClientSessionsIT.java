@@ -244,4 +244,40 @@ class ClientSessionsIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(on(second, "/one", live.sessionId()).post(LIST).status()).isEqualTo(200));
     }
+
+    /** Sessions one client address may end an hour (Revocations.PER_CLIENT_PER_HOUR). */
+    private static final int ENDS_PER_HOUR = 1_000;
+
+    @Test
+    void aClientThatEndedAThousandSessionsThisHourIsToldToWaitAndNothingMoreIsWrittenToRedis() {
+        redis = RedisServer.start();
+        first = TestGateway.start(config(upstream.url(), "{strategy: client, client: {secrets: [first-secret]}, redis: "
+                + redis.block() + "}"), clock);
+        for (int i = 0; i < ENDS_PER_HOUR; i++) {
+            McpHttp.Response ended = endNew(first);
+            assertThat(ended.status()).as("session %d", i).isEqualTo(200);
+        }
+        McpHttp kept = new McpHttp(first.proxy("/one"));
+        kept.initialize("2025-06-18");
+
+        McpHttp.Response refused = kept.send("DELETE", null, Map.of("mcp-session-id", kept.sessionId()));
+
+        assertRpcError(refused, 429, -32000, "Too Many Requests: this client ended as many sessions as it may this "
+                + "hour; the session was not ended (it ends by itself after its TTL); retry in 3600 s");
+        assertThat(refused.header("retry-after")).isEqualTo("3600");
+        assertThat(redis.keys()).filteredOn(key -> key.startsWith("toolgate:revoked:"))
+                .hasSize(ENDS_PER_HOUR);
+        assertThat(kept.post(LIST).status()).isEqualTo(200);
+        clock.advance(Duration.ofHours(1));
+        assertThat(kept.send("DELETE", null, Map.of("mcp-session-id", kept.sessionId())).status()).isEqualTo(200);
+    }
+
+    /** A new session ended at once: initialize, then DELETE. */
+    private static McpHttp.Response endNew(TestGateway gateway) {
+        McpHttp mcp = new McpHttp(gateway.proxy("/one"));
+        String id = mcp.post("""
+                {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                 "capabilities":{},"clientInfo":{"name":"loop","version":"1"}}}""").header("mcp-session-id");
+        return mcp.send("DELETE", null, Map.of("mcp-session-id", id));
+    }
 }

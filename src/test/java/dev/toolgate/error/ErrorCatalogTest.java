@@ -115,6 +115,8 @@ class ErrorCatalogTest {
                         "config_load_in_progress", List.of("another declarative config is being loaded")),
                 arguments(new GatewayError.UnreadableConfig("not multipart"), 400, JsonRpc.INVALID_REQUEST,
                         "unreadable_config", List.of("cannot read the declarative config: not multipart")),
+                arguments(new GatewayError.TooManyEndedSessions(60), 429, JsonRpc.TRANSPORT_ERROR,
+                        "too_many_ended_sessions", List.of("ended as many sessions as it may this hour", "retry in 60 s")),
                 arguments(new GatewayError.SessionsUnavailable(), 503, JsonRpc.TRANSPORT_ERROR, "sessions_unavailable",
                         List.of("session store cannot be reached")),
                 arguments(new GatewayError.RateLimited(429, "API rate limit exceeded", 12L), 429,

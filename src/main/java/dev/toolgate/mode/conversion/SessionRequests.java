@@ -66,8 +66,8 @@ final class SessionRequests {
             throw new GatewayException(new GatewayError.MethodNotAllowed("DELETE", "POST"));
         }
         TransportHeaders.checkVersion(exchange.protocolVersion());
-        return headers.session(exchange).compose(session -> store.remove(session)
-                .recover(t -> Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable())))
+        return headers.session(exchange).compose(session -> store.remove(session, exchange.clientAddress())
+                .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManyEndedSessions.orUnavailable(t))))
                 .compose(ended -> {
                     sessions.ended(session.endpoint(), session.id());
                     return request.response().setStatusCode(200).end();

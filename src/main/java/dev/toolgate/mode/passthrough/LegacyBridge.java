@@ -89,7 +89,9 @@ final class LegacyBridge {
             throw new GatewayException(new GatewayError.MethodNotAllowed("GET", "POST, DELETE"));
         }
         if (method == HttpMethod.DELETE) {
-            return session(exchange).compose(session -> store.remove(session))
+            return session(exchange).compose(session -> store.remove(session, exchange.clientAddress())
+                            .recover(t -> Future.failedFuture(
+                                    new GatewayException(GatewayError.TooManyEndedSessions.orUnavailable(t)))))
                     .compose(v -> exchange.request().response().setStatusCode(200).end());
         }
         JsonNode message = JsonBody.parse(body);
