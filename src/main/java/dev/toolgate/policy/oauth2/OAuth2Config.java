@@ -19,8 +19,10 @@ import java.util.Map;
  *                                   and required in the token's {@code aud}; required
  * @param authorizationServers       issuers of the authorization servers clients get tokens from; the
  *                                   token's {@code iss} must be one of them; required, at least one
- * @param metadataEndpoint           a path where the metadata is also served; default: the path-inserted
- *                                   well-known URL of {@code resource} (RFC 9728), which is always served
+ * @param metadataEndpoint           a path where the metadata is also served, and which the 401 challenge
+ *                                   names; default: served at Kong's default, the resource's path followed by
+ *                                   {@code /.well-known/oauth-protected-resource}, while the challenge names the
+ *                                   path-inserted well-known URL of {@code resource} (RFC 9728), always served
  * @param scopesSupported            scopes advertised in the metadata and in the 401 challenge
  * @param introspectionEndpoint      validate tokens by introspection (RFC 7662) here; when set it is used
  *                                   for every token (opaque tokens need it); default none: JWTs checked

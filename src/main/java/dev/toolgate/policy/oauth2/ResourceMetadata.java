@@ -46,11 +46,14 @@ record ResourceMetadata(Buffer document, String path, String scopes, String host
                 host == null ? null : host.toLowerCase(java.util.Locale.ROOT));
     }
 
-    /** Where it is served: the RFC 9728 path for the resource and {@code metadata_endpoint} (Kong's). */
+    /**
+     * Where it is served: the RFC 9728 path for the resource, and {@code metadata_endpoint}, whose default in
+     * Kong is the resource's path with the well-known suffix after it ({@code /mcp/.well-known/oauth-protected-resource}).
+     */
     Map<String, Published> publications(OAuth2Config config) {
         Map<String, Published> at = new LinkedHashMap<>();
         at.put(WELL_KNOWN + config.resourcePath(), this);
-        at.put(path, this);
+        at.put(config.metadataEndpoint() != null ? config.metadataEndpoint() : config.resourcePath() + WELL_KNOWN, this);
         return at;
     }
 

@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two tenants on two hosts, each with an MCP endpoint at {@code /mcp} and its own ai-mcp-oauth2: each
- * host's Protected Resource Metadata is at the same well-known path, and a client asking a host gets
- * that host's document (RFC 9728: the resource's own host is asked).
+ * host's Protected Resource Metadata is at the same well-known paths (RFC 9728's, and Kong's default
+ * {@code metadata_endpoint}), and a client asking a host gets that host's document (RFC 9728: the
+ * resource's own host is asked).
  */
 @Timeout(60)
 class ResourceMetadataByHostIT {
@@ -63,10 +64,14 @@ class ResourceMetadataByHostIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"alpha.example, 200, https://alpha.example/mcp", "beta.example, 200, https://beta.example/mcp",
-            "gamma.example, 404, "})
-    void eachHostGetsItsOwnResourcesMetadata(String host, int status, String resource) throws Exception {
-        URI target = gateway.proxy("/.well-known/oauth-protected-resource/mcp");
+    @CsvSource({"/.well-known/oauth-protected-resource/mcp, alpha.example, 200, https://alpha.example/mcp",
+            "/.well-known/oauth-protected-resource/mcp, beta.example, 200, https://beta.example/mcp",
+            "/.well-known/oauth-protected-resource/mcp, gamma.example, 404, ",
+            "/mcp/.well-known/oauth-protected-resource, alpha.example, 200, https://alpha.example/mcp",
+            "/mcp/.well-known/oauth-protected-resource, beta.example, 200, https://beta.example/mcp"})
+    void eachHostGetsItsOwnResourcesMetadataAtRfc9728sPathAndKongsDefault(String path, String host, int status,
+                                                                          String resource) throws Exception {
+        URI target = gateway.proxy(path);
 
         RawHttp.Response answer = RawHttp.exchange(target, "GET " + target.getRawPath() + " HTTP/1.1\r\nHost: " + host
                 + "\r\nConnection: close\r\n", null);
