@@ -1,9 +1,12 @@
 package dev.toolgate.config;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +23,7 @@ public final class ConfigReport {
     private final List<ConfigProblem> problems = new ArrayList<>();
     private final List<ConfigProblem> warnings = new ArrayList<>();
     private List<Map.Entry<String, String>> secrets = List.of();
+    private final Set<Path> documents = new LinkedHashSet<>();
 
     /** Records a problem: the document will not be loaded. */
     public void problem(String path, String message) {
@@ -59,6 +63,16 @@ public final class ConfigReport {
     private static String shown(String reference) {
         return ONE_VAULT_REFERENCE.matcher(reference).matches()
                 ? "the value of " + reference.substring(1, reference.length() - 1) : reference;
+    }
+
+    /** Records a local file the configuration reads (an OpenAPI document): the file watcher watches it too. */
+    public void reads(Path document) {
+        documents.add(document.toAbsolutePath().normalize());
+    }
+
+    /** The local files the configuration read, or tried to. */
+    public Set<Path> documents() {
+        return Set.copyOf(documents);
     }
 
     public List<ConfigProblem> problems() {

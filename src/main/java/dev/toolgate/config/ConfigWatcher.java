@@ -10,17 +10,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Watches a config file and hands its new bytes over when its content changes. It watches the
- * file's directory, not the file: Kubernetes ConfigMaps replace a {@code ..data} symlink, which a
- * watch on the file itself never sees. A periodic poll backs the watch up (network file systems
- * send no events), and a content hash keeps one change from being delivered twice. A content that could not
- * be applied is offered again, at most once a poll interval, until it is or the file changes: a reload can
- * fail for a passing reason (a spec URL briefly down), and the file's bytes need not change for it to pass.
+ * Watches a config file, and the local OpenAPI documents the configuration loaded from it reads, and hands
+ * the file's bytes over when either changes. It watches the files' directories, not the files: Kubernetes
+ * ConfigMaps replace a {@code ..data} symlink, which a watch on the file itself never sees. A periodic poll
+ * backs the watch up (network file systems send no events). What was offered is remembered as the file's
+ * content hash and each document's modification time and size, so one change is delivered once; a content
+ * refused as invalid is not offered again until the file or a document it names changes (it could be refused
+ * again at every poll, its spec URLs fetched each time). A content whose applying failed unexpectedly is
+ * offered again, at most once a poll interval.
  */
 public final class ConfigWatcher implements AutoCloseable {
 
@@ -31,11 +39,17 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Path file;
     private final Duration poll;
     private final Consumer<byte[]> onChange;
-    /** The content applied last: not offered again. */
-    private volatile String lastHash;
-    /** The content that failed last, and when: offered again once {@link #poll} has passed. */
-    private String failedHash;
+    private final Supplier<Set<Path>> documents;
+    /** The file's content hash when constructed. */
+    private final String initialHash;
+    /** The state (content and documents) applied last: not offered again. */
+    private volatile String applied;
+    /** The state that failed last, and when; one refused as invalid is not offered again. */
+    private String failed;
+    private boolean refused;
     private long failedAt;
+    /** The watch of each other folder a document lies in. */
+    private final Map<Path, WatchKey> folders = new HashMap<>();
     private volatile boolean closed;
     private WatchService watch;
     private Thread thread;
@@ -49,16 +63,28 @@ public final class ConfigWatcher implements AutoCloseable {
      *                    problems; anything else is logged here); runs on the watcher's virtual thread
      */
     public ConfigWatcher(Path file, Duration poll, String currentHash, Consumer<byte[]> onChange) {
+        this(file, poll, currentHash, onChange, Set::of);
+    }
+
+    /**
+     * Same, also watching local documents the configuration reads.
+     *
+     * @param documents the local files the configuration last offered (applied or refused) read; asked after
+     *                  each offer, and at {@link #start()} for the one already loaded
+     */
+    public ConfigWatcher(Path file, Duration poll, String currentHash, Consumer<byte[]> onChange,
+                         Supplier<Set<Path>> documents) {
         this.file = file.toAbsolutePath();
         this.poll = poll;
-        this.lastHash = currentHash;
+        this.initialHash = currentHash;
         this.onChange = onChange;
+        this.documents = documents;
     }
 
     public void start() throws IOException {
         watch = file.getFileSystem().newWatchService();
-        file.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
+        register(file.getParent());
+        applied = state(initialHash, watchedDocuments());
         thread = Thread.ofVirtual().name("config-watcher").start(this::run);
     }
 
@@ -91,37 +117,89 @@ public final class ConfigWatcher implements AutoCloseable {
             return;
         }
         String hash = ConfigLoader.hash(content);
-        if (hash.equals(lastHash)) {
+        String seen = state(hash, documents.get());
+        if (seen.equals(applied)) {
             return;
         }
-        boolean retry = hash.equals(failedHash);
+        boolean retry = seen.equals(failed);
         if (retry && System.nanoTime() - failedAt < poll.toNanos()) {
             return;
         }
-        if (offer(content, hash, retry)) {
-            lastHash = hash;
-            failedHash = null;
+        Outcome outcome = offer(content, hash, retry);
+        // the content may name other documents than the one before: watch those, and remember them as now
+        String after = state(hash, watchedDocuments());
+        if (outcome == Outcome.APPLIED) {
+            applied = after;
+            failed = null;
         } else {
-            failedHash = hash;
+            failed = after;
+            refused = outcome == Outcome.REFUSED;
             failedAt = System.nanoTime();
         }
     }
 
-    /** True when {@code onChange} applied the content; a throw is not, and is logged once for a content. */
-    private boolean offer(byte[] content, String hash, boolean retry) {
+    private enum Outcome { APPLIED, REFUSED, FAILED }
+
+    /** What became of the content; a failure other than a refusal is logged once for a content. */
+    private Outcome offer(byte[] content, String hash, boolean retry) {
         try {
             onChange.accept(content);
-            return true;
+            return Outcome.APPLIED;
         } catch (InvalidConfigException e) {
-            return false;
+            return Outcome.REFUSED;
         } catch (Throwable e) {
             if (retry) {
                 LOG.debug("config watcher: applying {} failed again", file, e);
             } else {
                 LOG.error("config watcher: applying {} (content {}) failed; will try again", file, hash, e);
             }
-            return false;
+            return Outcome.FAILED;
         }
+    }
+
+    /** The file's content hash and each document's modification time and size (or absence), in one string. */
+    private static String state(String hash, Set<Path> documents) {
+        StringBuilder state = new StringBuilder(hash);
+        documents.stream().sorted().forEach(document -> {
+            state.append('\n').append(document).append(' ');
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(document, BasicFileAttributes.class);
+                state.append(attributes.lastModifiedTime().toMillis()).append(' ').append(attributes.size());
+            } catch (IOException e) {
+                state.append('-');
+            }
+        });
+        return state.toString();
+    }
+
+    /** The documents to watch now; their folders are watched, and those no document lies in any longer are not. */
+    private Set<Path> watchedDocuments() {
+        Set<Path> current = documents.get();
+        Set<Path> needed = new HashSet<>();
+        current.forEach(document -> needed.add(document.toAbsolutePath().getParent()));
+        needed.remove(file.getParent());
+        folders.entrySet().removeIf(folder -> {
+            if (needed.contains(folder.getKey())) {
+                return false;
+            }
+            folder.getValue().cancel();
+            return true;
+        });
+        needed.forEach(folder -> {
+            if (!folders.containsKey(folder)) {
+                try {
+                    folders.put(folder, register(folder));
+                } catch (IOException e) {
+                    // a missing folder: the poll still sees its document appear
+                }
+            }
+        });
+        return current;
+    }
+
+    private WatchKey register(Path folder) throws IOException {
+        return folder.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
     }
 
     @Override

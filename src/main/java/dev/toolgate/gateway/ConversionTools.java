@@ -39,8 +39,13 @@ final class ConversionTools {
         }
         String at = plugin.source() + ".config.openapi";
         ToolGenerator.Generated generated;
+        if (!source.remote()) {
+            // watched, also when it cannot be read yet: a fix to it reloads the configuration
+            report.reads(source.file(access.baseDirectory()));
+        }
         try {
             OpenApiDocument document = OpenApiDocument.load(source, access);
+            document.files().forEach(report::reads);
             generated = new ToolGenerator(document, new OperationFilter(source.include(), source.exclude())).generate();
         } catch (OpenApiException e) {
             report.problem(at + ".spec", e.getMessage());

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
@@ -99,6 +100,8 @@ public final class Gateway implements AutoCloseable {
     private ConfigWatcher watcher;
     /** The problems the watched file was last refused with: a retry refused alike is not logged again. */
     private volatile String lastWatchedRefusal;
+    /** The local documents the watched file's configuration read when last offered: watched with it. */
+    private volatile Set<Path> watchedDocuments = Set.of();
     private long sweeper = -1;
     private volatile boolean stopping;
 
@@ -159,7 +162,9 @@ public final class Gateway implements AutoCloseable {
         Gateway gateway = new Gateway(options);
         try {
             byte[] document = ConfigLoader.readFile(options.configFile());
-            gateway.swap(document, baseDirectory(options.configFile()));
+            ConfigReport report = new ConfigReport();
+            gateway.swap(document, baseDirectory(options.configFile()), report);
+            gateway.watchedDocuments = report.documents();
             long loaded = System.nanoTime();
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
             Vertx vertx = gateway.vertx();
@@ -177,7 +182,7 @@ public final class Gateway implements AutoCloseable {
             LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
             if (options.watch()) {
                 gateway.watcher = new ConfigWatcher(options.configFile(), Duration.ofSeconds(2),
-                        ConfigLoader.hash(document), gateway::applyWatched);
+                        ConfigLoader.hash(document), gateway::applyWatched, () -> gateway.watchedDocuments);
                 gateway.watcher.start();
             }
             Snapshot snapshot = gateway.snapshot();
@@ -234,8 +239,12 @@ public final class Gateway implements AutoCloseable {
      *
      * @throws InvalidConfigException with every problem; the current snapshot keeps serving
      */
-    public synchronized Snapshot apply(byte[] document, Path baseDirectory) {
-        Snapshot next = swap(document, baseDirectory);
+    public Snapshot apply(byte[] document, Path baseDirectory) {
+        return apply(document, baseDirectory, new ConfigReport());
+    }
+
+    private synchronized Snapshot apply(byte[] document, Path baseDirectory, ConfigReport report) {
+        Snapshot next = swap(document, baseDirectory, report);
         LOG.info("configuration {} loaded: {} services, {} routes, {} plugins, {} tools", next.config().hash(),
                 next.config().services().size(), next.config().routes().size(), next.config().plugins().size(),
                 next.toolCount());
@@ -246,10 +255,10 @@ public final class Gateway implements AutoCloseable {
      * Builds a snapshot and swaps it in; what the log plugins of the one before no longer use is closed,
      * and so are the connections to the Redis servers it no longer names.
      */
-    private Snapshot swap(byte[] document, Path baseDirectory) {
+    private Snapshot swap(byte[] document, Path baseDirectory, ConfigReport report) {
         Snapshot next;
         try {
-            next = builder.load(document, baseDirectory, new ConfigReport());
+            next = builder.load(document, baseDirectory, report);
         } catch (RuntimeException | Error e) {
             // an Error too: the watcher lives on after one, and the next load must not find these half-prepared
             telemetry.abandoned();
@@ -274,8 +283,9 @@ public final class Gateway implements AutoCloseable {
 
     /** Applies the watched file; a refusal is rethrown so the watcher offers it again, and logged once. */
     private void applyWatched(byte[] document) {
+        ConfigReport report = new ConfigReport();
         try {
-            apply(document, baseDirectory(options.configFile()));
+            apply(document, baseDirectory(options.configFile()), report);
             lastWatchedRefusal = null;
         } catch (InvalidConfigException e) {
             if (e.getMessage().equals(lastWatchedRefusal)) {
@@ -288,6 +298,8 @@ public final class Gateway implements AutoCloseable {
             // one log line per problem: the log escapes line breaks inside a message
             e.getMessage().lines().forEach(problem -> LOG.error("  {}", problem));
             throw e;
+        } finally {
+            watchedDocuments = report.documents();
         }
     }
 

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * An OpenAPI document as one OpenAPI 3.x JSON tree, whatever it was written as. OpenAPI 3.0 and 3.1
@@ -46,6 +47,8 @@ public final class OpenApiDocument {
 
     private final JsonNode root;
     private final String location;
+    /** The other local files it was read from (those its references name). */
+    private Set<Path> files = Set.of();
 
     private OpenApiDocument(JsonNode root, String location) {
         this.root = root;
@@ -81,24 +84,33 @@ public final class OpenApiDocument {
                         + "self-contained (bundle it into one document, or save its files beside the configuration)");
             }
         }
+        Set<Path> referenced = Set.of();
         if (external) {
             // with any file allowed, each is still read within bounds first: swagger-parser never meets one
             // that is missing or that it would choke on
             Access allowed = access != null ? access : new Access(Path.of(location).toAbsolutePath().getParent(), true);
-            SpecFiles.checkReferences(tree, Path.of(location), allowed, OpenApiDocument::tree);
+            referenced = SpecFiles.checkReferences(tree, Path.of(location), allowed, OpenApiDocument::tree);
         }
+        OpenApiDocument document = new OpenApiDocument(converted(tree, location, external), location);
+        document.files = referenced;
+        return document;
+    }
+
+    private static JsonNode converted(JsonNode tree, String location, boolean external) {
         String openapi = tree.path("openapi").asText("");
         if (tree.path("swagger").asText("").startsWith("2.")) {
-            return new OpenApiDocument(viaSwaggerParser(tree, location, false, external), location);
+            return viaSwaggerParser(tree, location, false, external);
         }
         if (!openapi.startsWith("3.0") && !openapi.startsWith("3.1")) {
             throw new OpenApiException(shown(location) + " is not an OpenAPI 3.0/3.1 or Swagger 2.0 document "
                     + "(no 'openapi: 3.x' or 'swagger: \"2.0\"' field)");
         }
-        if (external) {
-            return new OpenApiDocument(viaSwaggerParser(tree, location, openapi.startsWith("3.1"), true), location);
-        }
-        return new OpenApiDocument(tree, location);
+        return external ? viaSwaggerParser(tree, location, openapi.startsWith("3.1"), true) : tree;
+    }
+
+    /** The other local files the document was read from: those its references name, and theirs. */
+    public Set<Path> files() {
+        return files;
     }
 
     /** The document root (OpenAPI 3.x). */

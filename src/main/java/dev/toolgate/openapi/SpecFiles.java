@@ -63,8 +63,10 @@ final class SpecFiles {
      * Checks every file the document references, and the files those reference, before swagger-parser
      * reads them: each must be allowed by {@code access}, and parse within the same bounds as the
      * document itself (so swagger-parser never meets a file it would choke on).
+     *
+     * @return every file read
      */
-    static void checkReferences(JsonNode document, Path location, OpenApiDocument.Access access,
+    static Set<Path> checkReferences(JsonNode document, Path location, OpenApiDocument.Access access,
                                 BiFunction<byte[], String, JsonNode> parser) {
         Set<Path> seen = new HashSet<>();
         Deque<JsonNode> trees = new ArrayDeque<>();
@@ -89,6 +91,7 @@ final class SpecFiles {
                 folders.push(file.getParent());
             }
         }
+        return Set.copyOf(seen);
     }
 
     /**

@@ -9,7 +9,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -127,6 +132,52 @@ class ConfigFileWatchIT {
         assertThat(fetches.get()).isGreaterThanOrEqualTo(2);
         upstream.clear();
         assertThat(serves("specced")).isTrue();
+    }
+
+    private static String spec(String... operations) {
+        StringBuilder paths = new StringBuilder();
+        for (String operation : operations) {
+            paths.append("  /specced/").append(operation).append(":\n    get: {operationId: ").append(operation)
+                    .append(", responses: {\"200\": {description: ok}}}\n");
+        }
+        return "openapi: 3.0.0\ninfo: {title: t, version: \"1\"}\npaths:\n" + paths;
+    }
+
+    private static List<String> tools(TestGateway watched) {
+        McpHttp mcp = new McpHttp(watched.proxy("/specced"));
+        mcp.initialize("2025-06-18");
+        List<String> names = new ArrayList<>();
+        mcp.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}").json().at("/result/tools")
+                .forEach(tool -> names.add(tool.get("name").asText()));
+        return names;
+    }
+
+    @Test
+    void editingTheLocalSpecFileTheConfigNamesReloadsItsToolsAndASpecItNoLongerNamesIsNotWatched() throws IOException {
+        String specced = config("specced").replaceFirst("(?s)tools:.*", "openapi: {spec: specs/x.yaml}\n");
+        try (TestGateway watched = TestGateway.start(specced, Map.of(), true,
+                Map.of("specs/x.yaml", spec("ping"), "specs/y.yaml", spec("other")))) {
+            Path folder = watched.configFile().getParent();
+            assertThat(tools(watched)).containsExactly("ping");
+
+            Files.writeString(folder.resolve("specs/x.yaml"), spec("ping", "pong"));
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> tools(watched).contains("pong"));
+            // the route's path is stripped, as Kong's strip_path does
+            upstream.json("GET /pong", 200, "{\"pong\":2}");
+            McpHttp mcp = new McpHttp(watched.proxy("/specced"));
+            mcp.initialize("2025-06-18");
+            assertThat(mcp.call("pong", "{}").at("/content/0/text").asText()).isEqualTo("{\"pong\":2}");
+
+            watched.rewrite(specced.replace("specs/x.yaml", "specs/y.yaml"));
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> tools(watched).equals(List.of("other")));
+            AdminHttp watchedAdmin = new AdminHttp(watched);
+            String loadedAt = watchedAdmin.get("/status").json().get("loaded_at").asText();
+            Files.writeString(folder.resolve("specs/x.yaml"), spec("ping", "pong", "gone"));
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> watchedAdmin.get("/status").json().get("loaded_at").asText().equals(loadedAt));
+        }
     }
 
     @Test
