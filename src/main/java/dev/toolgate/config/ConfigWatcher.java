@@ -26,9 +26,9 @@ import java.util.function.Supplier;
  * ConfigMaps replace a {@code ..data} symlink, which a watch on the file itself never sees. A periodic poll
  * backs the watch up (network file systems send no events). What was offered is remembered as the file's
  * content hash and each document's modification time and size, so one change is delivered once; a content
- * refused as invalid is not offered again until the file or a document it names changes (it could be refused
- * again at every poll, its spec URLs fetched each time). A content whose applying failed unexpectedly is
- * offered again, at most once a poll interval.
+ * refused as invalid is not offered again until the file is written again (touching it will do) or a document
+ * it names changes: it would be refused again at every poll, its spec URLs fetched each time. A content whose
+ * applying failed unexpectedly is offered again, at most once a poll interval.
  */
 public final class ConfigWatcher implements AutoCloseable {
 
@@ -110,7 +110,9 @@ public final class ConfigWatcher implements AutoCloseable {
 
     private void check() {
         byte[] content;
+        String written;
         try {
+            written = "\nwritten " + Files.getLastModifiedTime(file).toMillis();
             content = Files.readAllBytes(file);
         } catch (IOException e) {
             // mid-swap or deleted: keep serving what is loaded and look again later
@@ -121,8 +123,10 @@ public final class ConfigWatcher implements AutoCloseable {
         if (seen.equals(applied)) {
             return;
         }
-        boolean retry = seen.equals(failed);
-        if (retry && System.nanoTime() - failedAt < poll.toNanos()) {
+        // a refused content is not offered again until the file is written again (touched will do: a spec URL
+        // that was down may be up) or a document it names changes
+        boolean retry = (seen + written).equals(failed);
+        if (retry && (refused || System.nanoTime() - failedAt < poll.toNanos())) {
             return;
         }
         Outcome outcome = offer(content, hash, retry);
@@ -132,7 +136,7 @@ public final class ConfigWatcher implements AutoCloseable {
             applied = after;
             failed = null;
         } else {
-            failed = after;
+            failed = after + written;
             refused = outcome == Outcome.REFUSED;
             failedAt = System.nanoTime();
         }

@@ -281,7 +281,7 @@ public final class Gateway implements AutoCloseable {
         return telemetry;
     }
 
-    /** Applies the watched file; a refusal is rethrown so the watcher offers it again, and logged once. */
+    /** Applies the watched file; a refusal is rethrown for the watcher to remember, and logged once. */
     private void applyWatched(byte[] document) {
         ConfigReport report = new ConfigReport();
         try {
@@ -293,7 +293,7 @@ public final class Gateway implements AutoCloseable {
                 throw e;
             }
             lastWatchedRefusal = e.getMessage();
-            LOG.error("{} changed but is invalid; still serving configuration {} (tried again until it passes):",
+            LOG.error("{} changed but is invalid; still serving configuration {} (loaded again when it, or a local OpenAPI document it names, is written):",
                     options.configFile(), snapshot().config().hash());
             // one log line per problem: the log escapes line breaks inside a message
             e.getMessage().lines().forEach(problem -> LOG.error("  {}", problem));
