@@ -5,6 +5,8 @@ import dev.toolgate.gateway.Gateway;
 import dev.toolgate.gateway.Snapshot;
 import dev.toolgate.mode.conversion.Tool;
 import dev.toolgate.mode.conversion.ToolSet;
+import dev.toolgate.testing.RestUpstream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,6 +65,26 @@ class Openapi2McpRoundTripTest {
         assertThat(fromExport).isNotEmpty().hasSameSizeAs(fromOpenapi);
         for (int i = 0; i < fromOpenapi.size(); i++) {
             assertThat(fromExport.get(i)).as("tool %d (%s)", i, fromOpenapi.get(i).get("name")).isEqualTo(fromOpenapi.get(i));
+        }
+    }
+
+    @Test
+    void aRelativeServerIsExportedAgainstTheSpecUrlWithoutTheCredentialsWrittenInIt() {
+        try (RestUpstream host = new RestUpstream()) {
+            host.on("GET /specs/api.yaml", r -> r.response().putHeader("content-type", "application/yaml").end("""
+                    openapi: 3.0.0
+                    info: {title: t, version: "1"}
+                    servers: [{url: ../v1}]
+                    paths:
+                      /ping:
+                        get: {operationId: ping, responses: {"200": {description: ok}}}
+                    """));
+            String authority = host.url().substring("http://".length());
+            String printed = stdoutOf("openapi2mcp", "http://ci:s3cret@" + authority
+                    + "/specs/api.yaml?private_token=t0ken#frag", "--service", "api");
+
+            assertThat(printed).contains("url: http://" + authority + "/v1\n")
+                    .doesNotContain("s3cret", "t0ken", "ci:", "private_token", "frag");
         }
     }
 
