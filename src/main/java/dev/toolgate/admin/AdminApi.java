@@ -106,7 +106,13 @@ final class AdminApi {
                         send(request, Response.of(new GatewayError.NotFound()));
                     }
                 }
-                case "services", "routes", "plugins", "consumers" -> allow(request, get, () -> entities(kind, id));
+                case "services", "routes", "plugins", "consumers" -> {
+                    if (get) {
+                        entitiesOffLoop(request, kind, id);
+                    } else {
+                        allow(request, false, () -> null);
+                    }
+                }
                 case "config" -> {
                     if (request.method().name().equals("POST") && id == null) {
                         postConfig(request);
@@ -208,6 +214,26 @@ final class AdminApi {
         ArrayNode warnings = body.putArray("warnings");
         view.warnings().forEach(w -> warnings.add(w.toString()));
         return new Response(200, body);
+    }
+
+    /**
+     * An entity listing, rendered on a virtual thread: tens of thousands of consumers take a while to render
+     * and mask, and the admin listener's event loop serves the dashboard and the probes meanwhile.
+     */
+    private void entitiesOffLoop(HttpServerRequest request, String kind, String key) {
+        Context context = vertx.getOrCreateContext();
+        Thread.ofVirtual().name("admin-entities").start(() -> {
+            Response response;
+            try {
+                response = entities(kind, key);
+            } catch (RuntimeException e) {
+                String errorId = UUID.randomUUID().toString();
+                LOG.error("admin GET /{} failed (error id {})", kind, errorId, e);
+                response = Response.of(new GatewayError.Internal(errorId));
+            }
+            Response answer = response;
+            context.runOnContext(v -> send(request, answer));
+        });
     }
 
     private Response entities(String kind, String key) {

@@ -47,7 +47,8 @@ final class AdminJson {
     static ObjectNode render(Object entity, Map<String, String> referenceBySecret) {
         ObjectNode tree = MAPPER.valueToTree(entity);
         if (!referenceBySecret.isEmpty()) {
-            replaceStrings(tree, "", (list, text) -> shown(text, referenceBySecret));
+            SecretText secrets = SecretText.of(referenceBySecret);
+            replaceStrings(tree, "", (list, text) -> secrets.shown(text));
         }
         replaceStrings(tree, "", AdminJson::masked);
         return tree;
@@ -97,21 +98,6 @@ final class AdminJson {
                 }
             }
         }
-    }
-
-    /** The text with each secret in it shown as its reference; null when it holds none. */
-    private static String shown(String text, Map<String, String> referenceBySecret) {
-        String exact = referenceBySecret.get(text);
-        if (exact != null) {
-            return exact;
-        }
-        String shown = text;
-        for (Map.Entry<String, String> secret : referenceBySecret.entrySet()) {
-            if (secret.getKey().length() >= 4 && shown.contains(secret.getKey())) {
-                shown = shown.replace(secret.getKey(), secret.getValue());
-            }
-        }
-        return shown.equals(text) ? null : shown;
     }
 
     /**
