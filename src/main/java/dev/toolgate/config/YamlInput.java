@@ -16,7 +16,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * 38 s), so a document with a token longer than {@link #MAX_TOKEN_CHARS} is refused before parsing;
  * JSON documents go to Jackson's JSON parser, which is linear. Aliases are not expanded by Jackson's
  * YAML reader (an alias reads as its anchor's name), so nested aliases cannot multiply a document; a
- * configuration refuses them ({@link #readWithoutAliases}), since Kong and decK expand them.
+ * configuration and an OpenAPI document refuse them ({@link #readWithoutAliases}), since Kong, decK and
+ * OpenAPI tools expand them.
  */
 public final class YamlInput {
 
@@ -62,7 +63,14 @@ public final class YamlInput {
      */
     public static com.fasterxml.jackson.databind.JsonNode readWithoutAliases(ObjectMapper yaml, byte[] document)
             throws java.io.IOException {
-        try (JsonParser parser = new AliasRefusing(yaml.getFactory().createParser(document))) {
+        return readWithoutAliases(yaml, document, "write the anchored value out (Kong reads the value, this gateway "
+                + "would read the name)");
+    }
+
+    /** Same, the refusal ending with {@code advice}. */
+    public static com.fasterxml.jackson.databind.JsonNode readWithoutAliases(ObjectMapper yaml, byte[] document,
+                                                                            String advice) throws java.io.IOException {
+        try (JsonParser parser = new AliasRefusing(yaml.getFactory().createParser(document), advice)) {
             return yaml.readTree(parser);
         }
     }
@@ -70,8 +78,11 @@ public final class YamlInput {
     /** A YAML parser that stops at the first alias. */
     private static final class AliasRefusing extends com.fasterxml.jackson.core.util.JsonParserDelegate {
 
-        AliasRefusing(JsonParser yaml) {
+        private final String advice;
+
+        AliasRefusing(JsonParser yaml, String advice) {
             super(yaml);
+            this.advice = advice;
         }
 
         @Override
@@ -89,7 +100,7 @@ public final class YamlInput {
         private <T> T checked(T read) throws com.fasterxml.jackson.core.JsonParseException {
             if (delegate instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser yaml && yaml.isCurrentAlias()) {
                 throw new com.fasterxml.jackson.core.JsonParseException(this, "a YAML alias (*name) is not supported: "
-                        + "write the anchored value out (Kong reads the value, this gateway would read the name)");
+                        + advice);
             }
             return read;
         }

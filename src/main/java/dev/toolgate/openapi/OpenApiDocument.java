@@ -197,7 +197,9 @@ public final class OpenApiDocument {
             if (!json) {
                 YamlInput.checkTokens(content);
             }
-            JsonNode tree = (json ? JSON : YAML).readTree(content);
+            // an alias would read as its anchor's name where other OpenAPI tools read the anchored value: refused
+            JsonNode tree = json ? JSON.readTree(content) : YamlInput.readWithoutAliases(YAML, content,
+                    "write the anchored value out, or use a $ref to a component");
             if (tree == null || !tree.isObject()) {
                 throw new OpenApiException(shown(location) + " is empty or not a mapping");
             }
