@@ -25,16 +25,20 @@ import java.util.function.Supplier;
  * the file's bytes over when either changes. It watches the files' directories, not the files: Kubernetes
  * ConfigMaps replace a {@code ..data} symlink, which a watch on the file itself never sees. A periodic poll
  * backs the watch up (network file systems send no events). What was offered is remembered as the file's
- * content hash and each document's modification time and size, so one change is delivered once; a content
- * refused as invalid is not offered again until the file is written again (touching it will do) or a document
- * it names changes: it would be refused again at every poll, its spec URLs fetched each time. A content whose
- * applying failed unexpectedly is offered again, at most once a poll interval.
+ * content hash and each document's modification time and size, so one change is delivered once. A content
+ * refused as invalid is offered again unchanged after the poll interval, then after twice as long at each
+ * refusal up to {@link #MAX_REFUSED_WAIT} (one refused for a passing reason, a spec URL briefly down, passes
+ * without an edit; one that stays wrong does not have its spec URLs fetched every poll), and at once when the
+ * file is written again (touching it will do) or a document it names changes. A content whose applying failed
+ * unexpectedly is offered again, at most once a poll interval.
  */
 public final class ConfigWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
     /** Let an editor or a ConfigMap swap finish writing before reading. */
     private static final long SETTLE_MS = 100;
+    /** The longest a refused content waits to be offered again unchanged. */
+    static final Duration MAX_REFUSED_WAIT = Duration.ofMinutes(5);
 
     private final Path file;
     private final Duration poll;
@@ -47,6 +51,8 @@ public final class ConfigWatcher implements AutoCloseable {
     /** The state that failed last, and when; one refused as invalid is not offered again. */
     private String failed;
     private boolean refused;
+    /** How many times in a row the same content was refused. */
+    private int refusals;
     private long failedAt;
     /** The watch of each other folder a document lies in. */
     private final Map<Path, WatchKey> folders = new HashMap<>();
@@ -123,10 +129,10 @@ public final class ConfigWatcher implements AutoCloseable {
         if (seen.equals(applied)) {
             return;
         }
-        // a refused content is not offered again until the file is written again (touched will do: a spec URL
-        // that was down may be up) or a document it names changes
+        // the same refused content is offered again less and less often; written again (touched will do) or a
+        // document it names changed, it is offered at once
         boolean retry = (seen + written).equals(failed);
-        if (retry && (refused || System.nanoTime() - failedAt < poll.toNanos())) {
+        if (retry && System.nanoTime() - failedAt < (refused ? refusedWait() : poll.toNanos())) {
             return;
         }
         Outcome outcome = offer(content, hash, retry);
@@ -135,11 +141,18 @@ public final class ConfigWatcher implements AutoCloseable {
         if (outcome == Outcome.APPLIED) {
             applied = after;
             failed = null;
+            refusals = 0;
         } else {
+            refusals = retry && outcome == Outcome.REFUSED ? refusals + 1 : outcome == Outcome.REFUSED ? 1 : 0;
             failed = after + written;
             refused = outcome == Outcome.REFUSED;
             failedAt = System.nanoTime();
         }
+    }
+
+    /** How long the same refused content waits to be offered again: the poll interval, doubled at each refusal. */
+    private long refusedWait() {
+        return Math.min(poll.toNanos() << Math.min(refusals - 1, 16), MAX_REFUSED_WAIT.toNanos());
     }
 
     private enum Outcome { APPLIED, REFUSED, FAILED }

@@ -293,7 +293,7 @@ public final class Gateway implements AutoCloseable {
                 throw e;
             }
             lastWatchedRefusal = e.getMessage();
-            LOG.error("{} changed but is invalid; still serving configuration {} (loaded again when it, or a local OpenAPI document it names, is written):",
+            LOG.error("{} changed but is invalid; still serving configuration {} (loaded again when it or a local OpenAPI document it names is written, else after a growing wait):",
                     options.configFile(), snapshot().config().hash());
             // one log line per problem: the log escapes line breaks inside a message
             e.getMessage().lines().forEach(problem -> LOG.error("  {}", problem));
