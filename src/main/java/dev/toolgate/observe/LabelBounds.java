@@ -11,9 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>a tool, when the gateway knows it exists (the route's configuration names it, or its MCP server
- *       listed it), or when a call to it succeeded: answered without a JSON-RPC error and without
- *       {@code isError}. Neither a refusal nor a tool error is evidence: MCP's SDKs answer a tool they do
- *       not have with {@code isError}, and the default ACL judges any name a client makes up;</li>
+ *       listed it), or when a call to it succeeded: answered, without an error and without
+ *       {@code isError}. Neither a refusal, a tool error nor a call left unanswered is evidence: MCP's SDKs
+ *       answer a tool they do not have with {@code isError}, the default ACL judges any name a client makes
+ *       up, and a client that hangs up before the answer learns nothing of the name it sent;</li>
  *   <li>a method, when a request with it was answered without a JSON-RPC error; a notification has no
  *       answer to prove its method, so only MCP's own notification methods are taken;</li>
  *   <li>an error type, whatever it is, up to its bound.</li>
@@ -59,7 +60,7 @@ public final class LabelBounds {
         if (e.method() == null) {
             return null;
         }
-        return methods.label(e.method(), e.notification() ? NOTIFICATIONS.contains(e.method()) : e.errorCode() == null);
+        return methods.label(e.method(), e.notification() ? NOTIFICATIONS.contains(e.method()) : answered(e));
     }
 
     /**
@@ -68,9 +69,14 @@ public final class LabelBounds {
      */
     public static boolean proven(McpEvent e) {
         if (e.tool() != null) {
-            return e.toolKnown() || e.errorCode() == null && !e.toolError();
+            return e.toolKnown() || !e.failed();
         }
-        return e.notification() ? NOTIFICATIONS.contains(e.method()) : e.errorCode() == null;
+        return e.notification() ? NOTIFICATIONS.contains(e.method()) : answered(e);
+    }
+
+    /** A request answered, and not with a JSON-RPC error: its method is real. */
+    private static boolean answered(McpEvent e) {
+        return e.errorCode() == null && !e.unanswered();
     }
 
     /** An error type's label, or null for none. */

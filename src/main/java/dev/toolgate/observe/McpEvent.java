@@ -58,6 +58,15 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
      */
     public static final int UPSTREAM_ABANDONED = -2;
 
+    /**
+     * The {@code error} of a request whose answer never reached its client: the connection closed first (the
+     * client hung up or reset, Kong's 499), or the upstream's SSE stream ended without it. Its
+     * {@link #errorType()} is {@code unanswered}; nothing proves the method or tool it named is real.
+     */
+    public static final String CLIENT_CLOSED = "unanswered: the connection closed before the answer";
+    /** The {@code error} of a request the upstream's answer stream ended without answering ({@link #CLIENT_CLOSED}). */
+    public static final String STREAM_ENDED = "unanswered: the answer stream ended without it";
+
     public McpEvent {
         session = bounded(session);
         id = id != null && id.length() > MAX_TEXT && id.startsWith("\"")
@@ -107,7 +116,15 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
         }
     }
 
-    /** True when the answer is an error: a JSON-RPC error, a refusal, or a tool result with isError. */
+    /** True for a request whose answer never reached its client ({@link #CLIENT_CLOSED}, {@link #STREAM_ENDED}). */
+    public boolean unanswered() {
+        return errorCode == null && (CLIENT_CLOSED.equals(error) || STREAM_ENDED.equals(error));
+    }
+
+    /**
+     * True when the answer is an error: a JSON-RPC error, a refusal, a tool result with isError, or no answer at
+     * all.
+     */
     public boolean failed() {
         return errorCode != null || error != null || toolError;
     }
@@ -119,6 +136,9 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
         }
         if (toolError) {
             return "tool_error";
+        }
+        if (unanswered()) {
+            return "unanswered";
         }
         return error != null ? "transport_error" : null;
     }

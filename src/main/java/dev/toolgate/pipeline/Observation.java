@@ -6,6 +6,7 @@ import dev.toolgate.error.ErrorCatalog;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.McpEnvelope;
+import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.observe.ExchangeEvent;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Redaction;
@@ -337,10 +338,11 @@ public final class Observation {
             upstreamStatus = McpEvent.UPSTREAM_ABANDONED;
         }
         if (open != null) {
+            String outcome = unansweredOutcome(response, status);
             for (RpcRecord r : open) {
                 if (!r.finished) {
-                    finish(r, open.size() == 1 ? (int) response.bytesWritten() : 0, null,
-                            status >= 400 ? "HTTP " + status : null, Boolean.TRUE.equals(r.toolError), null);
+                    finish(r, open.size() == 1 ? (int) response.bytesWritten() : 0, null, outcome,
+                            Boolean.TRUE.equals(r.toolError), null);
                 }
             }
         }
@@ -357,6 +359,23 @@ public final class Observation {
             tell(route.global(), event, TrafficSink::exchange);
             tell(loggerSinks, event, TrafficSink::exchange);
         }
+    }
+
+    /**
+     * What a request the mode did not finish gets as its error: none when the answer went out but was not read
+     * (a JSON body too large to observe, another content type), the HTTP status when that failed, and
+     * {@code unanswered} when the client cannot have had its answer: the connection closed first, or the SSE
+     * stream that was to carry it ended. An unanswered call is not a success (made-up names must not become
+     * labels, nor the page read {@code ok}).
+     */
+    private static String unansweredOutcome(HttpServerResponse response, int status) {
+        if (!response.ended()) {
+            return McpEvent.CLIENT_CLOSED;
+        }
+        if (status >= 400) {
+            return "HTTP " + status;
+        }
+        return MediaTypes.isEventStream(response.headers().get("content-type")) ? McpEvent.STREAM_ENDED : null;
     }
 
     /** The log plugins for this caller: chosen once, after authentication has run. */

@@ -1,15 +1,20 @@
 package dev.toolgate.observe;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.EverythingServer;
 import dev.toolgate.testing.JavaSdkServer;
 import dev.toolgate.testing.KongHowTos;
+import dev.toolgate.testing.LiveFeed;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawHttp;
+import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.URI;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,8 +110,47 @@ class PassthroughToolLabelsIT {
                 && l.contains("primitive_name=\"list_users\""));
     }
 
+    @Test
+    void madeUpNamesWhoseCallsGoUnansweredStayOutOfTheLabelsAndReadAsUnansweredOnThePage() {
+        RestUpstream slow = new RestUpstream();
+        server = slow;
+        // answers after the caller has hung up, or opens an SSE answer and ends it without the answer
+        slow.onMessage("POST /mcp", (request, message) -> {
+            String tool = message.path("params").path("name").asText();
+            if (tool.startsWith("hung_up_")) {
+                slow.vertx().setTimer(1_500, t -> request.response().putHeader("content-type", "application/json")
+                        .end("{\"jsonrpc\":\"2.0\",\"id\":" + message.get("id") + ",\"result\":{\"content\":[]}}"));
+            } else {
+                request.response().putHeader("content-type", "text/event-stream").end();
+            }
+        });
+        gateway = TestGateway.start(everythingRoute(slow.url() + "/mcp"));
+        URI mcp = gateway.proxy("/mcp");
+        for (int i = 0; i < 5; i++) {
+            RawHttp.postAndHangUp(mcp, "s-1", call(i + 1, "hung_up_" + i, "{}"), 200);
+        }
+        McpHttp client = new McpHttp(mcp);
+        client.sessionId("s-1");
+        for (int i = 0; i < 5; i++) {
+            assertThat(client.post(call(10 + i, "stream_ended_" + i, "{}")).status()).isEqualTo(200);
+        }
+
+        JsonNode hungUp = LiveFeed.event(gateway, e -> "hung_up_4".equals(e.path("tool").asText()));
+        JsonNode ended = LiveFeed.event(gateway, e -> "stream_ended_4".equals(e.path("tool").asText()));
+        assertThat(hungUp.path("status").asText()).as(hungUp.toString()).isEqualTo("error");
+        assertThat(hungUp.path("error_type").asText()).as(hungUp.toString()).isEqualTo("unanswered");
+        assertThat(ended.path("status").asText()).as(ended.toString()).isEqualTo("error");
+        assertThat(ended.path("error_type").asText()).as(ended.toString()).isEqualTo("unanswered");
+        assertThat(toolLabels()).noneMatch(t -> t.startsWith("hung_up_") || t.startsWith("stream_ended_"))
+                .contains("(other)");
+    }
+
     /** A passthrough route in front of server-everything, with Prometheus and the route's statistics on. */
     private static String everythingRoute(EverythingServer everything) {
+        return everythingRoute(everything.mcp().toString());
+    }
+
+    private static String everythingRoute(String url) {
         return """
                 _format_version: "3.0"
                 plugins:
@@ -121,7 +165,7 @@ class PassthroughToolLabelsIT {
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener, logging: {log_statistics: true}}
-                """.formatted(everything.mcp());
+                """.formatted(url);
     }
 
     private static String call(int id, String tool, String arguments) {

@@ -9,10 +9,7 @@ import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -125,18 +122,8 @@ class UpstreamHealthIT {
     }
 
     /** Sends a tool call and closes the connection before any answer, as a client with a short timeout does. */
-    private static void callAndHangUp(URI mcp, String session) throws Exception {
-        byte[] body = CALL.getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket(mcp.getHost(), mcp.getPort())) {
-            OutputStream out = socket.getOutputStream();
-            out.write((RawHttp.start("POST", mcp) + "content-type: application/json\r\n"
-                    + "accept: application/json, text/event-stream\r\nmcp-protocol-version: 2025-06-18\r\n"
-                    + "mcp-session-id: " + session + "\r\ncontent-length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            out.write(body);
-            out.flush();
-            Thread.sleep(200);
-        }
+    private static void callAndHangUp(URI mcp, String session) {
+        RawHttp.postAndHangUp(mcp, session, CALL, 200);
     }
 
     private static JsonNode service(JsonNode overview, String name) {

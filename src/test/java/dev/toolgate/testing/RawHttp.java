@@ -53,6 +53,29 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Posts an MCP message in {@code session} and closes the connection {@code afterMillis} later, before any
+     * answer, as a client with a short timeout does.
+     */
+    public static void postAndHangUp(URI target, String session, String message, long afterMillis) {
+        byte[] body = message.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(target.getHost(), target.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write((start("POST", target) + "content-type: application/json\r\n"
+                    + "accept: application/json, text/event-stream\r\nmcp-protocol-version: 2025-06-18\r\n"
+                    + "mcp-session-id: " + session + "\r\ncontent-length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            Thread.sleep(afterMillis);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** The request line and Host header for {@code method} on {@code target}'s path. */
     public static String start(String method, URI target) {
         return method + " " + target.getRawPath() + " HTTP/1.1\r\nHost: " + target.getHost() + ":" + target.getPort() + "\r\n";
