@@ -9,6 +9,7 @@ import dev.toolgate.config.InvalidConfigException;
 import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ProxyServer;
 import dev.toolgate.http.UpstreamClient;
+import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.cluster.Cluster;
 import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mode.conversion.Sessions;
@@ -16,6 +17,7 @@ import dev.toolgate.mode.passthrough.EraBridges;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficCounters;
+import dev.toolgate.observe.UpstreamHealth;
 import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import java.util.random.RandomGenerator;
 
 /**
@@ -266,6 +269,9 @@ public final class Gateway implements AutoCloseable {
             throw e;
         }
         snapshots.swap(next);
+        telemetry.health().configured(next.config().services().stream().map(UpstreamTarget::of)
+                .map(t -> new UpstreamHealth.Target(t.service(), t.host() + ":" + t.port()))
+                .collect(Collectors.toSet()));
         telemetry.swapped();
         cluster.swapped();
         return next;

@@ -2,6 +2,7 @@ package dev.toolgate.observe;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -9,6 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * unhealthy after {@link #FAILURES} failures in a row (unreachable, timed out, 5xx) and healthy again
  * at its next success, as Kong's passive health checks count them. Read by {@code /metrics}
  * ({@code kong_upstream_target_health}) and the live page.
+ *
+ * <p>Kept per service and address, for the services the running configuration has: this outlives
+ * reloads, and a service removed or renamed (or moved to another address) while unhealthy must not stay
+ * reported unhealthy, nor under its old address, for as long as the gateway runs.
  */
 public final class UpstreamHealth implements TrafficSink {
 
@@ -66,7 +71,13 @@ public final class UpstreamHealth implements TrafficSink {
         }
     }
 
-    private final ConcurrentHashMap<String, State> services = new ConcurrentHashMap<>();
+    /** A service as the configuration names it, and its {@code host:port}. */
+    public record Target(String service, String address) {
+    }
+
+    private final ConcurrentHashMap<Target, State> services = new ConcurrentHashMap<>();
+    /** The targets the running configuration has; null before one is known (every call is then kept). */
+    private volatile Set<Target> configured;
 
     @Override
     public void message(McpEvent e) {
@@ -74,14 +85,23 @@ public final class UpstreamHealth implements TrafficSink {
         if (e.upstream() == null || e.upstreamStatus() < 0) {
             return;
         }
-        State state = services.get(e.upstream());
+        Target target = new Target(e.upstream(), e.upstreamAddress());
+        State state = services.get(target);
         if (state == null) {
-            if (services.size() >= MAX_SERVICES) {
+            Set<Target> known = configured;
+            // a call to a service the last reload removed, finishing late, must not bring it back
+            if (services.size() >= MAX_SERVICES || known != null && !known.contains(target)) {
                 return;
             }
-            state = services.computeIfAbsent(e.upstream(), s -> new State(s, e.upstreamAddress()));
+            state = services.computeIfAbsent(target, t -> new State(t.service(), t.address()));
         }
         state.record(e.upstreamFailed(), e.startedAtMillis());
+    }
+
+    /** A configuration with these targets is running now: forgets every other one. */
+    public void configured(Set<Target> targets) {
+        configured = Set.copyOf(targets);
+        services.keySet().retainAll(configured);
     }
 
     /** Every service called so far. */

@@ -121,6 +121,54 @@ class UpstreamHealthIT {
         }
     }
 
+    @Test
+    void aServiceTheConfigurationNoLongerHasOrHasElsewhereIsForgotten() {
+        try (RestUpstream first = new RestUpstream(); RestUpstream moved = new RestUpstream();
+             TestGateway gateway = TestGateway.start(withHealthMetrics(first.oneToolRoute()))) {
+            // the tool's path is the service's URL and the tool's path: GET /one here
+            first.json("GET /one", 500, "{}");
+            moved.json("GET /one", 200, "{\"ok\":true}");
+            McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+            client.initialize("2025-06-18");
+            for (int i = 0; i < 3; i++) {
+                client.call("one", "{}");
+            }
+            AdminHttp admin = new AdminHttp(gateway);
+            String firstAddress = "127.0.0.1:" + first.port();
+            assertThat(healthLines(admin)).as("the failing service is reported")
+                    .contains("kong_upstream_target_health{address=\"" + firstAddress + "\",state=\"unhealthy\","
+                            + "subsystem=\"http\",target=\"" + firstAddress + "\",upstream=\"api\"} 1.0");
+
+            // renamed: the service api is gone
+            assertThat(admin.postConfig(withHealthMetrics(first.oneToolRoute()).replace("name: api", "name: rest"))
+                    .status()).isLessThan(300);
+            assertThat(healthLines(admin)).as("a removed service").noneMatch(l -> l.contains("upstream=\"api\""));
+            assertThat(service(admin.get("/dashboard/overview").json(), "api")).as("the page's upstreams").isNull();
+
+            // moved: rest now answers at another address, and only that one is reported
+            assertThat(admin.postConfig(withHealthMetrics(moved.oneToolRoute()).replace("name: api", "name: rest"))
+                    .status()).isLessThan(300);
+            McpHttp again = new McpHttp(gateway.proxy("/mcp"));
+            again.initialize("2025-06-18");
+            again.call("one", "{}");
+            String movedAddress = "127.0.0.1:" + moved.port();
+            assertThat(healthLines(admin)).as("the service at its new address").isNotEmpty()
+                    .allMatch(l -> l.contains("target=\"" + movedAddress + "\",upstream=\"rest\""));
+            JsonNode rest = service(admin.get("/dashboard/overview").json(), "rest");
+            assertThat(rest.path("address").asText()).isEqualTo(movedAddress);
+            assertThat(rest.path("state").asText()).isEqualTo("healthy");
+        }
+    }
+
+    private static String withHealthMetrics(String config) {
+        return config.replace("services:", "plugins:\n  - name: prometheus\n    config: {upstream_health_metrics: true}\n"
+                + "services:");
+    }
+
+    private static java.util.List<String> healthLines(AdminHttp admin) {
+        return admin.get("/metrics").body().lines().filter(l -> l.startsWith("kong_upstream_target_health{")).toList();
+    }
+
     /** Sends a tool call and closes the connection before any answer, as a client with a short timeout does. */
     private static void callAndHangUp(URI mcp, String session) {
         RawHttp.postAndHangUp(mcp, session, CALL, 200);
