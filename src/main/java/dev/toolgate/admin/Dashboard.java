@@ -21,7 +21,8 @@ import java.util.Map;
  * The live traffic page on the admin listener: {@code /dashboard} (the page: static files from the
  * jar, no build step, nothing from the network), {@code /dashboard/events} (server-sent events: each
  * MCP message as it finishes, read from the {@link LiveFeed} every 250 ms, up to 800 a second; past that
- * the page is told how many it skipped) and
+ * the page is told how many it skipped; each with its place in the feed as its {@code id}, from which a
+ * reconnecting page resumes) and
  * {@code /dashboard/overview} (per-tool statistics, sessions, streams, upstream health, the served
  * routes and tools with their ACLs). Payloads appear only for routes that log them ({@code log_payloads}).
  */
@@ -84,7 +85,7 @@ final class Dashboard {
         response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache")
                 .putHeader("x-accel-buffering", "no");
         response.write("retry: 1000\n\n");
-        long[] cursor = {Math.max(0, feed.position() - BACKLOG)};
+        long[] cursor = {start(feed, request.getHeader("last-event-id"))};
         long[] quiet = {0};
         long[] fullTicks = {0};
         long timer = vertx.setPeriodic(TICK_MS, id -> {
@@ -111,7 +112,8 @@ final class Dashboard {
                 if (out.length() >= MAX_CHARS_PER_TICK) {
                     break;
                 }
-                out.append("data: ").append(Json.text(LiveJson.event(e))).append("\n\n");
+                // the id is the message's place in the feed: a reconnecting page resumes after it (Last-Event-ID)
+                out.append("id: ").append(position).append("\ndata: ").append(Json.text(LiveJson.event(e))).append("\n\n");
                 position++;
             }
             cursor[0] = position;
@@ -125,6 +127,26 @@ final class Dashboard {
         });
         response.closeHandler(v -> vertx.cancelTimer(timer));
         response.exceptionHandler(t -> vertx.cancelTimer(timer));
+    }
+
+    /**
+     * Where a page's stream starts: right after the last message it has (its EventSource sends that message's
+     * id again when it reconnects; what fell out of the ring meanwhile is counted as missed), else the recent
+     * backlog. An id the feed has not reached (a restarted gateway) counts as none.
+     */
+    private static long start(LiveFeed feed, String lastEventId) {
+        long position = feed.position();
+        if (lastEventId != null) {
+            try {
+                long last = Long.parseLong(lastEventId.trim());
+                if (last >= 0 && last < position) {
+                    return last + 1;
+                }
+            } catch (NumberFormatException e) {
+                // not one of ours: start as a new page does
+            }
+        }
+        return Math.max(0, position - BACKLOG);
     }
 
     private ObjectNode overview() {

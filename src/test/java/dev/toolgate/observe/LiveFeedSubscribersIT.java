@@ -116,4 +116,27 @@ class LiveFeedSubscribersIT {
         assertThat(dev.toolgate.testing.LiveFeed.event(gateway, e -> e.path("id").asText().equals("7")))
                 .as("the next subscriber is served").isNotNull();
     }
+
+    @Test
+    void aPageThatReconnectsGetsOnlyTheMessagesItHasNotShown() {
+        McpHttp pt = new McpHttp(gateway.proxy("/pt"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(pt.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").status()).isEqualTo(200);
+        }
+        List<String> shown = dev.toolgate.testing.LiveFeed.lines(gateway, "/dashboard/events", java.util.Map.of(),
+                java.time.Duration.ofMillis(2_500));
+        assertThat(shown).as("the page's first connection").anyMatch(l -> l.startsWith("data: {"));
+        String lastId = shown.stream().filter(l -> l.startsWith("id: ")).reduce((a, b) -> b).orElse("id: 0").substring(4);
+
+        // the page is away while two more messages pass; its browser reconnects with the last id it had
+        for (int id = 41; id <= 42; id++) {
+            assertThat(pt.post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}").status()).isEqualTo(200);
+        }
+        List<String> resumed = dev.toolgate.testing.LiveFeed.lines(gateway, "/dashboard/events",
+                java.util.Map.of("Last-Event-ID", lastId), java.time.Duration.ofMillis(2_500));
+
+        assertThat(resumed.stream().filter(l -> l.startsWith("data: {")).map(l -> l.replaceAll(".*\"id\":\"(\\d+)\".*", "$1")))
+                .as("%s", resumed).containsExactly("41", "42");
+        assertThat(resumed).noneMatch(l -> l.startsWith("event: missed"));
+    }
 }

@@ -18,6 +18,38 @@ public final class LiveFeed {
     private LiveFeed() {
     }
 
+    /**
+     * The lines the feed at {@code pathAndQuery} (under the admin listener) sends within {@code wait}, with these
+     * request headers.
+     */
+    public static java.util.List<String> lines(TestGateway gateway, String pathAndQuery, java.util.Map<String, String> headers,
+                                               java.time.Duration wait) {
+        HttpClient client = HttpClient.newHttpClient();
+        java.util.List<String> read = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(gateway.admin(pathAndQuery));
+            headers.forEach(request::header);
+            Thread reader = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    client.send(request.build(), HttpResponse.BodyHandlers.ofLines()).body().forEach(read::add);
+                } catch (Exception e) {
+                    // the client was shut down: reading ends
+                }
+            });
+            Thread.sleep(wait.toMillis());
+            client.shutdownNow();
+            reader.join(2_000);
+            synchronized (read) {
+                return java.util.List.copyOf(read);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } finally {
+            client.shutdownNow();
+        }
+    }
+
     /** The first message event (the recent backlog included) that {@code wanted} accepts, within 5 s. */
     public static JsonNode event(TestGateway gateway, Predicate<JsonNode> wanted) {
         HttpClient client = HttpClient.newHttpClient();
