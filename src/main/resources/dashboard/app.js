@@ -58,18 +58,40 @@
       + (skipped ? `, ${skipped} skipped at high rates)` : ')');
   };
 
+  // the gateway filters before its per-tick cap (a quiet route still arrives while another is busy);
+  // the page filters what it kept too, and reconnects with the filters when they change
+  const seen = new Set();
+  let source = null;
   const connect = () => {
-    const source = new EventSource('/dashboard/events');
+    if (source) source.close();
+    const f = filters();
+    const query = new URLSearchParams();
+    if (f.route) query.set('route', f.route);
+    if (f.consumer) query.set('consumer', f.consumer);
+    if (f.tool) query.set('tool', f.tool);
+    if (f.errors) query.set('errors', 'true');
+    const q = query.toString();
+    source = new EventSource('/dashboard/events' + (q ? '?' + q : ''));
     source.onopen = () => { $('connection').textContent = 'live'; $('connection').className = 'up'; };
     source.onerror = () => { $('connection').textContent = 'reconnecting…'; $('connection').className = 'down'; };
     source.addEventListener('missed', (event) => { skipped += Number(event.data); if (!paused) render(); });
     source.onmessage = (event) => {
+      // a new connection starts with recent messages this page may already have
+      if (event.lastEventId && seen.has(event.lastEventId)) return;
       const m = JSON.parse(event.data);
+      m.seq = event.lastEventId;
+      seen.add(m.seq);
       received++;
       messages.push(m);
-      if (messages.length > MAX_ROWS) messages.splice(0, messages.length - MAX_ROWS);
+      if (messages.length > MAX_ROWS) messages.splice(0, messages.length - MAX_ROWS).forEach((old) => seen.delete(old.seq));
       if (!paused) render();
     };
+  };
+  let reconnecting = null;
+  const refilter = () => {
+    render();
+    clearTimeout(reconnecting);
+    reconnecting = setTimeout(connect, 300);
   };
 
   const fill = (table, rows) => table.querySelector('tbody').replaceChildren(...rows);
@@ -121,7 +143,7 @@
   };
 
   ['filter-route', 'filter-consumer', 'filter-tool', 'filter-errors'].forEach((id) =>
-    $(id).addEventListener('input', render));
+    $(id).addEventListener('input', refilter));
   $('pause').addEventListener('click', () => {
     paused = !paused;
     $('pause').textContent = paused ? 'Resume' : 'Pause';

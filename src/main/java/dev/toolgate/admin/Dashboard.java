@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -86,6 +87,7 @@ final class Dashboard {
                 .putHeader("x-accel-buffering", "no");
         response.write("retry: 1000\n\n");
         long[] cursor = {start(feed, request.getHeader("last-event-id"))};
+        LiveFilter filter = LiveFilter.of(request.params());
         long[] quiet = {0};
         long[] fullTicks = {0};
         long timer = vertx.setPeriodic(TICK_MS, id -> {
@@ -99,22 +101,35 @@ final class Dashboard {
                 return;
             }
             fullTicks[0] = 0;
-            long from = Math.max(cursor[0], feed.position() - MAX_PER_TICK);
-            LiveFeed.Page page = feed.since(from, MAX_PER_TICK);
+            // unfiltered, only the newest are read; filtered, everything kept is, so the cap applies to matches
+            long from = filter.none() ? Math.max(cursor[0], feed.position() - MAX_PER_TICK) : cursor[0];
+            LiveFeed.Page page = feed.since(from, filter.none() ? MAX_PER_TICK : LiveFeed.CAPACITY);
             long missed = from - cursor[0] + page.missed();
-            // the page's messages run up to page.next(); those past this tick's budget are read next tick
-            long position = page.next() - page.events().size();
+            long first = page.next() - page.events().size();
+            List<McpEvent> events = page.events();
+            int skip = 0;
+            if (!filter.none()) {
+                int matching = (int) events.stream().filter(filter::matches).count();
+                skip = Math.max(0, matching - MAX_PER_TICK);
+                missed += skip;
+            }
+            long position = page.next();
             StringBuilder out = new StringBuilder();
             if (missed > 0) {
                 out.append("event: missed\ndata: ").append(missed).append("\n\n");
             }
-            for (McpEvent e : page.events()) {
+            for (int i = 0; i < events.size(); i++) {
+                McpEvent e = events.get(i);
+                if (!filter.matches(e) || skip > 0 && skip-- > 0) {
+                    continue;
+                }
                 if (out.length() >= MAX_CHARS_PER_TICK) {
+                    // past this tick's budget: read from here next tick
+                    position = first + i;
                     break;
                 }
                 // the id is the message's place in the feed: a reconnecting page resumes after it (Last-Event-ID)
-                out.append("id: ").append(position).append("\ndata: ").append(Json.text(LiveJson.event(e))).append("\n\n");
-                position++;
+                out.append("id: ").append(first + i).append("\ndata: ").append(Json.text(LiveJson.event(e))).append("\n\n");
             }
             cursor[0] = position;
             if (out.isEmpty() && ++quiet[0] % 60 == 0) {

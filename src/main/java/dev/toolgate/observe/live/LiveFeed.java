@@ -24,7 +24,7 @@ public final class LiveFeed implements TrafficSink {
      * about 4,000 messages and promoted many (young pauses of 4-6 ms instead of 2, and an old
      * generation growing by half a megabyte a second towards a full collection).
      */
-    static final int CAPACITY = 512;
+    public static final int CAPACITY = 512;
 
     /** Messages read from a position, and where the next read starts. */
     public record Page(List<McpEvent> events, long next, long missed) {
