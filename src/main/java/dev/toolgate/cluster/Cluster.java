@@ -23,9 +23,6 @@ import java.util.random.RandomGenerator;
  */
 public final class Cluster implements AutoCloseable {
 
-    private record CounterKey(RedisSettings redis, long syncRate) {
-    }
-
     private final InstantSource clock;
     private final RandomGenerator random;
     private final SessionIds ids;
@@ -34,7 +31,7 @@ public final class Cluster implements AutoCloseable {
     private final InMemorySessionStore memory;
     private final SessionLimits limits;
     private final SessionBus bus = new SessionBus();
-    private final Map<CounterKey, RedisCounters> shared = new ConcurrentHashMap<>();
+    private final Map<RedisSettings, RedisCounters> shared = new ConcurrentHashMap<>();
     private final Map<RedisSettings, Revocations> revocations = new ConcurrentHashMap<>();
     private final Revocations localRevocations;
     /** The Redis servers named by the snapshot being built, and by the one serving. */
@@ -77,10 +74,9 @@ public final class Cluster implements AutoCloseable {
     }
 
     /** Kong's {@code redis} policy: counters in that Redis. */
-    public Counters redis(RedisSettings redis, long syncRateSeconds) {
+    public Counters redis(RedisSettings redis) {
         named(redis);
-        return shared.computeIfAbsent(new CounterKey(redis, Math.max(0, syncRateSeconds)),
-                k -> new RedisCounters(links.of(k.redis()), clock, k.syncRate()));
+        return shared.computeIfAbsent(redis, k -> new RedisCounters(links.of(k), clock));
     }
 
     /**
@@ -136,7 +132,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     private void closeUnused() {
-        shared.keySet().removeIf(key -> !serving.contains(key.redis()));
+        shared.keySet().removeIf(key -> !serving.contains(key));
         revocations.keySet().removeIf(redis -> !serving.contains(redis));
         links.closeAllBut(serving).forEach(bus::leave);
     }

@@ -6,14 +6,12 @@ import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.RemoteAsyncBucketBuilder;
-import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -23,9 +21,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * updated by compare-and-swap. Each event loop counts through its own Redis connection with its own
  * bucket handles ({@link RedisLink#lane()}), so counting never leaves the request's thread (the bound
  * on handles held, {@link BucketCounters#MAX_KEYS}, is per loop); concurrent requests of one key on a
- * loop are batched into one update. With a {@code sync_rate} of N seconds,
- * counts are kept here and written to Redis at least every N seconds (Bucket4j's delaying
- * optimization), as Kong's {@code sync_rate} does.
+ * loop are batched into one update. Kong's {@code sync_rate} is not followed: every count goes to
+ * Redis. Bucket4j's delaying optimization, which would keep counts here between writes, gives each
+ * handle its own copy of the bucket, and one instance admitted 33 calls of a limit of 4.
  */
 public final class RedisCounters implements Counters {
 
@@ -33,14 +31,11 @@ public final class RedisCounters implements Counters {
 
     private final RedisLink link;
     private final InstantSource clock;
-    private final long syncRateSeconds;
     private final AtomicReferenceArray<Lane> lanes;
 
-    /** @param syncRateSeconds above 0: write counts to Redis at least this often; otherwise on every request */
-    public RedisCounters(RedisLink link, InstantSource clock, long syncRateSeconds) {
+    public RedisCounters(RedisLink link, InstantSource clock) {
         this.link = link;
         this.clock = clock;
-        this.syncRateSeconds = syncRateSeconds;
         this.lanes = new AtomicReferenceArray<>(link.laneCount());
     }
 
@@ -89,11 +84,7 @@ public final class RedisCounters implements Counters {
         @Override
         protected AsyncBucketProxy open(String key, BucketPlan.Bucket plan) {
             BucketConfiguration config = plan.config();
-            RemoteAsyncBucketBuilder<byte[]> builder = buckets.builder();
-            builder = syncRateSeconds > 0
-                    ? builder.withOptimization(Optimizations.delaying(new DelayParameters(
-                            config.getBandwidths()[0].getCapacity(), Duration.ofSeconds(syncRateSeconds))))
-                    : builder.withOptimization(Optimizations.batching());
+            RemoteAsyncBucketBuilder<byte[]> builder = buckets.builder().withOptimization(Optimizations.batching());
             return builder.build((PREFIX + key).getBytes(StandardCharsets.UTF_8),
                     () -> CompletableFuture.completedFuture(config));
         }

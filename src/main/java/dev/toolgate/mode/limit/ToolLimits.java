@@ -57,7 +57,7 @@ public final class ToolLimits implements MessagePolicy {
 
     private static Limited limited(Scoped scoped, Cluster cluster) {
         var settings = scoped.limit().settings();
-        Counters counters = "redis".equals(settings.policy()) ? cluster.redis(settings.redis(), -1) : cluster.local();
+        Counters counters = "redis".equals(settings.policy()) ? cluster.redis(settings.redis()) : cluster.local();
         return new Limited(scoped.limit(), counters, scoped.scope());
     }
 

@@ -32,8 +32,8 @@ import java.util.List;
  * @param hideClientHeaders  do not send the {@code RateLimit-*} and {@code X-RateLimit-*} headers; default false
  * @param errorCode          the status of a refusal; default 429
  * @param errorMessage       the message of a refusal; default "API rate limit exceeded"
- * @param syncRate           for {@code redis}: -1 (default) counts in Redis on every request; N &gt; 0 counts here
- *                           and writes to Redis at least every N seconds (faster, less exact across instances)
+ * @param syncRate           Kong's interval for writing local counts to Redis; accepted (-1 to 86400), but
+ *                           Toolgate counts in Redis on every request whatever it says, so limits stay exact
  */
 public record RateLimitingConfig(@JsonIgnore Windows windows, String limitBy, String headerName, String path, String policy,
                                  RedisSettings redis, boolean faultTolerant, boolean hideClientHeaders, int errorCode,

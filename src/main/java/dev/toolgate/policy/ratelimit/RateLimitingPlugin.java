@@ -29,7 +29,7 @@ public final class RateLimitingPlugin implements PolicyPlugin {
             return null;
         }
         Counters counters = "redis".equals(config.policy())
-                ? provisioning.cluster().redis(config.redis(), config.syncRate())
+                ? provisioning.cluster().redis(config.redis())
                 : provisioning.cluster().local();
         String scope = (plugin.routeId() == null ? "" : plugin.routeId()) + ":"
                 + (plugin.serviceId() == null ? "" : plugin.serviceId());

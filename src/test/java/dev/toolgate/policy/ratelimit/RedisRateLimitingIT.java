@@ -87,6 +87,18 @@ class RedisRateLimitingIT {
     }
 
     @Test
+    void withASyncRateOneInstanceStillAdmitsNoMoreThanTheLimit() {
+        first = TestGateway.start(config(", sync_rate: 60"), clock);
+
+        int admitted = 0;
+        for (int i = 0; i < 40; i++) {
+            admitted += call(first) == 200 ? 1 : 0;
+        }
+
+        assertThat(admitted).as("calls admitted of 40 with minute: 4").isEqualTo(4);
+    }
+
+    @Test
     void aLongHeaderValueCountedByLimitByHeaderIsNotKeptAsLongAsItIs() {
         first = TestGateway.start(RateLimitingIT.config(upstream.url(), "{minute: 4, limit_by: header, header_name: x-team, "
                 + "policy: redis, redis: " + redis.block() + "}"), clock);
