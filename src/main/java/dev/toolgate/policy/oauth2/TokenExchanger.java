@@ -58,12 +58,13 @@ final class TokenExchanger {
     }
 
     /**
-     * The error codes (RFC 6749 §5.2, RFC 8693 §2.2.2) by which the authorization server turns down this
-     * client's token or what is asked for it: 403. Any other answer (an outage, {@code invalid_client},
+     * The error codes (RFC 6749 §5.2, RFC 8693 §2.2.2, and {@code access_denied} as Keycloak answers a subject
+     * it may not exchange) by which the authorization server, answering 4xx, turns down this client's token
+     * or what is asked for it: 403. Any other answer (an outage, a body without a code, {@code invalid_client},
      * {@code server_error}) says the exchange could not be done at all: 503, warned of at most once a minute.
      */
     private static final java.util.Set<String> REFUSING_THE_TOKEN = java.util.Set.of("invalid_grant",
-            "invalid_request", "invalid_scope", "invalid_target");
+            "invalid_request", "invalid_scope", "invalid_target", "access_denied", "invalid_token");
 
     private final ExchangeConfig config;
     private final int timeout;
@@ -123,7 +124,9 @@ final class TokenExchanger {
         }
         if (!answer.indicatesSuccess()) {
             String code = answer.toErrorResponse().getErrorObject().getCode();
-            if (response.getStatusCode() != 400 || !REFUSING_THE_TOKEN.contains(code)) {
+            int status = response.getStatusCode();
+            if (status < 400 || status >= 500 || status == 408 || status == 429 || code == null
+                    || !REFUSING_THE_TOKEN.contains(code)) {
                 // Nimbus reads any status but 200 as an error answer, a balancer's empty 503 included
                 return new Outcome.Unreachable("token exchange at " + endpoint + " answered "
                         + response.getStatusCode() + (code == null ? "" : " " + code)

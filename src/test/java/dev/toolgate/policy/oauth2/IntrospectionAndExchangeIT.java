@@ -39,12 +39,19 @@ class IntrospectionAndExchangeIT {
     static RestUpstream weather;
     static RestUpstream mcp;
     static TestGateway gateway;
+    /** A token endpoint answering what the test sets: status, content type, body. */
+    static RestUpstream tokens;
+    static final java.util.concurrent.atomic.AtomicReference<String[]> TOKEN_ANSWER = new java.util.concurrent.atomic.AtomicReference<>();
 
     @BeforeAll
     static void start() {
         as = AuthorizationServer.start();
         weather = OAuthSetup.weatherApi();
         mcp = OAuthSetup.mcpServer();
+        tokens = new RestUpstream().onBody("POST /token", (r, body) -> {
+            String[] answer = TOKEN_ANSWER.get();
+            r.response().setStatusCode(Integer.parseInt(answer[0])).putHeader("content-type", answer[1]).end(answer[2]);
+        });
         gateway = OAuthSetup.start("""
                 services:
                   - name: weather-api
@@ -86,12 +93,53 @@ class IntrospectionAndExchangeIT {
                                 client_secret: toolgate-secret
                                 request:
                                   audience: [upstream-api]
-                """, OAuthSetup.values(as, weather, mcp));
+                      - name: stub-exchange
+                        paths: [/stub-exchange]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: ${proxy}/stub-exchange
+                              authorization_servers: [${issuer}]
+                              passthrough_credentials: true
+                              token_exchange:
+                                enabled: true
+                                token_endpoint: ${tokens}/token
+                                client_id: toolgate
+                                client_secret: toolgate-secret
+                """, withTokens(OAuthSetup.values(as, weather, mcp)));
+    }
+
+    private static Map<String, String> withTokens(Map<String, String> values) {
+        Map<String, String> all = new java.util.HashMap<>(values);
+        all.put("tokens", tokens.url());
+        return all;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        OAuthSetup.close(gateway, weather, mcp, as);
+        OAuthSetup.close(gateway, weather, mcp, tokens, as);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "400 | text/html | <html>blocked by the firewall</html> | 503",
+            "400 | application/json | {} | 503",
+            "401 | application/json | {\"error\":\"invalid_client\"} | 503",
+            "429 | application/json | {\"error\":\"invalid_request\"} | 503",
+            "403 | application/json | {\"error\":\"access_denied\"} | 403",
+            "400 | application/json | {\"error\":\"invalid_grant\"} | 403"})
+    void aTokenEndpointsRefusalIs403AndAnythingElseIsAnOutage(int status, String type, String body, int expected) {
+        TOKEN_ANSWER.set(new String[] {String.valueOf(status), type, body});
+        String endpoint = gateway.proxy("/stub-exchange").toString();
+
+        McpHttp.Response answer = initialize(endpoint, as.token(as.issuer(), endpoint, "mcp:tools"));
+
+        assertThat(answer.status()).as("%s", answer).isEqualTo(expected);
+        if (expected == 503) {
+            assertThat(answer.header("retry-after")).isEqualTo("5");
+        }
     }
 
     @Test
