@@ -1,5 +1,6 @@
 package dev.toolgate.policy.acl;
 
+import dev.toolgate.http.HeaderText;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.pipeline.Decision;
@@ -41,7 +42,7 @@ final class Acl implements CallerPolicy {
             // Kong names the groups by where they came from: a token's (authenticated groups) or the consumer's
             boolean asserted = groups == caller.authenticatedGroups();
             exchange.upstreamHeaders().set(asserted ? "X-Authenticated-Groups" : "X-Consumer-Groups",
-                    String.join(", ", groups));
+                    HeaderText.of(String.join(", ", groups)));
         }
         return Decision.PROCEED;
     }

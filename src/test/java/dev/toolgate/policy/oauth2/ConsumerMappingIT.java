@@ -102,6 +102,29 @@ class ConsumerMappingIT {
     }
 
     @Test
+    void aTokenGroupOutsideAsciiReachesTheUpstreamAsUtf8AndALineBreakInItIsDropped() {
+        String endpoint = gateway.proxy("/grouped").toString();
+        String token = ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(), endpoint,
+                c -> c.claim("groups", java.util.List.of("partners", "équipe 张\r\nX-Injected: 1"))));
+        McpHttp client = new McpHttp(URI.create(endpoint));
+        Map<String, String> headers = new HashMap<>(BadTokensIT.headers(Map.of("authorization", "Bearer " + token)));
+        McpHttp.Response initialized = client.send("POST", BadTokensIT.INITIALIZE, headers);
+        assertThat(initialized.status()).as("%s", initialized).isEqualTo(200);
+        headers.put("mcp-session-id", initialized.header("mcp-session-id"));
+        headers.put("mcp-protocol-version", "2025-06-18");
+
+        McpHttp.Response called = client.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                + "{\"name\":\"current_weather\",\"arguments\":{}}}", headers);
+
+        assertThat(called.json().at("/result/isError").asBoolean()).as("%s", called).isFalse();
+        RestUpstream.Received received = weather.received().getLast();
+        // the receiving server reads each byte of a header as one character
+        assertThat(new String(received.header("x-authenticated-groups").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("partners, équipe 张X-Injected: 1");
+        assertThat(received.header("x-injected")).isNull();
+    }
+
+    @Test
     void theAclPluginAdmitsByTheTokensGroupsAndTheUpstreamGetsThemAsAuthenticatedGroups() {
         String endpoint = gateway.proxy("/grouped").toString();
         String partner = ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(), endpoint,
