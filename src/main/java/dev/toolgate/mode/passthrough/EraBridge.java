@@ -36,7 +36,9 @@ import java.util.function.Predicate;
  * ({@link BridgeState}); the client's retry hands the answers to the server and reads the rest of the
  * call's stream, resumed after the last event read (legacy streams resume with GET and
  * {@code Last-Event-ID}), so whichever instance the retry reaches continues the call. Closing the
- * client's stream cancels the upstream call ({@code notifications/cancelled}).
+ * client's stream cancels the upstream call ({@code notifications/cancelled}), whenever it closes before the
+ * answer: also while the server is still computing a JSON answer, whose request is then reset. A call the
+ * service's {@code read_timeout} ends is cancelled at the server likewise.
  *
  * @see <a href="https://modelcontextprotocol.io/specification/2026-07-28/basic/patterns/mrtr">Multi round-trip requests</a>
  */
@@ -61,9 +63,9 @@ final class EraBridge {
         this.results = new ModernResults(settings.ttlMs(), settings.cacheScope());
     }
 
-    /** One bridged request and what it needs along the way. */
+    /** One bridged request and what it needs along the way; {@code gone} completes when its client goes away. */
     private record Call(Exchange exchange, ModernRequest modern, UpstreamLink link, ClientAnswer answer, String holder,
-                        String key, Predicate<String> shows) {
+                        String key, Predicate<String> shows, Future<Void> gone) {
         JsonRpcMessage.Request request() {
             return modern.request();
         }
@@ -88,7 +90,7 @@ final class EraBridge {
                 + Json.text(LegacySessions.forwarded(modern.meta())) + "\n"
                 + (modern.meta().clientInfo() == null ? "" : modern.meta().clientInfo().path("name").asText()));
         ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);
-        Call call = new Call(exchange, modern, link, answer, holder, key, shows);
+        Call call = new Call(exchange, modern, link, answer, holder, key, shows, gone(exchange.request().response()));
         Future<Void> done = switch (modern.request().method()) {
             case "server/discover" -> sessions.of(holder, key, link, modern.meta())
                     .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(),
@@ -98,8 +100,44 @@ final class EraBridge {
                     modern.request().id(), modern.request().method()));
             default -> resumes(modern.request()) ? resume(call) : forward(call, true);
         };
-        return done.recover(failure -> call.answer().fail(failure instanceof GatewayException refused ? refused.error()
+        return done.recover(failure -> failure instanceof CallCancelled ? call.answer().abandon()
+                : call.answer().fail(failure instanceof GatewayException refused ? refused.error()
                 : upstreamError(link, failure)));
+    }
+
+    /**
+     * Completes when the client closes its response before it ended (2026-07-28: the request's cancellation). Heard
+     * from the start, not once the server's stream begins: a server computing a JSON answer sends nothing before it.
+     */
+    private static Future<Void> gone(HttpServerResponse response) {
+        Promise<Void> gone = Promise.promise();
+        // over h2c this runs when any stream closes, an answered one too
+        response.closeHandler(v -> {
+            if (!response.ended()) {
+                gone.tryComplete();
+            }
+        });
+        if (response.closed() && !response.ended()) {
+            gone.tryComplete();
+        }
+        return gone.future();
+    }
+
+    /**
+     * The call, told to the server as cancelled ({@code notifications/cancelled}) when it ends because its client
+     * went away or the service's read_timeout passed: a requester that gives up on a request SHOULD say so, and a
+     * legacy server goes on computing an answer nobody reads until it is told.
+     */
+    private static <T> Future<T> cancelling(Call call, LegacySessions.Opened session, JsonNode upstreamId,
+                                            Future<T> running) {
+        return running.onFailure(failure -> {
+            if (failure instanceof CallCancelled || failure instanceof UpstreamException e
+                    && e.kind() == UpstreamException.Kind.TIMEOUT) {
+                var cancelled = JsonRpc.notification("notifications/cancelled",
+                        Json.object().set("requestId", upstreamId));
+                call.link().tell(cancelled, session.id(), session.version());
+            }
+        });
     }
 
     /**
@@ -112,17 +150,21 @@ final class EraBridge {
 
     private Future<Void> forward(Call call, boolean retryOn404) {
         return sessions.of(call.holder(), call.key(), call.link(), call.modern().meta()).compose(session -> {
+            if (call.gone().isComplete()) {
+                return Future.failedFuture(new CallCancelled()); // nothing asked of the server yet: nothing to cancel
+            }
             JsonNode upstreamId = Json.MAPPER.getNodeFactory().textNode(prefix + ids.incrementAndGet());
             ObjectNode message = JsonRpc.notification(call.request().method(),
                     call.request().params() instanceof ObjectNode p ? ModernMeta.withoutProtocolFields(p) : null);
             message.set("id", upstreamId);
-            return call.link().post(message, session.id(), session.version()).compose(answer -> {
+            return cancelling(call, session, upstreamId,
+                    call.link().post(message, session.id(), session.version(), call.gone())).compose(answer -> {
                 if (answer.status() == 404 && session.id() != null && retryOn404) {
                     UpstreamLink.discard(answer);
                     sessions.forget(call.key(), session);
                     return forward(call, false);
                 }
-                return pump(call, session, upstreamId, answer);
+                return cancelling(call, session, upstreamId, pump(call, session, upstreamId, answer));
             });
         });
     }
@@ -160,8 +202,10 @@ final class EraBridge {
                 handed = handed.compose(v -> call.link().tell(reply, state.session(), state.version()).mapEmpty());
             }
             LegacySessions.Opened session = new LegacySessions.Opened(state.session(), state.version(), null);
+            JsonNode upstreamId = parse(state.call());
             return handed.compose(v -> call.link().resume(state.session(), state.version(), state.lastEventId()))
-                    .compose(answer -> answer.status() / 100 == 2 ? pump(call, session, parse(state.call()), answer)
+                    .compose(answer -> answer.status() / 100 == 2
+                            ? cancelling(call, session, upstreamId, pump(call, session, upstreamId, answer))
                             : Future.failedFuture(new GatewayException(new GatewayError.InvalidRequestState(
                             call.request().id(), "names a call the server no longer has (HTTP "
                             + UpstreamLink.discard(answer) + ")"))));
@@ -181,16 +225,10 @@ final class EraBridge {
         UpstreamLink.Stream stream = answer.stream();
         Promise<Void> done = Promise.promise();
         boolean[] answered = {false};
-        HttpServerResponse response = call.exchange().request().response();
-        response.closeHandler(v -> {
-            // over h2c this runs when any stream closes, an answered one too (done follows the answer's write)
-            if (!done.future().isComplete() && !response.ended()) {
-                // 2026-07-28: closing the response cancels the request; a legacy server is told so
-                var cancelled = JsonRpc.notification("notifications/cancelled",
-                        Json.object().set("requestId", upstreamId));
-                call.link().tell(cancelled, session.id(), session.version());
+        // 2026-07-28: closing the response cancels the request (the server is told so, by cancelling())
+        call.gone().onComplete(v -> {
+            if (done.tryFail(new CallCancelled())) {
                 stream.close();
-                done.tryComplete();
             }
         });
         stream.read(event -> {

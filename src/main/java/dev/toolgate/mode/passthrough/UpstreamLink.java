@@ -7,8 +7,8 @@ import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.ProtocolVersion;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
-import java.nio.charset.StandardCharsets;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -162,10 +162,24 @@ final class UpstreamLink {
     }
 
     /**
+     * POSTs a request its client may give up on: when {@code abandoned} completes (or fails) before the answer is
+     * read, the upstream request is reset at once and the answer fails with {@link CallCancelled}. A server still
+     * computing a JSON answer would otherwise keep the request, and a pooled connection, until read_timeout.
+     */
+    Future<Answer> post(JsonNode message, String sessionId, String version, Future<?> abandoned) {
+        return post(message, sessionId, version, java.util.Map.of(), abandoned);
+    }
+
+    /**
      * POSTs one message with {@code extra} headers; a modern one gets its {@code Mcp-Method} and
      * {@code Mcp-Name} headers from the body.
      */
     Future<Answer> post(JsonNode message, String sessionId, String version, java.util.Map<String, String> extra) {
+        return post(message, sessionId, version, extra, null);
+    }
+
+    private Future<Answer> post(JsonNode message, String sessionId, String version, java.util.Map<String, String> extra,
+                                Future<?> abandoned) {
         MultiMap headers = headers(sessionId, version);
         String method = message.path("method").asText(null);
         if (ProtocolVersion.isModern(version) && method != null) {
@@ -179,7 +193,7 @@ final class UpstreamLink {
         extra.forEach(headers::set);
         headers.set("content-type", MediaTypes.JSON);
         headers.set("accept", "application/json, text/event-stream");
-        return send(HttpMethod.POST, headers, Buffer.buffer(Json.bytes(message)));
+        return send(HttpMethod.POST, headers, Buffer.buffer(Json.bytes(message)), abandoned);
     }
 
     /**
@@ -204,12 +218,12 @@ final class UpstreamLink {
         MultiMap headers = headers(sessionId, version);
         headers.set("accept", MediaTypes.EVENT_STREAM);
         headers.set("last-event-id", lastEventId);
-        return send(HttpMethod.GET, headers, null);
+        return send(HttpMethod.GET, headers, null, null);
     }
 
     /** Ends a session (best effort: the answer does not matter). */
     Future<Void> delete(String sessionId, String version) {
-        return send(HttpMethod.DELETE, headers(sessionId, version), null).map(UpstreamLink::discard).mapEmpty();
+        return send(HttpMethod.DELETE, headers(sessionId, version), null, null).map(UpstreamLink::discard).mapEmpty();
     }
 
     private MultiMap headers(String sessionId, String version) {
@@ -223,22 +237,39 @@ final class UpstreamLink {
         return headers;
     }
 
-    private Future<Answer> send(HttpMethod method, MultiMap headers, Buffer body) {
+    private Future<Answer> send(HttpMethod method, MultiMap headers, Buffer body, Future<?> abandoned) {
         Promise<Answer> answer = Promise.promise();
-        Promise<Void> timedOut = Promise.promise();
+        Promise<Void> givenUp = Promise.promise();
         int timeoutMs = target.readTimeoutMs();
         // counted from when the request has its connection, as the connect timeout covers the time before
         long[] timer = {-1};
-        client.exchange(target, method, uri, headers, body, timedOut.future(),
-                () -> timer[0] = Vertx.currentContext().owner().setTimer(timeoutMs, id -> {
+        if (abandoned != null) {
+            // the client's side ends on its own event loop; the request and its timer are this one's
+            Context here = Vertx.currentContext();
+            abandoned.onComplete(gone -> here.runOnContext(now -> {
+                if (answer.tryFail(new CallCancelled())) {
+                    here.owner().cancelTimer(timer[0]);
+                    givenUp.tryComplete();
+                }
+            }));
+        }
+        client.exchange(target, method, uri, headers, body, givenUp.future(), () -> {
+            if (!answer.future().isComplete()) {
+                timer[0] = Vertx.currentContext().owner().setTimer(timeoutMs, id -> {
                     if (answer.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
                             "no answer within " + timeoutMs + " ms (service read_timeout)"))) {
-                        timedOut.tryComplete();
+                        givenUp.tryComplete();
                     }
-                })).onComplete(response -> {
+                });
+            }
+        }).onComplete(response -> {
             if (response.failed()) {
                 Vertx.currentContext().owner().cancelTimer(timer[0]);
-                answer.tryFail(UpstreamException.from(response.cause(), target));
+                if (!answer.future().isComplete()) { // else reset as given up on: nobody's failure, nothing to log
+                    answer.tryFail(UpstreamException.from(response.cause(), target));
+                }
+            } else if (answer.future().isComplete()) {
+                response.result().request().reset(); // given up on while its head was on the way
             } else {
                 read(response.result(), answer, timer[0]);
             }
@@ -264,7 +295,11 @@ final class UpstreamLink {
             }
             body.appendBuffer(chunk);
         });
-        response.exceptionHandler(t -> answer.tryFail(UpstreamException.from(t, target)));
+        response.exceptionHandler(t -> {
+            if (!answer.future().isComplete()) {
+                answer.tryFail(UpstreamException.from(t, target));
+            }
+        });
         response.endHandler(v -> {
             Vertx.currentContext().owner().cancelTimer(timer);
             JsonNode json = null;
