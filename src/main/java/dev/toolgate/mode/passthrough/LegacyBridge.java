@@ -40,8 +40,9 @@ import java.util.function.Predicate;
  * request (the session's client info and capabilities in its {@code _meta}, the request headers set);
  * an {@code input_required} answer becomes the server-to-client requests a legacy client expects, sent
  * on the request's event stream, and the call is retried with the client's answers and the server's
- * {@code requestState} until it completes. A client that closes its request closes the server's stream,
- * which a 2026-07-28 server reads as the call's cancellation. The client's answers must reach the instance that asked
+ * {@code requestState} until it completes. A client that closes its request, or cancels it, closes the
+ * server's stream (or its request, while it computes a JSON answer), which a 2026-07-28 server reads as the
+ * call's cancellation. The client's answers must reach the instance that asked
  * (they are awaited in this process); everything else any instance sharing the store serves.
  */
 final class LegacyBridge {
@@ -271,7 +272,7 @@ final class LegacyBridge {
         ObjectNode message = JsonRpc.notification(call.request().method(), params);
         JsonNode id = Json.MAPPER.getNodeFactory().textNode("tg-" + ids.incrementAndGet());
         message.set("id", id);
-        return unlessEnded(call, call.link().post(message, null, ProtocolVersion.FIRST_MODERN))
+        return unlessEnded(call, call.link().post(message, null, ProtocolVersion.FIRST_MODERN, abandoned(call)))
                 .compose(answer -> finalResponse(call, answer, id))
                 .compose(response -> {
                     JsonNode result = response.get("result");
@@ -288,20 +289,35 @@ final class LegacyBridge {
     }
 
     /**
-     * The server's answer to a round, unless the gateway ends the call first (its route removed): the client is
-     * told at once, and an answer that comes later is let go unread.
+     * Completes when the round's request is to be given up before its answer: the client cancelled the call, hung up,
+     * or the gateway ended the call. A server computing a JSON answer sends nothing before it, so no stream's close
+     * would tell it; the request is reset at once instead (2026-07-28's cancellation), not held until read_timeout.
+     */
+    private static Future<Void> abandoned(Call call) {
+        Promise<Void> abandoned = Promise.promise();
+        call.cancelled().onComplete(ended -> abandoned.tryComplete());
+        // replaced once the answer's stream is read (finalResponse): by then the request has its answer
+        call.exchange().request().response().closeHandler(v -> abandoned.tryComplete());
+        return abandoned.future();
+    }
+
+    /**
+     * The server's answer to a round, unless the call ends first (its client cancels it or goes away, or the
+     * gateway ends it: its route removed): the client is told at once (or nothing, when it cancelled), and an
+     * answer that comes later is let go unread.
      */
     private static Future<UpstreamLink.Answer> unlessEnded(Call call, Future<UpstreamLink.Answer> posted) {
         Context here = Vertx.currentContext();
         Promise<UpstreamLink.Answer> answer = Promise.promise();
         posted.onComplete(done -> {
             if (done.failed()) {
-                answer.tryFail(done.cause());
+                // a request reset for the call's end fails as cancelled: the end says why (a removed route, say)
+                answer.tryFail(call.cancelled().isComplete() ? ending(call.cancelled()) : done.cause());
             } else if (!answer.tryComplete(done.result())) {
                 UpstreamLink.discard(done.result());
             }
         });
-        call.cancelled().onFailure(ended -> here.runOnContext(now -> answer.tryFail(ended)));
+        call.cancelled().onComplete(ended -> here.runOnContext(now -> answer.tryFail(ending(call.cancelled()))));
         return answer.future();
     }
 

@@ -25,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A legacy client of a server that speaks only 2026-07-28 (the legacy bridge) stops a call whose stream the
  * server keeps open, by hanging up or with {@code notifications/cancelled} (as 2025 clients cancel): in
  * 2026-07-28 closing the stream is the cancellation, so the gateway closes the server's stream too, and
- * neither the server's call nor a pooled upstream connection outlives the client's wish. The server is
- * scripted: it answers {@code server/discover} and streams a progress notification every 100 ms for the
- * call, without end.
+ * neither the server's call nor a pooled upstream connection outlives the client's wish, also while the
+ * server is still computing a JSON answer, before anything of it arrives. The server is scripted: it answers
+ * {@code server/discover}, streams a progress notification every 100 ms for the call {@code slow}, without end,
+ * and answers {@code slow-json} in JSON after 5 s.
  */
 @Timeout(60)
 class LegacyBridgeDisconnectIT {
@@ -42,6 +43,8 @@ class LegacyBridgeDisconnectIT {
     static TestGateway gateway;
     /** When each call's stream closed at the server, in order. */
     static final BlockingQueue<Long> callsClosed = new LinkedBlockingQueue<>();
+    /** The {@code slow-json} calls the server received, in order. */
+    static final BlockingQueue<JsonNode> jsonCalls = new LinkedBlockingQueue<>();
 
     @BeforeAll
     static void start() {
@@ -75,6 +78,10 @@ class LegacyBridgeDisconnectIT {
             case "server/discover" -> request.response().putHeader("content-type", "application/json")
                     .end(DISCOVERED.formatted(message.get("id")));
             case "tools/call" -> {
+                if (message.at("/params/name").asText().equals("slow-json")) {
+                    answerLater(request, message);
+                    return;
+                }
                 var vertx = io.vertx.core.Vertx.currentContext().owner();
                 var response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
                 response.write(PROGRESS);
@@ -90,6 +97,21 @@ class LegacyBridgeDisconnectIT {
             }
             default -> request.response().setStatusCode(202).end();
         }
+    }
+
+    /** A JSON answer 5 s from now: a server answering in JSON sends nothing before it. */
+    private static void answerLater(HttpServerRequest request, JsonNode message) {
+        var vertx = io.vertx.core.Vertx.currentContext().owner();
+        long timer = vertx.setTimer(5_000, t -> request.response().putHeader("content-type", "application/json")
+                .end("{\"jsonrpc\":\"2.0\",\"id\":" + message.get("id") + ",\"result\":{\"resultType\":\"complete\","
+                        + "\"content\":[]}}"));
+        request.response().closeHandler(v -> {
+            if (!request.response().ended()) {
+                vertx.cancelTimer(timer);
+                callsClosed.add(System.nanoTime());
+            }
+        });
+        jsonCalls.add(message);
     }
 
     @Test
@@ -131,16 +153,57 @@ class LegacyBridgeDisconnectIT {
         }
     }
 
+    @Test
+    void aLegacyClientsCancellationClosesTheServersRequestWhileItComputesAJsonAnswerAndEndsItsRequestUnanswered()
+            throws Exception {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        assertThat(client.initialize("2025-11-25").status()).isEqualTo(200);
+
+        try (RawConnection http = call(client, "\"json-1\"", "slow-json")) {
+            assertThat(jsonCalls.poll(5, TimeUnit.SECONDS)).as("the server received the call").isNotNull();
+
+            long cancelled = System.nanoTime();
+            McpHttp.Response accepted = client.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                    + "\"params\":{\"requestId\":\"json-1\"}}");
+            assertThat(accepted.status()).isEqualTo(202);
+
+            assertThat((nextClose() - cancelled) / 1_000_000).as("ms until the server's request closed")
+                    .isLessThan(2_000);
+            RawConnection.Response rest = http.readAll();
+            assertThat(rest.status()).isEqualTo(200);
+            assertThat(rest.text()).as("the client's request, ended unanswered").doesNotContain("json-1", "\"error\"");
+        }
+    }
+
+    @Test
+    void aLegacyClientThatHangsUpWhileTheServerComputesAJsonAnswerClosesTheServersRequest() throws Exception {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        assertThat(client.initialize("2025-11-25").status()).isEqualTo(200);
+
+        try (RawConnection http = call(client, "2", "slow-json")) {
+            assertThat(jsonCalls.poll(5, TimeUnit.SECONDS)).as("the server received the call").isNotNull();
+        }
+        long disconnected = System.nanoTime();
+        assertThat((nextClose() - disconnected) / 1_000_000).as("ms until the server's request closed")
+                .isLessThan(2_000);
+    }
+
     /** The slow tool called in the client's session on a connection of its own, its answer's head read. */
     private static RawConnection slowCall(McpHttp client, String id) throws IOException {
-        byte[] call = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"slow\","
-                + "\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}").getBytes(StandardCharsets.UTF_8);
+        RawConnection http = call(client, id, "slow");
+        assertThat(http.head().status()).isEqualTo(200);
+        return http;
+    }
+
+    /** {@code tool} called in the client's session on a connection of its own, nothing of its answer read. */
+    private static RawConnection call(McpHttp client, String id, String tool) {
+        byte[] call = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+                + tool + "\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}").getBytes(StandardCharsets.UTF_8);
         int port = gateway.proxy("/").getPort();
         RawConnection http = RawConnection.connect(port, 0);
         http.send("POST", "/mcp", List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
                 "Accept: application/json, text/event-stream", "Mcp-Session-Id: " + client.sessionId(),
                 "MCP-Protocol-Version: 2025-11-25", "Content-Length: " + call.length), call);
-        assertThat(http.head().status()).isEqualTo(200);
         return http;
     }
 
