@@ -28,7 +28,7 @@ final class Revocations {
     /** Sessions one client address may end per hour on one instance (a day at most fills a quarter of the map). */
     static final int PER_CLIENT_PER_HOUR = 1_000;
     static final long WINDOW_MILLIS = 3_600_000;
-    /** Client addresses whose hour is counted; while as many are in their hour, a new address waits. */
+    /** Client addresses whose hour is counted; past as many in their hour, a new one takes the place of another. */
     static final int MAX_CLIENTS = 10_000;
 
     /** One address's hour: when it began, and how many sessions it ended in it. */
@@ -101,8 +101,10 @@ final class Revocations {
                 windowsWalkedAt = now;
                 windows.values().removeIf(window -> now - window.start() >= WINDOW_MILLIS || now < window.start());
             }
-            if (windows.size() >= MAX_CLIENTS) {
-                return 60;
+            // every tracked address is in its hour: one makes room rather than every new address being
+            // refused (a public gateway may see more addresses in an hour than are tracked)
+            while (windows.size() >= MAX_CLIENTS) {
+                windows.keySet().stream().findAny().ifPresent(windows::remove);
             }
         }
         boolean[] spent = {false};

@@ -14,6 +14,17 @@ class RevocationsTest {
     private final Revocations revocations = new Revocations(null, clock);
 
     @Test
+    void aNewAddressCanEndASessionWhileEveryTrackedAddressIsInItsHour() {
+        long hour = clock.millis() + Duration.ofHours(1).toMillis();
+        for (int i = 0; i < Revocations.MAX_CLIENTS; i++) {
+            assertThat(revocations.revoke("ended-" + i, hour, "10.0." + (i >> 8) + "." + (i & 0xff)).succeeded()).isTrue();
+        }
+
+        assertThat(revocations.revoke("newcomer", hour, "192.0.2.1").succeeded()).isTrue();
+        assertThat(revocations.revoked("newcomer").result()).isTrue();
+    }
+
+    @Test
     void sessionsEndedAtAFullMapAreRefusedWithoutEachWalkingItAndRoomReturnsWhenTheyExpire() {
         long hour = clock.millis() + Duration.ofHours(1).toMillis();
         for (int i = 0; i < Revocations.MAX_LOCAL; i++) {
