@@ -235,11 +235,13 @@ final class BoundSessions {
 
     /**
      * The server answered a request of {@code session} with {@code status}: a DELETE it accepted, or a 404
-     * (it no longer knows the session), ends the binding too. Completes once the store is told.
+     * (it no longer knows the session), ends the binding too, within the client address's budget of ended
+     * sessions (past it the binding lives on to its TTL, the server's answer unchanged). Completes once the
+     * store is told.
      */
-    Future<Void> answered(Session session, String method, int status) {
+    Future<Void> answered(Session session, String method, int status, String client) {
         if (status == 404 || "DELETE".equals(method) && status / 100 == 2) {
-            return store.remove(session).otherwise((Void) null);
+            return store.remove(session, client).otherwise((Void) null);
         }
         return Future.succeededFuture();
     }

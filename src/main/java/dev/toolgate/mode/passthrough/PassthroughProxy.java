@@ -356,7 +356,7 @@ public final class PassthroughProxy implements McpEndpoint {
                 // a session the server ended is unknown here before the client hears of it: its next request,
                 // on any instance, gets the gateway's 404 and never reaches the server
                 Future<Void> unbound = boundSession == null ? Future.succeededFuture()
-                        : bound.answered(boundSession, call.method(), upstream.statusCode());
+                        : bound.answered(boundSession, call.method(), upstream.statusCode(), exchange.clientAddress());
                 if (!unbound.isComplete()) {
                     upstream.pause();
                 }
