@@ -153,6 +153,9 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
                     Principal caller = mapped.caller();
                     exchange.authenticate(new Principal(caller.consumer(), caller.consumerGroups(), caller.credential(),
                             claims, caller.authenticatedGroups(), caller.anonymous()));
+                    // a scope the client's own token holds was dropped by the exchange: asking for it again cannot help
+                    exchange.challengeScopesWith((refused, scope) -> scope != null && holdsAny(valid.claims(), scope)
+                            ? null : metadata.insufficientScope(refused, scope));
                 }
                 yield Decision.CONTINUE;
             }
@@ -178,6 +181,22 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
             return null;
         }
         return object.deepCopy().put("scope", exchanged.scope());
+    }
+
+    /** Whether the token's {@code scope} (space-separated) or {@code scp} (an array) holds one of {@code scopes}. */
+    private static boolean holdsAny(JsonNode claims, String scopes) {
+        java.util.Set<String> held = new java.util.HashSet<>();
+        JsonNode scope = claims.path("scope");
+        if (scope.isTextual()) {
+            held.addAll(List.of(scope.asText().split(" ")));
+        }
+        claims.path("scp").forEach(s -> held.add(s.asText()));
+        for (String wanted : scopes.split(" ")) {
+            if (held.contains(wanted)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String actorToken(Exchange exchange) {

@@ -164,6 +164,8 @@ class TokenClaimAclIT {
         McpHttp.Response refused = post(client, auth, call("admin_reset"));
         assertThat(refused.status()).as("the exchanged token has mcp:tools only: %s", refused).isEqualTo(403);
         assertThat(refused.json().at("/error/message").asText()).contains("admin_reset");
+        assertThat(refused.header("www-authenticate")).as("the client's own token has mcp:admin: asking again cannot help")
+                .isNull();
     }
 
     private static String call(String tool) {
