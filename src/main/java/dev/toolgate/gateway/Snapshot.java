@@ -7,6 +7,7 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.Published;
+import dev.toolgate.http.PublishedByHost;
 import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.RouteMatch;
 import dev.toolgate.http.RouteTable;
@@ -61,7 +62,8 @@ public record Snapshot(DeclarativeConfig config, Router router, Map<String, Rout
 
     @Override
     public Published published(HttpServerRequest request) {
-        return published.isEmpty() ? null : published.get(Router.normalize(request.path()));
+        Published document = published.isEmpty() ? null : published.get(Router.normalize(request.path()));
+        return document instanceof PublishedByHost byHost ? byHost.choose(request) : document;
     }
 
     /** How many tools all endpoints serve together. */

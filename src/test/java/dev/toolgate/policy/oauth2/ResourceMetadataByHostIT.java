@@ -67,6 +67,7 @@ class ResourceMetadataByHostIT {
     @CsvSource({"/.well-known/oauth-protected-resource/mcp, alpha.example, 200, https://alpha.example/mcp",
             "/.well-known/oauth-protected-resource/mcp, beta.example, 200, https://beta.example/mcp",
             "/.well-known/oauth-protected-resource/mcp, gamma.example, 404, ",
+            "/.well-known/oauth-protected-resource/mcp, 'internal:8000\r\nX-Forwarded-Host: beta.example', 200, https://beta.example/mcp",
             "/mcp/.well-known/oauth-protected-resource, alpha.example, 200, https://alpha.example/mcp",
             "/mcp/.well-known/oauth-protected-resource, beta.example, 200, https://beta.example/mcp"})
     void eachHostGetsItsOwnResourcesMetadataAtRfc9728sPathAndKongsDefault(String path, String host, int status,
