@@ -74,20 +74,13 @@ public record ClientAuth(String clientId, @JsonSerialize(using = Redacted.class)
                 }
                 if (algorithm != null && !algorithm.startsWith("HS") && method.equals("client_secret_jwt")) {
                     node.problem("client_alg", "client_secret_jwt signs with the secret: use HS256, HS384 or HS512");
-                } else if (id != null && secret != null && method.equals("client_secret_jwt")) {
-                    signs(node, "client_secret", new ClientAuth(id, secret, method, algorithm, null));
                 }
             }
             case "private_key_jwt" -> {
-                JWK key = jwk == null ? null : parse(jwk);
                 if (id == null || jwk == null) {
                     node.problem("client_jwk", "private_key_jwt needs client_id and client_jwk");
-                } else if (!(key instanceof RSAKey || key instanceof ECKey) || !key.isPrivate()) {
-                    node.problem("client_jwk", "must be a private RSA or EC key as a JWK (JSON); an OKP (Ed25519) "
-                            + "key cannot sign client assertions here");
-                } else {
-                    signs(node, algorithm != null ? "client_alg" : "client_jwk",
-                            new ClientAuth(id, secret, method, algorithm, jwk));
+                } else if (!(parse(jwk) instanceof AsymmetricJWK key) || !((JWK) key).isPrivate()) {
+                    node.problem("client_jwk", "must be a private RSA, EC or OKP key as a JWK (JSON)");
                 }
             }
             default -> {
@@ -96,9 +89,26 @@ public record ClientAuth(String clientId, @JsonSerialize(using = Redacted.class)
     }
 
     /**
-     * Signs one assertion at load: a key, algorithm or secret length Nimbus cannot sign with would
-     * otherwise fail every request that needs the authorization server.
+     * For a plugin that will ask the authorization server with this authentication (introspection, token
+     * exchange): signs one assertion at load, since a key, algorithm or secret length Nimbus cannot sign with
+     * would otherwise fail every such request. A plugin that never asks loads as in Kong.
      */
+    void checkSigning(ConfigNode node) {
+        JWK key = jwk == null ? null : parse(jwk);
+        if (method.equals("client_secret_jwt") && clientId != null && clientSecret != null
+                && (algorithm == null || algorithm.startsWith("HS"))) {
+            signs(node, "client_secret", this);
+        } else if (method.equals("private_key_jwt") && clientId != null && key != null && key.isPrivate()) {
+            if (!(key instanceof RSAKey || key instanceof ECKey)) {
+                node.problem("client_jwk", "an OKP (Ed25519) key cannot sign client assertions here: use an RSA or "
+                        + "EC key");
+            } else {
+                signs(node, algorithm != null ? "client_alg" : "client_jwk", this);
+            }
+        }
+    }
+
+    /** Signs one assertion, a problem at {@code key} when Nimbus cannot. */
     private static void signs(ConfigNode node, String key, ClientAuth auth) {
         try {
             auth.authentication(TRIAL_ENDPOINT);

@@ -108,6 +108,9 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
                         : ExchangeConfig.OFF,
                 (int) node.integer("timeout", 10_000, 1, 600_000),
                 node.integer("max_request_body_size", 1_048_576, 0, Integer.MAX_VALUE));
+        if (config.introspectionEndpoint() != null || config.exchange().enabled() && config.exchange().client() == client) {
+            client.checkSigning(node);
+        }
         if (config.exchange().enabled() && !config.passthroughCredentials()) {
             node.problem("token_exchange.enabled", "token exchange sends a token upstream: it needs "
                     + "passthrough_credentials: true (as in Kong); the client's own token is still never sent");

@@ -74,6 +74,17 @@ class ClientAuthTest {
     }
 
     @Test
+    void aPluginThatNeverAsksTheAuthorizationServerLoadsWithAKeyItCouldNotSignWith() throws Exception {
+        ConfigReport report = new ConfigReport();
+        OAuth2Config.read(ConfigNode.at(Json.parse("""
+                {"resource": "https://api.example.com/mcp", "authorization_servers": ["https://auth.example.com"],
+                 "client_id": "gateway", "client_auth": "client_secret_jwt", "client_secret": "short"}""".getBytes()),
+                "config", report));
+
+        assertThat(report.problems()).as("JWTs checked with the server's keys: the client secret is never used").isEmpty();
+    }
+
+    @Test
     void aClientSecretLongEnoughSigns() throws Exception {
         ClientAuth auth = read(Map.of("client_auth", "client_secret_jwt",
                 "client_secret", "a-secret-of-thirty-two-characters"), List.of());
@@ -86,7 +97,9 @@ class ClientAuthTest {
         ConfigReport report = new ConfigReport();
         Map<String, String> all = new java.util.HashMap<>(fields);
         all.put("client_id", "gateway");
-        ClientAuth auth = ClientAuth.read(ConfigNode.at(Json.MAPPER.valueToTree(all), "config", report));
+        ConfigNode node = ConfigNode.at(Json.MAPPER.valueToTree(all), "config", report);
+        ClientAuth auth = ClientAuth.read(node);
+        auth.checkSigning(node);
         assertThat(report.problems()).extracting(ConfigProblem::path).containsExactlyElementsOf(problems);
         assertThat(report.problems()).allSatisfy(p -> assertThat(p.message()).doesNotContain(fields.getOrDefault("client_secret", "\u0000")));
         return auth;
