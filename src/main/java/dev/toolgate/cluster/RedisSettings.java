@@ -26,7 +26,8 @@ import java.util.List;
  * @param sentinelMaster         Sentinel master name (implies Sentinel)
  * @param sentinelRole           {@code any}, {@code master} or {@code slave}
  * @param sentinelNodes          Sentinel {@code host:port} addresses
- * @param sentinelUsername       Sentinel ACL user
+ * @param sentinelUsername       Sentinel ACL user; used with {@code sentinel_password} only (alone, Sentinels are
+ *                               asked without logging in, as in Kong)
  * @param sentinelPassword       Sentinel password (redacted)
  * @param clusterNodes           Redis Cluster {@code ip:port} addresses (implies Cluster)
  * @param clusterMaxRedirections default 5
@@ -75,9 +76,6 @@ public record RedisSettings(String host, int port, int database, String username
         int redirections = (int) node.integer("cluster_max_redirections", 5, 0, MAX);
         java.util.Map<String, String> cloud = node.object("cloud_authentication").map(RedisSettings::cloud)
                 .orElse(java.util.Map.of());
-        if (sentinelUsername != null && sentinelPassword == null) {
-            node.problem("sentinel_username", "needs sentinel_password: a Sentinel user cannot log in without it");
-        }
         refuseUnsupported(node, serverName, sentinelMaster, sentinelRole, sentinelNodes, clusterNodes, cloud);
         node.finish();
         return new RedisSettings(host, port, database, username, password, ssl, sslVerify, serverName, connectTimeout,

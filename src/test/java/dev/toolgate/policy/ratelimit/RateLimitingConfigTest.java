@@ -94,7 +94,6 @@ class RateLimitingConfigTest {
             {minute: 5, policy: cluster}         | plugins[0].config.policy: cluster keeps counters in Kong's database
             {minute: 5, redis: {cluster_nodes: [{ip: 10.0.0.1}]}} | plugins[0].config.redis.cluster_nodes: Redis Cluster is not supported
             {minute: 5, redis_hots: x}           | plugins[0].config.redis_hots
-            {minute: 5, redis: {sentinel_username: u}} | plugins[0].config.redis.sentinel_username: needs sentinel_password
             {minute: 5, error_code: 0}           | plugins[0].config.error_code: must be between 200 and 999
             {minute: 5, error_code: 101}         | plugins[0].config.error_code: must be between 200 and 999
             {minute: 5, error_code: 1000}        | plugins[0].config.error_code: must be between 200 and 999
