@@ -40,6 +40,9 @@ final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
 
     private final Vertx vertx;
+    /** Entity listings rendered at once; more are answered 429 with Retry-After. */
+    static final int LISTINGS_AT_ONCE = 2;
+    private final java.util.concurrent.Semaphore listings = new java.util.concurrent.Semaphore(LISTINGS_AT_ONCE);
     private final AdminView view;
     private final AdminHosts hosts;
     private final Dashboard dashboard;
@@ -221,6 +224,11 @@ final class AdminApi {
      * and mask, and the admin listener's event loop serves the dashboard and the probes meanwhile.
      */
     private void entitiesOffLoop(HttpServerRequest request, String kind, String key) {
+        // each listing may hold a rendering of every consumer: a page firing GETs cannot pile them up
+        if (!listings.tryAcquire()) {
+            send(request, Response.of(new GatewayError.ListingsInProgress()));
+            return;
+        }
         Context context = vertx.getOrCreateContext();
         Thread.ofVirtual().name("admin-entities").start(() -> {
             Response response;
@@ -230,6 +238,8 @@ final class AdminApi {
                 String errorId = UUID.randomUUID().toString();
                 LOG.error("admin GET /{} failed (error id {})", kind, errorId, e);
                 response = Response.of(new GatewayError.Internal(errorId));
+            } finally {
+                listings.release();
             }
             Response answer = response;
             context.runOnContext(v -> send(request, answer));

@@ -54,6 +54,7 @@ import dev.toolgate.error.GatewayError.Unauthenticated;
 import dev.toolgate.error.GatewayError.UnreadableConfig;
 import dev.toolgate.error.GatewayError.ConfigTooLarge;
 import dev.toolgate.error.GatewayError.ConfigLoadInProgress;
+import dev.toolgate.error.GatewayError.ListingsInProgress;
 import dev.toolgate.error.GatewayError.HeaderMismatch;
 import dev.toolgate.error.GatewayError.InvalidRequestState;
 import dev.toolgate.error.GatewayError.MissingClientCapability;
@@ -223,6 +224,9 @@ public final class ErrorCatalog {
                     Map.of("connection", "close"));
             case ConfigLoadInProgress e -> new Entry(429, JsonRpc.TRANSPORT_ERROR, "config_load_in_progress",
                     "Too Many Requests: another declarative config is being loaded; retry when it is done",
+                    Map.of("retry-after", "1"));
+            case ListingsInProgress e -> new Entry(429, JsonRpc.TRANSPORT_ERROR, "listings_in_progress",
+                    "Too Many Requests: other entity listings are being rendered; retry when they are done",
                     Map.of("retry-after", "1"));
             case UnreadableConfig e -> new Entry(400, JsonRpc.INVALID_REQUEST, "unreadable_config",
                     "cannot read the declarative config: " + e.detail());

@@ -277,6 +277,10 @@ public sealed interface GatewayError {
     record ConfigLoadInProgress() implements GatewayError {
     }
 
+    /** Admin API: as many entity listings as are rendered at once are being rendered already. */
+    record ListingsInProgress() implements GatewayError {
+    }
+
     /** Admin API: a posted body could not be read as a declarative document (form without the field...). */
     record UnreadableConfig(String detail) implements GatewayError {
     }
