@@ -74,9 +74,12 @@ public final class LabelBounds {
         return e.notification() ? NOTIFICATIONS.contains(e.method()) : answered(e);
     }
 
-    /** A request answered, and not with a JSON-RPC error: its method is real. */
+    /**
+     * A request answered, and neither with a JSON-RPC error nor an HTTP error status (a stateful server refuses
+     * any made-up method without a session with a 400): its method is real.
+     */
     private static boolean answered(McpEvent e) {
-        return e.errorCode() == null && !e.unanswered();
+        return e.errorCode() == null && e.error() == null;
     }
 
     /** An error type's label, or null for none. */

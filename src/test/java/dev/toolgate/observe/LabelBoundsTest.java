@@ -66,6 +66,14 @@ class LabelBoundsTest {
     }
 
     @Test
+    void aRequestTheServerAnsweredWithAnHttpErrorDoesNotNameItsMethod() {
+        McpEvent refused = new McpEvent(ORIGIN, 0, "session", "1", "made/up-1", null, 1_000, -1, 0, 400, null, null, 10,
+                10, null, "HTTP 400", false, false, null, null, null, null, null);
+
+        assertThat(labels.method(refused)).isEqualTo(LabelBounds.OTHER);
+    }
+
+    @Test
     void aRequestNamesItsMethodOnlyWhenItWasAnsweredWithoutAJsonRpcError() {
         assertThat(labels.method(event("1", "made/up", null, -32601, null))).isEqualTo(LabelBounds.OTHER);
         assertThat(labels.method(event("1", "tools/list", null, null, null))).isEqualTo("tools/list");
