@@ -136,6 +136,10 @@ public final class MessageTap {
          * @param bytes the message's bytes ({@code offset}, {@code length}) when it came alone; null in a batch
          */
         void seen(TapEvent event, McpEnvelope envelope, byte[] bytes, int offset, int length);
+
+        /** A message of the server's stream was too large to read and went to the client unseen. */
+        default void unread() {
+        }
     }
 
     /** Requests still waiting for their response (bounded). */

@@ -76,6 +76,8 @@ public final class Observation {
     private String upstream;
     private String upstreamAddress;
     private boolean ended;
+    /** An event of the answer's stream was too large to read: an answer may have gone out unseen. */
+    private boolean unreadEvent;
 
     Observation(Exchange exchange, ObservedRoute route, PolicyChain chain) {
         this.exchange = exchange;
@@ -338,7 +340,7 @@ public final class Observation {
             upstreamStatus = McpEvent.UPSTREAM_ABANDONED;
         }
         if (open != null) {
-            String outcome = unansweredOutcome(response, status);
+            String outcome = unansweredOutcome(response, status, unreadEvent);
             for (RpcRecord r : open) {
                 if (!r.finished) {
                     finish(r, open.size() == 1 ? (int) response.bytesWritten() : 0, null, outcome,
@@ -363,19 +365,28 @@ public final class Observation {
 
     /**
      * What a request the mode did not finish gets as its error: none when the answer went out but was not read
-     * (a JSON body too large to observe, another content type), the HTTP status when that failed, and
+     * (a JSON body or an SSE event too large to observe, another content type), the HTTP status when that failed, and
      * {@code unanswered} when the client cannot have had its answer: the connection closed first, or the SSE
      * stream that was to carry it ended. An unanswered call is not a success (made-up names must not become
      * labels, nor the page read {@code ok}).
      */
-    private static String unansweredOutcome(HttpServerResponse response, int status) {
+    private static String unansweredOutcome(HttpServerResponse response, int status, boolean unreadEvent) {
         if (!response.ended()) {
             return McpEvent.CLIENT_CLOSED;
         }
         if (status >= 400) {
             return "HTTP " + status;
         }
-        return MediaTypes.isEventStream(response.headers().get("content-type")) ? McpEvent.STREAM_ENDED : null;
+        return !unreadEvent && MediaTypes.isEventStream(response.headers().get("content-type"))
+                ? McpEvent.STREAM_ENDED : null;
+    }
+
+    /**
+     * An event of the answer's stream was too large to observe and was relayed unread: a request left open
+     * may have had its answer in it, so it is not counted as unanswered (as a JSON answer too large to read).
+     */
+    public void eventUnread() {
+        unreadEvent = true;
     }
 
     /** The log plugins for this caller: chosen once, after authentication has run. */

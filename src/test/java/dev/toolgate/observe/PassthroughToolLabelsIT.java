@@ -145,6 +145,25 @@ class PassthroughToolLabelsIT {
                 .contains("(other)");
     }
 
+    @Test
+    void anAnswerInAnSseEventTooLargeToReadIsNotCountedAsUnanswered() {
+        RestUpstream big = new RestUpstream();
+        server = big;
+        String text = "x".repeat(9 * 1024 * 1024);
+        big.onMessage("POST /mcp", (request, message) -> request.response().putHeader("content-type", "text/event-stream")
+                .end("data: {\"jsonrpc\":\"2.0\",\"id\":" + message.get("id") + ",\"result\":{\"content\":"
+                        + "[{\"type\":\"text\",\"text\":\"" + text + "\"}]}}\n\n"));
+        gateway = TestGateway.start(everythingRoute(big.url() + "/mcp"));
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        client.sessionId("s-1");
+
+        McpHttp.Response answer = client.post(call(1, "big_answer", "{}"));
+
+        assertThat(answer.body().length()).as("the client got the whole answer").isGreaterThan(text.length());
+        JsonNode event = LiveFeed.event(gateway, e -> "big_answer".equals(e.path("tool").asText()));
+        assertThat(event.path("error_type").asText()).as(event.toString()).isNotEqualTo("unanswered");
+    }
+
     /** A passthrough route in front of server-everything, with Prometheus and the route's statistics on. */
     private static String everythingRoute(EverythingServer everything) {
         return everythingRoute(everything.mcp().toString());

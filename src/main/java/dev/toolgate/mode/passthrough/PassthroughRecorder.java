@@ -25,6 +25,11 @@ final class PassthroughRecorder implements MessageTap.Local {
     }
 
     @Override
+    public void unread() {
+        observation.eventUnread();
+    }
+
+    @Override
     public void seen(TapEvent event, McpEnvelope envelope, byte[] bytes, int offset, int length) {
         boolean fromClient = event.direction() == TapEvent.Direction.CLIENT_TO_SERVER;
         switch (event.kind()) {

@@ -58,8 +58,20 @@ final class Relay {
         String type = answer.getHeader("content-type");
         boolean sse = MediaTypes.isEventStream(type);
         ResponseObserver observer = sse
-                ? ResponseObserver.sse((bytes, offset, length) -> tap.observe(route, session, exchange,
-                        TapEvent.Direction.SERVER_TO_CLIENT, bytes, offset, length, recorder))
+                ? ResponseObserver.sse(new SseParser.EventSink() {
+                    @Override
+                    public void accept(byte[] bytes, int offset, int length) {
+                        tap.observe(route, session, exchange, TapEvent.Direction.SERVER_TO_CLIENT, bytes, offset,
+                                length, recorder);
+                    }
+
+                    @Override
+                    public void oversized() {
+                        if (recorder != null) {
+                            recorder.unread();
+                        }
+                    }
+                })
                 : ResponseObserver.json(type, (bytes, length) -> tap.observe(route, session, exchange,
                         TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, length, recorder));
         BodyRewrite body = rewrite.of(sse, type);
