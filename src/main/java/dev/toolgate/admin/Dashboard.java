@@ -80,6 +80,14 @@ final class Dashboard {
         return true;
     }
 
+    /**
+     * This process's feed, in every event id ({@code <epoch>-<place>}): places start again at 0 when the
+     * gateway restarts, and a page reconnecting to the new process must not resume at, or skip as seen, a
+     * place of the old one.
+     */
+    private static final String EPOCH = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong()
+            & Long.MAX_VALUE, 36);
+
     private void stream(HttpServerRequest request) {
         LiveFeed feed = view.telemetry().live();
         HttpServerResponse response = request.response();
@@ -129,7 +137,7 @@ final class Dashboard {
                     break;
                 }
                 // the id is the message's place in the feed: a reconnecting page resumes after it (Last-Event-ID)
-                out.append("id: ").append(first + i).append("\ndata: ").append(Json.text(LiveJson.event(e))).append("\n\n");
+                out.append("id: ").append(EPOCH).append('-').append(first + i).append("\ndata: ").append(Json.text(LiveJson.event(e))).append("\n\n");
             }
             cursor[0] = position;
             if (out.isEmpty() && ++quiet[0] % 60 == 0) {
@@ -151,14 +159,15 @@ final class Dashboard {
      */
     private static long start(LiveFeed feed, String lastEventId) {
         long position = feed.position();
-        if (lastEventId != null) {
+        String prefix = EPOCH + "-";
+        if (lastEventId != null && lastEventId.trim().startsWith(prefix)) {
             try {
-                long last = Long.parseLong(lastEventId.trim());
+                long last = Long.parseLong(lastEventId.trim().substring(prefix.length()));
                 if (last >= 0 && last < position) {
                     return last + 1;
                 }
             } catch (NumberFormatException e) {
-                // not one of ours: start as a new page does
+                // not a place in this feed: start as a new page does
             }
         }
         return Math.max(0, position - BACKLOG);

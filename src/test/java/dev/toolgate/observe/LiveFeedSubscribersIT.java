@@ -138,5 +138,13 @@ class LiveFeedSubscribersIT {
         assertThat(resumed.stream().filter(l -> l.startsWith("data: {")).map(l -> l.replaceAll(".*\"id\":\"(\\d+)\".*", "$1")))
                 .as("%s", resumed).containsExactly("41", "42");
         assertThat(resumed).noneMatch(l -> l.startsWith("event: missed"));
+
+        // an id of the gateway before a restart (its places began at 0 too): not a place in this feed
+        List<String> newPage = dev.toolgate.testing.LiveFeed.lines(gateway, "/dashboard/events", java.util.Map.of(),
+                java.time.Duration.ofMillis(2_500));
+        List<String> afterRestart = dev.toolgate.testing.LiveFeed.lines(gateway, "/dashboard/events",
+                java.util.Map.of("Last-Event-ID", "1"), java.time.Duration.ofMillis(2_500));
+        assertThat(afterRestart.stream().filter(l -> l.startsWith("data: {")).count()).as("started as a new page: %s",
+                afterRestart).isEqualTo(newPage.stream().filter(l -> l.startsWith("data: {")).count());
     }
 }
