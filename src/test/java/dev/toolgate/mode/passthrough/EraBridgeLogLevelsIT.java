@@ -39,32 +39,18 @@ class EraBridgeLogLevelsIT {
     static void start() {
         legacyOnly = new RestUpstream().onMessage("POST /mcp", EraBridgeLogLevelsIT::answer)
                 .on("DELETE /mcp", request -> request.response().setStatusCode(200).end());
-        gateway = TestGateway.start("""
-                _format_version: "3.0"
-                services:
-                  - name: legacy-only
-                    url: %s/mcp
-                    routes:
-                      - name: legacy-only
-                        paths: [/mcp]
-                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy}}}]
-                """.formatted(legacyOnly.url()));
+        gateway = TestGateway.start(ScriptedLegacyServer.route(legacyOnly, ""));
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (legacyOnly != null) {
-            legacyOnly.close();
-        }
+        ScriptedLegacyServer.close(gateway, legacyOnly);
     }
 
     private static void answer(HttpServerRequest request, JsonNode message) {
         switch (message.path("method").asText()) {
             case "initialize" -> request.response().putHeader("content-type", "application/json")
-                    .putHeader("mcp-session-id", "logs").end(EraBridgeUpstreamSessionsIT.INITIALIZED.formatted(message.get("id")));
+                    .putHeader("mcp-session-id", "logs").end(ScriptedLegacyServer.INITIALIZED.formatted(message.get("id")));
             case "tools/call" -> {
                 StringBuilder events = new StringBuilder();
                 for (String level : LEVELS) {

@@ -38,34 +38,20 @@ class EraBridgeLongRoundStateIT {
     static void start() {
         legacyOnly = new RestUpstream().onMessage("POST /mcp", EraBridgeLongRoundStateIT::answer)
                 .on("GET /mcp", EraBridgeLongRoundStateIT::resumed);
-        gateway = TestGateway.start("""
-                _format_version: "3.0"
-                services:
-                  - name: legacy-only
-                    url: %s/mcp
-                    routes:
-                      - name: legacy-only
-                        paths: [/mcp]
-                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy,
-                                   session: {strategy: client, client: {secrets: [a-secret-for-rounds]}}}}}]
-                """.formatted(legacyOnly.url()));
+        gateway = TestGateway.start(ScriptedLegacyServer.route(legacyOnly,
+                "session: {strategy: client, client: {secrets: [a-secret-for-rounds]}}"));
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (legacyOnly != null) {
-            legacyOnly.close();
-        }
+        ScriptedLegacyServer.close(gateway, legacyOnly);
     }
 
     private static void answer(HttpServerRequest request, JsonNode message) {
         switch (message.path("method").asText()) {
             case "initialize" -> request.response().putHeader("content-type", "application/json")
                     .putHeader("mcp-session-id", "scripted-session")
-                    .end(EraBridgeRoundsFullIT.INITIALIZED.formatted(message.get("id")));
+                    .end(ScriptedLegacyServer.INITIALIZED.formatted(message.get("id")));
             case "tools/call" -> {
                 lastCall.set(message.get("id"));
                 request.response().setChunked(true).putHeader("content-type", "text/event-stream")

@@ -31,9 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class EraBridgeRoundsFullIT {
 
-    static final String INITIALIZED = """
-            {"jsonrpc":"2.0","id":%s,"result":{"protocolVersion":"2025-11-25","capabilities":{"tools":{}},
-             "serverInfo":{"name":"scripted","version":"1"}}}""";
     static final String ASKS = "id: e1\ndata: {\"jsonrpc\":\"2.0\",\"id\":\"srv-1\",\"method\":\"elicitation/create\","
             + "\"params\":{\"message\":\"Name?\",\"requestedSchema\":{\"type\":\"object\",\"properties\":{}}}}\n\n";
 
@@ -65,18 +62,13 @@ class EraBridgeRoundsFullIT {
 
     @AfterAll
     static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (legacyOnly != null) {
-            legacyOnly.close();
-        }
+        ScriptedLegacyServer.close(gateway, legacyOnly);
     }
 
     private static void answer(HttpServerRequest request, JsonNode message) {
         switch (message.path("method").asText()) {
             case "initialize" -> request.response().putHeader("content-type", "application/json")
-                    .putHeader("mcp-session-id", "scripted-session").end(INITIALIZED.formatted(message.get("id")));
+                    .putHeader("mcp-session-id", "scripted-session").end(ScriptedLegacyServer.INITIALIZED.formatted(message.get("id")));
             case "tools/call" -> {
                 lastCall.set(message.get("id"));
                 request.response().setChunked(true).putHeader("content-type", "text/event-stream")

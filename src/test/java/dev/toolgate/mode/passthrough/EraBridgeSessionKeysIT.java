@@ -28,9 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class EraBridgeSessionKeysIT {
 
-    static final String INITIALIZED = """
-            {"jsonrpc":"2.0","id":%s,"result":{"protocolVersion":"2025-11-25","capabilities":{"tools":{}},
-             "serverInfo":{"name":"scripted","version":"1"}}}""";
     static final String LISTED = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"tools\":[]}}";
 
     static RestUpstream legacyOnly;
@@ -39,32 +36,18 @@ class EraBridgeSessionKeysIT {
     @BeforeAll
     static void start() {
         legacyOnly = new RestUpstream().onMessage("POST /mcp", EraBridgeSessionKeysIT::answer);
-        gateway = TestGateway.start("""
-                _format_version: "3.0"
-                services:
-                  - name: legacy-only
-                    url: %s/mcp
-                    routes:
-                      - name: legacy-only
-                        paths: [/mcp]
-                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy}}}]
-                """.formatted(legacyOnly.url()));
+        gateway = TestGateway.start(ScriptedLegacyServer.route(legacyOnly, ""));
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (legacyOnly != null) {
-            legacyOnly.close();
-        }
+        ScriptedLegacyServer.close(gateway, legacyOnly);
     }
 
     private static void answer(HttpServerRequest request, JsonNode message) {
         switch (message.path("method").asText()) {
             case "initialize" -> request.response().putHeader("content-type", "application/json")
-                    .putHeader("mcp-session-id", "s-" + System.nanoTime()).end(INITIALIZED.formatted(message.get("id")));
+                    .putHeader("mcp-session-id", "s-" + System.nanoTime()).end(ScriptedLegacyServer.INITIALIZED.formatted(message.get("id")));
             case "tools/list" -> request.response().putHeader("content-type", "application/json")
                     .end(LISTED.formatted(message.get("id")));
             default -> request.response().setStatusCode(202).end();
