@@ -40,8 +40,9 @@ final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
 
     private final Vertx vertx;
-    /** Entity listings rendered at once; more are answered 429 with Retry-After. */
+    /** Entity listings rendered at once; more wait up to {@link #LISTING_WAIT_SECONDS}, then get 429. */
     static final int LISTINGS_AT_ONCE = 2;
+    static final int LISTING_WAIT_SECONDS = 30;
     private final java.util.concurrent.Semaphore listings = new java.util.concurrent.Semaphore(LISTINGS_AT_ONCE);
     private final AdminView view;
     private final AdminHosts hosts;
@@ -224,13 +225,21 @@ final class AdminApi {
      * and mask, and the admin listener's event loop serves the dashboard and the probes meanwhile.
      */
     private void entitiesOffLoop(HttpServerRequest request, String kind, String key) {
-        // each listing may hold a rendering of every consumer: a page firing GETs cannot pile them up
-        if (!listings.tryAcquire()) {
-            send(request, Response.of(new GatewayError.ListingsInProgress()));
-            return;
-        }
         Context context = vertx.getOrCreateContext();
         Thread.ofVirtual().name("admin-entities").start(() -> {
+            // each listing may hold a rendering of every consumer: they wait their turn (decK asks for several
+            // kinds at once), and only a pile that would not clear in time is refused
+            boolean turn;
+            try {
+                turn = listings.tryAcquire(LISTING_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                turn = false;
+            }
+            if (!turn) {
+                context.runOnContext(v -> send(request, Response.of(new GatewayError.ListingsInProgress())));
+                return;
+            }
             Response response;
             try {
                 response = entities(kind, key);
