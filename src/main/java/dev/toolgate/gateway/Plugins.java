@@ -81,10 +81,12 @@ final class Plugins {
 
     /**
      * The documents the provisioned policies publish (OAuth Protected Resource Metadata), by path. Different
-     * documents at one path are answered by the request's host when each names a host of its own
+     * documents at one path are answered by the request's host (a {@code trustedProxy}'s {@code X-Forwarded-Host})
+     * when each names a host of its own
      * ({@link PublishedByHost}); else they are a problem: which one a client got would depend on nothing it sent.
      */
-    static Map<String, Published> published(Map<String, List<PolicyChain.Configured>> policies, ConfigReport report) {
+    static Map<String, Published> published(Map<String, List<PolicyChain.Configured>> policies, ConfigReport report,
+                                            java.util.function.Predicate<String> trustedProxy) {
         Map<String, List<Published>> byPath = new LinkedHashMap<>();
         policies.values().forEach(instances -> instances.forEach(instance -> {
             if (instance.policy() instanceof Published.Source source) {
@@ -111,7 +113,7 @@ final class Plugins {
                     return;
                 }
             }
-            published.put(path, new PublishedByHost(byHost));
+            published.put(path, new PublishedByHost(byHost, trustedProxy));
         });
         return published;
     }

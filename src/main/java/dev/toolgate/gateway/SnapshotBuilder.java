@@ -158,7 +158,7 @@ final class SnapshotBuilder {
                         observed(config, route, serving, credentialNames(chain, tools, chains))));
             }
         }
-        return new Snapshot(config, new Router(active), handlers, toolSets, logging, Plugins.published(policies, report),
+        return new Snapshot(config, new Router(active), handlers, toolSets, logging, Plugins.published(policies, report, addresses::isTrusted),
                 report.warnings(), Instant.now());
     }
 

@@ -4,19 +4,20 @@ import io.vertx.core.http.HttpServerRequest;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Documents of several hosts published at one path, each answered to requests for its own host: two
  * MCP endpoints at {@code /mcp} on {@code a.example} and {@code b.example} each have their Protected
  * Resource Metadata at {@code /.well-known/oauth-protected-resource/mcp}, and RFC 9728 has a client ask
- * the resource's own host for it. The host is the first {@code X-Forwarded-Host}'s when it names one of
- * the documents' (a proxy in front may rewrite {@code Host}; the documents are public, so whoever sends the
- * header learns nothing it could not ask for directly), else the request's. A request for another host is
- * routed as if nothing were published there.
+ * the resource's own host for it. The host is the request's, or the first {@code X-Forwarded-Host}'s when a
+ * trusted proxy ({@code --trusted-ips}) sent it, as for the challenge that names the document's URL. A
+ * request for another host is routed as if nothing were published there.
  *
- * @param byHost the documents by {@link Published#host()}
+ * @param byHost       the documents by {@link Published#host()}
+ * @param trustedProxy whether a peer address is a trusted proxy's
  */
-public record PublishedByHost(Map<String, Published> byHost) implements Published {
+public record PublishedByHost(Map<String, Published> byHost, Predicate<String> trustedProxy) implements Published {
 
     public PublishedByHost {
         byHost = Map.copyOf(byHost);
@@ -25,7 +26,8 @@ public record PublishedByHost(Map<String, Published> byHost) implements Publishe
     /** The document for the request's host, or null when none is published for it. */
     public Published choose(HttpServerRequest request) {
         String forwarded = request.getHeader("x-forwarded-host");
-        if (forwarded != null) {
+        if (forwarded != null && request.remoteAddress() != null
+                && trustedProxy.test(request.remoteAddress().hostAddress())) {
             String first = hostOf(forwarded.split(",", 2)[0].trim());
             if (byHost.containsKey(first)) {
                 return byHost.get(first);

@@ -64,7 +64,9 @@ record ResourceMetadata(Buffer document, String path, String scopes, String host
             response.setStatusCode(204).putHeader("access-control-allow-methods", "GET, HEAD, OPTIONS")
                     .putHeader("access-control-allow-headers", "mcp-protocol-version, authorization").end();
         } else if (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) {
+            // a document per host may be chosen by a trusted proxy's X-Forwarded-Host: caches must key on it
             response.putHeader("content-type", "application/json").putHeader("cache-control", "max-age=300")
+                    .putHeader("vary", "X-Forwarded-Host")
                     .end(request.method() == HttpMethod.HEAD ? Buffer.buffer() : document);
         } else {
             response.setStatusCode(405).putHeader("allow", "GET, HEAD, OPTIONS").end();

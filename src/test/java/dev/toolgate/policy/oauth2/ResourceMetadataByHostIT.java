@@ -49,13 +49,36 @@ class ResourceMetadataByHostIT {
                               resource: https://%1$s.example/mcp
                               authorization_servers: [${issuer}]
                 """;
-        gateway = OAuthSetup.start("""
+        routes = """
                 services:
                   - name: weather-api
                     url: ${weather}
                     routes:
-                """ + route.formatted("alpha") + route.formatted("beta"),
-                Map.of("issuer", as.issuer(), "weather", weather.url()));
+                """ + route.formatted("alpha") + route.formatted("beta");
+        gateway = OAuthSetup.start(routes, Map.of("issuer", as.issuer(), "weather", weather.url()));
+    }
+
+    static String routes;
+
+    @org.junit.jupiter.api.Test
+    void behindATrustedProxyTheHostItForwardsChoosesTheDocument() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("toolgate-by-host").resolve("kong.yaml");
+        java.nio.file.Files.writeString(file, "_format_version: \"3.0\"\n" + routes.replace("${issuer}", as.issuer())
+                .replace("${weather}", weather.url()));
+        dev.toolgate.http.ClientAddresses trusting = new dev.toolgate.http.ClientAddresses(
+                dev.toolgate.http.ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false);
+        try (dev.toolgate.gateway.Gateway behind = dev.toolgate.gateway.Gateway.start(new dev.toolgate.gateway.Gateway.Options(
+                file, "127.0.0.1", 0, "127.0.0.1", 0, false, k -> null, java.time.InstantSource.system(),
+                new java.security.SecureRandom(), trusting))) {
+            URI target = URI.create("http://127.0.0.1:" + behind.proxyPort() + "/.well-known/oauth-protected-resource/mcp");
+
+            RawHttp.Response answer = RawHttp.exchange(target, "GET " + target.getRawPath()
+                    + " HTTP/1.1\r\nHost: internal:8000\r\nX-Forwarded-Host: beta.example\r\nConnection: close\r\n", null);
+
+            assertThat(answer.status()).as("%s", answer).isEqualTo(200);
+            assertThat(Json.parse(answer.body().getBytes()).get("resource").asText()).isEqualTo("https://beta.example/mcp");
+            assertThat(answer.header("vary")).isEqualTo("X-Forwarded-Host");
+        }
     }
 
     @AfterAll
@@ -67,7 +90,7 @@ class ResourceMetadataByHostIT {
     @CsvSource({"/.well-known/oauth-protected-resource/mcp, alpha.example, 200, https://alpha.example/mcp",
             "/.well-known/oauth-protected-resource/mcp, beta.example, 200, https://beta.example/mcp",
             "/.well-known/oauth-protected-resource/mcp, gamma.example, 404, ",
-            "/.well-known/oauth-protected-resource/mcp, 'internal:8000\r\nX-Forwarded-Host: beta.example', 200, https://beta.example/mcp",
+            "/.well-known/oauth-protected-resource/mcp, 'alpha.example\r\nX-Forwarded-Host: beta.example', 200, https://alpha.example/mcp",
             "/mcp/.well-known/oauth-protected-resource, alpha.example, 200, https://alpha.example/mcp",
             "/mcp/.well-known/oauth-protected-resource, beta.example, 200, https://beta.example/mcp"})
     void eachHostGetsItsOwnResourcesMetadataAtRfc9728sPathAndKongsDefault(String path, String host, int status,
