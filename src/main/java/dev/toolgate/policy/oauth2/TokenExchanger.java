@@ -125,7 +125,8 @@ final class TokenExchanger {
         if (!answer.indicatesSuccess()) {
             String code = answer.toErrorResponse().getErrorObject().getCode();
             int status = response.getStatusCode();
-            if (status < 400 || status >= 500 || status == 408 || status == 429 || code == null
+            // a 401 is the token endpoint refusing the gateway's own client authentication, whatever its code
+            if (status < 400 || status >= 500 || status == 401 || status == 408 || status == 429 || code == null
                     || !REFUSING_THE_TOKEN.contains(code)) {
                 // Nimbus reads any status but 200 as an error answer, a balancer's empty 503 included
                 return new Outcome.Unreachable("token exchange at " + endpoint + " answered "

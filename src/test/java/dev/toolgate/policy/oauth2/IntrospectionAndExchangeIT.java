@@ -127,6 +127,7 @@ class IntrospectionAndExchangeIT {
             "400 | text/html | <html>blocked by the firewall</html> | 503",
             "400 | application/json | {} | 503",
             "401 | application/json | {\"error\":\"invalid_client\"} | 503",
+            "401 | application/json | {\"error\":\"invalid_token\"} | 503",
             "429 | application/json | {\"error\":\"invalid_request\"} | 503",
             "403 | application/json | {\"error\":\"access_denied\"} | 403",
             "400 | application/json | {\"error\":\"invalid_grant\"} | 403"})
