@@ -109,6 +109,8 @@ class BatchAnswerBudgetIT {
             return;
         }
         if (left == 0) {
+            // the handler that resumed this write must not fire again on a later drain and write its part twice
+            response.drainHandler(null);
             then.run();
             return;
         }
