@@ -245,13 +245,13 @@ class AdminConfigIT {
         String before = admin.hash();
         String huge = config("new") + "#".repeat(64 * 1024 * 1024);
 
-        AdminHttp.Response body = admin.postConfig(huge);
+        AdminHttp.Response body = admin.postExpectingContinue("/config", null, huge.getBytes(StandardCharsets.UTF_8));
         assertThat(body.status()).as("%s", body).isEqualTo(413);
         assertThat(body.json().get("message").asText())
                 .isEqualTo("Payload Too Large: a declarative config may be at most 67108864 bytes");
 
         String boundary = "b0undary";
-        AdminHttp.Response form = admin.send("POST", "/config", "multipart/form-data; boundary=" + boundary,
+        AdminHttp.Response form = admin.postExpectingContinue("/config", "multipart/form-data; boundary=" + boundary,
                 ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n" + huge
                         + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         assertThat(form.status()).as("%s", form).isEqualTo(413);

@@ -54,6 +54,20 @@ public final class AdminHttp {
         return send(request);
     }
 
+    /**
+     * A POST sent with {@code Expect: 100-continue}: an answer the gateway gives before reading (a 413 for what
+     * {@code Content-Length} declares) reaches the client, instead of racing the close against a body still
+     * being sent.
+     */
+    public Response postExpectingContinue(String path, String contentType, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.admin(path)).expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("content-type", contentType);
+        }
+        return send(request);
+    }
+
     /** Any method with extra headers (an {@code Origin}, say) and an optional body. */
     public Response sendWithHeaders(String method, String path, java.util.Map<String, String> headers, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(gateway.admin(path))
