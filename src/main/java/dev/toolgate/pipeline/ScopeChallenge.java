@@ -1,6 +1,10 @@
 package dev.toolgate.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.http.BearerChallenge;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How a tool call refused for want of scopes asks the client for more: the {@code WWW-Authenticate}
@@ -20,4 +24,25 @@ public interface ScopeChallenge {
      *                 (an ACL on consumers, or on another claim)
      */
     String insufficientScope(Exchange exchange, String scope);
+
+    /**
+     * The scopes a token claim holds: a {@code scope} string's space-separated tokens (RFC 8693 §4.2), or
+     * the items of an array ({@code scp}, as some servers send them); none for anything else.
+     */
+    static List<String> scopesOf(JsonNode claim) {
+        List<String> scopes = new ArrayList<>();
+        if (claim == null) {
+            return scopes;
+        }
+        if (claim.isArray()) {
+            claim.forEach(item -> scopes.add(item.isValueNode() ? item.asText() : item.toString()));
+        } else if (claim.isTextual()) {
+            for (String scope : claim.asText().trim().split("\\s+")) {
+                if (!scope.isEmpty()) {
+                    scopes.add(scope);
+                }
+            }
+        }
+        return scopes;
+    }
 }

@@ -3,8 +3,8 @@ package dev.toolgate.mode.acl;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.pipeline.Principal;
+import dev.toolgate.pipeline.ScopeChallenge;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -102,18 +102,9 @@ public record AclSubject(Consumer consumer, String identifier, String identifier
             return List.of();
         }
         boolean scopes = path.getLast().equals("scope") || path.getLast().equals("scp");
-        List<String> values = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(item -> values.add(item.isValueNode() ? item.asText() : item.toString()));
-        } else if (node.isTextual() && scopes) {
-            for (String scope : node.asText().trim().split("\\s+")) {
-                if (!scope.isEmpty()) {
-                    values.add(scope);
-                }
-            }
-        } else if (node.isValueNode()) {
-            values.add(node.asText());
+        if (node.isArray() || node.isTextual() && scopes) {
+            return ScopeChallenge.scopesOf(node);
         }
-        return values;
+        return node.isValueNode() ? List.of(node.asText()) : List.of();
     }
 }

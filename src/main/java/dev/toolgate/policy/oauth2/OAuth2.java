@@ -10,6 +10,7 @@ import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.ExchangePolicy;
 import dev.toolgate.pipeline.NamedCredentials;
 import dev.toolgate.pipeline.Principal;
+import dev.toolgate.pipeline.ScopeChallenge;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
@@ -183,14 +184,10 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
         return object.deepCopy().put("scope", exchanged.scope());
     }
 
-    /** Whether the token's {@code scope} (space-separated) or {@code scp} (an array) holds one of {@code scopes}. */
+    /** Whether the token's {@code scope} or {@code scp} claim holds one of {@code scopes} (space-separated). */
     private static boolean holdsAny(JsonNode claims, String scopes) {
-        java.util.Set<String> held = new java.util.HashSet<>();
-        JsonNode scope = claims.path("scope");
-        if (scope.isTextual()) {
-            held.addAll(List.of(scope.asText().split(" ")));
-        }
-        claims.path("scp").forEach(s -> held.add(s.asText()));
+        java.util.Set<String> held = new java.util.HashSet<>(ScopeChallenge.scopesOf(claims.get("scope")));
+        held.addAll(ScopeChallenge.scopesOf(claims.get("scp")));
         for (String wanted : scopes.split(" ")) {
             if (held.contains(wanted)) {
                 return true;
