@@ -132,11 +132,6 @@ final class UpstreamLink {
     private final String uri;
     private final MultiMap baseHeaders;
 
-    /** The path and query every request goes to (a prefix route's paths each have their own). */
-    String uri() {
-        return uri;
-    }
-
     /** @param baseHeaders what every request carries (copied for each request) */
     UpstreamLink(UpstreamClient client, UpstreamTarget target, String uri, MultiMap baseHeaders) {
         this.client = client;
@@ -150,6 +145,11 @@ final class UpstreamLink {
                 baseHeaders.remove(name);
             }
         }
+    }
+
+    /** The path and query every request goes to (a prefix route's paths each have their own). */
+    String uri() {
+        return uri;
     }
 
     UpstreamTarget target() {
