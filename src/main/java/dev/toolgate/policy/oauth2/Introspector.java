@@ -65,7 +65,7 @@ final class Introspector {
         request.setReadTimeout(config.timeout());
         HTTPResponse response;
         try {
-            response = request.send();
+            response = request.send(BoundedSender.INSTANCE);
         } catch (java.io.IOException e) {
             return new Verdict.Unavailable("introspection at " + endpoint + " failed: " + e.getMessage());
         }

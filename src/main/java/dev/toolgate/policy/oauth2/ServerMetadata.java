@@ -22,7 +22,10 @@ import java.util.List;
  */
 final class ServerMetadata {
 
-    private record Cached(AuthorizationServerMetadata metadata, Instant fetched) {
+    /** After a failed fetch, how long a stale copy serves before the next try: each try may take seconds. */
+    static final int RETRY_STALE_SECONDS = 30;
+
+    private record Cached(AuthorizationServerMetadata metadata, Instant refetchAt) {
     }
 
     private final OAuth2Config config;
@@ -34,18 +37,23 @@ final class ServerMetadata {
         this.clock = clock;
     }
 
-    /** The metadata, fetched again once older than {@code metadata_cache_ttl}; a stale copy when fetching fails. */
+    /**
+     * The metadata, fetched again once older than {@code metadata_cache_ttl}; a stale copy when fetching
+     * fails, kept without a new try for {@link #RETRY_STALE_SECONDS} (or the TTL, when shorter).
+     */
     AuthorizationServerMetadata get() throws IOException, GeneralException {
         Cached current = cached;
-        if (current != null && current.fetched().plusSeconds(config.metadataCacheTtl()).isAfter(clock.instant())) {
+        if (current != null && current.refetchAt().isAfter(clock.instant())) {
             return current.metadata();
         }
         try {
             AuthorizationServerMetadata fetched = fetch();
-            cached = new Cached(fetched, clock.instant());
+            cached = new Cached(fetched, clock.instant().plusSeconds(config.metadataCacheTtl()));
             return fetched;
         } catch (IOException | GeneralException e) {
             if (current != null) {
+                long wait = Math.min(RETRY_STALE_SECONDS, Math.max(1, config.metadataCacheTtl()));
+                cached = new Cached(current.metadata(), clock.instant().plusSeconds(wait));
                 return current.metadata();
             }
             throw e;
@@ -60,8 +68,7 @@ final class ServerMetadata {
                     HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, candidate);
                     request.setConnectTimeout(config.timeout());
                     request.setReadTimeout(config.timeout());
-                    request.setFollowRedirects(false);
-                    HTTPResponse response = request.send();
+                    HTTPResponse response = request.send(BoundedSender.INSTANCE);
                     if (response.getStatusCode() != 200) {
                         break;
                     }

@@ -111,7 +111,7 @@ final class TokenExchanger {
         request.setReadTimeout(timeout);
         HTTPResponse response;
         try {
-            response = request.send();
+            response = request.send(BoundedSender.INSTANCE);
         } catch (IOException e) {
             return new Outcome.Unreachable("token exchange at " + endpoint + " failed: " + e.getMessage());
         }
