@@ -18,8 +18,9 @@ import java.util.List;
  * @param sslVerify              verify the server certificate; default true
  * @param serverName             SNI name
  * @param connectTimeout         ms; default {@code timeout} (Kong 3.6+'s single field for all three), else 2000
- * @param sendTimeout            ms; default 2000
- * @param readTimeout            ms; default 2000
+ * @param sendTimeout            ms; default {@code timeout}; no effect of its own: {@code read_timeout} bounds a
+ *                              whole command, its sending included
+ * @param readTimeout            ms; default {@code timeout}: how long one command may take, sent and answered
  * @param keepalivePoolSize      connections kept per instance; default 256
  * @param keepaliveBacklog       queue length when the pool is full
  * @param connectionIsProxied    Redis sits behind a proxy; default false
