@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -48,7 +49,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ConnectionGuard {
 
-    private enum State { IDLE, HEAD, BODY, BUSY, CLOSING }
+    private enum State { IDLE, HEAD, BODY, BUSY, LINGERING, CLOSING }
+
+    /** How long a closing connection waits for more of a body it will not read (nginx's {@code lingering_timeout}). */
+    static final long LINGER_QUIET_MS = 5_000;
+    /** The longest it waits in all (nginx's {@code lingering_time}). */
+    static final long LINGER_MS = 30_000;
 
     private final ListenerLimits limits;
     private final AtomicInteger open;
@@ -78,6 +84,8 @@ public final class ConnectionGuard {
     private long stallPending;
     /** When {@link #timer} fires, if it is set. */
     private long timerAt;
+    /** When lingering must end at the latest ({@link System#nanoTime}). */
+    private long lingerUntil;
     private ChannelHandlerContext messages;
 
     private ConnectionGuard(ListenerLimits limits, AtomicInteger open) {
@@ -152,6 +160,11 @@ public final class ConnectionGuard {
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            if (state == State.LINGERING) {
+                ReferenceCountUtil.release(msg);
+                lingerOn();
+                return;
+            }
             if (state == State.IDLE && msg instanceof ByteBuf bytes && bytes.isReadable()) {
                 state = State.HEAD;
                 bound(limits.headerTimeoutMs());
@@ -222,6 +235,10 @@ public final class ConnectionGuard {
                 closeAfterResponse |= response.headers().containsValue(HttpHeaderNames.CONNECTION, "close", true);
             }
             if (msg instanceof LastHttpContent && responseStarted) {
+                if (closeAfterResponse && !requestDone) {
+                    linger(ctx, msg, promise);
+                    return;
+                }
                 if (closeAfterResponse) {
                     state = State.CLOSING;
                     cancel();
@@ -242,6 +259,16 @@ public final class ConnectionGuard {
             ctx.write(msg, promise);
         }
 
+        /** Vert.x closes after an answer saying {@code Connection: close}: while lingering, the guard closes later. */
+        @Override
+        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+            if (state == State.LINGERING) {
+                ctx.channel().closeFuture().addListener(closed -> promise.trySuccess());
+                return;
+            }
+            ctx.close(promise);
+        }
+
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable()) {
@@ -258,6 +285,35 @@ public final class ConnectionGuard {
             flowing();
             ctx.fireChannelInactive();
         }
+    }
+
+    /**
+     * Answered while the client still sends a body the gateway will not read (a 413): closing now would
+     * answer the bytes still coming with a TCP reset, and a client that reads its answer only once it has
+     * sent all (curl, Node's fetch) would see the reset, not the 413. So, as nginx's lingering close does, the
+     * answer is written, the connection's sending side shut, and what the client still sends is read and
+     * dropped, unparsed, until it closes, is quiet for {@link #LINGER_QUIET_MS}, or {@link #LINGER_MS} pass.
+     */
+    private void linger(ChannelHandlerContext ctx, Object last, ChannelPromise promise) {
+        state = State.LINGERING;
+        lingerUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
+        lingerOn();
+        ctx.writeAndFlush(last, promise.unvoid()).addListener(written -> {
+            if (!written.isSuccess() || !(ctx.channel() instanceof DuplexChannel duplex)) {
+                state = State.CLOSING;
+                cancel();
+                ctx.channel().close();
+            } else {
+                duplex.shutdownOutput();
+            }
+        });
+    }
+
+    /** Some of the dropped body arrived: the quiet bound starts again, within the whole one. */
+    private void lingerOn() {
+        long quietEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_QUIET_MS);
+        deadline = quietEnd - lingerUntil < 0 ? quietEnd : lingerUntil;
+        watch();
     }
 
     /**
@@ -390,6 +446,10 @@ public final class ConnectionGuard {
                 } else {
                     refuse(new GatewayError.RequestTimeout("request body"), null);
                 }
+            }
+            case LINGERING -> {
+                state = State.CLOSING;
+                messages.channel().close();
             }
             case BUSY, CLOSING -> {
             }

@@ -54,6 +54,23 @@ public final class RawHttp {
     }
 
     /**
+     * Sends {@code head}, a blank line and all of {@code body} before reading anything, as curl and Node's
+     * fetch do, then reads the response; a write the server cut short fails (a TCP reset, a broken pipe).
+     */
+    public static Response exchangeWhole(URI target, String head, byte[] body) {
+        try (Socket socket = new Socket(target.getHost(), target.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((head + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            return read(socket.getInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Posts an MCP message in {@code session} and closes the connection {@code afterMillis} later, before any
      * answer, as a client with a short timeout does.
      */

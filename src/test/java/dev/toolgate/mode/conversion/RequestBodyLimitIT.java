@@ -101,6 +101,24 @@ class RequestBodyLimitIT {
     }
 
     @Test
+    void aClientThatSendsAllOfALargeBodyBeforeReadingStillGetsIts413() {
+        // the gateway reads none of it: closing at once would answer the bytes still coming with a TCP reset,
+        // which loses the 413 for a client that reads only once it has sent all (curl, Node's fetch)
+        URI endpoint = gateway.proxy("/mcp");
+        byte[] body = listOfSize(32 * 1024 * 1024).getBytes(StandardCharsets.UTF_8);
+        for (String framing : new String[] {"Content-Length: " + body.length, "Transfer-Encoding: chunked"}) {
+            byte[] sent = framing.startsWith("Content") ? body : RawHttp.chunked(new String(body, StandardCharsets.UTF_8), 65536);
+            RawHttp.Response response = RawHttp.exchangeWhole(endpoint, RawHttp.start("POST", endpoint)
+                    + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                    + "Mcp-Session-Id: " + mcp.sessionId() + "\r\n" + framing + "\r\n", sent);
+            assertThat(response.status()).as(framing).isEqualTo(413);
+            assertThat(response.header("connection")).as(framing).isEqualToIgnoringCase("close");
+            assertThat(readTree(response.body()).at("/error/message").asText()).isEqualTo(TOO_LARGE);
+        }
+        assertStillServes(mcp);
+    }
+
+    @Test
     void chunkedBodyOverTheLimitGets413AndTheNextRequestIsServed() {
         URI endpoint = gateway.proxy("/mcp");
         RawHttp.Response response = RawHttp.exchange(endpoint, RawHttp.start("POST", endpoint)
