@@ -118,15 +118,16 @@ final class ParameterStyles {
 
     static void appendQuery(EncodedText query, ParameterSpec p, JsonNode value) {
         String name = p.name();
+        // OpenAPI 3.1 §4.8.12.4: an object not exploded joins keys and values with the style's delimiter too
+        String separator = switch (p.style()) {
+            case "spaceDelimited" -> "%20";
+            case "pipeDelimited" -> "|";
+            default -> ",";
+        };
         if (value.isArray()) {
             if (p.explode() && p.style().equals("form")) {
                 value.forEach(item -> appendPair(query, name, scalar(item)));
             } else {
-                String separator = switch (p.style()) {
-                    case "spaceDelimited" -> "%20";
-                    case "pipeDelimited" -> "|";
-                    default -> ",";
-                };
                 appendEncodedPair(query, name, joined(value, false, separator));
             }
         } else if (value.isObject()) {
@@ -135,7 +136,7 @@ final class ParameterStyles {
             } else if (p.explode()) {
                 value.properties().forEach(e -> appendPair(query, e.getKey(), scalar(e.getValue())));
             } else {
-                appendEncodedPair(query, name, joined(value, false, ","));
+                appendEncodedPair(query, name, joined(value, false, separator));
             }
         } else {
             appendPair(query, name, scalar(value));
