@@ -1,5 +1,6 @@
 package dev.toolgate.observe;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
@@ -46,9 +47,22 @@ public record ExchangeEvent(Origin origin, long startedAtMillis, String method, 
      */
     public int weight() {
         int weight = 400 + McpEvent.length(uri) + McpEvent.length(url) + McpEvent.length(session)
-                + weight(requestHeaders) + weight(responseHeaders) + 160 * audits.size();
+                + weight(requestHeaders) + weight(responseHeaders);
+        for (ObjectNode audit : audits) {
+            weight += weight(audit);
+        }
         for (McpEvent e : rpc) {
             weight += e.weight();
+        }
+        return weight;
+    }
+
+    /** An audit entry's texts and a share for each field (a few flat fields and the consumer object). */
+    private static int weight(JsonNode node) {
+        int weight = 2;
+        for (var field : node.properties()) {
+            JsonNode value = field.getValue();
+            weight += 6 + field.getKey().length() + (value.isContainerNode() ? weight(value) : value.asText().length());
         }
         return weight;
     }

@@ -3,6 +3,7 @@ package dev.toolgate.mode.acl;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.observe.McpEvent;
 import dev.toolgate.pipeline.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,8 @@ import java.util.List;
  * {@code logging.log_audits}: every ACL evaluation as an entry in Kong's {@code ai.mcp.audit[]}
  * shape ({@code primitive_name}, {@code primitive}, {@code action}, {@code consumer{id, name,
  * identifier}}, {@code scope}), kept on the exchange for the log plugins and written as one JSON
- * line per request to the {@code dev.toolgate.audit} logger.
+ * line per request to the {@code dev.toolgate.audit} logger. Tool names are cut at
+ * {@value McpEvent#MAX_TEXT} characters, as everywhere in logs.
  */
 public final class AuditLog {
 
@@ -30,7 +32,8 @@ public final class AuditLog {
     ObjectNode entry(AclSubject subject, String tool, ToolAcl.Verdict verdict, boolean fromDefault) {
         ObjectNode entry = Json.object();
         if (tool != null) {
-            entry.put("primitive_name", tool);
+            // a client's name, unbounded in passthrough (the default ACL judges names no one listed): cut as logs cut it
+            entry.put("primitive_name", McpEvent.bounded(tool));
         }
         entry.put("primitive", "tool");
         entry.put("action", verdict.allowed() ? "allow" : "deny");

@@ -1,6 +1,10 @@
 package dev.toolgate.mode.acl;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.JavaSdkServer;
 import dev.toolgate.testing.KongHowTos;
 import dev.toolgate.testing.McpHttp;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +191,23 @@ class PassthroughToolAclIT {
     }
 
     /** An initialized raw client sending a consumer's key. */
+    @Test
+    void aClientsLongToolNameIsCutInTheAuditLineAsInEveryLog() throws java.io.IOException {
+        McpHttp bob = client("bob");
+        String huge = "A".repeat(10_000);
+        try (CapturedLog audit = CapturedLog.of("dev.toolgate.audit", Level.INFO)) {
+            bob.post(call("21", huge));
+
+            List<ILoggingEvent> lines = audit.since(0);
+            assertThat(lines).hasSize(1);
+            String text = lines.getFirst().getFormattedMessage();
+            assertThat(text.length()).isLessThan(1_000);
+            JsonNode named = Json.parse(text.getBytes(StandardCharsets.UTF_8)).path("audit").get(0);
+            assertThat(named.path("primitive_name").asText()).hasSize(257).startsWith("AAAA").endsWith("…");
+            assertThat(named.path("scope").asText()).isEqualTo("default");
+        }
+    }
+
     static McpHttp client(String consumer) {
         McpHttp http = new McpHttp(endpoint, KongHowTos.apiKey(consumer));
         McpHttp.Response initialized = http.initialize("2025-11-25");
