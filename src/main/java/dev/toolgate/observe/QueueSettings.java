@@ -13,7 +13,8 @@ import dev.toolgate.config.ConfigNode;
  *                           Entries are serialized when sent, so an entry's bytes are estimated from the
  *                           texts it holds (its headers, ids, names, errors and payloads). Default none
  *                           (Kong's); Toolgate then bounds each queue at 64 MiB all the same
- * @param maxRetryTime       seconds a failed batch is retried before it is dropped; default 60
+ * @param maxRetryTime       seconds a failed batch is retried before it is dropped; default 60; -1 (Kong's
+ *                           "no retries"), or 0, tries a batch once
  * @param initialRetryDelay  seconds before the first retry, doubling each time; default 0.01
  * @param maxRetryDelay      the longest wait between two retries, in seconds; default 60
  * @param concurrencyLimit   batches each sender sends at once: 1 (default), or -1 for no limit (Toolgate
@@ -36,7 +37,8 @@ public record QueueSettings(int maxBatchSize, double maxCoalescingDelay, int max
                 number(node, "max_coalescing_delay", 1, 0, 3600),
                 (int) node.integer("max_entries", 10_000, 1, 1_000_000),
                 node.integerOrNull("max_bytes", 1, Long.MAX_VALUE),
-                number(node, "max_retry_time", 60, 0, 1_000_000),
+                // Kong documents -1 as "no retries" (its schema has no bounds): a failed batch is dropped at once
+                number(node, "max_retry_time", 60, -1, 1_000_000),
                 number(node, "initial_retry_delay", 0.01, 0.001, 1_000_000),
                 number(node, "max_retry_delay", 60, 0.001, 1_000_000),
                 (int) node.integer("concurrency_limit", 1, -1, 1));

@@ -57,6 +57,27 @@ class LogPluginConfigTest {
     }
 
     @Test
+    void maxRetryTimeMinusOneIsKongsNoRetriesAndAFailingBatchIsTriedOnce() throws Exception {
+        HttpLogConfig config = (HttpLogConfig) config(
+                "{name: http-log, config: {http_endpoint: 'http://x', queue: {max_retry_time: -1, max_batch_size: 1}}}");
+        assertThat(config.queue().maxRetryTime()).isEqualTo(-1);
+
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+        try (Outbox<Integer> outbox = new Outbox<>("test", config.queue(), (batch, attempt) -> {
+            tries.incrementAndGet();
+            throw new java.io.IOException("down");
+        }, e -> 0, dropped::addAndGet, 1)) {
+            outbox.offer(1);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> dropped.get() == 1);
+            Thread.sleep(300);
+            assertThat(tries.get()).isEqualTo(1);
+        }
+        assertThat(check("{name: http-log, config: {http_endpoint: 'http://x', queue: {max_retry_time: -2}}}").problems())
+                .singleElement().asString().startsWith("plugins[0].config.queue.max_retry_time:");
+    }
+
+    @Test
     void fileLogNeedsAPath() {
         assertThat(config("{name: file-log, config: {path: /tmp/toolgate.log}}"))
                 .isEqualTo(new FileLogConfig("/tmp/toolgate.log", false));
