@@ -50,6 +50,21 @@ public record QueueSettings(int maxBatchSize, double maxCoalescingDelay, int max
         return settings;
     }
 
+    /**
+     * Kong's older batch fields beside {@code queue} (http-log's {@code queue_size} and {@code flush_timeout},
+     * opentelemetry's {@code batch_span_count} and {@code batch_flush_delay}), converted as Kong's
+     * {@code Queue.get_params} does: one set to other than its old default replaces {@code max_batch_size},
+     * or {@code max_coalescing_delay}, whatever {@code queue} says.
+     */
+    public QueueSettings withLegacy(ConfigNode node, String sizeKey, int sizeDefault, String delayKey,
+                                    double delayDefault) {
+        int size = (int) node.integer(sizeKey, sizeDefault, 1, 1_000_000);
+        double delay = number(node, delayKey, delayDefault, 0, 3600);
+        return new QueueSettings(size != sizeDefault ? size : maxBatchSize,
+                delay != delayDefault ? delay : maxCoalescingDelay, maxEntries, maxBytes, maxRetryTime,
+                initialRetryDelay, maxRetryDelay, concurrencyLimit);
+    }
+
     /** A decimal field (Kong's "number"), within bounds. */
     public static double number(ConfigNode node, String key, double fallback, double min, double max) {
         com.fasterxml.jackson.databind.JsonNode value = node.any(key);

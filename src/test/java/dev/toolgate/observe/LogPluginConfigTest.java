@@ -78,6 +78,32 @@ class LogPluginConfigTest {
     }
 
     @Test
+    void kongsOlderBatchFieldsSetTheQueueAsKongConvertsThem() {
+        HttpLogConfig older = (HttpLogConfig) config(
+                "{name: http-log, config: {http_endpoint: 'http://x', queue_size: 50, flush_timeout: 5}}");
+        assertThat(older.queue().maxBatchSize()).isEqualTo(50);
+        assertThat(older.queue().maxCoalescingDelay()).isEqualTo(5);
+        // Kong's Queue.get_params: a legacy value other than its default wins over queue.*; its default changes nothing
+        HttpLogConfig both = (HttpLogConfig) config("""
+                {name: http-log, config: {http_endpoint: 'http://x', queue_size: 50, flush_timeout: 2,
+                 queue: {max_batch_size: 20, max_coalescing_delay: 0.3}}}""");
+        assertThat(both.queue().maxBatchSize()).isEqualTo(50);
+        assertThat(both.queue().maxCoalescingDelay()).isEqualTo(0.3);
+
+        OpenTelemetryConfig spans = (OpenTelemetryConfig) config("""
+                {name: opentelemetry, config: {traces_endpoint: 'http://otel:4318/v1/traces', batch_span_count: 10,
+                 batch_flush_delay: 7}}""");
+        assertThat(spans.queue().maxBatchSize()).isEqualTo(10);
+        assertThat(spans.queue().maxCoalescingDelay()).isEqualTo(7);
+        OpenTelemetryConfig defaults = (OpenTelemetryConfig) config("""
+                {name: opentelemetry, config: {traces_endpoint: 'http://otel:4318/v1/traces', batch_span_count: 200,
+                 batch_flush_delay: 3, queue: {max_batch_size: 5}}}""");
+        assertThat(defaults.queue()).isEqualTo(new QueueSettings(5, 1, 10_000, null, 60, 0.01, 60, 1));
+        assertThat(check("{name: http-log, config: {http_endpoint: 'http://x', queue_size: 0}}").problems())
+                .singleElement().asString().startsWith("plugins[0].config.queue_size:");
+    }
+
+    @Test
     void fileLogNeedsAPath() {
         assertThat(config("{name: file-log, config: {path: /tmp/toolgate.log}}"))
                 .isEqualTo(new FileLogConfig("/tmp/toolgate.log", false));

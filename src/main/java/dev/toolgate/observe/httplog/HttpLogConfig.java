@@ -23,7 +23,8 @@ import java.util.Map;
  * @param timeout      milliseconds to connect and to wait for the answer; default 10000
  * @param keepalive    milliseconds an idle connection to the endpoint is kept; default 60000
  * @param headers      headers sent with every batch (their values never appear anywhere else)
- * @param queue        batching and retries (Kong's {@code queue}; default batch size 1)
+ * @param queue        batching and retries (Kong's {@code queue}; default batch size 1), with Kong's older
+ *                     {@code queue_size} and {@code flush_timeout} converted as Kong converts them
  */
 public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEndpoint, String method,
                             String contentType, long timeout, long keepalive,
@@ -52,12 +53,13 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
         long timeout = node.integer("timeout", 10_000, 1, Integer.MAX_VALUE);
         long keepalive = node.integer("keepalive", 60_000, 1, Integer.MAX_VALUE);
         Map<String, String> headers = ConfigMaps.strings(node, "headers");
-        QueueSettings queue = node.object("queue").map(q -> QueueSettings.read(q, 1)).orElse(QueueSettings.defaults(1));
+        QueueSettings queue = node.object("queue").map(q -> QueueSettings.read(q, 1)).orElse(QueueSettings.defaults(1))
+                .withLegacy(node, "queue_size", 1, "flush_timeout", 2);
         if (node.has("custom_fields_by_lua") && node.any("custom_fields_by_lua") != null) {
             node.problem("custom_fields_by_lua", "Toolgate runs no Lua; remove it");
         }
-        // deprecated in Kong 3.x in favour of queue.*: accepted, without effect
-        node.ignore("retry_count", "queue_size", "flush_timeout", "custom_fields_by_lua");
+        // deprecated in Kong 3.x, and without effect there (the queue retries for max_retry_time)
+        node.ignore("retry_count", "custom_fields_by_lua");
         return new HttpLogConfig(endpoint, method, contentType, timeout, keepalive, headers, queue);
     }
 }

@@ -168,13 +168,12 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
         Propagation propagation = node.object("propagation").map(p -> Propagation.read(p, headerType))
                 .orElseGet(() -> Propagation.legacy(headerType, TraceFormat.W3C, List.of()));
         String header = node.text("http_response_header_for_traceid", null);
-        QueueSettings queue = node.object("queue").map(q -> QueueSettings.read(q, 200)).orElse(QueueSettings.defaults(200));
+        QueueSettings queue = node.object("queue").map(q -> QueueSettings.read(q, 200)).orElse(QueueSettings.defaults(200))
+                .withLegacy(node, "batch_span_count", 200, "batch_flush_delay", 3);
         long connect = node.integer("connect_timeout", 1000, 1, Integer.MAX_VALUE);
         long send = node.integer("send_timeout", 5000, 1, Integer.MAX_VALUE);
         long read = node.integer("read_timeout", 5000, 1, Integer.MAX_VALUE);
         String logs = url(node, "logs_endpoint");
-        // deprecated in Kong in favour of queue.*: accepted, without effect
-        node.ignore("batch_span_count", "batch_flush_delay");
         if (traces == null && legacy == null && logs == null && metrics.endpoint() == null) {
             node.warning("traces_endpoint", "no traces_endpoint, logs_endpoint or metrics.endpoint: nothing is exported");
         }
