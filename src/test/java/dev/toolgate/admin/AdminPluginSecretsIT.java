@@ -22,7 +22,8 @@ class AdminPluginSecretsIT {
 
     static final List<String> SECRETS = List.of("OTELPW_SECRET", "bearer-tok-8812", "api-key-value-7731",
             "query-key-value-5521", "body-password-4411", "cookie-sid-9931", "args-password-2231", "args-api-key-6671",
-            "otel-header-token-1155", "oauth-client-secret-0001", "otel-query-token-6620");
+            "otel-header-token-1155", "oauth-client-secret-0001", "otel-query-token-6620", "otel-path-token-3301",
+            "otel-path-token-3302", "otel-path-token-3303");
 
     static TestGateway gateway;
     static AdminHttp admin;
@@ -45,8 +46,9 @@ class AdminPluginSecretsIT {
                 plugins:
                   - name: opentelemetry
                     config:
-                      traces_endpoint: "http://otluser:OTELPW_SECRET@127.0.0.1:19196/v1/traces"
-                      logs_endpoint: "http://127.0.0.1:19196/v1/logs?region=eu&api_key=otel-query-token-6620#top"
+                      traces_endpoint: "http://127.0.0.1:19196/receiver/v1/otlp/otel-path-token-3301/v1/traces"
+                      logs_endpoint: "http://127.0.0.1:19196/receiver/v1/otlp/otel-path-token-3302/v1/logs"
+                      metrics: {endpoint: "http://127.0.0.1:19196/receiver/v1/otlp/otel-path-token-3303/v1/metrics"}
                       headers: {Authorization: "Bearer otel-header-token-1155", X-Team: observability}
                   - name: request-transformer
                     config:
@@ -68,7 +70,7 @@ class AdminPluginSecretsIT {
                     config:
                       resource: http://localhost/mcp
                       authorization_servers: [http://127.0.0.1:1]
-                      introspection_endpoint: http://127.0.0.1:1/introspect
+                      introspection_endpoint: "http://otluser:OTELPW_SECRET@127.0.0.1:1/introspect?region=eu&api_key=otel-query-token-6620#top"
                       client_id: gateway
                       client_secret: oauth-client-secret-0001
                       args: {password: args-password-2231, api_key: args-api-key-6671, audience: tools}
@@ -109,15 +111,17 @@ class AdminPluginSecretsIT {
     }
 
     @Test
-    void aUrlShowsItsUserButNotItsPassword() {
-        assertThat(plugin("opentelemetry").at("/config/traces_endpoint").asText())
-                .isEqualTo("http://otluser:[redacted]@127.0.0.1:19196/v1/traces");
+    void openTelemetrysCollectorEndpointsAreMaskedWholeAsHttpLogsEndpointIsForTheTokensInTheirPaths() {
+        JsonNode config = plugin("opentelemetry").get("config");
+        assertThat(config.get("traces_endpoint").asText()).isEqualTo("[redacted]");
+        assertThat(config.get("logs_endpoint").asText()).isEqualTo("[redacted]");
+        assertThat(config.at("/metrics/endpoint").asText()).isEqualTo("[redacted]");
     }
 
     @Test
-    void aUrlShowsItsQueryArgumentsButNotTheValuesOfThoseNamedLikeSecrets() {
-        assertThat(plugin("opentelemetry").at("/config/logs_endpoint").asText())
-                .isEqualTo("http://127.0.0.1:19196/v1/logs?region=eu&api_key=[redacted]#top");
+    void aUrlShowsItsUserAndQueryButNotItsPasswordNorTheValuesOfArgumentsNamedLikeSecrets() {
+        assertThat(plugin("ai-mcp-oauth2").at("/config/introspection_endpoint").asText())
+                .isEqualTo("http://otluser:[redacted]@127.0.0.1:1/introspect?region=eu&api_key=[redacted]#top");
     }
 
     @Test

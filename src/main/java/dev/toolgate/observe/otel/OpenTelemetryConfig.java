@@ -23,9 +23,10 @@ import java.util.stream.Stream;
  * of {@code propagation}) is continued and passed upstream.
  *
  * @param tracesEndpoint  OTLP/HTTP traces URL (for example {@code http://collector:4318/v1/traces}); none: no spans.
- *                        Kong's older {@code endpoint} is read as this
+ *                        Kong's older {@code endpoint} is read as this. Never shown, as http-log's endpoint: collectors
+ *                        take tokens in the path too (Sumo Logic's {@code /receiver/v1/otlp/TOKEN/v1/traces})
  * @param logsEndpoint    OTLP/HTTP logs URL; each exchange becomes a log record whose body is Kong's log entry
- *                        (with {@code ai.mcp}); none: no logs
+ *                        (with {@code ai.mcp}); none: no logs. Never shown
  * @param metrics         OTLP/HTTP metrics
  * @param headers         headers sent with every export (values never shown)
  * @param resourceAttributes resource attributes of everything exported; {@code service.name} defaults to
@@ -40,7 +41,8 @@ import java.util.stream.Stream;
  * @param sendTimeout     milliseconds to send an export; default 5000
  * @param readTimeout     milliseconds to wait for the collector's answer; default 5000
  */
-public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Metrics metrics,
+public record OpenTelemetryConfig(@JsonSerialize(using = Redacted.class) String tracesEndpoint,
+                                  @JsonSerialize(using = Redacted.class) String logsEndpoint, Metrics metrics,
                                   @JsonSerialize(using = Redacted.class) Map<String, String> headers,
                                   Map<String, String> resourceAttributes, double samplingRate, Propagation propagation,
                                   String httpResponseHeaderForTraceid, QueueSettings queue, long connectTimeout,
@@ -54,7 +56,7 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
     /**
      * {@code config.metrics}: MCP metrics need ai-mcp-proxy's {@code logging.log_statistics}.
      *
-     * @param endpoint               OTLP/HTTP metrics URL; none: no metrics
+     * @param endpoint               OTLP/HTTP metrics URL; none: no metrics. Never shown
      * @param enableAiMetrics        {@code mcp.server.operation.duration}, {@code mcp.client.operation.duration}
      *                               (passthrough) and {@code kong.gen_ai.mcp.*}; default false
      * @param enableRequestMetrics   add {@code error.type} to the MCP metrics, and count errors; default false
@@ -64,9 +66,9 @@ public record OpenTelemetryConfig(String tracesEndpoint, String logsEndpoint, Me
      * @param enableUpstreamHealthMetrics accepted; default false
      * @param pushInterval           seconds between two exports; default 60
      */
-    public record Metrics(String endpoint, boolean enableAiMetrics, boolean enableRequestMetrics,
-                          boolean enableLatencyMetrics, boolean enableBandwidthMetrics, boolean enableConsumerAttribute,
-                          boolean enableUpstreamHealthMetrics, long pushInterval) {
+    public record Metrics(@JsonSerialize(using = Redacted.class) String endpoint, boolean enableAiMetrics,
+                          boolean enableRequestMetrics, boolean enableLatencyMetrics, boolean enableBandwidthMetrics,
+                          boolean enableConsumerAttribute, boolean enableUpstreamHealthMetrics, long pushInterval) {
 
         static final Metrics NONE = new Metrics(null, false, false, false, false, false, false, 60);
 
