@@ -245,6 +245,41 @@ class OpenTelemetryIT {
         }
     }
 
+    @Test
+    void mcpMetricsCountEveryCallWhileTheTracesCollectorIsDownAndItsQueueIsFull() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        try (OtlpReceiver metrics = new OtlpReceiver();
+             RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+             var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
+                     .replace("          - name: ai-mcp-proxy\n", "          - name: opentelemetry\n"
+                             + "            config: {traces_endpoint: 'http://127.0.0.1:" + closedPort + "/v1/traces',"
+                             + " connect_timeout: 100, queue: {max_entries: 10, max_coalescing_delay: 0.01},"
+                             + " metrics: {endpoint: '" + metrics.url("/v1/metrics") + "', enable_ai_metrics: true,"
+                             + " push_interval: 1}}\n"
+                             + "          - name: ai-mcp-proxy\n")
+                     .replace("mode: conversion-listener\n",
+                             "mode: conversion-listener\n              logging: {log_statistics: true}\n"))) {
+            McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+            client.initialize("2025-06-18");
+            for (int i = 0; i < 50; i++) {
+                client.call("one", "{}");
+            }
+
+            // the spans' senders hold their batches, retrying; the queue's 10 places fill and later events are dropped
+            await().atMost(Duration.ofSeconds(20)).until(() -> new dev.toolgate.testing.AdminHttp(gateway).dropped("opentelemetry") > 0);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(metrics.metrics().stream()
+                    .filter(m -> m.getName().equals("mcp.server.operation.duration"))
+                    .flatMap(m -> m.getHistogram().getDataPointsList().stream())
+                    .filter(p -> p.getAttributesList().stream().anyMatch(a -> a.getKey().equals("mcp.method.name")
+                            && a.getValue().getStringValue().equals("tools/call")))
+                    .mapToLong(io.opentelemetry.proto.metrics.v1.HistogramDataPoint::getCount).max().orElse(0))
+                    .isEqualTo(50));
+        }
+    }
+
     private static RestUpstream.Received received(RestUpstream rest, String path) {
         for (int i = 0; i < 10; i++) {
             RestUpstream.Received r = rest.next();

@@ -16,9 +16,10 @@ import java.util.List;
  * The MCP metrics of the opentelemetry plugin, with the names of the OpenTelemetry MCP conventions
  * and Kong's: {@code mcp.server.operation.duration}, {@code mcp.client.operation.duration}
  * (passthrough only), {@code kong.gen_ai.mcp.response.size}, {@code kong.gen_ai.mcp.request.error.count},
- * {@code kong.gen_ai.mcp.acl.allowed} and {@code .denied}. Recorded on the plugin's queue's senders, at
- * once. Method, tool and error-type attributes are bounded ({@link LabelBounds}) for as long as the meter
- * provider that keeps their series lives, which is this object's life.
+ * {@code kong.gen_ai.mcp.acl.allowed} and {@code .denied}. Recorded on the event loop that offers each
+ * event, as Prometheus's are: cheap (attribute sets are cached, the instruments take no lock), and never
+ * behind the span queue. Method, tool and error-type attributes are bounded ({@link LabelBounds}) for as
+ * long as the meter provider that keeps their series lives, which is this object's life.
  */
 final class McpMetrics {
 
@@ -33,7 +34,7 @@ final class McpMetrics {
     private final LongCounter errors;
     private final LongCounter allowed;
     private final LongCounter denied;
-    /** Attribute sets by their values: a route's few methods and tools repeat (the queue's senders share it). */
+    /** Attribute sets by their values: a route's few methods and tools repeat (the event loops share it). */
     private final java.util.Map<Key, Attributes> known = new java.util.concurrent.ConcurrentHashMap<>();
     private final LabelBounds labels = new LabelBounds();
 

@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
 
 /**
  * Kong's {@code opentelemetry} plugin: traces, MCP metrics and access logs of its routes over OTLP/HTTP.
- * On the event loop it only queues events; spans, metrics and logs are made and exported on its own
- * threads.
+ * On the event loop it only records MCP metrics and queues events; spans and logs are made, and
+ * everything is exported, on its own threads.
  */
 public final class OpenTelemetryPlugin extends LogPlugin {
 

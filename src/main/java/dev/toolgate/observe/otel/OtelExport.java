@@ -31,9 +31,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The exporters of one opentelemetry configuration, kept across reloads while it is unchanged: spans
- * and MCP metrics are made from the events by a queue's own senders (one per core, at most 4, with
- * traces; one for metrics alone) and exported over OTLP/HTTP; logs likewise, from the exchanges, by one.
- * Only the finished requests go to an event loop ({@link VertxSender}).
+ * are made from the events by a queue's own senders (one per core, at most 4) and exported over
+ * OTLP/HTTP; logs likewise, from the exchanges, by one. MCP metrics are recorded as each event is
+ * offered, outside the span queue: a traces collector that is down fills that queue, and must not
+ * cost the metrics their events (the SDK's instruments record without locks; its reader exports on its
+ * own thread). Only the finished requests go to an event loop ({@link VertxSender}).
  */
 final class OtelExport implements AutoCloseable {
 
@@ -90,8 +92,8 @@ final class OtelExport implements AutoCloseable {
             logs = null;
             entries = null;
         }
-        events = spans == null && metrics == null ? null : new Outbox<>(name, config.queue(), this::export, McpEvent::weight,
-                n -> telemetry.dropped("opentelemetry", n), spans == null ? 1 : Outbox.sendersPerCore());
+        events = spans == null ? null : new Outbox<>(name, config.queue(), this::export, McpEvent::weight,
+                n -> telemetry.dropped("opentelemetry", n), Outbox.sendersPerCore());
     }
 
     boolean traces() {
@@ -99,7 +101,7 @@ final class OtelExport implements AutoCloseable {
     }
 
     boolean wantsEvents() {
-        return events != null;
+        return events != null || metrics != null;
     }
 
     boolean wantsExchanges() {
@@ -107,7 +109,12 @@ final class OtelExport implements AutoCloseable {
     }
 
     void offer(McpEvent event) {
-        events.offer(event);
+        if (metrics != null) {
+            metrics.record(event);
+        }
+        if (events != null) {
+            events.offer(event);
+        }
     }
 
     void offer(LogQueue entry) {
@@ -115,12 +122,6 @@ final class OtelExport implements AutoCloseable {
     }
 
     private void export(List<McpEvent> batch, int attempt) throws IOException {
-        if (attempt == 0 && metrics != null) {
-            batch.forEach(metrics::record);
-        }
-        if (spans == null) {
-            return;
-        }
         List<SpanData> made = new ArrayList<>(batch.size() * 2);
         batch.forEach(e -> made.addAll(spanMaker.of(e)));
         if (made.isEmpty()) {
