@@ -87,7 +87,8 @@ public final class Router {
                 if (path.startsWith("~")) {
                     regexes.add(new Regex(Pattern.compile(path.substring(1)), route.regexPriority()));
                 } else {
-                    prefixes.add(path);
+                    // in the form request paths are compared in: /a%2fb would never match the /a%2Fb a request becomes
+                    prefixes.add(normalize(path));
                 }
             }
             int kinds = (route.hosts().isEmpty() ? 0 : 0x40) | (route.headers().isEmpty() ? 0 : 0x20)
@@ -131,22 +132,25 @@ public final class Router {
     }
 
     /**
-     * The path as routes see it: percent-encoded dots decoded and {@code .}/{@code ..} segments resolved,
-     * so {@code /mcp/../admin} is matched as {@code /admin} and cannot slip past a route's prefix.
+     * The path as routes see it, Kong's {@code normalize(path, true)}: percent-encoded unreserved characters
+     * ({@code A-Z a-z 0-9 - . _ ~}) decoded, other triplets kept with upper-case hex ({@code %2f} is {@code %2F},
+     * still not a slash), repeated slashes merged and {@code .}/{@code ..} segments resolved. So {@code /mcp//admin},
+     * {@code /mcp/%61dmin} and {@code /mcp/../admin} are matched, and forwarded, as the {@code /mcp/admin} and
+     * {@code /admin} a server reads them as, and cannot slip past a more specific route's prefix.
      */
     public static String normalize(String rawPath) {
         if (rawPath == null || rawPath.isEmpty()) {
             return "/";
         }
-        String path = rawPath.indexOf('%') < 0 ? rawPath : rawPath.replace("%2e", ".").replace("%2E", ".");
-        if (!path.contains("/.")) {
+        String path = rawPath.indexOf('%') < 0 ? rawPath : decodeUnreserved(rawPath);
+        if (!path.contains("/.") && !path.contains("//")) {
             return path;
         }
         java.util.ArrayDeque<String> segments = new java.util.ArrayDeque<>();
         String[] parts = path.split("/", -1);
         for (int i = 1; i < parts.length; i++) {
             String part = parts[i];
-            if (part.equals(".")) {
+            if (part.equals(".") || part.isEmpty() && i < parts.length - 1) {
                 continue;
             }
             if (part.equals("..")) {
@@ -158,6 +162,33 @@ public final class Router {
         String last = parts[parts.length - 1];
         String joined = "/" + String.join("/", segments);
         return (last.equals(".") || last.equals("..")) && !joined.endsWith("/") ? joined + "/" : joined;
+    }
+
+    /** Unreserved characters' triplets decoded, the others' hex upper-cased; a stray {@code %} stays as it is. */
+    private static String decodeUnreserved(String path) {
+        StringBuilder out = new StringBuilder(path.length());
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            int high = i + 2 < path.length() && c == '%' ? hex(path.charAt(i + 1)) : -1;
+            int low = high < 0 ? -1 : hex(path.charAt(i + 2));
+            if (low < 0) {
+                out.append(c);
+                continue;
+            }
+            char decoded = (char) (high * 16 + low);
+            if (decoded < 0x80 && (Character.isLetterOrDigit(decoded) || "-._~".indexOf(decoded) >= 0)) {
+                out.append(decoded);
+            } else {
+                out.append('%').append(Character.toUpperCase(path.charAt(i + 1)))
+                        .append(Character.toUpperCase(path.charAt(i + 2)));
+            }
+            i += 2;
+        }
+        return out.toString();
+    }
+
+    private static int hex(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
     /** A path match: regex or plain, its weight (regex priority or prefix length), and the text matched. */

@@ -187,6 +187,23 @@ class RouterTest {
         assertThat(match(routes, "/v1/users/7")).isNull();
     }
 
+    @Test
+    void aDoubledSlashOrAnEncodedLetterReachesTheMoreSpecificRouteAsInKong() {
+        var routes = List.of(paths("public", "/mcp"), paths("admin", "/mcp/admin"));
+
+        assertThat(match(routes, Router.normalize("/mcp//admin"))).isEqualTo("admin");
+        assertThat(match(routes, Router.normalize("/mcp/%61dmin"))).isEqualTo("admin");
+        assertThat(match(routes, Router.normalize("/mcp/%2561dmin"))).as("%25 stays encoded").isEqualTo("public");
+    }
+
+    @Test
+    void aRoutePathIsComparedInTheFormRequestPathsTake() {
+        var routes = List.of(paths("public", "/mcp"), paths("slashed", "/mcp/a%2fb"));
+
+        assertThat(match(routes, Router.normalize("/mcp/a%2Fb"))).isEqualTo("slashed");
+        assertThat(match(routes, Router.normalize("/mcp/a/b"))).isEqualTo("public");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(nullValues = "null", textBlock = """
             /mcp/../admin,          /admin
@@ -202,8 +219,21 @@ class RouterTest {
             /a/.hidden/b,           /a/.hidden/b
             '',                     /
             null,                   /
+            /a//b,                  /a/b
+            //admin,                /admin
+            /a//,                   /a/
+            //,                     /
+            /a/.//b,                /a/b
+            /%61dmin,               /admin
+            /mcp/%41%7a%30-%5F%7e,  /mcp/Az0-_~
+            /a%2fb,                 /a%2Fb
+            /a%2F..%2fb,            /a%2F..%2Fb
+            /a%20b%c3%a9,           /a%20b%C3%A9
+            /a%25,                  /a%25
+            /a%2561,                /a%2561
+            /a%zz%4,                /a%zz%4
             """)
-    void normalizeResolvesDotSegmentsAndEncodedDots(String raw, String normalized) {
+    void normalizeDecodesUnreservedCharactersMergesSlashesAndResolvesDotSegments(String raw, String normalized) {
         assertThat(Router.normalize(raw)).isEqualTo(normalized);
     }
 }

@@ -125,6 +125,11 @@ class PassthroughHttpRulesIT {
                     routes:
                       - {name: strip, paths: [/strip], %2$s}
                       - {name: keep, paths: [/keep], strip_path: false, %2$s}
+                      - {name: open, paths: [/open], strip_path: false, %2$s}
+                      - name: guarded
+                        paths: [/open/admin]
+                        strip_path: false
+                        plugins: [{name: key-auth}, {name: ai-mcp-proxy, config: {mode: passthrough-listener}}]
                       - {name: preserve, paths: [/preserve], preserve_host: true, %2$s}
                       - {name: hosted, hosts: [mcp.example.test], paths: [/hosted], preserve_host: true, %2$s}
                       - name: limited
@@ -343,6 +348,8 @@ class PassthroughHttpRulesIT {
             GET,    /strip,                /base
             GET,    /strip/a%2Fb,          /base/a%2Fb
             DELETE, /keep/mcp,             /base/keep/mcp
+            POST,   /strip//mcp,           /base/mcp
+            POST,   /keep/%6Dcp,           /base/keep/mcp
             GET,    /keep/mcp?cursor=abc,  /base/keep/mcp?cursor=abc
             PUT,    /rs/mcp,               /mcp
             GET,    /rs/mcp?q=%20,         /mcp?q=%20
@@ -359,6 +366,24 @@ class PassthroughHttpRulesIT {
         RestUpstream.Received received = upstream.next();
         assertThat(received.method()).isEqualTo(method);
         assertThat(received.uri()).as(response.toString()).isEqualTo(upstreamTarget);
+    }
+
+    /**
+     * Kong matches the normalized path: {@code /open//admin} and {@code /open/%61dmin} are the {@code /open/admin} a
+     * server reads them as, so they meet the key-auth of the route for it, not the open route above it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/open/admin", "/open//admin", "/open/%61dmin", "/open/./%61dmin/"})
+    void aDoubledSlashOrAnEncodedLetterCannotSlipPastTheKeyAuthOfTheMoreSpecificRoute(String target)
+            throws InterruptedException {
+        RawConnection.Response response = RawConnection.exchange(port, "POST", target, List.of(
+                "Host: 127.0.0.1:" + port, "Content-Type: application/json",
+                "Accept: application/json, text/event-stream", "Content-Length: " + BODY.length()),
+                BODY.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(401);
+        assertThat(response.text()).contains("No API key found in request");
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("nothing reached the upstream").isTrue();
     }
 
     /**
