@@ -42,6 +42,17 @@ public final class BoundedText implements CharSequence {
         }
     }
 
+    /** Like {@link #lookingAt}, for a match anywhere in {@code text}. */
+    public static Matcher find(Pattern pattern, String text, long reads, Runnable exhausted) {
+        Matcher m = pattern.matcher(new BoundedText(text, new long[]{reads}));
+        try {
+            return m.find() ? m : null;
+        } catch (Exhausted e) {
+            exhausted.run();
+            return null;
+        }
+    }
+
     @Override
     public char charAt(int index) {
         if (--left[0] < 0) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A Kong Route: which requests it matches and the service they go to. A request matches when every
@@ -16,7 +17,8 @@ import java.util.Map;
  * @param paths         path prefixes or {@code ~regex} patterns
  * @param methods       HTTP methods, upper case
  * @param hosts         host names, optionally with one leading or trailing wildcard
- * @param headers       header name → accepted values (any one must match, case-insensitively)
+ * @param headers       header name → accepted values (any one must match any line of the header,
+ *                      case-insensitively; a value written {@code ~*regex} is a regex found in the line)
  * @param protocols     Kong's protocols list; default {@code [http, https]}; without http, HTTPS requests only
  * @param httpsRedirectStatusCode what a plain HTTP request to an HTTPS-only route gets: 426 (default), or
  *                      301, 302, 307 or 308, a redirect to the same host and path over HTTPS
@@ -34,6 +36,9 @@ public record Route(String id, String name, List<String> paths, List<String> met
                     String pathHandling, int regexPriority, List<String> tags, @JsonIgnore String serviceId,
                     @JsonIgnore String source) {
 
+    /** How a {@code headers} value says it is a regex, as in Kong. */
+    public static final String HEADER_REGEX = "~*";
+
     public Route {
         paths = List.copyOf(paths);
         methods = List.copyOf(methods);
@@ -46,6 +51,14 @@ public record Route(String id, String name, List<String> paths, List<String> met
     /** Kong's HTTPS-only route: its protocols leave out http, so a plain HTTP request is refused or redirected. */
     public boolean httpsOnly() {
         return !protocols.contains("http");
+    }
+
+    /**
+     * A {@code headers} value's regex ({@code ~*} dropped), case-insensitive as Kong's; throws
+     * {@code PatternSyntaxException} when it is not valid.
+     */
+    public static Pattern headerRegex(String value) {
+        return Pattern.compile(value.substring(HEADER_REGEX.length()), Pattern.CASE_INSENSITIVE);
     }
 
     /** The name when set, else the id: what messages and generated tool names use. */

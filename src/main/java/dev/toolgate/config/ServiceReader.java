@@ -108,6 +108,7 @@ final class ServiceReader {
             }
         }
         Map<String, List<String>> headers = node.textLists("headers");
+        headers.forEach((header, values) -> checkHeaderRegexes(node, header, values));
         // Kong never matches a route for neither to an HTTP request; Toolgate serves nothing else
         List<String> protocols = Protocols.read(node, ROUTE_PROTOCOLS, "Toolgate serves HTTP routes only; add http, "
                 + "https, or both");
@@ -155,6 +156,20 @@ final class ServiceReader {
             }
         } else if (!path.startsWith("/")) {
             node.report().problem(at, "must start with / (a prefix) or ~ (a regex)");
+        }
+    }
+
+    /** A {@code ~*} value is a regex, as in Kong: one that does not compile would never match, so it is refused. */
+    private static void checkHeaderRegexes(ConfigNode node, String name, List<String> values) {
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i).startsWith(Route.HEADER_REGEX)) {
+                try {
+                    Route.headerRegex(values.get(i));
+                } catch (PatternSyntaxException e) {
+                    node.report().problem(node.path("headers") + "." + name + "[" + i + "]",
+                            "is not a valid regex after ~*: " + e.getDescription());
+                }
+            }
         }
     }
 

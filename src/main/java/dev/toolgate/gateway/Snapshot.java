@@ -50,7 +50,7 @@ public record Snapshot(DeclarativeConfig config, Router router, Map<String, Rout
     @Override
     public Optional<RouteMatch> match(HttpServerRequest request) {
         return router.match(request.method().name(), ForwardedHeaders.authority(request), Router.normalize(request.path()),
-                request::getHeader);
+                request.headers()::getAll);
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.toolgate.config.Route;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -23,7 +22,7 @@ import java.util.regex.Pattern;
 public final class Router {
 
     private record Candidate(Route route, int index, int criteria, int kinds, List<String> prefixes,
-                             List<Regex> regexes) {
+                             List<Regex> regexes, RouteHeaders headers) {
     }
 
     private record Regex(Pattern pattern, int priority) {
@@ -61,7 +60,8 @@ public final class Router {
     private final List<Candidate> candidates = new ArrayList<>();
 
     /**
-     * Character reads one regex path may spend on one request path (a few milliseconds); a regex that
+     * Character reads one regex path may spend on one request path, and one {@code ~*} header regex on one
+     * header value (a few milliseconds); a regex that
      * backtracks past it does not match, and is logged once per route. The path is at most 4,096
      * characters, but {@code ~/(a+)+$} could still spend hours on it.
      */
@@ -69,11 +69,11 @@ public final class Router {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
     private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private static void warnOnce(Route route) {
+    private static void warnOnce(Route route, String what) {
         String name = route.name() != null ? route.name() : route.id();
-        if (WARNED.size() < 1000 && WARNED.add(name)) {
-            LOG.warn("route {}: a regex path took too long on a request path and did not match it; "
-                    + "make it linear (no nested repetition)", name);
+        if (WARNED.size() < 1000 && WARNED.add(name + " " + what)) {
+            LOG.warn("route {}: a regex {} took too long on a request {} and did not match it; "
+                    + "make it linear (no nested repetition)", name, what, what);
         }
     }
 
@@ -94,7 +94,7 @@ public final class Router {
             int kinds = (route.hosts().isEmpty() ? 0 : 0x40) | (route.headers().isEmpty() ? 0 : 0x20)
                     | (route.paths().isEmpty() ? 0 : 0x10) | (route.methods().isEmpty() ? 0 : 0x08);
             candidates.add(new Candidate(route, i, Integer.bitCount(kinds), kinds, List.copyOf(prefixes),
-                    List.copyOf(regexes)));
+                    List.copyOf(regexes), new RouteHeaders(route.headers())));
         }
     }
 
@@ -104,13 +104,15 @@ public final class Router {
      * @param method  the HTTP method
      * @param host    the Host header (port included or not), may be null
      * @param path    the request path, normalized ({@link #normalize}), without the query
-     * @param headers header lookup by lower-case name
+     * @param headers every value of a header (one per line it was sent on; empty when absent) by lower-case name
      */
-    public Optional<RouteMatch> match(String method, String host, String path, Function<String, String> headers) {
+    public Optional<RouteMatch> match(String method, String host, String path,
+                                      Function<String, List<String>> headers) {
         RouteMatch best = null;
         Score bestScore = null;
         for (Candidate c : candidates) {
-            if (!methodMatches(c.route(), method) || !headersMatch(c.route(), headers)) {
+            if (!methodMatches(c.route(), method)
+                    || !c.headers().match(headers, MAX_REGEX_READS, () -> warnOnce(c.route(), "header"))) {
                 continue;
             }
             int plainHost = hostMatch(c.route(), host);
@@ -201,7 +203,8 @@ public final class Router {
         }
         PathMatch best = null;
         for (Regex regex : c.regexes()) {
-            Matcher m = BoundedText.lookingAt(regex.pattern(), path, MAX_REGEX_READS, () -> warnOnce(c.route()));
+            Matcher m = BoundedText.lookingAt(regex.pattern(), path, MAX_REGEX_READS,
+                    () -> warnOnce(c.route(), "path"));
             if (m != null && (best == null || regex.priority() > best.weight())) {
                 best = new PathMatch(true, regex.priority(), path.substring(0, m.end()));
             }
@@ -255,16 +258,6 @@ public final class Router {
         String name = stripPort(host);
         return name.length() > 1 && name.endsWith(".")
                 ? name.substring(0, name.length() - 1) + host.substring(name.length()) : host;
-    }
-
-    private static boolean headersMatch(Route route, Function<String, String> headers) {
-        for (Map.Entry<String, List<String>> required : route.headers().entrySet()) {
-            String value = headers.apply(required.getKey());
-            if (value == null || required.getValue().stream().noneMatch(v -> v.equalsIgnoreCase(value))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The host of a {@code Host} value without its port ({@code [::1]:80} gives {@code [::1]}). */

@@ -146,4 +146,21 @@ class RouteRulesTest {
                 .containsOnly(java.util.Map.entry("x-tenant", List.of("acme")),
                         java.util.Map.entry("x-region", List.of("eu", "us")));
     }
+
+    @Test
+    void aHeaderRegexThatDoesNotCompileIsReportedAtItsValue() {
+        var loaded = load(route("name: r, headers: {X-Tenant: [acme, '~*^(acme-'], X-Region: '~*[eu'}"));
+
+        assertThat(loaded.problems()).containsExactlyInAnyOrder(
+                "services[0].routes[0].headers.X-Tenant[1]: is not a valid regex after ~*: Unclosed group",
+                "services[0].routes[0].headers.X-Region[0]: is not a valid regex after ~*: Unclosed character class");
+    }
+
+    @Test
+    void aValidHeaderRegexLoadsAsWritten() {
+        var loaded = load(route("name: r, headers: {X-Tenant: '~*^acme-'}"));
+
+        assertThat(loaded.problems()).isEmpty();
+        assertThat(loaded.config().routes().getFirst().headers()).containsEntry("x-tenant", List.of("~*^acme-"));
+    }
 }

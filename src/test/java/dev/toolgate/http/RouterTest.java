@@ -33,7 +33,23 @@ class RouterTest {
 
     private static String match(List<Route> routes, String method, String host, String path,
                                 Map<String, String> headers) {
-        return new Router(routes).match(method, host, path, headers::get).map(m -> m.route().name()).orElse(null);
+        return matchLines(routes, path, Map.copyOf(headers.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())))), method, host);
+    }
+
+    /** A request whose headers may come on several lines each. */
+    private static String matchLines(List<Route> routes, String path, Map<String, List<String>> headers, String method,
+                                     String host) {
+        return new Router(routes).match(method, host, path, name -> headers.getOrDefault(name, List.of()))
+                .map(m -> m.route().name()).orElse(null);
+    }
+
+    private static String matchLines(List<Route> routes, Map<String, List<String>> headers) {
+        return matchLines(routes, "/mcp", headers, "POST", "gateway.local");
+    }
+
+    private static Route headers(String name, Map<String, List<String>> headers) {
+        return route(name, List.of("/mcp"), List.of(), List.of(), headers, 0);
     }
 
     private static String match(List<Route> routes, String path) {
@@ -170,12 +186,42 @@ class RouterTest {
     }
 
     @Test
+    void aHeaderValueWrittenTildeStarIsACaseInsensitiveRegexFoundAnywhereInTheValueAsInKong() {
+        var routes = List.of(headers("acme", Map.of("x-tenant", List.of("~*^acme-", "~*-eu$"))), paths("open", "/mcp"));
+
+        assertThat(matchLines(routes, Map.of("x-tenant", List.of("ACME-1")))).isEqualTo("acme");
+        assertThat(matchLines(routes, Map.of("x-tenant", List.of("globex-EU")))).isEqualTo("acme");
+        assertThat(matchLines(routes, Map.of("x-tenant", List.of("globex-1")))).isEqualTo("open");
+        assertThat(matchLines(routes, Map.of("x-tenant", List.of("~*^acme-")))).as("not compared as text")
+                .isEqualTo("open");
+        assertThat(matchLines(routes, Map.of())).isEqualTo("open");
+    }
+
+    @Test
+    void aRequestHeaderSentOnSeveralLinesMatchesWhenAnyLineDoesAsInKong() {
+        var routes = List.of(headers("acme", Map.of("x-tenant", List.of("acme"))),
+                headers("regex", Map.of("x-region", List.of("~*^eu-"))), paths("open", "/mcp"));
+
+        assertThat(matchLines(routes, Map.of("x-tenant", List.of("globex", "ACME")))).isEqualTo("acme");
+        assertThat(matchLines(routes, Map.of("x-region", List.of("us-1", "eu-2")))).isEqualTo("regex");
+        assertThat(matchLines(routes, Map.of("x-tenant", List.of("globex", "initech")))).isEqualTo("open");
+    }
+
+    @Test
+    void aHeaderRegexThatBacktracksPastItsBudgetDoesNotMatchAndTheNextRouteDoes() {
+        var routes = List.of(headers("nested", Map.of("x-id", List.of("~*^(a+)+$"))), paths("open", "/mcp"));
+
+        assertThat(matchLines(routes, Map.of("x-id", List.of("a".repeat(3000) + "b")))).isEqualTo("open");
+        assertThat(matchLines(routes, Map.of("x-id", List.of("aaa")))).isEqualTo("nested");
+    }
+
+    @Test
     void matchReportsWhatThePathMatchedForStripping() {
         var router = new Router(List.of(paths("prefix", "/a", "/api"), regex("regex", "~/r/\\d+", 0)));
 
-        assertThat(router.match("GET", null, "/api/x", h -> null)).get().extracting(RouteMatch::matchedPrefix)
+        assertThat(router.match("GET", null, "/api/x", h -> List.of())).get().extracting(RouteMatch::matchedPrefix)
                 .isEqualTo("/api");
-        assertThat(router.match("GET", null, "/r/7/x", h -> null)).get().extracting(RouteMatch::matchedPrefix)
+        assertThat(router.match("GET", null, "/r/7/x", h -> List.of())).get().extracting(RouteMatch::matchedPrefix)
                 .isEqualTo("/r/7");
     }
 

@@ -130,6 +130,11 @@ class PassthroughHttpRulesIT {
                         paths: [/open/admin]
                         strip_path: false
                         plugins: [{name: key-auth}, {name: ai-mcp-proxy, config: {mode: passthrough-listener}}]
+                      - name: tenant
+                        paths: [/open]
+                        headers: {x-tenant: ["~*^acme-"]}
+                        strip_path: false
+                        plugins: [{name: key-auth}, {name: ai-mcp-proxy, config: {mode: passthrough-listener}}]
                       - {name: preserve, paths: [/preserve], preserve_host: true, %2$s}
                       - {name: hosted, hosts: [mcp.example.test], paths: [/hosted], preserve_host: true, %2$s}
                       - name: limited
@@ -379,6 +384,27 @@ class PassthroughHttpRulesIT {
         RawConnection.Response response = RawConnection.exchange(port, "POST", target, List.of(
                 "Host: 127.0.0.1:" + port, "Content-Type: application/json",
                 "Accept: application/json, text/event-stream", "Content-Length: " + BODY.length()),
+                BODY.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(401);
+        assertThat(response.text()).contains("No API key found in request");
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("nothing reached the upstream").isTrue();
+    }
+
+    /**
+     * The route {@code tenant} takes {@code X-Tenant} values matching Kong's {@code ~*^acme-}, a case-insensitive
+     * regex, on any line of the header, and guards them with key-auth; the open route {@code /open} takes the rest.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ACME-1", "globex|acme-2"})
+    void aRequestWhoseHeaderMatchesARoutesTildeStarRegexMeetsThatRoutesKeyAuth(String tenantLines)
+            throws InterruptedException {
+        List<String> headers = new ArrayList<>(List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
+                "Accept: application/json, text/event-stream", "Content-Length: " + BODY.length()));
+        for (String tenant : tenantLines.split("\\|")) {
+            headers.add("X-Tenant: " + tenant);
+        }
+        RawConnection.Response response = RawConnection.exchange(port, "POST", "/open", headers,
                 BODY.getBytes(StandardCharsets.UTF_8));
 
         assertThat(response.status()).as(response.toString()).isEqualTo(401);
