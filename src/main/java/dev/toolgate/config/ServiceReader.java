@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -18,6 +19,8 @@ final class ServiceReader {
     /** Kong's answers to plain HTTP on an HTTPS-only route: 426, or a redirect to HTTPS. */
     private static final List<Integer> HTTPS_REDIRECT_CODES = List.of(426, 301, 302, 307, 308);
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
+    /** An authority {@code java.net.URI} reads no host in: a name of Kong's host characters, then maybe a port. */
+    private static final Pattern NAME_AUTHORITY = Pattern.compile("([A-Za-z0-9._-]+)(?::([0-9]{1,5}))?");
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[A-Za-z0-9._-]+(\\.\\*)?(:[0-9]{1,5})?");
 
     private final DeclarativeReader reader;
@@ -179,6 +182,19 @@ final class ServiceReader {
         return result;
     }
 
+    /**
+     * The name and port of an authority {@code java.net.URI} reads no host in, as Kong reads them: a name with
+     * {@code _} (Docker Compose's {@code mcp_server}) is no RFC 3986 host name, but Kong's hosts may have it.
+     * Null when there is a host already, or the authority is not a name and a port.
+     */
+    private static Matcher nameAuthority(URI uri) {
+        if (uri.getHost() != null || uri.getRawAuthority() == null) {
+            return null;
+        }
+        Matcher named = NAME_AUTHORITY.matcher(uri.getRawAuthority());
+        return named.matches() && (named.group(2) == null || Integer.parseInt(named.group(2)) <= 65535) ? named : null;
+    }
+
     private record Target(String protocol, String host, Integer port, String path) {
     }
 
@@ -190,14 +206,21 @@ final class ServiceReader {
                 node.problem("url", "must be an http:// or https:// URL");
                 return new Target("http", null, null, null);
             }
-            if (uri.getHost() == null) {
+            String host = uri.getHost();
+            Integer port = uri.getPort() < 0 ? null : uri.getPort();
+            Matcher named = nameAuthority(uri);
+            if (named != null) {
+                host = named.group(1);
+                port = named.group(2) == null ? null : Integer.valueOf(named.group(2));
+            }
+            if (host == null) {
                 node.problem("url", "must name a host");
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 node.problem("url", "must not have a query or fragment");
             }
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? null : uri.getRawPath();
-            return new Target(scheme, uri.getHost(), uri.getPort() < 0 ? null : uri.getPort(), path);
+            return new Target(scheme, host, port, path);
         } catch (URISyntaxException e) {
             node.problem("url", "is not a valid URL: " + e.getReason());
             return new Target("http", null, null, null);

@@ -44,6 +44,8 @@ class ServiceReaderTest {
             ftp://api.internal         | must be an http:// or https:// URL
             api.internal               | must be an http:// or https:// URL
             http:///v1                 | must name a host
+            http://mcp_server:99999    | must name a host
+            http://user@mcp_server     | must name a host
             http://api.internal/v1?x=1 | must not have a query or fragment
             http://api.internal/v1#top | must not have a query or fragment
             http://api internal        | is not a valid URL: Illegal character in authority
@@ -74,6 +76,28 @@ class ServiceReaderTest {
         assertThat(service.port()).isEqualTo(8443);
         assertThat(service.path()).isEqualTo("/v2/shop");
         assertThat(service.url()).isEqualTo("https://api.example.com:8443/v2/shop");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "null", textBlock = """
+            http://mcp_server:8080/mcp | http  | mcp_server   | 8080 | /mcp
+            https://tools_api          | https | tools_api    | 443  | null
+            http://my_mcp.internal:81  | http  | my_mcp.internal | 81 | null
+            """)
+    void aUrlWhoseHostNameHasAnUnderscoreLoadsAsKongLoadsIt(String url, String protocol, String host, int port,
+                                                         String path) {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - {name: tools, url: "%s"}
+                """.formatted(url));
+
+        assertThat(loaded.problems()).isEmpty();
+        Service service = loaded.config().services().getFirst();
+        assertThat(service.protocol()).isEqualTo(protocol);
+        assertThat(service.host()).isEqualTo(host);
+        assertThat(service.port()).isEqualTo(port);
+        assertThat(service.path()).isEqualTo(path);
     }
 
     @Test
