@@ -180,6 +180,26 @@ public final class Exchange {
         return request.getHeader(name);
     }
 
+    /**
+     * A header as the upstream receives it, for the plugins that read what earlier ones set (Kong's
+     * {@code set_header} is seen by a later {@code get_header}): the gateway's value where it sets one
+     * (consumer and claim headers, forwarding), none where it decides there is none (a consumer header
+     * without a consumer, a claim the token lacks) or where the client's is a credential it consumed;
+     * else the client's. A client cannot pose as a consumer, or send its credential on, through them.
+     */
+    public String upstreamHeader(String name) {
+        if (upstreamHeaders != null && upstreamHeaders.contains(name)) {
+            return upstreamHeaders.get(name);
+        }
+        if (ForwardedHeaders.gatewaySet(name)) {
+            // forwarding headers as the modes set them; an identity header the gateway did not set is none
+            MultiMap forwarding = MultiMap.caseInsensitiveMultiMap();
+            ForwardedHeaders.addForwarding(forwarding, forwardedFor(), clientAddress, "http", authority, localPort());
+            return forwarding.get(name);
+        }
+        return consumedHeaders.contains(name.toLowerCase(Locale.ROOT)) ? null : request.getHeader(name);
+    }
+
     /** The {@code Mcp-Session-Id} the client sent, or null. */
     public String sessionId() {
         // read by the mode, the observation and the log event: the header lookup once

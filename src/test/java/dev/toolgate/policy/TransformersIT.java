@@ -42,9 +42,13 @@ class TransformersIT {
                 .putHeader("content-type", "application/json").putHeader("x-upstream-secret", "leak")
                 .end("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}"))
                 .json("POST /framing", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}")
-                .json("POST /closing", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
+                .json("POST /closing", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}")
+                .json("POST /whoami", 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
+                consumers:
+                  - username: alice
+                    keyauth_credentials: [{key: alice-key}]
                 services:
                   - name: widgets
                     url: %s
@@ -109,6 +113,18 @@ class TransformersIT {
                           - name: response-transformer
                             config:
                               remove: {headers: [x-upstream-secret]}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                      - name: whoami
+                        paths: [/whoami]
+                        strip_path: false
+                        plugins:
+                          - name: key-auth
+                          - name: request-transformer
+                            config:
+                              add:
+                                headers: ["x-user:$(headers.x-consumer-username or \\"nobody\\")",
+                                          "x-key:$(headers.apikey or \\"none\\")"]
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
                       - name: closing
@@ -232,6 +248,20 @@ class TransformersIT {
         assertThat(received.header("x-gateway")).isEqualTo("toolgate");
         assertThat(received.query()).isEqualTo("tenant=acme");
         assertThat(received.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+    }
+
+    @Test
+    void aTemplateReadsTheConsumerTheGatewayAuthenticatedAndNeverTheConsumedKey() {
+        McpHttp.Response answer = new McpHttp(gateway.proxy("/whoami")).send("POST",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", Map.of("content-type", "application/json",
+                        "accept", McpHttp.ACCEPT_BOTH, "apikey", "alice-key", "X-Consumer-Username", "mallory"));
+
+        assertThat(answer.status()).isEqualTo(200);
+        RestUpstream.Received received = mcpServer.next();
+        assertThat(received.header("x-user")).as("the gateway's X-Consumer-Username, not the client's")
+                .isEqualTo("alice");
+        assertThat(received.header("x-key")).as("the key was consumed: it never goes upstream").isEqualTo("none");
+        assertThat(received.header("apikey")).isNull();
     }
 
     @Test

@@ -104,7 +104,8 @@ final class RateLimiting implements ExchangePolicy {
                     : caller.credential() != null ? caller.credential().id() : null;
             case "credential" -> caller.credential() != null ? caller.credential().id() : null;
             case "service" -> exchange.route().serviceId();
-            case "header" -> exchange.header(config.headerName());
+            // as it goes upstream: a client's own X-Consumer-Username or claim header is not whom it counts for
+            case "header" -> exchange.upstreamHeader(config.headerName());
             // the path as the router matched it: /./mcp and /%2e/mcp are /mcp, and must not escape its count
             case "path" -> config.path().equals(Router.normalize(exchange.request().path())) ? config.path() : null;
             case "consumer-group" -> caller.consumerGroups().stream().sorted().findFirst().orElse(null);

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * A value of a transformer rule, with Kong's {@code $(...)} templates: {@code $(headers.NAME)} or
  * {@code $(headers["NAME"])}, {@code $(query_params.NAME)}, {@code $(uri_captures.NAME)} or
  * {@code $(uri_captures[1])}, each optionally followed by {@code or "default"}. They read the
- * client's request. Kong evaluates any Lua expression there; Toolgate refuses the others at load.
+ * client's request, its headers as they go upstream ({@link Exchange#upstreamHeader}); a query argument the
+ * gateway consumed as a credential is none. Kong evaluates any Lua expression there; Toolgate refuses
+ * the others at load.
  * A literal {@code $(} is written {@code \$(}.
  */
 final class Template {
@@ -97,11 +99,14 @@ final class Template {
     private static String lookup(Exchange exchange, Part part) {
         return switch (part.source()) {
             case "headers" -> {
-                String value = exchange.header(part.name());
+                // as the upstream gets them: the gateway's consumer and claim headers, never a consumed credential
+                String value = exchange.upstreamHeader(part.name());
                 // Kong's headers table also answers with underscores for dashes
-                yield value != null ? value : exchange.header(part.name().replace('_', '-'));
+                yield value != null ? value : exchange.upstreamHeader(part.name().replace('_', '-'));
             }
-            case "query_params" -> exchange.request().params().get(part.name());
+            // a token read from the query (jwt's uri_param_names) never goes upstream, under any name
+            case "query_params" -> exchange.consumedQuery().contains(part.name()) ? null
+                    : exchange.request().params().get(part.name());
             default -> RouteCaptures.of(exchange, part.name());
         };
     }

@@ -159,6 +159,23 @@ class RateLimitingIT {
     }
 
     @Test
+    void aHeaderLimitCountsTheConsumerHeaderTheGatewaySetsNotOneTheClientForges() {
+        String limit = "{minute: 1, limit_by: header, header_name: X-Consumer-Username}";
+        gateway = TestGateway.start(config(upstream.url(), limit).replace("config: {minute: 2}", "config: " + limit),
+                clock);
+
+        assertThat(call("/keyed", Map.of("apikey", "alice-key", "X-Consumer-Username", "mallory-1")).status())
+                .isEqualTo(200);
+        assertThat(call("/keyed", Map.of("apikey", "alice-key", "X-Consumer-Username", "mallory-2")).status())
+                .as("alice's second call: a forged name is no fresh count").isEqualTo(429);
+        assertThat(call("/keyed", Map.of("apikey", "bob-key", "X-Consumer-Username", "alice")).status())
+                .as("bob's call spends bob's count, not alice's").isEqualTo(200);
+        // without authentication the gateway sends no consumer header: the client's falls back to its address
+        assertThat(call("/mcp", Map.of("X-Consumer-Username", "mallory-1")).status()).isEqualTo(200);
+        assertThat(call("/mcp", Map.of("X-Consumer-Username", "mallory-2")).status()).isEqualTo(429);
+    }
+
+    @Test
     void eachConsumerHasItsOwnCountAndRefusedCallsNeverReachTheApi() throws InterruptedException {
         gateway = TestGateway.start(config(upstream.url(), "{minute: 100}"), clock);
         upstream.clear();
