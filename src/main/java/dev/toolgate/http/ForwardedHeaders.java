@@ -31,6 +31,9 @@ public final class ForwardedHeaders {
     /** What a tool call never takes from the MCP request: it describes the MCP exchange. */
     private static final Set<String> MCP_EXCHANGE = Set.of("host", "content-length", "content-type", "accept",
             "accept-encoding", "expect", "mcp-session-id", "mcp-protocol-version", "last-event-id");
+    /** What delimits a request's body or governs its connection: whoever writes the request sets these. */
+    private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding", "connection", "keep-alive",
+            "upgrade", "te", "trailer", "proxy-connection", "expect");
     /** What passthrough sets itself rather than copying from the client. */
     private static final Set<String> PROXY_REWRITTEN = Set.of("host", "content-length", "expect", "accept-encoding");
 
@@ -172,6 +175,16 @@ public final class ForwardedHeaders {
     public static boolean identity(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return IDENTITY.contains(lower) || lower.startsWith("x-authenticated-");
+    }
+
+    /**
+     * True for a header that delimits a request's body or governs its connection ({@code Content-Length},
+     * {@code Transfer-Encoding}, {@code Connection}, {@code Upgrade}, {@code Expect}...): the gateway writes
+     * the upstream request on a pooled connection, and a value it did not compute would have the server read
+     * the body, or the next request on the connection, otherwise.
+     */
+    public static boolean framing(String name) {
+        return FRAMING.contains(name.trim().toLowerCase(Locale.ROOT));
     }
 
     /**

@@ -17,8 +17,6 @@ import java.util.Set;
  */
 public final class ReservedHeaders {
 
-    private static final Set<String> FRAMING = Set.of("host", "content-length", "transfer-encoding",
-            "connection", "keep-alive", "upgrade", "te", "trailer", "proxy-connection", "expect");
     /** Hop-by-hop credentials for a proxy in between: {@link ForwardedHeaders} never passes a client's on. */
     private static final Set<String> PROXY_CREDENTIALS = Set.of("proxy-authorization");
 
@@ -33,7 +31,8 @@ public final class ReservedHeaders {
             return Reason.UNSENDABLE;
         }
         String lower = name.toLowerCase(Locale.ROOT);
-        if (FRAMING.contains(lower)) {
+        // the service decides the host, as the gateway decides the framing
+        if (lower.equals("host") || ForwardedHeaders.framing(lower)) {
             return Reason.FRAMING;
         }
         if (PROXY_CREDENTIALS.contains(lower)) {

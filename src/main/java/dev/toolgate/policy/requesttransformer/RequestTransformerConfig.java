@@ -2,6 +2,7 @@ package dev.toolgate.policy.requesttransformer;
 
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.PluginSettings;
+import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.policy.NameValueEntry;
 
 import java.util.List;
@@ -63,12 +64,12 @@ public record RequestTransformerConfig(String httpMethod, Operation remove, Oper
         if (method != null && !METHODS.contains(method.toUpperCase(java.util.Locale.ROOT))) {
             node.problem("http_method", method + " is not supported (one of " + String.join(", ", METHODS) + ")");
         }
-        Operation remove = node.object("remove").map(n -> operation(n, false)).orElse(Operation.NONE);
-        Operation rename = node.object("rename").map(n -> operation(n, true)).orElse(Operation.NONE);
+        Operation remove = node.object("remove").map(n -> operation(n, false, false)).orElse(Operation.NONE);
+        Operation rename = node.object("rename").map(n -> operation(n, true, true)).orElse(Operation.NONE);
         Replace replace = node.object("replace").map(RequestTransformerConfig::replace)
                 .orElse(new Replace(List.of(), List.of(), List.of(), null));
-        Operation add = node.object("add").map(n -> operation(n, true)).orElse(Operation.NONE);
-        Operation append = node.object("append").map(n -> operation(n, true)).orElse(Operation.NONE);
+        Operation add = node.object("add").map(n -> operation(n, true, false)).orElse(Operation.NONE);
+        Operation append = node.object("append").map(n -> operation(n, true, false)).orElse(Operation.NONE);
         node.finish();
         return new RequestTransformerConfig(method == null ? null : method.toUpperCase(java.util.Locale.ROOT),
                 remove, rename, replace, add, append);
@@ -76,6 +77,7 @@ public record RequestTransformerConfig(String httpMethod, Operation remove, Oper
 
     private static Replace replace(ConfigNode node) {
         List<String> headers = pairs(node, "headers");
+        unframed(node, headers, false);
         List<String> query = pairs(node, "querystring");
         List<String> body = pairs(node, "body");
         String uri = node.text("uri", null);
@@ -84,11 +86,33 @@ public record RequestTransformerConfig(String httpMethod, Operation remove, Oper
         return new Replace(headers, query, body, uri);
     }
 
-    private static Operation operation(ConfigNode node, boolean pairs) {
+    /** @param renaming true for {@code rename}, whose entries set the header named after the colon */
+    private static Operation operation(ConfigNode node, boolean pairs, boolean renaming) {
         Operation operation = pairs ? new Operation(pairs(node, "headers"), pairs(node, "querystring"), pairs(node, "body"))
                 : new Operation(node.texts("headers"), node.texts("querystring"), node.texts("body"));
+        if (pairs) {
+            unframed(node, operation.headers(), renaming);
+        }
         node.finish();
         return operation;
+    }
+
+    /**
+     * A header rule that would set the upstream request's framing or connection headers is a problem: the
+     * HTTP client keeps a declared {@code Content-Length} whatever the body, or sends {@code Transfer-Encoding}
+     * beside the length it computed, and the server then reads the rest of the body as the next request on a
+     * pooled connection. {@code Host} stays settable ({@code replace}, as in Kong).
+     */
+    private static void unframed(ConfigNode node, List<String> headers, boolean renaming) {
+        for (int i = 0; i < headers.size(); i++) {
+            String entry = headers.get(i);
+            int colon = entry.indexOf(':');
+            if (colon > 0 && ForwardedHeaders.framing(renaming ? entry.substring(colon + 1) : entry.substring(0, colon))) {
+                node.problem("headers[" + i + "]", "would set a header that frames the upstream request or governs its "
+                        + "connection (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, TE, Trailer, "
+                        + "Proxy-Connection, Expect): the gateway sets those itself; remove the rule");
+            }
+        }
     }
 
     /**
