@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 
@@ -50,6 +52,14 @@ class RequestTransformerUriIT {
                                   method: GET
                                   path: /mcp/files
                                   parameters: [{name: limit, in: query, schema: {type: integer}}]
+                      - name: files-pass
+                        paths: [/pass]
+                        plugins:
+                          - name: request-transformer
+                            config:
+                              replace: {uri: "/pass/$(query_params.folder or \\"shared\\")"}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
                 """.formatted(rest.url()));
     }
 
@@ -99,5 +109,25 @@ class RequestTransformerUriIT {
         callWithFolder("r%C3%A9sum%C3%A9");
 
         assertThat(rest.next().path()).isEqualTo("/files/r%C3%A9sum%C3%A9");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"..", "a%2F..%2F..%2Fadmin", "%252e%252e", "..%3Bx", "..%5Cadmin", "."})
+    void aDotSegmentFromTheClientIsRefusedAndNeverReachesTheApi(String encodedFolder) {
+        JsonNode result = callWithFolder(encodedFolder);
+
+        assertThat(result.path("isError").asBoolean()).as("result %s", result).isTrue();
+        assertThat(result.path("content").get(0).path("text").asText()).contains("HTTP 400")
+                .contains("dot segment");
+        assertThat(rest.pending()).isZero();
+    }
+
+    @Test
+    void passthroughRefusesADotSegmentFromTheClientWith400() {
+        McpHttp.Response answer = new McpHttp(URI.create(gateway.proxy("/pass") + "?folder=..%2Fadmin"))
+                .post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(rest.pending()).isZero();
     }
 }

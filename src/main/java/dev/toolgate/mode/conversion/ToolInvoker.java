@@ -10,6 +10,7 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.mode.ParameterSpec;
 import dev.toolgate.error.ErrorCatalog;
 import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.RouteMatch;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
@@ -65,7 +66,11 @@ public final class ToolInvoker {
                 ? refusedByRoute(tool, exchange, id, refused)
                 : call(tool, arguments, client(onRoute), cancelled,
                         new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute)), record,
-                        cleared(exchange, replay == null ? null : owners.chain(tool), onRoute), share))
+                        cleared(exchange, replay == null ? null : owners.chain(tool), onRoute), share)
+                        // the owning route's transformer refused what the client's values would send (a dot segment)
+                        .recover(failure -> failure instanceof GatewayException refused
+                                ? refusedByRoute(tool, exchange, id, new Decision.Reject(refused.error()))
+                                : Future.failedFuture(failure)))
                 .onSuccess(result -> record.toolResult(result.path("isError").asBoolean(false)));
     }
 
@@ -122,12 +127,20 @@ public final class ToolInvoker {
             case RequestEncoder.Encoded.Rejected r -> Future.succeededFuture(r.arguments()
                     ? ResultMapper.invalidArguments(tool.name(), r.message()) : ResultMapper.error(r.message()));
             // as Kong orders them: the transformers, then opentelemetry's clear and its trace context
-            case RequestEncoder.Encoded.Ready ready -> send(traced(withoutCleared(transforms.request(ready.request()),
-                    cleared), record), cancelled, record, share)
-                    // a failed send is the tool's failure; a failure mapping the answer is a bug for the error net
-                    .transform(sent -> Future.succeededFuture(sent.succeeded()
-                            ? ResultMapper.fromResponse(tool, transforms.response(sent.result()))
-                            : ResultMapper.fromFailure(UpstreamException.from(sent.cause(), ready.request().target()))));
+            case RequestEncoder.Encoded.Ready ready -> {
+                UpstreamRequest transformed;
+                try {
+                    transformed = transforms.request(ready.request());
+                } catch (GatewayException refused) {
+                    yield Future.failedFuture(refused); // the caller answers it as the owning route's refusal
+                }
+                yield send(traced(withoutCleared(transformed, cleared), record), cancelled, record, share)
+                        // a failed send is the tool's failure; a failure mapping the answer is a bug for the error net
+                        .transform(sent -> Future.succeededFuture(sent.succeeded()
+                                ? ResultMapper.fromResponse(tool, transforms.response(sent.result()))
+                                : ResultMapper.fromFailure(UpstreamException.from(sent.cause(),
+                                ready.request().target()))));
+            }
         };
     }
 

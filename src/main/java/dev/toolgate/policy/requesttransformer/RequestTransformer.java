@@ -1,5 +1,8 @@
 package dev.toolgate.policy.requesttransformer;
 
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.UpstreamCall;
 import dev.toolgate.pipeline.UpstreamPolicy;
@@ -57,8 +60,15 @@ final class RequestTransformer implements UpstreamPolicy {
             RequestBody.transform(exchange, call, body);
         }
         if (uri != null) {
-            String path = uri.render(exchange);
-            call.path(ServicePath.of(path.startsWith("/") ? path : "/" + path));
+            String rendered = uri.render(exchange);
+            String path = ServicePath.of(rendered.startsWith("/") ? rendered : "/" + rendered);
+            if (UpstreamPath.hasDotSegment(path)) {
+                // a client's value (a query argument, a header) must not climb out of the path the rule names:
+                // /docs/$(query_params.folder) with folder=../admin is the server's /admin
+                throw new GatewayException(new GatewayError.InvalidPath("the path request-transformer's replace.uri "
+                        + "renders holds a dot segment (.., or one written with %2e, %2F, %5C or ;)"));
+            }
+            call.path(path);
         }
     }
 
