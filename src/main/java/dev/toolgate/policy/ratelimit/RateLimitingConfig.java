@@ -6,9 +6,11 @@ import dev.toolgate.cluster.RedisSettings;
 import dev.toolgate.cluster.Windows;
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.PluginSettings;
+import dev.toolgate.http.Router;
 import dev.toolgate.mcp.Json;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The {@code config} of Kong's {@code rate-limiting} plugin, with Kong's names and defaults. Requests
@@ -45,6 +47,10 @@ public record RateLimitingConfig(@JsonIgnore Windows windows, String limitBy, St
         return windows == null ? java.util.Map.of() : windows.byName();
     }
 
+    /** Kong's {@code typedefs.header_name}. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    /** Kong's {@code typedefs.path}: the characters RFC 3986 allows in a path. */
+    private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~/%:@!$&'()*+,;=-]*");
     static final List<String> LIMIT_BY = List.of("consumer", "credential", "ip", "service", "header", "path",
             "consumer-group");
     private static final List<String> SHORTHANDS = List.of("host", "port", "password", "username", "ssl",
@@ -65,6 +71,16 @@ public record RateLimitingConfig(@JsonIgnore Windows windows, String limitBy, St
         if ("path".equals(limitBy) && path == null) {
             node.problem("path", "is required when limit_by is path");
         }
+        // Kong's schema refuses these; accepted, they would never match, and every request fall back to its address
+        if (headerName != null && !HEADER_NAME.matcher(headerName).matches()) {
+            node.problem("header_name", "bad header name: allowed characters are A-Z, a-z, 0-9, '_', and '-'");
+        }
+        if (path != null) {
+            String problem = pathProblem(path);
+            if (problem != null) {
+                node.problem("path", problem);
+            }
+        }
         String policy = node.oneOf("policy", "local", List.of("local", "cluster", "redis"));
         if ("cluster".equals(policy)) {
             node.problem("policy", "cluster keeps counters in Kong's database, which Toolgate does not have: "
@@ -81,6 +97,29 @@ public record RateLimitingConfig(@JsonIgnore Windows windows, String limitBy, St
         node.finish();
         return new RateLimitingConfig(windows, limitBy, headerName, path, policy, "redis".equals(policy) ? redis : null,
                 faultTolerant, hide, errorCode, errorMessage, syncRate);
+    }
+
+    /**
+     * Kong's {@code typedefs.path} (starts with {@code /}, no empty segment, RFC 3986 characters, well-formed
+     * percent-encoding), and one the router's normalization leaves as it is: the path is compared with the
+     * request's as routed, where {@code /mcp/./} is {@code /mcp/}.
+     */
+    private static String pathProblem(String path) {
+        if (!path.startsWith("/")) {
+            return "should start with: /";
+        }
+        if (path.contains("//")) {
+            return "must not have empty segments";
+        }
+        if (!PATH.matcher(path).matches()) {
+            return "invalid path (characters outside of the reserved list of RFC 3986 found)";
+        }
+        if (path.replaceAll("%[0-9A-Fa-f]{2}", "").indexOf('%') >= 0) {
+            return "invalid url-encoded value (a % not followed by two hexadecimal digits)";
+        }
+        String routed = Router.normalize(path);
+        return routed.equals(path) ? null
+                : "holds a dot segment, which a path as routed never has: write " + routed;
     }
 
     /** Kong's {@code redis} block, or its older {@code redis_host}-style fields folded into one. */

@@ -60,6 +60,13 @@ class RateLimitingConfigTest {
     }
 
     @Test
+    void kongsHeaderNameAndPathRulesAcceptWhatARequestCanCarry() {
+        assertThat(config("{minute: 5, limit_by: header, header_name: X-Tenant_Id}").headerName())
+                .isEqualTo("X-Tenant_Id");
+        assertThat(config("{minute: 5, limit_by: path, path: \"/mcp/v1;x=%41\"}").path()).isEqualTo("/mcp/v1;x=%41");
+    }
+
+    @Test
     void aDeckExportedLocalPluginWithKongsSharedRedisBlockIsAccepted() {
         // what decK dumps for a Kong 3.6+ rate-limiting plugin, even with policy: local
         RateLimitingConfig config = config("{minute: 5, policy: local, redis: {host: null, port: 6379, timeout: 2000, "
@@ -90,6 +97,14 @@ class RateLimitingConfigTest {
             {minute: 0}                          | plugins[0].config.minute: must be between 1
             {minute: 5, limit_by: header}        | plugins[0].config.header_name: is required when limit_by is header
             {minute: 5, limit_by: path}          | plugins[0].config.path: is required when limit_by is path
+            {minute: 5, limit_by: path, path: mcp}        | plugins[0].config.path: should start with: /
+            {minute: 5, limit_by: path, path: //mcp}      | plugins[0].config.path: must not have empty segments
+            {minute: 5, limit_by: path, path: /mcp/./}    | plugins[0].config.path: holds a dot segment, which a path as routed never has: write /mcp/
+            {minute: 5, limit_by: path, path: /%2e/mcp}   | plugins[0].config.path: holds a dot segment
+            {minute: 5, limit_by: path, path: "/m cp"}    | plugins[0].config.path: invalid path
+            {minute: 5, limit_by: path, path: /mcp%zz}    | plugins[0].config.path: invalid url-encoded value
+            {minute: 5, limit_by: header, header_name: "X Tenant"} | plugins[0].config.header_name: bad header name
+            {minute: 5, limit_by: header, header_name: "x/tenant"} | plugins[0].config.header_name: bad header name
             {minute: 5, limit_by: consumer_id}   | plugins[0].config.limit_by: must be one of consumer, credential, ip
             {minute: 5, policy: cluster}         | plugins[0].config.policy: cluster keeps counters in Kong's database
             {minute: 5, redis: {cluster_nodes: [{ip: 10.0.0.1}]}} | plugins[0].config.redis.cluster_nodes: Redis Cluster is not supported
