@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class DeckTemplates {
 
-    private static final Pattern TEMPLATE = Pattern.compile("\\$\\{\\{(.*?)}}", Pattern.DOTALL);
+    private static final String OPEN = "${{";
+    private static final String CLOSE = "}}";
     private static final Pattern ENV = Pattern.compile("\\s*env\\s+(?:\"([^\"\\\\]*)\"|`([^`]*)`)\\s*");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String PREFIX = "DECK_";
@@ -50,11 +51,11 @@ public final class DeckTemplates {
         if (node instanceof ObjectNode object) {
             for (Map.Entry<String, JsonNode> field : object.properties()) {
                 String childPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-                if (field.getKey().contains("${{")) {
+                if (field.getKey().contains(OPEN)) {
                     report.problem(childPath, "decK templates are resolved in values only, not in keys");
                 }
                 if (field.getValue().isTextual()) {
-                    if (field.getValue().asText().contains("${{")) {
+                    if (field.getValue().asText().contains(OPEN)) {
                         field.setValue(resolved(field.getValue().asText(), childPath, report));
                     }
                 } else {
@@ -65,7 +66,7 @@ public final class DeckTemplates {
             for (int i = 0; i < array.size(); i++) {
                 String childPath = path + "[" + i + "]";
                 if (array.get(i).isTextual()) {
-                    if (array.get(i).asText().contains("${{")) {
+                    if (array.get(i).asText().contains(OPEN)) {
                         array.set(i, resolved(array.get(i).asText(), childPath, report));
                     }
                 } else {
@@ -76,17 +77,23 @@ public final class DeckTemplates {
     }
 
     private TextNode resolved(String text, String path, ConfigReport report) {
-        Matcher template = TEMPLATE.matcher(text);
-        StringBuilder out = new StringBuilder();
+        // one pass with indexOf, not a lazy regex: with "${{" repeated and no "}}", every start would
+        // rescan to the end of the value, quadratic in its length (minutes for a megabyte)
+        StringBuilder out = new StringBuilder(text.length());
         boolean secret = false;
-        while (template.find()) {
-            String value = value(template.group(1), path, report);
+        int from = 0;
+        for (int open = text.indexOf(OPEN); open >= 0; open = text.indexOf(OPEN, from)) {
+            int close = text.indexOf(CLOSE, open + OPEN.length());
+            if (close < 0) {
+                break; // no later template can close either
+            }
+            String value = value(text.substring(open + OPEN.length(), close), path, report);
             secret |= !value.isEmpty();
-            template.appendReplacement(out, Matcher.quoteReplacement(value));
+            out.append(text, from, open).append(value);
+            from = close + CLOSE.length();
         }
-        template.appendTail(out);
-        String result = out.toString();
-        if (result.contains("${{")) {
+        String result = out.append(text, from, text.length()).toString();
+        if (result.contains(OPEN)) {
             report.problem(path, "has a decK template without its closing }}");
         }
         if (secret) {

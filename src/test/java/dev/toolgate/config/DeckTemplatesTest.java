@@ -5,11 +5,13 @@ import dev.toolgate.testing.Configs;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static dev.toolgate.testing.Configs.load;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** decK's {@code ${{ env "DECK_NAME" }}} templates, resolved from the environment at load as decK does. */
 class DeckTemplatesTest {
@@ -92,6 +94,16 @@ class DeckTemplatesTest {
     @Test
     void templateWithoutItsClosingBracesIsAProblem() {
         var loaded = withKey("${{ env \"DECK_X\"", Map.of("DECK_X", "3"));
+
+        assertThat(loaded.problems()).containsExactly("services[0].routes[0].plugins[0].config.tools[0].query.key[0]: "
+                + "has a decK template without its closing }}");
+    }
+
+    @Test
+    void aTwoMegabyteValueOfUnclosedTemplatesIsReportedWithinSeconds() {
+        String value = "${{ ".repeat(512 * 1024);
+
+        var loaded = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> withKey("\"" + value + "\"", Map.of()));
 
         assertThat(loaded.problems()).containsExactly("services[0].routes[0].plugins[0].config.tools[0].query.key[0]: "
                 + "has a decK template without its closing }}");
