@@ -95,9 +95,26 @@ final class SnapshotBuilder {
      */
     Snapshot load(byte[] document, Path baseDirectory, ConfigReport report) {
         DeclarativeConfig config = loader.read(document, new ConfigContext(baseDirectory, input), report);
-        Snapshot snapshot = config == null ? null : build(config, report, baseDirectory);
+        Snapshot snapshot = config == null ? null : buildReported(config, report, baseDirectory);
         report.throwIfProblems();
         return snapshot;
+    }
+
+    /**
+     * Builds even a document the reader found wrong, so that provisioning problems (a tool that does not
+     * compile) are reported in the same round; but what such a document answers is its problem list:
+     * an exception its inconsistencies cause here (whose message may quote its entities, resolved
+     * secrets included) never replaces it.
+     */
+    private Snapshot buildReported(DeclarativeConfig config, ConfigReport report, Path baseDirectory) {
+        try {
+            return build(config, report, baseDirectory);
+        } catch (RuntimeException e) {
+            if (!report.hasProblems()) {
+                throw e;
+            }
+            return null;
+        }
     }
 
     Snapshot build(DeclarativeConfig config, ConfigReport report, Path baseDirectory) {

@@ -247,4 +247,25 @@ class AdminRedactionIT {
         assertThat(invalid.body()).doesNotContain(ENV.values().toArray(String[]::new));
         assertThat(invalid.body()).contains("/t/${{ env \\\"DECK_TOKEN\\\" }}");
     }
+
+    @Test
+    void twoServicesOfOneNameAre400NamingTheDuplicateWithoutTheirSecrets() {
+        String before = admin.hash();
+        AdminHttp.Response invalid = admin.postConfig("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    host: "{vault://env/SERVICE_HOST}"
+                    routes: [{name: a, paths: [/a]}]
+                  - name: shop
+                    host: ${{ env "DECK_SERVICE_HOST" }}
+                    routes: [{name: b, paths: [/b]}]
+                """);
+
+        assertThat(invalid.status()).as("%s", invalid).isEqualTo(400);
+        assertThat(invalid.json().get("problems")).extracting(JsonNode::asText)
+                .containsExactly("services[1].name: service name 'shop' is already used by services[0]");
+        assertThat(invalid.body()).doesNotContain(ENV.values().toArray(String[]::new));
+        assertThat(admin.hash()).isEqualTo(before);
+    }
 }

@@ -1,6 +1,9 @@
 package dev.toolgate.config;
 
+import dev.toolgate.testing.Configs;
 import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
 
 import static dev.toolgate.testing.Configs.load;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +22,22 @@ class DuplicateNamesTest {
                 """);
 
         assertThat(loaded.problems()).containsExactly("services[2].name: service name 'shop' is already used by services[0]");
+    }
+
+    @Test
+    void twoServicesOfOneNameWithRoutesFailTheFullCheckWithTheirProblemNotAnInternalError() {
+        var checked = Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes: [{name: a, paths: [/a]}]
+                  - name: shop
+                    url: http://other.internal
+                    routes: [{name: b, paths: [/b]}]
+                """, Path.of("").toAbsolutePath());
+
+        assertThat(checked.problems()).containsExactly("services[1].name: service name 'shop' is already used by services[0]");
     }
 
     @Test
