@@ -11,6 +11,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,9 +26,11 @@ import java.util.function.Supplier;
  * the file's bytes over when either changes. It watches the files' directories, not the files: Kubernetes
  * ConfigMaps replace a {@code ..data} symlink, which a watch on the file itself never sees. A periodic poll
  * backs the watch up (network file systems send no events). What was offered is remembered as the file's
- * content hash and each document's modification time and size, so one change is delivered once. A content
- * refused as invalid is offered again unchanged after the poll interval, then after twice as long at each
- * refusal up to {@link #MAX_REFUSED_WAIT} (one refused for a passing reason, a spec URL briefly down, passes
+ * content hash and each document's modification time and size, so one change is delivered once. The file is
+ * offered only once it stopped changing: a writer that truncates it and writes it in chunks ({@code deck file
+ * render > kong.yaml}) leaves a prefix that is often valid YAML, one without the global plugins at its end.
+ * A content refused as invalid is offered again unchanged after the poll interval, then after twice as long
+ * at each refusal up to {@link #MAX_REFUSED_WAIT} (one refused for a passing reason, a spec URL briefly down, passes
  * without an edit; one that stays wrong does not have its spec URLs fetched every poll), and at once when the
  * file is written again (touching it will do) or a document it names changes. A content whose applying failed
  * unexpectedly is offered again, at most once a poll interval.
@@ -35,7 +38,10 @@ import java.util.function.Supplier;
 public final class ConfigWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
-    /** Let an editor or a ConfigMap swap finish writing before reading. */
+    /**
+     * Let an editor or a ConfigMap swap finish writing before reading; and how long the file must then stay
+     * unchanged (size, modification time, file) before what was read is offered.
+     */
     private static final long SETTLE_MS = 100;
     /** The longest a refused content waits to be offered again unchanged. */
     static final Duration MAX_REFUSED_WAIT = Duration.ofMinutes(5);
@@ -114,16 +120,19 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    private void check() {
-        byte[] content;
-        String written;
-        try {
-            written = "\nwritten " + Files.getLastModifiedTime(file).toMillis();
-            content = Files.readAllBytes(file);
-        } catch (IOException e) {
-            // mid-swap or deleted: keep serving what is loaded and look again later
+    private void check() throws InterruptedException {
+        Look look = look();
+        byte[] content = read();
+        if (look == null || content == null) {
             return;
         }
+        // a writer still at work changes the file within the wait: offer nothing and look again at the
+        // writer's next event (or the next poll), until a read is followed by a quiet moment
+        Thread.sleep(SETTLE_MS);
+        if (!look.equals(look())) {
+            return;
+        }
+        String written = "\nwritten " + look;
         String hash = ConfigLoader.hash(content);
         String seen = state(hash, documents.get());
         if (seen.equals(applied)) {
@@ -147,6 +156,28 @@ public final class ConfigWatcher implements AutoCloseable {
             failed = after + written;
             refused = outcome == Outcome.REFUSED;
             failedAt = System.nanoTime();
+        }
+    }
+
+    /** The file's size, modification time and identity (which a symlink swap changes); null when it is missing. */
+    private record Look(long size, FileTime modified, Object file) {
+    }
+
+    private Look look() {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Look(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private byte[] read() {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            // mid-swap or deleted: keep serving what is loaded and look again later
+            return null;
         }
     }
 

@@ -5,9 +5,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +44,52 @@ class ConfigWatcherTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> offered.contains("later"));
             assertThat(offered).containsExactly("deep", "deep", "later");
         }
+    }
+
+    @Test
+    void aFileRewrittenInChunksIsOfferedOnlyWhole() throws Exception {
+        Path file = Files.writeString(folder.resolve("kong.yaml"), "old: 1\n");
+        List<String> offered = new CopyOnWriteArrayList<>();
+        try (ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(200), ConfigLoader.hash(bytes("old: 1\n")),
+                content -> offered.add(new String(content, StandardCharsets.UTF_8)))) {
+            watcher.start();
+            String whole = writeInChunks(file);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> offered.contains(whole));
+            assertThat(offered).containsExactly(whole);
+        }
+    }
+
+    @Test
+    void aFileRewrittenInChunksWithoutEventsIsOfferedOnlyWholeByThePoll() throws Exception {
+        // the watched name links into a folder that is not watched, so only the poll sees the writes
+        Path real = Files.writeString(Files.createDirectory(folder.resolve("real")).resolve("kong.yaml"), "old: 1\n");
+        Path watched = Files.createDirectory(folder.resolve("watched"));
+        Path file = Files.createSymbolicLink(watched.resolve("kong.yaml"), real);
+        List<String> offered = new CopyOnWriteArrayList<>();
+        try (ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(150), ConfigLoader.hash(bytes("old: 1\n")),
+                content -> offered.add(new String(content, StandardCharsets.UTF_8)))) {
+            watcher.start();
+            String whole = writeInChunks(real);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> offered.contains(whole));
+            assertThat(offered).containsExactly(whole);
+        }
+    }
+
+    /** Truncates the file and writes a document a line every 20 ms, as a shell redirection of a slow writer does. */
+    private static String writeInChunks(Path file) throws IOException, InterruptedException {
+        StringBuilder whole = new StringBuilder();
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (int i = 0; i < 20; i++) {
+                String line = "key" + i + ": " + i + "\n";
+                out.write(bytes(line));
+                out.flush();
+                whole.append(line);
+                Thread.sleep(20);
+            }
+        }
+        return whole.toString();
     }
 
     private static byte[] bytes(String text) {
