@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  * the file's bytes over when either changes. It watches the files' directories, not the files: Kubernetes
  * ConfigMaps replace a {@code ..data} symlink, which a watch on the file itself never sees. A periodic poll
  * backs the watch up (network file systems send no events). What was offered is remembered as the file's
- * content hash and each document's modification time and size, so one change is delivered once. The file is
+ * content hash and each document's modification time and size, so one change is delivered once; the file is
+ * read again only when its size, modification time or identity changed, so writes beside it (a log file in
+ * its folder) cost a look, not a read of a config of tens of megabytes. The file is
  * offered only once it stopped changing: a writer that truncates it and writes it in chunks ({@code deck file
  * render > kong.yaml}) leaves a prefix that is often valid YAML, one without the global plugins at its end.
  * A content refused as invalid is offered again unchanged after the poll interval, then after twice as long
@@ -43,6 +45,8 @@ public final class ConfigWatcher implements AutoCloseable {
      * unchanged (size, modification time, file) before what was read is offered.
      */
     private static final long SETTLE_MS = 100;
+    /** The coarsest modification time a file system keeps (FAT's 2 s, with a margin). */
+    private static final long COARSE_TIME_MS = 3000;
     /** The longest a refused content waits to be offered again unchanged. */
     static final Duration MAX_REFUSED_WAIT = Duration.ofMinutes(5);
 
@@ -54,6 +58,10 @@ public final class ConfigWatcher implements AutoCloseable {
     private final String initialHash;
     /** The state (content and documents) applied last: not offered again. */
     private volatile String applied;
+    /** The file's look when last read whole, and its content hash then. */
+    private Look known;
+    private String knownHash;
+    private volatile int reads;
     /** The state that failed last, and when; one refused as invalid is not offered again. */
     private String failed;
     private boolean refused;
@@ -122,18 +130,25 @@ public final class ConfigWatcher implements AutoCloseable {
 
     private void check() throws InterruptedException {
         Look look = look();
-        byte[] content = read();
-        if (look == null || content == null) {
+        if (look == null) {
             return;
         }
-        // a writer still at work changes the file within the wait: offer nothing and look again at the
-        // writer's next event (or the next poll), until a read is followed by a quiet moment
-        Thread.sleep(SETTLE_MS);
-        if (!look.equals(look())) {
-            return;
+        byte[] content = null;
+        // any write in the folder wakes the watcher (a log file there: every request): the file is read and
+        // hashed only when its look changed, not tens of megabytes each time
+        if (!look.equals(known)) {
+            long readAt = System.currentTimeMillis();
+            content = readWhenQuiet(look);
+            if (content == null) {
+                return;
+            }
+            knownHash = ConfigLoader.hash(content);
+            // a file system with coarse times (2 s on FAT, 1 s on some network ones) gives a later write of the
+            // same size the same look: a look that recent is not trusted, and the file is read again next time
+            known = look.modified().toMillis() < readAt - COARSE_TIME_MS ? look : null;
         }
+        String hash = knownHash;
         String written = "\nwritten " + look;
-        String hash = ConfigLoader.hash(content);
         String seen = state(hash, documents.get());
         if (seen.equals(applied)) {
             return;
@@ -143,6 +158,14 @@ public final class ConfigWatcher implements AutoCloseable {
         boolean retry = (seen + written).equals(failed);
         if (retry && System.nanoTime() - failedAt < (refused ? refusedWait() : poll.toNanos())) {
             return;
+        }
+        if (content == null) {
+            // offered again unchanged: read again, and offered only if it is what the look stood for
+            content = read();
+            if (content == null || !ConfigLoader.hash(content).equals(hash)) {
+                known = null;
+                return;
+            }
         }
         Outcome outcome = offer(content, hash, retry);
         // the content may name other documents than the one before: watch those, and remember them as now
@@ -172,13 +195,32 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * The file's content, if it still has this look a moment after being read; else null: a writer still
+     * at work changes it within the wait, and the watcher looks again at its next event (or the next poll).
+     */
+    private byte[] readWhenQuiet(Look look) throws InterruptedException {
+        byte[] content = read();
+        if (content == null) {
+            return null;
+        }
+        Thread.sleep(SETTLE_MS);
+        return look.equals(look()) ? content : null;
+    }
+
     private byte[] read() {
+        reads++;
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
             // mid-swap or deleted: keep serving what is loaded and look again later
             return null;
         }
+    }
+
+    /** How many times the file was read (tests check that writes beside it cause none). */
+    int reads() {
+        return reads;
     }
 
     /** How long the same refused content waits to be offered again: the poll interval, doubled at each refusal. */

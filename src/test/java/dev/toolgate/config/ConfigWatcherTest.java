@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -74,6 +76,30 @@ class ConfigWatcherTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> offered.contains(whole));
             assertThat(offered).containsExactly(whole);
+        }
+    }
+
+    @Test
+    void writesToAnotherFileInTheFolderDoNotMakeTheWatcherReadTheConfig() throws Exception {
+        Path file = Files.writeString(folder.resolve("kong.yaml"), "old: 1\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        List<String> offered = new CopyOnWriteArrayList<>();
+        try (ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(200), ConfigLoader.hash(bytes("old: 1\n")),
+                content -> offered.add(new String(content, StandardCharsets.UTF_8)))) {
+            watcher.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reads() == 1);
+
+            Path log = folder.resolve("access.log");
+            for (int i = 0; i < 50; i++) {
+                Files.writeString(log, "request " + i + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Thread.sleep(10);
+            }
+            await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
+            assertThat(watcher.reads()).isEqualTo(1);
+
+            Files.writeString(file, "new: 2\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> offered.contains("new: 2\n"));
+            assertThat(offered).containsExactly("new: 2\n");
         }
     }
 
