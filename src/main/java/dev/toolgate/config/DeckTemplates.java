@@ -106,7 +106,9 @@ public final class DeckTemplates {
     private String value(String action, String path, ConfigReport report) {
         Matcher env = ENV.matcher(action);
         if (!env.matches()) {
-            report.problem(path, "decK template ${{" + action + "}} is not supported: Toolgate resolves "
+            // quoted short: the action is whatever stood between the braces, megabytes of it perhaps
+            String shown = action.length() > 80 ? action.substring(0, 77) + "..." : action;
+            report.problem(path, "decK template ${{" + shown + "}} is not supported: Toolgate resolves "
                     + "${{ env \"DECK_NAME\" }} only (decK's env function)");
             return "";
         }

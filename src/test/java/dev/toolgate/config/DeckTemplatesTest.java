@@ -92,6 +92,14 @@ class DeckTemplatesTest {
     }
 
     @Test
+    void anUnsupportedTemplateOfAMegabyteIsQuotedShortInItsProblem() {
+        var loaded = withKey("${{ " + "xxx ".repeat(250_000) + "}}", Map.of());
+
+        assertThat(loaded.problems()).singleElement().asString().hasSizeLessThan(400)
+                .contains("decK template ${{ xxx").contains("...}} is not supported");
+    }
+
+    @Test
     void templateWithoutItsClosingBracesIsAProblem() {
         var loaded = withKey("${{ env \"DECK_X\"", Map.of("DECK_X", "3"));
 
