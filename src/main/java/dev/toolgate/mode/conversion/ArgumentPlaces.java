@@ -47,6 +47,10 @@ final class ArgumentPlaces {
                             + ", which " + sentBy.get(twice) + " sends too";
                 }
             }
+            String overriding = FixedQueryNames.overriding(p, value, t.fixedQuery().keySet());
+            if (overriding != null) {
+                return p.argument() + ": " + overriding;
+            }
         }
         return t.body() == BodyEncoding.FORM ? formProblem(t, args.get(ToolSchemas.BODY)) : null;
     }

@@ -137,8 +137,8 @@ final class RequestEncoder {
                     case "path" -> pathValues.put(p.name(), ParameterStyles.pathValue(p, value));
                     case "query" -> {
                         // fixed query values are authoritative, as fixed headers are: an argument of the same
-                        // name is not sent beside them (ArgumentPlaces refuses exploded keys that would be)
-                        if (!t.fixedQuery().containsKey(p.name())) {
+                        // name is not sent beside them (ArgumentPlaces refuses keys that would be)
+                        if (!hasFixedName(p, t.fixedQuery().keySet())) {
                             ParameterStyles.appendQuery(query, p, value);
                         }
                     }
@@ -168,6 +168,14 @@ final class RequestEncoder {
         } catch (Rejection r) {
             return new Encoded.Rejected(r.getMessage(), r.arguments);
         }
+    }
+
+    /**
+     * Whether {@code p}'s own name is a fixed query name, regardless of case (as ASP.NET Core reads names):
+     * its argument is then not sent.
+     */
+    static boolean hasFixedName(ParameterSpec p, Set<String> fixed) {
+        return fixed.stream().anyMatch(p.name()::equalsIgnoreCase);
     }
 
     /** The value sent for {@code p}: its argument, else its schema's default; null when neither is (or both are null). */

@@ -36,7 +36,8 @@ class FixedHeadersAndQueryIT {
     @BeforeAll
     static void start() {
         upstream = new RestUpstream().json("GET /weather", 200, "{\"temp\":21}").json("GET /client", 200, "{}")
-                .json("GET /search", 200, "{}");
+                .json("GET /search", 200, "{}")
+                .json("GET /tickets", 200, "{}");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -74,6 +75,17 @@ class FixedHeadersAndQueryIT {
                                     - {name: api_key, in: query, schema: {type: string}}
                                     - {name: page, in: query, schema: {type: integer}}
                                     - {name: deep, in: query, style: deepObject, explode: true, schema: {type: object}}
+                                - name: tickets
+                                  description: A tenant's tickets
+                                  method: GET
+                                  path: /mcp/tickets
+                                  query:
+                                    filter[tenant]: [acme]
+                                    tenant_id: [t-1]
+                                  parameters:
+                                    - {name: filter, in: query, style: deepObject, explode: true, schema: {type: object}}
+                                    - {name: obj, in: query, schema: {type: object}}
+                                    - {name: Tenant_Id, in: query, schema: {type: string}}
                                 - name: whoami
                                   description: Client id from a JSON secret
                                   method: GET
@@ -160,6 +172,34 @@ class FixedHeadersAndQueryIT {
         assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
         assertThat(params(upstream.next())).containsOnly(Map.entry("obj", List.of("1")),
                 Map.entry("api_key", List.of("SECRET-Q")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"query_filter\":{\"tenant\":\"other\"}}|filter[tenant]|filter[tenant]",
+        "{\"query_filter\":{\"Tenant\":\"other\"}}|filter[Tenant]|filter[tenant]",
+        "{\"query_filter\":{\"tenant\":{\"id\":\"other\"}}}|filter[tenant][id]|filter[tenant]",
+        "{\"query_obj\":{\"TENANT_ID\":\"other\"}}|TENANT_ID|tenant_id",
+        "{\"query_obj\":{\"Filter[Tenant]\":\"other\"}}|Filter[Tenant]|filter[tenant]",
+        "{\"query_obj\":{\"tenant_id[x]\":\"other\"}}|tenant_id[x]|tenant_id"})
+    void aKeyReachingAFixedQueryNameThroughCaseOrNestingIsRefusedAndNothingIsSent(String caseOf)
+            throws InterruptedException {
+        String[] c = caseOf.split("\\|");
+        String argument = c[0].substring(2, c[0].indexOf('"', 2));
+        JsonNode result = mcp.call("tickets", c[0]);
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isTrue();
+        assertThat(text(result)).isEqualTo("Invalid arguments for tool tickets: " + argument + ": it would send the "
+                + "query parameter " + c[1] + ", which the tool's fixed query parameter " + c[2] + " sets (names are "
+                + "compared regardless of case and of [nesting])");
+        assertThat(upstream.quiet(Duration.ofMillis(200))).as("no upstream call").isTrue();
+    }
+
+    @Test
+    void aDeepObjectsOtherKeysAreSentBesideTheFixedOnesAndACaseVariantParameterIsLeftOut() {
+        JsonNode result = mcp.call("tickets", "{\"query_filter\":{\"status\":\"open\"},\"query_Tenant_Id\":\"t-2\"}");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(params(upstream.next())).containsOnly(Map.entry("filter[status]", List.of("open")),
+                Map.entry("filter[tenant]", List.of("acme")), Map.entry("tenant_id", List.of("t-1")));
     }
 
     @Test
