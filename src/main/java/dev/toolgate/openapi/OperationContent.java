@@ -49,8 +49,8 @@ final class OperationContent {
         if (description != null) {
             out.put("description", description);
         }
-        boolean json = MediaTypes.isJson(chosen) || chosen.endsWith("/*");
-        ObjectNode chosenMedia = out.putObject("content").putObject(json ? "application/json" : chosen);
+        // the declared JSON type is kept: an upstream taking merge-patch+json or vnd.api+json refuses plain JSON
+        ObjectNode chosenMedia = out.putObject("content").putObject(chosen.endsWith("/*") ? "application/json" : chosen);
         chosenMedia.set("schema", media.has("schema")
                 ? schemas.selfContained(media.get("schema"), where + ".requestBody", ToolGenerator.INPUT_BUDGET)
                 : Json.object());

@@ -141,6 +141,14 @@ class OpenApiToolsIT {
                     "202":
                       description: queued
                       content: {text/plain: {schema: {type: string}}}
+              /orders/{id}:
+                parameters:
+                  - {name: id, in: path, required: true, schema: {type: integer}}
+                patch:
+                  operationId: patchOrder
+                  requestBody:
+                    content: {application/vnd.api+json: {schema: {type: object}}}
+                  responses: {"200": {description: changed}}
             components:
               schemas:
                 Item:
@@ -173,6 +181,7 @@ class OpenApiToolsIT {
                 .json("POST /api/avatars", 200, "{}")
                 .json("POST /api/users/u1/delete", 204, "")
                 .json("PATCH /api/todos", 200, "{\"count\":1}")
+                .json("PATCH /api/orders/3", 200, "{}")
                 .json("GET /api/todos/%7B%22id%22%3A5%7D", 200, "{}");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
@@ -240,7 +249,7 @@ class OpenApiToolsIT {
         List<String> names = new ArrayList<>();
         tools.forEach(t -> names.add(t.get("name").asText()));
         assertThat(names).containsExactly("upload", "getItem", "createItem", "createCharge", "deleteUser",
-                "uploadAvatar", "updateTodos", "getTodoByKey", "deleteItem", "queueJob");
+                "uploadAvatar", "updateTodos", "getTodoByKey", "deleteItem", "queueJob", "patchOrder");
         JsonNode getItem = tools.get(1);
         assertThat(getItem.get("title").asText()).isEqualTo("Get one item");
         assertThat(getItem.at("/annotations/readOnlyHint").asBoolean()).isTrue();
@@ -292,6 +301,15 @@ class OpenApiToolsIT {
         RestUpstream.Received received = upstream.next();
         assertThat(received.header("content-type")).isEqualTo("application/json");
         assertThat(received.body()).isEqualTo("{\"name\":\"a\",\"parent\":{\"name\":\"b\"}}");
+    }
+
+    @Test
+    void aJsonBodyIsSentWithTheJsonMediaTypeTheOperationDeclares() {
+        JsonNode result = session().call("patchOrder", "{\"path_id\":3,\"body\":{\"data\":{\"type\":\"orders\"}}}");
+        assertThat(result.get("isError").asBoolean()).as(result.toString()).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("content-type")).isEqualTo("application/vnd.api+json");
+        assertThat(received.body()).isEqualTo("{\"data\":{\"type\":\"orders\"}}");
     }
 
     @Test

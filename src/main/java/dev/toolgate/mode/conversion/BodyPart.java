@@ -19,16 +19,19 @@ import java.util.Set;
  * multipart content; multipart file fields become base64 strings.
  *
  * @param encoding    how it is sent
+ * @param mediaType   the {@code Content-Type} of a JSON body: the type the tool declares
+ *                    ({@code application/merge-patch+json}, {@code application/vnd.api+json}), which
+ *                    upstreams that take several check
  * @param schema      JSON Schema of the {@code body} argument (file fields already as base64 strings)
  * @param required    whether the argument is required
  * @param description shown to the model
  * @param fields      per-property encoding (form and multipart): one for each declared property, the
  *                    default when the document gives none
  */
-public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required, String description,
+public record BodyPart(BodyEncoding encoding, String mediaType, JsonNode schema, boolean required, String description,
                        Map<String, FieldEncoding> fields) {
 
-    static final BodyPart NONE = new BodyPart(BodyEncoding.NONE, null, false, null, Map.of());
+    static final BodyPart NONE = new BodyPart(BodyEncoding.NONE, null, null, false, null, Map.of());
 
     /** Reads an OpenAPI requestBody: its JSON (preferred), form or multipart content. */
     public static BodyPart of(JsonNode requestBody, String path, ConfigReport report) {
@@ -38,13 +41,18 @@ public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required,
         JsonNode content = requestBody.path("content");
         for (Map.Entry<String, JsonNode> media : content.properties()) {
             if (MediaTypes.isJson(media.getKey())) {
-                return bodyPart(BodyEncoding.JSON, media.getValue(), requestBody);
+                if (!sendable(media.getKey())) {
+                    report.problem(path + ".content." + media.getKey(), "must be a media type that can be sent "
+                            + "as a Content-Type header (printable ASCII)");
+                    return NONE;
+                }
+                return bodyPart(BodyEncoding.JSON, media.getKey().trim(), media.getValue(), requestBody);
             }
         }
         for (BodyEncoding encoding : List.of(BodyEncoding.FORM, BodyEncoding.MULTIPART)) {
             JsonNode media = content.get(encoding.contentType());
             if (media != null) {
-                return bodyPart(encoding, media, requestBody);
+                return bodyPart(encoding, encoding.contentType(), media, requestBody);
             }
         }
         report.problem(path + ".content", "must have application/json, application/x-www-form-urlencoded or "
@@ -52,7 +60,11 @@ public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required,
         return NONE;
     }
 
-    private static BodyPart bodyPart(BodyEncoding encoding, JsonNode media, JsonNode requestBody) {
+    private static boolean sendable(String mediaType) {
+        return mediaType.chars().allMatch(c -> c >= 0x20 && c < 0x7F);
+    }
+
+    private static BodyPart bodyPart(BodyEncoding encoding, String mediaType, JsonNode media, JsonNode requestBody) {
         JsonNode schema = media.path("schema").isObject() ? media.get("schema") : Json.object();
         String description = requestBody.path("description").isTextual() ? requestBody.get("description").asText() : null;
         Map<String, FieldEncoding> fields = new LinkedHashMap<>();
@@ -68,7 +80,7 @@ public record BodyPart(BodyEncoding encoding, JsonNode schema, boolean required,
         if (encoding == BodyEncoding.MULTIPART) {
             schema = withFileFields((ObjectNode) schema.deepCopy(), fields);
         }
-        return new BodyPart(encoding, schema, requestBody.path("required").asBoolean(false), description, fields);
+        return new BodyPart(encoding, mediaType, schema, requestBody.path("required").asBoolean(false), description, fields);
     }
 
     /**

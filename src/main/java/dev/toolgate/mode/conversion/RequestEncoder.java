@@ -192,7 +192,7 @@ final class RequestEncoder {
             return null;
         }
         if (t.body() == BodyEncoding.JSON) {
-            headers.set("content-type", t.body().contentType());
+            headers.set("content-type", t.bodyType());
             return Buffer.buffer(Json.bytes(value));
         }
         if (!value.isObject()) {

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param path                 upstream path (service path and Kong's strip rules already applied)
  * @param parameters           argument bindings
  * @param body                 how {@code body} is encoded
+ * @param bodyType             the {@code Content-Type} of a JSON body, as the tool declares it
  * @param bodyFields           per-property encoding of form and multipart bodies
  * @param fixedHeaders         headers from the tool config
  * @param fixedQuery           query arguments from the tool config
@@ -25,7 +26,8 @@ import java.util.Map;
  * @param preserveHost         the route's {@code preserve_host}: send the MCP client's Host header
  */
 public record RequestTemplate(UpstreamTarget target, HttpMethod method, PathTemplate path,
-                              List<ParameterSpec> parameters, BodyEncoding body, Map<String, FieldEncoding> bodyFields,
+                              List<ParameterSpec> parameters, BodyEncoding body, String bodyType,
+                              Map<String, FieldEncoding> bodyFields,
                               Map<String, List<String>> fixedHeaders, Map<String, List<String>> fixedQuery,
                               long timeoutMs, boolean forwardClientHeaders, boolean preserveHost) {
 

@@ -29,6 +29,7 @@ class QueryAndBodyEncodingIT {
         upstream = new RestUpstream()
                 .json("GET /search", 200, "{}")
                 .json("POST /items", 201, "{\"id\":\"i-1\"}")
+                .json("PATCH /items/1", 200, "{}")
                 .json("POST /forms", 200, "{}")
                 .json("GET /odata", 200, "{}");
         gateway = TestGateway.start("""
@@ -75,6 +76,14 @@ class QueryAndBodyEncodingIT {
                                     content:
                                       application/json:
                                         schema: {type: object, properties: {name: {type: string}}, required: [name]}
+                                - name: patch_item
+                                  description: Change an item (JSON merge patch, as Kubernetes takes it)
+                                  method: PATCH
+                                  path: /mcp/items/1
+                                  request_body:
+                                    content:
+                                      application/merge-patch+json:
+                                        schema: {type: object}
                                 - name: submit_form
                                   description: Submit a form
                                   method: POST
@@ -200,6 +209,16 @@ class QueryAndBodyEncodingIT {
         assertThat(received.header("content-type")).isEqualTo("application/json");
         assertThat(received.body()).isEqualTo("{\"name\":\"lamp\",\"tags\":[\"a\"],\"price\":12.50}");
         assertThat(received.header("content-length")).isEqualTo(Integer.toString(received.body().length()));
+    }
+
+    @Test
+    void aJsonBodyIsSentWithTheJsonMediaTypeTheToolDeclares() {
+        JsonNode result = mcp.call("patch_item", "{\"body\":{\"name\":null}}");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.method()).isEqualTo("PATCH");
+        assertThat(received.header("content-type")).isEqualTo("application/merge-patch+json");
+        assertThat(received.body()).isEqualTo("{\"name\":null}");
     }
 
     @Test
