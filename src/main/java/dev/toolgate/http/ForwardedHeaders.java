@@ -145,27 +145,25 @@ public final class ForwardedHeaders {
         }
     }
 
-    /**
-     * Sets the gateway's own {@code X-Forwarded-*} headers.
-     *
-     * @param forwardedFor  the chain of addresses, the trusted proxies' view and the peer (Kong's
-     *                      {@code X-Forwarded-For}), or null
-     * @param clientAddress the client's address ({@code X-Real-IP}), or null
-     */
-    public static void addForwarding(MultiMap upstream, String forwardedFor, String clientAddress, String scheme,
-                                     String host, int port) {
-        if (forwardedFor != null) {
-            upstream.set("X-Forwarded-For", forwardedFor);
+    /** Sets the gateway's {@code X-Forwarded-*} and {@code X-Real-IP} headers as {@code forwarding} says. */
+    public static void addForwarding(MultiMap upstream, Forwarding forwarding) {
+        if (forwarding.forwardedFor() != null) {
+            upstream.set("X-Forwarded-For", forwarding.forwardedFor());
         }
-        if (clientAddress != null) {
-            upstream.set("X-Real-IP", clientAddress);
+        if (forwarding.clientAddress() != null) {
+            upstream.set("X-Real-IP", forwarding.clientAddress());
         }
-        upstream.set("X-Forwarded-Proto", scheme);
-        String hostName = host == null ? "" : Router.stripPort(host);
-        if (!hostName.isEmpty()) {
-            upstream.set("X-Forwarded-Host", hostName);
+        upstream.set("X-Forwarded-Proto", forwarding.proto());
+        if (forwarding.host() != null && !forwarding.host().isEmpty()) {
+            upstream.set("X-Forwarded-Host", forwarding.host());
         }
-        upstream.set("X-Forwarded-Port", Integer.toString(port));
+        upstream.set("X-Forwarded-Port", forwarding.port());
+        if (forwarding.path() != null) {
+            upstream.set("X-Forwarded-Path", forwarding.path());
+        }
+        if (forwarding.prefix() != null) {
+            upstream.set("X-Forwarded-Prefix", forwarding.prefix());
+        }
     }
 
     /**

@@ -8,9 +8,11 @@ import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.BodyReader;
 import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.Forwarding;
 import dev.toolgate.http.HeaderText;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteMatch;
+import dev.toolgate.http.Router;
 import dev.toolgate.mcp.Json;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -158,6 +160,32 @@ public final class Exchange {
         }
         String proto = fromTrustedProxy() ? request.getHeader("x-forwarded-proto") : null;
         return proto != null && proto.split(",", 2)[0].trim().equalsIgnoreCase("https");
+    }
+
+    /**
+     * What the upstream is told of this request ({@link Forwarding}): a trusted proxy's {@code X-Forwarded-Host},
+     * {@code -Port}, {@code -Path} and {@code -Prefix} when it sent them, else the gateway's own (the Host, the
+     * port the client connected to, the request path, the route's matched prefix unless it is {@code /});
+     * {@code https} whenever {@link #overHttps()}.
+     */
+    public Forwarding forwarding() {
+        boolean trusted = fromTrustedProxy();
+        String host = trusted ? claimed("x-forwarded-host") : null;
+        String port = trusted ? claimed("x-forwarded-port") : null;
+        String path = trusted ? claimed("x-forwarded-path") : null;
+        String prefix = trusted ? claimed("x-forwarded-prefix") : null;
+        String matched = match == null ? null : match.matchedPrefix();
+        return new Forwarding(forwardedFor(), clientAddress, overHttps() ? "https" : "http",
+                host != null ? host : authority == null ? null : Router.stripPort(authority),
+                port != null && port.matches("\\d{1,5}") ? port : Integer.toString(localPort()),
+                path != null ? path : request.path(),
+                prefix != null ? prefix : matched == null || matched.equals("/") ? null : matched);
+    }
+
+    /** A trusted proxy's forwarding header: its first line, trimmed; null when absent or empty. */
+    private String claimed(String name) {
+        String value = request.getHeader(name);
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     /** The authority the client addressed (Host, or :authority over HTTP/2); null when absent. */

@@ -2,6 +2,7 @@ package dev.toolgate.testing;
 
 import dev.toolgate.gateway.Gateway;
 import dev.toolgate.gateway.Limits;
+import dev.toolgate.http.ClientAddresses;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,9 +58,21 @@ public final class TestGateway implements AutoCloseable {
         return start(yaml, environment, watch, files, InstantSource.system(), limits);
     }
 
+    /** Starts with {@code yaml} behind a proxy at 127.0.0.1 it trusts ({@code --trusted-ips 127.0.0.1/32}). */
+    public static TestGateway behindTrustedProxy(String yaml) {
+        return start(yaml, Map.of(), false, Map.of(), InstantSource.system(), Limits.DEFAULT,
+                new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false));
+    }
+
     /** Same, with everything. */
     public static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
                                     Map<String, String> files, InstantSource clock, Limits limits) {
+        return start(yaml, environment, watch, files, clock, limits, ClientAddresses.PEER);
+    }
+
+    private static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
+                                     Map<String, String> files, InstantSource clock, Limits limits,
+                                     ClientAddresses addresses) {
         try {
             Path directory = Files.createTempDirectory("toolgate-test");
             for (Map.Entry<String, String> file : files.entrySet()) {
@@ -69,7 +82,7 @@ public final class TestGateway implements AutoCloseable {
             Path file = directory.resolve("kong.yaml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             Gateway gateway = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, watch,
-                    environment::get, clock, new SecureRandom(), limits));
+                    environment::get, clock, new SecureRandom(), addresses, limits));
             return new TestGateway(gateway, file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,6 +3,7 @@ package dev.toolgate.mode.conversion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.Forwarding;
 import dev.toolgate.http.UpstreamRequest;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mode.ParameterSpec;
@@ -39,17 +40,22 @@ final class RequestEncoder {
      * What the client's own request contributes.
      *
      * @param headers       the MCP request's headers
-     * @param forwardedFor  the address chain for {@code X-Forwarded-For}
-     * @param remoteAddress the client's address
+     * @param forwarding    what the upstream is told of the client's request ({@code X-Forwarded-*})
      * @param host          the MCP request's Host header
-     * @param localPort     the port the client connected to
      * @param consumed      lower-case names of credential headers the gateway's auth consumed
      * @param added         headers the gateway's policies set on every upstream request (consumer
      *                      headers), or null for none
      * @param asserted      lower-case names of headers the gateway's policies decide, set or left out (claims)
      */
-    record Client(MultiMap headers, String forwardedFor, String remoteAddress, String host, int localPort,
-                  Set<String> consumed, MultiMap added, Set<String> asserted) {
+    record Client(MultiMap headers, Forwarding forwarding, String host, Set<String> consumed, MultiMap added,
+                  Set<String> asserted) {
+
+        /** A client connected straight to the gateway over plain HTTP. */
+        Client(MultiMap headers, String forwardedFor, String remoteAddress, String host, int localPort,
+               Set<String> consumed, MultiMap added, Set<String> asserted) {
+            this(headers, Forwarding.direct(forwardedFor, remoteAddress, host, localPort), host, consumed, added,
+                    asserted);
+        }
 
         /**
          * The client's {@code Cookie} header as it stands after the gateway's authentication: once a
@@ -116,8 +122,7 @@ final class RequestEncoder {
             if (t.forwardClientHeaders()) {
                 ForwardedHeaders.copyForToolCall(client.headers(), headers, client.consumed());
             }
-            ForwardedHeaders.addForwarding(headers, client.forwardedFor(), client.remoteAddress(), "http", client.host(),
-                    client.localPort());
+            ForwardedHeaders.addForwarding(headers, client.forwarding());
             if (t.preserveHost() && client.host() != null) {
                 headers.set("host", client.host());
             }

@@ -96,9 +96,8 @@ public final class ToolInvoker {
 
     /** What the MCP request contributes to the upstream request. */
     static RequestEncoder.Client client(Exchange exchange) {
-        return new RequestEncoder.Client(exchange.request().headers(), exchange.forwardedFor(), exchange.clientAddress(),
-                exchange.authority(),
-                exchange.localPort(), exchange.consumedHeaders(),
+        return new RequestEncoder.Client(exchange.request().headers(), exchange.forwarding().withoutPath(),
+                exchange.authority(), exchange.consumedHeaders(),
                 exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null, exchange.assertedHeaders());
     }
 

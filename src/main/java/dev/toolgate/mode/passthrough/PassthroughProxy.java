@@ -396,8 +396,7 @@ public final class PassthroughProxy implements McpEndpoint {
         String authority = exchange.authority();
         ForwardedHeaders.copyForProxy(exchange.request().headers(), headers, exchange.consumedHeaders(),
                 settings.preserveHost() ? authority : null);
-        ForwardedHeaders.addForwarding(headers, exchange.forwardedFor(), exchange.clientAddress(), "http", authority,
-                exchange.localPort());
+        ForwardedHeaders.addForwarding(headers, exchange.forwarding());
         if (exchange.hasUpstreamHeaders()) {
             MultiMap added = exchange.upstreamHeaders();
             added.names().forEach(name -> headers.set(name, added.getAll(name)));
