@@ -66,6 +66,8 @@ public final class Exchange {
     private boolean protocolVersionRead;
     /** What the message policies spent letting each request through, by its id (its tool's limit). */
     private Map<String, Decision.Spent> spends;
+    /** What the schema patterns of this request's tool calls may still read, or null before the first. */
+    private long[] patternBudget;
     /** The spend of an id two requests of one batch carry: nothing is given back for it. */
     private static final Decision.Spent AMBIGUOUS = Future::succeededFuture;
 
@@ -186,6 +188,18 @@ public final class Exchange {
     private String claimed(String name) {
         String value = request.getHeader(name);
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /**
+     * Work this request's schema patterns may still do together (character reads, paid by every tool call
+     * it carries, a batch's too): {@code whole} on first use. One budget per HTTP request, so a batch holds
+     * its event loop no longer than one call could.
+     */
+    public long[] patternBudget(long whole) {
+        if (patternBudget == null) {
+            patternBudget = new long[]{whole};
+        }
+        return patternBudget;
     }
 
     /** The authority the client addressed (Host, or :authority over HTTP/2); null when absent. */

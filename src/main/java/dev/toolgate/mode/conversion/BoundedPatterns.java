@@ -12,10 +12,12 @@ import java.util.regex.Pattern;
  * The {@code pattern}s of tool schemas, matched with a bound on their work. Schemas come from the
  * operator and from third-party OpenAPI documents, the values from any client (arguments) or upstream
  * (answers checked against an output schema), and Java's regular expressions backtrack: {@code
- * ^(x+x+)+y$} against 5,000 {@code x}s runs for hours, on the event loop that validates the call. Each
- * validation gets {@link #STEPS} reads of its values' characters for all its patterns together (more
- * for a large document, {@link #within}); past that it stops with {@link BoundedText.Exhausted}, which
- * the tool answers as invalid arguments (or a non-matching answer) instead of a stalled loop.
+ * ^(x+x+)+y$} against 5,000 {@code x}s runs for hours, on the event loop that validates the call. The
+ * validations of one HTTP request share {@link #STEPS} reads of their values' characters for all their
+ * patterns together (each more for a large document, {@link #within}): a 2025-03-26 batch of 100 calls
+ * gets one budget, not 100, so one request holds its event loop no longer than about one budget. Past it
+ * a validation stops with {@link BoundedText.Exhausted}, which the tool answers as invalid arguments (or a
+ * non-matching answer) instead of a stalled loop.
  */
 final class BoundedPatterns implements RegularExpressionFactory {
 
@@ -29,17 +31,26 @@ final class BoundedPatterns implements RegularExpressionFactory {
     private BoundedPatterns() {
     }
 
+    /** A whole budget, for the validations of one request to share. */
+    static long[] fresh() {
+        return new long[]{STEPS};
+    }
+
     /**
-     * Runs one validation with a fresh budget: {@link #STEPS}, and four reads more per character of the
-     * text validated (an answer may be 16 MiB of strings that linear patterns read once or twice).
+     * Runs one validation paid from {@code shared}, and four reads more per character of the text validated
+     * (an answer may be 16 MiB of strings that linear patterns read once or twice): those are the
+     * validation's own, what it spends past them is taken from {@code shared}.
      */
-    static <T> T within(long textChars, Supplier<T> validation) {
+    static <T> T within(long[] shared, long textChars, Supplier<T> validation) {
+        long allowance = 4 * textChars;
+        long[] left = {shared[0] + allowance};
         long[] outer = LEFT.get();
-        LEFT.set(new long[]{STEPS + 4 * textChars});
+        LEFT.set(left);
         try {
             return validation.get();
         } finally {
             LEFT.set(outer);
+            shared[0] = Math.min(shared[0], Math.max(0, left[0] - allowance));
         }
     }
 

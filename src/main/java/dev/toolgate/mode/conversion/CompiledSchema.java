@@ -46,17 +46,27 @@ public final class CompiledSchema {
         return result;
     }
 
-    /**
-     * The node's errors against the schema. Its patterns share one budget ({@link BoundedPatterns}); a
-     * value that spends it is one error more, and the validation stops there.
-     */
+    /** The node's errors against the schema, its patterns with a budget of their own. */
     public List<Error> validate(JsonNode node) {
+        return validate(node, BoundedPatterns.fresh());
+    }
+
+    /**
+     * The node's errors against the schema. Its patterns are paid from {@code shared}, the budget of the
+     * request's validations together ({@link BoundedPatterns}); a value that spends it is one error more,
+     * and the validation stops there.
+     */
+    List<Error> validate(JsonNode node, long[] shared) {
         Schema schema = get();
+        // most of it left: the value alone spent it, not the calls before it
+        boolean whole = shared[0] > BoundedPatterns.STEPS / 2;
         try {
-            return BoundedPatterns.within(textChars(node), () -> schema.validate(node));
+            return BoundedPatterns.within(shared, textChars(node), () -> schema.validate(node));
         } catch (BoundedText.Exhausted e) {
-            return List.of(Error.builder().message("a value took too long to match a pattern of the schema; send a shorter one")
-                    .build());
+            return List.of(Error.builder().message(whole
+                    ? "a value took too long to match a pattern of the schema; send a shorter one"
+                    : "a value took too long to match a pattern of the schema: the calls of one request (a batch) "
+                    + "share the time for this, and earlier ones used it up; send this call on its own").build());
         }
     }
 

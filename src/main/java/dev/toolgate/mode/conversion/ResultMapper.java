@@ -36,6 +36,11 @@ final class ResultMapper {
     }
 
     static ObjectNode fromResponse(Tool tool, UpstreamResponse response) {
+        return fromResponse(tool, response, BoundedPatterns.fresh());
+    }
+
+    /** @param patterns what the output schema's patterns may read, shared with the request's other calls */
+    static ObjectNode fromResponse(Tool tool, UpstreamResponse response, long[] patterns) {
         if (response.status() < 200 || response.status() > 299) {
             return error("The API answered HTTP " + response.status() + statusText(response) + excerpt(response));
         }
@@ -72,7 +77,7 @@ final class ResultMapper {
         if (text.isEmpty()) {
             return empty(tool, response.status());
         }
-        return structured(tool, text);
+        return structured(tool, text, patterns);
     }
 
     /**
@@ -90,7 +95,7 @@ final class ResultMapper {
                 + " without content, but the tool's output schema promises JSON");
     }
 
-    private static ObjectNode structured(Tool tool, String text) {
+    private static ObjectNode structured(Tool tool, String text, long[] patterns) {
         JsonNode parsed;
         try {
             parsed = Json.parse(text);
@@ -102,7 +107,7 @@ final class ResultMapper {
         if (structured == null || !structured.isObject()) {
             return result(text(text), null, true, "The API's answer is not a JSON object as the tool's output schema says");
         }
-        List<Error> errors = tool.outputValidator().validate(structured);
+        List<Error> errors = tool.outputValidator().validate(structured, patterns);
         if (!errors.isEmpty()) {
             return result(text(text), null, true, "The API's answer does not match the tool's output schema: "
                     + messages(errors));

@@ -59,6 +59,8 @@ public final class ToolInvoker {
             record.toolResult(true);
             return refusedByRoute(tool, exchange, id, new Decision.Reject(new GatewayError.HttpsRequired()));
         }
+        // taken from the request the call came in: a batch's calls share it
+        long[] patterns = exchange.patternBudget(BoundedPatterns.STEPS);
         PolicyChain replay = owners.replayChain(tool);
         Exchange onRoute = replay == null ? exchange : exchange.replay(new RouteMatch(owners.route(tool), null));
         Future<Decision> admitted = replay == null ? Decision.PROCEED : replay.admitReplay(onRoute);
@@ -66,7 +68,7 @@ public final class ToolInvoker {
                 ? refusedByRoute(tool, exchange, id, refused)
                 : call(tool, arguments, client(onRoute), cancelled,
                         new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute)), record,
-                        cleared(exchange, replay == null ? null : owners.chain(tool), onRoute), share)
+                        cleared(exchange, replay == null ? null : owners.chain(tool), onRoute), share, patterns)
                         // the owning route's transformer refused what the client's values would send (a dot segment)
                         .recover(failure -> failure instanceof GatewayException refused
                                 ? refusedByRoute(tool, exchange, id, new Decision.Reject(refused.error()))
@@ -102,19 +104,20 @@ public final class ToolInvoker {
     }
 
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {
-        return call(tool, arguments, caller, cancelled, UpstreamTransforms.NONE, RpcRecord.NONE, Set.of(), null);
+        return call(tool, arguments, caller, cancelled, UpstreamTransforms.NONE, RpcRecord.NONE, Set.of(), null,
+                BoundedPatterns.fresh());
     }
 
     private Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled,
                                     UpstreamTransforms transforms, RpcRecord record, Set<String> cleared,
-                                    AnswerBudget.Share share) {
+                                    AnswerBudget.Share share, long[] patterns) {
         ObjectNode args = withCookieArguments(tool, withKongNames(tool, arguments == null ? Json.object() : arguments),
                 caller);
         String numbers = ArgumentNumbers.problem(tool.request().parameters(), args);
         if (numbers != null) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), numbers));
         }
-        List<Error> errors = tool.inputValidator().validate(args);
+        List<Error> errors = tool.inputValidator().validate(args, patterns);
         if (!errors.isEmpty()) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), errors));
         }
@@ -136,7 +139,7 @@ public final class ToolInvoker {
                 yield send(traced(withoutCleared(transformed, cleared), record), cancelled, record, share)
                         // a failed send is the tool's failure; a failure mapping the answer is a bug for the error net
                         .transform(sent -> Future.succeededFuture(sent.succeeded()
-                                ? ResultMapper.fromResponse(tool, transforms.response(sent.result()))
+                                ? ResultMapper.fromResponse(tool, transforms.response(sent.result()), patterns)
                                 : ResultMapper.fromFailure(UpstreamException.from(sent.cause(),
                                 ready.request().target()))));
             }
