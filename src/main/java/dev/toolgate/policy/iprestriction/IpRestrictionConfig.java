@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The {@code config} of Kong's {@code ip-restriction} plugin, with Kong's names and defaults. At least
- * one of {@code allow} and {@code deny}; a client in {@code deny} is refused even when also in
+ * one of {@code allow} and {@code deny} not empty; a client in {@code deny} is refused even when also in
  * {@code allow}.
  *
  * @param allow   addresses and CIDR blocks (IPv4 and IPv6) that may call; everyone else is refused
@@ -26,11 +26,15 @@ public record IpRestrictionConfig(List<IpBlock> allow, List<IpBlock> deny, int s
     }
 
     static IpRestrictionConfig read(ConfigNode node) {
-        List<IpBlock> allow = blocks(node, "allow");
-        List<IpBlock> deny = blocks(node, "deny");
-        if (!node.has("allow") && !node.has("deny")) {
+        List<String> allowed = node.texts("allow");
+        List<String> denied = node.texts("deny");
+        // an empty list counts as none (Kong's at_least_one_of): `allow: []` from a template that rendered
+        // no addresses must not load as a plugin that refuses nobody
+        if (allowed.isEmpty() && denied.isEmpty()) {
             node.problem("allow", "set at least one of allow and deny");
         }
+        List<IpBlock> allow = blocks(node, "allow", allowed);
+        List<IpBlock> deny = blocks(node, "deny", denied);
         // Kong asks only for a number; a 1xx is an interim status the client waits past for an answer that never comes
         int status = (int) node.integer("status", 403, 200, 599);
         IpRestrictionConfig config = new IpRestrictionConfig(allow, deny, status, node.text("message", null));
@@ -38,8 +42,7 @@ public record IpRestrictionConfig(List<IpBlock> allow, List<IpBlock> deny, int s
         return config;
     }
 
-    private static List<IpBlock> blocks(ConfigNode node, String key) {
-        List<String> entries = node.texts(key);
+    private static List<IpBlock> blocks(ConfigNode node, String key, List<String> entries) {
         List<IpBlock> blocks = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             try {

@@ -2,6 +2,8 @@ package dev.toolgate.policy.iprestriction;
 
 import dev.toolgate.testing.Configs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 
@@ -59,5 +61,19 @@ class IpRestrictionConfigTest {
 
         assertThat(checked.problems()).singleElement().asString()
                 .startsWith("services[0].routes[0].plugins[0].config.status: ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{allow: []}", "{deny: []}", "{allow: [], deny: []}", "{}"})
+    void emptyListsCountAsNoneAndAreRefusedForThePluginWouldRefuseNobody(String config) {
+        var checked = check(config);
+
+        assertThat(checked.problems()).containsExactly(
+                "services[0].routes[0].plugins[0].config.allow: set at least one of allow and deny");
+    }
+
+    @Test
+    void oneEmptyListBesideAFilledOneIsAccepted() {
+        assertThat(check("[]", "[\"10.0.0.0/8\"]").problems()).isEmpty();
     }
 }
