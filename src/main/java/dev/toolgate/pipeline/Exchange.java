@@ -305,7 +305,8 @@ public final class Exchange {
     /**
      * Records the caller and sets Kong's consumer headers for the upstream ({@code X-Consumer-ID},
      * {@code X-Consumer-Custom-ID}, {@code X-Consumer-Username}, {@code X-Credential-Identifier},
-     * {@code X-Anonymous-Consumer}), clearing those that do not apply.
+     * {@code X-Anonymous-Consumer}), clearing those that do not apply and the groups an {@code acl} named for
+     * an earlier caller.
      */
     public void authenticate(Principal caller) {
         this.principal = caller;
@@ -316,6 +317,10 @@ public final class Exchange {
         setOrRemove(headers, "X-Consumer-Username", consumer == null ? null : consumer.username());
         setOrRemove(headers, "X-Credential-Identifier", caller.credential() == null ? null : caller.credential().id());
         setOrRemove(headers, "X-Anonymous-Consumer", caller.anonymous() ? "true" : null);
+        // the groups an acl named were the previous caller's: a listener's call replayed on the route owning
+        // the tool, authenticated there anew, must not carry the listener's caller's groups upstream
+        headers.remove("X-Consumer-Groups");
+        headers.remove("X-Authenticated-Groups");
     }
 
     /**

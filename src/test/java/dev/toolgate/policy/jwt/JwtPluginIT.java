@@ -81,6 +81,7 @@ class JwtPluginIT {
                       - {key: bob-ps, algorithm: PS256, rsa_public_key: "%s"}
                   - username: carol
                     jwt_secrets: [{key: carol-iss, algorithm: ES256, rsa_public_key: "%s"}]
+                  - {username: guest, acls: [{group: guests}]}
                 services:
                   - name: api
                     url: %s
@@ -158,6 +159,12 @@ class JwtPluginIT {
                     plugins:
                       - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: owned}}}
                       - {name: jwt}
+                  - name: guest-listener
+                    paths: [/guest-listener]
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: owned}}}
+                      - {name: key-auth, config: {anonymous: guest}}
+                      - {name: acl, config: {allow: [guests]}}
                 """.formatted(HMAC, pem(rsa.toRSAPublicKey()), pem(rsa.toRSAPublicKey()), pem(ec.toECPublicKey()),
                 upstream.url(), logs.url()));
     }
@@ -340,6 +347,20 @@ class JwtPluginIT {
         assertThat(received.headers().contains("authorization")).isFalse();
         assertThat(received.headers().contains("x-token")).isFalse();
         assertThat(received.header("cookie")).isEqualTo("theme=dark");
+    }
+
+    @Test
+    void aListenersCallTheOwningRouteAuthenticatesAnewCarriesNoGroupsOfTheListenersCaller() throws Exception {
+        // the listener admits the anonymous guest (its acl names guest's group); the owning route's jwt finds alice
+        McpHttp.Response result = callWeather("/guest-listener",
+                Map.of("x-token", "Bearer " + sign("alice-iss", claims("alice-iss", 300))));
+
+        assertThat(result.json().at("/result/isError").asBoolean()).as("%s", result).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo("alice");
+        assertThat(received.headers().contains("x-anonymous-consumer")).isFalse();
+        assertThat(received.headers().contains("x-consumer-groups")).as("guest's groups, not alice's").isFalse();
+        assertThat(received.headers().contains("x-authenticated-groups")).isFalse();
     }
 
     @Test
