@@ -100,7 +100,9 @@ final class ModernRequests {
         JsonRpcMessage.Request r = modern.request();
         HttpServerRequest request = exchange.request();
         return switch (r.method()) {
-            case "server/discover" -> json(request, McpMethods.result(r.id(), discover), null);
+            // admitted as a legacy initialize is: a caller the default ACL refuses outright gets 403 here too
+            case "server/discover" -> calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
+                    ? answered(exchange, r, McpMethods.result(r.id(), discover)) : instead(request, decision, r));
             case "tools/list" -> calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
                     ? answered(exchange, r, McpMethods.result(r.id(), list(exchange, r))) : instead(request, decision, r));
             case "tools/call" -> calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue

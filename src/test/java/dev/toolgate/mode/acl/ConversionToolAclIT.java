@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.KongHowTos;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.ModernHttp;
 import dev.toolgate.testing.NodeClients;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.Sdk;
@@ -150,6 +151,20 @@ class ConversionToolAclIT {
         })) {
             assertThatThrownBy(carol::initialize).satisfies(e -> assertThat(Sdk.refusedWith(e)).isEqualTo(403));
         }
+    }
+
+    @Test
+    void aModernDiscoverIsRefusedWithTheSame403AsALegacyInitializeForACallerTheDefaultAclRefusesOutright() {
+        McpHttp.Response legacy = new McpHttp(kong, KongHowTos.apiKey("carol")).initialize("2025-11-25");
+        McpHttp.Response discover = new ModernHttp(kong, KongHowTos.apiKey("carol")).request("server/discover", "{}");
+
+        assertThat(legacy.status()).as(legacy.toString()).isEqualTo(403);
+        assertThat(discover.status()).as(discover.toString()).isEqualTo(403);
+        assertThat(discover.json().path("error").path("message").asText())
+                .isEqualTo(legacy.json().path("error").path("message").asText()).isEqualTo("You cannot consume this service");
+        assertThat(discover.json().has("result")).isFalse();
+        McpHttp.Response bob = new ModernHttp(kong, KongHowTos.apiKey("bob")).request("server/discover", "{}");
+        assertThat(bob.json().at("/result/resultType").asText()).as(bob.toString()).isEqualTo("complete");
     }
 
     @Test
