@@ -179,6 +179,62 @@ class ListenerLimitsIT {
         }
     }
 
+    @Test
+    void aFirstHeadDrippedAByteEveryHalfHeadTimeoutIsClosedWithinTheHeadTimeoutOfItsFirstByte() throws IOException {
+        byte[] head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.ISO_8859_1);
+        try (Socket socket = new Socket("127.0.0.1", gateway.gateway().proxyPort())) {
+            socket.setSoTimeout(1_000);
+            long first = System.nanoTime();
+            boolean closed = false;
+            for (int i = 0; i < head.length && !closed && elapsedMs(first) < 6_000; i++) {
+                socket.getOutputStream().write(head[i]);
+                closed = closedWithin(socket);
+            }
+            long elapsed = elapsedMs(first);
+
+            assertThat(closed).as("closed while still dripping, after %d ms", elapsed).isTrue();
+            // the head timeout is 2 s: bytes of a head not yet whole do not extend it
+            assertThat(elapsed).isLessThan(3_000);
+        }
+    }
+
+    @Test
+    void connectionsStillSendingTheirFirstHeadCountAgainstTheListenersCap() throws IOException {
+        List<Socket> partial = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                Socket socket = new Socket("127.0.0.1", gateway.gateway().proxyPort());
+                socket.getOutputStream().write("POST /mcp HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                partial.add(socket);
+            }
+            RawConnection http = RawConnection.connect(gateway.gateway().proxyPort(), 0);
+            http.send("GET", "/nowhere", List.of("Host: 127.0.0.1"), null);
+
+            assertThat(http.readAll().status()).as("past the cap of 8").isEqualTo(503);
+            http.close();
+        } finally {
+            for (Socket socket : partial) {
+                socket.close();
+            }
+        }
+    }
+
+    private static long elapsedMs(long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    /** Whether the server closed the connection (or answered, then closes) within the socket's read timeout. */
+    private static boolean closedWithin(Socket socket) throws IOException {
+        try {
+            socket.getInputStream().read();
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true;
+        }
+    }
+
     @ParameterizedTest(name = "Host {0} -> {1}")
     @CsvSource(delimiter = '|', value = {
             "evil.example|421", "evil.example:8001|421", "evil.example.|421", "localhost.evil.example|421",
