@@ -66,6 +66,7 @@ final class Openapi2McpCommand implements Callable<Integer> {
             DeclarativeExport export = new DeclarativeExport(document, generated, serviceName,
                     route != null ? route : serviceName + "-mcp", mode, tags);
             generated.skipped().forEach(s -> System.err.println("skipped " + s));
+            generated.adjusted().forEach(note -> System.err.println("warning: " + note));
             if (export.serverIsPlaceholder()) {
                 System.err.println("warning: the document names no absolute server URL; set services[0].url");
             }

@@ -52,6 +52,7 @@ final class ConversionTools {
             return tools;
         }
         generated.skipped().forEach(s -> report.warning(at, "skipped " + s));
+        generated.adjusted().forEach(note -> report.warning(at, note));
         Set<String> written = new HashSet<>();
         tools.forEach(t -> written.add(t.name()));
         for (ToolSpec spec : generated.tools()) {

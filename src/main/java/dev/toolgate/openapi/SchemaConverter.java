@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.mode.conversion.ToolSchemas;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,7 +20,8 @@ import java.util.Set;
  * {@code #/$defs/Name} and the schema carries {@code $defs} for every component it reaches, so a
  * recursive schema stays finite. OpenAPI 3.0's {@code nullable} becomes a {@code "null"} type,
  * boolean {@code exclusiveMinimum}/{@code exclusiveMaximum} become numbers, and keywords that are not
- * JSON Schema (examples, xml, discriminator, extensions) are dropped. Each component is converted
+ * JSON Schema (examples, xml, discriminator, extensions) are dropped, and so is a kept keyword whose
+ * value JSON Schema does not allow ({@link KeywordValues}), with a note. Each component is converted
  * once per document.
  */
 public final class SchemaConverter {
@@ -50,10 +54,18 @@ public final class SchemaConverter {
     private final Map<String, Integer> sizes = new HashMap<>();
     private final Map<String, ObjectNode> stubs = new HashMap<>();
     private final ArrayDeque<String> inlining = new ArrayDeque<>();
+    private final List<String> notes = new ArrayList<>();
+    /** Where the schema being converted is (an operation's part): named in notes about its components. */
+    private String origin;
 
     public SchemaConverter(OpenApiDocument document) {
         this.document = document;
         this.openapi30 = document.isOpenApi30();
+    }
+
+    /** What the conversions so far left out of the document's schemas, and why (one note per place). */
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     /**
@@ -67,8 +79,14 @@ public final class SchemaConverter {
     public ObjectNode selfContained(JsonNode schema, String where, int budgetBytes) {
         Set<String> direct = new LinkedHashSet<>();
         produced = 0;
+        origin = where;
         JsonNode body = convert(schema, direct, where);
         ObjectNode root = body instanceof ObjectNode o ? o : Json.object();
+        // components are checked once each (see component); here, what is this schema's own
+        String invalid = ToolSchemas.metaSchemaProblem(root);
+        if (invalid != null) {
+            throw new Unsupported(where + " " + invalid);
+        }
         if (direct.isEmpty()) {
             return root;
         }
@@ -101,15 +119,18 @@ public final class SchemaConverter {
 
     /** What stands for a component left out: its type, and a note that says so. */
     private ObjectNode stub(String key) {
-        return stubs.computeIfAbsent(key, k -> {
-            ObjectNode stub = Json.object();
-            JsonNode type = converted.get(k).get("type");
-            if (type != null) {
-                stub.set("type", type);
-            }
-            stub.put("description", k + " (not expanded here to keep the tool's schema small)");
-            return stub;
-        });
+        return stubs.computeIfAbsent(key, k -> stubOf(converted.get(k), k + " (not expanded here to keep the tool's "
+                + "schema small)"));
+    }
+
+    private static ObjectNode stubOf(JsonNode schema, String description) {
+        ObjectNode stub = Json.object();
+        JsonNode type = schema.get("type");
+        if (type != null) {
+            stub.set("type", type);
+        }
+        stub.put("description", description);
+        return stub;
     }
 
     private JsonNode convert(JsonNode node, Set<String> refs, String where) {
@@ -148,7 +169,27 @@ public final class SchemaConverter {
             out.put("type", "string");
             out.put("format", "binary");
         }
+        dropInvalid(out, where);
         return openapi30 && node.path("nullable").asBoolean(false) ? nullable(out) : out;
+    }
+
+    /** Leaves out the keywords whose values JSON Schema does not allow, each with a note. */
+    private void dropInvalid(ObjectNode out, String where) {
+        List<String> invalid = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : out.properties()) {
+            String expected = KeywordValues.expected(field.getKey(), field.getValue());
+            if (expected != null) {
+                invalid.add(field.getKey());
+                notes.add(where + ": a schema's " + field.getKey() + " is " + abridged(field.getValue())
+                        + ", but JSON Schema wants " + expected + "; the keyword is left out");
+            }
+        }
+        invalid.forEach(out::remove);
+    }
+
+    private static String abridged(JsonNode value) {
+        String text = value.toString();
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 
     private ArrayNode convertAll(JsonNode array, Set<String> refs, String where) {
@@ -212,10 +253,21 @@ public final class SchemaConverter {
         // a component is converted once, on its own count, in the middle of the schema that reached it
         int outer = produced;
         produced = 0;
+        String at = "component " + name + " (first used at " + origin + ")";
+        JsonNode result;
         try {
-            converted.put(key, convert(schema, refs, "component " + name));
+            result = convert(schema, refs, at);
         } finally {
             produced = outer;
+        }
+        String invalid = ToolSchemas.metaSchemaProblem(result);
+        if (invalid != null) {
+            // what the keyword checks do not catch (a draft-4 list of items, say) must not reach clients
+            notes.add(at + " " + invalid + "; it is served as its type only");
+            converted.put(key, stubOf(result, name + " (not valid JSON Schema in the document)"));
+            refs.clear();
+        } else {
+            converted.put(key, result);
         }
         dependencies.put(key, refs);
         return key;

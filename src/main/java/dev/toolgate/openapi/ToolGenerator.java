@@ -31,8 +31,11 @@ public final class ToolGenerator {
         }
     }
 
-    /** The generated tools, in document order, and the operations skipped. */
-    public record Generated(List<ToolSpec> tools, List<Skipped> skipped) {
+    /**
+     * The generated tools, in document order, the operations skipped, and what was left out of the
+     * document's schemas because JSON Schema does not allow it (see {@link SchemaConverter#notes}).
+     */
+    public record Generated(List<ToolSpec> tools, List<Skipped> skipped, List<String> adjusted) {
     }
 
     /** Bytes of {@code $defs} an argument schema may carry (beyond it, components are stubs). */
@@ -81,7 +84,7 @@ public final class ToolGenerator {
                 }
             }
         }
-        return new Generated(tools, skipped);
+        return new Generated(tools, skipped, schemas.notes());
     }
 
     private ToolSpec tool(String path, String method, JsonNode item, JsonNode operation) {

@@ -136,20 +136,28 @@ public final class ToolSchemas {
 
     /** Reports where a schema breaks the JSON Schema 2020-12 meta-schema (a typo such as {@code type: strin}). */
     static void checkMetaSchema(JsonNode schema, String path, ConfigReport report) {
+        String problem = metaSchemaProblem(schema);
+        if (problem != null) {
+            report.problem(path, problem);
+        }
+    }
+
+    /** Where a schema breaks the JSON Schema 2020-12 meta-schema, as {@code is not a valid JSON Schema: ...}; null if nowhere. */
+    public static String metaSchemaProblem(JsonNode schema) {
         List<com.networknt.schema.Error> errors;
         try {
             errors = META_SCHEMA.validate(schema);
         } catch (RuntimeException e) {
-            report.problem(path, "is not a valid JSON Schema: " + firstLine(e));
-            return;
+            return "is not a valid JSON Schema: " + firstLine(e);
         }
-        if (!errors.isEmpty()) {
-            StringBuilder text = new StringBuilder("is not a valid JSON Schema: ");
-            for (int i = 0; i < errors.size(); i++) {
-                text.append(i == 0 ? "" : "; ").append(errors.get(i).getMessage());
-            }
-            report.problem(path, text.toString());
+        if (errors.isEmpty()) {
+            return null;
         }
+        StringBuilder text = new StringBuilder("is not a valid JSON Schema: ");
+        for (int i = 0; i < errors.size(); i++) {
+            text.append(i == 0 ? "" : "; ").append(errors.get(i).getMessage());
+        }
+        return text.toString();
     }
 
     private static String firstLine(RuntimeException e) {

@@ -152,7 +152,13 @@ class ToolSchemasTest {
                       operationId: listItems
                       parameters:
                         - {name: q, in: query, schema: {type: string, pattern: "(["}}
-                      responses: {"200": {description: ok}}
+                      responses:
+                        "200":
+                          description: ok
+                          content: {application/json: {schema: {$ref: "#/components/schemas/Pairs"}}}
+                components:
+                  schemas:
+                    Pairs: {type: array, items: [{type: string}]}
                 """);
         var checked = dev.toolgate.testing.Configs.check("""
                 _format_version: "3.0"
@@ -170,6 +176,54 @@ class ToolSchemasTest {
         assertThat(checked.problems()).singleElement().asString()
                 .contains("config.openapi(listItems)").contains("GET /items: parameter q: pattern \"([\"")
                 .contains("is not a valid regular expression");
+    }
+
+    @Test
+    void aGeneratedSchemaThatBreaksTheMetaSchemaCostsItsOperationOrComponentWithAWarningAndTheOthersServe() throws Exception {
+        // a list-form items (draft 4) is kept by the converter, but 2020-12 wants one schema there
+        java.nio.file.Files.writeString(baseDirectory.resolve("api.yaml"), """
+                openapi: 3.1.0
+                info: {title: t, version: "1"}
+                paths:
+                  /pairs:
+                    get:
+                      operationId: listPairs
+                      responses:
+                        "200":
+                          description: ok
+                          content: {application/json: {schema: {type: array, items: [{type: string}]}}}
+                  /items:
+                    get:
+                      operationId: listItems
+                      responses:
+                        "200":
+                          description: ok
+                          content: {application/json: {schema: {$ref: "#/components/schemas/Pairs"}}}
+                components:
+                  schemas:
+                    Pairs: {type: array, items: [{type: string}]}
+                """);
+        var checked = dev.toolgate.testing.Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: shop-mcp
+                        paths: [/shop]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: conversion-listener, openapi: {spec: api.yaml}}
+                """, baseDirectory);
+
+        assertThat(checked.problems()).isEmpty();
+        assertThat(checked.warnings()).anySatisfy(w -> assertThat(w)
+                .contains("config.openapi: skipped GET /pairs (listPairs): paths./pairs.get.responses.200 is not a valid "
+                        + "JSON Schema: "));
+        assertThat(checked.warnings()).anySatisfy(w -> assertThat(w).contains("config.openapi: component Pairs (first "
+                + "used at paths./items.get.responses.200) is not a valid JSON Schema: ").endsWith("served as its type only"));
+        assertThat(checked.snapshot().toolSets().values().iterator().next().tools()).extracting(Tool::name)
+                .containsExactly("listItems");
     }
 
     @Test

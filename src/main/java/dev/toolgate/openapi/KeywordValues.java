@@ -1,0 +1,101 @@
+package dev.toolgate.openapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * What the JSON Schema 2020-12 meta-schema allows as the value of each keyword {@link SchemaConverter}
+ * keeps. Documents get these wrong (Swagger 2's {@code required: true} on a property, {@code minimum: "0"}
+ * in quotes) and their authors' tools let it pass; but the official TypeScript SDK compiles every
+ * output schema with Ajv when it lists tools, and Ajv throws on such a value, so one sloppy keyword
+ * would cost a client every tool of the endpoint, and the gateway's own validator throws on some.
+ */
+final class KeywordValues {
+
+    private static final Set<String> TYPES = Set.of("array", "boolean", "integer", "null", "number", "object", "string");
+    private static final Set<String> TEXTS = Set.of("title", "description", "format", "pattern", "contentEncoding",
+            "contentMediaType");
+    private static final Set<String> NUMBERS = Set.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
+    private static final Set<String> COUNTS = Set.of("minLength", "maxLength", "minItems", "maxItems", "minProperties",
+            "maxProperties", "minContains", "maxContains");
+    private static final Set<String> FLAGS = Set.of("uniqueItems", "readOnly", "writeOnly", "deprecated");
+
+    private KeywordValues() {
+    }
+
+    /**
+     * What the value of {@code keyword} must be, when {@code value} is not that; null when it is (or
+     * when any value goes, as for {@code const} and {@code default}).
+     */
+    static String expected(String keyword, JsonNode value) {
+        if (TEXTS.contains(keyword)) {
+            return value.isTextual() ? null : "a string";
+        }
+        if (NUMBERS.contains(keyword)) {
+            return value.isNumber() ? null : "a number";
+        }
+        if (COUNTS.contains(keyword)) {
+            return isCount(value) ? null : "a whole number, 0 or more";
+        }
+        if (FLAGS.contains(keyword)) {
+            return value.isBoolean() ? null : "true or false";
+        }
+        return switch (keyword) {
+            case "type" -> isTypeName(value) || isTypeList(value) ? null
+                    : "one of " + TYPES.stream().sorted().toList() + ", or a list of them";
+            case "enum" -> value.isArray() ? null : "a list of values";
+            case "required" -> isNameList(value) ? null : "a list of distinct property names";
+            case "multipleOf" -> value.isNumber() && value.decimalValue().signum() > 0 ? null : "a number above 0";
+            case "dependentRequired" -> isNameLists(value) ? null : "an object of lists of distinct property names";
+            default -> null;
+        };
+    }
+
+    private static boolean isCount(JsonNode value) {
+        return value.isNumber() && value.canConvertToExactIntegral() && value.decimalValue().signum() >= 0;
+    }
+
+    private static boolean isTypeName(JsonNode value) {
+        return value.isTextual() && TYPES.contains(value.asText());
+    }
+
+    private static boolean isTypeList(JsonNode value) {
+        if (!value.isArray() || value.isEmpty()) {
+            return false;
+        }
+        Set<String> seen = new HashSet<>();
+        for (JsonNode item : value) {
+            if (!isTypeName(item) || !seen.add(item.asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isNameList(JsonNode value) {
+        if (!value.isArray()) {
+            return false;
+        }
+        Set<String> seen = new HashSet<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual() || !seen.add(item.asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isNameLists(JsonNode value) {
+        if (!value.isObject()) {
+            return false;
+        }
+        for (JsonNode lists : value) {
+            if (!isNameList(lists)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
