@@ -22,11 +22,12 @@ import java.util.Set;
  *       ({@code additionalProperties}, ...);</li>
  *   <li>has no {@code $schema}: MCP's dialect, JSON Schema 2020-12, is the default, and the v1 SDK's
  *       validator knows no other meta-schema;</li>
- *   <li>as an output schema, has no {@code format}, {@code pattern} or {@code patternProperties}: the
- *       gateway checks answers against exactly the schema it serves, and clients evaluate those
- *       keywords differently (Ajv asserts formats that JSON Schema 2020-12 only annotates, and compiles
- *       patterns as JavaScript regular expressions), so a client could refuse an answer the gateway
- *       found valid. The output keeps its shape: types, properties, required, enums, bounds.</li>
+ *   <li>as an output schema, has no {@code format}, {@code pattern}, {@code patternProperties} or
+ *       {@code multipleOf} other than a whole number: the gateway checks answers against exactly the
+ *       schema it serves, and clients evaluate those keywords differently (Ajv asserts formats that
+ *       JSON Schema 2020-12 only annotates, compiles patterns as JavaScript regular expressions, and
+ *       divides floats, so 1.13 is no multiple of 0.01), so a client could refuse an answer the
+ *       gateway found valid. The output keeps its shape: types, properties, required, enums, bounds.</li>
  * </ul>
  *
  * <p>Unchanged parts are shared, not copied: generated tools share their component schemas.
@@ -44,7 +45,7 @@ final class ServedSchemas {
     /** Keywords whose value is a schema or, naturally, a boolean. */
     private static final Set<String> BOOLEAN_VALUED = Set.of("additionalProperties", "unevaluatedProperties",
             "additionalItems", "unevaluatedItems");
-    /** Output keywords clients evaluate differently from the gateway. */
+    /** Output keywords clients evaluate differently from the gateway (and see {@link #fractionalMultipleOf}). */
     private static final Set<String> OUTPUT_DROPPED = Set.of("format", "pattern", "patternProperties");
     private static final Set<String> DIALECTS_2020 = Set.of("https://json-schema.org/draft/2020-12/schema",
             "http://json-schema.org/draft/2020-12/schema");
@@ -113,7 +114,7 @@ final class ServedSchemas {
             String key = field.getKey();
             JsonNode value = field.getValue();
             JsonNode replacement;
-            if (key.equals("$schema") || output && OUTPUT_DROPPED.contains(key)) {
+            if (key.equals("$schema") || output && (OUTPUT_DROPPED.contains(key) || fractionalMultipleOf(key, value))) {
                 replacement = null;
             } else if (SCHEMA_MAPS.contains(key) && value.isObject()) {
                 replacement = map(value, output);
@@ -136,6 +137,15 @@ final class ServedSchemas {
             copy.remove("additionalProperties");
         }
         return copy != null ? copy : schema;
+    }
+
+    /**
+     * A {@code multipleOf} that is not a whole number: the gateway divides exact decimals (1.13 is a
+     * multiple of 0.01), Ajv divides floats and finds a remainder, so the TypeScript SDK would refuse
+     * answers the gateway passed.
+     */
+    private static boolean fractionalMultipleOf(String key, JsonNode value) {
+        return key.equals("multipleOf") && value.isNumber() && !value.canConvertToExactIntegral();
     }
 
     private static JsonNode map(JsonNode map, boolean output) {

@@ -167,6 +167,33 @@ class ServedSchemasTest {
     }
 
     @Test
+    void aDecimalMultipleOfIsLeftOutOfTheServedOutputSchemaButAWholeOneAndTheArgumentsKeepTheirs() throws IOException {
+        // Ajv (the TypeScript SDK's validator) finds 1.13 no multiple of 0.01: 1.13 / 0.01 is 112.99999999999999
+        Tool tool = onlyTool("""
+                - description: d
+                  method: GET
+                  path: /shop/prices
+                  parameters:
+                    - {name: step, in: query, schema: {type: number, multipleOf: 0.5}}
+                  responses:
+                    '200':
+                      content:
+                        application/json:
+                          schema:
+                            type: object
+                            properties:
+                              price: {type: number, multipleOf: 0.01, minimum: 0}
+                              pack: {type: integer, multipleOf: 6}
+                """);
+
+        assertThat(tool.definition().at("/inputSchema/properties/query_step/multipleOf").asDouble()).isEqualTo(0.5);
+        assertThat(tool.definition().get("outputSchema")).isEqualTo(json("""
+                {"type":"object","properties":{"price":{"type":"number","minimum":0},"pack":{"type":"integer","multipleOf":6}}}"""));
+        assertThat(tool.outputValidator().validate(json("{\"price\":1.13,\"pack\":12}"))).isEmpty();
+        assertThat(tool.outputValidator().validate(json("{\"price\":1.13,\"pack\":13}"))).isNotEmpty();
+    }
+
+    @Test
     void theJsonSchema2020DialectIsLeftOutAndAnyOtherIsRefusedWithItsPath() {
         Tool tool = onlyTool("""
                 - description: d
