@@ -235,9 +235,9 @@ public final class Exchange {
         }
         if (ForwardedHeaders.gatewaySet(name)) {
             // forwarding headers as the modes set them; an identity header the gateway did not set is none
-            MultiMap forwarding = MultiMap.caseInsensitiveMultiMap();
-            ForwardedHeaders.addForwarding(forwarding, forwardedFor(), clientAddress, "http", authority, localPort());
-            return forwarding.get(name);
+            MultiMap told = MultiMap.caseInsensitiveMultiMap();
+            ForwardedHeaders.addForwarding(told, forwarding());
+            return told.get(name);
         }
         return consumedHeaders.contains(name.toLowerCase(Locale.ROOT)) ? null : request.getHeader(name);
     }

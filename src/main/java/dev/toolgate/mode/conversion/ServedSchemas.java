@@ -22,8 +22,8 @@ import java.util.Set;
  *       ({@code additionalProperties}, ...);</li>
  *   <li>has no {@code $schema}: MCP's dialect, JSON Schema 2020-12, is the default, and the v1 SDK's
  *       validator knows no other meta-schema;</li>
- *   <li>as an output schema, has no {@code format}, {@code pattern}, {@code patternProperties} or
- *       {@code multipleOf} other than a whole number: the gateway checks answers against exactly the
+ *   <li>as an output schema, has no {@code format}, {@code pattern}, {@code patternProperties},
+ *       {@code multipleOf} other than a whole number, or empty {@code enum} (which Ajv will not compile): the gateway checks answers against exactly the
  *       schema it serves, and clients evaluate those keywords differently (Ajv asserts formats that
  *       JSON Schema 2020-12 only annotates, compiles patterns as JavaScript regular expressions, and
  *       divides floats, so 1.13 is no multiple of 0.01), so a client could refuse an answer the
@@ -114,7 +114,8 @@ final class ServedSchemas {
             String key = field.getKey();
             JsonNode value = field.getValue();
             JsonNode replacement;
-            if (key.equals("$schema") || output && (OUTPUT_DROPPED.contains(key) || fractionalMultipleOf(key, value))) {
+            if (key.equals("$schema") || output && (OUTPUT_DROPPED.contains(key) || fractionalMultipleOf(key, value)
+                    || emptyEnum(key, value))) {
                 replacement = null;
             } else if (SCHEMA_MAPS.contains(key) && value.isObject()) {
                 replacement = map(value, output);
@@ -144,6 +145,11 @@ final class ServedSchemas {
      * multiple of 0.01), Ajv divides floats and finds a remainder, so the TypeScript SDK would refuse
      * answers the gateway passed.
      */
+    /** Ajv refuses to compile {@code enum: []}, which 2020-12 allows (nothing is valid): a TS client would list no tool. */
+    private static boolean emptyEnum(String key, JsonNode value) {
+        return key.equals("enum") && value.isArray() && value.isEmpty();
+    }
+
     private static boolean fractionalMultipleOf(String key, JsonNode value) {
         return key.equals("multipleOf") && value.isNumber() && !value.canConvertToExactIntegral();
     }

@@ -167,6 +167,29 @@ class ServedSchemasTest {
     }
 
     @Test
+    void anEmptyEnumIsLeftOutOfTheServedOutputSchemaWhichAjvWouldNotCompileButTheArgumentsKeepIt() throws IOException {
+        Tool tool = onlyTool("""
+                - description: d
+                  method: GET
+                  path: /shop/states
+                  parameters:
+                    - {name: state, in: query, schema: {type: string, enum: []}}
+                  responses:
+                    '200':
+                      content:
+                        application/json:
+                          schema:
+                            type: object
+                            properties:
+                              state: {type: string, enum: []}
+                """);
+
+        assertThat(tool.definition().at("/inputSchema/properties/query_state/enum").isArray()).isTrue();
+        assertThat(tool.definition().get("outputSchema")).isEqualTo(json("""
+                {"type":"object","properties":{"state":{"type":"string"}}}"""));
+    }
+
+    @Test
     void aDecimalMultipleOfIsLeftOutOfTheServedOutputSchemaButAWholeOneAndTheArgumentsKeepTheirs() throws IOException {
         // Ajv (the TypeScript SDK's validator) finds 1.13 no multiple of 0.01: 1.13 / 0.01 is 112.99999999999999
         Tool tool = onlyTool("""
