@@ -86,6 +86,9 @@ public final class ConnectionGuard {
     private long timerAt;
     /** When lingering must end at the latest ({@link System#nanoTime}). */
     private long lingerUntil;
+    /** While lingering: the answer is written whole; the body it answered has ended (no byte left unread). */
+    private boolean answerWritten;
+    private boolean bodyEnded;
     private ChannelHandlerContext messages;
 
     private ConnectionGuard(ListenerLimits limits, AtomicInteger open) {
@@ -211,6 +214,15 @@ public final class ConnectionGuard {
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            if (state == State.LINGERING) {
+                // decoded from bytes read with the head: the rest of a body no one will read, or a request after it
+                ReferenceCountUtil.release(msg);
+                if (msg instanceof LastHttpContent) {
+                    bodyEnded = true;
+                    closeIfLingered();
+                }
+                return;
+            }
             if (msg instanceof HttpRequest request) {
                 GatewayError refused = HttpFraming.check(request);
                 if (refused != null) {
@@ -278,16 +290,6 @@ public final class ConnectionGuard {
             ctx.write(msg, promise);
         }
 
-        /** Vert.x closes after an answer saying {@code Connection: close}: while lingering, the guard closes later. */
-        @Override
-        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-            if (state == State.LINGERING) {
-                ctx.channel().closeFuture().addListener(closed -> promise.trySuccess());
-                return;
-            }
-            ctx.close(promise);
-        }
-
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             if (ctx.channel().isWritable()) {
@@ -315,17 +317,33 @@ public final class ConnectionGuard {
      */
     private void linger(ChannelHandlerContext ctx, Object last, ChannelPromise promise) {
         state = State.LINGERING;
+        answerWritten = false;
+        bodyEnded = false;
         lingerUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
         lingerOn();
         ctx.writeAndFlush(last, promise.unvoid()).addListener(written -> {
+            answerWritten = true;
             if (!written.isSuccess() || !(ctx.channel() instanceof DuplexChannel duplex)) {
-                state = State.CLOSING;
-                cancel();
-                ctx.channel().close();
-            } else {
+                closeNow();
+            } else if (!closeIfLingered()) {
                 duplex.shutdownOutput();
             }
         });
+    }
+
+    /** Closes once the answer is written and nothing of the body is left to read; says whether it did. */
+    private boolean closeIfLingered() {
+        if (state != State.LINGERING || !answerWritten || !bodyEnded) {
+            return false;
+        }
+        closeNow();
+        return true;
+    }
+
+    private void closeNow() {
+        state = State.CLOSING;
+        cancel();
+        messages.channel().close();
     }
 
     /** Some of the dropped body arrived: the quiet bound starts again, within the whole one. */
@@ -466,10 +484,7 @@ public final class ConnectionGuard {
                     refuse(new GatewayError.RequestTimeout("request body"), null);
                 }
             }
-            case LINGERING -> {
-                state = State.CLOSING;
-                messages.channel().close();
-            }
+            case LINGERING -> closeNow();
             case BUSY, CLOSING -> {
             }
         }

@@ -112,7 +112,8 @@ public final class RawHttp {
         return out.toByteArray();
     }
 
-    private static Response read(InputStream in) throws IOException {
+    /** Reads one response from {@code in}: the status line, the headers and a body framed by length or chunks. */
+    public static Response read(InputStream in) throws IOException {
         String statusLine = line(in);
         if (statusLine == null) {
             throw new IOException("the server closed the connection without answering");

@@ -119,6 +119,27 @@ class RequestBodyLimitIT {
     }
 
     @Test
+    void aRefusedBodyThatArrivedWithItsHeadIsAnsweredAndTheConnectionClosedAtOnce() throws Exception {
+        // nothing is left to linger for: the connection must not stay open (it would hold a --max-connections slot)
+        URI endpoint = gateway.proxy("/mcp");
+        String body = listOfSize(LIMIT + 44);
+        try (java.net.Socket socket = new java.net.Socket(endpoint.getHost(), endpoint.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((RawHttp.start("POST", endpoint)
+                    + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                    + "Expect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            RawHttp.Response response = RawHttp.read(socket.getInputStream());
+            long answered = System.nanoTime();
+
+            assertThat(response.status()).isEqualTo(413);
+            assertThat(socket.getInputStream().read()).as("the connection is closed").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - answered)).isLessThan(Duration.ofSeconds(3));
+        }
+        assertStillServes(mcp);
+    }
+
+    @Test
     void chunkedBodyOverTheLimitGets413AndTheNextRequestIsServed() {
         URI endpoint = gateway.proxy("/mcp");
         RawHttp.Response response = RawHttp.exchange(endpoint, RawHttp.start("POST", endpoint)
