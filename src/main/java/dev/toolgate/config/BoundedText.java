@@ -42,9 +42,16 @@ public final class BoundedText implements CharSequence {
         }
     }
 
-    /** Like {@link #lookingAt}, for a match anywhere in {@code text}. */
-    public static Matcher find(Pattern pattern, String text, long reads, Runnable exhausted) {
-        Matcher m = pattern.matcher(new BoundedText(text, new long[]{reads}));
+    /**
+     * Like {@link #lookingAt}, for a match anywhere in {@code text}, spending from {@code left}, which several
+     * finds share (one request's header regexes).
+     */
+    public static Matcher find(Pattern pattern, String text, long[] left, Runnable exhausted) {
+        if (left[0] <= 0) {
+            exhausted.run();
+            return null;
+        }
+        Matcher m = pattern.matcher(new BoundedText(text, left));
         try {
             return m.find() ? m : null;
         } catch (Exhausted e) {

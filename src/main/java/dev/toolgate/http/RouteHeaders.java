@@ -40,10 +40,11 @@ final class RouteHeaders {
 
     /**
      * @param headers   every line of a header by lower-case name (empty or null when absent)
-     * @param reads     character reads one regex may spend on one line; past them it does not match
+     * @param reads     character reads the request's header regexes may still spend, shared by every line and
+     *                  route; past them a regex does not match
      * @param exhausted run when a regex spent them
      */
-    boolean match(Function<String, List<String>> headers, long reads, Runnable exhausted) {
+    boolean match(Function<String, List<String>> headers, long[] reads, Runnable exhausted) {
         for (Entry entry : entries) {
             List<String> lines = headers.apply(entry.name());
             if (lines == null || lines.stream().noneMatch(line -> matches(entry, line, reads, exhausted))) {
@@ -53,7 +54,7 @@ final class RouteHeaders {
         return true;
     }
 
-    private static boolean matches(Entry entry, String line, long reads, Runnable exhausted) {
+    private static boolean matches(Entry entry, String line, long[] reads, Runnable exhausted) {
         for (String literal : entry.literals()) {
             if (literal.equalsIgnoreCase(line)) {
                 return true;

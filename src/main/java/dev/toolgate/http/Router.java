@@ -110,9 +110,11 @@ public final class Router {
                                       Function<String, List<String>> headers) {
         RouteMatch best = null;
         Score bestScore = null;
+        // one bound for every header regex of every route, over every line: a request cannot multiply it
+        long[] headerReads = {MAX_REGEX_READS};
         for (Candidate c : candidates) {
             if (!methodMatches(c.route(), method)
-                    || !c.headers().match(headers, MAX_REGEX_READS, () -> warnOnce(c.route(), "header"))) {
+                    || !c.headers().match(headers, headerReads, () -> warnOnce(c.route(), "header"))) {
                 continue;
             }
             int plainHost = hostMatch(c.route(), host);

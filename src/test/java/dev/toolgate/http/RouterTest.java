@@ -216,6 +216,17 @@ class RouterTest {
     }
 
     @Test
+    void oneRequestsHeaderLinesShareOneRegexBudgetSoRepeatingALineCannotMultiplyIt() {
+        var routes = List.of(headers("nested", Map.of("x-id", List.of("~*^(a+)+$"))), paths("open", "/mcp"));
+        List<String> lines = new java.util.ArrayList<>(java.util.Collections.nCopies(100, "a".repeat(200) + "b"));
+
+        assertThat(matchLines(routes, Map.of("x-id", List.of("a".repeat(200) + "b", "aaa"))))
+                .as("one such line costs a fraction of the budget").isEqualTo("nested");
+        lines.add("aaa");
+        assertThat(matchLines(routes, Map.of("x-id", lines))).as("a hundred spend it").isEqualTo("open");
+    }
+
+    @Test
     void matchReportsWhatThePathMatchedForStripping() {
         var router = new Router(List.of(paths("prefix", "/a", "/api"), regex("regex", "~/r/\\d+", 0)));
 
