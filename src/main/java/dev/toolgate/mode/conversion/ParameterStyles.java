@@ -121,7 +121,7 @@ final class ParameterStyles {
         // OpenAPI 3.1 §4.8.12.4: an object not exploded joins keys and values with the style's delimiter too
         String separator = switch (p.style()) {
             case "spaceDelimited" -> "%20";
-            case "pipeDelimited" -> "|";
+            case "pipeDelimited" -> "%7C"; // OAS 3.1.1: "|" is not a query character (RFC 3986), and Tomcat refuses it
             default -> ",";
         };
         if (value.isArray()) {

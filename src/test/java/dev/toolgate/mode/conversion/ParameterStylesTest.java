@@ -17,14 +17,14 @@ class ParameterStylesTest {
     void anObjectNotExplodedIsJoinedWithItsStylesDelimiter() {
         assertThat(query("form", false, COLOR)).isEqualTo("color=R,100,G,200,B,150");
         assertThat(query("spaceDelimited", false, COLOR)).isEqualTo("color=R%20100%20G%20200%20B%20150");
-        assertThat(query("pipeDelimited", false, COLOR)).isEqualTo("color=R|100|G|200|B|150");
+        assertThat(query("pipeDelimited", false, COLOR)).isEqualTo("color=R%7C100%7CG%7C200%7CB%7C150");
     }
 
     @Test
     void anArrayNotExplodedIsJoinedWithItsStylesDelimiter() {
         assertThat(query("form", false, BLUE_BLACK)).isEqualTo("color=blue,black,brown");
         assertThat(query("spaceDelimited", false, BLUE_BLACK)).isEqualTo("color=blue%20black%20brown");
-        assertThat(query("pipeDelimited", false, BLUE_BLACK)).isEqualTo("color=blue|black|brown");
+        assertThat(query("pipeDelimited", false, BLUE_BLACK)).isEqualTo("color=blue%7Cblack%7Cbrown");
     }
 
     @Test
