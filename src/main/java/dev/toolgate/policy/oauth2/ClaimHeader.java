@@ -2,6 +2,7 @@ package dev.toolgate.policy.oauth2;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.config.ConfigNode;
+import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.HeaderText;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.MultiMap;
@@ -30,6 +31,7 @@ public record ClaimHeader(String header, List<String> path) {
         for (ConfigNode item : node.objects("claim_to_header")) {
             String claim = item.text("claim");
             String header = item.text("header");
+            refuseFraming(item, header);
             item.finish();
             if (claim != null && header != null) {
                 headers.add(new ClaimHeader(header, List.of(claim)));
@@ -41,6 +43,7 @@ public record ClaimHeader(String header, List<String> path) {
         }
         for (ConfigNode item : nested) {
             String header = item.text("header");
+            refuseFraming(item, header);
             List<String> path = item.texts("path");
             if (item.has("path") && path.isEmpty()) {
                 item.problem("path", "needs at least one element");
@@ -53,6 +56,17 @@ public record ClaimHeader(String header, List<String> path) {
             }
         }
         return headers;
+    }
+
+    /**
+     * A claim must not frame the upstream request ({@code Content-Length}, {@code Transfer-Encoding}, a
+     * connection header): the gateway writes it on a pooled connection, as for request-transformer's rules.
+     */
+    private static void refuseFraming(ConfigNode item, String header) {
+        if (header != null && ForwardedHeaders.framing(header)) {
+            item.problem("header", "'" + header + "' frames the upstream request, which the gateway sets itself: "
+                    + "name another header");
+        }
     }
 
     /** Sets the header from the claims, or removes it when the claim is absent. */

@@ -52,6 +52,20 @@ class ClaimRulesTest {
         }
     }
 
+    @Test
+    void aClaimHeaderThatWouldFrameTheUpstreamRequestIsAProblemAtItsPath() throws IOException {
+        for (String headers : new String[] {"\"claim_to_header\": [{\"claim\": \"n\", \"header\": \"Content-Length\"}]",
+                "\"upstream_headers\": [{\"path\": [\"n\"], \"header\": \"transfer-encoding\"}]"}) {
+            ConfigReport report = new ConfigReport();
+            OAuth2Config.read(ConfigNode.at(Json.parse(("""
+                    {"resource": "https://api.example.com/mcp", "authorization_servers": ["https://auth.example.com"],
+                     %s}""".formatted(headers)).getBytes()), "config", report));
+
+            assertThat(report.problems()).as(headers).singleElement().asString()
+                    .matches("config\\.(claim_to_header|upstream_headers)\\[0]\\.header: '.*' frames the upstream request.*");
+        }
+    }
+
     private static ClaimRules rules() throws IOException {
         ConfigReport report = new ConfigReport();
         OAuth2Config config = OAuth2Config.read(ConfigNode.at(Json.parse("""
