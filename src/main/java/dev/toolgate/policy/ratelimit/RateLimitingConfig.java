@@ -95,14 +95,15 @@ public record RateLimitingConfig(@JsonIgnore Windows windows, String limitBy, St
         String errorMessage = node.text("error_message", "API rate limit exceeded");
         long syncRate = node.integer("sync_rate", -1, -1, 86_400);
         node.finish();
-        return new RateLimitingConfig(windows, limitBy, headerName, path, policy, "redis".equals(policy) ? redis : null,
+        // compared with the request's path as routed, so kept in that form: /mcp/./ is /mcp/, /%7Eu is /~u
+        String routed = path == null || pathProblem(path) != null ? path : Router.normalize(path);
+        return new RateLimitingConfig(windows, limitBy, headerName, routed, policy, "redis".equals(policy) ? redis : null,
                 faultTolerant, hide, errorCode, errorMessage, syncRate);
     }
 
     /**
-     * Kong's {@code typedefs.path} (starts with {@code /}, no empty segment, RFC 3986 characters, well-formed
-     * percent-encoding), and one the router's normalization leaves as it is: the path is compared with the
-     * request's as routed, where {@code /mcp/./} is {@code /mcp/}.
+     * Kong's {@code typedefs.path}: starts with {@code /}, no empty segment, RFC 3986 characters, well-formed
+     * percent-encoding.
      */
     private static String pathProblem(String path) {
         if (!path.startsWith("/")) {
@@ -117,9 +118,7 @@ public record RateLimitingConfig(@JsonIgnore Windows windows, String limitBy, St
         if (path.replaceAll("%[0-9A-Fa-f]{2}", "").indexOf('%') >= 0) {
             return "invalid url-encoded value (a % not followed by two hexadecimal digits)";
         }
-        String routed = Router.normalize(path);
-        return routed.equals(path) ? null
-                : "holds a dot segment, which a path as routed never has: write " + routed;
+        return null;
     }
 
     /** Kong's {@code redis} block, or its older {@code redis_host}-style fields folded into one. */

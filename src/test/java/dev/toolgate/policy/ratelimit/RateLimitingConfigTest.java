@@ -63,7 +63,15 @@ class RateLimitingConfigTest {
     void kongsHeaderNameAndPathRulesAcceptWhatARequestCanCarry() {
         assertThat(config("{minute: 5, limit_by: header, header_name: X-Tenant_Id}").headerName())
                 .isEqualTo("X-Tenant_Id");
-        assertThat(config("{minute: 5, limit_by: path, path: \"/mcp/v1;x=%41\"}").path()).isEqualTo("/mcp/v1;x=%41");
+        assertThat(config("{minute: 5, limit_by: path, path: \"/mcp/v1;x=%41\"}").path()).isEqualTo("/mcp/v1;x=A");
+    }
+
+    @Test
+    void aPathIsKeptAsTheRouterNormalizesTheRequestsItIsComparedWith() {
+        assertThat(config("{minute: 5, limit_by: path, path: /mcp/./}").path()).isEqualTo("/mcp/");
+        assertThat(config("{minute: 5, limit_by: path, path: /%2e/mcp}").path()).isEqualTo("/mcp");
+        assertThat(config("{minute: 5, limit_by: path, path: /a%2fb}").path()).isEqualTo("/a%2Fb");
+        assertThat(config("{minute: 5, limit_by: path, path: /%7Euser}").path()).isEqualTo("/~user");
     }
 
     @Test
@@ -99,8 +107,6 @@ class RateLimitingConfigTest {
             {minute: 5, limit_by: path}          | plugins[0].config.path: is required when limit_by is path
             {minute: 5, limit_by: path, path: mcp}        | plugins[0].config.path: should start with: /
             {minute: 5, limit_by: path, path: //mcp}      | plugins[0].config.path: must not have empty segments
-            {minute: 5, limit_by: path, path: /mcp/./}    | plugins[0].config.path: holds a dot segment, which a path as routed never has: write /mcp/
-            {minute: 5, limit_by: path, path: /%2e/mcp}   | plugins[0].config.path: holds a dot segment
             {minute: 5, limit_by: path, path: "/m cp"}    | plugins[0].config.path: invalid path
             {minute: 5, limit_by: path, path: /mcp%zz}    | plugins[0].config.path: invalid url-encoded value
             {minute: 5, limit_by: header, header_name: "X Tenant"} | plugins[0].config.header_name: bad header name
