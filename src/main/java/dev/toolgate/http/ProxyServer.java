@@ -115,7 +115,6 @@ public final class ProxyServer {
                     .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open));
             server.listen(port, host).onSuccess(s -> {
                 boundPort.set(s.actualPort());
-                ListenerTransport.guard(vertx, s.actualPort(), limits, open);
                 servers.add(s);
                 started.complete();
             }).onFailure(started::fail);
