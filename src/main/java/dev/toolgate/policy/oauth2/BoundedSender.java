@@ -33,30 +33,40 @@ final class BoundedSender implements HTTPRequestSender {
     public ReadOnlyHTTPResponse send(ReadOnlyHTTPRequest request) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) request.getURL().openConnection();
         try {
-            connection.setInstanceFollowRedirects(false);
-            connection.setConnectTimeout(request.getConnectTimeout());
-            connection.setReadTimeout(request.getReadTimeout());
-            connection.setRequestMethod(request.getMethod().name());
-            request.getHeaderMap().forEach((name, values) -> values.forEach(v -> connection.addRequestProperty(name, v)));
-            String body = request.getBody();
-            if (body != null) {
-                connection.setDoOutput(true);
-                connection.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
-            }
-            HTTPResponse response = new HTTPResponse(connection.getResponseCode());
-            for (Map.Entry<String, List<String>> header : connection.getHeaderFields().entrySet()) {
-                if (header.getKey() != null) {
-                    response.setHeader(header.getKey(), header.getValue().toArray(String[]::new));
-                }
-            }
-            try (InputStream in = connection.getResponseCode() >= 400 ? connection.getErrorStream()
-                    : connection.getInputStream()) {
-                response.setBody(in == null ? null : read(in, request));
-            }
-            return response;
-        } finally {
+            return exchange(connection, request);
+        } catch (IOException | RuntimeException e) {
+            // a connection in an unknown state (an answer cut short or too large) is not kept for reuse
             connection.disconnect();
+            throw e;
         }
+    }
+
+    /** Sends and reads whole; the connection, its answer read to the end, stays in the JDK's keep-alive cache. */
+    private static ReadOnlyHTTPResponse exchange(HttpURLConnection connection, ReadOnlyHTTPRequest request)
+            throws IOException {
+        connection.setInstanceFollowRedirects(false);
+        connection.setConnectTimeout(request.getConnectTimeout());
+        connection.setReadTimeout(request.getReadTimeout());
+        connection.setRequestMethod(request.getMethod().name());
+        request.getHeaderMap().forEach((name, values) -> values.forEach(v -> connection.addRequestProperty(name, v)));
+        String body = request.getBody();
+        if (body != null) {
+            connection.setDoOutput(true);
+            connection.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        HTTPResponse response = new HTTPResponse(connection.getResponseCode());
+        for (Map.Entry<String, List<String>> header : connection.getHeaderFields().entrySet()) {
+            if (header.getKey() != null) {
+                response.setHeader(header.getKey(), header.getValue().toArray(String[]::new));
+            }
+        }
+        try (InputStream in = connection.getResponseCode() >= 400 ? connection.getErrorStream()
+                : connection.getInputStream()) {
+            String text = in == null ? null : read(in, request);
+            // as Nimbus's own sender: no body is null, not ""
+            response.setBody(text == null || text.isEmpty() ? null : text);
+        }
+        return response;
     }
 
     private static String read(InputStream in, ReadOnlyHTTPRequest request) throws IOException {
