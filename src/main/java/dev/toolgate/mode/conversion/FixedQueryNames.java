@@ -39,8 +39,9 @@ final class FixedQueryNames {
             value.fieldNames().forEachRemaining(sent::add);
         }
         for (String name : sent) {
+            String lower = name.toLowerCase(Locale.ROOT);
             for (String f : fixed) {
-                if (reaches(name.toLowerCase(Locale.ROOT), f.toLowerCase(Locale.ROOT))) {
+                if (reaches(lower, f.toLowerCase(Locale.ROOT))) {
                     return "it would send the query parameter " + name + ", which the tool's fixed query parameter "
                             + f + " sets (names are compared regardless of case and of [nesting])";
                 }

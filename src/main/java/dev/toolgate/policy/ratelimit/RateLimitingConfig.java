@@ -75,11 +75,9 @@ public record RateLimitingConfig(@JsonIgnore Windows windows, String limitBy, St
         if (headerName != null && !HEADER_NAME.matcher(headerName).matches()) {
             node.problem("header_name", "bad header name: allowed characters are A-Z, a-z, 0-9, '_', and '-'");
         }
-        if (path != null) {
-            String problem = pathProblem(path);
-            if (problem != null) {
-                node.problem("path", problem);
-            }
+        String pathProblem = path == null ? null : pathProblem(path);
+        if (pathProblem != null) {
+            node.problem("path", pathProblem);
         }
         String policy = node.oneOf("policy", "local", List.of("local", "cluster", "redis"));
         if ("cluster".equals(policy)) {
@@ -96,7 +94,7 @@ public record RateLimitingConfig(@JsonIgnore Windows windows, String limitBy, St
         long syncRate = node.integer("sync_rate", -1, -1, 86_400);
         node.finish();
         // compared with the request's path as routed, so kept in that form: /mcp/./ is /mcp/, /%7Eu is /~u
-        String routed = path == null || pathProblem(path) != null ? path : Router.normalize(path);
+        String routed = path == null || pathProblem != null ? path : Router.normalize(path);
         return new RateLimitingConfig(windows, limitBy, headerName, routed, policy, "redis".equals(policy) ? redis : null,
                 faultTolerant, hide, errorCode, errorMessage, syncRate);
     }
