@@ -11,9 +11,10 @@ import java.util.Set;
 
 /**
  * Query names an argument's keys would send that reach a fixed query value of the tool. Servers do not
- * agree on what one name is: ASP.NET Core reads {@code TENANT_ID} as {@code tenant_id}, and PHP, Rails
- * and {@code qs} merge {@code filter[tenant]} and {@code filter[tenant][x]} into one value. A sent name
- * that equals a fixed one regardless of case, or nests under it (or it under the sent name), is
+ * agree on what one name is: ASP.NET Core reads {@code TENANT_ID} as {@code tenant_id}, PHP reads
+ * {@code tenant.id} and {@code tenant id} as {@code tenant_id}, and PHP, Rails and {@code qs} merge
+ * {@code filter[tenant]} and {@code filter[tenant][x]} into one value. A sent name that equals a fixed
+ * one regardless of case and of those foldings, or nests under it (or it under the sent name), is
  * refused; the names of the parameters themselves come from the configuration, and
  * {@link RequestEncoder} leaves an argument whose own name is a fixed one out.
  */
@@ -39,15 +40,21 @@ final class FixedQueryNames {
             value.fieldNames().forEachRemaining(sent::add);
         }
         for (String name : sent) {
-            String lower = name.toLowerCase(Locale.ROOT);
+            String folded = folded(name);
             for (String f : fixed) {
-                if (reaches(lower, f.toLowerCase(Locale.ROOT))) {
+                if (reaches(folded, folded(f))) {
                     return "it would send the query parameter " + name + ", which the tool's fixed query parameter "
-                            + f + " sets (names are compared regardless of case and of [nesting])";
+                            + f + " sets (names are compared regardless of case, of . and space for _, and of "
+                            + "[nesting])";
                 }
             }
         }
         return null;
+    }
+
+    /** A name as the most lenient servers read it: any case, and PHP's {@code .} and space as {@code _}. */
+    static String folded(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('.', '_').replace(' ', '_');
     }
 
     private static boolean reaches(String sent, String fixed) {

@@ -180,7 +180,8 @@ final class RequestEncoder {
      * its argument is then not sent.
      */
     static boolean hasFixedName(ParameterSpec p, Set<String> fixed) {
-        return fixed.stream().anyMatch(p.name()::equalsIgnoreCase);
+        String name = FixedQueryNames.folded(p.name());
+        return fixed.stream().anyMatch(f -> FixedQueryNames.folded(f).equals(name));
     }
 
     /** The value sent for {@code p}: its argument, else its schema's default; null when neither is (or both are null). */

@@ -181,7 +181,9 @@ class FixedHeadersAndQueryIT {
         "{\"query_filter\":{\"tenant\":{\"id\":\"other\"}}}|filter[tenant][id]|filter[tenant]",
         "{\"query_obj\":{\"TENANT_ID\":\"other\"}}|TENANT_ID|tenant_id",
         "{\"query_obj\":{\"Filter[Tenant]\":\"other\"}}|Filter[Tenant]|filter[tenant]",
-        "{\"query_obj\":{\"tenant_id[x]\":\"other\"}}|tenant_id[x]|tenant_id"})
+        "{\"query_obj\":{\"tenant_id[x]\":\"other\"}}|tenant_id[x]|tenant_id",
+        "{\"query_obj\":{\"tenant.id\":\"other\"}}|tenant.id|tenant_id",
+        "{\"query_obj\":{\"Tenant Id\":\"other\"}}|Tenant Id|tenant_id"})
     void aKeyReachingAFixedQueryNameThroughCaseOrNestingIsRefusedAndNothingIsSent(String caseOf)
             throws InterruptedException {
         String[] c = caseOf.split("\\|");
@@ -190,7 +192,7 @@ class FixedHeadersAndQueryIT {
         assertThat(result.get("isError").asBoolean()).as(text(result)).isTrue();
         assertThat(text(result)).isEqualTo("Invalid arguments for tool tickets: " + argument + ": it would send the "
                 + "query parameter " + c[1] + ", which the tool's fixed query parameter " + c[2] + " sets (names are "
-                + "compared regardless of case and of [nesting])");
+                + "compared regardless of case, of . and space for _, and of [nesting])");
         assertThat(upstream.quiet(Duration.ofMillis(200))).as("no upstream call").isTrue();
     }
 
