@@ -1,6 +1,7 @@
 package dev.toolgate.admin;
 
 import dev.toolgate.http.ConnectionGuard;
+import dev.toolgate.http.ListenerTransport;
 import dev.toolgate.http.ListenerLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,6 +49,7 @@ public final class AdminServer {
                 .invalidRequestHandler(ConnectionGuard::invalidRequest)
                 .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open))
                 .listen()
+                .onSuccess(server -> ListenerTransport.guard(vertx, server.actualPort(), limits, open))
                 .map(AdminServer::new);
     }
 

@@ -7,6 +7,7 @@ import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.ConfigWatcher;
 import dev.toolgate.config.InvalidConfigException;
 import dev.toolgate.http.ClientAddresses;
+import dev.toolgate.http.ListenerTransport;
 import dev.toolgate.http.ProxyServer;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamTarget;
@@ -128,7 +129,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static Vertx startVertx() {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+        // NIO, with a hook at each connection's accept (ListenerTransport: Vert.x has no other)
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(false))
+                .withTransport(new ListenerTransport()).build();
         // The first direct buffer Netty takes links malloc and free through the JDK's FFM API (the jar's
         // Enable-Native-Access lets it): about 35 ms, here beside the configuration load instead of in
         // the first request a client sends

@@ -101,7 +101,8 @@ public final class ConnectionGuard {
      * created the connection (it waits for that head to decide between HTTP/1.1 and an h2c upgrade): a
      * read-idle timeout of the head timeout, which {@link #attach} then removes. Vert.x places it behind the
      * HTTP decoder, so the bytes of a head not yet whole do not reset it: the first head must be whole within
-     * the timeout of the accept.
+     * the timeout of the accept. On a Vertx running on the {@link ListenerTransport} (the gateway's),
+     * {@link FirstHead} counts the connection from its accept.
      */
     public static HttpServerOptions options(HttpServerOptions options, ListenerLimits limits) {
         return options.setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE,
@@ -125,10 +126,9 @@ public final class ConnectionGuard {
      * ({@link Http2SendTimeout}).
      */
     public static void attach(HttpConnection connection, ListenerLimits limits, AtomicInteger open) {
-        int now = open.incrementAndGet();
-        connection.closeHandler(v -> open.decrementAndGet());
+        boolean pastCap = counted(connection, limits, open);
         if (!(connection instanceof ConnectionBase base) || base.channel().pipeline().get("httpDecoder") == null) {
-            if (now > limits.maxConnections()) {
+            if (pastCap) {
                 connection.close();
             } else if (connection instanceof ConnectionBase http2) {
                 Http2Idle.install(http2.channel().pipeline(), limits.keepAliveMs());
@@ -145,12 +145,29 @@ public final class ConnectionGuard {
         }
         pipeline.addBefore("httpDecoder", "toolgateBytes", guard.new Bytes());
         pipeline.addBefore("handler", "toolgateMessages", guard.new Messages());
-        if (now > limits.maxConnections()) {
+        if (pastCap) {
             guard.refuse(new GatewayError.TooManyConnections(limits.maxConnections()), "5");
         } else {
             guard.bound(limits.headerTimeoutMs());
             guard.watch();
         }
+    }
+
+    /**
+     * Counts the connection, unless {@link FirstHead} counted it at its accept (and now hands it over), and
+     * says whether it is past the listener's cap.
+     */
+    private static boolean counted(HttpConnection connection, ListenerLimits limits, AtomicInteger open) {
+        if (connection instanceof ConnectionBase base && base.channel().hasAttr(FirstHead.PAST_CAP)) {
+            ChannelPipeline pipeline = base.channel().pipeline();
+            if (pipeline.get(FirstHead.NAME) != null) {
+                pipeline.remove(FirstHead.NAME);
+            }
+            return base.channel().attr(FirstHead.PAST_CAP).get();
+        }
+        int now = open.incrementAndGet();
+        connection.closeHandler(v -> open.decrementAndGet());
+        return now > limits.maxConnections();
     }
 
     /** Raw bytes: the first byte of a request starts the head timeout. */

@@ -115,6 +115,7 @@ public final class ProxyServer {
                     .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open));
             server.listen(port, host).onSuccess(s -> {
                 boundPort.set(s.actualPort());
+                ListenerTransport.guard(vertx, s.actualPort(), limits, open);
                 servers.add(s);
                 started.complete();
             }).onFailure(started::fail);

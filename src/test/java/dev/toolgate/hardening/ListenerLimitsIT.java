@@ -198,6 +198,33 @@ class ListenerLimitsIT {
         }
     }
 
+    @Test
+    void connectionsStillSendingTheirFirstHeadCountAgainstTheListenersCap() throws IOException {
+        List<Socket> partial = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                Socket socket = new Socket("127.0.0.1", gateway.gateway().proxyPort());
+                socket.getOutputStream().write("POST /mcp HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                partial.add(socket);
+            }
+            // the two event loops accept in their own order: a probe counted before the last partial
+            // connection is served, and the next probe, counted after all of them, is not
+            int status = 0;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (status != 503 && System.nanoTime() < deadline) {
+                try (RawConnection http = RawConnection.connect(gateway.gateway().proxyPort(), 0)) {
+                    http.send("GET", "/nowhere", List.of("Host: 127.0.0.1"), null);
+                    status = http.readAll().status();
+                }
+            }
+            assertThat(status).as("a connection past the cap of 8 partial ones").isEqualTo(503);
+        } finally {
+            for (Socket socket : partial) {
+                socket.close();
+            }
+        }
+    }
+
     private static long elapsedMs(long since) {
         return (System.nanoTime() - since) / 1_000_000;
     }
