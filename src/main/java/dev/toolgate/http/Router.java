@@ -12,49 +12,50 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Kong's traditional route matching, ordered as Kong's router orders it. A route matches when all of
- * its set criteria (hosts, headers, paths, methods) match. Among matches: routes setting more kinds
- * of criteria win; then by kind (host over header over path over method); then plain hosts over
- * wildcard hosts, more headers over fewer, regex paths (higher {@code regex_priority} first) over
- * plain paths, longer plain paths over shorter; ties go to the route defined first. Regexes are
- * compiled once, here.
+ * Kong's traditional route matching, ordered as Kong 3.x's default {@code traditional_compatible} router
+ * orders it. A route matches when all of its set criteria (hosts, headers, paths, methods) match. Among
+ * matches the highest rank wins (Kong's priority number, below); ties go to the route defined first (Kong
+ * leaves them unspecified). Regexes are compiled once, here.
  */
 public final class Router {
 
-    private record Candidate(Route route, int index, int criteria, int kinds, List<String> prefixes,
-                             List<Regex> regexes, RouteHeaders headers) {
+    /** @param rank the route's part of its rank; the matched path's part is added per request */
+    private record Candidate(Route route, long rank, List<String> prefixes, List<Pattern> regexes,
+                             RouteHeaders headers) {
     }
 
-    private record Regex(Pattern pattern, int priority) {
+    /*
+     * Kong 3.x's route priority (kong/router/transform.lua get_priority), one unsigned 64-bit number, greater
+     * wins: bits 61-63 how many of hosts, headers, paths, methods are set; bit 60 it has hosts, all plain (no *);
+     * bits 52-59 how many headers (at most 255); bit 51 a regex path matched; bits 19-50 its route's
+     * regex_priority; bits 0-18 the length of the plain path that matched. Kong splits a route with paths of
+     * several kinds and lengths into one route per kind and length, so the path bits are those of the path that
+     * matched: a regex when one does, else the longest prefix. The route's part is computed here, once: a request
+     * two routes match compares two numbers.
+     */
+    private static final int WEIGHT_SHIFT = 61;
+    private static final long PLAIN_HOSTS_ONLY = 1L << 60;
+    private static final int HEADERS_SHIFT = 52;
+    private static final int MAX_HEADERS = 255;
+    private static final long REGEX_PATH = 1L << 51;
+    private static final int REGEX_PRIORITY_SHIFT = 19;
+    private static final long MAX_PATH_LENGTH = 0x7FFFF;
+
+    /** The route's rank before its path: criteria set, plain hosts only, header count. */
+    private static long rank(Route route) {
+        int weight = (route.hosts().isEmpty() ? 0 : 1) + (route.headers().isEmpty() ? 0 : 1)
+                + (route.paths().isEmpty() ? 0 : 1) + (route.methods().isEmpty() ? 0 : 1);
+        boolean plainHostsOnly = !route.hosts().isEmpty() && route.hosts().stream().noneMatch(h -> h.contains("*"));
+        return (long) weight << WEIGHT_SHIFT | (plainHostsOnly ? PLAIN_HOSTS_ONLY : 0)
+                | (long) Math.min(route.headers().size(), MAX_HEADERS) << HEADERS_SHIFT;
     }
 
-    /** How well one route matched; compared field by field, greater is better. */
-    private record Score(int criteria, int kinds, int plainHost, int headers, int regex, long weight, int order)
-            implements Comparable<Score> {
-        /**
-         * Kong's precedence, criterion after criterion. Written out: a chain of {@code Comparator}s cost
-         * every request that two routes match (a path and its longer prefix) a few hundred nanoseconds.
-         */
-        @Override
-        public int compareTo(Score other) {
-            int c = Integer.compare(criteria, other.criteria);
-            if (c == 0) {
-                c = Integer.compare(kinds, other.kinds);
-            }
-            if (c == 0) {
-                c = Integer.compare(plainHost, other.plainHost);
-            }
-            if (c == 0) {
-                c = Integer.compare(headers, other.headers);
-            }
-            if (c == 0) {
-                c = Integer.compare(regex, other.regex);
-            }
-            if (c == 0) {
-                c = Long.compare(weight, other.weight);
-            }
-            return c != 0 ? c : Integer.compare(order, other.order);
-        }
+    /**
+     * A regex path's rank: Kong's 32 bits of regex_priority, here offset so a negative priority ranks below
+     * zero (Kong shifts the signed value, which sets the high bits and ranks it first: a bug not copied).
+     */
+    private static long regexRank(int regexPriority) {
+        return REGEX_PATH | ((long) regexPriority - Integer.MIN_VALUE) << REGEX_PRIORITY_SHIFT;
     }
 
     private final List<Candidate> candidates = new ArrayList<>();
@@ -79,22 +80,19 @@ public final class Router {
 
     /** @param routes the routes that may match (routes of disabled services are left out by the caller) */
     public Router(List<Route> routes) {
-        for (int i = 0; i < routes.size(); i++) {
-            Route route = routes.get(i);
+        for (Route route : routes) {
             List<String> prefixes = new ArrayList<>();
-            List<Regex> regexes = new ArrayList<>();
+            List<Pattern> regexes = new ArrayList<>();
             for (String path : route.paths()) {
                 if (path.startsWith("~")) {
-                    regexes.add(new Regex(Pattern.compile(path.substring(1)), route.regexPriority()));
+                    regexes.add(Pattern.compile(path.substring(1)));
                 } else {
                     // in the form request paths are compared in: /a%2fb would never match the /a%2Fb a request becomes
                     prefixes.add(normalize(path));
                 }
             }
-            int kinds = (route.hosts().isEmpty() ? 0 : 0x40) | (route.headers().isEmpty() ? 0 : 0x20)
-                    | (route.paths().isEmpty() ? 0 : 0x10) | (route.methods().isEmpty() ? 0 : 0x08);
-            candidates.add(new Candidate(route, i, Integer.bitCount(kinds), kinds, List.copyOf(prefixes),
-                    List.copyOf(regexes), new RouteHeaders(route.headers())));
+            candidates.add(new Candidate(route, rank(route), List.copyOf(prefixes), List.copyOf(regexes),
+                    new RouteHeaders(route.headers())));
         }
     }
 
@@ -109,7 +107,7 @@ public final class Router {
     public Optional<RouteMatch> match(String method, String host, String path,
                                       Function<String, List<String>> headers) {
         RouteMatch best = null;
-        Score bestScore = null;
+        long bestRank = 0;
         // one bound for every header regex of every route, over every line: a request cannot multiply it
         long[] headerReads = {MAX_REGEX_READS};
         for (Candidate c : candidates) {
@@ -117,18 +115,17 @@ public final class Router {
                     || !c.headers().match(headers, headerReads, () -> warnOnce(c.route(), "header"))) {
                 continue;
             }
-            int plainHost = hostMatch(c.route(), host);
-            if (plainHost < 0) {
+            if (!hostMatches(c.route(), host)) {
                 continue;
             }
             PathMatch pm = pathMatch(c, path);
             if (pm == null) {
                 continue;
             }
-            Score score = new Score(c.criteria(), c.kinds(), plainHost, c.route().headers().size(), pm.regex() ? 1 : 0,
-                    pm.weight(), -c.index());
-            if (bestScore == null || score.compareTo(bestScore) > 0) {
-                bestScore = score;
+            long rank = c.rank() | pm.rank();
+            // strictly greater: on a tie the route defined first stays
+            if (best == null || Long.compareUnsigned(rank, bestRank) > 0) {
+                bestRank = rank;
                 best = new RouteMatch(c.route(), pm.matched());
             }
         }
@@ -195,61 +192,57 @@ public final class Router {
         return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
-    /** A path match: regex or plain, its weight (regex priority or prefix length), and the text matched. */
-    private record PathMatch(boolean regex, long weight, String matched) {
+    /** A path match: its part of the rank (regex and priority, or prefix length) and the text matched. */
+    private record PathMatch(long rank, String matched) {
     }
 
+    private static final PathMatch NO_PATHS = new PathMatch(0, null);
+
+    /** The first regex that matches (a route's regexes share its priority), else the longest prefix. */
     private static PathMatch pathMatch(Candidate c, String path) {
         if (c.prefixes().isEmpty() && c.regexes().isEmpty()) {
-            return new PathMatch(false, 0, null);
+            return NO_PATHS;
         }
-        PathMatch best = null;
-        for (Regex regex : c.regexes()) {
-            Matcher m = BoundedText.lookingAt(regex.pattern(), path, MAX_REGEX_READS,
+        for (Pattern regex : c.regexes()) {
+            Matcher m = BoundedText.lookingAt(regex, path, MAX_REGEX_READS,
                     () -> warnOnce(c.route(), "path"));
-            if (m != null && (best == null || regex.priority() > best.weight())) {
-                best = new PathMatch(true, regex.priority(), path.substring(0, m.end()));
+            if (m != null) {
+                return new PathMatch(regexRank(c.route().regexPriority()), path.substring(0, m.end()));
             }
         }
-        if (best != null) {
-            return best;
-        }
+        String longest = null;
         for (String prefix : c.prefixes()) {
-            if (path.startsWith(prefix) && (best == null || prefix.length() > best.weight())) {
-                best = new PathMatch(false, prefix.length(), prefix);
+            if (path.startsWith(prefix) && (longest == null || prefix.length() > longest.length())) {
+                longest = prefix;
             }
         }
-        return best;
+        return longest == null ? null : new PathMatch(Math.min(longest.length(), MAX_PATH_LENGTH), longest);
     }
 
     private static boolean methodMatches(Route route, String method) {
         return route.methods().isEmpty() || route.methods().contains(method);
     }
 
-    /** 1 when a plain host matched, 0 for a wildcard (or no hosts set), -1 when no host matched. */
-    private static int hostMatch(Route route, String hostHeader) {
+    /** Whether one of the route's hosts (or no host, when it sets none) matches the request's. */
+    private static boolean hostMatches(Route route, String hostHeader) {
         if (route.hosts().isEmpty()) {
-            return 0;
+            return true;
         }
         if (hostHeader == null) {
-            return -1;
+            return false;
         }
         String host = withoutTrailingDot(hostHeader.toLowerCase(Locale.ROOT));
         String hostOnly = stripPort(host);
-        int best = -1;
         for (String pattern : route.hosts()) {
             String p = withoutTrailingDot(pattern.toLowerCase(Locale.ROOT));
             String candidate = p.contains(":") && !p.endsWith(".*") ? host : hostOnly;
             boolean wildcard = p.startsWith("*.") || p.endsWith(".*");
-            if (!wildcard && candidate.equals(p)) {
-                return 1;
-            }
-            if (p.startsWith("*.") ? candidate.endsWith(p.substring(1))
-                    : p.endsWith(".*") && candidate.startsWith(p.substring(0, p.length() - 1))) {
-                best = 0;
+            if (!wildcard && candidate.equals(p) || (p.startsWith("*.") ? candidate.endsWith(p.substring(1))
+                    : p.endsWith(".*") && candidate.startsWith(p.substring(0, p.length() - 1)))) {
+                return true;
             }
         }
-        return best;
+        return false;
     }
 
     /**

@@ -135,6 +135,33 @@ class RouterTest {
     }
 
     @Test
+    void theKindOfCriterionBreaksNoTieAsInKong3SoAWildcardHostLosesToAPathAHeaderOrARegex() {
+        // Kong 3.x counts the criteria a route sets but no longer ranks host over header over path over method
+        // (Kong 2.x did); a wildcard host adds nothing more, so the next rules decide
+        Route wildcard = route("wildcard", List.of(), List.of(), List.of("*.example.com"), Map.of(), 0);
+        Route header = route("header", List.of(), List.of(), List.of(), Map.of("x-tenant", List.of("acme")), 0);
+
+        assertThat(match(List.of(wildcard, paths("path", "/mcp")), "GET", "api.example.com", "/mcp", Map.of()))
+                .as("the path's length").isEqualTo("path");
+        assertThat(match(List.of(wildcard, regex("regex", "~/mcp", 0)), "GET", "api.example.com", "/mcp", Map.of()))
+                .as("a regex path").isEqualTo("regex");
+        assertThat(match(List.of(wildcard, header), "GET", "api.example.com", "/mcp", Map.of("x-tenant", "acme")))
+                .as("the header count").isEqualTo("header");
+    }
+
+    @Test
+    void aRouteWithAnyWildcardHostRanksBelowOneWithOnlyPlainHostsEvenWhenThePlainHostMatchedAsInKong3() {
+        // Kong's tiebreaker: A wins when A has only plain hosts and B has one or more wildcard hosts; it looks at
+        // the route's hosts, not at the one that matched, and before path lengths
+        Route mixed = route("mixed", List.of("/mcp/admin"), List.of(), List.of("api.example.com", "*.example.org"),
+                Map.of(), 0);
+        Route plain = route("plain", List.of("/mcp"), List.of(), List.of("api.example.com"), Map.of(), 0);
+
+        assertThat(match(List.of(mixed, plain), "GET", "api.example.com", "/mcp/admin", Map.of())).isEqualTo("plain");
+        assertThat(match(List.of(mixed, plain), "GET", "a.example.org", "/mcp/admin", Map.of())).isEqualTo("mixed");
+    }
+
+    @Test
     void tieGoesToTheRouteDefinedFirst() {
         var routes = List.of(paths("first", "/tie"), paths("second", "/tie"));
 
