@@ -38,6 +38,11 @@ final class Acl implements CallerPolicy {
         if (refusal != null) {
             return Decision.reject(refusal);
         }
+        // the upstream hears of this acl's groups only: a listener's call replayed here carries the groups the
+        // listener's acl named, which this route's hide_groups_header keeps from its upstream as well
+        if (exchange.hasUpstreamHeaders()) {
+            exchange.upstreamHeaders().remove("X-Consumer-Groups").remove("X-Authenticated-Groups");
+        }
         if (!config.hideGroupsHeader()) {
             // Kong names the groups by where they came from: a token's (authenticated groups) or the consumer's
             boolean asserted = groups == caller.authenticatedGroups();

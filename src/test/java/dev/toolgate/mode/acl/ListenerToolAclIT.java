@@ -136,6 +136,21 @@ class ListenerToolAclIT {
                               mode: conversion-only
                               tools:
                                 - {name: archive-search, description: The archive, method: GET, path: /reports/daily}
+                  - name: vault-service
+                    url: %s
+                    routes:
+                      - name: vault-route
+                        paths: [/vault]
+                        strip_path: false
+                        plugins:
+                          - name: acl
+                            config: {allow: [gold-partner], include_consumer_groups: true, hide_groups_header: true}
+                          - name: ai-mcp-proxy
+                            tags: [vault-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: vault-report, description: The vault, method: GET, path: /reports/daily}
                 routes:
                   - name: listener-route
                     paths: [/mcp-listener]
@@ -153,6 +168,16 @@ class ListenerToolAclIT {
                         config:
                           mode: listener
                           server: {tag: partner-tools}
+                  - name: vault-listener-route
+                    paths: [/mcp-vault]
+                    plugins:
+                      - name: key-auth
+                      - name: acl
+                        config: {allow: [gold-partner], include_consumer_groups: true}
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: listener
+                          server: {tag: vault-tools}
                 consumer_groups:
                   - name: gold-partner
                   - name: silver-partner
@@ -162,7 +187,7 @@ class ListenerToolAclIT {
                   - {username: silvio, groups: [{name: silver-partner}], keyauth_credentials: [{key: silver-key}]}
                   - {username: bronwyn, groups: [{name: bronze-partner}], keyauth_credentials: [{key: bronze-key}]}
                   - {username: nobody, keyauth_credentials: [{key: nobody-key}]}
-                """.formatted(weather.url(), ACL, cards.url(), ACL, ACL, ACL, cards.url(), cards.url()));
+                """.formatted(weather.url(), ACL, cards.url(), ACL, ACL, ACL, cards.url(), cards.url(), cards.url()));
         listener = gateway.proxy("/mcp-listener");
     }
 
@@ -256,6 +281,19 @@ class ListenerToolAclIT {
         assertThat(report.header("x-consumer-username")).isEqualTo("goldie");
         assertThat(report.header("x-consumer-groups")).isEqualTo("gold-partner");
         assertThat(report.header("apikey")).isNull();
+    }
+
+    @Test
+    void anOwningRoutesAclThatHidesTheGroupsHeaderKeepsTheListenersGroupsFromItsUpstream() {
+        // the listener's acl names goldie's groups for its upstream; the vault route's acl hides them from its own
+        McpHttp gold = new McpHttp(gateway.proxy("/mcp-vault"), Map.of("apikey", "gold-key"));
+        gold.initialize("2025-11-25");
+        assertThat(gold.call("vault-report", "{}").path("isError").asBoolean()).isFalse();
+        RestUpstream.Received report = cards.next();
+        assertThat(report.path()).isEqualTo("/reports/daily");
+        assertThat(report.header("x-consumer-username")).isEqualTo("goldie");
+        assertThat(report.headers().contains("x-consumer-groups")).isFalse();
+        assertThat(report.headers().contains("x-authenticated-groups")).isFalse();
     }
 
     @Test
