@@ -68,6 +68,7 @@ public final class Exchange {
     private Map<String, Decision.Spent> spends;
     /** What the schema patterns of this request's tool calls may still read, or null before the first. */
     private long[] patternBudget;
+    private boolean toolCalls;
     /** The spend of an id two requests of one batch carry: nothing is given back for it. */
     private static final Decision.Spent AMBIGUOUS = Future::succeededFuture;
 
@@ -119,6 +120,7 @@ public final class Exchange {
             replay.upstreamHeaders().addAll(upstreamHeaders);
         }
         replay.originAllowed = originAllowed;
+        replay.toolCalls = toolCalls;
         // detached: the owning route's answer headers (its limits) are not the client's answer
         replay.responseHeaders = MultiMap.caseInsensitiveMultiMap();
         // the call is still the serving route's message: its events go where the original's go
@@ -168,7 +170,7 @@ public final class Exchange {
      * What the upstream is told of this request ({@link Forwarding}): a trusted proxy's {@code X-Forwarded-Host},
      * {@code -Port}, {@code -Path} and {@code -Prefix} when it sent them, else the gateway's own (the Host, the
      * port the client connected to, the request path, the route's matched prefix unless it is {@code /});
-     * {@code https} whenever {@link #overHttps()}.
+     * {@code https} whenever {@link #overHttps()}. No path or prefix once the exchange {@link #sendsToolCalls()}.
      */
     public Forwarding forwarding() {
         boolean trusted = fromTrustedProxy();
@@ -177,11 +179,20 @@ public final class Exchange {
         String path = trusted ? claimed("x-forwarded-path") : null;
         String prefix = trusted ? claimed("x-forwarded-prefix") : null;
         String matched = match == null ? null : match.matchedPrefix();
-        return new Forwarding(forwardedFor(), clientAddress, overHttps() ? "https" : "http",
+        Forwarding told = new Forwarding(forwardedFor(), clientAddress, overHttps() ? "https" : "http",
                 host != null ? host : authority == null ? null : Router.stripPort(authority),
                 port != null && port.matches("\\d{1,5}") ? port : Integer.toString(localPort()),
                 path != null ? path : request.path(),
                 prefix != null ? prefix : matched == null || matched.equals("/") ? null : matched);
+        return toolCalls ? told.withoutPath() : told;
+    }
+
+    /**
+     * Marks the exchange's upstream requests as tool calls: each goes to its tool's path, which the MCP endpoint's
+     * path and prefix do not describe, so the upstream is told neither, and a template reading them finds none.
+     */
+    public void sendsToolCalls() {
+        toolCalls = true;
     }
 
     /** A trusted proxy's forwarding header: its first line, trimmed; null when absent or empty. */

@@ -61,7 +61,10 @@ class TransformersIT {
                               remove: {headers: [x-client-debug]}
                               rename: {querystring: ["q:search"]}
                               add:
-                                headers: ["x-api-key:{vault://env/WIDGETS_TOKEN}", "x-tenant:$(headers.x-tenant-id or \\"public\\")"]
+                                headers: ["x-api-key:{vault://env/WIDGETS_TOKEN}", "x-tenant:$(headers.x-tenant-id or \\"public\\")",
+                                          "x-told-path:$(headers.x-forwarded-path or \\"none\\")",
+                                          "x-told-prefix:$(headers.x-forwarded-prefix or \\"none\\")",
+                                          "x-told-host:$(headers.x-forwarded-host or \\"none\\")"]
                                 querystring: ["source:mcp"]
                           - name: response-transformer
                             config:
@@ -109,7 +112,8 @@ class TransformersIT {
                         plugins:
                           - name: request-transformer
                             config:
-                              add: {headers: ["x-gateway:toolgate"], querystring: ["tenant:acme"]}
+                              add: {headers: ["x-gateway:toolgate", "x-told-path:$(headers.x-forwarded-path or \\"none\\")"],
+                                    querystring: ["tenant:acme"]}
                           - name: response-transformer
                             config:
                               remove: {headers: [x-upstream-secret]}
@@ -195,6 +199,26 @@ class TransformersIT {
         mcp.call("listWidgets", "{}");
 
         assertThat(rest.next().header("x-tenant")).isEqualTo("public");
+    }
+
+    @Test
+    void aTemplateReadsTheForwardedPathAndPrefixOnlyWhereTheUpstreamIsToldThem() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-06-18");
+        mcp.call("listWidgets", "{}");
+
+        // a tool call goes to the tool's path: it carries no X-Forwarded-Path or -Prefix, so the templates find none
+        RestUpstream.Received call = rest.next();
+        assertThat(call.headers().contains("x-forwarded-path")).isFalse();
+        assertThat(call.headers().contains("x-forwarded-prefix")).isFalse();
+        assertThat(call.header("x-told-path")).isEqualTo("none");
+        assertThat(call.header("x-told-prefix")).isEqualTo("none");
+        assertThat(call.header("x-told-host")).isEqualTo(call.header("x-forwarded-host")).isNotEqualTo("none");
+
+        // passthrough forwards the MCP request itself: the template reads the path the server is told
+        new McpHttp(gateway.proxy("/pass")).post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+        RestUpstream.Received forwarded = mcpServer.next();
+        assertThat(forwarded.header("x-told-path")).isEqualTo(forwarded.header("x-forwarded-path")).isEqualTo("/pass");
     }
 
     @Test

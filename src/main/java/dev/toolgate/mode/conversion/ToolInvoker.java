@@ -59,6 +59,8 @@ public final class ToolInvoker {
             record.toolResult(true);
             return refusedByRoute(tool, exchange, id, new Decision.Reject(new GatewayError.HttpsRequired()));
         }
+        // its forwarding headers (and the templates reading them) say nothing of the MCP endpoint's path
+        exchange.sendsToolCalls();
         // taken from the request the call came in: a batch's calls share it
         long[] patterns = exchange.patternBudget(BoundedPatterns.STEPS);
         PolicyChain replay = owners.replayChain(tool);
@@ -98,7 +100,7 @@ public final class ToolInvoker {
 
     /** What the MCP request contributes to the upstream request. */
     static RequestEncoder.Client client(Exchange exchange) {
-        return new RequestEncoder.Client(exchange.request().headers(), exchange.forwarding().withoutPath(),
+        return new RequestEncoder.Client(exchange.request().headers(), exchange.forwarding(),
                 exchange.authority(), exchange.consumedHeaders(),
                 exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null, exchange.assertedHeaders());
     }
