@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -104,13 +105,30 @@ final class RateLimiting implements ExchangePolicy {
                     : caller.credential() != null ? caller.credential().id() : null;
             case "credential" -> caller.credential() != null ? caller.credential().id() : null;
             case "service" -> exchange.route().serviceId();
-            // as it goes upstream: a client's own X-Consumer-Username or claim header is not whom it counts for
-            case "header" -> exchange.upstreamHeader(config.headerName());
+            case "header" -> headerIdentifier(exchange, caller);
             // the path as the router matched it: /./mcp and /%2e/mcp are /mcp, and must not escape its count
             case "path" -> config.path().equals(Router.normalize(exchange.request().path())) ? config.path() : null;
             case "consumer-group" -> caller.consumerGroups().stream().sorted().findFirst().orElse(null);
             default -> null;
         };
         return identifier != null ? byIdentifier + identifier : byAddress + exchange.clientAddress();
+    }
+
+    /**
+     * The header as it goes upstream: a client's own X-Consumer-Username or claim header is not whom it counts
+     * for. A credential header the gateway consumed (key-auth's {@code apikey}) goes nowhere, and Kong, which
+     * forwards it by default, counts per key: counted here per credential, the key itself kept out of the
+     * counters (and out of Redis).
+     */
+    private String headerIdentifier(Exchange exchange, Principal caller) {
+        String name = config.headerName();
+        String upstream = exchange.upstreamHeader(name);
+        if (upstream == null && caller.credential() != null
+                && exchange.consumedHeaders().contains(name.toLowerCase(Locale.ROOT))
+                && !exchange.assertedHeaders().contains(name.toLowerCase(Locale.ROOT))) {
+            // a line break no header value holds: a client cannot send a value that names this count
+            return "\ncredential " + caller.credential().id();
+        }
+        return upstream;
     }
 }

@@ -176,6 +176,19 @@ class RateLimitingIT {
     }
 
     @Test
+    void aHeaderLimitOnTheKeyKeyAuthConsumesCountsEachKeyAsKongDoesNotTheAddress() {
+        String limit = "{minute: 1, limit_by: header, header_name: apikey}";
+        gateway = TestGateway.start(config(upstream.url(), limit).replace("config: {minute: 2}", "config: " + limit),
+                clock);
+
+        assertThat(call("/keyed", Map.of("apikey", "alice-key")).status()).isEqualTo(200);
+        assertThat(call("/keyed", Map.of("apikey", "alice-key")).status()).as("alice's key is used up")
+                .isEqualTo(429);
+        assertThat(call("/keyed", Map.of("apikey", "bob-key")).status())
+                .as("bob's key, from the same address, has its own count").isEqualTo(200);
+    }
+
+    @Test
     void eachConsumerHasItsOwnCountAndRefusedCallsNeverReachTheApi() throws InterruptedException {
         gateway = TestGateway.start(config(upstream.url(), "{minute: 100}"), clock);
         upstream.clear();
