@@ -82,12 +82,25 @@ public final class ToolAccess implements MessagePolicy {
             if (audit != null) {
                 audit.write(call.exchange(), subject, List.of(audit.entry(subject, null, defaults.evaluate(subject), true)));
             }
-            return Decision.reject(new GatewayError.Forbidden(REFUSED, null));
+            return Decision.reject(refusal());
         }
         if (audit != null && "tools/list".equals(call.method())) {
             auditList(call.exchange(), subject);
         }
         return Decision.PROCEED;
+    }
+
+    /**
+     * Whether the exchange's caller is refused every request (Kong's 403 at connect): then nothing it sends,
+     * a notification or a stream it opens included, reaches the upstream.
+     */
+    public boolean refusesOutright(Exchange exchange) {
+        return visibility(AclSubject.of(exchange.principal(), rules)).refused();
+    }
+
+    /** A caller's refusal ({@link #refusesOutright}), as a request of it is answered. */
+    public static GatewayError refusal() {
+        return new GatewayError.Forbidden(REFUSED, null);
     }
 
     /** The positions of the tools the exchange's caller may see. */

@@ -79,6 +79,14 @@ final class PassthroughAccess {
     }
 
     /**
+     * A body without requests (a stream, a DELETE, notifications, answers) from a caller refused every request:
+     * its requests are refused one by one below, the rest would otherwise reach the server undecided.
+     */
+    private boolean refusesOutright(Exchange exchange, List<McpEnvelope> messages) {
+        return access != null && messages.stream().noneMatch(McpEnvelope::isRequest) && access.refusesOutright(exchange);
+    }
+
+    /**
      * @param resumes true when the body only continues a call already made upstream (the era bridge's retry
      *                with the client's input): the tool ACLs decide it again, the tool limits do not count it
      */
@@ -86,7 +94,8 @@ final class PassthroughAccess {
         // a server stream: any tools/list answer on it (a resumed stream replays them) is filtered
         boolean stream = exchange.request().method() == HttpMethod.GET;
         if (stream && body.length() == 0) {
-            return Future.succeededFuture(new Admitted(null, null, null, this));
+            return refusesOutright(exchange, List.of()) ? refused(ToolAccess.refusal())
+                    : Future.succeededFuture(new Admitted(null, null, null, this));
         }
         List<McpEnvelope> messages;
         try {
@@ -99,6 +108,9 @@ final class PassthroughAccess {
             return refused(new GatewayError.MalformedJson(dev.toolgate.mcp.Json.problem(e)));
         } catch (IOException e) {
             return refused(new GatewayError.InvalidMessage(null, e.getMessage()));
+        }
+        if (refusesOutright(exchange, messages)) {
+            return refused(ToolAccess.refusal());
         }
         Set<String> listIds = new HashSet<>();
         Future<Decision> decided = Decision.PROCEED;

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -88,6 +91,25 @@ class PassthroughDiscoverAclIT {
     @Test
     void aDiscoverForwardedToAModernServerIsRefusedAsALegacyInitializeForACallerTheDefaultAclRefusesOutright() {
         assertDiscoverRefusedAsInitialize("/to-modern");
+    }
+
+    @Test
+    void aCallerTheDefaultAclRefusesOutrightGets403ForNotificationsStreamsAndDeletesAndTheServerHearsNone() {
+        McpHttp carol = new McpHttp(gateway.proxy("/to-legacy"), KongHowTos.apiKey("carol"));
+        Map<String, String> json = Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH,
+                "mcp-protocol-version", "2025-11-25");
+        McpHttp.Response notification = carol.send("POST",
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", json);
+        McpHttp.Response stream = carol.send("GET", null, Map.of("accept", "text/event-stream",
+                "mcp-protocol-version", "2025-11-25"));
+        McpHttp.Response delete = carol.send("DELETE", null, Map.of("mcp-protocol-version", "2025-11-25"));
+
+        for (McpHttp.Response refused : List.of(notification, stream, delete)) {
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+            assertThat(refused.json().path("message").asText(refused.json().path("error").path("message").asText()))
+                    .isEqualTo("You cannot consume this service");
+        }
+        assertThat(marketplace.requests()).as("what reached the server").isEmpty();
     }
 
     /** carol's server/discover gets the 403 and message of her legacy initialize, and the server never hears of it. */
