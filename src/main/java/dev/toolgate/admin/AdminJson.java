@@ -101,23 +101,12 @@ final class AdminJson {
     }
 
     /**
-     * The last words of secret-sounding field names that say what or where a secret is, not what it is: names
-     * ({@code key_names}, the headers a key is read from; {@code key_claim_name}), a claim path
-     * ({@code access_token_claim_field}), claims ({@code credential_claim}), a header's name
-     * ({@code actor_token_header}), where a token is taken from ({@code actor_token_source}), a token type URN
-     * ({@code subject_token_type}), and URLs ({@code token_endpoint}, {@code authorization_servers}), whose
-     * userinfo is masked like any URL's. The Admin API is of no use without them.
-     */
-    private static final java.util.Set<String> DESCRIBING_WORDS = java.util.Set.of("name", "names", "field", "claim",
-            "header", "source", "type", "endpoint", "servers", "url", "uri");
-
-    /**
-     * True when a field of this (snake_case) name is masked whatever its annotation: its name reads like a
-     * secret ({@link SecretNames}) and its last word is not one of {@link #DESCRIBING_WORDS}. A boolean or number
-     * field is never masked ({@code hide_credentials}): it cannot hold a credential.
+     * True when a field of this (snake_case) name is masked whatever its annotation
+     * ({@link SecretNames#secretField}). A boolean or number field is never masked ({@code hide_credentials}): it
+     * cannot hold a credential.
      */
     static boolean masksField(String name) {
-        return SecretNames.secret(name) && !DESCRIBING_WORDS.contains(name.substring(name.lastIndexOf('_') + 1));
+        return SecretNames.secretField(name);
     }
 
     /**

@@ -148,4 +148,10 @@ public record RedisSettings(String host, int port, int database, String username
         node.finish();
         return java.util.Collections.unmodifiableMap(values);
     }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
+    }
 }

@@ -144,4 +144,10 @@ record ConfigValue(JsonNode json, String path, ConfigReport report) {
         }
         return true;
     }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this, "json");
+    }
 }

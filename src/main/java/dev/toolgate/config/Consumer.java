@@ -35,17 +35,38 @@ public record Consumer(String id, String username, String customId, List<String>
 
     /** A {@code keyauth_credentials} entry. */
     public record KeyAuth(String id, String key, List<String> tags) {
+        /** Its secrets masked: a message or log line that quotes it must not carry them. */
+        @Override
+        public String toString() {
+            return Redacted.describe(this);
+        }
     }
 
     /** A {@code jwt_secrets} entry: {@code key} is matched against the token's issuer claim. */
     public record JwtSecret(String id, String key, String secret, String algorithm, String rsaPublicKey) {
+        /** Its secrets masked: a message or log line that quotes it must not carry them. */
+        @Override
+        public String toString() {
+            return Redacted.describe(this);
+        }
     }
 
     /** A {@code basicauth_credentials} entry. */
     public record BasicAuth(String id, String username, String password) {
+        /** Its secrets masked: a message or log line that quotes it must not carry them. */
+        @Override
+        public String toString() {
+            return Redacted.describe(this);
+        }
     }
 
     /** An {@code acls} entry: membership of an ACL group. */
     public record AclGroup(String id, String group, List<String> tags) {
+    }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
     }
 }

@@ -57,4 +57,10 @@ public record DeclarativeConfig(String formatVersion, List<Service> services, Li
         services.forEach(service -> byId.putIfAbsent(service.id(), service));
         return byId;
     }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
+    }
 }

@@ -3,10 +3,14 @@ package dev.toolgate.config;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,6 +86,56 @@ public final class Redacted extends JsonSerializer<Object> {
             return entry;
         }
         return entry.substring(0, colon + 1) + MASK;
+    }
+
+    /**
+     * A record as its default {@code toString} reads ({@code Name[a=1, b=x]}), with its secrets shown as
+     * {@value #MASK}, for records to return from {@code toString}: an exception's message or a debug line that
+     * quotes one must not carry them. Masked are the components marked {@link Redacted}, those named like a secret
+     * ({@link SecretNames#secretField}), those {@code hidden} names (values the Admin API shows as vault
+     * references, which a record cannot), and in a map the values under secret-named keys; a URL's userinfo
+     * is masked as {@link #url} masks it. Nested records show what their own {@code toString} does.
+     */
+    public static String describe(Record record, String... hidden) {
+        StringJoiner out = new StringJoiner(", ", record.getClass().getSimpleName() + "[", "]");
+        List<String> hiddenNames = List.of(hidden);
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            Object value = value(record, component);
+            boolean scalar = value instanceof Number || value instanceof Boolean;
+            JsonSerialize marked = component.getAccessor().getAnnotation(JsonSerialize.class);
+            boolean secret = hiddenNames.contains(component.getName())
+                    || marked != null && marked.using() == Redacted.class
+                    || !scalar && SecretNames.secretField(component.getName());
+            out.add(component.getName() + "=" + (secret && value != null ? MASK : shown(value)));
+        }
+        return out.toString();
+    }
+
+    private static Object value(Record record, RecordComponent component) {
+        try {
+            component.getAccessor().setAccessible(true); // records nested privately in other packages
+            return component.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static String shown(Object value) {
+        if (value instanceof String text) {
+            return url(text);
+        }
+        if (value instanceof Map<?, ?> map) {
+            StringJoiner out = new StringJoiner(", ", "{", "}");
+            map.forEach((k, v) -> out.add(k + "=" + (v != null && SecretNames.secret(String.valueOf(k)) ? MASK
+                    : shown(v))));
+            return out.toString();
+        }
+        if (value instanceof Collection<?> items) {
+            StringJoiner out = new StringJoiner(", ", "[", "]");
+            items.forEach(item -> out.add(shown(item)));
+            return out.toString();
+        }
+        return String.valueOf(value);
     }
 
     @Override

@@ -65,4 +65,10 @@ public record Route(String id, String name, List<String> paths, List<String> met
     public String label() {
         return name != null ? name : id;
     }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
+    }
 }

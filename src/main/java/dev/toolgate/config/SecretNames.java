@@ -29,7 +29,27 @@ public final class SecretNames {
     public static final int MAX_KEPT_NAME_LENGTH = 64;
     private static final Pattern PARTS = Pattern.compile("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])");
 
+    /**
+     * The last words of secret-sounding field names that say what or where a secret is, not what it is: names
+     * ({@code key_names}, the headers a key is read from; {@code key_claim_name}), a claim path
+     * ({@code access_token_claim_field}), claims ({@code credential_claim}), a header's name
+     * ({@code actor_token_header}), where a token is taken from ({@code actor_token_source}), a token type URN
+     * ({@code subject_token_type}), and URLs ({@code token_endpoint}, {@code authorization_servers}), whose
+     * userinfo is masked like any URL's. The Admin API is of no use without them.
+     */
+    private static final Set<String> DESCRIBING_WORDS = Set.of("name", "names", "field", "claim", "header", "source",
+            "type", "endpoint", "servers", "url", "uri");
+
     private SecretNames() {
+    }
+
+    /**
+     * True when a config field of this name ({@code client_secret} or {@code clientSecret}) holds a secret: its
+     * name reads like one and its last word is not one of {@link #DESCRIBING_WORDS}.
+     */
+    public static boolean secretField(String name) {
+        String[] parts = PARTS.split(name);
+        return secret(name) && !DESCRIBING_WORDS.contains(parts[parts.length - 1].toLowerCase(Locale.ROOT));
     }
 
     /** True when a header, query argument, JSON field or config map key of this name may hold a secret. */

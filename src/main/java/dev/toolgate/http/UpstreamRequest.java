@@ -1,5 +1,6 @@
 package dev.toolgate.http;
 
+import dev.toolgate.config.Redacted;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -17,4 +18,9 @@ import io.vertx.core.http.HttpMethod;
  */
 public record UpstreamRequest(UpstreamTarget target, HttpMethod method, String uri, MultiMap headers, Buffer body,
                               long timeoutMs, int maxResponseBytes) {
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this, "uri", "headers", "body");
+    }
 }

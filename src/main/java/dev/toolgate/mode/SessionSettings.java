@@ -72,4 +72,10 @@ public record SessionSettings(boolean managed, String strategy, @JsonProperty("s
         client.finish();
         return secrets;
     }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
+    }
 }

@@ -90,4 +90,10 @@ public record ToolSpec(String description, String name, String method, String pa
         }
         return value;
     }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
+    }
 }

@@ -242,4 +242,10 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
             }
         }
     }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.toolgate.mode.conversion;
 
+import dev.toolgate.config.Redacted;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mode.ParameterSpec;
 import io.vertx.core.http.HttpMethod;
@@ -36,5 +37,11 @@ public record RequestTemplate(UpstreamTarget target, HttpMethod method, PathTemp
         bodyFields = Map.copyOf(bodyFields);
         fixedHeaders = Map.copyOf(fixedHeaders);
         fixedQuery = Map.copyOf(fixedQuery);
+    }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this, "fixedHeaders", "fixedQuery");
     }
 }

@@ -62,4 +62,10 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
         node.ignore("retry_count", "custom_fields_by_lua");
         return new HttpLogConfig(endpoint, method, contentType, timeout, keepalive, headers, queue);
     }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
+    }
 }

@@ -80,6 +80,12 @@ public record OpenTelemetryConfig(@JsonSerialize(using = Redacted.class) String 
             node.finish();
             return metrics;
         }
+
+        /** Its secrets masked: a message or log line that quotes it must not carry them. */
+        @Override
+        public String toString() {
+            return Redacted.describe(this);
+        }
     }
 
     /**
@@ -196,5 +202,11 @@ public record OpenTelemetryConfig(@JsonSerialize(using = Redacted.class) String 
             }
         }
         return value;
+    }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
     }
 }

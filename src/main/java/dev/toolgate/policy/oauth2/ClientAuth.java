@@ -158,4 +158,10 @@ public record ClientAuth(String clientId, @JsonSerialize(using = Redacted.class)
             return null;
         }
     }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
+    }
 }

@@ -120,4 +120,10 @@ public record ExchangeConfig(boolean enabled, String tokenEndpoint, ClientAuth c
     static ConfigNode child(ConfigNode node, String key) {
         return node.object(key).orElseGet(() -> ConfigNode.at(Json.object(), node.path(key), node.report()));
     }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
+    }
 }

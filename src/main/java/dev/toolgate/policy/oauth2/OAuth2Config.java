@@ -184,4 +184,10 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
             return "";
         }
     }
+
+    /** Its secrets masked: a message or log line that quotes it must not carry them. */
+    @Override
+    public String toString() {
+        return Redacted.describe(this);
+    }
 }

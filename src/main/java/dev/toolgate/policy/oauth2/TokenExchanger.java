@@ -14,6 +14,7 @@ import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.token.TypelessToken;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
+import dev.toolgate.config.Redacted;
 import dev.toolgate.mcp.Json;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -46,6 +47,11 @@ final class TokenExchanger {
          * @param scope  the scope the token endpoint said it has, or null
          */
         record Exchanged(String token, JsonNode claims, String scope) implements Outcome {
+            /** Its secrets masked: a message or log line that quotes it must not carry them. */
+            @Override
+            public String toString() {
+                return Redacted.describe(this);
+            }
         }
 
         /** The authorization server refused: 403. */

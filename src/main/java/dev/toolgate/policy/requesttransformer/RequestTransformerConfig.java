@@ -2,6 +2,7 @@ package dev.toolgate.policy.requesttransformer;
 
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.PluginSettings;
+import dev.toolgate.config.Redacted;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.policy.NameValueEntry;
 
@@ -43,6 +44,12 @@ public record RequestTransformerConfig(String httpMethod, Operation remove, Oper
             querystring = List.copyOf(querystring);
             body = List.copyOf(body);
         }
+
+        /** Its secrets masked: a message or log line that quotes it must not carry them. */
+        @Override
+        public String toString() {
+            return Redacted.describe(this, "headers", "querystring", "body");
+        }
     }
 
     /** {@code replace}: an operation, and {@code uri}, the path to send instead (a template). */
@@ -56,6 +63,12 @@ public record RequestTransformerConfig(String httpMethod, Operation remove, Oper
 
         Operation operation() {
             return new Operation(headers, querystring, body);
+        }
+
+        /** Its secrets masked: a message or log line that quotes it must not carry them. */
+        @Override
+        public String toString() {
+            return Redacted.describe(this, "headers", "querystring", "body", "uri");
         }
     }
 
