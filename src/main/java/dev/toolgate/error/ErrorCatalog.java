@@ -11,6 +11,7 @@ import dev.toolgate.error.GatewayError.ForbiddenOrigin;
 import dev.toolgate.error.GatewayError.Internal;
 import dev.toolgate.error.GatewayError.InvalidMessage;
 import dev.toolgate.error.GatewayError.InvalidParams;
+import dev.toolgate.error.GatewayError.InvalidHeader;
 import dev.toolgate.error.GatewayError.InvalidPath;
 import dev.toolgate.error.GatewayError.MalformedJson;
 import dev.toolgate.error.GatewayError.MethodNotAllowed;
@@ -185,6 +186,7 @@ public final class ErrorCatalog {
                     "Request Header Fields Too Large: the request's headers are over " + e.limitBytes() + " bytes");
             case BadHost e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "bad_host", "Bad Request: " + e.detail());
             case InvalidPath e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "invalid_path", "Bad Request: " + e.detail());
+            case InvalidHeader e -> new Entry(400, JsonRpc.TRANSPORT_ERROR, "invalid_header", "Bad Request: " + e.detail());
             case RequestTimeout e -> new Entry(408, JsonRpc.TRANSPORT_ERROR, "request_timeout",
                     "Request Timeout: the " + e.what() + " did not arrive in time");
             case TooManyConnections e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "too_many_connections",

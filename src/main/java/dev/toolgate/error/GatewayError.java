@@ -169,6 +169,10 @@ public sealed interface GatewayError {
     record InvalidPath(String detail) implements GatewayError {
     }
 
+    /** A header name rendered from the client's request cannot be sent upstream: not a name, or one the gateway sets. */
+    record InvalidHeader(String detail) implements GatewayError {
+    }
+
     /** A client was too slow sending its request (head or body); the connection is closed. */
     record RequestTimeout(String what) implements GatewayError {
     }

@@ -77,6 +77,8 @@ class ErrorCatalogTest {
                         JsonRpc.TRANSPORT_ERROR, "bad_host", List.of("Bad Request: ", "Host header")),
                 arguments(new GatewayError.InvalidPath("the request path is not valid UTF-8"), 400,
                         JsonRpc.TRANSPORT_ERROR, "invalid_path", List.of("Bad Request: ", "UTF-8")),
+                arguments(new GatewayError.InvalidHeader("the header name is not valid"), 400,
+                        JsonRpc.TRANSPORT_ERROR, "invalid_header", List.of("Bad Request: ", "header name")),
                 arguments(new GatewayError.HeaderFieldsTooLarge(8192), 431, JsonRpc.TRANSPORT_ERROR,
                         "request_header_fields_too_large", List.of("Request Header Fields Too Large", "8192 bytes")),
                 arguments(new GatewayError.RequestTimeout("request head"), 408, JsonRpc.TRANSPORT_ERROR,

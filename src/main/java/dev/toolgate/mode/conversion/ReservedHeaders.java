@@ -2,6 +2,7 @@ package dev.toolgate.mode.conversion;
 
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.HttpToken;
 import dev.toolgate.mode.ToolSpec;
 
 import java.util.List;

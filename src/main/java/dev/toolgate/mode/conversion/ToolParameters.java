@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import dev.toolgate.config.ConfigReport;
+import dev.toolgate.http.HttpToken;
 import dev.toolgate.mode.ParameterSpec;
 import dev.toolgate.mode.ToolSpec;
 

@@ -2,6 +2,8 @@ package dev.toolgate.policy.requesttransformer;
 
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.HttpToken;
 import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.UpstreamCall;
@@ -77,8 +79,9 @@ final class RequestTransformer implements UpstreamPolicy {
         for (Rules.Entry rename : headers.rename()) {
             List<String> values = h.getAll(rename.name());
             if (!values.isEmpty()) {
+                String to = renamed(rename, exchange);
                 h.remove(rename.name());
-                h.set(rename.value().render(exchange), values);
+                h.set(to, values);
             }
         }
         for (Rules.Entry replace : headers.replace()) {
@@ -99,6 +102,25 @@ final class RequestTransformer implements UpstreamPolicy {
                 h.add(append.name(), value);
             }
         }
+    }
+
+    /**
+     * The name a header rename sets. One rendered from the client's request ({@code x-a:$(headers.x-b)}) is
+     * refused when the load-time check would refuse it written out: a client naming {@code Content-Length}
+     * or {@code Transfer-Encoding} would frame the request on a pooled upstream connection, and the rest of
+     * its body be read as the next request. {@code Host} is the service's to say unless the rule names it;
+     * a name that is no header name (empty, a space, a colon) could not be sent at all.
+     */
+    private static String renamed(Rules.Entry rename, Exchange exchange) {
+        String to = rename.value().render(exchange);
+        if (!HttpToken.is(to) || ForwardedHeaders.framing(to)
+                || !rename.value().constant() && to.equalsIgnoreCase("host")) {
+            throw new GatewayException(new GatewayError.InvalidHeader("the header name request-transformer's rename "
+                    + "renders would set a header that frames the upstream request, governs its connection or names "
+                    + "its host (Content-Length, Transfer-Encoding, Connection, Host...), or is not a valid header "
+                    + "name: the gateway sets those itself"));
+        }
+        return to;
     }
 
     private void transformQuery(Exchange exchange, List<Map.Entry<String, String>> q) {

@@ -79,6 +79,11 @@ final class Template {
         return new Part(null, m.group(1), name, fallback);
     }
 
+    /** True when it reads nothing of the request: what it renders is what the configuration says. */
+    boolean constant() {
+        return constant;
+    }
+
     /** The value for this exchange's request; lookups that find nothing give their fallback, or nothing. */
     String render(Exchange exchange) {
         if (constant) {

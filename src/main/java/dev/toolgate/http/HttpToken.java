@@ -1,19 +1,19 @@
-package dev.toolgate.mode.conversion;
+package dev.toolgate.http;
 
 /**
  * RFC 9110's token: what a header field name may be, and (RFC 6265, by the same rule) a cookie name.
  * Anything else cannot be sent as a name: a space, {@code :}, {@code ;}, {@code =} or {@code ,} would
  * end it and start something the tool did not mean.
  */
-final class HttpToken {
+public final class HttpToken {
 
     /** What the rule allows besides ASCII letters and digits, for messages. */
-    static final String SYMBOLS = "!#$%&'*+-.^_`|~";
+    public static final String SYMBOLS = "!#$%&'*+-.^_`|~";
 
     private HttpToken() {
     }
 
-    static boolean is(String name) {
+    public static boolean is(String name) {
         if (name.isEmpty()) {
             return false;
         }

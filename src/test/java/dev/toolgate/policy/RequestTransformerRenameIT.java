@@ -1,0 +1,125 @@
+package dev.toolgate.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * request-transformer's header {@code rename} to a name rendered from the client's request
+ * ({@code x-a:$(headers.x-b)}): a client naming a header that frames the upstream request, governs its
+ * connection or names its host, or no header name at all, is refused with 400 and nothing reaches the
+ * upstream, as the same rename written out is refused at load.
+ */
+@Timeout(60)
+class RequestTransformerRenameIT {
+
+    private static final String LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
+
+    static RestUpstream rest;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        rest = new RestUpstream();
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: pass
+                        paths: [/pass]
+                        plugins:
+                          - name: request-transformer
+                            config: {rename: {headers: ["x-a:$(headers.x-b)"]}}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                      - name: tools
+                        paths: [/mcp]
+                        plugins:
+                          - name: request-transformer
+                            config: {rename: {headers: ["x-a:$(headers.x-b)"]}}
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: list, description: List, method: POST, path: /mcp/list,
+                                   request_body: {content: {application/json: {schema: {type: object}}}}}
+                """.formatted(rest.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        rest.close();
+    }
+
+    @BeforeEach
+    void forget() {
+        rest.clear();
+    }
+
+    private static McpHttp.Response passthrough(String xb, String xa) {
+        return new McpHttp(gateway.proxy("/pass")).send("POST", LIST, Map.of("content-type",
+                "application/json", "accept", "application/json, text/event-stream", "x-b", xb, "x-a", xa));
+    }
+
+    @Test
+    void aRenderedOrdinaryNameIsRenamedTo() {
+        passthrough("X-Renamed", "kept");
+
+        RestUpstream.Received received = rest.next();
+        assertThat(received.header("x-renamed")).isEqualTo("kept");
+        assertThat(received.header("x-a")).isNull();
+        assertThat(received.body()).isEqualTo(LIST);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {"Content-Length|0", "content-length|5", "Transfer-Encoding|chunked",
+            "Connection|close", "Expect|100-continue", "Host|internal.example", "bad name|1", "x-c:y|1"})
+    void aClientNamingAFramingHeaderOrNoHeaderNameIsRefusedWith400AndNothingReachesTheUpstream(String xb, String xa)
+            throws InterruptedException {
+        McpHttp.Response answer = passthrough(xb, xa);
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.body()).contains("rename").contains("Content-Length, Transfer-Encoding");
+        assertThat(rest.quiet(Duration.ofMillis(300))).as("the upstream received %s", rest.received()).isTrue();
+        // the pooled connection still frames requests: the next one arrives whole
+        passthrough("X-Renamed", "after");
+        assertThat(rest.next().body()).isEqualTo(LIST);
+    }
+
+    @Test
+    void aRenameWhoseTemplateFindsNothingIsRefusedRatherThanSentUnderNoName() throws InterruptedException {
+        McpHttp.Response answer = new McpHttp(gateway.proxy("/pass")).send("POST", LIST, Map.of("content-type",
+                "application/json", "accept", "application/json, text/event-stream", "x-a", "1"));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(rest.quiet(Duration.ofMillis(300))).as("the upstream received %s", rest.received()).isTrue();
+    }
+
+    @Test
+    void aToolCallWhoseRenameRendersContentLengthIsTheToolError400AndIsNeverSent() throws InterruptedException {
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"), Map.of("x-b", "Content-Length", "x-a", "2"));
+        mcp.initialize("2025-06-18");
+
+        JsonNode result = mcp.call("list", "{\"body\": {\"folder\": \"shared\"}}");
+
+        assertThat(result.path("isError").asBoolean()).as("result %s", result).isTrue();
+        assertThat(result.path("content").get(0).path("text").asText()).contains("HTTP 400").contains("rename");
+        assertThat(rest.quiet(Duration.ofMillis(300))).as("the upstream received %s", rest.received()).isTrue();
+    }
+}
