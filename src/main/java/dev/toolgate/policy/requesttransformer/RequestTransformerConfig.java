@@ -4,6 +4,7 @@ import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.PluginSettings;
 import dev.toolgate.config.Redacted;
 import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.HttpToken;
 import dev.toolgate.policy.NameValueEntry;
 
 import java.util.List;
@@ -120,10 +121,15 @@ public record RequestTransformerConfig(String httpMethod, Operation remove, Oper
         for (int i = 0; i < headers.size(); i++) {
             String entry = headers.get(i);
             int colon = entry.indexOf(':');
-            if (colon > 0 && ForwardedHeaders.framing(renaming ? entry.substring(colon + 1) : entry.substring(0, colon))) {
+            String target = colon > 0 && renaming ? entry.substring(colon + 1) : null;
+            if (colon > 0 && ForwardedHeaders.framing(renaming ? target : entry.substring(0, colon))) {
                 node.problem("headers[" + i + "]", "would set a header that frames the upstream request or governs its "
                         + "connection (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade, TE, Trailer, "
                         + "Proxy-Connection, Expect): the gateway sets those itself; remove the rule");
+            } else if (target != null && !target.contains("$(") && !HttpToken.is(target)) {
+                // checked at each request otherwise, where it would refuse every request the rule applies to
+                node.problem("headers[" + i + "]", "renames to \"" + target + "\", which is not a header name (letters, "
+                        + "digits and " + HttpToken.SYMBOLS + ")");
             }
         }
     }

@@ -41,4 +41,13 @@ class RequestTransformerConfigTest {
         assertThat(problems("{replace: {headers: [\"Host:api.internal\"]}, rename: {headers: [\"Content-Length:x-length\"]}, "
                 + "remove: {headers: [Transfer-Encoding]}}")).isEmpty();
     }
+
+    @Test
+    void aRenameToSomethingThatIsNotAHeaderNameIsAProblemAtItsPathAndATemplateIsLeftToTheRequest() {
+        assertThat(problems("{rename: {headers: [\"x-a:bad name\", \"x-b:x-c:d\", \"x-e:$(headers.x-f)\"]}}"))
+                .containsExactly("plugins[0].config.rename.headers[0]: renames to \"bad name\", which is not a header "
+                                + "name (letters, digits and !#$%&'*+-.^_`|~)",
+                        "plugins[0].config.rename.headers[1]: renames to \"x-c:d\", which is not a header name "
+                                + "(letters, digits and !#$%&'*+-.^_`|~)");
+    }
 }
