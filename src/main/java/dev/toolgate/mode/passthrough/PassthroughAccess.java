@@ -21,9 +21,7 @@ import io.vertx.core.http.HttpMethod;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -44,21 +42,25 @@ final class PassthroughAccess {
      *
      * @param refused the refusal to answer with, or null
      * @param answer  a JSON-RPC response to answer with instead of forwarding (a limited tool call), or null
-     * @param listIds the ids ({@link ToolListFilter#key}) of its {@code tools/list} requests; null for any
-     *                (a GET stream, which may replay an answer to a request of another exchange)
+     * @param lists   which answers are filtered as tool lists ({@link ListAnswers#ANY} on a GET stream, which
+     *                may replay an answer to a request of another exchange)
      */
-    record Admitted(GatewayError refused, Buffer answer, Set<String> listIds, PassthroughAccess access) {
+    record Admitted(GatewayError refused, Buffer answer, ListAnswers lists, PassthroughAccess access) {
 
         /** How the upstream's answer is rewritten for this caller. */
         Relay.Rewrites rewrites(Exchange exchange) {
-            if (access.access == null || listIds != null && listIds.isEmpty()) {
+            if (access.access == null || lists.none()) {
                 return Relay.Rewrites.NONE;
             }
             Predicate<String> shows = access.access.shows(exchange);
-            return (sse, type) -> sse ? ToolListRewrite.sse(listIds, shows, PassthroughProxy.MAX_OBSERVED_BYTES)
-                    : ToolListRewrite.json(listIds, shows, PassthroughProxy.MAX_OBSERVED_BYTES);
+            return (sse, type) -> sse ? ToolListRewrite.sse(lists, shows, PassthroughProxy.MAX_OBSERVED_BYTES)
+                    : ToolListRewrite.json(lists, shows, PassthroughProxy.MAX_OBSERVED_BYTES);
         }
     }
+
+    static final String UNSAFE_ID = "an integer \"id\" must lie between -(2^53 - 1) and 2^53 - 1 where tool ACLs "
+            + "filter tools/list (a JavaScript server rounds a larger one and answers another id): send a smaller "
+            + "integer or a string";
 
     private final ToolAccess access;
     private final MessagePolicy policies;
@@ -95,7 +97,7 @@ final class PassthroughAccess {
         boolean stream = exchange.request().method() == HttpMethod.GET;
         if (stream && body.length() == 0) {
             return refusesOutright(exchange, List.of()) ? refused(ToolAccess.refusal())
-                    : Future.succeededFuture(new Admitted(null, null, null, this));
+                    : Future.succeededFuture(new Admitted(null, null, ListAnswers.ANY, this));
         }
         List<McpEnvelope> messages;
         try {
@@ -112,7 +114,6 @@ final class PassthroughAccess {
         if (refusesOutright(exchange, messages)) {
             return refused(ToolAccess.refusal());
         }
-        Set<String> listIds = new HashSet<>();
         Future<Decision> decided = Decision.PROCEED;
         List<McpEnvelope> requests = new ArrayList<>();
         int[] decidedAt = new int[1];
@@ -124,6 +125,11 @@ final class PassthroughAccess {
                 // "id": 1.0 for 1): skipping it as a notification would forward a call no ACL judged
                 return refused(new GatewayError.InvalidMessage(null, message.invalidIdProblem()));
             }
+            if (access != null && message.isRequest() && ListAnswers.unsafe(message.id())) {
+                // a JavaScript server (the TypeScript SDK) reads 2^53 + 1 as 2^53 and answers that id, which
+                // pairs with no request: refused here rather than left to the filter's fail-closed guess
+                return refused(new GatewayError.InvalidMessage(null, UNSAFE_ID));
+            }
             if (!message.isRequest()) {
                 if ("tools/call".equals(message.method())) {
                     // a server on a plain JSON-RPC library runs a call sent as a notification, answering nothing:
@@ -132,9 +138,6 @@ final class PassthroughAccess {
                             "a tools/call needs an \"id\" (a string or an integer); sent without one, it is not forwarded"));
                 }
                 continue;
-            }
-            if ("tools/list".equals(message.method())) {
-                listIds.add(ToolListFilter.key(message.idText()));
             }
             McpCall call = new McpCall(exchange, message.id(), message.method(),
                     "tools/call".equals(message.method()) ? message.tool() : null, resumes);
@@ -165,7 +168,7 @@ final class PassthroughAccess {
         }
         // a GET that carries a body anyway is decided like a POST (a server may read a body whatever the method)
         // and its stream filtered like any other
-        Set<String> awaited = stream ? null : listIds;
+        ListAnswers awaited = stream ? ListAnswers.ANY : ListAnswers.of(requests);
         boolean batch = JsonBody.opensBatch(body);
         return decided.compose(d -> d instanceof Decision.Continue ? Future.succeededFuture(d)
                 // the withheld requests are told to send again: counted now, they would count twice
@@ -185,7 +188,7 @@ final class PassthroughAccess {
         });
     }
 
-    private Admitted answered(JsonNode answer, Set<String> awaited) {
+    private Admitted answered(JsonNode answer, ListAnswers awaited) {
         return new Admitted(null, Buffer.buffer(Json.bytes(answer)), awaited, this);
     }
 
@@ -203,6 +206,6 @@ final class PassthroughAccess {
     }
 
     private Future<Admitted> refused(GatewayError error) {
-        return Future.succeededFuture(new Admitted(error, null, Set.of(), this));
+        return Future.succeededFuture(new Admitted(error, null, ListAnswers.of(List.of()), this));
     }
 }

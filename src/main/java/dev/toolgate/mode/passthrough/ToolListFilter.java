@@ -7,7 +7,6 @@ import dev.toolgate.mcp.Json;
 
 import java.io.IOException;
 import java.util.Iterator;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -25,10 +24,10 @@ final class ToolListFilter {
      * The message (or batch) with the hidden tools removed from the answers to {@code ids}; null when
      * nothing needed to change or the bytes are not JSON (they are then forwarded as they are).
      *
-     * @param ids   the ids ({@link #key}) of the caller's {@code tools/list} requests; null for any
-     * @param shows whether the caller may see a tool, by name
+     * @param answers which answers are filtered (by their id)
+     * @param shows   whether the caller may see a tool, by name
      */
-    static byte[] filter(byte[] message, Set<String> ids, Predicate<String> shows) {
+    static byte[] filter(byte[] message, ListAnswers answers, Predicate<String> shows) {
         JsonNode tree;
         try {
             tree = Json.parse(message);
@@ -38,27 +37,17 @@ final class ToolListFilter {
         boolean changed = false;
         if (tree instanceof ArrayNode batch) {
             for (JsonNode element : batch) {
-                changed |= filterOne(element, ids, shows);
+                changed |= filterOne(element, answers, shows);
             }
         } else {
-            changed = filterOne(tree, ids, shows);
+            changed = filterOne(tree, answers, shows);
         }
         return changed ? Json.bytes(tree) : null;
     }
 
-    /**
-     * An id as compared between a request and its answer: its JSON text without the quotes of a
-     * string, so a server that answers {@code "7"} to request {@code 7} is still filtered.
-     */
-    static String key(String idText) {
-        return idText != null && idText.length() >= 2 && idText.startsWith("\"") ? idText.substring(1, idText.length() - 1)
-                : idText;
-    }
-
-    /** True when an answer to one of {@code ids} lost a tool. */
-    private static boolean filterOne(JsonNode message, Set<String> ids, Predicate<String> shows) {
-        if (!(message instanceof ObjectNode object) || !object.has("id")
-                || ids != null && !ids.contains(key(object.get("id").toString()))) {
+    /** True when an answer {@code answers} filters lost a tool. */
+    private static boolean filterOne(JsonNode message, ListAnswers answers, Predicate<String> shows) {
+        if (!(message instanceof ObjectNode object) || !object.has("id") || !answers.filters(object.get("id"))) {
             return false;
         }
         JsonNode tools = object.path("result").path("tools");

@@ -5,8 +5,8 @@ import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -29,7 +29,7 @@ final class ToolListRewrite {
     }
 
     /** For a JSON (or JSON batch) answer. */
-    static BodyRewrite json(Set<String> ids, Predicate<String> shows, int limit) {
+    static BodyRewrite json(ListAnswers answers, Predicate<String> shows, int limit) {
         return new BodyRewrite() {
             private final Buffer held = Buffer.buffer();
 
@@ -44,21 +44,23 @@ final class ToolListRewrite {
 
             @Override
             public Buffer end() {
-                byte[] filtered = ToolListFilter.filter(held.getBytes(), ids, shows);
+                byte[] filtered = ToolListFilter.filter(held.getBytes(), answers, shows);
                 return filtered == null ? held : Buffer.buffer(filtered);
             }
         };
     }
 
-    /** For an SSE stream; {@code ids} null filters every answer on it (a GET stream). */
-    static BodyRewrite sse(Set<String> ids, Predicate<String> shows, int limit) {
-        return new SseEvents(ids == null ? null : new HashSet<>(ids), shows, limit);
+    /** For an SSE stream ({@link ListAnswers#ANY} filters every answer on it, to its end: a GET stream). */
+    static BodyRewrite sse(ListAnswers answers, Predicate<String> shows, int limit) {
+        return new SseEvents(answers, shows, limit);
     }
 
     /** Splits the stream at blank lines and rewrites the events that answer an awaited id. */
     private static final class SseEvents implements BodyRewrite {
         private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\r\n|\r|\n");
-        private final Set<String> awaited;
+        private final ListAnswers answers;
+        /** How many answers each {@code tools/list} id still awaits; null on a stream read to its end. */
+        private final Map<String, Integer> awaited;
         private final Predicate<String> shows;
         private final int limit;
         private Buffer pending = Buffer.buffer();
@@ -70,8 +72,9 @@ final class ToolListRewrite {
         private int scanned;
         private boolean lineStart;
 
-        SseEvents(Set<String> awaited, Predicate<String> shows, int limit) {
-            this.awaited = awaited;
+        SseEvents(ListAnswers answers, Predicate<String> shows, int limit) {
+            this.answers = answers;
+            this.awaited = answers.lists() == null ? null : new HashMap<>(answers.counts());
             this.shows = shows;
             this.limit = limit;
         }
@@ -127,7 +130,7 @@ final class ToolListRewrite {
                 return event;
             }
             byte[] json = data.toString().getBytes(StandardCharsets.UTF_8);
-            byte[] filtered = ToolListFilter.filter(json, awaited, shows);
+            byte[] filtered = ToolListFilter.filter(json, answers, shows);
             markAnswered(json);
             if (filtered == null) {
                 return event;
@@ -154,7 +157,9 @@ final class ToolListRewrite {
             try {
                 for (McpEnvelope message : McpEnvelope.readAll(json, 0, json.length)) {
                     if ((message.result() || message.error()) && message.id() != null) {
-                        awaited.remove(ToolListFilter.key(message.idText()));
+                        // each request sharing a tools/list's exact id answers once: the list's answer
+                        // may come after a ping's with the same id
+                        awaited.computeIfPresent(ListAnswers.key(message.id()), (key, left) -> left > 1 ? left - 1 : null);
                     }
                 }
             } catch (IOException e) {

@@ -108,9 +108,48 @@ class PassthroughAclIdFormsIT {
         });
     }
 
+    @Test
+    void aToolsListWhoseIntegerIdAJavaScriptServerWouldRoundIsRefusedSoTheHiddenToolsNeverReachTheCaller() {
+        // the SDK this server is built on (zod 4) refuses such an id itself (-32700); older ones and other
+        // JavaScript servers read it as 9007199254740992 and answered that id with the whole list
+        McpHttp eason = eason();
+        for (String id : List.of("9007199254740993", "-9007199254740993", "123456789012345678901234567890")) {
+            McpHttp.Response refused = eason.post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/list\"}");
+            assertThat(refused.body()).as("id " + id + ": the server's unfiltered list is never relayed")
+                    .doesNotContain("\"echo\"");
+            assertThat(refused.status()).as("id " + id + ": " + refused).isEqualTo(400);
+            assertThat(refused.json().path("error").path("code").asInt()).as("id " + id + ": " + refused).isEqualTo(-32600);
+            assertThat(refused.json().path("error").path("message").asText()).isEqualTo("Invalid Request: an integer "
+                    + "\"id\" must lie between -(2^53 - 1) and 2^53 - 1 where tool ACLs filter tools/list (a JavaScript "
+                    + "server rounds a larger one and answers another id): send a smaller integer or a string");
+        }
+        // the largest id a JavaScript server holds exactly is still served, and its answer filtered
+        McpHttp.Response listed = eason.post("{\"jsonrpc\":\"2.0\",\"id\":9007199254740991,\"method\":\"tools/list\"}");
+        assertThat(listed.status()).as(listed.toString()).isEqualTo(200);
+        assertThat(listed.json().path("id").asLong()).isEqualTo(9007199254740991L);
+        assertThat(listed.json().path("result").path("tools")).as("eason sees none of the server's tools").isEmpty();
+    }
+
+    @Test
+    void aPingWhoseStringIdEqualsTheToolsListsIntegerIdDoesNotLetTheListPassUnfilteredOverSse() {
+        McpHttp eason = eason("2025-03-26");
+        for (int round = 0; round < 5; round++) {
+            McpHttp.Response batch = eason.post("[{\"jsonrpc\":\"2.0\",\"id\":\"1\",\"method\":\"ping\"},"
+                    + "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}]");
+            assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
+            assertThat(batch.header("content-type")).startsWith("text/event-stream");
+            assertThat(batch.body()).as("both answers came: " + batch).contains("\"id\":\"1\"", "\"tools\":[]");
+            assertThat(batch.body()).as("hidden tools never reach eason").doesNotContain("\"echo\"", "\"inputSchema\"");
+        }
+    }
+
     static McpHttp eason() {
+        return eason("2025-11-25");
+    }
+
+    static McpHttp eason(String protocolVersion) {
         McpHttp http = new McpHttp(gateway.proxy("/mcp"), KongHowTos.apiKey("eason"));
-        McpHttp.Response initialized = http.initialize("2025-11-25");
+        McpHttp.Response initialized = http.initialize(protocolVersion);
         assertThat(initialized.status()).as(initialized.toString()).isEqualTo(200);
         return http;
     }

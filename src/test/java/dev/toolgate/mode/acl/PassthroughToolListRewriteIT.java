@@ -282,6 +282,24 @@ class PassthroughToolListRewriteIT {
     }
 
     @Test
+    void aListAnsweredUnderAnIdNoRequestCarriedIsFilteredNotRelayedWhole() {
+        // what a JavaScript server does with an id it rounds: it answers another id than the one sent (here
+        // before an error that does answer the request, so no request is left waiting)
+        String pong = "{\"jsonrpc\":\"2.0\",\"id\":\"1\",\"result\":{}}";
+        String failed = "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32603,\"message\":\"late\"}}";
+        answer = sse("data: " + pong + "\n\ndata: " + list("8", LIST_USERS, GET_USER) + "\n\ndata: " + failed + "\n\n", 64);
+
+        McpHttp.Response batch = bob.post("[{\"jsonrpc\":\"2.0\",\"id\":\"1\",\"method\":\"ping\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}]");
+
+        assertThat(batch.body()).isEqualTo("data: " + pong + "\n\ndata: " + list("8", GET_USER) + "\n\ndata: " + failed + "\n\n");
+
+        answer = json("[" + list("9", LIST_USERS, GET_USER) + "," + failed.replace("\"id\":1", "\"id\":7") + "]");
+        McpHttp.Response listed = bob.post("[{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}]");
+        assertThat(listed.body()).startsWith("[" + list("9", GET_USER) + ",");
+    }
+
+    @Test
     void anEncodedAnswerThatCannotBeFilteredIsNotRelayed() {
         answer = r -> {
             java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();

@@ -1,13 +1,14 @@
 package dev.toolgate.mode.passthrough;
 
+import dev.toolgate.mcp.McpEnvelope;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,8 +28,10 @@ class ToolListRewriteTest {
                 "data: {\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}", "", "");
     }
 
-    private static String relayed(byte[] bytes, Random cuts) {
-        BodyRewrite rewrite = ToolListRewrite.sse(Set.of(ToolListFilter.key("1")), name -> name.endsWith("7"), LIMIT);
+    private static String relayed(byte[] bytes, Random cuts) throws IOException {
+        byte[] request = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}".getBytes(StandardCharsets.UTF_8);
+        ListAnswers answers = ListAnswers.of(McpEnvelope.readAll(request, 0, request.length));
+        BodyRewrite rewrite = ToolListRewrite.sse(answers, name -> name.endsWith("7"), LIMIT);
         Buffer out = Buffer.buffer();
         for (int at = 0; at < bytes.length; ) {
             int size = cuts == null ? bytes.length : 1 + cuts.nextInt(16_384);
@@ -41,7 +44,7 @@ class ToolListRewriteTest {
 
     @ParameterizedTest(name = "line ends: {0}")
     @ValueSource(strings = {"\n", "\r\n", "\r"})
-    void aLargeAnswerCutIntoManyChunksComesOutFilteredAsWhenItCameWhole(String lineEnd) {
+    void aLargeAnswerCutIntoManyChunksComesOutFilteredAsWhenItCameWhole(String lineEnd) throws IOException {
         byte[] bytes = stream(lineEnd).getBytes(StandardCharsets.UTF_8);
         String whole = relayed(bytes, null);
         assertThat(whole).contains("\"tool7\"", "\"tool1997\"", "id: 4", "\"id\":2").doesNotContain("\"tool8\"");
