@@ -14,7 +14,8 @@ import java.util.function.Predicate;
  * stream ({@link ToolListFilter}). A JSON body is held whole (bounded); an SSE stream is relayed
  * event by event, each event's {@code id:}, {@code event:} and comment lines kept as they were (so
  * resumption still works), until every awaited answer has passed, and as it arrives after that. An
- * answer too large to filter is never relayed unfiltered: the exchange fails instead.
+ * answer too large to filter is never relayed unfiltered: the exchange fails instead. An event whose
+ * start shows a request or notification (never a tool list) is relayed as it comes, however large.
  */
 final class ToolListRewrite {
 
@@ -58,6 +59,8 @@ final class ToolListRewrite {
     /** Splits the stream at blank lines and rewrites the events that answer an awaited id. */
     private static final class SseEvents implements BodyRewrite {
         private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\r\n|\r|\n");
+        /** An unfinished event this large is read from its start (again at each doubling) for its kind. */
+        private static final int PEEK = 64 * 1024;
         private final ListAnswers answers;
         /** How many answers each {@code tools/list} id still awaits; null on a stream read to its end. */
         private final Map<String, Integer> awaited;
@@ -71,6 +74,13 @@ final class ToolListRewrite {
          */
         private int scanned;
         private boolean lineStart;
+        /**
+         * True while the event being read began as a request or notification (a large sampling request,
+         * a progress notification): it is relayed as it comes, since only an answer can hold a tool list.
+         */
+        private boolean through;
+        /** How large the unfinished event may grow before its start is read to tell whether it is an answer. */
+        private long peekAt = PEEK;
 
         SseEvents(ListAnswers answers, Predicate<String> shows, int limit) {
             this.answers = answers;
@@ -89,22 +99,49 @@ final class ToolListRewrite {
             // the events of this chunk are read in place; what is left is kept once, after them (a copy
             // of the rest per event made a chunk of many small events quadratic)
             int start = 0;
-            int end;
-            while ((awaited == null || !awaited.isEmpty()) && (end = eventEnd(pending)) >= 0) {
+            while (awaited == null || !awaited.isEmpty()) {
+                int end = eventEnd(pending);
+                if (through) {
+                    // a request or notification: its bytes go on as they come, up to its blank line
+                    int to = end < 0 ? scanned : end;
+                    out.appendBuffer(pending, start, to - start);
+                    start = to;
+                    if (end < 0) {
+                        break;
+                    }
+                    through = false;
+                    peekAt = PEEK;
+                    continue;
+                }
+                if (end < 0) {
+                    break;
+                }
                 // an event ends at a line break, so its bytes are whole UTF-8
                 out.appendString(rewrite(pending.getString(start, end, "UTF-8")));
                 start = end;
+                peekAt = PEEK;
             }
             if (awaited != null && awaited.isEmpty()) {
                 out.appendBuffer(pending, start, pending.length() - start);
                 pending = Buffer.buffer();
                 scanned = 0;
                 lineStart = false;
+                through = false;
                 return out;
             }
             if (start > 0) {
                 pending = pending.getBuffer(start, pending.length());
                 scanned -= start;
+            }
+            if (pending.length() > peekAt) {
+                peekAt = pending.length() * 2L;
+                if (EventStart.opensRequest(pending)) {
+                    // never an answer, so never a tool list: relayed as it comes rather than held whole
+                    through = true;
+                    out.appendBuffer(pending, 0, scanned);
+                    pending = pending.getBuffer(scanned, pending.length());
+                    scanned = 0;
+                }
             }
             if (pending.length() > limit) {
                 throw new TooLarge(limit);

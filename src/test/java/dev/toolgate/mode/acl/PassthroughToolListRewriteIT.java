@@ -254,6 +254,33 @@ class PassthroughToolListRewriteIT {
     }
 
     @Test
+    void aRequestOrNotificationLargerThanWhatTheFilterHoldsIsRelayedWholeAndTheListAfterItStillFiltered() {
+        // 9 MiB, past the 8 MiB an answer to filter may take: an image for sampling, a large progress message
+        String image = "A".repeat(9 * 1024 * 1024);
+        String sampling = "{\"method\":\"sampling/createMessage\",\"params\":{\"messages\":[{\"role\":\"user\","
+                + "\"content\":{\"type\":\"image\",\"mimeType\":\"image/png\",\"data\":\"" + image + "\"}}],"
+                + "\"maxTokens\":10},\"jsonrpc\":\"2.0\",\"id\":0}";
+        answer = sse("id: 1\ndata: " + sampling + "\n\nid: 2\ndata: " + list("41", LIST_USERS, GET_USER) + "\n\n", 256 * 1024);
+
+        McpHttp.Response stream = bob.send("GET", null, java.util.Map.of("accept", "text/event-stream"));
+
+        assertThat(stream.body()).as("the stream is not cut").hasSize(("id: 1\ndata: " + sampling + "\n\nid: 2\ndata: "
+                + list("41", GET_USER) + "\n\n").length());
+        assertThat(stream.body()).isEqualTo("id: 1\ndata: " + sampling + "\n\nid: 2\ndata: " + list("41", GET_USER) + "\n\n");
+
+        String progress = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":1,"
+                + "\"progress\":1,\"message\":\"" + image + "\"}}";
+        answer = sse("data: " + progress + "\r\n\r\ndata: " + list("3", LIST_USERS, GET_USER) + "\r\n\r\n", 256 * 1024);
+
+        McpHttp.Response listed = bob.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}");
+
+        // (a filtered event's lines end in line feeds)
+        String expected = "data: " + progress + "\r\n\r\ndata: " + list("3", GET_USER) + "\n\n";
+        assertThat(listed.body()).as("the stream is not cut").hasSize(expected.length());
+        assertThat(listed.body()).isEqualTo(expected);
+    }
+
+    @Test
     void aGetWhoseBodyHoldsADeniedCallIsRefusedInsteadOfForwardedUnchecked() throws InterruptedException {
         answer = sse(": the server's stream\n\n", 64);
         // a GET opens the server's stream and carries no message, yet nothing stops a client sending a body

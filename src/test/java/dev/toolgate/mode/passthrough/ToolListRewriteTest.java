@@ -54,4 +54,20 @@ class ToolListRewriteTest {
             assertThat(relayed(bytes, cuts)).as("round %d", round).isEqualTo(whole);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aRequestLargerThanTheBoundPassesByteForByteHoweverCutAndAnAnswerThatLargeStillCutsTheExchange() throws IOException {
+        String big = "x".repeat(LIMIT + 64 * 1024);
+        String request = "id: 5\r\ndata: {\"method\":\"sampling/createMessage\",\"params\":{\"m\":\"" + big
+                + "\"},\"jsonrpc\":\"2.0\",\"id\":0}\r\n\r\n";
+        byte[] bytes = (request + stream("\n")).getBytes(StandardCharsets.UTF_8);
+        String whole = relayed(bytes, null);
+        assertThat(whole).startsWith(request).contains("\"tool7\"").doesNotContain("\"tool8\"");
+        assertThat(relayed(bytes, new Random(3))).isEqualTo(whole);
+
+        byte[] answer = ("data: {\"result\":{\"tools\":[{\"name\":\"" + big + "\"}]},\"jsonrpc\":\"2.0\",\"id\":1}\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> relayed(answer, new Random(3)))
+                .isInstanceOf(ToolListRewrite.TooLarge.class);
+    }
 }
