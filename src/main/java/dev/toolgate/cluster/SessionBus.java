@@ -33,7 +33,7 @@ public final class SessionBus {
      * @param kind     {@code ended}, {@code cancelled} or {@code tools}
      * @param endpoint the endpoint (route id)
      * @param session  the session id ({@code ended}, {@code cancelled}), or null
-     * @param detail   the request id as JSON ({@code cancelled}), the tools' fingerprint ({@code tools})
+     * @param detail   the request id as JSON ({@code cancelled}), the tool list's version ({@code tools})
      */
     public record Event(String kind, String endpoint, String session, String detail) {
     }

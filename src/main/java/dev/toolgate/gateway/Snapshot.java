@@ -29,19 +29,21 @@ import java.util.Optional;
  * @param router   compiled route matching
  * @param handlers handler by route id (routes without one are not served)
  * @param toolSets tools by MCP endpoint (route id)
+ * @param listVersions by MCP endpoint, the version of what its tool lists may show a caller ({@link ListVersions})
  * @param logging  what each MCP endpoint (route id) logs: a listener's own switches and those its tool sets turn on
  * @param published documents the gateway publishes itself, by path (OAuth metadata), answered before routing
  * @param warnings warnings found while loading
  * @param loadedAt when it was built
  */
 public record Snapshot(DeclarativeConfig config, Router router, Map<String, RouteHandler> handlers,
-                       Map<String, ToolSet> toolSets, Map<String, LoggingSettings> logging,
+                       Map<String, ToolSet> toolSets, Map<String, String> listVersions, Map<String, LoggingSettings> logging,
                        Map<String, Published> published, List<ConfigProblem> warnings, Instant loadedAt)
         implements RouteTable {
 
     public Snapshot {
         handlers = Map.copyOf(handlers);
         toolSets = Map.copyOf(toolSets);
+        listVersions = Map.copyOf(listVersions);
         logging = Map.copyOf(logging);
         published = Map.copyOf(published);
         warnings = List.copyOf(warnings);

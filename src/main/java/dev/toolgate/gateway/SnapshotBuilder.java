@@ -144,6 +144,8 @@ final class SnapshotBuilder {
         Endpoints endpoints = new Endpoints(sessions, cluster, upstream.get(), tap, bridges, version, routes, chains);
         Map<String, RouteHandler> handlers = new HashMap<>();
         Map<String, ToolSet> toolSets = new LinkedHashMap<>();
+        Map<String, String> listVersions = new HashMap<>();
+        ListVersions versions = new ListVersions(config);
         Map<String, LoggingSettings> logging = new HashMap<>();
         for (Route route : active) {
             PolicyChain chain = chains.get(route.id());
@@ -169,13 +171,14 @@ final class SnapshotBuilder {
                 AiMcpProxyConfig serving = proxy.mode() != Mode.LISTENER ? proxy
                         : proxy.withLogging(catalog.logging(proxy.server().tag(), proxy.logging()));
                 toolSets.put(route.id(), tools);
+                listVersions.put(route.id(), versions.of(route, serving, tools));
                 logging.put(route.id(), serving.logging());
                 handlers.put(route.id(), new PolicyGate(chain,
                         endpoints.conversion(route, serving, tools, report, plugin.get()), addresses,
                         observed(config, route, serving, credentialNames(chain, tools, chains))));
             }
         }
-        return new Snapshot(config, new Router(active), handlers, toolSets, logging, Plugins.published(policies, report, addresses::isTrusted),
+        return new Snapshot(config, new Router(active), handlers, toolSets, listVersions, logging, Plugins.published(policies, report, addresses::isTrusted),
                 report.warnings(), Instant.now());
     }
 

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The snapshot being served, and the one place it changes. Requests read it once and finish on the
- * snapshot they started with; a swap tells the sessions of endpoints whose tools changed (the
+ * snapshot they started with; a swap tells the sessions of endpoints whose tools, or who may see which of
+ * them, changed (the
  * {@code notifications/tools/list_changed} on open streams), ends those of endpoints that are gone and
  * the legacy bridge's calls of passthrough routes that are gone, and prepares the new tools off the event loops.
  */
@@ -42,13 +43,14 @@ final class SnapshotSwitch {
         }
         // a call waiting on a route that is gone could get no more answers from its client: it ends now, saying so
         bridges.routesKept(next.handlers().keySet());
-        for (Map.Entry<String, ToolSet> old : previous.toolSets().entrySet()) {
-            ToolSet now = next.toolSets().get(old.getKey());
+        // not only the definitions: a reload that changes only who may see which tools changes callers' lists too
+        for (Map.Entry<String, String> old : previous.listVersions().entrySet()) {
+            String now = next.listVersions().get(old.getKey());
             if (now == null) {
                 sessions.closeEndpoint(old.getKey());
-            } else if (!now.fingerprint().equals(old.getValue().fingerprint())) {
-                int told = sessions.toolsChanged(old.getKey(), now.fingerprint());
-                LOG.info("tools of endpoint {} changed; notified {} open streams", old.getKey(), told);
+            } else if (!now.equals(old.getValue())) {
+                int told = sessions.toolsChanged(old.getKey(), now);
+                LOG.info("tools of endpoint {} or who may see them changed; notified {} open streams", old.getKey(), told);
             }
         }
     }

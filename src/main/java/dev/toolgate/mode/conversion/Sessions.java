@@ -111,9 +111,9 @@ public final class Sessions {
     }
 
     /**
-     * The tools of an endpoint changed: {@code notifications/tools/list_changed} goes to its streams
-     * here and on every other instance, once per new set of tools (the instances that load the same
-     * change do not tell the streams again). Returns how many streams here got it.
+     * The tools of an endpoint, or who may see which of them, changed: {@code notifications/tools/list_changed}
+     * goes to its streams here and on every other instance, once per new version of the list ({@code fingerprint};
+     * the instances that load the same change do not tell the streams again). Returns how many streams here got it.
      */
     public int toolsChanged(String endpoint, String fingerprint) {
         int told = notifyOnce(endpoint, fingerprint, TOOLS_CHANGED);

@@ -189,6 +189,47 @@ class ToolsListChangedIT {
         }
     }
 
+    /** alpha behind key-auth, its tool a1 visible to the consumer groups {@code allowed} names. */
+    String aclConfig(String allowed) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: alpha
+                        paths: [/alpha]
+                        plugins:
+                          - name: key-auth
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              include_consumer_groups: true
+                              tools:
+                                - {name: a1, description: Tool a1, method: GET, path: /alpha/a1, acl: {allow: %s}}
+                consumer_groups:
+                  - name: admin
+                  - name: ops
+                consumers:
+                  - {username: bob, groups: [{name: admin}], keyauth_credentials: [{key: bob-key}]}
+                """.formatted(upstream.url(), allowed);
+    }
+
+    @Test
+    void reloadThatChangesOnlyWhoMaySeeAToolNotifiesTheOpenStream() throws Exception {
+        post(aclConfig("[admin]"));
+        McpHttp bob = new McpHttp(gateway.proxy("/alpha"), Map.of("apikey", "bob-key"));
+        bob.initialize("2025-06-18");
+        assertThat(toolNames(bob)).containsExactly("a1");
+        try (SseStream stream = SseStream.open(gateway.proxy("/alpha"), Map.of("accept", "text/event-stream",
+                "mcp-session-id", bob.sessionId(), "apikey", "bob-key"))) {
+            assertThat(stream.status()).isEqualTo(200);
+            post(aclConfig("[ops]"));
+            assertListChanged(stream);
+            assertThat(toolNames(bob)).isEmpty();
+        }
+    }
+
     private int openStreams() throws Exception {
         HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.admin("/status")).build(),
                 HttpResponse.BodyHandlers.ofString());
