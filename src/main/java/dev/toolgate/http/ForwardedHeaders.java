@@ -13,7 +13,9 @@ import java.util.Set;
  * Which headers cross the gateway. Never: hop-by-hop headers (and those named in {@code Connection}),
  * client-supplied forwarding and consumer headers (the gateway sets its own) and credentials the
  * gateway consumed (MCP forbids passing a client's token through). Tool calls drop more: headers that describe the MCP
- * exchange rather than the upstream call.
+ * exchange rather than the upstream call. A name with underscores counts as the same name with dashes wherever the
+ * gateway sets, strips or reads a header itself: CGI/WSGI-style servers (PHP, Python WSGI) read
+ * {@code X_Consumer_Username} and {@code X-Consumer-Username} as one variable, and some take the client's.
  */
 public final class ForwardedHeaders {
 
@@ -49,7 +51,7 @@ public final class ForwardedHeaders {
         Set<String> named = connectionTokens(client.getAll("connection"));
         for (var entry : client) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
-            if (crosses(name, named) && !MCP_EXCHANGE.contains(name) && !consumed.contains(name)) {
+            if (crosses(name, named, consumed) && !MCP_EXCHANGE.contains(dashed(name))) {
                 upstream.add(entry.getKey(), entry.getValue());
             }
         }
@@ -67,7 +69,7 @@ public final class ForwardedHeaders {
         Set<String> named = connectionTokens(client.getAll("connection"));
         for (var entry : client) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
-            if (crosses(name, named) && !consumed.contains(name) && !PROXY_REWRITTEN.contains(name)) {
+            if (crosses(name, named, consumed) && !PROXY_REWRITTEN.contains(name) && !twinOfExchangeHeader(name)) {
                 upstream.add(entry.getKey(), entry.getValue());
             }
         }
@@ -193,8 +195,33 @@ public final class ForwardedHeaders {
         return FORWARDING.contains(name.toLowerCase(Locale.ROOT)) || identity(name);
     }
 
-    private static boolean crosses(String name, Set<String> named) {
-        return !HOP_BY_HOP.contains(name) && !named.contains(name) && !FORWARDING.contains(name) && !identity(name);
+    /**
+     * Removes the client's headers whose names have underscores and which, read with dashes, name another header
+     * of the upstream request (one the gateway set from a plugin, a fixed header or an argument, or the client's
+     * own dashed one): the last step before the request is sent.
+     */
+    public static void dropClientTwins(MultiMap client, MultiMap upstream) {
+        List<String> twins = upstream.names().stream()
+                .filter(name -> name.indexOf('_') >= 0 && client.contains(name) && upstream.contains(dashed(name)))
+                .toList();
+        twins.forEach(upstream::remove);
+    }
+
+    private static boolean crosses(String lowerCase, Set<String> named, Set<String> consumed) {
+        String name = dashed(lowerCase);
+        return !HOP_BY_HOP.contains(name) && !named.contains(name) && !FORWARDING.contains(name) && !identity(name)
+                && !consumed.contains(lowerCase) && !consumed.contains(name);
+    }
+
+    /** Passthrough copies {@code Mcp-Session-Id} and the framing headers as the gateway handles them, never a twin. */
+    private static boolean twinOfExchangeHeader(String lowerCase) {
+        String name = dashed(lowerCase);
+        return !name.equals(lowerCase) && (MCP_EXCHANGE.contains(name) || FRAMING.contains(name));
+    }
+
+    /** A header name as CGI/WSGI-style servers fold it: underscores and dashes alike. */
+    private static String dashed(String name) {
+        return name.replace('_', '-');
     }
 
     /**

@@ -56,4 +56,17 @@ class ForwardedHeadersTest {
             assertThat(upstream.names()).containsExactly("X-Kept");
         }
     }
+
+    @Test
+    void aClientsUnderscoreTwinOfAHeaderTheGatewaySetIsDroppedAndTheGatewaysValueStays() {
+        MultiMap client = MultiMap.caseInsensitiveMultiMap()
+                .add("X_Tenant", "other-tenant")
+                .add("X_Kept", "yes");
+        MultiMap upstream = MultiMap.caseInsensitiveMultiMap();
+        ForwardedHeaders.copyForProxy(client, upstream, Set.of(), null);
+        upstream.set("X-Tenant", "acme");
+        ForwardedHeaders.dropClientTwins(client, upstream);
+        assertThat(upstream.names()).containsExactlyInAnyOrder("X-Tenant", "X_Kept");
+        assertThat(upstream.get("x-tenant")).isEqualTo("acme");
+    }
 }

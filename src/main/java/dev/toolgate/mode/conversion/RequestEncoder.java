@@ -167,6 +167,9 @@ final class RequestEncoder {
             if (uri.length() > MAX_URI_CHARS) {
                 throw new Rejection("the arguments make a request URI longer than " + MAX_URI_CHARS + " characters");
             }
+            if (t.forwardClientHeaders()) {
+                ForwardedHeaders.dropClientTwins(client.headers(), headers);
+            }
             checkHeaderSize(headers);
             return new Encoded.Ready(new UpstreamRequest(t.target(), t.method(), uri, headers, body, t.timeoutMs(),
                     maxResponseBytes));

@@ -401,6 +401,7 @@ public final class PassthroughProxy implements McpEndpoint {
             MultiMap added = exchange.upstreamHeaders();
             added.names().forEach(name -> headers.set(name, added.getAll(name)));
         }
+        ForwardedHeaders.dropClientTwins(exchange.request().headers(), headers);
         return headers;
     }
 

@@ -314,6 +314,33 @@ class KeyAuthIT {
         }
     }
 
+    /**
+     * CGI/WSGI-style servers (PHP, Python WSGI) read {@code X_Consumer_Username} and {@code X-Consumer-Username}
+     * as one variable, and some take the client's: a client's underscore twin of a header the gateway sets or
+     * strips never reaches an upstream, while other underscore headers pass as Kong passes them.
+     */
+    @Test
+    void aClientsUnderscoreTwinOfAGatewayHeaderNeverReachesAnUpstreamWhileOtherUnderscoreHeadersDo() {
+        Map<String, String> twins = Map.of("X_Consumer_Username", "root", "x-consumer_id", "forged",
+                "X_Forwarded_For", "10.9.9.9", "X_Authenticated_Userid", "root", "Mcp_Session_Id", "someone-elses",
+                "Content_Length", "5", "X_Custom", "kept");
+        assertThat(post("/passthrough", with(twins, "apikey", "alice-key")).status()).isEqualTo(200);
+        assertTwinsDropped(upstream.next(), twins);
+
+        McpHttp mcp = session("/conversion", with(twins, "apikey", "alice-key"), "");
+        McpHttp.Response called = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get_items\",\"arguments\":{}}}");
+        assertThat(called.json().path("result").path("isError").asBoolean()).as(called.toString()).isFalse();
+        assertTwinsDropped(upstream.next(), twins);
+    }
+
+    private static void assertTwinsDropped(RestUpstream.Received seen, Map<String, String> twins) {
+        twins.keySet().stream().filter(name -> !name.equals("X_Custom"))
+                .forEach(name -> assertThat(seen.headers().contains(name)).as(name).isFalse());
+        assertThat(seen.header("x-consumer-username")).isEqualTo("alice");
+        assertThat(seen.header("x_custom")).isEqualTo("kept");
+    }
+
     @Test
     void aKeyInTheJsonBodyAuthenticatesAndIsRemovedFromWhatPassthroughForwards() {
         String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"apikey\":\"alice-key\",\"params\":{\"apikey\":\"kept\"}}";
