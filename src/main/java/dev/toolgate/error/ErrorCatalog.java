@@ -160,8 +160,9 @@ public final class ErrorCatalog {
             case StreamAlreadyOpen e -> new Entry(409, JsonRpc.TRANSPORT_ERROR, "stream_conflict",
                     "Conflict: this session already has an open GET stream");
             case TooManyStreams e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "too_many_streams",
-                    "Service Unavailable: this client address already has " + e.limit() + " open GET streams here, "
-                            + "as many as allowed; close one or retry in 30 s", Map.of("retry-after", "30"));
+                    "Service Unavailable: this client address already has " + e.limit() + " open GET streams or "
+                            + "passthrough requests here, as many as allowed; close one or retry in 30 s",
+                    Map.of("retry-after", "30"));
             case NoRoute e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "no_route",
                     "no Route matched with those values");
             case NotServed e -> new Entry(404, JsonRpc.TRANSPORT_ERROR, "not_served",

@@ -178,7 +178,8 @@ final class Endpoints {
                 service.path(), route.stripPath(), route.pathHandling(), route.preserveHost(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
                 proxy.tools().stream().map(ToolSpec::name).filter(java.util.Objects::nonNull).toList()), client, tap,
-                restricting, MessagePolicy.then(restricting, passthroughLimits(route, proxy)), chain, eras);
+                restricting, MessagePolicy.then(restricting, passthroughLimits(route, proxy)), chain, eras,
+                sessions == null ? null : sessions.clientStreams());
     }
 
     private static ToolAccess conversionAccess(Route route, AiMcpProxyConfig serving, ToolSet tools) {

@@ -60,6 +60,8 @@ public final class Exchange {
     private List<ObjectNode> audits;
     private boolean originAllowed;
     private Observation observation = Observation.OFF;
+    private List<Runnable> whenEnded;
+    private boolean endWatched;
     private String sessionId;
     private boolean sessionIdRead;
     private String protocolVersion;
@@ -484,10 +486,36 @@ public final class Exchange {
      */
     void observe(ObservedRoute route, PolicyChain chain) {
         observation = new Observation(this, route, chain);
+        watchEnd();
+    }
+
+    /** Runs {@code done} once the answer is complete or the client went away: what the exchange held is let go. */
+    public void whenEnded(Runnable done) {
+        if (whenEnded == null) {
+            whenEnded = new ArrayList<>(1);
+        }
+        whenEnded.add(done);
+        watchEnd();
+    }
+
+    private void watchEnd() {
+        if (endWatched) {
+            return;
+        }
+        endWatched = true;
         HttpServerResponse response = request.response();
-        response.bodyEndHandler(v -> observation.end());
+        response.bodyEndHandler(v -> ended());
         // a client that goes away before the end: the exchange is still reported, as Kong logs it
-        response.exceptionHandler(t -> observation.end());
+        response.exceptionHandler(t -> ended());
+    }
+
+    private void ended() {
+        observation.end();
+        List<Runnable> done = whenEnded;
+        whenEnded = null;
+        if (done != null) {
+            done.forEach(Runnable::run);
+        }
     }
 
     /** Where the mode reports the exchange's messages ({@code on()} is false when nothing observes). */

@@ -176,7 +176,7 @@ class ClientSessionsIT {
                 var error = dev.toolgate.mcp.Json.parse(String.join("", refused.lines())).path("error");
                 assertThat(error.path("code").asInt()).isEqualTo(-32000);
                 assertThat(error.path("message").asText()).isEqualTo("Service Unavailable: this client address "
-                        + "already has 2 open GET streams here, as many as allowed; close one or retry in 30 s");
+                        + "already has 2 open GET streams or passthrough requests here, as many as allowed; close one or retry in 30 s");
             }
 
             one.close();

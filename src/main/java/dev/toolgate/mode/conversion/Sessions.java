@@ -4,6 +4,7 @@ import dev.toolgate.cluster.SessionBus;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.SseEvent;
+import dev.toolgate.http.ClientStreams;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -42,8 +43,7 @@ public final class Sessions {
     private final SessionBus bus;
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Integer> streamsPerClient = new ConcurrentHashMap<>();
-    private final int maxStreamsPerClient;
+    private final ClientStreams streamsPerClient;
     private final ConcurrentHashMap<String, Promise<Void>> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> toldFingerprint = new ConcurrentHashMap<>();
 
@@ -51,7 +51,7 @@ public final class Sessions {
     public Sessions(SessionBus bus, InstantSource clock, int maxStreamsPerClient) {
         this.bus = bus;
         this.clock = clock;
-        this.maxStreamsPerClient = maxStreamsPerClient;
+        this.streamsPerClient = new ClientStreams(maxStreamsPerClient);
         bus.listen(this::heard);
     }
 
@@ -78,21 +78,17 @@ public final class Sessions {
         }
     }
 
-    /** Counts one more stream for {@code client}; false (nothing counted) when it holds as many as allowed. */
     private boolean take(String client) {
-        boolean[] taken = new boolean[1];
-        streamsPerClient.compute(client, (k, held) -> {
-            int now = held == null ? 0 : held;
-            taken[0] = now < maxStreamsPerClient;
-            return taken[0] ? now + 1 : held;
-        });
-        return taken[0];
+        return streamsPerClient.take(client);
     }
 
     private void release(String client) {
-        if (client != null) {
-            streamsPerClient.computeIfPresent(client, (k, held) -> held <= 1 ? null : held - 1);
-        }
+        streamsPerClient.release(client);
+    }
+
+    /** What each client address holds open here: passthrough exchanges count against it too. */
+    public ClientStreams clientStreams() {
+        return streamsPerClient;
     }
 
     /** A session was ended here: its GET stream ends wherever it is open. */
@@ -161,7 +157,7 @@ public final class Sessions {
 
     /** How many GET streams one client address may hold open here. */
     int maxStreamsPerClient() {
-        return maxStreamsPerClient;
+        return streamsPerClient.max();
     }
 
     public int openStreams() {

@@ -2,6 +2,7 @@ package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.ClientStreams;
 import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.FinalStatus;
 import dev.toolgate.http.ForwardedHeaders;
@@ -82,6 +83,7 @@ public final class PassthroughProxy implements McpEndpoint {
     private final ModernTraffic modern;
     private final BoundSessions bound;
     private final IssuedSessions issued;
+    private final ClientStreams streams;
 
     /**
      * @param access   the route's tool ACLs (which filter its tool lists), or null when it has none
@@ -89,10 +91,13 @@ public final class PassthroughProxy implements McpEndpoint {
      * @param chain    the route's plugins, whose upstream policies (transformers) apply to what is forwarded
      * @param eras     which era the service speaks ({@code server.upstream_era}) and how modern clients are
      *                 bridged to a legacy one
+     * @param streams  what each client address holds open (each forwarded exchange holds a pooled upstream
+     *                 connection until it ends), or null when nothing is counted (validation)
      */
     public PassthroughProxy(Settings settings, UpstreamClient client, MessageTap tap, ToolAccess access,
-                            MessagePolicy policies, PolicyChain chain, Eras eras) {
+                            MessagePolicy policies, PolicyChain chain, Eras eras, ClientStreams streams) {
         this.settings = settings;
+        this.streams = streams;
         this.listed = new ListedTools(settings.tools(), tap.listedTools(settings.route()));
         this.client = client;
         this.tap = tap;
@@ -292,6 +297,7 @@ public final class PassthroughProxy implements McpEndpoint {
     private Future<Void> forward(Exchange exchange, String session, Session boundSession, long number,
                                  Buffer received, Relay.Rewrites rewrites, MessageTap.Local recorder) {
         HttpServerRequest request = exchange.request();
+        holdStream(exchange);
         String path = upstreamPath(exchange);
         String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
         MultiMap headers = upstreamHeaders(exchange);
@@ -389,6 +395,22 @@ public final class PassthroughProxy implements McpEndpoint {
             }
         });
         return Future.succeededFuture();
+    }
+
+    /**
+     * Counts the exchange against its client address until it ends: a GET stream, or a POST answered with
+     * one, holds a pooled upstream connection that long, and one client holding them all would leave every
+     * other client's request waiting for one (504). Past the cap it is refused (503, {@code Retry-After}).
+     */
+    private void holdStream(Exchange exchange) {
+        String address = exchange.clientAddress();
+        if (streams == null || address == null || exchange.request().response().closed()) {
+            return;
+        }
+        if (!streams.take(address)) {
+            throw new GatewayException(new GatewayError.TooManyStreams(streams.max()));
+        }
+        exchange.whenEnded(() -> streams.release(address));
     }
 
     private MultiMap upstreamHeaders(Exchange exchange) {
