@@ -25,8 +25,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The queue and connections of one http-log configuration, kept across reloads while it is unchanged.
  * Batches are serialized on the queue's own threads and sent through a Vert.x client on one event loop
- * (a kept-alive connection per sender, Kong's {@code keepalive}, without Nagle's delay); an answer other
- * than 2xx, or none within {@code timeout}, is a failure, retried as the queue settings say.
+ * (a kept-alive connection per sender, Kong's {@code keepalive}, without Nagle's delay); an answer of
+ * 400 or more, or none within {@code timeout}, is a failure, retried as the queue settings say.
  */
 final class HttpLogSender implements AutoCloseable {
 
@@ -91,7 +91,8 @@ final class HttpLogSender implements AutoCloseable {
         } catch (TimeoutException e) {
             throw Destination.failure(e);
         }
-        if (status < 200 || status > 299) {
+        // Kong's handler: any status below 400 delivered the batch (a redirect is not followed, nor retried)
+        if (status >= 400) {
             throw new IOException("the endpoint answered HTTP " + status);
         }
     }
