@@ -50,12 +50,16 @@ final class HttpLogSender implements AutoCloseable {
                         .setConnectTimeout((int) config.timeout()),
                 new PoolOptions().setHttp1MaxSize(SENDERS));
         this.target = Destination.request(uri, HttpMethod.valueOf(config.method())).setTimeout(config.timeout());
+        // Kong's order: the configured headers first, then its own over them (the endpoint's Host, the
+        // body's length, content_type, and the Authorization of a user and password in http_endpoint)
+        config.headers().forEach(target::putHeader);
+        target.removeHeader("host");
+        target.removeHeader("content-length");
         target.putHeader("content-type", config.contentType());
         if (uri.getRawUserInfo() != null) {
             target.putHeader("authorization", "Basic " + Base64.getEncoder().encodeToString(
                     java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
         }
-        config.headers().forEach(target::putHeader);
         this.outbox = new Outbox<>(name, config.queue(), this::send, LogQueue::weight, n -> telemetry.dropped("http-log", n),
                 SENDERS);
     }

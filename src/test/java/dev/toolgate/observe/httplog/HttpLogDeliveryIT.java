@@ -9,7 +9,9 @@ import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +31,25 @@ class HttpLogDeliveryIT {
             // initialize, the initialized notification and the call: one POST each, none retried nor dropped
             await().atMost(Duration.ofSeconds(20)).until(() -> logs.count("POST /logs") >= 3);
             assertThat(new AdminHttp(gateway).dropped("http-log")).isZero();
+        }
+    }
+
+    @Test
+    void theEndpointsUserAndPasswordWinOverAConfiguredAuthorizationHeaderAsInKong() {
+        try (RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
+             var gateway = gateway(logs, "'" + logs.url().replace("://", "://logger:s3cret@") + "/logs'"
+                     + ", headers: {Authorization: Bearer configured, Content-Type: text/plain, x-tenant: acme}")) {
+            call(gateway);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> logs.count("POST /logs") > 0);
+            RestUpstream.Received posted = logs.received().stream().filter(r -> r.path().equals("/logs"))
+                    .findFirst().orElseThrow();
+            assertThat(posted.header("authorization")).isEqualTo("Basic "
+                    + Base64.getEncoder().encodeToString("logger:s3cret".getBytes(StandardCharsets.UTF_8)));
+            assertThat(posted.headers().getAll("authorization")).hasSize(1);
+            // Kong's content_type is set after the configured headers too; other headers are sent as configured
+            assertThat(posted.header("content-type")).isEqualTo("application/json");
+            assertThat(posted.header("x-tenant")).isEqualTo("acme");
         }
     }
 
