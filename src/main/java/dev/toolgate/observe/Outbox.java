@@ -49,6 +49,27 @@ public final class Outbox<T> implements AutoCloseable {
         void send(List<T> batch, int attempt) throws Exception;
     }
 
+    /** The clock a failed batch's retries are timed and spaced by: the system's, or a test's. */
+    public interface RetryClock {
+
+        RetryClock SYSTEM = new RetryClock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleep(long nanos) throws InterruptedException {
+                Thread.sleep(Duration.ofNanos(nanos));
+            }
+        };
+
+        long nanoTime();
+
+        /** Waits {@code nanos}; interrupted when the outbox stops. */
+        void sleep(long nanos) throws InterruptedException;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     private static final int MOST_SENDERS = 4;
     /** How long a sender sleeps on an empty queue before looking again (closing wakes it at once). */
@@ -69,6 +90,7 @@ public final class Outbox<T> implements AutoCloseable {
     private final Sender<T> sender;
     private final ToIntFunction<T> size;
     private final LongConsumer dropped;
+    private final RetryClock clock;
     private final long maxBytes;
     /**
      * Lock-free: the event loops that offer never wait on each other nor on a sender taking a batch.
@@ -103,7 +125,14 @@ public final class Outbox<T> implements AutoCloseable {
      */
     public Outbox(String name, QueueSettings settings, Sender<T> sender, ToIntFunction<T> size, LongConsumer dropped,
                   int senders) {
+        this(name, settings, sender, size, dropped, senders, RetryClock.SYSTEM);
+    }
+
+    /** @param clock times and spaces the retries of a failed batch */
+    public Outbox(String name, QueueSettings settings, Sender<T> sender, ToIntFunction<T> size, LongConsumer dropped,
+                  int senders, RetryClock clock) {
         this.name = name;
+        this.clock = clock;
         this.settings = settings;
         this.sender = sender;
         this.size = size;
@@ -314,9 +343,14 @@ public final class Outbox<T> implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Kong's schedule ({@code kong/tools/queue.lua}): after a failed try the batch is given up when more
+     * than {@code max_retry_time} has passed since its first, else tried again after
+     * {@code initial_retry_delay * 2^retries}, at most {@code max_retry_delay} (with Kong's defaults the
+     * last try comes about 82 s after the first). A {@code max_retry_time} of 0 or less tries it once.
+     */
     private void deliver(List<T> batch) throws InterruptedException {
-        long giveUp = System.nanoTime() + (long) (settings.maxRetryTime() * 1e9);
-        double delay = settings.initialRetryDelay();
+        long started = clock.nanoTime();
         for (int attempt = 0; ; attempt++) {
             try {
                 sender.send(batch, attempt);
@@ -324,7 +358,8 @@ public final class Outbox<T> implements AutoCloseable {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                if (closing || System.nanoTime() + (long) (delay * 1e9) > giveUp) {
+                long elapsed = clock.nanoTime() - started;
+                if (closing || settings.maxRetryTime() <= 0 || elapsed > settings.maxRetryTime() * 1e9) {
                     drop(batch.size());
                     long since = dropWarnings.due(batch.size());
                     if (since > 0) {
@@ -333,9 +368,9 @@ public final class Outbox<T> implements AutoCloseable {
                     }
                     return;
                 }
+                double delay = Math.min(settings.maxRetryDelay(), settings.initialRetryDelay() * Math.pow(2, attempt));
                 LOG.debug("{}: delivery failed ({}); retrying in {} s", name, reason(e), delay);
-                Thread.sleep((long) (delay * 1000));
-                delay = Math.min(delay * 2, settings.maxRetryDelay());
+                clock.sleep((long) (delay * 1e9));
             }
         }
     }

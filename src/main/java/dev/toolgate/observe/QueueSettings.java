@@ -13,8 +13,9 @@ import dev.toolgate.config.ConfigNode;
  *                           Entries are serialized when sent, so an entry's bytes are estimated from the
  *                           texts it holds (its headers, ids, names, errors and payloads). Default none
  *                           (Kong's); Toolgate then bounds each queue at 64 MiB all the same
- * @param maxRetryTime       seconds a failed batch is retried before it is dropped; default 60; -1 (Kong's
- *                           "no retries"), or 0, tries a batch once
+ * @param maxRetryTime       a batch whose try fails more than this many seconds after its first is dropped
+ *                           (Kong's rule: with the defaults the last try comes about 82 s after the first);
+ *                           default 60; -1 (Kong's "no retries"), or 0, tries a batch once
  * @param initialRetryDelay  seconds before the first retry, doubling each time; default 0.01
  * @param maxRetryDelay      the longest wait between two retries, in seconds; default 60
  * @param concurrencyLimit   batches each sender sends at once: 1 (default), or -1 for no limit (Toolgate

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 class OutboxTest {
@@ -118,6 +119,43 @@ class OutboxTest {
             outbox.offer(1);
             await().atMost(5, TimeUnit.SECONDS).until(() -> dropped.get() == 1);
         }
+    }
+
+    @Test
+    void aFailingBatchIsRetriedOnKongsScheduleAndGivenUpAt82SecondsOfKongsDefaultSixty() {
+        // Kong's queue: after each failure, given up if more than max_retry_time has passed since the first
+        // try, else retried after initial_retry_delay * 2^retries (at most max_retry_delay)
+        List<Double> defaults = attemptSeconds(new QueueSettings(1, 0, 100, null, 60, 0.01, 60, 1));
+        assertThat(defaults).hasSize(14);
+        assertThat(defaults.getLast()).isCloseTo(81.91, within(1e-6));
+        assertThat(attemptSeconds(new QueueSettings(1, 0, 100, null, 5, 1, 2, 1)))
+                .containsExactly(0.0, 1.0, 3.0, 5.0, 7.0);
+    }
+
+    /** When each try of a batch that always fails came, in seconds of a clock only the retries move. */
+    private static List<Double> attemptSeconds(QueueSettings settings) {
+        AtomicLong now = new AtomicLong();
+        Outbox.RetryClock clock = new Outbox.RetryClock() {
+            @Override
+            public long nanoTime() {
+                return now.get();
+            }
+
+            @Override
+            public void sleep(long nanos) {
+                now.addAndGet(nanos);
+            }
+        };
+        List<Double> attempts = new CopyOnWriteArrayList<>();
+        AtomicLong dropped = new AtomicLong();
+        try (Outbox<Integer> outbox = new Outbox<>("test", settings, (batch, attempt) -> {
+            attempts.add(now.get() / 1e9);
+            throw new java.io.IOException("down");
+        }, e -> 0, dropped::addAndGet, 1, clock)) {
+            outbox.offer(1);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> dropped.get() == 1);
+        }
+        return attempts;
     }
 
     @Test
