@@ -20,8 +20,8 @@ import java.util.function.ToIntFunction;
  * Kong's log queue for one sink: entries are offered from event loops and never waited for; the sink's
  * own threads take them in batches ({@code max_batch_size}, after at most {@code max_coalescing_delay})
  * and send them, retrying a failed batch with a doubling delay until {@code max_retry_time}. When
- * {@code max_entries} or {@code max_bytes} are waiting, new entries are dropped and counted: a slow or
- * dead destination never slows the gateway nor grows its memory. An entry's bytes are its sink's estimate
+ * {@code max_entries} or {@code max_bytes} are waiting, the oldest are dropped and counted to make room
+ * (Kong's rule): a slow or dead destination never slows the gateway nor grows its memory. An entry's bytes are its sink's estimate
  * of what it keeps (its texts: entries are serialized when sent); without {@code max_bytes} a queue holds
  * at most {@value #DEFAULT_MAX_BYTES} bytes of them, since a client decides how large an entry is.
  *
@@ -99,6 +99,8 @@ public final class Outbox<T> implements AutoCloseable {
     private final ConcurrentLinkedQueue<Held<T>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
+    /** The part of {@code bytes} the senders hold in batches being sent: room no dropped entry can free. */
+    private final AtomicLong sending = new AtomicLong();
     private final AtomicLong droppedCount = new AtomicLong();
     private final List<Thread> workers;
     /** Held by the worker forming a batch: one at a time, so that two never split a batch between them. */
@@ -115,6 +117,9 @@ public final class Outbox<T> implements AutoCloseable {
     private volatile boolean closing;
     /** When a failed delivery is logged: a dead destination gets a line a minute, not one a batch. */
     private final LogThrottle dropWarnings = new LogThrottle(Duration.ofMinutes(1), LogThrottle::monotonicMillis);
+    /** Entries dropped for want of room and not yet told in the log, which says so a line a minute. */
+    private final AtomicLong overflowed = new AtomicLong();
+    private final LogThrottle fullWarnings = new LogThrottle(Duration.ofMinutes(1), LogThrottle::monotonicMillis);
 
     /**
      * @param name    for the thread and log lines (the plugin and its path)
@@ -156,8 +161,10 @@ public final class Outbox<T> implements AutoCloseable {
     }
 
     /**
-     * Queues an entry, or drops and counts it when the queue is full or closed (an exchange served by a
-     * configuration since replaced may end after its sink was). Never blocks.
+     * Queues an entry. When {@code max_entries} or {@code max_bytes} are waiting, the oldest waiting
+     * entries are dropped and counted to make room, as Kong's queue does; an entry larger than
+     * {@code max_bytes} by itself, or offered once the queue closed (an exchange served by a configuration
+     * since replaced may end after its sink was), is dropped and counted instead. Never blocks.
      */
     public void offer(T entry) {
         if (closing) {
@@ -165,17 +172,18 @@ public final class Outbox<T> implements AutoCloseable {
             return;
         }
         int entryBytes = size.applyAsInt(entry);
-        if (bytes.get() + entryBytes > maxBytes) {
-            drop(1);
+        if (entryBytes > maxBytes) {
+            overflow(1);
             return;
         }
         int queued = count.incrementAndGet();
-        if (queued > settings.maxEntries()) {
+        long held = bytes.addAndGet(entryBytes);
+        if ((queued > settings.maxEntries() || held > maxBytes) && !makeRoom(entryBytes)) {
             count.decrementAndGet();
-            drop(1);
+            bytes.addAndGet(-entryBytes);
+            overflow(1);
             return;
         }
-        long held = bytes.addAndGet(entryBytes);
         queue.offer(new Held<>(entry, entryBytes));
         // at least, not exactly: two event loops can pass the mark together, and a missed wake-up
         // would leave the batch to the coalescing delay while the queue fills up
@@ -183,6 +191,43 @@ public final class Outbox<T> implements AutoCloseable {
         if (waiting != null && (queued >= wanted || held * 2 >= maxBytes)
                 && former.compareAndSet(waiting, null)) {
             LockSupport.unpark(waiting);
+        }
+    }
+
+    /**
+     * Drops the oldest waiting entries until the one being offered (already counted) fits; false when
+     * none is left to drop: the room is held by batches being sent, or reserved by event loops about to
+     * queue theirs, and the offered entry is the one dropped (memory stays bounded either way).
+     */
+    private boolean makeRoom(int entryBytes) {
+        if (sending.get() + entryBytes > maxBytes) {
+            return false;
+        }
+        while (count.get() > settings.maxEntries() || bytes.get() > maxBytes) {
+            Held<T> oldest = queue.poll();
+            if (oldest == null) {
+                return false;
+            }
+            count.decrementAndGet();
+            bytes.addAndGet(-oldest.bytes());
+            overflow(1);
+        }
+        return true;
+    }
+
+    /** Dropped for want of room: counted here, told in the log by a sender ({@link #reportOverflow}). */
+    private void overflow(long count) {
+        overflowed.addAndGet(count);
+        drop(count);
+    }
+
+    /** Kong logs a full queue once while it stays full; here a line a minute, from a sender, never an event loop. */
+    private void reportOverflow() {
+        if (overflowed.get() > 0) {
+            long since = fullWarnings.due(overflowed.getAndSet(0));
+            if (since > 0) {
+                LOG.warn("{}: queue full; {} of its oldest entries dropped since the last report", name, since);
+            }
         }
     }
 
@@ -205,8 +250,12 @@ public final class Outbox<T> implements AutoCloseable {
         List<T> batch = new ArrayList<>(Math.min(settings.maxBatchSize(), 1024));
         long[] taken = new long[1];
         while (!closing || count.get() > 0) {
+            long held = 0;
             try {
+                reportOverflow();
                 form(batch, taken);
+                held = taken[0];
+                sending.addAndGet(held);
                 if (!batch.isEmpty()) {
                     deliver(batch);
                 }
@@ -221,6 +270,7 @@ public final class Outbox<T> implements AutoCloseable {
                 LOG.error("{}: a batch could not be prepared; {} entries dropped", name, batch.size(), e);
                 drop(batch.size());
             } finally {
+                sending.addAndGet(-held);
                 bytes.addAndGet(-taken[0]);
                 taken[0] = 0;
                 batch.clear();

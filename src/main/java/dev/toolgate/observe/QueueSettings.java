@@ -8,8 +8,9 @@ import dev.toolgate.config.ConfigNode;
  *
  * @param maxBatchSize       entries sent together; default 1 (http-log) or 200 (opentelemetry)
  * @param maxCoalescingDelay seconds to wait for a batch to fill once its first entry is queued; default 1
- * @param maxEntries         entries that may wait; past that, new ones are dropped and counted; default 10000
- * @param maxBytes           bytes of entries that may wait; past that, new ones are dropped and counted.
+ * @param maxEntries         entries that may wait; past that, the oldest are dropped and counted (Kong's
+ *                           rule); default 10000
+ * @param maxBytes           bytes of entries that may wait; past that, the oldest are dropped and counted.
  *                           Entries are serialized when sent, so an entry's bytes are estimated from the
  *                           texts it holds (its headers, ids, names, errors and payloads). Default none
  *                           (Kong's); Toolgate then bounds each queue at 64 MiB all the same

@@ -37,7 +37,29 @@ class OutboxTest {
     }
 
     @Test
-    void entriesPastMaxBytesAreDroppedAndCountedAndTheirBytesAreFreedOnceSent() throws Exception {
+    void aFullQueueDropsAndCountsItsOldestEntriesAsKongsQueueDoes() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        List<Integer> sent = new CopyOnWriteArrayList<>();
+        QueueSettings settings = new QueueSettings(1, 0, 3, null, 60, 0.01, 1, 1);
+        try (Outbox<Integer> outbox = new Outbox<>("test", settings, (batch, attempt) -> {
+            stuck.await();
+            sent.addAll(batch);
+        }, e -> 0, n -> { }, 1)) {
+            outbox.offer(0);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.waiting() == 0);
+            for (int i = 1; i <= 6; i++) {
+                outbox.offer(i);
+            }
+            assertThat(outbox.waiting()).isEqualTo(3);
+            assertThat(outbox.dropped()).isEqualTo(3);
+            stuck.countDown();
+            await().atMost(5, TimeUnit.SECONDS).until(() -> sent.size() == 4);
+            assertThat(sent).containsExactly(0, 4, 5, 6);
+        }
+    }
+
+    @Test
+    void pastMaxBytesTheOldestWaitingEntriesAreDroppedAndCountedAndBytesAreFreedOnceSent() throws Exception {
         CountDownLatch stuck = new CountDownLatch(1);
         List<Integer> sent = new CopyOnWriteArrayList<>();
         QueueSettings settings = new QueueSettings(100, 0, 10_000, 1000L, 60, 0.01, 1, 1);
@@ -49,14 +71,19 @@ class OutboxTest {
             await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.waiting() == 0);
             // the first is being sent and still held: 600 of the 1000 bytes
             outbox.offer(300);
+            // the oldest waiting makes room, as in Kong; one larger than max_bytes by itself is refused
             outbox.offer(200);
-            assertThat(outbox.dropped()).isEqualTo(1);
+            outbox.offer(1001);
+            assertThat(outbox.dropped()).isEqualTo(2);
+            // the 600 being sent cannot be dropped: with it, the queue has no room for 500
+            outbox.offer(500);
+            assertThat(outbox.dropped()).isEqualTo(3);
             stuck.countDown();
             await().atMost(5, TimeUnit.SECONDS).until(() -> sent.size() == 2);
             outbox.offer(900);
             await().atMost(5, TimeUnit.SECONDS).until(() -> sent.size() == 3);
-            assertThat(sent).containsExactly(600, 300, 900);
-            assertThat(outbox.dropped()).isEqualTo(1);
+            assertThat(sent).containsExactly(600, 200, 900);
+            assertThat(outbox.dropped()).isEqualTo(3);
         }
     }
 
