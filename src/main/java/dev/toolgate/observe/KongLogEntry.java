@@ -112,12 +112,13 @@ public final class KongLogEntry {
         Origin origin = x.origin();
         entity(g, "route", entities.route(origin.route().routeId()));
         entity(g, "service", entities.service(origin.route().serviceId()));
-        SerializableString consumer = entities.consumer(origin.consumerId());
-        if (consumer != null) {
-            entity(g, "consumer", consumer);
+        entity(g, "consumer", entities.consumer(origin.consumerId()));
+        if (origin.credentialId() != null) {
+            // Kong's: the authenticated credential's id (its consumer_id only when the credential holds one,
+            // which Kong's stored credentials do not: they hold consumer.id); none for an anonymous consumer
             g.writeFieldName(AUTHENTICATED_ENTITY);
             g.writeStartObject();
-            string(g, ID, origin.consumerId());
+            string(g, ID, origin.credentialId());
             g.writeEndObject();
         }
         long request = x.latencyNanos() / 1_000_000;

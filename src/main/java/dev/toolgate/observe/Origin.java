@@ -11,14 +11,23 @@ package dev.toolgate.observe;
  * @param clientIp   the client's address (or what a trusted proxy says it is)
  * @param authority  the host (and port) the client addressed, or null; cut at 256 characters
  * @param protocol   the {@code MCP-Protocol-Version} the client sent, or null; cut at 256 characters
+ * @param credentialId the id of the credential that authenticated the caller, as Kong's log serializer
+ *                   writes it ({@code authenticated_entity.id}), or null when none did (nobody, or an
+ *                   {@code anonymous} consumer)
  */
 public record Origin(RouteFacts route, String consumerId, String consumer, String customId, String clientIp,
-                     String authority, String protocol) {
+                     String authority, String protocol, String credentialId) {
 
     /** The client's own texts are cut as an event's are: they reach spans, log entries and the page as given. */
     public Origin {
         authority = McpEvent.bounded(authority);
         protocol = McpEvent.bounded(protocol);
+    }
+
+    /** An origin no credential authenticated. */
+    public Origin(RouteFacts route, String consumerId, String consumer, String customId, String clientIp,
+                  String authority, String protocol) {
+        this(route, consumerId, consumer, customId, clientIp, authority, protocol, null);
     }
 
     /**

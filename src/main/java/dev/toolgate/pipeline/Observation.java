@@ -438,11 +438,12 @@ public final class Observation {
     private Origin origin() {
         if (origin == null) {
             Consumer consumer = exchange.principal().consumer();
+            Principal.Credential credential = exchange.principal().credential();
             boolean logged = !loggerSinks.isEmpty();
             origin = new Origin(route.facts(), consumer == null ? null : consumer.id(),
                     consumer == null ? null : consumer.username(), consumer == null ? null : consumer.customId(),
                     exchange.clientAddress(), recurring(logged, exchange.authority()),
-                    recurring(logged, exchange.protocolVersion()));
+                    recurring(logged, exchange.protocolVersion()), credential == null ? null : credential.entityId());
         }
         return origin;
     }

@@ -32,10 +32,20 @@ public record Principal(Consumer consumer, List<String> consumerGroups, Credenti
     /**
      * The credential a plugin consumed.
      *
-     * @param id     the credential's id (Kong's {@code X-Credential-Identifier})
-     * @param plugin the plugin that checked it, e.g. {@code key-auth}
+     * @param id       the credential's identifier (Kong's {@code X-Credential-Identifier}: a key-auth
+     *                 credential's id, a jwt secret's key...)
+     * @param plugin   the plugin that checked it, e.g. {@code key-auth}
+     * @param entityId the id of the credential as Kong's {@code authenticated_credential} holds it, which
+     *                 its log serializer writes as {@code authenticated_entity.id}: the stored credential's
+     *                 id, or a virtual credential's (ai-mcp-oauth2's {@code credential_claim}); null when
+     *                 Kong would have authenticated no credential
      */
-    public record Credential(String id, String plugin) {
+    public record Credential(String id, String plugin, String entityId) {
+
+        /** A stored credential whose identifier is its id (key-auth's). */
+        public Credential(String id, String plugin) {
+            this(id, plugin, id);
+        }
     }
 
     /**

@@ -29,6 +29,11 @@ class KongLogEntryTest {
     }
 
     private static ExchangeEvent exchange(boolean statistics, boolean payloads, boolean audits, String id) {
+        return exchange(statistics, payloads, audits, id, null);
+    }
+
+    private static ExchangeEvent exchange(boolean statistics, boolean payloads, boolean audits, String id,
+                                          String credentialId) {
         var config = Configs.check("""
                 _format_version: "3.0"
                 services:
@@ -40,7 +45,7 @@ class KongLogEntryTest {
         var facts = new Origin.RouteFacts(route.id(), "mcp-route", route.serviceId(), "mcp-service", "conversion-listener",
                 statistics, payloads, audits);
         Origin origin = new Origin(facts, "6c95a611-0000-4000-8000-000000000001", "admin", null, "10.0.0.7",
-                "gw.example:8000", "2025-06-18");
+                "gw.example:8000", "2025-06-18", credentialId);
         McpEvent call = new McpEvent(origin, 1_700_000_000_000L, "abc123session", id, "tools/call", "list_orders",
                 6_400_000, 5_000_000, 1_000_000, 200, "mcp-service", "127.0.0.1:9", 120, 5030, null, null, false,
                 true, "allow", null, null, "{\"request\":1}", "{\"result\":{}}");
@@ -51,6 +56,20 @@ class KongLogEntryTest {
                 "http://gw.example:8000/mcp?apikey=[redacted]", 120, Map.of("content-type", "application/json"), 200, 5100,
                 Map.of("content-type", "application/json"), 7_000_000, 5_000_000, 0, "abc123session", List.of(call),
                 List.of(audit));
+    }
+
+    @Test
+    void authenticatedEntityIsTheCredentialsIdAsKongWritesItAndAbsentForAConsumerNoCredentialAuthenticated() {
+        JsonNode withKey = KongLogEntry.of(exchange(true, false, false, "2", "0b3c7f1e-0000-4000-8000-00000000c0de"),
+                ENTITIES);
+        assertThat(withKey.path("authenticated_entity"))
+                .isEqualTo(Json.object().put("id", "0b3c7f1e-0000-4000-8000-00000000c0de"));
+        assertThat(withKey.path("consumer").path("username").asText()).isEqualTo("admin");
+
+        // an anonymous consumer: Kong's consumer is set, its authenticated_credential is not
+        JsonNode anonymous = KongLogEntry.of(exchange(true, false, false, "2", null), ENTITIES);
+        assertThat(anonymous.path("consumer").path("username").asText()).isEqualTo("admin");
+        assertThat(anonymous.has("authenticated_entity")).isFalse();
     }
 
     @Test

@@ -100,6 +100,10 @@ class KongLogPluginsIT {
         assertThat(entry.path("route").path("name").asText()).isEqualTo("guarded-mcp");
         assertThat(entry.path("service").path("name").asText()).isEqualTo("widgets");
         assertThat(entry.path("consumer").path("username").asText()).isEqualTo("alice");
+        // Kong's authenticated_entity: the key-auth credential's own id, not its consumer's
+        assertThat(fields(entry.path("authenticated_entity"))).containsExactly("id");
+        assertThat(entry.path("authenticated_entity").path("id").asText()).matches("[0-9a-f-]{36}")
+                .isNotEqualTo(entry.path("consumer").path("id").asText());
         assertThat(fields(entry.path("latencies"))).contains("request", "proxy", "kong");
         assertThat(entry.path("client_ip").asText()).isEqualTo("127.0.0.1");
         assertThat(entry.path("started_at").asLong()).isPositive();

@@ -142,7 +142,7 @@ final class JwtAuth implements ExchangePolicy, NamedCredentials {
             return claimErrors;
         }
         exchange.authenticate(new Principal(secret.consumer(), consumers.groupsOf(secret.consumer()),
-                new Principal.Credential(key, "jwt"), claims, List.of(), false));
+                new Principal.Credential(key, "jwt", secret.entry().id()), claims, List.of(), false));
         return null;
     }
 

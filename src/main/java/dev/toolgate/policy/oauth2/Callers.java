@@ -53,7 +53,9 @@ final class Callers {
                     + " claim names no known consumer group");
         }
         String credential = credential(claims, consumer);
-        return new Mapped(new Principal(consumer, List.copyOf(groups), new Principal.Credential(credential, PLUGIN),
+        // Kong's virtual credential is the credential claim's value; without it, none is logged
+        String virtual = text(ClaimHeader.at(claims, mapping.credentialClaim()));
+        return new Mapped(new Principal(consumer, List.copyOf(groups), new Principal.Credential(credential, PLUGIN, virtual),
                 claims, claimed, false), null);
     }
 
