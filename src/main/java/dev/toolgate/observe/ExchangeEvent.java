@@ -28,11 +28,24 @@ import java.util.Map;
  * @param session         the MCP session id (cut at {@value McpEvent#MAX_TEXT} characters), or null
  * @param rpc             the exchange's MCP messages, in the order they finished
  * @param audits          the ACL evaluations in Kong's {@code ai.mcp.audit[]} shape (with {@code log_audits})
+ * @param upstreamUri     the path and query sent upstream (Kong's {@code upstream_uri}; secret arguments
+ *                        masked): the proxied request's, or a tool call's REST request (a batch's first);
+ *                        null when none was sent
  */
 public record ExchangeEvent(Origin origin, long startedAtMillis, String method, String uri, String url,
                             long requestBytes, Map<String, String> requestHeaders, int status, long responseBytes,
                             Map<String, String> responseHeaders, long latencyNanos, long upstreamNanos,
-                            int upstreamStatus, String session, List<McpEvent> rpc, List<ObjectNode> audits) {
+                            int upstreamStatus, String session, List<McpEvent> rpc, List<ObjectNode> audits,
+                            String upstreamUri) {
+
+    /** An exchange nothing was sent upstream for. */
+    public ExchangeEvent(Origin origin, long startedAtMillis, String method, String uri, String url,
+                         long requestBytes, Map<String, String> requestHeaders, int status, long responseBytes,
+                         Map<String, String> responseHeaders, long latencyNanos, long upstreamNanos,
+                         int upstreamStatus, String session, List<McpEvent> rpc, List<ObjectNode> audits) {
+        this(origin, startedAtMillis, method, uri, url, requestBytes, requestHeaders, status, responseBytes,
+                responseHeaders, latencyNanos, upstreamNanos, upstreamStatus, session, rpc, audits, null);
+    }
 
     public ExchangeEvent {
         // the client's Mcp-Session-Id header, up to the server's header limit: cut as each message's is
@@ -47,6 +60,7 @@ public record ExchangeEvent(Origin origin, long startedAtMillis, String method, 
      */
     public int weight() {
         int weight = 400 + McpEvent.length(uri) + McpEvent.length(url) + McpEvent.length(session)
+                + McpEvent.length(upstreamUri)
                 + weight(requestHeaders) + weight(responseHeaders);
         for (ObjectNode audit : audits) {
             weight += weight(audit);

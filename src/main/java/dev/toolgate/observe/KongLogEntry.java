@@ -98,7 +98,8 @@ public final class KongLogEntry {
         headers(g, x.requestHeaders());
         g.writeEndObject();
         if (x.upstreamNanos() >= 0) {
-            string(g, UPSTREAM_URI, x.uri());
+            // Kong's: the URI sent upstream (strip_path, the service's path, transformers), not the client's
+            string(g, UPSTREAM_URI, x.upstreamUri() != null ? x.upstreamUri() : x.uri());
             if (x.upstreamStatus() > 0) {
                 string(g, UPSTREAM_STATUS, Integer.toString(x.upstreamStatus()));
             }

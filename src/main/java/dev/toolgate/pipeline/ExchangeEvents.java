@@ -23,7 +23,8 @@ final class ExchangeEvents {
 
     /** @param withHeaders false when no sink reads headers: the event carries none */
     static ExchangeEvent of(Exchange exchange, boolean withHeaders, Redaction redaction, Origin origin,
-                            long startedAtMillis, long upstreamNanos, int upstreamStatus, List<McpEvent> rpc) {
+                            long startedAtMillis, long upstreamNanos, int upstreamStatus, List<McpEvent> rpc,
+                            String upstreamUri) {
         HttpServerRequest request = exchange.request();
         HttpServerResponse response = request.response();
         String query = redaction.query(request.query(), exchange.consumedQuery());
@@ -37,7 +38,17 @@ final class ExchangeEvents {
                 response.getStatusCode(), response.bytesWritten(),
                 withHeaders ? headers(response.headers(), redaction, Set.of()) : Map.of(),
                 System.nanoTime() - exchange.startedNanos(), upstreamNanos, upstreamStatus, session, rpc,
-                origin.route().audits() ? exchange.audits() : List.of());
+                origin.route().audits() ? exchange.audits() : List.of(), upstreamUri(upstreamUri, redaction));
+    }
+
+    /** The URI sent upstream with its secret arguments masked (a transformer may add a key to the query). */
+    private static String upstreamUri(String uri, Redaction redaction) {
+        if (uri == null) {
+            return null;
+        }
+        int question = uri.indexOf('?');
+        return question < 0 ? uri
+                : uri.substring(0, question + 1) + redaction.query(uri.substring(question + 1), Set.of());
     }
 
     /**

@@ -75,6 +75,8 @@ public final class Observation {
     private int upstreamStatus = -1;
     private String upstream;
     private String upstreamAddress;
+    /** The path and query sent upstream: the proxied request's, or the first tool call's REST request. */
+    private String upstreamUri;
     private boolean ended;
     /** An event of the answer's stream was too large to read: an answer may have gone out unseen. */
     private boolean unreadEvent;
@@ -299,13 +301,25 @@ public final class Observation {
         return upstreamStarted < 0 ? -1 : upstreamNanos >= 0 ? upstreamNanos : now - upstreamStarted;
     }
 
-    /** The exchange's request goes upstream now, to {@code service} at {@code address} (passthrough). */
-    public void upstreamStarted(String service, String address) {
+    /**
+     * The exchange's request goes upstream now, to {@code service} at {@code address} (passthrough).
+     *
+     * @param uri the path and query sent (Kong's {@code upstream_uri})
+     */
+    public void upstreamStarted(String service, String address, String uri) {
         if (route != null) {
             upstreamStarted = System.nanoTime();
             upstream = service;
             upstreamAddress = address;
             upstreamStatus = 0;
+            upstreamUri = uri;
+        }
+    }
+
+    /** A tool call's REST request goes upstream with {@code uri}: the exchange's {@code upstream_uri} if the first. */
+    void toolCallSent(String uri) {
+        if (upstreamUri == null) {
+            upstreamUri = uri;
         }
     }
 
@@ -357,7 +371,7 @@ public final class Observation {
                 }
             }
             ExchangeEvent event = ExchangeEvents.of(exchange, headers, route.redaction(), origin(), startedAtMillis,
-                    upstream, Math.max(upstreamStatus, 0), finished == null ? List.of() : finished);
+                    upstream, Math.max(upstreamStatus, 0), finished == null ? List.of() : finished, upstreamUri);
             tell(route.global(), event, TrafficSink::exchange);
             tell(loggerSinks, event, TrafficSink::exchange);
         }

@@ -81,12 +81,14 @@ public final class RpcRecord {
      * The upstream call for this message starts now.
      *
      * @param service the service called (its name) and its {@code host:port}
+     * @param uri     the path and query of the REST request sent (the exchange's {@code upstream_uri})
      */
-    public void upstreamStarted(String service, String address) {
+    public void upstreamStarted(String service, String address, String uri) {
         if (observation != null) {
             upstreamStarted = System.nanoTime();
             upstream = service;
             upstreamAddress = address;
+            observation.toolCallSent(uri);
         }
     }
 

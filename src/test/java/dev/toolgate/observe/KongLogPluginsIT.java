@@ -198,6 +198,12 @@ class KongLogPluginsIT {
         }
         JsonNode echo = parse(lines(logFile).stream().filter(l -> l.contains("\"tool_name\":\"echo\"")).findFirst().orElseThrow());
         assertThat(echo.path("source").asText()).isEqualTo("upstream");
+        // Kong's upstream_uri is what was sent upstream: the server's path here, the REST call for a tool call
+        assertThat(echo.path("request").path("uri").asText()).isEqualTo("/java");
+        assertThat(echo.path("upstream_uri").asText()).isEqualTo(java.net.URI.create(modes.mcp().mcp().toString()).getRawPath());
+        JsonNode widget = lines(rotated).stream().filter(l -> l.contains("\"tool_name\":\"get_widget\"")).map(l -> parse(l))
+                .filter(e -> e.path("request").path("uri").asText().equals("/widgets-mcp")).findFirst().orElseThrow();
+        assertThat(widget.path("upstream_uri").asText()).isEqualTo("/widgets/42");
         assertThat(echo.path("upstream_status").asText()).isEqualTo("200");
         assertThat(String.join("\n", lines(rotated)) + lines(logFile)).doesNotContain(ObservedModes.ALICE_KEY);
     }

@@ -152,7 +152,7 @@ public final class ToolInvoker {
     private Future<UpstreamResponse> send(UpstreamRequest request, Future<?> cancelled, RpcRecord record,
                                           AnswerBudget.Share share) {
         UpstreamTarget target = request.target();
-        record.upstreamStarted(target.service(), target.host() + ":" + target.port());
+        record.upstreamStarted(target.service(), target.host() + ":" + target.port(), request.uri());
         // a call its client cancelled (or went away from) was stopped by the gateway: no failure of the upstream's
         return client.send(request, cancelled, share).onComplete(done -> record.upstreamEnded(
                 done.succeeded() ? done.result().status() : cancelled.isComplete() ? McpEvent.UPSTREAM_ABANDONED : 0));
