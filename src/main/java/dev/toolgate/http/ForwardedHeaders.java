@@ -4,9 +4,11 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -201,10 +203,17 @@ public final class ForwardedHeaders {
      * own dashed one): the last step before the request is sent.
      */
     public static void dropClientTwins(MultiMap client, MultiMap upstream) {
-        List<String> twins = upstream.names().stream()
-                .filter(name -> name.indexOf('_') >= 0 && client.contains(name) && upstream.contains(dashed(name)))
-                .toList();
-        twins.forEach(upstream::remove);
+        List<String> twins = null;
+        // every request passes here: no set of names, no stream, unless a name has an underscore
+        for (Map.Entry<String, String> header : upstream) {
+            String name = header.getKey();
+            if (name.indexOf('_') >= 0 && client.contains(name) && upstream.contains(dashed(name))) {
+                (twins == null ? twins = new ArrayList<>() : twins).add(name);
+            }
+        }
+        if (twins != null) {
+            twins.forEach(upstream::remove);
+        }
     }
 
     private static boolean crosses(String lowerCase, Set<String> named, Set<String> consumed) {
