@@ -52,9 +52,35 @@ final class FixedQueryNames {
         return null;
     }
 
-    /** A name as the most lenient servers read it: any case, and PHP's {@code .} and space as {@code _}. */
+    /**
+     * A name as the most lenient servers read it: any case, and as PHP registers it (leading spaces skipped,
+     * {@code .} and space before the first {@code [} as {@code _}, an unmatched {@code [} as {@code _},
+     * whitespace at an index's start skipped).
+     */
     static String folded(String name) {
-        return name.toLowerCase(Locale.ROOT).replace('.', '_').replace(' ', '_');
+        String s = name.toLowerCase(Locale.ROOT);
+        int from = 0;
+        while (from < s.length() && s.charAt(from) == ' ') {
+            from++;
+        }
+        int open = s.indexOf('[', from);
+        int plainEnd = open < 0 ? s.length() : open;
+        StringBuilder out = new StringBuilder(s.length() - from);
+        for (int i = from; i < plainEnd; i++) {
+            char c = s.charAt(i);
+            out.append(c == '.' || c == ' ' ? '_' : c);
+        }
+        if (open >= 0 && s.indexOf(']', open) < 0) {
+            out.append('_').append(s, open + 1, s.length());
+        } else if (open >= 0) {
+            for (int i = open; i < s.length(); i++) {
+                out.append(s.charAt(i));
+                while (s.charAt(i) == '[' && i + 1 < s.length() && Character.isWhitespace(s.charAt(i + 1))) {
+                    i++;
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static boolean reaches(String sent, String fixed) {

@@ -183,7 +183,10 @@ class FixedHeadersAndQueryIT {
         "{\"query_obj\":{\"Filter[Tenant]\":\"other\"}}|Filter[Tenant]|filter[tenant]",
         "{\"query_obj\":{\"tenant_id[x]\":\"other\"}}|tenant_id[x]|tenant_id",
         "{\"query_obj\":{\"tenant.id\":\"other\"}}|tenant.id|tenant_id",
-        "{\"query_obj\":{\"Tenant Id\":\"other\"}}|Tenant Id|tenant_id"})
+        "{\"query_obj\":{\"Tenant Id\":\"other\"}}|Tenant Id|tenant_id",
+        "{\"query_obj\":{\" tenant_id\":\"other\"}}| tenant_id|tenant_id",
+        "{\"query_obj\":{\"tenant[id\":\"other\"}}|tenant[id|tenant_id",
+        "{\"query_filter\":{\" tenant\":\"other\"}}|filter[ tenant]|filter[tenant]"})
     void aKeyReachingAFixedQueryNameThroughCaseOrNestingIsRefusedAndNothingIsSent(String caseOf)
             throws InterruptedException {
         String[] c = caseOf.split("\\|");
