@@ -198,6 +198,17 @@ public final class ForwardedHeaders {
     }
 
     /**
+     * True for a header whose value the gateway decides for the upstream, read with {@code _} as {@code -}: framing,
+     * forwarding and {@link #identity} headers, {@code Host}, and the MCP transport's ({@code Mcp-Session-Id},
+     * {@code Mcp-Protocol-Version}, {@code Last-Event-ID}). A name the client's request chooses must be none of them.
+     */
+    public static boolean gatewayDecided(String name) {
+        String lower = dashed(name.trim().toLowerCase(Locale.ROOT));
+        return FRAMING.contains(lower) || gatewaySet(lower) || lower.equals("host") || lower.startsWith("mcp-")
+                || lower.equals("last-event-id");
+    }
+
+    /**
      * Removes the client's headers whose names have underscores and which, read with dashes, name another header
      * of the upstream request (one the gateway set from a plugin, a fixed header or an argument, or the client's
      * own dashed one): the last step before the request is sent.

@@ -87,10 +87,22 @@ class RequestTransformerRenameIT {
         assertThat(received.body()).isEqualTo(LIST);
     }
 
+    @Test
+    void aClientsUnderscoreTwinOfTheHeaderTheRenameSetsNeverReachesTheUpstream() {
+        new McpHttp(gateway.proxy("/pass")).send("POST", LIST, Map.of("content-type", "application/json", "accept",
+                "application/json, text/event-stream", "x-b", "X-Tenant", "x-a", "acme", "X_Tenant", "other"));
+
+        RestUpstream.Received received = rest.next();
+        assertThat(received.header("x-tenant")).isEqualTo("acme");
+        assertThat(received.headers().contains("X_Tenant")).as("the client's twin").isFalse();
+    }
+
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {"Content-Length|0", "content-length|5", "Transfer-Encoding|chunked",
-            "Connection|close", "Expect|100-continue", "Host|internal.example", "bad name|1", "x-c:y|1"})
-    void aClientNamingAFramingHeaderOrNoHeaderNameIsRefusedWith400AndNothingReachesTheUpstream(String xb, String xa)
+            "Connection|close", "Expect|100-continue", "Host|internal.example", "bad name|1", "x-c:y|1",
+            "X-Consumer-Username|admin", "X_Consumer_Username|admin", "Mcp-Session-Id|chosen", "X-Forwarded-For|10.0.0.1"})
+    void aClientNamingAFramingOrGatewayDecidedHeaderOrNoHeaderNameIsRefusedWith400AndNothingReachesTheUpstream(
+            String xb, String xa)
             throws InterruptedException {
         McpHttp.Response answer = passthrough(xb, xa);
 

@@ -1,5 +1,6 @@
 package dev.toolgate.mode.conversion;
 
+import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.http.UpstreamRequest;
 import dev.toolgate.http.UpstreamResponse;
@@ -34,6 +35,8 @@ record UpstreamTransforms(Exchange exchange, List<UpstreamPolicy> policies) {
         UpstreamCall call = new UpstreamCall(request.method().name(), question < 0 ? uri : uri.substring(0, question),
                 UpstreamQuery.decode(rawQuery, false), request.headers(), request.body(), true);
         policies.forEach(p -> p.request(exchange, call));
+        // a header a transformer added has no client twin either
+        ForwardedHeaders.dropClientTwins(exchange.request().headers(), call.headers());
         String query = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : rawQuery;
         return new UpstreamRequest(request.target(), HttpMethod.valueOf(call.method()),
                 query == null ? call.path() : call.path() + "?" + query, call.headers(), call.body(),

@@ -312,6 +312,10 @@ public final class PassthroughProxy implements McpEndpoint {
         UpstreamCall call = new UpstreamCall(request.method().name(), path, UpstreamQuery.decode(query, false), headers,
                 body, true);
         transforms.forEach(p -> p.request(exchange, call));
+        if (!transforms.isEmpty()) {
+            // a header a transformer added has no client twin either
+            ForwardedHeaders.dropClientTwins(request.headers(), call.headers());
+        }
         // as Kong orders them: the transformers, then opentelemetry's clear and its trace context
         exchange.observation().clearedHeaders().forEach(call.headers()::remove);
         String sentQuery = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : query;

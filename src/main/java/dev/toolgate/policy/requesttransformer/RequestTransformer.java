@@ -108,17 +108,19 @@ final class RequestTransformer implements UpstreamPolicy {
      * The name a header rename sets. One rendered from the client's request ({@code x-a:$(headers.x-b)}) is
      * refused when the load-time check would refuse it written out: a client naming {@code Content-Length}
      * or {@code Transfer-Encoding} would frame the request on a pooled upstream connection, and the rest of
-     * its body be read as the next request. {@code Host} is the service's to say unless the rule names it;
-     * a name that is no header name (empty, a space, a colon) could not be sent at all.
+     * its body be read as the next request. Nor may it name a header the gateway decides ({@code Host}, the
+     * consumer and forwarding headers, {@code Mcp-Session-Id}: {@link ForwardedHeaders#gatewayDecided}), or a
+     * client would pose as a consumer or pick the bound upstream session; a rule that names one itself may.
+     * A name that is no header name (empty, a space, a colon) could not be sent at all.
      */
     private static String renamed(Rules.Entry rename, Exchange exchange) {
         String to = rename.value().render(exchange);
         if (!HttpToken.is(to) || ForwardedHeaders.framing(to)
-                || !rename.value().constant() && to.equalsIgnoreCase("host")) {
+                || !rename.value().constant() && ForwardedHeaders.gatewayDecided(to)) {
             throw new GatewayException(new GatewayError.InvalidHeader("the header name request-transformer's rename "
-                    + "renders would set a header that frames the upstream request, governs its connection or names "
-                    + "its host (Content-Length, Transfer-Encoding, Connection, Host...), or is not a valid header "
-                    + "name: the gateway sets those itself"));
+                    + "renders would set a header that frames the upstream request, governs its connection or that "
+                    + "the gateway decides (Content-Length, Transfer-Encoding, Connection, Host, X-Consumer-*, "
+                    + "X-Forwarded-*, Mcp-Session-Id...), or is not a valid header name"));
         }
         return to;
     }
