@@ -24,10 +24,15 @@ public final class ClientStreams {
 
     /** Counts one more for {@code client}; false (nothing counted) when it holds as many as allowed. */
     public boolean take(String client) {
+        return take(client, max);
+    }
+
+    /** Like {@link #take(String)}, for a kind of answer allowed fewer than {@link #max} ({@code limit}). */
+    public boolean take(String client, int limit) {
         boolean[] taken = new boolean[1];
         held.compute(client, (k, now) -> {
             int count = now == null ? 0 : now;
-            taken[0] = count < max;
+            taken[0] = count < limit;
             return taken[0] ? count + 1 : now;
         });
         return taken[0];

@@ -139,6 +139,11 @@ public final class UpstreamClient {
         this.offLoop = newPools();
     }
 
+    /** Pooled connections per upstream host and port, per event loop. */
+    public int poolSize() {
+        return poolSize;
+    }
+
     private Pools newPools() {
         // buffered answers are asked for compressed and inflated by BodyReader.inflate, bounded: Netty's own inflater
         // would inflate a 256 KB gzip bomb to 256 MiB on the event loop before any limit applied.

@@ -108,4 +108,38 @@ class PassthroughStreamCapIT {
             held.forEach(SseStream::close);
         }
     }
+
+    @Test
+    void whateverTheSessionCapSaysOneAddressHoldsAtMostHalfAPoolOfPassthroughStreams() throws Exception {
+        Limits limits = Limits.DEFAULT;
+        List<SseStream> held = new ArrayList<>();
+        // the default per-address cap (1,000 sessions) above a pool of 4 connections: 2 for one address
+        try (TestGateway wide = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: mcp-server
+                    url: %s/mcp
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener}}]
+                """.formatted(server.url()), Map.of(), false, Map.of(),
+                new Limits(limits.proxy(), limits.admin(), limits.maxSessionsPerEndpoint(), 1_000,
+                        limits.sessionIdleSeconds(), 4, 2_000, limits.upstreamIdleMs(), false, false,
+                        limits.adminHostNames()))) {
+            Map<String, String> headers = Map.of("accept", "text/event-stream", "mcp-session-id", "s-1");
+            for (int i = 0; i < 2; i++) {
+                held.add(SseStream.open(wide.proxy("/mcp"), headers));
+                assertThat(held.getLast().status()).isEqualTo(200);
+            }
+            try (SseStream refused = SseStream.open(wide.proxy("/mcp"), headers)) {
+                assertThat(refused.status()).as("a third stream, half of the pool taken").isEqualTo(503);
+            }
+            RawConnection.Response other = ListenerLimitsIT.initializeFrom(wide.gateway().proxyPort(), "/mcp",
+                    "127.0.0.2");
+            assertThat(other.status()).as(other.toString()).isEqualTo(200);
+        } finally {
+            held.forEach(SseStream::close);
+        }
+    }
 }

@@ -404,15 +404,18 @@ public final class PassthroughProxy implements McpEndpoint {
     /**
      * Counts the exchange against its client address until it ends: a GET stream, or a POST answered with
      * one, holds a pooled upstream connection that long, and one client holding them all would leave every
-     * other client's request waiting for one (504). Past the cap it is refused (503, {@code Retry-After}).
+     * other client's request waiting for one (504). Past the cap it is refused (503, {@code Retry-After}): the
+     * per-address cap, and never more than half a pool, whatever that cap says (its default, 1,000, is a
+     * session count, above the pool's 256), so that one address always leaves others half of one.
      */
     private void holdStream(Exchange exchange) {
         String address = exchange.clientAddress();
         if (streams == null || address == null || exchange.request().response().closed()) {
             return;
         }
-        if (!streams.take(address)) {
-            throw new GatewayException(new GatewayError.TooManyStreams(streams.max()));
+        int cap = Math.min(streams.max(), Math.max(1, client.poolSize() / 2));
+        if (!streams.take(address, cap)) {
+            throw new GatewayException(new GatewayError.TooManyStreams(cap));
         }
         exchange.whenEnded(() -> streams.release(address));
     }
