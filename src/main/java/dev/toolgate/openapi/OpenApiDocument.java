@@ -83,6 +83,7 @@ public final class OpenApiDocument {
                 throw new OpenApiException(shown(location) + " references other files; a document fetched from a URL must be "
                         + "self-contained (bundle it into one document, or save its files beside the configuration)");
             }
+            SpecFiles.refuseIds(tree, shown(location));
         }
         Set<Path> referenced = Set.of();
         if (external) {

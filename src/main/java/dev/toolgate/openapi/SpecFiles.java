@@ -87,6 +87,7 @@ final class SpecFiles {
                 confined(file, access);
                 JsonNode referenced = parser.apply(read(file, OpenApiDocument.MAX_BYTES), file.toString());
                 pointsOutside(referenced, file.toString());
+                refuseIds(referenced, file.toString());
                 trees.push(referenced);
                 folders.push(file.getParent());
             }
@@ -132,10 +133,55 @@ final class SpecFiles {
         return outside;
     }
 
-    /** swagger-parser's test for a relative file reference, widened to every character that may start a path. */
+    /**
+     * swagger-parser's test for a relative file reference, widened to every character that may start a path
+     * and to any {@code /}: swagger-parser keeps {@code schemas/Pet} as a file reference, which must be
+     * checked like any other.
+     */
     private static boolean isOutside(String ref) {
-        return !ref.startsWith("#") && (ref.startsWith(".") || ref.startsWith("/") || ref.indexOf('#') > 0
+        return !ref.startsWith("#") && (ref.startsWith(".") || ref.indexOf('#') > 0 || ref.contains("/")
                 || ref.contains(".") || ref.contains(":") || ref.contains("\\"));
+    }
+
+    /**
+     * Refuses a JSON Schema {@code $id} in a tree that swagger-parser resolves. Its OpenAPI 3.1 resolver
+     * resolves each {@code $ref} against the {@code $id}s around it, so an {@code $id} moves references past
+     * the checks above, which see only the {@code $ref}: {@code {$id: 'http://169.254.169.254/latest/',
+     * $ref: 'meta-data/iam/info'}} would be fetched, {@code {$id: '/', $ref: 'etc/passwd'}} read. Every
+     * {@code $id} is refused rather than judged: the checks cannot follow a base they do not compute.
+     */
+    static void refuseIds(JsonNode tree, String location) {
+        Deque<JsonNode> pending = new ArrayDeque<>();
+        Deque<String> places = new ArrayDeque<>();
+        pending.push(tree);
+        places.push("");
+        while (!pending.isEmpty()) {
+            JsonNode node = pending.pop();
+            String place = places.pop();
+            if (node.path("$id").isTextual()) {
+                throw new OpenApiException(location + " at " + (place.isEmpty() ? "/" : place) + ": a $id in a "
+                        + "document with references to other files would change where they are read from; remove the "
+                        + "$id, or bundle the document into one file");
+            }
+            if (node.isObject()) {
+                node.properties().forEach(e -> push(pending, places, e.getValue(), place + "/" + escaped(e.getKey())));
+            } else {
+                for (int i = 0; i < node.size(); i++) {
+                    push(pending, places, node.get(i), place + "/" + i);
+                }
+            }
+        }
+    }
+
+    private static void push(Deque<JsonNode> pending, Deque<String> places, JsonNode child, String place) {
+        if (child.isContainerNode()) {
+            pending.push(child);
+            places.push(place);
+        }
+    }
+
+    private static String escaped(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
     }
 
     /** The file part of every {@code $ref} of the tree that points at another file. */

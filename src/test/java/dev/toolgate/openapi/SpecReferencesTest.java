@@ -179,4 +179,65 @@ class SpecReferencesTest {
         assertThat(load("spec.yaml").root().path("components").path("schemas").path("Pet").path("description")
                 .asText()).isEqualTo("a pet");
     }
+
+    static String openapi31(String schema) {
+        return """
+                openapi: 3.1.0
+                info: {title: x, version: '1'}
+                paths:
+                  /a:
+                    get:
+                      operationId: a
+                      responses:
+                        '200':
+                          description: ok
+                          content:
+                            application/json:
+                              schema: {$ref: './common.yaml#/S'}
+                  /b:
+                    get:
+                      operationId: b
+                      responses:
+                        '200':
+                          description: ok
+                          content:
+                            application/json:
+                              schema: %s
+                """.formatted(schema);
+    }
+
+    @Test
+    void anIdThatMovesReferencesToAUrlIsRefusedAndNothingIsFetched() throws IOException {
+        Files.writeString(folder.resolve("common.yaml"), "S: {type: string}\n");
+        Files.writeString(folder.resolve("spec.yaml"),
+                openapi31("{$id: '" + url("/latest/") + "', $ref: 'meta-data/iam/info'}"));
+
+        assertThatThrownBy(() -> load("spec.yaml")).isInstanceOf(OpenApiException.class)
+                .hasMessageContaining("$id").hasMessageContaining("/paths/~1b/get/responses/200/content/application~1json/schema");
+        assertThat(requests).hasValue(0);
+    }
+
+    @Test
+    void anIdThatMovesReferencesOutsideTheFolderIsRefusedAndTheFileNeverRead() throws IOException {
+        Files.createDirectories(root.resolve("outside"));
+        Files.writeString(root.resolve("outside/secret"), "{type: string, description: " + SECRET + "}\n");
+        Files.writeString(folder.resolve("common.yaml"), "S: {type: string}\n");
+        Files.writeString(folder.resolve("spec.yaml"),
+                openapi31("{$id: '" + root.toAbsolutePath() + "/', $ref: 'outside/secret'}"));
+
+        assertThatThrownBy(() -> load("spec.yaml")).isInstanceOf(OpenApiException.class)
+                .hasMessageContaining("$id").hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void aReferenceWithASlashButNoDotStaysInTheFolder() throws IOException {
+        Files.createDirectories(root.resolve("outside"));
+        Files.writeString(root.resolve("outside/Pet"), "{type: string, description: " + SECRET + "}\n");
+        Files.createSymbolicLink(folder.resolve("schemas"), root.resolve("outside"));
+        Files.writeString(folder.resolve("common.yaml"), "S: {type: string}\n");
+        Files.writeString(folder.resolve("spec.yaml"), openapi31("{$ref: 'schemas/Pet'}"));
+
+        assertThatThrownBy(() -> load("spec.yaml")).isInstanceOf(OpenApiException.class)
+                .hasMessageContaining("outside the configuration's folder").hasMessageNotContaining(SECRET);
+    }
 }
