@@ -52,6 +52,9 @@ public final class ToolGenerator {
     private final OperationNames names = new OperationNames();
     private final OperationFilter filter;
     private final String server;
+    private final CredentialParameters credentials;
+    /** Parameters left out because they carry one of the document's API keys. */
+    private final List<String> leftOut = new ArrayList<>();
 
     public ToolGenerator(OpenApiDocument document, OperationFilter filter) {
         this.document = document;
@@ -59,6 +62,7 @@ public final class ToolGenerator {
         this.content = new OperationContent(document, schemas);
         this.filter = filter;
         this.server = ServerUrls.first(document.root().path("servers"), document.location());
+        this.credentials = new CredentialParameters(document);
     }
 
     /** Generates every kept operation's tool. */
@@ -84,7 +88,9 @@ public final class ToolGenerator {
                 }
             }
         }
-        return new Generated(tools, skipped, schemas.notes());
+        List<String> adjusted = new ArrayList<>(schemas.notes());
+        adjusted.addAll(leftOut);
+        return new Generated(tools, skipped, List.copyOf(adjusted));
     }
 
     private ToolSpec tool(String path, String method, JsonNode item, JsonNode operation) {
@@ -138,6 +144,12 @@ public final class ToolGenerator {
             // the whole operation
             if (in.equals("header") && (IGNORED_HEADERS.contains(name.toLowerCase(Locale.ROOT))
                     || ReservedHeaders.refusal(name) != null)) {
+                continue;
+            }
+            String scheme = credentials.scheme(in, name);
+            if (scheme != null) {
+                leftOut.add(where + ": " + in + " parameter '" + name + "' carries the API key of security scheme '"
+                        + scheme + "'; it is no argument (set the key on the service side, e.g. with request-transformer)");
                 continue;
             }
             // content (one media type) instead of schema: the value is serialized in that type, not by a style

@@ -83,6 +83,7 @@ class OpenApiToolsIT {
                     - {name: Connection, in: header, schema: {type: string}}
                     - {name: Proxy-Authorization, in: header, schema: {type: string}}
                     - {name: X-Request-Reason, in: header, schema: {type: string}}
+                    - {name: API_KEY, in: header, schema: {type: string}}
                   responses: {"204": {description: deleted}}
               /avatars:
                 post:
@@ -150,6 +151,8 @@ class OpenApiToolsIT {
                     content: {application/vnd.api+json: {schema: {type: object}}}
                   responses: {"200": {description: changed}}
             components:
+              securitySchemes:
+                key: {type: apiKey, in: header, name: api_key}
               schemas:
                 Item:
                   type: object
@@ -192,6 +195,9 @@ class OpenApiToolsIT {
                       - name: shop-mcp
                         paths: [/shop-mcp]
                         plugins:
+                          - name: request-transformer
+                            config:
+                              add: {headers: ["api_key:operator-key"]}
                           - name: ai-mcp-proxy
                             config:
                               mode: conversion-listener
@@ -278,6 +284,14 @@ class OpenApiToolsIT {
         assertThat(received.header("Proxy-Authorization")).isNull();
         assertThat(received.headers().getAll("X-Forwarded-For")).containsExactly("127.0.0.1");
         assertThat(received.header("X-Request-Reason")).isEqualTo("cleanup");
+    }
+
+    @Test
+    void aParameterThatIsTheDocumentsApiKeyIsNoArgumentAndTheOperatorsKeyReachesTheApi() {
+        JsonNode result = session().call("deleteUser", "{\"path_id\":\"u1\",\"header_API_KEY\":\"caller-key\"}");
+        assertThat(result.get("isError").asBoolean()).as(result.toString()).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.headers().getAll("api_key")).containsExactly("operator-key");
     }
 
     @Test
