@@ -45,7 +45,9 @@ final class KeywordValues {
         return switch (keyword) {
             case "type" -> isTypeName(value) || isTypeList(value) ? null
                     : "one of " + TYPES.stream().sorted().toList() + ", or a list of them";
-            case "enum" -> value.isArray() ? null : "a list of values";
+            // enum: [] is valid 2020-12 but allows nothing: Discord writes it beside an allOf that holds the
+            // values meant, and as an argument it refused every value; Ajv does not compile it at all
+            case "enum" -> value.isArray() && !value.isEmpty() ? null : "a list of at least one value";
             case "required" -> isNameList(value) ? null : "a list of distinct property names";
             case "multipleOf" -> value.isNumber() && value.decimalValue().signum() > 0 ? null : "a number above 0";
             case "dependentRequired" -> isNameLists(value) ? null : "an object of lists of distinct property names";

@@ -92,6 +92,22 @@ class RealDocumentsTest {
     }
 
     @Test
+    void discordsEmptyEnumIsDroppedWithAWarningSoAJoinRequestsActionIsAccepted() throws Exception {
+        Path path = fixture("discord-api-v10-v3.1.json");
+        ToolGenerator.Generated generated = new ToolGenerator(OpenApiDocument.parse(Files.readAllBytes(path),
+                path.toString()), new OperationFilter(List.of(), List.of())).generate();
+        ToolSpec tool = generated.tools().stream().filter(t -> t.name().equals("action_guild_join_request"))
+                .findFirst().orElseThrow();
+        JsonNode body = tool.requestBody().path("content").elements().next().get("schema");
+
+        Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(body);
+        assertThat(schema.validate(new ObjectMapper().readTree("{\"action\":\"APPROVED\"}"))).as("%s", body).isEmpty();
+        assertThat(schema.validate(new ObjectMapper().readTree("{\"action\":\"MAYBE\"}"))).isNotEmpty();
+        assertThat(generated.adjusted()).anySatisfy(note -> assertThat(note)
+                .contains("/guilds/{guild_id}/requests/{request_id}").contains("enum is []"));
+    }
+
+    @Test
     void theMetaSchemaCheckRejectsAnInvalidSchema() throws Exception {
         assertThat(META_SCHEMA.validate(new ObjectMapper().readTree("{\"type\":\"strng\"}"))).isNotEmpty();
     }
