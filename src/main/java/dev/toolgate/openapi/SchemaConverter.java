@@ -95,11 +95,13 @@ public final class SchemaConverter {
         Set<String> seen = new LinkedHashSet<>(direct);
         ArrayDeque<String> pending = new ArrayDeque<>(direct);
         int used = 0;
+        Set<String> stubbed = new LinkedHashSet<>();
         while (!pending.isEmpty()) {
             String key = pending.poll();
             int size = size(key);
             if (used + size > budgetBytes) {
                 defs.set(key, stub(key));
+                stubbed.add(key);
                 continue;
             }
             used += size;
@@ -110,7 +112,8 @@ public final class SchemaConverter {
                 }
             }
         }
-        return result;
+        // a stub under oneOf/not/if would make validation stricter, not looser
+        return stubbed.isEmpty() ? result : ShrunkComponents.loosened(result, stubbed);
     }
 
     private int size(String key) {
