@@ -41,8 +41,13 @@ class PassthroughStreamCapIT {
                 .on("GET /mcp", request -> request.response().setChunked(true)
                         .putHeader("content-type", "text/event-stream").write(": open\n\n"))
                 .json("POST /mcp", 200, INITIALIZED);
+        gateway = passthrough(CAP, 4);
+    }
+
+    /** A passthrough route to the server, with this per-address cap and pool size. */
+    static TestGateway passthrough(int perClient, int poolSize) {
         Limits limits = Limits.DEFAULT;
-        gateway = TestGateway.start("""
+        return TestGateway.start("""
                 _format_version: "3.0"
                 services:
                   - name: mcp-server
@@ -52,8 +57,8 @@ class PassthroughStreamCapIT {
                         paths: [/mcp]
                         plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener}}]
                 """.formatted(server.url()), Map.of(), false, Map.of(),
-                new Limits(limits.proxy(), limits.admin(), limits.maxSessionsPerEndpoint(), CAP,
-                        limits.sessionIdleSeconds(), 4, 2_000, limits.upstreamIdleMs(), false, false,
+                new Limits(limits.proxy(), limits.admin(), limits.maxSessionsPerEndpoint(), perClient,
+                        limits.sessionIdleSeconds(), poolSize, 2_000, limits.upstreamIdleMs(), false, false,
                         limits.adminHostNames()));
     }
 
@@ -111,22 +116,9 @@ class PassthroughStreamCapIT {
 
     @Test
     void whateverTheSessionCapSaysOneAddressHoldsAtMostHalfAPoolOfPassthroughStreams() throws Exception {
-        Limits limits = Limits.DEFAULT;
         List<SseStream> held = new ArrayList<>();
         // the default per-address cap (1,000 sessions) above a pool of 4 connections: 2 for one address
-        try (TestGateway wide = TestGateway.start("""
-                _format_version: "3.0"
-                services:
-                  - name: mcp-server
-                    url: %s/mcp
-                    routes:
-                      - name: mcp
-                        paths: [/mcp]
-                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener}}]
-                """.formatted(server.url()), Map.of(), false, Map.of(),
-                new Limits(limits.proxy(), limits.admin(), limits.maxSessionsPerEndpoint(), 1_000,
-                        limits.sessionIdleSeconds(), 4, 2_000, limits.upstreamIdleMs(), false, false,
-                        limits.adminHostNames()))) {
+        try (TestGateway wide = passthrough(1_000, 4)) {
             Map<String, String> headers = Map.of("accept", "text/event-stream", "mcp-session-id", "s-1");
             for (int i = 0; i < 2; i++) {
                 held.add(SseStream.open(wide.proxy("/mcp"), headers));
