@@ -43,15 +43,32 @@ public final class SchemaConverter {
      * The largest real documents (GitHub's, Stripe's) stay far below this.
      */
     static final int MAX_SCHEMA_OBJECTS = 100_000;
+    /**
+     * Schema objects all the conversions of one document may produce together: the per-schema cap
+     * alone lets each of a few hundred parameters (fifty bytes each) copy in the same 100,000 objects,
+     * gigabytes from a document of kilobytes. GitHub's document, the largest real one, produces
+     * 14,000, Stripe's 16,000.
+     */
+    static final int MAX_DOCUMENT_SCHEMA_OBJECTS = 250_000;
+    /**
+     * Bytes of {@code $defs} the schemas of one document may carry in all (each schema's own are bounded
+     * by its budget, but every parameter may reference the same large component). GitHub's carry 1.6 MB.
+     */
+    static final long MAX_DOCUMENT_DEFINITION_BYTES = 32L * 1024 * 1024;
 
     private final OpenApiDocument document;
     private final boolean openapi30;
     /** Schema objects produced by the conversion in progress. */
     private int produced;
+    /** Schema objects produced by all the conversions of the document so far. */
+    private int documentProduced;
+    /** Bytes of {@code $defs} the conversions of the document have put in schemas so far. */
+    private long documentDefinitions;
     private final Map<String, String> keyByComponent = new HashMap<>();
     private final Map<String, JsonNode> converted = new HashMap<>();
     private final Map<String, Set<String>> dependencies = new HashMap<>();
     private final Map<String, Integer> sizes = new HashMap<>();
+    private final Map<String, Integer> stubSizes = new HashMap<>();
     private final Map<String, ObjectNode> stubs = new HashMap<>();
     private final ArrayDeque<String> inlining = new ArrayDeque<>();
     private final List<String> notes = new ArrayList<>();
@@ -102,9 +119,11 @@ public final class SchemaConverter {
             if (used + size > budgetBytes) {
                 defs.set(key, stub(key));
                 stubbed.add(key);
+                defined(stubSize(key), where);
                 continue;
             }
             used += size;
+            defined(size, where);
             defs.set(key, converted.get(key));
             for (String next : dependencies.getOrDefault(key, Set.of())) {
                 if (seen.add(next)) {
@@ -118,6 +137,23 @@ public final class SchemaConverter {
 
     private int size(String key) {
         return sizes.computeIfAbsent(key, k -> Json.bytes(converted.get(k)).length);
+    }
+
+    private int stubSize(String key) {
+        return stubSizes.computeIfAbsent(key, k -> Json.bytes(stub(k)).length);
+    }
+
+    /**
+     * Counts the bytes of one {@code $defs} entry: the entry is shared in memory, but each tool's schema
+     * is written out with its own copy, so a large component referenced by many parameters multiplies.
+     */
+    private void defined(int bytes, String where) {
+        documentDefinitions += bytes;
+        if (documentDefinitions > MAX_DOCUMENT_DEFINITION_BYTES) {
+            throw new OpenApiException(where + ": the document's schemas carry more than "
+                    + MAX_DOCUMENT_DEFINITION_BYTES / (1024 * 1024) + " MiB of $defs in all (each tool's schema "
+                    + "carries the components it references; a large one referenced in very many places multiplies)");
+        }
     }
 
     /** What stands for a component left out: its type, and a note that says so. */
@@ -143,13 +179,24 @@ public final class SchemaConverter {
         if (!node.isObject()) {
             return Json.object();
         }
-        if (node.has("$ref")) {
-            return reference(node, refs, where);
-        }
+        return node.has("$ref") ? reference(node, refs, where) : object(node, refs, where);
+    }
+
+    /** Counts one schema object built (a reference to a component is one: it stands in the schema). */
+    private void count(String where) {
         if (++produced > MAX_SCHEMA_OBJECTS) {
             throw new OpenApiException(where + ": the schema's $refs expand to more than " + MAX_SCHEMA_OBJECTS
                     + " schema objects (references that are not components are copied at each use)");
         }
+        if (++documentProduced > MAX_DOCUMENT_SCHEMA_OBJECTS) {
+            throw new OpenApiException(where + ": the document's schemas expand to more than "
+                    + MAX_DOCUMENT_SCHEMA_OBJECTS + " schema objects in all (references that are not components "
+                    + "are copied at each use: make a schema used in many places a component)");
+        }
+    }
+
+    private JsonNode object(JsonNode node, Set<String> refs, String where) {
+        count(where);
         ObjectNode out = Json.object();
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String key = field.getKey();
@@ -211,6 +258,7 @@ public final class SchemaConverter {
         JsonNode result;
         if (ref.startsWith(COMPONENTS) && ref.indexOf('/', COMPONENTS.length()) < 0) {
             String key = component(ref.substring(COMPONENTS.length()), where);
+            count(where);
             refs.add(key);
             ObjectNode pointer = Json.object();
             pointer.put("$ref", "#/$defs/" + key);

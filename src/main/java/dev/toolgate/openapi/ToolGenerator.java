@@ -43,6 +43,12 @@ public final class ToolGenerator {
     /** Bytes of {@code $defs} an output schema may carry: output schemas inform, inputs matter more. */
     static final int OUTPUT_BUDGET = 4 * 1024;
 
+    /**
+     * Operations (after {@code include}/{@code exclude}) one document may yield: each is a tool held in
+     * memory and listed to clients, and a minimal one is thirty bytes of JSON. GitHub's has 1,223.
+     */
+    static final int MAX_OPERATIONS = 10_000;
+
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final Set<String> IGNORED_HEADERS = Set.of("accept", "content-type", "authorization");
 
@@ -80,6 +86,10 @@ public final class ToolGenerator {
                         + (operation.has("operationId") ? " (" + operation.get("operationId").asText() + ")" : "");
                 if (!filter.keeps(operation.path("operationId").asText(null), tags(operation), method, entry.getKey())) {
                     continue;
+                }
+                if (tools.size() + skipped.size() == MAX_OPERATIONS) {
+                    throw new OpenApiException("paths." + entry.getKey() + "." + method + ": the document has more than "
+                            + MAX_OPERATIONS + " operations; keep fewer with config.openapi.include or exclude");
                 }
                 try {
                     tools.add(tool(entry.getKey(), method, item, operation));

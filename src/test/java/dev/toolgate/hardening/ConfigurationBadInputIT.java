@@ -1,5 +1,6 @@
 package dev.toolgate.hardening;
 
+import dev.toolgate.openapi.SchemaConverterTest;
 import dev.toolgate.testing.AdminHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -75,6 +76,8 @@ class ConfigurationBadInputIT {
                 + "servers: [{url: 'http://127.0.0.1:9'}]\npaths:\n  /a:\n    get:\n      operationId: a\n"
                 + "      parameters: [{name: 'a;admin', in: cookie, schema: {type: string}}]\n"
                 + "      responses: {'200': {description: ok}}\n");
+        Files.writeString(folder.resolve("copies.yaml"), SchemaConverterTest.withParameters(
+                SchemaConverterTest.doublingReferences(16, "#/x-defs"), 500, "{$ref: '#/x-defs/d15'}"));
         Files.writeString(folder.resolve("inner.yaml"), "S: {$ref: '../../etc/passwd#/x'}\n");
         Files.writeString(folder.getParent().resolve("outside.yaml"), "S: {type: string}\n");
         try {
@@ -170,6 +173,8 @@ class ConfigurationBadInputIT {
                 "outside the configuration's folder"));
         cases.add(new Case("a missing spec", spec("nope.yaml"), 400, "no such file"));
         // documents that parse slowly or expand
+        cases.add(new Case("a spec whose 500 parameters each copy in a 65,535-object schema", spec("copies.yaml"), 400,
+                "config.openapi.spec: paths./a.get.parameters.p"));
         cases.add(new Case("a spec with a 100 KB token", spec("long-token.yaml"), 400, "without a space or line break"));
         cases.add(new Case("a Swagger 2.0 spec of nested aliases", spec("laughs-swagger.yaml"), 400,
                 "a YAML alias (*name) is not supported"));

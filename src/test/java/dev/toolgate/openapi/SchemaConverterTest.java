@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Schemas whose references would multiply when copied in are refused with a message, in bounded time and memory. */
-class SchemaConverterTest {
+public class SchemaConverterTest {
 
     /** {@code levels} definitions outside components, each referencing the one before twice. */
-    static String doublingReferences(int levels, String where) {
+    public static String doublingReferences(int levels, String where) {
         StringBuilder yaml = new StringBuilder(SpecReferencesTest.openapi(where + "/d" + (levels - 1)));
         yaml.append(where.equals("#/x-defs") ? "x-defs:\n" : "components:\n  schemas:\n    Holder:\n      properties:\n");
         String indent = where.equals("#/x-defs") ? "  " : "        ";
@@ -45,6 +45,62 @@ class SchemaConverterTest {
         assertThatThrownBy(() -> generate(doublingReferences(40, "#/components/schemas/Holder/properties")))
                 .isInstanceOf(OpenApiException.class)
                 .hasMessageContaining("expand to more than 100000 schema objects");
+    }
+
+    /** {@code yaml} (from {@link SpecReferencesTest#openapi}) with {@code count} query parameters of that schema. */
+    public static String withParameters(String yaml, int count, String schema) {
+        StringBuilder parameters = new StringBuilder("      operationId: a\n      parameters:\n");
+        for (int i = 0; i < count; i++) {
+            parameters.append("        - {name: p").append(i).append(", in: query, schema: ").append(schema).append("}\n");
+        }
+        return yaml.replace("      operationId: a\n", parameters.toString());
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void parametersThatEachCopyInTheSameLargeSchemaAreRefusedForTheWholeDocument() {
+        // each parameter alone stays under the per-schema cap (65,535 objects); 500 of them would be 32 million
+        String yaml = withParameters(doublingReferences(16, "#/x-defs"), 500, "{$ref: '#/x-defs/d15'}");
+
+        assertThatThrownBy(() -> generate(yaml))
+                .isInstanceOf(OpenApiException.class)
+                .hasMessageStartingWith("paths./a.get.parameters.p")
+                .hasMessageContaining("the document's schemas expand to more than 250000 schema objects in all");
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aLargeComponentReferencedByThousandsOfParametersIsRefusedForTheWholeDocument() {
+        StringBuilder big = new StringBuilder("components:\n  schemas:\n    Big:\n      properties:\n");
+        for (int i = 0; i < 300; i++) {
+            big.append("        f").append(i).append(": {type: string, description: ").append("x".repeat(30)).append("}\n");
+        }
+        // ~20 KB of $defs in each parameter's schema (within its 24 KB budget): 2,000 of them would be 40 MB
+        String yaml = withParameters(SpecReferencesTest.openapi("#/components/schemas/Big"), 2000,
+                "{$ref: '#/components/schemas/Big'}") + big;
+
+        assertThatThrownBy(() -> generate(yaml))
+                .isInstanceOf(OpenApiException.class)
+                .hasMessageStartingWith("paths./a.get.parameters.p")
+                .hasMessageContaining("the document's schemas carry more than 32 MiB of $defs in all");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aDocumentWithMoreThanTenThousandOperationsIsRefused() {
+        StringBuilder json = new StringBuilder("{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"x\", \"version\": \"1\"}, \"paths\": {");
+        for (int i = 0; i <= 10_000; i++) {
+            json.append(i == 0 ? "" : ",").append("\"/p").append(i).append("\": {\"get\": {\"responses\": {}}}");
+        }
+        OpenApiDocument document = OpenApiDocument.parse(json.append("}}").toString().getBytes(StandardCharsets.UTF_8), "many.json");
+
+        assertThatThrownBy(() -> new ToolGenerator(document, new OperationFilter(List.of(), List.of())).generate())
+                .isInstanceOf(OpenApiException.class)
+                .hasMessage("paths./p10000.get: the document has more than 10000 operations; keep fewer with "
+                        + "config.openapi.include or exclude");
+        // include/exclude narrow what counts
+        assertThat(new ToolGenerator(document, new OperationFilter(List.of("GET /p1*"), List.of())).generate().tools())
+                .isNotEmpty();
     }
 
     @Test
