@@ -55,6 +55,14 @@ public final class SchemaConverter {
      * by its budget, but every parameter may reference the same large component). GitHub's carry 1.6 MB.
      */
     static final long MAX_DOCUMENT_DEFINITION_BYTES = 32L * 1024 * 1024;
+    /**
+     * Schema levels a conversion may nest, counting the references followed on the way (a component
+     * reached from inside another is converted there). A chain of references would otherwise recurse
+     * once per link until the stack overflows, and a schema nested deeper than this could not be
+     * checked against the meta-schema or serialized (Jackson writes at most 1,000 levels). The real
+     * documents nest at most 58 levels (Stripe's).
+     */
+    static final int MAX_DEPTH = 128;
 
     private final OpenApiDocument document;
     private final boolean openapi30;
@@ -64,6 +72,8 @@ public final class SchemaConverter {
     private int documentProduced;
     /** Bytes of {@code $defs} the conversions of the document have put in schemas so far. */
     private long documentDefinitions;
+    /** Nesting of the conversion in progress, components reached on the way included. */
+    private int depth;
     private final Map<String, String> keyByComponent = new HashMap<>();
     private final Map<String, JsonNode> converted = new HashMap<>();
     private final Map<String, Set<String>> dependencies = new HashMap<>();
@@ -179,7 +189,15 @@ public final class SchemaConverter {
         if (!node.isObject()) {
             return Json.object();
         }
-        return node.has("$ref") ? reference(node, refs, where) : object(node, refs, where);
+        if (++depth > MAX_DEPTH) {
+            throw new OpenApiException(where + ": the schema nests deeper than " + MAX_DEPTH + " levels, counting "
+                    + "the $refs followed on the way (a chain of references, or a schema nested that deep)");
+        }
+        try {
+            return node.has("$ref") ? reference(node, refs, where) : object(node, refs, where);
+        } finally {
+            depth--;
+        }
     }
 
     /** Counts one schema object built (a reference to a component is one: it stands in the schema). */

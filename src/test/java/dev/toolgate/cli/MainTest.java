@@ -117,6 +117,20 @@ class MainTest {
     }
 
     @Test
+    void validateReportsAnOpenApiChainOfReferencesTooLongAsAProblemAtItsSpecNotAStackOverflow() throws IOException {
+        Files.writeString(directory.resolve("chain.json"),
+                dev.toolgate.openapi.SchemaConverterTest.referenceChain(20_000, "#/components/schemas"));
+        Path config = file(VALID.replaceAll("(?s)tools:.*", "openapi: {spec: chain.json}\n"));
+
+        Result result = execute("validate", "--config", config.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).singleElement().asString()
+                .startsWith("services[0].routes[0].plugins[0].config.openapi.spec: component c")
+                .contains("the schema nests deeper than 128 levels");
+    }
+
+    @Test
     void validatePrintsAYamlSyntaxErrorOnOneLine() throws IOException {
         Result result = execute("validate", "--config", file("_format_version: \"3.0\"\nservices: [shop\n").toString());
 

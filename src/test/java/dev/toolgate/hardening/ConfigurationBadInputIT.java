@@ -76,6 +76,7 @@ class ConfigurationBadInputIT {
                 + "servers: [{url: 'http://127.0.0.1:9'}]\npaths:\n  /a:\n    get:\n      operationId: a\n"
                 + "      parameters: [{name: 'a;admin', in: cookie, schema: {type: string}}]\n"
                 + "      responses: {'200': {description: ok}}\n");
+        Files.writeString(folder.resolve("component-chain.json"), SchemaConverterTest.referenceChain(20_000, "#/components/schemas"));
         Files.writeString(folder.resolve("copies.yaml"), SchemaConverterTest.withParameters(
                 SchemaConverterTest.doublingReferences(16, "#/x-defs"), 500, "{$ref: '#/x-defs/d15'}"));
         Files.writeString(folder.resolve("inner.yaml"), "S: {$ref: '../../etc/passwd#/x'}\n");
@@ -173,6 +174,9 @@ class ConfigurationBadInputIT {
                 "outside the configuration's folder"));
         cases.add(new Case("a missing spec", spec("nope.yaml"), 400, "no such file"));
         // documents that parse slowly or expand
+        cases.add(new Case("a spec whose $refs chain 20,000 components", spec("component-chain.json"), 400,
+                "config.openapi.spec: component c63 (first used at paths./a.get.responses.200): the schema nests deeper "
+                        + "than 128 levels"));
         cases.add(new Case("a spec whose 500 parameters each copy in a 65,535-object schema", spec("copies.yaml"), 400,
                 "config.openapi.spec: paths./a.get.parameters.p"));
         cases.add(new Case("a spec with a 100 KB token", spec("long-token.yaml"), 400, "without a space or line break"));

@@ -103,6 +103,64 @@ public class SchemaConverterTest {
                 .isNotEmpty();
     }
 
+    /** A 3.0 document (JSON) whose one operation answers {@code where/c0}, with {@code links} definitions each holding the next. */
+    public static String referenceChain(int links, String where) {
+        StringBuilder json = new StringBuilder("{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"x\", \"version\": \"1\"}, "
+                + "\"paths\": {\"/a\": {\"get\": {\"operationId\": \"a\", \"responses\": {\"200\": {\"description\": \"ok\", "
+                + "\"content\": {\"application/json\": {\"schema\": {\"$ref\": \"" + where + "/c0\"}}}}}}}}, ");
+        json.append(where.equals("#/x-defs") ? "\"x-defs\": {" : "\"components\": {\"schemas\": {");
+        for (int i = 0; i < links; i++) {
+            json.append("\"c").append(i).append("\": {\"type\": \"array\", \"items\": {\"$ref\": \"").append(where)
+                    .append("/c").append(i + 1).append("\"}}, ");
+        }
+        json.append("\"c").append(links).append("\": {\"type\": \"string\"}}").append(where.equals("#/x-defs") ? "}" : "}}");
+        return json.toString();
+    }
+
+    static ToolGenerator.Generated generateJson(String json) {
+        OpenApiDocument document = OpenApiDocument.parse(json.getBytes(StandardCharsets.UTF_8), "chain.json");
+        return new ToolGenerator(document, new OperationFilter(List.of(), List.of())).generate();
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aChainOfTwentyThousandComponentsIsRefusedNamingWhereInsteadOfOverflowingTheStack() {
+        assertThatThrownBy(() -> generateJson(referenceChain(20_000, "#/components/schemas")))
+                .isInstanceOf(OpenApiException.class)
+                .hasMessageStartingWith("component c")
+                .hasMessageContaining("(first used at paths./a.get.responses.200): the schema nests deeper than 128 levels, "
+                        + "counting the $refs followed on the way");
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aChainOfReferencesOutsideComponentsIsRefusedBeforeItsSchemaIsTooDeepToCheckOrWrite() {
+        // 600 links inline as a schema 1,200 levels deep: past Jackson's write limit and the meta-schema check's stack
+        assertThatThrownBy(() -> generateJson(referenceChain(600, "#/x-defs")))
+                .isInstanceOf(OpenApiException.class)
+                .hasMessage("paths./a.get.responses.200: the schema nests deeper than 128 levels, counting the $refs "
+                        + "followed on the way (a chain of references, or a schema nested that deep)");
+        assertThatThrownBy(() -> generateJson(referenceChain(20_000, "#/x-defs")))
+                .isInstanceOf(OpenApiException.class)
+                .hasMessageContaining("nests deeper than 128 levels");
+    }
+
+    @Test
+    void aSchemaJustWithinTheDepthConvertsAndIsWrittenOut() {
+        // nullable objects without a type become anyOf wrappers: the deepest JSON a schema within the bound makes
+        StringBuilder schema = new StringBuilder();
+        for (int i = 0; i < 127; i++) {
+            schema.append("{\"nullable\": true, \"properties\": {\"p\": ");
+        }
+        schema.append("{\"type\": \"string\"}").append("}}".repeat(127));
+        String json = referenceChain(0, "#/x-defs").replace("{\"$ref\": \"#/x-defs/c0\"}", schema);
+
+        ToolGenerator.Generated generated = generateJson(json);
+
+        assertThat(generated.skipped()).isEmpty();
+        assertThat(dev.toolgate.mcp.Json.bytes(generated.tools().getFirst().responses())).isNotEmpty();
+    }
+
     @Test
     void aFewLevelsOfSharedReferencesStillConvert() {
         assertThat(generate(doublingReferences(8, "#/x-defs")).tools()).hasSize(1);
