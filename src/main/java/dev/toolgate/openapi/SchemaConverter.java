@@ -301,7 +301,14 @@ public final class SchemaConverter {
             described.set("description", node.get("description"));
             result = described;
         }
-        return openapi30 && node.path("nullable").asBoolean(false) ? nullable((ObjectNode) result) : result;
+        if (!openapi30 || !node.path("nullable").asBoolean(false)) {
+            return result;
+        }
+        if (result instanceof ObjectNode o) {
+            return nullable(o);
+        }
+        // a reference into a boolean schema (an additionalProperties: true): true already admits null
+        return result.asBoolean() ? result : Json.object().put("type", "null");
     }
 
     /** The {@code $defs} key of a component, converting it the first time it is reached. */

@@ -162,6 +162,29 @@ public class SchemaConverterTest {
     }
 
     @Test
+    void aNullableReferenceToABooleanSchemaIsServedAsThatBooleanInsteadOfFailingTheLoad() {
+        String yaml = SpecReferencesTest.openapi("#/components/schemas/M").replace("      operationId: a\n", """
+                      operationId: a
+                      parameters:
+                        - {name: any, in: query, schema: {$ref: '#/components/schemas/M/additionalProperties', nullable: true}}
+                        - {name: none, in: query, schema: {$ref: '#/components/schemas/N/additionalProperties', nullable: true}}
+                """) + """
+                components:
+                  schemas:
+                    M: {type: object, additionalProperties: true}
+                    N: {type: object, additionalProperties: false}
+                """;
+
+        ToolGenerator.Generated generated = generate(yaml);
+
+        assertThat(generated.tools()).singleElement().satisfies(tool -> {
+            // true admits null already; false admits nothing, and nullable adds null
+            assertThat(tool.parameters().get(0).schema().toString()).isEqualTo("{}");
+            assertThat(tool.parameters().get(1).schema().toString()).isEqualTo("{\"type\":\"null\"}");
+        });
+    }
+
+    @Test
     void aFewLevelsOfSharedReferencesStillConvert() {
         assertThat(generate(doublingReferences(8, "#/x-defs")).tools()).hasSize(1);
     }
