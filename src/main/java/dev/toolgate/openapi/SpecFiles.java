@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -77,7 +78,7 @@ final class SpecFiles {
             JsonNode tree = trees.pop();
             Path folder = folders.pop();
             for (String ref : references(tree)) {
-                Path file = folder.resolve(ref).normalize();
+                Path file = file(folder, ref);
                 if (!seen.add(file)) {
                     continue;
                 }
@@ -93,6 +94,22 @@ final class SpecFiles {
             }
         }
         return Set.copyOf(seen);
+    }
+
+    /** The file a reference names, or a refusal when no file can have that name (a NUL in it, say). */
+    private static Path file(Path folder, String ref) {
+        try {
+            return folder.resolve(ref).normalize();
+        } catch (InvalidPathException e) {
+            throw new OpenApiException("$ref '" + printable(ref) + "' cannot name a file: " + e.getReason());
+        }
+    }
+
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(200).forEach(c -> out.append(Character.isISOControl(c)
+                ? String.format("\\u%04x", c) : Character.toString(c)));
+        return out.toString();
     }
 
     /**

@@ -79,6 +79,9 @@ class ConfigurationBadInputIT {
         Files.writeString(folder.resolve("component-chain.json"), SchemaConverterTest.referenceChain(20_000, "#/components/schemas"));
         Files.writeString(folder.resolve("copies.yaml"), SchemaConverterTest.withParameters(
                 SchemaConverterTest.doublingReferences(16, "#/x-defs"), 500, "{$ref: '#/x-defs/d15'}"));
+        Files.writeString(folder.resolve("nul-ref.json"), "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"x\", \"version\": \"1\"}, "
+                + "\"paths\": {\"/a\": {\"get\": {\"responses\": {\"200\": {\"description\": \"ok\", \"content\": "
+                + "{\"application/json\": {\"schema\": {\"$ref\": \"a\\u0000.json#/S\"}}}}}}}}}");
         Files.writeString(folder.resolve("inner.yaml"), "S: {$ref: '../../etc/passwd#/x'}\n");
         Files.writeString(folder.getParent().resolve("outside.yaml"), "S: {type: string}\n");
         try {
@@ -179,6 +182,8 @@ class ConfigurationBadInputIT {
                         + "than 128 levels"));
         cases.add(new Case("a spec whose 500 parameters each copy in a 65,535-object schema", spec("copies.yaml"), 400,
                 "config.openapi.spec: paths./a.get.parameters.p"));
+        cases.add(new Case("a spec with a NUL in a file $ref", spec("nul-ref.json"), 400,
+                "config.openapi.spec: $ref 'a\\\\u0000.json' cannot name a file: Nul character not allowed"));
         cases.add(new Case("a spec with a 100 KB token", spec("long-token.yaml"), 400, "without a space or line break"));
         cases.add(new Case("a Swagger 2.0 spec of nested aliases", spec("laughs-swagger.yaml"), 400,
                 "a YAML alias (*name) is not supported"));

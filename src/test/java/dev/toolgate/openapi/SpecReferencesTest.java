@@ -101,6 +101,17 @@ class SpecReferencesTest {
     }
 
     @Test
+    void aReferenceWhoseFileNameHasANulIsRefusedWithAMessage() throws IOException {
+        Files.writeString(folder.resolve("spec.json"), """
+                {"openapi": "3.0.0", "info": {"title": "x", "version": "1"}, "paths": {"/a": {"get": {"responses":
+                  {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "a\\u0000.json#/S"}}}}}}}}}
+                """);
+
+        assertThatThrownBy(() -> load("spec.json")).isInstanceOf(OpenApiException.class)
+                .hasMessage("$ref 'a\\u0000.json' cannot name a file: Nul character not allowed");
+    }
+
+    @Test
     void filesBesideTheDocumentAreRead() throws IOException {
         Files.writeString(folder.resolve("spec.yaml"), openapi("schemas/common.yaml#/S"));
         Files.createDirectories(folder.resolve("schemas"));
