@@ -25,6 +25,26 @@ final class KeywordValues {
     private KeywordValues() {
     }
 
+    /** Keywords whose values are copied in as written (any JSON), and how deep such a value may nest. */
+    private static final Set<String> VALUES = Set.of("enum", "const", "default", "examples");
+    static final int MAX_VALUE_DEPTH = 64;
+
+    /** Whether {@code value} nests deeper than {@code levels} (reading no deeper than that). */
+    static boolean deeperThan(JsonNode value, int levels) {
+        if (!value.isContainerNode()) {
+            return false;
+        }
+        if (levels == 0) {
+            return true;
+        }
+        for (JsonNode item : value) {
+            if (deeperThan(item, levels - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * What the value of {@code keyword} must be, when {@code value} is not that; null when it is (or
      * when any value goes, as for {@code const} and {@code default}).
@@ -41,6 +61,11 @@ final class KeywordValues {
         }
         if (FLAGS.contains(keyword)) {
             return value.isBoolean() ? null : "true or false";
+        }
+        if (VALUES.contains(keyword) && deeperThan(value, MAX_VALUE_DEPTH)) {
+            // the schema's own depth is bounded (SchemaConverter.MAX_DEPTH); a value copied in could still take
+            // the tool definition past what can be written out (Jackson: 1,000 levels), failing the whole load
+            return "a value nested at most " + MAX_VALUE_DEPTH + " levels";
         }
         return switch (keyword) {
             case "type" -> isTypeName(value) || isTypeList(value) ? null

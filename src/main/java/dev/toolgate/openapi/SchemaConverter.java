@@ -256,6 +256,9 @@ public final class SchemaConverter {
     }
 
     private static String abridged(JsonNode value) {
+        if (KeywordValues.deeperThan(value, 8)) {
+            return "a value nested deeper than 8 levels";
+        }
         String text = value.toString();
         return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }

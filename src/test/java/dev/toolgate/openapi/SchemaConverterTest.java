@@ -162,6 +162,22 @@ public class SchemaConverterTest {
     }
 
     @Test
+    void aDefaultValueNestedTooDeepToWriteOutIsLeftOutWithANoteInsteadOfFailingTheLoad() {
+        // 990 levels read (Jackson reads 1,000), but inside a tool definition they would pass what it writes
+        String deep = "[".repeat(990) + "]".repeat(990);
+        String json = referenceChain(0, "#/x-defs").replace("{\"$ref\": \"#/x-defs/c0\"}",
+                "{\"type\": \"array\", \"default\": " + deep + "}");
+
+        ToolGenerator.Generated generated = generateJson(json);
+
+        assertThat(generated.skipped()).isEmpty();
+        assertThat(generated.adjusted()).anySatisfy(note -> assertThat(note).contains("paths./a.get.responses.200: a "
+                + "schema's default is a value nested deeper than 8 levels, but JSON Schema wants a value nested at most "
+                + "64 levels; the keyword is left out"));
+        assertThat(dev.toolgate.mcp.Json.bytes(generated.tools().getFirst().responses())).isNotEmpty();
+    }
+
+    @Test
     void aNullableReferenceToABooleanSchemaIsServedAsThatBooleanInsteadOfFailingTheLoad() {
         String yaml = SpecReferencesTest.openapi("#/components/schemas/M").replace("      operationId: a\n", """
                       operationId: a
