@@ -27,7 +27,12 @@ public class SchemaConverterTest {
     }
 
     static ToolGenerator.Generated generate(String yaml) {
-        OpenApiDocument document = OpenApiDocument.parse(yaml.getBytes(StandardCharsets.UTF_8), "doubling.yaml");
+        return generate(yaml, "doubling.yaml");
+    }
+
+    /** The tools of a document, read as a file of this name would be (its extension says JSON or YAML). */
+    static ToolGenerator.Generated generate(String text, String name) {
+        OpenApiDocument document = OpenApiDocument.parse(text.getBytes(StandardCharsets.UTF_8), name);
         return new ToolGenerator(document, new OperationFilter(List.of(), List.of())).generate();
     }
 
@@ -118,8 +123,7 @@ public class SchemaConverterTest {
     }
 
     static ToolGenerator.Generated generateJson(String json) {
-        OpenApiDocument document = OpenApiDocument.parse(json.getBytes(StandardCharsets.UTF_8), "chain.json");
-        return new ToolGenerator(document, new OperationFilter(List.of(), List.of())).generate();
+        return generate(json, "chain.json");
     }
 
     @Test

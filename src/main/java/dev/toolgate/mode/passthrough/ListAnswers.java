@@ -3,7 +3,6 @@ package dev.toolgate.mode.passthrough;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.McpEnvelope;
 
-import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +28,7 @@ record ListAnswers(Set<String> lists, Set<String> others, Map<String, Integer> c
     static final ListAnswers ANY = new ListAnswers(null, Set.of(), Map.of());
 
     /** The largest integer a JavaScript server reads exactly (2^53 - 1). */
-    private static final BigInteger SAFE = BigInteger.TWO.pow(53).subtract(BigInteger.ONE);
+    private static final long MAX_SAFE = (1L << 53) - 1;
 
     /** The answers to these requests (an exchange's, each with an id). */
     static ListAnswers of(List<McpEnvelope> requests) {
@@ -68,7 +67,12 @@ record ListAnswers(Set<String> lists, Set<String> others, Map<String, Integer> c
      * pairs with no request.
      */
     static boolean unsafe(JsonNode id) {
-        return id != null && id.isIntegralNumber() && id.bigIntegerValue().abs().compareTo(SAFE) > 0;
+        if (id == null || !id.isIntegralNumber()) {
+            return false;
+        }
+        // every request's id passes here: no BigInteger for one that fits a long
+        long value = id.canConvertToLong() ? id.longValue() : Long.MIN_VALUE;
+        return value > MAX_SAFE || value < -MAX_SAFE;
     }
 
     /** An id as a server keys it: a string by its text, an integer by its value, anything else by neither. */
@@ -79,6 +83,9 @@ record ListAnswers(Set<String> lists, Set<String> others, Map<String, Integer> c
         if (id.isTextual()) {
             return "s" + id.textValue();
         }
-        return id.isIntegralNumber() ? "n" + id.bigIntegerValue() : "?" + id;
+        if (!id.isIntegralNumber()) {
+            return "?" + id;
+        }
+        return "n" + (id.canConvertToLong() ? Long.toString(id.longValue()) : id.bigIntegerValue().toString());
     }
 }
