@@ -115,6 +115,26 @@ class LiveTrafficPageIT {
         assertThat(Files.size(artifact)).isPositive();
     }
 
+    @Test
+    void aBurstOfCallsRedrawsTheTableAFewTimesASecondNotOnceForEachMessage() {
+        script("window.redraws = 0; window.burst = performance.now(); new MutationObserver((records) => { window.redraws += records"
+                + ".filter((r) => r.addedNodes.length > 0).length; })"
+                + ".observe(document.querySelector('#messages tbody'), {childList: true})");
+        int calls = 150;
+        try (McpSyncClient client = Sdk.connect(modes.conversion())) {
+            for (int i = 0; i < calls; i++) {
+                client.callTool(new McpSchema.CallToolRequest("get_widget", Map.of("path_id", "42")));
+            }
+        }
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> ((Number) script(
+                "return [...document.querySelectorAll('#messages tbody tr')].filter(r => r.dataset.tool === 'get_widget').length"))
+                .intValue() >= Math.min(calls, 150));
+        // every message redrew the whole table before: the page stalled on a busy gateway
+        double seconds = ((Number) script("return (performance.now() - window.burst) / 1000")).doubleValue();
+        assertThat(((Number) script("return window.redraws")).intValue()).isPositive().isLessThan(calls / 2)
+                .isLessThanOrEqualTo((int) (seconds * 10) + 3);
+    }
+
     private static void call(URI endpoint, String tool, Map<String, Object> arguments) {
         try (McpSyncClient client = Sdk.connect(endpoint)) {
             client.callTool(new McpSchema.CallToolRequest(tool, arguments));
