@@ -21,9 +21,10 @@ import java.util.List;
  * @param sendTimeout            ms; default {@code timeout}; no effect of its own: {@code read_timeout} bounds a
  *                              whole command, its sending included
  * @param readTimeout            ms; default {@code timeout}: how long one command may take, sent and answered
- * @param keepalivePoolSize      connections kept per instance; default 256
- * @param keepaliveBacklog       queue length when the pool is full
- * @param connectionIsProxied    Redis sits behind a proxy; default false
+ * @param keepalivePoolSize      Kong's connection pool size; accepted, no effect (one multiplexed connection per
+ *                              event loop serves every command); default 256
+ * @param keepaliveBacklog       Kong's queue when its pool is full; accepted, no effect
+ * @param connectionIsProxied    Kong's flag for a Redis behind a proxy; accepted, no effect; default false
  * @param sentinelMaster         Sentinel master name (implies Sentinel)
  * @param sentinelRole           {@code any}, {@code master} or {@code slave}
  * @param sentinelNodes          Sentinel {@code host:port} addresses

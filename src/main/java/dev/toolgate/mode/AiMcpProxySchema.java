@@ -97,6 +97,12 @@ public final class AiMcpProxySchema implements PluginSchema {
         if (mode == Mode.CONVERSION_ONLY) {
             ToolSetSettings.check(plugin, config, report);
         }
+        // on passthrough the strategy keeps the bindings of the upstream's sessions, managed or not
+        if (mode != Mode.PASSTHROUGH_LISTENER && !config.server().session().managed()
+                && config.server().session().strategy() != null) {
+            report.warning(plugin.source() + ".config.server.session.strategy",
+                    "has no effect with managed: false (no sessions are kept)");
+        }
         if (mode != Mode.PASSTHROUGH_LISTENER && !"auto".equals(config.server().upstreamEra())) {
             report.problem(plugin.source() + ".config.server.upstream_era", "is the MCP era of the server a "
                     + "passthrough-listener relays to; mode " + mode.kongName() + " relays to none (its tools call "

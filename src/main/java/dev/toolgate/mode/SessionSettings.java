@@ -55,9 +55,6 @@ public record SessionSettings(boolean managed, String strategy, @JsonProperty("s
         if ("redis".equals(strategy) && redis == null) {
             redis = RedisSettings.read(ConfigNode.at(dev.toolgate.mcp.Json.object(), node.path("redis"), node.report()));
         }
-        if (!managed && strategy != null) {
-            node.warning("strategy", "has no effect with managed: false (no sessions are kept)");
-        }
         node.finish();
         return new SessionSettings(managed, strategy, ttl, secrets, redis);
     }

@@ -439,4 +439,27 @@ class AiMcpProxySchemaTest {
                 + "'\\'), but " + reader + " reads these ACLs from the token's scopes (acl_attribute_type: "
                 + "oauth_access_token) and names the allowed ones in a refused call's WWW-Authenticate";
     }
+
+    @Test
+    void aSessionStrategyWithoutKeptSessionsIsWarnedAboutExceptOnPassthroughWhereItBindsTheUpstreamsSessions() {
+        String template = """
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: MODE
+                              server: {session: {managed: false, strategy: client, client: {secrets: [0123456789abcdef0123456789abcdef]}}}
+                """;
+
+        assertThat(load(template.replace("MODE", "conversion-listener")).warnings()).containsExactly(
+                "services[0].routes[0].plugins[0].config.server.session.strategy: has no effect with managed: false "
+                        + "(no sessions are kept)");
+        assertThat(load(template.replace("MODE", "passthrough-listener")).warnings()).isEmpty();
+    }
 }
