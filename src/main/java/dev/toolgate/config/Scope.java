@@ -26,9 +26,17 @@ record Scope(String routeId, String serviceId, String consumerId, String consume
         return new Scope(null, null, null, groupId, true);
     }
 
-    /** Scope of a top-level plugin, resolving its references; unknown ones are reported. */
+    /**
+     * Scope of a top-level plugin, resolving its references; unknown ones are reported. Kong refuses a
+     * plugin scoped to both a consumer and a consumer group (mutually exclusive fields); applied by its
+     * consumer alone, the group condition would be dropped unseen.
+     */
     static Scope fromReferences(ConfigNode node, DeclarativeReader reader) {
         DeclarativeReader.Entities e = reader.entities;
+        if (node.has("consumer") && node.has("consumer_group")) {
+            node.problem("consumer_group", "cannot be set with 'consumer': as in Kong, a plugin is scoped to a consumer "
+                    + "or to a consumer group, not both");
+        }
         return new Scope(
                 References.resolve(node, "route", e.routeNames),
                 References.resolve(node, "service", e.serviceNames),

@@ -146,6 +146,32 @@ class PluginRulesTest {
     }
 
     @Test
+    void aPluginScopedToBothAConsumerAndAConsumerGroupIsRefused() {
+        // Kong refuses it; applied to alice whether or not she is in gold, it lifted her limit to 10000
+        var checked = Configs.check("""
+                _format_version: "3.0"
+                consumer_groups:
+                  - name: gold
+                consumers:
+                  - username: alice
+                services:
+                  - name: api
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/r]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                plugins:
+                  - {name: rate-limiting, config: {minute: 5}}
+                  - {name: rate-limiting, consumer: alice, consumer_group: gold, config: {minute: 10000}}
+                """, Path.of("."));
+
+        assertThat(checked.problems()).containsExactly("plugins[1].consumer_group: cannot be set with 'consumer': "
+                + "as in Kong, a plugin is scoped to a consumer or to a consumer group, not both");
+    }
+
+    @Test
     void aPluginKongWouldNeverRunOnHttpRequestsIsRefused() {
         // Kong runs it on gRPC requests only; Toolgate would have run it on every request
         var loaded = load("""
