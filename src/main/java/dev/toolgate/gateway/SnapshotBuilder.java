@@ -212,17 +212,20 @@ final class SnapshotBuilder {
     }
 
     /**
-     * The ai-mcp-proxy plugin that decides what a route serves. Kong's precedence: a route's plugin
-     * wins over its service's, which wins over a global one; on one level a listening mode wins over
-     * conversion-only (a route may carry both).
+     * The ai-mcp-proxy plugin that decides what a route serves, by Kong's precedence: the route's plugin
+     * (on the route and its service before the route alone) wins over its service's, which wins over a
+     * global one; a route has one service, so these two levels answer the same requests, and on them a
+     * listening mode wins over conversion-only (a route may carry both). A plugin on the route and another
+     * service never applies, as in Kong.
      */
     static Optional<Plugin> effectivePlugin(DeclarativeConfig config, Route route) {
         return config.plugins().stream()
                 .filter(p -> p.enabled() && p.config() instanceof AiMcpProxyConfig proxy && proxy.mode() != null)
-                .filter(p -> route.id().equals(p.routeId())
-                        || p.routeId() == null && p.serviceId() != null && p.serviceId().equals(route.serviceId())
-                        || p.global())
-                .min(Comparator.comparingInt((Plugin p) -> route.id().equals(p.routeId()) ? 0 : p.serviceId() != null ? 1 : 2)
-                        .thenComparing(p -> ((AiMcpProxyConfig) p.config()).mode().listens() ? 0 : 1));
+                .filter(p -> p.consumerId() == null && p.consumerGroupId() == null
+                        && (p.routeId() == null || p.routeId().equals(route.id()))
+                        && (p.serviceId() == null || p.serviceId().equals(route.serviceId())))
+                .min(Comparator.comparingInt((Plugin p) -> p.routeId() != null ? 0 : p.serviceId() != null ? 1 : 2)
+                        .thenComparing(p -> ((AiMcpProxyConfig) p.config()).mode().listens() ? 0 : 1)
+                        .thenComparing(p -> p.serviceId() != null ? 0 : 1));
     }
 }

@@ -7,6 +7,7 @@ import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.PluginSchema;
 import dev.toolgate.config.PluginSettings;
+import dev.toolgate.config.Route;
 
 import java.util.HashMap;
 import java.util.List;
@@ -88,6 +89,9 @@ public final class AiMcpProxySchema implements PluginSchema {
                 && document.route(plugin.routeId()).map(r -> r.serviceId() == null).orElse(false)) {
             report.problem(at, "mode " + mode.kongName() + " needs a route with a service (its calls go there)");
         }
+        if (mode.listens() && plugin.routeId() != null && plugin.serviceId() != null) {
+            refuseSecondListener(plugin, document, report);
+        }
         if (mode == Mode.LISTENER && config.server().tag() == null) {
             report.problem(plugin.source() + ".config.server.tag", "is required in listener mode");
         }
@@ -121,6 +125,27 @@ public final class AiMcpProxySchema implements PluginSchema {
                 }
             }
         }
+    }
+
+    /**
+     * Fail closed: a route has one service, so a listening instance on the route and its service and one on
+     * the route alone answer the same requests (two on one scope the reader refuses already).
+     * Kong would apply the first and ignore the other unseen.
+     */
+    private static void refuseSecondListener(Plugin plugin, DeclarativeConfig document, ConfigReport report) {
+        Route route = document.route(plugin.routeId()).orElse(null);
+        if (route == null || !plugin.serviceId().equals(route.serviceId())) {
+            return;
+        }
+        document.plugins().stream()
+                .filter(p -> p != plugin && route.id().equals(p.routeId()) && p.serviceId() == null
+                        && p.consumerId() == null && p.consumerGroupId() == null
+                        && p.config() instanceof AiMcpProxyConfig other && other.mode() != null && other.mode().listens())
+                .findFirst()
+                .ifPresent(other -> report.problem(plugin.source() + ".service", "a second listening ai-mcp-proxy on "
+                        + "route '" + route.label() + "', beside the one at " + other.source() + ": the route and its "
+                        + "service answer the same requests, and only one could serve them (Kong would apply this one "
+                        + "and ignore the other); keep one"));
     }
 
     /**

@@ -124,6 +124,28 @@ class PluginRulesTest {
     }
 
     @Test
+    void aListeningAiMcpProxyOnARouteAndItsServiceBesideOneOnTheRouteAloneIsRefused() {
+        // one route, one service: only one could serve, and the other would have been ignored unseen
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - name: r
+                        paths: [/shop]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: passthrough-listener}}
+                plugins:
+                  - {name: ai-mcp-proxy, route: r, service: shop, config: {mode: conversion-listener}}
+                """);
+
+        assertThat(loaded.problems()).containsExactly("plugins[0].service: a second listening ai-mcp-proxy on route "
+                + "'r', beside the one at services[0].routes[0].plugins[0]: the route and its service answer the same "
+                + "requests, and only one could serve them (Kong would apply this one and ignore the other); keep one");
+    }
+
+    @Test
     void aSecondInstanceOfAPolicyOnOneRouteIsRefusedWhateverItsInstanceName() {
         // only one of them could apply: the deny list would have been ignored unseen
         var checked = Configs.check("""
