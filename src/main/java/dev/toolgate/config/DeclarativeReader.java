@@ -66,12 +66,28 @@ final class DeclarativeReader {
         DeclarativeConfig document = new DeclarativeConfig(format, entities.services, entities.routes,
                 entities.plugins, entities.consumers, entities.groups, referenceBySecret, hash);
         for (Plugin plugin : document.plugins()) {
+            refuseUnreachable(plugin, document, root.report());
             PluginSchema schema = schemas.get(plugin.name());
             if (schema != null) {
                 schema.validate(plugin, document, root.report());
             }
         }
         return document;
+    }
+
+    /**
+     * Fail closed: a plugin on a route and a service applies to that route's requests through that service
+     * only (Kong looks it up by the request's own route and service), so one naming a service the route does
+     * not belong to never runs; an authentication plugin written so would leave the route open unseen.
+     */
+    private static void refuseUnreachable(Plugin plugin, DeclarativeConfig document, ConfigReport report) {
+        if (plugin.routeId() == null || plugin.serviceId() == null) {
+            return;
+        }
+        document.route(plugin.routeId()).filter(r -> !plugin.serviceId().equals(r.serviceId())).ifPresent(r ->
+                report.problem(plugin.source() + ".service", "route '" + (r.name() != null ? r.name() : r.id()) + "' does not belong to this "
+                        + "service, so the plugin would never run: scope it to the route alone, or to the route's "
+                        + "own service"));
     }
 
     /** Reads one plugin at a scope; nested plugins get their scope from where they are. */

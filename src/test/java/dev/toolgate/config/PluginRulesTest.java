@@ -124,6 +124,26 @@ class PluginRulesTest {
     }
 
     @Test
+    void aPluginOnARouteAndAServiceTheRouteDoesNotBelongToIsRefusedForItWouldNeverRun() {
+        // the operator believes the route asks for a key; Kong would never apply this instance to it
+        var checked = Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: shop
+                    url: http://api.internal
+                    routes:
+                      - {name: r, paths: [/shop]}
+                  - {name: billing, url: http://billing.internal}
+                plugins:
+                  - {name: key-auth, route: r, service: billing}
+                  - {name: rate-limiting, route: r, service: shop, config: {minute: 5}}
+                """, Path.of("."));
+
+        assertThat(checked.problems()).containsExactly("plugins[0].service: route 'r' does not belong to this service, "
+                + "so the plugin would never run: scope it to the route alone, or to the route's own service");
+    }
+
+    @Test
     void aListeningAiMcpProxyOnARouteAndItsServiceBesideOneOnTheRouteAloneIsRefused() {
         // one route, one service: only one could serve, and the other would have been ignored unseen
         var loaded = load("""

@@ -54,7 +54,8 @@ class EffectivePluginTest {
                   - {name: ai-mcp-proxy, instance_name: elsewhere, route: r, service: billing, config: {mode: conversion-listener}}
                 """);
 
-        assertThat(loaded.problems()).isEmpty();
+        // refused at load (it could never run); the chooser passes it over all the same
+        assertThat(loaded.problems()).singleElement().asString().startsWith("plugins[0].service: route 'r' does not belong");
         assertThat(served(loaded.config())).isEqualTo("service");
     }
 
