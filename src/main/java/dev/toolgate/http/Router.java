@@ -115,7 +115,7 @@ public final class Router {
                     || !c.headers().match(headers, headerReads, () -> warnOnce(c.route(), "header"))) {
                 continue;
             }
-            if (!hostMatches(c.route(), host)) {
+            if (!hostMatches(c.route().hosts(), host)) {
                 continue;
             }
             PathMatch pm = pathMatch(c, path);
@@ -223,9 +223,12 @@ public final class Router {
         return route.methods().isEmpty() || route.methods().contains(method);
     }
 
-    /** Whether one of the route's hosts (or no host, when it sets none) matches the request's. */
-    private static boolean hostMatches(Route route, String hostHeader) {
-        if (route.hosts().isEmpty()) {
+    /**
+     * Whether one of a route's hosts (or no host, when it sets none) matches a {@code Host} value: plain hosts
+     * equal, {@code *.example.com} any name under it, {@code example.*} any ending, as Kong's router.
+     */
+    public static boolean hostMatches(List<String> routeHosts, String hostHeader) {
+        if (routeHosts.isEmpty()) {
             return true;
         }
         if (hostHeader == null) {
@@ -233,7 +236,7 @@ public final class Router {
         }
         String host = withoutTrailingDot(hostHeader.toLowerCase(Locale.ROOT));
         String hostOnly = stripPort(host);
-        for (String pattern : route.hosts()) {
+        for (String pattern : routeHosts) {
             String p = withoutTrailingDot(pattern.toLowerCase(Locale.ROOT));
             String candidate = p.contains(":") && !p.endsWith(".*") ? host : hostOnly;
             boolean wildcard = p.startsWith("*.") || p.endsWith(".*");

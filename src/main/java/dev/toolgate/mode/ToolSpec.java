@@ -22,7 +22,7 @@ import java.util.Map;
  *                     {@code /} is relative to the route path ({@code ./x} too); {@code .} and {@code ..}
  *                     segments are removed, never climbing above the route path; {@code {name}} marks a
  *                     path parameter; default: the route's only plain path
- * @param host         must be one of the route's hosts when set; the call still goes to the service
+ * @param host         must match one of the route's hosts when set; the call still goes to the service
  * @param scheme       {@code http} or {@code https}; must be one of the route's protocols when set
  * @param headers      fixed headers added to every call (values may be {@code {vault://env/...}} references
  *                     or decK templates {@code ${{ env "DECK_NAME" }}})

@@ -185,8 +185,10 @@ public final class ToolCompiler {
     }
 
     private void checkHostAndScheme(ToolSpec spec, String at) {
-        if (spec.host() != null && !route.hosts().isEmpty() && !route.hosts().contains(spec.host())) {
-            report.problem(at + ".host", "must be one of the route's hosts " + route.hosts());
+        // matched as the router matches a request's Host: Kong replays the call through its router, so a tool on
+        // a *.example.com route names the one host it is for (Kong requires it there)
+        if (spec.host() != null && !Router.hostMatches(route.hosts(), spec.host())) {
+            report.problem(at + ".host", "must match one of the route's hosts " + route.hosts());
         }
         if (spec.scheme() != null && !route.protocols().contains(spec.scheme())) {
             report.problem(at + ".scheme", "must be one of the route's protocols " + route.protocols());

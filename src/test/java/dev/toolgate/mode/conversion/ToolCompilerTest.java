@@ -163,6 +163,37 @@ class ToolCompilerTest {
     }
 
     @Test
+    void toolHostUnderAWildcardRouteHostIsAcceptedAsKongRequiresIt() {
+        var checked = check("""
+                paths: [/shop]
+                methods: [GET]
+                hosts: ['*.example.com', 'shop.*']
+                """, """
+                - {description: d, host: api.example.com}
+                - {description: d, host: shop.example.org}
+                """);
+
+        assertThat(checked.problems()).isEmpty();
+        assertThat(checked.snapshot().toolSets().values().iterator().next().tools()).hasSize(2);
+    }
+
+    @Test
+    void toolHostOutsideTheRouteHostsIsReportedEvenWhenTheyAreWildcards() {
+        var checked = check("""
+                paths: [/shop]
+                methods: [GET]
+                hosts: ['*.example.com']
+                """, """
+                - {description: d, host: example.com}
+                - {description: d, host: api.example.com.evil.test}
+                """);
+
+        assertThat(checked.problems()).containsExactly(
+                TOOL_AT + ".host: must match one of the route's hosts [*.example.com]",
+                TOOL_AT.replace("tools[0]", "tools[1]") + ".host: must match one of the route's hosts [*.example.com]");
+    }
+
+    @Test
     void pathParameterThatIsNotInThePathIsReported() {
         var checked = check(ROUTE, """
                 - description: d
