@@ -66,6 +66,12 @@ public final class ReservedHeaders {
         };
     }
 
+    /** Whether a fixed header of this name is sent (checkFixed refuses it otherwise). */
+    static boolean fixable(String name) {
+        Reason reason = reason(name);
+        return reason == null || reason == Reason.PROXY_CREDENTIALS || reason == Reason.FORWARDING;
+    }
+
     /**
      * Reports the fixed headers of a tool that it may not set, or whose values could split the request.
      * A fixed header is sent after the gateway's own headers and replaces them. The operator writes it, so
