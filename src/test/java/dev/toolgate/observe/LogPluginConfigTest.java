@@ -128,6 +128,22 @@ class LogPluginConfigTest {
     }
 
     @Test
+    void openTelemetryTakesKongs314AccessLogsEndpointAndRefusesItsLua() {
+        Configs.Checked both = check("{name: opentelemetry, config: {logs_endpoint: 'http://otel:4318/v1/logs', "
+                + "access_logs: {endpoint: 'http://otel:4318/v1/access'}}}");
+        assertThat(both.problems()).isEmpty();
+        assertThat(both.warnings()).containsExactly("plugins[0].config.logs_endpoint: Kong sends its runtime logs there, "
+                + "which Toolgate does not have; the access logs go to access_logs.endpoint, so nothing is sent here");
+
+        assertThat(check("{name: opentelemetry, config: {access_logs: {endpoint: 'http://otel:4318/v1/logs', "
+                + "custom_attributes_by_lua: {foo: 'return 1'}}}}").problems())
+                .containsExactly("plugins[0].config.access_logs.custom_attributes_by_lua: Toolgate runs no Lua; remove it");
+        assertThat(check("{name: opentelemetry, config: {access_logs: {endpoint: 'ftp://otel/v1/logs'}}}").problems())
+                .containsExactly("plugins[0].config.access_logs.endpoint: must be an http or https URL with a host "
+                        + "(OTLP over HTTP)");
+    }
+
+    @Test
     void propagationTakesKongsFormatsInTheirOrderAndRefusesNamesKongDoesNotHave() {
         Configs.Checked b3 = check("{name: opentelemetry, config: {traces_endpoint: 'http://otel:4318/v1/traces', "
                 + "propagation: {extract: [b3, w3c, b3], inject: [preserve, datadog], default_format: gcp}}}");

@@ -225,6 +225,28 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void kongs314AccessLogsEndpointReceivesTheAccessLogsAndLogsEndpointBesideItNone() {
+        // Kong 3.14: access logs go to access_logs.endpoint; logs_endpoint is for runtime logs, which Toolgate lacks
+        try (OtlpReceiver access = new OtlpReceiver(); OtlpReceiver runtime = new OtlpReceiver();
+             RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+             var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
+                     .replace("          - name: ai-mcp-proxy\n", "          - name: opentelemetry\n"
+                             + "            config: {logs_endpoint: '" + runtime.url("/v1/logs") + "',"
+                             + " access_logs: {endpoint: '" + access.url("/v1/logs") + "', custom_attributes_by_lua: null},"
+                             + " queue: {max_coalescing_delay: 0.01}}\n"
+                             + "          - name: ai-mcp-proxy\n"))) {
+            McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+            client.initialize("2025-06-18");
+            client.call("one", "{}");
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(access.logs()).anySatisfy(log ->
+                    assertThat(Json.MAPPER.readTree(log.getBody().getStringValue()).path("route").path("name").asText())
+                            .isEqualTo("mcp")));
+            assertThat(runtime.logs()).isEmpty();
+        }
+    }
+
+    @Test
     void accessLogsACollectorDoesNotTakeAreRetriedThenDroppedAndCounted() throws Exception {
         int closedPort;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -25,8 +25,11 @@ import java.util.stream.Stream;
  * @param tracesEndpoint  OTLP/HTTP traces URL (for example {@code http://collector:4318/v1/traces}); none: no spans.
  *                        Kong's older {@code endpoint} is read as this. Never shown, as http-log's endpoint: collectors
  *                        take tokens in the path too (Sumo Logic's {@code /receiver/v1/otlp/TOKEN/v1/traces})
- * @param logsEndpoint    OTLP/HTTP logs URL; each exchange becomes a log record whose body is Kong's log entry
- *                        (with {@code ai.mcp}); none: no logs. Never shown
+ * @param logsEndpoint    Kong's runtime logs URL ({@code kong.log} lines, which Toolgate does not have). Toolgate
+ *                        sends the access logs there when {@code access_logs.endpoint} is unset, as it did before
+ *                        it read that field. Never shown
+ * @param accessLogs      Kong 3.14's access logs: each exchange a log record whose body is Kong's log entry (with
+ *                        {@code ai.mcp})
  * @param metrics         OTLP/HTTP metrics
  * @param headers         headers sent with every export (values never shown)
  * @param resourceAttributes resource attributes of everything exported; {@code service.name} defaults to
@@ -42,7 +45,8 @@ import java.util.stream.Stream;
  * @param readTimeout     milliseconds to wait for the collector's answer; default 5000
  */
 public record OpenTelemetryConfig(@JsonSerialize(using = Redacted.class) String tracesEndpoint,
-                                  @JsonSerialize(using = Redacted.class) String logsEndpoint, Metrics metrics,
+                                  @JsonSerialize(using = Redacted.class) String logsEndpoint, AccessLogs accessLogs,
+                                  Metrics metrics,
                                   @JsonSerialize(using = Redacted.class) Map<String, String> headers,
                                   Map<String, String> resourceAttributes, double samplingRate, Propagation propagation,
                                   String httpResponseHeaderForTraceid, QueueSettings queue, long connectTimeout,
@@ -51,6 +55,32 @@ public record OpenTelemetryConfig(@JsonSerialize(using = Redacted.class) String 
     public OpenTelemetryConfig {
         headers = Map.copyOf(headers);
         resourceAttributes = Map.copyOf(resourceAttributes);
+    }
+
+    /**
+     * {@code config.access_logs} (Kong 3.14+).
+     *
+     * @param endpoint OTLP/HTTP logs URL the access logs go to; none: {@code logs_endpoint}'s. Never shown
+     */
+    public record AccessLogs(@JsonSerialize(using = Redacted.class) String endpoint) {
+
+        static final AccessLogs NONE = new AccessLogs(null);
+
+        static AccessLogs read(ConfigNode node) {
+            AccessLogs logs = new AccessLogs(url(node, "endpoint"));
+            if (node.has("custom_attributes_by_lua") && node.any("custom_attributes_by_lua") != null) {
+                node.problem("custom_attributes_by_lua", "Toolgate runs no Lua; remove it");
+            }
+            node.ignore("custom_attributes_by_lua");
+            node.finish();
+            return logs;
+        }
+
+        /** Its secrets masked: a message or log line that quotes it must not carry them. */
+        @Override
+        public String toString() {
+            return Redacted.describe(this);
+        }
     }
 
     /**
@@ -182,11 +212,25 @@ public record OpenTelemetryConfig(@JsonSerialize(using = Redacted.class) String 
         long send = node.integer("send_timeout", 5000, 1, Integer.MAX_VALUE);
         long read = node.integer("read_timeout", 5000, 1, Integer.MAX_VALUE);
         String logs = url(node, "logs_endpoint");
-        if (traces == null && legacy == null && logs == null && metrics.endpoint() == null) {
-            node.warning("traces_endpoint", "no traces_endpoint, logs_endpoint or metrics.endpoint: nothing is exported");
+        AccessLogs access = node.object("access_logs").map(AccessLogs::read).orElse(AccessLogs.NONE);
+        if (logs != null && access.endpoint() != null) {
+            node.warning("logs_endpoint", "Kong sends its runtime logs there, which Toolgate does not have; the access "
+                    + "logs go to access_logs.endpoint, so nothing is sent here");
         }
-        return new OpenTelemetryConfig(traces != null ? traces : legacy, logs, metrics, headers, resource, rate,
+        if (traces == null && legacy == null && logs == null && access.endpoint() == null && metrics.endpoint() == null) {
+            node.warning("traces_endpoint", "no traces_endpoint, access_logs.endpoint, logs_endpoint or metrics.endpoint: "
+                    + "nothing is exported");
+        }
+        return new OpenTelemetryConfig(traces != null ? traces : legacy, logs, access, metrics, headers, resource, rate,
                 propagation, header, queue, connect, send, read);
+    }
+
+    /**
+     * Where the access logs go: {@code access_logs.endpoint} (Kong 3.14's place for them), else {@code logs_endpoint},
+     * where Toolgate sent them before it read {@code access_logs}; null: nowhere.
+     */
+    String accessLogsEndpoint() {
+        return accessLogs.endpoint() != null ? accessLogs.endpoint() : logsEndpoint;
     }
 
     private static String url(ConfigNode node, String key) {

@@ -79,8 +79,8 @@ final class OtelExport implements AutoCloseable {
             meters = null;
             metrics = null;
         }
-        if (config.logsEndpoint() != null) {
-            var exporter = OtlpHttpLogRecordExporter.builder().setEndpoint(config.logsEndpoint())
+        if (config.accessLogsEndpoint() != null) {
+            var exporter = OtlpHttpLogRecordExporter.builder().setEndpoint(config.accessLogsEndpoint())
                     .setTimeout(Duration.ofMillis(config.sendTimeout() + config.readTimeout()))
                     .setConnectTimeout(Duration.ofMillis(config.connectTimeout())).setComponentLoader(sender);
             config.headers().forEach(exporter::addHeader);
