@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -209,22 +210,39 @@ public final class ForwardedHeaders {
     }
 
     /**
-     * Removes the client's headers whose names have underscores and which, read with dashes, name another header
-     * of the upstream request (one the gateway set from a plugin, a fixed header or an argument, or the client's
-     * own dashed one): the last step before the request is sent.
+     * Removes the client's headers that, read with dashes, name another header of the upstream request: the
+     * last step before the request is sent. Against one the gateway set (from a plugin, a fixed header or an
+     * argument) the client's goes whatever its spelling ({@code X-Tenant} beside an operator's {@code X_Tenant},
+     * as {@code X_Tenant} beside an operator's {@code X-Tenant}); between two of the client's own, the one with
+     * underscores goes.
      */
     public static void dropClientTwins(MultiMap client, MultiMap upstream) {
-        List<String> twins = null;
-        // every request passes here: no set of names, no stream, unless a name has an underscore
+        // every request passes here: no map of names, no stream, unless a name has an underscore
+        boolean underscore = false;
         for (Map.Entry<String, String> header : upstream) {
-            String name = header.getKey();
-            if (name.indexOf('_') >= 0 && client.contains(name) && upstream.contains(dashed(name))) {
-                (twins == null ? twins = new ArrayList<>() : twins).add(name);
+            underscore |= header.getKey().indexOf('_') >= 0;
+        }
+        if (!underscore) {
+            return;
+        }
+        Map<String, Set<String>> spellings = new HashMap<>();
+        for (Map.Entry<String, String> header : upstream) {
+            String lower = header.getKey().toLowerCase(Locale.ROOT);
+            spellings.computeIfAbsent(dashed(lower), k -> new HashSet<>()).add(lower);
+        }
+        List<String> twins = new ArrayList<>();
+        for (Set<String> names : spellings.values()) {
+            if (names.size() < 2) {
+                continue;
+            }
+            boolean gatewaySpelling = names.stream().anyMatch(name -> !client.contains(name));
+            for (String name : names) {
+                if (client.contains(name) && (gatewaySpelling || name.indexOf('_') >= 0)) {
+                    twins.add(name);
+                }
             }
         }
-        if (twins != null) {
-            twins.forEach(upstream::remove);
-        }
+        twins.forEach(upstream::remove);
     }
 
     private static boolean crosses(String lowerCase, Set<String> named, Set<String> consumed) {

@@ -47,6 +47,13 @@ class RequestTransformerRenameIT {
                             config: {rename: {headers: ["x-a:$(headers.x-b)"]}}
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
+                      - name: added
+                        paths: [/added]
+                        plugins:
+                          - name: request-transformer
+                            config: {add: {headers: ["X_Tenant:acme"]}}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
                       - name: tools
                         paths: [/mcp]
                         plugins:
@@ -95,6 +102,17 @@ class RequestTransformerRenameIT {
         RestUpstream.Received received = rest.next();
         assertThat(received.header("x-tenant")).isEqualTo("acme");
         assertThat(received.headers().contains("X_Tenant")).as("the client's twin").isFalse();
+    }
+
+    @Test
+    void aClientsDashedTwinOfAnUnderscoreHeaderTheOperatorAddsNeverReachesTheUpstream() {
+        // a CGI/WSGI server reads X-Tenant and X_Tenant as one variable, and may take the client's
+        new McpHttp(gateway.proxy("/added")).send("POST", LIST, Map.of("content-type", "application/json", "accept",
+                "application/json, text/event-stream", "X-Tenant", "other"));
+
+        RestUpstream.Received received = rest.next();
+        assertThat(received.header("x_tenant")).isEqualTo("acme");
+        assertThat(received.headers().contains("X-Tenant")).as("the client's twin").isFalse();
     }
 
     @ParameterizedTest(name = "{0}: {1}")

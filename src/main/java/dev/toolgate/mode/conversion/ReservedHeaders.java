@@ -14,7 +14,7 @@ import java.util.Set;
  * The request headers a tool may not set, neither from an argument nor as a fixed header: those that
  * would change where or how a call goes (the service decides), proxy credentials (the gateway never
  * sends a client's, and a tool must not invent them), the identity and forwarding headers the gateway
- * asserts, and names that cannot be sent.
+ * asserts, and names that cannot be sent. A name with underscores is read as the same name with dashes.
  */
 public final class ReservedHeaders {
 
@@ -31,7 +31,9 @@ public final class ReservedHeaders {
         if (!HttpToken.is(name)) {
             return Reason.UNSENDABLE;
         }
-        String lower = name.toLowerCase(Locale.ROOT);
+        // read with _ as -, as ForwardedHeaders reads it: a CGI/WSGI server takes X_Consumer_Username for
+        // X-Consumer-Username, so an argument or fixed header of that name would speak for the consumer
+        String lower = name.toLowerCase(Locale.ROOT).replace('_', '-');
         // the service decides the host, as the gateway decides the framing
         if (lower.equals("host") || ForwardedHeaders.framing(lower)) {
             return Reason.FRAMING;
@@ -39,10 +41,10 @@ public final class ReservedHeaders {
         if (PROXY_CREDENTIALS.contains(lower)) {
             return Reason.PROXY_CREDENTIALS;
         }
-        if (ForwardedHeaders.identity(name)) {
+        if (ForwardedHeaders.identity(lower)) {
             return Reason.IDENTITY;
         }
-        return ForwardedHeaders.gatewaySet(name) ? Reason.FORWARDING : null;
+        return ForwardedHeaders.gatewaySet(lower) ? Reason.FORWARDING : null;
     }
 
     /**

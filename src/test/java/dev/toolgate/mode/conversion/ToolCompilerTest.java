@@ -300,6 +300,31 @@ class ToolCompilerTest {
     }
 
     @Test
+    void aHeaderParameterOrFixedHeaderSpelledWithUnderscoresIsRefusedAsItsDashedTwinIs() {
+        // a CGI/WSGI server reads X_Consumer_Username as X-Consumer-Username: a caller could name any consumer
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: X_Consumer_Username, in: header}
+                    - {name: x_forwarded_for, in: header}
+                    - {name: Content_Length, in: header}
+                  headers:
+                    X_Consumer_Id: [admin]
+                """);
+
+        assertThat(checked.problems()).containsExactlyInAnyOrder(
+                TOOL_AT + ".parameters[0].name: header X_Consumer_Username cannot be set by a tool argument "
+                        + "(the gateway sets it)",
+                TOOL_AT + ".parameters[1].name: header x_forwarded_for cannot be set by a tool argument "
+                        + "(the gateway sets it)",
+                TOOL_AT + ".parameters[2].name: header Content_Length cannot be set by a tool argument",
+                TOOL_AT + ".headers.X_Consumer_Id: cannot be set (the gateway asserts the authenticated consumer): "
+                        + "remove it; to tell the upstream who calls, authenticate on the route");
+    }
+
+    @Test
     void fixedForwardingHeadersAndProxyCredentialsAreTheOperatorsToSend() {
         // X-Forwarded-Proto: https for an upstream behind a TLS terminator loads in Kong; an argument still cannot set it
         var checked = check(ROUTE, """
