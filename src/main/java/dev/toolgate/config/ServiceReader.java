@@ -124,7 +124,14 @@ final class ServiceReader {
         String pathHandling = node.oneOf("path_handling", "v0", List.of("v0", "v1"));
         int regexPriority = (int) node.integer("regex_priority", 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
         List<String> tags = node.texts("tags");
-        node.ignore("request_buffering", "response_buffering", "snis",
+        // Kong matches snis against the TLS connection's server name; Toolgate's listeners are plain HTTP (TLS ends
+        // in front), so it could not enforce them: a route on snis would take every name's requests
+        if (!node.texts("snis").isEmpty()) {
+            node.problem("snis", "is not supported by Toolgate: its listeners serve plain HTTP (TLS ends in front "
+                    + "of them), so the server name a client's TLS connection asked for is unknown; remove snis, and "
+                    + "match the names on hosts");
+        }
+        node.ignore("request_buffering", "response_buffering",
                 "created_at", "updated_at");
         for (String streamOnly : List.of("sources", "destinations", "expression", "priority")) {
             if (node.has(streamOnly)) {

@@ -119,6 +119,20 @@ class RouteRulesTest {
     }
 
     @Test
+    void aRouteOnSnisIsRefusedAtItsPathSinceToolgateNeverSeesTheServerNameAndWouldServeEveryName() {
+        var loaded = load(route("name: r, paths: [/shop], snis: [shop.example.com]"));
+
+        assertThat(loaded.problems()).containsExactly("services[0].routes[0].snis: is not supported by Toolgate: its "
+                + "listeners serve plain HTTP (TLS ends in front of them), so the server name a client's TLS connection "
+                + "asked for is unknown; remove snis, and match the names on hosts");
+    }
+
+    @Test
+    void anEmptySnisListIsNoCriterionAsInKongAndLoads() {
+        assertThat(load(route("name: r, paths: [/shop], snis: []")).problems()).isEmpty();
+    }
+
+    @Test
     void nestedRouteNamingAServiceIsReported() {
         var loaded = load(route("name: r, paths: [/shop], service: shop"));
 
