@@ -28,10 +28,10 @@ public final class Router {
      * Kong 3.x's route priority (kong/router/transform.lua get_priority), one unsigned 64-bit number, greater
      * wins: bits 61-63 how many of hosts, headers, paths, methods are set; bit 60 it has hosts, all plain (no *);
      * bits 52-59 how many headers (at most 255); bit 51 a regex path matched; bits 19-50 its route's
-     * regex_priority; bits 0-18 the length of the plain path that matched. Kong splits a route with paths of
-     * several kinds and lengths into one route per kind and length, so the path bits are those of the path that
-     * matched: a regex when one does, else the longest prefix. The route's part is computed here, once: a request
-     * two routes match compares two numbers.
+     * regex_priority (a negative one ranks the route first: regexMatch); bits 0-18 the length of the plain path
+     * that matched. Kong splits a route with paths of several kinds and lengths into one route per kind and
+     * length, so the path bits are those of the path that matched: a regex when one does, else the longest
+     * prefix. The route's part is computed here, once: a request two routes match compares two numbers.
      */
     private static final int WEIGHT_SHIFT = 61;
     private static final long PLAIN_HOSTS_ONLY = 1L << 60;
@@ -51,11 +51,14 @@ public final class Router {
     }
 
     /**
-     * A regex path's rank: Kong's 32 bits of regex_priority, here offset so a negative priority ranks below
-     * zero (Kong shifts the signed value, which sets the high bits and ranks it first: a bug not copied).
+     * A regex path's rank: Kong's regex_priority bits. Kong shifts a negative priority into its 64-bit number
+     * as a value whose top bit is set (kong/router/transform.lua get_priority), so such a route ranks above
+     * every route without one: {@link PathMatch#first}, compared before the rank. The value itself is lost in
+     * Kong's arithmetic, so it orders nothing among such routes; their other criteria still do.
      */
-    private static long regexRank(int regexPriority) {
-        return REGEX_PATH | ((long) regexPriority - Integer.MIN_VALUE) << REGEX_PRIORITY_SHIFT;
+    private static PathMatch regexMatch(int regexPriority, String matched) {
+        return regexPriority < 0 ? new PathMatch(true, REGEX_PATH, matched)
+                : new PathMatch(false, REGEX_PATH | (long) regexPriority << REGEX_PRIORITY_SHIFT, matched);
     }
 
     private final List<Candidate> candidates = new ArrayList<>();
@@ -108,6 +111,7 @@ public final class Router {
                                       Function<String, List<String>> headers) {
         RouteMatch best = null;
         long bestRank = 0;
+        boolean bestFirst = false;
         // one bound for every header regex of every route, over every line: a request cannot multiply it
         long[] headerReads = {MAX_REGEX_READS};
         for (Candidate c : candidates) {
@@ -124,12 +128,18 @@ public final class Router {
             }
             long rank = c.rank() | pm.rank();
             // strictly greater: on a tie the route defined first stays
-            if (best == null || Long.compareUnsigned(rank, bestRank) > 0) {
+            if (best == null || outranks(pm.first(), rank, bestFirst, bestRank)) {
                 bestRank = rank;
+                bestFirst = pm.first();
                 best = new RouteMatch(c.route(), pm.matched());
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** Whether a match ranks strictly above the best so far: on a tie the route defined first stays. */
+    private static boolean outranks(boolean first, long rank, boolean bestFirst, long bestRank) {
+        return first != bestFirst ? first : Long.compareUnsigned(rank, bestRank) > 0;
     }
 
     /**
@@ -192,11 +202,14 @@ public final class Router {
         return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
-    /** A path match: its part of the rank (regex and priority, or prefix length) and the text matched. */
-    private record PathMatch(long rank, String matched) {
+    /**
+     * A path match: whether it ranks above every route whose match does not (a negative regex_priority, as
+     * Kong ranks it), its part of the rank (regex and priority, or prefix length) and the text matched.
+     */
+    private record PathMatch(boolean first, long rank, String matched) {
     }
 
-    private static final PathMatch NO_PATHS = new PathMatch(0, null);
+    private static final PathMatch NO_PATHS = new PathMatch(false, 0, null);
 
     /** The first regex that matches (a route's regexes share its priority), else the longest prefix. */
     private static PathMatch pathMatch(Candidate c, String path) {
@@ -207,7 +220,7 @@ public final class Router {
             Matcher m = BoundedText.lookingAt(regex, path, MAX_REGEX_READS,
                     () -> warnOnce(c.route(), "path"));
             if (m != null) {
-                return new PathMatch(regexRank(c.route().regexPriority()), path.substring(0, m.end()));
+                return regexMatch(c.route().regexPriority(), path.substring(0, m.end()));
             }
         }
         String longest = null;
@@ -216,7 +229,7 @@ public final class Router {
                 longest = prefix;
             }
         }
-        return longest == null ? null : new PathMatch(Math.min(longest.length(), MAX_PATH_LENGTH), longest);
+        return longest == null ? null : new PathMatch(false, Math.min(longest.length(), MAX_PATH_LENGTH), longest);
     }
 
     private static boolean methodMatches(Route route, String method) {

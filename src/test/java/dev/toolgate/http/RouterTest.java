@@ -90,10 +90,29 @@ class RouterTest {
     }
 
     @Test
-    void veryNegativeRegexPriorityStillRanksBelowZero() {
-        var routes = List.of(regex("default", "~/api/.*", 0), regex("last-resort", "~/api/.*", -2_000_000_000));
+    void aNegativeRegexPriorityRanksItsRouteAboveEveryOtherAsKong3sPriorityArithmeticDoes() {
+        // Kong 3.x packs regex_priority into an unsigned 64-bit number: a negative one sets its top bit
+        var specific = route("specific", List.of("~/api/v\\d+/users"), List.of("GET"), List.of("gateway.local"),
+                Map.of("x-tenant", List.of("acme")), 100);
+        var routes = List.of(specific, paths("exact", "/api/v2/users"), regex("meant-last", "~/api/.*", -1));
 
-        assertThat(match(routes, "/api/v2/users")).isEqualTo("default");
+        assertThat(match(routes, "GET", "gateway.local", "/api/v2/users", Map.of("x-tenant", "acme")))
+                .isEqualTo("meant-last");
+        assertThat(match(routes, "/other")).as("its regex does not match").isNull();
+    }
+
+    @Test
+    void aNegativeRegexPriorityCountsOnlyWhenItsRegexMatchedAndItsValueOrdersNothingAmongNegatives() {
+        var mixed = route("mixed", List.of("~/nowhere", "/api"), List.of(), List.of(), Map.of(), -1);
+        assertThat(match(List.of(mixed, paths("longer", "/api/v2")), "/api/v2/users"))
+                .as("matched by its prefix").isEqualTo("longer");
+
+        // Kong's arithmetic loses the value: -1 and -5 tie, and the routes' other criteria decide
+        var withMethod = route("with-method", List.of("~/api/.*"), List.of("GET"), List.of(), Map.of(), -5);
+        assertThat(match(List.of(regex("minus-one", "~/api/.*", -1), withMethod), "/api/v2/users"))
+                .isEqualTo("with-method");
+        assertThat(match(List.of(regex("minus-one", "~/api/.*", -1), regex("minus-five", "~/api/.*", -5)),
+                "/api/v2/users")).as("a tie: the route defined first").isEqualTo("minus-one");
     }
 
     @Test
