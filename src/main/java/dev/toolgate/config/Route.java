@@ -29,12 +29,15 @@ import java.util.regex.Pattern;
  * @param tags          free-form labels
  * @param serviceId     the service's id, or null for a route without a service (a listener's route)
  * @param source        where the entity is in the file
+ * @param hostsListed   the file wrote a {@code hosts} list, even an empty one: Kong ranks a route whose
+ *                      {@code hosts} is a list with no wildcard as plain-hosts-only, {@code []} included
+ *                      (transform.lua get_priority tests the field's type), though {@code []} matches any host
  */
 public record Route(String id, String name, List<String> paths, List<String> methods, List<String> hosts,
                     Map<String, List<String>> headers, List<String> protocols, int httpsRedirectStatusCode,
                     boolean stripPath, boolean preserveHost,
                     String pathHandling, int regexPriority, List<String> tags, @JsonIgnore String serviceId,
-                    @JsonIgnore String source) {
+                    @JsonIgnore String source, @JsonIgnore boolean hostsListed) {
 
     /** How a {@code headers} value says it is a regex, as in Kong. */
     public static final String HEADER_REGEX = "~*";
@@ -46,6 +49,16 @@ public record Route(String id, String name, List<String> paths, List<String> met
         headers = Map.copyOf(headers);
         protocols = List.copyOf(protocols);
         tags = List.copyOf(tags);
+        hostsListed |= !hosts.isEmpty();
+    }
+
+    /** A route whose {@code hosts}, when empty, was not written (absent or null). */
+    public Route(String id, String name, List<String> paths, List<String> methods, List<String> hosts,
+                 Map<String, List<String>> headers, List<String> protocols, int httpsRedirectStatusCode,
+                 boolean stripPath, boolean preserveHost, String pathHandling, int regexPriority, List<String> tags,
+                 String serviceId, String source) {
+        this(id, name, paths, methods, hosts, headers, protocols, httpsRedirectStatusCode, stripPath, preserveHost,
+                pathHandling, regexPriority, tags, serviceId, source, false);
     }
 
     /** Kong's HTTPS-only route: its protocols leave out http, so a plain HTTP request is refused or redirected. */

@@ -151,7 +151,8 @@ final class ServiceReader {
         }
         reader.entities.routeNames.add(node, "name", name, id);
         reader.entities.routes.add(new Route(id, name, paths, methods, hosts, lowerCaseKeys(headers), protocols,
-                httpsRedirect, stripPath, preserveHost, pathHandling, regexPriority, tags, serviceId, node.path()));
+                httpsRedirect, stripPath, preserveHost, pathHandling, regexPriority, tags, serviceId, node.path(),
+                node.has("hosts")));
         node.objects("plugins").forEach(p -> reader.readPlugin(p, Scope.route(id)));
         node.finish();
     }

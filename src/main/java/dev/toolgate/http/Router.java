@@ -41,11 +41,12 @@ public final class Router {
     private static final int REGEX_PRIORITY_SHIFT = 19;
     private static final long MAX_PATH_LENGTH = 0x7FFFF;
 
-    /** The route's rank before its path: criteria set, plain hosts only, header count. */
+    /** The route's rank before its path: criteria set, plain hosts only (an empty list too), header count. */
     private static long rank(Route route) {
         int weight = (route.hosts().isEmpty() ? 0 : 1) + (route.headers().isEmpty() ? 0 : 1)
                 + (route.paths().isEmpty() ? 0 : 1) + (route.methods().isEmpty() ? 0 : 1);
-        boolean plainHostsOnly = !route.hosts().isEmpty() && route.hosts().stream().noneMatch(h -> h.contains("*"));
+        // Kong tests that hosts is a list, not that it has a host: hosts: [] ranks as plain hosts only
+        boolean plainHostsOnly = route.hostsListed() && route.hosts().stream().noneMatch(h -> h.contains("*"));
         return (long) weight << WEIGHT_SHIFT | (plainHostsOnly ? PLAIN_HOSTS_ONLY : 0)
                 | (long) Math.min(route.headers().size(), MAX_HEADERS) << HEADERS_SHIFT;
     }

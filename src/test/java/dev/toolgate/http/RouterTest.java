@@ -181,6 +181,28 @@ class RouterTest {
     }
 
     @Test
+    void anEmptyHostsListMatchesAnyHostYetRanksAsPlainHostsOnlyAsKong3DoesSoItBeatsARouteWithoutHosts() {
+        // Kong's get_priority asks whether hosts is a list, not whether it holds a host
+        var loaded = dev.toolgate.testing.Configs.load("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://api.internal
+                    routes:
+                      - {name: no-hosts, paths: [/api], headers: {x-tenant: [acme]}}
+                      - {name: wildcard, paths: [/api], hosts: ["*.example.com"]}
+                      - {name: empty-hosts, paths: [/api], hosts: [], headers: {x-tenant: [acme]}}
+                """);
+        assertThat(loaded.problems()).isEmpty();
+        List<Route> routes = loaded.config().routes();
+
+        assertThat(match(routes, "GET", "api.example.com", "/api", Map.of("x-tenant", "acme")))
+                .isEqualTo("empty-hosts");
+        assertThat(match(List.of(routes.get(2)), "GET", "other.example.org", "/api", Map.of("x-tenant", "acme")))
+                .as("it sets no host criterion").isEqualTo("empty-hosts");
+    }
+
+    @Test
     void tieGoesToTheRouteDefinedFirst() {
         var routes = List.of(paths("first", "/tie"), paths("second", "/tie"));
 
