@@ -235,14 +235,19 @@ public final class ForwardedHeaders {
             if (names.size() < 2) {
                 continue;
             }
-            boolean gatewaySpelling = names.stream().anyMatch(name -> !client.contains(name));
+            boolean gatewaySpelling = names.stream().anyMatch(name -> !clients(client, upstream, name));
             for (String name : names) {
-                if (client.contains(name) && (gatewaySpelling || name.indexOf('_') >= 0)) {
+                if (clients(client, upstream, name) && (gatewaySpelling || name.indexOf('_') >= 0)) {
                     twins.add(name);
                 }
             }
         }
         twins.forEach(upstream::remove);
+    }
+
+    /** Whether the upstream's header is the client's as sent: one a plugin replaced or appended to is not. */
+    private static boolean clients(MultiMap client, MultiMap upstream, String name) {
+        return client.contains(name) && client.getAll(name).equals(upstream.getAll(name));
     }
 
     private static boolean crosses(String lowerCase, Set<String> named, Set<String> consumed) {

@@ -69,4 +69,17 @@ class ForwardedHeadersTest {
         assertThat(upstream.names()).containsExactlyInAnyOrder("X-Tenant", "X_Kept");
         assertThat(upstream.get("x-tenant")).isEqualTo("acme");
     }
+
+    @Test
+    void anUnderscoreHeaderAPluginReplacedIsTheGatewaysAndTheClientsDashedTwinGoesInstead() {
+        MultiMap client = MultiMap.caseInsensitiveMultiMap()
+                .add("X_Tenant", "other-tenant")
+                .add("X-Tenant", "another");
+        MultiMap upstream = MultiMap.caseInsensitiveMultiMap();
+        ForwardedHeaders.copyForProxy(client, upstream, Set.of(), null);
+        upstream.set("X_Tenant", "acme");
+        ForwardedHeaders.dropClientTwins(client, upstream);
+        assertThat(upstream.names()).containsExactly("X_Tenant");
+        assertThat(upstream.get("x_tenant")).isEqualTo("acme");
+    }
 }
