@@ -51,14 +51,16 @@ final class HttpLogSender implements AutoCloseable {
                 new PoolOptions().setHttp1MaxSize(SENDERS));
         this.target = Destination.request(uri, HttpMethod.valueOf(config.method())).setTimeout(config.timeout());
         // Kong's order: the configured headers first, then its own over them (the endpoint's Host, the
-        // body's length, content_type, and the Authorization of a user and password in http_endpoint)
+        // body's length, content_type, and the Authorization of a user and password in http_endpoint).
+        // The client writes Host as lua-resty-http does since Kong 3.8: the port unless the scheme's own.
         config.headers().forEach(target::putHeader);
         target.removeHeader("host");
         target.removeHeader("content-length");
         target.putHeader("content-type", config.contentType());
         if (uri.getRawUserInfo() != null) {
+            // as written: Kong's socket.url leaves percent-escapes in userinfo, and encodes those bytes
             target.putHeader("authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
+                    uri.getRawUserInfo().getBytes(StandardCharsets.UTF_8)));
         }
         this.outbox = new Outbox<>(name, config.queue(), this::send, LogQueue::weight, n -> telemetry.dropped("http-log", n),
                 SENDERS);

@@ -53,6 +53,24 @@ class HttpLogDeliveryIT {
         }
     }
 
+    @Test
+    void theEndpointsUserInfoIsSentAsWrittenAndItsHostWithThePortAsKongSendsThem() {
+        try (RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
+             var gateway = gateway(logs, "'" + logs.url().replace("://", "://log%40ger:s3%3Acret@") + "/logs'")) {
+            call(gateway);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> logs.count("POST /logs") > 0);
+            RestUpstream.Received posted = logs.received().stream().filter(r -> r.path().equals("/logs"))
+                    .findFirst().orElseThrow();
+            // Kong's socket.url keeps userinfo's percent-escapes, and Kong base64-encodes it as it stands
+            assertThat(posted.header("authorization")).isEqualTo("Basic "
+                    + Base64.getEncoder().encodeToString("log%40ger:s3%3Acret".getBytes(StandardCharsets.UTF_8)));
+            // since Kong 3.8 (lua-resty-http's Host): the endpoint's host with its port, the scheme's own left out
+            java.net.URI endpoint = java.net.URI.create(logs.url());
+            assertThat(posted.header("host")).isEqualTo(endpoint.getHost() + ":" + endpoint.getPort());
+        }
+    }
+
     private static TestGateway gateway(RestUpstream logs, String endpointAndMore) {
         return TestGateway.start(logs.json("GET /mcp/one", 200, "{\"ok\":true}").oneToolRoute()
                 .replace("          - name: ai-mcp-proxy\n", "          - name: http-log\n"
