@@ -30,7 +30,8 @@ import java.util.Map;
  * @param audits          the ACL evaluations in Kong's {@code ai.mcp.audit[]} shape (with {@code log_audits})
  * @param upstreamUri     the path and query sent upstream (Kong's {@code upstream_uri}; secret arguments
  *                        masked): the proxied request's, or a tool call's REST request (a batch's first);
- *                        null when none was sent
+ *                        when none was sent, the route's (Kong's router's: the path it would have been sent
+ *                        to, the client's query); null without either
  */
 public record ExchangeEvent(Origin origin, long startedAtMillis, String method, String uri, String url,
                             long requestBytes, Map<String, String> requestHeaders, int status, long responseBytes,

@@ -97,13 +97,11 @@ public final class KongLogEntry {
         querystring(g, x.uri());
         headers(g, x.requestHeaders());
         g.writeEndObject();
-        if (x.upstreamNanos() >= 0) {
-            // Kong's: the URI sent upstream (strip_path, the service's path, transformers), not the client's
-            string(g, UPSTREAM_URI, x.upstreamUri() != null ? x.upstreamUri() : x.uri());
-            if (x.upstreamStatus() > 0) {
-                string(g, UPSTREAM_STATUS, Integer.toString(x.upstreamStatus()));
-            }
-        }
+        // Kong's: the URI sent upstream (strip_path, the service's path, transformers), not the client's; its
+        // router's when nothing was sent. Kong writes both always, "" for what it does not have (nginx's
+        // $upstream_status is empty when nothing was proxied)
+        string(g, UPSTREAM_URI, x.upstreamUri() != null ? x.upstreamUri() : x.upstreamNanos() >= 0 ? x.uri() : "");
+        string(g, UPSTREAM_STATUS, x.upstreamStatus() > 0 ? Integer.toString(x.upstreamStatus()) : "");
         g.writeFieldName(RESPONSE);
         g.writeStartObject();
         number(g, STATUS, x.status());

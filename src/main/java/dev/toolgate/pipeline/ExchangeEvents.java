@@ -1,6 +1,9 @@
 package dev.toolgate.pipeline;
 
 import dev.toolgate.http.ProxyServer;
+import dev.toolgate.http.RouteMatch;
+import dev.toolgate.http.Router;
+import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.observe.ExchangeEvent;
 import dev.toolgate.observe.MaskedHeaders;
 import dev.toolgate.observe.McpEvent;
@@ -24,7 +27,7 @@ final class ExchangeEvents {
     /** @param withHeaders false when no sink reads headers: the event carries none */
     static ExchangeEvent of(Exchange exchange, boolean withHeaders, Redaction redaction, Origin origin,
                             long startedAtMillis, long upstreamNanos, int upstreamStatus, List<McpEvent> rpc,
-                            String upstreamUri) {
+                            String upstreamUri, String servicePath) {
         HttpServerRequest request = exchange.request();
         HttpServerResponse response = request.response();
         String query = redaction.query(request.query(), exchange.consumedQuery());
@@ -38,7 +41,23 @@ final class ExchangeEvents {
                 response.getStatusCode(), response.bytesWritten(),
                 withHeaders ? headers(response.headers(), redaction, Set.of()) : Map.of(),
                 System.nanoTime() - exchange.startedNanos(), upstreamNanos, upstreamStatus, session, rpc,
-                origin.route().audits() ? exchange.audits() : List.of(), upstreamUri(upstreamUri, redaction));
+                origin.route().audits() ? exchange.audits() : List.of(),
+                upstreamUri != null ? upstreamUri(upstreamUri, redaction) : routed(exchange, servicePath, query));
+    }
+
+    /**
+     * Kong's {@code upstream_uri} when nothing went upstream (a key-auth 401, a rate limit's 429): its router
+     * sets it from the route and service before any plugin runs, so Kong logs the path the request would have
+     * been sent to (strip_path, the service's path; no transformer), with the client's query; "" without a route.
+     */
+    private static String routed(Exchange exchange, String servicePath, String query) {
+        RouteMatch match = exchange.match();
+        if (match == null) {
+            return null;
+        }
+        String path = UpstreamPath.of(servicePath, match.matchedPrefix(), Router.normalize(exchange.request().path()),
+                match.route().stripPath(), match.route().pathHandling());
+        return RecurringText.of(query == null || query.isEmpty() ? path : path + "?" + query);
     }
 
     /** The URI sent upstream with its secret arguments masked (a transformer may add a key to the query). */

@@ -371,7 +371,8 @@ public final class Observation {
                 }
             }
             ExchangeEvent event = ExchangeEvents.of(exchange, headers, route.redaction(), origin(), startedAtMillis,
-                    upstream, Math.max(upstreamStatus, 0), finished == null ? List.of() : finished, upstreamUri);
+                    upstream, Math.max(upstreamStatus, 0), finished == null ? List.of() : finished, upstreamUri,
+                    route.servicePath());
             tell(route.global(), event, TrafficSink::exchange);
             tell(loggerSinks, event, TrafficSink::exchange);
         }

@@ -73,6 +73,21 @@ class KongLogEntryTest {
     }
 
     @Test
+    void upstreamUriAndUpstreamStatusAreKongsEmptyStringsWhenTheEntryHasNoneOfThem() {
+        ExchangeEvent x = exchange(false, false, false);
+        ExchangeEvent unsent = new ExchangeEvent(x.origin(), x.startedAtMillis(), x.method(), x.uri(), x.url(),
+                x.requestBytes(), x.requestHeaders(), 401, x.responseBytes(), x.responseHeaders(), x.latencyNanos(),
+                -1, 0, x.session(), List.of(), List.of(), null);
+
+        JsonNode entry = KongLogEntry.of(unsent, ENTITIES);
+
+        assertThat(entry.path("upstream_uri").isTextual()).as("%s", entry).isTrue();
+        assertThat(entry.path("upstream_uri").asText()).isEmpty();
+        assertThat(entry.path("upstream_status").isTextual()).as("%s", entry).isTrue();
+        assertThat(entry.path("upstream_status").asText()).isEmpty();
+    }
+
+    @Test
     void theEntryHasKongsTopLevelFields() throws Exception {
         // as a log destination reads it: serialized, then parsed
         JsonNode entry = Json.MAPPER.readTree(Json.text(KongLogEntry.of(exchange(true, false, false), ENTITIES)));

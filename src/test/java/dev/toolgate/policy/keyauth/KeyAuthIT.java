@@ -467,6 +467,22 @@ class KeyAuthIT {
     }
 
     @Test
+    void aRefusedRequestIsLoggedWithTheRoutersUpstreamUriAndAnEmptyUpstreamStatusAsKongLogsIt() {
+        assertRefused(post("/two-names?apikey=wrong-key&x=1", Map.of()), "Unauthorized", "Key");
+
+        JsonNode entry = logEntries(1).getFirst();
+        // Kong's router sets upstream_uri (strip_path, the service's /mcp, the client's query) before key-auth
+        // runs; nginx's $upstream_status is empty when nothing was proxied, and Kong's serializer writes ""
+        String query = entry.path("request").path("uri").asText().replaceFirst("^[^?]*", "");
+        assertThat(query).as("%s", entry).startsWith("?apikey=").endsWith("&x=1");
+        assertThat(entry.path("upstream_uri").isTextual()).as("%s", entry).isTrue();
+        assertThat(entry.path("upstream_uri").asText()).isEqualTo("/mcp" + query);
+        assertThat(entry.path("upstream_status").isTextual()).as("%s", entry).isTrue();
+        assertThat(entry.path("upstream_status").asText()).isEmpty();
+        assertThat(entry.toString()).doesNotContain("wrong-key");
+    }
+
+    @Test
     void aReloadGivingAnotherConsumerAKeyAlreadyHeldIsRefusedAndTheKeyKeepsItsHolder() {
         AdminHttp admin = new AdminHttp(gateway);
         String before = admin.hash();
