@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -120,6 +121,12 @@ public final class Outbox<T> implements AutoCloseable {
     /** Entries dropped for want of room and not yet told in the log, which says so a line a minute. */
     private final AtomicLong overflowed = new AtomicLong();
     private final LogThrottle fullWarnings = new LogThrottle(Duration.ofMinutes(1), LogThrottle::monotonicMillis);
+    /** Kong's mark: a queue this full of {@code max_entries} ({@code CAPACITY_WARNING_THRESHOLD}) is warned of. */
+    static final double CAPACITY_WARNING = 0.8;
+    /** The entries waiting at which the queue is {@link #CAPACITY_WARNING} full. */
+    private final long warnAt;
+    /** Warned of since the queue last went below {@link #warnAt}: once per crossing, as Kong's {@code warned}. */
+    private final AtomicBoolean warned = new AtomicBoolean();
 
     /**
      * @param name    for the thread and log lines (the plugin and its path)
@@ -143,6 +150,7 @@ public final class Outbox<T> implements AutoCloseable {
         this.size = size;
         this.dropped = dropped;
         this.maxBytes = settings.maxBytes() != null ? settings.maxBytes() : DEFAULT_MAX_BYTES;
+        this.warnAt = (long) Math.ceil(settings.maxEntries() * CAPACITY_WARNING);
         List<Thread> started = new ArrayList<>(senders);
         for (int i = 0; i < senders; i++) {
             String thread = "outbox-" + name + (senders == 1 ? "" : " #" + i);
@@ -178,6 +186,7 @@ public final class Outbox<T> implements AutoCloseable {
         }
         int queued = count.incrementAndGet();
         long held = bytes.addAndGet(entryBytes);
+        watchCapacity(queued - 1);
         if ((queued > settings.maxEntries() || held > maxBytes) && !makeRoom(entryBytes)) {
             count.decrementAndGet();
             bytes.addAndGet(-entryBytes);
@@ -191,6 +200,25 @@ public final class Outbox<T> implements AutoCloseable {
         if (waiting != null && (queued >= wanted || held * 2 >= maxBytes)
                 && former.compareAndSet(waiting, null)) {
             LockSupport.unpark(waiting);
+        }
+    }
+
+    /**
+     * Kong's warning of a queue at 80% of {@code max_entries}, judged as Kong does on each entry offered
+     * (by the entries already waiting), logged once each time the queue crosses the mark and again only after
+     * it went below. The offering event loop only reads a flag, and flips it at a crossing; the line is
+     * written on a virtual thread, so no event loop waits on the log's lock, and not by a sender, which may
+     * be sleeping between retries to a dead destination: the case the warning is for.
+     */
+    private void watchCapacity(int waiting) {
+        if (waiting >= warnAt) {
+            if (!warned.get() && warned.compareAndSet(false, true)) {
+                int of = settings.maxEntries();
+                Thread.startVirtualThread(() -> LOG.warn("{}: queue at {}% capacity ({} of max_entries {} waiting)",
+                        name, Math.round(CAPACITY_WARNING * 100), waiting, of));
+            }
+        } else if (warned.get()) {
+            warned.set(false);
         }
     }
 

@@ -1,11 +1,15 @@
 package dev.toolgate.observe;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.toolgate.testing.CapturedLog;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +60,46 @@ class OutboxTest {
             await().atMost(5, TimeUnit.SECONDS).until(() -> sent.size() == 4);
             assertThat(sent).containsExactly(0, 4, 5, 6);
         }
+    }
+
+    @Test
+    void aQueueReachingEightyPercentOfMaxEntriesIsWarnedOfOncePerCrossingAsKongsQueueWarns() throws Exception {
+        Semaphore permits = new Semaphore(0);
+        List<Integer> sent = new CopyOnWriteArrayList<>();
+        QueueSettings settings = new QueueSettings(1, 0, 10, null, 60, 0.01, 1, 1);
+        try (CapturedLog log = CapturedLog.of(Outbox.class.getName(), Level.WARN);
+             Outbox<Integer> outbox = new Outbox<>("http-log plugins[0]", settings, (batch, attempt) -> {
+                 permits.acquire();
+                 sent.addAll(batch);
+             }, e -> 0, n -> { }, 1)) {
+            fillPastTheMark(outbox);
+            // Kong judges by the entries already waiting: 8 of 10 when the ninth came; a hundred more, no more lines
+            for (int i = 0; i < 100; i++) {
+                outbox.offer(i);
+            }
+            await().atMost(5, TimeUnit.SECONDS).until(() -> warnings(log).size() == 1);
+            assertThat(warnings(log).getFirst()).isEqualTo("http-log plugins[0]: queue at 80% capacity (8 of max_entries 10 waiting)");
+
+            // drained below the mark, then past it again: warned again
+            permits.release(11);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> sent.size() == 11 && outbox.waiting() == 0);
+            fillPastTheMark(outbox);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> warnings(log).size() == 2);
+            permits.release(1000);
+        }
+    }
+
+    /** One entry taken by the stuck sender, then nine waiting: the ninth offered past 80% of ten. */
+    private static void fillPastTheMark(Outbox<Integer> outbox) {
+        outbox.offer(-1);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> outbox.waiting() == 0);
+        for (int i = 0; i < 9; i++) {
+            outbox.offer(i);
+        }
+    }
+
+    private static List<String> warnings(CapturedLog log) {
+        return log.since(0).stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("capacity")).toList();
     }
 
     @Test
