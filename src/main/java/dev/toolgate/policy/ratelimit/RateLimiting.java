@@ -15,7 +15,11 @@ import io.vertx.core.MultiMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 
@@ -116,19 +120,34 @@ final class RateLimiting implements ExchangePolicy {
 
     /**
      * The header as it goes upstream: a client's own X-Consumer-Username or claim header is not whom it counts
-     * for. A credential header the gateway consumed (key-auth's {@code apikey}) goes nowhere, and Kong, which
-     * forwards it by default, counts per key: counted here per credential, the key itself kept out of the
-     * counters (and out of Redis).
+     * for. A credential header the gateway consumed goes nowhere, where Kong, which reads the header the client
+     * sent ({@code kong.request.get_header}: its key-auth forwards the key by default, its jwt never removes the
+     * token), counts per value: per key-auth key, counted here per credential (the key is the credential, and
+     * stays out of the counters and Redis); per token for jwt and ai-mcp-oauth2, counted by the token's digest
+     * (one secret signs many tokens, each with its count in Kong).
      */
     private String headerIdentifier(Exchange exchange, Principal caller) {
         String name = config.headerName();
         String upstream = exchange.upstreamHeader(name);
-        if (upstream == null && caller.credential() != null
-                && exchange.consumedHeaders().contains(name.toLowerCase(Locale.ROOT))
-                && !exchange.assertedHeaders().contains(name.toLowerCase(Locale.ROOT))) {
-            // a line break no header value holds: a client cannot send a value that names this count
-            return "\ncredential " + caller.credential().id();
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (upstream != null || caller.credential() == null || !exchange.consumedHeaders().contains(lower)
+                || exchange.assertedHeaders().contains(lower)) {
+            return upstream;
         }
-        return upstream;
+        String sent = exchange.request().getHeader(name);
+        // a line break no header value holds: a client cannot send a value that names these counts
+        return sent == null || "key-auth".equals(caller.credential().plugin())
+                ? "\ncredential " + caller.credential().id()
+                : "\ntoken " + digest(sent);
+    }
+
+    /** A token's SHA-256: its count without the token itself in the counters or Redis. */
+    private static String digest(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 }

@@ -189,6 +189,34 @@ class RateLimitingIT {
     }
 
     @Test
+    void aHeaderLimitOnTheTokenJwtConsumesCountsEachTokenAsKongDoesNotTheSecretThatSignedThem() throws Exception {
+        String limit = "{minute: 1, limit_by: header, header_name: Authorization}";
+        gateway = TestGateway.start(config(upstream.url(), limit).replace("config: {minute: 2}", "config: " + limit)
+                .replace("keyauth_credentials: [{key: alice-key}]", "keyauth_credentials: [{key: alice-key}]\n"
+                        + "    jwt_secrets: [{key: alice-iss, algorithm: HS256, secret: '" + JWT_SECRET + "'}]")
+                .replace("- name: key-auth\n", "- name: jwt\n"), clock);
+        String first = "Bearer " + token("first");
+        String second = "Bearer " + token("second");
+
+        McpHttp.Response admitted = call("/keyed", Map.of("authorization", first));
+        assertThat(admitted.status()).as("%s", admitted).isEqualTo(200);
+        assertThat(call("/keyed", Map.of("authorization", first)).status()).as("the first token is used up")
+                .isEqualTo(429);
+        // Kong's rate-limiting reads the Authorization the client sent: another token of the same secret counts apart
+        assertThat(call("/keyed", Map.of("authorization", second)).status())
+                .as("a second token signed by alice's secret has its own count").isEqualTo(200);
+    }
+
+    private static final String JWT_SECRET = "a-secret-of-at-least-thirty-two-bytes-long";
+
+    private static String token(String subject) throws Exception {
+        var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer("alice-iss").subject(subject).build());
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(JWT_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    @Test
     void eachConsumerHasItsOwnCountAndRefusedCallsNeverReachTheApi() throws InterruptedException {
         gateway = TestGateway.start(config(upstream.url(), "{minute: 100}"), clock);
         upstream.clear();
