@@ -9,6 +9,7 @@ import dev.toolgate.mode.ToolSpec;
 import dev.toolgate.mode.conversion.ReservedHeaders;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,9 +138,20 @@ public final class ToolGenerator {
     private List<ParameterSpec> parameters(JsonNode item, JsonNode operation, String where) {
         Map<String, JsonNode> merged = new LinkedHashMap<>();
         for (JsonNode list : List.of(item.path("parameters"), operation.path("parameters"))) {
+            Map<String, String> level = new HashMap<>();
             for (JsonNode p : list) {
                 JsonNode parameter = document.dereferenced(p, where);
-                merged.put(parameter.path("in").asText() + ":" + parameter.path("name").asText(), parameter);
+                String in = parameter.path("in").asText();
+                String name = parameter.path("name").asText();
+                String earlier = level.put(identity(in, name), name);
+                if (earlier != null) {
+                    // which of the two a caller's value should fill is the document's to say, not a guess
+                    throw new Unsupported("declares " + in + " parameter '" + earlier + "' twice"
+                            + (earlier.equals(name) ? "" : ", as '" + earlier + "' and '" + name
+                            + "' (header names are case-insensitive)"));
+                }
+                // an operation's parameter overrides its path's of the same identity, in the path's place
+                merged.put(identity(in, name), parameter);
             }
         }
         List<ParameterSpec> parameters = new ArrayList<>();
@@ -174,6 +186,14 @@ public final class ToolGenerator {
                     text(p, "description"), converted, style, explode, contentType));
         }
         return parameters;
+    }
+
+    /**
+     * What identifies a parameter (OpenAPI: its name and location); HTTP header names are case-insensitive,
+     * so {@code X-Trace} and {@code x-trace} are one header and would otherwise be two arguments for it.
+     */
+    private static String identity(String in, String name) {
+        return in + ":" + (in.equals("header") ? name.toLowerCase(Locale.ROOT) : name);
     }
 
     private static ToolAnnotations annotations(String method, String summary) {
