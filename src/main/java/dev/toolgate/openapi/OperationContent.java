@@ -52,7 +52,8 @@ final class OperationContent {
         // the declared JSON type is kept: an upstream taking merge-patch+json or vnd.api+json refuses plain JSON
         ObjectNode chosenMedia = out.putObject("content").putObject(chosen.endsWith("/*") ? "application/json" : chosen);
         chosenMedia.set("schema", media.has("schema")
-                ? schemas.selfContained(media.get("schema"), where + ".requestBody", ToolGenerator.INPUT_BUDGET)
+                ? schemas.selfContained(media.get("schema"), where + ".requestBody", ToolGenerator.INPUT_BUDGET,
+                        OneWayProperties.Direction.REQUEST)
                 : Json.object());
         if (media.has("encoding")) {
             chosenMedia.set("encoding", encoding(media.get("encoding")));
@@ -86,7 +87,8 @@ final class OperationContent {
             if (schema != null && !found) {
                 found = true;
                 responses.putObject(entry.getKey()).putObject("content").putObject("application/json").set("schema",
-                        schemas.selfContained(schema, where + ".responses." + entry.getKey(), ToolGenerator.OUTPUT_BUDGET));
+                        schemas.selfContained(schema, where + ".responses." + entry.getKey(), ToolGenerator.OUTPUT_BUDGET,
+                                OneWayProperties.Direction.RESPONSE));
             } else if (content.isEmpty()) {
                 responses.putObject(entry.getKey()).put("description", "no content");
             } else if (!json) {

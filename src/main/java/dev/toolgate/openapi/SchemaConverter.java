@@ -9,6 +9,7 @@ import dev.toolgate.mode.conversion.ToolSchemas;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,12 +83,19 @@ public final class SchemaConverter {
     private final Map<String, ObjectNode> stubs = new HashMap<>();
     private final ArrayDeque<String> inlining = new ArrayDeque<>();
     private final List<String> notes = new ArrayList<>();
+    private final Map<OneWayProperties.Direction, OneWayProperties> oneWay = new EnumMap<>(OneWayProperties.Direction.class);
+    private final Map<OneWayProperties.Direction, Map<String, JsonNode>> oneWayDefinitions =
+            new EnumMap<>(OneWayProperties.Direction.class);
     /** Where the schema being converted is (an operation's part): named in notes about its components. */
     private String origin;
 
     public SchemaConverter(OpenApiDocument document) {
         this.document = document;
         this.openapi30 = document.isOpenApi30();
+        for (OneWayProperties.Direction direction : OneWayProperties.Direction.values()) {
+            oneWay.put(direction, new OneWayProperties(direction, converted::get));
+            oneWayDefinitions.put(direction, new HashMap<>());
+        }
     }
 
     /** What the conversions so far left out of the document's schemas, and why (one note per place). */
@@ -102,8 +110,10 @@ public final class SchemaConverter {
      * a densely linked API (Stripe's objects reach nearly every other) does not put megabytes in one tool.
      *
      * @param where where the schema is, for messages about references that do not resolve
+     * @param direction whether the schema is sent or answered: the properties that only go the other way
+     *                  ({@link OneWayProperties}) are left out
      */
-    public ObjectNode selfContained(JsonNode schema, String where, int budgetBytes) {
+    ObjectNode selfContained(JsonNode schema, String where, int budgetBytes, OneWayProperties.Direction direction) {
         Set<String> direct = new LinkedHashSet<>();
         produced = 0;
         origin = where;
@@ -114,6 +124,7 @@ public final class SchemaConverter {
         if (invalid != null) {
             throw new Unsupported(where + " " + invalid);
         }
+        root = (ObjectNode) oneWay.get(direction).apply(root);
         if (direct.isEmpty()) {
             return root;
         }
@@ -134,7 +145,7 @@ public final class SchemaConverter {
             }
             used += size;
             defined(size, where);
-            defs.set(key, converted.get(key));
+            defs.set(key, oneWayDefinition(key, direction));
             for (String next : dependencies.getOrDefault(key, Set.of())) {
                 if (seen.add(next)) {
                     pending.add(next);
@@ -143,6 +154,11 @@ public final class SchemaConverter {
         }
         // a stub under oneOf/not/if would make validation stricter, not looser
         return stubbed.isEmpty() ? result : ShrunkComponents.loosened(result, stubbed);
+    }
+
+    /** A component as used in one direction, made once per direction (tools share it). */
+    private JsonNode oneWayDefinition(String key, OneWayProperties.Direction direction) {
+        return oneWayDefinitions.get(direction).computeIfAbsent(key, k -> oneWay.get(direction).apply(converted.get(k)));
     }
 
     private int size(String key) {

@@ -178,7 +178,8 @@ public final class ToolGenerator {
             String contentType = p.has("schema") ? null : firstType(p.path("content"));
             JsonNode schema = p.has("schema") ? p.get("schema") : firstSchema(p.path("content"));
             ObjectNode converted = schema == null ? ParameterSpec.stringSchema()
-                    : schemas.selfContained(schema, where + ".parameters." + name, INPUT_BUDGET);
+                    : schemas.selfContained(schema, where + ".parameters." + name, INPUT_BUDGET,
+                            OneWayProperties.Direction.REQUEST);
             String style = contentType != null ? ParameterSpec.defaultStyle(in)
                     : p.path("style").asText(ParameterSpec.defaultStyle(in));
             boolean explode = contentType == null && p.path("explode").asBoolean("form".equals(style));

@@ -31,7 +31,8 @@ class ShrunkComponentsTest {
 
     static JsonNode served(String schema) throws Exception {
         OpenApiDocument document = OpenApiDocument.parse(DOCUMENT.getBytes(StandardCharsets.UTF_8), "doc.yaml");
-        return new SchemaConverter(document).selfContained(JSON.readTree(schema), "here", 80);
+        return new SchemaConverter(document).selfContained(JSON.readTree(schema), "here", 80,
+                OneWayProperties.Direction.RESPONSE);
     }
 
     static boolean accepts(JsonNode schema, String value) throws Exception {

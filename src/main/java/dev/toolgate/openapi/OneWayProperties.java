@@ -1,0 +1,174 @@
+package dev.toolgate.openapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mcp.Json;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Properties that travel one way only. OpenAPI says a client must not send a {@code readOnly} property
+ * (an {@code id} the API assigns) and the API does not answer with a {@code writeOnly} one (a password),
+ * and that {@code required} holds them only in their own direction. Components are converted once for
+ * both, so a tool's arguments would offer (and, when required, demand) the {@code id}, and its output
+ * schema would demand the password of every answer. Here such properties leave {@code properties} and
+ * {@code required} of a schema used in the other direction. Unchanged parts are shared, not copied.
+ */
+final class OneWayProperties {
+
+    /** Which way a schema travels, and the flag of the properties that do not. */
+    enum Direction {
+        /** Arguments: no readOnly properties. */
+        REQUEST("readOnly"),
+        /** Output schemas: no writeOnly properties. */
+        RESPONSE("writeOnly");
+
+        final String excluded;
+
+        Direction(String excluded) {
+            this.excluded = excluded;
+        }
+    }
+
+    private static final String DEFS = "#/$defs/";
+    private static final Set<String> SCHEMA_MAPS = Set.of("patternProperties", "dependentSchemas");
+    private static final Set<String> SCHEMA_LISTS = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
+    private static final Set<String> SCHEMA_VALUES = Set.of("items", "additionalProperties", "not", "if", "then",
+            "else", "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems", "additionalItems");
+    /** How many references and combinators a property's flag is looked for through. */
+    private static final int FLAG_DEPTH = 8;
+
+    private final String flag;
+    /** A {@code $defs} key to the component's full conversion (a stub says nothing of its flags). */
+    private final Function<String, JsonNode> definitions;
+
+    OneWayProperties(Direction direction, Function<String, JsonNode> definitions) {
+        this.flag = direction.excluded;
+        this.definitions = definitions;
+    }
+
+    /** The schema without the properties that do not travel this way: itself when it has none, else a copy. */
+    JsonNode apply(JsonNode schema) {
+        if (!schema.isObject()) {
+            return schema;
+        }
+        Set<String> dropped = new HashSet<>();
+        ObjectNode copy = null;
+        for (Map.Entry<String, JsonNode> field : schema.properties()) {
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            JsonNode replacement = value;
+            if (key.equals("properties") && value.isObject()) {
+                replacement = properties(value, dropped);
+            } else if (SCHEMA_MAPS.contains(key) && value.isObject()) {
+                replacement = map(value);
+            } else if ((SCHEMA_LISTS.contains(key) || SCHEMA_VALUES.contains(key)) && value.isArray()) {
+                replacement = list(value);
+            } else if (SCHEMA_VALUES.contains(key)) {
+                replacement = apply(value);
+            }
+            if (replacement != value && copy == null) {
+                copy = Json.object();
+                copy.setAll((ObjectNode) schema);
+            }
+            if (copy != null) {
+                copy.set(key, replacement);
+            }
+        }
+        if (copy != null && copy.get("required") instanceof ArrayNode required) {
+            ArrayNode kept = Json.MAPPER.createArrayNode();
+            required.forEach(name -> {
+                if (!dropped.contains(name.asText())) {
+                    kept.add(name);
+                }
+            });
+            copy.set("required", kept);
+        }
+        return copy != null ? copy : schema;
+    }
+
+    /** {@code properties} without the flagged ones (their names added to {@code dropped}), the rest applied. */
+    private JsonNode properties(JsonNode properties, Set<String> dropped) {
+        ObjectNode out = Json.object();
+        boolean changed = false;
+        for (Map.Entry<String, JsonNode> property : properties.properties()) {
+            if (flagged(property.getValue(), 0)) {
+                dropped.add(property.getKey());
+                changed = true;
+                continue;
+            }
+            JsonNode applied = apply(property.getValue());
+            changed |= applied != property.getValue();
+            out.set(property.getKey(), applied);
+        }
+        return changed ? out : properties;
+    }
+
+    private JsonNode map(JsonNode map) {
+        ObjectNode out = Json.object();
+        boolean changed = false;
+        for (Map.Entry<String, JsonNode> entry : map.properties()) {
+            JsonNode applied = apply(entry.getValue());
+            changed |= applied != entry.getValue();
+            out.set(entry.getKey(), applied);
+        }
+        return changed ? out : map;
+    }
+
+    private JsonNode list(JsonNode list) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        boolean changed = false;
+        for (JsonNode item : list) {
+            JsonNode applied = apply(item);
+            changed |= applied != item;
+            out.add(applied);
+        }
+        return changed ? out : list;
+    }
+
+    /**
+     * Whether a property's schema carries the flag: itself, the component it references, an {@code allOf}
+     * part (3.0 documents write {@code allOf: [{$ref}]} to describe a reference), or every branch of an
+     * {@code anyOf}/{@code oneOf} but a {@code null} one (3.0's {@code nullable} reference becomes that).
+     */
+    private boolean flagged(JsonNode schema, int depth) {
+        if (!schema.isObject() || depth > FLAG_DEPTH) {
+            return false;
+        }
+        JsonNode value = schema.get(flag);
+        if (value != null && value.isBoolean()) {
+            return value.booleanValue();
+        }
+        JsonNode ref = schema.get("$ref");
+        if (ref != null && ref.isTextual() && ref.asText().startsWith(DEFS)) {
+            JsonNode target = definitions.apply(ref.asText().substring(DEFS.length()));
+            if (target != null && flagged(target, depth + 1)) {
+                return true;
+            }
+        }
+        for (JsonNode part : schema.path("allOf")) {
+            if (flagged(part, depth + 1)) {
+                return true;
+            }
+        }
+        return everyBranch(schema.path("anyOf"), depth) || everyBranch(schema.path("oneOf"), depth);
+    }
+
+    private boolean everyBranch(JsonNode branches, int depth) {
+        boolean any = false;
+        for (JsonNode branch : branches) {
+            if (branch.path("type").asText("").equals("null")) {
+                continue;
+            }
+            if (!flagged(branch, depth + 1)) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.toolgate.interop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.NodeClients;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * OpenAPI's {@code readOnly} properties (an id the API assigns) are no arguments, and its {@code writeOnly}
+ * ones (a password) are not in the output schema, also where {@code required} names them: a caller creates
+ * an account without inventing an id, the API's answer without the password is a result, and the strict
+ * TypeScript SDKs still list and call the tools.
+ */
+@Timeout(300)
+class OpenApiOneWayPropertiesIT {
+
+    static final String SPEC = """
+            openapi: 3.0.3
+            info: {title: Accounts, version: "1"}
+            paths:
+              /accounts:
+                post:
+                  operationId: createAccount
+                  requestBody:
+                    required: true
+                    content: {application/json: {schema: {$ref: "#/components/schemas/Account"}}}
+                  responses:
+                    "201":
+                      description: created
+                      content: {application/json: {schema: {$ref: "#/components/schemas/Account"}}}
+            components:
+              schemas:
+                Account:
+                  type: object
+                  required: [id, name, password, created]
+                  properties:
+                    id: {type: integer, readOnly: true}
+                    name: {type: string}
+                    password: {type: string, writeOnly: true}
+                    created: {$ref: "#/components/schemas/Timestamp"}
+                    owner: {allOf: [{$ref: "#/components/schemas/Owner"}], readOnly: true}
+                Timestamp: {type: string, readOnly: true}
+                Owner: {type: object, properties: {login: {type: string}}}
+            """;
+
+    static RestUpstream upstream;
+    static RestUpstream strictUpstream;
+    static TestGateway gateway;
+    static StrictClients clients;
+
+    @BeforeAll
+    static void start() {
+        NodeClients node = NodeClients.require();
+        upstream = new RestUpstream().json("POST /accounts", 201,
+                "{\"id\":7,\"name\":\"ada\",\"created\":\"2026-12-06T17:00:00Z\"}");
+        strictUpstream = new RestUpstream();
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: accounts
+                    url: %s
+                    routes:
+                      - name: accounts
+                        paths: [/accounts-mcp]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: conversion-listener, openapi: {spec: accounts.yaml}}}
+                  - name: strict
+                    url: %s
+                    routes:
+                      - name: strict
+                        paths: [/strict-mcp]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: conversion-listener, openapi: {spec: accounts.yaml}}}
+                """.formatted(upstream.url(), strictUpstream.url()), Map.of(), false, Map.of("accounts.yaml", SPEC));
+        clients = new StrictClients(node, strictUpstream);
+        var strict = gateway.gateway().snapshot().config().routes().stream()
+                .filter(r -> r.label().equals("strict")).findFirst().orElseThrow();
+        clients.add("strict", gateway.proxy("/strict-mcp"), gateway.gateway().snapshot().toolSets().get(strict.id()), 1, true);
+        clients.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+            upstream.close();
+            strictUpstream.close();
+        }
+    }
+
+    @Test
+    void anAccountIsCreatedWithoutItsReadOnlyIdAndTheAnswerWithoutItsWriteOnlyPasswordIsAResult() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/accounts-mcp"));
+        mcp.initialize("2025-11-25");
+        JsonNode tool = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools/0");
+        JsonNode input = tool.at("/inputSchema/$defs/Account");
+        JsonNode output = tool.at("/outputSchema");
+
+        assertThat(input.path("properties").properties()).extracting(Map.Entry::getKey)
+                .as("%s", input).containsExactly("name", "password");
+        assertThat(input.path("required")).extracting(JsonNode::asText).containsExactly("name", "password");
+        assertThat(output.path("properties").properties()).extracting(Map.Entry::getKey)
+                .as("%s", output).containsExactly("id", "name", "created", "owner");
+        assertThat(output.path("required")).extracting(JsonNode::asText).containsExactly("id", "name", "created");
+
+        JsonNode result = mcp.call("createAccount", "{\"body\":{\"name\":\"ada\",\"password\":\"s3cret\"}}");
+
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(upstream.next().body()).isEqualTo("{\"name\":\"ada\",\"password\":\"s3cret\"}");
+        assertThat(result.at("/structuredContent/id").asInt()).as("%s", result).isEqualTo(7);
+    }
+
+    @Test
+    void theTypeScriptSdksAndInspectorListTheToolAndAcceptASampleCall() {
+        System.out.println(clients.check("strict"));
+    }
+}
