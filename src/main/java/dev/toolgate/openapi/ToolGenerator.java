@@ -112,6 +112,7 @@ public final class ToolGenerator {
         String where = "paths." + path + "." + method;
         List<ParameterSpec> parameters = parameters(item, operation, where);
         JsonNode requestBody = content.requestBody(operation, where);
+        namedApart(parameters, requestBody);
         JsonNode responses = content.responses(operation, where);
         String summary = text(operation, "summary");
         String description = description(summary, text(operation, "description"), method, path);
@@ -121,6 +122,26 @@ public final class ToolGenerator {
         String requestPath = fragment < 0 ? path : path.substring(0, fragment);
         return new ToolSpec(description, name, method.toUpperCase(Locale.ROOT), requestPath, null, null, Map.of(),
                 Map.of(), parameters, requestBody, responses, annotations, null, null);
+    }
+
+    /** Gives the arguments' differing definitions of one name distinct names ({@link ArgumentDefinitions}). */
+    private static void namedApart(List<ParameterSpec> parameters, JsonNode requestBody) {
+        ArgumentDefinitions definitions = new ArgumentDefinitions();
+        parameters.replaceAll(p -> {
+            if (!(p.schema() instanceof ObjectNode schema)) {
+                return p;
+            }
+            ObjectNode apart = definitions.apart(schema);
+            return apart == schema ? p : new ParameterSpec(p.name(), p.in(), p.required(), p.description(), apart,
+                    p.style(), p.explode(), p.contentType());
+        });
+        if (requestBody != null) {
+            for (JsonNode media : requestBody.path("content")) {
+                if (media.get("schema") instanceof ObjectNode schema) {
+                    ((ObjectNode) media).set("schema", definitions.apart(schema));
+                }
+            }
+        }
     }
 
     private void checkServer(JsonNode servers) {
