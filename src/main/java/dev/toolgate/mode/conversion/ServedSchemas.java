@@ -22,8 +22,9 @@ import java.util.Set;
  *       ({@code additionalProperties}, ...);</li>
  *   <li>has no {@code $schema}: MCP's dialect, JSON Schema 2020-12, is the default, and the v1 SDK's
  *       validator knows no other meta-schema;</li>
- *   <li>as an output schema, has no {@code format}, {@code pattern}, {@code patternProperties},
- *       {@code multipleOf} other than a whole number, or empty {@code enum} (which Ajv will not compile): the gateway checks answers against exactly the
+ *   <li>has no empty {@code enum}: it admits nothing, and Ajv will not compile it;</li>
+ *   <li>as an output schema, has no {@code format}, {@code pattern}, {@code patternProperties} or
+ *       {@code multipleOf} other than a whole number: the gateway checks answers against exactly the
  *       schema it serves, and clients evaluate those keywords differently (Ajv asserts formats that
  *       JSON Schema 2020-12 only annotates, compiles patterns as JavaScript regular expressions, and
  *       divides floats, so 1.13 is no multiple of 0.01), so a client could refuse an answer the
@@ -66,7 +67,7 @@ final class ServedSchemas {
     /**
      * Reports what in a written schema cannot be served: a {@code $schema} other than 2020-12, an
      * {@code $id} (clients compile every tool's schemas into one registry, where ids collide), a
-     * {@code #/$defs/...} reference that does not resolve.
+     * {@code #/$defs/...} reference that does not resolve; and warns of an empty {@code enum}, left out.
      */
     static void check(JsonNode schema, String path, ConfigReport report) {
         checkNode(schema, schema, path, report);
@@ -84,6 +85,9 @@ final class ServedSchemas {
         if (node.has("$id")) {
             report.problem(path, "$id " + node.get("$id") + " is not supported in a tool schema (clients compile every "
                     + "tool's schemas together, where ids collide): remove it");
+        }
+        if (emptyEnum("enum", node.path("enum"))) {
+            report.warning(path, "a schema's enum is [], which allows no value; the keyword is left out");
         }
         JsonNode ref = node.get("$ref");
         if (ref != null && ref.isTextual() && ref.asText().startsWith("#/") && root.at(ref.asText().substring(1)).isMissingNode()) {
@@ -114,8 +118,8 @@ final class ServedSchemas {
             String key = field.getKey();
             JsonNode value = field.getValue();
             JsonNode replacement;
-            if (key.equals("$schema") || output && (OUTPUT_DROPPED.contains(key) || fractionalMultipleOf(key, value)
-                    || emptyEnum(key, value))) {
+            if (key.equals("$schema") || emptyEnum(key, value)
+                    || output && (OUTPUT_DROPPED.contains(key) || fractionalMultipleOf(key, value))) {
                 replacement = null;
             } else if (SCHEMA_MAPS.contains(key) && value.isObject()) {
                 replacement = map(value, output);
@@ -141,15 +145,19 @@ final class ServedSchemas {
     }
 
     /**
-     * A {@code multipleOf} that is not a whole number: the gateway divides exact decimals (1.13 is a
-     * multiple of 0.01), Ajv divides floats and finds a remainder, so the TypeScript SDK would refuse
-     * answers the gateway passed.
+     * {@code enum: []}, which 2020-12 allows, admits nothing: an argument could never be sent (and a model
+     * is shown a choice of nothing), and Ajv refuses to compile it, so a TS client would list no tool.
+     * Served and checked without it, as an OpenAPI document's ({@code KeywordValues}), with a warning.
      */
-    /** Ajv refuses to compile {@code enum: []}, which 2020-12 allows (nothing is valid): a TS client would list no tool. */
     private static boolean emptyEnum(String key, JsonNode value) {
         return key.equals("enum") && value.isArray() && value.isEmpty();
     }
 
+    /**
+     * A {@code multipleOf} that is not a whole number: the gateway divides exact decimals (1.13 is a
+     * multiple of 0.01), Ajv divides floats and finds a remainder, so the TypeScript SDK would refuse
+     * answers the gateway passed.
+     */
     private static boolean fractionalMultipleOf(String key, JsonNode value) {
         return key.equals("multipleOf") && value.isNumber() && !value.canConvertToExactIntegral();
     }
