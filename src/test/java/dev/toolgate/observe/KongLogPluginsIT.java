@@ -3,6 +3,7 @@ package dev.toolgate.observe;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.ModernHttp;
 import dev.toolgate.testing.ObservedModes;
 import dev.toolgate.testing.RawHttp;
 import dev.toolgate.testing.RestUpstream;
@@ -132,6 +133,17 @@ class KongLogPluginsIT {
         assertThat(entry.path("request").path("uri").asText()).isEqualTo("/widgets-mcp?%zz=1&token=[redacted]");
         assertThat(entry.path("request").path("querystring").path("token").asText()).isEqualTo("[redacted]");
         assertThat(batches.toString()).doesNotContain("query-t0ken");
+    }
+
+    @Test
+    void a2026CallToAToolNotServedIsLoggedWithItsErrorNotAsASuccess() {
+        var answer = new ModernHttp(modes.conversion()).request("tools/call",
+                "{\"name\":\"made_up_logged\",\"arguments\":{}}");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).contains("-32602");
+
+        JsonNode rpc = awaitEntry(this::httpEntries, "made_up_logged").path("ai").path("mcp").path("rpc").get(0);
+        assertThat(rpc.path("error").asText()).isEqualTo("Unknown tool: made_up_logged");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.toolgate.observe;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.ModernHttp;
 import dev.toolgate.testing.NodeClients;
 import dev.toolgate.testing.ObservedModes;
 import dev.toolgate.testing.Sdk;
@@ -161,6 +162,35 @@ class PrometheusScrapeIT {
         }
         assertThat(methods).contains("(other)", "tools/call").noneMatch(m -> m.startsWith("made/up/"));
         assertThat(metrics).contains("tool_name=\"get_widget\"").doesNotContain("made_up_");
+    }
+
+    @Test
+    void toolNamesA2026ClientMakesUpAreCountedAsInvalidParamsAndNeverBecomeLabels() {
+        ModernHttp modern = new ModernHttp(modes.listener());
+        // a method is a label once answered without error (as any client's first tools/list is)
+        assertThat(modern.request("tools/list", "{}").body()).contains("list_gadgets");
+        for (int i = 0; i < 3; i++) {
+            var answer = modern.request("tools/call", "{\"name\":\"made_up_modern_" + i + "\",\"arguments\":{}}");
+            assertThat(answer.body()).contains("-32602");
+        }
+        assertThat(modern.request("tools/call", "{\"name\":\"list_gadgets\",\"arguments\":[1]}").body())
+                .contains("-32602").contains("arguments must be an object");
+        assertThat(modern.request("tools/list", "{\"cursor\":\"not-a-cursor\"}").body()).contains("-32602");
+
+        String metrics = new AdminHttp(modes.gateway()).get("/metrics").body();
+        Set<String> failed = new HashSet<>();
+        Pattern method = Pattern.compile("method=\"([^\"]*)\"");
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("kong_ai_mcp_error_total{") && line.contains("route=\"team-mcp\"")
+                    && line.contains("type=\"Invalid params\"")) {
+                Matcher found = method.matcher(line);
+                if (found.find()) {
+                    failed.add(found.group(1));
+                }
+            }
+        }
+        assertThat(failed).contains("tools/call", "tools/list");
+        assertThat(metrics).doesNotContain("made_up_modern_");
     }
 
     private static Map<String, String> labels(JsonNode series) {

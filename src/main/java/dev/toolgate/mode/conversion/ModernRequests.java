@@ -99,7 +99,7 @@ final class ModernRequests {
     private Future<Void> request(Exchange exchange, ModernRequest modern) {
         JsonRpcMessage.Request r = modern.request();
         HttpServerRequest request = exchange.request();
-        return switch (r.method()) {
+        Future<Void> answer = switch (r.method()) {
             // admitted as a legacy initialize is: a caller the default ACL refuses outright gets 403 here too
             case "server/discover" -> calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
                     ? answered(exchange, r, McpMethods.result(r.id(), discover)) : instead(request, decision, r));
@@ -109,6 +109,14 @@ final class ModernRequests {
                     ? call(exchange, r) : instead(request, decision, r));
             default -> throw new GatewayException(new GatewayError.UnknownMethod(r.id(), r.method()));
         };
+        // a refusal after admission (a tool not served, a bad cursor, arguments not an object) is answered by the
+        // error net, which tells no one: left open, the record read as a success and the made-up name as a label
+        return answer.recover(failure -> {
+            if (failure instanceof GatewayException refused) {
+                exchange.observation().refused(exchange.observation().record(r.id()), refused.error());
+            }
+            return Future.failedFuture(failure);
+        });
     }
 
     /** A request the message policies answered: a refusal (the catalog's status), or a tool result. */
