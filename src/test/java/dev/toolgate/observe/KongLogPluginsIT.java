@@ -147,6 +147,23 @@ class KongLogPluginsIT {
     }
 
     @Test
+    void aBatchThatRepeatsAnIdLogsEachAnswerAgainstItsOwnCall() {
+        McpHttp client = new McpHttp(modes.conversion());
+        assertThat(client.initialize("2025-03-26").status()).isEqualTo(200);
+        var answer = client.post("""
+                [{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_widget","arguments":{"path_id":"42"}}},
+                 {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"made_up_in_batch","arguments":{}}}]""");
+        assertThat(answer.body()).contains("sprocket").contains("Unknown tool: made_up_in_batch");
+
+        JsonNode entry = awaitEntry(this::httpEntries, "made_up_in_batch");
+        Map<String, JsonNode> byTool = new java.util.HashMap<>();
+        entry.path("ai").path("mcp").path("rpc").forEach(rpc -> byTool.put(rpc.path("tool_name").asText(), rpc));
+        assertThat(byTool.get("get_widget").has("error")).as("get_widget: %s", byTool.get("get_widget")).isFalse();
+        assertThat(byTool.get("get_widget").path("payload").path("response").asText()).contains("sprocket");
+        assertThat(byTool.get("made_up_in_batch").path("error").asText()).isEqualTo("Unknown tool: made_up_in_batch");
+    }
+
+    @Test
     void httpLogWithKongsDefaultQueueSendsEachEntryAloneAsAnObject() {
         try (RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
              RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());

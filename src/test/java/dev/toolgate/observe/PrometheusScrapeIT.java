@@ -193,6 +193,19 @@ class PrometheusScrapeIT {
         assertThat(metrics).doesNotContain("made_up_modern_");
     }
 
+    @Test
+    void aToolNameMadeUpInABatchThatRepeatsAnIdNeverBecomesALabel() {
+        McpHttp mcp = new McpHttp(modes.conversion());
+        mcp.initialize("2025-03-26");
+        for (int i = 0; i < 3; i++) {
+            var answer = mcp.post("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
+                    + "\"get_widget\",\"arguments\":{\"path_id\":\"42\"}}},{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                    + "\"tools/call\",\"params\":{\"name\":\"made_up_batch_" + i + "\",\"arguments\":{}}}]");
+            assertThat(answer.body()).contains("sprocket").contains("-32602");
+        }
+        assertThat(new AdminHttp(modes.gateway()).get("/metrics").body()).doesNotContain("made_up_batch_");
+    }
+
     private static Map<String, String> labels(JsonNode series) {
         Map<String, String> labels = new HashMap<>();
         series.path("metric").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));

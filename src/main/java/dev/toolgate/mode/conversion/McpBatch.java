@@ -74,10 +74,10 @@ final class McpBatch {
                         McpMethods.error(new GatewayError.InvalidMessage(r.id(), "initialize cannot be part of a batch"))));
                 case JsonRpcMessage.Request r -> {
                     AnswerBudget.Share share = budget.share();
-                    answers.add(calls.admit(exchange, r).compose(decision -> {
-                        Buffer instead = ToolCalls.instead(decision, r);
+                    answers.add(calls.admit(exchange, r).compose(admitted -> {
+                        Buffer instead = ToolCalls.instead(admitted.decision(), r);
                         return instead != null ? Future.succeededFuture(instead)
-                                : calls.answer(exchange, r, session, disconnected, share);
+                                : calls.answer(exchange, r, admitted.record(), session, disconnected, share);
                     }).map(answer -> within(share, answer, r)));
                 }
                 case JsonRpcMessage.Notification n -> {

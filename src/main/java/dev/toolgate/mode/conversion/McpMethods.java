@@ -9,6 +9,7 @@ import dev.toolgate.http.AnswerBudget;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -40,16 +41,17 @@ final class McpMethods {
      *
      * @param view      what the caller may see ({@code tools/list})
      * @param exchange  the caller's exchange ({@code tools/call}), or null for other methods
+     * @param record    the call's record, which its upstream request is noted in ({@code tools/call})
      * @param cancelled completes when the call is cancelled ({@code tools/call})
      * @param share     the call's part of the answer bytes of its batch ({@code tools/call}), or null
      */
-    Future<Buffer> answer(JsonRpcMessage.Request request, ToolView view, Exchange exchange, Future<?> cancelled,
-                          AnswerBudget.Share share) {
+    Future<Buffer> answer(JsonRpcMessage.Request request, ToolView view, Exchange exchange, RpcRecord record,
+                          Future<?> cancelled, AnswerBudget.Share share) {
         try {
             return switch (request.method()) {
                 case "ping" -> Future.succeededFuture(result(request.id(), Json.bytes(Json.object())));
                 case "tools/list" -> Future.succeededFuture(result(request.id(), listPage(request, view)));
-                case "tools/call" -> call(request, exchange, cancelled, share);
+                case "tools/call" -> call(request, exchange, record, cancelled, share);
                 default -> throw new GatewayException(new GatewayError.MethodNotFound(request.id(), request.method()));
             };
         } catch (GatewayException e) {
@@ -87,9 +89,9 @@ final class McpMethods {
                 "cursor is not valid (the tool list may have changed); list again without a cursor")));
     }
 
-    private Future<Buffer> call(JsonRpcMessage.Request request, Exchange exchange, Future<?> cancelled,
-                                AnswerBudget.Share share) {
-        return invoke(request, exchange, cancelled, share).map(result -> result(request.id(), Json.bytes(result)));
+    private Future<Buffer> call(JsonRpcMessage.Request request, Exchange exchange, RpcRecord record,
+                                Future<?> cancelled, AnswerBudget.Share share) {
+        return invoke(request, exchange, record, cancelled, share).map(result -> result(request.id(), Json.bytes(result)));
     }
 
     /**
@@ -97,8 +99,8 @@ final class McpMethods {
      *
      * @throws GatewayException for a request that names no known tool or carries malformed arguments
      */
-    Future<ObjectNode> invoke(JsonRpcMessage.Request request, Exchange exchange, Future<?> cancelled,
-                              AnswerBudget.Share share) {
+    Future<ObjectNode> invoke(JsonRpcMessage.Request request, Exchange exchange, RpcRecord record,
+                              Future<?> cancelled, AnswerBudget.Share share) {
         JsonNode params = request.params();
         JsonNode name = params == null ? null : params.get("name");
         if (name == null || !name.isTextual()) {
@@ -111,7 +113,7 @@ final class McpMethods {
             throw new GatewayException(new GatewayError.InvalidParams(request.id(), "arguments must be an object"));
         }
         ObjectNode args = arguments instanceof ObjectNode o ? o : null;
-        return invoker.call(tool, args, exchange, request.id(), cancelled, share);
+        return invoker.call(tool, args, exchange, record, request.id(), cancelled, share);
     }
 
     /** The tool a call names, when this endpoint serves it. */

@@ -20,6 +20,7 @@ import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpEndpoint;
 import dev.toolgate.pipeline.MessagePolicy;
+import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -152,8 +153,8 @@ public final class McpServerEndpoint implements McpEndpoint {
     private Future<Void> single(Exchange exchange, JsonRpcMessage message) {
         HttpServerRequest request = exchange.request();
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize")) {
-            return calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
-                    ? initialize(exchange, r) : instead(request, decision, r));
+            return calls.admit(exchange, r).compose(admitted -> admitted.proceeds()
+                    ? initialize(exchange, r) : instead(request, admitted.decision(), r));
         }
         return switch (message) {
             case JsonRpcMessage.Invalid invalid ->
@@ -165,8 +166,8 @@ public final class McpServerEndpoint implements McpEndpoint {
             });
             case JsonRpcMessage.Response ignored -> headers.session(exchange).compose(session -> accepted(request));
             case JsonRpcMessage.Request r -> headers.session(exchange).compose(session -> calls.admit(exchange, r)
-                    .compose(decision -> decision instanceof Decision.Continue ? answer(exchange, session, r)
-                            : instead(request, decision, r)));
+                    .compose(admitted -> admitted.proceeds() ? answer(exchange, session, r, admitted.record())
+                            : instead(request, admitted.decision(), r)));
         };
     }
 
@@ -176,7 +177,7 @@ public final class McpServerEndpoint implements McpEndpoint {
                 : json(request, ToolCalls.instead(decision, r), null);
     }
 
-    private Future<Void> answer(Exchange exchange, Session session, JsonRpcMessage.Request r) {
+    private Future<Void> answer(Exchange exchange, Session session, JsonRpcMessage.Request r, RpcRecord record) {
         HttpServerRequest request = exchange.request();
         if (r.method().equals("tools/list") && MediaTypes.acceptsGzip(request.getHeader("accept-encoding"))) {
             var gzipped = calls.gzippedList(exchange, r);
@@ -184,7 +185,7 @@ public final class McpServerEndpoint implements McpEndpoint {
                 return gzipJson(request, gzipped.get());
             }
         }
-        return calls.answer(exchange, r, session, ToolCalls.disconnection(request))
+        return calls.answer(exchange, r, record, session, ToolCalls.disconnection(request))
                 .compose(out -> json(request, out, null));
     }
 

@@ -12,6 +12,7 @@ import dev.toolgate.mcp.RequestHeaders;
 import dev.toolgate.mode.ModernRequest;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -99,21 +100,34 @@ final class ModernRequests {
     private Future<Void> request(Exchange exchange, ModernRequest modern) {
         JsonRpcMessage.Request r = modern.request();
         HttpServerRequest request = exchange.request();
-        Future<Void> answer = switch (r.method()) {
-            // admitted as a legacy initialize is: a caller the default ACL refuses outright gets 403 here too
-            case "server/discover" -> calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
-                    ? answered(exchange, r, McpMethods.result(r.id(), discover)) : instead(request, decision, r));
-            case "tools/list" -> calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
-                    ? answered(exchange, r, McpMethods.result(r.id(), list(exchange, r))) : instead(request, decision, r));
-            case "tools/call" -> calls.admit(exchange, r).compose(decision -> decision instanceof Decision.Continue
-                    ? call(exchange, r) : instead(request, decision, r));
+        return switch (r.method()) {
+            // server/discover is admitted as a legacy initialize is: a caller the default ACL refuses gets 403 here too
+            case "server/discover", "tools/list", "tools/call" -> calls.admit(exchange, r).compose(admitted ->
+                    admitted.proceeds() ? admitted(exchange, r, admitted.record())
+                            : instead(request, admitted.decision(), r));
             default -> throw new GatewayException(new GatewayError.UnknownMethod(r.id(), r.method()));
         };
-        // a refusal after admission (a tool not served, a bad cursor, arguments not an object) is answered by the
-        // error net, which tells no one: left open, the record read as a success and the made-up name as a label
+    }
+
+    /**
+     * Answers a request the policies let through. A refusal from here on (a tool not served, a bad cursor,
+     * arguments not an object) is answered by the error net, which tells no one: the record is finished with it
+     * first, or it would read as a success and a made-up name as a metric label.
+     */
+    private Future<Void> admitted(Exchange exchange, JsonRpcMessage.Request r, RpcRecord record) {
+        Future<Void> answer;
+        try {
+            answer = switch (r.method()) {
+                case "server/discover" -> answered(exchange, record, McpMethods.result(r.id(), discover));
+                case "tools/list" -> answered(exchange, record, McpMethods.result(r.id(), list(exchange, r)));
+                default -> call(exchange, r, record);
+            };
+        } catch (GatewayException refused) {
+            answer = Future.failedFuture(refused);
+        }
         return answer.recover(failure -> {
             if (failure instanceof GatewayException refused) {
-                exchange.observation().refused(exchange.observation().record(r.id()), refused.error());
+                exchange.observation().refused(record, refused.error());
             }
             return Future.failedFuture(failure);
         });
@@ -147,15 +161,15 @@ final class ModernRequests {
      * after the ACLs (a refused tool's mirrored arguments are not the caller's to learn), so a mismatch gives back what
      * the tool's limit spent: the call was not made.
      */
-    private Future<Void> call(Exchange exchange, JsonRpcMessage.Request r) {
+    private Future<Void> call(Exchange exchange, JsonRpcMessage.Request r, RpcRecord record) {
         HttpServerRequest request = exchange.request();
         String mismatch = paramMismatch(request, r);
         if (mismatch != null) {
             return exchange.takeBack(r.id()).transform(ignored -> Future.failedFuture(
                     new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch))));
         }
-        return methods.invoke(r, exchange, ToolCalls.disconnection(request), null)
-                .compose(result -> answered(exchange, r, McpMethods.result(r.id(), Json.bytes(complete(result)))));
+        return methods.invoke(r, exchange, record, ToolCalls.disconnection(request), null)
+                .compose(result -> answered(exchange, record, McpMethods.result(r.id(), Json.bytes(complete(result)))));
     }
 
     /** What is wrong with a call's {@code Mcp-Param-*} headers, or null (also when the tool is unknown). */
@@ -168,8 +182,8 @@ final class ModernRequests {
     }
 
     /** Sends the answer to a request the policies let through, and finishes its record with it. */
-    private static Future<Void> answered(Exchange exchange, JsonRpcMessage.Request r, Buffer answer) {
-        exchange.observation().answered(exchange.observation().record(r.id()), answer);
+    private static Future<Void> answered(Exchange exchange, RpcRecord record, Buffer answer) {
+        exchange.observation().answered(record, answer);
         return json(exchange.request(), answer, null);
     }
 

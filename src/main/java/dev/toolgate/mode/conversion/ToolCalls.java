@@ -54,11 +54,26 @@ final class ToolCalls {
     }
 
     /**
+     * A request admitted by the message policies: its record and their decision.
+     *
+     * @param record   the request's record, to finish with its answer (never found again by id: a batch may
+     *                 repeat one, and its answers would go to the wrong record)
+     * @param decision go on, a refusal, or a tool result to answer with
+     */
+    record Admission(RpcRecord record, Decision decision) {
+
+        /** True when the request goes on to its method. */
+        boolean proceeds() {
+            return decision instanceof Decision.Continue;
+        }
+    }
+
+    /**
      * What the message policies say about a request: go on, a refusal, or a tool result to answer with.
      * The request's record opens here, for the events about it; a refusal or a policy's tool result
      * finishes it.
      */
-    Future<Decision> admit(Exchange exchange, JsonRpcMessage.Request r) {
+    Future<Admission> admit(Exchange exchange, JsonRpcMessage.Request r) {
         String named = toolName(r);
         // the served name: Kong's name for a tool is an alias
         Optional<Tool> served = methods.tool(named);
@@ -72,14 +87,14 @@ final class ToolCalls {
             record.toolKnown();
         }
         if (policies == null) {
-            return Decision.PROCEED;
+            return Future.succeededFuture(new Admission(record, Decision.CONTINUE));
         }
-        return policies.admit(new McpCall(exchange, r.id(), r.method(), tool)).map(decision -> {
+        return policies.admit(new McpCall(exchange, r.id(), r.method(), tool, record)).map(decision -> {
             observe(observation, record, decision, r, tool, served.isPresent());
             if (decision instanceof Decision.Continue c) {
                 exchange.spent(r.id(), c.spent());
             }
-            return decision;
+            return new Admission(record, decision);
         });
     }
 
@@ -144,20 +159,23 @@ final class ToolCalls {
         return methods.gzippedList(r, views.of(exchange));
     }
 
-    /** The serialized response to {@code r}; a call is cancelled when {@code disconnected} completes. */
-    Future<Buffer> answer(Exchange exchange, JsonRpcMessage.Request r, Session session, Future<Void> disconnected) {
-        return answer(exchange, r, session, disconnected, null);
+    /**
+     * The serialized response to {@code r}, admitted with {@code record}, which it finishes; a call is cancelled
+     * when {@code disconnected} completes.
+     */
+    Future<Buffer> answer(Exchange exchange, JsonRpcMessage.Request r, RpcRecord record, Session session,
+                          Future<Void> disconnected) {
+        return answer(exchange, r, record, session, disconnected, null);
     }
 
     /** Like the above; a call's answer also takes its bytes from {@code share}, its batch's, as they arrive. */
-    Future<Buffer> answer(Exchange exchange, JsonRpcMessage.Request r, Session session, Future<Void> disconnected,
-                          AnswerBudget.Share share) {
+    Future<Buffer> answer(Exchange exchange, JsonRpcMessage.Request r, RpcRecord record, Session session,
+                          Future<Void> disconnected, AnswerBudget.Share share) {
         Observation observation = exchange.observation();
-        RpcRecord record = observation.record(r.id());
         if (!r.method().equals("tools/call")) {
             // only a list depends on who asks: the view is worked out for lists alone
             ToolView view = r.method().equals("tools/list") ? views.of(exchange) : ToolView.ALL;
-            return methods.answer(r, view, null, null, null).onSuccess(out -> observation.answered(record, out));
+            return methods.answer(r, view, null, null, null, null).onSuccess(out -> observation.answered(record, out));
         }
         Promise<Void> cancel = Promise.promise();
         disconnected.onComplete(v -> cancel.tryComplete());
@@ -166,7 +184,7 @@ final class ToolCalls {
         if (key != null) {
             sessions.started(key, cancel);
         }
-        return methods.answer(r, ToolView.ALL, exchange, cancel.future(), share).onComplete(done -> {
+        return methods.answer(r, ToolView.ALL, exchange, record, cancel.future(), share).onComplete(done -> {
             if (key != null) {
                 sessions.finished(key, cancel);
             }

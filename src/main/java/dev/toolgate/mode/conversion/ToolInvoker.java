@@ -48,13 +48,13 @@ public final class ToolInvoker {
     /**
      * @param arguments the call's {@code arguments} (an object, or null for none)
      * @param exchange  the MCP request the call came in
+     * @param record    the call's record, which its upstream request is noted in
      * @param id        the call's JSON-RPC id
      * @param cancelled completes when the client cancels or goes away
      * @param share     the call's part of the answer bytes it shares with other calls (a batch's), or null
      */
-    Future<ObjectNode> call(Tool tool, ObjectNode arguments, Exchange exchange, JsonNode id, Future<?> cancelled,
-                            AnswerBudget.Share share) {
-        RpcRecord record = exchange.observation().record(id);
+    Future<ObjectNode> call(Tool tool, ObjectNode arguments, Exchange exchange, RpcRecord record, JsonNode id,
+                            Future<?> cancelled, AnswerBudget.Share share) {
         if (owners.refusesPlainHttp(tool, exchange)) {
             record.toolResult(true);
             return refusedByRoute(tool, exchange, id, new Decision.Reject(new GatewayError.HttpsRequired()));
