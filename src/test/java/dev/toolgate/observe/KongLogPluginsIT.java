@@ -164,6 +164,23 @@ class KongLogPluginsIT {
     }
 
     @Test
+    void anInitializeRefusedForWantingItsProtocolVersionIsLoggedWithItsErrorAndAnswer() {
+        var answer = new McpHttp(modes.conversion()).post("""
+                {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{},
+                 "clientInfo":{"name":"client-without-version","version":"1"}}}""");
+        assertThat(answer.body()).contains("-32602");
+
+        JsonNode[] rpc = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> httpEntries().stream()
+                .flatMap(e -> java.util.stream.StreamSupport.stream(e.path("ai").path("mcp").path("rpc").spliterator(), false))
+                .filter(r -> r.path("payload").path("request").asText().contains("client-without-version"))
+                .peek(r -> rpc[0] = r).findFirst().isPresent());
+        assertThat(rpc[0].path("method").asText()).isEqualTo("initialize");
+        assertThat(rpc[0].path("error").asText()).isEqualTo("Invalid params: initialize needs params.protocolVersion");
+        assertThat(rpc[0].path("payload").path("response").asText()).contains("-32602");
+    }
+
+    @Test
     void httpLogWithKongsDefaultQueueSendsEachEntryAloneAsAnObject() {
         try (RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
              RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());

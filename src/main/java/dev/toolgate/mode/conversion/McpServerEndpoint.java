@@ -154,7 +154,7 @@ public final class McpServerEndpoint implements McpEndpoint {
         HttpServerRequest request = exchange.request();
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize")) {
             return calls.admit(exchange, r).compose(admitted -> admitted.proceeds()
-                    ? initialize(exchange, r) : instead(request, admitted.decision(), r));
+                    ? initialize(exchange, r, admitted.record()) : instead(request, admitted.decision(), r));
         }
         return switch (message) {
             case JsonRpcMessage.Invalid invalid ->
@@ -189,18 +189,22 @@ public final class McpServerEndpoint implements McpEndpoint {
                 .compose(out -> json(request, out, null));
     }
 
-    private Future<Void> initialize(Exchange exchange, JsonRpcMessage.Request r) {
+    /** Answers {@code initialize}, and finishes its record with the answer (a refusal is no successful start). */
+    private Future<Void> initialize(Exchange exchange, JsonRpcMessage.Request r, RpcRecord record) {
         HttpServerRequest request = exchange.request();
         JsonNode requested = r.params() == null ? null : r.params().get("protocolVersion");
         if (requested == null || !requested.isTextual()) {
-            return json(request, McpMethods.error(new GatewayError.InvalidParams(r.id(),
-                    "initialize needs params.protocolVersion")), null);
+            Buffer refused = McpMethods.error(new GatewayError.InvalidParams(r.id(),
+                    "initialize needs params.protocolVersion"));
+            exchange.observation().answered(record, refused);
+            return json(request, refused, null);
         }
         String version = ProtocolVersion.negotiate(requested.asText());
         ObjectNode result = McpMethods.initializeResult(version, settings.label(), settings.serverVersion(),
                 settings.managedSessions());
         Buffer answer = McpMethods.result(r.id(), Json.bytes(result));
         if (!settings.managedSessions()) {
+            exchange.observation().answered(record, answer);
             return json(request, answer, null);
         }
         Session draft = SessionDraft.of(settings.endpointId(), version, r.params(), settings.clock().millis(),
@@ -208,6 +212,9 @@ public final class McpServerEndpoint implements McpEndpoint {
         // counted by the client as the pipeline knows it (behind trusted proxies, the forwarded address)
         return store.create(draft, settings.sessionTtlSeconds(), exchange.clientAddress())
                 .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
-                .compose(session -> json(request, answer, session.id()));
+                .compose(session -> {
+                    exchange.observation().answered(record, answer);
+                    return json(request, answer, session.id());
+                });
     }
 }
