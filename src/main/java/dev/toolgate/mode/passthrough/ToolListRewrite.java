@@ -74,6 +74,8 @@ final class ToolListRewrite {
          */
         private int scanned;
         private boolean lineStart;
+        /** True once the upstream's answer ended: a CR that ends the bytes ends its line. */
+        private boolean ended;
         /**
          * True while the event being read began as a request or notification (a large sampling request,
          * a progress notification): it is relayed as it comes, since only an answer can hold a tool list.
@@ -149,9 +151,15 @@ final class ToolListRewrite {
             return out;
         }
 
+        /**
+         * What the last bytes complete; an event the stream ends before its blank line is dropped, as every
+         * WHATWG client drops it (relayed unfiltered, a lenient client would read the tools it hides).
+         */
         @Override
         public Buffer end() {
-            return pending.length() == 0 ? null : pending;
+            ended = true;
+            Buffer out = feed(Buffer.buffer());
+            return out.length() == 0 ? null : out;
         }
 
         /** One whole event (its blank line included), rewritten when it answers an awaited id. */
@@ -213,11 +221,11 @@ final class ToolListRewrite {
                     lineStart = false;
                     continue;
                 }
-                if (b == '\r' && i + 1 == length) {
+                if (b == '\r' && i + 1 == length && !ended) {
                     scanned = i; // a CR LF may be cut between two chunks: look at this CR again with the next byte
                     return -1;
                 }
-                int next = b == '\r' && bytes.getByte(i + 1) == '\n' ? i + 2 : i + 1;
+                int next = b == '\r' && i + 1 < length && bytes.getByte(i + 1) == '\n' ? i + 2 : i + 1;
                 if (lineStart) {
                     scanned = next;
                     lineStart = false;

@@ -281,6 +281,28 @@ class PassthroughToolListRewriteIT {
     }
 
     @Test
+    void aListAnswerTheStreamEndsBeforeItsBlankLineIsDroppedAsSseClientsDropItNeverRelayedUnfiltered() {
+        // WHATWG's SSE parsing discards an event the stream ends in; a lenient client would read it
+        String progress = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":1,\"progress\":1}}";
+        for (String unterminated : List.of("", "\n", "\r\n", "\r")) {
+            answer = sse("data: " + progress + "\n\nid: 7\ndata: " + list("4", LIST_USERS, GET_USER) + unterminated, 64);
+
+            McpHttp.Response listed = bob.post("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\"}");
+            McpHttp.Response stream = bob.send("GET", null, java.util.Map.of("accept", "text/event-stream"));
+
+            assertThat(listed.body()).as("ended by %s", unterminated.replace("\r", "CR").replace("\n", "LF"))
+                    .isEqualTo("data: " + progress + "\n\n");
+            assertThat(stream.body()).as("GET stream ended by %s", unterminated.replace("\r", "CR").replace("\n", "LF"))
+                    .isEqualTo("data: " + progress + "\n\n");
+        }
+
+        // a blank line of two CRs, the stream's last byte a CR: the event is whole, and filtered
+        answer = sse("data: " + list("5", LIST_USERS, GET_USER) + "\r\r", 64);
+        McpHttp.Response listed = bob.post("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}");
+        assertThat(listed.body()).isEqualTo("data: " + list("5", GET_USER) + "\n\n");
+    }
+
+    @Test
     void aGetWhoseBodyHoldsADeniedCallIsRefusedInsteadOfForwardedUnchecked() throws InterruptedException {
         answer = sse(": the server's stream\n\n", 64);
         // a GET opens the server's stream and carries no message, yet nothing stops a client sending a body
