@@ -47,13 +47,13 @@ final class PassthroughAccess {
      */
     record Admitted(GatewayError refused, Buffer answer, ListAnswers lists, PassthroughAccess access) {
 
-        /** How the upstream's answer is rewritten for this caller. */
-        Relay.Rewrites rewrites(Exchange exchange) {
+        /** How the upstream's answer is rewritten for this caller ({@code service} names it in errors). */
+        Relay.Rewrites rewrites(Exchange exchange, String service) {
             if (access.access == null || lists.none()) {
                 return Relay.Rewrites.NONE;
             }
             Predicate<String> shows = access.access.shows(exchange);
-            return (sse, type) -> sse ? ToolListRewrite.sse(lists, shows, PassthroughProxy.MAX_OBSERVED_BYTES)
+            return (sse, type) -> sse ? ToolListRewrite.sse(lists, shows, PassthroughProxy.MAX_OBSERVED_BYTES, service)
                     : ToolListRewrite.json(lists, shows, PassthroughProxy.MAX_OBSERVED_BYTES);
         }
     }

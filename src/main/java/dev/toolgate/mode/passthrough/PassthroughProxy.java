@@ -263,7 +263,7 @@ public final class PassthroughProxy implements McpEndpoint {
                 exchange.request().response().setStatusCode(200).putHeader("content-type", "application/json")
                         .end(admitted.answer());
             } else {
-                return forwarded.apply(admitted.rewrites(exchange));
+                return forwarded.apply(admitted.rewrites(exchange, settings.target().service()));
             }
             return Future.succeededFuture();
         });

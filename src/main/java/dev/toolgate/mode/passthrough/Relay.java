@@ -3,6 +3,7 @@ package dev.toolgate.mode.passthrough;
 import dev.toolgate.http.ConnectionHeaders;
 import dev.toolgate.http.ConnectionShutdown;
 import dev.toolgate.http.ForwardedHeaders;
+import dev.toolgate.http.UpstreamException;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
@@ -106,7 +107,7 @@ final class Relay {
         answer.handler(chunk -> {
             silence.read();
             observer.feed(chunk);
-            if (!write(response, answer, body, chunk)) {
+            if (!write(response, answer, body, chunk, failed)) {
                 return;
             }
             if (response.writeQueueFull()) {
@@ -145,15 +146,24 @@ final class Relay {
         });
     }
 
-    /** Writes what the rewrite lets through; false when it refused the answer (the exchange is then cut). */
-    private boolean write(HttpServerResponse response, HttpClientResponse answer, BodyRewrite body, Buffer chunk) {
+    /**
+     * Writes what the rewrite lets through; false when it refused the answer: the client gets the gateway's
+     * 502 if nothing went out yet, else the exchange is cut.
+     */
+    private boolean write(HttpServerResponse response, HttpClientResponse answer, BodyRewrite body, Buffer chunk,
+                          Consumer<Throwable> failed) {
         Buffer out;
         try {
             out = body.feed(chunk);
         } catch (ToolListRewrite.TooLarge e) {
             LOG.warn("route {}: {}; the answer is not relayed", route, e.getMessage());
+            if (response.headWritten()) {
+                response.reset();
+            } else {
+                failed.accept(new UpstreamException(UpstreamException.Kind.TOO_LARGE, e.getMessage()));
+            }
+            // after the answer above: the reset's own failure finds the client answered
             answer.request().reset();
-            response.reset();
             return false;
         }
         if (out.length() > 0) {

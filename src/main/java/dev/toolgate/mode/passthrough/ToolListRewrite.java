@@ -1,5 +1,10 @@
 package dev.toolgate.mode.passthrough;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.error.ErrorCatalog;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.McpEnvelope;
 import io.vertx.core.buffer.Buffer;
 
@@ -14,19 +19,26 @@ import java.util.function.Predicate;
  * stream ({@link ToolListFilter}). A JSON body is held whole (bounded); an SSE stream is relayed
  * event by event, each event's {@code id:}, {@code event:} and comment lines kept as they were (so
  * resumption still works), until every awaited answer has passed, and as it arrives after that. An
- * answer too large to filter is never relayed unfiltered: the exchange fails instead. An event whose
- * start shows a request or notification (never a tool list) is relayed as it comes, however large.
+ * answer too large to filter is never relayed unfiltered: a JSON body fails (502), and an SSE event is
+ * read to its end without being held and replaced by a JSON-RPC error for its id, as the gateway reports
+ * an oversized answer elsewhere (an event too large whose id cannot be read cuts the exchange). An event
+ * whose start shows a request or notification (never a tool list) is relayed as it comes, however large.
  */
 final class ToolListRewrite {
 
     /** Thrown when an answer exceeds what the gateway holds to filter it. */
     static final class TooLarge extends RuntimeException {
         TooLarge(int limit) {
-            super("a tools/list answer larger than " + limit + " bytes cannot be filtered", null, false, false);
+            super(detail(limit), null, false, false);
         }
     }
 
     private ToolListRewrite() {
+    }
+
+    /** Why an answer is not relayed, after "service 'x' is unavailable: ". */
+    static String detail(int limit) {
+        return "an answer larger than " + limit + " bytes, too large to filter for the caller's tool ACLs";
     }
 
     /** For a JSON (or JSON batch) answer. */
@@ -52,8 +64,8 @@ final class ToolListRewrite {
     }
 
     /** For an SSE stream ({@link ListAnswers#ANY} filters every answer on it, to its end: a GET stream). */
-    static BodyRewrite sse(ListAnswers answers, Predicate<String> shows, int limit) {
-        return new SseEvents(answers, shows, limit);
+    static BodyRewrite sse(ListAnswers answers, Predicate<String> shows, int limit, String service) {
+        return new SseEvents(answers, shows, limit, service);
     }
 
     /** Splits the stream at blank lines and rewrites the events that answer an awaited id. */
@@ -66,6 +78,7 @@ final class ToolListRewrite {
         private final Map<String, Integer> awaited;
         private final Predicate<String> shows;
         private final int limit;
+        private final String service;
         private Buffer pending = Buffer.buffer();
         /**
          * How far {@code pending} was searched for the blank line that ends its next event, and
@@ -83,12 +96,18 @@ final class ToolListRewrite {
         private boolean through;
         /** How large the unfinished event may grow before its start is read to tell whether it is an answer. */
         private long peekAt = PEEK;
+        /**
+         * The shape of an event grown past the limit while held, read on to its end without being held;
+         * null while no event is that large.
+         */
+        private EventShape dropping;
 
-        SseEvents(ListAnswers answers, Predicate<String> shows, int limit) {
+        SseEvents(ListAnswers answers, Predicate<String> shows, int limit, String service) {
             this.answers = answers;
             this.awaited = answers.lists() == null ? null : new HashMap<>(answers.counts());
             this.shows = shows;
             this.limit = limit;
+            this.service = service;
         }
 
         @Override
@@ -115,6 +134,19 @@ final class ToolListRewrite {
                     peekAt = PEEK;
                     continue;
                 }
+                if (dropping != null) {
+                    // too large to hold: read for its id, not kept
+                    int to = end < 0 ? scanned : end;
+                    dropping.feed(pending, start, to);
+                    start = to;
+                    if (end < 0) {
+                        break;
+                    }
+                    out.appendString(tooLarge(dropping));
+                    dropping = null;
+                    peekAt = PEEK;
+                    continue;
+                }
                 if (end < 0) {
                     break;
                 }
@@ -129,6 +161,7 @@ final class ToolListRewrite {
                 scanned = 0;
                 lineStart = false;
                 through = false;
+                dropping = null;
                 return out;
             }
             if (start > 0) {
@@ -145,10 +178,30 @@ final class ToolListRewrite {
                     scanned = 0;
                 }
             }
-            if (pending.length() > limit) {
-                throw new TooLarge(limit);
+            if (pending.length() > limit && !through && dropping == null) {
+                // an answer (or undecided): read on to its end for its id, holding none of it
+                dropping = new EventShape();
+                dropping.feed(pending, 0, scanned);
+                pending = pending.getBuffer(scanned, pending.length());
+                scanned = 0;
             }
             return out;
+        }
+
+        /**
+         * What the client gets for an event too large to filter: a JSON-RPC error for the id it answers,
+         * as the era bridge reports an answer too large (502's message); one it cannot name cuts the exchange.
+         */
+        private String tooLarge(EventShape event) {
+            JsonNode id = event.id();
+            if (!event.object() || !event.answer() || id == null) {
+                throw new TooLarge(limit);
+            }
+            answered(id);
+            ErrorCatalog.Entry entry = ErrorCatalog.of(new GatewayError.UpstreamUnavailable(service, detail(limit)));
+            String eventId = event.eventId();
+            return (eventId == null ? "" : "id: " + eventId + "\n")
+                    + "data: " + Json.text(JsonRpc.error(id, entry.rpcCode(), entry.message())) + "\n\n";
         }
 
         /**
@@ -202,13 +255,18 @@ final class ToolListRewrite {
             try {
                 for (McpEnvelope message : McpEnvelope.readAll(json, 0, json.length)) {
                     if ((message.result() || message.error()) && message.id() != null) {
-                        // each request sharing a tools/list's exact id answers once: the list's answer
-                        // may come after a ping's with the same id
-                        awaited.computeIfPresent(ListAnswers.key(message.id()), (key, left) -> left > 1 ? left - 1 : null);
+                        answered(message.id());
                     }
                 }
             } catch (IOException e) {
                 // not JSON-RPC: nothing answered
+            }
+        }
+
+        /** Each request sharing a tools/list's exact id answers once: the list's answer may come after a ping's. */
+        private void answered(JsonNode id) {
+            if (awaited != null) {
+                awaited.computeIfPresent(ListAnswers.key(id), (key, left) -> left > 1 ? left - 1 : null);
             }
         }
 

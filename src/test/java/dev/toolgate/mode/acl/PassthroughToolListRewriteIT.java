@@ -303,6 +303,32 @@ class PassthroughToolListRewriteIT {
     }
 
     @Test
+    void aListAnswerTooLargeToFilterReachesTheCallerAsAJsonRpcErrorForItsIdAndTheGatewayGoesOn() {
+        // 9 MiB, past the 8 MiB an answer to filter may take
+        String huge = "{\"name\":\"get_user\",\"description\":\"" + "d".repeat(9 * 1024 * 1024) + "\",\"inputSchema\":{}}";
+        String later = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\",\"data\":[]}}";
+        answer = sse("id: e1\ndata: " + list("6", LIST_USERS, huge) + "\n\nid: e2\ndata: " + later + "\n\n", 256 * 1024);
+
+        McpHttp.Response streamed = bob.post("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/list\"}");
+
+        String refusal = "Bad Gateway: service 'mcp-acl-service' is unavailable: an answer larger than 8388608 bytes, "
+                + "too large to filter for the caller's tool ACLs";
+        assertThat(streamed.status()).isEqualTo(200);
+        assertThat(streamed.body()).doesNotContain("list_users")
+                .isEqualTo("id: e1\ndata: {\"jsonrpc\":\"2.0\",\"id\":6,\"error\":{\"code\":-32603,\"message\":\"" + refusal
+                        + "\"}}\n\nid: e2\ndata: " + later + "\n\n");
+
+        answer = json(list("7", LIST_USERS, huge));
+        McpHttp.Response whole = bob.post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\"}");
+        assertThat(whole.status()).as(whole.toString()).isEqualTo(502);
+        assertThat(whole.json().path("error").path("code").asInt()).isEqualTo(-32603);
+        assertThat(whole.json().path("error").path("message").asText()).isEqualTo(refusal);
+
+        answer = json(list("8", LIST_USERS, GET_USER));
+        assertThat(bob.post("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/list\"}").body()).isEqualTo(list("8", GET_USER));
+    }
+
+    @Test
     void aGetWhoseBodyHoldsADeniedCallIsRefusedInsteadOfForwardedUnchecked() throws InterruptedException {
         answer = sse(": the server's stream\n\n", 64);
         // a GET opens the server's stream and carries no message, yet nothing stops a client sending a body

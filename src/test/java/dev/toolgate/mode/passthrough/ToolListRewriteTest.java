@@ -31,7 +31,7 @@ class ToolListRewriteTest {
     private static String relayed(byte[] bytes, Random cuts) throws IOException {
         byte[] request = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}".getBytes(StandardCharsets.UTF_8);
         ListAnswers answers = ListAnswers.of(McpEnvelope.readAll(request, 0, request.length));
-        BodyRewrite rewrite = ToolListRewrite.sse(answers, name -> name.endsWith("7"), LIMIT);
+        BodyRewrite rewrite = ToolListRewrite.sse(answers, name -> name.endsWith("7"), LIMIT, "svc");
         Buffer out = Buffer.buffer();
         for (int at = 0; at < bytes.length; ) {
             int size = cuts == null ? bytes.length : 1 + cuts.nextInt(16_384);
@@ -56,7 +56,7 @@ class ToolListRewriteTest {
     }
 
     @org.junit.jupiter.api.Test
-    void aRequestLargerThanTheBoundPassesByteForByteHoweverCutAndAnAnswerThatLargeStillCutsTheExchange() throws IOException {
+    void aRequestLargerThanTheBoundPassesByteForByteHoweverCutAndAnAnswerThatLargeBecomesAnErrorForItsId() throws IOException {
         String big = "x".repeat(LIMIT + 64 * 1024);
         String request = "id: 5\r\ndata: {\"method\":\"sampling/createMessage\",\"params\":{\"m\":\"" + big
                 + "\"},\"jsonrpc\":\"2.0\",\"id\":0}\r\n\r\n";
@@ -65,9 +65,17 @@ class ToolListRewriteTest {
         assertThat(whole).startsWith(request).contains("\"tool7\"").doesNotContain("\"tool8\"");
         assertThat(relayed(bytes, new Random(3))).isEqualTo(whole);
 
-        byte[] answer = ("data: {\"result\":{\"tools\":[{\"name\":\"" + big + "\"}]},\"jsonrpc\":\"2.0\",\"id\":1}\n\n")
+        // the id after the result: read as the event passes, never held
+        byte[] answer = ("id: ev-9\r\ndata: {\"result\":{\"tools\":[{\"name\":\"" + big + "\"}]},\r\ndata: \"jsonrpc\":\"2.0\","
+                + "\"id\":1}\r\n\r\ndata: {\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}\n\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(relayed(answer, new Random(3))).isEqualTo("id: ev-9\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32603,"
+                + "\"message\":\"Bad Gateway: service 'svc' is unavailable: an answer larger than " + LIMIT + " bytes, too large "
+                + "to filter for the caller's tool ACLs\"}}\n\n" + "data: {\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}\n\n");
+
+        // a batch names no one id: the exchange is cut, as ever
+        byte[] batch = ("data: [{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[{\"name\":\"" + big + "\"}]}}]\n\n")
                 .getBytes(StandardCharsets.UTF_8);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> relayed(answer, new Random(3)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> relayed(batch, new Random(3)))
                 .isInstanceOf(ToolListRewrite.TooLarge.class);
     }
 }
