@@ -155,7 +155,7 @@ final class Relay {
         Buffer out;
         try {
             out = body.feed(chunk);
-        } catch (ToolListRewrite.TooLarge e) {
+        } catch (ToolListRewrite.Unfilterable e) {
             LOG.warn("route {}: {}; the answer is not relayed", route, e.getMessage());
             if (response.headWritten()) {
                 response.reset();

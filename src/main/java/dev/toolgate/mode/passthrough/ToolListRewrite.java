@@ -26,12 +26,16 @@ import java.util.function.Predicate;
  */
 final class ToolListRewrite {
 
-    /** Thrown when an answer exceeds what the gateway holds to filter it. */
-    static final class TooLarge extends RuntimeException {
-        TooLarge(int limit) {
-            super(detail(limit), null, false, false);
+    /** Thrown when an answer cannot be filtered: larger than what the gateway holds, or not told from a request. */
+    static final class Unfilterable extends RuntimeException {
+        Unfilterable(String detail) {
+            super(detail, null, false, false);
         }
     }
+
+    /** An event relayed as a request turned out to hold a {@code result} or {@code error} too. */
+    static final String MIXED = "an event relayed as a request (a top-level \"method\") holds a \"result\" or "
+            + "\"error\" too, which may be a tool list";
 
     private ToolListRewrite() {
     }
@@ -49,7 +53,7 @@ final class ToolListRewrite {
             @Override
             public Buffer feed(Buffer chunk) {
                 if (held.length() + chunk.length() > limit) {
-                    throw new TooLarge(limit);
+                    throw new Unfilterable(detail(limit));
                 }
                 held.appendBuffer(chunk);
                 return Buffer.buffer();
@@ -71,7 +75,7 @@ final class ToolListRewrite {
     /** Splits the stream at blank lines and rewrites the events that answer an awaited id. */
     private static final class SseEvents implements BodyRewrite {
         private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\r\n|\r|\n");
-        /** An unfinished event this large is read from its start (again at each doubling) for its kind. */
+        /** An unfinished event this large is read, from then on as it comes, for its kind. */
         private static final int PEEK = 64 * 1024;
         private final ListAnswers answers;
         /** How many answers each {@code tools/list} id still awaits; null on a stream read to its end. */
@@ -91,16 +95,16 @@ final class ToolListRewrite {
         private boolean ended;
         /**
          * True while the event being read began as a request or notification (a large sampling request,
-         * a progress notification): it is relayed as it comes, since only an answer can hold a tool list.
+         * a progress notification): it is relayed as it comes, since only an answer can hold a tool list,
+         * each byte read for its kind before it goes (a {@code result} after the {@code method} cuts it).
          */
         private boolean through;
-        /** How large the unfinished event may grow before its start is read to tell whether it is an answer. */
-        private long peekAt = PEEK;
-        /**
-         * The shape of an event grown past the limit while held, read on to its end without being held;
-         * null while no event is that large.
-         */
-        private EventShape dropping;
+        /** True while an event grown past the limit while held is read on to its end for its id, not kept. */
+        private boolean dropping;
+        /** The top level of the unfinished event, once it is larger than {@link #PEEK}; else null. */
+        private EventShape shape;
+        /** How far {@code pending} was read into {@link #shape}. */
+        private int shaped;
 
         SseEvents(ListAnswers answers, Predicate<String> shows, int limit, String service) {
             this.answers = answers;
@@ -122,29 +126,26 @@ final class ToolListRewrite {
             int start = 0;
             while (awaited == null || !awaited.isEmpty()) {
                 int end = eventEnd(pending);
-                if (through) {
-                    // a request or notification: its bytes go on as they come, up to its blank line
+                if (through || dropping) {
+                    // a request or notification goes on as it comes, an event too large is read for its id
                     int to = end < 0 ? scanned : end;
-                    out.appendBuffer(pending, start, to - start);
+                    shape.feed(pending, start, to);
+                    if (through && (shape.answer() || shape.unsure())) {
+                        throw new Unfilterable(MIXED);
+                    }
+                    if (through) {
+                        out.appendBuffer(pending, start, to - start);
+                    }
                     start = to;
                     if (end < 0) {
                         break;
+                    }
+                    if (dropping) {
+                        out.appendString(tooLarge(shape));
                     }
                     through = false;
-                    peekAt = PEEK;
-                    continue;
-                }
-                if (dropping != null) {
-                    // too large to hold: read for its id, not kept
-                    int to = end < 0 ? scanned : end;
-                    dropping.feed(pending, start, to);
-                    start = to;
-                    if (end < 0) {
-                        break;
-                    }
-                    out.appendString(tooLarge(dropping));
-                    dropping = null;
-                    peekAt = PEEK;
+                    dropping = false;
+                    shape = null;
                     continue;
                 }
                 if (end < 0) {
@@ -153,7 +154,7 @@ final class ToolListRewrite {
                 // an event ends at a line break, so its bytes are whole UTF-8
                 out.appendString(rewrite(pending.getString(start, end, "UTF-8")));
                 start = end;
-                peekAt = PEEK;
+                shape = null;
             }
             if (awaited != null && awaited.isEmpty()) {
                 out.appendBuffer(pending, start, pending.length() - start);
@@ -161,31 +162,40 @@ final class ToolListRewrite {
                 scanned = 0;
                 lineStart = false;
                 through = false;
-                dropping = null;
+                dropping = false;
+                shape = null;
                 return out;
             }
             if (start > 0) {
                 pending = pending.getBuffer(start, pending.length());
                 scanned -= start;
             }
-            if (pending.length() > peekAt) {
-                peekAt = pending.length() * 2L;
-                if (EventStart.opensRequest(pending)) {
-                    // never an answer, so never a tool list: relayed as it comes rather than held whole
-                    through = true;
-                    out.appendBuffer(pending, 0, scanned);
+            if (pending.length() > PEEK && !through && !dropping) {
+                held();
+                if (through || dropping) {
+                    // relayed as it comes, or read on without being kept: nothing of it is held
+                    if (through) {
+                        out.appendBuffer(pending, 0, scanned);
+                    }
                     pending = pending.getBuffer(scanned, pending.length());
                     scanned = 0;
                 }
             }
-            if (pending.length() > limit && !through && dropping == null) {
-                // an answer (or undecided): read on to its end for its id, holding none of it
-                dropping = new EventShape();
-                dropping.feed(pending, 0, scanned);
-                pending = pending.getBuffer(scanned, pending.length());
-                scanned = 0;
-            }
             return out;
+        }
+
+        /** Reads the held event's new bytes for its kind: a request goes through, an answer too large is dropped. */
+        private void held() {
+            if (shape == null) {
+                shape = new EventShape();
+                shaped = 0;
+            }
+            shape.feed(pending, shaped, scanned);
+            shaped = scanned;
+            // never an answer, so never a tool list: relayed as it comes rather than held whole
+            through = shape.request();
+            // an answer (or undecided): read on to its end for its id, holding none of it
+            dropping = !through && pending.length() > limit;
         }
 
         /**
@@ -195,7 +205,7 @@ final class ToolListRewrite {
         private String tooLarge(EventShape event) {
             JsonNode id = event.id();
             if (!event.object() || !event.answer() || id == null) {
-                throw new TooLarge(limit);
+                throw new Unfilterable(detail(limit));
             }
             answered(id);
             ErrorCatalog.Entry entry = ErrorCatalog.of(new GatewayError.UpstreamUnavailable(service, detail(limit)));

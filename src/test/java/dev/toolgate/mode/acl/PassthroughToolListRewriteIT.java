@@ -329,6 +329,23 @@ class PassthroughToolListRewriteIT {
     }
 
     @Test
+    void aListAnswerWhoseMethodKeyComesFirstNeverReachesTheCallerUnfiltered() {
+        // past the 64 KiB after which an event that shows a method first is relayed as it comes
+        String pad = "p".repeat(200 * 1024);
+        String mixed = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"data\":\"" + pad + "\"},"
+                + "\"id\":5,\"result\":{\"tools\":[" + LIST_USERS + "," + GET_USER + "]}}";
+        answer = sse("data: " + mixed + "\n\n", 16 * 1024);
+
+        McpHttp.Response[] listed = new McpHttp.Response[1];
+        Throwable cut = org.assertj.core.api.Assertions.catchThrowable(() ->
+                listed[0] = bob.post("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\"}"));
+
+        assertThat(cut == null ? listed[0].body() : "").as("the hidden tool reached the caller").doesNotContain("list_users");
+        answer = json(list("6", LIST_USERS, GET_USER));
+        assertThat(bob.post("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/list\"}").body()).isEqualTo(list("6", GET_USER));
+    }
+
+    @Test
     void aGetWhoseBodyHoldsADeniedCallIsRefusedInsteadOfForwardedUnchecked() throws InterruptedException {
         answer = sse(": the server's stream\n\n", 64);
         // a GET opens the server's stream and carries no message, yet nothing stops a client sending a body

@@ -76,6 +76,34 @@ class ToolListRewriteTest {
         byte[] batch = ("data: [{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[{\"name\":\"" + big + "\"}]}}]\n\n")
                 .getBytes(StandardCharsets.UTF_8);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> relayed(batch, new Random(3)))
-                .isInstanceOf(ToolListRewrite.TooLarge.class);
+                .isInstanceOf(ToolListRewrite.Unfilterable.class);
+    }
+
+    @org.junit.jupiter.api.Test
+    void anAnswerWhoseMethodComesBeforeItsResultIsCutBeforeAnyOfItsToolsGoOutHoweverItIsCut() throws IOException {
+        // past the 64 KiB after which an event that shows a method is relayed as it comes
+        String pad = "p".repeat(200 * 1024);
+        byte[] mixed = ("data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"data\":\"" + pad
+                + "\"},\"id\":1,\"result\":{\"tools\":[{\"name\":\"tool8\"},{\"name\":\"tool7\"}]}}\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] request = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}".getBytes(StandardCharsets.UTF_8);
+        Random cuts = new Random(11);
+        for (int round = 0; round < 20; round++) {
+            BodyRewrite rewrite = ToolListRewrite.sse(ListAnswers.of(McpEnvelope.readAll(request, 0, request.length)),
+                    name -> name.endsWith("7"), LIMIT, "svc");
+            Buffer out = Buffer.buffer();
+            Throwable cut = null;
+            for (int at = 0; at < mixed.length && cut == null; ) {
+                int size = 1 + cuts.nextInt(round < 10 ? 64 : 70_000);
+                try {
+                    out.appendBuffer(rewrite.feed(Buffer.buffer(Arrays.copyOfRange(mixed, at, Math.min(mixed.length, at + size)))));
+                } catch (ToolListRewrite.Unfilterable e) {
+                    cut = e;
+                }
+                at += size;
+            }
+            assertThat(cut).as("round %d", round).isInstanceOf(ToolListRewrite.Unfilterable.class);
+            assertThat(out.toString(StandardCharsets.UTF_8)).as("round %d", round).doesNotContain("tool8", "\"tools\"");
+        }
     }
 }
