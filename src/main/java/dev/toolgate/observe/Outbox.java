@@ -206,7 +206,8 @@ public final class Outbox<T> implements AutoCloseable {
     /**
      * Kong's warning of a queue at 80% of {@code max_entries}, judged as Kong does on each entry offered
      * (by the entries already waiting), logged once each time the queue crosses the mark and again only after
-     * it went below. The offering event loop only reads a flag, and flips it at a crossing; the line is
+     * it went below half the mark (Kong re-arms just below it: a queue held near the mark by a sender taking
+     * a batch at a time would write a line per batch). The offering event loop only reads a flag, and flips it at a crossing; the line is
      * written on a virtual thread, so no event loop waits on the log's lock, and not by a sender, which may
      * be sleeping between retries to a dead destination: the case the warning is for.
      */
@@ -217,7 +218,7 @@ public final class Outbox<T> implements AutoCloseable {
                 Thread.startVirtualThread(() -> LOG.warn("{}: queue at {}% capacity ({} of max_entries {} waiting)",
                         name, Math.round(CAPACITY_WARNING * 100), waiting, of));
             }
-        } else if (warned.get()) {
+        } else if (waiting < warnAt / 2 && warned.get()) {
             warned.set(false);
         }
     }
