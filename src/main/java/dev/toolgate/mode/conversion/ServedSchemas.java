@@ -87,7 +87,8 @@ final class ServedSchemas {
                     + "tool's schemas together, where ids collide): remove it");
         }
         if (emptyEnum("enum", node.path("enum"))) {
-            report.warning(path, "a schema's enum is [], which allows no value; the keyword is left out");
+            report.warning(path, "a schema's enum is [], which allows no value: an argument's is served as "
+                    + "'not: {}' (no value may be sent), an output's without the keyword");
         }
         JsonNode ref = node.get("$ref");
         if (ref != null && ref.isTextual() && ref.asText().startsWith("#/") && root.at(ref.asText().substring(1)).isMissingNode()) {
@@ -112,6 +113,9 @@ final class ServedSchemas {
         }
         if (!schema.isObject()) {
             return schema;
+        }
+        if (!output && emptyEnum("enum", schema.path("enum"))) {
+            return nothing(schema);
         }
         ObjectNode copy = null;
         for (Map.Entry<String, JsonNode> field : schema.properties()) {
@@ -145,9 +149,10 @@ final class ServedSchemas {
     }
 
     /**
-     * {@code enum: []}, which 2020-12 allows, admits nothing: an argument could never be sent (and a model
-     * is shown a choice of nothing), and Ajv refuses to compile it, so a TS client would list no tool.
-     * Served and checked without it, as an OpenAPI document's ({@code KeywordValues}), with a warning.
+     * {@code enum: []}, which 2020-12 allows, admits nothing, and Ajv refuses to compile it, so a TS client
+     * would list no tool. An output schema is served without it (looser than the answer, harmless); an
+     * argument's is served and checked as {@code not: {}}, which Ajv compiles and which still admits nothing:
+     * an allow-list rendered empty (a template's {@code []}) keeps refusing every value. With a warning.
      */
     private static boolean emptyEnum(String key, JsonNode value) {
         return key.equals("enum") && value.isArray() && value.isEmpty();
@@ -206,6 +211,18 @@ final class ServedSchemas {
     }
 
     /** The schema nothing matches, as an object. */
+    /** A schema that admits nothing, keeping what it says to the model. */
+    private static ObjectNode nothing(JsonNode schema) {
+        ObjectNode nothing = Json.object();
+        for (String kept : new String[] {"title", "description"}) {
+            if (schema.has(kept)) {
+                nothing.set(kept, schema.get(kept));
+            }
+        }
+        nothing.putObject("not");
+        return nothing;
+    }
+
     private static ObjectNode never() {
         ObjectNode never = Json.object();
         never.putObject("not");

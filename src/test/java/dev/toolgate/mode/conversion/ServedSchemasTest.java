@@ -167,7 +167,7 @@ class ServedSchemasTest {
     }
 
     @Test
-    void anEmptyEnumIsLeftOutOfServedArgumentsAndOutputsWithAWarningSoTheArgumentCanBeSent() throws IOException {
+    void anEmptyEnumStillAdmitsNoArgumentValueYetTheToolListCompilesAndTheOutputLeavesItOut() throws IOException {
         String tools = """
                 - description: d
                   method: GET
@@ -185,14 +185,18 @@ class ServedSchemasTest {
                 """;
         Tool tool = onlyTool(tools);
 
+        // an allow-list rendered empty refuses every value, as written; served so that Ajv compiles it
         assertThat(tool.definition().at("/inputSchema/properties/query_state")).isEqualTo(json("""
-                {"type":"string"}"""));
-        assertThat(tool.inputValidator().get().validate(json("{\"query_state\":\"open\"}"))).isEmpty();
+                {"not":{}}"""));
+        assertThat(tool.inputValidator().get().validate(json("{\"query_state\":\"open\"}"))).isNotEmpty();
+        assertThat(tool.inputValidator().get().validate(json("{}"))).isEmpty();
         assertThat(tool.definition().get("outputSchema")).isEqualTo(json("""
                 {"type":"object","properties":{"state":{"type":"string"}}}"""));
         assertThat(check(tools).warnings()).contains(
-                TOOL_AT + ".parameters[0].schema: a schema's enum is [], which allows no value; the keyword is left out",
-                TOOL_AT + ".responses: a schema's enum is [], which allows no value; the keyword is left out");
+                TOOL_AT + ".parameters[0].schema: a schema's enum is [], which allows no value: an argument's is served as "
+                        + "'not: {}' (no value may be sent), an output's without the keyword",
+                TOOL_AT + ".responses: a schema's enum is [], which allows no value: an argument's is served as "
+                        + "'not: {}' (no value may be sent), an output's without the keyword");
     }
 
     @Test
