@@ -136,7 +136,14 @@ final class Relay {
             silence.stop();
             observer.end();
             if (!response.ended()) {
-                Buffer rest = body.end();
+                Buffer rest;
+                try {
+                    // a CR-only stream's last line ends here: its event is judged now
+                    rest = body.end();
+                } catch (ToolListRewrite.Unfilterable e) {
+                    refuse(response, answer, e, failed);
+                    return;
+                }
                 if (rest == null) {
                     response.end();
                 } else {
@@ -156,20 +163,25 @@ final class Relay {
         try {
             out = body.feed(chunk);
         } catch (ToolListRewrite.Unfilterable e) {
-            LOG.warn("route {}: {}; the answer is not relayed", route, e.getMessage());
-            if (response.headWritten()) {
-                response.reset();
-            } else {
-                failed.accept(new UpstreamException(UpstreamException.Kind.TOO_LARGE, e.getMessage()));
-            }
-            // after the answer above: the reset's own failure finds the client answered
-            answer.request().reset();
+            refuse(response, answer, e, failed);
             return false;
         }
         if (out.length() > 0) {
             response.write(out);
         }
         return true;
+    }
+
+    private void refuse(HttpServerResponse response, HttpClientResponse answer, ToolListRewrite.Unfilterable e,
+                        Consumer<Throwable> failed) {
+        LOG.warn("route {}: {}; the answer is not relayed", route, e.getMessage());
+        if (response.headWritten()) {
+            response.reset();
+        } else {
+            failed.accept(new UpstreamException(UpstreamException.Kind.TOO_LARGE, e.getMessage()));
+        }
+        // after the answer above: the reset's own failure finds the client answered
+        answer.request().reset();
     }
 
     /**

@@ -329,6 +329,23 @@ class PassthroughToolListRewriteIT {
     }
 
     @Test
+    void aStreamWhoseOversizedLastEventEndsWithItsFinalCrIsCutAtOnceNotLeftHanging() {
+        // a batch (no id to answer) past 8 MiB whose blank line, a lone CR, is only known at the stream's end
+        String huge = "{\"name\":\"get_user\",\"description\":\"" + "d".repeat(9 * 1024 * 1024) + "\",\"inputSchema\":{}}";
+        answer = sse("data: [" + list("9", LIST_USERS, huge) + "]\r\r", 256 * 1024);
+
+        String[] body = new String[1];
+        Throwable cut = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(15), () ->
+                org.assertj.core.api.Assertions.catchThrowable(() ->
+                        body[0] = bob.post("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\"}").body()));
+
+        assertThat(cut == null ? body[0] : "").as("the hidden tool reached the caller").doesNotContain("list_users");
+        answer = json(list("10", LIST_USERS, GET_USER));
+        assertThat(bob.post("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/list\"}").body())
+                .isEqualTo(list("10", GET_USER));
+    }
+
+    @Test
     void aListAnswerWhoseMethodKeyComesFirstNeverReachesTheCallerUnfiltered() {
         // past the 64 KiB after which an event that shows a method first is relayed as it comes
         String pad = "p".repeat(200 * 1024);
