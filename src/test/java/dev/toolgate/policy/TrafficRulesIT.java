@@ -497,6 +497,6 @@ class TrafficRulesIT {
                 .startsWith("services[0].routes[1].plugins[0].config.add.headers[0]: the template at character 1 of the value is not supported"));
         assertThat(checked.problems()).anySatisfy(p -> assertThat(p)
                 .startsWith("services[0].routes[0].plugins[2].config.mode: route 'r' is a passthrough-listener: "
-                        + "request-transformer's remove, rename, replace and append rules for the body"));
+                        + "request-transformer's body rules would rewrite JSON-RPC messages"));
     }
 }

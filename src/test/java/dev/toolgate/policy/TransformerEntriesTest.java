@@ -100,4 +100,28 @@ class TransformerEntriesTest {
                 "plugins[0].config.add.headers[1]" + ignored,
                 "plugins[0].config.append.headers[0]" + ignored);
     }
+
+    @Test
+    void aBodyRuleOfAnyKindOnAPassthroughRouteIsAProblemEvenAnAdd() {
+        // an added top-level field fails the official TypeScript SDK server's strict message schemas (400)
+        List<String> problems = Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: mcp
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: pass
+                        paths: [/pass]
+                        plugins:
+                          - name: request-transformer
+                            config:
+                              add: {headers: ["x-via:toolgate"], body: ["tenant:acme"]}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                """, Path.of(".")).problems();
+
+        assertThat(problems).containsExactly("services[0].routes[0].plugins[1].config.mode: route 'pass' is a "
+                + "passthrough-listener: request-transformer's body rules would rewrite JSON-RPC messages (an MCP server "
+                + "refuses a message with a field it does not know); on a passthrough route no body rule may apply");
+    }
 }

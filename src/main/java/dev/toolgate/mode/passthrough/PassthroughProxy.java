@@ -309,8 +309,9 @@ public final class PassthroughProxy implements McpEndpoint {
         }
         Buffer body = ConsumedFields.without(received, exchange.consumedBodyFields(), exchange.header("content-type"));
         List<UpstreamPolicy> transforms = chain.upstream(exchange);
+        // a JSON-RPC message: a transformer's body rule is refused at load, and never applied should one slip through
         UpstreamCall call = new UpstreamCall(request.method().name(), path, UpstreamQuery.decode(query, false), headers,
-                body, true);
+                body, false);
         transforms.forEach(p -> p.request(exchange, call));
         if (!transforms.isEmpty()) {
             // a header a transformer added has no client twin either

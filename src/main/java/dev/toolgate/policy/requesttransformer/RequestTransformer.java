@@ -17,8 +17,7 @@ import java.util.Map;
 /**
  * Kong's {@code request-transformer} on the request the mode sends upstream: each tool call's REST
  * request (through the plugins of the route that owns the tool), or the request passthrough sends to
- * the MCP server (headers and query; of the body, only {@code add} rules, which leave the JSON-RPC
- * message intact otherwise).
+ * the MCP server (headers, query, method and path; never the body, a JSON-RPC message).
  */
 final class RequestTransformer implements UpstreamPolicy {
 
@@ -44,8 +43,10 @@ final class RequestTransformer implements UpstreamPolicy {
 
     @Override
     public String rewritesMessages() {
-        return body.onlyAdds() ? null : "request-transformer's remove, rename, replace and append rules for the body "
-                + "would rewrite JSON-RPC messages; on a passthrough route only add rules may touch the body";
+        // even an added top-level field breaks a message: the official SDKs' servers parse JSON-RPC messages with
+        // strict schemas and answer 400 to one with an unknown key
+        return body.isEmpty() ? null : "request-transformer's body rules would rewrite JSON-RPC messages (an MCP "
+                + "server refuses a message with a field it does not know); on a passthrough route no body rule may apply";
     }
 
     @Override

@@ -47,11 +47,6 @@ record Rules(List<String> remove, List<Entry> rename, List<Entry> replace, List<
         return remove.isEmpty() && rename.isEmpty() && replace.isEmpty() && add.isEmpty() && append.isEmpty();
     }
 
-    /** True when only {@code add} rules are set (what may touch a JSON-RPC message). */
-    boolean onlyAdds() {
-        return remove.isEmpty() && rename.isEmpty() && replace.isEmpty() && append.isEmpty();
-    }
-
     private static List<Entry> entries(List<String> pairs) {
         List<Entry> entries = new ArrayList<>(pairs.size());
         for (String pair : pairs) {
