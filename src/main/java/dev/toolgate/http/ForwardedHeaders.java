@@ -250,6 +250,24 @@ public final class ForwardedHeaders {
         return client.contains(name) && client.getAll(name).equals(upstream.getAll(name));
     }
 
+    /**
+     * Removes the header of this name in every spelling a CGI/WSGI-style server reads as it: any case, and
+     * {@code _} for {@code -} ({@code X_Internal_Admin} for {@code X-Internal-Admin}, and the other way round).
+     */
+    public static void removeEverySpelling(MultiMap headers, String name) {
+        headers.remove(name);
+        String folded = dashed(name.toLowerCase(Locale.ROOT));
+        List<String> twins = null;
+        for (Map.Entry<String, String> header : headers) {
+            if (dashed(header.getKey().toLowerCase(Locale.ROOT)).equals(folded)) {
+                (twins == null ? twins = new ArrayList<>() : twins).add(header.getKey());
+            }
+        }
+        if (twins != null) {
+            twins.forEach(headers::remove);
+        }
+    }
+
     private static boolean crosses(String lowerCase, Set<String> named, Set<String> consumed) {
         String name = dashed(lowerCase);
         return !HOP_BY_HOP.contains(name) && !named.contains(name) && !FORWARDING.contains(name) && !identity(name)

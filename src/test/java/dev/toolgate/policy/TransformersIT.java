@@ -112,6 +112,7 @@ class TransformersIT {
                         plugins:
                           - name: request-transformer
                             config:
+                              remove: {headers: [x-client-debug]}
                               add: {headers: ["x-gateway:toolgate", "x-told-path:$(headers.x-forwarded-path or \\"none\\")"],
                                     querystring: ["tenant:acme"]}
                           - name: response-transformer
@@ -190,6 +191,29 @@ class TransformersIT {
         assertThat(received.header("x-tenant")).isEqualTo("t-9");
         assertThat(received.header("x-client-debug")).isNull();
         assertThat(received.query()).contains("search=bolt").contains("source=mcp").doesNotContain("q=bolt");
+    }
+
+    @Test
+    void aRemovedHeaderReachesTheUpstreamInNeitherSpellingOnAToolCallNorThroughPassthrough() {
+        // CGI/WSGI-style servers read X_Client_Debug as X-Client-Debug; a client sends the twin alone
+        Map<String, String> twins = Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH,
+                "X_Client_Debug", "2", "x_client-DEBUG", "3");
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-06-18");
+        Map<String, String> call = new java.util.HashMap<>(twins);
+        call.put("mcp-session-id", mcp.sessionId());
+        mcp.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":"
+                + "\"listWidgets\",\"arguments\":{}}}", call);
+        RestUpstream.Received toolCall = rest.next();
+
+        McpHttp.Response passed = new McpHttp(gateway.proxy("/pass")).send("POST",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}", twins);
+        assertThat(passed.status()).isEqualTo(200);
+        RestUpstream.Received forwarded = mcpServer.next();
+
+        for (RestUpstream.Received received : List.of(toolCall, forwarded)) {
+            assertThat(received.headers().names()).noneMatch(n -> n.replace('_', '-').equalsIgnoreCase("x-client-debug"));
+        }
     }
 
     @Test

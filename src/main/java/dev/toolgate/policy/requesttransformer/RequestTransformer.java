@@ -76,7 +76,8 @@ final class RequestTransformer implements UpstreamPolicy {
     }
 
     private void transformHeaders(Exchange exchange, MultiMap h) {
-        headers.remove().forEach(h::remove);
+        // a client's X_Internal_Admin is X-Internal-Admin to a CGI/WSGI-style server: neither may stay
+        headers.remove().forEach(name -> ForwardedHeaders.removeEverySpelling(h, name));
         for (Rules.Entry rename : headers.rename()) {
             List<String> values = h.getAll(rename.name());
             if (!values.isEmpty()) {
