@@ -57,6 +57,8 @@ public final class Exchange {
     private Set<String> consumedBodyFields = Set.of();
     private MultiMap upstreamHeaders;
     private MultiMap responseHeaders;
+    private java.util.function.Consumer<MultiMap> answerRewrite;
+    private boolean headEndWatched;
     private List<ObjectNode> audits;
     private boolean originAllowed;
     private Observation observation = Observation.OFF;
@@ -439,10 +441,37 @@ public final class Exchange {
      */
     public MultiMap responseHeaders() {
         if (responseHeaders == null) {
-            MultiMap added = MultiMap.caseInsensitiveMultiMap();
-            responseHeaders = added;
-            request.response().headersEndHandler(v -> {
-                MultiMap sent = request.response().headers();
+            responseHeaders = MultiMap.caseInsensitiveMultiMap();
+            watchHeadEnd();
+        }
+        return responseHeaders;
+    }
+
+    /**
+     * What the route's response-transformer does to the answer the client gets, when the gateway writes it (an MCP
+     * answer of its own, a refusal, an error): run as its head is written, after the {@link #responseHeaders} (as
+     * Kong's header filters run by priority). An upstream answer passthrough relays is transformed as it is copied:
+     * {@link #answerRewritten()} then stops this one.
+     */
+    public void rewriteAnswer(java.util.function.Consumer<MultiMap> rewrite) {
+        answerRewrite = rewrite;
+        watchHeadEnd();
+    }
+
+    /** The answer's headers were transformed already (passthrough's relayed upstream answer). */
+    public void answerRewritten() {
+        answerRewrite = null;
+    }
+
+    private void watchHeadEnd() {
+        if (headEndWatched) {
+            return;
+        }
+        headEndWatched = true;
+        request.response().headersEndHandler(v -> {
+            MultiMap sent = request.response().headers();
+            MultiMap added = responseHeaders;
+            if (added != null) {
                 // the gateway's own headers replace an upstream's (Kong's set_header); Vary accumulates
                 for (Map.Entry<String, String> header : added) {
                     if (!header.getKey().equalsIgnoreCase("vary")) {
@@ -452,9 +481,11 @@ public final class Exchange {
                 for (Map.Entry<String, String> header : added) {
                     sent.add(header.getKey(), header.getValue());
                 }
-            });
-        }
-        return responseHeaders;
+            }
+            if (answerRewrite != null) {
+                answerRewrite.accept(sent);
+            }
+        });
     }
 
     /** A CORS policy allowed this request's {@code Origin}: the endpoint's DNS-rebinding check accepts it too. */

@@ -287,6 +287,11 @@ public final class PolicyChain {
         return chosen;
     }
 
+    /** True when an upstream policy is configured for this route, whoever calls: the gateway's answers may change. */
+    public boolean transformsAnswers() {
+        return transforms;
+    }
+
     /** Every upstream policy configured for this route, whoever calls (for checks at load). */
     public List<UpstreamPolicy> allUpstream() {
         return slots.stream().flatMap(s -> s.candidates().stream()).map(Configured::upstream)

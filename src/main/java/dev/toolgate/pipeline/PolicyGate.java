@@ -3,6 +3,7 @@ package dev.toolgate.pipeline;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ClientAddresses;
+import dev.toolgate.http.ConnectionHeaders;
 import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.RouteMatch;
@@ -58,6 +59,16 @@ public final class PolicyGate implements RouteHandler {
         Exchange exchange = new Exchange(request, match, endpoint.bodyLimit(), addresses);
         if (observed != null) {
             exchange.observe(observed, chain);
+        }
+        if (chain.transformsAnswers()) {
+            // read as the head is written: the caller is known by then (an anonymous refusal gets the rules for all)
+            exchange.rewriteAnswer(headers -> {
+                var rewrite = AnswerHeaders.of(exchange, chain.upstream(exchange), request.response().getStatusCode());
+                if (rewrite != null) {
+                    rewrite.accept(headers);
+                    ConnectionHeaders.leaveOutOverHttp2(request.response());
+                }
+            });
         }
         Future<Void> done;
         try {

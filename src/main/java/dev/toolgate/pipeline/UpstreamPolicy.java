@@ -12,7 +12,10 @@ public interface UpstreamPolicy {
     default void request(Exchange exchange, UpstreamCall call) {
     }
 
-    /** Changes the answer before the mode uses it (conversion) or relays it (passthrough: headers only). */
+    /**
+     * Changes the answer before the mode uses it (conversion) or relays it (passthrough: headers only); also, headers
+     * only, the answer the client gets when the gateway writes it ({@link AnswerHeaders}).
+     */
     default void response(Exchange exchange, UpstreamAnswer answer) {
     }
 

@@ -69,7 +69,9 @@ class TransformersIT {
                           - name: response-transformer
                             config:
                               remove: {headers: [x-internal-host], json: [internal_cost]}
-                              add: {json: ["origin:gateway"]}
+                              rename: {headers: ["mcp-session-id:x-stolen-session"]}
+                              add: {json: ["origin:gateway"], headers: ["x-frame-options:DENY",
+                                    "mcp-protocol-version:1999-01-01"]}
                           - name: ai-mcp-proxy
                             config:
                               mode: conversion-listener
@@ -125,6 +127,10 @@ class TransformersIT {
                         strip_path: false
                         plugins:
                           - name: key-auth
+                          - name: response-transformer
+                            config:
+                              remove: {headers: [content-type]}
+                              add: {headers: ["x-frame-options:DENY"]}
                           - name: request-transformer
                             config:
                               add:
@@ -214,6 +220,33 @@ class TransformersIT {
         for (RestUpstream.Received received : List.of(toolCall, forwarded)) {
             assertThat(received.headers().names()).noneMatch(n -> n.replace('_', '-').equalsIgnoreCase("x-client-debug"));
         }
+    }
+
+    @Test
+    void theMcpClientGetsAConversionRoutesHeaderRulesButNeverAChangedSessionOrProtocolHeader() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+        McpHttp.Response opened = mcp.initialize("2025-06-18");
+        assertThat(opened.header("x-frame-options")).isEqualTo("DENY");
+        assertThat(opened.header("mcp-session-id")).isNotNull().isEqualTo(mcp.sessionId());
+        assertThat(opened.header("mcp-protocol-version")).isNotEqualTo("1999-01-01");
+
+        McpHttp.Response called = mcp.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"listWidgets\",\"arguments\":{}}}", Map.of("content-type", "application/json",
+                "accept", McpHttp.ACCEPT_BOTH, "mcp-session-id", mcp.sessionId()));
+        assertThat(called.status()).as(called.body()).isEqualTo(200);
+        assertThat(called.header("x-frame-options")).isEqualTo("DENY");
+        assertThat(called.body()).contains("origin");
+    }
+
+    @Test
+    void theGatewaysOwnRefusalCarriesTheRoutesHeaderRulesAndKeepsItsContentType() {
+        McpHttp.Response refused = new McpHttp(gateway.proxy("/whoami"))
+                .post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(401);
+        assertThat(refused.header("x-frame-options")).isEqualTo("DENY");
+        assertThat(refused.header("content-type")).isEqualTo("application/json");
+        assertThat(refused.json().path("error").isObject()).as(refused.body()).isTrue();
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
+import dev.toolgate.pipeline.AnswerHeaders;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpEndpoint;
 import dev.toolgate.pipeline.MessagePolicy;
@@ -324,7 +325,12 @@ public final class PassthroughProxy implements McpEndpoint {
         String uri = (sentQuery == null ? call.path() : call.path() + "?" + sentQuery).replace("\\", "%5C");
         Buffer sent = call.body() == null ? Buffer.buffer() : call.body();
         Relay.HeaderRewrite answerHeaders = BoundSessions.showingClientsId(boundSession, transforms.isEmpty() ? null
-                : answered -> transforms.forEach(p -> p.response(exchange, new UpstreamAnswer(0, answered, null, false))));
+                : answered -> {
+                    // the relayed answer is transformed here, once; the gateway's own error answers as the head goes
+                    exchange.answerRewritten();
+                    AnswerHeaders.keeping(answered, h -> transforms.forEach(p -> p.response(exchange,
+                            new UpstreamAnswer(0, h, null, false))));
+                });
         Observation observation = exchange.observation();
         observation.writeTraceContext(headers);
         UpstreamTarget target = settings.target();

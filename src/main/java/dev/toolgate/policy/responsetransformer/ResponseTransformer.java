@@ -21,7 +21,8 @@ import java.util.List;
 /**
  * Kong's {@code response-transformer} on the upstream's answer: in conversion modes before it becomes
  * the tool result (so its text and {@code structuredContent} show the change), in passthrough on the
- * answer's headers only (JSON-RPC bodies are relayed intact).
+ * answer's headers only (JSON-RPC bodies are relayed intact); its header rules also on the answer the client
+ * gets when the gateway writes it (an MCP answer, a refusal, an error).
  */
 final class ResponseTransformer implements UpstreamPolicy {
 
