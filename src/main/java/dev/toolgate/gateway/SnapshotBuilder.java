@@ -208,7 +208,8 @@ final class SnapshotBuilder {
                 service == null ? null : service.name() != null ? service.name() : service.id(), proxy.mode().kongName(),
                 proxy.logging().logStatistics(), proxy.logging().logPayloads(), proxy.logging().logAudits());
         return new ObservedRoute(facts, telemetry.global(),
-                new Redaction(config.referenceBySecret(), credentialNames), service == null ? null : service.path());
+                new Redaction(config.referenceBySecret(), credentialNames), service == null ? null : service.path(),
+                telemetry.building());
     }
 
     /**

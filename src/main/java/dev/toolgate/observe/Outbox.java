@@ -61,13 +61,17 @@ public final class Outbox<T> implements AutoCloseable {
 
             @Override
             public void sleep(long nanos) throws InterruptedException {
-                Thread.sleep(Duration.ofNanos(nanos));
+                // parked, not slept: closing wakes the sender for the batch's last try at once
+                LockSupport.parkNanos(this, nanos);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
         };
 
         long nanoTime();
 
-        /** Waits {@code nanos}; interrupted when the outbox stops. */
+        /** Waits {@code nanos}, or less when the outbox closes (it unparks its senders); interrupted when it stops. */
         void sleep(long nanos) throws InterruptedException;
     }
 
@@ -449,7 +453,10 @@ public final class Outbox<T> implements AutoCloseable {
                 }
                 double delay = Math.min(settings.maxRetryDelay(), settings.initialRetryDelay() * Math.pow(2, attempt));
                 LOG.debug("{}: delivery failed ({}); retrying in {} s", name, reason(e), delay);
-                clock.sleep((long) (delay * 1e9));
+                long due = clock.nanoTime() + (long) (delay * 1e9);
+                for (long left; !closing && (left = due - clock.nanoTime()) > 0; ) {
+                    clock.sleep(left);
+                }
             }
         }
     }

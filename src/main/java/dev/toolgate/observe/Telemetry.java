@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,7 +32,9 @@ import java.util.function.Supplier;
  * JVM and process metrics) that {@code /metrics} shows, the live page's feed, the {@code /status}
  * counts, the count of events sinks dropped, and the sinks' long-lived parts (an exporter, a log
  * queue and its thread), shared by snapshots that configure them alike and closed when no snapshot
- * uses them any more.
+ * uses them any more: neither the one serving nor a replaced one whose exchanges are still in flight
+ * ({@link Generation}). They are closed on a thread of their own: a reload does not wait for a queue
+ * to send what it holds.
  */
 public final class Telemetry implements AutoCloseable {
 
@@ -44,9 +47,10 @@ public final class Telemetry implements AutoCloseable {
     private final UpstreamHealth health = new UpstreamHealth();
     private final Supplier<Vertx> vertx;
     private final Map<String, AutoCloseable> resources = new HashMap<>();
-    /** Keys of the parts the running snapshot uses, and of those the snapshot being built uses. */
-    private Set<String> current = new HashSet<>();
-    private Set<String> building = new HashSet<>();
+    /** The parts the running snapshot uses, those the snapshot being built uses, and replaced ones still serving. */
+    private Generation current = new Generation(this);
+    private Generation building = new Generation(this);
+    private final List<Generation> replaced = new ArrayList<>();
 
     /** @param vertx the gateway's Vert.x, for sinks that send over HTTP */
     public Telemetry(Supplier<Vertx> vertx, TrafficCounters counters) {
@@ -117,34 +121,54 @@ public final class Telemetry implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public synchronized <T extends AutoCloseable> T shared(String key, Supplier<T> make) {
-        building.add(key);
+        building.keys.add(key);
         return (T) resources.computeIfAbsent(key, k -> make.get());
     }
 
+    /** The generation of the snapshot being built: its exchanges count themselves in it. */
+    public synchronized Generation building() {
+        return building;
+    }
+
     /**
-     * A new snapshot is being served: closes the parts that the ones before used and it does not.
-     * Called after every successful swap.
+     * A new snapshot is being served: closes the parts that the ones before used and it does not, once
+     * the exchanges that began on those have ended. Called after every successful swap.
      */
     public synchronized void swapped() {
+        current.replaced();
+        replaced.add(current);
         current = building;
-        building = new HashSet<>();
+        building = new Generation(this);
         closeUnused();
     }
 
-    /** A snapshot failed to build (or only validated): closes what it made that the running one does not use. */
+    /** A snapshot failed to build (or only validated): closes what it made that no serving one uses. */
     public synchronized void abandoned() {
-        building = new HashSet<>();
+        building = new Generation(this);
+        closeUnused();
+    }
+
+    /** The last exchange of a replaced generation ended, on its event loop: the lock and the closing are another thread's. */
+    void drained() {
+        Thread.ofVirtual().name("telemetry-drained").start(this::closeDrained);
+    }
+
+    private synchronized void closeDrained() {
         closeUnused();
     }
 
     private void closeUnused() {
-        resources.entrySet().removeIf(entry -> {
-            if (current.contains(entry.getKey())) {
-                return false;
-            }
-            closeQuietly(entry.getKey(), entry.getValue());
-            return true;
-        });
+        replaced.removeIf(Generation::drained);
+        Set<String> used = new HashSet<>(current.keys);
+        used.addAll(building.keys);
+        replaced.forEach(g -> used.addAll(g.keys));
+        Map<String, AutoCloseable> unused = new HashMap<>();
+        resources.entrySet().removeIf(entry -> !used.contains(entry.getKey())
+                && unused.put(entry.getKey(), entry.getValue()) == null);
+        if (!unused.isEmpty()) {
+            // a queue sends what it holds first (seconds, should its destination be slow): not the reload's wait
+            Thread.ofVirtual().name("telemetry-close").start(() -> unused.forEach(Telemetry::closeQuietly));
+        }
     }
 
     private static void closeQuietly(String key, AutoCloseable resource) {

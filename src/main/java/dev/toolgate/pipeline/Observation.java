@@ -86,6 +86,10 @@ public final class Observation {
         this.route = route;
         this.chain = chain;
         this.startedAtMillis = exchange == null ? 0 : System.currentTimeMillis();
+        if (route != null) {
+            // the sinks it reports to stay open until it ends, whatever reloads come meanwhile
+            route.generation().began();
+        }
     }
 
     /** True when something observes this exchange. */
@@ -342,6 +346,8 @@ public final class Observation {
         } catch (RuntimeException e) {
             // this runs inside the response's end: a fault here must not become the exchange's
             LOG.error("the exchange could not be reported to its log plugins; the gateway goes on", e);
+        } finally {
+            route.generation().ended();
         }
     }
 

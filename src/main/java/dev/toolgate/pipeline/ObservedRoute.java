@@ -1,5 +1,6 @@
 package dev.toolgate.pipeline;
 
+import dev.toolgate.observe.Generation;
 import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.Redaction;
 import dev.toolgate.observe.TrafficSink;
@@ -13,9 +14,10 @@ import java.util.List;
  * plugins come from its {@link PolicyChain}, chosen per caller.
  *
  * @param servicePath the route's service's path, or null
+ * @param generation  the snapshot's log plugins' parts, kept open while its exchanges run
  */
 public record ObservedRoute(Origin.RouteFacts facts, List<TrafficSink> global, Redaction redaction,
-                            String servicePath) {
+                            String servicePath, Generation generation) {
 
     public ObservedRoute {
         global = List.copyOf(global);
