@@ -3,8 +3,11 @@ package dev.toolgate.observe;
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import dev.toolgate.config.Redacted;
 
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A logged exception's stack trace, each throwable's class and message on its one line ("Caused
@@ -14,7 +17,7 @@ import java.util.Arrays;
  * where a line break would start a line that looks like the gateway's own. The stack frames stay
  * one per line, indented with a tab, as operators and log shippers expect of a Java stack trace; each
  * frame's text is escaped the same way, since the names in it are not always written by hand (a
- * generated, hidden or lambda class, a module name).
+ * generated, hidden or lambda class, a module name). The query of a URI quoted in a message is masked.
  */
 public final class OneLineExceptionMessages extends ThrowableProxyConverter {
 
@@ -23,18 +26,34 @@ public final class OneLineExceptionMessages extends ThrowableProxyConverter {
         return super.throwableProxyToString(new Escaped(thrown));
     }
 
+    /**
+     * A query in a URI: a {@code ?} right after a path or host character, up to the next space (not a quote:
+     * the client may have written one into its query, and what follows it would be shown).
+     */
+    private static final Pattern QUERY = Pattern.compile("(?<=[\\w/.%~-])\\?\\S+");
+
+    /**
+     * The message with the query of every URI it quotes masked. A library's message quotes the request's URI
+     * whole (Netty's "unterminated escape sequence at index 9 of: /mcp?apikey=..."), and a client's query may
+     * hold its credential (key-auth's key_in_query, jwt's uri_param_names); the log has no route to tell which.
+     */
+    static String withoutQueries(String message) {
+        return message == null || message.indexOf('?') < 0 ? message
+                : QUERY.matcher(message).replaceAll(Matcher.quoteReplacement("?" + Redacted.MASK));
+    }
+
     /** The throwable as logback read it, with what it says of itself escaped; causes and suppressed ones too. */
     private record Escaped(IThrowableProxy thrown) implements IThrowableProxy {
 
         @Override
         public String getMessage() {
-            return OneLineMessage.escaped(thrown.getMessage());
+            return OneLineMessage.escaped(withoutQueries(thrown.getMessage()));
         }
 
         // a throwable overriding toString is written with it instead of class and message
         @Override
         public String getOverridingMessage() {
-            return OneLineMessage.escaped(thrown.getOverridingMessage());
+            return OneLineMessage.escaped(withoutQueries(thrown.getOverridingMessage()));
         }
 
         @Override

@@ -50,6 +50,19 @@ class OneLineMessageTest {
     }
 
     @Test
+    void anExceptionQuotingARequestUriLogsItWithoutItsQuery() {
+        IllegalArgumentException thrown = org.assertj.core.api.Assertions.catchThrowableOfType(IllegalArgumentException.class,
+                () -> new io.netty.handler.codec.http.QueryStringDecoder("/mcp?apikey=K3y-secret&x=%zz").parameters());
+        var wrapped = new IllegalStateException("forwarding http://10.0.0.7:8080/api?token=T0ken failed", thrown);
+        wrapped.addSuppressed(new IllegalStateException("why? nobody knows"));
+
+        List<String> lines = loggedAtInfo(context -> context.getLogger("dev.toolgate.Gateway").error("request failed", wrapped));
+
+        assertThat(String.join("\n", lines)).doesNotContain("K3y-secret", "T0ken")
+                .contains("http://10.0.0.7:8080/api?[redacted] failed", "/mcp?[redacted]", "why? nobody knows");
+    }
+
+    @Test
     void aStackFrameWhoseNamesHoldLineBreaksStaysOnItsLine() {
         var thrown = new IllegalStateException("failed");
         thrown.setStackTrace(new StackTraceElement[]{

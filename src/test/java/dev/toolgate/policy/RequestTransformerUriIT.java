@@ -2,6 +2,7 @@ package dev.toolgate.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -129,5 +133,55 @@ class RequestTransformerUriIT {
 
         assertThat(answer.status()).isEqualTo(400);
         assertThat(rest.pending()).isZero();
+    }
+
+    /**
+     * {@code message} posted to {@code target} as written (the JDK client refuses a malformed escape in a URI),
+     * in {@code session} when there is one.
+     */
+    private static RawConnection.Response rawPost(String target, String session, String message) {
+        byte[] body = message.getBytes(StandardCharsets.UTF_8);
+        List<String> headers = new ArrayList<>(List.of("Host: 127.0.0.1", "Content-Type: application/json",
+                "Accept: application/json, text/event-stream", "MCP-Protocol-Version: 2025-06-18",
+                "Content-Length: " + body.length));
+        if (session != null) {
+            headers.add("Mcp-Session-Id: " + session);
+        }
+        return RawConnection.exchange(gateway.gateway().proxyPort(), "POST", target, headers, body);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"folder=docs&x=%", "x=%zz&folder=docs", "folder=docs&apikey=K%"})
+    void aMalformedEscapeElsewhereInTheQueryLeavesTheTemplateItsArgument(String query) {
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-06-18");
+
+        RawConnection.Response answer = rawPost("/mcp?" + query, mcp.sessionId(), """
+                {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"listFiles","arguments":{"query_limit":5}}}""");
+
+        assertThat(answer.status()).as("answer %s", answer).isEqualTo(200);
+        assertThat(answer.text()).as("the upstream's own answer").contains("HTTP 404");
+        assertThat(rest.next().path()).isEqualTo("/files/docs");
+    }
+
+    @Test
+    void passthroughWithAMalformedEscapeInTheQueryRendersTheDefaultAndForwardsTheQuery() {
+        RawConnection.Response answer = rawPost("/pass?x=%", null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+
+        assertThat(answer.status()).as("the upstream's own answer, relayed: %s", answer).isEqualTo(404);
+        RestUpstream.Received received = rest.next();
+        assertThat(received.path()).isEqualTo("/pass/shared");
+        assertThat(received.query()).isEqualTo("x=%");
+    }
+
+    @Test
+    void theTemplateReadsTheArgumentAsItIsForwardedNamedExactlyAndWithItsSemicolon() {
+        callWithFolder("docs;v=2");
+        assertThat(rest.next().path()).isEqualTo("/files/docs;v=2");
+
+        McpHttp upper = new McpHttp(URI.create(gateway.proxy("/mcp") + "?FOLDER=docs"));
+        upper.initialize("2025-06-18");
+        upper.call("listFiles", "{\"query_limit\": 5}");
+        assertThat(rest.next().path()).as("Kong's query_params are case-sensitive").isEqualTo("/files/shared");
     }
 }

@@ -1,5 +1,6 @@
 package dev.toolgate.policy.requesttransformer;
 
+import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.pipeline.Exchange;
 
 import java.util.ArrayList;
@@ -110,9 +111,19 @@ final class Template {
                 yield value != null ? value : exchange.upstreamHeader(part.name().replace('_', '-'));
             }
             // a token read from the query (jwt's uri_param_names) never goes upstream, under any name
-            case "query_params" -> exchange.consumedQuery().contains(part.name()) ? null
-                    : exchange.request().params().get(part.name());
+            case "query_params" -> exchange.consumedQuery().contains(part.name()) ? null : query(exchange, part.name());
             default -> RouteCaptures.of(exchange, part.name());
         };
+    }
+
+    /**
+     * The first argument of this exact name, read as the query is forwarded and as Kong's {@code ngx.decode_args}
+     * reads it: a malformed escape ({@code %zz}, a trailing {@code %}) stays as written rather than failing the
+     * request, {@code ;} separates nothing and names are case-sensitive. The framework's parameter map threw on
+     * the escape (an internal error) and split on {@code ;}, so the template saw another value than the upstream.
+     */
+    private static String query(Exchange exchange, String name) {
+        List<String> values = UpstreamQuery.values(exchange.request().query(), name);
+        return values.isEmpty() ? null : values.getFirst();
     }
 }
