@@ -54,6 +54,9 @@ public final class ErrorResponses {
         if (response.ended() || response.closed()) {
             return;
         }
+        // its own framing: Vert.x would keep a Content-Length already set, and the body below has another length
+        response.headers().remove("content-length").remove("transfer-encoding");
+        response.setChunked(false);
         response.setStatusCode(entry.status()).putHeader("content-type", "application/json");
         putHeaders(response, entry.headers());
         response.end(Buffer.buffer(Json.bytes(body)));

@@ -2,11 +2,13 @@ package dev.toolgate.hardening;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
@@ -80,6 +82,15 @@ class UpstreamFaultBadInputIT {
                 .bytes("not-utf8-text", "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\n"
                         + "Connection: close\r\nContent-Length: 4\r\n\r\ncaf\u00e9")
                 .on("silent", out -> Thread.sleep(5_000))
+                // a head whose length is shorter than the gateway's error body, then nothing: a stale length cuts it
+                .bytes("head-then-close", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 20\r\n"
+                        + "Set-Cookie: upstream=1\r\nX-Upstream: yes\r\n\r\n")
+                .on("head-then-silence", out -> {
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 20\r\n"
+                            + "Set-Cookie: upstream=1\r\nX-Upstream: yes\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    Thread.sleep(5_000);
+                })
                 .on("too-large", out -> {
                     out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\nContent-Length: "
                             + (20 << 20) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -216,5 +227,27 @@ class UpstreamFaultBadInputIT {
                     .doesNotContain(Integer.toString(upstream.port())).doesNotContain("Exception");
         }
         assertThat(new McpHttp(gateway.proxy("/pt/ok")).post(BadInputGateway.LIST).status()).isEqualTo(200);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"head-then-close, 502", "head-then-silence, 504"})
+    void anErrorAfterTheUpstreamsHeadCarriesOnlyItsOwnHeadersAndTheConnectionServesTheNextRequest(String fault, int status) {
+        try (RawConnection http = RawConnection.connect(gateway.gateway().proxyPort(), 0)) {
+            RawConnection.Response error = post(http, "/pt/" + fault).readAll();
+
+            assertThat(error.status()).as("%s", error).isEqualTo(status);
+            // read as long as its Content-Length says: the whole error, not the upstream's 20 bytes of it
+            assertThat(error.text()).as("%s", error).contains("service 'flaky'").endsWith("}");
+            assertThat(error.header("set-cookie")).isNull();
+            assertThat(error.header("x-upstream")).isNull();
+            // keep-alive: the next answer on the connection starts where this one ended
+            assertThat(post(http.nextResponse(), "/pt/ok").readAll().status()).isEqualTo(200);
+        }
+    }
+
+    private static RawConnection post(RawConnection http, String target) {
+        byte[] body = BadInputGateway.LIST.getBytes(StandardCharsets.UTF_8);
+        return http.send("POST", target, List.of("Host: 127.0.0.1", "Content-Type: application/json",
+                "Accept: " + McpHttp.ACCEPT_BOTH, "MCP-Protocol-Version: 2025-06-18", "Content-Length: " + body.length), body);
     }
 }

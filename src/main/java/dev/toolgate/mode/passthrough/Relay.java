@@ -7,6 +7,7 @@ import dev.toolgate.http.UpstreamException;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -49,7 +50,7 @@ final class Relay {
                String session, long exchange, ReadTimeout silence, MessageTap.Local recorder,
                Consumer<Throwable> failed) {
         HttpServerResponse response = request.response();
-        response.setStatusCode(answer.statusCode()).setStatusMessage(answer.statusMessage());
+        MultiMap own = MultiMap.caseInsensitiveMultiMap().addAll(response.headers());
         ForwardedHeaders.copyResponse(answer.headers(), response.headers());
         if (headers != null) {
             headers.rewrite(response.headers());
@@ -97,17 +98,21 @@ final class Relay {
         } else {
             silence.read();
         }
-        if (!response.headers().contains("content-length")) {
-            response.setChunked(true);
-        }
+        // the upstream's head goes out with the first byte of its body: an error answered before that (the upstream
+        // closed or went silent after its head) carries the gateway's own headers, not the upstream's Content-Length
+        // (which would frame the next answer on the connection) or Set-Cookie
+        UpstreamHead head = new UpstreamHead(response, answer.statusCode(), answer.statusMessage(),
+                MultiMap.caseInsensitiveMultiMap().addAll(response.headers()));
+        response.headers().clear().addAll(own);
         if (sse) {
             // the head goes out now: a server's GET stream may send its first event much later
+            head.put();
             response.writeHead();
         }
         answer.handler(chunk -> {
             silence.read();
             observer.feed(chunk);
-            if (!write(response, answer, body, chunk, failed)) {
+            if (!write(response, head, answer, body, chunk, failed)) {
                 return;
             }
             if (response.writeQueueFull()) {
@@ -144,6 +149,7 @@ final class Relay {
                     refuse(response, answer, e, failed);
                     return;
                 }
+                head.put();
                 if (rest == null) {
                     response.end();
                 } else {
@@ -157,8 +163,8 @@ final class Relay {
      * Writes what the rewrite lets through; false when it refused the answer: the client gets the gateway's
      * 502 if nothing went out yet, else the exchange is cut.
      */
-    private boolean write(HttpServerResponse response, HttpClientResponse answer, BodyRewrite body, Buffer chunk,
-                          Consumer<Throwable> failed) {
+    private boolean write(HttpServerResponse response, UpstreamHead head, HttpClientResponse answer, BodyRewrite body,
+                          Buffer chunk, Consumer<Throwable> failed) {
         Buffer out;
         try {
             out = body.feed(chunk);
@@ -167,6 +173,7 @@ final class Relay {
             return false;
         }
         if (out.length() > 0) {
+            head.put();
             response.write(out);
         }
         return true;
@@ -182,6 +189,34 @@ final class Relay {
         }
         // after the answer above: the reset's own failure finds the client answered
         answer.request().reset();
+    }
+
+    /** The upstream's status and headers (as the route's policies left them), put on the answer once. */
+    private static final class UpstreamHead {
+        private final HttpServerResponse response;
+        private final int status;
+        private final String message;
+        private final MultiMap headers;
+        private boolean put;
+
+        UpstreamHead(HttpServerResponse response, int status, String message, MultiMap headers) {
+            this.response = response;
+            this.status = status;
+            this.message = message;
+            this.headers = headers;
+        }
+
+        void put() {
+            if (put) {
+                return;
+            }
+            put = true;
+            response.setStatusCode(status).setStatusMessage(message);
+            response.headers().clear().addAll(headers);
+            if (!headers.contains("content-length")) {
+                response.setChunked(true);
+            }
+        }
     }
 
     /**
