@@ -1,5 +1,7 @@
 package dev.toolgate.policy;
 
+import dev.toolgate.http.HttpToken;
+
 import java.util.Optional;
 
 /**
@@ -22,5 +24,18 @@ public record NameValueEntry(String text) {
             return Optional.of("has no name before its ':'; write name:value");
         }
         return Optional.of("has no ':' between a name and a value; write name:value");
+    }
+
+    /**
+     * What is wrong with the header name of a well-formed entry (for a rename, {@code old:new}, the new one),
+     * quoting none of it; empty when it is a header name. Kong refuses such a name at load too. Found only when
+     * an answer is sent, it fails every request of the route ({@code "X-Frame-Options : DENY"}: the space).
+     */
+    public Optional<String> headerProblem(boolean renaming) {
+        int colon = text.indexOf(':');
+        String name = renaming ? text.substring(colon + 1) : text.substring(0, colon);
+        return HttpToken.is(name) ? Optional.empty() : Optional.of((renaming ? "renames to" : "names")
+                + " something that is not a header name (letters, digits and " + HttpToken.SYMBOLS
+                + ", no space before the ':')");
     }
 }

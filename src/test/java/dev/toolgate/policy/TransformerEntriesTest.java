@@ -124,4 +124,41 @@ class TransformerEntriesTest {
                 + "passthrough-listener: request-transformer's body rules would rewrite JSON-RPC messages (an MCP server "
                 + "refuses a message with a field it does not know); on a passthrough route no body rule may apply");
     }
+
+    @Test
+    void aHeaderRuleWhoseNameIsNoHeaderNameIsAProblemAtItsPathWithoutItsValue() {
+        List<String> problems = Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: r
+                        paths: [/r]
+                plugins:
+                  - name: request-transformer
+                    config:
+                      add: {headers: ["X-Ok:1", "X-Api-Key :sk-live-spaced-1"]}
+                      replace: {headers: ["X Api Key:sk-live-spaced-2"]}
+                      append: {headers: ["X-Api-Key(1):sk-live-paren-3"]}
+                  - name: response-transformer
+                    config:
+                      rename: {headers: ["x-old:x new"]}
+                      replace: {headers: ["X-Frame-Options :DENY"]}
+                      add: {headers: ["X-Frame-Options : DENY", "Strict-Transport-Security:max-age=1"]}
+                      append: {headers: ["X-Token\u00e9:sk-live-accented-4"]}
+                """, Path.of(".")).problems();
+
+        String names = ": names something that is not a header name (letters, digits and !#$%&'*+-.^_`|~, no space before the ':')";
+        assertThat(problems).containsExactlyInAnyOrder(
+                "plugins[0].config.add.headers[1]" + names,
+                "plugins[0].config.replace.headers[0]" + names,
+                "plugins[0].config.append.headers[0]" + names,
+                "plugins[1].config.rename.headers[0]: renames to something that is not a header name (letters, digits and "
+                        + "!#$%&'*+-.^_`|~, no space before the ':')",
+                "plugins[1].config.replace.headers[0]" + names,
+                "plugins[1].config.add.headers[0]" + names,
+                "plugins[1].config.append.headers[0]" + names);
+        assertThat(problems).allSatisfy(problem -> assertThat(problem).doesNotContain("sk-live").doesNotContain("DENY"));
+    }
 }

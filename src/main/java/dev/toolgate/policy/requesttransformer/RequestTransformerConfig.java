@@ -130,6 +130,10 @@ public record RequestTransformerConfig(String httpMethod, Operation remove, Oper
                 // checked at each request otherwise, where it would refuse every request the rule applies to
                 node.problem("headers[" + i + "]", "renames to \"" + target + "\", which is not a header name (letters, "
                         + "digits and " + HttpToken.SYMBOLS + ")");
+            } else if (colon > 0 && !renaming) {
+                // the entry's value is never quoted: it may be a credential
+                int at = i;
+                new NameValueEntry(entry).headerProblem(false).ifPresent(problem -> node.problem("headers[" + at + "]", problem));
             }
         }
     }

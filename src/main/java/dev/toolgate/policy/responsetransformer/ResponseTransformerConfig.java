@@ -72,6 +72,8 @@ public record ResponseTransformerConfig(Operation remove, Operation rename, Oper
         if (pairs) {
             checkPairs(node, "headers", headers);
             checkPairs(node, "json", json);
+            // rename is the one operation of pairs without json_types
+            checkHeaderNames(node, headers, !typed);
         }
         for (int i = 0; i < types.size(); i++) {
             if (!List.of("string", "number", "boolean").contains(types.get(i))) {
@@ -93,6 +95,17 @@ public record ResponseTransformerConfig(Operation remove, Operation rename, Oper
             if (framing(setHeader(headers.get(i), operation.equals("rename")))) {
                 node.report().warning(node.path(operation) + ".headers[" + i + "]", "the gateway sets the answer's "
                         + "framing (Content-Length, Transfer-Encoding); this rule is ignored");
+            }
+        }
+    }
+
+    /** A header name the answer cannot carry is a problem: sending the answer would fail, every time. */
+    private static void checkHeaderNames(ConfigNode node, List<String> headers, boolean renaming) {
+        for (int i = 0; i < headers.size(); i++) {
+            NameValueEntry entry = new NameValueEntry(headers.get(i));
+            if (entry.problem().isEmpty()) {
+                String at = node.path("headers") + "[" + i + "]";
+                entry.headerProblem(renaming).ifPresent(problem -> node.report().problem(at, problem));
             }
         }
     }
