@@ -111,6 +111,38 @@ class PassthroughToolLabelsIT {
     }
 
     @Test
+    void aBatchThatRepeatsAnIdCountsEachCallsAclDecisionUnderItsOwnToolAndEachAnswerAgainstItsOwnCall() {
+        RestUpstream scripted = new RestUpstream();
+        server = scripted;
+        // a 2025-03-26 server answers a batch in request order: the only pairing a repeated id leaves
+        scripted.onBody("POST /mcp", (request, body) -> request.response().putHeader("content-type", "application/json")
+                .end("[{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"ann\"}]}},"
+                        + "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32602,\"message\":\"Unknown tool\"}}]"));
+        gateway = TestGateway.start(KongHowTos.passthroughAcls(scripted.url() + "/mcp").replace(
+                "plugins:\n  - name: key-auth", "plugins:\n  - name: prometheus\n    config: {ai_metrics: true}\n  - name: key-auth"));
+        // bob is a developer: get_user's ACL allows him, list_users's denies him (403 for the whole batch)
+        McpHttp bob = new McpHttp(gateway.proxy("/mcp"), KongHowTos.apiKey("bob"));
+        McpHttp.Response refused = bob.post("[" + call(1, "get_user", "{}") + "," + call(1, "list_users", "{}") + "]");
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+        // the default ACL lets him call a name it does not know; the server answers it with -32602
+        McpHttp.Response answered = bob.post("[" + call(2, "get_user", "{}") + "," + call(2, "made_up_twin", "{}") + "]");
+        assertThat(answered.body()).as(answered.toString()).contains("ann").contains("-32602");
+
+        List<String> acl = metrics().filter(l -> l.startsWith("kong_ai_mcp_acl_")).toList();
+        assertThat(acl).as("get_user was allowed both times").anyMatch(l -> l.startsWith("kong_ai_mcp_acl_allowed_total{")
+                && l.contains("primitive_name=\"get_user\"") && l.endsWith(" 2.0"));
+        assertThat(acl).noneMatch(l -> l.startsWith("kong_ai_mcp_acl_denied_total{") && l.contains("\"get_user\""));
+        assertThat(acl).anyMatch(l -> l.startsWith("kong_ai_mcp_acl_denied_total{")
+                && l.contains("primitive_name=\"list_users\"") && l.endsWith(" 1.0"));
+        assertThat(acl).anyMatch(l -> l.startsWith("kong_ai_mcp_acl_allowed_total{")
+                && l.contains("primitive_name=\"(other)\"") && l.endsWith(" 1.0"));
+        JsonNode madeUp = LiveFeed.event(gateway, e -> "made_up_twin".equals(e.path("tool").asText()));
+        assertThat(madeUp.path("acl").asText()).as(madeUp.toString()).isEqualTo("allow");
+        assertThat(madeUp.path("status").asText()).as(madeUp.toString()).isEqualTo("error");
+        assertThat(toolLabels()).noneMatch(t -> t.startsWith("made_up_"));
+    }
+
+    @Test
     void madeUpNamesWhoseCallsGoUnansweredStayOutOfTheLabelsAndReadAsUnansweredOnThePage() {
         RestUpstream slow = new RestUpstream();
         server = slow;

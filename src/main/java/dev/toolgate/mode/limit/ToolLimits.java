@@ -78,7 +78,7 @@ public final class ToolLimits implements MessagePolicy {
         String key = "tool|" + limited.scope() + "|" + call.tool() + "|" + caller(call);
         // the events say what the limit did, which only it knows: a call refused before it, or not limited, says
         // nothing, and one whose counters could not be reached was not checked, whether let through or refused
-        RpcRecord record = call.observed();
+        RpcRecord record = call.record();
         return limited.counters().hit(key, limited.limit().windows()).transform(counted -> {
             if (counted.failed()) {
                 record.rateLimit(RpcRecord.LIMIT_UNCHECKED);

@@ -154,13 +154,14 @@ final class ModernTraffic {
      * Answers a modern exchange.
      *
      * @param access   the route's message policies, or null
+     * @param recorder what opened the records of the exchange's requests, or null when it is not observed
      * @param asBefore forwards the exchange as any other (the server speaks the modern era)
      * @param observed gets each message a bridge sends the client, for the route's traffic events
      * @param unforwarded told when the policies answered the exchange themselves, so that the route's
      *                    traffic events wait for no answer from the server
      */
-    Future<Void> handle(Exchange exchange, Buffer body, PassthroughAccess access, Supplier<Future<Void>> asBefore,
-                        Consumer<byte[]> observed, Runnable unforwarded) {
+    Future<Void> handle(Exchange exchange, Buffer body, PassthroughAccess access, PassthroughRecorder recorder,
+                        Supplier<Future<Void>> asBefore, Consumer<byte[]> observed, Runnable unforwarded) {
         UpstreamLink link = links.apply(exchange);
         return eras.speaksModern(UpstreamEras.Place.of(exchange), link).compose(modernUpstream -> {
             HttpServerRequest request = exchange.request();
@@ -171,12 +172,12 @@ final class ModernTraffic {
             if (request.method() != HttpMethod.POST) {
                 throw new GatewayException(new GatewayError.MethodNotAllowed(request.method().name(), "POST"));
             }
-            return bridged(exchange, body, access, link, observed, unforwarded);
+            return bridged(exchange, body, access, recorder, link, observed, unforwarded);
         });
     }
 
-    private Future<Void> bridged(Exchange exchange, Buffer body, PassthroughAccess access, UpstreamLink link,
-                                 Consumer<byte[]> observed, Runnable unforwarded) {
+    private Future<Void> bridged(Exchange exchange, Buffer body, PassthroughAccess access, PassthroughRecorder recorder,
+                                 UpstreamLink link, Consumer<byte[]> observed, Runnable unforwarded) {
         JsonNode message = JsonBody.parse(body);
         if (!message.isObject()) {
             throw new GatewayException(new GatewayError.InvalidMessage(null,
@@ -195,7 +196,7 @@ final class ModernTraffic {
                 }
                 // a retry with the client's input continues the call its first round made (or is refused):
                 // the ACLs decide it again, but it is not another call for the tool limits to count
-                yield access.admit(exchange, body, EraBridge.resumes(r)).compose(admitted -> {
+                yield access.admit(exchange, body, EraBridge.resumes(r), recorder).compose(admitted -> {
                     if (admitted.refused() != null) {
                         unforwarded.run();
                         exchange.observation().refusedAll(admitted.refused());

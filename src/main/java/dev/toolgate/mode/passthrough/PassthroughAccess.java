@@ -76,8 +76,9 @@ final class PassthroughAccess {
         return access == null ? null : access.shows(exchange);
     }
 
-    Future<Admitted> admit(Exchange exchange, Buffer body) {
-        return admit(exchange, body, false);
+    /** @param recorder what opened the records of the body's requests, or null when the exchange is not observed */
+    Future<Admitted> admit(Exchange exchange, Buffer body, PassthroughRecorder recorder) {
+        return admit(exchange, body, false, recorder);
     }
 
     /**
@@ -91,8 +92,9 @@ final class PassthroughAccess {
     /**
      * @param resumes true when the body only continues a call already made upstream (the era bridge's retry
      *                with the client's input): the tool ACLs decide it again, the tool limits do not count it
+     * @param recorder what opened the records of the body's requests, or null when the exchange is not observed
      */
-    Future<Admitted> admit(Exchange exchange, Buffer body, boolean resumes) {
+    Future<Admitted> admit(Exchange exchange, Buffer body, boolean resumes, PassthroughRecorder recorder) {
         // a server stream: any tools/list answer on it (a resumed stream replays them) is filtered
         boolean stream = exchange.request().method() == HttpMethod.GET;
         if (stream && body.length() == 0) {
@@ -117,6 +119,7 @@ final class PassthroughAccess {
         Future<Decision> decided = Decision.PROCEED;
         List<McpEnvelope> requests = new ArrayList<>();
         int[] decidedAt = new int[1];
+        int read = 0;
         // what the requests let through spent: a batch refused whole by a later one forwards none of them
         Decision.Spent[] spent = {Decision.Spent.NOTHING};
         for (McpEnvelope message : messages) {
@@ -139,8 +142,12 @@ final class PassthroughAccess {
                 }
                 continue;
             }
+            // the request's own record, never found again by its id: a batch may repeat one, and the decisions
+            // of [{id 1, echo}, {id 1, made_up}] would all be noted as echo's
+            RpcRecord record = recorder == null || !"2.0".equals(message.version()) ? RpcRecord.NONE
+                    : recorder.request(read++);
             McpCall call = new McpCall(exchange, message.id(), message.method(),
-                    "tools/call".equals(message.method()) ? message.tool() : null, resumes);
+                    "tools/call".equals(message.method()) ? message.tool() : null, resumes, record);
             int at = requests.size();
             requests.add(message);
             decided = decided.compose(d -> {
@@ -150,7 +157,6 @@ final class PassthroughAccess {
                 decidedAt[0] = at;
                 return policies.admit(call).map(decision -> {
                     if (call.isToolCall() && call.tool() != null) {
-                        RpcRecord record = exchange.observation().record(message.idText());
                         // only where tool ACLs exist did one judge the call (every name: unlisted ones by the
                         // default ACL); a route with tool limits alone has no ACL decision to count
                         if (access != null) {

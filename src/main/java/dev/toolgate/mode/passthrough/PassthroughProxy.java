@@ -160,7 +160,7 @@ public final class PassthroughProxy implements McpEndpoint {
         }
         String session = exchange.sessionId();
         long number = tap.exchange();
-        MessageTap.Local recorder = exchange.observation().on()
+        PassthroughRecorder recorder = exchange.observation().on()
                 ? new PassthroughRecorder(exchange.observation(), listed) : null;
         return exchange.body().compose(body -> {
             // a batch is bounded as on a conversion endpoint, whether or not policies read the route's bodies:
@@ -182,8 +182,8 @@ public final class PassthroughProxy implements McpEndpoint {
             Runnable unforwarded = () -> unforwarded(session, number, body);
             return forgottenIfFailed(() -> {
                 if (ModernTraffic.claims(exchange, body)) {
-                    return modern.handle(exchange, body, access, () -> relay(exchange, session, number, body, null,
-                            recorder, answered, unforwarded), answered, unforwarded);
+                    return modern.handle(exchange, body, access, recorder, () -> relay(exchange, session, number, body,
+                            null, recorder, answered, unforwarded), answered, unforwarded);
                 }
                 return relay(exchange, session, number, body, modern.mayBridge(exchange, body)
                         ? () -> modern.legacy(exchange, body, access, answered) : null, recorder, answered, unforwarded);
@@ -228,16 +228,16 @@ public final class PassthroughProxy implements McpEndpoint {
      * another's session spends nothing of its tool limits, and learns nothing of its ACLs.
      */
     private Future<Void> relay(Exchange exchange, String session, long number, Buffer body,
-                               Supplier<Future<Boolean>> bridged, MessageTap.Local recorder, Consumer<byte[]> answered,
+                               Supplier<Future<Boolean>> bridged, PassthroughRecorder recorder, Consumer<byte[]> answered,
                                Runnable unforwarded) {
         if (bridged == null) {
-            return bound.resolve(exchange).compose(resolved -> admitted(exchange, body, answered, unforwarded,
+            return bound.resolve(exchange).compose(resolved -> admitted(exchange, body, recorder, answered, unforwarded,
                     rewrites -> forward(exchange, session, resolved, number, body, rewrites, recorder)));
         }
         // the legacy bridge's sessions are its own, checked first as well; any other is the server's, resolved
         // first too (a batch opening a session may carry calls that spend limits)
         return modern.bridgedSession(exchange, body).compose(bridges -> (bridges ? Future.<Session>succeededFuture()
-                : bound.resolve(exchange)).compose(resolved -> admitted(exchange, body, answered, unforwarded,
+                : bound.resolve(exchange)).compose(resolved -> admitted(exchange, body, recorder, answered, unforwarded,
                 rewrites -> bridged.get().compose(bridgedIt -> bridgedIt ? Future.succeededFuture()
                         // the era changed meanwhile: the bridge's session is nothing the server knows
                         : bridges ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
@@ -248,12 +248,13 @@ public final class PassthroughProxy implements McpEndpoint {
      * Runs the route's message policies on the exchange, then {@code forwarded} with how its answer is
      * rewritten, unless the policies answered it themselves.
      */
-    private Future<Void> admitted(Exchange exchange, Buffer body, Consumer<byte[]> answered, Runnable unforwarded,
+    private Future<Void> admitted(Exchange exchange, Buffer body, PassthroughRecorder recorder,
+                                  Consumer<byte[]> answered, Runnable unforwarded,
                                   Function<Relay.Rewrites, Future<Void>> forwarded) {
         if (access == null) {
             return forwarded.apply(Relay.Rewrites.NONE);
         }
-        return access.admit(exchange, body).compose(admitted -> {
+        return access.admit(exchange, body, recorder).compose(admitted -> {
             if (admitted.refused() != null) {
                 unforwarded.run();
                 exchange.observation().refusedAll(admitted.refused());

@@ -7,21 +7,34 @@ import dev.toolgate.observe.TapEvent;
 import dev.toolgate.pipeline.Observation;
 import dev.toolgate.pipeline.RpcRecord;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Turns what the tap reads on one passthrough exchange into the pipeline's records: a client's request
  * opens one, the server's answer with its id finishes it (with its error code, {@code isError} and
  * size); a client's notification is recorded at once. Requests still open when the exchange ends are
  * finished by the exchange's outcome. The server's {@code tools/list} answers teach the route which tools
- * exist ({@link ListedTools}).
+ * exist ({@link ListedTools}). The records of the client's requests are kept in the order they were read, for
+ * the route's policies to note their decisions in ({@link #request}): a batch may repeat an id.
  */
 final class PassthroughRecorder implements MessageTap.Local {
 
     private final Observation observation;
     private final ListedTools listed;
+    private final List<RpcRecord> requests = new ArrayList<>(1);
 
     PassthroughRecorder(Observation observation, ListedTools listed) {
         this.observation = observation;
         this.listed = listed;
+    }
+
+    /**
+     * The record of the exchange's {@code ordinal}-th request as the tap read them (a message whose
+     * {@code jsonrpc} is not "2.0" is none), or {@link RpcRecord#NONE}.
+     */
+    RpcRecord request(int ordinal) {
+        return ordinal < requests.size() ? requests.get(ordinal) : RpcRecord.NONE;
     }
 
     @Override
@@ -38,6 +51,7 @@ final class PassthroughRecorder implements MessageTap.Local {
                     String tool = "tools/call".equals(envelope.method()) ? envelope.tool() : null;
                     RpcRecord record = observation.begin(envelope.id(), envelope.method(), tool, envelope.bytes(),
                             envelope.traceparent());
+                    requests.add(record);
                     if (listed.knows(tool)) {
                         record.toolKnown();
                     }
@@ -56,6 +70,8 @@ final class PassthroughRecorder implements MessageTap.Local {
                     if ("tools/list".equals(event.method()) && bytes != null && envelope.errorCode() == null) {
                         listed.learn(bytes, offset, length);
                     }
+                    // an answer carries nothing but the id to pair it with: where a batch repeats one, the
+                    // server's answers finish that id's requests in the order they were sent
                     RpcRecord record = observation.record(event.id());
                     Integer code = envelope.errorCode();
                     observation.finish(record, envelope.bytes(), code, code == null ? null : ErrorTypes.name(code),

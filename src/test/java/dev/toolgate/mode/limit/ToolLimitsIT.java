@@ -245,6 +245,30 @@ class ToolLimitsIT {
     }
 
     @Test
+    void aPassthroughBatchThatRepeatsAnIdShowsEachCallsLimitDecisionOnThatCall() {
+        sdkServer = JavaSdkServer.withTools(List.of("lookup", "search"));
+        gateway = TestGateway.start(passthrough("", """
+                              tools:
+                                - {name: lookup, description: Lookup, limit: {minute: 1}}
+                """), clock);
+        McpHttp client = new McpHttp(gateway.proxy("/sdk"));
+        assertThat(client.initialize("2025-03-26").status()).isEqualTo(200);
+        assertThat(client.call("lookup", "{}").path("isError").asBoolean()).isFalse();
+
+        McpHttp.Response batch = client.post("["
+                + "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"search\",\"arguments\":{}}},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"lookup\",\"arguments\":{}}}]");
+
+        assertThat(batch.json().get(1).at("/result/content/0/text").asText()).as(batch.toString())
+                .contains("'lookup' allows 1 call per minute");
+        JsonNode search = LiveFeed.event(gateway, e -> "search".equals(e.path("tool").asText()));
+        assertThat(search.path("rate_limit").asText()).as("%s", search).isEqualTo("allow");
+        JsonNode lookup = LiveFeed.event(gateway, e -> "lookup".equals(e.path("tool").asText())
+                && !"allow".equals(e.path("rate_limit").asText()));
+        assertThat(lookup.path("rate_limit").asText()).as("%s", lookup).isEqualTo("reject");
+    }
+
+    @Test
     void aPassthroughBatchRefusedWholeSpendsNothingOfTheLimitsOfItsOtherCalls() {
         sdkServer = JavaSdkServer.withTools(List.of("lookup", "search"));
         gateway = TestGateway.start(passthrough("", """
