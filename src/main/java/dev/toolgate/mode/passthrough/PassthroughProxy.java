@@ -181,6 +181,9 @@ public final class PassthroughProxy implements McpEndpoint {
                     TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, bytes.length, recorder);
             Runnable unforwarded = () -> unforwarded(session, number, body);
             return forgottenIfFailed(() -> {
+                // counted once, before the era handling splits the exchange: forwarded, or answered by either
+                // bridge, it holds a pooled upstream connection as long as the server streams its answer
+                holdStream(exchange);
                 if (ModernTraffic.claims(exchange, body)) {
                     return modern.handle(exchange, body, access, recorder, () -> relay(exchange, session, number, body,
                             null, recorder, answered, unforwarded), answered, unforwarded);
@@ -299,7 +302,6 @@ public final class PassthroughProxy implements McpEndpoint {
     private Future<Void> forward(Exchange exchange, String session, Session boundSession, long number,
                                  Buffer received, Relay.Rewrites rewrites, MessageTap.Local recorder) {
         HttpServerRequest request = exchange.request();
-        holdStream(exchange);
         String path = upstreamPath(exchange);
         String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
         MultiMap headers = upstreamHeaders(exchange);
@@ -411,8 +413,10 @@ public final class PassthroughProxy implements McpEndpoint {
 
     /**
      * Counts the exchange against its client address until it ends: a GET stream, or a POST answered with
-     * one, holds a pooled upstream connection that long, and one client holding them all would leave every
-     * other client's request waiting for one (504). Past the cap it is refused (503, {@code Retry-After}): the
+     * one (by the server, or by a bridge reading the server's stream), holds a pooled upstream connection that
+     * long, and one client holding them all would leave every other client's request waiting for one (504).
+     * An exchange the gateway answers itself (a refusal) is counted while it is decided: it ends at once.
+     * Past the cap it is refused (503, {@code Retry-After}): the
      * per-address cap, and never more than half a pool, whatever that cap says (its default, 1,000, is a
      * session count, above the pool's 256), so that one address always leaves others half of one.
      */
