@@ -49,6 +49,13 @@ final class RunCommand implements Callable<Integer> {
                     + "are refused at once (env TOOLGATE_SHUTDOWN_TIMEOUT; default ${DEFAULT-VALUE}).")
     private int shutdownTimeout;
 
+    @Option(names = "--shutdown-delay", paramLabel = "SECONDS",
+            defaultValue = "${env:TOOLGATE_SHUTDOWN_DELAY:-0}",
+            description = "On SIGTERM or SIGINT, how long readiness answers 503 while new connections are still "
+                    + "served, before the --shutdown-timeout drain (Kong's quit --wait; env TOOLGATE_SHUTDOWN_DELAY; "
+                    + "default ${DEFAULT-VALUE}).")
+    private int shutdownDelay;
+
     @Option(names = "--trusted-ips", paramLabel = "CIDR,...", defaultValue = "${env:TOOLGATE_TRUSTED_IPS:-}",
             description = "Kong's trusted_ips: proxies in front of Toolgate whose --real-ip-header is believed "
                     + "(addresses and CIDR blocks, comma-separated; env TOOLGATE_TRUSTED_IPS; default none).")
@@ -72,6 +79,9 @@ final class RunCommand implements Callable<Integer> {
         if (shutdownTimeout < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--shutdown-timeout must be 0 or more seconds");
         }
+        if (shutdownDelay < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--shutdown-delay must be 0 or more seconds");
+        }
         ClientAddresses addresses;
         try {
             addresses = new ClientAddresses(ClientAddresses.parseList(trustedIps), realIpHeader, realIpRecursive);
@@ -83,7 +93,8 @@ final class RunCommand implements Callable<Integer> {
         Gateway gateway;
         try {
             gateway = Gateway.start(new Gateway.Options(config, proxy.host(), proxy.port(), admin.host(), admin.port(),
-                    !noWatch, System::getenv, InstantSource.system(), new SecureRandom(), addresses, bounds));
+                    !noWatch, System::getenv, InstantSource.system(), new SecureRandom(), addresses, bounds,
+                    Duration.ofSeconds(shutdownDelay)));
         } catch (InvalidConfigException e) {
             System.err.println("toolgate: " + config + " is invalid; not starting:");
             e.problems().forEach(System.err::println);

@@ -60,10 +60,19 @@ public final class Gateway implements AutoCloseable {
      * @param random      randomness for session ids (a {@code SecureRandom} in production)
      * @param addresses   which peers' forwarding headers say who the client is (Kong's {@code trusted_ips})
      * @param limits      bounds on connections, sessions, upstream pools and configuration input
+     * @param shutdownDelay how long a graceful {@link #stop} keeps accepting while readiness already says 503
      */
     public record Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
                           boolean watch, UnaryOperator<String> environment, InstantSource clock,
-                          RandomGenerator random, ClientAddresses addresses, Limits limits) {
+                          RandomGenerator random, ClientAddresses addresses, Limits limits, Duration shutdownDelay) {
+
+        /** Stopping without a delay. */
+        public Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
+                       boolean watch, UnaryOperator<String> environment, InstantSource clock, RandomGenerator random,
+                       ClientAddresses addresses, Limits limits) {
+            this(configFile, proxyHost, proxyPort, adminHost, adminPort, watch, environment, clock, random,
+                    addresses, limits, Duration.ZERO);
+        }
 
         /** Trusting no proxy in front of the gateway, with the default {@link Limits}. */
         public Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
@@ -321,19 +330,40 @@ public final class Gateway implements AutoCloseable {
         return parent != null ? parent : Path.of("").toAbsolutePath();
     }
 
+    /** Readiness already answers 503; connections that arrive meanwhile are still accepted and served. */
+    private static void drainDelay(Duration delay) {
+        if (delay.isZero()) {
+            return;
+        }
+        LOG.info("stopping: readiness answers 503; new connections are still served for {} s", delay.toSeconds());
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            // asked to hurry: the drain begins now (the flag stays clear, or the drain's own waits would end too)
+            LOG.debug("the shutdown delay was cut short", e);
+        }
+    }
+
     /** Stops at once, cutting requests in flight. */
     @Override
     public void close() {
-        stop(Duration.ZERO);
+        stop(Duration.ZERO, Duration.ZERO);
     }
 
     /**
-     * Stops gracefully: the proxy listener accepts no new connections, the server notification
-     * streams end (clients reopen them on another instance), and requests in flight get up to
-     * {@code grace} to finish before everything closes.
+     * Stops gracefully: readiness answers 503 at once, the proxy keeps serving for the options'
+     * {@code shutdownDelay} (load balancers take that long to stop sending here), then the proxy
+     * listener accepts no new connections, the server notification streams end (clients reopen them
+     * on another instance), and requests in flight get up to {@code grace} to finish before everything
+     * closes.
      */
     public void stop(Duration grace) {
+        stop(options.shutdownDelay(), grace);
+    }
+
+    private void stop(Duration delay, Duration grace) {
         stopping = true;
+        drainDelay(delay);
         if (!grace.isZero()) {
             LOG.info("stopping: new connections are refused; requests in flight have {} s to finish", grace.toSeconds());
         }

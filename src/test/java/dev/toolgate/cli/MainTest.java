@@ -303,6 +303,20 @@ class MainTest {
     }
 
     @Test
+    void negativeShutdownDelayIsAUsageErrorAndNothingStarts() throws IOException {
+        int port = freePort();
+
+        Result result = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "127.0.0.1:" + port,
+                "--shutdown-delay=-1");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--shutdown-delay must be 0 or more seconds");
+        try (ServerSocket stillFree = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(stillFree.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
     @Timeout(30)
     void runWithAnInvalidConfigExitsOneWithoutStarting() throws IOException {
         Path config = file(INVALID);

@@ -32,6 +32,8 @@ public final class GatewayProcess implements AutoCloseable {
     private final List<String> jvmOptions;
     /** What the JVM reads from the environment ({@code JDK_JAVA_OPTIONS}, {@code JAVA_TOOL_OPTIONS}); none if empty. */
     private final Map<String, String> javaEnvironment;
+    /** Options of {@code toolgate run} besides the config, the listeners and the shutdown timeout. */
+    private List<String> runOptions = List.of();
     private final int proxyPort = RedisServer.freePort();
     private final int adminPort = RedisServer.freePort();
     private final Path log;
@@ -58,6 +60,18 @@ public final class GatewayProcess implements AutoCloseable {
     /** Starts an instance with the JVM's own defaults, as {@code ./toolgate} does, and these options. */
     public static GatewayProcess startAsShipped(Path config, List<String> jvmOptions) {
         return started(config, jvmOptions);
+    }
+
+    /** Starts an instance with these options of {@code toolgate run} ({@code --shutdown-delay 3}, say). */
+    public static GatewayProcess startWithOptions(Path config, List<String> runOptions) {
+        try {
+            GatewayProcess instance = new GatewayProcess(config, TEST_JVM, Map.of());
+            instance.runOptions = List.copyOf(runOptions);
+            instance.startAgain();
+            return instance;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts an instance through {@code ./toolgate}, the launcher users run, with the JDK running the tests. */
@@ -125,6 +139,7 @@ public final class GatewayProcess implements AutoCloseable {
             command.addAll(List.of("run", "--config", config.toString(), "--no-watch",
                     "--proxy-listen", "127.0.0.1:" + proxyPort, "--admin-listen", "127.0.0.1:" + adminPort,
                     "--shutdown-timeout", "5"));
+            command.addAll(runOptions);
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().put("JAVA_HOME", javaHome);
             // only what the test gives: options in the tests' own environment would change what is tested
