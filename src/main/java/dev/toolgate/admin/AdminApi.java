@@ -50,13 +50,17 @@ final class AdminApi {
     /** A {@code POST /config} is being read or applied. */
     private final AtomicBoolean loading = new AtomicBoolean();
     private final long uploadDeadlineMs;
+    /** On the status listener: {@code /status} and {@code /status/ready}, nothing of the Admin API. */
+    private final boolean statusOnly;
 
     /**
      * @param uploadDeadlineMs how long a {@code POST /config} may take to arrive whole: a stalled or dripping
      *                         upload holds the one turn, and is cut off at this deadline
+     * @param statusOnly       serve the status endpoints alone (Kong's {@code status_listen})
      */
-    AdminApi(Vertx vertx, AdminView view, AdminHosts hosts, long uploadDeadlineMs) {
+    AdminApi(Vertx vertx, AdminView view, AdminHosts hosts, long uploadDeadlineMs, boolean statusOnly) {
         this.uploadDeadlineMs = uploadDeadlineMs;
+        this.statusOnly = statusOnly;
         this.vertx = vertx;
         this.view = view;
         this.hosts = hosts;
@@ -76,7 +80,7 @@ final class AdminApi {
         String[] parts = path.replaceAll("/+$", "").split("/");
         String kind = parts.length > 1 ? parts[1] : "";
         String id = parts.length > 2 ? parts[2] : null;
-        if (parts.length > 3 && !kind.equals("dashboard")) {
+        if (parts.length > 3 && !kind.equals("dashboard") || statusOnly && !kind.equals("status")) {
             send(request, Response.of(new GatewayError.NotFound()));
             return;
         }

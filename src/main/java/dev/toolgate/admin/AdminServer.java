@@ -11,7 +11,10 @@ import io.vertx.core.http.HttpServerOptions;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The admin listener (loopback by default): the Admin API on one event loop. */
+/**
+ * The admin listener (loopback by default): the Admin API on one event loop. Also the status listener
+ * (Kong's {@code status_listen}): the read-only {@code /status} endpoints alone, for probes on the pod network.
+ */
 public final class AdminServer {
 
     /**
@@ -37,8 +40,19 @@ public final class AdminServer {
      */
     public static Future<AdminServer> start(Vertx vertx, String host, int port, AdminView view, ListenerLimits limits,
                                             List<String> hostNames) {
+        return start(vertx, host, port, view, limits, hostNames, false);
+    }
+
+    /** The status listener: {@code GET /status} and {@code /status/ready}; 404 for anything else. */
+    public static Future<AdminServer> startStatus(Vertx vertx, String host, int port, AdminView view,
+                                                  ListenerLimits limits, List<String> hostNames) {
+        return start(vertx, host, port, view, limits, hostNames, true);
+    }
+
+    private static Future<AdminServer> start(Vertx vertx, String host, int port, AdminView view, ListenerLimits limits,
+                                             List<String> hostNames, boolean statusOnly) {
         AdminApi api = new AdminApi(vertx, view, new AdminHosts(hostNames),
-                UPLOAD_BODY_TIMEOUTS * limits.bodyTimeoutMs());
+                UPLOAD_BODY_TIMEOUTS * limits.bodyTimeoutMs(), statusOnly);
         AtomicInteger open = new AtomicInteger();
         // a POST /config form field holds a whole document (Vert.x's default: 8 KiB). ConfigUpload bounds the
         // form's body, and stops reading, and so decoding, past it; a bound here as well would be met first

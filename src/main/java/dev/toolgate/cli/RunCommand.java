@@ -40,6 +40,12 @@ final class RunCommand implements Callable<Integer> {
             description = "Admin listener (env TOOLGATE_ADMIN_LISTEN; default ${DEFAULT-VALUE}). Port 0 picks a free port.")
     private ListenAddress admin;
 
+    @Option(names = "--status-listen", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
+            defaultValue = "${env:TOOLGATE_STATUS_LISTEN}",
+            description = "Kong's status_listen: a listener serving only GET /status and /status/ready, for probes "
+                    + "on the pod network (env TOOLGATE_STATUS_LISTEN; default none). Port 0 picks a free port.")
+    private ListenAddress status;
+
     @Option(names = "--no-watch", description = "Do not reload the config file when it changes.")
     private boolean noWatch;
 
@@ -82,6 +88,12 @@ final class RunCommand implements Callable<Integer> {
         if (shutdownDelay < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--shutdown-delay must be 0 or more seconds");
         }
+        // Vert.x would not fail to bind an address twice: it would share the socket, Admin API and all
+        if (status != null && status.port() != 0 && (status.equals(proxy) || status.equals(admin))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--status-listen " + status.host() + ":"
+                    + status.port() + " is the address of the " + (status.equals(proxy) ? "proxy" : "admin")
+                    + " listener; give it one of its own");
+        }
         ClientAddresses addresses;
         try {
             addresses = new ClientAddresses(ClientAddresses.parseList(trustedIps), realIpHeader, realIpRecursive);
@@ -94,7 +106,8 @@ final class RunCommand implements Callable<Integer> {
         try {
             gateway = Gateway.start(new Gateway.Options(config, proxy.host(), proxy.port(), admin.host(), admin.port(),
                     !noWatch, System::getenv, InstantSource.system(), new SecureRandom(), addresses, bounds,
-                    Duration.ofSeconds(shutdownDelay)));
+                    Duration.ofSeconds(shutdownDelay), status == null ? null : status.host(),
+                    status == null ? 0 : status.port()));
         } catch (InvalidConfigException e) {
             System.err.println("toolgate: " + config + " is invalid; not starting:");
             e.problems().forEach(System.err::println);

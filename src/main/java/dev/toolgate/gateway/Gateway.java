@@ -61,17 +61,20 @@ public final class Gateway implements AutoCloseable {
      * @param addresses   which peers' forwarding headers say who the client is (Kong's {@code trusted_ips})
      * @param limits      bounds on connections, sessions, upstream pools and configuration input
      * @param shutdownDelay how long a graceful {@link #stop} keeps accepting while readiness already says 503
+     * @param statusHost  status listener address (the read-only {@code /status} endpoints), or null for none
+     * @param statusPort  status listener port; 0 picks a free one
      */
     public record Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
                           boolean watch, UnaryOperator<String> environment, InstantSource clock,
-                          RandomGenerator random, ClientAddresses addresses, Limits limits, Duration shutdownDelay) {
+                          RandomGenerator random, ClientAddresses addresses, Limits limits, Duration shutdownDelay,
+                          String statusHost, int statusPort) {
 
-        /** Stopping without a delay. */
+        /** Stopping without a delay, and no status listener. */
         public Options(Path configFile, String proxyHost, int proxyPort, String adminHost, int adminPort,
                        boolean watch, UnaryOperator<String> environment, InstantSource clock, RandomGenerator random,
                        ClientAddresses addresses, Limits limits) {
             this(configFile, proxyHost, proxyPort, adminHost, adminPort, watch, environment, clock, random,
-                    addresses, limits, Duration.ZERO);
+                    addresses, limits, Duration.ZERO, null, 0);
         }
 
         /** Trusting no proxy in front of the gateway, with the default {@link Limits}. */
@@ -110,6 +113,7 @@ public final class Gateway implements AutoCloseable {
     private final SnapshotSwitch snapshots;
     private ProxyServer proxy;
     private AdminServer admin;
+    private AdminServer status;
     private ConfigWatcher watcher;
     /** The problems the watched file was last refused with: a retry refused alike is not logged again. */
     private volatile String lastWatchedRefusal;
@@ -188,13 +192,20 @@ public final class Gateway implements AutoCloseable {
             gateway.sweeper = vertx.setPeriodic(60_000, id -> gateway.cluster.sweep());
             gateway.proxy = ProxyServer.start(vertx, options.proxyHost(), options.proxyPort(), instances,
                     gateway.snapshots::current, options.limits().proxy()).await();
-            gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(),
-                    new GatewayView(gateway.snapshots, gateway.sessions, gateway.cluster, gateway.traffic,
-                            doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping,
-                            gateway.telemetry),
+            GatewayView view = new GatewayView(gateway.snapshots, gateway.sessions, gateway.cluster, gateway.traffic,
+                    doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping,
+                    gateway.telemetry);
+            gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(), view,
                     options.limits().admin(), options.limits().adminHostNames()).await();
+            if (options.statusHost() != null) {
+                gateway.status = AdminServer.startStatus(vertx, options.statusHost(), options.statusPort(), view,
+                        options.limits().admin(), options.limits().adminHostNames()).await();
+            }
             LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
             LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
+            if (gateway.status != null) {
+                LOG.info("status listening on {}:{}", options.statusHost(), gateway.status.port());
+            }
             if (options.watch()) {
                 gateway.watcher = new ConfigWatcher(options.configFile(), Duration.ofSeconds(2),
                         ConfigLoader.hash(document), gateway::applyWatched, () -> gateway.watchedDocuments);
@@ -247,6 +258,11 @@ public final class Gateway implements AutoCloseable {
 
     public int adminPort() {
         return admin.port();
+    }
+
+    /** The status listener's port; -1 without one. */
+    public int statusPort() {
+        return status == null ? -1 : status.port();
     }
 
     /**

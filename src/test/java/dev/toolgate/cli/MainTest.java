@@ -317,6 +317,25 @@ class MainTest {
     }
 
     @Test
+    void aStatusListenerOnTheAdminOrProxyAddressIsAUsageErrorAndNothingStarts() throws IOException {
+        int port = freePort();
+        int admin = freePort();
+
+        Result result = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "127.0.0.1:" + port,
+                "--admin-listen", "127.0.0.1:" + admin, "--status-listen", "127.0.0.1:" + admin);
+        Result onProxy = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "127.0.0.1:" + port,
+                "--admin-listen", "127.0.0.1:" + admin, "--status-listen", "127.0.0.1:" + port);
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains("--status-listen 127.0.0.1:" + admin + " is the address of the admin listener");
+        assertThat(onProxy.exitCode()).as(onProxy.err()).isEqualTo(2);
+        assertThat(onProxy.err()).contains("--status-listen 127.0.0.1:" + port + " is the address of the proxy listener");
+        try (ServerSocket stillFree = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(stillFree.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
     @Timeout(30)
     void runWithAnInvalidConfigExitsOneWithoutStarting() throws IOException {
         Path config = file(INVALID);
