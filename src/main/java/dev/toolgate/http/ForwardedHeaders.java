@@ -52,9 +52,10 @@ public final class ForwardedHeaders {
      */
     public static void copyForToolCall(MultiMap client, MultiMap upstream, Set<String> consumed) {
         Set<String> named = connectionTokens(client.getAll("connection"));
+        Set<String> taken = dashed(consumed);
         for (var entry : client) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
-            if (crosses(name, named, consumed) && !MCP_EXCHANGE.contains(dashed(name))) {
+            if (crosses(name, named, taken) && !MCP_EXCHANGE.contains(dashed(name))) {
                 upstream.add(entry.getKey(), entry.getValue());
             }
         }
@@ -70,9 +71,10 @@ public final class ForwardedHeaders {
      */
     public static void copyForProxy(MultiMap client, MultiMap upstream, Set<String> consumed, String preservedHost) {
         Set<String> named = connectionTokens(client.getAll("connection"));
+        Set<String> taken = dashed(consumed);
         for (var entry : client) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
-            if (crosses(name, named, consumed) && !PROXY_REWRITTEN.contains(name) && !twinOfExchangeHeader(name)) {
+            if (crosses(name, named, taken) && !PROXY_REWRITTEN.contains(name) && !twinOfExchangeHeader(name)) {
                 upstream.add(entry.getKey(), entry.getValue());
             }
         }
@@ -268,10 +270,30 @@ public final class ForwardedHeaders {
         }
     }
 
+    /** @param consumed the consumed names read with dashes ({@link #dashed(Set)}) */
     private static boolean crosses(String lowerCase, Set<String> named, Set<String> consumed) {
         String name = dashed(lowerCase);
         return !HOP_BY_HOP.contains(name) && !named.contains(name) && !FORWARDING.contains(name) && !identity(name)
-                && !consumed.contains(lowerCase) && !consumed.contains(name);
+                && !consumed.contains(name);
+    }
+
+    /**
+     * Lower-case names read with dashes: a claim header the gateway asserts as {@code X_User_Id} keeps the
+     * client's {@code X-User-Id} out as much as its {@code X_User_Id}, since the server reads them as one.
+     */
+    private static Set<String> dashed(Set<String> lowerCase) {
+        boolean underscore = false;
+        for (String name : lowerCase) {
+            underscore |= name.indexOf('_') >= 0;
+        }
+        if (!underscore) {
+            return lowerCase;
+        }
+        Set<String> dashed = new HashSet<>();
+        for (String name : lowerCase) {
+            dashed.add(dashed(name));
+        }
+        return dashed;
     }
 
     /** Passthrough copies {@code Mcp-Session-Id} and the framing headers as the gateway handles them, never a twin. */

@@ -82,4 +82,20 @@ class ForwardedHeadersTest {
         assertThat(upstream.names()).containsExactly("X_Tenant");
         assertThat(upstream.get("x_tenant")).isEqualTo("acme");
     }
+
+    @Test
+    void aClientsDashedTwinOfAnUnderscoreHeaderTheGatewayConsumedReachesNoUpstream() {
+        // claim_to_header X_User_Id: a CGI/WSGI server reads the client's X-User-Id as the claim
+        MultiMap client = MultiMap.caseInsensitiveMultiMap()
+                .add("X_User_Id", "alice")
+                .add("X-User-Id", "bob")
+                .add("X-Kept", "yes");
+        MultiMap toolCall = MultiMap.caseInsensitiveMultiMap();
+        ForwardedHeaders.copyForToolCall(client, toolCall, Set.of("x_user_id"));
+        MultiMap proxied = MultiMap.caseInsensitiveMultiMap();
+        ForwardedHeaders.copyForProxy(client, proxied, Set.of("x_user_id"), null);
+        for (MultiMap upstream : java.util.List.of(toolCall, proxied)) {
+            assertThat(upstream.names()).containsExactly("X-Kept");
+        }
+    }
 }
