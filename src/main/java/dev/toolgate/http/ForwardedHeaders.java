@@ -213,12 +213,16 @@ public final class ForwardedHeaders {
 
     /**
      * Removes the client's headers that, read with dashes, name another header of the upstream request: the
-     * last step before the request is sent. Against one the gateway set (from a plugin, a fixed header or an
-     * argument) the client's goes whatever its spelling ({@code X-Tenant} beside an operator's {@code X_Tenant},
-     * as {@code X_Tenant} beside an operator's {@code X-Tenant}); between two of the client's own, the one with
-     * underscores goes.
+     * last step before the request is sent. Against one the gateway wrote (a plugin's, a fixed header, an
+     * argument, a transformer's) the client's goes whatever its spelling ({@code X-Tenant} beside an operator's
+     * {@code X_Tenant}, as {@code X_Tenant} beside an operator's {@code X-Tenant}); between two of the client's
+     * own, the one with underscores goes. Which are the gateway's is known by what it wrote, not by the values:
+     * a client sending {@code X_Tenant: acme} and {@code X-Tenant: beta} must not have the operator's
+     * {@code X_Tenant: acme} taken for its own.
+     *
+     * @param written lower-case names of the headers the gateway wrote; every other header is the client's
      */
-    public static void dropClientTwins(MultiMap client, MultiMap upstream) {
+    public static void dropClientTwins(MultiMap upstream, Set<String> written) {
         // every request passes here: no map of names, no stream, unless a name has an underscore
         boolean underscore = false;
         for (Map.Entry<String, String> header : upstream) {
@@ -237,19 +241,14 @@ public final class ForwardedHeaders {
             if (names.size() < 2) {
                 continue;
             }
-            boolean gatewaySpelling = names.stream().anyMatch(name -> !clients(client, upstream, name));
+            boolean gatewaySpelling = names.stream().anyMatch(written::contains);
             for (String name : names) {
-                if (clients(client, upstream, name) && (gatewaySpelling || name.indexOf('_') >= 0)) {
+                if (!written.contains(name) && (gatewaySpelling || name.indexOf('_') >= 0)) {
                     twins.add(name);
                 }
             }
         }
         twins.forEach(upstream::remove);
-    }
-
-    /** Whether the upstream's header is the client's as sent: one a plugin replaced or appended to is not. */
-    private static boolean clients(MultiMap client, MultiMap upstream, String name) {
-        return client.contains(name) && client.getAll(name).equals(upstream.getAll(name));
     }
 
     /**

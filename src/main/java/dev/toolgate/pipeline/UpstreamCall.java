@@ -4,7 +4,9 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The request a mode is about to send upstream, as upstream policies may change it: method, path,
@@ -16,20 +18,23 @@ public final class UpstreamCall {
     private String path;
     private final List<Map.Entry<String, String>> query;
     private final MultiMap headers;
+    private final Set<String> written;
     private Buffer body;
     private final boolean bodyChangeable;
     private boolean queryChanged;
 
     /**
      * @param query          the decoded query arguments, in order (changed in place)
+     * @param written        lower-case names of the headers the gateway wrote so far (added to in place)
      * @param bodyChangeable false where the body is a JSON-RPC message the gateway must not rewrite
      */
     public UpstreamCall(String method, String path, List<Map.Entry<String, String>> query, MultiMap headers,
-                        Buffer body, boolean bodyChangeable) {
+                        Set<String> written, Buffer body, boolean bodyChangeable) {
         this.method = method;
         this.path = path;
         this.query = query;
         this.headers = headers;
+        this.written = written;
         this.body = body;
         this.bodyChangeable = bodyChangeable;
     }
@@ -64,8 +69,31 @@ public final class UpstreamCall {
         return queryChanged;
     }
 
+    /** The headers; a policy writes through {@link #setHeader} and {@link #addHeader}, and removes here. */
     public MultiMap headers() {
         return headers;
+    }
+
+    /** Sets a header as the gateway's: the client's header of the same name read with dashes does not go beside it. */
+    public void setHeader(String name, Iterable<String> values) {
+        headers.set(name, values);
+        written.add(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** {@link #setHeader(String, Iterable)} of one value. */
+    public void setHeader(String name, String value) {
+        setHeader(name, List.of(value));
+    }
+
+    /** Adds a line to a header, which is then the gateway's ({@link #setHeader}). */
+    public void addHeader(String name, String value) {
+        headers.add(name, value);
+        written.add(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Lower-case names of the headers the gateway wrote: the mode's and the policies'. */
+    public Set<String> writtenHeaders() {
+        return written;
     }
 
     /** The body, or null for none. */

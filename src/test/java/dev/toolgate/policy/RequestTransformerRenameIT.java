@@ -54,6 +54,16 @@ class RequestTransformerRenameIT {
                             config: {add: {headers: ["X_Tenant:acme"]}}
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
+                      - name: fixed
+                        paths: [/fixed]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: list, description: List, method: POST, path: /mcp/list,
+                                   headers: {X_Tenant: [acme]},
+                                   request_body: {content: {application/json: {schema: {type: object}}}}}
                       - name: tools
                         paths: [/mcp]
                         plugins:
@@ -112,6 +122,29 @@ class RequestTransformerRenameIT {
 
         RestUpstream.Received received = rest.next();
         assertThat(received.header("x_tenant")).isEqualTo("acme");
+        assertThat(received.headers().contains("X-Tenant")).as("the client's twin").isFalse();
+    }
+
+    @Test
+    void aClientSendingTheOperatorsValueUnderItsUnderscoreNameGetsNoDashedTwinPastTheTransformersAdd() {
+        // the X_Tenant: acme the transformer adds is the gateway's, though the client sent that value under that name
+        new McpHttp(gateway.proxy("/added")).send("POST", LIST, Map.of("content-type", "application/json", "accept",
+                "application/json, text/event-stream", "X_Tenant", "acme", "X-Tenant", "beta"));
+
+        RestUpstream.Received received = rest.next();
+        assertThat(received.headers().getAll("x_tenant")).containsExactly("acme");
+        assertThat(received.headers().contains("X-Tenant")).as("the client's twin").isFalse();
+    }
+
+    @Test
+    void aClientSendingAFixedHeadersValueUnderItsNameGetsNoDashedTwinPastIt() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/fixed"), Map.of("X_Tenant", "acme", "X-Tenant", "beta"));
+        mcp.initialize("2025-06-18");
+
+        mcp.call("list", "{\"body\": {}}");
+
+        RestUpstream.Received received = rest.next();
+        assertThat(received.headers().getAll("x_tenant")).containsExactly("acme");
         assertThat(received.headers().contains("X-Tenant")).as("the client's twin").isFalse();
     }
 

@@ -11,7 +11,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -25,7 +28,8 @@ final class RequestEncoder {
 
     /** The outcome: a request to send, or the reason the arguments cannot be sent. */
     sealed interface Encoded {
-        record Ready(UpstreamRequest request) implements Encoded {
+        /** {@code written}: lower-case names of the headers the gateway wrote (not the client's). */
+        record Ready(UpstreamRequest request, Set<String> written) implements Encoded {
         }
 
         /** {@code arguments}: an argument's value is wrong (the tool's "Invalid arguments" error), not its size. */
@@ -119,6 +123,7 @@ final class RequestEncoder {
     static Encoded encode(RequestTemplate t, ObjectNode arguments, Client client, int maxResponseBytes) {
         try {
             MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+            Set<String> written = new HashSet<>();
             if (t.forwardClientHeaders()) {
                 ForwardedHeaders.copyForToolCall(client.headers(), headers, client.consumed());
             }
@@ -128,7 +133,7 @@ final class RequestEncoder {
             }
             if (client.added() != null) {
                 // set, not add: the gateway's consumer headers replace whatever else named them
-                client.added().names().forEach(name -> headers.set(name, client.added().getAll(name)));
+                client.added().names().forEach(name -> set(headers, written, name, client.added().getAll(name)));
             }
             Map<String, String> pathValues = new HashMap<>();
             EncodedText query = new EncodedText(MAX_URI_CHARS, "the query string");
@@ -150,7 +155,7 @@ final class RequestEncoder {
                     case "header" -> {
                         String checked = checkedHeader(p.argument(), ParameterStyles.headerValue(value, p.explode()));
                         if (!client.asserts(p.name())) {
-                            headers.set(p.name(), checked);
+                            set(headers, written, p.name(), List.of(checked));
                         }
                     }
                     case "cookie" -> cookies.put(p.name(), checkedCookie(p.argument(), ParameterStyles.scalar(value)));
@@ -158,7 +163,7 @@ final class RequestEncoder {
                 }
             }
             t.fixedQuery().forEach((name, values) -> values.forEach(v -> ParameterStyles.appendPair(query, name, v)));
-            t.fixedHeaders().forEach(headers::set);
+            t.fixedHeaders().forEach((name, values) -> set(headers, written, name, values));
             if (!cookies.isEmpty()) {
                 headers.set("cookie", mergeCookies(headers.get("cookie"), cookies));
             }
@@ -168,14 +173,20 @@ final class RequestEncoder {
                 throw new Rejection("the arguments make a request URI longer than " + MAX_URI_CHARS + " characters");
             }
             if (t.forwardClientHeaders()) {
-                ForwardedHeaders.dropClientTwins(client.headers(), headers);
+                ForwardedHeaders.dropClientTwins(headers, written);
             }
             checkHeaderSize(headers);
             return new Encoded.Ready(new UpstreamRequest(t.target(), t.method(), uri, headers, body, t.timeoutMs(),
-                    maxResponseBytes));
+                    maxResponseBytes), written);
         } catch (Rejection r) {
             return new Encoded.Rejected(r.getMessage(), r.arguments);
         }
+    }
+
+    /** Sets a header the gateway decides, noting it as the gateway's: no client spelling of it goes beside it. */
+    private static void set(MultiMap headers, Set<String> written, String name, Iterable<String> values) {
+        headers.set(name, values);
+        written.add(name.toLowerCase(Locale.ROOT));
     }
 
     /**

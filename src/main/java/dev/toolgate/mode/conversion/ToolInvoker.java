@@ -134,7 +134,7 @@ public final class ToolInvoker {
             case RequestEncoder.Encoded.Ready ready -> {
                 UpstreamRequest transformed;
                 try {
-                    transformed = transforms.request(ready.request());
+                    transformed = transforms.request(ready.request(), ready.written());
                 } catch (GatewayException refused) {
                     yield Future.failedFuture(refused); // the caller answers it as the owning route's refusal
                 }

@@ -11,6 +11,7 @@ import dev.toolgate.pipeline.UpstreamPolicy;
 import io.vertx.core.http.HttpMethod;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The upstream policies (Kong's transformers) of the route that owns a tool, applied to each call's
@@ -25,7 +26,8 @@ record UpstreamTransforms(Exchange exchange, List<UpstreamPolicy> policies) {
     /** Nothing to transform. */
     static final UpstreamTransforms NONE = new UpstreamTransforms(null, List.of());
 
-    UpstreamRequest request(UpstreamRequest request) {
+    /** @param written lower-case names of the headers the gateway wrote into {@code request} */
+    UpstreamRequest request(UpstreamRequest request, Set<String> written) {
         if (policies.isEmpty()) {
             return request;
         }
@@ -33,10 +35,10 @@ record UpstreamTransforms(Exchange exchange, List<UpstreamPolicy> policies) {
         int question = uri.indexOf('?');
         String rawQuery = question < 0 ? null : uri.substring(question + 1);
         UpstreamCall call = new UpstreamCall(request.method().name(), question < 0 ? uri : uri.substring(0, question),
-                UpstreamQuery.decode(rawQuery, false), request.headers(), request.body(), true);
+                UpstreamQuery.decode(rawQuery, false), request.headers(), written, request.body(), true);
         policies.forEach(p -> p.request(exchange, call));
         // a header a transformer added has no client twin either
-        ForwardedHeaders.dropClientTwins(exchange.request().headers(), call.headers());
+        ForwardedHeaders.dropClientTwins(call.headers(), call.writtenHeaders());
         String query = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : rawQuery;
         return new UpstreamRequest(request.target(), HttpMethod.valueOf(call.method()),
                 query == null ? call.path() : call.path() + "?" + query, call.headers(), call.body(),

@@ -38,7 +38,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -285,8 +288,10 @@ public final class PassthroughProxy implements McpEndpoint {
         HttpServerRequest request = exchange.request();
         String path = upstreamPath(exchange);
         String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
-        MultiMap headers = upstreamHeaders(exchange);
-        UpstreamCall call = new UpstreamCall("POST", path, UpstreamQuery.decode(query, false), headers, null, false);
+        Set<String> written = new HashSet<>();
+        MultiMap headers = upstreamHeaders(exchange, written);
+        UpstreamCall call = new UpstreamCall("POST", path, UpstreamQuery.decode(query, false), headers, written, null,
+                false);
         chain.upstream(exchange).forEach(p -> p.request(exchange, call));
         exchange.observation().clearedHeaders().forEach(call.headers()::remove);
         String sentQuery = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : query;
@@ -304,9 +309,11 @@ public final class PassthroughProxy implements McpEndpoint {
         HttpServerRequest request = exchange.request();
         String path = upstreamPath(exchange);
         String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
-        MultiMap headers = upstreamHeaders(exchange);
+        Set<String> written = new HashSet<>();
+        MultiMap headers = upstreamHeaders(exchange, written);
         if (boundSession != null) {
             headers.set("mcp-session-id", boundSession.upstream());
+            written.add("mcp-session-id");
             if (request.method() == HttpMethod.GET) {
                 bound.keepAlive(exchange, boundSession);
             }
@@ -315,11 +322,11 @@ public final class PassthroughProxy implements McpEndpoint {
         List<UpstreamPolicy> transforms = chain.upstream(exchange);
         // a JSON-RPC message: a transformer's body rule is refused at load, and never applied should one slip through
         UpstreamCall call = new UpstreamCall(request.method().name(), path, UpstreamQuery.decode(query, false), headers,
-                body, false);
+                written, body, false);
         transforms.forEach(p -> p.request(exchange, call));
         if (!transforms.isEmpty()) {
             // a header a transformer added has no client twin either
-            ForwardedHeaders.dropClientTwins(request.headers(), call.headers());
+            ForwardedHeaders.dropClientTwins(call.headers(), call.writtenHeaders());
         }
         // as Kong orders them: the transformers, then opentelemetry's clear and its trace context
         exchange.observation().clearedHeaders().forEach(call.headers()::remove);
@@ -432,7 +439,8 @@ public final class PassthroughProxy implements McpEndpoint {
         exchange.whenEnded(() -> streams.release(address));
     }
 
-    private MultiMap upstreamHeaders(Exchange exchange) {
+    /** @param written gets the lower-case names of the headers the gateway set, its policies' */
+    private MultiMap upstreamHeaders(Exchange exchange, Set<String> written) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         String authority = exchange.authority();
         ForwardedHeaders.copyForProxy(exchange.request().headers(), headers, exchange.consumedHeaders(),
@@ -440,9 +448,12 @@ public final class PassthroughProxy implements McpEndpoint {
         ForwardedHeaders.addForwarding(headers, exchange.forwarding());
         if (exchange.hasUpstreamHeaders()) {
             MultiMap added = exchange.upstreamHeaders();
-            added.names().forEach(name -> headers.set(name, added.getAll(name)));
+            added.names().forEach(name -> {
+                headers.set(name, added.getAll(name));
+                written.add(name.toLowerCase(Locale.ROOT));
+            });
         }
-        ForwardedHeaders.dropClientTwins(exchange.request().headers(), headers);
+        ForwardedHeaders.dropClientTwins(headers, written);
         return headers;
     }
 

@@ -54,7 +54,7 @@ final class RequestTransformer implements UpstreamPolicy {
         if (method != null) {
             call.method(method);
         }
-        transformHeaders(exchange, call.headers());
+        transformHeaders(exchange, call);
         if (!query.isEmpty()) {
             transformQuery(exchange, call.query());
             call.queryChanged();
@@ -75,7 +75,8 @@ final class RequestTransformer implements UpstreamPolicy {
         }
     }
 
-    private void transformHeaders(Exchange exchange, MultiMap h) {
+    private void transformHeaders(Exchange exchange, UpstreamCall call) {
+        MultiMap h = call.headers();
         // a client's X_Internal_Admin is X-Internal-Admin to a CGI/WSGI-style server: neither may stay
         headers.remove().forEach(name -> ForwardedHeaders.removeEverySpelling(h, name));
         for (Rules.Entry rename : headers.rename()) {
@@ -83,25 +84,25 @@ final class RequestTransformer implements UpstreamPolicy {
             if (!values.isEmpty()) {
                 String to = renamed(rename, exchange);
                 h.remove(rename.name());
-                h.set(to, values);
+                call.setHeader(to, values);
             }
         }
         for (Rules.Entry replace : headers.replace()) {
             String value = replace.render(exchange);
             if (value != null && (h.contains(replace.name()) || replace.name().equalsIgnoreCase("host"))) {
-                h.set(replace.name(), value);
+                call.setHeader(replace.name(), value);
             }
         }
         for (Rules.Entry add : headers.add()) {
             String value = add.render(exchange);
             if (value != null && !h.contains(add.name()) && !add.name().equalsIgnoreCase("host")) {
-                h.set(add.name(), value);
+                call.setHeader(add.name(), value);
             }
         }
         for (Rules.Entry append : headers.append()) {
             String value = append.render(exchange);
             if (value != null && !append.name().equalsIgnoreCase("host")) {
-                h.add(append.name(), value);
+                call.addHeader(append.name(), value);
             }
         }
     }
