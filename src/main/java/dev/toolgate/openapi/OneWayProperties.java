@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.mcp.Json;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +46,15 @@ final class OneWayProperties {
     private final String flag;
     /** A {@code $defs} key to the component's full conversion (a stub says nothing of its flags). */
     private final Function<String, JsonNode> definitions;
+    /**
+     * Whether a component, reached at a depth, carries the flag. Without it a component whose
+     * {@code allOf} references the next a thousand times, four deep, is walked 10^12 times.
+     * Components are all converted before any schema is applied, so an answer does not go stale.
+     */
+    private final Map<Reached, Boolean> flaggedComponents = new HashMap<>();
+
+    private record Reached(String key, int depth) {
+    }
 
     OneWayProperties(Direction direction, Function<String, JsonNode> definitions) {
         this.flag = direction.excluded;
@@ -144,11 +154,9 @@ final class OneWayProperties {
             return value.booleanValue();
         }
         JsonNode ref = schema.get("$ref");
-        if (ref != null && ref.isTextual() && ref.asText().startsWith(DEFS)) {
-            JsonNode target = definitions.apply(ref.asText().substring(DEFS.length()));
-            if (target != null && flagged(target, depth + 1)) {
-                return true;
-            }
+        if (ref != null && ref.isTextual() && ref.asText().startsWith(DEFS)
+                && flaggedComponent(ref.asText().substring(DEFS.length()), depth + 1)) {
+            return true;
         }
         for (JsonNode part : schema.path("allOf")) {
             if (flagged(part, depth + 1)) {
@@ -156,6 +164,17 @@ final class OneWayProperties {
             }
         }
         return everyBranch(schema.path("anyOf"), depth) || everyBranch(schema.path("oneOf"), depth);
+    }
+
+    private boolean flaggedComponent(String key, int depth) {
+        Reached reached = new Reached(key, depth);
+        Boolean known = flaggedComponents.get(reached);
+        if (known == null) {
+            JsonNode target = definitions.apply(key);
+            known = target != null && flagged(target, depth);
+            flaggedComponents.put(reached, known);
+        }
+        return known;
     }
 
     private boolean everyBranch(JsonNode branches, int depth) {

@@ -208,4 +208,25 @@ public class SchemaConverterTest {
     void aFewLevelsOfSharedReferencesStillConvert() {
         assertThat(generate(doublingReferences(8, "#/x-defs")).tools()).hasSize(1);
     }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void componentsThatEachReferenceTheNextAThousandTimesLoadInsteadOfRunningForHours() {
+        // ~160 KB, ~4,000 schema objects: looking for readOnly/writeOnly through every part of every
+        // component reached from the property would be 1000^4 steps
+        StringBuilder yaml = new StringBuilder(SpecReferencesTest.openapi("#/components/schemas/Body"))
+                .append("components:\n  schemas:\n    Body: {type: object, properties: {p: {$ref: '#/components/schemas/A'}}}\n")
+                .append("    E: {type: string}\n");
+        String chain = "ABCDE";
+        for (int i = 0; i < 4; i++) {
+            String next = "{$ref: '#/components/schemas/" + chain.charAt(i + 1) + "'}";
+            yaml.append("    ").append(chain.charAt(i)).append(": {allOf: [")
+                    .append(String.join(", ", java.util.Collections.nCopies(1000, next))).append("]}\n");
+        }
+
+        ToolGenerator.Generated generated = generate(yaml.toString());
+
+        assertThat(generated.tools()).singleElement().satisfies(tool ->
+                assertThat(tool.responses().toString()).contains("\"properties\":{\"p\":{\"$ref\":\"#/$defs/A\"}}"));
+    }
 }
