@@ -55,6 +55,9 @@ public final class Exchange {
     private Set<String> assertedHeaders = Set.of();
     private Set<String> consumedQuery = Set.of();
     private Set<String> consumedBodyFields = Set.of();
+    /** The token that authenticated the request, and the lower-case names of the headers it came in. */
+    private String presentedToken;
+    private Set<String> presentedIn = Set.of();
     private MultiMap upstreamHeaders;
     private MultiMap responseHeaders;
     private java.util.function.Consumer<MultiMap> answerRewrite;
@@ -120,6 +123,8 @@ public final class Exchange {
         replay.assertedHeaders = assertedHeaders.isEmpty() ? Set.of() : new HashSet<>(assertedHeaders);
         replay.consumedQuery = consumedQuery.isEmpty() ? Set.of() : new HashSet<>(consumedQuery);
         replay.consumedBodyFields = consumedBodyFields.isEmpty() ? Set.of() : new HashSet<>(consumedBodyFields);
+        replay.presentedToken = presentedToken;
+        replay.presentedIn = presentedIn;
         if (hasUpstreamHeaders()) {
             replay.upstreamHeaders().addAll(upstreamHeaders);
         }
@@ -399,6 +404,24 @@ public final class Exchange {
     public void assertHeader(String name) {
         consumeHeader(name);
         assertedHeaders = added(assertedHeaders, name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Records the token that authenticated the request as the plugin read it out of header {@code name}
+     * ({@code Bearer <token>}): what counts the client's token must count, whatever spelling of the scheme
+     * and spaces it came in, and not a token the gateway put in its place.
+     */
+    public void presentedToken(String name, String token) {
+        if (!token.equals(presentedToken)) {
+            presentedToken = token;
+            presentedIn = Set.of();
+        }
+        presentedIn = added(presentedIn, name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The token that authenticated the request when it came in header {@code name}, else null. */
+    public String presentedToken(String name) {
+        return presentedIn.contains(name.toLowerCase(Locale.ROOT)) ? presentedToken : null;
     }
 
     /** Lower-case names of the headers the gateway decides ({@link #assertHeader}). */

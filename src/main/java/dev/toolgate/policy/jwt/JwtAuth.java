@@ -97,9 +97,10 @@ final class JwtAuth implements ExchangePolicy, NamedCredentials {
         if (tokens.size() > 1) {
             return "Multiple tokens provided";
         }
+        String token = tokens.getFirst();
         SignedJWT jwt;
         try {
-            JWT parsed = JWTParser.parse(tokens.getFirst());
+            JWT parsed = JWTParser.parse(token);
             if (!(parsed instanceof SignedJWT signed) || !ALGORITHMS.contains(signed.getHeader().getAlgorithm().getName())) {
                 return "Bad token; invalid alg";
             }
@@ -143,6 +144,12 @@ final class JwtAuth implements ExchangePolicy, NamedCredentials {
         }
         exchange.authenticate(new Principal(secret.consumer(), consumers.groupsOf(secret.consumer()),
                 new Principal.Credential(key, "jwt", secret.entry().id()), claims, List.of(), false));
+        for (String name : config.headerNames()) {
+            String value = exchange.header(name);
+            if (value != null && token.equals(TokenPlaces.bearer(value))) {
+                exchange.presentedToken(name, token);
+            }
+        }
         return null;
     }
 

@@ -42,13 +42,19 @@ final class TokenPlaces {
             String value = exchange.header(name);
             if (value != null) {
                 exchange.consumeHeader(name);
-                Matcher m = BEARER.matcher(value);
-                if (m.lookingAt() && !m.group(1).isEmpty()) {
-                    tokens.add(m.group(1));
+                String token = bearer(value);
+                if (token != null) {
+                    tokens.add(token);
                 }
             }
         }
         return new ArrayList<>(tokens);
+    }
+
+    /** The token of a {@code Bearer <token>} header value, or null. */
+    static String bearer(String value) {
+        Matcher m = BEARER.matcher(value);
+        return m.lookingAt() && !m.group(1).isEmpty() ? m.group(1) : null;
     }
 
     private static void cookies(Exchange exchange, List<String> names, Set<String> tokens) {

@@ -140,6 +140,7 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
             return Decision.reject(new GatewayError.Forbidden(mapped.refusal(), null));
         }
         exchange.authenticate(mapped.caller());
+        exchange.presentedToken("authorization", token);
         // a tool call this token's scopes do not allow is refused with a challenge naming the metadata (MCP)
         exchange.challengeScopesWith(metadata);
         config.claimHeaders().forEach(h -> h.apply(valid.claims(), exchange));

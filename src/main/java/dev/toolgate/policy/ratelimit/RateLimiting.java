@@ -120,22 +120,28 @@ final class RateLimiting implements ExchangePolicy {
 
     /**
      * The header as it goes upstream: a client's own X-Consumer-Username or claim header is not whom it counts
-     * for. A credential header the gateway consumed goes nowhere, where Kong, which reads the header the client
-     * sent ({@code kong.request.get_header}: its key-auth forwards the key by default, its jwt never removes the
-     * token), counts per value: per key-auth key, counted here per credential (the key is the credential, and
-     * stays out of the counters and Redis); per token for jwt and ai-mcp-oauth2, counted by the token's digest
-     * (one secret signs many tokens, each with its count in Kong).
+     * for. The header a token authenticated the request in counts per token, as Kong, which reads the header
+     * the client sent ({@code kong.request.get_header}; its jwt never removes the token), counts per value: by
+     * the token as the plugin read it (so {@code bearer T} and {@code Bearer  T} are {@code Bearer T}'s count),
+     * never the one a token exchange put in its place, and by its digest (one secret signs many tokens, each
+     * with its count in Kong). Another credential header the gateway consumed goes nowhere: key-auth's key is
+     * counted per credential (the key is the credential, and stays out of the counters and Redis).
      */
     private String headerIdentifier(Exchange exchange, Principal caller) {
         String name = config.headerName();
-        String upstream = exchange.upstreamHeader(name);
         String lower = name.toLowerCase(Locale.ROOT);
-        if (upstream != null || caller.credential() == null || !exchange.consumedHeaders().contains(lower)
-                || exchange.assertedHeaders().contains(lower)) {
-            return upstream;
+        if (caller.credential() == null || exchange.assertedHeaders().contains(lower)) {
+            return exchange.upstreamHeader(name);
+        }
+        String token = exchange.presentedToken(name);
+        if (token != null) {
+            // a line break no header value holds: a client cannot send a value that names these counts
+            return "\ntoken " + digest(token);
+        }
+        if (!exchange.consumedHeaders().contains(lower)) {
+            return exchange.upstreamHeader(name);
         }
         String sent = exchange.request().getHeader(name);
-        // a line break no header value holds: a client cannot send a value that names these counts
         return sent == null || "key-auth".equals(caller.credential().plugin())
                 ? "\ncredential " + caller.credential().id()
                 : "\ntoken " + digest(sent);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -205,6 +206,24 @@ class RateLimitingIT {
         // Kong's rate-limiting reads the Authorization the client sent: another token of the same secret counts apart
         assertThat(call("/keyed", Map.of("authorization", second)).status())
                 .as("a second token signed by alice's secret has its own count").isEqualTo(200);
+    }
+
+    @Test
+    void aHeaderLimitOnAJwtCountsTheTokenHoweverTheClientSpacesOrCasesTheScheme() throws Exception {
+        String limit = "{minute: 1, limit_by: header, header_name: Authorization}";
+        gateway = TestGateway.start(config(upstream.url(), limit).replace("config: {minute: 2}", "config: " + limit)
+                .replace("keyauth_credentials: [{key: alice-key}]", "keyauth_credentials: [{key: alice-key}]\n"
+                        + "    jwt_secrets: [{key: alice-iss, algorithm: HS256, secret: '" + JWT_SECRET + "'}]")
+                .replace("- name: key-auth\n", "- name: jwt\n"), clock);
+        String token = token("alice");
+
+        McpHttp.Response admitted = call("/keyed", Map.of("authorization", "Bearer " + token));
+        assertThat(admitted.status()).as("%s", admitted).isEqualTo(200);
+        // jwt reads the same token out of each: one more space a request must not be a fresh count
+        for (String spelled : List.of("Bearer  " + token, "bearer " + token, " Bearer   " + token)) {
+            assertThat(call("/keyed", Map.of("authorization", spelled)).status()).as("'%s'", spelled.substring(0, 10))
+                    .isEqualTo(429);
+        }
     }
 
     private static final String JWT_SECRET = "a-secret-of-at-least-thirty-two-bytes-long";
