@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.toolgate.mcp.Json;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -49,7 +47,7 @@ final class ArgumentDefinitions {
             different.clear();
             defs.properties().forEach(d -> {
                 if (!renamed.containsKey(d.getKey()) && served.containsKey(d.getKey())
-                        && references(d.getValue()).stream().anyMatch(renamed::containsKey)) {
+                        && ShrunkComponents.references(d.getValue()).stream().anyMatch(renamed::containsKey)) {
                     different.add(d.getKey());
                 }
             });
@@ -71,26 +69,6 @@ final class ArgumentDefinitions {
             candidate = name + "_" + n;
         }
         return candidate;
-    }
-
-    /** The definitions a subtree references. */
-    private static Set<String> references(JsonNode node) {
-        Set<String> found = new HashSet<>();
-        Deque<JsonNode> pending = new ArrayDeque<>();
-        pending.push(node);
-        while (!pending.isEmpty()) {
-            JsonNode current = pending.pop();
-            JsonNode ref = current.get("$ref");
-            if (ref != null && ref.isTextual() && ref.asText().startsWith(DEFS)) {
-                found.add(ref.asText().substring(DEFS.length()));
-            }
-            current.forEach(child -> {
-                if (child.isContainerNode()) {
-                    pending.push(child);
-                }
-            });
-        }
-        return found;
     }
 
     /** A copy of the subtree (its {@code $defs} left out) with the references to renamed definitions rewritten. */

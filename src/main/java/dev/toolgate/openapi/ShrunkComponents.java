@@ -71,8 +71,8 @@ final class ShrunkComponents {
         return loose;
     }
 
-    /** The definitions the subtree references. */
-    private static Set<String> references(JsonNode node) {
+    /** The definitions the subtree references (by {@code #/$defs/...}). */
+    static Set<String> references(JsonNode node) {
         Set<String> found = new HashSet<>();
         Deque<JsonNode> pending = new ArrayDeque<>();
         pending.push(node);
