@@ -4,6 +4,7 @@ import dev.toolgate.config.InvalidConfigException;
 import dev.toolgate.gateway.Gateway;
 import dev.toolgate.gateway.Limits;
 import dev.toolgate.http.ClientAddresses;
+import dev.toolgate.observe.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -117,10 +118,13 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("toolgate-stop").unstarted(() -> {
             gateway.stop(Duration.ofSeconds(shutdownTimeout));
+            // last: what the drain logged is written, not cut by logging stopping alongside it
+            LogSetup.stop();
             stopped.countDown();
         }));
+        LogSetup.stopLast();
         stopped.await();
         return ExitCodes.OK;
     }

@@ -27,15 +27,47 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     /** Log lines waiting for stderr at most; more are dropped rather than waited for. */
     static final int QUEUED_LINES = 8192;
 
+    /** The context this class set up, and the hook that stops it at exit: one per JVM, as logback's own context is. */
+    private static volatile LoggerContext configured;
+    private static volatile Thread flushAtExit;
+
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         configure(context, System.getenv("TOOLGATE_LOG_LEVEL"));
-        // lines still queued are written before the JVM exits (a start that fails says why, then exits)
-        Runtime.getRuntime().addShutdownHook(new Thread(context::stop, "log-flush"));
+        // lines still queued are written before the JVM exits (a start that fails says why, then exits);
+        // a running gateway takes this over (stopLast), so that its graceful stop is logged
+        configured = context;
+        flushAtExit = new Thread(context::stop, "log-flush");
+        Runtime.getRuntime().addShutdownHook(flushAtExit);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /**
+     * Leaves stopping logging to the caller's shutdown hook, which ends with {@link #stop()}. The JVM runs
+     * its hooks all at once: logging stopped by a hook of its own drops every line a graceful stop writes
+     * meanwhile (errors of the calls it lets finish, "stopped"). Call it once that hook is registered.
+     */
+    public static void stopLast() {
+        Thread hook = flushAtExit;
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException exiting) {
+            // the JVM is already exiting: both hooks run, as before
+        }
+    }
+
+    /** Writes the lines still queued and stops logging (unless a logback file set it up: then its own setup does). */
+    public static void stop() {
+        LoggerContext context = configured;
+        if (context != null) {
+            context.stop();
+        }
     }
 
     /** Sets the context up at this level ({@code TOOLGATE_LOG_LEVEL}'s value; INFO when null or unknown). */
