@@ -2,6 +2,8 @@ package dev.toolgate.cli;
 
 import picocli.CommandLine;
 
+import java.net.InetAddress;
+
 /**
  * A {@code HOST:PORT} listen address; {@code [::1]:8000} for IPv6, port 0 for a free port.
  *
@@ -9,6 +11,42 @@ import picocli.CommandLine;
  * @param port port to bind
  */
 record ListenAddress(String host, int port) {
+
+    /**
+     * True when a listener here and one at {@code other} would take the same socket: the same port (not 0)
+     * on the same address, or on a wildcard ({@code 0.0.0.0}, {@code ::}), which takes that port on every
+     * address. Vert.x does not refuse the second of two servers on one {@code host:port}: it serves both
+     * from the first one's socket, by turns. Names are compared as written (no lookup).
+     */
+    boolean overlaps(ListenAddress other) {
+        if (port == 0 || port != other.port) {
+            return false;
+        }
+        InetAddress mine = literal(host);
+        InetAddress theirs = literal(other.host);
+        if (wildcard(mine) || wildcard(theirs)) {
+            return true;
+        }
+        return mine != null && theirs != null ? mine.equals(theirs) : host.equalsIgnoreCase(other.host);
+    }
+
+    private static boolean wildcard(InetAddress address) {
+        return address != null && address.isAnyLocalAddress();
+    }
+
+    /** The address a literal host names ({@code ::1} and {@code 0:0:0:0:0:0:0:1} alike), or null for a name. */
+    private static InetAddress literal(String host) {
+        try {
+            return InetAddress.ofLiteral(host);
+        } catch (IllegalArgumentException name) {
+            return null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+    }
 
     static ListenAddress parse(String text) {
         int colon = text.lastIndexOf(':');

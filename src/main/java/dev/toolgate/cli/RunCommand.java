@@ -89,10 +89,16 @@ final class RunCommand implements Callable<Integer> {
         if (shutdownDelay < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--shutdown-delay must be 0 or more seconds");
         }
+        if (admin.overlaps(proxy)) {
+            // else both start, and the proxy's socket serves the Admin API to a share of public connections
+            throw new CommandLine.ParameterException(spec.commandLine(), "--admin-listen " + admin
+                    + " and --proxy-listen " + proxy + " (or TOOLGATE_ADMIN_LISTEN and TOOLGATE_PROXY_LISTEN) "
+                    + "overlap: give the two listeners different ports");
+        }
         // Vert.x would not fail to bind an address twice: it would share the socket, Admin API and all
-        if (status != null && status.port() != 0 && (status.equals(proxy) || status.equals(admin))) {
+        if (status != null && (status.overlaps(proxy) || status.overlaps(admin))) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--status-listen " + status.host() + ":"
-                    + status.port() + " is the address of the " + (status.equals(proxy) ? "proxy" : "admin")
+                    + status.port() + " is the address of the " + (status.overlaps(proxy) ? "proxy" : "admin")
                     + " listener; give it one of its own");
         }
         ClientAddresses addresses;

@@ -289,6 +289,27 @@ class MainTest {
     }
 
     @Test
+    @Timeout(30) // before the check, both listeners started on one socket and run served until stopped
+    void anAdminListenerOnTheProxysPortAndAddressOrAWildcardIsAUsageErrorAndNothingStarts() throws IOException {
+        int port = freePort();
+        for (List<String> pair : List.of(List.of("127.0.0.1", "127.0.0.1"), List.of("0.0.0.0", "127.0.0.1"),
+                List.of("127.0.0.1", "[::]"), List.of("[::1]", "[0:0:0:0:0:0:0:1]"))) {
+            String proxy = pair.get(0) + ":" + port;
+            String admin = pair.get(1) + ":" + port;
+
+            Result result = execute("run", "--config", file(VALID).toString(), "--proxy-listen", proxy,
+                    "--admin-listen", admin, "--no-watch");
+
+            assertThat(result.exitCode()).as("%s: %s", pair, result.err()).isEqualTo(2);
+            assertThat(result.err()).contains("--admin-listen " + admin + " and --proxy-listen " + proxy)
+                    .contains("overlap: give the two listeners different ports").doesNotContain("could not start");
+            try (ServerSocket stillFree = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                assertThat(stillFree.getLocalPort()).isEqualTo(port);
+            }
+        }
+    }
+
+    @Test
     void negativeShutdownTimeoutIsAUsageErrorAndNothingStarts() throws IOException {
         int port = freePort();
 
