@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 @Command(name = "toolgate", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "An open MCP gateway that reads Kong's declarative configuration.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:the configuration is invalid", "2:wrong command line",
+        exitCodeList = {"0:success (a graceful stop on SIGTERM or SIGINT too)", "1:the configuration is invalid", "2:wrong command line",
                 "3:the gateway could not start or run"})
 public final class Main implements Runnable {
 

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -131,7 +132,25 @@ final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         LogSetup.stopLast();
+        exitZeroOnStopSignals();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The JVM answers SIGTERM and SIGINT with an exit whose code is 128 + the signal (143, 130), whatever
+     * {@code run} returns then: service managers read the graceful stop they asked for as a failure (systemd
+     * marks the unit failed unless told {@code SuccessExitStatus=143}; Kubernetes reports Error, not
+     * Completed). Here the exit they start is one with 0; the shutdown hooks run as before, the stop among
+     * them (halting with 0 at the end of the stop would cut hooks of others: a JFR recording's dump at exit).
+     */
+    private static void exitZeroOnStopSignals() {
+        for (String name : new String[]{"TERM", "INT"}) {
+            try {
+                Signal.handle(new Signal(name), signal -> System.exit(ExitCodes.OK));
+            } catch (IllegalArgumentException unavailable) {
+                // the JVM's own handling stays (the signal is the JVM's under -Xrs, or unknown to the platform)
+            }
+        }
     }
 }

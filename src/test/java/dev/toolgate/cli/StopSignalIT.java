@@ -74,4 +74,13 @@ class StopSignalIT {
             assertThat(log.lines()).as(log).anyMatch(line -> line.endsWith("Gateway - stopped"));
         }
     }
+
+    @Test
+    void aGracefulStopOnSigtermExitsZeroAsASuccess() throws IOException {
+        try (GatewayProcess gateway = GatewayProcess.start(config())) {
+            gateway.stop();
+
+            assertThat(gateway.exitValue()).as(gateway.log()).isZero();
+        }
+    }
 }

@@ -195,6 +195,11 @@ public final class GatewayProcess implements AutoCloseable {
         waitForExit();
     }
 
+    /** The exit code of the process, once it has ended. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     private void waitForExit() {
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
