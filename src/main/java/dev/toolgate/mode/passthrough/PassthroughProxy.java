@@ -292,11 +292,17 @@ public final class PassthroughProxy implements McpEndpoint {
         MultiMap headers = upstreamHeaders(exchange, written);
         UpstreamCall call = new UpstreamCall("POST", path, UpstreamQuery.decode(query, false), headers, written, null,
                 false);
-        chain.upstream(exchange).forEach(p -> p.request(exchange, call));
+        List<UpstreamPolicy> transforms = chain.upstream(exchange);
+        transforms.forEach(p -> p.request(exchange, call));
+        if (!transforms.isEmpty()) {
+            // as forward(): a header a transformer added has no client twin either
+            ForwardedHeaders.dropClientTwins(call.headers(), call.writtenHeaders());
+        }
         exchange.observation().clearedHeaders().forEach(call.headers()::remove);
         String sentQuery = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : query;
-        return new UpstreamLink(client, settings.target(), sentQuery == null ? call.path() : call.path() + "?" + sentQuery,
-                call.headers());
+        // as forward(): some servers read a backslash as a slash; encoded, it cannot climb out of the route's prefix
+        String uri = (sentQuery == null ? call.path() : call.path() + "?" + sentQuery).replace("\\", "%5C");
+        return new UpstreamLink(client, settings.target(), uri, call.headers());
     }
 
     /**
