@@ -64,6 +64,8 @@ abstract class BucketCounters<B> implements Counters {
     private static final int SECOND_CHANCES = 64;
 
     protected final InstantSource clock;
+    /** The most handles this table holds. */
+    private final int maxKeys;
     private final ConcurrentHashMap<String, Held<B>> held = new ConcurrentHashMap<>();
     /** When the table was last swept (ms): a full one is swept again only after {@link #SWEEP_EVERY_MILLIS}. */
     private volatile long sweptAt = Long.MIN_VALUE / 2;
@@ -72,8 +74,18 @@ abstract class BucketCounters<B> implements Counters {
     private final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
     private final LongAdder evictions = new LongAdder();
 
-    BucketCounters(InstantSource clock) {
+    BucketCounters(InstantSource clock, int maxKeys) {
         this.clock = clock;
+        this.maxKeys = maxKeys;
+    }
+
+    /**
+     * The handles each of {@code lanes} tables may hold so that together they hold at most
+     * {@link #MAX_KEYS}: a handle costs ~700 bytes of heap, and an instance on a large machine has
+     * dozens of event loops, so a bound per loop would let a client minting keys fill gigabytes.
+     */
+    static int perLane(int lanes) {
+        return Math.max(1, MAX_KEYS / Math.max(1, lanes));
     }
 
     /** The clock as Bucket4j reads it: wall-clock time, which aligned refills need. */
@@ -209,13 +221,13 @@ abstract class BucketCounters<B> implements Counters {
             }
             return current.bucket;
         }
-        if (held.size() >= MAX_KEYS) {
+        if (held.size() >= maxKeys) {
             // walking the full table costs milliseconds: once a second at most, not once per new key,
             // or a client minting keys (a batch of made-up tool names) would hold the event loop
             if (now - sweptAt >= SWEEP_EVERY_MILLIS || now < sweptAt) {
                 sweep(now);
             }
-            if (held.size() >= MAX_KEYS) {
+            if (held.size() >= maxKeys) {
                 evictOne();
             }
         }

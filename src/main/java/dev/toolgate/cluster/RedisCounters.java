@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Counters in Redis, shared by every instance (Kong's {@code redis} policy): Bucket4j's buckets,
  * updated by compare-and-swap. Each event loop counts through its own Redis connection with its own
  * bucket handles ({@link RedisLink#lane()}), so counting never leaves the request's thread (the bound
- * on handles held, {@link BucketCounters#MAX_KEYS}, is per loop); concurrent requests of one key on a
+ * on handles held, {@link BucketCounters#MAX_KEYS}, is shared out among the loops); concurrent requests of one key on a
  * loop are batched into one update. Kong's {@code sync_rate} is not followed: every count goes to
  * Redis. Bucket4j's delaying optimization, which would keep counts here between writes, gives each
  * handle its own copy of the bucket, and one instance admitted 33 calls of a limit of 4.
@@ -77,7 +77,7 @@ public final class RedisCounters implements Counters {
         private final AsyncProxyManager<byte[]> buckets;
 
         Lane(AsyncProxyManager<byte[]> buckets) {
-            super(RedisCounters.this.clock);
+            super(RedisCounters.this.clock, perLane(link.laneCount()));
             this.buckets = buckets;
         }
 
