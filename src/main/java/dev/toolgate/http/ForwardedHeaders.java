@@ -269,6 +269,25 @@ public final class ForwardedHeaders {
         }
     }
 
+    /**
+     * The values of the header of this name as a CGI/WSGI-style server reads it: its own lines, or, when the
+     * request has none, those of its first other spelling ({@code X_Tenant} for {@code X-Tenant}, either way);
+     * empty when no spelling is present.
+     */
+    public static List<String> anySpelling(MultiMap headers, String name) {
+        List<String> own = headers.getAll(name);
+        if (!own.isEmpty()) {
+            return own;
+        }
+        String folded = dashed(name.toLowerCase(Locale.ROOT));
+        for (Map.Entry<String, String> header : headers) {
+            if (dashed(header.getKey().toLowerCase(Locale.ROOT)).equals(folded)) {
+                return headers.getAll(header.getKey());
+            }
+        }
+        return List.of();
+    }
+
     /** @param consumed the consumed names read with dashes ({@link #dashed(Set)}) */
     private static boolean crosses(String lowerCase, Set<String> named, Set<String> consumed) {
         String name = dashed(lowerCase);

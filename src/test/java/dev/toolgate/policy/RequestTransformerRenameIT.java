@@ -54,6 +54,24 @@ class RequestTransformerRenameIT {
                             config: {add: {headers: ["X_Tenant:acme"]}}
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
+                      - name: replaced
+                        paths: [/replaced]
+                        plugins:
+                          - name: request-transformer
+                            config: {replace: {headers: ["X_Tenant:acme"]}, rename: {headers: ["X-Old:X-New"]}}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                      - name: replaced-tools
+                        paths: [/replaced-tools]
+                        plugins:
+                          - name: request-transformer
+                            config: {replace: {headers: ["X_Tenant:acme"]}, rename: {headers: ["X-Old:X-New"]}}
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: list, description: List, method: POST, path: /mcp/list,
+                                   request_body: {content: {application/json: {schema: {type: object}}}}}
                       - name: fixed
                         paths: [/fixed]
                         plugins:
@@ -146,6 +164,49 @@ class RequestTransformerRenameIT {
         RestUpstream.Received received = rest.next();
         assertThat(received.headers().getAll("x_tenant")).containsExactly("acme");
         assertThat(received.headers().contains("X-Tenant")).as("the client's twin").isFalse();
+    }
+
+    private static RestUpstream.Received throughReplaced(String path, Map<String, String> sent) {
+        if (path.equals("/replaced")) {
+            Map<String, String> headers = new java.util.HashMap<>(sent);
+            headers.put("content-type", "application/json");
+            headers.put("accept", McpHttp.ACCEPT_BOTH);
+            new McpHttp(gateway.proxy(path)).send("POST", LIST, headers);
+        } else {
+            McpHttp mcp = new McpHttp(gateway.proxy(path), sent);
+            mcp.initialize("2025-06-18");
+            rest.clear();
+            mcp.call("list", "{\"body\": {}}");
+        }
+        return rest.next();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/replaced", "/replaced-tools"})
+    void aReplaceOfAHeaderTheClientSentInBothSpellingsLeavesTheUpstreamOnlyTheReplacedValue(String path) {
+        // PHP/WSGI read X-Tenant and X_Tenant as one HTTP_X_TENANT: the client's other spelling must not stand for it
+        RestUpstream.Received received = throughReplaced(path, Map.of("X-Tenant", "a", "X_Tenant", "b"));
+
+        assertThat(received.headers().getAll("x_tenant")).containsExactly("acme");
+        assertThat(received.headers().contains("X-Tenant")).as("the client's twin").isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/replaced", "/replaced-tools"})
+    void aReplaceAppliesToTheClientsOtherSpellingOfTheHeaderAlone(String path) {
+        RestUpstream.Received received = throughReplaced(path, Map.of("X-Tenant", "a"));
+
+        assertThat(received.headers().getAll("x_tenant")).containsExactly("acme");
+        assertThat(received.headers().contains("X-Tenant")).as("the client's spelling").isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/replaced", "/replaced-tools"})
+    void aReplaceOfAHeaderTheClientDidNotSendAddsNothing(String path) {
+        RestUpstream.Received received = throughReplaced(path, Map.of("X-Other", "1"));
+
+        assertThat(received.headers().contains("X_Tenant")).isFalse();
+        assertThat(received.headers().contains("X-Tenant")).isFalse();
     }
 
     @ParameterizedTest(name = "{0}: {1}")

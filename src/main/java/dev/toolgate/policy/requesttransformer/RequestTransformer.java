@@ -87,9 +87,15 @@ final class RequestTransformer implements UpstreamPolicy {
                 call.setHeader(to, values);
             }
         }
+        // replace finds the name in either spelling and leaves neither: the twins pass before it kept one spelling of
+        // the client's pair, not necessarily the rule's, and the server would read the other as it
         for (Rules.Entry replace : headers.replace()) {
             String value = replace.render(exchange);
-            if (value != null && (h.contains(replace.name()) || replace.name().equalsIgnoreCase("host"))) {
+            boolean host = replace.name().equalsIgnoreCase("host");
+            if (value != null && (host || !ForwardedHeaders.anySpelling(h, replace.name()).isEmpty())) {
+                if (!host) {
+                    ForwardedHeaders.removeEverySpelling(h, replace.name());
+                }
                 call.setHeader(replace.name(), value);
             }
         }
