@@ -58,14 +58,14 @@ class RequestTransformerRenameIT {
                         paths: [/replaced]
                         plugins:
                           - name: request-transformer
-                            config: {replace: {headers: ["X_Tenant:acme"]}, rename: {headers: ["X-Old:X-New"]}}
+                            config: {replace: {headers: ["X_Tenant:acme"]}, rename: {headers: ["X-Old:X-New", "X_Gone:X-Moved"]}}
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
                       - name: replaced-tools
                         paths: [/replaced-tools]
                         plugins:
                           - name: request-transformer
-                            config: {replace: {headers: ["X_Tenant:acme"]}, rename: {headers: ["X-Old:X-New"]}}
+                            config: {replace: {headers: ["X_Tenant:acme"]}, rename: {headers: ["X-Old:X-New", "X_Gone:X-Moved"]}}
                           - name: ai-mcp-proxy
                             config:
                               mode: conversion-listener
@@ -207,6 +207,36 @@ class RequestTransformerRenameIT {
 
         assertThat(received.headers().contains("X_Tenant")).isFalse();
         assertThat(received.headers().contains("X-Tenant")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/replaced", "/replaced-tools"})
+    void aRenameTakesTheOldNameInBothSpellingsAndLeavesNeitherToTheUpstream(String path) {
+        RestUpstream.Received received = throughReplaced(path, Map.of("X-Old", "1", "X_Old", "2"));
+
+        assertThat(received.headers().getAll("x-new")).containsExactly("1");
+        assertThat(received.headers().contains("X-Old")).isFalse();
+        assertThat(received.headers().contains("X_Old")).as("the client's twin of the old name").isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/replaced", "/replaced-tools"})
+    void aRenameOfAnUnderscoreNameTakesTheClientsPairOfSpellingsAndLeavesNeither(String path) {
+        // the twins pass kept the client's X-Gone of the pair: the rule's X_Gone must still be renamed
+        RestUpstream.Received received = throughReplaced(path, Map.of("X-Gone", "1", "X_Gone", "2"));
+
+        assertThat(received.headers().getAll("x-moved")).containsExactly("1");
+        assertThat(received.headers().contains("X-Gone")).as("read as HTTP_X_GONE").isFalse();
+        assertThat(received.headers().contains("X_Gone")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/replaced", "/replaced-tools"})
+    void aRenameTakesTheOldNameSentOnlyInItsUnderscoreSpelling(String path) {
+        RestUpstream.Received received = throughReplaced(path, Map.of("X_Old", "2"));
+
+        assertThat(received.headers().getAll("x-new")).containsExactly("2");
+        assertThat(received.headers().contains("X_Old")).as("read as HTTP_X_OLD").isFalse();
     }
 
     @ParameterizedTest(name = "{0}: {1}")

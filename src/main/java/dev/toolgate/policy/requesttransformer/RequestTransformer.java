@@ -79,16 +79,16 @@ final class RequestTransformer implements UpstreamPolicy {
         MultiMap h = call.headers();
         // a client's X_Internal_Admin is X-Internal-Admin to a CGI/WSGI-style server: neither may stay
         headers.remove().forEach(name -> ForwardedHeaders.removeEverySpelling(h, name));
+        // rename and replace find the name in either spelling and leave neither: the twins pass before them kept one
+        // spelling of the client's pair, not necessarily the rule's, and the server would read the other as it
         for (Rules.Entry rename : headers.rename()) {
-            List<String> values = h.getAll(rename.name());
+            List<String> values = ForwardedHeaders.anySpelling(h, rename.name());
             if (!values.isEmpty()) {
                 String to = renamed(rename, exchange);
-                h.remove(rename.name());
+                ForwardedHeaders.removeEverySpelling(h, rename.name());
                 call.setHeader(to, values);
             }
         }
-        // replace finds the name in either spelling and leaves neither: the twins pass before it kept one spelling of
-        // the client's pair, not necessarily the rule's, and the server would read the other as it
         for (Rules.Entry replace : headers.replace()) {
             String value = replace.render(exchange);
             boolean host = replace.name().equalsIgnoreCase("host");
