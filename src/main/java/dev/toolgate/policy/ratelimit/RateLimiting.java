@@ -125,13 +125,15 @@ final class RateLimiting implements ExchangePolicy {
      * the token as the plugin read it (so {@code bearer T} and {@code Bearer  T} are {@code Bearer T}'s count),
      * never the one a token exchange put in its place, and by its digest (one secret signs many tokens, each
      * with its count in Kong). Another credential header the gateway consumed goes nowhere: key-auth's key is
-     * counted per credential (the key is the credential, and stays out of the counters and Redis).
+     * counted per credential (the key is the credential, and stays out of the counters and Redis). Any other
+     * value counts by its digest too: a header no plugin reads may still be a secret the upstream reads (an API
+     * key of its own), and Kong's raw value in its Redis keys would be readable by whoever lists them.
      */
     private String headerIdentifier(Exchange exchange, Principal caller) {
         String name = config.headerName();
         String lower = name.toLowerCase(Locale.ROOT);
         if (caller.credential() == null || exchange.assertedHeaders().contains(lower)) {
-            return exchange.upstreamHeader(name);
+            return valueDigest(exchange.upstreamHeader(name));
         }
         String token = exchange.presentedToken(name);
         if (token != null) {
@@ -139,12 +141,18 @@ final class RateLimiting implements ExchangePolicy {
             return "\ntoken " + digest(token);
         }
         if (!exchange.consumedHeaders().contains(lower)) {
-            return exchange.upstreamHeader(name);
+            return valueDigest(exchange.upstreamHeader(name));
         }
         String sent = exchange.request().getHeader(name);
         return sent == null || "key-auth".equals(caller.credential().plugin())
                 ? "\ncredential " + caller.credential().id()
                 : "\ntoken " + digest(sent);
+    }
+
+    /** A header value's count under its SHA-256, never the value; null (the address's count) for none. */
+    private static String valueDigest(String value) {
+        // a prefix of its own: a value's count is never a token's or a credential's
+        return value == null ? null : "\nvalue " + digest(value);
     }
 
     /** A token's SHA-256: its count without the token itself in the counters or Redis. */

@@ -119,6 +119,33 @@ class RedisRateLimitingIT {
     }
 
     @Test
+    void aHeaderValueNoPluginConsumesIsCountedPerValueAndNoRedisKeyHoldsIt() {
+        // an API key the upstream reads, not key-auth: on a route without authentication and on one with key-auth
+        String limit = "{minute: 1, limit_by: header, header_name: x-upstream-key, policy: redis, redis: "
+                + redis.block() + "}";
+        first = TestGateway.start(RateLimitingIT.config(upstream.url(), limit)
+                .replace("config: {minute: 2}", "config: " + limit), clock);
+        McpHttp open = new McpHttp(first.proxy("/mcp"));
+        McpHttp keyed = new McpHttp(first.proxy("/keyed"));
+
+        assertThat(open.send("POST", RateLimitingIT.CALL, keyHeaders("secret-one")).status()).isEqualTo(200);
+        assertThat(open.send("POST", RateLimitingIT.CALL, keyHeaders("secret-one")).status()).as("the same value")
+                .isEqualTo(429);
+        assertThat(open.send("POST", RateLimitingIT.CALL, keyHeaders("secret-two")).status()).as("another value")
+                .isEqualTo(200);
+        Map<String, String> alice = new java.util.HashMap<>(keyHeaders("secret-three"));
+        alice.put("apikey", "alice-key");
+        assertThat(keyed.send("POST", RateLimitingIT.CALL, alice).status()).isEqualTo(200);
+        assertThat(keyed.send("POST", RateLimitingIT.CALL, alice).status()).isEqualTo(429);
+
+        assertThat(redis.keys()).isNotEmpty().allSatisfy(key -> assertThat(key).doesNotContain("secret-"));
+    }
+
+    private static Map<String, String> keyHeaders(String key) {
+        return Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH, "x-upstream-key", key);
+    }
+
+    @Test
     void faultTolerantLetsRequestsThroughUncountedWhileRedisIsDownAndCountsAgainAfter() {
         first = TestGateway.start(config(""), clock);
         assertThat(call(first)).isEqualTo(200);
