@@ -45,6 +45,8 @@ import java.util.random.RandomGenerator;
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** The least the log sinks get to send what they hold as the gateway stops. */
+    private static final Duration SINK_LAST_TRY = Duration.ofSeconds(1);
 
     /**
      * How to start.
@@ -360,6 +362,15 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * What the stop's deadline leaves the log sinks to send what they hold, and never less than
+     * {@link #SINK_LAST_TRY}: a drain that took the whole grace still gives each queue its last try.
+     */
+    private static Duration sinkBudget(long deadline) {
+        Duration left = Duration.ofNanos(deadline - System.nanoTime());
+        return left.compareTo(SINK_LAST_TRY) > 0 ? left : SINK_LAST_TRY;
+    }
+
     /** Stops at once, cutting requests in flight. */
     @Override
     public void close() {
@@ -378,6 +389,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void stop(Duration delay, Duration grace) {
+        long deadline = System.nanoTime() + delay.toNanos() + grace.toNanos();
         stopping = true;
         drainDelay(delay);
         if (!grace.isZero()) {
@@ -392,7 +404,7 @@ public final class Gateway implements AutoCloseable {
             sessions.closeStreams();
             drained.await();
             // the log queues send what they hold before the connections they use go
-            telemetry.close();
+            telemetry.close(sinkBudget(deadline));
             // Redis connections run on Vert.x's event loops: closed (and kept from reconnecting) before the loops stop
             cluster.close();
             Vertx vertx = vertx();

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -180,8 +181,36 @@ public final class Telemetry implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        resources.forEach(Telemetry::closeQuietly);
-        resources.clear();
+    public void close() {
+        close(Duration.ofSeconds(2));
+    }
+
+    /**
+     * Closes every part at once, each sending what it holds, and waits for them at most {@code budget}:
+     * one after another, a few queues whose destination never answers took 2 s each (an OpenTelemetry
+     * plugin 10 s), past any stop timeout a service manager allows. What is still sending then is dropped.
+     */
+    public void close(Duration budget) {
+        Map<String, AutoCloseable> closing;
+        synchronized (this) {
+            closing = new HashMap<>(resources);
+            resources.clear();
+        }
+        long deadline = System.nanoTime() + budget.toNanos();
+        List<Thread> closers = new ArrayList<>();
+        closing.forEach((key, resource) -> closers.add(Thread.ofVirtual().name("telemetry-close")
+                .start(() -> closeQuietly(key, resource))));
+        try {
+            for (Thread closer : closers) {
+                closer.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long unfinished = closers.stream().filter(Thread::isAlive).count();
+        if (unfinished > 0) {
+            LOG.warn("{} log or trace sinks did not finish sending within {} ms; what they still hold is dropped",
+                    unfinished, budget.toMillis());
+        }
     }
 }

@@ -14,9 +14,12 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -199,6 +202,58 @@ class GracefulStopIT {
 
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
             await().atMost(Duration.ofSeconds(5)).until(stream::ended);
+        }
+    }
+
+    @Test
+    void logSinksWhoseEndpointNeverAnswersCloseTogetherWithinTheShutdownTimeout() throws Exception {
+        answerAfter(Duration.ofMillis(1));
+        try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> holdConnections(blackHole));
+            StringBuilder routes = new StringBuilder();
+            for (String name : List.of("a", "b", "c", "d")) {
+                routes.append("""
+                              - name: %s
+                                paths: [/%s]
+                                plugins:
+                                  - name: ai-mcp-proxy
+                                    config:
+                                      mode: conversion-listener
+                                      tools: [{name: slow, description: Slow, method: GET, path: /slow}]
+                                  - name: http-log
+                                    config: {http_endpoint: "http://127.0.0.1:%d/log", timeout: 10000}
+                        """.formatted(name, name, blackHole.getLocalPort()));
+            }
+            try (TestGateway logged = TestGateway.start("""
+                    _format_version: "3.0"
+                    services:
+                      - name: api
+                        url: %s
+                        routes:
+                    %s""".formatted(upstream.url(), routes))) {
+                for (String name : List.of("a", "b", "c", "d")) {
+                    McpHttp client = new McpHttp(logged.proxy("/" + name));
+                    client.initialize("2025-06-18");
+                    client.call("slow", "{}");
+                }
+                long started = System.nanoTime();
+
+                logged.gateway().stop(Duration.ofSeconds(2));
+
+                // one after another, 2 s each: 8 s
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3500));
+            }
+        }
+    }
+
+    private static void holdConnections(ServerSocket server) {
+        List<Socket> held = new java.util.ArrayList<>();
+        while (!server.isClosed()) {
+            try {
+                held.add(server.accept());
+            } catch (IOException closed) {
+                return;
+            }
         }
     }
 }
