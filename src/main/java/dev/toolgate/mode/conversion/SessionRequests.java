@@ -52,6 +52,7 @@ final class SessionRequests {
                 case SESSION_HAS_ONE -> throw new GatewayException(new GatewayError.StreamAlreadyOpen());
                 case CLIENT_AT_CAP -> throw new GatewayException(
                         new GatewayError.TooManyStreams(sessions.maxStreamsPerClient()));
+                case STOPPING -> throw new GatewayException(new GatewayError.Stopping());
                 case OPEN -> {
                 }
             }

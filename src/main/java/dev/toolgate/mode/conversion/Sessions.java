@@ -37,7 +37,9 @@ public final class Sessions {
         /** the session already has a stream here */
         SESSION_HAS_ONE,
         /** the client address holds as many streams here as allowed */
-        CLIENT_AT_CAP
+        CLIENT_AT_CAP,
+        /** the gateway is stopping: its streams were ended, and a new one would hold the stop */
+        STOPPING
     }
 
     private final SessionBus bus;
@@ -46,6 +48,8 @@ public final class Sessions {
     private final ClientStreams streamsPerClient;
     private final ConcurrentHashMap<String, Promise<Void>> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> toldFingerprint = new ConcurrentHashMap<>();
+    /** Set once the streams are ended for the stop; no new one opens after it. */
+    private volatile boolean stopping;
 
     /** @param maxStreamsPerClient how many GET streams one client address may hold open here */
     public Sessions(SessionBus bus, InstantSource clock, int maxStreamsPerClient) {
@@ -61,12 +65,21 @@ public final class Sessions {
 
     /** Registers a session's GET stream, counted for {@code client} (its address, or null when unknown). */
     Opened openStream(String sessionId, String endpoint, String client, HttpServerResponse response, Context context) {
+        if (stopping) {
+            return Opened.STOPPING;
+        }
         if (client != null && !take(client)) {
             return Opened.CLIENT_AT_CAP;
         }
-        if (streams.putIfAbsent(sessionId, new Stream(endpoint, client, response, context)) != null) {
+        Stream stream = new Stream(endpoint, client, response, context);
+        if (streams.putIfAbsent(sessionId, stream) != null) {
             release(client);
             return Opened.SESSION_HAS_ONE;
+        }
+        // the stop began between the look above and here: closeStreams may not have seen this one
+        if (stopping && streams.remove(sessionId, stream)) {
+            release(client);
+            return Opened.STOPPING;
         }
         return Opened.OPEN;
     }
@@ -150,8 +163,12 @@ public final class Sessions {
         });
     }
 
-    /** Ends every GET stream (the gateway stops; clients open them again, elsewhere). */
+    /**
+     * Ends every GET stream, and refuses those asked for from now on (the gateway stops; clients open them
+     * again, elsewhere): one whose session lookup ended after this would hold the stop for its whole grace.
+     */
     public void closeStreams() {
+        stopping = true;
         streams.keySet().forEach(this::closeStream);
     }
 

@@ -18,6 +18,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +40,11 @@ class SlowSessionLookupIT {
     static void start() {
         redis = RedisServer.start();
         upstream = new RestUpstream();
-        gateway = TestGateway.start("""
+        gateway = TestGateway.start(config());
+    }
+
+    private static String config() {
+        return """
                 _format_version: "3.0"
                 services:
                   - name: api
@@ -56,7 +62,7 @@ class SlowSessionLookupIT {
                                   redis: {host: 127.0.0.1, port: %d, connect_timeout: 500, read_timeout: 10000}
                               tools:
                                 - {name: one, description: One, method: GET, path: /mcp/one}
-                """.formatted(upstream.url(), redis.port()));
+                """.formatted(upstream.url(), redis.port());
     }
 
     @AfterAll
@@ -98,6 +104,26 @@ class SlowSessionLookupIT {
                         .as("streams the gateway keeps open").isZero());
         try (SseStream again = SseStream.open(endpoint, mcp.sessionId())) {
             assertThat(again.status()).as("a new GET stream for the session").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aGetStreamWhoseSessionLookupEndsAfterTheStopBeganIsRefusedAndDoesNotHoldTheStop() throws Exception {
+        try (TestGateway stopping = TestGateway.start(config())) {
+            McpHttp mcp = new McpHttp(stopping.proxy("/mcp"));
+            mcp.initialize("2025-06-18");
+            pauseRedis(1_500);
+            CompletableFuture<SseStream> stream = CompletableFuture.supplyAsync(
+                    () -> SseStream.open(stopping.proxy("/mcp"), mcp.sessionId()));
+            Thread.sleep(300);
+            long started = System.nanoTime();
+
+            stopping.gateway().stop(Duration.ofSeconds(20));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the stop's time").isLessThan(Duration.ofSeconds(8));
+            try (SseStream refused = stream.get(5, TimeUnit.SECONDS)) {
+                assertThat(refused.status()).isEqualTo(503);
+            }
         }
     }
 }
