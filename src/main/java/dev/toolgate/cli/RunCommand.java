@@ -133,8 +133,21 @@ final class RunCommand implements Callable<Integer> {
         }));
         LogSetup.stopLast();
         exitZeroOnStopSignals();
+        reloadOnHangup(gateway);
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * SIGHUP reads the config file again, as nginx and Kong reload on it (the JVM would stop, exiting 129).
+     * The reload runs on a thread of its own: the JVM's signal thread is not held by a config's load.
+     */
+    private static void reloadOnHangup(Gateway gateway) {
+        try {
+            Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("reload-on-hup").start(gateway::reload));
+        } catch (IllegalArgumentException unavailable) {
+            // no SIGHUP on this platform, or the JVM keeps it (-Xrs): the file watch still reloads
+        }
     }
 
     /**

@@ -339,6 +339,37 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the config file again and applies it, as the watcher would (SIGHUP: nginx's and Kong's reload,
+     * with or without {@code --no-watch}). A file that is invalid or unreadable keeps the configuration that
+     * serves, and its problems are logged; once a stop has begun nothing is reloaded.
+     */
+    public void reload() {
+        if (stopping) {
+            LOG.warn("reload asked while stopping: {} is not read again", options.configFile());
+            return;
+        }
+        LOG.info("reloading {}", options.configFile());
+        lastWatchedRefusal = null; // asked for: its problems are logged even when the watcher logged them already
+        byte[] document;
+        try {
+            document = ConfigLoader.readFile(options.configFile());
+        } catch (InvalidConfigException unreadable) {
+            LOG.error("{}; still serving configuration {}", unreadable.getMessage().strip(),
+                    snapshot().config().hash());
+            return;
+        }
+        try {
+            applyWatched(document);
+        } catch (InvalidConfigException refused) {
+            // logged with its problems
+        } catch (RuntimeException e) {
+            String errorId = java.util.UUID.randomUUID().toString();
+            LOG.error("reloading {} failed (error id {}); still serving configuration {}", options.configFile(),
+                    errorId, snapshot().config().hash(), e);
+        }
+    }
+
     private static ConfigLoader loader(UnaryOperator<String> environment) {
         return Plugins.loader(environment);
     }

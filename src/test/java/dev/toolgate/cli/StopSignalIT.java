@@ -1,5 +1,6 @@
 package dev.toolgate.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toolgate.testing.GatewayProcess;
 import dev.toolgate.testing.KongHowTos;
 import dev.toolgate.testing.McpHttp;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.Timeout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,5 +86,37 @@ class StopSignalIT {
 
             assertThat(gateway.exitValue()).as(gateway.log()).isZero();
         }
+    }
+
+    @Test
+    void sighupReadsTheConfigFileAgainAndABadOneKeepsTheConfigurationThatServes() throws Exception {
+        Path file = config();
+        try (GatewayProcess gateway = GatewayProcess.start(file)) {
+            String first = hash(gateway);
+            Files.writeString(file, Files.readString(file) + "\n# edited\n");
+
+            hangUp(gateway);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> !hash(gateway).equals(first));
+            String second = hash(gateway);
+            Files.writeString(file, "_format_version: \"3.0\"\nservices: [{name: broken}]\n");
+
+            hangUp(gateway);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.log().contains("still serving configuration"));
+            assertThat(gateway.handle().isAlive()).as(gateway.log()).isTrue();
+            assertThat(hash(gateway)).isEqualTo(second);
+        }
+    }
+
+    private static void hangUp(GatewayProcess gateway) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(gateway.handle().pid())).start();
+        assertThat(kill.waitFor()).isZero();
+    }
+
+    private static String hash(GatewayProcess gateway) throws IOException, InterruptedException {
+        HttpResponse<String> status = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(gateway.admin("/status")).build(), HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(status.body()).get("configuration_hash").asText();
     }
 }
