@@ -329,6 +329,10 @@ final class AdminApi {
     private void postConfig(HttpServerRequest request) {
         // one at a time: each document may be 64 MiB, held whole and then parsed, and the listener takes hundreds
         // of connections; posting at once held that many. Another is refused while one is read or applied
+        if (!view.accepting()) {
+            send(request, Response.of(new GatewayError.ConfigWhileStopping()));
+            return;
+        }
         if (!loading.compareAndSet(false, true)) {
             send(request, Response.of(new GatewayError.ConfigLoadInProgress()));
             return;
@@ -374,6 +378,9 @@ final class AdminApi {
     }
 
     private Response apply(byte[] document) {
+        if (!view.accepting()) {
+            return Response.of(new GatewayError.ConfigWhileStopping());
+        }
         try {
             view.apply(document);
             Response status = status();

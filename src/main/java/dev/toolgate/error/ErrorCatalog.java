@@ -55,6 +55,7 @@ import dev.toolgate.error.GatewayError.Unauthenticated;
 import dev.toolgate.error.GatewayError.UnreadableConfig;
 import dev.toolgate.error.GatewayError.ConfigTooLarge;
 import dev.toolgate.error.GatewayError.ConfigLoadInProgress;
+import dev.toolgate.error.GatewayError.ConfigWhileStopping;
 import dev.toolgate.error.GatewayError.ListingsInProgress;
 import dev.toolgate.error.GatewayError.HeaderMismatch;
 import dev.toolgate.error.GatewayError.InvalidRequestState;
@@ -228,6 +229,9 @@ public final class ErrorCatalog {
             case ConfigLoadInProgress e -> new Entry(429, JsonRpc.TRANSPORT_ERROR, "config_load_in_progress",
                     "Too Many Requests: another declarative config is being loaded; retry when it is done",
                     Map.of("retry-after", "1"));
+            case ConfigWhileStopping e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "config_while_stopping",
+                    "Service Unavailable: the gateway is stopping and no longer takes a new configuration; "
+                            + "post it to an instance that is serving");
             case ListingsInProgress e -> new Entry(429, JsonRpc.TRANSPORT_ERROR, "listings_in_progress",
                     "Too Many Requests: other entity listings are being rendered; retry when they are done",
                     Map.of("retry-after", "1"));

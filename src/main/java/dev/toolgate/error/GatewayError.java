@@ -281,6 +281,13 @@ public sealed interface GatewayError {
     record ConfigLoadInProgress() implements GatewayError {
     }
 
+    /**
+     * Admin API: a {@code POST /config} once a graceful stop has begun: a configuration swapped in then
+     * would provision log queues and Redis links on a process that is closing them.
+     */
+    record ConfigWhileStopping() implements GatewayError {
+    }
+
     /** Admin API: as many entity listings as are rendered at once are being rendered already. */
     record ListingsInProgress() implements GatewayError {
     }

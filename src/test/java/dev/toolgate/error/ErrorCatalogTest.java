@@ -115,6 +115,8 @@ class ErrorCatalogTest {
                         List.of("Payload Too Large: a declarative config may be at most 1024 bytes")),
                 arguments(new GatewayError.ConfigLoadInProgress(), 429, JsonRpc.TRANSPORT_ERROR,
                         "config_load_in_progress", List.of("another declarative config is being loaded")),
+                arguments(new GatewayError.ConfigWhileStopping(), 503, JsonRpc.TRANSPORT_ERROR,
+                        "config_while_stopping", List.of("the gateway is stopping", "no longer takes a new configuration")),
                 arguments(new GatewayError.ListingsInProgress(), 429, JsonRpc.TRANSPORT_ERROR,
                         "listings_in_progress", List.of("other entity listings are being rendered")),
                 arguments(new GatewayError.UnreadableConfig("not multipart"), 400, JsonRpc.INVALID_REQUEST,

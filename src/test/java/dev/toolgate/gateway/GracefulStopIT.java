@@ -206,6 +206,25 @@ class GracefulStopIT {
     }
 
     @Test
+    void aConfigurationPostedOnceTheStopBeganIsRefusedWith503AndNotApplied() throws Exception {
+        AdminHttp admin = new AdminHttp(gateway);
+        String before = admin.hash();
+        answerAfter(Duration.ofSeconds(3));
+        CompletableFuture<JsonNode> call = CompletableFuture.supplyAsync(() -> mcp.call("slow", "{}"));
+        upstream.next();
+        CompletableFuture<Void> stopped = stopping(Duration.ofSeconds(20));
+        await().atMost(Duration.ofSeconds(5)).until(this::refusesConnections);
+
+        AdminHttp.Response posted = admin.postConfig("_format_version: \"3.0\"\n");
+
+        assertThat(posted.status()).as(posted.body()).isEqualTo(503);
+        assertThat(posted.json().get("message").asText()).contains("stopping", "no longer takes a new configuration");
+        assertThat(admin.hash()).isEqualTo(before);
+        call.get(10, TimeUnit.SECONDS);
+        stopped.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void logSinksWhoseEndpointNeverAnswersCloseTogetherWithinTheShutdownTimeout() throws Exception {
         answerAfter(Duration.ofMillis(1));
         try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
