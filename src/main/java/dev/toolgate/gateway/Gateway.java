@@ -192,16 +192,19 @@ public final class Gateway implements AutoCloseable {
             // the last resort: a failure in a callback that no future carried to the pipeline's error net
             vertx.exceptionHandler(t -> LOG.error("unhandled failure in an event-loop callback", t));
             gateway.sweeper = vertx.setPeriodic(60_000, id -> gateway.cluster.sweep());
-            gateway.proxy = ProxyServer.start(vertx, options.proxyHost(), options.proxyPort(), instances,
-                    gateway.snapshots::current, options.limits().proxy()).await();
+            gateway.proxy = bound("proxy", options.proxyHost(), options.proxyPort(), ProxyServer.start(vertx,
+                    options.proxyHost(), options.proxyPort(), instances, gateway.snapshots::current,
+                    options.limits().proxy()));
             GatewayView view = new GatewayView(gateway.snapshots, gateway.sessions, gateway.cluster, gateway.traffic,
                     doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping,
                     gateway.telemetry);
-            gateway.admin = AdminServer.start(vertx, options.adminHost(), options.adminPort(), view,
-                    options.limits().admin(), options.limits().adminHostNames()).await();
+            gateway.admin = bound("admin", options.adminHost(), options.adminPort(), AdminServer.start(vertx,
+                    options.adminHost(), options.adminPort(), view, options.limits().admin(),
+                    options.limits().adminHostNames()));
             if (options.statusHost() != null) {
-                gateway.status = AdminServer.startStatus(vertx, options.statusHost(), options.statusPort(), view,
-                        options.limits().admin(), options.limits().adminHostNames()).await();
+                gateway.status = bound("status", options.statusHost(), options.statusPort(),
+                        AdminServer.startStatus(vertx, options.statusHost(), options.statusPort(), view,
+                                options.limits().admin(), options.limits().adminHostNames()));
             }
             LOG.info("proxy listening on {}:{}", options.proxyHost(), gateway.proxy.port());
             LOG.info("admin listening on {}:{}", options.adminHost(), gateway.admin.port());
@@ -221,6 +224,20 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             gateway.close();
             throw e;
+        }
+    }
+
+    /**
+     * The listener once bound; else a failure that names it and its address: the socket's own words
+     * ("Address already in use") do not say which of the listeners could not have its port.
+     */
+    private static <T> T bound(String listener, String host, int port, Future<T> listening) throws IOException {
+        try {
+            return listening.await();
+        } catch (Exception e) {
+            String address = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new IOException("the " + listener + " listener could not listen on " + address + ": " + reason, e);
         }
     }
 

@@ -310,6 +310,21 @@ class MainTest {
     }
 
     @Test
+    @Timeout(30)
+    void aTakenAdminPortFailsTheStartNamingTheAdminListenerAndItsAddressWithoutAStackTrace() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+
+            Result result = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "127.0.0.1:0",
+                    "--admin-listen", "127.0.0.1:" + port, "--no-watch");
+
+            assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
+            assertThat(result.err()).contains("toolgate: could not start: the admin listener could not listen on "
+                    + "127.0.0.1:" + port + ": ").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void negativeShutdownTimeoutIsAUsageErrorAndNothingStarts() throws IOException {
         int port = freePort();
 
