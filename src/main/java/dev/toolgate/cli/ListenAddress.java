@@ -3,6 +3,7 @@ package dev.toolgate.cli;
 import picocli.CommandLine;
 
 import java.net.InetAddress;
+import java.util.List;
 
 /**
  * A {@code HOST:PORT} listen address; {@code [::1]:8000} for IPv6, port 0 for a free port.
@@ -16,22 +17,33 @@ record ListenAddress(String host, int port) {
      * True when a listener here and one at {@code other} would take the same socket: the same port (not 0)
      * on the same address, or on a wildcard ({@code 0.0.0.0}, {@code ::}), which takes that port on every
      * address. Vert.x does not refuse the second of two servers on one {@code host:port}: it serves both
-     * from the first one's socket, by turns. Names are compared as written (no lookup).
+     * from the first one's socket, by turns. Names are compared as written (no lookup), but for
+     * {@code localhost}, which is both loopback addresses ({@code 127.0.0.1}, {@code ::1}): beside one of
+     * them on its port, one listener fails to bind, or a client of {@code localhost} reaches either.
      */
     boolean overlaps(ListenAddress other) {
         if (port == 0 || port != other.port) {
             return false;
         }
-        InetAddress mine = literal(host);
-        InetAddress theirs = literal(other.host);
-        if (wildcard(mine) || wildcard(theirs)) {
+        List<InetAddress> mine = addresses(host);
+        List<InetAddress> theirs = addresses(other.host);
+        if (mine.stream().anyMatch(InetAddress::isAnyLocalAddress)
+                || theirs.stream().anyMatch(InetAddress::isAnyLocalAddress)) {
             return true;
         }
-        return mine != null && theirs != null ? mine.equals(theirs) : host.equalsIgnoreCase(other.host);
+        if (mine.isEmpty() || theirs.isEmpty()) {
+            return host.equalsIgnoreCase(other.host);
+        }
+        return mine.stream().anyMatch(theirs::contains);
     }
 
-    private static boolean wildcard(InetAddress address) {
-        return address != null && address.isAnyLocalAddress();
+    /** The addresses a host stands for: a literal's own, localhost's two loopback ones, none for another name. */
+    private static List<InetAddress> addresses(String host) {
+        if (host.equalsIgnoreCase("localhost") || host.equalsIgnoreCase("localhost.")) {
+            return List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("::1"));
+        }
+        InetAddress literal = literal(host);
+        return literal == null ? List.of() : List.of(literal);
     }
 
     /** The address a literal host names ({@code ::1} and {@code 0:0:0:0:0:0:0:1} alike), or null for a name. */

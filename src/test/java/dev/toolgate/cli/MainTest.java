@@ -311,6 +311,19 @@ class MainTest {
 
     @Test
     @Timeout(30)
+    void anAdminListenerOnLocalhostBesideAProxyOn127001OnOnePortIsAUsageErrorAndNothingStarts() throws IOException {
+        int port = freePort();
+
+        Result result = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "127.0.0.1:" + port,
+                "--admin-listen", "localhost:" + port, "--no-watch");
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains("--admin-listen localhost:" + port + " and --proxy-listen 127.0.0.1:" + port)
+                .contains("overlap: give the two listeners different ports").doesNotContain("could not start");
+    }
+
+    @Test
+    @Timeout(30)
     void aTakenAdminPortFailsTheStartNamingTheAdminListenerAndItsAddressWithoutAStackTrace() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
