@@ -80,7 +80,7 @@ final class AdminApi {
         String[] parts = path.replaceAll("/+$", "").split("/");
         String kind = parts.length > 1 ? parts[1] : "";
         String id = parts.length > 2 ? parts[2] : null;
-        if (parts.length > 3 && !kind.equals("dashboard") || statusOnly && !kind.equals("status")) {
+        if (parts.length > 3 && !kind.equals("dashboard") || statusOnly && !kind.equals("status") && !kind.equals("metrics")) {
             send(request, Response.of(new GatewayError.NotFound()));
             return;
         }

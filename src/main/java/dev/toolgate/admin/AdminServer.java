@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The admin listener (loopback by default): the Admin API on one event loop. Also the status listener
- * (Kong's {@code status_listen}): the read-only {@code /status} endpoints alone, for probes on the pod network.
+ * (Kong's {@code status_listen}): the read-only {@code /status} endpoints and {@code /metrics} alone, for probes
+ * and scrapers on the pod network.
  */
 public final class AdminServer {
 
@@ -43,7 +44,7 @@ public final class AdminServer {
         return start(vertx, host, port, view, limits, hostNames, false);
     }
 
-    /** The status listener: {@code GET /status} and {@code /status/ready}; 404 for anything else. */
+    /** The status listener: {@code GET /status}, {@code /status/ready} and {@code /metrics}; 404 for anything else. */
     public static Future<AdminServer> startStatus(Vertx vertx, String host, int port, AdminView view,
                                                   ListenerLimits limits, List<String> hostNames) {
         return start(vertx, host, port, view, limits, hostNames, true);

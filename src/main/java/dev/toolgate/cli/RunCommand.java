@@ -44,8 +44,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--status-listen", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
             defaultValue = "${env:TOOLGATE_STATUS_LISTEN}",
-            description = "Kong's status_listen: a listener serving only GET /status and /status/ready, for probes "
-                    + "on the pod network (env TOOLGATE_STATUS_LISTEN; default none). Port 0 picks a free port.")
+            description = "Kong's status_listen: a listener serving only GET /status, /status/ready and /metrics, "
+                    + "for probes and scrapers on the pod network (env TOOLGATE_STATUS_LISTEN; default none). "
+                    + "Port 0 picks a free port.")
     private ListenAddress status;
 
     @Option(names = "--no-watch", description = "Do not reload the config file when it changes.")

@@ -42,7 +42,7 @@ class StatusListenerIT {
             assertThat(body.at("/counts/routes").asInt()).as(status.body()).isEqualTo(1);
 
             for (String path : List.of("/config", "/dashboard", "/dashboard/overview", "/services", "/consumers",
-                    "/metrics", "/")) {
+                    "/")) {
                 assertThat(get(port, path).statusCode()).as(path).isEqualTo(404);
             }
             HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(uri(port, "/config"))
@@ -52,6 +52,30 @@ class StatusListenerIT {
             // the configuration was not replaced
             assertThat(Json.parse(get(port, "/status").body()).at("/counts/routes").asInt()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void theStatusListenerServesTheMetricsOfTheAdminListener() throws Exception {
+        int port = freePort();
+        try (RestUpstream upstream = new RestUpstream();
+             GatewayProcess gateway = GatewayProcess.startWithOptions(upstream.oneToolConfigFile(),
+                     List.of("--status-listen", "127.0.0.1:" + port))) {
+            HttpResponse<String> metrics = get(port, "/metrics");
+            HttpResponse<String> admin = HTTP.send(HttpRequest.newBuilder(gateway.admin("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/plain"));
+            assertThat(families(metrics.body())).contains("jvm_memory_used_bytes")
+                    .isEqualTo(families(admin.body()));
+        }
+    }
+
+    /** The metric families a scrape names. */
+    private static java.util.Set<String> families(String exposition) {
+        return exposition.lines().filter(line -> line.startsWith("# TYPE "))
+                .map(line -> line.split(" ")[2]).collect(java.util.stream.Collectors.toSet());
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
