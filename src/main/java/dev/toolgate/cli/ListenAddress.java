@@ -87,6 +87,17 @@ record ListenAddress(String host, int port) {
         return new ListenAddress(host, port);
     }
 
+    /**
+     * picocli adapter for a listener that may be off: empty is none, as an empty {@code TOOLGATE_TRUSTED_IPS}
+     * is no trusted proxy (a manifest's {@code value: ""} turns it off instead of stopping the start).
+     */
+    static final class OrNone implements CommandLine.ITypeConverter<ListenAddress> {
+        @Override
+        public ListenAddress convert(String value) {
+            return value.isBlank() ? null : new Converter().convert(value);
+        }
+    }
+
     /** picocli adapter. */
     static final class Converter implements CommandLine.ITypeConverter<ListenAddress> {
         @Override

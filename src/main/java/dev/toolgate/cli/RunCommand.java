@@ -42,11 +42,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Admin listener (env TOOLGATE_ADMIN_LISTEN; default ${DEFAULT-VALUE}). Port 0 picks a free port.")
     private ListenAddress admin;
 
-    @Option(names = "--status-listen", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
+    @Option(names = "--status-listen", paramLabel = "HOST:PORT", converter = ListenAddress.OrNone.class,
             defaultValue = "${env:TOOLGATE_STATUS_LISTEN}",
             description = "Kong's status_listen: a listener serving only GET /status, /status/ready and /metrics, "
-                    + "for probes and scrapers on the pod network (env TOOLGATE_STATUS_LISTEN; default none). "
-                    + "Port 0 picks a free port.")
+                    + "for probes and scrapers on the pod network (env TOOLGATE_STATUS_LISTEN; default none; "
+                    + "empty is none). Port 0 picks a free port.")
     private ListenAddress status;
 
     @Option(names = "--no-watch", description = "Do not reload the config file when it changes.")

@@ -72,6 +72,15 @@ class StatusListenerIT {
         }
     }
 
+    @Test
+    void anEmptyToolgateStatusListenIsNoStatusListenerNotAFailedStart() throws Exception {
+        try (RestUpstream upstream = new RestUpstream();
+             GatewayProcess gateway = GatewayProcess.startWithLauncher(upstream.oneToolConfigFile(),
+                     java.util.Map.of("TOOLGATE_STATUS_LISTEN", ""))) {
+            assertThat(gateway.log()).doesNotContain("status listening on");
+        }
+    }
+
     /** The metric families a scrape names. */
     private static java.util.Set<String> families(String exposition) {
         return exposition.lines().filter(line -> line.startsWith("# TYPE "))
