@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * The queue and connections of one http-log configuration, kept across reloads while it is unchanged.
  * Batches are serialized on the queue's own threads and sent through a Vert.x client on one event loop
  * (a kept-alive connection per sender, Kong's {@code keepalive}, without Nagle's delay); an answer of
- * 400 or more, or none within {@code timeout}, is a failure, retried as the queue settings say.
+ * 300 or more, or none within {@code timeout}, is a failure, retried as the queue settings say.
  */
 final class HttpLogSender implements AutoCloseable {
 
@@ -97,8 +97,9 @@ final class HttpLogSender implements AutoCloseable {
         } catch (TimeoutException e) {
             throw Destination.failure(e);
         }
-        // Kong's handler: any status below 400 delivered the batch (a redirect is not followed, nor retried)
-        if (status >= 400) {
+        // Kong 3.x's queue-based handler: only a status below 300 delivers the batch; a redirect is not
+        // followed but retried like any failure (the older BatchQueue handler took anything below 400)
+        if (status >= 300) {
             throw new IOException("the endpoint answered HTTP " + status);
         }
     }
