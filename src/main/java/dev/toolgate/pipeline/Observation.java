@@ -301,6 +301,16 @@ public final class Observation {
         }
     }
 
+    /**
+     * Kong's {@code upstream_status} is nginx's {@code $upstream_status}: for an upstream that gave no answer
+     * (refused, reset, timed out) nginx records the 502 or 504 it answered; one the client left before it
+     * answered, or none started, records nothing. The events keep 0 there: their readers tell "no answer" apart.
+     */
+    private int loggedUpstreamStatus(int answered) {
+        return upstreamStarted >= 0 && upstreamStatus == 0 && (answered == 502 || answered == 504) ? answered
+                : Math.max(upstreamStatus, 0);
+    }
+
     private long upstreamOf(long now) {
         return upstreamStarted < 0 ? -1 : upstreamNanos >= 0 ? upstreamNanos : now - upstreamStarted;
     }
@@ -377,7 +387,7 @@ public final class Observation {
                 }
             }
             ExchangeEvent event = ExchangeEvents.of(exchange, headers, route.redaction(), origin(), startedAtMillis,
-                    upstream, Math.max(upstreamStatus, 0), finished == null ? List.of() : finished, upstreamUri,
+                    upstream, loggedUpstreamStatus(status), finished == null ? List.of() : finished, upstreamUri,
                     route.servicePath());
             tell(route.global(), event, TrafficSink::exchange);
             tell(loggerSinks, event, TrafficSink::exchange);

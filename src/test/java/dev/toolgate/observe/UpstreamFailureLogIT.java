@@ -1,0 +1,107 @@
+package dev.toolgate.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Kong's log entry of a passthrough exchange whose upstream failed: nginx's {@code $upstream_status} of it. */
+@Timeout(60)
+class UpstreamFailureLogIT {
+
+    @Test
+    void anUpstreamThatRefusesTheConnectionOrStaysSilentIsLoggedWithThe502Or504TheClientGotAsNginxRecordsIt()
+            throws Exception {
+        Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             var gateway = TestGateway.start("""
+                     _format_version: "3.0"
+                     services:
+                       - name: down
+                         url: http://127.0.0.1:%d
+                         routes:
+                           - name: down
+                             paths: [/down]
+                             plugins:
+                               - name: file-log
+                                 config: {path: %s}
+                               - name: ai-mcp-proxy
+                                 config: {mode: passthrough-listener}
+                       - name: silent
+                         url: http://127.0.0.1:%d
+                         read_timeout: 300
+                         routes:
+                           - name: silent
+                             paths: [/silent]
+                             plugins:
+                               - name: file-log
+                                 config: {path: %s}
+                               - name: ai-mcp-proxy
+                                 config: {mode: passthrough-listener}
+                     """.formatted(closedPort, logFile, silent.getLocalPort(), logFile))) {
+            Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+
+            assertThat(new McpHttp(gateway.proxy("/down")).initialize("2025-06-18").status()).isEqualTo(502);
+            assertThat(new McpHttp(gateway.proxy("/silent")).initialize("2025-06-18").status()).isEqualTo(504);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> entries(logFile).size() >= 2);
+            JsonNode down = entry(logFile, "/down");
+            assertThat(down.path("response").path("status").asInt()).isEqualTo(502);
+            assertThat(down.path("upstream_status").asText()).isEqualTo("502");
+            JsonNode timedOut = entry(logFile, "/silent");
+            assertThat(timedOut.path("response").path("status").asInt()).isEqualTo(504);
+            assertThat(timedOut.path("upstream_status").asText()).isEqualTo("504");
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    private static List<JsonNode> entries(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(l -> {
+            try {
+                return Json.parse(l.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new IllegalStateException(l, e);
+            }
+        }).toList();
+    }
+
+    private static JsonNode entry(Path file, String uri) throws IOException {
+        return entries(file).stream().filter(e -> e.path("request").path("uri").asText().equals(uri))
+                .findFirst().orElseThrow();
+    }
+}
