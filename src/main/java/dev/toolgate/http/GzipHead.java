@@ -49,6 +49,18 @@ public final class GzipHead {
         return deflated.length;
     }
 
+    /** The length of head followed by {@code tail}, uncompressed. */
+    public int length(byte[] tail) {
+        return head.length + tail.length;
+    }
+
+    /** Head followed by {@code tail}, uncompressed: what {@link #withTail} inflates to. */
+    public byte[] plain(byte[] tail) {
+        byte[] out = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, out, head.length, tail.length);
+        return out;
+    }
+
     /** The complete gzip body of head followed by {@code tail}. */
     public Buffer withTail(byte[] tail) {
         byte[] end = finish(tail);

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * The pipeline's emission point for one exchange: the mode opens an {@link RpcRecord} per JSON-RPC
@@ -256,6 +257,19 @@ public final class Observation {
         String payload = !shown ? null : bytes == null ? Redaction.tooLarge(answer.length())
                 : route.redaction().payload(bytes, 0, bytes.length, java.util.Set.of());
         finish(r, answer.length(), code, message, toolError, payload);
+    }
+
+    /**
+     * Finishes a record with a successful answer of {@code length} bytes that is not at hand as one buffer (a
+     * {@code tools/list} page sent gzipped): its JSON is made only for a payload the logs show, bounded as above.
+     */
+    public void answered(RpcRecord r, int length, Supplier<byte[]> json) {
+        if (r.observation == null || r.finished) {
+            return;
+        }
+        String payload = !payloads() ? null : length > Redaction.MAX_MASKED_PAYLOAD_BYTES ? Redaction.tooLarge(length)
+                : route.redaction().payload(json.get(), 0, length, Set.of());
+        finish(r, length, null, null, false, payload);
     }
 
     /** Finishes a record refused by a policy or the mode, with the catalog's code and message. */

@@ -164,6 +164,28 @@ class KongLogPluginsIT {
     }
 
     @Test
+    void aToolListSentGzippedIsLoggedWithItsAnswerUncompressed() {
+        McpHttp client = new McpHttp(modes.conversion());
+        assertThat(client.initialize("2025-06-18").status()).isEqualTo(200);
+        java.util.concurrent.atomic.AtomicInteger id = new java.util.concurrent.atomic.AtomicInteger(9100);
+        // the pages are compressed in the background after a load; until then they go out plain
+        await().atMost(Duration.ofSeconds(20)).until(() -> "gzip".equals(client.send("POST",
+                "{\"jsonrpc\":\"2.0\",\"id\":" + id.incrementAndGet() + ",\"method\":\"tools/list\"}",
+                Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH,
+                        "mcp-session-id", client.sessionId(), "accept-encoding", "gzip")).header("content-encoding")));
+
+        String gzipped = Integer.toString(id.get());
+        JsonNode[] rpc = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> httpEntries().stream()
+                .flatMap(e -> java.util.stream.StreamSupport.stream(e.path("ai").path("mcp").path("rpc").spliterator(), false))
+                .filter(r -> r.path("method").asText().equals("tools/list") && r.path("id").asText().equals(gzipped))
+                .peek(r -> rpc[0] = r).findFirst().isPresent());
+        String response = rpc[0].path("payload").path("response").asText();
+        assertThat(response).contains("\"get_widget\"").contains("\"id\":" + gzipped);
+        assertThat(rpc[0].has("error")).isFalse();
+    }
+
+    @Test
     void anInitializeRefusedForWantingItsProtocolVersionIsLoggedWithItsErrorAndAnswer() {
         var answer = new McpHttp(modes.conversion()).post("""
                 {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"capabilities":{},

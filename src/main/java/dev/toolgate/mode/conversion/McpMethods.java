@@ -64,7 +64,7 @@ final class McpMethods {
      * load with this request's id appended. Empty when the pages are not compressed yet or the cursor is
      * not valid (the plain answer then says why).
      */
-    Optional<Buffer> gzippedList(JsonRpcMessage.Request request, ToolView view) {
+    Optional<GzippedList> gzippedList(JsonRpcMessage.Request request, ToolView view) {
         JsonNode cursor = request.params() == null ? null : request.params().get("cursor");
         if (cursor != null && !cursor.isNull() && !cursor.isTextual()) {
             return Optional.empty();
@@ -75,7 +75,7 @@ final class McpMethods {
             System.arraycopy(RESULT_TAIL, 0, tail, 0, RESULT_TAIL.length);
             System.arraycopy(id, 0, tail, RESULT_TAIL.length, id.length);
             tail[tail.length - 1] = '}';
-            return head.withTail(tail);
+            return new GzippedList(head, tail);
         });
     }
 

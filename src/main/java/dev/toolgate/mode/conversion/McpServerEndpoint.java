@@ -182,7 +182,9 @@ public final class McpServerEndpoint implements McpEndpoint {
         if (r.method().equals("tools/list") && MediaTypes.acceptsGzip(request.getHeader("accept-encoding"))) {
             var gzipped = calls.gzippedList(exchange, r);
             if (gzipped.isPresent()) {
-                return gzipJson(request, gzipped.get());
+                GzippedList list = gzipped.get();
+                exchange.observation().answered(record, list.length(), list::json);
+                return gzipJson(request, list.body());
             }
         }
         return calls.answer(exchange, r, record, session, ToolCalls.disconnection(request))

@@ -155,7 +155,7 @@ final class ToolCalls {
     }
 
     /** A {@code tools/list} answer compressed with gzip, when the caller's page is ready compressed. */
-    Optional<Buffer> gzippedList(Exchange exchange, JsonRpcMessage.Request r) {
+    Optional<GzippedList> gzippedList(Exchange exchange, JsonRpcMessage.Request r) {
         return methods.gzippedList(r, views.of(exchange));
     }
 
