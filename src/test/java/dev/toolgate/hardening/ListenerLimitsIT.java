@@ -1,5 +1,6 @@
 package dev.toolgate.hardening;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.Limits;
 import dev.toolgate.http.ListenerLimits;
 import dev.toolgate.mcp.Json;
@@ -20,6 +21,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,7 @@ import java.util.Map;
 import static dev.toolgate.testing.McpAssertions.assertRpcErrorStartingWith;
 import static dev.toolgate.testing.McpAssertions.assertStillServes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The bounds on connections and sessions, and the Admin API's Host check: a client past a cap gets
@@ -38,10 +43,12 @@ class ListenerLimitsIT {
 
     static RestUpstream upstream;
     static TestGateway gateway;
+    static Path logFile;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
         upstream = new RestUpstream();
+        logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -51,9 +58,12 @@ class ListenerLimitsIT {
                       - name: mcp
                         paths: [/mcp]
                         plugins:
+                          - name: file-log
+                            config: {path: %s}
                           - name: ai-mcp-proxy
                             config:
                               mode: conversion-listener
+                              logging: {log_statistics: true}
                               tools:
                                 - {name: one, description: One, method: GET, path: /mcp/one}
                       - name: idle
@@ -64,7 +74,7 @@ class ListenerLimitsIT {
                               mode: conversion-listener
                               tools:
                                 - {name: one, description: One, method: GET, path: /idle/one}
-                """.formatted(upstream.url()), Map.of(), false, Map.of(),
+                """.formatted(upstream.url(), logFile), Map.of(), false, Map.of(),
                 new Limits(new ListenerLimits(8, 5_000, 2_000, 2_000), new ListenerLimits(8, 5_000, 2_000, 2_000),
                         6, 3, 2, 256, 1_000, false, false, List.of("admin.example")));
     }
@@ -73,6 +83,14 @@ class ListenerLimitsIT {
     static void stop() {
         gateway.close();
         upstream.close();
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return Json.parse(line.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(line, e);
+        }
     }
 
     private static RawConnection.Response initializeFrom(String localAddress) throws IOException {
@@ -118,6 +136,14 @@ class ListenerLimitsIT {
         assertRpcErrorStartingWith(refused, 503, -32000, "Service Unavailable: this client address has as many live sessions");
         assertThat(refused.header("retry-after")).isEqualTo("30");
         assertThat(refused.header("mcp-session-id")).isNull();
+        // the refused initialize is logged with the error its client got, not as an answer that went missing
+        JsonNode[] logged = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(logFile) && Files.readAllLines(logFile).stream()
+                .map(ListenerLimitsIT::parse).filter(e -> e.path("response").path("status").asInt() == 503)
+                .map(e -> e.path("ai").path("mcp").path("rpc").path(0)).filter(r -> r.path("method").asText()
+                        .equals("initialize")).peek(r -> logged[0] = r).findFirst().isPresent());
+        assertThat(logged[0].path("error").asText())
+                .startsWith("Service Unavailable: this client address has as many live sessions");
         sessions.forEach(s -> assertStillServes(s));
         // another address is not counted against this one
         RawConnection.Response other = initializeFrom("127.0.0.2");

@@ -213,7 +213,12 @@ public final class McpServerEndpoint implements McpEndpoint {
                 exchange.principal().sessionOwner());
         // counted by the client as the pipeline knows it (behind trusted proxies, the forwarded address)
         return store.create(draft, settings.sessionTtlSeconds(), exchange.clientAddress())
-                .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
+                .recover(t -> {
+                    // the record ends with the refusal its client gets, as any other refused request's
+                    GatewayError refused = GatewayError.TooManySessions.orUnavailable(t);
+                    exchange.observation().refused(record, refused);
+                    return Future.failedFuture(new GatewayException(refused));
+                })
                 .compose(session -> {
                     exchange.observation().answered(record, answer);
                     return json(request, answer, session.id());
