@@ -15,8 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code isError}. Neither a refusal, a tool error nor a call left unanswered is evidence: MCP's SDKs
  *       answer a tool they do not have with {@code isError}, the default ACL judges any name a client makes
  *       up, and a client that hangs up before the answer learns nothing of the name it sent;</li>
- *   <li>a method, when a request with it was answered without a JSON-RPC error; a notification has no
- *       answer to prove its method, so only MCP's own notification methods are taken;</li>
+ *   <li>a method, when MCP defines it (its request and notification methods are a closed set no client
+ *       can add to, and a failed {@code tools/call} must be counted as one from the first request on, or
+ *       an outage that starts a gateway's life is invisible under its method); any other request method
+ *       when a request with it was answered without a JSON-RPC error; a notification has no answer to
+ *       prove its method, so only MCP's own are taken;</li>
  *   <li>an error type, whatever it is, up to its bound.</li>
  * </ul>
  *
@@ -43,6 +46,13 @@ public final class LabelBounds {
             "notifications/prompts/list_changed", "notifications/roots/list_changed",
             "notifications/elicitation/complete", "notifications/tasks/status");
 
+    /** The request methods MCP defines, of both eras (2024-11-05 to 2025-11-25, and 2026-07-28), taken unproven. */
+    static final Set<String> REQUESTS = Set.of("initialize", "ping", "tools/list", "tools/call", "prompts/list",
+            "prompts/get", "resources/list", "resources/templates/list", "resources/read", "resources/subscribe",
+            "resources/unsubscribe", "completion/complete", "logging/setLevel", "sampling/createMessage",
+            "elicitation/create", "roots/list", "tasks/get", "tasks/result", "tasks/list", "tasks/cancel",
+            "tasks/update", "server/discover", "subscriptions/listen");
+
     private final Bounded tools = new Bounded(MAX_TOOLS);
     private final Bounded methods = new Bounded(MAX_METHODS);
     private final Bounded errorTypes = new Bounded(MAX_ERROR_TYPES);
@@ -60,7 +70,7 @@ public final class LabelBounds {
         if (e.method() == null) {
             return null;
         }
-        return methods.label(e.method(), e.notification() ? NOTIFICATIONS.contains(e.method()) : answered(e));
+        return methods.label(e.method(), specDefined(e) || !e.notification() && answered(e));
     }
 
     /**
@@ -71,7 +81,12 @@ public final class LabelBounds {
         if (e.tool() != null) {
             return e.toolKnown() || !e.failed();
         }
-        return e.notification() ? NOTIFICATIONS.contains(e.method()) : answered(e);
+        return specDefined(e) || !e.notification() && answered(e);
+    }
+
+    /** True when MCP defines the event's method (as a request for a request, a notification for a notification). */
+    private static boolean specDefined(McpEvent e) {
+        return (e.notification() ? NOTIFICATIONS : REQUESTS).contains(e.method());
     }
 
     /**

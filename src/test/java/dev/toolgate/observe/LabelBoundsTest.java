@@ -78,4 +78,13 @@ class LabelBoundsTest {
         assertThat(labels.method(event("1", "made/up", null, -32601, null))).isEqualTo(LabelBounds.OTHER);
         assertThat(labels.method(event("1", "tools/list", null, null, null))).isEqualTo("tools/list");
     }
+
+    @Test
+    void aFreshGatewaysFailedRequestsWithMcpsOwnMethodsAreCountedUnderThoseMethodsFromTheFirstOn() {
+        assertThat(labels.method(event("1", "tools/call", "made_up", -32603, null))).isEqualTo("tools/call");
+        assertThat(labels.method(event("1", "initialize", null, -32602, null))).isEqualTo("initialize");
+        assertThat(labels.method(event("1", "prompts/get", null, -32602, null))).isEqualTo("prompts/get");
+        assertThat(labels.method(event("1", "server/discover", null, -32603, null))).isEqualTo("server/discover");
+        assertThat(labels.method(event("1", "made/up", null, -32601, null))).isEqualTo(LabelBounds.OTHER);
+    }
 }

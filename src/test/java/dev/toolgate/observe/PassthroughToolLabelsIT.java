@@ -64,6 +64,26 @@ class PassthroughToolLabelsIT {
     }
 
     @Test
+    void aFreshGatewayWhoseFirstToolCallsAllFailCountsTheirErrorsUnderToolsCall() {
+        RestUpstream failing = new RestUpstream();
+        server = failing;
+        failing.onMessage("POST /mcp", (request, message) -> request.response().putHeader("content-type",
+                "application/json").end("{\"jsonrpc\":\"2.0\",\"id\":" + message.get("id")
+                + ",\"error\":{\"code\":-32603,\"message\":\"backend down\"}}"));
+        gateway = TestGateway.start(everythingRoute(failing.url() + "/mcp"));
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        client.sessionId("s-1");
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.post(call(i + 1, "echo", "{}")).body()).contains("-32603");
+        }
+
+        List<String> errors = metrics().filter(l -> l.startsWith("kong_ai_mcp_error_total{")).toList();
+        assertThat(errors).as("no call has succeeded yet").anyMatch(l -> l.contains("method=\"tools/call\"")
+                && l.endsWith(" 3.0"));
+        assertThat(errors).noneMatch(l -> l.contains("method=\"(other)\""));
+    }
+
+    @Test
     void toolsTheServerListedBeforeAReloadAreStillKnownAfterIt() {
         EverythingServer everything = EverythingServer.start();
         server = everything;
