@@ -75,17 +75,18 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
     /**
      * The trace of one message.
      *
-     * @param metaTraceparent {@code params._meta.traceparent}, or null: it wins over every header when W3C
-     *                        is read
+     * @param metaTraceparent {@code params._meta.traceparent}, or null: when W3C is read and it is valid,
+     *                        it wins over every header
      * @param header          the request's header by name (any case), or null
      */
     public TraceIds begin(String metaTraceparent, Function<String, String> header) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        // a _meta value that is not W3C's is no context: the traceparent header, if any, is the client's
+        Traceparent meta = metaTraceparent == null ? null : Traceparent.parse(metaTraceparent);
         Traceparent parent = null;
         TraceFormat from = null;
         for (TraceFormat format : extract) {
-            parent = format == TraceFormat.W3C && metaTraceparent != null ? Traceparent.parse(metaTraceparent)
-                    : format.extract(header);
+            parent = format == TraceFormat.W3C && meta != null ? meta : format.extract(header);
             if (parent != null) {
                 from = format;
                 break;
@@ -93,7 +94,7 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
         }
         if (parent != null) {
             // W3C: a tracestate is read only beside the traceparent it belongs to
-            String state = from == TraceFormat.W3C && besideHeaderTrace(metaTraceparent, parent, header)
+            String state = from == TraceFormat.W3C && besideHeaderTrace(meta, parent, header)
                     ? header.apply("tracestate") : null;
             String trace = parent.traceId();
             return new TraceIds(TraceIds.number(trace.substring(0, 16)), TraceIds.number(trace.substring(16)),
@@ -107,9 +108,9 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
      * header came with: {@code params._meta.traceparent} names a trace of its own, and a header tracestate goes
      * along with it only when the header's traceparent is of that same trace.
      */
-    private static boolean besideHeaderTrace(String metaTraceparent, Traceparent continued,
+    private static boolean besideHeaderTrace(Traceparent meta, Traceparent continued,
                                              Function<String, String> header) {
-        if (metaTraceparent == null) {
+        if (meta == null) {
             return true;
         }
         Traceparent sent = Traceparent.parse(header.apply("traceparent"));

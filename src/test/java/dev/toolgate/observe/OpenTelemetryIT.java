@@ -164,6 +164,19 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void aMalformedTraceparentInParamsMetaLeavesTheClientsTraceparentHeaderToReachTheUpstream() {
+        modes.rest().clear();
+        McpHttp http = new McpHttp(modes.conversion(), Map.of("traceparent", TRACEPARENT));
+        http.initialize("2025-06-18");
+        http.post("""
+                {"jsonrpc":"2.0","id":"m-2","method":"tools/call","params":{"name":"get_widget",
+                 "arguments":{"path_id":"13"},"_meta":{"traceparent":"00-not-a-trace-01"}}}""");
+
+        RestUpstream.Received call = received(modes.rest(), "/widgets/13");
+        assertThat(call.header("traceparent")).startsWith("00-" + TRACE + "-");
+    }
+
+    @Test
     void aPassthroughCallCarriesTheTraceToTheMcpServer() {
         modes.mcp().clear();
         try (McpSyncClient client = Sdk.connect(modes.passthrough(), Map.of("traceparent", TRACEPARENT))) {

@@ -70,6 +70,17 @@ class TracingTest {
     }
 
     @Test
+    void aMalformedTraceparentInParamsMetaLeavesTheValidHeaderToBeContinued() {
+        for (String bad : List.of("garbage", "00-not-a-trace", "00-" + "0".repeat(32) + "-b7ad6b7169203331-01")) {
+            TraceIds ids = Tracing.w3c(0, null).begin(bad, headers(Map.of("traceparent", PARENT, "tracestate", "vendor=x")));
+
+            assertThat(ids.traceId()).as(bad).isEqualTo(TRACE);
+            assertThat(ids.parentSpanId()).as(bad).isEqualTo("00f067aa0ba902b7");
+            assertThat(ids.traceState()).as("the header's tracestate goes with the header's trace").isEqualTo("vendor=x");
+        }
+    }
+
+    @Test
     void aVersion00TraceparentWithAnythingAfterItsFlagsStartsANewTrace() {
         // W3C: version 00 is exactly 55 characters; only a later version may carry more after a dash
         Tracing tracing = Tracing.w3c(0, null);
