@@ -1,5 +1,6 @@
 package dev.toolgate.observe.otel;
 
+import dev.toolgate.observe.LabelBounds;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.TraceIds;
@@ -66,7 +67,8 @@ final class McpSpans {
         SpanContext parent = parentId == null ? SpanContext.getInvalid()
                 : SpanContext.createFromRemoteParent(traceId, parentId, flags, state);
         long start = e.startedAtMillis() * 1_000_000;
-        String name = e.tool() != null ? e.method() + " " + e.tool() : e.method();
+        String tool = tool(e);
+        String name = tool != null ? e.method() + " " + tool : e.method();
         String errorType = e.errorType();
         StatusData status = errorType == null ? StatusData.unset() : StatusData.create(StatusCode.ERROR, errorType);
         Origin origin = e.origin();
@@ -104,10 +106,19 @@ final class McpSpans {
                 .put(SESSION, e.session())
                 .put(PROTOCOL, e.origin().protocol())
                 .put(REQUEST_ID, e.idValue())
-                .put(TOOL, e.tool())
+                .put(TOOL, tool(e))
                 .put(OPERATION, e.operation())
                 .put(ERROR_TYPE, errorType)
                 .put(RPC_STATUS, e.errorCode() == null ? null : e.errorCode().longValue());
+    }
+
+    /**
+     * The tool a span names, or null: only one the event proves real (the route has it, or the call
+     * succeeded). A client may send any name up to 256 characters, and each would be a span name of its
+     * own where the conventions ask for a low-cardinality target.
+     */
+    private static String tool(McpEvent e) {
+        return e.tool() != null && LabelBounds.proven(e) ? e.tool() : null;
     }
 
     private static String host(String authority) {

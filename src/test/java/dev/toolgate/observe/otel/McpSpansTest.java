@@ -15,6 +15,7 @@ class McpSpansTest {
     private static final Origin ORIGIN = new Origin(new Origin.RouteFacts("r1", "widgets-mcp", "s1", "widgets",
             "conversion-listener", true, false, false), null, null, null, "127.0.0.1", "127.0.0.1:8000", "2025-06-18");
     private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("jsonrpc.request.id");
+    private static final AttributeKey<String> TOOL = AttributeKey.stringKey("gen_ai.tool.name");
 
     private final McpSpans spans = new McpSpans(InstrumentationScopeInfo.create("dev.toolgate"), Resource.empty());
 
@@ -44,5 +45,24 @@ class McpSpansTest {
         var attributes = spans.of(event).getFirst().getAttributes();
         assertThat(attributes.get(AttributeKey.stringKey("mcp.protocol.version"))).hasSizeLessThanOrEqualTo(257);
         assertThat(attributes.get(AttributeKey.stringKey("server.address"))).hasSizeLessThanOrEqualTo(257);
+    }
+
+    @Test
+    void aToolNameTheRouteDoesNotHaveNamesNeitherTheSpanNorItsToolAttribute() {
+        TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
+                0x00f067aa0ba902b8L, true, null, null);
+        String madeUp = "made_up_" + "x".repeat(200);
+        McpEvent refused = new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", "tools/call", madeUp, 900_000,
+                -1, -1, -1, null, null, 120, 300, -32602, "Invalid params", false, false, null, null, ids, null, null);
+        McpEvent known = new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "2", "tools/call", "getWidget",
+                900_000, -1, -1, -1, null, null, 120, 300, -32602, "Invalid params", false, true, null, null, ids,
+                null, null);
+
+        var refusedSpan = spans.of(refused).getFirst();
+        assertThat(refusedSpan.getName()).isEqualTo("tools/call");
+        assertThat(refusedSpan.getAttributes().get(TOOL)).isNull();
+        assertThat(spans.of(known).getFirst().getName()).isEqualTo("tools/call getWidget");
+        assertThat(spans.of(known).getFirst().getAttributes().get(TOOL)).isEqualTo("getWidget");
+        assertThat(spans.of(call("3")).getFirst().getName()).as("a call that succeeded").isEqualTo("tools/call getWidget");
     }
 }
