@@ -129,7 +129,16 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
         return errorCode != null || error != null || toolError;
     }
 
-    /** The error's type as the OpenTelemetry MCP conventions and Kong's metrics label it, or null. */
+    /**
+     * The error's {@code error.type} as the OpenTelemetry MCP conventions give it, on spans and on every
+     * OpenTelemetry metric alike: a JSON-RPC error's code as text ({@code "-32602"}), {@code tool_error} for
+     * {@code isError}, else as {@link #errorType()}; null when nothing failed.
+     */
+    public String otelErrorType() {
+        return errorCode != null ? Integer.toString(errorCode) : errorType();
+    }
+
+    /** The error's type as Kong's Prometheus metrics and the live feed label it (a JSON-RPC error by name), or null. */
     public String errorType() {
         if (errorCode != null) {
             return ErrorTypes.name(errorCode);

@@ -61,7 +61,7 @@ final class McpMetrics {
         if (!settings.enableAiMetrics() || !origin.route().statistics()) {
             return;
         }
-        String errorType = labels.errorType(e.errorType());
+        String errorType = labels.errorType(e.otelErrorType());
         // each distinct value is a series the provider keeps: clients choose methods and tools, servers codes
         String method = labels.method(e);
         String tool = labels.tool(e);
@@ -88,7 +88,7 @@ final class McpMetrics {
         }
         if (errorType != null && settings.enableRequestMetrics()) {
             AttributesBuilder failed = route(origin).put("mcp.method.name", method)
-                    .put("error.type", e.errorCode() != null ? labels.errorType(e.errorCode().toString()) : errorType);
+                    .put("error.type", errorType);
             putIfPresent(failed, "gen_ai.tool.name", tool);
             errors.add(1, failed.build());
         }

@@ -39,7 +39,7 @@ final class McpSpans {
     private static final AttributeKey<String> TOOL = AttributeKey.stringKey("gen_ai.tool.name");
     private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
     private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-    private static final AttributeKey<Long> RPC_STATUS = AttributeKey.longKey("rpc.response.status_code");
+    private static final AttributeKey<String> RPC_STATUS = AttributeKey.stringKey("rpc.response.status_code");
     private static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.stringKey("client.address");
     private static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
     private static final AttributeKey<String> ROUTE = AttributeKey.stringKey("kong.route.name");
@@ -49,6 +49,8 @@ final class McpSpans {
     private static final AttributeKey<String> PROTOCOL_NAME = AttributeKey.stringKey("network.protocol.name");
     private static final AttributeKey<String> PEER = AttributeKey.stringKey("peer.service");
     private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+    /** The longest status description kept: a server chooses its error messages. */
+    private static final int MOST_DESCRIBED = 256;
     /** The most attributes a span gets: the common ones and the server span's own. */
     private static final int MOST = 16;
 
@@ -69,8 +71,8 @@ final class McpSpans {
         long start = e.startedAtMillis() * 1_000_000;
         String tool = tool(e);
         String name = tool != null ? e.method() + " " + tool : e.method();
-        String errorType = e.errorType();
-        StatusData status = errorType == null ? StatusData.unset() : StatusData.create(StatusCode.ERROR, errorType);
+        String errorType = e.otelErrorType();
+        StatusData status = errorType == null ? StatusData.unset() : StatusData.create(StatusCode.ERROR, description(e));
         Origin origin = e.origin();
         SpanAttributes attributes = common(e, errorType)
                 .put(CLIENT_ADDRESS, origin.clientIp())
@@ -109,7 +111,13 @@ final class McpSpans {
                 .put(TOOL, tool(e))
                 .put(OPERATION, e.operation())
                 .put(ERROR_TYPE, errorType)
-                .put(RPC_STATUS, e.errorCode() == null ? null : e.errorCode().longValue());
+                .put(RPC_STATUS, e.errorCode() == null ? null : e.errorCode().toString());
+    }
+
+    /** The status description: the JSON-RPC error's message, as the conventions ask, else the error type. */
+    private static String description(McpEvent e) {
+        String message = e.errorCode() != null && e.error() != null ? e.error() : e.otelErrorType();
+        return message.length() <= MOST_DESCRIBED ? message : message.substring(0, MOST_DESCRIBED);
     }
 
     /**

@@ -56,6 +56,22 @@ class McpMetricsTest {
         }
     }
 
+    @Test
+    void aJsonRpcErrorHasTheSameErrorTypeTheConventionsGiveItOnTheDurationAndTheErrorCount() {
+        McpEvent base = call("widgets-mcp", "widgets");
+        McpEvent refused = new McpEvent(base.origin(), base.startedAtMillis(), "session-1", "8", "tools/call",
+                "getWidget", 900_000, -1, -1, -1, null, null, 120, 300, -32602, "Unknown tool: getWidget", false, true,
+                null, null, null, null, null);
+        metrics.record(refused);
+
+        for (String name : List.of("mcp.server.operation.duration", "kong.gen_ai.mcp.request.error.count")) {
+            List<String> types = reader.collect().stream().filter(m -> m.getName().equals(name))
+                    .flatMap(m -> m.getData().getPoints().stream())
+                    .map(p -> p.getAttributes().get(AttributeKey.stringKey("error.type"))).toList();
+            assertThat(types).as(name).containsExactly("-32602");
+        }
+    }
+
     /** Collects on demand, as a pull exporter would. */
     private static final class Reader implements MetricReader {
 

@@ -65,4 +65,20 @@ class McpSpansTest {
         assertThat(spans.of(known).getFirst().getAttributes().get(TOOL)).isEqualTo("getWidget");
         assertThat(spans.of(call("3")).getFirst().getName()).as("a call that succeeded").isEqualTo("tools/call getWidget");
     }
+
+    @Test
+    void aJsonRpcErrorsSpanCarriesItsCodeAsTextAndItsMessageAsTheStatusDescription() {
+        TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
+                0x00f067aa0ba902b8L, true, null, null);
+        McpEvent refused = new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", "tools/call", "getWidget",
+                900_000, -1, -1, -1, null, null, 120, 300, -32602, "Unknown tool: getWidget", false, true, null, null,
+                ids, null, null);
+
+        var span = spans.of(refused).getFirst();
+
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("-32602");
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("rpc.response.status_code"))).isEqualTo("-32602");
+        assertThat(span.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+        assertThat(span.getStatus().getDescription()).isEqualTo("Unknown tool: getWidget");
+    }
 }
