@@ -38,6 +38,8 @@ final class OneWayProperties {
     private static final String DEFS = "#/$defs/";
     private static final Set<String> SCHEMA_MAPS = Set.of("patternProperties", "dependentSchemas");
     private static final Set<String> SCHEMA_LISTS = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
+    /** The lists whose parts describe the same instance as the schema that holds them. */
+    private static final Set<String> COMBINED = Set.of("allOf", "anyOf", "oneOf");
     private static final Set<String> SCHEMA_VALUES = Set.of("items", "additionalProperties", "not", "if", "then",
             "else", "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems", "additionalItems");
     /** How many references and combinators a property's flag is looked for through. */
@@ -52,6 +54,8 @@ final class OneWayProperties {
      * Components are all converted before any schema is applied, so an answer does not go stale.
      */
     private final Map<Reached, Boolean> flaggedComponents = new HashMap<>();
+    /** The properties a component drops, its {@code allOf} parts' included, by {@code $defs} key. */
+    private final Map<String, Set<String>> droppedByComponent = new HashMap<>();
 
     private record Reached(String key, int depth) {
     }
@@ -63,23 +67,37 @@ final class OneWayProperties {
 
     /** The schema without the properties that do not travel this way: itself when it has none, else a copy. */
     JsonNode apply(JsonNode schema) {
+        return apply(schema, Set.of());
+    }
+
+    /**
+     * @param inherited names the enclosing combined schema dropped: a {@code required} in an {@code allOf}
+     *                  part ({@code allOf: [{$ref: Base}, {required: [id, name]}]}) names the properties of
+     *                  the whole, so it must not demand one dropped from a sibling part either
+     */
+    private JsonNode apply(JsonNode schema, Set<String> inherited) {
         if (!schema.isObject()) {
             return schema;
         }
-        Set<String> dropped = new HashSet<>();
+        Set<String> dropped = new HashSet<>(inherited);
+        droppedNames(schema, 0, dropped);
         ObjectNode copy = null;
         for (Map.Entry<String, JsonNode> field : schema.properties()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
             JsonNode replacement = value;
             if (key.equals("properties") && value.isObject()) {
-                replacement = properties(value, dropped);
+                replacement = properties(value);
             } else if (SCHEMA_MAPS.contains(key) && value.isObject()) {
                 replacement = map(value);
-            } else if ((SCHEMA_LISTS.contains(key) || SCHEMA_VALUES.contains(key)) && value.isArray()) {
-                replacement = list(value);
+            } else if (SCHEMA_LISTS.contains(key) && value.isArray()) {
+                replacement = list(value, COMBINED.contains(key) ? dropped : Set.of());
+            } else if (SCHEMA_VALUES.contains(key) && value.isArray()) {
+                replacement = list(value, Set.of());
             } else if (SCHEMA_VALUES.contains(key)) {
                 replacement = apply(value);
+            } else if (key.equals("required") && value.isArray()) {
+                replacement = required(value, dropped);
             }
             if (replacement != value && copy == null) {
                 copy = Json.object();
@@ -89,25 +107,64 @@ final class OneWayProperties {
                 copy.set(key, replacement);
             }
         }
-        if (copy != null && copy.get("required") instanceof ArrayNode required) {
-            ArrayNode kept = Json.MAPPER.createArrayNode();
-            required.forEach(name -> {
-                if (!dropped.contains(name.asText())) {
-                    kept.add(name);
-                }
-            });
-            copy.set("required", kept);
-        }
         return copy != null ? copy : schema;
     }
 
-    /** {@code properties} without the flagged ones (their names added to {@code dropped}), the rest applied. */
-    private JsonNode properties(JsonNode properties, Set<String> dropped) {
+    /** {@code required} without the dropped names: itself when it names none. */
+    private static JsonNode required(JsonNode required, Set<String> dropped) {
+        ArrayNode kept = Json.MAPPER.createArrayNode();
+        required.forEach(name -> {
+            if (!dropped.contains(name.asText())) {
+                kept.add(name);
+            }
+        });
+        return kept.size() == required.size() ? required : kept;
+    }
+
+    /**
+     * Adds the names of the properties this schema drops: its own flagged ones, and those of its {@code allOf}
+     * parts (inline or components, whose properties are the combined schema's too).
+     */
+    private void droppedNames(JsonNode schema, int depth, Set<String> names) {
+        if (!schema.isObject() || depth > FLAG_DEPTH) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
+            if (flagged(property.getValue(), 0)) {
+                names.add(property.getKey());
+            }
+        }
+        JsonNode ref = schema.get("$ref");
+        if (ref != null && ref.isTextual() && ref.asText().startsWith(DEFS)) {
+            names.addAll(componentDroppedNames(ref.asText().substring(DEFS.length()), depth + 1));
+        }
+        for (JsonNode part : schema.path("allOf")) {
+            droppedNames(part, depth + 1, names);
+        }
+    }
+
+    private Set<String> componentDroppedNames(String key, int depth) {
+        Set<String> known = droppedByComponent.get(key);
+        if (known == null) {
+            // a component reaching itself through allOf adds nothing more the second time
+            droppedByComponent.put(key, Set.of());
+            Set<String> names = new HashSet<>();
+            JsonNode target = definitions.apply(key);
+            if (target != null) {
+                droppedNames(target, depth, names);
+            }
+            known = Set.copyOf(names);
+            droppedByComponent.put(key, known);
+        }
+        return known;
+    }
+
+    /** {@code properties} without the flagged ones, the rest applied. */
+    private JsonNode properties(JsonNode properties) {
         ObjectNode out = Json.object();
         boolean changed = false;
         for (Map.Entry<String, JsonNode> property : properties.properties()) {
             if (flagged(property.getValue(), 0)) {
-                dropped.add(property.getKey());
                 changed = true;
                 continue;
             }
@@ -129,11 +186,11 @@ final class OneWayProperties {
         return changed ? out : map;
     }
 
-    private JsonNode list(JsonNode list) {
+    private JsonNode list(JsonNode list, Set<String> inherited) {
         ArrayNode out = Json.MAPPER.createArrayNode();
         boolean changed = false;
         for (JsonNode item : list) {
-            JsonNode applied = apply(item);
+            JsonNode applied = apply(item, inherited);
             changed |= applied != item;
             out.add(applied);
         }

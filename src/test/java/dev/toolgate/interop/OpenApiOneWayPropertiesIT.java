@@ -37,8 +37,21 @@ class OpenApiOneWayPropertiesIT {
                     "201":
                       description: created
                       content: {application/json: {schema: {$ref: "#/components/schemas/Account"}}}
+              /members:
+                post:
+                  operationId: addMember
+                  requestBody:
+                    required: true
+                    content: {application/json: {schema: {$ref: "#/components/schemas/Member"}}}
+                  responses:
+                    "204": {description: added}
             components:
               schemas:
+                Member:
+                  allOf:
+                    - {$ref: "#/components/schemas/Entity"}
+                    - {type: object, required: [id, name], properties: {name: {type: string}}}
+                Entity: {type: object, properties: {id: {type: integer, readOnly: true}}}
                 Account:
                   type: object
                   required: [id, name, password, created]
@@ -61,7 +74,8 @@ class OpenApiOneWayPropertiesIT {
     static void start() {
         NodeClients node = NodeClients.require();
         upstream = new RestUpstream().json("POST /accounts", 201,
-                "{\"id\":7,\"name\":\"ada\",\"created\":\"2026-12-06T17:00:00Z\"}");
+                "{\"id\":7,\"name\":\"ada\",\"created\":\"2026-12-06T17:00:00Z\"}")
+                .on("POST /members", r -> r.response().setStatusCode(204).end());
         strictUpstream = new RestUpstream();
         gateway = TestGateway.start("""
                 _format_version: "3.0"
@@ -117,6 +131,21 @@ class OpenApiOneWayPropertiesIT {
         assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
         assertThat(upstream.next().body()).isEqualTo("{\"name\":\"ada\",\"password\":\"s3cret\"}");
         assertThat(result.at("/structuredContent/id").asInt()).as("%s", result).isEqualTo(7);
+    }
+
+    @Test
+    void aMemberIsAddedWithoutTheReadOnlyIdThatASiblingAllOfPartRequires() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/accounts-mcp"));
+        mcp.initialize("2025-11-25");
+        JsonNode tool = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools/1");
+        JsonNode member = tool.at("/inputSchema/$defs/Member");
+
+        assertThat(member.at("/allOf/1/required")).as("%s", member).extracting(JsonNode::asText).containsExactly("name");
+
+        JsonNode result = mcp.call("addMember", "{\"body\":{\"name\":\"ada\"}}");
+
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(upstream.next().body()).isEqualTo("{\"name\":\"ada\"}");
     }
 
     @Test
