@@ -17,7 +17,8 @@ import java.util.function.Function;
  * and that {@code required} holds them only in their own direction. Components are converted once for
  * both, so a tool's arguments would offer (and, when required, demand) the {@code id}, and its output
  * schema would demand the password of every answer. Here such properties leave {@code properties} and
- * {@code required} of a schema used in the other direction. Unchanged parts are shared, not copied.
+ * {@code required} of a schema used in the other direction, except that a closed answer object keeps its
+ * writeOnly properties, optional ({@link #closed}). Unchanged parts are shared, not copied.
  */
 final class OneWayProperties {
 
@@ -46,6 +47,8 @@ final class OneWayProperties {
     private static final int FLAG_DEPTH = 8;
 
     private final String flag;
+    /** Answers only: what an API sends anyway must still fit a closed object ({@link #closed}). */
+    private final boolean keepWhereClosed;
     /** A {@code $defs} key to the component's full conversion (a stub says nothing of its flags). */
     private final Function<String, JsonNode> definitions;
     /**
@@ -62,6 +65,7 @@ final class OneWayProperties {
 
     OneWayProperties(Direction direction, Function<String, JsonNode> definitions) {
         this.flag = direction.excluded;
+        this.keepWhereClosed = direction == Direction.RESPONSE;
         this.definitions = definitions;
     }
 
@@ -87,7 +91,7 @@ final class OneWayProperties {
             JsonNode value = field.getValue();
             JsonNode replacement = value;
             if (key.equals("properties") && value.isObject()) {
-                replacement = properties(value);
+                replacement = properties(value, closed(schema));
             } else if (SCHEMA_MAPS.contains(key) && value.isObject()) {
                 replacement = map(value);
             } else if (SCHEMA_LISTS.contains(key) && value.isArray()) {
@@ -159,12 +163,28 @@ final class OneWayProperties {
         return known;
     }
 
-    /** {@code properties} without the flagged ones, the rest applied. */
-    private JsonNode properties(JsonNode properties) {
+    /**
+     * Whether an answer's object keeps its writeOnly properties (optional, as {@code required} still drops
+     * them): when it is closed ({@code additionalProperties} or {@code unevaluatedProperties} other than
+     * {@code true}, or {@code patternProperties} that would judge the name). APIs often echo a writeOnly
+     * field; left out of a closed object, it would make the gateway and strict clients refuse the answer.
+     */
+    private boolean closed(JsonNode schema) {
+        return keepWhereClosed && (schema.has("patternProperties")
+                || closing(schema.get("additionalProperties")) || closing(schema.get("unevaluatedProperties")));
+    }
+
+    private static boolean closing(JsonNode keyword) {
+        return keyword != null && !(keyword.isBoolean() && keyword.booleanValue())
+                && !(keyword.isObject() && keyword.isEmpty());
+    }
+
+    /** {@code properties} without the flagged ones (unless {@code keepFlagged}: optional only), the rest applied. */
+    private JsonNode properties(JsonNode properties, boolean keepFlagged) {
         ObjectNode out = Json.object();
         boolean changed = false;
         for (Map.Entry<String, JsonNode> property : properties.properties()) {
-            if (flagged(property.getValue(), 0)) {
+            if (!keepFlagged && flagged(property.getValue(), 0)) {
                 changed = true;
                 continue;
             }

@@ -45,8 +45,22 @@ class OpenApiOneWayPropertiesIT {
                     content: {application/json: {schema: {$ref: "#/components/schemas/Member"}}}
                   responses:
                     "204": {description: added}
+              /sessions:
+                post:
+                  operationId: openSession
+                  responses:
+                    "200":
+                      description: opened
+                      content: {application/json: {schema: {$ref: "#/components/schemas/Session"}}}
             components:
               schemas:
+                Session:
+                  type: object
+                  additionalProperties: false
+                  required: [token, secret]
+                  properties:
+                    token: {type: string}
+                    secret: {type: string, writeOnly: true}
                 Member:
                   allOf:
                     - {$ref: "#/components/schemas/Entity"}
@@ -65,6 +79,9 @@ class OpenApiOneWayPropertiesIT {
                 Owner: {type: object, properties: {login: {type: string}}}
             """;
 
+    /** An answer that echoes the writeOnly secret, as APIs often do. */
+    static final String ECHOED_SESSION = "{\"token\":\"t-1\",\"secret\":\"s3cret\"}";
+
     static RestUpstream upstream;
     static RestUpstream strictUpstream;
     static TestGateway gateway;
@@ -75,7 +92,8 @@ class OpenApiOneWayPropertiesIT {
         NodeClients node = NodeClients.require();
         upstream = new RestUpstream().json("POST /accounts", 201,
                 "{\"id\":7,\"name\":\"ada\",\"created\":\"2026-12-06T17:00:00Z\"}")
-                .on("POST /members", r -> r.response().setStatusCode(204).end());
+                .on("POST /members", r -> r.response().setStatusCode(204).end())
+                .json("POST /sessions", 200, ECHOED_SESSION);
         strictUpstream = new RestUpstream();
         gateway = TestGateway.start("""
                 _format_version: "3.0"
@@ -98,7 +116,9 @@ class OpenApiOneWayPropertiesIT {
         clients = new StrictClients(node, strictUpstream);
         var strict = gateway.gateway().snapshot().config().routes().stream()
                 .filter(r -> r.label().equals("strict")).findFirst().orElseThrow();
-        clients.add("strict", gateway.proxy("/strict-mcp"), gateway.gateway().snapshot().toolSets().get(strict.id()), 1, true);
+        clients.add("strict", gateway.proxy("/strict-mcp"), gateway.gateway().snapshot().toolSets().get(strict.id()), 2, true);
+        // the strict SDKs get the echoed secret too, and check it against the outputSchema themselves
+        strictUpstream.json("POST /sessions", 200, ECHOED_SESSION);
         clients.start();
     }
 
@@ -146,6 +166,21 @@ class OpenApiOneWayPropertiesIT {
 
         assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
         assertThat(upstream.next().body()).isEqualTo("{\"name\":\"ada\"}");
+    }
+
+    @Test
+    void aClosedAnswerThatEchoesItsWriteOnlySecretIsAResultThatDoesNotRequireTheSecret() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/accounts-mcp"));
+        mcp.initialize("2025-11-25");
+        JsonNode tool = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json().at("/result/tools/2");
+
+        assertThat(tool.at("/outputSchema/required")).as("%s", tool).extracting(JsonNode::asText).containsExactly("token");
+
+        JsonNode result = mcp.call("openSession", "{}");
+        upstream.next();
+
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(result.at("/structuredContent/token").asText()).as("%s", result).isEqualTo("t-1");
     }
 
     @Test
