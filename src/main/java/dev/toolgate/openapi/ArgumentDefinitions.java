@@ -71,7 +71,10 @@ final class ArgumentDefinitions {
         return candidate;
     }
 
-    /** A copy of the subtree (its {@code $defs} left out) with the references to renamed definitions rewritten. */
+    /**
+     * A copy of the schema (its {@code $defs} left out) with the references to renamed definitions rewritten;
+     * values ({@code enum}, {@code const}, {@code default}, {@code examples}) are data and stay as written.
+     */
     private static JsonNode rewritten(JsonNode node, Map<String, String> renamed) {
         if (node.isArray()) {
             var copy = Json.MAPPER.createArrayNode();
@@ -83,15 +86,21 @@ final class ArgumentDefinitions {
         }
         ObjectNode copy = Json.object();
         for (Map.Entry<String, JsonNode> field : node.properties()) {
-            if (field.getKey().equals("$defs")) {
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            if (key.equals("$defs")) {
                 continue;
             }
-            JsonNode value = field.getValue();
-            if (field.getKey().equals("$ref") && value.isTextual() && value.asText().startsWith(DEFS)) {
+            if (key.equals("$ref") && value.isTextual() && value.asText().startsWith(DEFS)) {
                 String to = renamed.get(value.asText().substring(DEFS.length()));
                 copy.set("$ref", to == null ? value : TextNode.valueOf(DEFS + to));
+            } else if (ShrunkComponents.VALUES.contains(key)) {
+                copy.set(key, value);
+            } else if (ShrunkComponents.NAMED_SCHEMAS.contains(key) && value.isObject()) {
+                ObjectNode named = copy.putObject(key);
+                value.properties().forEach(e -> named.set(e.getKey(), rewritten(e.getValue(), renamed)));
             } else {
-                copy.set(field.getKey(), rewritten(value, renamed));
+                copy.set(key, rewritten(value, renamed));
             }
         }
         return copy;

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Keeps "a component shrunk to a stub only loosens validation" true where the stub is not in a positive
@@ -27,6 +28,10 @@ final class ShrunkComponents {
 
     private static final String DEFS = "#/$defs/";
     private static final Set<String> SCHEMA_MAPS = Set.of("properties", "patternProperties", "dependentSchemas");
+    /** Keywords whose value maps names (which may be any word, {@code enum} too) to schemas. */
+    static final Set<String> NAMED_SCHEMAS = Set.of("properties", "patternProperties", "dependentSchemas", "$defs");
+    /** Keywords whose value is data, whatever it looks like: never a schema or a reference. */
+    static final Set<String> VALUES = Set.of("enum", "const", "default", "examples");
     private static final Set<String> SCHEMA_LISTS = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
     private static final Set<String> SCHEMA_VALUES = Set.of("items", "additionalProperties", "not", "if", "then",
             "else", "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems", "additionalItems");
@@ -74,39 +79,49 @@ final class ShrunkComponents {
     /** The definitions the subtree references (by {@code #/$defs/...}). */
     static Set<String> references(JsonNode node) {
         Set<String> found = new HashSet<>();
-        Deque<JsonNode> pending = new ArrayDeque<>();
-        pending.push(node);
-        while (!pending.isEmpty()) {
-            JsonNode current = pending.pop();
-            JsonNode ref = current.get("$ref");
-            if (ref != null && ref.isTextual() && ref.asText().startsWith(DEFS)) {
-                found.add(ref.asText().substring(DEFS.length()));
-            }
-            current.forEach(child -> {
-                if (child.isContainerNode()) {
-                    pending.push(child);
-                }
-            });
-        }
+        anyReference(node, key -> {
+            found.add(key);
+            return false;
+        });
         return found;
     }
 
     /** True when the subtree references one of {@code loose}. */
     private static boolean reaches(JsonNode node, Set<String> loose) {
+        return anyReference(node, loose::contains);
+    }
+
+    /**
+     * Whether {@code test} holds for a definition the schema references, walking schemas only: a
+     * {@code $ref} inside an {@code enum}, {@code const}, {@code default} or {@code examples} value is
+     * data (an API's enum may well hold {@code "#/components/schemas/Foo"}), not a reference.
+     */
+    private static boolean anyReference(JsonNode schema, Predicate<String> test) {
         Deque<JsonNode> pending = new ArrayDeque<>();
-        pending.push(node);
+        pending.push(schema);
         while (!pending.isEmpty()) {
             JsonNode current = pending.pop();
-            JsonNode ref = current.get("$ref");
-            if (ref != null && ref.isTextual() && ref.asText().startsWith(DEFS)
-                    && loose.contains(ref.asText().substring(DEFS.length()))) {
-                return true;
+            if (current.isArray()) {
+                current.forEach(pending::push);
+                continue;
             }
-            current.forEach(child -> {
-                if (child.isContainerNode()) {
-                    pending.push(child);
+            if (!current.isObject()) {
+                continue;
+            }
+            for (Map.Entry<String, JsonNode> field : current.properties()) {
+                String key = field.getKey();
+                JsonNode value = field.getValue();
+                if (key.equals("$ref")) {
+                    if (value.isTextual() && value.asText().startsWith(DEFS)
+                            && test.test(value.asText().substring(DEFS.length()))) {
+                        return true;
+                    }
+                } else if (NAMED_SCHEMAS.contains(key) && value.isObject()) {
+                    value.forEach(pending::push);
+                } else if (!VALUES.contains(key) && value.isContainerNode()) {
+                    pending.push(value);
                 }
-            });
+            }
         }
         return false;
     }

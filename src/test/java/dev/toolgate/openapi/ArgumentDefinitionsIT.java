@@ -63,6 +63,8 @@ class ArgumentDefinitionsIT {
                   properties:
                     owner:
                       oneOf: [{$ref: "#/components/schemas/User"}, {$ref: "#/components/schemas/Team"}]
+                    schemaName: {type: string, enum: ["#/components/schemas/Team", "#/$defs/User"]}
+                    link: {type: object, const: {$ref: "#/$defs/User"}, default: {$ref: "#/$defs/User"}}
             """.formatted(PAD);
 
     static RestUpstream upstream;
@@ -105,5 +107,28 @@ class ArgumentDefinitionsIT {
         assertThat(upstream.next().body()).isEqualTo("{\"owner\":{\"name\":\"night shift\"}}");
         JsonNode user = mcp.call("createOrder", "{\"query_filter\":{\"user\":{\"login\":\"ada\"}},\"body\":{\"owner\":{\"login\":\"ada\"}}}");
         assertThat(user.get("isError").asBoolean()).as("%s", user).isFalse();
+        upstream.next();
+    }
+
+    @Test
+    void refLookingValuesInEnumConstAndDefaultAreKeptAsWrittenWhenTheirDefinitionIsRenamed() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/orders-mcp"));
+        mcp.initialize("2025-11-25");
+        JsonNode defs = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json()
+                .at("/result/tools/0/inputSchema/$defs");
+        assertThat(defs.has("User_2")).as("the body's User is renamed: %s", defs).isTrue();
+        JsonNode order = defs.at("/Order/properties");
+
+        assertThat(order.at("/schemaName/enum")).extracting(JsonNode::asText)
+                .containsExactly("#/components/schemas/Team", "#/$defs/User");
+        assertThat(order.at("/link/const/$ref").asText()).isEqualTo("#/$defs/User");
+        assertThat(order.at("/link/default/$ref").asText()).isEqualTo("#/$defs/User");
+
+        JsonNode result = mcp.call("createOrder", "{\"body\":{\"schemaName\":\"#/components/schemas/Team\","
+                + "\"link\":{\"$ref\":\"#/$defs/User\"}}}");
+
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(upstream.next().body()).isEqualTo("{\"schemaName\":\"#/components/schemas/Team\","
+                + "\"link\":{\"$ref\":\"#/$defs/User\"}}");
     }
 }
