@@ -251,4 +251,59 @@ class SpecReferencesTest {
         assertThatThrownBy(() -> load("spec.yaml")).isInstanceOf(OpenApiException.class)
                 .hasMessageContaining("outside the configuration's folder").hasMessageNotContaining(SECRET);
     }
+
+    @Test
+    void componentsOfOneNameInTwoFilesKeepTheirOwnDefinitionsInEachTool() throws IOException {
+        Files.writeString(folder.resolve("spec.yaml"), """
+                openapi: 3.0.3
+                info: {title: t, version: "1"}
+                paths:
+                  /teams:
+                    post:
+                      operationId: createTeam
+                      requestBody:
+                        required: true
+                        content: {application/json: {schema: {$ref: 'other.yaml#/components/schemas/User'}}}
+                      responses: {"204": {description: ok}}
+                  /users:
+                    post:
+                      operationId: createUser
+                      requestBody:
+                        required: true
+                        content: {application/json: {schema: {$ref: 'third.yaml#/components/schemas/User'}}}
+                      responses: {"204": {description: ok}}
+                  /both:
+                    post:
+                      operationId: both
+                      parameters:
+                        - {name: a, in: query, schema: {$ref: 'other.yaml#/components/schemas/Holder'}}
+                        - {name: b, in: query, schema: {$ref: 'third.yaml#/components/schemas/Holder'}}
+                      responses: {"204": {description: ok}}
+                """);
+        Files.writeString(folder.resolve("third.yaml"), """
+                components:
+                  schemas:
+                    User: {type: object, required: [login], properties: {login: {type: string}}}
+                    Holder: {type: object, properties: {u: {$ref: '#/components/schemas/User'}}}
+                """);
+        Files.writeString(folder.resolve("other.yaml"), """
+                components:
+                  schemas:
+                    User: {type: object, required: [name], properties: {name: {type: string}}}
+                    Holder: {type: object, properties: {u: {$ref: '#/components/schemas/User'}}}
+                """);
+        var tools = new ToolGenerator(load("spec.yaml"), new OperationFilter(List.of(), List.of())).generate().tools();
+
+        // each file's User is its own, under a name of its own, in the tools and in the components they reach
+        assertThat(body(tools.get(0)).toString()).contains("\"name\"").doesNotContain("login");
+        assertThat(body(tools.get(1)).toString()).contains("login").doesNotContain("\"name\"");
+        String a = tools.get(2).parameters().get(0).schema().toString();
+        String b = tools.get(2).parameters().get(1).schema().toString();
+        assertThat(a).contains("\"name\"").doesNotContain("login");
+        assertThat(b).contains("login").doesNotContain("\"name\"");
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode body(dev.toolgate.mode.ToolSpec tool) {
+        return tool.requestBody().at("/content/application~1json/schema");
+    }
 }
