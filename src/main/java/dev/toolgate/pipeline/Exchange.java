@@ -22,7 +22,6 @@ import io.vertx.core.http.HttpServerResponse;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,17 +50,9 @@ public final class Exchange {
     private Future<Buffer> body;
     private Principal principal = Principal.NONE;
     private ScopeChallenge scopeChallenge = ScopeChallenge.PLAIN;
-    private Set<String> consumedHeaders = Set.of();
-    private Set<String> assertedHeaders = Set.of();
-    private Set<String> consumedQuery = Set.of();
-    private Set<String> consumedBodyFields = Set.of();
-    /** The token that authenticated the request, and the lower-case names of the headers it came in. */
-    private String presentedToken;
-    private Set<String> presentedIn = Set.of();
+    private ConsumedCredentials credentials = new ConsumedCredentials();
     private MultiMap upstreamHeaders;
-    private MultiMap responseHeaders;
-    private java.util.function.Consumer<MultiMap> answerRewrite;
-    private boolean headEndWatched;
+    private AnswerHead answerHead;
     private List<ObjectNode> audits;
     private boolean originAllowed;
     private Observation observation = Observation.OFF;
@@ -119,19 +110,14 @@ public final class Exchange {
         replay.principal = principal;
         // the client asks the serving route for more scopes, not the one that owns the tool
         replay.scopeChallenge = scopeChallenge;
-        replay.consumedHeaders = consumedHeaders.isEmpty() ? Set.of() : new HashSet<>(consumedHeaders);
-        replay.assertedHeaders = assertedHeaders.isEmpty() ? Set.of() : new HashSet<>(assertedHeaders);
-        replay.consumedQuery = consumedQuery.isEmpty() ? Set.of() : new HashSet<>(consumedQuery);
-        replay.consumedBodyFields = consumedBodyFields.isEmpty() ? Set.of() : new HashSet<>(consumedBodyFields);
-        replay.presentedToken = presentedToken;
-        replay.presentedIn = presentedIn;
+        replay.credentials = credentials.copy();
         if (hasUpstreamHeaders()) {
             replay.upstreamHeaders().addAll(upstreamHeaders);
         }
         replay.originAllowed = originAllowed;
         replay.toolCalls = toolCalls;
         // detached: the owning route's answer headers (its limits) are not the client's answer
-        replay.responseHeaders = MultiMap.caseInsensitiveMultiMap();
+        replay.answerHead = AnswerHead.detached();
         // the call is still the serving route's message: its events go where the original's go
         replay.observation = observation;
         return replay;
@@ -259,7 +245,7 @@ public final class Exchange {
             ForwardedHeaders.addForwarding(told, forwarding());
             return told.get(name);
         }
-        return consumedHeaders.contains(name.toLowerCase(Locale.ROOT)) ? null : request.getHeader(name);
+        return credentials.headers().contains(name.toLowerCase(Locale.ROOT)) ? null : request.getHeader(name);
     }
 
     /** The {@code Mcp-Session-Id} the client sent, or null. */
@@ -381,67 +367,9 @@ public final class Exchange {
         return spent == null ? Future.succeededFuture() : spent.takeBack();
     }
 
-    /** A credential header the gateway read: it never goes upstream (MCP forbids token passthrough). */
-    public void consumeHeader(String name) {
-        consumedHeaders = added(consumedHeaders, name.toLowerCase(Locale.ROOT));
-    }
-
-    /** A credential query argument the gateway read: removed from the query sent upstream. */
-    public void consumeQuery(String name) {
-        consumedQuery = added(consumedQuery, name);
-    }
-
-    /** A credential field of the body the gateway read: removed from the body sent upstream. */
-    public void consumeBodyField(String name) {
-        consumedBodyFields = added(consumedBodyFields, name);
-    }
-
-    /**
-     * A header the gateway decides for the upstream, whether it sets it or leaves it out (a claim header: from the
-     * token, or absent when the token lacks the claim): neither the client's header of that name nor a tool
-     * argument naming it goes upstream.
-     */
-    public void assertHeader(String name) {
-        consumeHeader(name);
-        assertedHeaders = added(assertedHeaders, name.toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * Records the token that authenticated the request as the plugin read it out of header {@code name}
-     * ({@code Bearer <token>}): what counts the client's token must count, whatever spelling of the scheme
-     * and spaces it came in, and not a token the gateway put in its place.
-     */
-    public void presentedToken(String name, String token) {
-        if (!token.equals(presentedToken)) {
-            presentedToken = token;
-            presentedIn = Set.of();
-        }
-        presentedIn = added(presentedIn, name.toLowerCase(Locale.ROOT));
-    }
-
-    /** The token that authenticated the request when it came in header {@code name}, else null. */
-    public String presentedToken(String name) {
-        return presentedIn.contains(name.toLowerCase(Locale.ROOT)) ? presentedToken : null;
-    }
-
-    /** Lower-case names of the headers the gateway decides ({@link #assertHeader}). */
-    public Set<String> assertedHeaders() {
-        return assertedHeaders;
-    }
-
-    /** Lower-case names of the consumed credential headers. */
-    public Set<String> consumedHeaders() {
-        return consumedHeaders;
-    }
-
-    /** Names of the consumed query arguments (case-sensitive, as query arguments are). */
-    public Set<String> consumedQuery() {
-        return consumedQuery;
-    }
-
-    /** Names of the consumed body fields. */
-    public Set<String> consumedBodyFields() {
-        return consumedBodyFields;
+    /** What the authentication policies read of the caller's credentials (never sent upstream). */
+    public ConsumedCredentials credentials() {
+        return credentials;
     }
 
     /** Headers the gateway sets on every upstream request of this exchange (consumer headers, claims...). */
@@ -457,58 +385,17 @@ public final class Exchange {
         return upstreamHeaders != null && !upstreamHeaders.isEmpty();
     }
 
-    /**
-     * Headers added to the answer, whatever it is (a success, a refusal, a relayed upstream answer):
-     * CORS and rate-limit headers. They are written when the head of the answer is, replacing any
-     * of the same name ({@code Vary} is added to instead).
-     */
-    public MultiMap responseHeaders() {
-        if (responseHeaders == null) {
-            responseHeaders = MultiMap.caseInsensitiveMultiMap();
-            watchHeadEnd();
+    /** What the policies do to the head of the answer the client gets (added headers, response-transformer). */
+    public AnswerHead answerHead() {
+        if (answerHead == null) {
+            answerHead = new AnswerHead(request.response());
         }
-        return responseHeaders;
+        return answerHead;
     }
 
-    /**
-     * What the route's response-transformer does to the answer the client gets, when the gateway writes it (an MCP
-     * answer of its own, a refusal, an error): run as its head is written, after the {@link #responseHeaders} (as
-     * Kong's header filters run by priority). An upstream answer passthrough relays is transformed as it is copied:
-     * {@link #answerRewritten()} then stops this one.
-     */
-    public void rewriteAnswer(java.util.function.Consumer<MultiMap> rewrite) {
-        answerRewrite = rewrite;
-        watchHeadEnd();
-    }
-
-    /** The answer's headers were transformed already (passthrough's relayed upstream answer). */
-    public void answerRewritten() {
-        answerRewrite = null;
-    }
-
-    private void watchHeadEnd() {
-        if (headEndWatched) {
-            return;
-        }
-        headEndWatched = true;
-        request.response().headersEndHandler(v -> {
-            MultiMap sent = request.response().headers();
-            MultiMap added = responseHeaders;
-            if (added != null) {
-                // the gateway's own headers replace an upstream's (Kong's set_header); Vary accumulates
-                for (Map.Entry<String, String> header : added) {
-                    if (!header.getKey().equalsIgnoreCase("vary")) {
-                        sent.remove(header.getKey());
-                    }
-                }
-                for (Map.Entry<String, String> header : added) {
-                    sent.add(header.getKey(), header.getValue());
-                }
-            }
-            if (answerRewrite != null) {
-                answerRewrite.accept(sent);
-            }
-        });
+    /** The answer's added headers ({@link AnswerHead#headers()}), or null when no policy added any. */
+    public MultiMap addedAnswerHeaders() {
+        return answerHead == null ? null : answerHead.headers();
     }
 
     /** A CORS policy allowed this request's {@code Origin}: the endpoint's DNS-rebinding check accepts it too. */
@@ -596,11 +483,5 @@ public final class Exchange {
         } else {
             headers.set(name, HeaderText.of(value));
         }
-    }
-
-    private static Set<String> added(Set<String> set, String name) {
-        Set<String> next = set.isEmpty() ? new HashSet<>(2) : set;
-        next.add(name);
-        return next;
     }
 }

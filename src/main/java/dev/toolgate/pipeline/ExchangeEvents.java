@@ -30,14 +30,14 @@ final class ExchangeEvents {
                             String upstreamUri, String servicePath) {
         HttpServerRequest request = exchange.request();
         HttpServerResponse response = request.response();
-        String query = redaction.query(request.query(), exchange.consumedQuery());
+        String query = redaction.query(request.query(), exchange.credentials().query());
         // the log plugins read these on their own threads: shared instances, cached there (RecurringText)
         String uri = RecurringText.of(query == null || query.isEmpty() ? request.path() : request.path() + "?" + query);
         String authority = exchange.authority();
         String url = RecurringText.of(ProxyServer.SCHEME + "://" + (authority == null ? "" : authority) + uri);
         String session = RecurringText.of(exchange.sessionIdOrAssigned());
         return new ExchangeEvent(origin, startedAtMillis, request.method().name(), uri, url, request.bytesRead(),
-                withHeaders ? headers(request.headers(), redaction, exchange.consumedHeaders()) : Map.of(),
+                withHeaders ? headers(request.headers(), redaction, exchange.credentials().headers()) : Map.of(),
                 response.getStatusCode(), response.bytesWritten(),
                 withHeaders ? headers(response.headers(), redaction, Set.of()) : Map.of(),
                 System.nanoTime() - exchange.startedNanos(), upstreamNanos, upstreamStatus, session, rpc,

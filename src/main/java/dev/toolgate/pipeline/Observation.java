@@ -127,7 +127,7 @@ public final class Observation {
         RpcRecord record = new RpcRecord(this, id, id == null ? null : Json.idText(id), shared(method), tool,
                 requestBytes, trace);
         if (trace != null && tracing.responseHeader() != null && open == null) {
-            exchange.responseHeaders().set(tracing.responseHeader(), trace.traceId());
+            exchange.answerHead().headers().set(tracing.responseHeader(), trace.traceId());
         }
         if (open == null) {
             open = new ArrayList<>(2);
@@ -185,13 +185,13 @@ public final class Observation {
 
     /** A payload ({@code log_payloads}) as the logs show it: masked and bounded; null when payloads are off. */
     public String payload(byte[] bytes, int offset, int length) {
-        return payloads() ? route.redaction().payload(bytes, offset, length, exchange.consumedBodyFields()) : null;
+        return payloads() ? route.redaction().payload(bytes, offset, length, exchange.credentials().bodyFields()) : null;
     }
 
     /** Keeps a request's JSON as its payload ({@code log_payloads}), masked and bounded. */
     public void requestPayload(RpcRecord r, byte[] json) {
         if (r.observation != null && payloads()) {
-            r.requestPayload = route.redaction().payload(json, 0, json.length, exchange.consumedBodyFields());
+            r.requestPayload = route.redaction().payload(json, 0, json.length, exchange.credentials().bodyFields());
         }
     }
 

@@ -62,7 +62,7 @@ public final class PolicyGate implements RouteHandler {
         }
         if (chain.transformsAnswers()) {
             // read as the head is written: the caller is known by then (an anonymous refusal gets the rules for all)
-            exchange.rewriteAnswer(headers -> {
+            exchange.answerHead().rewrite(headers -> {
                 var rewrite = AnswerHeaders.of(exchange, chain.upstream(exchange), request.response().getStatusCode());
                 if (rewrite != null) {
                     rewrite.accept(headers);

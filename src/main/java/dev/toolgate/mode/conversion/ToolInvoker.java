@@ -101,8 +101,8 @@ public final class ToolInvoker {
     /** What the MCP request contributes to the upstream request. */
     static RequestEncoder.Client client(Exchange exchange) {
         return new RequestEncoder.Client(exchange.request().headers(), exchange.forwarding(),
-                exchange.authority(), exchange.consumedHeaders(),
-                exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null, exchange.assertedHeaders());
+                exchange.authority(), exchange.credentials().headers(),
+                exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null, exchange.credentials().assertedHeaders());
     }
 
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {

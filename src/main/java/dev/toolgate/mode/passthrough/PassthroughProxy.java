@@ -287,7 +287,7 @@ public final class PassthroughProxy implements McpEndpoint {
     private UpstreamLink link(Exchange exchange) {
         HttpServerRequest request = exchange.request();
         String path = upstreamPath(exchange);
-        String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
+        String query = UpstreamQuery.without(request.query(), exchange.credentials().query());
         Set<String> written = new HashSet<>();
         MultiMap headers = upstreamHeaders(exchange, written);
         UpstreamCall call = new UpstreamCall("POST", path, UpstreamQuery.decode(query, false), headers, written, null,
@@ -314,7 +314,7 @@ public final class PassthroughProxy implements McpEndpoint {
                                  Buffer received, Relay.Rewrites rewrites, MessageTap.Local recorder) {
         HttpServerRequest request = exchange.request();
         String path = upstreamPath(exchange);
-        String query = UpstreamQuery.without(request.query(), exchange.consumedQuery());
+        String query = UpstreamQuery.without(request.query(), exchange.credentials().query());
         Set<String> written = new HashSet<>();
         MultiMap headers = upstreamHeaders(exchange, written);
         if (boundSession != null) {
@@ -324,7 +324,7 @@ public final class PassthroughProxy implements McpEndpoint {
                 bound.keepAlive(exchange, boundSession);
             }
         }
-        Buffer body = ConsumedFields.without(received, exchange.consumedBodyFields(), exchange.header("content-type"));
+        Buffer body = ConsumedFields.without(received, exchange.credentials().bodyFields(), exchange.header("content-type"));
         List<UpstreamPolicy> transforms = chain.upstream(exchange);
         // a JSON-RPC message: a transformer's body rule is refused at load, and never applied should one slip through
         UpstreamCall call = new UpstreamCall(request.method().name(), path, UpstreamQuery.decode(query, false), headers,
@@ -343,7 +343,7 @@ public final class PassthroughProxy implements McpEndpoint {
         Relay.HeaderRewrite answerHeaders = BoundSessions.showingClientsId(boundSession, transforms.isEmpty() ? null
                 : answered -> {
                     // the relayed answer is transformed here, once; the gateway's own error answers as the head goes
-                    exchange.answerRewritten();
+                    exchange.answerHead().rewritten();
                     AnswerHeaders.keeping(answered, h -> transforms.forEach(p -> p.response(exchange,
                             new UpstreamAnswer(0, h, null, false))));
                 });
@@ -449,7 +449,7 @@ public final class PassthroughProxy implements McpEndpoint {
     private MultiMap upstreamHeaders(Exchange exchange, Set<String> written) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         String authority = exchange.authority();
-        ForwardedHeaders.copyForProxy(exchange.request().headers(), headers, exchange.consumedHeaders(),
+        ForwardedHeaders.copyForProxy(exchange.request().headers(), headers, exchange.credentials().headers(),
                 settings.preserveHost() ? authority : null);
         ForwardedHeaders.addForwarding(headers, exchange.forwarding());
         if (exchange.hasUpstreamHeaders()) {

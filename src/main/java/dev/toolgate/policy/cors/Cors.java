@@ -59,7 +59,7 @@ final class Cors implements ExchangePolicy {
         if (origin == null && !config.allowOriginAbsent()) {
             return Decision.PROCEED;
         }
-        MultiMap headers = exchange.responseHeaders();
+        MultiMap headers = exchange.answerHead().headers();
         String allowed = allowOrigin(headers::set, origin);
         // only an origin the operator named passes the DNS-rebinding check: Kong's default origins are "*",
         // and a bare cors plugin must not let any web page drive a gateway on the operator's machine

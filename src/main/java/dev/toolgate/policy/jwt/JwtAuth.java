@@ -147,7 +147,7 @@ final class JwtAuth implements ExchangePolicy, NamedCredentials {
         for (String name : config.headerNames()) {
             String value = exchange.header(name);
             if (value != null && token.equals(TokenPlaces.bearer(value))) {
-                exchange.presentedToken(name, token);
+                exchange.credentials().presentedToken(name, token);
             }
         }
         return null;

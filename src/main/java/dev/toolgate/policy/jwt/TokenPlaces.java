@@ -31,7 +31,7 @@ final class TokenPlaces {
             // ;-splitting parameter map: a token it alone understood would authenticate and still go upstream
             List<String> values = UpstreamQuery.values(exchange.request().query(), name);
             if (!values.isEmpty()) {
-                exchange.consumeQuery(name);
+                exchange.credentials().consumeQuery(name);
                 values.stream().filter(v -> !v.isEmpty()).forEach(tokens::add);
             }
         }
@@ -41,7 +41,7 @@ final class TokenPlaces {
         for (String name : config.headerNames()) {
             String value = exchange.header(name);
             if (value != null) {
-                exchange.consumeHeader(name);
+                exchange.credentials().consumeHeader(name);
                 String token = bearer(value);
                 if (token != null) {
                     tokens.add(token);
@@ -84,7 +84,7 @@ final class TokenPlaces {
             }
         }
         if (found) {
-            exchange.consumeHeader("cookie");
+            exchange.credentials().consumeHeader("cookie");
             if (!kept.isEmpty()) {
                 // the other cookies go on as the client sent them
                 exchange.upstreamHeaders().set("Cookie", String.join("; ", kept));

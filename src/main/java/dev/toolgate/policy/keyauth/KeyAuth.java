@@ -97,14 +97,14 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
         for (String name : config.keyNames()) {
             for (String header : headerNames(name)) {
                 if (config.keyInHeader() && exchange.request().headers().contains(header)) {
-                    exchange.consumeHeader(header);
+                    exchange.credentials().consumeHeader(header);
                 }
             }
             if (config.keyInQuery() && !UpstreamQuery.values(query, name).isEmpty()) {
-                exchange.consumeQuery(name);
+                exchange.credentials().consumeQuery(name);
             }
             if (body != null && body.has(name)) {
-                exchange.consumeBodyField(name);
+                exchange.credentials().consumeBodyField(name);
             }
         }
     }

@@ -72,7 +72,7 @@ public record ClaimHeader(String header, List<String> path) {
     /** Sets the header from the claims, or removes it when the claim is absent. */
     void apply(JsonNode claims, Exchange exchange) {
         // the upstream headers are laid over the client's: removing one there would let the client's own through
-        exchange.assertHeader(header);
+        exchange.credentials().assertHeader(header);
         MultiMap upstream = exchange.upstreamHeaders();
         JsonNode value = at(claims, path);
         if (value == null || value.isNull() || value.isMissingNode()) {

@@ -89,9 +89,9 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
     public Future<Void> withhold(Exchange exchange) {
         consumeToken(exchange);
         // nor a header of its claim_to_header: this route's upstream would take the client's for the gateway's word
-        config.claimHeaders().forEach(h -> exchange.assertHeader(h.header()));
+        config.claimHeaders().forEach(h -> exchange.credentials().assertHeader(h.header()));
         if (config.exchange().enabled() && config.exchange().actorTokenSource().equals("header")) {
-            exchange.consumeHeader(config.exchange().actorTokenHeader());
+            exchange.credentials().consumeHeader(config.exchange().actorTokenHeader());
         }
         return Future.succeededFuture();
     }
@@ -115,10 +115,10 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
         // split and decoded only when the name may be there (spelled out, or with an escape in it)
         if (query != null && (query.contains("access_token") || query.indexOf('%') >= 0)
                 && !UpstreamQuery.values(query, "access_token").isEmpty()) {
-            exchange.consumeQuery("access_token");
+            exchange.credentials().consumeQuery("access_token");
         }
         if (!config.passthroughCredentials() || config.exchange().enabled()) {
-            exchange.consumeHeader("authorization");
+            exchange.credentials().consumeHeader("authorization");
         }
     }
 
@@ -140,7 +140,7 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
             return Decision.reject(new GatewayError.Forbidden(mapped.refusal(), null));
         }
         exchange.authenticate(mapped.caller());
-        exchange.presentedToken("authorization", token);
+        exchange.credentials().presentedToken("authorization", token);
         // a tool call this token's scopes do not allow is refused with a challenge naming the metadata (MCP)
         exchange.challengeScopesWith(metadata);
         config.claimHeaders().forEach(h -> h.apply(valid.claims(), exchange));
@@ -201,7 +201,7 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
         ExchangeConfig exchangeConfig = config.exchange();
         return switch (exchangeConfig.actorTokenSource()) {
             case "header" -> {
-                exchange.consumeHeader(exchangeConfig.actorTokenHeader());
+                exchange.credentials().consumeHeader(exchangeConfig.actorTokenHeader());
                 String value = exchange.header(exchangeConfig.actorTokenHeader());
                 yield value == null ? null : value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).trim() : value;
             }

@@ -70,7 +70,7 @@ final class RateLimiting implements ExchangePolicy {
             }
             Usage usage = counted.result();
             if (!config.hideClientHeaders()) {
-                headers(exchange.responseHeaders(), usage);
+                headers(exchange.answerHead().headers(), usage);
             }
             if (usage.allowed()) {
                 return Decision.PROCEED;
@@ -132,15 +132,15 @@ final class RateLimiting implements ExchangePolicy {
     private String headerIdentifier(Exchange exchange, Principal caller) {
         String name = config.headerName();
         String lower = name.toLowerCase(Locale.ROOT);
-        if (caller.credential() == null || exchange.assertedHeaders().contains(lower)) {
+        if (caller.credential() == null || exchange.credentials().assertedHeaders().contains(lower)) {
             return valueDigest(exchange.upstreamHeader(name));
         }
-        String token = exchange.presentedToken(name);
+        String token = exchange.credentials().presentedToken(name);
         if (token != null) {
             // a line break no header value holds: a client cannot send a value that names these counts
             return "\ntoken " + digest(token);
         }
-        if (!exchange.consumedHeaders().contains(lower)) {
+        if (!exchange.credentials().headers().contains(lower)) {
             return valueDigest(exchange.upstreamHeader(name));
         }
         String sent = exchange.request().getHeader(name);

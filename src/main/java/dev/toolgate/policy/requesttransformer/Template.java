@@ -111,7 +111,7 @@ final class Template {
                 yield value != null ? value : exchange.upstreamHeader(part.name().replace('_', '-'));
             }
             // a token read from the query (jwt's uri_param_names) never goes upstream, under any name
-            case "query_params" -> exchange.consumedQuery().contains(part.name()) ? null : query(exchange, part.name());
+            case "query_params" -> exchange.credentials().query().contains(part.name()) ? null : query(exchange, part.name());
             default -> RouteCaptures.of(exchange, part.name());
         };
     }
