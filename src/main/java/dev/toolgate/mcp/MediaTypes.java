@@ -1,5 +1,6 @@
 package dev.toolgate.mcp;
 
+import java.util.List;
 import java.util.Locale;
 
 /** Small, allocation-light checks on {@code Accept} and {@code Content-Type} header values. */
@@ -14,6 +15,15 @@ public final class MediaTypes {
     /** True when a {@code Content-Type} header value is an SSE stream's, whatever its parameters and case. */
     public static boolean isEventStream(String contentType) {
         return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(EVENT_STREAM);
+    }
+
+    /**
+     * All lines of a list header ({@code Accept}, {@code Accept-Encoding}) as the one comma-separated value
+     * they mean (RFC 9110 §5.3), or null when there is none: a client may send {@code Accept: application/json}
+     * and {@code Accept: text/event-stream} as two lines, and reading only the first would refuse it.
+     */
+    public static String joined(List<String> lines) {
+        return lines.isEmpty() ? null : lines.size() == 1 ? lines.getFirst() : String.join(", ", lines);
     }
 
     /**

@@ -128,7 +128,7 @@ public final class McpServerEndpoint implements McpEndpoint {
 
     private Future<Void> post(Exchange exchange) {
         HttpServerRequest request = exchange.request();
-        String accept = request.getHeader("accept");
+        String accept = MediaTypes.joined(request.headers().getAll("accept"));
         if (!MediaTypes.accepts(accept, MediaTypes.JSON) || !MediaTypes.accepts(accept, MediaTypes.EVENT_STREAM)) {
             throw new GatewayException(new GatewayError.NotAcceptable("both application/json and text/event-stream"));
         }
@@ -179,7 +179,8 @@ public final class McpServerEndpoint implements McpEndpoint {
 
     private Future<Void> answer(Exchange exchange, Session session, JsonRpcMessage.Request r, RpcRecord record) {
         HttpServerRequest request = exchange.request();
-        if (r.method().equals("tools/list") && MediaTypes.acceptsGzip(request.getHeader("accept-encoding"))) {
+        String acceptEncoding = MediaTypes.joined(request.headers().getAll("accept-encoding"));
+        if (r.method().equals("tools/list") && MediaTypes.acceptsGzip(acceptEncoding)) {
             var gzipped = calls.gzippedList(exchange, r);
             if (gzipped.isPresent()) {
                 GzippedList list = gzipped.get();

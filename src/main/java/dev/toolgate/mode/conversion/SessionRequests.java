@@ -34,7 +34,7 @@ final class SessionRequests {
         if (!settings.managedSessions()) {
             throw new GatewayException(new GatewayError.MethodNotAllowed("GET", "POST"));
         }
-        if (!MediaTypes.accepts(request.getHeader("accept"), MediaTypes.EVENT_STREAM)) {
+        if (!MediaTypes.accepts(MediaTypes.joined(request.headers().getAll("accept")), MediaTypes.EVENT_STREAM)) {
             throw new GatewayException(new GatewayError.NotAcceptable(MediaTypes.EVENT_STREAM));
         }
         TransportHeaders.checkVersion(exchange.protocolVersion());

@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -114,6 +117,28 @@ class TransportHeadersIT {
     @ValueSource(strings = {"*/*", "application/*, text/*", "text/event-stream, application/json;q=0.5"})
     void wildcardAndWeightedAcceptPass(String accept) {
         assertThat(mcp.send("POST", LIST, headers("accept", accept)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void acceptSplitOverTwoHeaderLinesIsOneListAndPasses() {
+        URI target = gateway.proxy("/mcp");
+        byte[] body = LIST.getBytes(StandardCharsets.UTF_8);
+        RawHttp.Response response = RawHttp.exchange(target, RawHttp.start("POST", target)
+                + "Content-Type: application/json\r\nAccept: application/json\r\nAccept: text/event-stream\r\n"
+                + "Mcp-Session-Id: " + mcp.sessionId() + "\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n", body);
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+        assertThat(response.body()).contains("\"name\":\"one\"");
+    }
+
+    @Test
+    void aStreamGetReadsEveryAcceptLine() {
+        URI target = gateway.proxy("/mcp");
+        RawHttp.Response response = RawHttp.exchange(target, RawHttp.start("GET", target)
+                + "Accept: application/json\r\nAccept: text/event-stream\r\nConnection: close\r\n", null);
+        // past the Accept check to the session check: without a session id the GET is a 400, not a 406
+        assertThat(response.status()).as("%s", response).isEqualTo(400);
+        assertThat(response.body()).contains("Mcp-Session-Id header is required");
     }
 
     @Test
