@@ -128,8 +128,10 @@ final class RequestEncoder {
                 ForwardedHeaders.copyForToolCall(client.headers(), headers, client.consumed());
             }
             ForwardedHeaders.addForwarding(headers, client.forwarding());
-            if (t.preserveHost() && client.host() != null) {
-                headers.set("host", client.host());
+            String host = t.host() != null ? t.host() : client.host();
+            if (t.preserveHost() && host != null) {
+                // the tool's host is configuration, as the service is: it names the Host header, never the address
+                headers.set("host", host);
             }
             if (client.added() != null) {
                 // set, not add: the gateway's consumer headers replace whatever else named them

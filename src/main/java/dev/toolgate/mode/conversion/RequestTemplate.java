@@ -24,13 +24,17 @@ import java.util.Map;
  * @param fixedQuery           query arguments from the tool config
  * @param timeoutMs            {@code server.timeout}
  * @param forwardClientHeaders {@code server.forward_client_headers}
- * @param preserveHost         the route's {@code preserve_host}: send the MCP client's Host header
+ * @param preserveHost         the route's {@code preserve_host}: send the tool's {@code host}, else the MCP
+ *                             client's Host header, instead of the service's host
+ * @param host                 the tool's {@code host}, null when it names none: Kong replays the call through its
+ *                             router with this Host, which a {@code preserve_host} route passes on to the service
  */
 public record RequestTemplate(UpstreamTarget target, HttpMethod method, PathTemplate path,
                               List<ParameterSpec> parameters, BodyEncoding body, String bodyType,
                               Map<String, FieldEncoding> bodyFields,
                               Map<String, List<String>> fixedHeaders, Map<String, List<String>> fixedQuery,
-                              long timeoutMs, boolean forwardClientHeaders, boolean preserveHost) {
+                              long timeoutMs, boolean forwardClientHeaders, boolean preserveHost,
+                              String host) {
 
     public RequestTemplate {
         parameters = List.copyOf(parameters);

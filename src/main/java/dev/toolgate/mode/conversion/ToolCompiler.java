@@ -98,7 +98,8 @@ public final class ToolCompiler {
         ObjectNode definition = ToolDefinition.of(name, spec.description(), spec.annotations(), inputSchema, output);
         RequestTemplate request = new RequestTemplate(UpstreamTarget.of(service), method, path, parameters,
                 body.encoding(), body.mediaType(), body.fields(), RouteMatchHeaders.of(spec, route), spec.query(),
-                config.server().timeoutMillis(), config.server().forwardClientHeaders(), route.preserveHost());
+                config.server().timeoutMillis(), config.server().forwardClientHeaders(), route.preserveHost(),
+                spec.host());
         return new Tool(name, kongName(spec, position, name), definition, inputValidator, outputValidator,
                 output != null && output.wrapped(), request, at, route.id(),
                 ToolAcl.of(spec.acl(), config.defaultAcl(), config.includeConsumerGroups()),

@@ -63,6 +63,16 @@ class ClientHeaderForwardingIT {
                               mode: conversion-listener
                               tools:
                                 - {name: ping, description: Ping, method: GET, path: /keep/ping}
+                      - name: named-host
+                        paths: [/named]
+                        hosts: ["*.example.com"]
+                        preserve_host: true
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /named/ping, host: tools.example.com}
                 """.formatted(upstream.url()));
     }
 
@@ -172,6 +182,27 @@ class ClientHeaderForwardingIT {
         RawHttp.Response response = rawCall("/keep", session, "Host: api.example.com:8443\r\n");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(upstream.next().header("host")).isEqualTo("api.example.com:8443");
+    }
+
+    @Test
+    void routeWithPreserveHostSendsTheToolsHostUpstreamWhenItNamesOne() {
+        // tools[].host (Kong): the Host the call is replayed through the router with, which preserve_host passes on;
+        // the call itself still goes to the route's service
+        URI endpoint = gateway.proxy("/named");
+        byte[] initialize = ("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}")
+                .getBytes(StandardCharsets.UTF_8);
+        RawHttp.Response opened = RawHttp.exchange(endpoint, "POST /named HTTP/1.1\r\nHost: api.example.com\r\n"
+                + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                + "Content-Length: " + initialize.length + "\r\n", initialize);
+        assertThat(opened.status()).as(opened.body()).isEqualTo(200);
+
+        RawHttp.Response response = rawCall("/named", opened.header("mcp-session-id"), "Host: api.example.com\r\n");
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.path()).isEqualTo("/ping");
+        assertThat(received.headers().getAll("host")).containsExactly("tools.example.com");
     }
 
     @Test
