@@ -7,17 +7,20 @@ import java.util.Locale;
 /**
  * DNS-rebinding protection for MCP endpoints (the transport spec's MUST): a request whose
  * {@code Origin} names a site not on the allow list is refused with 403. Requests without
- * {@code Origin} are not made by browser pages and pass; loopback origins always pass, so local
- * tools such as MCP Inspector work without configuration.
+ * {@code Origin} are not made by browser pages and pass. With no list configured, loopback origins pass, so
+ * local tools such as MCP Inspector work without configuration; an operator's explicit list is the whole rule,
+ * since any local page (a dev server on localhost:3000) could otherwise drive the endpoint.
  */
 public final class OriginPolicy {
 
     private final List<String> allowed;
     private final boolean any;
+    private final boolean loopbackByDefault;
 
-    /** @param allowed origins such as {@code https://app.example.com}, or {@code *} for any */
+    /** @param allowed origins such as {@code https://app.example.com}, or {@code *} for any; empty for loopback only */
     public OriginPolicy(List<String> allowed) {
         this.any = allowed.contains("*");
+        this.loopbackByDefault = allowed.isEmpty();
         this.allowed = allowed.stream().map(OriginPolicy::normalize).toList();
     }
 
@@ -30,6 +33,10 @@ public final class OriginPolicy {
         if (allowed.contains(normalized)) {
             return true;
         }
+        return loopbackByDefault && isLoopback(origin);
+    }
+
+    private static boolean isLoopback(String origin) {
         try {
             URI uri = URI.create(origin);
             String host = uri.getHost();

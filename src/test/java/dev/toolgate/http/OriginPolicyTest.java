@@ -35,8 +35,15 @@ class OriginPolicyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://localhost:6274", "http://127.0.0.1:3000", "https://localhost", "http://[::1]:8080"})
-    void loopbackOriginsAlwaysPass(String origin) {
+    void loopbackOriginsPassWhenNoListIsConfigured(String origin) {
         assertThat(new OriginPolicy(List.of()).allows(origin)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://localhost:3000", "http://127.0.0.1:3000", "https://localhost", "http://[::1]:8080"})
+    void anExplicitListIsTheWholeRuleForLoopbackOriginsToo(String origin) {
+        assertThat(policy.allows(origin)).isFalse();
+        assertThat(new OriginPolicy(List.of("http://localhost:3000")).allows("http://localhost:3000")).isTrue();
     }
 
     @ParameterizedTest

@@ -171,9 +171,17 @@ class TransportHeadersIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://localhost:1234", "http://127.0.0.1:5173", "https://app.example.com",
-            "HTTPS://APP.EXAMPLE.COM", "https://app.example.com:443", "http://tools.example.com:8080"})
-    void loopbackAndConfiguredOriginsPass(String origin) {
+    @ValueSource(strings = {"http://localhost:3000", "http://127.0.0.1:5173", "http://[::1]:8080"})
+    void unlistedLoopbackOriginGets403WhenAnAllowListIsConfigured(String origin) {
+        assertRpcError(mcp.send("POST", LIST, headers("origin", origin)), 403, -32000,
+                "Forbidden: Origin '" + origin + "' is not allowed to call this endpoint");
+        assertStillServes(mcp);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://app.example.com", "HTTPS://APP.EXAMPLE.COM", "https://app.example.com:443",
+            "http://tools.example.com:8080"})
+    void configuredOriginsPass(String origin) {
         McpHttp.Response response = mcp.send("POST", LIST, headers("origin", origin));
         assertThat(response.status()).as("%s", response).isEqualTo(200);
     }

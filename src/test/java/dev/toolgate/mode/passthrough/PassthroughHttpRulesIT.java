@@ -565,6 +565,18 @@ class PassthroughHttpRulesIT {
         assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://localhost:3000", "http://127.0.0.1:5173", "http://[::1]:8080"})
+    void anExplicitAllowListLeavesUnlistedLoopbackOriginsOut(String origin) throws InterruptedException {
+        McpHttp.Response response = new McpHttp(gateway.proxy("/origins/mcp")).send("POST", BODY, Map.of(
+                "content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH, "origin", origin));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(403);
+        assertThat(response.json().path("error").path("message").asText())
+                .isEqualTo("Forbidden: Origin '" + origin + "' is not allowed to call this endpoint");
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream received the request").isTrue();
+    }
+
     @Test
     void aBodyOverTheLimitGets413AndNeverReachesTheUpstream() throws InterruptedException {
         byte[] atLimit = padded(1024);
