@@ -20,11 +20,11 @@ import java.util.function.UnaryOperator;
  * configuration, or found out ({@code auto}) by asking it as a client of each era would, on behalf of
  * the first client that needs the answer. Modern: a {@code server/discover} whose answer is a
  * {@code DiscoverResult} or a recognized modern error (-32020, -32021, -32022, -32602 with HTTP 400,
- * -32601 with 404) says yes, any other 2xx, 400, 404, 405 or "method not found" says no. Legacy (asked only of a
+ * -32601 with 404) says yes, any other 2xx, 400, 422, 404, 405 or "method not found" says no. Legacy (asked only of a
  * modern server, since a server that is not modern is legacy): an {@code initialize} that is answered says yes, a
  * 2xx or one of those refusals says no (a session the answer opened is ended at once, whatever the answer said).
- * Any other answer (401, 403, 407 as for the TypeScript SDK's probe; 408, 413, 429: this moment or this caller;
- * 5xx) or none says nothing and is not remembered: the client's request is then forwarded as it is, and the next
+ * Any other answer (401, 403, 407 as for the TypeScript SDK's probe; 408, 409, 413, 429: this moment or this caller;
+ * 406, 415: the Accept and Content-Type both eras send; 5xx) or none says nothing and is not remembered: the client's request is then forwarded as it is, and the next
  * one asks again.
  *
  * <p>A finding holds for the path it was made at ({@link Place}), for {@link #REMEMBER_MILLIS}: a prefix
@@ -209,7 +209,7 @@ final class UpstreamEras {
 
     /** What an answer to the modern probe says: true modern, false legacy, null nothing. */
     static Boolean verdict(int status, JsonNode body) {
-        if (status == 401 || status == 403 || status == 407 || status >= 500) {
+        if (saysNothing(status)) {
             return null;
         }
         if (status / 100 == 2) {
@@ -225,14 +225,24 @@ final class UpstreamEras {
     }
 
     /**
-     * Whether a probe's answer is about the era it asked in: a 2xx, or a refusal of the request itself (400, 404, 405,
-     * or a JSON-RPC error naming the method unknown). Any other status (408, 413, 429, 401/403/407, 5xx) is about
-     * this moment or this caller and would hold a modern server legacy (or the reverse) for every client for
-     * {@link #REMEMBER_MILLIS}: it says nothing.
+     * Statuses that say nothing of the era, whatever the body: the caller (401, 403, 407), the server's state (409, a
+     * session or stream already open), the server's health (5xx), or a refusal of the Accept or Content-Type the probe
+     * sends (406, 415), which are the ones every client of either era must send, so a server refusing them refuses
+     * both eras' clients alike.
+     */
+    private static boolean saysNothing(int status) {
+        return status == 401 || status == 403 || status == 406 || status == 407 || status == 409 || status == 415
+                || status >= 500;
+    }
+
+    /**
+     * Whether a probe's answer is about the era it asked in: a 2xx, or a refusal of the request itself (400, 422 for a
+     * body the server could not process, 404, 405, or a JSON-RPC error naming the method unknown). Any other status
+     * (408, 413, 429, and those that {@linkplain #saysNothing say nothing}) is about this moment or this caller and
+     * would hold a modern server legacy (or the reverse) for every client for {@link #REMEMBER_MILLIS}.
      */
     private static boolean refusesTheEra(int status, JsonNode body) {
-        return status / 100 == 2 || status == 400 || status == 404 || status == 405
-                || body != null && body.path("error").path("code").asInt(0) == JsonRpc.METHOD_NOT_FOUND
-                        && status != 401 && status != 403 && status != 407 && status < 500;
+        return !saysNothing(status) && (status / 100 == 2 || status == 400 || status == 422 || status == 404
+                || status == 405 || body != null && body.path("error").path("code").asInt(0) == JsonRpc.METHOD_NOT_FOUND);
     }
 }

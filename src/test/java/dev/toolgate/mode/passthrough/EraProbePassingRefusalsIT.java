@@ -20,14 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An {@code auto} route's era probe answered for a passing or caller-specific reason (too many requests, a timeout,
- * too large): that says nothing of the era the server speaks, so it is not remembered. The scripted server speaks
+ * too large; a 406, 409 or 415, even with a body naming the method unknown): that says nothing of the era the
+ * server speaks, so it is not remembered. The scripted server speaks
  * 2026-07-28 alone; it refuses the first probe of each kind at its path with the path's status and answers every
  * later one (EraProbeSessionsIT's server, with the refusal in front).
  */
 @Timeout(60)
 class EraProbePassingRefusalsIT {
 
-    static final String[] STATUSES = {"408", "413", "429"};
+    static final String[] STATUSES = {"406", "409", "408", "413", "415", "429"};
+    /** Refusals of the Accept or Content-Type both eras send, or of the server's state: era-blind, whatever the body. */
+    static final java.util.Set<Integer> WITH_METHOD_NOT_FOUND = java.util.Set.of(406, 409, 415);
     static final String LISTED = """
             {"jsonrpc":"2.0","id":%s,"result":{"resultType":"complete","tools":[],"ttlMs":0,"cacheScope":"public"}}""";
 
@@ -74,7 +77,13 @@ class EraProbePassingRefusalsIT {
         boolean probe = message.path("id").asText().equals("toolgate-era-probe");
         if (probe && refused.computeIfAbsent(name + " " + method, m -> new AtomicInteger()).getAndIncrement() == 0
                 && (method.equals("server/discover") == name.startsWith("modern"))) {
-            request.response().setStatusCode(status).end();
+            if (WITH_METHOD_NOT_FOUND.contains(status)) {
+                request.response().setStatusCode(status).putHeader("content-type", "application/json").end("""
+                        {"jsonrpc":"2.0","id":%s,"error":{"code":-32601,"message":"Method not found"}}"""
+                        .formatted(message.get("id")));
+            } else {
+                request.response().setStatusCode(status).end();
+            }
             return;
         }
         String body = switch (method) {
@@ -91,7 +100,7 @@ class EraProbePassingRefusalsIT {
     }
 
     @ParameterizedTest(name = "HTTP {0}")
-    @ValueSource(strings = {"408", "413", "429"})
+    @ValueSource(strings = {"406", "408", "409", "413", "415", "429"})
     void aModernServerWhoseDiscoverProbeWasRefusedForAPassingReasonStillGetsModernClientsAsTheyAre(String status) {
         ModernHttp client = new ModernHttp(gateway.proxy("/modern" + status));
 
@@ -106,7 +115,7 @@ class EraProbePassingRefusalsIT {
     }
 
     @ParameterizedTest(name = "HTTP {0}")
-    @ValueSource(strings = {"408", "413", "429"})
+    @ValueSource(strings = {"406", "408", "409", "413", "415", "429"})
     void aModernOnlyServerWhoseInitializeProbeWasRefusedForAPassingReasonIsAskedAgain(String status) {
         McpHttp first = new McpHttp(gateway.proxy("/legacy" + status));
         McpHttp second = new McpHttp(gateway.proxy("/legacy" + status));

@@ -37,4 +37,22 @@ class UpstreamErasTest {
                                                                                             Boolean modern) throws IOException {
         assertThat(UpstreamEras.verdict(status, body.isEmpty() ? null : Json.parse(body.getBytes()))).isEqualTo(modern);
     }
+
+    @ParameterizedTest(name = "HTTP {0} {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            "406 | '' | ",
+            "406 | {\"error\":{\"code\":-32601,\"message\":\"Method not found\"}} | ",
+            "406 | {\"error\":{\"code\":-32022,\"message\":\"Unsupported\"}} | ",
+            "415 | '' | ",
+            "415 | {\"error\":{\"code\":-32601,\"message\":\"Method not found\"}} | ",
+            "409 | {\"error\":{\"code\":-32601,\"message\":\"Method not found\"}} | ",
+            "409 | {\"error\":{\"code\":-32000,\"message\":\"Conflict\"}} | ",
+            "422 | '' | false",
+            "422 | {\"error\":{\"code\":-32600,\"message\":\"Invalid Request\"}} | false",
+            "422 | {\"error\":{\"code\":-32022,\"message\":\"Unsupported\"}} | true",
+    })
+    void refusalsOfTheAcceptAndContentTypeBothErasSendOrOfTheServersStateSayNothingAnd422RefusesLike400(
+            int status, String body, Boolean modern) throws IOException {
+        assertThat(UpstreamEras.verdict(status, body.isEmpty() ? null : Json.parse(body.getBytes()))).isEqualTo(modern);
+    }
 }
