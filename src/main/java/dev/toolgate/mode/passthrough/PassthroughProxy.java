@@ -285,24 +285,40 @@ public final class PassthroughProxy implements McpEndpoint {
 
     /** The era bridge's link to the service for an exchange: the path, headers and transformers of forwarding. */
     private UpstreamLink link(Exchange exchange) {
-        HttpServerRequest request = exchange.request();
-        String path = upstreamPath(exchange);
-        String query = UpstreamQuery.without(request.query(), exchange.credentials().query());
+        Upstream request = upstreamRequest(exchange, "POST", null, null, chain.upstream(exchange));
+        return new UpstreamLink(client, settings.target(), request.uri(), request.call().headers());
+    }
+
+    /** A request to the service as forwarding makes it, and the URI it goes to. */
+    private record Upstream(UpstreamCall call, String uri) {
+    }
+
+    /**
+     * The request to the service for an exchange: Kong's path, the query and headers without the consumed
+     * credentials, the gateway's headers (the server's session id for {@code boundSession}), then the route's
+     * transformers and opentelemetry's clear, as Kong orders them.
+     */
+    private Upstream upstreamRequest(Exchange exchange, String method, Session boundSession, Buffer body,
+                                     List<UpstreamPolicy> transforms) {
+        String query = UpstreamQuery.without(exchange.request().query(), exchange.credentials().query());
         Set<String> written = new HashSet<>();
         MultiMap headers = upstreamHeaders(exchange, written);
-        UpstreamCall call = new UpstreamCall("POST", path, UpstreamQuery.decode(query, false), headers, written, null,
-                false);
-        List<UpstreamPolicy> transforms = chain.upstream(exchange);
+        if (boundSession != null) {
+            headers.set("mcp-session-id", boundSession.upstream());
+            written.add("mcp-session-id");
+        }
+        UpstreamCall call = new UpstreamCall(method, upstreamPath(exchange), UpstreamQuery.decode(query, false),
+                headers, written, body, false);
         transforms.forEach(p -> p.request(exchange, call));
         if (!transforms.isEmpty()) {
-            // as forward(): a header a transformer added has no client twin either
+            // a header a transformer added has no client twin either
             ForwardedHeaders.dropClientTwins(call.headers(), call.writtenHeaders());
         }
         exchange.observation().clearedHeaders().forEach(call.headers()::remove);
         String sentQuery = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : query;
-        // as forward(): some servers read a backslash as a slash; encoded, it cannot climb out of the route's prefix
+        // some servers read a backslash as a slash; encoded, it cannot climb out of the route's prefix
         String uri = (sentQuery == null ? call.path() : call.path() + "?" + sentQuery).replace("\\", "%5C");
-        return new UpstreamLink(client, settings.target(), uri, call.headers());
+        return new Upstream(call, uri);
     }
 
     /**
@@ -313,32 +329,15 @@ public final class PassthroughProxy implements McpEndpoint {
     private Future<Void> forward(Exchange exchange, String session, Session boundSession, long number,
                                  Buffer received, Relay.Rewrites rewrites, MessageTap.Local recorder) {
         HttpServerRequest request = exchange.request();
-        String path = upstreamPath(exchange);
-        String query = UpstreamQuery.without(request.query(), exchange.credentials().query());
-        Set<String> written = new HashSet<>();
-        MultiMap headers = upstreamHeaders(exchange, written);
-        if (boundSession != null) {
-            headers.set("mcp-session-id", boundSession.upstream());
-            written.add("mcp-session-id");
-            if (request.method() == HttpMethod.GET) {
-                bound.keepAlive(exchange, boundSession);
-            }
+        if (boundSession != null && request.method() == HttpMethod.GET) {
+            bound.keepAlive(exchange, boundSession);
         }
         Buffer body = ConsumedFields.without(received, exchange.credentials().bodyFields(), exchange.header("content-type"));
         List<UpstreamPolicy> transforms = chain.upstream(exchange);
         // a JSON-RPC message: a transformer's body rule is refused at load, and never applied should one slip through
-        UpstreamCall call = new UpstreamCall(request.method().name(), path, UpstreamQuery.decode(query, false), headers,
-                written, body, false);
-        transforms.forEach(p -> p.request(exchange, call));
-        if (!transforms.isEmpty()) {
-            // a header a transformer added has no client twin either
-            ForwardedHeaders.dropClientTwins(call.headers(), call.writtenHeaders());
-        }
-        // as Kong orders them: the transformers, then opentelemetry's clear and its trace context
-        exchange.observation().clearedHeaders().forEach(call.headers()::remove);
-        String sentQuery = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : query;
-        // some servers read a backslash as a slash; encoded, it cannot climb out of the route's prefix
-        String uri = (sentQuery == null ? call.path() : call.path() + "?" + sentQuery).replace("\\", "%5C");
+        Upstream prepared = upstreamRequest(exchange, request.method().name(), boundSession, body, transforms);
+        UpstreamCall call = prepared.call();
+        String uri = prepared.uri();
         Buffer sent = call.body() == null ? Buffer.buffer() : call.body();
         Relay.HeaderRewrite answerHeaders = BoundSessions.showingClientsId(boundSession, transforms.isEmpty() ? null
                 : answered -> {
@@ -348,7 +347,7 @@ public final class PassthroughProxy implements McpEndpoint {
                             new UpstreamAnswer(0, h, null, false))));
                 });
         Observation observation = exchange.observation();
-        observation.writeTraceContext(headers);
+        observation.writeTraceContext(call.headers());
         UpstreamTarget target = settings.target();
         observation.upstreamStarted(target.service(), target.host() + ":" + target.port(), uri);
         // an upstream that failed before its answer began, or in the middle of a JSON answer (which cannot be
@@ -370,7 +369,7 @@ public final class PassthroughProxy implements McpEndpoint {
                     ? "sent nothing for " : "no answer within ") + readTimeoutMs + " ms (service read_timeout)"));
             stop.tryComplete();
         });
-        client.exchange(settings.target(), HttpMethod.valueOf(call.method()), uri, headers, sent, stop.future(),
+        client.exchange(settings.target(), HttpMethod.valueOf(call.method()), uri, call.headers(), sent, stop.future(),
                 silence::start).onComplete(answer -> {
             if (answer.failed()) {
                 silence.stop();
