@@ -63,7 +63,7 @@ public final class Redacted extends JsonSerializer<Object> {
         for (int i = 0; i < arguments.length; i++) {
             int equals = arguments[i].indexOf('=');
             boolean secret = equals > 0 && equals < arguments[i].length() - 1
-                    && SecretNames.secret(arguments[i].substring(0, equals));
+                    && SecretNames.secretQueryArgument(arguments[i].substring(0, equals));
             shown.append(i == 0 ? "" : "&")
                     .append(secret ? arguments[i].substring(0, equals + 1) + MASK : arguments[i]);
         }

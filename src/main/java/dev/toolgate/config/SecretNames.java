@@ -22,6 +22,12 @@ public final class SecretNames {
     private static final String[] SECRET_STEMS = {"apikey", "token", "secret", "password", "passwd", "credential",
             "privatekey"};
 
+    /**
+     * Query argument names that carry a credential in a URL but mean other things as JSON fields (a JSON-RPC
+     * error's {@code code}): an Azure Storage SAS signature ({@code sig}), an Azure Functions key ({@code code}).
+     */
+    private static final Set<String> SECRET_QUERY_ARGUMENTS = Set.of("sig", "code");
+
     /** Names already judged: header and field names repeat, so each is split once (bounded). */
     private static final ConcurrentHashMap<String, Boolean> JUDGED = new ConcurrentHashMap<>();
     private static final int MAX_JUDGED = 4096;
@@ -63,6 +69,14 @@ public final class SecretNames {
             JUDGED.put(name, secret);
         }
         return secret;
+    }
+
+    /**
+     * True when a URL query argument of this name may hold a secret: one {@link #secret} judges so, or one of
+     * {@link #SECRET_QUERY_ARGUMENTS} ({@code ?sig=}, {@code ?code=}), which only a URL makes secret.
+     */
+    public static boolean secretQueryArgument(String name) {
+        return secret(name) || SECRET_QUERY_ARGUMENTS.contains(name.toLowerCase(Locale.ROOT));
     }
 
     private static boolean judge(String name) {

@@ -93,7 +93,8 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
             String decoded = decoded(name);
-            if (eq >= 0 && (consumed.contains(decoded) || SecretNames.secret(decoded) || credentialName(decoded))) {
+            if (eq >= 0 && (consumed.contains(decoded) || SecretNames.secretQueryArgument(decoded)
+                    || credentialName(decoded))) {
                 out.append(name).append('=').append(Redacted.MASK);
             } else {
                 out.append(text(pair));

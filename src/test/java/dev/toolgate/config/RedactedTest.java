@@ -48,4 +48,13 @@ class RedactedTest {
         assertThat(Redacted.pair("Authorization")).isEqualTo("Authorization");
         assertThat(Redacted.pair("http://host:80/path")).isEqualTo("http://host:80/path");
     }
+
+    @Test
+    void aSignedUrlsSignatureIsMaskedAsOnlyAUrlQueryMakesThoseNamesSecret() {
+        assertThat(Redacted.url("https://a.blob.core.windows.net/c/x.json?sv=1&sig=SECRET"))
+                .isEqualTo("https://a.blob.core.windows.net/c/x.json?sv=1&sig=[redacted]");
+        assertThat(Redacted.url("https://f.azurewebsites.net/api/spec?code=SECRET&Sig=S2#x"))
+                .isEqualTo("https://f.azurewebsites.net/api/spec?code=[redacted]&Sig=[redacted]#x");
+        assertThat(SecretNames.secret("code")).as("a JSON-RPC error's code is no secret").isFalse();
+    }
 }

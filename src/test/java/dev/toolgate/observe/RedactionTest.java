@@ -34,6 +34,12 @@ class RedactionTest {
     }
 
     @Test
+    void aSignedUrlsSignatureInALoggedQueryIsMasked() {
+        assertThat(redaction.query("sv=1&sig=s1gn&code=f-key&q=x", Set.of()))
+                .isEqualTo("sv=1&sig=[redacted]&code=[redacted]&q=x");
+    }
+
+    @Test
     void theRoutesCredentialNamesAreMaskedInHeadersAndTheQueryEvenWhenNothingConsumedThem() {
         Redaction keyed = new Redaction(Map.of(), Set.of("apikey", "Tenant"));
         assertThat(keyed.query("tenant=bob-key&TENANT=b&q=weather", Set.of()))
