@@ -364,6 +364,8 @@ final class AdminApi {
                 Response response;
                 try {
                     response = apply(read.result());
+                } catch (GatewayException refused) {
+                    response = Response.of(refused.error()); // inflated past the limit, or not gzip after all
                 } catch (StackOverflowError | OutOfMemoryError e) {
                     // a document too deep or too large to build: answered, not left hanging
                     response = Response.of(new GatewayError.UnreadableConfig("the document is too deeply nested or "
@@ -377,10 +379,11 @@ final class AdminApi {
         });
     }
 
-    private Response apply(byte[] document) {
+    private Response apply(ConfigUpload.Upload upload) {
         if (!view.accepting()) {
             return Response.of(new GatewayError.ConfigWhileStopping());
         }
+        byte[] document = upload.document(); // inflated and unwrapped here, on this virtual thread
         try {
             view.apply(document);
             Response status = status();

@@ -27,15 +27,27 @@ final class ConfigUpload {
     }
 
     /**
-     * The document in the body, however Kong's db-less endpoint accepts it; fails past {@code limit} bytes
-     * (and on a body it cannot decode) with a {@link GatewayException}, on a form it cannot use with a message.
+     * What was posted, to be made the document off the event loop: inflating a 64 MiB body, and parsing it
+     * whole to look for a {@code {"config": ...}} wrapper, take a second, in which the listener (its
+     * {@code /status/ready} too) would answer nothing.
      */
-    static Future<byte[]> read(HttpServerRequest request, long limit) {
+    @FunctionalInterface
+    interface Upload {
+        /** The document; throws a {@link GatewayException} when the body inflates past the limit or is not its coding. */
+        byte[] document();
+    }
+
+    /**
+     * The body, however Kong's db-less endpoint accepts it; fails past {@code limit} bytes (as sent) and on
+     * a coding it does not read with a {@link GatewayException}, on a form it cannot use with a message.
+     */
+    static Future<Upload> read(HttpServerRequest request, long limit) {
         String type = request.getHeader("content-type");
         if (type != null && (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded"))) {
-            return readForm(request, limit);
+            return readForm(request, limit).map(document -> () -> document);
         }
-        return BodyReader.read(request, limit, new GatewayError.ConfigTooLarge(limit)).map(body -> unwrap(body.getBytes()));
+        return BodyReader.readEncoded(request, limit, new GatewayError.ConfigTooLarge(limit))
+                .map(body -> () -> unwrap(body.decoded().getBytes()));
     }
 
     /**
