@@ -2,6 +2,9 @@ package dev.toolgate.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.error.ErrorCatalog;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.UpstreamHealth;
@@ -17,6 +20,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The live traffic page on the admin listener: {@code /dashboard} (the page: static files from the
@@ -45,6 +50,12 @@ final class Dashboard {
      * queued for it, for ever.
      */
     static final long STALLED_MS = 5_000;
+    /**
+     * At most this many pages stream events at once: each has its own timer and renders the feed for itself
+     * four times a second, and a page on any site can open one through an {@code <img>} (no Origin is sent).
+     */
+    static final int MAX_STREAMS = 16;
+    private final AtomicInteger streams = new AtomicInteger();
     private static final Map<String, String> TYPES = Map.of("index.html", "text/html; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8", "style.css", "text/css; charset=utf-8");
 
@@ -89,8 +100,22 @@ final class Dashboard {
             & Long.MAX_VALUE, 36);
 
     private void stream(HttpServerRequest request) {
-        LiveFeed feed = view.telemetry().live();
         HttpServerResponse response = request.response();
+        if (streams.incrementAndGet() > MAX_STREAMS) {
+            streams.decrementAndGet();
+            ErrorCatalog.Entry refused = ErrorCatalog.of(new GatewayError.TooManyDashboards(MAX_STREAMS));
+            ErrorResponses.putHeaders(response, refused.headers());
+            response.setStatusCode(refused.status()).putHeader("content-type", "application/json; charset=utf-8")
+                    .end(Buffer.buffer(Json.bytes(ErrorResponses.message(refused))));
+            return;
+        }
+        AtomicBoolean ended = new AtomicBoolean();
+        Runnable end = () -> {
+            if (ended.compareAndSet(false, true)) {
+                streams.decrementAndGet();
+            }
+        };
+        LiveFeed feed = view.telemetry().live();
         response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache")
                 .putHeader("x-accel-buffering", "no");
         response.write("retry: 1000\n\n");
@@ -104,6 +129,7 @@ final class Dashboard {
                 // has read nothing for long
                 if (++fullTicks[0] * TICK_MS >= STALLED_MS) {
                     vertx.cancelTimer(id);
+                    end.run();
                     response.reset();
                 }
                 return;
@@ -148,8 +174,14 @@ final class Dashboard {
                 response.write(out.toString());
             }
         });
-        response.closeHandler(v -> vertx.cancelTimer(timer));
-        response.exceptionHandler(t -> vertx.cancelTimer(timer));
+        response.closeHandler(v -> {
+            vertx.cancelTimer(timer);
+            end.run();
+        });
+        response.exceptionHandler(t -> {
+            vertx.cancelTimer(timer);
+            end.run();
+        });
     }
 
     /**

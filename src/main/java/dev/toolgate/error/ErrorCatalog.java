@@ -28,6 +28,7 @@ import dev.toolgate.error.GatewayError.UnboundSseTransport;
 import dev.toolgate.error.GatewayError.StreamAlreadyOpen;
 import dev.toolgate.error.GatewayError.TooManyStreams;
 import dev.toolgate.error.GatewayError.TooManyConnections;
+import dev.toolgate.error.GatewayError.TooManyDashboards;
 import dev.toolgate.error.GatewayError.TooManySessions;
 import dev.toolgate.error.GatewayError.UnknownSession;
 import dev.toolgate.error.GatewayError.UnknownTool;
@@ -193,6 +194,9 @@ public final class ErrorCatalog {
                     "Request Timeout: the " + e.what() + " did not arrive in time");
             case TooManyConnections e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "too_many_connections",
                     "Service Unavailable: this listener already has " + e.limit() + " connections; retry shortly");
+            case TooManyDashboards e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "too_many_dashboards",
+                    "Service Unavailable: the dashboard is already open in " + e.limit() + " pages, as many as "
+                            + "its live events are sent to; close one, or retry in 30 s", Map.of("retry-after", "30"));
             case Internal e -> new Entry(500, JsonRpc.INTERNAL_ERROR, "internal_error",
                     "Internal error (error id " + e.errorId() + ")");
             case Unauthenticated e -> new Entry(401, JsonRpc.TRANSPORT_ERROR, "unauthenticated", e.message(),

@@ -181,6 +181,10 @@ public sealed interface GatewayError {
     record TooManyConnections(long limit) implements GatewayError {
     }
 
+    /** The admin listener already streams the dashboard's events to as many pages as it allows. */
+    record TooManyDashboards(int limit) implements GatewayError {
+    }
+
     /** A bug or an unexpected failure; details are logged under {@code errorId}, never sent. */
     record Internal(String errorId) implements GatewayError {
     }

@@ -85,6 +85,8 @@ class ErrorCatalogTest {
                         "request_timeout", List.of("Request Timeout", "request head")),
                 arguments(new GatewayError.TooManyConnections(10), 503, JsonRpc.TRANSPORT_ERROR,
                         "too_many_connections", List.of("10 connections")),
+                arguments(new GatewayError.TooManyDashboards(16), 503, JsonRpc.TRANSPORT_ERROR,
+                        "too_many_dashboards", List.of("16 pages")),
                 arguments(new GatewayError.Internal("err-1234"), 500, JsonRpc.INTERNAL_ERROR, "internal_error",
                         List.of("error id err-1234")),
                 arguments(new GatewayError.Unauthenticated("No API key found in request", "Key"), 401,

@@ -147,4 +147,61 @@ class LiveFeedSubscribersIT {
         assertThat(afterRestart.stream().filter(l -> l.startsWith("data: {")).count()).as("started as a new page: %s",
                 afterRestart).isEqualTo(newPage.stream().filter(l -> l.startsWith("data: {")).count());
     }
+
+    @Test
+    void pastSixteenOpenPagesTheNextIs503AndTheFirstSixteenKeepReceiving() throws Exception {
+        URI events = gateway.admin("/dashboard/events");
+        List<Socket> pages = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                pages.add(openStream(events));
+                assertThat(readUntil(pages.get(i), "retry: 1000")).as("page %d", i).startsWith("HTTP/1.1 200");
+            }
+            try (Socket refused = openStream(events)) {
+                String answer = readUntil(refused, "}");
+                assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 30")
+                        .contains("the dashboard is already open in 16 pages");
+            }
+
+            McpHttp pt = new McpHttp(gateway.proxy("/pt"));
+            assertThat(pt.post("{\"jsonrpc\":\"2.0\",\"id\":1616,\"method\":\"ping\"}").status()).isEqualTo(200);
+            for (Socket page : pages) {
+                assertThat(readUntil(page, "1616")).contains("1616");
+            }
+        } finally {
+            for (Socket page : pages) {
+                page.close();
+            }
+        }
+        // the closed pages' places are given back
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            try (Socket again = openStream(events)) {
+                assertThat(readUntil(again, "retry: 1000")).startsWith("HTTP/1.1 200");
+            }
+        });
+    }
+
+    private static Socket openStream(URI events) throws IOException {
+        Socket socket = new Socket(events.getHost(), events.getPort());
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(("GET /dashboard/events HTTP/1.1\r\nHost: 127.0.0.1:" + events.getPort()
+                + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** What the socket received until {@code wanted} appeared (or it ended). */
+    private static String readUntil(Socket socket, String wanted) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        InputStream in = socket.getInputStream();
+        byte[] chunk = new byte[8192];
+        while (!seen.toString().contains(wanted)) {
+            int n = in.read(chunk);
+            if (n < 0) {
+                break;
+            }
+            seen.append(new String(chunk, 0, n, StandardCharsets.ISO_8859_1));
+        }
+        return seen.toString();
+    }
 }
