@@ -91,9 +91,15 @@ final class AdminApi {
             send(request, Response.of(new GatewayError.ForbiddenOrigin(origin)));
             return;
         }
-        boolean get = request.method().name().equals("GET");
+        // RFC 9110 §9.3.2: HEAD wherever GET, the same answer without its body (Vert.x leaves the body out)
+        boolean get = request.method().name().equals("GET") || request.method().name().equals("HEAD");
         try {
-            if (kind.equals("dashboard") && get && dashboard.handle(request, path)) {
+            if (kind.equals("dashboard") && dashboard.serves(path)) {
+                if (request.method().name().equals("GET")) {
+                    dashboard.handle(request, path);
+                } else {
+                    send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), "GET")));
+                }
                 return;
             }
             switch (kind) {
@@ -122,7 +128,9 @@ final class AdminApi {
                     }
                 }
                 case "config" -> {
-                    if (request.method().name().equals("POST") && id == null) {
+                    if (id != null) {
+                        send(request, Response.of(new GatewayError.NotFound()));
+                    } else if (request.method().name().equals("POST")) {
                         postConfig(request);
                     } else {
                         send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), "POST")));
@@ -412,6 +420,15 @@ final class AdminApi {
     private static void send(HttpServerRequest request, Response response) {
         ErrorResponses.putHeaders(request.response(), response.headers());
         request.response().setStatusCode(response.status()).putHeader("content-type", "application/json; charset=utf-8")
-                .end(Buffer.buffer(Json.bytes(response.body())));
+                .end(body(request, Buffer.buffer(Json.bytes(response.body()))));
+    }
+
+    /** The body, or none for a HEAD (Vert.x sends it): the length is what a GET's would be. */
+    private static Buffer body(HttpServerRequest request, Buffer body) {
+        if (request.method().name().equals("HEAD")) {
+            request.response().putHeader("content-length", Integer.toString(body.length()));
+            return Buffer.buffer();
+        }
+        return body;
     }
 }

@@ -70,10 +70,20 @@ final class Dashboard {
         this.files = Map.of("index.html", load("index.html"), "app.js", load("app.js"), "style.css", load("style.css"));
     }
 
+    /** True when the path is the page's: a file of it, its events or its overview. */
+    boolean serves(String path) {
+        String rest = rest(path);
+        return rest.equals("events") || rest.equals("overview") || files.containsKey(rest);
+    }
+
+    private static String rest(String path) {
+        return path.equals("/dashboard") || path.equals("/dashboard/") ? "index.html"
+                : path.substring("/dashboard/".length());
+    }
+
     /** Answers a GET under {@code /dashboard}; false when the path is not the page's. */
     boolean handle(HttpServerRequest request, String path) {
-        String rest = path.equals("/dashboard") || path.equals("/dashboard/") ? "index.html"
-                : path.substring("/dashboard/".length());
+        String rest = rest(path);
         switch (rest) {
             case "events" -> stream(request);
             case "overview" -> json(request.response(), overview());

@@ -201,4 +201,30 @@ class AdminEntitiesIT {
         assertThat(response.json().get("message").asText()).startsWith("Method Not Allowed");
         assertThat(admin.get("/services/catalog").status()).isEqualTo(200);
     }
+
+    private static java.net.http.HttpResponse<String> exchange(String method, String path) throws Exception {
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+            return client.send(java.net.http.HttpRequest.newBuilder(gateway.admin(path))
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
+    void aNonGetOnTheDashboardIs405AllowingGetHeadOnStatusIs200WithoutABodyAndPostOnConfigXIs404() throws Exception {
+        for (String path : List.of("/dashboard", "/dashboard/overview", "/dashboard/events", "/dashboard/app.js")) {
+            var refused = exchange("POST", path);
+            assertThat(refused.statusCode()).as(path).isEqualTo(405);
+            assertThat(refused.headers().firstValue("allow")).as(path).hasValue("GET");
+        }
+        assertThat(exchange("POST", "/dashboard/nothing").statusCode()).isEqualTo(404);
+        for (String path : List.of("/status", "/status/ready")) {
+            var head = exchange("HEAD", path);
+            var get = exchange("GET", path);
+            assertThat(head.statusCode()).as(path).isEqualTo(200);
+            assertThat(head.body()).as(path).isEmpty();
+            assertThat(head.headers().firstValue("content-type")).as(path).isEqualTo(get.headers().firstValue("content-type"));
+        }
+        assertThat(exchange("POST", "/config/x").statusCode()).isEqualTo(404);
+    }
 }
