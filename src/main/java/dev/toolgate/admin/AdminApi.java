@@ -170,6 +170,18 @@ final class AdminApi {
         send(request, answer.get());
     }
 
+    /**
+     * A Redis address ({@code host:port/db} or {@code sentinel master NAME}) with a vault-resolved host or master
+     * shown as its reference, as every listing shows such values.
+     */
+    private static String shownAddress(String address, Map<String, String> referenceBySecret) {
+        String sentinel = "sentinel master ";
+        int end = address.startsWith(sentinel) ? address.length() : address.lastIndexOf(':');
+        int start = address.startsWith(sentinel) ? sentinel.length() : 0;
+        String reference = end < start ? null : referenceBySecret.get(address.substring(start, end));
+        return reference == null ? address : address.substring(0, start) + reference + address.substring(end);
+    }
+
     private Response info() {
         ObjectNode body = Json.object();
         body.put("tagline", "Welcome to toolgate");
@@ -191,9 +203,10 @@ final class AdminApi {
             Response status = status();
             ArrayNode redis = ((ObjectNode) status.body()).putArray("redis");
             if (checked.succeeded()) {
+                Map<String, String> referenceBySecret = view.config().referenceBySecret();
                 checked.result().forEach(h -> {
                     ObjectNode node = redis.addObject();
-                    node.put("address", h.address());
+                    node.put("address", shownAddress(h.address(), referenceBySecret));
                     node.put("reachable", h.reachable());
                     node.put("latency_ms", h.latencyMs());
                     if (h.error() != null) {

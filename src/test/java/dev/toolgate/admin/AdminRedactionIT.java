@@ -2,6 +2,7 @@ package dev.toolgate.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.RedisServer;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -217,6 +218,35 @@ class AdminRedactionIT {
             assertThat(plugins.json().at("/data/0/config/tools/0/parameters/0/schema/default").asText())
                     .isEqualTo("{vault://env/API_KEY}");
             assertThat(plugins.body()).doesNotContain(ENV.get("API_KEY"));
+        }
+    }
+
+    @Test
+    void statusShowsAVaultResolvedRedisHostAsItsReference() {
+        try (RedisServer redis = RedisServer.start();
+             TestGateway other = TestGateway.start("""
+                     _format_version: "3.0"
+                     services:
+                       - name: api
+                         url: %s
+                         routes:
+                           - name: mcp
+                             paths: [/mcp]
+                             plugins:
+                               - name: ai-mcp-proxy
+                                 config:
+                                   mode: conversion-listener
+                                   server:
+                                     session:
+                                       strategy: redis
+                                       redis: {host: "{vault://env/REDIS_HOST}", port: %d}
+                                   tools:
+                                     - {name: weather, description: Weather, method: GET, path: /mcp/weather}
+                     """.formatted(upstream.url(), redis.port()), Map.of("REDIS_HOST", "127.0.0.1"), false)) {
+            AdminHttp.Response status = new AdminHttp(other).get("/status");
+            assertThat(status.json().at("/redis/0/reachable").asBoolean()).as("%s", status.body()).isTrue();
+            assertThat(status.json().at("/redis/0/address").asText()).startsWith("{vault://env/REDIS_HOST}:");
+            assertThat(status.body()).doesNotContain("127.0.0.1");
         }
     }
 
