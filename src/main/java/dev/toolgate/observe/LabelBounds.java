@@ -70,7 +70,7 @@ public final class LabelBounds {
         if (e.method() == null) {
             return null;
         }
-        return methods.label(e.method(), specDefined(e) || !e.notification() && answered(e));
+        return methods.label(e.method(), methodProven(e));
     }
 
     /**
@@ -81,6 +81,11 @@ public final class LabelBounds {
         if (e.tool() != null) {
             return e.toolKnown() || !e.failed();
         }
+        return methodProven(e);
+    }
+
+    /** True when the event is evidence that its method is real (as {@link #method} judges it, unbounded). */
+    public static boolean methodProven(McpEvent e) {
         return specDefined(e) || !e.notification() && answered(e);
     }
 

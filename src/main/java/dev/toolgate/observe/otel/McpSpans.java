@@ -49,6 +49,8 @@ final class McpSpans {
     private static final AttributeKey<String> PROTOCOL_NAME = AttributeKey.stringKey("network.protocol.name");
     private static final AttributeKey<String> PEER = AttributeKey.stringKey("peer.service");
     private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+    /** The {@code mcp.method.name} of a method nothing proves real. */
+    static final String OTHER_METHOD = "_OTHER";
     /** The longest status description kept: a server chooses its error messages. */
     private static final int MOST_DESCRIBED = 256;
     /** The most attributes a span gets: the common ones and the server span's own. */
@@ -70,7 +72,8 @@ final class McpSpans {
                 : SpanContext.createFromRemoteParent(traceId, parentId, flags, state);
         long start = e.startedAtMillis() * 1_000_000;
         String tool = tool(e);
-        String name = tool != null ? e.method() + " " + tool : e.method();
+        String method = method(e);
+        String name = tool != null ? method + " " + tool : method;
         String errorType = e.otelErrorType();
         StatusData status = errorType == null ? StatusData.unset() : StatusData.create(StatusCode.ERROR, description(e));
         Origin origin = e.origin();
@@ -104,7 +107,7 @@ final class McpSpans {
 
     private static SpanAttributes common(McpEvent e, String errorType) {
         return new SpanAttributes(MOST)
-                .put(METHOD, e.method())
+                .put(METHOD, method(e))
                 .put(SESSION, e.session())
                 .put(PROTOCOL, e.origin().protocol())
                 .put(REQUEST_ID, e.idValue())
@@ -118,6 +121,15 @@ final class McpSpans {
     private static String description(McpEvent e) {
         String message = e.errorCode() != null && e.error() != null ? e.error() : e.otelErrorType();
         return message.length() <= MOST_DESCRIBED ? message : message.substring(0, MOST_DESCRIBED);
+    }
+
+    /**
+     * The method a span names: {@value #OTHER_METHOD}, as the conventions ask for a value outside the known set,
+     * unless MCP defines it or a request with it was answered (what {@link LabelBounds} takes as a metric label).
+     * A client may send any method, as long as a body, and each would be a span name of its own.
+     */
+    private static String method(McpEvent e) {
+        return e.method() == null || LabelBounds.methodProven(e) ? e.method() : OTHER_METHOD;
     }
 
     /**

@@ -81,4 +81,27 @@ class McpSpansTest {
         assertThat(span.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
         assertThat(span.getStatus().getDescription()).isEqualTo("Unknown tool: getWidget");
     }
+
+    @Test
+    void aMethodNothingProvesRealNamesTheSpanAndItsMethodAttributeAsOther() {
+        AttributeKey<String> method = AttributeKey.stringKey("mcp.method.name");
+        String madeUp = "made/up_" + "x".repeat(200);
+        McpEvent refused = request(madeUp, -32601, "Method not found");
+        McpEvent answered = request("vendor/extension", null, null);
+        McpEvent failedButDefined = request("prompts/list", -32603, "Internal error");
+
+        var refusedSpan = spans.of(refused).getFirst();
+        assertThat(refusedSpan.getName()).isEqualTo("_OTHER");
+        assertThat(refusedSpan.getAttributes().get(method)).isEqualTo("_OTHER");
+        assertThat(spans.of(answered).getFirst().getName()).isEqualTo("vendor/extension");
+        assertThat(spans.of(answered).getFirst().getAttributes().get(method)).isEqualTo("vendor/extension");
+        assertThat(spans.of(failedButDefined).getFirst().getName()).isEqualTo("prompts/list");
+    }
+
+    private static McpEvent request(String method, Integer errorCode, String error) {
+        TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
+                0x00f067aa0ba902b8L, true, null, null);
+        return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", method, null, 900_000, -1, -1, -1, null,
+                null, 120, 300, errorCode, error, false, false, null, null, ids, null, null);
+    }
 }
