@@ -32,10 +32,11 @@ import java.util.List;
  * @param error     the message has {@code error}
  * @param bytes     the message's size in the bytes it was read from
  * @param traceparent {@code params._meta.traceparent} when a string (W3C trace context in the message), else null
+ * @param uri       {@code params.uri} when a string (the resource of a {@code resources/read}), else null
  */
 public record McpEnvelope(String version, String method, JsonNode id, JsonToken idToken, String tool,
                           Integer errorCode, Boolean toolError, boolean result, boolean error, int bytes,
-                          String traceparent) {
+                          String traceparent, String uri) {
 
     private static final JsonFactory JSON = new JsonFactory();
     /** For a client's messages: a repeated key is an error (see {@link Json#parseClientMessage}). */
@@ -128,7 +129,7 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
 
     private McpEnvelope withBytes(int size) {
         return new McpEnvelope(version, method, id, idToken, tool, errorCode, toolError, result, error, size,
-                traceparent);
+                traceparent, uri);
     }
 
     /** The top-level fields of the object the parser is in; leaves the parser after its end. */
@@ -138,7 +139,8 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
         JsonNode id = null;
         JsonToken idToken = null;
         String tool = null;
-        String[] traceparent = new String[1];
+        // params._meta.traceparent, params.uri
+        String[] found = new String[2];
         Integer code = null;
         Boolean toolError = null;
         boolean result = false;
@@ -155,7 +157,7 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
                     idToken = value;
                     p.skipChildren();
                 }
-                case "params" -> tool = value == JsonToken.START_OBJECT ? params(p, traceparent) : skip(p);
+                case "params" -> tool = value == JsonToken.START_OBJECT ? params(p, found) : skip(p);
                 case "result" -> {
                     result = true;
                     String flag = value == JsonToken.START_OBJECT ? member(p, "isError", null) : skip(p);
@@ -170,11 +172,14 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
             }
         }
         return new McpEnvelope(version, method, id, idToken, tool, code, toolError, result, error, bytes,
-                traceparent[0]);
+                found[0], found[1]);
     }
 
-    /** {@code params.name} when a string; {@code params._meta.traceparent} goes to {@code traceparent[0]}. */
-    private static String params(JsonParser p, String[] traceparent) throws IOException {
+    /**
+     * {@code params.name} when a string; {@code params._meta.traceparent} goes to {@code found[0]}, a string
+     * {@code params.uri} to {@code found[1]} (only a field name compared more: the method may come after params).
+     */
+    private static String params(JsonParser p, String[] found) throws IOException {
         String name = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -182,7 +187,9 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
             if (field.equals("name") && value == JsonToken.VALUE_STRING) {
                 name = p.getText();
             } else if (field.equals("_meta") && value == JsonToken.START_OBJECT) {
-                traceparent[0] = member(p, "traceparent", JsonToken.VALUE_STRING);
+                found[0] = member(p, "traceparent", JsonToken.VALUE_STRING);
+            } else if (field.equals("uri") && value == JsonToken.VALUE_STRING) {
+                found[1] = p.getText();
             } else {
                 p.skipChildren();
             }

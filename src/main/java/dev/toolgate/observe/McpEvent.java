@@ -14,6 +14,9 @@ import dev.toolgate.mcp.Json;
  * @param id              the JSON-RPC id as JSON text ({@code 7}, {@code "a"}); null for a notification
  * @param method          the JSON-RPC method
  * @param tool            for {@code tools/call}: the tool's name; otherwise null
+ * @param target          for {@code prompts/get}: the prompt's name; for {@code resources/read},
+ *                        {@code resources/subscribe} and {@code resources/unsubscribe}: the resource's URI; otherwise
+ *                        null (passthrough only: conversion serves tools alone)
  * @param latencyNanos    the gateway's whole time for the message: from the request's arrival to its answer
  * @param upstreamNanos   the time spent waiting for the upstream (the REST call, or the MCP server); -1 when
  *                        nothing was sent upstream
@@ -40,13 +43,13 @@ import dev.toolgate.mcp.Json;
  * @param responsePayload the answer as JSON text, only with {@code log_payloads} (bounded), else null
  */
 public record McpEvent(Origin origin, long startedAtMillis, String session, String id, String method, String tool,
-                       long latencyNanos, long upstreamNanos, long upstreamOffsetNanos, int upstreamStatus, String upstream,
+                       String target, long latencyNanos, long upstreamNanos, long upstreamOffsetNanos, int upstreamStatus, String upstream,
                        String upstreamAddress, int requestBytes, int responseBytes, Integer errorCode,
                        String error, boolean toolError, boolean toolKnown, String acl, String rateLimit, TraceIds trace,
                        String requestPayload, String responsePayload) {
 
     /**
-     * The longest id, method, tool name, session id or error kept: each comes from a client or an upstream and
+     * The longest id, method, tool name, target, session id or error kept: each comes from a client or an upstream and
      * may be as long as a body (a megabyte); a log queue holds thousands of events.
      */
     public static final int MAX_TEXT = 256;
@@ -73,6 +76,7 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
                 ? id.substring(0, MAX_TEXT) + "…\"" : bounded(id);
         method = bounded(method);
         tool = bounded(tool);
+        target = bounded(target);
         error = bounded(error);
     }
 
@@ -83,7 +87,8 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
 
     /** About the bytes of this event's log entry: its texts and a share for its fields (for {@code max_bytes}). */
     public int weight() {
-        return 160 + length(session) + length(id) + length(method) + length(tool) + length(error)
+        return 160 + length(session) + length(id) + length(method) + length(tool) + length(target)
+                + length(error)
                 + length(requestPayload) + length(responsePayload);
     }
 

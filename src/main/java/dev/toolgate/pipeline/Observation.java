@@ -112,10 +112,12 @@ public final class Observation {
      * Opens the record of one message (a request, or a notification with a null id), once the exchange's
      * policies have admitted it.
      *
+     * @param target          the prompt's name or the resource's URI ({@link McpEvent#target}), or null
      * @param requestBytes    its size, or -1 when unknown (an element of a batch)
      * @param metaTraceparent {@code params._meta.traceparent}, or null (the header's then applies)
      */
-    public RpcRecord begin(JsonNode id, String method, String tool, int requestBytes, String metaTraceparent) {
+    public RpcRecord begin(JsonNode id, String method, String tool, String target, int requestBytes,
+                           String metaTraceparent) {
         if (route == null) {
             return RpcRecord.NONE;
         }
@@ -125,7 +127,7 @@ public final class Observation {
             trace = tracing.begin(metaTraceparent, exchange.request().headers());
         }
         RpcRecord record = new RpcRecord(this, id, id == null ? null : Json.idText(id), shared(method), tool,
-                requestBytes, trace);
+                target, requestBytes, trace);
         if (trace != null && tracing.responseHeader() != null && open == null) {
             exchange.answerHead().headers().set(tracing.responseHeader(), trace.traceId());
         }
@@ -223,7 +225,7 @@ public final class Observation {
     /** A notification: recorded and finished at once. */
     public void notification(String method, int bytes) {
         if (route != null) {
-            finish(begin(null, method, null, bytes, null), 0, null, null, false, null);
+            finish(begin(null, method, null, null, bytes, null), 0, null, null, false, null);
         }
     }
 
@@ -295,7 +297,7 @@ public final class Observation {
         // read again on the log plugins' threads: shared instances there, where a fresh string is a miss
         boolean logged = !loggerSinks.isEmpty();
         String session = recurring(logged, exchange.sessionIdOrAssigned());
-        McpEvent event = new McpEvent(origin(), startedAtMillis, session, r.idText, r.method, r.tool,
+        McpEvent event = new McpEvent(origin(), startedAtMillis, session, r.idText, r.method, r.tool, r.target,
                 now - exchange.startedNanos(), r.upstreamNanos >= 0 ? r.upstreamNanos : upstreamOf(now),
                 r.upstreamStarted >= 0 ? r.upstreamStarted - exchange.startedNanos()
                         : upstreamStarted >= 0 ? upstreamStarted - exchange.startedNanos() : -1,

@@ -12,13 +12,15 @@ import io.vertx.core.MultiMap;
 public final class RpcRecord {
 
     /** What observation returns when it is off: it records nothing. */
-    public static final RpcRecord NONE = new RpcRecord(null, null, null, null, null, -1, null);
+    public static final RpcRecord NONE = new RpcRecord(null, null, null, null, null, null, -1, null);
 
     final Observation observation;
     final JsonNode id;
     final String idText;
     final String method;
     String tool;
+    /** The prompt's name or the resource's URI ({@link dev.toolgate.observe.McpEvent#target}), or null. */
+    final String target;
     final int requestBytes;
     final TraceIds trace;
     String requestPayload;
@@ -33,13 +35,14 @@ public final class RpcRecord {
     Boolean toolError;
     boolean finished;
 
-    RpcRecord(Observation observation, JsonNode id, String idText, String method, String tool, int requestBytes,
-              TraceIds trace) {
+    RpcRecord(Observation observation, JsonNode id, String idText, String method, String tool, String target,
+              int requestBytes, TraceIds trace) {
         this.observation = observation;
         this.id = id;
         this.idText = idText;
         this.method = method;
         this.tool = tool;
+        this.target = target;
         this.requestBytes = requestBytes;
         this.trace = trace;
     }

@@ -46,7 +46,7 @@ class KongLogEntryTest {
                 statistics, payloads, audits);
         Origin origin = new Origin(facts, "6c95a611-0000-4000-8000-000000000001", "admin", null, "10.0.0.7",
                 "gw.example:8000", "2025-06-18", credentialId);
-        McpEvent call = new McpEvent(origin, 1_700_000_000_000L, "abc123session", id, "tools/call", "list_orders",
+        McpEvent call = new McpEvent(origin, 1_700_000_000_000L, "abc123session", id, "tools/call", "list_orders", null,
                 6_400_000, 5_000_000, 1_000_000, 200, "mcp-service", "127.0.0.1:9", 120, 5030, null, null, false,
                 true, "allow", null, null, "{\"request\":1}", "{\"result\":{}}");
         ObjectNode audit = Json.object();

@@ -16,7 +16,7 @@ class LabelBoundsTest {
      * the tool's own ACL, or null (a tool with an ACL of its own is one the configuration names: known).
      */
     static McpEvent event(String id, String method, String tool, Integer errorCode, String acl) {
-        return new McpEvent(ORIGIN, 0, "session", id, method, tool, 1_000, -1, 0, 200, null, null, 10, 10, errorCode,
+        return new McpEvent(ORIGIN, 0, "session", id, method, tool, null, 1_000, -1, 0, 200, null, null, 10, 10, errorCode,
                 errorCode == null ? null : "refused", false, acl != null, acl, null, null, null, null);
     }
 
@@ -29,9 +29,9 @@ class LabelBoundsTest {
 
     @Test
     void aToolErrorNamesItsToolOnlyWhenTheGatewayKnowsTheToolExists() {
-        McpEvent unknown = new McpEvent(ORIGIN, 0, "session", "1", "tools/call", "made_up", 1_000, -1, 0, 200, null,
+        McpEvent unknown = new McpEvent(ORIGIN, 0, "session", "1", "tools/call", "made_up", null, 1_000, -1, 0, 200, null,
                 null, 10, 10, null, null, true, false, null, null, null, null, null);
-        McpEvent known = new McpEvent(ORIGIN, 0, "session", "1", "tools/call", "listed", 1_000, -1, 0, 200, null,
+        McpEvent known = new McpEvent(ORIGIN, 0, "session", "1", "tools/call", "listed", null, 1_000, -1, 0, 200, null,
                 null, 10, 10, null, null, true, true, null, null, null, null, null);
 
         assertThat(labels.tool(unknown)).isEqualTo(LabelBounds.OTHER);
@@ -40,7 +40,7 @@ class LabelBoundsTest {
 
     @Test
     void aNameOnlyTheDefaultAclJudgedIsNoEvidenceThatTheToolExists() {
-        McpEvent byDefault = new McpEvent(ORIGIN, 0, "session", "1", "tools/call", "made_up", 1_000, -1, 0, 200, null,
+        McpEvent byDefault = new McpEvent(ORIGIN, 0, "session", "1", "tools/call", "made_up", null, 1_000, -1, 0, 200, null,
                 null, 10, 10, -32602, "refused", false, false, "deny", null, null, null, null);
 
         assertThat(labels.tool(byDefault)).isEqualTo(LabelBounds.OTHER);
@@ -67,7 +67,7 @@ class LabelBoundsTest {
 
     @Test
     void aRequestTheServerAnsweredWithAnHttpErrorDoesNotNameItsMethod() {
-        McpEvent refused = new McpEvent(ORIGIN, 0, "session", "1", "made/up-1", null, 1_000, -1, 0, 400, null, null, 10,
+        McpEvent refused = new McpEvent(ORIGIN, 0, "session", "1", "made/up-1", null, null, 1_000, -1, 0, 400, null, null, 10,
                 10, null, "HTTP 400", false, false, null, null, null, null, null);
 
         assertThat(labels.method(refused)).isEqualTo(LabelBounds.OTHER);

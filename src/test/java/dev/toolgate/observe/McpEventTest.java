@@ -10,7 +10,7 @@ class McpEventTest {
             "passthrough-listener", true, false, false), null, null, null, "127.0.0.1", "gw:8000", "2025-06-18");
 
     private static McpEvent event(String session, String id, String tool, String error, String payload) {
-        return new McpEvent(ORIGIN, 1_700_000_000_000L, session, id, "tools/call", tool, 2_000_000, -1, -1, -1,
+        return new McpEvent(ORIGIN, 1_700_000_000_000L, session, id, "tools/call", tool, null, 2_000_000, -1, -1, -1,
                 null, null, 80, 120, error == null ? null : -32602, error, false, false, null, null, null, payload, null);
     }
 

@@ -222,6 +222,29 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void aPassthroughResourcesReadSpanCarriesTheResourcesUriAndARefusedPromptsGetNoPromptName() {
+        String readTrace = "6bf92f3577b34da6a3ce929d0e0e4736";
+        String promptTrace = "7bf92f3577b34da6a3ce929d0e0e4736";
+        McpHttp http = new McpHttp(modes.passthrough());
+        http.initialize("2025-06-18");
+        http.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        http.post("""
+                {"jsonrpc":"2.0","id":6,"method":"resources/read","params":{"uri":"file:///data/report.csv",
+                 "_meta":{"traceparent":"00-%s-a7ad6b7169203331-01"}}}""".formatted(readTrace));
+        // the test server has no prompts: the name is refused, and stays out of the span
+        http.post("""
+                {"jsonrpc":"2.0","id":7,"method":"prompts/get","params":{"name":"made_up_prompt",
+                 "_meta":{"traceparent":"00-%s-a7ad6b7169203331-01"}}}""".formatted(promptTrace));
+
+        Span read = awaitSpan(s -> hex(s.getTraceId()).equals(readTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        assertThat(read.getName()).isEqualTo("resources/read");
+        assertThat(attributes(read)).containsEntry("mcp.resource.uri", "file:///data/report.csv");
+        Span prompt = awaitSpan(s -> hex(s.getTraceId()).equals(promptTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        assertThat(prompt.getName()).isEqualTo("prompts/get");
+        assertThat(attributes(prompt)).doesNotContainKey("gen_ai.prompt.name");
+    }
+
+    @Test
     void mcpMetricsAndAccessLogsAreExported() {
         try (McpSyncClient client = Sdk.connect(modes.listener())) {
             client.callTool(new McpSchema.CallToolRequest("list_gadgets", Map.of()));

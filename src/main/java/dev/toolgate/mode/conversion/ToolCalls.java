@@ -79,7 +79,7 @@ final class ToolCalls {
         Optional<Tool> served = methods.tool(named);
         String tool = served.map(Tool::name).orElse(named);
         Observation observation = exchange.observation();
-        RpcRecord record = observation.begin(r.id(), r.method(), tool, -1, metaTraceparent(r));
+        RpcRecord record = observation.begin(r.id(), r.method(), tool, null, -1, metaTraceparent(r));
         if (record.wantsPayload()) {
             observation.requestPayload(record, Json.bytes(r.raw()));
         }

@@ -37,6 +37,15 @@ final class PassthroughRecorder implements MessageTap.Local {
         return ordinal < requests.size() ? requests.get(ordinal) : RpcRecord.NONE;
     }
 
+    /** What a request's span names beside its method ({@link dev.toolgate.observe.McpEvent#target}), or null. */
+    private static String target(McpEnvelope envelope) {
+        return switch (envelope.method()) {
+            case "prompts/get" -> envelope.tool();
+            case "resources/read", "resources/subscribe", "resources/unsubscribe" -> envelope.uri();
+            case null, default -> null;
+        };
+    }
+
     @Override
     public void unread() {
         observation.eventUnread();
@@ -49,8 +58,8 @@ final class PassthroughRecorder implements MessageTap.Local {
             case REQUEST -> {
                 if (fromClient) {
                     String tool = "tools/call".equals(envelope.method()) ? envelope.tool() : null;
-                    RpcRecord record = observation.begin(envelope.id(), envelope.method(), tool, envelope.bytes(),
-                            envelope.traceparent());
+                    RpcRecord record = observation.begin(envelope.id(), envelope.method(), tool,
+                            tool == null ? target(envelope) : null, envelope.bytes(), envelope.traceparent());
                     requests.add(record);
                     if (listed.knows(tool)) {
                         record.toolKnown();

@@ -37,6 +37,8 @@ final class McpSpans {
     private static final AttributeKey<String> PROTOCOL = AttributeKey.stringKey("mcp.protocol.version");
     private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("jsonrpc.request.id");
     private static final AttributeKey<String> TOOL = AttributeKey.stringKey("gen_ai.tool.name");
+    private static final AttributeKey<String> PROMPT = AttributeKey.stringKey("gen_ai.prompt.name");
+    private static final AttributeKey<String> RESOURCE = AttributeKey.stringKey("mcp.resource.uri");
     private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
     private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     private static final AttributeKey<String> RPC_STATUS = AttributeKey.stringKey("rpc.response.status_code");
@@ -54,7 +56,7 @@ final class McpSpans {
     /** The longest status description kept: a server chooses its error messages. */
     private static final int MOST_DESCRIBED = 256;
     /** The most attributes a span gets: the common ones and the server span's own. */
-    private static final int MOST = 16;
+    private static final int MOST = 18;
 
     /** The spans of a traced, sampled message (none otherwise). */
     List<SpanData> of(McpEvent e) {
@@ -71,9 +73,12 @@ final class McpSpans {
         SpanContext parent = parentId == null ? SpanContext.getInvalid()
                 : SpanContext.createFromRemoteParent(traceId, parentId, flags, state);
         long start = e.startedAtMillis() * 1_000_000;
-        String tool = tool(e);
         String method = method(e);
-        String name = tool != null ? method + " " + tool : method;
+        String target = tool(e);
+        if (target == null) {
+            target = prompt(e);
+        }
+        String name = target != null ? method + " " + target : method;
         String errorType = e.otelErrorType();
         StatusData status = errorType == null ? StatusData.unset() : StatusData.create(StatusCode.ERROR, description(e));
         Origin origin = e.origin();
@@ -112,6 +117,8 @@ final class McpSpans {
                 .put(PROTOCOL, e.origin().protocol())
                 .put(REQUEST_ID, e.idValue())
                 .put(TOOL, tool(e))
+                .put(PROMPT, prompt(e))
+                .put(RESOURCE, resource(e))
                 .put(OPERATION, e.operation())
                 .put(ERROR_TYPE, errorType)
                 .put(RPC_STATUS, e.errorCode() == null ? null : e.errorCode().toString());
@@ -139,6 +146,23 @@ final class McpSpans {
      */
     private static String tool(McpEvent e) {
         return e.tool() != null && LabelBounds.proven(e) ? e.tool() : null;
+    }
+
+    /**
+     * The prompt of a {@code prompts/get} that was answered without an error, or null: a name the server did not
+     * refuse is one it has, and the rest would be span names a client made up.
+     */
+    private static String prompt(McpEvent e) {
+        return e.target() != null && "prompts/get".equals(e.method()) && !e.failed() ? e.target() : null;
+    }
+
+    /**
+     * The resource's URI ({@code resources/read}, {@code /subscribe}, {@code /unsubscribe}; the event cut it at
+     * {@link McpEvent#MAX_TEXT}), or null: an attribute only, never in the span's name, as the conventions ask of
+     * a value this varied.
+     */
+    private static String resource(McpEvent e) {
+        return e.target() != null && e.method().startsWith("resources/") ? e.target() : null;
     }
 
     private static String host(String authority) {

@@ -20,7 +20,7 @@ class LiveFeedTest {
     private final LiveFeed feed = new LiveFeed(clock::get);
 
     private static McpEvent call(int n) {
-        return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", Integer.toString(n), "tools/call", "getWidget",
+        return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", Integer.toString(n), "tools/call", "getWidget", null,
                 2_000_000, 1_000_000, 500_000, 200, "widgets", "127.0.0.1:9", 80, 120, null, null, false, false, null, null,
                 null, null, null);
     }
@@ -127,7 +127,7 @@ class LiveFeedTest {
         // each made-up name is refused as an unknown tool (-32602, a name nobody listed): no evidence it is real
         for (int i = 0; i < 2_000; i++) {
             feed.message(new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", Integer.toString(i), "tools/call",
-                    "made-up-" + i, 1_000_000, -1, -1, -1, null, null, 80, 120, -32602, "Unknown tool", false, false,
+                    "made-up-" + i, null, 1_000_000, -1, -1, -1, null, null, 80, 120, -32602, "Unknown tool", false, false,
                     null, null, null, null, null));
         }
         feed.message(call(1));

@@ -36,7 +36,7 @@ class McpMetricsTest {
     private static McpEvent call(String routeName, String serviceName) {
         Origin origin = new Origin(new Origin.RouteFacts("r1", routeName, "s1", serviceName, "conversion-listener", true,
                 false, false), null, null, null, "127.0.0.1", "127.0.0.1:8000", "2025-06-18");
-        return new McpEvent(origin, 1_700_000_000_000L, "session-1", "7", "tools/call", "getWidget", 900_000, 400_000,
+        return new McpEvent(origin, 1_700_000_000_000L, "session-1", "7", "tools/call", "getWidget", null, 900_000, 400_000,
                 200_000, 200, serviceName, "127.0.0.1:8081", 120, 300, null, null, false, false, null, null, null, null, null);
     }
 
@@ -60,7 +60,7 @@ class McpMetricsTest {
     void aJsonRpcErrorHasTheSameErrorTypeTheConventionsGiveItOnTheDurationAndTheErrorCount() {
         McpEvent base = call("widgets-mcp", "widgets");
         McpEvent refused = new McpEvent(base.origin(), base.startedAtMillis(), "session-1", "8", "tools/call",
-                "getWidget", 900_000, -1, -1, -1, null, null, 120, 300, -32602, "Unknown tool: getWidget", false, true,
+                "getWidget", null, 900_000, -1, -1, -1, null, null, 120, 300, -32602, "Unknown tool: getWidget", false, true,
                 null, null, null, null, null);
         metrics.record(refused);
 

@@ -22,7 +22,7 @@ class McpSpansTest {
     private static McpEvent call(String id) {
         TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
                 0x00f067aa0ba902b8L, true, null, null);
-        return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", id, "tools/call", "getWidget", 900_000, -1, -1,
+        return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", id, "tools/call", "getWidget", null, 900_000, -1, -1,
                 -1, null, null, 120, 300, null, null, false, false, null, null, ids, null, null);
     }
 
@@ -40,7 +40,7 @@ class McpSpansTest {
         Origin origin = new Origin(ORIGIN.route(), null, null, null, "127.0.0.1", long_ + ":8000", long_);
         TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
                 0x00f067aa0ba902b8L, true, null, null);
-        McpEvent event = new McpEvent(origin, 1_700_000_000_000L, "session-1", "1", "tools/list", null, 900_000, -1,
+        McpEvent event = new McpEvent(origin, 1_700_000_000_000L, "session-1", "1", "tools/list", null, null, 900_000, -1,
                 -1, -1, null, null, 120, 300, null, null, false, false, null, null, ids, null, null);
         var attributes = spans.of(event).getFirst().getAttributes();
         assertThat(attributes.get(AttributeKey.stringKey("mcp.protocol.version"))).hasSizeLessThanOrEqualTo(257);
@@ -52,9 +52,9 @@ class McpSpansTest {
         TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
                 0x00f067aa0ba902b8L, true, null, null);
         String madeUp = "made_up_" + "x".repeat(200);
-        McpEvent refused = new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", "tools/call", madeUp, 900_000,
+        McpEvent refused = new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", "tools/call", madeUp, null, 900_000,
                 -1, -1, -1, null, null, 120, 300, -32602, "Invalid params", false, false, null, null, ids, null, null);
-        McpEvent known = new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "2", "tools/call", "getWidget",
+        McpEvent known = new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "2", "tools/call", "getWidget", null,
                 900_000, -1, -1, -1, null, null, 120, 300, -32602, "Invalid params", false, true, null, null, ids,
                 null, null);
 
@@ -70,7 +70,7 @@ class McpSpansTest {
     void aJsonRpcErrorsSpanCarriesItsCodeAsTextAndItsMessageAsTheStatusDescription() {
         TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
                 0x00f067aa0ba902b8L, true, null, null);
-        McpEvent refused = new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", "tools/call", "getWidget",
+        McpEvent refused = new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", "tools/call", "getWidget", null,
                 900_000, -1, -1, -1, null, null, 120, 300, -32602, "Unknown tool: getWidget", false, true, null, null,
                 ids, null, null);
 
@@ -101,7 +101,41 @@ class McpSpansTest {
     private static McpEvent request(String method, Integer errorCode, String error) {
         TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
                 0x00f067aa0ba902b8L, true, null, null);
-        return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", method, null, 900_000, -1, -1, -1, null,
+        return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", method, null, null, 900_000, -1, -1, -1, null,
                 null, 120, 300, errorCode, error, false, false, null, null, ids, null, null);
+    }
+
+    @Test
+    void aPromptAnsweredWithoutAnErrorNamesTheSpanAndItsPromptAttributeAndARefusedOneNeither() {
+        AttributeKey<String> prompt = AttributeKey.stringKey("gen_ai.prompt.name");
+        McpEvent answered = target("prompts/get", "code_review", null, null);
+        McpEvent refused = target("prompts/get", "made_up", -32602, "Invalid prompt name");
+
+        var span = spans.of(answered).getFirst();
+        assertThat(span.getName()).isEqualTo("prompts/get code_review");
+        assertThat(span.getAttributes().get(prompt)).isEqualTo("code_review");
+        assertThat(spans.of(refused).getFirst().getName()).isEqualTo("prompts/get");
+        assertThat(spans.of(refused).getFirst().getAttributes().get(prompt)).isNull();
+    }
+
+    @Test
+    void aResourcesUriIsItsSpansAttributeCutAt256CharactersAndNeverInItsName() {
+        AttributeKey<String> uri = AttributeKey.stringKey("mcp.resource.uri");
+        String longUri = "file:///" + "d".repeat(1_000);
+        for (String method : new String[] {"resources/read", "resources/subscribe", "resources/unsubscribe"}) {
+            var span = spans.of(target(method, "file:///data/report.csv", null, null)).getFirst();
+            assertThat(span.getName()).isEqualTo(method);
+            assertThat(span.getAttributes().get(uri)).isEqualTo("file:///data/report.csv");
+        }
+        var failed = spans.of(target("resources/read", longUri, -32002, "Resource not found")).getFirst();
+        assertThat(failed.getName()).isEqualTo("resources/read");
+        assertThat(failed.getAttributes().get(uri)).startsWith("file:///ddd").hasSizeLessThanOrEqualTo(257);
+    }
+
+    private static McpEvent target(String method, String target, Integer errorCode, String error) {
+        TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
+                0x00f067aa0ba902b8L, true, null, null);
+        return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", method, null, target, 900_000, -1, -1, -1,
+                null, null, 120, 300, errorCode, error, false, false, null, null, ids, null, null);
     }
 }

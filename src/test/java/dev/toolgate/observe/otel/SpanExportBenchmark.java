@@ -50,7 +50,7 @@ public class SpanExportBenchmark {
             TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e0000L + i, 0, 0x00f067aa0ba90000L + i,
                     0x00f067aa0bb90000L + i, true, null, null);
             events.add(new McpEvent(origin, 1_700_000_000_000L + i, "session-" + i, Integer.toString(i), "tools/call",
-                    "getWidget", 900_000, 400_000, 200_000, 200, "widgets", "127.0.0.1:8081", 120, 300, null, null, false,
+                    "getWidget", null, 900_000, 400_000, 200_000, 200, "widgets", "127.0.0.1:8081", 120, 300, null, null, false,
                     true, "allow", null, ids, null, null));
         }
         made = new ArrayList<>(BATCH * 2);

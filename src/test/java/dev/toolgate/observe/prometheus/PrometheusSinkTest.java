@@ -42,7 +42,7 @@ class PrometheusSinkTest {
 
     /** A request answered without a JSON-RPC error. */
     private static McpEvent answered(String id, String method, String tool) {
-        return new McpEvent(ORIGIN, 0, "session", id, method, tool, 1_000, -1, 0, 200, null, null, 10, 10, null, null,
+        return new McpEvent(ORIGIN, 0, "session", id, method, tool, null, 1_000, -1, 0, 200, null, null, 10, 10, null, null,
                 false, false, null, null, null, null, null);
     }
 
