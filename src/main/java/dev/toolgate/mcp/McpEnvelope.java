@@ -33,10 +33,14 @@ import java.util.List;
  * @param bytes     the message's size in the bytes it was read from
  * @param traceparent {@code params._meta.traceparent} when a string (W3C trace context in the message), else null
  * @param uri       {@code params.uri} when a string (the resource of a {@code resources/read}), else null
+ * @param errorMessage {@code error.message} when a string, its first {@link #MAX_ERROR_MESSAGE} characters, else null
  */
 public record McpEnvelope(String version, String method, JsonNode id, JsonToken idToken, String tool,
                           Integer errorCode, Boolean toolError, boolean result, boolean error, int bytes,
-                          String traceparent, String uri) {
+                          String traceparent, String uri, String errorMessage) {
+
+    /** The most of an error's message kept: a server chooses it, and it may be as long as a body. */
+    public static final int MAX_ERROR_MESSAGE = 1024;
 
     private static final JsonFactory JSON = new JsonFactory();
     /** For a client's messages: a repeated key is an error (see {@link Json#parseClientMessage}). */
@@ -129,7 +133,7 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
 
     private McpEnvelope withBytes(int size) {
         return new McpEnvelope(version, method, id, idToken, tool, errorCode, toolError, result, error, size,
-                traceparent, uri);
+                traceparent, uri, errorMessage);
     }
 
     /** The top-level fields of the object the parser is in; leaves the parser after its end. */
@@ -139,8 +143,8 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
         JsonNode id = null;
         JsonToken idToken = null;
         String tool = null;
-        // params._meta.traceparent, params.uri
-        String[] found = new String[2];
+        // params._meta.traceparent, params.uri, error.message
+        String[] found = new String[3];
         Integer code = null;
         Boolean toolError = null;
         boolean result = false;
@@ -165,14 +169,14 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
                 }
                 case "error" -> {
                     error = true;
-                    String number = value == JsonToken.START_OBJECT ? member(p, "code", JsonToken.VALUE_NUMBER_INT) : skip(p);
+                    String number = value == JsonToken.START_OBJECT ? error(p, found) : skip(p);
                     code = number == null ? null : parseCode(number);
                 }
                 default -> p.skipChildren();
             }
         }
         return new McpEnvelope(version, method, id, idToken, tool, code, toolError, result, error, bytes,
-                found[0], found[1]);
+                found[0], found[1], found[2]);
     }
 
     /**
@@ -195,6 +199,25 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
             }
         }
         return name;
+    }
+
+    /** {@code error.code} when an integer, as text; a string {@code error.message} goes to {@code found[2]}, bounded. */
+    private static String error(JsonParser p, String[] found) throws IOException {
+        String code = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if (name.equals("code") && value == JsonToken.VALUE_NUMBER_INT) {
+                code = p.getText();
+            } else if (name.equals("message") && value == JsonToken.VALUE_STRING) {
+                // copied from the parser's buffer up to the bound: a megabyte message is not made a string
+                found[2] = new String(p.getTextCharacters(), p.getTextOffset(),
+                        Math.min(p.getTextLength(), MAX_ERROR_MESSAGE));
+            } else {
+                p.skipChildren();
+            }
+        }
+        return code;
     }
 
     /** An integer id as a tree parse would give it (what the answer must echo). */

@@ -3,6 +3,7 @@ package dev.toolgate.observe;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +22,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Kong's log entry of a passthrough exchange whose upstream failed: nginx's {@code $upstream_status} of it. */
+/**
+ * Kong's log entry of a passthrough exchange whose upstream failed: nginx's {@code $upstream_status} of it, and a
+ * JSON-RPC error's own message.
+ */
 @Timeout(60)
 class UpstreamFailureLogIT {
 
@@ -83,6 +87,46 @@ class UpstreamFailureLogIT {
         } finally {
             for (Socket s : held) {
                 s.close();
+            }
+        }
+    }
+
+    @Test
+    void anUpstreamsJsonRpcErrorIsLoggedWithItsOwnMessageCutAt256Characters() throws Exception {
+        Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        String longMessage = "backend down: " + "x".repeat(5_000);
+        try (RestUpstream upstream = new RestUpstream()) {
+            upstream.onMessage("POST /mcp", (request, message) -> request.response()
+                    .putHeader("content-type", "application/json").end("{\"jsonrpc\":\"2.0\",\"id\":" + message.get("id")
+                            + ",\"error\":{\"code\":-32603,\"message\":\"" + (message.get("id").asInt() == 1
+                            ? "the orders database is unreachable" : longMessage) + "\"}}"));
+            try (var gateway = TestGateway.start("""
+                    _format_version: "3.0"
+                    services:
+                      - name: failing
+                        url: %s
+                        routes:
+                          - name: failing
+                            paths: [/failing]
+                            plugins:
+                              - name: file-log
+                                config: {path: %s}
+                              - name: ai-mcp-proxy
+                                config: {mode: passthrough-listener, logging: {log_statistics: true}}
+                    """.formatted(upstream.url() + "/mcp", logFile))) {
+                McpHttp client = new McpHttp(gateway.proxy("/failing"));
+                client.sessionId("s-1");
+                for (int id = 1; id <= 2; id++) {
+                    assertThat(client.post("{\"jsonrpc\":\"2.0\",\"id\":" + id
+                            + ",\"method\":\"tools/call\",\"params\":{\"name\":\"list_orders\"}}").body()).contains("-32603");
+                }
+
+                await().atMost(Duration.ofSeconds(20)).until(() -> entries(logFile).size() >= 2);
+                List<JsonNode> rpc = entries(logFile).stream().map(e -> e.path("ai").path("mcp").path("rpc").get(0)).toList();
+                assertThat(rpc).anySatisfy(r -> assertThat(r.path("error").asText())
+                        .isEqualTo("the orders database is unreachable"));
+                assertThat(rpc).anySatisfy(r -> assertThat(r.path("error").asText())
+                        .startsWith("backend down: xxx").hasSizeLessThanOrEqualTo(257));
             }
         }
     }

@@ -83,7 +83,10 @@ final class PassthroughRecorder implements MessageTap.Local {
                     // server's answers finish that id's requests in the order they were sent
                     RpcRecord record = observation.record(event.id());
                     Integer code = envelope.errorCode();
-                    observation.finish(record, envelope.bytes(), code, code == null ? null : ErrorTypes.name(code),
+                    // the server's own words, as Kong logs them and conversion routes do; its name when it gave none
+                    String error = code == null ? null
+                            : envelope.errorMessage() != null ? envelope.errorMessage() : ErrorTypes.name(code);
+                    observation.finish(record, envelope.bytes(), code, error,
                             Boolean.TRUE.equals(envelope.toolError()),
                             bytes == null ? null : observation.payload(bytes, offset, length));
                 }
