@@ -14,9 +14,11 @@ package dev.toolgate.observe;
  * @param credentialId the id of the credential that authenticated the caller, as Kong's log serializer
  *                   writes it ({@code authenticated_entity.id}), or null when none did (nobody, or an
  *                   {@code anonymous} consumer)
+ * @param clientPort the client's port, or 0 when unknown: {@code clientIp} is what a trusted proxy says, whose
+ *                   port the gateway never saw
  */
 public record Origin(RouteFacts route, String consumerId, String consumer, String customId, String clientIp,
-                     String authority, String protocol, String credentialId) {
+                     String authority, String protocol, String credentialId, int clientPort) {
 
     /** The client's own texts are cut as an event's are: they reach spans, log entries and the page as given. */
     public Origin {
@@ -27,7 +29,13 @@ public record Origin(RouteFacts route, String consumerId, String consumer, Strin
     /** An origin no credential authenticated. */
     public Origin(RouteFacts route, String consumerId, String consumer, String customId, String clientIp,
                   String authority, String protocol) {
-        this(route, consumerId, consumer, customId, clientIp, authority, protocol, null);
+        this(route, consumerId, consumer, customId, clientIp, authority, protocol, null, 0);
+    }
+
+    /** An origin whose client's port is unknown. */
+    public Origin(RouteFacts route, String consumerId, String consumer, String customId, String clientIp,
+                  String authority, String protocol, String credentialId) {
+        this(route, consumerId, consumer, customId, clientIp, authority, protocol, credentialId, 0);
     }
 
     /**

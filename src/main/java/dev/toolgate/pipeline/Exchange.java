@@ -132,6 +132,15 @@ public final class Exchange {
     }
 
     /**
+     * The client's port, or 0 when unknown: a trusted proxy's client came through a connection the gateway did
+     * not see, and the proxy's own port would be no port of the {@link #clientAddress}.
+     */
+    public int clientPort() {
+        return peer == null || addresses.isTrusted(peer) || request.remoteAddress() == null ? 0
+                : Math.max(request.remoteAddress().port(), 0);
+    }
+
+    /**
      * The upstream's {@code X-Forwarded-For}: the chain a trusted proxy sent with the peer appended,
      * or the peer alone (a client's own claim is never passed on as fact).
      */

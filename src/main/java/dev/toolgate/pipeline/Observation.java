@@ -490,7 +490,8 @@ public final class Observation {
             origin = new Origin(route.facts(), consumer == null ? null : consumer.id(),
                     consumer == null ? null : consumer.username(), consumer == null ? null : consumer.customId(),
                     exchange.clientAddress(), recurring(logged, exchange.authority()),
-                    recurring(logged, exchange.protocolVersion()), credential == null ? null : credential.entityId());
+                    recurring(logged, exchange.protocolVersion()), credential == null ? null : credential.entityId(),
+                    exchange.clientPort());
         }
         return origin;
     }

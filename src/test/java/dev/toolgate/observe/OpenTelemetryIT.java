@@ -245,6 +245,24 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void aPassthroughCallsSpansCarryTheGatewaysAndTheMcpServersPortsAndTheClientsPort() {
+        String portsTrace = "8bf92f3577b34da6a3ce929d0e0e4736";
+        McpHttp http = new McpHttp(modes.passthrough());
+        http.initialize("2025-06-18");
+        http.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        http.post("""
+                {"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"echo","arguments":{"message":"p"},
+                 "_meta":{"traceparent":"00-%s-a7ad6b7169203331-01"}}}""".formatted(portsTrace));
+
+        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(portsTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        Map<String, String> attributes = attributes(server);
+        assertThat(attributes).containsEntry("server.port", "int_value: " + modes.passthrough().getPort());
+        assertThat(attributes.get("client.port")).startsWith("int_value: ");
+        Span client = awaitChild(server);
+        assertThat(attributes(client)).containsEntry("server.port", "int_value: " + modes.mcp().port());
+    }
+
+    @Test
     void mcpMetricsAndAccessLogsAreExported() {
         try (McpSyncClient client = Sdk.connect(modes.listener())) {
             client.callTool(new McpSchema.CallToolRequest("list_gadgets", Map.of()));

@@ -51,12 +51,14 @@ final class McpSpans {
     private static final AttributeKey<String> PROTOCOL_NAME = AttributeKey.stringKey("network.protocol.name");
     private static final AttributeKey<String> PEER = AttributeKey.stringKey("peer.service");
     private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+    private static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+    private static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
     /** The {@code mcp.method.name} of a method nothing proves real. */
     static final String OTHER_METHOD = "_OTHER";
     /** The longest status description kept: a server chooses its error messages. */
     private static final int MOST_DESCRIBED = 256;
     /** The most attributes a span gets: the common ones and the server span's own. */
-    private static final int MOST = 18;
+    private static final int MOST = 20;
 
     /** The spans of a traced, sampled message (none otherwise). */
     List<SpanData> of(McpEvent e) {
@@ -84,7 +86,9 @@ final class McpSpans {
         Origin origin = e.origin();
         SpanAttributes attributes = common(e, errorType)
                 .put(CLIENT_ADDRESS, origin.clientIp())
+                .put(CLIENT_PORT, origin.clientPort() > 0 ? (long) origin.clientPort() : null)
                 .put(SERVER_ADDRESS, host(origin.authority()))
+                .put(SERVER_PORT, port(origin.authority()))
                 .put(ROUTE, origin.route().routeName())
                 .put(SERVICE, origin.route().serviceName())
                 .put(CONSUMER, origin.consumerLabel())
@@ -96,8 +100,9 @@ final class McpSpans {
             return List.of(serverSpan);
         }
         boolean passthrough = "passthrough-listener".equals(origin.route().mode());
-        SpanAttributes upstream = (passthrough ? common(e, errorType) : new SpanAttributes(3))
+        SpanAttributes upstream = (passthrough ? common(e, errorType) : new SpanAttributes(4))
                 .put(SERVER_ADDRESS, host(e.upstreamAddress()))
+                .put(SERVER_PORT, port(e.upstreamAddress()))
                 .put(PEER, e.upstream())
                 .put(HTTP_STATUS, e.upstreamStatus() > 0 ? (long) e.upstreamStatus() : null);
         boolean failed = e.upstreamFailed() || e.upstreamStatus() >= 400;
@@ -165,11 +170,44 @@ final class McpSpans {
         return e.target() != null && e.method().startsWith("resources/") ? e.target() : null;
     }
 
-    private static String host(String authority) {
+    /**
+     * The host of a {@code host[:port]} authority as {@code server.address} has it: an IPv6 literal without its
+     * brackets ({@code [::1]:8000} is {@code ::1}).
+     */
+    static String host(String authority) {
+        if (authority == null) {
+            return null;
+        }
+        if (authority.startsWith("[")) {
+            int end = authority.indexOf(']');
+            return end > 0 ? authority.substring(1, end) : authority;
+        }
+        // the last colon: an upstream's address is its host and port joined, its host an unbracketed IPv6 literal too
+        int colon = authority.lastIndexOf(':');
+        return colon > 0 ? authority.substring(0, colon) : authority;
+    }
+
+    /** The port of a {@code host:port} authority, or null when it names none (or not as a port). */
+    static Long port(String authority) {
         if (authority == null) {
             return null;
         }
         int colon = authority.lastIndexOf(':');
-        return colon > 0 && !authority.endsWith("]") ? authority.substring(0, colon) : authority;
+        if (colon <= 0 || authority.startsWith("[") && colon != authority.lastIndexOf(']') + 1) {
+            return null;
+        }
+        int port = 0;
+        int digits = authority.length() - colon - 1;
+        if (digits == 0 || digits > 5) {
+            return null;
+        }
+        for (int i = colon + 1; i < authority.length(); i++) {
+            char c = authority.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+            port = port * 10 + (c - '0');
+        }
+        return port > 0 && port <= 65_535 ? (long) port : null;
     }
 }

@@ -138,4 +138,34 @@ class McpSpansTest {
         return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", method, null, target, 900_000, -1, -1, -1,
                 null, null, 120, 300, errorCode, error, false, false, null, null, ids, null, null);
     }
+
+    @Test
+    void anIpv6AuthorityIsTheServerAddressWithoutBracketsBesideItsPortAndTheClientsPortIsSet() {
+        Origin origin = new Origin(ORIGIN.route(), null, null, null, "::1", "[::1]:8000", "2025-06-18", null, 54_321);
+        TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
+                0x00f067aa0ba902b8L, true, null, null);
+        McpEvent event = new McpEvent(origin, 1_700_000_000_000L, "session-1", "1", "tools/call", "getWidget", null,
+                900_000, 500_000, 100_000, 200, "widgets", "[fd00::7]:9000", 120, 300, null, null, false, true, null,
+                null, ids, null, null);
+
+        var spans = this.spans.of(event);
+        var server = spans.getFirst().getAttributes();
+        assertThat(server.get(AttributeKey.stringKey("server.address"))).isEqualTo("::1");
+        assertThat(server.get(AttributeKey.longKey("server.port"))).isEqualTo(8000L);
+        assertThat(server.get(AttributeKey.stringKey("client.address"))).isEqualTo("::1");
+        assertThat(server.get(AttributeKey.longKey("client.port"))).isEqualTo(54_321L);
+        var upstream = spans.get(1).getAttributes();
+        assertThat(upstream.get(AttributeKey.stringKey("server.address"))).isEqualTo("fd00::7");
+        assertThat(upstream.get(AttributeKey.longKey("server.port"))).isEqualTo(9000L);
+    }
+
+    @Test
+    void anAuthorityWithoutAPortSetsNoServerPort() {
+        assertThat(McpSpans.host("gw.example")).isEqualTo("gw.example");
+        assertThat(McpSpans.port("gw.example")).isNull();
+        assertThat(McpSpans.host("[::1]")).isEqualTo("::1");
+        assertThat(McpSpans.port("[::1]")).isNull();
+        assertThat(McpSpans.host("gw.example:8443")).isEqualTo("gw.example");
+        assertThat(McpSpans.port("gw.example:8443")).isEqualTo(8443L);
+    }
 }
