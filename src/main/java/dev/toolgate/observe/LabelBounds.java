@@ -70,7 +70,8 @@ public final class LabelBounds {
         if (e.method() == null) {
             return null;
         }
-        return methods.label(e.method(), methodProven(e));
+        // MCP's own methods are a closed set: outside the bound, which made-up methods a server answers may fill
+        return specDefined(e) ? e.method() : methods.label(e.method(), methodProven(e));
     }
 
     /**

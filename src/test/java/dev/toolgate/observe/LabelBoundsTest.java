@@ -47,6 +47,18 @@ class LabelBoundsTest {
     }
 
     @Test
+    void mcpsOwnMethodsKeepTheirLabelsAfterAFloodOfAnsweredMadeUpMethodsFilledTheBound() {
+        // a passthrough server that answers any method lets a client fill the bound with made-up ones first
+        for (int i = 0; i < 2 * LabelBounds.MAX_METHODS; i++) {
+            labels.method(event("1", "made/up-" + i, null, null, null));
+        }
+
+        assertThat(labels.method(event("1", "made/late", null, null, null))).isEqualTo(LabelBounds.OTHER);
+        assertThat(labels.method(event("1", "tools/call", "t", -32603, null))).isEqualTo("tools/call");
+        assertThat(labels.method(event("1", "initialize", null, -32602, null))).isEqualTo("initialize");
+    }
+
+    @Test
     void aFloodOfAnsweredToolNamesStopsAtTheBoundAndTheNamesAlreadyKeptStay() {
         labels.tool(event("1", "tools/call", "kept", null, null));
         for (int i = 0; i < 5 * LabelBounds.MAX_TOOLS; i++) {
