@@ -319,7 +319,13 @@ final class EraBridge {
         }
         // the gateway's own store refused the round (full, or out of reach): not the server's failure
         return state.save(settings.store(), settings.endpoint(), settings.clock())
-                .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
+                .recover(t -> {
+                    // the record ends with the refusal its client gets, as any other refused request's
+                    GatewayError refused = GatewayError.TooManySessions.orUnavailable(t);
+                    call.exchange().observation().refused(call.exchange().observation().record(call.request().id()),
+                            refused);
+                    return Future.failedFuture(new GatewayException(refused));
+                })
                 .compose(requestState -> {
             ObjectNode result = Json.object();
             result.put("resultType", "input_required");

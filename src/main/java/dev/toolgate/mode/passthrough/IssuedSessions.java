@@ -71,8 +71,11 @@ final class IssuedSessions {
                 // else the server keeps the session until its own timeout
                 links.apply(exchange).delete(opened, BoundSessions.requestedVersion(exchange, received));
                 if (!gone) {
-                    ErrorResponses.mcp(response, issued.cause() instanceof GatewayException refusal ? refusal.error()
-                            : new GatewayError.SessionsUnavailable());
+                    GatewayError error = issued.cause() instanceof GatewayException refusal ? refusal.error()
+                            : new GatewayError.SessionsUnavailable();
+                    // the record ends with the refusal its client gets, not as an answer that went missing
+                    exchange.observation().refusedAll(error);
+                    ErrorResponses.mcp(response, error);
                 }
                 return;
             }

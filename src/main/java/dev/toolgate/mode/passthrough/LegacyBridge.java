@@ -211,7 +211,12 @@ final class LegacyBridge {
                 result.set("instructions", discovered.get("instructions"));
             }
             return store.create(draft, sessionTtlSeconds, exchange.clientAddress())
-                    .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManySessions.orUnavailable(t))))
+                    .recover(t -> {
+                        // the record ends with the refusal its client gets, as any other refused request's
+                        GatewayError refused = GatewayError.TooManySessions.orUnavailable(t);
+                        exchange.observation().refused(exchange.observation().record(r.id()), refused);
+                        return Future.failedFuture(new GatewayException(refused));
+                    })
                     .compose(session -> {
                         exchange.request().response().putHeader("mcp-session-id", ID_PREFIX + session.id());
                         return new ClientAnswer(exchange.request().response(), r.id(), observed)

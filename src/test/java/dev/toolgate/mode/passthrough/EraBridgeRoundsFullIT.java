@@ -16,11 +16,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The era bridge keeps each {@code input_required} round in the route's session store, which counts it
@@ -38,9 +44,11 @@ class EraBridgeRoundsFullIT {
     static final AtomicReference<JsonNode> lastCall = new AtomicReference<>();
     static RestUpstream legacyOnly;
     static TestGateway gateway;
+    static Path logFile;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
+        logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
         legacyOnly = new RestUpstream().onMessage("POST /mcp", EraBridgeRoundsFullIT::answer)
                 .on("GET /mcp", EraBridgeRoundsFullIT::resumed);
         gateway = TestGateway.start("""
@@ -51,12 +59,15 @@ class EraBridgeRoundsFullIT {
                     routes:
                       - name: legacy-only
                         paths: [/mcp]
-                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, server: {upstream_era: legacy}}}]
+                        plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, logging: {log_statistics: true},
+                                   server: {upstream_era: legacy}}}]
                       - name: limited
                         paths: [/limited]
                         plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, tool_limits: {minute: 1},
                                    server: {upstream_era: legacy}}}]
-                """.formatted(legacyOnly.url()), Map.of(), false, Map.of(),
+                plugins:
+                  - {name: file-log, config: {path: %s}}
+                """.formatted(legacyOnly.url(), logFile), Map.of(), false, Map.of(),
                 new Limits(ListenerLimits.DEFAULT, ListenerLimits.DEFAULT, 1, 100, 3_600, 1, 500, false, false, List.of()));
     }
 
@@ -164,5 +175,21 @@ class EraBridgeRoundsFullIT {
         assertThat(second.header("retry-after")).isNotNull();
         assertThat(second.json().path("id").isNull()).as("the error names the request it answers").isFalse();
         assertThat(second.json().at("/error/message").asText()).contains("live sessions").doesNotContain("legacy-only");
+        // the refused call is logged with the error its client got, not as an answer that went missing
+        JsonNode[] entry = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(logFile) && Files.readAllLines(logFile).stream()
+                .map(EraBridgeRoundsFullIT::parse).filter(e -> e.path("response").path("status").asInt() == 503)
+                .map(e -> e.path("ai").path("mcp").path("rpc").path(0))
+                .filter(r -> r.path("method").asText().equals("tools/call")).peek(r -> entry[0] = r)
+                .findFirst().isPresent());
+        assertThat(entry[0].path("error").asText()).isEqualTo(second.json().at("/error/message").asText());
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return Json.parse(line.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(line, e);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.toolgate.mode.passthrough;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.Limits;
+import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.JavaSdkServer;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RedisServer;
@@ -15,11 +17,15 @@ import org.junit.jupiter.api.Timeout;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static dev.toolgate.testing.McpAssertions.assertRpcError;
+import static dev.toolgate.testing.McpAssertions.assertRpcErrorStartingWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -134,6 +140,14 @@ class PassthroughSessionBindingIT {
 
     private static McpHttp.Response delete(McpHttp mcp) {
         return mcp.send("DELETE", null, Map.of("mcp-session-id", mcp.sessionId(), "mcp-protocol-version", VERSION));
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return Json.parse(line.getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(line, e);
+        }
     }
 
     /** The session id the server received last. */
@@ -279,6 +293,32 @@ class PassthroughSessionBindingIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.requests())
                 .filteredOn(r -> r.method().equals("DELETE"))
                 .singleElement().satisfies(r -> assertThat(r.header("mcp-protocol-version")).isEqualTo(VERSION)));
+    }
+
+    @Test
+    void anInitializeBeyondTheSessionCapIsLoggedWithTheRefusalItsClientGot() throws Exception {
+        Limits onePerClient = new Limits(Limits.DEFAULT.proxy(), Limits.DEFAULT.admin(), 100_000, 1, 3_600, 256,
+                5_000, false, false, java.util.List.of());
+        Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        redis = RedisServer.start();
+        String logged = config(shared()).replace("config: {mode: passthrough-listener, server:",
+                "config: {mode: passthrough-listener, logging: {log_statistics: true}, server:")
+                + "plugins:\n  - {name: file-log, config: {path: " + logFile + "}}\n";
+        first = TestGateway.start(logged, Map.of(), false, Map.of(), onePerClient);
+        opened(first, "/bound", "alice-key");
+
+        McpHttp.Response refused = as(first, "/bound", "bob-key", null).initialize(VERSION);
+
+        assertRpcErrorStartingWith(refused, 503, -32000, "Service Unavailable: this client address has as many live sessions");
+        JsonNode[] entry = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(logFile) && Files.readAllLines(logFile).stream()
+                .map(PassthroughSessionBindingIT::parse)
+                .filter(e -> e.path("response").path("status").asInt() == 503)
+                .map(e -> e.path("ai").path("mcp").path("rpc").path(0))
+                .filter(r -> r.path("method").asText().equals("initialize")).peek(r -> entry[0] = r)
+                .findFirst().isPresent());
+        assertThat(entry[0].path("error").asText())
+                .startsWith("Service Unavailable: this client address has as many live sessions");
     }
 
     @Test
