@@ -417,6 +417,8 @@ final class AdminApi {
             ArrayNode problems = body.putArray("problems");
             e.problems().stream().map(ConfigProblem::toString).forEach(problems::add);
             return new Response(refused.status(), body, refused.headers());
+        } catch (GatewayException refused) {
+            return Response.of(refused.error()); // the stop began while it was read or built
         } catch (RuntimeException e) {
             String errorId = UUID.randomUUID().toString();
             LOG.error("applying a posted config failed (error id {})", errorId, e);

@@ -6,6 +6,8 @@ import dev.toolgate.config.ConfigLoader;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.config.ConfigWatcher;
 import dev.toolgate.config.InvalidConfigException;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ListenerTransport;
 import dev.toolgate.http.ProxyServer;
@@ -123,6 +125,8 @@ public final class Gateway implements AutoCloseable {
     private volatile Set<Path> watchedDocuments = Set.of();
     private long sweeper = -1;
     private volatile boolean stopping;
+    /** Held while a configuration is swapped in, and while the stop begins: none is swapped in after. */
+    private final Object stopLock = new Object();
 
     private Gateway(Options options) {
         this.options = options;
@@ -288,12 +292,16 @@ public final class Gateway implements AutoCloseable {
      * Validates, provisions and swaps in a new document.
      *
      * @throws InvalidConfigException with every problem; the current snapshot keeps serving
+     * @throws GatewayException      {@code config_while_stopping} once a stop has begun: nothing is swapped in
      */
     public Snapshot apply(byte[] document, Path baseDirectory) {
         return apply(document, baseDirectory, new ConfigReport());
     }
 
     private synchronized Snapshot apply(byte[] document, Path baseDirectory, ConfigReport report) {
+        if (stopping) {
+            throw new GatewayException(new GatewayError.ConfigWhileStopping());
+        }
         Snapshot next = swap(document, baseDirectory, report);
         LOG.info("configuration {} loaded: {} services, {} routes, {} plugins, {} tools", next.config().hash(),
                 next.config().services().size(), next.config().routes().size(), next.config().plugins().size(),
@@ -315,12 +323,20 @@ public final class Gateway implements AutoCloseable {
             cluster.abandoned();
             throw e;
         }
-        snapshots.swap(next);
-        telemetry.health().configured(next.config().services().stream().map(UpstreamTarget::of)
-                .map(t -> new UpstreamHealth.Target(t.service(), t.host() + ":" + t.port()))
-                .collect(Collectors.toSet()));
-        telemetry.swapped();
-        cluster.swapped();
+        synchronized (stopLock) {
+            // a stop that began while it was built: its log queues and Redis links are closing, not swapped to
+            if (stopping) {
+                telemetry.abandoned();
+                cluster.abandoned();
+                throw new GatewayException(new GatewayError.ConfigWhileStopping());
+            }
+            snapshots.swap(next);
+            telemetry.health().configured(next.config().services().stream().map(UpstreamTarget::of)
+                    .map(t -> new UpstreamHealth.Target(t.service(), t.host() + ":" + t.port()))
+                    .collect(Collectors.toSet()));
+            telemetry.swapped();
+            cluster.swapped();
+        }
         return next;
     }
 
@@ -351,6 +367,12 @@ public final class Gateway implements AutoCloseable {
             // one log line per problem: the log escapes line breaks inside a message
             e.getMessage().lines().forEach(problem -> LOG.error("  {}", problem));
             throw e;
+        } catch (GatewayException stopped) {
+            if (!(stopped.error() instanceof GatewayError.ConfigWhileStopping)) {
+                throw stopped;
+            }
+            LOG.warn("{} is not loaded: the gateway is stopping; still serving configuration {}",
+                    options.configFile(), snapshot().config().hash());
         } finally {
             watchedDocuments = report.documents();
         }
@@ -438,13 +460,15 @@ public final class Gateway implements AutoCloseable {
 
     private void stop(Duration delay, Duration grace) {
         long deadline = System.nanoTime() + delay.toNanos() + grace.toNanos();
-        stopping = true;
-        drainDelay(delay);
-        if (!grace.isZero()) {
-            LOG.info("stopping: new connections are refused; requests in flight have {} s to finish", grace.toSeconds());
+        synchronized (stopLock) {
+            stopping = true; // from now on no configuration is swapped in, however it came (apply checks)
         }
         if (watcher != null) {
             watcher.close();
+        }
+        drainDelay(delay);
+        if (!grace.isZero()) {
+            LOG.info("stopping: new connections are refused; requests in flight have {} s to finish", grace.toSeconds());
         }
         try {
             // refuse new connections first, so that no stream opens after the open ones are ended

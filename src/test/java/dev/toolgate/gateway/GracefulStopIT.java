@@ -1,6 +1,9 @@
 package dev.toolgate.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
+import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
@@ -18,7 +21,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -222,6 +231,42 @@ class GracefulStopIT {
         assertThat(admin.hash()).isEqualTo(before);
         call.get(10, TimeUnit.SECONDS);
         stopped.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aConfigFileWrittenDuringTheShutdownDelayIsNotLoadedNorIsAnyApplyOnceTheStopBegan() throws Exception {
+        String config = "_format_version: \"3.0\"\nservices:\n  - name: api\n    url: " + upstream.url() + "\n";
+        Path file = Files.createTempDirectory("toolgate-test").resolve("kong.yaml");
+        Files.writeString(file, config);
+        Gateway delayed = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, true, name -> null,
+                InstantSource.system(), new SecureRandom(), ClientAddresses.PEER, Limits.DEFAULT,
+                Duration.ofSeconds(4), null, 0));
+        try {
+            String before = delayed.snapshot().config().hash();
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> delayed.stop(Duration.ofSeconds(1)));
+            await().atMost(Duration.ofSeconds(2)).until(() -> readiness(delayed) == 503);
+
+            String changed = config + "    routes: [{name: added, paths: [/added]}]\n";
+            Path temp = file.resolveSibling("kong.yaml.tmp");
+            Files.writeString(temp, changed);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Thread.sleep(1_500); // the watcher reads a written file within a few hundred ms
+
+            assertThat(delayed.snapshot().config().hash()).as("the file written during the delay").isEqualTo(before);
+            assertThatThrownBy(() -> delayed.apply(changed.getBytes(StandardCharsets.UTF_8), file.getParent()))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error())
+                            .isInstanceOf(GatewayError.ConfigWhileStopping.class));
+            assertThat(delayed.snapshot().config().hash()).isEqualTo(before);
+            stopped.get(15, TimeUnit.SECONDS);
+        } finally {
+            delayed.close();
+        }
+    }
+
+    private static int readiness(Gateway gateway) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + gateway.adminPort() + "/status/ready")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test
