@@ -262,6 +262,19 @@ public final class ConfigWatcher implements AutoCloseable {
         return state.toString();
     }
 
+    /**
+     * The file's {@code content} was loaded by other means (SIGHUP): it is not offered again, unless it or a
+     * document it names changes.
+     */
+    public void loaded(byte[] content) {
+        applied = state(ConfigLoader.hash(content), documents.get());
+    }
+
+    /** Whether {@code content}, with the documents it names as they are now, is what was applied last. */
+    public boolean isApplied(byte[] content) {
+        return state(ConfigLoader.hash(content), documents.get()).equals(applied);
+    }
+
     /** The documents to watch now; their folders are watched, and those no document lies in any longer are not. */
     private Set<Path> watchedDocuments() {
         Set<Path> current = documents.get();

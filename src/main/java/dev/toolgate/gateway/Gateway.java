@@ -118,7 +118,7 @@ public final class Gateway implements AutoCloseable {
     private ProxyServer proxy;
     private AdminServer admin;
     private AdminServer status;
-    private ConfigWatcher watcher;
+    private volatile ConfigWatcher watcher;
     /** The problems the watched file was last refused with: a retry refused alike is not logged again. */
     private volatile String lastWatchedRefusal;
     /** The local documents the watched file's configuration read when last offered: watched with it. */
@@ -217,7 +217,7 @@ public final class Gateway implements AutoCloseable {
             }
             if (options.watch()) {
                 gateway.watcher = new ConfigWatcher(options.configFile(), Duration.ofSeconds(2),
-                        ConfigLoader.hash(document), gateway::applyWatched, () -> gateway.watchedDocuments);
+                        ConfigLoader.hash(document), gateway::applyChanged, () -> gateway.watchedDocuments);
                 gateway.watcher.start();
             }
             Snapshot snapshot = gateway.snapshot();
@@ -350,8 +350,22 @@ public final class Gateway implements AutoCloseable {
         return telemetry;
     }
 
-    /** Applies the watched file; a refusal is rethrown for the watcher to remember, and logged once. */
-    private void applyWatched(byte[] document) {
+    /**
+     * Applies what the watcher offers, unless a SIGHUP loaded that content meanwhile (the watcher may have
+     * been waiting for the reload to finish): it would be loaded, and logged, twice.
+     */
+    private synchronized void applyChanged(byte[] document) {
+        if (watcher != null && watcher.isApplied(document)) {
+            return;
+        }
+        applyWatched(document, false);
+    }
+
+    /**
+     * Applies the watched file, changed or asked for ({@code hangUp}: SIGHUP); a refusal is rethrown for the
+     * watcher to remember, and logged once.
+     */
+    private void applyWatched(byte[] document, boolean hangUp) {
         ConfigReport report = new ConfigReport();
         try {
             apply(document, baseDirectory(options.configFile()), report);
@@ -362,8 +376,13 @@ public final class Gateway implements AutoCloseable {
                 throw e;
             }
             lastWatchedRefusal = e.getMessage();
-            LOG.error("{} changed but is invalid; still serving configuration {} (loaded again when it or a local OpenAPI document it names is written, else after a growing wait):",
-                    options.configFile(), snapshot().config().hash());
+            if (hangUp) {
+                LOG.error("{} was read again on SIGHUP but is invalid; still serving configuration {}:",
+                        options.configFile(), snapshot().config().hash());
+            } else {
+                LOG.error("{} changed but is invalid; still serving configuration {} (loaded again when it or a local OpenAPI document it names is written, else after a growing wait):",
+                        options.configFile(), snapshot().config().hash());
+            }
             // one log line per problem: the log escapes line breaks inside a message
             e.getMessage().lines().forEach(problem -> LOG.error("  {}", problem));
             throw e;
@@ -399,7 +418,12 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         try {
-            applyWatched(document);
+            synchronized (this) {
+                applyWatched(document, true);
+                if (watcher != null) {
+                    watcher.loaded(document); // else it would offer what was just loaded once more
+                }
+            }
         } catch (InvalidConfigException refused) {
             // logged with its problems
         } catch (RuntimeException e) {

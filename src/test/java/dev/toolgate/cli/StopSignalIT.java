@@ -104,6 +104,9 @@ class StopSignalIT {
             hangUp(gateway);
 
             await().atMost(Duration.ofSeconds(20)).until(() -> gateway.log().contains("still serving configuration"));
+            // worded for the signal, not for the watcher's retries (which --no-watch turns off)
+            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.log()
+                    .contains("was read again on SIGHUP but is invalid; still serving configuration " + second));
             assertThat(gateway.handle().isAlive()).as(gateway.log()).isTrue();
             assertThat(hash(gateway)).isEqualTo(second);
         }

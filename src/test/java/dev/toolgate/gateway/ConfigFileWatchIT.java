@@ -217,6 +217,19 @@ class ConfigFileWatchIT {
     }
 
     @Test
+    void aRewriteReloadedOnSighupIsNotLoadedOnceMoreByTheWatcher() throws InterruptedException {
+        gateway.rewrite(config("new"));
+        gateway.gateway().reload(); // what SIGHUP does, before the watcher has read the write
+
+        Snapshot reloaded = gateway.gateway().snapshot();
+        assertThat(serves("new")).isTrue();
+        Thread.sleep(2_000); // the watcher reads a written file within a few hundred ms
+
+        assertThat(gateway.gateway().snapshot().loadedAt()).as("when the configuration serving was loaded")
+                .isEqualTo(reloaded.loadedAt());
+    }
+
+    @Test
     void rewriteWithIdenticalContentDoesNotReload() {
         String loadedAt = admin.get("/status").json().get("loaded_at").asText();
         gateway.rewrite(config("old"));
