@@ -87,6 +87,30 @@ record ListenAddress(String host, int port) {
         return new ListenAddress(host, port);
     }
 
+    /** The proxy listener's address unless told otherwise. */
+    static final String PROXY_DEFAULT = "0.0.0.0:8000";
+    /** The admin listener's address unless told otherwise. */
+    static final String ADMIN_DEFAULT = "127.0.0.1:8001";
+
+    /**
+     * picocli adapter for the proxy listener: empty is its default, as an empty {@code TOOLGATE_STATUS_LISTEN}
+     * is that listener's default (none); picocli hands an environment variable set to "" over as "".
+     */
+    static final class ProxyOrDefault implements CommandLine.ITypeConverter<ListenAddress> {
+        @Override
+        public ListenAddress convert(String value) {
+            return new Converter().convert(value.isBlank() ? PROXY_DEFAULT : value);
+        }
+    }
+
+    /** picocli adapter for the admin listener: empty is its default, as for {@link ProxyOrDefault}. */
+    static final class AdminOrDefault implements CommandLine.ITypeConverter<ListenAddress> {
+        @Override
+        public ListenAddress convert(String value) {
+            return new Converter().convert(value.isBlank() ? ADMIN_DEFAULT : value);
+        }
+    }
+
     /**
      * picocli adapter for a listener that may be off: empty is none, as an empty {@code TOOLGATE_TRUSTED_IPS}
      * is no trusted proxy (a manifest's {@code value: ""} turns it off instead of stopping the start).

@@ -32,14 +32,16 @@ final class RunCommand implements Callable<Integer> {
             description = "Kong declarative file (YAML or JSON); reloaded when it changes.")
     private Path config;
 
-    @Option(names = "--proxy-listen", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
-            defaultValue = "${env:TOOLGATE_PROXY_LISTEN:-0.0.0.0:8000}",
-            description = "Proxy listener (env TOOLGATE_PROXY_LISTEN; default ${DEFAULT-VALUE}). Port 0 picks a free port.")
+    @Option(names = "--proxy-listen", paramLabel = "HOST:PORT", converter = ListenAddress.ProxyOrDefault.class,
+            defaultValue = "${env:TOOLGATE_PROXY_LISTEN:-" + ListenAddress.PROXY_DEFAULT + "}",
+            description = "Proxy listener (env TOOLGATE_PROXY_LISTEN; default " + ListenAddress.PROXY_DEFAULT
+                    + "; empty is the default). Port 0 picks a free port.")
     private ListenAddress proxy;
 
-    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", converter = ListenAddress.Converter.class,
-            defaultValue = "${env:TOOLGATE_ADMIN_LISTEN:-127.0.0.1:8001}",
-            description = "Admin listener (env TOOLGATE_ADMIN_LISTEN; default ${DEFAULT-VALUE}). Port 0 picks a free port.")
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", converter = ListenAddress.AdminOrDefault.class,
+            defaultValue = "${env:TOOLGATE_ADMIN_LISTEN:-" + ListenAddress.ADMIN_DEFAULT + "}",
+            description = "Admin listener (env TOOLGATE_ADMIN_LISTEN; default " + ListenAddress.ADMIN_DEFAULT
+                    + "; empty is the default). Port 0 picks a free port.")
     private ListenAddress admin;
 
     @Option(names = "--status-listen", paramLabel = "HOST:PORT", converter = ListenAddress.OrNone.class,

@@ -366,6 +366,20 @@ class MainTest {
     }
 
     @Test
+    void anEmptyProxyOrAdminListenAddressIsItsDefaultAsAnEmptyEnvironmentVariableIs() throws IOException {
+        // each default shown by the status listener clashing with it: a usage error before anything binds
+        Result admin = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "127.0.0.1:0",
+                "--admin-listen", "", "--status-listen", "127.0.0.1:8001");
+        Result proxy = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "",
+                "--admin-listen", "127.0.0.1:0", "--status-listen", "127.0.0.1:8000");
+
+        assertThat(admin.exitCode()).as(admin.err()).isEqualTo(2);
+        assertThat(admin.err()).contains("--status-listen 127.0.0.1:8001 is the address of the admin listener");
+        assertThat(proxy.exitCode()).as(proxy.err()).isEqualTo(2);
+        assertThat(proxy.err()).contains("--status-listen 127.0.0.1:8000 is the address of the proxy listener");
+    }
+
+    @Test
     void aStatusListenerOnTheAdminOrProxyAddressIsAUsageErrorAndNothingStarts() throws IOException {
         int port = freePort();
         int admin = freePort();
