@@ -2,6 +2,8 @@ package dev.toolgate.http;
 
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -22,6 +24,17 @@ public final class ConnectionShutdown {
     }
 
     private static final AttributeKey<List<Hook>> HOOKS = AttributeKey.valueOf("toolgate.shutdownHooks");
+    /** Marks, in the Vert.x instance's local data, that its proxy listener began its graceful shutdown. */
+    private static final String BEGAN = "toolgate.shutdownBegan";
+
+    /**
+     * The proxy listener of {@code vertx} begins its graceful shutdown now: an answer registered from now on
+     * (a stream whose server answered after the stop began) is acted on at once, since its connection's
+     * shutdown handler has already run and is not run again.
+     */
+    public static void began(Vertx vertx) {
+        vertx.sharedData().getLocalMap(BEGAN).put(BEGAN, Boolean.TRUE);
+    }
 
     private ConnectionShutdown() {
     }
@@ -31,6 +44,16 @@ public final class ConnectionShutdown {
      * is over by then. Called on the connection's event loop, as its requests are handled.
      */
     public static void onShutdown(HttpServerRequest request, Runnable action) {
+        Context context = Vertx.currentContext();
+        if (context != null && context.owner().sharedData().getLocalMap(BEGAN).containsKey(BEGAN)) {
+            // after the caller set its answer up, as a shutdown handler would run
+            context.runOnContext(v -> {
+                if (!over(request.response())) {
+                    action.run();
+                }
+            });
+            return;
+        }
         HttpConnection connection = request.connection();
         if (!(connection instanceof ConnectionBase base)) {
             connection.shutdownHandler(v -> action.run());

@@ -77,6 +77,7 @@ public final class ProxyServer {
      * closes after its current exchange, and whatever is still open after {@code grace} is closed.
      */
     public Future<Void> shutdown(Duration grace) {
+        ConnectionShutdown.began(vertx);
         return Future.join(servers.stream().map(server -> server.shutdown(grace)).toList())
                 .transform(done -> vertx.undeploy(deployment));
     }

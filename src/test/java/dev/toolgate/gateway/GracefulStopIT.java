@@ -158,6 +158,28 @@ class GracefulStopIT {
     }
 
     @Test
+    void aPassthroughServerStreamWhoseAnswerBeginsAfterTheStopBeganEndsAtOnceInsteadOfHoldingTheStop() {
+        AtomicBoolean asked = new AtomicBoolean();
+        upstream.on("GET /server", request -> {
+            asked.set(true);
+            // the server answers the stream's head only once the stop has begun
+            timers.setTimer(1_500, id -> request.response().setChunked(true)
+                    .putHeader("content-type", "text/event-stream").write(": open\n\n"));
+        });
+        CompletableFuture<SseStream> opening = CompletableFuture.supplyAsync(
+                () -> SseStream.open(gateway.proxy("/server"), "upstream-session"));
+        await().atMost(Duration.ofSeconds(5)).untilTrue(asked);
+        long started = System.nanoTime();
+
+        stopping(Duration.ofSeconds(20)).join();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+        try (SseStream stream = opening.join()) {
+            await().atMost(Duration.ofSeconds(5)).until(stream::ended);
+        }
+    }
+
+    @Test
     void overH2cEveryPassthroughServerStreamOfAConnectionEndsAtOnceNotOnlyTheLastOpened() {
         java.util.concurrent.atomic.AtomicInteger upstreamClosed = new java.util.concurrent.atomic.AtomicInteger();
         upstream.on("GET /server", request -> {
