@@ -36,6 +36,19 @@ public final class UpstreamPath {
     }
 
     /**
+     * The upstream path of an OpenAPI operation: its path appended to the service path, which holds the API's
+     * base path (the server URL's). No route rule applies: the document's paths are relative to its server, not
+     * to the gateway's route, so a route {@code /pet} must not strip {@code /pet} from {@code /pet/{petId}}.
+     *
+     * @param servicePath   the service's path, or null ({@code /})
+     * @param operationPath the operation's path, starting with {@code /}
+     */
+    public static String appended(String servicePath, String operationPath) {
+        String base = servicePath == null || servicePath.isEmpty() ? "/" : servicePath;
+        return base.endsWith("/") ? base + operationPath.substring(1) : base + operationPath;
+    }
+
+    /**
      * True when the path holds a {@code .} or {@code ..} segment, which a server resolves before it looks the
      * path up: {@code /base/../admin} is its {@code /admin}. Written any way a common server reads one: {@code %2e}
      * for a dot; {@code %2F}, {@code %5C} or a backslash for a slash (servers that decode them first); a segment's

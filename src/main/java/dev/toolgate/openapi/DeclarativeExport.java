@@ -10,7 +10,7 @@ import java.util.Locale;
 /**
  * A Kong declarative document serving an OpenAPI document's operations as MCP tools, as decK's
  * {@code file openapi2mcp} lays it out: one service (the document's first server), one route
- * {@code /<route-name>}, one {@code ai-mcp-proxy} plugin with the tools written out.
+ * {@code /<route-name>} that keeps its path ({@code strip_path: false}), one {@code ai-mcp-proxy} plugin with the tools written out.
  *
  * @param document  the parsed document
  * @param generated its tools
@@ -49,6 +49,9 @@ public record DeclarativeExport(OpenApiDocument document, ToolGenerator.Generate
         ObjectNode r = svc.putArray("routes").addObject();
         r.put("name", route);
         r.putArray("paths").add("/" + route);
+        // the tools' paths are the document's, relative to the service URL: a route /pet must not strip
+        // /pet from /pet/{petId} (Kong's strip_path applies to them, as the call is replayed through the route)
+        r.put("strip_path", false);
         ObjectNode plugin = r.putArray("plugins").addObject();
         plugin.put("name", "ai-mcp-proxy");
         if (!tags.isEmpty()) {

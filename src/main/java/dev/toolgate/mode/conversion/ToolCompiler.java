@@ -24,7 +24,7 @@ import java.util.List;
  * name from {@code name}, else {@code annotations.title}, else {@code <route-name>-<n>}; method and
  * path default to the route's single method and path; a relative path is prefixed with the route
  * path; the path must lie under a route path; the upstream path follows the route's
- * {@code strip_path} and the service path.
+ * {@code strip_path} and the service path (a generated OpenAPI tool's path is appended to the service path).
  */
 public final class ToolCompiler {
 
@@ -58,14 +58,15 @@ public final class ToolCompiler {
      * @param position 1-based place among the plugin's tools (for the default name)
      * @param at       where the definition is, for problem paths
      * @param written  written by a person: its schemas are checked against the JSON Schema meta-schema
-     *                 (generated ones are valid by construction, and there can be thousands)
+     *                 (generated ones are valid by construction, and there can be thousands); a
+     *                 generated tool's path is an OpenAPI path, relative to the service URL, not to the route
      */
     public Tool compile(ToolSpec spec, int position, String at, boolean written) {
         int before = report.problems().size();
         String name = name(spec, position, at);
         HttpMethod method = method(spec, at);
         checkHostAndScheme(spec, at);
-        PathTemplate path = upstreamPath(spec, at);
+        PathTemplate path = upstreamPath(spec, at, written);
         List<ParameterSpec> parameters = ToolParameters.of(spec, path, at, report);
         BodyPart body = BodyPart.of(spec.requestBody(), at + ".request_body", report);
         OutputSchema output = OutputSchema.of(spec.responses(), at + ".responses", report);
@@ -228,9 +229,10 @@ public final class ToolCompiler {
     /**
      * Resolves the gateway-side path and applies Kong's proxy path rule: when the path lies under a
      * route path, {@code strip_path} removes that prefix; a path outside the route paths (decK's
-     * openapi2mcp output has those) is sent as is, after the service path.
+     * openapi2mcp output has those) is sent as is, after the service path. A generated tool's path is
+     * the OpenAPI operation's: the route does not apply to it ({@link UpstreamPath#appended}).
      */
-    private PathTemplate upstreamPath(ToolSpec spec, String at) {
+    private PathTemplate upstreamPath(ToolSpec spec, String at, boolean written) {
         List<String> plain = route.paths().stream().filter(p -> !p.startsWith("~")).toList();
         String gatewayPath;
         if (spec.path() == null) {
@@ -257,14 +259,17 @@ public final class ToolCompiler {
             report.problem(at + ".path", "is not a valid path template: " + e.getMessage());
             return PathTemplate.parse("/");
         }
+        if (service == null) {
+            return template;
+        }
+        if (!written) {
+            return PathTemplate.parse(UpstreamPath.appended(service.path(), gatewayPath));
+        }
         String matched = null;
         for (String prefix : plain) {
             if (template.literalPrefix().startsWith(prefix) && (matched == null || prefix.length() > matched.length())) {
                 matched = prefix;
             }
-        }
-        if (service == null) {
-            return template;
         }
         String upstream = UpstreamPath.of(service.path(), matched, gatewayPath, route.stripPath(), route.pathHandling());
         return PathTemplate.parse(upstream);
