@@ -1,0 +1,87 @@
+package dev.toolgate.cli;
+
+import dev.toolgate.testing.GatewayProcess;
+import dev.toolgate.testing.NodeClients;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ./toolgate}, the launcher users run, as a process: what it prints on stdout is the command's result
+ * and nothing else, whatever the JVM has to say.
+ */
+@Timeout(180)
+class LauncherIT {
+
+    private static final Path ROOT = NodeClients.projectRoot();
+    private static final Path PETSTORE = ROOT.resolve("examples/specs/petstore.yaml");
+    /** The JVM warns on stdout by default: with an AOT cache, that it cannot use it; without, its CDS archive. */
+    private static final Map<String, String> JVM_WARNS = Map.of("JAVA_TOOL_OPTIONS", "-XX:-UseCompressedClassPointers");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theJvmsWarningsGoToStderrSoVersionPrintsOnlyTheVersion() throws Exception {
+        Run run = launcher(JVM_WARNS, "version");
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).matches("toolgate \\S+ \\(Java \\S+\\)\n");
+        assertThat(run.stderr()).contains("[warning]");
+    }
+
+    @Test
+    void theJvmsWarningsStayOutOfTheKongFileOpenapi2mcpPrints() throws Exception {
+        Run run = launcher(JVM_WARNS, "openapi2mcp", PETSTORE.toString(), "--route", "pet");
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo(stdoutOf("openapi2mcp", PETSTORE.toString(), "--route", "pet"));
+    }
+
+    record Run(int exit, String stdout, String stderr) {
+    }
+
+    private Run launcher(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        GatewayProcess.jar(); // a missing jar fails here with how to build it, not with the launcher building it
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("toolgate").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().putAll(environment);
+        Path out = dir.resolve("stdout");
+        Path err = dir.resolve("stderr");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the launcher did not exit:\n" + Files.readString(err));
+        }
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static String stdoutOf(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.execute(args)).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
