@@ -17,8 +17,10 @@ toolgate_find_jdk() {
     if command -v java >/dev/null 2>&1; then
         toolgate_path_java=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
     fi
+    # HOME may be unset (a systemd system unit, env -i) while the caller runs with set -u (./toolgate does)
     for toolgate_candidate in "$toolgate_path_java" /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* \
-        "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+        "${HOME:-/nonexistent}"/.sdkman/candidates/java/* "${HOME:-/nonexistent}"/.jdks/* \
+        /Library/Java/JavaVirtualMachines/*/Contents/Home; do
         [ -n "$toolgate_candidate" ] && [ -x "$toolgate_candidate/bin/java" ] || continue
         if [ "$(toolgate_jdk_major "$toolgate_candidate")" -ge 25 ] 2>/dev/null; then
             JAVA_HOME="$toolgate_candidate"

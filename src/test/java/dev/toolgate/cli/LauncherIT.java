@@ -51,15 +51,34 @@ class LauncherIT {
         assertThat(run.stdout()).isEqualTo(stdoutOf("openapi2mcp", PETSTORE.toString(), "--route", "pet"));
     }
 
+    @Test
+    void theLauncherFindsAJdkAndStartsWithoutHomeOrJavaHomeSetAsASystemdUnitRunsIt() throws Exception {
+        String path = Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin";
+        Run run = launcher(null, Map.of("PATH", path), "version");
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).matches("toolgate \\S+ \\(Java \\S+\\)\n");
+    }
+
     record Run(int exit, String stdout, String stderr) {
     }
 
     private Run launcher(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        return launcher(System.getProperty("java.home"), environment, args);
+    }
+
+    /** Runs {@code ./toolgate}; with no {@code javaHome}, in only the {@code environment} given (as {@code env -i}). */
+    private Run launcher(String javaHome, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
         GatewayProcess.jar(); // a missing jar fails here with how to build it, not with the launcher building it
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("toolgate").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        if (javaHome == null) {
+            builder.environment().clear();
+        } else {
+            builder.environment().put("JAVA_HOME", javaHome);
+        }
         builder.environment().remove("JDK_JAVA_OPTIONS");
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().putAll(environment);
