@@ -54,24 +54,36 @@ class LauncherIT {
     @Test
     void theLauncherFindsAJdkAndStartsWithoutHomeOrJavaHomeSetAsASystemdUnitRunsIt() throws Exception {
         String path = Path.of(System.getProperty("java.home"), "bin") + ":/usr/bin:/bin";
-        Run run = launcher(null, Map.of("PATH", path), "version");
+        GatewayProcess.jar();
+        Run run = launcher(ROOT.resolve("toolgate"), null, Map.of("PATH", path), "version");
 
         assertThat(run.exit()).as(run.stderr()).isZero();
         assertThat(run.stdout()).matches("toolgate \\S+ \\(Java \\S+\\)\n");
+    }
+
+    @Test
+    void theReadmesOpenapi2mcpExampleNamesADocumentOfTheRepository() throws Exception {
+        String example = Files.readString(ROOT.resolve("README.md")).lines()
+                .filter(line -> line.startsWith("./toolgate openapi2mcp ") && line.contains(" > "))
+                .findFirst().orElseThrow();
+        String document = example.substring("./toolgate openapi2mcp ".length(), example.indexOf(" > "));
+
+        assertThat(ROOT.resolve(document).normalize()).as("in a fresh clone: %s", example).startsWith(ROOT).isRegularFile();
+        assertThat(stdoutOf("openapi2mcp", ROOT.resolve(document).toString())).startsWith("_format_version: \"3.0\"");
     }
 
     record Run(int exit, String stdout, String stderr) {
     }
 
     private Run launcher(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-        return launcher(System.getProperty("java.home"), environment, args);
+        GatewayProcess.jar(); // a missing jar fails here with how to build it, not with the launcher building it
+        return launcher(ROOT.resolve("toolgate"), System.getProperty("java.home"), environment, args);
     }
 
     /** Runs {@code ./toolgate}; with no {@code javaHome}, in only the {@code environment} given (as {@code env -i}). */
-    private Run launcher(String javaHome, Map<String, String> environment, String... args)
+    private Run launcher(Path launcher, String javaHome, Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
-        GatewayProcess.jar(); // a missing jar fails here with how to build it, not with the launcher building it
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("toolgate").toString()));
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         if (javaHome == null) {
