@@ -72,12 +72,36 @@ class LauncherIT {
         assertThat(stdoutOf("openapi2mcp", ROOT.resolve(document).toString())).startsWith("_format_version: \"3.0\"");
     }
 
+    @Test
+    void aFailedFirstBuildExitsWithCouldNotStartNotWithConfigurationInvalid() throws Exception {
+        // a copy of the launcher beside a build that fails (offline, say) and no jar yet
+        Path clone = Files.createDirectories(dir.resolve("clone"));
+        Files.copy(ROOT.resolve("toolgate"), clone.resolve("toolgate"));
+        clone.resolve("toolgate").toFile().setExecutable(true);
+        Files.createDirectories(clone.resolve(".mvn"));
+        Files.copy(ROOT.resolve(".mvn/jdk.sh"), clone.resolve(".mvn/jdk.sh"));
+        Files.writeString(clone.resolve("mvnw"), "#!/bin/sh\necho 'Could not resolve dependencies' >&2\nexit 1\n");
+        clone.resolve("mvnw").toFile().setExecutable(true);
+        Files.writeString(clone.resolve("pom.xml"), "<project/>\n");
+        Files.createDirectories(clone.resolve("src/main"));
+
+        Run run = launcher(clone.resolve("toolgate"), Map.of(), "validate", "--config", "kong.yaml");
+
+        assertThat(run.exit()).as(run.stderr()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.stderr()).contains("Could not resolve dependencies", "building target/toolgate.jar failed");
+    }
+
     record Run(int exit, String stdout, String stderr) {
     }
 
     private Run launcher(Map<String, String> environment, String... args) throws IOException, InterruptedException {
         GatewayProcess.jar(); // a missing jar fails here with how to build it, not with the launcher building it
         return launcher(ROOT.resolve("toolgate"), System.getProperty("java.home"), environment, args);
+    }
+
+    private Run launcher(Path launcher, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        return launcher(launcher, System.getProperty("java.home"), environment, args);
     }
 
     /** Runs {@code ./toolgate}; with no {@code javaHome}, in only the {@code environment} given (as {@code env -i}). */
