@@ -91,6 +91,17 @@ class LauncherIT {
         assertThat(run.stderr()).contains("Could not resolve dependencies", "building target/toolgate.jar failed");
     }
 
+    @Test
+    void onAHostWith512MibTheLauncherStartsWithoutCappingTheYoungGenerationAboveTheHeap() throws Exception {
+        // 512 MiB gives a 128 MiB heap: a 128 MiB young generation left no old generation, the JVM warned and,
+        // with the build's AOT cache, stopped ("Unable to use AOT cache")
+        Run run = launcher(Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxRAM=512m"), "version");
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).matches("toolgate \\S+ \\(Java \\S+\\)\n");
+        assertThat(run.stderr()).doesNotContain("[warning]", "[error", "MaxNewSize");
+    }
+
     record Run(int exit, String stdout, String stderr) {
     }
 
