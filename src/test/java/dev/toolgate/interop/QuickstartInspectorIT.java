@@ -96,9 +96,27 @@ class QuickstartInspectorIT {
                 .isEqualTo(gateway.gateway().snapshot().config().hash());
         assertThat(structured.path("version").asText()).isEqualTo(Version.current());
         assertThat(structured.path("counts")).isEqualTo(Json.MAPPER.readTree(
-                "{\"services\":1,\"routes\":1,\"plugins\":1,\"consumers\":0,\"tools\":5}"));
+                "{\"services\":1,\"routes\":1,\"plugins\":2,\"consumers\":0,\"tools\":5}"));
         assertThat(structured.path("server").path("mcp_sessions").asInt()).as("the Inspector's own session").isPositive();
         assertThat(Json.MAPPER.readTree(result.path("content").get(0).path("text").asText())).isEqualTo(structured);
+    }
+
+    @Test
+    void aClientOnAnotherMachineIsRefusedTheToolsThatReadTheGatewaysConfiguration() throws Exception {
+        // the proxy listens on every interface by default: the example lets only this machine's clients in
+        try (TestGateway proxied = TestGateway.behindTrustedProxy(example)) {
+            String initialize = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                    + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+            HttpResponse<String> fromLan = http(HttpRequest.newBuilder(proxied.proxy("/admin-tools"))
+                    .header("content-type", "application/json").header("accept", "application/json, text/event-stream")
+                    .header("X-Real-IP", "192.0.2.7").POST(HttpRequest.BodyPublishers.ofString(initialize)));
+            HttpResponse<String> local = http(HttpRequest.newBuilder(proxied.proxy("/admin-tools"))
+                    .header("content-type", "application/json").header("accept", "application/json, text/event-stream")
+                    .header("X-Real-IP", "127.0.0.1").POST(HttpRequest.BodyPublishers.ofString(initialize)));
+
+            assertThat(fromLan.statusCode()).as(fromLan.body()).isEqualTo(403);
+            assertThat(local.statusCode()).as(local.body()).isEqualTo(200);
+        }
     }
 
     @Test
