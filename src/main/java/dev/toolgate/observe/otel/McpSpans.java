@@ -1,5 +1,6 @@
 package dev.toolgate.observe.otel;
 
+import dev.toolgate.config.Redacted;
 import dev.toolgate.observe.LabelBounds;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
@@ -167,7 +168,9 @@ final class McpSpans {
      * a value this varied.
      */
     private static String resource(McpEvent e) {
-        return e.target() != null && e.method().startsWith("resources/") ? e.target() : null;
+        // a resource URI may carry credentials (a signed URL's sig=, a database URL's password): masked as the
+        // Admin API and the logs mask URLs
+        return e.target() != null && e.method().startsWith("resources/") ? Redacted.url(e.target()) : null;
     }
 
     /**

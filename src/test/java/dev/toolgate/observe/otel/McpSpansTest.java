@@ -132,6 +132,18 @@ class McpSpansTest {
         assertThat(failed.getAttributes().get(uri)).startsWith("file:///ddd").hasSizeLessThanOrEqualTo(257);
     }
 
+    @Test
+    void aResourcesUrisCredentialsAreMaskedInItsAttribute() {
+        AttributeKey<String> uri = AttributeKey.stringKey("mcp.resource.uri");
+        var signed = spans.of(target("resources/read",
+                "https://acct.blob.core.windows.net/c/f.csv?sv=2024-01-01&sig=SIGSECRET", null, null)).getFirst();
+        var database = spans.of(target("resources/read", "postgres://reader:PWSECRET@db/orders", null, null)).getFirst();
+
+        assertThat(signed.getAttributes().get(uri)).contains("sig=[redacted]").doesNotContain("SIGSECRET")
+                .startsWith("https://acct.blob.core.windows.net/c/f.csv?sv=2024-01-01");
+        assertThat(database.getAttributes().get(uri)).isEqualTo("postgres://reader:[redacted]@db/orders");
+    }
+
     private static McpEvent target(String method, String target, Integer errorCode, String error) {
         TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
                 0x00f067aa0ba902b8L, true, null, null);
