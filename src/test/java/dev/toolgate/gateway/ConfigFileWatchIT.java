@@ -191,8 +191,8 @@ class ConfigFileWatchIT {
             Files.writeString(folder.resolve("specs/x.yaml"), spec("ping", "pong"));
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> tools(watched).contains("pong"));
-            // the route's path is stripped, as Kong's strip_path does
-            upstream.json("GET /pong", 200, "{\"pong\":2}");
+            // an OpenAPI path is relative to the service URL: the route's prefix in it is not stripped
+            upstream.json("GET /specced/pong", 200, "{\"pong\":2}");
             McpHttp mcp = new McpHttp(watched.proxy("/specced"));
             mcp.initialize("2025-06-18");
             assertThat(mcp.call("pong", "{}").at("/content/0/text").asText()).isEqualTo("{\"pong\":2}");
