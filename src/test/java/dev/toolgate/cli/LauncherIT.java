@@ -102,6 +102,43 @@ class LauncherIT {
         assertThat(run.stderr()).doesNotContain("[warning]", "[error", "MaxNewSize");
     }
 
+    @Test
+    void theMemoryTheYoungGenerationCapIsJudgedByIsTheLeastLimitOfTheProcesssCgroupsAndTheirParents() throws Exception {
+        // the launcher's own function, over made-up trees: a systemd slice's MemoryMax is a parent's limit, and a
+        // cgroup v1 or hybrid host keeps the process's limit under its own path, not at the tree's root
+        Path sys = dir.resolve("sys");
+        write(sys.resolve("memory/system.slice/x.service/memory.limit_in_bytes"), "9223372036854771712");
+        write(sys.resolve("memory/system.slice/memory.limit_in_bytes"), "536870912");
+        write(sys.resolve("system.slice/z.service/memory.max"), "max");
+        write(sys.resolve("system.slice/memory.max"), "1073741824");
+        write(sys.resolve("unified/system.slice/y.service/memory.max"), "268435456");
+
+        assertThat(memoryMib(sys, "4:memory:/system.slice/x.service\n0::/\n")).as("v1, a parent's limit").isEqualTo("512");
+        assertThat(memoryMib(sys, "0::/system.slice/z.service\n")).as("v2, a parent's limit").isEqualTo("1024");
+        assertThat(memoryMib(sys, "0::/system.slice/y.service\n4:memory:/\n")).as("hybrid").isEqualTo("256");
+        assertThat(Long.parseLong(memoryMib(sys, "0::/\n"))).as("no limit: the machine's memory").isGreaterThan(1024);
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text + "\n");
+    }
+
+    /** Runs the launcher's {@code memory_mib} with {@code /sys/fs/cgroup} at {@code sys} and {@code cgroups} as /proc/self/cgroup. */
+    private String memoryMib(Path sys, String cgroups) throws IOException, InterruptedException {
+        String script = Files.readString(ROOT.resolve("toolgate"));
+        String function = script.substring(script.indexOf("memory_mib() {"), script.indexOf("\n}\n", script.indexOf("memory_mib() {")) + 3);
+        Path cgroupFile = dir.resolve("cgroup-" + Integer.toHexString(cgroups.hashCode()));
+        Files.writeString(cgroupFile, cgroups);
+        String fake = function.replace("/sys/fs/cgroup", sys.toString()).replace("/proc/self/cgroup", cgroupFile.toString());
+        Process process = new ProcessBuilder("bash", "-c", "set -euo pipefail\n" + fake + "memory_mib\n")
+                .redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        return out;
+    }
+
     record Run(int exit, String stdout, String stderr) {
     }
 
