@@ -128,7 +128,9 @@ public final class GatewayProcess implements AutoCloseable {
     public void startAgain() {
         String javaHome = System.getProperty("java.home");
         try {
-            List<String> command = new ArrayList<>();
+            // with SIGHUP's default action, as a service manager starts it: a build run under nohup would pass its
+            // ignored SIGHUP on, and a JVM started so never sees the signal (README: Command line)
+            List<String> command = new ArrayList<>(List.of("env", "--default-signal=HUP"));
             if (jvmOptions == null) {
                 command.add(NodeClients.projectRoot().resolve("toolgate").toString());
             } else {
