@@ -1,14 +1,13 @@
 package dev.toolgate.cli;
 
+import dev.toolgate.testing.CommandOutput;
 import dev.toolgate.testing.GatewayProcess;
 import dev.toolgate.testing.NodeClients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +47,7 @@ class LauncherIT {
         Run run = launcher(JVM_WARNS, "openapi2mcp", PETSTORE.toString(), "--route", "pet");
 
         assertThat(run.exit()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).isEqualTo(stdoutOf("openapi2mcp", PETSTORE.toString(), "--route", "pet"));
+        assertThat(run.stdout()).isEqualTo(CommandOutput.of("openapi2mcp", PETSTORE.toString(), "--route", "pet"));
     }
 
     @Test
@@ -69,7 +68,7 @@ class LauncherIT {
         String document = example.substring("./toolgate openapi2mcp ".length(), example.indexOf(" > "));
 
         assertThat(ROOT.resolve(document).normalize()).as("in a fresh clone: %s", example).startsWith(ROOT).isRegularFile();
-        assertThat(stdoutOf("openapi2mcp", ROOT.resolve(document).toString())).startsWith("_format_version: \"3.0\"");
+        assertThat(CommandOutput.of("openapi2mcp", ROOT.resolve(document).toString())).startsWith("_format_version: \"3.0\"");
     }
 
     @Test
@@ -176,15 +175,4 @@ class LauncherIT {
         return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
-    private static String stdoutOf(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.execute(args)).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
 }

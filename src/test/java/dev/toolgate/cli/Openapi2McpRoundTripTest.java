@@ -1,5 +1,6 @@
 package dev.toolgate.cli;
 
+import dev.toolgate.testing.CommandOutput;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.gateway.Gateway;
 import dev.toolgate.gateway.Snapshot;
@@ -11,9 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +37,7 @@ class Openapi2McpRoundTripTest {
     void printedToolsLoadAsTheSameToolsAsConfigOpenapi(String file) throws Exception {
         assumeTrue(Files.isDirectory(FIXTURES), "the fixtures folder ../shared/fixtures/openapi is absent");
         Path spec = FIXTURES.resolve(file).toAbsolutePath();
-        String printed = stdoutOf("openapi2mcp", spec.toString(), "--service", "api", "--route", "api-mcp");
+        String printed = CommandOutput.of("openapi2mcp", spec.toString(), "--service", "api", "--route", "api-mcp");
         Path exported = Files.writeString(dir.resolve("exported.yaml"), printed);
         String url = printed.lines().filter(l -> l.trim().startsWith("url: ")).findFirst().orElseThrow()
                 .trim().substring("url: ".length());
@@ -80,7 +78,7 @@ class Openapi2McpRoundTripTest {
                         get: {operationId: ping, responses: {"200": {description: ok}}}
                     """));
             String authority = host.url().substring("http://".length());
-            String printed = stdoutOf("openapi2mcp", "http://ci:s3cret@" + authority
+            String printed = CommandOutput.of("openapi2mcp", "http://ci:s3cret@" + authority
                     + "/specs/api.yaml?private_token=t0ken#frag", "--service", "api");
 
             assertThat(printed).contains("url: http://" + authority + "/v1\n")
@@ -99,15 +97,4 @@ class Openapi2McpRoundTripTest {
         return tools.tools().stream().map(Tool::definition).toList();
     }
 
-    private static String stdoutOf(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.execute(args)).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
 }

@@ -1,7 +1,7 @@
 package dev.toolgate.openapi;
 
+import dev.toolgate.testing.CommandOutput;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toolgate.cli.Main;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
@@ -9,9 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -96,7 +93,7 @@ class OpenApiPathsUnderTheRouteIT {
 
     @Test
     void openapi2mcpOutputWithTheRouteNamedLikeTheApisPathsCallsWhatConfigOpenapiCalls() {
-        String printed = stdoutOf("openapi2mcp", PETSTORE.toString(), "--service", "petstore", "--route", "pet")
+        String printed = CommandOutput.of("openapi2mcp", PETSTORE.toString(), "--service", "petstore", "--route", "pet")
                 .replace("url: https://petstore3.swagger.io/api/v3", "url: " + upstream.url() + "/api/v3");
         gateway = TestGateway.start(printed);
 
@@ -112,15 +109,4 @@ class OpenApiPathsUnderTheRouteIT {
         return mcp;
     }
 
-    private static String stdoutOf(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.execute(args)).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
 }
