@@ -409,16 +409,18 @@ public final class Gateway implements AutoCloseable {
         }
         LOG.info("reloading {}", options.configFile());
         lastWatchedRefusal = null; // asked for: its problems are logged even when the watcher logged them already
-        byte[] document;
-        try {
-            document = ConfigLoader.readFile(options.configFile());
-        } catch (InvalidConfigException unreadable) {
-            LOG.error("{}; still serving configuration {}", unreadable.getMessage().strip(),
-                    snapshot().config().hash());
-            return;
-        }
         try {
             synchronized (this) {
+                // read in turn, not before: the file read before waiting behind another load (a slow POST /config)
+                // may be older than what the watcher applies meanwhile, and would then serve in its place
+                byte[] document;
+                try {
+                    document = ConfigLoader.readFile(options.configFile());
+                } catch (InvalidConfigException unreadable) {
+                    LOG.error("{}; still serving configuration {}", unreadable.getMessage().strip(),
+                            snapshot().config().hash());
+                    return;
+                }
                 applyWatched(document, true);
                 if (watcher != null) {
                     watcher.loaded(document); // else it would offer what was just loaded once more

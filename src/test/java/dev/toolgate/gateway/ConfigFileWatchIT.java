@@ -230,6 +230,25 @@ class ConfigFileWatchIT {
     }
 
     @Test
+    void aSighupWaitingBehindAnotherLoadAppliesTheFileAsItIsWhenItsTurnComesNotAsItWas() throws Exception {
+        try (TestGateway unwatched = TestGateway.start(config("old"))) {
+            Gateway running = unwatched.gateway();
+            Thread reload;
+            // another load holds the gateway (a slow POST /config) while SIGHUP arrives and the file changes again
+            synchronized (running) {
+                unwatched.rewrite(config("stale"));
+                reload = Thread.ofPlatform().start(running::reload);
+                await().atMost(Duration.ofSeconds(5)).until(() -> reload.getState() == Thread.State.BLOCKED);
+                unwatched.rewrite(config("newest"));
+            }
+            reload.join(10_000);
+
+            String serving = running.snapshot().config().routes().getFirst().name();
+            assertThat(serving).as("the route of the configuration serving").isEqualTo("newest");
+        }
+    }
+
+    @Test
     void rewriteWithIdenticalContentDoesNotReload() {
         String loadedAt = admin.get("/status").json().get("loaded_at").asText();
         gateway.rewrite(config("old"));
