@@ -413,12 +413,8 @@ public final class Gateway implements AutoCloseable {
             synchronized (this) {
                 // read in turn, not before: the file read before waiting behind another load (a slow POST /config)
                 // may be older than what the watcher applies meanwhile, and would then serve in its place
-                byte[] document;
-                try {
-                    document = ConfigLoader.readFile(options.configFile());
-                } catch (InvalidConfigException unreadable) {
-                    LOG.error("{}; still serving configuration {}", unreadable.getMessage().strip(),
-                            snapshot().config().hash());
+                byte[] document = readConfigFile();
+                if (document == null) {
                     return;
                 }
                 applyWatched(document, true);
@@ -432,6 +428,16 @@ public final class Gateway implements AutoCloseable {
             String errorId = java.util.UUID.randomUUID().toString();
             LOG.error("reloading {} failed (error id {}); still serving configuration {}", options.configFile(),
                     errorId, snapshot().config().hash(), e);
+        }
+    }
+
+    /** The config file's bytes; null, logged, when it cannot be read (the configuration serving stays). */
+    private byte[] readConfigFile() {
+        try {
+            return ConfigLoader.readFile(options.configFile());
+        } catch (InvalidConfigException unreadable) {
+            LOG.error("{}; still serving configuration {}", unreadable.getMessage().strip(), snapshot().config().hash());
+            return null;
         }
     }
 
