@@ -324,26 +324,23 @@ final class AdminApi {
 
     /**
      * Prometheus's text format: Kong's metrics (of the configured {@code prometheus} plugins), the JVM's
-     * and the process's, and Toolgate's own. Written off the event loop (the JVM collectors read MXBeans).
+     * and the process's, and Toolgate's own. Rendered off the event loop (the JVM collectors read MXBeans), once
+     * for all the scrapes, of this listener and the other, that ask while it is rendered.
      */
     private void metrics(HttpServerRequest request) {
         Context context = vertx.getOrCreateContext();
-        Thread.ofVirtual().name("admin-metrics").start(() -> {
-            Buffer body;
-            try {
-                var out = new java.io.ByteArrayOutputStream(16 * 1024);
-                new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false)
-                        .write(out, view.telemetry().registry().scrape());
-                body = Buffer.buffer(out.toByteArray());
-            } catch (java.io.IOException | RuntimeException e) {
+        view.telemetry().exposition().render().whenComplete((text, failure) -> context.runOnContext(v -> {
+            if (failure != null) {
                 String errorId = UUID.randomUUID().toString();
-                LOG.error("admin GET /metrics failed (error id {})", errorId, e);
-                context.runOnContext(v -> send(request, Response.of(new GatewayError.Internal(errorId))));
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException shared
+                        && shared.getCause() != null ? shared.getCause() : failure;
+                LOG.error("admin GET /metrics failed (error id {})", errorId, cause);
+                send(request, Response.of(new GatewayError.Internal(errorId)));
                 return;
             }
-            context.runOnContext(v -> request.response().setStatusCode(200)
-                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(body));
-        });
+            request.response().setStatusCode(200)
+                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(Buffer.buffer(text));
+        }));
     }
 
     /** Kong db-less: the document as the body, as a {@code config} form field or upload, or as {"config": ...}. */

@@ -42,6 +42,8 @@ public final class Telemetry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    /** One for the admin and the status listener: their scrapes share renderings. */
+    private final Exposition exposition = new Exposition(registry);
     private final Counter dropped;
     private final LiveFeed live;
     private final TrafficCounters counters;
@@ -87,6 +89,11 @@ public final class Telemetry implements AutoCloseable {
 
     public PrometheusRegistry registry() {
         return registry;
+    }
+
+    /** The registry as {@code /metrics} serves it. */
+    public Exposition exposition() {
+        return exposition;
     }
 
     public LiveFeed live() {

@@ -64,6 +64,12 @@ public final class TestGateway implements AutoCloseable {
                 new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false));
     }
 
+    /** Starts with {@code yaml} and a status listener (Kong's {@code status_listen}) on a free loopback port. */
+    public static TestGateway withStatusListener(String yaml) {
+        return start(yaml, Map.of(), false, Map.of(), InstantSource.system(), Limits.DEFAULT, ClientAddresses.PEER,
+                "127.0.0.1");
+    }
+
     /** Same, with everything. */
     public static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
                                     Map<String, String> files, InstantSource clock, Limits limits) {
@@ -73,6 +79,12 @@ public final class TestGateway implements AutoCloseable {
     private static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
                                      Map<String, String> files, InstantSource clock, Limits limits,
                                      ClientAddresses addresses) {
+        return start(yaml, environment, watch, files, clock, limits, addresses, null);
+    }
+
+    private static TestGateway start(String yaml, Map<String, String> environment, boolean watch,
+                                     Map<String, String> files, InstantSource clock, Limits limits,
+                                     ClientAddresses addresses, String statusHost) {
         try {
             Path directory = Files.createTempDirectory("toolgate-test");
             for (Map.Entry<String, String> file : files.entrySet()) {
@@ -82,7 +94,8 @@ public final class TestGateway implements AutoCloseable {
             Path file = directory.resolve("kong.yaml");
             Files.writeString(file, yaml, StandardCharsets.UTF_8);
             Gateway gateway = Gateway.start(new Gateway.Options(file, "127.0.0.1", 0, "127.0.0.1", 0, watch,
-                    environment::get, clock, new SecureRandom(), addresses, limits));
+                    environment::get, clock, new SecureRandom(), addresses, limits, java.time.Duration.ZERO,
+                    statusHost, 0));
             return new TestGateway(gateway, file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -105,6 +118,11 @@ public final class TestGateway implements AutoCloseable {
     /** {@code http://127.0.0.1:<admin port><path>} */
     public URI admin(String path) {
         return URI.create("http://127.0.0.1:" + gateway.adminPort() + path);
+    }
+
+    /** {@code http://127.0.0.1:<status port><path>}, when started {@link #withStatusListener}. */
+    public URI status(String path) {
+        return URI.create("http://127.0.0.1:" + gateway.statusPort() + path);
     }
 
     /** Rewrites the config file (the watcher, when on, reloads it). */
