@@ -279,6 +279,19 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void theResponseSizeHistogramCountsInByteBucketsFrom64BTo16MiB() {
+        try (McpSyncClient client = Sdk.connect(modes.listener())) {
+            client.callTool(new McpSchema.CallToolRequest("list_gadgets", Map.of()));
+        }
+        List<Double> bytes = List.of(64d, 256d, 1024d, 4096d, 16384d, 65536d, 262144d, 1048576d, 4194304d, 16777216d);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(collector.metrics().stream()
+                .filter(m -> m.getName().equals("kong.gen_ai.mcp.response.size"))
+                .flatMap(m -> m.getHistogram().getDataPointsList().stream()).toList())
+                .isNotEmpty()
+                .allSatisfy(point -> assertThat(point.getExplicitBoundsList()).isEqualTo(bytes)));
+    }
+
+    @Test
     void kongs314AccessLogsEndpointReceivesTheAccessLogsAndLogsEndpointBesideItNone() {
         // Kong 3.14: access logs go to access_logs.endpoint; logs_endpoint is for runtime logs, which Toolgate lacks
         try (OtlpReceiver access = new OtlpReceiver(); OtlpReceiver runtime = new OtlpReceiver();

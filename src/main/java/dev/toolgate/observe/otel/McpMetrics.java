@@ -26,6 +26,13 @@ final class McpMetrics {
     /** The conventions' buckets for MCP operation durations, in seconds. */
     static final List<Double> DURATION_BUCKETS = List.of(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0,
             60.0, 120.0, 300.0);
+    /**
+     * Response sizes, in bytes: powers of 4 from 64 B to 16 MiB, the buckets of Prometheus's
+     * {@code kong_ai_mcp_response_body_size_bytes}. The SDK's default buckets are made for milliseconds (0 to
+     * 10,000): every response past 10 kB would fall in the last one.
+     */
+    static final List<Long> SIZE_BUCKETS = List.of(64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L,
+            4194304L, 16777216L);
 
     private final OpenTelemetryConfig.Metrics settings;
     private final DoubleHistogram server;
@@ -47,7 +54,7 @@ final class McpMetrics {
                 .setDescription("MCP request or notification duration as observed on the sender")
                 .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
         size = meter.histogramBuilder("kong.gen_ai.mcp.response.size").ofLongs().setUnit("By")
-                .setDescription("MCP response body size").build();
+                .setDescription("MCP response body size").setExplicitBucketBoundariesAdvice(SIZE_BUCKETS).build();
         errors = meter.counterBuilder("kong.gen_ai.mcp.request.error.count").setUnit("{error}")
                 .setDescription("MCP requests that ended in an error").build();
         allowed = meter.counterBuilder("kong.gen_ai.mcp.acl.allowed").setUnit("{request}")

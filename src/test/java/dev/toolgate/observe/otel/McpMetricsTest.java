@@ -8,6 +8,7 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.PointData;
 import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
@@ -70,6 +71,17 @@ class McpMetricsTest {
                     .map(p -> p.getAttributes().get(AttributeKey.stringKey("error.type"))).toList();
             assertThat(types).as(name).containsExactly("-32602");
         }
+    }
+
+    @Test
+    void theResponseSizeIsCountedInByteBucketsFrom64BTo16MiBNotInTheSdksMillisecondBuckets() {
+        metrics.record(call("widgets-mcp", "widgets"));
+
+        List<List<Double>> boundaries = reader.collect().stream()
+                .filter(m -> m.getName().equals("kong.gen_ai.mcp.response.size"))
+                .flatMap(m -> m.getHistogramData().getPoints().stream()).map(HistogramPointData::getBoundaries).toList();
+        assertThat(boundaries).containsExactly(List.of(64d, 256d, 1024d, 4096d, 16384d, 65536d, 262144d, 1048576d,
+                4194304d, 16777216d));
     }
 
     /** Collects on demand, as a pull exporter would. */
