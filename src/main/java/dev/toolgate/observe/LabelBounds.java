@@ -62,16 +62,24 @@ public final class LabelBounds {
         if (e.tool() == null) {
             return null;
         }
-        return tools.label(e.tool(), proven(e));
+        return tools.label(e.tool(), proven(e), OTHER);
     }
 
     /** The event's method label, or null when it has no method. */
     public String method(McpEvent e) {
+        return method(e, OTHER);
+    }
+
+    /**
+     * The same, with {@code other} for a method not proven real or past the bound: OpenTelemetry's metrics name it
+     * {@code _OTHER}, as its spans do.
+     */
+    public String method(McpEvent e, String other) {
         if (e.method() == null) {
             return null;
         }
         // MCP's own methods are a closed set: outside the bound, which made-up methods a server answers may fill
-        return specDefined(e) ? e.method() : methods.label(e.method(), methodProven(e));
+        return specDefined(e) ? e.method() : methods.label(e.method(), methodProven(e), other);
     }
 
     /**
@@ -105,7 +113,7 @@ public final class LabelBounds {
 
     /** An error type's label, or null for none. */
     public String errorType(String type) {
-        return type == null ? null : errorTypes.label(type, true);
+        return type == null ? null : errorTypes.label(type, true, OTHER);
     }
 
     /** Values admitted up to a bound; a value once admitted stays. */
@@ -118,12 +126,12 @@ public final class LabelBounds {
             this.most = most;
         }
 
-        String label(String value, boolean admit) {
+        String label(String value, boolean admit, String other) {
             if (seen.containsKey(value)) {
                 return value;
             }
             if (!admit || seen.size() >= most) {
-                return OTHER;
+                return other;
             }
             // two threads may both pass the size check: the bound may be exceeded by the number of threads
             seen.putIfAbsent(value, Boolean.TRUE);

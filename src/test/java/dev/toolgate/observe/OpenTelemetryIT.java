@@ -292,6 +292,37 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void aMethodAClientMadeUpIsOtherOnTheMetricsAsOnItsSpan() {
+        String madeUpTrace = "9bf92f3577b34da6a3ce929d0e0e4736";
+        McpHttp http = new McpHttp(modes.conversion(), Map.of("traceparent", "00-" + madeUpTrace + "-b7ad6b7169203331-01"));
+        http.initialize("2025-06-18");
+        assertThat(http.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"made/up/otel\"}").body()).contains("-32601");
+
+        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(madeUpTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER
+                && attributes(s).containsKey("error.type"));
+        assertThat(server.getName()).isEqualTo("_OTHER");
+        assertThat(attributes(server)).containsEntry("mcp.method.name", "_OTHER");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String name : List.of("mcp.server.operation.duration", "kong.gen_ai.mcp.request.error.count")) {
+                assertThat(methodsOf(name)).as(name).contains("_OTHER");
+            }
+        });
+        for (String name : List.of("mcp.server.operation.duration", "kong.gen_ai.mcp.response.size",
+                "kong.gen_ai.mcp.request.error.count")) {
+            assertThat(methodsOf(name)).as(name).doesNotContain("(other)", "made/up/otel");
+        }
+    }
+
+    private static List<String> methodsOf(String metric) {
+        return collector.metrics().stream().filter(m -> m.getName().equals(metric))
+                .flatMap(m -> m.hasHistogram() ? m.getHistogram().getDataPointsList().stream().map(
+                        io.opentelemetry.proto.metrics.v1.HistogramDataPoint::getAttributesList)
+                        : m.getSum().getDataPointsList().stream().map(io.opentelemetry.proto.metrics.v1.NumberDataPoint::getAttributesList))
+                .flatMap(List::stream).filter(a -> a.getKey().equals("mcp.method.name"))
+                .map(a -> a.getValue().getStringValue()).toList();
+    }
+
+    @Test
     void kongs314AccessLogsEndpointReceivesTheAccessLogsAndLogsEndpointBesideItNone() {
         // Kong 3.14: access logs go to access_logs.endpoint; logs_endpoint is for runtime logs, which Toolgate lacks
         try (OtlpReceiver access = new OtlpReceiver(); OtlpReceiver runtime = new OtlpReceiver();

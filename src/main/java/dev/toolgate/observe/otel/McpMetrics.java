@@ -70,7 +70,9 @@ final class McpMetrics {
         }
         String errorType = labels.errorType(e.otelErrorType());
         // each distinct value is a series the provider keeps: clients choose methods and tools, servers codes
-        String method = labels.method(e);
+        // a method not proven real, or past the bound, is _OTHER: as on the spans, as the conventions ask (Prometheus
+        // keeps "(other)")
+        String method = labels.method(e, McpSpans.OTHER_METHOD);
         String tool = labels.tool(e);
         Attributes attributes = cached("op", e, method, tool, errorType, () -> {
             AttributesBuilder operation = route(origin).put("mcp.method.name", method);

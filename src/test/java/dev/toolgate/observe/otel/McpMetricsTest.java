@@ -84,6 +84,31 @@ class McpMetricsTest {
                 4194304d, 16777216d));
     }
 
+    @Test
+    void aMethodNotProvenRealOrPastTheBoundIsOtherAsOnSpansNotPrometheusesOther() {
+        McpEvent base = call("widgets-mcp", "widgets");
+        metrics.record(new McpEvent(base.origin(), 0, "session-1", "9", "made/up", null, null, 900_000, -1, -1, -1,
+                null, null, 120, 300, -32601, "Method not found", false, false, null, null, null, null, null));
+        // answered without an error, each is real: past the first 100, they are counted together
+        for (int i = 0; i < 101; i++) {
+            metrics.record(new McpEvent(base.origin(), 0, "session-1", "10", "vendor/method-" + i, null, null, 900_000,
+                    -1, -1, -1, null, null, 120, 300, null, null, false, false, null, null, null, null, null));
+        }
+
+        for (String name : List.of("mcp.server.operation.duration", "kong.gen_ai.mcp.response.size",
+                "kong.gen_ai.mcp.request.error.count")) {
+            List<String> methods = reader.collect().stream().filter(m -> m.getName().equals(name))
+                    .flatMap(m -> m.getData().getPoints().stream())
+                    .map(p -> p.getAttributes().get(AttributeKey.stringKey("mcp.method.name"))).toList();
+            assertThat(methods).as(name).contains(McpSpans.OTHER_METHOD).doesNotContain("(other)", "made/up");
+        }
+        long counted = reader.collect().stream().filter(m -> m.getName().equals("mcp.server.operation.duration"))
+                .flatMap(m -> m.getHistogramData().getPoints().stream())
+                .filter(p -> McpSpans.OTHER_METHOD.equals(p.getAttributes().get(AttributeKey.stringKey("mcp.method.name"))))
+                .mapToLong(HistogramPointData::getCount).sum();
+        assertThat(counted).isEqualTo(2); // made/up and vendor/method-100
+    }
+
     /** Collects on demand, as a pull exporter would. */
     private static final class Reader implements MetricReader {
 
