@@ -91,6 +91,13 @@ final class AdminApi {
             send(request, Response.of(new GatewayError.ForbiddenOrigin(origin)));
             return;
         }
+        String site = request.getHeader("sec-fetch-site");
+        if (AdminOrigin.refusesFetch(site, request.getHeader("sec-fetch-mode"), request.getHeader("sec-fetch-dest"),
+                request.method().name(), path.equals("/dashboard/events"))) {
+            // before the stream counts against its cap, and before a form's body is read
+            send(request, Response.of(new GatewayError.CrossSiteRequest(site)));
+            return;
+        }
         // RFC 9110 §9.3.2: HEAD wherever GET, the same answer without its body (Vert.x leaves the body out)
         boolean get = request.method().name().equals("GET") || request.method().name().equals("HEAD");
         try {

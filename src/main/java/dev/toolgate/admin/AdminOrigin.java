@@ -39,6 +39,30 @@ final class AdminOrigin {
         }
     }
 
+    /**
+     * True when a browser made the request for a page of another site, and it may not proceed. A browser says
+     * where a request comes from in {@code Sec-Fetch-Site} even when it sends no {@code Origin}: an {@code <img>}
+     * pointed at {@code /dashboard/events} would take one of its 16 places, a form posted without an Origin
+     * would replace the configuration. {@code same-site} is refused as well: a site ignores the port, so a
+     * page on another loopback port is same-site. A link followed from elsewhere (a top-level navigation by
+     * GET, whose answer the linking page cannot read) still opens the page, the event stream aside. Clients
+     * other than browsers (curl, decK) send no {@code Sec-Fetch-Site} and pass.
+     *
+     * @param stream the request is for the event stream, which a navigation does not open either
+     */
+    static boolean refusesFetch(String site, String mode, String dest, String method, boolean stream) {
+        if (site == null) {
+            return false;
+        }
+        String from = site.trim().toLowerCase(Locale.ROOT);
+        if (from.equals("same-origin") || from.equals("none")) {
+            return false; // this listener's own page, or an address the person typed
+        }
+        boolean topLevelRead = "navigate".equalsIgnoreCase(mode) && "document".equalsIgnoreCase(dest)
+                && (method.equals("GET") || method.equals("HEAD"));
+        return !topLevelRead || stream;
+    }
+
     /** The host as written, lower case, without the trailing dot of a fully qualified name. */
     private static String host(URI uri) {
         String host = uri.getHost().toLowerCase(Locale.ROOT);

@@ -52,7 +52,9 @@ final class Dashboard {
     static final long STALLED_MS = 5_000;
     /**
      * At most this many pages stream events at once: each has its own timer and renders the feed for itself
-     * four times a second, and a page on any site can open one through an {@code <img>} (no Origin is sent).
+     * four times a second. A page of another site opening one through an {@code <img>} (no Origin is sent) is
+     * refused by its {@code Sec-Fetch-Site} before it counts ({@link AdminOrigin}); a browser that sends neither
+     * still meets this bound.
      */
     static final int MAX_STREAMS = 16;
     private final AtomicInteger streams = new AtomicInteger();

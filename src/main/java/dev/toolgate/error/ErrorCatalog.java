@@ -16,6 +16,7 @@ import dev.toolgate.error.GatewayError.InvalidPath;
 import dev.toolgate.error.GatewayError.MalformedJson;
 import dev.toolgate.error.GatewayError.MethodNotAllowed;
 import dev.toolgate.error.GatewayError.MisdirectedHost;
+import dev.toolgate.error.GatewayError.CrossSiteRequest;
 import dev.toolgate.error.GatewayError.MethodNotFound;
 import dev.toolgate.error.GatewayError.MissingSession;
 import dev.toolgate.error.GatewayError.NoRoute;
@@ -224,6 +225,9 @@ public final class ErrorCatalog {
             case MisdirectedHost e -> new Entry(421, JsonRpc.TRANSPORT_ERROR, "misdirected_host",
                     "Misdirected Request: the Admin API does not answer for Host '" + e.host()
                             + "' (use an IP address or localhost, or list the name with --admin-hostname)");
+            case CrossSiteRequest e -> new Entry(403, JsonRpc.TRANSPORT_ERROR, "cross_site_request",
+                    "Forbidden: a page of another site (Sec-Fetch-Site: " + e.site() + ") may not call the Admin API "
+                            + "through the browser; open the dashboard at this listener's own address");
             case InvalidConfiguration e -> new Entry(400, JsonRpc.INVALID_PARAMS, "invalid_configuration",
                     "declarative config is invalid: " + e.problems() + " problem(s)");
             // the rest of the body was not read: the connection cannot be reused

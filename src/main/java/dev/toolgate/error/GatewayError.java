@@ -273,6 +273,14 @@ public sealed interface GatewayError {
     record MisdirectedHost(String host) implements GatewayError {
     }
 
+    /**
+     * Admin API: a browser made the request for a page of another site ({@code Sec-Fetch-Site}: {@code cross-site}
+     * or {@code same-site}, which includes a loopback page on another port), one that sends no {@code Origin}
+     * ({@code <img>}, a form posted by a browser that leaves it out).
+     */
+    record CrossSiteRequest(String site) implements GatewayError {
+    }
+
     /** Admin API: a posted configuration has problems; the body lists them. */
     record InvalidConfiguration(int problems) implements GatewayError {
     }

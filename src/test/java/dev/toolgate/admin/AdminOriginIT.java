@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -145,6 +146,101 @@ class AdminOriginIT {
         } finally {
             vertx.close().await();
         }
+    }
+
+    /** The headers a browser sends for a request an element or a form of a page makes. */
+    private static Map<String, String> fetch(String site, String mode, String dest) {
+        return Map.of("Sec-Fetch-Site", site, "Sec-Fetch-Mode", mode, "Sec-Fetch-Dest", dest);
+    }
+
+    /** Opens {@code /dashboard/events} with these extra header lines and reads the answer's head; the socket stays open. */
+    private static java.net.Socket openEvents(String headers, StringBuilder head) throws java.io.IOException {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(("GET /dashboard/events HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nAccept: text/event-stream\r\n" + headers + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        java.io.InputStream in = socket.getInputStream();
+        while (head.indexOf("\r\n\r\n") < 0) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return socket;
+    }
+
+    /**
+     * An {@code <img src="http://127.0.0.1:8001/dashboard/events">} sends no Origin; the browser still says the
+     * page is of another site. Sixteen of them took every place, and the operator's own page got 503.
+     */
+    @Test
+    void imagesOnAnotherSitesPageAreRefusedAndTheOperatorsOwnPageStillStreams() throws Exception {
+        List<java.net.Socket> opened = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 17; i++) {
+                StringBuilder head = new StringBuilder();
+                String site = i % 2 == 0 ? "cross-site" : "same-site";
+                opened.add(openEvents("Sec-Fetch-Site: " + site + "\r\nSec-Fetch-Mode: no-cors\r\n"
+                        + "Sec-Fetch-Dest: image\r\n", head));
+                assertThat(head.toString()).as("image %d", i).startsWith("HTTP/1.1 403");
+            }
+            StringBuilder own = new StringBuilder();
+            opened.add(openEvents("Sec-Fetch-Site: same-origin\r\nSec-Fetch-Mode: cors\r\nSec-Fetch-Dest: empty\r\n",
+                    own));
+            assertThat(own.toString()).startsWith("HTTP/1.1 200").contains("text/event-stream");
+            StringBuilder curl = new StringBuilder();
+            opened.add(openEvents("", curl));
+            assertThat(curl.toString()).as("a client that is not a browser").startsWith("HTTP/1.1 200");
+        } finally {
+            for (java.net.Socket socket : opened) {
+                socket.close();
+            }
+        }
+        AdminHttp.Response refused = admin.sendWithHeaders("GET", "/dashboard/events",
+                fetch("cross-site", "no-cors", "image"), null);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().get("message").asText()).contains("Sec-Fetch-Site: cross-site")
+                .contains("this listener's own address");
+    }
+
+    /**
+     * A form on another site posted to {@code /config} (as text/plain or urlencoded, the types a form may send
+     * without asking) by a browser that leaves the Origin out: refused before its body is read.
+     */
+    @Test
+    void aFormPostedFromAnotherSiteWithoutAnOriginDoesNotChangeTheConfiguration() {
+        String before = admin.hash();
+        Map<String, byte[]> bodies = Map.of("text/plain", document("evil").getBytes(StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded", ("config=" + java.net.URLEncoder.encode(document("evil"),
+                        StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        for (String site : List.of("cross-site", "same-site")) {
+            for (Map.Entry<String, byte[]> body : bodies.entrySet()) {
+                Map<String, String> headers = new java.util.HashMap<>(fetch(site, "navigate", "document"));
+                headers.put("Content-Type", body.getKey());
+                AdminHttp.Response refused = admin.sendWithHeaders("POST", "/config", headers, body.getValue());
+                assertThat(refused.status()).as("%s %s: %s", site, body.getKey(), refused).isEqualTo(403);
+            }
+        }
+        assertThat(admin.hash()).isEqualTo(before);
+        assertThat(admin.get("/routes/evil").status()).isEqualTo(404);
+    }
+
+    /** A link on a wiki opens the page; the page framed, or a script's request, from there is refused. */
+    @Test
+    void aLinkFollowedFromAnotherSiteOpensTheDashboardButAFrameOrAScriptThereIsRefused() {
+        assertThat(admin.sendWithHeaders("GET", "/dashboard", fetch("cross-site", "navigate", "document"), null)
+                .status()).isEqualTo(200);
+        assertThat(admin.sendWithHeaders("GET", "/dashboard", fetch("cross-site", "navigate", "iframe"), null)
+                .status()).isEqualTo(403);
+        assertThat(admin.sendWithHeaders("GET", "/dashboard/overview", fetch("same-site", "no-cors", "script"), null)
+                .status()).isEqualTo(403);
+        assertThat(admin.sendWithHeaders("GET", "/dashboard/overview", fetch("same-origin", "cors", "empty"), null)
+                .status()).isEqualTo(200);
+        assertThat(admin.sendWithHeaders("GET", "/status", fetch("none", "navigate", "document"), null).status())
+                .as("an address typed in").isEqualTo(200);
+        assertThat(admin.sendWithHeaders("GET", "/dashboard/events", fetch("cross-site", "navigate", "document"), null)
+                .status()).as("the stream is not opened by a link").isEqualTo(403);
     }
 
     @Test

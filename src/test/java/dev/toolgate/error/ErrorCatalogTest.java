@@ -111,6 +111,8 @@ class ErrorCatalogTest {
                 arguments(new GatewayError.NotFound(), 404, JsonRpc.TRANSPORT_ERROR, "not_found", List.of("Not found")),
                 arguments(new GatewayError.MisdirectedHost("evil.example"), 421, JsonRpc.TRANSPORT_ERROR,
                         "misdirected_host", List.of("does not answer for Host 'evil.example'", "--admin-hostname")),
+                arguments(new GatewayError.CrossSiteRequest("cross-site"), 403, JsonRpc.TRANSPORT_ERROR,
+                        "cross_site_request", List.of("Forbidden", "Sec-Fetch-Site: cross-site", "own address")),
                 arguments(new GatewayError.InvalidConfiguration(3), 400, JsonRpc.INVALID_PARAMS, "invalid_configuration",
                         List.of("declarative config is invalid", "3 problem(s)")),
                 arguments(new GatewayError.ConfigTooLarge(1024), 413, JsonRpc.TRANSPORT_ERROR, "config_too_large",
