@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class AdminApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    /** What a resource that is read answers: RFC 9110 §9.3.2, a HEAD wherever a GET. */
+    private static final String READS = "GET, HEAD";
 
     private final Vertx vertx;
     /** Entity listings rendered at once; more wait up to {@link #LISTING_WAIT_SECONDS}, then get 429. */
@@ -102,10 +104,10 @@ final class AdminApi {
         boolean get = request.method().name().equals("GET") || request.method().name().equals("HEAD");
         try {
             if (kind.equals("dashboard") && dashboard.serves(path)) {
-                if (request.method().name().equals("GET")) {
+                if (get) {
                     dashboard.handle(request, path);
                 } else {
-                    send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), "GET")));
+                    send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), READS)));
                 }
                 return;
             }
@@ -122,7 +124,7 @@ final class AdminApi {
                     if (get && id == null) {
                         metrics(request);
                     } else if (!get) {
-                        send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), "GET")));
+                        send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), READS)));
                     } else {
                         send(request, Response.of(new GatewayError.NotFound()));
                     }
@@ -171,7 +173,7 @@ final class AdminApi {
 
     private void allow(HttpServerRequest request, boolean get, Answer answer) {
         if (!get) {
-            send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), "GET")));
+            send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), READS)));
             return;
         }
         send(request, answer.get());
@@ -346,7 +348,7 @@ final class AdminApi {
                 return;
             }
             request.response().setStatusCode(200)
-                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(Buffer.buffer(text));
+                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(body(request, Buffer.buffer(text)));
         }));
     }
 
@@ -442,8 +444,11 @@ final class AdminApi {
                 .end(body(request, Buffer.buffer(Json.bytes(response.body()))));
     }
 
-    /** The body, or none for a HEAD (Vert.x sends it): the length is what a GET's would be. */
-    private static Buffer body(HttpServerRequest request, Buffer body) {
+    /**
+     * The body, or none for a HEAD with the length a GET's would have: Vert.x leaves a HEAD's body out, and
+     * sets no Content-Length for it.
+     */
+    static Buffer body(HttpServerRequest request, Buffer body) {
         if (request.method().name().equals("HEAD")) {
             request.response().putHeader("content-length", Integer.toString(body.length()));
             return Buffer.buffer();

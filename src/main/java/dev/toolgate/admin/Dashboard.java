@@ -83,12 +83,22 @@ final class Dashboard {
                 : path.substring("/dashboard/".length());
     }
 
-    /** Answers a GET under {@code /dashboard}; false when the path is not the page's. */
+    /**
+     * Answers a GET or a HEAD under {@code /dashboard}; false when the path is not the page's. A HEAD gets the
+     * GET's status and headers without the body, and for the events, no stream (nor a place among them).
+     */
     boolean handle(HttpServerRequest request, String path) {
         String rest = rest(path);
+        boolean head = request.method().name().equals("HEAD");
         switch (rest) {
-            case "events" -> stream(request);
-            case "overview" -> json(request.response(), overview());
+            case "events" -> {
+                if (head) {
+                    streamHead(request);
+                } else {
+                    stream(request);
+                }
+            }
+            case "overview" -> json(request, overview());
             default -> {
                 Buffer file = files.get(rest);
                 if (file == null) {
@@ -97,7 +107,7 @@ final class Dashboard {
                 request.response().putHeader("content-type", TYPES.get(rest)).putHeader("cache-control", "no-cache")
                         .putHeader("x-content-type-options", "nosniff")
                         .putHeader("content-security-policy", "default-src 'self'; style-src 'self'; img-src 'self' data:")
-                        .end(file);
+                        .end(AdminApi.body(request, file));
             }
         }
         return true;
@@ -111,14 +121,33 @@ final class Dashboard {
     private static final String EPOCH = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong()
             & Long.MAX_VALUE, 36);
 
+    /** What a GET of the events would be answered now, its headers alone: it takes no place and opens nothing. */
+    private void streamHead(HttpServerRequest request) {
+        if (streams.get() >= MAX_STREAMS) {
+            refuseStream(request);
+            return;
+        }
+        streamHeaders(request.response()).end();
+    }
+
+    private static HttpServerResponse streamHeaders(HttpServerResponse response) {
+        return response.putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache")
+                .putHeader("x-accel-buffering", "no");
+    }
+
+    private static void refuseStream(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        ErrorCatalog.Entry refused = ErrorCatalog.of(new GatewayError.TooManyDashboards(MAX_STREAMS));
+        ErrorResponses.putHeaders(response, refused.headers());
+        response.setStatusCode(refused.status()).putHeader("content-type", "application/json; charset=utf-8")
+                .end(AdminApi.body(request, Buffer.buffer(Json.bytes(ErrorResponses.message(refused)))));
+    }
+
     private void stream(HttpServerRequest request) {
         HttpServerResponse response = request.response();
         if (streams.incrementAndGet() > MAX_STREAMS) {
             streams.decrementAndGet();
-            ErrorCatalog.Entry refused = ErrorCatalog.of(new GatewayError.TooManyDashboards(MAX_STREAMS));
-            ErrorResponses.putHeaders(response, refused.headers());
-            response.setStatusCode(refused.status()).putHeader("content-type", "application/json; charset=utf-8")
-                    .end(Buffer.buffer(Json.bytes(ErrorResponses.message(refused))));
+            refuseStream(request);
             return;
         }
         AtomicBoolean ended = new AtomicBoolean();
@@ -128,8 +157,7 @@ final class Dashboard {
             }
         };
         LiveFeed feed = view.telemetry().live();
-        response.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache")
-                .putHeader("x-accel-buffering", "no");
+        streamHeaders(response.setChunked(true));
         response.write("retry: 1000\n\n");
         long[] cursor = {start(feed, request.getHeader("last-event-id"))};
         LiveFilter filter = LiveFilter.of(request.params());
@@ -240,9 +268,9 @@ final class Dashboard {
         return body;
     }
 
-    private static void json(HttpServerResponse response, ObjectNode body) {
-        response.putHeader("content-type", "application/json; charset=utf-8").putHeader("cache-control", "no-cache")
-                .end(Buffer.buffer(Json.bytes(body)));
+    private static void json(HttpServerRequest request, ObjectNode body) {
+        request.response().putHeader("content-type", "application/json; charset=utf-8").putHeader("cache-control", "no-cache")
+                .end(AdminApi.body(request, Buffer.buffer(Json.bytes(body))));
     }
 
     private static Buffer load(String name) {

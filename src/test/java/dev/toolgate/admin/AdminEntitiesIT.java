@@ -211,11 +211,13 @@ class AdminEntitiesIT {
     }
 
     @Test
-    void aNonGetOnTheDashboardIs405AllowingGetHeadOnStatusIs200WithoutABodyAndPostOnConfigXIs404() throws Exception {
-        for (String path : List.of("/dashboard", "/dashboard/overview", "/dashboard/events", "/dashboard/app.js")) {
+    void aWriteOnTheDashboardOrAReadResourceIs405AllowingGetAndHeadHeadOnStatusIs200WithoutABodyAndPostOnConfigXIs404()
+            throws Exception {
+        for (String path : List.of("/dashboard", "/dashboard/overview", "/dashboard/events", "/dashboard/app.js",
+                "/", "/status", "/metrics", "/services", "/routes/catalog-mcp")) {
             var refused = exchange("POST", path);
             assertThat(refused.statusCode()).as(path).isEqualTo(405);
-            assertThat(refused.headers().firstValue("allow")).as(path).hasValue("GET");
+            assertThat(refused.headers().firstValue("allow")).as(path).hasValue("GET, HEAD");
         }
         assertThat(exchange("POST", "/dashboard/nothing").statusCode()).isEqualTo(404);
         for (String path : List.of("/status", "/status/ready")) {
@@ -226,5 +228,34 @@ class AdminEntitiesIT {
             assertThat(head.headers().firstValue("content-type")).as(path).isEqualTo(get.headers().firstValue("content-type"));
         }
         assertThat(exchange("POST", "/config/x").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void headOnTheDashboardsPagesIsAnsweredAsTheirGetWithoutABody() throws Exception {
+        for (String path : List.of("/dashboard", "/dashboard/", "/dashboard/app.js", "/dashboard/style.css",
+                "/dashboard/overview", "/metrics")) {
+            var head = exchange("HEAD", path);
+            var get = exchange("GET", path);
+            assertThat(head.statusCode()).as(path).isEqualTo(200);
+            assertThat(head.body()).as(path).isEmpty();
+            assertThat(head.headers().firstValue("content-type")).as(path).isEqualTo(get.headers().firstValue("content-type"));
+            if (!path.equals("/dashboard/overview") && !path.equals("/metrics")) { // the files: the same bytes each time
+                assertThat(head.headers().firstValue("content-length")).as(path)
+                        .hasValue(Integer.toString(get.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+            }
+        }
+    }
+
+    /** A HEAD of the event stream is its headers: no stream is opened, and none of its 16 places is taken. */
+    @Test
+    void headOnTheEventStreamAnswersItsHeadersAndTakesNoPlace() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            var head = exchange("HEAD", "/dashboard/events");
+            assertThat(head.statusCode()).as("HEAD %d", i).isEqualTo(200);
+            assertThat(head.headers().firstValue("content-type")).hasValue("text/event-stream");
+            assertThat(head.body()).isEmpty();
+        }
+        assertThat(dev.toolgate.testing.LiveFeed.lines(gateway, "/dashboard/events", java.util.Map.of(),
+                java.time.Duration.ofMillis(1_000))).as("a page still streams").contains("retry: 1000");
     }
 }

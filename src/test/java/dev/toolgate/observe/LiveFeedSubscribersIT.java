@@ -162,6 +162,14 @@ class LiveFeedSubscribersIT {
                 assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 30")
                         .contains("the dashboard is already open in 16 pages");
             }
+            try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+                var head = client.send(java.net.http.HttpRequest.newBuilder(events)
+                        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(head.statusCode()).as("a HEAD says what a GET would get").isEqualTo(503);
+                assertThat(head.headers().firstValue("retry-after")).hasValue("30");
+                assertThat(head.body()).isEmpty();
+            }
 
             McpHttp pt = new McpHttp(gateway.proxy("/pt"));
             assertThat(pt.post("{\"jsonrpc\":\"2.0\",\"id\":1616,\"method\":\"ping\"}").status()).isEqualTo(200);
