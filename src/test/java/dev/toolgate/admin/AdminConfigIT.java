@@ -385,6 +385,44 @@ class AdminConfigIT {
         assertServes("old");
     }
 
+    /** RFC 9110 §8.3.1: a media type's type and subtype are case-insensitive. */
+    @Test
+    void aFormsMediaTypeInAnyCaseIsReadAsThatForm() {
+        String boundary = "b0undary";
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n" + config("new")
+                + "\r\n--" + boundary + "--\r\n";
+        AdminHttp.Response field = admin.send("POST", "/config", "Multipart/Form-Data; boundary=" + boundary,
+                multipart.getBytes(StandardCharsets.UTF_8));
+        assertThat(field.status()).as("%s", field).isEqualTo(200);
+        assertServes("new");
+
+        AdminHttp.Response form = admin.send("POST", "/config", "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+                ("config=" + URLEncoder.encode(config("third"), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        assertThat(form.status()).as("%s", form).isEqualTo(200);
+        assertServes("third");
+    }
+
+    /**
+     * Kong's {@code /config} reads {@code config} and its own options (check_hash, flatten_errors), which Toolgate
+     * does not implement: a key beside {@code config} is refused by name, not dropped.
+     */
+    @Test
+    void aKeyBesideConfigInTheJsonWrapperOrTheFormIsRefusedNamingItAndChangesNothing() {
+        for (String key : List.of("other", "check_hash", "flatten_errors")) {
+            AdminHttp.Response wrapped = admin.send("POST", "/config", "application/json",
+                    Json.bytes(Json.object().put("config", config("new")).put(key, 1)));
+            assertThat(wrapped.status()).as("%s", wrapped).isEqualTo(400);
+            assertThat(wrapped.json().get("message").asText()).as(key).contains("'" + key + "'");
+        }
+        AdminHttp.Response form = admin.send("POST", "/config", "application/x-www-form-urlencoded",
+                ("config=" + URLEncoder.encode(config("new"), StandardCharsets.UTF_8) + "&check_hash=1")
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(form.status()).as("%s", form).isEqualTo(400);
+        assertThat(form.json().get("message").asText()).contains("'check_hash'");
+        assertServes("old");
+        assertNoRoute("new");
+    }
+
     @Test
     void formWithoutAConfigFieldIs400() {
         AdminHttp.Response response = admin.send("POST", "/config", "application/x-www-form-urlencoded",

@@ -42,19 +42,19 @@ class AdminLargeUploadIT {
     }
 
     /**
-     * {"config": "_format_version: ...", "pad": "\u0030\u0030..."}, some 60 MiB once inflated
-     * (10 M escaped characters, slow to decode but light to hold), gzip'd to a few hundred KiB:
-     * the wrapper is parsed whole, the document it carries loads at once.
+     * {"config": "_format_version: ...", followed by some 60 MiB of JSON whitespace once inflated (light to hold:
+     * nothing may come beside {@code config}, and a 60 MiB document would itself take long to load), gzip'd to a
+     * few hundred KiB: the body is inflated and the wrapper parsed whole, the document it carries loads at once.
      */
     private static byte[] largeWrappedDocument() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write("{\"config\":\"_format_version: '3.0'\",\"pad\":\"".getBytes(StandardCharsets.UTF_8));
-            byte[] chunk = "\\u0030".repeat(512 * 1024 / 3).getBytes(StandardCharsets.UTF_8);
+            gzip.write("{\"config\":\"_format_version: '3.0'\"".getBytes(StandardCharsets.UTF_8));
+            byte[] chunk = " \r\n\t".repeat(256 * 1024).getBytes(StandardCharsets.UTF_8);
             for (int i = 0; i < 60; i++) {
                 gzip.write(chunk);
             }
-            gzip.write("\"}".getBytes(StandardCharsets.UTF_8));
+            gzip.write("}".getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
