@@ -56,8 +56,10 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Supplier<Set<Path>> documents;
     /** The file's content hash when constructed. */
     private final String initialHash;
-    /** The state (content and documents) applied last: not offered again. */
+    /** The state (content and documents) applied last: not offered again. Written under this watcher's lock. */
     private volatile String applied;
+    /** How many times {@link #loaded} recorded what was applied: an offer's outcome must not overwrite a later load. */
+    private long loads;
     /** The file's look when last read whole, and its content hash then. */
     private Look known;
     private String knownHash;
@@ -167,11 +169,12 @@ public final class ConfigWatcher implements AutoCloseable {
                 return;
             }
         }
+        long loadsBefore = loadsSoFar();
         Outcome outcome = offer(content, hash, retry);
         // the content may name other documents than the one before: watch those, and remember them as now
         String after = state(hash, watchedDocuments());
         if (outcome == Outcome.APPLIED) {
-            applied = after;
+            appliedUnlessLoaded(after, loadsBefore);
             failed = null;
             refusals = 0;
         } else {
@@ -262,12 +265,30 @@ public final class ConfigWatcher implements AutoCloseable {
         return state.toString();
     }
 
+    private synchronized long loadsSoFar() {
+        return loads;
+    }
+
     /**
-     * The file's {@code content} was loaded by other means (SIGHUP): it is not offered again, unless it or a
-     * document it names changes.
+     * Records what an offer applied, unless the receiver recorded a load ({@link #loaded}) since the offer began: it
+     * did so under the lock it applies under, so that record says what serves. Written over, a reload's newer
+     * file applied just after the offer would be forgotten, and the file set back to the offer's content never
+     * offered again (it would seem applied) while the newer one served.
      */
-    public void loaded(byte[] content) {
+    private synchronized void appliedUnlessLoaded(String state, long loadsBefore) {
+        if (loads == loadsBefore) {
+            applied = state;
+        }
+    }
+
+    /**
+     * The file's {@code content} was loaded (by SIGHUP, or by the receiver of an offer): it is not offered again,
+     * unless it or a document it names changes. Called under the lock loads are applied under, so that the last
+     * content applied is the last recorded.
+     */
+    public synchronized void loaded(byte[] content) {
         applied = state(ConfigLoader.hash(content), documents.get());
+        loads++;
     }
 
     /** Whether {@code content}, with the documents it names as they are now, is what was applied last. */

@@ -352,13 +352,18 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Applies what the watcher offers, unless a SIGHUP loaded that content meanwhile (the watcher may have
-     * been waiting for the reload to finish): it would be loaded, and logged, twice.
+     * been waiting for the reload to finish): it would be loaded, and logged, twice. What was applied is told
+     * the watcher here, under the lock loads take turns on, as {@link #reload} does: noted by the watcher after
+     * the lock was let go, it could overwrite a newer file a reload applied meanwhile.
      */
     private synchronized void applyChanged(byte[] document) {
         if (watcher != null && watcher.isApplied(document)) {
             return;
         }
         applyWatched(document, false);
+        if (watcher != null) {
+            watcher.loaded(document);
+        }
     }
 
     /**

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,6 +46,51 @@ class ConfigWatcherTest {
             Files.writeString(file, "later");
             await().atMost(Duration.ofSeconds(10)).until(() -> offered.contains("later"));
             assertThat(offered).containsExactly("deep", "deep", "later");
+        }
+    }
+
+    @Test
+    void aNewerFileAReloadAppliedJustAfterAnOfferIsWhatTheWatcherRemembersSoTheFileSetBackIsOfferedAgain()
+            throws Exception {
+        Path file = Files.writeString(folder.resolve("kong.yaml"), "v: 0\n");
+        Object loads = new Object(); // the gateway's lock: applying and telling the watcher take turns on it
+        AtomicReference<String> serving = new AtomicReference<>("v: 0\n");
+        AtomicReference<ConfigWatcher> watching = new AtomicReference<>();
+        List<String> offered = new CopyOnWriteArrayList<>();
+        try (ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(200), ConfigLoader.hash(bytes("v: 0\n")),
+                content -> {
+                    String text = new String(content, StandardCharsets.UTF_8);
+                    offered.add(text);
+                    synchronized (loads) {
+                        serving.set(text);
+                        watching.get().loaded(content);
+                    }
+                    if (offered.size() == 1) {
+                        // between this apply and the watcher noting it: the file becomes v: 2, SIGHUP loads it,
+                        // and the file is set back to v: 1
+                        rewrite(file, "v: 2\n");
+                        synchronized (loads) {
+                            serving.set("v: 2\n");
+                            watching.get().loaded(bytes("v: 2\n"));
+                        }
+                        rewrite(file, "v: 1\n");
+                    }
+                })) {
+            watching.set(watcher);
+            watcher.start();
+            Files.writeString(file, "v: 1\n");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> offered.size() >= 2);
+            assertThat(offered).containsExactly("v: 1\n", "v: 1\n");
+            assertThat(serving.get()).isEqualTo("v: 1\n");
+        }
+    }
+
+    private static void rewrite(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
