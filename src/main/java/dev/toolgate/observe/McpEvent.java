@@ -69,6 +69,11 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
     public static final String CLIENT_CLOSED = "unanswered: the connection closed before the answer";
     /** The {@code error} of a request the upstream's answer stream ended without answering ({@link #CLIENT_CLOSED}). */
     public static final String STREAM_ENDED = "unanswered: the answer stream ended without it";
+    /**
+     * The {@code error} of a request whose batch repeated its id: the server's answers carry nothing but the id, and
+     * may come in any order, so which one was its own is not known. Its {@link #errorType()} is {@code unattributed}.
+     */
+    public static final String UNATTRIBUTED = "unattributed: its batch repeated its id, so which answer was its own is not known";
 
     public McpEvent {
         session = bounded(session);
@@ -153,6 +158,9 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
         }
         if (unanswered()) {
             return "unanswered";
+        }
+        if (errorCode == null && UNATTRIBUTED.equals(error)) {
+            return "unattributed";
         }
         return error != null ? "transport_error" : null;
     }

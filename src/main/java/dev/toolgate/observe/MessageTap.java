@@ -19,7 +19,10 @@ import java.util.function.LongSupplier;
  * <p>Pairing: a response matches a request with its id on the same route and session. Ids are unique
  * only per client, and clients without a session (stateless servers) all share the null session, so
  * among several such requests the one sent in the same HTTP exchange wins; a response arriving on
- * another exchange (the old HTTP+SSE transport, answers to server-sent requests) takes the oldest.
+ * another exchange (the old HTTP+SSE transport, answers to server-sent requests) takes the oldest. Where more
+ * than one request could be the one answered (an id repeated in a batch, or in one session across exchanges
+ * answered on another), the response's method, tool and latency are left unknown rather than guessed
+ * ({@link PendingRequests}); what the client receives is never touched.
  */
 public final class MessageTap {
 
@@ -163,9 +166,9 @@ public final class MessageTap {
             }
             event = new TapEvent(route, session, direction, kind, m.method(), id, m.tool(), null, null, m.bytes(), -1);
         } else if ((m.result() || m.error()) && id != null) {
-            PendingRequests.Pending request = pending.take(PendingKeys.of(route, sessionKey, opposite(direction), id),
+            PendingRequests.Paired request = pending.take(PendingKeys.of(route, sessionKey, opposite(direction), id),
                     exchange);
-            long latency = request == null ? -1 : (nanoTime.getAsLong() - request.startNanos()) / 1_000;
+            long latency = request == null || !request.timed() ? -1 : (nanoTime.getAsLong() - request.startNanos()) / 1_000;
             event = new TapEvent(route, session, direction, TapEvent.Kind.RESPONSE,
                     request == null ? null : request.method(), id, request == null ? null : request.tool(),
                     m.errorCode(), m.toolError(), m.bytes(), latency);

@@ -17,6 +17,12 @@ import java.util.function.Predicate;
  * the oldest is the one whose answer was lost), and all ids together at most {@link #MAX_WAITING},
  * beyond which requests older than the TTL go, and then all but the newest half of the bound of those
  * still waiting: a flood of requests never answered costs the older ones their pairing, never all.
+ *
+ * <p>Where a response could answer more than one waiting request (a batch repeating an id, or a response
+ * on another exchange while several requests of its id wait), nothing says which: the server may answer in any
+ * order. Its pairing is then {@linkplain Paired#UNKNOWN unknown}, unless every candidate asked the same method of
+ * the same tool, and so is that of the candidates still waiting, whose answers are as ambiguous. One request is
+ * still taken per response, so that the id's requests stop waiting as their answers come.
  */
 final class PendingRequests {
 
@@ -37,8 +43,31 @@ final class PendingRequests {
         }
     }
 
-    /** A request as kept: with its place in the order of arrival, across all keys. */
-    private record Waiting(Pending request, long arrival) {
+    /**
+     * What a response is known to answer: its request's method, tool and start, or as much of them as all the
+     * requests it could answer share ({@code timed} false: which one's start is not known).
+     */
+    record Paired(String method, String tool, boolean timed, long startNanos) {
+
+        /** A response whose request is not known. */
+        static final Paired UNKNOWN = new Paired(null, null, false, 0);
+
+        static Paired of(Pending request) {
+            return new Paired(request.method(), request.tool(), true, request.startNanos());
+        }
+    }
+
+    /**
+     * A request as kept: with its place in the order of arrival, across all keys, and whether a response to its id
+     * already could have been its own (its answer may have gone by: whichever response pairs with it is unsure).
+     */
+    private record Waiting(Pending request, long arrival, boolean ambiguous) {
+
+        /** The same request, unsure, knowing of what it asked only what {@code shared} says. */
+        Waiting unsure(Paired shared) {
+            return new Waiting(new Pending(request.exchange(), shared.method(), shared.tool(), request.startNanos()),
+                    arrival, true);
+        }
     }
 
     // the lists are changed only inside the map's compute functions, which hold the key's lock
@@ -48,7 +77,7 @@ final class PendingRequests {
     private final AtomicBoolean evicting = new AtomicBoolean();
 
     void remember(String key, Pending pending) {
-        Waiting request = new Waiting(pending, arrivals.getAndIncrement());
+        Waiting request = new Waiting(pending, arrivals.getAndIncrement(), false);
         if (waiting.get() >= MAX_WAITING) {
             evict(pending.startNanos());
         }
@@ -64,22 +93,51 @@ final class PendingRequests {
         });
     }
 
-    /** Removes and returns the request {@code key} names: the one sent in {@code exchange}, else the oldest. */
-    Pending take(String key, long exchange) {
-        Pending[] taken = new Pending[1];
+    /**
+     * Removes the request {@code key} names (the one sent in {@code exchange}, else the oldest) and returns what is
+     * known of it; null when none waits. When the response could answer another waiting request too, what they
+     * share is returned, and those others are marked unsure.
+     */
+    Paired take(String key, long exchange) {
+        Paired[] taken = new Paired[1];
         byKey.computeIfPresent(key, (k, queued) -> {
-            int index = 0;
+            List<Integer> candidates = new ArrayList<>(1);
             for (int i = 0; i < queued.size(); i++) {
                 if (queued.get(i).request().exchange() == exchange) {
-                    index = i;
-                    break;
+                    candidates.add(i);
                 }
             }
-            taken[0] = queued.remove(index).request();
+            if (candidates.isEmpty()) {
+                for (int i = 0; i < queued.size(); i++) {
+                    candidates.add(i);
+                }
+            }
+            Waiting first = queued.get(candidates.getFirst());
+            if (candidates.size() > 1) {
+                taken[0] = shared(queued, candidates);
+                candidates.forEach(i -> queued.set(i, queued.get(i).unsure(taken[0])));
+            } else {
+                Pending request = first.request();
+                taken[0] = first.ambiguous() ? new Paired(request.method(), request.tool(), false, 0) : Paired.of(request);
+            }
+            queued.remove((int) candidates.getFirst());
             waiting.decrementAndGet();
             return queued.isEmpty() ? null : queued;
         });
         return taken[0];
+    }
+
+    /** What the requests at {@code candidates} all asked (method and tool, when the same), with no start. */
+    private static Paired shared(List<Waiting> queued, List<Integer> candidates) {
+        Pending first = queued.get(candidates.getFirst()).request();
+        for (int i : candidates) {
+            Pending other = queued.get(i).request();
+            if (!java.util.Objects.equals(other.method(), first.method())
+                    || !java.util.Objects.equals(other.tool(), first.tool())) {
+                return Paired.UNKNOWN;
+            }
+        }
+        return new Paired(first.method(), first.tool(), false, 0);
     }
 
     /** Removes the requests {@code key} names that were sent in {@code exchange}, if they still wait; never another's. */

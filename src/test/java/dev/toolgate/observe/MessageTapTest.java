@@ -41,6 +41,42 @@ class MessageTapTest {
     }
 
     @Test
+    void answersToABatchThatRepeatsAnIdForDifferentCallsCarryNoMethodToolOrLatencyRatherThanAnotherCallsOnes() {
+        long exchange = tap.exchange();
+        observe("s", exchange, Direction.CLIENT_TO_SERVER, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"search\"}}]");
+        clock.addAndGet(2_500_000);
+        // the server answers the call first: nothing in an answer but its id says which request it answers
+        observe("s", exchange, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}");
+        observe("s", exchange, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
+
+        assertThat(events.subList(2, 4)).allSatisfy(answer -> {
+            assertThat(answer.kind()).isEqualTo(Kind.RESPONSE);
+            assertThat(answer.method()).isNull();
+            assertThat(answer.tool()).isNull();
+            assertThat(answer.latencyMicros()).isEqualTo(-1);
+        });
+        assertThat(tap.pending()).isZero();
+    }
+
+    @Test
+    void answersToABatchThatRepeatsAnIdForTheSameCallKeepItsMethodAndToolButNoLatency() {
+        long exchange = tap.exchange();
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"search\"}}";
+        observe("s", exchange, Direction.CLIENT_TO_SERVER, "[" + call + "," + call + "]");
+        clock.addAndGet(2_500_000);
+        observe("s", exchange, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}");
+        observe("s", exchange, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[]}}");
+
+        assertThat(events.subList(2, 4)).allSatisfy(answer -> {
+            assertThat(answer.method()).isEqualTo("tools/call");
+            assertThat(answer.tool()).isEqualTo("search");
+            assertThat(answer.latencyMicros()).isEqualTo(-1);
+        });
+        assertThat(tap.pending()).isZero();
+    }
+
+    @Test
     void clientsWithoutASessionReusingAnIdEachGetTheResponseFromTheirOwnExchange() {
         long first = tap.exchange();
         long second = tap.exchange();

@@ -2,6 +2,7 @@ package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.observe.ErrorTypes;
+import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.TapEvent;
 import dev.toolgate.pipeline.Observation;
@@ -16,13 +17,18 @@ import java.util.List;
  * size); a client's notification is recorded at once. Requests still open when the exchange ends are
  * finished by the exchange's outcome. The server's {@code tools/list} answers teach the route which tools
  * exist ({@link ListedTools}). The records of the client's requests are kept in the order they were read, for
- * the route's policies to note their decisions in ({@link #request}): a batch may repeat an id.
+ * the route's policies to note their decisions in ({@link #request}): a batch may repeat an id. Its answers to
+ * such an id cannot be told apart, so those requests are finished {@linkplain McpEvent#UNATTRIBUTED unattributed}.
  */
 final class PassthroughRecorder implements MessageTap.Local {
 
     private final Observation observation;
     private final ListedTools listed;
     private final List<RpcRecord> requests = new ArrayList<>(1);
+    /** The ids of the exchange's requests, and those its batch repeated (both null until a second request). */
+    private String firstId;
+    private java.util.Set<String> ids;
+    private java.util.Set<String> repeated;
 
     PassthroughRecorder(Observation observation, ListedTools listed) {
         this.observation = observation;
@@ -46,6 +52,27 @@ final class PassthroughRecorder implements MessageTap.Local {
         };
     }
 
+    /** Notes a request's id; one the exchange already sent is repeated (a batch's requests are few: all are kept). */
+    private void noteId(String id) {
+        if (id == null) {
+            return;
+        }
+        if (firstId == null) {
+            firstId = id;
+            return;
+        }
+        if (ids == null) {
+            ids = new java.util.HashSet<>();
+            ids.add(firstId);
+        }
+        if (!ids.add(id)) {
+            if (repeated == null) {
+                repeated = new java.util.HashSet<>(2);
+            }
+            repeated.add(id);
+        }
+    }
+
     @Override
     public void unread() {
         observation.eventUnread();
@@ -61,6 +88,7 @@ final class PassthroughRecorder implements MessageTap.Local {
                     RpcRecord record = observation.begin(envelope.id(), envelope.method(), tool,
                             tool == null ? target(envelope) : null, envelope.bytes(), envelope.traceparent());
                     requests.add(record);
+                    noteId(envelope.idText());
                     if (listed.knows(tool)) {
                         record.toolKnown();
                     }
@@ -79,9 +107,13 @@ final class PassthroughRecorder implements MessageTap.Local {
                     if ("tools/list".equals(event.method()) && bytes != null && envelope.errorCode() == null) {
                         listed.learn(bytes, offset, length);
                     }
-                    // an answer carries nothing but the id to pair it with: where a batch repeats one, the
-                    // server's answers finish that id's requests in the order they were sent
                     RpcRecord record = observation.record(event.id());
+                    if (repeated != null && repeated.contains(event.id())) {
+                        // an answer carries nothing but the id to pair it with, and the server answers in any order:
+                        // each of a repeated id's requests is finished as unattributed, none with another's outcome
+                        observation.finish(record, 0, null, McpEvent.UNATTRIBUTED, false, null);
+                        return;
+                    }
                     Integer code = envelope.errorCode();
                     // the server's own words, as Kong logs them and conversion routes do; its name when it gave none
                     String error = code == null ? null
