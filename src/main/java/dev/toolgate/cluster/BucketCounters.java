@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * Counting with Bucket4j buckets, wherever they are kept. A key's windows live in one bucket or
@@ -64,8 +65,8 @@ abstract class BucketCounters<B> implements Counters {
     private static final int SECOND_CHANCES = 64;
 
     protected final InstantSource clock;
-    /** The most handles this table holds. */
-    private final int maxKeys;
+    /** The most handles this table holds: asked at each new key, since tables may come to share the bound. */
+    private final IntSupplier maxKeys;
     private final ConcurrentHashMap<String, Held<B>> held = new ConcurrentHashMap<>();
     /** When the table was last swept (ms): a full one is swept again only after {@link #SWEEP_EVERY_MILLIS}. */
     private volatile long sweptAt = Long.MIN_VALUE / 2;
@@ -74,18 +75,19 @@ abstract class BucketCounters<B> implements Counters {
     private final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
     private final LongAdder evictions = new LongAdder();
 
-    BucketCounters(InstantSource clock, int maxKeys) {
+    BucketCounters(InstantSource clock, IntSupplier maxKeys) {
         this.clock = clock;
         this.maxKeys = maxKeys;
     }
 
     /**
-     * The handles each of {@code lanes} tables may hold so that together they hold at most
-     * {@link #MAX_KEYS}: a handle costs ~700 bytes of heap, and an instance on a large machine has
-     * dozens of event loops, so a bound per loop would let a client minting keys fill gigabytes.
+     * The handles each table may hold so that the {@code lanes} tables of each of {@code counters} Redis
+     * configurations together hold at most {@link #MAX_KEYS}: a handle costs ~700 bytes of heap, an instance on a
+     * large machine has dozens of event loops, and several rate-limiting plugins may each name their own Redis, so a
+     * bound per loop, or per Redis, would let a client minting keys fill gigabytes.
      */
-    static int perLane(int lanes) {
-        return Math.max(1, MAX_KEYS / Math.max(1, lanes));
+    static int perLane(int lanes, int counters) {
+        return (int) Math.max(1, MAX_KEYS / Math.max(1L, (long) lanes * counters));
     }
 
     /** The clock as Bucket4j reads it: wall-clock time, which aligned refills need. */
@@ -221,13 +223,15 @@ abstract class BucketCounters<B> implements Counters {
             }
             return current.bucket;
         }
-        if (held.size() >= maxKeys) {
+        int max = maxKeys.getAsInt();
+        if (held.size() >= max) {
             // walking the full table costs milliseconds: once a second at most, not once per new key,
             // or a client minting keys (a batch of made-up tool names) would hold the event loop
             if (now - sweptAt >= SWEEP_EVERY_MILLIS || now < sweptAt) {
                 sweep(now);
             }
-            if (held.size() >= maxKeys) {
+            // two per new key: a table whose share shrank (another Redis named) comes down to it as keys come
+            for (int i = 0; i < 2 && held.size() >= max; i++) {
                 evictOne();
             }
         }

@@ -76,7 +76,7 @@ public final class Cluster implements AutoCloseable {
     /** Kong's {@code redis} policy: counters in that Redis. */
     public Counters redis(RedisSettings redis) {
         named(redis);
-        return shared.computeIfAbsent(redis, k -> new RedisCounters(links.of(k), clock));
+        return shared.computeIfAbsent(redis, k -> new RedisCounters(links.of(k), clock, shared::size));
     }
 
     /**

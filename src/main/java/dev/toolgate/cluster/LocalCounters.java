@@ -17,7 +17,7 @@ import java.time.InstantSource;
 public final class LocalCounters extends BucketCounters<Bucket> {
 
     public LocalCounters(InstantSource clock) {
-        super(clock, MAX_KEYS);
+        super(clock, () -> MAX_KEYS);
     }
 
     @Override

@@ -15,12 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntSupplier;
 
 /**
  * Counters in Redis, shared by every instance (Kong's {@code redis} policy): Bucket4j's buckets,
  * updated by compare-and-swap. Each event loop counts through its own Redis connection with its own
  * bucket handles ({@link RedisLink#lane()}), so counting never leaves the request's thread (the bound
- * on handles held, {@link BucketCounters#MAX_KEYS}, is shared out among the loops); concurrent requests of one key on a
+ * on handles held, {@link BucketCounters#MAX_KEYS}, is the instance's: shared out among the loops of every Redis
+ * configuration it counts in); concurrent requests of one key on a
  * loop are batched into one update. Kong's {@code sync_rate} is not followed: every count goes to
  * Redis. Bucket4j's delaying optimization, which would keep counts here between writes, gives each
  * handle its own copy of the bucket, and one instance admitted 33 calls of a limit of 4.
@@ -32,11 +34,27 @@ public final class RedisCounters implements Counters {
     private final RedisLink link;
     private final InstantSource clock;
     private final AtomicReferenceArray<Lane> lanes;
+    /** How many Redis configurations the instance counts in now, this one included: they share the bound. */
+    private final IntSupplier counters;
 
-    public RedisCounters(RedisLink link, InstantSource clock) {
+    /**
+     * @param counters how many {@code RedisCounters} the instance holds now (all share {@link BucketCounters#MAX_KEYS})
+     */
+    public RedisCounters(RedisLink link, InstantSource clock, IntSupplier counters) {
         this.link = link;
         this.clock = clock;
         this.lanes = new AtomicReferenceArray<>(link.laneCount());
+        this.counters = counters;
+    }
+
+    /** How many event loops count here, each with its own table. */
+    int laneCount() {
+        return link.laneCount();
+    }
+
+    /** The most handles each event loop's table holds now: together, all tables of all Redis hold the bound. */
+    int laneBound() {
+        return BucketCounters.perLane(link.laneCount(), Math.max(1, counters.getAsInt()));
     }
 
     @Override
@@ -77,7 +95,7 @@ public final class RedisCounters implements Counters {
         private final AsyncProxyManager<byte[]> buckets;
 
         Lane(AsyncProxyManager<byte[]> buckets) {
-            super(RedisCounters.this.clock, perLane(link.laneCount()));
+            super(RedisCounters.this.clock, RedisCounters.this::laneBound);
             this.buckets = buckets;
         }
 

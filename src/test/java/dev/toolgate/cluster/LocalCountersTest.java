@@ -184,11 +184,11 @@ class LocalCountersTest {
     void redisHandlesOfAllEventLoopsTogetherStayWithinOneInstancesBound() {
         // a handle costs ~700 bytes: 64 loops (a 32-core machine) at 200,000 each would be ~9 GB
         for (int lanes : new int[] {1, 2, 7, 64, 1_000_000}) {
-            assertThat((long) BucketCounters.perLane(lanes) * Math.min(lanes, BucketCounters.MAX_KEYS))
+            assertThat((long) BucketCounters.perLane(lanes, 1) * Math.min(lanes, BucketCounters.MAX_KEYS))
                     .as("%d lanes", lanes).isLessThanOrEqualTo(BucketCounters.MAX_KEYS);
-            assertThat(BucketCounters.perLane(lanes)).isPositive();
+            assertThat(BucketCounters.perLane(lanes, 1)).isPositive();
         }
-        assertThat(BucketCounters.perLane(1)).isEqualTo(BucketCounters.MAX_KEYS);
+        assertThat(BucketCounters.perLane(1, 1)).isEqualTo(BucketCounters.MAX_KEYS);
     }
 
     @Test
