@@ -38,6 +38,7 @@ import dev.toolgate.error.GatewayError.UnsupportedHttpVersion;
 import dev.toolgate.error.GatewayError.UnsupportedMediaType;
 import dev.toolgate.error.GatewayError.UnsupportedProtocolVersion;
 import dev.toolgate.error.GatewayError.UnsupportedTransferCoding;
+import dev.toolgate.error.GatewayError.UpstreamRateLimited;
 import dev.toolgate.error.GatewayError.UpstreamTimeout;
 import dev.toolgate.error.GatewayError.UpstreamUnavailable;
 import dev.toolgate.error.GatewayError.AuthorizationUnavailable;
@@ -172,6 +173,11 @@ public final class ErrorCatalog {
                     "route '" + e.route() + "' has no MCP listener (no ai-mcp-proxy plugin in a listening mode applies to it)");
             case UpstreamUnavailable e -> new Entry(502, JsonRpc.INTERNAL_ERROR, "upstream_unavailable",
                     "Bad Gateway: service '" + e.service() + "' is unavailable: " + e.detail());
+            case UpstreamRateLimited e -> new Entry(429, JsonRpc.TRANSPORT_ERROR, "upstream_rate_limited",
+                    "Too Many Requests: the MCP server refused the gateway's protocol-era probe as one request too many; "
+                            + "the request was not sent; retry " + (e.retryAfterSeconds() == null ? "later"
+                            : "in " + e.retryAfterSeconds() + " s"),
+                    e.retryAfterSeconds() == null ? Map.of() : Map.of("retry-after", e.retryAfterSeconds().toString()));
             case UpstreamTimeout e -> new Entry(504, JsonRpc.INTERNAL_ERROR, "upstream_timeout",
                     "Gateway Timeout: service '" + e.service() + "': " + e.detail());
             case UnsupportedContentEncoding e -> new Entry(415, JsonRpc.TRANSPORT_ERROR, "unsupported_content_encoding",

@@ -114,6 +114,15 @@ public sealed interface GatewayError {
     record UpstreamUnavailable(String service, String detail) implements GatewayError {
     }
 
+    /**
+     * The upstream refused a request the gateway made of its own accord (the protocol-era probe) with 429: the client's
+     * request was not sent, and may be again later.
+     *
+     * @param retryAfterSeconds the upstream's {@code Retry-After}, or null when it sent none (or none readable)
+     */
+    record UpstreamRateLimited(Long retryAfterSeconds) implements GatewayError {
+    }
+
     /** The upstream did not answer in time; {@code detail} says which timeout. */
     record UpstreamTimeout(String service, String detail) implements GatewayError {
     }

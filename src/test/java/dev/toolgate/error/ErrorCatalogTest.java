@@ -63,6 +63,8 @@ class ErrorCatalogTest {
                         List.of("'tools-route'", "no MCP listener")),
                 arguments(new GatewayError.UpstreamUnavailable("shop", "connection refused"), 502,
                         JsonRpc.INTERNAL_ERROR, "upstream_unavailable", List.of("'shop'", "connection refused")),
+                arguments(new GatewayError.UpstreamRateLimited(7L), 429, JsonRpc.TRANSPORT_ERROR,
+                        "upstream_rate_limited", List.of("Too Many Requests", "retry in 7 s")),
                 arguments(new GatewayError.UpstreamTimeout("shop", "no answer within 10000 ms (service read_timeout)"),
                         504, JsonRpc.INTERNAL_ERROR, "upstream_timeout", List.of("'shop'", "10000 ms", "read_timeout")),
                 arguments(new GatewayError.UnsupportedContentEncoding("br"), 415, JsonRpc.TRANSPORT_ERROR,

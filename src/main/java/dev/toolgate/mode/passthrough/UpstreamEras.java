@@ -2,6 +2,8 @@ package dev.toolgate.mode.passthrough;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.ModernMeta;
@@ -23,9 +25,11 @@ import java.util.function.UnaryOperator;
  * -32601 with 404) says yes, any other 2xx, 400, 422, 404, 405 or "method not found" says no. Legacy (asked only of a
  * modern server, since a server that is not modern is legacy): an {@code initialize} that is answered says yes, a
  * 2xx or one of those refusals says no (a session the answer opened is ended at once, whatever the answer said).
- * Any other answer (401, 403, 407 as for the TypeScript SDK's probe; 408, 409, 413, 429: this moment or this caller;
- * 406, 415: the Accept and Content-Type both eras send; 5xx) or none says nothing and is not remembered: the client's request is then forwarded as it is, and the next
- * one asks again.
+ * Any other answer (401, 403, 407 as for the TypeScript SDK's probe; 408, 409, 413, 429: this moment or this caller,
+ * whatever JSON-RPC code rides on them; 406, 415: the Accept and Content-Type both eras send; 5xx) or none says nothing
+ * and is not remembered: the client's request is then forwarded as it is, and the next one asks again. A 429 is passed
+ * on instead: the client is refused as retryable ({@code upstream_rate_limited}, with the server's Retry-After), and
+ * its request is not sent to a server that just said it has too many.
  *
  * <p>A finding holds for the path it was made at ({@link Place}), for {@link #REMEMBER_MILLIS}: a prefix
  * route serves every path under it, and what the server says at one (a 404 at {@code /mcp/nowhere}) says
@@ -155,6 +159,7 @@ final class UpstreamEras {
         request.put("id", "toolgate-era-probe");
         return UpstreamLink.firstResponse(link.post(request, null, ProtocolVersion.FIRST_MODERN), request.get("id"))
                 .map(answer -> {
+                    refuseIfRateLimited(answer);
                     Boolean verdict = verdict(answer.status(), answer.json());
                     if (verdict == null) {
                         return (Modern) null;
@@ -165,7 +170,7 @@ final class UpstreamEras {
                     remember(place, k -> new Known(found, now, k.legacy(), k.legacyAt()));
                     return found;
                 })
-                .otherwise((Modern) null);
+                .recover(RateLimitedProbe::passOn);
     }
 
     /**
@@ -182,6 +187,7 @@ final class UpstreamEras {
         return link.post(request, null, null).compose(head -> UpstreamLink.firstResponse(Future.succeededFuture(head),
                 request.get("id")).andThen(read -> endProbeSession(link, head, read.succeeded() ? read.result() : null)))
                 .map(answer -> {
+                    refuseIfRateLimited(answer);
                     boolean answered = agreedVersion(answer) != null;
                     if (!answered && !refusesTheEra(answer.status(), answer.json())) {
                         return true;
@@ -189,7 +195,19 @@ final class UpstreamEras {
                     long now = clock.millis();
                     remember(place, k -> new Known(k.modern(), k.modernAt(), answered, now));
                     return answered;
-                }).otherwise(true);
+                }).recover(failure -> RateLimitedProbe.passOn(failure).map(nothing -> true));
+    }
+
+    /**
+     * A 429 to a probe says nothing of the era, and forwarding the client's request as it is would only add to what
+     * the server already finds too much (or, to a server of the other era, get the client an answer about the era
+     * instead): the client is refused as retryable, with the server's {@code Retry-After}.
+     */
+    private void refuseIfRateLimited(UpstreamLink.Answer answer) {
+        if (answer.status() == 429) {
+            throw new GatewayException(new GatewayError.UpstreamRateLimited(
+                    RateLimitedProbe.retryAfterSeconds(answer.headers().get("retry-after"), clock)));
+        }
     }
 
     /** Ends the session the probe's answer {@code head} opened, if any (best effort), in the version agreed or asked. */
@@ -226,20 +244,20 @@ final class UpstreamEras {
 
     /**
      * Statuses that say nothing of the era, whatever the body: the caller (401, 403, 407), the server's state (409, a
-     * session or stream already open), the server's health (5xx), or a refusal of the Accept or Content-Type the probe
+     * session or stream already open), this moment or the server's own limits (408, 413, 429: a JSON-RPC code riding
+     * on them, even a modern one, is the refusal's, not an answer to the probe), the server's health (5xx), or a refusal of the Accept or Content-Type the probe
      * sends (406, 415), which are the ones every client of either era must send, so a server refusing them refuses
      * both eras' clients alike.
      */
     private static boolean saysNothing(int status) {
-        return status == 401 || status == 403 || status == 406 || status == 407 || status == 409 || status == 415
-                || status >= 500;
+        return status == 401 || status == 403 || status == 406 || status == 407 || status == 408 || status == 409
+                || status == 413 || status == 415 || status == 429 || status >= 500;
     }
 
     /**
      * Whether a probe's answer is about the era it asked in: a 2xx, or a refusal of the request itself (400, 422 for a
      * body the server could not process, 404, 405, or a JSON-RPC error naming the method unknown). Any other status
-     * (408, 413, 429, and those that {@linkplain #saysNothing say nothing}) is about this moment or this caller and
-     * would hold a modern server legacy (or the reverse) for every client for {@link #REMEMBER_MILLIS}.
+     * (those that {@linkplain #saysNothing say nothing}) is about this moment or this caller and would hold a modern server legacy (or the reverse) for every client for {@link #REMEMBER_MILLIS}.
      */
     private static boolean refusesTheEra(int status, JsonNode body) {
         return !saysNothing(status) && (status / 100 == 2 || status == 400 || status == 422 || status == 404

@@ -8,6 +8,7 @@ import dev.toolgate.testing.TestGateway;
 import io.vertx.core.http.HttpServerRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -81,6 +82,12 @@ class EraProbePassingRefusalsIT {
                 request.response().setStatusCode(status).putHeader("content-type", "application/json").end("""
                         {"jsonrpc":"2.0","id":%s,"error":{"code":-32601,"message":"Method not found"}}"""
                         .formatted(message.get("id")));
+            } else if (status == 429) {
+                // a modern code on the refusal is the refusal's, not an answer about the era
+                request.response().setStatusCode(429).putHeader("retry-after", "7")
+                        .putHeader("content-type", "application/json").end("""
+                        {"jsonrpc":"2.0","id":%s,"error":{"code":-32022,"message":"Too many requests"}}"""
+                        .formatted(message.get("id")));
             } else {
                 request.response().setStatusCode(status).end();
             }
@@ -100,7 +107,7 @@ class EraProbePassingRefusalsIT {
     }
 
     @ParameterizedTest(name = "HTTP {0}")
-    @ValueSource(strings = {"406", "408", "409", "413", "415", "429"})
+    @ValueSource(strings = {"406", "408", "409", "413", "415"})
     void aModernServerWhoseDiscoverProbeWasRefusedForAPassingReasonStillGetsModernClientsAsTheyAre(String status) {
         ModernHttp client = new ModernHttp(gateway.proxy("/modern" + status));
 
@@ -115,7 +122,7 @@ class EraProbePassingRefusalsIT {
     }
 
     @ParameterizedTest(name = "HTTP {0}")
-    @ValueSource(strings = {"406", "408", "409", "413", "415", "429"})
+    @ValueSource(strings = {"406", "408", "409", "413", "415"})
     void aModernOnlyServerWhoseInitializeProbeWasRefusedForAPassingReasonIsAskedAgain(String status) {
         McpHttp first = new McpHttp(gateway.proxy("/legacy" + status));
         McpHttp second = new McpHttp(gateway.proxy("/legacy" + status));
@@ -127,5 +134,40 @@ class EraProbePassingRefusalsIT {
         assertThat(bridged.json().path("result").path("protocolVersion").asText()).isEqualTo("2025-11-25");
         assertThat(server.received()).filteredOn(r -> r.path().equals("/legacy" + status)
                         && r.body().contains("\"initialize\"") && r.body().contains("toolgate-era-probe")).as("initialize probes").hasSize(2);
+    }
+
+    @Test
+    void aDiscoverProbeRefusedWith429RefusesTheModernClientAsRetryableWithTheServersRetryAfterAndSendsItsRequestNowhere() {
+        ModernHttp client = new ModernHttp(gateway.proxy("/modern429"));
+
+        McpHttp.Response refused = client.request("tools/list", "{}");
+        long sentBefore = toolLists("/modern429");
+        McpHttp.Response retried = client.request("tools/list", "{}");
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+        assertThat(refused.header("retry-after")).isEqualTo("7");
+        assertThat(refused.body()).contains("Too Many Requests").contains("retry in 7 s");
+        assertThat(sentBefore).as("the refused request was not forwarded").isZero();
+        assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
+        assertThat(retried.json().path("result").path("tools").isArray()).as(retried.toString()).isTrue();
+        assertThat(server.received()).filteredOn(r -> r.path().equals("/modern429"))
+                .as("no legacy session asked of a modern-only server").noneMatch(r -> r.body().contains("\"initialize\""));
+    }
+
+    @Test
+    void anInitializeProbeRefusedWith429RefusesTheLegacyClientAsRetryableAndTheNextOneIsBridged() {
+        McpHttp.Response refused = new McpHttp(gateway.proxy("/legacy429")).initialize("2025-11-25");
+        McpHttp.Response bridged = new McpHttp(gateway.proxy("/legacy429")).initialize("2025-11-25");
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+        assertThat(refused.header("retry-after")).isEqualTo("7");
+        assertThat(bridged.status()).as(bridged.toString()).isEqualTo(200);
+        assertThat(bridged.json().path("result").path("protocolVersion").asText()).isEqualTo("2025-11-25");
+        assertThat(server.received()).filteredOn(r -> r.path().equals("/legacy429") && r.body().contains("\"initialize\"")
+                && !r.body().contains("toolgate-era-probe")).as("client initializes forwarded as they were").isEmpty();
+    }
+
+    private static long toolLists(String path) {
+        return server.received().stream().filter(r -> r.path().equals(path) && r.body().contains("\"tools/list\"")).count();
     }
 }

@@ -55,4 +55,32 @@ class UpstreamErasTest {
             int status, String body, Boolean modern) throws IOException {
         assertThat(UpstreamEras.verdict(status, body.isEmpty() ? null : Json.parse(body.getBytes()))).isEqualTo(modern);
     }
+
+    @ParameterizedTest(name = "HTTP {0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "408 | {\"error\":{\"code\":-32022,\"message\":\"Unsupported\"}}",
+            "413 | {\"error\":{\"code\":-32020,\"message\":\"Header mismatch\"}}",
+            "429 | {\"error\":{\"code\":-32021,\"message\":\"Missing capability\"}}",
+            "429 | {\"error\":{\"code\":-32601,\"message\":\"Method not found\"}}",
+    })
+    void aTimeoutTooLargeOrTooManyRequestsSaysNothingOfTheEraWhateverCodeRidesOnIt(int status, String body)
+            throws IOException {
+        assertThat(UpstreamEras.verdict(status, Json.parse(body.getBytes()))).isNull();
+    }
+
+    @ParameterizedTest(name = "Retry-After {0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "7 | 7",
+            "' 30 ' | 30",
+            "99999999999999999999 | 3600",
+            "Thu, 01 Jan 1970 00:00:10 GMT | 10",
+            "Thu, 01 Jan 1970 00:00:00 GMT | 0",
+            "soon | ",
+            "-5 | ",
+            "'' | ",
+    })
+    void theServersRetryAfterIsReadAsSecondsOrADateAndBounded(String value, Long seconds) {
+        assertThat(RateLimitedProbe.retryAfterSeconds(value, java.time.InstantSource.fixed(java.time.Instant.EPOCH)))
+                .isEqualTo(seconds);
+    }
 }
