@@ -62,6 +62,8 @@ public final class PolicyChain {
     private final boolean logs;
     private final boolean judgesCallers;
     private final boolean judgesAddresses;
+    /** True when an authentication plugin applies here (they are never scoped to a consumer: Kong's no_consumer). */
+    private final boolean authenticates;
     /** The log plugins when no caller changes which apply (chosen once here); null when one can. */
     private final List<TrafficSink> everyonesLoggers;
     /** The names any instance on this route may read a credential from ({@link NamedCredentials}). */
@@ -74,6 +76,8 @@ public final class PolicyChain {
         this.logs = any(slots, c -> c.logger() != null);
         this.judgesAddresses = any(slots, c -> c.policy() instanceof AddressPolicy);
         this.judgesCallers = judgesAddresses || any(slots, c -> c.policy() instanceof CallerPolicy);
+        this.authenticates = slots.stream().anyMatch(s -> PolicyOrder.AUTHENTICATION.contains(s.plugin())
+                && s.candidates().stream().anyMatch(c -> c.policy() != null));
         this.everyonesLoggers = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null)
                 && s.candidates().getFirst().scope().needsCaller()) ? null
                 : slots.stream().map(s -> s.candidates().getFirst().logger()).filter(Objects::nonNull).toList();
@@ -142,19 +146,23 @@ public final class PolicyChain {
      * in a loop, without a callback each; only a policy that waits suspends the chain.
      */
     public Future<Decision> admit(Exchange exchange) {
-        return from(exchange, 0, false);
+        return from(exchange, 0);
     }
 
     /**
-     * Runs the policies for a listener's tool call replayed on the route that owns the tool. A caller
-     * the listener's authentication identified is not asked again (the credential it used is not
-     * forwarded, so the owning route could not see it), though the names the owning route's
-     * authentication reads ({@link NamedCredentials}) are withheld from the upstream all the same;
-     * without one (nobody, or only a plugin's {@code anonymous} fallback), the owning route authenticates
-     * the client's request itself.
+     * Runs the policies for a listener's tool call replayed on the route that owns the tool, as Kong
+     * re-runs its replayed request: when this route authenticates, its authentication judges the
+     * client's own request (its credentials are still there to read, and still go nowhere upstream)
+     * and the caller the listener found is forgotten first, so this route's settings (its audience, a
+     * required consumer, another plugin) hold whichever plugin let the caller into the listener. The
+     * same plugin instance on both asks nobody twice: its verdicts are cached (introspection, token
+     * exchange) or local (jwt, key-auth). Without authentication here the listener's caller stays.
      */
     public Future<Decision> admitReplay(Exchange exchange) {
-        return from(exchange, 0, exchange.principal().authenticated());
+        if (authenticates) {
+            exchange.authenticate(Principal.NONE);
+        }
+        return from(exchange, 0);
     }
 
     /**
@@ -172,20 +180,21 @@ public final class PolicyChain {
 
     /**
      * True when a listener's tool call by {@code caller} from {@code clientAddress}, replayed here, would
-     * be refused by a policy that decides from the caller or the address alone. When this route would
-     * authenticate a caller the listener did not identify, who that is shows only in the request: past
-     * that point only an address refused whoever the caller turns out to be still decides.
+     * be refused by a policy that decides from the caller or the address alone. This route's
+     * authentication judges the request anew ({@link #admitReplay}): the caller it finds is known here
+     * only when the very plugin instance that identified the caller on the listener ({@code serving}'s)
+     * is the one that runs here; past any other, who calls shows only in the request, and only an
+     * address refused whoever the caller turns out to be still decides.
      */
-    public boolean refusesOnReplay(Principal caller, String clientAddress) {
+    public boolean refusesOnReplay(Principal caller, String clientAddress, PolicyChain serving) {
         if (!judgesCallers) {
             return false;
         }
-        // past an authentication the listener did not do, who calls shows only in the request
         boolean unknown = false;
         for (int i = 0; i < beforeMode; i++) {
             Slot slot = slots.get(i);
             if (PolicyOrder.AUTHENTICATION.contains(slot.plugin()) && chooses(slot, caller)) {
-                unknown = !caller.authenticated();
+                unknown |= !identifiedBySame(slot, caller, serving);
                 continue;
             }
             if (unknown ? refusesEveryone(slot, clientAddress) : refuses(slot.choose(caller), caller, clientAddress)) {
@@ -193,6 +202,15 @@ public final class PolicyChain {
             }
         }
         return false;
+    }
+
+    /** True when the instance this slot runs is the one of {@code serving} whose plugin identified the caller. */
+    private static boolean identifiedBySame(Slot slot, Principal caller, PolicyChain serving) {
+        if (!caller.authenticated() || !slot.plugin().equals(caller.credential().plugin())) {
+            return false;
+        }
+        Configured here = slot.choose(caller);
+        return serving.slots.stream().anyMatch(s -> s.plugin().equals(slot.plugin()) && s.choose(caller) == here);
     }
 
     private static boolean chooses(Slot slot, Principal caller) {
@@ -216,20 +234,19 @@ public final class PolicyChain {
                 && fence.refuses(clientAddress));
     }
 
-    private Future<Decision> from(Exchange exchange, int start, boolean authenticated) {
+    private Future<Decision> from(Exchange exchange, int start) {
         for (int i = start; i < beforeMode; i++) {
             Configured chosen = slots.get(i).choose(exchange.principal());
             ExchangePolicy policy = chosen == null ? null : chosen.policy();
             if (policy == null) {
                 continue;
             }
-            Future<Decision> decided = authenticated && PolicyOrder.AUTHENTICATION.contains(slots.get(i).plugin())
-                    ? withheld(policy, exchange) : policy.admit(exchange);
+            Future<Decision> decided = policy.admit(exchange);
             if (!decided.isComplete()) {
                 // the body arrives while the policy waits: start reading it now, or it is gone by the time the mode asks
                 exchange.body();
                 int next = i + 1;
-                return decided.compose(d -> d instanceof Decision.Continue ? from(exchange, next, authenticated)
+                return decided.compose(d -> d instanceof Decision.Continue ? from(exchange, next)
                         : Future.succeededFuture(d));
             }
             if (decided.failed() || !(decided.result() instanceof Decision.Continue)) {
@@ -237,14 +254,6 @@ public final class PolicyChain {
             }
         }
         return Decision.PROCEED;
-    }
-
-    /**
-     * An authentication the listener's caller is not asked again on the owning route: the names it would
-     * read a credential from still go nowhere upstream (a conversion tool call forwards client headers).
-     */
-    private static Future<Decision> withheld(ExchangePolicy policy, Exchange exchange) {
-        return policy instanceof NamedCredentials named ? named.withhold(exchange).map(Decision.CONTINUE) : Decision.PROCEED;
     }
 
     /** The client headers the exchange's log plugins clear from its upstream request, lower-case. */

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The exchange-level policy chain: Kong's priority order whatever the order of the instances,
  * Kong's precedence among instances of one plugin (the most specific scope that applies to the
  * caller wins), a refusal ends the chain, a policy that waits suspends it, and a listener's replay
- * does not authenticate a caller twice. Exchanges come from real requests to a local Vert.x server.
+ * is authenticated by the owning route's own authentication. Exchanges come from real requests to a local Vert.x server.
  */
 @Timeout(30)
 class PolicyChainTest {
@@ -161,7 +161,7 @@ class PolicyChainTest {
     }
 
     @Test
-    void aReplayedCallDoesNotAuthenticateACallerTheListenerIdentified() {
+    void aReplayedCallIsAuthenticatedByTheOwningRouteWhoeverTheListenerIdentified() {
         Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
         instances.put("key-auth", List.of(configured(global(), "key-auth",
                 Decision.reject(new GatewayError.Unauthenticated("No API key found in request", "Key")))));
@@ -173,13 +173,40 @@ class PolicyChainTest {
             exchange.authenticate(CONSUMERS.principal(plain, new Principal.Credential("k", "key-auth")));
             return chain.admitReplay(exchange);
         };
-        assertThat(get()).isEqualTo("continue");
-        assertThat(ran).containsExactly("acl");
+        assertThat(get()).as("the owning route's key-auth judges the request itself").startsWith("reject 401");
+        assertThat(ran).containsExactly("key-auth");
 
         ran.clear();
         run = chain::admitReplay;
         assertThat(get()).as("nobody identified yet: the owning route authenticates").startsWith("reject 401");
         assertThat(ran).containsExactly("key-auth");
+    }
+
+    @Test
+    void aReplayedCallSeesTheCallerTheOwningRoutesAuthenticationFoundAndTheListenersWhereItHasNone() {
+        Consumer goldie = CONSUMERS.byUsername("goldie").orElseThrow();
+        Consumer plain = CONSUMERS.byUsername("plain").orElseThrow();
+        Map<String, List<PolicyChain.Configured>> instances = new LinkedHashMap<>();
+        instances.put("acl", List.of(new PolicyChain.Configured(global(), exchange -> {
+            ran.add("acl sees " + (exchange.principal().consumer() == null ? "nobody" : exchange.principal().consumer().username()));
+            return Decision.PROCEED;
+        })));
+        PolicyChain unauthenticated = PolicyChain.of("owner", null, instances);
+        instances.put("jwt", List.of(new PolicyChain.Configured(global(), exchange -> {
+            ran.add("jwt sees " + (exchange.principal().consumer() == null ? "nobody" : exchange.principal().consumer().username()));
+            exchange.authenticate(CONSUMERS.principal(goldie, new Principal.Credential("g", "jwt")));
+            return Decision.PROCEED;
+        })));
+        PolicyChain authenticating = PolicyChain.of("owner", null, instances);
+
+        for (PolicyChain chain : List.of(authenticating, unauthenticated)) {
+            run = exchange -> {
+                exchange.authenticate(CONSUMERS.principal(plain, new Principal.Credential("p", "key-auth")));
+                return chain.admitReplay(exchange);
+            };
+            assertThat(get()).isEqualTo("continue");
+        }
+        assertThat(ran).containsExactly("jwt sees nobody", "acl sees goldie", "acl sees plain");
     }
 
     @Test
@@ -197,20 +224,24 @@ class PolicyChainTest {
         PolicyChain limited = PolicyChain.of("owner", null,
                 Map.of("rate-limiting", List.of(configured(global(), "rate-limiting", Decision.PROCEED))));
 
-        assertThat(List.of(open.refusesOnReplay(goldie, HERE), open.refusesOnReplay(plain, HERE),
-                open.refusesOnReplay(Principal.NONE, HERE)))
+        assertThat(List.of(open.refusesOnReplay(goldie, HERE, NO_LISTENER), open.refusesOnReplay(plain, HERE, NO_LISTENER),
+                open.refusesOnReplay(Principal.NONE, HERE, NO_LISTENER)))
                 .containsExactly(false, true, true);
-        assertThat(authenticating.refusesOnReplay(plain, HERE)).as("the listener's caller is not authenticated again").isTrue();
-        assertThat(authenticating.refusesOnReplay(Principal.NONE, HERE))
+        assertThat(authenticating.refusesOnReplay(plain, HERE, authenticating))
+                .as("the very key-auth that identified the listener's caller finds the same caller here").isTrue();
+        assertThat(authenticating.refusesOnReplay(plain, HERE, NO_LISTENER))
+                .as("another authentication identified the listener's caller: who calls shows only in the request")
+                .isFalse();
+        assertThat(authenticating.refusesOnReplay(Principal.NONE, HERE, authenticating))
                 .as("nobody identified: who calls shows only when the owning route authenticates the request").isFalse();
         Map<String, List<PolicyChain.Configured>> scoped = new LinkedHashMap<>();
         scoped.put("acl", List.of(new PolicyChain.Configured(global(), judge(caller -> false)), new PolicyChain.Configured(
                 new PluginScope(null, null, CONSUMERS.byUsername("goldie").orElseThrow().id(), null), judge(caller -> true))));
         PolicyChain perConsumer = PolicyChain.of("owner", null, scoped);
-        assertThat(List.of(perConsumer.refusesOnReplay(goldie, HERE), perConsumer.refusesOnReplay(plain, HERE)))
+        assertThat(List.of(perConsumer.refusesOnReplay(goldie, HERE, NO_LISTENER), perConsumer.refusesOnReplay(plain, HERE, NO_LISTENER)))
                 .as("the instance scoped to goldie applies to goldie alone").containsExactly(true, false);
         assertThat(limited.judgesCallers()).isFalse();
-        assertThat(limited.refusesOnReplay(plain, HERE)).isFalse();
+        assertThat(limited.refusesOnReplay(plain, HERE, NO_LISTENER)).isFalse();
         assertThat(ran).as("no policy ran").isEmpty();
     }
 
@@ -223,8 +254,8 @@ class PolicyChainTest {
                 Map.of("ip-restriction", List.of(new PolicyChain.Configured(global(), noLoopback))));
 
         assertThat(List.of(guarded.judgesCallers(), guarded.judgesAddresses())).containsExactly(true, true);
-        assertThat(List.of(guarded.refusesOnReplay(plain, "127.0.0.1"), guarded.refusesOnReplay(Principal.NONE, "127.0.0.1"),
-                guarded.refusesOnReplay(plain, HERE), guarded.refusesOnReplay(plain, null)))
+        assertThat(List.of(guarded.refusesOnReplay(plain, "127.0.0.1", NO_LISTENER), guarded.refusesOnReplay(Principal.NONE, "127.0.0.1", NO_LISTENER),
+                guarded.refusesOnReplay(plain, HERE, NO_LISTENER), guarded.refusesOnReplay(plain, null, NO_LISTENER)))
                 .containsExactly(true, true, false, true);
         assertThat(PolicyChain.of("owner", null, Map.of("acl", List.of(new PolicyChain.Configured(global(),
                 judge(caller -> true))))).judgesAddresses()).as("an acl judges callers, not addresses").isFalse();
@@ -239,18 +270,18 @@ class PolicyChainTest {
         instances.put("acl", List.of(new PolicyChain.Configured(global(), judge(caller -> true))));
         instances.put("ip-restriction", List.of(new PolicyChain.Configured(global(), noLoopback)));
         PolicyChain authenticating = PolicyChain.of("owner", null, instances);
-        assertThat(List.of(authenticating.refusesOnReplay(Principal.NONE, "127.0.0.1"),
-                authenticating.refusesOnReplay(Principal.NONE, HERE)))
+        assertThat(List.of(authenticating.refusesOnReplay(Principal.NONE, "127.0.0.1", NO_LISTENER),
+                authenticating.refusesOnReplay(Principal.NONE, HERE, NO_LISTENER)))
                 .as("the acl's answer waits for who authenticates; the address is refused whoever it is")
                 .containsExactly(true, false);
 
         PluginScope goldiesOwn = new PluginScope(null, null, CONSUMERS.byUsername("goldie").orElseThrow().id(), null);
         instances.put("ip-restriction", List.of(new PolicyChain.Configured(goldiesOwn, fence(address -> false)),
                 new PolicyChain.Configured(global(), noLoopback)));
-        assertThat(PolicyChain.of("owner", null, instances).refusesOnReplay(Principal.NONE, "127.0.0.1"))
+        assertThat(PolicyChain.of("owner", null, instances).refusesOnReplay(Principal.NONE, "127.0.0.1", NO_LISTENER))
                 .as("goldie's own instance lets loopback in, and the request may authenticate as goldie").isFalse();
         instances.put("ip-restriction", List.of(new PolicyChain.Configured(goldiesOwn, noLoopback)));
-        assertThat(PolicyChain.of("owner", null, instances).refusesOnReplay(Principal.NONE, "127.0.0.1"))
+        assertThat(PolicyChain.of("owner", null, instances).refusesOnReplay(Principal.NONE, "127.0.0.1", NO_LISTENER))
                 .as("an instance for goldie alone does not apply to whoever else authenticates").isFalse();
         assertThat(ran).as("no policy ran").isEmpty();
     }
@@ -296,6 +327,9 @@ class PolicyChainTest {
                 "goldie -> prometheus: global", "goldie -> http-log: goldie", "goldie -> prometheus: global",
                 "plain -> prometheus: global", "plain -> http-log: global", "plain -> prometheus: global");
     }
+
+    /** A listener with no authentication of its own, in the replay tests. */
+    private static final PolicyChain NO_LISTENER = PolicyChain.EMPTY;
 
     /** Where the listener's caller calls from, in the replay tests. */
     private static final String HERE = "10.0.0.1";

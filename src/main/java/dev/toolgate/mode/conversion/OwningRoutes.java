@@ -85,10 +85,11 @@ public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map
     public void hideRefused(ToolSet tools, Principal caller, String clientAddress, BitSet visible) {
         List<Tool> list = tools.tools();
         Map<String, Boolean> refuses = new HashMap<>(4);
+        PolicyChain serving = chains.getOrDefault(servingRouteId, PolicyChain.EMPTY);
         for (int i = visible.nextSetBit(0); i >= 0; i = visible.nextSetBit(i + 1)) {
             PolicyChain chain = replayChain(list.get(i));
             if (chain != null && chain.judgesCallers()
-                    && refuses.computeIfAbsent(list.get(i).routeId(), id -> chain.refusesOnReplay(caller, clientAddress))) {
+                    && refuses.computeIfAbsent(list.get(i).routeId(), id -> chain.refusesOnReplay(caller, clientAddress, serving))) {
                 visible.clear(i);
             }
         }

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * secret's, the signature, and the claims to verify; answers 401 with Kong's words otherwise, or falls
  * back to {@code anonymous}. Every place a token was read is consumed: it never goes upstream, nor when
  * jwt lets the request pass unread (a preflight with {@code run_on_preflight: false}, a caller another
- * plugin authenticated, a listener's tool call replayed on the owning route). CPU only.
+ * plugin authenticated). CPU only.
  */
 final class JwtAuth implements ExchangePolicy, NamedCredentials {
 

@@ -27,8 +27,8 @@ import java.util.Map;
  * 401 with a challenge naming the Protected Resource Metadata, which this policy publishes. A valid
  * token becomes the caller; its claims go upstream as configured; the token itself does not (unless
  * {@code passthrough_credentials}), and with {@code token_exchange} the upstream gets a token minted
- * for it instead. Nor does it when a listener's tool call replayed on the owning route skips this
- * policy ({@link #withhold}).
+ * for it instead. A listener's tool call replayed on the owning route is judged here anew, by the
+ * client's own token.
  */
 final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source {
 
@@ -81,9 +81,9 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
     }
 
     /**
-     * For a request let pass without this policy reading it (a listener's tool call whose caller the
-     * listener identified): the client's token goes nowhere upstream, nor an actor token it sent, nor
-     * headers named like this policy's claim headers.
+     * For a request let pass without this policy reading it (none today: it has no {@code anonymous} nor
+     * {@code run_on_preflight}, and a listener's replayed call is judged anew): the client's token goes
+     * nowhere upstream, nor an actor token it sent, nor headers named like this policy's claim headers.
      */
     @Override
     public Future<Void> withhold(Exchange exchange) {

@@ -334,8 +334,8 @@ class JwtPluginIT {
     }
 
     @Test
-    void aListenersToolCallSendsNoTokenNamedByTheRouteOwningTheTool() throws Exception {
-        // the listener's jwt authenticates alice, so the owning route's jwt is not asked again
+    void aListenersToolCallIsAuthenticatedByTheOwningRoutesJwtAndSendsNoTokenUpstream() throws Exception {
+        // the listener's jwt reads alice's token; the owning route's reads its own names, where carol's is
         String other = sign("carol-iss", claims("carol-iss", 300));
         McpHttp.Response result = callWeather("/listener", Map.of("authorization", "Bearer " + sign("alice-iss",
                 claims("alice-iss", 300)), "x-token", "Bearer " + other, "cookie", "theme=dark; session=" + other));
@@ -343,10 +343,21 @@ class JwtPluginIT {
         assertThat(result.status()).as("%s", result).isEqualTo(200);
         assertThat(result.json().at("/result/isError").asBoolean()).as("%s", result).isFalse();
         RestUpstream.Received received = upstream.next();
-        assertThat(received.header("x-consumer-username")).isEqualTo("alice");
+        assertThat(received.header("x-consumer-username")).isEqualTo("carol");
         assertThat(received.headers().contains("authorization")).isFalse();
         assertThat(received.headers().contains("x-token")).isFalse();
         assertThat(received.header("cookie")).isEqualTo("theme=dark");
+    }
+
+    @Test
+    void aListenersCallerWithoutATokenTheOwningRoutesJwtReadsGetsItsRefusalAsTheToolsResult() throws Exception {
+        McpHttp.Response result = callWeather("/listener", Map.of("authorization", "Bearer " + sign("alice-iss",
+                claims("alice-iss", 300))));
+
+        assertThat(result.json().at("/result/isError").asBoolean()).as("%s", result).isTrue();
+        assertThat(result.json().at("/result/content/0/text").asText())
+                .isEqualTo("The route 'owner' refused the call: HTTP 401: Unauthorized");
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream was not called").isTrue();
     }
 
     @Test

@@ -33,8 +33,9 @@ import static org.awaitility.Awaitility.await;
  * message, {@code WWW-Authenticate}) and the next good request is served; the key the gateway
  * consumed never reaches an upstream, wherever it was sent and whatever {@code hide_credentials}
  * says, nor do the route's key names when key-auth lets a request pass without reading them (a
- * preflight, a caller another plugin authenticated, a listener's call replayed, where the owning
- * route's ai-mcp-oauth2 token is withheld too), while Kong's consumer headers do; every HTTP method of an endpoint needs the key.
+ * preflight, a caller another plugin authenticated), while Kong's consumer headers do; a listener's
+ * call replayed on the route owning the tool is authenticated there anew, by that route's own key name
+ * or ai-mcp-oauth2, as Kong re-authenticates it; every HTTP method of an endpoint needs the key.
  */
 @Timeout(90)
 class KeyAuthIT {
@@ -87,6 +88,11 @@ class KeyAuthIT {
                         plugins:
                           - {name: key-auth, config: {key_names: [tenant]}}
                           - {name: ai-mcp-proxy, tags: [keyed], config: {mode: conversion-only, tools: [%2$s]}}
+                      - name: guest-owned
+                        paths: [/guest-owned]
+                        plugins:
+                          - {name: key-auth, config: {key_names: [tenant], anonymous: guest}}
+                          - {name: ai-mcp-proxy, tags: [guested], config: {mode: conversion-only, tools: [{name: get_guested, description: Items, method: GET, path: items}]}}
                       - name: oauth-owned
                         paths: [/oauth-owned]
                         plugins:
@@ -152,6 +158,11 @@ class KeyAuthIT {
                     plugins:
                       - {name: key-auth}
                       - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: keyed}}}
+                  - name: guest-listener
+                    paths: [/guest-listener]
+                    plugins:
+                      - {name: key-auth}
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: guested}}}
                   - name: oauth-listener
                     paths: [/oauth-listener]
                     plugins:
@@ -411,38 +422,58 @@ class KeyAuthIT {
     }
 
     @Test
-    void aListenersToolCallSendsNoKeyNamedByTheRouteOwningTheTool() {
-        // the listener authenticates alice, so the owning route's key-auth is not asked again
+    void aListenersToolCallIsAuthenticatedByTheOwningRoutesKeyAndSendsNeitherKey() {
+        // as Kong re-authenticates the replayed request: the owning route's key-auth reads its own name, tenant
         McpHttp mcp = session("/listener", Map.of("apikey", "alice-key", "tenant", "bob-key"), "");
         McpHttp.Response called = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
                 + "\"params\":{\"name\":\"get_items\",\"arguments\":{}}}");
 
         assertThat(called.json().path("result").path("isError").asBoolean()).as(called.toString()).isFalse();
         RestUpstream.Received seen = upstream.next();
-        assertThat(seen.header("x-consumer-username")).isEqualTo("alice");
+        assertThat(seen.headers().getAll("x-consumer-username")).containsExactly("bob");
         assertThat(seen.headers().contains("tenant")).isFalse();
         assertThat(seen.headers().contains("apikey")).isFalse();
     }
 
     @Test
-    void aListenersToolCallSendsNoTokenTheOAuthOfTheRouteOwningTheToolWouldRead() {
-        // the listener's key-auth identifies alice, so the owning routes' ai-mcp-oauth2 is not asked
+    void aListenersCallerWithoutTheOwningRoutesKeyGetsItsRefusalAsTheToolsResult() throws Exception {
+        McpHttp mcp = session("/listener", Map.of("apikey", "alice-key"), "");
+        McpHttp.Response called = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get_items\",\"arguments\":{}}}");
+
+        assertThat(called.json().path("result").path("isError").asBoolean()).as(called.toString()).isTrue();
+        assertThat(called.json().at("/result/content/0/text").asText())
+                .isEqualTo("The route 'tagged' refused the call: HTTP 401: " + NO_KEY);
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream was not called").isTrue();
+    }
+
+    @Test
+    void aListenersCallerWithoutTheOwningRoutesKeyIsItsAnonymousConsumerThere() {
+        McpHttp mcp = session("/guest-listener", Map.of("apikey", "alice-key"), "");
+        McpHttp.Response called = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"get_guested\",\"arguments\":{}}}");
+
+        assertThat(called.json().path("result").path("isError").asBoolean()).as(called.toString()).isFalse();
+        RestUpstream.Received seen = upstream.next();
+        assertThat(seen.headers().getAll("x-consumer-username")).containsExactly("guest");
+        assertThat(seen.header("x-anonymous-consumer")).isEqualTo("true");
+        assertThat(seen.headers().contains("x-credential-identifier")).as("alice's key credential").isFalse();
+        assertThat(seen.headers().contains("apikey")).isFalse();
+    }
+
+    @Test
+    void aListenersKeyAuthCallerIsJudgedByTheOwningRoutesOAuthAndNoTokenGoesUpstream() throws Exception {
+        // the listener's key-auth identifies alice; the owning routes' ai-mcp-oauth2 still asks for their own token
         McpHttp mcp = session("/oauth-listener", Map.of("apikey", "alice-key", "authorization", "Bearer client-token",
                 "x-actor", "Bearer actor-token"), "");
 
-        McpHttp.Response owned = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
-                + "\"params\":{\"name\":\"get_owned\",\"arguments\":{}}}");
-        assertThat(owned.json().path("result").path("isError").asBoolean()).as(owned.toString()).isFalse();
-        RestUpstream.Received plain = upstream.next();
-        assertThat(plain.header("x-consumer-username")).isEqualTo("alice");
-        assertThat(plain.headers().contains("authorization")).isFalse();
-
-        McpHttp.Response exchanged = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\","
-                + "\"params\":{\"name\":\"get_exchanged\",\"arguments\":{}}}");
-        assertThat(exchanged.json().path("result").path("isError").asBoolean()).as(exchanged.toString()).isFalse();
-        RestUpstream.Received withExchange = upstream.next();
-        assertThat(withExchange.headers().contains("authorization")).isFalse();
-        assertThat(withExchange.headers().contains("x-actor")).as("the actor token token_exchange would read").isFalse();
+        for (String tool : List.of("get_owned", "get_exchanged")) {
+            McpHttp.Response called = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"" + tool + "\",\"arguments\":{}}}");
+            assertThat(called.json().path("result").path("isError").asBoolean()).as(called.toString()).isTrue();
+            assertThat(called.json().at("/result/content/0/text").asText()).as(tool).contains("refused the call: HTTP 401");
+        }
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream was not called").isTrue();
     }
 
     @Test
@@ -517,7 +548,8 @@ class KeyAuthIT {
         Map<String, McpHttp> clients = new LinkedHashMap<>();
         // the key in the MCP request's query (conversion), in a header (listener), in the JSON body
         clients.put("/conversion", session("/conversion?apikey=alice-key", Map.of(), ""));
-        clients.put("/listener", session("/listener", Map.of("apikey", "alice-key"), ""));
+        // the listener reads apikey, the route owning its tool tenant: alice sends her key under both
+        clients.put("/listener", session("/listener", Map.of("apikey", "alice-key", "tenant", "alice-key"), ""));
         clients.put("/in-body", session("/in-body", Map.of(), ",\"apikey\":\"alice-key\""));
         clients.forEach((endpoint, mcp) -> {
             String key = endpoint.equals("/in-body") ? ",\"apikey\":\"alice-key\"" : "";

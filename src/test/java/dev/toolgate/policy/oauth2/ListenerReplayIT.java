@@ -11,15 +11,18 @@ import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A listener's tool call replayed on the route that owns the tool, when that route has its own
- * ai-mcp-oauth2: the listener identified the caller, so the owning route's policy does not read the
- * request, and what it would have asserted to its upstream (its claim headers) does not come from the
- * client instead.
+ * ai-mcp-oauth2: as Kong re-authenticates the replayed request, the owning route's policy judges the
+ * client's own token whoever the listener let in (by key-auth, by a token for the listener), so its
+ * audience holds; the caller upstream is the one its token names, and what it asserts to its upstream
+ * (its claim headers) does not come from the client instead. One instance on both routes asks the
+ * authorization server once.
  */
 @Timeout(90)
 class ListenerReplayIT {
@@ -35,6 +38,7 @@ class ListenerReplayIT {
         gateway = OAuthSetup.start("""
                 consumers:
                   - username: guest
+                  - {username: alice, keyauth_credentials: [{key: alice-key}]}
                 services:
                   - name: weather-api
                     url: ${weather}
@@ -75,6 +79,12 @@ class ListenerReplayIT {
                             config: {mode: listener, server: {tag: owned}}
                           - name: key-auth
                             config: {anonymous: guest}
+                      - name: keyed
+                        paths: [/keyed/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: listener, server: {tag: owned}}
+                          - name: key-auth
                       - name: tenants
                         paths: [/tenants/mcp]
                         strip_path: true
@@ -93,6 +103,31 @@ class ListenerReplayIT {
                               resource: ${proxy}/tenants/mcp
                               authorization_servers: [${issuer}]
                               claim_to_header: [{claim: tenant, header: X-Tenant}]
+                  - name: shared-api
+                    url: ${weather}
+                    plugins:
+                      - name: ai-mcp-oauth2
+                        config:
+                          resource: ${proxy}/shared/opaque
+                          authorization_servers: [${issuer}]
+                          introspection_endpoint: ${issuer}/token/introspection
+                          client_id: toolgate
+                          client_secret: toolgate-secret
+                          client_auth: client_secret_post
+                    routes:
+                      - name: shared-owner
+                        paths: [/shared]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [shared]
+                            config:
+                              mode: conversion-only
+                              tools: [{name: shared_weather, description: Weather, method: GET, path: /api/weather/current.json}]
+                      - name: shared-listener
+                        paths: [/shared/opaque]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: listener, server: {tag: shared}}
                 """, Map.of("issuer", as.issuer(), "weather", weather.url()));
     }
 
@@ -102,21 +137,65 @@ class ListenerReplayIT {
     }
 
     @Test
-    void theOwningRoutesClaimHeaderIsNotTakenFromTheClient() {
-        RestUpstream.Received received = call("/owned/mcp", as.token(as.issuer(), gateway.proxy("/owned/mcp").toString(),
-                "mcp:tools"), "current_weather", "{}");
+    void aListenersKeyAuthCallerWithoutTheOwningRoutesTokenGetsItsRefusalAsTheToolsResult() throws Exception {
+        McpHttp.Response called = refusedCall("/keyed/mcp", Map.of("apikey", "alice-key"));
+
+        assertThat(called.json().at("/result/content/0/text").asText()).as("%s", called)
+                .isEqualTo("The route 'owner' refused the call: HTTP 401: Invalid or inactive token");
+    }
+
+    @Test
+    void aTokenTheListenerAcceptsIsRefusedByTheOwningRouteItWasNotIssuedFor() throws Exception {
+        String forListener = as.token(as.issuer(), gateway.proxy("/owned/mcp").toString(), "mcp:tools");
+
+        McpHttp.Response called = refusedCall("/owned/mcp", Map.of("authorization", "Bearer " + forListener));
+
+        assertThat(called.json().at("/result/content/0/text").asText()).as("%s", called)
+                .isEqualTo("The route 'owner' refused the call: HTTP 401: Invalid or inactive token");
+    }
+
+    @Test
+    void aListenersKeyAuthCallerWithTheOwningRoutesTokenIsCalledAsThatTokenSays() {
+        String token = bothResources(c -> c.claim("tenant", "acme"));
+
+        RestUpstream.Received received = call("/keyed/mcp", Map.of("apikey", "alice-key"), token, "current_weather", "{}");
 
         assertThat(received.path()).isEqualTo("/api/weather/current.json");
-        assertThat(received.header("x-tenant")).as("the owning route's claim_to_header names X-Tenant").isNull();
+        assertThat(received.headers().getAll("x-tenant")).as("the owning route's claim_to_header").containsExactly("acme");
+        assertThat(received.header("x-consumer-username")).as("the token maps no consumer: alice was the listener's")
+                .isNull();
+        assertThat(received.headers().contains("authorization")).isFalse();
+        assertThat(received.headers().contains("apikey")).isFalse();
+    }
+
+    @Test
+    void theOwningRoutesClaimHeaderComesFromTheTokenNotTheClient() {
+        RestUpstream.Received received = call("/owned/mcp", Map.of(), bothResources(c -> c.claim("tenant", "acme")),
+                "current_weather", "{}");
+
+        assertThat(received.headers().getAll("x-tenant")).containsExactly("acme");
         assertThat(received.header("authorization")).isNull();
     }
 
     @Test
     void theOwningRoutesClaimHeaderIsNotTakenFromAToolArgumentEither() {
-        RestUpstream.Received received = call("/owned/mcp", as.token(as.issuer(), gateway.proxy("/owned/mcp").toString(),
-                "mcp:tools"), "tenant_weather", "{\"header_X-Tenant\":\"someone-else\"}");
+        RestUpstream.Received received = call("/owned/mcp", Map.of(), bothResources(c -> c),
+                "tenant_weather", "{\"header_X-Tenant\":\"someone-else\"}");
 
-        assertThat(received.header("x-tenant")).as("the owning route's claim_to_header names X-Tenant").isNull();
+        assertThat(received.headers().contains("x-tenant")).as("the token has no tenant: the owning route says none").isFalse();
+    }
+
+    @Test
+    void onePluginOnTheListenerAndTheOwningRouteAsksTheAuthorizationServerOnce() {
+        String endpoint = gateway.proxy("/shared/opaque").toString();
+        String token = as.token(as.issuer(), endpoint, "mcp:tools");
+        int before = as.introspections();
+
+        RestUpstream.Received received = call("/shared/opaque", Map.of(), token, "shared_weather", "{}");
+
+        assertThat(received.path()).isEqualTo("/api/weather/current.json");
+        assertThat(received.headers().contains("authorization")).isFalse();
+        assertThat(as.introspections() - before).as("the replay reuses the listener's verdict").isEqualTo(1);
     }
 
     @Test
@@ -124,7 +203,8 @@ class ListenerReplayIT {
         String endpoint = gateway.proxy("/tenants/mcp").toString();
         String acme = ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(), endpoint, c -> c.claim("tenant", "acme")));
 
-        RestUpstream.Received received = call("/tenants/mcp", acme, "tenant_weather", "{\"header_X-Tenant\":\"someone-else\"}");
+        RestUpstream.Received received = call("/tenants/mcp", Map.of(), acme, "tenant_weather",
+                "{\"header_X-Tenant\":\"someone-else\"}");
 
         assertThat(received.headers().getAll("x-tenant")).as("the token's tenant, not the argument's").containsExactly("acme");
     }
@@ -135,7 +215,7 @@ class ListenerReplayIT {
         String token = ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(), endpoint,
                 c -> c.claim("tenant", "José 张\r\nX-Injected: 1")));
 
-        RestUpstream.Received received = call("/tenants/mcp", token, "tenant_weather", "{}");
+        RestUpstream.Received received = call("/tenants/mcp", Map.of(), token, "tenant_weather", "{}");
 
         // the receiving server reads each byte of a header as one character
         String raw = received.header("x-tenant");
@@ -145,10 +225,24 @@ class ListenerReplayIT {
 
     @Test
     void aListenersAnonymousGuestIsStillAskedForTheOwningRoutesToken() throws Exception {
-        Map<String, String> headers = new HashMap<>(BadTokensIT.headers(Map.of()));
-        McpHttp client = new McpHttp(gateway.proxy("/guests/mcp"));
+        McpHttp.Response called = refusedCall("/guests/mcp", Map.of());
+
+        assertThat(called.json().at("/result/content/0/text").asText()).as("%s", called).containsIgnoringCase("token");
+    }
+
+    /** A token the listener at /owned/mcp and the route owning its tools both accept, changed by {@code change}. */
+    private static String bothResources(java.util.function.UnaryOperator<com.nimbusds.jwt.JWTClaimsSet.Builder> change) {
+        return ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(), gateway.proxy("/owned/mcp").toString(),
+                c -> change.apply(c.audience(List.of(gateway.proxy("/owned/mcp").toString(),
+                        gateway.proxy("/api/weather").toString())))));
+    }
+
+    /** Calls current_weather at {@code path} with {@code credentials}, expecting the owning route's refusal. */
+    private static McpHttp.Response refusedCall(String path, Map<String, String> credentials) throws Exception {
+        Map<String, String> headers = new HashMap<>(BadTokensIT.headers(credentials));
+        McpHttp client = new McpHttp(gateway.proxy(path));
         McpHttp.Response initialized = client.send("POST", BadTokensIT.INITIALIZE, headers);
-        assertThat(initialized.status()).as("%s", initialized).isEqualTo(200);
+        assertThat(initialized.status()).as("the listener lets the caller in: %s", initialized).isEqualTo(200);
         headers.put("mcp-session-id", initialized.header("mcp-session-id"));
         headers.put("mcp-protocol-version", "2025-06-18");
         weather.clear();
@@ -156,20 +250,28 @@ class ListenerReplayIT {
         McpHttp.Response called = client.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
                 + "{\"name\":\"current_weather\",\"arguments\":{}}}", headers);
 
+        assertThat(called.status()).as("%s", called).isEqualTo(200);
         assertThat(called.json().at("/result/isError").asBoolean()).as("%s", called).isTrue();
-        assertThat(called.json().at("/result/content/0/text").asText()).as("%s", called).containsIgnoringCase("token");
         assertThat(weather.quiet(java.time.Duration.ofMillis(300))).as("the weather API was not called").isTrue();
+        return called;
     }
 
-    /** Calls {@code tool} at {@code path} with a token, and X-Tenant of the client's own; what the weather API received. */
-    private static RestUpstream.Received call(String path, String token, String tool, String arguments) {
-        Map<String, String> headers = new HashMap<>(BadTokensIT.headers(Map.of("authorization", "Bearer " + token,
-                "X-Tenant", "someone-else")));
+    /**
+     * Calls {@code tool} at {@code path} with {@code credentials}, a token, and X-Tenant of the client's own;
+     * what the weather API received.
+     */
+    private static RestUpstream.Received call(String path, Map<String, String> credentials, String token, String tool,
+                                              String arguments) {
+        Map<String, String> sent = new HashMap<>(credentials);
+        sent.put("authorization", "Bearer " + token);
+        sent.put("X-Tenant", "someone-else");
+        Map<String, String> headers = new HashMap<>(BadTokensIT.headers(sent));
         McpHttp client = new McpHttp(gateway.proxy(path));
         McpHttp.Response initialized = client.send("POST", BadTokensIT.INITIALIZE, headers);
         assertThat(initialized.status()).as("%s", initialized).isEqualTo(200);
         headers.put("mcp-session-id", initialized.header("mcp-session-id"));
         headers.put("mcp-protocol-version", "2025-06-18");
+        weather.clear();
 
         McpHttp.Response called = client.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
                 + "{\"name\":\"" + tool + "\",\"arguments\":" + arguments + "}}", headers);
