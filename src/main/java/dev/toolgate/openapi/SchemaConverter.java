@@ -315,6 +315,7 @@ public final class SchemaConverter {
                 inlining.pop();
             }
         }
+        result = withSiblings(node, result, refs, where);
         if (node.has("description") && result instanceof ObjectNode o && !o.has("description")) {
             ObjectNode described = o.deepCopy();
             described.set("description", node.get("description"));
@@ -328,6 +329,37 @@ public final class SchemaConverter {
         }
         // a reference into a boolean schema (an additionalProperties: true): true already admits null
         return result.asBoolean() ? result : Json.object().put("type", "null");
+    }
+
+    /**
+     * A reference with the keywords written beside it. In OpenAPI 3.1 (JSON Schema 2020-12) they apply
+     * with the referenced schema: {@code {$ref: Pet, required: [name]}} requires the name too, and
+     * {@code {$ref: Stamp, readOnly: true}} is a property no client sends. OpenAPI 3.0 ignores them
+     * (its description and {@code nullable} aside, which this converter honours as written elsewhere).
+     */
+    private JsonNode withSiblings(JsonNode node, JsonNode result, Set<String> refs, String where) {
+        if (openapi30 || node.size() == 1) {
+            return result;
+        }
+        ObjectNode siblings = ((ObjectNode) node).deepCopy();
+        siblings.remove("$ref");
+        JsonNode applied = object(siblings, refs, where);
+        if (applied.isEmpty() || applied.size() == 1 && applied.has("description")) {
+            return result;
+        }
+        ObjectNode combined = Json.object();
+        if (result instanceof ObjectNode pointer && pointer.size() == 1 && pointer.has("$ref")) {
+            // a component: 2020-12 evaluates $ref beside the other keywords, as written
+            combined.setAll(pointer);
+            combined.setAll((ObjectNode) applied);
+            return combined;
+        }
+        // a copy in place: its keywords may clash with the siblings', so it becomes one more allOf part
+        combined.setAll((ObjectNode) applied);
+        ArrayNode parts = combined.get("allOf") instanceof ArrayNode own ? own.deepCopy() : combined.putArray("allOf");
+        parts.add(result);
+        combined.set("allOf", parts);
+        return combined;
     }
 
     /** The {@code $defs} key of a component, converting it the first time it is reached. */

@@ -79,6 +79,31 @@ class OpenApiOneWayPropertiesIT {
                 Owner: {type: object, properties: {login: {type: string}}}
             """;
 
+    /** OpenAPI 3.1: keywords beside a {@code $ref} apply with it (a {@code required} that adds the name, a {@code readOnly}). */
+    static final String SPEC_31 = """
+            openapi: 3.1.0
+            info: {title: Pets, version: "1"}
+            paths:
+              /pets:
+                post:
+                  operationId: addPet
+                  requestBody:
+                    required: true
+                    content: {application/json: {schema: {$ref: "#/components/schemas/Pet", required: [name]}}}
+                  responses:
+                    "204": {description: added}
+            components:
+              schemas:
+                Pet:
+                  type: object
+                  required: [kind, stamp]
+                  properties:
+                    kind: {type: string}
+                    name: {type: string}
+                    stamp: {$ref: "#/components/schemas/Stamp", readOnly: true}
+                Stamp: {type: string, format: date-time}
+            """;
+
     /** An answer that echoes the writeOnly secret, as APIs often do. */
     static final String ECHOED_SESSION = "{\"token\":\"t-1\",\"secret\":\"s3cret\"}";
 
@@ -93,7 +118,8 @@ class OpenApiOneWayPropertiesIT {
         upstream = new RestUpstream().json("POST /accounts", 201,
                 "{\"id\":7,\"name\":\"ada\",\"created\":\"2026-12-06T17:00:00Z\"}")
                 .on("POST /members", r -> r.response().setStatusCode(204).end())
-                .json("POST /sessions", 200, ECHOED_SESSION);
+                .json("POST /sessions", 200, ECHOED_SESSION)
+                .on("POST /pets", r -> r.response().setStatusCode(204).end());
         strictUpstream = new RestUpstream();
         gateway = TestGateway.start("""
                 _format_version: "3.0"
@@ -105,6 +131,10 @@ class OpenApiOneWayPropertiesIT {
                         paths: [/accounts-mcp]
                         plugins:
                           - {name: ai-mcp-proxy, config: {mode: conversion-listener, openapi: {spec: accounts.yaml}}}
+                      - name: pets
+                        paths: [/pets-mcp]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: conversion-listener, openapi: {spec: pets.yaml}}}
                   - name: strict
                     url: %s
                     routes:
@@ -112,11 +142,20 @@ class OpenApiOneWayPropertiesIT {
                         paths: [/strict-mcp]
                         plugins:
                           - {name: ai-mcp-proxy, config: {mode: conversion-listener, openapi: {spec: accounts.yaml}}}
-                """.formatted(upstream.url(), strictUpstream.url()), Map.of(), false, Map.of("accounts.yaml", SPEC));
+                      - name: strict-pets
+                        paths: [/strict-pets-mcp]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: conversion-listener, openapi: {spec: pets.yaml}}}
+                """.formatted(upstream.url(), strictUpstream.url()), Map.of(), false,
+                Map.of("accounts.yaml", SPEC, "pets.yaml", SPEC_31));
         clients = new StrictClients(node, strictUpstream);
         var strict = gateway.gateway().snapshot().config().routes().stream()
                 .filter(r -> r.label().equals("strict")).findFirst().orElseThrow();
         clients.add("strict", gateway.proxy("/strict-mcp"), gateway.gateway().snapshot().toolSets().get(strict.id()), 2, true);
+        var strictPets = gateway.gateway().snapshot().config().routes().stream()
+                .filter(r -> r.label().equals("strict-pets")).findFirst().orElseThrow();
+        clients.add("strict-pets", gateway.proxy("/strict-pets-mcp"),
+                gateway.gateway().snapshot().toolSets().get(strictPets.id()), 2, false);
         // the strict SDKs get the echoed secret too, and check it against the outputSchema themselves
         strictUpstream.json("POST /sessions", 200, ECHOED_SESSION);
         clients.start();
@@ -184,7 +223,28 @@ class OpenApiOneWayPropertiesIT {
     }
 
     @Test
+    void aPetNeedsTheNameRequiredBesideItsReferenceAndNotTheStampMarkedReadOnlyBesideItsReference() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/pets-mcp"));
+        mcp.initialize("2025-11-25");
+        JsonNode input = mcp.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").json()
+                .at("/result/tools/0/inputSchema");
+
+        assertThat(input.at("/properties/body/required")).as("%s", input).extracting(JsonNode::asText)
+                .containsExactly("name");
+        assertThat(input.at("/$defs/Pet/required")).as("%s", input).extracting(JsonNode::asText).containsExactly("kind");
+
+        JsonNode nameless = mcp.call("addPet", "{\"body\":{\"kind\":\"cat\"}}");
+        assertThat(nameless.get("isError").asBoolean()).as("%s", nameless).isTrue();
+        assertThat(nameless.toString()).contains("name");
+
+        JsonNode added = mcp.call("addPet", "{\"body\":{\"kind\":\"cat\",\"name\":\"tom\"}}");
+        assertThat(added.get("isError").asBoolean()).as("%s", added).isFalse();
+        assertThat(upstream.next().body()).isEqualTo("{\"kind\":\"cat\",\"name\":\"tom\"}");
+    }
+
+    @Test
     void theTypeScriptSdksAndInspectorListTheToolAndAcceptASampleCall() {
         System.out.println(clients.check("strict"));
+        System.out.println(clients.check("strict-pets"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.config.ConfigReport;
 import dev.toolgate.mcp.Json;
@@ -152,7 +153,17 @@ public record BodyPart(BodyEncoding encoding, String mediaType, JsonNode schema,
         }
         schema.remove("$ref");
         component.deepCopy().properties().forEach(keyword -> {
-            if (!keyword.getKey().equals("$defs")) {
+            if (keyword.getKey().equals("required") && schema.get("required") instanceof ArrayNode own
+                    && keyword.getValue() instanceof ArrayNode theirs) {
+                // a required written beside the $ref (OpenAPI 3.1) adds to the component's, not replaces it
+                Set<JsonNode> named = new HashSet<>();
+                own.forEach(named::add);
+                theirs.forEach(name -> {
+                    if (named.add(name)) {
+                        own.add(name);
+                    }
+                });
+            } else if (!keyword.getKey().equals("$defs")) {
                 schema.putIfAbsent(keyword.getKey(), keyword.getValue());
             }
         });
