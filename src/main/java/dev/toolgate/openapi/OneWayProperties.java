@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -102,6 +103,8 @@ final class OneWayProperties {
                 replacement = apply(value);
             } else if (key.equals("required") && value.isArray()) {
                 replacement = required(value, dropped);
+            } else if (key.equals("dependentRequired") && value.isObject()) {
+                replacement = dependentRequired(value, dropped);
             }
             if (replacement != value && copy == null) {
                 copy = Json.object();
@@ -111,7 +114,51 @@ final class OneWayProperties {
                 copy.set(key, replacement);
             }
         }
-        return copy != null ? copy : schema;
+        return echoedWhereClosed(schema, copy != null ? copy : (ObjectNode) schema);
+    }
+
+    /**
+     * An answer closed by {@code unevaluatedProperties} keeps, optional, the flagged properties its parts
+     * ({@code $ref}, {@code allOf}, {@code anyOf}, {@code oneOf}) drop: they are evaluated there, so left out
+     * of a shared component ({@code allOf: [{$ref: User}], unevaluatedProperties: false}) they would turn the
+     * echoed password of an answer from allowed into refused. {@link #closed} keeps the object's own ones.
+     */
+    private JsonNode echoedWhereClosed(JsonNode original, ObjectNode schema) {
+        if (!keepWhereClosed || !closing(schema.get("unevaluatedProperties"))) {
+            return schema;
+        }
+        Set<String> echoed = new TreeSet<>();
+        JsonNode ref = schema.get("$ref");
+        if (ref != null && ref.isTextual() && ref.asText().startsWith(DEFS)) {
+            echoed.addAll(componentDroppedNames(ref.asText().substring(DEFS.length()), 1));
+        }
+        for (String combined : COMBINED) {
+            for (JsonNode part : original.path(combined)) {
+                droppedNames(part, 1, echoed);
+            }
+        }
+        echoed.removeIf(schema.path("properties")::has);
+        if (echoed.isEmpty()) {
+            return schema;
+        }
+        ObjectNode copy = schema == original ? ((ObjectNode) original).deepCopy() : schema;
+        ObjectNode properties = copy.get("properties") instanceof ObjectNode own ? own.deepCopy() : Json.object();
+        echoed.forEach(name -> properties.putObject(name).put(flag, true));
+        copy.set("properties", properties);
+        return copy;
+    }
+
+    /** {@code dependentRequired} whose lists name no dropped property: itself when none does. */
+    private static JsonNode dependentRequired(JsonNode dependencies, Set<String> dropped) {
+        ObjectNode out = Json.object();
+        boolean changed = false;
+        for (Map.Entry<String, JsonNode> dependency : dependencies.properties()) {
+            JsonNode names = dependency.getValue();
+            JsonNode kept = names.isArray() ? required(names, dropped) : names;
+            changed |= kept != names;
+            out.set(dependency.getKey(), kept);
+        }
+        return changed ? out : dependencies;
     }
 
     /** {@code required} without the dropped names: itself when it names none. */

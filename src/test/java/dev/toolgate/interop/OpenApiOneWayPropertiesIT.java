@@ -79,7 +79,10 @@ class OpenApiOneWayPropertiesIT {
                 Owner: {type: object, properties: {login: {type: string}}}
             """;
 
-    /** OpenAPI 3.1: keywords beside a {@code $ref} apply with it (a {@code required} that adds the name, a {@code readOnly}). */
+    /**
+     * OpenAPI 3.1: keywords beside a {@code $ref} apply with it (a {@code required} that adds the name, a
+     * {@code readOnly} on the property), and an answer closed around a component that has a writeOnly property.
+     */
     static final String SPEC_31 = """
             openapi: 3.1.0
             info: {title: Pets, version: "1"}
@@ -92,6 +95,15 @@ class OpenApiOneWayPropertiesIT {
                     content: {application/json: {schema: {$ref: "#/components/schemas/Pet", required: [name]}}}
                   responses:
                     "204": {description: added}
+              /logins:
+                post:
+                  operationId: logIn
+                  responses:
+                    "200":
+                      description: logged in
+                      content:
+                        application/json:
+                          schema: {allOf: [{$ref: "#/components/schemas/Login"}], unevaluatedProperties: false}
             components:
               schemas:
                 Pet:
@@ -102,7 +114,16 @@ class OpenApiOneWayPropertiesIT {
                     name: {type: string}
                     stamp: {$ref: "#/components/schemas/Stamp", readOnly: true}
                 Stamp: {type: string, format: date-time}
+                Login:
+                  type: object
+                  required: [user, password]
+                  properties:
+                    user: {type: string}
+                    password: {type: string, writeOnly: true}
             """;
+
+    /** A login answer that echoes the writeOnly password. */
+    static final String ECHOED_LOGIN = "{\"user\":\"ada\",\"password\":\"s3cret\"}";
 
     /** An answer that echoes the writeOnly secret, as APIs often do. */
     static final String ECHOED_SESSION = "{\"token\":\"t-1\",\"secret\":\"s3cret\"}";
@@ -119,7 +140,8 @@ class OpenApiOneWayPropertiesIT {
                 "{\"id\":7,\"name\":\"ada\",\"created\":\"2026-12-06T17:00:00Z\"}")
                 .on("POST /members", r -> r.response().setStatusCode(204).end())
                 .json("POST /sessions", 200, ECHOED_SESSION)
-                .on("POST /pets", r -> r.response().setStatusCode(204).end());
+                .on("POST /pets", r -> r.response().setStatusCode(204).end())
+                .json("POST /logins", 200, ECHOED_LOGIN);
         strictUpstream = new RestUpstream();
         gateway = TestGateway.start("""
                 _format_version: "3.0"
@@ -156,8 +178,8 @@ class OpenApiOneWayPropertiesIT {
                 .filter(r -> r.label().equals("strict-pets")).findFirst().orElseThrow();
         clients.add("strict-pets", gateway.proxy("/strict-pets-mcp"),
                 gateway.gateway().snapshot().toolSets().get(strictPets.id()), 2, false);
-        // the strict SDKs get the echoed secret too, and check it against the outputSchema themselves
-        strictUpstream.json("POST /sessions", 200, ECHOED_SESSION);
+        // the strict SDKs get the echoed secrets too, and check them against the outputSchema themselves
+        strictUpstream.json("POST /sessions", 200, ECHOED_SESSION).json("POST /logins", 200, ECHOED_LOGIN);
         clients.start();
     }
 
@@ -240,6 +262,18 @@ class OpenApiOneWayPropertiesIT {
         JsonNode added = mcp.call("addPet", "{\"body\":{\"kind\":\"cat\",\"name\":\"tom\"}}");
         assertThat(added.get("isError").asBoolean()).as("%s", added).isFalse();
         assertThat(upstream.next().body()).isEqualTo("{\"kind\":\"cat\",\"name\":\"tom\"}");
+    }
+
+    @Test
+    void anAnswerClosedAroundAComponentThatEchoesItsWriteOnlyPasswordIsAResult() {
+        McpHttp mcp = new McpHttp(gateway.proxy("/pets-mcp"));
+        mcp.initialize("2025-11-25");
+
+        JsonNode result = mcp.call("logIn", "{}");
+        upstream.next();
+
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(result.at("/structuredContent/password").asText()).as("%s", result).isEqualTo("s3cret");
     }
 
     @Test
