@@ -128,7 +128,7 @@ final class RequestEncoder {
                 ForwardedHeaders.copyForToolCall(client.headers(), headers, client.consumed());
             }
             ForwardedHeaders.addForwarding(headers, client.forwarding());
-            String host = t.host() != null ? t.host() : client.host();
+            String host = t.replayHost(client.host());
             if (t.preserveHost() && host != null) {
                 // the tool's host is configuration, as the service is: it names the Host header, never the address
                 headers.set("host", host);

@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import dev.toolgate.config.Redacted;
+import dev.toolgate.http.Router;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mode.ParameterSpec;
 import io.vertx.core.http.HttpMethod;
@@ -24,23 +25,42 @@ import java.util.Map;
  * @param fixedQuery           query arguments from the tool config
  * @param timeoutMs            {@code server.timeout}
  * @param forwardClientHeaders {@code server.forward_client_headers}
- * @param preserveHost         the route's {@code preserve_host}: send the tool's {@code host}, else the MCP
- *                             client's Host header, instead of the service's host
+ * @param preserveHost         the route's {@code preserve_host}: send the {@link #replayHost} instead of the
+ *                             service's host
  * @param host                 the tool's {@code host}, null when it names none: Kong replays the call through its
  *                             router with this Host, which a {@code preserve_host} route passes on to the service
+ * @param routeHosts           the tool's route's {@code hosts}, where a tool without a {@code host} takes it from
  */
 public record RequestTemplate(UpstreamTarget target, HttpMethod method, PathTemplate path,
                               List<ParameterSpec> parameters, BodyEncoding body, String bodyType,
                               Map<String, FieldEncoding> bodyFields,
                               Map<String, List<String>> fixedHeaders, Map<String, List<String>> fixedQuery,
                               long timeoutMs, boolean forwardClientHeaders, boolean preserveHost,
-                              String host) {
+                              String host, List<String> routeHosts) {
 
     public RequestTemplate {
+        routeHosts = List.copyOf(routeHosts);
         parameters = List.copyOf(parameters);
         bodyFields = Map.copyOf(bodyFields);
         fixedHeaders = Map.copyOf(fixedHeaders);
         fixedQuery = Map.copyOf(fixedQuery);
+    }
+
+    /**
+     * The Host the call carries under {@code preserve_host}, as Kong's replay through its router would: the
+     * tool's {@code host}; else, as Kong takes it from the route, the MCP client's when the route's hosts
+     * admit it (the client reached the route itself) and otherwise the route's first host that is no
+     * wildcard (a tool listed by another route's listener must not carry that route's Host); the client's
+     * when the route names no host, or only wildcards (Kong requires a tool's {@code host} there).
+     */
+    String replayHost(String clientHost) {
+        if (host != null) {
+            return host;
+        }
+        if (routeHosts.isEmpty() || Router.hostMatches(routeHosts, clientHost)) {
+            return clientHost;
+        }
+        return routeHosts.stream().filter(h -> !h.startsWith("*.") && !h.endsWith(".*")).findFirst().orElse(clientHost);
     }
 
     /** Its secrets masked: a message or log line that quotes it must not carry them. */

@@ -73,6 +73,21 @@ class ClientHeaderForwardingIT {
                               mode: conversion-listener
                               tools:
                                 - {name: ping, description: Ping, method: GET, path: /named/ping, host: tools.example.com}
+                      - name: internal
+                        paths: [/internal]
+                        hosts: ["*.internal.test", api.internal.test]
+                        preserve_host: true
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [internal-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /internal/ping}
+                      - name: internal-listener
+                        paths: [/listen-internal]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: internal-tools}}}
                 """.formatted(upstream.url()));
     }
 
@@ -203,6 +218,27 @@ class ClientHeaderForwardingIT {
         RestUpstream.Received received = upstream.next();
         assertThat(received.path()).isEqualTo("/ping");
         assertThat(received.headers().getAll("host")).containsExactly("tools.example.com");
+    }
+
+    @Test
+    void aToolWithoutAHostListedByAnotherRoutesListenerSendsItsOwnRoutesHostNotTheClients() {
+        // Kong takes a tool's host from its route and replays the call through the router with it; the listener's
+        // Host would name another route (and, with preserve_host, another site on a shared upstream)
+        McpHttp mcp = new McpHttp(gateway.proxy("/listen-internal"));
+        mcp.initialize("2025-06-18");
+
+        assertThat(mcp.call("ping", "{}").get("isError").asBoolean()).isFalse();
+
+        assertThat(upstream.next().headers().getAll("host")).containsExactly("api.internal.test");
+    }
+
+    @Test
+    void aToolWithoutAHostSendsTheClientsHostWhenItsRouteAdmitsIt() {
+        String session = session("/listen-internal");
+        RawHttp.Response listed = rawCall("/listen-internal", session, "Host: edge.internal.test\r\n");
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+
+        assertThat(upstream.next().headers().getAll("host")).containsExactly("edge.internal.test");
     }
 
     @Test
