@@ -41,12 +41,14 @@ import dev.toolgate.mcp.Json;
  * @param trace           the trace the message belongs to, or null when it is not traced
  * @param requestPayload  the request as JSON text, only with {@code log_payloads} (bounded), else null
  * @param responsePayload the answer as JSON text, only with {@code log_payloads} (bounded), else null
+ * @param upstreamHttp    the HTTP request of the upstream call, for its span; null when nothing went upstream or
+ *                        the trace is not recorded
  */
 public record McpEvent(Origin origin, long startedAtMillis, String session, String id, String method, String tool,
                        String target, long latencyNanos, long upstreamNanos, long upstreamOffsetNanos, int upstreamStatus, String upstream,
                        String upstreamAddress, int requestBytes, int responseBytes, Integer errorCode,
                        String error, boolean toolError, boolean toolKnown, String acl, String rateLimit, TraceIds trace,
-                       String requestPayload, String responsePayload) {
+                       String requestPayload, String responsePayload, UpstreamHttp upstreamHttp) {
 
     /**
      * The longest id, method, tool name, target, session id or error kept: each comes from a client or an upstream and
@@ -74,6 +76,17 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
      * may come in any order, so which one was its own is not known. Its {@link #errorType()} is {@code unattributed}.
      */
     public static final String UNATTRIBUTED = "unattributed: its batch repeated its id, so which answer was its own is not known";
+
+    /** An event without its upstream call's HTTP request: one no span describes (made by tests and benchmarks). */
+    public McpEvent(Origin origin, long startedAtMillis, String session, String id, String method, String tool,
+                    String target, long latencyNanos, long upstreamNanos, long upstreamOffsetNanos, int upstreamStatus,
+                    String upstream, String upstreamAddress, int requestBytes, int responseBytes, Integer errorCode,
+                    String error, boolean toolError, boolean toolKnown, String acl, String rateLimit, TraceIds trace,
+                    String requestPayload, String responsePayload) {
+        this(origin, startedAtMillis, session, id, method, tool, target, latencyNanos, upstreamNanos,
+                upstreamOffsetNanos, upstreamStatus, upstream, upstreamAddress, requestBytes, responseBytes, errorCode,
+                error, toolError, toolKnown, acl, rateLimit, trace, requestPayload, responsePayload, null);
+    }
 
     public McpEvent {
         session = bounded(session);

@@ -61,7 +61,7 @@ final class ExchangeEvents {
     }
 
     /** The URI sent upstream with its secret arguments masked (a transformer may add a key to the query). */
-    private static String upstreamUri(String uri, Redaction redaction) {
+    static String upstreamUri(String uri, Redaction redaction) {
         if (uri == null) {
             return null;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.error.ErrorCatalog;
 import dev.toolgate.error.GatewayError;
+import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.mcp.MediaTypes;
@@ -15,6 +16,7 @@ import dev.toolgate.observe.RecurringText;
 import dev.toolgate.observe.TrafficSink;
 import dev.toolgate.observe.TraceIds;
 import dev.toolgate.observe.Tracing;
+import dev.toolgate.observe.UpstreamHttp;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -78,6 +80,8 @@ public final class Observation {
     private String upstreamAddress;
     /** The path and query sent upstream: the proxied request's, or the first tool call's REST request. */
     private String upstreamUri;
+    /** The proxied request as its span shows it (passthrough); null when untraced. */
+    private UpstreamHttp upstreamHttp;
     private boolean ended;
     /** An event of the answer's stream was too large to read: an answer may have gone out unseen. */
     private boolean unreadEvent;
@@ -306,7 +310,8 @@ public final class Observation {
                 recurring(logged, r.upstreamAddress != null ? r.upstreamAddress : upstreamAddress),
                 r.requestBytes >= 0 ? r.requestBytes : open.size() == 1 ? (int) exchange.request().bytesRead() : -1,
                 responseBytes, errorCode, error, toolError, r.toolKnown, r.acl, r.rateLimit, r.trace,
-                r.requestPayload, payload);
+                r.requestPayload, payload, r.upstreamStarted >= 0 ? r.upstreamHttp
+                        : r.trace != null && r.trace.sampled() ? upstreamHttp : null);
         tell(route.global(), event, TrafficSink::message);
         tell(loggerSinks, event, TrafficSink::message);
         if (!loggerSinks.isEmpty() && finished == null) {
@@ -332,18 +337,34 @@ public final class Observation {
     }
 
     /**
-     * The exchange's request goes upstream now, to {@code service} at {@code address} (passthrough).
+     * The exchange's request goes upstream now, to {@code target} (passthrough).
      *
-     * @param uri the path and query sent (Kong's {@code upstream_uri})
+     * @param method the HTTP method sent
+     * @param uri    the path and query sent (Kong's {@code upstream_uri})
      */
-    public void upstreamStarted(String service, String address, String uri) {
+    public void upstreamStarted(UpstreamTarget target, String method, String uri) {
         if (route != null) {
             upstreamStarted = System.nanoTime();
-            upstream = service;
-            upstreamAddress = address;
+            upstream = target.service();
+            upstreamAddress = target.host() + ":" + target.port();
             upstreamStatus = 0;
             upstreamUri = uri;
+            resolve();
+            if (tracing != null) {
+                // an MCP endpoint's path is one per route: no template is needed to keep it low-cardinality
+                upstreamHttp = upstreamHttp(target, method, uri, null);
+            }
         }
+    }
+
+    /**
+     * An upstream request as its span shows it: the URL sent, its secret query arguments masked as the logs'
+     * {@code upstream_uri} is (a transformer or a tool's fixed query may add a key there).
+     */
+    UpstreamHttp upstreamHttp(UpstreamTarget target, String method, String uri, String template) {
+        String url = (target.tls() ? "https://" : "http://") + target.hostHeader()
+                + ExchangeEvents.upstreamUri(uri, route.redaction());
+        return new UpstreamHttp(method, url, template);
     }
 
     /** A tool call's REST request goes upstream with {@code uri}: the exchange's {@code upstream_uri} if the first. */

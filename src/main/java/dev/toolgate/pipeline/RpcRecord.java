@@ -1,7 +1,9 @@
 package dev.toolgate.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.observe.TraceIds;
+import dev.toolgate.observe.UpstreamHttp;
 import io.vertx.core.MultiMap;
 
 /**
@@ -32,6 +34,8 @@ public final class RpcRecord {
     int upstreamStatus = -1;
     String upstream;
     String upstreamAddress;
+    /** The REST request sent, as the call's span shows it; null when untraced or nothing was sent. */
+    UpstreamHttp upstreamHttp;
     Boolean toolError;
     boolean finished;
 
@@ -83,15 +87,21 @@ public final class RpcRecord {
     /**
      * The upstream call for this message starts now.
      *
-     * @param service the service called (its name) and its {@code host:port}
-     * @param uri     the path and query of the REST request sent (the exchange's {@code upstream_uri})
+     * @param target   the service called
+     * @param method   the HTTP method sent
+     * @param uri      the path and query of the REST request sent (the exchange's {@code upstream_uri})
+     * @param template the path's template ({@code /widgets/{id}}), or null when the path sent is not known to
+     *                 follow one (a transformer rewrote it)
      */
-    public void upstreamStarted(String service, String address, String uri) {
+    public void upstreamStarted(UpstreamTarget target, String method, String uri, String template) {
         if (observation != null) {
             upstreamStarted = System.nanoTime();
-            upstream = service;
-            upstreamAddress = address;
+            upstream = target.service();
+            upstreamAddress = target.host() + ":" + target.port();
             observation.toolCallSent(uri);
+            if (trace != null && trace.sampled()) {
+                upstreamHttp = observation.upstreamHttp(target, method, uri, template);
+            }
         }
     }
 

@@ -97,6 +97,75 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void aConvertedToolsRestCallSpanIsNamedAndAttributedByTheHttpClientConventions() {
+        String trace = "9af7651916cd43dd8448eb211c80319c";
+        McpHttp http = new McpHttp(modes.conversion(), Map.of("traceparent", "00-" + trace + "-b7ad6b7169203331-01"));
+        http.initialize("2025-06-18");
+        http.call("get_widget", "{\"path_id\":\"42\"}");
+        http.call("get_widget", "{\"path_id\":\"7\"}");
+
+        Span found = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT
+                && attributes(s).getOrDefault("url.full", "").endsWith("/widgets/42"));
+        assertThat(found.getName()).isEqualTo("GET /widgets/{id}");
+        assertThat(attributes(found)).containsEntry("http.request.method", "GET")
+                .containsEntry("server.address", "127.0.0.1")
+                .containsEntry("server.port", "int_value: " + modes.rest().port())
+                .containsEntry("url.full", modes.rest().url() + "/widgets/42")
+                .containsEntry("url.template", "/widgets/{id}")
+                .containsEntry("http.response.status_code", "int_value: 200")
+                .doesNotContainKey("error.type");
+        Span missing = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT
+                && attributes(s).getOrDefault("url.full", "").endsWith("/widgets/7"));
+        assertThat(missing.getName()).isEqualTo("GET /widgets/{id}");
+        assertThat(attributes(missing)).containsEntry("http.response.status_code", "int_value: 404")
+                .containsEntry("error.type", "404");
+        assertThat(missing.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+    }
+
+    @Test
+    void aRestCallSpansUrlShowsTheQueryWithItsSecretArgumentsMasked() {
+        String trace = "9bf7651916cd43dd8448eb211c80319c";
+        try (RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+             var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
+                     .replace("path: /mcp/one}", "path: /mcp/one, query: {api_key: [KEY-0042-SECRET], page: ['2']}}")
+                     .replace("          - name: ai-mcp-proxy\n", "          - name: opentelemetry\n"
+                             + "            config: {traces_endpoint: '" + collector.url("/v1/traces") + "',"
+                             + " queue: {max_coalescing_delay: 0.01}}\n"
+                             + "          - name: ai-mcp-proxy\n"))) {
+            McpHttp client = new McpHttp(gateway.proxy("/mcp"), Map.of("traceparent", "00-" + trace + "-b7ad6b7169203331-01"));
+            client.initialize("2025-06-18");
+            client.call("one", "{}");
+            assertThat(api.next().query()).contains("KEY-0042-SECRET");
+
+            Span call = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT);
+            // the route strips its /mcp: the tool's path reaches the service as /one
+            assertThat(call.getName()).isEqualTo("GET /one");
+            assertThat(attributes(call).get("url.full")).startsWith(api.url() + "/one?")
+                    .contains("api_key=[redacted]", "page=2").doesNotContain("KEY-0042-SECRET");
+        }
+    }
+
+    @Test
+    void aPassthroughCallsClientSpanCarriesItsHttpRequestBesideItsMcpAttributes() {
+        String trace = "9cf7651916cd43dd8448eb211c80319c";
+        McpHttp http = new McpHttp(modes.passthrough());
+        http.initialize("2025-06-18");
+        http.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        http.post("""
+                {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","arguments":{"message":"h"},
+                 "_meta":{"traceparent":"00-%s-a7ad6b7169203331-01"}}}""".formatted(trace));
+
+        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        Span client = awaitChild(server);
+        assertThat(client.getName()).as("an MCP request: named by the MCP conventions").isEqualTo("tools/call echo");
+        assertThat(attributes(client)).containsEntry("mcp.method.name", "tools/call")
+                .containsEntry("http.request.method", "POST")
+                .containsEntry("url.full", modes.mcp().mcp().toString())
+                .containsEntry("server.address", "127.0.0.1")
+                .containsEntry("http.response.status_code", "int_value: 200");
+    }
+
+    @Test
     void theClientsTracestateGoesUpstreamWithTheTraceparentThatContinuesItsTrace() {
         modes.rest().clear();
         McpHttp traced = new McpHttp(modes.conversion(), Map.of("traceparent", TRACEPARENT, "tracestate", "vendor=a1"));

@@ -19,7 +19,6 @@ import dev.toolgate.observe.McpEvent;
 import dev.toolgate.pipeline.RpcRecord;
 import dev.toolgate.http.UpstreamRequest;
 import dev.toolgate.http.UpstreamResponse;
-import dev.toolgate.http.UpstreamTarget;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -138,7 +137,8 @@ public final class ToolInvoker {
                 } catch (GatewayException refused) {
                     yield Future.failedFuture(refused); // the caller answers it as the owning route's refusal
                 }
-                yield send(traced(withoutCleared(transformed, cleared), record), cancelled, record, share)
+                yield send(traced(withoutCleared(transformed, cleared), record), cancelled, record, share,
+                        template(tool, ready.request(), transformed))
                         // a failed send is the tool's failure; a failure mapping the answer is a bug for the error net
                         .transform(sent -> Future.succeededFuture(sent.succeeded()
                                 ? ResultMapper.fromResponse(tool, transforms.response(sent.result()), patterns)
@@ -148,14 +148,31 @@ public final class ToolInvoker {
         };
     }
 
-    /** Sends the call, noting on the message's record when the upstream was called and how it answered. */
+    /**
+     * Sends the call, noting on the message's record when the upstream was called and how it answered.
+     *
+     * @param template the path's template for the call's span, or null
+     */
     private Future<UpstreamResponse> send(UpstreamRequest request, Future<?> cancelled, RpcRecord record,
-                                          AnswerBudget.Share share) {
-        UpstreamTarget target = request.target();
-        record.upstreamStarted(target.service(), target.host() + ":" + target.port(), request.uri());
+                                          AnswerBudget.Share share, String template) {
+        record.upstreamStarted(request.target(), request.method().name(), request.uri(), template);
         // a call its client cancelled (or went away from) was stopped by the gateway: no failure of the upstream's
         return client.send(request, cancelled, share).onComplete(done -> record.upstreamEnded(
                 done.succeeded() ? done.result().status() : cancelled.isComplete() ? McpEvent.UPSTREAM_ABANDONED : 0));
+    }
+
+    /**
+     * The tool's configured path ({@code /widgets/{id}}) as the template of the path sent, or null when a
+     * transformer sent another path: the template would then name a path the call did not go to.
+     */
+    private static String template(Tool tool, UpstreamRequest encoded, UpstreamRequest sent) {
+        return encoded.uri().equals(sent.uri()) || path(encoded.uri()).equals(path(sent.uri()))
+                ? tool.request().path().toString() : null;
+    }
+
+    private static String path(String uri) {
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
     }
 
     private static UpstreamRequest withoutCleared(UpstreamRequest request, Set<String> cleared) {

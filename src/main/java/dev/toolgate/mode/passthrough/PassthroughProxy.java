@@ -349,7 +349,7 @@ public final class PassthroughProxy implements McpEndpoint {
         Observation observation = exchange.observation();
         observation.writeTraceContext(call.headers());
         UpstreamTarget target = settings.target();
-        observation.upstreamStarted(target.service(), target.host() + ":" + target.port(), uri);
+        observation.upstreamStarted(target, call.method(), uri);
         // an upstream that failed before its answer began, or in the middle of a JSON answer (which cannot be
         // resumed), answers none of the exchange's requests it has not answered yet; one that failed in the
         // middle of a stream may still answer the rest when the client resumes it

@@ -5,6 +5,7 @@ import dev.toolgate.observe.LabelBounds;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.TraceIds;
+import dev.toolgate.observe.UpstreamHttp;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -21,7 +22,9 @@ import java.util.List;
 /**
  * The spans of one MCP message, named and attributed by the OpenTelemetry MCP semantic conventions:
  * the gateway's SERVER span {@code {mcp.method.name} {target}} (child of the client's span when it
- * sent one), and a CLIENT span for the call upstream, whose id the upstream received as its parent.
+ * sent one), and a CLIENT span for the call upstream, whose id the upstream received as its parent: in
+ * passthrough an MCP request named as the server span, for a converted tool a REST call named and attributed
+ * by the HTTP client conventions ({@code GET /widgets/{id}}); both with the HTTP request's method, URL and status.
  */
 final class McpSpans {
 
@@ -51,6 +54,9 @@ final class McpSpans {
     private static final AttributeKey<String> TRANSPORT = AttributeKey.stringKey("network.transport");
     private static final AttributeKey<String> PROTOCOL_NAME = AttributeKey.stringKey("network.protocol.name");
     private static final AttributeKey<String> PEER = AttributeKey.stringKey("peer.service");
+    private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
+    private static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
+    private static final AttributeKey<String> URL_TEMPLATE = AttributeKey.stringKey("url.template");
     private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
     private static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
     private static final AttributeKey<Long> CLIENT_PORT = AttributeKey.longKey("client.port");
@@ -101,16 +107,25 @@ final class McpSpans {
             return List.of(serverSpan);
         }
         boolean passthrough = "passthrough-listener".equals(origin.route().mode());
-        SpanAttributes upstream = (passthrough ? common(e, errorType) : new SpanAttributes(4))
+        UpstreamHttp http = e.upstreamHttp();
+        boolean failed = e.upstreamFailed() || e.upstreamStatus() >= 400;
+        String httpError = failed ? httpErrorType(e.upstreamStatus()) : null;
+        // passthrough's call is an MCP request (its error is the message's, else the HTTP one); a tool's a REST call
+        SpanAttributes upstream = (passthrough ? common(e, errorType != null ? errorType : httpError)
+                : new SpanAttributes(8).put(ERROR_TYPE, httpError))
                 .put(SERVER_ADDRESS, host(e.upstreamAddress()))
                 .put(SERVER_PORT, port(e.upstreamAddress()))
                 .put(PEER, e.upstream())
+                .put(HTTP_METHOD, http == null ? null : http.method())
+                .put(URL_FULL, http == null ? null : http.url())
+                .put(URL_TEMPLATE, http == null ? null : http.template())
                 .put(HTTP_STATUS, e.upstreamStatus() > 0 ? (long) e.upstreamStatus() : null);
-        boolean failed = e.upstreamFailed() || e.upstreamStatus() >= 400;
         StatusData upstreamStatus = !failed ? StatusData.unset()
                 : StatusData.create(StatusCode.ERROR, e.upstreamStatus() == 0 ? "no answer" : "HTTP " + e.upstreamStatus());
         long upstreamStart = start + e.upstreamOffsetNanos();
-        SpanData client = new McpSpan(passthrough ? name : "tool call " + (e.upstream() == null ? "" : e.upstream()),
+        // a tool's REST call is named as the HTTP client conventions name one: {method} {url.template}
+        String clientName = passthrough ? name : http != null ? http.spanName() : "HTTP";
+        SpanData client = new McpSpan(clientName,
                 SpanKind.CLIENT, SpanContext.create(traceId, ids.upstreamSpanId(), flags, state), server,
                 upstreamStatus, upstreamStart, upstreamStart + e.upstreamNanos(), upstream, scope, resource);
         return List.of(serverSpan, client);
@@ -128,6 +143,14 @@ final class McpSpans {
                 .put(OPERATION, e.operation())
                 .put(ERROR_TYPE, errorType)
                 .put(RPC_STATUS, e.errorCode() == null ? null : e.errorCode().toString());
+    }
+
+    /**
+     * The upstream call's {@code error.type} by the HTTP client conventions: the status code as text for an error
+     * answer, {@code transport_error} when none came (unreachable, timed out), as the MCP spans name that.
+     */
+    private static String httpErrorType(int status) {
+        return status > 0 ? Integer.toString(status) : "transport_error";
     }
 
     /** The status description: the JSON-RPC error's message, as the conventions ask, else the error type. */

@@ -172,6 +172,40 @@ class McpSpansTest {
     }
 
     @Test
+    void aToolsRestCallSpanIsNamedByItsMethodAndPathTemplateAndAFailedOneCarriesTheStatusAsItsErrorType() {
+        TraceIds ids = new TraceIds(0x4bf92f3577b34da6L, 0xa3ce929d0e0e4736L, 0, 0x00f067aa0ba902b7L,
+                0x00f067aa0ba902b8L, true, null, null);
+        var templated = new dev.toolgate.observe.UpstreamHttp("GET", "http://10.0.0.7:9000/widgets/42", "/widgets/{id}");
+        var rewritten = new dev.toolgate.observe.UpstreamHttp("POST", "http://10.0.0.7:9000/other", null);
+        McpEvent found = restCall(ids, 200, templated);
+        McpEvent missing = restCall(ids, 503, rewritten);
+        McpEvent unreachable = restCall(ids, 0, new dev.toolgate.observe.UpstreamHttp("BREW", "http://10.0.0.7:9000/x", null));
+
+        var ok = spans.of(found).get(1);
+        assertThat(ok.getName()).isEqualTo("GET /widgets/{id}");
+        assertThat(ok.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.CLIENT);
+        assertThat(ok.getAttributes().get(AttributeKey.stringKey("http.request.method"))).isEqualTo("GET");
+        assertThat(ok.getAttributes().get(AttributeKey.stringKey("url.full"))).isEqualTo("http://10.0.0.7:9000/widgets/42");
+        assertThat(ok.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo("10.0.0.7");
+        assertThat(ok.getAttributes().get(AttributeKey.longKey("server.port"))).isEqualTo(9000L);
+        assertThat(ok.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+        assertThat(ok.getAttributes().get(AttributeKey.stringKey("error.type"))).isNull();
+        var failed = spans.of(missing).get(1);
+        assertThat(failed.getName()).isEqualTo("POST");
+        assertThat(failed.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("503");
+        var silent = spans.of(unreachable).get(1);
+        assertThat(silent.getName()).isEqualTo("HTTP");
+        assertThat(silent.getAttributes().get(AttributeKey.stringKey("http.request.method"))).isEqualTo("_OTHER");
+        assertThat(silent.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("transport_error");
+    }
+
+    private static McpEvent restCall(TraceIds ids, int status, dev.toolgate.observe.UpstreamHttp http) {
+        return new McpEvent(ORIGIN, 1_700_000_000_000L, "session-1", "1", "tools/call", "getWidget", null, 900_000,
+                500_000, 100_000, status, "widgets", "10.0.0.7:9000", 120, 300, null, null, status != 200, true, null,
+                null, ids, null, null, http);
+    }
+
+    @Test
     void anAuthorityWithoutAPortSetsNoServerPort() {
         assertThat(McpSpans.host("gw.example")).isEqualTo("gw.example");
         assertThat(McpSpans.port("gw.example")).isNull();
