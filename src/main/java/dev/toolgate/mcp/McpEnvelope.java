@@ -34,10 +34,12 @@ import java.util.List;
  * @param traceparent {@code params._meta.traceparent} when a string (W3C trace context in the message), else null
  * @param uri       {@code params.uri} when a string (the resource of a {@code resources/read}), else null
  * @param errorMessage {@code error.message} when a string, its first {@link #MAX_ERROR_MESSAGE} characters, else null
+ * @param tracestate {@code params._meta.tracestate} when a string (the vendors' part of the trace context in the
+ *                   message, which goes with {@link #traceparent}), else null
  */
 public record McpEnvelope(String version, String method, JsonNode id, JsonToken idToken, String tool,
                           Integer errorCode, Boolean toolError, boolean result, boolean error, int bytes,
-                          String traceparent, String uri, String errorMessage) {
+                          String traceparent, String uri, String errorMessage, String tracestate) {
 
     /** The most of an error's message kept: a server chooses it, and it may be as long as a body. */
     public static final int MAX_ERROR_MESSAGE = 1024;
@@ -133,7 +135,7 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
 
     private McpEnvelope withBytes(int size) {
         return new McpEnvelope(version, method, id, idToken, tool, errorCode, toolError, result, error, size,
-                traceparent, uri, errorMessage);
+                traceparent, uri, errorMessage, tracestate);
     }
 
     /** The top-level fields of the object the parser is in; leaves the parser after its end. */
@@ -143,8 +145,8 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
         JsonNode id = null;
         JsonToken idToken = null;
         String tool = null;
-        // params._meta.traceparent, params.uri, error.message
-        String[] found = new String[3];
+        // params._meta.traceparent, params.uri, error.message, params._meta.tracestate
+        String[] found = new String[4];
         Integer code = null;
         Boolean toolError = null;
         boolean result = false;
@@ -176,12 +178,13 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
             }
         }
         return new McpEnvelope(version, method, id, idToken, tool, code, toolError, result, error, bytes,
-                found[0], found[1], found[2]);
+                found[0], found[1], found[2], found[3]);
     }
 
     /**
-     * {@code params.name} when a string; {@code params._meta.traceparent} goes to {@code found[0]}, a string
-     * {@code params.uri} to {@code found[1]} (only a field name compared more: the method may come after params).
+     * {@code params.name} when a string; {@code params._meta.traceparent} goes to {@code found[0]} and its
+     * {@code tracestate} to {@code found[3]}, a string {@code params.uri} to {@code found[1]} (only a field name
+     * compared more: the method may come after params).
      */
     private static String params(JsonParser p, String[] found) throws IOException {
         String name = null;
@@ -191,7 +194,7 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
             if (field.equals("name") && value == JsonToken.VALUE_STRING) {
                 name = p.getText();
             } else if (field.equals("_meta") && value == JsonToken.START_OBJECT) {
-                found[0] = member(p, "traceparent", JsonToken.VALUE_STRING);
+                meta(p, found);
             } else if (field.equals("uri") && value == JsonToken.VALUE_STRING) {
                 found[1] = p.getText();
             } else {
@@ -199,6 +202,21 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
             }
         }
         return name;
+    }
+
+    /** The string {@code traceparent} and {@code tracestate} of {@code _meta} into {@code found[0]} and {@code found[3]}. */
+    private static void meta(JsonParser p, String[] found) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if (value == JsonToken.VALUE_STRING && name.equals("traceparent")) {
+                found[0] = p.getText();
+            } else if (value == JsonToken.VALUE_STRING && name.equals("tracestate")) {
+                found[3] = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
     }
 
     /** {@code error.code} when an integer, as text; a string {@code error.message} goes to {@code found[2]}, bounded. */

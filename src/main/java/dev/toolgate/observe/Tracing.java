@@ -40,10 +40,17 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
      * trace context, and a lookup of each format's header in turn cost more than one pass over them.
      *
      * @param metaTraceparent {@code params._meta.traceparent}, or null
+     * @param metaTracestate  {@code params._meta.tracestate}, or null
      */
-    public TraceIds begin(String metaTraceparent, MultiMap headers) {
-        return metaTraceparent != null || carriesContext(headers) ? begin(metaTraceparent, name -> value(headers, name))
+    public TraceIds begin(String metaTraceparent, String metaTracestate, MultiMap headers) {
+        return metaTraceparent != null || carriesContext(headers)
+                ? begin(metaTraceparent, metaTracestate, name -> value(headers, name))
                 : fresh(ThreadLocalRandom.current());
+    }
+
+    /** {@link #begin(String, String, MultiMap)} for a message without {@code params._meta.tracestate}. */
+    public TraceIds begin(String metaTraceparent, MultiMap headers) {
+        return begin(metaTraceparent, null, headers);
     }
 
     /**
@@ -72,14 +79,21 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
         return false;
     }
 
+    /** {@link #begin(String, String, Function)} for a message without {@code params._meta.tracestate}. */
+    public TraceIds begin(String metaTraceparent, Function<String, String> header) {
+        return begin(metaTraceparent, null, header);
+    }
+
     /**
      * The trace of one message.
      *
      * @param metaTraceparent {@code params._meta.traceparent}, or null: when W3C is read and it is valid,
      *                        it wins over every header
+     * @param metaTracestate  {@code params._meta.tracestate}, or null: read only beside a valid
+     *                        {@code metaTraceparent} that is continued (W3C: a tracestate belongs to its traceparent)
      * @param header          the request's header by name (any case), or null
      */
-    public TraceIds begin(String metaTraceparent, Function<String, String> header) {
+    public TraceIds begin(String metaTraceparent, String metaTracestate, Function<String, String> header) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         // a _meta value that is not W3C's is no context: the traceparent header, if any, is the client's
         Traceparent meta = metaTraceparent == null ? null : Traceparent.parse(metaTraceparent);
@@ -93,9 +107,10 @@ public record Tracing(double samplingRate, List<TraceFormat> extract, List<Trace
             }
         }
         if (parent != null) {
-            // W3C: a tracestate is read only beside the traceparent it belongs to
-            String state = from == TraceFormat.W3C && besideHeaderTrace(meta, parent, header)
-                    ? header.apply("tracestate") : null;
+            // W3C: a tracestate is read only beside the traceparent it belongs to: _meta's beside _meta's
+            String state = from != TraceFormat.W3C ? null
+                    : parent == meta && metaTracestate != null ? metaTracestate
+                    : besideHeaderTrace(meta, parent, header) ? header.apply("tracestate") : null;
             String trace = parent.traceId();
             return new TraceIds(TraceIds.number(trace.substring(0, 16)), TraceIds.number(trace.substring(16)),
                     TraceIds.number(parent.spanId()), spanId(random), spanId(random), parent.sampled(), state, from);

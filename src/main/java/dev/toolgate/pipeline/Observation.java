@@ -119,19 +119,23 @@ public final class Observation {
      * @param target          the prompt's name or the resource's URI ({@link McpEvent#target}), or null
      * @param requestBytes    its size, or -1 when unknown (an element of a batch)
      * @param metaTraceparent {@code params._meta.traceparent}, or null (the header's then applies)
+     * @param metaTracestate  {@code params._meta.tracestate}, or null
      */
     public RpcRecord begin(JsonNode id, String method, String tool, String target, int requestBytes,
-                           String metaTraceparent) {
+                           String metaTraceparent, String metaTracestate) {
         if (route == null) {
             return RpcRecord.NONE;
         }
         resolve();
         TraceIds trace = null;
         if (tracing != null) {
-            trace = tracing.begin(metaTraceparent, exchange.request().headers());
+            trace = tracing.begin(metaTraceparent, metaTracestate, exchange.request().headers());
         }
         RpcRecord record = new RpcRecord(this, id, id == null ? null : Json.idText(id), shared(method), tool,
                 target, requestBytes, trace);
+        if (trace != null) {
+            record.metaTraceparent = metaTraceparent;
+        }
         if (trace != null && tracing.responseHeader() != null && open == null) {
             exchange.answerHead().headers().set(tracing.responseHeader(), trace.traceId());
         }
@@ -189,6 +193,15 @@ public final class Observation {
         }
     }
 
+    /**
+     * The forwarded body with the trace context of each traced message that carries {@code params._meta.traceparent}
+     * made the gateway's upstream call's, as the headers say ({@link MetaTraceContext}); the body as it is when
+     * none does, or no trace context is written upstream.
+     */
+    public Buffer writeTraceContext(Buffer body) {
+        return open == null || tracing == null || !tracing.injects() ? body : MetaTraceContext.written(body, open);
+    }
+
     /** A payload ({@code log_payloads}) as the logs show it: masked and bounded; null when payloads are off. */
     public String payload(byte[] bytes, int offset, int length) {
         return payloads() ? route.redaction().payload(bytes, offset, length, exchange.credentials().bodyFields()) : null;
@@ -228,8 +241,16 @@ public final class Observation {
 
     /** A notification: recorded and finished at once. */
     public void notification(String method, int bytes) {
+        notification(method, bytes, null, null);
+    }
+
+    /**
+     * A notification that may carry its trace context in {@code params._meta} (passthrough: the one forwarded),
+     * recorded and finished at once.
+     */
+    public void notification(String method, int bytes, String metaTraceparent, String metaTracestate) {
         if (route != null) {
-            finish(begin(null, method, null, null, bytes, null), 0, null, null, false, null);
+            finish(begin(null, method, null, null, bytes, metaTraceparent, metaTracestate), 0, null, null, false, null);
         }
     }
 

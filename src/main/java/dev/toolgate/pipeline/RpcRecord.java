@@ -25,6 +25,8 @@ public final class RpcRecord {
     final String target;
     final int requestBytes;
     final TraceIds trace;
+    /** {@code params._meta.traceparent} as the client sent it, when the message is traced; else null. */
+    String metaTraceparent;
     String requestPayload;
     String acl;
     boolean toolKnown;

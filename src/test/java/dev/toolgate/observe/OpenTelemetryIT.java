@@ -291,6 +291,50 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void aPassthroughMessagesParamsMetaTraceContextReachesTheMcpServerAsTheGatewaysUpstreamSpanLikeTheHeader() {
+        String metaTrace = "5cf92f3577b34da6a3ce929d0e0e4736";
+        McpHttp http = new McpHttp(modes.passthrough());
+        http.initialize("2025-06-18");
+        http.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        modes.mcp().clear();
+        http.post("""
+                {"jsonrpc":"2.0","id":"meta-1","method":"tools/call","params":{"name":"echo","arguments":{"message":"m"},
+                 "_meta":{"progressToken":"p-7","traceparent":"00-%s-a7ad6b7169203331-01","tracestate":"vendor=m1",
+                 "example.com/note":{"kept":[1.50,true]}}}}""".formatted(metaTrace));
+
+        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(metaTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        Span client = awaitChild(server);
+        String gateways = "00-" + metaTrace + "-" + hex(client.getSpanId()) + "-01";
+        assertThat(modes.mcp().calls()).singleElement().satisfies(call -> {
+            assertThat(call.meta()).containsEntry("traceparent", gateways).containsEntry("tracestate", "vendor=m1")
+                    .containsEntry("progressToken", "p-7").containsKey("example.com/note");
+            assertThat(call.arguments()).containsEntry("message", "m");
+        });
+        assertThat(modes.mcp().requests()).anySatisfy(r -> {
+            assertThat(r.header("traceparent")).isEqualTo(gateways);
+            assertThat(r.header("tracestate")).isEqualTo("vendor=m1");
+        });
+    }
+
+    @Test
+    void aPassthroughMessageWhoseParamsMetaLacksTheTracestateOfItsTraceGetsItAndItsLongerBodyReachesTheServer() {
+        String metaTrace = "5df92f3577b34da6a3ce929d0e0e4736";
+        String traceparent = "00-" + metaTrace + "-a7ad6b7169203331-01";
+        McpHttp http = new McpHttp(modes.passthrough(), Map.of("traceparent", traceparent, "tracestate", "vendor=h1"));
+        http.initialize("2025-06-18");
+        http.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        modes.mcp().clear();
+        http.post("""
+                {"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"echo","arguments":{"message":"l"},
+                 "_meta":{"traceparent":"%s"}}}""".formatted(traceparent));
+
+        assertThat(modes.mcp().calls()).singleElement().satisfies(call -> assertThat(call.meta())
+                .containsEntry("tracestate", "vendor=h1")
+                .hasEntrySatisfying("traceparent", t -> assertThat((String) t).startsWith("00-" + metaTrace + "-")
+                        .isNotEqualTo(traceparent)));
+    }
+
+    @Test
     void aPassthroughResourcesReadSpanCarriesTheResourcesUriAndARefusedPromptsGetNoPromptName() {
         String readTrace = "6bf92f3577b34da6a3ce929d0e0e4736";
         String promptTrace = "7bf92f3577b34da6a3ce929d0e0e4736";

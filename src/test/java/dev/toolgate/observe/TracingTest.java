@@ -109,6 +109,24 @@ class TracingTest {
     }
 
     @Test
+    void theTracestateInParamsMetaGoesWithTheTraceparentInParamsMetaAndNotWithAnotherTrace() {
+        String meta = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        Tracing tracing = Tracing.w3c(1, null);
+
+        TraceIds continued = tracing.begin(meta, "congo=meta", headers(Map.of("traceparent", PARENT, "tracestate", "rojo=x")));
+        TraceIds overHeader = tracing.begin(meta, "congo=meta", headers(Map.of("traceparent", meta, "tracestate", "rojo=x")));
+        TraceIds invalidMeta = tracing.begin("00-not-a-trace", "congo=meta",
+                headers(Map.of("traceparent", PARENT, "tracestate", "rojo=x")));
+
+        assertThat(continued.traceState()).isEqualTo("congo=meta");
+        assertThat(overHeader.traceState()).as("_meta's own tracestate is the one beside _meta's traceparent")
+                .isEqualTo("congo=meta");
+        assertThat(invalidMeta.traceId()).isEqualTo(TRACE);
+        assertThat(invalidMeta.traceState()).as("the header's trace continues, with the header's tracestate")
+                .isEqualTo("rojo=x");
+    }
+
+    @Test
     void aTracestateHeaderIsNotSentWithTheTraceOfParamsMetaItDidNotComeWith() {
         // W3C: a tracestate belongs to the traceparent beside it; _meta's trace is another one
         String meta = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";

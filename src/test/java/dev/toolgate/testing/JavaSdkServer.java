@@ -39,8 +39,12 @@ public final class JavaSdkServer implements AutoCloseable {
     public static final List<String> MARKETPLACE = List.of("list_users", "get_user", "list_orders",
             "list_orders_for_user", "search_orders");
 
-    /** A {@code tools/call} the server ran. */
-    public record Call(String tool, Map<String, Object> arguments) {
+    /**
+     * A {@code tools/call} the server ran.
+     *
+     * @param meta its {@code params._meta} as the server's SDK read it (empty when none)
+     */
+    public record Call(String tool, Map<String, Object> arguments, Map<String, Object> meta) {
     }
 
     /**
@@ -184,7 +188,8 @@ public final class JavaSdkServer implements AutoCloseable {
 
     private McpServerFeatures.SyncToolSpecification recorded(McpServerFeatures.SyncToolSpecification tool) {
         return McpServerFeatures.SyncToolSpecification.builder().tool(tool.tool()).callHandler((exchange, request) -> {
-            calls.add(new Call(request.name(), request.arguments() == null ? Map.of() : new LinkedHashMap<>(request.arguments())));
+            calls.add(new Call(request.name(), request.arguments() == null ? Map.of() : new LinkedHashMap<>(request.arguments()),
+                    request.meta() == null ? Map.of() : new LinkedHashMap<>(request.meta())));
             return tool.callHandler().apply(exchange, request);
         }).build();
     }

@@ -79,7 +79,8 @@ final class ToolCalls {
         Optional<Tool> served = methods.tool(named);
         String tool = served.map(Tool::name).orElse(named);
         Observation observation = exchange.observation();
-        RpcRecord record = observation.begin(r.id(), r.method(), tool, null, -1, metaTraceparent(r));
+        RpcRecord record = observation.begin(r.id(), r.method(), tool, null, -1, meta(r, "traceparent"),
+                meta(r, "tracestate"));
         if (record.wantsPayload()) {
             observation.requestPayload(record, Json.bytes(r.raw()));
         }
@@ -148,9 +149,9 @@ final class ToolCalls {
         return views.of(exchange);
     }
 
-    /** {@code params._meta.traceparent}: the trace context MCP carries in the message itself. */
-    private static String metaTraceparent(JsonRpcMessage.Request r) {
-        JsonNode value = r.params() == null ? null : r.params().path("_meta").get("traceparent");
+    /** {@code params._meta.traceparent} or {@code .tracestate}: the trace context MCP carries in the message itself. */
+    private static String meta(JsonRpcMessage.Request r, String name) {
+        JsonNode value = r.params() == null ? null : r.params().path("_meta").get(name);
         return value != null && value.isTextual() ? value.asText() : null;
     }
 

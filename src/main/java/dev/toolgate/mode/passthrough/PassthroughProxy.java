@@ -338,7 +338,6 @@ public final class PassthroughProxy implements McpEndpoint {
         Upstream prepared = upstreamRequest(exchange, request.method().name(), boundSession, body, transforms);
         UpstreamCall call = prepared.call();
         String uri = prepared.uri();
-        Buffer sent = call.body() == null ? Buffer.buffer() : call.body();
         Relay.HeaderRewrite answerHeaders = BoundSessions.showingClientsId(boundSession, transforms.isEmpty() ? null
                 : answered -> {
                     // the relayed answer is transformed here, once; the gateway's own error answers as the head goes
@@ -348,6 +347,8 @@ public final class PassthroughProxy implements McpEndpoint {
                 });
         Observation observation = exchange.observation();
         observation.writeTraceContext(call.headers());
+        // an MCP server's SDK that reads params._meta.traceparent must see the same parent as the header names
+        Buffer sent = observation.writeTraceContext(call.body() == null ? Buffer.buffer() : call.body());
         UpstreamTarget target = settings.target();
         observation.upstreamStarted(target, call.method(), uri);
         // an upstream that failed before its answer began, or in the middle of a JSON answer (which cannot be

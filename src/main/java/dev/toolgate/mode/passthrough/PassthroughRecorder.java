@@ -86,7 +86,8 @@ final class PassthroughRecorder implements MessageTap.Local {
                 if (fromClient) {
                     String tool = "tools/call".equals(envelope.method()) ? envelope.tool() : null;
                     RpcRecord record = observation.begin(envelope.id(), envelope.method(), tool,
-                            tool == null ? target(envelope) : null, envelope.bytes(), envelope.traceparent());
+                            tool == null ? target(envelope) : null, envelope.bytes(), envelope.traceparent(),
+                            envelope.tracestate());
                     requests.add(record);
                     noteId(envelope.idText());
                     if (listed.knows(tool)) {
@@ -99,7 +100,8 @@ final class PassthroughRecorder implements MessageTap.Local {
             }
             case NOTIFICATION -> {
                 if (fromClient) {
-                    observation.notification(envelope.method(), envelope.bytes());
+                    observation.notification(envelope.method(), envelope.bytes(), envelope.traceparent(),
+                            envelope.tracestate());
                 }
             }
             case RESPONSE -> {
