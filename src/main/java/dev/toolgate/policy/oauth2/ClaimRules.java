@@ -11,12 +11,13 @@ import java.util.Set;
  * The checks every accepted token passes, signed or introspected: it has not expired, is already
  * valid ({@code jwt_claims_leeway} of skew), was issued by one of the configured authorization
  * servers, and for this resource (RFC 8707 audience binding, unless
- * {@code insecure_relaxed_audience_validation}).
+ * {@code insecure_relaxed_audience_validation}; see {@link ResourceIdentifier} for what counts as the same resource).
  */
 final class ClaimRules {
 
     private final Set<String> issuers = new HashSet<>();
-    private final Set<String> audiences = new HashSet<>();
+    /** {@code resource}, canonical: the {@code aud} a token must hold. */
+    private final String audience;
     private final boolean relaxedAudience;
     private final long leeway;
     private final InstantSource clock;
@@ -24,8 +25,7 @@ final class ClaimRules {
 
     ClaimRules(OAuth2Config config, ServerMetadata metadata, InstantSource clock) {
         config.authorizationServers().forEach(s -> issuers.add(ServerMetadata.trim(s)));
-        audiences.add(config.resource());
-        audiences.add(ServerMetadata.trim(config.resource()));
+        this.audience = ResourceIdentifier.canonical(config.resource());
         this.relaxedAudience = config.relaxedAudience();
         this.leeway = config.leeway();
         this.clock = clock;
@@ -98,10 +98,10 @@ final class ClaimRules {
             return false;
         }
         if (aud.isTextual()) {
-            return audiences.contains(aud.asText());
+            return audience.equals(ResourceIdentifier.canonical(aud.asText()));
         }
         for (JsonNode item : aud) {
-            if (item.isTextual() && audiences.contains(item.asText())) {
+            if (item.isTextual() && audience.equals(ResourceIdentifier.canonical(item.asText()))) {
                 return true;
             }
         }
