@@ -20,9 +20,10 @@ import java.util.Map;
 /**
  * Tokens checked by asking the authorization server (RFC 7662 introspection, Nimbus's request and
  * response), for opaque tokens or when revocation must count at once. An active answer is reused until
- * the token expires ({@code cache_introspection}), so only the first request of a token waits, on a
- * virtual thread; requests that bring the same new token at once share its introspection, and at most
- * {@value SharedCalls#LIMIT} run at once ({@link SharedCalls}).
+ * the token's {@code exp} and never later ({@code cache_introspection}; {@code jwt_claims_leeway} does not
+ * stretch it), so only the first request of a token waits, on a virtual thread; requests that bring the
+ * same new token at once share its introspection, and at most {@value SharedCalls#LIMIT} run at once
+ * ({@link SharedCalls}).
  */
 final class Introspector {
 
@@ -91,7 +92,7 @@ final class Introspector {
         if (problem != null) {
             return new Verdict.Invalid(problem);
         }
-        Verdict.Valid valid = new Verdict.Valid(claims, rules.expires(claims));
+        Verdict.Valid valid = new Verdict.Valid(claims, rules.introspectedUntil(claims));
         if (config.cacheIntrospection()) {
             cache.put(key, valid, valid.expires());
         }
