@@ -41,6 +41,7 @@ import dev.toolgate.error.GatewayError.UnsupportedTransferCoding;
 import dev.toolgate.error.GatewayError.UpstreamRateLimited;
 import dev.toolgate.error.GatewayError.UpstreamTimeout;
 import dev.toolgate.error.GatewayError.UpstreamUnavailable;
+import dev.toolgate.error.GatewayError.AuthorizationBusy;
 import dev.toolgate.error.GatewayError.AuthorizationUnavailable;
 import dev.toolgate.error.GatewayError.Forbidden;
 import dev.toolgate.error.GatewayError.LimitsUnavailable;
@@ -218,6 +219,9 @@ public final class ErrorCatalog {
             case AuthorizationUnavailable e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "authorization_unavailable",
                     "Service Unavailable: the authorization server could not be reached to check the token; try again shortly",
                     Map.of("retry-after", "5"));
+            case AuthorizationBusy e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "authorization_busy",
+                    "Service Unavailable: the gateway's capacity to check tokens with the authorization server is "
+                            + "exhausted; try again shortly", Map.of("retry-after", "5"));
             case AddressRefused e -> new Entry(e.status(), JsonRpc.TRANSPORT_ERROR, "address_refused", e.message());
             // the rest of the body was not read: the connection cannot be reused
             case RequestTooLarge e -> new Entry(413, JsonRpc.TRANSPORT_ERROR, "request_too_large",

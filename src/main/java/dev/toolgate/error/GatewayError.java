@@ -251,6 +251,13 @@ public sealed interface GatewayError {
     }
 
     /**
+     * A token could not be checked because the gateway's own calls to the authorization server are all
+     * taken (the plugin's, or the client address's share of them): 503, the client may retry.
+     */
+    record AuthorizationBusy() implements GatewayError {
+    }
+
+    /**
      * Kong's {@code ip-restriction} refused the client's address.
      *
      * @param status  the status to answer with ({@code config.status}, 403 by default)

@@ -102,6 +102,8 @@ class ErrorCatalogTest {
                         List.of("one Authorization header")),
                 arguments(new GatewayError.AuthorizationUnavailable(), 503, JsonRpc.TRANSPORT_ERROR,
                         "authorization_unavailable", List.of("authorization server could not be reached")),
+                arguments(new GatewayError.AuthorizationBusy(), 503, JsonRpc.TRANSPORT_ERROR,
+                        "authorization_busy", List.of("capacity to check tokens", "exhausted")),
                 arguments(new GatewayError.AddressRefused(451, "IP address not allowed: 10.1.2.3"), 451,
                         JsonRpc.TRANSPORT_ERROR, "address_refused", List.of("IP address not allowed: 10.1.2.3")),
                 arguments(new GatewayError.RequestTooLarge(), 413, JsonRpc.TRANSPORT_ERROR, "request_too_large",

@@ -27,20 +27,29 @@ import java.util.Map;
  */
 final class Introspector {
 
+    /** How long a refusal (inactive, or claims that do not fit) is reused. */
+    static final int REFUSAL_SECONDS = 10;
+
     private final OAuth2Config config;
     private final ClaimRules rules;
     private final URI endpoint;
     private final ExpiringCache<Verdict.Valid> cache;
-    private final SharedCalls<Verdict> calls = new SharedCalls<>("introspection");
+    /** Refusals, reused for {@value #REFUSAL_SECONDS} s: the same made-up token again is no new call. */
+    private final ExpiringCache<Verdict.Invalid> refused;
+    private final InstantSource clock;
+    private final SharedCalls<Verdict> calls = new SharedCalls<>("introspection", SharedCalls.LIMIT, SharedCalls.SHARE);
 
     Introspector(OAuth2Config config, ClaimRules rules, InstantSource clock) {
         this.config = config;
         this.rules = rules;
         this.endpoint = URI.create(config.introspectionEndpoint());
         this.cache = new ExpiringCache<>(clock, 10_000);
+        this.refused = new ExpiringCache<>(clock, 10_000);
+        this.clock = clock;
     }
 
-    Future<Verdict> check(String token) {
+    /** The verdict on {@code token}, brought by a client at {@code client} (its address, for its share of calls). */
+    Future<Verdict> check(String token, String client) {
         if (token.length() > JwtTokens.MAX_LENGTH) {
             return Future.succeededFuture(new Verdict.Invalid("the token is too long"));
         }
@@ -49,8 +58,20 @@ final class Introspector {
         if (known != null) {
             return Future.succeededFuture(known);
         }
-        return calls.call(key, () -> introspect(token, key), () -> new Verdict.Unavailable(
-                "introspection: " + SharedCalls.LIMIT + " introspections in flight already"));
+        Verdict.Invalid refusal = refused.get(key);
+        if (refusal != null) {
+            return Future.succeededFuture(refusal);
+        }
+        return calls.call(key, client, () -> refuseBriefly(key, introspect(token, key)), () -> new Verdict.Busy(
+                "introspection: " + SharedCalls.LIMIT + " introspections in flight, or " + SharedCalls.SHARE
+                        + " for one client address"));
+    }
+
+    private Verdict refuseBriefly(String key, Verdict verdict) {
+        if (verdict instanceof Verdict.Invalid invalid) {
+            refused.put(key, invalid, clock.instant().plusSeconds(REFUSAL_SECONDS));
+        }
+        return verdict;
     }
 
     private Verdict introspect(String token, String key) throws Exception {

@@ -36,9 +36,9 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
     /** Kong's words for every 401 of this plugin. */
     static final String INVALID = "Invalid or inactive token";
 
-    /** Checks one token. */
+    /** Checks one token, brought by a client at {@code client} (its address: a share of the calls it may start). */
     interface Validator {
-        Future<Verdict> check(String token);
+        Future<Verdict> check(String token, String client);
     }
 
     private final OAuth2Config config;
@@ -47,6 +47,8 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
     private final Callers callers;
     private final TokenExchanger exchanger;
     private final OutageWarnings outage;
+    /** Its own lines: the gateway's limit refused these requests, not the authorization server. */
+    private final OutageWarnings busy;
 
     OAuth2(OAuth2Config config, ResourceMetadata metadata, Validator validator, Callers callers, TokenExchanger exchanger,
            InstantSource clock) {
@@ -56,6 +58,7 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
         this.callers = callers;
         this.exchanger = exchanger;
         this.outage = new OutageWarnings(LOG, clock);
+        this.busy = new OutageWarnings(LOG, clock);
     }
 
     @Override
@@ -77,7 +80,7 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
             return Decision.reject(new GatewayError.Unauthenticated(INVALID, metadata.missing(exchange)));
         }
         // while the authorization server is asked, the chain reads the body (PolicyChain)
-        return validator.check(token).compose(verdict -> decide(exchange, token, verdict));
+        return validator.check(token, exchange.clientAddress()).compose(verdict -> decide(exchange, token, verdict));
     }
 
     /**
@@ -129,6 +132,11 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
             case Verdict.Unavailable unavailable -> {
                 outage.refused("a token could not be checked", unavailable.detail());
                 yield Decision.reject(new GatewayError.AuthorizationUnavailable());
+            }
+            case Verdict.Busy taken -> {
+                busy.refused("a token could not be checked: the gateway's calls to the authorization server are all taken",
+                        taken.detail());
+                yield Decision.reject(new GatewayError.AuthorizationBusy());
             }
             case Verdict.Valid valid -> admitCaller(exchange, token, valid);
         };

@@ -28,12 +28,17 @@ public final class OAuth2Plugin implements PolicyPlugin {
         ClaimRules rules = new ClaimRules(config, server, provisioning.clock());
         OAuth2.Validator validator = config.introspectionEndpoint() != null
                 ? new Introspector(config, rules, provisioning.clock())::check
-                : new JwtTokens(new SigningKeys(config, server, provisioning.clock()), rules, provisioning.clock())::check;
+                : jwt(new JwtTokens(new SigningKeys(config, server, provisioning.clock()), rules, provisioning.clock()));
         Set<String> groups = provisioning.config().consumerGroups().stream().map(ConsumerGroup::name)
                 .collect(Collectors.toSet());
         TokenExchanger exchanger = config.exchange().enabled()
                 ? new TokenExchanger(config.exchange(), config.timeout(), provisioning.clock()) : null;
         return new OAuth2(config, ResourceMetadata.of(config), validator,
                 new Callers(config.mapping(), provisioning.consumers(), groups), exchanger, provisioning.clock());
+    }
+
+    // checked with the keys in hand or one shared fetch of them: no call a client address could pile up
+    private static OAuth2.Validator jwt(JwtTokens tokens) {
+        return (token, client) -> tokens.check(token);
     }
 }

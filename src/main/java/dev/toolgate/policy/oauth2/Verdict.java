@@ -31,4 +31,13 @@ sealed interface Verdict {
      */
     record Unavailable(String detail) implements Verdict {
     }
+
+    /**
+     * The gateway's calls to the authorization server are all taken (the plugin's, or this client
+     * address's share): 503 at once, the client may retry.
+     *
+     * @param detail which limit, for the log only
+     */
+    record Busy(String detail) implements Verdict {
+    }
 }

@@ -67,7 +67,15 @@ final class OAuthSetup {
 
     /** Same, on a clock the test moves (the age of the keys, the expiry of tokens). */
     static TestGateway start(String yaml, Map<String, String> values, InstantSource clock) {
-        TestGateway gateway = TestGateway.start("_format_version: \"3.0\"\n", clock);
+        return load(TestGateway.start("_format_version: \"3.0\"\n", clock), yaml, values);
+    }
+
+    /** Same, behind a proxy at 127.0.0.1 it trusts: {@code X-Real-IP} names the client's address. */
+    static TestGateway startBehindTrustedProxy(String yaml, Map<String, String> values) {
+        return load(TestGateway.behindTrustedProxy("_format_version: \"3.0\"\n"), yaml, values);
+    }
+
+    private static TestGateway load(TestGateway gateway, String yaml, Map<String, String> values) {
         String document = "_format_version: \"3.0\"\n" + yaml.replace("${proxy}", "http://127.0.0.1:" + gateway.gateway().proxyPort());
         for (Map.Entry<String, String> value : values.entrySet()) {
             document = document.replace("${" + value.getKey() + "}", value.getValue());
