@@ -111,6 +111,13 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
         if (config.introspectionEndpoint() != null || config.exchange().enabled() && config.exchange().client() == client) {
             client.checkSigning(node);
         }
+        if (config.introspectionEndpoint() == null && servers.size() > 1) {
+            // the keys are one server's (its metadata's, or jwks_endpoint): another listed issuer's tokens
+            // could not be verified, and its name in iss could be signed with the first one's keys
+            node.problem("authorization_servers", "lists " + servers.size() + " authorization servers, but a "
+                    + "token checked with signing keys must come from the server whose keys verify it: list one "
+                    + "(a plugin per authorization server), or set introspection_endpoint");
+        }
         if (config.exchange().enabled() && !config.passthroughCredentials()) {
             node.problem("token_exchange.enabled", "token exchange sends a token upstream: it needs "
                     + "passthrough_credentials: true (as in Kong); the client's own token is still never sent");
