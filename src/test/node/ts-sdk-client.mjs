@@ -2,10 +2,16 @@
 //
 //   node ts-sdk-client.mjs <url> list
 //   node ts-sdk-client.mjs <url> call <tool> '<arguments JSON>'
+//   node ts-sdk-client.mjs <url> cancel <tool> '<arguments JSON>' <abortAfterMs>
 //
 // Connects over Streamable HTTP, runs the scenario and prints one JSON document on stdout:
 //   list -> {"protocolVersion", "serverInfo", "capabilities", "sessionId", "tools": [...]}
 //   call -> {"protocolVersion", "serverInfo", "sessionId", "result": {...}}
+//   cancel -> {"protocolVersion", "serverInfo", "sessionId", "aborted", "errors": [...], "after": {...}}
+// "cancel" aborts the call after <abortAfterMs> (the SDK sends notifications/cancelled), waits a
+// second for anything the server still sends about it, records every error the client reports
+// (Client.onerror: a response to the cancelled request is "unknown message ID"), and calls ping to
+// show the session still serves.
 // "call" lists the tools first, as real clients do, so the SDK checks structuredContent against
 // the tool's outputSchema. Both end with a session DELETE (terminateSession). On any failure it
 // prints a message on stderr (with the error's code: the HTTP status of a refused request, or the
@@ -30,10 +36,12 @@ if (!url || !scenario) {
 }
 let callName;
 let callArguments;
-if (scenario === 'call') {
-    if (rest.length !== 2) {
-        usage('call needs a tool name and an arguments JSON object');
+let abortAfterMs;
+if (scenario === 'call' || scenario === 'cancel') {
+    if (rest.length !== (scenario === 'call' ? 2 : 3)) {
+        usage(`${scenario} needs a tool name and an arguments JSON object${scenario === 'cancel' ? ' and a delay' : ''}`);
     }
+    abortAfterMs = Number(rest[2]);
     callName = rest[0];
     try {
         callArguments = JSON.parse(rest[1]);
@@ -69,6 +77,24 @@ async function listAllTools(client) {
     return tools;
 }
 
+async function cancelledCall(client) {
+    const errors = [];
+    client.onerror = error => errors.push(String(error && error.message ? error.message : error));
+    const abort = new AbortController();
+    setTimeout(() => abort.abort('the user pressed stop'), abortAfterMs);
+    let aborted = null;
+    try {
+        const result = await client.callTool({ name: callName, arguments: callArguments }, undefined,
+            { timeout: REQUEST_TIMEOUT_MS, signal: abort.signal });
+        aborted = { answered: result };
+    } catch (error) {
+        aborted = String(error && error.message ? error.message : error);
+    }
+    await new Promise(resolve => setTimeout(resolve, 1_000));
+    const after = await client.ping({ timeout: REQUEST_TIMEOUT_MS });
+    return { aborted, errors, after };
+}
+
 async function main() {
     const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
     const client = new Client({ name: 'toolgate-ts-sdk-interop', version: '1.0.0' });
@@ -83,6 +109,8 @@ async function main() {
         if (scenario === 'list') {
             output.capabilities = client.getServerCapabilities() ?? null;
             output.tools = tools;
+        } else if (scenario === 'cancel') {
+            Object.assign(output, await cancelledCall(client));
         } else {
             output.result = await client.callTool({ name: callName, arguments: callArguments }, undefined,
                 { timeout: REQUEST_TIMEOUT_MS });

@@ -72,6 +72,11 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
     /** The {@code error} of a request the upstream's answer stream ended without answering ({@link #CLIENT_CLOSED}). */
     public static final String STREAM_ENDED = "unanswered: the answer stream ended without it";
     /**
+     * The {@code error} of a request its client cancelled with {@code notifications/cancelled} before the answer
+     * (conversion): left unanswered, as MCP asks of the receiver of a cancellation ({@link #CLIENT_CLOSED}).
+     */
+    public static final String CANCELLED = "unanswered: the client cancelled it";
+    /**
      * The {@code error} of a request whose batch repeated its id: the server's answers carry nothing but the id, and
      * may come in any order, so which one was its own is not known. Its {@link #errorType()} is {@code unattributed}.
      */
@@ -139,9 +144,13 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
         }
     }
 
-    /** True for a request whose answer never reached its client ({@link #CLIENT_CLOSED}, {@link #STREAM_ENDED}). */
+    /**
+     * True for a request whose answer never reached its client ({@link #CLIENT_CLOSED}, {@link #STREAM_ENDED},
+     * {@link #CANCELLED}).
+     */
     public boolean unanswered() {
-        return errorCode == null && (CLIENT_CLOSED.equals(error) || STREAM_ENDED.equals(error));
+        return errorCode == null && (CLIENT_CLOSED.equals(error) || STREAM_ENDED.equals(error)
+                || CANCELLED.equals(error));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.toolgate.interop;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.LiveFeed;
 import dev.toolgate.testing.NodeClients;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +32,8 @@ class TypeScriptSdkIT {
     static RestUpstream upstream;
     static TestGateway gateway;
     static URI endpoint;
+    /** Completes when the upstream sees the slow report's connection close. */
+    static final CompletableFuture<Void> slowReportStopped = new CompletableFuture<>();
 
     @BeforeAll
     static void start() {
@@ -38,7 +43,15 @@ class TypeScriptSdkIT {
                 .json("GET /orders/o-42", 200, "{\"id\":\"o-42\",\"status\":\"shipped\",\"total\":19.5}")
                 .json("POST /orders", 201, "{\"id\":\"o-43\",\"status\":\"new\"}")
                 .on("DELETE /orders/o-42", r -> r.response().setStatusCode(204).end())
-                .json("DELETE /orders/o-43", 200, "{\"id\":\"o-43\",\"status\":\"new\"}");
+                .json("DELETE /orders/o-43", 200, "{\"id\":\"o-43\",\"status\":\"new\"}")
+                .on("GET /slow", r -> {
+                    r.connection().closeHandler(v -> slowReportStopped.complete(null));
+                    upstream.vertx().setTimer(10_000, t -> {
+                        if (!r.response().closed()) {
+                            r.response().putHeader("content-type", "application/json").end("{\"rows\":[]}");
+                        }
+                    });
+                });
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -116,6 +129,17 @@ class TypeScriptSdkIT {
                                             required: [id, status]
                                             properties: {id: {type: string}, status: {type: string}}
                                     "204": {description: cancelled}
+                      - name: reports
+                        paths: [/reports]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - name: slow_report
+                                  description: A report that takes ten seconds to make
+                                  method: GET
+                                  path: /reports/slow
                 """.formatted(upstream.url()));
         endpoint = gateway.proxy("/shop");
     }
@@ -234,6 +258,21 @@ class TypeScriptSdkIT {
         assertThat(received.path()).isEqualTo("/orders");
         assertThat(received.header("content-type")).startsWith("application/json");
         assertThat(json(received.body())).isEqualTo(json("{\"item\":\"lamp\",\"quantity\":2}"));
+    }
+
+    @Test
+    void aCallTheClientCancelsIsLeftUnansweredSoTheSdkReportsNoStrayResponseAndTheApiCallStops() throws Exception {
+        NodeClients.Run run = node.typescriptSdk(gateway.proxy("/reports"), "cancel", "slow_report", "{}", "300");
+        JsonNode out = run.ok();
+        assertThat(out.path("aborted").asText()).as(run.toString()).contains("the user pressed stop");
+        assertThat(out.get("errors")).as("what the client reported after the cancellation: %s", run).isEmpty();
+        assertThat(out.get("after").isObject()).as("the session still serves: %s", run).isTrue();
+
+        slowReportStopped.get(5, TimeUnit.SECONDS);
+        JsonNode event = LiveFeed.event(gateway, e -> "slow_report".equals(e.path("tool").asText()));
+        assertThat(event.path("error_type").asText()).as(event.toString()).isEqualTo("unanswered");
+        assertThat(event.path("error").asText()).as("no upstream failure: %s", event)
+                .isEqualTo("unanswered: the client cancelled it");
     }
 
     private static JsonNode json(String text) throws IOException {

@@ -16,13 +16,15 @@ import io.vertx.core.http.HttpServerRequest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import static dev.toolgate.mode.conversion.McpResponses.accepted;
 import static dev.toolgate.mode.conversion.McpResponses.json;
 
 /**
  * A JSON-RPC batch POSTed to an MCP endpoint: allowed by 2025-03-26 only, answered with an array of
- * the requests' responses in request order; a bad element gets its own error in its place.
+ * the requests' responses in request order; a bad element gets its own error in its place, and a call its
+ * client cancelled ({@code notifications/cancelled}) none.
  * <p>
  * A batch is many requests in one, so it is bounded as a few requests together would be: at most
  * {@link JsonBody#MAX_BATCH_MESSAGES} messages (as passthrough bounds the batches it forwards), and answers of at most {@link #MAX_ANSWER_BYTES} together; an answer
@@ -91,7 +93,11 @@ final class McpBatch {
         if (answers.isEmpty()) {
             return accepted(request);
         }
-        return Future.all(answers).compose(done -> json(request, joined(answers), null));
+        return Future.all(answers).compose(done -> {
+            // a call its client cancelled has no place in the array; a batch of only those gets no answer at all
+            List<Buffer> given = answers.stream().map(Future::result).filter(Objects::nonNull).toList();
+            return given.isEmpty() ? McpResponses.unanswered(request) : json(request, joined(given), null);
+        });
     }
 
     /**
@@ -100,6 +106,9 @@ final class McpBatch {
      * upstream's bytes, does not fit.
      */
     private static Buffer within(AnswerBudget.Share share, Buffer answer, JsonRpcMessage.Request r) {
+        if (answer == null) {
+            return null; // cancelled by its client: no answer, and no bytes held
+        }
         if (share.overran() || !share.settle(answer.length())) {
             return McpMethods.error(new GatewayError.InvalidMessage(r.id(), "the batch's answers would pass "
                     + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB with this one; send it on its own or in a smaller batch"));
@@ -108,17 +117,17 @@ final class McpBatch {
     }
 
     /** The answers as one JSON array; each is already serialized, so they are joined as bytes. */
-    private static Buffer joined(List<Future<Buffer>> answers) {
+    private static Buffer joined(List<Buffer> answers) {
         int size = answers.size() + 1;
-        for (Future<Buffer> answer : answers) {
-            size += answer.result().length();
+        for (Buffer answer : answers) {
+            size += answer.length();
         }
         Buffer out = Buffer.buffer(size).appendByte((byte) '[');
         for (int i = 0; i < answers.size(); i++) {
             if (i > 0) {
                 out.appendByte((byte) ',');
             }
-            out.appendBuffer(answers.get(i).result());
+            out.appendBuffer(answers.get(i));
         }
         return out.appendByte((byte) ']');
     }

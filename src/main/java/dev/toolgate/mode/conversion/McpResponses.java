@@ -33,6 +33,19 @@ final class McpResponses {
         return json(request, body, null);
     }
 
+    /**
+     * A request left unanswered (its client cancelled it): an event stream that ends without an event, as the
+     * legacy bridge ends a cancelled call. The client's exchange ends cleanly and no response reaches it.
+     */
+    static Future<Void> unanswered(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        if (response.closed() || response.ended()) {
+            return Future.succeededFuture();
+        }
+        return response.setStatusCode(200).putHeader("content-type", MediaTypes.EVENT_STREAM)
+                .putHeader("cache-control", "no-cache").end();
+    }
+
     /** 202 with no body: a notification or a response from the client. */
     static Future<Void> accepted(HttpServerRequest request) {
         return request.response().setStatusCode(202).end();

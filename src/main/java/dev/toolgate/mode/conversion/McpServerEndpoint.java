@@ -189,7 +189,7 @@ public final class McpServerEndpoint implements McpEndpoint {
             }
         }
         return calls.answer(exchange, r, record, session, ToolCalls.disconnection(request))
-                .compose(out -> json(request, out, null));
+                .compose(out -> out == null ? McpResponses.unanswered(request) : json(request, out, null));
     }
 
     /** Answers {@code initialize}, and finishes its record with the answer (a refusal is no successful start). */

@@ -6,6 +6,7 @@ import dev.toolgate.http.AnswerBudget;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.Session;
+import dev.toolgate.observe.McpEvent;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpCall;
@@ -162,7 +163,8 @@ final class ToolCalls {
 
     /**
      * The serialized response to {@code r}, admitted with {@code record}, which it finishes; a call is cancelled
-     * when {@code disconnected} completes.
+     * when {@code disconnected} completes. Null for a call its client cancelled with {@code notifications/cancelled}:
+     * MCP's receiver of a cancellation does not respond to the request it names.
      */
     Future<Buffer> answer(Exchange exchange, JsonRpcMessage.Request r, RpcRecord record, Session session,
                           Future<Void> disconnected) {
@@ -182,16 +184,24 @@ final class ToolCalls {
         disconnected.onComplete(v -> cancel.tryComplete());
         // without sessions, ids are not unique across clients: only a disconnect can cancel
         String key = session == null ? null : callKey(session, r.id());
+        // completed by the client's notifications/cancelled alone: such a call is left unanswered
+        Promise<Void> cancelledByClient = Promise.promise();
         if (key != null) {
-            sessions.started(key, cancel);
+            cancelledByClient.future().onComplete(v -> cancel.tryComplete());
+            sessions.started(key, cancelledByClient);
         }
         return methods.answer(r, ToolView.ALL, exchange, record, cancel.future(), share).onComplete(done -> {
             if (key != null) {
-                sessions.finished(key, cancel);
+                sessions.finished(key, cancelledByClient);
             }
-            if (done.succeeded()) {
-                observation.answered(record, done.result());
+        }).map(answer -> {
+            if (cancelledByClient.future().isComplete()) {
+                // nobody failed: the upstream call was stopped for the client, whose answer it no longer waits for
+                observation.finish(record, 0, null, McpEvent.CANCELLED, false, null);
+                return null;
             }
+            observation.answered(record, answer);
+            return answer;
         });
     }
 

@@ -143,6 +143,33 @@ class CancellationIT {
     }
 
     @Test
+    void aCancelledCallGetsNoAnswerAtAllAndItsRequestEndsAsAnEmptyEventStream() throws Exception {
+        McpHttp mcp = session();
+        CompletableFuture<McpHttp.Response> call = startCall(mcp, "42", "unanswered", 10_000);
+        upstream.next();
+        assertThat(cancel(mcp, "42").status()).isEqualTo(202);
+
+        McpHttp.Response answer = call.get(5, TimeUnit.SECONDS);
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.header("content-type")).isEqualTo("text/event-stream");
+        assertThat(answer.body()).as("MCP: the receiver of a cancellation does not respond").isEmpty();
+    }
+
+    @Test
+    void aCancelledCallOfABatchIsLeftOutOfTheBatchsAnswer() throws Exception {
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+        mcp.initialize("2025-03-26");
+        CompletableFuture<McpHttp.Response> batch = CompletableFuture.supplyAsync(() -> mcp.post("[{\"jsonrpc\":\"2.0\","
+                + "\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"work\",\"arguments\":{\"query_tag\":"
+                + "\"batched\",\"query_delay\":10000}}},{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}]"));
+        assertThat(upstream.next().query()).startsWith("tag=batched");
+        assertThat(cancel(mcp, "7").status()).isEqualTo(202);
+
+        McpHttp.Response answer = batch.get(5, TimeUnit.SECONDS);
+        assertThat(answer.json()).as("%s", answer).isEqualTo(Json.parse("[{\"jsonrpc\":\"2.0\",\"id\":8,\"result\":{}}]"));
+    }
+
+    @Test
     void stringRequestIdsCanBeCancelledToo() throws Exception {
         McpHttp mcp = session();
         CompletableFuture<McpHttp.Response> call = startCall(mcp, "\"call-7\"", "string-id", 10_000);
