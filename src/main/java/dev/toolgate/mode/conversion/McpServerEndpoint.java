@@ -137,20 +137,29 @@ public final class McpServerEndpoint implements McpEndpoint {
             throw new GatewayException(new GatewayError.UnsupportedMediaType(contentType == null ? "" : contentType));
         }
         String version = exchange.protocolVersion();
-        if (!ProtocolVersion.isModern(version)) {
-            TransportHeaders.checkVersion(version);
-        }
         return exchange.body().compose(body -> {
             JsonNode message = JsonBody.parse(body);
-            if (ModernRequest.isModern(version, ModernMeta.claimed(message))) {
+            boolean claimed = ModernMeta.claimed(message);
+            // the header is for the requests after initialization: an initialize's own protocolVersion is what is
+            // negotiated, whatever version the header names (the Java SDK sends its latest on initialize too)
+            boolean opening = !claimed && initialize(message);
+            if (!opening && ModernRequest.isModern(version, claimed)) {
                 return modern.answer(exchange, message);
+            }
+            if (!opening) {
+                TransportHeaders.checkVersion(version);
             }
             return message instanceof ArrayNode batch ? batches.answer(exchange, batch)
                     : single(exchange, JsonRpcMessage.classify(message));
         });
     }
 
-    private Future<Void> single(Exchange exchange, JsonRpcMessage message) {
+    /** True for an {@code initialize} request (the legacy era's first message). */
+    private static boolean initialize(JsonNode message) {
+        return message.isObject() && message.has("id") && "initialize".equals(message.path("method").asText(null));
+    }
+
+        private Future<Void> single(Exchange exchange, JsonRpcMessage message) {
         HttpServerRequest request = exchange.request();
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize")) {
             return calls.admit(exchange, r).compose(admitted -> admitted.proceeds()

@@ -91,6 +91,21 @@ class TransportHeadersIT {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"2024-11-05", "2026-07-28", "2099-01-01"})
+    void anInitializeIsNegotiatedFromItsBodyWhateverVersionItsHeaderNames(String header) {
+        String initialize = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
+                + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+        McpHttp.Response response = mcp.send("POST", initialize,
+                headers("mcp-session-id", null, "mcp-protocol-version", header));
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+        assertThat(response.json().at("/result/protocolVersion").asText()).isEqualTo("2025-06-18");
+
+        McpHttp opened = new McpHttp(gateway.proxy("/mcp"));
+        opened.sessionId(response.header("mcp-session-id"));
+        assertStillServes(opened);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"2025-03-26", "2025-06-18", "2025-11-25"})
     void supportedProtocolVersionHeadersPass(String version) {
         McpHttp.Response response = mcp.send("POST", LIST, headers("mcp-protocol-version", version));
