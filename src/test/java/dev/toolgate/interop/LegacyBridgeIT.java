@@ -102,6 +102,15 @@ class LegacyBridgeIT {
     }
 
     @Test
+    void aCapabilityTheClientLacksIsToldWithAnErrorCodeItsRevisionDefinesNotThe2026Code() {
+        // the v1 client declares no elicitation: the server's -32021 names a code 2025-11-25 does not define
+        NodeClients.Run run = node.typescriptSdk(gateway.proxy("/mcp"), "call", "confirm", "{}");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.stderr()).as(run.toString()).contains("(code -32602)", "elicitation").doesNotContain("-32021");
+    }
+
+    @Test
     void theInspectorsDefaultLegacyEraListsTheTools() {
         NodeClients.Run run = node.inspector(gateway.proxy("/mcp"), "--method", "tools/list");
 

@@ -440,11 +440,19 @@ final class LegacyBridge {
         return asked.future();
     }
 
-    /** The server's response as a legacy client expects it: its own id, no 2026 result fields. */
+    /**
+     * The server's response as a legacy client expects it: its own id, no 2026 result fields, and no 2026-only error
+     * code: a capability the server requires and the client did not declare (-32021, which legacy revisions do not
+     * define) is told as the invalid parameters it amounts to (-32602), its message and data kept.
+     */
     private static ObjectNode translate(Call call, JsonNode response) {
         if (response.get("error") instanceof ObjectNode error) {
             ObjectNode out = JsonRpc.error(call.request().id(), 0, "");
-            out.set("error", error.deepCopy());
+            ObjectNode copy = error.deepCopy();
+            if (copy.path("code").asInt() == JsonRpc.MISSING_CLIENT_CAPABILITY) {
+                copy.put("code", JsonRpc.INVALID_PARAMS);
+            }
+            out.set("error", copy);
             return out;
         }
         ObjectNode result = response.get("result") instanceof ObjectNode r ? r.deepCopy() : Json.object();
