@@ -111,6 +111,37 @@ class LegacyBridgeIT {
     }
 
     @Test
+    void aClientOf2025_03_26GetsItsBatchAnsweredThroughTheBridgeOneEventPerRequest() {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        assertThat(client.initialize("2025-03-26").json().at("/result/protocolVersion").asText()).isEqualTo("2025-03-26");
+
+        McpHttp.Response answer = client.post("""
+                [{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"batched"}}},
+                 {"jsonrpc":"2.0","method":"notifications/initialized"},
+                 {"jsonrpc":"2.0","id":3,"method":"ping"},
+                 {"jsonrpc":"2.0","id":4,"method":"initialize","params":{"protocolVersion":"2025-03-26"}}]""");
+
+        assertThat(answer.status()).as("%s", answer).isEqualTo(200);
+        Map<String, JsonNode> byId = new java.util.HashMap<>();
+        answer.body().lines().filter(l -> l.startsWith("data:")).map(l -> parse(l.substring(5).strip()))
+                .forEach(message -> byId.put(message.path("id").asText(), message));
+        assertThat(byId.keySet()).as("%s", answer).containsExactlyInAnyOrder("2", "3", "4");
+        assertThat(byId.get("2").at("/result/content/0/text").asText()).isEqualTo("Echo: batched");
+        assertThat(byId.get("3").get("result").isObject()).isTrue();
+        assertThat(byId.get("4").at("/error/code").asInt()).isEqualTo(-32600);
+        assertThat(client.post("[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]").status())
+                .as("a batch of notifications alone").isEqualTo(202);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return dev.toolgate.mcp.Json.parse(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(json, e);
+        }
+    }
+
+    @Test
     void theInspectorsDefaultLegacyEraListsTheTools() {
         NodeClients.Run run = node.inspector(gateway.proxy("/mcp"), "--method", "tools/list");
 

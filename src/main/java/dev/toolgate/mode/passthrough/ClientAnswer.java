@@ -26,15 +26,43 @@ final class ClientAnswer {
     private final JsonNode id;
     private final Consumer<byte[]> observed;
     private boolean streaming;
+    /** One of a batch's answers: its messages are events of the batch's stream, which the batch ends. */
+    private final boolean batched;
 
     /**
      * @param id       the request's JSON-RPC id, which an error about it carries
      * @param observed gets each message sent to the client as it is sent (the route's traffic events)
      */
     ClientAnswer(HttpServerResponse response, JsonNode id, Consumer<byte[]> observed) {
+        this(response, id, observed, false);
+    }
+
+    private ClientAnswer(HttpServerResponse response, JsonNode id, Consumer<byte[]> observed, boolean batched) {
         this.response = response;
         this.id = id;
         this.observed = observed;
+        this.batched = batched;
+        this.streaming = batched;
+    }
+
+    /**
+     * The answer to one request of a 2025-03-26 batch, on the event stream {@link #openBatch} began: its response is
+     * one event of it (2025-03-26 lets a batch's responses come one by one), and nothing ends the stream but the
+     * batch ({@link #endBatch}).
+     */
+    static ClientAnswer ofBatch(HttpServerResponse response, JsonNode id, Consumer<byte[]> observed) {
+        return new ClientAnswer(response, id, observed, true);
+    }
+
+    /** Begins a batch's answer: an event stream, which its requests' answers share. */
+    static void openBatch(HttpServerResponse response) {
+        response.setStatusCode(200).setChunked(true).putHeader("content-type", MediaTypes.EVENT_STREAM)
+                .putHeader("cache-control", "no-cache").putHeader("x-accel-buffering", "no");
+    }
+
+    /** Ends a batch's answer once all its requests are answered (or left unanswered). */
+    static Future<Void> endBatch(HttpServerResponse response) {
+        return response.ended() || response.closed() ? Future.succeededFuture() : response.end();
     }
 
     /** True once the client closed its side (which cancels the request). */
@@ -78,6 +106,9 @@ final class ClientAnswer {
         }
         byte[] bytes = Json.bytes(message);
         observed.accept(bytes);
+        if (batched) {
+            return response.write(Buffer.buffer(SseEvent.message(null, new String(bytes, StandardCharsets.UTF_8))));
+        }
         if (streaming) {
             return response.end(Buffer.buffer(SseEvent.message(null, new String(bytes, StandardCharsets.UTF_8))));
         }
@@ -89,7 +120,7 @@ final class ClientAnswer {
      * open ends, or the request gets an event stream with no event.
      */
     Future<Void> abandon() {
-        if (response.ended() || response.closed()) {
+        if (batched || response.ended() || response.closed()) {
             return Future.succeededFuture();
         }
         if (!streaming) {
@@ -114,6 +145,9 @@ final class ClientAnswer {
         }
         byte[] body = Json.bytes(message);
         observed.accept(body);
+        if (batched) {
+            return response.write(Buffer.buffer(SseEvent.message(null, new String(body, StandardCharsets.UTF_8))));
+        }
         if (streaming) {
             return response.end(Buffer.buffer(SseEvent.message(null, new String(body, StandardCharsets.UTF_8))));
         }

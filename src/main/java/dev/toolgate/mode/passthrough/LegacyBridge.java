@@ -22,6 +22,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -96,9 +97,8 @@ final class LegacyBridge {
                     .compose(v -> exchange.request().response().setStatusCode(200).end());
         }
         JsonNode message = JsonBody.parse(body);
-        if (!message.isObject()) {
-            throw new GatewayException(new GatewayError.InvalidMessage(null,
-                    "batches are not bridged to a 2026-07-28 server; send one message per POST"));
+        if (message instanceof ArrayNode batch) {
+            return session(exchange).compose(session -> batch(exchange, batch, session, link, access, observed, body));
         }
         return switch (JsonRpcMessage.classify(message)) {
             case JsonRpcMessage.Invalid invalid ->
@@ -120,24 +120,80 @@ final class LegacyBridge {
             case JsonRpcMessage.Request r when r.method().equals("initialize") -> initialize(exchange, r, link, eras, observed);
             case JsonRpcMessage.Request r -> {
                 ClientAnswer answer = new ClientAnswer(exchange.request().response(), r.id(), observed);
-                yield session(exchange).compose(session -> switch (r.method()) {
-                    case "ping", "logging/setLevel" -> answer.finish(JsonRpc.result(r.id(), Json.object()));
-                    default -> admitted(exchange, body, access).compose(shows -> {
-                        if (shows == null) {
-                            return Future.succeededFuture();
-                        }
-                        String key = session.id() + "\n" + Json.text(r.id());
-                        Promise<Void> cancelled = Promise.promise();
-                        calls.started(route, key, cancelled);
-                        return call(new Call(exchange, r, session, link, answer, shows, cancelled.future()), null, null, 0)
-                                .recover(failure -> failure instanceof CallCancelled ? answer.abandon()
-                                        : answer.fail(failure instanceof GatewayException refused
-                                        ? refused.error() : upstreamError(link, failure)))
-                                .onComplete(done -> calls.ended(key, cancelled));
-                    });
-                });
+                yield session(exchange).compose(session -> request(exchange, r, session, link, answer, access, body));
             }
         };
+    }
+
+    /** One request of a session, answered through the server (or here: {@code ping}, {@code logging/setLevel}). */
+    private Future<Void> request(Exchange exchange, JsonRpcMessage.Request r, Session session, UpstreamLink link,
+                                 ClientAnswer answer, PassthroughAccess access, Buffer body) {
+        return switch (r.method()) {
+            case "ping", "logging/setLevel" -> answer.finish(JsonRpc.result(r.id(), Json.object()));
+            default -> admitted(exchange, body, access).compose(shows -> {
+                if (shows == null) {
+                    return Future.succeededFuture();
+                }
+                String key = session.id() + "\n" + Json.text(r.id());
+                Promise<Void> cancelled = Promise.promise();
+                calls.started(route, key, cancelled);
+                return call(new Call(exchange, r, session, link, answer, shows, cancelled.future()), null, null, 0)
+                        .recover(failure -> failure instanceof CallCancelled ? answer.abandon()
+                                : answer.fail(failure instanceof GatewayException refused
+                                ? refused.error() : upstreamError(link, failure)))
+                        .onComplete(done -> calls.ended(key, cancelled));
+            });
+        };
+    }
+
+    /**
+     * A 2025-03-26 client's batch (that revision requires servers to take them): each message goes through the
+     * bridge as if sent on its own, at once, and the answers are the events of one stream, which ends when the last
+     * is given; a batch of notifications and responses only gets 202. Bounded as the gateway's own endpoints bound
+     * batches ({@link JsonBody#MAX_BATCH_MESSAGES}).
+     */
+    private Future<Void> batch(Exchange exchange, ArrayNode batch, Session session, UpstreamLink link,
+                               PassthroughAccess access, Consumer<byte[]> observed, Buffer body) {
+        if (!ProtocolVersion.BATCHING.equals(session.protocolVersion())) {
+            throw new GatewayException(new GatewayError.BatchNotAllowed(session.protocolVersion()));
+        }
+        if (batch.isEmpty()) {
+            throw new GatewayException(new GatewayError.InvalidMessage(null, "an empty batch"));
+        }
+        if (batch.size() > JsonBody.MAX_BATCH_MESSAGES) {
+            throw new GatewayException(JsonBody.batchTooLarge(batch.size()));
+        }
+        List<JsonRpcMessage> messages = new ArrayList<>();
+        batch.forEach(element -> messages.add(JsonRpcMessage.classify(element)));
+        HttpServerResponse response = exchange.request().response();
+        boolean answers = messages.stream().anyMatch(m -> m instanceof JsonRpcMessage.Request
+                || m instanceof JsonRpcMessage.Invalid);
+        if (answers) {
+            ClientAnswer.openBatch(response);
+        }
+        List<Future<Void>> answered = new ArrayList<>();
+        for (JsonRpcMessage message : messages) {
+            switch (message) {
+                case JsonRpcMessage.Invalid invalid -> answered.add(ClientAnswer.ofBatch(response, invalid.id(), observed)
+                        .fail(new GatewayError.InvalidMessage(invalid.id(), invalid.reason())));
+                case JsonRpcMessage.Notification n -> cancel(session, n);
+                case JsonRpcMessage.Response r -> {
+                    Promise<JsonNode> waiting = calls.answered(session.id() + "\n" + Json.text(r.id()));
+                    if (waiting != null) {
+                        waiting.tryComplete(r.raw());
+                    }
+                }
+                case JsonRpcMessage.Request r when r.method().equals("initialize") -> answered.add(
+                        ClientAnswer.ofBatch(response, r.id(), observed).fail(new GatewayError.InvalidMessage(r.id(),
+                                "initialize cannot be part of a batch")));
+                case JsonRpcMessage.Request r -> answered.add(request(exchange, r, session, link,
+                        ClientAnswer.ofBatch(response, r.id(), observed), access, body));
+            }
+        }
+        if (!answers) {
+            return response.setStatusCode(202).end();
+        }
+        return Future.join(answered).transform(done -> ClientAnswer.endBatch(response));
     }
 
     private static GatewayError upstreamError(UpstreamLink link, Throwable failure) {

@@ -131,7 +131,7 @@ class ModernTrafficRefusalsIT {
                     + "\"params\":{}}");
             assertStatus(noVersion, 200);
             assertThat(noVersion.json().at("/error/code").asInt()).as(noVersion.toString()).isEqualTo(-32602);
-            // batches are not bridged to a 2026-07-28 server
+            // a batch before initialize: no session to bridge it in
             assertStatus(client.post("[{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"},"
                     + "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\"}]"), 400);
             // not a valid JSON-RPC request, though the tap reads its method and id
