@@ -204,7 +204,7 @@ class KongLogPluginsIT {
 
     @Test
     void httpLogWithKongsDefaultQueueSendsEachEntryAloneAsAnObject() {
-        try (RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+        try (RestUpstream api = new RestUpstream().json("GET /one", 200, "{\"ok\":true}");
              RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
              var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
                      .replace("          - name: ai-mcp-proxy\n", "          - name: http-log\n"
@@ -230,7 +230,7 @@ class KongLogPluginsIT {
 
     @Test
     void entriesLargerThanTheQueuesMaxBytesAreDroppedAndCountedNotSent() throws Exception {
-        try (RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+        try (RestUpstream api = new RestUpstream().json("GET /one", 200, "{\"ok\":true}");
              RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
              var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
                      .replace("          - name: ai-mcp-proxy\n", "          - name: http-log\n"

@@ -125,7 +125,7 @@ class OpenTelemetryIT {
     @Test
     void aRestCallSpansUrlShowsTheQueryWithItsSecretArgumentsMasked() {
         String trace = "9bf7651916cd43dd8448eb211c80319c";
-        try (RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+        try (RestUpstream api = new RestUpstream().json("GET /one", 200, "{\"ok\":true}");
              var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
                      .replace("path: /mcp/one}", "path: /mcp/one, query: {api_key: [KEY-0042-SECRET], page: ['2']}}")
                      .replace("          - name: ai-mcp-proxy\n", "          - name: opentelemetry\n"
@@ -439,7 +439,7 @@ class OpenTelemetryIT {
     void kongs314AccessLogsEndpointReceivesTheAccessLogsAndLogsEndpointBesideItNone() {
         // Kong 3.14: access logs go to access_logs.endpoint; logs_endpoint is for runtime logs, which Toolgate lacks
         try (OtlpReceiver access = new OtlpReceiver(); OtlpReceiver runtime = new OtlpReceiver();
-             RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+             RestUpstream api = new RestUpstream().json("GET /one", 200, "{\"ok\":true}");
              var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
                      .replace("          - name: ai-mcp-proxy\n", "          - name: opentelemetry\n"
                              + "            config: {logs_endpoint: '" + runtime.url("/v1/logs") + "',"
@@ -463,7 +463,7 @@ class OpenTelemetryIT {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort();
         }
-        try (RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+        try (RestUpstream api = new RestUpstream().json("GET /one", 200, "{\"ok\":true}");
              var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
                      .replace("          - name: ai-mcp-proxy\n", "          - name: opentelemetry\n"
                              + "            config: {logs_endpoint: 'http://127.0.0.1:" + closedPort + "/v1/logs',"
@@ -485,7 +485,7 @@ class OpenTelemetryIT {
             closedPort = probe.getLocalPort();
         }
         try (OtlpReceiver metrics = new OtlpReceiver();
-             RestUpstream api = new RestUpstream().json("GET /mcp/one", 200, "{\"ok\":true}");
+             RestUpstream api = new RestUpstream().json("GET /one", 200, "{\"ok\":true}");
              var gateway = dev.toolgate.testing.TestGateway.start(api.oneToolRoute()
                      .replace("          - name: ai-mcp-proxy\n", "          - name: opentelemetry\n"
                              + "            config: {traces_endpoint: 'http://127.0.0.1:" + closedPort + "/v1/traces',"

@@ -32,7 +32,7 @@ class UpstreamHealthIT {
         try (RestUpstream upstream = new RestUpstream();
              TestGateway gateway = TestGateway.start(upstream.oneToolRoute())) {
             // a slow service: it answers, but after each client here has given up and closed its connection
-            upstream.on("GET /mcp/one", request -> upstream.vertx().setTimer(1_500,
+            upstream.on("GET /one", request -> upstream.vertx().setTimer(1_500,
                     t -> request.response().putHeader("content-type", "application/json").end("{\"ok\":true}")));
             URI mcp = gateway.proxy("/mcp");
             McpHttp client = new McpHttp(mcp);
@@ -41,6 +41,8 @@ class UpstreamHealthIT {
                 callAndHangUp(mcp, client.sessionId());
                 upstream.next();
             }
+            // one call a client waits for: the service is then known, from that call alone
+            client.call("one", "{}");
             AdminHttp admin = new AdminHttp(gateway);
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -94,7 +96,7 @@ class UpstreamHealthIT {
     void toolCallsTheirClientsCancelNeverMakeTheServiceUnhealthy() throws Exception {
         try (RestUpstream upstream = new RestUpstream();
              TestGateway gateway = TestGateway.start(upstream.oneToolRoute())) {
-            upstream.on("GET /mcp/one", request -> upstream.vertx().setTimer(10_000, t -> {
+            upstream.on("GET /one", request -> upstream.vertx().setTimer(10_000, t -> {
                 if (!request.response().closed()) {
                     request.response().putHeader("content-type", "application/json").end("{\"ok\":true}");
                 }

@@ -63,7 +63,7 @@ public final class RestUpstream implements AutoCloseable {
 
     /**
      * The smallest conversion route in front of this API: {@code /mcp} with one tool {@code one}
-     * ({@code GET /mcp/one}), the route named {@code mcp}.
+     * ({@code GET /mcp/one}; the route strips its {@code /mcp}, so the API is asked {@code GET /one}), the route named {@code mcp}.
      */
     public String oneToolRoute() {
         return """

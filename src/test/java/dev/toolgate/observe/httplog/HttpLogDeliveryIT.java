@@ -101,7 +101,7 @@ class HttpLogDeliveryIT {
     }
 
     private static TestGateway gateway(RestUpstream logs, String endpointAndMore) {
-        return TestGateway.start(logs.json("GET /mcp/one", 200, "{\"ok\":true}").oneToolRoute()
+        return TestGateway.start(logs.json("GET /one", 200, "{\"ok\":true}").oneToolRoute()
                 .replace("          - name: ai-mcp-proxy\n", "          - name: http-log\n"
                         + "            config: {http_endpoint: " + endpointAndMore + "}\n"
                         + "          - name: ai-mcp-proxy\n"));
