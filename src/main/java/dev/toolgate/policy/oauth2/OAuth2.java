@@ -176,6 +176,11 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
                 outage.refused("a token could not be exchanged", unreachable.detail());
                 yield new Decision.Reject(new GatewayError.AuthorizationUnavailable());
             }
+            case TokenExchanger.Outcome.Busy taken -> {
+                busy.refused("a token could not be exchanged: the gateway's exchanges with the authorization server"
+                        + " are all taken", taken.detail());
+                yield new Decision.Reject(new GatewayError.AuthorizationBusy());
+            }
         });
     }
 

@@ -61,6 +61,10 @@ final class TokenExchanger {
         /** It could not be asked: 503. */
         record Unreachable(String detail) implements Outcome {
         }
+
+        /** The gateway's exchanges in flight are all taken: 503, saying so (the server itself may be fine). */
+        record Busy(String detail) implements Outcome {
+        }
     }
 
     /**
@@ -94,7 +98,7 @@ final class TokenExchanger {
         if (known != null) {
             return Future.succeededFuture(known);
         }
-        return calls.call(key, () -> request(subject, actor, key), () -> new Outcome.Unreachable(
+        return calls.call(key, () -> request(subject, actor, key), () -> new Outcome.Busy(
                 "token exchange: " + SharedCalls.LIMIT + " exchanges in flight already"));
     }
 

@@ -40,6 +40,7 @@ class IntrospectionBudgetIT {
     static TestGateway gateway;
     static final Queue<HttpServerResponse> held = new ConcurrentLinkedQueue<>();
     static final Map<String, Integer> introspected = new ConcurrentHashMap<>();
+    static final Queue<HttpServerResponse> exchanges = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void start() {
@@ -51,11 +52,14 @@ class IntrospectionBudgetIT {
                 return;
             }
             String answer = token.startsWith("good")
-                    ? "{\"active\":true,\"sub\":\"u\",\"aud\":\"" + gateway.proxy("/imcp") + "\",\"exp\":"
+                    ? "{\"active\":true,\"sub\":\"u\",\"aud\":\"" + gateway.proxy(token.startsWith("good-x") ? "/xmcp" : "/imcp")
+                    + "\",\"exp\":"
                     + (System.currentTimeMillis() / 1000 + 300) + "}"
                     : "{\"active\":false}";
             request.response().putHeader("content-type", "application/json").end(answer);
         });
+        // the token endpoint holds every exchange until the test ends
+        server.on("POST /token", request -> exchanges.add(request.response()));
         server.json("POST /mcp", 200, "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{}}");
         gateway = OAuthSetup.startBehindTrustedProxy("""
                 services:
@@ -75,6 +79,25 @@ class IntrospectionBudgetIT {
                               client_id: toolgate
                               client_secret: toolgate-secret
                               timeout: 60000
+                      - name: xmcp
+                        paths: [/xmcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: ${proxy}/xmcp
+                              authorization_servers: [${server}]
+                              introspection_endpoint: ${server}/introspect
+                              client_id: toolgate
+                              client_secret: toolgate-secret
+                              timeout: 60000
+                              passthrough_credentials: true
+                              token_exchange:
+                                enabled: true
+                                token_endpoint: ${server}/token
+                                client_id: toolgate
+                                client_secret: toolgate-secret
                 """, Map.of("server", server.url()));
     }
 
@@ -118,6 +141,37 @@ class IntrospectionBudgetIT {
     }
 
     @Test
+    void pastTheExchangesInFlightTheNextTokenIsToldTheGatewaysCapacityIsExhaustedNotThatTheServerIsUnreachable()
+            throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            for (int i = 0; i < SharedCalls.LIMIT; i++) {
+                answers.add(client.sendAsync(request("/xmcp", "good-x-" + i, "10.0.1." + (i % 200)),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (exchanges.size() < SharedCalls.LIMIT && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(exchanges).as("exchanges the token endpoint holds").hasSize(SharedCalls.LIMIT);
+
+            HttpResponse<String> next = client.send(request("/xmcp", "good-x-next", "10.0.2.1"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(next.statusCode()).isEqualTo(503);
+            assertThat(next.body()).contains("capacity to check tokens").contains("exhausted")
+                    .doesNotContain("could not be reached");
+        } finally {
+            for (HttpServerResponse response = exchanges.poll(); response != null; response = exchanges.poll()) {
+                HttpServerResponse waiting = response;
+                server.vertx().runOnContext(v -> waiting.setStatusCode(500).end());
+            }
+            answers.forEach(a -> a.orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join());
+            client.close();
+        }
+    }
+
+    @Test
     void aRefusedTokenIsRefusedAgainWithoutAnotherIntrospection() {
         for (int i = 0; i < 3; i++) {
             McpHttp.Response refused = new McpHttp(gateway.proxy("/imcp")).send("POST", BadTokensIT.INITIALIZE,
@@ -130,7 +184,11 @@ class IntrospectionBudgetIT {
     }
 
     private static HttpRequest request(String token, String address) {
-        return HttpRequest.newBuilder(gateway.proxy("/imcp")).timeout(java.time.Duration.ofSeconds(90))
+        return request("/imcp", token, address);
+    }
+
+    private static HttpRequest request(String path, String token, String address) {
+        return HttpRequest.newBuilder(gateway.proxy(path)).timeout(java.time.Duration.ofSeconds(90))
                 .header("authorization", "Bearer " + token).header("X-Real-IP", address)
                 .header("content-type", "application/json").header("accept", McpHttp.ACCEPT_BOTH)
                 .POST(HttpRequest.BodyPublishers.ofString(BadTokensIT.INITIALIZE)).build();
