@@ -339,6 +339,20 @@ public final class Exchange {
     }
 
     /**
+     * Forgets the caller before a route that authenticates judges a listener's replayed call again: its
+     * consumer headers, and what the listener's authentication told the upstream of it (the values of its
+     * claim headers, a token exchanged for the listener's upstream), which would describe another caller or
+     * reach a service the token was not issued for. Those claim headers stay the gateway's to decide: a
+     * client's own value still does not pass.
+     */
+    public void forgetCaller() {
+        authenticate(Principal.NONE);
+        MultiMap headers = upstreamHeaders();
+        credentials.assertedHeaders().forEach(headers::remove);
+        headers.remove("Authorization");
+    }
+
+    /**
      * The {@code WWW-Authenticate} value of a 403 for a tool call the caller's scopes do not allow.
      *
      * @param scope the scopes that would allow it, space-separated; null when no scope would

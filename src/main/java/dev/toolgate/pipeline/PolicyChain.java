@@ -160,7 +160,7 @@ public final class PolicyChain {
      */
     public Future<Decision> admitReplay(Exchange exchange) {
         if (authenticates) {
-            exchange.authenticate(Principal.NONE);
+            exchange.forgetCaller();
         }
         return from(exchange, 0);
     }
