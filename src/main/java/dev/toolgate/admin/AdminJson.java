@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.databind.type.MapType;
+import dev.toolgate.config.NoSecret;
 import dev.toolgate.config.Redacted;
 import dev.toolgate.config.SecretNames;
 
@@ -110,8 +111,8 @@ final class AdminJson {
     }
 
     /**
-     * Every record's secret-named fields, and every map, in any record: a map's keys are the operator's
-     * (header, argument names), so they are judged.
+     * Every record's secret-named fields but those marked {@link NoSecret}, and every map, in any record: a map's
+     * keys are the operator's (header, argument names), so they are judged.
      */
     private static final class Secrets extends BeanSerializerModifier {
         private static final Redacted REDACTED = new Redacted();
@@ -123,7 +124,8 @@ final class AdminJson {
                 Class<?> type = property.getType().getRawClass();
                 boolean scalar = type.isPrimitive() || Number.class.isAssignableFrom(type) || type == Boolean.class;
                 // a field marked @Redacted already has this serializer; any other serializer it was given stays
-                if (!scalar && !property.hasSerializer() && masksField(property.getName())) {
+                if (!scalar && !property.hasSerializer() && property.getAnnotation(NoSecret.class) == null
+                        && masksField(property.getName())) {
                     property.assignSerializer(REDACTED);
                 }
             }

@@ -44,7 +44,8 @@ class AdminJsonGoldenTest {
     /** Every secret in golden/kong.yaml, resolved or literal. */
     private static final List<String> SECRETS = List.of("alice-vault-api-key", "session-secret-from-env",
             "users-upstream-api-key", "redis-password-from-env", "alice-literal-api-key", "alice-basic-password",
-            "alice-jwt-hmac-secret", "literal-session-secret", "literal-query-token", "orders-team-from-deck");
+            "alice-jwt-hmac-secret", "literal-session-secret", "literal-query-token", "orders-team-from-deck",
+            "orders-oauth-client-secret", "orders-oauth-header-secret");
 
     private static DeclarativeConfig config;
     private static ObjectNode rendered;
@@ -118,7 +119,7 @@ class AdminJsonGoldenTest {
     void everyEntityOfTheFileIsRendered() {
         assertThat(rendered.get("services")).hasSize(2);
         assertThat(rendered.get("routes")).hasSize(3);
-        assertThat(rendered.get("plugins")).hasSize(3);
+        assertThat(rendered.get("plugins")).hasSize(4);
         assertThat(rendered.get("consumers")).hasSize(2);
         assertThat(rendered.get("consumer_groups")).hasSize(2);
     }

@@ -157,7 +157,7 @@ class AdminPluginSecretsIT {
 
     @Test
     void aFieldNamedLikeASecretIsMasked() {
-        assertThat(plugin("ai-mcp-oauth2").at("/config/client").toString()).doesNotContain("oauth-client-secret-0001");
+        assertThat(plugin("ai-mcp-oauth2").at("/config/client_secret").asText()).isEqualTo("[redacted]");
     }
 
     @Test
@@ -168,9 +168,9 @@ class AdminPluginSecretsIT {
         assertThat(keyAuth.get("hide_credentials").asBoolean()).isTrue();
         JsonNode oauth = plugin("ai-mcp-oauth2").get("config");
         assertThat(oauth.get("authorization_servers")).extracting(JsonNode::asText).containsExactly("http://127.0.0.1:1");
-        assertThat(oauth.at("/exchange/token_endpoint").asText()).isEqualTo("http://127.0.0.1:1/token");
-        assertThat(oauth.at("/exchange/actor_token_header").asText()).isEqualTo("X-Actor-Token");
-        assertThat(oauth.at("/exchange/subject_token_type").asText())
+        assertThat(oauth.at("/token_exchange/token_endpoint").asText()).isEqualTo("http://127.0.0.1:1/token");
+        assertThat(oauth.at("/token_exchange/request/actor_token_header").asText()).isEqualTo("X-Actor-Token");
+        assertThat(oauth.at("/token_exchange/request/subject_token_type").asText())
                 .isEqualTo("urn:ietf:params:oauth:token-type:access_token");
     }
 }

@@ -40,6 +40,12 @@ class PluginSecretFieldsTest {
     /** The paths of fields that {@code @Redacted} masks although their names may not say secret (URLs, header maps). */
     private static final Set<String> MASKED_BY_ANNOTATION = new java.util.HashSet<>();
 
+    /**
+     * Fields the Admin API's shape of their plugin has no place for, so they are not shown, masked or not: Kong's
+     * {@code token_exchange} has no {@code client_alg} (the reader never sets one).
+     */
+    private static final Set<String> NOT_IN_THE_SHOWN_SHAPE = Set.of("OAuth2Config.exchange.client.algorithm");
+
     @BeforeAll
     static void fillEveryPluginConfigRecord() throws Exception {
         for (Class<?> type : pluginConfigRecords()) {
@@ -66,7 +72,7 @@ class PluginSecretFieldsTest {
             boolean secretNamed = fieldNames(path).anyMatch(AdminJson::masksField);
             if (secretNamed && shown) {
                 leaked.add(path);
-            } else if (!secretNamed && !shown && !annotatedAsSecret(path)) {
+            } else if (!secretNamed && !shown && !annotatedAsSecret(path) && !NOT_IN_THE_SHOWN_SHAPE.contains(path)) {
                 hidden.add(path);
             }
         });

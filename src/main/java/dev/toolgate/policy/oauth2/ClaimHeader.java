@@ -18,8 +18,10 @@ import java.util.List;
  * @param header the upstream header's name
  * @param path   the claim's path in the token's payload ({@code [org, id]}; an array element by its
  *               index, {@code [roles, "0"]})
+ * @param nested read from {@code upstream_headers} rather than {@code claim_to_header}: the two send the same
+ *               header for a one-element path, and the Admin API shows the field the operator wrote
  */
-public record ClaimHeader(String header, List<String> path) {
+public record ClaimHeader(String header, List<String> path, boolean nested) {
 
     public ClaimHeader {
         path = List.copyOf(path);
@@ -34,7 +36,7 @@ public record ClaimHeader(String header, List<String> path) {
             refuseFraming(item, header);
             item.finish();
             if (claim != null && header != null) {
-                headers.add(new ClaimHeader(header, List.of(claim)));
+                headers.add(new ClaimHeader(header, List.of(claim), false));
             }
         }
         List<ConfigNode> nested = node.objects("upstream_headers");
@@ -52,7 +54,7 @@ public record ClaimHeader(String header, List<String> path) {
             }
             item.finish();
             if (header != null && !path.isEmpty()) {
-                headers.add(new ClaimHeader(header, path));
+                headers.add(new ClaimHeader(header, path, true));
             }
         }
         return headers;

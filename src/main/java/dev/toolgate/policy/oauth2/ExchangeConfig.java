@@ -42,7 +42,9 @@ public record ExchangeConfig(boolean enabled, String tokenEndpoint, ClientAuth c
                              long cacheTtl) {
 
     static final String ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token";
-    static final ExchangeConfig OFF = new ExchangeConfig(false, null, null, ACCESS_TOKEN, ACCESS_TOKEN, "none", null,
+    /** No {@code token_exchange} block: the one an empty block reads as, so a dump that shows it loads back equal. */
+    static final ExchangeConfig OFF = new ExchangeConfig(false, null,
+            new ClientAuth(null, null, "client_secret_basic", null, null), ACCESS_TOKEN, ACCESS_TOKEN, "none", null,
             null, ACCESS_TOKEN, List.of(), List.of(), null, true, 3600);
 
     public ExchangeConfig {

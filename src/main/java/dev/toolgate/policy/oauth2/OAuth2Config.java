@@ -1,5 +1,6 @@
 package dev.toolgate.policy.oauth2;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.toolgate.config.ConfigNode;
@@ -190,6 +191,15 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
         } catch (IllegalArgumentException e) {
             return "";
         }
+    }
+
+    /**
+     * As the Admin API shows it: under Kong's names ({@code client_id}, {@code jwt_claims_leeway},
+     * {@code token_exchange.request}), which Kong tooling reads and the reader takes back, not this record's.
+     */
+    @JsonValue
+    public KongFields shown() {
+        return KongFields.of(this);
     }
 
     /** Its secrets masked: a message or log line that quotes it must not carry them. */
