@@ -141,6 +141,31 @@ class IntrospectionBudgetIT {
     }
 
     @Test
+    void madeUpTokensFromAddressesRotatedWithinOneIpv6Slash64ShareOneAddressesShare() throws Exception {
+        int flood = SharedCalls.SHARE + 8;
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            for (int i = 0; i < flood; i++) {
+                answers.add(client.sendAsync(request("slow-v6-" + i, "2001:db8:7:7::" + Integer.toHexString(i + 1)),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (held.size() + answers.stream().filter(CompletableFuture::isDone).count() < flood
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+
+            assertThat(held).as("introspections started for one /64").hasSize(SharedCalls.SHARE);
+            assertThat(answers.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join))
+                    .hasSize(flood - SharedCalls.SHARE).allSatisfy(answer -> assertThat(answer.statusCode()).isEqualTo(503));
+        } finally {
+            letGo();
+            client.close();
+        }
+    }
+
+    @Test
     void pastTheExchangesInFlightTheNextTokenIsToldTheGatewaysCapacityIsExhaustedNotThatTheServerIsUnreachable()
             throws Exception {
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();

@@ -97,4 +97,14 @@ class SharedCallsTest {
         assertThat(calls.call("token", () -> "valid", () -> "busy").toCompletionStage().toCompletableFuture()
                 .get(5, TimeUnit.SECONDS)).isEqualTo("valid");
     }
+
+    @Test
+    void anIpv6ClientsShareIsItsSlash64AndAnIpv4MappedAddressIsItsIpv4Address() {
+        assertThat(SharedCalls.network("2001:db8:1:2:aaaa::1")).isEqualTo(SharedCalls.network("2001:db8:1:2:bbbb:cccc:dddd:eeee"))
+                .isEqualTo("20010db800010002::/64");
+        assertThat(SharedCalls.network("2001:db8:1:3::1")).isNotEqualTo(SharedCalls.network("2001:db8:1:2::1"));
+        assertThat(SharedCalls.network("::ffff:10.0.0.1")).isEqualTo("10.0.0.1");
+        assertThat(SharedCalls.network("10.0.0.1")).isEqualTo("10.0.0.1");
+        assertThat(SharedCalls.network("not an address")).isEqualTo("not an address");
+    }
 }
