@@ -112,6 +112,11 @@ public final class Observation {
         return tracing != null && tracing.inject(trace, headers);
     }
 
+    /** True when the route's tracing writes trace context upstream (in some format). */
+    boolean injects() {
+        return tracing != null && tracing.injects();
+    }
+
     /**
      * Opens the record of one message (a request, or a notification with a null id), once the exchange's
      * policies have admitted it.
@@ -236,7 +241,8 @@ public final class Observation {
 
     /** The open record of the request with this id, or {@link RpcRecord#NONE}. */
     public RpcRecord record(JsonNode id) {
-        return id == null ? RpcRecord.NONE : record(Json.idText(id));
+        // nothing open (nothing observes the exchange): the id is not even written out
+        return id == null || open == null ? RpcRecord.NONE : record(Json.idText(id));
     }
 
     /** A notification: recorded and finished at once. */

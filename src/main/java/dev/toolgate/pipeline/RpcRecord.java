@@ -1,6 +1,7 @@
 package dev.toolgate.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.observe.TraceIds;
 import dev.toolgate.observe.UpstreamHttp;
@@ -108,6 +109,14 @@ public final class RpcRecord {
     }
 
     /**
+     * True once this message's upstream call has started: a bridge sends one message as several upstream requests
+     * (rounds of input, a stream resumed), and the call, its span, counts from the first.
+     */
+    public boolean upstreamCalled() {
+        return upstreamStarted >= 0;
+    }
+
+    /**
      * The upstream call answered with {@code status} now; 0 when it gave no answer (unreachable, timed out),
      * {@link dev.toolgate.observe.McpEvent#UPSTREAM_ABANDONED} when its client cancelled it first.
      */
@@ -137,6 +146,24 @@ public final class RpcRecord {
      */
     public boolean writeTraceContext(MultiMap headers) {
         return trace != null && observation.inject(trace, headers);
+    }
+
+    /**
+     * Writes this message's trace context into the {@code params._meta} of the MCP message a bridge sends for it,
+     * where the MCP semantic conventions carry it: {@code traceparent} names the upstream call's span (W3C, as the
+     * header does), {@code tracestate} is the trace's (removed when the trace has none: W3C, it belongs to its
+     * traceparent). Nothing when the message is untraced or the route's tracing writes no context upstream.
+     */
+    public void writeTraceContext(ObjectNode meta) {
+        if (trace != null && observation.injects()) {
+            meta.put("traceparent", trace.upstreamTraceparent());
+            String state = trace.traceState();
+            if (state != null) {
+                meta.put("tracestate", state);
+            } else {
+                meta.remove("tracestate");
+            }
+        }
     }
 
     /** True when the request is kept as a payload for the logs ({@code log_payloads}). */

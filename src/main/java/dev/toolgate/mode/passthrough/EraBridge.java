@@ -13,6 +13,7 @@ import dev.toolgate.mcp.ModernMeta;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.mode.ModernRequest;
 import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
@@ -63,9 +64,12 @@ final class EraBridge {
         this.results = new ModernResults(settings.ttlMs(), settings.cacheScope());
     }
 
-    /** One bridged request and what it needs along the way; {@code gone} completes when its client goes away. */
+    /**
+     * One bridged request and what it needs along the way; {@code gone} completes when its client goes away.
+     * {@code traced} is its record, whose trace context each upstream request sent for it carries.
+     */
     private record Call(Exchange exchange, ModernRequest modern, UpstreamLink link, ClientAnswer answer, String holder,
-                        String key, Predicate<String> shows, Future<Void> gone) {
+                        String key, Predicate<String> shows, Future<Void> gone, RpcRecord traced) {
         JsonRpcMessage.Request request() {
             return modern.request();
         }
@@ -90,7 +94,8 @@ final class EraBridge {
                 + Json.text(LegacySessions.forwarded(modern.meta())) + "\n"
                 + (modern.meta().clientInfo() == null ? "" : modern.meta().clientInfo().path("name").asText()));
         ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);
-        Call call = new Call(exchange, modern, link, answer, holder, key, shows, gone(exchange.request().response()));
+        Call call = new Call(exchange, modern, link, answer, holder, key, shows, gone(exchange.request().response()),
+                exchange.observation().record(modern.request().id()));
         Future<Void> done = switch (modern.request().method()) {
             case "server/discover" -> sessions.of(holder, key, link, modern.meta())
                     .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(),
@@ -135,7 +140,7 @@ final class EraBridge {
                     && e.kind() == UpstreamException.Kind.TIMEOUT) {
                 var cancelled = JsonRpc.notification("notifications/cancelled",
                         Json.object().set("requestId", upstreamId));
-                call.link().tell(cancelled, session.id(), session.version());
+                call.link().tell(cancelled, session.id(), session.version(), call.traced());
             }
         });
     }
@@ -154,11 +159,17 @@ final class EraBridge {
                 return Future.failedFuture(new CallCancelled()); // nothing asked of the server yet: nothing to cancel
             }
             JsonNode upstreamId = Json.MAPPER.getNodeFactory().textNode(prefix + ids.incrementAndGet());
-            ObjectNode message = JsonRpc.notification(call.request().method(),
-                    call.request().params() instanceof ObjectNode p ? ModernMeta.withoutProtocolFields(p) : null);
+            ObjectNode params = call.request().params() instanceof ObjectNode p ? ModernMeta.withoutProtocolFields(p)
+                    : null;
+            // the client's _meta.traceparent (a copy) names the gateway's span, as the header does: a server SDK
+            // that reads it would otherwise parent its span to the client's, past the gateway's
+            if (params != null && params.get("_meta") instanceof ObjectNode meta && meta.has("traceparent")) {
+                call.traced().writeTraceContext(meta);
+            }
+            ObjectNode message = JsonRpc.notification(call.request().method(), params);
             message.set("id", upstreamId);
-            return cancelling(call, session, upstreamId,
-                    call.link().post(message, session.id(), session.version(), call.gone())).compose(answer -> {
+            return cancelling(call, session, upstreamId, call.link().post(message, session.id(), session.version(),
+                    call.gone(), call.traced())).compose(answer -> {
                 if (answer.status() == 404 && session.id() != null && retryOn404) {
                     UpstreamLink.discard(answer);
                     sessions.forget(call.key(), session);
@@ -199,11 +210,13 @@ final class EraBridge {
                             "inputResponses needs an object for '" + input.getKey() + "'"));
                 }
                 ObjectNode reply = JsonRpc.result(parse(input.getValue()), response);
-                handed = handed.compose(v -> call.link().tell(reply, state.session(), state.version()).mapEmpty());
+                handed = handed.compose(v -> call.link().tell(reply, state.session(), state.version(), call.traced())
+                        .mapEmpty());
             }
             LegacySessions.Opened session = new LegacySessions.Opened(state.session(), state.version(), null);
             JsonNode upstreamId = parse(state.call());
-            return handed.compose(v -> call.link().resume(state.session(), state.version(), state.lastEventId()))
+            return handed.compose(v -> call.link().resume(state.session(), state.version(), state.lastEventId(),
+                            call.traced()))
                     .compose(answer -> answer.status() / 100 == 2
                             ? cancelling(call, session, upstreamId, pump(call, session, upstreamId, answer))
                             : Future.failedFuture(new GatewayException(new GatewayError.InvalidRequestState(
@@ -281,14 +294,15 @@ final class EraBridge {
         }
         return switch (method) {
             case "ping" -> {
-                call.link().tell(JsonRpc.result(message.get("id"), Json.object()), session.id(), session.version());
+                call.link().tell(JsonRpc.result(message.get("id"), Json.object()), session.id(), session.version(),
+                        call.traced());
                 yield null;
             }
             case "sampling/createMessage", "elicitation/create", "roots/list" ->
                     askClient(call, session, upstreamId, stream, (ObjectNode) message);
             default -> {
                 call.link().tell(JsonRpc.error(message.get("id"), JsonRpc.METHOD_NOT_FOUND,
-                        "Method not found: " + method), session.id(), session.version());
+                        "Method not found: " + method), session.id(), session.version(), call.traced());
                 yield null;
             }
         };

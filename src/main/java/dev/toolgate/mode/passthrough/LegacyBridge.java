@@ -16,6 +16,7 @@ import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -137,7 +138,9 @@ final class LegacyBridge {
                 String key = session.id() + "\n" + Json.text(r.id());
                 Promise<Void> cancelled = Promise.promise();
                 calls.started(route, key, cancelled);
-                return call(new Call(exchange, r, session, link, answer, shows, cancelled.future()), null, null, 0)
+                Call call = new Call(exchange, r, session, link, answer, shows, cancelled.future(),
+                        exchange.observation().record(r.id()));
+                return call(call, null, null, 0)
                         .recover(failure -> failure instanceof CallCancelled ? answer.abandon()
                                 : answer.fail(failure instanceof GatewayException refused
                                 ? refused.error() : upstreamError(link, failure)))
@@ -224,9 +227,12 @@ final class LegacyBridge {
         return cancelled.failed() ? cancelled.cause() : new CallCancelled();
     }
 
-    /** One bridged request; {@code cancelled} completes when the client cancels it, fails when the gateway ends it. */
+    /**
+     * One bridged request; {@code cancelled} completes when the client cancels it, fails when the gateway ends it.
+     * {@code traced} is its record, whose trace context each round sent upstream carries.
+     */
     private record Call(Exchange exchange, JsonRpcMessage.Request request, Session session, UpstreamLink link,
-                        ClientAnswer answer, Predicate<String> shows, Future<Void> cancelled) {
+                        ClientAnswer answer, Predicate<String> shows, Future<Void> cancelled, RpcRecord traced) {
     }
 
     /** Which tools the caller may see (the route's policies already let the request through). */
@@ -324,6 +330,8 @@ final class LegacyBridge {
         info.put("name", call.session().clientName() == null ? "legacy-client" : call.session().clientName());
         info.put("version", call.session().clientVersion() == null ? "0" : call.session().clientVersion());
         meta.set(ModernMeta.CLIENT_CAPABILITIES, capabilities(call.session()));
+        // 2026-07-28 reserves these _meta keys for the trace context, which the MCP conventions carry there
+        call.traced().writeTraceContext(meta);
         if (requestState != null) {
             params.put("requestState", requestState);
         }
@@ -333,7 +341,8 @@ final class LegacyBridge {
         ObjectNode message = JsonRpc.notification(call.request().method(), params);
         JsonNode id = Json.MAPPER.getNodeFactory().textNode("tg-" + ids.incrementAndGet());
         message.set("id", id);
-        return unlessEnded(call, call.link().post(message, null, ProtocolVersion.FIRST_MODERN, abandoned(call)))
+        return unlessEnded(call, call.link().post(message, null, ProtocolVersion.FIRST_MODERN, abandoned(call),
+                        call.traced()))
                 .compose(answer -> finalResponse(call, answer, id))
                 .compose(response -> {
                     JsonNode result = response.get("result");

@@ -7,6 +7,8 @@ import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.ProtocolVersion;
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -156,18 +158,23 @@ final class UpstreamLink {
         return target;
     }
 
-    /** POSTs one message; {@code sessionId} and {@code version} may be null (before initialize). */
+    /**
+     * POSTs one message of the bridge's own (a probe, a session's setup): no client message's trace context is
+     * written, nor does it start one. {@code sessionId} and {@code version} may be null (before initialize).
+     */
     Future<Answer> post(JsonNode message, String sessionId, String version) {
         return post(message, sessionId, version, java.util.Map.of());
     }
 
     /**
-     * POSTs a request its client may give up on: when {@code abandoned} completes (or fails) before the answer is
-     * read, the upstream request is reset at once and the answer fails with {@link CallCancelled}. A server still
-     * computing a JSON answer would otherwise keep the request, and a pooled connection, until read_timeout.
+     * POSTs the request that carries the client's message {@code traced} upstream, its client may give up on:
+     * when {@code abandoned} completes (or fails) before the answer is read, the upstream request is reset at once
+     * and the answer fails with {@link CallCancelled}. A server still computing a JSON answer would otherwise keep
+     * the request, and a pooled connection, until read_timeout. The message's trace context goes in the headers
+     * (the gateway's client span as the parent), and its upstream call (the span) counts from its first request.
      */
-    Future<Answer> post(JsonNode message, String sessionId, String version, Future<?> abandoned) {
-        return post(message, sessionId, version, java.util.Map.of(), abandoned);
+    Future<Answer> post(JsonNode message, String sessionId, String version, Future<?> abandoned, RpcRecord traced) {
+        return post(message, sessionId, version, java.util.Map.of(), abandoned, traced, true);
     }
 
     /**
@@ -175,11 +182,16 @@ final class UpstreamLink {
      * {@code Mcp-Name} headers from the body.
      */
     Future<Answer> post(JsonNode message, String sessionId, String version, java.util.Map<String, String> extra) {
-        return post(message, sessionId, version, extra, null);
+        return post(message, sessionId, version, extra, null, RpcRecord.NONE, false);
     }
 
+    /**
+     * @param traced   the client's message the request is sent for ({@link RpcRecord#NONE} for the bridge's own),
+     *                 whose trace context it carries
+     * @param measured whether the request is (a round of) the message's upstream call, which its span measures
+     */
     private Future<Answer> post(JsonNode message, String sessionId, String version, java.util.Map<String, String> extra,
-                                Future<?> abandoned) {
+                                Future<?> abandoned, RpcRecord traced, boolean measured) {
         MultiMap headers = headers(sessionId, version);
         String method = message.path("method").asText(null);
         if (ProtocolVersion.isModern(version) && method != null) {
@@ -193,7 +205,7 @@ final class UpstreamLink {
         extra.forEach(headers::set);
         headers.set("content-type", MediaTypes.JSON);
         headers.set("accept", "application/json, text/event-stream");
-        return send(HttpMethod.POST, headers, Buffer.buffer(Json.bytes(message)), abandoned);
+        return send(HttpMethod.POST, headers, Buffer.buffer(Json.bytes(message)), abandoned, traced, measured);
     }
 
     /**
@@ -205,6 +217,14 @@ final class UpstreamLink {
         return post(message, sessionId, version).map(UpstreamLink::discard);
     }
 
+    /**
+     * {@link #tell(JsonNode, String, String)} for the client's message {@code traced} (a cancellation of its call,
+     * an answer to the server's request on its stream): the request carries the message's trace context.
+     */
+    Future<Integer> tell(JsonNode message, String sessionId, String version, RpcRecord traced) {
+        return post(message, sessionId, version, java.util.Map.of(), null, traced, false).map(UpstreamLink::discard);
+    }
+
     /** Lets go of an answer nobody reads; its status. */
     static int discard(Answer answer) {
         if (answer.stream() != null) {
@@ -213,17 +233,21 @@ final class UpstreamLink {
         return answer.status();
     }
 
-    /** Resumes a stream after {@code lastEventId} (legacy transports resume with GET). */
-    Future<Answer> resume(String sessionId, String version, String lastEventId) {
+    /**
+     * Resumes a stream after {@code lastEventId} (legacy transports resume with GET), as the upstream call of the
+     * client's message {@code traced}, whose trace context it carries.
+     */
+    Future<Answer> resume(String sessionId, String version, String lastEventId, RpcRecord traced) {
         MultiMap headers = headers(sessionId, version);
         headers.set("accept", MediaTypes.EVENT_STREAM);
         headers.set("last-event-id", lastEventId);
-        return send(HttpMethod.GET, headers, null, null);
+        return send(HttpMethod.GET, headers, null, null, traced, true);
     }
 
     /** Ends a session (best effort: the answer does not matter). */
     Future<Void> delete(String sessionId, String version) {
-        return send(HttpMethod.DELETE, headers(sessionId, version), null, null).map(UpstreamLink::discard).mapEmpty();
+        return send(HttpMethod.DELETE, headers(sessionId, version), null, null, RpcRecord.NONE, false)
+                .map(UpstreamLink::discard).mapEmpty();
     }
 
     private MultiMap headers(String sessionId, String version) {
@@ -237,8 +261,19 @@ final class UpstreamLink {
         return headers;
     }
 
-    private Future<Answer> send(HttpMethod method, MultiMap headers, Buffer body, Future<?> abandoned) {
+    private Future<Answer> send(HttpMethod method, MultiMap headers, Buffer body, Future<?> abandoned,
+                                RpcRecord traced, boolean measured) {
         Promise<Answer> answer = Promise.promise();
+        // untraced (or the bridge's own): no context is written, and the client's headers go as they came
+        traced.writeTraceContext(headers);
+        if (measured && traced != RpcRecord.NONE) {
+            if (!traced.upstreamCalled()) {
+                traced.upstreamStarted(target, method.name(), uri, null);
+            }
+            // a call its client gave up on was stopped by the gateway: no failure of the upstream's
+            answer.future().onComplete(done -> traced.upstreamEnded(done.succeeded() ? done.result().status()
+                    : done.cause() instanceof CallCancelled ? McpEvent.UPSTREAM_ABANDONED : 0));
+        }
         Promise<Void> givenUp = Promise.promise();
         int timeoutMs = target.readTimeoutMs();
         // counted from when the request has its connection, as the connect timeout covers the time before
