@@ -9,6 +9,7 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.SseEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -63,6 +64,25 @@ final class ClientAnswer {
     /** Ends a batch's answer once all its requests are answered (or left unanswered). */
     static Future<Void> endBatch(HttpServerResponse response) {
         return response.ended() || response.closed() ? Future.succeededFuture() : response.end();
+    }
+
+    /**
+     * Completes when the client closes {@code response} before it ended (its requests' cancellation). One per
+     * response, which every request answered on it listens to: a response has one close handler, and a batch's
+     * calls each setting their own left only the last one's heard.
+     */
+    static Future<Void> hangUp(HttpServerResponse response) {
+        Promise<Void> gone = Promise.promise();
+        // over h2c this runs when any stream closes, an answered one too
+        response.closeHandler(v -> {
+            if (!response.ended()) {
+                gone.tryComplete();
+            }
+        });
+        if (response.closed() && !response.ended()) {
+            gone.tryComplete();
+        }
+        return gone.future();
     }
 
     /** True once the client closed its side (which cancels the request). */

@@ -16,7 +16,6 @@ import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpServerResponse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +93,10 @@ final class EraBridge {
                 + Json.text(LegacySessions.forwarded(modern.meta())) + "\n"
                 + (modern.meta().clientInfo() == null ? "" : modern.meta().clientInfo().path("name").asText()));
         ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);
-        Call call = new Call(exchange, modern, link, answer, holder, key, shows, gone(exchange.request().response()),
+        // the hang-up heard from the start, not once the server's stream begins: a server computing a JSON answer
+        // sends nothing before it
+        Call call = new Call(exchange, modern, link, answer, holder, key, shows,
+                ClientAnswer.hangUp(exchange.request().response()),
                 exchange.observation().record(modern.request().id()));
         Future<Void> done = switch (modern.request().method()) {
             case "server/discover" -> sessions.of(holder, key, link, modern.meta())
@@ -108,24 +110,6 @@ final class EraBridge {
         return done.recover(failure -> failure instanceof CallCancelled ? call.answer().abandon()
                 : call.answer().fail(failure instanceof GatewayException refused ? refused.error()
                 : upstreamError(link, failure)));
-    }
-
-    /**
-     * Completes when the client closes its response before it ended (2026-07-28: the request's cancellation). Heard
-     * from the start, not once the server's stream begins: a server computing a JSON answer sends nothing before it.
-     */
-    private static Future<Void> gone(HttpServerResponse response) {
-        Promise<Void> gone = Promise.promise();
-        // over h2c this runs when any stream closes, an answered one too
-        response.closeHandler(v -> {
-            if (!response.ended()) {
-                gone.tryComplete();
-            }
-        });
-        if (response.closed() && !response.ended()) {
-            gone.tryComplete();
-        }
-        return gone.future();
     }
 
     /**

@@ -121,14 +121,20 @@ final class LegacyBridge {
             case JsonRpcMessage.Request r when r.method().equals("initialize") -> initialize(exchange, r, link, eras, observed);
             case JsonRpcMessage.Request r -> {
                 ClientAnswer answer = new ClientAnswer(exchange.request().response(), r.id(), observed);
-                yield session(exchange).compose(session -> request(exchange, r, session, link, answer, access, body));
+                Future<Void> hungUp = ClientAnswer.hangUp(exchange.request().response());
+                yield session(exchange).compose(session -> request(exchange, r, session, link, answer, hungUp, access,
+                        body));
             }
         };
     }
 
-    /** One request of a session, answered through the server (or here: {@code ping}, {@code logging/setLevel}). */
+    /**
+     * One request of a session, answered through the server (or here: {@code ping}, {@code logging/setLevel}).
+     *
+     * @param hungUp completes when the client hangs up before the exchange's answer ended
+     */
     private Future<Void> request(Exchange exchange, JsonRpcMessage.Request r, Session session, UpstreamLink link,
-                                 ClientAnswer answer, PassthroughAccess access, Buffer body) {
+                                 ClientAnswer answer, Future<Void> hungUp, PassthroughAccess access, Buffer body) {
         return switch (r.method()) {
             case "ping", "logging/setLevel" -> answer.finish(JsonRpc.result(r.id(), Json.object()));
             default -> admitted(exchange, body, access).compose(shows -> {
@@ -138,7 +144,7 @@ final class LegacyBridge {
                 String key = session.id() + "\n" + Json.text(r.id());
                 Promise<Void> cancelled = Promise.promise();
                 calls.started(route, key, cancelled);
-                Call call = new Call(exchange, r, session, link, answer, shows, cancelled.future(),
+                Call call = new Call(exchange, r, session, link, answer, shows, cancelled.future(), hungUp,
                         exchange.observation().record(r.id()));
                 return call(call, null, null, 0)
                         .recover(failure -> failure instanceof CallCancelled ? answer.abandon()
@@ -174,6 +180,8 @@ final class LegacyBridge {
         if (answers) {
             ClientAnswer.openBatch(response);
         }
+        // one hang-up for the batch's calls, which share its response: each cancels when the client goes
+        Future<Void> hungUp = ClientAnswer.hangUp(response);
         List<Future<Void>> answered = new ArrayList<>();
         for (JsonRpcMessage message : messages) {
             switch (message) {
@@ -190,7 +198,7 @@ final class LegacyBridge {
                         ClientAnswer.ofBatch(response, r.id(), observed).fail(new GatewayError.InvalidMessage(r.id(),
                                 "initialize cannot be part of a batch")));
                 case JsonRpcMessage.Request r -> answered.add(request(exchange, r, session, link,
-                        ClientAnswer.ofBatch(response, r.id(), observed), access, body));
+                        ClientAnswer.ofBatch(response, r.id(), observed), hungUp, access, body));
             }
         }
         if (!answers) {
@@ -228,11 +236,13 @@ final class LegacyBridge {
     }
 
     /**
-     * One bridged request; {@code cancelled} completes when the client cancels it, fails when the gateway ends it.
-     * {@code traced} is its record, whose trace context each round sent upstream carries.
+     * One bridged request; {@code cancelled} completes when the client cancels it, fails when the gateway ends it;
+     * {@code hungUp} completes when the client hangs up (the exchange's, which a batch's calls share). {@code traced}
+     * is its record, whose trace context each round sent upstream carries.
      */
     private record Call(Exchange exchange, JsonRpcMessage.Request request, Session session, UpstreamLink link,
-                        ClientAnswer answer, Predicate<String> shows, Future<Void> cancelled, RpcRecord traced) {
+                        ClientAnswer answer, Predicate<String> shows, Future<Void> cancelled, Future<Void> hungUp,
+                        RpcRecord traced) {
     }
 
     /** Which tools the caller may see (the route's policies already let the request through). */
@@ -318,9 +328,8 @@ final class LegacyBridge {
 
     /** One round: the request as a 2026-07-28 request, with the answers of the round before. */
     private Future<Void> call(Call call, String requestState, ObjectNode inputs, int round) {
-        // a client gone between rounds (its close heard by the round before, whose handler is replaced) is not
-        // to be asked of the server again
-        if (call.cancelled().isComplete() || call.answer().gone()) {
+        // a client gone between rounds is not to be asked of the server again
+        if (call.cancelled().isComplete() || call.hungUp().isComplete() || call.answer().gone()) {
             return Future.failedFuture(ending(call.cancelled()));
         }
         ObjectNode params = call.request().params() instanceof ObjectNode p ? p.deepCopy() : Json.object();
@@ -366,8 +375,7 @@ final class LegacyBridge {
     private static Future<Void> abandoned(Call call) {
         Promise<Void> abandoned = Promise.promise();
         call.cancelled().onComplete(ended -> abandoned.tryComplete());
-        // replaced once the answer's stream is read (finalResponse): by then the request has its answer
-        call.exchange().request().response().closeHandler(v -> abandoned.tryComplete());
+        call.hungUp().onComplete(gone -> abandoned.tryComplete());
         return abandoned.future();
     }
 
@@ -404,15 +412,11 @@ final class LegacyBridge {
         Promise<JsonNode> found = Promise.promise();
         // in 2026-07-28 closing the stream is the cancellation: a client that hung up must not leave the server
         // running its call, nor the gateway reading it on a pooled connection, for as long as the server streams
-        call.exchange().request().response().closeHandler(v -> {
+        call.hungUp().onComplete(gone -> {
             if (found.tryFail(new CallCancelled())) {
                 answer.stream().close();
             }
         });
-        // closed while the round's request was on its way: the handler just set will never hear it
-        if (call.answer().gone() && found.tryFail(new CallCancelled())) {
-            answer.stream().close();
-        }
         // the cancellation arrives on the notification's event loop; the stream and the client's answer are this one's
         Context here = Vertx.currentContext();
         call.cancelled().onComplete(v -> here.runOnContext(now -> {
@@ -492,10 +496,8 @@ final class LegacyBridge {
         }));
         call.cancelled().onComplete(v -> here.runOnContext(now -> asked.tryFail(ending(call.cancelled()))));
         // a client that hung up will answer nothing, and must not have the server go on once a late answer comes
-        if (call.answer().gone()) {
-            asked.tryFail(new CallCancelled());
-        } else {
-            call.exchange().request().response().closeHandler(v -> asked.tryFail(new CallCancelled()));
+        call.hungUp().onComplete(gone -> asked.tryFail(new CallCancelled()));
+        if (!call.hungUp().isComplete()) {
             // a graceful stop lets calls in flight finish, but the client's answers cannot reach a gateway that
             // refuses connections: waiting for them would hold the stop for its whole grace period
             ConnectionShutdown.onShutdown(call.exchange().request(), () -> asked.tryFail(

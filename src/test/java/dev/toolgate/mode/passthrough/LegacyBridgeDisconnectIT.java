@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server keeps open, by hanging up or with {@code notifications/cancelled} (as 2025 clients cancel): in
  * 2026-07-28 closing the stream is the cancellation, so the gateway closes the server's stream too, and
  * neither the server's call nor a pooled upstream connection outlives the client's wish, also while the
- * server is still computing a JSON answer, before anything of it arrives. The server is scripted: it answers
+ * server is still computing a JSON answer, before anything of it arrives; a hang-up stops every call of a
+ * 2025-03-26 batch, whose calls share one response. The server is scripted: it answers
  * {@code server/discover}, streams a progress notification every 100 ms for the call {@code slow}, without end,
  * and answers {@code slow-json} in JSON after 5 s.
  */
@@ -43,6 +44,8 @@ class LegacyBridgeDisconnectIT {
     static TestGateway gateway;
     /** When each call's stream closed at the server, in order. */
     static final BlockingQueue<Long> callsClosed = new LinkedBlockingQueue<>();
+    /** The (bridge's) ids of the {@code slow} calls whose stream the server opened, in order. */
+    static final BlockingQueue<String> callsOpened = new LinkedBlockingQueue<>();
     /** The {@code slow-json} calls the server received, in order. */
     static final BlockingQueue<JsonNode> jsonCalls = new LinkedBlockingQueue<>();
 
@@ -85,6 +88,7 @@ class LegacyBridgeDisconnectIT {
                 var vertx = io.vertx.core.Vertx.currentContext().owner();
                 var response = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
                 response.write(PROGRESS);
+                callsOpened.add(message.get("id").asText());
                 long timer = vertx.setPeriodic(100, id -> {
                     if (!response.closed()) {
                         response.write(PROGRESS);
@@ -188,6 +192,25 @@ class LegacyBridgeDisconnectIT {
                 .isLessThan(2_000);
     }
 
+    @Test
+    void aClientOf2025_03_26ThatHangsUpDuringABatchClosesTheServersStreamOfEveryCallOfIt() throws Exception {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        assertThat(client.initialize("2025-03-26").status()).isEqualTo(200);
+        callsOpened.clear();
+        callsClosed.clear();
+
+        String batch = "[" + message("11", "slow") + "," + message("12", "slow") + "]";
+        try (RawConnection http = post(client, batch.getBytes(StandardCharsets.UTF_8), "2025-03-26")) {
+            assertThat(http.head().status()).isEqualTo(200);
+            assertThat(callsOpened.poll(5, TimeUnit.SECONDS)).as("one call reached the server").isNotNull();
+            assertThat(callsOpened.poll(5, TimeUnit.SECONDS)).as("the other reached it").isNotNull();
+            assertThat(http.readUntil("\n\n")).contains("notifications/progress");
+        }
+        long disconnected = System.nanoTime();
+        assertThat((nextClose() - disconnected) / 1_000_000).as("ms until one call's stream closed").isLessThan(2_000);
+        assertThat((nextClose() - disconnected) / 1_000_000).as("ms until the other's closed").isLessThan(2_000);
+    }
+
     /** The slow tool called in the client's session on a connection of its own, its answer's head read. */
     private static RawConnection slowCall(McpHttp client, String id) throws IOException {
         RawConnection http = call(client, id, "slow");
@@ -197,13 +220,21 @@ class LegacyBridgeDisconnectIT {
 
     /** {@code tool} called in the client's session on a connection of its own, nothing of its answer read. */
     private static RawConnection call(McpHttp client, String id, String tool) {
-        byte[] call = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
-                + tool + "\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}").getBytes(StandardCharsets.UTF_8);
+        return post(client, message(id, tool).getBytes(StandardCharsets.UTF_8), "2025-11-25");
+    }
+
+    private static String message(String id, String tool) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+                + tool + "\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}";
+    }
+
+    /** {@code body} POSTed in the client's session on a connection of its own, nothing of its answer read. */
+    private static RawConnection post(McpHttp client, byte[] body, String version) {
         int port = gateway.proxy("/").getPort();
         RawConnection http = RawConnection.connect(port, 0);
         http.send("POST", "/mcp", List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
                 "Accept: application/json, text/event-stream", "Mcp-Session-Id: " + client.sessionId(),
-                "MCP-Protocol-Version: 2025-11-25", "Content-Length: " + call.length), call);
+                "MCP-Protocol-Version: " + version, "Content-Length: " + body.length), body);
         return http;
     }
 
