@@ -106,7 +106,7 @@ final class Dashboard {
                 }
                 request.response().putHeader("content-type", TYPES.get(rest)).putHeader("cache-control", "no-cache")
                         .putHeader("x-content-type-options", "nosniff")
-                        .putHeader("content-security-policy", "default-src 'self'; style-src 'self'; img-src 'self' data:")
+                        .putHeader("content-security-policy", "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'")
                         .end(AdminApi.body(request, file));
             }
         }

@@ -243,6 +243,21 @@ class AdminOriginIT {
                 .status()).as("the stream is not opened by a link").isEqualTo(403);
     }
 
+    /**
+     * Browsers send no {@code Sec-Fetch-*} to a plain-HTTP address that is not loopback: there, the page's own
+     * policy keeps other sites from framing it.
+     */
+    @Test
+    void theDashboardsPageMayBeFramedByItsOwnOriginAlone() throws Exception {
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+            java.net.http.HttpResponse<Void> page = client.send(java.net.http.HttpRequest.newBuilder(admin.uri("/dashboard"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("content-security-policy")).hasValueSatisfying(policy ->
+                    assertThat(policy).contains("frame-ancestors 'self'"));
+        }
+    }
+
     @Test
     void requestsWithoutAnOriginAreNotMadeByPagesAndPass() {
         assertThat(admin.get("/status").status()).isEqualTo(200);
