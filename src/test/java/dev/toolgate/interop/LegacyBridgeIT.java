@@ -133,6 +133,20 @@ class LegacyBridgeIT {
                 .as("a batch of notifications alone").isEqualTo(202);
     }
 
+    @Test
+    void aBatchOf2025_03_26RepeatingARequestIdIsRefusedWholeAndNothingOfItIsCalled() {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        client.initialize("2025-03-26");
+
+        McpHttp.Response answer = client.post("""
+                [{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"message":"first"}}},
+                 {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":{"message":"second"}}}]""");
+
+        assertThat(answer.status()).as("%s", answer).isEqualTo(400);
+        assertThat(answer.json().at("/error/code").asInt()).isEqualTo(-32600);
+        assertThat(answer.json().at("/error/message").asText()).contains("repeats the request id 7");
+    }
+
     private static JsonNode parse(String json) {
         try {
             return dev.toolgate.mcp.Json.parse(json);

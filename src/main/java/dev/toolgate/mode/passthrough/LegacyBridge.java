@@ -29,8 +29,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -174,6 +176,7 @@ final class LegacyBridge {
         }
         List<JsonRpcMessage> messages = new ArrayList<>();
         batch.forEach(element -> messages.add(JsonRpcMessage.classify(element)));
+        refuseRepeatedIds(messages);
         HttpServerResponse response = exchange.request().response();
         boolean answers = messages.stream().anyMatch(m -> m instanceof JsonRpcMessage.Request
                 || m instanceof JsonRpcMessage.Invalid);
@@ -205,6 +208,20 @@ final class LegacyBridge {
             return response.setStatusCode(202).end();
         }
         return Future.join(answered).transform(done -> ClientAnswer.endBatch(response));
+    }
+
+    /**
+     * A batch whose requests repeat an id: their answers, each known by its id alone, could not be told apart, and a
+     * cancellation naming the id could stop either call. MCP asks for ids unique within a session; nothing is sent.
+     */
+    private static void refuseRepeatedIds(List<JsonRpcMessage> messages) {
+        Set<String> ids = new HashSet<>();
+        for (JsonRpcMessage message : messages) {
+            if (message instanceof JsonRpcMessage.Request r && !ids.add(Json.text(r.id()))) {
+                throw new GatewayException(new GatewayError.InvalidMessage(null,
+                        "the batch repeats the request id " + Json.text(r.id()) + ": give each request its own id"));
+            }
+        }
     }
 
     private static GatewayError upstreamError(UpstreamLink link, Throwable failure) {
