@@ -34,14 +34,20 @@ final class MetaTraceContext {
     private record Edit(int start, int end, byte[] text) {
     }
 
-    /** What one message's {@code _meta} holds of the trace context, and where. */
+    /** One member of {@code _meta}: a trace context one with where it lies, any other only counted. */
+    private record Member(Kind kind, int start, int valueStart, int end) {
+    }
+
+    private enum Kind { TRACEPARENT, TRACESTATE, OTHER }
+
+    /**
+     * What one message's {@code _meta} holds of the trace context, and where: its members in order, and which
+     * traceparent is the message's (the last string one, as the tap read it; a repeated name is legal JSON).
+     */
     private static final class Found {
+        final List<Member> members = new ArrayList<>();
         String traceparent;
-        int traceparentStart = -1;
-        int traceparentEnd;
-        int tracestateMemberStart = -1;
-        int tracestateValueStart;
-        int tracestateEnd;
+        int kept = -1;
     }
 
     /**
@@ -142,54 +148,84 @@ final class MetaTraceContext {
             int memberStart = (int) p.currentTokenLocation().getByteOffset();
             JsonToken value = p.nextToken();
             int valueStart = (int) p.currentTokenLocation().getByteOffset();
-            if (name.equals("traceparent") && value == JsonToken.VALUE_STRING) {
-                found.traceparent = p.getText();
-                found.traceparentStart = valueStart;
-                found.traceparentEnd = (int) p.currentLocation().getByteOffset();
-            } else if (name.equals("tracestate")) {
-                if (value == JsonToken.VALUE_STRING) {
-                    p.getText(); // read to its closing quote, where the location is then
-                } else {
-                    p.skipChildren();
-                }
-                found.tracestateMemberStart = memberStart;
-                found.tracestateValueStart = valueStart;
-                found.tracestateEnd = (int) p.currentLocation().getByteOffset();
+            Kind kind = name.equals("traceparent") ? Kind.TRACEPARENT
+                    : name.equals("tracestate") ? Kind.TRACESTATE : Kind.OTHER;
+            if (kind == Kind.OTHER) {
+                p.skipChildren();
+                found.members.add(new Member(kind, memberStart, valueStart, -1));
+                continue;
+            }
+            String text = null;
+            if (value == JsonToken.VALUE_STRING) {
+                text = p.getText(); // read to its closing quote, where the location is then
             } else {
                 p.skipChildren();
             }
+            if (kind == Kind.TRACEPARENT && text != null) {
+                found.traceparent = text;
+                found.kept = found.members.size();
+            }
+            found.members.add(new Member(kind, memberStart, valueStart, (int) p.currentLocation().getByteOffset()));
         }
         return found;
     }
 
     /**
-     * The traceparent made the upstream call's; the tracestate the trace's (W3C: it goes with the traceparent
-     * that continues its trace), added when the message had none, removed when the trace has none.
+     * The kept traceparent made the upstream call's; the tracestate the trace's (W3C: it goes with the traceparent
+     * that continues its trace), added when the message had none, removed when the trace has none. Every other
+     * traceparent and tracestate member goes: a server that reads the first of a repeated name would otherwise
+     * see the client's span or trace state beside the gateway's.
      */
     private static void edit(byte[] bytes, Found found, TraceIds trace, List<Edit> edits) {
-        edits.add(new Edit(found.traceparentStart, found.traceparentEnd, quoted(trace.upstreamTraceparent())));
+        List<Member> members = found.members;
+        Member traceparent = members.get(found.kept);
+        edits.add(new Edit(traceparent.valueStart(), traceparent.end(), quoted(trace.upstreamTraceparent())));
+        int lastState = -1;
+        for (int i = 0; i < members.size(); i++) {
+            if (members.get(i).kind() == Kind.TRACESTATE) {
+                lastState = i;
+            }
+        }
         String state = trace.traceState();
-        if (state != null && found.tracestateMemberStart >= 0) {
-            edits.add(new Edit(found.tracestateValueStart, found.tracestateEnd, quoted(state)));
+        if (state != null && lastState >= 0) {
+            Member tracestate = members.get(lastState);
+            edits.add(new Edit(tracestate.valueStart(), tracestate.end(), quoted(state)));
         } else if (state != null) {
             byte[] value = JsonStringEncoder.getInstance().quoteAsUTF8(state);
             byte[] member = new byte[TRACESTATE_MEMBER.length + value.length + 1];
             System.arraycopy(TRACESTATE_MEMBER, 0, member, 0, TRACESTATE_MEMBER.length);
             System.arraycopy(value, 0, member, TRACESTATE_MEMBER.length, value.length);
             member[member.length - 1] = '"';
-            edits.add(new Edit(found.traceparentEnd, found.traceparentEnd, member));
-        } else if (found.tracestateMemberStart >= 0) {
-            edits.add(removal(bytes, found.tracestateMemberStart, found.tracestateEnd));
+            edits.add(new Edit(traceparent.end(), traceparent.end(), member));
+        }
+        removals(bytes, members, found.kept, state == null ? -1 : lastState, edits);
+    }
+
+    /** Each run of trace context members other than the two kept removed as one, so no comma is taken twice. */
+    private static void removals(byte[] bytes, List<Member> members, int keptParent, int keptState, List<Edit> edits) {
+        int run = -1;
+        for (int i = 0; i <= members.size(); i++) {
+            boolean dropped = i < members.size() && members.get(i).kind() != Kind.OTHER
+                    && i != keptParent && i != keptState;
+            if (dropped && run < 0) {
+                run = i;
+            } else if (!dropped && run >= 0) {
+                edits.add(removal(bytes, members.get(run).start(), members.get(i - 1).end(), i == members.size()));
+                run = -1;
+            }
         }
     }
 
-    /** A member removed with the comma that separates it from its neighbour (between members, only blanks). */
-    private static Edit removal(byte[] bytes, int start, int end) {
-        int after = end;
-        while (after < bytes.length && blank(bytes[after])) {
-            after++;
-        }
-        if (after < bytes.length && bytes[after] == ',') {
+    /**
+     * Members {@code [start, end)}, next to each other, removed with the comma that separates them from the
+     * member after them, or, when they end the object, from the one before (between members, only blanks).
+     */
+    private static Edit removal(byte[] bytes, int start, int end, boolean last) {
+        if (!last) {
+            int after = end;
+            while (bytes[after] != ',') {
+                after++;
+            }
             return new Edit(start, after + 1, new byte[0]);
         }
         int before = start - 1;
@@ -213,7 +249,8 @@ final class MetaTraceContext {
     }
 
     private static byte[] applied(byte[] bytes, List<Edit> edits) {
-        edits.sort(Comparator.comparingInt(Edit::start));
+        // an insertion first when a removal starts where it is made
+        edits.sort(Comparator.comparingInt(Edit::start).thenComparingInt(Edit::end));
         int length = bytes.length;
         for (Edit e : edits) {
             length += e.text().length - (e.end() - e.start());

@@ -74,6 +74,32 @@ class MetaTraceContextTest {
     }
 
     @Test
+    void aRepeatedTraceparentLeavesOnlyTheGatewaysSoAServerThatReadsTheFirstDoesNotSeeTheClientsSpan() {
+        String earlier = "00-0af7651916cd43dd8448eb211c80319c-c7ad6b7169203331-01";
+        String body = "{\"id\":1,\"params\":{\"_meta\":{\"traceparent\":\"" + earlier + "\", \"progressToken\":\"p\","
+                + "\"traceparent\":7,\"traceparent\":\"" + CLIENT + "\"}}}";
+
+        assertThat(written(body, traced(IntNode.valueOf(1), CLIENT, "rojo=1"))).isEqualTo(
+                "{\"id\":1,\"params\":{\"_meta\":{ \"progressToken\":\"p\",\"traceparent\":\"" + GATEWAYS
+                        + "\",\"tracestate\":\"rojo=1\"}}}");
+        String last = "{\"id\":1,\"params\":{\"_meta\":{\"traceparent\":\"" + CLIENT + "\",\"traceparent\":null}}}";
+        assertThat(written(last, traced(IntNode.valueOf(1), CLIENT, "rojo=1"))).as("added where the one removed began")
+                .isEqualTo("{\"id\":1,\"params\":{\"_meta\":{\"traceparent\":\"" + GATEWAYS + "\",\"tracestate\":\"rojo=1\"}}}");
+    }
+
+    @Test
+    void aRepeatedTracestateLeavesOnlyTheTracesOneOrNoneWhenTheTraceHasNone() {
+        String body = "{\"id\":1,\"params\":{\"_meta\":{\"tracestate\":\"c=1\",\"traceparent\":\"" + CLIENT + "\","
+                + "\"x\":[1],\"tracestate\":\"c=2\" , \"tracestate\":{\"c\":3}}}}";
+
+        assertThat(written(body, traced(IntNode.valueOf(1), CLIENT, "rojo=1"))).isEqualTo(
+                "{\"id\":1,\"params\":{\"_meta\":{\"traceparent\":\"" + GATEWAYS + "\",\"x\":[1], "
+                        + "\"tracestate\":\"rojo=1\"}}}");
+        assertThat(written(body, traced(IntNode.valueOf(1), CLIENT, null)))
+                .isEqualTo("{\"id\":1,\"params\":{\"_meta\":{\"traceparent\":\"" + GATEWAYS + "\",\"x\":[1]}}}");
+    }
+
+    @Test
     void aMessageNoTracedRecordMatchesIsForwardedAsItCame() {
         String body = "{\"id\":2,\"params\":{\"_meta\":{\"traceparent\":\"" + CLIENT + "\"}}}";
         Buffer sent = Buffer.buffer(body);
