@@ -56,10 +56,12 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Supplier<Set<Path>> documents;
     /** The file's content hash when constructed. */
     private final String initialHash;
-    /** The state (content and documents) applied last: not offered again. Written under this watcher's lock. */
+    /**
+     * The state (content and documents) applied last: not offered again. Only {@link #loaded} writes it once
+     * started: the receiver says what it applied, under the lock it applies under, so that the last content
+     * applied is the last recorded.
+     */
     private volatile String applied;
-    /** How many times {@link #loaded} recorded what was applied: an offer's outcome must not overwrite a later load. */
-    private long loads;
     /** The file's look when last read whole, and its content hash then. */
     private Look known;
     private String knownHash;
@@ -80,9 +82,11 @@ public final class ConfigWatcher implements AutoCloseable {
      * @param file        the config file
      * @param poll        how often to check even without events
      * @param currentHash hash of the content already loaded
-     * @param onChange    receives the new content; a throw means it was not applied, and it is offered again
-     *                    later (an {@link InvalidConfigException} is the receiver's to report, with its
-     *                    problems; anything else is logged here); runs on the watcher's virtual thread
+     * @param onChange    receives the new content and tells {@link #loaded} once it applied it (returning without
+     *                    that, it applied nothing, as a gateway that began to stop; the content is then offered
+     *                    again at the next look unless a reload loaded it); a throw means it was not applied, and
+     *                    it is offered again later (an {@link InvalidConfigException} is the receiver's to report,
+     *                    with its problems; anything else is logged here); runs on the watcher's virtual thread
      */
     public ConfigWatcher(Path file, Duration poll, String currentHash, Consumer<byte[]> onChange) {
         this(file, poll, currentHash, onChange, Set::of);
@@ -169,12 +173,13 @@ public final class ConfigWatcher implements AutoCloseable {
                 return;
             }
         }
-        long loadsBefore = loadsSoFar();
         Outcome outcome = offer(content, hash, retry);
         // the content may name other documents than the one before: watch those, and remember them as now
         String after = state(hash, watchedDocuments());
-        if (outcome == Outcome.APPLIED) {
-            appliedUnlessLoaded(after, loadsBefore);
+        if (outcome == Outcome.ACCEPTED) {
+            // nothing recorded here: the receiver told loaded() what it applied, under its lock; recorded after
+            // that lock was let go, this content could overwrite a newer one a reload applied meanwhile, and one
+            // the receiver did not apply (the gateway began to stop) would seem applied
             failed = null;
             refusals = 0;
         } else {
@@ -231,13 +236,14 @@ public final class ConfigWatcher implements AutoCloseable {
         return Math.min(poll.toNanos() << Math.min(refusals - 1, 16), MAX_REFUSED_WAIT.toNanos());
     }
 
-    private enum Outcome { APPLIED, REFUSED, FAILED }
+    /** Accepted: the receiver returned, having told {@link #loaded} if it applied the content. */
+    private enum Outcome { ACCEPTED, REFUSED, FAILED }
 
     /** What became of the content; a failure other than a refusal is logged once for a content. */
     private Outcome offer(byte[] content, String hash, boolean retry) {
         try {
             onChange.accept(content);
-            return Outcome.APPLIED;
+            return Outcome.ACCEPTED;
         } catch (InvalidConfigException e) {
             return Outcome.REFUSED;
         } catch (Throwable e) {
@@ -265,30 +271,13 @@ public final class ConfigWatcher implements AutoCloseable {
         return state.toString();
     }
 
-    private synchronized long loadsSoFar() {
-        return loads;
-    }
-
-    /**
-     * Records what an offer applied, unless the receiver recorded a load ({@link #loaded}) since the offer began: it
-     * did so under the lock it applies under, so that record says what serves. Written over, a reload's newer
-     * file applied just after the offer would be forgotten, and the file set back to the offer's content never
-     * offered again (it would seem applied) while the newer one served.
-     */
-    private synchronized void appliedUnlessLoaded(String state, long loadsBefore) {
-        if (loads == loadsBefore) {
-            applied = state;
-        }
-    }
-
     /**
      * The file's {@code content} was loaded (by SIGHUP, or by the receiver of an offer): it is not offered again,
      * unless it or a document it names changes. Called under the lock loads are applied under, so that the last
      * content applied is the last recorded.
      */
-    public synchronized void loaded(byte[] content) {
+    public void loaded(byte[] content) {
         applied = state(ConfigLoader.hash(content), documents.get());
-        loads++;
     }
 
     /** Whether {@code content}, with the documents it names as they are now, is what was applied last. */

@@ -354,14 +354,14 @@ public final class Gateway implements AutoCloseable {
      * Applies what the watcher offers, unless a SIGHUP loaded that content meanwhile (the watcher may have
      * been waiting for the reload to finish): it would be loaded, and logged, twice. What was applied is told
      * the watcher here, under the lock loads take turns on, as {@link #reload} does: noted by the watcher after
-     * the lock was let go, it could overwrite a newer file a reload applied meanwhile.
+     * the lock was let go, it could overwrite a newer file a reload applied meanwhile. Refused because a stop
+     * began, it is not told: nothing was applied.
      */
     private synchronized void applyChanged(byte[] document) {
         if (watcher != null && watcher.isApplied(document)) {
             return;
         }
-        applyWatched(document, false);
-        if (watcher != null) {
+        if (applyWatched(document, false) && watcher != null) {
             watcher.loaded(document);
         }
     }
@@ -369,12 +369,15 @@ public final class Gateway implements AutoCloseable {
     /**
      * Applies the watched file, changed or asked for ({@code hangUp}: SIGHUP); a refusal is rethrown for the
      * watcher to remember, and logged once.
+     *
+     * @return whether it was applied: false when a stop began, which is logged
      */
-    private void applyWatched(byte[] document, boolean hangUp) {
+    private boolean applyWatched(byte[] document, boolean hangUp) {
         ConfigReport report = new ConfigReport();
         try {
             apply(document, baseDirectory(options.configFile()), report);
             lastWatchedRefusal = null;
+            return true;
         } catch (InvalidConfigException e) {
             if (e.getMessage().equals(lastWatchedRefusal)) {
                 LOG.debug("{} is still refused", options.configFile());
@@ -397,6 +400,7 @@ public final class Gateway implements AutoCloseable {
             }
             LOG.warn("{} is not loaded: the gateway is stopping; still serving configuration {}",
                     options.configFile(), snapshot().config().hash());
+            return false;
         } finally {
             watchedDocuments = report.documents();
         }
@@ -422,8 +426,7 @@ public final class Gateway implements AutoCloseable {
                 if (document == null) {
                     return;
                 }
-                applyWatched(document, true);
-                if (watcher != null) {
+                if (applyWatched(document, true) && watcher != null) {
                     watcher.loaded(document); // else it would offer what was just loaded once more
                 }
             }

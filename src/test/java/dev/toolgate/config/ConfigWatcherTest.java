@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,14 +31,11 @@ class ConfigWatcherTest {
     void anErrorWhileApplyingLeavesTheWatcherWatchingAndTheContentIsOfferedAgain() throws IOException {
         Path file = Files.writeString(folder.resolve("kong.yaml"), "a");
         List<String> offered = new CopyOnWriteArrayList<>();
-        try (ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(200), ConfigLoader.hash(bytes("a")),
-                content -> {
-                    String text = new String(content, StandardCharsets.UTF_8);
-                    offered.add(text);
-                    if (text.equals("deep") && offered.size() == 1) {
-                        throw new StackOverflowError();
-                    }
-                })) {
+        try (ConfigWatcher watcher = applying(file, Duration.ofMillis(200), "a", offered, text -> {
+            if (text.equals("deep") && offered.size() == 1) {
+                throw new StackOverflowError();
+            }
+        })) {
             watcher.start();
             Files.writeString(file, "deep");
             await().atMost(Duration.ofSeconds(10)).until(() -> offered.size() >= 2);
@@ -86,6 +84,29 @@ class ConfigWatcherTest {
         }
     }
 
+    @Test
+    void aContentTheReceiverReturnedWithoutApplyingIsOfferedAgainUntilItSaysItAppliedIt() throws Exception {
+        Path file = Files.writeString(folder.resolve("kong.yaml"), "v: 0\n");
+        AtomicReference<ConfigWatcher> watching = new AtomicReference<>();
+        List<String> offered = new CopyOnWriteArrayList<>();
+        try (ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(200), ConfigLoader.hash(bytes("v: 0\n")),
+                content -> {
+                    offered.add(new String(content, StandardCharsets.UTF_8));
+                    // the first time it applies nothing, as a gateway that began to stop; then it applies it
+                    if (offered.size() > 1) {
+                        watching.get().loaded(content);
+                    }
+                })) {
+            watching.set(watcher);
+            watcher.start();
+            Files.writeString(file, "v: 1\n");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> offered.size() >= 2);
+            await().pollDelay(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(() -> true);
+            assertThat(offered).containsExactly("v: 1\n", "v: 1\n");
+        }
+    }
+
     private static void rewrite(Path file, String text) {
         try {
             Files.writeString(file, text);
@@ -98,8 +119,7 @@ class ConfigWatcherTest {
     void aFileRewrittenInChunksIsOfferedOnlyWhole() throws Exception {
         Path file = Files.writeString(folder.resolve("kong.yaml"), "old: 1\n");
         List<String> offered = new CopyOnWriteArrayList<>();
-        try (ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(200), ConfigLoader.hash(bytes("old: 1\n")),
-                content -> offered.add(new String(content, StandardCharsets.UTF_8)))) {
+        try (ConfigWatcher watcher = applying(file, Duration.ofMillis(200), "old: 1\n", offered, text -> { })) {
             watcher.start();
             String whole = writeInChunks(file);
 
@@ -115,8 +135,7 @@ class ConfigWatcherTest {
         Path watched = Files.createDirectory(folder.resolve("watched"));
         Path file = Files.createSymbolicLink(watched.resolve("kong.yaml"), real);
         List<String> offered = new CopyOnWriteArrayList<>();
-        try (ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(150), ConfigLoader.hash(bytes("old: 1\n")),
-                content -> offered.add(new String(content, StandardCharsets.UTF_8)))) {
+        try (ConfigWatcher watcher = applying(file, Duration.ofMillis(150), "old: 1\n", offered, text -> { })) {
             watcher.start();
             String whole = writeInChunks(real);
 
@@ -130,8 +149,7 @@ class ConfigWatcherTest {
         Path file = Files.writeString(folder.resolve("kong.yaml"), "old: 1\n");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
         List<String> offered = new CopyOnWriteArrayList<>();
-        try (ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(200), ConfigLoader.hash(bytes("old: 1\n")),
-                content -> offered.add(new String(content, StandardCharsets.UTF_8)))) {
+        try (ConfigWatcher watcher = applying(file, Duration.ofMillis(200), "old: 1\n", offered, text -> { })) {
             watcher.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> watcher.reads() == 1);
 
@@ -147,6 +165,23 @@ class ConfigWatcherTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> offered.contains("new: 2\n"));
             assertThat(offered).containsExactly("new: 2\n");
         }
+    }
+
+    /**
+     * A watcher whose receiver notes each content offered, hands it to {@code receive} (which may throw), and then,
+     * as the gateway does, tells the watcher it applied it.
+     */
+    private static ConfigWatcher applying(Path file, Duration poll, String loaded, List<String> offered,
+                                          Consumer<String> receive) {
+        AtomicReference<ConfigWatcher> watching = new AtomicReference<>();
+        ConfigWatcher watcher = new ConfigWatcher(file, poll, ConfigLoader.hash(bytes(loaded)), content -> {
+            String text = new String(content, StandardCharsets.UTF_8);
+            offered.add(text);
+            receive.accept(text);
+            watching.get().loaded(content);
+        });
+        watching.set(watcher);
+        return watcher;
     }
 
     /** Truncates the file and writes a document a line every 20 ms, as a shell redirection of a slow writer does. */
