@@ -18,13 +18,12 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 
+import static dev.toolgate.observe.OtlpReceiver.attributes;
+import static dev.toolgate.observe.OtlpReceiver.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -164,9 +163,9 @@ class BridgedTracesIT {
         McpHttp.Response answer = client.send(Json.text(body), headers);
         assertThat(answer.body()).as(answer.toString()).contains("Echo: hi");
 
-        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
         assertThat(hex(server.getParentSpanId())).isEqualTo(CLIENT_SPAN);
-        Span upstream = awaitChild(server);
+        Span upstream = collector.awaitChild(server);
         assertThat(upstream.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
         assertThat(attributes(upstream)).containsEntry("http.request.method", "POST")
                 .containsEntry("url.full", legacyServer.url() + "/mcp")
@@ -191,9 +190,9 @@ class BridgedTracesIT {
         assertThat(client.initialize("2025-11-25").status()).isEqualTo(200);
         assertThat(client.call("echo", "{\"message\":\"bridged\"}").toString()).contains("Echo: bridged");
 
-        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER
+        Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER
                 && s.getName().startsWith("tools/call"));
-        Span upstream = awaitChild(server);
+        Span upstream = collector.awaitChild(server);
         assertThat(upstream.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
         String gateways = "00-" + trace + "-" + hex(upstream.getSpanId()) + "-01";
         RestUpstream.Received call = received(modernServer, "tools/call");
@@ -225,8 +224,8 @@ class BridgedTracesIT {
             assertThat(http.readAll().text()).contains("Hello, Ada");
         }
 
-        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
-        String gateways = "00-" + trace + "-" + hex(awaitChild(server).getSpanId()) + "-01";
+        Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        String gateways = "00-" + trace + "-" + hex(collector.awaitChild(server).getSpanId()) + "-01";
         List<RestUpstream.Received> rounds = modernServer.received().stream()
                 .filter(r -> parse(r.body()).path("method").asText().equals("tools/call")).toList();
         assertThat(rounds).hasSize(2).allSatisfy(round -> {
@@ -249,8 +248,8 @@ class BridgedTracesIT {
         assertThat(answer.body()).as(answer.toString()).contains("Echo: one", "Echo: two");
 
         for (String trace : List.of(first, second)) {
-            Span server = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
-            String gateways = "00-" + trace + "-" + hex(awaitChild(server).getSpanId()) + "-01";
+            Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+            String gateways = "00-" + trace + "-" + hex(collector.awaitChild(server).getSpanId()) + "-01";
             assertThat(modernServer.received()).as("the call of trace " + trace).anySatisfy(r -> {
                 assertThat(r.header("traceparent")).isEqualTo(gateways);
                 assertThat(parse(r.body()).at("/params/_meta/traceparent").asText()).isEqualTo(gateways);
@@ -272,29 +271,5 @@ class BridgedTracesIT {
         } catch (IOException e) {
             return Json.object();
         }
-    }
-
-    private static Span awaitSpan(Predicate<Span> wanted) {
-        Optional<Span>[] found = new Optional[1];
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            found[0] = collector.spans().stream().filter(wanted).findFirst();
-            return found[0].isPresent();
-        });
-        return found[0].orElseThrow();
-    }
-
-    private static Span awaitChild(Span parent) {
-        return awaitSpan(s -> s.getParentSpanId().equals(parent.getSpanId()) && s.getTraceId().equals(parent.getTraceId()));
-    }
-
-    private static Map<String, String> attributes(Span span) {
-        Map<String, String> out = new java.util.HashMap<>();
-        span.getAttributesList().forEach(kv -> out.put(kv.getKey(), kv.getValue().hasStringValue()
-                ? kv.getValue().getStringValue() : kv.getValue().toString().strip()));
-        return out;
-    }
-
-    private static String hex(com.google.protobuf.ByteString bytes) {
-        return HexFormat.of().formatHex(bytes.toByteArray());
     }
 }

@@ -2,14 +2,12 @@ package dev.toolgate.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
-import dev.toolgate.testing.JavaSdkServer;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.ObservedModes;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.Sdk;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import org.junit.jupiter.api.AfterAll;
@@ -18,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
+import static dev.toolgate.observe.OtlpReceiver.attributes;
+import static dev.toolgate.observe.OtlpReceiver.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -89,7 +87,7 @@ class OpenTelemetryIT {
                 .containsEntry("gen_ai.tool.name", "get_widget").containsEntry("gen_ai.operation.name", "execute_tool")
                 .containsEntry("client.address", "127.0.0.1").containsEntry("server.address", "127.0.0.1")
                 .containsKeys("mcp.session.id", "jsonrpc.request.id", "mcp.protocol.version");
-        Span upstream = awaitChild(server);
+        Span upstream = collector.awaitChild(server);
         assertThat(upstream.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
         assertThat(upstreamTraceparent).isEqualTo("00-" + TRACE + "-" + hex(upstream.getSpanId()) + "-01");
         assertThat(upstream.getStartTimeUnixNano()).isGreaterThanOrEqualTo(server.getStartTimeUnixNano());
@@ -104,7 +102,7 @@ class OpenTelemetryIT {
         http.call("get_widget", "{\"path_id\":\"42\"}");
         http.call("get_widget", "{\"path_id\":\"7\"}");
 
-        Span found = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT
+        Span found = collector.awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT
                 && attributes(s).getOrDefault("url.full", "").endsWith("/widgets/42"));
         assertThat(found.getName()).isEqualTo("GET /widgets/{id}");
         assertThat(attributes(found)).containsEntry("http.request.method", "GET")
@@ -114,7 +112,7 @@ class OpenTelemetryIT {
                 .containsEntry("url.template", "/widgets/{id}")
                 .containsEntry("http.response.status_code", "int_value: 200")
                 .doesNotContainKey("error.type");
-        Span missing = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT
+        Span missing = collector.awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT
                 && attributes(s).getOrDefault("url.full", "").endsWith("/widgets/7"));
         assertThat(missing.getName()).isEqualTo("GET /widgets/{id}");
         assertThat(attributes(missing)).containsEntry("http.response.status_code", "int_value: 404")
@@ -137,7 +135,7 @@ class OpenTelemetryIT {
             client.call("one", "{}");
             assertThat(api.next().query()).contains("KEY-0042-SECRET");
 
-            Span call = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT);
+            Span call = collector.awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT);
             // the route strips its /mcp: the tool's path reaches the service as /one
             assertThat(call.getName()).isEqualTo("GET /one");
             assertThat(attributes(call).get("url.full")).startsWith(api.url() + "/one?")
@@ -155,8 +153,8 @@ class OpenTelemetryIT {
                 {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"echo","arguments":{"message":"h"},
                  "_meta":{"traceparent":"00-%s-a7ad6b7169203331-01"}}}""".formatted(trace));
 
-        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
-        Span client = awaitChild(server);
+        Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        Span client = collector.awaitChild(server);
         assertThat(client.getName()).as("an MCP request: named by the MCP conventions").isEqualTo("tools/call echo");
         assertThat(attributes(client)).containsEntry("mcp.method.name", "tools/call")
                 .containsEntry("http.request.method", "POST")
@@ -210,10 +208,10 @@ class OpenTelemetryIT {
         assertThat(call.header("x-b3-traceid")).isEqualTo(b3Trace);
         assertThat(call.header("x-b3-sampled")).isEqualTo("1");
 
-        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(b3Trace) && s.getName().equals("tools/call get_widget")
+        Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(b3Trace) && s.getName().equals("tools/call get_widget")
                 && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
         assertThat(hex(server.getParentSpanId())).isEqualTo("a2fb4a1d1a96d312");
-        assertThat(call.header("x-b3-spanid")).isEqualTo(hex(awaitChild(server).getSpanId()));
+        assertThat(call.header("x-b3-spanid")).isEqualTo(hex(collector.awaitChild(server).getSpanId()));
     }
 
     @Test
@@ -225,7 +223,7 @@ class OpenTelemetryIT {
                 {"jsonrpc":"2.0","id":"m-1","method":"tools/call","params":{"name":"get_widget",
                  "arguments":{"path_id":"7"},"_meta":{"traceparent":"00-%s-b7ad6b7169203331-01"}}}""".formatted(metaTrace));
 
-        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(metaTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(metaTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
         assertThat(server.getName()).isEqualTo("tools/call get_widget");
         assertThat(hex(server.getParentSpanId())).isEqualTo("b7ad6b7169203331");
         assertThat(attributes(server)).containsEntry("error.type", "tool_error").containsEntry("jsonrpc.request.id", "m-1");
@@ -255,7 +253,7 @@ class OpenTelemetryIT {
                 .filter(t -> t != null).toList();
         assertThat(sent).isNotEmpty().allSatisfy(t -> assertThat(t).startsWith("00-" + TRACE + "-"));
         Span server = awaitSpan("tools/call echo", Span.SpanKind.SPAN_KIND_SERVER);
-        Span client = awaitChild(server);
+        Span client = collector.awaitChild(server);
         assertThat(client.getName()).isEqualTo("tools/call echo");
         assertThat(sent).contains("00-" + TRACE + "-" + hex(client.getSpanId()) + "-01");
     }
@@ -284,7 +282,7 @@ class OpenTelemetryIT {
                 {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"echo","arguments":{"message":"m"},
                  "_meta":{"traceparent":"00-%s-a7ad6b7169203331-01"}}}""".formatted(metaTrace));
 
-        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(metaTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(metaTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
         assertThat(server.getName()).isEqualTo("tools/call echo");
         assertThat(hex(server.getParentSpanId())).isEqualTo("a7ad6b7169203331");
         assertThat(modes.mcp().requests()).anySatisfy(r -> assertThat(r.header("traceparent")).startsWith("00-" + metaTrace));
@@ -302,8 +300,8 @@ class OpenTelemetryIT {
                  "_meta":{"progressToken":"p-7","traceparent":"00-%s-a7ad6b7169203331-01","tracestate":"vendor=m1",
                  "example.com/note":{"kept":[1.50,true]}}}}""".formatted(metaTrace));
 
-        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(metaTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
-        Span client = awaitChild(server);
+        Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(metaTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        Span client = collector.awaitChild(server);
         String gateways = "00-" + metaTrace + "-" + hex(client.getSpanId()) + "-01";
         assertThat(modes.mcp().calls()).singleElement().satisfies(call -> {
             assertThat(call.meta()).containsEntry("traceparent", gateways).containsEntry("tracestate", "vendor=m1")
@@ -349,10 +347,10 @@ class OpenTelemetryIT {
                 {"jsonrpc":"2.0","id":7,"method":"prompts/get","params":{"name":"made_up_prompt",
                  "_meta":{"traceparent":"00-%s-a7ad6b7169203331-01"}}}""".formatted(promptTrace));
 
-        Span read = awaitSpan(s -> hex(s.getTraceId()).equals(readTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        Span read = collector.awaitSpan(s -> hex(s.getTraceId()).equals(readTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
         assertThat(read.getName()).isEqualTo("resources/read");
         assertThat(attributes(read)).containsEntry("mcp.resource.uri", "file:///data/report.csv");
-        Span prompt = awaitSpan(s -> hex(s.getTraceId()).equals(promptTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        Span prompt = collector.awaitSpan(s -> hex(s.getTraceId()).equals(promptTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
         assertThat(prompt.getName()).isEqualTo("prompts/get");
         assertThat(attributes(prompt)).doesNotContainKey("gen_ai.prompt.name");
     }
@@ -367,11 +365,11 @@ class OpenTelemetryIT {
                 {"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"echo","arguments":{"message":"p"},
                  "_meta":{"traceparent":"00-%s-a7ad6b7169203331-01"}}}""".formatted(portsTrace));
 
-        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(portsTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+        Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(portsTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
         Map<String, String> attributes = attributes(server);
         assertThat(attributes).containsEntry("server.port", "int_value: " + modes.passthrough().getPort());
         assertThat(attributes.get("client.port")).startsWith("int_value: ");
-        Span client = awaitChild(server);
+        Span client = collector.awaitChild(server);
         assertThat(attributes(client)).containsEntry("server.port", "int_value: " + modes.mcp().port());
     }
 
@@ -411,7 +409,7 @@ class OpenTelemetryIT {
         http.initialize("2025-06-18");
         assertThat(http.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"made/up/otel\"}").body()).contains("-32601");
 
-        Span server = awaitSpan(s -> hex(s.getTraceId()).equals(madeUpTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER
+        Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(madeUpTrace) && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER
                 && attributes(s).containsKey("error.type"));
         assertThat(server.getName()).isEqualTo("_OTHER");
         assertThat(attributes(server)).containsEntry("mcp.method.name", "_OTHER");
@@ -524,33 +522,7 @@ class OpenTelemetryIT {
     }
 
     private static Span awaitSpan(String name, Span.SpanKind kind) {
-        return awaitSpan(s -> s.getName().equals(name) && s.getKind() == kind
+        return collector.awaitSpan(s -> s.getName().equals(name) && s.getKind() == kind
                 && hex(s.getTraceId()).equals(TRACE));
-    }
-
-    private static Span awaitSpan(java.util.function.Predicate<Span> wanted) {
-        Optional<Span>[] found = new Optional[1];
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
-            found[0] = collector.spans().stream().filter(wanted).findFirst();
-            return found[0].isPresent();
-        });
-        return found[0].orElseThrow();
-    }
-
-    private static Span awaitChild(Span parent) {
-        return awaitSpan(s -> s.getParentSpanId().equals(parent.getSpanId()) && s.getTraceId().equals(parent.getTraceId()));
-    }
-
-    private static Map<String, String> attributes(Span span) {
-        Map<String, String> out = new java.util.HashMap<>();
-        for (KeyValue kv : span.getAttributesList()) {
-            out.put(kv.getKey(), kv.getValue().hasStringValue() ? kv.getValue().getStringValue()
-                    : kv.getValue().toString().strip());
-        }
-        return out;
-    }
-
-    private static String hex(com.google.protobuf.ByteString bytes) {
-        return HexFormat.of().formatHex(bytes.toByteArray());
     }
 }

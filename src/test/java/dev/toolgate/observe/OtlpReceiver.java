@@ -1,5 +1,6 @@
 package dev.toolgate.observe;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -10,8 +11,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * An OTLP/HTTP collector for tests: a Vert.x server on a free port that decodes what it receives on
@@ -37,6 +46,34 @@ final class OtlpReceiver implements AutoCloseable {
 
     List<Span> spans() {
         return spans;
+    }
+
+    /** The first span received that {@code wanted} accepts, waiting up to 20 s for it. */
+    Span awaitSpan(Predicate<Span> wanted) {
+        Optional<Span>[] found = new Optional[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            found[0] = spans.stream().filter(wanted).findFirst();
+            return found[0].isPresent();
+        });
+        return found[0].orElseThrow();
+    }
+
+    /** A span received whose parent is {@code parent}, in its trace. */
+    Span awaitChild(Span parent) {
+        return awaitSpan(s -> s.getParentSpanId().equals(parent.getSpanId()) && s.getTraceId().equals(parent.getTraceId()));
+    }
+
+    /** A span's attributes: string values as they are, others as their protobuf text ({@code int_value: 404}). */
+    static Map<String, String> attributes(Span span) {
+        Map<String, String> out = new HashMap<>();
+        span.getAttributesList().forEach(kv -> out.put(kv.getKey(), kv.getValue().hasStringValue()
+                ? kv.getValue().getStringValue() : kv.getValue().toString().strip()));
+        return out;
+    }
+
+    /** A trace or span id as W3C trace context writes it. */
+    static String hex(ByteString bytes) {
+        return HexFormat.of().formatHex(bytes.toByteArray());
     }
 
     List<Metric> metrics() {
