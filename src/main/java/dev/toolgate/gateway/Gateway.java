@@ -4,15 +4,12 @@ import dev.toolgate.admin.AdminServer;
 import dev.toolgate.config.ConfigInput;
 import dev.toolgate.config.ConfigLoader;
 import dev.toolgate.config.ConfigReport;
-import dev.toolgate.config.ConfigWatcher;
 import dev.toolgate.config.InvalidConfigException;
-import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ListenerTransport;
 import dev.toolgate.http.ProxyServer;
 import dev.toolgate.http.UpstreamClient;
-import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.cluster.Cluster;
 import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mode.conversion.Sessions;
@@ -20,7 +17,6 @@ import dev.toolgate.mode.passthrough.EraBridges;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficCounters;
-import dev.toolgate.observe.UpstreamHealth;
 import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,17 +28,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 import java.util.random.RandomGenerator;
 
 /**
  * A running Toolgate: the proxy and admin listeners, the current {@link Snapshot}, and what outlives
- * reloads (sessions, the upstream connection pool). A reload validates and provisions a new snapshot
- * off the event loops and swaps it in whole; a bad document never replaces a good one.
+ * reloads (sessions, the upstream connection pool): starting and stopping them. How the configuration
+ * changes while it runs (POST /config, the watched file, SIGHUP) is in {@link ConfigReloads}.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -115,18 +108,11 @@ public final class Gateway implements AutoCloseable {
     private final MessageTap tap;
     private final Telemetry telemetry;
     private final SnapshotSwitch snapshots;
+    private final ConfigReloads reloads;
     private ProxyServer proxy;
     private AdminServer admin;
     private AdminServer status;
-    private volatile ConfigWatcher watcher;
-    /** The problems the watched file was last refused with: a retry refused alike is not logged again. */
-    private volatile String lastWatchedRefusal;
-    /** The local documents the watched file's configuration read when last offered: watched with it. */
-    private volatile Set<Path> watchedDocuments = Set.of();
     private long sweeper = -1;
-    private volatile boolean stopping;
-    /** Held while a configuration is swapped in, and while the stop begins: none is swapped in after. */
-    private final Object stopLock = new Object();
 
     private Gateway(Options options) {
         this.options = options;
@@ -145,6 +131,8 @@ public final class Gateway implements AutoCloseable {
         this.builder = new SnapshotBuilder(loader(options.environment()), sessions, cluster, this::upstream, tap,
                 bridges, Version.current(), options.addresses(),
                 new ConfigInput(limits.specsOutsideConfigDir(), limits.metadataUpstreams()), telemetry);
+        // loads take turns on this gateway, as they did before they had a class of their own
+        this.reloads = new ConfigReloads(options.configFile(), builder, snapshots, telemetry, cluster, this);
     }
 
     private static Vertx startVertx() {
@@ -187,9 +175,7 @@ public final class Gateway implements AutoCloseable {
         Gateway gateway = new Gateway(options);
         try {
             byte[] document = ConfigLoader.readFile(options.configFile());
-            ConfigReport report = new ConfigReport();
-            gateway.swap(document, baseDirectory(options.configFile()), report);
-            gateway.watchedDocuments = report.documents();
+            gateway.reloads.loadAtStart(document);
             long loaded = System.nanoTime();
             int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
             Vertx vertx = gateway.vertx();
@@ -200,7 +186,7 @@ public final class Gateway implements AutoCloseable {
                     options.proxyHost(), options.proxyPort(), instances, gateway.snapshots::current,
                     options.limits().proxy()));
             GatewayView view = new GatewayView(gateway.snapshots, gateway.sessions, gateway.cluster, gateway.traffic,
-                    doc -> gateway.apply(doc, baseDirectory(options.configFile())), () -> !gateway.stopping,
+                    gateway.reloads::apply, () -> !gateway.reloads.stopping(),
                     gateway.telemetry);
             gateway.admin = bound("admin", options.adminHost(), options.adminPort(), AdminServer.start(vertx,
                     options.adminHost(), options.adminPort(), view, options.limits().admin(),
@@ -216,9 +202,7 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("status listening on {}:{}", options.statusHost(), gateway.status.port());
             }
             if (options.watch()) {
-                gateway.watcher = new ConfigWatcher(options.configFile(), Duration.ofSeconds(2),
-                        ConfigLoader.hash(document), gateway::applyChanged, () -> gateway.watchedDocuments);
-                gateway.watcher.start();
+                gateway.reloads.watch(document);
             }
             Snapshot snapshot = gateway.snapshot();
             LOG.info("ready in {} ms (configuration {} ms: {} routes, {} tools; listeners {} ms)",
@@ -295,49 +279,7 @@ public final class Gateway implements AutoCloseable {
      * @throws GatewayException      {@code config_while_stopping} once a stop has begun: nothing is swapped in
      */
     public Snapshot apply(byte[] document, Path baseDirectory) {
-        return apply(document, baseDirectory, new ConfigReport());
-    }
-
-    private synchronized Snapshot apply(byte[] document, Path baseDirectory, ConfigReport report) {
-        if (stopping) {
-            throw new GatewayException(new GatewayError.ConfigWhileStopping());
-        }
-        Snapshot next = swap(document, baseDirectory, report);
-        LOG.info("configuration {} loaded: {} services, {} routes, {} plugins, {} tools", next.config().hash(),
-                next.config().services().size(), next.config().routes().size(), next.config().plugins().size(),
-                next.toolCount());
-        return next;
-    }
-
-    /**
-     * Builds a snapshot and swaps it in; what the log plugins of the one before no longer use is closed,
-     * and so are the connections to the Redis servers it no longer names.
-     */
-    private Snapshot swap(byte[] document, Path baseDirectory, ConfigReport report) {
-        Snapshot next;
-        try {
-            next = builder.load(document, baseDirectory, report);
-        } catch (RuntimeException | Error e) {
-            // an Error too: the watcher lives on after one, and the next load must not find these half-prepared
-            telemetry.abandoned();
-            cluster.abandoned();
-            throw e;
-        }
-        synchronized (stopLock) {
-            // a stop that began while it was built: its log queues and Redis links are closing, not swapped to
-            if (stopping) {
-                telemetry.abandoned();
-                cluster.abandoned();
-                throw new GatewayException(new GatewayError.ConfigWhileStopping());
-            }
-            snapshots.swap(next);
-            telemetry.health().configured(next.config().services().stream().map(UpstreamTarget::of)
-                    .map(t -> new UpstreamHealth.Target(t.service(), t.host() + ":" + t.port()))
-                    .collect(Collectors.toSet()));
-            telemetry.swapped();
-            cluster.swapped();
-        }
-        return next;
+        return reloads.apply(document, baseDirectory);
     }
 
     /** How many requests read on passthrough routes still wait for their answer to cross (bounded). */
@@ -351,111 +293,16 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Applies what the watcher offers, unless a SIGHUP loaded that content meanwhile (the watcher may have
-     * been waiting for the reload to finish): it would be loaded, and logged, twice. What was applied is told
-     * the watcher here, under the lock loads take turns on, as {@link #reload} does: noted by the watcher after
-     * the lock was let go, it could overwrite a newer file a reload applied meanwhile. Refused because a stop
-     * began, it is not told: nothing was applied.
-     */
-    private synchronized void applyChanged(byte[] document) {
-        if (watcher != null && watcher.isApplied(document)) {
-            return;
-        }
-        if (applyWatched(document, false) && watcher != null) {
-            watcher.loaded(document);
-        }
-    }
-
-    /**
-     * Applies the watched file, changed or asked for ({@code hangUp}: SIGHUP); a refusal is rethrown for the
-     * watcher to remember, and logged once.
-     *
-     * @return whether it was applied: false when a stop began, which is logged
-     */
-    private boolean applyWatched(byte[] document, boolean hangUp) {
-        ConfigReport report = new ConfigReport();
-        try {
-            apply(document, baseDirectory(options.configFile()), report);
-            lastWatchedRefusal = null;
-            return true;
-        } catch (InvalidConfigException e) {
-            if (e.getMessage().equals(lastWatchedRefusal)) {
-                LOG.debug("{} is still refused", options.configFile());
-                throw e;
-            }
-            lastWatchedRefusal = e.getMessage();
-            if (hangUp) {
-                LOG.error("{} was read again on SIGHUP but is invalid; still serving configuration {}:",
-                        options.configFile(), snapshot().config().hash());
-            } else {
-                LOG.error("{} changed but is invalid; still serving configuration {} (loaded again when it or a local OpenAPI document it names is written, else after a growing wait):",
-                        options.configFile(), snapshot().config().hash());
-            }
-            // one log line per problem: the log escapes line breaks inside a message
-            e.getMessage().lines().forEach(problem -> LOG.error("  {}", problem));
-            throw e;
-        } catch (GatewayException stopped) {
-            if (!(stopped.error() instanceof GatewayError.ConfigWhileStopping)) {
-                throw stopped;
-            }
-            LOG.warn("{} is not loaded: the gateway is stopping; still serving configuration {}",
-                    options.configFile(), snapshot().config().hash());
-            return false;
-        } finally {
-            watchedDocuments = report.documents();
-        }
-    }
-
-    /**
      * Reads the config file again and applies it, as the watcher would (SIGHUP: nginx's and Kong's reload,
      * with or without {@code --no-watch}). A file that is invalid or unreadable keeps the configuration that
      * serves, and its problems are logged; once a stop has begun nothing is reloaded.
      */
     public void reload() {
-        if (stopping) {
-            LOG.warn("reload asked while stopping: {} is not read again", options.configFile());
-            return;
-        }
-        LOG.info("reloading {}", options.configFile());
-        lastWatchedRefusal = null; // asked for: its problems are logged even when the watcher logged them already
-        try {
-            synchronized (this) {
-                // read in turn, not before: the file read before waiting behind another load (a slow POST /config)
-                // may be older than what the watcher applies meanwhile, and would then serve in its place
-                byte[] document = readConfigFile();
-                if (document == null) {
-                    return;
-                }
-                if (applyWatched(document, true) && watcher != null) {
-                    watcher.loaded(document); // else it would offer what was just loaded once more
-                }
-            }
-        } catch (InvalidConfigException refused) {
-            // logged with its problems
-        } catch (RuntimeException e) {
-            String errorId = java.util.UUID.randomUUID().toString();
-            LOG.error("reloading {} failed (error id {}); still serving configuration {}", options.configFile(),
-                    errorId, snapshot().config().hash(), e);
-        }
-    }
-
-    /** The config file's bytes; null, logged, when it cannot be read (the configuration serving stays). */
-    private byte[] readConfigFile() {
-        try {
-            return ConfigLoader.readFile(options.configFile());
-        } catch (InvalidConfigException unreadable) {
-            LOG.error("{}; still serving configuration {}", unreadable.getMessage().strip(), snapshot().config().hash());
-            return null;
-        }
+        reloads.reload();
     }
 
     private static ConfigLoader loader(UnaryOperator<String> environment) {
         return Plugins.loader(environment);
-    }
-
-    private static Path baseDirectory(Path configFile) {
-        Path parent = configFile == null ? null : configFile.toAbsolutePath().getParent();
-        return parent != null ? parent : Path.of("").toAbsolutePath();
     }
 
     /** Readiness already answers 503; connections that arrive meanwhile are still accepted and served. */
@@ -500,12 +347,7 @@ public final class Gateway implements AutoCloseable {
 
     private void stop(Duration delay, Duration grace) {
         long deadline = System.nanoTime() + delay.toNanos() + grace.toNanos();
-        synchronized (stopLock) {
-            stopping = true; // from now on no configuration is swapped in, however it came (apply checks)
-        }
-        if (watcher != null) {
-            watcher.close();
-        }
+        reloads.stop(); // first: no configuration is swapped in on a gateway whose parts are closing
         drainDelay(delay);
         if (!grace.isZero()) {
             LOG.info("stopping: new connections are refused; requests in flight have {} s to finish", grace.toSeconds());
