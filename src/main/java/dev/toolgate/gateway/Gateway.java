@@ -103,6 +103,8 @@ public final class Gateway implements AutoCloseable {
     private final Cluster cluster;
     private final Sessions sessions;
     private volatile UpstreamClient upstream;
+    /** Not the gateway's own lock, which a configuration load holds while it parses and builds. */
+    private final Object upstreamLock = new Object();
     private final SnapshotBuilder builder;
     private final TrafficCounters traffic = new TrafficCounters();
     private final MessageTap tap;
@@ -153,7 +155,7 @@ public final class Gateway implements AutoCloseable {
     private UpstreamClient upstream() {
         UpstreamClient client = upstream;
         if (client == null) {
-            synchronized (this) {
+            synchronized (upstreamLock) {
                 if (upstream == null) {
                     upstream = new UpstreamClient(vertx(), options.limits().upstreamPoolSize(),
                             options.limits().upstreamPoolWaitMs(), options.limits().upstreamIdleMs(),
