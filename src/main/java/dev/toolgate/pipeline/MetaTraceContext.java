@@ -91,7 +91,7 @@ final class MetaTraceContext {
             throws IOException {
         String idText = null;
         boolean validId = true;
-        Found found = null;
+        List<Found> metas = List.of();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken value = p.nextToken();
@@ -102,17 +102,25 @@ final class MetaTraceContext {
                 validId = idText != null;
                 p.skipChildren();
             } else if (name.equals("params") && value == JsonToken.START_OBJECT) {
-                found = params(p);
+                metas = params(p);
             } else {
                 p.skipChildren();
             }
         }
-        if (found == null || found.traceparent == null || !validId) {
+        Found read = metas.isEmpty() ? null : metas.getLast();
+        if (read == null || read.traceparent == null || !validId) {
             return;
         }
-        RpcRecord record = matching(carrying, idText, found.traceparent);
-        if (record != null) {
-            edit(bytes, found, record.trace, edits);
+        RpcRecord record = matching(carrying, idText, read.traceparent);
+        if (record == null) {
+            return;
+        }
+        for (Found found : metas) {
+            if (found.traceparent != null) {
+                edit(bytes, found, record.trace, edits);
+            } else {
+                removals(bytes, found.members, -1, -1, edits);
+            }
         }
     }
 
@@ -127,18 +135,25 @@ final class MetaTraceContext {
         return null;
     }
 
-    private static Found params(JsonParser p) throws IOException {
-        Found found = null;
+    /**
+     * Each {@code _meta} of {@code params} in order (a repeated name is legal JSON), one that is not an object
+     * as an empty one; the last is the one the tap read.
+     */
+    private static List<Found> params(JsonParser p) throws IOException {
+        List<Found> metas = new ArrayList<>(1);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken value = p.nextToken();
             if (name.equals("_meta") && value == JsonToken.START_OBJECT) {
-                found = meta(p);
+                metas.add(meta(p));
+            } else if (name.equals("_meta")) {
+                p.skipChildren();
+                metas.add(new Found());
             } else {
                 p.skipChildren();
             }
         }
-        return found;
+        return metas;
     }
 
     private static Found meta(JsonParser p) throws IOException {
@@ -171,6 +186,9 @@ final class MetaTraceContext {
     }
 
     /**
+     * One {@code _meta} of a traced message made to carry the gateway's context (each of them, when {@code params}
+     * repeats {@code _meta}: a server that reads the first of a repeated name would otherwise see the client's
+     * span in an earlier one; one without a traceparent loses its trace context members).
      * The kept traceparent made the upstream call's; the tracestate the trace's (W3C: it goes with the traceparent
      * that continues its trace), added when the message had none, removed when the trace has none. Every other
      * traceparent and tracestate member goes: a server that reads the first of a repeated name would otherwise

@@ -100,6 +100,30 @@ class MetaTraceContextTest {
     }
 
     @Test
+    void aRepeatedMetaHasEachCopyGivenTheGatewaysContextSoAServerThatReadsTheFirstDoesNotSeeTheClientsSpan() throws Exception {
+        String earlier = "00-0af7651916cd43dd8448eb211c80319c-c7ad6b7169203331-01";
+        String body = "{\"id\":1,\"params\":{\"_meta\":{\"traceparent\":\"" + earlier + "\",\"tracestate\":\"c=1\","
+                + "\"progressToken\":\"p\"}, \"name\":\"x\",\"_meta\":{\"tracestate\":\"c=2\",\"k\":1},"
+                + "\"_meta\":null,\"_meta\":{\"traceparent\":\"" + CLIENT + "\"}}}";
+
+        assertThat(written(body, traced(IntNode.valueOf(1), CLIENT, "rojo=1"))).isEqualTo(
+                "{\"id\":1,\"params\":{\"_meta\":{\"traceparent\":\"" + GATEWAYS + "\",\"tracestate\":\"rojo=1\","
+                        + "\"progressToken\":\"p\"}, \"name\":\"x\",\"_meta\":{\"k\":1},"
+                        + "\"_meta\":null,\"_meta\":{\"traceparent\":\"" + GATEWAYS + "\",\"tracestate\":\"rojo=1\"}}}");
+        assertThat(Json.parse(written(body, traced(IntNode.valueOf(1), CLIENT, null))).path("params").path("_meta")
+                .path("traceparent").asText()).as("still JSON, the last _meta read as sent after the rewrite")
+                .isEqualTo(GATEWAYS);
+    }
+
+    @Test
+    void aMessageWhoseLastMetaIsNotTheTracedOneIsForwardedAsItCame() {
+        String body = "{\"id\":1,\"params\":{\"_meta\":{\"traceparent\":\"" + CLIENT + "\"},\"_meta\":{}}}";
+        Buffer sent = Buffer.buffer(body);
+
+        assertThat(MetaTraceContext.written(sent, List.of(traced(IntNode.valueOf(1), CLIENT, null)))).isSameAs(sent);
+    }
+
+    @Test
     void aMessageNoTracedRecordMatchesIsForwardedAsItCame() {
         String body = "{\"id\":2,\"params\":{\"_meta\":{\"traceparent\":\"" + CLIENT + "\"}}}";
         Buffer sent = Buffer.buffer(body);
