@@ -73,7 +73,7 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
     public static final String STREAM_ENDED = "unanswered: the answer stream ended without it";
     /**
      * The {@code error} of a request its client cancelled with {@code notifications/cancelled} before the answer
-     * (conversion): left unanswered, as MCP asks of the receiver of a cancellation ({@link #CLIENT_CLOSED}).
+     * (conversion, the legacy bridge): left unanswered, as MCP asks of the receiver of a cancellation ({@link #CLIENT_CLOSED}).
      */
     public static final String CANCELLED = "unanswered: the client cancelled it";
     /**

@@ -55,6 +55,14 @@ final class ClientAnswer {
         return new ClientAnswer(response, id, observed, true);
     }
 
+    /**
+     * The bytes of the answer sent so far, as its log entry counts them: none for one of a batch, whose stream is
+     * shared.
+     */
+    int bytesSent() {
+        return batched ? 0 : (int) response.bytesWritten();
+    }
+
     /** Begins a batch's answer: an event stream, which its requests' answers share. */
     static void openBatch(HttpServerResponse response) {
         response.setStatusCode(200).setChunked(true).putHeader("content-type", MediaTypes.EVENT_STREAM)

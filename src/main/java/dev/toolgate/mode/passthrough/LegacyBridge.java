@@ -15,6 +15,7 @@ import dev.toolgate.mcp.ModernMeta;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionStore;
+import dev.toolgate.observe.McpEvent;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Context;
@@ -146,10 +147,11 @@ final class LegacyBridge {
                 String key = session.id() + "\n" + Json.text(r.id());
                 Promise<Void> cancelled = Promise.promise();
                 calls.started(route, key, cancelled);
-                Call call = new Call(exchange, r, session, link, answer, shows, cancelled.future(), hungUp,
-                        exchange.observation().record(r.id()));
+                RpcRecord record = exchange.observation().record(r.id());
+                Call call = new Call(exchange, r, session, link, answer, shows, cancelled.future(), hungUp, record);
                 return call(call, null, null, 0)
-                        .recover(failure -> failure instanceof CallCancelled ? answer.abandon()
+                        .recover(failure -> failure instanceof CallCancelled
+                                ? unanswered(exchange, record, cancelled.future(), answer)
                                 : answer.fail(failure instanceof GatewayException refused
                                 ? refused.error() : upstreamError(link, failure)))
                         .onComplete(done -> calls.ended(key, cancelled));
@@ -242,6 +244,19 @@ final class LegacyBridge {
                 cancelled.tryComplete();
             }
         }
+    }
+
+    /**
+     * A call ended for its client: one it cancelled with {@code notifications/cancelled} ({@code cancelled} completed)
+     * logs as such, not as a stream that ended without its answer; one whose client hung up is left to the exchange's
+     * end, which logs the connection closed. Either way the request ends unanswered.
+     */
+    private static Future<Void> unanswered(Exchange exchange, RpcRecord record, Future<Void> cancelled,
+                                           ClientAnswer answer) {
+        if (cancelled.succeeded()) {
+            exchange.observation().finish(record, answer.bytesSent(), null, McpEvent.CANCELLED, false, null);
+        }
+        return answer.abandon();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.toolgate.mode.passthrough;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.LiveFeed;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.RestUpstream;
@@ -137,7 +138,7 @@ class LegacyBridgeDisconnectIT {
     }
 
     @Test
-    void aLegacyClientsCancellationClosesTheServersStreamAndEndsItsRequestUnanswered() throws Exception {
+    void aLegacyClientsCancellationClosesTheServersStreamAndEndsItsRequestUnansweredLoggedAsCancelled() throws Exception {
         McpHttp client = new McpHttp(gateway.proxy("/mcp"));
         assertThat(client.initialize("2025-11-25").status()).isEqualTo(200);
 
@@ -155,10 +156,11 @@ class LegacyBridgeDisconnectIT {
             assertThat(new String(http.readAll().body(), StandardCharsets.UTF_8)).as("the rest of the client's request")
                     .doesNotContain("\"id\":\"slow-1\"", "\"error\"");
         }
+        assertLoggedAsCancelled("\"slow-1\"");
     }
 
     @Test
-    void aLegacyClientsCancellationClosesTheServersRequestWhileItComputesAJsonAnswerAndEndsItsRequestUnanswered()
+    void aLegacyClientsCancellationClosesTheServersRequestWhileItComputesAJsonAnswerAndEndsItsRequestUnansweredLoggedAsCancelled()
             throws Exception {
         McpHttp client = new McpHttp(gateway.proxy("/mcp"));
         assertThat(client.initialize("2025-11-25").status()).isEqualTo(200);
@@ -177,6 +179,7 @@ class LegacyBridgeDisconnectIT {
             assertThat(rest.status()).isEqualTo(200);
             assertThat(rest.text()).as("the client's request, ended unanswered").doesNotContain("json-1", "\"error\"");
         }
+        assertLoggedAsCancelled("\"json-1\"");
     }
 
     @Test
@@ -209,6 +212,13 @@ class LegacyBridgeDisconnectIT {
         long disconnected = System.nanoTime();
         assertThat((nextClose() - disconnected) / 1_000_000).as("ms until one call's stream closed").isLessThan(2_000);
         assertThat((nextClose() - disconnected) / 1_000_000).as("ms until the other's closed").isLessThan(2_000);
+    }
+
+    /** The call {@code id}'s log entry (whose id is JSON text: a string id quoted) says the client cancelled it: not an answer stream that ended without it. */
+    private static void assertLoggedAsCancelled(String id) {
+        JsonNode event = LiveFeed.event(gateway, e -> id.equals(e.path("id").asText()));
+        assertThat(event.path("error_type").asText()).as(event.toString()).isEqualTo("unanswered");
+        assertThat(event.path("error").asText()).as(event.toString()).isEqualTo("unanswered: the client cancelled it");
     }
 
     /** The slow tool called in the client's session on a connection of its own, its answer's head read. */
