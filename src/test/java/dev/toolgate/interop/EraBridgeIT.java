@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 import java.util.Map;
 
@@ -127,5 +129,22 @@ class EraBridgeIT {
 
         assertThat(out.path("sessionId").isTextual()).isTrue();
         assertThat(out.at("/result/content/0/text").asText()).isEqualTo("Echo: legacy");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-07-28", "2099-01-01"})
+    void anInitializeGoesToTheLegacyServerWhateverVersionItsHeaderNames(String header) {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        McpHttp.Response opened = client.send("POST", """
+                {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},
+                 "clientInfo":{"name":"t","version":"1"}}}""", Map.of("content-type", "application/json",
+                "accept", McpHttp.ACCEPT_BOTH, "mcp-protocol-version", header));
+
+        assertThat(opened.status()).as("%s", opened).isEqualTo(200);
+        assertThat(opened.json().at("/result/protocolVersion").asText()).isEqualTo("2025-06-18");
+        assertThat(opened.json().at("/result/serverInfo/name").asText()).contains("everything");
+        client.sessionId(opened.header("mcp-session-id"));
+        assertThat(client.call("echo", "{\"message\":\"opened\"}").at("/content/0/text").asText())
+                .isEqualTo("Echo: opened");
     }
 }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 import java.util.Map;
 
@@ -271,5 +273,22 @@ class LegacyBridgeIT {
                 .status()).isEqualTo(405);
         assertThat(legacy.send("DELETE", null, Map.of("mcp-session-id", legacy.sessionId())).status()).isEqualTo(200);
         assertThat(legacy.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}").status()).isEqualTo(404);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-07-28", "2099-01-01"})
+    void anInitializeIsBridgedFromItsBodyWhateverVersionItsHeaderNames(String header) {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        McpHttp.Response opened = client.send("POST", """
+                {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},
+                 "clientInfo":{"name":"t","version":"1"}}}""", Map.of("content-type", "application/json",
+                "accept", McpHttp.ACCEPT_BOTH, "mcp-protocol-version", header));
+
+        assertThat(opened.status()).as("%s", opened).isEqualTo(200);
+        assertThat(opened.json().at("/result/protocolVersion").asText()).isEqualTo("2025-11-25");
+        assertThat(opened.json().at("/result/serverInfo/name").asText()).isEqualTo("toolgate-modern-fixture");
+        client.sessionId(opened.header("mcp-session-id"));
+        assertThat(client.call("echo", "{\"message\":\"opened\"}").at("/content/0/text").asText())
+                .isEqualTo("Echo: opened");
     }
 }

@@ -114,12 +114,22 @@ final class ModernTraffic {
         }
     }
 
-    /** True when the exchange is modern: a modern version header, or a body whose {@code _meta} names a version. */
+    /**
+     * True when the exchange is modern: a body whose {@code _meta} names a version, or a modern version header on
+     * anything but an {@code initialize}. The header is for the requests after initialization: an initialize's own
+     * {@code protocolVersion} is what is negotiated, whatever version the header names (the Java SDK sends its latest
+     * on initialize too), as on a conversion route.
+     */
     static boolean claims(Exchange exchange, Buffer body) {
-        String version = exchange.protocolVersion();
-        if (ProtocolVersion.isModern(version)) {
+        // the header alone decides most modern requests, with no tree built: an initialize is told by a scan
+        if (ProtocolVersion.isModern(exchange.protocolVersion()) && !opensSession(exchange, body)) {
             return true;
         }
+        return metaClaims(exchange, body);
+    }
+
+    /** True for a POST whose body's {@code _meta} names a version. */
+    private static boolean metaClaims(Exchange exchange, Buffer body) {
         if (body.length() == 0 || exchange.request().method() != HttpMethod.POST) {
             return false;
         }
