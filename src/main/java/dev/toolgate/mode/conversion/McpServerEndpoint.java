@@ -159,7 +159,7 @@ public final class McpServerEndpoint implements McpEndpoint {
         return message.isObject() && message.has("id") && "initialize".equals(message.path("method").asText(null));
     }
 
-        private Future<Void> single(Exchange exchange, JsonRpcMessage message) {
+    private Future<Void> single(Exchange exchange, JsonRpcMessage message) {
         HttpServerRequest request = exchange.request();
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize")) {
             return calls.admit(exchange, r).compose(admitted -> admitted.proceeds()
