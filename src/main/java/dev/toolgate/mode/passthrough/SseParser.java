@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * Finds the events in a server-sent-events byte stream as it arrives, in chunks cut anywhere. Each
  * event's {@code data} lines (joined by line feeds) go to the sink; the last {@code id} seen is kept
- * ({@link #lastId()}); comments, {@code event} and {@code retry} lines are skipped, and events larger
+ * ({@link #lastId()}), and when ids are kept the last {@code retry} too ({@link #retryMs()}); comments and
+ * {@code event} lines are skipped, and events larger
  * than the limit are dropped (the sink is told as soon as that is known). It runs on the event loop
  * for every byte relayed, so it scans arrays and copies ranges rather than handling bytes one by one,
  * and no byte is scanned twice; a line that lies whole within a chunk is read in place.
@@ -35,6 +36,9 @@ final class SseParser {
     private static final byte[] LINE_FEED = {'\n'};
     private static final byte[] DATA = {'d', 'a', 't', 'a'};
     private static final byte[] ID = {'i', 'd'};
+    private static final byte[] RETRY = {'r', 'e', 't', 'r', 'y'};
+    /** The most digits of a {@code retry} read: more than a day's milliseconds, far past any cap put on it. */
+    private static final int MAX_RETRY_DIGITS = 9;
     /** {@code "data: "}: what a data line has besides its value. */
     private static final int DATA_PREFIX = 6;
 
@@ -50,6 +54,7 @@ final class SseParser {
     private boolean afterCarriageReturn;
     private final boolean keepIds;
     private String lastId;
+    private long retryMs = -1;
 
     SseParser(EventSink onEvent, int maxEventBytes) {
         this(onEvent, maxEventBytes, false);
@@ -65,6 +70,14 @@ final class SseParser {
     /** The last event id the stream carried, or null (always, unless ids are kept): what a resumption sends as {@code Last-Event-ID}. */
     String lastId() {
         return lastId;
+    }
+
+    /**
+     * The last reconnection time the stream set ({@code retry}, in ms), or -1 (always, unless ids are kept): how
+     * long a server that ends a stream early asks its client to wait before resuming it.
+     */
+    long retryMs() {
+        return retryMs;
     }
 
     void feed(Buffer chunk) {
@@ -165,7 +178,27 @@ final class SseParser {
             if (id.indexOf('\0') < 0) {
                 lastId = id;
             }
+            return;
         }
+        start = keepIds ? valueStart(text, from, length, RETRY) : -1;
+        if (start >= 0 && !truncated) {
+            retry(text, from + start, length - start);
+        }
+    }
+
+    /** Keeps a {@code retry} value of ASCII digits only; any other is ignored, as the event stream format says. */
+    private void retry(byte[] text, int from, int length) {
+        if (length == 0 || length > MAX_RETRY_DIGITS) {
+            return;
+        }
+        long value = 0;
+        for (int k = from; k < from + length; k++) {
+            if (text[k] < '0' || text[k] > '9') {
+                return;
+            }
+            value = value * 10 + (text[k] - '0');
+        }
+        retryMs = value;
     }
 
     /** Where the value of the field {@code name} starts in a line, or -1 when the line is not that field. */

@@ -51,6 +51,11 @@ final class SseReader {
         return parser.lastId();
     }
 
+    /** The last reconnection time ({@code retry}, ms) the stream set, or -1. */
+    long retryMs() {
+        return parser.retryMs();
+    }
+
     void feed(Buffer chunk) {
         parser.feed(chunk);
     }

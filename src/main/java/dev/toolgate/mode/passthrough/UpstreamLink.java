@@ -105,6 +105,11 @@ final class UpstreamLink {
             return reader.lastId();
         }
 
+        /** How long the server asked to wait before resuming the stream ({@code retry}, ms), or -1. */
+        long retryMs() {
+            return reader.retryMs();
+        }
+
         /**
          * Reads no further until {@code writable} completes (the client's side has room again); the time
          * held back does not count as the server's silence.
@@ -124,8 +129,10 @@ final class UpstreamLink {
         }
 
         void close() {
-            response.request().reset();
-            ended.tryComplete();
+            // one that ended is left alone: its connection may already be back in the pool, serving another request
+            if (ended.tryComplete()) {
+                response.request().reset();
+            }
         }
     }
 

@@ -24,6 +24,18 @@ class SseReaderTest {
     }
 
     @Test
+    void theLastRetryOfDigitsIsKeptAndAnyOtherRetryIsIgnored() {
+        SseReader reader = new SseReader(events::add, 1024);
+        assertThat(reader.retryMs()).isEqualTo(-1);
+
+        reader.feed(Buffer.buffer("id: call-5\nretry: 300\ndata: \n\nretry: 3s\n\nretry:\n\nretry: -1\n\n"));
+
+        assertThat(reader.retryMs()).isEqualTo(300);
+        assertThat(reader.lastId()).isEqualTo("call-5");
+        assertThat(events).isEmpty();
+    }
+
+    @Test
     void anEventTheSizeOfTheLimitCutIntoManyChunksComesOutWhole() {
         int limit = 8 * 1024 * 1024;
         SseReader reader = new SseReader(events::add, limit);
