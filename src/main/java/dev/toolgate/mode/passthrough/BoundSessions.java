@@ -250,8 +250,13 @@ final class BoundSessions {
      * Keeps the session of an open GET stream alive while the stream stays open, as an open stream keeps a
      * conversion session alive: the store renews a session only when it is looked up, and a client that only
      * listens sends nothing else. Looks it up at half its idle time (the store decides what a lookup renews).
+     * A binding that is gone ({@code client} past its {@code session_ttl}, or ended elsewhere) ends the stream
+     * ({@code gone}): the gateway answers 404 to that session now, so the stream must not outlive it. A store
+     * that cannot be reached now does not end it.
+     *
+     * @param gone ends the client's stream and the upstream request
      */
-    void keepAlive(Exchange exchange, Session session) {
+    void keepAlive(Exchange exchange, Session session, Runnable gone) {
         HttpServerResponse response = exchange.request().response();
         Vertx vertx = Vertx.currentContext().owner();
         // capped before it is halved: a TTL of years must not overflow
@@ -260,7 +265,12 @@ final class BoundSessions {
             if (response.ended() || response.closed()) {
                 vertx.cancelTimer(timer);
             } else {
-                store.find(session.id(), endpoint, session.owner());
+                store.find(session.id(), endpoint, session.owner()).onSuccess(live -> {
+                    if (live == null) {
+                        vertx.cancelTimer(timer);
+                        gone.run();
+                    }
+                });
             }
         });
     }

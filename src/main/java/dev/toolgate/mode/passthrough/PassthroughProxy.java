@@ -329,9 +329,6 @@ public final class PassthroughProxy implements McpEndpoint {
     private Future<Void> forward(Exchange exchange, String session, Session boundSession, long number,
                                  Buffer received, Relay.Rewrites rewrites, MessageTap.Local recorder) {
         HttpServerRequest request = exchange.request();
-        if (boundSession != null && request.method() == HttpMethod.GET) {
-            bound.keepAlive(exchange, boundSession);
-        }
         Buffer body = ConsumedFields.without(received, exchange.credentials().bodyFields(), exchange.header("content-type"));
         List<UpstreamPolicy> transforms = chain.upstream(exchange);
         // a JSON-RPC message: a transformer's body rule is refused at load, and never applied should one slip through
@@ -364,6 +361,16 @@ public final class PassthroughProxy implements McpEndpoint {
         // resets the upstream request: the client went away, or the upstream was silent too long
         Promise<Void> stop = Promise.promise();
         request.response().closeHandler(v -> stop.tryComplete());
+        if (boundSession != null && request.method() == HttpMethod.GET) {
+            bound.keepAlive(exchange, boundSession, () -> {
+                // the binding is gone: the client's next request is answered 404, so its stream ends too
+                stop.tryComplete();
+                HttpServerResponse response = request.response();
+                if (response.headWritten() && !response.ended() && !response.closed()) {
+                    response.end();
+                }
+            });
+        }
         int readTimeoutMs = settings.target().readTimeoutMs();
         ReadTimeout silence = new ReadTimeout(Vertx.currentContext(), readTimeoutMs, () -> {
             failed.accept(new UpstreamException(UpstreamException.Kind.TIMEOUT, (request.response().headWritten()
