@@ -8,6 +8,7 @@ import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
  * client is slow, observing every message on the side and, when the caller's tool list must be
  * filtered, rewriting it on the way ({@link BodyRewrite}). The read timeout keeps counting through a
  * JSON body (paused with the upstream); an SSE stream may stay quiet for long, so it applies only
- * until the stream's head arrived.
+ * until the stream's head arrived, and a quiet stream gets comments of the gateway's ({@link StreamKeepalive}).
  */
 final class Relay {
 
@@ -104,15 +105,18 @@ final class Relay {
         UpstreamHead head = new UpstreamHead(response, answer.statusCode(), answer.statusMessage(),
                 MultiMap.caseInsensitiveMultiMap().addAll(response.headers()));
         response.headers().clear().addAll(own);
+        StreamKeepalive keepalive = null;
         if (sse) {
             // the head goes out now: a server's GET stream may send its first event much later
             head.put();
             response.writeHead();
+            keepalive = StreamKeepalive.start(Vertx.currentContext(), response);
         }
+        StreamKeepalive wrote = keepalive;
         answer.handler(chunk -> {
             silence.read();
             observer.feed(chunk);
-            if (!write(response, head, answer, body, chunk, failed)) {
+            if (!write(response, head, answer, body, chunk, failed, wrote)) {
                 return;
             }
             if (response.writeQueueFull()) {
@@ -164,7 +168,7 @@ final class Relay {
      * 502 if nothing went out yet, else the exchange is cut.
      */
     private boolean write(HttpServerResponse response, UpstreamHead head, HttpClientResponse answer, BodyRewrite body,
-                          Buffer chunk, Consumer<Throwable> failed) {
+                          Buffer chunk, Consumer<Throwable> failed, StreamKeepalive keepalive) {
         Buffer out;
         try {
             out = body.feed(chunk);
@@ -175,6 +179,9 @@ final class Relay {
         if (out.length() > 0) {
             head.put();
             response.write(out);
+            if (keepalive != null) {
+                keepalive.wrote(out);
+            }
         }
         return true;
     }

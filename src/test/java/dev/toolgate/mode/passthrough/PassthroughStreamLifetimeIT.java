@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How long a relayed stream lives when nothing on it says to end: a bound session's GET stream ends with
- * its binding. The upstream answers each stream's head and one event, then stays quiet.
+ * How long a relayed stream lives when nothing on it says to end: a quiet stream gets the gateway's
+ * keepalive comments between events (so that a client that vanished fails a write), and a bound session's
+ * GET stream ends with its binding. The upstream answers each stream's head and one event, then stays quiet.
  */
 @Timeout(120)
 class PassthroughStreamLifetimeIT {
@@ -31,6 +32,9 @@ class PassthroughStreamLifetimeIT {
     static final String EVENT = "id: 1\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\"}\n\n";
     static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
             + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
+
+    static final String HALF = "event: message\r\ndata: {\"jsonrpc\":\"2.0\",";
+    static final String REST = "\"method\":\"notifications/message\"}\r\n\r\n" + EVENT;
 
     static Vertx vertx;
     static HttpServer server;
@@ -58,6 +62,14 @@ class PassthroughStreamLifetimeIT {
                             config:
                               mode: passthrough-listener
                               server: {session: {strategy: client, session_ttl: 2, client: {secrets: [binding-secret]}}}
+                  - name: open
+                    url: http://127.0.0.1:%1$d
+                    routes:
+                      - name: open
+                        paths: [/up]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
                 consumers:
                   - {username: alice, keyauth_credentials: [{key: alice-key}]}
                 """.formatted(server.actualPort()));
@@ -85,7 +97,15 @@ class PassthroughStreamLifetimeIT {
         CompletableFuture<Long> closedAt = closed.computeIfAbsent(request.path(), p -> new CompletableFuture<>());
         request.connection().closeHandler(v -> closedAt.complete(System.nanoTime()));
         response.closeHandler(v -> closedAt.complete(System.nanoTime()));
-        response.setChunked(true).putHeader("content-type", "text/event-stream").write(EVENT);
+        response.setChunked(true).putHeader("content-type", "text/event-stream");
+        if (request.path().equals("/half")) {
+            // an event's first line, and its end only after the gateway's keepalive interval has passed
+            response.write(HALF);
+            long timer = vertx.setTimer(StreamKeepalive.QUIET_MS + 7_000, id -> response.write(REST));
+            response.closeHandler(v -> vertx.cancelTimer(timer));
+        } else {
+            response.write(EVENT);
+        }
     }
 
     private static String sessionOpened() {
@@ -111,5 +131,29 @@ class PassthroughStreamLifetimeIT {
         }
         long upstreamClosed = closed.get("/bound").get(5, TimeUnit.SECONDS);
         assertThat(upstreamClosed).isPositive();
+    }
+
+    @Test
+    void aQuietRelayedStreamGetsKeepaliveCommentsBetweenEventsAndTheEventsPassUnchanged() throws Exception {
+        try (RawConnection quiet = RawConnection.connect(port, 0); RawConnection half = RawConnection.connect(port, 0)) {
+            List<String> get = List.of("Host: 127.0.0.1", "accept: text/event-stream");
+            quiet.send("GET", "/up/quiet", get, null);
+            half.send("GET", "/up/half", get, null);
+            assertThat(quiet.head().status()).isEqualTo(200);
+            assertThat(half.head().status()).isEqualTo(200);
+            assertThat(quiet.readUntil("\n\n")).isEqualTo(EVENT);
+            quiet.socket().setSoTimeout((int) StreamKeepalive.QUIET_MS + 10_000);
+            long opened = System.nanoTime();
+            assertThat(quiet.readUntil("\n\n")).as("after the upstream's silence").isEqualTo(": keepalive\n\n");
+            assertThat((System.nanoTime() - opened) / 1_000_000).as("ms of silence before the comment")
+                    .isGreaterThanOrEqualTo(StreamKeepalive.QUIET_MS - 1_000);
+
+            half.socket().setSoTimeout((int) StreamKeepalive.QUIET_MS + 20_000);
+            String relayed = half.readUntil(EVENT);
+            assertThat(relayed).as("an event cut by the upstream's silence, with no comment inside it")
+                    .isEqualTo(HALF + REST);
+            half.socket().setSoTimeout((int) StreamKeepalive.QUIET_MS + 10_000);
+            assertThat(half.readUntil("\n\n")).as("once the event ended").isEqualTo(": keepalive\n\n");
+        }
     }
 }
