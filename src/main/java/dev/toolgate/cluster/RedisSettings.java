@@ -33,7 +33,8 @@ import java.util.List;
  * @param sentinelPassword       Sentinel password (redacted)
  * @param clusterNodes           Redis Cluster {@code ip:port} addresses (implies Cluster)
  * @param clusterMaxRedirections default 5
- * @param cloudAuthentication    cloud IAM settings, kept as written (secrets redacted)
+ * @param cloudAuthentication    cloud IAM settings, kept as written (secrets redacted); null when none, shown as
+ *                               Kong's null, which the reader takes back (cloud IAM itself is refused)
  */
 public record RedisSettings(String host, int port, int database, String username, @JsonSerialize(using = Redacted.class) String password, boolean ssl,
                             boolean sslVerify, String serverName, int connectTimeout, int sendTimeout,
@@ -82,7 +83,8 @@ public record RedisSettings(String host, int port, int database, String username
         node.finish();
         return new RedisSettings(host, port, database, username, password, ssl, sslVerify, serverName, connectTimeout,
                 sendTimeout, readTimeout, poolSize, backlog == null ? null : backlog.intValue(), proxied, sentinelMaster,
-                sentinelRole, sentinelNodes, sentinelUsername, sentinelPassword, clusterNodes, redirections, cloud);
+                sentinelRole, sentinelNodes, sentinelUsername, sentinelPassword, clusterNodes, redirections,
+                cloud.isEmpty() ? null : cloud);
     }
 
     /** Fail closed: what Toolgate cannot honour is refused, never silently ignored. */

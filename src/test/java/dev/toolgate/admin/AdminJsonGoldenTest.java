@@ -33,7 +33,7 @@ class AdminJsonGoldenTest {
     private static final ObjectMapper PRETTY = Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What the vault references and decK templates of golden/kong.yaml resolve to. */
-    private static final Map<String, String> ENVIRONMENT = Map.of(
+    static final Map<String, String> ENVIRONMENT = Map.of(
             "ALICE_KEY", "alice-vault-api-key",
             "SESSION_SECRET", "session-secret-from-env",
             "USERS_API_KEY", "users-upstream-api-key",
@@ -44,8 +44,9 @@ class AdminJsonGoldenTest {
     /** Every secret in golden/kong.yaml, resolved or literal. */
     private static final List<String> SECRETS = List.of("alice-vault-api-key", "session-secret-from-env",
             "users-upstream-api-key", "redis-password-from-env", "alice-literal-api-key", "alice-basic-password",
-            "alice-jwt-hmac-secret", "literal-session-secret", "literal-query-token", "orders-team-from-deck",
-            "orders-oauth-client-secret", "orders-oauth-header-secret");
+            "alice-jwt-hmac-secret-at-least-32-bytes", "literal-session-secret", "literal-query-token", "orders-team-from-deck",
+            "orders-oauth-client-secret", "orders-oauth-header-secret", "literal-transformer-token",
+            "literal-http-log-token");
 
     private static DeclarativeConfig config;
     private static ObjectNode rendered;
@@ -99,14 +100,21 @@ class AdminJsonGoldenTest {
 
     @Test
     void secretFieldsAreMaskedWhetherLiteralOrFromTheVault() {
-        JsonNode users = rendered.get("plugins").get(0).get("config");
-        JsonNode orders = rendered.get("plugins").get(2).get("config");
+        JsonNode users = proxy("client").get("config");
+        JsonNode orders = proxy("redis").get("config");
 
         assertThat(users.at("/server/session/client/secrets").toString())
                 .isEqualTo("[\"" + Redacted.MASK + "\",\"" + Redacted.MASK + "\"]");
         assertThat(users.at("/tools/0/headers/X-Api-Key/0").asText()).isEqualTo(Redacted.MASK);
         assertThat(users.at("/tools/0/query/token/0").asText()).isEqualTo(Redacted.MASK);
         assertThat(orders.at("/server/session/redis/password").asText()).isEqualTo(Redacted.MASK);
+    }
+
+    /** The ai-mcp-proxy plugin whose sessions use this strategy. */
+    private static JsonNode proxy(String sessionStrategy) {
+        return rendered.get("plugins").valueStream().filter(p -> p.get("name").asText().equals("ai-mcp-proxy"))
+                .filter(p -> p.at("/config/server/session/strategy").asText().equals(sessionStrategy))
+                .findFirst().orElseThrow();
     }
 
     @Test
@@ -119,7 +127,7 @@ class AdminJsonGoldenTest {
     void everyEntityOfTheFileIsRendered() {
         assertThat(rendered.get("services")).hasSize(2);
         assertThat(rendered.get("routes")).hasSize(3);
-        assertThat(rendered.get("plugins")).hasSize(4);
+        assertThat(rendered.get("plugins")).hasSize(15);
         assertThat(rendered.get("consumers")).hasSize(2);
         assertThat(rendered.get("consumer_groups")).hasSize(2);
     }
