@@ -127,7 +127,7 @@ class AdminJsonGoldenTest {
     void everyEntityOfTheFileIsRendered() {
         assertThat(rendered.get("services")).hasSize(2);
         assertThat(rendered.get("routes")).hasSize(3);
-        assertThat(rendered.get("plugins")).hasSize(15);
+        assertThat(rendered.get("plugins")).hasSize(16);
         assertThat(rendered.get("consumers")).hasSize(2);
         assertThat(rendered.get("consumer_groups")).hasSize(2);
     }

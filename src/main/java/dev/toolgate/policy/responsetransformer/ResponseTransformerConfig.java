@@ -1,5 +1,6 @@
 package dev.toolgate.policy.responsetransformer;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.PluginSettings;
 import dev.toolgate.policy.NameValueEntry;
@@ -30,16 +31,19 @@ public record ResponseTransformerConfig(Operation remove, Operation rename, Oper
      * @param headers   header rules
      * @param json      JSON field rules
      * @param jsonTypes the JSON type of each {@code json} value, in order: {@code string} (default),
-     *                  {@code number} or {@code boolean}
+     *                  {@code number} or {@code boolean}; null for {@code remove} and {@code rename}, which have
+     *                  none in Kong's schema (the reader refuses it there, so the Admin API does not show it)
      */
-    public record Operation(List<String> headers, List<String> json, List<String> jsonTypes) {
+    public record Operation(List<String> headers, List<String> json,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> jsonTypes) {
 
         static final Operation NONE = new Operation(List.of(), List.of(), List.of());
+        static final Operation UNTYPED = new Operation(List.of(), List.of(), null);
 
         public Operation {
             headers = List.copyOf(headers);
             json = List.copyOf(json);
-            jsonTypes = List.copyOf(jsonTypes);
+            jsonTypes = jsonTypes == null ? null : List.copyOf(jsonTypes);
         }
     }
 
@@ -52,8 +56,8 @@ public record ResponseTransformerConfig(Operation remove, Operation rename, Oper
 
     static ResponseTransformerConfig read(ConfigNode node) {
         ResponseTransformerConfig config = new ResponseTransformerConfig(
-                node.object("remove").map(n -> operation(n, false, false)).orElse(Operation.NONE),
-                node.object("rename").map(n -> operation(n, true, false)).orElse(Operation.NONE),
+                node.object("remove").map(n -> operation(n, false, false)).orElse(Operation.UNTYPED),
+                node.object("rename").map(n -> operation(n, true, false)).orElse(Operation.UNTYPED),
                 node.object("replace").map(n -> operation(n, true, true)).orElse(Operation.NONE),
                 node.object("add").map(n -> operation(n, true, true)).orElse(Operation.NONE),
                 node.object("append").map(n -> operation(n, true, true)).orElse(Operation.NONE));
@@ -68,14 +72,14 @@ public record ResponseTransformerConfig(Operation remove, Operation rename, Oper
     private static Operation operation(ConfigNode node, boolean pairs, boolean typed) {
         List<String> headers = node.texts("headers");
         List<String> json = node.texts("json");
-        List<String> types = typed ? node.texts("json_types") : List.of();
+        List<String> types = typed ? node.texts("json_types") : null;
         if (pairs) {
             checkPairs(node, "headers", headers);
             checkPairs(node, "json", json);
             // rename is the one operation of pairs without json_types
             checkHeaderNames(node, headers, !typed);
         }
-        for (int i = 0; i < types.size(); i++) {
+        for (int i = 0; typed && i < types.size(); i++) {
             if (!List.of("string", "number", "boolean").contains(types.get(i))) {
                 node.report().problem(node.path("json_types") + "[" + i + "]", "must be one of boolean, number, string");
             }
