@@ -46,7 +46,7 @@ class AdminJsonGoldenTest {
             "users-upstream-api-key", "redis-password-from-env", "alice-literal-api-key", "alice-basic-password",
             "alice-jwt-hmac-secret-at-least-32-bytes", "literal-session-secret", "literal-query-token", "orders-team-from-deck",
             "orders-oauth-client-secret", "orders-oauth-header-secret", "literal-transformer-token",
-            "literal-http-log-token");
+            "literal-otel-token", "literal-http-log-token");
 
     private static DeclarativeConfig config;
     private static ObjectNode rendered;
@@ -127,7 +127,7 @@ class AdminJsonGoldenTest {
     void everyEntityOfTheFileIsRendered() {
         assertThat(rendered.get("services")).hasSize(2);
         assertThat(rendered.get("routes")).hasSize(3);
-        assertThat(rendered.get("plugins")).hasSize(16);
+        assertThat(rendered.get("plugins")).hasSize(17);
         assertThat(rendered.get("consumers")).hasSize(2);
         assertThat(rendered.get("consumer_groups")).hasSize(2);
     }

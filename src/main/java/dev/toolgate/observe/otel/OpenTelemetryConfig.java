@@ -1,6 +1,9 @@
 package dev.toolgate.observe.otel;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.toolgate.config.ConfigNode;
 import dev.toolgate.config.PluginSettings;
 import dev.toolgate.config.Redacted;
@@ -8,6 +11,7 @@ import dev.toolgate.observe.ConfigMaps;
 import dev.toolgate.observe.QueueSettings;
 import dev.toolgate.observe.TraceFormat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,8 +132,30 @@ public record OpenTelemetryConfig(@JsonSerialize(using = Redacted.class) String 
      * @param defaultFormat what {@code preserve} writes when the client sent no trace context; default w3c
      * @param clear         headers removed from the upstream request
      */
-    public record Propagation(List<TraceFormat> extract, List<TraceFormat> inject, TraceFormat defaultFormat,
-                              List<String> clear) {
+    public record Propagation(@JsonSerialize(using = KongExtract.class) List<TraceFormat> extract,
+                              List<TraceFormat> inject, TraceFormat defaultFormat, List<String> clear) {
+
+        /**
+         * {@code extract} under Kong's names: {@code b3} reads both B3 forms, so the single header's format, always
+         * read beside it, is not shown (the reader refuses {@code b3-single} in extract, and reads it from b3).
+         */
+        static final class KongExtract extends StdSerializer<List<TraceFormat>> {
+            KongExtract() {
+                super(List.class, false);
+            }
+
+            @Override
+            public void serialize(List<TraceFormat> formats, JsonGenerator gen, SerializerProvider provider)
+                    throws IOException {
+                gen.writeStartArray();
+                for (TraceFormat format : formats) {
+                    if (format != TraceFormat.B3_SINGLE) {
+                        gen.writeString(format.kongName());
+                    }
+                }
+                gen.writeEndArray();
+            }
+        }
 
         /** Kong's names for each list: {@code b3} reads both B3 forms; only inject has {@code preserve}. */
         private static final List<String> EXTRACTED = TraceFormat.ALL.stream().filter(f -> f != TraceFormat.B3_SINGLE)
