@@ -26,7 +26,6 @@ import dev.toolgate.error.GatewayError.HeaderFieldsTooLarge;
 import dev.toolgate.error.GatewayError.RequestTimeout;
 import dev.toolgate.error.GatewayError.SessionInQuery;
 import dev.toolgate.error.GatewayError.UnboundSseTransport;
-import dev.toolgate.error.GatewayError.StreamAlreadyOpen;
 import dev.toolgate.error.GatewayError.TooManyStreams;
 import dev.toolgate.error.GatewayError.TooManyConnections;
 import dev.toolgate.error.GatewayError.TooManyDashboards;
@@ -162,8 +161,6 @@ public final class ErrorCatalog {
                     "Forbidden: Origin '" + e.origin() + "' is not allowed to call this endpoint");
             case MethodNotAllowed e -> new Entry(405, JsonRpc.TRANSPORT_ERROR, "method_not_allowed",
                     "Method Not Allowed: " + e.method() + " (allowed: " + e.allowed() + ")", Map.of("allow", e.allowed()));
-            case StreamAlreadyOpen e -> new Entry(409, JsonRpc.TRANSPORT_ERROR, "stream_conflict",
-                    "Conflict: this session already has an open GET stream");
             case TooManyStreams e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "too_many_streams",
                     "Service Unavailable: this client address already has " + e.limit() + " open GET streams or "
                             + "passthrough requests here, as many as allowed; close one or retry in 30 s",

@@ -89,10 +89,6 @@ public sealed interface GatewayError {
     record MethodNotAllowed(String method, String allowed) implements GatewayError {
     }
 
-    /** A second server-to-client stream was opened for a session that already has one. */
-    record StreamAlreadyOpen() implements GatewayError {
-    }
-
     /**
      * A client address holds as many GET streams open on this instance as it may hold sessions: a
      * {@code client} session costs nothing to start, so without this one client could open streams without end.

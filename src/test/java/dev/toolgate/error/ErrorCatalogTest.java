@@ -55,8 +55,6 @@ class ErrorCatalogTest {
                         "forbidden_origin", List.of("Forbidden", "'https://evil.example'")),
                 arguments(new GatewayError.MethodNotAllowed("PUT", "GET, POST, DELETE"), 405, JsonRpc.TRANSPORT_ERROR,
                         "method_not_allowed", List.of("PUT", "GET, POST, DELETE")),
-                arguments(new GatewayError.StreamAlreadyOpen(), 409, JsonRpc.TRANSPORT_ERROR, "stream_conflict",
-                        List.of("already has an open GET stream")),
                 arguments(new GatewayError.NoRoute("GET", "/nope"), 404, JsonRpc.TRANSPORT_ERROR, "no_route",
                         List.of("no Route matched with those values")),
                 arguments(new GatewayError.NotServed("tools-route"), 404, JsonRpc.TRANSPORT_ERROR, "not_served",

@@ -43,13 +43,12 @@ final class SessionRequests {
             HttpServerResponse response = request.response();
             if (response.closed()) {
                 // the client left while the session was looked up (a store that answers late): a stream kept
-                // now would never hear its close, and would hold the session's one stream (409) for good
+                // now would never hear its close, and would hold its place in the client address's count for good
                 return Future.succeededFuture();
             }
             var opened = sessions.openStream(session.id(), settings.endpointId(), exchange.clientAddress(), response,
                     context);
             switch (opened) {
-                case SESSION_HAS_ONE -> throw new GatewayException(new GatewayError.StreamAlreadyOpen());
                 case CLIENT_AT_CAP -> throw new GatewayException(
                         new GatewayError.TooManyStreams(sessions.maxStreamsPerClient()));
                 case STOPPING -> throw new GatewayException(new GatewayError.Stopping());

@@ -34,8 +34,6 @@ public final class Sessions {
     /** What asking for a GET stream came to. */
     enum Opened {
         OPEN,
-        /** the session already has a stream here */
-        SESSION_HAS_ONE,
         /** the client address holds as many streams here as allowed */
         CLIENT_AT_CAP,
         /** the gateway is stopping: its streams were ended, and a new one would hold the stop */
@@ -63,7 +61,11 @@ public final class Sessions {
         return clock;
     }
 
-    /** Registers a session's GET stream, counted for {@code client} (its address, or null when unknown). */
+    /**
+     * Registers a session's GET stream, counted for {@code client} (its address, or null when unknown). A stream
+     * the session already has here is ended and replaced: a client whose network dropped reconnects long before
+     * the kernel gives up on the dead socket, and refusing it would send its notifications to that socket.
+     */
     Opened openStream(String sessionId, String endpoint, String client, HttpServerResponse response, Context context) {
         if (stopping) {
             return Opened.STOPPING;
@@ -72,9 +74,10 @@ public final class Sessions {
             return Opened.CLIENT_AT_CAP;
         }
         Stream stream = new Stream(endpoint, client, response, context);
-        if (streams.putIfAbsent(sessionId, stream) != null) {
-            release(client);
-            return Opened.SESSION_HAS_ONE;
+        Stream replaced = streams.put(sessionId, stream);
+        if (replaced != null) {
+            release(replaced.client());
+            replaced.context().runOnContext(v -> replaced.response().end());
         }
         // the stop began between the look above and here: closeStreams may not have seen this one
         if (stopping && streams.remove(sessionId, stream)) {

@@ -136,6 +136,18 @@ class ToolsListChangedIT {
     }
 
     @Test
+    void aReconnectedGetStreamOfTheSessionEndsTheOldOneAndIsTheOneTold() throws Exception {
+        McpHttp mcp = session("/alpha");
+        try (SseStream old = SseStream.open(gateway.proxy("/alpha"), mcp.sessionId());
+             SseStream reconnected = SseStream.open(gateway.proxy("/alpha"), mcp.sessionId())) {
+            assertThat(reconnected.status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(old::ended);
+            post(config(tool("alpha", "a1") + "\n" + tool("alpha", "a2"), tool("beta", "b1"), "v2"));
+            assertListChanged(reconnected);
+        }
+    }
+
+    @Test
     void reloadThatLeavesTheToolsAloneSendsNothing() throws Exception {
         McpHttp mcp = session("/alpha");
         try (SseStream stream = SseStream.open(gateway.proxy("/alpha"), mcp.sessionId())) {
