@@ -6,8 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the era bridges keep for the gateway's lifetime rather than a configuration's. The legacy calls in flight
- * ({@link LegacyCalls}), and the sessions each route's bridge holds with its legacy server: a reload that keeps
+ * What the era bridges, and the passthrough routes' relays, keep for the gateway's lifetime rather than a
+ * configuration's. The legacy calls in flight ({@link LegacyCalls}), the server streams relayed
+ * ({@link RelayedStreams}), and the sessions each route's bridge holds with its legacy server: a reload that keeps
  * the route and its server keeps them, where it used to drop up to {@link LegacySessions#MAX_SESSIONS} of them
  * without ending them at the server and open them all again. The sessions of at most {@link #MAX_SERVERS} route
  * and server pairs are kept; those of the least recently built are ended at the server. All pairs share one
@@ -19,6 +20,7 @@ public final class EraBridges {
     static final int MAX_SERVERS = 256;
 
     private final LegacyCalls calls = new LegacyCalls();
+    private final RelayedStreams streams = new RelayedStreams();
     private final Map<String, LegacySessions.Held> open = LegacySessions.cache();
     private final Map<String, LegacySessions> servers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -35,17 +37,24 @@ public final class EraBridges {
         return calls;
     }
 
+    RelayedStreams streams() {
+        return streams;
+    }
+
     /**
      * A reload swapped in routes with the ids {@code served}: the legacy bridge's calls on any other route end now,
-     * each telling its client the route was removed, instead of waiting for answers that can no longer arrive.
+     * each telling its client the route was removed, instead of waiting for answers that can no longer arrive; and
+     * the server streams relayed on any other route end, so that their clients reconnect to what is served now.
      */
     public void routesKept(java.util.Set<String> served) {
         calls.routesKept(served);
+        streams.routesKept(served);
     }
 
     /** The routes of the snapshot about to be served (before it is: see {@link LegacyCalls#serving}). */
     public void serving(java.util.Set<String> routes) {
         calls.serving(routes);
+        streams.serving(routes);
     }
 
     /**

@@ -107,7 +107,7 @@ public final class PassthroughProxy implements McpEndpoint {
         this.tap = tap;
         this.access = policies == null ? null : new PassthroughAccess(access, policies);
         this.chain = chain;
-        this.relay = new Relay(settings.route(), tap);
+        this.relay = new Relay(settings.route(), eras.routeId(), tap, eras.bridges().streams());
         this.modern = new ModernTraffic(new UpstreamEras(eras.upstreamEra(), eras.clock()),
                 new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
                         eras.listCacheScope()), eras.bridges().sessions(eras.endpoint(), settings.target(),

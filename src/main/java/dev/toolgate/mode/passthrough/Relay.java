@@ -31,11 +31,20 @@ final class Relay {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
 
     private final String route;
+    private final String routeId;
     private final MessageTap tap;
+    private final RelayedStreams streams;
 
-    Relay(String route, MessageTap tap) {
+    /**
+     * @param route   the route's label, for logs and observed events
+     * @param routeId the route's id, which a reload removing the route no longer serves
+     * @param streams where the streams relayed are kept, so that such a reload ends them
+     */
+    Relay(String route, String routeId, MessageTap tap, RelayedStreams streams) {
         this.route = route;
+        this.routeId = routeId;
         this.tap = tap;
+        this.streams = streams;
     }
 
     /**
@@ -113,6 +122,7 @@ final class Relay {
             keepalive = StreamKeepalive.start(Vertx.currentContext(), response);
         }
         StreamKeepalive wrote = keepalive;
+        Runnable forget = sse ? streams.opened(routeId, response, answer) : () -> { };
         answer.handler(chunk -> {
             silence.read();
             observer.feed(chunk);
@@ -132,6 +142,7 @@ final class Relay {
         });
         answer.exceptionHandler(t -> {
             silence.stop();
+            forget.run();
             if (!response.headWritten()) {
                 // nothing reached the client yet: it gets a 502 instead of a cut connection
                 failed.accept(t);
@@ -143,6 +154,7 @@ final class Relay {
         });
         answer.endHandler(v -> {
             silence.stop();
+            forget.run();
             observer.end();
             if (!response.ended()) {
                 Buffer rest;
