@@ -15,11 +15,8 @@ import dev.toolgate.mode.ModernRequest;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,23 +48,6 @@ final class EraBridge {
     }
 
     private static final String INPUT_KEY = "toolgate-input-";
-    /**
-     * Resumptions of a call's stream in a row that brought no message: a polling server is asked again as long
-     * as it likes while it says something, but one that only ever ends its stream must not hold the client for good.
-     */
-    static final int MAX_EMPTY_POLLS = 32;
-    /** The longest wait before resuming, whatever the server's {@code retry} (never past its read_timeout either). */
-    static final long MAX_POLL_DELAY_MS = 5_000;
-    /** The wait before resuming when the server set no {@code retry}. */
-    static final long DEFAULT_POLL_DELAY_MS = 500;
-
-    /**
-     * Where a call's stream stands when it is read: the last event id and {@code retry} the server gave on an
-     * earlier stream of the call (null and -1 for none), and how many resumptions in a row brought no message.
-     */
-    private record Polled(String lastId, long retryMs, int empty) {
-        static final Polled NONE = new Polled(null, -1, 0);
-    }
 
     private final Settings settings;
     private final ModernResults results;
@@ -178,7 +158,7 @@ final class EraBridge {
                     sessions.forget(call.key(), session);
                     return forward(call, false);
                 }
-                return cancelling(call, session, upstreamId, pump(call, session, upstreamId, answer, Polled.NONE));
+                return cancelling(call, session, upstreamId, stream(call, session, upstreamId).read(answer, null));
             });
         });
     }
@@ -221,110 +201,27 @@ final class EraBridge {
             return handed.compose(v -> call.link().resume(state.session(), state.version(), state.lastEventId(),
                             call.traced()))
                     .compose(answer -> answer.status() / 100 == 2
-                            ? cancelling(call, session, upstreamId, pump(call, session, upstreamId, answer,
-                            new Polled(state.lastEventId(), -1, 0)))
+                            ? cancelling(call, session, upstreamId, stream(call, session, upstreamId).read(answer,
+                            state.lastEventId()))
                             : Future.failedFuture(new GatewayException(new GatewayError.InvalidRequestState(
                             call.request().id(), "names a call the server no longer has (HTTP "
                             + UpstreamLink.discard(answer) + ")"))));
         });
     }
 
-    /**
-     * Reads the server's answer to the call: one JSON response, or a stream of related messages ending with it. A
-     * stream that ends without the answer after an event id is resumed ({@link #poll}): a 2025-11-25 server may
-     * close it early (SSE polling) and expects its client to come back with GET and {@code Last-Event-ID}.
-     */
-    private Future<Void> pump(Call call, LegacySessions.Opened session, JsonNode upstreamId, UpstreamLink.Answer answer,
-                              Polled polled) {
-        if (answer.stream() == null) {
-            JsonNode message = answer.json();
-            if (UpstreamLink.answers(message, upstreamId)) {
-                return finish(call, session, message);
+    /** The call's stream from the server, its messages and its answer acted on here. */
+    private PolledStream stream(Call call, LegacySessions.Opened session, JsonNode upstreamId) {
+        return new PolledStream(call.link(), session, call.gone(), call.traced(), upstreamId, new PolledStream.Reader() {
+            @Override
+            public Future<Void> answered(JsonNode response) {
+                return finish(call, session, response);
             }
-            return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
-                    "the server answered HTTP " + answer.status() + " without a JSON-RPC response to the request"));
-        }
-        UpstreamLink.Stream stream = answer.stream();
-        Promise<Void> done = Promise.promise();
-        boolean[] answered = {false};
-        boolean[] heard = {false};
-        // 2026-07-28: closing the response cancels the request (the server is told so, by cancelling())
-        call.gone().onComplete(v -> {
-            if (done.tryFail(new CallCancelled())) {
-                stream.close();
-            }
-        });
-        stream.read(event -> {
-            if (answered[0] || done.future().isComplete() || event.data().isEmpty()) {
-                return;
-            }
-            JsonNode message;
-            try {
-                message = Json.parse(event.data());
-            } catch (IOException e) {
-                return;
-            }
-            heard[0] = true;
-            Future<Void> ended = onMessage(call, session, upstreamId, stream, polled.lastId(), message);
-            if (ended != null) {
-                answered[0] = true;
-                ended.onComplete(sent -> {
-                    if (sent.succeeded()) {
-                        done.tryComplete();
-                    } else {
-                        done.tryFail(sent.cause());
-                    }
-                });
-                stream.close();
-            }
-        }).onComplete(end -> {
-            if (answered[0] || done.future().isComplete()) {
-                return;
-            }
-            Polled next = new Polled(stream.lastEventId() != null ? stream.lastEventId() : polled.lastId(),
-                    stream.retryMs() >= 0 ? stream.retryMs() : polled.retryMs(), heard[0] ? 0 : polled.empty() + 1);
-            if (end.failed()) {
-                done.tryFail(end.cause());
-            } else if (next.lastId() == null) { // nothing to resume after
-                done.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN,
-                        "the server ended the call's stream without answering it"));
-            } else if (next.empty() > MAX_EMPTY_POLLS) {
-                done.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN, "the server ended the call's "
-                        + "stream " + next.empty() + " times in a row without answering it or sending anything"));
-            } else {
-                poll(call, session, upstreamId, next).onComplete(polledAnswer -> {
-                    if (polledAnswer.succeeded()) {
-                        done.tryComplete();
-                    } else {
-                        done.tryFail(polledAnswer.cause());
-                    }
-                });
-            }
-        });
-        return done.future();
-    }
 
-    /**
-     * Resumes a call's stream the server ended early, after the wait it asked for ({@code retry}, which a client
-     * MUST honour; capped, since the client waits meanwhile), with GET and {@code Last-Event-ID}.
-     */
-    private Future<Void> poll(Call call, LegacySessions.Opened session, JsonNode upstreamId, Polled polled) {
-        long asked = polled.retryMs() >= 0 ? polled.retryMs() : DEFAULT_POLL_DELAY_MS;
-        long delay = Math.min(asked, Math.min(MAX_POLL_DELAY_MS, call.link().target().readTimeoutMs()));
-        Promise<Void> waited = Promise.promise();
-        Vertx.currentContext().owner().setTimer(Math.max(1, delay), id -> {
-            if (call.gone().isComplete()) {
-                waited.tryFail(new CallCancelled());
-            } else {
-                waited.tryComplete();
+            @Override
+            public Future<Void> message(UpstreamLink.Stream stream, String earlierId, JsonNode message) {
+                return onMessage(call, session, upstreamId, stream, earlierId, message);
             }
         });
-        return waited.future()
-                .compose(v -> call.link().resume(session.id(), session.version(), polled.lastId(), call.traced()))
-                .compose(answer -> answer.status() / 100 == 2 ? pump(call, session, upstreamId, answer, polled)
-                        : Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN, "the server ended "
-                        + "the call's stream early and refused to resume it (HTTP " + UpstreamLink.discard(answer)
-                        + ")")));
     }
 
     /**

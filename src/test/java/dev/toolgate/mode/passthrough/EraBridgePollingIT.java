@@ -134,7 +134,7 @@ class EraBridgePollingIT {
 
         assertThat(call.json().at("/error/message").asText()).as(call.toString())
                 .contains("times in a row without answering it");
-        assertThat(resumedAfter).hasSize(EraBridge.MAX_EMPTY_POLLS).containsOnly("call-1");
+        assertThat(resumedAfter).hasSize(PolledStream.MAX_EMPTY_POLLS).containsOnly("call-1");
         assertThat(calls.get()).isEqualTo(1);
     }
 }
