@@ -4,44 +4,23 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ClientStreams;
 import dev.toolgate.http.ErrorResponses;
-import dev.toolgate.http.FinalStatus;
-import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.OriginPolicy;
-import dev.toolgate.http.Router;
 import dev.toolgate.http.UpstreamClient;
-import dev.toolgate.http.UpstreamException;
 import dev.toolgate.http.UpstreamPath;
-import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.http.UpstreamTarget;
-import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
-import dev.toolgate.pipeline.AnswerHeaders;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpEndpoint;
 import dev.toolgate.pipeline.MessagePolicy;
-import dev.toolgate.pipeline.Observation;
 import dev.toolgate.pipeline.PolicyChain;
-import dev.toolgate.pipeline.UpstreamAnswer;
-import dev.toolgate.pipeline.UpstreamCall;
-import dev.toolgate.pipeline.UpstreamPolicy;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -88,6 +67,7 @@ public final class PassthroughProxy implements McpEndpoint {
     private final BoundSessions bound;
     private final IssuedSessions issued;
     private final ClientStreams streams;
+    private final Forwarding forwarding;
 
     /**
      * @param access   the route's tool ACLs (which filter its tool lists), or null when it has none
@@ -119,6 +99,7 @@ public final class PassthroughProxy implements McpEndpoint {
         this.bound = new BoundSessions(eras.bindsSessions(), eras.endpoint() + "/bound", settings.target().service(),
                 eras.store(), eras.sessionTtlSeconds(), eras.clock());
         this.issued = new IssuedSessions(bound, this::link);
+        this.forwarding = new Forwarding(settings, client, chain, relay, bound, issued);
     }
 
     /**
@@ -154,7 +135,7 @@ public final class PassthroughProxy implements McpEndpoint {
     @Override
     public Future<Void> handle(Exchange exchange) {
         exchange.requireOrigin(settings.origins());
-        if (UpstreamPath.hasDotSegment(upstreamPath(exchange))) {
+        if (UpstreamPath.hasDotSegment(ForwardedRequest.path(exchange, settings))) {
             // the router resolved the request's own dot segments: this one the join made ("/mcp../x" on
             // route /mcp to service /base is /base/../x), and the server would resolve it outside the service path
             throw new GatewayException(new GatewayError.InvalidPath(
@@ -238,7 +219,8 @@ public final class PassthroughProxy implements McpEndpoint {
                                Runnable unforwarded) {
         if (bridged == null) {
             return bound.resolve(exchange).compose(resolved -> admitted(exchange, body, recorder, answered, unforwarded,
-                    rewrites -> forward(exchange, session, resolved, number, body, rewrites, recorder)));
+                    rewrites -> forwarding.forward(exchange, session, resolved, number, body, rewrites, recorder,
+                            unforwarded)));
         }
         // the legacy bridge's sessions are its own, checked first as well; any other is the server's, resolved
         // first too (a batch opening a session may carry calls that spend limits)
@@ -247,7 +229,8 @@ public final class PassthroughProxy implements McpEndpoint {
                 rewrites -> bridged.get().compose(bridgedIt -> bridgedIt ? Future.succeededFuture()
                         // the era changed meanwhile: the bridge's session is nothing the server knows
                         : bridges ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
-                        : forward(exchange, session, resolved, number, body, rewrites, recorder)))));
+                        : forwarding.forward(exchange, session, resolved, number, body, rewrites, recorder,
+                                unforwarded)))));
     }
 
     /**
@@ -277,158 +260,9 @@ public final class PassthroughProxy implements McpEndpoint {
         });
     }
 
-    /** The path the exchange goes to on the service: Kong's rule for the route's prefix and the service path. */
-    private String upstreamPath(Exchange exchange) {
-        return UpstreamPath.of(settings.servicePath(), exchange.match().matchedPrefix(),
-                Router.normalize(exchange.request().path()), settings.stripPath(), settings.pathHandling());
-    }
-
     /** The era bridge's link to the service for an exchange: the path, headers and transformers of forwarding. */
     private UpstreamLink link(Exchange exchange) {
-        Upstream request = upstreamRequest(exchange, "POST", null, null, chain.upstream(exchange));
-        return new UpstreamLink(client, settings.target(), request.uri(), request.call().headers());
-    }
-
-    /** A request to the service as forwarding makes it, and the URI it goes to. */
-    private record Upstream(UpstreamCall call, String uri) {
-    }
-
-    /**
-     * The request to the service for an exchange: Kong's path, the query and headers without the consumed
-     * credentials, the gateway's headers (the server's session id for {@code boundSession}), then the route's
-     * transformers and opentelemetry's clear, as Kong orders them.
-     */
-    private Upstream upstreamRequest(Exchange exchange, String method, Session boundSession, Buffer body,
-                                     List<UpstreamPolicy> transforms) {
-        String query = UpstreamQuery.without(exchange.request().query(), exchange.credentials().query());
-        Set<String> written = new HashSet<>();
-        MultiMap headers = upstreamHeaders(exchange, written);
-        if (boundSession != null) {
-            headers.set("mcp-session-id", boundSession.upstream());
-            written.add("mcp-session-id");
-        }
-        UpstreamCall call = new UpstreamCall(method, upstreamPath(exchange), UpstreamQuery.decode(query, false),
-                headers, written, body, false);
-        transforms.forEach(p -> p.request(exchange, call));
-        if (!transforms.isEmpty()) {
-            // a header a transformer added has no client twin either
-            ForwardedHeaders.dropClientTwins(call.headers(), call.writtenHeaders());
-        }
-        exchange.observation().clearedHeaders().forEach(call.headers()::remove);
-        String sentQuery = call.isQueryChanged() ? UpstreamQuery.encode(call.query()) : query;
-        // some servers read a backslash as a slash; encoded, it cannot climb out of the route's prefix
-        String uri = (sentQuery == null ? call.path() : call.path() + "?" + sentQuery).replace("\\", "%5C");
-        return new Upstream(call, uri);
-    }
-
-    /**
-     * Forwards the exchange; its answer comes as the server sends it.
-     *
-     * @param boundSession the caller's session standing for the server's, or null (the id goes as it came)
-     */
-    private Future<Void> forward(Exchange exchange, String session, Session boundSession, long number,
-                                 Buffer received, Relay.Rewrites rewrites, MessageTap.Local recorder) {
-        HttpServerRequest request = exchange.request();
-        Buffer body = ConsumedFields.without(received, exchange.credentials().bodyFields(), exchange.header("content-type"));
-        List<UpstreamPolicy> transforms = chain.upstream(exchange);
-        // a JSON-RPC message: a transformer's body rule is refused at load, and never applied should one slip through
-        Upstream prepared = upstreamRequest(exchange, request.method().name(), boundSession, body, transforms);
-        UpstreamCall call = prepared.call();
-        String uri = prepared.uri();
-        Relay.HeaderRewrite answerHeaders = BoundSessions.showingClientsId(boundSession, transforms.isEmpty() ? null
-                : answered -> {
-                    // the relayed answer is transformed here, once; the gateway's own error answers as the head goes
-                    exchange.answerHead().rewritten();
-                    AnswerHeaders.keeping(answered, h -> transforms.forEach(p -> p.response(exchange,
-                            new UpstreamAnswer(0, h, null, false))));
-                });
-        Observation observation = exchange.observation();
-        observation.writeTraceContext(call.headers());
-        // an MCP server's SDK that reads params._meta.traceparent must see the same parent as the header names
-        Buffer sent = observation.writeTraceContext(call.body() == null ? Buffer.buffer() : call.body());
-        UpstreamTarget target = settings.target();
-        observation.upstreamStarted(target, call.method(), uri);
-        // an upstream that failed before its answer began, or in the middle of a JSON answer (which cannot be
-        // resumed), answers none of the exchange's requests it has not answered yet; one that failed in the
-        // middle of a stream may still answer the rest when the client resumes it
-        Consumer<Throwable> failed = cause -> {
-            HttpServerResponse response = request.response();
-            if (!response.headWritten() || !MediaTypes.isEventStream(response.headers().get("content-type"))) {
-                unforwarded(session, number, received);
-            }
-            fail(request, cause);
-        };
-        // resets the upstream request: the client went away, or the upstream was silent too long
-        Promise<Void> stop = Promise.promise();
-        request.response().closeHandler(v -> stop.tryComplete());
-        if (boundSession != null && request.method() == HttpMethod.GET) {
-            bound.keepAlive(exchange, boundSession, () -> {
-                // the binding is gone: the client's next request is answered 404, so its stream ends too
-                stop.tryComplete();
-                HttpServerResponse response = request.response();
-                if (response.headWritten() && !response.ended() && !response.closed()) {
-                    response.end();
-                }
-            });
-        }
-        int readTimeoutMs = settings.target().readTimeoutMs();
-        ReadTimeout silence = new ReadTimeout(Vertx.currentContext(), readTimeoutMs, () -> {
-            failed.accept(new UpstreamException(UpstreamException.Kind.TIMEOUT, (request.response().headWritten()
-                    ? "sent nothing for " : "no answer within ") + readTimeoutMs + " ms (service read_timeout)"));
-            stop.tryComplete();
-        });
-        client.exchange(settings.target(), HttpMethod.valueOf(call.method()), uri, call.headers(), sent, stop.future(),
-                silence::start).onComplete(answer -> {
-            if (answer.failed()) {
-                silence.stop();
-                failed.accept(answer.cause());
-            } else if (FinalStatus.problem(settings.target(), answer.result().statusCode())
-                    instanceof UpstreamException unusable) {
-                // relaying "HTTP/1.1 9999" would hand the client a response it cannot parse, and a 1xx one
-                // that never ends
-                silence.stop();
-                FinalStatus.discard(answer.result());
-                failed.accept(unusable);
-                answer.result().request().reset();
-            } else {
-                HttpClientResponse upstream = answer.result();
-                observation.upstreamAnswered(upstream.statusCode());
-                // a session the server ended is unknown here before the client hears of it: its next request,
-                // on any instance, gets the gateway's 404 and never reaches the server
-                Future<Void> unbound = boundSession == null ? Future.succeededFuture()
-                        : bound.answered(boundSession, call.method(), upstream.statusCode(), exchange.clientAddress());
-                if (!unbound.isComplete()) {
-                    upstream.pause();
-                }
-                unbound.onComplete(done -> {
-                    String opened = bound.opened(exchange, boundSession, upstream);
-                    if (request.response().ended() || request.response().closed()) {
-                        // the client left, or the read timeout answered, meanwhile: nobody hears of a new session
-                        silence.stop();
-                        unforwarded(session, number, received);
-                        upstream.request().reset();
-                        if (opened != null) {
-                            link(exchange).delete(opened, BoundSessions.requestedVersion(exchange, received));
-                        }
-                        return;
-                    }
-                    if (opened == null) {
-                        relay.relay(request, upstream, rewrites, answerHeaders, session, number, silence, recorder,
-                                failed);
-                        upstream.resume();
-                    } else {
-                        issued.relay(exchange, received, opened, upstream, answerHeaders,
-                                issuedHeaders -> relay.relay(request, upstream, rewrites, issuedHeaders, session,
-                                        number, silence, recorder, failed),
-                                () -> {
-                                    silence.stop();
-                                    unforwarded(session, number, received);
-                                }, stop.future());
-                    }
-                });
-            }
-        });
-        return Future.succeededFuture();
+        return ForwardedRequest.link(exchange, settings, client, chain);
     }
 
     /**
@@ -450,38 +284,5 @@ public final class PassthroughProxy implements McpEndpoint {
             throw new GatewayException(new GatewayError.TooManyStreams(cap));
         }
         exchange.whenEnded(() -> streams.release(address));
-    }
-
-    /** @param written gets the lower-case names of the headers the gateway set, its policies' */
-    private MultiMap upstreamHeaders(Exchange exchange, Set<String> written) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        String authority = exchange.authority();
-        ForwardedHeaders.copyForProxy(exchange.request().headers(), headers, exchange.credentials().headers(),
-                settings.preserveHost() ? authority : null);
-        ForwardedHeaders.addForwarding(headers, exchange.forwarding());
-        if (exchange.hasUpstreamHeaders()) {
-            MultiMap added = exchange.upstreamHeaders();
-            added.names().forEach(name -> {
-                headers.set(name, added.getAll(name));
-                written.add(name.toLowerCase(Locale.ROOT));
-            });
-        }
-        ForwardedHeaders.dropClientTwins(headers, written);
-        return headers;
-    }
-
-    private void fail(HttpServerRequest request, Throwable cause) {
-        if (request.response().ended()) {
-            return;
-        }
-        if (request.response().headWritten()) {
-            request.response().reset();
-            return;
-        }
-        UpstreamException failure = UpstreamException.from(cause, settings.target());
-        GatewayError error = failure.kind() == UpstreamException.Kind.TIMEOUT
-                ? new GatewayError.UpstreamTimeout(settings.target().service(), failure.detail())
-                : new GatewayError.UpstreamUnavailable(settings.target().service(), failure.detail());
-        ErrorResponses.mcp(request.response(), error);
     }
 }
