@@ -47,4 +47,24 @@ public final class RecurringText {
         table[slot] = text;
         return text;
     }
+
+    /**
+     * One long-lived string for each of MCP's common methods: the log plugins' threads read an event's
+     * method on another core, where a string every event shares stays cached and the one just parsed is
+     * a miss (tool names are the catalog's already).
+     */
+    public static String method(String method) {
+        return switch (method) {
+            case "tools/call" -> "tools/call";
+            case "tools/list" -> "tools/list";
+            case "initialize" -> "initialize";
+            case "notifications/initialized" -> "notifications/initialized";
+            case "ping" -> "ping";
+            case "resources/list" -> "resources/list";
+            case "resources/read" -> "resources/read";
+            case "prompts/list" -> "prompts/list";
+            case "prompts/get" -> "prompts/get";
+            case null, default -> method;
+        };
+    }
 }

@@ -10,6 +10,7 @@ import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Origin;
 import dev.toolgate.observe.RecurringText;
 import dev.toolgate.observe.Redaction;
+import dev.toolgate.observe.SentRequest;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -42,7 +43,7 @@ final class ExchangeEvents {
                 withHeaders ? headers(response.headers(), redaction, Set.of()) : Map.of(),
                 System.nanoTime() - exchange.startedNanos(), upstreamNanos, upstreamStatus, session, rpc,
                 origin.route().audits() ? exchange.audits() : List.of(),
-                upstreamUri != null ? upstreamUri(upstreamUri, redaction) : routed(exchange, servicePath, query));
+                upstreamUri != null ? SentRequest.maskedUri(upstreamUri, redaction) : routed(exchange, servicePath, query));
     }
 
     /**
@@ -58,16 +59,6 @@ final class ExchangeEvents {
         String path = UpstreamPath.of(servicePath, match.matchedPrefix(), Router.normalize(exchange.request().path()),
                 match.route().stripPath(), match.route().pathHandling());
         return RecurringText.of(query == null || query.isEmpty() ? path : path + "?" + query);
-    }
-
-    /** The URI sent upstream with its secret arguments masked (a transformer may add a key to the query). */
-    static String upstreamUri(String uri, Redaction redaction) {
-        if (uri == null) {
-            return null;
-        }
-        int question = uri.indexOf('?');
-        return question < 0 ? uri
-                : uri.substring(0, question + 1) + redaction.query(uri.substring(question + 1), Set.of());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.toolgate.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.observe.SentRequest;
 import dev.toolgate.observe.TraceIds;
 import dev.toolgate.observe.UpstreamHttp;
 import io.vertx.core.MultiMap;
@@ -103,7 +104,8 @@ public final class RpcRecord {
             upstreamAddress = target.host() + ":" + target.port();
             observation.toolCallSent(uri);
             if (trace != null && trace.sampled()) {
-                upstreamHttp = observation.upstreamHttp(target, method, uri, template);
+                upstreamHttp = new SentRequest(target.tls(), target.hostHeader(), method, uri, template)
+                        .http(observation.redaction());
             }
         }
     }

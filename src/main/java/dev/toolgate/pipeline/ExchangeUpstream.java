@@ -1,0 +1,85 @@
+package dev.toolgate.pipeline;
+
+import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.observe.McpEvent;
+import dev.toolgate.observe.Redaction;
+import dev.toolgate.observe.SentRequest;
+import dev.toolgate.observe.UpstreamHttp;
+
+/**
+ * The exchange's own upstream call as its events report it (passthrough sends the exchange's request upstream; a
+ * tool call's REST request is its {@link RpcRecord}'s): when it started and answered, where it went, and the path
+ * and query sent, Kong's {@code upstream_uri}. Confined to the exchange's event loop.
+ */
+final class ExchangeUpstream {
+
+    /** When it started ({@link System#nanoTime()}), or -1 when nothing went upstream. */
+    long started = -1;
+    /** How long until its answer head, or -1 while none came. */
+    long nanos = -1;
+    /** Its answer's status; 0 for none (yet), -1 when nothing went upstream. */
+    int status = -1;
+    /** The service called. */
+    String service;
+    /** The host and port called. */
+    String address;
+    /** The path and query sent upstream: the proxied request's, or the first tool call's REST request. */
+    String uri;
+    /** The proxied request as its span shows it (passthrough); null when untraced. */
+    UpstreamHttp http;
+
+    /**
+     * The exchange's request goes upstream now, to {@code target}.
+     *
+     * @param method    the HTTP method sent
+     * @param uri       the path and query sent
+     * @param redaction masks the URL's secret query arguments; null when the call is untraced (no span shows it)
+     */
+    void started(UpstreamTarget target, String method, String uri, Redaction redaction) {
+        started = System.nanoTime();
+        service = target.service();
+        address = target.host() + ":" + target.port();
+        status = 0;
+        this.uri = uri;
+        if (redaction != null) {
+            // an MCP endpoint's path is one per route: no template is needed to keep it low-cardinality
+            http = new SentRequest(target.tls(), target.hostHeader(), method, uri, null).http(redaction);
+        }
+    }
+
+    /** A tool call's REST request goes upstream with {@code uri}: the exchange's {@code upstream_uri} if the first. */
+    void toolCallSent(String uri) {
+        if (this.uri == null) {
+            this.uri = uri;
+        }
+    }
+
+    /** The upstream's answer head arrived now: Kong's proxy latency ends here. */
+    void answered(int status) {
+        if (started >= 0) {
+            nanos = System.nanoTime() - started;
+            this.status = status;
+        }
+    }
+
+    /** The client went away: an upstream that had not answered by then did not fail, the gateway stopped waiting. */
+    void clientLeft() {
+        if (started >= 0 && nanos < 0) {
+            status = McpEvent.UPSTREAM_ABANDONED;
+        }
+    }
+
+    /** How long the call took, or has taken by {@code now} while unanswered; -1 when nothing went upstream. */
+    long nanos(long now) {
+        return started < 0 ? -1 : nanos >= 0 ? nanos : now - started;
+    }
+
+    /**
+     * Kong's {@code upstream_status} is nginx's {@code $upstream_status}: for an upstream that gave no answer
+     * (refused, reset, timed out) nginx records the 502 or 504 it answered; one the client left before it
+     * answered, or none started, records nothing. The events keep 0 there: their readers tell "no answer" apart.
+     */
+    int loggedStatus(int answered) {
+        return started >= 0 && status == 0 && (answered == 502 || answered == 504) ? answered : Math.max(status, 0);
+    }
+}
