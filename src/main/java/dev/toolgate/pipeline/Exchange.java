@@ -9,11 +9,8 @@ import dev.toolgate.http.BodyReader;
 import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.Forwarding;
-import dev.toolgate.http.HeaderText;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.RouteMatch;
-import dev.toolgate.http.Router;
-import dev.toolgate.mcp.Json;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -21,11 +18,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * One HTTP request on an MCP route, computed once and handed down: the route it matched, the
@@ -40,9 +34,7 @@ public final class Exchange {
     private final HttpServerRequest request;
     private final RouteMatch match;
     private final ClientAddresses addresses;
-    private final String peer;
-    private final String clientAddress;
-    private final String authority;
+    private final ClientConnection client;
     private final long startedNanos = System.nanoTime();
     private final long bodyLimit;
     private long bodyCap = Long.MAX_VALUE;
@@ -51,7 +43,7 @@ public final class Exchange {
     private Principal principal = Principal.NONE;
     private ScopeChallenge scopeChallenge = ScopeChallenge.PLAIN;
     private ConsumedCredentials credentials = new ConsumedCredentials();
-    private MultiMap upstreamHeaders;
+    private UpstreamHeaders upstreamHeaders = new UpstreamHeaders();
     private AnswerHead answerHead;
     private List<ObjectNode> audits;
     private boolean originAllowed;
@@ -62,13 +54,10 @@ public final class Exchange {
     private boolean sessionIdRead;
     private String protocolVersion;
     private boolean protocolVersionRead;
-    /** What the message policies spent letting each request through, by its id (its tool's limit). */
-    private Map<String, Decision.Spent> spends;
+    private final Spends spends = new Spends();
     /** What the schema patterns of this request's tool calls may still read, or null before the first. */
     private long[] patternBudget;
     private boolean toolCalls;
-    /** The spend of an id two requests of one batch carry: nothing is given back for it. */
-    private static final Decision.Spent AMBIGUOUS = Future::succeededFuture;
 
     /**
      * @param bodyLimit the largest body {@link #body()} reads (the route's {@code max_request_body_size})
@@ -79,12 +68,7 @@ public final class Exchange {
         this.match = match;
         this.bodyLimit = bodyLimit;
         this.addresses = addresses;
-        this.peer = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        // the header's lines are gathered only from a trusted proxy: any other peer's claim is ignored anyway
-        boolean proxied = peer != null && addresses.isTrusted(peer);
-        this.clientAddress = proxied
-                ? addresses.resolve(peer, ForwardedHeaders.joined(request, addresses.header())) : peer;
-        this.authority = ForwardedHeaders.authority(request);
+        this.client = new ClientConnection(request, addresses);
     }
 
     public HttpServerRequest request() {
@@ -111,9 +95,7 @@ public final class Exchange {
         // the client asks the serving route for more scopes, not the one that owns the tool
         replay.scopeChallenge = scopeChallenge;
         replay.credentials = credentials.copy();
-        if (hasUpstreamHeaders()) {
-            replay.upstreamHeaders().addAll(upstreamHeaders);
-        }
+        replay.upstreamHeaders = upstreamHeaders.copy();
         replay.originAllowed = originAllowed;
         replay.toolCalls = toolCalls;
         // detached: the owning route's answer headers (its limits) are not the client's answer
@@ -123,71 +105,37 @@ public final class Exchange {
         return replay;
     }
 
-    /**
-     * The client's address: the peer of the connection, or what a trusted proxy in front of the
-     * gateway says it is ({@link ClientAddresses}).
-     */
+    /** The client's address ({@link ClientConnection#clientAddress}). */
     public String clientAddress() {
-        return clientAddress;
+        return client.clientAddress();
     }
 
-    /**
-     * The client's port, or 0 when unknown: a trusted proxy's client came through a connection the gateway did
-     * not see, and the proxy's own port would be no port of the {@link #clientAddress}.
-     */
+    /** The client's port, or 0 when unknown ({@link ClientConnection#clientPort}). */
     public int clientPort() {
-        return peer == null || addresses.isTrusted(peer) || request.remoteAddress() == null ? 0
-                : Math.max(request.remoteAddress().port(), 0);
+        return client.clientPort();
     }
 
-    /**
-     * The upstream's {@code X-Forwarded-For}: the chain a trusted proxy sent with the peer appended,
-     * or the peer alone (a client's own claim is never passed on as fact).
-     */
+    /** The upstream's {@code X-Forwarded-For} ({@link ClientConnection#forwardedFor}). */
     public String forwardedFor() {
-        if (peer == null || !addresses.isTrusted(peer)) {
-            return peer;
-        }
-        String claimed = ForwardedHeaders.joined(request, "x-forwarded-for");
-        return claimed != null ? claimed + ", " + peer : peer;
+        return client.forwardedFor();
     }
 
     /** True when the connection's peer is a trusted proxy, whose forwarding headers are believed. */
     public boolean fromTrustedProxy() {
-        return addresses.isTrusted(peer);
+        return client.fromTrustedProxy();
     }
 
-    /**
-     * True when the request came over HTTPS: the listeners are plain HTTP, so when a {@code --trusted-ips}
-     * proxy in front says {@code X-Forwarded-Proto: https} (as Kong reads it); from anyone else the header
-     * is not believed.
-     */
+    /** True when the request came over HTTPS ({@link ClientConnection#overHttps}). */
     public boolean overHttps() {
-        if (request.isSSL()) {
-            return true;
-        }
-        String proto = fromTrustedProxy() ? request.getHeader("x-forwarded-proto") : null;
-        return proto != null && proto.split(",", 2)[0].trim().equalsIgnoreCase("https");
+        return client.overHttps();
     }
 
     /**
-     * What the upstream is told of this request ({@link Forwarding}): a trusted proxy's {@code X-Forwarded-Host},
-     * {@code -Port}, {@code -Path} and {@code -Prefix} when it sent them, else the gateway's own (the Host, the
-     * port the client connected to, the request path, the route's matched prefix unless it is {@code /});
-     * {@code https} whenever {@link #overHttps()}. No path or prefix once the exchange {@link #sendsToolCalls()}.
+     * What the upstream is told of this request ({@link ClientConnection#forwarding}); no path or prefix once the
+     * exchange {@link #sendsToolCalls()}.
      */
     public Forwarding forwarding() {
-        boolean trusted = fromTrustedProxy();
-        String host = trusted ? claimed("x-forwarded-host") : null;
-        String port = trusted ? claimed("x-forwarded-port") : null;
-        String path = trusted ? claimed("x-forwarded-path") : null;
-        String prefix = trusted ? claimed("x-forwarded-prefix") : null;
-        String matched = match == null ? null : match.matchedPrefix();
-        Forwarding told = new Forwarding(forwardedFor(), clientAddress, overHttps() ? "https" : "http",
-                host != null ? host : authority == null ? null : Router.stripPort(authority),
-                port != null && port.matches("\\d{1,5}") ? port : Integer.toString(localPort()),
-                path != null ? path : request.path(),
-                prefix != null ? prefix : matched == null || matched.equals("/") ? null : matched);
+        Forwarding told = client.forwarding(match == null ? null : match.matchedPrefix());
         return toolCalls ? told.withoutPath() : told;
     }
 
@@ -197,12 +145,6 @@ public final class Exchange {
      */
     public void sendsToolCalls() {
         toolCalls = true;
-    }
-
-    /** A trusted proxy's forwarding header: its first line, trimmed; null when absent or empty. */
-    private String claimed(String name) {
-        String value = request.getHeader(name);
-        return value == null || value.isBlank() ? null : value.trim();
     }
 
     /**
@@ -219,12 +161,12 @@ public final class Exchange {
 
     /** The authority the client addressed (Host, or :authority over HTTP/2); null when absent. */
     public String authority() {
-        return authority;
+        return client.authority();
     }
 
     /** The port the client connected to. */
     public int localPort() {
-        return request.localAddress() == null ? 0 : request.localAddress().port();
+        return client.localPort();
     }
 
     /** When the exchange began, in {@link System#nanoTime()} terms. */
@@ -245,8 +187,8 @@ public final class Exchange {
      * else the client's. A client cannot pose as a consumer, or send its credential on, through them.
      */
     public String upstreamHeader(String name) {
-        if (upstreamHeaders != null && upstreamHeaders.contains(name)) {
-            return upstreamHeaders.get(name);
+        if (upstreamHeaders.any() && upstreamHeaders.headers().contains(name)) {
+            return upstreamHeaders.headers().get(name);
         }
         if (ForwardedHeaders.gatewaySet(name)) {
             // forwarding headers as the modes set them; an identity header the gateway did not set is none
@@ -325,17 +267,7 @@ public final class Exchange {
      */
     public void authenticate(Principal caller) {
         this.principal = caller;
-        MultiMap headers = upstreamHeaders();
-        var consumer = caller.consumer();
-        setOrRemove(headers, "X-Consumer-ID", consumer == null ? null : consumer.id());
-        setOrRemove(headers, "X-Consumer-Custom-ID", consumer == null ? null : consumer.customId());
-        setOrRemove(headers, "X-Consumer-Username", consumer == null ? null : consumer.username());
-        setOrRemove(headers, "X-Credential-Identifier", caller.credential() == null ? null : caller.credential().id());
-        setOrRemove(headers, "X-Anonymous-Consumer", caller.anonymous() ? "true" : null);
-        // the groups an acl named were the previous caller's: a listener's call replayed on the route owning
-        // the tool, authenticated there anew, must not carry the listener's caller's groups upstream
-        headers.remove("X-Consumer-Groups");
-        headers.remove("X-Authenticated-Groups");
+        upstreamHeaders.authenticated(caller);
     }
 
     /**
@@ -346,10 +278,8 @@ public final class Exchange {
      * client's own value still does not pass.
      */
     public void forgetCaller() {
-        authenticate(Principal.NONE);
-        MultiMap headers = upstreamHeaders();
-        credentials.assertedHeaders().forEach(headers::remove);
-        headers.remove("Authorization");
+        principal = Principal.NONE;
+        upstreamHeaders.forgetCaller(credentials.assertedHeaders());
     }
 
     /**
@@ -371,14 +301,7 @@ public final class Exchange {
      * id must not take its place), for {@link #takeBack} should it be refused after all.
      */
     public void spent(JsonNode id, Decision.Spent spent) {
-        if (id != null) {
-            if (spends == null) {
-                spends = new HashMap<>(2);
-            }
-            // two requests of one batch under one id: which one a refusal names is unknown, so neither is given back
-            // (a refund of the other's spend would let it run uncounted)
-            spends.merge(Json.idText(id), spent, (first, second) -> AMBIGUOUS);
-        }
+        spends.spent(id, spent);
     }
 
     /**
@@ -386,8 +309,7 @@ public final class Exchange {
      * was not made, and a refused call counts against no limit.
      */
     public Future<Void> takeBack(JsonNode id) {
-        Decision.Spent spent = spends == null || id == null ? null : spends.remove(Json.idText(id));
-        return spent == null ? Future.succeededFuture() : spent.takeBack();
+        return spends.takeBack(id);
     }
 
     /** What the authentication policies read of the caller's credentials (never sent upstream). */
@@ -397,15 +319,12 @@ public final class Exchange {
 
     /** Headers the gateway sets on every upstream request of this exchange (consumer headers, claims...). */
     public MultiMap upstreamHeaders() {
-        if (upstreamHeaders == null) {
-            upstreamHeaders = MultiMap.caseInsensitiveMultiMap();
-        }
-        return upstreamHeaders;
+        return upstreamHeaders.headers();
     }
 
     /** True when a policy set upstream headers. */
     public boolean hasUpstreamHeaders() {
-        return upstreamHeaders != null && !upstreamHeaders.isEmpty();
+        return upstreamHeaders.any();
     }
 
     /** What the policies do to the head of the answer the client gets (added headers, response-transformer). */
@@ -498,13 +417,5 @@ public final class Exchange {
     /** The ACL evaluations of this exchange, in order. */
     public List<ObjectNode> audits() {
         return audits == null ? List.of() : audits;
-    }
-
-    private static void setOrRemove(MultiMap headers, String name, String value) {
-        if (value == null) {
-            headers.remove(name);
-        } else {
-            headers.set(name, HeaderText.of(value));
-        }
     }
 }
