@@ -25,26 +25,40 @@ final class ExchangeUpstream {
     String address;
     /** The path and query sent upstream: the proxied request's, or the first tool call's REST request. */
     String uri;
-    /** The proxied request as its span shows it (passthrough); null when untraced. */
-    UpstreamHttp http;
+    /** Where the proxied request went (passthrough), or null. */
+    private UpstreamTarget target;
+    /** The proxied request's method, or null. */
+    private String method;
+    /** The proxied request as its span shows it, once a recorded span asked for it. */
+    private UpstreamHttp http;
 
     /**
      * The exchange's request goes upstream now, to {@code target}.
      *
-     * @param method    the HTTP method sent
-     * @param uri       the path and query sent
-     * @param redaction masks the URL's secret query arguments; null when the call is untraced (no span shows it)
+     * @param method the HTTP method sent
+     * @param uri    the path and query sent
      */
-    void started(UpstreamTarget target, String method, String uri, Redaction redaction) {
+    void started(UpstreamTarget target, String method, String uri) {
         started = System.nanoTime();
         service = target.service();
         address = target.host() + ":" + target.port();
         status = 0;
         this.uri = uri;
-        if (redaction != null) {
+        this.target = target;
+        this.method = method;
+    }
+
+    /**
+     * The proxied request as its span shows it, its URL's secret query arguments masked by {@code redaction}; null
+     * when none went upstream. Made on the first recorded span's demand, not when the request goes: an unsampled
+     * trace's call (most, at a low sampling rate) never pays for the URL.
+     */
+    UpstreamHttp http(Redaction redaction) {
+        if (http == null && target != null) {
             // an MCP endpoint's path is one per route: no template is needed to keep it low-cardinality
             http = new SentRequest(target.tls(), target.hostHeader(), method, uri, null).http(redaction);
         }
+        return http;
     }
 
     /** A tool call's REST request goes upstream with {@code uri}: the exchange's {@code upstream_uri} if the first. */

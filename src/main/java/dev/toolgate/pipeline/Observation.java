@@ -271,7 +271,7 @@ public final class Observation {
                 r.requestBytes >= 0 ? r.requestBytes : open.size() == 1 ? (int) exchange.request().bytesRead() : -1,
                 responseBytes, errorCode, error, toolError, r.toolKnown, r.acl, r.rateLimit, r.trace,
                 r.requestPayload, payload, r.upstreamStarted >= 0 ? r.upstreamHttp
-                        : r.trace != null && r.trace.sampled() ? upstream.http : null);
+                        : r.trace != null && r.trace.sampled() ? upstream.http(route.redaction()) : null);
         sinks.tell(route.global(), event, TrafficSink::message);
         if (logged && finished == null) {
             finished = new ArrayList<>(2);
@@ -290,7 +290,7 @@ public final class Observation {
     public void upstreamStarted(UpstreamTarget target, String method, String uri) {
         if (route != null) {
             resolve();
-            upstream.started(target, method, uri, sinks.tracing() != null ? route.redaction() : null);
+            upstream.started(target, method, uri);
         }
     }
 

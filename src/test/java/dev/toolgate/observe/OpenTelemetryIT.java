@@ -164,6 +164,31 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void aPassthroughCallWhoseClientsTraceIsNotSampledIsAnsweredAndCarriesItsTraceUpstreamButSendsNoSpan() {
+        String unsampled = "5cf7651916cd43dd8448eb211c80319c";
+        String sampled = "5df7651916cd43dd8448eb211c80319c";
+        modes.mcp().clear();
+        McpHttp http = new McpHttp(modes.passthrough());
+        http.initialize("2025-06-18");
+        http.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        String call = """
+                {"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"echo","arguments":{"message":"%s"},
+                 "_meta":{"traceparent":"00-%s-a7ad6b7169203331-%s"}}}""";
+
+        McpHttp.Response answered = http.post(call.formatted(10, "unsampled", unsampled, "00"));
+        http.post(call.formatted(11, "sampled", sampled, "01"));
+
+        assertThat(answered.status()).isEqualTo(200);
+        assertThat(answered.body()).contains("unsampled").doesNotContain("\"error\"");
+        assertThat(modes.mcp().requests()).map(r -> r.header("traceparent")).filteredOn(t -> t != null)
+                .anySatisfy(t -> assertThat(t).startsWith("00-" + unsampled + "-").endsWith("-00"));
+        // the sampled call came after it: once its spans are in, the unsampled call's would have been too
+        collector.awaitChild(collector.awaitSpan(s -> hex(s.getTraceId()).equals(sampled)
+                && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER));
+        assertThat(collector.spans()).noneMatch(s -> hex(s.getTraceId()).equals(unsampled));
+    }
+
+    @Test
     void theClientsTracestateGoesUpstreamWithTheTraceparentThatContinuesItsTrace() {
         modes.rest().clear();
         McpHttp traced = new McpHttp(modes.conversion(), Map.of("traceparent", TRACEPARENT, "tracestate", "vendor=a1"));
