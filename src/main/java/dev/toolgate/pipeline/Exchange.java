@@ -271,15 +271,25 @@ public final class Exchange {
     }
 
     /**
-     * Forgets the caller before a route that authenticates judges a listener's replayed call again: its
-     * consumer headers, and what the listener's authentication told the upstream of it (the values of its
-     * claim headers, a token exchanged for the listener's upstream), which would describe another caller or
-     * reach a service the token was not issued for. Those claim headers stay the gateway's to decide: a
-     * client's own value still does not pass.
+     * Forgets the caller before a route that authenticates judges a listener's replayed call again: the caller,
+     * and every header the listener's policies set for the upstream (consumer and claim headers, a token exchanged
+     * for the listener's upstream, whatever another plugin set), which would describe another caller or reach a
+     * service a token was not issued for. The client's own headers passed on less a consumed credential stay. Claim
+     * headers stay the gateway's to decide ({@link ConsumedCredentials#assertedHeaders}): a client's own value
+     * still does not pass.
      */
     public void forgetCaller() {
         principal = Principal.NONE;
-        upstreamHeaders.forgetCaller(credentials.assertedHeaders());
+        upstreamHeaders.forgetCaller();
+    }
+
+    /**
+     * The client's header {@code name} goes upstream as {@code rest}: what is left of it once the credential a
+     * policy consumed from it is taken out (the other cookies beside a token). Unlike what a policy sets with
+     * {@link #upstreamHeaders()}, it is kept when a replay forgets the caller.
+     */
+    public void passOnLessCredential(String name, String rest) {
+        upstreamHeaders.passOnLessCredential(name, rest);
     }
 
     /**
@@ -317,7 +327,10 @@ public final class Exchange {
         return credentials;
     }
 
-    /** Headers the gateway sets on every upstream request of this exchange (consumer headers, claims...). */
+    /**
+     * Headers the policies set on every upstream request of this exchange (consumer headers, claims...): all
+     * forgotten with the caller ({@link #forgetCaller}).
+     */
     public MultiMap upstreamHeaders() {
         return upstreamHeaders.headers();
     }

@@ -3,15 +3,22 @@ package dev.toolgate.pipeline;
 import dev.toolgate.http.HeaderText;
 import io.vertx.core.MultiMap;
 
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * The headers an exchange's policies set on every upstream request of it, laid over the client's: Kong's consumer
- * headers, an ACL's groups, claim headers, a token exchanged for the upstream. Confined to the exchange's event loop.
+ * headers, an ACL's groups, claim headers, a token exchanged for the upstream, whatever a policy sets there. All of
+ * them are what the policies said of the caller, and go when it is forgotten ({@link #forgetCaller}), but the
+ * client's own headers a policy passed on with the credential it consumed taken out. Confined to the exchange's
+ * event loop.
  */
 final class UpstreamHeaders {
 
     private MultiMap headers;
+    /** Lower-case names of the client's own headers passed on less a credential ({@link #passOnLessCredential}). */
+    private Set<String> clientsOwn = Set.of();
 
     /** The headers set so far, made on first use (a policy sets them there). */
     MultiMap headers() {
@@ -32,6 +39,7 @@ final class UpstreamHeaders {
         if (any()) {
             copy.headers().addAll(headers);
         }
+        copy.clientsOwn = clientsOwn;
         return copy;
     }
 
@@ -55,14 +63,35 @@ final class UpstreamHeaders {
     }
 
     /**
-     * Forgets what the authentication told the upstream of the caller: its consumer headers, the values of
-     * {@code asserted} claim headers, and a token exchanged for the upstream ({@code Authorization}).
+     * The client's header {@code name} goes upstream as {@code rest}: what is left of it once the credential a
+     * policy consumed from it is taken out (a token among the cookies). The client's own, not a word of the
+     * policy's on the caller: it stays when the caller is forgotten, and the credential stays consumed.
      */
-    void forgetCaller(Set<String> asserted) {
-        authenticated(Principal.NONE);
-        MultiMap set = headers();
-        asserted.forEach(set::remove);
-        set.remove("Authorization");
+    void passOnLessCredential(String name, String rest) {
+        headers().set(name, rest);
+        if (!clientsOwn.contains(name.toLowerCase(Locale.ROOT))) {
+            Set<String> more = new HashSet<>(clientsOwn);
+            more.add(name.toLowerCase(Locale.ROOT));
+            clientsOwn = more;
+        }
+    }
+
+    /**
+     * Forgets every header the policies set, whichever policy set it (consumer and claim headers, a token
+     * exchanged for the upstream, one a future plugin sets): what they said described the caller they found. The
+     * client's own headers passed on less a credential stay.
+     */
+    void forgetCaller() {
+        if (headers == null) {
+            return;
+        }
+        MultiMap kept = MultiMap.caseInsensitiveMultiMap();
+        for (String name : headers.names()) {
+            if (clientsOwn.contains(name.toLowerCase(Locale.ROOT))) {
+                kept.set(name, headers.getAll(name));
+            }
+        }
+        headers = kept;
     }
 
     private static void setOrRemove(MultiMap headers, String name, String value) {

@@ -210,6 +210,46 @@ class PolicyChainTest {
     }
 
     @Test
+    void anOwningRouteThatAuthenticatesDoesNotSeeAnyUpstreamHeaderTheListenersPoliciesSetWhicheverPluginSetIt() {
+        PolicyChain owner = PolicyChain.of("owner", null, Map.of("key-auth", List.of(upstreamHeadersSeen())));
+        Consumer plain = CONSUMERS.byUsername("plain").orElseThrow();
+
+        run = exchange -> {
+            exchange.authenticate(CONSUMERS.principal(plain, new Principal.Credential("p", "key-auth")));
+            exchange.upstreamHeaders().set("Authorization", "Bearer exchanged-for-the-listener");
+            exchange.upstreamHeaders().set("X-Tenant", "the listener's claim");
+            exchange.upstreamHeaders().set("X-Set-By-Another-Plugin", "of the listener's caller");
+            return owner.admitReplay(exchange);
+        };
+
+        assertThat(get()).isEqualTo("continue");
+        assertThat(ran).containsExactly("upstream headers: []");
+    }
+
+    @Test
+    void theClientsOwnCookiesAPolicyPassedOnLessItsTokenStillGoUpstreamFromTheOwningRoute() {
+        PolicyChain owner = PolicyChain.of("owner", null, Map.of("key-auth", List.of(upstreamHeadersSeen())));
+
+        run = exchange -> {
+            exchange.passOnLessCredential("Cookie", "session=abc");
+            exchange.upstreamHeaders().set("X-Consumer-Username", "plain");
+            return owner.admitReplay(exchange);
+        };
+
+        assertThat(get()).isEqualTo("continue");
+        assertThat(ran).containsExactly("upstream headers: [Cookie=session=abc]");
+    }
+
+    /** An authentication policy that notes the upstream headers it finds set. */
+    private static PolicyChain.Configured upstreamHeadersSeen() {
+        return new PolicyChain.Configured(global(), exchange -> {
+            ran.add("upstream headers: " + exchange.upstreamHeaders().entries().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList());
+            return Decision.PROCEED;
+        });
+    }
+
+    @Test
     void aListenerLearnsWithoutARequestWhetherTheOwningRouteRefusesItsCaller() {
         Principal goldie = CONSUMERS.principal(CONSUMERS.byUsername("goldie").orElseThrow(),
                 new Principal.Credential("g", "key-auth"));

@@ -87,7 +87,7 @@ final class TokenPlaces {
             exchange.credentials().consumeHeader("cookie");
             if (!kept.isEmpty()) {
                 // the other cookies go on as the client sent them
-                exchange.upstreamHeaders().set("Cookie", String.join("; ", kept));
+                exchange.passOnLessCredential("Cookie", String.join("; ", kept));
             }
         }
     }
