@@ -22,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * client's own token whoever the listener let in (by key-auth, by a token for the listener), so its
  * audience holds; the caller upstream is the one its token names, and what it asserts to its upstream
  * (its claim headers) does not come from the client instead. One instance on both routes asks the
- * authorization server once.
+ * authorization server once. On an owning route that authenticates anew by key-auth, what the listener's
+ * ai-mcp-oauth2 told its own upstream of the caller (claim headers, a token exchanged for the listener's upstream)
+ * does not reach the owning route's service beside the caller the owning route found.
  */
 @Timeout(90)
 class ListenerReplayIT {
@@ -39,6 +41,7 @@ class ListenerReplayIT {
                 consumers:
                   - username: guest
                   - {username: alice, keyauth_credentials: [{key: alice-key}]}
+                  - {username: bob, keyauth_credentials: [{key: bob-key}]}
                 services:
                   - name: weather-api
                     url: ${weather}
@@ -103,6 +106,44 @@ class ListenerReplayIT {
                               resource: ${proxy}/tenants/mcp
                               authorization_servers: [${issuer}]
                               claim_to_header: [{claim: tenant, header: X-Tenant}]
+                      - name: keyed-owner
+                        paths: [/keyed-owner]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [keyed-owned]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: current_weather, description: Weather, method: GET, path: /api/weather/current.json}
+                          - name: key-auth
+                            config: {anonymous: guest}
+                      - name: claims
+                        paths: [/claims/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: listener, server: {tag: keyed-owned}}
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: ${proxy}/claims/mcp
+                              authorization_servers: [${issuer}]
+                              claim_to_header: [{claim: tenant, header: X-Tenant}, {claim: sub, header: X-Sub}]
+                      - name: exchanging
+                        paths: [/exchanging/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: listener, server: {tag: keyed-owned}}
+                          - name: ai-mcp-oauth2
+                            config:
+                              resource: ${proxy}/exchanging/mcp
+                              authorization_servers: [${issuer}]
+                              passthrough_credentials: true
+                              token_exchange:
+                                enabled: true
+                                token_endpoint: ${issuer}/token
+                                client_id: toolgate
+                                client_secret: toolgate-secret
+                                request:
+                                  audience: [listener-upstream-api]
                   - name: shared-api
                     url: ${weather}
                     plugins:
@@ -228,6 +269,41 @@ class ListenerReplayIT {
         McpHttp.Response called = refusedCall("/guests/mcp", Map.of());
 
         assertThat(called.json().at("/result/content/0/text").asText()).as("%s", called).containsIgnoringCase("token");
+    }
+
+    @Test
+    void theListenersClaimHeadersDoNotReachTheOwningRoutesServiceBesideItsAnonymousCaller() {
+        RestUpstream.Received received = call("/claims/mcp", Map.of(), listenerToken("/claims/mcp"), "current_weather", "{}");
+
+        assertThat(received.header("x-consumer-username")).isEqualTo("guest");
+        assertThat(received.header("x-tenant")).isNull();
+        assertThat(received.header("x-sub")).isNull();
+    }
+
+    @Test
+    void theListenersClaimHeadersDoNotReachTheOwningRoutesServiceBesideTheConsumerItsKeyNamesNorDoTheClientsOwn() {
+        RestUpstream.Received received = call("/claims/mcp", Map.of("apikey", "bob-key"), listenerToken("/claims/mcp"),
+                "current_weather", "{}");
+
+        assertThat(received.header("x-consumer-username")).isEqualTo("bob");
+        assertThat(received.header("x-tenant")).as("neither the listener token's claim nor the client's own").isNull();
+        assertThat(received.header("x-sub")).isNull();
+        assertThat(received.header("apikey")).isNull();
+    }
+
+    @Test
+    void aTokenExchangedForTheListenersUpstreamDoesNotReachTheOwningRoutesService() {
+        RestUpstream.Received received = call("/exchanging/mcp", Map.of(), listenerToken("/exchanging/mcp"),
+                "current_weather", "{}");
+
+        assertThat(received.header("x-consumer-username")).isEqualTo("guest");
+        assertThat(received.header("authorization")).isNull();
+    }
+
+    /** A token for the listener at {@code listener} alone, with a tenant claim. */
+    private static String listenerToken(String listener) {
+        return ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.issuer(), gateway.proxy(listener).toString(),
+                c -> c.claim("tenant", "acme")));
     }
 
     /** A token the listener at /owned/mcp and the route owning its tools both accept, changed by {@code change}. */
