@@ -9,6 +9,7 @@ import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mode.AiMcpProxyConfig;
+import dev.toolgate.mode.RouteRuntime;
 import dev.toolgate.mode.SessionSettings;
 import dev.toolgate.mode.ToolLimitSettings;
 import dev.toolgate.mode.ToolSpec;
@@ -154,7 +155,8 @@ final class Endpoints {
     }
 
     /** A passthrough-listener's proxy, with the ACLs its {@code tools[]} name. */
-    PassthroughProxy passthrough(Route route, Service service, AiMcpProxyConfig proxy, ConfigReport report, Plugin plugin) {
+    PassthroughProxy passthrough(Route route, Service service, AiMcpProxyConfig proxy, RouteRuntime runtime,
+                                 ConfigReport report, Plugin plugin) {
         ToolAccess access = passthroughAccess(route, proxy);
         if (access.restricts()) {
             check(route, proxy, report, plugin);
@@ -168,7 +170,7 @@ final class Endpoints {
         // a bridged call waiting for the client's input is kept as the route's sessions would be
         SessionStore rounds = cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(),
                 session.sessionTtlSeconds());
-        var eras = new PassthroughProxy.Eras(route.id(), proxy.server().upstreamEra(), route.id() + "/era-bridge", rounds,
+        var eras = new PassthroughProxy.Eras(route.id(), runtime, proxy.server().upstreamEra(), route.id() + "/era-bridge", rounds,
                 cluster.clock(), proxy.server().cacheHints().ttlMs(),
                 cacheScope(route, proxy, access.restricts(), report, plugin), session.sessionTtlSeconds(), bridges,
                 // kept in this process alone, a binding would be unknown to the instance a balancer sends the next

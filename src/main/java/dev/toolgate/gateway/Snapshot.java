@@ -13,6 +13,7 @@ import dev.toolgate.http.RouteMatch;
 import dev.toolgate.http.RouteTable;
 import dev.toolgate.http.Router;
 import dev.toolgate.mode.LoggingSettings;
+import dev.toolgate.mode.RouteRuntime;
 import dev.toolgate.mode.conversion.ToolSet;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -30,13 +31,15 @@ import java.util.Optional;
  * @param handlers handler by route id (routes without one are not served)
  * @param toolSets tools by MCP endpoint (route id)
  * @param listVersions by MCP endpoint, the version of what its tool lists may show a caller ({@link ListVersions})
+ * @param runtimes what each route served (route id) runs with: a reload that changes it ends the streams opened before
  * @param logging  what each MCP endpoint (route id) logs: a listener's own switches and those its tool sets turn on
  * @param published documents the gateway publishes itself, by path (OAuth metadata), answered before routing
  * @param warnings warnings found while loading
  * @param loadedAt when it was built
  */
 public record Snapshot(DeclarativeConfig config, Router router, Map<String, RouteHandler> handlers,
-                       Map<String, ToolSet> toolSets, Map<String, String> listVersions, Map<String, LoggingSettings> logging,
+                       Map<String, ToolSet> toolSets, Map<String, String> listVersions, Map<String, RouteRuntime> runtimes,
+                       Map<String, LoggingSettings> logging,
                        Map<String, Published> published, List<ConfigProblem> warnings, Instant loadedAt)
         implements RouteTable {
 
@@ -44,6 +47,7 @@ public record Snapshot(DeclarativeConfig config, Router router, Map<String, Rout
         handlers = Map.copyOf(handlers);
         toolSets = Map.copyOf(toolSets);
         listVersions = Map.copyOf(listVersions);
+        runtimes = Map.copyOf(runtimes);
         logging = Map.copyOf(logging);
         published = Map.copyOf(published);
         warnings = List.copyOf(warnings);

@@ -19,6 +19,7 @@ import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mode.LoggingSettings;
 import dev.toolgate.mode.Mode;
+import dev.toolgate.mode.RouteRuntime;
 import dev.toolgate.mode.conversion.McpServerEndpoint;
 import dev.toolgate.mode.conversion.ToolViews;
 import dev.toolgate.mode.passthrough.PassthroughProxy;
@@ -49,6 +50,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -145,6 +147,8 @@ final class SnapshotBuilder {
         Map<String, RouteHandler> handlers = new HashMap<>();
         Map<String, ToolSet> toolSets = new LinkedHashMap<>();
         Map<String, String> listVersions = new HashMap<>();
+        Map<String, RouteRuntime> runtimes = new HashMap<>();
+        Function<Route, RouteRuntime> runtimeOf = RouteRuntime.of(config);
         ListVersions versions = new ListVersions(config);
         Map<String, LoggingSettings> logging = new HashMap<>();
         for (Route route : active) {
@@ -153,11 +157,15 @@ final class SnapshotBuilder {
             if (plugin.isEmpty() || !(plugin.get().config() instanceof AiMcpProxyConfig proxy)) {
                 continue;
             }
+            RouteRuntime runtime = runtimeOf.apply(route);
             if (proxy.mode() == Mode.PASSTHROUGH_LISTENER) {
                 logging.put(route.id(), proxy.logging());
-                config.service(route.serviceId()).ifPresent(service -> handlers.put(route.id(),
-                        new PolicyGate(chain, endpoints.passthrough(route, service, proxy, report, plugin.get()), addresses,
-                                observed(config, route, proxy, chain.credentialNames()))));
+                config.service(route.serviceId()).ifPresent(service -> {
+                    handlers.put(route.id(), new PolicyGate(chain,
+                            endpoints.passthrough(route, service, proxy, runtime, report, plugin.get()), addresses,
+                            observed(config, route, proxy, chain.credentialNames())));
+                    runtimes.put(route.id(), runtime);
+                });
                 continue;
             }
             ToolSet tools = switch (proxy.mode()) {
@@ -172,13 +180,14 @@ final class SnapshotBuilder {
                         : proxy.withLogging(catalog.logging(proxy.server().tag(), proxy.logging()));
                 toolSets.put(route.id(), tools);
                 listVersions.put(route.id(), versions.of(route, serving, tools));
+                runtimes.put(route.id(), runtime);
                 logging.put(route.id(), serving.logging());
                 handlers.put(route.id(), new PolicyGate(chain,
                         endpoints.conversion(route, serving, tools, report, plugin.get()), addresses,
                         observed(config, route, serving, credentialNames(chain, tools, chains))));
             }
         }
-        return new Snapshot(config, new Router(active), handlers, toolSets, listVersions, logging, Plugins.published(policies, report, addresses::isTrusted),
+        return new Snapshot(config, new Router(active), handlers, toolSets, listVersions, runtimes, logging, Plugins.published(policies, report, addresses::isTrusted),
                 report.warnings(), Instant.now());
     }
 

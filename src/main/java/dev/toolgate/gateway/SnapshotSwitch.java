@@ -1,5 +1,6 @@
 package dev.toolgate.gateway;
 
+import dev.toolgate.mode.RouteRuntime;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.mode.conversion.ToolSet;
 import dev.toolgate.mode.passthrough.EraBridges;
@@ -13,8 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The snapshot being served, and the one place it changes. Requests read it once and finish on the
  * snapshot they started with; a swap tells the sessions of endpoints whose tools, or who may see which of
  * them, changed (the
- * {@code notifications/tools/list_changed} on open streams), ends those of endpoints that are gone and
- * the legacy bridge's calls of passthrough routes that are gone, and prepares the new tools off the event loops.
+ * {@code notifications/tools/list_changed} on open streams), ends those of endpoints that are gone or that now
+ * admit streams otherwise (their policies or the consumers these know changed), ends the legacy bridge's calls of
+ * passthrough routes that are gone and the streams relayed on passthrough routes that are gone or run otherwise
+ * now ({@link RouteRuntime}), and prepares the new tools off the event loops.
  */
 final class SnapshotSwitch {
 
@@ -35,14 +38,15 @@ final class SnapshotSwitch {
 
     void swap(Snapshot next) {
         next.warnings().forEach(w -> LOG.warn("config: {}", w));
-        bridges.serving(next.handlers().keySet());
+        bridges.serving(next.runtimes());
         Snapshot previous = current.getAndSet(next);
         prepareInBackground(next);
         if (previous == null) {
             return;
         }
-        // a call waiting on a route that is gone could get no more answers from its client: it ends now, saying so
-        bridges.routesKept(next.handlers().keySet());
+        // a call waiting on a route that is gone could get no more answers from its client: it ends now, saying so;
+        // a stream relayed under policies that are gone ends, and its client reconnects under those served now
+        bridges.routesKept(next.runtimes());
         // not only the definitions: a reload that changes only who may see which tools changes callers' lists too
         for (Map.Entry<String, String> old : previous.listVersions().entrySet()) {
             String now = next.listVersions().get(old.getKey());
@@ -52,6 +56,21 @@ final class SnapshotSwitch {
                 int told = sessions.toolsChanged(old.getKey(), now);
                 LOG.info("tools of endpoint {} or who may see them changed; notified {} open streams", old.getKey(), told);
             }
+            if (now != null) {
+                readmit(old.getKey(), previous.runtimes().get(old.getKey()), next.runtimes().get(old.getKey()));
+            }
+        }
+    }
+
+    /**
+     * Ends the GET streams of an endpoint whose policies changed (after any notification above: it reaches them
+     * first), so that they are opened again through the policies served now; each call was judged as it came,
+     * but a stream was judged once, when it opened.
+     */
+    private void readmit(String endpoint, RouteRuntime before, RouteRuntime after) {
+        if (before != null && after != null && !after.admitsAsBefore(before)) {
+            int ended = sessions.policiesChanged(endpoint);
+            LOG.info("policies of endpoint {} changed; ended {} open streams", endpoint, ended);
         }
     }
 

@@ -167,6 +167,21 @@ public final class Sessions {
     }
 
     /**
+     * Ends every GET stream of an endpoint whose policies changed, keeping its sessions: the clients open them
+     * again through the policies served now. Returns how many were ended here.
+     */
+    public int policiesChanged(String endpoint) {
+        int ended = 0;
+        for (var open : streams.entrySet()) {
+            if (open.getValue().endpoint().equals(endpoint)) {
+                closeStream(open.getKey());
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    /**
      * Ends every GET stream, and refuses those asked for from now on (the gateway stops; clients open them
      * again, elsewhere): one whose session lookup ended after this would hold the stop for its whole grace.
      */

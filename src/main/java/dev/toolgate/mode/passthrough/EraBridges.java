@@ -1,6 +1,7 @@
 package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mode.RouteRuntime;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,16 +45,20 @@ public final class EraBridges {
     /**
      * A reload swapped in routes with the ids {@code served}: the legacy bridge's calls on any other route end now,
      * each telling its client the route was removed, instead of waiting for answers that can no longer arrive; and
-     * the server streams relayed on any other route end, so that their clients reconnect to what is served now.
+     * the server streams relayed on any other route, or on one whose runtime changed, end, so that their clients
+     * reconnect to what is served now.
      */
-    public void routesKept(java.util.Set<String> served) {
-        calls.routesKept(served);
+    public void routesKept(Map<String, RouteRuntime> served) {
+        calls.routesKept(served.keySet());
         streams.routesKept(served);
     }
 
-    /** The routes of the snapshot about to be served (before it is: see {@link LegacyCalls#serving}). */
-    public void serving(java.util.Set<String> routes) {
-        calls.serving(routes);
+    /**
+     * The routes of the snapshot about to be served, and what each runs with (before it is: see
+     * {@link LegacyCalls#serving}).
+     */
+    public void serving(Map<String, RouteRuntime> routes) {
+        calls.serving(routes.keySet());
         streams.serving(routes);
     }
 

@@ -87,7 +87,7 @@ public final class PassthroughProxy implements McpEndpoint {
         this.tap = tap;
         this.access = policies == null ? null : new PassthroughAccess(access, policies);
         this.chain = chain;
-        this.relay = new Relay(settings.route(), eras.routeId(), tap, eras.bridges().streams());
+        this.relay = new Relay(settings.route(), eras.routeId(), eras.runtime(), tap, eras.bridges().streams());
         this.modern = new ModernTraffic(new UpstreamEras(eras.upstreamEra(), eras.clock()),
                 new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
                         eras.listCacheScope()), eras.bridges().sessions(eras.endpoint(), settings.target(),
@@ -106,6 +106,7 @@ public final class PassthroughProxy implements McpEndpoint {
      * How a route serves the 2026-07-28 era.
      *
      * @param routeId        the route's id, which a reload removing the route no longer serves
+     * @param runtime        what the route runs with: a reload that changes it ends the streams relayed before
      * @param upstreamEra    {@code server.upstream_era}: {@code auto}, {@code legacy} or {@code modern}
      * @param endpoint       what bridged rounds are bound to in the store (the route id and a suffix)
      * @param store          where bridged rounds wait for the client's answers ({@code server.session.strategy})
@@ -117,7 +118,7 @@ public final class PassthroughProxy implements McpEndpoint {
      * @param bindsSessions  whether {@code store} binds the server's sessions to the callers that open them
      *                       ({@link BoundSessions}): when it is shared between instances or sealed into the ids
      */
-    public record Eras(String routeId, String upstreamEra, String endpoint, dev.toolgate.mcp.SessionStore store,
+    public record Eras(String routeId, dev.toolgate.mode.RouteRuntime runtime, String upstreamEra, String endpoint, dev.toolgate.mcp.SessionStore store,
                        java.time.InstantSource clock, long listTtlMs, String listCacheScope, long sessionTtlSeconds,
                        EraBridges bridges, boolean bindsSessions) {
     }

@@ -7,6 +7,7 @@ import dev.toolgate.http.UpstreamException;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
+import dev.toolgate.mode.RouteRuntime;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,17 +33,20 @@ final class Relay {
 
     private final String route;
     private final String routeId;
+    private final RouteRuntime runtime;
     private final MessageTap tap;
     private final RelayedStreams streams;
 
     /**
      * @param route   the route's label, for logs and observed events
      * @param routeId the route's id, which a reload removing the route no longer serves
+     * @param runtime what the route runs with, which a reload may change
      * @param streams where the streams relayed are kept, so that such a reload ends them
      */
-    Relay(String route, String routeId, MessageTap tap, RelayedStreams streams) {
+    Relay(String route, String routeId, RouteRuntime runtime, MessageTap tap, RelayedStreams streams) {
         this.route = route;
         this.routeId = routeId;
+        this.runtime = runtime;
         this.tap = tap;
         this.streams = streams;
     }
@@ -122,7 +126,7 @@ final class Relay {
             keepalive = StreamKeepalive.start(Vertx.currentContext(), response);
         }
         StreamKeepalive wrote = keepalive;
-        Runnable forget = sse ? streams.opened(routeId, response, answer) : () -> { };
+        Runnable forget = sse ? streams.opened(routeId, runtime, response, answer) : () -> { };
         answer.handler(chunk -> {
             silence.read();
             observer.feed(chunk);

@@ -27,7 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A reload that changes an endpoint's tools tells every open GET stream of that endpoint
- * ({@code notifications/tools/list_changed}); one that leaves the tools alone sends nothing.
+ * ({@code notifications/tools/list_changed}); one that leaves the tools alone sends nothing. One that changes
+ * the policies a GET stream was admitted through (an authentication plugin added) ends the endpoint's streams,
+ * so that they are opened again through the policies served now.
  */
 @Timeout(60)
 class ToolsListChangedIT {
@@ -155,6 +157,7 @@ class ToolsListChangedIT {
             gateway.rewrite(config(tool("alpha", "a1"), tool("beta", "b1"), "only a comment changed"));
             await().atMost(Duration.ofSeconds(15)).until(() -> !hash().equals(before));
             assertThat(stream.nextData(Duration.ofSeconds(2))).as("no notification for unchanged tools").isNull();
+            assertThat(stream.ended()).as("the stream stays open").isFalse();
             assertThat(toolNames(mcp)).containsExactly("a1");
         }
     }
@@ -246,6 +249,24 @@ class ToolsListChangedIT {
         HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.admin("/status")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return Json.MAPPER.readTree(status.body()).at("/server/mcp_streams").asInt();
+    }
+
+    @Test
+    void aReloadThatAddsKeyAuthToTheEndpointEndsItsStreamsAndTheReconnectMeetsIt() throws Exception {
+        McpHttp alpha = session("/alpha");
+        McpHttp beta = session("/beta");
+        try (SseStream alphaStream = SseStream.open(gateway.proxy("/alpha"), alpha.sessionId());
+             SseStream betaStream = SseStream.open(gateway.proxy("/beta"), beta.sessionId())) {
+            // alpha's first plugin list gets key-auth; the tools stay as they were
+            post(config(tool("alpha", "a1"), tool("beta", "b1"), "v2")
+                    .replaceFirst("        plugins:\n", "        plugins:\n          - name: key-auth\n"));
+            await().atMost(Duration.ofSeconds(10)).until(alphaStream::ended);
+            assertThat(betaStream.nextData(Duration.ofSeconds(1))).isNull();
+            assertThat(betaStream.ended()).as("the unchanged endpoint's stream goes on").isFalse();
+            try (SseStream again = SseStream.open(gateway.proxy("/alpha"), alpha.sessionId())) {
+                assertThat(again.status()).isEqualTo(401);
+            }
+        }
     }
 
     @Test

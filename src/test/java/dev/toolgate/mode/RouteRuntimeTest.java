@@ -1,0 +1,80 @@
+package dev.toolgate.mode;
+
+import dev.toolgate.config.DeclarativeConfig;
+import org.junit.jupiter.api.Test;
+
+import static dev.toolgate.testing.Configs.load;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RouteRuntimeTest {
+
+    /** Route {@code mcp} to a passthrough upstream, with {@code plugins} more (YAML items) and {@code rest}. */
+    static String document(String url, String plugins, String rest) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                %s%s""".formatted(url, plugins, rest);
+    }
+
+    static final String KEY_AUTH = "          - name: key-auth\n";
+    static final String ALICE = "consumers:\n  - {username: alice, keyauth_credentials: [{key: alice-key}]}\n";
+
+    static RouteRuntime runtime(String document) {
+        DeclarativeConfig config = load(document).config();
+        return RouteRuntime.of(config).apply(config.route(config.routes().getFirst().id()).orElseThrow());
+    }
+
+    @Test
+    void theSameDocumentReadTwiceGivesTheSameRuntime() {
+        String document = document("http://up:8080/mcp", KEY_AUTH, ALICE);
+        assertThat(runtime(document)).isEqualTo(runtime(document));
+    }
+
+    @Test
+    void entitiesMovedInTheFileOrConsumersOfARouteWithoutAuthenticationLeaveItAsItWas() {
+        String before = document("http://up:8080/mcp", "", "");
+        // a service before this one moves every entity's place in the file
+        String after = document("http://up:8080/mcp", "", ALICE).replace("services:\n",
+                "services:\n  - {name: other, url: http://other:1}\n");
+        assertThat(runtime(after)).isEqualTo(runtime(before));
+    }
+
+    @Test
+    void anAuthenticationPluginAddedAKeyChangedOrAnotherUpstreamChangesIt() {
+        RouteRuntime open = runtime(document("http://up:8080/mcp", "", ALICE));
+        RouteRuntime keyed = runtime(document("http://up:8080/mcp", KEY_AUTH, ALICE));
+        assertThat(keyed).isNotEqualTo(open);
+        assertThat(runtime(document("http://up:8080/mcp", KEY_AUTH, ALICE.replace("alice-key", "other-key"))))
+                .isNotEqualTo(keyed);
+        assertThat(runtime(document("http://up:9090/mcp", "", ALICE))).isNotEqualTo(open);
+    }
+
+    @Test
+    void aGetStreamIsAdmittedAsBeforeWhenOnlyTheEndpointsToolsChange() {
+        String tools = "          - {name: ai-mcp-proxy, config: {mode: conversion-listener, tools: [%s]}}\n";
+        String one = "{name: a, method: GET, path: /a}";
+        String two = one + ", {name: b, method: GET, path: /b}";
+        RouteRuntime before = runtime(document("http://up:8080", KEY_AUTH, ALICE).replace(
+                "          - name: ai-mcp-proxy\n            config: {mode: passthrough-listener}\n", tools.formatted(one)));
+        RouteRuntime after = runtime(document("http://up:8080", KEY_AUTH, ALICE).replace(
+                "          - name: ai-mcp-proxy\n            config: {mode: passthrough-listener}\n", tools.formatted(two)));
+        assertThat(after).isNotEqualTo(before);
+        assertThat(after.admitsAsBefore(before)).isTrue();
+        RouteRuntime revoked = runtime(document("http://up:8080", KEY_AUTH, "").replace(
+                "          - name: ai-mcp-proxy\n            config: {mode: passthrough-listener}\n", tools.formatted(two)));
+        assertThat(revoked.admitsAsBefore(after)).isFalse();
+    }
+
+    @Test
+    void itsTextShowsNoSecret() {
+        assertThat(runtime(document("http://up:8080/mcp", KEY_AUTH, ALICE)).toString()).doesNotContain("alice-key");
+    }
+}

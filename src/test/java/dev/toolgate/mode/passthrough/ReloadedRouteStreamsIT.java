@@ -1,0 +1,249 @@
+package dev.toolgate.mode.passthrough;
+
+import dev.toolgate.testing.RawConnection;
+import dev.toolgate.testing.TestGateway;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A reload that removes a passthrough route, or keeps it with other policies (an authentication plugin
+ * added, its consumers changed, another upstream), ends the server streams relayed on it (GET streams and POSTs
+ * answered with SSE): the client's stream ends cleanly, so it reconnects and meets the new configuration, and
+ * the server's request is closed. Streams of the routes a reload leaves as they were go on.
+ */
+@Timeout(60)
+class ReloadedRouteStreamsIT {
+
+    static final String EVENT = "data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/message\",\"params\":{\"level\":\"info\","
+            + "\"data\":\"tick\"}}\n\n";
+
+    /** Cuts the streams that should have ended (its one thread is virtual: it keeps no test JVM alive). */
+    static final ScheduledExecutorService CUTTER = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+
+    Vertx vertx;
+    HttpServer server;
+    TestGateway gateway;
+    /** When the server's request for each path (its last segment) closed. */
+    final Map<String, CompletableFuture<Void>> closed = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void start() {
+        vertx = Vertx.vertx();
+        server = vertx.createHttpServer().requestHandler(this::stream).listen(0, "127.0.0.1").await();
+        gateway = TestGateway.start(config(true));
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        vertx.close().await();
+    }
+
+    String config(boolean withGone) {
+        return config(withGone, "", "");
+    }
+
+    /**
+     * The routes {@code kept} and, {@code withGone}, {@code gone}; {@code keptPlugins} are more plugins of the kept
+     * route (YAML list items, indented for it), {@code rest} more top-level entities.
+     */
+    String config(boolean withGone, String keptPlugins, String rest) {
+        String gone = """
+                      - name: gone
+                        paths: [/gone]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                """;
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: streams
+                    url: http://127.0.0.1:%d
+                    routes:
+                      - name: kept
+                        paths: [/kept]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                %s%s%s""".formatted(server.actualPort(), keptPlugins, withGone ? gone : "", rest);
+    }
+
+    /** Every path is an SSE stream with an event every 100 ms, until its request closes. */
+    private void stream(HttpServerRequest request) {
+        CompletableFuture<Void> closedAt = closed.computeIfAbsent(request.path().substring(request.path().lastIndexOf('/') + 1), p -> new CompletableFuture<>());
+        HttpServerResponse response = request.response();
+        response.setChunked(true).putHeader("content-type", "text/event-stream").write(EVENT);
+        long timer = vertx.setPeriodic(100, id -> {
+            if (!response.closed()) {
+                response.write(EVENT);
+            }
+        });
+        response.closeHandler(v -> {
+            vertx.cancelTimer(timer);
+            closedAt.complete(null);
+        });
+    }
+
+    private RawConnection open(String method, String path) throws Exception {
+        int port = gateway.gateway().proxyPort();
+        byte[] body = method.equals("POST")
+                ? "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"t\"}}".getBytes(StandardCharsets.UTF_8)
+                : null;
+        RawConnection http = RawConnection.connect(port, 0);
+        http.send(method, path, List.of("Host: 127.0.0.1:" + port, "Accept: application/json, text/event-stream",
+                "Content-Type: application/json"), body);
+        assertThat(http.head().status()).isEqualTo(200);
+        assertThat(http.readUntil("\n\n")).contains("notifications/message");
+        return http;
+    }
+
+    /**
+     * The rest of a stream that must end: up to its last chunk, so it ended rather than was cut off (reading
+     * throws when the connection ends first). The server writes every 100 ms, so a read timeout would never
+     * come: a stream still open after 10 s is cut here, which fails the test rather than holds it.
+     */
+    private static RawConnection.Response ended(RawConnection http) {
+        ScheduledFuture<?> cut = CUTTER.schedule(() -> {
+            try {
+                http.socket().close();
+            } catch (java.io.IOException e) {
+                // closed already
+            }
+        }, 10, TimeUnit.SECONDS);
+        try {
+            return http.readAll();
+        } finally {
+            cut.cancel(false);
+        }
+    }
+
+    private void reload(String yaml) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.admin("/config"))
+                .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aReloadThatRemovesTheRouteEndsItsGetAndPostStreamsAndClosesTheServersRequests() throws Exception {
+        try (RawConnection get = open("GET", "/gone/gone-get");
+             RawConnection post = open("POST", "/gone/gone-post");
+             RawConnection kept = open("GET", "/kept/kept-get")) {
+            reload(config(false));
+            assertThat(ended(get).status()).isEqualTo(200);
+            assertThat(ended(post).status()).isEqualTo(200);
+            closed.get("gone-get").get(5, TimeUnit.SECONDS);
+            closed.get("gone-post").get(5, TimeUnit.SECONDS);
+            assertThat(kept.readUntil("\n\n")).as("the kept route's stream goes on").contains("notifications/message");
+            assertThat(closed.get("kept-get")).isNotDone();
+        }
+    }
+
+    static final String KEY_AUTH = """
+                          - name: key-auth
+                            config: {key_names: [apikey]}
+                """;
+
+    @Test
+    void aReloadThatAddsKeyAuthToAKeptRouteEndsItsGetAndPostStreams() throws Exception {
+        try (RawConnection get = open("GET", "/kept/auth-get");
+             RawConnection post = open("POST", "/kept/auth-post");
+             RawConnection other = open("GET", "/gone/other-get")) {
+            reload(config(true, KEY_AUTH, """
+                    consumers:
+                      - {username: alice, keyauth_credentials: [{key: alice-key}]}
+                    """));
+            assertThat(ended(get).status()).isEqualTo(200);
+            assertThat(ended(post).status()).isEqualTo(200);
+            closed.get("auth-get").get(5, TimeUnit.SECONDS);
+            closed.get("auth-post").get(5, TimeUnit.SECONDS);
+            assertThat(other.readUntil("\n\n")).as("the unchanged route's stream goes on").contains("notifications/message");
+            assertThat(closed.get("other-get")).isNotDone();
+        }
+        // the client reconnecting meets the new policy
+        try (RawConnection again = RawConnection.connect(gateway.gateway().proxyPort(), 0)) {
+            again.send("GET", "/kept/auth-get", List.of("Host: 127.0.0.1", "Accept: text/event-stream"), null);
+            assertThat(again.head().status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aReloadThatChangesTheConsumersAKeptRoutesKeyAuthKnowsEndsItsStreams() throws Exception {
+        gateway.close();
+        gateway = TestGateway.start(config(false, KEY_AUTH, """
+                consumers:
+                  - {username: alice, keyauth_credentials: [{key: alice-key}]}
+                """));
+        try (RawConnection get = openWithKey("/kept/revoked-get")) {
+            reload(config(false, KEY_AUTH, """
+                    consumers:
+                      - {username: bob, keyauth_credentials: [{key: bob-key}]}
+                    """));
+            assertThat(ended(get).status()).isEqualTo(200);
+            closed.get("revoked-get").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aReloadThatChangesAKeptRoutesUpstreamEndsItsStreams() throws Exception {
+        try (RawConnection get = open("GET", "/kept/moved-get")) {
+            reload(config(false).replace("url: http://127.0.0.1:", "url: http://localhost:"));
+            assertThat(ended(get).status()).isEqualTo(200);
+            closed.get("moved-get").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aReloadThatLeavesAKeptRouteAsItWasKeepsItsStreamsOpen() throws Exception {
+        try (RawConnection get = open("GET", "/kept/same-get");
+             RawConnection post = open("POST", "/kept/same-post")) {
+            // the other route goes and a consumer comes: nothing the kept route, without authentication, runs with
+            reload(config(false, "", """
+                    consumers:
+                      - {username: carol, keyauth_credentials: [{key: carol-key}]}
+                    """));
+            get.socket().setSoTimeout(10_000);
+            post.socket().setSoTimeout(10_000);
+            Thread.sleep(500);
+            assertThat(closed.get("same-get")).isNotDone();
+            assertThat(closed.get("same-post")).isNotDone();
+            // events sent after the reload still arrive (the server sends one every 100 ms)
+            for (int i = 0; i < 20; i++) {
+                assertThat(get.readUntil("\n\n")).contains("notifications/message");
+                assertThat(post.readUntil("\n\n")).contains("notifications/message");
+            }
+            assertThat(closed.get("same-get")).isNotDone();
+            assertThat(closed.get("same-post")).isNotDone();
+        }
+    }
+
+    private RawConnection openWithKey(String path) throws Exception {
+        int port = gateway.gateway().proxyPort();
+        RawConnection http = RawConnection.connect(port, 0);
+        http.send("GET", path, List.of("Host: 127.0.0.1:" + port, "Accept: text/event-stream", "apikey: alice-key"), null);
+        assertThat(http.head().status()).isEqualTo(200);
+        assertThat(http.readUntil("\n\n")).contains("notifications/message");
+        return http;
+    }
+}
