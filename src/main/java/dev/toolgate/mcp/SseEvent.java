@@ -27,6 +27,14 @@ public final class SseEvent {
         return frame.toString().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A {@code retry} field alone: how many milliseconds the client waits before it reconnects, once the stream's
+     * connection closes (the blank line after it dispatches no event: there is no data).
+     */
+    public static byte[] retry(long millis) {
+        return ("retry: " + millis + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     /** A comment line; clients ignore it, intermediaries see traffic, so idle streams stay open. */
     public static byte[] comment(String text) {
         return (": " + text + "\n\n").getBytes(StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ClientAddresses;
+import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
@@ -233,6 +234,18 @@ class GracefulStopIT {
 
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
             await().atMost(Duration.ofSeconds(5)).until(stream::ended);
+        }
+    }
+
+    @Test
+    void anOpenNotificationStreamIsToldWhenToReopenBeforeItEnds() {
+        try (SseStream stream = SseStream.open(gateway.proxy("/mcp"), mcp.sessionId())) {
+            assertThat(stream.status()).isEqualTo(200);
+            stopping(Duration.ofSeconds(20)).join();
+            await().atMost(Duration.ofSeconds(5)).until(stream::ended);
+            // the SSE retry field, then the end: the client waits that long, then reopens it on another instance
+            assertThat(stream.lines()).containsSubsequence("retry: " + Sessions.RECONNECT_AFTER_MS, "");
+            assertThat(stream.lines().getLast()).isEmpty();
         }
     }
 

@@ -24,6 +24,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Sessions {
 
+    /**
+     * The SSE {@code retry} (ms) written before a GET stream ends that its client is expected to open again: the
+     * gateway stops (clients reopen it on another instance) or a reload changed the endpoint's policies. MCP asks
+     * a server that closes a stream it means to be resumed to send one (SHOULD); without it every client picks
+     * its own wait (the TypeScript SDK: 1 s, doubling), all at once. Not written when the stream ends for good:
+     * its session ended (a client must not come back to it), its endpoint is gone, or a newer GET of the session
+     * took its place.
+     */
+    public static final long RECONNECT_AFTER_MS = 2_000;
+
     private static final String TOOLS_CHANGED =
             Json.text(JsonRpc.notification("notifications/tools/list_changed", null));
 
@@ -113,12 +123,25 @@ public final class Sessions {
         bus.publish(new SessionBus.Event("ended", endpoint, sessionId, null));
     }
 
-    /** Ends a session's GET stream here, if any. */
+    /** Ends a session's GET stream here for good, if any. */
     private void closeStream(String sessionId) {
+        closeStream(sessionId, false);
+    }
+
+    /**
+     * Ends a session's GET stream here, if any; when the client is to open it again ({@code reopened}), after
+     * telling it how soon ({@link #RECONNECT_AFTER_MS}).
+     */
+    private void closeStream(String sessionId, boolean reopened) {
         Stream stream = streams.remove(sessionId);
         if (stream != null) {
             release(stream.client());
-            stream.context().runOnContext(v -> stream.response().end());
+            stream.context().runOnContext(v -> {
+                if (reopened && !stream.response().closed() && !stream.response().ended()) {
+                    stream.response().write(Buffer.buffer(SseEvent.retry(RECONNECT_AFTER_MS)));
+                }
+                stream.response().end();
+            });
         }
     }
 
@@ -168,13 +191,14 @@ public final class Sessions {
 
     /**
      * Ends every GET stream of an endpoint whose policies changed, keeping its sessions: the clients open them
-     * again through the policies served now. Returns how many were ended here.
+     * again through the policies served now, told when ({@link #RECONNECT_AFTER_MS}). Returns how many were
+     * ended here.
      */
     public int policiesChanged(String endpoint) {
         int ended = 0;
         for (var open : streams.entrySet()) {
             if (open.getValue().endpoint().equals(endpoint)) {
-                closeStream(open.getKey());
+                closeStream(open.getKey(), true);
                 ended++;
             }
         }
@@ -182,12 +206,13 @@ public final class Sessions {
     }
 
     /**
-     * Ends every GET stream, and refuses those asked for from now on (the gateway stops; clients open them
-     * again, elsewhere): one whose session lookup ended after this would hold the stop for its whole grace.
+     * Ends every GET stream, telling its client when to open it again ({@link #RECONNECT_AFTER_MS}), and refuses
+     * those asked for from now on (the gateway stops; clients open them again, elsewhere): one whose session
+     * lookup ended after this would hold the stop for its whole grace.
      */
     public void closeStreams() {
         stopping = true;
-        streams.keySet().forEach(this::closeStream);
+        streams.keySet().forEach(session -> closeStream(session, true));
     }
 
     /** How many GET streams one client address may hold open here. */

@@ -120,4 +120,14 @@ class GetStreamIT {
             await().atMost(Duration.ofSeconds(5)).until(stream::ended);
         }
     }
+
+    @Test
+    void aStreamWhoseSessionWasDeletedEndsWithoutAskingTheClientToReconnect() {
+        try (SseStream stream = SseStream.open(gateway.proxy("/mcp"), mcp.sessionId())) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(mcp.send("DELETE", null, Map.of("mcp-session-id", mcp.sessionId())).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(stream::ended);
+            assertThat(stream.lines()).noneMatch(line -> line.startsWith("retry:"));
+        }
+    }
 }

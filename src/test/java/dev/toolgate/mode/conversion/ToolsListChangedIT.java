@@ -261,6 +261,7 @@ class ToolsListChangedIT {
             post(config(tool("alpha", "a1"), tool("beta", "b1"), "v2")
                     .replaceFirst("        plugins:\n", "        plugins:\n          - name: key-auth\n"));
             await().atMost(Duration.ofSeconds(10)).until(alphaStream::ended);
+            assertThat(alphaStream.lines()).as("told when to reopen it").contains("retry: " + Sessions.RECONNECT_AFTER_MS);
             assertThat(betaStream.nextData(Duration.ofSeconds(1))).isNull();
             assertThat(betaStream.ended()).as("the unchanged endpoint's stream goes on").isFalse();
             try (SseStream again = SseStream.open(gateway.proxy("/alpha"), alpha.sessionId())) {
@@ -289,6 +290,7 @@ class ToolsListChangedIT {
                     %s
                     """.formatted(upstream.url(), tool("beta", "b1").substring(4)));
             await().atMost(Duration.ofSeconds(10)).until(stream::ended);
+            assertThat(stream.lines()).as("the endpoint is gone: nothing to reopen").noneMatch(l -> l.startsWith("retry:"));
         }
     }
 }
