@@ -13,6 +13,7 @@ import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.ModernMeta;
 import dev.toolgate.mode.ModernRequest;
+import dev.toolgate.mode.TransportRules;
 import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionStore;
@@ -147,7 +148,7 @@ public final class McpServerEndpoint implements McpEndpoint {
                 return modern.answer(exchange, message);
             }
             if (!opening) {
-                TransportHeaders.checkVersion(version);
+                TransportRules.checkVersion(version);
             }
             return message instanceof ArrayNode batch ? batches.answer(exchange, batch)
                     : single(exchange, JsonRpcMessage.classify(message));

@@ -4,6 +4,7 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.SessionStore;
+import dev.toolgate.mode.TransportRules;
 import io.vertx.core.Context;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
@@ -37,7 +38,7 @@ final class SessionRequests {
         if (!MediaTypes.accepts(MediaTypes.joined(request.headers().getAll("accept")), MediaTypes.EVENT_STREAM)) {
             throw new GatewayException(new GatewayError.NotAcceptable(MediaTypes.EVENT_STREAM));
         }
-        TransportHeaders.checkVersion(exchange.protocolVersion());
+        TransportRules.checkVersion(exchange.protocolVersion());
         Context context = Vertx.currentContext();
         return headers.session(exchange).compose(session -> {
             HttpServerResponse response = request.response();
@@ -65,7 +66,7 @@ final class SessionRequests {
         if (!settings.managedSessions()) {
             throw new GatewayException(new GatewayError.MethodNotAllowed("DELETE", "POST"));
         }
-        TransportHeaders.checkVersion(exchange.protocolVersion());
+        TransportRules.checkVersion(exchange.protocolVersion());
         return headers.session(exchange).compose(session -> store.remove(session, exchange.clientAddress())
                 .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManyEndedSessions.orUnavailable(t))))
                 .compose(ended -> {

@@ -52,13 +52,6 @@ final class TransportHeaders {
         });
     }
 
-    /** Refuses a protocol version header we do not speak; no header is fine. */
-    static void checkVersion(String version) {
-        if (version != null && !ProtocolVersion.isSupported(version)) {
-            throw new GatewayException(new GatewayError.UnsupportedProtocolVersion(version));
-        }
-    }
-
     /** The protocol version the request says it speaks, or the one the transport assumes without the header. */
     static String version(Exchange exchange) {
         String version = exchange.protocolVersion();

@@ -68,6 +68,7 @@ final class LegacyBridge {
      */
     Future<Void> answer(Exchange exchange, Buffer body, UpstreamLink link, UpstreamEras eras, PassthroughAccess access,
                         Consumer<byte[]> observed) {
+        BridgedTransport.checkLegacy(exchange, body);
         HttpMethod method = exchange.request().method();
         if (method == HttpMethod.GET) {
             // the server has no stream to offer: a legacy client goes on without one

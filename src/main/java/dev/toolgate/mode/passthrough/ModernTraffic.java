@@ -95,6 +95,8 @@ final class ModernTraffic {
                 || opensSession(exchange, body)) {
             return Future.succeededFuture(false);
         }
+        // refused as the bridge will refuse it, before the policies too
+        BridgedTransport.checkLegacy(exchange, body);
         return legacy.session(exchange).map(true);
     }
 

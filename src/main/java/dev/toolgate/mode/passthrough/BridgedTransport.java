@@ -1,0 +1,26 @@
+package dev.toolgate.mode.passthrough;
+
+import dev.toolgate.mode.TransportRules;
+import dev.toolgate.pipeline.Exchange;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The transport rules a bridge applies as the server the client talks to: the server behind it never sees
+ * the client's request, so nothing else would. They are a conversion endpoint's ({@link TransportRules}),
+ * so that a client is answered alike whichever of them, or the server, the route happens to use.
+ */
+final class BridgedTransport {
+
+    private BridgedTransport() {
+    }
+
+    /**
+     * Checks a legacy client's request to the {@link LegacyBridge} before its message is read: its
+     * {@code MCP-Protocol-Version} unless it opens a session (an {@code initialize}'s own version is negotiated).
+     */
+    static void checkLegacy(Exchange exchange, Buffer body) {
+        if (!ModernTraffic.opensSession(exchange, body)) {
+            TransportRules.checkVersion(exchange.protocolVersion());
+        }
+    }
+}
