@@ -128,15 +128,7 @@ public final class McpServerEndpoint implements McpEndpoint {
     }
 
     private Future<Void> post(Exchange exchange) {
-        HttpServerRequest request = exchange.request();
-        String accept = MediaTypes.joined(request.headers().getAll("accept"));
-        if (!MediaTypes.accepts(accept, MediaTypes.JSON) || !MediaTypes.accepts(accept, MediaTypes.EVENT_STREAM)) {
-            throw new GatewayException(new GatewayError.NotAcceptable("both application/json and text/event-stream"));
-        }
-        String contentType = request.getHeader("content-type");
-        if (!MediaTypes.is(contentType, MediaTypes.JSON)) {
-            throw new GatewayException(new GatewayError.UnsupportedMediaType(contentType == null ? "" : contentType));
-        }
+        TransportRules.checkMediaTypes(exchange.request());
         String version = exchange.protocolVersion();
         return exchange.body().compose(body -> {
             JsonNode message = JsonBody.parse(body);

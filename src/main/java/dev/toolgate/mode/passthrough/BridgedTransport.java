@@ -3,6 +3,8 @@ package dev.toolgate.mode.passthrough;
 import dev.toolgate.mode.TransportRules;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The transport rules a bridge applies as the server the client talks to: the server behind it never sees
@@ -15,12 +17,24 @@ final class BridgedTransport {
     }
 
     /**
-     * Checks a legacy client's request to the {@link LegacyBridge} before its message is read: its
-     * {@code MCP-Protocol-Version} unless it opens a session (an {@code initialize}'s own version is negotiated).
+     * Checks a legacy client's request to the {@link LegacyBridge} before its message is read: a POST's
+     * {@code Accept} and {@code Content-Type}, then its {@code MCP-Protocol-Version} unless it opens a session
+     * (an {@code initialize}'s own version is negotiated).
      */
     static void checkLegacy(Exchange exchange, Buffer body) {
+        if (exchange.request().method() == HttpMethod.POST) {
+            TransportRules.checkMediaTypes(exchange.request());
+        }
         if (!ModernTraffic.opensSession(exchange, body)) {
             TransportRules.checkVersion(exchange.protocolVersion());
         }
+    }
+
+    /**
+     * Checks a modern client's POST to the {@link EraBridge}: its {@code Accept} and {@code Content-Type} (its
+     * revision is checked with the rest of the request, {@link dev.toolgate.mode.ModernRequest}).
+     */
+    static void checkModern(HttpServerRequest request) {
+        TransportRules.checkMediaTypes(request);
     }
 }

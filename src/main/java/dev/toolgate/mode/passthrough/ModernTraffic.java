@@ -184,6 +184,7 @@ final class ModernTraffic {
             if (request.method() != HttpMethod.POST) {
                 throw new GatewayException(new GatewayError.MethodNotAllowed(request.method().name(), "POST"));
             }
+            BridgedTransport.checkModern(request);
             return bridged(exchange, body, access, recorder, link, observed, unforwarded);
         });
     }

@@ -2,6 +2,7 @@ package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.testing.EverythingServer;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.ModernHttp;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BridgedTransportIT {
 
     static final String LIST = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+    static final String PING = "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}";
 
     static EverythingServer modernOnly;
     static EverythingServer legacyOnly;
@@ -105,5 +107,40 @@ class BridgedTransportIT {
         McpHttp.Response served = client.send("POST", LIST, headers(client, "mcp-protocol-version", "2025-11-25"));
         assertThat(served.status()).as("%s", served).isEqualTo(200);
         assertThat(served.json().at("/result/tools").findValuesAsText("name")).contains("echo");
+    }
+
+    @Test
+    void theLegacyBridgeRefusesAnAcceptWithoutAnEventStreamRatherThanSendOneAndABodyThatIsNotJson() {
+        McpHttp client = new McpHttp(gateway.proxy("/legacy"));
+        McpHttp.Response opened = client.send("POST", """
+                {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25",
+                 "capabilities":{"elicitation":{}},"clientInfo":{"name":"t","version":"1"}}}""",
+                Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH));
+        assertThat(opened.status()).as("%s", opened).isEqualTo(200);
+        client.sessionId(opened.header("mcp-session-id"));
+        // the server asks for input: the bridge would ask the client on an event stream
+        String confirm = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"confirm\","
+                + "\"arguments\":{}}}";
+
+        McpHttp.Response jsonOnly = client.send("POST", confirm, headers(client, "accept", "application/json"));
+        assertRpcErrorStartingWith(jsonOnly, 406, -32000, "Not Acceptable");
+        assertThat(jsonOnly.header("content-type")).startsWith("application/json");
+        assertRpcErrorStartingWith(client.send("POST", PING, headers(client, "accept", null)), 406, -32000,
+                "Not Acceptable");
+        assertRpcErrorStartingWith(client.send("POST", PING, headers(client, "content-type", "text/plain")), 415,
+                -32000, "Unsupported Media Type");
+        assertThat(client.send("POST", PING, headers(client)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theEraBridgeRefusesAnAcceptWithoutAnEventStreamAndABodyThatIsNotJsonAsTheServerWould() {
+        ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
+
+        assertRpcErrorStartingWith(modern.request("tools/call", "{\"name\":\"echo\",\"arguments\":{\"message\":\"hi\"}}",
+                "{}", Map.of("accept", "application/json")), 406, -32000, "Not Acceptable");
+        assertRpcErrorStartingWith(modern.request("tools/list", "{}", "{}", Map.of("content-type", "text/plain")), 415,
+                -32000, "Unsupported Media Type");
+        McpHttp.Response listed = modern.request("tools/list", "{}");
+        assertThat(listed.status()).as("%s", listed).isEqualTo(200);
     }
 }
