@@ -1,5 +1,7 @@
 package dev.toolgate.mode.passthrough;
 
+import dev.toolgate.error.GatewayError;
+import dev.toolgate.error.GatewayException;
 import dev.toolgate.mode.TransportRules;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.buffer.Buffer;
@@ -13,16 +15,24 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class BridgedTransport {
 
+    /** What the legacy bridge serves, for {@code Allow}: as its own refusal of GET ({@link LegacyBridge#answer}) says. */
+    static final String LEGACY_METHODS = "POST, DELETE";
+
     private BridgedTransport() {
     }
 
     /**
-     * Checks a legacy client's request to the {@link LegacyBridge} before its message is read: a POST's
+     * Checks a legacy client's request to the {@link LegacyBridge} before its message is read: its method
+     * (the bridge serves POST and DELETE, and refuses GET itself: it has no stream to offer), a POST's
      * {@code Accept} and {@code Content-Type}, then its {@code MCP-Protocol-Version} unless it opens a session
      * (an {@code initialize}'s own version is negotiated).
      */
     static void checkLegacy(Exchange exchange, Buffer body) {
-        if (exchange.request().method() == HttpMethod.POST) {
+        HttpMethod method = exchange.request().method();
+        if (method != HttpMethod.POST && method != HttpMethod.GET && method != HttpMethod.DELETE) {
+            throw new GatewayException(new GatewayError.MethodNotAllowed(method.name(), LEGACY_METHODS));
+        }
+        if (method == HttpMethod.POST) {
             TransportRules.checkMediaTypes(exchange.request());
         }
         if (!ModernTraffic.opensSession(exchange, body)) {

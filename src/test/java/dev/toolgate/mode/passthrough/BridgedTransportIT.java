@@ -143,4 +143,25 @@ class BridgedTransportIT {
         McpHttp.Response listed = modern.request("tools/list", "{}");
         assertThat(listed.status()).as("%s", listed).isEqualTo(200);
     }
+
+    @Test
+    void theLegacyBridgeRefusesPutAndPatchWithTheMethodsItServesInsteadOfServingThemAsPost() {
+        McpHttp client = bridged();
+        String initialize = """
+                {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},
+                 "clientInfo":{"name":"t","version":"1"}}}""";
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                + "\"arguments\":{\"message\":\"via PUT\"}}}";
+
+        McpHttp.Response opened = client.send("PUT", initialize, headers(client, "mcp-session-id", null));
+        assertRpcErrorStartingWith(opened, 405, -32000, "Method Not Allowed: PUT");
+        assertThat(opened.header("allow")).isEqualTo("POST, DELETE");
+        assertThat(opened.header("mcp-session-id")).as("no session opened").isNull();
+        McpHttp.Response called = client.send("PATCH", call, headers(client));
+        assertRpcErrorStartingWith(called, 405, -32000, "Method Not Allowed: PATCH");
+        assertThat(called.header("allow")).isEqualTo("POST, DELETE");
+        assertRpcErrorStartingWith(client.send("PUT", null, headers(client)), 405, -32000, "Method Not Allowed: PUT");
+        assertThat(client.send("POST", call, headers(client)).json().at("/result/content/0/text").asText())
+                .isEqualTo("Echo: via PUT");
+    }
 }
