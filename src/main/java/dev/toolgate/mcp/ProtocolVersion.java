@@ -1,6 +1,7 @@
 package dev.toolgate.mcp;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The MCP protocol revisions the gateway speaks: the legacy (initialize-based) era with its
@@ -30,6 +31,9 @@ public final class ProtocolVersion {
     /** The modern revisions we serve ({@code server/discover}'s {@code supportedVersions}). */
     public static final List<String> MODERN = List.of(FIRST_MODERN);
 
+    /** How MCP names its revisions: the date of the revision. */
+    private static final Pattern REVISION = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
+
     private ProtocolVersion() {
     }
 
@@ -39,13 +43,15 @@ public final class ProtocolVersion {
     }
 
     /**
-     * True when {@code version} belongs to the modern era: it sorts at or after {@link #FIRST_MODERN}
-     * (as the TypeScript SDK decides), so a future revision, or a value such as {@code v999}, is
-     * answered by the modern rules ({@code UnsupportedProtocolVersion}, -32022) and an old or malformed
-     * one such as {@code 1.0} by the legacy ones.
+     * True when {@code version} belongs to the modern era: a revision (a {@code YYYY-MM-DD} date, as every
+     * MCP revision is named) at or after {@link #FIRST_MODERN}, so that a future revision is answered by the
+     * modern rules ({@code UnsupportedProtocolVersion}, -32022). Anything else, an old revision or a value that
+     * names none ({@code garbage}, {@code v999}, {@code 1.0}), is the legacy era's to answer: a client that
+     * sent it is not told to switch eras, and a passthrough route forwards it to a legacy server as it is.
      */
     public static boolean isModern(String version) {
-        return version != null && !isSupported(version) && version.compareTo(FIRST_MODERN) >= 0;
+        return version != null && !isSupported(version) && REVISION.matcher(version).matches()
+                && version.compareTo(FIRST_MODERN) >= 0;
     }
 
     /** True when {@code version} is a modern revision we serve. */

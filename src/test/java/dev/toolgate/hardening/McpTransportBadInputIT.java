@@ -119,8 +119,9 @@ class McpTransportBadInputIT {
         cases.add(post("an old protocol version", standard("MCP-Protocol-Version: 2024-11-05"), 400, -32000));
         // a version after 2026-07-28's is read as a later modern revision: the answer lists the ones served
         cases.add(post("a made-up protocol version", standard("MCP-Protocol-Version: 9999-99-99"), 400, -32022));
+        // a value that is no YYYY-MM-DD date names no revision of either era: the legacy refusal
         cases.add(post("a protocol version of 2000 characters", standard("MCP-Protocol-Version: " + "v".repeat(2000)), 400,
-                -32022));
+                -32000));
         // sessions
         cases.add(post("no session", standard("Mcp-Session-Id:-"), 400, -32000));
         cases.add(post("an unknown session", standard("Mcp-Session-Id: AAAAAAAAAAAAAAAAAAAAAA"), 404, -32001));

@@ -51,10 +51,10 @@ class ModernMetaTest {
     }
 
     @Test
-    void versionsSortingAtOrAfterTheFirstModernRevisionAreModern() {
+    void revisionsDatedAtOrAfterTheFirstModernRevisionAreModern() {
         assertThat(ProtocolVersion.isModern("2026-07-28")).isTrue();
         assertThat(ProtocolVersion.isModern("2027-01-01")).isTrue();
-        assertThat(ProtocolVersion.isModern("v999.0.0")).isTrue();
+        assertThat(ProtocolVersion.isModern("v999.0.0")).as("names no revision").isFalse();
         assertThat(ProtocolVersion.isModern("2025-11-25")).isFalse();
         assertThat(ProtocolVersion.isModern("1.0")).isFalse();
         assertThat(ProtocolVersion.isModern(null)).isFalse();

@@ -32,4 +32,18 @@ class ProtocolVersionTest {
         assertThat(ProtocolVersion.ASSUMED_WHEN_ABSENT).isEqualTo("2025-03-26");
         assertThat(ProtocolVersion.BATCHING).isEqualTo("2025-03-26");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-07-28", "2026-12-01", "2099-01-01"})
+    void aRevisionDatedFrom2026_07_28IsModern(String version) {
+        assertThat(ProtocolVersion.isModern(version)).isTrue();
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"garbage", "v999", "latest", "2026-7-28", "2027-01-01x", " 2026-07-28", "2025-11-25",
+            "2024-11-05", "1.0"})
+    void aValueThatNamesNoModernRevisionIsNotModern(String version) {
+        assertThat(ProtocolVersion.isModern(version)).isFalse();
+    }
 }

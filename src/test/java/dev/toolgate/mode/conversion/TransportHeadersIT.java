@@ -90,6 +90,16 @@ class TransportHeadersIT {
         assertStillServes(mcp);
     }
 
+    /** Not a revision of either era: the legacy answer, not the 2026 one telling the client to switch eras. */
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage", "v999", "2026-7-28"})
+    void aHeaderThatNamesNoRevisionGetsTheLegacyRefusalNotTheModernOne(String header) {
+        assertRpcError(mcp.send("POST", LIST, headers("mcp-protocol-version", header)), 400, -32000,
+                "Bad Request: unsupported MCP-Protocol-Version '" + header
+                        + "' (supported: 2025-03-26, 2025-06-18, 2025-11-25)");
+        assertStillServes(mcp);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"2024-11-05", "2026-07-28", "2099-01-01"})
     void anInitializeIsNegotiatedFromItsBodyWhateverVersionItsHeaderNames(String header) {

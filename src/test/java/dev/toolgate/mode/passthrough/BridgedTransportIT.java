@@ -164,4 +164,25 @@ class BridgedTransportIT {
         assertThat(client.send("POST", call, headers(client)).json().at("/result/content/0/text").asText())
                 .isEqualTo("Echo: via PUT");
     }
+
+    /** A value that names no revision is no modern request: the legacy bridge, being the server, refuses it. */
+    @Test
+    void aHeaderThatNamesNoRevisionGetsTheLegacyBridgesLegacyRefusal() {
+        McpHttp client = bridged();
+        assertRpcErrorStartingWith(client.send("POST", LIST, headers(client, "mcp-protocol-version", "garbage")), 400,
+                -32000, "Bad Request: unsupported MCP-Protocol-Version 'garbage'");
+    }
+
+    /** In front of a legacy server such a value goes to the server, which judges it itself: the gateway is no server there. */
+    @Test
+    void aHeaderThatNamesNoRevisionGoesToALegacyServerAsItIs() {
+        McpHttp forwarded = new McpHttp(gateway.proxy("/mcp"));
+        McpHttp.Response opened = forwarded.initialize("2025-11-25");
+        assertThat(opened.status()).as("%s", opened).isEqualTo(200);
+        McpHttp.Response judged = forwarded.send("POST", LIST, headers(forwarded, "mcp-protocol-version", "garbage"));
+        assertThat(judged.status()).as("%s", judged).isEqualTo(400);
+        assertThat(judged.json().at("/error/code").asInt()).as("%s", judged).isEqualTo(-32000);
+        assertThat(judged.json().at("/error/message").asText()).as("the server's own words")
+                .doesNotStartWith("Bad Request: unsupported MCP-Protocol-Version").contains("garbage");
+    }
 }
