@@ -81,10 +81,11 @@ import java.util.Map;
  * The one table from {@link GatewayError} to what the client sees and what the logs say.
  *
  * <p>Policy: transport problems (headers, session, size, origin) are HTTP errors whose body is a
- * JSON-RPC error without an id, as the streamable-HTTP transport allows. Message problems on a
- * well-formed request (unknown method, bad params, unknown tool) are JSON-RPC errors with HTTP 200
- * and the request's id. Unparseable bodies and invalid envelopes are HTTP 400. Refusals by the
- * policies in front of an endpoint (authentication, ACLs) use Kong's statuses and words.
+ * JSON-RPC error, as the streamable-HTTP transport allows. Message problems on a well-formed request
+ * (unknown method, bad params, unknown tool) are JSON-RPC errors with HTTP 200. Unparseable bodies and
+ * invalid envelopes are HTTP 400. Refusals by the policies in front of an endpoint (authentication,
+ * ACLs) use Kong's statuses and words. Every one carries the id of the request it answers when that
+ * could be read ({@link #answerId}).
  */
 public final class ErrorCatalog {
 
@@ -318,6 +319,25 @@ public final class ErrorCatalog {
                 yield data;
             }
             default -> null;
+        };
+    }
+
+    /**
+     * The {@code id} of the JSON-RPC error answering {@code error}: the error's own, else {@code requestId}, the
+     * one request the exchange's body holds as it was read (null when the body was not read, or is a batch or
+     * no request). JSON-RPC 2.0 §5 keeps {@code null} for an id that could not be determined: an error about the
+     * message itself (not JSON, not a valid message, a batch) never takes it, since what was read is not the
+     * message the client meant (an id the strict reader refuses, a key the lenient one read twice).
+     */
+    public static JsonNode answerId(GatewayError error, JsonNode requestId) {
+        if (error.id() != null) {
+            return error.id();
+        }
+        return switch (error) {
+            case MalformedJson e -> null;
+            case InvalidMessage e -> null;
+            case BatchNotAllowed e -> null;
+            default -> requestId;
         };
     }
 

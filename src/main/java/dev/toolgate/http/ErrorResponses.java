@@ -1,5 +1,6 @@
 package dev.toolgate.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.error.ErrorCatalog;
 import dev.toolgate.error.GatewayError;
@@ -16,16 +17,29 @@ public final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    /** On an MCP endpoint: the catalog's status and a JSON-RPC error body (with the id when known). */
-    public static void mcp(HttpServerResponse response, GatewayError error) {
-        send(response, ErrorCatalog.of(error), body(error));
+    /**
+     * On an MCP endpoint: the catalog's status and a JSON-RPC error body.
+     *
+     * @param requestId the one request the exchange's body holds, as read; null when none is known
+     *                  ({@link ErrorCatalog#answerId})
+     */
+    public static void mcp(HttpServerResponse response, GatewayError error, JsonNode requestId) {
+        send(response, ErrorCatalog.of(error), body(error, requestId));
     }
 
-    /** The JSON-RPC error body of {@code error}: code, message, the id when known, and {@code data} when the catalog has one. */
+    /** The JSON-RPC error body of {@code error} with its own id (null when it knows none): for one element of a batch. */
     public static ObjectNode body(GatewayError error) {
+        return body(error, null);
+    }
+
+    /**
+     * The JSON-RPC error body of {@code error}: code, message, the id ({@link ErrorCatalog#answerId}), and
+     * {@code data} when the catalog has one.
+     */
+    public static ObjectNode body(GatewayError error, JsonNode requestId) {
         ErrorCatalog.Entry entry = ErrorCatalog.of(error);
-        ObjectNode body = JsonRpc.error(error.id(), entry.rpcCode(), entry.message());
-        com.fasterxml.jackson.databind.JsonNode data = ErrorCatalog.data(error);
+        ObjectNode body = JsonRpc.error(ErrorCatalog.answerId(error, requestId), entry.rpcCode(), entry.message());
+        JsonNode data = ErrorCatalog.data(error);
         if (data != null) {
             ((ObjectNode) body.get("error")).set("data", data);
         }

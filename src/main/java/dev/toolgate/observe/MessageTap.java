@@ -73,10 +73,12 @@ public final class MessageTap {
     /**
      * Same, also telling {@code local} (the exchange's own listener, or null) about each message, with
      * the bytes it was read from (the message itself, or its whole batch).
+     *
+     * @return the messages read (one, or each element of a batch); none when the bytes are not JSON-RPC
      */
-    public void observe(String route, String session, long exchange, TapEvent.Direction direction,
-                        byte[] bytes, int offset, int length, Local local) {
-        observe(route, session, exchange, direction, bytes, offset, length, local, true);
+    public List<McpEnvelope> observe(String route, String session, long exchange, TapEvent.Direction direction,
+                                     byte[] bytes, int offset, int length, Local local) {
+        return observe(route, session, exchange, direction, bytes, offset, length, local, true);
     }
 
     /**
@@ -112,14 +114,14 @@ public final class MessageTap {
         }
     }
 
-    private void observe(String route, String session, long exchange, TapEvent.Direction direction,
-                         byte[] bytes, int offset, int length, Local local, boolean remember) {
+    private List<McpEnvelope> observe(String route, String session, long exchange, TapEvent.Direction direction,
+                                      byte[] bytes, int offset, int length, Local local, boolean remember) {
         List<McpEnvelope> messages;
         try {
             messages = McpEnvelope.readAll(bytes, offset, length);
         } catch (IOException e) {
             invalid(route, session, direction, length);
-            return;
+            return List.of();
         }
         // the session header may be kilobytes long: digested once, not once per message of a batch
         String sessionKey = PendingKeys.session(session);
@@ -129,6 +131,7 @@ public final class MessageTap {
                 local.seen(event, m, messages.size() == 1 ? bytes : null, offset, length);
             }
         }
+        return messages;
     }
 
     /** An exchange's own listener: hears the messages of its exchange, with what they were read from. */

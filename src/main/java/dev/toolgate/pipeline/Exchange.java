@@ -7,6 +7,7 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.BodyReader;
 import dev.toolgate.http.ClientAddresses;
+import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.Forwarding;
 import dev.toolgate.http.OriginPolicy;
@@ -58,6 +59,7 @@ public final class Exchange {
     /** What the schema patterns of this request's tool calls may still read, or null before the first. */
     private long[] patternBudget;
     private boolean toolCalls;
+    private JsonNode requestId;
 
     /**
      * @param bodyLimit the largest body {@link #body()} reads (the route's {@code max_request_body_size})
@@ -98,6 +100,7 @@ public final class Exchange {
         replay.upstreamHeaders = upstreamHeaders.copy();
         replay.originAllowed = originAllowed;
         replay.toolCalls = toolCalls;
+        replay.requestId = requestId;
         // detached: the owning route's answer headers (its limits) are not the client's answer
         replay.answerHead = AnswerHead.detached();
         // the call is still the serving route's message: its events go where the original's go
@@ -253,6 +256,28 @@ public final class Exchange {
             bodyCap = bytes;
             bodyCapError = tooLarge;
         }
+    }
+
+    /**
+     * Notes that the body, as the mode read it, is one request with {@code id} (a string or an integer, as sent):
+     * the gateway's own error answers to the exchange carry it from then on ({@link #refuse}). Not noted for a
+     * batch, a notification, a response or a body that could not be read, whose errors carry none.
+     */
+    public void holdsRequest(JsonNode id) {
+        requestId = id;
+    }
+
+    /** The id of the one request the body holds ({@link #holdsRequest}), or null. */
+    public JsonNode requestId() {
+        return requestId;
+    }
+
+    /**
+     * Answers the exchange with {@code error}, as the catalog says, carrying the id of the request the body holds
+     * when it was read ({@link dev.toolgate.error.ErrorCatalog#answerId}); resets an answer already under way.
+     */
+    public void refuse(GatewayError error) {
+        ErrorResponses.mcp(request.response(), error, requestId);
     }
 
     public Principal principal() {

@@ -4,7 +4,6 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.http.ConnectionHeaders;
-import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.RouteHandler;
 import dev.toolgate.http.RouteMatch;
 import dev.toolgate.http.Router;
@@ -81,7 +80,7 @@ public final class PolicyGate implements RouteHandler {
             // errors a request can survive are answered too (Vert.x's callbacks turn them into failed futures likewise)
             done = Future.failedFuture(e);
         }
-        done.onFailure(failure -> fail(request, failure));
+        done.onFailure(failure -> fail(exchange, failure));
     }
 
     /** Kong's route {@code protocols}: a route without http serves HTTPS requests only (426, or a redirect). */
@@ -93,7 +92,7 @@ public final class PolicyGate implements RouteHandler {
         return switch (decision) {
             case Decision.Continue c -> endpoint.handle(exchange);
             case Decision.Reject reject -> {
-                ErrorResponses.mcp(exchange.request().response(), reject.error());
+                exchange.refuse(reject.error());
                 yield Future.succeededFuture();
             }
             case Decision.ToolResult misplaced ->
@@ -108,10 +107,11 @@ public final class PolicyGate implements RouteHandler {
     }
 
     /** The error net: a refusal thrown as an exception is still the catalog's; anything else is internal. */
-    static void fail(HttpServerRequest request, Throwable failure) {
+    static void fail(Exchange exchange, Throwable failure) {
+        HttpServerRequest request = exchange.request();
         HttpServerResponse response = request.response();
         if (failure instanceof GatewayException refused) {
-            ErrorResponses.mcp(response, refused.error());
+            exchange.refuse(refused.error());
             return;
         }
         if ((response.closed() || response.ended()) && wentAway(failure)) {
@@ -124,7 +124,7 @@ public final class PolicyGate implements RouteHandler {
         }
         String errorId = UUID.randomUUID().toString();
         LOG.error("{} {} failed (error id {})", request.method(), request.path(), errorId, failure);
-        ErrorResponses.mcp(response, new GatewayError.Internal(errorId));
+        exchange.refuse(new GatewayError.Internal(errorId));
     }
 
     /**

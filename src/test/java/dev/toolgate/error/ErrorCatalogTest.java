@@ -246,4 +246,18 @@ class ErrorCatalogTest {
         assertThat(Arrays.stream(GatewayError.Internal.class.getRecordComponents()).map(java.lang.reflect.RecordComponent::getName))
                 .containsExactly("errorId");
     }
+
+    @Test
+    void anAnswerCarriesTheRequestsIdUnlessTheErrorIsAboutTheMessageItself() {
+        JsonNode sent = TextNode.valueOf("call-1");
+
+        assertThat(ErrorCatalog.answerId(new GatewayError.UpstreamUnavailable("s", "down"), sent)).isEqualTo(sent);
+        assertThat(ErrorCatalog.answerId(new GatewayError.TooManySessions("this client address", 30), sent))
+                .isEqualTo(sent);
+        assertThat(ErrorCatalog.answerId(new GatewayError.UnknownTool(ID, "t"), sent)).isEqualTo(ID);
+        assertThat(ErrorCatalog.answerId(new GatewayError.MalformedJson("x"), sent)).isNull();
+        assertThat(ErrorCatalog.answerId(new GatewayError.InvalidMessage(null, "x"), sent)).isNull();
+        assertThat(ErrorCatalog.answerId(new GatewayError.BatchNotAllowed("2025-06-18"), sent)).isNull();
+        assertThat(ErrorCatalog.answerId(new GatewayError.MissingSession(), null)).isNull();
+    }
 }

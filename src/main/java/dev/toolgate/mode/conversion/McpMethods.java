@@ -149,8 +149,13 @@ final class McpMethods {
                 .appendByte((byte) '}');
     }
 
-    /** A serialized JSON-RPC error response, as the catalog says. */
+    /** A serialized JSON-RPC error response, as the catalog says, with the error's own id. */
     static Buffer error(GatewayError error) {
-        return Buffer.buffer(Json.bytes(dev.toolgate.http.ErrorResponses.body(error)));
+        return error(error, null);
+    }
+
+    /** A serialized JSON-RPC error response to request {@code id} ({@link dev.toolgate.error.ErrorCatalog#answerId}). */
+    static Buffer error(GatewayError error, JsonNode id) {
+        return Buffer.buffer(Json.bytes(dev.toolgate.http.ErrorResponses.body(error, id)));
     }
 }

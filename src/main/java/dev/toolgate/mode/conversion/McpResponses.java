@@ -2,6 +2,7 @@ package dev.toolgate.mode.conversion;
 
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.ErrorResponses;
+import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.mcp.MediaTypes;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -52,8 +53,8 @@ final class McpResponses {
     }
 
     /** A single request refused by a message policy: the catalog's status, with the request's id. */
-    static Future<Void> refused(HttpServerRequest request, GatewayError error) {
-        ErrorResponses.mcp(request.response(), error);
+    static Future<Void> refused(Exchange exchange, GatewayError error) {
+        exchange.refuse(error);
         return Future.succeededFuture();
     }
 }

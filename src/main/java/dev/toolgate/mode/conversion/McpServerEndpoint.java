@@ -132,6 +132,11 @@ public final class McpServerEndpoint implements McpEndpoint {
         String version = exchange.protocolVersion();
         return exchange.body().compose(body -> {
             JsonNode message = JsonBody.parse(body);
+            JsonRpcMessage single = message instanceof ArrayNode ? null : JsonRpcMessage.classify(message);
+            if (single instanceof JsonRpcMessage.Request r) {
+                // the gateway's errors from here on (a session unknown or at its cap, a version refused) name it
+                exchange.holdsRequest(r.id());
+            }
             boolean claimed = ModernMeta.claimed(message);
             // the header is for the requests after initialization: an initialize's own protocolVersion is what is
             // negotiated, whatever version the header names (the Java SDK sends its latest on initialize too)
@@ -142,8 +147,7 @@ public final class McpServerEndpoint implements McpEndpoint {
             if (!opening) {
                 TransportRules.checkVersion(version);
             }
-            return message instanceof ArrayNode batch ? batches.answer(exchange, batch)
-                    : single(exchange, JsonRpcMessage.classify(message));
+            return message instanceof ArrayNode batch ? batches.answer(exchange, batch) : single(exchange, single);
         });
     }
 
@@ -156,7 +160,7 @@ public final class McpServerEndpoint implements McpEndpoint {
         HttpServerRequest request = exchange.request();
         if (message instanceof JsonRpcMessage.Request r && r.method().equals("initialize")) {
             return calls.admit(exchange, r).compose(admitted -> admitted.proceeds()
-                    ? initialize(exchange, r, admitted.record()) : instead(request, admitted.decision(), r));
+                    ? initialize(exchange, r, admitted.record()) : instead(exchange, admitted.decision(), r));
         }
         return switch (message) {
             case JsonRpcMessage.Invalid invalid ->
@@ -169,14 +173,14 @@ public final class McpServerEndpoint implements McpEndpoint {
             case JsonRpcMessage.Response ignored -> headers.session(exchange).compose(session -> accepted(request));
             case JsonRpcMessage.Request r -> headers.session(exchange).compose(session -> calls.admit(exchange, r)
                     .compose(admitted -> admitted.proceeds() ? answer(exchange, session, r, admitted.record())
-                            : instead(request, admitted.decision(), r)));
+                            : instead(exchange, admitted.decision(), r)));
         };
     }
 
     /** A single request the message policies answered: a refusal with the catalog's status, or a tool result. */
-    private static Future<Void> instead(HttpServerRequest request, Decision decision, JsonRpcMessage.Request r) {
-        return decision instanceof Decision.Reject reject ? McpResponses.refused(request, reject.error())
-                : json(request, ToolCalls.instead(decision, r), null);
+    private static Future<Void> instead(Exchange exchange, Decision decision, JsonRpcMessage.Request r) {
+        return decision instanceof Decision.Reject reject ? McpResponses.refused(exchange, reject.error())
+                : json(exchange.request(), ToolCalls.instead(decision, r), null);
     }
 
     private Future<Void> answer(Exchange exchange, Session session, JsonRpcMessage.Request r, RpcRecord record) {

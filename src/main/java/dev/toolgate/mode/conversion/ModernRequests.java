@@ -99,12 +99,11 @@ final class ModernRequests {
 
     private Future<Void> request(Exchange exchange, ModernRequest modern) {
         JsonRpcMessage.Request r = modern.request();
-        HttpServerRequest request = exchange.request();
         return switch (r.method()) {
             // server/discover is admitted as a legacy initialize is: a caller the default ACL refuses gets 403 here too
             case "server/discover", "tools/list", "tools/call" -> calls.admit(exchange, r).compose(admitted ->
                     admitted.proceeds() ? admitted(exchange, r, admitted.record())
-                            : instead(request, admitted.decision(), r));
+                            : instead(exchange, admitted.decision(), r));
             default -> throw new GatewayException(new GatewayError.UnknownMethod(r.id(), r.method()));
         };
     }
@@ -134,11 +133,12 @@ final class ModernRequests {
     }
 
     /** A request the message policies answered: a refusal (the catalog's status), or a tool result. */
-    private Future<Void> instead(HttpServerRequest request, Decision decision, JsonRpcMessage.Request r) {
+    private Future<Void> instead(Exchange exchange, Decision decision, JsonRpcMessage.Request r) {
         if (decision instanceof Decision.ToolResult tool) {
-            return json(request, McpMethods.result(r.id(), Json.bytes(complete(tool.result().deepCopy()))), null);
+            return json(exchange.request(), McpMethods.result(r.id(), Json.bytes(complete(tool.result().deepCopy()))),
+                    null);
         }
-        return McpResponses.refused(request, ((Decision.Reject) decision).error());
+        return McpResponses.refused(exchange, ((Decision.Reject) decision).error());
     }
 
     /** The caller's page, behind the head with {@code resultType}, the caching hints and {@code serverInfo}. */

@@ -138,7 +138,7 @@ final class ToolCalls {
      */
     static Buffer instead(Decision decision, JsonRpcMessage.Request r) {
         return switch (decision) {
-            case Decision.Reject reject -> McpMethods.error(reject.error());
+            case Decision.Reject reject -> McpMethods.error(reject.error(), r.id());
             case Decision.ToolResult tool -> McpMethods.result(r.id(), Json.bytes(tool.result()));
             case Decision.Continue c -> null;
             case Decision.Respond ignored -> throw new IllegalStateException("a message policy answered an exchange");

@@ -1,7 +1,6 @@
 package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.error.GatewayError;
-import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.FinalStatus;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamException;
@@ -92,7 +91,7 @@ final class Forwarding {
             if (!response.headWritten() || !MediaTypes.isEventStream(response.headers().get("content-type"))) {
                 unforwarded.run();
             }
-            fail(request, cause);
+            fail(exchange, cause);
         };
         // resets the upstream request: the client went away, or the upstream was silent too long
         Promise<Void> stop = Promise.promise();
@@ -168,7 +167,8 @@ final class Forwarding {
         return Future.succeededFuture();
     }
 
-    private void fail(HttpServerRequest request, Throwable cause) {
+    private void fail(Exchange exchange, Throwable cause) {
+        HttpServerRequest request = exchange.request();
         if (request.response().ended()) {
             return;
         }
@@ -180,6 +180,6 @@ final class Forwarding {
         GatewayError error = failure.kind() == UpstreamException.Kind.TIMEOUT
                 ? new GatewayError.UpstreamTimeout(settings.target().service(), failure.detail())
                 : new GatewayError.UpstreamUnavailable(settings.target().service(), failure.detail());
-        ErrorResponses.mcp(request.response(), error);
+        exchange.refuse(error);
     }
 }

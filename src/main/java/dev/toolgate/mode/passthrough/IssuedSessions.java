@@ -2,7 +2,6 @@ package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
-import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -75,7 +74,7 @@ final class IssuedSessions {
                             : new GatewayError.SessionsUnavailable();
                     // the record ends with the refusal its client gets, not as an answer that went missing
                     exchange.observation().refusedAll(error);
-                    ErrorResponses.mcp(response, error);
+                    exchange.refuse(error);
                 }
                 return;
             }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
-import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mcp.JsonRpcMessage;
@@ -213,7 +212,7 @@ final class ModernTraffic {
                     if (admitted.refused() != null) {
                         unforwarded.run();
                         exchange.observation().refusedAll(admitted.refused());
-                        ErrorResponses.mcp(exchange.request().response(), admitted.refused());
+                        exchange.refuse(admitted.refused());
                         return Future.succeededFuture();
                     }
                     if (admitted.answer() != null) {

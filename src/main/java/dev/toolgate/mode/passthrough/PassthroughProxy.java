@@ -3,11 +3,11 @@ package dev.toolgate.mode.passthrough;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ClientStreams;
-import dev.toolgate.http.ErrorResponses;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mode.acl.ToolAccess;
@@ -155,12 +155,16 @@ public final class PassthroughProxy implements McpEndpoint {
                 // observed, but none of its requests waits for an answer: the server never sees them
                 tap.observeRefused(settings.route(), session, number, body.getBytes(), 0, body.length(), recorder);
                 exchange.observation().refusedAll(refused);
-                ErrorResponses.mcp(exchange.request().response(), refused);
+                exchange.refuse(refused);
                 return Future.succeededFuture();
             }
             if (body.length() > 0) {
-                tap.observe(settings.route(), session, number, TapEvent.Direction.CLIENT_TO_SERVER, body.getBytes(), 0,
-                        body.length(), recorder);
+                List<McpEnvelope> sent = tap.observe(settings.route(), session, number,
+                        TapEvent.Direction.CLIENT_TO_SERVER, body.getBytes(), 0, body.length(), recorder);
+                if (sent.size() == 1 && sent.getFirst().isRequest() && !JsonBody.opensBatch(body)) {
+                    // the gateway's own errors from here on (the server down, a session at its cap) name it
+                    exchange.holdsRequest(sent.getFirst().id());
+                }
             }
             Consumer<byte[]> answered = bytes -> tap.observe(settings.route(), session, number,
                     TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, bytes.length, recorder);
@@ -248,7 +252,7 @@ public final class PassthroughProxy implements McpEndpoint {
             if (admitted.refused() != null) {
                 unforwarded.run();
                 exchange.observation().refusedAll(admitted.refused());
-                ErrorResponses.mcp(exchange.request().response(), admitted.refused());
+                exchange.refuse(admitted.refused());
             } else if (admitted.answer() != null) {
                 answered.accept(admitted.answer().getBytes());
                 unforwarded.run();
