@@ -74,7 +74,7 @@ public final class RedisCounters implements Counters {
         int index = link.lane();
         return RedisLink.onContext(link.buckets(index, BucketCounters.timeMeter(clock)), Vertx.currentContext())
                 .map(manager -> {
-                    lanes.compareAndSet(index, null, new Lane(manager));
+                    lanes.compareAndSet(index, null, new Lane(index, manager));
                     return lanes.get(index);
                 });
     }
@@ -92,10 +92,12 @@ public final class RedisCounters implements Counters {
     /** The bucket handles of one lane. */
     private final class Lane extends BucketCounters<AsyncBucketProxy> {
 
+        private final int index;
         private final AsyncProxyManager<byte[]> buckets;
 
-        Lane(AsyncProxyManager<byte[]> buckets) {
+        Lane(int index, AsyncProxyManager<byte[]> buckets) {
             super(RedisCounters.this.clock, RedisCounters.this::laneBound);
+            this.index = index;
             this.buckets = buckets;
         }
 
@@ -113,17 +115,18 @@ public final class RedisCounters implements Counters {
             return new Slot() {
                 @Override
                 public Future<VerboseResult<ConsumptionProbe>> take() {
-                    return RedisLink.onContext(bucket.asVerbose().tryConsumeAndReturnRemaining(1), context);
+                    return RedisLink.onContext(link.watched(index, bucket.asVerbose().tryConsumeAndReturnRemaining(1)),
+                            context);
                 }
 
                 @Override
                 public Future<Void> giveBack() {
-                    return RedisLink.onContext(bucket.addTokens(1), context);
+                    return RedisLink.onContext(link.watched(index, bucket.addTokens(1)), context);
                 }
 
                 @Override
                 public Future<long[]> available() {
-                    return RedisLink.onContext(bucket.asVerbose().getAvailableTokens(), context)
+                    return RedisLink.onContext(link.watched(index, bucket.asVerbose().getAvailableTokens()), context)
                             .map(r -> r.getDiagnostics().getAvailableTokensPerEachBandwidth());
                 }
             };

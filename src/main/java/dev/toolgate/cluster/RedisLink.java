@@ -3,6 +3,9 @@ package dev.toolgate.cluster;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Delegating;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -10,6 +13,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.DefaultEndpoint;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.vertx.core.Context;
@@ -25,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -40,6 +45,12 @@ public final class RedisLink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
     private static final long RETRY_NANOS = 1_000_000_000L;
+    /**
+     * Command timeouts in a row, with no answer between, after which a lane's connection is taken for stuck (a
+     * path that drops packets without a reset, a failed-over NAT) and dropped so that Lettuce opens a new one: the
+     * kernel would close it only after minutes of retransmissions, and every command until then waits its timeout.
+     */
+    static final int TIMEOUTS_BEFORE_RECONNECT = 3;
 
     /** The client and command connection of one event loop. */
     private static final class Lane {
@@ -48,6 +59,10 @@ public final class RedisLink implements AutoCloseable {
         volatile CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
         AsyncProxyManager<byte[]> buckets;
         long failedAt;
+        /** Command timeouts since the last answer. */
+        final AtomicInteger timeouts = new AtomicInteger();
+        /** When the connection was last dropped as stuck: one drop at a time, at most one a second. */
+        long droppedAt = System.nanoTime() - RETRY_NANOS;
 
         Lane(int index) {
             this.index = index;
@@ -83,7 +98,60 @@ public final class RedisLink implements AutoCloseable {
     /** Runs one command; the future fails when Redis cannot be reached or does not answer in {@code read_timeout}. */
     public <T> Future<T> call(Function<RedisAsyncCommands<byte[], byte[]>, CompletionStage<T>> command) {
         Context context = Vertx.currentContext();
-        return onContext(connection(lanes[loops.current()]).thenCompose(c -> command.apply(c.async())), context);
+        Lane lane = lanes[loops.current()];
+        return onContext(watched(lane.index, connection(lane).thenCompose(c -> command.apply(c.async()))), context);
+    }
+
+    /**
+     * The command's outcome, also noted for its lane: an answer clears the lane's count of timeouts, and the
+     * {@value #TIMEOUTS_BEFORE_RECONNECT}th timeout in a row drops the lane's connection (Lettuce reconnects it).
+     */
+    <T> CompletionStage<T> watched(int index, CompletionStage<T> command) {
+        Lane lane = lanes[index];
+        return command.whenComplete((answer, failure) -> {
+            if (failure == null) {
+                lane.timeouts.set(0);
+            } else if (timedOut(failure) && lane.timeouts.incrementAndGet() >= TIMEOUTS_BEFORE_RECONNECT) {
+                dropStuck(lane);
+            }
+        });
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RedisCommandTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Closes the lane's socket, not its connection: Lettuce's reconnection opens a new socket under the same
+     * connection, so the bucket handles and commands built on it stay valid, and commands fail at once while
+     * it reconnects. Closing is asynchronous (on the connection's own event loop); nothing waits here.
+     */
+    private void dropStuck(Lane lane) {
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = lane.connection;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (closed || now - lane.droppedAt < RETRY_NANOS || current == null || !current.isDone()
+                    || current.isCompletedExceptionally()) {
+                return;
+            }
+            lane.droppedAt = now;
+            lane.timeouts.set(0);
+        }
+        Object writer = current.join() instanceof RedisChannelHandler<?, ?> handler ? handler.getChannelWriter() : null;
+        if (writer instanceof Delegating<?> wrapper) {
+            // with command timeouts on, the endpoint is wrapped in the writer that expires commands
+            writer = wrapper.unwrap();
+        }
+        if (writer instanceof DefaultEndpoint endpoint) {
+            LOG.warn("Redis {} did not answer {} commands in a row on one connection: opening it again", address(),
+                    TIMEOUTS_BEFORE_RECONNECT);
+            endpoint.disconnect();
+        }
     }
 
     /** The lane of the calling thread (its event loop's), for state kept per lane. */

@@ -5,6 +5,7 @@ import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RedisServer;
 import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.StallingRelay;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,5 +188,32 @@ class RedisRateLimitingIT {
         assertThat(status.at("/redis/0/reachable").asBoolean()).isTrue();
         assertThat(status.at("/redis/0/latency_ms").asDouble()).isPositive();
         assertThat(status.at("/redis/0/address").asText()).isEqualTo("127.0.0.1:" + redis.port() + "/0");
+    }
+
+    @Test
+    void aRedisConnectionThatStopsAnsweringIsReplacedAndRequestsAreCountedAgain() {
+        try (StallingRelay path = new StallingRelay(redis.port())) {
+            first = TestGateway.start(RateLimitingIT.config(upstream.url(), "{minute: 1000, limit_by: ip, policy: redis, "
+                    + "fault_tolerant: false, redis: {host: 127.0.0.1, port: " + path.port()
+                    + ", connect_timeout: 500, read_timeout: 500}}"), clock);
+            for (int i = 0; i < 8; i++) {
+                assertThat(call(first)).isEqualTo(200);
+            }
+
+            // the connections stay open but nothing comes back on them; a new connection is answered
+            path.stallExisting();
+            assertThat(call(first)).as("a command on a stuck connection").isEqualTo(500);
+            // each event loop has its connection: once every one is replaced, calls pass in a row
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> java.util.stream.IntStream.range(0, 16).allMatch(i -> call(first) == 200));
+
+            // one replacement per stuck connection, not one per request
+            int opened = path.accepted();
+            for (int i = 0; i < 16; i++) {
+                assertThat(call(first)).isEqualTo(200);
+            }
+            assertThat(path.accepted()).as("connections opened once every lane answers again").isEqualTo(opened);
+            assertThat(response(first).header("X-RateLimit-Remaining-Minute")).as("counted again").isNotNull();
+        }
     }
 }
