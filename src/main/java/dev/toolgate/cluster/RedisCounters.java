@@ -7,8 +7,10 @@ import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.RemoteAsyncBucketBuilder;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.nio.charset.StandardCharsets;
@@ -60,7 +62,34 @@ public final class RedisCounters implements Counters {
     @Override
     public Future<Usage> hit(String key, Windows windows) {
         Lane lane = lanes.get(link.lane());
-        return lane != null ? lane.hit(key, windows) : opened().compose(l -> l.hit(key, windows));
+        return lane != null ? bounded(lane.hit(key, windows)) : opened().compose(l -> bounded(l.hit(key, windows)));
+    }
+
+    /**
+     * The count, failed once {@code read_timeout} has passed since it began. Bucket4j batches a key's
+     * concurrent counts on a lane: a count that arrives while a batch is in flight waits for it, then sends
+     * its own, so with a stalled Redis each would wait two timeouts (and one request a month's and a
+     * year's bucket more); the documented bound is one. Opening the lane's connection is bounded apart, by
+     * {@code connect_timeout}.
+     */
+    private <T> Future<T> bounded(Future<T> count) {
+        Context context = Vertx.currentContext();
+        if (context == null || count.isComplete()) {
+            return count;
+        }
+        int timeout = Math.max(1, link.settings().readTimeout());
+        Promise<T> answer = Promise.promise();
+        long timer = context.owner().setTimer(timeout, id -> answer.tryFail(
+                new RedisCommandTimeoutException("Redis did not count in " + timeout + " ms")));
+        count.onComplete(result -> {
+            context.owner().cancelTimer(timer);
+            if (result.succeeded()) {
+                answer.tryComplete(result.result());
+            } else {
+                answer.tryFail(result.cause());
+            }
+        });
+        return answer.future();
     }
 
     @Override

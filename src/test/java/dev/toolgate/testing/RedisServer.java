@@ -114,6 +114,27 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Stops the server (SIGSTOP): its connections stay open and nothing is answered, until {@link #resume()}. */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #pause() paused} server go on (SIGCONT). */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Kills the server at once (SIGKILL): what a crash looks like to the gateway. */
     public void kill() {
         if (process != null) {
