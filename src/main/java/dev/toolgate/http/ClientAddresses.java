@@ -1,7 +1,10 @@
 package dev.toolgate.http;
 
+import io.netty.util.NetUtil;
+
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -95,5 +98,25 @@ public record ClientAddresses(List<IpBlock> trusted, String header, boolean recu
             }
         }
         return blocks;
+    }
+
+    /**
+     * Whom a per-client share or cap counts: an IPv4 address, or an IPv6 address's /64, which one subscriber
+     * holds whole (RFC 6177) and can rotate through request by request; an IPv4-mapped IPv6 address is its IPv4
+     * address. Anything else is itself.
+     */
+    public static String network(String address) {
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+        if (bytes == null || bytes.length != 16) {
+            return address;
+        }
+        boolean mapped = true;
+        for (int i = 0; i < 12 && mapped; i++) {
+            mapped = bytes[i] == (i < 10 ? 0 : (byte) 0xff);
+        }
+        if (mapped) {
+            return (bytes[12] & 0xff) + "." + (bytes[13] & 0xff) + "." + (bytes[14] & 0xff) + "." + (bytes[15] & 0xff);
+        }
+        return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
     }
 }

@@ -113,6 +113,16 @@ public final class Exchange {
         return client.clientAddress();
     }
 
+    /**
+     * Whom the per-client caps (sessions, streams) count: the {@link #clientAddress}, or its /64 when it is
+     * IPv6 ({@link ClientAddresses#network}), since one client holds a /64 whole and could open a cap's worth
+     * from each of its addresses; null when the address is unknown.
+     */
+    public String clientNetwork() {
+        String address = client.clientAddress();
+        return address == null ? null : ClientAddresses.network(address);
+    }
+
     /** The client's port, or 0 when unknown ({@link ClientConnection#clientPort}). */
     public int clientPort() {
         return client.clientPort();

@@ -40,12 +40,14 @@ class RedisSessionCapsIT {
     private RestUpstream upstream;
     private TestGateway first;
     private TestGateway second;
+    private String config;
+    private Limits limits;
 
     @BeforeEach
     void start() {
         redis = RedisServer.start();
         upstream = new RestUpstream();
-        String config = """
+        config = """
                 _format_version: "3.0"
                 services:
                   - name: api
@@ -70,7 +72,7 @@ class RedisSessionCapsIT {
                               tools:
                                 - {name: one, description: One, method: GET, path: /short/one}
                 """.formatted(upstream.url(), redis.block(), redis.block());
-        Limits limits = new Limits(new ListenerLimits(64, 5_000, 2_000, 2_000), new ListenerLimits(8, 5_000, 2_000, 2_000),
+        limits = new Limits(new ListenerLimits(64, 5_000, 2_000, 2_000), new ListenerLimits(8, 5_000, 2_000, 2_000),
                 5, 3, 3_600, 256, 1_000, false, false, List.of());
         first = TestGateway.start(config, Map.of(), false, Map.of(), clock, limits);
         second = TestGateway.start(config, Map.of(), false, Map.of(), clock, limits);
@@ -113,6 +115,31 @@ class RedisSessionCapsIT {
         clock.advance(Duration.ofSeconds(11));
         assertThat(new McpHttp(second.proxy("/mcp")).initialize("2025-06-18").status())
                 .as("an ended session leaves its address's count once it is rechecked").isEqualTo(200);
+    }
+
+    @Test
+    void anIpv6ClientIsCountedByItsSlash64SoRotatingAddressesNeitherPassesItsCapNorFillsTheEndpoint() {
+        try (TestGateway behindFirst = TestGateway.behindTrustedProxy(config, clock, limits);
+             TestGateway behindSecond = TestGateway.behindTrustedProxy(config, clock, limits)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(initializeAs(behindFirst, "2001:db8::1").status()).isEqualTo(200);
+            }
+            // one subscriber holds the whole /64: its other addresses, on any instance, are the same client
+            for (String sameNetwork : List.of("2001:db8::2", "2001:db8::ffff:3")) {
+                assertRpcErrorStartingWith(initializeAs(behindSecond, sameNetwork), 503, -32000, PER_CLIENT);
+            }
+            assertThat(initializeAs(behindSecond, "198.51.100.7").status()).as("the endpoint still has room")
+                    .isEqualTo(200);
+            assertThat(initializeAs(behindFirst, "2001:db8:0:1::1").status()).as("another /64").isEqualTo(200);
+            assertThat(redis.keys()).as("the keys of the per-client counts")
+                    .filteredOn(key -> key.contains("sessions-of-client"))
+                    .noneMatch(key -> key.endsWith("2001:db8::1") || key.endsWith("2001:db8::2"));
+        }
+    }
+
+    private static McpHttp.Response initializeAs(TestGateway gateway, String address) {
+        return new McpHttp(gateway.proxy("/mcp")).send("POST", INITIALIZE, Map.of("content-type", "application/json",
+                "accept", McpHttp.ACCEPT_BOTH, "X-Real-IP", address));
     }
 
     @Test

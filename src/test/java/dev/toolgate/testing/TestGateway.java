@@ -64,6 +64,12 @@ public final class TestGateway implements AutoCloseable {
                 new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false));
     }
 
+    /** Same, with a clock and the gateway's {@link Limits} set by the test. */
+    public static TestGateway behindTrustedProxy(String yaml, InstantSource clock, Limits limits) {
+        return start(yaml, Map.of(), false, Map.of(), clock, limits,
+                new ClientAddresses(ClientAddresses.parseList("127.0.0.1/32"), "X-Real-IP", false));
+    }
+
     /** Starts with {@code yaml} and a status listener (Kong's {@code status_listen}) on a free loopback port. */
     public static TestGateway withStatusListener(String yaml) {
         return start(yaml, Map.of(), false, Map.of(), InstantSource.system(), Limits.DEFAULT, ClientAddresses.PEER,

@@ -219,7 +219,7 @@ public final class McpServerEndpoint implements McpEndpoint {
         Session draft = SessionDraft.of(settings.endpointId(), version, r.params(), settings.clock().millis(),
                 exchange.principal().sessionOwner());
         // counted by the client as the pipeline knows it (behind trusted proxies, the forwarded address)
-        return store.create(draft, settings.sessionTtlSeconds(), exchange.clientAddress())
+        return store.create(draft, settings.sessionTtlSeconds(), exchange.clientNetwork())
                 .recover(t -> {
                     // the record ends with the refusal its client gets, as any other refused request's
                     GatewayError refused = GatewayError.TooManySessions.orUnavailable(t);

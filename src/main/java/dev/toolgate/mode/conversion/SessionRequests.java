@@ -47,7 +47,7 @@ final class SessionRequests {
                 // now would never hear its close, and would hold its place in the client address's count for good
                 return Future.succeededFuture();
             }
-            var opened = sessions.openStream(session.id(), settings.endpointId(), exchange.clientAddress(), response,
+            var opened = sessions.openStream(session.id(), settings.endpointId(), exchange.clientNetwork(), response,
                     context);
             switch (opened) {
                 case CLIENT_AT_CAP -> throw new GatewayException(
@@ -67,7 +67,7 @@ final class SessionRequests {
             throw new GatewayException(new GatewayError.MethodNotAllowed("DELETE", "POST"));
         }
         TransportRules.checkVersion(exchange.protocolVersion());
-        return headers.session(exchange).compose(session -> store.remove(session, exchange.clientAddress())
+        return headers.session(exchange).compose(session -> store.remove(session, exchange.clientNetwork())
                 .recover(t -> Future.failedFuture(new GatewayException(GatewayError.TooManyEndedSessions.orUnavailable(t))))
                 .compose(ended -> {
                     sessions.ended(session.endpoint(), session.id());

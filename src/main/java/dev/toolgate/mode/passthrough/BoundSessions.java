@@ -229,7 +229,7 @@ final class BoundSessions {
         }
         Session draft = new Session(null, endpoint, requestedVersion(exchange, opening), null, null, null, clock.millis(),
                 exchange.principal().sessionOwner(), upstream);
-        return store.create(draft, ttlSeconds, exchange.clientAddress()).recover(failure -> Future.failedFuture(
+        return store.create(draft, ttlSeconds, exchange.clientNetwork()).recover(failure -> Future.failedFuture(
                 new GatewayException(GatewayError.TooManySessions.orUnavailable(failure))));
     }
 

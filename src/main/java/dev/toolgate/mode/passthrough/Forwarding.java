@@ -131,7 +131,7 @@ final class Forwarding {
                 // a session the server ended is unknown here before the client hears of it: its next request,
                 // on any instance, gets the gateway's 404 and never reaches the server
                 Future<Void> unbound = boundSession == null ? Future.succeededFuture()
-                        : bound.answered(boundSession, call.method(), upstream.statusCode(), exchange.clientAddress());
+                        : bound.answered(boundSession, call.method(), upstream.statusCode(), exchange.clientNetwork());
                 if (!unbound.isComplete()) {
                     upstream.pause();
                 }

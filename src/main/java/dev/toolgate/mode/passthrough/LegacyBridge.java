@@ -75,7 +75,7 @@ final class LegacyBridge {
             throw new GatewayException(new GatewayError.MethodNotAllowed("GET", "POST, DELETE"));
         }
         if (method == HttpMethod.DELETE) {
-            return session(exchange).compose(session -> store.remove(session, exchange.clientAddress())
+            return session(exchange).compose(session -> store.remove(session, exchange.clientNetwork())
                             .recover(t -> Future.failedFuture(
                                     new GatewayException(GatewayError.TooManyEndedSessions.orUnavailable(t)))))
                     .compose(v -> exchange.request().response().setStatusCode(200).end());
@@ -140,7 +140,7 @@ final class LegacyBridge {
             if (discovered != null && discovered.has("instructions")) {
                 result.set("instructions", discovered.get("instructions"));
             }
-            return store.create(draft, sessionTtlSeconds, exchange.clientAddress())
+            return store.create(draft, sessionTtlSeconds, exchange.clientNetwork())
                     .recover(t -> {
                         // the record ends with the refusal its client gets, as any other refused request's
                         GatewayError refused = GatewayError.TooManySessions.orUnavailable(t);

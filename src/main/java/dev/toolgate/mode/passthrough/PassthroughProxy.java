@@ -280,7 +280,7 @@ public final class PassthroughProxy implements McpEndpoint {
      * session count, above the pool's 256), so that one address always leaves others half of one.
      */
     private void holdStream(Exchange exchange) {
-        String address = exchange.clientAddress();
+        String address = exchange.clientNetwork();
         if (streams == null || address == null || exchange.request().response().closed()) {
             return;
         }

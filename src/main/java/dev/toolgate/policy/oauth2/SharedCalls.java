@@ -1,13 +1,12 @@
 package dev.toolgate.policy.oauth2;
 
+import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.policy.Blocking;
-import io.netty.util.NetUtil;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,10 +62,10 @@ final class SharedCalls<V> {
     /**
      * The answer for {@code key}: {@code work}'s, run on a virtual thread or joined when one runs for
      * that key already; {@code busy}'s when the limit's calls are in flight, or {@code address}'s share
-     * (a client address, by {@link #network}; null counts against the limit alone). Completes on the caller's context.
+     * (a client address, by {@link ClientAddresses#network}; null counts against the limit alone). Completes on the caller's context.
      */
     Future<V> call(String key, String address, Callable<V> work, Supplier<V> busy) {
-        String client = address == null ? null : network(address);
+        String client = address == null ? null : ClientAddresses.network(address);
         Future<V> shared = running.get(key);
         if (shared == null) {
             if (!take(client)) {
@@ -85,25 +84,6 @@ final class SharedCalls<V> {
             release(client);
         }
         return onThisContext(shared);
-    }
-
-    /**
-     * Whom a share belongs to: an IPv4 address, or an IPv6 address's /64, which one subscriber holds whole
-     * (RFC 6177) and can rotate through request by request; an IPv4-mapped IPv6 address is its IPv4 address.
-     */
-    static String network(String address) {
-        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
-        if (bytes == null || bytes.length != 16) {
-            return address;
-        }
-        boolean mapped = true;
-        for (int i = 0; i < 12 && mapped; i++) {
-            mapped = bytes[i] == (i < 10 ? 0 : (byte) 0xff);
-        }
-        if (mapped) {
-            return (bytes[12] & 0xff) + "." + (bytes[13] & 0xff) + "." + (bytes[14] & 0xff) + "." + (bytes[15] & 0xff);
-        }
-        return HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
     }
 
     /** Takes a place for a new call, within the limit and the client's share; false when there is none. */

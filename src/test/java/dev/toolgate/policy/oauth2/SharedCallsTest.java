@@ -1,5 +1,6 @@
 package dev.toolgate.policy.oauth2;
 
+import dev.toolgate.http.ClientAddresses;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -100,11 +101,12 @@ class SharedCallsTest {
 
     @Test
     void anIpv6ClientsShareIsItsSlash64AndAnIpv4MappedAddressIsItsIpv4Address() {
-        assertThat(SharedCalls.network("2001:db8:1:2:aaaa::1")).isEqualTo(SharedCalls.network("2001:db8:1:2:bbbb:cccc:dddd:eeee"))
+        assertThat(ClientAddresses.network("2001:db8:1:2:aaaa::1"))
+                .isEqualTo(ClientAddresses.network("2001:db8:1:2:bbbb:cccc:dddd:eeee"))
                 .isEqualTo("20010db800010002::/64");
-        assertThat(SharedCalls.network("2001:db8:1:3::1")).isNotEqualTo(SharedCalls.network("2001:db8:1:2::1"));
-        assertThat(SharedCalls.network("::ffff:10.0.0.1")).isEqualTo("10.0.0.1");
-        assertThat(SharedCalls.network("10.0.0.1")).isEqualTo("10.0.0.1");
-        assertThat(SharedCalls.network("not an address")).isEqualTo("not an address");
+        assertThat(ClientAddresses.network("2001:db8:1:3::1")).isNotEqualTo(ClientAddresses.network("2001:db8:1:2::1"));
+        assertThat(ClientAddresses.network("::ffff:10.0.0.1")).isEqualTo("10.0.0.1");
+        assertThat(ClientAddresses.network("10.0.0.1")).isEqualTo("10.0.0.1");
+        assertThat(ClientAddresses.network("not an address")).isEqualTo("not an address");
     }
 }
