@@ -20,8 +20,10 @@ import java.util.Map;
 /**
  * Per-tool limits on one endpoint, for every mode: each {@code tools/call} is counted for its caller
  * (the consumer, else the credential, else the IP address of an anonymous caller) and tool, in fixed
- * windows as Kong's rate-limiting counts. Over the limit, the call is not made: it is answered with a
- * tool result, {@code isError: true}, whose text names the limit and when to retry, and whose
+ * windows as Kong's rate-limiting counts. A passthrough route forwards any name: the tools it does not
+ * list share one count per caller (its default limit), so names a client makes up are not counters of
+ * their own. Over the limit, the call is not made: it is answered with a tool result,
+ * {@code isError: true}, whose text names the limit and when to retry, and whose
  * {@code _meta["dev.toolgate/rateLimit"]} says the same for programs. Other methods pass, and so does a
  * request that only continues a call already counted ({@link McpCall#resumes}).
  */
@@ -71,11 +73,15 @@ public final class ToolLimits implements MessagePolicy {
         if (!call.isToolCall() || call.tool() == null || call.resumes()) {
             return Decision.PROCEED;
         }
-        Limited limited = byTool.getOrDefault(call.tool(), unlisted);
+        Limited listed = byTool.get(call.tool());
+        Limited limited = listed != null ? listed : unlisted;
         if (limited == null) {
             return Decision.PROCEED;
         }
-        String key = "tool|" + limited.scope() + "|" + call.tool() + "|" + caller(call);
+        // a name the route does not list (passthrough forwards any) shares one count per caller with every other
+        // such name: counted apart, each name a client makes up would be a counter, in Redis until its window ends
+        String key = listed != null ? "tool|" + limited.scope() + "|" + call.tool() + "|" + caller(call)
+                : "tools-unlisted|" + limited.scope() + "|" + caller(call);
         // the events say what the limit did, which only it knows: a call refused before it, or not limited, says
         // nothing, and one whose counters could not be reached was not checked, whether let through or refused
         RpcRecord record = call.record();
@@ -90,7 +96,7 @@ public final class ToolLimits implements MessagePolicy {
             record.rateLimit(usage.allowed() ? RpcRecord.LIMIT_ALLOW : RpcRecord.LIMIT_REJECT);
             return Future.succeededFuture(usage.allowed()
                     ? new Decision.Continue(() -> limited.counters().giveBack(key, usage))
-                    : new Decision.ToolResult(exceeded(call.tool(), usage),
+                    : new Decision.ToolResult(exceeded(call.tool(), listed == null, usage),
                     id -> new GatewayError.WithheldByLimit(id, call.tool())));
         });
     }
@@ -106,13 +112,16 @@ public final class ToolLimits implements MessagePolicy {
         return "ip:" + call.exchange().clientAddress();
     }
 
-    static ObjectNode exceeded(String tool, Usage usage) {
+    /** @param unlisted the tool is one the route does not list, counted with all the others it does not list */
+    static ObjectNode exceeded(String tool, boolean unlisted, Usage usage) {
         var window = usage.exceeded();
         long limit = usage.windows().limits().get(window);
         long retry = window.resetSeconds(usage.atMillis());
-        ObjectNode result = error("Rate limit reached: tool '" + tool + "' allows " + limit + " call"
-                + (limit == 1 ? "" : "s") + " per " + window.key() + " per caller. Retry in " + retry + " second"
-                + (retry == 1 ? "" : "s") + ".");
+        String calls = limit + " call" + (limit == 1 ? "" : "s") + " per " + window.key() + " per caller";
+        ObjectNode result = error("Rate limit reached: " + (unlisted
+                ? "tool '" + tool + "' and the other tools this route does not list allow " + calls + " together"
+                : "tool '" + tool + "' allows " + calls) + ". Retry in " + retry + " second" + (retry == 1 ? "" : "s")
+                + ".");
         ObjectNode meta = result.putObject("_meta").putObject(META);
         meta.put("tool", tool);
         meta.put("window", window.key());

@@ -362,6 +362,49 @@ class ToolLimitsIT {
     }
 
     @Test
+    void toolNamesAPassthroughRouteDoesNotListShareOneCountPerCallerSoMadeUpNamesMakeNoCounterOfTheirOwn() {
+        redis = RedisServer.start();
+        upstream = new RestUpstream();
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                services:
+                  - name: mcp
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: passthrough-listener
+                              tool_limits: {hour: 3, policy: redis, redis: %s}
+                              tools:
+                                - {name: listed, description: Listed, limit: {hour: 1}}
+                """.formatted(upstream.url(), redis.block()), clock);
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        for (int i = 0; i < 3; i++) {
+            toolCall(client, "made-up-" + i);
+        }
+        JsonNode refused = toolCall(client, "made-up-3");
+        assertThat(refused).as("the gateway's answer to a fourth made-up name (not forwarded)").isNotNull();
+        assertThat(refused.at("/result/isError").asBoolean()).as(refused.toString()).isTrue();
+        assertThat(refused.at("/result/content/0/text").asText()).isEqualTo("Rate limit reached: tool 'made-up-3' "
+                + "and the other tools this route does not list allow 3 calls per hour per caller together. "
+                + "Retry in 3570 seconds.");
+        toolCall(client, "listed");
+        assertThat(isError(toolCall(client, "listed"))).as("a listed tool keeps its own count").isTrue();
+
+        assertThat(redis.keys()).as("the counters in Redis").hasSize(2).noneMatch(key -> key.contains("made-up"));
+    }
+
+    private static JsonNode toolCall(McpHttp client, String tool) {
+        McpHttp.Response answer = client.send("POST", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"" + tool + "\",\"arguments\":{}}}",
+                Map.of("content-type", "application/json", "accept", McpHttp.ACCEPT_BOTH));
+        return answer.status() == 200 && answer.body().startsWith("{") ? answer.json() : null;
+    }
+
+    @Test
     void toolLimitsAloneMakeNoAclDecisionSoTheAclCountersStayEmpty() throws Exception {
         sdkServer = JavaSdkServer.start();
         gateway = TestGateway.start(passthrough("""

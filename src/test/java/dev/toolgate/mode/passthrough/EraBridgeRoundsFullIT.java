@@ -64,6 +64,7 @@ class EraBridgeRoundsFullIT {
                       - name: limited
                         paths: [/limited]
                         plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, tool_limits: {minute: 1},
+                                   tools: [{name: confirm, description: Confirm}, {name: other, description: Other}],
                                    server: {upstream_era: legacy}}}]
                 plugins:
                   - {name: file-log, config: {path: %s}}
