@@ -141,6 +141,7 @@ final class Forwarding {
                         // the client left, or the read timeout answered, meanwhile: nobody hears of a new session
                         silence.stop();
                         unforwarded.run();
+                        upstream.exceptionHandler(ignored -> { }); // a reset of its own: no ERROR line for it
                         upstream.request().reset();
                         if (opened != null) {
                             ForwardedRequest.link(exchange, settings, client, chain).delete(opened,

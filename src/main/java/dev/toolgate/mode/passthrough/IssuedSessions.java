@@ -65,6 +65,9 @@ final class IssuedSessions {
                     bound.forget(issued.result());
                 }
                 refused.run();
+                // the reset is the gateway's own, and the refusal is told already: unhandled, Vert.x would log the
+                // answer's reset as an ERROR with a stack trace, one a client could cause at will
+                upstream.exceptionHandler(ignored -> { });
                 upstream.request().reset();
                 // best effort, with the version the client asked for (the answer naming the one agreed is unread):
                 // else the server keeps the session until its own timeout

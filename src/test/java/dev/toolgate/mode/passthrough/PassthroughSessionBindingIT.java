@@ -1,8 +1,10 @@
 package dev.toolgate.mode.passthrough;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.Limits;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.JavaSdkServer;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RedisServer;
@@ -293,6 +295,28 @@ class PassthroughSessionBindingIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.requests())
                 .filteredOn(r -> r.method().equals("DELETE"))
                 .singleElement().satisfies(r -> assertThat(r.header("mcp-protocol-version")).isEqualTo(VERSION)));
+    }
+
+    @Test
+    void anInitializeTheStoreRefusesLogsNoErrorForTheServersAnswerTheGatewayCutOff() {
+        Limits onePerClient = new Limits(Limits.DEFAULT.proxy(), Limits.DEFAULT.admin(), 100_000, 1, 3_600, 256,
+                5_000, false, false, java.util.List.of());
+        redis = RedisServer.start();
+        first = TestGateway.start(config(shared()), Map.of(), false, Map.of(), onePerClient);
+        opened(first, "/bound", "alice-key");
+        server.clear();
+
+        try (CapturedLog log = CapturedLog.everything()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(as(first, "/bound", "bob-key", null).initialize(VERSION).status()).isEqualTo(503);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.requests().stream()
+                    .filter(r -> r.method().equals("DELETE")).count() == 3);
+            // the resets arrive after the server's answer: a moment for their lines, had there been any
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+            assertThat(log.since(0)).as("lines at ERROR").noneMatch(line -> line.getLevel() == Level.ERROR);
+            assertThat(log.text()).doesNotContain("Stream reset");
+        }
     }
 
     @Test
