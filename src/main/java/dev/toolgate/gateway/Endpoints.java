@@ -9,6 +9,7 @@ import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mode.AiMcpProxyConfig;
+import dev.toolgate.mode.Mode;
 import dev.toolgate.mode.RouteRuntime;
 import dev.toolgate.mode.SessionSettings;
 import dev.toolgate.mode.ToolLimitSettings;
@@ -85,7 +86,7 @@ final class Endpoints {
         ToolInvoker invoker = client == null ? null : new ToolInvoker(client, owners);
         SessionStore store = sessions == null || !session.managed() ? null
                 : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());
-        ToolLimits limits = conversionLimits(tools);
+        MessagePolicy limits = MessagePolicy.then(conversionLimits(tools), listenerLimits(route, proxy, tools));
         if (!access.restricts() && !ownersJudge) {
             return new McpServerEndpoint(settings, tools, invoker, sessions, store, limits, ToolViews.ALL, false);
         }
@@ -140,6 +141,20 @@ final class Endpoints {
         return limited.isEmpty() ? null : new ToolLimits(limited, null, cluster);
     }
 
+    /**
+     * A listener's {@code tool_limits}, on every tool it serves, counted for this route: a call must be within
+     * them and within the tool's own limit (its tool set's). Null when it sets none.
+     */
+    private ToolLimits listenerLimits(Route route, AiMcpProxyConfig proxy, ToolSet tools) {
+        ToolLimitSettings.ToolLimit limit = proxy.mode() == Mode.LISTENER ? proxy.toolLimits().of(null) : null;
+        if (limit == null) {
+            return null;
+        }
+        Map<String, ToolLimits.Scoped> limited = new HashMap<>();
+        tools.tools().forEach(tool -> limited.put(tool.name(), new ToolLimits.Scoped(limit, route.id())));
+        return new ToolLimits(limited, null, cluster);
+    }
+
     /** The per-tool limits of a passthrough route: the tools it names, and its default for the others. */
     private ToolLimits passthroughLimits(Route route, AiMcpProxyConfig proxy) {
         Map<String, ToolLimits.Scoped> limited = new HashMap<>();
@@ -186,8 +201,7 @@ final class Endpoints {
 
     private static ToolAccess conversionAccess(Route route, AiMcpProxyConfig serving, ToolSet tools) {
         List<ToolAcl> acls = tools.tools().stream().map(Tool::acl)
-                .map(a -> a.open() ? a : new ToolAcl(a.rule(), a.fromDefault(), a.includeGroups()
-                        || serving.includeConsumerGroups()))
+                .map(a -> a.open() ? a : a.countingGroups(serving.includeConsumerGroups()))
                 .toList();
         ToolAcl defaults = ToolAcl.of(null, serving.defaultAcl(), serving.includeConsumerGroups());
         return new ToolAccess(tools.tools().stream().map(Tool::name).toList(), acls, null, defaults,

@@ -95,6 +95,14 @@ public final class AiMcpProxySchema implements PluginSchema {
         if (mode == Mode.LISTENER && config.server().tag() == null) {
             report.problem(plugin.source() + ".config.server.tag", "is required in listener mode");
         }
+        if (mode == Mode.LISTENER && !config.tools().isEmpty()) {
+            // Kong's listener defines no tools; these would be dropped unseen, their acl and limit with them
+            String tag = config.server().tag() == null ? "<the listener's server.tag>" : config.server().tag();
+            report.problem(plugin.source() + ".config.tools", "a listener serves the tools of the plugins tagged "
+                    + "with its server.tag and defines none: define these on a conversion-only plugin with tags: ["
+                    + tag + "] (their acl and limit travel with them), or limit every tool the listener serves with "
+                    + "its default_acl and tool_limits");
+        }
         if (mode == Mode.CONVERSION_ONLY && plugin.tags().isEmpty()) {
             report.warning(plugin.source() + ".tags", "a conversion-only plugin without tags is bound by no listener");
         }

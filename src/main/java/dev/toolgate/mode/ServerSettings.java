@@ -1,5 +1,6 @@
 package dev.toolgate.mode;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.toolgate.config.ConfigNode;
 
@@ -24,23 +25,27 @@ import java.util.List;
  *                             {@code initialize}), remembered for a while; {@code legacy}: only 2025 revisions
  *                             (modern clients are bridged); {@code modern}: only 2026-07-28 (legacy clients are
  *                             bridged). A client the service speaks to directly is relayed byte for byte
+ * @param timeoutWritten       {@code timeout} was written, not defaulted: a listener's written timeout replaces
+ *                             the tool sets' for the calls it serves, one left out leaves theirs
  */
 public record ServerSettings(String tag, @JsonProperty("timeout") long timeoutMillis, boolean forwardClientHeaders,
                              SessionSettings session,
-                             List<String> allowedOrigins, CacheHints cacheHints, String upstreamEra) {
+                             List<String> allowedOrigins, CacheHints cacheHints, String upstreamEra,
+                             @JsonIgnore boolean timeoutWritten) {
 
     public ServerSettings {
         allowedOrigins = List.copyOf(allowedOrigins);
     }
 
     static final ServerSettings DEFAULT = new ServerSettings(null, 10_000, true, SessionSettings.DEFAULT, List.of(),
-            CacheHints.DEFAULT, "auto");
+            CacheHints.DEFAULT, "auto", false);
 
     static ServerSettings read(ConfigNode node) {
         String tag = node.text("tag", null);
         if (tag != null && (tag.isBlank() || tag.contains(","))) {
             node.problem("tag", "must be exactly one tag");
         }
+        boolean timeoutWritten = node.has("timeout");
         long timeout = node.integer("timeout", 10_000, 1, 2_147_483_646L);
         boolean forward = node.bool("forward_client_headers", true);
         SessionSettings session = node.object("session").map(SessionSettings::read).orElse(SessionSettings.DEFAULT);
@@ -55,6 +60,7 @@ public record ServerSettings(String tag, @JsonProperty("timeout") long timeoutMi
         CacheHints hints = node.object("cache_hints").map(CacheHints::read).orElse(CacheHints.DEFAULT);
         String era = node.oneOf("upstream_era", "auto", List.of("auto", "legacy", "modern"));
         node.finish();
-        return new ServerSettings(tag, timeout, forward, session, origins, hints, era == null ? "auto" : era);
+        return new ServerSettings(tag, timeout, forward, session, origins, hints, era == null ? "auto" : era,
+                timeoutWritten);
     }
 }

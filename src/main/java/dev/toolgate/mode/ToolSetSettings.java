@@ -7,7 +7,7 @@ import dev.toolgate.config.Plugin;
  * Fail closed: what a {@code conversion-only} plugin (a tool set for listeners) may not set. It serves no
  * MCP endpoint; a listener serves its tools, with each tool's {@code acl} (else this plugin's
  * {@code default_acl}), {@code limit}, {@code server.timeout} and {@code server.forward_client_headers},
- * which therefore apply. What only an endpoint does (checking origins, keeping sessions, hinting caches,
+ * which therefore apply (the listener adds its own settings: {@link dev.toolgate.mode.conversion.Tool#servedBy}). What only an endpoint does (checking origins, keeping sessions, hinting caches,
  * answering denials) is the listener's, and set here it would be ignored unseen: a problem at its path.
  * Kong's defaults are accepted, as Kong's exports write them out. Kong's how-tos also set {@code logging}
  * and {@code max_request_body_size} on tool sets: the listeners that serve the tools log as the first asks

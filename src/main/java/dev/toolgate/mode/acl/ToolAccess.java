@@ -123,14 +123,15 @@ public final class ToolAccess implements MessagePolicy {
         ToolAcl acl = aclOf(call.tool());
         ToolAcl.Verdict verdict = acl == null ? new ToolAcl.Verdict(false, null) : acl.evaluate(subject);
         if (audit != null && acl != null) {
-            audit.write(call.exchange(), subject, List.of(audit.entry(subject, call.tool(), verdict, acl.fromDefault())));
+            audit.write(call.exchange(), subject, List.of(audit.entry(subject, call.tool(), verdict,
+                    acl.deciding(subject).fromDefault())));
         }
         if (verdict.allowed()) {
             return Decision.CONTINUE;
         }
         return new Decision.Reject(answerAsUnknown ? new GatewayError.UnknownTool(call.id(), call.tool())
                 : new GatewayError.ToolDenied(call.id(), call.tool(),
-                        call.exchange().insufficientScope(neededScope(acl))));
+                        call.exchange().insufficientScope(neededScope(acl == null ? null : acl.deciding(subject)))));
     }
 
     /**
@@ -174,7 +175,8 @@ public final class ToolAccess implements MessagePolicy {
         var entries = new java.util.ArrayList<com.fasterxml.jackson.databind.node.ObjectNode>(names.size());
         for (int i = 0; i < names.size(); i++) {
             if (!acls.get(i).open()) {
-                entries.add(audit.entry(subject, names.get(i), acls.get(i).evaluate(subject), acls.get(i).fromDefault()));
+                ToolAcl acl = acls.get(i);
+                entries.add(audit.entry(subject, names.get(i), acl.evaluate(subject), acl.deciding(subject).fromDefault()));
             }
         }
         if (!entries.isEmpty()) {

@@ -13,11 +13,18 @@ import java.util.List;
  * @param fromDefault   the rule is the plugin's {@code default_acl}, not the tool's own
  * @param includeGroups consumer group names count as subjects ({@code include_consumer_groups} of the
  *                      defining plugin, or of the serving one)
+ * @param listener      the {@code default_acl} of the listener serving the tool, or null: a caller must pass
+ *                      it as well as the tool's own (fail closed, a deny in either denies)
  */
-public record ToolAcl(AclRule rule, boolean fromDefault, boolean includeGroups) {
+public record ToolAcl(AclRule rule, boolean fromDefault, boolean includeGroups, ToolAcl listener) {
 
     /** No ACL: everyone may see and call the tool. */
     public static final ToolAcl OPEN = new ToolAcl(null, false, false);
+
+    /** A tool's ACL where it is served by its own plugin. */
+    public ToolAcl(AclRule rule, boolean fromDefault, boolean includeGroups) {
+        this(rule, fromDefault, includeGroups, null);
+    }
 
     /**
      * A tool's ACL from its own rule and its plugin's default rules (Kong: the tool's rule replaces
@@ -38,7 +45,28 @@ public record ToolAcl(AclRule rule, boolean fromDefault, boolean includeGroups) 
 
     /** True when no rule applies. */
     public boolean open() {
-        return rule == null;
+        return rule == null && (listener == null || listener.open());
+    }
+
+    /** This ACL served by a listener whose own default ACL is {@code listener} (kept out when it has none). */
+    public ToolAcl servedUnder(ToolAcl listener) {
+        return new ToolAcl(rule, fromDefault, includeGroups, listener == null || listener.open() ? null : listener);
+    }
+
+    /** This ACL with consumer groups counted also when {@code also} (the serving plugin's setting). */
+    public ToolAcl countingGroups(boolean also) {
+        return new ToolAcl(rule, fromDefault, includeGroups || also, listener);
+    }
+
+    /**
+     * The rule that decides for {@code subject}, for audits and challenges: the listener's when it refuses
+     * the subject or the tool has no rule of its own, else the tool's.
+     */
+    public ToolAcl deciding(AclSubject subject) {
+        if (listener != null && (rule == null || !listener.evaluate(subject).allowed())) {
+            return listener;
+        }
+        return listener == null ? this : new ToolAcl(rule, fromDefault, includeGroups);
     }
 
     /**
@@ -48,6 +76,12 @@ public record ToolAcl(AclRule rule, boolean fromDefault, boolean includeGroups) 
      * (Kong finds no consumer and answers 403).
      */
     public Verdict evaluate(AclSubject subject) {
+        if (listener != null) {
+            Verdict served = listener.evaluate(subject);
+            if (!served.allowed() || rule == null) {
+                return served;
+            }
+        }
         if (rule == null) {
             return Verdict.OPEN;
         }

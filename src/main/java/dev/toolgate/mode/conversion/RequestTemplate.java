@@ -63,6 +63,12 @@ public record RequestTemplate(UpstreamTarget target, HttpMethod method, PathTemp
         return routeHosts.stream().filter(h -> !h.startsWith("*.") && !h.endsWith(".*")).findFirst().orElse(clientHost);
     }
 
+    /** This template with another timeout and forwarding rule (a listener's, for the calls it serves). */
+    RequestTemplate servedWith(long timeoutMs, boolean forwardClientHeaders) {
+        return new RequestTemplate(target, method, path, parameters, body, bodyType, bodyFields, fixedHeaders,
+                fixedQuery, timeoutMs, forwardClientHeaders, preserveHost, host, routeHosts);
+    }
+
     /** Its secrets masked: a message or log line that quotes it must not carry them. */
     @Override
     public String toString() {

@@ -1,6 +1,8 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mode.AiMcpProxyConfig;
+import dev.toolgate.mode.ServerSettings;
 import dev.toolgate.mode.ToolLimitSettings;
 import dev.toolgate.mode.acl.ToolAcl;
 
@@ -19,13 +21,30 @@ import dev.toolgate.mode.acl.ToolAcl;
  * @param source          where the tool is defined, for messages
  * @param routeId         the route of the plugin that defines it: a listener replays its calls through
  *                        that route's policies, as Kong replays them through the route
- * @param acl             its ACL (its own, or its plugin's default), kept wherever it is served
+ * @param acl             its ACL (its own, or its plugin's default), kept wherever it is served; a listener
+ *                        adds its own {@code default_acl} ({@link #servedBy})
  * @param limit           its per-caller limit (its own, or its plugin's {@code tool_limits}), kept wherever it is
  *                        served; null when none
  */
 public record Tool(String name, String kongName, ObjectNode definition, CompiledSchema inputValidator,
                    CompiledSchema outputValidator, boolean wrapsOutput, RequestTemplate request, String source,
                    String routeId, ToolAcl acl, ToolLimitSettings.ToolLimit limit) {
+
+    /**
+     * This tool as a {@code listener} serves it: the listener is the MCP server calling it, so its
+     * {@code server.timeout}, when written, replaces the tool set's; client headers are forwarded only when both
+     * the listener and the tool set allow it (the stricter wins); and a caller must pass the listener's
+     * {@code default_acl} besides the tool's own ACL. (The listener's {@code tool_limits} are counted by the
+     * endpoint, per listener.)
+     */
+    public Tool servedBy(AiMcpProxyConfig listener) {
+        ServerSettings server = listener.server();
+        RequestTemplate served = request.servedWith(server.timeoutWritten() ? server.timeoutMillis() : request.timeoutMs(),
+                request.forwardClientHeaders() && server.forwardClientHeaders());
+        ToolAcl listenerAcl = ToolAcl.of(null, listener.defaultAcl(), listener.includeConsumerGroups());
+        return new Tool(name, kongName, definition, inputValidator, outputValidator, wrapsOutput, served, source,
+                routeId, acl.servedUnder(listenerAcl), limit);
+    }
 
     /** Compiles the validators now if they wait for first use. */
     public void prepare() {

@@ -45,6 +45,7 @@ public final class ToolCatalog {
      * against usernames unseen). Kong documents
      * these fields as the listener's; its examples also repeat them on the tool sets, alike, which is accepted,
      * as is a tool set that leaves them at Kong's defaults (it cannot be told from one that leaves them out).
+     * Each tool is served as the listener's server settings and {@code default_acl} say ({@link Tool#servedBy}).
      */
     public ToolSet bound(String tag, AiMcpProxyConfig listener, String routeLabel, ConfigReport report) {
         List<Tool> tools = new ArrayList<>();
@@ -56,7 +57,8 @@ public final class ToolCatalog {
                 }
             }
         }
-        return new ToolSet(unique(tools, report));
+        List<Tool> bound = unique(tools, report);
+        return new ToolSet(listener == null ? bound : bound.stream().map(t -> t.servedBy(listener)).toList());
     }
 
     private static String shown(String value) {
