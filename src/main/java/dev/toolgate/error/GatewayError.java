@@ -208,8 +208,14 @@ public sealed interface GatewayError {
      *
      * @param message   Kong's words, such as "You cannot consume this service"
      * @param challenge the {@code WWW-Authenticate} value, or null for none
+     * @param id        the id of the request refused, when it was read (a client pairs answers by id); else null
      */
-    record Forbidden(String message, String challenge) implements GatewayError {
+    record Forbidden(String message, String challenge, JsonNode id) implements GatewayError {
+
+        /** A refusal decided before any request was read (an exchange, a stream), answered without an id. */
+        public Forbidden(String message, String challenge) {
+            this(message, challenge, null);
+        }
     }
 
     /**

@@ -82,7 +82,7 @@ public final class ToolAccess implements MessagePolicy {
             if (audit != null) {
                 audit.write(call.exchange(), subject, List.of(audit.entry(subject, null, defaults.evaluate(subject), true)));
             }
-            return Decision.reject(refusal());
+            return Decision.reject(refusal(call.id()));
         }
         if (audit != null && "tools/list".equals(call.method())) {
             auditList(call.exchange(), subject);
@@ -98,9 +98,14 @@ public final class ToolAccess implements MessagePolicy {
         return visibility(AclSubject.of(exchange.principal(), rules)).refused();
     }
 
-    /** A caller's refusal ({@link #refusesOutright}), as a request of it is answered. */
+    /** A caller's refusal ({@link #refusesOutright}) where no request was read: no id to answer with. */
     public static GatewayError refusal() {
-        return new GatewayError.Forbidden(REFUSED, null);
+        return refusal(null);
+    }
+
+    /** A caller's refusal ({@link #refusesOutright}), answering the request of id {@code id}. */
+    public static GatewayError refusal(com.fasterxml.jackson.databind.JsonNode id) {
+        return new GatewayError.Forbidden(REFUSED, null, id);
     }
 
     /** The positions of the tools the exchange's caller may see. */

@@ -163,6 +163,10 @@ class ConversionToolAclIT {
         assertThat(discover.json().path("error").path("message").asText())
                 .isEqualTo(legacy.json().path("error").path("message").asText()).isEqualTo("You cannot consume this service");
         assertThat(discover.json().has("result")).isFalse();
+        // each answers the request it refuses, by id (the legacy client's initialize is id 0)
+        assertThat(legacy.json().path("id").isInt()).as(legacy.toString()).isTrue();
+        assertThat(legacy.json().path("id").asInt()).isZero();
+        assertThat(discover.json().path("id").isNull()).as(discover.toString()).isFalse();
         McpHttp.Response bob = new ModernHttp(kong, KongHowTos.apiKey("bob")).request("server/discover", "{}");
         assertThat(bob.json().at("/result/resultType").asText()).as(bob.toString()).isEqualTo("complete");
     }

@@ -134,6 +134,18 @@ class PassthroughToolAclIT {
     }
 
     @Test
+    void carolsRefusalAtConnectAnswersEachRequestWithItsOwnId() {
+        McpHttp carol = new McpHttp(endpoint, KongHowTos.apiKey("carol"));
+        for (String id : List.of("3", "\"list-3\"")) {
+            McpHttp.Response refused = carol.post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/list\"}");
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+            assertThat(refused.json().path("error").path("message").asText()).isEqualTo("You cannot consume this service");
+            assertThat(refused.json().path("id").toString()).isEqualTo(id);
+        }
+        assertThat(marketplace.calls()).isEmpty();
+    }
+
+    @Test
     void theTypeScriptClientsDeniedCallFailsWith403AndItsAllowedCallIsAnswered() {
         NodeClients node = NodeClients.require();
         CompletableFuture<NodeClients.Run> denied = CompletableFuture.supplyAsync(() ->
