@@ -24,10 +24,23 @@ public final class ConfigReport {
     private final List<ConfigProblem> warnings = new ArrayList<>();
     private List<Map.Entry<String, String>> secrets = List.of();
     private final Set<Path> documents = new LinkedHashSet<>();
+    private final Set<String> unresolved = new LinkedHashSet<>();
 
-    /** Records a problem: the document will not be loaded. */
+    /**
+     * Records a problem: the document will not be loaded. A value whose vault reference did not resolve
+     * has that problem alone: later checks see an empty stand-in, and what they would say of it is not
+     * what is wrong.
+     */
     public void problem(String path, String message) {
+        if (!unresolved.contains(path)) {
+            problems.add(new ConfigProblem(path, redacted(message)));
+        }
+    }
+
+    /** Records that the value at {@code path} is a reference that could not be resolved ({@link #problem} says why). */
+    public void unresolved(String path, String message) {
         problems.add(new ConfigProblem(path, redacted(message)));
+        unresolved.add(path);
     }
 
     /** Records a warning: the document loads, and the operator should know this. */

@@ -93,13 +93,13 @@ public final class VaultReferences {
     private String resolve(Matcher m, String path, ConfigReport report) {
         String reference = m.group(0);
         if (!m.group(1).equals("env")) {
-            report.problem(path, "vault '" + m.group(1) + "' is not supported; Toolgate resolves {vault://env/NAME} references");
+            report.unresolved(path, "vault '" + m.group(1) + "' is not supported; Toolgate resolves {vault://env/NAME} references");
             return "";
         }
         String variable = m.group(2).toUpperCase(Locale.ROOT).replace('-', '_');
         String raw = environment.apply(variable);
         if (raw == null) {
-            report.problem(path, "environment variable " + variable + " (from " + reference + ") is not set");
+            report.unresolved(path, "environment variable " + variable + " (from " + reference + ") is not set");
             return "";
         }
         String resolved = m.group(3) == null ? raw : jsonKey(raw, m.group(3), variable, path, report);
@@ -114,12 +114,12 @@ public final class VaultReferences {
             JsonNode object = Json.parse(raw);
             JsonNode value = object == null ? null : object.get(key);
             if (value == null || value.isNull()) {
-                report.problem(path, "environment variable " + variable + " has no key '" + key + "'");
+                report.unresolved(path, "environment variable " + variable + " has no key '" + key + "'");
                 return "";
             }
             return value.isTextual() ? value.asText() : value.toString();
         } catch (IOException e) {
-            report.problem(path, "environment variable " + variable + " must hold a JSON object to read key '" + key + "'");
+            report.unresolved(path, "environment variable " + variable + " must hold a JSON object to read key '" + key + "'");
             return "";
         }
     }

@@ -163,6 +163,25 @@ class AdminConfigIT {
     }
 
     @Test
+    void aMissingVaultVariableIsTheOneProblemOfItsValue() {
+        String before = admin.hash();
+        AdminHttp.Response response = admin.postConfig("""
+                _format_version: "3.0"
+                plugins:
+                  - name: key-auth
+                    config: {key_names: ["{vault://env/TOOLGATE_TEST_UNSET_VARIABLE}", "x api key"]}
+                """);
+
+        assertThat(response.status()).isEqualTo(400);
+        // the unresolved name has only its own problem: its empty stand-in is no name to judge
+        assertThat(response.json().get("problems")).extracting(JsonNode::asText).containsExactly(
+                "plugins[0].config.key_names[0]: environment variable TOOLGATE_TEST_UNSET_VARIABLE (from "
+                        + "{vault://env/TOOLGATE_TEST_UNSET_VARIABLE}) is not set",
+                "plugins[0].config.key_names[1]: may only contain letters, digits, _ and - (Kong's header name rule)");
+        assertThat(admin.hash()).isEqualTo(before);
+    }
+
+    @Test
     void problemsFoundOnlyWhileBuildingToolsAreReportedToo() {
         String before = admin.hash();
         // a path parameter that the path does not have is only found when the tool is compiled
