@@ -25,6 +25,12 @@ final class ConsumerReader {
         reader.entities.groupNames.add(node, "name", name, id);
         reader.entities.groups.add(new ConsumerGroup(id, name, tags));
         node.objects("plugins").forEach(p -> reader.readPlugin(p, Scope.consumerGroup(id)));
+        if (node.json().has("consumers")) {
+            // some decK files list members on the group; Kong's declarative format has them on the consumer
+            node.ignore("consumers");
+            node.problem("consumers", "unknown key: write membership as consumers[].groups: [{name: "
+                    + (name == null ? "<this group's name>" : name) + "}]");
+        }
         node.finish();
     }
 

@@ -182,6 +182,24 @@ class AdminConfigIT {
     }
 
     @Test
+    void groupSideMembershipIsRefusedSayingToWriteItOnTheConsumer() {
+        String before = admin.hash();
+        AdminHttp.Response response = admin.postConfig("""
+                _format_version: "3.0"
+                consumers:
+                  - username: bob
+                consumer_groups:
+                  - name: gold
+                    consumers: [{username: bob}]
+                """);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("problems")).extracting(JsonNode::asText).containsExactly(
+                "consumer_groups[0].consumers: unknown key: write membership as consumers[].groups: [{name: gold}]");
+        assertThat(admin.hash()).isEqualTo(before);
+    }
+
+    @Test
     void problemsFoundOnlyWhileBuildingToolsAreReportedToo() {
         String before = admin.hash();
         // a path parameter that the path does not have is only found when the tool is compiled
