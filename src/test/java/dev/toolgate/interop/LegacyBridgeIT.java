@@ -5,6 +5,7 @@ import dev.toolgate.testing.EverythingServer;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.ModernHttp;
 import dev.toolgate.testing.NodeClients;
+import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -273,6 +274,67 @@ class LegacyBridgeIT {
                 .status()).isEqualTo(405);
         assertThat(legacy.send("DELETE", null, Map.of("mcp-session-id", legacy.sessionId())).status()).isEqualTo(200);
         assertThat(legacy.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}").status()).isEqualTo(404);
+    }
+
+    /**
+     * The server writes its elicitation as 2025-11-25 and 2026-07-28 do (a form {@code mode}, a {@code $schema} in
+     * the requested schema); a client of 2025-06-18, whose revision has neither, gets the request as its revision
+     * defines it, and a client of 2025-11-25 gets it as the server wrote it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2025-06-18", "2025-11-25"})
+    void theServersElicitationReachesALegacyClientAsItsSessionsRevisionDefinesIt(String version) throws Exception {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        McpHttp.Response opened = client.post("""
+                {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"%s",
+                 "capabilities":{"elicitation":{}},"clientInfo":{"name":"t","version":"1"}}}""".formatted(version));
+        assertThat(opened.json().at("/result/protocolVersion").asText()).isEqualTo(version);
+        client.sessionId(opened.header("mcp-session-id"));
+        byte[] call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"confirm\",\"arguments\":{}}}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int port = gateway.proxy("/").getPort();
+        try (RawConnection http = RawConnection.connect(port, 0)) {
+            http.send("POST", "/mcp", java.util.List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
+                    "Accept: " + McpHttp.ACCEPT_BOTH, "Mcp-Session-Id: " + client.sessionId(),
+                    "MCP-Protocol-Version: " + version, "Content-Length: " + call.length), call);
+            assertThat(http.head().status()).isEqualTo(200);
+            String event = http.readUntil("\n\n");
+            JsonNode question = parse(event.substring(event.indexOf("data:") + 5).strip());
+            JsonNode params = question.path("params");
+
+            assertThat(question.path("method").asText()).isEqualTo("elicitation/create");
+            assertThat(params.at("/requestedSchema/properties/name/type").asText()).isEqualTo("string");
+            if (version.equals("2025-06-18")) {
+                assertThat(params.has("mode")).as("%s", params).isFalse();
+                assertThat(params.path("requestedSchema").has("$schema")).as("%s", params).isFalse();
+            } else {
+                assertThat(params.path("mode").asText()).as("%s", params).isEqualTo("form");
+                assertThat(params.path("requestedSchema").has("$schema")).as("%s", params).isTrue();
+            }
+            assertThat(client.post("{\"jsonrpc\":\"2.0\",\"id\":" + question.get("id")
+                    + ",\"result\":{\"action\":\"accept\",\"content\":{\"name\":\"Grace\"}}}").status()).isEqualTo(202);
+            assertThat(http.readAll().text()).contains("Hello, Grace!");
+        }
+    }
+
+    /**
+     * 2026-07-28 tells a resource that does not exist as invalid params (-32602, data {uri}); every legacy revision
+     * has its own code for it, -32002, which its clients get. Other invalid params stay -32602.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2025-03-26", "2025-06-18", "2025-11-25"})
+    void aResourceTheServerDoesNotHaveIsToldALegacyClientWithItsRevisionsResourceNotFoundCode(String version) {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        assertThat(client.initialize(version).status()).isEqualTo(200);
+
+        McpHttp.Response missing = client.post("""
+                {"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"test://nowhere"}}""");
+        assertThat(missing.json().at("/error/code").asInt()).as("%s", missing).isEqualTo(-32002);
+        assertThat(missing.json().at("/error/data/uri").asText()).isEqualTo("test://nowhere");
+
+        McpHttp.Response invalid = client.post("""
+                {"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}""");
+        assertThat(invalid.json().at("/error/code").asInt()).as("%s", invalid).isEqualTo(-32602);
     }
 
     @ParameterizedTest

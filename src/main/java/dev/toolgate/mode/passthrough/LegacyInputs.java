@@ -55,7 +55,8 @@ final class LegacyInputs {
                 calls.release(key, reply);
                 vertx.cancelTimer(timer);
             });
-            ObjectNode request = JsonRpc.notification(method, input.getValue().get("params"));
+            ObjectNode request = JsonRpc.notification(method, RevisionShape.params(call.session().protocolVersion(),
+                    method, input.getValue().get("params")));
             request.set("id", id);
             call.answer().notify(request);
             answers.add(reply.future().map(response -> {

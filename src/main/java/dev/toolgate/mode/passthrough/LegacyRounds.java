@@ -186,18 +186,13 @@ final class LegacyRounds {
     }
 
     /**
-     * The server's response as a legacy client expects it: its own id, no 2026 result fields, and no 2026-only error
-     * code: a capability the server requires and the client did not declare (-32021, which legacy revisions do not
-     * define) is told as the invalid parameters it amounts to (-32602), its message and data kept.
+     * The server's response as a legacy client expects it: its own id, no 2026 result fields, and an error with the
+     * code legacy revisions give it ({@link RevisionShape#error}).
      */
     private static ObjectNode translate(Call call, JsonNode response) {
         if (response.get("error") instanceof ObjectNode error) {
             ObjectNode out = JsonRpc.error(call.request().id(), 0, "");
-            ObjectNode copy = error.deepCopy();
-            if (copy.path("code").asInt() == JsonRpc.MISSING_CLIENT_CAPABILITY) {
-                copy.put("code", JsonRpc.INVALID_PARAMS);
-            }
-            out.set("error", copy);
+            out.set("error", RevisionShape.error(call.request().method(), error));
             return out;
         }
         ObjectNode result = response.get("result") instanceof ObjectNode r ? r.deepCopy() : Json.object();
