@@ -103,10 +103,10 @@ public record ClientAddresses(List<IpBlock> trusted, String header, boolean recu
     /**
      * Whom a per-client share or cap counts: an IPv4 address, or an IPv6 address's /64, which one subscriber
      * holds whole (RFC 6177) and can rotate through request by request; an IPv4-mapped IPv6 address is its IPv4
-     * address. Anything else is itself.
+     * address. Anything else (null too) is itself.
      */
     public static String network(String address) {
-        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(address);
+        byte[] bytes = address == null ? null : NetUtil.createByteArrayFromIpAddressString(address);
         if (bytes == null || bytes.length != 16) {
             return address;
         }

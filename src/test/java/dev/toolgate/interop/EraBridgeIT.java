@@ -123,6 +123,58 @@ class EraBridgeIT {
                 + "used; send the request again without it");
     }
 
+    /**
+     * The legacy server keeps state per session (here: whether it sends the session simulated log messages, which
+     * its tool toggles). Anonymous modern clients at different addresses (as a trusted proxy in front of the gateway
+     * tells them) each get an upstream session of their own, while one client's calls, from one address or one
+     * IPv6 /64, keep theirs; a caller sending its credentials is one caller from wherever it calls.
+     */
+    @Test
+    void anonymousClientsAtDifferentAddressesDoNotShareTheLegacyServersSessionState() {
+        try (TestGateway proxied = TestGateway.behindTrustedProxy("""
+                _format_version: "3.0"
+                services:
+                  - name: everything
+                    url: %s
+                    routes:
+                      - name: everything
+                        paths: [/mcp]
+                        strip_path: false
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                """.formatted(everything.url()))) {
+            String first = toggled(proxied, Map.of("x-real-ip", "203.0.113.1"));
+            String second = toggled(proxied, Map.of("x-real-ip", "203.0.113.2"));
+            assertThat(first).startsWith("Started");
+            assertThat(second).as("another client's first toggle").startsWith("Started");
+            assertThat(session(second)).isNotEqualTo(session(first));
+            assertThat(toggled(proxied, Map.of("x-real-ip", "203.0.113.1"))).as("the first client again")
+                    .isEqualTo("Stopped simulated logging for session " + session(first));
+
+            String rotating = toggled(proxied, Map.of("x-real-ip", "2001:db8:1:2::a"));
+            assertThat(toggled(proxied, Map.of("x-real-ip", "2001:db8:1:2:ffff::b"))).as("the same /64")
+                    .isEqualTo("Stopped simulated logging for session " + session(rotating));
+
+            String keyed = toggled(proxied, Map.of("x-real-ip", "203.0.113.3", "authorization", "Bearer ada"));
+            assertThat(toggled(proxied, Map.of("x-real-ip", "203.0.113.4", "authorization", "Bearer ada")))
+                    .as("one caller at another address").isEqualTo("Stopped simulated logging for session " + session(keyed));
+        }
+    }
+
+    private static String toggled(TestGateway gateway, Map<String, String> headers) {
+        McpHttp.Response called = new ModernHttp(gateway.proxy("/mcp"), headers).request("tools/call",
+                "{\"name\":\"toggle-simulated-logging\",\"arguments\":{}}");
+        assertThat(called.status()).as(called.toString()).isEqualTo(200);
+        return called.json().at("/result/content/0/text").asText();
+    }
+
+    private static String session(String toggled) {
+        java.util.regex.Matcher found = java.util.regex.Pattern.compile("for session (\\S+)").matcher(toggled);
+        assertThat(found.find()).as(toggled).isTrue();
+        return found.group(1);
+    }
+
     @Test
     void aLegacyClientStillGoesThroughAsItIs() {
         JsonNode out = node.typescriptSdk(gateway.proxy("/mcp"), "call", "echo", "{\"message\":\"legacy\"}").ok();

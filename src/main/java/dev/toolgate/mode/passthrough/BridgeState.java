@@ -2,6 +2,7 @@ package dev.toolgate.mode.passthrough;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.pipeline.Exchange;
@@ -133,14 +134,29 @@ record BridgeState(String session, String version, String call, String lastEvent
     /**
      * Who holds the era bridge's sessions, each at most its share: the {@link #caller}, and the key a client
      * sends the server in a header named as one ({@code X-API-Key}...). Named headers only: one a client varies
-     * at will (its query, cookies, a header of its own naming) would make each request another holder.
+     * at will (its query, cookies, a header of its own naming) would make each request another holder. An
+     * {@link #anonymous} caller is its network too ({@link ClientAddresses#network}, trusted proxies heeded): a
+     * legacy server keeps state per session (log toggles, subscriptions, roots), which unrelated clients must not
+     * share.
      */
     static String holder(Exchange exchange) {
         StringBuilder identity = new StringBuilder(caller(exchange));
         for (String name : KEY_HEADERS) {
             identity.append('\n').append(exchange.request().headers().getAll(name));
         }
+        if (anonymous(exchange)) {
+            identity.append("\nfrom:").append(exchange.clientNetwork());
+        }
         return digest(identity.toString());
+    }
+
+    /**
+     * True for a caller nothing names: no credential authenticated it (nobody, or a plugin's anonymous consumer),
+     * and it sends the server no credential of its own (an {@code Authorization}, cookie, key or token header).
+     * Its query does not name it: clients of one published URL send the same.
+     */
+    static boolean anonymous(Exchange exchange) {
+        return !exchange.principal().authenticated() && credentialHeaders(exchange).isEmpty();
     }
 
     /**

@@ -52,8 +52,8 @@ final class LegacySessions {
     static final int MAX_PER_SERVER = MAX_SESSIONS / 4;
     /**
      * The most one caller keeps with one route and server, its own least recently used ended first: a caller
-     * varying its declaration cannot push other callers' sessions out (callers the gateway cannot tell apart,
-     * sending no credential, share this bound).
+     * varying its declaration cannot push other callers' sessions out (anonymous callers at one client address,
+     * whom the gateway cannot tell apart, share this bound: {@code BridgeState.holder}).
      */
     static final int MAX_PER_CALLER = MAX_PER_SERVER / 4;
 
