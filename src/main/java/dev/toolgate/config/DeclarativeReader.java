@@ -17,6 +17,8 @@ final class DeclarativeReader {
     static final List<String> FORMAT_VERSIONS = List.of("3.0");
     private static final List<String> PLUGIN_PROTOCOLS = List.of("grpc", "grpcs", "http", "https", "tcp", "tls",
             "tls_passthrough", "udp", "ws", "wss");
+    /** What Kong's plugin entity holds when the file sets no {@code protocols}. */
+    private static final List<String> DEFAULT_PLUGIN_PROTOCOLS = List.of("grpc", "grpcs", "http", "https");
 
     private final Map<String, PluginSchema> schemas;
     private final ConfigContext context;
@@ -96,7 +98,7 @@ final class DeclarativeReader {
         String instanceName = node.text("instance_name", null);
         boolean enabled = node.bool("enabled", true);
         List<String> tags = node.texts("tags");
-        readProtocols(node);
+        List<String> protocols = readProtocols(node);
         node.ignore("created_at", "updated_at");
         for (String reference : Scope.REFERENCE_KEYS) {
             if (scope.nested() && node.has(reference)) {
@@ -140,7 +142,7 @@ final class DeclarativeReader {
                     ? " (set instance_name to tell them apart)"
                     : " (one instance per entity, as in Kong, whatever instance_name says: merge them into one)"));
         }
-        entities.plugins.add(new Plugin(id, name, enabled, tags, instanceName, settings, scope.routeId(),
+        entities.plugins.add(new Plugin(id, name, enabled, tags, protocols, instanceName, settings, scope.routeId(),
                 scope.serviceId(), scope.consumerId(), scope.consumerGroupId(), node.path()));
     }
 
@@ -149,11 +151,12 @@ final class DeclarativeReader {
      * alone and runs every plugin on all of it, so a list naming neither http nor https, a plugin Kong would
      * never run on these requests, is refused rather than run everywhere.
      */
-    private static void readProtocols(ConfigNode node) {
-        if (node.has("protocols")) {
-            Protocols.read(node, PLUGIN_PROTOCOLS, "Kong would never run this plugin on the HTTP requests Toolgate "
-                    + "serves, and Toolgate runs every plugin on all of them; add http and https");
+    private static List<String> readProtocols(ConfigNode node) {
+        if (!node.has("protocols")) {
+            return DEFAULT_PLUGIN_PROTOCOLS;
         }
+        return Protocols.read(node, PLUGIN_PROTOCOLS, "Kong would never run this plugin on the HTTP requests Toolgate "
+                + "serves, and Toolgate runs every plugin on all of them; add http and https");
     }
 
     /** Every entity read so far, with the indexes references are resolved against. */

@@ -41,6 +41,7 @@ class AdminPluginDumpLoadsBackTest {
             JsonNode written = file.at(pointer(plugin.source()));
             ObjectNode entry = (ObjectNode) dumped.at(pointer(plugin.source()));
             entry.set("config", resupplied(rendered.get("config").deepCopy(), written.path("config")));
+            entry.set("protocols", rendered.get("protocols"));
         }
 
         DeclarativeConfig loaded;

@@ -1,0 +1,96 @@
+package dev.toolgate.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What Kong tooling reads from the Admin API is in Kong's shapes: each plugin's {@code protocols}. */
+@Timeout(60)
+class AdminKongShapesIT {
+
+    static final String FILE = """
+            _format_version: "3.0"
+            services:
+              - name: mcp-service
+                url: http://127.0.0.1:9/v1
+                routes:
+                  - name: mcp-route
+                    paths: [/mcp]
+                    plugins:
+                      - name: key-auth
+                        protocols: [https]
+                        tags: [sec]
+                        config: {key_names: [apikey]}
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: conversion-listener
+                          server:
+                            session: {strategy: client, client: {secrets: [session-secret-1234]}}
+                          tools:
+                            - name: plain
+                              description: Plain
+                              method: GET
+                              path: /mcp/plain
+                              headers: {X-Api-Key: [tool-header-secret]}
+                  - name: tuned-route
+                    paths: [/tuned]
+                    plugins:
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: conversion-listener
+                          acl_denial: unknown_tool
+                          server: {allowed_origins: [https://app.example.com]}
+                          tools:
+                            - {name: limited, description: Limited, method: GET, path: /tuned/a, limit: {minute: 5}}
+                            - name: open
+                              description: Open
+                              method: GET
+                              path: /tuned/b
+                              query: {token: ["{vault://env/TOOL_TOKEN}"]}
+            consumer_groups:
+              - name: gold
+            consumers:
+              - username: bob
+                groups: [{name: gold}]
+                keyauth_credentials: [{key: bob-key-123}]
+            """;
+
+    static TestGateway gateway;
+    static AdminHttp admin;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start(FILE, Map.of("TOOL_TOKEN", "vault-resolved-token"), false);
+        admin = new AdminHttp(gateway);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    private static JsonNode plugin(String route, String name) {
+        String routeId = admin.get("/routes/" + route).json().get("id").asText();
+        for (JsonNode plugin : admin.get("/plugins").json().get("data")) {
+            if (plugin.path("route").path("id").asText().equals(routeId) && plugin.get("name").asText().equals(name)) {
+                return plugin;
+            }
+        }
+        throw new AssertionError("no " + name + " on " + route);
+    }
+
+    @Test
+    void eachPluginShowsItsProtocolsAsWrittenAndKongsDefaultWhereTheFileSetsNone() {
+        assertThat(plugin("mcp-route", "key-auth").get("protocols")).hasToString("[\"https\"]");
+        assertThat(plugin("mcp-route", "ai-mcp-proxy").get("protocols"))
+                .hasToString("[\"grpc\",\"grpcs\",\"http\",\"https\"]");
+    }
+}
