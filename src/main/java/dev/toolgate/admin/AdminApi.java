@@ -315,7 +315,7 @@ final class AdminApi {
     }
 
     private static ObjectNode plugin(Plugin plugin, DeclarativeConfig config) {
-        ObjectNode node = AdminJson.render(plugin, config.referenceBySecret());
+        ObjectNode node = AdminJson.plugin(plugin, config.referenceBySecret());
         reference(node, "route", plugin.routeId());
         reference(node, "service", plugin.serviceId());
         reference(node, "consumer", plugin.consumerId());

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.databind.type.MapType;
 import dev.toolgate.config.NoSecret;
+import dev.toolgate.config.Plugin;
 import dev.toolgate.config.Redacted;
 import dev.toolgate.config.SecretNames;
 
@@ -53,6 +54,24 @@ final class AdminJson {
         }
         replaceStrings(tree, "", AdminJson::masked);
         return tree;
+    }
+
+    /**
+     * A plugin as a JSON object, as {@link #render} shows a record, less the Toolgate extensions its file did not
+     * write ({@link dev.toolgate.config.PluginSettings#unwrittenExtensions}): what Kong's schema of the plugin takes.
+     * Its scope references are the caller's to add.
+     */
+    static ObjectNode plugin(Plugin plugin, Map<String, String> referenceBySecret) {
+        ObjectNode node = render(plugin, referenceBySecret);
+        if (plugin.config() != null && node.get("config") instanceof ObjectNode config) {
+            for (String pointer : plugin.config().unwrittenExtensions()) {
+                int last = pointer.lastIndexOf('/');
+                if (config.at(pointer.substring(0, last)) instanceof ObjectNode parent) {
+                    parent.remove(pointer.substring(last + 1));
+                }
+            }
+        }
+        return node;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.toolgate.mode;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.toolgate.config.PluginSettings;
 
 import java.util.List;
@@ -29,11 +30,14 @@ import java.util.Set;
  *                              denied tool and a missing one answer alike, so names cannot be probed
  * @param toolLimits            Toolgate extension: how often one caller may call each tool, and where calls are
  *                              counted (see {@link ToolLimitSettings}); each tool's {@code limit} overrides it
+ * @param unwrittenExtensions   the Toolgate extensions above the file did not write (pointers below {@code config}),
+ *                              left out of the Admin API's view
  */
 public record AiMcpProxyConfig(Mode mode, List<ToolSpec> tools, ServerSettings server, LoggingSettings logging,
                                long maxRequestBodySize, List<AclRule> defaultAcl, boolean includeConsumerGroups,
                                String consumerIdentifier, String aclAttributeType, String accessTokenClaimField,
-                               OpenApiSource openapi, String aclDenial, ToolLimitSettings toolLimits)
+                               OpenApiSource openapi, String aclDenial, ToolLimitSettings toolLimits,
+                               @JsonIgnore Set<String> unwrittenExtensions)
         implements PluginSettings {
 
     /** A gateway-wide cap on MCP request bodies, for {@code max_request_body_size: 0}. */
@@ -45,12 +49,14 @@ public record AiMcpProxyConfig(Mode mode, List<ToolSpec> tools, ServerSettings s
     public AiMcpProxyConfig {
         tools = List.copyOf(tools);
         defaultAcl = List.copyOf(defaultAcl);
+        unwrittenExtensions = Set.copyOf(unwrittenExtensions);
     }
 
     /** This configuration logging as {@code logging} says (a listener's, with its tool sets' switches). */
     public AiMcpProxyConfig withLogging(LoggingSettings logging) {
         return new AiMcpProxyConfig(mode, tools, server, logging, maxRequestBodySize, defaultAcl, includeConsumerGroups,
-                consumerIdentifier, aclAttributeType, accessTokenClaimField, openapi, aclDenial, toolLimits);
+                consumerIdentifier, aclAttributeType, accessTokenClaimField, openapi, aclDenial, toolLimits,
+                unwrittenExtensions);
     }
 
     /** True when denials answer as unknown tools ({@code acl_denial: unknown_tool}). */

@@ -65,7 +65,8 @@ public final class AiMcpProxySchema implements PluginSchema {
         ToolLimitSettings toolLimits = node.object("tool_limits").map(ToolLimitSettings::read)
                 .orElse(ToolLimitSettings.NONE);
         return new AiMcpProxyConfig(mode, tools, server, logging, maxBody, defaultAcl, groups, identifier,
-                attributeType, claimField, openapi, aclDenial, toolLimits);
+                attributeType, claimField, openapi, aclDenial, toolLimits,
+                ProxyExtensions.unwritten(node.json(), tools.size()));
     }
 
     @Override

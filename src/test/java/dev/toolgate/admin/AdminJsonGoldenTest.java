@@ -61,7 +61,7 @@ class AdminJsonGoldenTest {
         rendered = Json.object();
         add("services", config.services(), s -> AdminJson.render(s, config.referenceBySecret()));
         add("routes", config.routes(), r -> AdminJson.render(r, config.referenceBySecret()));
-        add("plugins", config.plugins(), p -> AdminJson.render(p, config.referenceBySecret()));
+        add("plugins", config.plugins(), p -> AdminJson.plugin(p, config.referenceBySecret()));
         add("consumers", config.consumers(), c -> AdminJson.render(c, config.referenceBySecret()));
         add("consumer_groups", config.consumerGroups(), g -> AdminJson.render(g, config.referenceBySecret()));
     }

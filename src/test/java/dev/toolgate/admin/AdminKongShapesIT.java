@@ -12,7 +12,11 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What Kong tooling reads from the Admin API is in Kong's shapes: each plugin's {@code protocols}. */
+/**
+ * What Kong tooling reads from the Admin API is in Kong's shapes: each plugin's {@code protocols}, and an
+ * {@code ai-mcp-proxy} config without the Toolgate extensions its file did not write (a decK dump of it passes
+ * Kong's schema).
+ */
 @Timeout(60)
 class AdminKongShapesIT {
 
@@ -92,5 +96,35 @@ class AdminKongShapesIT {
         assertThat(plugin("mcp-route", "key-auth").get("protocols")).hasToString("[\"https\"]");
         assertThat(plugin("mcp-route", "ai-mcp-proxy").get("protocols"))
                 .hasToString("[\"grpc\",\"grpcs\",\"http\",\"https\"]");
+    }
+
+    @Test
+    void anAiMcpProxyLeavesOutTheToolgateExtensionsItsFileDidNotWriteAndKeepsKongsFieldsWithTheirDefaults() {
+        JsonNode config = plugin("mcp-route", "ai-mcp-proxy").get("config");
+        assertThat(config.has("acl_denial")).isFalse();
+        assertThat(config.has("tool_limits")).isFalse();
+        assertThat(config.has("openapi")).isFalse();
+        assertThat(config.get("server").has("allowed_origins")).isFalse();
+        assertThat(config.get("server").has("cache_hints")).isFalse();
+        assertThat(config.get("server").has("upstream_era")).isFalse();
+        assertThat(config.at("/tools/0").has("limit")).isFalse();
+        assertThat(config.at("/server/timeout").asInt()).isEqualTo(10000);
+        assertThat(config.at("/server/forward_client_headers").asBoolean()).isTrue();
+        assertThat(config.get("max_request_body_size").asLong()).isEqualTo(1048576);
+        assertThat(config.get("consumer_identifier").asText()).isEqualTo("username");
+        assertThat(config.at("/logging/log_statistics").isBoolean()).isTrue();
+        assertThat(config.at("/server/session/client/secrets/0").asText()).isEqualTo("[redacted]");
+        assertThat(config.at("/tools/0/headers/X-Api-Key/0").asText()).isEqualTo("[redacted]");
+    }
+
+    @Test
+    void anAiMcpProxyShowsTheToolgateExtensionsItsFileWrote() {
+        JsonNode config = plugin("tuned-route", "ai-mcp-proxy").get("config");
+        assertThat(config.get("acl_denial").asText()).isEqualTo("unknown_tool");
+        assertThat(config.at("/server/allowed_origins")).hasToString("[\"https://app.example.com\"]");
+        assertThat(config.at("/tools/0/limit/minute").asLong()).isEqualTo(5);
+        assertThat(config.at("/tools/1").has("limit")).isFalse();
+        assertThat(config.has("tool_limits")).isFalse();
+        assertThat(config.get("server").has("upstream_era")).isFalse();
     }
 }

@@ -36,7 +36,7 @@ class AdminPluginDumpLoadsBackTest {
         ObjectNode dumped = file.deepCopy();
         List<ObjectNode> shown = new ArrayList<>();
         for (Plugin plugin : config.plugins()) {
-            ObjectNode rendered = AdminJson.render(plugin, config.referenceBySecret());
+            ObjectNode rendered = AdminJson.plugin(plugin, config.referenceBySecret());
             shown.add(rendered);
             JsonNode written = file.at(pointer(plugin.source()));
             ObjectNode entry = (ObjectNode) dumped.at(pointer(plugin.source()));
@@ -52,7 +52,7 @@ class AdminPluginDumpLoadsBackTest {
         }
 
         assertThat(config.plugins()).isNotEmpty();
-        assertThat(loaded.plugins().stream().map(p -> AdminJson.render(p, loaded.referenceBySecret())).toList())
+        assertThat(loaded.plugins().stream().map(p -> AdminJson.plugin(p, loaded.referenceBySecret())).toList())
                 .as("each plugin as shown after loading its dump back").isEqualTo(shown);
     }
 
