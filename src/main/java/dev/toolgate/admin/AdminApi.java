@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The Admin API, in Kong's shapes: {@code GET /status}, read-only {@code /services}, {@code /routes},
  * {@code /plugins}, {@code /consumers} (each also {@code /<kind>/{id or name}}), and db-less
- * {@code POST /config}. Secrets never appear: credential fields are masked and values that came from
+ * {@code GET /config} (the configuration as a declarative document) and {@code POST /config}. Secrets never appear: credential fields are masked and values that came from
  * vault references are shown as the reference. Refusals are the {@link ErrorCatalog}'s, in Kong's
  * {@code {"message": ...}} shape.
  */
@@ -131,7 +131,7 @@ final class AdminApi {
                 }
                 case "services", "routes", "plugins", "consumers" -> {
                     if (get) {
-                        entitiesOffLoop(request, kind, id);
+                        offLoop(request, kind, () -> entities(kind, id));
                     } else {
                         allow(request, false, () -> null);
                     }
@@ -141,8 +141,11 @@ final class AdminApi {
                         send(request, Response.of(new GatewayError.NotFound()));
                     } else if (request.method().name().equals("POST")) {
                         postConfig(request);
+                    } else if (get) {
+                        offLoop(request, "config", () -> new Response(200, ConfigExport.of(view.config())));
                     } else {
-                        send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(), "POST")));
+                        send(request, Response.of(new GatewayError.MethodNotAllowed(request.method().name(),
+                                READS + ", POST")));
                     }
                 }
                 default -> send(request, Response.of(new GatewayError.NotFound()));
@@ -255,10 +258,11 @@ final class AdminApi {
     }
 
     /**
-     * An entity listing, rendered on a virtual thread: tens of thousands of consumers take a while to render
-     * and mask, and the admin listener's event loop serves the dashboard and the probes meanwhile.
+     * An entity listing or the exported configuration, rendered on a virtual thread: tens of thousands of consumers
+     * take a while to render and mask, and the admin listener's event loop serves the dashboard and the probes
+     * meanwhile.
      */
-    private void entitiesOffLoop(HttpServerRequest request, String kind, String key) {
+    private void offLoop(HttpServerRequest request, String kind, Answer rendering) {
         Context context = vertx.getOrCreateContext();
         Thread.ofVirtual().name("admin-entities").start(() -> {
             // each listing may hold a rendering of every consumer: they wait their turn (decK asks for several
@@ -276,7 +280,7 @@ final class AdminApi {
             }
             Response response;
             try {
-                response = entities(kind, key);
+                response = rendering.get();
             } catch (RuntimeException e) {
                 String errorId = UUID.randomUUID().toString();
                 LOG.error("admin GET /{} failed (error id {})", kind, errorId, e);

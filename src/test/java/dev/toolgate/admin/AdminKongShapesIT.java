@@ -1,6 +1,8 @@
 package dev.toolgate.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -8,17 +10,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What Kong tooling reads from the Admin API is in Kong's shapes: each plugin's {@code protocols}, and an
+ * What Kong tooling reads from the Admin API is in Kong's shapes: each plugin's {@code protocols}, an
  * {@code ai-mcp-proxy} config without the Toolgate extensions its file did not write (a decK dump of it passes
- * Kong's schema).
+ * Kong's schema), and db-less {@code GET /config}, the loaded configuration as Kong exports it, masked as the
+ * listings are.
  */
 @Timeout(60)
 class AdminKongShapesIT {
+
+    /** Secrets the file holds: none may appear in any answer. */
+    private static final List<String> SECRETS = List.of("bob-key-123", "tool-header-secret", "session-secret-1234",
+            "vault-resolved-token");
 
     static final String FILE = """
             _format_version: "3.0"
@@ -126,5 +136,65 @@ class AdminKongShapesIT {
         assertThat(config.at("/tools/1").has("limit")).isFalse();
         assertThat(config.has("tool_limits")).isFalse();
         assertThat(config.get("server").has("upstream_era")).isFalse();
+    }
+
+    @Test
+    void getConfigServesTheLoadedConfigurationAsKongsDeclarativeExportWithPluginsAsTheListingShowsThem()
+            throws IOException {
+        AdminHttp.Response response = admin.get("/config");
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+        assertThat(response.json().fieldNames()).toIterable().containsExactly("config");
+        JsonNode document = new YAMLMapper().readTree(response.json().get("config").asText());
+
+        assertThat(document.get("_format_version").asText()).isEqualTo("3.0");
+        assertThat(document.get("_transform").asBoolean()).isFalse();
+        String serviceId = admin.get("/services/mcp-service").json().get("id").asText();
+        assertThat(document.at("/services/0/id").asText()).isEqualTo(serviceId);
+        assertThat(document.at("/routes/0/service").asText()).isEqualTo(serviceId);
+        assertThat(document.at("/consumers/0/groups/0/id").asText())
+                .isEqualTo(document.at("/consumer_groups/0/id").asText());
+        List<JsonNode> listed = new ArrayList<>();
+        admin.get("/plugins").json().get("data").forEach(plugin -> {
+            ObjectNode expected = plugin.deepCopy();
+            expected.set("route", expected.at("/route/id")); // Kong exports a reference as its id
+            expected.remove(List.of("service", "consumer", "consumer_group"));
+            listed.add(expected);
+        });
+        assertThat(document.get("plugins")).containsExactlyElementsOf(listed);
+    }
+
+    @Test
+    void getConfigMasksEverySecretAsTheListingsDo() {
+        String body = admin.get("/config").body();
+        assertThat(body).contains("[redacted]");
+        SECRETS.forEach(secret -> assertThat(body).doesNotContain(secret));
+        assertThat(body).doesNotContain("keyauth_credentials");
+    }
+
+    @Test
+    void whatGetConfigServesLoadsBackThroughPostConfigToTheSameExport() {
+        String exported = admin.get("/config").json().get("config").asText();
+        try (TestGateway other = TestGateway.start("""
+                _format_version: "3.0"
+                """, Map.of("TOOL_TOKEN", "vault-resolved-token"), false)) {
+            AdminHttp otherAdmin = new AdminHttp(other);
+            AdminHttp.Response loaded = otherAdmin.postConfig(exported);
+            assertThat(loaded.status()).as("%s", loaded).isEqualTo(200);
+            assertThat(otherAdmin.get("/config").json().get("config").asText()).isEqualTo(exported);
+        }
+    }
+
+    @Test
+    void headOnConfigIsItsGetWithoutABodyAndAnotherWriteIs405AllowingGetHeadAndPost() throws Exception {
+        AdminHttp.Response head = admin.send("HEAD", "/config", null, null);
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+            var put = client.send(java.net.http.HttpRequest.newBuilder(gateway.admin("/config"))
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(put.statusCode()).isEqualTo(405);
+            assertThat(put.headers().firstValue("allow")).hasValue("GET, HEAD, POST");
+        }
     }
 }

@@ -1,0 +1,84 @@
+package dev.toolgate.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.toolgate.config.Consumer;
+import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.config.Plugin;
+import dev.toolgate.config.Route;
+import dev.toolgate.mcp.Json;
+
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * Kong db-less {@code GET /config}: the configuration being served as a declarative document, in the flat form
+ * Kong exports ({@code _format_version: "3.0"}, {@code _transform: false}, each kind in its own list and a
+ * reference as the id it points to), as YAML text under {@code config}. Every entity is shown as its listing shows
+ * it: secrets masked, vault values as their references, consumer credentials left out, a plugin's Toolgate
+ * extensions only where the file wrote them. With the masked values and credentials supplied again, the text
+ * loads back through {@code POST /config}.
+ */
+final class ConfigExport {
+
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    private ConfigExport() {
+    }
+
+    /** {@code {"config": "<YAML>"}}. */
+    static ObjectNode of(DeclarativeConfig config) {
+        ObjectNode body = Json.object();
+        try {
+            body.put("config", YAML.writeValueAsString(document(config)));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+        return body;
+    }
+
+    static ObjectNode document(DeclarativeConfig config) {
+        Map<String, String> references = config.referenceBySecret();
+        ObjectNode document = Json.object();
+        document.put("_format_version", "3.0");
+        document.put("_transform", false);
+        ArrayNode services = document.putArray("services");
+        config.services().forEach(s -> services.add(AdminJson.render(s, references)));
+        ArrayNode routes = document.putArray("routes");
+        for (Route route : config.routes()) {
+            ObjectNode node = AdminJson.render(route, references);
+            reference(node, "service", route.serviceId());
+            routes.add(node);
+        }
+        ArrayNode groups = document.putArray("consumer_groups");
+        config.consumerGroups().forEach(g -> groups.add(AdminJson.render(g, references)));
+        ArrayNode consumers = document.putArray("consumers");
+        for (Consumer consumer : config.consumers()) {
+            ObjectNode node = AdminJson.render(consumer, references);
+            if (!consumer.groupIds().isEmpty()) {
+                ArrayNode memberships = node.putArray("groups");
+                consumer.groupIds().forEach(id -> memberships.addObject().put("id", id));
+            }
+            consumers.add(node);
+        }
+        ArrayNode plugins = document.putArray("plugins");
+        for (Plugin plugin : config.plugins()) {
+            ObjectNode node = AdminJson.plugin(plugin, references);
+            reference(node, "route", plugin.routeId());
+            reference(node, "service", plugin.serviceId());
+            reference(node, "consumer", plugin.consumerId());
+            reference(node, "consumer_group", plugin.consumerGroupId());
+            plugins.add(node);
+        }
+        return document;
+    }
+
+    /** A reference as Kong exports it, the id alone; none where the entity has none. */
+    private static void reference(ObjectNode node, String field, String id) {
+        if (id != null) {
+            node.put(field, id);
+        }
+    }
+}
