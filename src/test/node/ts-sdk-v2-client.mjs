@@ -16,6 +16,8 @@
 // "inputRequests". On any failure it prints a message on stderr (with the error's code) and exits 1
 // (2 for bad usage, 3 when the whole run times out).
 //
+// TOOLGATE_ROOTS, when set (a JSON array of roots), makes the client declare roots too and answer
+// roots/list with them (listed in "inputRequests" as well).
 // TOOLGATE_CLIENT_HEADERS, when set, is a JSON object of extra HTTP headers sent with every request.
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 
@@ -53,6 +55,7 @@ if (scenario === 'call') {
     usage(`unknown scenario: ${[scenario, ...rest].join(' ')}`);
 }
 const headers = process.env.TOOLGATE_CLIENT_HEADERS ? json(process.env.TOOLGATE_CLIENT_HEADERS, 'TOOLGATE_CLIENT_HEADERS') : {};
+const roots = process.env.TOOLGATE_ROOTS ? json(process.env.TOOLGATE_ROOTS, 'TOOLGATE_ROOTS') : null;
 const elicited = process.env.TOOLGATE_ELICITATION ? json(process.env.TOOLGATE_ELICITATION, 'TOOLGATE_ELICITATION') : {};
 
 const watchdog = setTimeout(() => {
@@ -74,7 +77,7 @@ async function listAllTools(client) {
 async function main() {
     const inputRequests = [];
     const client = new Client({ name: 'toolgate-ts-sdk-v2-interop', version: '1.0.0' }, {
-        capabilities: { sampling: {}, elicitation: { form: {} } },
+        capabilities: { sampling: {}, elicitation: { form: {} }, ...(roots ? { roots: {} } : {}) },
         versionNegotiation: { mode: ERAS[era] },
     });
     client.setRequestHandler('sampling/createMessage', async request => {
@@ -87,6 +90,12 @@ async function main() {
         inputRequests.push({ method: 'elicitation/create', params: request.params });
         return { action: 'accept', content: elicited };
     });
+    if (roots) {
+        client.setRequestHandler('roots/list', async request => {
+            inputRequests.push({ method: 'roots/list', params: request.params ?? {} });
+            return { roots };
+        });
+    }
     const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
     await client.connect(transport, { timeout: REQUEST_TIMEOUT_MS });
     const output = {

@@ -84,6 +84,43 @@ class EraBridgeIT {
     }
 
     @Test
+    void aRootsRequestTheServerSendsOnItsStandaloneStreamReachesTheClientAsAnInputRequiredRound() {
+        // server-everything asks for roots on the session's GET stream, not on the call's
+        JsonNode out = node.typescriptSdkV2(gateway.proxy("/mcp"), "modern",
+                Map.of("TOOLGATE_ROOTS", "[{\"uri\":\"file:///work/across-eras\",\"name\":\"Across\"}]"),
+                "call", "get-roots-list", "{}").ok();
+
+        assertThat(out.path("inputRequests").findValuesAsText("method")).contains("roots/list");
+        assertThat(out.at("/results/0/content/0/text").asText()).as(out.toString())
+                .contains("file:///work/across-eras").contains("Across");
+    }
+
+    @Test
+    void aRootsRequestOnTheStandaloneStreamWhileTwoCallsAreInFlightIsRefusedAtOnceInsteadOfLeftUnanswered()
+            throws Exception {
+        ModernHttp client = new ModernHttp(gateway.proxy("/mcp"));
+        String roots = "{\"roots\":{\"listChanged\":false}}"; // a session of this test's own
+        assertThat(client.request("server/discover", "{}", roots, Map.of()).status()).isEqualTo(200);
+        Thread.sleep(1_000); // the roots request the server sends once the session opens has come (and gone unheard)
+        var longCall = java.util.concurrent.CompletableFuture.supplyAsync(() -> client.request("tools/call",
+                "{\"name\":\"trigger-long-running-operation\",\"arguments\":{\"duration\":3,\"steps\":1}}",
+                roots, Map.of()));
+        Thread.sleep(700);
+
+        long started = System.nanoTime();
+        JsonNode rootsCall = client.request("tools/call", "{\"name\":\"get-roots-list\",\"arguments\":{}}", roots,
+                Map.of()).json();
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+
+        // which of the two calls it belongs to, the gateway cannot tell: the server hears an error, not silence
+        assertThat(rootsCall.at("/result/content/0/text").asText()).as(rootsCall.toString())
+                .contains("no roots are currently configured");
+        assertThat(tookMs).isLessThan(10_000);
+        assertThat(longCall.get().json().at("/result/content/0/text").asText()).contains("Long running operation "
+                + "completed");
+    }
+
+    @Test
     void theVercelAiSdkDiscoversTheModernEraAtTheGatewayAndRunsALegacyServersTool() {
         JsonNode out = node.aiSdk(gateway.proxy("/mcp"), "echo", "{\"message\":\"ai\"}").ok();
 

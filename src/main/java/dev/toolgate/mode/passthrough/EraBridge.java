@@ -52,6 +52,7 @@ final class EraBridge {
     private final Settings settings;
     private final ModernResults results;
     private final LegacySessions sessions;
+    private final ServerQuestions questions = new ServerQuestions();
     private final AtomicLong ids = new AtomicLong();
     private final String prefix = "tg-" + Long.toHexString(System.nanoTime() & 0xffffff) + "-";
 
@@ -67,7 +68,8 @@ final class EraBridge {
      * {@code traced} is its record, whose trace context each upstream request sent for it carries.
      */
     private record Call(Exchange exchange, ModernRequest modern, UpstreamLink link, ClientAnswer answer, String holder,
-                        String key, Predicate<String> shows, Future<Void> gone, RpcRecord traced) {
+                        String key, Predicate<String> shows, Future<Void> gone, RpcRecord traced,
+                        ServerQuestions.Tie tie) {
         JsonRpcMessage.Request request() {
             return modern.request();
         }
@@ -96,7 +98,7 @@ final class EraBridge {
         // sends nothing before it
         Call call = new Call(exchange, modern, link, answer, holder, key, shows,
                 ClientAnswer.hangUp(exchange.request().response()),
-                exchange.observation().record(modern.request().id()));
+                exchange.observation().record(modern.request().id()), new ServerQuestions.Tie());
         Future<Void> done = switch (modern.request().method()) {
             case "server/discover" -> sessions.of(holder, key, link, modern.meta())
                     .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(),
@@ -106,7 +108,7 @@ final class EraBridge {
                     modern.request().id(), modern.request().method()));
             default -> resumes(modern.request()) ? resume(call) : forward(call, true);
         };
-        return done.recover(failure -> failure instanceof CallCancelled ? call.answer().abandon()
+        return done.onComplete(v -> questions.leave(call.tie())).recover(failure -> failure instanceof CallCancelled ? call.answer().abandon()
                 : call.answer().fail(failure instanceof GatewayException refused ? refused.error()
                 : upstreamError(link, failure)));
     }
@@ -137,7 +139,8 @@ final class EraBridge {
     }
 
     private Future<Void> forward(Call call, boolean retryOn404) {
-        return sessions.of(call.holder(), call.key(), call.link(), call.modern().meta()).compose(session -> {
+        return sessions.of(call.holder(), call.key(), call.link(), call.modern().meta())
+                .compose(session -> watched(call, session).map(session)).compose(session -> {
             if (call.gone().isComplete()) {
                 return Future.failedFuture(new CallCancelled()); // nothing asked of the server yet: nothing to cancel
             }
@@ -163,6 +166,12 @@ final class EraBridge {
         });
     }
 
+    /** The session's standalone stream, watched for the server's questions when this call may be asked one. */
+    private Future<Void> watched(Call call, LegacySessions.Opened session) {
+        return ServerQuestions.asks(call.request().method(), call.modern().meta())
+                ? questions.enter(call.tie(), call.link(), session) : Future.succeededFuture();
+    }
+
     /** A retry that carries the client's answers: hand them to the server, then read the rest of the call. */
     private Future<Void> resume(Call call) {
         JsonNode params = call.request().params();
@@ -185,7 +194,8 @@ final class EraBridge {
                         "was issued to another caller or for another request"));
             }
             JsonNode responses = params.path("inputResponses");
-            Future<Void> handed = Future.succeededFuture();
+            LegacySessions.Opened session = new LegacySessions.Opened(state.session(), state.version(), null);
+            Future<Void> handed = watched(call, session); // before the server goes on: it may ask again
             for (Map.Entry<String, String> input : state.pending().entrySet()) {
                 JsonNode response = responses.get(input.getKey());
                 if (response == null || !response.isObject()) {
@@ -196,7 +206,6 @@ final class EraBridge {
                 handed = handed.compose(v -> call.link().tell(reply, state.session(), state.version(), call.traced())
                         .mapEmpty());
             }
-            LegacySessions.Opened session = new LegacySessions.Opened(state.session(), state.version(), null);
             JsonNode upstreamId = parse(state.call());
             return handed.compose(v -> call.link().resume(state.session(), state.version(), state.lastEventId(),
                             call.traced()))
@@ -211,7 +220,8 @@ final class EraBridge {
 
     /** The call's stream from the server, its messages and its answer acted on here. */
     private PolledStream stream(Call call, LegacySessions.Opened session, JsonNode upstreamId) {
-        return new PolledStream(call.link(), session, call.gone(), call.traced(), upstreamId, new PolledStream.Reader() {
+        return new PolledStream(call.link(), session, call.gone(), call.traced(), upstreamId, call.tie(),
+                new PolledStream.Reader() {
             @Override
             public Future<Void> answered(JsonNode response) {
                 return finish(call, session, response);
@@ -220,6 +230,11 @@ final class EraBridge {
             @Override
             public Future<Void> message(UpstreamLink.Stream stream, String earlierId, JsonNode message) {
                 return onMessage(call, session, upstreamId, stream, earlierId, message);
+            }
+
+            @Override
+            public Future<Void> asked(String lastEventId, java.util.List<JsonNode> requests) {
+                return askClient(call, session, upstreamId, lastEventId, requests);
             }
         });
     }
@@ -252,7 +267,7 @@ final class EraBridge {
             }
             case "sampling/createMessage", "elicitation/create", "roots/list" ->
                     askClient(call, session, upstreamId,
-                            stream.lastEventId() != null ? stream.lastEventId() : earlierId, (ObjectNode) message);
+                            stream.lastEventId() != null ? stream.lastEventId() : earlierId, java.util.List.of(message));
             default -> {
                 call.link().tell(JsonRpc.error(message.get("id"), JsonRpc.METHOD_NOT_FOUND,
                         "Method not found: " + method), session.id(), session.version(), call.traced());
@@ -261,21 +276,27 @@ final class EraBridge {
         };
     }
 
-    /** Answers the client {@code input_required} with the server's request, the round's state saved. */
+    /** Answers the client {@code input_required} with the server's requests, the round's state saved. */
     private Future<Void> askClient(Call call, LegacySessions.Opened session, JsonNode upstreamId,
-                                   String lastEventId, ObjectNode request) {
+                                   String lastEventId, java.util.List<JsonNode> requests) {
         if (lastEventId == null) {
             return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN, "the server asked the "
                     + "client for input on a stream it cannot resume (its events have no ids), which a modern client "
                     + "cannot answer"));
         }
-        String key = INPUT_KEY + ids.incrementAndGet();
-        ObjectNode params = request.get("params") instanceof ObjectNode p ? p.deepCopy() : Json.object();
-        if (request.path("method").asText().equals("elicitation/create") && !params.has("mode")) {
-            params.put("mode", "form");
-        }
         Map<String, String> pending = new LinkedHashMap<>();
-        pending.put(key, Json.text(request.get("id")));
+        ObjectNode inputs = Json.object();
+        for (JsonNode request : requests) {
+            String key = INPUT_KEY + ids.incrementAndGet();
+            ObjectNode params = request.get("params") instanceof ObjectNode p ? p.deepCopy() : Json.object();
+            if (request.path("method").asText().equals("elicitation/create") && !params.has("mode")) {
+                params.put("mode", "form");
+            }
+            pending.put(key, Json.text(request.get("id")));
+            ObjectNode input = inputs.putObject(key);
+            input.put("method", request.path("method").asText());
+            input.set("params", params);
+        }
         BridgeState state = new BridgeState(session.id(), session.version(), Json.text(upstreamId), lastEventId,
                 pending, BridgeState.client(call.exchange()), BridgeState.fingerprint(call.request()));
         if (!state.storable()) {
@@ -295,9 +316,7 @@ final class EraBridge {
                 .compose(requestState -> {
             ObjectNode result = Json.object();
             result.put("resultType", "input_required");
-            ObjectNode input = result.putObject("inputRequests").putObject(key);
-            input.put("method", request.path("method").asText());
-            input.set("params", params);
+            result.set("inputRequests", inputs);
             result.put("requestState", requestState);
             return call.answer().finish(JsonRpc.result(call.request().id(), result));
         });

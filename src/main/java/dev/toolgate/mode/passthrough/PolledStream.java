@@ -9,6 +9,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A bridged call's stream from a legacy server, read until the call's answer (split from {@link EraBridge}, which
@@ -29,6 +31,12 @@ final class PolledStream {
          * {@code earlierId} is the last event id of the call's earlier streams, which a resumed one without ids keeps.
          */
         Future<Void> message(UpstreamLink.Stream stream, String earlierId, JsonNode message);
+
+        /**
+         * Answers the client {@code input_required} with several requests the server sent at once on the session's
+         * standalone stream, the call's stream resumable after {@code lastEventId}.
+         */
+        Future<Void> asked(String lastEventId, List<JsonNode> requests);
     }
 
     /**
@@ -53,6 +61,7 @@ final class PolledStream {
     private final Future<Void> gone;
     private final RpcRecord traced;
     private final JsonNode upstreamId;
+    private final ServerQuestions.Tie tie;
     private final Reader reader;
 
     /**
@@ -60,14 +69,16 @@ final class PolledStream {
      *                   server the call is cancelled)
      * @param traced     the call's record, whose trace context each resumption carries
      * @param upstreamId the call's id upstream, whose response is the answer
+     * @param tie        the call's tie to the session's standalone stream, whose questions it reads as its own
      */
     PolledStream(UpstreamLink link, LegacySessions.Opened session, Future<Void> gone, RpcRecord traced,
-                 JsonNode upstreamId, Reader reader) {
+                 JsonNode upstreamId, ServerQuestions.Tie tie, Reader reader) {
         this.link = link;
         this.session = session;
         this.gone = gone;
         this.traced = traced;
         this.upstreamId = upstreamId;
+        this.tie = tie;
         this.reader = reader;
     }
 
@@ -104,18 +115,14 @@ final class PolledStream {
                 stream.close();
             }
         });
-        stream.read(event -> {
-            if (answered[0] || done.future().isComplete() || event.data().isEmpty()) {
-                return;
-            }
-            JsonNode message;
-            try {
-                message = Json.parse(event.data());
-            } catch (IOException e) {
-                return;
+        Predicate<List<JsonNode>> read = messages -> {
+            if (answered[0] || done.future().isComplete()) {
+                return false;
             }
             heard[0] = true;
-            Future<Void> ended = reader.message(stream, polled.lastId(), message);
+            Future<Void> ended = messages.size() == 1
+                    ? reader.message(stream, polled.lastId(), messages.getFirst())
+                    : reader.asked(stream.lastEventId() != null ? stream.lastEventId() : polled.lastId(), messages);
             if (ended != null) {
                 answered[0] = true;
                 ended.onComplete(sent -> {
@@ -127,7 +134,21 @@ final class PolledStream {
                 });
                 stream.close();
             }
+            return true;
+        };
+        // the session's standalone stream's questions, read as this one's once it can be resumed (it has an event id)
+        Runnable unwatched = tie.reading(() -> stream.lastEventId() != null || polled.lastId() != null, read);
+        stream.read(event -> {
+            if (event.data().isEmpty()) {
+                return;
+            }
+            try {
+                read.test(List.of(Json.parse(event.data())));
+            } catch (IOException e) {
+                // not a message: skip it
+            }
         }).onComplete(end -> {
+            unwatched.run();
             if (answered[0] || done.future().isComplete()) {
                 return;
             }

@@ -251,6 +251,16 @@ final class UpstreamLink {
         return send(HttpMethod.GET, headers, null, null, traced, true);
     }
 
+    /**
+     * Opens the session's standalone stream (GET without {@code Last-Event-ID}), on which a legacy server sends the
+     * requests and notifications related to no request of the client's.
+     */
+    Future<Answer> listen(String sessionId, String version) {
+        MultiMap headers = headers(sessionId, version);
+        headers.set("accept", MediaTypes.EVENT_STREAM);
+        return send(HttpMethod.GET, headers, null, null, RpcRecord.NONE, false);
+    }
+
     /** Ends a session (best effort: the answer does not matter). */
     Future<Void> delete(String sessionId, String version) {
         return send(HttpMethod.DELETE, headers(sessionId, version), null, null, RpcRecord.NONE, false)
