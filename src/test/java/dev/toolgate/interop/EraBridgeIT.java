@@ -152,6 +152,15 @@ class EraBridgeIT {
     }
 
     @Test
+    void aToolOnlyATaskMayRunIsLeftOutOfTheBridgedListSinceTheBridgeOffersNoTasks() {
+        // server-everything's simulate-research-query declares execution.taskSupport: required
+        JsonNode result = new ModernHttp(gateway.proxy("/mcp")).request("tools/list", "{}").json().get("result");
+
+        assertThat(result.path("tools").findValuesAsText("name")).contains("echo")
+                .doesNotContain("simulate-research-query");
+    }
+
+    @Test
     void aRequestStateThatWasNotIssuedIsRefused() {
         McpHttp.Response response = new ModernHttp(gateway.proxy("/mcp")).request("tools/call",
                 "{\"name\":\"echo\",\"arguments\":{\"message\":\"x\"},\"requestState\":\"forged\",\"inputResponses\":{}}");

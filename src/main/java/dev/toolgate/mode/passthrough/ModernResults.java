@@ -14,7 +14,8 @@ import java.util.function.Predicate;
 
 /**
  * A legacy server's answers as the era bridge hands them to a modern client: the client's own id,
- * {@code resultType}, caching hints on the results 2026-07-28 gives them, the server's identity in
+ * {@code resultType}, caching hints on the results 2026-07-28 gives them, tool lists without the tools only a task
+ * may run ({@code execution.taskSupport: required}: tasks are not bridged), the server's identity in
  * {@code _meta}, the renamed resource-not-found code, and {@code server/discover} made of what the
  * server said in {@code initialize}.
  */
@@ -54,9 +55,12 @@ final class ModernResults {
         }
         ObjectNode result = message.get("result") instanceof ObjectNode r ? r.deepCopy() : Json.object();
         result.put("resultType", "complete");
-        if (request.method().equals("tools/list") && shows != null && result.get("tools") instanceof ArrayNode tools) {
+        if (request.method().equals("tools/list") && result.get("tools") instanceof ArrayNode tools) {
             for (var it = tools.elements(); it.hasNext(); ) {
-                if (!shows.test(it.next().path("name").asText())) {
+                JsonNode tool = it.next();
+                // a tool only a task may run: the bridge offers no tasks (see discover), so no call of it can succeed
+                if (shows != null && !shows.test(tool.path("name").asText())
+                        || "required".equals(tool.path("execution").path("taskSupport").asText(null))) {
                     it.remove();
                 }
             }
