@@ -161,6 +161,25 @@ class EraBridgeIT {
     }
 
     @Test
+    void aResumedRoundsResultNamesTheServerAsTheFirstRoundsDoes() {
+        ModernHttp client = new ModernHttp(gateway.proxy("/mcp"));
+        String elicitation = "{\"elicitation\":{\"form\":{}}}";
+        JsonNode asked = client.request("tools/call", "{\"name\":\"trigger-elicitation-request\",\"arguments\":{}}",
+                elicitation, Map.of()).json().get("result");
+        assertThat(asked.path("resultType").asText()).as(asked.toString()).isEqualTo("input_required");
+        String input = asked.path("inputRequests").fieldNames().next();
+
+        JsonNode resumed = client.request("tools/call", """
+                {"name":"trigger-elicitation-request","arguments":{},"requestState":%s,
+                 "inputResponses":{"%s":{"action":"decline"}}}""".formatted(asked.get("requestState"), input),
+                elicitation, Map.of()).json().get("result");
+
+        assertThat(resumed.path("resultType").asText()).as(resumed.toString()).isEqualTo("complete");
+        assertThat(resumed.at("/_meta/io.modelcontextprotocol~1serverInfo/name").asText()).as(resumed.toString())
+                .contains("everything");
+    }
+
+    @Test
     void aRequestStateThatWasNotIssuedIsRefused() {
         McpHttp.Response response = new ModernHttp(gateway.proxy("/mcp")).request("tools/call",
                 "{\"name\":\"echo\",\"arguments\":{\"message\":\"x\"},\"requestState\":\"forged\",\"inputResponses\":{}}");

@@ -194,7 +194,7 @@ final class EraBridge {
                         "was issued to another caller or for another request"));
             }
             JsonNode responses = params.path("inputResponses");
-            LegacySessions.Opened session = new LegacySessions.Opened(state.session(), state.version(), null);
+            LegacySessions.Opened session = sessions.known(call.key(), state.session(), state.version());
             Future<Void> handed = watched(call, session); // before the server goes on: it may ask again
             for (Map.Entry<String, String> input : state.pending().entrySet()) {
                 JsonNode response = responses.get(input.getKey());

@@ -168,6 +168,22 @@ final class LegacySessions {
         }
     }
 
+    /**
+     * The session {@code id} as this instance opened it for {@code key} (with the server's {@code initialize}, whose
+     * serverInfo a resumed round's result carries), or one knowing only its id and version when this instance holds
+     * it no more, or never did (the round began on another instance).
+     */
+    Opened known(String key, String id, String version) {
+        synchronized (open) {
+            Held held = open.get(server + key);
+            Future<Opened> session = held == null ? null : held.session();
+            if (session != null && session.succeeded() && id.equals(session.result().id())) {
+                return session.result();
+            }
+        }
+        return new Opened(id, version, null);
+    }
+
     /** Forgets a session the server no longer knows (it answered 404), unless another replaced it already. */
     void forget(String key, Opened stale) {
         synchronized (open) {
