@@ -23,11 +23,13 @@ import java.util.function.Function;
  * @param service  its service's settings (host, port, path, protocol...), empty without one
  * @param policies the plugins that may apply, other than {@code ai-mcp-proxy}, ordered by id
  * @param proxies  the {@code ai-mcp-proxy} plugins that may apply, ordered by id
- * @param servers  the {@code server} settings of those (session, allowed origins...), in the same order
- * @param callers  the consumers and groups, when a plugin that may apply identifies or judges callers; else empty
+ * @param admissions what of those judges a caller when it connects, in the same order: the {@code server}
+ *                   settings (session, allowed origins...), {@code default_acl}, {@code include_consumer_groups},
+ *                   {@code consumer_identifier}, {@code acl_attribute_type} and {@code access_token_claim_field}
+ * @param callers    the consumers and groups, when a plugin that may apply identifies or judges callers; else empty
  */
 public record RouteRuntime(List<Object> route, List<Object> service, List<List<Object>> policies,
-                           List<List<Object>> proxies, List<Object> servers, List<List<Object>> callers) {
+                           List<List<Object>> proxies, List<Object> admissions, List<List<Object>> callers) {
 
     private static final String PROXY = "ai-mcp-proxy";
 
@@ -51,12 +53,12 @@ public record RouteRuntime(List<Object> route, List<Object> service, List<List<O
                 .toList();
         List<List<Object>> policies = new ArrayList<>();
         List<List<Object>> proxies = new ArrayList<>();
-        List<Object> servers = new ArrayList<>();
+        List<Object> admissions = new ArrayList<>();
         boolean judges = false;
         for (Plugin plugin : applying) {
             if (PROXY.equals(plugin.name())) {
                 proxies.add(placeless(plugin));
-                servers.add(plugin.config() instanceof AiMcpProxyConfig proxy ? proxy.server() : null);
+                admissions.add(plugin.config() instanceof AiMcpProxyConfig proxy ? admission(proxy) : null);
                 continue;
             }
             policies.add(placeless(plugin));
@@ -66,18 +68,24 @@ public record RouteRuntime(List<Object> route, List<Object> service, List<List<O
         List<List<Object>> callers = judges ? everyCaller : List.of();
         return new RouteRuntime(placeless(route),
                 config.service(route.serviceId()).map(RouteRuntime::placeless).orElse(List.of()),
-                policies, proxies, servers, callers);
+                policies, proxies, admissions, callers);
+    }
+
+    /** What of an {@code ai-mcp-proxy} config may refuse a caller at connect (Kong's "403 at connect"). */
+    private static List<Object> admission(AiMcpProxyConfig proxy) {
+        return Arrays.asList(proxy.server(), proxy.defaultAcl(), proxy.includeConsumerGroups(),
+                proxy.consumerIdentifier(), proxy.aclAttributeType(), proxy.accessTokenClaimField());
     }
 
     /**
      * Whether a stream of the gateway's own (an MCP endpoint's GET stream) admitted under {@code before} is
      * still admitted as this runtime would: the same route, the same policies before the endpoint, the same
-     * callers and the same {@code server} settings. The tools may differ: a change of them is told on the
-     * stream ({@code notifications/tools/list_changed}), each call is judged as it comes.
+     * callers and the same admission settings of its {@code ai-mcp-proxy}. The tools may differ: a change of
+     * them is told on the stream ({@code notifications/tools/list_changed}), each call is judged as it comes.
      */
     public boolean admitsAsBefore(RouteRuntime before) {
-        return route.equals(before.route) && policies.equals(before.policies) && servers.equals(before.servers)
-                && callers.equals(before.callers);
+        return route.equals(before.route) && policies.equals(before.policies)
+                && admissions.equals(before.admissions) && callers.equals(before.callers);
     }
 
     /** Never its values: the consumers' credentials and the plugins' secrets are among them. */

@@ -71,6 +71,10 @@ class RouteRuntimeTest {
         RouteRuntime revoked = runtime(document("http://up:8080", KEY_AUTH, "").replace(
                 "          - name: ai-mcp-proxy\n            config: {mode: passthrough-listener}\n", tools.formatted(two)));
         assertThat(revoked.admitsAsBefore(after)).isFalse();
+        RouteRuntime refusing = runtime(document("http://up:8080", KEY_AUTH, ALICE).replace(
+                "          - name: ai-mcp-proxy\n            config: {mode: passthrough-listener}\n",
+                tools.formatted(two).replace("tools:", "default_acl: [{scope: tools, deny: [alice]}], tools:")));
+        assertThat(refusing.admitsAsBefore(after)).as("a default_acl refuses at connect").isFalse();
     }
 
     @Test

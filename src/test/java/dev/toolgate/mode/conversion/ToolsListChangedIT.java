@@ -245,6 +245,55 @@ class ToolsListChangedIT {
         }
     }
 
+    /**
+     * A listener on /guarded behind key-auth serving alpha's tools ({@code conversion-only}, tagged {@code team}),
+     * with {@code defaultAcl} (YAML flow list) as its {@code default_acl}.
+     */
+    String listenerConfig(String defaultAcl) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: alpha
+                        paths: [/alpha]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [team]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: a1, description: Tool a1, method: GET, path: /alpha/a1}
+                routes:
+                  - name: guarded
+                    paths: [/guarded]
+                    plugins:
+                      - name: key-auth
+                      - name: ai-mcp-proxy
+                        config: {mode: listener, server: {tag: team}, default_acl: %s}
+                consumers:
+                  - {username: alice, keyauth_credentials: [{key: alice-key}]}
+                  - {username: carol, keyauth_credentials: [{key: carol-key}]}
+                """.formatted(upstream.url(), defaultAcl);
+    }
+
+    @Test
+    void aListenersDefaultAclThatNowRefusesACallerEndsItsStream() throws Exception {
+        post(listenerConfig("[]"));
+        McpHttp carol = new McpHttp(gateway.proxy("/guarded"), Map.of("apikey", "carol-key"));
+        carol.initialize("2025-06-18");
+        try (SseStream stream = SseStream.open(gateway.proxy("/guarded"), Map.of("accept", "text/event-stream",
+                "mcp-session-id", carol.sessionId(), "apikey", "carol-key"))) {
+            assertThat(stream.status()).isEqualTo(200);
+            post(listenerConfig("[{scope: tools, deny: [carol]}]"));
+            await().atMost(Duration.ofSeconds(10)).until(stream::ended);
+            assertThat(stream.lines()).as("told when to reopen it").contains("retry: " + Sessions.RECONNECT_AFTER_MS);
+            assertThat(carol.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}").status())
+                    .as("the listener refuses carol at connect now").isEqualTo(403);
+        }
+    }
+
     private int openStreams() throws Exception {
         HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.admin("/status")).build(),
                 HttpResponse.BodyHandlers.ofString());
