@@ -70,8 +70,9 @@ final class Endpoints {
         this.chains = Map.copyOf(chains);
     }
 
-    /** A conversion-listener's or a listener's endpoint over {@code tools}. */
-    McpServerEndpoint conversion(Route route, AiMcpProxyConfig proxy, ToolSet tools, ConfigReport report, Plugin plugin) {
+    /** A conversion-listener's or a listener's endpoint over {@code tools}, on a route that runs as {@code runtime}. */
+    McpServerEndpoint conversion(Route route, AiMcpProxyConfig proxy, ToolSet tools, RouteRuntime runtime,
+                                 ConfigReport report, Plugin plugin) {
         SessionSettings session = proxy.server().session();
         ToolAccess access = conversionAccess(route, proxy, tools);
         OwningRoutes owners = new OwningRoutes(route.id(), routes, chains);
@@ -82,7 +83,7 @@ final class Endpoints {
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
                 session.sessionTtlSeconds(), session.managed(), version, cluster.clock(),
                 proxy.server().cacheHints().ttlMs(),
-                cacheScope(route, proxy, perCaller, report, plugin));
+                cacheScope(route, proxy, perCaller, report, plugin), runtime);
         ToolInvoker invoker = client == null ? null : new ToolInvoker(client, owners);
         SessionStore store = sessions == null || !session.managed() ? null
                 : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());

@@ -183,7 +183,7 @@ final class SnapshotBuilder {
                 runtimes.put(route.id(), runtime);
                 logging.put(route.id(), serving.logging());
                 handlers.put(route.id(), new PolicyGate(chain,
-                        endpoints.conversion(route, serving, tools, report, plugin.get()), addresses,
+                        endpoints.conversion(route, serving, tools, runtime, report, plugin.get()), addresses,
                         observed(config, route, serving, credentialNames(chain, tools, chains))));
             }
         }

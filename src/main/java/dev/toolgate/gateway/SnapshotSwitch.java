@@ -14,10 +14,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * The snapshot being served, and the one place it changes. Requests read it once and finish on the
  * snapshot they started with; a swap tells the sessions of endpoints whose tools, or who may see which of
  * them, changed (the
- * {@code notifications/tools/list_changed} on open streams), ends those of endpoints that are gone or that now
- * admit streams otherwise (their policies or the consumers these know changed), ends the legacy bridge's calls of
- * passthrough routes that are gone and the streams relayed on passthrough routes that are gone or run otherwise
- * now ({@link RouteRuntime}), and prepares the new tools off the event loops.
+ * {@code notifications/tools/list_changed} on open streams), ends those of endpoints that are gone and those an
+ * endpoint would now admit otherwise (its policies changed, or the consumer that opened one), ends the legacy
+ * bridge's calls of passthrough routes that are gone, the streams relayed on passthrough routes that are gone and
+ * the GET streams of those that run otherwise now ({@link RouteRuntime}), and prepares the new tools off the event
+ * loops.
  */
 final class SnapshotSwitch {
 
@@ -63,14 +64,16 @@ final class SnapshotSwitch {
     }
 
     /**
-     * Ends the GET streams of an endpoint whose policies changed (after any notification above: it reaches them
-     * first), so that they are opened again through the policies served now; each call was judged as it came,
-     * but a stream was judged once, when it opened.
+     * Ends the GET streams of an endpoint whose route runs otherwise now that it would not admit as they were
+     * (after any notification above: it reaches them first), so that they are opened again through the policies
+     * served now; each call was judged as it came, but a stream was judged once, when it opened.
      */
     private void readmit(String endpoint, RouteRuntime before, RouteRuntime after) {
-        if (before != null && after != null && !after.admitsAsBefore(before)) {
-            int ended = sessions.policiesChanged(endpoint);
-            LOG.info("policies of endpoint {} changed; ended {} open streams", endpoint, ended);
+        if (before != null && after != null && !after.equals(before)) {
+            int ended = sessions.readmit(endpoint, after);
+            if (ended > 0) {
+                LOG.info("policies of endpoint {} changed; ended {} open streams", endpoint, ended);
+            }
         }
     }
 

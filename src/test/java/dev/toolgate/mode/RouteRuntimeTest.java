@@ -1,7 +1,10 @@
 package dev.toolgate.mode;
 
 import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.pipeline.Principal;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static dev.toolgate.testing.Configs.load;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,13 +71,36 @@ class RouteRuntimeTest {
                 "          - name: ai-mcp-proxy\n            config: {mode: passthrough-listener}\n", tools.formatted(two)));
         assertThat(after).isNotEqualTo(before);
         assertThat(after.admitsAsBefore(before)).isTrue();
-        RouteRuntime revoked = runtime(document("http://up:8080", KEY_AUTH, "").replace(
-                "          - name: ai-mcp-proxy\n            config: {mode: passthrough-listener}\n", tools.formatted(two)));
-        assertThat(revoked.admitsAsBefore(after)).isFalse();
         RouteRuntime refusing = runtime(document("http://up:8080", KEY_AUTH, ALICE).replace(
                 "          - name: ai-mcp-proxy\n            config: {mode: passthrough-listener}\n",
                 tools.formatted(two).replace("tools:", "default_acl: [{scope: tools, deny: [alice]}], tools:")));
         assertThat(refusing.admitsAsBefore(after)).as("a default_acl refuses at connect").isFalse();
+    }
+
+    static Principal keyed(String username) {
+        DeclarativeConfig config = load(document("http://up:8080/mcp", KEY_AUTH, ALICE + BOB)).config();
+        var consumer = config.consumers().stream().filter(c -> c.username().equals(username)).findFirst().orElseThrow();
+        return new Principal(consumer, List.of(), new Principal.Credential("k", "key-auth"), null, List.of(), false);
+    }
+
+    static final String BOB = "  - {username: bob, keyauth_credentials: [{key: bob-key}]}\n";
+
+    @Test
+    void aConsumerEditChangesWhatItKnowsOnlyOfTheCallersItChanged() {
+        RouteRuntime both = runtime(document("http://up:8080/mcp", KEY_AUTH, ALICE + BOB));
+        RouteRuntime aliceOnly = runtime(document("http://up:8080/mcp", KEY_AUTH, ALICE));
+        RouteRuntime aliceRekeyed = runtime(document("http://up:8080/mcp", KEY_AUTH,
+                ALICE.replace("alice-key", "other-key") + BOB));
+        Principal alice = keyed("alice");
+        Principal bob = keyed("bob");
+        assertThat(both.relaysAsBefore(aliceOnly)).isTrue();
+        assertThat(both.knowsAsBefore(aliceOnly, alice)).as("bob added").isTrue();
+        assertThat(aliceOnly.knowsAsBefore(both, bob)).as("bob removed").isFalse();
+        assertThat(aliceRekeyed.knowsAsBefore(both, alice)).as("alice's key changed").isFalse();
+        assertThat(aliceRekeyed.knowsAsBefore(both, bob)).isTrue();
+        assertThat(aliceRekeyed.knowsAsBefore(both, Principal.NONE)).as("nobody identified").isTrue();
+        Principal fallback = new Principal(alice.consumer(), List.of(), null, null, List.of(), true);
+        assertThat(both.knowsAsBefore(aliceOnly, fallback)).as("the anonymous fallback: fail closed").isFalse();
     }
 
     @Test

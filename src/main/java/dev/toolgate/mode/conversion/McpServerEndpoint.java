@@ -8,6 +8,7 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.OriginPolicy;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.mode.RouteRuntime;
 import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.MediaTypes;
@@ -59,10 +60,12 @@ public final class McpServerEndpoint implements McpEndpoint {
      * @param clock             when sessions begin
      * @param listTtlMs         a 2026-07-28 tool list's {@code ttlMs} ({@code server.cache_hints})
      * @param listCacheScope    a 2026-07-28 tool list's {@code cacheScope}: {@code public} or {@code private}
+     * @param runtime           what the route runs with, which its GET streams are admitted under (a reload
+     *                          that changes it judges them again); null where no reload can follow
      */
     public record Settings(String endpointId, String label, OriginPolicy origins, long bodyLimit,
                            long sessionTtlSeconds, boolean managedSessions, String serverVersion, InstantSource clock,
-                           long listTtlMs, String listCacheScope) {
+                           long listTtlMs, String listCacheScope, RouteRuntime runtime) {
     }
 
     private static final String ALLOWED = "GET, POST, DELETE";

@@ -48,7 +48,7 @@ final class SessionRequests {
                 return Future.succeededFuture();
             }
             var opened = sessions.openStream(session.id(), settings.endpointId(), exchange.clientNetwork(), response,
-                    context);
+                    context, settings.runtime(), exchange.principal());
             switch (opened) {
                 case CLIENT_AT_CAP -> throw new GatewayException(
                         new GatewayError.TooManyStreams(sessions.maxStreamsPerClient()));

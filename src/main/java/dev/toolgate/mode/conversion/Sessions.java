@@ -5,12 +5,16 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.SseEvent;
 import dev.toolgate.http.ClientStreams;
+import dev.toolgate.mode.RouteRuntime;
+import dev.toolgate.pipeline.Principal;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.time.InstantSource;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,8 +41,26 @@ public final class Sessions {
     private static final String TOOLS_CHANGED =
             Json.text(JsonRpc.notification("notifications/tools/list_changed", null));
 
-    /** @param client the client address it is counted for, or null when unknown */
-    private record Stream(String endpoint, String client, HttpServerResponse response, Context context) {
+    /**
+     * @param client  the client address it is counted for, or null when unknown
+     * @param runtime what its route ran with when it was admitted, or null where no reload can follow
+     * @param caller  who the route's authentication found opening it
+     */
+    private record Stream(String endpoint, String client, HttpServerResponse response, Context context,
+                          RouteRuntime runtime, Principal caller) {
+
+        /**
+         * Whether a route running as {@code now} (null: gone) admits it as it was admitted; {@code admits} holds
+         * the route-wide verdict per runtime it was opened with ({@link RouteRuntime#admitsAsBefore}).
+         */
+        boolean admittedBy(RouteRuntime now, Map<RouteRuntime, Boolean> admits) {
+            if (now == null || now == runtime) {
+                return now != null;
+            }
+            // without the runtime it was admitted under, nothing tells it was admitted as now: fail closed
+            return runtime != null && admits.computeIfAbsent(runtime, now::admitsAsBefore)
+                    && now.knowsAsBefore(runtime, caller);
+        }
     }
 
     /** What asking for a GET stream came to. */
@@ -75,15 +97,17 @@ public final class Sessions {
      * Registers a session's GET stream, counted for {@code client} (its address, or null when unknown). A stream
      * the session already has here is ended and replaced: a client whose network dropped reconnects long before
      * the kernel gives up on the dead socket, and refusing it would send its notifications to that socket.
+     * {@code runtime} is what the endpoint's route ran with when {@code caller} was admitted.
      */
-    Opened openStream(String sessionId, String endpoint, String client, HttpServerResponse response, Context context) {
+    Opened openStream(String sessionId, String endpoint, String client, HttpServerResponse response, Context context,
+                      RouteRuntime runtime, Principal caller) {
         if (stopping) {
             return Opened.STOPPING;
         }
         if (client != null && !take(client)) {
             return Opened.CLIENT_AT_CAP;
         }
-        Stream stream = new Stream(endpoint, client, response, context);
+        Stream stream = new Stream(endpoint, client, response, context, runtime, caller);
         Stream replaced = streams.put(sessionId, stream);
         if (replaced != null) {
             release(replaced.client());
@@ -190,14 +214,18 @@ public final class Sessions {
     }
 
     /**
-     * Ends every GET stream of an endpoint whose policies changed, keeping its sessions: the clients open them
-     * again through the policies served now, told when ({@link #RECONNECT_AFTER_MS}). Returns how many were
-     * ended here.
+     * Ends the GET streams of an endpoint whose route now runs as {@code now} that it would not admit as they were
+     * admitted ({@link RouteRuntime#admitsAsBefore}, {@link RouteRuntime#knowsAsBefore}), keeping their
+     * sessions: the clients open them again through the policies served now, told when
+     * ({@link #RECONNECT_AFTER_MS}). Returns how many were ended here.
      */
-    public int policiesChanged(String endpoint) {
+    public int readmit(String endpoint, RouteRuntime now) {
+        // each runtime the streams were opened with is compared once: many streams share a few of them
+        Map<RouteRuntime, Boolean> admits = new IdentityHashMap<>();
         int ended = 0;
         for (var open : streams.entrySet()) {
-            if (open.getValue().endpoint().equals(endpoint)) {
+            Stream stream = open.getValue();
+            if (stream.endpoint().equals(endpoint) && !stream.admittedBy(now, admits)) {
                 closeStream(open.getKey(), true);
                 ended++;
             }

@@ -150,13 +150,13 @@ final class Forwarding {
                         return;
                     }
                     if (opened == null) {
-                        relay.relay(request, upstream, rewrites, answerHeaders, session, number, silence, recorder,
-                                failed);
+                        relay.relay(request, exchange.principal(), upstream, rewrites, answerHeaders, session,
+                                number, silence, recorder, failed);
                         upstream.resume();
                     } else {
                         issued.relay(exchange, received, opened, upstream, answerHeaders,
-                                issuedHeaders -> relay.relay(request, upstream, rewrites, issuedHeaders, session,
-                                        number, silence, recorder, failed),
+                                issuedHeaders -> relay.relay(request, exchange.principal(), upstream, rewrites,
+                                        issuedHeaders, session, number, silence, recorder, failed),
                                 () -> {
                                     silence.stop();
                                     unforwarded.run();

@@ -8,6 +8,7 @@ import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.mode.RouteRuntime;
+import dev.toolgate.pipeline.Principal;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -52,6 +53,8 @@ final class Relay {
     }
 
     /**
+     * @param caller   who the route's authentication found calling, which a reload editing consumers may judge
+     *                 otherwise
      * @param rewrite  how the caller's {@code tools/list} answers are filtered; {@code sse} selects the form
      * @param headers  what the route's upstream policies do to the answer's headers, or null
      * @param session  the client's session id, for observed events
@@ -60,9 +63,9 @@ final class Relay {
      * @param failed   answers the client with the gateway's error when the upstream broke before any byte
      *                 went out (and stops the exchange's requests waiting: the answer will not come)
      */
-    void relay(HttpServerRequest request, HttpClientResponse answer, Rewrites rewrite, HeaderRewrite headers,
-               String session, long exchange, ReadTimeout silence, MessageTap.Local recorder,
-               Consumer<Throwable> failed) {
+    void relay(HttpServerRequest request, Principal caller, HttpClientResponse answer, Rewrites rewrite,
+               HeaderRewrite headers, String session, long exchange, ReadTimeout silence,
+               MessageTap.Local recorder, Consumer<Throwable> failed) {
         HttpServerResponse response = request.response();
         MultiMap own = MultiMap.caseInsensitiveMultiMap().addAll(response.headers());
         ForwardedHeaders.copyResponse(answer.headers(), response.headers());
@@ -126,7 +129,8 @@ final class Relay {
             keepalive = StreamKeepalive.start(Vertx.currentContext(), response);
         }
         StreamKeepalive wrote = keepalive;
-        Runnable forget = sse ? streams.opened(routeId, runtime, response, answer) : () -> { };
+        Runnable forget = sse ? streams.opened(routeId, runtime, caller,
+                request.method() == HttpMethod.GET, response, answer) : () -> { };
         answer.handler(chunk -> {
             silence.read();
             observer.feed(chunk);

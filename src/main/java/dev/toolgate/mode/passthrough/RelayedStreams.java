@@ -1,6 +1,7 @@
 package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.mode.RouteRuntime;
+import dev.toolgate.pipeline.Principal;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientResponse;
@@ -13,26 +14,38 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The server streams (GET streams, POSTs answered with SSE) relayed in this process, by route, kept for the
- * gateway's lifetime rather than a configuration's. A reload that removes a route, or changes what it runs
- * with ({@link RouteRuntime}: its plugins, the consumers they know, its service), ends its streams: they would
- * otherwise go on under policies that no longer exist for as long as the server keeps them open. The
- * client's stream ends cleanly, so it reconnects and meets the new configuration; the server's request is
+ * gateway's lifetime rather than a configuration's. A reload that removes a route ends its streams. One that
+ * changes what a kept route runs with ({@link RouteRuntime}: its plugins, its service, the consumers they know)
+ * ends its GET streams, which would otherwise go on under policies that no longer exist for as long as the
+ * server keeps them open; when only consumers changed, only the GET streams of callers it may judge otherwise
+ * now ({@link RouteRuntime#knowsAsBefore}). A POST's answer is one call, admitted when it came: it finishes.
+ * The client's stream ends cleanly, so it reconnects and meets the new configuration; the server's request is
  * reset. Only streams are kept: a JSON answer ends by itself.
  */
 final class RelayedStreams {
 
     /**
-     * A stream relayed on the route with id {@code routeId} as {@code runtime} set it, on the event loop of
-     * {@code context}.
+     * A stream relayed on the route with id {@code routeId} as {@code runtime} set it, for {@code caller}, on the
+     * event loop of {@code context}; {@code standalone} for a GET stream, else a POST's answer.
      */
-    private record Open(String routeId, RouteRuntime runtime, HttpServerResponse response, HttpClientResponse answer,
-                        Context context) {
+    private record Open(String routeId, RouteRuntime runtime, Principal caller, boolean standalone,
+                        HttpServerResponse response, HttpClientResponse answer, Context context) {
 
-        /** Whether {@code served} (by route id) still serves it as it was opened. */
-        boolean servedBy(Map<String, RouteRuntime> served) {
+        /**
+         * Whether {@code served} (by route id) keeps it; {@code relays} is what its runtime's route-wide verdict
+         * came to ({@link RouteRuntime#relaysAsBefore}), computed once per runtime.
+         */
+        boolean keptBy(Map<String, RouteRuntime> served, Map<RouteRuntime, Boolean> relays) {
             RouteRuntime now = served.get(routeId);
+            if (now == null) {
+                return false;
+            }
             // the same instance in the common case: opened on the snapshot serving now
-            return now != null && (now == runtime || now.equals(runtime));
+            if (now == runtime || !standalone) {
+                return true;
+            }
+            return relays.computeIfAbsent(runtime, r -> now.equals(r) || now.relaysAsBefore(r))
+                    && now.knowsAsBefore(runtime, caller);
         }
 
         boolean over() {
@@ -57,11 +70,12 @@ final class RelayedStreams {
     private volatile int pruneAt = 64;
 
     /**
-     * Keeps a stream just relayed on route {@code routeId} as {@code runtime} sets it, on the current event loop;
-     * the returned action forgets it once it ended.
+     * Keeps a stream just relayed on route {@code routeId} as {@code runtime} sets it for {@code caller} (a GET
+     * stream when {@code standalone}), on the current event loop; the returned action forgets it once it ended.
      */
-    Runnable opened(String routeId, RouteRuntime runtime, HttpServerResponse response, HttpClientResponse answer) {
-        Open stream = new Open(routeId, runtime, response, answer, Vertx.currentContext());
+    Runnable opened(String routeId, RouteRuntime runtime, Principal caller, boolean standalone,
+                    HttpServerResponse response, HttpClientResponse answer) {
+        Open stream = new Open(routeId, runtime, caller, standalone, response, answer, Vertx.currentContext());
         if (open.size() >= pruneAt) {
             open.removeIf(Open::over);
             pruneAt = Math.max(64, open.size() * 2);
@@ -70,7 +84,7 @@ final class RelayedStreams {
         // a stream that began on the snapshot before a reload may register after its sweep: add first, then
         // read what the reload left, as the sweep writes first, then reads
         Map<String, RouteRuntime> now = served;
-        if (now != null && !stream.servedBy(now) && open.remove(stream)) {
+        if (now != null && !stream.keptBy(now, new IdentityHashMap<>()) && open.remove(stream)) {
             stream.end();
         }
         return () -> open.remove(stream);
@@ -85,15 +99,14 @@ final class RelayedStreams {
     }
 
     /**
-     * Ends the streams of every route but those {@code kept} serves as they were opened: a route gone, or one
-     * whose runtime changed, ends its streams.
+     * Ends the streams of every route {@code kept} no longer serves, and the GET streams it would not admit as
+     * they were (see {@link Open#keptBy}).
      */
     void routesKept(Map<String, RouteRuntime> kept) {
         // each runtime the streams were opened with is compared once: many streams share a few of them
-        Map<RouteRuntime, Boolean> verdicts = new IdentityHashMap<>();
+        Map<RouteRuntime, Boolean> relays = new IdentityHashMap<>();
         open.forEach(stream -> {
-            boolean keep = verdicts.computeIfAbsent(stream.runtime(), r -> stream.servedBy(kept));
-            if (!keep && open.remove(stream)) {
+            if (!stream.keptBy(kept, relays) && open.remove(stream)) {
                 stream.end();
             }
         });

@@ -245,6 +245,28 @@ class ToolsListChangedIT {
         }
     }
 
+    private SseStream bobsStream(McpHttp bob, String key) {
+        SseStream stream = SseStream.open(gateway.proxy("/alpha"), Map.of("accept", "text/event-stream",
+                "mcp-session-id", bob.sessionId(), "apikey", key));
+        assertThat(stream.status()).isEqualTo(200);
+        return stream;
+    }
+
+    @Test
+    void anUnrelatedConsumerAddedLeavesBobsStreamOpenAndChangingBobsKeyEndsIt() throws Exception {
+        post(aclConfig("[admin]"));
+        McpHttp bob = new McpHttp(gateway.proxy("/alpha"), Map.of("apikey", "bob-key"));
+        bob.initialize("2025-06-18");
+        try (SseStream stream = bobsStream(bob, "bob-key")) {
+            post(aclConfig("[admin]") + "  - {username: carol, keyauth_credentials: [{key: carol-key}]}\n");
+            Thread.sleep(1_000);
+            assertThat(stream.ended()).as("bob's stream goes on after carol is added").isFalse();
+            post(aclConfig("[admin]").replace("bob-key", "bob-new-key"));
+            await().atMost(Duration.ofSeconds(10)).until(stream::ended);
+            assertThat(stream.lines()).as("told when to reopen it").contains("retry: " + Sessions.RECONNECT_AFTER_MS);
+        }
+    }
+
     /**
      * A listener on /guarded behind key-auth serving alpha's tools ({@code conversion-only}, tagged {@code team}),
      * with {@code defaultAcl} (YAML flow list) as its {@code default_acl}.

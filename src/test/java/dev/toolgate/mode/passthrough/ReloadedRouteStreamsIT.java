@@ -27,10 +27,12 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A reload that removes a passthrough route, or keeps it with other policies (an authentication plugin
- * added, its consumers changed, another upstream), ends the server streams relayed on it (GET streams and POSTs
- * answered with SSE): the client's stream ends cleanly, so it reconnects and meets the new configuration, and
- * the server's request is closed. Streams of the routes a reload leaves as they were go on.
+ * A reload that removes a passthrough route ends the server streams relayed on it (GET streams and POSTs
+ * answered with SSE); one that keeps it with other policies (an authentication plugin added, another upstream)
+ * ends its GET streams, and one that changes only consumers the GET streams of the callers it changed: the
+ * client's stream ends cleanly, so it reconnects and meets the new configuration, and the server's request is
+ * closed. A POST's answer on a kept route finishes under the policies that admitted it, and streams of the
+ * routes a reload leaves as they were go on.
  */
 @Timeout(60)
 class ReloadedRouteStreamsIT {
@@ -90,9 +92,18 @@ class ReloadedRouteStreamsIT {
                 %s%s%s""".formatted(server.actualPort(), keptPlugins, withGone ? gone : "", rest);
     }
 
-    /** Every path is an SSE stream with an event every 100 ms, until its request closes. */
+    /** A long tool call's result: the last event of a path ending in {@code -call}, after {@link #CALL_MS}. */
+    static final String RESULT = "data: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[{\"type\":\"text\","
+            + "\"text\":\"done\"}]}}\n\n";
+    static final long CALL_MS = 3_000;
+
+    /**
+     * Every path is an SSE stream with an event every 100 ms, until its request closes; one ending in {@code -call}
+     * is a long tool call's answer, which ends with its result after {@link #CALL_MS}.
+     */
     private void stream(HttpServerRequest request) {
-        CompletableFuture<Void> closedAt = closed.computeIfAbsent(request.path().substring(request.path().lastIndexOf('/') + 1), p -> new CompletableFuture<>());
+        String name = request.path().substring(request.path().lastIndexOf('/') + 1);
+        CompletableFuture<Void> closedAt = closed.computeIfAbsent(name, p -> new CompletableFuture<>());
         HttpServerResponse response = request.response();
         response.setChunked(true).putHeader("content-type", "text/event-stream").write(EVENT);
         long timer = vertx.setPeriodic(100, id -> {
@@ -100,20 +111,31 @@ class ReloadedRouteStreamsIT {
                 response.write(EVENT);
             }
         });
+        if (name.endsWith("-call")) {
+            vertx.setTimer(CALL_MS, id -> {
+                vertx.cancelTimer(timer);
+                if (!response.closed()) {
+                    response.end(RESULT);
+                }
+            });
+        }
         response.closeHandler(v -> {
             vertx.cancelTimer(timer);
             closedAt.complete(null);
         });
     }
 
-    private RawConnection open(String method, String path) throws Exception {
+    /** A stream opened with {@code headers} more (an {@code apikey}), past its first event. */
+    private RawConnection open(String method, String path, String... headers) throws Exception {
         int port = gateway.gateway().proxyPort();
         byte[] body = method.equals("POST")
                 ? "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"t\"}}".getBytes(StandardCharsets.UTF_8)
                 : null;
+        List<String> head = new java.util.ArrayList<>(List.of("Host: 127.0.0.1:" + port,
+                "Accept: application/json, text/event-stream", "Content-Type: application/json"));
+        head.addAll(List.of(headers));
         RawConnection http = RawConnection.connect(port, 0);
-        http.send(method, path, List.of("Host: 127.0.0.1:" + port, "Accept: application/json, text/event-stream",
-                "Content-Type: application/json"), body);
+        http.send(method, path, head, body);
         assertThat(http.head().status()).isEqualTo(200);
         assertThat(http.readUntil("\n\n")).contains("notifications/message");
         return http;
@@ -166,18 +188,18 @@ class ReloadedRouteStreamsIT {
                 """;
 
     @Test
-    void aReloadThatAddsKeyAuthToAKeptRouteEndsItsGetAndPostStreams() throws Exception {
+    void aReloadThatAddsKeyAuthToAKeptRouteEndsItsGetStreamsAndLetsAStreamedCallFinishWithItsResult() throws Exception {
         try (RawConnection get = open("GET", "/kept/auth-get");
-             RawConnection post = open("POST", "/kept/auth-post");
+             RawConnection post = open("POST", "/kept/auth-call");
              RawConnection other = open("GET", "/gone/other-get")) {
             reload(config(true, KEY_AUTH, """
                     consumers:
                       - {username: alice, keyauth_credentials: [{key: alice-key}]}
                     """));
             assertThat(ended(get).status()).isEqualTo(200);
-            assertThat(ended(post).status()).isEqualTo(200);
             closed.get("auth-get").get(5, TimeUnit.SECONDS);
-            closed.get("auth-post").get(5, TimeUnit.SECONDS);
+            RawConnection.Response call = ended(post);
+            assertThat(call.text()).as("the call admitted before the reload is answered").endsWith(RESULT);
             assertThat(other.readUntil("\n\n")).as("the unchanged route's stream goes on").contains("notifications/message");
             assertThat(closed.get("other-get")).isNotDone();
         }
@@ -185,6 +207,48 @@ class ReloadedRouteStreamsIT {
         try (RawConnection again = RawConnection.connect(gateway.gateway().proxyPort(), 0)) {
             again.send("GET", "/kept/auth-get", List.of("Host: 127.0.0.1", "Accept: text/event-stream"), null);
             assertThat(again.head().status()).isEqualTo(401);
+        }
+    }
+
+    static final String ALICE_AND_BOB = """
+            consumers:
+              - {username: alice, keyauth_credentials: [{key: alice-key}]}
+              - {username: bob, keyauth_credentials: [{key: bob-key}]}
+            """;
+
+    @Test
+    void anUnrelatedConsumerAddedLeavesAlicesStreamedCallToFinishWithItsResultAndHerGetStreamOpen() throws Exception {
+        gateway.close();
+        gateway = TestGateway.start(config(false, KEY_AUTH, """
+                consumers:
+                  - {username: alice, keyauth_credentials: [{key: alice-key}]}
+                """));
+        try (RawConnection get = open("GET", "/kept/alice-get", "apikey: alice-key");
+             RawConnection post = open("POST", "/kept/alice-call", "apikey: alice-key")) {
+            reload(config(false, KEY_AUTH, ALICE_AND_BOB));
+            assertThat(ended(post).text()).as("alice's call is answered").endsWith(RESULT);
+            get.socket().setSoTimeout(10_000);
+            for (int i = 0; i < 10; i++) {
+                assertThat(get.readUntil("\n\n")).contains("notifications/message");
+            }
+            assertThat(closed.get("alice-get")).as("alice's GET stream goes on").isNotDone();
+        }
+    }
+
+    @Test
+    void changingAlicesKeyEndsHerGetStreamAndLeavesBobsOpen() throws Exception {
+        gateway.close();
+        gateway = TestGateway.start(config(false, KEY_AUTH, ALICE_AND_BOB));
+        try (RawConnection alice = open("GET", "/kept/alice-get", "apikey: alice-key");
+             RawConnection bob = open("GET", "/kept/bob-get", "apikey: bob-key")) {
+            reload(config(false, KEY_AUTH, ALICE_AND_BOB.replace("alice-key", "alice-new-key")));
+            assertThat(ended(alice).status()).isEqualTo(200);
+            closed.get("alice-get").get(5, TimeUnit.SECONDS);
+            bob.socket().setSoTimeout(10_000);
+            for (int i = 0; i < 10; i++) {
+                assertThat(bob.readUntil("\n\n")).contains("notifications/message");
+            }
+            assertThat(closed.get("bob-get")).as("bob's GET stream goes on").isNotDone();
         }
     }
 
