@@ -40,6 +40,7 @@ final class SnapshotSwitch {
     void swap(Snapshot next) {
         next.warnings().forEach(w -> LOG.warn("config: {}", w));
         bridges.serving(next.runtimes());
+        sessions.serving(next.runtimes());
         Snapshot previous = current.getAndSet(next);
         prepareInBackground(next);
         if (previous == null) {

@@ -25,6 +25,22 @@ final class NotificationStream {
     }
 
     /**
+     * Answers a GET stream that is to be opened again (a reload changed its policies while it was opened) as one
+     * the reload ended: an SSE response saying when ({@link Sessions#RECONNECT_AFTER_MS}), ended at once.
+     */
+    static void reopenLater(HttpServerResponse response) {
+        head(response);
+        response.end(Buffer.buffer(SseEvent.retry(Sessions.RECONNECT_AFTER_MS)));
+    }
+
+    private static void head(HttpServerResponse response) {
+        response.setStatusCode(200).setChunked(true)
+                .putHeader("content-type", MediaTypes.EVENT_STREAM)
+                .putHeader("cache-control", "no-cache")
+                .putHeader("x-accel-buffering", "no");
+    }
+
+    /**
      * Starts the SSE response; the caller has registered it with {@link Sessions#openStream}.
      *
      * @param ttlSeconds how long the session lives without use ({@code session_ttl})
@@ -32,10 +48,7 @@ final class NotificationStream {
     static void start(HttpServerResponse response, Session session, long ttlSeconds, Sessions sessions,
                       SessionStore store) {
         String sessionId = session.id();
-        response.setStatusCode(200).setChunked(true)
-                .putHeader("content-type", MediaTypes.EVENT_STREAM)
-                .putHeader("cache-control", "no-cache")
-                .putHeader("x-accel-buffering", "no");
+        head(response);
         response.write(Buffer.buffer(SseEvent.comment("stream open")));
         Vertx vertx = Vertx.currentContext().owner();
         // half the idle time, in ms (capped first: a TTL of years must not overflow)

@@ -53,6 +53,10 @@ final class SessionRequests {
                 case CLIENT_AT_CAP -> throw new GatewayException(
                         new GatewayError.TooManyStreams(sessions.maxStreamsPerClient()));
                 case STOPPING -> throw new GatewayException(new GatewayError.Stopping());
+                case READMIT -> {
+                    NotificationStream.reopenLater(response);
+                    return Future.succeededFuture();
+                }
                 case OPEN -> {
                 }
             }

@@ -69,7 +69,12 @@ public final class Sessions {
         /** the client address holds as many streams here as allowed */
         CLIENT_AT_CAP,
         /** the gateway is stopping: its streams were ended, and a new one would hold the stop */
-        STOPPING
+        STOPPING,
+        /**
+         * a reload changed the policies it was admitted through while it was being opened: it is to end at once,
+         * told when to open it again ({@link #RECONNECT_AFTER_MS}), as those open then were
+         */
+        READMIT
     }
 
     private final SessionBus bus;
@@ -80,6 +85,8 @@ public final class Sessions {
     private final ConcurrentHashMap<String, String> toldFingerprint = new ConcurrentHashMap<>();
     /** Set once the streams are ended for the stop; no new one opens after it. */
     private volatile boolean stopping;
+    /** The routes of the snapshot served, or about to be, and what each runs with; null before the first. */
+    private volatile Map<String, RouteRuntime> served;
 
     /** @param maxStreamsPerClient how many GET streams one client address may hold open here */
     public Sessions(SessionBus bus, InstantSource clock, int maxStreamsPerClient) {
@@ -97,7 +104,8 @@ public final class Sessions {
      * Registers a session's GET stream, counted for {@code client} (its address, or null when unknown). A stream
      * the session already has here is ended and replaced: a client whose network dropped reconnects long before
      * the kernel gives up on the dead socket, and refusing it would send its notifications to that socket.
-     * {@code runtime} is what the endpoint's route ran with when {@code caller} was admitted.
+     * {@code runtime} is what the endpoint's route ran with when {@code caller} was admitted, which a reload may
+     * change while the session is looked up.
      */
     Opened openStream(String sessionId, String endpoint, String client, HttpServerResponse response, Context context,
                       RouteRuntime runtime, Principal caller) {
@@ -117,6 +125,14 @@ public final class Sessions {
         if (stopping && streams.remove(sessionId, stream)) {
             release(client);
             return Opened.STOPPING;
+        }
+        // admitted on the snapshot before a reload, it may register after the reload's sweep: add first, then
+        // read what the reload left, as the sweep writes first, then reads
+        Map<String, RouteRuntime> now = served;
+        if (now != null && !stream.admittedBy(now.get(endpoint), new IdentityHashMap<>())
+                && streams.remove(sessionId, stream)) {
+            release(client);
+            return Opened.READMIT;
         }
         return Opened.OPEN;
     }
@@ -211,6 +227,14 @@ public final class Sessions {
                 closeStream(session);
             }
         });
+    }
+
+    /**
+     * The routes a snapshot about to be served serves, and what each runs with, told before it is: a GET stream
+     * registering from then on is judged against them ({@link #openStream}).
+     */
+    public void serving(Map<String, RouteRuntime> routes) {
+        served = Map.copyOf(routes);
     }
 
     /**

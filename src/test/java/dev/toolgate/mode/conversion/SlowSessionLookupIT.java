@@ -18,6 +18,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -65,6 +66,12 @@ class SlowSessionLookupIT {
                 """.formatted(upstream.url(), redis.port());
     }
 
+    /** {@link #config()} behind key-auth, with alice's key {@code key}. */
+    private static String keyedConfig(String key) {
+        return config().replace("        plugins:\n", "        plugins:\n          - name: key-auth\n")
+                + "consumers:\n  - {username: alice, keyauth_credentials: [{key: %s}]}\n".formatted(key);
+    }
+
     @AfterAll
     static void stop() {
         gateway.close();
@@ -104,6 +111,28 @@ class SlowSessionLookupIT {
                         .as("streams the gateway keeps open").isZero());
         try (SseStream again = SseStream.open(endpoint, mcp.sessionId())) {
             assertThat(again.status()).as("a new GET stream for the session").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aGetStreamWhoseSessionLookupEndsAfterAReloadChangedItsCallerEndsAtOnceToBeOpenedAgain() throws Exception {
+        try (TestGateway reloaded = TestGateway.start(keyedConfig("alice-key"))) {
+            McpHttp mcp = new McpHttp(reloaded.proxy("/mcp"), Map.of("apikey", "alice-key"));
+            mcp.initialize("2025-06-18");
+            pauseRedis(1_500);
+            CompletableFuture<SseStream> stream = CompletableFuture.supplyAsync(() -> SseStream.open(
+                    reloaded.proxy("/mcp"), Map.of("accept", "text/event-stream", "mcp-session-id", mcp.sessionId(),
+                            "apikey", "alice-key")));
+            Thread.sleep(300);
+            // admitted as alice with her old key, still looking the session up: the reload's sweep cannot see it
+            AdminHttp.Response reload = new AdminHttp(reloaded).send("POST", "/config", "text/yaml",
+                    keyedConfig("alice-new-key").getBytes(StandardCharsets.UTF_8));
+            assertThat(reload.status()).as(reload.body()).isEqualTo(200);
+            try (SseStream opened = stream.get(5, TimeUnit.SECONDS)) {
+                assertThat(opened.status()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(5)).until(opened::ended);
+                assertThat(opened.lines()).as("told when to reopen it").contains("retry: " + Sessions.RECONNECT_AFTER_MS);
+            }
         }
     }
 
