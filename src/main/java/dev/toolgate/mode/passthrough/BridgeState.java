@@ -109,11 +109,20 @@ record BridgeState(String session, String version, String call, String lastEvent
             JsonNode node = Json.parse(text);
             Map<String, String> pending = new LinkedHashMap<>();
             node.path("p").properties().forEach(e -> pending.put(e.getKey(), e.getValue().asText()));
-            return new BridgeState(node.path("s").asText(), node.path("v").asText(), node.path("c").asText(),
-                    node.path("l").asText(null), pending, node.path("u").asText(), node.path("r").asText());
+            return new BridgeState(field(node, "s"), field(node, "v"), field(node, "c"), field(node, "l"), pending,
+                    field(node, "u"), field(node, "r"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A field as {@link #text} wrote it: null for one written null (a stateless server's session, a stream with no
+     * event id), since {@code asText()} would read it back as the string "null" and send it as a session id.
+     */
+    private static String field(JsonNode node, String name) {
+        JsonNode value = node.path(name);
+        return value.isTextual() ? value.asText() : null;
     }
 
     /** Headers that carry an API's key or token by common convention. */

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The legacy sessions the era bridge holds with a legacy server on behalf of modern clients, one per
@@ -177,7 +178,8 @@ final class LegacySessions {
         synchronized (open) {
             Held held = open.get(server + key);
             Future<Opened> session = held == null ? null : held.session();
-            if (session != null && session.succeeded() && id.equals(session.result().id())) {
+            // a stateless server's session has no id: null is its id here too
+            if (session != null && session.succeeded() && Objects.equals(id, session.result().id())) {
                 return session.result();
             }
         }

@@ -151,7 +151,7 @@ class EraBridgeRoundsFullIT {
     }
 
     /** The params of {@code tool}'s retry: its requestState, and an empty answer to each of its input requests. */
-    private static String answering(McpHttp.Response asked, String tool) {
+    static String answering(McpHttp.Response asked, String tool) {
         JsonNode result = asked.json().get("result");
         ObjectNode params = Json.object().put("name", tool);
         params.putObject("arguments");
