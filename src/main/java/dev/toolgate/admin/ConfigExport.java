@@ -1,12 +1,15 @@
 package dev.toolgate.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.config.MaskedValues;
 import dev.toolgate.config.Plugin;
+import dev.toolgate.config.Redacted;
 import dev.toolgate.config.Route;
 import dev.toolgate.mcp.Json;
 
@@ -18,8 +21,10 @@ import java.util.Map;
  * Kong exports ({@code _format_version: "3.0"}, {@code _transform: false}, each kind in its own list and a
  * reference as the id it points to), as YAML text under {@code config}. Every entity is shown as its listing shows
  * it: secrets masked, vault values as their references, consumer credentials left out, a plugin's Toolgate
- * extensions only where the file wrote them. With the masked values and credentials supplied again, the text
- * loads back through {@code POST /config}.
+ * extensions only where the file wrote them. An export that masked a secret or left credentials out says so at its
+ * top, in {@link MaskedValues#EXPORT_KEY}, which a load refuses (as it refuses each mask): with the masked values
+ * and credentials supplied again and that key deleted, the text loads back through {@code POST /config}, and a
+ * blind round trip fails rather than sending the mask upstream and locking every consumer out.
  */
 final class ConfigExport {
 
@@ -40,6 +45,41 @@ final class ConfigExport {
     }
 
     static ObjectNode document(DeclarativeConfig config) {
+        ObjectNode entities = entities(config);
+        boolean masked = masks(entities);
+        boolean credentials = config.consumers().stream().anyMatch(ConfigExport::leavesOut);
+        if (!masked && !credentials) {
+            return entities;
+        }
+        ObjectNode document = Json.object();
+        document.put(MaskedValues.EXPORT_KEY, (masked ? "secrets are shown as " + Redacted.MASK : "")
+                + (masked && credentials ? " and " : "")
+                + (credentials ? "consumers' credentials and ACL groups are left out" : "")
+                // no "{vault://...}" here: the load would take it for a reference to resolve
+                + ": write them back (each secret as itself or its vault reference), then delete this key to load");
+        return document.setAll(entities);
+    }
+
+    /** True when the document shows a secret as the mask, anywhere ({@link Redacted#masks}). */
+    private static boolean masks(JsonNode node) {
+        if (node.isTextual()) {
+            return Redacted.masks(node.asText());
+        }
+        for (JsonNode child : node) {
+            if (masks(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the export leaves some of the consumer's entries out (credentials, ACL groups). */
+    private static boolean leavesOut(Consumer consumer) {
+        return !consumer.keyauthCredentials().isEmpty() || !consumer.jwtSecrets().isEmpty()
+                || !consumer.basicauthCredentials().isEmpty() || !consumer.acls().isEmpty();
+    }
+
+    private static ObjectNode entities(DeclarativeConfig config) {
         Map<String, String> references = config.referenceBySecret();
         ObjectNode document = Json.object();
         document.put("_format_version", "3.0");

@@ -64,6 +64,8 @@ public final class ConfigLoader {
         if (tree == null) {
             return null;
         }
+        // what the file says, before anything is resolved into it: a mask is refused as written
+        MaskedValues.refuse(tree, report);
         // decK renders its templates before Kong ever sees the file, so they go first
         DeckTemplates templates = new DeckTemplates(environment);
         templates.resolve(tree, report);

@@ -37,7 +37,10 @@ public final class ConfigReport {
         }
     }
 
-    /** Records that the value at {@code path} is a reference that could not be resolved ({@link #problem} says why). */
+    /**
+     * Records that the value at {@code path} is a reference that could not be resolved, or the Admin API's mask
+     * ({@link MaskedValues}): no value, which this problem alone is reported of.
+     */
     public void unresolved(String path, String message) {
         problems.add(new ConfigProblem(path, redacted(message)));
         unresolved.add(path);

@@ -38,7 +38,7 @@ final class DeclarativeReader {
         if (format != null && !FORMAT_VERSIONS.contains(format)) {
             root.problem("_format_version", "must be \"3.0\" (Kong 3.x declarative format), got \"" + format + "\"");
         }
-        root.ignore("_transform", "_workspace", "_info", "_konnect", "_comment");
+        root.ignore("_transform", "_workspace", "_info", "_konnect", "_comment", MaskedValues.EXPORT_KEY);
         com.fasterxml.jackson.databind.JsonNode info = root.json().path("_info");
         // decK applies its defaults to every entity (HTTPS-only routes, TLS services): unapplied, a file would run
         // with Kong's plain defaults, an HTTPS-only route served over plain HTTP, and nothing would say so

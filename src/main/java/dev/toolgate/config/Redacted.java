@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class Redacted extends JsonSerializer<Object> {
 
+    /** What the Admin API shows in place of a secret; a document that holds it where a secret goes is refused. */
     public static final String MASK = "[redacted]";
 
     /** A URL's scheme and userinfo; the authority ends at the first {@code / ? #}, the userinfo at its last {@code @}. */
@@ -68,6 +69,23 @@ public final class Redacted extends JsonSerializer<Object> {
                     .append(secret ? arguments[i].substring(0, equals + 1) + MASK : arguments[i]);
         }
         return shown.append(rest, end, rest.length()).toString();
+    }
+
+    /**
+     * True when {@code text} is a secret as the Admin API shows it: {@value #MASK} itself, or a URL or a
+     * {@code name:value} entry with the mask where {@link #url} or {@link #pair} puts it (checked by masking the
+     * text with a stand-in secret in place of the mask, so the refusal follows the masking exactly). A load
+     * refuses such a text: loaded, the mask would be sent upstream as the secret.
+     */
+    public static boolean masks(String text) {
+        if (text.strip().equals(MASK)) {
+            return true;
+        }
+        if (!text.contains(MASK)) {
+            return false;
+        }
+        String unmasked = text.replace(MASK, "stand-in-secret");
+        return url(unmasked).equals(text) || pair(unmasked).equals(text);
     }
 
     /**

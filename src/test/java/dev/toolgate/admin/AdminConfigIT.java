@@ -182,6 +182,25 @@ class AdminConfigIT {
     }
 
     @Test
+    void aSecretWrittenAsTheAdminApisMaskIs400NamingItsPathAndChangesNothing() {
+        String before = admin.hash();
+        AdminHttp.Response response = admin.postConfig("""
+                _format_version: "3.0"
+                plugins:
+                  - name: request-transformer
+                    config:
+                      add: {headers: ["X-Source:toolgate", "Authorization:[redacted]"]}
+                """);
+
+        assertThat(response.status()).as("%s", response).isEqualTo(400);
+        assertThat(response.json().get("problems")).extracting(JsonNode::asText).containsExactly(
+                "plugins[0].config.add.headers[1]: this value is the Admin API's mask, not the secret: write the "
+                        + "secret (or a {vault://env/...} reference)");
+        assertThat(admin.hash()).isEqualTo(before);
+        assertServes("old");
+    }
+
+    @Test
     void groupSideMembershipIsRefusedSayingToWriteItOnTheConsumer() {
         String before = admin.hash();
         AdminHttp.Response response = admin.postConfig("""

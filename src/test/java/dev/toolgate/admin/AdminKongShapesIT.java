@@ -172,13 +172,41 @@ class AdminKongShapesIT {
     }
 
     @Test
-    void whatGetConfigServesLoadsBackThroughPostConfigToTheSameExport() {
+    void getConfigSaysAtItsTopThatSecretsAreMaskedAndCredentialsLeftOut() throws IOException {
+        JsonNode document = new YAMLMapper().readTree(admin.get("/config").json().get("config").asText());
+
+        assertThat(document.fieldNames().next()).isEqualTo("_toolgate_export");
+        assertThat(document.get("_toolgate_export").asText()).isEqualTo("secrets are shown as [redacted] and "
+                + "consumers' credentials and ACL groups are left out: write them back (each secret as itself or its "
+                + "vault reference), then delete this key to load");
+    }
+
+    @Test
+    void whatGetConfigServesIsRefusedAsItIsAndLoadsBackToTheSameExportWithItsSecretsAndCredentialsWritten() {
         String exported = admin.get("/config").json().get("config").asText();
+        String masked = ": this value is the Admin API's mask, not the secret: write the secret (or a "
+                + "{vault://env/...} reference)";
         try (TestGateway other = TestGateway.start("""
                 _format_version: "3.0"
                 """, Map.of("TOOL_TOKEN", "vault-resolved-token"), false)) {
             AdminHttp otherAdmin = new AdminHttp(other);
-            AdminHttp.Response loaded = otherAdmin.postConfig(exported);
+            String before = otherAdmin.hash();
+            AdminHttp.Response blind = otherAdmin.postConfig(exported);
+            assertThat(blind.status()).as("%s", blind).isEqualTo(400);
+            assertThat(blind.json().get("problems")).extracting(JsonNode::asText).containsExactly(
+                    "_toolgate_export: this document is a GET /config export with secrets masked or consumers' "
+                            + "credentials left out: write them back, then delete this key",
+                    "plugins[1].config.tools[0].headers.X-Api-Key[0]" + masked,
+                    "plugins[1].config.server.session.client.secrets[0]" + masked,
+                    "plugins[2].config.tools[1].query.token[0]" + masked);
+            assertThat(otherAdmin.hash()).isEqualTo(before);
+
+            String written = exported.replaceFirst("(?s)_toolgate_export: .*?\n(?=_format_version)", "")
+                    .replaceFirst("\\[redacted]", "tool-header-secret")
+                    .replaceFirst("\\[redacted]", "session-secret-1234")
+                    .replaceFirst("\\[redacted]", "{vault://env/TOOL_TOKEN}")
+                    .replace("username: \"bob\"\n", "username: \"bob\"\n  keyauth_credentials: [{key: bob-key-123}]\n");
+            AdminHttp.Response loaded = otherAdmin.postConfig(written);
             assertThat(loaded.status()).as("%s", loaded).isEqualTo(200);
             assertThat(otherAdmin.get("/config").json().get("config").asText()).isEqualTo(exported);
         }
