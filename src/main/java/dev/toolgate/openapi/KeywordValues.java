@@ -1,8 +1,12 @@
 package dev.toolgate.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -63,7 +67,7 @@ final class KeywordValues {
             return value.isBoolean() ? null : "true or false";
         }
         if (VALUES.contains(keyword) && deeperThan(value, MAX_VALUE_DEPTH)) {
-            // the schema's own depth is bounded (SchemaConverter.MAX_DEPTH); a value copied in could still take
+            // the schema's own depth is bounded (ExpansionBudget.MAX_DEPTH); a value copied in could still take
             // the tool definition past what can be written out (Jackson: 1,000 levels), failing the whole load
             return "a value nested at most " + MAX_VALUE_DEPTH + " levels";
         }
@@ -124,5 +128,27 @@ final class KeywordValues {
             }
         }
         return true;
+    }
+
+    /** Leaves out the keywords whose values JSON Schema does not allow, each with a note added to {@code notes}. */
+    static void dropInvalid(ObjectNode out, String where, List<String> notes) {
+        List<String> invalid = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : out.properties()) {
+            String expected = expected(field.getKey(), field.getValue());
+            if (expected != null) {
+                invalid.add(field.getKey());
+                notes.add(where + ": a schema's " + field.getKey() + " is " + abridged(field.getValue())
+                        + ", but JSON Schema wants " + expected + "; the keyword is left out");
+            }
+        }
+        invalid.forEach(out::remove);
+    }
+
+    private static String abridged(JsonNode value) {
+        if (deeperThan(value, 8)) {
+            return "a value nested deeper than 8 levels";
+        }
+        String text = value.toString();
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 }

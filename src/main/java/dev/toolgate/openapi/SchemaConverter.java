@@ -3,13 +3,11 @@ package dev.toolgate.openapi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mode.conversion.ToolSchemas;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,65 +35,19 @@ public final class SchemaConverter {
             "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "readOnly", "writeOnly",
             "deprecated", "contentEncoding", "contentMediaType", "minContains", "maxContains", "dependentRequired");
 
-    /**
-     * Schema objects one conversion (a tool's schema, or one component) may produce. A reference that is
-     * not a component is copied in at each use, so a chain of them where each is used twice inside the
-     * next doubles at every link: forty links of a few hundred bytes of YAML would be a trillion objects.
-     * The largest real documents (GitHub's, Stripe's) stay far below this.
-     */
-    static final int MAX_SCHEMA_OBJECTS = 100_000;
-    /**
-     * Schema objects all the conversions of one document may produce together: the per-schema cap
-     * alone lets each of a few hundred parameters (fifty bytes each) copy in the same 100,000 objects,
-     * gigabytes from a document of kilobytes. GitHub's document, the largest real one, produces
-     * 14,000, Stripe's 16,000.
-     */
-    static final int MAX_DOCUMENT_SCHEMA_OBJECTS = 250_000;
-    /**
-     * Bytes of {@code $defs} the schemas of one document may carry in all (each schema's own are bounded
-     * by its budget, but every parameter may reference the same large component). GitHub's carry 1.6 MB.
-     */
-    static final long MAX_DOCUMENT_DEFINITION_BYTES = 32L * 1024 * 1024;
-    /**
-     * Schema levels a conversion may nest, counting the references followed on the way (a component
-     * reached from inside another is converted there). A chain of references would otherwise recurse
-     * once per link until the stack overflows, and a schema nested deeper than this could not be
-     * checked against the meta-schema or serialized (Jackson writes at most 1,000 levels). The real
-     * documents nest at most 58 levels (Stripe's).
-     */
-    static final int MAX_DEPTH = 128;
-
     private final OpenApiDocument document;
     private final boolean openapi30;
-    /** Schema objects produced by the conversion in progress. */
-    private int produced;
-    /** Schema objects produced by all the conversions of the document so far. */
-    private int documentProduced;
-    /** Bytes of {@code $defs} the conversions of the document have put in schemas so far. */
-    private long documentDefinitions;
-    /** Nesting of the conversion in progress, components reached on the way included. */
-    private int depth;
+    private final ExpansionBudget budget = new ExpansionBudget();
+    private final ComponentDefinitions components = new ComponentDefinitions(budget);
     private final Map<String, String> keyByComponent = new HashMap<>();
-    private final Map<String, JsonNode> converted = new HashMap<>();
-    private final Map<String, Set<String>> dependencies = new HashMap<>();
-    private final Map<String, Integer> sizes = new HashMap<>();
-    private final Map<String, Integer> stubSizes = new HashMap<>();
-    private final Map<String, ObjectNode> stubs = new HashMap<>();
     private final ArrayDeque<String> inlining = new ArrayDeque<>();
     private final List<String> notes = new ArrayList<>();
-    private final Map<OneWayProperties.Direction, OneWayProperties> oneWay = new EnumMap<>(OneWayProperties.Direction.class);
-    private final Map<OneWayProperties.Direction, Map<String, JsonNode>> oneWayDefinitions =
-            new EnumMap<>(OneWayProperties.Direction.class);
     /** Where the schema being converted is (an operation's part): named in notes about its components. */
     private String origin;
 
     public SchemaConverter(OpenApiDocument document) {
         this.document = document;
         this.openapi30 = document.isOpenApi30();
-        for (OneWayProperties.Direction direction : OneWayProperties.Direction.values()) {
-            oneWay.put(direction, new OneWayProperties(direction, converted::get));
-            oneWayDefinitions.put(direction, new HashMap<>());
-        }
     }
 
     /** What the conversions so far left out of the document's schemas, and why (one note per place). */
@@ -115,7 +67,7 @@ public final class SchemaConverter {
      */
     ObjectNode selfContained(JsonNode schema, String where, int budgetBytes, OneWayProperties.Direction direction) {
         Set<String> direct = new LinkedHashSet<>();
-        produced = 0;
+        budget.startConversion();
         origin = where;
         JsonNode body = convert(schema, direct, where);
         ObjectNode root = body instanceof ObjectNode o ? o : Json.object();
@@ -124,78 +76,8 @@ public final class SchemaConverter {
         if (invalid != null) {
             throw new Unsupported(where + " " + invalid);
         }
-        root = (ObjectNode) oneWay.get(direction).apply(root);
-        if (direct.isEmpty()) {
-            return root;
-        }
-        ObjectNode result = root.deepCopy();
-        ObjectNode defs = result.putObject("$defs");
-        Set<String> seen = new LinkedHashSet<>(direct);
-        ArrayDeque<String> pending = new ArrayDeque<>(direct);
-        int used = 0;
-        Set<String> stubbed = new LinkedHashSet<>();
-        while (!pending.isEmpty()) {
-            String key = pending.poll();
-            int size = size(key);
-            if (used + size > budgetBytes) {
-                defs.set(key, stub(key));
-                stubbed.add(key);
-                defined(stubSize(key), where);
-                continue;
-            }
-            used += size;
-            defined(size, where);
-            defs.set(key, oneWayDefinition(key, direction));
-            for (String next : dependencies.getOrDefault(key, Set.of())) {
-                if (seen.add(next)) {
-                    pending.add(next);
-                }
-            }
-        }
-        // a stub under oneOf/not/if would make validation stricter, not looser
-        return stubbed.isEmpty() ? result : ShrunkComponents.loosened(result, stubbed);
-    }
-
-    /** A component as used in one direction, made once per direction (tools share it). */
-    private JsonNode oneWayDefinition(String key, OneWayProperties.Direction direction) {
-        return oneWayDefinitions.get(direction).computeIfAbsent(key, k -> oneWay.get(direction).apply(converted.get(k)));
-    }
-
-    private int size(String key) {
-        return sizes.computeIfAbsent(key, k -> Json.bytes(converted.get(k)).length);
-    }
-
-    private int stubSize(String key) {
-        return stubSizes.computeIfAbsent(key, k -> Json.bytes(stub(k)).length);
-    }
-
-    /**
-     * Counts the bytes of one {@code $defs} entry: the entry is shared in memory, but each tool's schema
-     * is written out with its own copy, so a large component referenced by many parameters multiplies.
-     */
-    private void defined(int bytes, String where) {
-        documentDefinitions += bytes;
-        if (documentDefinitions > MAX_DOCUMENT_DEFINITION_BYTES) {
-            throw new OpenApiException(where + ": the document's schemas carry more than "
-                    + MAX_DOCUMENT_DEFINITION_BYTES / (1024 * 1024) + " MiB of $defs in all (each tool's schema "
-                    + "carries the components it references; a large one referenced in very many places multiplies)");
-        }
-    }
-
-    /** What stands for a component left out: its type, and a note that says so. */
-    private ObjectNode stub(String key) {
-        return stubs.computeIfAbsent(key, k -> stubOf(converted.get(k), k + " (not expanded here to keep the tool's "
-                + "schema small)"));
-    }
-
-    private static ObjectNode stubOf(JsonNode schema, String description) {
-        ObjectNode stub = Json.object();
-        JsonNode type = schema.get("type");
-        if (type != null) {
-            stub.set("type", type);
-        }
-        stub.put("description", description);
-        return stub;
+        root = (ObjectNode) components.oneWay(root, direction);
+        return direct.isEmpty() ? root : components.carried(root, direct, where, budgetBytes, direction);
     }
 
     private JsonNode convert(JsonNode node, Set<String> refs, String where) {
@@ -205,32 +87,16 @@ public final class SchemaConverter {
         if (!node.isObject()) {
             return Json.object();
         }
-        if (++depth > MAX_DEPTH) {
-            throw new OpenApiException(where + ": the schema nests deeper than " + MAX_DEPTH + " levels, counting "
-                    + "the $refs followed on the way (a chain of references, or a schema nested that deep)");
-        }
+        budget.enter(where);
         try {
             return node.has("$ref") ? reference(node, refs, where) : object(node, refs, where);
         } finally {
-            depth--;
-        }
-    }
-
-    /** Counts one schema object built (a reference to a component is one: it stands in the schema). */
-    private void count(String where) {
-        if (++produced > MAX_SCHEMA_OBJECTS) {
-            throw new OpenApiException(where + ": the schema's $refs expand to more than " + MAX_SCHEMA_OBJECTS
-                    + " schema objects (references that are not components are copied at each use)");
-        }
-        if (++documentProduced > MAX_DOCUMENT_SCHEMA_OBJECTS) {
-            throw new OpenApiException(where + ": the document's schemas expand to more than "
-                    + MAX_DOCUMENT_SCHEMA_OBJECTS + " schema objects in all (references that are not components "
-                    + "are copied at each use: make a schema used in many places a component)");
+            budget.leave();
         }
     }
 
     private JsonNode object(JsonNode node, Set<String> refs, String where) {
-        count(where);
+        budget.count(where);
         ObjectNode out = Json.object();
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String key = field.getKey();
@@ -247,36 +113,14 @@ public final class SchemaConverter {
                 out.set(key, value);
             }
         }
-        bounds(node, out, "exclusiveMinimum", "minimum");
-        bounds(node, out, "exclusiveMaximum", "maximum");
+        OpenApi30Keywords.bounds(node, out, "exclusiveMinimum", "minimum");
+        OpenApi30Keywords.bounds(node, out, "exclusiveMaximum", "maximum");
         if (node.path("type").asText("").equals("file")) {
             out.put("type", "string");
             out.put("format", "binary");
         }
-        dropInvalid(out, where);
-        return openapi30 && node.path("nullable").asBoolean(false) ? nullable(out) : out;
-    }
-
-    /** Leaves out the keywords whose values JSON Schema does not allow, each with a note. */
-    private void dropInvalid(ObjectNode out, String where) {
-        List<String> invalid = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> field : out.properties()) {
-            String expected = KeywordValues.expected(field.getKey(), field.getValue());
-            if (expected != null) {
-                invalid.add(field.getKey());
-                notes.add(where + ": a schema's " + field.getKey() + " is " + abridged(field.getValue())
-                        + ", but JSON Schema wants " + expected + "; the keyword is left out");
-            }
-        }
-        invalid.forEach(out::remove);
-    }
-
-    private static String abridged(JsonNode value) {
-        if (KeywordValues.deeperThan(value, 8)) {
-            return "a value nested deeper than 8 levels";
-        }
-        String text = value.toString();
-        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+        KeywordValues.dropInvalid(out, where, notes);
+        return openapi30 && node.path("nullable").asBoolean(false) ? OpenApi30Keywords.nullable(out) : out;
     }
 
     private ArrayNode convertAll(JsonNode array, Set<String> refs, String where) {
@@ -295,7 +139,7 @@ public final class SchemaConverter {
         JsonNode result;
         if (ref.startsWith(COMPONENTS) && ref.indexOf('/', COMPONENTS.length()) < 0) {
             String key = component(ref.substring(COMPONENTS.length()), where);
-            count(where);
+            budget.count(where);
             refs.add(key);
             ObjectNode pointer = Json.object();
             pointer.put("$ref", "#/$defs/" + key);
@@ -325,7 +169,7 @@ public final class SchemaConverter {
             return result;
         }
         if (result instanceof ObjectNode o) {
-            return nullable(o);
+            return OpenApi30Keywords.nullable(o);
         }
         // a reference into a boolean schema (an additionalProperties: true): true already admits null
         return result.asBoolean() ? result : Json.object().put("type", "null");
@@ -376,74 +220,35 @@ public final class SchemaConverter {
         String key = uniqueKey(name);
         keyByComponent.put(name, key);
         Set<String> refs = new LinkedHashSet<>();
-        converted.put(key, Json.object());
+        components.reserve(key);
         // a component is converted once, on its own count, in the middle of the schema that reached it
-        int outer = produced;
-        produced = 0;
+        int outer = budget.suspend();
         String at = "component " + name + " (first used at " + origin + ")";
         JsonNode result;
         try {
             result = convert(schema, refs, at);
         } finally {
-            produced = outer;
+            budget.resume(outer);
         }
         String invalid = ToolSchemas.metaSchemaProblem(result);
         if (invalid != null) {
             // what the keyword checks do not catch (a draft-4 list of items, say) must not reach clients
             notes.add(at + " " + invalid + "; it is served as its type only");
-            converted.put(key, stubOf(result, name + " (not valid JSON Schema in the document)"));
             refs.clear();
+            components.define(key, ComponentDefinitions.stubOf(result, name + " (not valid JSON Schema in the document)"),
+                    refs);
         } else {
-            converted.put(key, result);
+            components.define(key, result, refs);
         }
-        dependencies.put(key, refs);
         return key;
     }
 
     private String uniqueKey(String name) {
         String key = name.replaceAll("[^A-Za-z0-9._-]", "_");
         String candidate = key;
-        for (int n = 2; converted.containsKey(candidate); n++) {
+        for (int n = 2; components.has(candidate); n++) {
             candidate = key + "_" + n;
         }
         return candidate;
-    }
-
-    private static void bounds(JsonNode node, ObjectNode out, String exclusive, String inclusive) {
-        JsonNode flag = node.get(exclusive);
-        if (flag == null) {
-            return;
-        }
-        if (flag.isNumber()) {
-            out.set(exclusive, flag);
-        } else if (flag.asBoolean(false) && node.has(inclusive)) {
-            out.set(exclusive, node.get(inclusive));
-            out.remove(inclusive);
-        }
-    }
-
-    private static ObjectNode nullable(ObjectNode schema) {
-        JsonNode type = schema.get("type");
-        if (type != null && type.isTextual()) {
-            ArrayNode types = Json.MAPPER.createArrayNode().add(type.asText()).add("null");
-            ObjectNode copy = schema.deepCopy();
-            copy.set("type", types);
-            if (copy.get("enum") instanceof ArrayNode values && !containsNull(values)) {
-                values.addNull();
-            }
-            return copy;
-        }
-        ObjectNode wrapper = Json.object();
-        wrapper.putArray("anyOf").add(schema).add(Json.object().set("type", TextNode.valueOf("null")));
-        return wrapper;
-    }
-
-    private static boolean containsNull(ArrayNode values) {
-        for (JsonNode v : values) {
-            if (v.isNull()) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -1,0 +1,105 @@
+package dev.toolgate.openapi;
+
+/**
+ * How much converting one document's schemas may produce: schema objects per conversion and per
+ * document, bytes of {@code $defs} per document, and levels of nesting. It is apart from
+ * {@link SchemaConverter} because these bounds are what keeps a small hostile document (references
+ * that double at every link, a chain of twenty thousand components) from exhausting the heap or the
+ * stack, and each has its own reason and its own message naming where it was passed.
+ */
+final class ExpansionBudget {
+
+    /**
+     * Schema objects one conversion (a tool's schema, or one component) may produce. A reference that is
+     * not a component is copied in at each use, so a chain of them where each is used twice inside the
+     * next doubles at every link: forty links of a few hundred bytes of YAML would be a trillion objects.
+     * The largest real documents (GitHub's, Stripe's) stay far below this.
+     */
+    static final int MAX_SCHEMA_OBJECTS = 100_000;
+    /**
+     * Schema objects all the conversions of one document may produce together: the per-schema cap
+     * alone lets each of a few hundred parameters (fifty bytes each) copy in the same 100,000 objects,
+     * gigabytes from a document of kilobytes. GitHub's document, the largest real one, produces
+     * 14,000, Stripe's 16,000.
+     */
+    static final int MAX_DOCUMENT_SCHEMA_OBJECTS = 250_000;
+    /**
+     * Bytes of {@code $defs} the schemas of one document may carry in all (each schema's own are bounded
+     * by its budget, but every parameter may reference the same large component). GitHub's carry 1.6 MB.
+     */
+    static final long MAX_DOCUMENT_DEFINITION_BYTES = 32L * 1024 * 1024;
+    /**
+     * Schema levels a conversion may nest, counting the references followed on the way (a component
+     * reached from inside another is converted there). A chain of references would otherwise recurse
+     * once per link until the stack overflows, and a schema nested deeper than this could not be
+     * checked against the meta-schema or serialized (Jackson writes at most 1,000 levels). The real
+     * documents nest at most 58 levels (Stripe's).
+     */
+    static final int MAX_DEPTH = 128;
+
+    /** Schema objects produced by the conversion in progress. */
+    private int produced;
+    /** Schema objects produced by all the conversions of the document so far. */
+    private int documentProduced;
+    /** Bytes of {@code $defs} the conversions of the document have put in schemas so far. */
+    private long documentDefinitions;
+    /** Nesting of the conversion in progress, components reached on the way included. */
+    private int depth;
+
+    /** Starts the count of a new conversion (a tool's schema). */
+    void startConversion() {
+        produced = 0;
+    }
+
+    /**
+     * Sets the count of the conversion in progress aside for a component, converted on its own count in
+     * the middle of the schema that reached it; {@link #resume} gives it back.
+     */
+    int suspend() {
+        int outer = produced;
+        produced = 0;
+        return outer;
+    }
+
+    void resume(int outer) {
+        produced = outer;
+    }
+
+    /** Goes one level deeper; each call that returns is matched by one {@link #leave}. */
+    void enter(String where) {
+        if (++depth > MAX_DEPTH) {
+            throw new OpenApiException(where + ": the schema nests deeper than " + MAX_DEPTH + " levels, counting "
+                    + "the $refs followed on the way (a chain of references, or a schema nested that deep)");
+        }
+    }
+
+    void leave() {
+        depth--;
+    }
+
+    /** Counts one schema object built (a reference to a component is one: it stands in the schema). */
+    void count(String where) {
+        if (++produced > MAX_SCHEMA_OBJECTS) {
+            throw new OpenApiException(where + ": the schema's $refs expand to more than " + MAX_SCHEMA_OBJECTS
+                    + " schema objects (references that are not components are copied at each use)");
+        }
+        if (++documentProduced > MAX_DOCUMENT_SCHEMA_OBJECTS) {
+            throw new OpenApiException(where + ": the document's schemas expand to more than "
+                    + MAX_DOCUMENT_SCHEMA_OBJECTS + " schema objects in all (references that are not components "
+                    + "are copied at each use: make a schema used in many places a component)");
+        }
+    }
+
+    /**
+     * Counts the bytes of one {@code $defs} entry: the entry is shared in memory, but each tool's schema
+     * is written out with its own copy, so a large component referenced by many parameters multiplies.
+     */
+    void defined(int bytes, String where) {
+        documentDefinitions += bytes;
+        if (documentDefinitions > MAX_DOCUMENT_DEFINITION_BYTES) {
+            throw new OpenApiException(where + ": the document's schemas carry more than "
+                    + MAX_DOCUMENT_DEFINITION_BYTES / (1024 * 1024) + " MiB of $defs in all (each tool's schema "
+                    + "carries the components it references; a large one referenced in very many places multiplies)");
+        }
+    }
+}
