@@ -2,20 +2,15 @@ package dev.toolgate.cluster;
 
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Delegating;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.DefaultEndpoint;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,27 +19,24 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * One Redis, as Kong's {@code redis} block describes it: one multiplexed connection for commands per
  * event loop ({@link LettuceLoops}: a command goes out and is answered on the caller's own loop) and
- * one for pub/sub, each opened on first use, asynchronously (building a snapshot, or validating,
- * opens nothing). While Redis cannot be reached, commands fail at once instead of queueing (the
- * caller decides: {@code fault_tolerant}, a 503), and a connection that never came up is tried again
- * at most once a second. Every answer comes back on the caller's Vert.x context.
+ * one for pub/sub ({@link RedisChannels}), each opened on first use, asynchronously (building a
+ * snapshot, or validating, opens nothing). While Redis cannot be reached, commands fail at once instead
+ * of queueing (the caller decides: {@code fault_tolerant}, a 503), and a connection that never came up
+ * is tried again at most once a second. Every answer comes back on the caller's Vert.x context.
  */
 public final class RedisLink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
-    private static final long RETRY_NANOS = 1_000_000_000L;
+    static final long RETRY_NANOS = 1_000_000_000L;
     /**
      * Command timeouts in a row, with no answer between, after which a lane's connection is taken for stuck (a
      * path that drops packets without a reset, a failed-over NAT) and dropped so that Lettuce opens a new one: the
@@ -52,37 +44,20 @@ public final class RedisLink implements AutoCloseable {
      */
     static final int TIMEOUTS_BEFORE_RECONNECT = 3;
 
-    /** The client and command connection of one event loop. */
-    private static final class Lane {
-        final int index;
-        RedisClient client;
-        volatile CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
-        AsyncProxyManager<byte[]> buckets;
-        long failedAt;
-        /** Command timeouts since the last answer. */
-        final AtomicInteger timeouts = new AtomicInteger();
-        /** When the connection was last dropped as stuck: one drop at a time, at most one a second. */
-        long droppedAt = System.nanoTime() - RETRY_NANOS;
-
-        Lane(int index) {
-            this.index = index;
-        }
-    }
-
     private final RedisSettings settings;
     private final LettuceLoops loops;
-    private final Lane[] lanes;
-    private final Map<String, Consumer<byte[]>> listeners = new ConcurrentHashMap<>();
-    private CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub;
+    private final CommandLane[] lanes;
+    private final RedisChannels channels;
     private volatile boolean closed;
 
     RedisLink(RedisSettings settings, LettuceLoops loops) {
         this.settings = settings;
         this.loops = loops;
-        this.lanes = new Lane[loops.count()];
+        this.lanes = new CommandLane[loops.count()];
         for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new Lane(i);
+            lanes[i] = new CommandLane(i);
         }
+        this.channels = new RedisChannels(() -> client(lanes[0]), this::uri, address());
     }
 
     public RedisSettings settings() {
@@ -98,7 +73,7 @@ public final class RedisLink implements AutoCloseable {
     /** Runs one command; the future fails when Redis cannot be reached or does not answer in {@code read_timeout}. */
     public <T> Future<T> call(Function<RedisAsyncCommands<byte[], byte[]>, CompletionStage<T>> command) {
         Context context = Vertx.currentContext();
-        Lane lane = lanes[loops.current()];
+        CommandLane lane = lanes[loops.current()];
         return onContext(watched(lane.index, connection(lane).thenCompose(c -> command.apply(c.async()))), context);
     }
 
@@ -107,7 +82,7 @@ public final class RedisLink implements AutoCloseable {
      * {@value #TIMEOUTS_BEFORE_RECONNECT}th timeout in a row drops the lane's connection (Lettuce reconnects it).
      */
     <T> CompletionStage<T> watched(int index, CompletionStage<T> command) {
-        Lane lane = lanes[index];
+        CommandLane lane = lanes[index];
         return command.whenComplete((answer, failure) -> {
             if (failure == null) {
                 lane.timeouts.set(0);
@@ -131,7 +106,7 @@ public final class RedisLink implements AutoCloseable {
      * connection, so the bucket handles and commands built on it stay valid, and commands fail at once while
      * it reconnects. Closing is asynchronous (on the connection's own event loop); nothing waits here.
      */
-    private void dropStuck(Lane lane) {
+    private void dropStuck(CommandLane lane) {
         CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = lane.connection;
         synchronized (this) {
             long now = System.nanoTime();
@@ -172,7 +147,7 @@ public final class RedisLink implements AutoCloseable {
 
     /** Bucket4j's buckets kept in this Redis (compare-and-swap), reached through one lane, with the given client clock. */
     synchronized CompletableFuture<AsyncProxyManager<byte[]>> buckets(int index, io.github.bucket4j.TimeMeter clock) {
-        Lane lane = lanes[index];
+        CommandLane lane = lanes[index];
         if (lane.buckets != null) {
             return CompletableFuture.completedFuture(lane.buckets);
         }
@@ -201,85 +176,19 @@ public final class RedisLink implements AutoCloseable {
      * (Lettuce does) and, when the first subscription fails (Redis down as the gateway starts), tries
      * again every second until it holds. Messages arrive on a Lettuce thread.
      */
-    public synchronized void subscribe(String channel, Consumer<byte[]> listener) {
-        if (listeners.putIfAbsent(channel, listener) != null) {
-            return;
-        }
-        subscribeUntilDone(channel, 0);
+    public void subscribe(String channel, Consumer<byte[]> listener) {
+        channels.subscribe(channel, listener);
     }
 
     /**
      * Stops listening to a channel. The last one closes the pub/sub connection: Lettuce would subscribe it
      * again after a reconnect, and an {@code UNSUBSCRIBE} could pass a {@code SUBSCRIBE} still on its way.
      */
-    public synchronized void unsubscribe(String channel) {
-        if (listeners.remove(channel) == null || closed || pubSub == null) {
-            return;
-        }
-        if (listeners.isEmpty()) {
-            CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> open = pubSub;
-            pubSub = null;
-            open.thenAccept(StatefulRedisPubSubConnection::closeAsync);
-        } else {
-            pubSub.thenAccept(c -> c.async().unsubscribe(channel.getBytes(StandardCharsets.UTF_8)));
-        }
+    public void unsubscribe(String channel) {
+        channels.unsubscribe(channel);
     }
 
-    /**
-     * Lettuce resubscribes only what a connection once subscribed, and a caller subscribes once: a
-     * failed first attempt, left alone, would leave this instance deaf to the fleet until it restarts.
-     */
-    private void subscribeUntilDone(String channel, int failures) {
-        if (closed || !listeners.containsKey(channel)) {
-            // a retry that was due when the link closed: its connections and event loops are gone
-            return;
-        }
-        CompletableFuture<?> subscribed;
-        try {
-            subscribed = pubSub().thenCompose(c -> c.async().subscribe(channel.getBytes(StandardCharsets.UTF_8)));
-        } catch (RuntimeException e) {
-            // Lettuce throws rather than fails once its event loops are shut down (the gateway stopping):
-            // no later attempt can do better
-            LOG.debug("not subscribing to {} on Redis {} again: {}", channel, address(), e.toString());
-            return;
-        }
-        subscribed.whenComplete((ok, failure) -> {
-            if (failure == null || closed || !listeners.containsKey(channel)) {
-                return;
-            }
-            if (failures == 0) {
-                LOG.warn("cannot subscribe to {} on Redis {} (trying again every second): {}", channel,
-                        address(), failure.toString());
-            }
-            CompletableFuture.delayedExecutor(RETRY_NANOS, TimeUnit.NANOSECONDS)
-                    .execute(() -> subscribeUntilDone(channel, failures + 1));
-        });
-    }
-
-    private synchronized CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub() {
-        if (closed) {
-            // a retry that read the link open just before a reload closed it: no connection nothing would close
-            return CompletableFuture.failedFuture(new IllegalStateException("the link to Redis " + address() + " is closed"));
-        }
-        if (pubSub == null || pubSub.isCompletedExceptionally()) {
-            pubSub = client(lanes[0]).connectPubSubAsync(ByteArrayCodec.INSTANCE, uri()).toCompletableFuture()
-                    .thenApply(c -> {
-                        c.addListener(new RedisPubSubAdapter<>() {
-                            @Override
-                            public void message(byte[] channel, byte[] message) {
-                                Consumer<byte[]> listener = listeners.get(new String(channel, StandardCharsets.UTF_8));
-                                if (listener != null) {
-                                    listener.accept(message);
-                                }
-                            }
-                        });
-                        return c;
-                    });
-        }
-        return pubSub;
-    }
-
-    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection(Lane lane) {
+    private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection(CommandLane lane) {
         CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = lane.connection;
         if (current != null && !current.isCompletedExceptionally()) {
             return current;
@@ -307,7 +216,7 @@ public final class RedisLink implements AutoCloseable {
     }
 
     private boolean anyUp() {
-        for (Lane lane : lanes) {
+        for (CommandLane lane : lanes) {
             var connection = lane.connection;
             if (connection != null && connection.isDone() && !connection.isCompletedExceptionally()
                     && connection.join().isOpen()) {
@@ -317,51 +226,17 @@ public final class RedisLink implements AutoCloseable {
         return false;
     }
 
-    private synchronized RedisClient client(Lane lane) {
+    private synchronized RedisClient client(CommandLane lane) {
         if (lane.client == null) {
             RedisClient client = RedisClient.create(loops.resources(lane.index));
             lane.client = client;
-            client.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    // fail at once while disconnected: a caller waiting for Redis holds a request
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .socketOptions(SocketOptions.builder()
-                            .connectTimeout(Duration.ofMillis(Math.max(1, settings.connectTimeout()))).build())
-                    .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(Math.max(1, settings.readTimeout()))))
-                    .build());
+            client.setOptions(LettuceSettings.clientOptions(settings));
         }
         return lane.client;
     }
 
     private RedisURI uri() {
-        RedisURI.Builder uri = settings.sentinelMaster() != null ? sentinels()
-                : RedisURI.Builder.redis(settings.host(), settings.port());
-        uri.withDatabase(settings.database())
-                .withSsl(settings.ssl())
-                .withVerifyPeer(settings.sslVerify())
-                .withTimeout(Duration.ofMillis(Math.max(1, settings.readTimeout())))
-                .withClientName("toolgate");
-        if (settings.password() != null) {
-            uri.withAuthentication(settings.username() == null ? "default" : settings.username(),
-                    settings.password().toCharArray());
-        }
-        return uri.build();
-    }
-
-    /** The Sentinels, each asked with Kong's {@code sentinel_username} and {@code sentinel_password}. */
-    private RedisURI.Builder sentinels() {
-        RedisURI.Builder uri = RedisURI.builder().withSentinelMasterId(settings.sentinelMaster());
-        for (RedisSettings.SentinelNode node : settings.sentinelNodes()) {
-            RedisURI.Builder sentinel = RedisURI.Builder.redis(node.host(), node.port());
-            if (settings.sentinelPassword() != null && settings.sentinelUsername() != null) {
-                sentinel.withAuthentication(settings.sentinelUsername(), settings.sentinelPassword().toCharArray());
-            } else if (settings.sentinelPassword() != null) {
-                // AUTH with the password alone: what a Sentinel older than ACLs understands
-                sentinel.withPassword(settings.sentinelPassword().toCharArray());
-            }
-            uri.withSentinel(sentinel.build());
-        }
-        return uri;
+        return LettuceSettings.uri(settings);
     }
 
     /** A stage completed on another thread, continued on the caller's Vert.x context (when it has one). */
@@ -370,18 +245,19 @@ public final class RedisLink implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        // a connection still being opened as its client shuts down comes up all the same: closed when it does
-        if (pubSub != null) {
-            pubSub.thenAccept(StatefulRedisPubSubConnection::closeAsync);
-        }
-        for (Lane lane : lanes) {
-            if (lane.connection != null) {
-                lane.connection.thenAccept(StatefulRedisConnection::closeAsync);
-            }
-            if (lane.client != null) {
-                lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+    public void close() {
+        // outside this link's lock: the channels hold theirs while they open a connection, which takes this one
+        channels.close();
+        synchronized (this) {
+            closed = true;
+            // a connection still being opened as its client shuts down comes up all the same: closed when it does
+            for (CommandLane lane : lanes) {
+                if (lane.connection != null) {
+                    lane.connection.thenAccept(StatefulRedisConnection::closeAsync);
+                }
+                if (lane.client != null) {
+                    lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+                }
             }
         }
     }
