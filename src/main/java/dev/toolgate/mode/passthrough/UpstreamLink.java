@@ -6,10 +6,7 @@ import dev.toolgate.http.UpstreamException;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.MediaTypes;
-import dev.toolgate.mcp.ProtocolVersion;
-import dev.toolgate.observe.McpEvent;
 import dev.toolgate.pipeline.RpcRecord;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -19,7 +16,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -27,8 +23,8 @@ import java.util.function.Consumer;
  * the upstream session, a stream resumed with GET and {@code Last-Event-ID}, a session ended with
  * DELETE. Each carries the exchange's upstream headers (the client's, less hop-by-hop headers and
  * consumed credentials, plus the consumer headers and what the route's transformers add), without
- * the client's 2026 request headers. An answer is either one JSON body (bounded) or an event stream
- * read event by event.
+ * the client's 2026 request headers ({@link BridgeHeaders}). An answer is either one JSON body
+ * (bounded) or an event stream read event by event ({@link UpstreamExchange} sends and reads).
  */
 final class UpstreamLink {
 
@@ -136,24 +132,17 @@ final class UpstreamLink {
         }
     }
 
-    private final UpstreamClient client;
     private final UpstreamTarget target;
     private final String uri;
-    private final MultiMap baseHeaders;
+    private final BridgeHeaders headers;
+    private final UpstreamExchange exchange;
 
     /** @param baseHeaders what every request carries (copied for each request) */
     UpstreamLink(UpstreamClient client, UpstreamTarget target, String uri, MultiMap baseHeaders) {
-        this.client = client;
         this.target = target;
         this.uri = uri;
-        this.baseHeaders = baseHeaders;
-        for (String name : baseHeaders.names().toArray(String[]::new)) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("mcp-") || lower.equals("content-length") || lower.equals("last-event-id")
-                    || lower.equals("accept") || lower.equals("content-type") || lower.equals("accept-encoding")) {
-                baseHeaders.remove(name);
-            }
-        }
+        this.headers = new BridgeHeaders(baseHeaders);
+        this.exchange = new UpstreamExchange(client, target, uri);
     }
 
     /** The path and query every request goes to (a prefix route's paths each have their own). */
@@ -199,20 +188,12 @@ final class UpstreamLink {
      */
     private Future<Answer> post(JsonNode message, String sessionId, String version, java.util.Map<String, String> extra,
                                 Future<?> abandoned, RpcRecord traced, boolean measured) {
-        MultiMap headers = headers(sessionId, version);
-        String method = message.path("method").asText(null);
-        if (ProtocolVersion.isModern(version) && method != null) {
-            headers.set("mcp-method", method);
-            String field = dev.toolgate.mcp.RequestHeaders.nameField(method);
-            JsonNode name = field == null ? null : message.path("params").get(field);
-            if (name != null && name.isTextual()) {
-                headers.set("mcp-name", dev.toolgate.mcp.RequestHeaders.encode(name.asText()));
-            }
-        }
+        MultiMap headers = this.headers.of(sessionId, version);
+        BridgeHeaders.describe(headers, message, version);
         extra.forEach(headers::set);
         headers.set("content-type", MediaTypes.JSON);
         headers.set("accept", "application/json, text/event-stream");
-        return send(HttpMethod.POST, headers, Buffer.buffer(Json.bytes(message)), abandoned, traced, measured);
+        return exchange.send(HttpMethod.POST, headers, Buffer.buffer(Json.bytes(message)), abandoned, traced, measured);
     }
 
     /**
@@ -245,10 +226,10 @@ final class UpstreamLink {
      * client's message {@code traced}, whose trace context it carries.
      */
     Future<Answer> resume(String sessionId, String version, String lastEventId, RpcRecord traced) {
-        MultiMap headers = headers(sessionId, version);
+        MultiMap headers = this.headers.of(sessionId, version);
         headers.set("accept", MediaTypes.EVENT_STREAM);
         headers.set("last-event-id", lastEventId);
-        return send(HttpMethod.GET, headers, null, null, traced, true);
+        return exchange.send(HttpMethod.GET, headers, null, null, traced, true);
     }
 
     /**
@@ -256,114 +237,15 @@ final class UpstreamLink {
      * requests and notifications related to no request of the client's.
      */
     Future<Answer> listen(String sessionId, String version) {
-        MultiMap headers = headers(sessionId, version);
+        MultiMap headers = this.headers.of(sessionId, version);
         headers.set("accept", MediaTypes.EVENT_STREAM);
-        return send(HttpMethod.GET, headers, null, null, RpcRecord.NONE, false);
+        return exchange.send(HttpMethod.GET, headers, null, null, RpcRecord.NONE, false);
     }
 
     /** Ends a session (best effort: the answer does not matter). */
     Future<Void> delete(String sessionId, String version) {
-        return send(HttpMethod.DELETE, headers(sessionId, version), null, null, RpcRecord.NONE, false)
+        return exchange.send(HttpMethod.DELETE, headers.of(sessionId, version), null, null, RpcRecord.NONE, false)
                 .map(UpstreamLink::discard).mapEmpty();
-    }
-
-    private MultiMap headers(String sessionId, String version) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(baseHeaders);
-        if (sessionId != null) {
-            headers.set("mcp-session-id", sessionId);
-        }
-        if (version != null) {
-            headers.set("mcp-protocol-version", version);
-        }
-        return headers;
-    }
-
-    private Future<Answer> send(HttpMethod method, MultiMap headers, Buffer body, Future<?> abandoned,
-                                RpcRecord traced, boolean measured) {
-        Promise<Answer> answer = Promise.promise();
-        // untraced (or the bridge's own): no context is written, and the client's headers go as they came
-        traced.writeTraceContext(headers);
-        if (measured && traced != RpcRecord.NONE) {
-            if (!traced.upstreamCalled()) {
-                traced.upstreamStarted(target, method.name(), uri, null);
-            }
-            // a call its client gave up on was stopped by the gateway: no failure of the upstream's
-            answer.future().onComplete(done -> traced.upstreamEnded(done.succeeded() ? done.result().status()
-                    : done.cause() instanceof CallCancelled ? McpEvent.UPSTREAM_ABANDONED : 0));
-        }
-        Promise<Void> givenUp = Promise.promise();
-        int timeoutMs = target.readTimeoutMs();
-        // counted from when the request has its connection, as the connect timeout covers the time before
-        long[] timer = {-1};
-        if (abandoned != null) {
-            // the client's side ends on its own event loop; the request and its timer are this one's
-            Context here = Vertx.currentContext();
-            abandoned.onComplete(gone -> here.runOnContext(now -> {
-                if (answer.tryFail(new CallCancelled())) {
-                    here.owner().cancelTimer(timer[0]);
-                    givenUp.tryComplete();
-                }
-            }));
-        }
-        client.exchange(target, method, uri, headers, body, givenUp.future(), () -> {
-            if (!answer.future().isComplete()) {
-                timer[0] = Vertx.currentContext().owner().setTimer(timeoutMs, id -> {
-                    if (answer.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
-                            "no answer within " + timeoutMs + " ms (service read_timeout)"))) {
-                        givenUp.tryComplete();
-                    }
-                });
-            }
-        }).onComplete(response -> {
-            if (response.failed()) {
-                Vertx.currentContext().owner().cancelTimer(timer[0]);
-                if (!answer.future().isComplete()) { // else reset as given up on: nobody's failure, nothing to log
-                    answer.tryFail(UpstreamException.from(response.cause(), target));
-                }
-            } else if (answer.future().isComplete()) {
-                response.result().request().reset(); // given up on while its head was on the way
-            } else {
-                read(response.result(), answer, timer[0]);
-            }
-        });
-        return answer.future();
-    }
-
-    private void read(HttpClientResponse response, Promise<Answer> answer, long timer) {
-        String type = response.getHeader("content-type");
-        if (MediaTypes.isEventStream(type)) {
-            Vertx.currentContext().owner().cancelTimer(timer);
-            answer.tryComplete(new Answer(response.statusCode(), response.headers(), null,
-                    new Stream(response, target.readTimeoutMs())));
-            return;
-        }
-        Buffer body = Buffer.buffer();
-        response.handler(chunk -> {
-            if (body.length() + chunk.length() > MAX_MESSAGE_BYTES) {
-                answer.tryFail(new UpstreamException(UpstreamException.Kind.TOO_LARGE,
-                        "an answer larger than " + MAX_MESSAGE_BYTES + " bytes"));
-                response.request().reset();
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        response.exceptionHandler(t -> {
-            if (!answer.future().isComplete()) {
-                answer.tryFail(UpstreamException.from(t, target));
-            }
-        });
-        response.endHandler(v -> {
-            Vertx.currentContext().owner().cancelTimer(timer);
-            JsonNode json = null;
-            if (body.length() > 0 && MediaTypes.isJson(type)) {
-                try {
-                    json = Json.parse(body.getBytes());
-                } catch (IOException e) {
-                    json = null;
-                }
-            }
-            answer.tryComplete(new Answer(response.statusCode(), response.headers(), json, null));
-        });
     }
 
     /**
@@ -401,5 +283,4 @@ final class UpstreamLink {
             return found.future();
         });
     }
-
 }
