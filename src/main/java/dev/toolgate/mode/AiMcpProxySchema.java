@@ -121,6 +121,7 @@ public final class AiMcpProxySchema implements PluginSchema {
                     + "passthrough-listener relays to; mode " + mode.kongName() + " relays to none (its tools call "
                     + "REST APIs, and it speaks both eras to clients)");
         }
+        UnmatchedAclEntries.warn(plugin, config, document, report);
         if (config.aclsNameScopes()) {
             checkScopeAcls(plugin, config, "this plugin", report);
             // a listener serves the tools of the plugins it binds with their own ACLs, read as it reads them

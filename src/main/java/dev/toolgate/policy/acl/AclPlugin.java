@@ -5,7 +5,6 @@ import dev.toolgate.config.PluginSchema;
 import dev.toolgate.pipeline.ExchangePolicy;
 import dev.toolgate.pipeline.PolicyPlugin;
 import dev.toolgate.pipeline.Provisioning;
-import dev.toolgate.policy.PolicySchema;
 
 /** Kong's {@code acl}: reads its configuration and provisions {@link Acl}. */
 public final class AclPlugin implements PolicyPlugin {
@@ -14,7 +13,7 @@ public final class AclPlugin implements PolicyPlugin {
 
     @Override
     public PluginSchema schema() {
-        return PolicySchema.noConsumer(NAME, AclConfig::read);
+        return new AclSchema();
     }
 
     @Override
