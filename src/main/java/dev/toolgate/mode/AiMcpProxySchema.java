@@ -125,16 +125,25 @@ public final class AiMcpProxySchema implements PluginSchema {
         if (config.aclsNameScopes()) {
             checkScopeAcls(plugin, config, "this plugin", report);
             // a listener serves the tools of the plugins it binds with their own ACLs, read as it reads them
-            if (mode == Mode.LISTENER && config.server().tag() != null) {
-                for (Plugin bound : document.plugins()) {
-                    if (bound != plugin && bound.enabled() && bound.tags().contains(config.server().tag())
-                            && bound.config() instanceof AiMcpProxyConfig tools && tools.mode() != null
-                            && tools.mode().converts()) {
-                        checkScopeAcls(bound, tools, "the listener at " + plugin.source(), report);
-                    }
-                }
+            for (Plugin bound : boundBy(plugin, config, document)) {
+                checkScopeAcls(bound, (AiMcpProxyConfig) bound.config(), "the listener at " + plugin.source(), report);
             }
         }
+    }
+
+    /**
+     * The enabled conversion plugins whose tools a listener serves (those its {@code server.tag} tags); none for
+     * another mode. The checks that read tool ACLs as the serving endpoint reads them find them here alike.
+     */
+    static List<Plugin> boundBy(Plugin listener, AiMcpProxyConfig config, DeclarativeConfig document) {
+        if (config.mode() != Mode.LISTENER || config.server().tag() == null) {
+            return List.of();
+        }
+        return document.plugins().stream()
+                .filter(bound -> bound != listener && bound.enabled() && bound.tags().contains(config.server().tag())
+                        && bound.config() instanceof AiMcpProxyConfig tools && tools.mode() != null
+                        && tools.mode().converts())
+                .toList();
     }
 
     /**

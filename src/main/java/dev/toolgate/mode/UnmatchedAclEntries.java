@@ -53,14 +53,7 @@ final class UnmatchedAclEntries {
 
     /** The plugin itself and, for a listener, the conversion plugins its tag binds. */
     private static List<Plugin> served(Plugin plugin, AiMcpProxyConfig config, DeclarativeConfig document) {
-        if (config.mode() != Mode.LISTENER || config.server().tag() == null) {
-            return List.of(plugin);
-        }
-        return Stream.concat(Stream.of(plugin), document.plugins().stream()
-                .filter(bound -> bound != plugin && bound.enabled() && bound.tags().contains(config.server().tag())
-                        && bound.config() instanceof AiMcpProxyConfig tools && tools.mode() != null
-                        && tools.mode().converts()))
-                .toList();
+        return Stream.concat(Stream.of(plugin), AiMcpProxySchema.boundBy(plugin, config, document).stream()).toList();
     }
 
     private static boolean hasEntries(AiMcpProxyConfig config) {
