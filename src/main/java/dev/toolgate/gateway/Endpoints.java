@@ -34,7 +34,6 @@ import dev.toolgate.mode.passthrough.EraBridges;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.pipeline.PolicyOrder;
-import dev.toolgate.pipeline.UpstreamPolicy;
 
 import java.util.BitSet;
 import java.util.HashMap;
@@ -178,9 +177,9 @@ final class Endpoints {
             check(route, proxy, report, plugin);
         }
         PolicyChain chain = chains.getOrDefault(route.id(), PolicyChain.EMPTY);
-        chain.allUpstream().stream().map(UpstreamPolicy::rewritesMessages).filter(java.util.Objects::nonNull).distinct()
-                .forEach(why -> report.problem(plugin.source() + ".config.mode", "route '" + route.label()
-                        + "' is a passthrough-listener: " + why));
+        chain.allUpstream().stream().flatMap(u -> u.rewritesMessages().stream()).distinct()
+                .forEach(rule -> report.problem(rule.path(), "route '" + route.label()
+                        + "' is a passthrough-listener: " + rule.message()));
         ToolAccess restricting = access.restricts() ? access : null;
         SessionSettings session = proxy.server().session();
         // a bridged call waiting for the client's input is kept as the route's sessions would be

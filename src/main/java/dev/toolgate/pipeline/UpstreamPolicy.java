@@ -1,5 +1,9 @@
 package dev.toolgate.pipeline;
 
+import dev.toolgate.config.ConfigProblem;
+
+import java.util.List;
+
 /**
  * A plugin that acts where the mode talks to its upstream (Kong's request- and response-transformer):
  * on each tool call's REST request and answer in conversion modes (through the plugins of the route
@@ -20,10 +24,11 @@ public interface UpstreamPolicy {
     }
 
     /**
-     * Why this policy cannot apply where the upstream speaks MCP (passthrough), or null when it can:
-     * rewriting JSON-RPC messages blindly breaks the protocol, so such a configuration is refused.
+     * Why this policy cannot apply where the upstream speaks MCP (passthrough), each at the rule's own path
+     * (so the operator is sent to the rule, not to ai-mcp-proxy), or empty when it can: rewriting JSON-RPC
+     * messages blindly breaks the protocol, so such a configuration is refused.
      */
-    default String rewritesMessages() {
-        return null;
+    default List<ConfigProblem> rewritesMessages() {
+        return List.of();
     }
 }

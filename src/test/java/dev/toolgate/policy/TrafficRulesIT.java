@@ -496,7 +496,7 @@ class TrafficRulesIT {
         assertThat(checked.problems()).anySatisfy(p -> assertThat(p)
                 .startsWith("services[0].routes[1].plugins[0].config.add.headers[0]: the template at character 1 of the value is not supported"));
         assertThat(checked.problems()).anySatisfy(p -> assertThat(p)
-                .startsWith("services[0].routes[0].plugins[2].config.mode: route 'r' is a passthrough-listener: "
+                .startsWith("services[0].routes[0].plugins[1].config.remove.body: route 'r' is a passthrough-listener: "
                         + "request-transformer's body rules would rewrite JSON-RPC messages"));
     }
 }

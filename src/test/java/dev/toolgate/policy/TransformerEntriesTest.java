@@ -102,7 +102,7 @@ class TransformerEntriesTest {
     }
 
     @Test
-    void aBodyRuleOfAnyKindOnAPassthroughRouteIsAProblemEvenAnAdd() {
+    void aBodyRuleOfAnyKindOnAPassthroughRouteIsAProblemAtTheRuleEvenAnAdd() {
         // an added top-level field fails the official TypeScript SDK server's strict message schemas (400)
         List<String> problems = Configs.check("""
                 _format_version: "3.0"
@@ -120,9 +120,35 @@ class TransformerEntriesTest {
                             config: {mode: passthrough-listener}
                 """, Path.of(".")).problems();
 
-        assertThat(problems).containsExactly("services[0].routes[0].plugins[1].config.mode: route 'pass' is a "
+        // named at the transformer's rule, where the fix is, not at ai-mcp-proxy's mode
+        assertThat(problems).containsExactly("services[0].routes[0].plugins[0].config.add.body: route 'pass' is a "
                 + "passthrough-listener: request-transformer's body rules would rewrite JSON-RPC messages (an MCP server "
                 + "refuses a message with a field it does not know); on a passthrough route no body rule may apply");
+    }
+
+    @Test
+    void aResponseJsonRuleOnAPassthroughRouteIsAProblemAtTheRule() {
+        List<String> problems = Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: mcp
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: pass
+                        paths: [/pass]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener}
+                plugins:
+                  - name: response-transformer
+                    config:
+                      remove: {json: [result]}
+                      add: {headers: ["x-via:toolgate"]}
+                """, Path.of(".")).problems();
+
+        assertThat(problems).containsExactly("plugins[0].config.remove.json: route 'pass' is a passthrough-listener: "
+                + "response-transformer's json rules would rewrite JSON-RPC messages; on a passthrough route only its "
+                + "header rules may apply");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.toolgate.policy.requesttransformer;
 
+import dev.toolgate.config.ConfigProblem;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ForwardedHeaders;
@@ -11,6 +12,7 @@ import dev.toolgate.pipeline.UpstreamPolicy;
 import io.vertx.core.MultiMap;
 
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,13 +28,37 @@ final class RequestTransformer implements UpstreamPolicy {
     private final Rules query;
     private final Rules body;
     private final Template uri;
+    /** Its body rules, each operation's at its path: refused on a passthrough route. */
+    private final List<ConfigProblem> bodyRules;
 
-    RequestTransformer(RequestTransformerConfig config) {
+    /** @param source the plugin's path in the document, such as {@code plugins[0]} */
+    RequestTransformer(RequestTransformerConfig config, String source) {
         this.method = config.httpMethod();
         this.headers = rules(config, RequestTransformerConfig.Operation::headers);
         this.query = rules(config, RequestTransformerConfig.Operation::querystring);
         this.body = rules(config, RequestTransformerConfig.Operation::body);
         this.uri = config.replace().uri() == null ? null : Template.parse(config.replace().uri());
+        this.bodyRules = bodyRules(config, source);
+    }
+
+    private static List<ConfigProblem> bodyRules(RequestTransformerConfig c, String source) {
+        // even an added top-level field breaks a message: the official SDKs' servers parse JSON-RPC messages with
+        // strict schemas and answer 400 to one with an unknown key
+        String why = "request-transformer's body rules would rewrite JSON-RPC messages (an MCP server refuses a "
+                + "message with a field it does not know); on a passthrough route no body rule may apply";
+        Map<String, List<String>> byOperation = new java.util.LinkedHashMap<>();
+        byOperation.put("remove", c.remove().body());
+        byOperation.put("rename", c.rename().body());
+        byOperation.put("replace", c.replace().body());
+        byOperation.put("add", c.add().body());
+        byOperation.put("append", c.append().body());
+        List<ConfigProblem> rules = new ArrayList<>();
+        byOperation.forEach((operation, body) -> {
+            if (!body.isEmpty()) {
+                rules.add(new ConfigProblem(source + ".config." + operation + ".body", why));
+            }
+        });
+        return List.copyOf(rules);
     }
 
     private static Rules rules(RequestTransformerConfig c,
@@ -42,11 +68,8 @@ final class RequestTransformer implements UpstreamPolicy {
     }
 
     @Override
-    public String rewritesMessages() {
-        // even an added top-level field breaks a message: the official SDKs' servers parse JSON-RPC messages with
-        // strict schemas and answer 400 to one with an unknown key
-        return body.isEmpty() ? null : "request-transformer's body rules would rewrite JSON-RPC messages (an MCP "
-                + "server refuses a message with a field it does not know); on a passthrough route no body rule may apply";
+    public List<ConfigProblem> rewritesMessages() {
+        return bodyRules;
     }
 
     @Override

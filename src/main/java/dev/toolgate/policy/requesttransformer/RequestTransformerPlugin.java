@@ -26,7 +26,7 @@ public final class RequestTransformerPlugin implements PolicyPlugin {
     @Override
     public UpstreamPolicy upstream(Plugin plugin, Provisioning provisioning) {
         try {
-            return new RequestTransformer((RequestTransformerConfig) plugin.config());
+            return new RequestTransformer((RequestTransformerConfig) plugin.config(), plugin.source());
         } catch (IllegalArgumentException e) {
             // a template that does not parse was reported with its path when the config was read
             return null;

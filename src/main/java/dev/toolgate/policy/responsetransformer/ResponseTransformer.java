@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.toolgate.config.ConfigProblem;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.pipeline.Exchange;
@@ -16,7 +17,10 @@ import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Kong's {@code response-transformer} on the upstream's answer: in conversion modes before it becomes
@@ -45,8 +49,11 @@ final class ResponseTransformer implements UpstreamPolicy {
     private final List<JsonRule> addJson;
     private final List<JsonRule> appendJson;
     private final boolean jsonRules;
+    /** Its json rules, each operation's at its path: refused on a passthrough route. */
+    private final List<ConfigProblem> messageRules;
 
-    ResponseTransformer(ResponseTransformerConfig config) {
+    /** @param source the plugin's path in the document, such as {@code plugins[0]} */
+    ResponseTransformer(ResponseTransformerConfig config, String source) {
         removeHeaders = config.remove().headers();
         renameHeaders = rules(unframed(config.rename().headers(), true));
         replaceHeaders = rules(unframed(config.replace().headers(), false));
@@ -59,12 +66,29 @@ final class ResponseTransformer implements UpstreamPolicy {
         appendJson = typed(config.append().json(), config.append().jsonTypes());
         this.jsonRules = !removeJson.isEmpty() || !renameJson.isEmpty() || !replaceJson.isEmpty() || !addJson.isEmpty()
                 || !appendJson.isEmpty();
+        this.messageRules = messageRules(config, source);
+    }
+
+    private static List<ConfigProblem> messageRules(ResponseTransformerConfig c, String source) {
+        Map<String, ResponseTransformerConfig.Operation> byOperation = new LinkedHashMap<>();
+        byOperation.put("remove", c.remove());
+        byOperation.put("rename", c.rename());
+        byOperation.put("replace", c.replace());
+        byOperation.put("add", c.add());
+        byOperation.put("append", c.append());
+        List<ConfigProblem> rules = new ArrayList<>();
+        byOperation.forEach((operation, rule) -> {
+            if (!rule.json().isEmpty()) {
+                rules.add(new ConfigProblem(source + ".config." + operation + ".json", "response-transformer's json "
+                        + "rules would rewrite JSON-RPC messages; on a passthrough route only its header rules may apply"));
+            }
+        });
+        return List.copyOf(rules);
     }
 
     @Override
-    public String rewritesMessages() {
-        return jsonRules ? "response-transformer's json rules would rewrite JSON-RPC messages; on a passthrough route "
-                + "only its header rules may apply" : null;
+    public List<ConfigProblem> rewritesMessages() {
+        return messageRules;
     }
 
     @Override

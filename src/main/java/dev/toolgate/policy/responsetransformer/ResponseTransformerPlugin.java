@@ -25,6 +25,6 @@ public final class ResponseTransformerPlugin implements PolicyPlugin {
 
     @Override
     public UpstreamPolicy upstream(Plugin plugin, Provisioning provisioning) {
-        return new ResponseTransformer((ResponseTransformerConfig) plugin.config());
+        return new ResponseTransformer((ResponseTransformerConfig) plugin.config(), plugin.source());
     }
 }
