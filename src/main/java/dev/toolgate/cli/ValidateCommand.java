@@ -42,6 +42,8 @@ final class ValidateCommand implements Callable<Integer> {
                     snapshot.config().plugins().size(), snapshot.toolCount());
             return ExitCodes.OK;
         } catch (InvalidConfigException e) {
+            // a warning (basic-auth credentials never checked) must not wait until the last problem is fixed
+            e.warnings().forEach(w -> System.err.println("warning: " + w));
             e.problems().forEach(System.err::println);
             return ExitCodes.INVALID_CONFIG;
         }

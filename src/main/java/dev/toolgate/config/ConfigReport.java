@@ -103,10 +103,10 @@ public final class ConfigReport {
         return !problems.isEmpty();
     }
 
-    /** Throws {@link InvalidConfigException} carrying every problem when there is any. */
+    /** Throws {@link InvalidConfigException} carrying every problem (and the warnings so far) when there is any. */
     public void throwIfProblems() {
         if (hasProblems()) {
-            throw new InvalidConfigException(problems());
+            throw new InvalidConfigException(problems(), warnings());
         }
     }
 }

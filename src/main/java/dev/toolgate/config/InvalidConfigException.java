@@ -7,10 +7,17 @@ import java.util.stream.Collectors;
 public final class InvalidConfigException extends RuntimeException {
 
     private final transient List<ConfigProblem> problems;
+    private final transient List<ConfigProblem> warnings;
 
     public InvalidConfigException(List<ConfigProblem> problems) {
+        this(problems, List.of());
+    }
+
+    /** With the warnings found before the load was refused: {@code toolgate validate} shows them too. */
+    public InvalidConfigException(List<ConfigProblem> problems, List<ConfigProblem> warnings) {
         super(problems.stream().map(ConfigProblem::toString).collect(Collectors.joining("\n")), null, false, false);
         this.problems = List.copyOf(problems);
+        this.warnings = List.copyOf(warnings);
     }
 
     /** Convenience for a single problem at the document root. */
@@ -20,5 +27,10 @@ public final class InvalidConfigException extends RuntimeException {
 
     public List<ConfigProblem> problems() {
         return problems;
+    }
+
+    /** The warnings found before the load was refused (the checks that did not run found none). */
+    public List<ConfigProblem> warnings() {
+        return warnings;
     }
 }

@@ -117,6 +117,20 @@ class MainTest {
     }
 
     @Test
+    void validatePrintsTheWarningsOfAFileThatAlsoHasProblems() throws IOException {
+        Path config = file(VALID.replace("path: /shop/orders", "path: '/shop/orders/{id}'")
+                .replace("url: http://api.internal", "url: ftp://api.internal"));
+
+        Result result = execute("validate", "--config", config.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).containsExactly(
+                "warning: services[0].routes[0].plugins[0].config.tools[1].path: {id} has no parameters entry; it "
+                        + "becomes a required string argument path_id",
+                "services[0].url: must be an http:// or https:// URL");
+    }
+
+    @Test
     void validateReportsAnOpenApiChainOfReferencesTooLongAsAProblemAtItsSpecNotAStackOverflow() throws IOException {
         Files.writeString(directory.resolve("chain.json"),
                 dev.toolgate.openapi.SchemaConverterTest.referenceChain(20_000, "#/components/schemas"));
