@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -117,9 +118,14 @@ public final class Telemetry implements AutoCloseable {
         return health;
     }
 
-    /** Counts {@code count} events dropped by a sink ({@code http-log}, {@code opentelemetry}...). */
-    public void dropped(String sink, long count) {
-        dropped.labelValues(sink).inc(count);
+    /**
+     * What a sink ({@code http-log}, {@code opentelemetry}...) tells of the events it drops. Its count is on
+     * {@code /metrics} from now on, at 0 until something is dropped: a rate over it is 0, not "No data", and an
+     * {@code absent()} alert stays quiet.
+     */
+    public LongConsumer dropCounter(String sink) {
+        var count = dropped.labelValues(sink);
+        return count::inc;
     }
 
     /**

@@ -62,7 +62,7 @@ final class HttpLogSender implements AutoCloseable {
             target.putHeader("authorization", "Basic " + Base64.getEncoder().encodeToString(
                     uri.getRawUserInfo().getBytes(StandardCharsets.UTF_8)));
         }
-        this.outbox = new Outbox<>(name, config.queue(), this::send, LogQueue::weight, n -> telemetry.dropped("http-log", n),
+        this.outbox = new Outbox<>(name, config.queue(), this::send, LogQueue::weight, telemetry.dropCounter("http-log"),
                 SENDERS);
     }
 

@@ -87,13 +87,13 @@ final class OtelExport implements AutoCloseable {
             logs = exporter.build();
             // one sender: the collector gets an exchange's records in the order they were served
             entries = new Outbox<>(name + " logs", config.queue(), this::emit, LogQueue::weight,
-                    n -> telemetry.dropped("opentelemetry", n), 1);
+                    telemetry.dropCounter("opentelemetry"), 1);
         } else {
             logs = null;
             entries = null;
         }
         events = spans == null ? null : new Outbox<>(name, config.queue(), this::export, McpEvent::weight,
-                n -> telemetry.dropped("opentelemetry", n), Outbox.sendersPerCore());
+                telemetry.dropCounter("opentelemetry"), Outbox.sendersPerCore());
     }
 
     boolean traces() {
