@@ -21,7 +21,9 @@ final class LettuceSettings {
     static ClientOptions clientOptions(RedisSettings settings) {
         return ClientOptions.builder()
                 .autoReconnect(true)
-                // fail at once while disconnected: a caller waiting for Redis holds a request
+                // fail at once while disconnected: a caller waiting for Redis holds a request; and what a lost
+                // connection held fails with it rather than being sent again on the next one (a count the caller
+                // already took as failed would be counted twice: RedisRateLimitingIT)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(Duration.ofMillis(Math.max(1, settings.connectTimeout()))).build())

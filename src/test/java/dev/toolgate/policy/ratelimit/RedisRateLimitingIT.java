@@ -219,6 +219,40 @@ class RedisRateLimitingIT {
     }
 
     @Test
+    void aCountCutOffWithItsStuckConnectionIsNeverRunOnTheConnectionThatReplacesIt() throws Exception {
+        try (StallingRelay path = new StallingRelay(redis.port())) {
+            first = TestGateway.start(RateLimitingIT.config(upstream.url(), "{minute: 1000, limit_by: ip, policy: redis, "
+                    + "fault_tolerant: false, redis: {host: 127.0.0.1, port: " + path.port()
+                    + ", connect_timeout: 500, read_timeout: 500}}"), clock);
+            java.util.concurrent.atomic.AtomicInteger passed = new java.util.concurrent.atomic.AtomicInteger();
+            Runnable one = () -> {
+                if (call(first) == 200) {
+                    passed.incrementAndGet();
+                }
+            };
+            for (int i = 0; i < 8; i++) {
+                one.run();
+            }
+            // counts in flight on a stuck connection when it is replaced: Lettuce would resend them on the new one
+            // unless told to reject what a lost connection held
+            for (int round = 0; round < 3; round++) {
+                path.stallExisting();
+                try (var requests = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int i = 0; i < 60; i++) {
+                        requests.submit(one);
+                        Thread.sleep(60);
+                    }
+                }
+            }
+            McpHttp.Response last = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> response(first), r -> r.status() == 200);
+            int remaining = Integer.parseInt(last.header("X-RateLimit-Remaining-Minute"));
+            assertThat(1000 - remaining).as("hits Redis holds against the calls the gateway let through")
+                    .isEqualTo(passed.get() + 1);
+        }
+    }
+
+    @Test
     void withRedisStalledConcurrentCountsOfOneKeyEachWaitOneReadTimeoutAtMost() throws Exception {
         first = TestGateway.start(RateLimitingIT.config(upstream.url(), "{minute: 1000, limit_by: service, policy: redis, "
                 + "fault_tolerant: false, redis: {host: 127.0.0.1, port: " + redis.port()
