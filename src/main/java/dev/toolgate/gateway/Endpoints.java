@@ -88,7 +88,8 @@ final class Endpoints {
                 : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());
         MessagePolicy limits = MessagePolicy.then(conversionLimits(tools), listenerLimits(route, proxy, tools));
         if (!access.restricts() && !ownersJudge) {
-            return new McpServerEndpoint(settings, tools, invoker, sessions, store, limits, ToolViews.ALL, false);
+            return new McpServerEndpoint(settings, tools, invoker, sessions, store, limits, ToolViews.ALL, false,
+                    exchange -> false);
         }
         if (access.restricts()) {
             check(route, proxy, report, plugin);
@@ -101,7 +102,8 @@ final class Endpoints {
             return visible.cardinality() == tools.size() ? ToolView.ALL : new ToolView(visible);
         };
         return new McpServerEndpoint(settings, tools, invoker, sessions, store,
-                access.restricts() ? MessagePolicy.then(access, limits) : limits, views, access.restricts());
+                access.restricts() ? MessagePolicy.then(access, limits) : limits, views, access.restricts(),
+                access.restricts() ? access::refusesOutright : exchange -> false);
     }
 
     private static BitSet everyTool(ToolSet tools) {

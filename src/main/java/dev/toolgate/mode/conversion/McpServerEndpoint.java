@@ -28,6 +28,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.time.InstantSource;
+import java.util.function.Predicate;
 
 import static dev.toolgate.mode.conversion.McpResponses.accepted;
 import static dev.toolgate.mode.conversion.McpResponses.gzipJson;
@@ -85,9 +86,12 @@ public final class McpServerEndpoint implements McpEndpoint {
      * @param policies the endpoint's message policies in order (tool ACLs, tool limits), or null for none
      * @param views    what each caller may see of the tools
      * @param aclsJudge whether tool ACLs are among {@code policies}
+     * @param refusedOutright the callers the tool ACLs refuse every request (Kong's 403 at connect), whose GET
+     *                  streams are refused as their POSTs are
      */
     public McpServerEndpoint(Settings settings, ToolSet tools, ToolInvoker invoker, Sessions sessions,
-                             SessionStore store, MessagePolicy policies, ToolViews views, boolean aclsJudge) {
+                             SessionStore store, MessagePolicy policies, ToolViews views, boolean aclsJudge,
+                             Predicate<Exchange> refusedOutright) {
         this.settings = settings;
         this.tools = tools;
         this.store = store;
@@ -95,7 +99,7 @@ public final class McpServerEndpoint implements McpEndpoint {
         McpMethods methods = new McpMethods(tools, invoker);
         this.calls = new ToolCalls(methods, sessions, policies, views, aclsJudge);
         this.batches = new McpBatch(headers, calls);
-        this.sessionRequests = new SessionRequests(settings, headers, sessions, store);
+        this.sessionRequests = new SessionRequests(settings, headers, sessions, store, refusedOutright);
         this.modern = new ModernRequests(settings, methods, calls, settings.listTtlMs(), settings.listCacheScope());
     }
 

@@ -5,12 +5,15 @@ import dev.toolgate.error.GatewayException;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.mode.TransportRules;
+import dev.toolgate.mode.acl.ToolAccess;
 import io.vertx.core.Context;
 import dev.toolgate.pipeline.Exchange;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+
+import java.util.function.Predicate;
 
 /**
  * The transport's GET and DELETE on an MCP endpoint, which only an endpoint that manages sessions
@@ -22,12 +25,16 @@ final class SessionRequests {
     private final TransportHeaders headers;
     private final Sessions sessions;
     private final SessionStore store;
+    private final Predicate<Exchange> refusedOutright;
 
-    SessionRequests(McpServerEndpoint.Settings settings, TransportHeaders headers, Sessions sessions, SessionStore store) {
+    /** @param refusedOutright the callers refused every request ({@link ToolAccess#refusesOutright}) */
+    SessionRequests(McpServerEndpoint.Settings settings, TransportHeaders headers, Sessions sessions, SessionStore store,
+                    Predicate<Exchange> refusedOutright) {
         this.settings = settings;
         this.headers = headers;
         this.sessions = sessions;
         this.store = store;
+        this.refusedOutright = refusedOutright;
     }
 
     Future<Void> openStream(Exchange exchange) {
@@ -39,6 +46,10 @@ final class SessionRequests {
             throw new GatewayException(new GatewayError.NotAcceptable(MediaTypes.EVENT_STREAM));
         }
         TransportRules.checkVersion(exchange.protocolVersion());
+        if (refusedOutright.test(exchange)) {
+            // refused at connect, as its POSTs are: a stream kept open would still hear the endpoint's notifications
+            throw new GatewayException(ToolAccess.refusal());
+        }
         Context context = Vertx.currentContext();
         return headers.session(exchange).compose(session -> {
             HttpServerResponse response = request.response();

@@ -316,6 +316,35 @@ class ToolsListChangedIT {
         }
     }
 
+    @Test
+    void aCallerTheListenersDefaultAclNowRefusesCannotReopenItsStreamWhileAnAllowedCallerCan() throws Exception {
+        post(listenerConfig("[]"));
+        McpHttp carol = new McpHttp(gateway.proxy("/guarded"), Map.of("apikey", "carol-key"));
+        carol.initialize("2025-06-18");
+        McpHttp alice = new McpHttp(gateway.proxy("/guarded"), Map.of("apikey", "alice-key"));
+        alice.initialize("2025-06-18");
+        post(listenerConfig("[{scope: tools, deny: [carol]}]"));
+        McpHttp.Response refusedPost = carol.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+        assertThat(refusedPost.status()).as(refusedPost.toString()).isEqualTo(403);
+
+        // carol's session outlived the reload: her reconnect is what the default ACL must now refuse
+        try (SseStream again = SseStream.open(gateway.proxy("/guarded"), Map.of("accept", "text/event-stream",
+                "mcp-session-id", carol.sessionId(), "apikey", "carol-key"))) {
+            assertThat(again.status()).as("carol's GET stream").isEqualTo(403);
+            await().atMost(Duration.ofSeconds(10)).until(again::ended);
+            assertThat(again.header("content-type")).isEqualTo(refusedPost.header("content-type"));
+            JsonNode refused = Json.MAPPER.readTree(String.join("\n", again.lines()));
+            assertThat(refused.path("error")).isEqualTo(refusedPost.json().path("error"));
+            assertThat(refused.path("error").path("message").asText()).isEqualTo("You cannot consume this service");
+            assertThat(refused.path("id").isNull()).as("a GET answers no request: " + refused).isTrue();
+        }
+        try (SseStream allowed = SseStream.open(gateway.proxy("/guarded"), Map.of("accept", "text/event-stream",
+                "mcp-session-id", alice.sessionId(), "apikey", "alice-key"))) {
+            assertThat(allowed.status()).as("alice's GET stream").isEqualTo(200);
+            assertThat(allowed.header("content-type")).startsWith("text/event-stream");
+        }
+    }
+
     private int openStreams() throws Exception {
         HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.admin("/status")).build(),
                 HttpResponse.BodyHandlers.ofString());
