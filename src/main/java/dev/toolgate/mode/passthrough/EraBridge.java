@@ -327,8 +327,11 @@ final class EraBridge {
         if (message.path("error").path("code").asInt() == JsonRpc.METHOD_NOT_FOUND) {
             return call.answer().fail(new GatewayError.UnknownMethod(call.request().id(), call.request().method()));
         }
-        return call.answer().finish(results.translate(call.request(), call.shows(),
-                BridgeState.identifiesItself(call.exchange()), session.initialize(), message));
+        // the answer may be this client's alone: it sent the server credentials of its own, or it is anonymous and
+        // its session is its address's (BridgeState.holder), whose lists may hold what it added (session resources)
+        boolean personal = BridgeState.identifiesItself(call.exchange()) || BridgeState.anonymous(call.exchange());
+        return call.answer().finish(results.translate(call.request(), call.shows(), personal, session.initialize(),
+                message));
     }
 
     private static JsonNode parse(String json) {

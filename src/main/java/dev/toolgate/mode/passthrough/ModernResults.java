@@ -38,7 +38,8 @@ final class ModernResults {
      * The server's response to {@code request} as the modern client expects it.
      *
      * @param shows      which tools the caller may see, or null for all
-     * @param personal   the client sent the server credentials of its own: the answer may be its alone
+     * @param personal   the answer may be the client's alone: it sent the server credentials of its own, or the
+     *                   session is held for it alone (an anonymous caller's is its address's)
      * @param initialize the server's {@code initialize} result, or null when not at hand
      */
     ObjectNode translate(JsonRpcMessage.Request request, Predicate<String> shows, boolean personal,

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EraBridgeSessionKeysIT {
 
     static final String LISTED = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"tools\":[]}}";
+    static final String SESSION_RESOURCES = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"resources\":"
+            + "[{\"uri\":\"session://%s/notes\",\"name\":\"notes\"}]}}";
 
     static RestUpstream legacyOnly;
     static TestGateway gateway;
@@ -50,6 +53,9 @@ class EraBridgeSessionKeysIT {
                     .putHeader("mcp-session-id", "s-" + System.nanoTime()).end(ScriptedLegacyServer.INITIALIZED.formatted(message.get("id")));
             case "tools/list" -> request.response().putHeader("content-type", "application/json")
                     .end(LISTED.formatted(message.get("id")));
+            // a resource of the session's own, as a server that adds one per session lists it
+            case "resources/list" -> request.response().putHeader("content-type", "application/json")
+                    .end(SESSION_RESOURCES.formatted(message.get("id"), request.getHeader("mcp-session-id")));
             default -> request.response().setStatusCode(202).end();
         }
     }
@@ -76,13 +82,28 @@ class EraBridgeSessionKeysIT {
             "server/discover | authorization | Bearer alice", "tools/list | x-api-key | alice"})
     void whatTheServerAnsweredAClientSendingItsOwnCredentialsIsCachedPrivately(String method, String header,
                                                                                String value) {
-        McpHttp.Response anonymous = new ModernHttp(gateway.proxy("/mcp")).request(method, "{}");
         McpHttp.Response credited = new ModernHttp(gateway.proxy("/mcp"), Map.of(header, value)).request(method, "{}");
 
-        assertThat(anonymous.json().at("/result/cacheScope").asText()).as(anonymous.toString()).isEqualTo("public");
         assertThat(credited.json().at("/result/cacheScope").asText())
                 .as("a server that checks the client's own credentials may answer each its own: " + credited)
                 .isEqualTo("private");
+    }
+
+    @Test
+    void listsAnsweredFromTheSessionAnAnonymousClientsAddressHoldsAreCachedPrivately() {
+        ModernHttp anonymous = new ModernHttp(gateway.proxy("/mcp"));
+        for (String method : List.of("resources/list", "tools/list")) {
+            McpHttp.Response listed = anonymous.request(method, "{}");
+            assertThat(listed.json().at("/result/cacheScope").asText())
+                    .as("the session is this address's, and its lists may hold what it added: " + listed)
+                    .isEqualTo("private");
+        }
+        McpHttp.Response resources = anonymous.request("resources/list", "{}");
+        assertThat(resources.json().at("/result/resources/0/uri").asText()).as(resources.toString())
+                .startsWith("session://s-");
+        // discover is answered from the server's initialize, before the session held anything of its own
+        McpHttp.Response discovered = anonymous.request("server/discover", "{}");
+        assertThat(discovered.json().at("/result/cacheScope").asText()).as(discovered.toString()).isEqualTo("public");
     }
 
     private static long heapAfterGc() throws InterruptedException {
