@@ -20,8 +20,8 @@ import java.util.Map;
  * Kong db-less {@code GET /config}: the configuration being served as a declarative document, in the flat form
  * Kong exports ({@code _format_version: "3.0"}, {@code _transform: false}, each kind in its own list and a
  * reference as the id it points to), as YAML text under {@code config}. Every entity is shown as its listing shows
- * it: secrets masked, vault values as their references, consumer credentials left out, a plugin's Toolgate
- * extensions only where the file wrote them. An export that masked a secret or left credentials out says so at its
+ * it: literal secrets masked, vault values (secret or not) as their references, consumer credentials left out (their
+ * ACL groups kept, nested as the file writes them), a plugin's Toolgate extensions only where the file wrote them. An export that masked a secret or left credentials out says so at its
  * top, in {@link MaskedValues#EXPORT_KEY}, which a load refuses (as it refuses each mask): with the masked values
  * and credentials supplied again and that key deleted, the text loads back through {@code POST /config}, and a
  * blind round trip fails rather than sending the mask upstream and locking every consumer out.
@@ -54,7 +54,7 @@ final class ConfigExport {
         ObjectNode document = Json.object();
         document.put(MaskedValues.EXPORT_KEY, (masked ? "secrets are shown as " + Redacted.MASK : "")
                 + (masked && credentials ? " and " : "")
-                + (credentials ? "consumers' credentials and ACL groups are left out" : "")
+                + (credentials ? "consumers' credentials are left out" : "")
                 // no "{vault://...}" here: the load would take it for a reference to resolve
                 + ": write them back (each secret as itself or its vault reference), then delete this key to load");
         return document.setAll(entities);
@@ -73,10 +73,10 @@ final class ConfigExport {
         return false;
     }
 
-    /** True when the export leaves some of the consumer's entries out (credentials, ACL groups). */
+    /** True when the export leaves some of the consumer's credentials out. */
     private static boolean leavesOut(Consumer consumer) {
         return !consumer.keyauthCredentials().isEmpty() || !consumer.jwtSecrets().isEmpty()
-                || !consumer.basicauthCredentials().isEmpty() || !consumer.acls().isEmpty();
+                || !consumer.basicauthCredentials().isEmpty();
     }
 
     private static ObjectNode entities(DeclarativeConfig config) {
@@ -100,6 +100,11 @@ final class ConfigExport {
             if (!consumer.groupIds().isEmpty()) {
                 ArrayNode memberships = node.putArray("groups");
                 consumer.groupIds().forEach(id -> memberships.addObject().put("id", id));
+            }
+            if (!consumer.acls().isEmpty()) {
+                // no secrets (Kong shows them), as the file nests them: consumers[].acls: [{id, group, tags}]
+                ArrayNode acls = node.putArray("acls");
+                consumer.acls().forEach(acl -> acls.add(AdminJson.render(acl, references)));
             }
             consumers.add(node);
         }

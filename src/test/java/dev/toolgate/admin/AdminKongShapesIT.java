@@ -177,7 +177,7 @@ class AdminKongShapesIT {
 
         assertThat(document.fieldNames().next()).isEqualTo("_toolgate_export");
         assertThat(document.get("_toolgate_export").asText()).isEqualTo("secrets are shown as [redacted] and "
-                + "consumers' credentials and ACL groups are left out: write them back (each secret as itself or its "
+                + "consumers' credentials are left out: write them back (each secret as itself or its "
                 + "vault reference), then delete this key to load");
     }
 
