@@ -16,14 +16,17 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.ser.BeanPropertyWriter;
 import com.fasterxml.jackson.databind.ser.BeanSerializerModifier;
 import com.fasterxml.jackson.databind.type.MapType;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.toolgate.config.NoSecret;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.Redacted;
 import dev.toolgate.config.SecretNames;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Renders config records as Kong Admin API JSON: snake_case names, secrets masked. Masking fails closed, so a
@@ -33,7 +36,8 @@ import java.util.Map;
  * (a log endpoint, a header map), a map's value under a key that reads like a secret ({@code args.password},
  * {@code headers.Authorization}), a {@code name:value} list entry whose name does ({@code Set-Cookie:sid=...}),
  * and the password in a URL's userinfo. A string that a vault reference resolved to is shown as the reference itself, wherever
- * it is (a field, a map value, a string inside a tool's JSON schema).
+ * it is (a field, a map value, a string inside a tool's JSON schema), a secret field too when it was written as
+ * references alone ({@link SecretText#written}): a reference names where the secret is, not the secret.
  */
 final class AdminJson {
 
@@ -47,13 +51,26 @@ final class AdminJson {
 
     /** A record as a JSON object, with the secrets of its document hidden. */
     static ObjectNode render(Object entity, Map<String, String> referenceBySecret) {
-        ObjectNode tree = MAPPER.valueToTree(entity);
-        if (!referenceBySecret.isEmpty()) {
-            SecretText secrets = SecretText.of(referenceBySecret);
-            replaceStrings(tree, "", (list, text) -> secrets.shown(text));
+        if (referenceBySecret.isEmpty()) {
+            ObjectNode tree = MAPPER.valueToTree(entity);
+            replaceStrings(tree, "", AdminJson::masked);
+            return tree;
         }
+        SecretText secrets = SecretText.of(referenceBySecret);
+        // a secret field written as a reference shows the reference: the mask is for literal secrets only
+        ObjectNode tree = tree(entity, (UnaryOperator<String>) secrets::written);
+        replaceStrings(tree, "", (list, text) -> secrets.shown(text));
         replaceStrings(tree, "", AdminJson::masked);
         return tree;
+    }
+
+    private static ObjectNode tree(Object entity, UnaryOperator<String> written) {
+        try (TokenBuffer buffer = new TokenBuffer(MAPPER, false)) {
+            MAPPER.writer().withAttribute(Redacted.WRITTEN, written).writeValue(buffer, entity);
+            return MAPPER.readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.toolgate.admin;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Shows each secret of a configuration inside a text as the reference it came from, in one pass over the
@@ -63,6 +64,38 @@ final class SecretText {
         if (exact != null) {
             return exact;
         }
+        int[] longestAt = longestAt(text);
+        return longestAt == null ? null : replaced(text, longestAt);
+    }
+
+    /**
+     * How a value masked as a whole (a secret field) was written, when it is references alone: a secret shown as
+     * its reference, or references after an authorization scheme ({@code Bearer {vault://env/TOKEN}}); null when
+     * any other text is left, which may be a literal secret (fail closed: the caller masks it).
+     */
+    String written(String text) {
+        String exact = referenceBySecret.get(text);
+        if (exact != null) {
+            return exact;
+        }
+        int[] longestAt = longestAt(text);
+        if (longestAt == null) {
+            return null;
+        }
+        StringBuilder literal = new StringBuilder();
+        for (int i = 0; i < text.length(); i += Math.max(1, longestAt[i])) {
+            if (longestAt[i] == 0) {
+                literal.append(text.charAt(i));
+            }
+        }
+        return SCHEME_ONLY.matcher(literal).matches() ? replaced(text, longestAt) : null;
+    }
+
+    /** What may be written beside references in a secret: nothing, or an HTTP authorization scheme. */
+    private static final Pattern SCHEME_ONLY = Pattern.compile("(?i)\\s*((bearer|basic|token|bot|digest|apikey)\\s+)?");
+
+    /** Per position of the text, the length of the longest secret starting there (0: none); null when none is. */
+    private int[] longestAt(String text) {
         int[] longestAt = null;
         int state = 0;
         for (int i = 0; i < text.length(); i++) {
@@ -74,7 +107,7 @@ final class SecretText {
                 longestAt[start] = Math.max(longestAt[start], length);
             }
         }
-        return longestAt == null ? null : replaced(text, longestAt);
+        return longestAt;
     }
 
     private String replaced(String text, int[] longestAt) {

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,14 @@ public final class Redacted extends JsonSerializer<Object> {
 
     /** What the Admin API shows in place of a secret; a document that holds it where a secret goes is refused. */
     public static final String MASK = "[redacted]";
+
+    /**
+     * The serialization attribute under which a caller may give how a masked string was written
+     * ({@code UnaryOperator<String>}: the text with its vault references or decK templates put back, or null when
+     * it holds a literal secret): such a string is shown as written, since a reference names where the secret is,
+     * not the secret. Without it, or when it answers null, the string is {@value #MASK}.
+     */
+    public static final String WRITTEN = "toolgate.written";
 
     /** A URL's scheme and userinfo; the authority ends at the first {@code / ? #}, the userinfo at its last {@code @}. */
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
@@ -158,27 +167,31 @@ public final class Redacted extends JsonSerializer<Object> {
 
     @Override
     public void serialize(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-        write(value, gen);
+        @SuppressWarnings("unchecked")
+        UnaryOperator<String> written = provider.getAttribute(WRITTEN) instanceof UnaryOperator<?> w
+                ? (UnaryOperator<String>) w : text -> null;
+        write(value, gen, written);
     }
 
-    private static void write(Object value, JsonGenerator gen) throws IOException {
+    private static void write(Object value, JsonGenerator gen, UnaryOperator<String> written) throws IOException {
         if (value instanceof Map<?, ?> map) {
             gen.writeStartObject();
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 gen.writeFieldName(String.valueOf(e.getKey()));
-                write(e.getValue(), gen);
+                write(e.getValue(), gen, written);
             }
             gen.writeEndObject();
         } else if (value instanceof Collection<?> items) {
             gen.writeStartArray();
             for (Object item : items) {
-                write(item, gen);
+                write(item, gen, written);
             }
             gen.writeEndArray();
         } else if (value == null) {
             gen.writeNull();
         } else {
-            gen.writeString(MASK);
+            String shown = value instanceof String text ? written.apply(text) : null;
+            gen.writeString(shown != null ? shown : MASK);
         }
     }
 }

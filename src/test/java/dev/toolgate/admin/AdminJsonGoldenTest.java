@@ -99,15 +99,15 @@ class AdminJsonGoldenTest {
     }
 
     @Test
-    void secretFieldsAreMaskedWhetherLiteralOrFromTheVault() {
+    void literalSecretFieldsAreMaskedAndThoseWrittenAsVaultReferencesShowTheReference() {
         JsonNode users = proxy("client").get("config");
         JsonNode orders = proxy("redis").get("config");
 
         assertThat(users.at("/server/session/client/secrets").toString())
-                .isEqualTo("[\"" + Redacted.MASK + "\",\"" + Redacted.MASK + "\"]");
-        assertThat(users.at("/tools/0/headers/X-Api-Key/0").asText()).isEqualTo(Redacted.MASK);
+                .isEqualTo("[\"{vault://env/session-secret}\",\"" + Redacted.MASK + "\"]");
+        assertThat(users.at("/tools/0/headers/X-Api-Key/0").asText()).isEqualTo("{vault://env/users-api-key}");
         assertThat(users.at("/tools/0/query/token/0").asText()).isEqualTo(Redacted.MASK);
-        assertThat(orders.at("/server/session/redis/password").asText()).isEqualTo(Redacted.MASK);
+        assertThat(orders.at("/server/session/redis/password").asText()).isEqualTo("{vault://env/redis-password}");
     }
 
     /** The ai-mcp-proxy plugin whose sessions use this strategy. */

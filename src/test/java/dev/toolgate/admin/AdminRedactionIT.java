@@ -17,9 +17,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Secrets never leave through the Admin API: credentials are not shown, tool header and query values
+ * Secrets never leave through the Admin API: credentials are not shown, literal tool header and query values
  * are masked, and a value resolved from a vault reference or a decK template is shown as the reference or
- * the template.
+ * the template, in a secret field too.
  */
 @Timeout(30)
 class AdminRedactionIT {
@@ -154,20 +154,20 @@ class AdminRedactionIT {
     }
 
     @Test
-    void toolHeaderAndQueryValuesAreRedactedButTheirNamesStay() {
+    void toolHeaderAndQueryValuesAreRedactedOrShownAsTheirVaultReferenceAndTheirNamesStay() {
         JsonNode tool = admin.get("/plugins").json().at("/data/0/config/tools/0");
-        assertThat(tool.at("/headers/Authorization/0").asText()).isEqualTo("[redacted]");
+        assertThat(tool.at("/headers/Authorization/0").asText()).isEqualTo("{vault://env/UPSTREAM_TOKEN}");
         assertThat(tool.at("/headers/X-Static-Key/0").asText()).isEqualTo("[redacted]");
-        assertThat(tool.at("/query/key/0").asText()).isEqualTo("[redacted]");
+        assertThat(tool.at("/query/key/0").asText()).isEqualTo("{vault://env/API_KEY}");
     }
 
     @Test
-    void sessionSecretsAndRedisPasswordsAreRedacted() {
+    void sessionSecretsAndRedisPasswordsAreRedactedOrShownAsTheirVaultReference() {
         JsonNode session = admin.get("/plugins").json().at("/data/0/config/server/session");
         // shown as Kong writes them: client: {secrets: [...]}
-        assertThat(session.at("/client/secrets")).hasSize(2);
-        session.at("/client/secrets").forEach(s -> assertThat(s.asText()).isEqualTo("[redacted]"));
-        assertThat(session.at("/redis/password").asText()).isEqualTo("[redacted]");
+        assertThat(session.at("/client/secrets").toString())
+                .isEqualTo("[\"{vault://env/SESSION_SECRET}\",\"[redacted]\"]");
+        assertThat(session.at("/redis/password").asText()).isEqualTo("{vault://env/REDIS_PASSWORD}");
     }
 
     @Test
@@ -184,9 +184,9 @@ class AdminRedactionIT {
     }
 
     @Test
-    void deckTemplateInAToolHeaderIsResolvedAndRedacted() {
+    void deckTemplateInAToolHeaderIsResolvedAndShownAsWritten() {
         JsonNode plugin = admin.get("/plugins").json().at("/data/0/config/tools/1");
-        assertThat(plugin.at("/headers/Authorization/0").asText()).isEqualTo("[redacted]");
+        assertThat(plugin.at("/headers/Authorization/0").asText()).isEqualTo("Bearer ${{ env \"DECK_TOKEN\" }}");
     }
 
     @Test

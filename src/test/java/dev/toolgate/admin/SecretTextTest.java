@@ -34,4 +34,14 @@ class SecretTextTest {
         assertThat(secrets.shown("abc tok- ab cd")).isNull();
         assertThat(secrets.shown("")).isNull();
     }
+
+    @Test
+    void aSecretFieldIsWrittenAsItsReferencesOnlyWhenNothingButAnAuthorizationSchemeIsLeftBesideThem() {
+        assertThat(secrets.written("xyz")).isEqualTo("{vault://env/SHORT}");
+        assertThat(secrets.written("abcdtok-1")).isEqualTo("{vault://env/A}${{ env \"DECK_T\" }}");
+        assertThat(secrets.written("Bearer abcdef")).isEqualTo("Bearer {vault://env/LONG}");
+        assertThat(secrets.written("abcdefgh")).isNull();
+        assertThat(secrets.written("literal abcd")).isNull();
+        assertThat(secrets.written("Bearer literal")).isNull();
+    }
 }
