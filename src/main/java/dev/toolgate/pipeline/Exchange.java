@@ -44,7 +44,8 @@ public final class Exchange {
     private Principal principal = Principal.NONE;
     private ScopeChallenge scopeChallenge = ScopeChallenge.PLAIN;
     private ConsumedCredentials credentials = new ConsumedCredentials();
-    private UpstreamHeaders upstreamHeaders = new UpstreamHeaders();
+    /** Made when a policy first sets an upstream header: most exchanges of an open route have none. */
+    private UpstreamHeaders upstreamHeaders;
     private AnswerHead answerHead;
     private List<ObjectNode> audits;
     private boolean originAllowed;
@@ -55,7 +56,8 @@ public final class Exchange {
     private boolean sessionIdRead;
     private String protocolVersion;
     private boolean protocolVersionRead;
-    private final Spends spends = new Spends();
+    /** Made when a policy first spends for a request. */
+    private Spends spends;
     /** What the schema patterns of this request's tool calls may still read, or null before the first. */
     private long[] patternBudget;
     private boolean toolCalls;
@@ -97,7 +99,7 @@ public final class Exchange {
         // the client asks the serving route for more scopes, not the one that owns the tool
         replay.scopeChallenge = scopeChallenge;
         replay.credentials = credentials.copy();
-        replay.upstreamHeaders = upstreamHeaders.copy();
+        replay.upstreamHeaders = upstreamHeaders == null ? null : upstreamHeaders.copy();
         replay.originAllowed = originAllowed;
         replay.toolCalls = toolCalls;
         replay.requestId = requestId;
@@ -200,7 +202,7 @@ public final class Exchange {
      * else the client's. A client cannot pose as a consumer, or send its credential on, through them.
      */
     public String upstreamHeader(String name) {
-        if (upstreamHeaders.any() && upstreamHeaders.headers().contains(name)) {
+        if (hasUpstreamHeaders() && upstreamHeaders.headers().contains(name)) {
             return upstreamHeaders.headers().get(name);
         }
         if (ForwardedHeaders.gatewaySet(name)) {
@@ -302,7 +304,7 @@ public final class Exchange {
      */
     public void authenticate(Principal caller) {
         this.principal = caller;
-        upstreamHeaders.authenticated(caller);
+        upstreamHeadersHeld().authenticated(caller);
     }
 
     /**
@@ -315,7 +317,9 @@ public final class Exchange {
      */
     public void forgetCaller() {
         principal = Principal.NONE;
-        upstreamHeaders.forgetCaller();
+        if (upstreamHeaders != null) {
+            upstreamHeaders.forgetCaller();
+        }
     }
 
     /**
@@ -324,7 +328,7 @@ public final class Exchange {
      * {@link #upstreamHeaders()}, it is kept when a replay forgets the caller.
      */
     public void passOnLessCredential(String name, String rest) {
-        upstreamHeaders.passOnLessCredential(name, rest);
+        upstreamHeadersHeld().passOnLessCredential(name, rest);
     }
 
     /**
@@ -346,6 +350,12 @@ public final class Exchange {
      * id must not take its place), for {@link #takeBack} should it be refused after all.
      */
     public void spent(JsonNode id, Decision.Spent spent) {
+        if (id == null) {
+            return;
+        }
+        if (spends == null) {
+            spends = new Spends();
+        }
         spends.spent(id, spent);
     }
 
@@ -354,7 +364,7 @@ public final class Exchange {
      * was not made, and a refused call counts against no limit.
      */
     public Future<Void> takeBack(JsonNode id) {
-        return spends.takeBack(id);
+        return spends == null ? Future.succeededFuture() : spends.takeBack(id);
     }
 
     /** What the authentication policies read of the caller's credentials (never sent upstream). */
@@ -367,12 +377,19 @@ public final class Exchange {
      * forgotten with the caller ({@link #forgetCaller}).
      */
     public MultiMap upstreamHeaders() {
-        return upstreamHeaders.headers();
+        return upstreamHeadersHeld().headers();
+    }
+
+    private UpstreamHeaders upstreamHeadersHeld() {
+        if (upstreamHeaders == null) {
+            upstreamHeaders = new UpstreamHeaders();
+        }
+        return upstreamHeaders;
     }
 
     /** True when a policy set upstream headers. */
     public boolean hasUpstreamHeaders() {
-        return upstreamHeaders.any();
+        return upstreamHeaders != null && upstreamHeaders.any();
     }
 
     /** What the policies do to the head of the answer the client gets (added headers, response-transformer). */
