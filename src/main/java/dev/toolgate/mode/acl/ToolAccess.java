@@ -79,9 +79,7 @@ public final class ToolAccess implements MessagePolicy {
                     "tools/call needs params.name (a string)")) : Future.succeededFuture(decideCall(call, subject));
         }
         if (visibility(subject).refused()) {
-            if (audit != null) {
-                audit.write(call.exchange(), subject, List.of(audit.entry(subject, null, defaults.evaluate(subject), true)));
-            }
+            auditRefusal(call.exchange(), subject);
             return Decision.reject(refusal(call.id()));
         }
         if (audit != null && "tools/list".equals(call.method())) {
@@ -92,10 +90,17 @@ public final class ToolAccess implements MessagePolicy {
 
     /**
      * Whether the exchange's caller is refused every request (Kong's 403 at connect): then nothing it sends,
-     * a notification or a stream it opens included, reaches the upstream.
+     * a notification or a stream it opens included, reaches the upstream. A refusal is audited as a refused
+     * request's is: the default ACL judged the caller all the same, and a log of refusals that leaves out
+     * streams would show a refused caller as one that never came.
      */
     public boolean refusesOutright(Exchange exchange) {
-        return visibility(AclSubject.of(exchange.principal(), rules)).refused();
+        AclSubject subject = AclSubject.of(exchange.principal(), rules);
+        if (!visibility(subject).refused()) {
+            return false;
+        }
+        auditRefusal(exchange, subject);
+        return true;
     }
 
     /** A caller's refusal ({@link #refusesOutright}) where no request was read: no id to answer with. */
@@ -174,6 +179,13 @@ public final class ToolAccess implements MessagePolicy {
         Visibility computed = new Visibility(visible, refused);
         bySubject.put(key, computed);
         return computed;
+    }
+
+    /** The default ACL's refusal of the whole endpoint: one entry with no tool, scope {@code default}. */
+    private void auditRefusal(Exchange exchange, AclSubject subject) {
+        if (audit != null) {
+            audit.write(exchange, subject, List.of(audit.entry(subject, null, defaults.evaluate(subject), true)));
+        }
     }
 
     private void auditList(Exchange exchange, AclSubject subject) {

@@ -238,6 +238,23 @@ class ConversionToolAclIT {
         assertThat(refused.path("scope").asText()).isEqualTo("default");
     }
 
+    @Test
+    void aStreamTheDefaultAclRefusesAtConnectIsAuditedLikeTheRefusedInitialize() throws IOException {
+        McpHttp carol = new McpHttp(kong, KongHowTos.apiKey("carol"));
+        McpHttp.Response initialize = carol.initialize("2025-11-25");
+        McpHttp.Response stream = carol.send("GET", null, Map.of("accept", "text/event-stream"));
+
+        assertThat(initialize.status()).as(initialize.toString()).isEqualTo(403);
+        assertThat(stream.status()).as(stream.toString()).isEqualTo(403);
+        List<JsonNode> lines = new ArrayList<>();
+        for (ILoggingEvent event : List.copyOf(audit.list)) {
+            lines.add(Json.parse(event.getFormattedMessage().getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(1)).isEqualTo(lines.get(0));
+        assertThat(lines.get(1).path("audit").get(0).path("scope").asText()).isEqualTo("default");
+    }
+
     static JsonNode entry(String tool, String action, String consumerId, String name, String identifier, String scope) {
         var entry = Json.object();
         entry.put("primitive_name", tool).put("primitive", "tool").put("action", action);

@@ -220,6 +220,26 @@ class PassthroughToolAclIT {
         }
     }
 
+    @Test
+    void carolsStreamRefusedAtConnectIsAuditedLikeHerRefusedRequest() throws java.io.IOException {
+        McpHttp carol = new McpHttp(endpoint, KongHowTos.apiKey("carol"));
+        try (CapturedLog audit = CapturedLog.of("dev.toolgate.audit", Level.INFO)) {
+            McpHttp.Response request = carol.post("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\"}");
+            McpHttp.Response stream = carol.send("GET", null, Map.of("accept", "text/event-stream"));
+
+            assertThat(request.status()).as(request.toString()).isEqualTo(403);
+            assertThat(stream.status()).as(stream.toString()).isEqualTo(403);
+            List<ILoggingEvent> lines = audit.since(0);
+            assertThat(lines).hasSize(2);
+            JsonNode refusedRequest = Json.parse(lines.get(0).getFormattedMessage().getBytes(StandardCharsets.UTF_8));
+            JsonNode refusedStream = Json.parse(lines.get(1).getFormattedMessage().getBytes(StandardCharsets.UTF_8));
+            assertThat(refusedStream).isEqualTo(refusedRequest);
+            assertThat(refusedStream.path("audit").get(0).path("action").asText()).isEqualTo("deny");
+            assertThat(refusedStream.path("audit").get(0).path("scope").asText()).isEqualTo("default");
+        }
+        assertThat(marketplace.calls()).isEmpty();
+    }
+
     static McpHttp client(String consumer) {
         McpHttp http = new McpHttp(endpoint, KongHowTos.apiKey(consumer));
         McpHttp.Response initialized = http.initialize("2025-11-25");
