@@ -85,7 +85,7 @@ import java.util.Map;
  * (unknown method, bad params, unknown tool) are JSON-RPC errors with HTTP 200. Unparseable bodies and
  * invalid envelopes are HTTP 400. Refusals by the policies in front of an endpoint (authentication,
  * ACLs) use Kong's statuses and words. Every one carries the id of the request it answers when that
- * could be read ({@link #answerId}).
+ * could be read ({@link GatewayError#answerId}).
  */
 public final class ErrorCatalog {
 
@@ -319,25 +319,6 @@ public final class ErrorCatalog {
                 yield data;
             }
             default -> null;
-        };
-    }
-
-    /**
-     * The {@code id} of the JSON-RPC error answering {@code error}: the error's own, else {@code requestId}, the
-     * one request the exchange's body holds as it was read (null when the body was not read, or is a batch or
-     * no request). JSON-RPC 2.0 §5 keeps {@code null} for an id that could not be determined: an error about the
-     * message itself (not JSON, not a valid message, a batch) never takes it, since what was read is not the
-     * message the client meant (an id the strict reader refuses, a key the lenient one read twice).
-     */
-    public static JsonNode answerId(GatewayError error, JsonNode requestId) {
-        if (error.id() != null) {
-            return error.id();
-        }
-        return switch (error) {
-            case MalformedJson e -> null;
-            case InvalidMessage e -> null;
-            case BatchNotAllowed e -> null;
-            default -> requestId;
         };
     }
 

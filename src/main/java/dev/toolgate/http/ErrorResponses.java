@@ -21,7 +21,7 @@ public final class ErrorResponses {
      * On an MCP endpoint: the catalog's status and a JSON-RPC error body.
      *
      * @param requestId the one request the exchange's body holds, as read; null when none is known
-     *                  ({@link ErrorCatalog#answerId})
+     *                  ({@link GatewayError#answerId})
      */
     public static void mcp(HttpServerResponse response, GatewayError error, JsonNode requestId) {
         send(response, ErrorCatalog.of(error), body(error, requestId));
@@ -33,12 +33,12 @@ public final class ErrorResponses {
     }
 
     /**
-     * The JSON-RPC error body of {@code error}: code, message, the id ({@link ErrorCatalog#answerId}), and
+     * The JSON-RPC error body of {@code error}: code, message, the id ({@link GatewayError#answerId}), and
      * {@code data} when the catalog has one.
      */
     public static ObjectNode body(GatewayError error, JsonNode requestId) {
         ErrorCatalog.Entry entry = ErrorCatalog.of(error);
-        ObjectNode body = JsonRpc.error(ErrorCatalog.answerId(error, requestId), entry.rpcCode(), entry.message());
+        ObjectNode body = JsonRpc.error(error.answerId(requestId), entry.rpcCode(), entry.message());
         JsonNode data = ErrorCatalog.data(error);
         if (data != null) {
             ((ObjectNode) body.get("error")).set("data", data);

@@ -286,7 +286,7 @@ public final class Exchange {
 
     /**
      * Answers the exchange with {@code error}, as the catalog says, carrying the id of the request the body holds
-     * when it was read ({@link dev.toolgate.error.ErrorCatalog#answerId}); resets an answer already under way.
+     * when it was read ({@link GatewayError#answerId}); resets an answer already under way.
      */
     public void refuse(GatewayError error) {
         ErrorResponses.mcp(request.response(), error, requestId);

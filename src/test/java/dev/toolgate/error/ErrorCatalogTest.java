@@ -181,7 +181,20 @@ class ErrorCatalogTest {
     void everyVariantHasARow() {
         List<Class<?>> covered = rows().<Class<?>>map(row -> row.get()[0].getClass()).toList();
 
-        assertThat(covered).containsExactlyInAnyOrder(GatewayError.class.getPermittedSubclasses());
+        // each of the two kinds (GatewayError.OfMessage, GatewayError.OfExchange) permits its records
+        assertThat(covered).containsExactlyInAnyOrder(Arrays.stream(GatewayError.class.getPermittedSubclasses())
+                .flatMap(kind -> Arrays.stream(kind.getPermittedSubclasses())).toArray(Class<?>[]::new));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void anErrorIsAboutTheMessageItselfExactlyWhenItIsAParseErrorOrAnInvalidRequest(GatewayError error, int status,
+                                                                                    int rpcCode) {
+        boolean aboutTheMessage = rpcCode == JsonRpc.PARSE_ERROR || rpcCode == JsonRpc.INVALID_REQUEST;
+
+        assertThat(error instanceof GatewayError.OfMessage).isEqualTo(aboutTheMessage);
+        assertThat(error.answerId(TextNode.valueOf("read")))
+                .isEqualTo(aboutTheMessage ? error.id() : error.id() == null ? TextNode.valueOf("read") : error.id());
     }
 
     @Test
@@ -251,13 +264,13 @@ class ErrorCatalogTest {
     void anAnswerCarriesTheRequestsIdUnlessTheErrorIsAboutTheMessageItself() {
         JsonNode sent = TextNode.valueOf("call-1");
 
-        assertThat(ErrorCatalog.answerId(new GatewayError.UpstreamUnavailable("s", "down"), sent)).isEqualTo(sent);
-        assertThat(ErrorCatalog.answerId(new GatewayError.TooManySessions("this client address", 30), sent))
+        assertThat(new GatewayError.UpstreamUnavailable("s", "down").answerId(sent)).isEqualTo(sent);
+        assertThat(new GatewayError.TooManySessions("this client address", 30).answerId(sent))
                 .isEqualTo(sent);
-        assertThat(ErrorCatalog.answerId(new GatewayError.UnknownTool(ID, "t"), sent)).isEqualTo(ID);
-        assertThat(ErrorCatalog.answerId(new GatewayError.MalformedJson("x"), sent)).isNull();
-        assertThat(ErrorCatalog.answerId(new GatewayError.InvalidMessage(null, "x"), sent)).isNull();
-        assertThat(ErrorCatalog.answerId(new GatewayError.BatchNotAllowed("2025-06-18"), sent)).isNull();
-        assertThat(ErrorCatalog.answerId(new GatewayError.MissingSession(), null)).isNull();
+        assertThat(new GatewayError.UnknownTool(ID, "t").answerId(sent)).isEqualTo(ID);
+        assertThat(new GatewayError.MalformedJson("x").answerId(sent)).isNull();
+        assertThat(new GatewayError.InvalidMessage(null, "x").answerId(sent)).isNull();
+        assertThat(new GatewayError.BatchNotAllowed("2025-06-18").answerId(sent)).isNull();
+        assertThat(new GatewayError.MissingSession().answerId(null)).isNull();
     }
 }

@@ -154,7 +154,7 @@ final class McpMethods {
         return error(error, null);
     }
 
-    /** A serialized JSON-RPC error response to request {@code id} ({@link dev.toolgate.error.ErrorCatalog#answerId}). */
+    /** A serialized JSON-RPC error response to request {@code id} ({@link GatewayError#answerId}). */
     static Buffer error(GatewayError error, JsonNode id) {
         return Buffer.buffer(Json.bytes(dev.toolgate.http.ErrorResponses.body(error, id)));
     }
