@@ -116,6 +116,7 @@ final class PassthroughAccess {
         if (refusesOutright(exchange, messages)) {
             return refused(ToolAccess.refusal());
         }
+        boolean batch = JsonBody.opensBatch(body);
         Future<Decision> decided = Decision.PROCEED;
         List<McpEnvelope> requests = new ArrayList<>();
         int[] decidedAt = new int[1];
@@ -130,8 +131,10 @@ final class PassthroughAccess {
             }
             if (access != null && message.isRequest() && ListAnswers.unsafe(message.id())) {
                 // a JavaScript server (the TypeScript SDK) reads 2^53 + 1 as 2^53 and answers that id, which
-                // pairs with no request: refused here rather than left to the filter's fail-closed guess
-                return refused(new GatewayError.InvalidMessage(null, UNSAFE_ID));
+                // pairs with no request: refused here rather than left to the filter's fail-closed guess. The id
+                // was read exactly, so the refusal of a lone request carries it (JSON-RPC 2.0 §5); a batch's
+                // refusal answers no one request of it
+                return refused(new GatewayError.InvalidMessage(batch ? null : message.id(), UNSAFE_ID));
             }
             if (!message.isRequest()) {
                 if ("tools/call".equals(message.method())) {
@@ -175,7 +178,6 @@ final class PassthroughAccess {
         // a GET that carries a body anyway is decided like a POST (a server may read a body whatever the method)
         // and its stream filtered like any other
         ListAnswers awaited = stream ? ListAnswers.ANY : ListAnswers.of(requests);
-        boolean batch = JsonBody.opensBatch(body);
         return decided.compose(d -> d instanceof Decision.Continue ? Future.succeededFuture(d)
                 // the withheld requests are told to send again: counted now, they would count twice
                 : spent[0].takeBack().transform(ignored -> Future.succeededFuture(d))).map(d -> switch (d) {

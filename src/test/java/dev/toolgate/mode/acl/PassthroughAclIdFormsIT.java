@@ -131,6 +131,24 @@ class PassthroughAclIdFormsIT {
     }
 
     @Test
+    void theRefusalOfAToolsListWhoseIdAJavaScriptServerWouldRoundAnswersWithThatIdExactlyAsSent() {
+        McpHttp eason = eason();
+        for (String id : List.of("9007199254740993", "-9007199254740993", "123456789012345678901234567890")) {
+            McpHttp.Response refused = eason.post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/list\"}");
+
+            assertThat(refused.status()).as("id " + id + ": " + refused).isEqualTo(400);
+            // the id was read exactly: JSON-RPC 2.0 keeps null for an id that could not be determined
+            assertThat(refused.json().path("id").toString()).as("id " + id + ": " + refused).isEqualTo(id);
+        }
+        // a batch is refused whole: its answer is no one request's
+        McpHttp batched = eason("2025-03-26");
+        McpHttp.Response batch = batched.post("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":9007199254740993,\"method\":\"tools/list\"}]");
+        assertThat(batch.status()).as(batch.toString()).isEqualTo(400);
+        assertThat(batch.json().path("id").isNull()).as(batch.toString()).isTrue();
+    }
+
+    @Test
     void aPingWhoseStringIdEqualsTheToolsListsIntegerIdDoesNotLetTheListPassUnfilteredOverSse() {
         McpHttp eason = eason("2025-03-26");
         for (int round = 0; round < 5; round++) {
