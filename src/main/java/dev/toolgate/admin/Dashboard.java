@@ -107,7 +107,7 @@ final class Dashboard {
                 request.response().putHeader("content-type", TYPES.get(rest)).putHeader("cache-control", "no-cache")
                         .putHeader("x-content-type-options", "nosniff")
                         .putHeader("content-security-policy", "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'self'")
-                        .end(AdminApi.body(request, file));
+                        .end(AdminResponse.body(request, file));
             }
         }
         return true;
@@ -140,7 +140,7 @@ final class Dashboard {
         ErrorCatalog.Entry refused = ErrorCatalog.of(new GatewayError.TooManyDashboards(MAX_STREAMS));
         ErrorResponses.putHeaders(response, refused.headers());
         response.setStatusCode(refused.status()).putHeader("content-type", "application/json; charset=utf-8")
-                .end(AdminApi.body(request, Buffer.buffer(Json.bytes(ErrorResponses.message(refused)))));
+                .end(AdminResponse.body(request, Buffer.buffer(Json.bytes(ErrorResponses.message(refused)))));
     }
 
     private void stream(HttpServerRequest request) {
@@ -270,7 +270,7 @@ final class Dashboard {
 
     private static void json(HttpServerRequest request, ObjectNode body) {
         request.response().putHeader("content-type", "application/json; charset=utf-8").putHeader("cache-control", "no-cache")
-                .end(AdminApi.body(request, Buffer.buffer(Json.bytes(body))));
+                .end(AdminResponse.body(request, Buffer.buffer(Json.bytes(body))));
     }
 
     private static Buffer load(String name) {
