@@ -2,8 +2,6 @@ package dev.toolgate.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.toolgate.testing.AdminHttp;
-import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,13 +39,11 @@ class AdminExportFidelityIT {
               - username: bob
             """;
 
-    static TestGateway gateway;
-    static AdminHttp admin;
+    static ExportedGateway gateway;
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start(FILE, Map.of(), false);
-        admin = new AdminHttp(gateway);
+        gateway = new ExportedGateway(FILE, Map.of());
     }
 
     @AfterAll
@@ -55,15 +51,9 @@ class AdminExportFidelityIT {
         gateway.close();
     }
 
-    private static String export(AdminHttp from) {
-        AdminHttp.Response response = from.get("/config");
-        assertThat(response.status()).as("%s", response).isEqualTo(200);
-        return response.json().get("config").asText();
-    }
-
     @Test
     void getConfigExportsEachConsumersAclGroupsNestedAsTheFileWritesThemAndNoMarker() throws IOException {
-        JsonNode document = new YAMLMapper().readTree(export(admin));
+        JsonNode document = new YAMLMapper().readTree(gateway.export());
 
         assertThat(document.has("_toolgate_export")).as("%s", document).isFalse();
         JsonNode acls = document.at("/consumers/0/acls");
@@ -77,14 +67,7 @@ class AdminExportFidelityIT {
 
     @Test
     void anExportOfConsumersWithAclGroupsLoadsBackThroughPostConfigToTheSameExport() {
-        String exported = export(admin);
-        try (TestGateway other = TestGateway.start("""
-                _format_version: "3.0"
-                """, Map.of(), false)) {
-            AdminHttp otherAdmin = new AdminHttp(other);
-            AdminHttp.Response loaded = otherAdmin.postConfig(exported);
-            assertThat(loaded.status()).as("%s", loaded).isEqualTo(200);
-            assertThat(export(otherAdmin)).isEqualTo(exported);
-        }
+        String exported = gateway.export();
+        assertThat(gateway.loadedIntoAnEmptyGateway(exported)).isEqualTo(exported);
     }
 }

@@ -2,8 +2,6 @@ package dev.toolgate.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.toolgate.testing.AdminHttp;
-import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,13 +50,11 @@ class AdminExportReferencesIT {
                 acls: [{group: admins}]
             """;
 
-    static TestGateway gateway;
-    static AdminHttp admin;
+    static ExportedGateway gateway;
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start(FILE, ENVIRONMENT, false);
-        admin = new AdminHttp(gateway);
+        gateway = new ExportedGateway(FILE, ENVIRONMENT);
     }
 
     @AfterAll
@@ -66,16 +62,10 @@ class AdminExportReferencesIT {
         gateway.close();
     }
 
-    private static String export(AdminHttp from) {
-        AdminHttp.Response response = from.get("/config");
-        assertThat(response.status()).as("%s", response).isEqualTo(200);
-        return response.json().get("config").asText();
-    }
-
     @Test
     void anExportWhoseOnlySecretsAreVaultReferencesShowsTheReferencesAndAclGroupsAndCarriesNoMarker()
             throws IOException {
-        String exported = export(admin);
+        String exported = gateway.export();
         JsonNode document = new YAMLMapper().readTree(exported);
 
         assertThat(document.has("_toolgate_export")).as(exported).isFalse();
@@ -91,7 +81,7 @@ class AdminExportReferencesIT {
 
     @Test
     void thePluginListingShowsASecretWrittenAsAReferenceAsTheReferenceAndNeverItsValue() {
-        String body = admin.get("/plugins").body();
+        String body = gateway.admin().get("/plugins").body();
         assertThat(body).contains("{vault://env/TOOL_TOKEN}", "Bearer {vault://env/TOOL_TOKEN}",
                 "{vault://env/SESSION_SECRET}");
         ENVIRONMENT.values().forEach(secret -> assertThat(body).doesNotContain(secret));
@@ -99,23 +89,16 @@ class AdminExportReferencesIT {
 
     @Test
     void anExportOfVaultReferencesLoadsBackAsItIsThroughPostConfigToTheSameExport() {
-        String exported = export(admin);
-        try (TestGateway other = TestGateway.start("""
-                _format_version: "3.0"
-                """, ENVIRONMENT, false)) {
-            AdminHttp otherAdmin = new AdminHttp(other);
-            AdminHttp.Response loaded = otherAdmin.postConfig(exported);
-            assertThat(loaded.status()).as("%s", loaded).isEqualTo(200);
-            assertThat(export(otherAdmin)).isEqualTo(exported);
-        }
+        String exported = gateway.export();
+        assertThat(gateway.loadedIntoAnEmptyGateway(exported)).isEqualTo(exported);
     }
 
     @Test
     void aLiteralSecretAloneOrBesideAReferenceIsStillMaskedAndTheExportSaysSo() throws IOException {
-        try (TestGateway literal = TestGateway.start(FILE
+        try (ExportedGateway literal = new ExportedGateway(FILE
                 .replace("[\"{vault://env/TOOL_TOKEN}\"]}", "[\"literal-{vault://env/TOOL_TOKEN}\"]}")
-                .replace("Bearer {vault://env/TOOL_TOKEN}", "Bearer literal-bearer-secret"), ENVIRONMENT, false)) {
-            String exported = export(new AdminHttp(literal));
+                .replace("Bearer {vault://env/TOOL_TOKEN}", "Bearer literal-bearer-secret"), ENVIRONMENT)) {
+            String exported = literal.export();
             JsonNode document = new YAMLMapper().readTree(exported);
 
             assertThat(document.has("_toolgate_export")).as(exported).isTrue();
