@@ -244,7 +244,7 @@ final class RequestEncoder {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 && c != '\t' || c >= 0x7F) {
-                throw new Rejection(argument + ": a header value must be printable ASCII without line breaks");
+                throw Rejection.invalid(argument + ": a header value must be printable ASCII without line breaks");
             }
         }
         return value;
@@ -256,7 +256,7 @@ final class RequestEncoder {
             boolean octet = c == 0x21 || c >= 0x23 && c <= 0x2B || c >= 0x2D && c <= 0x3A || c >= 0x3C && c <= 0x5B
                     || c >= 0x5D && c <= 0x7E;
             if (!octet) {
-                throw new Rejection(argument + ": a cookie value must not contain spaces, quotes, commas, "
+                throw Rejection.invalid(argument + ": a cookie value must not contain spaces, quotes, commas, "
                         + "semicolons, backslashes or control characters");
             }
         }

@@ -152,7 +152,8 @@ class HeaderAndCookieArgumentsIT {
         McpHttp mcp = session("/fwd");
         JsonNode result = call(mcp, "me", "{\"header_X-Trace\":\"" + jsonEscaped + "\"}");
         assertThat(result.get("isError").asBoolean()).isTrue();
-        assertThat(text(result)).isEqualTo("header_X-Trace: a header value must be printable ASCII without line breaks");
+        assertThat(text(result)).isEqualTo("Invalid arguments for tool me: header_X-Trace: a header value must be "
+                + "printable ASCII without line breaks");
         assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
         assertStillServes(mcp);
     }
@@ -176,7 +177,8 @@ class HeaderAndCookieArgumentsIT {
         McpHttp mcp = session("/iso");
         JsonNode result = call(mcp, "cart", "{\"cookie_session_id\":\"" + jsonEscaped + "\"}");
         assertThat(result.get("isError").asBoolean()).isTrue();
-        assertThat(text(result)).isEqualTo("cookie_session_id: a cookie value must not contain spaces, quotes, commas, "
+        assertThat(text(result)).isEqualTo("Invalid arguments for tool cart: cookie_session_id: a cookie value must "
+                + "not contain spaces, quotes, commas, "
                 + "semicolons, backslashes or control characters");
         assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
         assertStillServes(mcp);
