@@ -206,7 +206,7 @@ public final class ForwardedHeaders {
      * {@code Mcp-Protocol-Version}, {@code Last-Event-ID}). A name the client's request chooses must be none of them.
      */
     public static boolean gatewayDecided(String name) {
-        String lower = dashed(name.trim().toLowerCase(Locale.ROOT));
+        String lower = folded(name.trim());
         return FRAMING.contains(lower) || gatewaySet(lower) || lower.equals("host") || lower.startsWith("mcp-")
                 || lower.equals("last-event-id");
     }
@@ -257,10 +257,10 @@ public final class ForwardedHeaders {
      */
     public static void removeEverySpelling(MultiMap headers, String name) {
         headers.remove(name);
-        String folded = dashed(name.toLowerCase(Locale.ROOT));
+        String folded = folded(name);
         List<String> twins = null;
         for (Map.Entry<String, String> header : headers) {
-            if (dashed(header.getKey().toLowerCase(Locale.ROOT)).equals(folded)) {
+            if (folded(header.getKey()).equals(folded)) {
                 (twins == null ? twins = new ArrayList<>() : twins).add(header.getKey());
             }
         }
@@ -279,9 +279,9 @@ public final class ForwardedHeaders {
         if (!own.isEmpty()) {
             return own;
         }
-        String folded = dashed(name.toLowerCase(Locale.ROOT));
+        String folded = folded(name);
         for (Map.Entry<String, String> header : headers) {
-            if (dashed(header.getKey().toLowerCase(Locale.ROOT)).equals(folded)) {
+            if (folded(header.getKey()).equals(folded)) {
                 return headers.getAll(header.getKey());
             }
         }
@@ -320,9 +320,17 @@ public final class ForwardedHeaders {
         return !name.equals(lowerCase) && (MCP_EXCHANGE.contains(name) || FRAMING.contains(name));
     }
 
-    /** A header name as CGI/WSGI-style servers fold it: underscores and dashes alike. */
+    /** A lower-case header name as CGI/WSGI-style servers fold it: underscores and dashes alike. */
     private static String dashed(String name) {
         return name.replace('_', '-');
+    }
+
+    /**
+     * A header name as the most lenient servers read it: any case, and {@code _} as {@code -}. Two names
+     * that fold alike are one header to a CGI/WSGI-style upstream, whichever the gateway meant to send.
+     */
+    public static String folded(String name) {
+        return dashed(name.toLowerCase(Locale.ROOT));
     }
 
     /**

@@ -78,10 +78,14 @@ final class RequestEncoder {
          * set (a claim, the consumer, an exchanged token) or leave out (a claim the token lacks). An argument
          * does not: it comes from the client, as Kong's replayed request would have had the route's plugins lay
          * their headers over it. A credential header the gateway read is not one: an argument of that name is the
-         * upstream's own (its API key), which Kong's key-auth leaves as it is.
+         * upstream's own (its API key), which Kong's key-auth leaves as it is. Names are compared as
+         * {@link ForwardedHeaders#folded} reads them: an argument {@code X_User_Id} is the claim's {@code X-User-Id}
+         * to a CGI/WSGI-style upstream.
          */
         boolean asserts(String name) {
-            return added != null && added.contains(name) || asserted.contains(name.toLowerCase(java.util.Locale.ROOT));
+            String folded = ForwardedHeaders.folded(name);
+            return added != null && added.names().stream().anyMatch(n -> ForwardedHeaders.folded(n).equals(folded))
+                    || asserted.stream().anyMatch(n -> ForwardedHeaders.folded(n).equals(folded));
         }
     }
 
@@ -156,7 +160,8 @@ final class RequestEncoder {
                     }
                     case "header" -> {
                         String checked = checkedHeader(p.argument(), ParameterStyles.headerValue(value, p.explode()));
-                        if (!client.asserts(p.name())) {
+                        // a fixed header is authoritative as the gateway's own are, in every spelling of its name
+                        if (!client.asserts(p.name()) && !hasFixedHeader(p.name(), t.fixedHeaders().keySet())) {
                             set(headers, written, p.name(), List.of(checked));
                         }
                     }
@@ -198,6 +203,12 @@ final class RequestEncoder {
     static boolean hasFixedName(ParameterSpec p, Set<String> fixed) {
         String name = FixedQueryNames.folded(p.name());
         return fixed.stream().anyMatch(f -> FixedQueryNames.folded(f).equals(name));
+    }
+
+    /** Whether a fixed header of the tool is {@code name} as a CGI/WSGI-style upstream reads names. */
+    static boolean hasFixedHeader(String name, Set<String> fixed) {
+        String folded = ForwardedHeaders.folded(name);
+        return fixed.stream().anyMatch(f -> ForwardedHeaders.folded(f).equals(folded));
     }
 
     /** The value sent for {@code p}: its argument, else its schema's default; null when neither is (or both are null). */

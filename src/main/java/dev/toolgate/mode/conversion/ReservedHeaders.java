@@ -6,7 +6,6 @@ import dev.toolgate.http.HttpToken;
 import dev.toolgate.mode.ToolSpec;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,7 +32,7 @@ public final class ReservedHeaders {
         }
         // read with _ as -, as ForwardedHeaders reads it: a CGI/WSGI server takes X_Consumer_Username for
         // X-Consumer-Username, so an argument or fixed header of that name would speak for the consumer
-        String lower = name.toLowerCase(Locale.ROOT).replace('_', '-');
+        String lower = ForwardedHeaders.folded(name);
         // the service decides the host, as the gateway decides the framing
         if (lower.equals("host") || ForwardedHeaders.framing(lower)) {
             return Reason.FRAMING;

@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import dev.toolgate.config.ConfigReport;
+import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.http.HttpToken;
 import dev.toolgate.mode.ParameterSpec;
 import dev.toolgate.mode.ToolSpec;
@@ -21,8 +22,8 @@ final class ToolParameters {
 
     /**
      * The tool's parameters; problems go to the report: an argument defined twice, a {@code $ref}
-     * outside the schema, a header an argument may not set, a cookie name that cannot be sent, a path
-     * parameter that is not in the path.
+     * outside the schema, a header an argument may not set (or that the tool fixes), a cookie name that
+     * cannot be sent, a path parameter that is not in the path.
      */
     static List<ParameterSpec> of(ToolSpec spec, PathTemplate path, String at, ConfigReport report) {
         List<ParameterSpec> parameters = new ArrayList<>(spec.parameters());
@@ -43,7 +44,7 @@ final class ToolParameters {
                         + "under the schema's own $defs");
             }
             String refused = switch (p.in()) {
-                case "header" -> ReservedHeaders.refusal(p.name());
+                case "header" -> headerRefusal(p.name(), spec.headers().keySet());
                 case "cookie" -> cookieRefusal(p.name());
                 default -> null;
             };
@@ -60,6 +61,24 @@ final class ToolParameters {
         }
         addUndeclaredPlaceholders(parameters, declaredPath, path, at, report);
         return parameters;
+    }
+
+    /**
+     * Why a header parameter named {@code name} cannot be a tool argument, or null when it can: a reserved
+     * header, or one of the tool's fixed headers in any spelling a CGI/WSGI-style upstream reads as it (the
+     * fixed value is always sent, and the argument never would be: the tool would offer an argument that
+     * does nothing).
+     */
+    private static String headerRefusal(String name, Set<String> fixed) {
+        String reserved = ReservedHeaders.refusal(name);
+        if (reserved != null) {
+            return reserved;
+        }
+        String folded = ForwardedHeaders.folded(name);
+        return fixed.stream().filter(f -> ForwardedHeaders.folded(f).equals(folded)).findFirst()
+                .map(f -> "header " + name + " is the tool's fixed header " + f + " (names are read regardless of "
+                        + "case and of _ for -): an argument cannot replace it; remove the parameter or the fixed header")
+                .orElse(null);
     }
 
     /**

@@ -49,6 +49,11 @@ class RouteHeaderDefaultsIT {
                               mode: conversion-only
                               tools:
                                 - {name: tickets, description: Tickets, method: GET, path: /tickets}
+                                - name: tickets_of
+                                  description: Tickets of a tenant the caller names
+                                  method: GET
+                                  path: /tickets
+                                  parameters: [{name: X_Tenant, in: header, schema: {type: string}}]
                                 - name: audit
                                   description: Audit log
                                   method: GET
@@ -87,6 +92,17 @@ class RouteHeaderDefaultsIT {
         assertThat(received.headers().getAll("x-tenant")).containsExactly("acme");
         assertThat(received.header("x-region")).as("a regex match has no value to send").isNull();
         assertThat(received.header("x-zone")).as("of several values none is chosen for the caller").isNull();
+    }
+
+    @Test
+    void aHeaderArgumentSpelledWithUnderscoresIsNotSentBesideTheRoutesHeaderMatchValue() {
+        // a CGI/WSGI upstream reads X_Tenant as X-Tenant: beside the route's acme it would see the caller's tenant
+        JsonNode result = mcp.call("tickets_of", "{\"header_X_Tenant\":\"other\"}");
+
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.headers().getAll("x-tenant")).containsExactly("acme");
+        assertThat(received.headers().contains("x_tenant")).as("the caller's twin").isFalse();
     }
 
     @Test

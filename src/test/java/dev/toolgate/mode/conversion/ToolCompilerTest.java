@@ -325,6 +325,29 @@ class ToolCompilerTest {
     }
 
     @Test
+    void aHeaderParameterNamingAFixedHeaderOfTheToolInAnySpellingIsReported() {
+        // the fixed value is always sent: X_Api_Key beside it would reach a CGI/WSGI upstream as a second X-Api-Key
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  headers:
+                    X-Api-Key: [operator-key]
+                    x_tenant: [acme]
+                  parameters:
+                    - {name: X_Api_Key, in: header}
+                    - {name: X-Tenant, in: header}
+                    - {name: X-Trace, in: header}
+                """);
+
+        String rest = " (names are read regardless of case and of _ for -): an argument cannot replace it; "
+                + "remove the parameter or the fixed header";
+        assertThat(checked.problems()).containsExactlyInAnyOrder(
+                TOOL_AT + ".parameters[0].name: header X_Api_Key is the tool's fixed header X-Api-Key" + rest,
+                TOOL_AT + ".parameters[1].name: header X-Tenant is the tool's fixed header x_tenant" + rest);
+    }
+
+    @Test
     void fixedForwardingHeadersAndProxyCredentialsAreTheOperatorsToSend() {
         // X-Forwarded-Proto: https for an upstream behind a TLS terminator loads in Kong; an argument still cannot set it
         var checked = check(ROUTE, """

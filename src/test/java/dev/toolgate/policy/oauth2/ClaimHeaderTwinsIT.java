@@ -1,11 +1,13 @@
 package dev.toolgate.policy.oauth2;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.testing.AuthorizationServer;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,6 +60,11 @@ class ClaimHeaderTwinsIT {
                                   method: GET
                                   path: /api/weather/current.json
                                   parameters: [{name: q, in: query, required: true, schema: {type: string}}]
+                                - description: Current weather for the user the caller names
+                                  name: weather_for
+                                  method: GET
+                                  path: /api/weather/current.json
+                                  parameters: [{name: X-User-Id, in: header, schema: {type: string}}]
                 """ + oauth.formatted("/mcp-cl") + """
                   - name: mcp-server
                     url: ${mcp}/mcp
@@ -93,5 +100,21 @@ class ClaimHeaderTwinsIT {
             assertThat(r.headers().getAll("x_user_id")).as("the gateway's claim").containsExactly("mcp-client");
             assertThat(r.headers().contains("X-User-Id")).as("the caller's dashed twin").isFalse();
         });
+    }
+
+    @Test
+    void aHeaderArgumentSpelledOtherwiseThanTheClaimHeaderIsNotSentBesideIt() {
+        // the argument X-User-Id is the claim's X_User_Id to a CGI/WSGI upstream: it would name another user
+        String token = as.token(as.issuer(), gateway.proxy("/mcp-cl").toString(), "mcp:tools");
+        McpHttp client = new McpHttp(gateway.proxy("/mcp-cl"), Map.of("authorization", "Bearer " + token));
+        weather.clear();
+
+        assertThat(client.initialize("2025-06-18").status()).isEqualTo(200);
+        JsonNode result = client.call("weather_for", "{\"header_X-User-Id\":\"admin\"}");
+
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        RestUpstream.Received received = weather.next();
+        assertThat(received.headers().getAll("x_user_id")).as("the gateway's claim").containsExactly("mcp-client");
+        assertThat(received.headers().contains("X-User-Id")).as("the caller's argument").isFalse();
     }
 }
