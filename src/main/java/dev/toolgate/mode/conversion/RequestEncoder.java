@@ -144,6 +144,7 @@ final class RequestEncoder {
             Map<String, String> pathValues = new HashMap<>();
             EncodedText query = new EncodedText(MAX_URI_CHARS, "the query string");
             Map<String, String> cookies = new LinkedHashMap<>();
+            Set<String> fixedCookies = null;
             for (ParameterSpec p : t.parameters()) {
                 JsonNode value = ParameterStyles.asContent(p, value(p, arguments));
                 if (value == null) {
@@ -165,14 +166,23 @@ final class RequestEncoder {
                             set(headers, written, p.name(), List.of(checked));
                         }
                     }
-                    case "cookie" -> cookies.put(p.name(), checkedCookie(p.argument(), ParameterStyles.scalar(value)));
+                    case "cookie" -> {
+                        String checked = checkedCookie(p.argument(), ParameterStyles.scalar(value));
+                        // fixed cookies are authoritative as fixed query values are, their names compared alike
+                        if (fixedCookies == null) {
+                            fixedCookies = fixedCookieNames(t.fixedHeaders());
+                        }
+                        if (!fixedCookies.contains(FixedQueryNames.folded(p.name()))) {
+                            cookies.put(p.name(), checked);
+                        }
+                    }
                     default -> throw new IllegalStateException("unknown parameter location " + p.in());
                 }
             }
             t.fixedQuery().forEach((name, values) -> values.forEach(v -> ParameterStyles.appendPair(query, name, v)));
             t.fixedHeaders().forEach((name, values) -> set(headers, written, name, values));
             if (!cookies.isEmpty()) {
-                headers.set("cookie", mergeCookies(headers.get("cookie"), cookies));
+                headers.set("cookie", mergeCookies(headers.getAll("cookie"), cookies));
             }
             Buffer body = body(t, arguments.get(ToolSchemas.BODY), headers);
             String uri = t.path().expand(pathValues) + (query.isEmpty() ? "" : "?" + query);
@@ -209,6 +219,17 @@ final class RequestEncoder {
     static boolean hasFixedHeader(String name, Set<String> fixed) {
         String folded = ForwardedHeaders.folded(name);
         return fixed.stream().anyMatch(f -> ForwardedHeaders.folded(f).equals(folded));
+    }
+
+    /** Names of the cookies the tool's fixed {@code Cookie} headers send, folded as fixed query names are. */
+    private static Set<String> fixedCookieNames(Map<String, List<String>> fixedHeaders) {
+        Set<String> names = new HashSet<>();
+        fixedHeaders.forEach((header, values) -> {
+            if (ForwardedHeaders.folded(header).equals("cookie")) {
+                values.forEach(v -> cookies(v).keySet().forEach(n -> names.add(FixedQueryNames.folded(n))));
+            }
+        });
+        return names;
     }
 
     /** The value sent for {@code p}: its argument, else its schema's default; null when neither is (or both are null). */
@@ -274,10 +295,11 @@ final class RequestEncoder {
         return value;
     }
 
-    private static String mergeCookies(String forwarded, Map<String, String> fromArguments) {
+    /** {@code present}: every {@code Cookie} line the request has so far (the client's, or the fixed ones). */
+    private static String mergeCookies(List<String> present, Map<String, String> fromArguments) {
         Map<String, String> merged = new LinkedHashMap<>();
-        if (forwarded != null) {
-            for (String pair : forwarded.split(";")) {
+        for (String line : present) {
+            for (String pair : line.split(";")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
                     merged.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());

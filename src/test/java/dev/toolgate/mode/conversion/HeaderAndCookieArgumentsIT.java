@@ -32,7 +32,8 @@ class HeaderAndCookieArgumentsIT {
 
     @BeforeAll
     static void start() {
-        upstream = new RestUpstream().json("GET /me", 200, "{}").json("GET /cart", 200, "{}");
+        upstream = new RestUpstream().json("GET /me", 200, "{}").json("GET /cart", 200, "{}")
+                .json("GET /fixed/cart", 200, "{}");
         String tools = """
                                 - name: me
                                   description: Who am I
@@ -89,6 +90,22 @@ class HeaderAndCookieArgumentsIT {
                                   path: /keyed/me
                                   parameters:
                                     - {name: X-API-Key, in: header, schema: {type: string}}
+                      - name: fixed-cookie
+                        paths: [/fixed]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - name: cart
+                                  description: The cart, under the operator's session
+                                  method: GET
+                                  path: /fixed/cart
+                                  headers: {Cookie: ["session=OPERATORSECRET", "region=eu"]}
+                                  parameters:
+                                    - {name: session, in: cookie, schema: {type: string}}
+                                    - {name: SESSION, in: cookie, schema: {type: string}}
+                                    - {name: theme, in: cookie, schema: {type: string}}
                 """.formatted(upstream.url(), tools.formatted("fwd"), tools.formatted("iso")));
     }
 
@@ -196,6 +213,23 @@ class HeaderAndCookieArgumentsIT {
     void cookieArgumentPassedWinsOverTheClientsCookieWhileOtherClientCookiesAreForwarded() {
         call(session("/fwd"), "cart", "{\"cookie_session_id\":\"from-argument\"}", "Cookie", "session_id=from-client; theme=dark");
         assertThat(upstream.next().header("cookie")).isEqualTo("session_id=from-argument; theme=dark");
+    }
+
+    @Test
+    void aCookieArgumentNamingAFixedCookieInAnyCaseIsNotSentAndTheFixedValueIs() {
+        JsonNode result = call(session("/fixed"), "cart",
+                "{\"cookie_session\":\"ATTACKER\",\"cookie_SESSION\":\"ATTACKER\",\"cookie_theme\":\"dark\"}");
+
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(upstream.next().headers().getAll("cookie")).containsExactly("session=OPERATORSECRET; region=eu; theme=dark");
+    }
+
+    @Test
+    void theClientsOwnCookieNamingAFixedCookieDoesNotReplaceIt() {
+        JsonNode result = call(session("/fixed"), "cart", "{}", "Cookie", "session=FROMCLIENT; theme=light");
+
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(upstream.next().headers().getAll("cookie")).containsExactly("session=OPERATORSECRET; region=eu; theme=light");
     }
 
     @Test
