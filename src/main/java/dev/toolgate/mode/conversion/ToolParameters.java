@@ -44,12 +44,14 @@ final class ToolParameters {
                         + "under the schema's own $defs");
             }
             String refused = switch (p.in()) {
-                case "header" -> headerRefusal(p.name(), spec.headers().keySet());
+                case "header" -> ReservedHeaders.refusal(p.name());
                 case "cookie" -> cookieRefusal(p.name());
                 default -> null;
             };
             if (refused != null) {
                 report.problem(pAt + ".name", refused);
+            } else if ("header".equals(p.in())) {
+                warnOfFixedTwin(p.name(), spec.headers().keySet(), pAt + ".name", report);
             }
             if ("path".equals(p.in())) {
                 declaredPath.add(p.name());
@@ -64,21 +66,15 @@ final class ToolParameters {
     }
 
     /**
-     * Why a header parameter named {@code name} cannot be a tool argument, or null when it can: a reserved
-     * header, or one of the tool's fixed headers in any spelling a CGI/WSGI-style upstream reads as it (the
-     * fixed value is always sent, and the argument never would be: the tool would offer an argument that
-     * does nothing).
+     * Warns of a header parameter that names one of the tool's fixed headers in any spelling a CGI/WSGI-style
+     * upstream reads as it: the fixed value is always sent and the argument never is (enforced when the call is
+     * made), so the tool offers an argument that does nothing. A warning, not a problem: Kong loads such a tool.
      */
-    private static String headerRefusal(String name, Set<String> fixed) {
-        String reserved = ReservedHeaders.refusal(name);
-        if (reserved != null) {
-            return reserved;
-        }
+    private static void warnOfFixedTwin(String name, Set<String> fixed, String at, ConfigReport report) {
         String folded = ForwardedHeaders.folded(name);
-        return fixed.stream().filter(f -> ForwardedHeaders.folded(f).equals(folded)).findFirst()
-                .map(f -> "header " + name + " is the tool's fixed header " + f + " (names are read regardless of "
-                        + "case and of _ for -): an argument cannot replace it; remove the parameter or the fixed header")
-                .orElse(null);
+        fixed.stream().filter(f -> ForwardedHeaders.folded(f).equals(folded)).findFirst()
+                .ifPresent(f -> report.warning(at, "header " + name + " is the tool's fixed header " + f + " (names are "
+                        + "read regardless of case and of _ for -): the fixed value is sent and this argument never is"));
     }
 
     /**
