@@ -1,6 +1,8 @@
 package dev.toolgate.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.error.GatewayError;
+import io.vertx.core.Future;
 
 /**
  * One JSON-RPC request of an exchange, as message policies see it, whatever the mode read it with
@@ -9,7 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param exchange the HTTP exchange it came in
  * @param id       the request's id
  * @param method   the JSON-RPC method
- * @param tool     for {@code tools/call}: {@code params.name}; otherwise null
+ * @param tool     for {@code tools/call}: {@code params.name}, null when it is not a string (or {@code params}
+ *                 is not an object); otherwise null
  * @param resumes  true when the request only continues a call already made (the era bridge's retry with
  *                 the client's input): it is still decided, but starts no new call to count
  * @param record   the request's record, which the policies' decisions are noted in ({@link RpcRecord#NONE}
@@ -23,8 +26,21 @@ public record McpCall(Exchange exchange, JsonNode id, String method, String tool
         this(exchange, id, method, tool, false, record);
     }
 
+    /** What a {@code tools/call} that names no tool is told, in every mode. */
+    public static final String UNNAMED = "tools/call needs params.name (a string)";
+
     /** True for {@code tools/call}. */
     public boolean isToolCall() {
         return "tools/call".equals(method);
+    }
+
+    /**
+     * The rule every tool policy (tool ACLs, per-tool limits) applies first: a {@code tools/call} that names
+     * no tool is refused with {@code -32602}, since no policy can decide it, and a lenient server could still
+     * run it under some name ({@code ["search"]} read as {@code search}) unchecked and uncounted. Null for
+     * any other request, which the policy goes on to decide.
+     */
+    public Future<Decision> unnamed() {
+        return isToolCall() && tool == null ? Decision.reject(new GatewayError.InvalidParams(id, UNNAMED)) : null;
     }
 }

@@ -72,11 +72,13 @@ public final class ToolAccess implements MessagePolicy {
 
     @Override
     public Future<Decision> admit(McpCall call) {
+        Future<Decision> unnamed = call.unnamed();
+        if (unnamed != null) {
+            return unnamed;
+        }
         AclSubject subject = AclSubject.of(call.exchange().principal(), rules);
         if (call.isToolCall()) {
-            // a call that names no tool cannot be decided: it is not let through to decide upstream
-            return call.tool() == null ? Decision.reject(new GatewayError.InvalidParams(call.id(),
-                    "tools/call needs params.name (a string)")) : Future.succeededFuture(decideCall(call, subject));
+            return Future.succeededFuture(decideCall(call, subject));
         }
         if (visibility(subject).refused()) {
             auditRefusal(call.exchange(), subject);

@@ -9,6 +9,7 @@ import dev.toolgate.http.AnswerBudget;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.McpCall;
 import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -104,7 +105,7 @@ final class McpMethods {
         JsonNode params = request.params();
         JsonNode name = params == null ? null : params.get("name");
         if (name == null || !name.isTextual()) {
-            throw new GatewayException(new GatewayError.InvalidParams(request.id(), "tools/call needs params.name (a string)"));
+            throw new GatewayException(new GatewayError.InvalidParams(request.id(), McpCall.UNNAMED));
         }
         Tool tool = tools.find(name.asText())
                 .orElseThrow(() -> new GatewayException(new GatewayError.UnknownTool(request.id(), name.asText())));

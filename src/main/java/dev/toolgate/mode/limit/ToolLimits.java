@@ -25,7 +25,8 @@ import java.util.Map;
  * their own. Over the limit, the call is not made: it is answered with a tool result,
  * {@code isError: true}, whose text names the limit and when to retry, and whose
  * {@code _meta["dev.toolgate/rateLimit"]} says the same for programs. Other methods pass, and so does a
- * request that only continues a call already counted ({@link McpCall#resumes}).
+ * request that only continues a call already counted ({@link McpCall#resumes}). A call that names no tool
+ * is refused ({@link McpCall#unnamed}), as where tool ACLs apply.
  */
 public final class ToolLimits implements MessagePolicy {
 
@@ -70,7 +71,12 @@ public final class ToolLimits implements MessagePolicy {
 
     @Override
     public Future<Decision> admit(McpCall call) {
-        if (!call.isToolCall() || call.tool() == null || call.resumes()) {
+        Future<Decision> unnamed = call.unnamed();
+        if (unnamed != null) {
+            // uncounted, it would reach a passthrough server that may run it under some name
+            return unnamed;
+        }
+        if (!call.isToolCall() || call.resumes()) {
             return Decision.PROCEED;
         }
         Limited listed = byTool.get(call.tool());

@@ -212,6 +212,31 @@ class ToolLimitsIT {
     }
 
     @Test
+    void aPassthroughCallThatNamesNoToolIsRefusedAsWithToolAclsAndNeverReachesTheServerUncounted() {
+        sdkServer = JavaSdkServer.withTools(List.of("search"));
+        gateway = TestGateway.start(passthrough("", """
+                              tools:
+                                - {name: search, description: Search, limit: {minute: 3}}
+                """), clock);
+        McpHttp client = new McpHttp(gateway.proxy("/sdk"));
+        assertThat(client.initialize("2025-03-26").status()).isEqualTo(200);
+        sdkServer.clear();
+
+        // a lenient server would run {"name": ["search"]} as search, under neither the listed limit nor the default
+        for (String params : List.of("{\"name\":[\"search\"]}", "{\"name\":7}", "{}", "[\"search\"]", "\"search\"")) {
+            McpHttp.Response answer = client.post(
+                    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":" + params + "}");
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            assertThat(answer.json().path("id").asInt()).as(answer.toString()).isEqualTo(3);
+            assertThat(answer.json().path("error").path("code").asInt()).as(answer.toString()).isEqualTo(-32602);
+            assertThat(answer.json().path("error").path("message").asText())
+                    .isEqualTo("Invalid params: tools/call needs params.name (a string)");
+        }
+        assertThat(sdkServer.requests()).as("nothing of the nameless calls reached the server").isEmpty();
+        assertThat(client.call("search", "{}").path("isError").asBoolean()).as("a named call still passes").isFalse();
+    }
+
+    @Test
     void aPassthroughBatchWithALimitedCallIsAnsweredWithABatchAndNothingOfItIsForwarded() {
         sdkServer = JavaSdkServer.withTools(List.of("lookup", "search"));
         gateway = TestGateway.start(passthrough("", """
