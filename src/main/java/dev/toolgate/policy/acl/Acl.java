@@ -64,7 +64,9 @@ final class Acl implements CallerPolicy {
         }
         boolean allowList = !config.allow().isEmpty();
         if (groups.isEmpty() && allowList && !config.includeConsumerGroups()) {
-            // Kong: a consumer without any ACL group (the anonymous one, say) cannot be in an allow list
+            // Kong: a consumer without any ACL group (the anonymous one, say) cannot be in an allow list. Not with
+            // include_consumer_groups: Kong merges the consumer groups into a list that exists even when empty,
+            // so its 401 branch never runs and an anonymous consumer without groups is refused (403) like any other
             return unidentified(caller);
         }
         List<String> list = allowList ? config.allow() : config.deny();

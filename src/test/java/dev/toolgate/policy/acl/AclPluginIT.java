@@ -77,6 +77,11 @@ class AclPluginIT {
                         plugins:
                           - {name: key-auth, config: {anonymous: stranger}}
                           - {name: acl, config: {allow: [admins]}}
+                      - name: anonymous-stranger-groups
+                        paths: [/anonymous-stranger-groups]
+                        plugins:
+                          - {name: key-auth, config: {anonymous: stranger}}
+                          - {name: acl, config: {allow: [gold], include_consumer_groups: true}}
                       - name: nobody-authenticates
                         paths: [/unauthenticated]
                         plugins:
@@ -151,6 +156,14 @@ class AclPluginIT {
         // one with no groups at all and no credential is asked to authenticate
         assertRefused(ping("/anonymous-stranger", null), 401, "Unauthorized");
         assertThat(ping("/anonymous-guest", "ann-key").status()).isEqualTo(200);
+    }
+
+    @Test
+    void withIncludeConsumerGroupsTheAnonymousConsumerWithoutGroupsIsRefusedNotAskedToAuthenticateAsInKong() {
+        // Kong merges the consumer groups into the consumer's ACL groups, which leaves a list (an empty one)
+        // where its 401 branch looks for none: the anonymous consumer is then refused like any consumer
+        assertRefused(ping("/anonymous-stranger-groups", null), 403, "You cannot consume this service");
+        assertThat(ping("/anonymous-stranger-groups", "gus-key").status()).isEqualTo(200);
     }
 
     @Test
