@@ -1,5 +1,6 @@
 package dev.toolgate.mode;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,10 +26,20 @@ import java.util.List;
  * @param contentType the media type of a parameter declared with {@code content} instead of {@code schema}: its
  *                    value is sent as one value in that type (JSON: {@code where={"id":5}}), never split by a
  *                    style; null for a {@code schema} parameter
+ * @param digest      its portable argument name is another parameter's of the same tool too (Twilio's
+ *                    {@code DateSent<} and {@code DateSent>} are both {@code query_DateSent_}), so its argument
+ *                    ends in a digest of its Kong name; set when the tool is compiled, never written
  */
 public record ParameterSpec(String name, String in, boolean required, String description, JsonNode schema,
                             String style, boolean explode,
-                            @JsonInclude(JsonInclude.Include.NON_NULL) String contentType) {
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String contentType,
+                            @JsonIgnore boolean digest) {
+
+    /** A parameter as declared, its argument named by {@link #argument}'s rule alone. */
+    public ParameterSpec(String name, String in, boolean required, String description, JsonNode schema, String style,
+                         boolean explode, String contentType) {
+        this(name, in, required, description, schema, style, explode, contentType, false);
+    }
 
     /** A parameter with a {@code schema}, serialized by its style. */
     public ParameterSpec(String name, String in, boolean required, String description, JsonNode schema, String style,
@@ -49,12 +60,30 @@ public record ParameterSpec(String name, String in, boolean required, String des
      * takes. Claude's API refuses a tool whose input property names stray from {@code [A-Za-z0-9_.-]{1,64}}, and
      * then every request of the session, not the one tool: a JSON:API {@code filter[status]} or an OData
      * {@code $top} is written with {@code _} for each other character ({@code query_filter_status_},
-     * {@code query__top}), and a name past 64 characters keeps its first 55 and a digest of the whole.
+     * {@code query__top}), and a name past 64 characters keeps its first 55 and a digest of the whole. A
+     * {@link #digest} parameter's argument ends in that digest however short it is.
      */
     public String argument() {
-        String argument = in + "_" + name;
+        String argument = kongArgument();
+        if (digest) {
+            return digested(portableCharacters(argument), argument);
+        }
         return argument.length() <= MAX_ARGUMENT && argument.chars().allMatch(ParameterSpec::plain) ? argument
                 : portable(argument);
+    }
+
+    /** The argument name Kong gives the parameter, {@code <in>_<name>}, whatever characters it holds. */
+    public String kongArgument() {
+        return in + "_" + name;
+    }
+
+    /**
+     * This parameter with an argument of its own when its portable one is another's too: it ends in a digest
+     * of the Kong name, and the description says which parameter it sends, as the two names no longer do.
+     */
+    public ParameterSpec digested() {
+        String told = "Sent as the " + in + " parameter " + name + "." + (description == null ? "" : " " + description);
+        return new ParameterSpec(name, in, required, told, schema, style, explode, contentType, true);
     }
 
     private static boolean plain(int c) {
@@ -62,13 +91,20 @@ public record ParameterSpec(String name, String in, boolean required, String des
     }
 
     private static String portable(String argument) {
+        String portable = portableCharacters(argument);
+        return portable.length() <= MAX_ARGUMENT ? portable : digested(portable, argument);
+    }
+
+    private static String portableCharacters(String argument) {
         StringBuilder out = new StringBuilder(argument.length());
         argument.codePoints().forEach(c -> out.append(plain(c) ? (char) c : '_'));
-        if (out.length() <= MAX_ARGUMENT) {
-            return out.toString();
-        }
+        return out.toString();
+    }
+
+    private static String digested(String portable, String argument) {
         // String.hashCode is specified: the same name gets the same argument on every instance and after restarts
-        return out.substring(0, MAX_ARGUMENT - 9) + "_" + String.format("%08x", argument.hashCode());
+        return portable.substring(0, Math.min(portable.length(), MAX_ARGUMENT - 9)) + "_"
+                + String.format("%08x", argument.hashCode());
     }
 
     static ParameterSpec read(ConfigNode node) {

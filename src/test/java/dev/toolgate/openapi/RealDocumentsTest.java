@@ -11,6 +11,7 @@ import com.networknt.schema.SpecificationVersion;
 import dev.toolgate.mcp.ToolNames;
 import dev.toolgate.mode.OpenApiSource;
 import dev.toolgate.mode.ToolSpec;
+import dev.toolgate.testing.Configs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -105,6 +106,29 @@ class RealDocumentsTest {
         assertThat(schema.validate(new ObjectMapper().readTree("{\"action\":\"MAYBE\"}"))).isNotEmpty();
         assertThat(generated.adjusted()).anySatisfy(note -> assertThat(note)
                 .contains("/guilds/{guild_id}/requests/{request_id}").contains("enum is []"));
+    }
+
+    @Test
+    void twiliosDocumentServesEveryOperationThoughItsRangeFiltersShareOnePortableName() {
+        Path path = fixture("twilio-api-v2010-v3.0.json");
+        Configs.Checked checked = Configs.check("""
+                _format_version: "3.0"
+                services:
+                  - name: twilio
+                    url: https://api.twilio.com
+                    routes:
+                      - name: twilio-mcp
+                        paths: [/twilio-mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              openapi: {spec: %s}
+                """.formatted(path.getFileName()), path.toAbsolutePath().getParent());
+
+        assertThat(checked.problems()).isEmpty();
+        assertThat(checked.warnings()).noneMatch(warning -> warning.contains("skipped"));
+        assertThat(checked.snapshot().toolSets().values().iterator().next().tools()).hasSize(197);
     }
 
     @Test

@@ -195,7 +195,7 @@ public final class ToolInvoker {
         ObjectNode result = args;
         for (ParameterSpec p : tool.request().parameters()) {
             String argument = p.argument();
-            String kong = p.in() + "_" + p.name();
+            String kong = p.kongArgument();
             if (!argument.equals(kong) && args.has(kong) && !args.has(argument)) {
                 if (result == args) {
                     result = args.deepCopy();

@@ -7,8 +7,10 @@ import dev.toolgate.mode.ParameterSpec;
 import dev.toolgate.mode.ToolSpec;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,22 +23,23 @@ final class ToolParameters {
     }
 
     /**
-     * The tool's parameters; problems go to the report: an argument defined twice, a {@code $ref}
-     * outside the schema, a header an argument may not set (or that the tool fixes), a cookie name that
-     * cannot be sent, a path parameter that is not in the path.
+     * The tool's parameters, each with an argument of its own; problems go to the report: an argument
+     * defined twice, a {@code $ref} outside the schema, a header an argument may not set (a warning when the
+     * tool fixes it), a cookie name that cannot be sent, a path parameter that is not in the path.
      */
     static List<ParameterSpec> of(ToolSpec spec, PathTemplate path, String at, ConfigReport report) {
         List<ParameterSpec> parameters = new ArrayList<>(spec.parameters());
-        Set<String> arguments = new HashSet<>();
+        Set<String> kongArguments = new HashSet<>();
         Set<String> declaredPath = new HashSet<>();
         for (int i = 0; i < parameters.size(); i++) {
             ParameterSpec p = parameters.get(i);
             String pAt = at + ".parameters[" + i + "]";
-            if (p.name() == null || p.in() == null) {
+            if (!named(p)) {
                 continue;
             }
-            if (!arguments.add(p.argument())) {
-                report.problem(pAt, "argument " + p.argument() + " is defined twice");
+            // the same parameter twice: which of the two a caller's value should fill is the writer's to say
+            if (!kongArguments.add(p.kongArgument())) {
+                report.problem(pAt, "argument " + p.kongArgument() + " is defined twice");
             }
             String reference = ToolSchemas.foreignReference(p.schema());
             if (reference != null) {
@@ -62,7 +65,38 @@ final class ToolParameters {
             }
         }
         addUndeclaredPlaceholders(parameters, declaredPath, path, at, report);
+        namedApart(parameters);
+        checkDistinct(parameters, at, report);
         return parameters;
+    }
+
+    /** Fails closed on what the digests cannot tell apart: one argument must never fill two parameters. */
+    private static void checkDistinct(List<ParameterSpec> parameters, String at, ConfigReport report) {
+        Set<String> kongArguments = new HashSet<>();
+        Set<String> arguments = new HashSet<>();
+        for (ParameterSpec p : parameters) {
+            // the same parameter twice is reported where it is declared
+            if (named(p) && kongArguments.add(p.kongArgument()) && !arguments.add(p.argument())) {
+                report.problem(at + ".parameters", "argument " + p.argument() + " is defined twice");
+            }
+        }
+    }
+
+    /**
+     * Distinct parameters whose portable arguments are one (Twilio's {@code DateSent<} and {@code DateSent>}, both
+     * {@code query_DateSent_}) each take the digest of their Kong name instead ({@link ParameterSpec#digested}): the
+     * operation stays a tool, whichever order the document lists them in. One whose Kong name is its argument
+     * keeps it, as clients set up against Kong send it.
+     */
+    private static void namedApart(List<ParameterSpec> parameters) {
+        Map<String, Integer> uses = new HashMap<>();
+        parameters.stream().filter(ToolParameters::named).forEach(p -> uses.merge(p.argument(), 1, Integer::sum));
+        parameters.replaceAll(p -> named(p) && uses.get(p.argument()) > 1 && !p.argument().equals(p.kongArgument())
+                ? p.digested() : p);
+    }
+
+    private static boolean named(ParameterSpec p) {
+        return p.name() != null && p.in() != null;
     }
 
     /**

@@ -237,6 +237,65 @@ class ToolCompilerTest {
     }
 
     @Test
+    void parametersWhosePortableNamesMeetEachGetADigestAndTheOneNamedAsKongNamesItKeepsItsName() {
+        String tool = """
+                - description: d
+                  method: GET
+                  path: /shop/messages
+                  parameters:
+                    - {name: DateSent, in: query}
+                    - {name: "DateSent<", in: query}
+                    - {name: "DateSent>", in: query}
+                    - {name: DateSent_, in: query}
+                """;
+        var checked = check(ROUTE, tool);
+
+        var properties = onlyTool(checked).definition().at("/inputSchema/properties");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        properties.fieldNames().forEachRemaining(names::add);
+        assertThat(names).hasSize(4).contains("query_DateSent", "query_DateSent_");
+        assertThat(names).filteredOn(n -> n.matches("query_DateSent__[0-9a-f]{8}")).hasSize(2);
+        assertThat(names.get(1)).isEqualTo("query_DateSent__" + "%08x".formatted("query_DateSent<".hashCode()));
+        assertThat(properties.path(names.get(1)).path("description").asText())
+                .as("the two names no longer say which is which").contains("DateSent<");
+        assertThat(properties.path(names.get(2)).path("description").asText()).contains("DateSent>");
+        var reordered = onlyTool(check(ROUTE, tool.replace("    - {name: \"DateSent<\", in: query}\n", "")
+                + "    - {name: \"DateSent<\", in: query}\n"));
+        assertThat(reordered.definition().at("/inputSchema/properties").has(names.get(1)))
+                .as("the same argument whatever the order").isTrue();
+    }
+
+    @Test
+    void aParameterWithAnUnportableNameDeclaredTwiceIsReportedUnderItsOwnName() {
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: "filter[status]", in: query}
+                    - {name: "filter[status]", in: query}
+                """);
+
+        assertThat(checked.problems())
+                .containsExactly(TOOL_AT + ".parameters[1]: argument query_filter[status] is defined twice");
+    }
+
+    @Test
+    void twoParametersWhoseDigestsCollideAreRefusedRatherThanFilledByOneArgument() {
+        // "query_x>!" and "query_x=@" have one String.hashCode, and both are query_x__ written portably
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: "x>!", in: query}
+                    - {name: "x=@", in: query}
+                """);
+
+        assertThat(checked.problems()).containsExactly(TOOL_AT + ".parameters: argument query_x___94526e24 is defined twice");
+    }
+
+    @Test
     void headerParameterNamedHostIsReported() {
         var checked = check(ROUTE, """
                 - description: d
