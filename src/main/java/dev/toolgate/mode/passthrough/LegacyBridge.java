@@ -61,6 +61,23 @@ final class LegacyBridge {
     }
 
     /**
+     * The bridge's refusal of an exchange, judged before the route's message policies (which may spend a tool
+     * limit or write an audit): the transport's rules, a method it does not serve, and, for anything but an
+     * {@code initialize} alone, the caller's session. Fails with the refusal; succeeds when {@link #answer} may
+     * serve the exchange.
+     */
+    Future<Void> refusal(Exchange exchange, Buffer body) {
+        BridgedTransport.checkLegacy(exchange, body);
+        if (exchange.request().method() == HttpMethod.GET) {
+            throw new GatewayException(new GatewayError.MethodNotAllowed("GET", BridgedTransport.LEGACY_METHODS));
+        }
+        if (ModernTraffic.opensSession(exchange, body) && !JsonBody.opensBatch(body)) {
+            return Future.succeededFuture(); // opens a session of its own: any it names is none of its concern
+        }
+        return session(exchange).mapEmpty();
+    }
+
+    /**
      * Answers a legacy exchange through the modern server.
      *
      * @param access   the route's message policies (which already let the exchange through), or null
@@ -72,7 +89,7 @@ final class LegacyBridge {
         HttpMethod method = exchange.request().method();
         if (method == HttpMethod.GET) {
             // the server has no stream to offer: a legacy client goes on without one
-            throw new GatewayException(new GatewayError.MethodNotAllowed("GET", "POST, DELETE"));
+            throw new GatewayException(new GatewayError.MethodNotAllowed("GET", BridgedTransport.LEGACY_METHODS));
         }
         if (method == HttpMethod.DELETE) {
             return session(exchange).compose(session -> store.remove(session, exchange.clientNetwork())

@@ -52,51 +52,66 @@ final class ModernTraffic {
         this.mayBridgeLegacy = !"legacy".equals(upstreamEra);
     }
 
-    /**
-     * Answers a legacy exchange the route's policies let through, when the server speaks only 2026-07-28
-     * (as far as the gateway knows: it asks on a client's {@code initialize}, and otherwise goes by what
-     * it found last), through the {@link LegacyBridge}; false when it is to be forwarded as it is.
-     */
-    Future<Boolean> legacy(Exchange exchange, Buffer body, PassthroughAccess access, Consumer<byte[]> observed) {
-        boolean opens = mayBridgeLegacy && opensSession(exchange, body);
-        UpstreamEras.Place place = UpstreamEras.Place.of(exchange);
-        if (!mayBridgeLegacy || !opens && !LegacyBridge.issued(exchange.sessionId()) && eras.knownLegacy(place)) {
-            return Future.succeededFuture(false);
-        }
-        UpstreamLink link = links.apply(exchange);
-        Future<Boolean> speaks = opens ? eras.speaksLegacy(place, link) : Future.succeededFuture(false);
-        return speaks.compose(legacyUpstream -> legacyUpstream ? Future.succeededFuture(false)
-                : legacy.answer(exchange, body, link, eras, access, observed).map(true));
+    /** Who answers a legacy exchange, as far as the gateway can tell before the route's policies. */
+    enum LegacyRoute {
+        /** The server, as it is (its session, if any, is the server's). */
+        FORWARDED,
+        /** The {@link LegacyBridge}, whose refusals were judged already. */
+        BRIDGED,
+        /**
+         * An {@code initialize} at a path whose era is not known now: the server is asked once the policies let it
+         * through (a caller they refuse costs the server nothing), then the bridge judges it, if it is the bridge's.
+         */
+        ASKED
     }
 
     /**
-     * Whether {@link #legacy} may answer the exchange: when not, it is forwarded as it is. Asked before the
-     * route's policies, so that what is forwarded has its session checked first.
+     * Who answers a legacy exchange, decided before the route's policies: the {@link LegacyBridge} when the server
+     * speaks only 2026-07-28 (as far as the gateway knows: it asks on a client's {@code initialize}, and otherwise
+     * goes by what it found last), or when the exchange names one of the bridge's sessions. The bridge being the
+     * server then, its refusals are judged here too, before the policies: its transport's rules (the method,
+     * {@code Accept}, {@code Content-Type}, {@code MCP-Protocol-Version}) and the caller's session (missing,
+     * unknown, another caller's), so that a request it refuses spends nothing of the route's tool limits and writes
+     * no audit.
      */
-    boolean mayBridge(Exchange exchange, Buffer body) {
+    Future<LegacyRoute> legacyRoute(Exchange exchange, Buffer body) {
+        if (!mayBridge(exchange, body)) {
+            return Future.succeededFuture(LegacyRoute.FORWARDED);
+        }
+        if (opensSession(exchange, body)) {
+            Boolean legacyUpstream = eras.speaksLegacyKnown(UpstreamEras.Place.of(exchange));
+            if (legacyUpstream == null) {
+                return Future.succeededFuture(LegacyRoute.ASKED);
+            }
+            if (legacyUpstream) {
+                return Future.succeededFuture(LegacyRoute.FORWARDED);
+            }
+        }
+        return legacy.refusal(exchange, body).map(LegacyRoute.BRIDGED);
+    }
+
+    /**
+     * Answers a legacy exchange that {@link #legacyRoute} gave the bridge, or asked the server about ({@code asked}),
+     * once the route's policies let it through; false when it is to be forwarded as it is.
+     */
+    Future<Boolean> legacy(Exchange exchange, Buffer body, boolean asked, PassthroughAccess access,
+                           Consumer<byte[]> observed) {
+        UpstreamLink link = links.apply(exchange);
+        Future<Boolean> speaks = asked ? eras.speaksLegacy(UpstreamEras.Place.of(exchange), link)
+                : Future.succeededFuture(false);
+        return speaks.compose(legacyUpstream -> legacyUpstream ? Future.succeededFuture(false)
+                // judged now when it could not be before the policies
+                : (asked ? legacy.refusal(exchange, body) : Future.<Void>succeededFuture())
+                        .compose(judged -> legacy.answer(exchange, body, link, eras, access, observed)).map(true));
+    }
+
+    /**
+     * Whether {@link #legacyRoute} may give the exchange to the bridge: when not, it is forwarded as it is with no
+     * more asked (a legacy client of a server known to speak the legacy era, or any client of a route that says so).
+     */
+    private boolean mayBridge(Exchange exchange, Buffer body) {
         return mayBridgeLegacy && (LegacyBridge.issued(exchange.sessionId()) || opensSession(exchange, body)
                 || !eras.knownLegacy(UpstreamEras.Place.of(exchange)));
-    }
-
-    /**
-     * Whether the exchange's session is the legacy bridge's: fails as the bridge will when the exchange goes
-     * to it in a session that is not its caller's (another caller's, or unknown). Asked before the route's
-     * policies, so that such a request spends nothing of them. False for anything else (no session, an
-     * {@code initialize}, a server known to speak the legacy era), whose session, if any, is the server's.
-     */
-    Future<Boolean> bridgedSession(Exchange exchange, Buffer body) {
-        String id = exchange.sessionId();
-        if (!mayBridgeLegacy || id == null || id.isEmpty()) {
-            return Future.succeededFuture(false);
-        }
-        // another id is the server's, unless the server speaks only the modern era: the bridge refuses it then
-        if (!LegacyBridge.issued(id) && eras.knownLegacy(UpstreamEras.Place.of(exchange))
-                || opensSession(exchange, body)) {
-            return Future.succeededFuture(false);
-        }
-        // refused as the bridge will refuse it, before the policies too
-        BridgedTransport.checkLegacy(exchange, body);
-        return legacy.session(exchange).map(true);
     }
 
     /** True for a POST whose body is an {@code initialize} request (the legacy era's first message). */

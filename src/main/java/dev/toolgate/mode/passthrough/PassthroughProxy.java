@@ -8,7 +8,6 @@ import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mcp.McpEnvelope;
-import dev.toolgate.mcp.Session;
 import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.observe.TapEvent;
@@ -175,10 +174,9 @@ public final class PassthroughProxy implements McpEndpoint {
                 holdStream(exchange);
                 if (ModernTraffic.claims(exchange, body)) {
                     return modern.handle(exchange, body, access, recorder, () -> relay(exchange, session, number, body,
-                            null, recorder, answered, unforwarded), answered, unforwarded);
+                            false, recorder, answered, unforwarded), answered, unforwarded);
                 }
-                return relay(exchange, session, number, body, modern.mayBridge(exchange, body)
-                        ? () -> modern.legacy(exchange, body, access, answered) : null, recorder, answered, unforwarded);
+                return relay(exchange, session, number, body, true, recorder, answered, unforwarded);
             }, unforwarded);
         });
     }
@@ -214,28 +212,28 @@ public final class PassthroughProxy implements McpEndpoint {
     }
 
     /**
-     * The exchange as a passthrough route forwards it: after its message policies, byte for byte, unless
-     * {@code bridged} (asked once the policies let it through; null when no bridge may answer it) answers it
-     * instead. A session is resolved before the policies, the server's or the bridge's: a caller refused for
-     * another's session spends nothing of its tool limits, and learns nothing of its ACLs.
+     * The exchange as a passthrough route forwards it: after its message policies, byte for byte, unless the
+     * legacy bridge answers it instead (asked only when {@code mayBridge}). Whichever answers, what it refuses is
+     * refused before the policies: the server's session is resolved first, and the bridge, being the server,
+     * judges its transport's rules and its session first. A caller refused for another's session, or for a request
+     * the bridge does not serve (a PUT, an Accept without an event stream, no session), spends nothing of its tool
+     * limits, and learns nothing of its ACLs.
      */
-    private Future<Void> relay(Exchange exchange, String session, long number, Buffer body,
-                               Supplier<Future<Boolean>> bridged, PassthroughRecorder recorder, Consumer<byte[]> answered,
-                               Runnable unforwarded) {
-        if (bridged == null) {
-            return bound.resolve(exchange).compose(resolved -> admitted(exchange, body, recorder, answered, unforwarded,
-                    rewrites -> forwarding.forward(exchange, session, resolved, number, body, rewrites, recorder,
-                            unforwarded)));
-        }
-        // the legacy bridge's sessions are its own, checked first as well; any other is the server's, resolved
-        // first too (a batch opening a session may carry calls that spend limits)
-        return modern.bridgedSession(exchange, body).compose(bridges -> (bridges ? Future.<Session>succeededFuture()
-                : bound.resolve(exchange)).compose(resolved -> admitted(exchange, body, recorder, answered, unforwarded,
-                rewrites -> bridged.get().compose(bridgedIt -> bridgedIt ? Future.succeededFuture()
-                        // the era changed meanwhile: the bridge's session is nothing the server knows
-                        : bridges ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
-                        : forwarding.forward(exchange, session, resolved, number, body, rewrites, recorder,
-                                unforwarded)))));
+    private Future<Void> relay(Exchange exchange, String session, long number, Buffer body, boolean mayBridge,
+                               PassthroughRecorder recorder, Consumer<byte[]> answered, Runnable unforwarded) {
+        Future<ModernTraffic.LegacyRoute> route = mayBridge ? modern.legacyRoute(exchange, body)
+                : Future.succeededFuture(ModernTraffic.LegacyRoute.FORWARDED);
+        return route.compose(taken -> switch (taken) {
+            // the rewrites are for forwarded answers: the bridge filters its own (access.shows)
+            case BRIDGED -> admitted(exchange, body, recorder, answered, unforwarded,
+                    rewrites -> modern.legacy(exchange, body, false, access, answered).mapEmpty());
+            case FORWARDED, ASKED -> bound.resolve(exchange).compose(resolved -> admitted(exchange, body, recorder,
+                    answered, unforwarded, rewrites -> (taken == ModernTraffic.LegacyRoute.ASKED
+                            ? modern.legacy(exchange, body, true, access, answered) : Future.succeededFuture(false))
+                            .compose(bridged -> bridged ? Future.succeededFuture()
+                                    : forwarding.forward(exchange, session, resolved, number, body, rewrites, recorder,
+                                    unforwarded))));
+        });
     }
 
     /**

@@ -94,12 +94,24 @@ final class UpstreamEras {
             case "legacy" -> Future.succeededFuture(true);
             case "modern" -> Future.succeededFuture(false);
             default -> {
-                Known known = known(place);
-                if (known.legacy() != null && fresh(known.legacyAt())) {
-                    yield Future.succeededFuture(known.legacy());
+                Boolean known = speaksLegacyKnown(place);
+                if (known != null) {
+                    yield Future.succeededFuture(known);
                 }
                 yield modern(place, link).compose(found -> found == null || !found.modern()
                         ? Future.succeededFuture(true) : initialize(place, link));
+            }
+        };
+    }
+
+    /** What {@link #speaksLegacy} answers without asking the server, or null when it would ask. */
+    Boolean speaksLegacyKnown(Place place) {
+        return switch (configured) {
+            case "legacy" -> true;
+            case "modern" -> false;
+            default -> {
+                Known known = known(place);
+                yield known.legacy() != null && fresh(known.legacyAt()) ? known.legacy() : null;
             }
         };
     }

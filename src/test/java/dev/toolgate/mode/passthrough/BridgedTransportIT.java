@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The streamable HTTP transport's rules on a passthrough route where a bridge is the server the client
  * talks to (the server behind it never sees the client's request): applied as a conversion endpoint applies
- * them. {@code /legacy} is the legacy bridge, in front of the TypeScript SDK 2.x fixture that refuses legacy
+ * them, before the route's message policies spend anything. {@code /legacy} (and {@code /limited}, with a tool
+ * limit of one call an hour) is the legacy bridge, in front of the TypeScript SDK 2.x fixture that refuses legacy
  * traffic; {@code /modern} the era bridge, in front of the MCP reference server (legacy only).
  */
 @Timeout(120)
@@ -46,6 +47,11 @@ class BridgedTransportIT {
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
+                      - name: limited-legacy-bridge
+                        paths: [/limited]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, tool_limits: {hour: 1}}
                   - name: legacy-only
                     url: %s
                     routes:
@@ -163,6 +169,37 @@ class BridgedTransportIT {
         assertRpcErrorStartingWith(client.send("PUT", null, headers(client)), 405, -32000, "Method Not Allowed: PUT");
         assertThat(client.send("POST", call, headers(client)).json().at("/result/content/0/text").asText())
                 .isEqualTo("Echo: via PUT");
+    }
+
+    /**
+     * What the bridge refuses as the server (a method it does not serve, an Accept or Content-Type it does not
+     * answer, a version it does not speak, no session) is refused before the route's tool limit counts the call.
+     */
+    @Test
+    void aToolCallTheLegacyBridgeRefusesForItsTransportSpendsNothingOfTheRoutesToolLimit() {
+        McpHttp client = new McpHttp(gateway.proxy("/limited"));
+        assertThat(client.initialize("2025-11-25").status()).as("the server is found to speak 2026-07-28 alone")
+                .isEqualTo(200);
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                + "\"arguments\":{\"message\":\"refused\"}}}";
+
+        McpHttp.Response put = client.send("PUT", call, headers(client, "mcp-session-id", null));
+        assertRpcErrorStartingWith(put, 405, -32000, "Method Not Allowed: PUT");
+        assertRpcErrorStartingWith(client.send("POST", call, headers(client, "mcp-session-id", null,
+                "accept", "application/json")), 406, -32000, "Not Acceptable");
+        assertRpcErrorStartingWith(client.send("POST", call, headers(client, "mcp-session-id", null,
+                "content-type", "text/plain")), 415, -32000, "Unsupported Media Type");
+        assertRpcErrorStartingWith(client.send("POST", call, headers(client, "mcp-session-id", null,
+                "mcp-protocol-version", "1999-01-01")), 400, -32000, "Bad Request: unsupported MCP-Protocol-Version");
+        assertRpcErrorStartingWith(client.send("POST", call, headers(client, "mcp-session-id", null)), 400, -32000,
+                "Bad Request: Mcp-Session-Id header is required");
+        assertRpcErrorStartingWith(client.send("POST", "[" + call + "]", headers(client, "mcp-session-id", null)),
+                400, -32000, "Bad Request: Mcp-Session-Id header is required");
+
+        // one call an hour: the first the bridge serves is the first counted
+        McpHttp.Response served = client.send("POST", call.replace("refused", "counted"), headers(client));
+        assertThat(served.status()).as("%s", served).isEqualTo(200);
+        assertThat(served.json().at("/result/content/0/text").asText()).as("%s", served).isEqualTo("Echo: counted");
     }
 
     /** A value that names no revision is no modern request: the legacy bridge, being the server, refuses it. */
