@@ -101,7 +101,7 @@ class EraBridgeIT {
         ModernHttp client = new ModernHttp(gateway.proxy("/mcp"));
         String roots = "{\"roots\":{\"listChanged\":false}}"; // a session of this test's own
         assertThat(client.request("server/discover", "{}", roots, Map.of()).status()).isEqualTo(200);
-        Thread.sleep(1_000); // the roots request the server sends once the session opens has come (and gone unheard)
+        Thread.sleep(1_000); // the roots request the server sends once the session opens has come (and been refused)
         var longCall = java.util.concurrent.CompletableFuture.supplyAsync(() -> client.request("tools/call",
                 "{\"name\":\"trigger-long-running-operation\",\"arguments\":{\"duration\":3,\"steps\":1}}",
                 roots, Map.of()));
@@ -118,6 +118,30 @@ class EraBridgeIT {
         assertThat(tookMs).isLessThan(10_000);
         assertThat(longCall.get().json().at("/result/content/0/text").asText()).contains("Long running operation "
                 + "completed");
+    }
+
+    /**
+     * server-everything asks for roots on the session's standalone stream 350 ms after it is initialized: with no
+     * call in flight, a 2026-07-28 client cannot be asked (it is asked only within a call), so the server is told at
+     * once, rather than waiting for its own timeout (60 s), and asks again within the client's call.
+     */
+    @Test
+    void aRootsRequestTheServerSendsAsTheSessionOpensWithNoCallInFlightIsAnsweredAtOnceWithAnError() throws Exception {
+        ModernHttp client = new ModernHttp(gateway.proxy("/mcp"));
+        String roots = "{\"roots\":{\"listChanged\":true}}"; // a session of this test's own
+        assertThat(client.request("server/discover", "{}", roots, Map.of()).status()).isEqualTo(200);
+
+        String told = "The client cannot be asked now";
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!everything.output().contains(told) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(everything.output()).as("the server's log").contains("Failed to request roots from client")
+                .contains(told);
+        McpHttp.Response asked = client.request("tools/call", "{\"name\":\"get-roots-list\",\"arguments\":{}}",
+                roots, Map.of());
+        assertThat(asked.json().at("/result/resultType").asText()).as("%s", asked).isEqualTo("input_required");
+        assertThat(asked.json().at("/result/inputRequests").findValuesAsText("method")).containsOnly("roots/list");
     }
 
     @Test

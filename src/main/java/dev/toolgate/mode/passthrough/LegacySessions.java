@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The legacy sessions the era bridge holds with a legacy server on behalf of modern clients, one per
@@ -110,8 +111,14 @@ final class LegacySessions {
         };
     }
 
-    /** The session for {@code caller}'s {@code key}, opened through {@code link} when there is none. */
-    Future<Opened> of(String caller, String key, UpstreamLink link, ModernMeta meta) {
+    /**
+     * The session for {@code caller}'s {@code key}, opened through {@code link} when there is none.
+     *
+     * @param opening what is done with a session opened, once the server answered its {@code initialize} and before
+     *                it is told the session is initialized (after which it may send requests of its own at once)
+     */
+    Future<Opened> of(String caller, String key, UpstreamLink link, ModernMeta meta,
+                      Function<Opened, Future<Void>> opening) {
         Future<Opened> session;
         synchronized (open) {
             Held held = open.get(server + key);
@@ -122,7 +129,7 @@ final class LegacySessions {
                 } else if (held == null && kept >= MAX_PER_SERVER) {
                     endOldest(null);
                 }
-                session = initialize(link, meta);
+                session = initialize(link, meta, opening);
                 if (open.put(server + key, new Held(session, link, this, caller)) == null) {
                     kept++;
                 }
@@ -209,7 +216,8 @@ final class LegacySessions {
         return capabilities;
     }
 
-    private static Future<Opened> initialize(UpstreamLink link, ModernMeta meta) {
+    private static Future<Opened> initialize(UpstreamLink link, ModernMeta meta,
+                                             Function<Opened, Future<Void>> opening) {
         ObjectNode params = Json.object();
         params.put("protocolVersion", ProtocolVersion.LATEST);
         params.set("capabilities", forwarded(meta));
@@ -228,7 +236,8 @@ final class LegacySessions {
                                 : excerpt(Json.text(answer.json().path("error"))))));
             }
             Opened opened = new Opened(answer.sessionId(), result.get("protocolVersion").asText(), initialized);
-            return link.tell(JsonRpc.notification("notifications/initialized", null), opened.id(), opened.version())
+            return opening.apply(opened).compose(watched -> link.tell(
+                            JsonRpc.notification("notifications/initialized", null), opened.id(), opened.version()))
                     .map(ignored -> opened).onFailure(failure -> {
                         // kept by nobody: ended now, else the server holds it until its own timeout
                         if (opened.id() != null) {

@@ -22,12 +22,15 @@ import java.util.function.Predicate;
  * The requests a legacy server sends the era bridge on a session's standalone stream (GET) rather than on a
  * call's: server-everything asks for {@code roots/list} there, in the middle of a tool call. The bridge holds the
  * stream only while a {@code tools/call} whose client declared something the server may ask for is in flight in
- * the session, and opens it before the call goes out (a request sent while no stream is open is lost). A request
- * arriving while exactly one such call is in flight is that call's question: its reader answers the client
+ * the session, and opens it before the call goes out (a request sent while no stream is open is lost), and for
+ * {@link #OPENING_MS} once it opens a session whose client declared one, before the server is told it is
+ * initialized: a server asks as soon as it is (server-everything asks for roots then). A request arriving while
+ * exactly one such call is in flight is that call's question: its reader answers the client
  * {@code input_required} (those that came before it could, up to {@link #MAX_QUESTIONS}, in one round). Any other
- * (several calls in flight, or one that does not take it within {@link #CLAIM_MS}) is answered at once with an
- * error, which the server's request fails with, rather than left for its own timeout. Nothing is buffered but
- * those few questions per call; notifications on the stream are dropped.
+ * (none in flight: a 2026-07-28 client is asked only within a call it makes; several; or one that does not take it
+ * within {@link #CLAIM_MS}) is answered at once with an error, which the server's request fails with (and may ask
+ * again within a call), rather than left for its own timeout. Nothing is buffered but those few questions per
+ * call; notifications on the stream are dropped.
  */
 final class ServerQuestions {
 
@@ -38,6 +41,18 @@ final class ServerQuestions {
      * while a polled stream is being resumed) before it is refused.
      */
     static final long CLAIM_MS = 5_000;
+    /**
+     * How long the standalone stream of a session the bridge just opened is held with no call in flight: long enough
+     * for the questions a server sends once it is initialized (server-everything's come 350 ms after), which would
+     * otherwise be lost and left for the server's own timeout; bounded, since each held stream holds a connection.
+     */
+    static final long OPENING_MS = 5_000;
+    /**
+     * The most opening windows held at once by one route's bridge: each holds a pooled connection to the server,
+     * and a client opening sessions one after another (varying what it declares) is not to hold a pool's worth.
+     * A session opened past them is not watched until a call of its client is in flight.
+     */
+    static final int MAX_OPENINGS = 16;
     /** The most questions one round of a call asks its client; more are refused. */
     static final int MAX_QUESTIONS = 4;
     /** How often a question waiting for its call's reader checks again. */
@@ -49,6 +64,9 @@ final class ServerQuestions {
     static final String REFUSAL = "The client cannot be asked: the request came on the session's standalone stream "
             + "and the gateway could not tie it to exactly one call in flight; send it on the stream of the call it "
             + "belongs to";
+    /** The error a request gets that comes while no call of the client is in flight (JSON-RPC internal error). */
+    static final String REFUSAL_IDLE = "The client cannot be asked now: it is a 2026-07-28 client, asked only within "
+            + "a call it makes, and none is in flight in the session; ask again while serving one of its requests";
 
     /**
      * One call of a client in flight. Its reader, while it reads the call's stream and once that stream can be
@@ -133,6 +151,8 @@ final class ServerQuestions {
         private final UpstreamLink link;
         private final LegacySessions.Opened session;
         private final List<Tie> calls = new ArrayList<>();
+        /** The opening windows ({@link #OPENING_MS}) holding the stream, calls or none (guarded by {@code watches}). */
+        private int openings;
         /** Null when no stream is open or being opened (guarded by {@code watches}). */
         private Future<Void> opened;
         private UpstreamLink.Stream stream;
@@ -145,19 +165,58 @@ final class ServerQuestions {
         }
 
         void refuse(JsonNode question) {
-            link.tell(JsonRpc.error(question.get("id"), JsonRpc.INTERNAL_ERROR, REFUSAL), session.id(),
-                    session.version());
+            refuse(question, REFUSAL);
+        }
+
+        void refuse(JsonNode question, String why) {
+            link.tell(JsonRpc.error(question.get("id"), JsonRpc.INTERNAL_ERROR, why), session.id(), session.version());
         }
     }
 
-    /** The watched sessions, by server, path and session id: only those with calls in flight (guarded by itself). */
+    /**
+     * The watched sessions, by server, path and session id: only those with calls in flight or an opening window
+     * (guarded by itself).
+     */
     private final Map<String, Watch> watches = new HashMap<>();
+    /** The opening windows held now, of all sessions (guarded by {@code watches}). */
+    private int openings;
 
     /** Whether the server may ask the client of this call something: the method and what the client declared. */
     static boolean asks(String method, ModernMeta meta) {
+        return method.equals("tools/call") && mayBeAsked(meta);
+    }
+
+    /** Whether the client declared something the server may ask it for. */
+    static boolean mayBeAsked(ModernMeta meta) {
         JsonNode declared = LegacySessions.forwarded(meta);
-        return method.equals("tools/call")
-                && (declared.has("roots") || declared.has("sampling") || declared.has("elicitation"));
+        return declared.has("roots") || declared.has("sampling") || declared.has("elicitation");
+    }
+
+    /**
+     * Watches the standalone stream of a session just opened for {@link #OPENING_MS}, calls in flight or none;
+     * completes once the stream is open, or could not be. Asked before the server is told the session is
+     * initialized, after which it may ask at once.
+     */
+    Future<Void> opening(UpstreamLink link, LegacySessions.Opened session) {
+        Context context = Vertx.currentContext();
+        if (session.id() == null || context == null) {
+            return Future.succeededFuture(); // a stateless server has no standalone stream
+        }
+        synchronized (watches) {
+            if (openings >= MAX_OPENINGS) {
+                return Future.succeededFuture();
+            }
+            openings++;
+        }
+        Watched watched = watch(link, session, null);
+        context.owner().setTimer(OPENING_MS, id -> {
+            synchronized (watches) {
+                watched.watch().openings--;
+                openings--;
+            }
+            release(watched.watch());
+        });
+        return onThisContext(watched.opened());
     }
 
     /**
@@ -169,26 +228,43 @@ final class ServerQuestions {
         if (session.id() == null) {
             return Future.succeededFuture(); // a stateless server has no standalone stream
         }
+        Watched watched = watch(link, session, tie);
+        synchronized (tie) {
+            tie.watch = watched.watch();
+        }
+        return onThisContext(watched.opened());
+    }
+
+    /** A session's watch, and when its stream was opened (or could not be). */
+    private record Watched(Watch watch, Future<Void> opened) {
+    }
+
+    /**
+     * The session's watch, held by {@code tie}'s call (or, when null, by an opening window), its stream opened
+     * unless it is open or being opened.
+     */
+    private Watched watch(UpstreamLink link, LegacySessions.Opened session, Tie tie) {
         String key = link.target().host() + ":" + link.target().port() + link.uri() + "\n" + session.id();
         Watch watch;
         Promise<Void> opening = null;
         Future<Void> opened;
         synchronized (watches) {
             watch = watches.computeIfAbsent(key, k -> new Watch(k, link, session));
-            watch.calls.add(tie);
+            if (tie != null) {
+                watch.calls.add(tie);
+            } else {
+                watch.openings++;
+            }
             if (watch.opened == null) {
                 opening = Promise.promise();
                 watch.opened = opening.future();
             }
             opened = watch.opened;
         }
-        synchronized (tie) {
-            tie.watch = watch;
-        }
         if (opening != null) {
             open(watch, opening, 0);
         }
-        return onThisContext(opened);
+        return new Watched(watch, opened);
     }
 
     /** The call ended: its question, if one still waits, is refused; the last call out closes the stream. */
@@ -205,10 +281,17 @@ final class ServerQuestions {
             return;
         }
         questions.forEach(watch::refuse);
-        UpstreamLink.Stream closing = null;
         synchronized (watches) {
             watch.calls.remove(tie);
-            if (watch.calls.isEmpty() && watches.get(watch.key) == watch) {
+        }
+        release(watch);
+    }
+
+    /** Closes the watch's stream once nothing holds it: no call in flight, no opening window. */
+    private void release(Watch watch) {
+        UpstreamLink.Stream closing = null;
+        synchronized (watches) {
+            if (watch.calls.isEmpty() && watch.openings == 0 && watches.get(watch.key) == watch) {
                 watches.remove(watch.key);
                 closing = watch.stream;
                 watch.stream = null;
@@ -274,18 +357,21 @@ final class ServerQuestions {
             return;
         }
         Tie only = null;
+        boolean idle;
         synchronized (watches) {
+            idle = watch.calls.isEmpty();
             if (watch.calls.size() == 1) {
                 only = watch.calls.getFirst();
             }
         }
-        if (only != null && ASKED.contains(method)) {
-            only.offer(watch, message);
-        } else if (!ASKED.contains(method)) {
+        if (!ASKED.contains(method)) {
             watch.link.tell(JsonRpc.error(message.get("id"), JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method),
                     watch.session.id(), watch.session.version());
+        } else if (only != null) {
+            only.offer(watch, message);
         } else {
-            watch.refuse(message);
+            // no channel to the client: it is told so at once, free to ask again while serving one of its calls
+            watch.refuse(message, idle ? REFUSAL_IDLE : REFUSAL);
         }
     }
 
