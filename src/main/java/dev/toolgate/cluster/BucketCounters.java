@@ -2,7 +2,6 @@ package dev.toolgate.cluster;
 
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.VerboseResult;
 import io.vertx.core.Future;
 
@@ -20,14 +19,11 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
 /**
- * Counting with Bucket4j buckets, wherever they are kept. Each window of a key has a bucket
- * ({@link BucketPlan}); they are taken from in order, and when a later one refuses, the token taken
- * from the earlier ones is given back, so a refused request counts nowhere (as in Kong). A bucket's
- * key has no limit in it: when a reload changes the limit, the bucket is given the new one and keeps
- * what was used (left = new limit − used, below zero when more was used than the new limit allows),
- * so a lowered limit applies at once and a raised one allows only the difference ({@link HeldBucket}).
- * Bucket handles are kept per key until every window of the key has been reset, and there are at
- * most {@link #MAX_KEYS}. Past that, a new key takes the place of one not used lately
+ * Counting with Bucket4j buckets, wherever they are kept. A key's windows live in one bucket or
+ * (with a month or year) a few ({@link BucketPlan}); they are taken from in order, and when a later
+ * one refuses, the token taken from the earlier ones is given back, so a refused request counts
+ * nowhere (as in Kong). Bucket handles are kept per key until every window of the key has been reset,
+ * and there are at most {@link #MAX_KEYS}. Past that, a new key takes the place of one not used lately
  * (as Kong's counters dictionary forgets its least recently used): were new keys refused instead, a
  * client minting keys ({@code limit_by: header} values, made-up tool names) would leave every route's
  * new callers uncounted, or refused with {@code fault_tolerant: false}, until its windows ended. With
@@ -53,13 +49,17 @@ abstract class BucketCounters<B> implements Counters {
         Future<long[]> available();
     }
 
-    /**
-     * How a bucket's limit is changed while what was used stays: a lowered limit first takes the
-     * difference (below zero if need be, which the window's refill makes good), then Bucket4j's
-     * {@link TokensInheritanceStrategy#ADDITIVE} replacement adds a raise to what is left and keeps the
-     * rest as it is.
-     */
-    static final TokensInheritanceStrategy CARRY = TokensInheritanceStrategy.ADDITIVE;
+    /** A key's handle, and whether it was used since eviction last passed it (a second chance). */
+    private static final class Held<B> {
+        final B bucket;
+        final long endsAt;
+        volatile boolean used;
+
+        Held(B bucket, long endsAt) {
+            this.bucket = bucket;
+            this.endsAt = endsAt;
+        }
+    }
 
     /** How many used handles eviction passes over before it takes one anyway. */
     private static final int SECOND_CHANCES = 64;
@@ -67,7 +67,7 @@ abstract class BucketCounters<B> implements Counters {
     protected final InstantSource clock;
     /** The most handles this table holds: asked at each new key, since tables may come to share the bound. */
     private final IntSupplier maxKeys;
-    private final ConcurrentHashMap<String, HeldBucket<B>> held = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Held<B>> held = new ConcurrentHashMap<>();
     /** When the table was last swept (ms): a full one is swept again only after {@link #SWEEP_EVERY_MILLIS}. */
     private volatile long sweptAt = Long.MIN_VALUE / 2;
     private final LongAdder sweeps = new LongAdder();
@@ -108,21 +108,6 @@ abstract class BucketCounters<B> implements Counters {
     /** A new handle on the bucket of {@code key}. */
     protected abstract B open(String key, BucketPlan.Bucket plan);
 
-    /**
-     * True when a new handle's bucket surely has the planned limit (one kept here, just built); false when
-     * it may have been made with another limit (by another instance, or before a reload).
-     */
-    protected abstract boolean opensWithPlannedLimit();
-
-    /** The limit the bucket counts to now. */
-    protected abstract Future<Long> limit(B bucket);
-
-    /**
-     * Gives the bucket the limit of {@code to}, keeping what was used: takes {@code from - to.limit()}
-     * ignoring the limit when it is lowered, then replaces the configuration ({@link #CARRY}).
-     */
-    protected abstract Future<Void> carry(B bucket, long from, BucketPlan.Bucket to);
-
     protected abstract Slot slot(B bucket);
 
     @Override
@@ -131,16 +116,12 @@ abstract class BucketCounters<B> implements Counters {
         List<BucketPlan.Bucket> plan = BucketPlan.of(windows, now);
         Slot[] slots = new Slot[plan.size()];
         String kept = kept(key);
-        Future<Void> ready = Future.succeededFuture();
         for (int i = 0; i < slots.length; i++) {
-            HeldBucket<B> held = held(kept + plan.get(i).suffix(), plan.get(i), now);
-            Future<Void> limited = held.limitedTo(plan.get(i), this);
-            ready = ready.compose(v -> limited);
-            slots[i] = slot(held.bucket);
+            B bucket = bucket(kept + windows.keySuffix() + plan.get(i).suffix(), plan.get(i), now);
+            slots[i] = slot(bucket);
         }
         Map<Period, Long> remaining = new EnumMap<>(Period.class);
-        return ready.compose(v -> take(plan, slots, 0, remaining))
-                .map(exceeded -> new Usage(windows, remaining, exceeded, now));
+        return take(plan, slots, 0, remaining).map(exceeded -> new Usage(windows, remaining, exceeded, now));
     }
 
     @Override
@@ -155,8 +136,7 @@ abstract class BucketCounters<B> implements Counters {
                 // a window that reset since may have been spent from: the request stays counted, not one let through
                 continue;
             }
-            // as it is: the limit it counts to now is its limit (a reload's), not the count's
-            Slot slot = slot(held(kept + bucket.suffix(), bucket, now).bucket);
+            Slot slot = slot(bucket(kept + counted.windows().keySuffix() + bucket.suffix(), bucket, now));
             given = given.compose(v -> slot.giveBack());
         }
         return given;
@@ -235,13 +215,13 @@ abstract class BucketCounters<B> implements Counters {
         }
     }
 
-    private HeldBucket<B> held(String key, BucketPlan.Bucket plan, long now) {
-        HeldBucket<B> current = held.get(key);
+    private B bucket(String key, BucketPlan.Bucket plan, long now) {
+        Held<B> current = held.get(key);
         if (current != null && current.endsAt > now) {
             if (!current.used) {
                 current.used = true;
             }
-            return current;
+            return current.bucket;
         }
         int max = maxKeys.getAsInt();
         if (held.size() >= max) {
@@ -262,8 +242,8 @@ abstract class BucketCounters<B> implements Counters {
             if (h == null) {
                 order.add(k);
             }
-            return new HeldBucket<>(open(k, plan), plan.endsAt(), opensWithPlannedLimit() ? plan.limit() : HeldBucket.UNKNOWN);
-        });
+            return new Held<>(open(k, plan), plan.endsAt());
+        }).bucket;
     }
 
     /**
@@ -277,7 +257,7 @@ abstract class BucketCounters<B> implements Counters {
             if (key == null) {
                 return;
             }
-            HeldBucket<B> oldest = held.get(key);
+            Held<B> oldest = held.get(key);
             if (oldest == null) {
                 continue;
             }

@@ -2,6 +2,7 @@ package dev.toolgate.cluster;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConfigurationBuilder;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,38 +11,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Kong's fixed windows as Bucket4j buckets, one per window. A window of N requests is a bandwidth of
- * capacity N refilled at every window boundary ({@code refillIntervallyAligned}) by more than it can
- * hold: the bucket is full again when a window starts, whatever was left (a count carried below zero
- * by a lowered limit included), which is a fixed-window counter. A bucket's key names its window but
- * not its limit, as Kong's counter key does, so a changed limit or an added window keeps the counts
- * ({@link BucketCounters} carries them); a month's or a year's key names the calendar month or year,
- * so a new one starts with the window.
+ * Kong's fixed windows as Bucket4j buckets. A window of N requests is a bandwidth of capacity N
+ * refilled by N at every window boundary ({@code refillIntervallyAligned}): the bucket is full again
+ * when a window starts, whatever was left, which is a fixed-window counter. Seconds to days share one
+ * bucket (one atomic step counts them all); a month or a year, whose length varies, gets a bucket of
+ * its own whose key names the calendar month or year, so a new one starts with the window.
  */
 final class BucketPlan {
 
     /**
      * One bucket of a key.
      *
-     * @param suffix   added to the key: the window's mark ({@link Period#code()}), and the month or year it counts
-     * @param periods  its window (one: a list, as the counting step reads each bucket's windows)
-     * @param limit    the window's limit
+     * @param suffix   added to the key: empty, or the month or year it counts
+     * @param periods  its windows, in the order of its bandwidths
+     * @param windows  the limits it counts
      * @param atMillis when it is planned
-     * @param endsAt   when its window has been reset since {@code atMillis}: it may be forgotten then
+     * @param endsAt   when every window of it has been reset since {@code atMillis}: it may be forgotten then
      */
-    record Bucket(String suffix, List<Period> periods, long limit, long atMillis, long endsAt) {
+    record Bucket(String suffix, List<Period> periods, Windows windows, long atMillis, long endsAt) {
 
-        /** Its bandwidth as of {@code atMillis}; built only when a bucket is opened or its limit changes. */
+        /** Its bandwidths as of {@code atMillis}; built only when a bucket is opened, not on every count. */
         BucketConfiguration config() {
-            Period period = periods.get(0);
-            long end = period.end(atMillis);
-            // a calendar window's bucket is replaced (new key) before its first refill would come
-            Duration length = period.calendar() ? Duration.ofDays(400) : Duration.ofMillis(end - period.start(atMillis));
-            // one token a nanosecond at most (Bucket4j's bound), which no count below zero outweighs
-            long refill = Math.max(limit, length.toNanos());
-            return BucketConfiguration.builder().addLimit(Bandwidth.builder().capacity(limit)
-                    .refillIntervallyAligned(refill, length, Instant.ofEpochMilli(end))
-                    .id(period.key()).build()).build();
+            ConfigurationBuilder builder = BucketConfiguration.builder();
+            for (Period period : periods) {
+                long limit = windows.limits().get(period);
+                long end = period.end(atMillis);
+                // a calendar window's bucket is replaced (new key) before its first refill would come
+                Duration length = period.calendar() ? Duration.ofDays(400) : Duration.ofMillis(end - period.start(atMillis));
+                builder.addLimit(Bandwidth.builder().capacity(limit)
+                        .refillIntervallyAligned(limit, length, Instant.ofEpochMilli(end))
+                        .id(period.key()).build());
+            }
+            return builder.build();
         }
     }
 
@@ -49,12 +50,27 @@ final class BucketPlan {
     }
 
     static List<Bucket> of(Windows windows, long atMillis) {
-        List<Bucket> buckets = new ArrayList<>(windows.limits().size());
-        windows.limits().forEach((period, limit) -> {
-            String suffix = "|" + period.code() + (period.calendar() ? ":" + calendarName(period, atMillis) : "");
-            buckets.add(new Bucket(suffix, List.of(period), limit, atMillis, Math.max(atMillis, period.end(atMillis))));
-        });
+        if (!windows.calendar()) {
+            return List.of(bucket("", windows.fixed(), windows, atMillis));
+        }
+        List<Bucket> buckets = new ArrayList<>(2);
+        if (!windows.fixed().isEmpty()) {
+            buckets.add(bucket("", windows.fixed(), windows, atMillis));
+        }
+        for (Period calendar : List.of(Period.MONTH, Period.YEAR)) {
+            if (windows.limits().containsKey(calendar)) {
+                buckets.add(bucket(":" + calendarName(calendar, atMillis), List.of(calendar), windows, atMillis));
+            }
+        }
         return buckets;
+    }
+
+    private static Bucket bucket(String suffix, List<Period> periods, Windows windows, long atMillis) {
+        long endsAt = atMillis;
+        for (Period period : periods) {
+            endsAt = Math.max(endsAt, period.end(atMillis));
+        }
+        return new Bucket(suffix, periods, windows, atMillis, endsAt);
     }
 
     private static String calendarName(Period period, long atMillis) {

@@ -4,16 +4,15 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.VerboseResult;
-import io.github.bucket4j.local.LocalBucket;
 import io.github.bucket4j.local.LocalBucketBuilder;
 import io.vertx.core.Future;
 
 import java.time.InstantSource;
 
 /**
- * Counters in this process (Kong's {@code local} policy): one Bucket4j bucket per key and window, lock-free.
- * Owned by the gateway, not by a configuration, so that a reload keeps a plugin's counts: the key
- * names the windows, not their limits, and a changed limit carries what was used ({@link BucketCounters}).
+ * Counters in this process (Kong's {@code local} policy): one Bucket4j bucket per key, lock-free.
+ * Owned by the gateway, not by a configuration, so that a reload that keeps a plugin's limits keeps
+ * its counts (the key holds the limits: changed limits start fresh).
  */
 public final class LocalCounters extends BucketCounters<Bucket> {
 
@@ -28,25 +27,6 @@ public final class LocalCounters extends BucketCounters<Bucket> {
             builder.addLimit(bandwidth);
         }
         return builder.build();
-    }
-
-    @Override
-    protected boolean opensWithPlannedLimit() {
-        return true;
-    }
-
-    @Override
-    protected Future<Long> limit(Bucket bucket) {
-        return Future.succeededFuture(((LocalBucket) bucket).getConfiguration().getBandwidths()[0].getCapacity());
-    }
-
-    @Override
-    protected Future<Void> carry(Bucket bucket, long from, BucketPlan.Bucket to) {
-        if (from > to.limit()) {
-            bucket.consumeIgnoringRateLimits(from - to.limit());
-        }
-        bucket.replaceConfiguration(to.config(), CARRY);
-        return Future.succeededFuture();
     }
 
     @Override

@@ -139,27 +139,6 @@ public final class RedisCounters implements Counters {
         }
 
         @Override
-        protected boolean opensWithPlannedLimit() {
-            return false; // the bucket in Redis may have been made with a limit of before a reload
-        }
-
-        @Override
-        protected Future<Long> limit(AsyncBucketProxy bucket) {
-            return RedisLink.onContext(link.watched(index, bucket.asVerbose().getAvailableTokens()), Vertx.currentContext())
-                    .map(r -> r.getConfiguration().getBandwidths()[0].getCapacity());
-        }
-
-        @Override
-        protected Future<Void> carry(AsyncBucketProxy bucket, long from, BucketPlan.Bucket to) {
-            // two steps, not one: two instances that read the old limit together may both take the
-            // difference, counting more than was used, never less (fail closed)
-            CompletableFuture<Long> taken = from > to.limit() ? bucket.consumeIgnoringRateLimits(from - to.limit())
-                    : CompletableFuture.completedFuture(0L);
-            return RedisLink.onContext(link.watched(index, taken.thenCompose(
-                    t -> bucket.replaceConfiguration(to.config(), CARRY))), Vertx.currentContext());
-        }
-
-        @Override
         protected Slot slot(AsyncBucketProxy bucket) {
             Context context = Vertx.currentContext();
             return new Slot() {
