@@ -70,7 +70,7 @@ final class EraBridge {
      */
     private record Call(Exchange exchange, ModernRequest modern, UpstreamLink link, ClientAnswer answer, String holder,
                         String key, Predicate<String> shows, Future<Void> gone, RpcRecord traced,
-                        ServerQuestions.Tie tie) {
+                        QuestionTie tie) {
         JsonRpcMessage.Request request() {
             return modern.request();
         }
@@ -99,7 +99,7 @@ final class EraBridge {
         // sends nothing before it
         Call call = new Call(exchange, modern, link, answer, holder, key, shows,
                 ClientAnswer.hangUp(exchange.request().response()),
-                exchange.observation().record(modern.request().id()), new ServerQuestions.Tie());
+                exchange.observation().record(modern.request().id()), new QuestionTie());
         Future<Void> done = switch (modern.request().method()) {
             case "server/discover" -> sessions.of(holder, key, link, modern.meta(), opening(link, modern))
                     .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(),

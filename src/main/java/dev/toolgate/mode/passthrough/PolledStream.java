@@ -61,7 +61,7 @@ final class PolledStream {
     private final Future<Void> gone;
     private final RpcRecord traced;
     private final JsonNode upstreamId;
-    private final ServerQuestions.Tie tie;
+    private final QuestionTie tie;
     private final Reader reader;
 
     /**
@@ -72,7 +72,7 @@ final class PolledStream {
      * @param tie        the call's tie to the session's standalone stream, whose questions it reads as its own
      */
     PolledStream(UpstreamLink link, LegacySessions.Opened session, Future<Void> gone, RpcRecord traced,
-                 JsonNode upstreamId, ServerQuestions.Tie tie, Reader reader) {
+                 JsonNode upstreamId, QuestionTie tie, Reader reader) {
         this.link = link;
         this.session = session;
         this.gone = gone;
