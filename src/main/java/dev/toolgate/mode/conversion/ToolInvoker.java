@@ -219,7 +219,7 @@ public final class ToolInvoker {
                 continue;
             }
             if (cookies == null) {
-                cookies = RequestEncoder.cookies(caller.cookieHeader());
+                cookies = EncodedHeaders.cookies(caller.cookieHeader());
             }
             String value = cookies.get(p.name());
             if (value != null) {
