@@ -15,7 +15,7 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class BridgedTransport {
 
-    /** What the legacy bridge serves, for {@code Allow}: as its own refusal of GET ({@link LegacyBridge#answer}) says. */
+    /** What the legacy bridge serves, for {@code Allow}: as its own refusal of GET ({@link LegacyBridge#admit}) says. */
     static final String LEGACY_METHODS = "POST, DELETE";
 
     private BridgedTransport() {

@@ -61,58 +61,62 @@ final class LegacyBridge {
     }
 
     /**
+     * What the bridge admitted of an exchange before the route's message policies: the caller's session it names, or
+     * null for an {@code initialize} alone, which opens a session of its own.
+     */
+    record Admitted(Session session) {
+    }
+
+    /**
      * The bridge's refusal of an exchange, judged before the route's message policies (which may spend a tool
      * limit or write an audit): the transport's rules, a method it does not serve, and, for anything but an
-     * {@code initialize} alone, the caller's session. Fails with the refusal; succeeds when {@link #answer} may
-     * serve the exchange.
+     * {@code initialize} alone, the caller's session. Fails with the refusal; succeeds with what {@link #answer}
+     * then serves, so that it looks the session up no more.
      */
-    Future<Void> refusal(Exchange exchange, Buffer body) {
+    Future<Admitted> admit(Exchange exchange, Buffer body) {
         BridgedTransport.checkLegacy(exchange, body);
         if (exchange.request().method() == HttpMethod.GET) {
+            // the server has no stream to offer: a legacy client goes on without one
             throw new GatewayException(new GatewayError.MethodNotAllowed("GET", BridgedTransport.LEGACY_METHODS));
         }
         if (ModernTraffic.opensSession(exchange, body) && !JsonBody.opensBatch(body)) {
-            return Future.succeededFuture(); // opens a session of its own: any it names is none of its concern
+            // opens a session of its own: any it names is none of its concern
+            return Future.succeededFuture(new Admitted(null));
         }
-        return session(exchange).mapEmpty();
+        return session(exchange).map(Admitted::new);
     }
 
     /**
      * Answers a legacy exchange through the modern server.
      *
+     * @param admitted what {@link #admit} admitted of the exchange (its transport's rules are judged already)
      * @param access   the route's message policies (which already let the exchange through), or null
      * @param observed gets each message sent to the client, for the route's traffic events
      */
-    Future<Void> answer(Exchange exchange, Buffer body, UpstreamLink link, UpstreamEras eras, PassthroughAccess access,
-                        Consumer<byte[]> observed) {
-        BridgedTransport.checkLegacy(exchange, body);
-        HttpMethod method = exchange.request().method();
-        if (method == HttpMethod.GET) {
-            // the server has no stream to offer: a legacy client goes on without one
-            throw new GatewayException(new GatewayError.MethodNotAllowed("GET", BridgedTransport.LEGACY_METHODS));
-        }
-        if (method == HttpMethod.DELETE) {
-            return session(exchange).compose(session -> store.remove(session, exchange.clientNetwork())
+    Future<Void> answer(Exchange exchange, Buffer body, Admitted admitted, UpstreamLink link, UpstreamEras eras,
+                        PassthroughAccess access, Consumer<byte[]> observed) {
+        if (exchange.request().method() == HttpMethod.DELETE) {
+            return session(exchange, admitted).compose(session -> store.remove(session, exchange.clientNetwork())
                             .recover(t -> Future.failedFuture(
                                     new GatewayException(GatewayError.TooManyEndedSessions.orUnavailable(t)))))
                     .compose(v -> exchange.request().response().setStatusCode(200).end());
         }
         JsonNode message = JsonBody.parse(body);
         if (message instanceof ArrayNode batch) {
-            return session(exchange).compose(session -> batches.answer(exchange, batch, session, link, access, observed,
-                    body));
+            return session(exchange, admitted).compose(session -> batches.answer(exchange, batch, session, link, access,
+                    observed, body));
         }
         return switch (JsonRpcMessage.classify(message)) {
             case JsonRpcMessage.Invalid invalid ->
                     throw new GatewayException(new GatewayError.InvalidMessage(invalid.id(), invalid.reason()));
             // nothing to forward, but only into a live session of this caller's: a client whose session ended
             // learns it now (404), as on the gateway's own sessions, not at its next request
-            case JsonRpcMessage.Notification n -> session(exchange).compose(session -> {
+            case JsonRpcMessage.Notification n -> session(exchange, admitted).compose(session -> {
                 rounds.cancel(session, n);
                 return exchange.request().response().setStatusCode(202).end();
             });
             // only the caller that owns the session may answer the requests its calls are waiting on
-            case JsonRpcMessage.Response response -> session(exchange).compose(session -> {
+            case JsonRpcMessage.Response response -> session(exchange, admitted).compose(session -> {
                 rounds.answered(session, response);
                 return exchange.request().response().setStatusCode(202).end();
             });
@@ -120,10 +124,16 @@ final class LegacyBridge {
             case JsonRpcMessage.Request r -> {
                 ClientAnswer answer = new ClientAnswer(exchange.request().response(), r.id(), observed);
                 Future<Void> hungUp = ClientAnswer.hangUp(exchange.request().response());
-                yield session(exchange).compose(session -> rounds.request(exchange, r, session, link, answer, hungUp,
-                        access, body));
+                yield session(exchange, admitted).compose(session -> rounds.request(exchange, r, session, link, answer,
+                        hungUp, access, body));
             }
         };
+    }
+
+    /** The session {@link #admit} found, or, for a message it looked none up for, the caller's session now. */
+    private Future<Session> session(Exchange exchange, Admitted admitted) {
+        // a notification named initialize is not one: its session was not looked up before the policies
+        return admitted.session() != null ? Future.succeededFuture(admitted.session()) : session(exchange);
     }
 
     private Future<Void> initialize(Exchange exchange, JsonRpcMessage.Request r, UpstreamLink link, UpstreamEras eras,

@@ -53,16 +53,21 @@ final class ModernTraffic {
     }
 
     /** Who answers a legacy exchange, as far as the gateway can tell before the route's policies. */
-    enum LegacyRoute {
+    sealed interface LegacyRoute {
         /** The server, as it is (its session, if any, is the server's). */
-        FORWARDED,
-        /** The {@link LegacyBridge}, whose refusals were judged already. */
-        BRIDGED,
+        record Forwarded() implements LegacyRoute {
+        }
+
         /**
          * An {@code initialize} at a path whose era is not known now: the server is asked once the policies let it
          * through (a caller they refuse costs the server nothing), then the bridge judges it, if it is the bridge's.
          */
-        ASKED
+        record Asked() implements LegacyRoute {
+        }
+
+        /** The {@link LegacyBridge}, whose refusals were judged already: what it admitted is passed on. */
+        record Bridged(LegacyBridge.Admitted admitted) implements LegacyRoute {
+        }
     }
 
     /**
@@ -76,33 +81,37 @@ final class ModernTraffic {
      */
     Future<LegacyRoute> legacyRoute(Exchange exchange, Buffer body) {
         if (!mayBridge(exchange, body)) {
-            return Future.succeededFuture(LegacyRoute.FORWARDED);
+            return Future.succeededFuture(new LegacyRoute.Forwarded());
         }
         if (opensSession(exchange, body)) {
             Boolean legacyUpstream = eras.speaksLegacyKnown(UpstreamEras.Place.of(exchange));
             if (legacyUpstream == null) {
-                return Future.succeededFuture(LegacyRoute.ASKED);
+                return Future.succeededFuture(new LegacyRoute.Asked());
             }
             if (legacyUpstream) {
-                return Future.succeededFuture(LegacyRoute.FORWARDED);
+                return Future.succeededFuture(new LegacyRoute.Forwarded());
             }
         }
-        return legacy.refusal(exchange, body).map(LegacyRoute.BRIDGED);
+        return legacy.admit(exchange, body).map(LegacyRoute.Bridged::new);
+    }
+
+    /** Answers a legacy exchange {@link #legacyRoute} gave the bridge, once the route's policies let it through. */
+    Future<Void> bridged(Exchange exchange, Buffer body, LegacyRoute.Bridged bridged, PassthroughAccess access,
+                         Consumer<byte[]> observed) {
+        return legacy.answer(exchange, body, bridged.admitted(), links.apply(exchange), eras, access, observed);
     }
 
     /**
-     * Answers a legacy exchange that {@link #legacyRoute} gave the bridge, or asked the server about ({@code asked}),
-     * once the route's policies let it through; false when it is to be forwarded as it is.
+     * Answers a legacy exchange {@link #legacyRoute} asked the server about, once the route's policies let it
+     * through, through the bridge when the server speaks only 2026-07-28; false when it is to be forwarded as it is.
      */
-    Future<Boolean> legacy(Exchange exchange, Buffer body, boolean asked, PassthroughAccess access,
-                           Consumer<byte[]> observed) {
+    Future<Boolean> asked(Exchange exchange, Buffer body, PassthroughAccess access, Consumer<byte[]> observed) {
         UpstreamLink link = links.apply(exchange);
-        Future<Boolean> speaks = asked ? eras.speaksLegacy(UpstreamEras.Place.of(exchange), link)
-                : Future.succeededFuture(false);
-        return speaks.compose(legacyUpstream -> legacyUpstream ? Future.succeededFuture(false)
-                // judged now when it could not be before the policies
-                : (asked ? legacy.refusal(exchange, body) : Future.<Void>succeededFuture())
-                        .compose(judged -> legacy.answer(exchange, body, link, eras, access, observed)).map(true));
+        return eras.speaksLegacy(UpstreamEras.Place.of(exchange), link).compose(legacyUpstream -> legacyUpstream
+                ? Future.succeededFuture(false)
+                // judged now, as it could not be before the policies
+                : legacy.admit(exchange, body).compose(admitted -> legacy.answer(exchange, body, admitted, link, eras,
+                        access, observed)).map(true));
     }
 
     /**

@@ -222,17 +222,18 @@ public final class PassthroughProxy implements McpEndpoint {
     private Future<Void> relay(Exchange exchange, String session, long number, Buffer body, boolean mayBridge,
                                PassthroughRecorder recorder, Consumer<byte[]> answered, Runnable unforwarded) {
         Future<ModernTraffic.LegacyRoute> route = mayBridge ? modern.legacyRoute(exchange, body)
-                : Future.succeededFuture(ModernTraffic.LegacyRoute.FORWARDED);
+                : Future.succeededFuture(new ModernTraffic.LegacyRoute.Forwarded());
         return route.compose(taken -> switch (taken) {
             // the rewrites are for forwarded answers: the bridge filters its own (access.shows)
-            case BRIDGED -> admitted(exchange, body, recorder, answered, unforwarded,
-                    rewrites -> modern.legacy(exchange, body, false, access, answered).mapEmpty());
-            case FORWARDED, ASKED -> bound.resolve(exchange).compose(resolved -> admitted(exchange, body, recorder,
-                    answered, unforwarded, rewrites -> (taken == ModernTraffic.LegacyRoute.ASKED
-                            ? modern.legacy(exchange, body, true, access, answered) : Future.succeededFuture(false))
-                            .compose(bridged -> bridged ? Future.succeededFuture()
-                                    : forwarding.forward(exchange, session, resolved, number, body, rewrites, recorder,
-                                    unforwarded))));
+            case ModernTraffic.LegacyRoute.Bridged bridged -> admitted(exchange, body, recorder, answered, unforwarded,
+                    rewrites -> modern.bridged(exchange, body, bridged, access, answered));
+            case ModernTraffic.LegacyRoute.Forwarded _, ModernTraffic.LegacyRoute.Asked _ -> bound.resolve(exchange)
+                    .compose(resolved -> admitted(exchange, body, recorder, answered, unforwarded,
+                            rewrites -> (taken instanceof ModernTraffic.LegacyRoute.Asked
+                                    ? modern.asked(exchange, body, access, answered) : Future.succeededFuture(false))
+                                    .compose(bridged -> bridged ? Future.succeededFuture()
+                                            : forwarding.forward(exchange, session, resolved, number, body, rewrites,
+                                            recorder, unforwarded))));
         });
     }
 
