@@ -67,11 +67,11 @@ final class QuestionStream {
             return null;
         }
         Promise<Void> opening = Promise.promise();
-        opened = opening.future();
+        opened = ServerQuestions.bounded(opening.future());
         return opening;
     }
 
-    /** Under the lock: when the stream was opened, or could not be. */
+    /** Under the lock: when the stream was opened, or could not be, or {@link ServerQuestions#OPEN_WAIT_MS} passed. */
     Future<Void> opened() {
         return opened;
     }

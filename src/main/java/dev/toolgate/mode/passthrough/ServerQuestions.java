@@ -34,6 +34,14 @@ final class ServerQuestions {
      */
     static final long OPENING_MS = 5_000;
     /**
+     * The longest a session's start or a call waits for the standalone stream to open (its response head) before it
+     * goes on without it: a server that sends the head only with its first event, or answers the GET slowly, would
+     * otherwise hold the client's session start and each watched call for as long as the link allows (its
+     * {@code read_timeout}). A server's answer takes a round trip; one that comes later still serves once it does.
+     * One bound per opening of the stream, shared by all who wait for it (the session's start and its first call).
+     */
+    static final long OPEN_WAIT_MS = 1_000;
+    /**
      * The most opening windows held at once by one route's bridge: each holds a pooled connection to the server,
      * and a client opening sessions one after another (varying what it declares) is not to hold a pool's worth.
      * A session opened past them is not watched until a call of its client is in flight.
@@ -61,8 +69,8 @@ final class ServerQuestions {
 
     /**
      * Watches the standalone stream of a session just opened for {@link #OPENING_MS}, calls in flight or none;
-     * completes once the stream is open, or could not be. Asked before the server is told the session is
-     * initialized, after which it may ask at once.
+     * completes once the stream is open, or could not be, or after {@link #OPEN_WAIT_MS}. Asked before the server is
+     * told the session is initialized, after which it may ask at once.
      */
     Future<Void> opening(UpstreamLink link, LegacySessions.Opened session) {
         Context context = Vertx.currentContext();
@@ -88,7 +96,8 @@ final class ServerQuestions {
 
     /**
      * Watches the session's standalone stream for {@code tie}'s call (leaving the session it watched before);
-     * completes once the stream is open, or could not be (the call goes on without it).
+     * completes once the stream is open, or could not be, or after {@link #OPEN_WAIT_MS} (the call goes on without
+     * it).
      */
     Future<Void> enter(QuestionTie tie, UpstreamLink link, LegacySessions.Opened session) {
         leave(tie);
@@ -153,6 +162,21 @@ final class ServerQuestions {
         if (closing != null) {
             closing.run();
         }
+    }
+
+    /** {@code opened}, or done anyway after {@link #OPEN_WAIT_MS} (the stream, opened later, is kept all the same). */
+    static Future<Void> bounded(Future<Void> opened) {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            return opened;
+        }
+        Promise<Void> waited = Promise.promise();
+        long timer = context.owner().setTimer(OPEN_WAIT_MS, id -> waited.tryComplete());
+        opened.onComplete(done -> {
+            context.owner().cancelTimer(timer);
+            waited.tryComplete();
+        });
+        return waited.future();
     }
 
     /** A future completed on another event loop, completed on the caller's. */

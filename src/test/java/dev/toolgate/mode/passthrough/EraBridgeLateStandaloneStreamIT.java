@@ -1,0 +1,158 @@
+package dev.toolgate.mode.passthrough;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.mcp.JsonRpc;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.ModernHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The era bridge opens a session's standalone stream (GET) before it tells the server the session is initialized and
+ * before a call whose client may be asked goes out, and waits for it to open at most
+ * {@link ServerQuestions#OPEN_WAIT_MS}: a server that sends the stream's head late (here only with its first event, or
+ * after {@link #HEAD_LATE_MS}) does not hold the client's session start and call for that long, and its stream, once
+ * it opens, still carries its questions. The server is scripted: each session's GET is held by session id; a prompt
+ * session's head is sent at once.
+ */
+@Timeout(60)
+class EraBridgeLateStandaloneStreamIT {
+
+    /** When a late server sends its standalone stream's head with nothing to say (ms after the GET). */
+    static final long HEAD_LATE_MS = 6_000;
+    static final AtomicInteger sessions = new AtomicInteger();
+    /** The standalone streams, by session id. */
+    static final Map<String, HttpServerResponse> streams = new ConcurrentHashMap<>();
+    /** The responses the server got to its own requests, as JSON. */
+    static final List<JsonNode> answered = new CopyOnWriteArrayList<>();
+    /** Whether the sessions opened from now on send the standalone stream's head late. */
+    static volatile boolean late;
+    static RestUpstream server;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        server = new RestUpstream().onMessage("POST /mcp", EraBridgeLateStandaloneStreamIT::answer)
+                .on("GET /mcp", EraBridgeLateStandaloneStreamIT::listened);
+        gateway = TestGateway.start(ScriptedLegacyServer.route(server, ""));
+    }
+
+    @AfterAll
+    static void stop() {
+        ScriptedLegacyServer.close(gateway, server);
+    }
+
+    private static void answer(HttpServerRequest request, JsonNode message) {
+        String session = request.getHeader("mcp-session-id");
+        if (!message.has("method")) {
+            answered.add(message);
+            request.response().setStatusCode(202).end();
+            return;
+        }
+        switch (message.get("method").asText()) {
+            case "initialize" -> request.response().putHeader("content-type", "application/json")
+                    .putHeader("mcp-session-id", (late ? "late-" : "prompt-") + sessions.incrementAndGet())
+                    .end(ScriptedLegacyServer.INITIALIZED.formatted(message.get("id")));
+            case "notifications/initialized" -> {
+                request.response().setStatusCode(202).end();
+                if (session.startsWith("prompt-")) {
+                    ask(session, "asked-at-start"); // as server-everything asks for roots once initialized
+                }
+            }
+            case "tools/call" -> {
+                if (message.at("/params/name").asText().equals("ask")) {
+                    // the call's stream, resumable after its first event; the question goes on the standalone one
+                    request.response().setChunked(true).putHeader("content-type", "text/event-stream")
+                            .write("id: c1\ndata: \n\n");
+                    ask(session, "asked-in-call");
+                } else {
+                    request.response().putHeader("content-type", "application/json").end(Json.text(JsonRpc.result(
+                            message.get("id"), Json.object().set("content", Json.MAPPER.createArrayNode()
+                                    .add(Json.object().put("type", "text").put("text", "echoed"))))));
+                }
+            }
+            default -> request.response().setStatusCode(202).end();
+        }
+    }
+
+    /** The standalone stream: its head at once for a prompt session, else with its first event or much later. */
+    private static void listened(HttpServerRequest request) {
+        String session = request.getHeader("mcp-session-id");
+        HttpServerResponse stream = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
+        streams.put(session, stream);
+        if (session.startsWith("prompt-")) {
+            stream.write(": open\n\n");
+        } else {
+            server.vertx().setTimer(HEAD_LATE_MS, id -> {
+                if (!stream.headWritten() && !stream.closed()) {
+                    stream.write(": open\n\n");
+                }
+            });
+        }
+    }
+
+    /** Sends roots/list with {@code id} on the session's standalone stream (its head with it, if not sent yet). */
+    private static void ask(String session, String id) {
+        HttpServerResponse stream = streams.get(session);
+        stream.write("data: {\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"roots/list\"}\n\n");
+    }
+
+    @Test
+    void aCallOfASessionWhoseServerOpensItsStandaloneStreamLateIsAnsweredWithoutWaitingForIt() {
+        late = true;
+        ModernHttp client = new ModernHttp(gateway.proxy("/mcp"));
+        long start = System.nanoTime();
+        McpHttp.Response call = client.request("tools/call", "{\"name\":\"echo\",\"arguments\":{}}",
+                "{\"roots\":{\"listChanged\":false}}", Map.of());
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(call.json().at("/result/content/0/text").asText()).as("%s", call).isEqualTo("echoed");
+        assertThat(tookMs).as("the session's start and its call waited at most the bound for the stream (ms)")
+                .isLessThan(ServerQuestions.OPEN_WAIT_MS + 1_500);
+    }
+
+    @Test
+    void aStandaloneStreamThatOpensOnlyWithItsFirstEventStillCarriesTheServersQuestionToTheCallInFlight() {
+        late = true;
+        ModernHttp client = new ModernHttp(gateway.proxy("/mcp"));
+        McpHttp.Response asked = client.request("tools/call", "{\"name\":\"ask\",\"arguments\":{}}",
+                "{\"roots\":{\"listChanged\":true}}", Map.of());
+
+        assertThat(asked.json().at("/result/resultType").asText()).as("%s", asked).isEqualTo("input_required");
+        assertThat(asked.json().at("/result/inputRequests").findValuesAsText("method")).containsOnly("roots/list");
+    }
+
+    @Test
+    void aPromptServersQuestionAsTheSessionOpensStillFindsTheStreamOpenAndIsRefusedAtOnce() throws Exception {
+        late = false;
+        ModernHttp client = new ModernHttp(gateway.proxy("/mcp"));
+        McpHttp.Response call = client.request("tools/call", "{\"name\":\"echo\",\"arguments\":{}}",
+                "{\"roots\":{}}", Map.of());
+        assertThat(call.json().at("/result/content/0/text").asText()).as("%s", call).isEqualTo("echoed");
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (answered.stream().noneMatch(a -> a.path("id").asText().equals("asked-at-start"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        JsonNode refusal = answered.stream().filter(a -> a.path("id").asText().equals("asked-at-start")).findFirst()
+                .orElseThrow(() -> new AssertionError("the server's question was never answered: " + answered));
+        assertThat(refusal.at("/error/message").asText()).isEqualTo(ServerQuestions.REFUSAL_IDLE);
+    }
+}
