@@ -101,7 +101,7 @@ final class EraBridge {
                 ClientAnswer.hangUp(exchange.request().response()),
                 exchange.observation().record(modern.request().id()), new QuestionTie());
         Future<Void> done = switch (modern.request().method()) {
-            case "server/discover" -> sessions.of(holder, key, link, modern.meta(), opening(link, modern))
+            case "server/discover" -> sessions.of(holder, key, link, modern.meta(), opening(link, modern, holder))
                     .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(),
                             results.discover(session.initialize(), BridgeState.identifiesItself(exchange)))));
             case "ping", "initialize", "logging/setLevel", "resources/subscribe", "resources/unsubscribe",
@@ -141,7 +141,7 @@ final class EraBridge {
 
     private Future<Void> forward(Call call, boolean retryOn404) {
         return sessions.of(call.holder(), call.key(), call.link(), call.modern().meta(),
-                        opening(call.link(), call.modern()))
+                        opening(call.link(), call.modern(), call.holder()))
                 .compose(session -> watched(call, session).map(session)).compose(session -> {
             if (call.gone().isComplete()) {
                 return Future.failedFuture(new CallCancelled()); // nothing asked of the server yet: nothing to cancel
@@ -172,13 +172,14 @@ final class EraBridge {
      * What is done with a session the bridge opens: its standalone stream watched for a while when its client may be
      * asked something, so that the server's first questions are answered rather than lost.
      */
-    private Function<LegacySessions.Opened, Future<Void>> opening(UpstreamLink link, ModernRequest modern) {
+    private Function<LegacySessions.Opened, Future<Void>> opening(UpstreamLink link, ModernRequest modern,
+                                                                 String holder) {
         // decided here, not in the function: the session's future keeps it, and the request (a declaration may
         // be a megabyte) is not to be kept with it
         if (!ServerQuestions.mayBeAsked(modern.meta())) {
             return opened -> Future.succeededFuture();
         }
-        return opened -> questions.opening(link, opened);
+        return opened -> questions.opening(link, opened, holder);
     }
 
     /** The session's standalone stream, watched for the server's questions when this call may be asked one. */

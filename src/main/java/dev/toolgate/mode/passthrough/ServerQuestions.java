@@ -47,6 +47,11 @@ final class ServerQuestions {
      * A session opened past them is not watched until a call of its client is in flight.
      */
     static final int MAX_OPENINGS = 16;
+    /**
+     * The most of them one holder ({@code BridgeState.holder}) has at once: a client opening sessions in a loop
+     * would otherwise take all of them, and the sessions of every other client would go unwatched.
+     */
+    static final int MAX_OPENINGS_PER_HOLDER = MAX_OPENINGS / 4;
 
     /**
      * The watched sessions, by server, path and session id: only those with calls in flight or an opening window
@@ -55,6 +60,8 @@ final class ServerQuestions {
     private final Map<String, QuestionStream> watches = new HashMap<>();
     /** The opening windows held now, of all sessions (guarded by {@code watches}). */
     private int openings;
+    /** The opening windows held now, by holder: only holders with one (guarded by {@code watches}). */
+    private final Map<String, Integer> openingsOf = new HashMap<>();
 
     /** Whether the server may ask the client of this call something: the method and what the client declared. */
     static boolean asks(String method, ModernMeta meta) {
@@ -70,24 +77,27 @@ final class ServerQuestions {
     /**
      * Watches the standalone stream of a session just opened for {@link #OPENING_MS}, calls in flight or none;
      * completes once the stream is open, or could not be, or after {@link #OPEN_WAIT_MS}. Asked before the server is
-     * told the session is initialized, after which it may ask at once.
+     * told the session is initialized, after which it may ask at once. Not watched past {@link #MAX_OPENINGS} of the
+     * route or {@link #MAX_OPENINGS_PER_HOLDER} of {@code holder} ({@code BridgeState.holder}), who opened it.
      */
-    Future<Void> opening(UpstreamLink link, LegacySessions.Opened session) {
+    Future<Void> opening(UpstreamLink link, LegacySessions.Opened session, String holder) {
         Context context = Vertx.currentContext();
         if (session.id() == null || context == null) {
             return Future.succeededFuture(); // a stateless server has no standalone stream
         }
         synchronized (watches) {
-            if (openings >= MAX_OPENINGS) {
+            if (openings >= MAX_OPENINGS || openingsOf.getOrDefault(holder, 0) >= MAX_OPENINGS_PER_HOLDER) {
                 return Future.succeededFuture();
             }
             openings++;
+            openingsOf.merge(holder, 1, Integer::sum);
         }
         Watched watched = watch(link, session, null);
         context.owner().setTimer(OPENING_MS, id -> {
             synchronized (watches) {
                 watched.stream().openings--;
                 openings--;
+                openingsOf.computeIfPresent(holder, (h, held) -> held == 1 ? null : held - 1);
             }
             release(watched.stream());
         });

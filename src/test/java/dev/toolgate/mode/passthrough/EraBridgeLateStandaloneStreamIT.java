@@ -41,6 +41,8 @@ class EraBridgeLateStandaloneStreamIT {
     static final Map<String, HttpServerResponse> streams = new ConcurrentHashMap<>();
     /** The responses the server got to its own requests, as JSON. */
     static final List<JsonNode> answered = new CopyOnWriteArrayList<>();
+    /** The {@code X-API-Key} each session was opened with ("-" when none), by session id. */
+    static final Map<String, String> keys = new ConcurrentHashMap<>();
     /** Whether the sessions opened from now on send the standalone stream's head late. */
     static volatile boolean late;
     static RestUpstream server;
@@ -66,13 +68,16 @@ class EraBridgeLateStandaloneStreamIT {
             return;
         }
         switch (message.get("method").asText()) {
-            case "initialize" -> request.response().putHeader("content-type", "application/json")
-                    .putHeader("mcp-session-id", (late ? "late-" : "prompt-") + sessions.incrementAndGet())
-                    .end(ScriptedLegacyServer.INITIALIZED.formatted(message.get("id")));
+            case "initialize" -> {
+                String opened = (late ? "late-" : "prompt-") + sessions.incrementAndGet();
+                keys.put(opened, request.headers().contains("x-api-key") ? request.getHeader("x-api-key") : "-");
+                request.response().putHeader("content-type", "application/json").putHeader("mcp-session-id", opened)
+                        .end(ScriptedLegacyServer.INITIALIZED.formatted(message.get("id")));
+            }
             case "notifications/initialized" -> {
                 request.response().setStatusCode(202).end();
                 if (session.startsWith("prompt-")) {
-                    ask(session, "asked-at-start"); // as server-everything asks for roots once initialized
+                    ask(session, "start-" + session); // as server-everything asks for roots once initialized
                 }
             }
             case "tools/call" -> {
@@ -107,9 +112,15 @@ class EraBridgeLateStandaloneStreamIT {
         }
     }
 
-    /** Sends roots/list with {@code id} on the session's standalone stream (its head with it, if not sent yet). */
+    /**
+     * Sends roots/list with {@code id} on the session's standalone stream (its head with it, if not sent yet); with
+     * none open, as a legacy server does, to nobody.
+     */
     private static void ask(String session, String id) {
         HttpServerResponse stream = streams.get(session);
+        if (stream == null) {
+            return;
+        }
         stream.write("data: {\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"roots/list\"}\n\n");
     }
 
@@ -141,18 +152,46 @@ class EraBridgeLateStandaloneStreamIT {
     @Test
     void aPromptServersQuestionAsTheSessionOpensStillFindsTheStreamOpenAndIsRefusedAtOnce() throws Exception {
         late = false;
-        ModernHttp client = new ModernHttp(gateway.proxy("/mcp"));
+        ModernHttp client = new ModernHttp(gateway.proxy("/mcp"), Map.of("X-API-Key", "prompt"));
         McpHttp.Response call = client.request("tools/call", "{\"name\":\"echo\",\"arguments\":{}}",
                 "{\"roots\":{}}", Map.of());
         assertThat(call.json().at("/result/content/0/text").asText()).as("%s", call).isEqualTo("echoed");
 
+        assertThat(answerAtStartOf("prompt").at("/error/message").asText()).isEqualTo(QuestionStream.REFUSAL_IDLE);
+    }
+
+    /**
+     * The opening windows a route holds at once are bounded (each holds a connection), and so are one holder's: a
+     * client opening sessions in a loop does not leave the sessions of others unwatched.
+     */
+    @Test
+    void aClientOpeningSessionsInALoopLeavesOtherClientsTheirOpeningWindows() throws Exception {
+        late = false;
+        ModernHttp looping = new ModernHttp(gateway.proxy("/mcp"), Map.of("X-API-Key", "looping"));
+        for (int i = 0; i < ServerQuestions.MAX_OPENINGS; i++) {
+            McpHttp.Response discovered = looping.request("server/discover", "{}",
+                    "{\"roots\":{\"loop\":" + i + "}}", Map.of());
+            assertThat(discovered.status()).as("%s", discovered).isEqualTo(200);
+        }
+        ModernHttp other = new ModernHttp(gateway.proxy("/mcp"), Map.of("X-API-Key", "other"));
+        assertThat(other.request("server/discover", "{}", "{\"roots\":{}}", Map.of()).status()).isEqualTo(200);
+
+        assertThat(answerAtStartOf("other").at("/error/message").asText()).isEqualTo(QuestionStream.REFUSAL_IDLE);
+    }
+
+    /** The answer to the question the server asked as the session of {@code key} opened, waiting up to 5 s. */
+    private static JsonNode answerAtStartOf(String key) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (answered.stream().noneMatch(a -> a.path("id").asText().equals("asked-at-start"))
-                && System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline) {
+            for (JsonNode answer : answered) {
+                String id = answer.path("id").asText();
+                if (id.startsWith("start-") && key.equals(keys.get(id.substring("start-".length())))) {
+                    return answer;
+                }
+            }
             Thread.sleep(50);
         }
-        JsonNode refusal = answered.stream().filter(a -> a.path("id").asText().equals("asked-at-start")).findFirst()
-                .orElseThrow(() -> new AssertionError("the server's question was never answered: " + answered));
-        assertThat(refusal.at("/error/message").asText()).isEqualTo(ServerQuestions.REFUSAL_IDLE);
+        throw new AssertionError("the question asked as the session of " + key + " opened was never answered: "
+                + answered);
     }
 }
