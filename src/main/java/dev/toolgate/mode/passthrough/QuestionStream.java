@@ -51,6 +51,12 @@ final class QuestionStream {
     private Future<Void> opened;
     private UpstreamLink.Stream stream;
     private Context context;
+    /**
+     * Completed once the stream is held no more: a GET still waiting for its response head is then reset, rather
+     * than holding its pooled connection (and, at a server allowing one stream per session, the session's stream)
+     * until the head or read_timeout comes.
+     */
+    private final Promise<Void> abandoned = Promise.promise();
     /** Whether the stream is held no more: one that opens after is not kept (guarded by {@code lock}). */
     private boolean released;
 
@@ -76,12 +82,18 @@ final class QuestionStream {
         return opened;
     }
 
-    /** Under the lock, once nothing holds the stream: what closes it, or null when none is open. */
+    /**
+     * Under the lock, once nothing holds the stream: what closes it, or what cancels its GET when it is still being
+     * opened, or null when neither.
+     */
     Runnable released() {
         released = true;
         UpstreamLink.Stream closing = stream;
         stream = null;
-        return closing == null ? null : () -> context.runOnContext(v -> closing.close());
+        if (closing != null) {
+            return () -> context.runOnContext(v -> closing.close());
+        }
+        return opened == null ? null : abandoned::tryComplete; // the request resets itself on its own event loop
     }
 
     void refuse(JsonNode question) {
@@ -94,9 +106,9 @@ final class QuestionStream {
 
     /** Opens the stream and reads it; {@code opening} completes once it is open, or could not be. */
     void open(Promise<Void> opening, int attempt) {
-        link.listen(session.id(), session.version()).onComplete(answered -> {
+        link.listen(session.id(), session.version(), abandoned.future()).onComplete(answered -> {
             UpstreamLink.Answer answer = answered.succeeded() ? answered.result() : null;
-            if (answer != null && answer.status() == 409 && attempt < CONFLICT_RETRIES) {
+            if (answer != null && answer.status() == 409 && attempt < CONFLICT_RETRIES && !abandoned()) {
                 // the stream the last call closed may still be open at the server, which allows one per session
                 UpstreamLink.discard(answer);
                 Vertx.currentContext().owner().setTimer(CONFLICT_WAIT_MS, id -> open(opening, attempt + 1));
@@ -119,6 +131,13 @@ final class QuestionStream {
             }
             opening.complete();
         });
+    }
+
+    /** Whether the stream is held no more: a GET asked for now would be reset at once. */
+    private boolean abandoned() {
+        synchronized (lock) {
+            return released;
+        }
     }
 
     private void read(UpstreamLink.Stream open) {

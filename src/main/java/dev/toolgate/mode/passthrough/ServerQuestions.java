@@ -160,7 +160,7 @@ final class ServerQuestions {
         release(stream);
     }
 
-    /** Closes the stream once nothing holds it: no call in flight, no opening window. */
+    /** Closes the stream, or cancels its GET still awaiting its head, once nothing holds it: no call, no window. */
     private void release(QuestionStream stream) {
         Runnable closing = null;
         synchronized (watches) {

@@ -234,12 +234,14 @@ final class UpstreamLink {
 
     /**
      * Opens the session's standalone stream (GET without {@code Last-Event-ID}), on which a legacy server sends the
-     * requests and notifications related to no request of the client's.
+     * requests and notifications related to no request of the client's. When {@code abandoned} completes before
+     * the response head, the request is reset (freeing its connection) and the answer fails with
+     * {@link CallCancelled}; an open stream is closed with {@link Stream#close()} instead.
      */
-    Future<Answer> listen(String sessionId, String version) {
+    Future<Answer> listen(String sessionId, String version, Future<?> abandoned) {
         MultiMap headers = this.headers.of(sessionId, version);
         headers.set("accept", MediaTypes.EVENT_STREAM);
-        return exchange.send(HttpMethod.GET, headers, null, null, RpcRecord.NONE, false);
+        return exchange.send(HttpMethod.GET, headers, null, abandoned, RpcRecord.NONE, false);
     }
 
     /** Ends a session (best effort: the answer does not matter). */

@@ -43,6 +43,8 @@ class EraBridgeLateStandaloneStreamIT {
     static final List<JsonNode> answered = new CopyOnWriteArrayList<>();
     /** The {@code X-API-Key} each session was opened with ("-" when none), by session id. */
     static final Map<String, String> keys = new ConcurrentHashMap<>();
+    /** Whether each session's first standalone stream had its head written when it closed, by session id. */
+    static final Map<String, Boolean> closedWithHead = new ConcurrentHashMap<>();
     /** Whether the sessions opened from now on send the standalone stream's head late. */
     static volatile boolean late;
     static RestUpstream server;
@@ -101,6 +103,7 @@ class EraBridgeLateStandaloneStreamIT {
         String session = request.getHeader("mcp-session-id");
         HttpServerResponse stream = request.response().setChunked(true).putHeader("content-type", "text/event-stream");
         streams.put(session, stream);
+        stream.closeHandler(v -> closedWithHead.putIfAbsent(session, stream.headWritten()));
         if (session.startsWith("prompt-")) {
             stream.write(": open\n\n");
         } else {
@@ -177,6 +180,41 @@ class EraBridgeLateStandaloneStreamIT {
         assertThat(other.request("server/discover", "{}", "{\"roots\":{}}", Map.of()).status()).isEqualTo(200);
 
         assertThat(answerAtStartOf("other").at("/error/message").asText()).isEqualTo(QuestionStream.REFUSAL_IDLE);
+    }
+
+    /**
+     * A GET still waiting for its head when the opening window ends is closed then, not held (with its pooled
+     * connection, and at a server allowing one stream per session the session's stream) until its head or the
+     * link's read_timeout; the session's next call opens a stream of its own, which carries its question.
+     */
+    @Test
+    void aLateStandaloneStreamNobodyHoldsAnyMoreIsClosedBeforeItsHeadAndTheNextCallsStreamStillCarriesItsQuestion()
+            throws Exception {
+        late = true;
+        ModernHttp client = new ModernHttp(gateway.proxy("/mcp"), Map.of("X-API-Key", "window-ends"));
+        long start = System.nanoTime();
+        assertThat(client.request("server/discover", "{}", "{\"roots\":{}}", Map.of()).status()).isEqualTo(200);
+        String session = sessionOf("window-ends");
+
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(HEAD_LATE_MS + 2_000);
+        while (!closedWithHead.containsKey(session) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        long closedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(closedWithHead.get(session)).as("the GET closed, and whether its head had been sent")
+                .isEqualTo(false);
+        assertThat(closedMs).as("closed as the opening window ended (ms)").isLessThan(HEAD_LATE_MS);
+
+        McpHttp.Response asked = client.request("tools/call", "{\"name\":\"ask\",\"arguments\":{}}",
+                "{\"roots\":{}}", Map.of());
+        assertThat(asked.json().at("/result/resultType").asText()).as("%s", asked).isEqualTo("input_required");
+        assertThat(asked.json().at("/result/inputRequests").findValuesAsText("method")).containsOnly("roots/list");
+    }
+
+    /** The id of the session opened with {@code key}. */
+    private static String sessionOf(String key) {
+        return keys.entrySet().stream().filter(e -> e.getValue().equals(key)).map(Map.Entry::getKey).findFirst()
+                .orElseThrow(() -> new AssertionError("no session was opened with " + key + ": " + keys));
     }
 
     /** The answer to the question the server asked as the session of {@code key} opened, waiting up to 5 s. */
