@@ -59,8 +59,8 @@ final class ModernTraffic {
         }
 
         /**
-         * An {@code initialize} at a path whose era is not known now: the server is asked once the policies let it
-         * through (a caller they refuse costs the server nothing), then the bridge judges it, if it is the bridge's.
+         * An {@code initialize} alone at a path whose era is not known now: the server is asked once the policies let
+         * it through (a caller they refuse costs the server nothing), then the bridge judges it, if it is the bridge's.
          */
         record Asked() implements LegacyRoute {
         }
@@ -77,7 +77,9 @@ final class ModernTraffic {
      * server then, its refusals are judged here too, before the policies: its transport's rules (the method,
      * {@code Accept}, {@code Content-Type}, {@code MCP-Protocol-Version}) and the caller's session (missing,
      * unknown, another caller's), so that a request it refuses spends nothing of the route's tool limits and writes
-     * no audit.
+     * no audit. So is a batch opening with {@code initialize} that names none of the bridge's sessions (400, -32600,
+     * as a conversion endpoint answers an {@code initialize} in a batch): MCP forbids one, and where the era is not
+     * known the server would be asked after the policies, which would count the calls it holds first.
      */
     Future<LegacyRoute> legacyRoute(Exchange exchange, Buffer body) {
         if (!mayBridge(exchange, body)) {
@@ -85,14 +87,26 @@ final class ModernTraffic {
         }
         if (opensSession(exchange, body)) {
             Boolean legacyUpstream = eras.speaksLegacyKnown(UpstreamEras.Place.of(exchange));
-            if (legacyUpstream == null) {
-                return Future.succeededFuture(new LegacyRoute.Asked());
-            }
-            if (legacyUpstream) {
+            if (Boolean.TRUE.equals(legacyUpstream)) {
                 return Future.succeededFuture(new LegacyRoute.Forwarded());
+            }
+            if (JsonBody.opensBatch(body)) {
+                refuseOpeningBatch(exchange);
+            } else if (legacyUpstream == null) {
+                return Future.succeededFuture(new LegacyRoute.Asked());
             }
         }
         return legacy.admit(exchange, body).map(LegacyRoute.Bridged::new);
+    }
+
+    /**
+     * Refuses a batch opening with {@code initialize} unless it names one of the bridge's sessions, which the bridge
+     * answers whatever the era (its {@code initialize} gets an error of its own there, the rest are answered).
+     */
+    private static void refuseOpeningBatch(Exchange exchange) {
+        if (!LegacyBridge.issued(exchange.sessionId())) {
+            throw new GatewayException(new GatewayError.InvalidMessage(null, "initialize cannot be part of a batch"));
+        }
     }
 
     /** Answers a legacy exchange {@link #legacyRoute} gave the bridge, once the route's policies let it through. */

@@ -111,7 +111,11 @@ final class UpstreamEras {
             case "modern" -> false;
             default -> {
                 Known known = known(place);
-                yield known.legacy() != null && fresh(known.legacyAt()) ? known.legacy() : null;
+                if (known.legacy() != null && fresh(known.legacyAt())) {
+                    yield known.legacy();
+                }
+                // a server found not to speak 2026-07-28 speaks the legacy era: speaksLegacy answers so without asking
+                yield known.modern() != null && !known.modern().modern() && fresh(known.modernAt()) ? true : null;
             }
         };
     }

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The streamable HTTP transport's rules on a passthrough route where a bridge is the server the client
  * talks to (the server behind it never sees the client's request): applied as a conversion endpoint applies
  * them, before the route's message policies spend anything. {@code /legacy} (and {@code /limited}, with a tool
- * limit of one call an hour) is the legacy bridge, in front of the TypeScript SDK 2.x fixture that refuses legacy
- * traffic; {@code /modern} the era bridge, in front of the MCP reference server (legacy only).
+ * limit of one call an hour, and {@code /first-contact}, the same at a path no other test asks about) is the legacy
+ * bridge, in front of the TypeScript SDK 2.x fixture that refuses legacy traffic; {@code /modern} the era bridge, in front of the MCP reference server (legacy only).
  */
 @Timeout(120)
 class BridgedTransportIT {
@@ -49,6 +49,11 @@ class BridgedTransportIT {
                             config: {mode: passthrough-listener}
                       - name: limited-legacy-bridge
                         paths: [/limited]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, tool_limits: {hour: 1}}
+                      - name: first-contact-legacy-bridge
+                        paths: [/first-contact]
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener, tool_limits: {hour: 1}}
@@ -197,6 +202,31 @@ class BridgedTransportIT {
                 400, -32000, "Bad Request: Mcp-Session-Id header is required");
 
         // one call an hour: the first the bridge serves is the first counted
+        McpHttp.Response served = client.send("POST", call.replace("refused", "counted"), headers(client));
+        assertThat(served.status()).as("%s", served).isEqualTo(200);
+        assertThat(served.json().at("/result/content/0/text").asText()).as("%s", served).isEqualTo("Echo: counted");
+    }
+
+    /**
+     * MCP forbids {@code initialize} in a batch: one opening with it where the server's era is not known yet (the
+     * first contact) is refused as a conversion endpoint refuses it, before the route's tool limit counts its call.
+     */
+    @Test
+    void aBatchOpeningWithInitializeAtFirstContactIsRefusedBeforeTheToolLimitCountsTheCallItHolds() {
+        McpHttp client = new McpHttp(gateway.proxy("/first-contact"));
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                + "\"arguments\":{\"message\":\"refused\"}}}";
+        String batch = """
+                [{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-03-26",
+                  "capabilities":{},"clientInfo":{"name":"t","version":"1"}}},
+                 %s]""".formatted(call);
+
+        McpHttp.Response refused = client.send("POST", batch, headers(client, "mcp-session-id", null));
+
+        assertRpcErrorStartingWith(refused, 400, -32600, "Invalid Request: initialize cannot be part of a batch");
+        assertThat(refused.header("mcp-session-id")).as("no session opened").isNull();
+        assertThat(client.initialize("2025-03-26").status()).isEqualTo(200);
+        // one call an hour: the refused batch's was not counted
         McpHttp.Response served = client.send("POST", call.replace("refused", "counted"), headers(client));
         assertThat(served.status()).as("%s", served).isEqualTo(200);
         assertThat(served.json().at("/result/content/0/text").asText()).as("%s", served).isEqualTo("Echo: counted");

@@ -203,8 +203,8 @@ class PassthroughSessionBindingIT {
     }
 
     /**
-     * A batch opening with {@code initialize} may go to the era bridge, whose answer waits on the route's policies;
-     * the session it names is checked before them all the same.
+     * A batch opening with {@code initialize} goes as it is to a server found to speak the legacy era, after the
+     * route's policies; the session it names is checked before them all the same.
      */
     @Test
     void aBatchOpeningASessionInAnotherConsumersSessionSpendsNothingOfTheCallersToolLimit() {
