@@ -104,7 +104,13 @@ class PrometheusScrapeIT {
             assertThat(prometheus.query("kong_ai_mcp_error_total{tool_name=\"get_widget\",type=\"tool_error\"}")).hasSize(1);
             assertThat(prometheus.query("kong_http_requests_total{route=\"guarded-mcp\",code=\"403\",consumer=\"alice\"}"))
                     .hasSize(1);
+            assertThat(prometheus.query("kong_http_requests_total{route=\"widgets-mcp\",source=\"service\"}"))
+                    .isNotEmpty();
+            assertThat(prometheus.query("kong_http_requests_total{source=\"upstream\"}")).isEmpty();
             assertThat(prometheus.query("kong_request_latency_ms_count{route=\"widgets-mcp\"}")).hasSize(1);
+            assertThat(prometheus.query("kong_kong_latency_ms_bucket{route=\"widgets-mcp\",le=\"750.0\"}")).hasSize(1);
+            assertThat(prometheus.query("kong_upstream_latency_ms_bucket{route=\"widgets-mcp\",le=\"250.0\"}"))
+                    .hasSize(1);
             assertThat(prometheus.query("kong_bandwidth_bytes{direction=\"egress\",route=\"widgets-mcp\"}")).hasSize(1);
             assertThat(prometheus.query("kong_upstream_target_health{upstream=\"widgets\",state=\"healthy\"} == 1"))
                     .hasSize(1);

@@ -17,7 +17,15 @@ import java.util.List;
  */
 final class KongMetrics implements AutoCloseable {
 
-    /** Kong's latency buckets, in milliseconds. */
+    /** Kong 3's buckets of {@code kong_kong_latency_ms}, in milliseconds (its exporter's {@code KONG_LATENCY_BUCKETS}). */
+    static final double[] KONG_LATENCY_BUCKETS = {1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000};
+    /** Kong 3's buckets of {@code kong_upstream_latency_ms} and {@code kong_request_latency_ms}, in milliseconds. */
+    static final double[] UPSTREAM_LATENCY_BUCKETS = {25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000,
+            60000};
+    /**
+     * The buckets of {@code kong_ai_mcp_latency_ms}, in milliseconds: Kong documents none; these hold both of
+     * Kong's lists' small steps and the {@code le="25.0"} of its how-to's sample.
+     */
     static final double[] LATENCY_BUCKETS = {1, 2, 5, 7, 10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100, 200, 300, 400,
             500, 1000, 2000, 5000, 10000, 30000, 60000};
     /** Response sizes, in bytes. */
@@ -45,9 +53,12 @@ final class KongMetrics implements AutoCloseable {
                 .help("HTTP status codes per consumer/service/route in Kong")
                 .labelNames("service", "route", "code", "source", "workspace", "consumer")
                 .withoutExemplars().register(registry);
-        requestLatency = latency("kong_request_latency_ms", "Total latency incurred during requests for each service/route in Kong");
-        upstreamLatency = latency("kong_upstream_latency_ms", "Latency added by upstream response for each service/route in Kong");
-        kongLatency = latency("kong_kong_latency_ms", "Latency added by Kong and enabled plugins for each service/route in Kong");
+        requestLatency = latency("kong_request_latency_ms", "Total latency incurred during requests for each service/route in Kong",
+                UPSTREAM_LATENCY_BUCKETS);
+        upstreamLatency = latency("kong_upstream_latency_ms", "Latency added by upstream response for each service/route in Kong",
+                UPSTREAM_LATENCY_BUCKETS);
+        kongLatency = latency("kong_kong_latency_ms", "Latency added by Kong and enabled plugins for each service/route in Kong",
+                KONG_LATENCY_BUCKETS);
         // Kong's name has no _total suffix, which the client adds to every counter: a gauge that only grows
         bandwidth = Gauge.builder().name("kong_bandwidth_bytes")
                 .help("Total bandwidth (ingress/egress) throughput in bytes")
@@ -69,9 +80,9 @@ final class KongMetrics implements AutoCloseable {
                 mcpErrors, aclAllowed, aclDenied);
     }
 
-    private Histogram latency(String name, String help) {
+    private Histogram latency(String name, String help, double[] buckets) {
         return Histogram.builder().name(name).help(help).labelNames("service", "route", "workspace")
-                .classicUpperBounds(LATENCY_BUCKETS).classicOnly().withoutExemplars().register(registry);
+                .classicUpperBounds(buckets).classicOnly().withoutExemplars().register(registry);
     }
 
     private Counter acl(String name, String help) {

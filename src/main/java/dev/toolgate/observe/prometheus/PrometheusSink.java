@@ -43,8 +43,48 @@ final class PrometheusSink implements TrafficSink {
     private record ExchangeKey(Origin.RouteFacts route, int status, String source, String consumer) {
     }
 
-    /** Kong's request counter and bandwidth of one status, source and consumer of a route (null when off). */
-    private record ExchangeSeries(CounterDataPoint requests, GaugeDataPoint ingress, GaugeDataPoint egress) {
+    /**
+     * Kong's request counter (null when off) and bandwidth of one status, source and consumer of a route.
+     * A direction's series is made by its first bytes, as Kong's exporter adds only sizes above 0: a route
+     * whose requests were all refused unread shows no ingress series at 0.
+     */
+    private final class ExchangeSeries {
+
+        private final ExchangeKey key;
+        private final String service;
+        private final CounterDataPoint requests;
+        private volatile GaugeDataPoint ingress;
+        private volatile GaugeDataPoint egress;
+
+        ExchangeSeries(ExchangeKey key, String service) {
+            this.key = key;
+            this.service = service;
+            this.requests = config.statusCodeMetrics() ? metrics.requests.labelValues(service, key.route().routeName(),
+                    Integer.toString(key.status()), key.source(), KongMetrics.WORKSPACE, key.consumer()) : null;
+        }
+
+        void count(long requestBytes, long responseBytes) {
+            if (requests != null) {
+                requests.inc();
+            }
+            if (!config.bandwidthMetrics()) {
+                return;
+            }
+            if (requestBytes > 0) {
+                GaugeDataPoint in = ingress;
+                (in != null ? in : (ingress = direction("ingress"))).inc(requestBytes);
+            }
+            if (responseBytes > 0) {
+                GaugeDataPoint out = egress;
+                (out != null ? out : (egress = direction("egress"))).inc(responseBytes);
+            }
+        }
+
+        /** The client returns the same series for the same labels, so two loops making it at once is harmless. */
+        private GaugeDataPoint direction(String direction) {
+            return metrics.bandwidth.labelValues(service, key.route().routeName(), direction, KongMetrics.WORKSPACE,
+                    key.consumer());
+        }
     }
 
     /** The MCP series of one method and tool of a route. */
@@ -86,15 +126,11 @@ final class PrometheusSink implements TrafficSink {
         String service = text(route.serviceName());
         if (config.statusCodeMetrics() || config.bandwidthMetrics()) {
             String consumer = config.perConsumer() ? text(x.origin().consumerLabel()) : "";
-            ExchangeSeries series = exchanges.computeIfAbsent(new ExchangeKey(route, x.status(), x.source(), consumer),
-                    k -> exchangeSeries(k, service));
-            if (series.requests() != null) {
-                series.requests().inc();
-            }
-            if (series.ingress() != null) {
-                series.ingress().inc(x.requestBytes());
-                series.egress().inc(x.responseBytes());
-            }
+            // Kong's exporter: "service" when the service answered (kong.response.get_source()), else "kong";
+            // its log serializer's word for the same is "upstream", which the log entry keeps
+            String source = "upstream".equals(x.source()) ? "service" : "kong";
+            exchanges.computeIfAbsent(new ExchangeKey(route, x.status(), source, consumer),
+                    k -> new ExchangeSeries(k, service)).count(x.requestBytes(), x.responseBytes());
         }
         if (config.latencyMetrics()) {
             RouteSeries series = routes.computeIfAbsent(route, r -> new RouteSeries(
@@ -111,17 +147,6 @@ final class PrometheusSink implements TrafficSink {
                 series.kong().observe(total);
             }
         }
-    }
-
-    private ExchangeSeries exchangeSeries(ExchangeKey k, String service) {
-        String route = k.route().routeName();
-        return new ExchangeSeries(
-                config.statusCodeMetrics() ? metrics.requests.labelValues(service, route, Integer.toString(k.status()),
-                        k.source(), KongMetrics.WORKSPACE, k.consumer()) : null,
-                config.bandwidthMetrics() ? metrics.bandwidth.labelValues(service, route, "ingress",
-                        KongMetrics.WORKSPACE, k.consumer()) : null,
-                config.bandwidthMetrics() ? metrics.bandwidth.labelValues(service, route, "egress",
-                        KongMetrics.WORKSPACE, k.consumer()) : null);
     }
 
     private static String text(String value) {
