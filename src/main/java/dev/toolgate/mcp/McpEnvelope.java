@@ -36,10 +36,15 @@ import java.util.List;
  * @param errorMessage {@code error.message} when a string, its first {@link #MAX_ERROR_MESSAGE} characters, else null
  * @param tracestate {@code params._meta.tracestate} when a string (the vendors' part of the trace context in the
  *                   message, which goes with {@link #traceparent}), else null
+ * @param start     where the message's own text begins in what it was read from, counted from the offset it was
+ *                  read at (0 for a message that came alone; a batch element's, past the separator before it)
+ * @param length    how long the message's own text is from {@link #start}: for a batch element, the object alone
+ *                  (what its payload is logged from), where {@link #bytes} also counts the separator before it
  */
 public record McpEnvelope(String version, String method, JsonNode id, JsonToken idToken, String tool,
                           Integer errorCode, Boolean toolError, boolean result, boolean error, int bytes,
-                          String traceparent, String uri, String errorMessage, String tracestate) {
+                          String traceparent, String uri, String errorMessage, String tracestate,
+                          int start, int length) {
 
     /** The most of an error's message kept: a server chooses it, and it may be as long as a body. */
     public static final int MAX_ERROR_MESSAGE = 1024;
@@ -113,13 +118,14 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
             JsonToken first = parser.nextToken();
             List<McpEnvelope> messages = new ArrayList<>(1);
             if (first == JsonToken.START_OBJECT) {
-                messages.add(read(parser, length));
+                messages.add(read(parser, length).within(0, length));
             } else if (first == JsonToken.START_ARRAY) {
                 long start = parser.currentLocation().getByteOffset();
                 while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    long opening = parser.currentTokenLocation().getByteOffset();
                     McpEnvelope element = read(parser, 0);
                     long end = parser.currentLocation().getByteOffset();
-                    messages.add(element.withBytes((int) (end - start)));
+                    messages.add(element.withBytes((int) (end - start)).within((int) opening, (int) (end - opening)));
                     start = end;
                 }
             } else {
@@ -135,7 +141,12 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
 
     private McpEnvelope withBytes(int size) {
         return new McpEnvelope(version, method, id, idToken, tool, errorCode, toolError, result, error, size,
-                traceparent, uri, errorMessage, tracestate);
+                traceparent, uri, errorMessage, tracestate, start, length);
+    }
+
+    private McpEnvelope within(int from, int size) {
+        return new McpEnvelope(version, method, id, idToken, tool, errorCode, toolError, result, error, bytes,
+                traceparent, uri, errorMessage, tracestate, from, size);
     }
 
     /** The top-level fields of the object the parser is in; leaves the parser after its end. */
@@ -178,7 +189,7 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
             }
         }
         return new McpEnvelope(version, method, id, idToken, tool, code, toolError, result, error, bytes,
-                found[0], found[1], found[2], found[3]);
+                found[0], found[1], found[2], found[3], 0, bytes);
     }
 
     /**

@@ -72,7 +72,7 @@ public final class MessageTap {
 
     /**
      * Same, also telling {@code local} (the exchange's own listener, or null) about each message, with
-     * the bytes it was read from (the message itself, or its whole batch).
+     * the bytes it was read from and where the message itself lies in them (all of them, or its element of a batch).
      *
      * @return the messages read (one, or each element of a batch); none when the bytes are not JSON-RPC
      */
@@ -128,7 +128,8 @@ public final class MessageTap {
         for (McpEnvelope m : messages) {
             TapEvent event = emit(route, session, sessionKey, exchange, direction, m, remember);
             if (local != null && event != null) {
-                local.seen(event, m, messages.size() == 1 ? bytes : null, offset, length);
+                // a batch element's own bytes: its payload is logged as a lone message's is
+                local.seen(event, m, bytes, offset + m.start(), m.length());
             }
         }
         return messages;
@@ -139,7 +140,8 @@ public final class MessageTap {
     public interface Local {
 
         /**
-         * @param bytes the message's bytes ({@code offset}, {@code length}) when it came alone; null in a batch
+         * @param bytes what the message was read from: the message is at {@code offset}, {@code length} in it (in a
+         *              batch, its own element only)
          */
         void seen(TapEvent event, McpEnvelope envelope, byte[] bytes, int offset, int length);
 

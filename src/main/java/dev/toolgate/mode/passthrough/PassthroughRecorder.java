@@ -93,7 +93,7 @@ final class PassthroughRecorder implements MessageTap.Local {
                     if (listed.knows(tool)) {
                         record.toolKnown();
                     }
-                    if (record.wantsPayload() && bytes != null) {
+                    if (record.wantsPayload()) {
                         observation.requestPayload(record, java.util.Arrays.copyOfRange(bytes, offset, offset + length));
                     }
                 }
@@ -106,7 +106,7 @@ final class PassthroughRecorder implements MessageTap.Local {
             }
             case RESPONSE -> {
                 if (!fromClient) {
-                    if ("tools/list".equals(event.method()) && bytes != null && envelope.errorCode() == null) {
+                    if ("tools/list".equals(event.method()) && envelope.errorCode() == null) {
                         listed.learn(bytes, offset, length);
                     }
                     RpcRecord record = observation.record(event.id());
@@ -122,7 +122,7 @@ final class PassthroughRecorder implements MessageTap.Local {
                             : envelope.errorMessage() != null ? envelope.errorMessage() : ErrorTypes.name(code);
                     observation.finish(record, envelope.bytes(), code, error,
                             Boolean.TRUE.equals(envelope.toolError()),
-                            bytes == null ? null : observation.payload(bytes, offset, length));
+                            observation.payload(bytes, offset, length));
                 }
             }
             case INVALID -> {

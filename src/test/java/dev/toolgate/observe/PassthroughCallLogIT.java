@@ -1,0 +1,154 @@
+package dev.toolgate.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.EverythingServer;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What file-log and Prometheus say of the calls a passthrough route carries to real MCP servers: server-everything
+ * (legacy, {@code /mcp}) and the TypeScript SDK 2.x server (2026-07-28 only, {@code /modern}), each bridged for a
+ * client of the other era, and a scripted server answering a batch as one JSON array ({@code /array}).
+ */
+@Timeout(120)
+class PassthroughCallLogIT {
+
+    static EverythingServer everything;
+    static EverythingServer modern;
+    static RestUpstream arrays;
+    static TestGateway gateway;
+    static Path logFile;
+
+    @BeforeAll
+    static void start() throws IOException {
+        everything = EverythingServer.start();
+        modern = EverythingServer.modernFixture(true);
+        arrays = new RestUpstream().json("POST /mcp", 200, """
+                [{"jsonrpc":"2.0","id":21,"result":{"content":[{"type":"text","text":"first answer"}]}},
+                 {"jsonrpc":"2.0","id":22,"result":{"content":[{"type":"text","text":"second answer"}]}}]""");
+        logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        String logging = "{log_statistics: true, log_payloads: true}";
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                plugins:
+                  - name: prometheus
+                    config: {ai_metrics: true}
+                  - name: file-log
+                    config: {path: %s}
+                services:
+                  - name: everything
+                    url: %s
+                    routes:
+                      - name: legacy-server
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, server: {upstream_era: legacy}, logging: %s}
+                  - name: modern
+                    url: %s
+                    routes:
+                      - name: modern-server
+                        paths: [/modern]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, server: {upstream_era: modern}, logging: %s}
+                  - name: arrays
+                    url: %s/mcp
+                    routes:
+                      - name: array-server
+                        paths: [/array]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, logging: %s}
+                """.formatted(logFile, everything.mcp(), logging, modern.mcp(), logging, arrays.url(), logging));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {gateway, arrays, modern, everything}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void eachCallOfABatchIsLoggedWithItsOwnRequestAndAnswer() {
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        assertThat(client.initialize("2025-03-26").status()).isEqualTo(200);
+
+        McpHttp.Response answer = client.post("""
+                [{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"echo","arguments":{"message":"batched hello","password":"pw-in-batch"}}},
+                 {"jsonrpc":"2.0","id":12,"method":"tools/call","params":{"name":"get-sum","arguments":{"a":2,"b":3}}}]""");
+        assertThat(answer.body()).contains("Echo: batched hello").contains("5");
+
+        JsonNode entry = awaitEntry(e -> calls(e).size() == 2 && "11".equals(calls(e).getFirst().path("id").asText()));
+        JsonNode echo = calls(entry).get(0);
+        JsonNode sum = calls(entry).get(1);
+        assertThat(echo.path("payload").path("request").asText()).as(echo.toString())
+                .contains("\"id\":11").contains("batched hello").doesNotContain("get-sum").doesNotContain("pw-in-batch");
+        assertThat(echo.path("payload").path("response").asText()).contains("Echo: batched hello");
+        assertThat(sum.path("payload").path("request").asText()).as(sum.toString())
+                .contains("\"id\":12").contains("\"get-sum\"").doesNotContain("echo");
+        assertThat(sum.path("payload").path("response").asText()).contains("\"id\":12");
+    }
+
+    @Test
+    void aBatchAnsweredAsOneJsonArrayIsLoggedWithEachCallsOwnAnswer() {
+        McpHttp client = new McpHttp(gateway.proxy("/array"));
+        client.sessionId("s-array");
+
+        McpHttp.Response answer = client.post("""
+                [{"jsonrpc":"2.0","id":21,"method":"tools/call","params":{"name":"first_tool","arguments":{}}},
+                 {"jsonrpc":"2.0","id":22,"method":"tools/call","params":{"name":"second_tool","arguments":{}}}]""");
+        assertThat(answer.body()).contains("second answer");
+
+        JsonNode entry = awaitEntry(e -> calls(e).size() == 2 && "21".equals(calls(e).getFirst().path("id").asText()));
+        JsonNode first = calls(entry).get(0);
+        JsonNode second = calls(entry).get(1);
+        assertThat(first.path("payload").path("request").asText()).contains("first_tool").doesNotContain("second_tool");
+        assertThat(first.path("payload").path("response").asText()).as(first.toString())
+                .contains("first answer").doesNotContain("second answer");
+        assertThat(second.path("payload").path("request").asText()).contains("second_tool").doesNotContain("first_tool");
+        assertThat(second.path("payload").path("response").asText()).as(second.toString())
+                .contains("second answer").doesNotContain("first answer");
+    }
+
+    private static List<JsonNode> calls(JsonNode entry) {
+        List<JsonNode> rpc = new ArrayList<>();
+        entry.path("ai").path("mcp").path("rpc").forEach(rpc::add);
+        return rpc;
+    }
+
+    private static JsonNode awaitEntry(Predicate<JsonNode> wanted) {
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (String line : Files.exists(logFile) ? Files.readAllLines(logFile) : List.<String>of()) {
+                JsonNode entry = Json.MAPPER.readTree(line);
+                if (wanted.test(entry)) {
+                    found[0] = entry;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+}
