@@ -31,6 +31,11 @@ final class ExchangeUpstream {
     private String method;
     /** The proxied request as its span shows it, once a recorded span asked for it. */
     private UpstreamHttp http;
+    /**
+     * The status of the last of its messages' own upstream calls to end (an era bridge sends each message itself,
+     * on the link's event loop), as {@link #status} reads; -1 when none ended.
+     */
+    private volatile int bridgedStatus = -1;
 
     /**
      * The exchange's request goes upstream now, to {@code target}.
@@ -76,6 +81,11 @@ final class ExchangeUpstream {
         }
     }
 
+    /** One of its messages' own upstream calls (an era bridge's) ended with {@code status}, as {@link #status}. */
+    void bridgedCallEnded(int status) {
+        bridgedStatus = status;
+    }
+
     /** The client went away: an upstream that had not answered by then did not fail, the gateway stopped waiting. */
     void clientLeft() {
         if (started >= 0 && nanos < 0) {
@@ -92,8 +102,10 @@ final class ExchangeUpstream {
      * Kong's {@code upstream_status} is nginx's {@code $upstream_status}: for an upstream that gave no answer
      * (refused, reset, timed out) nginx records the 502 or 504 it answered; one the client left before it
      * answered, or none started, records nothing. The events keep 0 there: their readers tell "no answer" apart.
+     * Where an era bridge sent the messages instead, the last of their calls is the proxied one.
      */
     int loggedStatus(int answered) {
-        return started >= 0 && status == 0 && (answered == 502 || answered == 504) ? answered : Math.max(status, 0);
+        int called = started >= 0 ? status : bridgedStatus;
+        return called == 0 && (answered == 502 || answered == 504) ? answered : Math.max(called, 0);
     }
 }

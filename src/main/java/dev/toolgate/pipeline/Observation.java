@@ -309,6 +309,13 @@ public final class Observation {
         upstream.answered(status);
     }
 
+    /** A message's own upstream call, an era bridge's, ended with {@code status} ({@link RpcRecord#bridgedCallEnded}). */
+    void bridgedCallEnded(int status) {
+        if (route != null) {
+            upstream.bridgedCallEnded(status);
+        }
+    }
+
     /** The answer is complete (or the client went away): finishes what is open and reports the exchange. */
     void end() {
         if (route == null || ended) {

@@ -129,6 +129,17 @@ public final class RpcRecord {
         }
     }
 
+    /**
+     * As {@link #upstreamEnded}, for a message an era bridge sends upstream itself: its exchange proxied nothing of
+     * its own, so the exchange's {@code upstream_status} is the last such call's (as a proxied request's is).
+     */
+    public void bridgedCallEnded(int status) {
+        if (observation != null && upstreamStarted >= 0) {
+            upstreamEnded(status);
+            observation.bridgedCallEnded(status);
+        }
+    }
+
     /** The tool result's {@code isError}, known where the result is made (conversion). */
     public void toolResult(boolean isError) {
         if (observation == null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.EverythingServer;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.ModernHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -131,10 +132,39 @@ class PassthroughCallLogIT {
                 .contains("second answer").doesNotContain("first answer");
     }
 
+    @Test
+    void aModernCallBridgedToALegacyServerIsLoggedWithTheServersStatus() {
+        McpHttp.Response answer = new ModernHttp(gateway.proxy("/mcp")).request("tools/call",
+                "{\"name\":\"echo\",\"arguments\":{\"message\":\"bridged to legacy\"}}");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).contains("Echo: bridged to legacy");
+
+        JsonNode entry = awaitEntry(e -> payloads(e).contains("bridged to legacy"));
+        assertThat(entry.path("source").asText()).isEqualTo("upstream");
+        assertThat(entry.path("upstream_status").asText()).as(entry.toString()).isEqualTo("200");
+    }
+
+    @Test
+    void aLegacyCallBridgedToAModernServerIsLoggedWithTheServersStatus() {
+        McpHttp client = new McpHttp(gateway.proxy("/modern"));
+        assertThat(client.initialize("2025-06-18").status()).isEqualTo(200);
+        McpHttp.Response answer = client.post("{\"jsonrpc\":\"2.0\",\"id\":31,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"bridged to modern\"}}}");
+        assertThat(answer.body()).contains("bridged to modern");
+
+        JsonNode entry = awaitEntry(e -> payloads(e).contains("bridged to modern"));
+        assertThat(entry.path("source").asText()).isEqualTo("upstream");
+        assertThat(entry.path("upstream_status").asText()).as(entry.toString()).isEqualTo("200");
+    }
+
     private static List<JsonNode> calls(JsonNode entry) {
         List<JsonNode> rpc = new ArrayList<>();
         entry.path("ai").path("mcp").path("rpc").forEach(rpc::add);
         return rpc;
+    }
+
+    private static String payloads(JsonNode entry) {
+        return entry.path("ai").path("mcp").path("rpc").findValues("payload").toString();
     }
 
     private static JsonNode awaitEntry(Predicate<JsonNode> wanted) {

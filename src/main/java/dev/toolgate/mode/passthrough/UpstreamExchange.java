@@ -55,7 +55,7 @@ final class UpstreamExchange {
                 traced.upstreamStarted(target, method.name(), uri, null);
             }
             // a call its client gave up on was stopped by the gateway: no failure of the upstream's
-            answer.future().onComplete(done -> traced.upstreamEnded(done.succeeded() ? done.result().status()
+            answer.future().onComplete(done -> traced.bridgedCallEnded(done.succeeded() ? done.result().status()
                     : done.cause() instanceof CallCancelled ? McpEvent.UPSTREAM_ABANDONED : 0));
         }
         Promise<Void> givenUp = Promise.promise();
