@@ -27,7 +27,8 @@ import dev.toolgate.mcp.Json;
  * @param upstream        the service called (its name), or null
  * @param upstreamAddress the service's {@code host:port}, or null
  * @param requestBytes    the request's size in bytes; -1 when unknown (an element of a batch)
- * @param responseBytes   the answer's size in bytes; 0 when there is none (a notification)
+ * @param responseBytes   the answer's size in bytes; 0 when there is none (a notification, a request left
+ *                        {@linkplain #unanswered() unanswered}, whatever of its stream went out before)
  * @param errorCode       the JSON-RPC error code of the answer, or null
  * @param error           what went wrong, in words (the JSON-RPC error's message, or the HTTP status when
  *                        the answer was not JSON-RPC), or null
@@ -101,6 +102,10 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
         tool = bounded(tool);
         target = bounded(target);
         error = bounded(error);
+        if (unanswered(errorCode, error)) {
+            // what went out was not its answer (the progress notifications of a call its client left)
+            responseBytes = 0;
+        }
     }
 
     /** The text cut at {@link #MAX_TEXT} characters (and marked so), or as it is. */
@@ -149,6 +154,10 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
      * {@link #CANCELLED}).
      */
     public boolean unanswered() {
+        return unanswered(errorCode, error);
+    }
+
+    private static boolean unanswered(Integer errorCode, String error) {
         return errorCode == null && (CLIENT_CLOSED.equals(error) || STREAM_ENDED.equals(error)
                 || CANCELLED.equals(error));
     }

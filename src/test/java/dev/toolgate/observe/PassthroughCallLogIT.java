@@ -2,9 +2,11 @@ package dev.toolgate.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.EverythingServer;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.ModernHttp;
+import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,6 +158,37 @@ class PassthroughCallLogIT {
         JsonNode entry = awaitEntry(e -> payloads(e).contains("bridged to modern"));
         assertThat(entry.path("source").asText()).isEqualTo("upstream");
         assertThat(entry.path("upstream_status").asText()).as(entry.toString()).isEqualTo("200");
+    }
+
+    @Test
+    void aCallItsClientLeftAfterProgressNotificationsIsLoggedAndMeasuredWithNoAnswerSize() throws Exception {
+        McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+        assertThat(mcp.initialize("2025-11-25").status()).isEqualTo(200);
+        // listed: the tool's series carry its own name
+        assertThat(mcp.post("{\"jsonrpc\":\"2.0\",\"id\":40,\"method\":\"tools/list\"}").body())
+                .contains("trigger-long-running-operation");
+        byte[] call = ("{\"jsonrpc\":\"2.0\",\"id\":41,\"method\":\"tools/call\",\"params\":{\"name\":"
+                + "\"trigger-long-running-operation\",\"arguments\":{\"duration\":30,\"steps\":30},"
+                + "\"_meta\":{\"progressToken\":\"left\"}}}").getBytes(StandardCharsets.UTF_8);
+        int port = gateway.gateway().proxyPort();
+        try (RawConnection http = RawConnection.connect(port, 0)) {
+            http.send("POST", "/mcp", List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
+                    "Accept: " + McpHttp.ACCEPT_BOTH, "Mcp-Session-Id: " + mcp.sessionId(),
+                    "MCP-Protocol-Version: 2025-11-25", "Content-Length: " + call.length), call);
+            assertThat(http.head().status()).isEqualTo(200);
+            assertThat(http.readUntil("notifications/progress")).isNotEmpty();
+        }
+
+        JsonNode entry = awaitEntry(e -> calls(e).stream().anyMatch(r -> "41".equals(r.path("id").asText())
+                && "trigger-long-running-operation".equals(r.path("tool_name").asText())));
+        JsonNode left = calls(entry).getFirst();
+        assertThat(left.path("error").asText()).startsWith("unanswered");
+        assertThat(left.path("response_body_size").asInt()).as(left.toString()).isZero();
+        String series = "kong_ai_mcp_response_body_size_bytes_count{";
+        assertThat(new AdminHttp(gateway).get("/metrics").body().lines()
+                .filter(l -> l.startsWith(series) && l.contains("tool_name=\"trigger-long-running-operation\"")))
+                .as("no answer, no size observed")
+                .allMatch(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) == 0);
     }
 
     private static List<JsonNode> calls(JsonNode entry) {

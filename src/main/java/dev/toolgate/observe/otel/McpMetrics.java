@@ -88,7 +88,7 @@ final class McpMetrics {
                 && "passthrough-listener".equals(origin.route().mode())) {
             client.record(e.upstreamNanos() / 1e9, attributes);
         }
-        if (!e.notification()) {
+        if (!e.notification() && !e.unanswered()) {
             size.record(e.responseBytes(), cached("size", e, method, tool, null, () -> {
                 AttributesBuilder sized = route(origin).put("mcp.method.name", method);
                 putIfPresent(sized, "gen_ai.tool.name", tool);

@@ -106,7 +106,8 @@ final class PrometheusSink implements TrafficSink {
                 metrics.mcpResponseSize.labelValues(text(route.serviceName()), route.routeName(), method,
                         KongMetrics.WORKSPACE, tool)));
         series.latency().observe(e.latencyNanos() / 1e6);
-        if (!e.notification()) {
+        if (!e.notification() && !e.unanswered()) {
+            // a call that got no answer has no answer's size (Kong observes the size of a response)
             series.size().observe(e.responseBytes());
         }
         String type = e.errorType();
