@@ -30,9 +30,11 @@ import dev.toolgate.mcp.Json;
  * @param responseBytes   the answer's size in bytes; 0 when there is none (a notification, a request left
  *                        {@linkplain #unanswered() unanswered}, whatever of its stream went out before)
  * @param errorCode       the JSON-RPC error code of the answer, or null
- * @param error           what went wrong, in words (the JSON-RPC error's message, or the HTTP status when
- *                        the answer was not JSON-RPC), or null
- * @param toolError       the answer is a tool result with {@code isError: true}
+ * @param error           what went wrong, in words (the JSON-RPC error's message, the HTTP status when the
+ *                        answer was not JSON-RPC, or the gateway's tool result when a converted tool's REST API gave
+ *                        no answer: a {@code transport_error}), or null
+ * @param toolError       the answer is a tool result with {@code isError: true} by the tool's own word (not one the
+ *                        gateway made because the REST API gave no answer: that is an {@code error})
  * @param toolKnown       the gateway knows the tool exists: the route's configuration names it, or its MCP server
  *                        listed it in a {@code tools/list} answer (false for a name a client may have made up)
  * @param acl             the tool ACL's decision ({@code allow} or {@code deny}), or null when no ACL applied

@@ -222,6 +222,11 @@ public final class Observation {
                 ? AnswerOutcome.read(bytes) : AnswerOutcome.known(Boolean.TRUE.equals(r.toolError));
         String payload = !shown ? null : bytes == null ? Redaction.tooLarge(answer.length())
                 : route.redaction().payload(bytes, 0, bytes.length, Set.of());
+        if (r.transportError != null) {
+            // the gateway's tool result for a REST API that gave no answer: a transport failure, not the tool's error
+            finish(r, answer.length(), null, r.transportError, false, payload);
+            return;
+        }
         finish(r, answer.length(), outcome.code(), outcome.message(), outcome.toolError(), payload);
     }
 
@@ -351,9 +356,12 @@ public final class Observation {
         if (sinks.logged()) {
             long upstreamNanos = upstream.nanos(System.nanoTime());
             if (upstreamNanos < 0 && finished != null) {
-                // tool calls: the exchange waited for its longest call (a batch's calls run at once)
+                // tool calls: the exchange waited for its longest call (a batch's calls run at once); one its
+                // REST API gave no answer to proxied nothing, as nginx proxies nothing it could not connect for
                 for (McpEvent e : finished) {
-                    upstreamNanos = Math.max(upstreamNanos, e.upstreamNanos());
+                    if (e.upstreamStatus() != 0) {
+                        upstreamNanos = Math.max(upstreamNanos, e.upstreamNanos());
+                    }
                 }
             }
             ExchangeEvent event = ExchangeEvents.of(exchange, sinks.headers(), route.redaction(), origin(), startedAtMillis,

@@ -41,6 +41,8 @@ public final class RpcRecord {
     /** The REST request sent, as the call's span shows it; null when untraced or nothing was sent. */
     UpstreamHttp upstreamHttp;
     Boolean toolError;
+    /** The tool result's text when the gateway made it because the REST API gave no answer; else null. */
+    String transportError;
     boolean finished;
 
     RpcRecord(Observation observation, JsonNode id, String idText, String method, String tool, String target,
@@ -146,6 +148,17 @@ public final class RpcRecord {
             return;
         }
         toolError = isError;
+    }
+
+    /**
+     * The call's REST API gave no answer (unreachable, timed out, broken off, too large) and the gateway answers
+     * with a tool result of its own saying so: the message failed in transport, not by the tool's word, and
+     * {@code message} (the result's text, the error id in it) is its error.
+     */
+    public void transportFailed(String message) {
+        if (observation != null) {
+            transportError = message;
+        }
     }
 
     /**

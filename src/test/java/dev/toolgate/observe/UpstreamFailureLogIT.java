@@ -131,6 +131,63 @@ class UpstreamFailureLogIT {
         }
     }
 
+    @Test
+    void aToolCallWhoseRestApiCannotBeReachedIsCountedAndLoggedAsATransportErrorWithNothingProxied() throws Exception {
+        Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        try (var gateway = TestGateway.start("""
+                _format_version: "3.0"
+                plugins:
+                  - name: prometheus
+                    config: {status_code_metrics: true, ai_metrics: true}
+                services:
+                  - name: rest
+                    url: http://127.0.0.1:%d
+                    routes:
+                      - name: conv
+                        paths: [/conv]
+                        plugins:
+                          - name: file-log
+                            config: {path: %s}
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              logging: {log_statistics: true}
+                              tools:
+                                - name: get_item
+                                  description: One item
+                                  method: GET
+                                  path: /items/{id}
+                                  parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+                """.formatted(closedPort, logFile))) {
+            McpHttp client = new McpHttp(gateway.proxy("/conv"));
+            client.initialize("2025-06-18");
+            JsonNode result = client.call("get_item", "{\"path_id\":\"42\"}");
+
+            // the client still gets the tool result it always got
+            assertThat(result.path("isError").asBoolean()).isTrue();
+            assertThat(result.path("content").get(0).path("text").asText()).startsWith("The API could not be reached");
+            await().atMost(Duration.ofSeconds(20)).until(() -> entries(logFile).stream()
+                    .anyMatch(e -> e.path("ai").path("mcp").path("rpc").path(0).path("method").asText().equals("tools/call")));
+            JsonNode entry = entries(logFile).stream().filter(e -> e.path("ai").path("mcp").path("rpc").path(0)
+                    .path("method").asText().equals("tools/call")).findFirst().orElseThrow();
+            JsonNode rpc = entry.path("ai").path("mcp").path("rpc").get(0);
+            assertThat(rpc.path("error").asText()).startsWith("The API could not be reached: service 'rest' unreachable")
+                    .doesNotContain("127.0.0.1").doesNotContain(Integer.toString(closedPort));
+            assertThat(entry.path("source").asText()).isEqualTo("kong");
+            assertThat(entry.path("upstream_status").asText()).isEmpty();
+            assertThat(entry.path("latencies").path("proxy").asLong()).isEqualTo(-1);
+
+            String metrics = new dev.toolgate.testing.AdminHttp(gateway).get("/metrics").body();
+            assertThat(metrics).containsPattern("kong_ai_mcp_error_total\\{[^}]*tool_name=\"get_item\"[^}]*type=\"transport_error\"")
+                    .doesNotContain("type=\"tool_error\"")
+                    .containsPattern("kong_http_requests_total\\{[^}]*code=\"200\"[^}]*source=\"kong\"");
+        }
+    }
+
     private static List<JsonNode> entries(Path file) throws IOException {
         if (!Files.exists(file)) {
             return List.of();

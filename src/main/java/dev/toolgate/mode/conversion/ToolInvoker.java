@@ -142,8 +142,8 @@ public final class ToolInvoker {
                         // a failed send is the tool's failure; a failure mapping the answer is a bug for the error net
                         .transform(sent -> Future.succeededFuture(sent.succeeded()
                                 ? ResultMapper.fromResponse(tool, transforms.response(sent.result()), patterns)
-                                : ResultMapper.fromFailure(UpstreamException.from(sent.cause(),
-                                ready.request().target()))));
+                                : unanswered(UpstreamException.from(sent.cause(), ready.request().target()),
+                                cancelled, record)));
             }
         };
     }
@@ -159,6 +159,18 @@ public final class ToolInvoker {
         // a call its client cancelled (or went away from) was stopped by the gateway: no failure of the upstream's
         return client.send(request, cancelled, share).onComplete(done -> record.upstreamEnded(
                 done.succeeded() ? done.result().status() : cancelled.isComplete() ? McpEvent.UPSTREAM_ABANDONED : 0));
+    }
+
+    /**
+     * The tool result of a call its REST API gave no answer to, noted on its record as a transport failure (an
+     * operator tells "the backend is down" from "the tool said no"); a call its client gave up on failed nothing.
+     */
+    private static ObjectNode unanswered(UpstreamException failure, Future<?> cancelled, RpcRecord record) {
+        ObjectNode result = ResultMapper.fromFailure(failure);
+        if (cancelled == null || !cancelled.isComplete()) {
+            record.transportFailed(result.path("content").path(0).path("text").asText());
+        }
+        return result;
     }
 
     /**
