@@ -40,14 +40,18 @@ import java.util.List;
  *                  read at (0 for a message that came alone; a batch element's, past the separator before it)
  * @param length    how long the message's own text is from {@link #start}: for a batch element, the object alone
  *                  (what its payload is logged from), where {@link #bytes} also counts the separator before it
+ * @param protocolVersion {@code params.protocolVersion} when a string of at most {@link #MAX_PROTOCOL_VERSION}
+ *                   characters (the version an {@code initialize} asks for), else null
  */
 public record McpEnvelope(String version, String method, JsonNode id, JsonToken idToken, String tool,
                           Integer errorCode, Boolean toolError, boolean result, boolean error, int bytes,
                           String traceparent, String uri, String errorMessage, String tracestate,
-                          int start, int length) {
+                          int start, int length, String protocolVersion) {
 
     /** The most of an error's message kept: a server chooses it, and it may be as long as a body. */
     public static final int MAX_ERROR_MESSAGE = 1024;
+    /** The longest {@code params.protocolVersion} kept: versions are dates; a client may send a body's length. */
+    public static final int MAX_PROTOCOL_VERSION = 64;
 
     private static final JsonFactory JSON = new JsonFactory();
     /** For a client's messages: a repeated key is an error (see {@link Json#parseClientMessage}). */
@@ -141,12 +145,12 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
 
     private McpEnvelope withBytes(int size) {
         return new McpEnvelope(version, method, id, idToken, tool, errorCode, toolError, result, error, size,
-                traceparent, uri, errorMessage, tracestate, start, length);
+                traceparent, uri, errorMessage, tracestate, start, length, protocolVersion);
     }
 
     private McpEnvelope within(int from, int size) {
         return new McpEnvelope(version, method, id, idToken, tool, errorCode, toolError, result, error, bytes,
-                traceparent, uri, errorMessage, tracestate, from, size);
+                traceparent, uri, errorMessage, tracestate, from, size, protocolVersion);
     }
 
     /** The top-level fields of the object the parser is in; leaves the parser after its end. */
@@ -156,8 +160,8 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
         JsonNode id = null;
         JsonToken idToken = null;
         String tool = null;
-        // params._meta.traceparent, params.uri, error.message, params._meta.tracestate
-        String[] found = new String[4];
+        // params._meta.traceparent, params.uri, error.message, params._meta.tracestate, params.protocolVersion
+        String[] found = new String[5];
         Integer code = null;
         Boolean toolError = null;
         boolean result = false;
@@ -189,13 +193,14 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
             }
         }
         return new McpEnvelope(version, method, id, idToken, tool, code, toolError, result, error, bytes,
-                found[0], found[1], found[2], found[3], 0, bytes);
+                found[0], found[1], found[2], found[3], 0, bytes, found[4]);
     }
 
     /**
      * {@code params.name} when a string; {@code params._meta.traceparent} goes to {@code found[0]} and its
-     * {@code tracestate} to {@code found[3]}, a string {@code params.uri} to {@code found[1]} (only a field name
-     * compared more: the method may come after params).
+     * {@code tracestate} to {@code found[3]}, a string {@code params.uri} to {@code found[1]}, a short string
+     * {@code params.protocolVersion} to {@code found[4]} (only a field name compared more: the method may come
+     * after params).
      */
     private static String params(JsonParser p, String[] found) throws IOException {
         String name = null;
@@ -208,6 +213,9 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
                 meta(p, found);
             } else if (field.equals("uri") && value == JsonToken.VALUE_STRING) {
                 found[1] = p.getText();
+            } else if (field.equals("protocolVersion") && value == JsonToken.VALUE_STRING
+                    && p.getTextLength() <= MAX_PROTOCOL_VERSION) {
+                found[4] = p.getText();
             } else {
                 p.skipChildren();
             }

@@ -55,6 +55,8 @@ public final class Observation {
     private List<McpEvent> finished;
     private final ExchangeUpstream upstream = new ExchangeUpstream();
     private boolean ended;
+    /** The protocol version an {@code initialize} asks for, which no header carries yet; or null. */
+    private String offeredProtocol;
     /** An event of the answer's stream was too large to read: an answer may have gone out unseen. */
     private boolean unreadEvent;
 
@@ -122,6 +124,16 @@ public final class Observation {
         }
         open.add(record);
         return record;
+    }
+
+    /**
+     * The exchange is an {@code initialize} asking for {@code version} ({@code params.protocolVersion}): its events
+     * name it as their protocol version, where later requests send the {@code MCP-Protocol-Version} header.
+     */
+    public void initializing(String version) {
+        if (route != null && origin == null) {
+            offeredProtocol = version;
+        }
     }
 
     /** Finishes every open record with a refusal of the whole exchange (passthrough: nothing went upstream). */
@@ -394,7 +406,8 @@ public final class Observation {
             origin = new Origin(route.facts(), consumer == null ? null : consumer.id(),
                     consumer == null ? null : consumer.username(), consumer == null ? null : consumer.customId(),
                     exchange.clientAddress(), recurring(logged, exchange.authority()),
-                    recurring(logged, exchange.protocolVersion()), credential == null ? null : credential.entityId(),
+                    recurring(logged, exchange.protocolVersion() != null ? exchange.protocolVersion() : offeredProtocol),
+                    credential == null ? null : credential.entityId(),
                     exchange.clientPort());
         }
         return origin;

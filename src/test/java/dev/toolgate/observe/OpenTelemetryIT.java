@@ -415,6 +415,37 @@ class OpenTelemetryIT {
     }
 
     @Test
+    void theMetricsExportCarriesTheMcpMetricsAloneNotTheSdksOwnTelemetry() {
+        try (McpSyncClient client = Sdk.connect(modes.listener())) {
+            client.callTool(new McpSchema.CallToolRequest("list_gadgets", Map.of()));
+        }
+        // the SDK times a collection as it ends, so its own series would show from the next export on
+        long exports = exportsOf("mcp.server.operation.duration");
+        await().atMost(Duration.ofSeconds(30)).until(() -> exportsOf("mcp.server.operation.duration") >= exports + 3);
+        assertThat(collector.metrics()).extracting(io.opentelemetry.proto.metrics.v1.Metric::getName)
+                .contains("mcp.server.operation.duration").noneMatch(name -> name.startsWith("otel."));
+    }
+
+    @Test
+    void anInitializesServerSpanCarriesTheProtocolVersionItAsksForInEveryMode() {
+        String[] traces = {"5af7651916cd43dd8448eb211c80319c", "6af7651916cd43dd8448eb211c80319c"};
+        java.net.URI[] endpoints = {modes.conversion(), modes.passthrough()};
+        for (int i = 0; i < traces.length; i++) {
+            new McpHttp(endpoints[i], Map.of("traceparent", "00-" + traces[i] + "-b7ad6b7169203331-01"))
+                    .initialize("2025-06-18");
+        }
+        for (String trace : traces) {
+            Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getName().equals("initialize")
+                    && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+            assertThat(attributes(server)).as(trace).containsEntry("mcp.protocol.version", "2025-06-18");
+        }
+    }
+
+    private static long exportsOf(String metric) {
+        return collector.metrics().stream().filter(m -> m.getName().equals(metric)).count();
+    }
+
+    @Test
     void theResponseSizeHistogramCountsInByteBucketsFrom64BTo16MiB() {
         try (McpSyncClient client = Sdk.connect(modes.listener())) {
             client.callTool(new McpSchema.CallToolRequest("list_gadgets", Map.of()));

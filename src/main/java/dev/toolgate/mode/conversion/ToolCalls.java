@@ -5,6 +5,7 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.AnswerBudget;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpcMessage;
+import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.pipeline.Decision;
@@ -80,6 +81,11 @@ final class ToolCalls {
         Optional<Tool> served = methods.tool(named);
         String tool = served.map(Tool::name).orElse(named);
         Observation observation = exchange.observation();
+        String offered = r.method().equals("initialize") && r.params() != null
+                ? r.params().path("protocolVersion").textValue() : null;
+        if (offered != null && offered.length() <= McpEnvelope.MAX_PROTOCOL_VERSION) {
+            observation.initializing(offered);
+        }
         RpcRecord record = observation.begin(r.id(), r.method(), tool, null, -1, meta(r, "traceparent"),
                 meta(r, "tracestate"));
         if (record.wantsPayload()) {

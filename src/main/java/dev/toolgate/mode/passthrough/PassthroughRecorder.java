@@ -85,6 +85,9 @@ final class PassthroughRecorder implements MessageTap.Local {
             case REQUEST -> {
                 if (fromClient) {
                     String tool = "tools/call".equals(envelope.method()) ? envelope.tool() : null;
+                    if ("initialize".equals(envelope.method()) && envelope.protocolVersion() != null) {
+                        observation.initializing(envelope.protocolVersion());
+                    }
                     RpcRecord record = observation.begin(envelope.id(), envelope.method(), tool,
                             tool == null ? target(envelope) : null, envelope.bytes(), envelope.traceparent(),
                             envelope.tracestate());

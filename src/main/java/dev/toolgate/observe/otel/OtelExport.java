@@ -17,6 +17,7 @@ import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.common.InternalTelemetryVersion;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
@@ -71,8 +72,11 @@ final class OtelExport implements AutoCloseable {
                     .setTimeout(Duration.ofMillis(config.sendTimeout() + config.readTimeout()))
                     .setConnectTimeout(Duration.ofMillis(config.connectTimeout())).setComponentLoader(sender);
             config.headers().forEach(exporter::addHeader);
+            // LEGACY: the reader records none of the SDK's own metrics (otel.sdk.metric_reader.collection.duration)
+            // into the provider it reads, which would export them beside Kong's as a series the user never asked for
             meters = SdkMeterProvider.builder().setResource(resource).registerMetricReader(PeriodicMetricReader
-                    .builder(exporter.build()).setInterval(Duration.ofSeconds(config.metrics().pushInterval())).build())
+                    .builder(exporter.build()).setInterval(Duration.ofSeconds(config.metrics().pushInterval()))
+                    .setInternalTelemetryVersion(InternalTelemetryVersion.LEGACY).build())
                     .build();
             metrics = new McpMetrics(meters.get("dev.toolgate"), config.metrics());
         } else {
