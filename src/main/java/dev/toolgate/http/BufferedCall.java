@@ -36,6 +36,8 @@ final class BufferedCall {
     private volatile HttpClientRequest req;
     /** The answer began: a failure from now on is the call's, never sent again. */
     private volatile boolean answered;
+    /** When the answer's head arrived ({@link System#nanoTime()}), or -1 before. */
+    private volatile long headNanos = -1;
     private final long deadlineNanos;
     /** 0: no read_timeout. */
     private final long readTimeoutNanos;
@@ -97,6 +99,7 @@ final class BufferedCall {
                 return;
             }
             answered = true;
+            headNanos = System.nanoTime();
             if (FinalStatus.problem(target, resp.result().statusCode()) instanceof UpstreamException unusable) {
                 FinalStatus.discard(resp.result());
                 failAndReset(unusable);
@@ -183,7 +186,7 @@ final class BufferedCall {
             // carries the header alone
             if (coding.isEmpty() || coding.equals("identity") || body.length() == 0) {
                 result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(),
-                        response.headers(), body));
+                        response.headers(), body, headNanos));
                 return;
             }
             boolean gzip = coding.equals("gzip") || coding.equals("x-gzip");
@@ -210,7 +213,7 @@ final class BufferedCall {
                 headers.remove("content-encoding");
                 headers.remove("content-length");
                 result.tryComplete(new UpstreamResponse(response.statusCode(), response.statusMessage(), headers,
-                        inflated.result()));
+                        inflated.result(), headNanos));
             });
         });
     }

@@ -32,12 +32,24 @@ import java.util.Map;
  *                        masked): the proxied request's, or a tool call's REST request (a batch's first);
  *                        when none was sent, the route's (Kong's router's: the path it would have been sent
  *                        to, the client's query); null without either
+ * @param receiveNanos    from the upstream's answer head to the answer's last byte (Kong's {@code latencies.receive}:
+ *                        a stream's whole length, a tool call's REST body and its conversion); 0 when none came
  */
 public record ExchangeEvent(Origin origin, long startedAtMillis, String method, String uri, String url,
                             long requestBytes, Map<String, String> requestHeaders, int status, long responseBytes,
                             Map<String, String> responseHeaders, long latencyNanos, long upstreamNanos,
                             int upstreamStatus, String session, List<McpEvent> rpc, List<ObjectNode> audits,
-                            String upstreamUri) {
+                            String upstreamUri, long receiveNanos) {
+
+    /** An exchange whose answer's receiving is not known. */
+    public ExchangeEvent(Origin origin, long startedAtMillis, String method, String uri, String url,
+                         long requestBytes, Map<String, String> requestHeaders, int status, long responseBytes,
+                         Map<String, String> responseHeaders, long latencyNanos, long upstreamNanos,
+                         int upstreamStatus, String session, List<McpEvent> rpc, List<ObjectNode> audits,
+                         String upstreamUri) {
+        this(origin, startedAtMillis, method, uri, url, requestBytes, requestHeaders, status, responseBytes,
+                responseHeaders, latencyNanos, upstreamNanos, upstreamStatus, session, rpc, audits, upstreamUri, 0);
+    }
 
     /** An exchange nothing was sent upstream for. */
     public ExchangeEvent(Origin origin, long startedAtMillis, String method, String uri, String url,
@@ -45,7 +57,7 @@ public record ExchangeEvent(Origin origin, long startedAtMillis, String method, 
                          Map<String, String> responseHeaders, long latencyNanos, long upstreamNanos,
                          int upstreamStatus, String session, List<McpEvent> rpc, List<ObjectNode> audits) {
         this(origin, startedAtMillis, method, uri, url, requestBytes, requestHeaders, status, responseBytes,
-                responseHeaders, latencyNanos, upstreamNanos, upstreamStatus, session, rpc, audits, null);
+                responseHeaders, latencyNanos, upstreamNanos, upstreamStatus, session, rpc, audits, null, 0);
     }
 
     public ExchangeEvent {

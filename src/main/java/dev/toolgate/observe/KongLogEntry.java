@@ -126,8 +126,9 @@ public final class KongLogEntry {
         g.writeStartObject();
         number(g, REQUEST, request);
         number(g, PROXY, proxy);
+        // Kong's kong latency is its own time before proxying plus its receive time: all but the wait for the head
         number(g, KONG, proxy < 0 ? request : Math.max(0, request - proxy));
-        number(g, RECEIVE, 0);
+        number(g, RECEIVE, proxy < 0 ? 0 : Math.min(x.receiveNanos() / 1_000_000, request));
         g.writeEndObject();
         string(g, CLIENT_IP, origin.clientIp());
         number(g, STARTED_AT, x.startedAtMillis());

@@ -25,10 +25,13 @@ final class ExchangeEvents {
     private ExchangeEvents() {
     }
 
-    /** @param withHeaders false when no sink reads headers: the event carries none */
+    /**
+     * @param withHeaders  false when no sink reads headers: the event carries none
+     * @param receiveNanos from the upstream's answer head to the exchange's last byte (Kong's {@code receive})
+     */
     static ExchangeEvent of(Exchange exchange, boolean withHeaders, Redaction redaction, Origin origin,
                             long startedAtMillis, long upstreamNanos, int upstreamStatus, List<McpEvent> rpc,
-                            String upstreamUri, String servicePath) {
+                            String upstreamUri, String servicePath, long receiveNanos) {
         HttpServerRequest request = exchange.request();
         HttpServerResponse response = request.response();
         String query = redaction.query(request.query(), exchange.credentials().query());
@@ -43,7 +46,8 @@ final class ExchangeEvents {
                 withHeaders ? headers(response.headers(), redaction, Set.of()) : Map.of(),
                 System.nanoTime() - exchange.startedNanos(), upstreamNanos, upstreamStatus, session, rpc,
                 origin.route().audits() ? exchange.audits() : List.of(),
-                upstreamUri != null ? SentRequest.maskedUri(upstreamUri, redaction) : routed(exchange, servicePath, query));
+                upstreamUri != null ? SentRequest.maskedUri(upstreamUri, redaction) : routed(exchange, servicePath, query),
+                receiveNanos);
     }
 
     /**

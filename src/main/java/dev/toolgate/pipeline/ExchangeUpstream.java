@@ -17,6 +17,8 @@ final class ExchangeUpstream {
     long started = -1;
     /** How long until its answer head, or -1 while none came. */
     long nanos = -1;
+    /** When its answer head came ({@link System#nanoTime()}), or -1 while none did. */
+    private long answeredAt = -1;
     /** Its answer's status; 0 for none (yet), -1 when nothing went upstream. */
     int status = -1;
     /** The service called. */
@@ -76,7 +78,8 @@ final class ExchangeUpstream {
     /** The upstream's answer head arrived now: Kong's proxy latency ends here. */
     void answered(int status) {
         if (started >= 0) {
-            nanos = System.nanoTime() - started;
+            answeredAt = System.nanoTime();
+            nanos = answeredAt - started;
             this.status = status;
         }
     }
@@ -91,6 +94,14 @@ final class ExchangeUpstream {
         if (started >= 0 && nanos < 0) {
             status = McpEvent.UPSTREAM_ABANDONED;
         }
+    }
+
+    /**
+     * Kong's {@code latencies.receive}: from the answer's head to its last byte, {@code now} (the exchange's end: a
+     * stream relayed for as long as it lasted); 0 when no answer came.
+     */
+    long receiveNanos(long now) {
+        return answeredAt < 0 ? 0 : now - answeredAt;
     }
 
     /** How long the call took, or has taken by {@code now} while unanswered; -1 when nothing went upstream. */

@@ -366,21 +366,38 @@ public final class Observation {
             }
         }
         if (sinks.logged()) {
-            long upstreamNanos = upstream.nanos(System.nanoTime());
-            if (upstreamNanos < 0 && finished != null) {
-                // tool calls: the exchange waited for its longest call (a batch's calls run at once); one its
-                // REST API gave no answer to proxied nothing, as nginx proxies nothing it could not connect for
-                for (McpEvent e : finished) {
-                    if (e.upstreamStatus() != 0) {
-                        upstreamNanos = Math.max(upstreamNanos, e.upstreamNanos());
-                    }
-                }
+            long now = System.nanoTime();
+            long upstreamNanos = upstream.nanos(now);
+            long receiveNanos = upstream.receiveNanos(now);
+            if (upstreamNanos < 0 && open != null) {
+                long[] calls = callTimes(now);
+                upstreamNanos = calls[0];
+                receiveNanos = calls[1];
             }
             ExchangeEvent event = ExchangeEvents.of(exchange, sinks.headers(), route.redaction(), origin(), startedAtMillis,
                     upstreamNanos, upstream.loggedStatus(status), finished == null ? List.of() : finished, upstream.uri,
-                    route.servicePath());
+                    route.servicePath(), receiveNanos);
             sinks.tell(route.global(), event, TrafficSink::exchange);
         }
+    }
+
+    /**
+     * Kong's proxy and receive latencies of an exchange whose messages made calls of their own (tool calls, a
+     * bridge's): the wait for the longest call's answer head (a batch's calls run at once), and from the last head
+     * to {@code now}, the exchange's end. A call its upstream gave no answer to proxied nothing, as nginx proxies
+     * nothing it could not connect for: {@code {-1, 0}} when none was answered.
+     */
+    private long[] callTimes(long now) {
+        long waited = -1;
+        long lastHead = -1;
+        for (RpcRecord r : open) {
+            if (r.upstreamStarted < 0 || r.upstreamNanos < 0 || r.upstreamStatus == 0) {
+                continue;
+            }
+            waited = Math.max(waited, r.upstreamHeadAt >= 0 ? r.upstreamHeadAt - r.upstreamStarted : r.upstreamNanos);
+            lastHead = Math.max(lastHead, r.upstreamHeadAt);
+        }
+        return new long[] {waited, lastHead < 0 ? 0 : now - lastHead};
     }
 
     /**

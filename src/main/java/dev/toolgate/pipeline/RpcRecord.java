@@ -35,6 +35,8 @@ public final class RpcRecord {
     String rateLimit;
     long upstreamStarted = -1;
     long upstreamNanos = -1;
+    /** When the upstream's (last) answer head arrived ({@link System#nanoTime()}), or -1 when none is known. */
+    long upstreamHeadAt = -1;
     int upstreamStatus = -1;
     String upstream;
     String upstreamAddress;
@@ -139,6 +141,16 @@ public final class RpcRecord {
         if (observation != null && upstreamStarted >= 0) {
             upstreamEnded(status);
             observation.bridgedCallEnded(status);
+        }
+    }
+
+    /**
+     * The upstream's answer head arrived at {@code nanoTime} ({@link System#nanoTime()}): what follows, to the
+     * exchange's last byte, is Kong's {@code latencies.receive}; a bridge's later round moves it on.
+     */
+    public void upstreamHead(long nanoTime) {
+        if (observation != null && upstreamStarted >= 0 && nanoTime >= 0) {
+            upstreamHeadAt = nanoTime;
         }
     }
 

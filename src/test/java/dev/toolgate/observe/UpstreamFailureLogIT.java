@@ -188,7 +188,7 @@ class UpstreamFailureLogIT {
         }
     }
 
-    private static List<JsonNode> entries(Path file) throws IOException {
+    static List<JsonNode> entries(Path file) throws IOException {
         if (!Files.exists(file)) {
             return List.of();
         }

@@ -157,8 +157,13 @@ public final class ToolInvoker {
                                           AnswerBudget.Share share, String template) {
         record.upstreamStarted(request.target(), request.method().name(), request.uri(), template);
         // a call its client cancelled (or went away from) was stopped by the gateway: no failure of the upstream's
-        return client.send(request, cancelled, share).onComplete(done -> record.upstreamEnded(
-                done.succeeded() ? done.result().status() : cancelled.isComplete() ? McpEvent.UPSTREAM_ABANDONED : 0));
+        return client.send(request, cancelled, share).onComplete(done -> {
+            if (done.succeeded()) {
+                record.upstreamHead(done.result().headNanos());
+            }
+            record.upstreamEnded(done.succeeded() ? done.result().status()
+                    : cancelled.isComplete() ? McpEvent.UPSTREAM_ABANDONED : 0);
+        });
     }
 
     /**

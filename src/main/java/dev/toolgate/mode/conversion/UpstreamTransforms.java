@@ -51,6 +51,7 @@ record UpstreamTransforms(Exchange exchange, List<UpstreamPolicy> policies) {
         }
         UpstreamAnswer answer = new UpstreamAnswer(response.status(), response.headers(), response.body(), true);
         policies.forEach(p -> p.response(exchange, answer));
-        return new UpstreamResponse(response.status(), response.statusMessage(), answer.headers(), answer.body());
+        return new UpstreamResponse(response.status(), response.statusMessage(), answer.headers(), answer.body(),
+                response.headNanos());
     }
 }

@@ -90,6 +90,9 @@ final class UpstreamExchange {
             } else if (answer.future().isComplete()) {
                 response.result().request().reset(); // given up on while its head was on the way
             } else {
+                if (measured) {
+                    traced.upstreamHead(System.nanoTime());
+                }
                 read(response.result(), answer, timer[0]);
             }
         });
