@@ -30,13 +30,15 @@ import java.util.Map;
  * @param host                 the tool's {@code host}, null when it names none: Kong replays the call through its
  *                             router with this Host, which a {@code preserve_host} route passes on to the service
  * @param routeHosts           the tool's route's {@code hosts}, where a tool without a {@code host} takes it from
+ * @param replayed             served by a {@code listener} on another route: the MCP client reached the listener,
+ *                             never the tool's route, so nothing of its request stands for that route's
  */
 public record RequestTemplate(UpstreamTarget target, HttpMethod method, PathTemplate path,
                               List<ParameterSpec> parameters, BodyEncoding body, String bodyType,
                               Map<String, FieldEncoding> bodyFields,
                               Map<String, List<String>> fixedHeaders, Map<String, List<String>> fixedQuery,
                               long timeoutMs, boolean forwardClientHeaders, boolean preserveHost,
-                              String host, List<String> routeHosts) {
+                              String host, List<String> routeHosts, boolean replayed) {
 
     public RequestTemplate {
         routeHosts = List.copyOf(routeHosts);
@@ -47,26 +49,31 @@ public record RequestTemplate(UpstreamTarget target, HttpMethod method, PathTemp
     }
 
     /**
-     * The Host the call carries under {@code preserve_host}, as Kong's replay through its router would: the
-     * tool's {@code host}; else, as Kong takes it from the route, the MCP client's when the route's hosts
-     * admit it (the client reached the route itself) and otherwise the route's first host that is no
-     * wildcard (a tool listed by another route's listener must not carry that route's Host); the client's
-     * when the route names no host, or only wildcards (Kong requires a tool's {@code host} there).
+     * The Host the call carries under {@code preserve_host}, as Kong's replay through its router would, or null
+     * for the service's: the tool's {@code host}; else, on the tool's own route, the MCP client's when the route's
+     * hosts admit it or name none (the client reached the route itself); else the route's first host that is no
+     * wildcard; else the service's. A listener's client reached another route: its Host never stands for this
+     * one (on a virtual-host upstream it would choose the site or tenant the call reaches).
      */
     String replayHost(String clientHost) {
         if (host != null) {
             return host;
         }
-        if (routeHosts.isEmpty() || Router.hostMatches(routeHosts, clientHost)) {
+        if (!replayed && (routeHosts.isEmpty() || Router.hostMatches(routeHosts, clientHost))) {
             return clientHost;
         }
-        return routeHosts.stream().filter(h -> !h.startsWith("*.") && !h.endsWith(".*")).findFirst().orElse(clientHost);
+        return namedRouteHost();
     }
 
-    /** This template with another timeout and forwarding rule (a listener's, for the calls it serves). */
+    /** The route's first host that is no wildcard, or null when it names none. */
+    String namedRouteHost() {
+        return routeHosts.stream().filter(h -> !h.startsWith("*.") && !h.endsWith(".*")).findFirst().orElse(null);
+    }
+
+    /** This template replayed from a listener, with its timeout and forwarding rule, for the calls it serves. */
     RequestTemplate servedWith(long timeoutMs, boolean forwardClientHeaders) {
         return new RequestTemplate(target, method, path, parameters, body, bodyType, bodyFields, fixedHeaders,
-                fixedQuery, timeoutMs, forwardClientHeaders, preserveHost, host, routeHosts);
+                fixedQuery, timeoutMs, forwardClientHeaders, preserveHost, host, routeHosts, true);
     }
 
     /** Its secrets masked: a message or log line that quotes it must not carry them. */

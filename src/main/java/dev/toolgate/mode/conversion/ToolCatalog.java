@@ -58,7 +58,36 @@ public final class ToolCatalog {
             }
         }
         List<Tool> bound = unique(tools, report);
-        return new ToolSet(listener == null ? bound : bound.stream().map(t -> t.servedBy(listener)).toList());
+        if (listener == null) {
+            return new ToolSet(bound);
+        }
+        bound.forEach(tool -> checkReplayHost(tool, routeLabel, report));
+        return new ToolSet(bound.stream().map(t -> t.servedBy(listener)).toList());
+    }
+
+    /**
+     * A listener's client never reached the tool's route, so a {@code preserve_host} route's Host comes from the
+     * tool's {@code host} or the route's hosts: a route of wildcards alone names none (Kong requires the tool's
+     * {@code host} there), and a route without hosts has its service's Host sent, which the operator should know.
+     * Said once per tool, however many listeners serve it.
+     */
+    private static void checkReplayHost(Tool tool, String routeLabel, ConfigReport report) {
+        RequestTemplate request = tool.request();
+        if (!request.preserveHost() || request.host() != null || request.namedRouteHost() != null) {
+            return;
+        }
+        String at = tool.source() + ".host";
+        if (!request.routeHosts().isEmpty()) {
+            if (report.problems().stream().noneMatch(p -> p.path().equals(at))) {
+                report.problem(at, "is required: the tool's route sets preserve_host and its hosts "
+                        + request.routeHosts() + " are all wildcards, so a listener serving the tool (on route '"
+                        + routeLabel + "') has no Host to send for it (Kong requires tools[].host on a wildcard route)");
+            }
+        } else if (report.warnings().stream().noneMatch(w -> w.path().equals(at))) {
+            report.warning(at, "the tool's route sets preserve_host but names no hosts: a listener serving the tool "
+                    + "(on route '" + routeLabel + "') sends its calls with the service's Host, never its own "
+                    + "client's; set tools[].host to send another");
+        }
     }
 
     private static String shown(String value) {

@@ -100,7 +100,7 @@ public final class ToolCompiler {
         RequestTemplate request = new RequestTemplate(UpstreamTarget.of(service), method, path, parameters,
                 body.encoding(), body.mediaType(), body.fields(), RouteMatchHeaders.of(spec, route), spec.query(),
                 config.server().timeoutMillis(), config.server().forwardClientHeaders(), route.preserveHost(),
-                spec.host(), route.hosts());
+                spec.host(), route.hosts(), false);
         return new Tool(name, kongName(spec, position, name), definition, inputValidator, outputValidator,
                 output != null && output.wrapped(), request, at, route.id(),
                 ToolAcl.of(spec.acl(), config.defaultAcl(), config.includeConsumerGroups()),

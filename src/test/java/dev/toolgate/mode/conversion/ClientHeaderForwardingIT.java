@@ -1,5 +1,6 @@
 package dev.toolgate.mode.conversion;
 
+import dev.toolgate.config.ConfigProblem;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RawHttp;
@@ -84,6 +85,16 @@ class ClientHeaderForwardingIT {
                               mode: conversion-only
                               tools:
                                 - {name: ping, description: Ping, method: GET, path: /internal/ping}
+                      - name: bare
+                        paths: [/bare]
+                        preserve_host: true
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [internal-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: bare_ping, description: Ping, method: GET, path: /bare/ping}
                       - name: internal-listener
                         paths: [/listen-internal]
                         plugins:
@@ -112,9 +123,13 @@ class ClientHeaderForwardingIT {
 
     /** A tools/call written by hand, so that Host, Connection and other restricted headers can be set. */
     private static RawHttp.Response rawCall(String route, String session, String extraHeaders) {
+        return rawCall(route, session, "ping", extraHeaders);
+    }
+
+    private static RawHttp.Response rawCall(String route, String session, String tool, String extraHeaders) {
         URI endpoint = gateway.proxy(route);
-        byte[] body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"ping\",\"arguments\":{}}}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":{}}}").getBytes(StandardCharsets.UTF_8);
         return RawHttp.exchange(endpoint, "POST " + endpoint.getRawPath() + " HTTP/1.1\r\n"
                 + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
                 + "Mcp-Session-Id: " + session + "\r\nMCP-Protocol-Version: 2025-06-18\r\n"
@@ -233,12 +248,28 @@ class ClientHeaderForwardingIT {
     }
 
     @Test
-    void aToolWithoutAHostSendsTheClientsHostWhenItsRouteAdmitsIt() {
+    void aListenersClientNeverChoosesTheHostOfAToolItServesFromAnotherRouteThoughThatRouteWouldAdmitIt() {
+        // the listener's client reached the listener, never the tool's route: on a virtual-host upstream its Host
+        // would choose the site or tenant the call reaches
         String session = session("/listen-internal");
         RawHttp.Response listed = rawCall("/listen-internal", session, "Host: edge.internal.test\r\n");
         assertThat(listed.status()).as(listed.body()).isEqualTo(200);
 
-        assertThat(upstream.next().headers().getAll("host")).containsExactly("edge.internal.test");
+        assertThat(upstream.next().headers().getAll("host")).containsExactly("api.internal.test");
+    }
+
+    @Test
+    void aListenerServingAToolOfAPreserveHostRouteWithoutHostsSendsTheServicesHostNotItsClientsAndWarnsAtLoad() {
+        String session = session("/listen-internal");
+        RawHttp.Response response = rawCall("/listen-internal", session, "bare_ping", "Host: evil.attacker.net\r\n");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).contains("\"isError\":false");
+
+        assertThat(upstream.next().headers().getAll("host")).containsExactly("127.0.0.1:" + upstream.port());
+        assertThat(gateway.gateway().snapshot().warnings()).extracting(ConfigProblem::toString).contains(
+                "services[0].routes[5].plugins[0].config.tools[0].host: the tool's route sets preserve_host but names "
+                        + "no hosts: a listener serving the tool (on route 'internal-listener') sends its calls with "
+                        + "the service's Host, never its own client's; set tools[].host to send another");
     }
 
     @Test
