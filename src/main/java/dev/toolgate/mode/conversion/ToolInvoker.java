@@ -226,9 +226,14 @@ public final class ToolInvoker {
     /**
      * Cookie parameters the caller did not pass are taken from the client's own cookies (Kong's
      * behaviour for session cookies set by an authentication service), as they stand after
-     * authentication: a token cookie {@code jwt} consumed must not come back as an argument.
+     * authentication: a token cookie {@code jwt} consumed must not come back as an argument. A listener's client
+     * holds cookies for the listener's site (its sign-on session), not for the tool's: they fill a call it
+     * serves only where client headers may go there, by both the listener and the tool set.
      */
     private static ObjectNode withCookieArguments(Tool tool, ObjectNode args, RequestEncoder.Client caller) {
+        if (tool.request().replayed() && !tool.request().forwardClientHeaders()) {
+            return args;
+        }
         Map<String, String> cookies = null;
         ObjectNode result = args;
         for (ParameterSpec p : tool.request().parameters()) {

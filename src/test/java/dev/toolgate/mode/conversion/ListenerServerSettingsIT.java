@@ -57,6 +57,25 @@ class ListenerServerSettingsIT {
                                 - {name: echo, description: Echo, method: GET, path: /api/echo}
                                 - {name: slow, description: Slow, method: GET, path: /api/slow}
                                 - {name: users, description: Users, method: GET, path: /api/users, acl: {allow: [admin, developer]}}
+                                - name: session
+                                  description: Session
+                                  method: GET
+                                  path: /api/echo
+                                  parameters: [{name: session_id, in: cookie, required: false, schema: {type: string}}]
+                      - name: sealed-route
+                        paths: [/sealed-api]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [team-tools]
+                            config:
+                              mode: conversion-only
+                              server: {forward_client_headers: false}
+                              tools:
+                                - name: sealed_session
+                                  description: Session
+                                  method: GET
+                                  path: /sealed-api/api/echo
+                                  parameters: [{name: session_id, in: cookie, required: false, schema: {type: string}}]
                 routes:
                   - name: patient
                     paths: [/mcp-patient]
@@ -137,6 +156,28 @@ class ListenerServerSettingsIT {
     }
 
     @Test
+    void aListenerThatForwardsNoClientHeadersFillsNoCookieParameterFromItsClientsCookies() {
+        McpHttp sealed = session("/mcp-sealed", Map.of("cookie", "session_id=LISTENER-SSO; other=x"));
+        assertThat(sealed.call("session", "{}").path("isError").asBoolean()).isFalse();
+        assertThat(api.next().header("cookie")).isNull();
+
+        // what the model passes still fills it
+        assertThat(sealed.call("session", "{\"cookie_session_id\":\"given\"}").path("isError").asBoolean()).isFalse();
+        assertThat(api.next().header("cookie")).isEqualTo("session_id=given");
+    }
+
+    @Test
+    void aToolSetThatForwardsNoClientHeadersHasNoCookieParameterFilledFromAListenersClientThoughTheListenerForwards() {
+        McpHttp plain = session("/mcp-plain", Map.of("cookie", "session_id=LISTENER-SSO"));
+        assertThat(plain.call("sealed_session", "{}").path("isError").asBoolean()).isFalse();
+        assertThat(api.next().header("cookie")).isNull();
+
+        // both forwarding: the client's cookie fills the parameter, as Kong does
+        assertThat(plain.call("session", "{}").path("isError").asBoolean()).isFalse();
+        assertThat(api.next().header("cookie")).isEqualTo("session_id=LISTENER-SSO");
+    }
+
+    @Test
     void aListenersToolLimitsCountTheCallsItServes() throws InterruptedException {
         McpHttp mcp = session("/mcp-limited", Map.of());
         assertThat(mcp.call("echo", "{}").path("isError").asBoolean()).isFalse();
@@ -164,9 +205,9 @@ class ListenerServerSettingsIT {
 
     @Test
     void callersTheListenerLetsThroughStillMeetEachToolsOwnAcl() {
-        assertThat(names("alice-key")).containsExactly("echo", "slow", "users");
+        assertThat(names("alice-key")).containsExactly("echo", "slow", "users", "session", "sealed_session");
         // carol is in no group: the listener denies her nothing, the users tool allows only admins and developers
-        assertThat(names("carol-key")).containsExactly("echo", "slow");
+        assertThat(names("carol-key")).containsExactly("echo", "slow", "session", "sealed_session");
     }
 
     @Test
