@@ -33,6 +33,17 @@ public final class ForwardedHeaders {
     private static final Set<String> IDENTITY = Set.of("x-consumer-id", "x-consumer-custom-id", "x-consumer-username",
             "x-consumer-groups", "x-credential-identifier", "x-anonymous-consumer", "x-authenticated-groups",
             "x-authenticated-scope", "x-authenticated-userid");
+    /**
+     * What a tool call never takes from the MCP request, nor from an argument: the method and URL overrides
+     * frameworks honour (Express method-override, Google APIs, Symfony, IIS URL Rewrite) and the client-address
+     * aliases CDNs and load balancers set, which upstream allow-lists trust. Through them a client would turn a
+     * read-only tool into a DELETE, reach another path, or pose as another address; the tool's configuration
+     * decides the method, path and forwarding. An operator's fixed header or transformer may still set them.
+     */
+    private static final Set<String> REROUTING = Set.of("x-http-method-override", "x-method-override",
+            "x-http-method", "x-original-method", "x-original-url", "x-original-uri", "x-rewrite-url",
+            "x-forwarded-uri", "x-forwarded-method", "true-client-ip", "cf-connecting-ip", "x-client-ip",
+            "x-cluster-client-ip", "fastly-client-ip", "x-original-forwarded-for", "x-forwarded", "forwarded-for");
     /** What a tool call never takes from the MCP request: it describes the MCP exchange. */
     private static final Set<String> MCP_EXCHANGE = Set.of("host", "content-length", "content-type", "accept",
             "accept-encoding", "expect", "mcp-session-id", "mcp-protocol-version", "last-event-id");
@@ -55,7 +66,7 @@ public final class ForwardedHeaders {
         Set<String> taken = dashed(consumed);
         for (var entry : client) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
-            if (crosses(name, named, taken) && !MCP_EXCHANGE.contains(dashed(name))) {
+            if (crosses(name, named, taken) && !MCP_EXCHANGE.contains(dashed(name)) && !rerouting(name)) {
                 upstream.add(entry.getKey(), entry.getValue());
             }
         }
@@ -180,6 +191,14 @@ public final class ForwardedHeaders {
     public static boolean identity(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return IDENTITY.contains(lower) || lower.startsWith("x-authenticated-");
+    }
+
+    /**
+     * True for a method or URL override or a client-address alias (any case, {@code _} as {@code -}): a header a
+     * tool call takes neither from the client nor from an argument, since it would change where the call goes.
+     */
+    public static boolean rerouting(String name) {
+        return REROUTING.contains(folded(name));
     }
 
     /**

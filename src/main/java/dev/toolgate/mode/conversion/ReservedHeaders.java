@@ -13,7 +13,7 @@ import java.util.Set;
  * The request headers a tool may not set, neither from an argument nor as a fixed header: those that
  * would change where or how a call goes (the service decides), proxy credentials (the gateway never
  * sends a client's, and a tool must not invent them), the identity and forwarding headers the gateway
- * asserts, and names that cannot be sent. A name with underscores is read as the same name with dashes.
+ * asserts, the method, URL and client-address overrides (from an argument), and names that cannot be sent. A name with underscores is read as the same name with dashes.
  */
 public final class ReservedHeaders {
 
@@ -21,7 +21,7 @@ public final class ReservedHeaders {
     private static final Set<String> PROXY_CREDENTIALS = Set.of("proxy-authorization");
 
     /** Why a tool may not set a header (from an argument; a fixed header may set some of them). */
-    private enum Reason { UNSENDABLE, FRAMING, PROXY_CREDENTIALS, FORWARDING, IDENTITY }
+    private enum Reason { UNSENDABLE, FRAMING, PROXY_CREDENTIALS, FORWARDING, IDENTITY, REROUTING }
 
     private ReservedHeaders() {
     }
@@ -42,6 +42,9 @@ public final class ReservedHeaders {
         }
         if (ForwardedHeaders.identity(lower)) {
             return Reason.IDENTITY;
+        }
+        if (ForwardedHeaders.rerouting(lower)) {
+            return Reason.REROUTING;
         }
         return ForwardedHeaders.gatewaySet(lower) ? Reason.FORWARDING : null;
     }
@@ -64,13 +67,16 @@ public final class ReservedHeaders {
             case PROXY_CREDENTIALS -> "header " + name + " cannot be set by a tool argument (the gateway never forwards "
                     + "proxy credentials)";
             case FORWARDING, IDENTITY -> "header " + name + " cannot be set by a tool argument (the gateway sets it)";
+            case REROUTING -> "header " + name + " cannot be set by a tool argument (it would change the method, path "
+                    + "or client address the service sees; a fixed header may set it)";
         };
     }
 
     /** Whether a fixed header of this name is sent (checkFixed refuses it otherwise). */
     static boolean fixable(String name) {
         Reason reason = reason(name);
-        return reason == null || reason == Reason.PROXY_CREDENTIALS || reason == Reason.FORWARDING;
+        return reason == null || reason == Reason.PROXY_CREDENTIALS || reason == Reason.FORWARDING
+                || reason == Reason.REROUTING;
     }
 
     /**
@@ -88,7 +94,7 @@ public final class ReservedHeaders {
                 case UNSENDABLE -> "is not a valid header name (letters, digits and " + HttpToken.SYMBOLS
                         + " only): rename or remove it";
                 case FRAMING -> "cannot be set (the service decides the upstream host and framing)";
-                case PROXY_CREDENTIALS, FORWARDING -> null;
+                case PROXY_CREDENTIALS, FORWARDING, REROUTING -> null;
                 case IDENTITY -> "cannot be set (the gateway asserts the authenticated consumer): remove it; "
                         + "to tell the upstream who calls, authenticate on the route";
             };

@@ -95,6 +95,11 @@ class ClientHeaderForwardingIT {
                               mode: conversion-only
                               tools:
                                 - {name: bare_ping, description: Ping, method: GET, path: /bare/ping}
+                                - name: override_ping
+                                  description: Ping
+                                  method: GET
+                                  path: /bare/ping
+                                  headers: {X-HTTP-Method-Override: [HEAD], True-Client-IP: [10.0.0.1]}
                       - name: internal-listener
                         paths: [/listen-internal]
                         plugins:
@@ -270,6 +275,50 @@ class ClientHeaderForwardingIT {
                 "services[0].routes[5].plugins[0].config.tools[0].host: the tool's route sets preserve_host but names "
                         + "no hosts: a listener serving the tool (on route 'internal-listener') sends its calls with "
                         + "the service's Host, never its own client's; set tools[].host to send another");
+    }
+
+    @Test
+    void aToolCallNeverTakesTheClientsMethodOrUrlOverridesOrClientAddressAliases() {
+        String session = session("/listen-internal");
+        RawHttp.Response response = rawCall("/listen-internal", session, """
+                Host: 127.0.0.1\r
+                X-HTTP-Method-Override: DELETE\r
+                X-Method-Override: DELETE\r
+                X-HTTP-Method: DELETE\r
+                X_HTTP_Method_Override: DELETE\r
+                X-Original-URL: /admin/delete-all\r
+                X-Rewrite-URL: /admin\r
+                X-Original-URI: /admin\r
+                X-Forwarded-Uri: /admin\r
+                True-Client-IP: 10.0.0.1\r
+                CF-Connecting-IP: 10.0.0.1\r
+                X-Client-IP: 10.0.0.1\r
+                X-Cluster-Client-IP: 10.0.0.1\r
+                X-Original-Forwarded-For: 10.0.0.1\r
+                X-Tenant: acme\r
+                """);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.method()).isEqualTo("GET");
+        assertThat(received.path()).isEqualTo("/ping");
+        assertThat(received.header("X-Tenant")).isEqualTo("acme");
+        assertThat(received.headers().names()).map(String::toLowerCase).doesNotContain("x-http-method-override",
+                "x-method-override", "x-http-method", "x_http_method_override", "x-original-url", "x-rewrite-url",
+                "x-original-uri", "x-forwarded-uri", "true-client-ip", "cf-connecting-ip", "x-client-ip",
+                "x-cluster-client-ip", "x-original-forwarded-for");
+    }
+
+    @Test
+    void aToolsOwnFixedOverrideHeadersAreSentInsteadOfTheClients() {
+        String session = session("/listen-internal");
+        RawHttp.Response response = rawCall("/listen-internal", session, "override_ping",
+                "Host: 127.0.0.1\r\nX-HTTP-Method-Override: DELETE\r\nTrue-Client-IP: 6.6.6.6\r\n");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.headers().getAll("X-HTTP-Method-Override")).containsExactly("HEAD");
+        assertThat(received.headers().getAll("True-Client-IP")).containsExactly("10.0.0.1");
     }
 
     @Test

@@ -310,6 +310,26 @@ class ToolCompilerTest {
     }
 
     @Test
+    void headerParametersThatWouldOverrideTheMethodPathOrClientAddressAreReported() {
+        var checked = check(ROUTE, """
+                - description: d
+                  method: GET
+                  path: /shop/users
+                  parameters:
+                    - {name: X-HTTP-Method-Override, in: header}
+                    - {name: X_Original_URL, in: header}
+                    - {name: True-Client-IP, in: header}
+                """);
+
+        String refused = " cannot be set by a tool argument (it would change the method, path or client address the "
+                + "service sees; a fixed header may set it)";
+        assertThat(checked.problems()).containsExactly(
+                TOOL_AT + ".parameters[0].name: header X-HTTP-Method-Override" + refused,
+                TOOL_AT + ".parameters[1].name: header X_Original_URL" + refused,
+                TOOL_AT + ".parameters[2].name: header True-Client-IP" + refused);
+    }
+
+    @Test
     void fixedHostHeaderIsReported() {
         var checked = check(ROUTE, """
                 - description: d
