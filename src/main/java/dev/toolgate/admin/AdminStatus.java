@@ -6,17 +6,33 @@ import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.gateway.Version;
 import dev.toolgate.mcp.Json;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code GET /status} (what is served, how much of it, and the health of each Redis in use) and Kong's readiness
- * probe {@code GET /status/ready}: the endpoints the status listener serves as well.
+ * probe {@code GET /status/ready}: the endpoints the status listener serves as well. {@code GET /status} is built
+ * on the event loop, so nothing in it grows with the configuration: a count of the load warnings and the first
+ * {@value #WARNINGS_SHOWN} (90,000 of them made one answer 17 MB, and a burst of such answers kept readiness
+ * probes waiting for seconds); {@code POST /config}'s answer and the log have every one.
  */
 final class AdminStatus {
 
+    /** Load warnings {@code GET /status} lists; it counts them all. */
+    static final int WARNINGS_SHOWN = 20;
+    /** A warning {@code GET /status} lists is cut past this many characters (a path may quote a long name). */
+    static final int WARNING_CHARS = 1_000;
+
     private final AdminView view;
+    /**
+     * The Redis check under way: {@code GET /status} requests arriving while it runs share it, so a burst of them
+     * sends one PING to each Redis, not one each.
+     */
+    private final AtomicReference<Future<List<AdminView.RedisHealth>>> checking = new AtomicReference<>();
 
     AdminStatus(AdminView view) {
         this.view = view;
@@ -25,15 +41,15 @@ final class AdminStatus {
     /** {@code /status}, {@code /status/ready}, and nothing else under it. */
     AdminResponse of(String sub) {
         if (sub == null) {
-            return report();
+            return report(WARNINGS_SHOWN);
         }
         return sub.equals("ready") ? readiness() : AdminResponse.of(new GatewayError.NotFound());
     }
 
     /** {@code GET /status} with the health and latency of each Redis in use, checked now. */
     void sendWithRedis(HttpServerRequest request) {
-        view.redis().onComplete(checked -> {
-            AdminResponse status = report();
+        redis().onComplete(checked -> {
+            AdminResponse status = report(WARNINGS_SHOWN);
             ArrayNode redis = ((ObjectNode) status.body()).putArray("redis");
             if (checked.succeeded()) {
                 Map<String, String> referenceBySecret = view.config().referenceBySecret();
@@ -51,8 +67,24 @@ final class AdminStatus {
         });
     }
 
-    /** What is served now: the answer to {@code GET /status} without Redis, and to a {@code POST /config} applied. */
+    /** The check under way, or a new one: one at a time, shared by the requests that arrive meanwhile. */
+    private Future<List<AdminView.RedisHealth>> redis() {
+        Future<List<AdminView.RedisHealth>> running = checking.get();
+        if (running != null && !running.isComplete()) {
+            return running;
+        }
+        Future<List<AdminView.RedisHealth>> started = view.redis();
+        checking.set(started);
+        return started;
+    }
+
+    /** What is served now, every load warning listed: the answer to a {@code POST /config} applied. */
     AdminResponse report() {
+        return report(Integer.MAX_VALUE);
+    }
+
+    /** What is served now, without Redis, listing at most {@code shown} of the load warnings and counting them all. */
+    private AdminResponse report(int shown) {
         DeclarativeConfig config = view.config();
         ObjectNode body = Json.object();
         body.put("configuration_hash", config.hash());
@@ -69,8 +101,15 @@ final class AdminStatus {
         server.put("mcp_streams", view.streams());
         ObjectNode traffic = server.putObject("mcp_traffic");
         view.traffic().forEach(traffic::put);
+        List<?> all = view.warnings();
+        body.put("warning_count", all.size());
         ArrayNode warnings = body.putArray("warnings");
-        view.warnings().forEach(w -> warnings.add(w.toString()));
+        all.stream().limit(shown).map(Object::toString).forEach(w -> warnings.add(shown == Integer.MAX_VALUE
+                || w.length() <= WARNING_CHARS ? w : w.substring(0, WARNING_CHARS) + "…"));
+        if (all.size() > shown) {
+            body.put("warnings_note", "the first " + shown + " of " + all.size() + " warnings: POST /config's answer "
+                    + "lists them all, and the gateway logs each when it loads the configuration");
+        }
         return new AdminResponse(200, body);
     }
 
