@@ -106,9 +106,13 @@
 
   const fill = (table, rows) => table.querySelector('tbody').replaceChildren(...rows);
 
+  // the routes and tools are sent again only when they changed (a configuration of thousands of tools is
+  // megabytes): the page names the rendering it has
+  let routesTag = '';
   const overview = async () => {
     try {
-      const o = await (await fetch('/dashboard/overview', { cache: 'no-store' })).json();
+      const query = routesTag ? '?routes=' + encodeURIComponent(routesTag) : '';
+      const o = await (await fetch('/dashboard/overview' + query, { cache: 'no-store' })).json();
       $('sessions').textContent = o.sessions;
       $('streams').textContent = o.streams;
       $('hash').textContent = o.configuration_hash.slice(0, 12);
@@ -126,6 +130,7 @@
         cell(tr, u.calls, 'num'); cell(tr, u.failures, 'num');
         return tr;
       }));
+      if (!o.routes) return; // unchanged since the page drew them
       const select = $('filter-route');
       const known = new Set([...select.options].map((o2) => o2.value));
       const routes = o.routes.map((r) => {
@@ -147,6 +152,7 @@
         return div;
       });
       $('routes').replaceChildren(...routes);
+      routesTag = o.routes_tag;
     } catch (e) {
       // the admin listener restarts or is unreachable: the next tick tries again
     }

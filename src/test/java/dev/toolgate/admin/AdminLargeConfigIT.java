@@ -1,7 +1,9 @@
 package dev.toolgate.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ch.qos.logback.classic.Level;
 import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The admin listener serving a large configuration (an openapi2mcp-sized conversion route of 10,000 tools, each
  * with an ACL naming groups no consumer is in: 30,000 load warnings): {@code GET /status} stays small whatever
- * the configuration's size, and readiness probes are answered while many are read at once.
+ * the configuration's size, the dashboard's overview renders the routes once per configuration and sends them
+ * only to a page that does not have them, and readiness probes are answered while many of either are read.
  */
 @Timeout(180)
 class AdminLargeConfigIT {
@@ -93,6 +96,58 @@ class AdminLargeConfigIT {
     @Test
     void readinessIsAnsweredPromptlyWhileAHundredAndTwentyStatusRequestsAreServed() {
         readyWhile("/status", 120, response -> assertThat(length(response)).as("each /status").isLessThan(8_192));
+    }
+
+    @Test
+    void theOverviewListsEveryToolWithItsAclAndLeavesThemOutForAPageThatHasThem() {
+        AdminHttp.Response first = admin.get("/dashboard/overview");
+
+        assertThat(first.status()).isEqualTo(200);
+        JsonNode routes = first.json().get("routes");
+        assertThat(routes).hasSize(1);
+        assertThat(routes.get(0).get("tools")).hasSize(TOOLS);
+        assertThat(routes.get(0).at("/tools/7/acl/allow").toString()).isEqualTo("[\"group_a_7\",\"group_b\"]");
+        assertThat(first.json().get("configuration_hash").asText())
+                .isEqualTo(admin.get("/status").json().get("configuration_hash").asText());
+        assertThat(admin.get("/dashboard/overview").json().get("routes")).isEqualTo(routes);
+
+        String tag = first.json().get("routes_tag").asText();
+        AdminHttp.Response known = admin.get("/dashboard/overview?routes=" + tag);
+        assertThat(known.body().length()).as("the page's poll, which has the routes").isLessThan(8_192);
+        assertThat(known.json().has("routes")).isFalse();
+        assertThat(known.json().get("routes_tag").asText()).isEqualTo(tag);
+        assertThat(known.json().has("tools")).isTrue();
+        assertThat(admin.get("/dashboard/overview?routes=" + tag + "x").json().get("routes")).isEqualTo(routes);
+    }
+
+    @Test
+    void fortyOverviewsAtOnceRenderTheRoutesOnceAndAReloadRendersThemAgainUnderANewTag() {
+        try (CapturedLog log = CapturedLog.of(Dashboard.class.getName(), Level.DEBUG)) {
+            readyWhile("/dashboard/overview", 40, response -> assertThat(response.statusCode()).isEqualTo(200));
+            readyWhile("/dashboard/overview", 40, response -> assertThat(response.statusCode()).isEqualTo(200));
+            assertThat(renderings(log)).as("rendered at most once for the configuration served").isLessThanOrEqualTo(1);
+            String tag = admin.get("/dashboard/overview").json().get("routes_tag").asText();
+
+            assertThat(admin.send("POST", "/config", "application/yaml", document.getBytes()).status()).isEqualTo(200);
+            int before = renderings(log);
+            readyWhile("/dashboard/overview", 40, response -> assertThat(response.statusCode()).isEqualTo(200));
+            assertThat(renderings(log)).as("rendered once for the configuration loaded").isEqualTo(before + 1);
+            JsonNode reloaded = admin.get("/dashboard/overview?routes=" + tag).json();
+            assertThat(reloaded.get("routes_tag").asText()).as("same document, new rendering").isNotEqualTo(tag);
+            assertThat(reloaded.get("routes").get(0).get("tools")).hasSize(TOOLS);
+        }
+    }
+
+    private static int renderings(CapturedLog log) {
+        return (int) log.since(0).stream().filter(e -> e.getFormattedMessage().startsWith("overview routes of")).count();
+    }
+
+    @Test
+    void readinessIsAnsweredPromptlyWhileTwoHundredPagesPollTheOverview() {
+        String tag = admin.get("/dashboard/overview").json().get("routes_tag").asText();
+
+        readyWhile("/dashboard/overview?routes=" + tag, 200, response ->
+                assertThat(length(response)).as("each poll").isLessThan(8_192));
     }
 
     /**
