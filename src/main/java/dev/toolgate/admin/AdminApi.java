@@ -122,10 +122,14 @@ final class AdminApi {
                 }
             }
             case "services", "routes", "plugins", "consumers" -> {
-                if (get) {
-                    listings.list(request, kind, id);
-                } else {
+                String key = id == null ? null : EntityListings.key(id);
+                if (!get) {
                     notAllowed(request, READS);
+                } else if (id != null && key == null) {
+                    AdminResponse.of(new GatewayError.InvalidPath("the id or name in the path is not "
+                            + "percent-encoded UTF-8 (write a '%' as %25)")).send(request);
+                } else {
+                    listings.list(request, kind, key);
                 }
             }
             case "config" -> {

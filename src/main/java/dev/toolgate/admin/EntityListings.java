@@ -12,6 +12,10 @@ import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -80,6 +84,41 @@ final class EntityListings {
             AdminResponse answer = response;
             context.runOnContext(v -> answer.send(request));
         });
+    }
+
+    /**
+     * The id or name a path segment names, percent-decoded as UTF-8 ({@code john%20doe}, {@code caf%C3%A9},
+     * {@code a%2Fb}); the path was split on its raw {@code /} first, so an encoded one stays inside the name.
+     * Null when the segment is not percent-encoded UTF-8 (a stray {@code %}, a cut or invalid escape).
+     */
+    static String key(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(segment.length());
+        int i = 0;
+        while (i < segment.length()) {
+            int escape = segment.indexOf('%', i);
+            int end = escape < 0 ? segment.length() : escape;
+            bytes.writeBytes(segment.substring(i, end).getBytes(StandardCharsets.UTF_8));
+            if (escape < 0) {
+                break;
+            }
+            int high = escape + 2 < segment.length() ? Character.digit(segment.charAt(escape + 1), 16) : -1;
+            int low = high < 0 ? -1 : Character.digit(segment.charAt(escape + 2), 16);
+            if (low < 0) {
+                return null;
+            }
+            bytes.write(high << 4 | low);
+            i = escape + 3;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     private AdminResponse entities(String kind, String key) {
