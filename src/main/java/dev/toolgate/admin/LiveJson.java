@@ -23,7 +23,8 @@ final class LiveJson {
         }
         node.put("client", e.origin().clientIp());
         if (e.session() != null) {
-            node.put("session", e.session());
+            // a tag, not the id: on a route without authentication the id is a bearer of the session
+            node.put("session", SessionTag.of(e.session()));
         }
         if (e.id() != null) {
             node.put("id", e.id());

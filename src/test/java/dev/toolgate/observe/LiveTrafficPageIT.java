@@ -93,7 +93,8 @@ class LiveTrafficPageIT {
 
         // a payload is shown where the route logs payloads: click the echo row
         script("[...document.querySelectorAll('#messages tbody tr')].find(r => r.dataset.tool === 'echo').click()");
-        assertThat(browser.findElement(By.id("detail")).getText()).contains("hello page");
+        assertThat(browser.findElement(By.id("detail")).getText()).contains("hello page")
+                .as("its session shown as a tag, never its Mcp-Session-Id").containsPattern("\"session\": \"[0-9a-f]{12}\"");
 
         browser.findElement(By.id("pause")).click();
         int shown = rows().size();
