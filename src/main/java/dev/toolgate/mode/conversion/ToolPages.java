@@ -29,6 +29,8 @@ final class ToolPages {
     private static final byte[] PAGE_HEAD = "{\"tools\":[".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NEXT_CURSOR = ",\"nextCursor\":".getBytes(StandardCharsets.UTF_8);
 
+    private static final byte[] NO_TAIL = new byte[0];
+
     private final String fingerprint;
     private final List<byte[]> pages = new ArrayList<>();
     /** The pages as heads of gzip JSON-RPC responses ({@code {"result":PAGE}); null until compressed. */
@@ -73,11 +75,32 @@ final class ToolPages {
         }
     }
 
-    /** Compresses the pages on a virtual thread, once; until then callers get them uncompressed. */
-    void compressLater() {
+    /**
+     * Compresses the pages on a virtual thread, once, then runs {@code then}; until then callers get them
+     * uncompressed.
+     */
+    void compressLater(Runnable then) {
         if (!compressing.get()) {
-            Thread.ofVirtual().name("compress-tool-pages").start(this::compress);
+            Thread.ofVirtual().name("compress-tool-pages").start(() -> {
+                compress();
+                then.run();
+            });
         }
+    }
+
+    /** The bytes the pages hold: each page, and once compressed its copy behind the result head and its gzip. */
+    long bytes() {
+        long bytes = 0;
+        for (byte[] page : pages) {
+            bytes += page.length;
+        }
+        List<GzipHead> ready = compressed;
+        if (ready != null) {
+            for (GzipHead head : ready) {
+                bytes += head.length(NO_TAIL) + head.deflatedLength();
+            }
+        }
+        return bytes;
     }
 
     private int pageIndex(String cursor) {

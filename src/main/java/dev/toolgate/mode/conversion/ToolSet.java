@@ -10,20 +10,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tools one MCP endpoint serves, in order, with their {@code tools/list} pages prepared
  * ({@link ToolPages}): for everyone at load, and for each distinct {@link ToolView} (callers whose
- * tool ACLs let them see a part of the list) on first use, kept for the next caller with that view.
+ * tool ACLs let them see a part of the list) on first use, kept for the next caller with that view
+ * within a byte budget ({@link ViewPages}).
  */
 public final class ToolSet {
 
     /** Tools per {@code tools/list} page. */
     public static final int PAGE_SIZE = ToolPages.PAGE_SIZE;
-
-    /** Distinct views kept at once; past it the cache starts over (each view is rebuilt on demand). */
-    private static final int MAX_VIEWS = 256;
 
     private final List<Tool> tools;
     private final Map<String, Tool> byName = new HashMap<>();
@@ -31,7 +28,7 @@ public final class ToolSet {
     private final Map<String, Integer> positions = new HashMap<>();
     private final List<byte[]> definitions;
     private final ToolPages all;
-    private final Map<BitSet, ToolPages> views = new ConcurrentHashMap<>();
+    private final ViewPages views = new ViewPages(ViewPages.BUDGET);
 
     public ToolSet(List<Tool> tools) {
         this.tools = List.copyOf(tools);
@@ -98,7 +95,7 @@ public final class ToolSet {
         ToolPages pages = pages(view);
         Optional<GzipHead> compressed = pages.compressedPage(cursor);
         if (compressed.isEmpty() && !view.all()) {
-            pages.compressLater();
+            pages.compressLater(views::recount);
         }
         return compressed;
     }
@@ -112,14 +109,12 @@ public final class ToolSet {
         if (view.all()) {
             return all;
         }
-        ToolPages cached = views.get(view.visible());
-        if (cached != null) {
-            return cached;
-        }
-        if (views.size() >= MAX_VIEWS) {
-            views.clear();
-        }
-        return views.computeIfAbsent(view.visible(), this::pagesOf);
+        return views.of(view.visible(), this::pagesOf);
+    }
+
+    /** The callers' views whose pages are kept, and their bytes (everyone's pages are not counted). */
+    public ViewPages.Kept keptViews() {
+        return views.kept();
     }
 
     private ToolPages pagesOf(BitSet visible) {
