@@ -21,6 +21,7 @@ import dev.toolgate.mode.acl.AuditLog;
 import dev.toolgate.mode.acl.SubjectRules;
 import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.mode.acl.ToolAcl;
+import dev.toolgate.mode.conversion.HiddenTools;
 import dev.toolgate.mode.conversion.McpServerEndpoint;
 import dev.toolgate.mode.conversion.OwningRoutes;
 import dev.toolgate.mode.conversion.Sessions;
@@ -101,8 +102,12 @@ final class Endpoints {
             }
             return visible.cardinality() == tools.size() ? ToolView.ALL : new ToolView(visible);
         };
+        // a tool the list hides from the caller answers as a name the endpoint does not serve
+        MessagePolicy hidden = ownersJudge ? new HiddenTools(tools, owners,
+                access.restricts() ? access::asUnlisted : HiddenTools::unknownTool) : null;
         return new McpServerEndpoint(settings, tools, invoker, sessions, store,
-                access.restricts() ? MessagePolicy.then(access, limits) : limits, views, access.restricts(),
+                MessagePolicy.then(hidden, access.restricts() ? MessagePolicy.then(access, limits) : limits), views,
+                access.restricts(),
                 access.restricts() ? access::refusesOutright : exchange -> false);
     }
 

@@ -372,7 +372,7 @@ class TrafficRulesIT {
 
         assertThat(refused.path("isError").asBoolean()).as("%s", refused).isTrue();
         assertThat(refused.path("content").get(0).path("text").asText())
-                .isEqualTo("The route 'secure-tools' refused the call: HTTP 426: Please use HTTPS protocol");
+                .isEqualTo("The tool's route refused the call: HTTP 426: Please use HTTPS protocol");
         assertThat(rest.quiet(Duration.ofMillis(300))).isTrue();
         try (Gateway behind = behindTrustedProxy("X-Real-IP")) {
             McpHttp secure = new McpHttp(java.net.URI.create("http://127.0.0.1:" + behind.proxyPort() + "/tools"),

@@ -131,8 +131,19 @@ public final class ToolAccess implements MessagePolicy {
         };
     }
 
+    /**
+     * What a {@code tools/call} gets when it names a tool this endpoint does not list: for a tool the endpoint
+     * hides from the caller by other means, so that it answers exactly as a name that does not exist.
+     */
+    public Decision asUnlisted(McpCall call) {
+        return decideCall(call, AclSubject.of(call.exchange().principal(), rules), unlisted);
+    }
+
     private Decision decideCall(McpCall call, AclSubject subject) {
-        ToolAcl acl = aclOf(call.tool());
+        return decideCall(call, subject, aclOf(call.tool()));
+    }
+
+    private Decision decideCall(McpCall call, AclSubject subject, ToolAcl acl) {
         ToolAcl.Verdict verdict = acl == null ? new ToolAcl.Verdict(false, null) : acl.evaluate(subject);
         if (audit != null && acl != null) {
             audit.write(call.exchange(), subject, List.of(audit.entry(subject, call.tool(), verdict,

@@ -95,6 +95,13 @@ public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map
         }
     }
 
+    /** True when {@link #hideRefused} hides {@code tool} from {@code caller} calling from {@code clientAddress}. */
+    public boolean hides(Tool tool, Principal caller, String clientAddress) {
+        PolicyChain chain = replayChain(tool);
+        return chain != null && chain.judgesCallers() && chain.refusesOnReplay(caller, clientAddress,
+                chains.getOrDefault(servingRouteId, PolicyChain.EMPTY));
+    }
+
     Route route(Tool tool) {
         return routes.get(tool.routeId());
     }

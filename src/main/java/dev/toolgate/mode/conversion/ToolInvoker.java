@@ -56,7 +56,7 @@ public final class ToolInvoker {
                             Future<?> cancelled, AnswerBudget.Share share) {
         if (owners.refusesPlainHttp(tool, exchange)) {
             record.toolResult(true);
-            return refusedByRoute(tool, exchange, id, new Decision.Reject(new GatewayError.HttpsRequired()));
+            return refusedByRoute(exchange, id, new Decision.Reject(new GatewayError.HttpsRequired()));
         }
         // its forwarding headers (and the templates reading them) say nothing of the MCP endpoint's path
         exchange.sendsToolCalls();
@@ -66,13 +66,13 @@ public final class ToolInvoker {
         Exchange onRoute = replay == null ? exchange : exchange.replay(new RouteMatch(owners.route(tool), null));
         Future<Decision> admitted = replay == null ? Decision.PROCEED : replay.admitReplay(onRoute);
         return admitted.compose(decision -> decision instanceof Decision.Reject refused
-                ? refusedByRoute(tool, exchange, id, refused)
+                ? refusedByRoute(exchange, id, refused)
                 : call(tool, arguments, client(onRoute), cancelled,
                         new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute)), record,
                         cleared(exchange, replay == null ? null : owners.chain(tool), onRoute), share, patterns)
                         // the owning route's transformer refused what the client's values would send (a dot segment)
                         .recover(failure -> failure instanceof GatewayException refused
-                                ? refusedByRoute(tool, exchange, id, new Decision.Reject(refused.error()))
+                                ? refusedByRoute(exchange, id, new Decision.Reject(refused.error()))
                                 : Future.failedFuture(failure)))
                 .onSuccess(result -> record.toolResult(result.path("isError").asBoolean(false)));
     }
@@ -88,11 +88,13 @@ public final class ToolInvoker {
 
     /**
      * What Kong's replayed request would have answered, as the tool's result; what the serving route's message
-     * policies spent letting the call through (its tool's limit) is given back, since the call was not made.
+     * policies spent letting the call through (its tool's limit) is given back, since the call was not made. The
+     * owning route is not named: it is another team's, internal to the gateway, and the listener's caller never
+     * reached it.
      */
-    private Future<ObjectNode> refusedByRoute(Tool tool, Exchange exchange, JsonNode id, Decision.Reject refused) {
+    private Future<ObjectNode> refusedByRoute(Exchange exchange, JsonNode id, Decision.Reject refused) {
         ErrorCatalog.Entry entry = ErrorCatalog.of(refused.error());
-        ObjectNode result = ResultMapper.error("The route '" + owners.route(tool).label() + "' refused the call: HTTP "
+        ObjectNode result = ResultMapper.error("The tool's route refused the call: HTTP "
                 + entry.status() + ": " + entry.message());
         return exchange.takeBack(id).transform(ignored -> Future.succeededFuture(result));
     }

@@ -151,7 +151,30 @@ class ListenerToolAclIT {
                               mode: conversion-only
                               tools:
                                 - {name: vault-report, description: The vault, method: GET, path: /reports/daily}
+                  - name: ledger-service
+                    url: %s
+                    routes:
+                      - name: ledger-route
+                        paths: [/ledger]
+                        strip_path: false
+                        plugins:
+                          - name: acl
+                            config: {allow: [gold-partner], include_consumer_groups: true}
+                          - name: ai-mcp-proxy
+                            tags: [ledger-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: ledger-report, description: The ledger, method: GET, path: /reports/daily}
                 routes:
+                  - name: ledger-listener-route
+                    paths: [/mcp-ledger]
+                    plugins:
+                      - name: key-auth
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: listener
+                          server: {tag: ledger-tools}
                   - name: listener-route
                     paths: [/mcp-listener]
                     plugins:
@@ -187,7 +210,7 @@ class ListenerToolAclIT {
                   - {username: silvio, groups: [{name: silver-partner}], keyauth_credentials: [{key: silver-key}]}
                   - {username: bronwyn, groups: [{name: bronze-partner}], keyauth_credentials: [{key: bronze-key}]}
                   - {username: nobody, keyauth_credentials: [{key: nobody-key}]}
-                """.formatted(weather.url(), ACL, cards.url(), ACL, ACL, ACL, cards.url(), cards.url(), cards.url()));
+                """.formatted(weather.url(), ACL, cards.url(), ACL, ACL, ACL, cards.url(), cards.url(), cards.url(), cards.url()));
         listener = gateway.proxy("/mcp-listener");
     }
 
@@ -267,10 +290,9 @@ class ListenerToolAclIT {
     @Test
     void anAclOnTheRouteThatOwnsAToolAppliesWhenAListenerServesIt() throws InterruptedException {
         try (McpSyncClient silver = Sdk.connect(listener, Map.of("apikey", "silver-key"))) {
-            McpSchema.CallToolResult refused = silver.callTool(new McpSchema.CallToolRequest("internal-report", Map.of()));
-            assertThat(refused.isError()).isTrue();
-            assertThat(((McpSchema.TextContent) refused.content().getFirst()).text())
-                    .isEqualTo("The route 'reports-route' refused the call: HTTP 403: You cannot consume this service");
+            // not listed to silver partners, so refused as a tool that does not exist
+            assertThatThrownBy(() -> silver.callTool(new McpSchema.CallToolRequest("internal-report", Map.of())))
+                    .satisfies(e -> assertThat(Sdk.refusedWith(e)).isEqualTo(403));
             assertThat(cards.quiet(Duration.ofMillis(200))).as("the reports API saw the refused call").isTrue();
         }
         McpHttp gold = new McpHttp(listener, Map.of("apikey", "gold-key"));
@@ -299,15 +321,48 @@ class ListenerToolAclIT {
     @Test
     void aToolWhoseOwningRouteRefusesTheCallersAddressIsNotListedAndItsCallIsRefused() throws InterruptedException {
         // the archive route's ip-restriction refuses loopback, where every test client calls from
-        assertArchiveUnlistedAndRefused(listener, Map.of("apikey", "gold-key"), "HTTP 403: IP address not allowed");
+        assertArchiveUnlistedAndRefused(listener, Map.of("apikey", "gold-key"));
     }
 
     @Test
     void aListenerThatIdentifiesNobodyDoesNotListAToolWhoseOwningRouteRefusesTheAddressWhoeverAuthenticates()
             throws InterruptedException {
         // the archive route authenticates the request, then refuses loopback whoever it turns out to be
-        assertArchiveUnlistedAndRefused(gateway.proxy("/mcp-open"), Map.of(), "HTTP 401");
+        assertArchiveUnlistedAndRefused(gateway.proxy("/mcp-open"), Map.of());
     }
+
+    @Test
+    void aCallOfAToolTheListenerHidesAnswersExactlyAsANameThatDoesNotExistAndNamesNoRoute() {
+        // tool ACLs on the endpoint: 403 -32000; none (the ledger listener): 200 -32602 Unknown tool
+        assertHiddenAnswersAsUnknown(listener, Map.of("apikey", "silver-key"), "internal-report", 403);
+        assertHiddenAnswersAsUnknown(listener, Map.of("apikey", "gold-key"), "archive-search", 403);
+        assertHiddenAnswersAsUnknown(gateway.proxy("/mcp-open"), Map.of(), "archive-search", 403);
+        assertHiddenAnswersAsUnknown(gateway.proxy("/mcp-ledger"), Map.of("apikey", "silver-key"), "ledger-report", 200);
+
+        McpHttp gold = new McpHttp(gateway.proxy("/mcp-ledger"), Map.of("apikey", "gold-key"));
+        gold.initialize("2025-11-25");
+        assertThat(gold.call("ledger-report", "{}").path("isError").asBoolean()).as("gold partners may call it").isFalse();
+        assertThat(cards.next().path()).isEqualTo("/reports/daily");
+    }
+
+    /** A call of {@code hidden} and of a made-up name get the same status, headers that matter and body. */
+    static void assertHiddenAnswersAsUnknown(URI endpoint, Map<String, String> headers, String hidden, int status) {
+        McpHttp caller = new McpHttp(endpoint, headers);
+        caller.initialize("2025-11-25");
+        assertThat(caller.post(LIST).body()).as("listed").doesNotContain(hidden);
+        McpHttp.Response hiddenCall = caller.post(CALL.formatted(hidden));
+        McpHttp.Response unknownCall = caller.post(CALL.formatted("no-such-tool"));
+        assertThat(hiddenCall.status()).as(hiddenCall.toString()).isEqualTo(status).isEqualTo(unknownCall.status());
+        assertThat(hiddenCall.body().replace(hidden, "no-such-tool")).as(endpoint + " " + hidden)
+                .isEqualTo(unknownCall.body()).doesNotContain("route");
+        for (String header : List.of("www-authenticate", "content-type")) {
+            assertThat(hiddenCall.header(header)).as(header).isEqualTo(unknownCall.header(header));
+        }
+    }
+
+    static final String LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
+    static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"%s\","
+            + "\"arguments\":{}}}";
 
     @Test
     void theTypeScriptClientOnAListenerThatIdentifiesNobodyIsNotShownTheArchiveAndGetsItsRefusal()
@@ -319,22 +374,19 @@ class ListenerToolAclIT {
         assertThat(listed.ok().path("tools").findValuesAsText("name")).doesNotContain("archive-search");
 
         NodeClients.Run called = node.typescriptSdk(open, Map.of(), "call", "archive-search", "{}");
-        var result = called.ok().path("result");
-        assertThat(result.path("isError").asBoolean()).as(called.toString()).isTrue();
-        assertThat(result.path("content").get(0).path("text").asText())
-                .startsWith("The route 'archive-route' refused the call: HTTP 401");
+        NodeClients.Run unknown = node.typescriptSdk(open, Map.of(), "call", "no-such-tool", "{}");
+        assertThat(called.exitCode()).as(called.toString()).isEqualTo(unknown.exitCode());
+        assertThat(called.stdout()).as("refused as a name that does not exist").doesNotContain("archive-route")
+                .isEqualTo(unknown.stdout().replace("no-such-tool", "archive-search"));
         assertThat(cards.quiet(Duration.ofMillis(200))).as("the archive saw the refused call").isTrue();
     }
 
-    /** The archive's tool is not listed to this client, and its call by name is the archive route's refusal. */
-    static void assertArchiveUnlistedAndRefused(URI endpoint, Map<String, String> headers, String refusal)
-            throws InterruptedException {
+    /** The archive's tool is not listed to this client, and its call by name is refused as an unknown tool's. */
+    static void assertArchiveUnlistedAndRefused(URI endpoint, Map<String, String> headers) throws InterruptedException {
         try (McpSyncClient client = Sdk.connect(endpoint, headers)) {
             assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).doesNotContain("archive-search");
-            McpSchema.CallToolResult refused = client.callTool(new McpSchema.CallToolRequest("archive-search", Map.of()));
-            assertThat(refused.isError()).isTrue();
-            assertThat(((McpSchema.TextContent) refused.content().getFirst()).text())
-                    .startsWith("The route 'archive-route' refused the call: " + refusal);
+            assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("archive-search", Map.of())))
+                    .satisfies(e -> assertThat(Sdk.refusedWith(e)).isEqualTo(403));
         }
         assertThat(cards.quiet(Duration.ofMillis(200))).as("the archive saw the refused call").isTrue();
     }

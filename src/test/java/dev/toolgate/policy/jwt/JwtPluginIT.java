@@ -356,7 +356,7 @@ class JwtPluginIT {
 
         assertThat(result.json().at("/result/isError").asBoolean()).as("%s", result).isTrue();
         assertThat(result.json().at("/result/content/0/text").asText())
-                .isEqualTo("The route 'owner' refused the call: HTTP 401: Unauthorized");
+                .isEqualTo("The tool's route refused the call: HTTP 401: Unauthorized");
         assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream was not called").isTrue();
     }
 

@@ -443,7 +443,7 @@ class KeyAuthIT {
 
         assertThat(called.json().path("result").path("isError").asBoolean()).as(called.toString()).isTrue();
         assertThat(called.json().at("/result/content/0/text").asText())
-                .isEqualTo("The route 'tagged' refused the call: HTTP 401: " + NO_KEY);
+                .isEqualTo("The tool's route refused the call: HTTP 401: " + NO_KEY);
         assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream was not called").isTrue();
     }
 

@@ -182,7 +182,7 @@ class ListenerReplayIT {
         McpHttp.Response called = refusedCall("/keyed/mcp", Map.of("apikey", "alice-key"));
 
         assertThat(called.json().at("/result/content/0/text").asText()).as("%s", called)
-                .isEqualTo("The route 'owner' refused the call: HTTP 401: Invalid or inactive token");
+                .isEqualTo("The tool's route refused the call: HTTP 401: Invalid or inactive token");
     }
 
     @Test
@@ -192,7 +192,7 @@ class ListenerReplayIT {
         McpHttp.Response called = refusedCall("/owned/mcp", Map.of("authorization", "Bearer " + forListener));
 
         assertThat(called.json().at("/result/content/0/text").asText()).as("%s", called)
-                .isEqualTo("The route 'owner' refused the call: HTTP 401: Invalid or inactive token");
+                .isEqualTo("The tool's route refused the call: HTTP 401: Invalid or inactive token");
     }
 
     @Test

@@ -313,7 +313,7 @@ class RateLimitingIT {
         assertThat(second.status()).isEqualTo(200);
         assertThat(second.json().at("/result/isError").asBoolean()).isTrue();
         assertThat(second.json().at("/result/content/0/text").asText())
-                .isEqualTo("The route 'team-tools' refused the call: HTTP 429: API rate limit exceeded");
+                .isEqualTo("The tool's route refused the call: HTTP 429: API rate limit exceeded");
     }
 
     /** A listener at /front over the tool ping, owned by team-tools (rate-limiting 1 a minute, ping 2 an hour). */
@@ -356,7 +356,7 @@ class RateLimitingIT {
         assertThat(call("/front", Map.of()).json().at("/result/isError").asBoolean()).isFalse();
         for (int i = 0; i < 3; i++) {
             assertThat(call("/front", Map.of()).json().at("/result/content/0/text").asText())
-                    .isEqualTo("The route 'team-tools' refused the call: HTTP 429: API rate limit exceeded");
+                    .isEqualTo("The tool's route refused the call: HTTP 429: API rate limit exceeded");
         }
         clock.set(Instant.parse("2026-11-24T10:01:00Z"));
 
