@@ -151,6 +151,7 @@ final class SnapshotBuilder {
         Function<Route, RouteRuntime> runtimeOf = RouteRuntime.of(config);
         ListVersions versions = new ListVersions(config);
         Map<String, LoggingSettings> logging = new HashMap<>();
+        Set<String> listened = new HashSet<>();
         for (Route route : active) {
             PolicyChain chain = chains.get(route.id());
             Optional<Plugin> plugin = effectivePlugin(config, route);
@@ -174,6 +175,10 @@ final class SnapshotBuilder {
                 case LISTENER -> proxy.server().tag() == null ? null : catalog.bound(proxy.server().tag(), proxy, route.label(), report);
                 case CONVERSION_ONLY, PASSTHROUGH_LISTENER -> null;
             };
+            if (proxy.mode() == Mode.LISTENER && proxy.server().tag() != null) {
+                listened.add(proxy.server().tag());
+                catalog.warnIfNoneTagged(proxy.server().tag(), plugin.get(), route.label(), report);
+            }
             if (tools != null) {
                 // a listener logs its tool sets' calls as each of them asks too
                 AiMcpProxyConfig serving = proxy.mode() != Mode.LISTENER ? proxy
@@ -187,6 +192,7 @@ final class SnapshotBuilder {
                         observed(config, route, serving, credentialNames(chain, tools, chains))));
             }
         }
+        catalog.warnUnserved(listened, report);
         return new Snapshot(config, new Router(active), handlers, toolSets, listVersions, runtimes, logging, Plugins.published(policies, report, addresses::isTrusted),
                 report.warnings(), Instant.now());
     }

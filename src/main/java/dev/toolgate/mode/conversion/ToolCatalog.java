@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The compiled tools of every conversion plugin of one configuration, in document order. A
@@ -88,6 +90,43 @@ public final class ToolCatalog {
                     + "(on route '" + routeLabel + "') sends its calls with the service's Host, never its own "
                     + "client's; set tools[].host to send another");
         }
+    }
+
+    /**
+     * Warns at the listener's {@code server.tag} when no tool set carries it: the listener serves no tool
+     * (Kong's troubleshooting names a mismatched tag as the usual cause of missing tools).
+     */
+    public void warnIfNoneTagged(String tag, Plugin listener, String routeLabel, ConfigReport report) {
+        if (byPlugin.values().stream().noneMatch(entry -> entry.plugin().tags().contains(tag))) {
+            report.warning(listener.source() + ".config.server.tag", "no conversion plugin is tagged '" + tag
+                    + "': the listener on route '" + routeLabel + "' serves no tool (tool sets' tags: "
+                    + tags() + ")");
+        }
+    }
+
+    /**
+     * Warns at each {@code conversion-only} tool set's {@code tags} when no listener of {@code listened} binds
+     * one of them: its tools are served nowhere (its own route answers REST clients 404).
+     */
+    public void warnUnserved(Set<String> listened, ConfigReport report) {
+        for (Entry entry : byPlugin.values()) {
+            if (entry.plugin().config() instanceof AiMcpProxyConfig toolSet && toolSet.mode() == Mode.CONVERSION_ONLY
+                    && entry.plugin().tags().stream().noneMatch(listened::contains)) {
+                report.warning(entry.plugin().source() + ".tags", "no listener's server.tag is one of this "
+                        + "conversion-only plugin's tags " + entry.plugin().tags() + ": its tools are served nowhere"
+                        + " (listeners' tags: " + listed(listened) + ")");
+            }
+        }
+    }
+
+    private String tags() {
+        Set<String> tags = new TreeSet<>();
+        byPlugin.values().forEach(entry -> tags.addAll(entry.plugin().tags()));
+        return listed(tags);
+    }
+
+    private static String listed(Set<String> tags) {
+        return tags.isEmpty() ? "none" : String.join(", ", new TreeSet<>(tags));
     }
 
     private static String shown(String value) {
