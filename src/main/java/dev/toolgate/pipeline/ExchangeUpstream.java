@@ -104,6 +104,15 @@ final class ExchangeUpstream {
         return answeredAt < 0 ? 0 : now - answeredAt;
     }
 
+    /**
+     * Kong's {@code latencies.proxy} of the exchange: the wait for the answer head; -1 when none came (refused,
+     * reset, timed out, or the client left first), as Kong proxies nothing it got no answer from, so the exchange
+     * counts as the gateway's own ({@code source} kong), as a tool call's unanswered REST request does.
+     */
+    long proxyNanos() {
+        return nanos;
+    }
+
     /** How long the call took, or has taken by {@code now} while unanswered; -1 when nothing went upstream. */
     long nanos(long now) {
         return started < 0 ? -1 : nanos >= 0 ? nanos : now - started;

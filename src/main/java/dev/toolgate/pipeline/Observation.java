@@ -367,7 +367,7 @@ public final class Observation {
         }
         if (sinks.logged()) {
             long now = System.nanoTime();
-            long upstreamNanos = upstream.nanos(now);
+            long upstreamNanos = upstream.proxyNanos();
             long receiveNanos = upstream.receiveNanos(now);
             if (upstreamNanos < 0 && open != null) {
                 long[] calls = callTimes(now);

@@ -84,6 +84,12 @@ class UpstreamFailureLogIT {
             JsonNode timedOut = entry(logFile, "/silent");
             assertThat(timedOut.path("response").path("status").asInt()).isEqualTo(504);
             assertThat(timedOut.path("upstream_status").asText()).isEqualTo("504");
+            // no answer came: proxied nothing, the gateway answered (Kong's get_source() is not "service"), as a
+            // tool call's unreachable REST API is logged
+            for (JsonNode failed : List.of(down, timedOut)) {
+                assertThat(failed.path("source").asText()).as("%s", failed).isEqualTo("kong");
+                assertThat(failed.path("latencies").path("proxy").asLong()).as("%s", failed).isEqualTo(-1);
+            }
         } finally {
             for (Socket s : held) {
                 s.close();
