@@ -220,7 +220,8 @@ final class SnapshotBuilder {
         }
         Service service = config.service(route.serviceId()).orElse(null);
         var facts = new Origin.RouteFacts(route.id(), route.label(), service == null ? null : service.id(),
-                service == null ? null : service.name() != null ? service.name() : service.id(), proxy.mode().kongName(),
+                // Kong's exporter labels a service without a name by its host (a generated id means nothing on a graph)
+                service == null ? null : service.name() != null ? service.name() : service.host(), proxy.mode().kongName(),
                 proxy.logging().logStatistics(), proxy.logging().logPayloads(), proxy.logging().logAudits());
         return new ObservedRoute(facts, telemetry.global(),
                 new Redaction(config.referenceBySecret(), credentialNames), service == null ? null : service.path(),
