@@ -35,15 +35,26 @@ public final class ForwardedHeaders {
             "x-authenticated-scope", "x-authenticated-userid");
     /**
      * What a tool call never takes from the MCP request, nor from an argument: the method and URL overrides
-     * frameworks honour (Express method-override, Google APIs, Symfony, IIS URL Rewrite) and the client-address
-     * aliases CDNs and load balancers set, which upstream allow-lists trust. Through them a client would turn a
-     * read-only tool into a DELETE, reach another path, or pose as another address; the tool's configuration
-     * decides the method, path and forwarding. An operator's fixed header or transformer may still set them.
+     * frameworks honour (Express method-override, Google APIs, Symfony, IIS URL Rewrite), the scheme and host
+     * overrides (Rails' X-Forwarded-Ssl, IIS ARR's X-Original-Host) and the client-address aliases CDNs and
+     * load balancers set, which upstream allow-lists trust. Through them a client would turn a read-only tool
+     * into a DELETE, reach another path or host, pose as a TLS client or as another address; the tool's
+     * configuration decides the method, path and forwarding. Every {@code X-Forwarded-*} and {@code X-Envoy-*}
+     * counts too (see {@link #rerouting}). An operator's fixed header or transformer may still set them.
      */
     private static final Set<String> REROUTING = Set.of("x-http-method-override", "x-method-override",
             "x-http-method", "x-original-method", "x-original-url", "x-original-uri", "x-rewrite-url",
-            "x-forwarded-uri", "x-forwarded-method", "true-client-ip", "cf-connecting-ip", "x-client-ip",
-            "x-cluster-client-ip", "fastly-client-ip", "x-original-forwarded-for", "x-forwarded", "forwarded-for");
+            "x-original-host", "x-host", "front-end-https", "x-url-scheme", "true-client-ip", "cf-connecting-ip",
+            "x-client-ip", "client-ip", "x-cluster-client-ip", "fastly-client-ip", "x-proxyuser-ip",
+            "x-original-forwarded-for", "x-forwarded", "forwarded-for");
+    /**
+     * Prefixes of whole families a tool call never takes from the client. The gateway sets the
+     * {@code X-Forwarded-*} it means the upstream to believe; any other one (-Scheme, -Ssl, -Server,
+     * -Client-Cert, -Uri...) is a claim about the connection only a proxy may make. Envoy removes every
+     * {@code X-Envoy-*} of an external request at its edge: {@code X-Envoy-Internal} marks a request as
+     * internal, {@code X-Envoy-External-Address} names the client, {@code X-Envoy-Original-Path} the path.
+     */
+    private static final List<String> REROUTING_FAMILIES = List.of("x-forwarded-", "x-envoy-");
     /** What a tool call never takes from the MCP request: it describes the MCP exchange. */
     private static final Set<String> MCP_EXCHANGE = Set.of("host", "content-length", "content-type", "accept",
             "accept-encoding", "expect", "mcp-session-id", "mcp-protocol-version", "last-event-id");
@@ -194,11 +205,21 @@ public final class ForwardedHeaders {
     }
 
     /**
-     * True for a method or URL override or a client-address alias (any case, {@code _} as {@code -}): a header a
-     * tool call takes neither from the client nor from an argument, since it would change where the call goes.
+     * True for a method, URL, scheme or host override, a client-address alias, any {@code X-Forwarded-*} or any
+     * {@code X-Envoy-*} (any case, {@code _} as {@code -}): a header a tool call takes neither from the client nor
+     * from an argument, since it would change where the call goes or who the service believes calls.
      */
     public static boolean rerouting(String name) {
-        return REROUTING.contains(folded(name));
+        String folded = folded(name);
+        if (REROUTING.contains(folded)) {
+            return true;
+        }
+        for (String family : REROUTING_FAMILIES) {
+            if (folded.startsWith(family)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -43,6 +43,15 @@ class HeaderParametersTest {
                     - {name: q, in: query, schema: {type: string}}
                     - {name: q, in: query, schema: {type: integer}}
                   responses: {'200': {description: ok}}
+              /c:
+                get:
+                  operationId: claims
+                  parameters:
+                    - {name: X-Forwarded-Scheme, in: header, schema: {type: string}}
+                    - {name: X-Envoy-Internal, in: header, schema: {type: string}}
+                    - {name: Client-IP, in: header, schema: {type: string}}
+                    - {name: X-Trace, in: header, schema: {type: string}}
+                  responses: {'200': {description: ok}}
             """;
 
     static ToolGenerator.Generated generated() {
@@ -73,5 +82,10 @@ class HeaderParametersTest {
                         + "(header names are case-insensitive)"));
         assertThat(generated.skipped()).anySatisfy(s -> assertThat(s.toString())
                 .isEqualTo("PUT /b (queryTwice): declares query parameter 'q' twice"));
+    }
+
+    @Test
+    void anOperationsSchemeOrClientClaimHeadersAreLeftOutAndTheRestServed() {
+        assertThat(CredentialParametersTest.arguments(tool("claims"))).containsExactly("header:X-Trace");
     }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
  * The request headers a tool may not set, neither from an argument nor as a fixed header: those that
  * would change where or how a call goes (the service decides), proxy credentials (the gateway never
  * sends a client's, and a tool must not invent them), the identity and forwarding headers the gateway
- * asserts, the method, URL and client-address overrides (from an argument), and names that cannot be sent. A name with underscores is read as the same name with dashes.
+ * asserts, the method, URL, scheme, host and client-address overrides (from an argument), and names that cannot
+ * be sent. A name with underscores is read as the same name with dashes.
  */
 public final class ReservedHeaders {
 
@@ -43,10 +44,11 @@ public final class ReservedHeaders {
         if (ForwardedHeaders.identity(lower)) {
             return Reason.IDENTITY;
         }
-        if (ForwardedHeaders.rerouting(lower)) {
-            return Reason.REROUTING;
+        // before rerouting, which covers every X-Forwarded-*: those the gateway sets say so
+        if (ForwardedHeaders.gatewaySet(lower)) {
+            return Reason.FORWARDING;
         }
-        return ForwardedHeaders.gatewaySet(lower) ? Reason.FORWARDING : null;
+        return ForwardedHeaders.rerouting(lower) ? Reason.REROUTING : null;
     }
 
     /**
@@ -67,8 +69,8 @@ public final class ReservedHeaders {
             case PROXY_CREDENTIALS -> "header " + name + " cannot be set by a tool argument (the gateway never forwards "
                     + "proxy credentials)";
             case FORWARDING, IDENTITY -> "header " + name + " cannot be set by a tool argument (the gateway sets it)";
-            case REROUTING -> "header " + name + " cannot be set by a tool argument (it would change the method, path "
-                    + "or client address the service sees; a fixed header may set it)";
+            case REROUTING -> "header " + name + " cannot be set by a tool argument (it would change the method, path, "
+                    + "scheme, host or client address the service sees; a fixed header may set it)";
         };
     }
 

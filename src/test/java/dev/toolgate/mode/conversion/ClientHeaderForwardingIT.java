@@ -310,6 +310,38 @@ class ClientHeaderForwardingIT {
     }
 
     @Test
+    void aToolCallNeverTakesTheClientsSchemeHostCertificateOrAddressClaimsNorAnyForwardingHeaderTheGatewayDoesNotSet() {
+        String session = session("/listen-internal");
+        RawHttp.Response response = rawCall("/listen-internal", session, """
+                Host: 127.0.0.1\r
+                X-Forwarded-Scheme: https\r
+                X-Forwarded-Ssl: on\r
+                Front-End-Https: on\r
+                X-Url-Scheme: https\r
+                X-Original-Host: evil.example\r
+                X-Host: evil.example\r
+                X-Forwarded-Server: evil.example\r
+                X_Forwarded_Client_Cert: Hash=abc;Subject="CN=admin"\r
+                X-Forwarded-Anything: 1\r
+                Client-IP: 10.0.0.1\r
+                X-ProxyUser-Ip: 10.0.0.1\r
+                X-Envoy-External-Address: 10.0.0.1\r
+                X-Envoy-Original-Path: /admin\r
+                X-Envoy-Internal: true\r
+                X-Tenant: acme\r
+                """);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("X-Tenant")).isEqualTo("acme");
+        assertThat(received.header("X-Forwarded-Proto")).isEqualTo("http");
+        assertThat(received.headers().names()).map(String::toLowerCase).doesNotContain("x-forwarded-scheme",
+                "x-forwarded-ssl", "front-end-https", "x-url-scheme", "x-original-host", "x-host",
+                "x-forwarded-server", "x_forwarded_client_cert", "x-forwarded-anything", "client-ip",
+                "x-proxyuser-ip", "x-envoy-external-address", "x-envoy-original-path", "x-envoy-internal");
+    }
+
+    @Test
     void aToolsOwnFixedOverrideHeadersAreSentInsteadOfTheClients() {
         String session = session("/listen-internal");
         RawHttp.Response response = rawCall("/listen-internal", session, "override_ping",

@@ -310,7 +310,7 @@ class ToolCompilerTest {
     }
 
     @Test
-    void headerParametersThatWouldOverrideTheMethodPathOrClientAddressAreReported() {
+    void headerParametersThatWouldOverrideTheMethodPathSchemeHostOrClientAddressAreReported() {
         var checked = check(ROUTE, """
                 - description: d
                   method: GET
@@ -319,14 +319,27 @@ class ToolCompilerTest {
                     - {name: X-HTTP-Method-Override, in: header}
                     - {name: X_Original_URL, in: header}
                     - {name: True-Client-IP, in: header}
+                    - {name: X-Forwarded-Ssl, in: header}
+                    - {name: X_Forwarded_Client_Cert, in: header}
+                    - {name: X-Original-Host, in: header}
+                    - {name: Client-IP, in: header}
+                    - {name: X-Envoy-Internal, in: header}
+                    - {name: X-Forwarded-Port, in: header}
                 """);
 
-        String refused = " cannot be set by a tool argument (it would change the method, path or client address the "
-                + "service sees; a fixed header may set it)";
+        String refused = " cannot be set by a tool argument (it would change the method, path, scheme, host or client "
+                + "address the service sees; a fixed header may set it)";
         assertThat(checked.problems()).containsExactly(
                 TOOL_AT + ".parameters[0].name: header X-HTTP-Method-Override" + refused,
                 TOOL_AT + ".parameters[1].name: header X_Original_URL" + refused,
-                TOOL_AT + ".parameters[2].name: header True-Client-IP" + refused);
+                TOOL_AT + ".parameters[2].name: header True-Client-IP" + refused,
+                TOOL_AT + ".parameters[3].name: header X-Forwarded-Ssl" + refused,
+                TOOL_AT + ".parameters[4].name: header X_Forwarded_Client_Cert" + refused,
+                TOOL_AT + ".parameters[5].name: header X-Original-Host" + refused,
+                TOOL_AT + ".parameters[6].name: header Client-IP" + refused,
+                TOOL_AT + ".parameters[7].name: header X-Envoy-Internal" + refused,
+                TOOL_AT + ".parameters[8].name: header X-Forwarded-Port cannot be set by a tool argument (the gateway "
+                        + "sets it)");
     }
 
     @Test
