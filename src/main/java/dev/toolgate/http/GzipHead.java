@@ -12,33 +12,53 @@ import java.util.zip.Deflater;
  * deflated up to a sync flush, which leaves the deflate stream byte-aligned and open; each response
  * appends the tail's own final deflate blocks, then the gzip trailer (CRC-32 and length of head and
  * tail together). Per response that costs a CRC over the head and deflating a few bytes, instead of
- * compressing megabytes.
+ * compressing megabytes. The head is kept as the parts it was given, not copied into one array: a
+ * {@code tools/list} page is already held raw beside its gzip, and a second copy would double what a page costs.
  */
 public final class GzipHead {
 
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
-    private final byte[] head;
+    private final byte[][] head;
+    private final int headLength;
     private final byte[] deflated;
 
-    private GzipHead(byte[] head, byte[] deflated) {
+    private GzipHead(byte[][] head, byte[] deflated) {
         this.head = head;
         this.deflated = deflated;
+        int length = 0;
+        for (byte[] part : head) {
+            length += part.length;
+        }
+        this.headLength = length;
     }
 
-    /** Compresses {@code head} (at the default level); takes milliseconds per megabyte, so not on an event loop. */
-    public static GzipHead of(byte[] head) {
+    /**
+     * Compresses the head made of {@code parts} in order (at the default level), keeping the parts themselves, not
+     * a copy: they must not change afterwards. Takes milliseconds per megabyte, so not on an event loop.
+     */
+    public static GzipHead of(byte[]... parts) {
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         try {
-            deflater.setInput(head);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(head.length / 8 + 64);
+            int length = 0;
+            for (byte[] part : parts) {
+                length += part.length;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(length / 8 + 64);
             byte[] chunk = new byte[64 * 1024];
+            for (int i = 0; i < parts.length - 1; i++) {
+                deflater.setInput(parts[i]);
+                while (!deflater.needsInput()) {
+                    out.write(chunk, 0, deflater.deflate(chunk, 0, chunk.length, Deflater.NO_FLUSH));
+                }
+            }
+            deflater.setInput(parts.length == 0 ? new byte[0] : parts[parts.length - 1]);
             int n;
             do {
                 n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
                 out.write(chunk, 0, n);
             } while (n == chunk.length);
-            return new GzipHead(head, out.toByteArray());
+            return new GzipHead(parts.clone(), out.toByteArray());
         } finally {
             deflater.end();
         }
@@ -51,13 +71,18 @@ public final class GzipHead {
 
     /** The length of head followed by {@code tail}, uncompressed. */
     public int length(byte[] tail) {
-        return head.length + tail.length;
+        return headLength + tail.length;
     }
 
     /** Head followed by {@code tail}, uncompressed: what {@link #withTail} inflates to. */
     public byte[] plain(byte[] tail) {
-        byte[] out = java.util.Arrays.copyOf(head, head.length + tail.length);
-        System.arraycopy(tail, 0, out, head.length, tail.length);
+        byte[] out = new byte[headLength + tail.length];
+        int at = 0;
+        for (byte[] part : head) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
+        }
+        System.arraycopy(tail, 0, out, at, tail.length);
         return out;
     }
 
@@ -65,9 +90,11 @@ public final class GzipHead {
     public Buffer withTail(byte[] tail) {
         byte[] end = finish(tail);
         CRC32 crc = new CRC32();
-        crc.update(head);
+        for (byte[] part : head) {
+            crc.update(part);
+        }
         crc.update(tail);
-        long size = (long) head.length + tail.length;
+        long size = (long) headLength + tail.length;
         Buffer out = Buffer.buffer(HEADER.length + deflated.length + end.length + 8);
         out.appendBytes(HEADER).appendBytes(deflated).appendBytes(end);
         out.appendIntLE((int) crc.getValue()).appendIntLE((int) size);

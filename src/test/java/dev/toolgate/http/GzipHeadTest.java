@@ -52,4 +52,21 @@ class GzipHeadTest {
 
         assertThat(new String(gunzip(body), StandardCharsets.UTF_8)).isEqualTo("{}");
     }
+
+    @Test
+    void aHeadGivenInPartsInflatesToThePartsInOrderAndIsNotCopied() throws IOException {
+        byte[] prefix = "{\"result\":".getBytes(StandardCharsets.UTF_8);
+        byte[] page = new byte[200 * 1024];
+        new Random(11).nextBytes(page);
+        byte[] tail = "}".getBytes(StandardCharsets.UTF_8);
+        GzipHead gzip = GzipHead.of(prefix, page);
+
+        byte[] whole = new byte[prefix.length + page.length + tail.length];
+        System.arraycopy(prefix, 0, whole, 0, prefix.length);
+        System.arraycopy(page, 0, whole, prefix.length, page.length);
+        whole[whole.length - 1] = '}';
+        assertThat(gunzip(gzip.withTail(tail).getBytes())).isEqualTo(whole);
+        assertThat(gzip.plain(tail)).isEqualTo(whole);
+        assertThat(gzip.length(tail)).isEqualTo(whole.length);
+    }
 }

@@ -24,6 +24,8 @@ public final class ToolCatalog {
 
     // keyed by entity id: a Plugin record's own hash walks its whole configuration
     private final Map<String, Entry> byPlugin = new LinkedHashMap<>();
+    /** The callers' views of every tool set of the configuration, within one budget: not one per endpoint. */
+    private final ViewPages views = new ViewPages(ViewPages.BUDGET);
 
     private record Entry(Plugin plugin, List<Tool> tools) {
     }
@@ -36,7 +38,7 @@ public final class ToolCatalog {
     /** The tools a conversion-listener plugin serves. */
     public ToolSet of(Plugin plugin) {
         Entry entry = byPlugin.get(plugin.id());
-        return new ToolSet(entry == null ? List.of() : entry.tools());
+        return new ToolSet(entry == null ? List.of() : entry.tools(), views);
     }
 
     /**
@@ -61,10 +63,10 @@ public final class ToolCatalog {
         }
         List<Tool> bound = unique(tools, report);
         if (listener == null) {
-            return new ToolSet(bound);
+            return new ToolSet(bound, views);
         }
         bound.forEach(tool -> checkReplayHost(tool, routeLabel, report));
-        return new ToolSet(bound.stream().map(t -> t.servedBy(listener)).toList());
+        return new ToolSet(bound.stream().map(t -> t.servedBy(listener)).toList(), views);
     }
 
     /**

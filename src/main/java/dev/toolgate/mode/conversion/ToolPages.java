@@ -29,13 +29,12 @@ final class ToolPages {
     private static final byte[] PAGE_HEAD = "{\"tools\":[".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NEXT_CURSOR = ",\"nextCursor\":".getBytes(StandardCharsets.UTF_8);
 
-    private static final byte[] NO_TAIL = new byte[0];
-
     private final String fingerprint;
     private final List<byte[]> pages = new ArrayList<>();
     /** The pages as heads of gzip JSON-RPC responses ({@code {"result":PAGE}); null until compressed. */
     private volatile List<GzipHead> compressed;
     private final AtomicBoolean compressing = new AtomicBoolean();
+    private final AtomicBoolean listed = new AtomicBoolean();
 
     /** @param definitions each tool's definition, serialized, in list order */
     ToolPages(List<byte[]> definitions) {
@@ -63,15 +62,13 @@ final class ToolPages {
         return ready == null || index < 0 ? Optional.empty() : Optional.of(ready.get(index));
     }
 
-    /** Compresses every page now; milliseconds per megabyte of tools, so never on an event loop. */
+    /**
+     * Compresses every page now; milliseconds per megabyte of tools, so never on an event loop. Each
+     * compressed head holds the page itself behind the result head, not a copy.
+     */
     void compress() {
         if (compressing.compareAndSet(false, true)) {
-            compressed = pages.stream().map(page -> {
-                byte[] head = new byte[RESULT_HEAD.length + page.length];
-                System.arraycopy(RESULT_HEAD, 0, head, 0, RESULT_HEAD.length);
-                System.arraycopy(page, 0, head, RESULT_HEAD.length, page.length);
-                return GzipHead.of(head);
-            }).toList();
+            compressed = pages.stream().map(page -> GzipHead.of(RESULT_HEAD, page)).toList();
         }
     }
 
@@ -88,7 +85,21 @@ final class ToolPages {
         }
     }
 
-    /** The bytes the pages hold: each page, and once compressed its copy behind the result head and its gzip. */
+    /** Notes a list of these pages, compressed or not: the next compressed list asked for compresses them. */
+    void listed() {
+        listed.set(true);
+    }
+
+    /**
+     * Whether the pages were listed before (and notes this list): a view listed once may never be listed again
+     * (one caller's, or put out of {@link ViewPages} before its next list), and compressing it would cost more
+     * than building it.
+     */
+    boolean listedBefore() {
+        return listed.getAndSet(true);
+    }
+
+    /** The bytes the pages hold: each page once, and once compressed each gzip (which holds no copy of its page). */
     long bytes() {
         long bytes = 0;
         for (byte[] page : pages) {
@@ -97,7 +108,7 @@ final class ToolPages {
         List<GzipHead> ready = compressed;
         if (ready != null) {
             for (GzipHead head : ready) {
-                bytes += head.length(NO_TAIL) + head.deflatedLength();
+                bytes += head.deflatedLength();
             }
         }
         return bytes;

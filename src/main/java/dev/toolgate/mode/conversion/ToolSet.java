@@ -28,9 +28,16 @@ public final class ToolSet {
     private final Map<String, Integer> positions = new HashMap<>();
     private final List<byte[]> definitions;
     private final ToolPages all;
-    private final ViewPages views = new ViewPages(ViewPages.BUDGET);
+    private final ViewPages views;
 
+    /** A tool set whose callers' views are kept within a budget of its own. */
     public ToolSet(List<Tool> tools) {
+        this(tools, new ViewPages(ViewPages.BUDGET));
+    }
+
+    /** @param views where the callers' views are kept: shared by every tool set of a configuration, one budget */
+    ToolSet(List<Tool> tools, ViewPages views) {
+        this.views = views;
         this.tools = List.copyOf(tools);
         for (int i = 0; i < this.tools.size(); i++) {
             byName.put(this.tools.get(i).name(), this.tools.get(i));
@@ -79,7 +86,9 @@ public final class ToolSet {
      * empty when the cursor is malformed, past the end, or from another version or view of the list.
      */
     public Optional<byte[]> page(String cursor, ToolView view) {
-        return pages(view).page(cursor);
+        ToolPages pages = pages(view);
+        pages.listed();
+        return pages.page(cursor);
     }
 
     /** {@link #page} for everyone. */
@@ -89,12 +98,14 @@ public final class ToolSet {
 
     /**
      * The page for a cursor, compressed as the head of a JSON-RPC response ({@code {"result":PAGE});
-     * empty when the cursor is not valid or the view's pages are not compressed yet (which starts it).
+     * empty when the cursor is not valid or the view's pages are not compressed yet (which starts it when the view
+     * was listed before).
      */
     public Optional<GzipHead> compressedPage(String cursor, ToolView view) {
         ToolPages pages = pages(view);
         Optional<GzipHead> compressed = pages.compressedPage(cursor);
-        if (compressed.isEmpty() && !view.all()) {
+        // a view is compressed when listed again, not on its first list: it may never be, or be put out first
+        if (compressed.isEmpty() && !view.all() && pages.listedBefore()) {
             pages.compressLater(views::recount);
         }
         return compressed;
@@ -109,10 +120,13 @@ public final class ToolSet {
         if (view.all()) {
             return all;
         }
-        return views.of(view.visible(), this::pagesOf);
+        return views.of(this, view.visible(), this::pagesOf);
     }
 
-    /** The callers' views whose pages are kept, and their bytes (everyone's pages are not counted). */
+    /**
+     * The callers' views whose pages are kept, and their bytes (everyone's pages are not counted), of every tool
+     * set sharing this one's budget: those of its configuration.
+     */
     public ViewPages.Kept keptViews() {
         return views.kept();
     }

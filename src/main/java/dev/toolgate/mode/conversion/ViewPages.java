@@ -7,15 +7,19 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The {@code tools/list} pages of the views callers had of one {@link ToolSet}, least recently used out past a
- * byte budget: each view is a copy of its part of the list (and, once compressed, a second copy with its gzip),
- * so a population of distinct views (many consumer-group combinations) would otherwise hold hundreds of copies
- * of a large list. A view put out is built again on its next use from the same definitions: same pages, same
- * fingerprint, so its callers' cursors keep working.
+ * The {@code tools/list} pages of the views callers had of the {@link ToolSet}s of one configuration (every
+ * conversion and listener endpoint of a gateway), least recently used out past one byte budget: each view is a copy
+ * of its part of the list (and, once compressed, its gzip), so a population of distinct views (many
+ * consumer-group combinations) would otherwise hold hundreds of copies of a large list, and so would many
+ * endpoints serving one large tool set. A view put out is built again on its next use from the same definitions:
+ * same pages, same fingerprint, so its callers' cursors keep working.
  */
 public final class ViewPages {
 
-    /** Bytes of pages kept per tool set; the most recently used view is kept even when it alone is larger. */
+    /**
+     * Bytes of pages kept per configuration, each page counted once plus its gzip; the most recently used view is
+     * kept even when it alone is larger.
+     */
     static final long BUDGET = 48L * 1024 * 1024;
 
     /** Views kept at once, however small: each also holds its key and page lists. */
@@ -30,17 +34,37 @@ public final class ViewPages {
     public record Kept(int views, long bytes) {
     }
 
+    /**
+     * One caller's view of one tool set, the set compared by identity: the same positions of two tool sets are two
+     * views, even of equal tools (two endpoints' lists).
+     */
+    private record View(Object set, BitSet visible) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof View view && view.set == set && view.visible.equals(visible);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(set) + visible.hashCode();
+        }
+    }
+
     private final long budget;
-    private final LinkedHashMap<BitSet, ToolPages> kept = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<View, ToolPages> kept = new LinkedHashMap<>(16, 0.75f, true);
 
     ViewPages(long budget) {
         this.budget = budget;
     }
 
-    /** The view's pages, built with {@code build} outside the lock when they are not kept (a racing build loses). */
-    ToolPages of(BitSet visible, Function<BitSet, ToolPages> build) {
-        ToolPages known = get(visible);
-        return known != null ? known : keep(visible, build.apply(visible));
+    /**
+     * The pages of {@code set}'s view, built with {@code build} outside the lock when they are not kept (a racing
+     * build loses). {@code set} is compared by identity.
+     */
+    ToolPages of(Object set, BitSet visible, Function<BitSet, ToolPages> build) {
+        View view = new View(set, visible);
+        ToolPages known = get(view);
+        return known != null ? known : keep(view, build.apply(visible));
     }
 
     /** Puts views out again after one grew (its pages were compressed). */
@@ -52,12 +76,12 @@ public final class ViewPages {
         return new Kept(kept.size(), bytes());
     }
 
-    private synchronized ToolPages get(BitSet visible) {
-        return kept.get(visible);
+    private synchronized ToolPages get(View view) {
+        return kept.get(view);
     }
 
-    private synchronized ToolPages keep(BitSet visible, ToolPages built) {
-        ToolPages raced = kept.putIfAbsent(visible, built);
+    private synchronized ToolPages keep(View view, ToolPages built) {
+        ToolPages raced = kept.putIfAbsent(view, built);
         if (raced != null) {
             return raced;
         }
@@ -67,11 +91,11 @@ public final class ViewPages {
 
     /**
      * Puts out the least recently used views until the rest fit, never the most recently used one: a view
-     * larger than the budget alone would otherwise be built and compressed again on every list.
+     * larger than the budget alone would otherwise be built again on every list.
      */
     private void trim() {
         long bytes = bytes();
-        Iterator<Map.Entry<BitSet, ToolPages>> eldest = kept.entrySet().iterator();
+        Iterator<Map.Entry<View, ToolPages>> eldest = kept.entrySet().iterator();
         while ((bytes > budget || kept.size() > MAX_VIEWS) && kept.size() > 1) {
             bytes -= eldest.next().getValue().bytes();
             eldest.remove();

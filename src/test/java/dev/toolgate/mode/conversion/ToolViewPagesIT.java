@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
@@ -9,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,6 +114,41 @@ class ToolViewPagesIT {
         assertThat(list(observed, null)).isEqualTo(firstBefore);
         assertThat(list(caller(127), cursor)).isEqualTo(secondBefore);
         assertThat(tools().keptViews().bytes()).isLessThanOrEqualTo(ViewPages.BUDGET);
+    }
+
+    @Test
+    void aViewIsAnsweredPlainOnItsFirstListAndCompressedOnceListedAgainWithTheSamePagesAndCursors() throws Exception {
+        // c254: seven groups, 700 tools over two pages; no other case lists it
+        McpHttp mcp = caller(254);
+        HttpResponse<byte[]> first = gzipList(mcp, null);
+        assertThat(first.headers().firstValue("content-encoding")).as("listed once: not compressed").isEmpty();
+        JsonNode plain = Json.parse(first.body()).get("result");
+        String cursor = plain.get("nextCursor").asText();
+        JsonNode plainSecond = list(mcp, cursor);
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                "gzip".equals(gzipList(mcp, null).headers().firstValue("content-encoding").orElse(null)));
+
+        assertThat(Json.parse(gunzip(gzipList(mcp, null).body())).get("result")).isEqualTo(plain);
+        HttpResponse<byte[]> second = gzipList(mcp, cursor);
+        assertThat(second.headers().firstValue("content-encoding")).hasValue("gzip");
+        assertThat(Json.parse(gunzip(second.body())).get("result")).isEqualTo(plainSecond);
+        assertThat(tools().keptViews().bytes()).isLessThanOrEqualTo(ViewPages.BUDGET);
+    }
+
+    private static HttpResponse<byte[]> gzipList(McpHttp mcp, String cursor) throws Exception {
+        String params = cursor == null ? "" : ",\"params\":{\"cursor\":\"" + cursor + "\"}";
+        return ToolListPaginationIT.HTTP_1_1.send(HttpRequest.newBuilder(gateway.proxy("/mcp"))
+                .header("content-type", "application/json").header("accept", McpHttp.ACCEPT_BOTH)
+                .header("apikey", "k254").header("mcp-session-id", mcp.sessionId()).header("accept-encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\""
+                        + params + "}")).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static byte[] gunzip(byte[] body) throws java.io.IOException {
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body))) {
+            return in.readAllBytes();
+        }
     }
 
     private static ToolSet tools() {
