@@ -7,6 +7,7 @@ import dev.toolgate.error.GatewayError;
 import dev.toolgate.gateway.Version;
 import dev.toolgate.mcp.Json;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.List;
@@ -29,10 +30,21 @@ final class AdminStatus {
 
     private final AdminView view;
     /**
-     * The Redis check under way: {@code GET /status} requests arriving while it runs share it, so a burst of them
-     * sends one PING to each Redis, not one each.
+     * The Redis check under way: {@code GET /status} requests of the same configuration arriving while it runs
+     * share it, so a burst of them sends one PING to each Redis, not one each.
      */
-    private final AtomicReference<Future<List<AdminView.RedisHealth>>> checking = new AtomicReference<>();
+    private final AtomicReference<RedisCheck> checking = new AtomicReference<>();
+
+    /**
+     * A Redis check and the configuration whose Redis servers it checks: a request after a reload must not share
+     * the check of the configuration before, which may name other servers (and hang on one no longer used).
+     */
+    private record RedisCheck(DeclarativeConfig config, Future<List<AdminView.RedisHealth>> health) {
+
+        boolean sharedBy(DeclarativeConfig served) {
+            return config == served && !health.isComplete();
+        }
+    }
 
     AdminStatus(AdminView view) {
         this.view = view;
@@ -67,15 +79,24 @@ final class AdminStatus {
         });
     }
 
-    /** The check under way, or a new one: one at a time, shared by the requests that arrive meanwhile. */
+    /**
+     * The check under way of the configuration served, or a new one, shared by the requests that arrive meanwhile.
+     * Installed with compare-and-set, so that requests handled on two threads at once never both start one: the
+     * PINGs are sent only by the request whose check was installed.
+     */
     private Future<List<AdminView.RedisHealth>> redis() {
-        Future<List<AdminView.RedisHealth>> running = checking.get();
-        if (running != null && !running.isComplete()) {
-            return running;
+        DeclarativeConfig served = view.config();
+        while (true) {
+            RedisCheck running = checking.get();
+            if (running != null && running.sharedBy(served)) {
+                return running.health();
+            }
+            Promise<List<AdminView.RedisHealth>> health = Promise.promise();
+            if (checking.compareAndSet(running, new RedisCheck(served, health.future()))) {
+                view.redis().onComplete(health);
+                return health.future();
+            }
         }
-        Future<List<AdminView.RedisHealth>> started = view.redis();
-        checking.set(started);
-        return started;
     }
 
     /** What is served now, every load warning listed: the answer to a {@code POST /config} applied. */

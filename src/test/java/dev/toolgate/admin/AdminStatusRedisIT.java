@@ -65,6 +65,56 @@ class AdminStatusRedisIT {
         }
     }
 
+    @Test
+    void aStatusRequestAfterAReloadChecksTheNewConfigurationsRedisWhileTheOldCheckStillHangs() throws Exception {
+        try (RedisServer first = RedisServer.start();
+             RedisServer added = RedisServer.start();
+             TestGateway gateway = TestGateway.start(limitedBy(first, null))) {
+            AdminHttp admin = new AdminHttp(gateway);
+            assertThat(admin.get("/status").json().at("/redis/0/reachable").asBoolean()).isTrue();
+
+            first.pause(); // the check started now hangs on this Redis, which the next configuration keeps
+            try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+                CompletableFuture<HttpResponse<String>> hanging = client.sendAsync(
+                        HttpRequest.newBuilder(gateway.admin("/status")).build(), HttpResponse.BodyHandlers.ofString());
+                Thread.sleep(300);
+                assertThat(admin.postConfig(limitedBy(first, added)).status()).isEqualTo(200);
+                CompletableFuture<HttpResponse<String>> next = client.sendAsync(
+                        HttpRequest.newBuilder(gateway.admin("/status")).build(), HttpResponse.BodyHandlers.ofString());
+                Thread.sleep(1_000);
+                first.resume();
+
+                JsonNode status = Json.MAPPER.readTree(next.join().body());
+                assertThat(status.get("redis").findValuesAsText("address")).as(status.toString())
+                        .containsExactlyInAnyOrder("127.0.0.1:" + first.port() + "/0", "127.0.0.1:" + added.port() + "/0");
+                assertThat(Json.MAPPER.readTree(hanging.join().body()).get("redis")).hasSize(1);
+            } finally {
+                first.resume();
+            }
+        }
+    }
+
+    /** A conversion route limited in {@code first}, and when {@code added} is set, a second one limited in it. */
+    private static String limitedBy(RedisServer first, RedisServer added) {
+        String route = """
+                  - name: %s
+                    url: http://127.0.0.1:9
+                    routes:
+                      - name: %s
+                        paths: [/%s]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: ping, description: Ping, method: GET, path: /%s/ping}
+                          - name: rate-limiting
+                            config: {minute: 100, policy: redis, redis: {host: 127.0.0.1, port: %d, read_timeout: 5000}}
+                """;
+        return "_format_version: \"3.0\"\nservices:\n" + route.formatted("api", "tools", "mcp", "mcp", first.port())
+                + (added == null ? "" : route.formatted("other", "more", "more", "more", added.port()));
+    }
+
     /** The PINGs the server has answered so far, as its command statistics count them. */
     private static long pings(RedisServer redis) {
         io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(
