@@ -40,8 +40,9 @@ import java.util.List;
  *                  read at (0 for a message that came alone; a batch element's, past the separator before it)
  * @param length    how long the message's own text is from {@link #start}: for a batch element, the object alone
  *                  (what its payload is logged from), where {@link #bytes} also counts the separator before it
- * @param protocolVersion {@code params.protocolVersion} when a string of at most {@link #MAX_PROTOCOL_VERSION}
- *                   characters (the version an {@code initialize} asks for), else null
+ * @param protocolVersion {@code params.protocolVersion} (the version an {@code initialize} asks for) or
+ *                   {@code result.protocolVersion} (the one its answer settles on) when a string of at most
+ *                   {@link #MAX_PROTOCOL_VERSION} characters, else null
  */
 public record McpEnvelope(String version, String method, JsonNode id, JsonToken idToken, String tool,
                           Integer errorCode, Boolean toolError, boolean result, boolean error, int bytes,
@@ -160,7 +161,8 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
         JsonNode id = null;
         JsonToken idToken = null;
         String tool = null;
-        // params._meta.traceparent, params.uri, error.message, params._meta.tracestate, params.protocolVersion
+        // params._meta.traceparent, params.uri, error.message, params._meta.tracestate,
+        // params.protocolVersion or result.protocolVersion
         String[] found = new String[5];
         Integer code = null;
         Boolean toolError = null;
@@ -181,7 +183,7 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
                 case "params" -> tool = value == JsonToken.START_OBJECT ? params(p, found) : skip(p);
                 case "result" -> {
                     result = true;
-                    String flag = value == JsonToken.START_OBJECT ? member(p, "isError", null) : skip(p);
+                    String flag = value == JsonToken.START_OBJECT ? result(p, found) : skip(p);
                     toolError = flag == null ? null : Boolean.valueOf(flag);
                 }
                 case "error" -> {
@@ -221,6 +223,27 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
             }
         }
         return name;
+    }
+
+    /**
+     * {@code result.isError} when a scalar, as text; a short string {@code result.protocolVersion} goes to
+     * {@code found[4]} (an {@code initialize}'s answer: the version the server settled on).
+     */
+    private static String result(JsonParser p, String[] found) throws IOException {
+        String flag = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if (name.equals("isError") && value.isScalarValue()) {
+                flag = p.getText();
+            } else if (name.equals("protocolVersion") && value == JsonToken.VALUE_STRING
+                    && p.getTextLength() <= MAX_PROTOCOL_VERSION) {
+                found[4] = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return flag;
     }
 
     /** The string {@code traceparent} and {@code tracestate} of {@code _meta} into {@code found[0]} and {@code found[3]}. */
@@ -272,21 +295,6 @@ public record McpEnvelope(String version, String method, JsonNode id, JsonToken 
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    /** The text of one direct member of the object the parser is on (any scalar when {@code type} is null). */
-    private static String member(JsonParser p, String wanted, JsonToken type) throws IOException {
-        String found = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken value = p.nextToken();
-            if (name.equals(wanted) && (type == null ? value.isScalarValue() : value == type)) {
-                found = p.getText();
-            } else {
-                p.skipChildren();
-            }
-        }
-        return found;
     }
 
     private static String skip(JsonParser p) throws IOException {

@@ -55,7 +55,7 @@ public final class Observation {
     private List<McpEvent> finished;
     private final ExchangeUpstream upstream = new ExchangeUpstream();
     private boolean ended;
-    /** The protocol version an {@code initialize} asks for, which no header carries yet; or null. */
+    /** The protocol version of an {@code initialize}, which no header carries yet; or null. */
     private String offeredProtocol;
     /** An event of the answer's stream was too large to read: an answer may have gone out unseen. */
     private boolean unreadEvent;
@@ -127,8 +127,11 @@ public final class Observation {
     }
 
     /**
-     * The exchange is an {@code initialize} asking for {@code version} ({@code params.protocolVersion}): its events
-     * name it as their protocol version, where later requests send the {@code MCP-Protocol-Version} header.
+     * The exchange is an {@code initialize} of protocol {@code version}: its events name it as their protocol
+     * version, where later requests send the {@code MCP-Protocol-Version} header. Told the version the request
+     * asks for ({@code params.protocolVersion}), then the one its answer settles on ({@code result.protocolVersion},
+     * which a server that does not support the first names instead): the version used, as OpenTelemetry's MCP
+     * conventions define {@code mcp.protocol.version}; the one asked for stays when no such answer came.
      */
     public void initializing(String version) {
         if (route != null && origin == null) {

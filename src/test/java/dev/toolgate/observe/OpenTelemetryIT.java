@@ -441,6 +441,24 @@ class OpenTelemetryIT {
         }
     }
 
+    @Test
+    void anInitializeAskingForAVersionTheServerDoesNotSupportCarriesTheVersionTheServerAnsweredInEveryMode() {
+        String[] traces = {"5bf7651916cd43dd8448eb211c80319c", "6bf7651916cd43dd8448eb211c80319c"};
+        java.net.URI[] endpoints = {modes.conversion(), modes.passthrough()};
+        String[] answered = new String[traces.length];
+        for (int i = 0; i < traces.length; i++) {
+            answered[i] = new McpHttp(endpoints[i], Map.of("traceparent", "00-" + traces[i] + "-b7ad6b7169203331-01"))
+                    .initialize("2099-01-01").json().at("/result/protocolVersion").asText();
+            assertThat(answered[i]).as(traces[i]).isNotEmpty().isNotEqualTo("2099-01-01");
+        }
+        for (int i = 0; i < traces.length; i++) {
+            String trace = traces[i];
+            Span server = collector.awaitSpan(s -> hex(s.getTraceId()).equals(trace) && s.getName().equals("initialize")
+                    && s.getKind() == Span.SpanKind.SPAN_KIND_SERVER);
+            assertThat(attributes(server)).as(trace).containsEntry("mcp.protocol.version", answered[i]);
+        }
+    }
+
     private static long exportsOf(String metric) {
         return collector.metrics().stream().filter(m -> m.getName().equals(metric)).count();
     }

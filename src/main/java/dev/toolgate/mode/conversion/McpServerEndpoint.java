@@ -216,6 +216,7 @@ public final class McpServerEndpoint implements McpEndpoint {
             return json(request, refused, null);
         }
         String version = ProtocolVersion.negotiate(requested.asText());
+        exchange.observation().initializing(version);
         ObjectNode result = McpMethods.initializeResult(version, settings.label(), settings.serverVersion(),
                 settings.managedSessions());
         Buffer answer = McpMethods.result(r.id(), Json.bytes(result));

@@ -119,6 +119,10 @@ final class PassthroughRecorder implements MessageTap.Local {
                         observation.finish(record, 0, null, McpEvent.UNATTRIBUTED, false, null);
                         return;
                     }
+                    if ("initialize".equals(event.method()) && envelope.protocolVersion() != null) {
+                        // the version the server settled on, which may not be the one the client asked for
+                        observation.initializing(envelope.protocolVersion());
+                    }
                     Integer code = envelope.errorCode();
                     // the server's own words, as Kong logs them and conversion routes do; its name when it gave none
                     String error = code == null ? null
