@@ -77,7 +77,8 @@ public final class ForwardedHeaders {
         Set<String> taken = dashed(consumed);
         for (var entry : client) {
             String name = entry.getKey().toLowerCase(Locale.ROOT);
-            if (crosses(name, named, taken) && !MCP_EXCHANGE.contains(dashed(name)) && !rerouting(name)) {
+            String folded = dashed(name);
+            if (crosses(name, named, taken) && !MCP_EXCHANGE.contains(folded) && !reroutingFolded(folded)) {
                 upstream.add(entry.getKey(), entry.getValue());
             }
         }
@@ -210,7 +211,11 @@ public final class ForwardedHeaders {
      * from an argument, since it would change where the call goes or who the service believes calls.
      */
     public static boolean rerouting(String name) {
-        String folded = folded(name);
+        return reroutingFolded(folded(name));
+    }
+
+    /** {@link #rerouting} of a name already {@linkplain #folded folded}: a tool call asks it of each client header. */
+    private static boolean reroutingFolded(String folded) {
         if (REROUTING.contains(folded)) {
             return true;
         }
