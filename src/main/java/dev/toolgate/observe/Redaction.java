@@ -43,6 +43,8 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
     private static final int MAX_TEXT_DEPTH = 2;
     /** The longest JSON text inside a payload's string that is read to mask it. */
     static final int MAX_MASKED_TEXT = 2 * MAX_PAYLOAD_CHARS;
+    /** MCP's progress token's field ({@link #progressHolder}). */
+    private static final String PROGRESS_TOKEN = "progressToken";
 
     public Redaction {
         referenceBySecret = Map.copyOf(referenceBySecret);
@@ -140,7 +142,13 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
         String shown;
         try {
             JsonNode tree = Json.parse(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+            ObjectNode progress = progressHolder(tree);
+            JsonNode token = progress == null || !shownProgressToken(consumedFields) ? null : progress.get(PROGRESS_TOKEN);
             mask(tree, consumedFields, 0);
+            if (token != null && (token.isTextual() || token.isIntegralNumber())) {
+                progress.set(PROGRESS_TOKEN, token.isTextual()
+                        ? TextNode.valueOf(text(token.textValue(), consumedFields, 0)) : token);
+            }
             shown = Json.text(tree);
         } catch (java.io.IOException | RuntimeException e) {
             // its fields cannot be told apart, so none is shown: a lenient parser upstream of this one (the
@@ -148,6 +156,27 @@ public record Redaction(Map<String, String> referenceBySecret, Set<String> crede
             shown = "[" + length + " bytes that are not valid JSON, not shown]";
         }
         return shown.length() > MAX_PAYLOAD_CHARS ? shown.substring(0, MAX_PAYLOAD_CHARS) + "…(truncated)" : shown;
+    }
+
+    /**
+     * The object holding the message's MCP {@code progressToken}: {@code params._meta} of a request, or
+     * {@code params} of a {@code notifications/progress}; null when it has none. The token names a request's
+     * progress (the spec's string or integer, chosen by the client) and is what relates a progress notification
+     * to its request in the logs: its name reads like a secret's, its place says it is not one.
+     */
+    private static ObjectNode progressHolder(JsonNode message) {
+        if (!(message instanceof ObjectNode m) || !(m.get("params") instanceof ObjectNode params)) {
+            return null;
+        }
+        if ("notifications/progress".equals(m.path("method").textValue()) && params.has(PROGRESS_TOKEN)) {
+            return params;
+        }
+        return params.get("_meta") instanceof ObjectNode meta && meta.has(PROGRESS_TOKEN) ? meta : null;
+    }
+
+    /** A route that names {@code progressToken} among its credentials, or a gateway that consumed one, keeps it masked. */
+    private boolean shownProgressToken(Set<String> consumedFields) {
+        return !consumedFields.contains(PROGRESS_TOKEN) && !credentialName(PROGRESS_TOKEN);
     }
 
     /** Masks the node in place; true when anything in it changed. */

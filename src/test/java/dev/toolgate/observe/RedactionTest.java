@@ -66,6 +66,30 @@ class RedactionTest {
     }
 
     @Test
+    void mcpProgressTokensAreShownWhereTheSpecPutsThemAndMaskedAnywhereElse() {
+        byte[] call = """
+                {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"_meta":{"progressToken":"p-7"},"name":"get",
+                "arguments":{"progressToken":"arg-secret"}}}""".getBytes(StandardCharsets.UTF_8);
+        assertThat(redaction.payload(call, 0, call.length, Set.of()))
+                .contains("\"_meta\":{\"progressToken\":\"p-7\"}", "\"arguments\":{\"progressToken\":\"[redacted]\"}");
+        byte[] progress = """
+                {"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":42,"progress":1}}"""
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(redaction.payload(progress, 0, progress.length, Set.of())).contains("\"progressToken\":42");
+        byte[] vaulted = """
+                {"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"_meta":{"progressToken":"s3cr3t-from-vault"}}}"""
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(redaction.payload(vaulted, 0, vaulted.length, Set.of()))
+                .contains("{vault://env/API_TOKEN}").doesNotContain("s3cr3t-from-vault");
+        Redaction named = new Redaction(Map.of(), Set.of("progressToken"));
+        assertThat(named.payload(call, 0, call.length, Set.of())).doesNotContain("p-7");
+        byte[] odd = """
+                {"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"_meta":{"progressToken":{"k":"v"}}}}"""
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(redaction.payload(odd, 0, odd.length, Set.of())).doesNotContain("\"v\"");
+    }
+
+    @Test
     void aQueryWhoseNameIsNotValidPercentEncodingIsJudgedAsWrittenAndStillMasked() {
         assertThat(redaction.query("%zz=1&token=t0k&%=2&q=%41", Set.of()))
                 .isEqualTo("%zz=1&token=[redacted]&%=2&q=%41");
