@@ -35,9 +35,23 @@ record AdminResponse(int status, JsonNode body, Map<String, String> headers) {
     }
 
     void send(HttpServerRequest request) {
+        send(request, Buffer.buffer(Json.bytes(body)));
+    }
+
+    /**
+     * The answer encoded here, to be sent by the returned action on the request's event loop: an answer made on a
+     * virtual thread may be megabytes of JSON (every warning of a 30,000-tool file, a long listing), which the
+     * proxy's event loops should not spend their time serializing.
+     */
+    Runnable encoded(HttpServerRequest request) {
+        Buffer bytes = Buffer.buffer(Json.bytes(body));
+        return () -> send(request, bytes);
+    }
+
+    private void send(HttpServerRequest request, Buffer bytes) {
         ErrorResponses.putHeaders(request.response(), headers);
         request.response().setStatusCode(status).putHeader("content-type", "application/json; charset=utf-8")
-                .end(body(request, Buffer.buffer(Json.bytes(body))));
+                .end(body(request, bytes));
     }
 
     /**

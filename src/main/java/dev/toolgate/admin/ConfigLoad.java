@@ -95,8 +95,8 @@ final class ConfigLoad {
             } finally {
                 release.run();
             }
-            AdminResponse answer = response;
-            context.runOnContext(v -> answer.send(request));
+            Runnable answer = response.encoded(request);
+            context.runOnContext(v -> answer.run());
         });
     }
 

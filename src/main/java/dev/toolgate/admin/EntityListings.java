@@ -71,18 +71,19 @@ final class EntityListings {
                 context.runOnContext(v -> AdminResponse.of(new GatewayError.ListingsInProgress()).send(request));
                 return;
             }
-            AdminResponse response;
+            Runnable answer;
             try {
-                response = rendering.get();
+                // encoded while the turn is held: a listing's JSON is what the turns bound
+                answer = rendering.get().encoded(request);
             } catch (RuntimeException e) {
                 String errorId = UUID.randomUUID().toString();
                 LOG.error("admin GET /{} failed (error id {})", kind, errorId, e);
-                response = AdminResponse.of(new GatewayError.Internal(errorId));
+                answer = AdminResponse.of(new GatewayError.Internal(errorId)).encoded(request);
             } finally {
                 listings.release();
             }
-            AdminResponse answer = response;
-            context.runOnContext(v -> answer.send(request));
+            Runnable send = answer;
+            context.runOnContext(v -> send.run());
         });
     }
 
