@@ -10,6 +10,16 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SseEvent {
 
+    /**
+     * The SSE {@code retry} (ms) the gateway writes before it ends a stream its client is expected to open again
+     * (the gateway stops, or a reload changed the policies the stream was admitted through), on its own streams
+     * and on the server streams passthrough relays alike: MCP asks a server that closes a stream it means to be
+     * resumed to send one (SHOULD); without it every client picks its own wait (the TypeScript SDK: 1 s,
+     * doubling), all at once. Never written when the stream ends for good (its session ended, its endpoint or
+     * route is gone): no client is asked to come back to what is no longer there.
+     */
+    public static final long RECONNECT_AFTER_MS = 2_000;
+
     private SseEvent() {
     }
 

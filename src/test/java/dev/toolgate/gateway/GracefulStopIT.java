@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
 import dev.toolgate.http.ClientAddresses;
+import dev.toolgate.mcp.SseEvent;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
@@ -155,6 +156,21 @@ class GracefulStopIT {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
             await().atMost(Duration.ofSeconds(5)).until(stream::ended);
             await().atMost(Duration.ofSeconds(5)).untilTrue(upstreamClosed);
+        }
+    }
+
+    @Test
+    void aPassthroughServerStreamIsToldWhenToReopenBeforeItEnds() {
+        upstream.on("GET /server", request -> request.response().setChunked(true)
+                .putHeader("content-type", "text/event-stream").write(": open\n\n"));
+        try (SseStream stream = SseStream.open(gateway.proxy("/server"), "upstream-session")) {
+            assertThat(stream.status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> stream.lines().contains(": open"));
+            stopping(Duration.ofSeconds(20)).join();
+            await().atMost(Duration.ofSeconds(5)).until(stream::ended);
+            // after the server's comment, the SSE retry field, then the end: the client reopens it elsewhere, then
+            assertThat(stream.lines()).containsSubsequence(": open", "", "retry: " + SseEvent.RECONNECT_AFTER_MS, "");
+            assertThat(stream.lines().getLast()).isEmpty();
         }
     }
 

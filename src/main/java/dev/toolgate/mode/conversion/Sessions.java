@@ -34,9 +34,9 @@ public final class Sessions {
      * a server that closes a stream it means to be resumed to send one (SHOULD); without it every client picks
      * its own wait (the TypeScript SDK: 1 s, doubling), all at once. Not written when the stream ends for good:
      * its session ended (a client must not come back to it), its endpoint is gone, or a newer GET of the session
-     * took its place.
+     * took its place. The gateway's one wait ({@link SseEvent#RECONNECT_AFTER_MS}), relayed streams' too.
      */
-    public static final long RECONNECT_AFTER_MS = 2_000;
+    public static final long RECONNECT_AFTER_MS = SseEvent.RECONNECT_AFTER_MS;
 
     private static final String TOOLS_CHANGED =
             Json.text(JsonRpc.notification("notifications/tools/list_changed", null));

@@ -109,9 +109,6 @@ final class Relay {
         if (sse) {
             silence.stop();
             response.headers().set("x-accel-buffering", "no");
-            if (request.method() == HttpMethod.GET) {
-                endWhenTheGatewayStops(request, answer);
-            }
         } else {
             silence.read();
         }
@@ -127,10 +124,13 @@ final class Relay {
             head.put();
             response.writeHead();
             keepalive = StreamKeepalive.start(Vertx.currentContext(), response);
+            if (request.method() == HttpMethod.GET) {
+                endWhenTheGatewayStops(request, answer, keepalive);
+            }
         }
         StreamKeepalive wrote = keepalive;
         Runnable forget = sse ? streams.opened(routeId, runtime, caller,
-                request.method() == HttpMethod.GET, response, answer) : () -> { };
+                request.method() == HttpMethod.GET, response, answer, keepalive) : () -> { };
         answer.handler(chunk -> {
             silence.read();
             observer.feed(chunk);
@@ -248,11 +248,13 @@ final class Relay {
 
     /**
      * A GET stream is the server's notification stream: it never ends by itself, so a graceful stop
-     * ends it at once (the client opens it again, on another instance) instead of waiting out the
+     * ends it at once (the client opens it again, on another instance, told when) instead of waiting out the
      * grace period for it.
      */
-    private static void endWhenTheGatewayStops(HttpServerRequest request, HttpClientResponse answer) {
+    private static void endWhenTheGatewayStops(HttpServerRequest request, HttpClientResponse answer,
+                                               StreamKeepalive written) {
         ConnectionShutdown.onShutdown(request, () -> {
+            written.askToReopen();
             request.response().end();
             answer.request().reset();
         });

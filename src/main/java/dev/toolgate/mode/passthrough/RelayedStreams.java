@@ -20,16 +20,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * server keeps them open; when only consumers changed, only the GET streams of callers it may judge otherwise
  * now ({@link RouteRuntime#knowsAsBefore}). A POST's answer is one call, admitted when it came: it finishes.
  * The client's stream ends cleanly, so it reconnects and meets the new configuration; the server's request is
- * reset. Only streams are kept: a JSON answer ends by itself.
+ * reset. A GET stream of a kept route is told first when to reconnect ({@link StreamKeepalive#askToReopen}); one
+ * whose route is gone is not: nothing serves it any more. Only streams are kept: a JSON answer ends by itself.
  */
 final class RelayedStreams {
 
     /**
      * A stream relayed on the route with id {@code routeId} as {@code runtime} set it, for {@code caller}, on the
-     * event loop of {@code context}; {@code standalone} for a GET stream, else a POST's answer.
+     * event loop of {@code context}; {@code standalone} for a GET stream, else a POST's answer; {@code written}
+     * knows where the events written to the client end.
      */
     private record Open(String routeId, RouteRuntime runtime, Principal caller, boolean standalone,
-                        HttpServerResponse response, HttpClientResponse answer, Context context) {
+                        HttpServerResponse response, HttpClientResponse answer, StreamKeepalive written,
+                        Context context) {
 
         /**
          * Whether {@code served} (by route id) keeps it; {@code relays} is what its runtime's route-wide verdict
@@ -52,8 +55,12 @@ final class RelayedStreams {
             return response.ended() || response.closed();
         }
 
-        void end() {
+        /** Ends it; {@code reopened} when its route is still served, so its client is to open it again. */
+        void end(boolean reopened) {
             context.runOnContext(v -> {
+                if (reopened) {
+                    written.askToReopen();
+                }
                 // the server's side first: its failure then finds the client's stream still open, and ends it
                 answer.request().reset();
                 if (!over()) {
@@ -71,11 +78,13 @@ final class RelayedStreams {
 
     /**
      * Keeps a stream just relayed on route {@code routeId} as {@code runtime} sets it for {@code caller} (a GET
-     * stream when {@code standalone}), on the current event loop; the returned action forgets it once it ended.
+     * stream when {@code standalone}), on the current event loop, written through {@code written}; the returned
+     * action forgets it once it ended.
      */
     Runnable opened(String routeId, RouteRuntime runtime, Principal caller, boolean standalone,
-                    HttpServerResponse response, HttpClientResponse answer) {
-        Open stream = new Open(routeId, runtime, caller, standalone, response, answer, Vertx.currentContext());
+                    HttpServerResponse response, HttpClientResponse answer, StreamKeepalive written) {
+        Open stream = new Open(routeId, runtime, caller, standalone, response, answer, written,
+                Vertx.currentContext());
         if (open.size() >= pruneAt) {
             open.removeIf(Open::over);
             pruneAt = Math.max(64, open.size() * 2);
@@ -85,7 +94,7 @@ final class RelayedStreams {
         // read what the reload left, as the sweep writes first, then reads
         Map<String, RouteRuntime> now = served;
         if (now != null && !stream.keptBy(now, new IdentityHashMap<>()) && open.remove(stream)) {
-            stream.end();
+            stream.end(now.containsKey(routeId));
         }
         return () -> open.remove(stream);
     }
@@ -107,7 +116,7 @@ final class RelayedStreams {
         Map<RouteRuntime, Boolean> relays = new IdentityHashMap<>();
         open.forEach(stream -> {
             if (!stream.keptBy(kept, relays) && open.remove(stream)) {
-                stream.end();
+                stream.end(kept.containsKey(stream.routeId()));
             }
         });
     }

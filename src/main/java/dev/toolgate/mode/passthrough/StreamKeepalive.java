@@ -1,5 +1,6 @@
 package dev.toolgate.mode.passthrough;
 
+import dev.toolgate.mcp.SseEvent;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -11,7 +12,8 @@ import io.vertx.core.http.HttpServerResponse;
  * instead of holding the pooled upstream connection and the address's stream slot forever. It also
  * keeps proxies in between from closing a quiet stream. A comment goes only between two events of what
  * was written (never inside one), and never while the client is behind on reading: its send timeout is
- * counting then.
+ * counting then. Knowing where the events written end, it also writes the gateway's {@code retry} field before the
+ * gateway ends the stream for a client to open again ({@link #askToReopen}).
  */
 final class StreamKeepalive {
 
@@ -22,6 +24,8 @@ final class StreamKeepalive {
     private static final long CHECK_MS = 5_000;
 
     private static final Buffer COMMENT = Buffer.buffer(": keepalive\n\n");
+
+    private static final Buffer RETRY = Buffer.buffer(SseEvent.retry(SseEvent.RECONNECT_AFTER_MS));
 
     private final HttpServerResponse response;
     private long lastWrite = System.nanoTime();
@@ -55,6 +59,20 @@ final class StreamKeepalive {
             third = second;
             second = last;
             last = out.getByte(i);
+        }
+    }
+
+    /**
+     * Tells the client, just before the gateway ends the stream for it to open again (a stop, a reload that
+     * changed the route's policies), to wait {@link SseEvent#RECONNECT_AFTER_MS} first; on the stream's event
+     * loop. Only between two events of what was written: inside the server's event a line written would join it
+     * (and a blank line would dispatch it cut short), so there the stream ends without it, and the client drops
+     * the unfinished event and waits its own default. Waiting for the event's end instead would relay more of a
+     * stream whose policies are gone, or hold the stop, for as long as the server takes, maybe forever.
+     */
+    void askToReopen() {
+        if (!response.ended() && !response.closed() && response.headWritten() && betweenEvents()) {
+            response.write(RETRY.copy());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.toolgate.mode.passthrough;
 
+import dev.toolgate.mcp.SseEvent;
 import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.TestGateway;
 import io.vertx.core.Vertx;
@@ -32,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ends its GET streams, and one that changes only consumers the GET streams of the callers it changed: the
  * client's stream ends cleanly, so it reconnects and meets the new configuration, and the server's request is
  * closed. A POST's answer on a kept route finishes under the policies that admitted it, and streams of the
- * routes a reload leaves as they were go on.
+ * routes a reload leaves as they were go on. A GET stream of a kept route is told when to reconnect (an SSE
+ * {@code retry} field, between two events) before it ends; one whose route is gone is not.
  */
 @Timeout(60)
 class ReloadedRouteStreamsIT {
@@ -97,15 +99,27 @@ class ReloadedRouteStreamsIT {
             + "\"text\":\"done\"}]}}\n\n";
     static final long CALL_MS = 3_000;
 
+    /** The first lines of an event whose server then goes quiet, in the middle of it. */
+    static final String HALF = "event: message\ndata: {\"jsonrpc\":\"2.0\",";
+
+    /** What a stream the gateway ends for its client to open again ends with. */
+    static final String RETRY = "retry: " + SseEvent.RECONNECT_AFTER_MS + "\n\n";
+
     /**
      * Every path is an SSE stream with an event every 100 ms, until its request closes; one ending in {@code -call}
-     * is a long tool call's answer, which ends with its result after {@link #CALL_MS}.
+     * is a long tool call's answer, which ends with its result after {@link #CALL_MS}; one ending in {@code -half}
+     * sends its first event and {@link #HALF}, then nothing.
      */
     private void stream(HttpServerRequest request) {
         String name = request.path().substring(request.path().lastIndexOf('/') + 1);
         CompletableFuture<Void> closedAt = closed.computeIfAbsent(name, p -> new CompletableFuture<>());
         HttpServerResponse response = request.response();
         response.setChunked(true).putHeader("content-type", "text/event-stream").write(EVENT);
+        if (name.endsWith("-half")) {
+            response.write(HALF);
+            response.closeHandler(v -> closedAt.complete(null));
+            return;
+        }
         long timer = vertx.setPeriodic(100, id -> {
             if (!response.closed()) {
                 response.write(EVENT);
@@ -179,6 +193,39 @@ class ReloadedRouteStreamsIT {
             closed.get("gone-post").get(5, TimeUnit.SECONDS);
             assertThat(kept.readUntil("\n\n")).as("the kept route's stream goes on").contains("notifications/message");
             assertThat(closed.get("kept-get")).isNotDone();
+        }
+    }
+
+    @Test
+    void aStreamWhoseRouteAReloadRemovedEndsWithoutAskingItsClientToReconnect() throws Exception {
+        try (RawConnection get = open("GET", "/gone/removed-get");
+             RawConnection post = open("POST", "/gone/removed-post")) {
+            reload(config(false));
+            assertThat(ended(get).text()).as("nothing serves the route: no client is asked back").doesNotContain("retry:");
+            assertThat(ended(post).text()).doesNotContain("retry:");
+            closed.get("removed-get").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aGetStreamEndedByAReloadThatChangesItsRouteEndsWithARetryFieldAfterAWholeEvent() throws Exception {
+        try (RawConnection get = open("GET", "/kept/retry-get")) {
+            reload(config(false).replace("url: http://127.0.0.1:", "url: http://localhost:"));
+            String rest = ended(get).text();
+            assertThat(rest).as("the stream's last bytes").endsWith(RETRY);
+            String before = rest.substring(0, rest.length() - RETRY.length());
+            assertThat(before.isEmpty() || before.endsWith("\n\n")).as("between two events: %s", before).isTrue();
+            closed.get("retry-get").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aGetStreamEndedInTheMiddleOfAServerEventEndsWithoutARetryFieldThatWouldJoinTheEvent() throws Exception {
+        try (RawConnection get = open("GET", "/kept/cut-half")) {
+            assertThat(get.readUntil(HALF)).as("relayed up to the unfinished event").isEqualTo(HALF);
+            reload(config(false, KEY_AUTH, ""));
+            assertThat(ended(get).text()).as("nothing written into the server's event").isEmpty();
+            closed.get("cut-half").get(5, TimeUnit.SECONDS);
         }
     }
 
