@@ -77,8 +77,10 @@ final class Endpoints {
         ToolAccess access = conversionAccess(route, proxy, tools);
         OwningRoutes owners = new OwningRoutes(route.id(), routes, chains);
         boolean ownersJudge = owners.judgeCallers(tools);
-        // who asks changes the list: tool ACLs, or owners judging callers the listener tells apart, or addresses
-        boolean perCaller = access.restricts() || ownersJudge && (authenticates(route) || owners.judgeAddresses(tools));
+        // who asks changes the list: tool ACLs, or owners judging callers the listener or their own local
+        // authentication tells apart, or addresses
+        boolean perCaller = access.restricts() || ownersJudge && (authenticates(route) || owners.judgeAddresses(tools)
+                || owners.identifyCallers(tools));
         var settings = new McpServerEndpoint.Settings(route.id(), route.label(),
                 new OriginPolicy(proxy.server().allowedOrigins()), proxy.effectiveBodyLimit(),
                 session.sessionTtlSeconds(), session.managed(), version, cluster.clock(),
@@ -98,7 +100,7 @@ final class Endpoints {
         ToolViews views = exchange -> {
             BitSet visible = access.restricts() ? (BitSet) access.visible(exchange).clone() : everyTool(tools);
             if (ownersJudge) {
-                owners.hideRefused(tools, exchange.principal(), exchange.clientAddress(), visible);
+                owners.hideRefused(tools, exchange, visible);
             }
             return visible.cardinality() == tools.size() ? ToolView.ALL : new ToolView(visible);
         };

@@ -64,6 +64,8 @@ public final class PolicyChain {
     private final boolean judgesAddresses;
     /** True when an authentication plugin applies here (they are never scoped to a consumer: Kong's no_consumer). */
     private final boolean authenticates;
+    /** True when an authentication plugin here finds callers in the request alone ({@link LocalAuthentication}). */
+    private final boolean identifiesLocally;
     /** The log plugins when no caller changes which apply (chosen once here); null when one can. */
     private final List<TrafficSink> everyonesLoggers;
     /** The names any instance on this route may read a credential from ({@link NamedCredentials}). */
@@ -78,6 +80,7 @@ public final class PolicyChain {
         this.judgesCallers = judgesAddresses || any(slots, c -> c.policy() instanceof CallerPolicy);
         this.authenticates = slots.stream().anyMatch(s -> PolicyOrder.AUTHENTICATION.contains(s.plugin())
                 && s.candidates().stream().anyMatch(c -> c.policy() != null));
+        this.identifiesLocally = any(slots, c -> c.policy() instanceof LocalAuthentication);
         this.everyonesLoggers = slots.stream().anyMatch(s -> s.candidates().stream().anyMatch(c -> c.logger() != null)
                 && s.candidates().getFirst().scope().needsCaller()) ? null
                 : slots.stream().map(s -> s.candidates().getFirst().logger()).filter(Objects::nonNull).toList();
@@ -173,35 +176,64 @@ public final class PolicyChain {
         return judgesCallers;
     }
 
+    /** True when an authentication plugin on this route finds callers in the request alone. */
+    public boolean identifiesLocally() {
+        return identifiesLocally;
+    }
+
     /** True when a policy on this route decides from the client's address alone ({@link AddressPolicy}). */
     public boolean judgesAddresses() {
         return judgesAddresses;
     }
 
     /**
-     * True when a listener's tool call by {@code caller} from {@code clientAddress}, replayed here, would
-     * be refused by a policy that decides from the caller or the address alone. This route's
-     * authentication judges the request anew ({@link #admitReplay}): the caller it finds is known here
-     * only when the very plugin instance that identified the caller on the listener ({@code serving}'s)
-     * is the one that runs here; past any other, who calls shows only in the request, and only an
-     * address refused whoever the caller turns out to be still decides.
+     * True when a listener's tool call in {@code exchange} (its caller the one the listener found), replayed
+     * here, would be refused by a policy that decides from the caller or the address alone. This route's
+     * authentication judges the request anew ({@link #admitReplay}): the caller it finds is known here when
+     * the very plugin instance that identified the caller on the listener ({@code serving}'s) is the one that
+     * runs here, or when this route's instance finds callers in the request alone ({@link LocalAuthentication});
+     * past any other (one that asks a server, or would refuse the request), who calls shows only in the
+     * call, and only an address refused whoever the caller turns out to be still decides.
      */
+    public boolean refusesOnReplay(Exchange exchange, PolicyChain serving) {
+        return refusesOnReplay(exchange.principal(), exchange.clientAddress(), exchange, serving);
+    }
+
+    /** As {@link #refusesOnReplay(Exchange, PolicyChain)} without a request to read: no local authentication tells. */
     public boolean refusesOnReplay(Principal caller, String clientAddress, PolicyChain serving) {
+        return refusesOnReplay(caller, clientAddress, null, serving);
+    }
+
+    private boolean refusesOnReplay(Principal caller, String clientAddress, Exchange exchange, PolicyChain serving) {
         if (!judgesCallers) {
             return false;
         }
+        // the replay forgets the listener's caller where this route authenticates
+        Principal found = authenticates ? Principal.NONE : caller;
         boolean unknown = false;
         for (int i = 0; i < beforeMode; i++) {
             Slot slot = slots.get(i);
-            if (PolicyOrder.AUTHENTICATION.contains(slot.plugin()) && chooses(slot, caller)) {
-                unknown |= !identifiedBySame(slot, caller, serving);
+            if (PolicyOrder.AUTHENTICATION.contains(slot.plugin()) && chooses(slot, found)) {
+                Principal next = unknown ? null : identified(slot, caller, exchange, found, serving);
+                unknown = next == null;
+                found = unknown ? found : next;
                 continue;
             }
-            if (unknown ? refusesEveryone(slot, clientAddress) : refuses(slot.choose(caller), caller, clientAddress)) {
+            if (unknown ? refusesEveryone(slot, clientAddress) : refuses(slot.choose(found), found, clientAddress)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The caller after this authentication slot on replay, or null when it cannot be told without the call. */
+    private static Principal identified(Slot slot, Principal caller, Exchange exchange, Principal before,
+                                        PolicyChain serving) {
+        if (identifiedBySame(slot, caller, serving)) {
+            return caller;
+        }
+        return exchange != null && slot.choose(before).policy() instanceof LocalAuthentication local
+                ? local.identify(exchange, before) : null;
     }
 
     /** True when the instance this slot runs is the one of {@code serving} whose plugin identified the caller. */

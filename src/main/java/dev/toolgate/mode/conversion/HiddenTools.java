@@ -32,7 +32,7 @@ public record HiddenTools(ToolSet tools, OwningRoutes owners, Function<McpCall, 
             return Decision.PROCEED;
         }
         return tools.find(call.tool())
-                .filter(tool -> owners.hides(tool, call.exchange().principal(), call.exchange().clientAddress()))
+                .filter(tool -> owners.hides(tool, call.exchange()))
                 .map(tool -> Future.succeededFuture(unknown.apply(call)))
                 .orElse(Decision.PROCEED);
     }

@@ -3,7 +3,6 @@ package dev.toolgate.mode.conversion;
 import dev.toolgate.config.Route;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.PolicyChain;
-import dev.toolgate.pipeline.Principal;
 
 import java.util.BitSet;
 import java.util.HashMap;
@@ -71,35 +70,43 @@ public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map
         return anyOwner(tools, PolicyChain::judgesAddresses);
     }
 
+    /**
+     * True when a route owning some of these tools judges callers its own authentication finds in the
+     * request alone: who is shown its tools depends on each request, whoever the listener finds.
+     */
+    public boolean identifyCallers(ToolSet tools) {
+        return anyOwner(tools, chain -> chain.judgesCallers() && chain.identifiesLocally());
+    }
+
     private boolean anyOwner(ToolSet tools, Predicate<PolicyChain> chain) {
         return tools.tools().stream().map(this::replayChain).anyMatch(c -> c != null && chain.test(c));
     }
 
     /**
-     * Clears the tools whose owning route would refuse {@code caller} calling from {@code clientAddress}
+     * Clears the tools whose owning route would refuse the exchange's caller, calling from its address,
      * outright: a listener does not list a tool whose every call would come back refused. Each owning
      * route is asked once.
      *
      * @param visible by position in {@code tools}; changed in place
      */
-    public void hideRefused(ToolSet tools, Principal caller, String clientAddress, BitSet visible) {
+    public void hideRefused(ToolSet tools, Exchange exchange, BitSet visible) {
         List<Tool> list = tools.tools();
         Map<String, Boolean> refuses = new HashMap<>(4);
         PolicyChain serving = chains.getOrDefault(servingRouteId, PolicyChain.EMPTY);
         for (int i = visible.nextSetBit(0); i >= 0; i = visible.nextSetBit(i + 1)) {
             PolicyChain chain = replayChain(list.get(i));
             if (chain != null && chain.judgesCallers()
-                    && refuses.computeIfAbsent(list.get(i).routeId(), id -> chain.refusesOnReplay(caller, clientAddress, serving))) {
+                    && refuses.computeIfAbsent(list.get(i).routeId(), id -> chain.refusesOnReplay(exchange, serving))) {
                 visible.clear(i);
             }
         }
     }
 
-    /** True when {@link #hideRefused} hides {@code tool} from {@code caller} calling from {@code clientAddress}. */
-    public boolean hides(Tool tool, Principal caller, String clientAddress) {
+    /** True when {@link #hideRefused} hides {@code tool} from the exchange's caller. */
+    public boolean hides(Tool tool, Exchange exchange) {
         PolicyChain chain = replayChain(tool);
-        return chain != null && chain.judgesCallers() && chain.refusesOnReplay(caller, clientAddress,
-                chains.getOrDefault(servingRouteId, PolicyChain.EMPTY));
+        return chain != null && chain.judgesCallers()
+                && chain.refusesOnReplay(exchange, chains.getOrDefault(servingRouteId, PolicyChain.EMPTY));
     }
 
     Route route(Tool tool) {

@@ -11,11 +11,12 @@ import dev.toolgate.mcp.Json;
 import dev.toolgate.pipeline.Consumers;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
-import dev.toolgate.pipeline.ExchangePolicy;
+import dev.toolgate.pipeline.LocalAuthentication;
 import dev.toolgate.pipeline.NamedCredentials;
 import dev.toolgate.pipeline.Principal;
 import dev.toolgate.policy.Realm;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 
 import java.text.ParseException;
 import java.time.InstantSource;
@@ -31,9 +32,10 @@ import java.util.stream.Stream;
  * secret's, the signature, and the claims to verify; answers 401 with Kong's words otherwise, or falls
  * back to {@code anonymous}. Every place a token was read is consumed: it never goes upstream, nor when
  * jwt lets the request pass unread (a preflight with {@code run_on_preflight: false}, a caller another
- * plugin authenticated). CPU only.
+ * plugin authenticated). CPU only, so whom a request's token names is known without running it
+ * ({@link #identify}).
  */
-final class JwtAuth implements ExchangePolicy, NamedCredentials {
+final class JwtAuth implements LocalAuthentication, NamedCredentials {
 
     static final Set<String> ALGORITHMS = Set.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256",
             "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA");
@@ -72,6 +74,18 @@ final class JwtAuth implements ExchangePolicy, NamedCredentials {
                 failure.equals("Unauthorized") ? challenge : challenge + " error=\"invalid_token\""));
     }
 
+    /** Whom {@link #admit} would record; null when it would refuse the request. */
+    @Override
+    public Principal identify(Exchange exchange, Principal before) {
+        boolean preflight = !config.runOnPreflight() && exchange.request().method() == HttpMethod.OPTIONS;
+        if (preflight || anonymous != null && before.authenticated()) {
+            return before;
+        }
+        Checked checked = check(TokenPlaces.read(exchange, config));
+        return checked.caller() != null ? checked.caller()
+                : anonymous == null ? null : consumers.principal(anonymous, null);
+    }
+
     @Override
     public Future<Void> withhold(Exchange exchange) {
         // consumes every place a token could be, as for a request jwt reads; the tokens are not looked at
@@ -89,68 +103,90 @@ final class JwtAuth implements ExchangePolicy, NamedCredentials {
                 .flatMap(List::stream).toList();
     }
 
-    /** Kong's message for why the tokens found do not authenticate, or null when they do. */
+    /** Kong's message for why the tokens found do not authenticate, or null when they do (the caller recorded). */
     private String authenticate(Exchange exchange, List<String> tokens) {
+        Checked checked = check(tokens);
+        if (checked.failure() != null) {
+            return checked.failure();
+        }
+        exchange.authenticate(checked.caller());
+        for (String name : config.headerNames()) {
+            String value = exchange.header(name);
+            if (value != null && checked.token().equals(TokenPlaces.bearer(value))) {
+                exchange.credentials().presentedToken(name, checked.token());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What the tokens found say: the caller the one token authenticates, or Kong's message for why not.
+     *
+     * @param caller  null when refused
+     * @param token   the token that authenticated, or null
+     * @param failure Kong's message, or null when authenticated
+     */
+    private record Checked(Principal caller, String token, String failure) {
+
+        static Checked refused(String failure) {
+            return new Checked(null, null, failure);
+        }
+    }
+
+    private Checked check(List<String> tokens) {
         if (tokens.isEmpty()) {
-            return "Unauthorized";
+            return Checked.refused("Unauthorized");
         }
         if (tokens.size() > 1) {
-            return "Multiple tokens provided";
+            return Checked.refused("Multiple tokens provided");
         }
         String token = tokens.getFirst();
         SignedJWT jwt;
         try {
             JWT parsed = JWTParser.parse(token);
             if (!(parsed instanceof SignedJWT signed) || !ALGORITHMS.contains(signed.getHeader().getAlgorithm().getName())) {
-                return "Bad token; invalid alg";
+                return Checked.refused("Bad token; invalid alg");
             }
             jwt = signed;
         } catch (ParseException e) {
-            return "Bad token; invalid JSON";
+            return Checked.refused("Bad token; invalid JSON");
         }
         // the payload as a JSON object, not Nimbus's typed claims set: a claim of the wrong type (exp as
         // text) is Kong's claim error below, not a token that is no JSON
         Map<String, Object> payload = jwt.getPayload().toJSONObject();
         if (payload == null) {
-            return "Bad token; invalid JSON";
+            return Checked.refused("Bad token; invalid JSON");
         }
         JsonNode claims = Json.MAPPER.valueToTree(payload);
         Object headerKey = jwt.getHeader().toJSONObject().get(config.keyClaimName());
         JsonNode claimKey = claims.get(config.keyClaimName());
         String key = claimKey != null && claimKey.isTextual() ? claimKey.asText() : headerKey instanceof String s ? s : null;
         if (key == null) {
-            return "No mandatory '" + config.keyClaimName() + "' in claims";
+            return Checked.refused("No mandatory '" + config.keyClaimName() + "' in claims");
         }
         if (key.isEmpty()) {
-            return "Invalid '" + config.keyClaimName() + "' in claims";
+            return Checked.refused("Invalid '" + config.keyClaimName() + "' in claims");
         }
         JwtSecrets.Secret secret = secrets.byKey(key);
         if (secret == null) {
-            return "No credentials found for given '" + config.keyClaimName() + "'";
+            return Checked.refused("No credentials found for given '" + config.keyClaimName() + "'");
         }
         if (!jwt.getHeader().getAlgorithm().getName().equals(secret.entry().algorithm())) {
-            return "Invalid algorithm";
+            return Checked.refused("Invalid algorithm");
         }
         try {
             if (!jwt.verify(secret.verifier())) {
-                return "Invalid signature";
+                return Checked.refused("Invalid signature");
             }
         } catch (JOSEException e) {
-            return "Invalid signature";
+            return Checked.refused("Invalid signature");
         }
         String claimErrors = claimErrors(claims);
         if (claimErrors != null) {
-            return claimErrors;
+            return Checked.refused(claimErrors);
         }
-        exchange.authenticate(new Principal(secret.consumer(), consumers.groupsOf(secret.consumer()),
-                new Principal.Credential(key, "jwt", secret.entry().id()), claims, List.of(), false));
-        for (String name : config.headerNames()) {
-            String value = exchange.header(name);
-            if (value != null && token.equals(TokenPlaces.bearer(value))) {
-                exchange.credentials().presentedToken(name, token);
-            }
-        }
-        return null;
+        return new Checked(new Principal(secret.consumer(), consumers.groupsOf(secret.consumer()),
+                new Principal.Credential(key, "jwt", secret.entry().id()), claims, List.of(), false), token, null);
     }
 
     /**

@@ -25,23 +25,36 @@ final class TokenPlaces {
     }
 
     static List<String> find(Exchange exchange, JwtConfig config) {
+        return find(exchange, config, true);
+    }
+
+    /** The tokens {@link #find} finds, consuming no place: to tell whom they name without running jwt. */
+    static List<String> read(Exchange exchange, JwtConfig config) {
+        return find(exchange, config, false);
+    }
+
+    private static List<String> find(Exchange exchange, JwtConfig config, boolean consume) {
         Set<String> tokens = new LinkedHashSet<>();
         for (String name : config.uriParamNames()) {
             // read as the upstream query is cut (UpstreamQuery), not with the framework's case-insensitive,
             // ;-splitting parameter map: a token it alone understood would authenticate and still go upstream
             List<String> values = UpstreamQuery.values(exchange.request().query(), name);
             if (!values.isEmpty()) {
-                exchange.credentials().consumeQuery(name);
+                if (consume) {
+                    exchange.credentials().consumeQuery(name);
+                }
                 values.stream().filter(v -> !v.isEmpty()).forEach(tokens::add);
             }
         }
         if (!config.cookieNames().isEmpty()) {
-            cookies(exchange, config.cookieNames(), tokens);
+            cookies(exchange, config.cookieNames(), tokens, consume);
         }
         for (String name : config.headerNames()) {
             String value = exchange.header(name);
             if (value != null) {
-                exchange.credentials().consumeHeader(name);
+                if (consume) {
+                    exchange.credentials().consumeHeader(name);
+                }
                 String token = bearer(value);
                 if (token != null) {
                     tokens.add(token);
@@ -57,7 +70,7 @@ final class TokenPlaces {
         return m.lookingAt() && !m.group(1).isEmpty() ? m.group(1) : null;
     }
 
-    private static void cookies(Exchange exchange, List<String> names, Set<String> tokens) {
+    private static void cookies(Exchange exchange, List<String> names, Set<String> tokens, boolean consume) {
         // every Cookie header (HTTP/2 sends each cookie in its own): one left unread would go upstream
         List<String> headers = exchange.request().headers().getAll("cookie");
         if (headers.isEmpty()) {
@@ -83,7 +96,7 @@ final class TokenPlaces {
                 kept.add(cookie);
             }
         }
-        if (found) {
+        if (found && consume) {
             exchange.credentials().consumeHeader("cookie");
             if (!kept.isEmpty()) {
                 // the other cookies go on as the client sent them

@@ -7,11 +7,12 @@ import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.pipeline.Consumers;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
-import dev.toolgate.pipeline.ExchangePolicy;
+import dev.toolgate.pipeline.LocalAuthentication;
 import dev.toolgate.pipeline.NamedCredentials;
 import dev.toolgate.pipeline.Principal;
 import dev.toolgate.policy.Realm;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,9 +25,10 @@ import java.util.List;
  * a consumer and records the caller; answers 401 with Kong's words otherwise, or falls back to the
  * {@code anonymous} consumer. No configured key name the gateway looked at is sent upstream, whichever
  * one held the key, nor when key-auth lets the request pass unread (a preflight with
- * {@code run_on_preflight: false}, a caller another plugin authenticated).
+ * {@code run_on_preflight: false}, a caller another plugin authenticated). Local: whom a request's key
+ * names is known without running it ({@link #identify}).
  */
-final class KeyAuth implements ExchangePolicy, NamedCredentials {
+final class KeyAuth implements LocalAuthentication, NamedCredentials {
 
     static final String NO_KEY = "No API key found in request";
     static final String DUPLICATE = "Duplicate API key found";
@@ -85,6 +87,40 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
             }
         }
         return failed(exchange, NO_KEY);
+    }
+
+    /**
+     * Whom {@link #admit} would record, read from the request's headers and query: undecided (null) only when
+     * it would refuse, or when no key is found before the body, which {@code key_in_body} would read next.
+     */
+    @Override
+    public Principal identify(Exchange exchange, Principal before) {
+        boolean preflight = !config.runOnPreflight() && exchange.request().method() == HttpMethod.OPTIONS;
+        if (preflight || anonymous != null && before.authenticated()) {
+            return before;
+        }
+        for (String name : config.keyNames()) {
+            List<String> found = find(exchange, name, null);
+            if (found.size() == 1 && !found.getFirst().isEmpty()) {
+                return consumers.byKey(found.getFirst()).map(this::identified).orElseGet(this::fallback);
+            }
+            if (!found.isEmpty()) {
+                return fallback();
+            }
+            if (config.keyInBody()) {
+                return null;
+            }
+        }
+        return fallback();
+    }
+
+    /** The anonymous consumer where a request without a valid key falls back to it; null where it is refused. */
+    private Principal fallback() {
+        return anonymous == null ? null : consumers.principal(anonymous, null);
+    }
+
+    private Principal identified(Consumers.KeyCredential credential) {
+        return consumers.principal(credential.consumer(), new Principal.Credential(credential.credentialId(), "key-auth"));
     }
 
     /**
@@ -166,8 +202,7 @@ final class KeyAuth implements ExchangePolicy, NamedCredentials {
             return failed(exchange, NO_KEY);
         }
         return consumers.byKey(key).<Decision>map(credential -> {
-            exchange.authenticate(consumers.principal(credential.consumer(),
-                    new Principal.Credential(credential.credentialId(), "key-auth")));
+            exchange.authenticate(identified(credential));
             return Decision.CONTINUE;
         }).orElseGet(() -> failed(exchange, INVALID));
     }

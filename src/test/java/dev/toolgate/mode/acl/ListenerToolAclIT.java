@@ -166,6 +166,22 @@ class ListenerToolAclIT {
                               mode: conversion-only
                               tools:
                                 - {name: ledger-report, description: The ledger, method: GET, path: /reports/daily}
+                  - name: payroll-service
+                    url: %s
+                    routes:
+                      - name: payroll-route
+                        paths: [/payroll]
+                        strip_path: false
+                        plugins:
+                          - name: key-auth
+                          - name: acl
+                            config: {allow: [gold-partner], include_consumer_groups: true}
+                          - name: ai-mcp-proxy
+                            tags: [ledger-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {description: The payroll, method: GET, path: /reports/daily, annotations: {title: Payroll report}}
                 routes:
                   - name: ledger-listener-route
                     paths: [/mcp-ledger]
@@ -174,6 +190,16 @@ class ListenerToolAclIT {
                       - name: ai-mcp-proxy
                         config:
                           mode: listener
+                          server: {tag: ledger-tools}
+                  - name: payroll-listener-route
+                    paths: [/mcp-payroll]
+                    plugins:
+                      - name: key-auth
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: listener
+                          include_consumer_groups: true
+                          default_acl: [{scope: tools, allow: [gold-partner, silver-partner]}]
                           server: {tag: ledger-tools}
                   - name: listener-route
                     paths: [/mcp-listener]
@@ -210,7 +236,7 @@ class ListenerToolAclIT {
                   - {username: silvio, groups: [{name: silver-partner}], keyauth_credentials: [{key: silver-key}]}
                   - {username: bronwyn, groups: [{name: bronze-partner}], keyauth_credentials: [{key: bronze-key}]}
                   - {username: nobody, keyauth_credentials: [{key: nobody-key}]}
-                """.formatted(weather.url(), ACL, cards.url(), ACL, ACL, ACL, cards.url(), cards.url(), cards.url(), cards.url()));
+                """.formatted(weather.url(), ACL, cards.url(), ACL, ACL, ACL, cards.url(), cards.url(), cards.url(), cards.url(), cards.url()));
         listener = gateway.proxy("/mcp-listener");
     }
 
@@ -343,6 +369,26 @@ class ListenerToolAclIT {
         gold.initialize("2025-11-25");
         assertThat(gold.call("ledger-report", "{}").path("isError").asBoolean()).as("gold partners may call it").isFalse();
         assertThat(cards.next().path()).isEqualTo("/reports/daily");
+    }
+
+    @Test
+    void aToolWhoseOwningRouteAuthenticatesWithItsOwnKeyAuthIsHiddenFromTheCallersItsAclRefuses() throws InterruptedException {
+        // the payroll route's key-auth is another instance than the listener's, reading the same apikey header
+        URI ledger = gateway.proxy("/mcp-ledger");
+        try (McpSyncClient silver = Sdk.connect(ledger, Map.of("apikey", "silver-key"))) {
+            assertThat(silver.listTools().tools()).extracting(McpSchema.Tool::name).isEmpty();
+        }
+        try (McpSyncClient gold = Sdk.connect(ledger, Map.of("apikey", "gold-key"))) {
+            assertThat(gold.listTools().tools()).extracting(McpSchema.Tool::name)
+                    .containsExactlyInAnyOrder("ledger-report", "Payroll_report");
+            McpSchema.CallToolResult called = gold.callTool(new McpSchema.CallToolRequest("Payroll_report", Map.of()));
+            assertThat(called.isError()).as("gold partners may call it").isFalse();
+        }
+        assertThat(cards.next().path()).isEqualTo("/reports/daily");
+        assertHiddenAnswersAsUnknown(ledger, Map.of("apikey", "silver-key"), "Payroll_report", 200);
+        assertHiddenAnswersAsUnknown(ledger, Map.of("apikey", "nobody-key"), "Payroll_report", 200);
+        assertHiddenAnswersAsUnknown(gateway.proxy("/mcp-payroll"), Map.of("apikey", "silver-key"), "Payroll_report", 403);
+        assertThat(cards.quiet(Duration.ofMillis(200))).as("the payroll API saw no refused call").isTrue();
     }
 
     /** A call of {@code hidden} and of a made-up name get the same status, headers that matter and body. */

@@ -76,6 +76,7 @@ class JwtPluginIT {
                   - username: alice
                     jwt_secrets: [{key: alice-iss, algorithm: HS256, secret: "%s"}]
                   - username: bob
+                    acls: [{group: partners}]
                     jwt_secrets:
                       - {key: bob-iss, algorithm: RS256, rsa_public_key: "%s"}
                       - {key: bob-ps, algorithm: PS256, rsa_public_key: "%s"}
@@ -131,6 +132,16 @@ class JwtPluginIT {
                               tools: [{name: weather, description: Weather, method: GET, path: /api/weather}]
                           - name: jwt
                             config: {header_names: [x-token], cookie_names: [session]}
+                      - name: partner-owner
+                        paths: [/partner-owner]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [partnered]
+                            config:
+                              mode: conversion-only
+                              tools: [{name: forecast, description: Forecast, method: GET, path: /api/weather}]
+                          - {name: jwt, config: {header_names: [x-token]}}
+                          - {name: acl, config: {allow: [partners]}}
                       - name: logged
                         paths: [/logged]
                         plugins:
@@ -158,6 +169,11 @@ class JwtPluginIT {
                     paths: [/listener]
                     plugins:
                       - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: owned}}}
+                      - {name: jwt}
+                  - name: partner-listener
+                    paths: [/partner-listener]
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: partnered}}}
                       - {name: jwt}
                   - name: guest-listener
                     paths: [/guest-listener]
@@ -373,6 +389,33 @@ class JwtPluginIT {
         assertThat(received.headers().contains("x-consumer-groups")).as("guest's groups, not alice's").isFalse();
         assertThat(received.headers().contains("x-authenticated-groups")).isFalse();
     }
+
+    @Test
+    void aListenerDoesNotShowOrAdmitAToolWhoseOwningRoutesOwnJwtFindsACallerItsAclRefuses() throws Exception {
+        // the listener's jwt reads alice's token in authorization; the owning route's reads x-token
+        URI endpoint = gateway.proxy("/partner-listener");
+        String alice = "Bearer " + sign("alice-iss", claims("alice-iss", 300));
+        McpHttp refused = new McpHttp(endpoint, Map.of("authorization", alice, "x-token", alice));
+        refused.initialize("2025-11-25");
+        assertThat(refused.post(TOOLS_LIST).body()).as("alice is no partner").doesNotContain("forecast");
+        McpHttp.Response hidden = refused.post(CALL.formatted("forecast"));
+        McpHttp.Response unknown = refused.post(CALL.formatted("no-such-tool"));
+        assertThat(hidden.status()).isEqualTo(unknown.status());
+        assertThat(hidden.body().replace("forecast", "no-such-tool")).as("as a name that does not exist")
+                .isEqualTo(unknown.body());
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream was not called").isTrue();
+
+        McpHttp partner = new McpHttp(endpoint, Map.of("authorization", alice,
+                "x-token", "Bearer " + sign("bob-iss", claims("bob-iss", 300))));
+        partner.initialize("2025-11-25");
+        assertThat(partner.post(TOOLS_LIST).body()).as("bob is a partner").contains("\"forecast\"");
+        assertThat(partner.call("forecast", "{}").path("isError").asBoolean()).isFalse();
+        assertThat(upstream.next().header("x-consumer-username")).isEqualTo("bob");
+    }
+
+    static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
+    static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"%s\","
+            + "\"arguments\":{}}}";
 
     @Test
     void theLogMasksTheConfiguredNamesEvenOnARequestRefusedBeforeJwtRan() throws IOException {
