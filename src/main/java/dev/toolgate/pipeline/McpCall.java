@@ -17,13 +17,28 @@ import io.vertx.core.Future;
  *                 the client's input): it is still decided, but starts no new call to count
  * @param record   the request's record, which the policies' decisions are noted in ({@link RpcRecord#NONE}
  *                 when the exchange is not observed); never found again by id, which a batch may repeat
+ * @param named    {@code params.name} as the client sent it, where {@code tool} is the name it stands for (Kong's
+ *                 name of a tool, which Toolgate serves under another); else {@code tool}
  */
 public record McpCall(Exchange exchange, JsonNode id, String method, String tool, boolean resumes,
-                      RpcRecord record) {
+                      RpcRecord record, String named) {
+
+    /** A request naming its tool as served. */
+    public McpCall(Exchange exchange, JsonNode id, String method, String tool, boolean resumes, RpcRecord record) {
+        this(exchange, id, method, tool, resumes, record, tool);
+    }
 
     /** A request that may start a call, with the record its mode opened. */
     public McpCall(Exchange exchange, JsonNode id, String method, String tool, RpcRecord record) {
         this(exchange, id, method, tool, false, record);
+    }
+
+    /**
+     * This request as if its tool were the name the client sent: what a name the endpoint does not serve is
+     * decided as, and echoed with.
+     */
+    public McpCall asSent() {
+        return named == null || named.equals(tool) ? this : new McpCall(exchange, id, method, named, resumes, record, named);
     }
 
     /** What a {@code tools/call} that names no tool is told, in every mode. */

@@ -152,8 +152,9 @@ public final class ToolAccess implements MessagePolicy {
         if (verdict.allowed()) {
             return Decision.CONTINUE;
         }
-        return new Decision.Reject(answerAsUnknown ? new GatewayError.UnknownTool(call.id(), call.tool())
-                : new GatewayError.ToolDenied(call.id(), call.tool(),
+        // echoed as sent, as a made-up name is: the served name would tell a Kong name (an alias) exists
+        return new Decision.Reject(answerAsUnknown ? new GatewayError.UnknownTool(call.id(), call.named())
+                : new GatewayError.ToolDenied(call.id(), call.named(),
                         call.exchange().insufficientScope(neededScope(acl == null ? null : acl.deciding(subject)))));
     }
 

@@ -12,7 +12,8 @@ import java.util.function.Function;
  * A listener's {@code tools/call} of a tool its list hides from the caller (the owning route's {@code acl} or
  * {@code ip-restriction} refuses the caller outright, {@link OwningRoutes#hideRefused}) answers exactly as a
  * name the endpoint does not serve: otherwise a name probe tells hidden tools from names that do not exist,
- * and learns the internal routes behind them. Runs before the endpoint's other message policies.
+ * and learns the internal routes behind them. The name is echoed as sent, even when it is the tool's Kong
+ * name (an alias): a made-up name is. Runs before the endpoint's other message policies.
  *
  * @param tools   the endpoint's tools
  * @param owners  the routes that own them
@@ -33,7 +34,7 @@ public record HiddenTools(ToolSet tools, OwningRoutes owners, Function<McpCall, 
         }
         return tools.find(call.tool())
                 .filter(tool -> owners.hides(tool, call.exchange()))
-                .map(tool -> Future.succeededFuture(unknown.apply(call)))
+                .map(tool -> Future.succeededFuture(unknown.apply(call.asSent())))
                 .orElse(Decision.PROCEED);
     }
 }

@@ -97,7 +97,7 @@ final class ToolCalls {
         if (policies == null) {
             return Future.succeededFuture(new Admission(record, Decision.CONTINUE));
         }
-        return policies.admit(new McpCall(exchange, r.id(), r.method(), tool, record)).map(decision -> {
+        return policies.admit(new McpCall(exchange, r.id(), r.method(), tool, false, record, named)).map(decision -> {
             observe(observation, record, decision, r, tool, served.isPresent());
             if (decision instanceof Decision.Continue c) {
                 exchange.spent(r.id(), c.spent());

@@ -187,6 +187,21 @@ class ConversionToolAclIT {
     }
 
     @Test
+    void aDeniedToolCalledByItsKongNameAnswersAsAMadeUpNameEchoedAsSent() throws InterruptedException {
+        // Kong serves the how-to's tools by their titles ("Get users"), which Toolgate takes as aliases
+        for (URI endpoint : List.of(kong, unknownTool)) {
+            McpHttp bob = session(endpoint, "bob");
+            McpHttp.Response denied = bob.post(call(11, "Get users"));
+            McpHttp.Response missing = bob.post(call(11, "Delete users"));
+
+            assertThat(missing.status()).as(endpoint.toString()).isEqualTo(denied.status());
+            assertThat(missing.body().replace("Delete users", "Get users")).as(endpoint.toString())
+                    .isEqualTo(denied.body());
+        }
+        assertThat(upstream.quiet(Duration.ofMillis(200))).isTrue();
+    }
+
+    @Test
     void withAclDenialUnknownToolADeniedCallAnswersAsACallOfAToolThatDoesNotExist() throws InterruptedException {
         McpHttp bob = session(unknownTool, "bob");
         McpHttp.Response denied = bob.post(call(12, "Get_users"));

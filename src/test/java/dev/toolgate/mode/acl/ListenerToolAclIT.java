@@ -391,6 +391,13 @@ class ListenerToolAclIT {
         assertThat(cards.quiet(Duration.ofMillis(200))).as("the payroll API saw no refused call").isTrue();
     }
 
+    @Test
+    void aHiddenToolCalledByItsKongNameAnswersAsAMadeUpNameEchoedAsSent() {
+        // Kong serves the payroll tool as its title, "Payroll report"; Toolgate takes that name as an alias
+        assertHiddenAnswersAsUnknown(gateway.proxy("/mcp-ledger"), Map.of("apikey", "silver-key"), "Payroll report", 200);
+        assertHiddenAnswersAsUnknown(gateway.proxy("/mcp-payroll"), Map.of("apikey", "silver-key"), "Payroll report", 403);
+    }
+
     /** A call of {@code hidden} and of a made-up name get the same status, headers that matter and body. */
     static void assertHiddenAnswersAsUnknown(URI endpoint, Map<String, String> headers, String hidden, int status) {
         McpHttp caller = new McpHttp(endpoint, headers);
