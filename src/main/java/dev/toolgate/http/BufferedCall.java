@@ -149,14 +149,18 @@ final class BufferedCall {
         }
         long now = System.nanoTime();
         UpstreamTarget target = request.target();
+        UpstreamException timedOut;
         if (now - deadlineNanos >= 0) {
-            failAndReset(new UpstreamException(UpstreamException.Kind.TIMEOUT, target.service(),
-                    "gave no complete answer within " + request.timeoutMs() + " ms"));
+            timedOut = new UpstreamException(UpstreamException.Kind.TIMEOUT, target.service(),
+                    "gave no complete answer within " + request.timeoutMs() + " ms");
         } else if (readTimeoutNanos > 0 && now - lastReadNanos >= readTimeoutNanos) {
-            failAndReset(UpstreamException.readTimeout(target));
+            timedOut = UpstreamException.readTimeout(target);
         } else {
             schedule(now);
+            return;
         }
+        // an attempt on its connection and no head yet: the request went out and the wait for its answer ended
+        failAndReset(!answered && req != null ? timedOut.whileAwaitingAnswer() : timedOut);
     }
 
     private void read(HttpClientResponse response) {

@@ -29,22 +29,39 @@ public final class UpstreamException extends RuntimeException {
 
     private final Kind kind;
     private final String detail;
+    private final boolean sentUnanswered;
 
     public UpstreamException(Kind kind, String message) {
-        super(message, null, false, false);
-        this.kind = kind;
-        this.detail = message;
+        this(kind, message, message, false);
     }
 
     /** A failure of {@code service}: the message is "service 'x' " followed by {@code detail}. */
     public UpstreamException(Kind kind, String service, String detail) {
-        super("service '" + service + "' " + detail, null, false, false);
+        this(kind, "service '" + service + "' " + detail, detail, false);
+    }
+
+    private UpstreamException(Kind kind, String message, String detail, boolean sentUnanswered) {
+        super(message, null, false, false);
         this.kind = kind;
         this.detail = detail;
+        this.sentUnanswered = sentUnanswered;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * True for a timeout that ended the wait for the answer's head of a request that went out on a connection: what
+     * nginx logs as a 504 after waiting (its {@code upstream_response_time}), not a connection never made.
+     */
+    public boolean sentUnanswered() {
+        return sentUnanswered;
+    }
+
+    /** This failure, as one that ended the wait for the answer's head of a request that went out. */
+    UpstreamException whileAwaitingAnswer() {
+        return new UpstreamException(kind, getMessage(), detail, true);
     }
 
     /** The message without the service's name, for messages that name it themselves. */

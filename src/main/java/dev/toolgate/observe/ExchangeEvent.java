@@ -34,12 +34,15 @@ import java.util.Map;
  *                        to, the client's query); null without either
  * @param receiveNanos    from the upstream's answer head to the answer's last byte (Kong's {@code latencies.receive}:
  *                        a stream's whole length, a tool call's REST body and its conversion); 0 when none came
+ * @param upstreamAnswered the upstream answered (Kong's {@code source} is the service): false when the gateway did,
+ *                        nothing having been proxied or no answer having come within the read timeout (the proxy
+ *                        latency is then the time waited, beside nginx's 504)
  */
 public record ExchangeEvent(Origin origin, long startedAtMillis, String method, String uri, String url,
                             long requestBytes, Map<String, String> requestHeaders, int status, long responseBytes,
                             Map<String, String> responseHeaders, long latencyNanos, long upstreamNanos,
                             int upstreamStatus, String session, List<McpEvent> rpc, List<ObjectNode> audits,
-                            String upstreamUri, long receiveNanos) {
+                            String upstreamUri, long receiveNanos, boolean upstreamAnswered) {
 
     /** An exchange whose answer's receiving is not known. */
     public ExchangeEvent(Origin origin, long startedAtMillis, String method, String uri, String url,
@@ -48,7 +51,8 @@ public record ExchangeEvent(Origin origin, long startedAtMillis, String method, 
                          int upstreamStatus, String session, List<McpEvent> rpc, List<ObjectNode> audits,
                          String upstreamUri) {
         this(origin, startedAtMillis, method, uri, url, requestBytes, requestHeaders, status, responseBytes,
-                responseHeaders, latencyNanos, upstreamNanos, upstreamStatus, session, rpc, audits, upstreamUri, 0);
+                responseHeaders, latencyNanos, upstreamNanos, upstreamStatus, session, rpc, audits, upstreamUri, 0,
+                upstreamNanos >= 0);
     }
 
     /** An exchange nothing was sent upstream for. */
@@ -57,7 +61,8 @@ public record ExchangeEvent(Origin origin, long startedAtMillis, String method, 
                          Map<String, String> responseHeaders, long latencyNanos, long upstreamNanos,
                          int upstreamStatus, String session, List<McpEvent> rpc, List<ObjectNode> audits) {
         this(origin, startedAtMillis, method, uri, url, requestBytes, requestHeaders, status, responseBytes,
-                responseHeaders, latencyNanos, upstreamNanos, upstreamStatus, session, rpc, audits, null, 0);
+                responseHeaders, latencyNanos, upstreamNanos, upstreamStatus, session, rpc, audits, null, 0,
+                upstreamNanos >= 0);
     }
 
     public ExchangeEvent {
@@ -105,8 +110,8 @@ public record ExchangeEvent(Origin origin, long startedAtMillis, String method, 
         return weight;
     }
 
-    /** Who answered: {@code upstream} when the upstream was called, else {@code kong} (the gateway itself). */
+    /** Who answered: {@code upstream} when the upstream did, else {@code kong} (the gateway itself). */
     public String source() {
-        return upstreamNanos >= 0 ? "upstream" : "kong";
+        return upstreamAnswered ? "upstream" : "kong";
     }
 }

@@ -30,7 +30,8 @@ final class ExchangeEvents {
      * @param receiveNanos from the upstream's answer head to the exchange's last byte (Kong's {@code receive})
      */
     static ExchangeEvent of(Exchange exchange, boolean withHeaders, Redaction redaction, Origin origin,
-                            long startedAtMillis, long upstreamNanos, int upstreamStatus, List<McpEvent> rpc,
+                            long startedAtMillis, long upstreamNanos, int upstreamStatus, boolean upstreamAnswered,
+                            List<McpEvent> rpc,
                             String upstreamUri, String servicePath, long receiveNanos) {
         HttpServerRequest request = exchange.request();
         HttpServerResponse response = request.response();
@@ -47,7 +48,7 @@ final class ExchangeEvents {
                 System.nanoTime() - exchange.startedNanos(), upstreamNanos, upstreamStatus, session, rpc,
                 origin.route().audits() ? exchange.audits() : List.of(),
                 upstreamUri != null ? SentRequest.maskedUri(upstreamUri, redaction) : routed(exchange, servicePath, query),
-                receiveNanos);
+                receiveNanos, upstreamAnswered);
     }
 
     /**

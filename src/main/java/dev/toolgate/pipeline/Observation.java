@@ -372,35 +372,62 @@ public final class Observation {
             long now = System.nanoTime();
             long upstreamNanos = upstream.proxyNanos();
             long receiveNanos = upstream.receiveNanos(now);
+            int upstreamStatus = upstream.loggedStatus(status);
+            boolean upstreamAnswered = upstreamNanos >= 0;
             if (upstreamNanos < 0 && open != null) {
-                long[] calls = callTimes(now);
-                upstreamNanos = calls[0];
-                receiveNanos = calls[1];
+                CallTimes calls = callTimes(now);
+                upstreamNanos = calls.waited();
+                receiveNanos = calls.receive();
+                upstreamAnswered = calls.answered();
+                if (!upstreamAnswered && calls.timedOut() && upstreamStatus == 0) {
+                    // nginx's $upstream_status of a read timeout: the 504 it made after waiting
+                    upstreamStatus = 504;
+                }
             }
             ExchangeEvent event = ExchangeEvents.of(exchange, sinks.headers(), route.redaction(), origin(), startedAtMillis,
-                    upstreamNanos, upstream.loggedStatus(status), finished == null ? List.of() : finished, upstream.uri,
-                    route.servicePath(), receiveNanos);
+                    upstreamNanos, upstreamStatus, upstreamAnswered, finished == null ? List.of() : finished,
+                    upstream.uri, route.servicePath(), receiveNanos);
             sinks.tell(route.global(), event, TrafficSink::exchange);
         }
     }
 
     /**
      * Kong's proxy and receive latencies of an exchange whose messages made calls of their own (tool calls, a
-     * bridge's): the wait for the longest call's answer head (a batch's calls run at once), and from the last head
-     * to {@code now}, the exchange's end. A call its upstream gave no answer to proxied nothing, as nginx proxies
-     * nothing it could not connect for: {@code {-1, 0}} when none was answered.
+     * bridge's).
+     *
+     * @param waited   the wait for the longest call's answer head (a batch's calls run at once), a call whose request
+     *                 went out and timed out waiting included (nginx's wait before its 504); -1 when none was
+     *                 answered or waited for: a call that could not connect proxied nothing, as nginx's does
+     * @param receive  from the last head to the exchange's end; 0 when none came
+     * @param answered some call's upstream answered (or its client left first): Kong's {@code source} is then the
+     *                 service
+     * @param timedOut some call's request went out and got no answer head within its timeout
      */
-    private long[] callTimes(long now) {
+    private record CallTimes(long waited, long receive, boolean answered, boolean timedOut) {
+    }
+
+    private CallTimes callTimes(long now) {
         long waited = -1;
         long lastHead = -1;
+        boolean answered = false;
+        boolean timedOut = false;
         for (RpcRecord r : open) {
-            if (r.upstreamStarted < 0 || r.upstreamNanos < 0 || r.upstreamStatus == 0) {
+            if (r.upstreamStarted < 0 || r.upstreamNanos < 0) {
                 continue;
             }
+            if (r.upstreamStatus == 0 && r.upstreamTimedOut) {
+                timedOut = true;
+                waited = Math.max(waited, r.upstreamNanos);
+                continue;
+            }
+            if (r.upstreamStatus == 0) {
+                continue;
+            }
+            answered = true;
             waited = Math.max(waited, r.upstreamHeadAt >= 0 ? r.upstreamHeadAt - r.upstreamStarted : r.upstreamNanos);
             lastHead = Math.max(lastHead, r.upstreamHeadAt);
         }
-        return new long[] {waited, lastHead < 0 ? 0 : now - lastHead};
+        return new CallTimes(waited, lastHead < 0 ? 0 : now - lastHead, answered, timedOut);
     }
 
     /**

@@ -38,6 +38,8 @@ public final class RpcRecord {
     /** When the upstream's (last) answer head arrived ({@link System#nanoTime()}), or -1 when none is known. */
     long upstreamHeadAt = -1;
     int upstreamStatus = -1;
+    /** Its request went out and the wait for the answer's head timed out (nginx's 504 after its wait). */
+    boolean upstreamTimedOut;
     String upstream;
     String upstreamAddress;
     /** The REST request sent, as the call's span shows it; null when untraced or nothing was sent. */
@@ -130,6 +132,16 @@ public final class RpcRecord {
         if (observation != null && upstreamStarted >= 0) {
             upstreamNanos = System.nanoTime() - upstreamStarted;
             upstreamStatus = status;
+        }
+    }
+
+    /**
+     * The upstream call's request went out and the wait for its answer's head ended at the call's timeout: it gave no
+     * answer ({@link #upstreamEnded} with 0), yet the exchange waited for it, as nginx waits before its 504.
+     */
+    public void upstreamTimedOut() {
+        if (observation != null && upstreamStarted >= 0) {
+            upstreamTimedOut = true;
         }
     }
 

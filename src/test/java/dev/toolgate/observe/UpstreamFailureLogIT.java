@@ -194,6 +194,62 @@ class UpstreamFailureLogIT {
         }
     }
 
+    @Test
+    void aToolCallWhoseRestApiTookTheRequestButNeverAnsweredIsLoggedAsNginxLogsAReadTimeout() throws Exception {
+        Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        try (RestUpstream slow = new RestUpstream().on("GET /items/42", request -> { });
+             var gateway = TestGateway.start("""
+                     _format_version: "3.0"
+                     plugins:
+                       - name: prometheus
+                         config: {status_code_metrics: true, ai_metrics: true}
+                     services:
+                       - name: rest
+                         url: %s
+                         read_timeout: 400
+                         routes:
+                           - name: conv
+                             paths: [/conv]
+                             plugins:
+                               - name: file-log
+                                 config: {path: %s}
+                               - name: ai-mcp-proxy
+                                 config:
+                                   mode: conversion-listener
+                                   logging: {log_statistics: true}
+                                   tools:
+                                     - name: get_item
+                                       description: One item
+                                       method: GET
+                                       path: /items/{id}
+                                       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+                     """.formatted(slow.url(), logFile))) {
+            McpHttp client = new McpHttp(gateway.proxy("/conv"));
+            client.initialize("2025-06-18");
+            JsonNode result = client.call("get_item", "{\"path_id\":\"42\"}");
+
+            assertThat(result.path("isError").asBoolean()).isTrue();
+            assertThat(result.path("content").get(0).path("text").asText()).startsWith("The API did not answer in time");
+            assertThat(slow.next().path()).isEqualTo("/items/42");
+            await().atMost(Duration.ofSeconds(20)).until(() -> entries(logFile).stream()
+                    .anyMatch(e -> e.path("ai").path("mcp").path("rpc").path(0).path("method").asText().equals("tools/call")));
+            JsonNode entry = entries(logFile).stream().filter(e -> e.path("ai").path("mcp").path("rpc").path(0)
+                    .path("method").asText().equals("tools/call")).findFirst().orElseThrow();
+            // the request went out and the gateway waited read_timeout for its answer: nginx's 504 and its
+            // upstream_response_time, not a connection never made; the gateway answered (Kong's source is not "service")
+            assertThat(entry.path("upstream_status").asText()).as("%s", entry).isEqualTo("504");
+            assertThat(entry.path("latencies").path("proxy").asLong()).as("%s", entry).isBetween(400L, 5_000L);
+            assertThat(entry.path("source").asText()).as("%s", entry).isEqualTo("kong");
+            assertThat(entry.path("upstream_uri").asText()).isEqualTo("/items/42");
+            assertThat(entry.path("ai").path("mcp").path("rpc").get(0).path("error").asText())
+                    .startsWith("The API did not answer in time: service 'rest' sent nothing for 400 ms");
+
+            String metrics = new dev.toolgate.testing.AdminHttp(gateway).get("/metrics").body();
+            assertThat(metrics).containsPattern("kong_ai_mcp_error_total\\{[^}]*tool_name=\"get_item\"[^}]*type=\"transport_error\"")
+                    .containsPattern("kong_http_requests_total\\{[^}]*code=\"200\"[^}]*source=\"kong\"");
+        }
+    }
+
     static List<JsonNode> entries(Path file) throws IOException {
         if (!Files.exists(file)) {
             return List.of();

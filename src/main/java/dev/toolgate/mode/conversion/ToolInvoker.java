@@ -165,6 +165,10 @@ public final class ToolInvoker {
             }
             record.upstreamEnded(done.succeeded() ? done.result().status()
                     : cancelled.isComplete() ? McpEvent.UPSTREAM_ABANDONED : 0);
+            if (done.failed() && !cancelled.isComplete() && done.cause() instanceof UpstreamException timedOut
+                    && timedOut.sentUnanswered()) {
+                record.upstreamTimedOut();
+            }
         });
     }
 
