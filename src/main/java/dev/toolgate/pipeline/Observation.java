@@ -237,11 +237,6 @@ public final class Observation {
                 ? AnswerOutcome.read(bytes) : AnswerOutcome.known(Boolean.TRUE.equals(r.toolError));
         String payload = !shown ? null : bytes == null ? Redaction.tooLarge(answer.length())
                 : route.redaction().payload(bytes, 0, bytes.length, Set.of());
-        if (r.transportError != null) {
-            // the gateway's tool result for a REST API that gave no answer: a transport failure, not the tool's error
-            finish(r, answer.length(), null, r.transportError, false, payload);
-            return;
-        }
         finish(r, answer.length(), outcome.code(), outcome.message(), outcome.toolError(), payload);
     }
 
@@ -256,6 +251,30 @@ public final class Observation {
         String payload = !payloads() ? null : length > Redaction.MAX_MASKED_PAYLOAD_BYTES ? Redaction.tooLarge(length)
                 : route.redaction().payload(json.get(), 0, length, Set.of());
         finish(r, length, null, null, false, payload);
+    }
+
+    /**
+     * The upstream gave no answer to the exchange (unreachable, timed out, broken off) and the gateway answers every
+     * open message with {@code error} (passthrough): each is a {@code transport_error}, as a converted tool's call
+     * its REST API gave no answer to, logged with the gateway's message, not typed by the JSON-RPC code it carries.
+     */
+    public void upstreamFailed(GatewayError error) {
+        if (open != null) {
+            for (RpcRecord r : open) {
+                upstreamFailed(r, error);
+            }
+        }
+    }
+
+    /**
+     * As {@link #upstreamFailed(GatewayError)}, for one message (an era bridge answers each on its own); a refusal
+     * that is not the upstream's failure leaves the record as it is. Returns {@code error}.
+     */
+    public GatewayError upstreamFailed(RpcRecord r, GatewayError error) {
+        if (error instanceof GatewayError.UpstreamUnavailable || error instanceof GatewayError.UpstreamTimeout) {
+            r.transportFailed(ErrorCatalog.of(error).message());
+        }
+        return error;
     }
 
     /** Finishes a record refused by a policy or the mode, with the catalog's code and message. */
@@ -277,6 +296,13 @@ public final class Observation {
             return;
         }
         r.finished = true;
+        if (r.transportError != null && !unanswered(errorCode, error)) {
+            // the gateway's own answer for an upstream that gave none: a transport failure, not a JSON-RPC error's
+            // or the tool's, whatever code the gateway's answer carries (an answer its client never got stays so)
+            errorCode = null;
+            error = r.transportError;
+            toolError = false;
+        }
         long now = System.nanoTime();
         // read again on the log plugins' threads: shared instances there, where a fresh string is a miss
         boolean logged = sinks.logged();
@@ -458,6 +484,11 @@ public final class Observation {
                     exchange.clientPort());
         }
         return origin;
+    }
+
+    private static boolean unanswered(Integer errorCode, String error) {
+        return errorCode == null && (McpEvent.CLIENT_CLOSED.equals(error) || McpEvent.STREAM_ENDED.equals(error)
+                || McpEvent.CANCELLED.equals(error));
     }
 
     private static String recurring(boolean logged, String text) {

@@ -45,7 +45,10 @@ public final class RpcRecord {
     /** The REST request sent, as the call's span shows it; null when untraced or nothing was sent. */
     UpstreamHttp upstreamHttp;
     Boolean toolError;
-    /** The tool result's text when the gateway made it because the REST API gave no answer; else null. */
+    /**
+     * The gateway's own answer's text when it made one because the upstream gave no answer (a converted tool's REST
+     * API, a passthrough server); else null.
+     */
     String transportError;
     boolean finished;
 
@@ -175,9 +178,9 @@ public final class RpcRecord {
     }
 
     /**
-     * The call's REST API gave no answer (unreachable, timed out, broken off, too large) and the gateway answers
-     * with a tool result of its own saying so: the message failed in transport, not by the tool's word, and
-     * {@code message} (the result's text, the error id in it) is its error.
+     * The upstream gave no answer (unreachable, timed out, broken off, too large) and the gateway answers with one of
+     * its own saying so (a tool result, a JSON-RPC error): the message failed in transport, not by the tool's or the
+     * server's word, and {@code message} (the answer's text, the error id in it) is its error.
      */
     public void transportFailed(String message) {
         if (observation != null) {

@@ -2,9 +2,12 @@ package dev.toolgate.observe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.Sdk;
 import dev.toolgate.testing.TestGateway;
+import io.modelcontextprotocol.client.McpSyncClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,9 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -248,6 +253,73 @@ class UpstreamFailureLogIT {
             assertThat(metrics).containsPattern("kong_ai_mcp_error_total\\{[^}]*tool_name=\"get_item\"[^}]*type=\"transport_error\"")
                     .containsPattern("kong_http_requests_total\\{[^}]*code=\"200\"[^}]*source=\"kong\"");
         }
+    }
+
+    @Test
+    void aPassthroughServerThatIsDownIsCountedAndLoggedAsATransportErrorAlsoThroughAnEraBridge() throws Exception {
+        Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        try (var gateway = TestGateway.start("""
+                _format_version: "3.0"
+                plugins:
+                  - name: prometheus
+                    config: {status_code_metrics: true, ai_metrics: true}
+                services:
+                  - name: down
+                    url: http://127.0.0.1:%d/mcp
+                    routes:
+                      - name: plain
+                        paths: [/plain]
+                        plugins:
+                          - name: file-log
+                            config: {path: %s}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, logging: {log_statistics: true}}
+                      - name: bridged
+                        paths: [/bridged]
+                        plugins:
+                          - name: file-log
+                            config: {path: %s}
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, server: {upstream_era: modern},
+                                     logging: {log_statistics: true}}
+                """.formatted(closedPort, logFile, logFile))) {
+            try (McpSyncClient plain = Sdk.client(gateway.proxy("/plain"), Map.of(), spec -> { })) {
+                assertThatThrownBy(plain::initialize).isNotNull();
+            }
+            // the era bridge answers initialize itself (with no tools, so the SDK would not call one): the call is
+            // the first message that goes to the server
+            McpHttp bridged = new McpHttp(gateway.proxy("/bridged"));
+            assertThat(bridged.initialize("2025-11-25").status()).isEqualTo(200);
+            McpHttp.Response call = bridged.post("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"echo\",\"arguments\":{}}}");
+            assertThat(call.status()).as("%s", call).isEqualTo(502);
+            assertThat(call.json().path("id").asInt()).isEqualTo(5);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> rpc(logFile, "initialize", "/plain") != null
+                    && rpc(logFile, "tools/call", "/bridged") != null);
+            String metrics = new AdminHttp(gateway).get("/metrics").body();
+            assertThat(metrics)
+                    .containsPattern("kong_ai_mcp_error_total\\{[^}]*method=\"initialize\"[^}]*route=\"plain\"[^}]*type=\"transport_error\"")
+                    .containsPattern("kong_ai_mcp_error_total\\{[^}]*method=\"tools/call\"[^}]*route=\"bridged\"[^}]*type=\"transport_error\"")
+                    .doesNotContain("type=\"Internal error\"");
+            for (JsonNode failed : List.of(rpc(logFile, "initialize", "/plain"), rpc(logFile, "tools/call", "/bridged"))) {
+                // the gateway's own words, error id included, as a converted tool's unreachable REST API is logged
+                assertThat(failed.path("error").asText()).as("%s", failed)
+                        .startsWith("Bad Gateway: service 'down' is unavailable: unreachable: could not connect (error id ")
+                        .doesNotContain("127.0.0.1").doesNotContain(Integer.toString(closedPort));
+            }
+        }
+    }
+
+    /** The first logged message with {@code method} of an exchange at {@code uri}, or null. */
+    private static JsonNode rpc(Path file, String method, String uri) throws IOException {
+        return entries(file).stream().filter(e -> e.path("request").path("uri").asText().equals(uri))
+                .flatMap(e -> java.util.stream.StreamSupport.stream(e.path("ai").path("mcp").path("rpc").spliterator(), false))
+                .filter(r -> r.path("method").asText().equals(method)).findFirst().orElse(null);
     }
 
     static List<JsonNode> entries(Path file) throws IOException {

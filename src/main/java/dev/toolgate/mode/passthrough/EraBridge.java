@@ -110,8 +110,8 @@ final class EraBridge {
             default -> resumes(modern.request()) ? resume(call) : forward(call, true);
         };
         return done.onComplete(v -> questions.leave(call.tie())).recover(failure -> failure instanceof CallCancelled ? call.answer().abandon()
-                : call.answer().fail(failure instanceof GatewayException refused ? refused.error()
-                : upstreamError(link, failure)));
+                : call.answer().fail(exchange.observation().upstreamFailed(call.traced(),
+                        failure instanceof GatewayException refused ? refused.error() : upstreamError(link, failure))));
     }
 
     /**

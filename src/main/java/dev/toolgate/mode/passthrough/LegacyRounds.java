@@ -69,8 +69,8 @@ final class LegacyRounds {
                 return call(call, null, null, 0)
                         .recover(failure -> failure instanceof CallCancelled
                                 ? unanswered(exchange, record, cancelled.future(), answer)
-                                : answer.fail(failure instanceof GatewayException refused
-                                ? refused.error() : upstreamError(link, failure)))
+                                : answer.fail(exchange.observation().upstreamFailed(record,
+                                failure instanceof GatewayException refused ? refused.error() : upstreamError(link, failure))))
                         .onComplete(done -> calls.ended(key, cancelled));
             });
         };
