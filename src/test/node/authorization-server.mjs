@@ -9,7 +9,7 @@
 //    introspections>}
 // and serves until killed; POST /test/rotate replaces the trusted issuer's signing key; POST /test/down makes
 // the trusted issuer answer every other request 503 (an outage) until POST /test/up; GET /test/jwks-requests
-// counts the requests for its key set (answered or not). AS_TOKEN_TTL sets the access tokens' lifetime
+// counts the requests for its key set (answered or not), and as otherJwksRequests those for the other issuer's. AS_TOKEN_TTL sets the access tokens' lifetime
 // in seconds (default 300). Both issuers register the same clients:
 //   mcp-client / mcp-client-secret  client_credentials (what an MCP client uses)
 //   toolgate   / toolgate-secret    client_credentials, introspection and token exchange (the gateway)
@@ -100,6 +100,7 @@ let trustedProvider = provider(issuer, key);
 let rotations = 1;
 let down = false;
 let jwksRequests = 0;
+let otherJwksRequests = 0;
 trusted.on('request', async (req, res) => {
     if (req.url === '/test/down' || req.url === '/test/up') {
         down = req.url === '/test/down';
@@ -107,7 +108,7 @@ trusted.on('request', async (req, res) => {
         return;
     }
     if (req.url === '/test/jwks-requests') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jwksRequests }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jwksRequests, otherJwksRequests }));
         return;
     }
     if (req.url.startsWith('/jwks')) {
@@ -134,5 +135,10 @@ trusted.on('request', async (req, res) => {
     trustedProvider.callback()(req, res);
 });
 const otherProvider = provider(otherIssuer, await signingKey('other-key-1'));
-other.on('request', otherProvider.callback());
+other.on('request', (req, res) => {
+    if (req.url.startsWith('/jwks')) {
+        otherJwksRequests++;
+    }
+    otherProvider.callback()(req, res);
+});
 process.stdout.write(JSON.stringify({ issuer, otherIssuer, signingKey: key, exchanges: `${issuer}/test/exchanges` }) + '\n');

@@ -118,6 +118,11 @@ public final class AuthorizationServer implements AutoCloseable {
         return get(URI.create(issuer() + "/test/jwks-requests")).get("jwksRequests").asInt();
     }
 
+    /** How many times the other issuer's key set was asked for. */
+    public int otherJwksRequests() {
+        return get(URI.create(issuer() + "/test/jwks-requests")).get("otherJwksRequests").asInt();
+    }
+
     private void post(String path) {
         send(HttpRequest.newBuilder(URI.create(issuer() + path)).POST(HttpRequest.BodyPublishers.noBody()).build());
     }

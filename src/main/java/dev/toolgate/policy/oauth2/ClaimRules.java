@@ -15,6 +15,9 @@ import java.util.Set;
  */
 final class ClaimRules {
 
+    /** Why a token whose {@code iss} names no configured authorization server is refused. */
+    static final String UNTRUSTED_ISSUER = "the token was not issued by a trusted authorization server";
+
     private final Set<String> issuers = new HashSet<>();
     /** {@code resource}, canonical: the {@code aud} a token must hold. */
     private final String audience;
@@ -53,7 +56,7 @@ final class ClaimRules {
         }
         JsonNode iss = claims.get("iss");
         if ((iss != null || !introspected) && (iss == null || !iss.isTextual() || !issuer(ServerMetadata.trim(iss.asText())))) {
-            return "the token was not issued by a trusted authorization server";
+            return UNTRUSTED_ISSUER;
         }
         if (!relaxedAudience && !audience(claims.get("aud"))) {
             return "the token was not issued for this resource (aud)";

@@ -24,10 +24,11 @@ import io.vertx.core.Future;
 import java.util.Set;
 
 /**
- * Access tokens that are JWTs signed by the authorization server, checked with its published keys
- * (Nimbus's JWT processor). The accepted algorithms are the asymmetric ones, and a key is used only
- * for the algorithms of its type: {@code none} and HMAC tokens (an HMAC "signed" with a public key)
- * are refused whatever their header says. With the keys known the check runs on the event loop
+ * Access tokens that are JWTs signed by an authorization server, checked with the keys published by
+ * the one their {@code iss} names ({@link IssuerKeys}; Nimbus's JWT processor). The accepted
+ * algorithms are the asymmetric ones, and a key is used only for the algorithms of its type:
+ * {@code none} and HMAC tokens (an HMAC "signed" with a public key) are refused whatever their
+ * header says. With the keys known the check runs on the event loop
  * (CPU only); an unknown key id, or no keys yet, fetches them on a virtual thread.
  *
  * <p>A token found valid is remembered (by digest) with the key set that verified it, until it
@@ -38,7 +39,8 @@ import java.util.Set;
  */
 final class JwtTokens {
 
-    private record Verified(Verdict.Valid verdict, JWKSet keys) {
+    /** A valid token's verdict, the key set that verified it and the server's keys that set came from. */
+    private record Verified(Verdict.Valid verdict, JWKSet keys, SigningKeys source) {
     }
 
     static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
@@ -49,11 +51,11 @@ final class JwtTokens {
     /** Longer tokens are refused unread: no authorization server issues them, and parsing costs. */
     static final int MAX_LENGTH = 16 * 1024;
 
-    private final SigningKeys keys;
+    private final IssuerKeys keys;
     private final ClaimRules rules;
     private final ExpiringCache<Verified> verified;
 
-    JwtTokens(SigningKeys keys, ClaimRules rules, java.time.InstantSource clock) {
+    JwtTokens(IssuerKeys keys, ClaimRules rules, java.time.InstantSource clock) {
         this.keys = keys;
         this.rules = rules;
         this.verified = new ExpiringCache<>(clock, 10_000);
@@ -64,9 +66,8 @@ final class JwtTokens {
             return Future.succeededFuture(new Verdict.Invalid("the token is too long"));
         }
         String digest = Tokens.digest(token);
-        JWKSet known = keys.usable();
         Verified hit = verified.get(digest);
-        if (hit != null && hit.keys() == known) {
+        if (hit != null && hit.keys() == hit.source().usable()) {
             return Future.succeededFuture(hit.verdict());
         }
         SignedJWT jwt;
@@ -83,20 +84,26 @@ final class JwtTokens {
         if (!ALGORITHMS.contains(header.getAlgorithm())) {
             return Future.succeededFuture(new Verdict.Invalid("the token's algorithm is not accepted"));
         }
+        // the issuer chooses the keys, before any is looked at: never another listed server's
+        SigningKeys issuer = keys.of(jwt);
+        if (issuer == null) {
+            return Future.succeededFuture(new Verdict.Invalid(ClaimRules.UNTRUSTED_ISSUER));
+        }
+        JWKSet known = issuer.usable();
         if (known != null && !new JWKSelector(JWKMatcher.forJWSHeader(header)).select(known).isEmpty()) {
-            return Future.succeededFuture(remember(digest, verify(jwt, known), known));
+            return Future.succeededFuture(remember(digest, verify(jwt, known), known, issuer));
         }
         // no keys yet, or a key id the known keys lack (rotation): fetch, off the event loop
         return Blocking.call("jwks-fetch", () -> {
-                    JWKSet loaded = keys.load(header);
-                    return remember(digest, verify(jwt, loaded), loaded);
+                    JWKSet loaded = issuer.load(header);
+                    return remember(digest, verify(jwt, loaded), loaded, issuer);
                 })
                 .recover(failure -> Future.succeededFuture(new Verdict.Unavailable(failure.getMessage())));
     }
 
-    private Verdict remember(String digest, Verdict verdict, JWKSet set) {
+    private Verdict remember(String digest, Verdict verdict, JWKSet set, SigningKeys source) {
         if (verdict instanceof Verdict.Valid valid) {
-            verified.put(digest, new Verified(valid, set), valid.expires());
+            verified.put(digest, new Verified(valid, set, source), valid.expires());
         }
         return verdict;
     }

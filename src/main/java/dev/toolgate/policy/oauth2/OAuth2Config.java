@@ -19,7 +19,8 @@ import java.util.Map;
  * @param resource                   the resource identifier advertised in the Protected Resource Metadata
  *                                   and required in the token's {@code aud}; required
  * @param authorizationServers       issuers of the authorization servers clients get tokens from; the
- *                                   token's {@code iss} must be one of them; required, at least one
+ *                                   token's {@code iss} must be one of them, and without introspection its
+ *                                   keys are that server's alone; required, at least one
  * @param metadataEndpoint           a path where the metadata is also served, and which the 401 challenge
  *                                   names; default: served at Kong's default, the resource's path followed by
  *                                   {@code /.well-known/oauth-protected-resource}, while the challenge names the
@@ -37,14 +38,16 @@ import java.util.Map;
  * @param headers                    extra headers of introspection requests; never shown by the Admin API
  * @param claimHeaders               {@code claim_to_header} / {@code upstream_headers}: claims sent upstream as headers
  * @param relaxedAudience            {@code insecure_relaxed_audience_validation}: do not check {@code aud}; default false
- * @param jwksEndpoint               the authorization server's JWK Set URL; default: {@code jwks_uri} of its metadata
+ * @param jwksEndpoint               the authorization server's JWK Set URL; default: {@code jwks_uri} of its
+ *                                   metadata; only with one authorization server (or introspection)
  * @param jwksCacheTtl               seconds keys are used before they are fetched again; default 3600
  * @param leeway                     {@code jwt_claims_leeway}: seconds of clock skew allowed on {@code exp}
  *                                   and {@code nbf}; default 0
  * @param discoveryEndpoint          {@code metadata_discovery_endpoint}: the authorization server's metadata
  *                                   document; must end in {@code /.well-known/openid-configuration} or
- *                                   {@code /.well-known/oauth-authorization-server}; default: derived from the
- *                                   first of {@code authorization_servers} (RFC 8414, then OpenID discovery)
+ *                                   {@code /.well-known/oauth-authorization-server}; default: derived from
+ *                                   each of {@code authorization_servers} (RFC 8414, then OpenID discovery);
+ *                                   only with one authorization server (or introspection)
  * @param discoveryRetry             {@code metadata_discovery_retry}: attempts per metadata URL; default 3
  * @param metadataCacheTtl           seconds the authorization server's metadata is reused; default 3600
  * @param passthroughCredentials     send the client's {@code Authorization} header upstream; default false:
@@ -113,11 +116,15 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
             client.checkSigning(node);
         }
         if (config.introspectionEndpoint() == null && servers.size() > 1) {
-            // the keys are one server's (its metadata's, or jwks_endpoint): another listed issuer's tokens
-            // could not be verified, and its name in iss could be signed with the first one's keys
-            node.problem("authorization_servers", "lists " + servers.size() + " authorization servers, but a "
-                    + "token checked with signing keys must come from the server whose keys verify it: list one "
-                    + "(a plugin per authorization server), or set introspection_endpoint");
+            // each server's keys come from its own metadata: one URL for all would check every issuer's
+            // tokens with one server's keys, so a token naming another server could be signed with them
+            for (String field : List.of("jwks_endpoint", "metadata_discovery_endpoint")) {
+                if (node.text(field, null) != null) {
+                    node.problem(field, "is one authorization server's, but authorization_servers lists "
+                            + servers.size() + ": each one's signing keys are found from its own issuer; remove "
+                            + field + ", list one authorization server, or set introspection_endpoint");
+                }
+            }
         }
         if (config.exchange().enabled() && !config.passthroughCredentials()) {
             node.problem("token_exchange.enabled", "token exchange sends a token upstream: it needs "

@@ -24,11 +24,11 @@ public final class OAuth2Plugin implements PolicyPlugin {
     @Override
     public ExchangePolicy provision(Plugin plugin, Provisioning provisioning) {
         OAuth2Config config = (OAuth2Config) plugin.config();
-        ServerMetadata server = new ServerMetadata(config, provisioning.clock());
+        ServerMetadata server = new ServerMetadata(config, config.authorizationServers().getFirst(), provisioning.clock());
         ClaimRules rules = new ClaimRules(config, server, provisioning.clock());
         OAuth2.Validator validator = config.introspectionEndpoint() != null
                 ? new Introspector(config, rules, provisioning.clock())::check
-                : jwt(new JwtTokens(new SigningKeys(config, server, provisioning.clock()), rules, provisioning.clock()));
+                : jwt(new JwtTokens(IssuerKeys.of(config, server, provisioning.clock()), rules, provisioning.clock()));
         Set<String> groups = provisioning.config().consumerGroups().stream().map(ConsumerGroup::name)
                 .collect(Collectors.toSet());
         TokenExchanger exchanger = config.exchange().enabled()

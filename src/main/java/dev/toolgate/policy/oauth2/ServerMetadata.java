@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The authorization server's metadata (RFC 8414, or OpenID Connect discovery), fetched when first
+ * One authorization server's metadata (RFC 8414, or OpenID Connect discovery), fetched when first
  * needed and reused for {@code metadata_cache_ttl}: where its keys are, and its issuer. The URLs are
  * tried in the order the MCP specification gives; each {@code metadata_discovery_retry} times.
  * Blocking: called on virtual threads only.
@@ -29,12 +29,21 @@ final class ServerMetadata {
     }
 
     private final OAuth2Config config;
+    /** The issuer as {@code authorization_servers} lists it. */
+    private final String server;
     private final InstantSource clock;
     private volatile Cached cached;
 
-    ServerMetadata(OAuth2Config config, InstantSource clock) {
+    /** The metadata of {@code server}, one of {@code config}'s {@code authorization_servers}. */
+    ServerMetadata(OAuth2Config config, String server, InstantSource clock) {
         this.config = config;
+        this.server = server;
         this.clock = clock;
+    }
+
+    /** The authorization server as configured (its issuer URL): whose metadata this is. */
+    String server() {
+        return server;
     }
 
     /**
@@ -93,19 +102,19 @@ final class ServerMetadata {
         if (config.discoveryEndpoint() != null) {
             return;
         }
-        String expected = trim(config.authorizationServers().getFirst());
+        String expected = trim(server);
         if (metadata.getIssuer() == null || !trim(metadata.getIssuer().getValue()).equals(expected)) {
             throw new GeneralException("the metadata at " + from + " names issuer " + metadata.getIssuer()
                     + ", not " + expected);
         }
     }
 
-    /** Where to look: {@code metadata_discovery_endpoint}, else the well-known URLs of the first issuer. */
+    /** Where to look: {@code metadata_discovery_endpoint}, else the well-known URLs of the issuer. */
     List<URI> candidates() {
         if (config.discoveryEndpoint() != null) {
             return List.of(URI.create(config.discoveryEndpoint()));
         }
-        URI issuer = URI.create(trim(config.authorizationServers().getFirst()));
+        URI issuer = URI.create(trim(server));
         String path = issuer.getRawPath() == null ? "" : issuer.getRawPath();
         String origin = issuer.getScheme() + "://" + issuer.getRawAuthority();
         List<URI> urls = new ArrayList<>();

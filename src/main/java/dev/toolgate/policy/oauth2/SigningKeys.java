@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The authorization server's signing keys. Nimbus's {@link JWKSourceBuilder} fetches them (cached for
+ * One authorization server's signing keys (each listed server has its own: its outage, cache and rate
+ * limit touch only the tokens it issued). Nimbus's {@link JWKSourceBuilder} fetches them (cached for
  * {@code jwks_cache_ttl}, refetched for an unknown key id at most twice per {@link #MIN_REFETCH_MILLIS}
  * or half the TTL when shorter, retried once), on the gateway's clock; this class keeps the last set
  * fetched where an event loop can read it without waiting. Keys older than the TTL are refreshed in the
@@ -124,7 +125,7 @@ final class SigningKeys {
                 // from when it failed: a fetch that took the whole timeout must not leave the next one due at once
                 retryAt = clock.instant().plusMillis(MIN_REFETCH_MILLIS);
                 LOG.warn("fetching the signing keys of {} failed (next try in {} ms at the earliest): {}",
-                        config.authorizationServers().getFirst(), MIN_REFETCH_MILLIS, e.getMessage());
+                        metadata.server(), MIN_REFETCH_MILLIS, e.getMessage());
                 return fallback(e.getMessage(), e);
             }
         } finally {
@@ -171,7 +172,7 @@ final class SigningKeys {
             Blocking.call("jwks-refresh", () -> load(null)).onComplete(done -> {
                 refreshing.set(false);
                 if (done.failed()) {
-                    LOG.warn("refreshing the signing keys of {} failed: {}", config.authorizationServers().getFirst(),
+                    LOG.warn("refreshing the signing keys of {} failed: {}", metadata.server(),
                             done.cause().getMessage());
                 }
             });

@@ -73,6 +73,6 @@ class ClaimRulesTest {
                  "introspection_endpoint": "https://auth.example.com/introspect", "client_id": "gateway",
                  "client_secret": "s3cret", "jwt_claims_leeway": 60}""".getBytes()), "config", report));
         assertThat(report.problems()).isEmpty();
-        return new ClaimRules(config, new ServerMetadata(config, CLOCK), CLOCK);
+        return new ClaimRules(config, new ServerMetadata(config, config.authorizationServers().getFirst(), CLOCK), CLOCK);
     }
 }

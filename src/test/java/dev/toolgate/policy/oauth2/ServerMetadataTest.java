@@ -117,7 +117,7 @@ class ServerMetadataTest {
                 Duration.ofSeconds(5).toMillis())).getBytes()), "config", report));
         assertThat(report.problems()).isEmpty();
         InstantSource clock = now::get;
-        return new ServerMetadata(config, clock);
+        return new ServerMetadata(config, config.authorizationServers().getFirst(), clock);
     }
 
     private String issuer() {

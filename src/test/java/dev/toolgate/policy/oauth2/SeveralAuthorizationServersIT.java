@@ -1,7 +1,10 @@
 package dev.toolgate.policy.oauth2;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
 import dev.toolgate.testing.AuthorizationServer;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.NodeClients;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -12,76 +15,169 @@ import org.junit.jupiter.api.Timeout;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Signing keys are one authorization server's, so a plugin that checks JWTs with them lists one server:
- * a configuration listing two is refused at load (fail closed) instead of trusting the second server's
- * name in {@code iss} on tokens the first one's keys signed, and never letting the second's own tokens
- * in. With introspection the listed servers stay several: the introspection endpoint answers for them.
+ * One route trusting two authorization servers (a workforce and a partner identity provider), tokens
+ * checked with signing keys: each server's keys are discovered from its own metadata, and a token is
+ * checked only with the keys of the server its {@code iss} names. Two real servers that publish the
+ * same key id ({@code trusted-key-1}) with different keys: a merged key set would let one's token pass
+ * as the other's.
  */
-@Timeout(90)
+@Timeout(120)
 class SeveralAuthorizationServersIT {
 
-    static AuthorizationServer as;
+    static AuthorizationServer workforce;
+    static AuthorizationServer partner;
     static RestUpstream mcp;
     static TestGateway gateway;
 
     @BeforeAll
     static void start() {
-        as = AuthorizationServer.start();
+        workforce = AuthorizationServer.start();
+        partner = AuthorizationServer.start();
         mcp = OAuthSetup.mcpServer();
-        gateway = OAuthSetup.start(config("${issuer}", ""), Map.of("issuer", as.issuer(), "mcp", mcp.url()));
+        gateway = OAuthSetup.start(route("m", "${workforce}, ${partner}", "") + route("down", "${workforce}, ${partner}", "")
+                        .replaceFirst("(?s)^services:\n", ""),
+                Map.of("workforce", workforce.issuer(), "partner", partner.issuer(), "mcp", mcp.url()));
     }
 
-    private static String config(String servers, String extra) {
+    @AfterAll
+    static void stop() throws Exception {
+        OAuthSetup.close(gateway, mcp, workforce, partner);
+    }
+
+    private static String route(String name, String servers, String extra) {
         return """
                 services:
-                  - name: mcp-server
+                  - name: mcp-%1$s
                     url: ${mcp}/mcp
                     routes:
-                      - name: m
-                        paths: [/m]
+                      - name: %1$s
+                        paths: [/%1$s]
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener}
                           - name: ai-mcp-oauth2
                             config:
-                              resource: ${proxy}/m
-                              authorization_servers: [%s]
-                """.formatted(servers) + extra;
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        OAuthSetup.close(gateway, mcp, as);
+                              resource: ${proxy}/%1$s
+                              authorization_servers: [%2$s]
+                """.formatted(name, servers) + extra;
     }
 
     @Test
-    void twoAuthorizationServersCheckedWithSigningKeysAreRefusedAtLoadAndTheRunningConfigKeepsServing() throws Exception {
-        HttpResponse<String> refused = post(config(as.issuer() + ", " + as.otherIssuer(), ""));
-
-        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
-        assertThat(refused.body()).contains("authorization_servers").contains("lists 2 authorization servers");
+    void theTypeScriptSdkListsToolsWithATokenOfEitherAuthorizationServer() {
         String resource = gateway.proxy("/m").toString();
-        String forged = ForgedTokens.signed(as.signingKey(), ForgedTokens.claims(as.otherIssuer(), resource, c -> c));
-        assertThat(initialize(forged).status()).as("the other server's name on our server's key").isEqualTo(401);
-        assertThat(initialize(as.token(as.issuer(), resource, "mcp:tools")).status()).isEqualTo(200);
+        for (AuthorizationServer server : List.of(workforce, partner)) {
+            String token = server.token(server.issuer(), resource, "mcp:tools");
+
+            JsonNode listed = NodeClients.require().typescriptSdk(gateway.proxy("/m"),
+                    Map.of("authorization", "Bearer " + token), "list").ok();
+
+            List<String> tools = new ArrayList<>();
+            listed.get("tools").forEach(tool -> tools.add(tool.get("name").asText()));
+            assertThat(tools).as("with a token of %s", server.issuer()).contains("echo");
+        }
+    }
+
+    @Test
+    void aTokenSignedByOneServerNamingTheOtherAsIssuerIsRefusedThoughBothPublishItsKeyId() {
+        assertThat(workforce.signingKey().getKeyID()).isEqualTo(partner.signingKey().getKeyID());
+        String resource = gateway.proxy("/m").toString();
+        assertThat(initialize("/m", partner.token(partner.issuer(), resource, "mcp:tools")).status())
+                .as("the partner's keys are known to the gateway").isEqualTo(200);
+        assertThat(initialize("/m", workforce.token(workforce.issuer(), resource, "mcp:tools")).status()).isEqualTo(200);
+
+        for (var forged : Map.of(workforce, partner, partner, workforce).entrySet()) {
+            String token = ForgedTokens.signed(forged.getKey().signingKey(),
+                    ForgedTokens.claims(forged.getValue().issuer(), resource, c -> c));
+
+            McpHttp.Response refused = initialize("/m", token);
+
+            assertThat(refused.status()).as("signed by %s, naming %s", forged.getKey().issuer(),
+                    forged.getValue().issuer()).isEqualTo(401);
+            assertThat(refused.header("www-authenticate")).contains("error=\"invalid_token\"")
+                    .contains("signature does not verify");
+        }
+    }
+
+    @Test
+    void aTokenOfAnIssuerNotListedIsRefusedWithoutFetchingAnyKeys() {
+        String resource = gateway.proxy("/m").toString();
+        String unlisted = workforce.token(workforce.otherIssuer(), resource, "mcp:tools");
+        int[] before = {workforce.otherJwksRequests(), workforce.jwksRequests(), partner.jwksRequests()};
+
+        McpHttp.Response refused = initialize("/m", unlisted);
+
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.header("www-authenticate")).contains("not issued by a trusted authorization server");
+        assertThat(new int[]{workforce.otherJwksRequests(), workforce.jwksRequests(), partner.jwksRequests()})
+                .as("key sets asked for: the unlisted issuer's, then the listed ones'").containsExactly(before);
+    }
+
+    @Test
+    void whileOneServerIsDownTheOthersTokensPassAndItsOwnGet503() {
+        String resource = gateway.proxy("/down").toString();
+        String workforceToken = workforce.token(workforce.issuer(), resource, "mcp:tools");
+        String partnerToken = partner.token(partner.issuer(), resource, "mcp:tools");
+        partner.down();
+        try {
+            McpHttp.Response unavailable = initialize("/down", partnerToken);
+
+            assertThat(unavailable.status()).as("the partner's keys were never fetched for this route").isEqualTo(503);
+            assertThat(unavailable.header("retry-after")).isEqualTo("5");
+            assertThat(unavailable.json().at("/error/message").asText()).contains("authorization server could not be reached")
+                    .doesNotContain("127.0.0.1");
+            assertThat(initialize("/down", workforceToken).status()).isEqualTo(200);
+        } finally {
+            partner.up();
+        }
+    }
+
+    @Test
+    void theProtectedResourceMetadataNamesEveryAuthorizationServer() throws Exception {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                    gateway.proxy("/.well-known/oauth-protected-resource/m")).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            List<String> servers = new ArrayList<>();
+            Json.MAPPER.readTree(response.body()).get("authorization_servers").forEach(s -> servers.add(s.asText()));
+            assertThat(servers).containsExactly(workforce.issuer(), partner.issuer());
+        }
+    }
+
+    @Test
+    void oneKeySourceForSeveralAuthorizationServersIsRefusedAtLoadAndTheRunningConfigKeepsServing() throws Exception {
+        for (String field : List.of("jwks_endpoint: %s/jwks", "metadata_discovery_endpoint: %s/.well-known/openid-configuration")) {
+            HttpResponse<String> refused = post(route("m", workforce.issuer() + ", " + partner.issuer(),
+                    " ".repeat(14) + field.formatted(workforce.issuer()) + "\n"));
+
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains(field.substring(0, field.indexOf(':')))
+                    .contains("authorization_servers lists 2");
+        }
+        String resource = gateway.proxy("/m").toString();
+        assertThat(initialize("/m", partner.token(partner.issuer(), resource, "mcp:tools")).status()).isEqualTo(200);
     }
 
     @Test
     void twoAuthorizationServersWithIntrospectionLoad() throws Exception {
-        HttpResponse<String> loaded = post(config(as.issuer() + ", " + as.otherIssuer(), """
+        HttpResponse<String> loaded = post(route("m", workforce.issuer() + ", " + partner.issuer(), """
                               introspection_endpoint: %s/token/introspection
                               client_id: toolgate
                               client_secret: toolgate-secret
-                """.formatted(as.issuer())));
+                """.formatted(workforce.issuer())));
         try {
             assertThat(loaded.statusCode()).as(loaded.body()).isEqualTo(200);
         } finally {
-            assertThat(post(config(as.issuer(), "")).statusCode()).isEqualTo(200);
+            assertThat(post(route("m", workforce.issuer() + ", " + partner.issuer(), "")
+                    + route("down", workforce.issuer() + ", " + partner.issuer(), "").replaceFirst("(?s)^services:\n", ""))
+                    .statusCode()).isEqualTo(200);
         }
     }
 
@@ -94,8 +190,8 @@ class SeveralAuthorizationServersIT {
         }
     }
 
-    private static McpHttp.Response initialize(String token) {
-        return new McpHttp(gateway.proxy("/m")).send("POST", BadTokensIT.INITIALIZE,
+    private static McpHttp.Response initialize(String path, String token) {
+        return new McpHttp(gateway.proxy(path)).send("POST", BadTokensIT.INITIALIZE,
                 BadTokensIT.headers(Map.of("authorization", "Bearer " + token)));
     }
 }
