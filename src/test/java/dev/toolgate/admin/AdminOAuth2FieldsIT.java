@@ -70,7 +70,7 @@ class AdminOAuth2FieldsIT {
                     route: every-field
                     config:
                       resource: http://localhost/every-field
-                      authorization_servers: [http://127.0.0.1:1/a, http://127.0.0.1:1/b]
+                      authorization_servers: [http://127.0.0.1:1/a]
                       metadata_endpoint: /.well-known/oauth-protected-resource/every-field
                       scopes_supported: ["tools:read", "tools:write"]
                       introspection_endpoint: http://127.0.0.1:1/introspect

@@ -16,6 +16,12 @@ import java.util.Set;
  * up by {@code consumer_by}), the consumer groups its {@code consumer_groups_claim} names, and a
  * credential identifier from {@code credential_claim}. The claims stay on the caller, for tool ACLs
  * on token claims ({@code acl_attribute_type: oauth_access_token}).
+ *
+ * <p>With several authorization servers the credential identifier is the token's issuer, a space, then
+ * what one server's would be: each server names its users (and its clients) in its own namespace, and
+ * only {@code iss} and {@code sub} together identify a user (OpenID Connect Core §5.7), so one server's
+ * {@code sub} never joins another's sessions, counts or upstream identity. An issuer is a URL, which holds
+ * no space: the identifier says where the issuer ends. One server's identifiers stay as they always were.
  */
 final class Callers {
 
@@ -28,11 +34,14 @@ final class Callers {
     private final ConsumerMapping mapping;
     private final Consumers consumers;
     private final Set<String> groupNames;
+    /** More than one authorization server is listed: credentials are told apart by issuer. */
+    private final boolean byIssuer;
 
-    Callers(ConsumerMapping mapping, Consumers consumers, Set<String> groupNames) {
+    Callers(ConsumerMapping mapping, Consumers consumers, Set<String> groupNames, boolean byIssuer) {
         this.mapping = mapping;
         this.consumers = consumers;
         this.groupNames = groupNames;
+        this.byIssuer = byIssuer;
     }
 
     Mapped map(JsonNode claims) {
@@ -52,9 +61,9 @@ final class Callers {
             return new Mapped(null, "Forbidden: the token's " + String.join(".", mapping.groupsClaim())
                     + " claim names no known consumer group");
         }
-        String credential = credential(claims, consumer);
+        String credential = issued(claims, credential(claims, consumer));
         // Kong's virtual credential is the credential claim's value; without it, none is logged
-        String virtual = text(ClaimHeader.at(claims, mapping.credentialClaim()));
+        String virtual = issued(claims, text(ClaimHeader.at(claims, mapping.credentialClaim())));
         return new Mapped(new Principal(consumer, List.copyOf(groups), new Principal.Credential(credential, PLUGIN, virtual),
                 claims, claimed, false), null);
     }
@@ -79,6 +88,14 @@ final class Callers {
             }
         }
         return "token:" + Tokens.digest(claims.toString());
+    }
+
+    /** {@code id} within its issuer's namespace when several servers are listed (ClaimRules made sure of {@code iss}). */
+    private String issued(JsonNode claims, String id) {
+        if (!byIssuer || id == null) {
+            return id;
+        }
+        return ServerMetadata.trim(claims.path("iss").asText()) + " " + id;
     }
 
     private Optional<Consumer> lookup(String value) {

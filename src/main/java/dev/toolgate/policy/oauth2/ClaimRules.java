@@ -19,6 +19,8 @@ final class ClaimRules {
     static final String UNTRUSTED_ISSUER = "the token was not issued by a trusted authorization server";
 
     private final Set<String> issuers = new HashSet<>();
+    /** Several servers: an introspection answer must name its issuer too, which tells their users apart. */
+    private final boolean issuerRequired;
     /** {@code resource}, canonical: the {@code aud} a token must hold. */
     private final String audience;
     private final boolean relaxedAudience;
@@ -28,6 +30,7 @@ final class ClaimRules {
 
     ClaimRules(OAuth2Config config, ServerMetadata metadata, InstantSource clock) {
         config.authorizationServers().forEach(s -> issuers.add(ServerMetadata.trim(s)));
+        this.issuerRequired = config.severalIssuers();
         this.audience = ResourceIdentifier.canonical(config.resource());
         this.relaxedAudience = config.relaxedAudience();
         this.leeway = config.leeway();
@@ -55,6 +58,9 @@ final class ClaimRules {
             return "the token is not valid yet";
         }
         JsonNode iss = claims.get("iss");
+        if (iss == null && introspected && issuerRequired) {
+            return "the introspection answer names no issuer (iss), which tells apart the users of several authorization servers";
+        }
         if ((iss != null || !introspected) && (iss == null || !iss.isTextual() || !issuer(ServerMetadata.trim(iss.asText())))) {
             return UNTRUSTED_ISSUER;
         }

@@ -8,7 +8,8 @@ import java.util.List;
  * How a validated token becomes a Kong caller, so consumer-based plugins ({@code acl}, tool ACLs on
  * consumers and groups) work with OAuth callers.
  *
- * @param consumerClaim          {@code consumer_claim}: path of the claim naming the consumer; default none
+ * @param consumerClaim          {@code consumer_claim}: path of the claim naming the consumer; default none;
+ *                               only with one authorization server (each names its users on its own)
  * @param consumerBy             {@code consumer_by}: which consumer fields the claim is compared with, in
  *                               order: {@code id}, {@code username}, {@code custom_id}; default
  *                               {@code [custom_id, username]}
@@ -18,7 +19,8 @@ import java.util.List;
  * @param groupsOptional         {@code consumer_groups_optional}: a token naming no known consumer group is
  *                               still accepted; default false (403)
  * @param credentialClaim        {@code credential_claim}: path of the claim identifying the caller when no
- *                               consumer is mapped ({@code X-Credential-Identifier}); default {@code [sub]}
+ *                               consumer is mapped ({@code X-Credential-Identifier}, after the token's issuer
+ *                               and a space with several authorization servers); default {@code [sub]}
  */
 public record ConsumerMapping(List<String> consumerClaim, List<String> consumerBy, boolean consumerOptional,
                               List<String> groupsClaim, boolean groupsOptional, List<String> credentialClaim) {

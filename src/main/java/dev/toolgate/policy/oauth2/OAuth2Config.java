@@ -126,6 +126,14 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
                 }
             }
         }
+        if (config.severalIssuers() && !config.mapping().consumerClaim().isEmpty()) {
+            // a consumer is one user, and each server names its users its own way: any of them could name
+            // the consumer another's user is mapped to
+            node.problem("consumer_claim", "maps a claim to a consumer, but authorization_servers lists "
+                    + servers.size() + ", each naming its users on its own, so one server's token could name "
+                    + "another's user's consumer: remove consumer_claim (callers are then told apart by issuer "
+                    + "and credential_claim), or list one authorization server");
+        }
         if (config.exchange().enabled() && !config.passthroughCredentials()) {
             node.problem("token_exchange.enabled", "token exchange sends a token upstream: it needs "
                     + "passthrough_credentials: true (as in Kong); the client's own token is still never sent");
@@ -188,6 +196,14 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
             }
         });
         return map;
+    }
+
+    /**
+     * More than one authorization server, once a trailing slash no longer tells two apart: then a token's
+     * {@code sub} means a user only together with its {@code iss}.
+     */
+    boolean severalIssuers() {
+        return authorizationServers.stream().map(ServerMetadata::trim).distinct().count() > 1;
     }
 
     /** The path of {@code resource} ("" for none), where the metadata's well-known URL inserts it. */

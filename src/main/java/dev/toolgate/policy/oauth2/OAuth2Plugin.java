@@ -34,7 +34,7 @@ public final class OAuth2Plugin implements PolicyPlugin {
         TokenExchanger exchanger = config.exchange().enabled()
                 ? new TokenExchanger(config.exchange(), config.timeout(), provisioning.clock()) : null;
         return new OAuth2(config, ResourceMetadata.of(config), validator,
-                new Callers(config.mapping(), provisioning.consumers(), groups), exchanger, provisioning.clock());
+                new Callers(config.mapping(), provisioning.consumers(), groups, config.severalIssuers()), exchanger, provisioning.clock());
     }
 
     // checked with the keys in hand or one shared fetch of them: no call a client address could pile up

@@ -66,12 +66,27 @@ class ClaimRulesTest {
         }
     }
 
+    @Test
+    void anIntrospectionAnswerWithoutIssuerIsRefusedOnlyWhenSeveralAuthorizationServersAreListed() throws IOException {
+        JsonNode claims = Json.parse("""
+                {"active": true, "sub": "alice", "aud": "https://api.example.com/mcp"}""".getBytes());
+
+        assertThat(rules("\"https://auth.example.com\"").problem(claims, true)).isNull();
+        assertThat(rules("\"https://auth.example.com\", \"https://auth.example.com/\"").problem(claims, true)).isNull();
+        assertThat(rules("\"https://auth.example.com\", \"https://partner.example\"").problem(claims, true))
+                .isEqualTo("the introspection answer names no issuer (iss), which tells apart the users of several authorization servers");
+    }
+
     private static ClaimRules rules() throws IOException {
+        return rules("\"https://auth.example.com\"");
+    }
+
+    private static ClaimRules rules(String servers) throws IOException {
         ConfigReport report = new ConfigReport();
         OAuth2Config config = OAuth2Config.read(ConfigNode.at(Json.parse("""
-                {"resource": "https://api.example.com/mcp", "authorization_servers": ["https://auth.example.com"],
+                {"resource": "https://api.example.com/mcp", "authorization_servers": [%s],
                  "introspection_endpoint": "https://auth.example.com/introspect", "client_id": "gateway",
-                 "client_secret": "s3cret", "jwt_claims_leeway": 60}""".getBytes()), "config", report));
+                 "client_secret": "s3cret", "jwt_claims_leeway": 60}""".formatted(servers).getBytes()), "config", report));
         assertThat(report.problems()).isEmpty();
         return new ClaimRules(config, new ServerMetadata(config, config.authorizationServers().getFirst(), CLOCK), CLOCK);
     }

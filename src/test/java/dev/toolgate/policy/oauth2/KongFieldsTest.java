@@ -31,7 +31,7 @@ class KongFieldsTest {
     void aConfigShownUnderKongsNamesReadsBackAsTheSameSettings(String which) throws Exception {
         String jwk = new RSAKeyGenerator(2048).keyID("gw").generate().toJSONString();
         Map<String, String> configs = Map.of("every field, nested claim headers", """
-                {resource: "http://localhost/mcp", authorization_servers: ["http://as.example/a", "http://as.example/b"],
+                {resource: "http://localhost/mcp", authorization_servers: ["http://as.example/a"],
                  metadata_endpoint: /meta, scopes_supported: ["tools:read"], introspection_endpoint: "http://as.example/i",
                  introspection_format: base64, cache_introspection: false, client_id: gw, client_secret: s3cret,
                  client_auth: private_key_jwt, client_alg: RS384, client_jwk: '%s', args: {audience: tools},

@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +35,7 @@ class SeveralAuthorizationServersIT {
     static AuthorizationServer workforce;
     static AuthorizationServer partner;
     static RestUpstream mcp;
+    static RestUpstream weather;
     static TestGateway gateway;
 
     @BeforeAll
@@ -41,14 +43,104 @@ class SeveralAuthorizationServersIT {
         workforce = AuthorizationServer.start();
         partner = AuthorizationServer.start();
         mcp = OAuthSetup.mcpServer();
+        weather = OAuthSetup.weatherApi();
         gateway = OAuthSetup.start(route("m", "${workforce}, ${partner}", "") + route("down", "${workforce}, ${partner}", "")
-                        .replaceFirst("(?s)^services:\n", ""),
-                Map.of("workforce", workforce.issuer(), "partner", partner.issuer(), "mcp", mcp.url()));
+                        .replaceFirst("(?s)^services:\n", "") + TOOLS,
+                Map.of("workforce", workforce.issuer(), "partner", partner.issuer(), "mcp", mcp.url(), "weather", weather.url()));
     }
+
+    /** Gateway sessions bound to their caller ({@code /who}) and one request an hour per credential ({@code /counted}). */
+    private static final String TOOLS = """
+              - name: weather
+                url: ${weather}
+                routes:
+                  - name: who
+                    paths: [/who]
+                    plugins:
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: conversion-listener
+                          tools:
+                            - {name: current_weather, description: Weather, method: GET, path: /api/weather/current.json}
+                      - name: ai-mcp-oauth2
+                        config:
+                          resource: ${proxy}/who
+                          authorization_servers: [${workforce}, ${partner}]
+                  - name: counted
+                    paths: [/counted]
+                    plugins:
+                      - name: ai-mcp-proxy
+                        config:
+                          mode: conversion-listener
+                          tools:
+                            - {name: current_weather, description: Weather, method: GET, path: /api/weather/current.json}
+                      - name: ai-mcp-oauth2
+                        config:
+                          resource: ${proxy}/counted
+                          authorization_servers: [${workforce}, ${partner}]
+                      - name: rate-limiting
+                        config: {hour: 1, limit_by: credential}
+            """;
+
+    private static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+            + "{\"name\":\"current_weather\",\"arguments\":{}}}";
 
     @AfterAll
     static void stop() throws Exception {
-        OAuthSetup.close(gateway, mcp, workforce, partner);
+        OAuthSetup.close(gateway, mcp, weather, workforce, partner);
+    }
+
+    @Test
+    void thePartnersAliceCannotUseTheWorkforceAlicesSessionAndEachReachesTheUpstreamUnderHerOwnIssuer() {
+        McpHttp client = new McpHttp(gateway.proxy("/who"));
+        McpHttp.Response workforceSession = initialize("/who", alice(workforce, "/who"));
+        assertThat(workforceSession.status()).as("%s", workforceSession).isEqualTo(200);
+        String session = workforceSession.header("mcp-session-id");
+
+        McpHttp.Response taken = client.send("POST", CALL, inSession(alice(partner, "/who"), session));
+
+        assertThat(taken.status()).as("the partner's alice on the workforce's alice's session: %s", taken).isEqualTo(404);
+        assertThat(taken.body()).contains("Session not found");
+        weather.clear();
+        McpHttp.Response own = client.send("POST", CALL, inSession(alice(workforce, "/who"), session));
+        assertThat(own.json().at("/result/isError").asBoolean()).as("%s", own).isFalse();
+        String partnerSession = initialize("/who", alice(partner, "/who")).header("mcp-session-id");
+        McpHttp.Response partners = client.send("POST", CALL, inSession(alice(partner, "/who"), partnerSession));
+        assertThat(partners.json().at("/result/isError").asBoolean()).as("%s", partners).isFalse();
+        assertThat(weather.received()).extracting(received -> received.header("x-credential-identifier")).containsExactly(
+                ServerMetadata.trim(workforce.issuer()) + " alice", ServerMetadata.trim(partner.issuer()) + " alice");
+    }
+
+    @Test
+    void theSameSubjectAtTheTwoServersIsCountedAsTwoCallers() {
+        assertThat(initialize("/counted", alice(workforce, "/counted")).status()).isEqualTo(200);
+        assertThat(initialize("/counted", alice(workforce, "/counted")).status()).as("one request an hour").isEqualTo(429);
+
+        McpHttp.Response partners = initialize("/counted", alice(partner, "/counted"));
+
+        assertThat(partners.status()).as("the partner's alice has a count of her own: %s", partners).isEqualTo(200);
+    }
+
+    @Test
+    void aConsumerClaimWithSeveralAuthorizationServersIsRefusedAtLoad() throws Exception {
+        HttpResponse<String> refused = post(route("m", workforce.issuer() + ", " + partner.issuer(),
+                " ".repeat(14) + "consumer_claim: [sub]\n"));
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("consumer_claim").contains("authorization_servers lists 2");
+    }
+
+    /** A token {@code server} signs for {@code path}, whose subject is alice. */
+    private static String alice(AuthorizationServer server, String path) {
+        return ForgedTokens.signed(server.signingKey(), ForgedTokens.claims(server.issuer(), gateway.proxy(path).toString(),
+                c -> c.subject("alice")));
+    }
+
+    private static Map<String, String> inSession(String token, String session) {
+        Map<String, String> headers = new HashMap<>(BadTokensIT.headers(Map.of("authorization", "Bearer " + token)));
+        headers.put("mcp-session-id", session);
+        headers.put("mcp-protocol-version", "2025-06-18");
+        return headers;
     }
 
     private static String route(String name, String servers, String extra) {
@@ -176,14 +268,15 @@ class SeveralAuthorizationServersIT {
             assertThat(loaded.statusCode()).as(loaded.body()).isEqualTo(200);
         } finally {
             assertThat(post(route("m", workforce.issuer() + ", " + partner.issuer(), "")
-                    + route("down", workforce.issuer() + ", " + partner.issuer(), "").replaceFirst("(?s)^services:\n", ""))
-                    .statusCode()).isEqualTo(200);
+                    + route("down", workforce.issuer() + ", " + partner.issuer(), "").replaceFirst("(?s)^services:\n", "")
+                    + TOOLS).statusCode()).isEqualTo(200);
         }
     }
 
     private static HttpResponse<String> post(String yaml) throws Exception {
         String document = "_format_version: \"3.0\"\n" + yaml.replace("${proxy}", "http://127.0.0.1:"
-                + gateway.gateway().proxyPort()).replace("${mcp}", mcp.url());
+                + gateway.gateway().proxyPort()).replace("${mcp}", mcp.url()).replace("${weather}", weather.url())
+                .replace("${workforce}", workforce.issuer()).replace("${partner}", partner.issuer());
         try (HttpClient client = HttpClient.newHttpClient()) {
             return client.send(HttpRequest.newBuilder(gateway.admin("/config"))
                     .POST(HttpRequest.BodyPublishers.ofString(document)).build(), HttpResponse.BodyHandlers.ofString());
