@@ -55,7 +55,8 @@ import java.util.Map;
  * @param mapping                    consumer mapping ({@code consumer_claim}, {@code consumer_by},
  *                                   {@code consumer_optional}, {@code consumer_groups_claim},
  *                                   {@code consumer_groups_optional}, {@code credential_claim})
- * @param exchange                   {@code token_exchange}
+ * @param exchange                   {@code token_exchange}; only with one authorization server, whose
+ *                                   {@code token_endpoint} it names
  * @param timeout                    milliseconds for each call to the authorization server; default 10000
  * @param maxRequestBodySize         Kong's body limit; accepted, no effect (the plugin reads no body)
  */
@@ -133,6 +134,12 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
                     + servers.size() + ", each naming its users on its own, so one server's token could name "
                     + "another's user's consumer: remove consumer_claim (callers are then told apart by issuer "
                     + "and credential_claim), or list one authorization server");
+        }
+        if (config.severalIssuers() && config.exchange().enabled()) {
+            // RFC 8693 §2.1: the subject token goes to a server that can validate it, and one endpoint is one server's
+            node.problem("token_exchange.enabled", "sends every token to one token_endpoint, but "
+                    + "authorization_servers lists " + servers.size() + ": another server's tokens would be handed "
+                    + "to a server that did not issue them; disable token_exchange, or list one authorization server");
         }
         if (config.exchange().enabled() && !config.passthroughCredentials()) {
             node.problem("token_exchange.enabled", "token exchange sends a token upstream: it needs "

@@ -130,6 +130,22 @@ class SeveralAuthorizationServersIT {
         assertThat(refused.body()).contains("consumer_claim").contains("authorization_servers lists 2");
     }
 
+    @Test
+    void tokenExchangeWithSeveralAuthorizationServersIsRefusedAtLoad() throws Exception {
+        HttpResponse<String> refused = post(route("m", workforce.issuer() + ", " + partner.issuer(), """
+                              passthrough_credentials: true
+                              token_exchange:
+                                enabled: true
+                                token_endpoint: %s/token
+                                client_id: toolgate
+                                client_secret: toolgate-secret
+                """.formatted(workforce.issuer())));
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("token_exchange.enabled").contains("authorization_servers lists 2")
+                .contains("one token_endpoint");
+    }
+
     /** A token {@code server} signs for {@code path}, whose subject is alice. */
     private static String alice(AuthorizationServer server, String path) {
         return ForgedTokens.signed(server.signingKey(), ForgedTokens.claims(server.issuer(), gateway.proxy(path).toString(),
