@@ -1,6 +1,6 @@
 package dev.toolgate.policy.oauth2;
 
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.JWTClaimsSet;
 
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -39,19 +39,14 @@ final class IssuerKeys {
     }
 
     /**
-     * The keys to check {@code jwt} with, or null when its {@code iss} names none of several servers: then
-     * no key is fetched for it, from anyone. The claims are read unverified only to choose the keys; the
-     * signature those keys verify is what vouches for them.
+     * The keys to check a token with, by its {@code claims} (read unverified, only to choose the keys: the
+     * signature those keys verify is what vouches for them), or null when its {@code iss} names none of
+     * several servers: then no key is fetched for it, from anyone.
      */
-    SigningKeys of(SignedJWT jwt) {
+    SigningKeys of(JWTClaimsSet claims) {
         if (only != null) {
             return only;
         }
-        try {
-            Object iss = jwt.getJWTClaimsSet().getClaim("iss");
-            return iss instanceof String issuer ? byIssuer.get(ServerMetadata.trim(issuer)) : null;
-        } catch (java.text.ParseException e) {
-            return null;
-        }
+        return claims.getClaim("iss") instanceof String issuer ? byIssuer.get(ServerMetadata.trim(issuer)) : null;
     }
 }

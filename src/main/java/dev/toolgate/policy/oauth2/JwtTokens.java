@@ -48,6 +48,9 @@ final class JwtTokens {
             JWSAlgorithm.ES512);
     private static final DefaultJOSEObjectTypeVerifier<SecurityContext> TYPES = new DefaultJOSEObjectTypeVerifier<>(
             JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null);
+    /** Why a token whose claims are no JWT claims set (a {@code sub} that is an object, {@code exp: 1e999}) is refused. */
+    static final String MALFORMED_CLAIMS = "the token's claims are malformed";
+
     /** Longer tokens are refused unread: no authorization server issues them, and parsing costs. */
     static final int MAX_LENGTH = 16 * 1024;
 
@@ -84,8 +87,15 @@ final class JwtTokens {
         if (!ALGORITHMS.contains(header.getAlgorithm())) {
             return Future.succeededFuture(new Verdict.Invalid("the token's algorithm is not accepted"));
         }
+        JWTClaimsSet claims;
+        try {
+            // read unverified, as Nimbus reads them before the signature too: a payload no server would sign
+            claims = jwt.getJWTClaimsSet();
+        } catch (java.text.ParseException e) {
+            return Future.succeededFuture(new Verdict.Invalid(MALFORMED_CLAIMS));
+        }
         // the issuer chooses the keys, before any is looked at: never another listed server's
-        SigningKeys issuer = keys.of(jwt);
+        SigningKeys issuer = keys.of(claims);
         if (issuer == null) {
             return Future.succeededFuture(new Verdict.Invalid(ClaimRules.UNTRUSTED_ISSUER));
         }

@@ -69,6 +69,8 @@ class BadTokensIT {
                         as.signingKey(), ForgedTokens.claims(as.issuer(), resource, c -> c)), "algorithm is not accepted"),
                 arguments("truncated", (Supplier<String>) () -> good().substring(0, good().length() - 12),
                         "signature does not verify"),
+                arguments("claims that are no JWT claims", (Supplier<String>) () -> ForgedTokens.signed(as.signingKey(),
+                        ForgedTokens.claims(as.issuer(), resource, c -> c.claim("sub", Map.of("a", 1)))), "claims are malformed"),
                 arguments("not a JWT", (Supplier<String>) () -> "opaque-but-unknown", "not a JWT"));
     }
 

@@ -228,6 +228,19 @@ class SeveralAuthorizationServersIT {
     }
 
     @Test
+    void aListedServersTokenWhoseClaimsDoNotParseIsRefusedAsMalformedNotAsUntrusted() {
+        String resource = gateway.proxy("/m").toString();
+        String token = ForgedTokens.signed(partner.signingKey(), ForgedTokens.claims(partner.issuer(), resource,
+                c -> c.claim("sub", Map.of("a", 1))));
+
+        McpHttp.Response refused = initialize("/m", token);
+
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.header("www-authenticate")).contains("error=\"invalid_token\"")
+                .contains("the token's claims are malformed");
+    }
+
+    @Test
     void whileOneServerIsDownTheOthersTokensPassAndItsOwnGet503() {
         String resource = gateway.proxy("/down").toString();
         String workforceToken = workforce.token(workforce.issuer(), resource, "mcp:tools");
