@@ -23,6 +23,11 @@ final class ExchangeUpstream {
     int status = -1;
     /** The service called. */
     String service;
+    /**
+     * The request had its connection and went out: a failure from then on, before the answer's head, ended a wait for
+     * that answer (nginx's {@code upstream_response_time} beside its 502 or 504), not a connection never made.
+     */
+    private boolean connected;
     /** The host and port called. */
     String address;
     /** The path and query sent upstream: the proxied request's, or the first tool call's REST request. */
@@ -84,6 +89,27 @@ final class ExchangeUpstream {
         }
     }
 
+    /** The request has its connection and goes out now. */
+    void connected() {
+        connected = true;
+    }
+
+    /**
+     * The upstream gave no answer head (timed out, closed, reset) and the gateway answers for it: when the request had
+     * gone out ({@link #connected}), Kong's proxy latency is the time waited, as nginx's {@code upstream_response_time}
+     * of its 502 or 504 is; else nothing was proxied.
+     */
+    void gaveNoAnswer() {
+        if (started >= 0 && answeredAt < 0 && nanos < 0 && connected) {
+            nanos = System.nanoTime() - started;
+        }
+    }
+
+    /** True when the upstream's answer head arrived: Kong's {@code source} is then the service. */
+    boolean answered() {
+        return answeredAt >= 0;
+    }
+
     /** One of its messages' own upstream calls (an era bridge's) ended with {@code status}, as {@link #status}. */
     void bridgedCallEnded(int status) {
         bridgedStatus = status;
@@ -105,9 +131,10 @@ final class ExchangeUpstream {
     }
 
     /**
-     * Kong's {@code latencies.proxy} of the exchange: the wait for the answer head; -1 when none came (refused,
-     * reset, timed out, or the client left first), as Kong proxies nothing it got no answer from, so the exchange
-     * counts as the gateway's own ({@code source} kong), as a tool call's unanswered REST request does.
+     * Kong's {@code latencies.proxy} of the exchange: the wait for the answer head, or for none when the request went
+     * out and the wait ended unanswered ({@link #gaveNoAnswer}); -1 when nothing was proxied (refused, or the client
+     * left first). Either way without a head the exchange counts as the gateway's own ({@code source} kong), as a tool
+     * call's unanswered REST request does.
      */
     long proxyNanos() {
         return nanos;

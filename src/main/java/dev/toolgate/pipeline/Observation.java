@@ -257,8 +257,11 @@ public final class Observation {
      * The upstream gave no answer to the exchange (unreachable, timed out, broken off) and the gateway answers every
      * open message with {@code error} (passthrough): each is a {@code transport_error}, as a converted tool's call
      * its REST API gave no answer to, logged with the gateway's message, not typed by the JSON-RPC code it carries.
+     * When its request had gone out, the time waited for the answer is Kong's proxy latency, as nginx's
+     * {@code upstream_response_time} of its 502 or 504 is.
      */
     public void upstreamFailed(GatewayError error) {
+        upstream.gaveNoAnswer();
         if (open != null) {
             for (RpcRecord r : open) {
                 upstreamFailed(r, error);
@@ -350,6 +353,11 @@ public final class Observation {
         upstream.toolCallSent(uri);
     }
 
+    /** The exchange's request has its connection and goes out now (passthrough). */
+    public void upstreamConnected() {
+        upstream.connected();
+    }
+
     /** The upstream's answer head arrived now (passthrough): Kong's proxy latency ends here. */
     public void upstreamAnswered(int status) {
         upstream.answered(status);
@@ -399,7 +407,7 @@ public final class Observation {
             long upstreamNanos = upstream.proxyNanos();
             long receiveNanos = upstream.receiveNanos(now);
             int upstreamStatus = upstream.loggedStatus(status);
-            boolean upstreamAnswered = upstreamNanos >= 0;
+            boolean upstreamAnswered = upstream.answered();
             if (upstreamNanos < 0 && open != null) {
                 CallTimes calls = callTimes(now);
                 upstreamNanos = calls.waited();

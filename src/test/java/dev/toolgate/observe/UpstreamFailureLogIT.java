@@ -34,8 +34,11 @@ import static org.awaitility.Awaitility.await;
 @Timeout(60)
 class UpstreamFailureLogIT {
 
+    /** How long the closing origins wait, after taking a request, before closing the connection. */
+    private static final long CLOSE_AFTER_MS = 300;
+
     @Test
-    void anUpstreamThatRefusesTheConnectionOrStaysSilentIsLoggedWithThe502Or504TheClientGotAsNginxRecordsIt()
+    void anUpstreamThatRefusesTheConnectionStaysSilentOrClosesIsLoggedWithThe502Or504AndTheWaitAsNginxRecordsThem()
             throws Exception {
         Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
         List<Socket> held = new CopyOnWriteArrayList<>();
@@ -44,6 +47,7 @@ class UpstreamFailureLogIT {
             closedPort = probe.getLocalPort();
         }
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ServerSocket closing = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              var gateway = TestGateway.start("""
                      _format_version: "3.0"
                      services:
@@ -68,32 +72,47 @@ class UpstreamFailureLogIT {
                                  config: {path: %s}
                                - name: ai-mcp-proxy
                                  config: {mode: passthrough-listener}
-                     """.formatted(closedPort, logFile, silent.getLocalPort(), logFile))) {
-            Thread.ofVirtual().start(() -> {
-                while (!silent.isClosed()) {
-                    try {
-                        held.add(silent.accept());
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            });
+                       - name: closing
+                         url: http://127.0.0.1:%d
+                         routes:
+                           - name: closing
+                             paths: [/closing]
+                             plugins:
+                               - name: file-log
+                                 config: {path: %s}
+                               - name: ai-mcp-proxy
+                                 config: {mode: passthrough-listener}
+                     """.formatted(closedPort, logFile, silent.getLocalPort(), logFile, closing.getLocalPort(),
+                     logFile))) {
+            holdEvery(silent, held);
+            closeEachAfterItsRequest(closing, CLOSE_AFTER_MS);
 
             assertThat(new McpHttp(gateway.proxy("/down")).initialize("2025-06-18").status()).isEqualTo(502);
             assertThat(new McpHttp(gateway.proxy("/silent")).initialize("2025-06-18").status()).isEqualTo(504);
+            assertThat(new McpHttp(gateway.proxy("/closing")).initialize("2025-06-18").status()).isEqualTo(502);
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> entries(logFile).size() >= 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> entries(logFile).size() >= 3);
             JsonNode down = entry(logFile, "/down");
             assertThat(down.path("response").path("status").asInt()).isEqualTo(502);
             assertThat(down.path("upstream_status").asText()).isEqualTo("502");
+            // no connection: proxied nothing
+            assertThat(down.path("latencies").path("proxy").asLong()).as("%s", down).isEqualTo(-1);
             JsonNode timedOut = entry(logFile, "/silent");
             assertThat(timedOut.path("response").path("status").asInt()).isEqualTo(504);
             assertThat(timedOut.path("upstream_status").asText()).isEqualTo("504");
-            // no answer came: proxied nothing, the gateway answered (Kong's get_source() is not "service"), as a
-            // tool call's unreachable REST API is logged
-            for (JsonNode failed : List.of(down, timedOut)) {
+            // the request went out and the gateway waited read_timeout for its answer: nginx's upstream_response_time
+            // of its 504 is that wait, as a converted tool's REST request that timed out is logged
+            assertThat(timedOut.path("latencies").path("proxy").asLong()).as("%s", timedOut).isBetween(300L, 5_000L);
+            JsonNode closed = entry(logFile, "/closing");
+            assertThat(closed.path("response").path("status").asInt()).isEqualTo(502);
+            assertThat(closed.path("upstream_status").asText()).isEqualTo("502");
+            // nginx's "upstream prematurely closed connection": its 502 after the time waited
+            assertThat(closed.path("latencies").path("proxy").asLong()).as("%s", closed)
+                    .isBetween(CLOSE_AFTER_MS, 5_000L);
+            // no answer came: the gateway answered (Kong's get_source() is not "service"), as a tool call's
+            // unanswered REST API is logged
+            for (JsonNode failed : List.of(down, timedOut, closed)) {
                 assertThat(failed.path("source").asText()).as("%s", failed).isEqualTo("kong");
-                assertThat(failed.path("latencies").path("proxy").asLong()).as("%s", failed).isEqualTo(-1);
             }
         } finally {
             for (Socket s : held) {
@@ -313,6 +332,37 @@ class UpstreamFailureLogIT {
                         .doesNotContain("127.0.0.1").doesNotContain(Integer.toString(closedPort));
             }
         }
+    }
+
+    /** Accepts every connection and keeps it open without a word: a server that took the request and never answers. */
+    private static void holdEvery(ServerSocket server, List<Socket> held) {
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    held.add(server.accept());
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** Takes each request's first bytes, waits {@code afterMs} and closes the connection unanswered. */
+    private static void closeEachAfterItsRequest(ServerSocket server, long afterMs) {
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    s.getInputStream().read(new byte[8192]);
+                    Thread.sleep(afterMs);
+                } catch (IOException closed) {
+                    if (server.isClosed()) {
+                        return;
+                    }
+                } catch (InterruptedException stopped) {
+                    return;
+                }
+            }
+        });
     }
 
     /** The first logged message with {@code method} of an exchange at {@code uri}, or null. */

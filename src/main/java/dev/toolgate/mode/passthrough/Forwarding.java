@@ -113,7 +113,10 @@ final class Forwarding {
             stop.tryComplete();
         });
         client.exchange(settings.target(), HttpMethod.valueOf(call.method()), uri, call.headers(), sent, stop.future(),
-                silence::start).onComplete(answer -> {
+                () -> {
+                    observation.upstreamConnected();
+                    silence.start();
+                }).onComplete(answer -> {
             if (answer.failed()) {
                 silence.stop();
                 failed.accept(answer.cause());
