@@ -119,7 +119,9 @@ final class BufferedCall {
         }
         UpstreamTarget target = request.target();
         if (answered || !StaleConnection.resend(target, request.method(), reused, failure)) {
-            fail(UpstreamException.from(failure, target));
+            UpstreamException classified = UpstreamException.from(failure, target);
+            // on its connection before any head: the request went out (or was going) and the wait for it ended
+            fail(answered ? classified : classified.whileAwaitingAnswer());
             return;
         }
         req = null;

@@ -29,7 +29,7 @@ public final class UpstreamException extends RuntimeException {
 
     private final Kind kind;
     private final String detail;
-    private final boolean sentUnanswered;
+    private final boolean waited;
 
     public UpstreamException(Kind kind, String message) {
         this(kind, message, message, false);
@@ -40,11 +40,11 @@ public final class UpstreamException extends RuntimeException {
         this(kind, "service '" + service + "' " + detail, detail, false);
     }
 
-    private UpstreamException(Kind kind, String message, String detail, boolean sentUnanswered) {
+    private UpstreamException(Kind kind, String message, String detail, boolean waited) {
         super(message, null, false, false);
         this.kind = kind;
         this.detail = detail;
-        this.sentUnanswered = sentUnanswered;
+        this.waited = waited;
     }
 
     public Kind kind() {
@@ -52,11 +52,26 @@ public final class UpstreamException extends RuntimeException {
     }
 
     /**
-     * True for a timeout that ended the wait for the answer's head of a request that went out on a connection: what
-     * nginx logs as a 504 after waiting (its {@code upstream_response_time}), not a connection never made.
+     * True when the gateway waited on the upstream before this failure: a connection not made within its
+     * connect_timeout, or a request that went out on a connection and got no answer's head (timed out, closed,
+     * reset). nginx logs that wait as its {@code upstream_response_time} beside its 504 or 502; a connection refused
+     * at once, or never tried (a full pool), proxied nothing.
      */
-    public boolean sentUnanswered() {
-        return sentUnanswered;
+    public boolean waited() {
+        return waited;
+    }
+
+    /**
+     * The status nginx records as its {@code $upstream_status} for this failure: the 504 of a timeout, the 502 of
+     * any other upstream that gave no answer; 0 for an answer refused as too large, whose head came (nginx sets no
+     * such limit).
+     */
+    public int loggedStatus() {
+        return switch (kind) {
+            case TIMEOUT -> 504;
+            case CONNECT, BROKEN -> 502;
+            case TOO_LARGE -> 0;
+        };
     }
 
     /** This failure, as one that ended the wait for the answer's head of a request that went out. */
@@ -120,8 +135,9 @@ public final class UpstreamException extends RuntimeException {
     }
 
     private static UpstreamException connectTimeout(UpstreamTarget t) {
+        // nginx's upstream_response_time of a connect timeout is the connect wait
         return new UpstreamException(Kind.TIMEOUT, t.service(), "accepted no connection within "
-                + t.connectTimeoutMs() + " ms (connect_timeout)");
+                + t.connectTimeoutMs() + " ms (connect_timeout)").whileAwaitingAnswer();
     }
 
     /** The upstream's status line is not HTTP: a status outside 100-599. */

@@ -32,6 +32,8 @@ final class ExchangeUpstream {
     String address;
     /** The path and query sent upstream: the proxied request's, or the first tool call's REST request. */
     String uri;
+    /** The message whose own call ({@link RpcRecord#upstreamStarted}) went first, naming {@link #uri}; or null. */
+    private RpcRecord firstCall;
     /** Where the proxied request went (passthrough), or null. */
     private UpstreamTarget target;
     /** The proxied request's method, or null. */
@@ -73,11 +75,20 @@ final class ExchangeUpstream {
         return http;
     }
 
-    /** A tool call's REST request goes upstream with {@code uri}: the exchange's {@code upstream_uri} if the first. */
-    void toolCallSent(String uri) {
+    /** {@code call}'s own request goes upstream with {@code uri}: the exchange's {@code upstream_uri} if the first. */
+    void toolCallSent(RpcRecord call, String uri) {
         if (this.uri == null) {
             this.uri = uri;
+            firstCall = call;
         }
+    }
+
+    /**
+     * nginx's {@code $upstream_status} of the first message's own call ({@link #uri}'s) when it gave no answer: the 502
+     * or 504 nginx would have made; 0 when it answered, was abandoned, or none was made.
+     */
+    int firstCallFailedStatus() {
+        return firstCall == null || firstCall.upstreamStatus != 0 ? 0 : firstCall.upstreamFailedStatus;
     }
 
     /** The upstream's answer head arrived now: Kong's proxy latency ends here. */
@@ -96,11 +107,11 @@ final class ExchangeUpstream {
 
     /**
      * The upstream gave no answer head (timed out, closed, reset) and the gateway answers for it: when the request had
-     * gone out ({@link #connected}), Kong's proxy latency is the time waited, as nginx's {@code upstream_response_time}
-     * of its 502 or 504 is; else nothing was proxied.
+     * gone out ({@link #connected}) or {@code waited} (its connection took connect_timeout), Kong's proxy latency is
+     * the time waited, as nginx's {@code upstream_response_time} of its 502 or 504 is; else nothing was proxied.
      */
-    void gaveNoAnswer() {
-        if (started >= 0 && answeredAt < 0 && nanos < 0 && connected) {
+    void gaveNoAnswer(boolean waited) {
+        if (started >= 0 && answeredAt < 0 && nanos < 0 && (connected || waited)) {
             nanos = System.nanoTime() - started;
         }
     }

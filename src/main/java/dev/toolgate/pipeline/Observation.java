@@ -257,11 +257,11 @@ public final class Observation {
      * The upstream gave no answer to the exchange (unreachable, timed out, broken off) and the gateway answers every
      * open message with {@code error} (passthrough): each is a {@code transport_error}, as a converted tool's call
      * its REST API gave no answer to, logged with the gateway's message, not typed by the JSON-RPC code it carries.
-     * When its request had gone out, the time waited for the answer is Kong's proxy latency, as nginx's
-     * {@code upstream_response_time} of its 502 or 504 is.
+     * When its request had gone out, or {@code waited} (a connect timeout), the time waited is Kong's proxy latency,
+     * as nginx's {@code upstream_response_time} of its 502 or 504 is.
      */
-    public void upstreamFailed(GatewayError error) {
-        upstream.gaveNoAnswer();
+    public void upstreamFailed(GatewayError error, boolean waited) {
+        upstream.gaveNoAnswer(waited);
         if (open != null) {
             for (RpcRecord r : open) {
                 upstreamFailed(r, error);
@@ -270,7 +270,7 @@ public final class Observation {
     }
 
     /**
-     * As {@link #upstreamFailed(GatewayError)}, for one message (an era bridge answers each on its own); a refusal
+     * As {@link #upstreamFailed(GatewayError, boolean)}, for one message (an era bridge answers each on its own); a refusal
      * that is not the upstream's failure leaves the record as it is. Returns {@code error}.
      */
     public GatewayError upstreamFailed(RpcRecord r, GatewayError error) {
@@ -348,9 +348,12 @@ public final class Observation {
         return route.redaction();
     }
 
-    /** A tool call's REST request goes upstream with {@code uri}: the exchange's {@code upstream_uri} if the first. */
-    void toolCallSent(String uri) {
-        upstream.toolCallSent(uri);
+    /**
+     * A message's own REST request (a bridge's, a tool call's) goes upstream with {@code uri}: the exchange's
+     * {@code upstream_uri} if the first.
+     */
+    void toolCallSent(RpcRecord call, String uri) {
+        upstream.toolCallSent(call, uri);
     }
 
     /** The exchange's request has its connection and goes out now (passthrough). */
@@ -413,9 +416,9 @@ public final class Observation {
                 upstreamNanos = calls.waited();
                 receiveNanos = calls.receive();
                 upstreamAnswered = calls.answered();
-                if (!upstreamAnswered && calls.timedOut() && upstreamStatus == 0) {
-                    // nginx's $upstream_status of a read timeout: the 504 it made after waiting
-                    upstreamStatus = 504;
+                if (!upstreamAnswered && upstreamStatus == 0) {
+                    // nginx's $upstream_status of an upstream that gave no answer: the 502 or 504 it made
+                    upstreamStatus = upstream.firstCallFailedStatus();
                 }
             }
             ExchangeEvent event = ExchangeEvents.of(exchange, sinks.headers(), route.redaction(), origin(), startedAtMillis,
@@ -429,28 +432,26 @@ public final class Observation {
      * Kong's proxy and receive latencies of an exchange whose messages made calls of their own (tool calls, a
      * bridge's).
      *
-     * @param waited   the wait for the longest call's answer head (a batch's calls run at once), a call whose request
-     *                 went out and timed out waiting included (nginx's wait before its 504); -1 when none was
-     *                 answered or waited for: a call that could not connect proxied nothing, as nginx's does
+     * @param waited   the wait for the longest call's answer head (a batch's calls run at once), a call the gateway
+     *                 waited on in vain included (nginx's wait before its 502 or 504: a connect timeout, a request that
+     *                 went out and got no head); -1 when none was answered or waited for: a call refused its
+     *                 connection proxied nothing, as nginx's does
      * @param receive  from the last head to the exchange's end; 0 when none came
      * @param answered some call's upstream answered (or its client left first): Kong's {@code source} is then the
      *                 service
-     * @param timedOut some call's request went out and got no answer head within its timeout
      */
-    private record CallTimes(long waited, long receive, boolean answered, boolean timedOut) {
+    private record CallTimes(long waited, long receive, boolean answered) {
     }
 
     private CallTimes callTimes(long now) {
         long waited = -1;
         long lastHead = -1;
         boolean answered = false;
-        boolean timedOut = false;
         for (RpcRecord r : open) {
             if (r.upstreamStarted < 0 || r.upstreamNanos < 0) {
                 continue;
             }
-            if (r.upstreamStatus == 0 && r.upstreamTimedOut) {
-                timedOut = true;
+            if (r.upstreamStatus == 0 && r.upstreamWaited) {
                 waited = Math.max(waited, r.upstreamNanos);
                 continue;
             }
@@ -461,7 +462,7 @@ public final class Observation {
             waited = Math.max(waited, r.upstreamHeadAt >= 0 ? r.upstreamHeadAt - r.upstreamStarted : r.upstreamNanos);
             lastHead = Math.max(lastHead, r.upstreamHeadAt);
         }
-        return new CallTimes(waited, lastHead < 0 ? 0 : now - lastHead, answered, timedOut);
+        return new CallTimes(waited, lastHead < 0 ? 0 : now - lastHead, answered);
     }
 
     /**

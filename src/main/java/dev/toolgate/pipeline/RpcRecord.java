@@ -38,8 +38,10 @@ public final class RpcRecord {
     /** When the upstream's (last) answer head arrived ({@link System#nanoTime()}), or -1 when none is known. */
     long upstreamHeadAt = -1;
     int upstreamStatus = -1;
-    /** Its request went out and the wait for the answer's head timed out (nginx's 504 after its wait). */
-    boolean upstreamTimedOut;
+    /** Its call gave no answer and the gateway had waited for one (nginx's upstream_response_time of its 502, 504). */
+    boolean upstreamWaited;
+    /** nginx's {@code $upstream_status} of its call that gave no answer (502, 504); 0 otherwise. */
+    int upstreamFailedStatus;
     String upstream;
     String upstreamAddress;
     /** The REST request sent, as the call's span shows it; null when untraced or nothing was sent. */
@@ -111,7 +113,7 @@ public final class RpcRecord {
             upstreamStarted = System.nanoTime();
             upstream = target.service();
             upstreamAddress = target.host() + ":" + target.port();
-            observation.toolCallSent(uri);
+            observation.toolCallSent(this, uri);
             if (trace != null && trace.sampled()) {
                 upstreamHttp = new SentRequest(target.tls(), target.hostHeader(), method, uri, template)
                         .http(observation.redaction());
@@ -139,12 +141,14 @@ public final class RpcRecord {
     }
 
     /**
-     * The upstream call's request went out and the wait for its answer's head ended at the call's timeout: it gave no
-     * answer ({@link #upstreamEnded} with 0), yet the exchange waited for it, as nginx waits before its 504.
+     * The upstream call gave no answer ({@link #upstreamEnded} with 0): nginx would record {@code status} (its 502 or
+     * 504) as {@code $upstream_status}, and when {@code waited} (a connect timeout, a request that went out and got
+     * no answer's head) the time waited as its {@code upstream_response_time}.
      */
-    public void upstreamTimedOut() {
+    public void upstreamGaveNoAnswer(int status, boolean waited) {
         if (observation != null && upstreamStarted >= 0) {
-            upstreamTimedOut = true;
+            upstreamFailedStatus = status;
+            upstreamWaited = waited;
         }
     }
 

@@ -162,7 +162,7 @@ class UpstreamFailureLogIT {
     }
 
     @Test
-    void aToolCallWhoseRestApiCannotBeReachedIsCountedAndLoggedAsATransportErrorWithNothingProxied() throws Exception {
+    void aToolCallWhoseRestApiRefusesTheConnectionIsCountedAndLoggedAsATransportErrorWithNginxs502AndNothingProxied() throws Exception {
         Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
         int closedPort;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -207,8 +207,10 @@ class UpstreamFailureLogIT {
             JsonNode rpc = entry.path("ai").path("mcp").path("rpc").get(0);
             assertThat(rpc.path("error").asText()).startsWith("The API could not be reached: service 'rest' unreachable")
                     .doesNotContain("127.0.0.1").doesNotContain(Integer.toString(closedPort));
+            // nginx's $upstream_status of a refused connection is its 502, as passthrough's entry shows; nothing was
+            // proxied
             assertThat(entry.path("source").asText()).isEqualTo("kong");
-            assertThat(entry.path("upstream_status").asText()).isEmpty();
+            assertThat(entry.path("upstream_status").asText()).as("%s", entry).isEqualTo("502");
             assertThat(entry.path("latencies").path("proxy").asLong()).isEqualTo(-1);
 
             String metrics = new dev.toolgate.testing.AdminHttp(gateway).get("/metrics").body();
@@ -334,6 +336,99 @@ class UpstreamFailureLogIT {
         }
     }
 
+    @Test
+    void aToolCallWhoseRestApiClosedTheConnectionOrNeverAcceptedItIsLoggedWithNginxs502Or504AfterTheTimeWaitedAsAServersIs()
+            throws Exception {
+        Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        List<Socket> backlog = new CopyOnWriteArrayList<>();
+        try (ServerSocket closing = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ServerSocket unaccepting = withFullBacklog(backlog);
+             var gateway = TestGateway.start("""
+                     _format_version: "3.0"
+                     plugins:
+                       - name: prometheus
+                         config: {status_code_metrics: true, ai_metrics: true}
+                     services:
+                       - name: closing
+                         url: http://127.0.0.1:%d
+                         routes:
+                           - name: closing
+                             paths: [/closing]
+                             plugins:
+                               - name: file-log
+                                 config: {path: %s}
+                               - name: ai-mcp-proxy
+                                 config:
+                                   mode: conversion-listener
+                                   logging: {log_statistics: true}
+                                   tools:
+                                     - {name: get_item, description: One item, method: GET, path: /items/42}
+                       - name: unaccepting
+                         url: http://127.0.0.1:%d
+                         connect_timeout: 300
+                         routes:
+                           - name: unaccepting
+                             paths: [/unaccepting]
+                             plugins:
+                               - name: file-log
+                                 config: {path: %s}
+                               - name: ai-mcp-proxy
+                                 config:
+                                   mode: conversion-listener
+                                   logging: {log_statistics: true}
+                                   tools:
+                                     - {name: get_item, description: One item, method: GET, path: /items/42}
+                           - name: unaccepting-mcp
+                             paths: [/unaccepting-mcp]
+                             plugins:
+                               - name: file-log
+                                 config: {path: %s}
+                               - name: ai-mcp-proxy
+                                 config: {mode: passthrough-listener}
+                     """.formatted(closing.getLocalPort(), logFile, unaccepting.getLocalPort(), logFile, logFile))) {
+            closeEachAfterItsRequest(closing, CLOSE_AFTER_MS);
+            for (String path : List.of("/closing", "/unaccepting")) {
+                McpHttp client = new McpHttp(gateway.proxy(path));
+                client.initialize("2025-06-18");
+                assertThat(client.call("get_item", "{}").path("isError").asBoolean()).as(path).isTrue();
+            }
+
+            assertThat(new McpHttp(gateway.proxy("/unaccepting-mcp")).initialize("2025-06-18").status()).isEqualTo(504);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> toolCall(logFile, "/closing") != null
+                    && toolCall(logFile, "/unaccepting") != null && entries(logFile).stream()
+                    .anyMatch(e -> e.path("request").path("uri").asText().equals("/unaccepting-mcp")));
+            // nginx: "upstream prematurely closed connection", its 502 after the time waited
+            JsonNode closed = toolCall(logFile, "/closing");
+            assertThat(closed.path("upstream_status").asText()).as("%s", closed).isEqualTo("502");
+            assertThat(closed.path("latencies").path("proxy").asLong()).as("%s", closed)
+                    .isBetween(CLOSE_AFTER_MS, 5_000L);
+            // nginx: "upstream timed out while connecting", its 504 after connect_timeout
+            JsonNode timedOut = toolCall(logFile, "/unaccepting");
+            assertThat(timedOut.path("upstream_status").asText()).as("%s", timedOut).isEqualTo("504");
+            assertThat(timedOut.path("latencies").path("proxy").asLong()).as("%s", timedOut).isBetween(300L, 5_000L);
+            // a passthrough server's too
+            JsonNode passthrough = entry(logFile, "/unaccepting-mcp");
+            assertThat(passthrough.path("upstream_status").asText()).as("%s", passthrough).isEqualTo("504");
+            assertThat(passthrough.path("latencies").path("proxy").asLong()).as("%s", passthrough)
+                    .isBetween(300L, 5_000L);
+            assertThat(passthrough.path("source").asText()).as("%s", passthrough).isEqualTo("kong");
+            for (JsonNode failed : List.of(closed, timedOut)) {
+                assertThat(failed.path("source").asText()).as("%s", failed).isEqualTo("kong");
+                assertThat(failed.path("upstream_uri").asText()).as("%s", failed).isEqualTo("/items/42");
+                assertThat(failed.path("response").path("status").asInt()).as("%s", failed).isEqualTo(200);
+            }
+            String metrics = new AdminHttp(gateway).get("/metrics").body();
+            assertThat(metrics)
+                    .containsPattern("kong_ai_mcp_error_total\\{[^}]*route=\"closing\"[^}]*type=\"transport_error\"")
+                    .containsPattern("kong_ai_mcp_error_total\\{[^}]*route=\"unaccepting\"[^}]*type=\"transport_error\"");
+        } finally {
+            for (Socket s : backlog) {
+                s.close();
+            }
+        }
+    }
+
     /** Accepts every connection and keeps it open without a word: a server that took the request and never answers. */
     private static void holdEvery(ServerSocket server, List<Socket> held) {
         Thread.ofVirtual().start(() -> {
@@ -363,6 +458,33 @@ class UpstreamFailureLogIT {
                 }
             }
         });
+    }
+
+    /**
+     * A listening socket whose backlog {@code fillers} fill and that accepts nothing: a connection to it is neither
+     * refused nor made (Linux drops the SYN), so a client's connect times out.
+     */
+    private static ServerSocket withFullBacklog(List<Socket> fillers) throws IOException {
+        ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        for (int i = 0; i < 16; i++) {
+            Socket filler = new Socket();
+            try {
+                filler.connect(server.getLocalSocketAddress(), 200);
+                fillers.add(filler);
+            } catch (java.net.SocketTimeoutException full) {
+                filler.close();
+                return server;
+            }
+        }
+        server.close();
+        throw new IllegalStateException("the backlog never filled");
+    }
+
+    /** The entry of the exchange at {@code uri} whose first message is a tools/call, or null. */
+    private static JsonNode toolCall(Path file, String uri) throws IOException {
+        return entries(file).stream().filter(e -> e.path("request").path("uri").asText().equals(uri)
+                && e.path("ai").path("mcp").path("rpc").path(0).path("method").asText().equals("tools/call"))
+                .findFirst().orElse(null);
     }
 
     /** The first logged message with {@code method} of an exchange at {@code uri}, or null. */

@@ -165,9 +165,9 @@ public final class ToolInvoker {
             }
             record.upstreamEnded(done.succeeded() ? done.result().status()
                     : cancelled.isComplete() ? McpEvent.UPSTREAM_ABANDONED : 0);
-            if (done.failed() && !cancelled.isComplete() && done.cause() instanceof UpstreamException timedOut
-                    && timedOut.sentUnanswered()) {
-                record.upstreamTimedOut();
+            if (done.failed() && !cancelled.isComplete()) {
+                UpstreamException failure = UpstreamException.from(done.cause(), request.target());
+                record.upstreamGaveNoAnswer(failure.loggedStatus(), failure.waited());
             }
         });
     }
