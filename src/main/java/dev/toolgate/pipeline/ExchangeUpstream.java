@@ -84,11 +84,16 @@ final class ExchangeUpstream {
     }
 
     /**
-     * nginx's {@code $upstream_status} of the first message's own call ({@link #uri}'s) when it gave no answer: the 502
-     * or 504 nginx would have made; 0 when it answered, was abandoned, or none was made.
+     * nginx's {@code $upstream_status} of the first message's own call, the one {@link #uri} names: its answer's
+     * status, or the 502 or 504 nginx would have made when it gave none; 0 while it runs, when its client left first,
+     * or when none was made.
      */
-    int firstCallFailedStatus() {
-        return firstCall == null || firstCall.upstreamStatus != 0 ? 0 : firstCall.upstreamFailedStatus;
+    int firstCallStatus() {
+        if (firstCall == null) {
+            return 0;
+        }
+        int status = firstCall.upstreamStatus;
+        return status > 0 ? status : status == 0 ? firstCall.upstreamFailedStatus : 0;
     }
 
     /** The upstream's answer head arrived now: Kong's proxy latency ends here. */

@@ -416,9 +416,9 @@ public final class Observation {
                 upstreamNanos = calls.waited();
                 receiveNanos = calls.receive();
                 upstreamAnswered = calls.answered();
-                if (!upstreamAnswered && upstreamStatus == 0) {
-                    // nginx's $upstream_status of an upstream that gave no answer: the 502 or 504 it made
-                    upstreamStatus = upstream.firstCallFailedStatus();
+                if (upstreamStatus == 0) {
+                    // Kong logs the proxied request's status: the call upstream_uri names, or nginx's 502 or 504
+                    upstreamStatus = upstream.firstCallStatus();
                 }
             }
             ExchangeEvent event = ExchangeEvents.of(exchange, sinks.headers(), route.redaction(), origin(), startedAtMillis,

@@ -429,6 +429,77 @@ class UpstreamFailureLogIT {
         }
     }
 
+    @Test
+    void aToolCallWhoseRestApiAnsweredIsLoggedWithThatAnswersStatusAndABatchWithItsFirstCallsAsUpstreamUriNamesIt()
+            throws Exception {
+        Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        try (RestUpstream rest = new RestUpstream()
+                .on("GET /items/1", request -> request.response().putHeader("content-type", "application/json")
+                        .end("{\"id\":1}"))
+                .on("GET /items/2", request -> request.response().setStatusCode(404)
+                        .putHeader("content-type", "application/json").end("{\"error\":\"no item 2\"}"));
+             var gateway = TestGateway.start("""
+                     _format_version: "3.0"
+                     services:
+                       - name: rest
+                         url: %s
+                         routes:
+                           - name: conv
+                             paths: [/conv]
+                             plugins:
+                               - name: file-log
+                                 config: {path: %s}
+                               - name: ai-mcp-proxy
+                                 config:
+                                   mode: conversion-listener
+                                   logging: {log_statistics: true}
+                                   tools:
+                                     - name: get_item
+                                       description: One item
+                                       method: GET
+                                       path: /items/{id}
+                                       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+                     """.formatted(rest.url(), logFile))) {
+            McpHttp client = new McpHttp(gateway.proxy("/conv"));
+            client.initialize("2025-03-26");
+            assertThat(client.call("get_item", "{\"path_id\":\"1\"}").path("isError").asBoolean()).isFalse();
+            assertThat(client.call("get_item", "{\"path_id\":\"2\"}").path("isError").asBoolean()).isTrue();
+            McpHttp.Response batch = client.post("[" + call(7, "2") + "," + call(8, "1") + "]");
+            assertThat(batch.status()).as("%s", batch).isEqualTo(200);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> toolCalls(logFile).size() >= 3);
+            List<JsonNode> calls = toolCalls(logFile);
+            JsonNode found = calls.stream().filter(e -> e.path("ai").path("mcp").path("rpc").size() == 1
+                    && e.path("upstream_uri").asText().equals("/items/1")).findFirst().orElseThrow();
+            JsonNode missing = calls.stream().filter(e -> e.path("ai").path("mcp").path("rpc").size() == 1
+                    && e.path("upstream_uri").asText().equals("/items/2")).findFirst().orElseThrow();
+            JsonNode both = calls.stream().filter(e -> e.path("ai").path("mcp").path("rpc").size() == 2)
+                    .findFirst().orElseThrow();
+            // Kong logs the proxied request's status: the REST request upstream_uri and latencies.proxy come from
+            assertThat(found.path("upstream_status").asText()).as("%s", found).isEqualTo("200");
+            assertThat(missing.path("upstream_status").asText()).as("%s", missing).isEqualTo("404");
+            // a batch's first call, the one upstream_uri names
+            assertThat(both.path("upstream_uri").asText()).as("%s", both).isEqualTo("/items/2");
+            assertThat(both.path("upstream_status").asText()).as("%s", both).isEqualTo("404");
+            for (JsonNode answered : List.of(found, missing, both)) {
+                assertThat(answered.path("source").asText()).as("%s", answered).isEqualTo("upstream");
+                assertThat(answered.path("response").path("status").asInt()).as("%s", answered).isEqualTo(200);
+                assertThat(answered.path("latencies").path("proxy").asLong()).as("%s", answered).isBetween(0L, 5_000L);
+            }
+        }
+    }
+
+    private static String call(int id, String item) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"get_item\","
+                + "\"arguments\":{\"path_id\":\"" + item + "\"}}}";
+    }
+
+    /** The entries of exchanges whose first message is a tools/call. */
+    private static List<JsonNode> toolCalls(Path file) throws IOException {
+        return entries(file).stream().filter(e -> e.path("ai").path("mcp").path("rpc").path(0).path("method").asText()
+                .equals("tools/call")).toList();
+    }
+
     /** Accepts every connection and keeps it open without a word: a server that took the request and never answers. */
     private static void holdEvery(ServerSocket server, List<Socket> held) {
         Thread.ofVirtual().start(() -> {
