@@ -8,14 +8,13 @@ package dev.toolgate.pipeline;
  * as when the listener's own instance identified them. Policies that ask a server (introspection, a
  * key set fetched) are never so: who they find shows only in the call.
  */
-public interface LocalAuthentication extends ExchangePolicy {
+public interface LocalAuthentication extends ExchangePolicy, NamedCredentials {
 
     /**
-     * The caller this policy would record for the exchange's request, running after the plugins before it
-     * found {@code before}: {@code before} itself when it would let the request pass unread, the
-     * {@code anonymous} consumer where it falls back to it, or null when it would refuse the request or
-     * cannot tell without more than the request's head (a body to read). Changes nothing on the exchange;
-     * CPU only, so it may run on an event loop.
+     * The caller this policy would record reading the exchange's request (when it does not skip it,
+     * {@link NamedCredentials#skips}): the {@code anonymous} consumer where it falls back to it, or null when
+     * it would refuse the request or cannot tell without more than the request's head (a body to read).
+     * Changes nothing on the exchange; CPU only, so it may run on an event loop.
      */
-    Principal identify(Exchange exchange, Principal before);
+    Principal identify(Exchange exchange);
 }

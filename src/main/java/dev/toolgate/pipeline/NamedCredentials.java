@@ -27,16 +27,29 @@ public interface NamedCredentials {
     Future<Void> withhold(Exchange exchange);
 
     /**
-     * The decision of an authentication plugin that does not read this request, withholding its names,
-     * or null when it must: a preflight without {@code run_on_preflight}, or, with {@code anonymous} set
-     * (authentication plugins are then an "or"), a caller another plugin already identified. Kong forwards
-     * what a plugin it skips did not read; here client credentials never go upstream.
+     * True when this authentication plugin lets the exchange's request pass unread, the plugins before it
+     * having found {@code before}: what {@link #skipped} decides, asked without running it (a listener's
+     * hiding of tools reads the owning route's chain as its replay would run). False for a plugin that
+     * always reads the request.
      */
-    default Future<Decision> skipped(Exchange exchange, boolean runOnPreflight, boolean anonymous) {
+    boolean skips(Exchange exchange, Principal before);
+
+    /**
+     * The decision of an authentication plugin that does not read this request ({@link #skips}), withholding
+     * its names, or null when it must read it. Kong forwards what a plugin it skips did not read; here client
+     * credentials never go upstream.
+     */
+    default Future<Decision> skipped(Exchange exchange) {
+        return skips(exchange, exchange.principal()) ? withhold(exchange).map(Decision.CONTINUE) : null;
+    }
+
+    /**
+     * The rule of plugins with {@code run_on_preflight} and {@code anonymous}: a preflight without
+     * {@code run_on_preflight}, or, with {@code anonymous} set (authentication plugins are then an "or"), a
+     * caller another plugin already identified, is let pass unread.
+     */
+    static boolean skips(Exchange exchange, Principal before, boolean runOnPreflight, boolean anonymous) {
         boolean preflight = !runOnPreflight && exchange.request().method() == HttpMethod.OPTIONS;
-        if (preflight || anonymous && exchange.principal().authenticated()) {
-            return withhold(exchange).map(Decision.CONTINUE);
-        }
-        return null;
+        return preflight || anonymous && before.authenticated();
     }
 }

@@ -226,14 +226,21 @@ public final class PolicyChain {
         return false;
     }
 
-    /** The caller after this authentication slot on replay, or null when it cannot be told without the call. */
+    /**
+     * The caller after this authentication slot on replay, or null when it cannot be told without the call.
+     * The policy is asked first whether it would let the request pass unread: with {@code anonymous}, an
+     * earlier slot's caller stays, even when this very instance found another one on the listener.
+     */
     private static Principal identified(Slot slot, Principal caller, Exchange exchange, Principal before,
                                         PolicyChain serving) {
+        ExchangePolicy policy = slot.choose(before).policy();
+        if (exchange != null && policy instanceof NamedCredentials named && named.skips(exchange, before)) {
+            return before;
+        }
         if (identifiedBySame(slot, caller, serving)) {
             return caller;
         }
-        return exchange != null && slot.choose(before).policy() instanceof LocalAuthentication local
-                ? local.identify(exchange, before) : null;
+        return exchange != null && policy instanceof LocalAuthentication local ? local.identify(exchange) : null;
     }
 
     /** True when the instance this slot runs is the one of {@code serving} whose plugin identified the caller. */

@@ -16,7 +16,6 @@ import dev.toolgate.pipeline.NamedCredentials;
 import dev.toolgate.pipeline.Principal;
 import dev.toolgate.policy.Realm;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 
 import java.text.ParseException;
 import java.time.InstantSource;
@@ -58,7 +57,7 @@ final class JwtAuth implements LocalAuthentication, NamedCredentials {
 
     @Override
     public Future<Decision> admit(Exchange exchange) {
-        Future<Decision> skipped = skipped(exchange, config.runOnPreflight(), anonymous != null);
+        Future<Decision> skipped = skipped(exchange);
         if (skipped != null) {
             return skipped;
         }
@@ -76,14 +75,15 @@ final class JwtAuth implements LocalAuthentication, NamedCredentials {
 
     /** Whom {@link #admit} would record; null when it would refuse the request. */
     @Override
-    public Principal identify(Exchange exchange, Principal before) {
-        boolean preflight = !config.runOnPreflight() && exchange.request().method() == HttpMethod.OPTIONS;
-        if (preflight || anonymous != null && before.authenticated()) {
-            return before;
-        }
+    public Principal identify(Exchange exchange) {
         Checked checked = check(TokenPlaces.read(exchange, config));
         return checked.caller() != null ? checked.caller()
                 : anonymous == null ? null : consumers.principal(anonymous, null);
+    }
+
+    @Override
+    public boolean skips(Exchange exchange, Principal before) {
+        return NamedCredentials.skips(exchange, before, config.runOnPreflight(), anonymous != null);
     }
 
     @Override

@@ -12,7 +12,6 @@ import dev.toolgate.pipeline.NamedCredentials;
 import dev.toolgate.pipeline.Principal;
 import dev.toolgate.policy.Realm;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -49,11 +48,16 @@ final class KeyAuth implements LocalAuthentication, NamedCredentials {
 
     @Override
     public Future<Decision> admit(Exchange exchange) {
-        Future<Decision> skipped = skipped(exchange, config.runOnPreflight(), anonymous != null);
+        Future<Decision> skipped = skipped(exchange);
         if (skipped != null) {
             return skipped;
         }
         return bodyFields(exchange).map(body -> decide(exchange, body));
+    }
+
+    @Override
+    public boolean skips(Exchange exchange, Principal before) {
+        return NamedCredentials.skips(exchange, before, config.runOnPreflight(), anonymous != null);
     }
 
     @Override
@@ -94,11 +98,7 @@ final class KeyAuth implements LocalAuthentication, NamedCredentials {
      * it would refuse, or when no key is found before the body, which {@code key_in_body} would read next.
      */
     @Override
-    public Principal identify(Exchange exchange, Principal before) {
-        boolean preflight = !config.runOnPreflight() && exchange.request().method() == HttpMethod.OPTIONS;
-        if (preflight || anonymous != null && before.authenticated()) {
-            return before;
-        }
+    public Principal identify(Exchange exchange) {
         for (String name : config.keyNames()) {
             List<String> found = find(exchange, name, null);
             if (found.size() == 1 && !found.getFirst().isEmpty()) {

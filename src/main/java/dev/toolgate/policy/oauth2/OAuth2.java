@@ -83,6 +83,12 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
         return validator.check(token, exchange.clientAddress()).compose(verdict -> decide(exchange, token, verdict));
     }
 
+    /** Never: it has no {@code anonymous} nor {@code run_on_preflight}, and reads every request it runs for. */
+    @Override
+    public boolean skips(Exchange exchange, Principal before) {
+        return false;
+    }
+
     /**
      * For a request let pass without this policy reading it (none today: it has no {@code anonymous} nor
      * {@code run_on_preflight}, and a listener's replayed call is judged anew): the client's token goes

@@ -83,6 +83,8 @@ class JwtPluginIT {
                   - username: carol
                     jwt_secrets: [{key: carol-iss, algorithm: ES256, rsa_public_key: "%s"}]
                   - {username: guest, acls: [{group: guests}]}
+                  - {username: dora, keyauth_credentials: [{key: dora-key}]}
+                  - {username: pat, acls: [{group: partners}], keyauth_credentials: [{key: pat-key}]}
                 services:
                   - name: api
                     url: %s
@@ -151,6 +153,25 @@ class JwtPluginIT {
                               tools: [{name: weather, description: Weather, method: GET, path: /api/weather}]
                           - {name: jwt, config: {header_names: [x-pass], uri_param_names: [pass]}}
                           - {name: http-log, config: {http_endpoint: '%6$s/logs'}}
+                  - name: either
+                    url: %5$s
+                    plugins:
+                      - {name: key-auth, config: {anonymous: guest}}
+                    routes:
+                      - name: either-owner
+                        paths: [/either-owner]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [either]
+                            config:
+                              mode: conversion-only
+                              tools: [{name: outlook, description: Outlook, method: GET, path: /api/weather}]
+                          - {name: jwt, config: {header_names: [x-token], anonymous: guest}}
+                          - {name: acl, config: {allow: [partners]}}
+                      - name: either-listener
+                        paths: [/either-listener]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: either}}}
                   - name: mcp-server
                     url: %5$s/mcp
                     routes:
@@ -411,6 +432,31 @@ class JwtPluginIT {
         assertThat(partner.post(TOOLS_LIST).body()).as("bob is a partner").contains("\"forecast\"");
         assertThat(partner.call("forecast", "{}").path("isError").asBoolean()).isFalse();
         assertThat(upstream.next().header("x-consumer-username")).isEqualTo("bob");
+    }
+
+    @Test
+    void aListenerShowsAndAdmitsAToolToTheCallerItsOwningRouteFindsFirstWhenItsAuthenticationIsAnOrWithAnonymous()
+            throws Exception {
+        // the listener's key-auth (the service's, also the owning route's) finds dora; on the owning route jwt
+        // runs first and finds bob, so key-auth, with anonymous set, lets the request pass unread: bob calls
+        String bob = "Bearer " + sign("bob-iss", claims("bob-iss", 300));
+        URI endpoint = gateway.proxy("/either-listener");
+        McpHttp partner = new McpHttp(endpoint, Map.of("x-token", bob, "apikey", "dora-key"));
+        partner.initialize("2025-11-25");
+        assertThat(partner.post(TOOLS_LIST).body()).as("bob is a partner").contains("\"outlook\"");
+        assertThat(partner.call("outlook", "{}").path("isError").asBoolean()).isFalse();
+        assertThat(upstream.next().header("x-consumer-username")).isEqualTo("bob");
+
+        // and the other way round: pat's key lets pat into the listener, alice's token is who calls
+        String alice = "Bearer " + sign("alice-iss", claims("alice-iss", 300));
+        McpHttp refused = new McpHttp(endpoint, Map.of("x-token", alice, "apikey", "pat-key"));
+        refused.initialize("2025-11-25");
+        assertThat(refused.post(TOOLS_LIST).body()).as("alice is no partner").doesNotContain("outlook");
+        McpHttp.Response hidden = refused.post(CALL.formatted("outlook"));
+        McpHttp.Response unknown = refused.post(CALL.formatted("no-such-tool"));
+        assertThat(hidden.body().replace("outlook", "no-such-tool")).as("as a name that does not exist")
+                .isEqualTo(unknown.body());
+        assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream was not called").isTrue();
     }
 
     static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
