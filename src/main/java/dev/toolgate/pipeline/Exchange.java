@@ -62,6 +62,8 @@ public final class Exchange {
     private long[] patternBudget;
     private boolean toolCalls;
     private JsonNode requestId;
+    /** Shared with the request's replays: the same request's head. */
+    private RequestMemo memo = new RequestMemo();
 
     /**
      * @param bodyLimit the largest body {@link #body()} reads (the route's {@code max_request_body_size})
@@ -103,6 +105,7 @@ public final class Exchange {
         replay.originAllowed = originAllowed;
         replay.toolCalls = toolCalls;
         replay.requestId = requestId;
+        replay.memo = memo;
         // detached: the owning route's answer headers (its limits) are not the client's answer
         replay.answerHead = AnswerHead.detached();
         // the call is still the serving route's message: its events go where the original's go
@@ -294,6 +297,11 @@ public final class Exchange {
 
     public Principal principal() {
         return principal;
+    }
+
+    /** What policies worked out from this HTTP request once, for the rest of it ({@link RequestMemo}). */
+    public RequestMemo memo() {
+        return memo;
     }
 
     /**

@@ -240,7 +240,14 @@ public final class PolicyChain {
         if (identifiedBySame(slot, caller, serving)) {
             return caller;
         }
-        return exchange != null && policy instanceof LocalAuthentication local ? local.identify(exchange) : null;
+        // once per instance and HTTP request: a batch of lists, each asking every owning route, and the calls
+        // after them would otherwise check one token again and again on the event loop
+        return exchange != null && policy instanceof LocalAuthentication local
+                ? exchange.memo().get(new Identified(local), () -> local.identify(exchange)) : null;
+    }
+
+    /** The key of whom a local authentication instance finds in a request ({@link RequestMemo}). */
+    private record Identified(LocalAuthentication policy) {
     }
 
     /** True when the instance this slot runs is the one of {@code serving} whose plugin identified the caller. */

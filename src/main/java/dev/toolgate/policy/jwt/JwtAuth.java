@@ -76,7 +76,7 @@ final class JwtAuth implements LocalAuthentication, NamedCredentials {
     /** Whom {@link #admit} would record; null when it would refuse the request. */
     @Override
     public Principal identify(Exchange exchange) {
-        Checked checked = check(TokenPlaces.read(exchange, config));
+        Checked checked = check(exchange, TokenPlaces.read(exchange, config));
         return checked.caller() != null ? checked.caller()
                 : anonymous == null ? null : consumers.principal(anonymous, null);
     }
@@ -105,7 +105,7 @@ final class JwtAuth implements LocalAuthentication, NamedCredentials {
 
     /** Kong's message for why the tokens found do not authenticate, or null when they do (the caller recorded). */
     private String authenticate(Exchange exchange, List<String> tokens) {
-        Checked checked = check(tokens);
+        Checked checked = check(exchange, tokens);
         if (checked.failure() != null) {
             return checked.failure();
         }
@@ -133,7 +133,7 @@ final class JwtAuth implements LocalAuthentication, NamedCredentials {
         }
     }
 
-    private Checked check(List<String> tokens) {
+    private Checked check(Exchange exchange, List<String> tokens) {
         if (tokens.isEmpty()) {
             return Checked.refused("Unauthorized");
         }
@@ -174,11 +174,7 @@ final class JwtAuth implements LocalAuthentication, NamedCredentials {
         if (!jwt.getHeader().getAlgorithm().getName().equals(secret.entry().algorithm())) {
             return Checked.refused("Invalid algorithm");
         }
-        try {
-            if (!jwt.verify(secret.verifier())) {
-                return Checked.refused("Invalid signature");
-            }
-        } catch (JOSEException e) {
+        if (!verified(exchange, jwt, token, secret)) {
             return Checked.refused("Invalid signature");
         }
         String claimErrors = claimErrors(claims);
@@ -187,6 +183,26 @@ final class JwtAuth implements LocalAuthentication, NamedCredentials {
         }
         return new Checked(new Principal(secret.consumer(), consumers.groupsOf(secret.consumer()),
                 new Principal.Credential(key, "jwt", secret.entry().id()), claims, List.of(), false), token, null);
+    }
+
+    /**
+     * The token's signature checked with the secret, once per token and secret within the HTTP request
+     * ({@link dev.toolgate.pipeline.RequestMemo}): a listener's owning routes, each with its own jwt instance,
+     * read the same token for every message of a batch and for the calls' replays, and a signature check is
+     * the costly part. The result depends on nothing else, so one check stands for all of them.
+     */
+    private boolean verified(Exchange exchange, SignedJWT jwt, String token, JwtSecrets.Secret secret) {
+        return exchange.memo().get(new Signature(token, secret.entry(), config.secretIsBase64()), () -> {
+            try {
+                return jwt.verify(secret.verifier());
+            } catch (JOSEException e) {
+                return false;
+            }
+        });
+    }
+
+    /** The key of a signature check: the token, and the secret as configured and as decoded. */
+    private record Signature(String token, Consumer.JwtSecret secret, boolean secretIsBase64) {
     }
 
     /**

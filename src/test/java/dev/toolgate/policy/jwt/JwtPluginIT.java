@@ -19,6 +19,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.RestUpstream;
@@ -457,6 +458,69 @@ class JwtPluginIT {
         assertThat(hidden.body().replace("outlook", "no-such-tool")).as("as a name that does not exist")
                 .isEqualTo(unknown.body());
         assertThat(upstream.quiet(Duration.ofMillis(300))).as("the upstream was not called").isTrue();
+    }
+
+    @Test
+    void aBatchOfListsFromAListenerOfManyRoutesWithTheirOwnJwtIsAnsweredPerCallerWithoutBlockingAnEventLoop()
+            throws Exception {
+        // each owning route has its own jwt instance reading the same token: every list of the batch asks each
+        StringBuilder routes = new StringBuilder();
+        for (int i = 0; i < OWNERS; i++) {
+            routes.append("""
+                          - name: owner%1$d
+                            paths: [/owner%1$d]
+                            plugins:
+                              - {name: jwt, config: {header_names: [x-token]}}
+                              - {name: acl, config: {allow: [partners]}}
+                              - name: ai-mcp-proxy
+                                tags: [many]
+                                config:
+                                  mode: conversion-only
+                                  tools: [{name: tool%1$d, description: T, method: GET, path: /api/weather}]
+                    """.formatted(i));
+        }
+        String yaml = """
+                _format_version: "3.0"
+                consumers:
+                  - username: bob
+                    acls: [{group: partners}]
+                    jwt_secrets: [{key: bob-iss, algorithm: RS256, rsa_public_key: "%s"}]
+                  - username: carol
+                    jwt_secrets: [{key: carol-iss, algorithm: ES256, rsa_public_key: "%s"}]
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                %s      - name: listener
+                        paths: [/many]
+                        plugins:
+                          - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: many}}}
+                """.formatted(pem(rsa.toRSAPublicKey()), pem(ec.toECPublicKey()), upstream.url(), routes);
+        try (CapturedLog log = CapturedLog.everything(); TestGateway many = TestGateway.start(yaml)) {
+            JsonNode refused = listsInABatch(many, sign("carol-iss", claims("carol-iss", 300)), LISTS);
+            assertThat(refused).as("carol is no partner").hasSize(LISTS)
+                    .allSatisfy(answer -> assertThat(answer.path("result").path("tools")).isEmpty());
+            JsonNode partner = listsInABatch(many, sign("bob-iss", claims("bob-iss", 300)), 3);
+            assertThat(partner).allSatisfy(answer -> assertThat(answer.path("result").path("tools")).hasSize(OWNERS));
+            assertThat(log.text()).as("no event loop was blocked").doesNotContain("has been blocked");
+        }
+    }
+
+    static final int OWNERS = 60;
+    static final int LISTS = 100;
+
+    /** The answers to {@code lists} tools/list messages in one batch, with {@code token} in x-token. */
+    private static JsonNode listsInABatch(TestGateway gateway, String token, int lists) throws IOException {
+        McpHttp client = new McpHttp(gateway.proxy("/many"), Map.of("x-token", "Bearer " + token));
+        client.initialize("2025-03-26");
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < lists; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"jsonrpc\":\"2.0\",\"id\":").append(i)
+                    .append(",\"method\":\"tools/list\"}");
+        }
+        McpHttp.Response answered = client.post(batch.append(']').toString());
+        assertThat(answered.status()).as("%s", answered).isEqualTo(200);
+        return Json.MAPPER.readTree(answered.body());
     }
 
     static final String TOOLS_LIST = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
