@@ -28,6 +28,7 @@ import dev.toolgate.observe.MessageTap;
 import dev.toolgate.openapi.OpenApiDocument;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.mode.conversion.ToolCatalog;
+import dev.toolgate.mode.conversion.OwningRoutes;
 import dev.toolgate.mode.conversion.ToolInvoker;
 import dev.toolgate.mode.conversion.Tool;
 import dev.toolgate.mode.conversion.ToolSet;
@@ -189,27 +190,12 @@ final class SnapshotBuilder {
                 logging.put(route.id(), serving.logging());
                 handlers.put(route.id(), new PolicyGate(chain,
                         endpoints.conversion(route, serving, tools, runtime, report, plugin.get()), addresses,
-                        observed(config, route, serving, credentialNames(chain, tools, chains))));
+                        observed(config, route, serving, OwningRoutes.credentialNames(chain, tools, chains))));
             }
         }
         catalog.warnUnserved(listened, report);
         return new Snapshot(config, new Router(active), handlers, toolSets, listVersions, runtimes, logging, Plugins.published(policies, report, addresses::isTrusted),
                 report.warnings(), Instant.now());
-    }
-
-    /**
-     * The names a credential may be read from in this route's exchanges: its own policies', and those
-     * of the routes owning its tools (a listener's call is replayed through them, and they read the key).
-     */
-    private static Set<String> credentialNames(PolicyChain chain, ToolSet tools, Map<String, PolicyChain> chains) {
-        Set<String> names = new HashSet<>(chain.credentialNames());
-        for (Tool tool : tools.tools()) {
-            PolicyChain owner = tool.routeId() == null ? null : chains.get(tool.routeId());
-            if (owner != null) {
-                names.addAll(owner.credentialNames());
-            }
-        }
-        return Set.copyOf(names);
     }
 
     /** What the route's exchanges report to; null when the snapshot only validates. */

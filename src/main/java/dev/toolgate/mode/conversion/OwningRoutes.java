@@ -6,8 +6,10 @@ import dev.toolgate.pipeline.PolicyChain;
 
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -107,6 +109,27 @@ public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map
         PolicyChain chain = replayChain(tool);
         return chain != null && chain.judgesCallers()
                 && chain.refusesOnReplay(exchange, chains.getOrDefault(servingRouteId, PolicyChain.EMPTY));
+    }
+
+    /**
+     * Every name a credential may be read from by the serving route's policies or those of any route owning
+     * these tools: logs mask them, and no listener call sends the client's header of such a name upstream,
+     * whatever route the tool is of (one route's key is not another route's to read).
+     */
+    public Set<String> credentialNames(ToolSet tools) {
+        return credentialNames(chains.getOrDefault(servingRouteId, PolicyChain.EMPTY), tools, chains);
+    }
+
+    /** As {@link #credentialNames(ToolSet)}, the serving route's policies given. */
+    public static Set<String> credentialNames(PolicyChain serving, ToolSet tools, Map<String, PolicyChain> chains) {
+        Set<String> names = new HashSet<>(serving.credentialNames());
+        for (Tool tool : tools.tools()) {
+            PolicyChain owner = tool.routeId() == null ? null : chains.get(tool.routeId());
+            if (owner != null) {
+                names.addAll(owner.credentialNames());
+            }
+        }
+        return Set.copyOf(names);
     }
 
     Route route(Tool tool) {

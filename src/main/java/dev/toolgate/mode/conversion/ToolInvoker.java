@@ -37,11 +37,17 @@ public final class ToolInvoker {
 
     private final UpstreamClient client;
     private final OwningRoutes owners;
+    /** Lower-case header names no call sends upstream from the client ({@link OwningRoutes#credentialNames}). */
+    private final Set<String> withheld;
 
-    /** @param owners the routes that own the served tools, whose policies a call is replayed through */
-    public ToolInvoker(UpstreamClient client, OwningRoutes owners) {
+    /**
+     * @param owners   the routes that own the served tools, whose policies a call is replayed through
+     * @param withheld the names any of the serving route's or the owning routes' policies read a credential from
+     */
+    public ToolInvoker(UpstreamClient client, OwningRoutes owners, Set<String> withheld) {
         this.client = client;
         this.owners = owners;
+        this.withheld = Set.copyOf(withheld);
     }
 
     /**
@@ -64,6 +70,8 @@ public final class ToolInvoker {
         long[] patterns = exchange.patternBudget(BoundedPatterns.STEPS);
         PolicyChain replay = owners.replayChain(tool);
         Exchange onRoute = replay == null ? exchange : exchange.replay(new RouteMatch(owners.route(tool), null));
+        // whichever route owns the tool: a key another owning route reads is that route's, not this upstream's
+        withheld.forEach(onRoute.credentials()::consumeHeader);
         Future<Decision> admitted = replay == null ? Decision.PROCEED : replay.admitReplay(onRoute);
         return admitted.compose(decision -> decision instanceof Decision.Reject refused
                 ? refusedByRoute(exchange, id, refused)

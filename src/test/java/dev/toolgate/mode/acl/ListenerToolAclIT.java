@@ -182,7 +182,37 @@ class ListenerToolAclIT {
                               mode: conversion-only
                               tools:
                                 - {description: The payroll, method: GET, path: /reports/daily, annotations: {title: Payroll report}}
+                  - name: team-service
+                    url: %s
+                    routes:
+                      - name: team-route
+                        paths: [/team]
+                        strip_path: false
+                        plugins:
+                          - {name: key-auth, config: {key_names: [x-team-key]}}
+                          - name: acl
+                            config: {allow: [gold-partner], include_consumer_groups: true}
+                          - name: ai-mcp-proxy
+                            tags: [team-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: team-payroll, description: The payroll, method: GET, path: /reports/daily}
+                      - name: open-team-route
+                        paths: [/open-team]
+                        strip_path: false
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [team-tools]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - {name: open-report, description: The open report, method: GET, path: /reports/daily}
                 routes:
+                  - name: team-listener-route
+                    paths: [/mcp-team]
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: team-tools}}}
                   - name: ledger-listener-route
                     paths: [/mcp-ledger]
                     plugins:
@@ -236,7 +266,7 @@ class ListenerToolAclIT {
                   - {username: silvio, groups: [{name: silver-partner}], keyauth_credentials: [{key: silver-key}]}
                   - {username: bronwyn, groups: [{name: bronze-partner}], keyauth_credentials: [{key: bronze-key}]}
                   - {username: nobody, keyauth_credentials: [{key: nobody-key}]}
-                """.formatted(weather.url(), ACL, cards.url(), ACL, ACL, ACL, cards.url(), cards.url(), cards.url(), cards.url(), cards.url()));
+                """.formatted(weather.url(), ACL, cards.url(), ACL, ACL, ACL, cards.url(), cards.url(), cards.url(), cards.url(), cards.url(), cards.url()));
         listener = gateway.proxy("/mcp-listener");
     }
 
@@ -396,6 +426,18 @@ class ListenerToolAclIT {
         // Kong serves the payroll tool as its title, "Payroll report"; Toolgate takes that name as an alias
         assertHiddenAnswersAsUnknown(gateway.proxy("/mcp-ledger"), Map.of("apikey", "silver-key"), "Payroll report", 200);
         assertHiddenAnswersAsUnknown(gateway.proxy("/mcp-payroll"), Map.of("apikey", "silver-key"), "Payroll report", 403);
+    }
+
+    @Test
+    void aListenerCallOfAToolOfAnOpenRouteDoesNotForwardTheKeyAnotherOwningRouteReads() {
+        // open-report's route has no plugins; team-route, another owner the listener serves, reads x-team-key
+        McpHttp caller = new McpHttp(gateway.proxy("/mcp-team"), Map.of("x-team-key", "gold-key", "x-note", "kept"));
+        caller.initialize("2025-11-25");
+        assertThat(caller.call("open-report", "{}").path("isError").asBoolean()).isFalse();
+        RestUpstream.Received received = cards.next();
+        assertThat(received.path()).isEqualTo("/reports/daily");
+        assertThat(received.header("x-team-key")).as("the team's key goes to no other route's upstream").isNull();
+        assertThat(received.header("x-note")).as("a header no owning route reads goes on").isEqualTo("kept");
     }
 
     /** A call of {@code hidden} and of a made-up name get the same status, headers that matter and body. */
