@@ -32,6 +32,8 @@ public final class RpcRecord {
     String requestPayload;
     String acl;
     boolean toolKnown;
+    /** The listener hides the tool from this caller ({@link #hiddenFromCaller}). */
+    private boolean hidden;
     String rateLimit;
     long upstreamStarted = -1;
     long upstreamNanos = -1;
@@ -72,6 +74,21 @@ public final class RpcRecord {
             return;
         }
         acl = allowed ? "allow" : "deny";
+    }
+
+    /**
+     * The called tool is one the listener hides from this caller, its owning route refusing the caller outright:
+     * its refusal, answered as an unknown name's, is no tool ACL's decision, and is not counted as one.
+     */
+    public void hiddenFromCaller() {
+        if (observation != null) {
+            hidden = true;
+        }
+    }
+
+    /** True when {@link #hiddenFromCaller} was noted. */
+    public boolean hidden() {
+        return hidden;
     }
 
     /**

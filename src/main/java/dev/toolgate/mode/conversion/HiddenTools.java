@@ -34,7 +34,10 @@ public record HiddenTools(ToolSet tools, OwningRoutes owners, Function<McpCall, 
         }
         return tools.find(call.tool())
                 .filter(tool -> owners.hides(tool, call.exchange()))
-                .map(tool -> Future.succeededFuture(unknown.apply(call.asSent())))
+                .map(tool -> {
+                    call.record().hiddenFromCaller();
+                    return Future.succeededFuture(unknown.apply(call.asSent()));
+                })
                 .orElse(Decision.PROCEED);
     }
 }

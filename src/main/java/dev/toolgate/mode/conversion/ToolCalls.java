@@ -111,8 +111,8 @@ final class ToolCalls {
         boolean toolCall = tool != null && r.method().equals("tools/call");
         // an ACL decision is noted only where tool ACLs exist, and only for a tool the endpoint serves: a name
         // it does not serve is refused for not existing, which no ACL decided (and counting it would let
-        // made-up names into the ACL metrics)
-        boolean judged = aclsJudge && served;
+        // made-up names into the ACL metrics); nor for a tool the listener hides, refused before any ACL ran
+        boolean judged = aclsJudge && served && !record.hidden();
         switch (decision) {
             case Decision.Reject reject -> {
                 // a tool ACL's denial, in either of its forms (acl_denial: unknown_tool answers it as unknown)

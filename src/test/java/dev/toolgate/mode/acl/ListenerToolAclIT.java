@@ -20,6 +20,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Kong's how-to {@code enforce-acls-on-aggregated-mcp-servers}: conversion-only plugins whose tools
@@ -225,12 +226,14 @@ class ListenerToolAclIT {
                     paths: [/mcp-payroll]
                     plugins:
                       - name: key-auth
+                      - {name: prometheus, config: {ai_metrics: true}}
                       - name: ai-mcp-proxy
                         config:
                           mode: listener
                           include_consumer_groups: true
                           default_acl: [{scope: tools, allow: [gold-partner, silver-partner]}]
                           server: {tag: ledger-tools}
+                          logging: {log_statistics: true}
                   - name: listener-route
                     paths: [/mcp-listener]
                     plugins:
@@ -438,6 +441,24 @@ class ListenerToolAclIT {
         assertThat(received.path()).isEqualTo("/reports/daily");
         assertThat(received.header("x-team-key")).as("the team's key goes to no other route's upstream").isNull();
         assertThat(received.header("x-note")).as("a header no owning route reads goes on").isEqualTo("kept");
+    }
+
+    @Test
+    void aCallOfAToolTheListenerHidesIsNotCountedAsAToolAclDenial() throws Exception {
+        // the listener's default_acl lets silver partners in; the payroll route's acl, not a tool ACL, refuses them
+        McpHttp silver = new McpHttp(gateway.proxy("/mcp-payroll"), Map.of("apikey", "silver-key"));
+        silver.initialize("2025-11-25");
+        assertThat(silver.post(CALL.formatted("Payroll_report")).status()).as("answered as an unknown name").isEqualTo(403);
+        // the call's event is counted once its answer is written
+        await().atMost(Duration.ofSeconds(5)).until(() -> metrics().contains("kong_ai_mcp_"));
+        assertThat(metrics().lines().filter(l -> l.startsWith("kong_ai_mcp_acl_") && l.contains("Payroll_report")))
+                .as("no tool ACL decided it").isEmpty();
+    }
+
+    /** The gateway's Prometheus page. */
+    static String metrics() throws java.io.IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                gateway.admin("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** A call of {@code hidden} and of a made-up name get the same status, headers that matter and body. */
