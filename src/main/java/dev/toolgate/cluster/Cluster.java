@@ -76,7 +76,7 @@ public final class Cluster implements AutoCloseable {
     /** Kong's {@code redis} policy: counters in that Redis. */
     public Counters redis(RedisSettings redis) {
         named(redis);
-        return shared.computeIfAbsent(redis, k -> new RedisCounters(links.of(k), clock, shared::size));
+        return shared.computeIfAbsent(redis, k -> new RedisCounters(links.of(k), clock));
     }
 
     /**
@@ -157,7 +157,6 @@ public final class Cluster implements AutoCloseable {
         long now = clock.millis();
         memory.evictExpired();
         local.sweep(now);
-        shared.values().forEach(c -> c.sweep(now));
         localRevocations.sweep();
         revocations.values().forEach(Revocations::sweep);
     }

@@ -1,6 +1,5 @@
 package dev.toolgate.cluster;
 
-import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 
@@ -17,7 +16,6 @@ final class CommandLane {
     final int index;
     RedisClient client;
     volatile CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
-    AsyncProxyManager<byte[]> buckets;
     long failedAt;
     /** Command timeouts since the last answer. */
     final AtomicInteger timeouts = new AtomicInteger();

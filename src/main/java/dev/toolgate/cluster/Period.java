@@ -62,6 +62,18 @@ public enum Period {
         return (this == MONTH ? start.plusMonths(1) : start.plusYears(1)).toInstant().toEpochMilli();
     }
 
+    /**
+     * The window holding {@code atMillis} as a count's key names it: its start in epoch seconds, or for a
+     * month or a year the calendar month ({@code 2026-11}) or year ({@code 2026}), in UTC.
+     */
+    String window(long atMillis) {
+        if (!calendar()) {
+            return Long.toString(Math.floorDiv(atMillis, millis) * (millis / 1000));
+        }
+        ZonedDateTime at = Instant.ofEpochMilli(atMillis).atZone(ZoneOffset.UTC);
+        return this == MONTH ? at.getYear() + "-" + at.getMonthValue() : Integer.toString(at.getYear());
+    }
+
     /** Kong's {@code RateLimit-Reset}: whole seconds until the window resets, at least 1. */
     public long resetSeconds(long atMillis) {
         return Math.max(1, (end(atMillis) - atMillis + 999) / 1000);

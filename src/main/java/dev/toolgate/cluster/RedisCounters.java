@@ -1,12 +1,5 @@
 package dev.toolgate.cluster;
 
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.VerboseResult;
-import io.github.bucket4j.distributed.AsyncBucketProxy;
-import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.distributed.proxy.RemoteAsyncBucketBuilder;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -15,62 +8,79 @@ import io.vertx.core.Vertx;
 
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.IntSupplier;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * Counters in Redis, shared by every instance (Kong's {@code redis} policy): Bucket4j's buckets,
- * updated by compare-and-swap. Each event loop counts through its own Redis connection with its own
- * bucket handles ({@link RedisLink#lane()}), so counting never leaves the request's thread (the bound
- * on handles held, {@link BucketCounters#MAX_KEYS}, is the instance's: shared out among the loops of every Redis
- * configuration it counts in); concurrent requests of one key on a
- * loop are batched into one update. Kong's {@code sync_rate} is not followed: every count goes to
- * Redis. Bucket4j's delaying optimization, which would keep counts here between writes, gives each
- * handle its own copy of the bucket, and one instance admitted 33 calls of a limit of 4.
+ * Counters in Redis, shared by every instance (Kong's {@code redis} policy): a usage count per key,
+ * period and window ({@link CountKey}), with no limit in it. Each request's periods are read, compared with
+ * this instance's own limits and, when all have room, incremented, in one Lua script ({@link CountScript}):
+ * one round trip, atomic for all of them, so a refused request counts nowhere. Instances whose limits
+ * differ for a while (a rolling deploy, a configuration pushed to one first) each enforce their own
+ * against the one shared count, as Kong's do. Each event loop counts through its own connection
+ * ({@link RedisLink#call}), so counting never leaves the request's thread, and nothing is kept here per key.
+ * Kong's {@code sync_rate} is not followed: every count goes to Redis.
  */
 public final class RedisCounters implements Counters {
 
     private static final String PREFIX = "toolgate:ratelimit:";
+    /** Past a window's end, how long its count stays: the fleet's clocks may differ by a little. */
+    static final long EXPIRY_MARGIN_MILLIS = 5_000;
 
     private final RedisLink link;
     private final InstantSource clock;
-    private final AtomicReferenceArray<Lane> lanes;
-    /** How many Redis configurations the instance counts in now, this one included: they share the bound. */
-    private final IntSupplier counters;
 
-    /**
-     * @param counters how many {@code RedisCounters} the instance holds now (all share {@link BucketCounters#MAX_KEYS})
-     */
-    public RedisCounters(RedisLink link, InstantSource clock, IntSupplier counters) {
+    public RedisCounters(RedisLink link, InstantSource clock) {
         this.link = link;
         this.clock = clock;
-        this.lanes = new AtomicReferenceArray<>(link.laneCount());
-        this.counters = counters;
-    }
-
-    /** How many event loops count here, each with its own table. */
-    int laneCount() {
-        return link.laneCount();
-    }
-
-    /** The most handles each event loop's table holds now: together, all tables of all Redis hold the bound. */
-    int laneBound() {
-        return BucketCounters.perLane(link.laneCount(), Math.max(1, counters.getAsInt()));
     }
 
     @Override
     public Future<Usage> hit(String key, Windows windows) {
-        Lane lane = lanes.get(link.lane());
-        return lane != null ? bounded(lane.hit(key, windows)) : opened().compose(l -> bounded(l.hit(key, windows)));
+        long now = clock.millis();
+        String kept = CountKey.kept(key);
+        List<Period> periods = List.copyOf(windows.limits().keySet());
+        byte[][] keys = new byte[periods.size()][];
+        byte[][] args = new byte[periods.size() * 2][];
+        for (int i = 0; i < keys.length; i++) {
+            Period period = periods.get(i);
+            keys[i] = name(kept, period, now);
+            args[i] = bytes(windows.limits().get(period));
+            args[keys.length + i] = bytes(period.end(now) - now + EXPIRY_MARGIN_MILLIS);
+        }
+        return counted(() -> link.call(c -> CountScript.HIT.run(c, keys, args)))
+                .map(answer -> usage(windows, periods, answer, now));
     }
 
     /**
-     * The count, failed once {@code read_timeout} has passed since it began. Bucket4j batches a key's
-     * concurrent counts on a lane: a count that arrives while a batch is in flight waits for it, then sends
-     * its own, so with a stalled Redis each would wait two timeouts (and one request a month's and a
-     * year's bucket more); the documented bound is one. Opening the lane's connection is bounded apart, by
-     * {@code connect_timeout}.
+     * Takes the request back from the counts of its windows that are still the ones counting: the key names
+     * the window as of the count, so a window that has reset since is another key, and is skipped.
+     */
+    @Override
+    public Future<Void> giveBack(String key, Usage counted) {
+        long now = clock.millis();
+        String kept = CountKey.kept(key);
+        List<byte[]> keys = counted.windows().limits().keySet().stream()
+                .filter(period -> period.start(now) == period.start(counted.atMillis()))
+                .map(period -> name(kept, period, counted.atMillis())).toList();
+        if (keys.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return counted(() -> link.call(c -> CountScript.GIVE_BACK.run(c, keys.toArray(byte[][]::new))))
+                .mapEmpty();
+    }
+
+    /** The count's answer, bounded by {@code read_timeout} once the lane's connection is open. */
+    private <T> Future<T> counted(Supplier<Future<T>> command) {
+        return link.connected() ? bounded(command.get()) : link.connect().compose(v -> bounded(command.get()));
+    }
+
+    /**
+     * The count, failed once {@code read_timeout} has passed since it began: a count may take two commands
+     * (the script by its digest, then the script itself when Redis has forgotten it, after a restart), and
+     * the documented bound is one. Opening the lane's connection is bounded apart, by {@code connect_timeout}.
      */
     private <T> Future<T> bounded(Future<T> count) {
         Context context = Vertx.currentContext();
@@ -92,73 +102,32 @@ public final class RedisCounters implements Counters {
         return answer.future();
     }
 
-    @Override
-    public Future<Void> giveBack(String key, Usage counted) {
-        Lane lane = lanes.get(link.lane());
-        return lane != null ? lane.giveBack(key, counted) : opened().compose(l -> l.giveBack(key, counted));
-    }
-
-    /** This event loop's bucket handles, opened now: its first count. */
-    private Future<Lane> opened() {
-        int index = link.lane();
-        return RedisLink.onContext(link.buckets(index, BucketCounters.timeMeter(clock)), Vertx.currentContext())
-                .map(manager -> {
-                    lanes.compareAndSet(index, null, new Lane(index, manager));
-                    return lanes.get(index);
-                });
-    }
-
-    /** Forgets the handles of keys whose every window has been reset. */
-    public void sweep(long now) {
-        for (int i = 0; i < lanes.length(); i++) {
-            Lane lane = lanes.get(i);
-            if (lane != null) {
-                lane.sweep(now);
+    /** The script's answer, 1 (counted) or 0 (refused) and each period's count, in Kong's terms. */
+    private static Usage usage(Windows windows, List<Period> periods, List<Object> answer, long now) {
+        boolean counted = ((Number) answer.getFirst()).longValue() == 1;
+        Map<Period, Long> remaining = new EnumMap<>(Period.class);
+        Period exceeded = null;
+        for (int i = 0; i < periods.size(); i++) {
+            Period period = periods.get(i);
+            long limit = windows.limits().get(period);
+            long count = ((Number) answer.get(i + 1)).longValue();
+            if (!counted && count >= limit) {
+                exceeded = period;
             }
+            remaining.put(period, Math.max(0, limit - count));
         }
+        if (!counted && exceeded == null) {
+            // a limit past what Lua's numbers hold exactly: the script is the judge, and it refused
+            exceeded = periods.getLast();
+        }
+        return new Usage(windows, remaining, exceeded, now);
     }
 
-    /** The bucket handles of one lane. */
-    private final class Lane extends BucketCounters<AsyncBucketProxy> {
+    private static byte[] name(String kept, Period period, long atMillis) {
+        return (PREFIX + CountKey.of(kept, period, atMillis)).getBytes(StandardCharsets.UTF_8);
+    }
 
-        private final int index;
-        private final AsyncProxyManager<byte[]> buckets;
-
-        Lane(int index, AsyncProxyManager<byte[]> buckets) {
-            super(RedisCounters.this.clock, RedisCounters.this::laneBound);
-            this.index = index;
-            this.buckets = buckets;
-        }
-
-        @Override
-        protected AsyncBucketProxy open(String key, BucketPlan.Bucket plan) {
-            BucketConfiguration config = plan.config();
-            RemoteAsyncBucketBuilder<byte[]> builder = buckets.builder().withOptimization(Optimizations.batching());
-            return builder.build((PREFIX + key).getBytes(StandardCharsets.UTF_8),
-                    () -> CompletableFuture.completedFuture(config));
-        }
-
-        @Override
-        protected Slot slot(AsyncBucketProxy bucket) {
-            Context context = Vertx.currentContext();
-            return new Slot() {
-                @Override
-                public Future<VerboseResult<ConsumptionProbe>> take() {
-                    return RedisLink.onContext(link.watched(index, bucket.asVerbose().tryConsumeAndReturnRemaining(1)),
-                            context);
-                }
-
-                @Override
-                public Future<Void> giveBack() {
-                    return RedisLink.onContext(link.watched(index, bucket.addTokens(1)), context);
-                }
-
-                @Override
-                public Future<long[]> available() {
-                    return RedisLink.onContext(link.watched(index, bucket.asVerbose().getAvailableTokens()), context)
-                            .map(r -> r.getDiagnostics().getAvailableTokensPerEachBandwidth());
-                }
-            };
-        }
+    private static byte[] bytes(long value) {
+        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -1,7 +1,5 @@
 package dev.toolgate.cluster;
 
-import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.Delegating;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -18,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -103,7 +100,7 @@ public final class RedisLink implements AutoCloseable {
 
     /**
      * Closes the lane's socket, not its connection: Lettuce's reconnection opens a new socket under the same
-     * connection, so the bucket handles and commands built on it stay valid, and commands fail at once while
+     * connection, so the commands built on it stay valid, and commands fail at once while
      * it reconnects. Closing is asynchronous (on the connection's own event loop); nothing waits here.
      */
     private void dropStuck(CommandLane lane) {
@@ -129,41 +126,22 @@ public final class RedisLink implements AutoCloseable {
         }
     }
 
-    /** The lane of the calling thread (its event loop's), for state kept per lane. */
-    int lane() {
-        return loops.current();
+    /** True when the calling event loop's connection is open (or being reopened by Lettuce): a command goes at once. */
+    boolean connected() {
+        var connection = lanes[loops.current()].connection;
+        return connection != null && connection.isDone() && !connection.isCompletedExceptionally();
     }
 
-    /** How many lanes there are. */
-    int laneCount() {
-        return lanes.length;
+    /** Opens the calling event loop's connection (bounded by {@code connect_timeout}); answered on the caller's context. */
+    Future<Void> connect() {
+        Context context = Vertx.currentContext();
+        return onContext(connection(lanes[loops.current()]).thenApply(c -> (Void) null), context);
     }
 
     /** PING, timed; also what {@code /status} shows. */
     public Future<Long> ping() {
         long started = System.nanoTime();
         return call(c -> c.ping()).map(pong -> System.nanoTime() - started);
-    }
-
-    /** Bucket4j's buckets kept in this Redis (compare-and-swap), reached through one lane, with the given client clock. */
-    synchronized CompletableFuture<AsyncProxyManager<byte[]>> buckets(int index, io.github.bucket4j.TimeMeter clock) {
-        CommandLane lane = lanes[index];
-        if (lane.buckets != null) {
-            return CompletableFuture.completedFuture(lane.buckets);
-        }
-        return connection(lane).thenApply(c -> {
-            synchronized (this) {
-                if (lane.buckets == null) {
-                    lane.buckets = Bucket4jLettuce.casBasedBuilder(c.async())
-                            .clientClock(clock)
-                            // no requestTimeout: Lettuce already fails a command after read_timeout
-                            .expirationAfterWrite(io.github.bucket4j.distributed.ExpirationAfterWriteStrategy
-                                    .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(1)))
-                            .build().asAsync();
-                }
-                return lane.buckets;
-            }
-        });
     }
 
     /** Publishes a message on a channel; fails when Redis cannot be reached. */

@@ -5,21 +5,17 @@ import dev.toolgate.config.ConfigNode;
 
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * How many requests each fixed window allows (Kong's {@code second} ... {@code year}); at least one.
- * Immutable; what counting needs on every request (the key text, which windows share a bucket) is
- * worked out once, here.
+ * Immutable. The limits are compared with the counts, never part of a count's key: a changed limit
+ * meets the usage counted so far (Kong's model).
  */
 public final class Windows {
 
     private final Map<Period, Long> limits;
-    private final String keySuffix;
-    private final List<Period> fixed;
-    private final boolean calendar;
 
     /** @param limits the limit of each configured window */
     public Windows(Map<Period, Long> limits) {
@@ -27,33 +23,11 @@ public final class Windows {
             throw new IllegalArgumentException("at least one window");
         }
         this.limits = Collections.unmodifiableMap(new EnumMap<>(limits));
-        this.keySuffix = this.limits.entrySet().stream().map(e -> e.getKey().code() + e.getValue())
-                .collect(Collectors.joining(".", "|", ""));
-        this.fixed = this.limits.keySet().stream().filter(p -> !p.calendar()).toList();
-        this.calendar = this.fixed.size() < this.limits.size();
     }
 
     /** The limit of each configured window, smallest window first. */
     public Map<Period, Long> limits() {
         return limits;
-    }
-
-    /**
-     * What a counter key ends with: {@code |} and a short, stable text of the limits ({@code |m5.h100}),
-     * so that a changed limit starts new counters (each window marked apart: {@link Period#code()}).
-     */
-    String keySuffix() {
-        return keySuffix;
-    }
-
-    /** The windows of a fixed length (second to day), smallest first: they share one bucket. */
-    List<Period> fixed() {
-        return fixed;
-    }
-
-    /** True when a month or a year is limited (each counted in a bucket of its own). */
-    boolean calendar() {
-        return calendar;
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Kong's fixed windows, counted with Bucket4j buckets in this process, on a clock the test moves. */
+/** Kong's fixed windows, counted in this process, on a clock the test moves. */
 class LocalCountersTest {
 
     private final FakeClock clock = new FakeClock(Instant.parse("2026-11-30T23:59:58.500Z"));
@@ -133,13 +133,43 @@ class LocalCountersTest {
     }
 
     @Test
-    void keysCountSeparatelyAndChangedLimitsStartFresh() {
+    void keysCountSeparatelyAndARaisedLimitAllowsExactlyTheDifference() {
         Windows two = windows(Period.HOUR, 2);
         hit("a", two);
         hit("a", two);
         assertThat(hit("a", two).allowed()).isFalse();
         assertThat(hit("b", two).allowed()).isTrue();
-        assertThat(hit("a", windows(Period.HOUR, 3)).allowed()).isTrue();
+
+        Usage raised = hit("a", windows(Period.HOUR, 3));
+        assertThat(raised.allowed()).isTrue();
+        assertThat(raised.remaining()).containsEntry(Period.HOUR, 0L);
+        assertThat(hit("a", windows(Period.HOUR, 3)).allowed()).isFalse();
+    }
+
+    @Test
+    void aLoweredLimitRefusesAtOnceACallerAlreadyOverItAndRestoringItGivesNothingMore() {
+        Windows ten = windows(Period.DAY, 10);
+        for (int i = 0; i < 10; i++) {
+            assertThat(hit("a", ten).allowed()).isTrue();
+        }
+        Windows five = windows(Period.DAY, 5);
+        Usage lowered = hit("a", five);
+        assertThat(lowered.exceeded()).isEqualTo(Period.DAY);
+        assertThat(lowered.remaining()).containsEntry(Period.DAY, 0L);
+
+        assertThat(hit("a", ten).allowed()).as("10 used of 10, whatever limits came between").isFalse();
+    }
+
+    @Test
+    void aWindowAddedByAReloadLeavesTheCountsOfTheOthers() {
+        clock.set(Instant.parse("2026-11-24T10:00:30Z"));
+        Windows day = windows(Period.DAY, 3);
+        for (int i = 0; i < 3; i++) {
+            hit("a", day);
+        }
+        Usage withMinute = hit("a", new Windows(Map.of(Period.MINUTE, 2L, Period.DAY, 3L)));
+        assertThat(withMinute.exceeded()).isEqualTo(Period.DAY);
+        assertThat(withMinute.remaining()).containsEntry(Period.MINUTE, 2L).containsEntry(Period.DAY, 0L);
     }
 
     @Test
@@ -162,11 +192,11 @@ class LocalCountersTest {
         Windows day = windows(Period.DAY, 5);
         hit("regular", day);
         hit("regular", day);
-        for (int i = 1; i < BucketCounters.MAX_KEYS; i++) {
+        for (int i = 1; i < LocalCounters.MAX_KEYS; i++) {
             hit("minted-" + i, day);
         }
 
-        assertThat(counters.size()).isEqualTo(BucketCounters.MAX_KEYS);
+        assertThat(counters.size()).isEqualTo(LocalCounters.MAX_KEYS);
         long walked = counters.sweeps();
         for (int i = 0; i < 5_000; i++) {
             Usage counted = hit("new-" + i, day);
@@ -174,21 +204,31 @@ class LocalCountersTest {
             assertThat(counted.remaining()).containsEntry(Period.DAY, 4L);
         }
         assertThat(counters.sweeps() - walked).as("walks of the full table for 5,000 new keys in one second").isOne();
-        assertThat(counters.size()).isLessThanOrEqualTo(BucketCounters.MAX_KEYS);
+        assertThat(counters.size()).isLessThanOrEqualTo(LocalCounters.MAX_KEYS);
         assertThat(counters.evictions()).isEqualTo(5_000);
         assertThat(hit("regular", day).remaining()).as("a caller that keeps coming keeps its count")
                 .containsEntry(Period.DAY, 2L);
     }
 
     @Test
-    void redisHandlesOfAllEventLoopsTogetherStayWithinOneInstancesBound() {
-        // a handle costs ~700 bytes: 64 loops (a 32-core machine) at 200,000 each would be ~9 GB
-        for (int lanes : new int[] {1, 2, 7, 64, 1_000_000}) {
-            assertThat((long) BucketCounters.perLane(lanes, 1) * Math.min(lanes, BucketCounters.MAX_KEYS))
-                    .as("%d lanes", lanes).isLessThanOrEqualTo(BucketCounters.MAX_KEYS);
-            assertThat(BucketCounters.perLane(lanes, 1)).isPositive();
+    void concurrentRequestsOfOneKeyAreAdmittedExactlyToTheLimit() throws InterruptedException {
+        Windows windows = new Windows(Map.of(Period.MINUTE, 5_000L, Period.HOUR, 6_000L));
+        java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+        Thread[] threads = new Thread[8];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 1_000; i++) {
+                    if (hit("a", windows).allowed()) {
+                        admitted.incrementAndGet();
+                    }
+                }
+            });
         }
-        assertThat(BucketCounters.perLane(1, 1)).isEqualTo(BucketCounters.MAX_KEYS);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(admitted.get()).isEqualTo(5_000);
+        assertThat(hit("a", windows).remaining()).containsEntry(Period.MINUTE, 0L).containsEntry(Period.HOUR, 1_000L);
     }
 
     @Test

@@ -105,10 +105,38 @@ public final class RedisServer implements AutoCloseable {
 
     /** Every key the server holds now (asked over a connection of its own). */
     public java.util.List<String> keys() {
+        return asked(redis -> redis.keys("*"));
+    }
+
+    /** How long {@code key} has to live, in ms (-1: forever, -2: no such key). */
+    public long ttlMillis(String key) {
+        return asked(redis -> redis.pttl(key));
+    }
+
+    /** Forgets every Lua script ({@code SCRIPT FLUSH}), as a restarted or failed-over Redis has. */
+    public void forgetScripts() {
+        asked(redis -> redis.scriptFlush());
+    }
+
+    /** How many times the server has run each command since it started ({@code INFO commandstats}), by name. */
+    public java.util.Map<String, Long> commandCalls() {
+        java.util.Map<String, Long> calls = new java.util.TreeMap<>();
+        var line = java.util.regex.Pattern.compile("^cmdstat_([^:]+):calls=(\\d+)");
+        for (String stat : asked(redis -> redis.info("commandstats")).split("\r?\n")) {
+            var match = line.matcher(stat);
+            if (match.find()) {
+                calls.put(match.group(1), Long.parseLong(match.group(2)));
+            }
+        }
+        return calls;
+    }
+
+    /** What the server answers, asked over a connection of its own. */
+    private <T> T asked(java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> question) {
         io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(
                 io.lettuce.core.RedisURI.create("127.0.0.1", port));
         try (var connection = client.connect()) {
-            return connection.sync().keys("*");
+            return question.apply(connection.sync());
         } finally {
             client.shutdown();
         }

@@ -3,6 +3,7 @@ package dev.toolgate.mode.limit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.cluster.FakeClock;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.JavaSdkServer;
 import dev.toolgate.testing.LiveFeed;
 import dev.toolgate.testing.McpHttp;
@@ -185,6 +186,34 @@ class ToolLimitsIT {
         assertThat(isError(refused)).isTrue();
         assertThat(refused.at("/result/_meta/" + ToolLimits.META.replace("/", "~1") + "/retryAfterSeconds").asLong())
                 .isEqualTo(30);
+    }
+
+    @Test
+    void twoInstancesWhoseToolLimitsDifferEachEnforceTheirOwnAgainstTheSharedCountAndARaiseGivesOnlyTheDifference() {
+        redis = RedisServer.start();
+        upstream = new RestUpstream().json("GET /ping", 200, "{}");
+        String config = conversion("{policy: redis, redis: " + redis.block() + "}");
+        String four = config.replace("limit: {minute: 1}", "limit: {minute: 4}");
+        gateway = TestGateway.start(four, clock);
+        other = TestGateway.start(four, clock);
+        assertThat(isError(keyedCall(gateway, "alice-key"))).isFalse();
+        assertThat(isError(keyedCall(other, "alice-key"))).isFalse();
+
+        assertThat(new AdminHttp(gateway).postConfig(config).status()).isEqualTo(200);
+        JsonNode lowered = keyedCall(gateway, "alice-key");
+        assertThat(isError(lowered)).as("2 used of a minute now allowing 1").isTrue();
+        assertThat(lowered.at("/result/_meta/" + ToolLimits.META.replace("/", "~1") + "/limit").asLong()).isOne();
+        // the instance still on 4 compares the shared count with its own limit
+        assertThat(isError(keyedCall(other, "alice-key"))).isFalse();
+        assertThat(isError(keyedCall(gateway, "alice-key"))).isTrue();
+
+        String five = config.replace("limit: {minute: 1}", "limit: {minute: 5}");
+        assertThat(new AdminHttp(gateway).postConfig(five).status()).isEqualTo(200);
+        assertThat(new AdminHttp(other).postConfig(five).status()).isEqualTo(200);
+        assertThat(isError(keyedCall(other, "alice-key"))).isFalse();
+        assertThat(isError(keyedCall(gateway, "alice-key"))).isFalse();
+        assertThat(isError(keyedCall(other, "alice-key"))).as("5 used of 5").isTrue();
+        assertThat(isError(keyedCall(gateway, "alice-key"))).isTrue();
     }
 
     @Test

@@ -287,7 +287,7 @@ class RateLimitingIT {
     }
 
     @Test
-    void aReloadThatKeepsThePluginKeepsItsCountsAndChangedLimitsStartAgain() {
+    void aReloadThatKeepsThePluginKeepsItsCounts() {
         String document = config(upstream.url(), "{minute: 2}");
         gateway = TestGateway.start(document, clock);
         AdminHttp admin = new AdminHttp(gateway);
@@ -296,9 +296,47 @@ class RateLimitingIT {
 
         assertThat(admin.postConfig(document + "\n# reloaded\n").status()).isEqualTo(200);
         assertThat(call().status()).isEqualTo(429);
+    }
 
-        assertThat(admin.postConfig(config(upstream.url(), "{minute: 3}")).status()).isEqualTo(200);
+    @Test
+    void aRaisedLimitGivesACallerWhoUsedTheOldOneUpExactlyTheDifference() {
+        gateway = TestGateway.start(config(upstream.url(), "{minute: 3}"), clock);
+        AdminHttp admin = new AdminHttp(gateway);
+        for (int i = 0; i < 3; i++) {
+            assertThat(call().status()).isEqualTo(200);
+        }
+        assertThat(call().status()).isEqualTo(429);
+
+        assertThat(admin.postConfig(config(upstream.url(), "{minute: 5}")).status()).isEqualTo(200);
+        McpHttp.Response fourth = call();
+        assertThat(fourth.status()).isEqualTo(200);
+        assertThat(fourth.header("X-RateLimit-Limit-Minute")).isEqualTo("5");
+        assertThat(fourth.header("X-RateLimit-Remaining-Minute")).isEqualTo("1");
         assertThat(call().status()).isEqualTo(200);
+        assertThat(call().status()).isEqualTo(429);
+    }
+
+    @Test
+    void aLoweredLimitRefusesAtOnceACallerOverItAndRestoringItGivesNothingMore() {
+        String ten = config(upstream.url(), "{minute: 10}");
+        gateway = TestGateway.start(ten, clock);
+        AdminHttp admin = new AdminHttp(gateway);
+        for (int i = 0; i < 8; i++) {
+            assertThat(call().status()).isEqualTo(200);
+        }
+
+        assertThat(admin.postConfig(config(upstream.url(), "{minute: 5}")).status()).isEqualTo(200);
+        McpHttp.Response lowered = call();
+        assertThat(lowered.status()).as("8 used of a minute now allowing 5").isEqualTo(429);
+        assertThat(lowered.header("X-RateLimit-Remaining-Minute")).isEqualTo("0");
+
+        assertThat(admin.postConfig(ten).status()).isEqualTo(200);
+        assertThat(call().status()).isEqualTo(200);
+        assertThat(call().status()).isEqualTo(200);
+        assertThat(call().status()).as("the lowered limit in between gave nothing back").isEqualTo(429);
+
+        clock.set(Instant.parse("2026-11-24T10:01:00Z"));
+        assertThat(call().header("X-RateLimit-Remaining-Minute")).isEqualTo("9");
     }
 
     @Test

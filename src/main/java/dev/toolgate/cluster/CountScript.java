@@ -1,0 +1,88 @@
+package dev.toolgate.cluster;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The Lua scripts that count in Redis, each one round trip: sent by digest ({@code EVALSHA}), and whole
+ * ({@code EVAL}) when Redis answers that it does not know it (a restarted or failed-over Redis forgets its
+ * scripts), after which it knows it again.
+ */
+enum CountScript {
+
+    /**
+     * KEYS: the request's counts, one per period. ARGV: each period's limit, then each count's time to live
+     * (ms). Reads every count; when one is at its limit, changes nothing and answers 0; else increments
+     * every count, giving it its time to live when it has none (just made), and answers 1. Then the counts.
+     */
+    HIT("""
+            local n = #KEYS
+            local answer = {1}
+            for i = 1, n do
+              local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+              answer[i + 1] = count
+              if count >= tonumber(ARGV[i]) then answer[1] = 0 end
+            end
+            if answer[1] == 1 then
+              for i = 1, n do
+                answer[i + 1] = redis.call('INCR', KEYS[i])
+                if redis.call('PTTL', KEYS[i]) < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[n + i]) end
+              end
+            end
+            return answer
+            """),
+
+    /** KEYS: the counts to take one request back from; a count at 0 (or gone) stays so. */
+    GIVE_BACK("""
+            for i = 1, #KEYS do
+              if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
+            end
+            return {1}
+            """);
+
+    private static final byte[][] NONE = new byte[0][];
+
+    private final String text;
+    private final String digest;
+
+    CountScript(String text) {
+        this.text = text;
+        this.digest = sha1(text);
+    }
+
+    CompletionStage<List<Object>> run(RedisAsyncCommands<byte[], byte[]> redis, byte[][] keys) {
+        return run(redis, keys, NONE);
+    }
+
+    CompletionStage<List<Object>> run(RedisAsyncCommands<byte[], byte[]> redis, byte[][] keys, byte[][] args) {
+        CompletionStage<List<Object>> byDigest = redis.evalsha(digest, ScriptOutputType.MULTI, keys, args);
+        return byDigest.exceptionallyCompose(failure -> unknown(failure)
+                ? redis.<List<Object>>eval(text, ScriptOutputType.MULTI, keys, args)
+                : CompletableFuture.failedStage(failure));
+    }
+
+    private static boolean unknown(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof RedisNoScriptException;
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JDK", e);
+        }
+    }
+}
