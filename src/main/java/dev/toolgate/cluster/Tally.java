@@ -74,10 +74,15 @@ final class Tally {
         return retired;
     }
 
-    /** The count of the window of {@code period} holding {@code now}: 0 when that window is a new one. */
+    /**
+     * The count of the window of {@code period} holding {@code now}: 0 when that window is a new one. A time
+     * before the counted window (read before another request took the lock, or a clock stepped back) counts in
+     * it: moving a window back would start its count at 0, and the next request's would again, each time
+     * forgetting what the windows had counted.
+     */
     private long current(Period period, long now) {
         int i = period.ordinal();
-        if (now < starts[i] || now >= ends[i]) {
+        if (now >= ends[i]) {
             starts[i] = period.start(now);
             ends[i] = period.end(now);
             counts[i] = 0;

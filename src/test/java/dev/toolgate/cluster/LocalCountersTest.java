@@ -45,6 +45,21 @@ class LocalCountersTest {
     }
 
     @Test
+    void aTimeBeforeTheCountedWindowCountsInItAndNeverStartsItsCountAgain() {
+        Windows day = windows(Period.DAY, 3);
+        clock.set(Instant.parse("2026-11-25T00:00:00.100Z"));
+        assertThat(hit("a", day).allowed()).isTrue();
+        assertThat(hit("a", day).allowed()).isTrue();
+        // a request read the clock before midnight and takes the lock after these (or the clock stepped back)
+        clock.set(Instant.parse("2026-11-24T23:59:59.800Z"));
+        assertThat(hit("a", day).remaining()).containsEntry(Period.DAY, 0L);
+        clock.set(Instant.parse("2026-11-25T00:00:00.200Z"));
+        assertThat(hit("a", day).allowed()).isFalse();
+        clock.set(Instant.parse("2026-11-24T23:59:59.900Z"));
+        assertThat(hit("a", day).allowed()).isFalse();
+    }
+
+    @Test
     void unusedRequestsDoNotCarryOverIntoTheNextWindow() {
         Windows second = windows(Period.SECOND, 5);
         clock.set(Instant.parse("2026-11-24T10:00:00.900Z"));
