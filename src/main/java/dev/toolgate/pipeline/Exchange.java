@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * One HTTP request on an MCP route, computed once and handed down: the route it matched, the
@@ -337,6 +338,29 @@ public final class Exchange {
      */
     public void passOnLessCredential(String name, String rest) {
         upstreamHeadersHeld().passOnLessCredential(name, rest);
+    }
+
+    /**
+     * Takes the cookies {@code named} (a credential a policy reads) out of the client's {@code Cookie} as it goes
+     * upstream now: what earlier policies left of it, never the client's original, so a cookie one policy took
+     * out (the listener's token) is not put back by another that reads a cookie of its own (the owning route's).
+     * The client's own header, passed on less a credential ({@link #passOnLessCredential}); nothing changes when
+     * none of those cookies is there.
+     */
+    public void withholdCookies(Predicate<String> named) {
+        String rest = ClientCookies.less(cookiesPassedOn(), named);
+        if (rest != null) {
+            credentials.consumeHeader("cookie");
+            upstreamHeadersHeld().passOnLessCredential("Cookie", rest);
+        }
+    }
+
+    /** The client's {@code Cookie} headers as they go upstream now: as a policy passed them on, else the client's. */
+    private List<String> cookiesPassedOn() {
+        if (hasUpstreamHeaders() && upstreamHeaders.headers().contains("cookie")) {
+            return upstreamHeaders.headers().getAll("cookie");
+        }
+        return credentials.headers().contains("cookie") ? List.of() : request.headers().getAll("cookie");
     }
 
     /**

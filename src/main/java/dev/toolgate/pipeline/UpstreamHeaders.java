@@ -65,9 +65,14 @@ final class UpstreamHeaders {
     /**
      * The client's header {@code name} goes upstream as {@code rest}: what is left of it once the credential a
      * policy consumed from it is taken out (a token among the cookies). The client's own, not a word of the
-     * policy's on the caller: it stays when the caller is forgotten, and the credential stays consumed.
+     * policy's on the caller: it stays when the caller is forgotten, and the credential stays consumed. An empty
+     * {@code rest} is no header at all: nothing of it was left to pass on.
      */
     void passOnLessCredential(String name, String rest) {
+        if (rest.isEmpty()) {
+            headers().remove(name);
+            return;
+        }
         headers().set(name, rest);
         if (!clientsOwn.contains(name.toLowerCase(Locale.ROOT))) {
             Set<String> more = new HashSet<>(clientsOwn);

@@ -76,32 +76,24 @@ final class TokenPlaces {
         if (headers.isEmpty()) {
             return;
         }
-        List<String> kept = new ArrayList<>();
-        boolean found = false;
         // nginx's $cookie_<name>, which Kong reads, is the first cookie of that name: a later one (another
         // application's "JWT" beside this one's "jwt") is no second token, but it is withheld all the same
         Set<String> read = new HashSet<>();
         for (String pair : String.join(";", headers).split(";")) {
             String cookie = pair.trim();
             int eq = cookie.indexOf('=');
-            String name = eq < 0 ? cookie : cookie.substring(0, eq);
-            String configured = named(names, name);
+            String configured = named(names, eq < 0 ? cookie : cookie.substring(0, eq));
             if (configured != null) {
-                found = true;
                 String value = eq < 0 ? "" : unquote(cookie.substring(eq + 1));
                 if (read.add(configured) && !value.isEmpty()) {
                     tokens.add(value);
                 }
-            } else if (!cookie.isEmpty()) {
-                kept.add(cookie);
             }
         }
-        if (found && consume) {
-            exchange.credentials().consumeHeader("cookie");
-            if (!kept.isEmpty()) {
-                // the other cookies go on as the client sent them
-                exchange.passOnLessCredential("Cookie", String.join("; ", kept));
-            }
+        if (consume) {
+            // the tokens are the client's, read where it sent them; what goes on is what earlier policies left (a
+            // listener's jwt took its token cookie out, which must not come back with this route's cookies)
+            exchange.withholdCookies(name -> named(names, name) != null);
         }
     }
 

@@ -135,6 +135,30 @@ class JwtPluginIT {
                               tools: [{name: weather, description: Weather, method: GET, path: /api/weather}]
                           - name: jwt
                             config: {header_names: [x-token], cookie_names: [session]}
+                      - name: cookie-owner
+                        paths: [/cookie-owner]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [cookied]
+                            config:
+                              mode: conversion-only
+                              tools: [{name: weather, description: Weather, method: GET, path: /api/weather}]
+                          - {name: jwt, config: {cookie_names: [session], header_names: [], uri_param_names: []}}
+                      - name: open-almanac
+                        paths: [/open-almanac]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            tags: [cookied]
+                            config:
+                              mode: conversion-only
+                              tools:
+                                - name: almanac
+                                  description: Almanac
+                                  method: GET
+                                  path: /api/weather
+                                  parameters:
+                                    - {name: session, in: cookie, schema: {type: string}}
+                                    - {name: other, in: cookie, schema: {type: string}}
                       - name: partner-owner
                         paths: [/partner-owner]
                         plugins:
@@ -192,6 +216,11 @@ class JwtPluginIT {
                     plugins:
                       - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: owned}}}
                       - {name: jwt}
+                  - name: cookie-listener
+                    paths: [/cookie-listener]
+                    plugins:
+                      - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: cookied}}}
+                      - {name: jwt, config: {cookie_names: [token], header_names: [], uri_param_names: []}}
                   - name: partner-listener
                     paths: [/partner-listener]
                     plugins:
@@ -385,6 +414,20 @@ class JwtPluginIT {
         assertThat(received.headers().contains("authorization")).isFalse();
         assertThat(received.headers().contains("x-token")).isFalse();
         assertThat(received.header("cookie")).isEqualTo("theme=dark");
+    }
+
+    @Test
+    void aListenersTokenCookieRemovedByItsJwtDoesNotComeBackWhenTheOwningRoutesJwtReadsAnotherCookie()
+            throws Exception {
+        // the listener's jwt reads the token cookie; the owning route's jwt reads session, and keeps what is left
+        McpHttp.Response result = callWeather("/cookie-listener", Map.of("cookie", "token="
+                + sign("alice-iss", claims("alice-iss", 300)) + "; session=" + sign("carol-iss", claims("carol-iss", 300))
+                + "; theme=dark"));
+
+        assertThat(result.json().at("/result/isError").asBoolean()).as("%s", result).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo("carol");
+        assertThat(received.header("cookie")).as("neither token cookie, the other cookie still").isEqualTo("theme=dark");
     }
 
     @Test

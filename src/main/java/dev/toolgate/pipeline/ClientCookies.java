@@ -1,0 +1,35 @@
+package dev.toolgate.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The client's cookies as one {@code Cookie} header carries them on to the upstream, with those a policy reads
+ * as a credential taken out. Only the names are parsed: every other cookie goes on as the client sent it.
+ */
+final class ClientCookies {
+
+    private ClientCookies() {
+    }
+
+    /**
+     * What is left of {@code headers} (every {@code Cookie} header: HTTP/2 sends each cookie in its own) once the
+     * cookies {@code named} are taken out: null when none was there, so nothing need change, empty when none is
+     * left.
+     */
+    static String less(List<String> headers, Predicate<String> named) {
+        List<String> kept = new ArrayList<>();
+        boolean found = false;
+        for (String pair : String.join(";", headers).split(";")) {
+            String cookie = pair.trim();
+            int eq = cookie.indexOf('=');
+            if (named.test(eq < 0 ? cookie : cookie.substring(0, eq))) {
+                found = true;
+            } else if (!cookie.isEmpty()) {
+                kept.add(cookie);
+            }
+        }
+        return found ? String.join("; ", kept) : null;
+    }
+}
