@@ -86,7 +86,8 @@ final class Endpoints {
                 session.sessionTtlSeconds(), session.managed(), version, cluster.clock(),
                 proxy.server().cacheHints().ttlMs(),
                 cacheScope(route, proxy, perCaller, report, plugin), runtime);
-        ToolInvoker invoker = client == null ? null : new ToolInvoker(client, owners, owners.credentialNames(tools));
+        ToolInvoker invoker = client == null ? null : new ToolInvoker(client, owners, owners.credentialNames(tools),
+                owners.credentialCookies(tools));
         SessionStore store = sessions == null || !session.managed() ? null
                 : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());
         MessagePolicy limits = MessagePolicy.then(conversionLimits(tools), listenerLimits(route, proxy, tools));

@@ -20,6 +20,14 @@ public interface NamedCredentials {
     List<String> credentialNames();
 
     /**
+     * Those of {@link #credentialNames} that name a cookie (jwt's {@code cookie_names}): they travel inside the
+     * {@code Cookie} header, so withholding them takes them out of it rather than withholding a header.
+     */
+    default List<String> cookieNames() {
+        return List.of();
+    }
+
+    /**
      * Marks those names, where the policy would read them, as consumed without authenticating: for a
      * request the policy lets pass unread. A client's credential goes nowhere upstream whether or not
      * the gateway looked at it (MCP forbids token passthrough).

@@ -70,6 +70,8 @@ public final class PolicyChain {
     private final List<TrafficSink> everyonesLoggers;
     /** The names any instance on this route may read a credential from ({@link NamedCredentials}). */
     private final java.util.Set<String> credentialNames;
+    /** Lower-case: the cookies any instance on this route may read a credential from ({@link NamedCredentials}). */
+    private final java.util.Set<String> credentialCookies;
 
     private PolicyChain(List<Slot> slots) {
         this.slots = List.copyOf(slots);
@@ -87,6 +89,12 @@ public final class PolicyChain {
         this.credentialNames = java.util.Set.copyOf(slots.stream().flatMap(s -> s.candidates().stream())
                 .filter(c -> c.policy() instanceof NamedCredentials)
                 .flatMap(c -> ((NamedCredentials) c.policy()).credentialNames().stream())
+                .toList());
+        // nginx's $cookie_<name>, which Kong's jwt reads, matches a cookie's name in any case
+        this.credentialCookies = java.util.Set.copyOf(slots.stream().flatMap(s -> s.candidates().stream())
+                .filter(c -> c.policy() instanceof NamedCredentials)
+                .flatMap(c -> ((NamedCredentials) c.policy()).cookieNames().stream())
+                .map(name -> name.toLowerCase(java.util.Locale.ROOT))
                 .toList());
     }
 
@@ -132,6 +140,11 @@ public final class PolicyChain {
      */
     public java.util.Set<String> credentialNames() {
         return credentialNames;
+    }
+
+    /** Those of {@link #credentialNames} that name a cookie, lower-case (cookie names are read in any case). */
+    public java.util.Set<String> credentialCookies() {
+        return credentialCookies;
     }
 
     /** True when no policy runs on this route. */

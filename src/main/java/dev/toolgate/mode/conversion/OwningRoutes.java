@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -122,14 +123,29 @@ public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map
 
     /** As {@link #credentialNames(ToolSet)}, the serving route's policies given. */
     public static Set<String> credentialNames(PolicyChain serving, ToolSet tools, Map<String, PolicyChain> chains) {
-        Set<String> names = new HashSet<>(serving.credentialNames());
+        return named(serving, tools, chains, PolicyChain::credentialNames);
+    }
+
+    /**
+     * Those of {@link #credentialNames(ToolSet)} that name a cookie, lower-case: no listener call sends the
+     * client's cookie of such a name upstream, nor fills a tool's cookie parameter with it, whatever route the
+     * tool is of.
+     */
+    public Set<String> credentialCookies(ToolSet tools) {
+        return named(chains.getOrDefault(servingRouteId, PolicyChain.EMPTY), tools, chains,
+                PolicyChain::credentialCookies);
+    }
+
+    private static Set<String> named(PolicyChain serving, ToolSet tools, Map<String, PolicyChain> chains,
+                                     Function<PolicyChain, Set<String>> names) {
+        Set<String> all = new HashSet<>(names.apply(serving));
         for (Tool tool : tools.tools()) {
             PolicyChain owner = tool.routeId() == null ? null : chains.get(tool.routeId());
             if (owner != null) {
-                names.addAll(owner.credentialNames());
+                all.addAll(names.apply(owner));
             }
         }
-        return Set.copyOf(names);
+        return Set.copyOf(all);
     }
 
     Route route(Tool tool) {

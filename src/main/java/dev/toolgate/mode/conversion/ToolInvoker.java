@@ -22,6 +22,7 @@ import dev.toolgate.http.UpstreamResponse;
 import io.vertx.core.Future;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,15 +40,19 @@ public final class ToolInvoker {
     private final OwningRoutes owners;
     /** Lower-case header names no call sends upstream from the client ({@link OwningRoutes#credentialNames}). */
     private final Set<String> withheld;
+    /** Lower-case cookie names no call sends upstream from the client ({@link OwningRoutes#credentialCookies}). */
+    private final Set<String> withheldCookies;
 
     /**
-     * @param owners   the routes that own the served tools, whose policies a call is replayed through
-     * @param withheld the names any of the serving route's or the owning routes' policies read a credential from
+     * @param owners          the routes that own the served tools, whose policies a call is replayed through
+     * @param withheld        the names any of the serving route's or the owning routes' policies read a credential from
+     * @param withheldCookies those of them that name a cookie, lower-case
      */
-    public ToolInvoker(UpstreamClient client, OwningRoutes owners, Set<String> withheld) {
+    public ToolInvoker(UpstreamClient client, OwningRoutes owners, Set<String> withheld, Set<String> withheldCookies) {
         this.client = client;
         this.owners = owners;
         this.withheld = Set.copyOf(withheld);
+        this.withheldCookies = Set.copyOf(withheldCookies);
     }
 
     /**
@@ -72,6 +77,10 @@ public final class ToolInvoker {
         Exchange onRoute = replay == null ? exchange : exchange.replay(new RouteMatch(owners.route(tool), null));
         // whichever route owns the tool: a key another owning route reads is that route's, not this upstream's
         withheld.forEach(onRoute.credentials()::consumeHeader);
+        // and a token cookie: out of the Cookie sent on, and so out of what fills the tool's cookie parameters
+        if (!withheldCookies.isEmpty()) {
+            onRoute.withholdCookies(name -> withheldCookies.contains(name.toLowerCase(Locale.ROOT)));
+        }
         Future<Decision> admitted = replay == null ? Decision.PROCEED : replay.admitReplay(onRoute);
         return admitted.compose(decision -> decision instanceof Decision.Reject refused
                 ? refusedByRoute(exchange, id, refused)

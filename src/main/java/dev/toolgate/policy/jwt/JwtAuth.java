@@ -103,6 +103,11 @@ final class JwtAuth implements LocalAuthentication, NamedCredentials {
                 .flatMap(List::stream).toList();
     }
 
+    @Override
+    public List<String> cookieNames() {
+        return config.cookieNames();
+    }
+
     /** Kong's message for why the tokens found do not authenticate, or null when they do (the caller recorded). */
     private String authenticate(Exchange exchange, List<String> tokens) {
         Checked checked = check(exchange, tokens);

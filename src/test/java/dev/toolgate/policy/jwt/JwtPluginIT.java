@@ -431,6 +431,25 @@ class JwtPluginIT {
     }
 
     @Test
+    void aListenersCallOfAnOpenRoutesToolSendsNoCookieAnotherOwningRoutesJwtReadsNorFillsAParameterWithIt()
+            throws Exception {
+        // almanac's route reads no credential; cookie-owner, another route the listener serves, reads session
+        McpHttp caller = new McpHttp(gateway.proxy("/cookie-listener"), Map.of("cookie", "token="
+                + sign("alice-iss", claims("alice-iss", 300)) + "; session=" + sign("carol-iss", claims("carol-iss", 300))
+                + "; theme=dark; other=o1"));
+        caller.initialize("2025-11-25");
+
+        JsonNode result = caller.call("almanac", "{}");
+
+        assertThat(result.path("isError").asBoolean()).as("%s", result).isFalse();
+        String cookies = upstream.next().header("cookie");
+        assertThat(cookies).as("the session cookie, as such and as the session parameter, goes to no other route")
+                .doesNotContainIgnoringCase("session").doesNotContain("token=");
+        assertThat(cookies).as("cookies no route reads still go, and fill parameters").contains("theme=dark")
+                .contains("other=o1");
+    }
+
+    @Test
     void aListenersCallerWithoutATokenTheOwningRoutesJwtReadsGetsItsRefusalAsTheToolsResult() throws Exception {
         McpHttp.Response result = callWeather("/listener", Map.of("authorization", "Bearer " + sign("alice-iss",
                 claims("alice-iss", 300))));
