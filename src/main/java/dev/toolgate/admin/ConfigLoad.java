@@ -83,21 +83,38 @@ final class ConfigLoad {
     private void applyOffLoop(HttpServerRequest request, ConfigUpload.Upload upload, Runnable release) {
         Context context = vertx.getOrCreateContext();
         Thread.ofVirtual().name("admin-config").start(() -> {
-            AdminResponse response;
+            Runnable answer;
             try {
-                response = apply(upload);
-            } catch (GatewayException refused) {
-                response = AdminResponse.of(refused.error()); // inflated past the limit, or not gzip after all
-            } catch (StackOverflowError | OutOfMemoryError e) {
-                // a document too deep or too large to build: answered, not left hanging
-                response = AdminResponse.of(new GatewayError.UnreadableConfig("the document is too deeply nested or "
-                        + "too large to load"));
+                // encoded while the turn is held: an answer may be megabytes (every warning), and the next load waits
+                answer = answer(upload).encoded(request);
+            } catch (OutOfMemoryError e) {
+                // what was loaded stays loaded; only its answer (every warning) could not be written
+                String errorId = UUID.randomUUID().toString();
+                LOG.error("the answer to a POST /config was too large to write (error id {}); GET /status tells what "
+                        + "is served", errorId);
+                answer = AdminResponse.of(new GatewayError.Internal(errorId)).encoded(request);
             } finally {
                 release.run();
             }
-            Runnable answer = response.encoded(request);
-            context.runOnContext(v -> answer.run());
+            Runnable send = answer;
+            context.runOnContext(v -> send.run());
         });
+    }
+
+    private AdminResponse answer(ConfigUpload.Upload upload) {
+        try {
+            return apply(upload);
+        } catch (GatewayException refused) {
+            return AdminResponse.of(refused.error()); // inflated past the limit, or not gzip after all
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            return tooLarge();
+        }
+    }
+
+    /** A document too deep or too large to build, or its answer too large to write: answered, not left hanging. */
+    private static AdminResponse tooLarge() {
+        return AdminResponse.of(new GatewayError.UnreadableConfig("the document is too deeply nested or too large to "
+                + "load"));
     }
 
     private AdminResponse apply(ConfigUpload.Upload upload) {
