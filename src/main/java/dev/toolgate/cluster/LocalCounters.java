@@ -27,8 +27,12 @@ public final class LocalCounters implements Counters {
 
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Tally> tallies = new ConcurrentHashMap<>();
-    /** The keys held, oldest first: eviction's round (CLOCK, an approximation of least recently used). */
-    private final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+    /**
+     * The tallies held, oldest first: eviction's round (CLOCK, an approximation of least recently used). Tallies,
+     * not keys: a sweep takes out the ones it retired, never one just made whose key it could not see in the table
+     * yet (which would then stay out of the round, never evicted).
+     */
+    private final ConcurrentLinkedQueue<Tally> order = new ConcurrentLinkedQueue<>();
     /** When the table was last swept (ms): a full one is swept again only after {@link #SWEEP_EVERY_MILLIS}. */
     private volatile long sweptAt = Long.MIN_VALUE / 2;
     private final LongAdder sweeps = new LongAdder();
@@ -84,8 +88,9 @@ public final class LocalCounters implements Counters {
                 return t;
             }
             // a retired key left the round when it was evicted: it joins it again
-            order.add(k);
-            return new Tally();
+            Tally made = new Tally(k);
+            order.add(made);
+            return made;
         });
     }
 
@@ -96,22 +101,21 @@ public final class LocalCounters implements Counters {
      */
     private void evictOne() {
         for (int passed = 0; ; ) {
-            String key = order.poll();
-            if (key == null) {
+            Tally oldest = order.poll();
+            if (oldest == null) {
                 return;
             }
-            Tally oldest = tallies.get(key);
-            if (oldest == null) {
+            if (oldest.retired()) {
                 continue;
             }
             if (oldest.used && passed++ < SECOND_CHANCES) {
                 oldest.used = false;
-                order.add(key);
+                order.add(oldest);
                 continue;
             }
             // retired first: a count that took it before it left the table counts again in its successor
             oldest.retire();
-            if (tallies.remove(key, oldest)) {
+            if (tallies.remove(oldest.key(), oldest)) {
                 evictions.increment();
                 return;
             }
@@ -123,7 +127,7 @@ public final class LocalCounters implements Counters {
         sweptAt = now;
         sweeps.increment();
         tallies.values().removeIf(t -> t.retireIfEnded(now));
-        order.removeIf(k -> !tallies.containsKey(k));
+        order.removeIf(Tally::retired);
     }
 
     /** How many keys were evicted to make room. */

@@ -13,6 +13,9 @@ final class Tally {
 
     private static final int PERIODS = Period.values().length;
 
+    /** The key it counts (as kept): what its table holds it under. */
+    private final String key;
+
     /** Per period (by ordinal): when the counted window started and ends, and its count. */
     private final long[] starts = new long[PERIODS];
     private final long[] ends = new long[PERIODS];
@@ -23,6 +26,14 @@ final class Tally {
     private volatile boolean retired;
     /** Counted since eviction last passed it (a second chance). */
     volatile boolean used;
+
+    Tally(String key) {
+        this.key = key;
+    }
+
+    String key() {
+        return key;
+    }
 
     /**
      * Counts one request if every window has room; else counts nothing and names the window that refused.
