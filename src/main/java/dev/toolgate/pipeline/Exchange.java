@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -410,6 +411,14 @@ public final class Exchange {
      */
     public MultiMap upstreamHeaders() {
         return upstreamHeadersHeld().headers();
+    }
+
+    /**
+     * Lower-case names of the headers among {@link #upstreamHeaders()} that are the client's own, passed on less a
+     * credential ({@link #passOnLessCredential}): a tool that forwards no client header sends none of them.
+     */
+    public Set<String> clientsOwnUpstream() {
+        return upstreamHeaders == null ? Set.of() : upstreamHeaders.clientsOwn();
     }
 
     private UpstreamHeaders upstreamHeadersHeld() {

@@ -28,6 +28,11 @@ final class UpstreamHeaders {
         return headers;
     }
 
+    /** Lower-case names of the client's own headers among {@link #headers}, passed on less a credential. */
+    Set<String> clientsOwn() {
+        return clientsOwn;
+    }
+
     /** True when a policy set one. */
     boolean any() {
         return headers != null && !headers.isEmpty();

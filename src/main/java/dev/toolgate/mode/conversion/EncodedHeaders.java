@@ -50,9 +50,15 @@ final class EncodedHeaders {
             headers.set("host", host);
         }
         if (client.added() != null) {
-            // set, not add: the gateway's consumer headers replace whatever else named them
-            client.added().names().forEach(name -> set(name, client.added().getAll(name)));
+            // set, not add: the gateway's consumer headers replace whatever else named them; the client's own
+            // among them (its cookies less a token) are client headers, which go only where client headers may
+            client.added().names().stream().filter(this::goes).forEach(name -> set(name, client.added().getAll(name)));
         }
+    }
+
+    /** Whether a header the policies set goes: the gateway's own always, the client's only when forwarded. */
+    private boolean goes(String added) {
+        return template.forwardClientHeaders() || !client.clientsOwn().contains(added.toLowerCase(Locale.ROOT));
     }
 
     /** A header argument's value, unless the gateway or a fixed header decides that header. */

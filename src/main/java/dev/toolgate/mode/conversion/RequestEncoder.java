@@ -46,15 +46,18 @@ final class RequestEncoder {
      * @param added         headers the gateway's policies set on every upstream request (consumer
      *                      headers), or null for none
      * @param asserted      lower-case names of headers the gateway's policies decide, set or left out (claims)
+     * @param clientsOwn    lower-case names among {@code added} that are the client's own headers a policy passed
+     *                      on less a credential (the cookies beside a token): client headers, sent only where
+     *                      client headers may go
      */
     record Client(MultiMap headers, Forwarding forwarding, String host, Set<String> consumed, MultiMap added,
-                  Set<String> asserted) {
+                  Set<String> asserted, Set<String> clientsOwn) {
 
         /** A client connected straight to the gateway over plain HTTP. */
         Client(MultiMap headers, String forwardedFor, String remoteAddress, String host, int localPort,
                Set<String> consumed, MultiMap added, Set<String> asserted) {
             this(headers, Forwarding.direct(forwardedFor, remoteAddress, host, localPort), host, consumed, added,
-                    asserted);
+                    asserted, Set.of());
         }
 
         /**

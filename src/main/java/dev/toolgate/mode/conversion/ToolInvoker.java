@@ -120,7 +120,8 @@ public final class ToolInvoker {
     static RequestEncoder.Client client(Exchange exchange) {
         return new RequestEncoder.Client(exchange.request().headers(), exchange.forwarding(),
                 exchange.authority(), exchange.credentials().headers(),
-                exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null, exchange.credentials().assertedHeaders());
+                exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null,
+                exchange.credentials().assertedHeaders(), exchange.clientsOwnUpstream());
     }
 
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {

@@ -221,6 +221,12 @@ class JwtPluginIT {
                     plugins:
                       - {name: ai-mcp-proxy, config: {mode: listener, server: {tag: cookied}}}
                       - {name: jwt, config: {cookie_names: [token], header_names: [], uri_param_names: []}}
+                  - name: isolated-cookie-listener
+                    paths: [/isolated-cookie-listener]
+                    plugins:
+                      - name: ai-mcp-proxy
+                        config: {mode: listener, server: {tag: cookied, forward_client_headers: false}}
+                      - {name: jwt, config: {cookie_names: [token], header_names: [], uri_param_names: []}}
                   - name: partner-listener
                     paths: [/partner-listener]
                     plugins:
@@ -366,6 +372,37 @@ class JwtPluginIT {
         assertThat(received.header("x-consumer-username")).isEqualTo("carol");
         assertThat(received.header("cookie")).as("the other cookie parameter is still filled from the client's cookies")
                 .isEqualTo("other=o1");
+    }
+
+    @Test
+    void whereClientHeadersAreNotForwardedTheCookiesBesideATokenCookieDoNotGoUpstreamButStillFillCookieParameters()
+            throws Exception {
+        String token = sign("carol-iss", claims("carol-iss", 300));
+
+        McpHttp.Response result = callWeather("/cookie-arguments",
+                Map.of("cookie", "theme=dark; token=" + token + "; other=o1", "x-note", "n1"));
+
+        assertThat(result.json().at("/result/isError").asBoolean()).as("%s", result).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo("carol");
+        assertThat(received.headers().contains("x-note")).isFalse();
+        assertThat(received.headers().getAll("cookie")).as("only the cookie parameter, not the client's theme")
+                .containsExactly("other=o1");
+    }
+
+    @Test
+    void aListenerThatForwardsNoClientHeadersSendsNoneOfTheCookiesLeftBesideTheTokenCookiesItsRoutesRead()
+            throws Exception {
+        String listeners = sign("alice-iss", claims("alice-iss", 300));
+        String owners = sign("carol-iss", claims("carol-iss", 300));
+
+        McpHttp.Response result = callWeather("/isolated-cookie-listener",
+                Map.of("cookie", "token=" + listeners + "; session=" + owners + "; theme=dark"));
+
+        assertThat(result.json().at("/result/isError").asBoolean()).as("%s", result).isFalse();
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo("carol");
+        assertThat(received.headers().contains("cookie")).as("%s", received.headers()).isFalse();
     }
 
     @Test
