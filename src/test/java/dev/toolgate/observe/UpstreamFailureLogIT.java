@@ -168,31 +168,7 @@ class UpstreamFailureLogIT {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = probe.getLocalPort();
         }
-        try (var gateway = TestGateway.start("""
-                _format_version: "3.0"
-                plugins:
-                  - name: prometheus
-                    config: {status_code_metrics: true, ai_metrics: true}
-                services:
-                  - name: rest
-                    url: http://127.0.0.1:%d
-                    routes:
-                      - name: conv
-                        paths: [/conv]
-                        plugins:
-                          - name: file-log
-                            config: {path: %s}
-                          - name: ai-mcp-proxy
-                            config:
-                              mode: conversion-listener
-                              logging: {log_statistics: true}
-                              tools:
-                                - name: get_item
-                                  description: One item
-                                  method: GET
-                                  path: /items/{id}
-                                  parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-                """.formatted(closedPort, logFile))) {
+        try (var gateway = TestGateway.start(conversion("http://127.0.0.1:" + closedPort, "", logFile))) {
             McpHttp client = new McpHttp(gateway.proxy("/conv"));
             client.initialize("2025-06-18");
             JsonNode result = client.call("get_item", "{\"path_id\":\"42\"}");
@@ -224,32 +200,7 @@ class UpstreamFailureLogIT {
     void aToolCallWhoseRestApiTookTheRequestButNeverAnsweredIsLoggedAsNginxLogsAReadTimeout() throws Exception {
         Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
         try (RestUpstream slow = new RestUpstream().on("GET /items/42", request -> { });
-             var gateway = TestGateway.start("""
-                     _format_version: "3.0"
-                     plugins:
-                       - name: prometheus
-                         config: {status_code_metrics: true, ai_metrics: true}
-                     services:
-                       - name: rest
-                         url: %s
-                         read_timeout: 400
-                         routes:
-                           - name: conv
-                             paths: [/conv]
-                             plugins:
-                               - name: file-log
-                                 config: {path: %s}
-                               - name: ai-mcp-proxy
-                                 config:
-                                   mode: conversion-listener
-                                   logging: {log_statistics: true}
-                                   tools:
-                                     - name: get_item
-                                       description: One item
-                                       method: GET
-                                       path: /items/{id}
-                                       parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-                     """.formatted(slow.url(), logFile))) {
+             var gateway = TestGateway.start(conversion(slow.url(), "read_timeout: 400", logFile))) {
             McpHttp client = new McpHttp(gateway.proxy("/conv"));
             client.initialize("2025-06-18");
             JsonNode result = client.call("get_item", "{\"path_id\":\"42\"}");
@@ -581,5 +532,38 @@ class UpstreamFailureLogIT {
     private static JsonNode entry(Path file, String uri) throws IOException {
         return entries(file).stream().filter(e -> e.path("request").path("uri").asText().equals(uri))
                 .findFirst().orElseThrow();
+    }
+
+    /**
+     * Prometheus, and a conversion route {@code /conv} logging to {@code logFile} whose tool {@code get_item} calls
+     * {@code GET /items/{id}} of the service at {@code url}, with {@code setting} (one service field, or "").
+     */
+    private static String conversion(String url, String setting, Path logFile) {
+        return """
+                _format_version: "3.0"
+                plugins:
+                  - name: prometheus
+                    config: {status_code_metrics: true, ai_metrics: true}
+                services:
+                  - name: rest
+                    url: %s
+                    %s
+                    routes:
+                      - name: conv
+                        paths: [/conv]
+                        plugins:
+                          - name: file-log
+                            config: {path: %s}
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              logging: {log_statistics: true}
+                              tools:
+                                - name: get_item
+                                  description: One item
+                                  method: GET
+                                  path: /items/{id}
+                                  parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+                """.formatted(url, setting, logFile);
     }
 }
