@@ -190,7 +190,7 @@ class RedisRateLimitingIT {
         assertThat(sent(before, after, "evalsha")).as("%s", after).isEqualTo(10);
         assertThat(sent(before, after, "eval")).isZero();
         // the script's own commands are counted too: three counts read and incremented, each once
-        assertThat(sent(before, after, "incr")).isEqualTo(30);
+        assertThat(sent(before, after, "incrby")).isEqualTo(30);
 
         redis.forgetScripts();
         McpHttp.Response counted = response(first);
@@ -379,6 +379,26 @@ class RedisRateLimitingIT {
             assertThat(1000 - remaining).as("hits Redis holds against the calls the gateway let through")
                     .isEqualTo(passed.get() + 1);
         }
+    }
+
+    @Test
+    void concurrentRequestsOfOneCallerOnTwoInstancesAreAdmittedExactlyToTheLimit() throws Exception {
+        first = TestGateway.start(limits("minute: 25, limit_by: service"), clock);
+        second = TestGateway.start(limits("minute: 25, limit_by: service"), clock);
+        List<Integer> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var requests = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 80; i++) {
+                TestGateway gateway = i % 2 == 0 ? first : second;
+                requests.submit(() -> statuses.add(call(gateway)));
+            }
+        }
+        // counted together where they overlap on one event loop, never past the limit nor short of it
+        assertThat(statuses).hasSize(80);
+        assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(25);
+        assertThat(statuses.stream().filter(s -> s == 429).count()).isEqualTo(55);
+        McpHttp.Response after = response(first);
+        assertThat(after.status()).isEqualTo(429);
+        assertThat(after.header("X-RateLimit-Remaining-Minute")).isEqualTo("0");
     }
 
     @Test
