@@ -21,27 +21,21 @@ import java.util.concurrent.CompletionStage;
 enum CountScript {
 
     /**
-     * KEYS: the counts of the requests' windows, one per period. ARGV: each period's limit, then each count's
-     * time to live (ms), then how many requests of the key are counted together. Reads every count and admits
-     * as many of the requests as every window has room for (none when one is at its limit), increments every
-     * count by that many, giving a count just made its time to live, and answers how many it admitted, then
-     * the counts (after).
+     * KEYS: the request's counts, one per period. ARGV: each period's limit, then each count's time to live
+     * (ms). Reads every count; when one is at its limit, changes nothing and answers 0; else increments
+     * every count, giving it its time to live when it has none (just made), and answers 1. Then the counts.
      */
     HIT("""
             local n = #KEYS
-            local admitted = tonumber(ARGV[2 * n + 1])
-            local answer = {0}
+            local answer = {1}
             for i = 1, n do
               local count = tonumber(redis.call('GET', KEYS[i]) or '0')
               answer[i + 1] = count
-              local room = tonumber(ARGV[i]) - count
-              if room < admitted then admitted = room end
+              if count >= tonumber(ARGV[i]) then answer[1] = 0 end
             end
-            if admitted < 0 then admitted = 0 end
-            answer[1] = admitted
-            if admitted > 0 then
+            if answer[1] == 1 then
               for i = 1, n do
-                answer[i + 1] = redis.call('INCRBY', KEYS[i], admitted)
+                answer[i + 1] = redis.call('INCR', KEYS[i])
                 if redis.call('PTTL', KEYS[i]) < 0 then redis.call('PEXPIRE', KEYS[i], ARGV[n + i]) end
               end
             end

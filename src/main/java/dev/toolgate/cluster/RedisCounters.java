@@ -8,9 +8,7 @@ import io.vertx.core.Vertx;
 
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -39,73 +37,21 @@ public final class RedisCounters implements Counters {
         this.clock = clock;
     }
 
-    /**
-     * Per event loop: the counts in flight, by key and limits, and the requests of each that arrived meanwhile.
-     * They go together in the next script run, as many admitted as the windows have room for: a client's
-     * concurrent requests (one key) cost one round trip, not one each (0.58× the throughput of the same route
-     * without limits in the bench, where Bucket4j's batching had 0.85×).
-     */
-    private final ThreadLocal<Map<Batch, List<Promise<Usage>>>> waiting = ThreadLocal.withInitial(HashMap::new);
-
-    /** Requests of one key counted against the same limits. */
-    private record Batch(String kept, Windows windows) {
-    }
-
     @Override
     public Future<Usage> hit(String key, Windows windows) {
-        Batch batch = new Batch(CountKey.kept(key), windows);
-        if (!Context.isOnEventLoopThread()) {
-            return count(batch, 1).map(List::getFirst);
-        }
-        Map<Batch, List<Promise<Usage>>> open = waiting.get();
-        List<Promise<Usage>> queued = open.get(batch);
-        if (queued != null) {
-            // bounded from its arrival, not from when its batch goes: the documented bound is one read_timeout
-            Promise<Usage> later = Promise.promise();
-            queued.add(later);
-            return bounded(later.future());
-        }
-        open.put(batch, new ArrayList<>());
-        Future<Usage> first = count(batch, 1).map(List::getFirst);
-        first.onComplete(done -> next(open, batch));
-        return first;
-    }
-
-    /** Counts the requests of {@code batch} that waited for the count just answered, all in one script run. */
-    private void next(Map<Batch, List<Promise<Usage>>> open, Batch batch) {
-        List<Promise<Usage>> queued = open.get(batch);
-        if (queued == null || queued.isEmpty()) {
-            open.remove(batch);
-            return;
-        }
-        open.put(batch, new ArrayList<>());
-        count(batch, queued.size()).onComplete(done -> {
-            for (int i = 0; i < queued.size(); i++) {
-                if (done.succeeded()) {
-                    queued.get(i).tryComplete(done.result().get(i));
-                } else {
-                    queued.get(i).tryFail(done.cause());
-                }
-            }
-            next(open, batch);
-        });
-    }
-
-    /** {@code requests} requests of the batch counted by one script run, in the order they are admitted. */
-    private Future<List<Usage>> count(Batch batch, int requests) {
         long now = clock.millis();
-        List<Period> periods = List.copyOf(batch.windows().limits().keySet());
+        String kept = CountKey.kept(key);
+        List<Period> periods = List.copyOf(windows.limits().keySet());
         byte[][] keys = new byte[periods.size()][];
-        byte[][] args = new byte[periods.size() * 2 + 1][];
+        byte[][] args = new byte[periods.size() * 2][];
         for (int i = 0; i < keys.length; i++) {
             Period period = periods.get(i);
-            keys[i] = name(batch.kept(), period, now);
-            args[i] = bytes(batch.windows().limits().get(period));
+            keys[i] = name(kept, period, now);
+            args[i] = bytes(windows.limits().get(period));
             args[keys.length + i] = bytes(period.end(now) - now + EXPIRY_MARGIN_MILLIS);
         }
-        args[args.length - 1] = bytes(requests);
         return counted(() -> link.call(c -> CountScript.HIT.run(c, keys, args)))
-                .map(answer -> usages(batch.windows(), periods, answer, requests, now));
+                .map(answer -> usage(windows, periods, answer, now));
     }
 
     /**
@@ -156,35 +102,25 @@ public final class RedisCounters implements Counters {
         return answer.future();
     }
 
-    /**
-     * The script's answer (how many it admitted, then each period's count after) as each request's usage, in
-     * Kong's terms: the first ones admitted, each with the count it made, the rest refused by a full window.
-     */
-    private static List<Usage> usages(Windows windows, List<Period> periods, List<Object> answer, int requests,
-                                      long now) {
-        long admitted = ((Number) answer.getFirst()).longValue();
-        List<Usage> usages = new ArrayList<>(requests);
-        for (int r = 0; r < requests; r++) {
-            boolean counted = r < admitted;
-            Map<Period, Long> remaining = new EnumMap<>(Period.class);
-            Period exceeded = null;
-            for (int i = 0; i < periods.size(); i++) {
-                Period period = periods.get(i);
-                long limit = windows.limits().get(period);
-                long after = ((Number) answer.get(i + 1)).longValue();
-                long count = counted ? after - admitted + r + 1 : after;
-                if (!counted && count >= limit) {
-                    exceeded = period;
-                }
-                remaining.put(period, Math.max(0, limit - count));
+    /** The script's answer, 1 (counted) or 0 (refused) and each period's count, in Kong's terms. */
+    private static Usage usage(Windows windows, List<Period> periods, List<Object> answer, long now) {
+        boolean counted = ((Number) answer.getFirst()).longValue() == 1;
+        Map<Period, Long> remaining = new EnumMap<>(Period.class);
+        Period exceeded = null;
+        for (int i = 0; i < periods.size(); i++) {
+            Period period = periods.get(i);
+            long limit = windows.limits().get(period);
+            long count = ((Number) answer.get(i + 1)).longValue();
+            if (!counted && count >= limit) {
+                exceeded = period;
             }
-            if (!counted && exceeded == null) {
-                // a limit past what Lua's numbers hold exactly: the script is the judge, and it refused
-                exceeded = periods.getLast();
-            }
-            usages.add(new Usage(windows, remaining, exceeded, now));
+            remaining.put(period, Math.max(0, limit - count));
         }
-        return usages;
+        if (!counted && exceeded == null) {
+            // a limit past what Lua's numbers hold exactly: the script is the judge, and it refused
+            exceeded = periods.getLast();
+        }
+        return new Usage(windows, remaining, exceeded, now);
     }
 
     private static byte[] name(String kept, Period period, long atMillis) {
