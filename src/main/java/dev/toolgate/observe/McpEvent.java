@@ -159,7 +159,8 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
         return unanswered(errorCode, error);
     }
 
-    private static boolean unanswered(Integer errorCode, String error) {
+    /** {@link #unanswered()} of an event still being made, from its JSON-RPC error code and error. */
+    public static boolean unanswered(Integer errorCode, String error) {
         return errorCode == null && (CLIENT_CLOSED.equals(error) || STREAM_ENDED.equals(error)
                 || CANCELLED.equals(error));
     }

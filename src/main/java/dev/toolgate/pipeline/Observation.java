@@ -299,7 +299,7 @@ public final class Observation {
             return;
         }
         r.finished = true;
-        if (r.transportError != null && !unanswered(errorCode, error)) {
+        if (r.transportError != null && !McpEvent.unanswered(errorCode, error)) {
             // the gateway's own answer for an upstream that gave none: a transport failure, not a JSON-RPC error's
             // or the tool's, whatever code the gateway's answer carries (an answer its client never got stays so)
             errorCode = null;
@@ -451,11 +451,10 @@ public final class Observation {
             if (r.upstreamStarted < 0 || r.upstreamNanos < 0) {
                 continue;
             }
-            if (r.upstreamStatus == 0 && r.upstreamWaited) {
-                waited = Math.max(waited, r.upstreamNanos);
-                continue;
-            }
             if (r.upstreamStatus == 0) {
+                if (r.upstreamWaited) {
+                    waited = Math.max(waited, r.upstreamNanos);
+                }
                 continue;
             }
             answered = true;
@@ -493,11 +492,6 @@ public final class Observation {
                     exchange.clientPort());
         }
         return origin;
-    }
-
-    private static boolean unanswered(Integer errorCode, String error) {
-        return errorCode == null && (McpEvent.CLIENT_CLOSED.equals(error) || McpEvent.STREAM_ENDED.equals(error)
-                || McpEvent.CANCELLED.equals(error));
     }
 
     private static String recurring(boolean logged, String text) {
