@@ -50,11 +50,11 @@ final class ClaimRules {
         if ((exp == null || !exp.isNumber()) && !introspected) {
             return "the token has no expiry (exp)";
         }
-        if (exp != null && lasting(exp.asLong(), leeway) <= now) {
+        if (exp != null && lasting(seconds(exp), leeway) <= now) {
             return "the token has expired";
         }
         JsonNode nbf = claims.get("nbf");
-        if (nbf != null && (!nbf.isNumber() || nbf.asLong() - leeway > now)) {
+        if (nbf != null && (!nbf.isNumber() || seconds(nbf) > lasting(now, leeway))) {
             return "the token is not valid yet";
         }
         JsonNode iss = claims.get("iss");
@@ -78,7 +78,7 @@ final class ClaimRules {
     /** When the claims stop being valid (a minute from now for an introspection answer without {@code exp}). */
     Instant expires(JsonNode claims) {
         JsonNode exp = claims.get("exp");
-        return exp != null && exp.isNumber() ? instant(lasting(exp.asLong(), leeway)) : clock.instant().plusSeconds(60);
+        return exp != null && exp.isNumber() ? instant(lasting(seconds(exp), leeway)) : clock.instant().plusSeconds(60);
     }
 
     /**
@@ -88,7 +88,7 @@ final class ClaimRules {
      */
     Instant introspectedUntil(JsonNode claims) {
         JsonNode exp = claims.get("exp");
-        return exp != null && exp.isNumber() ? instant(exp.asLong()) : clock.instant().plusSeconds(60);
+        return exp != null && exp.isNumber() ? instant(seconds(exp)) : clock.instant().plusSeconds(60);
     }
 
     /**
@@ -97,6 +97,18 @@ final class ClaimRules {
      */
     static long lasting(long seconds, long more) {
         return seconds > Long.MAX_VALUE - more ? Long.MAX_VALUE : seconds + more;
+    }
+
+    /**
+     * A numeric date (RFC 7519 §2) in whole seconds, held within a {@code long}: read as a {@code long} outright,
+     * {@code 1e300} or {@code 2^64 + 1} would wrap round, an endless token to long expired and a far {@code nbf} to
+     * valid now.
+     */
+    static long seconds(JsonNode date) {
+        if (!date.isNumber() || date.canConvertToLong()) {
+            return date.asLong();
+        }
+        return date.asDouble() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
     }
 
     /** The instant this many seconds after the epoch, held within what an {@link Instant} can be (else a 500). */

@@ -39,6 +39,27 @@ class ClaimRulesTest {
     }
 
     @Test
+    void anExpiryOrNotBeforeBeyondWhatALongHoldsIsReadAsTheFarFutureNotWrappedRound() throws IOException {
+        // 2^63 and 1e300 read as a long wrap round to the past: an endless token expired, a far nbf valid now
+        ClaimRules rules = rules();
+        for (String exp : new String[] {"9223372036854775808", "1e300", "18446744073709551617"}) {
+            JsonNode claims = Json.parse(("""
+                    {"iss": "https://auth.example.com", "aud": "https://api.example.com/mcp", "exp": %s}"""
+                    .formatted(exp)).getBytes());
+            assertThat(rules.problem(claims, false)).as(exp).isNull();
+        }
+        for (String nbf : new String[] {"18446744073709551617", "1e300"}) {
+            JsonNode claims = Json.parse(("""
+                    {"iss": "https://auth.example.com", "aud": "https://api.example.com/mcp", "exp": 4102444800,
+                     "nbf": %s}""".formatted(nbf)).getBytes());
+            assertThat(rules.problem(claims, false)).as(nbf).isEqualTo("the token is not valid yet");
+        }
+        JsonNode ancient = Json.parse("""
+                {"iss": "https://auth.example.com", "aud": "https://api.example.com/mcp", "exp": -1e300}""".getBytes());
+        assertThat(rules.problem(ancient, false)).isEqualTo("the token has expired");
+    }
+
+    @Test
     void aTokenBoundToAKeyOrCertificateIsRefusedAsABearerToken() throws IOException {
         ClaimRules rules = rules();
         for (String cnf : new String[] {"{\"jkt\": \"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I\"}",
