@@ -11,6 +11,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -79,11 +80,14 @@ final class RequestEncoder {
          * their headers over it. A credential header the gateway read is not one: an argument of that name is the
          * upstream's own (its API key), which Kong's key-auth leaves as it is. Names are compared as
          * {@link ForwardedHeaders#folded} reads them: an argument {@code X_User_Id} is the claim's {@code X-User-Id}
-         * to a CGI/WSGI-style upstream.
+         * to a CGI/WSGI-style upstream. Nor is the client's own header a policy passed on less a credential (the
+         * cookies beside a jwt token cookie): an argument replaces it, as it replaces any client header of its name.
          */
         boolean asserts(String name) {
             String folded = ForwardedHeaders.folded(name);
-            return added != null && added.names().stream().anyMatch(n -> ForwardedHeaders.folded(n).equals(folded))
+            return added != null && added.names().stream()
+                    .filter(n -> !clientsOwn.contains(n.toLowerCase(Locale.ROOT)))
+                    .anyMatch(n -> ForwardedHeaders.folded(n).equals(folded))
                     || asserted.stream().anyMatch(n -> ForwardedHeaders.folded(n).equals(folded));
         }
     }
