@@ -21,13 +21,11 @@ final class ClientCookies {
     static String less(List<String> headers, Predicate<String> named) {
         List<String> kept = new ArrayList<>();
         boolean found = false;
-        for (String pair : String.join(";", headers).split(";")) {
-            String cookie = pair.trim();
-            int eq = cookie.indexOf('=');
-            if (named.test(eq < 0 ? cookie : cookie.substring(0, eq))) {
+        for (CookiePair cookie : CookiePair.of(headers)) {
+            if (named.test(cookie.name())) {
                 found = true;
-            } else if (!cookie.isEmpty()) {
-                kept.add(cookie);
+            } else {
+                kept.add(cookie.text());
             }
         }
         return found ? String.join("; ", kept) : null;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.http.ForwardedHeaders;
 import dev.toolgate.mode.ParameterSpec;
 import dev.toolgate.mode.conversion.RequestEncoder.Rejection;
+import dev.toolgate.pipeline.CookiePair;
 import io.vertx.core.MultiMap;
 
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.stream.Stream;
 
 /**
  * The headers of the upstream request {@link RequestEncoder} builds for one call: the client's the tool passes on,
@@ -164,14 +166,7 @@ final class EncodedHeaders {
     /** {@code present}: every {@code Cookie} line the request has so far (the client's, or the fixed ones). */
     private static String mergeCookies(List<String> present, Map<String, String> fromArguments) {
         Map<String, String> merged = new LinkedHashMap<>();
-        for (String line : present) {
-            for (String pair : line.split(";")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    merged.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-                }
-            }
-        }
+        named(CookiePair.of(present)).forEach(c -> merged.put(c.name().trim(), c.value().trim()));
         merged.putAll(fromArguments);
         StringJoiner header = new StringJoiner("; ");
         merged.forEach((k, v) -> header.add(k + "=" + v));
@@ -180,16 +175,16 @@ final class EncodedHeaders {
 
     /** Cookies of the client's request, by name; used to fill cookie arguments the client did not pass. */
     static Map<String, String> cookies(String cookieHeader) {
-        if (cookieHeader == null) {
-            return Map.of();
-        }
         Map<String, String> cookies = new HashMap<>();
-        for (String pair : cookieHeader.split(";")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                cookies.putIfAbsent(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-            }
-        }
+        named(CookiePair.of(cookieHeader)).forEach(c -> cookies.putIfAbsent(c.name().trim(), c.value().trim()));
         return cookies;
+    }
+
+    /**
+     * The pairs that can be a tool's cookie: a name and a value, the spaces around the {@code =} not theirs (as
+     * the cookie parameters' names and values are written); a bare {@code a} or a nameless {@code =a} is none.
+     */
+    private static Stream<CookiePair> named(List<CookiePair> pairs) {
+        return pairs.stream().filter(c -> c.hasValue() && !c.name().trim().isEmpty());
     }
 }

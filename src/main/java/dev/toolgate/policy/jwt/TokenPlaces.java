@@ -1,6 +1,7 @@
 package dev.toolgate.policy.jwt;
 
 import dev.toolgate.http.UpstreamQuery;
+import dev.toolgate.pipeline.CookiePair;
 import dev.toolgate.pipeline.Exchange;
 
 import java.util.ArrayList;
@@ -79,15 +80,10 @@ final class TokenPlaces {
         // nginx's $cookie_<name>, which Kong reads, is the first cookie of that name: a later one (another
         // application's "JWT" beside this one's "jwt") is no second token, but it is withheld all the same
         Set<String> read = new HashSet<>();
-        for (String pair : String.join(";", headers).split(";")) {
-            String cookie = pair.trim();
-            int eq = cookie.indexOf('=');
-            String configured = named(names, eq < 0 ? cookie : cookie.substring(0, eq));
-            if (configured != null) {
-                String value = eq < 0 ? "" : unquote(cookie.substring(eq + 1));
-                if (read.add(configured) && !value.isEmpty()) {
-                    tokens.add(value);
-                }
+        for (CookiePair cookie : CookiePair.of(headers)) {
+            String configured = named(names, cookie.name());
+            if (configured != null && read.add(configured) && !cookie.unquoted().isEmpty()) {
+                tokens.add(cookie.unquoted());
             }
         }
         if (consume) {
@@ -108,9 +104,5 @@ final class TokenPlaces {
             }
         }
         return null;
-    }
-
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
     }
 }
