@@ -361,6 +361,25 @@ class JwtPluginIT {
         assertThat(received.header("cookie")).isEqualTo("theme=dark");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"token =", "token\t=", "TOKEN  ="})
+    void aCookieOfTheTokensNameWithSpacesBeforeItsEqualsSignIsNoTokenButIsWithheldAndFillsNoParameter(String name)
+            throws Exception {
+        // nginx reads no token there, but Node's cookie and Python's SimpleCookie read the name trimmed: the
+        // upstream would take the client's forged value for the token the gateway checked and withheld
+        String token = sign("carol-iss", claims("carol-iss", 300));
+
+        McpHttp.Response plain = callWeather("/cookie", Map.of("cookie", "token=" + token + "; " + name + "forged; theme=dark"));
+        McpHttp.Response filling = callWeather("/cookie-arguments",
+                Map.of("cookie", "token=" + token + "; " + name + "forged; other=o1"));
+
+        assertThat(plain.status()).as("%s", plain).isEqualTo(200);
+        assertThat(filling.json().at("/result/isError").asBoolean()).as("%s", filling).isFalse();
+        RestUpstream.Received passedOn = upstream.next();
+        assertThat(upstream.next().headers().getAll("cookie")).as("no cookie parameter token").containsExactly("other=o1");
+        assertThat(passedOn.header("cookie")).isEqualTo("theme=dark");
+    }
+
     @Test
     void aTokenCookieDoesNotFillAToolsCookieParameterOfTheSameName() throws Exception {
         String token = sign("carol-iss", claims("carol-iss", 300));
