@@ -46,4 +46,9 @@ public final class LogThrottle {
         }
         return 0;
     }
+
+    /** Takes the occurrences no line has reported yet: for a last line, when the failure has ended. */
+    public long flush() {
+        return unreported.getAndSet(0);
+    }
 }

@@ -37,15 +37,18 @@ final class Introspector {
     /** Refusals, reused for {@value #REFUSAL_SECONDS} s: the same made-up token again is no new call. */
     private final ExpiringCache<Verdict.Invalid> refused;
     private final InstantSource clock;
+    /** Told when the endpoint answers: the end of an outage the plugin warned of. */
+    private final OutageWarnings outage;
     private final SharedCalls<Verdict> calls = new SharedCalls<>("introspection", SharedCalls.LIMIT, SharedCalls.SHARE);
 
-    Introspector(OAuth2Config config, ClaimRules rules, InstantSource clock) {
+    Introspector(OAuth2Config config, ClaimRules rules, InstantSource clock, OutageWarnings outage) {
         this.config = config;
         this.rules = rules;
         this.endpoint = URI.create(config.introspectionEndpoint());
         this.cache = new ExpiringCache<>(clock, 10_000);
         this.refused = new ExpiringCache<>(clock, 10_000);
         this.clock = clock;
+        this.outage = outage;
     }
 
     /** The verdict on {@code token}, brought by a client at {@code client} (its address, for its share of calls). */
@@ -89,21 +92,24 @@ final class Introspector {
         try {
             response = request.send(BoundedSender.INSTANCE);
         } catch (java.io.IOException e) {
-            return new Verdict.Unavailable("introspection at " + endpoint + " failed: " + e.getMessage());
+            return new Verdict.Unavailable(endpoint.toString(),
+                    "introspection at " + endpoint + " failed: " + e.getMessage());
         }
         TokenIntrospectionResponse answer;
         try {
             answer = TokenIntrospectionResponse.parse(response);
         } catch (ParseException e) {
-            return new Verdict.Unavailable("introspection at " + endpoint + " answered " + response.getStatusCode()
-                    + " with an unreadable body");
+            return new Verdict.Unavailable(endpoint.toString(),
+                    "introspection at " + endpoint + " answered " + response.getStatusCode() + " with an unreadable body");
         }
         if (!answer.indicatesSuccess()) {
             // logged by the plugin's outage warnings, at most once a minute
             String code = answer.toErrorResponse().getErrorObject().getCode();
-            return new Verdict.Unavailable("introspection at " + endpoint + " answered " + response.getStatusCode()
-                    + (code == null ? "" : " " + code) + " (check client_id, client_secret and client_auth)");
+            return new Verdict.Unavailable(endpoint.toString(), "introspection at " + endpoint + " answered "
+                    + response.getStatusCode() + (code == null ? "" : " " + code)
+                    + " (check client_id, client_secret and client_auth)");
         }
+        outage.answered(endpoint.toString());
         TokenIntrospectionSuccessResponse success = answer.toSuccessResponse();
         if (!success.isActive()) {
             return new Verdict.Invalid("the token is not active");

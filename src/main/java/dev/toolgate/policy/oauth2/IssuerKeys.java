@@ -28,12 +28,15 @@ final class IssuerKeys {
         this.only = byIssuer.size() == 1 ? byIssuer.values().iterator().next() : null;
     }
 
-    /** A key source per server of {@code config}; {@code first} is the first server's metadata, shared with {@link ClaimRules}. */
-    static IssuerKeys of(OAuth2Config config, ServerMetadata first, InstantSource clock) {
+    /**
+     * A key source per server of {@code config}; {@code first} is the first server's metadata, shared with
+     * {@link ClaimRules}; each tells {@code outage} when its server fails and answers again.
+     */
+    static IssuerKeys of(OAuth2Config config, ServerMetadata first, InstantSource clock, OutageWarnings outage) {
         Map<String, SigningKeys> keys = new LinkedHashMap<>();
         for (String server : config.authorizationServers()) {
             ServerMetadata metadata = server.equals(first.server()) ? first : new ServerMetadata(config, server, clock);
-            keys.putIfAbsent(ServerMetadata.trim(server), new SigningKeys(config, metadata, clock));
+            keys.putIfAbsent(ServerMetadata.trim(server), new SigningKeys(config, metadata, clock, outage));
         }
         return new IssuerKeys(keys);
     }

@@ -108,7 +108,8 @@ final class JwtTokens {
                     JWKSet loaded = issuer.load(header);
                     return remember(digest, verify(jwt, loaded), loaded, issuer);
                 })
-                .recover(failure -> Future.succeededFuture(new Verdict.Unavailable(failure.getMessage())));
+                .recover(failure -> Future.succeededFuture(
+                        new Verdict.Unavailable(issuer.server(), failure.getMessage())));
     }
 
     private Verdict remember(String digest, Verdict verdict, JWKSet set, SigningKeys source) {

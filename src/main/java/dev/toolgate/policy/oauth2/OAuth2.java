@@ -13,10 +13,7 @@ import dev.toolgate.pipeline.Principal;
 import dev.toolgate.pipeline.ScopeChallenge;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +29,6 @@ import java.util.Map;
  */
 final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OAuth2.class);
     /** Kong's words for every 401 of this plugin. */
     static final String INVALID = "Invalid or inactive token";
 
@@ -46,19 +42,17 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
     private final Validator validator;
     private final Callers callers;
     private final TokenExchanger exchanger;
+    /** Each authorization server's outage lines, and the busy ones (the gateway's own limit refused those). */
     private final OutageWarnings outage;
-    /** Its own lines: the gateway's limit refused these requests, not the authorization server. */
-    private final OutageWarnings busy;
 
     OAuth2(OAuth2Config config, ResourceMetadata metadata, Validator validator, Callers callers, TokenExchanger exchanger,
-           InstantSource clock) {
+           OutageWarnings outage) {
         this.config = config;
         this.metadata = metadata;
         this.validator = validator;
         this.callers = callers;
         this.exchanger = exchanger;
-        this.outage = new OutageWarnings(LOG, clock);
-        this.busy = new OutageWarnings(LOG, clock);
+        this.outage = outage;
     }
 
     @Override
@@ -136,11 +130,11 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
             case Verdict.Invalid invalid -> Decision.reject(new GatewayError.Unauthenticated(INVALID,
                     metadata.invalid(exchange, "invalid_token", invalid.reason())));
             case Verdict.Unavailable unavailable -> {
-                outage.refused("a token could not be checked", unavailable.detail());
+                outage.refused(unavailable.server(), "a token could not be checked", unavailable.detail());
                 yield Decision.reject(new GatewayError.AuthorizationUnavailable());
             }
             case Verdict.Busy taken -> {
-                busy.refused("a token could not be checked: the gateway's calls to the authorization server are all taken",
+                outage.busy("a token could not be checked: the gateway's calls to the authorization server are all taken",
                         taken.detail());
                 yield Decision.reject(new GatewayError.AuthorizationBusy());
             }
@@ -179,11 +173,12 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
                     "Forbidden: the authorization server refused to exchange the token for the upstream ("
                             + refused.error() + ")", null));
             case TokenExchanger.Outcome.Unreachable unreachable -> {
-                outage.refused("a token could not be exchanged", unreachable.detail());
+                outage.refused(config.exchange().tokenEndpoint(), "a token could not be exchanged",
+                        unreachable.detail());
                 yield new Decision.Reject(new GatewayError.AuthorizationUnavailable());
             }
             case TokenExchanger.Outcome.Busy taken -> {
-                busy.refused("a token could not be exchanged: the gateway's exchanges with the authorization server"
+                outage.busy("a token could not be exchanged: the gateway's exchanges with the authorization server"
                         + " are all taken", taken.detail());
                 yield new Decision.Reject(new GatewayError.AuthorizationBusy());
             }

@@ -7,6 +7,7 @@ import dev.toolgate.pipeline.ExchangePolicy;
 import dev.toolgate.pipeline.PolicyPlugin;
 import dev.toolgate.pipeline.Provisioning;
 import dev.toolgate.policy.PolicySchema;
+import org.slf4j.LoggerFactory;
 
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,15 +27,17 @@ public final class OAuth2Plugin implements PolicyPlugin {
         OAuth2Config config = (OAuth2Config) plugin.config();
         ServerMetadata server = new ServerMetadata(config, config.authorizationServers().getFirst(), provisioning.clock());
         ClaimRules rules = new ClaimRules(config, server, provisioning.clock());
+        OutageWarnings outage = new OutageWarnings(LoggerFactory.getLogger(OAuth2.class), provisioning.clock());
         OAuth2.Validator validator = config.introspectionEndpoint() != null
-                ? new Introspector(config, rules, provisioning.clock())::check
-                : jwt(new JwtTokens(IssuerKeys.of(config, server, provisioning.clock()), rules, provisioning.clock()));
+                ? new Introspector(config, rules, provisioning.clock(), outage)::check
+                : jwt(new JwtTokens(IssuerKeys.of(config, server, provisioning.clock(), outage), rules,
+                        provisioning.clock()));
         Set<String> groups = provisioning.config().consumerGroups().stream().map(ConsumerGroup::name)
                 .collect(Collectors.toSet());
         TokenExchanger exchanger = config.exchange().enabled()
-                ? new TokenExchanger(config.exchange(), config.timeout(), provisioning.clock()) : null;
+                ? new TokenExchanger(config.exchange(), config.timeout(), provisioning.clock(), outage) : null;
         return new OAuth2(config, ResourceMetadata.of(config), validator,
-                new Callers(config.mapping(), provisioning.consumers(), groups, config.severalIssuers()), exchanger, provisioning.clock());
+                new Callers(config.mapping(), provisioning.consumers(), groups, config.severalIssuers()), exchanger, outage);
     }
 
     // checked with the keys in hand or one shared fetch of them: no call a client address could pile up

@@ -50,6 +50,8 @@ final class SigningKeys {
     private final OAuth2Config config;
     private final ServerMetadata metadata;
     private final InstantSource clock;
+    /** Told when a fetch fails and when one succeeds: the plugin's outage lines name each server and its return. */
+    private final OutageWarnings outage;
     private final AtomicBoolean refreshing = new AtomicBoolean();
     /** One fetch at a time: whoever waited for one sees its outcome instead of repeating a failure. */
     private final ReentrantLock fetching = new ReentrantLock();
@@ -59,10 +61,16 @@ final class SigningKeys {
     private JWKSetSource<SecurityContext> source;
     private URL sourceUrl;
 
-    SigningKeys(OAuth2Config config, ServerMetadata metadata, InstantSource clock) {
+    SigningKeys(OAuth2Config config, ServerMetadata metadata, InstantSource clock, OutageWarnings outage) {
         this.config = config;
         this.metadata = metadata;
         this.clock = clock;
+        this.outage = outage;
+    }
+
+    /** The authorization server whose keys these are, as {@code authorization_servers} lists it. */
+    String server() {
+        return metadata.server();
     }
 
     /**
@@ -117,6 +125,7 @@ final class SigningKeys {
                     current = new Snapshot(set, now);
                 }
                 retryAt = null;
+                outage.answered(metadata.server());
                 return set;
             } catch (RateLimitReachedException e) {
                 // no fetch was made (an unknown key id asked for one too soon): the server did not fail
@@ -124,6 +133,7 @@ final class SigningKeys {
             } catch (KeySourceException | IOException | GeneralException e) {
                 // from when it failed: a fetch that took the whole timeout must not leave the next one due at once
                 retryAt = clock.instant().plusMillis(MIN_REFETCH_MILLIS);
+                outage.failed(metadata.server());
                 LOG.warn("fetching the signing keys of {} failed (next try in {} ms at the earliest): {}",
                         metadata.server(), MIN_REFETCH_MILLIS, e.getMessage());
                 return fallback(e.getMessage(), e);

@@ -80,14 +80,17 @@ final class TokenExchanger {
     private final int timeout;
     private final URI endpoint;
     private final InstantSource clock;
+    /** Told when the token endpoint answers: the end of an outage the plugin warned of. */
+    private final OutageWarnings outage;
     private final ExpiringCache<Outcome.Exchanged> cache;
     private final SharedCalls<Outcome> calls = new SharedCalls<>("token-exchange");
 
-    TokenExchanger(ExchangeConfig config, int timeout, InstantSource clock) {
+    TokenExchanger(ExchangeConfig config, int timeout, InstantSource clock, OutageWarnings outage) {
         this.config = config;
         this.timeout = timeout;
         this.endpoint = URI.create(config.tokenEndpoint());
         this.clock = clock;
+        this.outage = outage;
         this.cache = new ExpiringCache<>(clock, 10_000);
     }
 
@@ -143,9 +146,11 @@ final class TokenExchanger {
                         + response.getStatusCode() + (code == null ? "" : " " + code)
                         + " (check token_endpoint, client_id, client_secret and client_auth)");
             }
+            outage.answered(config.tokenEndpoint());
             LOG.debug("token exchange at {} refused: {}", endpoint, answer.toErrorResponse().getErrorObject());
             return new Outcome.Refused(code);
         }
+        outage.answered(config.tokenEndpoint());
         var token = ((AccessTokenResponse) answer).getTokens().getAccessToken();
         long lifetime = token.getLifetime() > 0 ? token.getLifetime() : config.cacheTtl();
         Outcome.Exchanged exchanged = new Outcome.Exchanged(token.getValue(), claimsOf(token.getValue()),

@@ -27,9 +27,10 @@ sealed interface Verdict {
     /**
      * Nothing could decide: the authorization server is unreachable and nothing cached applies: 503.
      *
+     * @param server whose outage: the issuer as {@code authorization_servers} lists it, or the introspection endpoint
      * @param detail what failed, for the log only
      */
-    record Unavailable(String detail) implements Verdict {
+    record Unavailable(String server, String detail) implements Verdict {
     }
 
     /**

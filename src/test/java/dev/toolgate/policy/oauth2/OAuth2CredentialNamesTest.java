@@ -7,7 +7,6 @@ import dev.toolgate.observe.Redaction;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.Map;
 
@@ -28,7 +27,7 @@ class OAuth2CredentialNamesTest {
                 .getBytes()), "config", report));
         assertThat(report.problems()).isEmpty();
 
-        OAuth2 policy = new OAuth2(config, null, null, null, null, InstantSource.system());
+        OAuth2 policy = new OAuth2(config, null, null, null, null, null);
         Redaction redaction = new Redaction(Map.of(), new HashSet<>(policy.credentialNames()));
 
         assertThat(redaction.credentialName("X-Agent-Identity")).isTrue();

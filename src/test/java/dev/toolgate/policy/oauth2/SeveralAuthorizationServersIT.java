@@ -159,7 +159,8 @@ class SeveralAuthorizationServersIT {
         return headers;
     }
 
-    private static String route(String name, String servers, String extra) {
+    /** A passthrough route {@code /name} trusting {@code servers}; {@code extra}: more of its ai-mcp-oauth2 config, indented. */
+    static String route(String name, String servers, String extra) {
         return """
                 services:
                   - name: mcp-%1$s
