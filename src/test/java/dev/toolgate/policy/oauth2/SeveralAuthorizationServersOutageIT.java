@@ -23,11 +23,15 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Outages of a route's two authorization servers (two real oidc-provider servers, taken down and up), on
- * a clock the test moves past the pause after a failed fetch: the log names each server's outage and its end.
+ * Outages of one or both of a route's two authorization servers (two real oidc-provider servers, taken
+ * down and up), on a clock the test moves past the keys' grace and the pause after a failed fetch: the
+ * log names each server's outage and its end, and a server that comes back has its tokens accepted again
+ * while the other's were accepted throughout.
  */
 @Timeout(120)
 class SeveralAuthorizationServersOutageIT {
+
+    static final long TTL = 60;
 
     static AuthorizationServer workforce;
     static AuthorizationServer partner;
@@ -41,7 +45,10 @@ class SeveralAuthorizationServersOutageIT {
         workforce = AuthorizationServer.start();
         partner = AuthorizationServer.start();
         mcp = OAuthSetup.mcpServer();
-        gateway = OAuthSetup.start(SeveralAuthorizationServersIT.route("outage", "${workforce}, ${partner}", ""),
+        String servers = "${workforce}, ${partner}";
+        gateway = OAuthSetup.start(SeveralAuthorizationServersIT.route("outage", servers, "")
+                        + SeveralAuthorizationServersIT.route("back", servers, " ".repeat(14) + "jwks_cache_ttl: " + TTL + "\n")
+                        .replaceFirst("(?s)^services:\n", ""),
                 Map.of("workforce", workforce.issuer(), "partner", partner.issuer(), "mcp", mcp.url()), clock);
     }
 
@@ -83,6 +90,36 @@ class SeveralAuthorizationServersOutageIT {
         } finally {
             partner.up();
             workforce.up();
+        }
+    }
+
+    @Test
+    void aServerBackFromAnOutageHasItsTokensAcceptedAgainAndTheOthersWereAcceptedThroughout() {
+        String resource = gateway.proxy("/back").toString();
+        String partnerToken = partner.token(partner.issuer(), resource, "mcp:tools");
+        String workforceToken = workforce.token(workforce.issuer(), resource, "mcp:tools");
+        assertThat(initialize("/back", partnerToken).status()).as("both servers' keys fetched").isEqualTo(200);
+        assertThat(initialize("/back", workforceToken).status()).isEqualTo(200);
+        partner.down();
+        try {
+            clock.advance(Duration.ofSeconds(2 * TTL));
+            assertThat(initialize("/back", workforceToken).status()).as("the workforce's keys refetched").isEqualTo(200);
+            McpHttp.Response refused = initialize("/back", partnerToken);
+            assertThat(refused.status()).as("the partner's keys are past their grace: %s", refused).isEqualTo(503);
+            assertThat(refused.header("retry-after")).isEqualTo("5");
+            assertThat(initialize("/back", workforceToken).status()).isEqualTo(200);
+
+            partner.up();
+            clock.advance(Duration.ofMillis(SigningKeys.MIN_REFETCH_MILLIS));
+
+            McpHttp.Response served = initialize("/back", partnerToken);
+            assertThat(served.status()).as("the partner is back: %s", served).isEqualTo(200);
+            assertThat(initialize("/back", workforceToken).status()).isEqualTo(200);
+            clock.advance(Duration.ofSeconds(TTL + 1));
+            assertThat(initialize("/back", partnerToken).status()).as("its refetched keys age as any").isEqualTo(200);
+            assertThat(initialize("/back", workforceToken).status()).isEqualTo(200);
+        } finally {
+            partner.up();
         }
     }
 
