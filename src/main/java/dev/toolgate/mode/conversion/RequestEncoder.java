@@ -11,6 +11,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +69,9 @@ final class RequestEncoder {
          */
         String cookieHeader() {
             if (!consumed.contains("cookie")) {
-                return headers.get("cookie");
+                // every one: an HTTP/2 client sends each cookie in a header of its own (RFC 9113 §8.2.3)
+                List<String> all = headers.getAll("cookie");
+                return all.isEmpty() ? null : all.size() == 1 ? all.getFirst() : String.join("; ", all);
             }
             return added == null ? null : added.get("cookie");
         }

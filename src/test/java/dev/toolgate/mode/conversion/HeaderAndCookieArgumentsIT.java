@@ -2,6 +2,7 @@ package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -207,6 +210,21 @@ class HeaderAndCookieArgumentsIT {
         assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
         assertThat(upstream.next().header("cookie")).as("only the declared cookie; client headers are not forwarded here")
                 .isEqualTo("session_id=from-client");
+    }
+
+    @Test
+    void cookieArgumentNotPassedIsTakenFromAnyOfTheClientsCookieHeaders() {
+        // each cookie in a Cookie header of its own, as an HTTP/2 client sends them (Java's client would join them)
+        McpHttp mcp = session("/iso");
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"cart\",\"arguments\":{}}}";
+        URI endpoint = gateway.proxy("/iso");
+        RawHttp.Response response = RawHttp.exchange(endpoint, RawHttp.start("POST", endpoint)
+                + "Content-Type: application/json\r\nAccept: " + McpHttp.ACCEPT_BOTH + "\r\nMcp-Session-Id: " + mcp.sessionId()
+                + "\r\nMcp-Protocol-Version: 2025-06-18\r\nCookie: theme=dark\r\nCookie: session_id=from-second-header\r\n"
+                + "Content-Length: " + body.length() + "\r\n", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.body()).doesNotContain("\"isError\":true");
+        assertThat(upstream.next().header("cookie")).isEqualTo("session_id=from-second-header");
     }
 
     @Test
