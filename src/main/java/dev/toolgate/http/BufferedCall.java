@@ -38,6 +38,8 @@ final class BufferedCall {
     private volatile boolean answered;
     /** When the answer's head arrived ({@link System#nanoTime()}), or -1 before. */
     private volatile long headNanos = -1;
+    /** The answer's status once its head was found usable; 0 before (a failure then has no answer's status). */
+    private volatile int headStatus;
     private final long deadlineNanos;
     /** 0: no read_timeout. */
     private final long readTimeoutNanos;
@@ -104,6 +106,7 @@ final class BufferedCall {
                 FinalStatus.discard(resp.result());
                 failAndReset(unusable);
             } else {
+                headStatus = resp.result().statusCode();
                 lastReadNanos = System.nanoTime();
                 read(resp.result());
             }
@@ -199,20 +202,20 @@ final class BufferedCall {
             if (!gzip && !coding.equals("deflate")) {
                 // the gateway asks for gzip or deflate alone: other bytes (br, a coding applied twice) cannot
                 // be read, and passed on as they are they would be mistaken for the answer's text
-                result.tryFail(new UpstreamException(UpstreamException.Kind.BROKEN, request.target().service(),
+                fail(new UpstreamException(UpstreamException.Kind.BROKEN, request.target().service(),
                         "sent its answer in a content coding the gateway did not ask for"));
                 return;
             }
             BodyReader.inflate(body, gzip, request.maxResponseBytes()).onComplete(inflated -> {
                 if (inflated.failed()) {
-                    result.tryFail(inflated.cause() instanceof GatewayException e
+                    fail(inflated.cause() instanceof GatewayException e
                             && e.error() instanceof GatewayError.BodyTooLarge ? tooLarge()
                             : new UpstreamException(UpstreamException.Kind.BROKEN, request.target().service(),
                                     "sent a body that is not valid " + coding));
                     return;
                 }
                 if (share != null && !share.take(Math.max(0, inflated.result().length() - body.length()))) {
-                    result.tryFail(overBudget());
+                    fail(overBudget());
                     return;
                 }
                 MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(response.headers());
@@ -236,15 +239,24 @@ final class BufferedCall {
 
     private void fail(UpstreamException failure) {
         vertx.cancelTimer(timer);
-        result.tryFail(failure);
+        result.tryFail(ofAnswer(failure));
     }
 
     /** Fails the call and, when this failure is the one that ended it, resets the upstream request. */
     private void failAndReset(UpstreamException failure) {
         vertx.cancelTimer(timer);
         HttpClientRequest attempt = req;
-        if (result.tryFail(failure) && attempt != null) {
+        if (result.tryFail(ofAnswer(failure)) && attempt != null) {
             attempt.reset();
         }
+    }
+
+    /**
+     * {@code failure} with the answer's status and head time when its head had come: nginx logs that status as its
+     * {@code $upstream_status} whatever then became of the body, and the wait for the head as the proxy latency.
+     */
+    private UpstreamException ofAnswer(UpstreamException failure) {
+        int status = headStatus;
+        return status > 0 ? failure.afterHead(status, headNanos) : failure;
     }
 }

@@ -30,21 +30,28 @@ public final class UpstreamException extends RuntimeException {
     private final Kind kind;
     private final String detail;
     private final boolean waited;
+    /** The status of the answer whose head came before this failure; 0 when none came. */
+    private final int headStatus;
+    /** When that head came ({@link System#nanoTime()}); -1 when none did. */
+    private final long headNanos;
 
     public UpstreamException(Kind kind, String message) {
-        this(kind, message, message, false);
+        this(kind, message, message, false, 0, -1);
     }
 
     /** A failure of {@code service}: the message is "service 'x' " followed by {@code detail}. */
     public UpstreamException(Kind kind, String service, String detail) {
-        this(kind, "service '" + service + "' " + detail, detail, false);
+        this(kind, "service '" + service + "' " + detail, detail, false, 0, -1);
     }
 
-    private UpstreamException(Kind kind, String message, String detail, boolean waited) {
+    private UpstreamException(Kind kind, String message, String detail, boolean waited, int headStatus,
+                              long headNanos) {
         super(message, null, false, false);
         this.kind = kind;
         this.detail = detail;
         this.waited = waited;
+        this.headStatus = headStatus;
+        this.headNanos = headNanos;
     }
 
     public Kind kind() {
@@ -62,11 +69,15 @@ public final class UpstreamException extends RuntimeException {
     }
 
     /**
-     * The status nginx records as its {@code $upstream_status} for this failure: the 504 of a timeout, the 502 of
-     * any other upstream that gave no answer; 0 for an answer refused as too large, whose head came (nginx sets no
-     * such limit).
+     * The status nginx records as its {@code $upstream_status} for this failure: the status of the answer whose
+     * head came before it (nginx keeps the status once it read the header, whatever the body then does: too
+     * large for the gateway, cut by read_timeout); else the 504 of a timeout, the 502 of any other upstream that
+     * gave no answer; 0 for an answer refused as too large before its head was known.
      */
     public int loggedStatus() {
+        if (headStatus > 0) {
+            return headStatus;
+        }
         return switch (kind) {
             case TIMEOUT -> 504;
             case CONNECT, BROKEN -> 502;
@@ -74,9 +85,22 @@ public final class UpstreamException extends RuntimeException {
         };
     }
 
+    /**
+     * When the answer's head came before this failure ({@link System#nanoTime()}): Kong's proxy latency ends there,
+     * its body's failure is the receiving's; -1 when the upstream gave no head.
+     */
+    public long headNanos() {
+        return headNanos;
+    }
+
     /** This failure, as one that ended the wait for the answer's head of a request that went out. */
     UpstreamException whileAwaitingAnswer() {
-        return new UpstreamException(kind, getMessage(), detail, true);
+        return new UpstreamException(kind, getMessage(), detail, true, headStatus, headNanos);
+    }
+
+    /** This failure, of an answer whose head came at {@code nanos} with {@code status}: its body failed. */
+    UpstreamException afterHead(int status, long nanos) {
+        return new UpstreamException(kind, getMessage(), detail, waited, status, nanos);
     }
 
     /** The message without the service's name, for messages that name it themselves. */

@@ -434,8 +434,9 @@ public final class Observation {
      *
      * @param waited   the wait for the longest call's answer head (a batch's calls run at once), a call the gateway
      *                 waited on in vain included (nginx's wait before its 502 or 504: a connect timeout, a request that
-     *                 went out and got no head); -1 when none was answered or waited for: a call refused its
-     *                 connection proxied nothing, as nginx's does
+     *                 went out and got no head), and one whose head came before its body failed (to that head); -1
+     *                 when none was answered or waited for: a call refused its connection proxied nothing, as nginx's
+     *                 does
      * @param receive  from the last head to the exchange's end; 0 when none came
      * @param answered some call's upstream answered (or its client left first): Kong's {@code source} is then the
      *                 service
@@ -452,7 +453,11 @@ public final class Observation {
                 continue;
             }
             if (r.upstreamStatus == 0) {
-                if (r.upstreamWaited) {
+                if (r.upstreamHeadAt >= 0) {
+                    // its head came, its body was refused or cut: nginx's wait ended at the head, the rest was receiving
+                    waited = Math.max(waited, r.upstreamHeadAt - r.upstreamStarted);
+                    lastHead = Math.max(lastHead, r.upstreamHeadAt);
+                } else if (r.upstreamWaited) {
                     waited = Math.max(waited, r.upstreamNanos);
                 }
                 continue;

@@ -42,7 +42,10 @@ public final class RpcRecord {
     int upstreamStatus = -1;
     /** Its call gave no answer and the gateway had waited for one (nginx's upstream_response_time of its 502, 504). */
     boolean upstreamWaited;
-    /** nginx's {@code $upstream_status} of its call that gave no answer (502, 504); 0 otherwise. */
+    /**
+     * nginx's {@code $upstream_status} of its call that gave no answer: the 502 or 504 nginx makes, or the status of an
+     * answer whose head came before its body was refused or cut; 0 otherwise.
+     */
     int upstreamFailedStatus;
     String upstream;
     String upstreamAddress;
@@ -159,7 +162,7 @@ public final class RpcRecord {
 
     /**
      * The upstream call gave no answer ({@link #upstreamEnded} with 0): nginx would record {@code status} (its 502 or
-     * 504) as {@code $upstream_status}, and when {@code waited} (a connect timeout, a request that went out and got
+     * 504, or the status of a head that came before the body failed) as {@code $upstream_status}, and when {@code waited} (a connect timeout, a request that went out and got
      * no answer's head) the time waited as its {@code upstream_response_time}.
      */
     public void upstreamGaveNoAnswer(int status, boolean waited) {
@@ -177,6 +180,19 @@ public final class RpcRecord {
         if (observation != null && upstreamStarted >= 0) {
             upstreamEnded(status);
             observation.bridgedCallEnded(status);
+        }
+    }
+
+    /**
+     * As {@link #bridgedCallEnded} for a call that gave no answer (0), whose answer's head came with {@code headStatus}
+     * before the gateway refused or lost its body (too large, cut by read_timeout): nginx keeps that status as its
+     * {@code $upstream_status} once it read the header, and so does the exchange.
+     */
+    public void bridgedAnswerCut(int headStatus) {
+        if (observation != null && upstreamStarted >= 0) {
+            upstreamEnded(0);
+            upstreamFailedStatus = headStatus;
+            observation.bridgedCallEnded(headStatus);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.Sdk;
 import dev.toolgate.testing.TestGateway;
 import io.modelcontextprotocol.client.McpSyncClient;
+import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -436,6 +437,101 @@ class UpstreamFailureLogIT {
                 assertThat(answered.path("source").asText()).as("%s", answered).isEqualTo("upstream");
                 assertThat(answered.path("response").path("status").asInt()).as("%s", answered).isEqualTo(200);
                 assertThat(answered.path("latencies").path("proxy").asLong()).as("%s", answered).isBetween(0L, 5_000L);
+            }
+        }
+    }
+
+    @Test
+    void aToolCallWhoseRestAnswerWasRefusedAsTooLargeOrCutByItsReadTimeoutAfterItsHeadIsLoggedWithThatHeadsStatus()
+            throws Exception {
+        // 16 MiB: the gateway's limit of a REST answer
+        Buffer tooLarge = Buffer.buffer(new byte[16 * 1024 * 1024 + 1]);
+        try (RestUpstream rest = new RestUpstream()
+                .on("GET /items/1", request -> request.response().putHeader("content-type", "application/json")
+                        .end(tooLarge))
+                // its head and the body's first byte, then silence
+                .on("GET /items/2", request -> request.response().putHeader("content-type", "application/json")
+                        .putHeader("content-length", "100").write("{"))) {
+            for (String item : List.of("1", "2")) {
+                Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+                try (var gateway = TestGateway.start(conversion(rest.url(), "read_timeout: 400", logFile))) {
+                    McpHttp client = new McpHttp(gateway.proxy("/conv"));
+                    client.initialize("2025-06-18");
+                    JsonNode result = client.call("get_item", "{\"path_id\":\"" + item + "\"}");
+
+                    // the client still gets the gateway's tool result
+                    assertThat(result.path("isError").asBoolean()).isTrue();
+                    assertThat(result.path("content").get(0).path("text").asText()).startsWith(item.equals("1")
+                            ? "The API's answer was too large" : "The API did not answer in time");
+                    await().atMost(Duration.ofSeconds(20)).until(() -> !toolCalls(logFile).isEmpty());
+                    JsonNode entry = toolCalls(logFile).getFirst();
+                    // nginx's $upstream_status holds the status once its header was read, whatever the body did
+                    assertThat(entry.path("upstream_status").asText()).as("%s", entry).isEqualTo("200");
+                    // Kong's proxy latency is the wait for that head, not the body's 400 ms of silence after it
+                    long request = entry.path("latencies").path("request").asLong();
+                    assertThat(entry.path("latencies").path("proxy").asLong()).as("%s", entry)
+                            .isBetween(0L, item.equals("1") ? request : request - 400);
+                    assertThat(entry.path("source").asText()).as("%s", entry).isEqualTo("kong");
+                    assertThat(entry.path("response").path("status").asInt()).isEqualTo(200);
+                    String metrics = new AdminHttp(gateway).get("/metrics").body();
+                    assertThat(metrics)
+                            .containsPattern("kong_ai_mcp_error_total\\{[^}]*tool_name=\"get_item\"[^}]*type=\"transport_error\"")
+                            .containsPattern("kong_http_requests_total\\{[^}]*code=\"200\"[^}]*source=\"kong\"");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPassthroughServerWhoseAnswerHeadCameAndWhoseBodyThenStoppedIsLoggedWithThatHeadsStatusAlsoThroughAnEraBridge()
+            throws Exception {
+        Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        // a JSON answer's head and none of its body
+        try (RestUpstream server = new RestUpstream().onMessage("POST /mcp", (request, message) -> request.response()
+                .putHeader("content-type", "application/json").putHeader("content-length", "100").writeHead());
+             var gateway = TestGateway.start("""
+                     _format_version: "3.0"
+                     services:
+                       - name: stalling
+                         url: %s/mcp
+                         read_timeout: 400
+                         routes:
+                           - name: plain
+                             paths: [/plain]
+                             plugins:
+                               - name: file-log
+                                 config: {path: %s}
+                               - name: ai-mcp-proxy
+                                 config: {mode: passthrough-listener, logging: {log_statistics: true}}
+                           - name: bridged
+                             paths: [/bridged]
+                             plugins:
+                               - name: file-log
+                                 config: {path: %s}
+                               - name: ai-mcp-proxy
+                                 config: {mode: passthrough-listener, server: {upstream_era: modern},
+                                          logging: {log_statistics: true}}
+                     """.formatted(server.url(), logFile, logFile))) {
+            assertThat(new McpHttp(gateway.proxy("/plain")).initialize("2025-06-18").status()).isEqualTo(504);
+            McpHttp bridged = new McpHttp(gateway.proxy("/bridged"));
+            assertThat(bridged.initialize("2025-11-25").status()).isEqualTo(200);
+            McpHttp.Response call = bridged.post("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"echo\",\"arguments\":{}}}");
+            assertThat(call.status()).as("%s", call).isEqualTo(504);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> rpc(logFile, "initialize", "/plain") != null
+                    && rpc(logFile, "tools/call", "/bridged") != null);
+            JsonNode plain = entry(logFile, "/plain");
+            JsonNode viaBridge = entries(logFile).stream().filter(e -> e.path("request").path("uri").asText()
+                    .equals("/bridged") && e.path("ai").path("mcp").path("rpc").path(0).path("method").asText()
+                    .equals("tools/call")).findFirst().orElseThrow();
+            for (JsonNode entry : List.of(plain, viaBridge)) {
+                // the client got the gateway's 504; nginx's $upstream_status is the head's 200 that came before it
+                assertThat(entry.path("response").path("status").asInt()).as("%s", entry).isEqualTo(504);
+                assertThat(entry.path("upstream_status").asText()).as("%s", entry).isEqualTo("200");
+                // the wait for that head, not the 400 ms of silence after it
+                assertThat(entry.path("latencies").path("proxy").asLong()).as("%s", entry)
+                        .isBetween(0L, entry.path("latencies").path("request").asLong() - 400);
             }
         }
     }

@@ -185,6 +185,8 @@ public final class ToolInvoker {
                     : cancelled.isComplete() ? McpEvent.UPSTREAM_ABANDONED : 0);
             if (done.failed() && !cancelled.isComplete()) {
                 UpstreamException failure = UpstreamException.from(done.cause(), request.target());
+                // an answer whose head came and whose body was then refused or cut: the proxy wait ended at its head
+                record.upstreamHead(failure.headNanos());
                 record.upstreamGaveNoAnswer(failure.loggedStatus(), failure.waited());
             }
         });

@@ -48,6 +48,8 @@ final class UpstreamExchange {
     Future<UpstreamLink.Answer> send(HttpMethod method, MultiMap headers, Buffer body, Future<?> abandoned,
                                      RpcRecord traced, boolean measured) {
         Promise<UpstreamLink.Answer> answer = Promise.promise();
+        // the answer's status once its head came: a failure after it (too large, read_timeout) is of an answer begun
+        int[] headStatus = {0};
         // untraced (or the bridge's own): no context is written, and the client's headers go as they came
         traced.writeTraceContext(headers);
         if (measured && traced != RpcRecord.NONE) {
@@ -55,8 +57,14 @@ final class UpstreamExchange {
                 traced.upstreamStarted(target, method.name(), uri, null);
             }
             // a call its client gave up on was stopped by the gateway: no failure of the upstream's
-            answer.future().onComplete(done -> traced.bridgedCallEnded(done.succeeded() ? done.result().status()
-                    : done.cause() instanceof CallCancelled ? McpEvent.UPSTREAM_ABANDONED : 0));
+            answer.future().onComplete(done -> {
+                if (done.failed() && !(done.cause() instanceof CallCancelled) && headStatus[0] > 0) {
+                    traced.bridgedAnswerCut(headStatus[0]);
+                } else {
+                    traced.bridgedCallEnded(done.succeeded() ? done.result().status()
+                            : done.cause() instanceof CallCancelled ? McpEvent.UPSTREAM_ABANDONED : 0);
+                }
+            });
         }
         Promise<Void> givenUp = Promise.promise();
         int timeoutMs = target.readTimeoutMs();
@@ -90,6 +98,7 @@ final class UpstreamExchange {
             } else if (answer.future().isComplete()) {
                 response.result().request().reset(); // given up on while its head was on the way
             } else {
+                headStatus[0] = response.result().statusCode();
                 if (measured) {
                     traced.upstreamHead(System.nanoTime());
                 }
