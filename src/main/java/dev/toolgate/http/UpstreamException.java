@@ -69,6 +69,14 @@ public final class UpstreamException extends RuntimeException {
     }
 
     /**
+     * True when the attempt that failed never had a connection (refused, unknown host, TLS refused): nothing of the
+     * request went out on it, whatever an earlier attempt on a stale pooled connection did, so nothing was proxied.
+     */
+    public boolean unconnected() {
+        return kind == Kind.CONNECT;
+    }
+
+    /**
      * The status nginx records as its {@code $upstream_status} for this failure: the status of the answer whose
      * head came before it (nginx keeps the status once it read the header, whatever the body then does: too
      * large for the gateway, cut by read_timeout); else the 504 of a timeout, the 502 of any other upstream that

@@ -113,10 +113,12 @@ final class ExchangeUpstream {
     /**
      * The upstream gave no answer head (timed out, closed, reset) and the gateway answers for it: when the request had
      * gone out ({@link #connected}) or {@code waited} (its connection took connect_timeout), Kong's proxy latency is
-     * the time waited, as nginx's {@code upstream_response_time} of its 502 or 504 is; else nothing was proxied.
+     * the time waited, as nginx's {@code upstream_response_time} of its 502 or 504 is; else nothing was proxied. An
+     * {@code unconnected} failure is of a connection never made: the request sent again after its pooled connection
+     * turned out stale was refused a new one, and proxied nothing whatever the stale attempt did.
      */
-    void gaveNoAnswer(boolean waited) {
-        if (started >= 0 && answeredAt < 0 && nanos < 0 && (connected || waited)) {
+    void gaveNoAnswer(boolean waited, boolean unconnected) {
+        if (started >= 0 && answeredAt < 0 && nanos < 0 && (connected && !unconnected || waited)) {
             nanos = System.nanoTime() - started;
         }
     }

@@ -258,10 +258,11 @@ public final class Observation {
      * open message with {@code error} (passthrough): each is a {@code transport_error}, as a converted tool's call
      * its REST API gave no answer to, logged with the gateway's message, not typed by the JSON-RPC code it carries.
      * When its request had gone out, or {@code waited} (a connect timeout), the time waited is Kong's proxy latency,
-     * as nginx's {@code upstream_response_time} of its 502 or 504 is.
+     * as nginx's {@code upstream_response_time} of its 502 or 504 is; not when the failure is {@code unconnected}
+     * (a new connection for a request sent again after a stale pooled one was refused: nothing was proxied).
      */
-    public void upstreamFailed(GatewayError error, boolean waited) {
-        upstream.gaveNoAnswer(waited);
+    public void upstreamFailed(GatewayError error, boolean waited, boolean unconnected) {
+        upstream.gaveNoAnswer(waited, unconnected);
         if (open != null) {
             for (RpcRecord r : open) {
                 upstreamFailed(r, error);
@@ -270,7 +271,7 @@ public final class Observation {
     }
 
     /**
-     * As {@link #upstreamFailed(GatewayError, boolean)}, for one message (an era bridge answers each on its own); a refusal
+     * As {@link #upstreamFailed(GatewayError, boolean, boolean)}, for one message (an era bridge answers each on its own); a refusal
      * that is not the upstream's failure leaves the record as it is. Returns {@code error}.
      */
     public GatewayError upstreamFailed(RpcRecord r, GatewayError error) {

@@ -12,7 +12,9 @@ import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -536,6 +538,46 @@ class UpstreamFailureLogIT {
         }
     }
 
+    @Test
+    void aRequestWhosePooledConnectionWasStaleAndWhoseNewConnectionWasRefusedIsLoggedAsProxyingNothing()
+            throws Exception {
+        Path logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             var gateway = TestGateway.start("""
+                     _format_version: "3.0"
+                     services:
+                       - name: going
+                         url: http://127.0.0.1:%d/mcp
+                         routes:
+                           - name: going
+                             paths: [/going]
+                             plugins:
+                               - name: file-log
+                                 config: {path: %s}
+                               - name: ai-mcp-proxy
+                                 config: {mode: passthrough-listener}
+                     """.formatted(server.getLocalPort(), logFile))) {
+            answerOnceThenGo(server, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[]}}");
+            McpHttp client = new McpHttp(gateway.proxy("/going"));
+            client.sessionId("s-1");
+            assertThat(client.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").status())
+                    .isEqualTo(200);
+            // the stream's GET goes on the pooled connection, which the server closes under it; sent again on a
+            // new connection, it is refused: nothing listens any more
+            McpHttp.Response stream = client.send("GET", null, Map.of("accept", "text/event-stream",
+                    "mcp-session-id", "s-1"));
+            assertThat(stream.status()).as("%s", stream).isEqualTo(502);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> entries(logFile).size() >= 2);
+            JsonNode refused = entries(logFile).stream().filter(e -> e.path("request").path("method").asText()
+                    .equals("GET")).findFirst().orElseThrow();
+            assertThat(refused.path("upstream_status").asText()).as("%s", refused).isEqualTo("502");
+            // the request that counts never had a connection: nginx's next upstream refused it, nothing was proxied
+            assertThat(refused.path("latencies").path("proxy").asLong()).as("%s", refused).isEqualTo(-1);
+            assertThat(refused.path("source").asText()).as("%s", refused).isEqualTo("kong");
+        }
+    }
+
     private static String call(int id, String item) {
         return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"get_item\","
                 + "\"arguments\":{\"path_id\":\"" + item + "\"}}}";
@@ -576,6 +618,45 @@ class UpstreamFailureLogIT {
                 }
             }
         });
+    }
+
+    /**
+     * A keep-alive server that answers its first request with {@code json}, then stops listening and closes the
+     * connection under the next request unanswered: that request's pooled connection turns out stale, and a new one
+     * is refused.
+     */
+    private static void answerOnceThenGo(ServerSocket server, String json) {
+        Thread.ofVirtual().start(() -> {
+            try (Socket s = server.accept()) {
+                InputStream in = new BufferedInputStream(s.getInputStream());
+                readRequest(in);
+                byte[] body = json.getBytes(StandardCharsets.UTF_8);
+                s.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
+                        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(body);
+                s.getOutputStream().flush();
+                server.close();
+                readRequest(in);
+            } catch (IOException gone) {
+                // the gateway closed first: nothing more to do
+            }
+        });
+    }
+
+    /** Reads one HTTP/1.1 request, its head and its content-length body. */
+    private static void readRequest(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed");
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
+        }
     }
 
     /**

@@ -184,7 +184,7 @@ final class Forwarding {
         GatewayError error = failure.kind() == UpstreamException.Kind.TIMEOUT
                 ? new GatewayError.UpstreamTimeout(settings.target().service(), failure.detail())
                 : new GatewayError.UpstreamUnavailable(settings.target().service(), failure.detail());
-        exchange.observation().upstreamFailed(error, failure.waited());
+        exchange.observation().upstreamFailed(error, failure.waited(), failure.unconnected());
         exchange.refuse(error);
     }
 }
