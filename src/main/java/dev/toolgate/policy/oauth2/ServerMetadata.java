@@ -135,6 +135,10 @@ final class ServerMetadata {
         if (uri == null) {
             throw new GeneralException("the authorization server's metadata has no jwks_uri");
         }
+        // a server's word, not the operator's: a file: or jar: URL would have the gateway read its own disk
+        if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())) {
+            throw new GeneralException("the authorization server's metadata names a jwks_uri that is not an http(s) URL");
+        }
         return uri.toURL();
     }
 

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.URL;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -189,13 +190,31 @@ final class SigningKeys {
         }
     }
 
+    /**
+     * Nimbus's retriever, bounded (the timeouts, 512 KiB), not following redirects: the metadata's own fetch
+     * follows none, and a key set is taken from the address the server's metadata names or none.
+     */
+    private static final class UnredirectedRetriever extends DefaultResourceRetriever {
+
+        UnredirectedRetriever(int timeout) {
+            super(timeout, timeout, 512 * 1024);
+        }
+
+        @Override
+        protected HttpURLConnection openConnection(URL url) throws IOException {
+            HttpURLConnection connection = super.openConnection(url);
+            connection.setInstanceFollowRedirects(false);
+            return connection;
+        }
+    }
+
     /** Called with {@link #fetching} held. */
     private JWKSetSource<SecurityContext> source() throws IOException, GeneralException {
         URL url = metadata.jwksUrl();
         if (source == null || !url.equals(sourceUrl)) {
             long ttl = Math.max(1, config.jwksCacheTtl()) * 1000;
             var built = (JWKSetBasedJWKSource<SecurityContext>) JWKSourceBuilder.<SecurityContext>create(url,
-                            new DefaultResourceRetriever(config.timeout(), config.timeout(), 512 * 1024))
+                            new UnredirectedRetriever(config.timeout()))
                     .cache(ttl, Math.min(ttl, config.timeout()))
                     // Nimbus refuses a pause as long as the TTL, which would fail every fetch of a short-TTL route
                     .rateLimited(Math.min(MIN_REFETCH_MILLIS, ttl / 2))
