@@ -1,6 +1,8 @@
 package dev.toolgate.admin;
 
 import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.CapturedLog;
+import dev.toolgate.testing.RawConnection;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,9 +13,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,30 +63,38 @@ class AdminLargeUploadIT {
         return out.toByteArray();
     }
 
+    /**
+     * Readiness probes sent one after the other once the upload has been sent whole, each as soon as the last was
+     * answered. The gateway's work on the body (inflating 60 MiB, parsing it) lasts hundreds of them (some 650 when
+     * this was written); held on the event loop, it lets none through while it lasts: those sent wait for its end,
+     * and the upload's answer follows within a few (4 when this was written). Counted, not timed: a busy machine
+     * slows the probes and the work alike.
+     */
+    private static final int PROBES = 40;
+
     @Test
-    void theReadinessProbeIsAnsweredPromptlyWhileALargeUploadIsInflatedAndParsed() throws Exception {
+    void readinessProbesAreAnsweredWhileALargeUploadIsInflatedAndParsed() {
         byte[] body = largeWrappedDocument();
+        int port = admin.uri("/").getPort();
         assertThat(admin.get("/status/ready").status()).isEqualTo(200);
 
-        long began = System.nanoTime();
-        CompletableFuture<AdminHttp.Response> upload = CompletableFuture.supplyAsync(() -> admin.sendWithHeaders("POST",
-                "/config", Map.of("content-type", "application/json", "content-encoding", "gzip"), body));
-        long slowest = 0;
-        int probes = 0;
-        while (!upload.isDone()) {
-            long start = System.nanoTime();
-            assertThat(admin.get("/status/ready").status()).isEqualTo(200);
-            slowest = Math.max(slowest, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-            probes++;
-            Thread.sleep(20);
-        }
+        try (CapturedLog log = CapturedLog.everything(); RawConnection upload = RawConnection.connect(port, 0)) {
+            upload.send("POST", "/config", List.of("Host: 127.0.0.1:" + port, "Content-Type: application/json",
+                    "Content-Encoding: gzip", "Content-Length: " + body.length), body);
+            CompletableFuture<RawConnection.Response> answer = CompletableFuture.supplyAsync(upload::readAll);
 
-        AdminHttp.Response answer = upload.get();
-        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
-        assertThat(answer.status()).as("%s", answer).isEqualTo(200);
-        // against the upload's own time, not a fixed bound, so that the machine's speed cancels out: parsed on the
-        // event loop, the upload held a probe for nearly all of it (4.9 s of 5 s); now 0.3 s
-        assertThat(slowest).as("the slowest of %d readiness probes sent during an upload of %d ms, in ms", probes, took)
-                .isLessThan(took / 3);
+            List<Integer> probes = new ArrayList<>();
+            while (probes.size() < PROBES && !answer.isDone()) {
+                probes.add(admin.get("/status/ready").status());
+            }
+            assertThat(answer).as("the upload is still being worked on after %d probes", probes.size()).isNotDone();
+            assertThat(probes).as("readiness probes answered while the upload was").hasSize(PROBES).containsOnly(200);
+
+            RawConnection.Response loaded = answer.join();
+            assertThat(loaded.status()).as("%s", loaded).isEqualTo(200);
+            // a stall of the listener outside the work itself (a wait before it begins) holds the probes sent
+            // meanwhile and leaves the count above as it was: Vert.x's own watchdog tells it
+            assertThat(log.text()).as("no event loop was blocked").doesNotContain("has been blocked");
+        }
     }
 }
