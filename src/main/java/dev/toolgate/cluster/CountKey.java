@@ -1,8 +1,7 @@
 package dev.toolgate.cluster;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.toolgate.digest.Digests;
+
 import java.util.Base64;
 
 /**
@@ -32,13 +31,7 @@ final class CountKey {
         if (key.length() <= MAX_KEY_CHARS) {
             return key;
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8));
-            return key.substring(0, MAX_KEY_CHARS) + "#" + DIGEST_TEXT.encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is unavailable", e);
-        }
+        return key.substring(0, MAX_KEY_CHARS) + "#" + DIGEST_TEXT.encodeToString(Digests.sha256(key));
     }
 
     /** The count of {@code kept} in the window of {@code period} that holds {@code atMillis}. */

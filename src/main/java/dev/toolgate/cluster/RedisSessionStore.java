@@ -1,5 +1,6 @@
 package dev.toolgate.cluster;
 
+import dev.toolgate.digest.Digests;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionIds;
 import dev.toolgate.mcp.SessionLimits;
@@ -9,10 +10,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
-import java.util.HexFormat;
 
 /**
  * {@code strategy: redis}: sessions in Redis under a random id, ending after {@code session_ttl} or the
@@ -89,7 +87,7 @@ public final class RedisSessionStore implements SessionStore {
             end
             return value
             """;
-    private static final String FIND_DIGEST = sha1(FIND);
+    private static final String FIND_DIGEST = Digests.sha1Hex(FIND);
 
     private final RedisLink redis;
     private final SessionIds ids;
@@ -170,15 +168,6 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public int size() {
         return -1;
-    }
-
-    private static String sha1(String script) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(script.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is unavailable", e);
-        }
     }
 
     private static byte[] key(String id) {

@@ -5,16 +5,13 @@ import dev.toolgate.config.ConsumerGroup;
 import dev.toolgate.config.DeclarativeConfig;
 import dev.toolgate.config.Plugin;
 import dev.toolgate.config.Route;
+import dev.toolgate.digest.Digests;
 import dev.toolgate.mode.AiMcpProxyConfig;
 import dev.toolgate.mode.acl.SubjectRules;
 import dev.toolgate.mode.conversion.Tool;
 import dev.toolgate.mode.conversion.ToolSet;
 import dev.toolgate.pipeline.PolicyOrder;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Set;
 
 /**
@@ -59,7 +56,7 @@ final class ListVersions {
         if (perCaller || owned) {
             rules.append("\ncallers ").append(callers());
         }
-        return digest(rules.toString());
+        return Digests.sha256Hex(rules.toString());
     }
 
     private static String scope(Plugin plugin) {
@@ -79,16 +76,8 @@ final class ListVersions {
                         .append(consumer.customId()).append(' ').append(consumer.groupIds()).append(' ')
                         .append(consumer.acls().stream().map(Consumer.AclGroup::group).toList());
             }
-            callers = digest(all.toString());
+            callers = Digests.sha256Hex(all.toString());
         }
         return callers;
-    }
-
-    private static String digest(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
     }
 }

@@ -1,8 +1,7 @@
 package dev.toolgate.observe;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.toolgate.digest.Digests;
+
 import java.util.Base64;
 
 /**
@@ -35,11 +34,6 @@ final class PendingKeys {
         if (value.length() <= MAX_RAW) {
             return "=" + value;
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return "#" + Base64.getEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return "#" + Base64.getEncoder().withoutPadding().encodeToString(Digests.sha256(value));
     }
 }

@@ -3,10 +3,9 @@ package dev.toolgate.pipeline;
 import dev.toolgate.config.Consumer;
 import dev.toolgate.config.ConsumerGroup;
 import dev.toolgate.config.DeclarativeConfig;
+import dev.toolgate.digest.Digests;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -46,7 +45,7 @@ public final class Consumers {
             groupNames.put(consumer.id(), consumer.groupIds().stream().map(groupNameById::get).toList());
             for (Consumer.KeyAuth key : consumer.keyauthCredentials()) {
                 if (key.key() != null) {
-                    byte[] digest = digest(key.key());
+                    byte[] digest = Digests.sha256(key.key());
                     // a key held twice is refused where the document is read; never let a later holder take it over
                     keysByDigest.putIfAbsent(HexFormat.of().formatHex(digest), new KeyCredential(consumer, key.id(), digest));
                 }
@@ -77,7 +76,7 @@ public final class Consumers {
 
     /** The API key credential for a presented key, compared in constant time. */
     public Optional<KeyCredential> byKey(String presented) {
-        byte[] digest = digest(presented);
+        byte[] digest = Digests.sha256(presented);
         KeyCredential found = keysByDigest.get(HexFormat.of().formatHex(digest));
         return found != null && MessageDigest.isEqual(found.digest(), digest) ? Optional.of(found) : Optional.empty();
     }
@@ -90,13 +89,5 @@ public final class Consumers {
     /** The caller a consumer stands for, authenticated by {@code credential} (null for the anonymous fallback). */
     public Principal principal(Consumer consumer, Principal.Credential credential) {
         return new Principal(consumer, groupsOf(consumer), credential, null, List.of(), credential == null);
-    }
-
-    private static byte[] digest(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.toolgate.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.config.Consumer;
+import dev.toolgate.digest.Digests;
 
 import java.util.List;
 
@@ -59,13 +60,7 @@ public record Principal(Consumer consumer, List<String> consumerGroups, Credenti
         if (identity == null) {
             return null;
         }
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return java.util.HexFormat.of().formatHex(Digests.sha256(identity), 0, 16);
     }
 
     /** True when a credential identified the caller (not nobody, not the anonymous fallback). */

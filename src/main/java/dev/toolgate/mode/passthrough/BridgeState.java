@@ -2,13 +2,12 @@ package dev.toolgate.mode.passthrough;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.digest.Digests;
 import dev.toolgate.http.ClientAddresses;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.pipeline.Exchange;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionStore;
@@ -213,12 +212,7 @@ record BridgeState(String session, String version, String call, String lastEvent
 
     /** A short, fixed-length name for {@code text} (144 bits of its SHA-256). */
     static String digest(String text) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 18));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(Digests.sha256(text), 18));
     }
 
 }

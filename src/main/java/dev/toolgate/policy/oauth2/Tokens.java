@@ -1,9 +1,6 @@
 package dev.toolgate.policy.oauth2;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.toolgate.digest.Digests;
 
 /** Cache keys for tokens: a digest, so caches never hold a client's token itself. */
 final class Tokens {
@@ -12,10 +9,6 @@ final class Tokens {
     }
 
     static String digest(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Digests.sha256Hex(token);
     }
 }

@@ -3,6 +3,7 @@ package dev.toolgate.policy.ratelimit;
 import dev.toolgate.cluster.Counters;
 import dev.toolgate.cluster.Period;
 import dev.toolgate.cluster.Usage;
+import dev.toolgate.digest.Digests;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.Router;
 import dev.toolgate.logging.LogThrottle;
@@ -15,11 +16,7 @@ import io.vertx.core.MultiMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 
@@ -138,7 +135,7 @@ final class RateLimiting implements ExchangePolicy {
         String token = exchange.credentials().presentedToken(name);
         if (token != null) {
             // a line break no header value holds: a client cannot send a value that names these counts
-            return "\ntoken " + digest(token);
+            return "\ntoken " + Digests.sha256Hex(token);
         }
         if (!exchange.credentials().headers().contains(lower)) {
             return valueDigest(exchange.upstreamHeader(name));
@@ -146,22 +143,12 @@ final class RateLimiting implements ExchangePolicy {
         String sent = exchange.request().getHeader(name);
         return sent == null || "key-auth".equals(caller.credential().plugin())
                 ? "\ncredential " + caller.credential().id()
-                : "\ntoken " + digest(sent);
+                : "\ntoken " + Digests.sha256Hex(sent);
     }
 
     /** A header value's count under its SHA-256, never the value; null (the address's count) for none. */
     private static String valueDigest(String value) {
         // a prefix of its own: a value's count is never a token's or a credential's
-        return value == null ? null : "\nvalue " + digest(value);
-    }
-
-    /** A token's SHA-256: its count without the token itself in the counters or Redis. */
-    private static String digest(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return value == null ? null : "\nvalue " + Digests.sha256Hex(value);
     }
 }
