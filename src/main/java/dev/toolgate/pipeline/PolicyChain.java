@@ -209,18 +209,11 @@ public final class PolicyChain {
      * call, and only an address refused whoever the caller turns out to be still decides.
      */
     public boolean refusesOnReplay(Exchange exchange, PolicyChain serving) {
-        return refusesOnReplay(exchange.principal(), exchange.clientAddress(), exchange, serving);
-    }
-
-    /** As {@link #refusesOnReplay(Exchange, PolicyChain)} without a request to read: no local authentication tells. */
-    public boolean refusesOnReplay(Principal caller, String clientAddress, PolicyChain serving) {
-        return refusesOnReplay(caller, clientAddress, null, serving);
-    }
-
-    private boolean refusesOnReplay(Principal caller, String clientAddress, Exchange exchange, PolicyChain serving) {
         if (!judgesCallers) {
             return false;
         }
+        Principal caller = exchange.principal();
+        String clientAddress = exchange.clientAddress();
         // the replay forgets the listener's caller where this route authenticates
         Principal found = authenticates ? Principal.NONE : caller;
         boolean unknown = false;
@@ -247,7 +240,7 @@ public final class PolicyChain {
     private static Principal identified(Slot slot, Principal caller, Exchange exchange, Principal before,
                                         PolicyChain serving) {
         ExchangePolicy policy = slot.choose(before).policy();
-        if (exchange != null && policy instanceof NamedCredentials named && named.skips(exchange, before)) {
+        if (policy instanceof NamedCredentials named && named.skips(exchange, before)) {
             return before;
         }
         if (identifiedBySame(slot, caller, serving)) {
@@ -255,7 +248,7 @@ public final class PolicyChain {
         }
         // once per instance and HTTP request: a batch of lists, each asking every owning route, and the calls
         // after them would otherwise check one token again and again on the event loop
-        return exchange != null && policy instanceof LocalAuthentication local
+        return policy instanceof LocalAuthentication local
                 ? exchange.memo().get(new Identified(local), () -> local.identify(exchange)) : null;
     }
 

@@ -47,6 +47,10 @@ class PolicyChainTest {
               - {username: both, groups: [{name: gold}, {name: bronze}]}
             """).config());
 
+    /** Loopback, where the test's requests come from, is a proxy to trust: X-Real-IP names the client's address. */
+    static final ClientAddresses FROM_X_REAL_IP = new ClientAddresses(ClientAddresses.parseList("127.0.0.1"),
+            "x-real-ip", false);
+
     static Vertx vertx;
     static HttpServer server;
     static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -57,7 +61,7 @@ class PolicyChainTest {
     static void start() {
         vertx = Vertx.vertx();
         server = vertx.createHttpServer().requestHandler(request -> {
-            Exchange exchange = new Exchange(request, new RouteMatch(null, null), 1024, ClientAddresses.PEER);
+            Exchange exchange = new Exchange(request, new RouteMatch(null, null), 1024, FROM_X_REAL_IP);
             run.apply(exchange).onComplete(done -> request.response().end(done.succeeded()
                     ? describe(done.result()) : "failed: " + done.cause().getMessage()));
         }).listen(0, "127.0.0.1").await();
@@ -250,7 +254,7 @@ class PolicyChainTest {
     }
 
     @Test
-    void aListenerLearnsWithoutARequestWhetherTheOwningRouteRefusesItsCaller() {
+    void aListenerLearnsWithoutReplayingWhetherTheOwningRouteRefusesItsCaller() {
         Principal goldie = CONSUMERS.principal(CONSUMERS.byUsername("goldie").orElseThrow(),
                 new Principal.Credential("g", "key-auth"));
         Principal plain = CONSUMERS.principal(CONSUMERS.byUsername("plain").orElseThrow(),
@@ -264,29 +268,30 @@ class PolicyChainTest {
         PolicyChain limited = PolicyChain.of("owner", null,
                 Map.of("rate-limiting", List.of(configured(global(), "rate-limiting", Decision.PROCEED))));
 
-        assertThat(List.of(open.refusesOnReplay(goldie, HERE, NO_LISTENER), open.refusesOnReplay(plain, HERE, NO_LISTENER),
-                open.refusesOnReplay(Principal.NONE, HERE, NO_LISTENER)))
+        assertThat(List.of(refusesOnReplay(open, goldie, HERE, NO_LISTENER), refusesOnReplay(open, plain, HERE, NO_LISTENER),
+                refusesOnReplay(open, Principal.NONE, HERE, NO_LISTENER)))
                 .containsExactly(false, true, true);
-        assertThat(authenticating.refusesOnReplay(plain, HERE, authenticating))
+        assertThat(refusesOnReplay(authenticating, plain, HERE, authenticating))
                 .as("the very key-auth that identified the listener's caller finds the same caller here").isTrue();
-        assertThat(authenticating.refusesOnReplay(plain, HERE, NO_LISTENER))
+        assertThat(refusesOnReplay(authenticating, plain, HERE, NO_LISTENER))
                 .as("another authentication identified the listener's caller: who calls shows only in the request")
                 .isFalse();
-        assertThat(authenticating.refusesOnReplay(Principal.NONE, HERE, authenticating))
+        assertThat(refusesOnReplay(authenticating, Principal.NONE, HERE, authenticating))
                 .as("nobody identified: who calls shows only when the owning route authenticates the request").isFalse();
         Map<String, List<PolicyChain.Configured>> scoped = new LinkedHashMap<>();
         scoped.put("acl", List.of(new PolicyChain.Configured(global(), judge(caller -> false)), new PolicyChain.Configured(
                 new PluginScope(null, null, CONSUMERS.byUsername("goldie").orElseThrow().id(), null), judge(caller -> true))));
         PolicyChain perConsumer = PolicyChain.of("owner", null, scoped);
-        assertThat(List.of(perConsumer.refusesOnReplay(goldie, HERE, NO_LISTENER), perConsumer.refusesOnReplay(plain, HERE, NO_LISTENER)))
+        assertThat(List.of(refusesOnReplay(perConsumer, goldie, HERE, NO_LISTENER),
+                refusesOnReplay(perConsumer, plain, HERE, NO_LISTENER)))
                 .as("the instance scoped to goldie applies to goldie alone").containsExactly(true, false);
         assertThat(limited.judgesCallers()).isFalse();
-        assertThat(limited.refusesOnReplay(plain, HERE, NO_LISTENER)).isFalse();
+        assertThat(refusesOnReplay(limited, plain, HERE, NO_LISTENER)).isFalse();
         assertThat(ran).as("no policy ran").isEmpty();
     }
 
     @Test
-    void aListenerLearnsWithoutARequestWhetherTheOwningRouteRefusesWhereItsCallerCallsFrom() {
+    void aListenerLearnsWithoutReplayingWhetherTheOwningRouteRefusesWhereItsCallerCallsFrom() {
         Principal plain = CONSUMERS.principal(CONSUMERS.byUsername("plain").orElseThrow(),
                 new Principal.Credential("p", "key-auth"));
         AddressPolicy noLoopback = fence(address -> address.startsWith("127."));
@@ -294,9 +299,10 @@ class PolicyChainTest {
                 Map.of("ip-restriction", List.of(new PolicyChain.Configured(global(), noLoopback))));
 
         assertThat(List.of(guarded.judgesCallers(), guarded.judgesAddresses())).containsExactly(true, true);
-        assertThat(List.of(guarded.refusesOnReplay(plain, "127.0.0.1", NO_LISTENER), guarded.refusesOnReplay(Principal.NONE, "127.0.0.1", NO_LISTENER),
-                guarded.refusesOnReplay(plain, HERE, NO_LISTENER), guarded.refusesOnReplay(plain, null, NO_LISTENER)))
-                .containsExactly(true, true, false, true);
+        assertThat(List.of(refusesOnReplay(guarded, plain, "127.0.0.1", NO_LISTENER),
+                refusesOnReplay(guarded, Principal.NONE, "127.0.0.1", NO_LISTENER),
+                refusesOnReplay(guarded, plain, HERE, NO_LISTENER)))
+                .containsExactly(true, true, false);
         assertThat(PolicyChain.of("owner", null, Map.of("acl", List.of(new PolicyChain.Configured(global(),
                 judge(caller -> true))))).judgesAddresses()).as("an acl judges callers, not addresses").isFalse();
         assertThat(ran).as("no policy ran").isEmpty();
@@ -310,18 +316,18 @@ class PolicyChainTest {
         instances.put("acl", List.of(new PolicyChain.Configured(global(), judge(caller -> true))));
         instances.put("ip-restriction", List.of(new PolicyChain.Configured(global(), noLoopback)));
         PolicyChain authenticating = PolicyChain.of("owner", null, instances);
-        assertThat(List.of(authenticating.refusesOnReplay(Principal.NONE, "127.0.0.1", NO_LISTENER),
-                authenticating.refusesOnReplay(Principal.NONE, HERE, NO_LISTENER)))
+        assertThat(List.of(refusesOnReplay(authenticating, Principal.NONE, "127.0.0.1", NO_LISTENER),
+                refusesOnReplay(authenticating, Principal.NONE, HERE, NO_LISTENER)))
                 .as("the acl's answer waits for who authenticates; the address is refused whoever it is")
                 .containsExactly(true, false);
 
         PluginScope goldiesOwn = new PluginScope(null, null, CONSUMERS.byUsername("goldie").orElseThrow().id(), null);
         instances.put("ip-restriction", List.of(new PolicyChain.Configured(goldiesOwn, fence(address -> false)),
                 new PolicyChain.Configured(global(), noLoopback)));
-        assertThat(PolicyChain.of("owner", null, instances).refusesOnReplay(Principal.NONE, "127.0.0.1", NO_LISTENER))
+        assertThat(refusesOnReplay(PolicyChain.of("owner", null, instances), Principal.NONE, "127.0.0.1", NO_LISTENER))
                 .as("goldie's own instance lets loopback in, and the request may authenticate as goldie").isFalse();
         instances.put("ip-restriction", List.of(new PolicyChain.Configured(goldiesOwn, noLoopback)));
-        assertThat(PolicyChain.of("owner", null, instances).refusesOnReplay(Principal.NONE, "127.0.0.1", NO_LISTENER))
+        assertThat(refusesOnReplay(PolicyChain.of("owner", null, instances), Principal.NONE, "127.0.0.1", NO_LISTENER))
                 .as("an instance for goldie alone does not apply to whoever else authenticates").isFalse();
         assertThat(ran).as("no policy ran").isEmpty();
     }
@@ -373,6 +379,21 @@ class PolicyChainTest {
 
     /** Where the listener's caller calls from, in the replay tests. */
     private static final String HERE = "10.0.0.1";
+
+    /**
+     * What {@code owner} answers the listener, asked as the listener asks it: of a real request from {@code address}
+     * whose caller the listener ({@code serving}) identified as {@code caller}, before anything is replayed.
+     */
+    static boolean refusesOnReplay(PolicyChain owner, Principal caller, String address, PolicyChain serving) {
+        java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
+        run = exchange -> {
+            exchange.authenticate(caller);
+            refused.set(owner.refusesOnReplay(exchange, serving));
+            return Decision.PROCEED;
+        };
+        assertThat(get(address.equals("127.0.0.1") ? null : address)).isEqualTo("continue");
+        return refused.get();
+    }
 
     /** A policy that decides from the caller alone, refusing those {@code refuses} names. */
     static CallerPolicy judge(java.util.function.Predicate<Principal> refuses) {
@@ -426,9 +447,17 @@ class PolicyChainTest {
     }
 
     static String get() {
+        return get(null);
+    }
+
+    /** A request from {@code address} (X-Real-IP, from the trusted loopback), or from loopback itself for null. */
+    static String get(String address) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/"));
+        if (address != null) {
+            request.header("X-Real-IP", address);
+        }
         try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + server.actualPort() + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
