@@ -9,6 +9,7 @@ import dev.toolgate.config.Service;
 import dev.toolgate.http.Router;
 import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mcp.HeaderDeclarations;
 import dev.toolgate.mcp.ToolNames;
 import dev.toolgate.mode.AiMcpProxyConfig;
 import dev.toolgate.mode.ParameterSpec;
@@ -141,6 +142,25 @@ public final class ToolCompiler {
             checkSchema(output.declared(), at + ".responses");
         }
         ToolSchemas.checkDefinitionClashes(parameters, body, at, report);
+        checkHeaderDeclarations(parameters, body, at);
+    }
+
+    /**
+     * The 2026-07-28 rules for {@code x-mcp-header}: a tool breaking one would be dropped by 2026-07-28 clients
+     * and served to legacy ones, so it is refused here. Generated tools carry no declarations: the OpenAPI
+     * conversion keeps JSON Schema keywords only.
+     */
+    private void checkHeaderDeclarations(List<ParameterSpec> parameters, BodyPart body, String at) {
+        HeaderDeclarations declarations = new HeaderDeclarations();
+        for (int i = 0; i <= parameters.size(); i++) {
+            JsonNode schema = i < parameters.size() ? parameters.get(i).schema() : body.schema();
+            String path = i < parameters.size() ? at + ".parameters[" + i + "].schema" : at + ".request_body";
+            for (HeaderDeclarations.Fault fault : declarations.argument(schema)) {
+                StringBuilder where = new StringBuilder(path);
+                fault.path().forEach(step -> where.append(step.startsWith("[") ? "" : ".").append(step));
+                report.problem(where.toString(), fault.message() + "; 2026-07-28 clients drop a tool that breaks this");
+            }
+        }
     }
 
     private void checkSchema(JsonNode schema, String path) {

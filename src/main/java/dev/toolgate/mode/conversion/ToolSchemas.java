@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.toolgate.config.ConfigReport;
+import dev.toolgate.mcp.HeaderDeclarations;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mode.ParameterSpec;
 
@@ -21,8 +24,11 @@ import java.util.Map;
  */
 public final class ToolSchemas {
 
+    /** JSON Schema 2020-12, knowing {@code x-mcp-header} as an annotation (unknown, each compile would log a warning). */
+    private static final Dialect DIALECT = Dialect.builder(Dialects.getDraft202012())
+            .keyword(new NonValidationKeyword(HeaderDeclarations.KEYWORD)).build();
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
-            SpecificationVersion.DRAFT_2020_12, b -> b.schemaLoader(l -> l.fetchRemoteResources(false))
+            DIALECT, b -> b.schemaLoader(l -> l.fetchRemoteResources(false))
                     .schemaRegistryConfig(com.networknt.schema.SchemaRegistryConfig.builder()
                             .regularExpressionFactory(BoundedPatterns.INSTANCE).build()));
     private static final Schema META_SCHEMA = REGISTRY.getSchema(
