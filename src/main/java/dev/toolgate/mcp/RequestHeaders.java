@@ -26,6 +26,8 @@ public final class RequestHeaders {
 
     private static final String SENTINEL_START = "=?base64?";
     private static final String SENTINEL_END = "?=";
+    /** 2^53 − 1, the largest integer a mirrored argument may hold. */
+    private static final BigDecimal SAFE_INTEGER = BigDecimal.valueOf(9_007_199_254_740_991L);
 
     private RequestHeaders() {
     }
@@ -154,6 +156,23 @@ public final class RequestHeaders {
     }
 
     /**
+     * Why a declared argument is an integer no {@code Mcp-Param-*} header may carry, or null when none is: the
+     * revision limits mirrored integers to ±(2^53−1), what every JSON number reader holds exactly (the TypeScript
+     * SDK sends no header for a larger one).
+     */
+    public static String unsafeInteger(Map<String, List<String>> declared, JsonNode arguments) {
+        for (Map.Entry<String, List<String>> parameter : declared.entrySet()) {
+            JsonNode value = at(arguments, parameter.getValue());
+            if (value != null && value.isNumber() && value.decimalValue().abs().compareTo(SAFE_INTEGER) > 0) {
+                return String.join(".", parameter.getValue()) + ": " + value + " is outside -" + SAFE_INTEGER + " to "
+                        + SAFE_INTEGER + ", the integers the Mcp-Param-" + parameter.getKey()
+                        + " header may carry (2026-07-28 limits mirrored integers to ±(2^53−1))";
+            }
+        }
+        return null;
+    }
+
+    /**
      * What is wrong with the {@code Mcp-Param-*} headers of a {@code tools/call}, or null when each
      * declared parameter's header matches its argument (present exactly when the argument is; integers
      * compared as numbers).
@@ -162,10 +181,7 @@ public final class RequestHeaders {
                                        JsonNode arguments) {
         for (Map.Entry<String, List<String>> parameter : declared.entrySet()) {
             String name = "Mcp-Param-" + parameter.getKey();
-            JsonNode value = arguments;
-            for (String step : parameter.getValue()) {
-                value = value == null ? null : value.get(step);
-            }
+            JsonNode value = at(arguments, parameter.getValue());
             String sent = header.apply(name.toLowerCase(Locale.ROOT));
             boolean present = value != null && !value.isNull();
             if (sent == null) {
@@ -184,6 +200,15 @@ public final class RequestHeaders {
             }
         }
         return null;
+    }
+
+    /** The argument at a property path, or null. */
+    private static JsonNode at(JsonNode arguments, List<String> path) {
+        JsonNode value = arguments;
+        for (String step : path) {
+            value = value == null ? null : value.get(step);
+        }
+        return value;
     }
 
     private static boolean matches(String header, JsonNode value) {

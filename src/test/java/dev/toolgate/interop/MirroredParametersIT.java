@@ -103,4 +103,26 @@ class MirroredParametersIT {
         assertThat(validate.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(output).contains("is valid: 1 services, 1 routes, 1 plugins, 1 tools").doesNotContain("WARN");
     }
+
+    @Test
+    void anIntegerBeyondWhatAHeaderMayMirrorIsAnInvalidArgumentNotAMissingHeader() {
+        // the SDK sends no Mcp-Param-Count for it: the revision limits mirrored integers to ±(2^53−1)
+        JsonNode out = node.typescriptSdkV2(gateway.proxy("/mcp"), "modern", Map.of(), "call", "items",
+                "{\"query_region\":\"eu\",\"query_count\":9007199254740992}").ok();
+
+        assertThat(out.at("/results/0/isError").asBoolean()).as(out.toString()).isTrue();
+        assertThat(out.at("/results/0/content/0/text").asText()).isEqualTo("Invalid arguments for tool items: "
+                + "query_count: 9007199254740992 is outside -9007199254740991 to 9007199254740991, the integers the "
+                + "Mcp-Param-Count header may carry (2026-07-28 limits mirrored integers to ±(2^53−1))");
+        assertThat(upstream.pending()).isZero();
+    }
+
+    @Test
+    void anIntegerWithinTheSafeRangeIsMirroredAndCalled() {
+        JsonNode out = node.typescriptSdkV2(gateway.proxy("/mcp"), "modern", Map.of(), "call", "items",
+                "{\"query_region\":\"eu\",\"query_count\":-9007199254740991}").ok();
+
+        assertThat(out.at("/results/0/isError").asBoolean()).as(out.toString()).isFalse();
+        assertThat(upstream.next().query()).isEqualTo("region=eu&count=-9007199254740991");
+    }
 }

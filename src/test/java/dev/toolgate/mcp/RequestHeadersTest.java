@@ -93,4 +93,16 @@ class RequestHeadersTest {
         assertThat(RequestHeaders.paramMismatch(Map.of("mcp-param-zone", "1")::get, declared, json("{}")))
                 .as("a header for a value the body lacks").isNotNull();
     }
+
+    @Test
+    void aMirroredIntegerBeyondTwoToThe53MinusOneIsNamedAndOneWithinIsNot() throws IOException {
+        Map<String, List<String>> declared = Map.of("Count", List.of("query_count"));
+
+        assertThat(RequestHeaders.unsafeInteger(declared, json("{\"query_count\":9007199254740991}"))).isNull();
+        assertThat(RequestHeaders.unsafeInteger(declared, json("{\"query_count\":-9007199254740991}"))).isNull();
+        assertThat(RequestHeaders.unsafeInteger(declared, json("{\"query_count\":-9007199254740992}"))).isEqualTo(
+                "query_count: -9007199254740992 is outside -9007199254740991 to 9007199254740991, the integers the "
+                        + "Mcp-Param-Count header may carry (2026-07-28 limits mirrored integers to ±(2^53−1))");
+        assertThat(RequestHeaders.unsafeInteger(declared, json("{\"query_count\":\"9007199254740992\"}"))).isNull();
+    }
 }

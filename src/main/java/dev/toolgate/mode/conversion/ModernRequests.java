@@ -159,26 +159,27 @@ final class ModernRequests {
     /**
      * Makes a call the policies let through, once its {@code Mcp-Param-*} headers are found to match. They are checked
      * after the ACLs (a refused tool's mirrored arguments are not the caller's to learn), so a mismatch gives back what
-     * the tool's limit spent: the call was not made.
+     * the tool's limit spent: the call was not made. A mirrored integer beyond what the revision lets a header carry is
+     * an invalid argument, as any other, whatever the headers say.
      */
     private Future<Void> call(Exchange exchange, JsonRpcMessage.Request r, RpcRecord record) {
-        HttpServerRequest request = exchange.request();
-        String mismatch = paramMismatch(request, r);
+        JsonNode name = r.params() == null ? null : r.params().get("name");
+        Tool tool = methods.tool(name != null && name.isTextual() ? name.asText() : null).orElse(null);
+        Map<String, List<String>> declared = tool == null ? Map.of() : mirrored.computeIfAbsent(tool.name(),
+                n -> RequestHeaders.declared(tool.definition().get("inputSchema")));
+        JsonNode arguments = r.params() == null ? null : r.params().get("arguments");
+        String unsafe = RequestHeaders.unsafeInteger(declared, arguments);
+        if (unsafe != null) {
+            ObjectNode refused = ResultMapper.invalidArguments(tool.name(), unsafe);
+            return answered(exchange, record, McpMethods.result(r.id(), Json.bytes(complete(refused))));
+        }
+        String mismatch = RequestHeaders.paramMismatch(exchange.request()::getHeader, declared, arguments);
         if (mismatch != null) {
             return exchange.takeBack(r.id()).transform(ignored -> Future.failedFuture(
                     new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch))));
         }
-        return methods.invoke(r, exchange, record, ToolCalls.disconnection(request), null)
+        return methods.invoke(r, exchange, record, ToolCalls.disconnection(exchange.request()), null)
                 .compose(result -> answered(exchange, record, McpMethods.result(r.id(), Json.bytes(complete(result)))));
-    }
-
-    /** What is wrong with a call's {@code Mcp-Param-*} headers, or null (also when the tool is unknown). */
-    private String paramMismatch(HttpServerRequest request, JsonRpcMessage.Request r) {
-        JsonNode name = r.params() == null ? null : r.params().get("name");
-        return methods.tool(name != null && name.isTextual() ? name.asText() : null).map(tool ->
-                RequestHeaders.paramMismatch(request::getHeader,
-                        mirrored.computeIfAbsent(tool.name(), n -> RequestHeaders.declared(tool.definition().get("inputSchema"))),
-                        r.params().get("arguments"))).orElse(null);
     }
 
     /** Sends the answer to a request the policies let through, and finishes its record with it. */
