@@ -150,13 +150,18 @@ final class EncodedHeaders {
         return value;
     }
 
+    /**
+     * RFC 6265 §4.1.1's {@code cookie-value}: cookie-octets, or cookie-octets in double quotes (as a client's own
+     * cookie may be, which fills the parameter as it came).
+     */
     private static String checkedCookie(String argument, String value) {
-        for (int i = 0; i < value.length(); i++) {
+        boolean quoted = value.length() >= 2 && value.charAt(0) == '"' && value.charAt(value.length() - 1) == '"';
+        for (int i = quoted ? 1 : 0; i < value.length() - (quoted ? 1 : 0); i++) {
             char c = value.charAt(i);
             boolean octet = c == 0x21 || c >= 0x23 && c <= 0x2B || c >= 0x2D && c <= 0x3A || c >= 0x3C && c <= 0x5B
                     || c >= 0x5D && c <= 0x7E;
             if (!octet) {
-                throw Rejection.invalid(argument + ": a cookie value must not contain spaces, quotes, commas, "
+                throw Rejection.invalid(argument + ": a cookie value must not contain spaces, quotes (but around the whole value), commas, "
                         + "semicolons, backslashes or control characters");
             }
         }

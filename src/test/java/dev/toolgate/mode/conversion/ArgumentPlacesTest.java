@@ -162,6 +162,6 @@ class ArgumentPlacesTest {
                 CLIENT, 1024);
 
         assertThat(encoded).isEqualTo(new RequestEncoder.Encoded.Rejected("cookie_session_id: a cookie value must not "
-                + "contain spaces, quotes, commas, semicolons, backslashes or control characters", true));
+                + "contain spaces, quotes (but around the whole value), commas, semicolons, backslashes or control characters", true));
     }
 }

@@ -192,13 +192,13 @@ class HeaderAndCookieArgumentsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a;admin=true", "a b", "a,b", "\\\"quoted\\\"", "back\\\\slash"})
+    @ValueSource(strings = {"a;admin=true", "a b", "a,b", "\\\"half-quoted", "in\\\"side", "back\\\\slash"})
     void cookieArgumentThatCouldSplitTheCookieHeaderIsRefusedAndNothingIsSent(String jsonEscaped) throws InterruptedException {
         McpHttp mcp = session("/iso");
         JsonNode result = call(mcp, "cart", "{\"cookie_session_id\":\"" + jsonEscaped + "\"}");
         assertThat(result.get("isError").asBoolean()).isTrue();
         assertThat(text(result)).isEqualTo("Invalid arguments for tool cart: cookie_session_id: a cookie value must "
-                + "not contain spaces, quotes, commas, "
+                + "not contain spaces, quotes (but around the whole value), commas, "
                 + "semicolons, backslashes or control characters");
         assertThat(upstream.quiet(Duration.ofMillis(300))).isTrue();
         assertStillServes(mcp);
@@ -210,6 +210,14 @@ class HeaderAndCookieArgumentsIT {
         assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
         assertThat(upstream.next().header("cookie")).as("only the declared cookie; client headers are not forwarded here")
                 .isEqualTo("session_id=from-client");
+    }
+
+    @Test
+    void aClientsQuotedCookieFillsTheCookieArgumentAsItCame() {
+        // RFC 6265's cookie-value may be in double quotes: the client's cookie, not the model's, so never an error
+        JsonNode result = call(session("/iso"), "cart", "{}", "Cookie", "theme=dark; session_id=\"quoted-1\"");
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(upstream.next().header("cookie")).isEqualTo("session_id=\"quoted-1\"");
     }
 
     @Test
