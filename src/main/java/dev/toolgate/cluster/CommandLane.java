@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CommandLane {
 
     final int index;
-    RedisClient client;
+    /** Made with the link, as its configuration is provisioned: never on an event loop. */
+    final RedisClient client;
     volatile CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
     long failedAt;
     /** Command timeouts since the last answer. */
@@ -22,7 +23,8 @@ final class CommandLane {
     /** When the connection was last dropped as stuck: one drop at a time, at most one a second. */
     long droppedAt = System.nanoTime() - RedisLink.RETRY_NANOS;
 
-    CommandLane(int index) {
+    CommandLane(int index, RedisClient client) {
         this.index = index;
+        this.client = client;
     }
 }

@@ -27,6 +27,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class LettuceLoops implements AutoCloseable {
 
+    /**
+     * Lettuce's switch for its Flight Recorder events, read once, when its first client resources are built (here,
+     * so this class's initialization comes first). Registering those event types takes about 1.5 s at the first
+     * connect of a process, on the event loop that connects, and the gateway reads none of them: off unless the
+     * operator set it ({@code -Dio.lettuce.core.jfr=true}).
+     */
+    static final String JFR_EVENTS = "io.lettuce.core.jfr";
+
+    static {
+        if (System.getProperty(JFR_EVENTS) == null) {
+            System.setProperty(JFR_EVENTS, "false");
+        }
+    }
+
     private final ClientResources shared;
     private final EventLoop[] loops;
     private final ClientResources[] lanes;

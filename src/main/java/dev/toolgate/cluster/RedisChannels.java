@@ -27,7 +27,7 @@ final class RedisChannels {
     /** Logged under the link's name, as before the channels had a class of their own. */
     private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
 
-    private final Supplier<RedisClient> client;
+    private final RedisClient client;
     private final Supplier<RedisURI> uri;
     private final String address;
     private final Map<String, Consumer<byte[]>> listeners = new ConcurrentHashMap<>();
@@ -35,11 +35,11 @@ final class RedisChannels {
     private volatile boolean closed;
 
     /**
-     * @param client  the client to open the pub/sub connection with (made on first use)
+     * @param client  the client to open the pub/sub connection with
      * @param uri     where to open it, read at each opening
      * @param address where Redis is, for log lines: never a credential
      */
-    RedisChannels(Supplier<RedisClient> client, Supplier<RedisURI> uri, String address) {
+    RedisChannels(RedisClient client, Supplier<RedisURI> uri, String address) {
         this.client = client;
         this.uri = uri;
         this.address = address;
@@ -111,7 +111,7 @@ final class RedisChannels {
             return CompletableFuture.failedFuture(new IllegalStateException("the link to Redis " + address + " is closed"));
         }
         if (pubSub == null || pubSub.isCompletedExceptionally()) {
-            pubSub = client.get().connectPubSubAsync(ByteArrayCodec.INSTANCE, uri.get()).toCompletableFuture()
+            pubSub = client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri.get()).toCompletableFuture()
                     .thenApply(c -> {
                         c.addListener(new RedisPubSubAdapter<>() {
                             @Override

@@ -25,8 +25,9 @@ import java.util.function.Function;
 /**
  * One Redis, as Kong's {@code redis} block describes it: one multiplexed connection for commands per
  * event loop ({@link LettuceLoops}: a command goes out and is answered on the caller's own loop) and
- * one for pub/sub ({@link RedisChannels}), each opened on first use, asynchronously (building a
- * snapshot, or validating, opens nothing). While Redis cannot be reached, commands fail at once instead
+ * one for pub/sub ({@link RedisChannels}), each opened on first use, asynchronously and off the event
+ * loops (building a snapshot, or validating, opens nothing; the clients are made then, with the link).
+ * While Redis cannot be reached, commands fail at once instead
  * of queueing (the caller decides: {@code fault_tolerant}, a 503), and a connection that never came up
  * is tried again at most once a second. Every answer comes back on the caller's Vert.x context.
  */
@@ -52,9 +53,13 @@ public final class RedisLink implements AutoCloseable {
         this.loops = loops;
         this.lanes = new CommandLane[loops.count()];
         for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new CommandLane(i);
+            // made here, as the configuration that names this Redis is provisioned (off the event loops): the
+            // first RedisClient of a process loads much of Lettuce, time an event loop would spend serving no one
+            RedisClient client = RedisClient.create(loops.resources(i));
+            client.setOptions(LettuceSettings.clientOptions(settings));
+            lanes[i] = new CommandLane(i, client);
         }
-        this.channels = new RedisChannels(() -> client(lanes[0]), this::uri, address());
+        this.channels = new RedisChannels(lanes[0].client, this::uri, address());
     }
 
     public RedisSettings settings() {
@@ -166,30 +171,56 @@ public final class RedisLink implements AutoCloseable {
         channels.unsubscribe(channel);
     }
 
+    /**
+     * The lane's connection, opening it when it has none or when its last attempt failed more than a second ago
+     * (or another lane shows Redis is back). The lock is held only to note the attempt: the connection is opened on
+     * a virtual thread ({@link #open}), so that an event loop never waits on it, nor on this lock, while Lettuce
+     * connects (the first connect of a process loads classes and resolves the address).
+     */
     private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection(CommandLane lane) {
         CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = lane.connection;
         if (current != null && !current.isCompletedExceptionally()) {
             return current;
         }
+        CompletableFuture<StatefulRedisConnection<byte[], byte[]>> opening;
         synchronized (this) {
             if (closed) {
                 // a request still on the snapshot before a reload that dropped this Redis: no new connection
                 return CompletableFuture.failedFuture(new IllegalStateException("the link to Redis " + address() + " is closed"));
             }
             // a lane that could not connect waits before trying again, unless another lane shows Redis is back
-            if (lane.connection == null || lane.connection.isCompletedExceptionally()
-                    && (System.nanoTime() - lane.failedAt > RETRY_NANOS || anyUp())) {
-                lane.connection = client(lane).connectAsync(ByteArrayCodec.INSTANCE, uri()).toCompletableFuture();
-                lane.connection.whenComplete((c, failure) -> {
-                    if (failure != null) {
-                        synchronized (this) {
-                            lane.failedAt = System.nanoTime();
-                        }
-                        LOG.warn("cannot connect to Redis {}: {}", address(), failure.toString());
-                    }
-                });
+            if (lane.connection != null && (!lane.connection.isCompletedExceptionally()
+                    || System.nanoTime() - lane.failedAt <= RETRY_NANOS && !anyUp())) {
+                return lane.connection;
             }
-            return lane.connection;
+            opening = new CompletableFuture<>();
+            lane.connection = opening;
+        }
+        Thread.ofVirtual().name("redis-connect").start(() -> open(lane, opening));
+        return opening;
+    }
+
+    /** Opens the lane's connection for {@code opening}, which fails, and is logged, when Redis cannot be reached. */
+    private void open(CommandLane lane, CompletableFuture<StatefulRedisConnection<byte[], byte[]>> opening) {
+        opening.whenComplete((c, failure) -> {
+            if (failure != null) {
+                synchronized (this) {
+                    lane.failedAt = System.nanoTime();
+                }
+                LOG.warn("cannot connect to Redis {}: {}", address(), failure.toString());
+            }
+        });
+        try {
+            lane.client.connectAsync(ByteArrayCodec.INSTANCE, uri()).whenComplete((c, failure) -> {
+                if (failure == null) {
+                    opening.complete(c);
+                } else {
+                    opening.completeExceptionally(failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            // Lettuce throws rather than fails once the link's client is shut down (a reload closed it meanwhile)
+            opening.completeExceptionally(e);
         }
     }
 
@@ -202,15 +233,6 @@ public final class RedisLink implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private synchronized RedisClient client(CommandLane lane) {
-        if (lane.client == null) {
-            RedisClient client = RedisClient.create(loops.resources(lane.index));
-            lane.client = client;
-            client.setOptions(LettuceSettings.clientOptions(settings));
-        }
-        return lane.client;
     }
 
     private RedisURI uri() {
@@ -233,9 +255,7 @@ public final class RedisLink implements AutoCloseable {
                 if (lane.connection != null) {
                     lane.connection.thenAccept(StatefulRedisConnection::closeAsync);
                 }
-                if (lane.client != null) {
-                    lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS);
-                }
+                lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS);
             }
         }
     }

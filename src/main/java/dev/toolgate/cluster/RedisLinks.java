@@ -25,7 +25,10 @@ public final class RedisLinks implements AutoCloseable {
         this.vertx = vertx;
     }
 
-    /** The link for these settings; nothing is opened until it is used. */
+    /**
+     * The link for these settings, with its clients: asked for as a configuration is provisioned, never on an
+     * event loop. No connection is opened until it is used.
+     */
     public RedisLink of(RedisSettings settings) {
         return links.computeIfAbsent(settings, s -> new RedisLink(s, loops()));
     }
