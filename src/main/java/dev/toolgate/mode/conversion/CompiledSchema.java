@@ -15,6 +15,13 @@ import java.util.List;
  */
 public final class CompiledSchema {
 
+    /**
+     * The deepest value (levels of objects and arrays) checked against a schema. The validator recurses about six
+     * frames a level through a recursive schema's {@code $ref}s, and Jackson's own bound (1,000 levels) is more than
+     * an event loop's stack takes on a fresh JVM (about 400 overflow it); REST arguments and answers nest a few tens.
+     */
+    public static final int MAX_DEPTH = 128;
+
     private final JsonNode schema;
     private volatile Schema compiled;
 
@@ -57,6 +64,10 @@ public final class CompiledSchema {
      * and the validation stops there.
      */
     List<Error> validate(JsonNode node, long[] shared) {
+        if (deeperThan(node, MAX_DEPTH)) {
+            return List.of(Error.builder().message("nested deeper than " + MAX_DEPTH + " levels of objects and "
+                    + "arrays, the most the gateway checks against a schema").build());
+        }
         Schema schema = get();
         // most of it left: the value alone spent it, not the calls before it
         boolean whole = shared[0] > BoundedPatterns.STEPS / 2;
@@ -68,6 +79,22 @@ public final class CompiledSchema {
                     : "a value took too long to match a pattern of the schema: the calls of one request (a batch) "
                     + "share the time for this, and earlier ones used it up; send this call on its own").build());
         }
+    }
+
+    /** Whether the node holds objects or arrays more than {@code levels} deep (recursing at most that deep). */
+    private static boolean deeperThan(JsonNode node, int levels) {
+        if (!node.isContainerNode()) {
+            return false;
+        }
+        if (levels == 0) {
+            return true;
+        }
+        for (JsonNode child : node) {
+            if (deeperThan(child, levels - 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The characters of the node's strings and field names: what its patterns may read. */

@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
@@ -29,7 +30,8 @@ class ArgumentValidationIT {
 
     @BeforeAll
     static void start() {
-        upstream = new RestUpstream().json("GET /orders", 200, "[]").json("POST /orders", 201, "{}");
+        upstream = new RestUpstream().json("GET /orders", 200, "[]").json("POST /orders", 201, "{}")
+                .json("POST /trees", 201, "{}");
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -66,6 +68,23 @@ class ArgumentValidationIT {
                                           properties:
                                             item: {type: string, minLength: 1}
                                             quantity: {type: integer, default: 1}
+                                - name: plant_tree
+                                  description: Plant a tree of nodes (a recursive schema, as GitHub's and Stripe's have)
+                                  method: POST
+                                  path: /mcp/trees
+                                  request_body:
+                                    content:
+                                      application/json:
+                                        schema:
+                                          $ref: '#/$defs/Node'
+                                          $defs:
+                                            Node:
+                                              type: object
+                                              properties:
+                                                name: {type: string}
+                                                children:
+                                                  type: array
+                                                  items: {anyOf: [{type: string}, {allOf: [{$ref: '#/$defs/Node'}]}]}
                 """.formatted(upstream.url()));
     }
 
@@ -191,5 +210,29 @@ class ArgumentValidationIT {
         JsonNode result = mcp.call("create_order", "{\"body\":{\"item\":\"lamp\"}}");
         assertThat(result.get("isError").asBoolean()).isFalse();
         assertThat(upstream.next().body()).isEqualTo("{\"item\":\"lamp\"}");
+    }
+
+    /** A tree of {@code levels} JSON levels: each node an object whose children array holds the next. */
+    static String tree(int levels) {
+        return "{\"name\":\"n\",\"children\":[".repeat(levels / 2) + "\"leaf\"" + "]}".repeat(levels / 2);
+    }
+
+    @Test
+    void argumentsNestedDeeperThanTheBoundAreInvalidArgumentsNotAnInternalError() throws InterruptedException {
+        try (CapturedLog log = CapturedLog.everything()) {
+            // 900 levels: under Jackson's 1,000, and enough to overflow the validator's recursion on a fresh JVM
+            JsonNode result = refused("plant_tree", "{\"body\":" + tree(900) + "}");
+            assertThat(text(result)).isEqualTo("Invalid arguments for tool plant_tree: nested deeper than "
+                    + CompiledSchema.MAX_DEPTH + " levels of objects and arrays, the most the gateway checks against a "
+                    + "schema");
+            assertThat(log.since(0)).as("no stack logged").noneMatch(line -> line.getThrowableProxy() != null);
+        }
+    }
+
+    @Test
+    void argumentsWithinTheNestingBoundAreCheckedAndSent() {
+        JsonNode result = mcp.call("plant_tree", "{\"body\":" + tree(CompiledSchema.MAX_DEPTH - 2) + "}");
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(upstream.next().body()).startsWith("{\"name\":\"n\",\"children\":[{");
     }
 }

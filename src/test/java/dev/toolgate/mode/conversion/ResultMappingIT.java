@@ -2,6 +2,7 @@ package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
@@ -24,6 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResultMappingIT {
 
     static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+
+    /** A recursive output schema, as GitHub's and Stripe's documents have. */
+    static final String TREE = "{$ref: '#/$defs/Node', $defs: {Node: {type: object, properties: {name: {type: string}, "
+            + "children: {type: array, items: {anyOf: [{type: string}, {allOf: [{$ref: '#/$defs/Node'}]}]}}}}}}";
 
     static RestUpstream upstream;
     static TestGateway gateway;
@@ -66,6 +71,9 @@ class ResultMappingIT {
                 .on("GET /empty-gzip", r -> r.response().setStatusCode(204).putHeader("content-encoding", "gzip").end())
                 .json("GET /missing", 404, "{\"message\":\"no such user\"}")
                 .on("GET /boom", r -> r.response().setStatusCode(500).putHeader("content-type", "text/plain").end("x".repeat(10_240)))
+                // 900 levels: under Jackson's 1,000, and enough to overflow the validator's recursion on a fresh JVM
+                .json("GET /deep-tree", 200, ArgumentValidationIT.tree(900))
+                .json("GET /tree", 200, ArgumentValidationIT.tree(CompiledSchema.MAX_DEPTH))
                 .on("GET /moved", r -> r.response().setStatusCode(302).putHeader("location", "/user").end());
         StringBuilder tools = new StringBuilder();
         tools.append(tool("user", "/user", user)).append(tool("users", "/users", "{type: array, items: " + user + "}"))
@@ -75,6 +83,7 @@ class ResultMappingIT {
                 .append(tool("audio", "/audio", null)).append(tool("pdf", "/pdf", null))
                 .append(tool("empty", "/empty", null)).append(tool("empty_gzip", "/empty-gzip", null)).append(tool("missing", "/missing", null))
                 .append(tool("boom", "/boom", null)).append(tool("moved", "/moved", null))
+                .append(tool("deep_tree", "/deep-tree", TREE)).append(tool("tree", "/tree", TREE))
                 .append(tool("image_with_schema", "/image", user))
                 .append(tool("empty_with_schema", "/empty", user))
                 .append(documentedEmpty("delete_user", "/empty", user)).append(documentedEmpty("delete_user_200", "/empty-200", user))
@@ -154,6 +163,27 @@ class ResultMappingIT {
         assertThat(result.at("/content/1/text").asText())
                 .startsWith("The API's answer does not match the tool's output schema: ").contains("integer found, string expected");
         assertStillServes(mcp);
+    }
+
+    @Test
+    void answerNestedDeeperThanTheBoundIsAToolErrorSayingItDoesNotMatchTheOutputSchema() {
+        try (CapturedLog log = CapturedLog.everything()) {
+            JsonNode result = mcp.call("deep_tree", "{}");
+            assertThat(result.get("isError").asBoolean()).isTrue();
+            assertThat(result.has("structuredContent")).isFalse();
+            assertThat(result.at("/content/1/text").asText()).isEqualTo("The API's answer does not match the tool's "
+                    + "output schema: nested deeper than " + CompiledSchema.MAX_DEPTH + " levels of objects and arrays, "
+                    + "the most the gateway checks against a schema");
+            assertThat(log.since(0)).as("no stack logged").noneMatch(line -> line.getThrowableProxy() != null);
+        }
+        assertStillServes(mcp);
+    }
+
+    @Test
+    void answerWithinTheNestingBoundIsCheckedAgainstARecursiveOutputSchema() {
+        JsonNode result = mcp.call("tree", "{}");
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(result.at("/structuredContent/name").asText()).isEqualTo("n");
     }
 
     @Test
