@@ -92,7 +92,8 @@ final class McpMethods {
 
     private Future<Buffer> call(JsonRpcMessage.Request request, Exchange exchange, RpcRecord record,
                                 Future<?> cancelled, AnswerBudget.Share share) {
-        return invoke(request, exchange, record, cancelled, share).map(result -> result(request.id(), Json.bytes(result)));
+        return invoke(request, exchange, record, cancelled, share)
+                .compose(result -> LargeResults.answer(request.id(), result));
     }
 
     /**

@@ -179,7 +179,8 @@ final class ModernRequests {
                     new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch))));
         }
         return methods.invoke(r, exchange, record, ToolCalls.disconnection(exchange.request()), null)
-                .compose(result -> answered(exchange, record, McpMethods.result(r.id(), Json.bytes(complete(result)))));
+                .compose(result -> LargeResults.answer(r.id(), complete(result)))
+                .compose(answer -> answered(exchange, record, answer));
     }
 
     /** Sends the answer to a request the policies let through, and finishes its record with it. */

@@ -160,12 +160,17 @@ public final class ToolInvoker {
                 yield send(traced(withoutCleared(transformed, cleared), record), cancelled, record, share,
                         template(tool, ready.request(), transformed))
                         // a failed send is the tool's failure; a failure mapping the answer is a bug for the error net
-                        .transform(sent -> Future.succeededFuture(sent.succeeded()
-                                ? ResultMapper.fromResponse(tool, transforms.response(sent.result()), patterns)
-                                : unanswered(UpstreamException.from(sent.cause(), ready.request().target()),
-                                cancelled, record)));
+                        .transform(sent -> sent.succeeded()
+                                ? result(tool, transforms.response(sent.result()), patterns)
+                                : Future.succeededFuture(unanswered(UpstreamException.from(sent.cause(),
+                                ready.request().target()), cancelled, record)));
             }
         };
+    }
+
+    /** The answer as the tool's result; a large one is made off the event loop ({@link LargeResults}). */
+    private static Future<ObjectNode> result(Tool tool, UpstreamResponse response, long[] patterns) {
+        return LargeResults.mapped(response, patterns, budget -> ResultMapper.fromResponse(tool, response, budget));
     }
 
     /**

@@ -1,0 +1,73 @@
+package dev.toolgate.mode.conversion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.http.UpstreamResponse;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.policy.Blocking;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.function.Function;
+
+/**
+ * Tool results made and written out off the event loop when they are large. A REST answer of up to
+ * {@link ToolInvoker#MAX_RESPONSE_BYTES} is decoded, parsed, checked against the output schema and written out
+ * twice (as text and as {@code structuredContent}): seconds of one core for a 15 MB answer, while every other
+ * session, stream and probe on that loop would wait. The work goes to a virtual thread of its own (calls are
+ * independent: no order to keep), and its outcome comes back on the loop that asked. A small answer, the common
+ * case, stays on the loop and pays no hop.
+ */
+final class LargeResults {
+
+    /**
+     * Answers and results larger than this go off the loop. 128 KiB costs the loop about a millisecond to parse,
+     * check and write out, no more than a busy turn; past it the cost grows with the size, to seconds at 16 MiB.
+     * Below it the hop (a thread started, the outcome queued back to the loop) would be a large share of the
+     * call's own work, and most REST answers are a few KiB.
+     */
+    static final int OFF_LOOP_BYTES = 128 * 1024;
+
+    private LargeResults() {
+    }
+
+    /**
+     * The tool's result of {@code response}, made by {@code mapping} off the loop when the answer is large.
+     *
+     * @param patterns the request's pattern budget ({@link BoundedPatterns}); a mapping off the loop spends a copy,
+     *                 and what it spent is taken from the budget back on the loop, so no two threads share the array
+     */
+    static Future<ObjectNode> mapped(UpstreamResponse response, long[] patterns,
+                                     Function<long[], ObjectNode> mapping) {
+        if (response.body().length() <= OFF_LOOP_BYTES) {
+            return Future.succeededFuture(mapping.apply(patterns));
+        }
+        long[] own = {patterns[0]};
+        return Blocking.call("tool-result", () -> mapping.apply(own))
+                .onComplete(done -> patterns[0] = Math.min(patterns[0], own[0]));
+    }
+
+    /** The serialized JSON-RPC response carrying {@code result}, written out off the loop when it is large. */
+    static Future<Buffer> answer(JsonNode id, ObjectNode result) {
+        if (chars(result) <= OFF_LOOP_BYTES) {
+            return Future.succeededFuture(McpMethods.result(id, Json.bytes(result)));
+        }
+        return Blocking.call("tool-result-answer", () -> McpMethods.result(id, Json.bytes(result)));
+    }
+
+    /**
+     * About how many characters the result writes: its content's texts and base64 data, twice over when it also
+     * carries the answer as {@code structuredContent}. Reads a handful of fields, not the tree.
+     */
+    private static long chars(ObjectNode result) {
+        long chars = 0;
+        for (JsonNode item : result.path("content")) {
+            chars += length(item.get("text")) + length(item.get("data")) + length(item.path("resource").get("blob"));
+        }
+        return result.has("structuredContent") ? 2 * chars : chars;
+    }
+
+    private static long length(JsonNode text) {
+        return text == null || !text.isTextual() ? 0 : text.textValue().length();
+    }
+}
