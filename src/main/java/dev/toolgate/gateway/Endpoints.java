@@ -40,6 +40,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Builds what an MCP route serves: the mode's endpoint, with the tool ACLs of its plugins, replaying
@@ -75,7 +76,8 @@ final class Endpoints {
                                  ConfigReport report, Plugin plugin) {
         SessionSettings session = proxy.server().session();
         ToolAccess access = conversionAccess(route, proxy, tools);
-        OwningRoutes owners = new OwningRoutes(route.id(), routes, chains);
+        Predicate<Tool> elsewhere = tool -> OwningRoutes.ownedElsewhere(tool, route.id());
+        OwningRoutes owners = new OwningRoutes(route.id(), routes, chains, conversionLimits(tools, elsewhere));
         boolean ownersJudge = owners.judgeCallers(tools);
         // who asks changes the list: tool ACLs, or owners judging callers the listener or their own local
         // authentication tells apart, or addresses
@@ -90,7 +92,8 @@ final class Endpoints {
                 owners.credentialCookies(tools));
         SessionStore store = sessions == null || !session.managed() ? null
                 : cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(), session.sessionTtlSeconds());
-        MessagePolicy limits = MessagePolicy.then(conversionLimits(tools), listenerLimits(route, proxy, tools));
+        MessagePolicy limits = MessagePolicy.then(conversionLimits(tools, elsewhere.negate()),
+                listenerLimits(route, proxy, tools));
         if (!access.restricts() && !ownersJudge) {
             return new McpServerEndpoint(settings, tools, invoker, sessions, store, limits, ToolViews.ALL, false,
                     exchange -> false);
@@ -140,11 +143,15 @@ final class Endpoints {
                 .anyMatch(PolicyOrder.AUTHENTICATION::contains);
     }
 
-    /** The per-tool limits of the tools an endpoint serves (each as its defining plugin says), or null for none. */
-    private ToolLimits conversionLimits(ToolSet tools) {
+    /**
+     * The per-tool limits of the tools an endpoint serves that {@code counted} selects (each as its defining plugin
+     * says), or null for none. Those another route owns are counted where the owning route's replay has found the
+     * caller ({@code OwningRoutes.admit}), the others among the endpoint's message policies.
+     */
+    private ToolLimits conversionLimits(ToolSet tools, Predicate<Tool> counted) {
         Map<String, ToolLimits.Scoped> limited = new HashMap<>();
         for (Tool tool : tools.tools()) {
-            if (tool.limit() != null) {
+            if (tool.limit() != null && counted.test(tool)) {
                 limited.put(tool.name(), new ToolLimits.Scoped(tool.limit(), tool.routeId()));
             }
         }
@@ -152,8 +159,9 @@ final class Endpoints {
     }
 
     /**
-     * A listener's {@code tool_limits}, on every tool it serves, counted for this route: a call must be within
-     * them and within the tool's own limit (its tool set's). Null when it sets none.
+     * A listener's {@code tool_limits}, on every tool it serves, counted for this route and the caller it finds: a
+     * call must be within them and within the tool's own limit (its tool set's, counted for the caller the owning
+     * route finds). Null when it sets none.
      */
     private ToolLimits listenerLimits(Route route, AiMcpProxyConfig proxy, ToolSet tools) {
         ToolLimitSettings.ToolLimit limit = proxy.mode() == Mode.LISTENER ? proxy.toolLimits().of(null) : null;

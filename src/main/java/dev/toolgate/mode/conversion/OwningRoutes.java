@@ -1,8 +1,14 @@
 package dev.toolgate.mode.conversion;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.config.Route;
+import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.McpCall;
+import dev.toolgate.pipeline.MessagePolicy;
 import dev.toolgate.pipeline.PolicyChain;
+import dev.toolgate.pipeline.RpcRecord;
+import io.vertx.core.Future;
 
 import java.util.BitSet;
 import java.util.HashMap;
@@ -16,17 +22,19 @@ import java.util.function.Predicate;
 /**
  * The routes that own the tools a listener serves, with their policies: Kong replays a listener's
  * tool call through the route of the plugin that defines the tool, so that route's plugins (an
- * {@code acl}, a limit) apply wherever its tools are served.
+ * {@code acl}, a limit) apply wherever its tools are served, and so does the tool's own limit.
  *
  * @param servingRouteId the route of the endpoint itself (its policies already ran)
  * @param routes         every route, by id
  * @param chains         every route's exchange-level policies, by route id
+ * @param limits         the own limits of the tools another route owns ({@link #ownedElsewhere}), or null for none
  */
-public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map<String, PolicyChain> chains) {
+public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map<String, PolicyChain> chains,
+                           MessagePolicy limits) {
 
     /** Nothing to replay: every tool belongs to the serving route (conversion-listener, validation). */
     public static OwningRoutes none(String servingRouteId) {
-        return new OwningRoutes(servingRouteId, Map.of(), Map.of());
+        return new OwningRoutes(servingRouteId, Map.of(), Map.of(), null);
     }
 
     public OwningRoutes {
@@ -44,20 +52,50 @@ public record OwningRoutes(String servingRouteId, Map<String, Route> routes, Map
      * HTTPS only (its {@code protocols} leave out http): Kong's replayed request would get 426 there.
      */
     boolean refusesPlainHttp(Tool tool, Exchange exchange) {
-        if (tool.routeId() == null || tool.routeId().equals(servingRouteId)) {
+        if (!ownedElsewhere(tool)) {
             return false;
         }
         Route owner = routes.get(tool.routeId());
         return owner != null && owner.httpsOnly() && !exchange.overHttps();
     }
 
+    /** True when another route than the serving one owns the tool: a call of it is replayed there. */
+    boolean ownedElsewhere(Tool tool) {
+        return ownedElsewhere(tool, servingRouteId);
+    }
+
+    /** True when another route than {@code servingRouteId} owns the tool. */
+    public static boolean ownedElsewhere(Tool tool, String servingRouteId) {
+        return tool.routeId() != null && !tool.routeId().equals(servingRouteId);
+    }
+
     /** The policies a call of this tool is replayed through, or null when there is nothing to replay. */
     PolicyChain replayChain(Tool tool) {
-        if (tool.routeId() == null || tool.routeId().equals(servingRouteId)) {
+        if (!ownedElsewhere(tool)) {
             return null;
         }
         PolicyChain chain = chains.get(tool.routeId());
         return chain == null || chain.isEmpty() ? null : chain;
+    }
+
+    /**
+     * What the tool's owning route, another than the serving one, says of a call of it: its policies, replayed on
+     * {@code onRoute} (its authentication finds the caller anew), then the tool's own limit, counted for the caller
+     * they leave, as on the route's own endpoint. The listener's caller (a shared consumer, its anonymous one) is
+     * not who the route counts: counted for it, one user would use up every user's calls. A tool of the serving
+     * route proceeds: its limit is among the endpoint's message policies.
+     *
+     * @param record the call's record, which the limit notes its decision in
+     */
+    Future<Decision> admit(Tool tool, Exchange onRoute, JsonNode id, RpcRecord record) {
+        PolicyChain replay = replayChain(tool);
+        Future<Decision> admitted = replay == null ? Decision.PROCEED : replay.admitReplay(onRoute);
+        if (limits == null || !ownedElsewhere(tool)) {
+            return admitted;
+        }
+        return admitted.compose(decision -> decision instanceof Decision.Continue
+                ? limits.admit(new McpCall(onRoute, id, "tools/call", tool.name(), record))
+                : Future.succeededFuture(decision));
     }
 
     /**

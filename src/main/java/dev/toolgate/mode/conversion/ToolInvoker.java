@@ -81,16 +81,24 @@ public final class ToolInvoker {
         if (!withheldCookies.isEmpty()) {
             onRoute.withholdCookies(name -> withheldCookies.contains(name.toLowerCase(Locale.ROOT)));
         }
-        Future<Decision> admitted = replay == null ? Decision.PROCEED : replay.admitReplay(onRoute);
-        return admitted.compose(decision -> decision instanceof Decision.Reject refused
-                ? refusedByRoute(exchange, id, refused)
-                : call(tool, arguments, client(onRoute), cancelled,
-                        new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute)), record,
-                        cleared(exchange, replay == null ? null : owners.chain(tool), onRoute), share, patterns)
-                        // the owning route's transformer refused what the client's values would send (a dot segment)
-                        .recover(failure -> failure instanceof GatewayException refused
-                                ? refusedByRoute(exchange, id, new Decision.Reject(refused.error()))
-                                : Future.failedFuture(failure)))
+        return owners.admit(tool, onRoute, id, record).compose(decision -> switch (decision) {
+                    case Decision.Reject refused -> refusedByRoute(exchange, id, refused);
+                    // the tool's own limit, counted for the owning route's caller: what the listener spent is given back
+                    case Decision.ToolResult limited -> exchange.takeBack(id)
+                            .transform(ignored -> Future.succeededFuture(limited.result()));
+                    default -> {
+                        Decision.Spent spent = decision instanceof Decision.Continue c ? c.spent() : Decision.Spent.NOTHING;
+                        yield call(tool, arguments, client(onRoute), cancelled,
+                                new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute)), record,
+                                cleared(exchange, replay == null ? null : owners.chain(tool), onRoute), share, patterns)
+                                // the owning route's transformer refused what the client's values would send (a dot
+                                // segment): the call is not made, so the tool's own limit is given back too
+                                .recover(failure -> failure instanceof GatewayException refused
+                                        ? spent.takeBack().transform(ignored -> refusedByRoute(exchange, id,
+                                        new Decision.Reject(refused.error())))
+                                        : Future.failedFuture(failure));
+                    }
+                })
                 .onSuccess(result -> record.toolResult(result.path("isError").asBoolean(false)));
     }
 
@@ -105,7 +113,7 @@ public final class ToolInvoker {
 
     /**
      * What Kong's replayed request would have answered, as the tool's result; what the serving route's message
-     * policies spent letting the call through (its tool's limit) is given back, since the call was not made. The
+     * policies spent letting the call through (its limits) is given back, since the call was not made. The
      * owning route is not named: it is another team's, internal to the gateway, and the listener's caller never
      * reached it.
      */
