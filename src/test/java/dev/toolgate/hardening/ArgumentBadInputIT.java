@@ -184,8 +184,10 @@ class ArgumentBadInputIT {
         cases.add(item("an integer given as a string", "\"query_limit\":\"5\"", "Invalid arguments", null));
         cases.add(refused("a JSON body that is a string", "post_json", "{\"body\":\"x\"}", "Invalid arguments"));
         cases.add(refused("a form body that is an array", "post_form", "{\"body\":[1]}", "Invalid arguments"));
-        cases.add(sent("a JSON body nested 900 levels is sent as it is", "post_json", "{\"body\":" + "{\"a\":".repeat(900)
-                + "1" + "}".repeat(900) + "}", "{\"a\":{\"a\":"));
+        cases.add(sent("a JSON body nested 120 levels is sent as it is", "post_json", "{\"body\":" + "{\"a\":".repeat(120)
+                + "1" + "}".repeat(120) + "}", "{\"a\":{\"a\":"));
+        cases.add(refused("a JSON body nested 900 levels is refused before any schema is checked", "post_json",
+                "{\"body\":" + "{\"a\":".repeat(900) + "1" + "}".repeat(900) + "}", "nested deeper than 128 levels"));
         return cases;
     }
 
