@@ -26,13 +26,44 @@ final class ExchangeEvents {
     }
 
     /**
+     * The event of an exchange that ended now: Kong's proxy and receive latencies, {@code source} and
+     * {@code upstream_status} are those of the request it proxied ({@code upstream}), or, when it proxied none, of
+     * its messages' own calls ({@link CallTimes}).
+     *
+     * @param withHeaders false when no sink reads headers: the event carries none
+     * @param messages    the messages it opened, or null for none
+     * @param rpc         the events of its messages its log entry keeps
+     */
+    static ExchangeEvent of(Exchange exchange, boolean withHeaders, ObservedRoute route, Origin origin,
+                            long startedAtMillis, ExchangeUpstream upstream, OpenMessages messages,
+                            List<McpEvent> rpc) {
+        long now = System.nanoTime();
+        long upstreamNanos = upstream.proxyNanos();
+        long receiveNanos = upstream.receiveNanos(now);
+        int upstreamStatus = upstream.loggedStatus(exchange.request().response().getStatusCode());
+        boolean upstreamAnswered = upstream.answered();
+        if (upstreamNanos < 0 && messages != null) {
+            CallTimes calls = CallTimes.of(messages, now);
+            upstreamNanos = calls.waited();
+            receiveNanos = calls.receive();
+            upstreamAnswered = calls.answered();
+            if (upstreamStatus == 0) {
+                // Kong logs the proxied request's status: the call upstream_uri names, or nginx's 502 or 504
+                upstreamStatus = upstream.firstCallStatus();
+            }
+        }
+        return of(exchange, withHeaders, route.redaction(), origin, startedAtMillis, upstreamNanos, upstreamStatus,
+                upstreamAnswered, rpc, upstream.uri, route.servicePath(), receiveNanos);
+    }
+
+    /**
      * @param withHeaders  false when no sink reads headers: the event carries none
      * @param receiveNanos from the upstream's answer head to the exchange's last byte (Kong's {@code receive})
      */
-    static ExchangeEvent of(Exchange exchange, boolean withHeaders, Redaction redaction, Origin origin,
-                            long startedAtMillis, long upstreamNanos, int upstreamStatus, boolean upstreamAnswered,
-                            List<McpEvent> rpc,
-                            String upstreamUri, String servicePath, long receiveNanos) {
+    private static ExchangeEvent of(Exchange exchange, boolean withHeaders, Redaction redaction, Origin origin,
+                                    long startedAtMillis, long upstreamNanos, int upstreamStatus,
+                                    boolean upstreamAnswered, List<McpEvent> rpc, String upstreamUri,
+                                    String servicePath, long receiveNanos) {
         HttpServerRequest request = exchange.request();
         HttpServerResponse response = request.response();
         String query = redaction.query(request.query(), exchange.credentials().query());

@@ -1,7 +1,9 @@
 package dev.toolgate.pipeline;
 
+import dev.toolgate.observe.TraceIds;
 import dev.toolgate.observe.Tracing;
 import dev.toolgate.observe.TrafficSink;
+import io.vertx.core.MultiMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,16 @@ record ExchangeSinks(List<TrafficSink> loggers, Tracing tracing, Set<String> cle
             headers |= sink.readsHeaders();
         }
         return new ExchangeSinks(loggers, tracing, cleared, headers);
+    }
+
+    /** Writes a message's trace context upstream in the route's formats; false when none is written. */
+    boolean inject(TraceIds trace, MultiMap headers) {
+        return tracing != null && tracing.inject(trace, headers);
+    }
+
+    /** True when the route's tracing writes trace context upstream (in some format). */
+    boolean injects() {
+        return tracing != null && tracing.injects();
     }
 
     /** True when a log plugin reports this exchange. */

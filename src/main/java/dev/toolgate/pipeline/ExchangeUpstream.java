@@ -1,18 +1,23 @@
 package dev.toolgate.pipeline;
 
+import dev.toolgate.error.GatewayError;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.Redaction;
 import dev.toolgate.observe.SentRequest;
 import dev.toolgate.observe.UpstreamHttp;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 
 /**
- * The exchange's own upstream call as its events report it (passthrough sends the exchange's request upstream; a
- * tool call's REST request is its {@link RpcRecord}'s): when it started and answered, where it went, and the path
- * and query sent, Kong's {@code upstream_uri}. Confined to the exchange's event loop.
+ * The exchange's own upstream call as its events report it (passthrough sends the exchange's request upstream and
+ * tells it here; a tool call's REST request is its {@link RpcRecord}'s): when it started and answered, where it went,
+ * and the path and query sent, Kong's {@code upstream_uri}. Confined to the exchange's event loop.
  */
-final class ExchangeUpstream {
+public final class ExchangeUpstream {
 
+    /** The exchange's observation, whose open messages the request carries. */
+    private final Observation observation;
     /** When it started ({@link System#nanoTime()}), or -1 when nothing went upstream. */
     long started = -1;
     /** How long until its answer head, or -1 while none came. */
@@ -46,13 +51,45 @@ final class ExchangeUpstream {
      */
     private volatile int bridgedStatus = -1;
 
+    ExchangeUpstream(Observation observation) {
+        this.observation = observation;
+    }
+
+    /**
+     * Writes the exchange's trace context into its upstream request's headers: its first traced
+     * message's ({@link RpcRecord#writeTraceContext}); nothing when untraced.
+     */
+    public void writeTraceContext(MultiMap headers) {
+        if (observation.open != null) {
+            for (RpcRecord r : observation.open) {
+                if (r.writeTraceContext(headers)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * The forwarded body with the trace context of each traced message that carries {@code params._meta.traceparent}
+     * made the gateway's upstream call's, as the headers say ({@link MetaTraceContext}); the body as it is when
+     * none does, or no trace context is written upstream.
+     */
+    public Buffer writeTraceContext(Buffer body) {
+        return observation.open == null || !observation.sinks.injects() ? body
+                : MetaTraceContext.written(body, observation.open.all());
+    }
+
     /**
      * The exchange's request goes upstream now, to {@code target}.
      *
      * @param method the HTTP method sent
-     * @param uri    the path and query sent
+     * @param uri    the path and query sent (Kong's {@code upstream_uri})
      */
-    void started(UpstreamTarget target, String method, String uri) {
+    public void started(UpstreamTarget target, String method, String uri) {
+        if (!observation.on()) {
+            return;
+        }
+        observation.resolve();
         started = System.nanoTime();
         service = target.service();
         address = target.host() + ":" + target.port();
@@ -97,7 +134,7 @@ final class ExchangeUpstream {
     }
 
     /** The upstream's answer head arrived now: Kong's proxy latency ends here. */
-    void answered(int status) {
+    public void answered(int status) {
         if (started >= 0) {
             answeredAt = System.nanoTime();
             nanos = answeredAt - started;
@@ -106,20 +143,26 @@ final class ExchangeUpstream {
     }
 
     /** The request has its connection and goes out now. */
-    void connected() {
+    public void connected() {
         connected = true;
     }
 
     /**
-     * The upstream gave no answer head (timed out, closed, reset) and the gateway answers for it: when the request had
-     * gone out ({@link #connected}) or {@code waited} (its connection took connect_timeout), Kong's proxy latency is
-     * the time waited, as nginx's {@code upstream_response_time} of its 502 or 504 is; else nothing was proxied. An
-     * {@code unconnected} failure is of a connection never made: the request sent again after its pooled connection
-     * turned out stale was refused a new one, and proxied nothing whatever the stale attempt did.
+     * The upstream gave no answer head (unreachable, timed out, closed, reset) and the gateway answers every open
+     * message with {@code error}: each is a {@code transport_error} ({@link MessageEvents#upstreamFailed}). When the
+     * request had gone out ({@link #connected}) or {@code waited} (its connection took connect_timeout), Kong's proxy
+     * latency is the time waited, as nginx's {@code upstream_response_time} of its 502 or 504 is; else nothing was
+     * proxied. An {@code unconnected} failure is of a connection never made: the request sent again after its pooled
+     * connection turned out stale was refused a new one, and proxied nothing whatever the stale attempt did.
      */
-    void gaveNoAnswer(boolean waited, boolean unconnected) {
+    public void failed(GatewayError error, boolean waited, boolean unconnected) {
         if (started >= 0 && answeredAt < 0 && nanos < 0 && (connected && !unconnected || waited)) {
             nanos = System.nanoTime() - started;
+        }
+        if (observation.open != null) {
+            for (RpcRecord r : observation.open) {
+                MessageEvents.upstreamFailed(r, error);
+            }
         }
     }
 
@@ -150,7 +193,7 @@ final class ExchangeUpstream {
 
     /**
      * Kong's {@code latencies.proxy} of the exchange: the wait for the answer head, or for none when the request went
-     * out and the wait ended unanswered ({@link #gaveNoAnswer}); -1 when nothing was proxied (refused, or the client
+     * out and the wait ended unanswered ({@link #failed}); -1 when nothing was proxied (refused, or the client
      * left first). Either way without a head the exchange counts as the gateway's own ({@code source} kong), as a tool
      * call's unanswered REST request does.
      */

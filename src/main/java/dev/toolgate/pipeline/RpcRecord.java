@@ -133,7 +133,7 @@ public final class RpcRecord {
             upstreamStarted = System.nanoTime();
             upstream = target.service();
             upstreamAddress = target.host() + ":" + target.port();
-            observation.toolCallSent(this, uri);
+            observation.upstream.toolCallSent(this, uri);
             if (trace != null && trace.sampled()) {
                 upstreamHttp = new SentRequest(target.tls(), target.hostHeader(), method, uri, template)
                         .http(observation.redaction());
@@ -179,7 +179,7 @@ public final class RpcRecord {
     public void bridgedCallEnded(int status) {
         if (observation != null && upstreamStarted >= 0) {
             upstreamEnded(status);
-            observation.bridgedCallEnded(status);
+            observation.upstream.bridgedCallEnded(status);
         }
     }
 
@@ -192,7 +192,7 @@ public final class RpcRecord {
         if (observation != null && upstreamStarted >= 0) {
             upstreamEnded(0);
             upstreamFailedStatus = headStatus;
-            observation.bridgedCallEnded(headStatus);
+            observation.upstream.bridgedCallEnded(headStatus);
         }
     }
 
@@ -235,7 +235,7 @@ public final class RpcRecord {
      * @return true when trace context was written
      */
     public boolean writeTraceContext(MultiMap headers) {
-        return trace != null && observation.inject(trace, headers);
+        return trace != null && observation.sinks.inject(trace, headers);
     }
 
     /**
@@ -245,7 +245,7 @@ public final class RpcRecord {
      * traceparent). Nothing when the message is untraced or the route's tracing writes no context upstream.
      */
     public void writeTraceContext(ObjectNode meta) {
-        if (trace != null && observation.injects()) {
+        if (trace != null && observation.sinks.injects()) {
             meta.put("traceparent", trace.upstreamTraceparent());
             String state = trace.traceState();
             if (state != null) {

@@ -6,6 +6,7 @@
  * (authentication, Kong's {@code acl}, limits) run once per request, message-level policies
  * (tool ACLs) once per JSON-RPC message. {@link dev.toolgate.pipeline.PolicyGate} is the error net:
  * every exchange ends with an answer. {@link dev.toolgate.pipeline.Observation} is where the modes report
- * each message and the exchange's end, for the route's log plugins (Kong's loggers, last in the order).
+ * each message (finished by {@link dev.toolgate.pipeline.MessageEvents}) and the exchange's end, for the route's
+ * log plugins (Kong's loggers, last in the order).
  */
 package dev.toolgate.pipeline;

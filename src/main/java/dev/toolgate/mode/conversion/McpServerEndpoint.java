@@ -21,6 +21,7 @@ import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpEndpoint;
+import dev.toolgate.pipeline.MessageEvents;
 import dev.toolgate.pipeline.MessagePolicy;
 import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
@@ -197,7 +198,7 @@ public final class McpServerEndpoint implements McpEndpoint {
             var gzipped = calls.gzippedList(exchange, r);
             if (gzipped.isPresent()) {
                 GzippedList list = gzipped.get();
-                exchange.observation().answered(record, list.length(), list::json);
+                MessageEvents.answered(record, list.length(), list::json);
                 return gzipJson(request, list.body());
             }
         }
@@ -212,7 +213,7 @@ public final class McpServerEndpoint implements McpEndpoint {
         if (requested == null || !requested.isTextual()) {
             Buffer refused = McpMethods.error(new GatewayError.InvalidParams(r.id(),
                     "initialize needs params.protocolVersion"));
-            exchange.observation().answered(record, refused);
+            MessageEvents.answered(record, refused);
             return json(request, refused, null);
         }
         String version = ProtocolVersion.negotiate(requested.asText());
@@ -221,7 +222,7 @@ public final class McpServerEndpoint implements McpEndpoint {
                 settings.managedSessions());
         Buffer answer = McpMethods.result(r.id(), Json.bytes(result));
         if (!settings.managedSessions()) {
-            exchange.observation().answered(record, answer);
+            MessageEvents.answered(record, answer);
             return json(request, answer, null);
         }
         Session draft = SessionDraft.of(settings.endpointId(), version, r.params(), settings.clock().millis(),
@@ -231,11 +232,11 @@ public final class McpServerEndpoint implements McpEndpoint {
                 .recover(t -> {
                     // the record ends with the refusal its client gets, as any other refused request's
                     GatewayError refused = GatewayError.TooManySessions.orUnavailable(t);
-                    exchange.observation().refused(record, refused);
+                    MessageEvents.refused(record, refused);
                     return Future.failedFuture(new GatewayException(refused));
                 })
                 .compose(session -> {
-                    exchange.observation().answered(record, answer);
+                    MessageEvents.answered(record, answer);
                     return json(request, answer, session.id());
                 });
     }

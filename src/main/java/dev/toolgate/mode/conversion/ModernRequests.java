@@ -12,6 +12,7 @@ import dev.toolgate.mcp.RequestHeaders;
 import dev.toolgate.mode.ModernRequest;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.MessageEvents;
 import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -126,7 +127,7 @@ final class ModernRequests {
         }
         return answer.recover(failure -> {
             if (failure instanceof GatewayException refused) {
-                exchange.observation().refused(record, refused.error());
+                MessageEvents.refused(record, refused.error());
             }
             return Future.failedFuture(failure);
         });
@@ -185,7 +186,7 @@ final class ModernRequests {
 
     /** Sends the answer to a request the policies let through, and finishes its record with it. */
     private static Future<Void> answered(Exchange exchange, RpcRecord record, Buffer answer) {
-        exchange.observation().answered(record, answer);
+        MessageEvents.answered(record, answer);
         return json(exchange.request(), answer, null);
     }
 

@@ -11,6 +11,7 @@ import dev.toolgate.observe.McpEvent;
 import dev.toolgate.pipeline.Decision;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.McpCall;
+import dev.toolgate.pipeline.MessageEvents;
 import dev.toolgate.pipeline.MessagePolicy;
 import dev.toolgate.pipeline.Observation;
 import dev.toolgate.pipeline.RpcRecord;
@@ -98,7 +99,7 @@ final class ToolCalls {
             return Future.succeededFuture(new Admission(record, Decision.CONTINUE));
         }
         return policies.admit(new McpCall(exchange, r.id(), r.method(), tool, false, record, named)).map(decision -> {
-            observe(observation, record, decision, r, tool, served.isPresent());
+            observe(record, decision, r, tool, served.isPresent());
             if (decision instanceof Decision.Continue c) {
                 exchange.spent(r.id(), c.spent());
             }
@@ -106,8 +107,7 @@ final class ToolCalls {
         });
     }
 
-    private void observe(Observation observation, RpcRecord record, Decision decision, JsonRpcMessage.Request r,
-                         String tool, boolean served) {
+    private void observe(RpcRecord record, Decision decision, JsonRpcMessage.Request r, String tool, boolean served) {
         boolean toolCall = tool != null && r.method().equals("tools/call");
         // an ACL decision is noted only where tool ACLs exist, and only for a tool the endpoint serves: a name
         // it does not serve is refused for not existing, which no ACL decided (and counting it would let
@@ -120,7 +120,7 @@ final class ToolCalls {
                         || reject.error() instanceof GatewayError.UnknownTool)) {
                     record.acl(false);
                 }
-                observation.refused(record, reject.error());
+                MessageEvents.refused(record, reject.error());
             }
             case Decision.ToolResult result -> {
                 // only a per-tool limit answers a call with a result of its own (it noted its decision)
@@ -128,7 +128,7 @@ final class ToolCalls {
                     record.acl(true);
                 }
                 record.toolResult(true);
-                observation.answered(record, instead(decision, r));
+                MessageEvents.answered(record, instead(decision, r));
             }
             default -> {
                 if (judged) {
@@ -180,11 +180,10 @@ final class ToolCalls {
     /** Like the above; a call's answer also takes its bytes from {@code share}, its batch's, as they arrive. */
     Future<Buffer> answer(Exchange exchange, JsonRpcMessage.Request r, RpcRecord record, Session session,
                           Future<Void> disconnected, AnswerBudget.Share share) {
-        Observation observation = exchange.observation();
         if (!r.method().equals("tools/call")) {
             // only a list depends on who asks: the view is worked out for lists alone
             ToolView view = r.method().equals("tools/list") ? views.of(exchange) : ToolView.ALL;
-            return methods.answer(r, view, null, null, null, null).onSuccess(out -> observation.answered(record, out));
+            return methods.answer(r, view, null, null, null, null).onSuccess(out -> MessageEvents.answered(record, out));
         }
         Promise<Void> cancel = Promise.promise();
         disconnected.onComplete(v -> cancel.tryComplete());
@@ -203,10 +202,10 @@ final class ToolCalls {
         }).map(answer -> {
             if (cancelledByClient.future().isComplete()) {
                 // nobody failed: the upstream call was stopped for the client, whose answer it no longer waits for
-                observation.finish(record, 0, null, McpEvent.CANCELLED, false, null);
+                MessageEvents.finish(record, 0, null, McpEvent.CANCELLED, false, null);
                 return null;
             }
-            observation.answered(record, answer);
+            MessageEvents.answered(record, answer);
             return answer;
         });
     }

@@ -13,6 +13,7 @@ import dev.toolgate.mcp.ModernMeta;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.mode.ModernRequest;
 import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.MessageEvents;
 import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
 
@@ -110,7 +111,7 @@ final class EraBridge {
             default -> resumes(modern.request()) ? resume(call) : forward(call, true);
         };
         return done.onComplete(v -> questions.leave(call.tie())).recover(failure -> failure instanceof CallCancelled ? call.answer().abandon()
-                : call.answer().fail(exchange.observation().upstreamFailed(call.traced(),
+                : call.answer().fail(MessageEvents.upstreamFailed(call.traced(),
                         failure instanceof GatewayException refused ? refused.error() : upstreamError(link, failure))));
     }
 
@@ -325,8 +326,7 @@ final class EraBridge {
                 .recover(t -> {
                     // the record ends with the refusal its client gets, as any other refused request's
                     GatewayError refused = GatewayError.TooManySessions.orUnavailable(t);
-                    call.exchange().observation().refused(call.exchange().observation().record(call.request().id()),
-                            refused);
+                    MessageEvents.refused(call.exchange().observation().record(call.request().id()), refused);
                     return Future.failedFuture(new GatewayException(refused));
                 })
                 .compose(requestState -> {

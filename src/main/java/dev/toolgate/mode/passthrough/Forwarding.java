@@ -10,7 +10,7 @@ import dev.toolgate.mcp.Session;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.pipeline.AnswerHeaders;
 import dev.toolgate.pipeline.Exchange;
-import dev.toolgate.pipeline.Observation;
+import dev.toolgate.pipeline.ExchangeUpstream;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.pipeline.UpstreamAnswer;
 import dev.toolgate.pipeline.UpstreamCall;
@@ -77,12 +77,12 @@ final class Forwarding {
                     AnswerHeaders.keeping(answered, h -> transforms.forEach(p -> p.response(exchange,
                             new UpstreamAnswer(0, h, null, false))));
                 });
-        Observation observation = exchange.observation();
-        observation.writeTraceContext(call.headers());
+        ExchangeUpstream proxied = exchange.observation().upstream();
+        proxied.writeTraceContext(call.headers());
         // an MCP server's SDK that reads params._meta.traceparent must see the same parent as the header names
-        Buffer sent = observation.writeTraceContext(call.body() == null ? Buffer.buffer() : call.body());
+        Buffer sent = proxied.writeTraceContext(call.body() == null ? Buffer.buffer() : call.body());
         UpstreamTarget target = settings.target();
-        observation.upstreamStarted(target, call.method(), uri);
+        proxied.started(target, call.method(), uri);
         // an upstream that failed before its answer began, or in the middle of a JSON answer (which cannot be
         // resumed), answers none of the exchange's requests it has not answered yet; one that failed in the
         // middle of a stream may still answer the rest when the client resumes it
@@ -114,7 +114,7 @@ final class Forwarding {
         });
         client.exchange(settings.target(), HttpMethod.valueOf(call.method()), uri, call.headers(), sent, stop.future(),
                 () -> {
-                    observation.upstreamConnected();
+                    proxied.connected();
                     silence.start();
                 }).onComplete(answer -> {
             if (answer.failed()) {
@@ -130,7 +130,7 @@ final class Forwarding {
                 answer.result().request().reset();
             } else {
                 HttpClientResponse upstream = answer.result();
-                observation.upstreamAnswered(upstream.statusCode());
+                proxied.answered(upstream.statusCode());
                 // a session the server ended is unknown here before the client hears of it: its next request,
                 // on any instance, gets the gateway's 404 and never reaches the server
                 Future<Void> unbound = boundSession == null ? Future.succeededFuture()
@@ -184,7 +184,7 @@ final class Forwarding {
         GatewayError error = failure.kind() == UpstreamException.Kind.TIMEOUT
                 ? new GatewayError.UpstreamTimeout(settings.target().service(), failure.detail())
                 : new GatewayError.UpstreamUnavailable(settings.target().service(), failure.detail());
-        exchange.observation().upstreamFailed(error, failure.waited(), failure.unconnected());
+        exchange.observation().upstream().failed(error, failure.waited(), failure.unconnected());
         exchange.refuse(error);
     }
 }

@@ -14,6 +14,7 @@ import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.MessageEvents;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -171,7 +172,7 @@ final class LegacyBridge {
                     .recover(t -> {
                         // the record ends with the refusal its client gets, as any other refused request's
                         GatewayError refused = GatewayError.TooManySessions.orUnavailable(t);
-                        exchange.observation().refused(exchange.observation().record(r.id()), refused);
+                        MessageEvents.refused(exchange.observation().record(r.id()), refused);
                         return Future.failedFuture(new GatewayException(refused));
                     })
                     .compose(session -> {

@@ -14,6 +14,7 @@ import dev.toolgate.mcp.ProtocolVersion;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.pipeline.Exchange;
+import dev.toolgate.pipeline.MessageEvents;
 import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -69,7 +70,7 @@ final class LegacyRounds {
                 return call(call, null, null, 0)
                         .recover(failure -> failure instanceof CallCancelled
                                 ? unanswered(exchange, record, cancelled.future(), answer)
-                                : answer.fail(exchange.observation().upstreamFailed(record,
+                                : answer.fail(MessageEvents.upstreamFailed(record,
                                 failure instanceof GatewayException refused ? refused.error() : upstreamError(link, failure))))
                         .onComplete(done -> calls.ended(key, cancelled));
             });
@@ -115,7 +116,7 @@ final class LegacyRounds {
     private static Future<Void> unanswered(Exchange exchange, RpcRecord record, Future<Void> cancelled,
                                            ClientAnswer answer) {
         if (cancelled.succeeded()) {
-            exchange.observation().finish(record, answer.bytesSent(), null, McpEvent.CANCELLED, false, null);
+            MessageEvents.finish(record, answer.bytesSent(), null, McpEvent.CANCELLED, false, null);
         }
         return answer.abandon();
     }

@@ -5,6 +5,7 @@ import dev.toolgate.observe.ErrorTypes;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.observe.TapEvent;
+import dev.toolgate.pipeline.MessageEvents;
 import dev.toolgate.pipeline.Observation;
 import dev.toolgate.pipeline.RpcRecord;
 
@@ -116,7 +117,7 @@ final class PassthroughRecorder implements MessageTap.Local {
                     if (repeated != null && repeated.contains(event.id())) {
                         // an answer carries nothing but the id to pair it with, and the server answers in any order:
                         // each of a repeated id's requests is finished as unattributed, none with another's outcome
-                        observation.finish(record, 0, null, McpEvent.UNATTRIBUTED, false, null);
+                        MessageEvents.finish(record, 0, null, McpEvent.UNATTRIBUTED, false, null);
                         return;
                     }
                     if ("initialize".equals(event.method()) && envelope.protocolVersion() != null) {
@@ -127,7 +128,7 @@ final class PassthroughRecorder implements MessageTap.Local {
                     // the server's own words, as Kong logs them and conversion routes do; its name when it gave none
                     String error = code == null ? null
                             : envelope.errorMessage() != null ? envelope.errorMessage() : ErrorTypes.name(code);
-                    observation.finish(record, envelope.bytes(), code, error,
+                    MessageEvents.finish(record, envelope.bytes(), code, error,
                             Boolean.TRUE.equals(envelope.toolError()),
                             observation.payload(bytes, offset, length));
                 }
