@@ -17,6 +17,7 @@ public final class ConsumedCredentials {
     private Set<String> asserted = Set.of();
     private Set<String> query = Set.of();
     private Set<String> bodyFields = Set.of();
+    private WithheldCookies withheldCookies = WithheldCookies.NONE;
     /** The token that authenticated the request, and the lower-case names of the headers it came in. */
     private String presentedToken;
     private Set<String> presentedIn = Set.of();
@@ -31,6 +32,7 @@ public final class ConsumedCredentials {
         copy.asserted = copied(asserted);
         copy.query = copied(query);
         copy.bodyFields = copied(bodyFields);
+        copy.withheldCookies = withheldCookies;
         copy.presentedToken = presentedToken;
         copy.presentedIn = copied(presentedIn);
         return copy;
@@ -44,6 +46,14 @@ public final class ConsumedCredentials {
     /** A credential query argument the gateway read: removed from the query sent upstream. */
     public void consumeQuery(String name) {
         query = added(query, name);
+    }
+
+    /**
+     * Cookies a policy reads a credential from: none of their names goes upstream, from the client's {@code Cookie}
+     * or from a tool's arguments, whether or not the client sent one.
+     */
+    void withholdCookies(WithheldCookies withheld) {
+        withheldCookies = withheldCookies.and(withheld);
     }
 
     /** A credential field of the body the gateway read: removed from the body sent upstream. */
@@ -92,6 +102,11 @@ public final class ConsumedCredentials {
     /** Names of the consumed query arguments (case-sensitive, as query arguments are). */
     public Set<String> query() {
         return query;
+    }
+
+    /** The cookies no upstream gets ({@link #withholdCookies}). */
+    public WithheldCookies withheldCookies() {
+        return withheldCookies;
     }
 
     /** Names of the consumed body fields. */

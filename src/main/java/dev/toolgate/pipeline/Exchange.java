@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * One HTTP request on an MCP route, computed once and handed down: the route it matched, the
@@ -342,14 +341,16 @@ public final class Exchange {
     }
 
     /**
-     * Takes the cookies {@code named} (a credential a policy reads) out of the client's {@code Cookie} as it goes
+     * Takes the cookies {@code withheld} (a credential a policy reads) out of the client's {@code Cookie} as it goes
      * upstream now: what earlier policies left of it, never the client's original, so a cookie one policy took
      * out (the listener's token) is not put back by another that reads a cookie of its own (the owning route's).
      * The client's own header, passed on less a credential ({@link #passOnLessCredential}); nothing changes when
-     * none of those cookies is there.
+     * none of those cookies is there. They are noted too, so that no tool argument sends one
+     * ({@link ConsumedCredentials#withheldCookies}).
      */
-    public void withholdCookies(Predicate<String> named) {
-        String rest = ClientCookies.less(cookiesPassedOn(), named);
+    public void withholdCookies(WithheldCookies withheld) {
+        credentials.withholdCookies(withheld);
+        String rest = withheld.less(cookiesPassedOn());
         if (rest != null) {
             credentials.consumeHeader("cookie");
             upstreamHeadersHeld().passOnLessCredential("Cookie", rest);

@@ -72,9 +72,16 @@ final class EncodedHeaders {
         }
     }
 
-    /** A cookie argument's value, unless a fixed cookie of its name is sent. */
+    /**
+     * A cookie argument's value, unless a fixed cookie of its name is sent or a policy reads a credential from a
+     * cookie of its name (dropped as the client's own cookie of that name is: the model's value would reach the
+     * upstream under the name whose cookie the gateway checked).
+     */
     void cookie(ParameterSpec p, JsonNode value) {
         String checked = checkedCookie(p.argument(), ParameterStyles.scalar(value));
+        if (client.withheld().withholds(p.name())) {
+            return;
+        }
         // fixed cookies are authoritative as fixed query values are, their names compared alike
         if (fixedCookies == null) {
             fixedCookies = fixedCookieNames(template.fixedHeaders());
@@ -84,8 +91,18 @@ final class EncodedHeaders {
         }
     }
 
-    /** Lays the tool's fixed headers over the rest, then merges the arguments' cookies into {@code Cookie}. */
+    /**
+     * Takes the withheld cookies out of the {@code Cookie} so far (a {@code Cookie} header argument's, or the
+     * client's), lays the tool's fixed headers over the rest, then merges the arguments' cookies into
+     * {@code Cookie}. A fixed cookie is the operator's, whatever its name: it stays.
+     */
     void fixed() {
+        String rest = client.withheld().less(headers.getAll("cookie"));
+        if (rest != null && rest.isEmpty()) {
+            headers.remove("cookie");
+        } else if (rest != null) {
+            headers.set("cookie", rest);
+        }
         template.fixedHeaders().forEach(this::set);
         if (!cookies.isEmpty()) {
             headers.set("cookie", mergeCookies(headers.getAll("cookie"), cookies));

@@ -7,6 +7,7 @@ import dev.toolgate.http.Forwarding;
 import dev.toolgate.http.UpstreamRequest;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mode.ParameterSpec;
+import dev.toolgate.pipeline.WithheldCookies;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
@@ -51,15 +52,17 @@ final class RequestEncoder {
      * @param clientsOwn    lower-case names among {@code added} that are the client's own headers a policy passed
      *                      on less a credential (the cookies beside a token): client headers, sent only where
      *                      client headers may go
+     * @param withheld      the cookies a policy reads a credential from: no pair of their names goes upstream,
+     *                      whether the client's or an argument's
      */
     record Client(MultiMap headers, Forwarding forwarding, String host, Set<String> consumed, MultiMap added,
-                  Set<String> asserted, Set<String> clientsOwn) {
+                  Set<String> asserted, Set<String> clientsOwn, WithheldCookies withheld) {
 
         /** A client connected straight to the gateway over plain HTTP. */
         Client(MultiMap headers, String forwardedFor, String remoteAddress, String host, int localPort,
                Set<String> consumed, MultiMap added, Set<String> asserted) {
             this(headers, Forwarding.direct(forwardedFor, remoteAddress, host, localPort), host, consumed, added,
-                    asserted, Set.of());
+                    asserted, Set.of(), WithheldCookies.NONE);
         }
 
         /**

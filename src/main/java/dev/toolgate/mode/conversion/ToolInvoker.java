@@ -17,12 +17,12 @@ import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.PolicyChain;
 import dev.toolgate.observe.McpEvent;
 import dev.toolgate.pipeline.RpcRecord;
+import dev.toolgate.pipeline.WithheldCookies;
 import dev.toolgate.http.UpstreamRequest;
 import dev.toolgate.http.UpstreamResponse;
 import io.vertx.core.Future;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -40,8 +40,8 @@ public final class ToolInvoker {
     private final OwningRoutes owners;
     /** Lower-case header names no call sends upstream from the client ({@link OwningRoutes#credentialNames}). */
     private final Set<String> withheld;
-    /** Lower-case cookie names no call sends upstream from the client ({@link OwningRoutes#credentialCookies}). */
-    private final Set<String> withheldCookies;
+    /** Cookies no call sends upstream, from the client or an argument ({@link OwningRoutes#credentialCookies}). */
+    private final WithheldCookies withheldCookies;
 
     /**
      * @param owners          the routes that own the served tools, whose policies a call is replayed through
@@ -52,7 +52,7 @@ public final class ToolInvoker {
         this.client = client;
         this.owners = owners;
         this.withheld = Set.copyOf(withheld);
-        this.withheldCookies = Set.copyOf(withheldCookies);
+        this.withheldCookies = WithheldCookies.of(withheldCookies);
     }
 
     /**
@@ -77,9 +77,10 @@ public final class ToolInvoker {
         Exchange onRoute = replay == null ? exchange : exchange.replay(new RouteMatch(owners.route(tool), null));
         // whichever route owns the tool: a key another owning route reads is that route's, not this upstream's
         withheld.forEach(onRoute.credentials()::consumeHeader);
-        // and a token cookie: out of the Cookie sent on, and so out of what fills the tool's cookie parameters
+        // and a token cookie: out of the Cookie sent on, and so out of what fills the tool's cookie parameters,
+        // and out of what the arguments send
         if (!withheldCookies.isEmpty()) {
-            onRoute.withholdCookies(name -> withheldCookies.contains(name.toLowerCase(Locale.ROOT)));
+            onRoute.withholdCookies(withheldCookies);
         }
         return owners.admit(tool, onRoute, id, record).compose(decision -> switch (decision) {
                     case Decision.Reject refused -> refusedByRoute(exchange, id, refused);
@@ -129,7 +130,8 @@ public final class ToolInvoker {
         return new RequestEncoder.Client(exchange.request().headers(), exchange.forwarding(),
                 exchange.authority(), exchange.credentials().headers(),
                 exchange.hasUpstreamHeaders() ? exchange.upstreamHeaders() : null,
-                exchange.credentials().assertedHeaders(), exchange.clientsOwnUpstream());
+                exchange.credentials().assertedHeaders(), exchange.clientsOwnUpstream(),
+                exchange.credentials().withheldCookies());
     }
 
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {

@@ -2,6 +2,7 @@ package dev.toolgate.policy.jwt;
 
 import dev.toolgate.http.UpstreamQuery;
 import dev.toolgate.pipeline.CookiePair;
+import dev.toolgate.pipeline.WithheldCookies;
 import dev.toolgate.pipeline.Exchange;
 
 import java.util.ArrayList;
@@ -74,6 +75,12 @@ final class TokenPlaces {
     private static void cookies(Exchange exchange, List<String> names, Set<String> tokens, boolean consume) {
         // every Cookie header (HTTP/2 sends each cookie in its own): one left unread would go upstream
         List<String> headers = exchange.request().headers().getAll("cookie");
+        if (consume) {
+            // the tokens are read where the client sent them; what goes on is what earlier policies left (a
+            // listener's jwt took its token cookie out, which must not come back with this route's cookies). Noted
+            // even when the client sent no cookie: a tool's arguments send none of these names either
+            exchange.withholdCookies(WithheldCookies.of(names));
+        }
         if (headers.isEmpty()) {
             return;
         }
@@ -85,11 +92,6 @@ final class TokenPlaces {
             if (configured != null && read.add(configured) && !cookie.unquoted().isEmpty()) {
                 tokens.add(cookie.unquoted());
             }
-        }
-        if (consume) {
-            // the tokens are the client's, read where it sent them; what goes on is what earlier policies left (a
-            // listener's jwt took its token cookie out, which must not come back with this route's cookies)
-            exchange.withholdCookies(name -> named(names, name) != null);
         }
     }
 

@@ -47,6 +47,20 @@ class CookieHeaderArgumentIT {
                                   parameters:
                                     - {name: Cookie, in: header, schema: {type: string}}
                                     - {name: sid, in: cookie, schema: {type: string}}
+                                - name: token_session
+                                  description: The session of the app's token
+                                  method: GET
+                                  path: /profile
+                                  parameters:
+                                    - {name: Cookie, in: header, schema: {type: string}}
+                                    - {name: token, in: cookie, schema: {type: string}}
+                                - name: service_session
+                                  description: The profile under the operator's token
+                                  method: GET
+                                  path: /profile
+                                  headers: {Cookie: ["token=operator-token"]}
+                                  parameters:
+                                    - {name: sid, in: cookie, schema: {type: string}}
                 """;
         String jwt = """
                           - name: jwt
@@ -123,10 +137,52 @@ class CookieHeaderArgumentIT {
         assertThat(upstream.next().headers().getAll("cookie")).containsExactly("sid=from-argument; app=a1");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/jwt", "/jwt-isolated"})
+    void aCookieHeaderArgumentSendsNoCookieOfTheNameJwtReadsATokenFrom(String route) throws JOSEException {
+        JsonNode result = session(route).call("profile",
+                "{\"header_Cookie\":\"token=forged; app=a1; TOKEN=other; token =spaced\"}");
+
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(upstream.next().headers().getAll("cookie")).as("the token's name is the gateway's to check")
+                .containsExactly("app=a1; sid=client-sid");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/jwt", "/jwt-isolated"})
+    void aCookieHeaderArgumentOfTheTokenCookieAloneSendsNoCookie(String route) throws JOSEException {
+        JsonNode result = session(route, "token=" + token()).call("profile", "{\"header_Cookie\":\"token=forged\"}");
+
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(upstream.next().headers().contains("cookie")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/jwt", "/jwt-isolated"})
+    void aCookieParameterArgumentNamedAsTheTokenCookieIsNotSent(String route) throws JOSEException {
+        JsonNode result = session(route).call("token_session",
+                "{\"header_Cookie\":\"app=a1\",\"cookie_token\":\"forged\"}");
+
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(upstream.next().headers().getAll("cookie")).containsExactly("app=a1");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/open", "/jwt", "/jwt-isolated"})
+    void aFixedCookieOfTheTokensNameIsTheOperatorsAndIsSent(String route) throws JOSEException {
+        JsonNode result = session(route).call("service_session", "{}");
+
+        assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
+        assertThat(upstream.next().headers().getAll("cookie")).containsExactly("token=operator-token; sid=client-sid");
+    }
+
     /** A session whose client sends its token cookie beside a cookie of its own and one the tool reads. */
     private static McpHttp session(String route) throws JOSEException {
-        McpHttp mcp = new McpHttp(gateway.proxy(route),
-                Map.of("cookie", "theme=dark; token=" + token() + "; sid=client-sid"));
+        return session(route, "theme=dark; token=" + token() + "; sid=client-sid");
+    }
+
+    private static McpHttp session(String route, String cookie) {
+        McpHttp mcp = new McpHttp(gateway.proxy(route), Map.of("cookie", cookie));
         assertThat(mcp.initialize("2025-06-18").status()).isEqualTo(200);
         return mcp;
     }

@@ -1,0 +1,84 @@
+package dev.toolgate.pipeline;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The cookies the gateway reads a credential from (jwt's {@code cookie_names}, a listener's token cookies), which
+ * never reach an upstream however a pair of such a name would get there: in the client's {@code Cookie} passed on,
+ * a tool's {@code Cookie} header argument or a cookie parameter. Only the names are parsed: every other cookie goes
+ * on as it was written.
+ *
+ * @param names the names withheld, as {@link #withholds(String)} compares them
+ */
+public record WithheldCookies(Set<String> names) {
+
+    /** No cookie is withheld. */
+    public static final WithheldCookies NONE = new WithheldCookies(Set.of());
+
+    public WithheldCookies {
+        names = Set.copyOf(names);
+    }
+
+    /** The cookies {@code configured} names, matched in any case as nginx's {@code $cookie_<name>} matches them. */
+    public static WithheldCookies of(Collection<String> configured) {
+        return new WithheldCookies(configured.stream().map(WithheldCookies::read).collect(Collectors.toSet()));
+    }
+
+    /** These and {@code more}: a cookie one policy withholds stays withheld when another reads its own. */
+    public WithheldCookies and(WithheldCookies more) {
+        if (more.names.isEmpty() || names.containsAll(more.names)) {
+            return this;
+        }
+        Set<String> all = new HashSet<>(names);
+        all.addAll(more.names);
+        return new WithheldCookies(all);
+    }
+
+    public boolean isEmpty() {
+        return names.isEmpty();
+    }
+
+    /** Whether a cookie named {@code name} (a tool's cookie parameter, a pair's name) is withheld. */
+    public boolean withholds(String name) {
+        return !names.isEmpty() && names.contains(read(name));
+    }
+
+    /** Whether {@code cookie} is withheld. */
+    public boolean withholds(CookiePair cookie) {
+        return withholds(cookie.name());
+    }
+
+    /**
+     * What is left of {@code headers} (every {@code Cookie} header: HTTP/2 sends each cookie in its own) once the
+     * withheld cookies are taken out: null when none was there, so nothing need change, empty when none is left.
+     */
+    public String less(List<String> headers) {
+        if (names.isEmpty()) {
+            return null;
+        }
+        List<String> kept = new ArrayList<>();
+        boolean found = false;
+        for (CookiePair cookie : CookiePair.of(headers)) {
+            if (withholds(cookie)) {
+                found = true;
+            } else {
+                kept.add(cookie.text());
+            }
+        }
+        return found ? String.join("; ", kept) : null;
+    }
+
+    /**
+     * A name as the upstream may read it: "token =x" is no token to nginx's $cookie_token, but Node's cookie and
+     * Python's SimpleCookie read it as token, and would take it for the credential withheld.
+     */
+    private static String read(String name) {
+        return name.trim().toLowerCase(Locale.ROOT);
+    }
+}
