@@ -49,9 +49,15 @@ public record WithheldCookies(Set<String> names) {
         return !names.isEmpty() && names.contains(read(name));
     }
 
-    /** Whether {@code cookie} is withheld. */
+    /**
+     * Whether {@code cookie} is withheld: its name is, or a withheld name and its {@code =} follow a space, tab or
+     * comma inside it. RFC 6265's cookie-octets have none of those, but Python's SimpleCookie (aiohttp, Bottle)
+     * splits {@code theme=x token=forged} and {@code theme=x, token=forged} at the space, and RFC 2965-style
+     * parsers (Tomcat's legacy one) {@code theme=x,token=forged} at the comma: each reads a second cookie there.
+     * The whole pair is dropped, not cut: a value that holds such a pair was written to be read as two.
+     */
     public boolean withholds(CookiePair cookie) {
-        return withholds(cookie.name());
+        return withholds(cookie.name()) || smuggles(cookie.text());
     }
 
     /**
@@ -72,6 +78,42 @@ public record WithheldCookies(Set<String> names) {
             }
         }
         return found ? String.join("; ", kept) : null;
+    }
+
+    /** Whether a withheld name, then optional blanks and {@code =}, follows a separator somewhere in {@code pair}. */
+    private boolean smuggles(String pair) {
+        int length = pair.length();
+        for (int i = 0; i < length; i++) {
+            if (!separates(pair.charAt(i))) {
+                continue;
+            }
+            int start = i + 1;
+            while (start < length && separates(pair.charAt(start))) {
+                start++;
+            }
+            int end = start;
+            while (end < length && pair.charAt(end) != '=' && pair.charAt(end) != ';' && !separates(pair.charAt(end))) {
+                end++;
+            }
+            int equals = end;
+            while (equals < length && pair.charAt(equals) != ',' && separates(pair.charAt(equals))) {
+                equals++;
+            }
+            if (equals < length && pair.charAt(equals) == '=' && end > start && withholds(pair.substring(start, end))) {
+                return true;
+            }
+            // every character is looked at a bounded number of times: the next separator is at or after end
+            i = Math.max(i, end - 1);
+        }
+        return false;
+    }
+
+    /**
+     * What a lenient parser splits cookies at besides {@code ;}: whitespace as Python's {@code \s} matches it
+     * (NBSP and NEL too, in a latin-1 header), and the comma.
+     */
+    private static boolean separates(char c) {
+        return c == ',' || Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
     }
 
     /**

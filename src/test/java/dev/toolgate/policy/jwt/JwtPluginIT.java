@@ -380,6 +380,33 @@ class JwtPluginIT {
         assertThat(passedOn.header("cookie")).isEqualTo("theme=dark");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"theme=x token=forged", "theme=x, token=forged", "theme=x,TOKEN=forged",
+            "theme=x\ttoken =forged", "theme token=forged", "theme=\"x token=forged\""})
+    void aCookieHidingATokenCookieAfterASpaceOrCommaIsWithheldWhole(String cookie) throws Exception {
+        // Python's SimpleCookie (aiohttp, Bottle) splits at the space, RFC 2965-style parsers at the comma: the
+        // upstream would read token=forged beside the token the gateway checked and withheld
+        String token = sign("carol-iss", claims("carol-iss", 300));
+
+        McpHttp.Response result = callWeather("/cookie", Map.of("cookie", "token=" + token + "; " + cookie + "; lang=fr"));
+
+        assertThat(result.status()).as("%s", result).isEqualTo(200);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo("carol");
+        assertThat(received.header("cookie")).isEqualTo("lang=fr");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"theme=x tokens=1", "theme=x,mytoken=1", "theme=a b", "theme=x token", "theme=x,y"})
+    void aCookieWithASpaceOrCommaButNoTokenCookieAfterItGoesOnAsSent(String cookie) throws Exception {
+        String token = sign("carol-iss", claims("carol-iss", 300));
+
+        McpHttp.Response result = callWeather("/cookie", Map.of("cookie", "token=" + token + "; " + cookie + "; lang=fr"));
+
+        assertThat(result.status()).as("%s", result).isEqualTo(200);
+        assertThat(upstream.next().header("cookie")).isEqualTo(cookie + "; lang=fr");
+    }
+
     @Test
     void aTokenCookieDoesNotFillAToolsCookieParameterOfTheSameName() throws Exception {
         String token = sign("carol-iss", claims("carol-iss", 300));

@@ -1,0 +1,35 @@
+package dev.toolgate.pipeline;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/** The cookies taken out of what goes upstream because a policy reads a credential from them. */
+class WithheldCookiesTest {
+
+    private static final WithheldCookies TOKEN = WithheldCookies.of(List.of("token"));
+
+    @Test
+    void aPairHidingAWithheldCookieAfterASpaceOrCommaIsTakenOutWhole() {
+        assertThat(TOKEN.less(List.of("a=1; theme=x token=forged; b=2"))).isEqualTo("a=1; b=2");
+        assertThat(TOKEN.less(List.of("theme=x,token =forged; b=2"))).isEqualTo("b=2");
+        assertThat(TOKEN.less(List.of("theme=x\u00a0token=forged"))).as("Python reads NBSP as a space").isEmpty();
+    }
+
+    @Test
+    void spacesAndCommasBeforeAnotherNameLeaveThePairAsSent() {
+        assertThat(TOKEN.less(List.of("theme=x tokens=1; b=a,b; c=x token"))).isNull();
+    }
+
+    @Test
+    void aLongHeaderOfSeparatorsIsReadInLinearTime() {
+        String header = "a=" + " ,".repeat(32 * 1024) + "token" + " ".repeat(32 * 1024) + "b=1";
+        assertTimeoutPreemptively(Duration.ofSeconds(1), () -> assertThat(TOKEN.less(List.of(header))).isNull());
+        assertTimeoutPreemptively(Duration.ofSeconds(1),
+                () -> assertThat(TOKEN.less(List.of(header.replace("b=1", "=1")))).isEmpty());
+    }
+}
