@@ -1,10 +1,11 @@
 package dev.toolgate.pipeline;
 
+import dev.toolgate.http.LenientNames;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -25,7 +26,10 @@ public record WithheldCookies(Set<String> names) {
         names = Set.copyOf(names);
     }
 
-    /** The cookies {@code configured} names, matched in any case as nginx's {@code $cookie_<name>} matches them. */
+    /**
+     * The cookies {@code configured} names, matched in any case as nginx's {@code $cookie_<name>} matches them, and
+     * as the most lenient upstreams read names ({@link #withholds(String)}).
+     */
     public static WithheldCookies of(Collection<String> configured) {
         return new WithheldCookies(configured.stream().map(WithheldCookies::read).collect(Collectors.toSet()));
     }
@@ -44,9 +48,23 @@ public record WithheldCookies(Set<String> names) {
         return names.isEmpty();
     }
 
-    /** Whether a cookie named {@code name} (a tool's cookie parameter, a pair's name) is withheld. */
+    /**
+     * Whether a cookie named {@code name} (a tool's cookie parameter, a pair's name) is withheld: its name read
+     * trimmed, as Node's cookie and Python's SimpleCookie read it ({@code "token =x"} is no token to nginx's
+     * {@code $cookie_token}, but is to them), or as PHP registers it ({@code my.token}, {@code my token} and
+     * {@code my[token} are {@code $_COOKIE['my_token']}, {@code token[a]} an entry of {@code $_COOKIE['token']}).
+     * The upstream would take either for the credential withheld.
+     */
     public boolean withholds(String name) {
-        return !names.isEmpty() && names.contains(read(name));
+        return !names.isEmpty() && (reaches(read(name)) || reaches(LenientNames.folded(name)));
+    }
+
+    private boolean reaches(String read) {
+        if (names.contains(read)) {
+            return true;
+        }
+        int open = read.indexOf('[');
+        return open > 0 && names.contains(read.substring(0, open));
     }
 
     /**
@@ -116,11 +134,8 @@ public record WithheldCookies(Set<String> names) {
         return c == ',' || Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
     }
 
-    /**
-     * A name as the upstream may read it: "token =x" is no token to nginx's $cookie_token, but Node's cookie and
-     * Python's SimpleCookie read it as token, and would take it for the credential withheld.
-     */
+    /** A name trimmed, in any case and as PHP registers it ({@link LenientNames#folded}). */
     private static String read(String name) {
-        return name.trim().toLowerCase(Locale.ROOT);
+        return LenientNames.folded(name.trim());
     }
 }

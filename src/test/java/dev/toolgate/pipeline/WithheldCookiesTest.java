@@ -26,6 +26,18 @@ class WithheldCookiesTest {
     }
 
     @Test
+    void namesAreComparedAsPhpRegistersThem() {
+        WithheldCookies php = WithheldCookies.of(List.of("My_Token"));
+        assertThat(php.withholds("my.token")).isTrue();
+        assertThat(php.withholds("my[token")).isTrue();
+        assertThat(php.withholds("my_token[0]")).isTrue();
+        assertThat(php.withholds("my_token ")).as("trimmed, as Node and Python read it").isTrue();
+        assertThat(php.withholds("my_tokens")).isFalse();
+        assertThat(php.withholds("my[token]")).as("an entry of $_COOKIE['my']").isFalse();
+        assertThat(WithheldCookies.of(List.of("my.token")).withholds("MY_TOKEN")).isTrue();
+    }
+
+    @Test
     void aLongHeaderOfSeparatorsIsReadInLinearTime() {
         String header = "a=" + " ,".repeat(32 * 1024) + "token" + " ".repeat(32 * 1024) + "b=1";
         assertTimeoutPreemptively(Duration.ofSeconds(1), () -> assertThat(TOKEN.less(List.of(header))).isNull());

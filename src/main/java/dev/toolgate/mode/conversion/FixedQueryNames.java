@@ -1,11 +1,11 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.http.LenientNames;
 import dev.toolgate.mode.ParameterSpec;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -52,35 +52,9 @@ final class FixedQueryNames {
         return null;
     }
 
-    /**
-     * A name as the most lenient servers read it: any case, and as PHP registers it (leading spaces skipped,
-     * {@code .} and space before the first {@code [} as {@code _}, an unmatched {@code [} as {@code _},
-     * whitespace at an index's start skipped).
-     */
+    /** A name as the most lenient servers read it ({@link LenientNames#folded}). */
     static String folded(String name) {
-        String s = name.toLowerCase(Locale.ROOT);
-        int from = 0;
-        while (from < s.length() && s.charAt(from) == ' ') {
-            from++;
-        }
-        int open = s.indexOf('[', from);
-        int plainEnd = open < 0 ? s.length() : open;
-        StringBuilder out = new StringBuilder(s.length() - from);
-        for (int i = from; i < plainEnd; i++) {
-            char c = s.charAt(i);
-            out.append(c == '.' || c == ' ' ? '_' : c);
-        }
-        if (open >= 0 && s.indexOf(']', open) < 0) {
-            out.append('_').append(s, open + 1, s.length());
-        } else if (open >= 0) {
-            for (int i = open; i < s.length(); i++) {
-                out.append(s.charAt(i));
-                while (s.charAt(i) == '[' && i + 1 < s.length() && Character.isWhitespace(s.charAt(i + 1))) {
-                    i++;
-                }
-            }
-        }
-        return out.toString();
+        return LenientNames.folded(name);
     }
 
     private static boolean reaches(String sent, String fixed) {

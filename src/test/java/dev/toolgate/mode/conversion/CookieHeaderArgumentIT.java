@@ -141,7 +141,7 @@ class CookieHeaderArgumentIT {
     @ValueSource(strings = {"/jwt", "/jwt-isolated"})
     void aCookieHeaderArgumentSendsNoCookieOfTheNameJwtReadsATokenFrom(String route) throws JOSEException {
         JsonNode result = session(route).call("profile",
-                "{\"header_Cookie\":\"token=forged; app=a1; TOKEN=other; token =spaced; lang=fr token=hidden\"}");
+                "{\"header_Cookie\":\"token=forged; app=a1; TOKEN=other; token =spaced; lang=fr token=hidden; token[a]=nested\"}");
 
         assertThat(result.get("isError").asBoolean()).as(text(result)).isFalse();
         assertThat(upstream.next().headers().getAll("cookie")).as("the token's name is the gateway's to check")

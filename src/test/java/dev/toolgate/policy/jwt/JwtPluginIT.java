@@ -108,6 +108,15 @@ class JwtPluginIT {
                               tools: [{name: weather, description: Weather, method: GET, path: /api/weather}]
                           - name: jwt
                             config: {cookie_names: [token], uri_param_names: []}
+                      - name: php-cookie
+                        paths: [/php-cookie]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools: [{name: weather, description: Weather, method: GET, path: /api/weather}]
+                          - name: jwt
+                            config: {cookie_names: [my_token], uri_param_names: []}
                       - name: cookie-arguments
                         paths: [/cookie-arguments]
                         plugins:
@@ -389,6 +398,22 @@ class JwtPluginIT {
         String token = sign("carol-iss", claims("carol-iss", 300));
 
         McpHttp.Response result = callWeather("/cookie", Map.of("cookie", "token=" + token + "; " + cookie + "; lang=fr"));
+
+        assertThat(result.status()).as("%s", result).isEqualTo(200);
+        RestUpstream.Received received = upstream.next();
+        assertThat(received.header("x-consumer-username")).isEqualTo("carol");
+        assertThat(received.header("cookie")).isEqualTo("lang=fr");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"my.token", "my token", "my[token", "MY.Token", "my_token[a]", "my.token[]", "my_token "})
+    void aCookieThatPhpReadsAsTheTokenCookieIsWithheld(String name) throws Exception {
+        // PHP registers . and space (and an unmatched [) as _, and token[a] as an entry of $_COOKIE['token']: a PHP
+        // upstream would read the forged one as the token cookie the gateway checked and withheld
+        String token = sign("carol-iss", claims("carol-iss", 300));
+
+        McpHttp.Response result = callWeather("/php-cookie",
+                Map.of("cookie", "my_token=" + token + "; " + name + "=forged; lang=fr"));
 
         assertThat(result.status()).as("%s", result).isEqualTo(200);
         RestUpstream.Received received = upstream.next();
