@@ -24,9 +24,13 @@ import java.util.Map;
  */
 public final class ToolSchemas {
 
-    /** JSON Schema 2020-12, knowing {@code x-mcp-header} as an annotation (unknown, each compile would log a warning). */
+    /**
+     * JSON Schema 2020-12, knowing {@code x-mcp-header} as an annotation (unknown, each compile would log a warning),
+     * with Toolgate's own {@code uniqueItems} ({@link UniqueItems}: the validator's takes quadratic time on items
+     * that share a hash code).
+     */
     private static final Dialect DIALECT = Dialect.builder(Dialects.getDraft202012())
-            .keyword(new NonValidationKeyword(HeaderDeclarations.KEYWORD)).build();
+            .keyword(new NonValidationKeyword(HeaderDeclarations.KEYWORD)).keyword(UniqueItems.KEYWORD).build();
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
             DIALECT, b -> b.schemaLoader(l -> l.fetchRemoteResources(false))
                     .schemaRegistryConfig(com.networknt.schema.SchemaRegistryConfig.builder()
