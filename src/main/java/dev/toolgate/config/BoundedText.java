@@ -33,7 +33,16 @@ public final class BoundedText implements CharSequence {
      * character reads; null when it did not match, or spent them first (then {@code exhausted} runs).
      */
     public static Matcher lookingAt(Pattern pattern, String text, long reads, Runnable exhausted) {
-        Matcher m = pattern.matcher(new BoundedText(text, new long[]{reads}));
+        return lookingAt(pattern, text, new long[]{reads}, exhausted);
+    }
+
+    /** Like {@link #lookingAt(Pattern, String, long, Runnable)}, spending from {@code left}, which several share. */
+    public static Matcher lookingAt(Pattern pattern, String text, long[] left, Runnable exhausted) {
+        if (left[0] <= 0) {
+            exhausted.run();
+            return null;
+        }
+        Matcher m = pattern.matcher(new BoundedText(text, left));
         try {
             return m.lookingAt() ? m : null;
         } catch (Exhausted e) {

@@ -25,8 +25,11 @@ final class AllowedOrigins {
     private final boolean any;
     private final String single;
     private final List<Entry> entries = new ArrayList<>();
-    /** Character reads one regex entry may spend on one origin (a request head is at most 8 KiB). */
-    static final long MAX_REGEX_READS = 1_000_000;
+    /**
+     * Character reads all regex entries together may spend on one request's origin (a request head is at most
+     * 8 KiB): a few milliseconds of one core, however many entries the list has; a legitimate origin needs hundreds.
+     */
+    static final long MAX_REGEX_READS = 200_000;
 
     /** @throws PatternSyntaxException when a regex entry does not compile */
     AllowedOrigins(List<String> origins) {
@@ -63,9 +66,10 @@ final class AllowedOrigins {
         }
         String normalized = normalize(requestOrigin);
         String host = host(requestOrigin);
+        long[] left = {MAX_REGEX_READS};
         for (Entry entry : entries) {
             boolean found = entry.exact() != null ? entry.exact().equals(normalized)
-                    : matches(entry.regex(), entry.byHost() ? host : normalized);
+                    : matches(entry.regex(), entry.byHost() ? host : normalized, left);
             if (found) {
                 return normalized;
             }
@@ -109,8 +113,11 @@ final class AllowedOrigins {
         return Pattern.compile("(?:" + regex + ")\\z");
     }
 
-    /** A regex entry against an origin, with bounded work: one that backtracks past it does not allow the origin. */
-    private static boolean matches(Pattern regex, String origin) {
-        return BoundedText.lookingAt(regex, origin, MAX_REGEX_READS, () -> { }) != null;
+    /**
+     * A regex entry against an origin, paid from the request's budget: once an entry backtracked through it, neither
+     * that entry nor any later one allows the origin.
+     */
+    private static boolean matches(Pattern regex, String origin, long[] left) {
+        return BoundedText.lookingAt(regex, origin, left, () -> { }) != null;
     }
 }

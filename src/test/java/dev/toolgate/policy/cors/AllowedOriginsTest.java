@@ -35,6 +35,21 @@ class AllowedOriginsTest {
     }
 
     @Test
+    void oneBudgetServesAllRegexEntriesOfARequestSoEntriesDoNotMultiplyItsWork() {
+        // each entry with a budget of its own, twenty backtracking entries cost twenty budgets a request
+        List<String> listed = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            listed.add("https://(a+)+\\.example" + i);
+        }
+        listed.add("https://.*\\.example");
+        AllowedOrigins origins = new AllowedOrigins(listed);
+
+        assertThat(origins.allowOrigin("https://" + "a".repeat(3000) + "b.example"))
+                .as("the budget was spent before the last entry, which would allow it").isNull();
+        assertThat(origins.allowOrigin("https://app.example")).isEqualTo("https://app.example");
+    }
+
+    @Test
     void onePlainOriginIsSentAsItIsWhateverTheCallerSent() {
         AllowedOrigins one = new AllowedOrigins(List.of("https://app.example.com"));
         assertThat(one.any()).isFalse();
