@@ -59,9 +59,10 @@ public final class CompiledSchema {
     }
 
     /**
-     * The node's errors against the schema. Its patterns are paid from {@code shared}, the budget of the
-     * request's validations together ({@link BoundedPatterns}); a value that spends it is one error more,
-     * and the validation stops there.
+     * The node's errors against the schema, the first {@link FirstErrors#LISTED} and one more when others may
+     * follow (the validation stops there). Its patterns are paid from {@code shared}, the budget of the
+     * request's validations together ({@link BoundedPatterns}); a value that spends it is the one error, and the
+     * validation stops there too.
      */
     List<Error> validate(JsonNode node, long[] shared) {
         if (deeperThan(node, MAX_DEPTH)) {
@@ -72,7 +73,7 @@ public final class CompiledSchema {
         // most of it left: the value alone spent it, not the calls before it
         boolean whole = shared[0] > BoundedPatterns.STEPS / 2;
         try {
-            return BoundedPatterns.within(shared, textChars(node), () -> schema.validate(node));
+            return BoundedPatterns.within(shared, textChars(node), () -> FirstErrors.of(schema, node));
         } catch (BoundedText.Exhausted e) {
             return List.of(Error.builder().message(whole
                     ? "a value took too long to match a pattern of the schema; send a shorter one"

@@ -32,6 +32,9 @@ final class ResultMapper {
     /** How much of an error body is quoted back. */
     static final int EXCERPT_CHARS = 2048;
 
+    /** How much of one schema error is listed: its place and message quote the value's keys and text. */
+    static final int ERROR_CHARS = 300;
+
     private ResultMapper() {
     }
 
@@ -137,18 +140,46 @@ final class ResultMapper {
         return result(text(message), null, true);
     }
 
-    /** Each message prefixed with where it applies ({@code query_limit: string found, integer expected}). */
+    /**
+     * Each message prefixed with where it applies ({@code query_limit: string found, integer expected}), the first
+     * {@link FirstErrors#LISTED} of them (each cut at {@link #ERROR_CHARS}), then a word that there are more when the
+     * validation stopped for them.
+     */
     private static String messages(List<Error> errors) {
         StringBuilder out = new StringBuilder();
-        for (Error e : errors) {
+        for (Error e : errors.subList(0, Math.min(errors.size(), FirstErrors.LISTED))) {
             if (!out.isEmpty()) {
                 out.append("; ");
             }
-            String location = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
-            String where = location.replaceFirst("^\\$\\.?", "").replaceFirst("^/", "").replace('/', '.');
-            out.append(where.isEmpty() ? "" : where + ": ").append(e.getMessage());
+            String where = where(e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString());
+            String message = (where.isEmpty() ? "" : where + ": ") + e.getMessage();
+            out.append(cut(message));
+        }
+        if (FirstErrors.more(errors)) {
+            out.append("; and more (only the first ").append(FirstErrors.LISTED).append(" are listed)");
         }
         return out.toString();
+    }
+
+    /** The message, cut at {@link #ERROR_CHARS} (not inside a surrogate pair) when longer. */
+    private static String cut(String message) {
+        if (message.length() <= ERROR_CHARS) {
+            return message;
+        }
+        int end = Character.isHighSurrogate(message.charAt(ERROR_CHARS - 1)) ? ERROR_CHARS - 1 : ERROR_CHARS;
+        return message.substring(0, end) + "…";
+    }
+
+    /**
+     * The argument path of an instance location, dotted: {@code /query_ids/2} (or {@code $.query_ids}, as the
+     * validator's older versions wrote it) is {@code query_ids.2}.
+     */
+    private static String where(String location) {
+        int from = location.startsWith("$.") ? 2 : location.startsWith("$") ? 1 : 0;
+        if (location.startsWith("/", from)) {
+            from++;
+        }
+        return location.substring(from).replace('/', '.');
     }
 
     private static ObjectNode result(ObjectNode content, JsonNode structured, boolean isError, String... notes) {

@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static dev.toolgate.testing.McpAssertions.assertStillServes;
 import static dev.toolgate.testing.McpAssertions.text;
@@ -54,6 +58,12 @@ class ArgumentValidationIT {
                                     - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
                                     - {name: customer, in: query, required: true, schema: {type: string}}
                                     - {name: X-Page-Size, in: header, schema: {type: integer, default: 50}}
+                                - name: orders_by_ids
+                                  description: Orders by id
+                                  method: GET
+                                  path: /mcp/orders
+                                  parameters:
+                                    - {name: ids, in: query, schema: {type: array, items: {type: string}}}
                                 - name: create_order
                                   description: Create an order
                                   method: POST
@@ -210,6 +220,51 @@ class ArgumentValidationIT {
         JsonNode result = mcp.call("create_order", "{\"body\":{\"item\":\"lamp\"}}");
         assertThat(result.get("isError").asBoolean()).isFalse();
         assertThat(upstream.next().body()).isEqualTo("{\"item\":\"lamp\"}");
+    }
+
+    @Test
+    void aCallWithHundredsOfThousandsOfWrongItemsIsAShortToolErrorListingTheFirstAndSayingMoreExist() throws Exception {
+        // 480,000 numbers where strings belong: 960 KB, under the 1 MiB body bound, and as many errors to find
+        String ids = "{\"query_ids\":[" + "0,".repeat(479_999) + "0]}";
+        List<McpHttp> others = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            McpHttp other = new McpHttp(gateway.proxy("/mcp"));
+            other.initialize("2025-06-18");
+            others.add(other);
+        }
+        try (CapturedLog log = CapturedLog.everything()) {
+            CompletableFuture<McpHttp.Response> call = CompletableFuture.supplyAsync(() -> mcp.post(
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"orders_by_ids\","
+                            + "\"arguments\":" + ids + "}}"));
+            List<CompletableFuture<Integer>> pings = others.stream()
+                    .map(other -> CompletableFuture.supplyAsync(() -> answeredUntil(call, other))).toList();
+            McpHttp.Response response = call.get(20, TimeUnit.SECONDS);
+            for (CompletableFuture<Integer> ping : pings) {
+                ping.get(20, TimeUnit.SECONDS);
+            }
+
+            assertThat(response.body().length()).as("answer size").isLessThan(4096);
+            JsonNode result = response.json().get("result");
+            assertThat(result.get("isError").asBoolean()).isTrue();
+            assertThat(text(result)).startsWith("Invalid arguments for tool orders_by_ids: query_ids.0: integer found, "
+                    + "string expected; query_ids.1: ").endsWith("; and more (only the first 10 are listed)");
+            assertThat(text(result).split("; ")).as("ten listed, then more").hasSize(11);
+            assertThat(upstream.quiet(Duration.ofMillis(300))).as("the API not called").isTrue();
+            assertThat(log.text()).as("no event loop was blocked").doesNotContain("has been blocked");
+        }
+        assertStillServes(mcp);
+    }
+
+    /** How many pings {@code other} had answered (each one, or the assertion fails) by the time {@code call} ended. */
+    private static int answeredUntil(CompletableFuture<?> call, McpHttp other) {
+        int times = 0;
+        while (!call.isDone()) {
+            McpHttp.Response response = other.post("{\"jsonrpc\":\"2.0\",\"id\":\"other\",\"method\":\"ping\"}");
+            assertThat(response.status()).as("%s", response).isEqualTo(200);
+            assertThat(response.json().has("result")).as("%s", response).isTrue();
+            times++;
+        }
+        return times;
     }
 
     /** A tree of {@code levels} JSON levels: each node an object whose children array holds the next. */

@@ -54,6 +54,7 @@ class ResultMappingIT {
                 .json("GET /user", 200, "{\"id\":\"u1\",\"name\":\"Ann\"}")
                 .json("GET /users", 200, "[{\"id\":\"u1\"},{\"id\":\"u2\"}]")
                 .json("GET /bad-user", 200, "{\"id\":5}")
+                .json("GET /bad-ids", 200, "[" + "0,".repeat(99_999) + "0]")
                 .json("GET /array-user", 200, "[{\"id\":\"u1\"}]")
                 .on("GET /not-json", r -> r.response().putHeader("content-type", "text/plain").end("hello"))
                 .on("GET /plain", r -> r.response().putHeader("content-type", "text/plain").end("just text"))
@@ -77,7 +78,8 @@ class ResultMappingIT {
                 .on("GET /moved", r -> r.response().setStatusCode(302).putHeader("location", "/user").end());
         StringBuilder tools = new StringBuilder();
         tools.append(tool("user", "/user", user)).append(tool("users", "/users", "{type: array, items: " + user + "}"))
-                .append(tool("bad_user", "/bad-user", user)).append(tool("array_user", "/array-user", user))
+                .append(tool("bad_user", "/bad-user", user))
+                .append(tool("bad_ids", "/bad-ids", "{type: array, items: {type: string}}")).append(tool("array_user", "/array-user", user))
                 .append(tool("not_json", "/not-json", user)).append(tool("plain", "/plain", null))
                 .append(tool("latin1", "/latin1", null)).append(tool("image", "/image", null))
                 .append(tool("audio", "/audio", null)).append(tool("pdf", "/pdf", null))
@@ -162,6 +164,17 @@ class ResultMappingIT {
         assertThat(result.at("/content/0/text").asText()).isEqualTo("{\"id\":5}");
         assertThat(result.at("/content/1/text").asText())
                 .startsWith("The API's answer does not match the tool's output schema: ").contains("integer found, string expected");
+        assertStillServes(mcp);
+    }
+
+    @Test
+    void answerWithAHundredThousandWrongItemsIsAToolErrorListingTheFirstAndSayingMoreExist() {
+        JsonNode result = mcp.call("bad_ids", "{}");
+        assertThat(result.get("isError").asBoolean()).isTrue();
+        assertThat(result.at("/content/0/text").asText()).startsWith("[0,0,");
+        String note = result.at("/content/1/text").asText();
+        assertThat(note).startsWith("The API's answer does not match the tool's output schema: result.0: integer found, "
+                + "string expected; result.1: ").endsWith("; and more (only the first 10 are listed)").hasSizeLessThan(1024);
         assertStillServes(mcp);
     }
 
