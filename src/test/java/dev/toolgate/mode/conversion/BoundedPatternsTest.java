@@ -28,6 +28,22 @@ class BoundedPatternsTest {
     }
 
     @Test
+    void aValueThatMakesACharacterClassPatternReadNineMillionCharactersIsStoppedAsTakingTooLong() throws Exception {
+        // reads cost 4 to 10 ns warm for such patterns, more before the JIT compiles them: nine million is past 0.1 s
+        CompiledSchema words = schema("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\","
+                + "\"pattern\":\"^([a-zA-Z0-9]+\\\\s?)*$\"}}}");
+        CompiledSchema pairs = schema("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"pattern\":\"^(x+x+)+y$\"}}}");
+
+        // about 3,000² reads, and 300³/3
+        assertThat(words.validate(value("a", "a".repeat(3000) + "!"))).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("took too long to match a pattern"));
+        assertThat(pairs.validate(value("a", "x".repeat(300)))).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("took too long to match a pattern"));
+        assertThat(words.validate(value("a", "a".repeat(1000) + "!"))).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("does not match"));
+    }
+
+    @Test
     void patternPropertiesShareTheBudgetOfTheirValidation() throws Exception {
         CompiledSchema schema = schema("{\"type\":\"object\",\"patternProperties\":{\"^(x+x+)+y$\":{\"type\":\"string\"}}}");
 
