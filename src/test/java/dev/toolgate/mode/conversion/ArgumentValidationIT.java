@@ -3,6 +3,7 @@ package dev.toolgate.mode.conversion;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.OtherSessions;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -226,22 +226,13 @@ class ArgumentValidationIT {
     void aCallWithHundredsOfThousandsOfWrongItemsIsAShortToolErrorListingTheFirstAndSayingMoreExist() throws Exception {
         // 480,000 numbers where strings belong: 960 KB, under the 1 MiB body bound, and as many errors to find
         String ids = "{\"query_ids\":[" + "0,".repeat(479_999) + "0]}";
-        List<McpHttp> others = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            McpHttp other = new McpHttp(gateway.proxy("/mcp"));
-            other.initialize("2025-06-18");
-            others.add(other);
-        }
-        try (CapturedLog log = CapturedLog.everything()) {
+        try (OtherSessions others = new OtherSessions(gateway.proxy("/mcp"), 4);
+             CapturedLog log = CapturedLog.everything()) {
             CompletableFuture<McpHttp.Response> call = CompletableFuture.supplyAsync(() -> mcp.post(
                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"orders_by_ids\","
                             + "\"arguments\":" + ids + "}}"));
-            List<CompletableFuture<Integer>> pings = others.stream()
-                    .map(other -> CompletableFuture.supplyAsync(() -> answeredUntil(call, other))).toList();
+            others.answeredWhile(call);
             McpHttp.Response response = call.get(20, TimeUnit.SECONDS);
-            for (CompletableFuture<Integer> ping : pings) {
-                ping.get(20, TimeUnit.SECONDS);
-            }
 
             assertThat(response.body().length()).as("answer size").isLessThan(4096);
             JsonNode result = response.json().get("result");
@@ -253,18 +244,6 @@ class ArgumentValidationIT {
             assertThat(log.text()).as("no event loop was blocked").doesNotContain("has been blocked");
         }
         assertStillServes(mcp);
-    }
-
-    /** How many pings {@code other} had answered (each one, or the assertion fails) by the time {@code call} ended. */
-    private static int answeredUntil(CompletableFuture<?> call, McpHttp other) {
-        int times = 0;
-        while (!call.isDone()) {
-            McpHttp.Response response = other.post("{\"jsonrpc\":\"2.0\",\"id\":\"other\",\"method\":\"ping\"}");
-            assertThat(response.status()).as("%s", response).isEqualTo(200);
-            assertThat(response.json().has("result")).as("%s", response).isTrue();
-            times++;
-        }
-        return times;
     }
 
     /** A tree of {@code levels} JSON levels: each node an object whose children array holds the next. */

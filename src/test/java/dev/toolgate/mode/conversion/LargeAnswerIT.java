@@ -3,6 +3,7 @@ package dev.toolgate.mode.conversion;
 import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.ModernHttp;
+import dev.toolgate.testing.OtherSessions;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -16,12 +17,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -149,26 +147,11 @@ class LargeAnswerIT {
      * no event loop is reported blocked.
      */
     private static void assertOthersAnsweredWhileInFlight(Supplier<CompletableFuture<?>> start) throws Exception {
-        List<McpHttp> others = new ArrayList<>();
-        for (int i = 0; i < OTHER_SESSIONS; i++) {
-            McpHttp other = new McpHttp(gateway.proxy("/mcp"));
-            other.initialize("2025-06-18");
-            others.add(other);
-        }
-        CompletableFuture<?> call = start.get();
-        ExecutorService pool = Executors.newFixedThreadPool(OTHER_SESSIONS);
-        try (CapturedLog log = CapturedLog.everything()) {
+        try (OtherSessions others = new OtherSessions(gateway.proxy("/mcp"), OTHER_SESSIONS);
+             CapturedLog log = CapturedLog.everything()) {
+            CompletableFuture<?> call = start.get();
             assertThat(answered.await(30, TimeUnit.SECONDS)).as("the REST API sent its answer").isTrue();
-            List<CompletableFuture<Integer>> sessions = new ArrayList<>();
-            for (int i = 0; i < OTHER_SESSIONS; i++) {
-                McpHttp other = others.get(i);
-                String method = i % 4 == 0 ? "tools/list" : "ping";
-                sessions.add(CompletableFuture.supplyAsync(() -> answeredUntil(call, other, method), pool));
-            }
-            List<Integer> times = new ArrayList<>();
-            for (CompletableFuture<Integer> session : sessions) {
-                times.add(session.get(30, TimeUnit.SECONDS));
-            }
+            List<Integer> times = others.answeredWhile(call);
             // those sharing the call's event loop as often as those on another (a blocked loop answers none or
             // the few it read before the answer was whole)
             int most = times.stream().mapToInt(Integer::intValue).max().orElseThrow();
@@ -176,31 +159,6 @@ class LargeAnswerIT {
                     .allMatch(n -> n >= 5 && n >= most / 2);
             call.get(30, TimeUnit.SECONDS);
             assertThat(log.text()).as("no event loop was blocked").doesNotContain("has been blocked for");
-        } finally {
-            pool.shutdownNow();
         }
-    }
-
-    /**
-     * How many times {@code other} was answered {@code method} before {@code call}'s answer began, asking again
-     * 20 ms after each answer (a pace that leaves the cores to the gateway, not a bound on how long anything takes).
-     */
-    private static int answeredUntil(CompletableFuture<?> call, McpHttp other, String method) {
-        int times = 0;
-        while (!call.isDone()) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return times;
-            }
-            McpHttp.Response response = other.post("{\"jsonrpc\":\"2.0\",\"id\":\"other\",\"method\":\"" + method + "\"}");
-            assertThat(response.status()).as("%s", response).isEqualTo(200);
-            assertThat(response.json().has("result")).as("%s", response).isTrue();
-            if (!call.isDone()) {
-                times++;
-            }
-        }
-        return times;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.OtherSessions;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import org.junit.jupiter.api.AfterAll;
@@ -12,13 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.toolgate.testing.McpAssertions.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,50 +148,15 @@ class UniqueItemsIT {
     }
 
     /** Code whose assertions may throw. */
-    interface Calls {
-        void run() throws Exception;
-    }
-
     /**
-     * Runs {@code calls} while other sessions ask {@code ping} again and again: each is answered throughout, and no
-     * event loop is reported blocked.
+     * Runs {@code calls} while other sessions ask again and again: each answer they get is a result, and no event
+     * loop is reported blocked (a check of items sharing a hash code took seconds on one).
      */
-    private static void othersAnsweredWhile(Calls calls) throws Exception {
-        List<McpHttp> others = new ArrayList<>();
-        for (int i = 0; i < OTHER_SESSIONS; i++) {
-            McpHttp other = new McpHttp(gateway.proxy("/mcp"));
-            other.initialize("2025-06-18");
-            others.add(other);
-        }
-        AtomicBoolean done = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(OTHER_SESSIONS);
-        try (CapturedLog log = CapturedLog.everything()) {
-            List<Future<Integer>> sessions = new ArrayList<>();
-            for (McpHttp other : others) {
-                sessions.add(pool.submit(() -> answeredUntil(done, other)));
-            }
-            calls.run();
-            done.set(true);
-            for (Future<Integer> session : sessions) {
-                assertThat(session.get(30, TimeUnit.SECONDS)).as("pings answered").isPositive();
-            }
+    private static void othersAnsweredWhile(OtherSessions.ThrowingRunnable calls) throws Exception {
+        try (OtherSessions others = new OtherSessions(gateway.proxy("/mcp"), OTHER_SESSIONS);
+             CapturedLog log = CapturedLog.everything()) {
+            others.answeredWhile(calls);
             assertThat(log.text()).as("no event loop was blocked").doesNotContain("has been blocked for");
-        } finally {
-            done.set(true);
-            pool.shutdownNow();
         }
-    }
-
-    /** How many pings {@code other} was answered, asking again 20 ms after each answer until {@code done}. */
-    private static int answeredUntil(AtomicBoolean done, McpHttp other) throws InterruptedException {
-        int times = 0;
-        do {
-            Thread.sleep(20);
-            McpHttp.Response response = other.post("{\"jsonrpc\":\"2.0\",\"id\":\"other\",\"method\":\"ping\"}");
-            assertThat(response.status()).as("%s", response).isEqualTo(200);
-            assertThat(response.json().has("result")).as("%s", response).isTrue();
-            times++;
-        } while (!done.get());
-        return times;
     }
 }
