@@ -2,6 +2,8 @@ package dev.toolgate.pipeline;
 
 import dev.toolgate.http.LenientNames;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -56,7 +58,33 @@ public record WithheldCookies(Set<String> names) {
      * The upstream would take either for the credential withheld.
      */
     public boolean withholds(String name) {
-        return !names.isEmpty() && (reaches(read(name)) || reaches(LenientNames.folded(name)));
+        if (names.isEmpty()) {
+            return false;
+        }
+        if (reaches(read(name)) || reaches(LenientNames.folded(name))) {
+            return true;
+        }
+        // %74oken is token to Rack 2, ASP.NET Core 3 and PHP before 7.4.11, which percent-decode cookie names
+        String decoded = name.indexOf('%') < 0 ? name : percentDecoded(name);
+        return !decoded.equals(name) && (reaches(read(decoded)) || reaches(LenientNames.folded(decoded)));
+    }
+
+    /** {@code name} with its {@code %XX} escapes decoded as UTF-8; an escape that is not one is kept as written. */
+    private static String percentDecoded(String name) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            int high = i + 2 < name.length() && c == '%' ? Character.digit(name.charAt(i + 1), 16) : -1;
+            int low = high < 0 ? -1 : Character.digit(name.charAt(i + 2), 16);
+            if (low >= 0) {
+                bytes.write(high * 16 + low);
+                i += 2;
+            } else {
+                byte[] raw = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(raw, 0, raw.length);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private boolean reaches(String read) {

@@ -26,6 +26,17 @@ class WithheldCookiesTest {
     }
 
     @Test
+    void aNameWithPercentEscapesIsComparedDecodedAsRackAndOlderPhpReadIt() {
+        WithheldCookies token = WithheldCookies.of(List.of("token"));
+        assertThat(token.withholds("%74oken")).isTrue();
+        assertThat(token.withholds("to%6Ben")).isTrue();
+        assertThat(token.withholds("TOKEN%5B%5D")).as("decoded, then an entry of $_COOKIE['token']").isTrue();
+        assertThat(token.withholds("%zzoken")).as("no escape: as written").isFalse();
+        assertThat(token.withholds("token%")).as("a lone %").isFalse();
+        assertThat(token.withholds("%74okens")).isFalse();
+    }
+
+    @Test
     void namesAreComparedAsPhpRegistersThem() {
         WithheldCookies php = WithheldCookies.of(List.of("My_Token"));
         assertThat(php.withholds("my.token")).isTrue();
