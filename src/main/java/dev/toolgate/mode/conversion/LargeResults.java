@@ -42,9 +42,12 @@ final class LargeResults {
         if (response.body().length() <= OFF_LOOP_BYTES) {
             return Future.succeededFuture(mapping.apply(patterns));
         }
-        long[] own = {patterns[0]};
+        long given = patterns[0];
+        long[] own = {given};
+        // what the copy spent is taken from what is left now: calls checked on the loop meanwhile spent too (taking
+        // the smaller of the two would forget theirs)
         return Blocking.call("tool-result", () -> mapping.apply(own))
-                .onComplete(done -> patterns[0] = Math.min(patterns[0], own[0]));
+                .onComplete(done -> patterns[0] = Math.max(0, patterns[0] - (given - own[0])));
     }
 
     /** The serialized JSON-RPC response carrying {@code result}, written out off the loop when it is large. */
