@@ -8,6 +8,8 @@ import dev.toolgate.policy.Blocking;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -28,7 +30,25 @@ final class LargeResults {
      */
     static final int OFF_LOOP_BYTES = 128 * 1024;
 
+    /**
+     * How many large results are made or written out at once. On the loops at most one per loop was; off them each
+     * holds the answer, its tree and its text twice at the same moment, so sixty concurrent 15 MB answers would
+     * each build theirs together and run the heap out. The others wait their turn on their virtual threads.
+     */
+    static final int AT_ONCE = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private static final Semaphore TURNS = new Semaphore(AT_ONCE);
+
     private LargeResults() {
+    }
+
+    /** {@code work} once a turn is free (on a virtual thread: waiting holds no event loop). */
+    static <T> T inTurn(Callable<T> work) throws Exception {
+        TURNS.acquire();
+        try {
+            return work.call();
+        } finally {
+            TURNS.release();
+        }
     }
 
     /**
@@ -46,7 +66,7 @@ final class LargeResults {
         long[] own = {given};
         // what the copy spent is taken from what is left now: calls checked on the loop meanwhile spent too (taking
         // the smaller of the two would forget theirs)
-        return Blocking.call("tool-result", () -> mapping.apply(own))
+        return Blocking.call("tool-result", () -> inTurn(() -> mapping.apply(own)))
                 .onComplete(done -> patterns[0] = Math.max(0, patterns[0] - (given - own[0])));
     }
 
@@ -55,7 +75,7 @@ final class LargeResults {
         if (chars(result) <= OFF_LOOP_BYTES) {
             return Future.succeededFuture(McpMethods.result(id, Json.bytes(result)));
         }
-        return Blocking.call("tool-result-answer", () -> McpMethods.result(id, Json.bytes(result)));
+        return Blocking.call("tool-result-answer", () -> inTurn(() -> McpMethods.result(id, Json.bytes(result))));
     }
 
     /**

@@ -1,13 +1,18 @@
 package dev.toolgate.mode.conversion;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.http.UpstreamResponse;
 import dev.toolgate.mcp.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,6 +53,32 @@ class LargeResultsTest {
         second.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         assertThat(budget[0]).isZero();
+    }
+
+    @Test
+    void noMoreLargeResultsAreMadeAtOnceThanItsTurnsTheOthersWaitAndAllAreMade() throws Exception {
+        int calls = LargeResults.AT_ONCE * 3;
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        List<CompletableFuture<ObjectNode>> mapped = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            mapped.add(LargeResults.mapped(LARGE, new long[]{1_000}, own -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                awaitQuietly(release);
+                running.decrementAndGet();
+                return Json.object();
+            }).toCompletionStage().toCompletableFuture());
+        }
+        while (running.get() < LargeResults.AT_ONCE) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        for (CompletableFuture<ObjectNode> one : mapped) {
+            one.get(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(most.get()).isEqualTo(LargeResults.AT_ONCE);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
