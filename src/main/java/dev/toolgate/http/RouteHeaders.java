@@ -7,6 +7,7 @@ import dev.toolgate.config.RouteRegex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A route's {@code headers} criteria as Kong 3's router compiles them: each entry is
@@ -17,12 +18,7 @@ import java.util.Map;
  */
 final class RouteHeaders {
 
-    /** A {@code ~*} value: its text names it in a request's memo of answers, shared by routes that write it. */
-    private record Regex(String source, Pattern pattern) {
-    }
-
-    /** @param literals the plain values, {@link RequestHeaderLines#fold folded} */
-    private record Entry(String name, List<String> literals, List<Regex> regexes) {
+    private record Entry(String name, List<String> literals, List<Pattern> regexes) {
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -30,40 +26,37 @@ final class RouteHeaders {
     RouteHeaders(Map<String, List<String>> headers) {
         headers.forEach((name, values) -> {
             List<String> literals = new ArrayList<>();
-            List<Regex> regexes = new ArrayList<>();
+            List<Pattern> regexes = new ArrayList<>();
             for (String value : values) {
                 if (value.startsWith(Route.HEADER_REGEX)) {
-                    regexes.add(new Regex(value, RouteRegex.header(value)));
+                    regexes.add(RouteRegex.header(value));
                 } else {
-                    literals.add(RequestHeaderLines.fold(value));
+                    literals.add(value);
                 }
             }
             entries.add(new Entry(name, List.copyOf(literals), List.copyOf(regexes)));
         });
     }
 
-    boolean isEmpty() {
-        return entries.isEmpty();
-    }
-
-    /** Whether every entry matches a line of its header, each answer read from the request's memo. */
-    boolean match(RequestHeaderLines lines) {
+    /** @param headers every line of a header by lower-case name (empty or null when absent) */
+    boolean match(Function<String, List<String>> headers) {
         for (Entry entry : entries) {
-            if (!matches(entry, lines)) {
+            List<String> lines = headers.apply(entry.name());
+            if (lines == null || lines.stream().noneMatch(line -> matches(entry, line))) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean matches(Entry entry, RequestHeaderLines lines) {
+    private static boolean matches(Entry entry, String line) {
         for (String literal : entry.literals()) {
-            if (lines.hasFolded(entry.name(), literal)) {
+            if (literal.equalsIgnoreCase(line)) {
                 return true;
             }
         }
-        for (Regex regex : entry.regexes()) {
-            if (lines.found(entry.name(), regex.source(), regex.pattern())) {
+        for (Pattern regex : entry.regexes()) {
+            if (regex.matcher(line).find()) {
                 return true;
             }
         }

@@ -96,21 +96,16 @@ public final class Router {
         RouteMatch best = null;
         long bestRank = 0;
         boolean bestFirst = false;
-        RequestHeaderLines lines = null;
         for (Candidate c : candidates) {
-            // cheapest first: headers, which may read every line of a large head, only for routes left
-            if (!methodMatches(c.route(), method) || !hostMatches(c.route().hosts(), host)) {
+            if (!methodMatches(c.route(), method) || !c.headers().match(headers)) {
+                continue;
+            }
+            if (!hostMatches(c.route().hosts(), host)) {
                 continue;
             }
             PathMatch pm = pathMatch(c, path);
             if (pm == null) {
                 continue;
-            }
-            if (!c.headers().isEmpty()) {
-                lines = lines != null ? lines : new RequestHeaderLines(headers);
-                if (!c.headers().match(lines)) {
-                    continue;
-                }
             }
             long rank = c.rank() | pm.rank();
             // strictly greater: on a tie the route defined first stays

@@ -317,51 +317,6 @@ class RouterTest {
         assertThat(matchLines(routes, Map.of("x-id", lines))).isEqualTo("nested");
     }
 
-    /** 1,000 routes with {@code headers}, as rev-hostile3 set them up: route i on {@code path(i)}. */
-    private static List<Route> tenantRoutes(java.util.function.IntFunction<String> path) {
-        return java.util.stream.IntStream.range(0, 1000).mapToObj(i -> route("pl" + i, List.of(path.apply(i)),
-                List.of(), List.of("*.t" + i + ".example.com", "api.example.*"),
-                Map.of("x-tenant", List.of("t" + i, "~*^acme-")), 0)).toList();
-    }
-
-    /** Matches, counting how often the router asks for a header's lines. */
-    private static String matchCounting(List<Route> routes, String path, List<String> tenantLines, int[] asked) {
-        return new Router(routes).match("GET", "api.example.com", path, name -> {
-            asked[0]++;
-            return name.equals("x-tenant") ? tenantLines : List.of();
-        }).map(m -> m.route().name()).orElse(null);
-    }
-
-    @Test
-    void headersAreReadOnlyForRoutesWhoseMethodHostAndPathMatched() {
-        List<String> lines = java.util.Collections.nCopies(600, "a");
-        int[] asked = {0};
-
-        assertThat(matchCounting(tenantRoutes(i -> "/p" + i + "/x"), "/p7/x", lines, asked)).isNull();
-        assertThat(asked[0]).as("one route left to ask").isLessThanOrEqualTo(2);
-    }
-
-    @Test
-    void aRequestsHeaderLinesAreReadOnceHoweverManyRoutesAskAndTheRouteDefinedFirstStillWinsATie() {
-        List<String> lines = new java.util.ArrayList<>(java.util.Collections.nCopies(600, "a"));
-        lines.add("T999");
-        int[] asked = {0};
-
-        assertThat(matchCounting(tenantRoutes(i -> "/mcp"), "/mcp", lines, asked)).isEqualTo("pl999");
-        assertThat(asked[0]).as("once for the literals, once for the one regex").isLessThanOrEqualTo(2);
-        lines.add("ACME-1");
-        assertThat(matchCounting(tenantRoutes(i -> "/mcp"), "/mcp", lines, asked)).isEqualTo("pl0");
-    }
-
-    @Test
-    void aLiteralHeaderValueMatchesALineEqualToItIgnoringCaseAsStringEqualsIgnoreCaseCompares() {
-        var routes = List.of(headers("kelvin", Map.of("x-unit", List.of("k"))), paths("open", "/mcp"));
-
-        assertThat(matchLines(routes, Map.of("x-unit", List.of("\u212A")))).as("the Kelvin sign").isEqualTo("kelvin");
-        assertThat(matchLines(routes, Map.of("x-unit", List.of("K")))).isEqualTo("kelvin");
-        assertThat(matchLines(routes, Map.of("x-unit", List.of("kk")))).isEqualTo("open");
-    }
-
     @Test
     void matchReportsWhatThePathMatchedForStripping() {
         var router = new Router(List.of(paths("prefix", "/a", "/api"), regex("regex", "~/r/\\d+", 0)));
