@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A Kong Route: which requests it matches and the service they go to. A request matches when every
@@ -63,6 +64,14 @@ public record Route(String id, String name, List<String> paths, List<String> met
     /** Kong's HTTPS-only route: its protocols leave out http, so a plain HTTP request is refused or redirected. */
     public boolean httpsOnly() {
         return !protocols.contains("http");
+    }
+
+    /**
+     * A {@code headers} value's regex ({@code ~*} dropped), case-insensitive as Kong's; throws
+     * {@code PatternSyntaxException} when it is not valid.
+     */
+    public static Pattern headerRegex(String value) {
+        return Pattern.compile(value.substring(HEADER_REGEX.length()), Pattern.CASE_INSENSITIVE);
     }
 
     /** The name when set, else the id: what messages and generated tool names use. */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /** Reads services and routes with Kong's field names, defaults and rules. */
 final class ServiceReader {
@@ -159,22 +160,26 @@ final class ServiceReader {
     private static void checkPath(ConfigNode node, int index, String path) {
         String at = node.path("paths") + "[" + index + "]";
         if (path.startsWith("~")) {
-            String problem = RouteRegex.problem(path.substring(1), "");
-            if (problem != null) {
-                node.report().problem(at, problem);
+            try {
+                Pattern.compile(path.substring(1));
+            } catch (PatternSyntaxException e) {
+                node.report().problem(at, "is not a valid regex: " + e.getDescription());
             }
         } else if (!path.startsWith("/")) {
             node.report().problem(at, "must start with / (a prefix) or ~ (a regex)");
         }
     }
 
-    /** A {@code ~*} value is a regex, as in Kong: one the router cannot run would never match, so it is refused. */
+    /** A {@code ~*} value is a regex, as in Kong: one that does not compile would never match, so it is refused. */
     private static void checkHeaderRegexes(ConfigNode node, String name, List<String> values) {
         for (int i = 0; i < values.size(); i++) {
-            String problem = values.get(i).startsWith(Route.HEADER_REGEX)
-                    ? RouteRegex.problem(values.get(i).substring(Route.HEADER_REGEX.length()), " after ~*") : null;
-            if (problem != null) {
-                node.report().problem(node.path("headers") + "." + name + "[" + i + "]", problem);
+            if (values.get(i).startsWith(Route.HEADER_REGEX)) {
+                try {
+                    Route.headerRegex(values.get(i));
+                } catch (PatternSyntaxException e) {
+                    node.report().problem(node.path("headers") + "." + name + "[" + i + "]",
+                            "is not a valid regex after ~*: " + e.getDescription());
+                }
             }
         }
     }

@@ -1,22 +1,21 @@
 package dev.toolgate.http;
 
-import com.google.re2j.Matcher;
-import com.google.re2j.Pattern;
+import dev.toolgate.config.BoundedText;
 import dev.toolgate.config.Route;
-import dev.toolgate.config.RouteRegex;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Kong's traditional route matching, ordered as Kong 3.x's default {@code traditional_compatible} router
  * orders it. A route matches when all of its set criteria (hosts, headers, paths, methods) match. Among
  * matches the highest rank wins (Kong's priority number, below); ties go to the route defined first (Kong
- * leaves them unspecified). Regexes are compiled once, here, for RE2/J ({@link RouteRegex}): linear in the path,
- * as Kong 3.x's Rust regexes are, so no budget bounds them and no request path can make one backtrack.
+ * leaves them unspecified). Regexes are compiled once, here.
  */
 public final class Router {
 
@@ -65,6 +64,24 @@ public final class Router {
 
     private final List<Candidate> candidates = new ArrayList<>();
 
+    /**
+     * Character reads one regex path may spend on one request path, and one {@code ~*} header regex on one
+     * header value (a few milliseconds); a regex that
+     * backtracks past it does not match, and is logged once per route. The path is at most 4,096
+     * characters, but {@code ~/(a+)+$} could still spend hours on it.
+     */
+    public static final long MAX_REGEX_READS = 1_000_000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Router.class);
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static void warnOnce(Route route, String what) {
+        String name = route.name() != null ? route.name() : route.id();
+        if (WARNED.size() < 1000 && WARNED.add(name + " " + what)) {
+            LOG.warn("route {}: a regex {} took too long on a request {} and did not match it; "
+                    + "make it linear (no nested repetition)", name, what, what);
+        }
+    }
+
     /** @param routes the routes that may match (routes of disabled services are left out by the caller) */
     public Router(List<Route> routes) {
         for (Route route : routes) {
@@ -72,7 +89,7 @@ public final class Router {
             List<Pattern> regexes = new ArrayList<>();
             for (String path : route.paths()) {
                 if (path.startsWith("~")) {
-                    regexes.add(RouteRegex.path(path));
+                    regexes.add(Pattern.compile(path.substring(1)));
                 } else {
                     // in the form request paths are compared in: /a%2fb would never match the /a%2Fb a request becomes
                     prefixes.add(normalize(path));
@@ -96,8 +113,11 @@ public final class Router {
         RouteMatch best = null;
         long bestRank = 0;
         boolean bestFirst = false;
+        // one bound for every header regex of every route, over every line: a request cannot multiply it
+        long[] headerReads = {MAX_REGEX_READS};
         for (Candidate c : candidates) {
-            if (!methodMatches(c.route(), method) || !c.headers().match(headers)) {
+            if (!methodMatches(c.route(), method)
+                    || !c.headers().match(headers, headerReads, () -> warnOnce(c.route(), "header"))) {
                 continue;
             }
             if (!hostMatches(c.route().hosts(), host)) {
@@ -198,8 +218,9 @@ public final class Router {
             return NO_PATHS;
         }
         for (Pattern regex : c.regexes()) {
-            Matcher m = regex.matcher(path);
-            if (m.lookingAt()) {
+            Matcher m = BoundedText.lookingAt(regex, path, MAX_REGEX_READS,
+                    () -> warnOnce(c.route(), "path"));
+            if (m != null) {
                 return regexMatch(c.route().regexPriority(), path.substring(0, m.end()));
             }
         }

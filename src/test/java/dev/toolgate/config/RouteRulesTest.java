@@ -52,40 +52,6 @@ class RouteRulesTest {
         assertThat(loaded.problems()).containsExactly("services[0].routes[0].paths[0]: " + message);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            ~/items/(?=\\d)\\w+    | (?=
-            ~/items/(?!admin)     | (?!
-            ~/(?<=/)x             | (?<
-            ~/(\\w+)/\\1            | \\1
-            ~/items/\\d++          | ++
-            ~/items/(?>\\d+)       | (?>
-            """)
-    void aRegexPathKong3sDefaultRouterCannotRunIsRefusedSayingSo(String path, String construct) {
-        var loaded = load(route("name: r, paths: ['" + path + "']"));
-
-        assertThat(loaded.problems()).singleElement().asString()
-                .startsWith("services[0].routes[0].paths[0]: uses what route regexes cannot, as Kong 3.x's default "
-                        + "router (traditional_compatible) refuses it too: no lookaround, backreferences, possessive "
-                        + "or atomic groups (")
-                .contains("`" + construct);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"~/(?<tenant>\\w+)/api/v[0-9]+/(\\w+/?)+$", "~/(?P<tenant>\\w+)/api$",
-            "~/items/\\d{1,6}/?$", "~/a\\/b\\.json", "~/files/\\Q*.txt\\E"})
-    void regexPathsKongWritesLoad(String path) {
-        assertThat(load(route("name: r, paths: ['" + path + "']")).problems()).isEmpty();
-    }
-
-    @Test
-    void aHeaderRegexWithLookaroundIsRefusedAtItsValue() {
-        var loaded = load(route("name: r, headers: {X-Tenant: '~*^(?!acme-)'}"));
-
-        assertThat(loaded.problems()).singleElement().asString()
-                .startsWith("services[0].routes[0].headers.X-Tenant[0]: uses what route regexes cannot");
-    }
-
     @Test
     void pathThatIsNeitherAPrefixNorARegexIsReported() {
         var loaded = load(route("name: r, paths: [/ok, shop]"));

@@ -1,13 +1,13 @@
 package dev.toolgate.policy.requesttransformer;
 
-import com.google.re2j.Matcher;
-import com.google.re2j.Pattern;
-import dev.toolgate.config.RouteRegex;
+import dev.toolgate.config.BoundedText;
 import dev.toolgate.http.Router;
 import dev.toolgate.pipeline.Exchange;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Kong's {@code uri_captures}: the groups a route's regex path captured, by number or name. */
 final class RouteCaptures {
@@ -24,10 +24,10 @@ final class RouteCaptures {
             if (!routePath.startsWith("~")) {
                 continue;
             }
-            // the router's engine, so the captures are those of the match that chose the route
-            Pattern pattern = COMPILED.computeIfAbsent(routePath, RouteRegex::path);
-            Matcher m = pattern.matcher(path);
-            if (m.lookingAt()) {
+            Pattern pattern = COMPILED.computeIfAbsent(routePath, p -> Pattern.compile(p.substring(1)));
+            // bounded as the router's match of the same path is: past it, no capture
+            Matcher m = BoundedText.lookingAt(pattern, path, Router.MAX_REGEX_READS, () -> { });
+            if (m != null) {
                 try {
                     return Character.isDigit(group.charAt(0)) ? m.group(Integer.parseInt(group)) : m.group(group);
                 } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
