@@ -65,11 +65,11 @@ public record WithheldCookies(Set<String> names) {
             return true;
         }
         // %74oken is token to Rack 2, ASP.NET Core 3 and PHP before 7.4.11, which percent-decode cookie names
-        String decoded = name.indexOf('%') < 0 ? name : percentDecoded(name);
+        String decoded = name.indexOf('%') < 0 && name.indexOf('+') < 0 ? name : percentDecoded(name);
         return !decoded.equals(name) && (reaches(read(decoded)) || reaches(LenientNames.folded(decoded)));
     }
 
-    /** {@code name} with its {@code %XX} escapes decoded as UTF-8; an escape that is not one is kept as written. */
+    /** {@code name} URL-decoded: {@code %XX} as UTF-8 (an escape that is not one kept as written), {@code +} as a space. */
     private static String percentDecoded(String name) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(name.length());
         for (int i = 0; i < name.length(); i++) {
@@ -79,6 +79,9 @@ public record WithheldCookies(Set<String> names) {
             if (low >= 0) {
                 bytes.write(high * 16 + low);
                 i += 2;
+            } else if (c == '+') {
+                // PHP's urldecode, which those versions applied: a space, which PHP then registers as _
+                bytes.write(' ');
             } else {
                 byte[] raw = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                 bytes.write(raw, 0, raw.length);

@@ -34,6 +34,7 @@ class WithheldCookiesTest {
         assertThat(token.withholds("%zzoken")).as("no escape: as written").isFalse();
         assertThat(token.withholds("token%")).as("a lone %").isFalse();
         assertThat(token.withholds("%74okens")).isFalse();
+        assertThat(WithheldCookies.of(List.of("my_token")).withholds("my+token")).as("+ is a space to urldecode").isTrue();
     }
 
     @Test
