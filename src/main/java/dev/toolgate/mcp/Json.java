@@ -198,4 +198,20 @@ public final class Json {
         }
         return true;
     }
+
+    /** Whether {@code value} nests objects or arrays deeper than {@code levels} (reading no deeper than that). */
+    public static boolean deeperThan(JsonNode value, int levels) {
+        if (!value.isContainerNode()) {
+            return false;
+        }
+        if (levels == 0) {
+            return true;
+        }
+        for (JsonNode item : value) {
+            if (deeperThan(item, levels - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

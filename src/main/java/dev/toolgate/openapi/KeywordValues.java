@@ -2,6 +2,7 @@ package dev.toolgate.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.mcp.Json;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,22 +34,6 @@ final class KeywordValues {
     private static final Set<String> VALUES = Set.of("enum", "const", "default", "examples");
     static final int MAX_VALUE_DEPTH = 64;
 
-    /** Whether {@code value} nests deeper than {@code levels} (reading no deeper than that). */
-    static boolean deeperThan(JsonNode value, int levels) {
-        if (!value.isContainerNode()) {
-            return false;
-        }
-        if (levels == 0) {
-            return true;
-        }
-        for (JsonNode item : value) {
-            if (deeperThan(item, levels - 1)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * What the value of {@code keyword} must be, when {@code value} is not that; null when it is (or
      * when any value goes, as for {@code const} and {@code default}).
@@ -66,7 +51,7 @@ final class KeywordValues {
         if (FLAGS.contains(keyword)) {
             return value.isBoolean() ? null : "true or false";
         }
-        if (VALUES.contains(keyword) && deeperThan(value, MAX_VALUE_DEPTH)) {
+        if (VALUES.contains(keyword) && Json.deeperThan(value, MAX_VALUE_DEPTH)) {
             // the schema's own depth is bounded (ExpansionBudget.MAX_DEPTH); a value copied in could still take
             // the tool definition past what can be written out (Jackson: 1,000 levels), failing the whole load
             return "a value nested at most " + MAX_VALUE_DEPTH + " levels";
@@ -145,7 +130,7 @@ final class KeywordValues {
     }
 
     private static String abridged(JsonNode value) {
-        if (deeperThan(value, 8)) {
+        if (Json.deeperThan(value, 8)) {
             return "a value nested deeper than 8 levels";
         }
         String text = value.toString();

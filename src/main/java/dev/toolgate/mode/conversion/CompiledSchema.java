@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import dev.toolgate.config.BoundedText;
+import dev.toolgate.mcp.Json;
 
 import java.util.List;
 
@@ -65,7 +66,7 @@ public final class CompiledSchema {
      * validation stops there too.
      */
     List<Error> validate(JsonNode node, long[] shared) {
-        if (deeperThan(node, MAX_DEPTH)) {
+        if (Json.deeperThan(node, MAX_DEPTH)) {
             return List.of(Error.builder().message("nested deeper than " + MAX_DEPTH + " levels of objects and "
                     + "arrays, the most the gateway checks against a schema").build());
         }
@@ -80,22 +81,6 @@ public final class CompiledSchema {
                     : "a value took too long to match a pattern of the schema: the calls of one request (a batch) "
                     + "share the time for this, and earlier ones used it up; send this call on its own").build());
         }
-    }
-
-    /** Whether the node holds objects or arrays more than {@code levels} deep (recursing at most that deep). */
-    private static boolean deeperThan(JsonNode node, int levels) {
-        if (!node.isContainerNode()) {
-            return false;
-        }
-        if (levels == 0) {
-            return true;
-        }
-        for (JsonNode child : node) {
-            if (deeperThan(child, levels - 1)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The characters of the node's strings and field names: what its patterns may read. */
