@@ -4,9 +4,13 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.EventLoopGroupProvider;
 import io.lettuce.core.resource.NettyCustomizer;
+import io.lettuce.core.resource.Transports;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -53,17 +57,11 @@ final class LettuceLoops implements AutoCloseable {
 
     /** Lanes on the event loops of {@code vertx}, or one lane of Lettuce's own when it is null. */
     static LettuceLoops of(Vertx vertx) {
-        if (vertx == null || vertx.isNativeTransportEnabled()) {
-            // Lettuce picks its transport by itself: only NIO is sure to match Vert.x's loops
+        EventLoop[] loops = vertx == null ? new EventLoop[0] : loopsOf(vertx);
+        if (loops.length == 0 || !runNio(loops)) {
             ClientResources own = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
             return new LettuceLoops(own, new EventLoop[0], new ClientResources[] {own});
         }
-        List<EventLoop> found = new ArrayList<>();
-        // VertxInternal is Vert.x's integration API (its own Redis client runs on these loops the same way)
-        for (EventExecutor executor : ((VertxInternal) vertx).nettyEventLoopGroup()) {
-            found.add((EventLoop) executor);
-        }
-        EventLoop[] loops = found.toArray(EventLoop[]::new);
         ClientResources shared = DefaultClientResources.builder().eventLoopGroupProvider(new OnLoop(loops[0]))
                 .computationThreadPoolSize(1).nettyCustomizer(new OneWritePerTurn()).build();
         ClientResources[] lanes = new ClientResources[loops.length];
@@ -71,6 +69,34 @@ final class LettuceLoops implements AutoCloseable {
             lanes[i] = i == 0 ? shared : shared.mutate().eventLoopGroupProvider(new OnLoop(loops[i])).build();
         }
         return new LettuceLoops(shared, loops, lanes);
+    }
+
+    private static EventLoop[] loopsOf(Vertx vertx) {
+        List<EventLoop> found = new ArrayList<>();
+        // VertxInternal is Vert.x's integration API (its own Redis client runs on these loops the same way)
+        for (EventExecutor executor : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+            found.add((EventLoop) executor);
+        }
+        return found.toArray(EventLoop[]::new);
+    }
+
+    /**
+     * True when Lettuce's channels can live on these loops: Lettuce picks its transport by itself (NIO unless a
+     * native one is on the class path), and the loops must run that one. Asked of the loops, not of
+     * {@link Vertx#isNativeTransportEnabled}: Vert.x says true for any transport but its own NIO class, and the
+     * gateway's ({@code ListenerTransport}) is NIO with a hook at accept; asking Vert.x sent every Redis command
+     * to Lettuce's own threads and back, two thread wake-ups a command.
+     */
+    static boolean runNio(EventLoop[] loops) {
+        if (Transports.socketChannelClass() != NioSocketChannel.class) {
+            return false;
+        }
+        for (EventLoop loop : loops) {
+            if (!(loop instanceof IoEventLoop io) || !io.isIoType(NioIoHandler.class)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** How many lanes there are (at least one). */
@@ -94,7 +120,13 @@ final class LettuceLoops implements AutoCloseable {
 
     @Override
     public void close() {
-        // lanes made by mutate() share the first one's threads and timer: shutting it down ends them all
+        // lanes made by mutate() share the first one's threads and timer, which they leave running when shut down
+        // (Lettuce logs a resource that is collected without a shutdown); the first one's ends them all
+        for (ClientResources lane : lanes) {
+            if (lane != shared) {
+                lane.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+        }
         shared.shutdown(0, 2, TimeUnit.SECONDS);
     }
 

@@ -3,6 +3,7 @@ package dev.toolgate.cluster;
 import dev.toolgate.gateway.Gateway;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.RawHttp;
 import dev.toolgate.testing.RedisServer;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
@@ -23,10 +24,12 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * What a reload does to the connections to Redis: a {@code redis} block that is dropped, or changed,
- * has its connections closed; one that is kept keeps them. Counted on the server, by {@code CLIENT LIST}.
+ * The gateway's connections to Redis, counted on the server ({@code CLIENT LIST}): one per event loop, which
+ * sends and answers its own requests' commands; a reload that drops or changes a {@code redis} block closes
+ * its connections, one that keeps it keeps them.
  */
 @Timeout(90)
 class ReloadedRedisLinksIT {
@@ -86,11 +89,47 @@ class ReloadedRedisLinksIT {
         }
     }
 
+    /** The gateway's connections that send commands, not the one listening to the fleet's session events. */
+    private Set<String> gatewayCommandConnections() {
+        RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", redis.port()));
+        try (var connection = client.connect()) {
+            return connection.sync().clientList().lines().filter(l -> l.contains(" name=toolgate ")
+                            && l.contains(" sub=0 ") && l.contains(" psub=0 "))
+                    .map(l -> l.substring(0, l.indexOf(' '))).collect(Collectors.toSet());
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private void startWithSessionsInRedis() {
         gateway = TestGateway.start(withRedis(0));
         admin = new AdminHttp(gateway);
         assertThat(new McpHttp(gateway.proxy("/one")).initialize("2025-06-18").status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> gatewayConnections().size() >= 2);
+    }
+
+    @Test
+    void requestsOnDifferentEventLoopsSendTheirCommandsOnTheirLoopsOwnConnections() {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the proxy listens on one event loop per core");
+        gateway = TestGateway.start(withRedis(0));
+        String initialize = """
+                {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},
+                 "clientInfo":{"name":"toolgate-tests","version":"1"}}}""";
+        byte[] body = initialize.getBytes(StandardCharsets.UTF_8);
+
+        // each on a connection of its own: the listener hands new connections to its event loops in turn
+        for (int client = 0; client < 8; client++) {
+            RawHttp.Response started = RawHttp.exchange(gateway.proxy("/one"), RawHttp.start("POST", gateway.proxy("/one"))
+                    + "Content-Type: application/json\r\nAccept: " + McpHttp.ACCEPT_BOTH + "\r\nContent-Length: "
+                    + body.length + "\r\nConnection: close\r\n", body);
+            assertThat(started.status()).as("%s", started).isEqualTo(200);
+            assertThat(started.header("mcp-session-id")).isNotBlank();
+        }
+
+        // Lettuce on threads of its own sends every loop's commands down one connection, and each answer back
+        // through a thread hand-off
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(gatewayCommandConnections()).as("the gateway's command connections").hasSizeGreaterThan(1));
     }
 
     @Test
