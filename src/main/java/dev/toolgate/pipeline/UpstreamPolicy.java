@@ -8,7 +8,9 @@ import java.util.List;
  * A plugin that acts where the mode talks to its upstream (Kong's request- and response-transformer):
  * on each tool call's REST request and answer in conversion modes (through the plugins of the route
  * that owns the tool), on the request sent to the MCP server and its answer's headers in passthrough.
- * Runs on the event loop, synchronously: it only rewrites what it is given.
+ * Runs synchronously, on the event loop, except {@link #response} on a tool call's large answer (over 128 KiB), which
+ * runs on a virtual thread with the making of the tool's result, where parsing it holds no loop: it only rewrites
+ * what it is given, and reads nothing of the exchange a loop may change meanwhile.
  */
 public interface UpstreamPolicy {
 

@@ -1,5 +1,6 @@
 package dev.toolgate.mode.conversion;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.ModernHttp;
@@ -27,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A REST answer near the 16 MiB bound (parsed, checked against the output schema and written out twice) is
- * turned into its tool result off the event loop: the other sessions on that loop are answered meanwhile.
+ * turned into its tool result off the event loop, and so is what a response-transformer does to it first: the other
+ * sessions on that loop are answered meanwhile.
  */
 @Timeout(60)
 class LargeAnswerIT {
@@ -50,12 +52,26 @@ class LargeAnswerIT {
         return out.append('}').toString();
     }
 
+    /** About 15 MB: 340,000 users as a list, beside their count. */
+    static String page() {
+        StringBuilder out = new StringBuilder(15_500_000).append("{\"count\":340000,\"users\":[");
+        for (int i = 0; i < 340_000; i++) {
+            out.append(i == 0 ? "" : ",").append("{\"id\":\"u").append(i).append("\",\"name\":\"User number ")
+                    .append(i).append("\"}");
+        }
+        return out.append("]}").toString();
+    }
+
     @BeforeAll
     static void start() {
         byte[] users = users().getBytes(StandardCharsets.UTF_8);
+        byte[] page = page().getBytes(StandardCharsets.UTF_8);
         assertThat(users.length).isBetween(14_000_000, ToolInvoker.MAX_RESPONSE_BYTES);
+        assertThat(page.length).isBetween(14_000_000, ToolInvoker.MAX_RESPONSE_BYTES);
         upstream = new RestUpstream().on("GET /users", r -> r.response().putHeader("content-type", "application/json")
-                .end(io.vertx.core.buffer.Buffer.buffer(users)).onComplete(done -> answered.countDown()));
+                .end(io.vertx.core.buffer.Buffer.buffer(users)).onComplete(done -> answered.countDown()))
+                .on("GET /page", r -> r.response().putHeader("content-type", "application/json")
+                        .end(io.vertx.core.buffer.Buffer.buffer(page)).onComplete(done -> answered.countDown()));
         gateway = TestGateway.start("""
                 _format_version: "3.0"
                 services:
@@ -83,6 +99,21 @@ class LargeAnswerIT {
                                               type: object
                                               properties: {id: {type: string}, name: {type: string}}
                                               required: [id]
+                      - name: counted
+                        paths: [/counted]
+                        plugins:
+                          - name: response-transformer
+                            config:
+                              remove: {json: [users]}
+                              add: {json: ["origin:gateway"]}
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - name: user_count
+                                  description: How many users there are
+                                  method: GET
+                                  path: /counted/page
                 """.formatted(upstream.url()));
     }
 
@@ -127,6 +158,18 @@ class LargeAnswerIT {
         } finally {
             client.shutdownNow(); // closing would wait for an answer a failed assertion left unread
         }
+    }
+
+    @Test
+    void otherSessionsAreAnsweredWhileATransformerStripsALargeAnswerToASmallToolResult() throws Exception {
+        McpHttp caller = new McpHttp(gateway.proxy("/counted"));
+        caller.initialize("2025-06-18");
+        CompletableFuture<JsonNode> call = new CompletableFuture<>();
+        assertOthersAnsweredWhileInFlight(() -> call.completeAsync(() -> caller.call("user_count", "{}")));
+        JsonNode result = call.get(30, TimeUnit.SECONDS);
+        assertThat(result.path("content").path(0).path("text").asText())
+                .isEqualTo("{\"count\":340000,\"origin\":\"gateway\"}");
+        assertThat(result.path("isError").asBoolean()).isFalse();
     }
 
     @Test
