@@ -10,7 +10,9 @@ import io.vertx.core.buffer.Buffer;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Tool results made and written out off the event loop when they are large. A REST answer of up to
@@ -33,12 +35,18 @@ final class LargeResults {
     /**
      * How many large results are made or written out at once. On the loops at most one per loop was; off them each
      * holds the answer, its tree and its text twice at the same moment, so sixty concurrent 15 MB answers would
-     * each build theirs together and run the heap out. The others wait their turn on their virtual threads.
+     * each build theirs together and run the heap out. The others wait their turn on their virtual threads, in the
+     * order they came (fair: under a steady load of large answers a call is never passed over for later ones).
      */
     static final int AT_ONCE = Math.max(2, Runtime.getRuntime().availableProcessors());
-    private static final Semaphore TURNS = new Semaphore(AT_ONCE);
+    private static final Semaphore TURNS = new Semaphore(AT_ONCE, true);
 
     private LargeResults() {
+    }
+
+    /** How many calls wait for a turn now. */
+    static int waiting() {
+        return TURNS.getQueueLength();
     }
 
     /** {@code work} once a turn is free (on a virtual thread: waiting holds no event loop). */
@@ -52,12 +60,51 @@ final class LargeResults {
     }
 
     /**
+     * {@code work} once a turn is free, or {@code givenUp}'s value when {@code cancelled} (may be null) completes
+     * first: a call whose client cancelled or went away leaves the line without the work, and frees what it holds (a
+     * 16 MiB answer) at once rather than when its turn would have come. Called on a virtual thread.
+     */
+    static <T> T inTurn(Future<?> cancelled, Callable<T> work, Supplier<T> givenUp) throws Exception {
+        if (cancelled == null) {
+            return inTurn(work);
+        }
+        Thread waiting = Thread.currentThread();
+        AtomicBoolean inLine = new AtomicBoolean(true);
+        // interrupts the wait only, never the work: whoever clears inLine first decides
+        cancelled.onComplete(c -> {
+            if (inLine.compareAndSet(true, false)) {
+                waiting.interrupt();
+            }
+        });
+        try {
+            TURNS.acquire();
+        } catch (InterruptedException e) {
+            if (inLine.get()) {
+                throw e; // not the cancellation's
+            }
+            return givenUp.get();
+        }
+        if (!inLine.compareAndSet(true, false)) {
+            TURNS.release();
+            Thread.interrupted(); // the cancellation's, set as the turn came
+            return givenUp.get();
+        }
+        try {
+            return work.call();
+        } finally {
+            TURNS.release();
+        }
+    }
+
+    /**
      * The tool's result of {@code response}, made by {@code mapping} off the loop when the answer is large.
      *
      * @param patterns the request's pattern budget ({@link BoundedPatterns}); a mapping off the loop spends a copy,
      *                 and what it spent is taken from the budget back on the loop, so no two threads share the array
+     * @param cancelled completes when the client cancels or goes away (may be null): a call still waiting for its turn
+     *                  then gives it up, unmade
      */
-    static Future<ObjectNode> mapped(UpstreamResponse response, long[] patterns,
+    static Future<ObjectNode> mapped(UpstreamResponse response, long[] patterns, Future<?> cancelled,
                                      Function<long[], ObjectNode> mapping) {
         if (response.body().length() <= OFF_LOOP_BYTES) {
             return Future.succeededFuture(mapping.apply(patterns));
@@ -66,16 +113,25 @@ final class LargeResults {
         long[] own = {given};
         // what the copy spent is taken from what is left now: calls checked on the loop meanwhile spent too (taking
         // the smaller of the two would forget theirs)
-        return Blocking.call("tool-result", () -> inTurn(() -> mapping.apply(own)))
+        return Blocking.call("tool-result", () -> inTurn(cancelled, () -> mapping.apply(own), LargeResults::unmade))
                 .onComplete(done -> patterns[0] = Math.max(0, patterns[0] - (given - own[0])));
     }
 
-    /** The serialized JSON-RPC response carrying {@code result}, written out off the loop when it is large. */
-    static Future<Buffer> answer(JsonNode id, ObjectNode result) {
+    /**
+     * The serialized JSON-RPC response carrying {@code result}, written out off the loop when it is large; a call
+     * cancelled while it waits for its turn ({@code cancelled}, may be null) is not written out.
+     */
+    static Future<Buffer> answer(JsonNode id, ObjectNode result, Future<?> cancelled) {
         if (chars(result) <= OFF_LOOP_BYTES) {
             return Future.succeededFuture(McpMethods.result(id, Json.bytes(result)));
         }
-        return Blocking.call("tool-result-answer", () -> inTurn(() -> McpMethods.result(id, Json.bytes(result))));
+        return Blocking.call("tool-result-answer", () -> inTurn(cancelled,
+                () -> McpMethods.result(id, Json.bytes(result)), () -> McpMethods.result(id, Json.bytes(unmade()))));
+    }
+
+    /** What a call cancelled while it waited for its turn answers: nobody reads it (the client left or cancelled). */
+    private static ObjectNode unmade() {
+        return ResultMapper.error("The call was cancelled before its result was made");
     }
 
     /**

@@ -93,7 +93,7 @@ final class McpMethods {
     private Future<Buffer> call(JsonRpcMessage.Request request, Exchange exchange, RpcRecord record,
                                 Future<?> cancelled, AnswerBudget.Share share) {
         return invoke(request, exchange, record, cancelled, share)
-                .compose(result -> LargeResults.answer(request.id(), result));
+                .compose(result -> LargeResults.answer(request.id(), result, cancelled));
     }
 
     /**

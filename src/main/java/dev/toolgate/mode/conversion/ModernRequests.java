@@ -179,8 +179,9 @@ final class ModernRequests {
             return exchange.takeBack(r.id()).transform(ignored -> Future.failedFuture(
                     new GatewayException(new GatewayError.HeaderMismatch(r.id(), mismatch))));
         }
-        return methods.invoke(r, exchange, record, ToolCalls.disconnection(exchange.request()), null)
-                .compose(result -> LargeResults.answer(r.id(), complete(result)))
+        Future<Void> disconnected = ToolCalls.disconnection(exchange.request());
+        return methods.invoke(r, exchange, record, disconnected, null)
+                .compose(result -> LargeResults.answer(r.id(), complete(result), disconnected))
                 .compose(answer -> answered(exchange, record, answer));
     }
 

@@ -171,7 +171,7 @@ public final class ToolInvoker {
                         template(tool, ready.request(), transformed))
                         // a failed send is the tool's failure; a failure mapping the answer is a bug for the error net
                         .transform(sent -> sent.succeeded()
-                                ? result(tool, transforms, sent.result(), patterns)
+                                ? result(tool, transforms, sent.result(), patterns, cancelled)
                                 : Future.succeededFuture(unanswered(UpstreamException.from(sent.cause(),
                                 ready.request().target()), cancelled, record)));
             }
@@ -181,11 +181,12 @@ public final class ToolInvoker {
     /**
      * The answer, as the owning route's transformers change it, as the tool's result. A large one is transformed and
      * made off the event loop in one turn ({@link LargeResults}): a {@code json} rule parses and writes out the whole
-     * answer too, seconds of a loop for 15 MB, even when what it leaves is small.
+     * answer too, seconds of a loop for 15 MB, even when what it leaves is small. One cancelled while it waits for its
+     * turn is not made.
      */
     private static Future<ObjectNode> result(Tool tool, UpstreamTransforms transforms, UpstreamResponse response,
-                                             long[] patterns) {
-        return LargeResults.mapped(response, patterns,
+                                             long[] patterns, Future<?> cancelled) {
+        return LargeResults.mapped(response, patterns, cancelled,
                 budget -> ResultMapper.fromResponse(tool, transforms.response(response), budget));
     }
 
