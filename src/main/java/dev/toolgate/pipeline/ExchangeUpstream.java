@@ -144,7 +144,11 @@ public final class ExchangeUpstream {
 
     /** The request has its connection and goes out now. */
     public void connected() {
-        connected = true;
+        // an unobserved exchange's is one shared instance (Observation.OFF): every loop writing it would pass its
+        // cache line between cores on each call, for a flag nothing reads while started is -1
+        if (started >= 0) {
+            connected = true;
+        }
     }
 
     /**
