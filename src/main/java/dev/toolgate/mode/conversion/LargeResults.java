@@ -2,12 +2,14 @@ package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
 import dev.toolgate.http.UpstreamResponse;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.policy.Blocking;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,7 +22,8 @@ import java.util.function.Supplier;
  * twice (as text and as {@code structuredContent}): seconds of one core for a 15 MB answer, while every other
  * session, stream and probe on that loop would wait. The work goes to a virtual thread of its own (calls are
  * independent: no order to keep), and its outcome comes back on the loop that asked. A small answer, the common
- * case, stays on the loop and pays no hop.
+ * case, stays on the loop and pays no hop. Large arguments go the same way ({@link #checked}): checking a 1.8 MB
+ * array of objects against a tool's input schema is a tenth of a second of schema walking.
  */
 final class LargeResults {
 
@@ -114,6 +117,24 @@ final class LargeResults {
         // what the copy spent is taken from what is left now: calls checked on the loop meanwhile spent too (taking
         // the smaller of the two would forget theirs)
         return Blocking.call("tool-result", () -> inTurn(cancelled, () -> mapping.apply(own), LargeResults::unmade))
+                .onComplete(done -> patterns[0] = Math.max(0, patterns[0] - (given - own[0])));
+    }
+
+    /**
+     * The errors of a call's arguments, found by {@code validation} off the loop when the request that carried them
+     * is large, in a turn as a large answer's ({@link #inTurn}: both hold a large tree while they walk it).
+     *
+     * @param requestBytes the bytes of the HTTP request the call came in (a batch's calls share its size: together
+     *                     they cost the loop as much as one call of that size)
+     * @param patterns     the request's pattern budget, spent and given back as {@link #mapped} does
+     */
+    static Future<List<Error>> checked(long requestBytes, long[] patterns, Function<long[], List<Error>> validation) {
+        if (requestBytes <= OFF_LOOP_BYTES) {
+            return Future.succeededFuture(validation.apply(patterns));
+        }
+        long given = patterns[0];
+        long[] own = {given};
+        return Blocking.call("tool-arguments", () -> inTurn(() -> validation.apply(own)))
                 .onComplete(done -> patterns[0] = Math.max(0, patterns[0] - (given - own[0])));
     }
 

@@ -2,7 +2,6 @@ package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.Error;
 import dev.toolgate.http.AnswerBudget;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamException;
@@ -21,8 +20,8 @@ import dev.toolgate.pipeline.WithheldCookies;
 import dev.toolgate.http.UpstreamRequest;
 import dev.toolgate.http.UpstreamResponse;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -73,6 +72,7 @@ public final class ToolInvoker {
         exchange.sendsToolCalls();
         // taken from the request the call came in: a batch's calls share it
         long[] patterns = exchange.patternBudget(BoundedPatterns.STEPS);
+        long requestBytes = requestBytes(exchange);
         PolicyChain replay = owners.replayChain(tool);
         Exchange onRoute = replay == null ? exchange : exchange.replay(new RouteMatch(owners.route(tool), null));
         // whichever route owns the tool: a key another owning route reads is that route's, not this upstream's
@@ -91,7 +91,8 @@ public final class ToolInvoker {
                         Decision.Spent spent = decision instanceof Decision.Continue c ? c.spent() : Decision.Spent.NOTHING;
                         yield call(tool, arguments, client(onRoute), cancelled,
                                 new UpstreamTransforms(onRoute, owners.chain(tool).upstream(onRoute)), record,
-                                cleared(exchange, replay == null ? null : owners.chain(tool), onRoute), share, patterns)
+                                cleared(exchange, replay == null ? null : owners.chain(tool), onRoute), share, patterns,
+                                requestBytes)
                                 // the owning route's transformer refused what the client's values would send (a dot
                                 // segment): the call is not made, so the tool's own limit is given back too
                                 .recover(failure -> failure instanceof GatewayException refused
@@ -101,6 +102,13 @@ public final class ToolInvoker {
                     }
                 })
                 .onSuccess(result -> record.toolResult(result.path("isError").asBoolean(false)));
+    }
+
+    /** The bytes of the HTTP request the call came in, read whole before its calls were parsed from it. */
+    private static long requestBytes(Exchange exchange) {
+        Future<Buffer> body = exchange.body();
+        // never unread here; were it, the call is taken as large: a hop costs less than a held loop
+        return body.succeeded() ? body.result().length() : Long.MAX_VALUE;
     }
 
     /**
@@ -135,23 +143,34 @@ public final class ToolInvoker {
     }
 
     Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled) {
+        // no HTTP request (a benchmark's call): checked where it is made
         return call(tool, arguments, caller, cancelled, UpstreamTransforms.NONE, RpcRecord.NONE, Set.of(), null,
-                BoundedPatterns.fresh());
+                BoundedPatterns.fresh(), 0);
     }
 
+    /**
+     * @param requestBytes the size of the HTTP request the call came in: past {@link LargeResults#OFF_LOOP_BYTES},
+     *                     its arguments are checked against the schema off the event loop
+     */
     private Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled,
                                     UpstreamTransforms transforms, RpcRecord record, Set<String> cleared,
-                                    AnswerBudget.Share share, long[] patterns) {
+                                    AnswerBudget.Share share, long[] patterns, long requestBytes) {
         ObjectNode args = withCookieArguments(tool, withKongNames(tool, arguments == null ? Json.object() : arguments),
                 caller);
         String numbers = ArgumentNumbers.problem(tool.request().parameters(), args);
         if (numbers != null) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), numbers));
         }
-        List<Error> errors = tool.inputValidator().validate(args, patterns);
-        if (!errors.isEmpty()) {
-            return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), errors));
-        }
+        return LargeResults.checked(requestBytes, patterns, budget -> tool.inputValidator().validate(args, budget))
+                .compose(errors -> errors.isEmpty()
+                        ? send(tool, args, caller, cancelled, transforms, record, cleared, share, patterns)
+                        : Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), errors)));
+    }
+
+    /** Sends a call whose arguments match the tool's schema, once they are also in their places. */
+    private Future<ObjectNode> send(Tool tool, ObjectNode args, RequestEncoder.Client caller, Future<?> cancelled,
+                                    UpstreamTransforms transforms, RpcRecord record, Set<String> cleared,
+                                    AnswerBudget.Share share, long[] patterns) {
         String misplaced = ArgumentPlaces.problem(tool.request(), args);
         if (misplaced != null) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), misplaced));
