@@ -24,15 +24,10 @@ public final class CompiledSchema {
     public static final int MAX_DEPTH = 128;
 
     private final JsonNode schema;
-    /** Whether the schema reads annotations ({@link #readsAnnotations}); written before {@link #compiled}. */
-    private boolean annotations;
     private volatile Schema compiled;
 
     private CompiledSchema(JsonNode schema, Schema compiled) {
         this.schema = schema;
-        if (compiled != null) {
-            this.annotations = readsAnnotations(compiled);
-        }
         this.compiled = compiled;
     }
 
@@ -52,7 +47,6 @@ public final class CompiledSchema {
                 result = compiled;
                 if (result == null) {
                     result = ToolSchemas.compileOrThrow(schema);
-                    annotations = readsAnnotations(result);
                     compiled = result;
                 }
             }
@@ -77,28 +71,16 @@ public final class CompiledSchema {
                     + "arrays, the most the gateway checks against a schema").build());
         }
         Schema schema = get();
-        boolean annotated = annotations;
         // most of it left: the value alone spent it, not the calls before it
         boolean whole = shared[0] > BoundedPatterns.STEPS / 2;
         try {
-            return BoundedPatterns.within(shared, textChars(node), () -> FirstErrors.of(schema, node, annotated));
+            return BoundedPatterns.within(shared, textChars(node), () -> FirstErrors.of(schema, node));
         } catch (BoundedText.Exhausted e) {
             return List.of(Error.builder().message(whole
                     ? "a value took too long to match a pattern of the schema; send a shorter one"
                     : "a value took too long to match a pattern of the schema: the calls of one request (a batch) "
                     + "share the time for this, and earlier ones used it up; send this call on its own").build());
         }
-    }
-
-    /**
-     * Whether the schema has {@code unevaluatedProperties} or {@code unevaluatedItems}, which read the annotations of
-     * the subschemas that passed: those are checked without {@link FailedBranches}. Read from its text, once: a
-     * property of that name counts too, and costs only the errors of failed branches built in full. Remote
-     * references are never fetched, so the document is the whole schema.
-     */
-    private static boolean readsAnnotations(Schema compiled) {
-        String text = compiled.getSchemaNode().toString();
-        return text.contains("\"unevaluatedProperties\"") || text.contains("\"unevaluatedItems\"");
     }
 
     /** The characters of the node's strings and field names: what its patterns may read. */

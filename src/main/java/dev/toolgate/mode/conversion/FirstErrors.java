@@ -13,8 +13,7 @@ import java.util.List;
  * 480,000 wrong items (under the 1 MiB body bound) would otherwise make as many errors, and a tool result of
  * 24 MB from them; a model fixing its call reads the first few. The list only stands for the validation's own
  * errors: the validator collects the branches of {@code anyOf}, {@code oneOf} and the like in lists of its own,
- * which it adds here (or not) once it knows whether the value passed, so those keep their meaning; each of those
- * stops at its own first error ({@link FailedBranches}).
+ * which it adds here (or not) once it knows whether the value passed, so those keep their meaning.
  */
 final class FirstErrors extends ArrayList<Error> {
 
@@ -28,9 +27,6 @@ final class FirstErrors extends ArrayList<Error> {
         }
     }
 
-    /** Errors handed to this list, kept or not: what the validation built. */
-    private long handed;
-
     private FirstErrors() {
         super(LISTED + 1);
     }
@@ -38,23 +34,11 @@ final class FirstErrors extends ArrayList<Error> {
     /**
      * The node's errors against the schema, at most {@link #LISTED} and one more that says others may follow
      * ({@link #more}); the validation stops at that one.
-     *
-     * @param readsAnnotations whether the schema has {@code unevaluatedProperties} or {@code unevaluatedItems}: its
-     *                         failed branches are then checked whole
      */
-    static List<Error> of(Schema schema, JsonNode node, boolean readsAnnotations) {
+    static List<Error> of(Schema schema, JsonNode node) {
         FirstErrors errors = new FirstErrors();
         try {
-            if (readsAnnotations) {
-                // a walk keeps the annotations of a failed subschema, which unevaluatedProperties would then read
-                schema.validate(node, context -> context.setErrors(errors));
-            } else {
-                // the same keywords as a validation, a failed branch's left out (FailedBranches)
-                schema.walk(node, true, context -> {
-                    context.setErrors(errors);
-                    context.setWalkConfig(FailedBranches.WALK);
-                });
-            }
+            schema.validate(node, context -> context.setErrors(errors));
         } catch (Enough e) {
             // the first ones are in the list
         }
@@ -66,32 +50,20 @@ final class FirstErrors extends ArrayList<Error> {
         return errors.size() > LISTED;
     }
 
-    /** How many errors the validation handed to {@code errors} (a {@link #of} list), those past the first too. */
-    static long handed(List<Error> errors) {
-        return errors instanceof FirstErrors first ? first.handed : 0;
-    }
-
     @Override
     public boolean add(Error error) {
-        handed++;
-        keep(error);
+        super.add(error);
+        if (size() > LISTED) {
+            throw new Enough();
+        }
         return true;
     }
 
     @Override
     public boolean addAll(Collection<? extends Error> errors) {
-        // a failed anyOf hands over its branches' errors at once: counted whole, though only the first are kept
-        handed += errors.size();
         for (Error e : errors) {
-            keep(e);
+            add(e);
         }
         return !errors.isEmpty();
-    }
-
-    private void keep(Error error) {
-        super.add(error);
-        if (size() > LISTED) {
-            throw new Enough();
-        }
     }
 }
