@@ -127,6 +127,15 @@ final class BadInputGateway implements AutoCloseable {
                               max_request_body_size: %d
                               server: {session: {managed: false}}
                 %s
+                      - name: roomy
+                        paths: [/roomy]
+                        strip_path: true
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              max_request_body_size: 1048576
+                %s
                       - name: pt
                         paths: [/pt]
                         strip_path: false
@@ -143,7 +152,7 @@ final class BadInputGateway implements AutoCloseable {
                               max_request_body_size: %d
                               tools:
                                 - {name: drop_tables, description: Drops every table, acl: {deny: [anyone]}}
-                """.formatted(upstream.url(), BODY_LIMIT, tools, BODY_LIMIT, tools, BODY_LIMIT, BODY_LIMIT), environment, false,
+                """.formatted(upstream.url(), BODY_LIMIT, tools, BODY_LIMIT, tools, tools, BODY_LIMIT, BODY_LIMIT), environment, false,
                 Map.of(), LIMITS);
     }
 

@@ -102,8 +102,8 @@ final class LargeResults {
     /**
      * The tool's result of {@code response}, made by {@code mapping} off the loop when the answer is large.
      *
-     * @param patterns the request's pattern budget ({@link BoundedPatterns}); a mapping off the loop spends a copy,
-     *                 and what it spent is taken from the budget back on the loop, so no two threads share the array
+     * @param patterns  the request's pattern budget ({@link BoundedPatterns}), taken by the work off the loop
+     *                  ({@link #offLoop})
      * @param cancelled completes when the client cancels or goes away (may be null): a call still waiting for its turn
      *                  then gives it up, unmade
      */
@@ -112,30 +112,40 @@ final class LargeResults {
         if (response.body().length() <= OFF_LOOP_BYTES) {
             return Future.succeededFuture(mapping.apply(patterns));
         }
-        long given = patterns[0];
-        long[] own = {given};
-        // what the copy spent is taken from what is left now: calls checked on the loop meanwhile spent too (taking
-        // the smaller of the two would forget theirs)
-        return Blocking.call("tool-result", () -> inTurn(cancelled, () -> mapping.apply(own), LargeResults::unmade))
-                .onComplete(done -> patterns[0] = Math.max(0, patterns[0] - (given - own[0])));
+        return offLoop("tool-result", patterns, cancelled, mapping, LargeResults::unmade);
     }
 
     /**
      * The errors of a call's arguments, found by {@code validation} off the loop when the request that carried them
-     * is large, in a turn as a large answer's ({@link #inTurn}: both hold a large tree while they walk it).
+     * is large, in a turn as a large answer's ({@link #inTurn}: both hold a large tree while they walk it). A call
+     * cancelled while it waits is not checked, and is not sent: its one error says so.
      *
      * @param requestBytes the bytes of the HTTP request the call came in (a batch's calls share its size: together
      *                     they cost the loop as much as one call of that size)
-     * @param patterns     the request's pattern budget, spent and given back as {@link #mapped} does
+     * @param patterns     the request's pattern budget, taken by the work off the loop ({@link #offLoop})
      */
-    static Future<List<Error>> checked(long requestBytes, long[] patterns, Function<long[], List<Error>> validation) {
+    static Future<List<Error>> checked(long requestBytes, long[] patterns, Future<?> cancelled,
+                                       Function<long[], List<Error>> validation) {
         if (requestBytes <= OFF_LOOP_BYTES) {
             return Future.succeededFuture(validation.apply(patterns));
         }
-        long given = patterns[0];
-        long[] own = {given};
-        return Blocking.call("tool-arguments", () -> inTurn(() -> validation.apply(own)))
-                .onComplete(done -> patterns[0] = Math.max(0, patterns[0] - (given - own[0])));
+        return offLoop("tool-arguments", patterns, cancelled, validation,
+                () -> List.of(Error.builder().message("the call was cancelled").build()));
+    }
+
+    /**
+     * {@code work} on a virtual thread in a turn, paying its patterns from the request's whole budget, which it takes
+     * with it and gives back what is left of when done. The request's calls checked meanwhile (a batch's, on the loop
+     * or off it) find none left but the allowance each value has for its own length ({@link BoundedPatterns#within}):
+     * together they never spend more than one budget, as one after another on the loop would. A copy each would
+     * have let each of a batch's hundred calls spend all of it. No two threads share the array.
+     */
+    private static <T> Future<T> offLoop(String name, long[] patterns, Future<?> cancelled, Function<long[], T> work,
+                                         Supplier<T> givenUp) {
+        long[] own = {patterns[0]};
+        patterns[0] = 0;
+        return Blocking.call(name, () -> inTurn(cancelled, () -> work.apply(own), givenUp))
+                .onComplete(done -> patterns[0] += own[0]);
     }
 
     /**

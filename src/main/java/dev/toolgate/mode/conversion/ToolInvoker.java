@@ -161,7 +161,8 @@ public final class ToolInvoker {
         if (numbers != null) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), numbers));
         }
-        return LargeResults.checked(requestBytes, patterns, budget -> tool.inputValidator().validate(args, budget))
+        return LargeResults.checked(requestBytes, patterns, cancelled,
+                        budget -> tool.inputValidator().validate(args, budget))
                 .compose(errors -> errors.isEmpty()
                         ? send(tool, args, caller, cancelled, transforms, record, cleared, share, patterns)
                         : Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), errors)));
