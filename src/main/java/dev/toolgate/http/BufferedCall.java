@@ -130,7 +130,9 @@ final class BufferedCall {
         req = null;
         fresh.get().onComplete(opened -> {
             if (opened.failed()) {
-                fail(UpstreamException.from(opened.cause(), target));
+                if (!result.future().isComplete()) { // else given up on meanwhile: nothing failed of the upstream's
+                    fail(UpstreamException.from(opened.cause(), target));
+                }
             } else if (result.future().isComplete()) {
                 opened.result().reset(); // cancelled or past the deadline meanwhile
             } else {
@@ -186,7 +188,13 @@ final class BufferedCall {
             }
             body.appendBuffer(chunk);
         });
-        response.exceptionHandler(t -> fail(UpstreamException.from(t, request.target())));
+        response.exceptionHandler(t -> {
+            // after the call ended (cancelled, too large, timed out) the failure is the gateway's own reset of the
+            // request: not the upstream's, and not to be logged as one
+            if (!result.future().isComplete()) {
+                fail(UpstreamException.from(t, request.target()));
+            }
+        });
         response.endHandler(v -> {
             vertx.cancelTimer(timer);
             String header = ForwardedHeaders.joined(response.headers(), "content-encoding");

@@ -173,7 +173,10 @@ final class Forwarding {
 
     private void fail(Exchange exchange, Throwable cause) {
         HttpServerRequest request = exchange.request();
-        if (request.response().ended()) {
+        if (request.response().ended() || request.response().closed()) {
+            // nobody to answer; and a client that left first had the gateway reset the upstream request itself
+            // (stop): that reset is no failure of the service's, so it is neither logged against it nor counted,
+            // and the exchange is reported as one its client left
             return;
         }
         if (request.response().headWritten()) {
