@@ -9,7 +9,8 @@
 //    introspections>}
 // and serves until killed; POST /test/rotate replaces the trusted issuer's signing key; POST /test/down makes
 // the trusted issuer answer every other request 503 (an outage) until POST /test/up; GET /test/jwks-requests
-// counts the requests for its key set (answered or not), and as otherJwksRequests those for the other issuer's. AS_TOKEN_TTL sets the access tokens' lifetime
+// counts the requests for its key set (answered or not), and as otherJwksRequests those for the other issuer's;
+// POST /test/slow-keys?ms=N has it answer each request for its key set N ms late (0: at once). AS_TOKEN_TTL sets the access tokens' lifetime
 // in seconds (default 300). Both issuers register the same clients:
 //   mcp-client / mcp-client-secret  client_credentials (what an MCP client uses)
 //   toolgate   / toolgate-secret    client_credentials, introspection and token exchange (the gateway)
@@ -101,6 +102,7 @@ let rotations = 1;
 let down = false;
 let jwksRequests = 0;
 let otherJwksRequests = 0;
+let keysDelay = 0;
 trusted.on('request', async (req, res) => {
     if (req.url === '/test/down' || req.url === '/test/up') {
         down = req.url === '/test/down';
@@ -111,8 +113,16 @@ trusted.on('request', async (req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jwksRequests, otherJwksRequests }));
         return;
     }
+    if (req.url.startsWith('/test/slow-keys') && req.method === 'POST') {
+        keysDelay = Number(new URL(req.url, issuer).searchParams.get('ms') ?? 0);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keysDelay }));
+        return;
+    }
     if (req.url.startsWith('/jwks')) {
         jwksRequests++;
+        if (keysDelay > 0) {
+            await new Promise(resolve => setTimeout(resolve, keysDelay));
+        }
     }
     if (down) {
         res.writeHead(503, { 'content-type': 'text/plain' }).end('down for the test');

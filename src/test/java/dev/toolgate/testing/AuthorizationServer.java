@@ -113,6 +113,11 @@ public final class AuthorizationServer implements AutoCloseable {
         post("/test/up");
     }
 
+    /** Makes the trusted issuer answer each request for its key set {@code delay} late (zero: at once again). */
+    public void slowKeys(Duration delay) {
+        post("/test/slow-keys?ms=" + delay.toMillis());
+    }
+
     /** How many times the trusted issuer's key set was asked for, during an outage too. */
     public int jwksRequests() {
         return get(URI.create(issuer() + "/test/jwks-requests")).get("jwksRequests").asInt();

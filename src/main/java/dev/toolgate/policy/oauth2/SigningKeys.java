@@ -22,9 +22,12 @@ import java.net.HttpURLConnection;
 import java.net.URL;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One authorization server's signing keys (each listed server has its own: its outage, cache and rate
@@ -37,7 +40,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * succeeds, so a key the server rotated away (perhaps because it leaked) is not trusted for as long as the
  * server stays unreachable. After a failed fetch the next one is tried no sooner than
  * {@link #MIN_REFETCH_MILLIS} later; requests in between are answered at once (with the keys still within
- * their grace, else 503) instead of each waiting on a server that has just failed.
+ * their grace, else 503) instead of each waiting on a server that has just failed. One fetch is in flight
+ * at a time: requests that need the keys meanwhile (unknown key ids, a rotation) wait for it, each at most
+ * {@code timeout}, and are checked with the keys it brought, rather than queueing to fetch again each.
  */
 final class SigningKeys {
 
@@ -54,8 +59,11 @@ final class SigningKeys {
     /** Told when a fetch fails and when one succeeds: the plugin's outage lines name each server and its return. */
     private final OutageWarnings outage;
     private final AtomicBoolean refreshing = new AtomicBoolean();
-    /** One fetch at a time: whoever waited for one sees its outcome instead of repeating a failure. */
-    private final ReentrantLock fetching = new ReentrantLock();
+    /**
+     * The fetch in flight, null when none is: one at a time, and whoever needs the keys meanwhile waits for
+     * its outcome instead of fetching again (a burst of unknown key ids costs the server one request).
+     */
+    private final AtomicReference<CompletableFuture<JWKSet>> inFlight = new AtomicReference<>();
     private volatile Snapshot current;
     /** When a fetch may be tried again after one failed; null while the last one succeeded. */
     private volatile Instant retryAt;
@@ -95,53 +103,99 @@ final class SigningKeys {
     }
 
     /**
-     * Blocking: the keys, fetched when none are known, when the known ones are older than the TTL, or when
-     * none matches {@code header} (a rotated key; the refetch is rate-limited). When the fetch fails, was
-     * tried and failed less than {@link #MIN_REFETCH_MILLIS} ago, or another one is still waiting on the
-     * server after {@code timeout}: the known keys while within their grace, else an {@link IOException}
-     * (which the caller answers as {@code AuthorizationUnavailable}).
+     * Blocking, for at most {@code timeout}: the keys, fetched when none are known, when the known ones are
+     * older than the TTL, or when none matches {@code header} (a rotated key; the refetch is rate-limited).
+     * While a fetch is in flight the caller waits for that one instead of starting another, and is answered
+     * with the keys it brought, whether they hold its key id or not. When the fetch fails, was tried and
+     * failed less than {@link #MIN_REFETCH_MILLIS} ago, or is still waiting on the server after
+     * {@code timeout}: the known keys while within their grace, else an {@link IOException} (which the caller
+     * answers as {@code AuthorizationUnavailable}).
      */
     JWKSet load(JWSHeader header) throws IOException {
-        boolean locked;
+        JWKSet known = usable();
+        if (header != null && known != null && holds(known, header)) {
+            // a fetch that ended since the caller looked brought the key: nothing to ask the server
+            return known;
+        }
+        CompletableFuture<JWKSet> fetch = inFlight.get();
+        if (fetch == null) {
+            Instant retry = retryAt;
+            if (retry != null && clock.instant().isBefore(retry)) {
+                return fallback("a fetch failed less than " + MIN_REFETCH_MILLIS + " ms ago", null);
+            }
+            fetch = start(header);
+        }
+        return await(fetch);
+    }
+
+    /** The fetch in flight: the one this call starts for {@code header}, or one another call started meanwhile. */
+    private CompletableFuture<JWKSet> start(JWSHeader header) {
+        CompletableFuture<JWKSet> mine = new CompletableFuture<>();
+        CompletableFuture<JWKSet> running = inFlight.compareAndExchange(null, mine);
+        if (running != null) {
+            return running;
+        }
+        // its own virtual thread: callers stop waiting at their timeout, the fetch goes on to its end (the keys it
+        // brings serve the next requests; its failure starts the pause before the next try)
+        Thread.ofVirtual().name("jwks-fetch").start(() -> run(header, clock.instant(), mine));
+        return mine;
+    }
+
+    /** The fetch itself; whoever waits for it learns its outcome from {@code outcome}. */
+    private void run(JWSHeader header, Instant now, CompletableFuture<JWKSet> outcome) {
         try {
-            locked = fetching.tryLock(config.timeout(), TimeUnit.MILLISECONDS);
+            JWKSet set = fetch(header, now);
+            Snapshot known = current;
+            // the same set is one Nimbus served from its cache: it was not fetched now and keeps its age
+            if (known == null || set != known.keys()) {
+                current = new Snapshot(set, now);
+            }
+            retryAt = null;
+            outage.answered(metadata.server());
+            finish(outcome, set, null);
+        } catch (RateLimitReachedException e) {
+            // no fetch was made (an unknown key id asked for one too soon): the server did not fail
+            finish(outcome, null, e);
+        } catch (KeySourceException | IOException | GeneralException e) {
+            // from when it failed: a fetch that took the whole timeout must not leave the next one due at once
+            retryAt = clock.instant().plusMillis(MIN_REFETCH_MILLIS);
+            outage.failed(metadata.server());
+            LOG.warn("fetching the signing keys of {} failed (next try in {} ms at the earliest): {}",
+                    metadata.server(), MIN_REFETCH_MILLIS, e.getMessage());
+            finish(outcome, null, e);
+        } catch (RuntimeException | Error e) {
+            finish(outcome, null, e);
+        }
+    }
+
+    /** Ends the fetch in flight before telling its waiters, so that the next unknown key id may start one. */
+    private void finish(CompletableFuture<JWKSet> outcome, JWKSet set, Throwable failure) {
+        inFlight.set(null);
+        if (failure == null) {
+            outcome.complete(set);
+        } else {
+            outcome.completeExceptionally(failure);
+        }
+    }
+
+    /** The outcome of {@code fetch}, waited for at most {@code timeout}; the fallback when it is a failure. */
+    private JWKSet await(CompletableFuture<JWKSet> fetch) throws IOException {
+        try {
+            return fetch.get(config.timeout(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the signing keys", e);
+        } catch (TimeoutException e) {
+            return fallback("no answer from the authorization server within " + config.timeout() + " ms", null);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return fallback(cause instanceof RateLimitReachedException
+                    ? "the refetch for an unknown key id is rate-limited" : cause.getMessage(), cause);
         }
-        if (!locked) {
-            return fallback("another fetch is still waiting on the authorization server", null);
-        }
-        try {
-            Instant now = clock.instant();
-            Instant retry = retryAt;
-            if (retry != null && now.isBefore(retry)) {
-                return fallback("a fetch failed less than " + MIN_REFETCH_MILLIS + " ms ago", null);
-            }
-            try {
-                JWKSet set = fetch(header, now);
-                Snapshot known = current;
-                // the same set is one Nimbus served from its cache: it was not fetched now and keeps its age
-                if (known == null || set != known.keys()) {
-                    current = new Snapshot(set, now);
-                }
-                retryAt = null;
-                outage.answered(metadata.server());
-                return set;
-            } catch (RateLimitReachedException e) {
-                // no fetch was made (an unknown key id asked for one too soon): the server did not fail
-                return fallback("the refetch for an unknown key id is rate-limited", e);
-            } catch (KeySourceException | IOException | GeneralException e) {
-                // from when it failed: a fetch that took the whole timeout must not leave the next one due at once
-                retryAt = clock.instant().plusMillis(MIN_REFETCH_MILLIS);
-                outage.failed(metadata.server());
-                LOG.warn("fetching the signing keys of {} failed (next try in {} ms at the earliest): {}",
-                        metadata.server(), MIN_REFETCH_MILLIS, e.getMessage());
-                return fallback(e.getMessage(), e);
-            }
-        } finally {
-            fetching.unlock();
-        }
+    }
+
+    private static boolean holds(JWKSet set, JWSHeader header) {
+        return !new JWKSelector(JWKMatcher.forJWSHeader(header)).select(set).isEmpty();
     }
 
     /** When the keys stop being usable: one TTL after they went stale, whatever the authorization server does. */
@@ -150,7 +204,7 @@ final class SigningKeys {
     }
 
     /** The known keys while within their grace, else the failure to fetch them. */
-    private JWKSet fallback(String why, Exception cause) throws IOException {
+    private JWKSet fallback(String why, Throwable cause) throws IOException {
         Snapshot known = current;
         if (known != null && graceEnd(known).isAfter(clock.instant())) {
             LOG.debug("the signing keys could not be fetched ({}); using the {} known until {}", why,
@@ -166,7 +220,7 @@ final class SigningKeys {
         JWKSetSource<SecurityContext> keys = source();
         long at = now.toEpochMilli();
         JWKSet set = keys.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), at, null);
-        if (header != null && new JWKSelector(JWKMatcher.forJWSHeader(header)).select(set).isEmpty()) {
+        if (header != null && !holds(set, header)) {
             // a key id the set lacks: the server may have rotated its keys
             set = keys.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(set), at, null);
         }
@@ -208,7 +262,7 @@ final class SigningKeys {
         }
     }
 
-    /** Called with {@link #fetching} held. */
+    /** Called by the fetch in flight only, so by one thread at a time. */
     private JWKSetSource<SecurityContext> source() throws IOException, GeneralException {
         URL url = metadata.jwksUrl();
         if (source == null || !url.equals(sourceUrl)) {
