@@ -128,10 +128,13 @@ final class RedisChannels {
         return pubSub;
     }
 
-    /** Closes the pub/sub connection, even one still being opened (it closes when it comes up). */
+    /**
+     * Closes the pub/sub connection when it is still being opened (it closes when it comes up); an open one is
+     * closed by the client's shutdown, which follows (closing it here too had Lettuce warn it was already closed).
+     */
     synchronized void close() {
         closed = true;
-        if (pubSub != null) {
+        if (pubSub != null && !pubSub.isDone()) {
             pubSub.thenAccept(StatefulRedisPubSubConnection::closeAsync);
         }
     }

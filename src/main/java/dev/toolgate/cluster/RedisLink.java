@@ -250,9 +250,10 @@ public final class RedisLink implements AutoCloseable {
         channels.close();
         synchronized (this) {
             closed = true;
-            // a connection still being opened as its client shuts down comes up all the same: closed when it does
+            // the client's shutdown closes its open connections (closing them first as well had Lettuce warn that
+            // each was already closed); one still being opened comes up all the same, and is closed when it does
             for (CommandLane lane : lanes) {
-                if (lane.connection != null) {
+                if (lane.connection != null && !lane.connection.isDone()) {
                     lane.connection.thenAccept(StatefulRedisConnection::closeAsync);
                 }
                 lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS);

@@ -1,7 +1,9 @@
 package dev.toolgate.cluster;
 
 import dev.toolgate.gateway.Gateway;
+import ch.qos.logback.classic.Level;
 import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RawHttp;
 import dev.toolgate.testing.RedisServer;
@@ -112,24 +114,43 @@ class ReloadedRedisLinksIT {
     void requestsOnDifferentEventLoopsSendTheirCommandsOnTheirLoopsOwnConnections() {
         assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the proxy listens on one event loop per core");
         gateway = TestGateway.start(withRedis(0));
-        String initialize = """
-                {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},
-                 "clientInfo":{"name":"toolgate-tests","version":"1"}}}""";
-        byte[] body = initialize.getBytes(StandardCharsets.UTF_8);
 
-        // each on a connection of its own: the listener hands new connections to its event loops in turn
-        for (int client = 0; client < 8; client++) {
+        initializeOnConnectionsOfTheirOwn(8);
+
+        // Lettuce on threads of its own sends every loop's commands down one connection, and each answer back
+        // through a thread hand-off
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(gatewayCommandConnections()).as("the gateway's command connections").hasSizeGreaterThan(1));
+    }
+
+    @Test
+    void stoppingTheGatewayClosesEachRedisConnectionOnceWithoutWarnings() {
+        startWithSessionsInRedis();
+        initializeOnConnectionsOfTheirOwn(4);
+
+        try (CapturedLog lettuce = CapturedLog.of("io.lettuce", Level.WARN)) {
+            gateway.close();
+            gateway = null;
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gatewayConnections()).isEmpty());
+            // closing a connection, then shutting its client down (which closes it again), logged "Connection is
+            // already closed" for each
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(lettuce.text()).isEmpty());
+        }
+    }
+
+    /** Sessions started on connections of their own: the listener hands new connections to its event loops in turn. */
+    private void initializeOnConnectionsOfTheirOwn(int clients) {
+        byte[] body = """
+                {"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},
+                 "clientInfo":{"name":"toolgate-tests","version":"1"}}}""".getBytes(StandardCharsets.UTF_8);
+        for (int client = 0; client < clients; client++) {
             RawHttp.Response started = RawHttp.exchange(gateway.proxy("/one"), RawHttp.start("POST", gateway.proxy("/one"))
                     + "Content-Type: application/json\r\nAccept: " + McpHttp.ACCEPT_BOTH + "\r\nContent-Length: "
                     + body.length + "\r\nConnection: close\r\n", body);
             assertThat(started.status()).as("%s", started).isEqualTo(200);
             assertThat(started.header("mcp-session-id")).isNotBlank();
         }
-
-        // Lettuce on threads of its own sends every loop's commands down one connection, and each answer back
-        // through a thread hand-off
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(gatewayCommandConnections()).as("the gateway's command connections").hasSizeGreaterThan(1));
     }
 
     @Test
