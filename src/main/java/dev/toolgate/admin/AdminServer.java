@@ -3,7 +3,9 @@ package dev.toolgate.admin;
 import dev.toolgate.http.ConnectionGuard;
 import dev.toolgate.http.ListenerTransport;
 import dev.toolgate.http.ListenerLimits;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -12,7 +14,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The admin listener (loopback by default): the Admin API on one event loop. Also the status listener
+ * The admin listener (loopback by default): the Admin API on one event loop, the gateway's side loop, which
+ * the proxy does not use: a live page, a large answer or a scrape holds up no proxied call.
+ * Also the status listener
  * (Kong's {@code status_listen}): the read-only {@code /status} endpoints and {@code /metrics} alone, for probes
  * and scrapers on the pod network.
  */
@@ -31,27 +35,38 @@ public final class AdminServer {
         this.server = server;
     }
 
-    public static Future<AdminServer> start(Vertx vertx, String host, int port, AdminView view) {
-        return start(vertx, host, port, view, ListenerLimits.DEFAULT, List.of());
-    }
-
     /**
+     * @param loop      the event loop the listener runs on: its requests, and what they start there, run on it
      * @param limits    the listener's connection bounds
      * @param hostNames Host names answered besides IP addresses and {@code localhost} (DNS-rebinding protection)
      */
-    public static Future<AdminServer> start(Vertx vertx, String host, int port, AdminView view, ListenerLimits limits,
+    public static Future<AdminServer> start(Context loop, String host, int port, AdminView view, ListenerLimits limits,
                                             List<String> hostNames) {
-        return start(vertx, host, port, view, limits, hostNames, false);
+        return start(loop, host, port, view, limits, hostNames, false);
     }
 
     /** The status listener: {@code GET /status}, {@code /status/ready} and {@code /metrics}; 404 for anything else. */
-    public static Future<AdminServer> startStatus(Vertx vertx, String host, int port, AdminView view,
+    public static Future<AdminServer> startStatus(Context loop, String host, int port, AdminView view,
                                                   ListenerLimits limits, List<String> hostNames) {
-        return start(vertx, host, port, view, limits, hostNames, true);
+        return start(loop, host, port, view, limits, hostNames, true);
     }
 
-    private static Future<AdminServer> start(Vertx vertx, String host, int port, AdminView view, ListenerLimits limits,
+    private static Future<AdminServer> start(Context loop, String host, int port, AdminView view, ListenerLimits limits,
                                              List<String> hostNames, boolean statusOnly) {
+        // a server made while a context runs is that context's, and so is every connection it accepts
+        Promise<AdminServer> started = Promise.promise();
+        loop.runOnContext(v -> {
+            try {
+                listen(loop.owner(), host, port, view, limits, hostNames, statusOnly).onComplete(started);
+            } catch (RuntimeException e) {
+                started.tryFail(e);
+            }
+        });
+        return started.future();
+    }
+
+    private static Future<AdminServer> listen(Vertx vertx, String host, int port, AdminView view,
+                                              ListenerLimits limits, List<String> hostNames, boolean statusOnly) {
         AdminApi api = new AdminApi(vertx, view, new AdminHosts(hostNames),
                 UPLOAD_BODY_TIMEOUTS * limits.bodyTimeoutMs(), statusOnly);
         AtomicInteger open = new AtomicInteger();

@@ -4,7 +4,7 @@ import dev.toolgate.mcp.SessionIds;
 import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mcp.SessionStore;
 
-import io.vertx.core.Vertx;
+import io.netty.channel.EventLoop;
 
 import java.time.InstantSource;
 import java.util.List;
@@ -51,10 +51,12 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * @param limits bounds on the sessions this process holds
-     * @param vertx  the gateway's Vert.x, asked for when Redis is first used: its event loops do the Redis I/O
+     * @param proxyLoops the proxy's event loops, asked for when Redis is first used: they do the Redis I/O, each
+     *                   for the requests it serves
      */
-    public Cluster(InstantSource clock, RandomGenerator random, SessionLimits limits, Supplier<Vertx> vertx) {
-        this.links = new RedisLinks(vertx);
+    public Cluster(InstantSource clock, RandomGenerator random, SessionLimits limits,
+                   Supplier<List<EventLoop>> proxyLoops) {
+        this.links = new RedisLinks(proxyLoops);
         this.clock = clock;
         this.random = random;
         this.ids = new SessionIds(random);

@@ -12,20 +12,17 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where Lettuce does its I/O. With the gateway's Vert.x, on Vert.x's own event loops, one lane per
- * loop: a command sent from an event loop is written, answered and continued on that same loop, with
- * no hand-off to another thread (waking a thread costs more than a Redis command does). Without
+ * Where Lettuce does its I/O. With the gateway's Vert.x, on the proxy's event loops, one lane per
+ * loop: a command sent from a proxy loop is written, answered and continued on that same loop, with
+ * no hand-off to another thread (waking a thread costs more than a Redis command does). A command
+ * from any other thread (the side loop's {@code /status} check) takes the first lane. Without
  * Vert.x (validating a configuration, unit tests), on one lane of Lettuce's own small thread pool.
  * The loops stay Vert.x's: Lettuce never shuts them down.
  */
@@ -55,9 +52,9 @@ final class LettuceLoops implements AutoCloseable {
         this.lanes = lanes;
     }
 
-    /** Lanes on the event loops of {@code vertx}, or one lane of Lettuce's own when it is null. */
-    static LettuceLoops of(Vertx vertx) {
-        EventLoop[] loops = vertx == null ? new EventLoop[0] : loopsOf(vertx);
+    /** Lanes on the proxy's event loops, or one lane of Lettuce's own when there are none. */
+    static LettuceLoops of(List<EventLoop> proxyLoops) {
+        EventLoop[] loops = proxyLoops.stream().distinct().toArray(EventLoop[]::new);
         if (loops.length == 0 || !runNio(loops)) {
             ClientResources own = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
             return new LettuceLoops(own, new EventLoop[0], new ClientResources[] {own});
@@ -71,19 +68,10 @@ final class LettuceLoops implements AutoCloseable {
         return new LettuceLoops(shared, loops, lanes);
     }
 
-    private static EventLoop[] loopsOf(Vertx vertx) {
-        List<EventLoop> found = new ArrayList<>();
-        // VertxInternal is Vert.x's integration API (its own Redis client runs on these loops the same way)
-        for (EventExecutor executor : ((VertxInternal) vertx).nettyEventLoopGroup()) {
-            found.add((EventLoop) executor);
-        }
-        return found.toArray(EventLoop[]::new);
-    }
-
     /**
      * True when Lettuce's channels can live on these loops: Lettuce picks its transport by itself (NIO unless a
      * native one is on the class path), and the loops must run that one. Asked of the loops, not of
-     * {@link Vertx#isNativeTransportEnabled}: Vert.x says true for any transport but its own NIO class, and the
+     * {@link io.vertx.core.Vertx#isNativeTransportEnabled}: Vert.x says true for any transport but its own NIO class, and the
      * gateway's ({@code ListenerTransport}) is NIO with a hook at accept; asking Vert.x sent every Redis command
      * to Lettuce's own threads and back, two thread wake-ups a command.
      */

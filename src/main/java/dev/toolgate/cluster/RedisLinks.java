@@ -1,6 +1,6 @@
 package dev.toolgate.cluster;
 
-import io.vertx.core.Vertx;
+import io.netty.channel.EventLoop;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +17,12 @@ import java.util.function.Supplier;
 public final class RedisLinks implements AutoCloseable {
 
     private final Map<RedisSettings, RedisLink> links = new ConcurrentHashMap<>();
-    private final Supplier<Vertx> vertx;
+    private final Supplier<List<EventLoop>> proxyLoops;
     private volatile LettuceLoops loops;
 
-    /** @param vertx the gateway's Vert.x, whose event loops Lettuce shares; null: Lettuce's own threads */
-    public RedisLinks(Supplier<Vertx> vertx) {
-        this.vertx = vertx;
+    /** @param proxyLoops the proxy's event loops, which Lettuce shares; null: Lettuce's own threads */
+    public RedisLinks(Supplier<List<EventLoop>> proxyLoops) {
+        this.proxyLoops = proxyLoops;
     }
 
     /**
@@ -56,7 +56,7 @@ public final class RedisLinks implements AutoCloseable {
         if (loops == null) {
             synchronized (this) {
                 if (loops == null) {
-                    loops = LettuceLoops.of(vertx == null ? null : vertx.get());
+                    loops = LettuceLoops.of(proxyLoops == null ? List.of() : proxyLoops.get());
                 }
             }
         }

@@ -3,9 +3,15 @@ package dev.toolgate.gateway;
 import dev.toolgate.http.ListenerTransport;
 import dev.toolgate.http.UpstreamClient;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,11 +19,18 @@ import java.util.concurrent.CompletableFuture;
  * reload. Apart from {@link Gateway} because both are made off the start's path (Vert.x on its own
  * thread while the configuration loads, the pool when a route first asks for it) and neither knows
  * anything of the configuration.
+ *
+ * <p>Also the one place that says which loop runs what, decided once when Vert.x starts, not by the order
+ * in which the gateway's parts first ask for a context: the proxy's loops, one per core (a proxy instance
+ * and a Redis command lane each), and the side loop, one the proxy does not use, for the control plane
+ * (the admin and status listeners, the live page, the session sweep) and the log sinks' sending. Vert.x
+ * runs twice as many loops as cores, so there is always one to spare (with one core: the proxy on one
+ * loop, the side on the other); the rest stay idle.
  */
 final class EventLoops {
 
     private final Limits limits;
-    private final CompletableFuture<Vertx> vertxReady;
+    private final CompletableFuture<Plan> vertxReady;
     private volatile UpstreamClient upstream;
     /** Not the gateway's own lock, which a configuration load holds while it parses and builds. */
     private final Object upstreamLock = new Object();
@@ -25,8 +38,28 @@ final class EventLoops {
     EventLoops(Limits limits) {
         this.limits = limits;
         // Vert.x starts on its own thread while the configuration loads; only endpoints need it
-        this.vertxReady = CompletableFuture.supplyAsync(EventLoops::startVertx,
+        this.vertxReady = CompletableFuture.supplyAsync(() -> Plan.of(startVertx()),
                 task -> Thread.ofPlatform().name("vertx-start").daemon().start(task));
+    }
+
+    /** Vert.x and its loops as the gateway uses them. */
+    private record Plan(Vertx vertx, List<EventLoop> proxy, ContextInternal side) {
+
+        static Plan of(Vertx vertx) {
+            List<EventLoop> all = new ArrayList<>();
+            for (EventExecutor executor : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+                all.add((EventLoop) executor);
+            }
+            int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+            List<EventLoop> proxy = new ArrayList<>();
+            for (int i = 0; i < cores; i++) {
+                proxy.add(all.get(i % all.size()));
+            }
+            // the first loop after the proxy's; only a Vert.x given fewer loops than cores + 1 would share one
+            EventLoop side = all.get(cores % all.size());
+            return new Plan(vertx, List.copyOf(proxy),
+                    ((VertxInternal) vertx).contextBuilder().withEventLoop(side).build());
+        }
     }
 
     private static Vertx startVertx() {
@@ -42,7 +75,21 @@ final class EventLoops {
 
     /** Vert.x, waiting for its start if it has not finished. */
     Vertx vertx() {
-        return vertxReady.join();
+        return vertxReady.join().vertx();
+    }
+
+    /** The proxy's loops, one per core: each serves a proxy instance and its Redis command lane. */
+    List<EventLoop> proxy() {
+        return vertxReady.join().proxy();
+    }
+
+    /**
+     * The side loop, which no proxy instance uses: the admin and status listeners, the live page, the session
+     * sweep and the log sinks' sending run here, so that none of them holds up the proxied calls of the loop it
+     * would otherwise share.
+     */
+    ContextInternal side() {
+        return vertxReady.join().side();
     }
 
     /** The upstream connection pool, made the first time it is asked for. */

@@ -108,13 +108,13 @@ public final class Gateway implements AutoCloseable {
         Limits limits = options.limits();
         this.loops = new EventLoops(limits);
         this.cluster = new Cluster(options.clock(), options.random(), new SessionLimits(
-                limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(), limits.sessionIdleSeconds()), loops::vertx);
+                limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(), limits.sessionIdleSeconds()), loops::proxy);
         // as many streams as sessions: a client that may hold 1,000 sessions may listen on each of them here
         this.sessions = new Sessions(cluster.bus(), options.clock(), limits.maxSessionsPerClient());
         EraBridges bridges = new EraBridges();
         this.snapshots = new SnapshotSwitch(sessions, bridges);
         this.tap = new MessageTap(traffic, System::nanoTime);
-        this.telemetry = new Telemetry(loops::vertx, traffic);
+        this.telemetry = new Telemetry(loops::side, traffic);
         this.builder = new SnapshotBuilder(loader(options.environment()), sessions, cluster, loops::upstream, tap,
                 bridges, Version.current(), options.addresses(),
                 new ConfigInput(limits.specsOutsideConfigDir(), limits.metadataUpstreams()), telemetry);
@@ -137,11 +137,11 @@ public final class Gateway implements AutoCloseable {
             Vertx vertx = gateway.loops.vertx();
             // the last resort: a failure in a callback that no future carried to the pipeline's error net
             vertx.exceptionHandler(t -> LOG.error("unhandled failure in an event-loop callback", t));
-            gateway.sweeper = vertx.setPeriodic(60_000, id -> gateway.cluster.sweep());
+            gateway.sweeper = gateway.loops.side().setPeriodic(60_000, id -> gateway.cluster.sweep());
             GatewayView view = new GatewayView(gateway.snapshots, gateway.sessions, gateway.cluster, gateway.traffic,
                     gateway.reloads::apply, () -> !gateway.reloads.stopping(),
                     gateway.telemetry);
-            gateway.listeners.bind(vertx, options, gateway.snapshots, view);
+            gateway.listeners.bind(gateway.loops, options, gateway.snapshots, view);
             if (options.watch()) {
                 gateway.reloads.watch(document);
             }

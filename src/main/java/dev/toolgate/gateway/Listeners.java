@@ -3,7 +3,6 @@ package dev.toolgate.gateway;
 import dev.toolgate.admin.AdminServer;
 import dev.toolgate.http.ProxyServer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,18 +24,21 @@ final class Listeners {
     private AdminServer admin;
     private AdminServer status;
 
-    /** Binds the proxy, then the admin and the status listener, and logs where each listens. */
-    void bind(Vertx vertx, Gateway.Options options, SnapshotSwitch snapshots, GatewayView view) throws IOException {
-        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-        proxy = bound("proxy", options.proxyHost(), options.proxyPort(), ProxyServer.start(vertx,
-                options.proxyHost(), options.proxyPort(), instances, snapshots::current,
+    /**
+     * Binds the proxy on its loops, then the admin and the status listener on the side loop, and logs where each
+     * listens.
+     */
+    void bind(EventLoops loops, Gateway.Options options, SnapshotSwitch snapshots, GatewayView view)
+            throws IOException {
+        proxy = bound("proxy", options.proxyHost(), options.proxyPort(), ProxyServer.start(loops.vertx(),
+                options.proxyHost(), options.proxyPort(), loops.proxy(), snapshots::current,
                 options.limits().proxy()));
-        admin = bound("admin", options.adminHost(), options.adminPort(), AdminServer.start(vertx,
+        admin = bound("admin", options.adminHost(), options.adminPort(), AdminServer.start(loops.side(),
                 options.adminHost(), options.adminPort(), view, options.limits().admin(),
                 options.limits().adminHostNames()));
         if (options.statusHost() != null) {
             status = bound("status", options.statusHost(), options.statusPort(),
-                    AdminServer.startStatus(vertx, options.statusHost(), options.statusPort(), view,
+                    AdminServer.startStatus(loops.side(), options.statusHost(), options.statusPort(), view,
                             options.limits().admin(), options.limits().adminHostNames()));
         }
         LOG.info("proxy listening on {}:{}", options.proxyHost(), proxy.port());

@@ -1,11 +1,11 @@
 package dev.toolgate.http;
 
 import dev.toolgate.error.GatewayError;
-import io.vertx.core.AbstractVerticle;
-import io.vertx.core.DeploymentOptions;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The proxy listener: one HTTP server per event loop sharing one port. Each request is routed with
+ * The proxy listener: one HTTP server per event loop it is given (the gateway gives it one per core, loops
+ * nothing else runs on) sharing one port. Each request is routed with
  * the route table current at its arrival and handed to that route's handler; a request in flight
  * keeps the table it started with.
  */
@@ -37,24 +39,19 @@ public final class ProxyServer {
 
     private final Vertx vertx;
     private final int port;
-    private final String deployment;
     private final List<HttpServer> servers;
 
-    private ProxyServer(Vertx vertx, int port, String deployment, List<HttpServer> servers) {
+    private ProxyServer(Vertx vertx, int port, List<HttpServer> servers) {
         this.vertx = vertx;
         this.port = port;
-        this.deployment = deployment;
         this.servers = servers;
     }
 
-    /** Binds {@code host:port} (port 0 picks a free port) on {@code instances} event loops. */
-    public static Future<ProxyServer> start(Vertx vertx, String host, int port, int instances,
-                                            Supplier<RouteTable> table) {
-        return start(vertx, host, port, instances, table, ListenerLimits.DEFAULT);
-    }
-
-    /** Same, with the listener's connection bounds ({@link ConnectionGuard}). */
-    public static Future<ProxyServer> start(Vertx vertx, String host, int port, int instances,
+    /**
+     * Binds {@code host:port} (port 0 picks a free port) with one server on each of {@code loops}, with the
+     * listener's connection bounds ({@link ConnectionGuard}).
+     */
+    public static Future<ProxyServer> start(Vertx vertx, String host, int port, List<EventLoop> loops,
                                             Supplier<RouteTable> table, ListenerLimits limits) {
         AtomicInteger open = new AtomicInteger();
         // Vert.x shares one socket among servers listening on the same host and port; a negative port
@@ -62,9 +59,26 @@ public final class ProxyServer {
         int shared = port == 0 ? -1 : port;
         AtomicInteger boundPort = new AtomicInteger();
         List<HttpServer> servers = new CopyOnWriteArrayList<>();
-        return vertx.deployVerticle(() -> new Listener(host, shared, table, boundPort, servers, limits, open),
-                        new DeploymentOptions().setInstances(Math.max(1, instances)))
-                .map(deployment -> new ProxyServer(vertx, boundPort.get(), deployment, List.copyOf(servers)));
+        List<Future<Void>> listening = new ArrayList<>();
+        for (EventLoop loop : loops) {
+            // a server made while its context runs is that context's, and so is every connection it accepts
+            var context = ((VertxInternal) vertx).contextBuilder().withEventLoop(loop).build();
+            Listener listener = new Listener(vertx, host, shared, table, boundPort, servers, limits, open);
+            Promise<Void> started = Promise.promise();
+            context.runOnContext(v -> {
+                try {
+                    listener.start(started);
+                } catch (RuntimeException e) {
+                    started.tryFail(e);
+                }
+            });
+            listening.add(started.future());
+        }
+        // a start that fails on one loop closes what the others bound, as an undeployment did
+        return Future.join(listening).transform(all -> all.succeeded()
+                ? Future.succeededFuture(new ProxyServer(vertx, boundPort.get(), List.copyOf(servers)))
+                : Future.join(servers.stream().map(HttpServer::close).toList())
+                        .transform(closed -> Future.failedFuture(all.cause())));
     }
 
     /** The bound port. */
@@ -78,12 +92,12 @@ public final class ProxyServer {
      */
     public Future<Void> shutdown(Duration grace) {
         ConnectionShutdown.began(vertx);
-        return Future.join(servers.stream().map(server -> server.shutdown(grace)).toList())
-                .transform(done -> vertx.undeploy(deployment));
+        return Future.join(servers.stream().map(server -> server.shutdown(grace)).toList()).<Void>mapEmpty().otherwiseEmpty();
     }
 
     /** One server instance on one event loop. */
-    private static final class Listener extends AbstractVerticle {
+    private static final class Listener {
+        private final Vertx vertx;
         private final String host;
         private final int port;
         private final Supplier<RouteTable> table;
@@ -94,8 +108,9 @@ public final class ProxyServer {
         private Http2BodyPause pauses;
         private final AtomicInteger open;
 
-        Listener(String host, int port, Supplier<RouteTable> table, AtomicInteger boundPort, List<HttpServer> servers,
-                 ListenerLimits limits, AtomicInteger open) {
+        Listener(Vertx vertx, String host, int port, Supplier<RouteTable> table, AtomicInteger boundPort,
+                 List<HttpServer> servers, ListenerLimits limits, AtomicInteger open) {
+            this.vertx = vertx;
             this.host = host;
             this.port = port;
             this.table = table;
@@ -105,8 +120,8 @@ public final class ProxyServer {
             this.open = open;
         }
 
-        @Override
-        public void start(Promise<Void> started) {
+        /** Binds this instance's server; called on its event loop. */
+        void start(Promise<Void> started) {
             pauses = new Http2BodyPause(vertx, limits.bodyTimeoutMs());
             // no decompression here: BodyReader inflates, bounded, and only for a matched route
             HttpServerOptions options = Http2HeaderList.options(ConnectionGuard.options(new HttpServerOptions()

@@ -14,7 +14,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
 import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.vertx.core.Vertx;
+import io.vertx.core.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,16 +49,16 @@ public final class Telemetry implements AutoCloseable {
     private final LiveFeed live;
     private final TrafficCounters counters;
     private final UpstreamHealth health = new UpstreamHealth();
-    private final Supplier<Vertx> vertx;
+    private final Supplier<Context> sending;
     private final Map<String, AutoCloseable> resources = new HashMap<>();
     /** The parts the running snapshot uses, those the snapshot being built uses, and replaced ones still serving. */
     private Generation current = new Generation(this);
     private Generation building = new Generation(this);
     private final List<Generation> replaced = new ArrayList<>();
 
-    /** @param vertx the gateway's Vert.x, for sinks that send over HTTP */
-    public Telemetry(Supplier<Vertx> vertx, TrafficCounters counters) {
-        this.vertx = vertx;
+    /** @param sending where sinks that send over HTTP do it: the gateway's side loop, one the proxy does not use */
+    public Telemetry(Supplier<Context> sending, TrafficCounters counters) {
+        this.sending = sending;
         this.counters = counters;
         this.live = new LiveFeed(System::currentTimeMillis);
         registerJvmMetrics(registry);
@@ -101,8 +101,12 @@ public final class Telemetry implements AutoCloseable {
         return live;
     }
 
-    public Vertx vertx() {
-        return vertx.get();
+    /**
+     * The event loop the sinks' exchanges run on (their connections live there): the side loop, so that a
+     * collector's I/O holds up no proxied call.
+     */
+    public Context sending() {
+        return sending.get();
     }
 
     /**

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The queue and connections of one http-log configuration, kept across reloads while it is unchanged.
- * Batches are serialized on the queue's own threads and sent through a Vert.x client on one event loop
- * (a kept-alive connection per sender, Kong's {@code keepalive}, without Nagle's delay); an answer of
+ * Batches are serialized on the queue's own threads and sent through a Vert.x client on the gateway's side
+ * loop, one the proxy does not use (a kept-alive connection per sender, Kong's {@code keepalive}, without Nagle's delay); an answer of
  * 300 or more, or none within {@code timeout}, is a failure, retried as the queue settings say.
  */
 final class HttpLogSender implements AutoCloseable {
@@ -37,14 +37,14 @@ final class HttpLogSender implements AutoCloseable {
     private final HttpClient client;
     private final RequestOptions target;
     private final Outbox<LogQueue> outbox;
-    /** The one event loop the batches are sent on ({@link Destination#onLoop}). */
+    /** The one event loop the batches are sent on, the side loop ({@link Destination#onLoop}). */
     private final Context context;
 
     HttpLogSender(HttpLogConfig config, Telemetry telemetry, String name) {
         this.config = config;
-        this.context = telemetry.vertx().getOrCreateContext();
+        this.context = telemetry.sending();
         URI uri = URI.create(config.httpEndpoint());
-        this.client = telemetry.vertx().createHttpClient(new HttpClientOptions().setSsl(Destination.tls(uri))
+        this.client = context.owner().createHttpClient(new HttpClientOptions().setSsl(Destination.tls(uri))
                         .setKeepAlive(true).setTcpNoDelay(true)
                         .setKeepAliveTimeout((int) Math.max(1, config.keepalive() / 1000))
                         .setConnectTimeout((int) config.timeout()),

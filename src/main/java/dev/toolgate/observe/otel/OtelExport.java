@@ -65,7 +65,7 @@ final class OtelExport implements AutoCloseable {
         this.config = config;
         this.resource = resource(config);
         this.spanMaker = new McpSpans(SCOPE, resource);
-        ComponentLoader sender = VertxSender.loader(telemetry.vertx());
+        ComponentLoader sender = VertxSender.loader(telemetry.sending());
         this.spans = config.tracesEndpoint() == null ? null : spanExporter(config, sender);
         if (config.metrics().endpoint() != null) {
             var exporter = OtlpHttpMetricExporter.builder().setEndpoint(config.metrics().endpoint())

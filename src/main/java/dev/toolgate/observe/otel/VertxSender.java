@@ -13,7 +13,6 @@ import io.opentelemetry.sdk.common.export.MessageWriter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -29,11 +28,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * OTLP/HTTP exports sent by a Vert.x client on the gateway's event loops, the network I/O of every other
- * sink. The SDK's own sender (the JDK's HTTP client) cost about 10 µs of CPU per traced call in the
+ * OTLP/HTTP exports sent by a Vert.x client on the gateway's side loop (one the proxy does not use), as is the
+ * network I/O of every other sink. The SDK's own sender (the JDK's HTTP client) cost about 10 µs of CPU per traced call in the
  * bench across three threads of its own, more than making and encoding the spans. The SDK encodes each
  * export on the queue's thread, into the buffer the client sends; only sending is on an event loop, the
- * same one for every export. One kept-alive connection per sender of the queue (one export at a time on
+ * side loop, for every export. One kept-alive connection per sender of the queue (one export at a time on
  * each), without Nagle's delay; a failed export is retried by the queue, as Kong's, not here.
  */
 final class VertxSender implements HttpSender {
@@ -50,11 +49,11 @@ final class VertxSender implements HttpSender {
      */
     private final Context context;
 
-    private VertxSender(Vertx vertx, HttpSenderConfig config) {
+    private VertxSender(Context context, HttpSenderConfig config) {
         this.config = config;
-        this.context = vertx.getOrCreateContext();
+        this.context = context;
         URI uri = config.getEndpoint();
-        this.client = vertx.createHttpClient(new HttpClientOptions().setSsl(Destination.tls(uri)).setKeepAlive(true)
+        this.client = context.owner().createHttpClient(new HttpClientOptions().setSsl(Destination.tls(uri)).setKeepAlive(true)
                         .setTcpNoDelay(true).setConnectTimeout((int) config.getConnectTimeout().toMillis()),
                 new PoolOptions().setHttp1MaxSize(Outbox.sendersPerCore()));
         this.target = Destination.request(uri, HttpMethod.POST).setTimeout(config.getTimeout().toMillis())
@@ -64,10 +63,14 @@ final class VertxSender implements HttpSender {
         }
     }
 
-    /** The exporters' component loader: this sender for HTTP, the class path for the rest. */
-    static ComponentLoader loader(Vertx vertx) {
+    /**
+     * The exporters' component loader: this sender for HTTP, the class path for the rest.
+     *
+     * @param context the event loop the exports are sent on
+     */
+    static ComponentLoader loader(Context context) {
         ComponentLoader classPath = ComponentLoader.forClassLoader(VertxSender.class.getClassLoader());
-        HttpSenderProvider provider = config -> new VertxSender(vertx, config);
+        HttpSenderProvider provider = config -> new VertxSender(context, config);
         return new ComponentLoader() {
             @Override
             @SuppressWarnings("unchecked")

@@ -130,7 +130,7 @@ class VertxSenderTest {
     }
 
     private HttpSender sender(String endpoint) {
-        HttpSenderProvider provider = VertxSender.loader(vertx).load(HttpSenderProvider.class).iterator().next();
+        HttpSenderProvider provider = VertxSender.loader(vertx.getOrCreateContext()).load(HttpSenderProvider.class).iterator().next();
         return provider.createSender(new HttpSenderConfig() {
             @Override
             public URI getEndpoint() {

@@ -1,0 +1,239 @@
+package dev.toolgate.gateway;
+
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.McpHttp;
+import dev.toolgate.testing.OtherSessions;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SingleThreadIoEventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The admin listener (and the live page, which runs on it) and the log sinks' sending run on a loop the proxy does
+ * not use: while that loop is busy, the proxy's sessions on every one of its loops go on being answered. Which loop
+ * that is is found the way the gateway's own connections say it (the loop their channel is registered on), and the
+ * test holds it for a few seconds, as a long piece of admin or sink work would: the gateway's own heavy admin work (a
+ * large {@code POST /config} answer, a listing, a scrape) is made off the loop, and what the loop does with it (its
+ * write, each live page's tick) is too short to hold it alone.
+ */
+@Timeout(180)
+class SideLoopIT {
+
+    /** How long the side loop is held: long enough for every free session to be answered many times over. */
+    private static final long HOLD_MS = 3_000;
+
+    static RestUpstream api;
+    static RestUpstream logs;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        api = new RestUpstream().json("GET /one", 200, "{\"ok\":true}");
+        logs = new RestUpstream().json("POST /logs", 200, "{}");
+        gateway = TestGateway.start(withLogSink(0));
+    }
+
+    /**
+     * The sessions' route, {@code /mcp}, and {@code /logged}, whose http-log sink is the one the tests look for (the
+     * sessions' own traffic is logged by nothing); each {@code version} is another sink, made anew when loaded.
+     */
+    private static String withLogSink(int version) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: mcp
+                        paths: [/mcp]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: one, description: One, method: GET, path: /mcp/one}
+                      - name: logged
+                        paths: [/logged]
+                        plugins:
+                          - name: http-log
+                            config:
+                              http_endpoint: %s/logs
+                              headers: {x-version: '%d'}
+                              queue: {max_batch_size: 1}
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              tools:
+                                - {name: one, description: One, method: GET, path: /logged/one}
+                """.formatted(api.url(), logs.url(), version);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        logs.close();
+        api.close();
+    }
+
+    @Test
+    void proxySessionsOnEveryLoopAreAnsweredWhileTheAdminListenersLoopIsBusy() throws Exception {
+        int adminPort = new AdminHttp(gateway).uri("/").getPort();
+        try (Socket held = new Socket("127.0.0.1", adminPort)) {
+            EventLoop admin = loopOf(channel -> port(channel, true) == adminPort);
+            assertAnsweredOnEveryProxyLoopWhileHeld(admin);
+        }
+        assertThat(new AdminHttp(gateway).get("/status/ready").status()).isEqualTo(200);
+    }
+
+    /**
+     * Each {@code POST /config} that changes the sink makes it anew, on the loader's thread: four times as many times
+     * as Vert.x has loops (twice the cores), so that a sink that took whichever loop came next would all but surely
+     * have taken one of the proxy's. Each loop a sink is found on is held once.
+     */
+    @Test
+    void proxySessionsOnEveryLoopAreAnsweredWhileTheLoopOfALogSinkMadeByAReloadIsBusy() throws Exception {
+        AdminHttp admin = new AdminHttp(gateway);
+        int reloads = 8 * Runtime.getRuntime().availableProcessors();
+        Set<EventLoop> held = new HashSet<>();
+        for (int version = 1; version <= reloads; version++) {
+            AdminHttp.Response loaded = admin.send("POST", "/config", null,
+                    withLogSink(version).getBytes(StandardCharsets.UTF_8));
+            assertThat(loaded.status()).as("%s", loaded).isEqualTo(200);
+            String sent = Integer.toString(version);
+            Set<SocketChannel> earlier = sinkConnections();
+            McpHttp caller = new McpHttp(gateway.proxy("/logged"));
+            caller.initialize("2025-06-18");
+            // the new sink sent its first entry on a connection of its own
+            await().atMost(Duration.ofSeconds(20)).until(() -> sent.equals(logs.next().header("x-version")));
+            EventLoop sink = loopOf(channel -> port(channel, false) == logs.port() && !earlier.contains(channel));
+            if (held.add(sink)) {
+                assertAnsweredOnEveryProxyLoopWhileHeld(sink);
+            }
+        }
+    }
+
+    /** The gateway's connections to the log endpoint, on all its loops. */
+    private static Set<SocketChannel> sinkConnections() throws Exception {
+        Set<SocketChannel> open = new HashSet<>();
+        for (EventExecutor executor : ((VertxInternal) vertx()).nettyEventLoopGroup()) {
+            EventLoop loop = (EventLoop) executor;
+            open.addAll(loop.submit(() -> channels(loop).stream().filter(c -> port(c, false) == logs.port()).toList())
+                    .get(10, TimeUnit.SECONDS));
+        }
+        return open;
+    }
+
+    private static Vertx vertx() {
+        return gateway.gateway().telemetry().sending().owner();
+    }
+
+    /**
+     * Holds {@code loop} for {@link #HOLD_MS} while more sessions than the proxy has loops ask again and again: each
+     * is answered again and again meanwhile.
+     */
+    private static void assertAnsweredOnEveryProxyLoopWhileHeld(EventLoop loop) throws Exception {
+        int sessions = 4 * Math.max(2, Runtime.getRuntime().availableProcessors());
+        try (OtherSessions others = new OtherSessions(gateway.proxy("/mcp"), sessions)) {
+            CountDownLatch began = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            loop.execute(() -> {
+                began.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(began.await(30, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> busy = CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(HOLD_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                release.countDown();
+            });
+            List<Integer> times;
+            try {
+                times = others.answeredWhile(busy);
+            } finally {
+                release.countDown();
+            }
+            // those on every proxy loop as often as each other (a session on a held loop is answered none or one of the
+            // times it asks)
+            int most = times.stream().mapToInt(Integer::intValue).max().orElseThrow();
+            assertThat(times).as("answers to each session while the loop was held")
+                    .allMatch(n -> n >= 5 && n >= most / 2);
+        }
+    }
+
+    /** The gateway's event loop on which the one connection {@code which} picks out is registered. */
+    private static EventLoop loopOf(Predicate<SocketChannel> which) {
+        Vertx vertx = vertx();
+        EventLoop[] found = new EventLoop[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (EventExecutor executor : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+                EventLoop loop = (EventLoop) executor;
+                if (loop.submit(() -> channels(loop).stream().anyMatch(which)).get(10, TimeUnit.SECONDS)) {
+                    found[0] = loop;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /**
+     * The sockets registered on {@code loop}, read on it: Netty 4.2 lists a loop's channels nowhere but in its
+     * selector ({@code registeredChannelsIterator} is unsupported), which only reflection reaches.
+     */
+    private static List<SocketChannel> channels(EventLoop loop) throws ReflectiveOperationException {
+        Method handler = SingleThreadIoEventLoop.class.getDeclaredMethod("ioHandler");
+        handler.setAccessible(true);
+        Object nio = handler.invoke(loop);
+        Field selector = nio.getClass().getDeclaredField("unwrappedSelector");
+        selector.setAccessible(true);
+        return ((Selector) selector.get(nio)).keys().stream().map(SelectionKey::channel)
+                .filter(SocketChannel.class::isInstance).map(SocketChannel.class::cast).toList();
+    }
+
+    /** The port of one end of {@code channel}; -1 once it is closed. */
+    private static int port(SocketChannel channel, boolean local) {
+        try {
+            SocketAddress address = local ? channel.getLocalAddress() : channel.getRemoteAddress();
+            return address instanceof InetSocketAddress inet ? inet.getPort() : -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}
