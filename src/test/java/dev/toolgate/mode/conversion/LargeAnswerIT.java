@@ -197,9 +197,8 @@ class LargeAnswerIT {
             List<Integer> times = others.answeredWhile(call);
             // those sharing the call's event loop as often as those on another (a blocked loop answers none or
             // the few it read before the answer was whole)
-            int most = times.stream().mapToInt(Integer::intValue).max().orElseThrow();
-            assertThat(times).as("answers to each other session while the large call's result was made")
-                    .allMatch(n -> n >= 5 && n >= most / 2);
+            OtherSessions.assertNoneHeldUp(times,
+                    "answers to each other session while the large call's result was made");
             call.get(30, TimeUnit.SECONDS);
             assertThat(log.text()).as("no event loop was blocked").doesNotContain("has been blocked for");
         }

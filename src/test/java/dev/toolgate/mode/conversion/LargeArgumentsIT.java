@@ -128,9 +128,7 @@ class LargeArgumentsIT {
                             + "\"arguments\":{\"body\":" + body + "}}}"));
             List<Integer> times = others.answeredWhile(call);
             // a blocked loop answers none, or the few it read before the call's arguments were whole
-            int most = times.stream().mapToInt(Integer::intValue).max().orElseThrow();
-            assertThat(times).as("answers to each other session while the large call was checked")
-                    .allMatch(n -> n >= 5 && n >= most / 2);
+            OtherSessions.assertNoneHeldUp(times, "answers to each other session while the large call was checked");
             assertThat(log.text()).as("no event loop was blocked").doesNotContain("has been blocked for");
             McpHttp.Response response = call.get(30, TimeUnit.SECONDS);
             assertThat(response.status()).isEqualTo(200);
