@@ -10,7 +10,8 @@
 // and serves until killed; POST /test/rotate replaces the trusted issuer's signing key; POST /test/down makes
 // the trusted issuer answer every other request 503 (an outage) until POST /test/up; GET /test/jwks-requests
 // counts the requests for its key set (answered or not), and as otherJwksRequests those for the other issuer's;
-// POST /test/slow-keys?ms=N has it answer each request for its key set N ms late (0: at once). AS_TOKEN_TTL sets the access tokens' lifetime
+// POST /test/slow-keys?ms=N has it answer each request for its key set N ms late (0: at once); POST
+// /test/trickle-keys?count=N has it answer the next N a byte every 200 ms, never to the end. AS_TOKEN_TTL sets the access tokens' lifetime
 // in seconds (default 300). Both issuers register the same clients:
 //   mcp-client / mcp-client-secret  client_credentials (what an MCP client uses)
 //   toolgate   / toolgate-secret    client_credentials, introspection and token exchange (the gateway)
@@ -103,6 +104,7 @@ let down = false;
 let jwksRequests = 0;
 let otherJwksRequests = 0;
 let keysDelay = 0;
+let trickles = 0;
 trusted.on('request', async (req, res) => {
     if (req.url === '/test/down' || req.url === '/test/up') {
         down = req.url === '/test/down';
@@ -118,8 +120,21 @@ trusted.on('request', async (req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keysDelay }));
         return;
     }
+    if (req.url.startsWith('/test/trickle-keys') && req.method === 'POST') {
+        trickles = Number(new URL(req.url, issuer).searchParams.get('count') ?? 1);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ trickles }));
+        return;
+    }
     if (req.url.startsWith('/jwks')) {
         jwksRequests++;
+        if (trickles > 0) {
+            // a key set that never finishes arriving: a byte every 200 ms of 400,000 promised
+            trickles--;
+            res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400000' });
+            const drip = setInterval(() => res.write(' '), 200);
+            res.on('close', () => clearInterval(drip));
+            return;
+        }
         if (keysDelay > 0) {
             await new Promise(resolve => setTimeout(resolve, keysDelay));
         }

@@ -118,6 +118,11 @@ public final class AuthorizationServer implements AutoCloseable {
         post("/test/slow-keys?ms=" + delay.toMillis());
     }
 
+    /** Has the trusted issuer answer the next {@code count} requests for its key set a byte every 200 ms, never whole. */
+    public void trickleKeys(int count) {
+        post("/test/trickle-keys?count=" + count);
+    }
+
     /** How many times the trusted issuer's key set was asked for, during an outage too. */
     public int jwksRequests() {
         return get(URI.create(issuer() + "/test/jwks-requests")).get("jwksRequests").asInt();

@@ -64,6 +64,8 @@ final class SigningKeys {
      * its outcome instead of fetching again (a burst of unknown key ids costs the server one request).
      */
     private final AtomicReference<CompletableFuture<JWKSet>> inFlight = new AtomicReference<>();
+    /** A fetch still running after this many {@code timeout}s (a try and Nimbus's retry) is given up. */
+    static final int FETCH_DEADLINE_TIMEOUTS = 2;
     private volatile Snapshot current;
     /** When a fetch may be tried again after one failed; null while the last one succeeded. */
     private volatile Instant retryAt;
@@ -137,7 +139,16 @@ final class SigningKeys {
         }
         // its own virtual thread: callers stop waiting at their timeout, the fetch goes on to its end (the keys it
         // brings serve the next requests; its failure starts the pause before the next try)
-        Thread.ofVirtual().name("jwks-fetch").start(() -> run(header, clock.instant(), mine));
+        Thread fetcher = Thread.ofVirtual().name("jwks-fetch").start(() -> run(header, clock.instant(), mine));
+        // Nimbus bounds each read, not the answer: a key set trickling in would hold the one fetch, and every request
+        // joining it, for good. Past what a try and Nimbus's retry may take it is interrupted: a virtual thread's
+        // socket read ends then, the fetch fails, and the pause before the next one begins
+        CompletableFuture.delayedExecutor(FETCH_DEADLINE_TIMEOUTS * config.timeout(), TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    if (!mine.isDone()) {
+                        fetcher.interrupt();
+                    }
+                });
         return mine;
     }
 

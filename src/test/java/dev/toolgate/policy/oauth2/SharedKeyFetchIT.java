@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Requests that need the signing keys while a fetch of them is in flight (made-up key ids, a token of a
@@ -114,6 +115,33 @@ class SharedKeyFetchIT {
             }
         } finally {
             as.slowKeys(Duration.ZERO);
+            impatient.close();
+        }
+    }
+
+    @Test
+    void aKeySetThatTricklesInIsGivenUpAndALaterRequestFetchesItAgain() throws Exception {
+        TestGateway impatient = OAuthSetup.start(OAuthSetup.threeModes(as, weather, mcp, """
+                              timeout: 1000
+                """), OAuthSetup.values(as, weather, mcp));
+        try {
+            String endpoint = impatient.proxy("/mcp-cl").toString();
+            assertThat(initialize(endpoint, as.token(as.issuer(), endpoint, "mcp:tools")).status()).isEqualTo(200);
+            String madeUp = ForgedTokens.signed(ForgedTokens.unknownKey(), ForgedTokens.claims(as.issuer(), endpoint, c -> c));
+            as.trickleKeys(1);
+            int asked = as.jwksRequests();
+
+            assertThat(initialize(endpoint, madeUp).status()).as("a key id the known keys lack").isEqualTo(401);
+
+            // the trickling fetch held every later one, to the end of a 400,000-byte answer at a byte every 200 ms;
+            // given up, it is followed by another once the pause after a failed fetch is over
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                initialize(endpoint, madeUp);
+                return as.jwksRequests() > asked + 1;
+            });
+            assertThat(initialize(endpoint, as.token(as.issuer(), endpoint, "mcp:tools")).status()).isEqualTo(200);
+        } finally {
+            as.trickleKeys(0);
             impatient.close();
         }
     }
