@@ -38,26 +38,28 @@ final class EventLoops {
     EventLoops(Limits limits) {
         this.limits = limits;
         // Vert.x starts on its own thread while the configuration loads; only endpoints need it
-        this.vertxReady = CompletableFuture.supplyAsync(() -> Plan.of(startVertx()),
+        this.vertxReady = CompletableFuture.supplyAsync(() -> Plan.of(startVertx(),
+                        Math.max(1, Runtime.getRuntime().availableProcessors())),
                 task -> Thread.ofPlatform().name("vertx-start").daemon().start(task));
     }
 
     /** Vert.x and its loops as the gateway uses them. */
-    private record Plan(Vertx vertx, List<EventLoop> proxy, ContextInternal side) {
+    record Plan(Vertx vertx, List<EventLoop> proxy, ContextInternal side) {
 
-        static Plan of(Vertx vertx) {
+        /**
+         * One proxy loop per core, as many as Vert.x has loops but one, and the next loop the side's. Vert.x sizes
+         * its loops by the CPUs the process may use, which can be fewer than the processors the JVM is told of
+         * ({@code -XX:ActiveProcessorCount}): counting cores alone put two proxy instances on one loop and the side
+         * on a proxy's. Only a Vert.x of one loop shares it.
+         */
+        static Plan of(Vertx vertx, int cores) {
             List<EventLoop> all = new ArrayList<>();
             for (EventExecutor executor : ((VertxInternal) vertx).nettyEventLoopGroup()) {
                 all.add((EventLoop) executor);
             }
-            int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
-            List<EventLoop> proxy = new ArrayList<>();
-            for (int i = 0; i < cores; i++) {
-                proxy.add(all.get(i % all.size()));
-            }
-            // the first loop after the proxy's; only a Vert.x given fewer loops than cores + 1 would share one
-            EventLoop side = all.get(cores % all.size());
-            return new Plan(vertx, List.copyOf(proxy),
+            int proxyLoops = Math.max(1, Math.min(cores, all.size() - 1));
+            EventLoop side = all.get(proxyLoops % all.size());
+            return new Plan(vertx, List.copyOf(all.subList(0, proxyLoops)),
                     ((VertxInternal) vertx).contextBuilder().withEventLoop(side).build());
         }
     }
