@@ -74,13 +74,25 @@ final class ExchangeEvents {
         String session = RecurringText.of(exchange.sessionIdOrAssigned());
         return new ExchangeEvent(origin, startedAtMillis, request.method().name(), uri, url, request.bytesRead(),
                 withHeaders ? headers(request.headers(), redaction, exchange.credentials().headers()) : Map.of(),
-                response.getStatusCode(), response.bytesWritten(),
+                status(response), response.bytesWritten(),
                 withHeaders ? headers(response.headers(), redaction, Set.of()) : Map.of(),
                 System.nanoTime() - exchange.startedNanos(), upstreamNanos, upstreamStatus, session, rpc,
                 origin.route().audits() ? exchange.audits() : List.of(),
                 upstreamUri != null ? SentRequest.maskedUri(upstreamUri, redaction) : routed(exchange, servicePath, query),
                 receiveNanos, upstreamAnswered);
     }
+
+    /**
+     * The status the exchange answered; nginx's 499 when the client closed the connection (or reset its stream)
+     * before any answer's head went out, which Kong logs and counts as such (the response object still holds its
+     * default 200).
+     */
+    private static int status(HttpServerResponse response) {
+        return response.headWritten() ? response.getStatusCode() : CLIENT_CLOSED;
+    }
+
+    /** nginx's status for a request whose client closed the connection before the answer. */
+    static final int CLIENT_CLOSED = 499;
 
     /**
      * Kong's {@code upstream_uri} when nothing went upstream (a key-auth 401, a rate limit's 429): its router

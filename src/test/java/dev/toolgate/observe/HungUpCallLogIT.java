@@ -61,6 +61,8 @@ class HungUpCallLogIT {
             JsonNode entry = UpstreamFailureLogIT.entries(logFile).getFirst();
             // nginx records no $upstream_status for a request whose client left first; the call was left unanswered
             assertThat(entry.path("upstream_status").asText()).as("%s", entry).isEmpty();
+            // and its status, nginx's for a client that closed the connection before the answer
+            assertThat(entry.at("/response/status").asInt()).as("%s", entry).isEqualTo(499);
             assertThat(entry.path("ai").path("mcp").path("rpc").path(0).path("error").asText()).as("%s", entry)
                     .startsWith("unanswered");
             assertThat(new AdminHttp(gateway).get("/metrics").body()).doesNotContain("type=\"transport_error\"");
