@@ -127,7 +127,7 @@ class HungUpCallLogIT {
                  request.response().putHeader("content-type", "application/json").putHeader("content-length", "100")
                          .write("{");
              });
-             var gateway = TestGateway.start(conversion(rest.url(), logFile));
+             var gateway = TestGateway.start(UpstreamFailureLogIT.conversion(rest.url(), "", logFile));
              CapturedLog log = CapturedLog.of(UpstreamException.class.getName(), Level.WARN)) {
             McpHttp client = new McpHttp(gateway.proxy("/conv"));
             client.initialize("2025-06-18");
@@ -177,32 +177,6 @@ class HungUpCallLogIT {
                             config: {path: %s}
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener, logging: {log_statistics: true}}
-                """.formatted(url, logFile);
-    }
-
-    /** A conversion route {@code /conv} whose tool {@code get_item} calls {@code GET /items/{id}} at {@code url}. */
-    private static String conversion(String url, Path logFile) {
-        return """
-                _format_version: "3.0"
-                services:
-                  - name: rest
-                    url: %s
-                    routes:
-                      - name: conv
-                        paths: [/conv]
-                        plugins:
-                          - name: file-log
-                            config: {path: %s}
-                          - name: ai-mcp-proxy
-                            config:
-                              mode: conversion-listener
-                              logging: {log_statistics: true}
-                              tools:
-                                - name: get_item
-                                  description: One item
-                                  method: GET
-                                  path: /items/{id}
-                                  parameters: [{name: id, in: path, required: true, schema: {type: string}}]
                 """.formatted(url, logFile);
     }
 }

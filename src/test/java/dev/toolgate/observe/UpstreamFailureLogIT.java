@@ -717,7 +717,7 @@ class UpstreamFailureLogIT {
      * Prometheus, and a conversion route {@code /conv} logging to {@code logFile} whose tool {@code get_item} calls
      * {@code GET /items/{id}} of the service at {@code url}, with {@code setting} (one service field, or "").
      */
-    private static String conversion(String url, String setting, Path logFile) {
+    static String conversion(String url, String setting, Path logFile) {
         return """
                 _format_version: "3.0"
                 plugins:
