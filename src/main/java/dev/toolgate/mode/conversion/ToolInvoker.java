@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.http.AnswerBudget;
 import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamException;
-import dev.toolgate.mcp.Json;
-import dev.toolgate.mode.ParameterSpec;
 import dev.toolgate.error.ErrorCatalog;
 import dev.toolgate.error.GatewayError;
 import dev.toolgate.error.GatewayException;
@@ -22,7 +20,6 @@ import dev.toolgate.http.UpstreamResponse;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -155,8 +152,7 @@ public final class ToolInvoker {
     private Future<ObjectNode> call(Tool tool, ObjectNode arguments, RequestEncoder.Client caller, Future<?> cancelled,
                                     UpstreamTransforms transforms, RpcRecord record, Set<String> cleared,
                                     AnswerBudget.Share share, long[] patterns, long requestBytes) {
-        ObjectNode args = withCookieArguments(tool, withKongNames(tool, arguments == null ? Json.object() : arguments),
-                caller);
+        ObjectNode args = CallArguments.of(tool, arguments, caller);
         String numbers = ArgumentNumbers.problem(tool.request().parameters(), args);
         if (numbers != null) {
             return Future.succeededFuture(ResultMapper.invalidArguments(tool.name(), numbers));
@@ -269,56 +265,5 @@ public final class ToolInvoker {
     private static UpstreamRequest traced(UpstreamRequest request, RpcRecord record) {
         record.writeTraceContext(request.headers());
         return request;
-    }
-
-    /**
-     * Arguments under Kong's name for a parameter ({@code query_filter[status]}) that the tool offers under a portable
-     * one ({@code query_filter_status_}: {@link ParameterSpec#argument}), taken as the portable one: a client set up
-     * against Kong still sends what it meant, not an argument nothing reads (a filter left out of a bulk update).
-     */
-    private static ObjectNode withKongNames(Tool tool, ObjectNode args) {
-        ObjectNode result = args;
-        for (ParameterSpec p : tool.request().parameters()) {
-            String argument = p.argument();
-            String kong = p.kongArgument();
-            if (!argument.equals(kong) && args.has(kong) && !args.has(argument)) {
-                if (result == args) {
-                    result = args.deepCopy();
-                }
-                result.set(argument, result.remove(kong));
-            }
-        }
-        return result;
-    }
-
-    /**
-     * Cookie parameters the caller did not pass are taken from the client's own cookies (Kong's
-     * behaviour for session cookies set by an authentication service), as they stand after
-     * authentication: a token cookie {@code jwt} consumed must not come back as an argument. A listener's client
-     * holds cookies for the listener's site (its sign-on session), not for the tool's: they fill a call it
-     * serves only where client headers may go there, by both the listener and the tool set.
-     */
-    private static ObjectNode withCookieArguments(Tool tool, ObjectNode args, RequestEncoder.Client caller) {
-        if (tool.request().replayed() && !tool.request().forwardClientHeaders()) {
-            return args;
-        }
-        Map<String, String> cookies = null;
-        ObjectNode result = args;
-        for (ParameterSpec p : tool.request().parameters()) {
-            if (!"cookie".equals(p.in()) || args.has(p.argument())) {
-                continue;
-            }
-            if (cookies == null) {
-                cookies = EncodedHeaders.cookies(caller.cookieHeader());
-            }
-            String value = cookies.get(p.name());
-            if (value != null) {
-                if (result == args) {
-                    result = args.deepCopy();
-                }
-                result.put(p.argument(), value);
-            }
-        }
-        return result;
     }
 }
