@@ -11,7 +11,9 @@
 // the trusted issuer answer every other request 503 (an outage) until POST /test/up; GET /test/jwks-requests
 // counts the requests for its key set (answered or not), and as otherJwksRequests those for the other issuer's;
 // POST /test/slow-keys?ms=N has it answer each request for its key set N ms late (0: at once); POST
-// /test/trickle-keys?count=N has it answer the next N a byte every 200 ms, never to the end. AS_TOKEN_TTL sets the access tokens' lifetime
+// /test/trickle-keys?count=N has it answer the next N a byte every 200 ms, never to the end; POST /test/late-keys?ms=N has it
+// answer the next one N ms late with the key set it published when that request came in (a key rotated in meanwhile is
+// not in it, as with a server whose answer was on its way). AS_TOKEN_TTL sets the access tokens' lifetime
 // in seconds (default 300). Both issuers register the same clients:
 //   mcp-client / mcp-client-secret  client_credentials (what an MCP client uses)
 //   toolgate   / toolgate-secret    client_credentials, introspection and token exchange (the gateway)
@@ -105,6 +107,7 @@ let jwksRequests = 0;
 let otherJwksRequests = 0;
 let keysDelay = 0;
 let trickles = 0;
+let lateKeys = 0;
 trusted.on('request', async (req, res) => {
     if (req.url === '/test/down' || req.url === '/test/up') {
         down = req.url === '/test/down';
@@ -125,8 +128,21 @@ trusted.on('request', async (req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ trickles }));
         return;
     }
+    if (req.url.startsWith('/test/late-keys') && req.method === 'POST') {
+        lateKeys = Number(new URL(req.url, issuer).searchParams.get('ms') ?? 0);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ lateKeys }));
+        return;
+    }
     if (req.url.startsWith('/jwks')) {
         jwksRequests++;
+        if (lateKeys > 0) {
+            const published = trustedProvider;
+            const delay = lateKeys;
+            lateKeys = 0;
+            await new Promise(resolve => setTimeout(resolve, delay));
+            published.callback()(req, res);
+            return;
+        }
         if (trickles > 0) {
             // a key set that never finishes arriving: a byte every 200 ms of 400,000 promised
             trickles--;

@@ -123,6 +123,14 @@ public final class AuthorizationServer implements AutoCloseable {
         post("/test/trickle-keys?count=" + count);
     }
 
+    /**
+     * Has the trusted issuer answer the next request for its key set {@code delay} late, with the keys it published
+     * when that request came in: a key rotated in meanwhile is not in the answer.
+     */
+    public void lateKeys(Duration delay) {
+        post("/test/late-keys?ms=" + delay.toMillis());
+    }
+
     /** How many times the trusted issuer's key set was asked for, during an outage too. */
     public int jwksRequests() {
         return get(URI.create(issuer() + "/test/jwks-requests")).get("jwksRequests").asInt();

@@ -58,7 +58,8 @@ import java.util.Map;
  * @param exchange                   {@code token_exchange}; only with one authorization server, whose
  *                                   {@code token_endpoint} it names
  * @param timeout                    milliseconds for each call to the authorization server, and the longest a request
- *                                   waits for a key set (however many wait for one fetch, its retry included); default 10000
+ *                                   waits for a key set in all (however many wait for one fetch, its retry included, and
+ *                                   with the one more fetch a key id the fetch it joined lacked may wait for); default 10000
  * @param maxRequestBodySize         Kong's body limit; accepted, no effect (the plugin reads no body)
  */
 public record OAuth2Config(String resource, List<String> authorizationServers, String metadataEndpoint,

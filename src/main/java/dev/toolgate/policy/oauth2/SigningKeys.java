@@ -24,9 +24,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -42,15 +44,23 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #MIN_REFETCH_MILLIS} later; requests in between are answered at once (with the keys still within
  * their grace, else 503) instead of each waiting on a server that has just failed. One fetch is in flight
  * at a time: requests that need the keys meanwhile (unknown key ids, a rotation) wait for it, each at most
- * {@code timeout}, and are checked with the keys it brought, rather than queueing to fetch again each.
+ * {@code timeout} in all, and are checked with the keys it brought, rather than queueing to fetch again each. A
+ * request whose key id a fetch it found under way did not bring waits for one more (started or joined), since that
+ * fetch may have asked before the server published the key; that one is final, and the refetch rate limit above
+ * bounds what a burst of made-up key ids costs the server.
  */
 final class SigningKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
     static final long MIN_REFETCH_MILLIS = 5_000;
+    private static final String PAUSED = "a fetch failed less than " + MIN_REFETCH_MILLIS + " ms ago";
 
     /** A key set and when it was fetched from the authorization server (not when it was last read from a cache). */
     private record Snapshot(JWKSet keys, Instant fetched) {
+    }
+
+    /** A fetch: its place in the order fetches began ({@link #begun}) and its outcome, for whoever waits for it. */
+    private record Fetch(long number, CompletableFuture<JWKSet> outcome) {
     }
 
     private final OAuth2Config config;
@@ -61,9 +71,12 @@ final class SigningKeys {
     private final AtomicBoolean refreshing = new AtomicBoolean();
     /**
      * The fetch in flight, null when none is: one at a time, and whoever needs the keys meanwhile waits for
-     * its outcome instead of fetching again (a burst of unknown key ids costs the server one request).
+     * its outcome instead of fetching again (a burst of unknown key ids costs the server one request, and one more
+     * for those that came while it was under way, within the refetch limit).
      */
-    private final AtomicReference<CompletableFuture<JWKSet>> inFlight = new AtomicReference<>();
+    private final AtomicReference<Fetch> inFlight = new AtomicReference<>();
+    /** How many fetches were begun: a caller tells the fetches begun before it came from those begun after. */
+    private final AtomicLong begun = new AtomicLong();
     /** A fetch still running after this many {@code timeout}s (a try and Nimbus's retry) is given up. */
     static final int FETCH_DEADLINE_TIMEOUTS = 2;
     private volatile Snapshot current;
@@ -105,47 +118,77 @@ final class SigningKeys {
     }
 
     /**
-     * Blocking, for at most {@code timeout}: the keys, fetched when none are known, when the known ones are
-     * older than the TTL, or when none matches {@code header} (a rotated key; the refetch is rate-limited).
+     * Blocking, for at most {@code timeout} in all: the keys, fetched when none are known, when the known ones
+     * are older than the TTL, or when none matches {@code header} (a rotated key; the refetch is rate-limited).
      * While a fetch is in flight the caller waits for that one instead of starting another, and is answered
-     * with the keys it brought, whether they hold its key id or not. When the fetch fails, was tried and
-     * failed less than {@link #MIN_REFETCH_MILLIS} ago, or is still waiting on the server after
-     * {@code timeout}: the known keys while within their grace, else an {@link IOException} (which the caller
-     * answers as {@code AuthorizationUnavailable}).
+     * with the keys it brought; when they lack its key id and that fetch had begun before the caller came, it
+     * waits for one more fetch, whose keys are the answer whether they hold its key id or not. When a fetch
+     * fails, was tried and failed less than {@link #MIN_REFETCH_MILLIS} ago, or is still waiting on the server
+     * at the end of {@code timeout}: the known keys while within their grace, else an {@link IOException} (which
+     * the caller answers as {@code AuthorizationUnavailable}).
      */
     JWKSet load(JWSHeader header) throws IOException {
+        long begunBefore = begun.get();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.timeout());
         JWKSet known = usable();
         if (header != null && known != null && holds(known, header)) {
             // a fetch that ended since the caller looked brought the key: nothing to ask the server
             return known;
         }
-        CompletableFuture<JWKSet> fetch = inFlight.get();
+        Fetch fetch = inFlightOrStarted(header);
         if (fetch == null) {
-            Instant retry = retryAt;
-            if (retry != null && clock.instant().isBefore(retry)) {
-                return fallback("a fetch failed less than " + MIN_REFETCH_MILLIS + " ms ago", null);
-            }
-            fetch = start(header);
+            return fallback(PAUSED, null);
         }
-        return await(fetch);
+        JWKSet keys = await(fetch, deadline);
+        if (!mayPredateKey(fetch, begunBefore, header) || System.nanoTime() >= deadline) {
+            return keys;
+        }
+        // that fetch was for another key id or a refresh, perhaps asked before the server published this one: one
+        // more, which Nimbus's refetch limit bounds as it bounds any for an unknown key id
+        Fetch again = inFlightOrStarted(header);
+        return again == null ? fallback(PAUSED, null) : await(again, deadline);
+    }
+
+    /**
+     * Whether {@code fetch} brought keys without {@code header}'s key id though it had begun before the caller
+     * came ({@code begunBefore}): it may have asked the server before the key was published.
+     */
+    private static boolean mayPredateKey(Fetch fetch, long begunBefore, JWSHeader header) {
+        return header != null && fetch.number() <= begunBefore && fetch.outcome().state() == Future.State.SUCCESS
+                && !holds(fetch.outcome().resultNow(), header);
+    }
+
+    /** The fetch in flight, else one started for {@code header}; null while paused after a failed fetch. */
+    private Fetch inFlightOrStarted(JWSHeader header) {
+        Fetch fetch = inFlight.get();
+        if (fetch != null) {
+            return fetch;
+        }
+        Instant retry = retryAt;
+        if (retry != null && clock.instant().isBefore(retry)) {
+            return null;
+        }
+        return start(header);
     }
 
     /** The fetch in flight: the one this call starts for {@code header}, or one another call started meanwhile. */
-    private CompletableFuture<JWKSet> start(JWSHeader header) {
-        CompletableFuture<JWKSet> mine = new CompletableFuture<>();
-        CompletableFuture<JWKSet> running = inFlight.compareAndExchange(null, mine);
+    private Fetch start(JWSHeader header) {
+        // numbered before it is in flight: one under way when a caller comes always counts as begun before it (one
+        // numbered and not yet in flight may too: at worst one more fetch, within the refetch limit)
+        Fetch mine = new Fetch(begun.incrementAndGet(), new CompletableFuture<>());
+        Fetch running = inFlight.compareAndExchange(null, mine);
         if (running != null) {
             return running;
         }
         // its own virtual thread: callers stop waiting at their timeout, the fetch goes on to its end (the keys it
         // brings serve the next requests; its failure starts the pause before the next try)
-        Thread fetcher = Thread.ofVirtual().name("jwks-fetch").start(() -> run(header, clock.instant(), mine));
+        Thread fetcher = Thread.ofVirtual().name("jwks-fetch").start(() -> run(header, clock.instant(), mine.outcome()));
         // Nimbus bounds each read, not the answer: a key set trickling in would hold the one fetch, and every request
         // joining it, for good. Past what a try and Nimbus's retry may take it is interrupted: a virtual thread's
         // socket read ends then, the fetch fails, and the pause before the next one begins
         CompletableFuture.delayedExecutor(FETCH_DEADLINE_TIMEOUTS * config.timeout(), TimeUnit.MILLISECONDS)
                 .execute(() -> {
-                    if (!mine.isDone()) {
+                    if (!mine.outcome().isDone()) {
                         fetcher.interrupt();
                     }
                 });
@@ -189,10 +232,10 @@ final class SigningKeys {
         }
     }
 
-    /** The outcome of {@code fetch}, waited for at most {@code timeout}; the fallback when it is a failure. */
-    private JWKSet await(CompletableFuture<JWKSet> fetch) throws IOException {
+    /** The outcome of {@code fetch}, waited for until {@code deadline} (nano time); the fallback when it is a failure. */
+    private JWKSet await(Fetch fetch, long deadline) throws IOException {
         try {
-            return fetch.get(config.timeout(), TimeUnit.MILLISECONDS);
+            return fetch.outcome().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the signing keys", e);
