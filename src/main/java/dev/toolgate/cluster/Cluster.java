@@ -46,17 +46,19 @@ public final class Cluster implements AutoCloseable {
 
     /** Without the gateway's Vert.x: Redis I/O on Lettuce's own threads (validation, tests). */
     public Cluster(InstantSource clock, RandomGenerator random) {
-        this(clock, random, SessionLimits.DEFAULT, null);
+        this(clock, random, SessionLimits.DEFAULT, null, null);
     }
 
     /**
      * @param limits bounds on the sessions this process holds
      * @param proxyLoops the proxy's event loops, asked for when Redis is first used: they do the Redis I/O, each
      *                   for the requests it serves
+     * @param sideLoop   the control plane's loop, asked for then too: the pub/sub connections that hear the other
+     *                   instances read and handle their messages there, not between a proxy loop's requests
      */
     public Cluster(InstantSource clock, RandomGenerator random, SessionLimits limits,
-                   Supplier<List<EventLoop>> proxyLoops) {
-        this.links = new RedisLinks(proxyLoops);
+                   Supplier<List<EventLoop>> proxyLoops, Supplier<EventLoop> sideLoop) {
+        this.links = new RedisLinks(proxyLoops, sideLoop);
         this.clock = clock;
         this.random = random;
         this.ids = new SessionIds(random);

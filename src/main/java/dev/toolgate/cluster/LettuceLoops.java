@@ -22,9 +22,11 @@ import java.util.concurrent.TimeUnit;
  * Where Lettuce does its I/O. With the gateway's Vert.x, on the proxy's event loops, one lane per
  * loop: a command sent from a proxy loop is written, answered and continued on that same loop, with
  * no hand-off to another thread (waking a thread costs more than a Redis command does). A command
- * from any other thread (the side loop's {@code /status} check) takes the first lane. Without
- * Vert.x (validating a configuration, unit tests), on one lane of Lettuce's own small thread pool.
- * The loops stay Vert.x's: Lettuce never shuts them down.
+ * from any other thread (the side loop's {@code /status} check) takes the first lane. The pub/sub
+ * connections, which hear the other instances (control-plane work no proxied call waits for), are on
+ * the side loop: the messages they read are decoded and handled there, not between a proxy loop's
+ * requests. Without Vert.x (validating a configuration, unit tests), all on one lane of Lettuce's own
+ * small thread pool. The loops stay Vert.x's: Lettuce never shuts them down.
  */
 final class LettuceLoops implements AutoCloseable {
 
@@ -45,27 +47,36 @@ final class LettuceLoops implements AutoCloseable {
     private final ClientResources shared;
     private final EventLoop[] loops;
     private final ClientResources[] lanes;
+    private final ClientResources channels;
 
-    private LettuceLoops(ClientResources shared, EventLoop[] loops, ClientResources[] lanes) {
+    private LettuceLoops(ClientResources shared, EventLoop[] loops, ClientResources[] lanes, ClientResources channels) {
         this.shared = shared;
         this.loops = loops;
         this.lanes = lanes;
+        this.channels = channels;
     }
 
-    /** Lanes on the proxy's event loops, or one lane of Lettuce's own when there are none. */
-    static LettuceLoops of(List<EventLoop> proxyLoops) {
+    /**
+     * Lanes on the proxy's event loops and the pub/sub connections on the side loop, or one lane of Lettuce's own
+     * for both when there are no loops (or no side loop, its pub/sub on the first lane).
+     */
+    static LettuceLoops of(List<EventLoop> proxyLoops, EventLoop sideLoop) {
         EventLoop[] loops = proxyLoops.stream().distinct().toArray(EventLoop[]::new);
-        if (loops.length == 0 || !runNio(loops)) {
+        if (loops.length == 0 || !runNio(loops) || sideLoop != null && !runNio(new EventLoop[] {sideLoop})) {
             ClientResources own = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
-            return new LettuceLoops(own, new EventLoop[0], new ClientResources[] {own});
+            return new LettuceLoops(own, new EventLoop[0], new ClientResources[] {own}, own);
         }
         ClientResources shared = DefaultClientResources.builder().eventLoopGroupProvider(new OnLoop(loops[0]))
                 .computationThreadPoolSize(1).nettyCustomizer(new OneWritePerTurn()).build();
         ClientResources[] lanes = new ClientResources[loops.length];
         for (int i = 0; i < loops.length; i++) {
-            lanes[i] = i == 0 ? shared : shared.mutate().eventLoopGroupProvider(new OnLoop(loops[i])).build();
+            lanes[i] = i == 0 ? shared : onLoop(shared, loops[i]);
         }
-        return new LettuceLoops(shared, loops, lanes);
+        return new LettuceLoops(shared, loops, lanes, sideLoop == null ? shared : onLoop(shared, sideLoop));
+    }
+
+    private static ClientResources onLoop(ClientResources shared, EventLoop loop) {
+        return shared.mutate().eventLoopGroupProvider(new OnLoop(loop)).build();
     }
 
     /**
@@ -106,6 +117,11 @@ final class LettuceLoops implements AutoCloseable {
         return lanes[lane];
     }
 
+    /** Where the pub/sub connections are opened: the side loop. */
+    ClientResources channels() {
+        return channels;
+    }
+
     @Override
     public void close() {
         // lanes made by mutate() share the first one's threads and timer, which they leave running when shut down
@@ -114,6 +130,9 @@ final class LettuceLoops implements AutoCloseable {
             if (lane != shared) {
                 lane.shutdown(0, 2, TimeUnit.SECONDS);
             }
+        }
+        if (channels != shared) {
+            channels.shutdown(0, 2, TimeUnit.SECONDS);
         }
         shared.shutdown(0, 2, TimeUnit.SECONDS);
     }

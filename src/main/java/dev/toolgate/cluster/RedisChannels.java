@@ -48,7 +48,7 @@ final class RedisChannels {
     /**
      * Listens to a channel for as long as this link lives; resubscribes by itself after a reconnect
      * (Lettuce does) and, when the first subscription fails (Redis down as the gateway starts), tries
-     * again every second until it holds. Messages arrive on a Lettuce thread.
+     * again every second until it holds. Messages arrive on the client's event loop (the side loop).
      */
     synchronized void subscribe(String channel, Consumer<byte[]> listener) {
         if (listeners.putIfAbsent(channel, listener) != null) {

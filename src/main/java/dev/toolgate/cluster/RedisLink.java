@@ -25,8 +25,9 @@ import java.util.function.Function;
 /**
  * One Redis, as Kong's {@code redis} block describes it: one multiplexed connection for commands per
  * event loop ({@link LettuceLoops}: a command goes out and is answered on the caller's own loop) and
- * one for pub/sub ({@link RedisChannels}), each opened on first use, asynchronously and off the event
- * loops (building a snapshot, or validating, opens nothing; the clients are made then, with the link).
+ * one for pub/sub ({@link RedisChannels}, on the side loop), each opened on first use, asynchronously
+ * and off the event loops (building a snapshot, or validating, opens nothing; the clients are made
+ * then, with the link).
  * While Redis cannot be reached, commands fail at once instead
  * of queueing (the caller decides: {@code fault_tolerant}, a 503), and a connection that never came up
  * is tried again at most once a second. Every answer comes back on the caller's Vert.x context.
@@ -45,6 +46,8 @@ public final class RedisLink implements AutoCloseable {
     private final RedisSettings settings;
     private final LettuceLoops loops;
     private final CommandLane[] lanes;
+    /** The pub/sub connection's client, on the side loop: apart from the lanes', which are on the proxy's loops. */
+    private final RedisClient channelsClient;
     private final RedisChannels channels;
     private volatile boolean closed;
 
@@ -59,7 +62,9 @@ public final class RedisLink implements AutoCloseable {
             client.setOptions(LettuceSettings.clientOptions(settings));
             lanes[i] = new CommandLane(i, client);
         }
-        this.channels = new RedisChannels(lanes[0].client, this::uri, address());
+        this.channelsClient = RedisClient.create(loops.channels());
+        channelsClient.setOptions(LettuceSettings.clientOptions(settings));
+        this.channels = new RedisChannels(channelsClient, this::uri, address());
     }
 
     public RedisSettings settings() {
@@ -157,7 +162,7 @@ public final class RedisLink implements AutoCloseable {
     /**
      * Listens to a channel for as long as this link lives; resubscribes by itself after a reconnect
      * (Lettuce does) and, when the first subscription fails (Redis down as the gateway starts), tries
-     * again every second until it holds. Messages arrive on a Lettuce thread.
+     * again every second until it holds. Messages arrive on the side loop (a Lettuce thread without Vert.x).
      */
     public void subscribe(String channel, Consumer<byte[]> listener) {
         channels.subscribe(channel, listener);
@@ -258,6 +263,7 @@ public final class RedisLink implements AutoCloseable {
                 }
                 lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS);
             }
+            channelsClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
         }
     }
 }

@@ -18,11 +18,16 @@ public final class RedisLinks implements AutoCloseable {
 
     private final Map<RedisSettings, RedisLink> links = new ConcurrentHashMap<>();
     private final Supplier<List<EventLoop>> proxyLoops;
+    private final Supplier<EventLoop> sideLoop;
     private volatile LettuceLoops loops;
 
-    /** @param proxyLoops the proxy's event loops, which Lettuce shares; null: Lettuce's own threads */
-    public RedisLinks(Supplier<List<EventLoop>> proxyLoops) {
+    /**
+     * @param proxyLoops the proxy's event loops, which Lettuce shares for commands; null: Lettuce's own threads
+     * @param sideLoop   the loop of the control plane, for the pub/sub connections; null: the first command lane's
+     */
+    public RedisLinks(Supplier<List<EventLoop>> proxyLoops, Supplier<EventLoop> sideLoop) {
         this.proxyLoops = proxyLoops;
+        this.sideLoop = sideLoop;
     }
 
     /**
@@ -56,7 +61,8 @@ public final class RedisLinks implements AutoCloseable {
         if (loops == null) {
             synchronized (this) {
                 if (loops == null) {
-                    loops = LettuceLoops.of(proxyLoops == null ? List.of() : proxyLoops.get());
+                    loops = LettuceLoops.of(proxyLoops == null ? List.of() : proxyLoops.get(),
+                            sideLoop == null ? null : sideLoop.get());
                 }
             }
         }

@@ -42,7 +42,7 @@ public final class SessionBus {
     private final Set<RedisLink> links = new CopyOnWriteArraySet<>();
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
 
-    /** Hears the other instances' events (on a Redis client thread). */
+    /** Hears the other instances' events (on the side loop, or a Redis client thread without Vert.x). */
     public void listen(Consumer<Event> listener) {
         listeners.add(listener);
     }

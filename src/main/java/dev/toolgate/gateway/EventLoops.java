@@ -23,9 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>Also the one place that says which loop runs what, decided once when Vert.x starts, not by the order
  * in which the gateway's parts first ask for a context: the proxy's loops, one per core (a proxy instance
  * and a Redis command lane each), and the side loop, one the proxy does not use, for the control plane
- * (the admin and status listeners, the live page, the session sweep) and the log sinks' sending. Vert.x
- * runs twice as many loops as cores, so there is always one to spare (with one core: the proxy on one
- * loop, the side on the other); the rest stay idle.
+ * (the admin and status listeners, the live page, the session sweep, the Redis pub/sub connections that hear
+ * the other instances) and the log sinks' sending. Vert.x runs twice as many loops as cores, so there is
+ * always one to spare (with one core: the proxy on one loop, the side on the other); the rest stay idle.
  */
 final class EventLoops {
 
@@ -87,8 +87,8 @@ final class EventLoops {
 
     /**
      * The side loop, which no proxy instance uses: the admin and status listeners, the live page, the session
-     * sweep and the log sinks' sending run here, so that none of them holds up the proxied calls of the loop it
-     * would otherwise share.
+     * sweep, the Redis pub/sub connections and the log sinks' sending run here, so that none of them holds up
+     * the proxied calls of the loop it would otherwise share.
      */
     ContextInternal side() {
         return vertxReady.join().side();

@@ -108,7 +108,8 @@ public final class Gateway implements AutoCloseable {
         Limits limits = options.limits();
         this.loops = new EventLoops(limits);
         this.cluster = new Cluster(options.clock(), options.random(), new SessionLimits(
-                limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(), limits.sessionIdleSeconds()), loops::proxy);
+                limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(), limits.sessionIdleSeconds()), loops::proxy,
+                () -> loops.side().nettyEventLoop());
         // as many streams as sessions: a client that may hold 1,000 sessions may listen on each of them here
         this.sessions = new Sessions(cluster.bus(), options.clock(), limits.maxSessionsPerClient());
         EraBridges bridges = new EraBridges();

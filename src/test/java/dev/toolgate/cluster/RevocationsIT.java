@@ -20,7 +20,7 @@ class RevocationsIT {
     @Test
     void sessionsEndedThroughRedisAreNotAllKeptInThisProcessToo() throws Exception {
         // sealed sessions cost nothing to open, so initialize + DELETE in a loop must not grow the heap
-        try (RedisServer redis = RedisServer.start(); RedisLinks links = new RedisLinks(null)) {
+        try (RedisServer redis = RedisServer.start(); RedisLinks links = new RedisLinks(null, null)) {
             FakeClock clock = new FakeClock();
             RedisSettings settings = RedisSettings.read(ConfigNode.at(Json.parse(
                     "{\"host\": \"127.0.0.1\", \"port\": " + redis.port() + "}"), "redis", new ConfigReport()));

@@ -3,6 +3,7 @@ package dev.toolgate.gateway;
 import dev.toolgate.testing.AdminHttp;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.OtherSessions;
+import dev.toolgate.testing.RedisServer;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
 import io.netty.channel.EventLoop;
@@ -26,8 +27,11 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -38,8 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The admin listener (and the live page, which runs on it) and the log sinks' sending run on a loop the proxy does
- * not use: while that loop is busy, the proxy's sessions on every one of its loops go on being answered. Which loop
+ * The admin listener (and the live page, which runs on it), the log sinks' sending and the Redis pub/sub connection
+ * run on a loop the proxy does not use: while that loop is busy, the proxy's sessions on every one of its loops go on being answered. Which loop
  * that is is found the way the gateway's own connections say it (the loop their channel is registered on), and the
  * test holds it for a few seconds, as a long piece of admin or sink work would: the gateway's own heavy admin work (a
  * large {@code POST /config} answer, a listing, a scrape) is made off the loop, and what the loop does with it (its
@@ -108,7 +112,7 @@ class SideLoopIT {
     void proxySessionsOnEveryLoopAreAnsweredWhileTheAdminListenersLoopIsBusy() throws Exception {
         int adminPort = new AdminHttp(gateway).uri("/").getPort();
         try (Socket held = new Socket("127.0.0.1", adminPort)) {
-            EventLoop admin = loopOf(channel -> port(channel, true) == adminPort);
+            EventLoop admin = loopOf(gateway, channel -> port(channel, true) == adminPort);
             assertAnsweredOnEveryProxyLoopWhileHeld(admin);
         }
         assertThat(new AdminHttp(gateway).get("/status/ready").status()).isEqualTo(200);
@@ -134,9 +138,77 @@ class SideLoopIT {
             caller.initialize("2025-06-18");
             // the new sink sent its first entry on a connection of its own
             await().atMost(Duration.ofSeconds(20)).until(() -> sent.equals(logs.next().header("x-version")));
-            EventLoop sink = loopOf(channel -> port(channel, false) == logs.port() && !earlier.contains(channel));
+            EventLoop sink = loopOf(gateway, channel -> port(channel, false) == logs.port() && !earlier.contains(channel));
             if (held.add(sink)) {
                 assertAnsweredOnEveryProxyLoopWhileHeld(sink);
+            }
+        }
+    }
+
+    /**
+     * The Redis pub/sub connection through which an instance hears the others (a session ended there, a tool list
+     * changed) is on the side loop, the admin listener's: the messages it reads are decoded and handled there, not
+     * between the requests of a proxy loop. A gateway of its own, whose sessions are shared in a real Redis; that a
+     * message heard still takes effect, the cluster's tests show ({@code RedisSessionsIT}).
+     */
+    @Test
+    void theRedisPubSubConnectionThatHearsTheOtherInstancesIsOnTheSideLoopAndOnNoProxyLoop() throws Exception {
+        try (RedisServer redis = RedisServer.start(); TestGateway shared = TestGateway.start(sharedSessions(redis))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> redis.subscriberPorts().size() == 1);
+            int pubSub = redis.subscriberPorts().getFirst();
+            int heard = number(shared, loopOf(shared, c -> port(c, false) == redis.port() && port(c, true) == pubSub));
+            int adminPort = new AdminHttp(shared).uri("/").getPort();
+            try (Socket held = new Socket("127.0.0.1", adminPort)) {
+                assertThat(heard).as("the loop of the pub/sub connection, against the admin listener's")
+                        .isEqualTo(number(shared, loopOf(shared, c -> port(c, true) == adminPort)));
+            }
+            assertThat(proxyLoops(shared).stream().map(loop -> number(shared, loop)).toList())
+                    .as("the loops of the proxy's connections").isNotEmpty().doesNotContain(heard);
+        }
+    }
+
+    /** A route whose sessions are kept in {@code redis}: the gateway subscribes to the fleet's session events there. */
+    private static String sharedSessions(RedisServer redis) {
+        return """
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: %s
+                    routes:
+                      - name: shared
+                        paths: [/shared]
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config:
+                              mode: conversion-listener
+                              server: {session: {strategy: redis, redis: %s}}
+                              tools:
+                                - {name: one, description: One, method: GET, path: /shared/one}
+                """.formatted(api.url(), redis.block());
+    }
+
+    /**
+     * The loops of the proxy's connections: those of twice as many connections as Vert.x has loops (four a core),
+     * which the proxy's servers take in turn, so that each of its loops holds some.
+     */
+    private static Set<EventLoop> proxyLoops(TestGateway on) throws Exception {
+        int proxyPort = on.proxy("/").getPort();
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4 * Runtime.getRuntime().availableProcessors(); i++) {
+                clients.add(new Socket("127.0.0.1", proxyPort));
+            }
+            Set<Integer> ports = new HashSet<>(clients.stream().map(Socket::getLocalPort).toList());
+            Map<EventLoop, Integer> holding = new HashMap<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                holding.clear();
+                holding.putAll(holding(on, c -> port(c, true) == proxyPort && ports.contains(port(c, false))));
+                return holding.values().stream().mapToInt(Integer::intValue).sum() == ports.size();
+            });
+            return holding.keySet();
+        } finally {
+            for (Socket client : clients) {
+                client.close();
             }
         }
     }
@@ -144,7 +216,7 @@ class SideLoopIT {
     /** The gateway's connections to the log endpoint, on all its loops. */
     private static Set<SocketChannel> sinkConnections() throws Exception {
         Set<SocketChannel> open = new HashSet<>();
-        for (EventExecutor executor : ((VertxInternal) vertx()).nettyEventLoopGroup()) {
+        for (EventExecutor executor : ((VertxInternal) vertx(gateway)).nettyEventLoopGroup()) {
             EventLoop loop = (EventLoop) executor;
             open.addAll(loop.submit(() -> channels(loop).stream().filter(c -> port(c, false) == logs.port()).toList())
                     .get(10, TimeUnit.SECONDS));
@@ -152,8 +224,8 @@ class SideLoopIT {
         return open;
     }
 
-    private static Vertx vertx() {
-        return gateway.gateway().telemetry().sending().owner();
+    private static Vertx vertx(TestGateway of) {
+        return of.gateway().telemetry().sending().owner();
     }
 
     /**
@@ -195,20 +267,39 @@ class SideLoopIT {
     }
 
     /** The gateway's event loop on which the one connection {@code which} picks out is registered. */
-    private static EventLoop loopOf(Predicate<SocketChannel> which) {
-        Vertx vertx = vertx();
+    private static EventLoop loopOf(TestGateway on, Predicate<SocketChannel> which) {
         EventLoop[] found = new EventLoop[1];
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            for (EventExecutor executor : ((VertxInternal) vertx).nettyEventLoopGroup()) {
-                EventLoop loop = (EventLoop) executor;
-                if (loop.submit(() -> channels(loop).stream().anyMatch(which)).get(10, TimeUnit.SECONDS)) {
-                    found[0] = loop;
-                    return true;
-                }
-            }
-            return false;
+            Map<EventLoop, Integer> holding = holding(on, which);
+            found[0] = holding.isEmpty() ? null : holding.keySet().iterator().next();
+            return found[0] != null;
         });
         return found[0];
+    }
+
+    /** Where {@code loop} is among the gateway's event loops, for a failure's message. */
+    private static int number(TestGateway on, EventLoop loop) {
+        int number = 0;
+        for (EventExecutor executor : ((VertxInternal) vertx(on)).nettyEventLoopGroup()) {
+            if (executor == loop) {
+                return number;
+            }
+            number++;
+        }
+        return -1;
+    }
+
+    /** How many of the connections {@code which} picks out each of the gateway's event loops holds. */
+    private static Map<EventLoop, Integer> holding(TestGateway on, Predicate<SocketChannel> which) throws Exception {
+        Map<EventLoop, Integer> holding = new HashMap<>();
+        for (EventExecutor executor : ((VertxInternal) vertx(on)).nettyEventLoopGroup()) {
+            EventLoop loop = (EventLoop) executor;
+            int held = loop.submit(() -> (int) channels(loop).stream().filter(which).count()).get(10, TimeUnit.SECONDS);
+            if (held > 0) {
+                holding.put(loop, held);
+            }
+        }
+        return holding;
     }
 
     /**

@@ -131,6 +131,22 @@ public final class RedisServer implements AutoCloseable {
         return calls;
     }
 
+    /**
+     * The client-side ports of the connections subscribed to at least one channel ({@code CLIENT LIST}'s
+     * {@code sub}), the gateway's pub/sub connections.
+     */
+    public java.util.List<Integer> subscriberPorts() {
+        java.util.List<Integer> ports = new java.util.ArrayList<>();
+        var subscriber = java.util.regex.Pattern.compile("(?:^| )addr=[^ ]*:(\\d+) .* sub=([1-9]\\d*) ");
+        for (String client : asked(redis -> redis.clientList()).split("\r?\n")) {
+            var match = subscriber.matcher(client + " ");
+            if (match.find()) {
+                ports.add(Integer.parseInt(match.group(1)));
+            }
+        }
+        return ports;
+    }
+
     /** What the server answers, asked over a connection of its own. */
     private <T> T asked(java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<String, String>, T> question) {
         io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(
