@@ -3,9 +3,9 @@ package dev.toolgate.admin;
 import dev.toolgate.http.ConnectionGuard;
 import dev.toolgate.http.ListenerTransport;
 import dev.toolgate.http.ListenerLimits;
+import dev.toolgate.http.ListenerStart;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -53,16 +53,7 @@ public final class AdminServer {
 
     private static Future<AdminServer> start(Context loop, String host, int port, AdminView view, ListenerLimits limits,
                                              List<String> hostNames, boolean statusOnly) {
-        // a server made while a context runs is that context's, and so is every connection it accepts
-        Promise<AdminServer> started = Promise.promise();
-        loop.runOnContext(v -> {
-            try {
-                listen(loop.owner(), host, port, view, limits, hostNames, statusOnly).onComplete(started);
-            } catch (RuntimeException e) {
-                started.tryFail(e);
-            }
-        });
-        return started.future();
+        return ListenerStart.on(loop, () -> listen(loop.owner(), host, port, view, limits, hostNames, statusOnly));
     }
 
     private static Future<AdminServer> listen(Vertx vertx, String host, int port, AdminView view,

@@ -3,7 +3,6 @@ package dev.toolgate.http;
 import dev.toolgate.error.GatewayError;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.http.HttpServer;
@@ -61,18 +60,9 @@ public final class ProxyServer {
         List<HttpServer> servers = new CopyOnWriteArrayList<>();
         List<Future<Void>> listening = new ArrayList<>();
         for (EventLoop loop : loops) {
-            // a server made while its context runs is that context's, and so is every connection it accepts
-            var context = ((VertxInternal) vertx).contextBuilder().withEventLoop(loop).build();
             Listener listener = new Listener(vertx, host, shared, table, boundPort, servers, limits, open);
-            Promise<Void> started = Promise.promise();
-            context.runOnContext(v -> {
-                try {
-                    listener.start(started);
-                } catch (RuntimeException e) {
-                    started.tryFail(e);
-                }
-            });
-            listening.add(started.future());
+            listening.add(ListenerStart.on(((VertxInternal) vertx).contextBuilder().withEventLoop(loop).build(),
+                    listener::start));
         }
         // a start that fails on one loop closes what the others bound, as an undeployment did
         return Future.join(listening).transform(all -> all.succeeded()
@@ -121,7 +111,7 @@ public final class ProxyServer {
         }
 
         /** Binds this instance's server; called on its event loop. */
-        void start(Promise<Void> started) {
+        Future<Void> start() {
             pauses = new Http2BodyPause(vertx, limits.bodyTimeoutMs());
             // no decompression here: BodyReader inflates, bounded, and only for a matched route
             HttpServerOptions options = Http2HeaderList.options(ConnectionGuard.options(new HttpServerOptions()
@@ -129,12 +119,12 @@ public final class ProxyServer {
             HttpServer server = vertx.createHttpServer(options).requestHandler(this::route)
                     .invalidRequestHandler(ConnectionGuard::invalidRequest)
                     .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open));
-            server.listen(port, host).onSuccess(s -> {
+            return server.listen(port, host).map(s -> {
                 boundPort.set(s.actualPort());
                 ListenerTransport.guard(vertx, s.actualPort(), limits, open);
                 servers.add(s);
-                started.complete();
-            }).onFailure(started::fail);
+                return null;
+            });
         }
 
         private void route(HttpServerRequest request) {
