@@ -13,6 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * were outside the cap however many there were. {@link ConnectionGuard#attach} removes it and refuses
  * the connection if it was past the cap. The time its head may take is bounded by the listener's
  * read-idle timeout ({@link ConnectionGuard#options}), which sees no byte of a head not yet whole.
+ *
+ * <p>Until then Vert.x holds the connection as a plain socket with no failure handler, and would log its
+ * failure at ERROR, a line for each client that resets its connection before its first head is whole: this,
+ * the first handler to hear of a failure, weighs it ({@link ConnectionFailures}) and closes the connection
+ * as Vert.x would. From the HTTP connection on, the server's own failure handler hears of them.
  */
 final class FirstHead extends ChannelInboundHandlerAdapter {
 
@@ -33,5 +38,11 @@ final class FirstHead extends ChannelInboundHandlerAdapter {
         int now = open.incrementAndGet();
         ctx.channel().closeFuture().addListener(closed -> open.decrementAndGet());
         ctx.channel().attr(PAST_CAP).set(now > limits.maxConnections());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ConnectionFailures.weigh(cause);
+        ctx.close();
     }
 }

@@ -154,8 +154,11 @@ public final class UpstreamClient {
     }
 
     private HttpClientAgent client(boolean namesServer) {
-        return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                .setKeepAliveTimeout(idleSeconds).setForceSni(namesServer), pool);
+        // a connection's failure reaches its exchange, which logs it; with no handler of the connection's own,
+        // Vert.x would log it again, at ERROR
+        return vertx.httpClientBuilder().with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                .setKeepAliveTimeout(idleSeconds).setForceSni(namesServer)).with(pool)
+                .withConnectHandler(ConnectionFailures.onConnect()).build();
     }
 
     /** The pools of the calling event loop. */
@@ -306,6 +309,8 @@ public final class UpstreamClient {
             connect.setSslOptions(target.tlsVerify() ? VERIFY : NO_VERIFY);
         }
         return client.connect(connect).compose(connection -> {
+            // a connection of its own: the pool's connect handler never sees it
+            ConnectionFailures.onConnect().handle(connection);
             done.onComplete(d -> connection.close());
             return connection.request(options);
         }).recover(t -> Future.failedFuture(UpstreamException.connecting(t, target)));

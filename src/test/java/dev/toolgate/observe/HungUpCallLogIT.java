@@ -143,7 +143,7 @@ class HungUpCallLogIT {
     }
 
     /** Takes each request's first bytes and resets the connection unanswered (SO_LINGER 0 sends an RST). */
-    private static void resetEachAfterItsRequest(ServerSocket server) {
+    static void resetEachAfterItsRequest(ServerSocket server) {
         Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
                 try (Socket s = server.accept()) {
@@ -160,7 +160,7 @@ class HungUpCallLogIT {
     }
 
     /** A passthrough route {@code /pass} to the MCP server at {@code url}, logging to {@code logFile}. */
-    private static String passthrough(String url, Path logFile) {
+    static String passthrough(String url, Path logFile) {
         return """
                 _format_version: "3.0"
                 plugins:

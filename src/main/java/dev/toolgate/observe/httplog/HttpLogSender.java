@@ -1,5 +1,6 @@
 package dev.toolgate.observe.httplog;
 
+import dev.toolgate.http.ConnectionFailures;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.observe.BufferOutput;
 import dev.toolgate.observe.Destination;
@@ -44,11 +45,13 @@ final class HttpLogSender implements AutoCloseable {
         this.config = config;
         this.context = telemetry.sending();
         URI uri = URI.create(config.httpEndpoint());
-        this.client = context.owner().createHttpClient(new HttpClientOptions().setSsl(Destination.tls(uri))
+        // a failed send is logged as such (Outbox); a reset connection is not an ERROR line of Vert.x's besides
+        this.client = context.owner().httpClientBuilder().with(new HttpClientOptions().setSsl(Destination.tls(uri))
                         .setKeepAlive(true).setTcpNoDelay(true)
                         .setKeepAliveTimeout((int) Math.max(1, config.keepalive() / 1000))
-                        .setConnectTimeout((int) config.timeout()),
-                new PoolOptions().setHttp1MaxSize(SENDERS));
+                        .setConnectTimeout((int) config.timeout()))
+                .with(new PoolOptions().setHttp1MaxSize(SENDERS)).withConnectHandler(ConnectionFailures.onConnect())
+                .build();
         this.target = Destination.request(uri, HttpMethod.valueOf(config.method())).setTimeout(config.timeout());
         // Kong's order: the configured headers first, then its own over them (the endpoint's Host, the
         // body's length, content_type, and the Authorization of a user and password in http_endpoint).

@@ -1,5 +1,6 @@
 package dev.toolgate.observe.otel;
 
+import dev.toolgate.http.ConnectionFailures;
 import dev.toolgate.observe.BufferOutput;
 import dev.toolgate.observe.Destination;
 import dev.toolgate.observe.Outbox;
@@ -53,9 +54,12 @@ final class VertxSender implements HttpSender {
         this.config = config;
         this.context = context;
         URI uri = config.getEndpoint();
-        this.client = context.owner().createHttpClient(new HttpClientOptions().setSsl(Destination.tls(uri)).setKeepAlive(true)
-                        .setTcpNoDelay(true).setConnectTimeout((int) config.getConnectTimeout().toMillis()),
-                new PoolOptions().setHttp1MaxSize(Outbox.sendersPerCore()));
+        // a failed send is logged as such (Outbox); a reset connection is not an ERROR line of Vert.x's besides
+        this.client = context.owner().httpClientBuilder().with(new HttpClientOptions().setSsl(Destination.tls(uri))
+                        .setKeepAlive(true).setTcpNoDelay(true)
+                        .setConnectTimeout((int) config.getConnectTimeout().toMillis()))
+                .with(new PoolOptions().setHttp1MaxSize(Outbox.sendersPerCore()))
+                .withConnectHandler(ConnectionFailures.onConnect()).build();
         this.target = Destination.request(uri, HttpMethod.POST).setTimeout(config.getTimeout().toMillis())
                 .putHeader("content-type", config.getContentType());
         if (config.getCompressor() != null) {

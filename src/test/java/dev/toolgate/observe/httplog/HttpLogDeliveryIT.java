@@ -1,6 +1,9 @@
 package dev.toolgate.observe.httplog;
 
+import ch.qos.logback.classic.Level;
 import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.CapturedLog;
+import dev.toolgate.testing.ResettingOrigin;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.Sdk;
 import dev.toolgate.testing.TestGateway;
@@ -9,6 +12,8 @@ import io.modelcontextprotocol.spec.McpSchema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -97,6 +102,28 @@ class HttpLogDeliveryIT {
             // since Kong 3.8 (lua-resty-http's Host): the endpoint's host with its port, the scheme's own left out
             java.net.URI endpoint = java.net.URI.create(logs.url());
             assertThat(posted.header("host")).isEqualTo(endpoint.getHost() + ":" + endpoint.getPort());
+        }
+    }
+
+    @Test
+    void anEndpointThatResetsItsIdleKeptAliveConnectionsStillGetsEveryEntryAndLeavesNoErrorOrWarningInTheLog()
+            throws Exception {
+        try (ServerSocket endpoint = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             RestUpstream rest = new RestUpstream();
+             var gateway = gateway(rest, "'http://127.0.0.1:" + endpoint.getLocalPort() + "/logs'");
+             CapturedLog log = CapturedLog.everything()) {
+            // each batch answered, then its connection, idle in the sender's pool, reset 100 ms later
+            AtomicInteger posts = ResettingOrigin.answerThenReset(endpoint, "{}", 100);
+            for (int i = 1; i <= 3; i++) {
+                call(gateway);
+                int batches = i;
+                await().atMost(Duration.ofSeconds(20)).until(() -> posts.get() >= batches);
+                Thread.sleep(300);
+            }
+
+            assertThat(new AdminHttp(gateway).dropped("http-log")).isZero();
+            assertThat(log.since(0).stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage())).isEmpty();
         }
     }
 
