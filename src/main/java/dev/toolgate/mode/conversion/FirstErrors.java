@@ -12,8 +12,10 @@ import java.util.List;
  * The first errors of a validation, the list it collects into: one past {@link #LISTED} stops it. A call of
  * 480,000 wrong items (under the 1 MiB body bound) would otherwise make as many errors, and a tool result of
  * 24 MB from them; a model fixing its call reads the first few. The list only stands for the validation's own
- * errors: the validator collects the branches of {@code anyOf}, {@code oneOf} and the like in lists of its own,
- * which it adds here (or not) once it knows whether the value passed, so those keep their meaning.
+ * errors: subschemas checked for whether they pass collect into lists of their own, added here (or not) once the
+ * keyword knows whether the value passed, so those keep their meaning. A branch of {@code anyOf} or {@code oneOf}
+ * stops at as many as could still be listed ({@link BranchErrors}); {@code not}, {@code if}, {@code contains},
+ * {@code propertyNames} and a {@code type} list are the validator's, which collect every error of theirs.
  */
 final class FirstErrors extends ArrayList<Error> {
 

@@ -27,10 +27,12 @@ public final class ToolSchemas {
     /**
      * JSON Schema 2020-12, knowing {@code x-mcp-header} as an annotation (unknown, each compile would log a warning),
      * with Toolgate's own {@code uniqueItems} ({@link UniqueItems}: the validator's takes quadratic time on items
-     * that share a hash code).
+     * that share a hash code) and {@code anyOf}/{@code oneOf} ({@link AnyOf}, {@link OneOf}: the validator's build
+     * every error of a failing branch).
      */
     private static final Dialect DIALECT = Dialect.builder(Dialects.getDraft202012())
-            .keyword(new NonValidationKeyword(HeaderDeclarations.KEYWORD)).keyword(UniqueItems.KEYWORD).build();
+            .keyword(new NonValidationKeyword(HeaderDeclarations.KEYWORD)).keyword(UniqueItems.KEYWORD)
+            .keyword(AnyOf.KEYWORD).keyword(OneOf.KEYWORD).build();
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
             DIALECT, b -> b.schemaLoader(l -> l.fetchRemoteResources(false))
                     .schemaRegistryConfig(com.networknt.schema.SchemaRegistryConfig.builder()

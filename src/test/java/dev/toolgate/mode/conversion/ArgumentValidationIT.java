@@ -64,6 +64,30 @@ class ArgumentValidationIT {
                                   path: /mcp/orders
                                   parameters:
                                     - {name: ids, in: query, schema: {type: array, items: {type: string}}}
+                                - name: orders_by_ids_or_one
+                                  description: Orders by ids, or one order
+                                  method: GET
+                                  path: /mcp/orders
+                                  parameters:
+                                    - {name: ids, in: query, schema: {anyOf: [{type: array, items: {type: string}}, {type: string}]}}
+                                - name: orders_by_ids_or_else
+                                  description: Orders by ids, or by one id
+                                  method: GET
+                                  path: /mcp/orders
+                                  parameters:
+                                    - {name: ids, in: query, schema: {oneOf: [{type: array, items: {type: string}}, {type: string}]}}
+                                - name: tag_orders
+                                  description: Tag orders (rev-diff19's shapes)
+                                  method: POST
+                                  path: /mcp/orders
+                                  request_body:
+                                    content:
+                                      application/json:
+                                        schema:
+                                          type: object
+                                          properties:
+                                            p: {type: object, dependentSchemas: {x: {required: [y]}}}
+                                            items: {type: array, items: {anyOf: [{type: string, pattern: '^(x+x+)+y$'}, {type: integer}]}}
                                 - name: create_order
                                   description: Create an order
                                   method: POST
@@ -244,6 +268,49 @@ class ArgumentValidationIT {
             assertThat(log.text()).as("no event loop was blocked").doesNotContain("has been blocked");
         }
         assertStillServes(mcp);
+    }
+
+    @Test
+    void hundredsOfThousandsOfWrongItemsInABranchOfAnyOfOrOneOfAreAToolErrorListingTheFirstTen() throws Exception {
+        String ids = "{\"query_ids\":[" + "0,".repeat(479_999) + "0]}";
+
+        String anyOf = text(refused("orders_by_ids_or_one", ids));
+        String oneOf = text(refused("orders_by_ids_or_else", ids));
+
+        // the first branch's first ten: the second branch's problem would be the 480,001st
+        assertThat(anyOf).startsWith("Invalid arguments for tool orders_by_ids_or_one: query_ids.0: integer found, "
+                + "string expected; query_ids.1: ").endsWith("; query_ids.9: integer found, string expected; and more "
+                + "(only the first 10 are listed)");
+        assertThat(oneOf).startsWith("Invalid arguments for tool orders_by_ids_or_else: query_ids: must be valid to "
+                + "one and only one schema, but 0 are valid; query_ids.0: integer found, string expected; ")
+                .endsWith("; query_ids.8: integer found, string expected; and more (only the first 10 are listed)");
+    }
+
+    @Test
+    void aValueWithoutAPropertyWhoseSchemaHasDependentSchemasIsSentAndOneBreakingThemRefused() throws Exception {
+        JsonNode result = mcp.call("tag_orders", "{\"body\":{}}");
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(upstream.next().body()).isEqualTo("{}");
+
+        assertThat(text(refused("tag_orders", "{\"body\":{\"p\":{\"x\":1}}}"))).contains("body.p: required property 'y'");
+    }
+
+    @Test
+    void moreProblemsThanListedUnderAnyOfAreAToolErrorNotAnInternalError() throws Exception {
+        // twelve items, two problems each: the eleventh comes from a branch
+        assertThat(text(refused("tag_orders", "{\"body\":{\"items\":[" + "{},".repeat(11) + "{}]}}")))
+                .startsWith("Invalid arguments for tool tag_orders: body.items.0: object found, string expected; "
+                        + "body.items.0: object found, integer expected; ")
+                .endsWith("; and more (only the first 10 are listed)");
+    }
+
+    @Test
+    void aPatternSpendingTheBudgetInABranchAfterOtherProblemsIsAToolErrorSayingSo() throws Exception {
+        String x = "x".repeat(5000);
+
+        assertThat(text(refused("tag_orders", "{\"body\":{\"items\":[{},{},\"" + x + "\"]}}"))).isEqualTo(
+                "Invalid arguments for tool tag_orders: a value took too long to match a pattern of the schema; "
+                        + "send a shorter one");
     }
 
     /** A tree of {@code levels} JSON levels: each node an object whose children array holds the next. */

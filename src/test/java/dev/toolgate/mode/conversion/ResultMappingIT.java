@@ -79,7 +79,10 @@ class ResultMappingIT {
         StringBuilder tools = new StringBuilder();
         tools.append(tool("user", "/user", user)).append(tool("users", "/users", "{type: array, items: " + user + "}"))
                 .append(tool("bad_user", "/bad-user", user))
-                .append(tool("bad_ids", "/bad-ids", "{type: array, items: {type: string}}")).append(tool("array_user", "/array-user", user))
+                .append(tool("bad_ids", "/bad-ids", "{type: array, items: {type: string}}"))
+                .append(tool("bad_ids_or_one", "/bad-ids", "{anyOf: [{type: array, items: {type: string}}, {type: string}]}"))
+                .append(tool("user_with_dependents", "/user", "{type: object, properties: {p: {type: object, "
+                        + "dependentSchemas: {x: {required: [y]}}}, q: {type: array}}}")).append(tool("array_user", "/array-user", user))
                 .append(tool("not_json", "/not-json", user)).append(tool("plain", "/plain", null))
                 .append(tool("latin1", "/latin1", null)).append(tool("image", "/image", null))
                 .append(tool("audio", "/audio", null)).append(tool("pdf", "/pdf", null))
@@ -176,6 +179,23 @@ class ResultMappingIT {
         assertThat(note).startsWith("The API's answer does not match the tool's output schema: result.0: integer found, "
                 + "string expected; result.1: ").endsWith("; and more (only the first 10 are listed)").hasSizeLessThan(1024);
         assertStillServes(mcp);
+    }
+
+    @Test
+    void answerWithAHundredThousandWrongItemsInABranchOfAnyOfIsAToolErrorListingTheFirstTen() {
+        JsonNode result = mcp.call("bad_ids_or_one", "{}");
+        assertThat(result.get("isError").asBoolean()).isTrue();
+        assertThat(result.at("/content/1/text").asText()).startsWith("The API's answer does not match the tool's output "
+                + "schema: result.0: integer found, string expected; result.1: ")
+                .endsWith("; result.9: integer found, string expected; and more (only the first 10 are listed)");
+        assertStillServes(mcp);
+    }
+
+    @Test
+    void answerWithoutAPropertyWhoseSchemaHasDependentSchemasMatchesTheOutputSchema() {
+        JsonNode result = mcp.call("user_with_dependents", "{}");
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(result.at("/structuredContent/id").asText()).isEqualTo("u1");
     }
 
     @Test
