@@ -9,6 +9,7 @@ import dev.toolgate.mode.RouteRuntime;
 import dev.toolgate.pipeline.Principal;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -81,7 +82,7 @@ public final class Sessions {
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
     private final ClientStreams streamsPerClient;
-    private final ConcurrentHashMap<String, Promise<Void>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Running> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> toldFingerprint = new ConcurrentHashMap<>();
     /** Set once the streams are ended for the stop; no new one opens after it. */
     private volatile boolean stopping;
@@ -276,9 +277,17 @@ public final class Sessions {
         return streams.size();
     }
 
-    /** Tracks a call so that a cancellation can find it; the key is the session and JSON-RPC id. */
+    /**
+     * A call a cancellation may stop, and the context it runs on: a cancellation is heard on another thread (the
+     * client's {@code notifications/cancelled} on the loop its POST came to, another instance's on the side loop),
+     * and the call's record, log entry and answer are its own loop's to write.
+     */
+    private record Running(Promise<Void> cancel, Context context) {
+    }
+
+    /** Tracks a call, on its own context, so that a cancellation can find it; the key is the session and JSON-RPC id. */
     void started(String key, Promise<Void> cancel) {
-        inFlight.put(key, cancel);
+        inFlight.put(key, new Running(cancel, Vertx.currentContext()));
     }
 
     /**
@@ -286,7 +295,7 @@ public final class Sessions {
      * the first call runs registers a second one under the same key, which the first ending must not drop.
      */
     void finished(String key, Promise<Void> cancel) {
-        inFlight.remove(key, cancel);
+        inFlight.computeIfPresent(key, (k, running) -> running.cancel() == cancel ? null : running);
     }
 
     /** Cancels a call running here, or asks the other instances to (it may run there). */
@@ -297,8 +306,15 @@ public final class Sessions {
     }
 
     private boolean cancelHere(String key) {
-        Promise<Void> cancel = inFlight.remove(key);
-        return cancel != null && cancel.tryComplete();
+        Running running = inFlight.remove(key);
+        if (running == null) {
+            return false;
+        }
+        if (running.context() == null) {
+            return running.cancel().tryComplete();
+        }
+        running.context().runOnContext(v -> running.cancel().tryComplete());
+        return true;
     }
 
     private void heard(SessionBus.Event event) {
