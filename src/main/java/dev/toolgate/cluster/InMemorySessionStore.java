@@ -116,6 +116,20 @@ public final class InMemorySessionStore implements SessionStore {
         return count == null ? 0 : count;
     }
 
+    /**
+     * Ends every session of an endpoint a reload removed, releasing their places under the caps at once: a
+     * client near its cap would otherwise wait out the idle time for them. Returns how many went.
+     */
+    public int endEndpoint(String endpoint) {
+        int ended = 0;
+        for (Map.Entry<String, Entry> e : sessions.entrySet()) {
+            if (e.getValue().session().endpoint().equals(endpoint) && drop(e.getKey(), e.getValue())) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
     /** Drops every session whose idle deadline has passed; returns how many went. */
     public int evictExpired() {
         long now = clock.millis();

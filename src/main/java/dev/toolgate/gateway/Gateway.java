@@ -111,7 +111,7 @@ public final class Gateway implements AutoCloseable {
                 limits.maxSessionsPerEndpoint(), limits.maxSessionsPerClient(), limits.sessionIdleSeconds()), loops::proxy,
                 () -> loops.side().nettyEventLoop());
         // as many streams as sessions: a client that may hold 1,000 sessions may listen on each of them here
-        this.sessions = new Sessions(cluster.bus(), options.clock(), limits.maxSessionsPerClient());
+        this.sessions = new Sessions(cluster.bus(), cluster.memory(), options.clock(), limits.maxSessionsPerClient());
         EraBridges bridges = new EraBridges();
         this.snapshots = new SnapshotSwitch(sessions, bridges);
         this.tap = new MessageTap(traffic, System::nanoTime);

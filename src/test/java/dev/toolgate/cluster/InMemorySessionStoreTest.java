@@ -165,4 +165,22 @@ class InMemorySessionStoreTest {
         clock.advance(Duration.ofSeconds(31));
         assertThat(capped.find(s1.id(), "route-1").await()).isNull();
     }
+
+    @Test
+    void endingAnEndpointDropsOnlyItsSessionsAndFreesTheirPlacesUnderTheCaps() {
+        InMemorySessionStore capped = new InMemorySessionStore(clock, new SessionIds(new Random(7)),
+                new SessionLimits(2, 3, 3_600));
+        Session gone = capped.create(draft("route-1"), 60, "192.0.2.7").await();
+        capped.create(draft("route-1"), 60, "192.0.2.7").await();
+        Session kept = capped.create(draft("route-2"), 60, "192.0.2.7").await();
+
+        assertThat(capped.endEndpoint("route-1")).isEqualTo(2);
+
+        assertThat(capped.find(gone.id(), "route-1").await()).isNull();
+        assertThat(capped.find(kept.id(), "route-2").await()).isEqualTo(kept);
+        assertThat(capped.size()).isOne();
+        assertThat(capped.sessionsOf("192.0.2.7")).isOne();
+        capped.create(draft("route-1"), 60, "192.0.2.7").await();
+        assertThat(capped.create(draft("route-1"), 60, "192.0.2.7").await()).as("the endpoint's cap freed too").isNotNull();
+    }
 }

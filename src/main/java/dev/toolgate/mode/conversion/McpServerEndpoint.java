@@ -96,7 +96,7 @@ public final class McpServerEndpoint implements McpEndpoint {
         this.settings = settings;
         this.tools = tools;
         this.store = store;
-        this.headers = new TransportHeaders(settings, store);
+        this.headers = new TransportHeaders(settings, store, sessions);
         McpMethods methods = new McpMethods(tools, invoker);
         this.calls = new ToolCalls(methods, sessions, policies, views, aclsJudge);
         this.batches = new McpBatch(headers, calls);

@@ -1,8 +1,10 @@
 package dev.toolgate.mode.conversion;
 
+import dev.toolgate.cluster.InMemorySessionStore;
 import dev.toolgate.cluster.SessionBus;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpc;
+import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SseEvent;
 import dev.toolgate.http.ClientStreams;
 import dev.toolgate.mode.RouteRuntime;
@@ -79,19 +81,31 @@ public final class Sessions {
     }
 
     private final SessionBus bus;
+    private final InMemorySessionStore memory;
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
     private final ClientStreams streamsPerClient;
     private final ConcurrentHashMap<String, Running> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> toldFingerprint = new ConcurrentHashMap<>();
+    /**
+     * When a reload last removed each endpoint here (ms). Endpoint ids derive from route names, so a route of
+     * the same name loaded again later is the same endpoint: sessions begun before its removal, kept in Redis
+     * or sealed in their ids, must not come back on it (it may relay elsewhere, and authenticate otherwise).
+     * One entry per endpoint ever removed: a few bytes each.
+     */
+    private final ConcurrentHashMap<String, Long> removedAt = new ConcurrentHashMap<>();
     /** Set once the streams are ended for the stop; no new one opens after it. */
     private volatile boolean stopping;
     /** The routes of the snapshot served, or about to be, and what each runs with; null before the first. */
     private volatile Map<String, RouteRuntime> served;
 
-    /** @param maxStreamsPerClient how many GET streams one client address may hold open here */
-    public Sessions(SessionBus bus, InstantSource clock, int maxStreamsPerClient) {
+    /**
+     * @param memory              the sessions held in this process, those of a removed endpoint ended with it
+     * @param maxStreamsPerClient how many GET streams one client address may hold open here
+     */
+    public Sessions(SessionBus bus, InMemorySessionStore memory, InstantSource clock, int maxStreamsPerClient) {
         this.bus = bus;
+        this.memory = memory;
         this.clock = clock;
         this.streamsPerClient = new ClientStreams(maxStreamsPerClient);
         bus.listen(this::heard);
@@ -221,13 +235,30 @@ public final class Sessions {
         return sent;
     }
 
-    /** Ends every GET stream of an endpoint that no longer exists. */
+    /**
+     * Ends the sessions of an endpoint that no longer exists: its GET streams here, the sessions this process
+     * holds (their places under the session caps freed), and, should a route of the same name come back, any
+     * session begun before now ({@link #predatesRemoval}). Sessions in Redis are left there: another instance
+     * may serve the endpoint still (a rolling reload), and its clients go on there.
+     */
     public void closeEndpoint(String endpoint) {
+        removedAt.merge(endpoint, clock.millis(), Math::max);
         streams.forEach((session, stream) -> {
             if (stream.endpoint().equals(endpoint)) {
                 closeStream(session);
             }
         });
+        memory.endEndpoint(endpoint);
+    }
+
+    /**
+     * Whether a session began no later than its endpoint was last removed here: it ended with the endpoint, and
+     * the endpoint served now under that name answers it as unknown (its client starts a new one). An instance
+     * that never removed the endpoint accepts it, as the fleet's others it was begun on.
+     */
+    boolean predatesRemoval(Session session) {
+        Long removed = removedAt.get(session.endpoint());
+        return removed != null && session.createdAtMillis() <= removed;
     }
 
     /**

@@ -18,16 +18,19 @@ final class TransportHeaders {
 
     private final McpServerEndpoint.Settings settings;
     private final SessionStore store;
+    /** Null where no reload can follow (validation). */
+    private final Sessions sessions;
 
-    TransportHeaders(McpServerEndpoint.Settings settings, SessionStore store) {
+    TransportHeaders(McpServerEndpoint.Settings settings, SessionStore store, Sessions sessions) {
         this.settings = settings;
         this.store = store;
+        this.sessions = sessions;
     }
 
     /**
      * The request's session (null when this endpoint does not manage sessions); failed with
      * {@code UnknownSession} (404) when the id is unknown, ended, expired, altered, another
-     * endpoint's or another caller's, and with {@code SessionsUnavailable} (503) when the store cannot
+     * endpoint's or another caller's, or begun before a reload removed the endpoint here, and with {@code SessionsUnavailable} (503) when the store cannot
      * be reached.
      */
     Future<Session> session(Exchange exchange) {
@@ -46,7 +49,7 @@ final class TransportHeaders {
             }
             Session session = found.result();
             // another caller's session is answered as one that does not exist: its id is not a credential
-            return session == null || !session.usableBy(caller)
+            return session == null || !session.usableBy(caller) || sessions != null && sessions.predatesRemoval(session)
                     ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
                     : Future.succeededFuture(session);
         });
