@@ -20,7 +20,7 @@ import java.util.function.Function;
 /**
  * What a route runs with, as a document sets it, compared by value: the route, its service (where it
  * relays to), the plugins that may apply to it (its own, its service's, global ones, and those of these scopes
- * set for a consumer or group), and, when one of them tells callers apart, the consumers and groups with
+ * set for a consumer or group) but those that only observe (logs, traces, metrics: they judge nobody), and, when one of them tells callers apart, the consumers and groups with
  * their credentials. Where each entity sits in the file is left out: a reload that edits other entities
  * keeps the route's runtime. A reload that changes it ends the standalone (GET) streams opened under the one
  * before that it would not admit as they were admitted, which would otherwise go on under policies that no
@@ -28,7 +28,7 @@ import java.util.function.Function;
  *
  * @param route      the route's settings
  * @param service    its service's settings (host, port, path, protocol...), empty without one
- * @param policies   the plugins that may apply, other than {@code ai-mcp-proxy}, ordered by id
+ * @param policies   the plugins that may apply, other than {@code ai-mcp-proxy} and the observing ones, ordered by id
  * @param proxies    the {@code ai-mcp-proxy} plugins that may apply, ordered by id
  * @param admissions what of those judges a caller when it connects, in the same order: the {@code server}
  *                   settings (session, allowed origins...), {@code default_acl}, {@code include_consumer_groups},
@@ -75,6 +75,10 @@ public record RouteRuntime(List<Object> route, List<Object> service, List<List<O
         List<Object> admissions = new ArrayList<>();
         boolean judges = false;
         for (Plugin plugin : applying) {
+            // a log or metrics setting judges no caller: tweaking one must not reconnect every stream
+            if (PolicyOrder.OBSERVATION.contains(plugin.name())) {
+                continue;
+            }
             if (PROXY.equals(plugin.name())) {
                 proxies.add(placeless(plugin));
                 admissions.add(plugin.config() instanceof AiMcpProxyConfig proxy ? admission(proxy) : null);

@@ -36,6 +36,12 @@ public final class PolicyOrder {
             Map.entry("http-log", 12),
             Map.entry("file-log", 9));
 
+    /**
+     * The plugins that only observe (logs, traces, metrics): they admit and refuse nobody, and change nothing of
+     * what is relayed.
+     */
+    public static final Set<String> OBSERVATION = Set.of("opentelemetry", "prometheus", "http-log", "file-log");
+
     /** The plugins that establish who is calling. */
     public static final Set<String> AUTHENTICATION = Set.of("jwt", "key-auth", "ai-mcp-oauth2");
 

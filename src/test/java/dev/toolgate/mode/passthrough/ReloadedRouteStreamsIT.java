@@ -349,6 +349,26 @@ class ReloadedRouteStreamsIT {
         }
     }
 
+    @Test
+    void aReloadThatAddsOnlyGlobalLogAndMetricsPluginsKeepsAKeptRoutesGetStreamOpen() throws Exception {
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("toolgate-relayed", ".log");
+        try (RawConnection get = open("GET", "/kept/logged-get")) {
+            // they judge no caller and change nothing of what is relayed
+            reload(config(true, "", """
+                    plugins:
+                      - name: prometheus
+                      - name: file-log
+                        config: {path: %s}
+                    """.formatted(log)));
+            get.socket().setSoTimeout(10_000);
+            Thread.sleep(500);
+            for (int i = 0; i < 10; i++) {
+                assertThat(get.readUntil("\n\n")).contains("notifications/message");
+            }
+            assertThat(closed.get("logged-get")).isNotDone();
+        }
+    }
+
     private RawConnection openWithKey(String path) throws Exception {
         int port = gateway.gateway().proxyPort();
         RawConnection http = RawConnection.connect(port, 0);
