@@ -15,7 +15,9 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -122,19 +124,39 @@ final class LettuceLoops implements AutoCloseable {
         return channels;
     }
 
+    /** Shuts the clients' resources down without waiting ({@link #shutdown} says when they have). */
     @Override
     public void close() {
+        shutdown();
+    }
+
+    /**
+     * Shuts the clients' resources down, the lanes then the shared one; the future completes when the shared
+     * one's threads (the computation threads, which deliver Lettuce's notifications, and its timer) have ended.
+     * Only after every client is shut down: a notification for a client closing after this is rejected, and
+     * Netty logs it as an error.
+     */
+    CompletableFuture<Void> shutdown() {
         // lanes made by mutate() share the first one's threads and timer, which they leave running when shut down
         // (Lettuce logs a resource that is collected without a shutdown); the first one's ends them all
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (ClientResources lane : lanes) {
             if (lane != shared) {
-                lane.shutdown(0, 2, TimeUnit.SECONDS);
+                closing.add(ended(lane.shutdown(0, 2, TimeUnit.SECONDS)));
             }
         }
         if (channels != shared) {
-            channels.shutdown(0, 2, TimeUnit.SECONDS);
+            closing.add(ended(channels.shutdown(0, 2, TimeUnit.SECONDS)));
         }
-        shared.shutdown(0, 2, TimeUnit.SECONDS);
+        return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                .thenCompose(done -> ended(shared.shutdown(0, 2, TimeUnit.SECONDS)));
+    }
+
+    /** Completes when a shutdown has, however it went (Lettuce's shutdown futures notify on the calling thread). */
+    private static CompletableFuture<Void> ended(Future<Boolean> shutdown) {
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        shutdown.addListener(done -> ended.complete(null));
+        return ended;
     }
 
     /**

@@ -16,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -249,21 +251,32 @@ public final class RedisLink implements AutoCloseable {
         return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
     }
 
+    /** Closes the link without waiting (a reload that drops this Redis: the clients' threads stay up). */
     @Override
     public void close() {
+        shutdown();
+    }
+
+    /**
+     * Closes the link; the future completes once its clients are shut down, their sockets closed and Lettuce's
+     * notifications of that delivered (on the computation threads of {@link LettuceLoops}, which must outlive them).
+     */
+    CompletableFuture<Void> shutdown() {
         // outside this link's lock: the channels hold theirs while they open a connection, which takes this one
         channels.close();
+        List<CompletableFuture<?>> closing = new ArrayList<>();
         synchronized (this) {
             closed = true;
             // the client's shutdown closes its open connections (closing them first as well had Lettuce warn that
             // each was already closed); one still being opened comes up all the same, and is closed when it does
             for (CommandLane lane : lanes) {
                 if (lane.connection != null && !lane.connection.isDone()) {
-                    lane.connection.thenAccept(StatefulRedisConnection::closeAsync);
+                    closing.add(lane.connection.thenCompose(StatefulRedisConnection::closeAsync));
                 }
-                lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+                closing.add(lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS));
             }
-            channelsClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
+            closing.add(channelsClient.shutdownAsync(0, 2, TimeUnit.SECONDS));
         }
+        return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
     }
 }

@@ -1,12 +1,19 @@
 package dev.toolgate.cluster;
 
 import io.netty.channel.EventLoop;
+import io.vertx.core.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +22,10 @@ import java.util.function.Supplier;
  * until a reload drops their block: a reload that keeps a block keeps its connection.
  */
 public final class RedisLinks implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLinks.class);
+    /** How long a stop waits for each step of closing Redis: more than Lettuce's own 2 s shutdown timeout. */
+    static final long SHUTDOWN_SECONDS = 3;
 
     private final Map<RedisSettings, RedisLink> links = new ConcurrentHashMap<>();
     private final Supplier<List<EventLoop>> proxyLoops;
@@ -69,13 +80,34 @@ public final class RedisLinks implements AutoCloseable {
         return loops;
     }
 
+    /**
+     * Closes every link, then Lettuce's threads, each step waiting for the one before (bounded): the gateway
+     * stops Vert.x's event loops next, and a socket closing on a stopped loop, or a Lettuce notification landing
+     * on its stopped computation threads, had Netty log an error with its stack at every stop. On an event loop
+     * (never, today) it waits for nothing.
+     */
     @Override
     public synchronized void close() {
-        links.values().forEach(RedisLink::close);
+        List<CompletableFuture<Void>> closing = links.values().stream().map(RedisLink::shutdown).toList();
         links.clear();
+        settle(CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)));
         if (loops != null) {
-            loops.close();
+            settle(loops.shutdown());
             loops = null;
+        }
+    }
+
+    private static void settle(CompletableFuture<?> step) {
+        if (Context.isOnEventLoopThread()) {
+            return;
+        }
+        try {
+            step.get(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // a client that does not finish in time is left to the JVM's exit: nothing better to do at a stop
+            LOG.debug("Redis clients did not shut down cleanly", e);
         }
     }
 }

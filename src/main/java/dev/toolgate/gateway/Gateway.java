@@ -264,7 +264,8 @@ public final class Gateway implements AutoCloseable {
             drained.await();
             // the log queues send what they hold before the connections they use go
             telemetry.close(schedule.sinkBudget());
-            // Redis connections run on Vert.x's event loops: closed (and kept from reconnecting) before the loops stop
+            // Redis connections run on Vert.x's event loops: closed (and kept from reconnecting) before the loops stop,
+            // waited for, then Lettuce's threads, which hear of each socket's close
             cluster.close();
             Vertx vertx = loops.vertx();
             vertx.cancelTimer(sweeper);

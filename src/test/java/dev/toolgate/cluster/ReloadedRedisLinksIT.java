@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,6 +138,42 @@ class ReloadedRedisLinksIT {
             // already closed" for each
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                     .untilAsserted(() -> assertThat(lettuce.text()).isEmpty());
+        }
+    }
+
+    @Test
+    void stoppingTheGatewayWhileTheSideLoopIsBusyLogsNoErrorAndNoStackTrace() throws Exception {
+        startWithSessionsInRedis();
+        initializeOnConnectionsOfTheirOwn(4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sessionChannelSubscribers() == 1);
+        CountDownLatch held = new CountDownLatch(1);
+
+        try (CapturedLog everything = CapturedLog.everything()) {
+            // the pub/sub connection's socket closes on the side loop, busy here with its last work as the stop
+            // begins: its close came after Lettuce's threads had ended, and Netty logged "Failed to submit a
+            // listener notification task. Event loop shut down?" at ERROR with a RejectedExecutionException's stack
+            gateway.gateway().telemetry().sending().runOnContext(v -> {
+                held.countDown();
+                sleep(SIDE_LOOP_BUSY_MS);
+            });
+            assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            gateway.close();
+            gateway = null;
+
+            assertThat(everything.since(0)).as(everything.text())
+                    .noneMatch(line -> line.getLevel().isGreaterOrEqual(Level.ERROR) || line.getThrowableProxy() != null);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gatewayConnections()).isEmpty());
+    }
+
+    /** Long enough that the stop reaches Redis well before the side loop is free again. */
+    private static final long SIDE_LOOP_BUSY_MS = 1000;
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
