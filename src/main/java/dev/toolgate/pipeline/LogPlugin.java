@@ -18,10 +18,28 @@ public abstract class LogPlugin implements PolicyPlugin {
         return null;
     }
 
+    /**
+     * The sink, or a problem at the plugin's {@code config} when the client or exporter it sends through refuses
+     * the configuration: the reader checks what it knows of, and anything it misses stays a config problem rather
+     * than a 500. Said without the exception's message, which quotes the refused value (a header value, an
+     * endpoint: often a secret); where it was thrown is enough to find which.
+     */
     @Override
     public final TrafficSink logger(Plugin plugin, Provisioning provisioning) {
         Telemetry telemetry = provisioning.telemetry();
-        return telemetry == null ? null : sink(plugin, provisioning, telemetry);
+        if (telemetry == null) {
+            return null;
+        }
+        try {
+            return sink(plugin, provisioning, telemetry);
+        } catch (IllegalArgumentException e) {
+            StackTraceElement[] at = e.getStackTrace();
+            provisioning.report().problem(plugin.source() + ".config", "could not be set up: "
+                    + e.getClass().getSimpleName() + (at.length == 0 ? "" : " at " + at[0].getClassName() + "."
+                    + at[0].getMethodName()) + " (its message is not shown, as it may quote a header value or an "
+                    + "endpoint: check those)");
+            return null;
+        }
     }
 
     /** The sink of one configured instance, on a snapshot that serves. */

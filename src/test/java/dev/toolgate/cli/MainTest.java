@@ -117,6 +117,24 @@ class MainTest {
     }
 
     @Test
+    void validateRefusesAnHttpLogHeaderTheGatewayCouldNotSendWithoutPrintingItsValue() throws IOException {
+        Path config = file(VALID + """
+                plugins:
+                  - name: http-log
+                    config:
+                      http_endpoint: http://logs.internal/in
+                      headers: {X-Token: "SECRET8\\r\\nX-Other: y"}
+                """);
+
+        Result result = execute("validate", "--config", config.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).containsExactly("plugins[0].config.headers.X-Token: may not contain a line break, "
+                + "NUL or other control character (tab aside): the header could not be sent (the value is not shown)");
+        assertThat(result.out() + result.err()).doesNotContain("SECRET8");
+    }
+
+    @Test
     void validatePrintsTheWarningsOfAFileThatAlsoHasProblems() throws IOException {
         Path config = file(VALID.replace("path: /shop/orders", "path: '/shop/orders/{id}'")
                 .replace("url: http://api.internal", "url: ftp://api.internal"));

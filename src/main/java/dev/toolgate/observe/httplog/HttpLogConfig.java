@@ -2,9 +2,9 @@ package dev.toolgate.observe.httplog;
 
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.toolgate.config.ConfigNode;
+import dev.toolgate.config.HeaderFields;
 import dev.toolgate.config.PluginSettings;
 import dev.toolgate.config.Redacted;
-import dev.toolgate.observe.ConfigMaps;
 import dev.toolgate.observe.QueueSettings;
 
 import java.net.URI;
@@ -52,7 +52,7 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
                 List.of("application/json", "application/json; charset=utf-8"));
         long timeout = node.integer("timeout", 10_000, 1, Integer.MAX_VALUE);
         long keepalive = node.integer("keepalive", 60_000, 1, Integer.MAX_VALUE);
-        Map<String, String> headers = ConfigMaps.strings(node, "headers");
+        Map<String, String> headers = HeaderFields.read(node, "headers");
         QueueSettings queue = node.object("queue").map(q -> QueueSettings.read(q, 1)).orElse(QueueSettings.defaults(1))
                 .withLegacy(node, "queue_size", 1, "flush_timeout", 2);
         if (node.has("custom_fields_by_lua") && node.any("custom_fields_by_lua") != null) {

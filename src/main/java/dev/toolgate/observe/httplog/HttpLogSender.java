@@ -45,13 +45,6 @@ final class HttpLogSender implements AutoCloseable {
         this.config = config;
         this.context = telemetry.sending();
         URI uri = URI.create(config.httpEndpoint());
-        // a failed send is logged as such (Outbox); a reset connection is not an ERROR line of Vert.x's besides
-        this.client = context.owner().httpClientBuilder().with(new HttpClientOptions().setSsl(Destination.tls(uri))
-                        .setKeepAlive(true).setTcpNoDelay(true)
-                        .setKeepAliveTimeout((int) Math.max(1, config.keepalive() / 1000))
-                        .setConnectTimeout((int) config.timeout()))
-                .with(new PoolOptions().setHttp1MaxSize(SENDERS)).withConnectHandler(ConnectionFailures.onConnect())
-                .build();
         this.target = Destination.request(uri, HttpMethod.valueOf(config.method())).setTimeout(config.timeout());
         // Kong's order: the configured headers first, then its own over them (the endpoint's Host, the
         // body's length, content_type, and the Authorization of a user and password in http_endpoint).
@@ -65,6 +58,14 @@ final class HttpLogSender implements AutoCloseable {
             target.putHeader("authorization", "Basic " + Base64.getEncoder().encodeToString(
                     uri.getRawUserInfo().getBytes(StandardCharsets.UTF_8)));
         }
+        // made once the request is: a header it refuses throws before there is a client to close. A failed send is
+        // logged as such (Outbox); a reset connection is not an ERROR line of Vert.x's besides
+        this.client = context.owner().httpClientBuilder().with(new HttpClientOptions().setSsl(Destination.tls(uri))
+                        .setKeepAlive(true).setTcpNoDelay(true)
+                        .setKeepAliveTimeout((int) Math.max(1, config.keepalive() / 1000))
+                        .setConnectTimeout((int) config.timeout()))
+                .with(new PoolOptions().setHttp1MaxSize(SENDERS)).withConnectHandler(ConnectionFailures.onConnect())
+                .build();
         this.outbox = new Outbox<>(name, config.queue(), this::send, LogQueue::weight, telemetry.dropCounter("http-log"),
                 SENDERS);
     }

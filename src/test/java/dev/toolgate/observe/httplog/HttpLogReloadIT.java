@@ -2,6 +2,7 @@ package dev.toolgate.observe.httplog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.CapturedLog;
 import dev.toolgate.testing.McpHttp;
 import dev.toolgate.testing.RestUpstream;
 import dev.toolgate.testing.TestGateway;
@@ -46,6 +47,37 @@ class HttpLogReloadIT {
                     .anyMatch(r -> "/logs".equals(r.path()) && r.body().contains("tools/call")));
             // not held up by the old queue's sender waiting out its retry delay
             assertThat(took).isLessThan(Duration.ofMillis(1500));
+        }
+    }
+
+    @Test
+    void aPostedHttpLogHeaderValueWithALineBreakIs400AtItsPathNeverLoggedAndTheOldConfigKeepsLogging()
+            throws Exception {
+        try (RestUpstream api = new RestUpstream().on("GET /slow", r -> r.response()
+                     .putHeader("content-type", "application/json").end("{\"done\":true}"));
+             RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
+             TestGateway gateway = TestGateway.start(config(api, logs, 10_000));
+             CapturedLog log = CapturedLog.everything()) {
+            AdminHttp admin = new AdminHttp(gateway);
+            String before = admin.hash();
+            // YAML's escapes: the value holds a CR LF, as a header injected by a template would
+            String bad = config(api, logs, 10_000).replaceFirst("( *)timeout: 10000",
+                    "$1timeout: 10000\n$1headers: {X-Token: \"HDRSECRET8\\\\r\\\\nX-Other: y\"}");
+
+            AdminHttp.Response refused = admin.postConfig(bad);
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.json().get("problems")).extracting(JsonNode::asText).containsExactly(
+                    "services[0].routes[0].plugins[0].config.headers.X-Token: may not contain a line break, NUL or "
+                            + "other control character (tab aside): the header could not be sent (the value is not shown)");
+            assertThat(refused.body()).doesNotContain("HDRSECRET8");
+            assertThat(admin.hash()).isEqualTo(before);
+            McpHttp mcp = new McpHttp(gateway.proxy("/mcp"));
+            mcp.initialize("2025-06-18");
+            assertThat(mcp.call("slow", "{}").get("isError").asBoolean()).isFalse();
+            await().atMost(Duration.ofSeconds(10)).until(() -> logs.received().stream()
+                    .anyMatch(r -> "/logs".equals(r.path()) && r.body().contains("tools/call")));
+            assertThat(log.text()).doesNotContain("HDRSECRET8");
         }
     }
 

@@ -1,0 +1,79 @@
+package dev.toolgate.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A plugin's {@code headers} map: fields sent as written with every request to the plugin's endpoint (http-log's
+ * batches, opentelemetry's exports, the OAuth2 plugin's introspection). A name that is not an RFC 9110 token, or a
+ * value with a control character other than HTAB (a line break, NUL), can never be sent: the HTTP client throws on
+ * every request, so each is a problem when the configuration is read, as Kong's schema refuses such a name.
+ * A problem never quotes a value (these headers carry tokens), nor a refused name: it is often a credential
+ * written whole as a name ({@code "Authorization: Bearer ..."}), and a problem reaches the log and the answer to
+ * {@code POST /config}.
+ */
+public final class HeaderFields {
+
+    /** What RFC 9110's tchar allows besides ASCII letters and digits. */
+    private static final String SYMBOLS = "!#$%&'*+-.^_`|~";
+
+    private HeaderFields() {
+    }
+
+    /** The map at {@code key} (scalars read as text), or an empty one; each bad entry is a problem. */
+    public static Map<String, String> read(ConfigNode node, String key) {
+        JsonNode value = node.any(key);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (value == null) {
+            return out;
+        }
+        if (!value.isObject()) {
+            node.problem(key, "must be a map of header names to values");
+            return out;
+        }
+        int position = 0;
+        for (Map.Entry<String, JsonNode> e : value.properties()) {
+            position++;
+            String name = e.getKey();
+            if (!isName(name)) {
+                node.problem(key, "the name of entry " + position + " is not a header name (letters, digits and "
+                        + SYMBOLS + " only; it is not shown, as it may hold a credential)");
+            } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                node.problem(key + "." + name, "must be a string");
+            } else if (!isValue(e.getValue().asText())) {
+                node.problem(key + "." + name, "may not contain a line break, NUL or other control character "
+                        + "(tab aside): the header could not be sent (the value is not shown)");
+            } else {
+                out.put(name, e.getValue().asText());
+            }
+        }
+        return out;
+    }
+
+    /** RFC 9110's token: what a field name may be. */
+    static boolean isName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || SYMBOLS.indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 9110's field value, as far as a client can send it: no control character but HTAB. */
+    static boolean isValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
