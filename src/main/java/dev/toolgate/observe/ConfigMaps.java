@@ -6,7 +6,10 @@ import dev.toolgate.config.ConfigNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reads Kong's {@code map} fields of string values ({@code headers}, {@code resource_attributes}). */
+/**
+ * Reads Kong's {@code map} fields of string values ({@code resource_attributes}); a {@code headers} map, whose
+ * entries are sent, is {@link dev.toolgate.config.HeaderFields}'s.
+ */
 public final class ConfigMaps {
 
     private ConfigMaps() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.toolgate.config.ConfigNode;
+import dev.toolgate.config.HeaderFields;
 import dev.toolgate.config.PluginSettings;
 import dev.toolgate.config.Redacted;
 import dev.toolgate.observe.ConfigMaps;
@@ -225,7 +226,7 @@ public record OpenTelemetryConfig(@JsonSerialize(using = Redacted.class) String 
         String traces = url(node, "traces_endpoint");
         String legacy = url(node, "endpoint");
         Metrics metrics = node.object("metrics").map(Metrics::read).orElse(Metrics.NONE);
-        Map<String, String> headers = ConfigMaps.strings(node, "headers");
+        Map<String, String> headers = HeaderFields.read(node, "headers");
         Map<String, String> resource = ConfigMaps.strings(node, "resource_attributes");
         double rate = QueueSettings.number(node, "sampling_rate", 1, 0, 1);
         String headerType = node.oneOf("header_type", "preserve", Propagation.HEADER_TYPES);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.toolgate.config.ConfigNode;
+import dev.toolgate.config.HeaderFields;
 import dev.toolgate.config.PluginSettings;
 import dev.toolgate.config.Redacted;
 
@@ -103,7 +104,7 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
         OAuth2Config config = new OAuth2Config(resource, servers, metadataEndpoint, node.texts("scopes_supported"),
                 url(node, "introspection_endpoint", node.text("introspection_endpoint", null)),
                 node.oneOf("introspection_format", null, List.of("base64", "base64url", "string")),
-                node.bool("cache_introspection", true), client, strings(node, "args"), strings(node, "headers"),
+                node.bool("cache_introspection", true), client, strings(node, "args"), HeaderFields.read(node, "headers"),
                 ClaimHeader.read(node), node.bool("insecure_relaxed_audience_validation", false),
                 url(node, "jwks_endpoint", node.text("jwks_endpoint", null)),
                 node.integer("jwks_cache_ttl", 3600, 0, Integer.MAX_VALUE),
