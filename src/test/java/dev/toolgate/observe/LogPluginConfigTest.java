@@ -6,6 +6,8 @@ import dev.toolgate.observe.otel.OpenTelemetryConfig;
 import dev.toolgate.observe.prometheus.PrometheusConfig;
 import dev.toolgate.testing.Configs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 
@@ -54,6 +56,30 @@ class LogPluginConfigTest {
                 .problems()).containsExactly("plugins[0].config.custom_fields_by_lua: Toolgate runs no Lua; remove it");
         assertThat(check("{name: http-log, config: {http_endpoint: 'http://x', queue: {max_batch_size: 0}}}").problems())
                 .singleElement().asString().startsWith("plugins[0].config.queue.max_batch_size:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "65536", "99999"})
+    void anEndpointWhosePortIsOutsideOneTo65535IsAProblemAtItsPathNotADropAtEverySend(String port) {
+        String problem = ": must have a port between 1 and 65535, or none";
+        assertThat(check("{name: http-log, config: {http_endpoint: 'http://user:SECRET8@logs:%s/in'}}"
+                .formatted(port)).problems()).containsExactly("plugins[0].config.http_endpoint" + problem);
+        assertThat(check("""
+                {name: opentelemetry, config: {traces_endpoint: 'http://otel:%1$s/v1/traces',
+                 logs_endpoint: 'http://otel:%1$s/v1/logs', access_logs: {endpoint: 'http://otel:%1$s/v1/access'},
+                 metrics: {endpoint: 'http://otel:%1$s/v1/metrics'}}}""".formatted(port)).problems())
+                .containsExactlyInAnyOrder("plugins[0].config.traces_endpoint" + problem,
+                        "plugins[0].config.logs_endpoint" + problem, "plugins[0].config.access_logs.endpoint" + problem,
+                        "plugins[0].config.metrics.endpoint" + problem);
+        assertThat(check("{name: opentelemetry, config: {endpoint: 'http://otel:%s/v1/traces'}}".formatted(port))
+                .problems()).containsExactly("plugins[0].config.endpoint" + problem);
+    }
+
+    @Test
+    void anEndpointWithAPortInRangeOrNoneIsTaken() {
+        assertThat(check("{name: http-log, config: {http_endpoint: 'https://logs:65535/in'}}").problems()).isEmpty();
+        assertThat(check("{name: opentelemetry, config: {traces_endpoint: 'http://otel:1/v1/traces', "
+                + "metrics: {endpoint: 'https://otel/v1/metrics'}}}").problems()).isEmpty();
     }
 
     @Test

@@ -42,6 +42,8 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
                 URI uri = URI.create(endpoint);
                 if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
                     node.problem("http_endpoint", "must be an http or https URL with a host");
+                } else if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+                    node.problem("http_endpoint", "must have a port between 1 and 65535, or none");
                 }
             } catch (IllegalArgumentException e) {
                 node.problem("http_endpoint", "is not a valid URL");

@@ -267,6 +267,8 @@ public record OpenTelemetryConfig(@JsonSerialize(using = Redacted.class) String 
                 URI uri = URI.create(value);
                 if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
                     node.problem(key, "must be an http or https URL with a host (OTLP over HTTP)");
+                } else if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+                    node.problem(key, "must have a port between 1 and 65535, or none");
                 }
             } catch (IllegalArgumentException e) {
                 node.problem(key, "is not a valid URL");

@@ -181,6 +181,8 @@ public record OAuth2Config(String resource, List<String> authorizationServers, S
                 node.problem(key, "must be an absolute http or https URL; this one's scheme is not http or https");
             } else if (uri.getHost() == null) {
                 node.problem(key, "must be an absolute http or https URL; this one has no host");
+            } else if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+                node.problem(key, "must have a port between 1 and 65535, or none");
             }
         } catch (java.net.URISyntaxException e) {
             node.problem(key, "is not a valid URL: " + e.getReason());

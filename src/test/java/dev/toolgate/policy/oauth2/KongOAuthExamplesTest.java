@@ -148,6 +148,23 @@ class KongOAuthExamplesTest {
     }
 
     @Test
+    void anEndpointWhosePortIsOutsideOneTo65535IsRefusedAtItsPath() {
+        String config = """
+                resource: https://api.example.com/mcp
+                authorization_servers: ["https://auth.example.com:0"]
+                introspection_endpoint: https://gateway:hunter1@auth.example.com:99999/introspect
+                client_id: gateway
+                client_secret: secret
+                jwks_endpoint: https://auth.example.com:65536/jwks
+                """;
+
+        assertThat(check(config).problems()).containsExactlyInAnyOrder(
+                "plugins[0].config.authorization_servers[0]: must have a port between 1 and 65535, or none",
+                "plugins[0].config.introspection_endpoint: must have a port between 1 and 65535, or none",
+                "plugins[0].config.jwks_endpoint: must have a port between 1 and 65535, or none");
+    }
+
+    @Test
     void aTokenExchangeEndpointOrResourceThatCouldNeverBeUsedIsRefusedAtItsPath() {
         String config = tokenExchange("auth.example.com/oauth/token", "{resource: \"https://upstream.example.com/api#v1\"}");
 
