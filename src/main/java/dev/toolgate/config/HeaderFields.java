@@ -17,7 +17,7 @@ import java.util.Map;
 public final class HeaderFields {
 
     /** What RFC 9110's tchar allows besides ASCII letters and digits. */
-    private static final String SYMBOLS = "!#$%&'*+-.^_`|~";
+    public static final String SYMBOLS = "!#$%&'*+-.^_`|~";
 
     private HeaderFields() {
     }
@@ -53,7 +53,7 @@ public final class HeaderFields {
     }
 
     /** RFC 9110's token: what a field name may be. */
-    static boolean isName(String name) {
+    public static boolean isName(String name) {
         if (name.isEmpty()) {
             return false;
         }

@@ -75,6 +75,18 @@ class LogPluginConfigTest {
                 .problems()).containsExactly("plugins[0].config.endpoint" + problem);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"'X Trace(Id)'", "'X-Trace-Id:'", "''", "\"X-Trace\\r\\nX-Other\""})
+    void aTraceIdResponseHeaderThatIsNotAHeaderNameIsAProblemNotAnAnswerThatNeverComes(String name) {
+        assertThat(check("{name: opentelemetry, config: {traces_endpoint: 'http://otel:4318/v1/traces', "
+                + "http_response_header_for_traceid: %s}}".formatted(name)).problems()).containsExactly(
+                "plugins[0].config.http_response_header_for_traceid: is not a header name (letters, digits and "
+                        + "!#$%&'*+-.^_`|~ only)");
+        assertThat(config("{name: opentelemetry, config: {traces_endpoint: 'http://otel:4318/v1/traces', "
+                + "http_response_header_for_traceid: X-Trace-Id}}")).extracting("httpResponseHeaderForTraceid")
+                .isEqualTo("X-Trace-Id");
+    }
+
     @Test
     void anEndpointWithAPortInRangeOrNoneIsTaken() {
         assertThat(check("{name: http-log, config: {http_endpoint: 'https://logs:65535/in'}}").problems()).isEmpty();

@@ -233,6 +233,11 @@ public record OpenTelemetryConfig(@JsonSerialize(using = Redacted.class) String 
         Propagation propagation = node.object("propagation").map(p -> Propagation.read(p, headerType))
                 .orElseGet(() -> Propagation.legacy(headerType, TraceFormat.W3C, List.of()));
         String header = node.text("http_response_header_for_traceid", null);
+        if (header != null && !HeaderFields.isName(header)) {
+            // set on every traced answer: Vert.x would refuse it there, and the client would get no answer at all
+            node.problem("http_response_header_for_traceid", "is not a header name (letters, digits and "
+                    + HeaderFields.SYMBOLS + " only)");
+        }
         QueueSettings queue = node.object("queue").map(q -> QueueSettings.read(q, 200)).orElse(QueueSettings.defaults(200))
                 .withLegacy(node, "batch_span_count", 200, "batch_flush_delay", 3);
         long connect = node.integer("connect_timeout", 1000, 1, Integer.MAX_VALUE);
