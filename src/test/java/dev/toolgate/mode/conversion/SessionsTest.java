@@ -1,6 +1,8 @@
 package dev.toolgate.mode.conversion;
 
+import dev.toolgate.cluster.InMemorySessionStore;
 import dev.toolgate.cluster.SessionBus;
+import dev.toolgate.mcp.SessionIds;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.InstantSource;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +27,11 @@ class SessionsTest {
     @AfterEach
     void close() throws Exception {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static Sessions sessions() {
+        return new Sessions(new SessionBus(), new InMemorySessionStore(InstantSource.system(),
+                new SessionIds(new Random(7))), InstantSource.system(), 10);
     }
 
     private Context onLoop(int index) {
@@ -43,7 +51,7 @@ class SessionsTest {
 
     @Test
     void aCallCancelledFromAnotherEventLoopIsStoppedOnItsOwn() throws Exception {
-        Sessions sessions = new Sessions(new SessionBus(), InstantSource.system(), 10);
+        Sessions sessions = sessions();
         // two contexts on the two loops, as a call's and the loop its client's cancellation (or Redis's) came to
         Context call = onLoop(0);
         Context other = onLoop(1);
@@ -64,7 +72,7 @@ class SessionsTest {
 
     @Test
     void aCallThatEndedIsNoLongerCancelledButOneReusingItsIdStillIs() throws Exception {
-        Sessions sessions = new Sessions(new SessionBus(), InstantSource.system(), 10);
+        Sessions sessions = sessions();
         Promise<Void> first = Promise.promise();
         Promise<Void> second = Promise.promise();
         String key = ToolCalls.callKey("s1", "7");
