@@ -32,7 +32,7 @@ public final class ToolSchemas {
      */
     private static final Dialect DIALECT = Dialect.builder(Dialects.getDraft202012())
             .keyword(new NonValidationKeyword(HeaderDeclarations.KEYWORD)).keyword(UniqueItems.KEYWORD)
-            .keyword(AnyOf.KEYWORD).keyword(OneOf.KEYWORD).build();
+            .keyword(BranchKeyword.ANY_OF).keyword(BranchKeyword.ONE_OF).build();
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
             DIALECT, b -> b.schemaLoader(l -> l.fetchRemoteResources(false))
                     .schemaRegistryConfig(com.networknt.schema.SchemaRegistryConfig.builder()
