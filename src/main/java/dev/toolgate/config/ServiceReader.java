@@ -223,6 +223,9 @@ final class ServiceReader {
             }
             if (host == null) {
                 node.problem("url", "must name a host");
+            } else if (port != null && port > 65535) {
+                // java.net.URI takes any number of digits; every call would fail to connect
+                node.problem("url", "has a port past 65535");
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 node.problem("url", "must not have a query or fragment");

@@ -45,6 +45,8 @@ class ServiceReaderTest {
             api.internal               | must be an http:// or https:// URL
             http:///v1                 | must name a host
             http://mcp_server:99999    | must name a host
+            http://api.internal:99999  | has a port past 65535
+            http://api.internal:65536/ | has a port past 65535
             http://user@mcp_server     | must name a host
             http://api.internal/v1?x=1 | must not have a query or fragment
             http://api.internal/v1#top | must not have a query or fragment
