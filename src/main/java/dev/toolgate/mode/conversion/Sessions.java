@@ -10,8 +10,6 @@ import dev.toolgate.http.ClientStreams;
 import dev.toolgate.mode.RouteRuntime;
 import dev.toolgate.pipeline.Principal;
 import io.vertx.core.Context;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -85,7 +83,7 @@ public final class Sessions {
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
     private final ClientStreams streamsPerClient;
-    private final ConcurrentHashMap<String, Running> inFlight = new ConcurrentHashMap<>();
+    private final RunningCalls calls = new RunningCalls();
     private final ConcurrentHashMap<String, String> toldFingerprint = new ConcurrentHashMap<>();
     /**
      * When a reload last removed each endpoint here (ms). Endpoint ids derive from route names, so a route of
@@ -308,50 +306,22 @@ public final class Sessions {
         return streams.size();
     }
 
-    /**
-     * A call a cancellation may stop, and the context it runs on: a cancellation is heard on another thread (the
-     * client's {@code notifications/cancelled} on the loop its POST came to, another instance's on the side loop),
-     * and the call's record, log entry and answer are its own loop's to write.
-     */
-    private record Running(Promise<Void> cancel, Context context) {
-    }
-
-    /** Tracks a call, on its own context, so that a cancellation can find it; the key is the session and JSON-RPC id. */
-    void started(String key, Promise<Void> cancel) {
-        inFlight.put(key, new Running(cancel, Vertx.currentContext()));
-    }
-
-    /**
-     * The call tracked with {@code cancel} ended. Only its own entry goes: a client that reuses an id while
-     * the first call runs registers a second one under the same key, which the first ending must not drop.
-     */
-    void finished(String key, Promise<Void> cancel) {
-        inFlight.computeIfPresent(key, (k, running) -> running.cancel() == cancel ? null : running);
+    /** The calls running here that a cancellation may stop. */
+    RunningCalls calls() {
+        return calls;
     }
 
     /** Cancels a call running here, or asks the other instances to (it may run there). */
     void cancel(String endpoint, String sessionId, String requestId) {
-        if (!cancelHere(ToolCalls.callKey(sessionId, requestId))) {
+        if (!calls.cancel(ToolCalls.callKey(sessionId, requestId))) {
             bus.publish(new SessionBus.Event("cancelled", endpoint, sessionId, requestId));
         }
-    }
-
-    private boolean cancelHere(String key) {
-        Running running = inFlight.remove(key);
-        if (running == null) {
-            return false;
-        }
-        if (running.context() == null) {
-            return running.cancel().tryComplete();
-        }
-        running.context().runOnContext(v -> running.cancel().tryComplete());
-        return true;
     }
 
     private void heard(SessionBus.Event event) {
         switch (event.kind()) {
             case "ended" -> closeStream(event.session());
-            case "cancelled" -> cancelHere(ToolCalls.callKey(event.session(), event.detail()));
+            case "cancelled" -> calls.cancel(ToolCalls.callKey(event.session(), event.detail()));
             case "tools" -> notifyOnce(event.endpoint(), event.detail(), TOOLS_CHANGED);
             default -> {
             }

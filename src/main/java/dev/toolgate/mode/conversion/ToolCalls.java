@@ -193,11 +193,11 @@ final class ToolCalls {
         Promise<Void> cancelledByClient = Promise.promise();
         if (key != null) {
             cancelledByClient.future().onComplete(v -> cancel.tryComplete());
-            sessions.started(key, cancelledByClient);
+            sessions.calls().started(key, cancelledByClient);
         }
         return methods.answer(r, ToolView.ALL, exchange, record, cancel.future(), share).onComplete(done -> {
             if (key != null) {
-                sessions.finished(key, cancelledByClient);
+                sessions.calls().finished(key, cancelledByClient);
             }
         }).map(answer -> {
             if (cancelledByClient.future().isComplete()) {

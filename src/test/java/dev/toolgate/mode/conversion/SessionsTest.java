@@ -60,7 +60,7 @@ class SessionsTest {
         CompletableFuture<Void> tracked = new CompletableFuture<>();
         call.runOnContext(v -> {
             cancel.future().onComplete(done -> stoppedOn.complete(Thread.currentThread().getName()));
-            sessions.started(ToolCalls.callKey("s1", "7"), cancel);
+            sessions.calls().started(ToolCalls.callKey("s1", "7"), cancel);
             tracked.complete(null);
         });
         tracked.get(10, TimeUnit.SECONDS);
@@ -76,9 +76,9 @@ class SessionsTest {
         Promise<Void> first = Promise.promise();
         Promise<Void> second = Promise.promise();
         String key = ToolCalls.callKey("s1", "7");
-        sessions.started(key, first);
-        sessions.started(key, second);
-        sessions.finished(key, first);
+        sessions.calls().started(key, first);
+        sessions.calls().started(key, second);
+        sessions.calls().finished(key, first);
 
         sessions.cancel("endpoint", "s1", "7");
 
