@@ -2,9 +2,11 @@ package dev.toolgate.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -24,6 +26,8 @@ final class ServiceReader {
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?[A-Za-z0-9._-]+(\\.\\*)?(:[0-9]{1,5})?");
 
     private final DeclarativeReader reader;
+    /** Routes without a name read so far, by what they are: identical ones are told apart by their order. */
+    private final Map<String, Integer> unnamedRoutes = new HashMap<>();
 
     ServiceReader(DeclarativeReader reader) {
         this.reader = reader;
@@ -89,10 +93,19 @@ final class ServiceReader {
         node.finish();
     }
 
+    /**
+     * A route without a name, as what it matches under which service (its plugins left out, which a route changes
+     * and stays itself): its endpoint's sessions stay its own when another route is removed or moved.
+     */
+    private String unnamed(ConfigNode node, String parentServiceId) {
+        String content = parentServiceId + " " + EntityIds.content(node.json(), Set.of("plugins", "tags"));
+        return "unnamed " + content + " #" + unnamedRoutes.merge(content, 1, Integer::sum);
+    }
+
     /** Reads a route; {@code parentServiceId} is set for routes nested under a service. */
     void readRoute(ConfigNode node, String parentServiceId) {
         String name = node.text("name", null);
-        String id = EntityIds.read(node, "route", name == null ? node.path() : name);
+        String id = EntityIds.read(node, "route", name != null ? name : unnamed(node, parentServiceId));
         List<String> paths = node.texts("paths");
         for (int i = 0; i < paths.size(); i++) {
             checkPath(node, i, paths.get(i));

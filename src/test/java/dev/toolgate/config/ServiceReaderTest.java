@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.Map;
+import java.util.stream.Collectors;
+
 import static dev.toolgate.testing.Configs.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,6 +81,48 @@ class ServiceReaderTest {
         assertThat(service.port()).isEqualTo(8443);
         assertThat(service.path()).isEqualTo("/v2/shop");
         assertThat(service.url()).isEqualTo("https://api.example.com:8443/v2/shop");
+    }
+
+    private static Map<String, String> routeIdsByPath(String routes) {
+        var loaded = load("""
+                _format_version: "3.0"
+                services:
+                  - name: api
+                    url: http://api.internal
+                    routes:
+                %s""".formatted(routes.indent(4)));
+        assertThat(loaded.problems()).isEmpty();
+        return loaded.config().routes().stream().collect(Collectors.toMap(r -> String.join(",", r.paths()) + " "
+                + r.methods(), Route::id, (a, b) -> a + "|" + b));
+    }
+
+    @Test
+    void aRouteWithoutANameKeepsItsIdWhenARouteBeforeItIsRemovedOrTheyAreReordered() {
+        Map<String, String> three = routeIdsByPath("""
+                - {paths: [/a]}
+                - {paths: [/b]}
+                - {paths: [/c], strip_path: false}
+                """);
+        Map<String, String> two = routeIdsByPath("""
+                - {strip_path: false, paths: [/c]}
+                - {paths: [/b]}
+                """);
+
+        assertThat(two.get("/b []")).isEqualTo(three.get("/b []"));
+        assertThat(two.get("/c []")).isEqualTo(three.get("/c []"));
+        assertThat(three.values()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void routesWithoutANameThatMatchAlikeStillHaveIdsOfTheirOwn() {
+        Map<String, String> ids = routeIdsByPath("""
+                - {paths: [/a]}
+                - {paths: [/a]}
+                - {paths: [/a], methods: [GET]}
+                """);
+
+        assertThat(ids.get("/a []").split("\\|")).doesNotHaveDuplicates().hasSize(2);
+        assertThat(ids.get("/a [GET]")).isNotIn(ids.get("/a []").split("\\|"));
     }
 
     @ParameterizedTest(name = "{0}")
