@@ -2,6 +2,7 @@ package dev.toolgate.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,10 +47,19 @@ public final class HeaderFields {
                 node.problem(key + "." + name, "may not contain a line break, NUL or other control character "
                         + "(tab aside): the header could not be sent (the value is not shown)");
             } else {
-                out.put(name, e.getValue().asText());
+                out.put(name, wire(e.getValue().asText()));
             }
         }
         return out;
+    }
+
+    /**
+     * The value as its header's bytes, one char each: the UTF-8 of what was written, as Kong sends it. The gateway's
+     * clients write a header's chars as single bytes (ISO-8859-1): {@code café} would reach the endpoint as one byte
+     * for its {@code é}, and a character past U+00FF as {@code ?}.
+     */
+    static String wire(String value) {
+        return new String(value.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     /** RFC 9110's token: what a field name may be. */

@@ -88,6 +88,21 @@ class HttpLogDeliveryIT {
     }
 
     @Test
+    void aConfiguredHeaderBeyondAsciiReachesTheEndpointAsItsUtf8BytesAsKongSendsIt() {
+        try (RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
+             var gateway = gateway(logs, "'" + logs.url() + "/logs', headers: {x-note: 'café 日本'}")) {
+            call(gateway);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> logs.count("POST /logs") > 0);
+            RestUpstream.Received posted = logs.received().stream().filter(r -> r.path().equals("/logs"))
+                    .findFirst().orElseThrow();
+            // the receiver reads each byte of a header as one char
+            assertThat(posted.header("x-note").getBytes(StandardCharsets.ISO_8859_1))
+                    .isEqualTo("café 日本".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void theEndpointsUserInfoIsSentAsWrittenAndItsHostWithThePortAsKongSendsThem() {
         try (RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
              var gateway = gateway(logs, "'" + logs.url().replace("://", "://log%40ger:s3%3Acret@") + "/logs'")) {
