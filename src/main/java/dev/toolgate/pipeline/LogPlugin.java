@@ -4,6 +4,10 @@ import dev.toolgate.config.Plugin;
 import dev.toolgate.observe.Telemetry;
 import dev.toolgate.observe.TrafficSink;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -12,6 +16,8 @@ import java.util.function.Supplier;
  * a configuration that is only validated gets no sink.
  */
 public abstract class LogPlugin implements PolicyPlugin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogPlugin.class);
 
     @Override
     public final ExchangePolicy provision(Plugin plugin, Provisioning provisioning) {
@@ -34,10 +40,16 @@ public abstract class LogPlugin implements PolicyPlugin {
             return sink(plugin, provisioning, telemetry);
         } catch (IllegalArgumentException e) {
             StackTraceElement[] at = e.getStackTrace();
+            // the whole stack for whoever must tell a refused value from a bug of ours, the message still left out
+            String errorId = UUID.randomUUID().toString();
+            IllegalArgumentException unquoted = new IllegalArgumentException(e.getClass().getName()
+                    + " (its message is not shown)");
+            unquoted.setStackTrace(at);
+            LOG.warn("{}.config could not be set up (error id {})", plugin.source(), errorId, unquoted);
             provisioning.report().problem(plugin.source() + ".config", "could not be set up: "
                     + e.getClass().getSimpleName() + (at.length == 0 ? "" : " at " + at[0].getClassName() + "."
                     + at[0].getMethodName()) + " (its message is not shown, as it may quote a header value or an "
-                    + "endpoint: check those)");
+                    + "endpoint: check those; the gateway's log has its stack under error id " + errorId + ")");
             return null;
         }
     }
