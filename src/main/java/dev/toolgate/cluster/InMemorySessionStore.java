@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -121,9 +122,14 @@ public final class InMemorySessionStore implements SessionStore {
      * client near its cap would otherwise wait out the idle time for them. Returns how many went.
      */
     public int endEndpoint(String endpoint) {
+        return endEndpoints(Set.of(endpoint));
+    }
+
+    /** Ends every session of the endpoints a reload removed with one route (its bridges'), in one pass. */
+    public int endEndpoints(Set<String> endpoints) {
         int ended = 0;
         for (Map.Entry<String, Entry> e : sessions.entrySet()) {
-            if (e.getValue().session().endpoint().equals(endpoint) && drop(e.getKey(), e.getValue())) {
+            if (endpoints.contains(e.getValue().session().endpoint()) && drop(e.getKey(), e.getValue())) {
                 ended++;
             }
         }

@@ -203,7 +203,7 @@ final class Endpoints {
         // a bridged call waiting for the client's input is kept as the route's sessions would be
         SessionStore rounds = cluster.sessions(session.strategy(), session.clientSecrets(), session.redis(),
                 session.sessionTtlSeconds());
-        var eras = new PassthroughProxy.Eras(route.id(), runtime, proxy.server().upstreamEra(), route.id() + "/era-bridge", rounds,
+        var eras = new PassthroughProxy.Eras(route.id(), runtime, proxy.server().upstreamEra(), EraBridges.endpoint(route.id()), rounds,
                 cluster.clock(), proxy.server().cacheHints().ttlMs(),
                 cacheScope(route, proxy, access.restricts(), report, plugin), session.sessionTtlSeconds(), bridges,
                 // kept in this process alone, a binding would be unknown to the instance a balancer sends the next

@@ -112,7 +112,7 @@ public final class Gateway implements AutoCloseable {
                 () -> loops.side().nettyEventLoop());
         // as many streams as sessions: a client that may hold 1,000 sessions may listen on each of them here
         this.sessions = new Sessions(cluster.bus(), cluster.memory(), options.clock(), limits.maxSessionsPerClient());
-        EraBridges bridges = new EraBridges();
+        EraBridges bridges = new EraBridges(cluster.memory(), options.clock());
         this.snapshots = new SnapshotSwitch(sessions, bridges);
         this.tap = new MessageTap(traffic, System::nanoTime);
         this.telemetry = new Telemetry(loops::side, traffic);
@@ -177,7 +177,7 @@ public final class Gateway implements AutoCloseable {
         try (Cluster unused = new Cluster(InstantSource.system(), new java.security.SecureRandom())) {
             // a tap that reports nothing: a checked snapshot's routes are built as the served ones, never used
             MessageTap silent = new MessageTap(event -> { }, System::nanoTime);
-            return new SnapshotBuilder(loader(environment), null, unused, () -> null, silent, new EraBridges(),
+            return new SnapshotBuilder(loader(environment), null, unused, () -> null, silent, new EraBridges(unused.memory(), InstantSource.system()),
                     Version.current(),
                     ClientAddresses.PEER, input, null).load(document, baseDirectory, new ConfigReport());
         }

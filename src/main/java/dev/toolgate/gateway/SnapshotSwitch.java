@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code notifications/tools/list_changed} on open streams), ends those of endpoints that are gone and those an
  * endpoint would now admit otherwise (its policies changed, or the consumer that opened one), ends the legacy
  * bridge's calls of passthrough routes that are gone, the streams relayed on passthrough routes that are gone and
- * the GET streams of those that run otherwise now ({@link RouteRuntime}), and prepares the new tools off the event
- * loops.
+ * the GET streams of those that run otherwise now ({@link RouteRuntime}), and the sessions that the bridges and
+ * bindings of passthrough routes that are gone held, and prepares the new tools off the event loops.
  */
 final class SnapshotSwitch {
 
@@ -49,6 +49,9 @@ final class SnapshotSwitch {
         // a call waiting on a route that is gone could get no more answers from its client: it ends now, saying so;
         // a stream relayed under policies that are gone ends, and its client reconnects under those served now
         bridges.routesKept(next.runtimes());
+        // their sessions too, in this process at once; and, wherever kept, for a route of the same name loaded again
+        previous.runtimes().keySet().stream().filter(route -> !next.runtimes().containsKey(route))
+                .forEach(bridges::routeRemoved);
         // not only the definitions: a reload that changes only who may see which tools changes callers' lists too
         for (Map.Entry<String, String> old : previous.listVersions().entrySet()) {
             String now = next.listVersions().get(old.getKey());

@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * A passthrough route's upstream sessions, bound to the caller that opened them. The server knows its
@@ -57,26 +58,32 @@ final class BoundSessions {
     private final SessionStore store;
     private final long ttlSeconds;
     private final InstantSource clock;
+    /** Bindings a reload here ended with the route, unknown to one of the same name loaded again. */
+    private final Predicate<Session> predatesRemoval;
 
     /**
      * @param binds    whether sessions are bound at all (the route's {@code server.session.strategy} is set)
      * @param endpoint what the bindings are kept under in {@code store}: the route's, apart from its bridges'
      * @param service  the route's service, named when its session id cannot be kept
+     * @param predatesRemoval whether a binding began before a reload here removed the route: the server it names
+     *                 may not be this route's now
      */
     BoundSessions(boolean binds, String endpoint, String service, SessionStore store, long ttlSeconds,
-                  InstantSource clock) {
+                  InstantSource clock, Predicate<Session> predatesRemoval) {
         this.binds = binds;
         this.endpoint = endpoint;
         this.service = service;
         this.store = store;
         this.ttlSeconds = ttlSeconds;
         this.clock = clock;
+        this.predatesRemoval = predatesRemoval;
     }
 
     /**
      * The session the client's id stands for; null (succeeded) when the caller is nobody the gateway
      * identified or sent no id, and the exchange goes upstream as it came. Fails with an unknown session
-     * (404) when the id is not one this route issued to this caller, with sessions unavailable (503) when
+     * (404) when the id is not one this route issued to this caller (or one begun before a reload here removed
+     * the route), with sessions unavailable (503) when
      * the store cannot be reached, and, for an identified caller, when a POST's query names a session (the
      * HTTP+SSE transport's messages, whose id in the query cannot be bound: {@link #QUERY_SESSION}) or a GET
      * looks like that transport's stream ({@link #sseTransportStream}).
@@ -106,6 +113,7 @@ final class BoundSessions {
             Session session = found.result();
             // another caller's session, or the server's own id sent past the gateway's, does not exist here
             return session == null || session.upstream() == null || !session.usableBy(caller)
+                    || predatesRemoval.test(session)
                     ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
                     : Future.succeededFuture(session);
         });

@@ -89,12 +89,14 @@ record BridgeState(String session, String version, String call, String lastEvent
     /**
      * The state a {@code requestState} names; null when it is unknown, altered, expired or used. It is used up only
      * when {@code owned} says it is the retry's to use: another caller's attempt with a requestState it got hold of
-     * must not void the issued caller's retry.
+     * must not void the issued caller's retry. One saved before {@code ended} (a reload here removed the route)
+     * is unknown too.
      */
     static Future<BridgeState> load(SessionStore store, String endpoint, String requestState,
-                                    java.util.function.Predicate<BridgeState> owned) {
+                                    java.util.function.Predicate<BridgeState> owned,
+                                    java.util.function.Predicate<Session> ended) {
         return store.find(requestState, endpoint).compose(found -> {
-            if (found == null || found.capabilities() == null) {
+            if (found == null || found.capabilities() == null || ended.test(found)) {
                 return Future.succeededFuture();
             }
             BridgeState state = read(found.capabilities());

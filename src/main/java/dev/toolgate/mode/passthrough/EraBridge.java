@@ -10,6 +10,7 @@ import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.JsonRpcMessage;
 import dev.toolgate.mcp.LoggingLevels;
 import dev.toolgate.mcp.ModernMeta;
+import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionStore;
 import dev.toolgate.mode.ModernRequest;
 import dev.toolgate.pipeline.Exchange;
@@ -45,8 +46,14 @@ import java.util.function.Predicate;
  */
 final class EraBridge {
 
-    /** What a route's bridge needs: where round states go, and the tool lists' caching hints. */
-    record Settings(String endpoint, SessionStore store, InstantSource clock, long ttlMs, String cacheScope) {
+    /**
+     * What a route's bridge needs: where round states go, and the tool lists' caching hints.
+     *
+     * @param predatesRemoval whether a round state began before a reload here removed the route: its call ran
+     *                        on a server that may not be this route's now
+     */
+    record Settings(String endpoint, SessionStore store, InstantSource clock, long ttlMs, String cacheScope,
+                    Predicate<Session> predatesRemoval) {
     }
 
     private static final String INPUT_KEY = "toolgate-input-";
@@ -199,7 +206,8 @@ final class EraBridge {
         String client = BridgeState.client(call.exchange());
         String request = BridgeState.fingerprint(call.request());
         java.util.function.Predicate<BridgeState> owned = s -> s.caller().equals(client) && s.request().equals(request);
-        return BridgeState.load(settings.store(), settings.endpoint(), requestState.asText(), owned)
+        return BridgeState.load(settings.store(), settings.endpoint(), requestState.asText(), owned,
+                        settings.predatesRemoval())
                 .recover(t -> Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable())))
                 .compose(state -> {
             if (state == null) {

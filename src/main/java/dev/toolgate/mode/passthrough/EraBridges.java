@@ -1,10 +1,14 @@
 package dev.toolgate.mode.passthrough;
 
+import dev.toolgate.cluster.InMemorySessionStore;
 import dev.toolgate.http.UpstreamTarget;
+import dev.toolgate.mcp.Session;
 import dev.toolgate.mode.RouteRuntime;
 
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * What the era bridges, and the passthrough routes' relays, keep for the gateway's lifetime rather than a
@@ -14,7 +18,8 @@ import java.util.Map;
  * without ending them at the server and open them all again. The sessions of at most {@link #MAX_SERVERS} route
  * and server pairs are kept; those of the least recently built are ended at the server. All pairs share one
  * cache of at most {@link LegacySessions#MAX_SESSIONS} sessions, each with its opener's headers: a bound per
- * pair let the pairs together keep gigabytes.
+ * pair let the pairs together keep gigabytes. And the routes a reload removed ({@link RemovedRoutes}), whose
+ * bridged sessions and bindings end with them.
  */
 public final class EraBridges {
 
@@ -22,6 +27,7 @@ public final class EraBridges {
 
     private final LegacyCalls calls = new LegacyCalls();
     private final RelayedStreams streams = new RelayedStreams();
+    private final RemovedRoutes removed;
     private final Map<String, LegacySessions.Held> open = LegacySessions.cache();
     private final Map<String, LegacySessions> servers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -33,6 +39,16 @@ public final class EraBridges {
             return true;
         }
     };
+
+    /** @param memory the sessions held in this process, where those of a removed route end with it */
+    public EraBridges(InMemorySessionStore memory, InstantSource clock) {
+        this.removed = new RemovedRoutes(memory, clock);
+    }
+
+    /** The store endpoint of route {@code routeId}'s bridges, under which its bindings are kept too. */
+    public static String endpoint(String routeId) {
+        return RemovedRoutes.bridged(routeId);
+    }
 
     LegacyCalls calls() {
         return calls;
@@ -51,6 +67,19 @@ public final class EraBridges {
     public void routesKept(Map<String, RouteRuntime> served) {
         calls.routesKept(served.keySet());
         streams.routesKept(served);
+    }
+
+    /**
+     * A reload removed route {@code routeId}: the sessions its bridges and bindings hold in this process end now,
+     * and any begun before now is unknown to a route of the same name loaded again ({@link RemovedRoutes}).
+     */
+    public void routeRemoved(String routeId) {
+        removed.removed(routeId);
+    }
+
+    /** Whether a session of route {@code routeId}'s bridges or bindings began before a reload here removed it. */
+    Predicate<Session> predatingRemoval(String routeId) {
+        return removed.predatingRemoval(routeId);
     }
 
     /**

@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpMethod;
 
 import java.time.InstantSource;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A legacy (2025) client in front of a server that speaks only 2026-07-28: the gateway is the legacy
@@ -49,11 +50,14 @@ final class LegacyBridge {
     /** The session's requests, each a call of rounds upstream. */
     private final LegacyRounds rounds;
     private final LegacyBatch batches;
+    /** Sessions a reload here ended with the route, unknown to one of the same name loaded again. */
+    private final Predicate<Session> predatesRemoval;
 
     /** @param route the route the bridge serves, whose calls a reload removing it ends */
     LegacyBridge(String endpoint, LegacyCalls.Route route, SessionStore store, InstantSource clock,
-                 long sessionTtlSeconds, LegacyCalls calls) {
+                 long sessionTtlSeconds, LegacyCalls calls, Predicate<Session> predatesRemoval) {
         this.endpoint = endpoint;
+        this.predatesRemoval = predatesRemoval;
         this.store = store;
         this.clock = clock;
         this.sessionTtlSeconds = sessionTtlSeconds;
@@ -191,7 +195,10 @@ final class LegacyBridge {
         return id != null && id.startsWith(ID_PREFIX);
     }
 
-    /** The caller's bridged session the exchange names; fails as unknown when it is not one of the caller's. */
+    /**
+     * The caller's bridged session the exchange names; fails as unknown when it is not one of the caller's, or
+     * began before a reload here removed the route.
+     */
     Future<Session> session(Exchange exchange) {
         String id = exchange.sessionId();
         if (id == null || id.isEmpty()) {
@@ -206,7 +213,7 @@ final class LegacyBridge {
                     if (found.failed()) {
                         return Future.failedFuture(new GatewayException(new GatewayError.SessionsUnavailable()));
                     }
-                    return found.result() == null
+                    return found.result() == null || predatesRemoval.test(found.result())
                             ? Future.failedFuture(new GatewayException(new GatewayError.UnknownSession()))
                             : Future.succeededFuture(found.result());
                 });

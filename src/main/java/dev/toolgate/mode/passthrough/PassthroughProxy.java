@@ -87,16 +87,18 @@ public final class PassthroughProxy implements McpEndpoint {
         this.access = policies == null ? null : new PassthroughAccess(access, policies);
         this.chain = chain;
         this.relay = new Relay(settings.route(), eras.routeId(), eras.runtime(), tap, eras.bridges().streams());
+        // a route of the same name loaded again is none of the sessions begun before a reload here removed it
+        var predatesRemoval = eras.bridges().predatingRemoval(eras.routeId());
         this.modern = new ModernTraffic(new UpstreamEras(eras.upstreamEra(), eras.clock()),
                 new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
-                        eras.listCacheScope()), eras.bridges().sessions(eras.endpoint(), settings.target(),
-                        settings.servicePath())),
-                new LegacyBridge(eras.endpoint() + "/legacy", new LegacyCalls.Route(eras.routeId(), settings.route()),
-                        eras.store(), eras.clock(), eras.sessionTtlSeconds(),
-                        eras.bridges().calls()),
+                        eras.listCacheScope(), predatesRemoval), eras.bridges().sessions(eras.endpoint(),
+                        settings.target(), settings.servicePath())),
+                new LegacyBridge(RemovedRoutes.legacy(eras.endpoint()), new LegacyCalls.Route(eras.routeId(),
+                        settings.route()), eras.store(), eras.clock(), eras.sessionTtlSeconds(),
+                        eras.bridges().calls(), predatesRemoval),
                 this::link, eras.upstreamEra());
-        this.bound = new BoundSessions(eras.bindsSessions(), eras.endpoint() + "/bound", settings.target().service(),
-                eras.store(), eras.sessionTtlSeconds(), eras.clock());
+        this.bound = new BoundSessions(eras.bindsSessions(), RemovedRoutes.bound(eras.endpoint()),
+                settings.target().service(), eras.store(), eras.sessionTtlSeconds(), eras.clock(), predatesRemoval);
         this.issued = new IssuedSessions(bound, this::link);
         this.forwarding = new Forwarding(settings, client, chain, relay, bound, issued);
     }
@@ -107,7 +109,7 @@ public final class PassthroughProxy implements McpEndpoint {
      * @param routeId        the route's id, which a reload removing the route no longer serves
      * @param runtime        what the route runs with: a reload that changes it ends the streams relayed before
      * @param upstreamEra    {@code server.upstream_era}: {@code auto}, {@code legacy} or {@code modern}
-     * @param endpoint       what bridged rounds are bound to in the store (the route id and a suffix)
+     * @param endpoint       what bridged rounds are bound to in the store ({@link EraBridges#endpoint})
      * @param store          where bridged rounds wait for the client's answers ({@code server.session.strategy})
      * @param clock          when rounds were saved
      * @param listTtlMs      a bridged tool list's {@code ttlMs}

@@ -5,12 +5,16 @@ import dev.toolgate.cluster.InMemorySessionStore;
 import dev.toolgate.mcp.SessionIds;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A round's state reads back as it was saved, absent values included. */
+/**
+ * A round's state reads back as it was saved, absent values included, unless a reload here removed its route after
+ * it was saved.
+ */
 class BridgeStateTest {
 
     private final FakeClock clock = new FakeClock();
@@ -18,7 +22,7 @@ class BridgeStateTest {
 
     private BridgeState roundTrip(BridgeState state) {
         String requestState = state.save(store, "route-1", clock).await();
-        return BridgeState.load(store, "route-1", requestState, loaded -> true).await();
+        return BridgeState.load(store, "route-1", requestState, loaded -> true, session -> false).await();
     }
 
     @Test
@@ -39,5 +43,25 @@ class BridgeStateTest {
                 "caller", "request");
 
         assertThat(roundTrip(state)).isEqualTo(state);
+    }
+
+    @Test
+    void aRoundSavedBeforeItsRouteWasRemovedHereIsUnknownToTheRouteLoadedAgainWhereverItIsKept() {
+        // the store stands for Redis or sealed ids: what this process holds is another, which the removal empties
+        RemovedRoutes removed = new RemovedRoutes(new InMemorySessionStore(clock, new SessionIds(new Random(8))), clock);
+        String endpoint = RemovedRoutes.bridged("route-1");
+        BridgeState state = new BridgeState("sess-1", "2025-11-25", "\"call-1\"", "ev-1", Map.of("in-1", "3"),
+                "caller", "request");
+        String before = state.save(store, endpoint, clock).await();
+        clock.advance(Duration.ofSeconds(1));
+
+        removed.removed("route-1");
+        clock.advance(Duration.ofSeconds(1));
+        String after = state.save(store, endpoint, clock).await();
+
+        assertThat(BridgeState.load(store, endpoint, before, loaded -> true, removed.predatingRemoval("route-1"))
+                .await()).isNull();
+        assertThat(BridgeState.load(store, endpoint, after, loaded -> true, removed.predatingRemoval("route-1"))
+                .await()).isEqualTo(state);
     }
 }
