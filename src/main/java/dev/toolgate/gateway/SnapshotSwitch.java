@@ -1,5 +1,6 @@
 package dev.toolgate.gateway;
 
+import dev.toolgate.config.Service;
 import dev.toolgate.mode.RouteRuntime;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.mode.conversion.ToolSet;
@@ -8,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -49,8 +51,11 @@ final class SnapshotSwitch {
         // a call waiting on a route that is gone could get no more answers from its client: it ends now, saying so;
         // a stream relayed under policies that are gone ends, and its client reconnects under those served now
         bridges.routesKept(next.runtimes());
-        // their sessions too, in this process at once; and, wherever kept, for a route of the same name loaded again
-        previous.runtimes().keySet().stream().filter(route -> !next.runtimes().containsKey(route))
+        // their sessions too, in this process at once; and, wherever kept, for a route of the same name loaded again.
+        // A route that now relays elsewhere is another route to them: a bound session would carry the old server's
+        // session id to the new one, which never gave it (another tenant's, perhaps)
+        previous.runtimes().keySet().stream().filter(route -> !next.runtimes().containsKey(route)
+                        || !Objects.equals(upstream(previous, route), upstream(next, route)))
                 .forEach(bridges::routeRemoved);
         // not only the definitions: a reload that changes only who may see which tools changes callers' lists too
         for (Map.Entry<String, String> old : previous.listVersions().entrySet()) {
@@ -65,6 +70,12 @@ final class SnapshotSwitch {
                 readmit(old.getKey(), previous.runtimes().get(old.getKey()), next.runtimes().get(old.getKey()));
             }
         }
+    }
+
+    /** Where route {@code routeId} relays to in {@code snapshot}: its service's URL, or null without one. */
+    private static String upstream(Snapshot snapshot, String routeId) {
+        return snapshot.config().route(routeId).flatMap(route -> snapshot.config().service(route.serviceId()))
+                .map(Service::url).orElse(null);
     }
 
     /**
