@@ -1,11 +1,6 @@
 package dev.toolgate.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -33,31 +28,5 @@ final class EntityIds {
 
     static String derive(String kind, String naturalKey) {
         return UUID.nameUUIDFromBytes(("toolgate:" + kind + ":" + naturalKey).getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    /**
-     * What an entity without a name is, for its id: its fields as JSON with the keys in order (whatever order the file
-     * wrote them in), less {@code leftOut}. Its position in the file would do too, until an entity before it is
-     * removed: then every one after it takes the id, and the sessions, of the one before.
-     */
-    static String content(JsonNode node, Set<String> leftOut) {
-        if (node.isObject()) {
-            TreeMap<String, JsonNode> fields = new TreeMap<>();
-            node.properties().forEach(f -> {
-                if (!leftOut.contains(f.getKey())) {
-                    fields.put(f.getKey(), f.getValue());
-                }
-            });
-            StringBuilder json = new StringBuilder("{");
-            fields.forEach((key, value) -> json.append(json.length() > 1 ? "," : "").append(TextNode.valueOf(key))
-                    .append(':').append(content(value, Set.of())));
-            return json.append('}').toString();
-        }
-        if (node.isArray()) {
-            StringBuilder json = new StringBuilder("[");
-            node.forEach(item -> json.append(json.length() > 1 ? "," : "").append(content(item, Set.of())));
-            return json.append(']').toString();
-        }
-        return node.toString();
     }
 }

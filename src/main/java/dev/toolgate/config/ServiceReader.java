@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -94,18 +95,21 @@ final class ServiceReader {
     }
 
     /**
-     * A route without a name, as what it matches under which service (its plugins left out, which a route changes
-     * and stays itself): its endpoint's sessions stay its own when another route is removed or moved.
+     * A route without a name, as what it matches (its service, paths, methods, hosts, the names of the headers it
+     * matches and its protocols, as read, defaults applied): its endpoint's sessions stay its own when another route
+     * is removed or moved, or when it is written otherwise (a default spelled out, a setting that matches nothing
+     * changed). Header values are left out: they may be a vault's secrets.
      */
-    private String unnamed(ConfigNode node, String parentServiceId) {
-        String content = parentServiceId + " " + EntityIds.content(node.json(), Set.of("plugins", "tags"));
-        return "unnamed " + content + " #" + unnamedRoutes.merge(content, 1, Integer::sum);
+    private String unnamed(String serviceId, List<String> paths, List<String> methods, List<String> hosts,
+                           Set<String> headerNames, List<String> protocols) {
+        String matched = serviceId + " " + paths + " " + methods + " " + hosts + " "
+                + new TreeSet<>(headerNames.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList()) + " " + protocols;
+        return "unnamed " + matched + " #" + unnamedRoutes.merge(matched, 1, Integer::sum);
     }
 
     /** Reads a route; {@code parentServiceId} is set for routes nested under a service. */
     void readRoute(ConfigNode node, String parentServiceId) {
         String name = node.text("name", null);
-        String id = EntityIds.read(node, "route", name != null ? name : unnamed(node, parentServiceId));
         List<String> paths = node.texts("paths");
         for (int i = 0; i < paths.size(); i++) {
             checkPath(node, i, paths.get(i));
@@ -162,6 +166,8 @@ final class ServiceReader {
         if (paths.isEmpty() && methods.isEmpty() && hosts.isEmpty() && headers.isEmpty()) {
             node.problem("must set at least one of paths, hosts, methods, headers");
         }
+        String id = EntityIds.read(node, "route", name != null ? name
+                : unnamed(serviceId, paths, methods, hosts, headers.keySet(), protocols));
         reader.entities.routeNames.add(node, "name", name, id);
         reader.entities.routes.add(new Route(id, name, paths, methods, hosts, lowerCaseKeys(headers), protocols,
                 httpsRedirect, stripPath, preserveHost, pathHandling, regexPriority, tags, serviceId, node.path(),

@@ -97,15 +97,15 @@ class ServiceReaderTest {
     }
 
     @Test
-    void aRouteWithoutANameKeepsItsIdWhenARouteBeforeItIsRemovedOrTheyAreReordered() {
+    void aRouteWithoutANameKeepsItsIdWhenARouteBeforeItIsRemovedReorderedOrWrittenOtherwise() {
         Map<String, String> three = routeIdsByPath("""
                 - {paths: [/a]}
                 - {paths: [/b]}
-                - {paths: [/c], strip_path: false}
+                - {paths: [/c], strip_path: false, headers: {x-tenant: [acme]}}
                 """);
         Map<String, String> two = routeIdsByPath("""
-                - {strip_path: false, paths: [/c]}
-                - {paths: [/b]}
+                - {protocols: [http, https], paths: [/c], headers: {X-Tenant: [other]}, tags: [moved]}
+                - {paths: [/b], strip_path: true}
                 """);
 
         assertThat(two.get("/b []")).isEqualTo(three.get("/b []"));
