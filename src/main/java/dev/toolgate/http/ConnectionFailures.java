@@ -35,9 +35,13 @@ public final class ConnectionFailures {
         this.unexpected = new LogThrottle(Duration.ofMinutes(1), millis);
     }
 
-    /** The failure handler of an HTTP client's connections, given where each is made. */
+    /**
+     * The failure handler of an HTTP client's connections, given where each is made: the line names the peer (an
+     * upstream or a log endpoint, in the operator's own log), since for an idle pooled connection it is the only trace.
+     */
     public static Handler<HttpConnection> onConnect() {
-        return connection -> connection.exceptionHandler(SHARED::failed);
+        return connection -> connection.exceptionHandler(failure -> SHARED.failed(failure,
+                String.valueOf(connection.remoteAddress())));
     }
 
     /** Weighs a failure of a connection that has no handler of its own yet ({@link FirstHead}). */
@@ -47,12 +51,18 @@ public final class ConnectionFailures {
 
     /** Weighs one connection failure: nothing for the peer's network failure, a throttled warning otherwise. */
     void failed(Throwable failure) {
+        failed(failure, null);
+    }
+
+    /** As {@link #failed(Throwable)}, the line naming {@code peer} when known (the last of the minute's failures). */
+    void failed(Throwable failure, String peer) {
         if (failure instanceof IOException) {
             return;
         }
         long count = unexpected.due(1);
         if (count > 0) {
-            LOG.warn("a connection failed ({} such failures since the last line): {}", count, failure.toString());
+            LOG.warn("a connection{} failed ({} such failures since the last line): {}",
+                    peer == null ? "" : " to " + peer, count, failure.toString());
         }
     }
 }

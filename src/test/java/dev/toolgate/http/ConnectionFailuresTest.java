@@ -48,4 +48,15 @@ class ConnectionFailuresTest {
             assertThat(log.since(1).getFirst().getFormattedMessage()).contains("(50 such failures");
         }
     }
+
+    @Test
+    void aClientConnectionsUnexpectedFailureNamesItsPeer() {
+        try (CapturedLog log = CapturedLog.of(ConnectionFailures.class.getName(), Level.DEBUG)) {
+            failures.failed(new IllegalArgumentException("Content-Length value is not a number: zz"),
+                    "127.0.0.1:18926");
+
+            assertThat(log.since(0)).singleElement().extracting(e -> e.getFormattedMessage()).asString()
+                    .startsWith("a connection to 127.0.0.1:18926 failed (1 such failures").contains("zz");
+        }
+    }
 }
