@@ -1,6 +1,7 @@
 package dev.toolgate.mode.conversion;
 
 import dev.toolgate.cluster.InMemorySessionStore;
+import dev.toolgate.cluster.Removals;
 import dev.toolgate.cluster.SessionBus;
 import dev.toolgate.mcp.Json;
 import dev.toolgate.mcp.JsonRpc;
@@ -85,13 +86,8 @@ public final class Sessions {
     private final ClientStreams streamsPerClient;
     private final RunningCalls calls = new RunningCalls();
     private final ConcurrentHashMap<String, String> toldFingerprint = new ConcurrentHashMap<>();
-    /**
-     * When a reload last removed each endpoint here (ms). Endpoint ids derive from route names, so a route of
-     * the same name loaded again later is the same endpoint: sessions begun before its removal, kept in Redis
-     * or sealed in their ids, must not come back on it (it may relay elsewhere, and authenticate otherwise).
-     * One entry per endpoint ever removed: a few bytes each.
-     */
-    private final ConcurrentHashMap<String, Long> removedAt = new ConcurrentHashMap<>();
+    /** When a reload removed each endpoint here: the sessions begun before are unknown to one loaded again. */
+    private final Removals removals;
     /** Set once the streams are ended for the stop; no new one opens after it. */
     private volatile boolean stopping;
     /** The routes of the snapshot served, or about to be, and what each runs with; null before the first. */
@@ -105,6 +101,7 @@ public final class Sessions {
         this.bus = bus;
         this.memory = memory;
         this.clock = clock;
+        this.removals = new Removals(clock);
         this.streamsPerClient = new ClientStreams(maxStreamsPerClient);
         bus.listen(this::heard);
     }
@@ -240,7 +237,7 @@ public final class Sessions {
      * may serve the endpoint still (a rolling reload), and its clients go on there.
      */
     public void closeEndpoint(String endpoint) {
-        removedAt.merge(endpoint, clock.millis(), Math::max);
+        removals.removed(endpoint);
         streams.forEach((session, stream) -> {
             if (stream.endpoint().equals(endpoint)) {
                 closeStream(session);
@@ -255,8 +252,7 @@ public final class Sessions {
      * that never removed the endpoint accepts it, as the fleet's others it was begun on.
      */
     boolean predatesRemoval(Session session) {
-        Long removed = removedAt.get(session.endpoint());
-        return removed != null && session.createdAtMillis() <= removed;
+        return removals.predates(session.endpoint(), session);
     }
 
     /**

@@ -1,11 +1,11 @@
 package dev.toolgate.mode.passthrough;
 
 import dev.toolgate.cluster.InMemorySessionStore;
+import dev.toolgate.cluster.Removals;
 import dev.toolgate.mcp.Session;
 
 import java.time.InstantSource;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -19,14 +19,12 @@ import java.util.function.Predicate;
 final class RemovedRoutes {
 
     private final InMemorySessionStore memory;
-    private final InstantSource clock;
-    /** When a reload last removed each route here (ms). */
-    private final ConcurrentHashMap<String, Long> removedAt = new ConcurrentHashMap<>();
+    private final Removals removals;
 
     /** @param memory the sessions held in this process, those of a removed route ended with it */
     RemovedRoutes(InMemorySessionStore memory, InstantSource clock) {
         this.memory = memory;
-        this.clock = clock;
+        this.removals = new Removals(clock);
     }
 
     /**
@@ -50,7 +48,7 @@ final class RemovedRoutes {
      * {@code /status}, their places under the session caps freed), where it would have waited out the idle time.
      */
     void removed(String routeId) {
-        removedAt.merge(routeId, clock.millis(), Math::max);
+        removals.removed(routeId);
         String bridged = bridged(routeId);
         memory.endEndpoints(Set.of(bridged, legacy(bridged), bound(bridged)));
     }
@@ -60,9 +58,6 @@ final class RemovedRoutes {
      * with the route, and a route served now under that name answers it as unknown (its client starts a new one).
      */
     Predicate<Session> predatingRemoval(String routeId) {
-        return session -> {
-            Long removed = removedAt.get(routeId);
-            return removed != null && session.createdAtMillis() <= removed;
-        };
+        return session -> removals.predates(routeId, session);
     }
 }
