@@ -108,7 +108,8 @@ final class EraBridge {
         Call call = new Call(exchange, modern, link, answer, holder, key, shows,
                 ClientAnswer.hangUp(exchange.request().response()),
                 exchange.observation().record(modern.request().id()), new QuestionTie());
-        Future<Void> done = switch (modern.request().method()) {
+        // counted in flight: a reload retiring the route's sessions lets it finish before they end at the server
+        Future<Void> done = sessions.running(() -> switch (modern.request().method()) {
             case "server/discover" -> sessions.of(holder, key, link, modern.meta(), opening(link, modern, holder))
                     .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(),
                             results.discover(session.initialize(), BridgeState.identifiesItself(exchange)))));
@@ -116,7 +117,7 @@ final class EraBridge {
                  "subscriptions/listen" -> throw new GatewayException(new GatewayError.UnknownMethod(
                     modern.request().id(), modern.request().method()));
             default -> resumes(modern.request()) ? resume(call) : forward(call, true);
-        };
+        });
         return done.onComplete(v -> questions.leave(call.tie())).recover(failure -> failure instanceof CallCancelled ? call.answer().abandon()
                 : call.answer().fail(MessageEvents.upstreamFailed(call.traced(),
                         failure instanceof GatewayException refused ? refused.error() : upstreamError(link, failure))));

@@ -6,8 +6,10 @@ import dev.toolgate.mcp.Session;
 import dev.toolgate.mode.RouteRuntime;
 
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -19,7 +21,8 @@ import java.util.function.Predicate;
  * and server pairs are kept; those of the least recently built are ended at the server. All pairs share one
  * cache of at most {@link LegacySessions#MAX_SESSIONS} sessions, each with its opener's headers: a bound per
  * pair let the pairs together keep gigabytes. And the routes a reload removed ({@link RemovedRoutes}), whose
- * bridged sessions and bindings end with them.
+ * bridged sessions and bindings end with them, as do the sessions with their legacy servers, and those with the
+ * server a route kept by name no longer relays to: at the server, once the calls in flight on them have ended.
  */
 public final class EraBridges {
 
@@ -39,6 +42,13 @@ public final class EraBridges {
             return true;
         }
     };
+    /**
+     * Each route's server as its last build named it (guarded by {@link #servers}): the one its proxy relays to once
+     * that build is served. Builds take turns, and each names every route it builds again.
+     */
+    private final Map<String, String> built = new HashMap<>();
+    /** The routes of the snapshot served, or about to be. */
+    private volatile Set<String> served = Set.of();
 
     /** @param memory the sessions held in this process, where those of a removed route end with it */
     public EraBridges(InMemorySessionStore memory, InstantSource clock) {
@@ -70,11 +80,34 @@ public final class EraBridges {
     }
 
     /**
-     * A reload removed route {@code routeId}: the sessions its bridges and bindings hold in this process end now,
-     * and any begun before now is unknown to a route of the same name loaded again ({@link RemovedRoutes}).
+     * A reload removed route {@code routeId}, or points it at another server: the sessions its bridges and bindings
+     * hold in this process end now, and any begun before now is unknown to a route of the same name loaded again
+     * ({@link RemovedRoutes}); its bridge's sessions with the server it left end there, once its calls on them have.
      */
     public void routeRemoved(String routeId) {
         removed.removed(routeId);
+        retireServers(routeId);
+    }
+
+    /**
+     * Ends, at their servers, the sessions of route {@code routeId} with any server but the one its served build
+     * names (none when the route is gone): they held the server's state, and places under the bounds, until evicted.
+     */
+    private void retireServers(String routeId) {
+        String prefix = endpoint(routeId) + "\n";
+        synchronized (servers) {
+            String current = served.contains(routeId) ? built.get(routeId) : null;
+            if (current == null) {
+                built.remove(routeId);
+            }
+            for (var it = servers.entrySet().iterator(); it.hasNext(); ) {
+                var server = it.next();
+                if (server.getKey().startsWith(prefix) && !server.getKey().equals(current)) {
+                    server.getValue().retire();
+                    it.remove();
+                }
+            }
+        }
     }
 
     /** Whether a session of route {@code routeId}'s bridges or bindings began before a reload here removed it. */
@@ -89,16 +122,18 @@ public final class EraBridges {
     public void serving(Map<String, RouteRuntime> routes) {
         calls.serving(routes.keySet());
         streams.serving(routes);
+        served = Set.copyOf(routes.keySet());
     }
 
     /**
-     * The sessions of bridge {@code endpoint} with the legacy server at {@code target} and {@code path}: the same
-     * across configurations that keep all three.
+     * The sessions of route {@code routeId}'s bridge with the legacy server at {@code target} and {@code path}: the
+     * same across configurations that keep all three.
      */
-    LegacySessions sessions(String endpoint, UpstreamTarget target, String path) {
-        String key = endpoint + "\n" + (target.tls() ? "https://" : "http://") + target.host() + ":" + target.port()
-                + (path == null ? "" : path);
+    LegacySessions sessions(String routeId, UpstreamTarget target, String path) {
+        String key = endpoint(routeId) + "\n" + (target.tls() ? "https://" : "http://") + target.host() + ":"
+                + target.port() + (path == null ? "" : path);
         synchronized (servers) {
+            built.put(routeId, key);
             return servers.computeIfAbsent(key, k -> new LegacySessions(k, open));
         }
     }

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The legacy sessions the era bridge holds with a legacy server on behalf of modern clients, one per
@@ -31,7 +32,8 @@ import java.util.function.Function;
  * caller that opened it), which would otherwise keep it until its own idle timeout; a client whose
  * session was forgotten gets a new one with its next request. One route and server keeps at most a quarter
  * of the cache ({@link #MAX_PER_SERVER}), its own least recently used ended first: callers of one route cannot
- * push the others' sessions out.
+ * push the others' sessions out. A route that a reload removes, or points at another server, retires its view
+ * ({@link #retire}): its sessions are ended at the server once its calls in flight have ended.
  */
 final class LegacySessions {
 
@@ -86,6 +88,10 @@ final class LegacySessions {
     private final String server;
     /** How many of the cache's sessions are this route and server's (guarded by the cache). */
     private int kept;
+    /** This route and server's calls in flight, which a retirement lets finish first (guarded by the cache). */
+    private int running;
+    /** Whether its route was removed or relays elsewhere now (guarded by the cache). */
+    private boolean retired;
 
     /**
      * @param server names the route and server
@@ -158,6 +164,45 @@ final class LegacySessions {
                 it.remove();
                 kept--;
                 return;
+            }
+        }
+    }
+
+    /**
+     * Runs one bridged call on these sessions, counted in flight until it completes: a retirement meanwhile ends the
+     * sessions when the last such call has (a session one opens after it, on the configuration it began on, too).
+     */
+    <T> Future<T> running(Supplier<Future<T>> call) {
+        synchronized (open) {
+            running++;
+        }
+        Future<T> done;
+        try {
+            done = call.get();
+        } catch (RuntimeException e) {
+            finished();
+            throw e;
+        }
+        return done.onComplete(ignored -> finished());
+    }
+
+    private void finished() {
+        synchronized (open) {
+            if (--running == 0 && retired) {
+                endAll();
+            }
+        }
+    }
+
+    /**
+     * Its route is gone, or relays to another server now: the sessions end at the server, at once when no call runs
+     * on them, else once the last call in flight has ended (a DELETE would cut it short).
+     */
+    void retire() {
+        synchronized (open) {
+            retired = true;
+            if (running == 0) {
+                endAll();
             }
         }
     }

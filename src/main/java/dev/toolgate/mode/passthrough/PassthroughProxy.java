@@ -91,7 +91,7 @@ public final class PassthroughProxy implements McpEndpoint {
         var predatesRemoval = eras.bridges().predatingRemoval(eras.routeId());
         this.modern = new ModernTraffic(new UpstreamEras(eras.upstreamEra(), eras.clock()),
                 new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
-                        eras.listCacheScope(), predatesRemoval), eras.bridges().sessions(eras.endpoint(),
+                        eras.listCacheScope(), predatesRemoval), eras.bridges().sessions(eras.routeId(),
                         settings.target(), settings.servicePath())),
                 new LegacyBridge(RemovedRoutes.legacy(eras.endpoint()), new LegacyCalls.Route(eras.routeId(),
                         settings.route()), eras.store(), eras.clock(), eras.sessionTtlSeconds(),
