@@ -60,6 +60,8 @@ final class BoundSessions {
     private final InstantSource clock;
     /** Bindings a reload here ended with the route, unknown to one of the same name loaded again. */
     private final Predicate<Session> predatesRemoval;
+    /** Whether the route is still served as these bindings were built for it. */
+    private final RouteTenure tenure;
 
     /**
      * @param binds    whether sessions are bound at all (the route's {@code server.session.strategy} is set)
@@ -67,9 +69,11 @@ final class BoundSessions {
      * @param service  the route's service, named when its session id cannot be kept
      * @param predatesRemoval whether a binding began before a reload here removed the route: the server it names
      *                 may not be this route's now
+     * @param tenure   whether the route is still served as built: a binding created once it is not ends at once
      */
     BoundSessions(boolean binds, String endpoint, String service, SessionStore store, long ttlSeconds,
-                  InstantSource clock, Predicate<Session> predatesRemoval) {
+                  InstantSource clock, Predicate<Session> predatesRemoval, RouteTenure tenure) {
+        this.tenure = tenure;
         this.binds = binds;
         this.endpoint = endpoint;
         this.service = service;
@@ -238,7 +242,8 @@ final class BoundSessions {
         Session draft = new Session(null, endpoint, requestedVersion(exchange, opening), null, null, null, clock.millis(),
                 exchange.principal().sessionOwner(), upstream);
         return store.create(draft, ttlSeconds, exchange.clientNetwork()).recover(failure -> Future.failedFuture(
-                new GatewayException(GatewayError.TooManySessions.orUnavailable(failure))));
+                new GatewayException(GatewayError.TooManySessions.orUnavailable(failure))))
+                .compose(session -> tenure.keep(session, store));
     }
 
     /**

@@ -85,8 +85,10 @@ public final class EraBridges {
      * ({@link RemovedRoutes}); its bridge's sessions with the server it left end there, once its calls on them have.
      */
     public void routeRemoved(String routeId) {
-        removed.removed(routeId);
+        // retired first: a request on the route as it was that creates a session after this sees it ended
+        // (RouteTenure), and one that created it before is swept by what follows
         retireServers(routeId);
+        removed.removed(routeId);
     }
 
     /**

@@ -52,11 +52,17 @@ final class LegacyBridge {
     private final LegacyBatch batches;
     /** Sessions a reload here ended with the route, unknown to one of the same name loaded again. */
     private final Predicate<Session> predatesRemoval;
+    /** Whether the route is still served as this bridge was built for it. */
+    private final RouteTenure tenure;
 
-    /** @param route the route the bridge serves, whose calls a reload removing it ends */
+    /**
+     * @param route  the route the bridge serves, whose calls a reload removing it ends
+     * @param tenure whether the route is still served as built: a session created once it is not ends at once
+     */
     LegacyBridge(String endpoint, LegacyCalls.Route route, SessionStore store, InstantSource clock,
-                 long sessionTtlSeconds, LegacyCalls calls, Predicate<Session> predatesRemoval) {
+                 long sessionTtlSeconds, LegacyCalls calls, Predicate<Session> predatesRemoval, RouteTenure tenure) {
         this.endpoint = endpoint;
+        this.tenure = tenure;
         this.predatesRemoval = predatesRemoval;
         this.store = store;
         this.clock = clock;
@@ -179,6 +185,7 @@ final class LegacyBridge {
                         MessageEvents.refused(exchange.observation().record(r.id()), refused);
                         return Future.failedFuture(new GatewayException(refused));
                     })
+                    .compose(session -> tenure.keep(session, store))
                     .compose(session -> {
                         exchange.request().response().putHeader("mcp-session-id", ID_PREFIX + session.id());
                         return new ClientAnswer(exchange.request().response(), r.id(), observed)

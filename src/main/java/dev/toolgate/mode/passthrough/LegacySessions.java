@@ -90,8 +90,8 @@ final class LegacySessions {
     private int kept;
     /** This route and server's calls in flight, which a retirement lets finish first (guarded by the cache). */
     private int running;
-    /** Whether its route was removed or relays elsewhere now (guarded by the cache). */
-    private boolean retired;
+    /** Whether its route was removed or relays elsewhere now (written with the cache held). */
+    private volatile boolean retired;
 
     /**
      * @param server names the route and server
@@ -205,6 +205,11 @@ final class LegacySessions {
                 endAll();
             }
         }
+    }
+
+    /** Whether a reload removed its route, or pointed it at another server ({@link #retire}). */
+    boolean retired() {
+        return retired;
     }
 
     /** Ends every session at the server and forgets them: their route or server is gone from the configuration. */

@@ -89,16 +89,19 @@ public final class PassthroughProxy implements McpEndpoint {
         this.relay = new Relay(settings.route(), eras.routeId(), eras.runtime(), tap, eras.bridges().streams());
         // a route of the same name loaded again is none of the sessions begun before a reload here removed it
         var predatesRemoval = eras.bridges().predatingRemoval(eras.routeId());
+        LegacySessions servers = eras.bridges().sessions(eras.routeId(), settings.target(), settings.servicePath());
+        // retired with the route this proxy was built for: a session a request here creates after that ends at once
+        RouteTenure tenure = new RouteTenure(settings.route(), servers::retired);
         this.modern = new ModernTraffic(new UpstreamEras(eras.upstreamEra(), eras.clock()),
                 new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
-                        eras.listCacheScope(), predatesRemoval), eras.bridges().sessions(eras.routeId(),
-                        settings.target(), settings.servicePath())),
+                        eras.listCacheScope(), predatesRemoval), servers),
                 new LegacyBridge(RemovedRoutes.legacy(eras.endpoint()), new LegacyCalls.Route(eras.routeId(),
                         settings.route()), eras.store(), eras.clock(), eras.sessionTtlSeconds(),
-                        eras.bridges().calls(), predatesRemoval),
+                        eras.bridges().calls(), predatesRemoval, tenure),
                 this::link, eras.upstreamEra());
         this.bound = new BoundSessions(eras.bindsSessions(), RemovedRoutes.bound(eras.endpoint()),
-                settings.target().service(), eras.store(), eras.sessionTtlSeconds(), eras.clock(), predatesRemoval);
+                settings.target().service(), eras.store(), eras.sessionTtlSeconds(), eras.clock(), predatesRemoval,
+                tenure);
         this.issued = new IssuedSessions(bound, this::link);
         this.forwarding = new Forwarding(settings, client, chain, relay, bound, issued);
     }
