@@ -12,7 +12,7 @@ import com.networknt.schema.path.NodePath;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One {@code anyOf} ({@link BranchKeyword}): a value passes when a branch does; when none does, the branches' errors in order. */
+/** One {@code anyOf} ({@link ApplicatorKeyword}): a value passes when a branch does; when none does, the branches' errors in order. */
 final class AnyOf extends Branches {
 
     AnyOf(SchemaLocation location, JsonNode schemaNode, Schema parent, SchemaContext context) {

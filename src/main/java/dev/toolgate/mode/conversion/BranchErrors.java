@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The errors of one branch of {@code anyOf} or {@code oneOf} ({@link AnyOf}, {@link OneOf}), as many as can still
- * be listed and at least one: the keyword only needs to know whether the branch passes, and the tool error shows the
+ * be listed and at least one (the subschema of {@code not}, {@code if} or {@code contains} keeps two,
+ * {@link Applicator#passes}): the keyword only needs to know whether the branch passes, and the tool error shows the
  * first {@link FirstErrors#LISTED}. The validator's own keywords collected every error of a failing branch before
  * deciding, so 480,000 wrong items under a branch built 480,000 errors; here the branch stops at the last one that
  * could be shown. What reaches the caller's list is the start of what the validator's keywords would have put
@@ -34,6 +35,12 @@ final class BranchErrors extends ArrayList<Error> {
         Full(BranchErrors list, Error error) {
             super(error);
             this.list = list;
+        }
+
+        /** Never seen outside: a trace would cost more than the check it ends ({@code contains} ends one an item). */
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 

@@ -14,8 +14,9 @@ import java.util.List;
  * 24 MB from them; a model fixing its call reads the first few. The list only stands for the validation's own
  * errors: subschemas checked for whether they pass collect into lists of their own, added here (or not) once the
  * keyword knows whether the value passed, so those keep their meaning. A branch of {@code anyOf} or {@code oneOf}
- * stops at as many as could still be listed ({@link BranchErrors}); {@code not}, {@code if}, {@code contains},
- * {@code propertyNames} and a {@code type} list are the validator's, which collect every error of theirs.
+ * stops at as many as could still be listed ({@link BranchErrors}), and the subschema of {@code not}, {@code if}
+ * or {@code contains}, whose errors are dropped, once it fails ({@link Applicator#passes}). {@code propertyNames} adds
+ * its errors here, and a {@code type} list holds type names only (tool schemas are checked against the meta-schema).
  */
 final class FirstErrors extends ArrayList<Error> {
 

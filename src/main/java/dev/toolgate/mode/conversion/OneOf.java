@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One {@code oneOf} ({@link BranchKeyword}): a value passes when exactly one branch does. All the keyword needs is how
+ * One {@code oneOf} ({@link ApplicatorKeyword}): a value passes when exactly one branch does. All the keyword needs is how
  * many branches pass; a value that does not pass exactly one gets the validator's error (how many passed, and which)
  * followed by the failing branches' errors.
  */

@@ -27,12 +27,13 @@ public final class ToolSchemas {
     /**
      * JSON Schema 2020-12, knowing {@code x-mcp-header} as an annotation (unknown, each compile would log a warning),
      * with Toolgate's own {@code uniqueItems} ({@link UniqueItems}: the validator's takes quadratic time on items
-     * that share a hash code) and {@code anyOf}/{@code oneOf} ({@link AnyOf}, {@link OneOf}: the validator's build
-     * every error of a failing branch).
+     * that share a hash code) and {@code anyOf}, {@code oneOf}, {@code not}, {@code if} and {@code contains}
+     * ({@link ApplicatorKeyword}: the validator's build every error of a failing subschema, to show few or none).
      */
     private static final Dialect DIALECT = Dialect.builder(Dialects.getDraft202012())
             .keyword(new NonValidationKeyword(HeaderDeclarations.KEYWORD)).keyword(UniqueItems.KEYWORD)
-            .keyword(BranchKeyword.ANY_OF).keyword(BranchKeyword.ONE_OF).build();
+            .keyword(ApplicatorKeyword.ANY_OF).keyword(ApplicatorKeyword.ONE_OF).keyword(ApplicatorKeyword.NOT)
+            .keyword(ApplicatorKeyword.IF).keyword(ApplicatorKeyword.CONTAINS).build();
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
             DIALECT, b -> b.schemaLoader(l -> l.fetchRemoteResources(false))
                     .schemaRegistryConfig(com.networknt.schema.SchemaRegistryConfig.builder()

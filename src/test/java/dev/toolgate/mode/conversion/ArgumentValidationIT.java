@@ -88,6 +88,19 @@ class ArgumentValidationIT {
                                           properties:
                                             p: {type: object, dependentSchemas: {x: {required: [y]}}}
                                             items: {type: array, items: {anyOf: [{type: string, pattern: '^(x+x+)+y$'}, {type: integer}]}}
+                                - name: count_orders
+                                  description: Count orders (not, if and contains over the items)
+                                  method: POST
+                                  path: /mcp/orders
+                                  request_body:
+                                    content:
+                                      application/json:
+                                        schema:
+                                          type: array
+                                          not: {items: {type: string}}
+                                          if: {items: {type: boolean}}
+                                          then: {maxItems: 0}
+                                          else: {contains: {type: integer}}
                                 - name: create_order
                                   description: Create an order
                                   method: POST
@@ -284,6 +297,20 @@ class ArgumentValidationIT {
         assertThat(oneOf).startsWith("Invalid arguments for tool orders_by_ids_or_else: query_ids: must be valid to "
                 + "one and only one schema, but 0 are valid; query_ids.0: integer found, string expected; ")
                 .endsWith("; query_ids.8: integer found, string expected; and more (only the first 10 are listed)");
+    }
+
+    @Test
+    void hundredsOfThousandsOfItemsUnderNotIfAndContainsAreDecidedAsTheirVerdictsSay() throws Exception {
+        // each keyword's subschema fails on the first item; the validator's own went on to build 480,000 errors
+        String numbers = "[" + "0,".repeat(479_999) + "0]";
+        JsonNode result = mcp.call("count_orders", "{\"body\":" + numbers + "}");
+        assertThat(result.get("isError").asBoolean()).as("%s", result).isFalse();
+        assertThat(upstream.next().body()).isEqualTo(numbers);
+
+        assertThat(text(refused("count_orders", "{\"body\":[" + "\"a\",".repeat(239_999) + "\"a\"]}")))
+                .isEqualTo("Invalid arguments for tool count_orders: body: must not be valid to the schema "
+                        + "{\"items\":{\"type\":\"string\"}}; body: must contain at least 1 element(s) that passes "
+                        + "these validations: {\"type\":\"integer\"}");
     }
 
     @Test

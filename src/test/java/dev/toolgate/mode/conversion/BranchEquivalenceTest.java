@@ -1,7 +1,6 @@
 package dev.toolgate.mode.conversion;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import dev.toolgate.testing.Configs;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import static dev.toolgate.mode.conversion.LibraryBranches.described;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -27,7 +27,7 @@ class BranchEquivalenceTest {
     private static final int TOOLS = 150;
     private static final int VALUES = 12;
 
-    private static List<Tool> tools(String document) {
+    static List<Tool> tools(String document) {
         assumeTrue(Files.isDirectory(FIXTURES), "the fixtures folder ../shared/fixtures/openapi is absent");
         Configs.Checked checked = Configs.check("""
                 _format_version: "3.0"
@@ -84,10 +84,5 @@ class BranchEquivalenceTest {
                 outcomes[2] += expected.size() > FirstErrors.LISTED ? 1 : 0;
             }
         }
-    }
-
-    private static List<String> described(List<Error> errors) {
-        return errors.stream().map(e -> e.getInstanceLocation() + " " + e.getEvaluationPath() + " " + e.getKeyword()
-                + ": " + e.getMessage()).toList();
     }
 }

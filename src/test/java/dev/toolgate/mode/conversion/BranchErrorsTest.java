@@ -1,13 +1,13 @@
 package dev.toolgate.mode.conversion;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import dev.toolgate.mcp.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.toolgate.mode.conversion.LibraryBranches.array;
+import static dev.toolgate.mode.conversion.LibraryBranches.sameAsLibrary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -17,28 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BranchErrorsTest {
 
-    /** {@code count} copies of {@code item}, comma-separated, in an array. */
-    private static String array(String item, int count) {
-        return "[" + (item + ",").repeat(count - 1) + item + "]";
-    }
-
     private static Schema ours(String schema) throws Exception {
         return ToolSchemas.compileOrThrow(Json.parse(schema));
-    }
-
-    /** Checks the value with both keywords: the same errors, in the same order, and returns ours. */
-    private static LibraryBranches.Checked sameAsLibrary(String schema, String value) throws Exception {
-        JsonNode node = Json.parse(value);
-        LibraryBranches.Checked ours = LibraryBranches.check(ours(schema), node);
-        LibraryBranches.Checked library = LibraryBranches.check(LibraryBranches.compile(Json.parse(schema)), node);
-        assertThat(described(ours.errors())).as("errors of %s", value).isEqualTo(described(library.errors()));
-        assertThat(ours.reads()).as("pattern reads").isLessThanOrEqualTo(library.reads());
-        return ours;
-    }
-
-    private static List<String> described(List<Error> errors) {
-        return errors.stream().map(e -> e.getInstanceLocation() + " " + e.getEvaluationPath() + " " + e.getKeyword()
-                + ": " + e.getMessage()).toList();
     }
 
     @Test
