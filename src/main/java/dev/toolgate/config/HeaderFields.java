@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,6 +52,24 @@ public final class HeaderFields {
             }
         }
         return out;
+    }
+
+    /**
+     * Refuses, as a problem at {@code key.NAME} with Kong's reason, each header of {@code read} (the map {@link #read}
+     * gave for {@code key}) that names one of {@code setByThePlugin}, whatever its case: headers the plugin sets itself,
+     * which Kong's schema refuses rather than let the configured one be replaced unseen. The refused entries are
+     * taken out of {@code read}. The name is one of the plugin's own, so the path may show it; the value is not shown.
+     */
+    public static void refuse(ConfigNode node, String key, Map<String, String> read, List<String> setByThePlugin) {
+        read.keySet().removeIf(name -> {
+            for (String set : setByThePlugin) {
+                if (set.equalsIgnoreCase(name)) {
+                    node.problem(key + "." + name, "cannot contain '" + set + "' header");
+                    return true;
+                }
+            }
+            return false;
+        });
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.toolgate.observe.prometheus.PrometheusConfig;
 import dev.toolgate.testing.Configs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
@@ -56,6 +57,19 @@ class LogPluginConfigTest {
                 .problems()).containsExactly("plugins[0].config.custom_fields_by_lua: Toolgate runs no Lua; remove it");
         assertThat(check("{name: http-log, config: {http_endpoint: 'http://x', queue: {max_batch_size: 0}}}").problems())
                 .singleElement().asString().startsWith("plugins[0].config.queue.max_batch_size:");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Host, Host", "host, Host", "Content-Length, Content-Length", "CONTENT-LENGTH, Content-Length",
+            "content-type, Content-Type", "Content-Type, Content-Type"})
+    void anHttpLogHeaderThePluginSetsItselfIsAProblemAtItsPathWithKongsReasonThatDoesNotQuoteItsValue(String name,
+                                                                                                   String kongs) {
+        assertThat(check("{name: http-log, config: {http_endpoint: 'http://logs:9000/in', "
+                + "headers: {x-tenant: acme, %s: SECRET8}}}".formatted(name)).problems())
+                .containsExactly("plugins[0].config.headers." + name + ": cannot contain '" + kongs + "' header");
+        // Kong's opentelemetry schema has no such rule on its headers
+        assertThat(check("{name: opentelemetry, config: {traces_endpoint: 'http://otel:4318/v1/traces', "
+                + "headers: {%s: SECRET8}}}".formatted(name)).problems()).isEmpty();
     }
 
     @ParameterizedTest

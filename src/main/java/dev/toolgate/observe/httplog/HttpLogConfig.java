@@ -31,6 +31,13 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
                             @JsonSerialize(using = Redacted.class) Map<String, String> headers, QueueSettings queue)
         implements PluginSettings {
 
+    /**
+     * Headers Kong's http-log schema refuses in {@code headers} ("cannot contain 'Host' header"): the plugin sets
+     * them itself (the endpoint's host, the body's length, {@code content_type}), so a configured one would never be
+     * sent.
+     */
+    static final List<String> SET_BY_THE_PLUGIN = List.of("Host", "Content-Length", "Content-Type");
+
     public HttpLogConfig {
         headers = Map.copyOf(headers);
     }
@@ -55,6 +62,7 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
         long timeout = node.integer("timeout", 10_000, 1, Integer.MAX_VALUE);
         long keepalive = node.integer("keepalive", 60_000, 1, Integer.MAX_VALUE);
         Map<String, String> headers = HeaderFields.read(node, "headers");
+        HeaderFields.refuse(node, "headers", headers, SET_BY_THE_PLUGIN);
         QueueSettings queue = node.object("queue").map(q -> QueueSettings.read(q, 1)).orElse(QueueSettings.defaults(1))
                 .withLegacy(node, "queue_size", 1, "flush_timeout", 2);
         if (node.has("custom_fields_by_lua") && node.any("custom_fields_by_lua") != null) {

@@ -46,12 +46,11 @@ final class HttpLogSender implements AutoCloseable {
         this.context = telemetry.sending();
         URI uri = URI.create(config.httpEndpoint());
         this.target = Destination.request(uri, HttpMethod.valueOf(config.method())).setTimeout(config.timeout());
-        // Kong's order: the configured headers first, then its own over them (the endpoint's Host, the
-        // body's length, content_type, and the Authorization of a user and password in http_endpoint).
+        // Kong's order: the configured headers first (never a Host, Content-Length or Content-Type: the
+        // configuration refuses them, as Kong's schema does), then its own (the endpoint's Host, the body's length,
+        // content_type, and the Authorization of a user and password in http_endpoint, over a configured one).
         // The client writes Host as lua-resty-http does since Kong 3.8: the port unless the scheme's own.
         config.headers().forEach(target::putHeader);
-        target.removeHeader("host");
-        target.removeHeader("content-length");
         target.putHeader("content-type", config.contentType());
         if (uri.getRawUserInfo() != null) {
             // as written: Kong's socket.url leaves percent-escapes in userinfo, and encodes those bytes

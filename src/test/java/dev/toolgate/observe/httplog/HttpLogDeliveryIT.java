@@ -72,7 +72,7 @@ class HttpLogDeliveryIT {
     void theEndpointsUserAndPasswordWinOverAConfiguredAuthorizationHeaderAsInKong() {
         try (RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
              var gateway = gateway(logs, "'" + logs.url().replace("://", "://logger:s3cret@") + "/logs'"
-                     + ", headers: {Authorization: Bearer configured, Content-Type: text/plain, x-tenant: acme}")) {
+                     + ", headers: {Authorization: Bearer configured, x-tenant: acme}")) {
             call(gateway);
 
             await().atMost(Duration.ofSeconds(20)).until(() -> logs.count("POST /logs") > 0);
@@ -81,7 +81,7 @@ class HttpLogDeliveryIT {
             assertThat(posted.header("authorization")).isEqualTo("Basic "
                     + Base64.getEncoder().encodeToString("logger:s3cret".getBytes(StandardCharsets.UTF_8)));
             assertThat(posted.headers().getAll("authorization")).hasSize(1);
-            // Kong's content_type is set after the configured headers too; other headers are sent as configured
+            // Kong's content_type, which a configured header may not name; other headers are sent as configured
             assertThat(posted.header("content-type")).isEqualTo("application/json");
             assertThat(posted.header("x-tenant")).isEqualTo("acme");
         }

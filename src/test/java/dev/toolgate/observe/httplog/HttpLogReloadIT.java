@@ -81,6 +81,29 @@ class HttpLogReloadIT {
         }
     }
 
+    @Test
+    void aPostedHttpLogHeaderNamingHostOrContentLengthIs400AtItsPathWithKongsReasonAndTheOldConfigStays()
+            throws Exception {
+        try (RestUpstream api = new RestUpstream();
+             RestUpstream logs = new RestUpstream().on("POST /logs", r -> r.response().setStatusCode(200).end());
+             TestGateway gateway = TestGateway.start(config(api, logs, 10_000))) {
+            AdminHttp admin = new AdminHttp(gateway);
+            String before = admin.hash();
+            String bad = config(api, logs, 10_000).replaceFirst("( *)timeout: 10000",
+                    "$1timeout: 10000\n$1headers: {Host: internal.HDRSECRET8, content-length: '7'}");
+
+            AdminHttp.Response refused = admin.postConfig(bad);
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.json().get("problems")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
+                    "services[0].routes[0].plugins[0].config.headers.Host: cannot contain 'Host' header",
+                    "services[0].routes[0].plugins[0].config.headers.content-length: cannot contain "
+                            + "'Content-Length' header");
+            assertThat(refused.body()).doesNotContain("HDRSECRET8");
+            assertThat(admin.hash()).isEqualTo(before);
+        }
+    }
+
     private static String config(RestUpstream api, RestUpstream logs, int timeout) {
         return """
                 _format_version: "3.0"
