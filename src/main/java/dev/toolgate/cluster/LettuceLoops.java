@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * Where Lettuce does its I/O. With the gateway's Vert.x, on the proxy's event loops, one lane per
  * loop: a command sent from a proxy loop is written, answered and continued on that same loop, with
  * no hand-off to another thread (waking a thread costs more than a Redis command does). A command
- * from any other thread (the side loop's {@code /status} check) takes the first lane. The pub/sub
- * connections, which hear the other instances (control-plane work no proxied call waits for), are on
- * the side loop: the messages they read are decoded and handled there, not between a proxy loop's
+ * from any other thread takes the first lane. The pub/sub connections, which hear the other instances,
+ * and the command connections of {@code /status}'s PING (control-plane work no proxied call waits for)
+ * are on the side loop: what they read is decoded and handled there, not between a proxy loop's
  * requests. Without Vert.x (validating a configuration, unit tests), all on one lane of Lettuce's own
  * small thread pool. The loops stay Vert.x's: Lettuce never shuts them down.
  */
@@ -119,7 +119,7 @@ final class LettuceLoops implements AutoCloseable {
         return lanes[lane];
     }
 
-    /** Where the pub/sub connections are opened: the side loop. */
+    /** Where the pub/sub connections and the status check's command connections are opened: the side loop. */
     ClientResources channels() {
         return channels;
     }

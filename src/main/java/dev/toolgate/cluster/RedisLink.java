@@ -9,6 +9,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.DefaultEndpoint;
+import io.lettuce.core.resource.ClientResources;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,8 +27,8 @@ import java.util.function.Function;
 
 /**
  * One Redis, as Kong's {@code redis} block describes it: one multiplexed connection for commands per
- * event loop ({@link LettuceLoops}: a command goes out and is answered on the caller's own loop) and
- * one for pub/sub ({@link RedisChannels}, on the side loop), each opened on first use, asynchronously
+ * event loop ({@link LettuceLoops}: a command goes out and is answered on the caller's own loop), and on
+ * the side loop one for {@code /status}'s PING and one for pub/sub ({@link RedisChannels}), each opened on first use, asynchronously
  * and off the event loops (building a snapshot, or validating, opens nothing; the clients are made
  * then, with the link).
  * While Redis cannot be reached, commands fail at once instead
@@ -47,8 +48,9 @@ public final class RedisLink implements AutoCloseable {
 
     private final RedisSettings settings;
     private final LettuceLoops loops;
+    /** The proxy loops' lanes, then the side loop's, {@link #checks}: {@link LettuceLoops#current} never names that one. */
     private final CommandLane[] lanes;
-    /** The pub/sub connection's client, on the side loop: apart from the lanes', which are on the proxy's loops. */
+    /** The pub/sub connection's client, on the side loop: apart from the proxy loops' lanes' and from {@link #checks}'s. */
     private final RedisClient channelsClient;
     private final RedisChannels channels;
     private volatile boolean closed;
@@ -56,17 +58,29 @@ public final class RedisLink implements AutoCloseable {
     RedisLink(RedisSettings settings, LettuceLoops loops) {
         this.settings = settings;
         this.loops = loops;
-        this.lanes = new CommandLane[loops.count()];
-        for (int i = 0; i < lanes.length; i++) {
+        this.lanes = new CommandLane[loops.count() + 1];
+        for (int i = 0; i < loops.count(); i++) {
             // made here, as the configuration that names this Redis is provisioned (off the event loops): the
             // first RedisClient of a process loads much of Lettuce, time an event loop would spend serving no one
-            RedisClient client = RedisClient.create(loops.resources(i));
-            client.setOptions(LettuceSettings.clientOptions(settings));
-            lanes[i] = new CommandLane(i, client);
+            lanes[i] = new CommandLane(client(loops.resources(i)));
         }
-        this.channelsClient = RedisClient.create(loops.channels());
-        channelsClient.setOptions(LettuceSettings.clientOptions(settings));
+        lanes[loops.count()] = new CommandLane(client(loops.channels()));
+        this.channelsClient = client(loops.channels());
         this.channels = new RedisChannels(channelsClient, this::uri, address());
+    }
+
+    private RedisClient client(ClientResources resources) {
+        RedisClient client = RedisClient.create(resources);
+        client.setOptions(LettuceSettings.clientOptions(settings));
+        return client;
+    }
+
+    /**
+     * The side loop's command lane, which only {@link #ping} takes: the status check is sent and answered there,
+     * never queued behind (or held up by) a proxy loop's commands, nor taking a turn of a proxy loop.
+     */
+    private CommandLane checks() {
+        return lanes[lanes.length - 1];
     }
 
     public RedisSettings settings() {
@@ -81,17 +95,19 @@ public final class RedisLink implements AutoCloseable {
 
     /** Runs one command; the future fails when Redis cannot be reached or does not answer in {@code read_timeout}. */
     public <T> Future<T> call(Function<RedisAsyncCommands<byte[], byte[]>, CompletionStage<T>> command) {
+        return call(lanes[loops.current()], command);
+    }
+
+    private <T> Future<T> call(CommandLane lane, Function<RedisAsyncCommands<byte[], byte[]>, CompletionStage<T>> command) {
         Context context = Vertx.currentContext();
-        CommandLane lane = lanes[loops.current()];
-        return onContext(watched(lane.index, connection(lane).thenCompose(c -> command.apply(c.async()))), context);
+        return onContext(watched(lane, connection(lane).thenCompose(c -> command.apply(c.async()))), context);
     }
 
     /**
      * The command's outcome, also noted for its lane: an answer clears the lane's count of timeouts, and the
      * {@value #TIMEOUTS_BEFORE_RECONNECT}th timeout in a row drops the lane's connection (Lettuce reconnects it).
      */
-    <T> CompletionStage<T> watched(int index, CompletionStage<T> command) {
-        CommandLane lane = lanes[index];
+    private <T> CompletionStage<T> watched(CommandLane lane, CompletionStage<T> command) {
         return command.whenComplete((answer, failure) -> {
             if (failure == null) {
                 lane.timeouts.set(0);
@@ -150,10 +166,10 @@ public final class RedisLink implements AutoCloseable {
         return onContext(connection(lanes[loops.current()]).thenApply(c -> (Void) null), context);
     }
 
-    /** PING, timed; also what {@code /status} shows. */
+    /** PING, timed, on the side loop's lane ({@link #checks}): what {@code /status} shows. */
     public Future<Long> ping() {
         long started = System.nanoTime();
-        return call(c -> c.ping()).map(pong -> System.nanoTime() - started);
+        return call(checks(), c -> c.ping()).map(pong -> System.nanoTime() - started);
     }
 
     /** Publishes a message on a channel; fails when Redis cannot be reached. */

@@ -167,6 +167,44 @@ class SideLoopIT {
         }
     }
 
+    /**
+     * {@code GET /status}'s PING goes out and is answered on a command connection of the side loop's own: with every
+     * proxy loop held, the status check still answers at once that Redis is reachable. (It took the first proxy
+     * loop's connection, and waited there until its read_timeout, Redis then shown unreachable.)
+     */
+    @Test
+    void theStatusChecksRedisPingIsAnsweredAtOnceWhileEveryProxyLoopIsHeld() throws Exception {
+        try (RedisServer redis = RedisServer.start(); TestGateway shared = TestGateway.start(sharedSessions(redis))) {
+            AdminHttp admin = new AdminHttp(shared);
+            // the first check opens the connection; the one measured finds it open
+            assertThat(admin.get("/status").json().at("/redis/0/reachable").asBoolean()).isTrue();
+            Set<EventLoop> proxy = proxyLoops(shared);
+            CountDownLatch began = new CountDownLatch(proxy.size());
+            CountDownLatch release = new CountDownLatch(1);
+            for (EventLoop loop : proxy) {
+                loop.execute(() -> {
+                    began.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            try {
+                assertThat(began.await(30, TimeUnit.SECONDS)).isTrue();
+                long started = System.nanoTime();
+                AdminHttp.Response status = admin.get("/status");
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+                assertThat(status.json().at("/redis/0/reachable").asBoolean()).as(status.toString()).isTrue();
+                assertThat(took).as("the status check with every proxy loop held").isLessThan(Duration.ofSeconds(2));
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+
     /** A route whose sessions are kept in {@code redis}: the gateway subscribes to the fleet's session events there. */
     private static String sharedSessions(RedisServer redis) {
         return """
