@@ -131,11 +131,17 @@ final class RedisChannels {
     /**
      * Closes the pub/sub connection when it is still being opened (it closes when it comes up); an open one is
      * closed by the client's shutdown, which follows (closing it here too had Lettuce warn it was already closed).
+     * The future completes once one being opened has come up and closed, or failed: the link shuts its client down
+     * only then. A connection still opening as the client shut down came up after, outside the client's clean-up,
+     * and was then closed by the stopping event loop: its Lettuce handlers ran on timers and threads already
+     * stopped, and Netty logged each such task, with its stack, as an error (a start that failed on a taken port).
      */
-    synchronized void close() {
+    synchronized CompletableFuture<Void> close() {
         closed = true;
-        if (pubSub != null && !pubSub.isDone()) {
-            pubSub.thenAccept(StatefulRedisPubSubConnection::closeAsync);
+        if (pubSub == null || pubSub.isDone()) {
+            return CompletableFuture.completedFuture(null);
         }
+        return pubSub.handle((connection, failure) -> connection).thenCompose(connection -> connection == null
+                ? CompletableFuture.<Void>completedFuture(null) : connection.closeAsync());
     }
 }

@@ -279,7 +279,7 @@ public final class RedisLink implements AutoCloseable {
      */
     CompletableFuture<Void> shutdown() {
         // outside this link's lock: the channels hold theirs while they open a connection, which takes this one
-        channels.close();
+        CompletableFuture<Void> pubSubClosed = channels.close();
         List<CompletableFuture<?>> closing = new ArrayList<>();
         synchronized (this) {
             closed = true;
@@ -291,7 +291,10 @@ public final class RedisLink implements AutoCloseable {
                 }
                 closing.add(lane.client.shutdownAsync(0, 2, TimeUnit.SECONDS));
             }
-            closing.add(channelsClient.shutdownAsync(0, 2, TimeUnit.SECONDS));
+            // once a pub/sub connection still being opened has come up and closed (or failed): not before, or it
+            // would come up outside the client's clean-up
+            closing.add(pubSubClosed.handle((done, failure) -> done)
+                    .thenCompose(done -> channelsClient.shutdownAsync(0, 2, TimeUnit.SECONDS)));
         }
         return CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new));
     }

@@ -1,5 +1,8 @@
 package dev.toolgate.cli;
 
+import ch.qos.logback.classic.Level;
+import dev.toolgate.testing.CapturedLog;
+import dev.toolgate.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -366,6 +369,36 @@ class MainTest {
             assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
             assertThat(result.err()).contains("toolgate: could not start: the admin listener could not listen on "
                     + "127.0.0.1:" + port + ": ").doesNotContain("\tat ");
+        }
+    }
+
+    /**
+     * A start that fails on its last listener, with a Redis connection being opened meanwhile (sessions shared in
+     * Redis subscribe as the configuration loads), tears down what it started: the operator reads its one problem,
+     * never a stack of a task handed to an executor the clean-up had already stopped (about one start in three
+     * logged a RejectedExecutionException, or a Lettuce reconnect refused by a stopped timer, before the problem).
+     * Started twenty times: the race is the point.
+     */
+    @Test
+    @Timeout(180)
+    void aTakenStatusPortFailsEachStartWithItsProblemAloneNeverAStackOfARejectedTask() throws IOException {
+        try (RedisServer redis = RedisServer.start();
+             ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             CapturedLog log = CapturedLog.everything()) {
+            Path config = file(VALID.replaceFirst("( *)mode: conversion-listener",
+                    "$1mode: conversion-listener\n$1server: {session: {strategy: redis, redis: " + redis.block() + "}}"));
+            for (int start = 1; start <= 20; start++) {
+                Result result = execute("run", "--config", config.toString(), "--proxy-listen", "127.0.0.1:0",
+                        "--admin-listen", "127.0.0.1:0", "--status-listen", "127.0.0.1:" + taken.getLocalPort(),
+                        "--no-watch");
+
+                assertThat(result.exitCode()).as("start %d: %s", start, result.err()).isEqualTo(3);
+                assertThat(result.err()).as("start %d", start).contains("toolgate: could not start: the status "
+                        + "listener could not listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
+                        .doesNotContain("\tat ", "RejectedExecutionException");
+            }
+            assertThat(log.since(0)).as("lines with a stack, or errors").noneMatch(e -> e.getThrowableProxy() != null
+                    || e.getLevel().isGreaterOrEqual(Level.ERROR));
         }
     }
 
