@@ -120,9 +120,10 @@ public final class ProxyServer {
                     .invalidRequestHandler(ConnectionGuard::invalidRequest)
                     .connectionHandler(connection -> ConnectionGuard.attach(connection, limits, open));
             return server.listen(port, host).map(s -> {
+                // kept first: a guard that throws fails the start, whose clean-up closes only the servers kept
+                servers.add(s);
                 boundPort.set(s.actualPort());
                 ListenerTransport.guard(vertx, s.actualPort(), limits, open);
-                servers.add(s);
                 return null;
             });
         }
