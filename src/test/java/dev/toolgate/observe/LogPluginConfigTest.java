@@ -73,6 +73,20 @@ class LogPluginConfigTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"Authorization", "authorization", "AuthoRIZATion"})
+    void anAuthorizationHeaderBesideAUserInTheHttpLogEndpointIsAProblemAsInKongThatQuotesNeither(String name) {
+        assertThat(check("{name: http-log, config: {http_endpoint: 'http://logger:SECRET8@logs:9000/in', "
+                + "headers: {%s: Bearer SECRET9}}}".formatted(name)).problems())
+                .containsExactly("plugins[0].config.headers." + name + ": specifying both an 'Authorization' header "
+                        + "and user info in 'http_endpoint' is not allowed");
+        // either alone is fine
+        assertThat(check("{name: http-log, config: {http_endpoint: 'http://logs:9000/in', "
+                + "headers: {%s: Bearer SECRET9}}}".formatted(name)).problems()).isEmpty();
+        assertThat(check("{name: http-log, config: {http_endpoint: 'http://logger:SECRET8@logs:9000/in'}}")
+                .problems()).isEmpty();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"0", "65536", "99999"})
     void anEndpointWhosePortIsOutsideOneTo65535IsAProblemAtItsPathNotADropAtEverySend(String port) {
         String problem = ": must have a port between 1 and 65535, or none";

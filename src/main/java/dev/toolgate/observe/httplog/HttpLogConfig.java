@@ -63,6 +63,11 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
         long keepalive = node.integer("keepalive", 60_000, 1, Integer.MAX_VALUE);
         Map<String, String> headers = HeaderFields.read(node, "headers");
         HeaderFields.refuse(node, "headers", headers, SET_BY_THE_PLUGIN);
+        if (endpoint != null && hasUserInfo(endpoint)) {
+            headers.keySet().stream().filter("Authorization"::equalsIgnoreCase).findFirst().ifPresent(name ->
+                    node.problem("headers." + name, "specifying both an 'Authorization' header and user info in "
+                            + "'http_endpoint' is not allowed"));
+        }
         QueueSettings queue = node.object("queue").map(q -> QueueSettings.read(q, 1)).orElse(QueueSettings.defaults(1))
                 .withLegacy(node, "queue_size", 1, "flush_timeout", 2);
         if (node.has("custom_fields_by_lua") && node.any("custom_fields_by_lua") != null) {
@@ -71,6 +76,15 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
         // deprecated in Kong 3.x, and without effect there (the queue retries for max_retry_time)
         node.ignore("retry_count", "custom_fields_by_lua");
         return new HttpLogConfig(endpoint, method, contentType, timeout, keepalive, headers, queue);
+    }
+
+    /** Whether the endpoint names a user (Kong sends it as Basic authentication); false when it is no URL. */
+    private static boolean hasUserInfo(String endpoint) {
+        try {
+            return URI.create(endpoint).getRawUserInfo() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Its secrets masked: a message or log line that quotes it must not carry them. */

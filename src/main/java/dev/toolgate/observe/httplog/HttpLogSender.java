@@ -48,7 +48,8 @@ final class HttpLogSender implements AutoCloseable {
         this.target = Destination.request(uri, HttpMethod.valueOf(config.method())).setTimeout(config.timeout());
         // Kong's order: the configured headers first (never a Host, Content-Length or Content-Type: the
         // configuration refuses them, as Kong's schema does), then its own (the endpoint's Host, the body's length,
-        // content_type, and the Authorization of a user and password in http_endpoint, over a configured one).
+        // content_type, and the Authorization of a user and password in http_endpoint, which the configuration
+        // refuses beside a configured one, as Kong's schema does).
         // The client writes Host as lua-resty-http does since Kong 3.8: the port unless the scheme's own.
         config.headers().forEach(target::putHeader);
         target.putHeader("content-type", config.contentType());
