@@ -3,7 +3,9 @@ package dev.toolgate.config;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads consumers, their credentials and group memberships, and consumer groups. */
 final class ConsumerReader {
@@ -58,20 +60,19 @@ final class ConsumerReader {
         }
         node.ignore("created_at", "updated_at");
         String holder = username != null ? username : customId != null ? customId : id;
-        List<Consumer.KeyAuth> keys = new ArrayList<>();
-        for (ConfigNode credential : node.objects("keyauth_credentials")) {
-            Consumer.KeyAuth keyAuth = keyAuth(credential);
+        List<Consumer.KeyAuth> keys = readEach(node.objects("keyauth_credentials"), (credential, i) -> {
+            Consumer.KeyAuth keyAuth = keyAuth(credential, id, i);
             reader.entities.keyAuthKeys.add(credential, keyAuth.key(), holder);
-            keys.add(keyAuth);
-        }
-        List<Consumer.JwtSecret> jwts = new ArrayList<>();
-        for (ConfigNode credential : node.objects("jwt_secrets")) {
-            Consumer.JwtSecret secret = jwtSecret(credential);
+            return keyAuth;
+        });
+        List<Consumer.JwtSecret> jwts = readEach(node.objects("jwt_secrets"), (credential, i) -> {
+            Consumer.JwtSecret secret = jwtSecret(credential, id, i);
             reader.entities.jwtKeys.add(credential, secret.key(), holder);
-            jwts.add(secret);
-        }
-        List<Consumer.BasicAuth> basics = node.objects("basicauth_credentials").stream().map(ConsumerReader::basicAuth).toList();
-        List<Consumer.AclGroup> acls = node.objects("acls").stream().map(ConsumerReader::aclGroup).toList();
+            return secret;
+        });
+        List<Consumer.BasicAuth> basics = readEach(node.objects("basicauth_credentials"),
+                (credential, i) -> basicAuth(credential, id, i));
+        List<Consumer.AclGroup> acls = aclGroups(node.objects("acls"), id);
         reader.entities.consumerNames.add(node, "username", username, id);
         if (customId != null) {
             reader.entities.consumerCustomIds.add(node, "custom_id", customId, id + "#custom_id");
@@ -82,9 +83,35 @@ final class ConsumerReader {
         node.finish();
     }
 
-    private static Consumer.KeyAuth keyAuth(ConfigNode node) {
+    /** Reads one entry of a consumer's credential list, knowing its place in that list. */
+    private interface EntryReader<T> {
+        T read(ConfigNode entry, int index);
+    }
+
+    private static <T> List<T> readEach(List<ConfigNode> entries, EntryReader<T> reader) {
+        List<T> read = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            read.add(reader.read(entries.get(i), i));
+        }
+        return read;
+    }
+
+    /**
+     * A credential's id, when the file gives none, comes from its consumer's id and what names it
+     * within that consumer, never from its place in the whole file: sessions are bound to it
+     * ({@code key-auth:<id>}), {@code limit_by: credential} counts by it, and upstreams see it, so a
+     * reload that adds, removes or reorders other consumers must leave it as it was.
+     */
+    private static String credentialId(ConfigNode node, String kind, String consumerId, String name) {
+        return EntityIds.read(node, kind, consumerId + ":" + name);
+    }
+
+    private static Consumer.KeyAuth keyAuth(ConfigNode node, String consumerId, int index) {
         String key = node.text("key");
-        String id = EntityIds.read(node, "keyauth_credential", node.path());
+        // the key is the secret: an id derived from it (Kong's UUIDv5 of the key) would let anyone who sees
+        // the id (upstream, logs, Admin API) test guesses offline, so a key is named by its place among its
+        // consumer's keys instead
+        String id = credentialId(node, "keyauth_credential", consumerId, "#" + index);
         List<String> tags = node.texts("tags");
         JsonNode ttl = node.json().get("ttl");
         if (ttl != null && !ttl.isNull() && !(ttl.isIntegralNumber() && ttl.asLong() == 0)) {
@@ -97,12 +124,13 @@ final class ConsumerReader {
         return new Consumer.KeyAuth(id, key, tags);
     }
 
-    private static Consumer.JwtSecret jwtSecret(ConfigNode node) {
+    private static Consumer.JwtSecret jwtSecret(ConfigNode node, String consumerId, int index) {
         String key = node.text("key", null);
         String secret = node.text("secret", null);
         String algorithm = node.oneOf("algorithm", "HS256", JWT_ALGORITHMS);
         String rsaPublicKey = node.text("rsa_public_key", null);
-        String id = EntityIds.read(node, "jwt_secret", node.path());
+        // the key is the token's iss value, sent upstream as X-Credential-Identifier already: not a secret
+        String id = credentialId(node, "jwt_secret", consumerId, key != null ? "key:" + key : "#" + index);
         if (algorithm.startsWith("HS") && secret == null) {
             node.problem("secret", "is required for " + algorithm);
         }
@@ -114,18 +142,27 @@ final class ConsumerReader {
         return new Consumer.JwtSecret(id, key, secret, algorithm, rsaPublicKey);
     }
 
-    private static Consumer.BasicAuth basicAuth(ConfigNode node) {
+    private static Consumer.BasicAuth basicAuth(ConfigNode node, String consumerId, int index) {
         String username = node.text("username");
         String password = node.text("password");
-        String id = EntityIds.read(node, "basicauth_credential", node.path());
+        String id = credentialId(node, "basicauth_credential", consumerId,
+                username != null ? "username:" + username : "#" + index);
         node.ignore("tags", "created_at");
         node.finish();
         return new Consumer.BasicAuth(id, username, password);
     }
 
-    private static Consumer.AclGroup aclGroup(ConfigNode node) {
+    private static List<Consumer.AclGroup> aclGroups(List<ConfigNode> nodes, String consumerId) {
+        Map<String, Integer> seen = new HashMap<>();
+        return readEach(nodes, (entry, i) -> aclGroup(entry, consumerId, i, seen));
+    }
+
+    private static Consumer.AclGroup aclGroup(ConfigNode node, String consumerId, int index, Map<String, Integer> seen) {
         String group = node.text("group");
-        String id = EntityIds.read(node, "acl", node.path());
+        // one group listed twice on a consumer (Kong refuses it) still gets two ids
+        int repeat = group == null ? 0 : seen.merge(group, 1, Integer::sum) - 1;
+        String name = group == null ? "#" + index : "group:" + group + (repeat == 0 ? "" : "#" + repeat);
+        String id = credentialId(node, "acl", consumerId, name);
         List<String> tags = node.texts("tags");
         node.ignore("created_at");
         node.finish();
