@@ -35,7 +35,7 @@ class MaskedValuesTest {
                           - name: http-log
                             config:
                               http_endpoint: "http://user:[redacted]@127.0.0.1:9/log"
-                              headers: {Authorization: "[redacted]"}
+                              headers: {X-Api-Key: "[redacted]"}
                           - name: rate-limiting
                             config: {minute: 5, policy: redis, redis: {host: 127.0.0.1, password: "[redacted]"}}
                   - name: rest
@@ -61,7 +61,7 @@ class MaskedValuesTest {
         assertThat(loaded.problems()).containsExactlyInAnyOrder(
                 mcp + "[1].config.add.headers[0]" + MASKED,
                 mcp + "[2].config.http_endpoint" + MASKED,
-                mcp + "[2].config.headers.Authorization" + MASKED,
+                mcp + "[2].config.headers.X-Api-Key" + MASKED,
                 mcp + "[3].config.redis.password" + MASKED,
                 tool + ".headers.Authorization[0]" + MASKED,
                 tool + ".query.api_key[0]" + MASKED);
