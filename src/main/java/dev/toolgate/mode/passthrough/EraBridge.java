@@ -109,7 +109,7 @@ final class EraBridge {
                 ClientAnswer.hangUp(exchange.request().response()),
                 exchange.observation().record(modern.request().id()), new QuestionTie());
         // counted in flight: a reload retiring the route's sessions lets it finish before they end at the server
-        Future<Void> done = sessions.running(() -> switch (modern.request().method()) {
+        Future<Void> done = sessions.retirement().running(() -> switch (modern.request().method()) {
             case "server/discover" -> sessions.of(holder, key, link, modern.meta(), opening(link, modern, holder))
                     .compose(session -> call.answer().finish(JsonRpc.result(modern.request().id(),
                             results.discover(session.initialize(), BridgeState.identifiesItself(exchange)))));

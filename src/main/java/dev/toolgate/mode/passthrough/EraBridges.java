@@ -105,7 +105,7 @@ public final class EraBridges {
             for (var it = servers.entrySet().iterator(); it.hasNext(); ) {
                 var server = it.next();
                 if (server.getKey().startsWith(prefix) && !server.getKey().equals(current)) {
-                    server.getValue().retire();
+                    server.getValue().retirement().retire();
                     it.remove();
                 }
             }

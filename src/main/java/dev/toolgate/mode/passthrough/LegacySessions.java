@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The legacy sessions the era bridge holds with a legacy server on behalf of modern clients, one per
@@ -33,7 +32,7 @@ import java.util.function.Supplier;
  * session was forgotten gets a new one with its next request. One route and server keeps at most a quarter
  * of the cache ({@link #MAX_PER_SERVER}), its own least recently used ended first: callers of one route cannot
  * push the others' sessions out. A route that a reload removes, or points at another server, retires its view
- * ({@link #retire}): its sessions are ended at the server once its calls in flight have ended.
+ * ({@link #retirement}): its sessions are ended at the server once its calls in flight have ended.
  */
 final class LegacySessions {
 
@@ -88,10 +87,8 @@ final class LegacySessions {
     private final String server;
     /** How many of the cache's sessions are this route and server's (guarded by the cache). */
     private int kept;
-    /** This route and server's calls in flight, which a retirement lets finish first (guarded by the cache). */
-    private int running;
-    /** Whether its route was removed or relays elsewhere now (written with the cache held). */
-    private volatile boolean retired;
+    /** When these sessions end at the server, once a reload removed their route or pointed it elsewhere. */
+    private final Retirement retirement;
 
     /**
      * @param server names the route and server
@@ -100,6 +97,7 @@ final class LegacySessions {
     LegacySessions(String server, Map<String, Held> open) {
         this.server = server + "\n";
         this.open = open;
+        this.retirement = new Retirement(open, this::endAll);
     }
 
     /** A cache for the whole gateway: of more than {@link #MAX_SESSIONS}, the least recently used is ended. */
@@ -168,48 +166,9 @@ final class LegacySessions {
         }
     }
 
-    /**
-     * Runs one bridged call on these sessions, counted in flight until it completes: a retirement meanwhile ends the
-     * sessions when the last such call has (a session one opens after it, on the configuration it began on, too).
-     */
-    <T> Future<T> running(Supplier<Future<T>> call) {
-        synchronized (open) {
-            running++;
-        }
-        Future<T> done;
-        try {
-            done = call.get();
-        } catch (RuntimeException e) {
-            finished();
-            throw e;
-        }
-        return done.onComplete(ignored -> finished());
-    }
-
-    private void finished() {
-        synchronized (open) {
-            if (--running == 0 && retired) {
-                endAll();
-            }
-        }
-    }
-
-    /**
-     * Its route is gone, or relays to another server now: the sessions end at the server, at once when no call runs
-     * on them, else once the last call in flight has ended (a DELETE would cut it short).
-     */
-    void retire() {
-        synchronized (open) {
-            retired = true;
-            if (running == 0) {
-                endAll();
-            }
-        }
-    }
-
-    /** Whether a reload removed its route, or pointed it at another server ({@link #retire}). */
-    boolean retired() {
-        return retired;
+    /** The calls in flight on these sessions, and their end once a reload removed the route or pointed it elsewhere. */
+    Retirement retirement() {
+        return retirement;
     }
 
     /** Ends every session at the server and forgets them: their route or server is gone from the configuration. */
