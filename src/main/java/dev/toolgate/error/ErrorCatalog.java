@@ -51,6 +51,7 @@ import dev.toolgate.error.GatewayError.InvalidCredentials;
 import dev.toolgate.error.GatewayError.InvalidConfiguration;
 import dev.toolgate.error.GatewayError.NotFound;
 import dev.toolgate.error.GatewayError.RouteRemoved;
+import dev.toolgate.error.GatewayError.RouteRepointed;
 import dev.toolgate.error.GatewayError.Stopping;
 import dev.toolgate.error.GatewayError.StoppedAwaitingInput;
 import dev.toolgate.error.GatewayError.ToolDenied;
@@ -277,6 +278,10 @@ public final class ErrorCatalog {
             case RouteRemoved e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "route_removed",
                     "Service Unavailable: route '" + e.route() + "' was removed by a configuration reload while this "
                             + "call was in flight; the call was ended");
+            // as a removal's: the request that opened the session was cut short, and another may succeed at once
+            case RouteRepointed e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "route_repointed",
+                    "Service Unavailable: route '" + e.route() + "' was pointed at another server by a configuration "
+                            + "reload while this session was being opened; the session was ended, initialize again");
             case Stopping e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopping",
                     "stopping: new connections are refused while calls in flight finish");
             case StoppedAwaitingInput e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopped_awaiting_input",

@@ -421,6 +421,15 @@ public sealed interface GatewayError permits GatewayError.OfMessage, GatewayErro
     record RouteRemoved(String route) implements OfExchange {
     }
 
+    /**
+     * A session opened on a passthrough route that a configuration reload pointed at another server while the
+     * request opening it was in flight: it is the session of the server the route no longer relays to, so it is
+     * ended, and its client initializes again with the one served now. The route was not removed: saying so
+     * ({@link RouteRemoved}) would send its client looking for another.
+     */
+    record RouteRepointed(String route) implements OfExchange {
+    }
+
     /** The gateway is stopping: it takes no new work here (readiness probes, new sessions). */
     record Stopping() implements OfExchange {
     }

@@ -147,6 +147,8 @@ class ErrorCatalogTest {
                         List.of("HTTP+SSE transport of 2024-11-05", "unset server.session.strategy")),
                 arguments(new GatewayError.RouteRemoved("mcp"), 503, JsonRpc.TRANSPORT_ERROR, "route_removed",
                         List.of("route 'mcp' was removed by a configuration reload", "call was ended")),
+                arguments(new GatewayError.RouteRepointed("mcp"), 503, JsonRpc.TRANSPORT_ERROR, "route_repointed",
+                        List.of("route 'mcp' was pointed at another server", "initialize again")),
                 arguments(new GatewayError.Stopping(), 503, JsonRpc.TRANSPORT_ERROR, "stopping",
                         List.of("stopping")),
                 arguments(new GatewayError.StoppedAwaitingInput(), 503, JsonRpc.TRANSPORT_ERROR,

@@ -102,10 +102,11 @@ public final class EraBridges {
             if (current == null) {
                 built.remove(routeId);
             }
+            var cause = current == null ? Retirement.Cause.ROUTE_REMOVED : Retirement.Cause.ROUTE_REPOINTED;
             for (var it = servers.entrySet().iterator(); it.hasNext(); ) {
                 var server = it.next();
                 if (server.getKey().startsWith(prefix) && !server.getKey().equals(current)) {
-                    server.getValue().retirement().retire();
+                    server.getValue().retirement().retire(cause);
                     it.remove();
                 }
             }

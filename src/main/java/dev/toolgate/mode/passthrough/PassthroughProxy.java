@@ -91,7 +91,7 @@ public final class PassthroughProxy implements McpEndpoint {
         var predatesRemoval = eras.bridges().predatingRemoval(eras.routeId());
         LegacySessions servers = eras.bridges().sessions(eras.routeId(), settings.target(), settings.servicePath());
         // retired with the route this proxy was built for: a session a request here creates after that ends at once
-        RouteTenure tenure = new RouteTenure(settings.route(), servers.retirement()::retired);
+        RouteTenure tenure = new RouteTenure(settings.route(), servers.retirement()::cause);
         this.modern = new ModernTraffic(new UpstreamEras(eras.upstreamEra(), eras.clock()),
                 new EraBridge(new EraBridge.Settings(eras.endpoint(), eras.store(), eras.clock(), eras.listTtlMs(),
                         eras.listCacheScope(), predatesRemoval), servers),

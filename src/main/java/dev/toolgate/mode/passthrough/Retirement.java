@@ -12,14 +12,22 @@ import java.util.function.Supplier;
  */
 final class Retirement {
 
+    /** Why the sessions were retired: what a request that opened one as it happened is told. */
+    enum Cause {
+        /** The reload removed the route (or its MCP listener). */
+        ROUTE_REMOVED,
+        /** The route is still served, but relays to another server now (its service's URL changed, or another). */
+        ROUTE_REPOINTED
+    }
+
     /** The gateway's session cache, whose lock guards the count: the sessions are ended under it too. */
     private final Object cache;
     /** Ends every one of the sessions at the server (called with the cache's lock held). */
     private final Runnable endAll;
     /** The calls in flight on the sessions (guarded by the cache). */
     private int running;
-    /** Whether the route was removed or relays elsewhere now (written with the cache held). */
-    private volatile boolean retired;
+    /** Why the sessions were retired; null while their route is served as built (written with the cache held). */
+    private volatile Cause cause;
 
     /**
      * @param cache  the gateway's session cache, whose lock guards the sessions and this count alike
@@ -50,27 +58,27 @@ final class Retirement {
 
     private void finished() {
         synchronized (cache) {
-            if (--running == 0 && retired) {
+            if (--running == 0 && cause != null) {
                 endAll.run();
             }
         }
     }
 
     /**
-     * The route is gone, or relays to another server now: the sessions end at the server, at once when no call runs
-     * on them, else once the last call in flight has ended.
+     * The route is gone, or relays to another server now ({@code cause}): the sessions end at the server, at once
+     * when no call runs on them, else once the last call in flight has ended.
      */
-    void retire() {
+    void retire(Cause cause) {
         synchronized (cache) {
-            retired = true;
+            this.cause = cause;
             if (running == 0) {
                 endAll.run();
             }
         }
     }
 
-    /** Whether a reload removed the route, or pointed it at another server ({@link #retire}). */
-    boolean retired() {
-        return retired;
+    /** Why a reload retired the sessions ({@link #retire}), or null while their route is served as built. */
+    Cause cause() {
+        return cause;
     }
 }

@@ -25,8 +25,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * A session opened by a request that began before a reload removed its passthrough route, or pointed it at another
  * server, and was created just after the reload ended the route's sessions: it is ended at once and its client told
- * the route was removed (503 {@code route_removed}), instead of holding its places under the session caps for the
- * idle time, or binding a session of the server the route no longer relays to. The servers are scripted and hold
+ * the route was removed (503 {@code route_removed}), or now relays to another server (503 {@code route_repointed}),
+ * instead of holding its places under the session caps for the idle time, or binding a session of the server the
+ * route no longer relays to. The servers are scripted and hold
  * the answer that opens a session until the test releases it.
  */
 @Timeout(90)
@@ -111,10 +112,11 @@ class SessionsOpenedAcrossRemovalIT {
         return opening.get(10, TimeUnit.SECONDS);
     }
 
-    private static void assertRefusedAsRemoved(McpHttp.Response opened) {
+    /** A 503 without a session, whose message says {@code why}. */
+    private static void assertRefused(McpHttp.Response opened, String why) {
         assertThat(opened.status()).as(opened.toString()).isEqualTo(503);
         assertThat(opened.header("mcp-session-id")).as("a session id for the client").isNull();
-        assertThat(opened.body()).contains("route 'mcp' was removed by a configuration reload");
+        assertThat(opened.body()).contains(why);
     }
 
     @Test
@@ -123,20 +125,23 @@ class SessionsOpenedAcrossRemovalIT {
 
         McpHttp.Response opened = initializedAcross(config(null, null));
 
-        assertRefusedAsRemoved(opened);
+        assertRefused(opened, "route 'mcp' was removed by a configuration reload");
         int live = new AdminHttp(gateway).get("/status").json().at("/server/mcp_sessions").asInt();
         assertThat(live).as("sessions holding places under the caps").isZero();
     }
 
     @Test
-    void aBindingOpenedAsItsRouteMovesToAnotherServerIsEndedThereAndItsClientToldTheRouteWasRemoved()
+    void aBindingOpenedAsItsRouteMovesToAnotherServerIsEndedThereAndItsClientToldToInitializeWithTheServerServedNow()
             throws Exception {
         String sealed = "{upstream_era: legacy, session: {strategy: client, client: {secrets: [s3cr3t-s3cr3t-s3cr3t]}}}";
         gateway = TestGateway.start(config("a", sealed));
 
         McpHttp.Response opened = initializedAcross(config("b", sealed));
 
-        assertRefusedAsRemoved(opened);
+        // the route is still served: told it was removed, a client would look for another, not initialize again
+        assertRefused(opened, "route 'mcp' was pointed at another server by a configuration reload");
+        assertThat(opened.body()).contains("initialize again").doesNotContain("was removed")
+                .doesNotContain(servers.url().replaceFirst("^https?://", ""));
         await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains("session-of-/a"));
     }
 }
