@@ -144,6 +144,8 @@ final class SnapshotBuilder {
             chains.put(route.id(), PolicyChain.of(route.id(), route.serviceId(), policies));
             routes.put(route.id(), route);
         }
+        // the passthrough routes built below name their servers anew: a route this build serves otherwise names none
+        bridges.building();
         Endpoints endpoints = new Endpoints(sessions, cluster, upstream.get(), tap, bridges, version, routes, chains);
         Map<String, RouteHandler> handlers = new HashMap<>();
         Map<String, ToolSet> toolSets = new LinkedHashMap<>();

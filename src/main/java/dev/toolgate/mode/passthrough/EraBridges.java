@@ -43,10 +43,16 @@ public final class EraBridges {
         }
     };
     /**
-     * Each route's server as its last build named it (guarded by {@link #servers}): the one its proxy relays to once
-     * that build is served. Builds take turns, and each names every route it builds again.
+     * Each passthrough route's server as the build being made names it (guarded by {@link #servers}): the one its
+     * proxy relays to once that build is served. Builds take turns, each begun with {@link #building}, so that what
+     * a build that failed named is not taken for what the next one does.
      */
-    private final Map<String, String> built = new HashMap<>();
+    private final Map<String, String> building = new HashMap<>();
+    /**
+     * Each passthrough route's server as the build served names it (guarded by {@link #servers}): a route that
+     * build serves otherwise (a conversion endpoint now) has none, and its sessions with its legacy server end.
+     */
+    private Map<String, String> built = Map.of();
     /** The routes of the snapshot served, or about to be. */
     private volatile Set<String> served = Set.of();
 
@@ -99,10 +105,7 @@ public final class EraBridges {
         String prefix = endpoint(routeId) + "\n";
         synchronized (servers) {
             String current = served.contains(routeId) ? built.get(routeId) : null;
-            if (current == null) {
-                built.remove(routeId);
-            }
-            var cause = current == null ? Retirement.Cause.ROUTE_REMOVED : Retirement.Cause.ROUTE_REPOINTED;
+            var cause = served.contains(routeId) ? Retirement.Cause.ROUTE_REPOINTED : Retirement.Cause.ROUTE_REMOVED;
             for (var it = servers.entrySet().iterator(); it.hasNext(); ) {
                 var server = it.next();
                 if (server.getKey().startsWith(prefix) && !server.getKey().equals(current)) {
@@ -126,6 +129,17 @@ public final class EraBridges {
         calls.serving(routes.keySet());
         streams.serving(routes);
         served = Set.copyOf(routes.keySet());
+        synchronized (servers) {
+            built = Map.copyOf(building);
+            building.clear();
+        }
+    }
+
+    /** A build begins: the passthrough routes it builds name their servers from now on ({@link #sessions}). */
+    public void building() {
+        synchronized (servers) {
+            building.clear();
+        }
     }
 
     /**
@@ -136,7 +150,7 @@ public final class EraBridges {
         String key = endpoint(routeId) + "\n" + (target.tls() ? "https://" : "http://") + target.host() + ":"
                 + target.port() + (path == null ? "" : path);
         synchronized (servers) {
-            built.put(routeId, key);
+            building.put(routeId, key);
             return servers.computeIfAbsent(key, k -> new LegacySessions(k, open));
         }
     }

@@ -35,6 +35,8 @@ class EraBridgeReloadedRoutesIT {
 
     static final String LISTED = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"tools\":[]}}";
     static final String CALLED = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"content\":[]}}";
+    private static final String PASSTHROUGH = "    plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, "
+            + "server: {upstream_era: legacy}}}]\n";
 
     private final AtomicInteger opened = new AtomicInteger();
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
@@ -74,9 +76,13 @@ class EraBridgeReloadedRoutesIT {
 
     /** Route {@code mcp} at {@code /mcp} to service {@code service} when given (else no such route), {@code other} to b. */
     private String config(String service) {
-        String plugin = "    plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, "
-                + "server: {upstream_era: legacy}}}]\n";
-        String mcp = service == null ? "" : "  - name: mcp\n    service: " + service + "\n    paths: [/mcp]\n" + plugin;
+        return config(service, PASSTHROUGH);
+    }
+
+    /** As {@link #config(String)}, with route {@code mcp}'s plugins {@code mcpPlugins}. */
+    private String config(String service, String mcpPlugins) {
+        String mcp = service == null ? "" : "  - name: mcp\n    service: " + service + "\n    paths: [/mcp]\n"
+                + mcpPlugins;
         return """
                 _format_version: "3.0"
                 services:
@@ -88,7 +94,7 @@ class EraBridgeReloadedRoutesIT {
                 %2$s  - name: other
                     service: b
                     paths: [/other]
-                %3$s""".formatted(servers.url(), mcp, plugin);
+                %3$s""".formatted(servers.url(), mcp, PASSTHROUGH);
     }
 
     private void reload(String yaml) {
@@ -128,6 +134,18 @@ class EraBridgeReloadedRoutesIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains("s-1-of-/a"));
         assertThat(ended).as("the session with the server the route relays to now").doesNotContain("s-2-of-/b");
+    }
+
+    @Test
+    void turningARouteIntoAConversionEndpointOfAnotherServiceEndsItsSessionsWithTheLegacyServer() {
+        gateway = TestGateway.start(config("a"));
+        listed("/mcp", gateway);
+
+        // still served, by name, but no longer by a passthrough proxy: none names its server any more
+        reload(config("b", "    plugins: [{name: ai-mcp-proxy, config: {mode: conversion-listener, "
+                + "tools: [{name: ping, description: Ping, method: GET, path: /ping}]}}]\n"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains("s-1-of-/a"));
     }
 
     @Test
