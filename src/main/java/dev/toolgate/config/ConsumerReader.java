@@ -1,6 +1,7 @@
 package dev.toolgate.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.digest.Digests;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,10 +109,11 @@ final class ConsumerReader {
 
     private static Consumer.KeyAuth keyAuth(ConfigNode node, String consumerId, int index) {
         String key = node.text("key");
-        // the key is the secret: an id derived from it (Kong's UUIDv5 of the key) would let anyone who sees
-        // the id (upstream, logs, Admin API) test guesses offline, so a key is named by its place among its
-        // consumer's keys instead
-        String id = credentialId(node, "keyauth_credential", consumerId, "#" + index);
+        // from the key, as Kong derives it (a UUIDv5 of the key), so that removing or adding a key of the
+        // consumer never hands one key's id to another (its sessions, its counts, the upstream's audit): a
+        // one-way digest, never the key; its place among the consumer's keys only when it has none (a problem)
+        String id = credentialId(node, "keyauth_credential", consumerId,
+                key != null ? "key-sha256:" + Digests.sha256Hex(key) : "#" + index);
         List<String> tags = node.texts("tags");
         JsonNode ttl = node.json().get("ttl");
         if (ttl != null && !ttl.isNull() && !(ttl.isIntegralNumber() && ttl.asLong() == 0)) {

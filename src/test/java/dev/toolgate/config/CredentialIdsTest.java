@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A credential the file gives no id keeps the one it has while it stays: sessions, counts by
- * credential and {@code X-Credential-Identifier} hang on it, so edits to other consumers must not move
- * it, and a key-auth key (the secret) must not be what it is made from.
+ * credential and {@code X-Credential-Identifier} hang on it, so edits to other consumers or to the
+ * consumer's other credentials must not move it, and a key-auth key (the secret) must not be readable from it.
  */
 class CredentialIdsTest {
 
@@ -39,9 +39,7 @@ class CredentialIdsTest {
         Map<String, String> ids = new LinkedHashMap<>();
         for (Consumer consumer : loaded.config().consumers()) {
             String who = consumer.username();
-            for (int i = 0; i < consumer.keyauthCredentials().size(); i++) {
-                ids.put(who + " key-auth " + i, consumer.keyauthCredentials().get(i).id());
-            }
+            consumer.keyauthCredentials().forEach(k -> ids.put(who + " key-auth " + k.key(), k.id()));
             consumer.jwtSecrets().forEach(j -> ids.put(who + " jwt " + j.key(), j.id()));
             consumer.basicauthCredentials().forEach(b -> ids.put(who + " basic-auth " + b.username(), b.id()));
             consumer.acls().forEach(a -> ids.put(who + " acl " + a.group(), a.id()));
@@ -91,17 +89,34 @@ class CredentialIdsTest {
 
         assertThat(ids.values()).doesNotHaveDuplicates().hasSize(ids.size());
         assertThat(ids.get("alice acl staff")).isNotEqualTo(ids.get("zed acl staff"));
-        assertThat(ids.get("alice key-auth 0")).isNotEqualTo(ids.get("zed key-auth 0"));
+        assertThat(ids.get("alice key-auth alice-key-0001")).isNotEqualTo(ids.get("zed key-auth zed-key-0001"));
     }
 
     @Test
-    void aKeyAuthIdIsNotMadeFromTheKey() {
+    void aKeyAuthIdIsADigestOfItsConsumerAndKeyThatNeverShowsTheKey() {
         Map<String, String> before = credentialIds(document(ALICE));
         Map<String, String> other = credentialIds(document(ALICE.replace("alice-key-0001", "another-key-0002")));
+        Map<String, String> moved = credentialIds(document(ALICE.replace("username: alice", "username: alicia")));
 
-        assertThat(other.get("alice key-auth 0")).isEqualTo(before.get("alice key-auth 0"));
+        String id = before.get("alice key-auth alice-key-0001");
+        assertThat(other.get("alice key-auth another-key-0002")).isNotEqualTo(id);
+        assertThat(moved.get("alicia key-auth alice-key-0001")).isNotEqualTo(id);
+        assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+                .doesNotContain("alice-key").doesNotContain("0001");
         assertThat(List.of(EntityIds.derive("keyauth_credential", "alice-key-0001"), EntityIds.derive(
-                "keyauth_credential", "alice:alice-key-0001"))).doesNotContain(before.get("alice key-auth 0"));
+                "keyauth_credential", "alice:alice-key-0001"))).doesNotContain(id);
+    }
+
+    @Test
+    void removingOrAddingAKeyLeavesTheConsumersOtherKeysTheirIds() {
+        Map<String, String> before = credentialIds(document(CAROL));
+        Map<String, String> revoked = credentialIds(document(CAROL.replace("{key: carol-key-0001}, ", "")));
+        Map<String, String> rotated = credentialIds(document(CAROL.replace("[{key: carol-key-0001}, ",
+                "[{key: carol-key-0003}, {key: carol-key-0001}, ")));
+
+        assertThat(revoked.get("carol key-auth carol-key-0002")).isEqualTo(before.get("carol key-auth carol-key-0002"));
+        assertThat(revoked.values()).doesNotContain(before.get("carol key-auth carol-key-0001"));
+        assertThat(rotated).containsAllEntriesOf(before);
     }
 
     @Test
@@ -112,7 +127,7 @@ class CredentialIdsTest {
 
         Map<String, String> ids = credentialIds(document(ZED, given));
 
-        assertThat(ids).containsEntry("bob key-auth 0", "6f1c2d3e-0000-4000-8000-000000000001")
+        assertThat(ids).containsEntry("bob key-auth bob-key-0001", "6f1c2d3e-0000-4000-8000-000000000001")
                 .containsEntry("bob acl staff", "6f1c2d3e-0000-4000-8000-000000000002");
     }
 
