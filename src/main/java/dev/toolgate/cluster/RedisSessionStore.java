@@ -41,8 +41,9 @@ public final class RedisSessionStore implements SessionStore {
      * expiry; at most the TTL). Answers 0 (created), 1 or 2 (that cap reached).
      * Rechecking reads session keys the script builds from their ids, which a Redis Cluster would not
      * allow; Toolgate refuses Cluster settings. An endpoint's count never expires (there are few; its
-     * sessions may be kept alive longer than any TTL set on it); an address's count lives a session TTL
-     * after its newest session, never shortened by an endpoint with a shorter one.
+     * sessions may be kept alive longer than any TTL set on it); an address's count lives as long as its
+     * longest-lived session (never shortened here): each renewal of a session pushes it out too ({@link #FIND}),
+     * so a session kept alive stays counted, and the address's key goes with its last session.
      */
     private static final String CREATE = """
             local now = tonumber(ARGV[3])
@@ -64,7 +65,7 @@ public final class RedisSessionStore implements SessionStore {
             redis.call('PERSIST', KEYS[2])
             if KEYS[3] then
               redis.call('ZADD', KEYS[3], now, ARGV[4])
-              local kept = tonumber(ARGV[2]) * 1000 + tonumber(ARGV[7])
+              local kept = tonumber(ARGV[10]) * 1000
               if redis.call('PTTL', KEYS[3]) < kept then redis.call('PEXPIRE', KEYS[3], kept) end
             end
             return 0
@@ -73,9 +74,12 @@ public final class RedisSessionStore implements SessionStore {
     /**
      * Reads a session and renews it only when it is the endpoint's and, when a caller is given, usable by
      * that caller (as {@link Session#usableBy}): an id is not a credential, and whoever presents another's, on
-     * another route or as another consumer, must not keep that session alive. One command, as a renewing
-     * read was. KEYS: the session. ARGV: the endpoint, the caller (empty for none), whether to check the
-     * caller (1 or 0), the idle time in seconds. Answers the value, renewed or not: the caller decides on it.
+     * another route or as another consumer, must not keep that session alive. A renewal pushes out the count
+     * of the address that opened the session as far (never shortening it), so that the count outlives none
+     * of its sessions and lives no longer than they do. One command, as a renewing read was. KEYS: the
+     * session. ARGV: the endpoint, the caller (empty for none), whether to check the caller (1 or 0), the
+     * idle time in seconds, the address counts' key prefix. Answers the value, renewed or not: the caller
+     * decides on it.
      */
     private static final String FIND = """
             local value = redis.call('GET', KEYS[1])
@@ -84,10 +88,33 @@ public final class RedisSessionStore implements SessionStore {
             if read and type(session) == 'table' and session['e'] == ARGV[1]
                 and (ARGV[3] == '0' or type(session['o']) ~= 'string' or session['o'] == ARGV[2]) then
               redis.call('EXPIRE', KEYS[1], ARGV[4])
+              if type(session['a']) == 'string' then
+                local counted = ARGV[5] .. session['a']
+                local kept = tonumber(ARGV[4]) * 1000
+                if redis.call('PTTL', counted) < kept then redis.call('PEXPIRE', counted, kept) end
+              end
             end
             return value
             """;
     private static final String FIND_DIGEST = Digests.sha1Hex(FIND);
+
+    /**
+     * Ends a session and takes it off its endpoint's count and its address's (an emptied count is no key),
+     * in one command. KEYS: the session, its endpoint's count. ARGV: the id, the address counts' key prefix.
+     */
+    private static final String REMOVE = """
+            local value = redis.call('GET', KEYS[1])
+            if value then
+              local read, session = pcall(cjson.decode, value)
+              if read and type(session) == 'table' and type(session['a']) == 'string' then
+                redis.call('ZREM', ARGV[2] .. session['a'], ARGV[1])
+              end
+              redis.call('DEL', KEYS[1])
+            end
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            return 0
+            """;
+    private static final String REMOVE_DIGEST = Digests.sha1Hex(REMOVE);
 
     private final RedisLink redis;
     private final SessionIds ids;
@@ -109,7 +136,7 @@ public final class RedisSessionStore implements SessionStore {
         byte[][] keys = client == null
                 ? new byte[][] {key(session.id()), bytes(OF_ENDPOINT + session.endpoint())}
                 : new byte[][] {key(session.id()), bytes(OF_ENDPOINT + session.endpoint()), bytes(OF_CLIENT + client)};
-        byte[][] args = {SessionJson.write(session, 0), number(ttlSeconds), number(clock.millis()), bytes(session.id()),
+        byte[][] args = {SessionJson.write(session, 0, client), number(ttlSeconds), number(clock.millis()), bytes(session.id()),
                 number(limits.maxPerEndpoint()), number(limits.maxPerClient()), number(RECHECK_MILLIS),
                 number(RECHECK_AT_ONCE), bytes(PREFIX), number(idleSeconds(ttlSeconds))};
         return redis.<Long>call(c -> c.eval(CREATE, ScriptOutputType.INTEGER, keys, args)).compose(answer -> switch (answer.intValue()) {
@@ -135,12 +162,9 @@ public final class RedisSessionStore implements SessionStore {
         }
         byte[][] keys = {key(id)};
         byte[][] args = {bytes(endpoint), bytes(caller == null ? "" : caller), bytes(checksCaller ? "1" : "0"),
-                number(idleSeconds(ttlSeconds))};
-        return redis.<byte[]>call(c -> c.evalsha(FIND_DIGEST, ScriptOutputType.VALUE, keys, args))
-                // a Redis restarted (or flushed) since forgot the script: sending it whole loads it again
-                .recover(e -> (e instanceof RedisNoScriptException || e.getCause() instanceof RedisNoScriptException)
-                        ? redis.<byte[]>call(c -> c.eval(FIND, ScriptOutputType.VALUE, keys, args))
-                        : Future.failedFuture(e))
+                number(idleSeconds(ttlSeconds)), bytes(OF_CLIENT)};
+        return script(FIND, FIND_DIGEST, ScriptOutputType.VALUE, keys, args)
+                .<byte[]>map(value -> (byte[]) value)
                 .map(value -> {
                     Session session = value == null ? null : SessionJson.read(id, value);
                     return session != null && session.endpoint().equals(endpoint)
@@ -149,14 +173,22 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * Ends the session and takes it off its endpoint's count; its address's count drops it when rechecked,
-     * as the endpoint's would if this second step fails (the session is ended either way).
+     * Ends the session and takes it off its endpoint's and its address's counts (a session written before
+     * it carried its address leaves that count when rechecked).
      */
     @Override
     public Future<Void> remove(Session session) {
-        return redis.call(c -> c.del(key(session.id()))).compose(deleted -> redis.call(c ->
-                        c.zrem(bytes(OF_ENDPOINT + session.endpoint()), bytes(session.id())))
-                .<Void>mapEmpty().recover(uncounted -> Future.succeededFuture()));
+        byte[][] keys = {key(session.id()), bytes(OF_ENDPOINT + session.endpoint())};
+        byte[][] args = {bytes(session.id()), bytes(OF_CLIENT)};
+        return script(REMOVE, REMOVE_DIGEST, ScriptOutputType.INTEGER, keys, args).mapEmpty();
+    }
+
+    /** Runs a script by its digest, sending it whole where Redis (restarted or flushed since) forgot it. */
+    private Future<Object> script(String script, String digest, ScriptOutputType type, byte[][] keys, byte[][] args) {
+        return redis.<Object>call(c -> c.evalsha(digest, type, keys, args))
+                .recover(e -> (e instanceof RedisNoScriptException || e.getCause() instanceof RedisNoScriptException)
+                        ? redis.<Object>call(c -> c.eval(script, type, keys, args))
+                        : Future.failedFuture(e));
     }
 
     /** How long a session may go unused: its TTL, or the gateway's idle bound when that is shorter. */

@@ -17,6 +17,14 @@ final class SessionJson {
     }
 
     static byte[] write(Session session, long expiresAtMillis) {
+        return write(session, expiresAtMillis, null);
+    }
+
+    /**
+     * With the client address whose count holds the session ({@code a}; a Redis value only, never the sealed
+     * id): renewing and ending the session reach that count through it.
+     */
+    static byte[] write(Session session, long expiresAtMillis, String client) {
         ObjectNode node = Json.object();
         node.put("e", session.endpoint());
         node.put("v", session.protocolVersion());
@@ -39,6 +47,9 @@ final class SessionJson {
             node.put("u", session.upstream());
         }
         node.put("x", expiresAtMillis);
+        if (client != null) {
+            node.put("a", client);
+        }
         return Json.bytes(node);
     }
 

@@ -111,10 +111,9 @@ class RedisSessionCapsIT {
 
         McpHttp ended = sessions.getFirst();
         assertThat(ended.send("DELETE", null, Map.of("mcp-session-id", ended.sessionId())).status()).isEqualTo(200);
-        assertRpcErrorStartingWith(new McpHttp(first.proxy("/mcp")).post(INITIALIZE), 503, -32000, PER_CLIENT);
-        clock.advance(Duration.ofSeconds(11));
         assertThat(new McpHttp(second.proxy("/mcp")).initialize("2025-06-18").status())
-                .as("an ended session leaves its address's count once it is rechecked").isEqualTo(200);
+                .as("an ended session leaves its address's count at once").isEqualTo(200);
+        assertRpcErrorStartingWith(new McpHttp(first.proxy("/mcp")).post(INITIALIZE), 503, -32000, PER_CLIENT);
     }
 
     @Test
@@ -135,6 +134,57 @@ class RedisSessionCapsIT {
                     .filteredOn(key -> key.contains("sessions-of-client"))
                     .noneMatch(key -> key.endsWith("2001:db8::1") || key.endsWith("2001:db8::2"));
         }
+    }
+
+    @Test
+    void anAddressCountLeavesRedisWithItsLastSessionWhetherDeletedOrIdle() throws Exception {
+        try (TestGateway idleFast = withIdleSeconds(2)) {
+            List<McpHttp> deleted = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                McpHttp mcp = new McpHttp(idleFast.proxy("/mcp"));
+                assertThat(mcp.initialize("2025-06-18").status()).isEqualTo(200);
+                deleted.add(mcp);
+            }
+            assertThat(addressCounts()).hasSize(1);
+            for (McpHttp mcp : deleted) {
+                assertThat(mcp.send("DELETE", null, Map.of("mcp-session-id", mcp.sessionId())).status()).isEqualTo(200);
+            }
+            assertThat(addressCounts()).as("no session left: no count kept for the address").isEmpty();
+
+            assertThat(ListenerLimitsIT.initializeFrom(idleFast.gateway().proxyPort(), "/mcp", "127.0.0.3").status())
+                    .isEqualTo(200);
+            assertThat(addressCounts()).hasSize(1);
+            Thread.sleep(3_000);
+            assertThat(addressCounts()).as("the session idled out, and its address's count with it").isEmpty();
+        }
+    }
+
+    @Test
+    void aSessionKeptAliveByUsePastTheIdleTimeStaysCountedAgainstItsAddressCap() throws Exception {
+        try (TestGateway idleFast = withIdleSeconds(2)) {
+            List<McpHttp> sessions = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                McpHttp mcp = new McpHttp(idleFast.proxy("/mcp"));
+                assertThat(mcp.initialize("2025-06-18").status()).isEqualTo(200);
+                sessions.add(mcp);
+            }
+            for (int round = 0; round < 6; round++) {
+                Thread.sleep(700);
+                sessions.forEach(s -> assertStillServes(s));
+            }
+            assertRpcErrorStartingWith(new McpHttp(idleFast.proxy("/mcp")).post(INITIALIZE), 503, -32000, PER_CLIENT);
+        }
+    }
+
+    /** A third gateway on the same Redis whose sessions end after {@code seconds} unused. */
+    private TestGateway withIdleSeconds(long seconds) {
+        Limits idle = new Limits(limits.proxy(), limits.admin(), limits.maxSessionsPerEndpoint(),
+                limits.maxSessionsPerClient(), seconds, 256, 1_000, false, false, List.of());
+        return TestGateway.start(config, Map.of(), false, Map.of(), clock, idle);
+    }
+
+    private List<String> addressCounts() {
+        return redis.keys().stream().filter(key -> key.startsWith("toolgate:sessions-of-client:")).toList();
     }
 
     private static McpHttp.Response initializeAs(TestGateway gateway, String address) {
