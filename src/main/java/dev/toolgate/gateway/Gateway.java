@@ -138,7 +138,10 @@ public final class Gateway implements AutoCloseable {
             Vertx vertx = gateway.loops.vertx();
             // the last resort: a failure in a callback that no future carried to the pipeline's error net
             vertx.exceptionHandler(t -> LOG.error("unhandled failure in an event-loop callback", t));
-            gateway.sweeper = gateway.loops.side().setPeriodic(60_000, id -> gateway.cluster.sweep());
+            gateway.sweeper = gateway.loops.side().setPeriodic(60_000, id -> {
+                gateway.cluster.sweep();
+                gateway.tap.expire();
+            });
             GatewayView view = new GatewayView(gateway.snapshots, gateway.sessions, gateway.cluster, gateway.traffic,
                     gateway.reloads::apply, () -> !gateway.reloads.stopping(),
                     gateway.telemetry);

@@ -32,6 +32,11 @@ public final class MessageTap {
     static final int MOST_ROUTES = 10_000;
 
     private final PendingRequests pending = new PendingRequests();
+    /**
+     * The exchanges that sent exactly one request, until they are {@linkplain #settled settled}: a server's error
+     * without an id (its transport's refusal: no session, a bad header) answers that one.
+     */
+    private final Map<Long, Lone> lone = new ConcurrentHashMap<>();
     private final AtomicLong exchanges = new AtomicLong();
     private final Map<String, Set<String>> listedTools = new ConcurrentHashMap<>();
 
@@ -105,6 +110,34 @@ public final class MessageTap {
         } catch (IOException e) {
             return; // nothing was remembered of a body that could not be read
         }
+        drop(route, session, exchange, messages);
+    }
+
+    /**
+     * The exchange's answer ended (or its client went away). A JSON answer is the whole of it: a
+     * streamable-HTTP server answers a POST's requests in that POST's answer, so those it did not answer stop
+     * waiting (their log entries say so by the exchange's outcome). Other answers leave them waiting, up to the
+     * TTL: an event stream may be resumed on another exchange, and the old HTTP+SSE transport answers on its GET
+     * stream.
+     *
+     * @param sent       what {@link #observe} read of the client's body
+     * @param jsonAnswer whether the exchange was answered with JSON
+     */
+    public void settled(String route, String session, long exchange, List<McpEnvelope> sent, boolean jsonAnswer) {
+        lone.remove(exchange);
+        if (jsonAnswer) {
+            drop(route, session, exchange, sent);
+        }
+    }
+
+    /** Forgets what waited longer than the TTL: for a timer, off the request path (one walk of what waits). */
+    public void expire() {
+        long now = nanoTime.getAsLong();
+        pending.expire(now);
+        lone.values().removeIf(waiting -> PendingRequests.expired(waiting.startNanos(), now));
+    }
+
+    private void drop(String route, String session, long exchange, List<McpEnvelope> messages) {
         String sessionKey = PendingKeys.session(session);
         for (McpEnvelope m : messages) {
             if (m.method() != null && m.idText() != null) {
@@ -125,6 +158,12 @@ public final class MessageTap {
         }
         // the session header may be kilobytes long: digested once, not once per message of a batch
         String sessionKey = PendingKeys.session(session);
+        if (remember && direction == TapEvent.Direction.CLIENT_TO_SERVER && messages.size() == 1
+                && messages.getFirst().method() != null && messages.getFirst().idText() != null
+                && "2.0".equals(messages.getFirst().version())) {
+            String id = messages.getFirst().idText();
+            lone.put(exchange, new Lone(PendingKeys.of(route, sessionKey, direction, id), id, nanoTime.getAsLong()));
+        }
         for (McpEnvelope m : messages) {
             TapEvent event = emit(route, session, sessionKey, exchange, direction, m, remember);
             if (local != null && event != null) {
@@ -177,16 +216,44 @@ public final class MessageTap {
             event = new TapEvent(route, session, direction, TapEvent.Kind.RESPONSE,
                     request == null ? null : request.method(), id, request == null ? null : request.tool(),
                     m.errorCode(), m.toolError(), m.bytes(), latency);
-        } else if (m.error() && m.nullId()) {
-            // JSON-RPC 2.0 §5: the answer to a request whose id could not be read (a parse error)
-            event = new TapEvent(route, session, direction, TapEvent.Kind.RESPONSE, null, null, null,
-                    m.errorCode(), null, m.bytes(), -1);
+        } else if (m.error()) {
+            // without an id (JSON-RPC 2.0 §5: a null one, for a request whose id could not be read), an error in the
+            // answer to an exchange of one request is that request's
+            event = answeringLone(route, session, exchange, direction, m);
+            if (event == null) {
+                return null;
+            }
         } else {
             invalid(route, session, direction, m.bytes());
             return null;
         }
         sink.accept(event);
         return event;
+    }
+
+    /**
+     * An error without an id: the answer to the exchange's lone request when that still waits (and the server sent
+     * it), else a response to no known request, or nothing valid when its id is missing rather than null.
+     */
+    private TapEvent answeringLone(String route, String session, long exchange, TapEvent.Direction direction,
+                                   McpEnvelope m) {
+        Lone sent = direction == TapEvent.Direction.SERVER_TO_CLIENT ? lone.remove(exchange) : null;
+        PendingRequests.Paired request = sent == null ? null : pending.takeOwn(sent.key(), exchange);
+        if (request != null) {
+            long latency = request.timed() ? (nanoTime.getAsLong() - request.startNanos()) / 1_000 : -1;
+            return new TapEvent(route, session, direction, TapEvent.Kind.RESPONSE, request.method(), sent.id(),
+                    request.tool(), m.errorCode(), m.toolError(), m.bytes(), latency);
+        }
+        if (!m.nullId()) {
+            invalid(route, session, direction, m.bytes());
+            return null;
+        }
+        return new TapEvent(route, session, direction, TapEvent.Kind.RESPONSE, null, null, null, m.errorCode(), null,
+                m.bytes(), -1);
+    }
+
+    /** An exchange's only request: where it waits, its id, and when it was read. */
+    private record Lone(String key, String id, long startNanos) {
     }
 
     private void invalid(String route, String session, TapEvent.Direction direction, int bytes) {

@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  * keeps at most {@link #MAX_PER_ID} waiting requests (clients without sessions all reuse id 1, and
  * the oldest is the one whose answer was lost), and all ids together at most {@link #MAX_WAITING},
  * beyond which requests older than the TTL go, and then all but the newest half of the bound of those
- * still waiting: a flood of requests never answered costs the older ones their pairing, never all.
+ * still waiting: a flood of requests never answered costs the older ones their pairing, never all. Requests older
+ * than the TTL also go on a timer ({@link #expire}), so that those never answered do not wait for the bound.
  *
  * <p>Where a response could answer more than one waiting request (a batch repeating an id, or a response
  * on another exchange while several requests of its id wait), nothing says which: the server may answer in any
@@ -99,6 +100,15 @@ final class PendingRequests {
      * share is returned, and those others are marked unsure.
      */
     Paired take(String key, long exchange) {
+        return take(key, exchange, true);
+    }
+
+    /** Like {@link #take(String, long)}, but only a request sent in {@code exchange}: null when none of its waits. */
+    Paired takeOwn(String key, long exchange) {
+        return take(key, exchange, false);
+    }
+
+    private Paired take(String key, long exchange, boolean othersToo) {
         Paired[] taken = new Paired[1];
         byKey.computeIfPresent(key, (k, queued) -> {
             List<Integer> candidates = new ArrayList<>(1);
@@ -106,6 +116,9 @@ final class PendingRequests {
                 if (queued.get(i).request().exchange() == exchange) {
                     candidates.add(i);
                 }
+            }
+            if (candidates.isEmpty() && !othersToo) {
+                return queued;
             }
             if (candidates.isEmpty()) {
                 for (int i = 0; i < queued.size(); i++) {
@@ -150,6 +163,26 @@ final class PendingRequests {
         });
     }
 
+    /**
+     * Removes the requests waiting longer than the TTL: their answers are not coming (a server's error without an
+     * id, a stream that ended without them). One walk of the table, for a timer off the request path.
+     */
+    void expire(long now) {
+        if (!evicting.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            removeWhere(w -> expired(w.request().startNanos(), now));
+        } finally {
+            evicting.set(false);
+        }
+    }
+
+    /** Whether a request that started at {@code startNanos} waited past the TTL by {@code now}. */
+    static boolean expired(long startNanos, long now) {
+        return now - startNanos > TTL_NANOS;
+    }
+
     /** How many requests wait for their answer. */
     int size() {
         return waiting.get();
@@ -165,7 +198,7 @@ final class PendingRequests {
             return;
         }
         try {
-            removeWhere(w -> now - w.request().startNanos() > TTL_NANOS);
+            removeWhere(w -> expired(w.request().startNanos(), now));
             if (waiting.get() >= MAX_WAITING) {
                 long newestHalf = newestHalf();
                 removeWhere(w -> w.arrival() < newestHalf);

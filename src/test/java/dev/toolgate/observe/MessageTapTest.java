@@ -5,6 +5,7 @@ import dev.toolgate.observe.TapEvent.Kind;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -248,5 +249,78 @@ class MessageTapTest {
         assertThat(answer.kind()).isEqualTo(Kind.RESPONSE);
         assertThat(answer.method()).hasSize(McpEvent.MAX_TEXT + 1).startsWith("mmm").endsWith("…");
         assertThat(answer.tool()).hasSize(McpEvent.MAX_TEXT + 1).startsWith("ttt").endsWith("…");
+    }
+
+    @Test
+    void aServersErrorWithoutAnIdAnswersTheLoneRequestOfItsExchangeAndLeavesNothingWaiting() {
+        long exchange = tap.exchange();
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":\"req-1\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\"}}";
+        List<dev.toolgate.mcp.McpEnvelope> sent = observed("made-up", exchange, call);
+        clock.addAndGet(1_000_000);
+        observe("made-up", exchange, Direction.SERVER_TO_CLIENT,
+                "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"Bad Request: No valid session ID provided\"}}");
+
+        assertThat(events.getLast()).satisfies(answer -> {
+            assertThat(answer.kind()).isEqualTo(Kind.RESPONSE);
+            assertThat(answer.id()).isEqualTo("\"req-1\"");
+            assertThat(answer.method()).isEqualTo("tools/call");
+            assertThat(answer.tool()).isEqualTo("echo");
+            assertThat(answer.errorCode()).isEqualTo(-32000);
+            assertThat(answer.latencyMicros()).isEqualTo(1_000);
+        });
+        assertThat(tap.pending()).isZero();
+        tap.settled("r", "made-up", exchange, sent, true);
+        assertThat(tap.pending()).isZero();
+    }
+
+    @Test
+    void aServersErrorWithoutAnIdAnswersNoRequestOfABatchNorOfAnotherExchange() {
+        long batch = tap.exchange();
+        observed(null, batch, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}]");
+        observe(null, batch, Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"no\"}}");
+        long lone = tap.exchange();
+        observed(null, lone, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
+        observe(null, tap.exchange(), Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"no\"}}");
+
+        assertThat(events.stream().filter(e -> e.direction() == Direction.SERVER_TO_CLIENT))
+                .extracting(TapEvent::kind).containsOnly(Kind.INVALID).hasSize(2);
+        assertThat(tap.pending()).isEqualTo(3);
+    }
+
+    @Test
+    void theRequestsAJsonAnswerLeftUnansweredStopWaitingWhenItEndsButAStreamsMayStillBeAnsweredElsewhere() {
+        long json = tap.exchange();
+        List<dev.toolgate.mcp.McpEnvelope> answeredInJson = observed("s", json,
+                "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}]");
+        observe("s", json, Direction.SERVER_TO_CLIENT, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}]");
+        long stream = tap.exchange();
+        List<dev.toolgate.mcp.McpEnvelope> answeredInStream = observed("s", stream,
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}");
+        assertThat(tap.pending()).isEqualTo(2);
+
+        tap.settled("r", "s", json, answeredInJson, true);
+        tap.settled("r", "s", stream, answeredInStream, false);
+        assertThat(tap.pending()).as("the stream's request, which a resumed stream may still answer").isOne();
+        observe("s", tap.exchange(), Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"tools\":[]}}");
+        assertThat(events.getLast().method()).isEqualTo("tools/list");
+        assertThat(tap.pending()).isZero();
+    }
+
+    @Test
+    void requestsWaitingPastTheTtlGoOnTheTimerWellBelowTheBound() {
+        observed("s", tap.exchange(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        clock.addAndGet(Duration.ofMinutes(9).toNanos());
+        observed("s", tap.exchange(), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}");
+        clock.addAndGet(Duration.ofMinutes(2).toNanos());
+
+        tap.expire();
+        assertThat(tap.pending()).isOne();
+        observe("s", tap.exchange(), Direction.SERVER_TO_CLIENT, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}");
+        assertThat(events.getLast().method()).isEqualTo("ping");
+    }
+
+    private List<dev.toolgate.mcp.McpEnvelope> observed(String session, long exchange, String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        return tap.observe("r", session, exchange, Direction.CLIENT_TO_SERVER, bytes, 0, bytes.length, null);
     }
 }

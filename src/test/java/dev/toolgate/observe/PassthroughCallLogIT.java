@@ -191,6 +191,28 @@ class PassthroughCallLogIT {
                 .allMatch(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) == 0);
     }
 
+    @Test
+    void callsTheServerRefusesWithAnErrorWithoutAnIdAreLoggedWithThatErrorAndLeaveNothingWaiting() {
+        int before = gateway.gateway().waitingRequests();
+        McpHttp client = new McpHttp(gateway.proxy("/mcp"));
+        for (int i = 0; i < 2_000; i++) {
+            client.sessionId("made-up-" + i);
+            McpHttp.Response refused = client.post("{\"jsonrpc\":\"2.0\",\"id\":" + (70_000 + i)
+                    + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"hi\"}}}");
+            if (i == 0) {
+                // the server's transport refuses it before any JSON-RPC: its error names no id
+                assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+                assertThat(refused.body()).contains("No valid session ID").doesNotContain("\"id\"");
+            }
+        }
+
+        JsonNode entry = awaitEntry(e -> calls(e).stream().anyMatch(r -> "71999".equals(r.path("id").asText())));
+        JsonNode call = calls(entry).getFirst();
+        assertThat(call.path("error").asText()).as(call.toString()).isEqualTo("Bad Request: No valid session ID provided");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(gateway.gateway().waitingRequests())
+                .as("requests still waiting for an answer").isLessThanOrEqualTo(before));
+    }
+
     private static List<JsonNode> calls(JsonNode entry) {
         List<JsonNode> rpc = new ArrayList<>();
         entry.path("ai").path("mcp").path("rpc").forEach(rpc::add);

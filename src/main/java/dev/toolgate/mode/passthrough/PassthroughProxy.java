@@ -8,6 +8,7 @@ import dev.toolgate.http.UpstreamClient;
 import dev.toolgate.http.UpstreamPath;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mcp.McpEnvelope;
+import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mode.JsonBody;
 import dev.toolgate.mode.acl.ToolAccess;
 import dev.toolgate.observe.TapEvent;
@@ -169,6 +170,7 @@ public final class PassthroughProxy implements McpEndpoint {
                     // the gateway's own errors from here on (the server down, a session at its cap) name it
                     exchange.holdsRequest(sent.getFirst().id());
                 }
+                settledWhenAnswered(exchange, session, number, sent);
             }
             Consumer<byte[]> answered = bytes -> tap.observe(settings.route(), session, number,
                     TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, bytes.length, recorder);
@@ -214,6 +216,18 @@ public final class PassthroughProxy implements McpEndpoint {
         if (body.length() > 0) {
             tap.forget(settings.route(), session, number, body.getBytes(), 0, body.length());
         }
+    }
+
+    /**
+     * Tells the tap when the exchange's answer ended, and whether it was JSON (the whole answer to the client's
+     * requests), so that the requests it left unanswered, and its lone request, wait no longer for it.
+     */
+    private void settledWhenAnswered(Exchange exchange, String session, long number, List<McpEnvelope> sent) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        exchange.whenEnded(() -> tap.settled(settings.route(), session, number, sent,
+                MediaTypes.isJson(exchange.request().response().headers().get("content-type"))));
     }
 
     /**
