@@ -422,8 +422,9 @@ public sealed interface GatewayError permits GatewayError.OfMessage, GatewayErro
     }
 
     /**
-     * A session opened on a passthrough route that a configuration reload pointed at another server while the
-     * request opening it was in flight: it is the session of the server the route no longer relays to, so it is
+     * A session opened on a passthrough route that a configuration reload pointed at another server (or made
+     * something other than a passthrough route) while the request opening it was in flight: it is the session of
+     * the server the route no longer relays to, so it is
      * ended, and its client initializes again with the one served now. The route was not removed: saying so
      * ({@link RouteRemoved}) would send its client looking for another.
      */

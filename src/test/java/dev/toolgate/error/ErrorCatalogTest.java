@@ -148,7 +148,7 @@ class ErrorCatalogTest {
                 arguments(new GatewayError.RouteRemoved("mcp"), 503, JsonRpc.TRANSPORT_ERROR, "route_removed",
                         List.of("route 'mcp' was removed by a configuration reload", "call was ended")),
                 arguments(new GatewayError.RouteRepointed("mcp"), 503, JsonRpc.TRANSPORT_ERROR, "route_repointed",
-                        List.of("route 'mcp' was pointed at another server", "initialize again")),
+                        List.of("changed where route 'mcp' relays", "initialize again")),
                 arguments(new GatewayError.Stopping(), 503, JsonRpc.TRANSPORT_ERROR, "stopping",
                         List.of("stopping")),
                 arguments(new GatewayError.StoppedAwaitingInput(), 503, JsonRpc.TRANSPORT_ERROR,

@@ -139,7 +139,7 @@ class SessionsOpenedAcrossRemovalIT {
         McpHttp.Response opened = initializedAcross(config("b", sealed));
 
         // the route is still served: told it was removed, a client would look for another, not initialize again
-        assertRefused(opened, "route 'mcp' was pointed at another server by a configuration reload");
+        assertRefused(opened, "a configuration reload changed where route 'mcp' relays");
         assertThat(opened.body()).contains("initialize again").doesNotContain("was removed")
                 .doesNotContain(servers.url().replaceFirst("^https?://", ""));
         await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains("session-of-/a"));
