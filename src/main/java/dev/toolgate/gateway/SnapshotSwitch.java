@@ -1,6 +1,8 @@
 package dev.toolgate.gateway;
 
 import dev.toolgate.config.Service;
+import dev.toolgate.mode.AiMcpProxyConfig;
+import dev.toolgate.mode.Mode;
 import dev.toolgate.mode.RouteRuntime;
 import dev.toolgate.mode.conversion.Sessions;
 import dev.toolgate.mode.conversion.ToolSet;
@@ -20,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * endpoint would now admit otherwise (its policies changed, or the consumer that opened one), ends the legacy
  * bridge's calls of passthrough routes that are gone, the streams relayed on passthrough routes that are gone and
  * the GET streams of those that run otherwise now ({@link RouteRuntime}), and the sessions that the bridges and
- * bindings of passthrough routes that are gone held, and prepares the new tools off the event loops.
+ * bindings of passthrough routes that are gone, relay elsewhere or are served in another mode held, and prepares
+ * the new tools off the event loops.
  */
 final class SnapshotSwitch {
 
@@ -53,9 +56,11 @@ final class SnapshotSwitch {
         bridges.routesKept(next.runtimes());
         // their sessions too, in this process at once; and, wherever kept, for a route of the same name loaded again.
         // A route that now relays elsewhere is another route to them: a bound session would carry the old server's
-        // session id to the new one, which never gave it (another tenant's, perhaps)
+        // session id to the new one, which never gave it (another tenant's, perhaps). So is one served in another
+        // mode now, whatever its URL: a passthrough route turned conversion endpoint relays to no legacy server
         previous.runtimes().keySet().stream().filter(route -> !next.runtimes().containsKey(route)
-                        || !Objects.equals(upstream(previous, route), upstream(next, route)))
+                        || !Objects.equals(upstream(previous, route), upstream(next, route))
+                        || mode(previous, route) != mode(next, route))
                 .forEach(bridges::routeRemoved);
         // not only the definitions: a reload that changes only who may see which tools changes callers' lists too
         for (Map.Entry<String, String> old : previous.listVersions().entrySet()) {
@@ -76,6 +81,12 @@ final class SnapshotSwitch {
     private static String upstream(Snapshot snapshot, String routeId) {
         return snapshot.config().route(routeId).flatMap(route -> snapshot.config().service(route.serviceId()))
                 .map(Service::url).orElse(null);
+    }
+
+    /** How route {@code routeId} is served in {@code snapshot} (its {@code ai-mcp-proxy} mode), or null. */
+    private static Mode mode(Snapshot snapshot, String routeId) {
+        return snapshot.config().route(routeId).flatMap(route -> SnapshotBuilder.effectivePlugin(snapshot.config(), route))
+                .map(plugin -> ((AiMcpProxyConfig) plugin.config()).mode()).orElse(null);
     }
 
     /**

@@ -86,7 +86,8 @@ public final class EraBridges {
     }
 
     /**
-     * A reload removed route {@code routeId}, or points it at another server: the sessions its bridges and bindings
+     * A reload removed route {@code routeId}, points it at another server or serves it in another mode (a
+     * conversion endpoint relays to no legacy server, whatever its URL): the sessions its bridges and bindings
      * hold in this process end now, and any begun before now is unknown to a route of the same name loaded again
      * ({@link RemovedRoutes}); its bridge's sessions with the server it left end there, once its calls on them have.
      */

@@ -37,6 +37,8 @@ class EraBridgeReloadedRoutesIT {
     static final String CALLED = "{\"jsonrpc\":\"2.0\",\"id\":%s,\"result\":{\"content\":[]}}";
     private static final String PASSTHROUGH = "    plugins: [{name: ai-mcp-proxy, config: {mode: passthrough-listener, "
             + "server: {upstream_era: legacy}}}]\n";
+    private static final String CONVERSION = "    plugins: [{name: ai-mcp-proxy, config: {mode: conversion-listener, "
+            + "tools: [{name: ping, description: Ping, method: GET, path: /ping}]}}]\n";
 
     private final AtomicInteger opened = new AtomicInteger();
     private final Set<String> ended = ConcurrentHashMap.newKeySet();
@@ -142,8 +144,18 @@ class EraBridgeReloadedRoutesIT {
         listed("/mcp", gateway);
 
         // still served, by name, but no longer by a passthrough proxy: none names its server any more
-        reload(config("b", "    plugins: [{name: ai-mcp-proxy, config: {mode: conversion-listener, "
-                + "tools: [{name: ping, description: Ping, method: GET, path: /ping}]}}]\n"));
+        reload(config("b", CONVERSION));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains("s-1-of-/a"));
+    }
+
+    @Test
+    void turningARouteIntoAConversionEndpointOfTheSameServiceEndsItsSessionsWithTheLegacyServer() {
+        gateway = TestGateway.start(config("a"));
+        listed("/mcp", gateway);
+
+        // the same URL, but no passthrough proxy relays there any more
+        reload(config("a", CONVERSION));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains("s-1-of-/a"));
     }

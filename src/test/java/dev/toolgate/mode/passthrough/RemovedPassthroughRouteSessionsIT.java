@@ -133,6 +133,19 @@ class RemovedPassthroughRouteSessionsIT {
     }
 
     @Test
+    void aPassthroughRouteServedAsAConversionEndpointOfTheSameServiceEndsItsBridgedSessions() {
+        gateway = TestGateway.start(config(true, "{}"));
+        McpHttp old = session(gateway, "/bridged");
+        assertLive(old, "before the reload");
+        assertThat(liveSessions()).isEqualTo(1);
+
+        // the route keeps its name and its service's URL; only the mode changes (bridged is the first route)
+        post(config(true, "{}").replaceFirst("mode: passthrough-listener, server: \\{upstream_era: modern, session: "
+                + "\\{}}", "mode: conversion-listener, tools: [{name: ping, description: Ping, method: GET, path: /ping}]"));
+        assertThat(liveSessions()).as("bridged's session ended with its passthrough proxy").isZero();
+    }
+
+    @Test
     void sealedSessionsAndBindingsOfARemovedRouteAreUnknownToTheRouteOfTheSameNameLoadedAgain() {
         String sealed = "{strategy: client, client: {secrets: [removed-passthrough-secret]}}";
         gateway = TestGateway.start(config(true, sealed));
