@@ -31,7 +31,7 @@ public final class EraBridges {
     private final LegacyCalls calls = new LegacyCalls();
     private final RelayedStreams streams = new RelayedStreams();
     private final RemovedRoutes removed;
-    private final Map<String, LegacySessions.Held> open = LegacySessions.cache();
+    private final Map<LegacySessions.Slot, LegacySessions.Held> open = LegacySessions.cache();
     private final Map<String, LegacySessions> servers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, LegacySessions> eldest) {
@@ -152,7 +152,7 @@ public final class EraBridges {
                 + target.port() + (path == null ? "" : path);
         synchronized (servers) {
             building.put(routeId, key);
-            return servers.computeIfAbsent(key, k -> new LegacySessions(k, open));
+            return servers.computeIfAbsent(key, k -> new LegacySessions(open));
         }
     }
 }

@@ -82,29 +82,32 @@ final class LegacySessions {
         }
     }
 
-    /** The gateway's sessions, by route and server and session key, least recently used first. */
-    private final Map<String, Held> open;
-    private final String server;
+    /**
+     * Where a session sits in the gateway's cache: under the view that opened it. A route loaded again under its
+     * name, to the same server, gets a view of its own, so it never takes up the sessions of the view a reload
+     * retired, which that view ends at the server once its calls in flight have (under a call of the new one).
+     */
+    record Slot(LegacySessions view, String key) {
+    }
+
+    /** The gateway's sessions, by view and session key, least recently used first. */
+    private final Map<Slot, Held> open;
     /** How many of the cache's sessions are this route and server's (guarded by the cache). */
     private int kept;
     /** When these sessions end at the server, once a reload removed their route or pointed it elsewhere. */
     private final Retirement retirement;
 
-    /**
-     * @param server names the route and server
-     * @param open   the gateway's cache ({@link #cache()}), which this view shares with every other
-     */
-    LegacySessions(String server, Map<String, Held> open) {
-        this.server = server + "\n";
+    /** @param open the gateway's cache ({@link #cache()}), which this view shares with every other */
+    LegacySessions(Map<Slot, Held> open) {
         this.open = open;
         this.retirement = new Retirement(open, this::endAll);
     }
 
     /** A cache for the whole gateway: of more than {@link #MAX_SESSIONS}, the least recently used is ended. */
-    static Map<String, Held> cache() {
+    static Map<Slot, Held> cache() {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Slot, Held> eldest) {
                 if (size() <= MAX_SESSIONS) {
                     return false;
                 }
@@ -125,7 +128,7 @@ final class LegacySessions {
                       Function<Opened, Future<Void>> opening) {
         Future<Opened> session;
         synchronized (open) {
-            Held held = open.get(server + key);
+            Held held = open.get(new Slot(this, key));
             session = held == null ? null : held.session();
             if (session == null || session.failed()) {
                 if (held == null && held(caller) >= MAX_PER_CALLER) {
@@ -134,7 +137,7 @@ final class LegacySessions {
                     endOldest(null);
                 }
                 session = initialize(link, meta, opening);
-                if (open.put(server + key, new Held(session, link, this, caller)) == null) {
+                if (open.put(new Slot(this, key), new Held(session, link, this, caller)) == null) {
                     kept++;
                 }
             }
@@ -192,7 +195,7 @@ final class LegacySessions {
      */
     Opened known(String key, String id, String version) {
         synchronized (open) {
-            Held held = open.get(server + key);
+            Held held = open.get(new Slot(this, key));
             Future<Opened> session = held == null ? null : held.session();
             // a stateless server's session has no id: null is its id here too
             if (session != null && session.succeeded() && Objects.equals(id, session.result().id())) {
@@ -205,10 +208,10 @@ final class LegacySessions {
     /** Forgets a session the server no longer knows (it answered 404), unless another replaced it already. */
     void forget(String key, Opened stale) {
         synchronized (open) {
-            Held held = open.get(server + key);
+            Held held = open.get(new Slot(this, key));
             Future<Opened> current = held == null ? null : held.session();
             if (current != null && current.succeeded() && current.result() == stale) {
-                open.remove(server + key);
+                open.remove(new Slot(this, key));
                 kept--;
             }
         }

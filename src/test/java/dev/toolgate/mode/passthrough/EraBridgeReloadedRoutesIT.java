@@ -161,6 +161,33 @@ class EraBridgeReloadedRoutesIT {
     }
 
     @Test
+    void aRouteLoadedAgainWhileItsOldCallIsInFlightOpensItsOwnSessionWhichTheOldCallsEndLeavesAlone()
+            throws Exception {
+        gateway = TestGateway.start(config("a"));
+        ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
+        CompletableFuture<McpHttp.Response> old = CompletableFuture.supplyAsync(
+                () -> modern.request("tools/call", "{\"name\":\"slow\",\"arguments\":{}}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> heldCalls.size() == 1);
+
+        reload(config("b"));
+        reload(config("a"));
+        CompletableFuture<McpHttp.Response> current = CompletableFuture.supplyAsync(
+                () -> modern.request("tools/call", "{\"name\":\"slow\",\"arguments\":{}}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> heldCalls.size() == 2);
+        assertThat(opened.get()).as("sessions opened at the server: the route loaded again has its own").isEqualTo(2);
+
+        heldCalls.get(0).run();
+        assertThat(old.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ended.contains("s-1-of-/a"));
+        Thread.sleep(300);
+        assertThat(ended).as("the session of the call the configuration served runs").doesNotContain("s-2-of-/a");
+        heldCalls.get(1).run();
+        McpHttp.Response answered = current.get(10, TimeUnit.SECONDS);
+        assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
+        assertThat(answered.json().at("/result/content").isArray()).as(answered.toString()).isTrue();
+    }
+
+    @Test
     void aCallInFlightWhenItsRouteIsRemovedFinishesBeforeItsSessionEndsAtTheServer() throws Exception {
         gateway = TestGateway.start(config("a"));
         ModernHttp modern = new ModernHttp(gateway.proxy("/mcp"));
