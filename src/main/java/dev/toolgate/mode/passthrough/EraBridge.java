@@ -96,11 +96,11 @@ final class EraBridge {
         // each of up to LegacySessions.MAX_SESSIONS sessions (whole, a megabyte each). The client's name, not its
         // version or the rest of its info: what the server offers depends on who the client is and what it can
         // do, and a client that varies its version per request would open a session upstream for each
-        // Of the capabilities, those the server is told (LegacySessions.forwarded): others change nothing upstream.
+        // Of the capabilities, those the server is told (LegacyHandshake.forwarded): others change nothing upstream.
         // And the upstream path (and query): a prefix route serves many, and a session opened at one is none at another.
         String holder = BridgeState.holder(exchange);
         String key = BridgeState.digest(BridgeState.client(exchange) + "\n" + link.uri() + "\n"
-                + Json.text(LegacySessions.forwarded(modern.meta())) + "\n"
+                + Json.text(LegacyHandshake.forwarded(modern.meta())) + "\n"
                 + (modern.meta().clientInfo() == null ? "" : modern.meta().clientInfo().path("name").asText()));
         ClientAnswer answer = new ClientAnswer(exchange.request().response(), modern.request().id(), observed);
         // the hang-up heard from the start, not once the server's stream begins: a server computing a JSON answer

@@ -1,12 +1,7 @@
 package dev.toolgate.mode.passthrough;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.toolgate.http.UpstreamException;
-import dev.toolgate.mcp.Json;
-import dev.toolgate.mcp.JsonRpc;
 import dev.toolgate.mcp.ModernMeta;
-import dev.toolgate.mcp.ProtocolVersion;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,8 +17,8 @@ import java.util.function.Function;
  * caller and declared client (its capabilities decide what the server may ask, and what it offers:
  * server-everything registers its sampling tool only for clients that declare sampling). A session
  * opens with {@code initialize} (carrying the modern client's capabilities and info) and
- * {@code notifications/initialized} on the first request that needs it, and is opened again when the
- * server forgets it (404). This instance's cache; each instance opens its own. One route and server's
+ * {@code notifications/initialized} on the first request that needs it ({@link LegacyHandshake}), and is opened
+ * again when the server forgets it (404). This instance's cache; each instance opens its own. One route and server's
  * view of a cache the whole gateway shares ({@link #cache()}), bounded in all: each session keeps the
  * link of the caller that opened it, with that caller's request headers (up to 8 KiB) and path, and a
  * bound per route and server multiplied by the route and server pairs kept was gigabytes. The least
@@ -59,12 +54,6 @@ final class LegacySessions {
      * whom the gateway cannot tell apart, share this bound: {@code BridgeState.holder}).
      */
     static final int MAX_PER_CALLER = MAX_PER_SERVER / 4;
-
-    /**
-     * Most characters of the server's refusal passed on (as the conversion modes bound an API's error text):
-     * the client and the log need its gist, not the up to 8 MiB a JSON answer may be.
-     */
-    static final int EXCERPT_CHARS = 2048;
 
     /**
      * A session being opened or open, the link of the caller that opened it (which ends it), the route and server
@@ -136,7 +125,7 @@ final class LegacySessions {
                 } else if (held == null && kept >= MAX_PER_SERVER) {
                     endOldest(null);
                 }
-                session = initialize(link, meta, opening);
+                session = LegacyHandshake.initialize(link, meta, opening);
                 if (open.put(new Slot(this, key), new Held(session, link, this, caller)) == null) {
                     kept++;
                 }
@@ -215,57 +204,6 @@ final class LegacySessions {
                 kept--;
             }
         }
-    }
-
-    /** The modern client's capabilities that a legacy server is told of in {@code initialize}. */
-    static ObjectNode forwarded(ModernMeta meta) {
-        ObjectNode capabilities = Json.object();
-        for (String capability : new String[] {"sampling", "elicitation", "roots", "experimental"}) {
-            if (meta.clientCapabilities().has(capability)) {
-                capabilities.set(capability, meta.clientCapabilities().get(capability));
-            }
-        }
-        return capabilities;
-    }
-
-    private static Future<Opened> initialize(UpstreamLink link, ModernMeta meta,
-                                             Function<Opened, Future<Void>> opening) {
-        ObjectNode params = Json.object();
-        params.put("protocolVersion", ProtocolVersion.LATEST);
-        params.set("capabilities", forwarded(meta));
-        if (meta.clientInfo() != null) {
-            params.set("clientInfo", meta.clientInfo());
-        } else {
-            params.putObject("clientInfo").put("name", "toolgate-era-bridge").put("version", "1");
-        }
-        ObjectNode request = JsonRpc.notification("initialize", params);
-        request.put("id", "toolgate-initialize");
-        return UpstreamLink.firstResponse(link.post(request, null, null), request.get("id")).compose(answer -> {
-            JsonNode result = answer.json() == null ? null : answer.json().get("result");
-            if (!(result instanceof ObjectNode initialized) || !result.path("protocolVersion").isTextual()) {
-                return Future.failedFuture(new UpstreamException(UpstreamException.Kind.BROKEN,
-                        "the server did not accept initialize: " + (answer.json() == null ? "HTTP " + answer.status()
-                                : excerpt(Json.text(answer.json().path("error"))))));
-            }
-            Opened opened = new Opened(answer.sessionId(), result.get("protocolVersion").asText(), initialized);
-            return opening.apply(opened).compose(watched -> link.tell(
-                            JsonRpc.notification("notifications/initialized", null), opened.id(), opened.version()))
-                    .map(ignored -> opened).onFailure(failure -> {
-                        // kept by nobody: ended now, else the server holds it until its own timeout
-                        if (opened.id() != null) {
-                            link.delete(opened.id(), opened.version());
-                        }
-                    });
-        });
-    }
-
-    private static String excerpt(String text) {
-        if (text.length() <= EXCERPT_CHARS) {
-            return text;
-        }
-        // never half of a surrogate pair: the client's JSON would carry a lone one
-        int end = Character.isHighSurrogate(text.charAt(EXCERPT_CHARS - 1)) ? EXCERPT_CHARS - 1 : EXCERPT_CHARS;
-        return text.substring(0, end) + "… (truncated)";
     }
 
     /** A future shared by several event loops, completed on the caller's. */

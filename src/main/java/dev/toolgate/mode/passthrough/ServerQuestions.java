@@ -70,7 +70,7 @@ final class ServerQuestions {
 
     /** Whether the client declared something the server may ask it for. */
     static boolean mayBeAsked(ModernMeta meta) {
-        JsonNode declared = LegacySessions.forwarded(meta);
+        JsonNode declared = LegacyHandshake.forwarded(meta);
         return declared.has("roots") || declared.has("sampling") || declared.has("elicitation");
     }
 
