@@ -220,14 +220,19 @@ public final class PassthroughProxy implements McpEndpoint {
 
     /**
      * Tells the tap when the exchange's answer ended, and whether it was JSON (the whole answer to the client's
-     * requests), so that the requests it left unanswered, and its lone request, wait no longer for it.
+     * requests), so that the requests it left unanswered, and its lone request, wait no longer for it. A 202 is
+     * never the answer, whatever its type: a legacy HTTP+SSE server accepts the POST so (some with
+     * {@code application/json} and {@code {}}) and answers on the session's GET stream.
      */
     private void settledWhenAnswered(Exchange exchange, String session, long number, List<McpEnvelope> sent) {
         if (sent.isEmpty()) {
             return;
         }
-        exchange.whenEnded(() -> tap.settled(settings.route(), session, number, sent,
-                MediaTypes.isJson(exchange.request().response().headers().get("content-type"))));
+        exchange.whenEnded(() -> {
+            var response = exchange.request().response();
+            tap.settled(settings.route(), session, number, sent, response.getStatusCode() != 202
+                    && MediaTypes.isJson(response.headers().get("content-type")));
+        });
     }
 
     /**
