@@ -280,8 +280,8 @@ public final class ErrorCatalog {
                             + "call was in flight; the call was ended");
             // as a removal's: the request that opened the session was cut short, and another may succeed at once
             case RouteRepointed e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "route_repointed",
-                    "Service Unavailable: a configuration reload changed where route '" + e.route() + "' relays while "
-                            + "this session was being opened; the session was ended, initialize again");
+                    "Service Unavailable: a configuration reload changed where route '" + e.route() + "' relays; this "
+                            + "session was ended, initialize again");
             case Stopping e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopping",
                     "stopping: new connections are refused while calls in flight finish");
             case StoppedAwaitingInput e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "stopped_awaiting_input",

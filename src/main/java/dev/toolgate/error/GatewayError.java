@@ -422,11 +422,11 @@ public sealed interface GatewayError permits GatewayError.OfMessage, GatewayErro
     }
 
     /**
-     * A session opened on a passthrough route that a configuration reload pointed at another server (or made
-     * something other than a passthrough route) while the request opening it was in flight: it is the session of
-     * the server the route no longer relays to, so it is
-     * ended, and its client initializes again with the one served now. The route was not removed: saying so
-     * ({@link RouteRemoved}) would send its client looking for another.
+     * A passthrough route that a configuration reload pointed at another server (or made something other than a
+     * passthrough route) while a request opening a session on it, or a legacy-bridged call, was in flight: the
+     * session is the server's the route no longer relays to, so it is ended, and its client initializes again with
+     * the one served now. The route was not removed: saying so ({@link RouteRemoved}) would send its client looking
+     * for another.
      */
     record RouteRepointed(String route) implements OfExchange {
     }

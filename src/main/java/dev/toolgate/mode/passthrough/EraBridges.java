@@ -96,6 +96,8 @@ public final class EraBridges {
         // (RouteTenure), and one that created it before is swept by what follows
         retireServers(routeId);
         removed.removed(routeId);
+        // a route kept but changed: its legacy bridge's calls end as a removed route's do (routesKept), saying so
+        calls.routeChanged(routeId);
     }
 
     /**

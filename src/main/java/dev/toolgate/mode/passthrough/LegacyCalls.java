@@ -85,6 +85,18 @@ final class LegacyCalls {
         served = Set.copyOf(routes);
     }
 
+    /**
+     * Ends the calls of route {@code routeId}, which a reload keeps but points at another server or serves in
+     * another mode: their sessions end with the change, so the client's answers could reach none of them.
+     */
+    void routeChanged(String routeId) {
+        running.forEach((key, call) -> {
+            if (call.route().id().equals(routeId) && running.remove(key, call)) {
+                call.ended().tryFail(new GatewayException(new GatewayError.RouteRepointed(call.route().label())));
+            }
+        });
+    }
+
     /** Ends the calls of every route but those with the ids {@code kept} (the routes a reload left serving). */
     void routesKept(Set<String> kept) {
         running.forEach((key, call) -> {

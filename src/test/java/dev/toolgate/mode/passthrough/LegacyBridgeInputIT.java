@@ -210,6 +210,36 @@ class LegacyBridgeInputIT {
     }
 
     /**
+     * A call waiting for the client's answer on a route a reload keeps but serves in another mode, or points at
+     * another server, ends at once as on a removed route: the session the answer would name ends with the change.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"conversion", "repointed"})
+    void aCallWaitingOnARouteAReloadChangesEndsAtOnceTellingTheClientToInitializeAgain(String change)
+            throws Exception {
+        McpHttp client = client();
+        try (RawConnection http = connection()) {
+            askedCall(client, http, "\"changed-1\"");
+            String next = change.equals("conversion")
+                    ? config("").replace("config: {mode: passthrough-listener, server: {upstream_era: modern}}",
+                            "config: {mode: conversion-listener, tools: [{name: ping, description: Ping, method: GET, "
+                                    + "path: /ping}]}")
+                    : config("").replace("url: " + modernOnly.url() + "/mcp",
+                            "url: " + modernOnly.url().replace("127.0.0.1", "localhost") + "/mcp");
+            assertThat(next).isNotEqualTo(config(""));
+            long changed = System.nanoTime();
+            gateway.gateway().apply(next.getBytes(StandardCharsets.UTF_8), gateway.configFile().getParent());
+
+            RawConnection.Response rest = http.readAll();
+            assertThat((System.nanoTime() - changed) / 1_000_000).as("ms until the call ended").isLessThan(2_000);
+            assertThat(rest.text()).contains("\"id\":\"changed-1\"",
+                    "a configuration reload changed where route 'modern-only' relays", "initialize again");
+        } finally {
+            gateway.gateway().apply(config("").getBytes(StandardCharsets.UTF_8), gateway.configFile().getParent());
+        }
+    }
+
+    /**
      * A graceful stop gives calls in flight the grace period, but a call waiting for the client's answer to the
      * server's question would wait it out: the answer cannot reach a gateway that refuses new connections. It
      * ends at once, telling the client why, as a server stream does.
