@@ -57,10 +57,13 @@ final class SnapshotSwitch {
         // their sessions too, in this process at once; and, wherever kept, for a route of the same name loaded again.
         // A route that now relays elsewhere is another route to them: a bound session would carry the old server's
         // session id to the new one, which never gave it (another tenant's, perhaps). So is one served in another
-        // mode now, whatever its URL: a passthrough route turned conversion endpoint relays to no legacy server
+        // mode now, whatever its URL: a passthrough route turned conversion endpoint relays to no legacy server (one
+        // turned passthrough held nothing to end: marking it removed would refuse, on an instance reloading later in
+        // a rolling reload, the sessions the instances that reloaded first have bound since)
         previous.runtimes().keySet().stream().filter(route -> !next.runtimes().containsKey(route)
                         || !Objects.equals(upstream(previous, route), upstream(next, route))
-                        || mode(previous, route) != mode(next, route))
+                        || mode(previous, route) == Mode.PASSTHROUGH_LISTENER
+                        && mode(next, route) != Mode.PASSTHROUGH_LISTENER)
                 .forEach(bridges::routeRemoved);
         // not only the definitions: a reload that changes only who may see which tools changes callers' lists too
         for (Map.Entry<String, String> old : previous.listVersions().entrySet()) {

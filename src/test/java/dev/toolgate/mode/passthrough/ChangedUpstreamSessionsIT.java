@@ -26,9 +26,13 @@ class ChangedUpstreamSessionsIT {
             .onMessage("POST /tenant-a", ChangedUpstreamSessionsIT::legacy)
             .onMessage("POST /tenant-b", ChangedUpstreamSessionsIT::legacy);
     private TestGateway gateway;
+    private TestGateway later;
 
     @AfterEach
     void stop() {
+        if (later != null) {
+            later.close();
+        }
         ScriptedLegacyServer.close(gateway, servers);
     }
 
@@ -79,5 +83,30 @@ class ChangedUpstreamSessionsIT {
     @Test
     void aSessionSealedInItsIdEndsWhenItsRouteMovesToAnotherServer() {
         aSessionEndsWhenItsRouteMovesToAnotherServer("{strategy: client, client: {secrets: [s3cr3t-s3cr3t-s3cr3t]}}");
+    }
+
+    /**
+     * A route that was a conversion endpoint and becomes a passthrough route held no bound session to end: in a
+     * rolling reload, an instance reloading later serves the sessions one reloaded first has bound meanwhile.
+     */
+    @Test
+    void aRouteTurnedPassthroughKeepsTheSessionsAnotherInstanceBoundBeforeThisOneReloaded() {
+        String sealed = "{strategy: client, client: {secrets: [s3cr3t-s3cr3t-s3cr3t]}}";
+        String conversion = config("a", sealed).replace(
+                "config: {mode: passthrough-listener, server: {upstream_era: legacy, session: " + sealed + "}}",
+                "config: {mode: conversion-listener, tools: [{name: ping, description: Ping, method: GET, path: /p}]}");
+        assertThat(conversion).doesNotContain("passthrough");
+        gateway = TestGateway.start(conversion);
+        later = TestGateway.start(conversion);
+        assertThat(new AdminHttp(gateway).postConfig(config("a", sealed)).status()).isEqualTo(200);
+        McpHttp first = new McpHttp(gateway.proxy("/mcp"), Map.of("apikey", "alice-key"));
+        assertThat(first.initialize("2025-11-25").status()).isEqualTo(200);
+
+        assertThat(new AdminHttp(later).postConfig(config("a", sealed)).status()).isEqualTo(200);
+        McpHttp there = new McpHttp(later.proxy("/mcp"), Map.of("apikey", "alice-key"));
+        there.sessionId(first.sessionId());
+
+        assertThat(there.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").status())
+                .isEqualTo(202);
     }
 }
