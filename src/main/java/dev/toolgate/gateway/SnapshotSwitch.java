@@ -54,16 +54,8 @@ final class SnapshotSwitch {
         // a call waiting on a route that is gone could get no more answers from its client: it ends now, saying so;
         // a stream relayed under policies that are gone ends, and its client reconnects under those served now
         bridges.routesKept(next.runtimes());
-        // their sessions too, in this process at once; and, wherever kept, for a route of the same name loaded again.
-        // A route that now relays elsewhere is another route to them: a bound session would carry the old server's
-        // session id to the new one, which never gave it (another tenant's, perhaps). So is one served in another
-        // mode now, whatever its URL: a passthrough route turned conversion endpoint relays to no legacy server (one
-        // turned passthrough held nothing to end: marking it removed would refuse, on an instance reloading later in
-        // a rolling reload, the sessions the instances that reloaded first have bound since)
-        previous.runtimes().keySet().stream().filter(route -> !next.runtimes().containsKey(route)
-                        || !Objects.equals(upstream(previous, route), upstream(next, route))
-                        || mode(previous, route) == Mode.PASSTHROUGH_LISTENER
-                        && mode(next, route) != Mode.PASSTHROUGH_LISTENER)
+        // their sessions too, in this process at once; and, wherever kept, for a route of the same name loaded again
+        previous.runtimes().keySet().stream().filter(route -> !relaysAsBefore(previous, next, route))
                 .forEach(bridges::routeRemoved);
         // not only the definitions: a reload that changes only who may see which tools changes callers' lists too
         for (Map.Entry<String, String> old : previous.listVersions().entrySet()) {
@@ -90,6 +82,23 @@ final class SnapshotSwitch {
     private static Mode mode(Snapshot snapshot, String routeId) {
         return snapshot.config().route(routeId).flatMap(route -> SnapshotBuilder.effectivePlugin(snapshot.config(), route))
                 .map(plugin -> ((AiMcpProxyConfig) plugin.config()).mode()).orElse(null);
+    }
+
+    /**
+     * Whether route {@code routeId} relays in {@code next} as in {@code previous}. A route that now relays elsewhere
+     * is another route to its sessions: a bound session would carry the old server's session id to the new one,
+     * which never gave it (another tenant's, perhaps). So is a passthrough route served in another mode, whatever its
+     * URL (a conversion endpoint relays to no legacy server). A route turned passthrough held nothing to end: marking
+     * it removed would refuse, on an instance reloading later in a rolling reload, the sessions the instances that
+     * reloaded first have bound since.
+     */
+    private static boolean relaysAsBefore(Snapshot previous, Snapshot next, String routeId) {
+        if (!next.runtimes().containsKey(routeId)
+                || !Objects.equals(upstream(previous, routeId), upstream(next, routeId))) {
+            return false;
+        }
+        return mode(previous, routeId) != Mode.PASSTHROUGH_LISTENER
+                || mode(next, routeId) == Mode.PASSTHROUGH_LISTENER;
     }
 
     /**
