@@ -97,6 +97,7 @@ public final class RedisSessionStore implements SessionStore {
             return value
             """;
     private static final String FIND_DIGEST = Digests.sha1Hex(FIND);
+    private static final String CREATE_DIGEST = Digests.sha1Hex(CREATE);
 
     /**
      * Ends a session and takes it off its endpoint's count and its address's (an emptied count is no key),
@@ -139,7 +140,7 @@ public final class RedisSessionStore implements SessionStore {
         byte[][] args = {SessionJson.write(session, 0, client), number(ttlSeconds), number(clock.millis()), bytes(session.id()),
                 number(limits.maxPerEndpoint()), number(limits.maxPerClient()), number(RECHECK_MILLIS),
                 number(RECHECK_AT_ONCE), bytes(PREFIX), number(idleSeconds(ttlSeconds))};
-        return redis.<Long>call(c -> c.eval(CREATE, ScriptOutputType.INTEGER, keys, args)).compose(answer -> switch (answer.intValue()) {
+        return script(CREATE, CREATE_DIGEST, ScriptOutputType.INTEGER, keys, args).compose(answer -> switch (((Long) answer).intValue()) {
             case 0 -> Future.succeededFuture(session);
             case 1 -> Future.failedFuture(new SessionLimits.Reached("this endpoint"));
             default -> Future.failedFuture(new SessionLimits.Reached("this client address"));

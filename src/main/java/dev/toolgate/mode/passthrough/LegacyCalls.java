@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The legacy bridges' calls in flight in this process, and the client answers they await, kept for the
@@ -90,18 +92,19 @@ final class LegacyCalls {
      * another mode: their sessions end with the change, so the client's answers could reach none of them.
      */
     void routeChanged(String routeId) {
-        running.forEach((key, call) -> {
-            if (call.route().id().equals(routeId) && running.remove(key, call)) {
-                call.ended().tryFail(new GatewayException(new GatewayError.RouteRepointed(call.route().label())));
-            }
-        });
+        endWhere(route -> route.id().equals(routeId), GatewayError.RouteRepointed::new);
     }
 
     /** Ends the calls of every route but those with the ids {@code kept} (the routes a reload left serving). */
     void routesKept(Set<String> kept) {
+        endWhere(route -> !kept.contains(route.id()), GatewayError.RouteRemoved::new);
+    }
+
+    /** Ends each call whose route {@code ended} names, failing it with {@code why} of the route's label. */
+    private void endWhere(Predicate<Route> ended, Function<String, GatewayError> why) {
         running.forEach((key, call) -> {
-            if (!kept.contains(call.route().id()) && running.remove(key, call)) {
-                call.ended().tryFail(new GatewayException(new GatewayError.RouteRemoved(call.route().label())));
+            if (ended.test(call.route()) && running.remove(key, call)) {
+                call.ended().tryFail(new GatewayException(why.apply(call.route().label())));
             }
         });
     }

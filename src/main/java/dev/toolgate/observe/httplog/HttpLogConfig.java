@@ -44,18 +44,7 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
 
     static HttpLogConfig read(ConfigNode node) {
         String endpoint = node.text("http_endpoint");
-        if (endpoint != null) {
-            try {
-                URI uri = URI.create(endpoint);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    node.problem("http_endpoint", "must be an http or https URL with a host");
-                } else if (uri.getPort() == 0 || uri.getPort() > 65_535) {
-                    node.problem("http_endpoint", "must have a port between 1 and 65535, or none");
-                }
-            } catch (IllegalArgumentException e) {
-                node.problem("http_endpoint", "is not a valid URL");
-            }
-        }
+        URI uri = endpoint == null ? null : endpoint(node, endpoint);
         String method = node.oneOf("method", "POST", List.of("POST", "PUT", "PATCH"));
         String contentType = node.oneOf("content_type", "application/json",
                 List.of("application/json", "application/json; charset=utf-8"));
@@ -63,7 +52,7 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
         long keepalive = node.integer("keepalive", 60_000, 1, Integer.MAX_VALUE);
         Map<String, String> headers = HeaderFields.read(node, "headers");
         HeaderFields.refuse(node, "headers", headers, SET_BY_THE_PLUGIN);
-        if (endpoint != null && hasUserInfo(endpoint)) {
+        if (uri != null && uri.getRawUserInfo() != null) {
             headers.keySet().stream().filter("Authorization"::equalsIgnoreCase).findFirst().ifPresent(name ->
                     node.problem("headers." + name, "specifying both an 'Authorization' header and user info in "
                             + "'http_endpoint' is not allowed"));
@@ -78,12 +67,19 @@ public record HttpLogConfig(@JsonSerialize(using = Redacted.class) String httpEn
         return new HttpLogConfig(endpoint, method, contentType, timeout, keepalive, headers, queue);
     }
 
-    /** Whether the endpoint names a user (Kong sends it as Basic authentication); false when it is no URL. */
-    private static boolean hasUserInfo(String endpoint) {
+    /** The endpoint as a URL, or null with a problem when it is none an http-log can send to. */
+    private static URI endpoint(ConfigNode node, String endpoint) {
         try {
-            return URI.create(endpoint).getRawUserInfo() != null;
+            URI uri = URI.create(endpoint);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                node.problem("http_endpoint", "must be an http or https URL with a host");
+            } else if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+                node.problem("http_endpoint", "must have a port between 1 and 65535, or none");
+            }
+            return uri;
         } catch (IllegalArgumentException e) {
-            return false;
+            node.problem("http_endpoint", "is not a valid URL");
+            return null;
         }
     }
 
