@@ -457,8 +457,7 @@ class ListenerToolAclIT {
 
     /** The gateway's Prometheus page. */
     static String metrics() throws java.io.IOException, InterruptedException {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                gateway.admin("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return new dev.toolgate.testing.AdminHttp(gateway).get("/metrics").body();
     }
 
     /** A call of {@code hidden} and of a made-up name get the same status, headers that matter and body. */

@@ -475,8 +475,7 @@ class ToolLimitsIT {
                 // the server answers an unknown tool as it likes; what matters is what the metrics show
             }
         }
-        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                gateway.admin("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = new dev.toolgate.testing.AdminHttp(gateway).get("/metrics").body();
         assertThat(metrics).contains("kong_ai_mcp_latency_ms_count{").contains("tool_name=\"add\"");
         assertThat(metrics.lines().filter(l -> l.startsWith("kong_ai_mcp_acl_")).toList()).isEmpty();
     }
