@@ -31,15 +31,20 @@ final class SpecFiles {
     private SpecFiles() {
     }
 
-    /** {@code file}, or a refusal when it lies outside the folder and that is not allowed. */
+    /**
+     * {@code file}, or a refusal when it lies outside the folder and that is not allowed. A name that leaves
+     * the folder by its letters ({@code ../x}, {@code /etc/x}) is refused before the file system is asked
+     * anything about it; one inside the folder is then followed through symbolic links, which must stay
+     * inside too.
+     */
     static Path confined(Path file, OpenApiDocument.Access access) {
         if (access.outsideAllowed()) {
             return file;
         }
-        Path base = real(access.baseDirectory().toAbsolutePath().normalize());
-        Path target = real(file.toAbsolutePath().normalize());
-        if (!target.startsWith(base)) {
-            throw new OpenApiException("'" + file + "' is outside the configuration's folder " + base
+        Path folder = access.baseDirectory().toAbsolutePath().normalize();
+        Path named = file.toAbsolutePath().normalize();
+        if (!named.startsWith(folder) || !real(named).startsWith(real(folder))) {
+            throw new OpenApiException("'" + file + "' is outside the configuration's folder " + folder
                     + "; put the document beside the configuration, or run with --allow-spec-outside-config-dir");
         }
         return file;
