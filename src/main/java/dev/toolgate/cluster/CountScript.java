@@ -1,20 +1,12 @@
 package dev.toolgate.cluster;
 
-import dev.toolgate.digest.Digests;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
-/**
- * The Lua scripts that count in Redis, each one round trip: sent by digest ({@code EVALSHA}), and whole
- * ({@code EVAL}) when Redis answers that it does not know it (a restarted or failed-over Redis forgets its
- * scripts), after which it knows it again.
- */
+/** The Lua scripts that count in Redis, each one round trip ({@link LuaScript}). */
 enum CountScript {
 
     /**
@@ -49,12 +41,10 @@ enum CountScript {
 
     private static final byte[][] NONE = new byte[0][];
 
-    private final String text;
-    private final String digest;
+    private final LuaScript script;
 
     CountScript(String text) {
-        this.text = text;
-        this.digest = Digests.sha1Hex(text);
+        this.script = LuaScript.of(text);
     }
 
     CompletionStage<List<Object>> run(RedisAsyncCommands<byte[], byte[]> redis, byte[][] keys) {
@@ -62,15 +52,6 @@ enum CountScript {
     }
 
     CompletionStage<List<Object>> run(RedisAsyncCommands<byte[], byte[]> redis, byte[][] keys, byte[][] args) {
-        CompletionStage<List<Object>> byDigest = redis.evalsha(digest, ScriptOutputType.MULTI, keys, args);
-        return byDigest.exceptionallyCompose(failure -> unknown(failure)
-                ? redis.<List<Object>>eval(text, ScriptOutputType.MULTI, keys, args)
-                : CompletableFuture.failedStage(failure));
-    }
-
-    private static boolean unknown(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        return cause instanceof RedisNoScriptException;
+        return script.run(redis, ScriptOutputType.MULTI, keys, args);
     }
 }

@@ -1,11 +1,9 @@
 package dev.toolgate.cluster;
 
-import dev.toolgate.digest.Digests;
 import dev.toolgate.mcp.Session;
 import dev.toolgate.mcp.SessionIds;
 import dev.toolgate.mcp.SessionLimits;
 import dev.toolgate.mcp.SessionStore;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.vertx.core.Future;
 
@@ -45,7 +43,7 @@ public final class RedisSessionStore implements SessionStore {
      * longest-lived session (never shortened here): each renewal of a session pushes it out too ({@link #FIND}),
      * so a session kept alive stays counted, and the address's key goes with its last session.
      */
-    private static final String CREATE = """
+    private static final LuaScript CREATE = LuaScript.of("""
             local now = tonumber(ARGV[3])
             local function full(counted, cap)
               local stale = redis.call('ZRANGEBYSCORE', counted, '-inf', now - tonumber(ARGV[7]), 'LIMIT', 0, tonumber(ARGV[8]))
@@ -69,7 +67,7 @@ public final class RedisSessionStore implements SessionStore {
               if redis.call('PTTL', KEYS[3]) < kept then redis.call('PEXPIRE', KEYS[3], kept) end
             end
             return 0
-            """;
+            """);
 
     /**
      * Reads a session and renews it only when it is the endpoint's and, when a caller is given, usable by
@@ -81,7 +79,7 @@ public final class RedisSessionStore implements SessionStore {
      * idle time in seconds, the address counts' key prefix. Answers the value, renewed or not: the caller
      * decides on it.
      */
-    private static final String FIND = """
+    private static final LuaScript FIND = LuaScript.of("""
             local value = redis.call('GET', KEYS[1])
             if not value then return false end
             local read, session = pcall(cjson.decode, value)
@@ -95,15 +93,13 @@ public final class RedisSessionStore implements SessionStore {
               end
             end
             return value
-            """;
-    private static final String FIND_DIGEST = Digests.sha1Hex(FIND);
-    private static final String CREATE_DIGEST = Digests.sha1Hex(CREATE);
+            """);
 
     /**
      * Ends a session and takes it off its endpoint's count and its address's (an emptied count is no key),
      * in one command. KEYS: the session, its endpoint's count. ARGV: the id, the address counts' key prefix.
      */
-    private static final String REMOVE = """
+    private static final LuaScript REMOVE = LuaScript.of("""
             local value = redis.call('GET', KEYS[1])
             if value then
               local read, session = pcall(cjson.decode, value)
@@ -114,8 +110,7 @@ public final class RedisSessionStore implements SessionStore {
             end
             redis.call('ZREM', KEYS[2], ARGV[1])
             return 0
-            """;
-    private static final String REMOVE_DIGEST = Digests.sha1Hex(REMOVE);
+            """);
 
     private final RedisLink redis;
     private final SessionIds ids;
@@ -140,7 +135,7 @@ public final class RedisSessionStore implements SessionStore {
         byte[][] args = {SessionJson.write(session, 0, client), number(ttlSeconds), number(clock.millis()), bytes(session.id()),
                 number(limits.maxPerEndpoint()), number(limits.maxPerClient()), number(RECHECK_MILLIS),
                 number(RECHECK_AT_ONCE), bytes(PREFIX), number(idleSeconds(ttlSeconds))};
-        return script(CREATE, CREATE_DIGEST, ScriptOutputType.INTEGER, keys, args).compose(answer -> switch (((Long) answer).intValue()) {
+        return script(CREATE, ScriptOutputType.INTEGER, keys, args).compose(answer -> switch (((Long) answer).intValue()) {
             case 0 -> Future.succeededFuture(session);
             case 1 -> Future.failedFuture(new SessionLimits.Reached("this endpoint"));
             default -> Future.failedFuture(new SessionLimits.Reached("this client address"));
@@ -164,7 +159,7 @@ public final class RedisSessionStore implements SessionStore {
         byte[][] keys = {key(id)};
         byte[][] args = {bytes(endpoint), bytes(caller == null ? "" : caller), bytes(checksCaller ? "1" : "0"),
                 number(idleSeconds(ttlSeconds)), bytes(OF_CLIENT)};
-        return script(FIND, FIND_DIGEST, ScriptOutputType.VALUE, keys, args)
+        return script(FIND, ScriptOutputType.VALUE, keys, args)
                 .<byte[]>map(value -> (byte[]) value)
                 .map(value -> {
                     Session session = value == null ? null : SessionJson.read(id, value);
@@ -181,15 +176,11 @@ public final class RedisSessionStore implements SessionStore {
     public Future<Void> remove(Session session) {
         byte[][] keys = {key(session.id()), bytes(OF_ENDPOINT + session.endpoint())};
         byte[][] args = {bytes(session.id()), bytes(OF_CLIENT)};
-        return script(REMOVE, REMOVE_DIGEST, ScriptOutputType.INTEGER, keys, args).mapEmpty();
+        return script(REMOVE, ScriptOutputType.INTEGER, keys, args).mapEmpty();
     }
 
-    /** Runs a script by its digest, sending it whole where Redis (restarted or flushed since) forgot it. */
-    private Future<Object> script(String script, String digest, ScriptOutputType type, byte[][] keys, byte[][] args) {
-        return redis.<Object>call(c -> c.evalsha(digest, type, keys, args))
-                .recover(e -> (e instanceof RedisNoScriptException || e.getCause() instanceof RedisNoScriptException)
-                        ? redis.<Object>call(c -> c.eval(script, type, keys, args))
-                        : Future.failedFuture(e));
+    private Future<Object> script(LuaScript script, ScriptOutputType type, byte[][] keys, byte[][] args) {
+        return redis.<Object>call(c -> script.run(c, type, keys, args));
     }
 
     /** How long a session may go unused: its TTL, or the gateway's idle bound when that is shorter. */
