@@ -220,7 +220,7 @@ public final class ErrorCatalog {
                     Map.of("retry-after", "5"));
             case AuthorizationBusy e -> new Entry(503, JsonRpc.TRANSPORT_ERROR, "authorization_busy",
                     "Service Unavailable: the gateway's capacity to check tokens with the authorization server is "
-                            + "exhausted; try again shortly", Map.of("retry-after", "5"));
+                            + "exhausted; try again shortly", Map.of("retry-after", Long.toString(e.retryAfterSeconds())));
             case AddressRefused e -> new Entry(e.status(), JsonRpc.TRANSPORT_ERROR, "address_refused", e.message());
             // the rest of the body was not read: the connection cannot be reused
             case RequestTooLarge e -> new Entry(413, JsonRpc.TRANSPORT_ERROR, "request_too_large",

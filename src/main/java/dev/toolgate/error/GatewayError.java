@@ -293,9 +293,19 @@ public sealed interface GatewayError permits GatewayError.OfMessage, GatewayErro
 
     /**
      * A token could not be checked because the gateway's own calls to the authorization server are all
-     * taken (the plugin's, or the client address's share of them): 503, the client may retry.
+     * taken (the plugin's, or the client address's share of them), or its key id is unknown and the refetch
+     * limit still holds the key set fetch that would decide: 503, the client may retry.
+     *
+     * @param retryAfterSeconds when to try again ({@code Retry-After}): at the latest when the refetch limit lets
+     *                          the fetch through, else {@link #RETRY_AFTER_SECONDS}
      */
-    record AuthorizationBusy() implements OfExchange {
+    record AuthorizationBusy(long retryAfterSeconds) implements OfExchange {
+
+        public static final long RETRY_AFTER_SECONDS = 5;
+
+        public AuthorizationBusy() {
+            this(RETRY_AFTER_SECONDS);
+        }
     }
 
     /**

@@ -108,8 +108,10 @@ final class JwtTokens {
                     JWKSet loaded = issuer.load(header);
                     return remember(digest, verify(jwt, loaded), loaded, issuer);
                 })
-                .recover(failure -> Future.succeededFuture(
-                        new Verdict.Unavailable(issuer.server(), failure.getMessage())));
+                .recover(failure -> Future.succeededFuture(failure instanceof KeySetSource.Held held
+                        // the server is not out: the gateway's refetch limit is spent (perhaps by made-up key ids)
+                        ? new Verdict.Busy(held.getMessage(), held.retryAfterSeconds())
+                        : new Verdict.Unavailable(issuer.server(), failure.getMessage())));
     }
 
     private Verdict remember(String digest, Verdict verdict, JWKSet set, SigningKeys source) {

@@ -136,7 +136,7 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
             case Verdict.Busy taken -> {
                 outage.busy("a token could not be checked: the gateway's calls to the authorization server are all taken",
                         taken.detail());
-                yield Decision.reject(new GatewayError.AuthorizationBusy());
+                yield Decision.reject(new GatewayError.AuthorizationBusy(taken.retryAfterSeconds()));
             }
             case Verdict.Valid valid -> admitCaller(exchange, token, valid);
         };

@@ -2,24 +2,16 @@ package dev.toolgate.policy.oauth2;
 
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.jwk.JWKMatcher;
-import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
-import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
-import com.nimbusds.jose.jwk.source.JWKSetSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
-import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.oauth2.sdk.GeneralException;
 import dev.toolgate.policy.Blocking;
+import dev.toolgate.policy.oauth2.KeySetSource.Snapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.URL;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
@@ -33,9 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One authorization server's signing keys (each listed server has its own: its outage, cache and rate
- * limit touch only the tokens it issued). Nimbus's {@link JWKSourceBuilder} fetches them (cached for
- * {@code jwks_cache_ttl}, refetched for an unknown key id at most twice per {@link #MIN_REFETCH_MILLIS}
- * or half the TTL when shorter, retried once), on the gateway's clock; this class keeps the last set
+ * limit touch only the tokens it issued). {@link KeySetSource} fetches them (Nimbus's cache, its refetch limit
+ * for unknown key ids, whose hold a fetch waits out, and retry), on the gateway's clock; this class keeps the last set
  * fetched where an event loop can read it without waiting. Keys older than the TTL are refreshed in the
  * background while still used. If the authorization server is down they stay usable for one more TTL
  * and no longer: from {@code fetched + 2 × jwks_cache_ttl} on, a token is not checked with them but refused as unverifiable (503) until a fetch
@@ -47,7 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code timeout} in all, and are checked with the keys it brought, rather than queueing to fetch again each. A
  * request whose key id a fetch it found under way did not bring waits for one more (started or joined), since that
  * fetch may have asked before the server published the key; that one is final, and the refetch rate limit above
- * bounds what a burst of made-up key ids costs the server.
+ * bounds what a burst of made-up key ids costs the server. A fetch the limit holds stays in flight until the limit
+ * lets it through, so that the burst cannot get a rotated-in key's token refused: whoever needs the keys meanwhile
+ * waits for it as for any, and one whose {@code timeout} ends first is answered 503 with {@code Retry-After}.
  */
 final class SigningKeys {
 
@@ -55,12 +48,11 @@ final class SigningKeys {
     static final long MIN_REFETCH_MILLIS = 5_000;
     private static final String PAUSED = "a fetch failed less than " + MIN_REFETCH_MILLIS + " ms ago";
 
-    /** A key set and when it was fetched from the authorization server (not when it was last read from a cache). */
-    private record Snapshot(JWKSet keys, Instant fetched) {
-    }
-
-    /** A fetch: its place in the order fetches began ({@link #begun}) and its outcome, for whoever waits for it. */
-    private record Fetch(long number, CompletableFuture<JWKSet> outcome) {
+    /**
+     * A fetch: its place in the order fetches asked the server ({@link #begun}; renumbered each time the refetch
+     * limit holds it, since it asks after whoever came meanwhile) and its outcome, for whoever waits for it.
+     */
+    private record Fetch(AtomicLong number, CompletableFuture<JWKSet> outcome) {
     }
 
     private final OAuth2Config config;
@@ -75,21 +67,29 @@ final class SigningKeys {
      * for those that came while it was under way, within the refetch limit).
      */
     private final AtomicReference<Fetch> inFlight = new AtomicReference<>();
-    /** How many fetches were begun: a caller tells the fetches begun before it came from those begun after. */
+    /**
+     * How many fetches were begun or asked again after the refetch limit held them: a caller tells the fetches
+     * that asked before it came from those that asked after.
+     */
     private final AtomicLong begun = new AtomicLong();
-    /** A fetch still running after this many {@code timeout}s (a try and Nimbus's retry) is given up. */
+    /**
+     * A fetch still running after this many {@code timeout}s (a try and Nimbus's retry), besides the refetch limit's
+     * window it may wait out first, is given up.
+     */
     static final int FETCH_DEADLINE_TIMEOUTS = 2;
+    private final KeySetSource source;
     private volatile Snapshot current;
     /** When a fetch may be tried again after one failed; null while the last one succeeded. */
     private volatile Instant retryAt;
-    private JWKSetSource<SecurityContext> source;
-    private URL sourceUrl;
+    /** While the refetch limit holds the fetch in flight: when it lets it through at the latest; else null. */
+    private volatile Instant heldUntil;
 
     SigningKeys(OAuth2Config config, ServerMetadata metadata, InstantSource clock, OutageWarnings outage) {
         this.config = config;
         this.metadata = metadata;
         this.clock = clock;
         this.outage = outage;
+        this.source = new KeySetSource(config, metadata, clock);
     }
 
     /** The authorization server whose keys these are, as {@code authorization_servers} lists it. */
@@ -122,7 +122,9 @@ final class SigningKeys {
      * are older than the TTL, or when none matches {@code header} (a rotated key; the refetch is rate-limited).
      * While a fetch is in flight the caller waits for that one instead of starting another, and is answered
      * with the keys it brought; when they lack its key id and that fetch had begun before the caller came, it
-     * waits for one more fetch, whose keys are the answer whether they hold its key id or not. When a fetch
+     * waits for one more fetch, whose keys are the answer whether they hold its key id or not. When the refetch
+     * limit still holds that fetch at the end of {@code timeout}: {@link KeySetSource.Held} for a {@code header}
+     * (answered 503 with {@code Retry-After}: the keys that would decide are not fetched yet). When a fetch
      * fails, was tried and failed less than {@link #MIN_REFETCH_MILLIS} ago, or is still waiting on the server
      * at the end of {@code timeout}: the known keys while within their grace, else an {@link IOException} (which
      * the caller answers as {@code AuthorizationUnavailable}).
@@ -139,14 +141,14 @@ final class SigningKeys {
         if (fetch == null) {
             return fallback(PAUSED, null);
         }
-        JWKSet keys = await(fetch, deadline);
+        JWKSet keys = await(fetch, deadline, header);
         if (!mayPredateKey(fetch, begunBefore, header) || System.nanoTime() >= deadline) {
             return keys;
         }
         // that fetch was for another key id or a refresh, perhaps asked before the server published this one: one
         // more, which Nimbus's refetch limit bounds as it bounds any for an unknown key id
         Fetch again = inFlightOrStarted(header);
-        return again == null ? fallback(PAUSED, null) : await(again, deadline);
+        return again == null ? fallback(PAUSED, null) : await(again, deadline, header);
     }
 
     /**
@@ -154,7 +156,7 @@ final class SigningKeys {
      * came ({@code begunBefore}): it may have asked the server before the key was published.
      */
     private static boolean mayPredateKey(Fetch fetch, long begunBefore, JWSHeader header) {
-        return header != null && fetch.number() <= begunBefore && fetch.outcome().state() == Future.State.SUCCESS
+        return header != null && fetch.number().get() <= begunBefore && fetch.outcome().state() == Future.State.SUCCESS
                 && !holds(fetch.outcome().resultNow(), header);
     }
 
@@ -175,18 +177,19 @@ final class SigningKeys {
     private Fetch start(JWSHeader header) {
         // numbered before it is in flight: one under way when a caller comes always counts as begun before it (one
         // numbered and not yet in flight may too: at worst one more fetch, within the refetch limit)
-        Fetch mine = new Fetch(begun.incrementAndGet(), new CompletableFuture<>());
+        Fetch mine = new Fetch(new AtomicLong(begun.incrementAndGet()), new CompletableFuture<>());
         Fetch running = inFlight.compareAndExchange(null, mine);
         if (running != null) {
             return running;
         }
         // its own virtual thread: callers stop waiting at their timeout, the fetch goes on to its end (the keys it
         // brings serve the next requests; its failure starts the pause before the next try)
-        Thread fetcher = Thread.ofVirtual().name("jwks-fetch").start(() -> run(header, clock.instant(), mine.outcome()));
+        Thread fetcher = Thread.ofVirtual().name("jwks-fetch").start(() -> run(header, mine));
         // Nimbus bounds each read, not the answer: a key set trickling in would hold the one fetch, and every request
-        // joining it, for good. Past what a try and Nimbus's retry may take it is interrupted: a virtual thread's
-        // socket read ends then, the fetch fails, and the pause before the next one begins
-        CompletableFuture.delayedExecutor(FETCH_DEADLINE_TIMEOUTS * config.timeout(), TimeUnit.MILLISECONDS)
+        // joining it, for good. Past what the refetch limit's hold, a try and Nimbus's retry may take it is
+        // interrupted: a virtual thread's socket read ends then, the fetch fails, and the pause before the next begins
+        long deadline = FETCH_DEADLINE_TIMEOUTS * config.timeout() + source.refetchInterval();
+        CompletableFuture.delayedExecutor(deadline, TimeUnit.MILLISECONDS)
                 .execute(() -> {
                     if (!mine.outcome().isDone()) {
                         fetcher.interrupt();
@@ -195,14 +198,19 @@ final class SigningKeys {
         return mine;
     }
 
-    /** The fetch itself; whoever waits for it learns its outcome from {@code outcome}. */
-    private void run(JWSHeader header, Instant now, CompletableFuture<JWKSet> outcome) {
+    /** The fetch itself; whoever waits for it learns its outcome from its {@code outcome}. */
+    private void run(JWSHeader header, Fetch fetch) {
+        CompletableFuture<JWKSet> outcome = fetch.outcome();
         try {
-            JWKSet set = fetch(header, now);
+            Snapshot fetched = source.fetch(header, until -> {
+                heldUntil = until;
+                fetch.number().set(begun.incrementAndGet());
+            });
+            JWKSet set = fetched.keys();
             Snapshot known = current;
             // the same set is one Nimbus served from its cache: it was not fetched now and keeps its age
             if (known == null || set != known.keys()) {
-                current = new Snapshot(set, now);
+                current = fetched;
             }
             retryAt = null;
             outage.answered(metadata.server());
@@ -224,6 +232,7 @@ final class SigningKeys {
 
     /** Ends the fetch in flight before telling its waiters, so that the next unknown key id may start one. */
     private void finish(CompletableFuture<JWKSet> outcome, JWKSet set, Throwable failure) {
+        heldUntil = null;
         inFlight.set(null);
         if (failure == null) {
             outcome.complete(set);
@@ -232,14 +241,24 @@ final class SigningKeys {
         }
     }
 
-    /** The outcome of {@code fetch}, waited for until {@code deadline} (nano time); the fallback when it is a failure. */
-    private JWKSet await(Fetch fetch, long deadline) throws IOException {
+    /**
+     * The outcome of {@code fetch}, waited for until {@code deadline} (nano time); the fallback when it is a failure,
+     * or when it is late but not held by the refetch limit, or is so for no {@code header} (a refresh).
+     */
+    private JWKSet await(Fetch fetch, long deadline, JWSHeader header) throws IOException {
         try {
             return fetch.outcome().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the signing keys", e);
         } catch (TimeoutException e) {
+            Instant held = heldUntil;
+            Instant now = clock.instant();
+            if (header != null && held != null && held.isAfter(now)) {
+                // the known keys lack the key id: checked with them it would be refused, for the limit's sake only
+                throw new KeySetSource.Held(metadata.server(), Math.max(1,
+                        (Duration.between(now, held).toMillis() + 999) / 1000));
+            }
             return fallback("no answer from the authorization server within " + config.timeout() + " ms", null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -249,7 +268,7 @@ final class SigningKeys {
     }
 
     private static boolean holds(JWKSet set, JWSHeader header) {
-        return !new JWKSelector(JWKMatcher.forJWSHeader(header)).select(set).isEmpty();
+        return KeySetSource.holds(set, header);
     }
 
     /** When the keys stop being usable: one TTL after they went stale, whatever the authorization server does. */
@@ -269,18 +288,6 @@ final class SigningKeys {
                 + (known == null ? "" : "; the known ones are past their grace since " + graceEnd(known)), cause);
     }
 
-    /** Asks Nimbus's source for the keys at {@code now}, once more with a refresh when none matches {@code header}. */
-    private JWKSet fetch(JWSHeader header, Instant now) throws KeySourceException, IOException, GeneralException {
-        JWKSetSource<SecurityContext> keys = source();
-        long at = now.toEpochMilli();
-        JWKSet set = keys.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), at, null);
-        if (header != null && !holds(set, header)) {
-            // a key id the set lacks: the server may have rotated its keys
-            set = keys.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(set), at, null);
-        }
-        return set;
-    }
-
     private void refreshInBackground(Instant now) {
         Instant retry = retryAt;
         if (retry != null && now.isBefore(retry)) {
@@ -296,44 +303,5 @@ final class SigningKeys {
                 }
             });
         }
-    }
-
-    /**
-     * Nimbus's retriever, bounded (the timeouts, 512 KiB), not following redirects: the metadata's own fetch
-     * follows none, and a key set is taken from the address the server's metadata names or none.
-     */
-    private static final class UnredirectedRetriever extends DefaultResourceRetriever {
-
-        UnredirectedRetriever(int timeout) {
-            super(timeout, timeout, 512 * 1024);
-        }
-
-        @Override
-        protected HttpURLConnection openConnection(URL url) throws IOException {
-            HttpURLConnection connection = super.openConnection(url);
-            connection.setInstanceFollowRedirects(false);
-            return connection;
-        }
-    }
-
-    /** Called by the fetch in flight only, so by one thread at a time. */
-    private JWKSetSource<SecurityContext> source() throws IOException, GeneralException {
-        URL url = metadata.jwksUrl();
-        if (source == null || !url.equals(sourceUrl)) {
-            long ttl = Math.max(1, config.jwksCacheTtl()) * 1000;
-            var built = (JWKSetBasedJWKSource<SecurityContext>) JWKSourceBuilder.<SecurityContext>create(url,
-                            new UnredirectedRetriever(config.timeout()))
-                    .cache(ttl, Math.min(ttl, config.timeout()))
-                    // Nimbus refuses a pause as long as the TTL, which would fail every fetch of a short-TTL route
-                    .rateLimited(Math.min(MIN_REFETCH_MILLIS, ttl / 2))
-                    .retrying(true)
-                    .refreshAheadCache(false)
-                    .build();
-            // asked through its JWKSetSource, which takes the time: Nimbus's cache and rate limit then run on the
-            // gateway's clock, as the keys' grace does (JWKSetBasedJWKSource.get would read the system's)
-            source = built.getJWKSetSource();
-            sourceUrl = url;
-        }
-        return source;
     }
 }

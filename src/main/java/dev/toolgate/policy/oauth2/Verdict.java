@@ -1,6 +1,7 @@
 package dev.toolgate.policy.oauth2;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.error.GatewayError;
 
 import java.time.Instant;
 
@@ -35,10 +36,16 @@ sealed interface Verdict {
 
     /**
      * The gateway's calls to the authorization server are all taken (the plugin's, or this client
-     * address's share): 503 at once, the client may retry.
+     * address's share: 503 at once), or the refetch limit holds the key set fetch an unknown key id waited
+     * for: the client may retry.
      *
-     * @param detail which limit, for the log only
+     * @param detail            which limit, for the log only
+     * @param retryAfterSeconds when the client may retry ({@code Retry-After})
      */
-    record Busy(String detail) implements Verdict {
+    record Busy(String detail, long retryAfterSeconds) implements Verdict {
+
+        Busy(String detail) {
+            this(detail, GatewayError.AuthorizationBusy.RETRY_AFTER_SECONDS);
+        }
     }
 }
