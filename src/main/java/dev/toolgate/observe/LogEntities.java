@@ -18,12 +18,13 @@ import dev.toolgate.config.Service;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The routes, services and consumers of a loaded document as Kong's log serializer shows them
  * (snake_case entities; consumers without credentials; vault secrets shown as their references, and the
  * values of fields named like secrets masked, as a route's matching header {@code x-internal-token}),
- * rendered once per plugin instance and shared by every log entry.
+ * rendered once per loaded document ({@link #once}) and shared by every log plugin and entry.
  */
 public final class LogEntities {
 
@@ -49,6 +50,21 @@ public final class LogEntities {
         for (Consumer consumer : config.consumers()) {
             consumers.put(consumer.id(), raw(render(consumer, redaction)));
         }
+    }
+
+    /** The document's entities, rendered on the first call only. */
+    public static Supplier<LogEntities> once(DeclarativeConfig config) {
+        return new Supplier<>() {
+            private LogEntities rendered;
+
+            @Override
+            public synchronized LogEntities get() {
+                if (rendered == null) {
+                    rendered = new LogEntities(config);
+                }
+                return rendered;
+            }
+        };
     }
 
     /** Serialized once: every entry about the entity copies the same JSON (its UTF-8 bytes kept too). */

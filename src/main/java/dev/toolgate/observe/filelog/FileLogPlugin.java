@@ -26,7 +26,7 @@ public final class FileLogPlugin extends LogPlugin {
         FileLogConfig config = (FileLogConfig) plugin.config();
         String name = NAME + " " + plugin.source();
         FileLogWriter writer = kept(telemetry, plugin, () -> new FileLogWriter(config, telemetry, name));
-        LogEntities entities = new LogEntities(provisioning.config());
+        LogEntities entities = provisioning.logEntities().get();
         return new TrafficSink() {
             @Override
             public void exchange(ExchangeEvent event) {

@@ -26,7 +26,7 @@ public final class HttpLogPlugin extends LogPlugin {
         HttpLogConfig config = (HttpLogConfig) plugin.config();
         String name = NAME + " " + plugin.source();
         HttpLogSender sender = kept(telemetry, plugin, () -> new HttpLogSender(config, telemetry, name));
-        LogEntities entities = new LogEntities(provisioning.config());
+        LogEntities entities = provisioning.logEntities().get();
         return new TrafficSink() {
             @Override
             public void exchange(ExchangeEvent event) {

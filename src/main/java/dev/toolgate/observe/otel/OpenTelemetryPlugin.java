@@ -41,7 +41,7 @@ public final class OpenTelemetryPlugin extends LogPlugin {
                 config.propagation().defaultFormat(), config.httpResponseHeaderForTraceid()) : null;
         Set<String> cleared = config.propagation().clear().stream().map(header -> header.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
-        LogEntities entities = export.wantsExchanges() ? new LogEntities(provisioning.config()) : null;
+        LogEntities entities = export.wantsExchanges() ? provisioning.logEntities().get() : null;
         return new TrafficSink() {
             @Override
             public void message(McpEvent event) {
