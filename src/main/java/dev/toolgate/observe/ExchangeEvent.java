@@ -65,6 +65,13 @@ public record ExchangeEvent(Origin origin, long startedAtMillis, String method, 
                 upstreamNanos >= 0);
     }
 
+    /** The same exchange with {@code rpc} as its messages: those finished after its answer ended, too. */
+    public ExchangeEvent withRpc(List<McpEvent> rpc) {
+        return new ExchangeEvent(origin, startedAtMillis, method, uri, url, requestBytes, requestHeaders, status,
+                responseBytes, responseHeaders, latencyNanos, upstreamNanos, upstreamStatus, session, rpc, audits,
+                upstreamUri, receiveNanos, upstreamAnswered);
+    }
+
     public ExchangeEvent {
         // the client's Mcp-Session-Id header, up to the server's header limit: cut as each message's is
         session = McpEvent.bounded(session);

@@ -80,6 +80,11 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
      */
     public static final String CANCELLED = "unanswered: the client cancelled it";
     /**
+     * The {@code error} of a request a legacy HTTP+SSE server accepted (202) and never answered on its stream within
+     * the service's {@code read_timeout} ({@link #CLIENT_CLOSED}).
+     */
+    public static final String NOT_ANSWERED_IN_TIME = "unanswered: no answer on the session's stream within read_timeout";
+    /**
      * The {@code error} of a request whose batch repeated its id: the server's answers carry nothing but the id, and
      * may come in any order, so which one was its own is not known. Its {@link #errorType()} is {@code unattributed}.
      */
@@ -153,7 +158,7 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
 
     /**
      * True for a request whose answer never reached its client ({@link #CLIENT_CLOSED}, {@link #STREAM_ENDED},
-     * {@link #CANCELLED}).
+     * {@link #CANCELLED}, {@link #NOT_ANSWERED_IN_TIME}).
      */
     public boolean unanswered() {
         return unanswered(errorCode, error);
@@ -162,7 +167,7 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
     /** {@link #unanswered()} of an event still being made, from its JSON-RPC error code and error. */
     public static boolean unanswered(Integer errorCode, String error) {
         return errorCode == null && (CLIENT_CLOSED.equals(error) || STREAM_ENDED.equals(error)
-                || CANCELLED.equals(error));
+                || CANCELLED.equals(error) || NOT_ANSWERED_IN_TIME.equals(error));
     }
 
     /**

@@ -124,11 +124,13 @@ public final class MessageEvents {
      * finished with the exchange's outcome ({@link AnswerOutcome#unanswered}); the answer's size is a lone message's.
      *
      * @param unreadEvent an event of the answer's stream was too large to read: an answer may have gone out unseen
+     * @param later       the exchange was accepted (202) and those of its records whose answer follows on another
+     *                    exchange ({@link RpcRecord#answerFollows}) stay open for it
      */
-    static void leftOpen(OpenMessages open, HttpServerResponse response, boolean unreadEvent) {
+    static void leftOpen(OpenMessages open, HttpServerResponse response, boolean unreadEvent, boolean later) {
         String outcome = AnswerOutcome.unanswered(response, response.getStatusCode(), unreadEvent);
         for (RpcRecord r : open) {
-            if (!r.finished) {
+            if (!r.finished && !(later && r.answerFollows)) {
                 finish(r, open.size() == 1 ? (int) response.bytesWritten() : 0, null, outcome,
                         Boolean.TRUE.equals(r.toolError), null);
             }

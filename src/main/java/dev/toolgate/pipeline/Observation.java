@@ -55,6 +55,13 @@ public final class Observation {
     private String offeredProtocol;
     /** An event of the answer's stream was too large to read: an answer may have gone out unseen. */
     private boolean unreadEvent;
+    /**
+     * The exchange's log event, made when its answer (a 202) ended and held while requests it accepted await their
+     * answers on a legacy HTTP+SSE stream ({@link RpcRecord#answerFollows}); null otherwise.
+     */
+    private ExchangeEvent held;
+    /** Requests the exchange's 202 accepted still await their answers on another exchange: it is not reported yet. */
+    private boolean awaitingLater;
 
     Observation(Exchange exchange, ObservedRoute route, PolicyChain chain) {
         this.exchange = exchange;
@@ -228,8 +235,11 @@ public final class Observation {
         } catch (RuntimeException e) {
             // this runs inside the response's end: a fault here must not become the exchange's
             LOG.error("the exchange could not be reported to its log plugins; the gateway goes on", e);
+            awaitingLater = false;
         } finally {
-            route.generation().ended();
+            if (!awaitingLater) {
+                route.generation().ended();
+            }
         }
     }
 
@@ -239,13 +249,59 @@ public final class Observation {
         if (!response.ended()) {
             upstream.clientLeft();
         }
+        // a legacy HTTP+SSE server accepts a POST with 202 and answers its requests on the session's stream: those are
+        // finished when that answer comes (or the stream ends, or read_timeout passes), and the entry waits for them
+        awaitingLater = open != null && response.ended() && response.getStatusCode() == 202 && awaitsLater();
         if (open != null) {
-            MessageEvents.leftOpen(open, response, unreadEvent);
+            MessageEvents.leftOpen(open, response, unreadEvent, awaitingLater);
         }
         if (sinks.logged()) {
+            // made now: its HTTP fields (status, size, latencies) are the exchange's own, whenever its calls end
             ExchangeEvent event = ExchangeEvents.of(exchange, sinks.headers(), route, origin(), startedAtMillis,
                     upstream, open, finished == null ? List.of() : finished);
-            sinks.tell(route.global(), event, TrafficSink::exchange);
+            if (awaitingLater) {
+                held = event;
+            } else {
+                sinks.tell(route.global(), event, TrafficSink::exchange);
+            }
+        }
+    }
+
+    /** True when a request left open awaits its answer on another exchange ({@link RpcRecord#answerFollows}). */
+    private boolean awaitsLater() {
+        for (RpcRecord r : open) {
+            if (r.answerFollows && !r.finished) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Finishes a request whose answer came on another exchange (a legacy HTTP+SSE session's stream), or never came
+     * ({@code error} one of {@link McpEvent#unanswered}'s), on this exchange's event loop; once none of those the
+     * exchange's 202 left open awaits, its log entry goes out, with them. A record already finished is left as it is.
+     */
+    public void answeredLater(RpcRecord r, int responseBytes, Integer errorCode, String error, boolean toolError,
+                              String payload) {
+        if (r.observation != this || r.finished) {
+            return;
+        }
+        MessageEvents.finish(r, responseBytes, errorCode, error, toolError, payload);
+        if (!awaitingLater || awaitsLater()) {
+            return;
+        }
+        awaitingLater = false;
+        try {
+            if (held != null) {
+                sinks.tell(route.global(), held.withRpc(finished == null ? List.of() : finished),
+                        TrafficSink::exchange);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("the exchange could not be reported to its log plugins; the gateway goes on", e);
+        } finally {
+            held = null;
+            route.generation().ended();
         }
     }
 

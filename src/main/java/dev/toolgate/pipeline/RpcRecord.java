@@ -58,6 +58,8 @@ public final class RpcRecord {
      */
     String transportError;
     boolean finished;
+    /** Its answer may come on another exchange, after its own ended with a 202 ({@link #answerFollows}). */
+    boolean answerFollows;
 
     RpcRecord(Observation observation, JsonNode id, String idText, String method, String tool, String target,
               int requestBytes, TraceIds trace) {
@@ -254,6 +256,27 @@ public final class RpcRecord {
                 meta.remove("tracestate");
             }
         }
+    }
+
+    /**
+     * Its answer may come on another exchange, after its own ended: a legacy HTTP+SSE server accepts the POST with
+     * 202 and answers on the session's stream. An exchange answered 202 then leaves it open, and the mode finishes it
+     * with {@link Observation#answeredLater}; answered otherwise, the exchange's outcome finishes it as before.
+     */
+    public void answerFollows() {
+        if (observation != null) {
+            answerFollows = true;
+        }
+    }
+
+    /** Its JSON-RPC id as JSON text; null for a notification, or when nothing observes it. */
+    public String idText() {
+        return idText;
+    }
+
+    /** The exchange this message came in, for {@link Observation#answeredLater}; null when nothing observes it. */
+    public Observation observation() {
+        return observation;
     }
 
     /** True when the request is kept as a payload for the logs ({@code log_payloads}). */

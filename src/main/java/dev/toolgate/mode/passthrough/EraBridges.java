@@ -15,7 +15,7 @@ import java.util.function.Predicate;
 /**
  * What the era bridges, and the passthrough routes' relays, keep for the gateway's lifetime rather than a
  * configuration's. The legacy calls in flight ({@link LegacyCalls}), the server streams relayed
- * ({@link RelayedStreams}), and the sessions each route's bridge holds with its legacy server: a reload that keeps
+ * ({@link RelayedStreams}), the legacy HTTP+SSE streams' answers awaited ({@link LegacyAnswers}), and the sessions each route's bridge holds with its legacy server: a reload that keeps
  * the route and its server keeps them, where it used to drop up to {@link LegacySessions#MAX_SESSIONS} of them
  * without ending them at the server and open them all again. The sessions of at most {@link #MAX_SERVERS} route
  * and server pairs are kept; those of the least recently built are ended at the server. All pairs share one
@@ -30,6 +30,7 @@ public final class EraBridges {
 
     private final LegacyCalls calls = new LegacyCalls();
     private final RelayedStreams streams = new RelayedStreams();
+    private final LegacyAnswers answers = new LegacyAnswers();
     private final RemovedRoutes removed;
     private final Map<LegacySessions.Slot, LegacySessions.Held> open = LegacySessions.cache();
     private final Map<String, LegacySessions> servers = new LinkedHashMap<>(16, 0.75f, true) {
@@ -72,6 +73,10 @@ public final class EraBridges {
 
     RelayedStreams streams() {
         return streams;
+    }
+
+    LegacyAnswers answers() {
+        return answers;
     }
 
     /**

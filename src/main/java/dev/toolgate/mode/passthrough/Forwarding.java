@@ -7,7 +7,6 @@ import dev.toolgate.http.UpstreamException;
 import dev.toolgate.http.UpstreamTarget;
 import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.mcp.Session;
-import dev.toolgate.observe.MessageTap;
 import dev.toolgate.pipeline.AnswerHeaders;
 import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.ExchangeUpstream;
@@ -43,15 +42,20 @@ final class Forwarding {
     private final Relay relay;
     private final BoundSessions bound;
     private final IssuedSessions issued;
+    private final String routeId;
+    private final LegacyAnswers answers;
 
+    /** @param answers where a legacy HTTP+SSE POST's requests await their answers on the session's stream */
     Forwarding(PassthroughProxy.Settings settings, UpstreamClient client, PolicyChain chain, Relay relay,
-               BoundSessions bound, IssuedSessions issued) {
+               BoundSessions bound, IssuedSessions issued, String routeId, LegacyAnswers answers) {
         this.settings = settings;
         this.client = client;
         this.chain = chain;
         this.relay = relay;
         this.bound = bound;
         this.issued = issued;
+        this.routeId = routeId;
+        this.answers = answers;
     }
 
     /**
@@ -61,7 +65,7 @@ final class Forwarding {
      * @param unforwarded  stops the exchange's requests waiting for an answer, when the server will give none
      */
     Future<Void> forward(Exchange exchange, String session, Session boundSession, long number, Buffer received,
-                         Relay.Rewrites rewrites, MessageTap.Local recorder, Runnable unforwarded) {
+                         Relay.Rewrites rewrites, PassthroughRecorder recorder, Runnable unforwarded) {
         HttpServerRequest request = exchange.request();
         Buffer body = ConsumedFields.without(received, exchange.credentials().bodyFields(), exchange.header("content-type"));
         List<UpstreamPolicy> transforms = chain.upstream(exchange);
@@ -107,6 +111,10 @@ final class Forwarding {
             });
         }
         int readTimeoutMs = settings.target().readTimeoutMs();
+        if (recorder != null && request.method() == HttpMethod.POST) {
+            // before it is sent: a legacy server may answer on its stream before the 202 gets here
+            answers.forwarded(routeId, uri, recorder, readTimeoutMs);
+        }
         ReadTimeout silence = new ReadTimeout(Vertx.currentContext(), readTimeoutMs, () -> {
             failed.accept(new UpstreamException(UpstreamException.Kind.TIMEOUT, (request.response().headWritten()
                     ? "sent nothing for " : "no answer within ") + readTimeoutMs + " ms (service read_timeout)"));

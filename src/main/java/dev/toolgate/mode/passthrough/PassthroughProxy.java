@@ -87,7 +87,8 @@ public final class PassthroughProxy implements McpEndpoint {
         this.tap = tap;
         this.access = policies == null ? null : new PassthroughAccess(access, policies);
         this.chain = chain;
-        this.relay = new Relay(settings.route(), eras.routeId(), eras.runtime(), tap, eras.bridges().streams());
+        this.relay = new Relay(settings.route(), eras.routeId(), eras.runtime(), tap, eras.bridges().streams(),
+                eras.bridges().answers());
         // a route of the same name loaded again is none of the sessions begun before a reload here removed it
         var predatesRemoval = eras.bridges().predatingRemoval(eras.routeId());
         LegacySessions servers = eras.bridges().sessions(eras.routeId(), settings.target(), settings.servicePath());
@@ -104,7 +105,8 @@ public final class PassthroughProxy implements McpEndpoint {
                 settings.target().service(), eras.store(), eras.sessionTtlSeconds(), eras.clock(), predatesRemoval,
                 tenure);
         this.issued = new IssuedSessions(bound, this::link);
-        this.forwarding = new Forwarding(settings, client, chain, relay, bound, issued);
+        this.forwarding = new Forwarding(settings, client, chain, relay, bound, issued, eras.routeId(),
+                eras.bridges().answers());
     }
 
     /**

@@ -37,19 +37,23 @@ final class Relay {
     private final RouteRuntime runtime;
     private final MessageTap tap;
     private final RelayedStreams streams;
+    private final LegacyAnswers answers;
 
     /**
      * @param route   the route's label, for logs and observed events
      * @param routeId the route's id, which a reload removing the route no longer serves
      * @param runtime what the route runs with, which a reload may change
      * @param streams where the streams relayed are kept, so that such a reload ends them
+     * @param answers where a legacy HTTP+SSE session's stream finds the requests awaiting their answers on it
      */
-    Relay(String route, String routeId, RouteRuntime runtime, MessageTap tap, RelayedStreams streams) {
+    Relay(String route, String routeId, RouteRuntime runtime, MessageTap tap, RelayedStreams streams,
+          LegacyAnswers answers) {
         this.route = route;
         this.routeId = routeId;
         this.runtime = runtime;
         this.tap = tap;
         this.streams = streams;
+        this.answers = answers;
     }
 
     /**
@@ -76,12 +80,19 @@ final class Relay {
         }
         String type = answer.getHeader("content-type");
         boolean sse = MediaTypes.isEventStream(type);
+        // a GET stream without a session header is a legacy HTTP+SSE session's: the POSTs' answers come on it
+        LegacyAnswers.Stream legacy = sse && recorder != null && request.method() == HttpMethod.GET
+                && request.getHeader("mcp-session-id") == null ? answers.stream(routeId, answer.request().getURI())
+                : null;
         ResponseObserver observer = sse
                 ? ResponseObserver.sse(new SseParser.EventSink() {
                     @Override
                     public void accept(byte[] bytes, int offset, int length) {
-                        tap.observe(route, session, exchange, TapEvent.Direction.SERVER_TO_CLIENT, bytes, offset,
-                                length, recorder);
+                        var read = tap.observe(route, session, exchange, TapEvent.Direction.SERVER_TO_CLIENT, bytes,
+                                offset, length, recorder);
+                        if (legacy != null) {
+                            legacy.read(bytes, offset, length, read);
+                        }
                     }
 
                     @Override
@@ -151,6 +162,9 @@ final class Relay {
         answer.exceptionHandler(t -> {
             silence.stop();
             forget.run();
+            if (legacy != null) {
+                legacy.closed();
+            }
             if (!response.headWritten()) {
                 // nothing reached the client yet: it gets a 502 instead of a cut connection
                 failed.accept(t);
@@ -163,6 +177,9 @@ final class Relay {
         answer.endHandler(v -> {
             silence.stop();
             forget.run();
+            if (legacy != null) {
+                legacy.closed();
+            }
             observer.end();
             if (!response.ended()) {
                 Buffer rest;

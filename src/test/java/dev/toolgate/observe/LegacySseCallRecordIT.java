@@ -1,0 +1,317 @@
+package dev.toolgate.observe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.mcp.Json;
+import dev.toolgate.testing.AdminHttp;
+import dev.toolgate.testing.EverythingServer;
+import dev.toolgate.testing.LiveFeed;
+import dev.toolgate.testing.RestUpstream;
+import dev.toolgate.testing.TestGateway;
+import io.vertx.core.http.HttpServerResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A call of the HTTP+SSE transport of 2024-11-05 through passthrough: the client POSTs it, the server accepts it with
+ * 202 and answers on the session's GET stream. It is recorded as the call it is, once: on the live page, in its POST's
+ * log entry ({@code rpc[]}) and in the MCP metrics, with the time from the POST to the answer's event, the answer's
+ * size and outcome, its tool and consumer; the POST's own HTTP fields stay the 202's. A call whose answer never comes
+ * is recorded unanswered when its stream ends or the service's read_timeout passes. The servers: the MCP reference
+ * server speaking that transport, and a scripted one that accepts calls it then leaves unanswered.
+ */
+@Timeout(120)
+class LegacySseCallRecordIT {
+
+    static EverythingServer everything;
+    static RestUpstream scripted;
+    static TestGateway gateway;
+    static Path logFile;
+    static final Map<String, HttpServerResponse> scriptedStreams = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        everything = EverythingServer.sse();
+        AtomicInteger sessions = new AtomicInteger();
+        scripted = new RestUpstream()
+                .on("GET /scripted/sse", r -> {
+                    String session = "s" + sessions.incrementAndGet();
+                    HttpServerResponse stream = r.response().setChunked(true).putHeader("content-type",
+                            "text/event-stream");
+                    stream.write("event: endpoint\ndata: /scripted/message?sessionId=" + session + "\n\n");
+                    scriptedStreams.put(session, stream);
+                })
+                .onMessage("POST /scripted/message", (r, message) -> {
+                    r.response().setStatusCode(202).end("Accepted");
+                    HttpServerResponse stream = scriptedStreams.get(r.getParam("sessionId"));
+                    if ("hang-up".equals(message.path("params").path("name").asText())) {
+                        // the session ends without the answer
+                        scripted.vertx().setTimer(300, t -> stream.end());
+                    }
+                    // "silent": accepted, never answered
+                });
+        logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
+        gateway = TestGateway.start("""
+                _format_version: "3.0"
+                plugins:
+                  - name: prometheus
+                    config: {ai_metrics: true}
+                  - name: file-log
+                    config: {path: %s}
+                  - {name: key-auth}
+                services:
+                  - name: everything
+                    url: %s
+                    routes:
+                      - name: legacy-sse
+                        paths: [/sse, /message]
+                        strip_path: false
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, server: {upstream_era: legacy}, logging: {log_statistics: true}}
+                  - name: scripted
+                    url: %s
+                    read_timeout: 1500
+                    routes:
+                      - name: scripted-sse
+                        paths: [/scripted]
+                        strip_path: false
+                        plugins:
+                          - name: ai-mcp-proxy
+                            config: {mode: passthrough-listener, server: {upstream_era: legacy}, logging: {log_statistics: true}}
+                consumers:
+                  - {username: alice, keyauth_credentials: [{key: alice-key}]}
+                """.formatted(logFile, everything.url(), scripted.url()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {gateway, scripted, everything}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aLegacyToolCallIsRecordedFromItsPostToItsAnswerOnTheStreamOnce() throws Exception {
+        try (Session session = Session.open("/sse")) {
+            session.call(1, "initialize", "{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
+            session.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            String answer = session.call(2, "tools/call",
+                    "{\"name\":\"trigger-long-running-operation\",\"arguments\":{\"duration\":1.5,\"steps\":1}}");
+            assertThat(answer).contains("Long running operation completed");
+            int answerBytes = answer.substring(answer.indexOf('{')).length();
+
+            JsonNode call = awaitCall("legacy-sse", "2");
+            assertThat(call.path("tool_name").asText()).isEqualTo("trigger-long-running-operation");
+            assertThat(call.path("latency").asLong()).as(call.toString()).isGreaterThanOrEqualTo(1_400);
+            assertThat(call.path("response_body_size").asInt()).as(call.toString()).isEqualTo(answerBytes);
+            assertThat(call.has("error")).as(call.toString()).isFalse();
+            JsonNode entry = entryOf("legacy-sse", "2");
+            assertThat(entry.path("request").path("method").asText()).isEqualTo("POST");
+            assertThat(entry.path("response").path("status").asInt()).as("the POST's own status").isEqualTo(202);
+            assertThat(entry.path("consumer").path("username").asText()).isEqualTo("alice");
+
+            JsonNode live = LiveFeed.event(gateway, e -> "legacy-sse".equals(e.path("route").asText())
+                    && "2".equals(e.path("id").asText()));
+            assertThat(live.path("latency_ms").asDouble()).as(live.toString()).isGreaterThanOrEqualTo(1_400);
+            assertThat(live.path("response_bytes").asInt()).isEqualTo(answerBytes);
+            assertThat(live.path("status").asText()).isEqualTo("ok");
+            assertThat(live.path("consumer").asText()).isEqualTo("alice");
+
+            String count = metric("kong_ai_mcp_latency_ms_count{", "trigger-long-running-operation");
+            String sum = metric("kong_ai_mcp_latency_ms_sum{", "trigger-long-running-operation");
+            assertThat(value(count)).as("one call observed").isEqualTo(1);
+            assertThat(value(sum)).as("the call's time, not the 202's").isGreaterThanOrEqualTo(1_400);
+        }
+        // the stream's own entry, once it ends, holds none of its POSTs' calls: each is recorded once
+        await().atMost(Duration.ofSeconds(20)).until(() -> entries().stream().anyMatch(e -> "GET".equals(
+                e.path("request").path("method").asText()) && "legacy-sse".equals(e.path("route").path("name").asText())));
+        assertThat(calls("legacy-sse", "2")).hasSize(1);
+    }
+
+    @Test
+    void aLegacyCallTheServerFailsIsRecordedWithItsError() throws Exception {
+        try (Session session = Session.open("/sse")) {
+            session.call(1, "initialize", "{\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
+            String answer = session.call(3, "resources/read", "{\"uri\":\"demo://no/such/resource\"}");
+            assertThat(answer).contains("\"error\"");
+
+            JsonNode call = awaitCall("legacy-sse", "3");
+            assertThat(call.path("error").asText()).as(call.toString()).isNotEmpty();
+            JsonNode live = LiveFeed.event(gateway, e -> "legacy-sse".equals(e.path("route").asText())
+                    && "3".equals(e.path("id").asText()));
+            assertThat(live.path("status").asText()).as(live.toString()).isEqualTo("error");
+        }
+    }
+
+    @Test
+    void aLegacyCallNeverAnsweredIsRecordedUnansweredOnceItsReadTimeoutPasses() throws Exception {
+        try (Session session = Session.open("/scripted/sse")) {
+            assertThat(session.post(request(40, "tools/call", "{\"name\":\"silent\",\"arguments\":{}}")))
+                    .isEqualTo(202);
+
+            JsonNode call = awaitCall("scripted-sse", "40");
+            assertThat(call.path("error").asText()).as(call.toString()).isEqualTo(McpEvent.NOT_ANSWERED_IN_TIME);
+            assertThat(call.path("latency").asLong()).isGreaterThanOrEqualTo(1_400);
+            assertThat(call.path("response_body_size").asInt()).isZero();
+            Thread.sleep(500);
+            assertThat(calls("scripted-sse", "40")).as("recorded once").hasSize(1);
+        }
+    }
+
+    @Test
+    void aLegacyCallWhoseStreamEndsBeforeItsAnswerIsRecordedUnansweredOnce() throws Exception {
+        try (Session session = Session.open("/scripted/sse")) {
+            assertThat(session.post(request(50, "tools/call", "{\"name\":\"hang-up\",\"arguments\":{}}")))
+                    .isEqualTo(202);
+
+            JsonNode call = awaitCall("scripted-sse", "50");
+            assertThat(call.path("error").asText()).as(call.toString()).isEqualTo(McpEvent.STREAM_ENDED);
+            Thread.sleep(2_000); // past read_timeout: nothing more is recorded of it
+            assertThat(calls("scripted-sse", "50")).as("recorded once").hasSize(1);
+        }
+    }
+
+    @Test
+    void aLegacyCallWhoseClientClosesTheStreamIsRecordedUnansweredAtOnce() throws Exception {
+        Session session = Session.open("/scripted/sse");
+        assertThat(session.post(request(60, "tools/call", "{\"name\":\"silent\",\"arguments\":{}}")))
+                .isEqualTo(202);
+        session.close();
+
+        JsonNode call = awaitCall("scripted-sse", "60");
+        assertThat(call.path("error").asText()).as(call.toString()).isEqualTo(McpEvent.STREAM_ENDED);
+        assertThat(call.path("latency").asLong()).as("not left to read_timeout").isLessThan(1_400);
+        Thread.sleep(2_000);
+        assertThat(calls("scripted-sse", "60")).as("recorded once").hasSize(1);
+    }
+
+    /** A client of the transport: its stream, and the endpoint its first event named. */
+    private record Session(Stream<String> body, Iterator<String> lines, URI endpoint) implements AutoCloseable {
+
+        static Session open(String path) throws Exception {
+            HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
+                            gateway.proxy(path)).header("accept", "text/event-stream").header("apikey", "alice-key")
+                    .GET().build(), HttpResponse.BodyHandlers.ofLines()).get(20, TimeUnit.SECONDS);
+            assertThat(stream.statusCode()).isEqualTo(200);
+            Iterator<String> lines = stream.body().iterator();
+            String named = next(lines, "data:").substring(5).trim();
+            return new Session(stream.body(), lines, gateway.proxy("/").resolve(named));
+        }
+
+        int post(String message) throws Exception {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint)
+                    .header("content-type", "application/json").header("apikey", "alice-key")
+                    .POST(HttpRequest.BodyPublishers.ofString(message)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+        }
+
+        /** POSTs a request and returns its answer's data line from the stream. */
+        String call(int id, String method, String params) throws Exception {
+            assertThat(post(request(id, method, params))).isEqualTo(202);
+            String line = "";
+            while (!line.startsWith("data:") || !line.matches(".*\"id\":" + id + "[,}].*")) {
+                line = lines.next();
+            }
+            return line.substring(5).trim();
+        }
+
+        @Override
+        public void close() {
+            body.close();
+        }
+    }
+
+    private static String request(int id, String method, String params) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}";
+    }
+
+    private static String next(Iterator<String> lines, String containing) {
+        String line = "";
+        while (!line.contains(containing) || !line.startsWith("data:")) {
+            line = lines.next();
+        }
+        return line;
+    }
+
+    private static List<JsonNode> entries() throws IOException {
+        List<JsonNode> entries = new ArrayList<>();
+        for (String line : Files.exists(logFile) ? Files.readAllLines(logFile) : List.<String>of()) {
+            entries.add(Json.MAPPER.readTree(line));
+        }
+        return entries;
+    }
+
+    /** Every {@code rpc[]} element of the route's entries with this id. */
+    private static List<JsonNode> calls(String route, String id) throws IOException {
+        List<JsonNode> found = new ArrayList<>();
+        for (JsonNode entry : entries()) {
+            if (route.equals(entry.path("route").path("name").asText())) {
+                entry.path("ai").path("mcp").path("rpc").forEach(r -> {
+                    if (id.equals(r.path("id").asText())) {
+                        found.add(r);
+                    }
+                });
+            }
+        }
+        return found;
+    }
+
+    private static JsonNode entryOf(String route, String id) throws IOException {
+        for (JsonNode entry : entries()) {
+            if (route.equals(entry.path("route").path("name").asText())) {
+                for (JsonNode r : entry.path("ai").path("mcp").path("rpc")) {
+                    if (id.equals(r.path("id").asText())) {
+                        return entry;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no entry with call " + id);
+    }
+
+    private static JsonNode awaitCall(String route, String id) {
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            List<JsonNode> calls = calls(route, id);
+            found[0] = calls.isEmpty() ? null : calls.getFirst();
+            return found[0] != null;
+        });
+        return found[0];
+    }
+
+    private static String metric(String series, String tool) {
+        return new AdminHttp(gateway).get("/metrics").body().lines()
+                .filter(l -> l.startsWith(series) && l.contains("tool_name=\"" + tool + "\""))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + series + " for " + tool));
+    }
+
+    private static double value(String line) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+}
