@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stream ({@link RpcRecord#answerFollows}), which finishes each with its answer, or unanswered when the stream ends
  * ({@link McpEvent#STREAM_ENDED}) or the service's {@code read_timeout} passes first
  * ({@link McpEvent#NOT_ANSWERED_IN_TIME}): once, whichever comes first. Kept for the gateway's lifetime (a stream
- * outlives reloads); bounded: at most {@link #MOST_STREAMS} streams, {@link #MOST_AWAITED} requests each. A request
+ * outlives reloads); bounded: at most {@link #MOST_STREAMS} streams, {@link #MOST_AWAITED} requests each and
+ * {@link #MOST_AWAITED_IN_ALL} in all (each holds its exchange until its answer comes: a client posting requests its
+ * server never answers must not hold thousands of exchanges per stream for {@code read_timeout}). A request
  * beyond them, one whose id another awaits on its stream, or one sent where no stream named (two streams naming one
  * URL name none) is recorded by its POST's answer, as before.
  */
@@ -34,12 +36,15 @@ final class LegacyAnswers {
 
     static final int MOST_STREAMS = 10_000;
     static final int MOST_AWAITED = 1_000;
+    static final int MOST_AWAITED_IN_ALL = 10_000;
     /** The longest endpoint read: a URL, not a body. */
     private static final int MOST_ENDPOINT_BYTES = 4096;
 
     /** The streams by route id, then by the path and query of the endpoint they named, as sent upstream. */
     private final Map<String, Map<String, Stream>> routes = new ConcurrentHashMap<>();
     private final AtomicInteger named = new AtomicInteger();
+    /** Requests awaiting their answers on all the streams. */
+    private final AtomicInteger awaitedInAll = new AtomicInteger();
 
     /**
      * A legacy GET stream relayed on route {@code routeId}, whose upstream request was {@code uri} (what a relative
@@ -188,8 +193,13 @@ final class LegacyAnswers {
                 if (id == null || repeated.contains(id) || awaited.size() >= MOST_AWAITED) {
                     continue;
                 }
+                if (awaitedInAll.incrementAndGet() > MOST_AWAITED_IN_ALL) {
+                    awaitedInAll.decrementAndGet();
+                    continue;
+                }
                 Awaited call = new Awaited(record, context);
                 if (awaited.putIfAbsent(id, call) != null) {
+                    awaitedInAll.decrementAndGet();
                     continue; // another request with this id awaits on the stream: its POST's answer records this one
                 }
                 record.answerFollows();
@@ -205,8 +215,11 @@ final class LegacyAnswers {
         }
     }
 
-    /** A request awaiting its answer on a stream: its record, finished on its own exchange's event loop. */
-    private static final class Awaited {
+    /**
+     * A request awaiting its answer on a stream: its record, finished on its own exchange's event loop. Answered or
+     * unanswered once, after it was taken off its stream.
+     */
+    private final class Awaited {
 
         private final RpcRecord record;
         private final Context context;
@@ -218,6 +231,7 @@ final class LegacyAnswers {
         }
 
         void answered(McpEnvelope m, byte[] bytes, int offset) {
+            awaitedInAll.decrementAndGet();
             context.owner().cancelTimer(timer);
             Integer code = m.errorCode();
             // the server's own words, as the POST's answer would have been recorded; its name when it gave none
@@ -233,6 +247,7 @@ final class LegacyAnswers {
         }
 
         void unanswered(String why) {
+            awaitedInAll.decrementAndGet();
             context.owner().cancelTimer(timer);
             Observation observation = record.observation();
             context.runOnContext(v -> observation.answeredLater(record, 0, null, why, false, null));
