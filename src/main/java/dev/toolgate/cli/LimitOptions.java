@@ -86,6 +86,13 @@ final class LimitOptions {
                     + "(env TOOLGATE_UPSTREAM_KEEPALIVE_IDLE_TIMEOUT; default ${DEFAULT-VALUE}).")
     long upstreamIdle;
 
+    @Option(names = "--max-log-queue-bytes", paramLabel = "BYTES",
+            defaultValue = "${env:TOOLGATE_MAX_LOG_QUEUE_BYTES:-268435456}",
+            description = "Bytes of entries all log and trace plugins' queues hold together (256 MiB); past it an "
+                    + "entry makes room by dropping its queue's oldest (env TOOLGATE_MAX_LOG_QUEUE_BYTES; "
+                    + "default ${DEFAULT-VALUE}).")
+    long logQueueBytes;
+
     @Option(names = "--allow-spec-outside-config-dir", negatable = false,
             defaultValue = "${env:TOOLGATE_ALLOW_SPEC_OUTSIDE_CONFIG_DIR:-false}",
             description = "Let config.openapi.spec name files outside the config file's folder "
@@ -117,7 +124,7 @@ final class LimitOptions {
                     bodyMs, sendMs);
             return new Limits(proxy, admin, sessionsPerEndpoint, sessionsPerClient, sessionIdle, poolSize,
                     poolWaitMs, upstreamIdleMs, specsOutside, metadataUpstreams,
-                    adminHostNames(spec));
+                    adminHostNames(spec), logQueueBytes);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "every limit must be 1 or more ("
                     + e.getMessage() + ")");

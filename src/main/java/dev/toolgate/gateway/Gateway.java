@@ -115,7 +115,7 @@ public final class Gateway implements AutoCloseable {
         EraBridges bridges = new EraBridges(cluster.memory(), options.clock());
         this.snapshots = new SnapshotSwitch(sessions, bridges);
         this.tap = new MessageTap(traffic, System::nanoTime);
-        this.telemetry = new Telemetry(loops::side, traffic);
+        this.telemetry = new Telemetry(loops::side, traffic, limits.maxLogQueueBytes());
         this.builder = new SnapshotBuilder(loader(options.environment()), sessions, cluster, loops::upstream, tap,
                 bridges, Version.current(), options.addresses(),
                 new ConfigInput(limits.specsOutsideConfigDir(), limits.metadataUpstreams()), telemetry);

@@ -2,6 +2,7 @@ package dev.toolgate.gateway;
 
 import dev.toolgate.http.ListenerLimits;
 import dev.toolgate.http.UpstreamClient;
+import dev.toolgate.observe.LogBacklog;
 
 import java.util.List;
 
@@ -20,14 +21,33 @@ import java.util.List;
  * @param specsOutsideConfigDir    {@code config.openapi.spec} may name files outside the config file's folder
  * @param metadataUpstreams        services may point at link-local and cloud metadata addresses without a warning
  * @param adminHostNames           Host names the Admin API answers besides IP addresses and {@code localhost}
+ * @param maxLogQueueBytes         bytes of entries all log and trace plugins' queues hold together (each has its
+ *                                 own bound too); past it an entry makes room by dropping its queue's oldest
  */
 public record Limits(ListenerLimits proxy, ListenerLimits admin, int maxSessionsPerEndpoint, int maxSessionsPerClient,
                      long sessionIdleSeconds, int upstreamPoolSize, long upstreamPoolWaitMs, long upstreamIdleMs,
-                     boolean specsOutsideConfigDir, boolean metadataUpstreams, List<String> adminHostNames) {
+                     boolean specsOutsideConfigDir, boolean metadataUpstreams, List<String> adminHostNames,
+                     long maxLogQueueBytes) {
 
     /** The defaults of {@code toolgate run}. */
     public static final Limits DEFAULT = new Limits(ListenerLimits.DEFAULT, new ListenerLimits(256, 60_000, 10_000, 30_000),
             100_000, 1_000, 3_600, 256, 5_000, UpstreamClient.DEFAULT_IDLE_MS, false, false, List.of());
+
+    /** The bounds with the default total of the log queues. */
+    public Limits(ListenerLimits proxy, ListenerLimits admin, int maxSessionsPerEndpoint, int maxSessionsPerClient,
+                  long sessionIdleSeconds, int upstreamPoolSize, long upstreamPoolWaitMs, long upstreamIdleMs,
+                  boolean specsOutsideConfigDir, boolean metadataUpstreams, List<String> adminHostNames) {
+        this(proxy, admin, maxSessionsPerEndpoint, maxSessionsPerClient, sessionIdleSeconds, upstreamPoolSize,
+                upstreamPoolWaitMs, upstreamIdleMs, specsOutsideConfigDir, metadataUpstreams, adminHostNames,
+                LogBacklog.DEFAULT_MAX_BYTES);
+    }
+
+    /** These bounds with another total of the log queues. */
+    public Limits withMaxLogQueueBytes(long bytes) {
+        return new Limits(proxy, admin, maxSessionsPerEndpoint, maxSessionsPerClient, sessionIdleSeconds,
+                upstreamPoolSize, upstreamPoolWaitMs, upstreamIdleMs, specsOutsideConfigDir, metadataUpstreams,
+                adminHostNames, bytes);
+    }
 
     /** The bounds with the default upstream idle time. */
     public Limits(ListenerLimits proxy, ListenerLimits admin, int maxSessionsPerEndpoint, int maxSessionsPerClient,
@@ -41,7 +61,7 @@ public record Limits(ListenerLimits proxy, ListenerLimits admin, int maxSessions
     public Limits {
         adminHostNames = List.copyOf(adminHostNames);
         if (maxSessionsPerEndpoint < 1 || maxSessionsPerClient < 1 || sessionIdleSeconds < 1 || upstreamPoolSize < 1
-                || upstreamPoolWaitMs < 1 || upstreamIdleMs < 1) {
+                || upstreamPoolWaitMs < 1 || upstreamIdleMs < 1 || maxLogQueueBytes < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
     }

@@ -67,7 +67,7 @@ final class Delivery<T> {
                 outbox.drop(batch.size());
             } finally {
                 outbox.sending.addAndGet(-held);
-                outbox.bytes.addAndGet(-taken[0]);
+                outbox.released(taken[0]);
                 taken[0] = 0;
                 batch.clear();
             }

@@ -17,7 +17,9 @@ import java.util.function.ToIntFunction;
  * {@code max_entries} or {@code max_bytes} are waiting, the oldest are dropped and counted to make room
  * (Kong's rule): a slow or dead destination never slows the gateway nor grows its memory. An entry's bytes are its sink's estimate
  * of what it keeps (its texts: entries are serialized when sent); without {@code max_bytes} a queue holds
- * at most {@value #DEFAULT_MAX_BYTES} bytes of them, since a client decides how large an entry is.
+ * at most {@value #DEFAULT_MAX_BYTES} bytes of them, since a client decides how large an entry is. All queues
+ * of the process together hold at most their {@link LogBacklog}'s bytes: past it, an offered entry makes
+ * room by dropping the oldest of its own queue, or is dropped when its queue has not that much waiting.
  *
  * <p>Kong keeps a queue per worker process, each sending one batch at a time ({@code concurrency_limit:
  * 1}), so a Kong node has as many batches in flight as workers. Here one queue serves every event loop,
@@ -80,6 +82,7 @@ public final class Outbox<T> implements AutoCloseable {
     private final ToIntFunction<T> size;
     private final LongConsumer dropped;
     private final long maxBytes;
+    private final LogBacklog backlog;
     /**
      * Lock-free: the event loops that offer never wait on each other nor on a sender taking a batch.
      * {@code count} is reserved before an entry is queued, so it bounds the queue and is never below it.
@@ -100,6 +103,11 @@ public final class Outbox<T> implements AutoCloseable {
     volatile int wanted;
     /** Set by {@link #close}: offers are dropped, and the senders take what is left at once. */
     volatile boolean closing;
+    /**
+     * Set once the senders stopped: what is left (an offer that raced {@link #close}) is discarded, so that
+     * its bytes leave the {@link LogBacklog}, which outlives this queue.
+     */
+    private volatile boolean closed;
     private final QueueWarnings warnings;
 
     /**
@@ -108,20 +116,34 @@ public final class Outbox<T> implements AutoCloseable {
      *                that offers the entry (once; the entry leaves with that size)
      * @param dropped told how many entries were dropped (a metric)
      * @param senders threads delivering batches; 1 keeps them in order (a file)
+     * @param backlog what all queues of the process hold together ({@link Telemetry#backlog})
      */
     public Outbox(String name, QueueSettings settings, Sender<T> sender, ToIntFunction<T> size, LongConsumer dropped,
+                  int senders, LogBacklog backlog) {
+        this(name, settings, sender, size, dropped, senders, backlog, RetryClock.SYSTEM);
+    }
+
+    /** A queue bounded by its own settings alone (a test's). */
+    public Outbox(String name, QueueSettings settings, Sender<T> sender, ToIntFunction<T> size, LongConsumer dropped,
                   int senders) {
-        this(name, settings, sender, size, dropped, senders, RetryClock.SYSTEM);
+        this(name, settings, sender, size, dropped, senders, LogBacklog.unbounded(), RetryClock.SYSTEM);
+    }
+
+    /** A queue bounded by its own settings alone (a test's), retried by {@code clock}. */
+    public Outbox(String name, QueueSettings settings, Sender<T> sender, ToIntFunction<T> size, LongConsumer dropped,
+                  int senders, RetryClock clock) {
+        this(name, settings, sender, size, dropped, senders, LogBacklog.unbounded(), clock);
     }
 
     /** @param clock times and spaces the retries of a failed batch */
     public Outbox(String name, QueueSettings settings, Sender<T> sender, ToIntFunction<T> size, LongConsumer dropped,
-                  int senders, RetryClock clock) {
+                  int senders, LogBacklog backlog, RetryClock clock) {
         this.settings = settings;
         this.size = size;
         this.dropped = dropped;
+        this.backlog = backlog;
         this.maxBytes = settings.maxBytes() != null ? settings.maxBytes() : DEFAULT_MAX_BYTES;
-        this.warnings = new QueueWarnings(name, settings.maxEntries());
+        this.warnings = new QueueWarnings(name, settings.maxEntries(), backlog.maxBytes());
         Delivery<T> delivery = new Delivery<>(this, name, settings, sender, clock, warnings);
         List<Thread> started = new ArrayList<>(senders);
         for (int i = 0; i < senders; i++) {
@@ -144,7 +166,9 @@ public final class Outbox<T> implements AutoCloseable {
      * Queues an entry. When {@code max_entries} or {@code max_bytes} are waiting, the oldest waiting
      * entries are dropped and counted to make room, as Kong's queue does; an entry larger than
      * {@code max_bytes} by itself, or offered once the queue closed (an exchange served by a configuration
-     * since replaced may end after its sink was), is dropped and counted instead. Never blocks.
+     * since replaced may end after its sink was), is dropped and counted instead. Past the {@link LogBacklog}'s
+     * total, the oldest entries of this queue are dropped as well, or the entry when they are too few. Never
+     * blocks: the total is one more atomic add.
      */
     public void offer(T entry) {
         if (closing) {
@@ -153,19 +177,25 @@ public final class Outbox<T> implements AutoCloseable {
         }
         int entryBytes = size.applyAsInt(entry);
         if (entryBytes > maxBytes) {
-            overflow(1);
+            overflow(1, false);
             return;
         }
         int queued = count.incrementAndGet();
         long held = bytes.addAndGet(entryBytes);
+        long total = backlog.add(entryBytes);
         warnings.offered(queued - 1);
-        if ((queued > settings.maxEntries() || held > maxBytes) && !makeRoom(entryBytes)) {
+        boolean full = queued > settings.maxEntries() || held > maxBytes;
+        if ((full || total > backlog.maxBytes()) && !makeRoom(entryBytes, total - backlog.maxBytes(), !full)) {
             count.decrementAndGet();
-            bytes.addAndGet(-entryBytes);
-            overflow(1);
+            released(entryBytes);
+            overflow(1, !full);
             return;
         }
         queue.offer(new Held<>(entry, entryBytes));
+        if (closed) {
+            discardWaiting();
+            return;
+        }
         // at least, not exactly: two event loops can pass the mark together, and a missed wake-up
         // would leave the batch to the coalescing delay while the queue fills up
         Thread waiting = former.get();
@@ -176,30 +206,58 @@ public final class Outbox<T> implements AutoCloseable {
     }
 
     /**
-     * Drops the oldest waiting entries until the one being offered (already counted) fits; false when
-     * none is left to drop: the room is held by batches being sent, or reserved by event loops about to
-     * queue theirs, and the offered entry is the one dropped (memory stays bounded either way).
+     * Drops the oldest waiting entries until the one being offered (already counted) fits, in this queue
+     * and in the total ({@code excess}: the bytes all queues held past theirs when it was counted); false
+     * when none is left to drop: the room is held by batches being sent, or reserved by event loops about
+     * to queue theirs, or in other queues, and the offered entry is the one dropped (memory stays bounded
+     * either way). Other queues' entries are never dropped here: each is polled by its own senders only.
      */
-    private boolean makeRoom(int entryBytes) {
+    private boolean makeRoom(int entryBytes, long excess, boolean forTotal) {
         if (sending.get() + entryBytes > maxBytes) {
             return false;
         }
-        while (count.get() > settings.maxEntries() || bytes.get() > maxBytes) {
+        // what this queue has waiting besides the new entry: the rest of the excess is other queues'
+        if (excess > bytes.get() - sending.get() - entryBytes) {
+            return false;
+        }
+        long freed = 0;
+        while (count.get() > settings.maxEntries() || bytes.get() > maxBytes || freed < excess) {
             Held<T> oldest = queue.poll();
             if (oldest == null) {
                 return false;
             }
             count.decrementAndGet();
-            bytes.addAndGet(-oldest.bytes());
-            overflow(1);
+            released(oldest.bytes());
+            freed += oldest.bytes();
+            overflow(1, forTotal);
         }
         return true;
     }
 
-    /** Dropped for want of room: counted here, told in the log by a sender ({@link QueueWarnings#report}). */
-    private void overflow(long count) {
-        warnings.overflowed(count);
+    /**
+     * Dropped for want of room: counted here, told in the log by a sender ({@link QueueWarnings#report});
+     * {@code forTotal} when this queue had room but all queues together had not.
+     */
+    private void overflow(long count, boolean forTotal) {
+        if (forTotal) {
+            backlog.dropped(count);
+        }
+        warnings.overflowed(count, forTotal);
         drop(count);
+    }
+
+    /** Bytes this queue no longer holds (sent, dropped): out of its count and the process's total. */
+    void released(long held) {
+        bytes.addAndGet(-held);
+        backlog.release(held);
+    }
+
+    /** Empties the queue of a closed outbox, its bytes out of the total; no sender is left to send them. */
+    private void discardWaiting() {
+        for (Held<T> left; (left = queue.poll()) != null; ) {
+            count.decrementAndGet();
+            released(left.bytes());
+        }
     }
 
     /** Entries dropped so far (queue full, or retries given up). */
@@ -238,6 +296,8 @@ public final class Outbox<T> implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         workers.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
+        closed = true;
+        discardWaiting();
     }
 
     @Override

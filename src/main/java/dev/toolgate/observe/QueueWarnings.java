@@ -29,11 +29,20 @@ final class QueueWarnings {
     /** Entries dropped for want of room and not yet told in the log, which says so a line a minute. */
     private final AtomicLong overflowed = new AtomicLong();
     private final LogThrottle fullWarnings = new LogThrottle(Duration.ofMinutes(1), LogThrottle::monotonicMillis);
+    /** The bytes all queues together may hold ({@link LogBacklog}), for the line that says they did. */
+    private final long totalBytes;
+    /** Of those, the entries dropped because all queues together were full, this one not: their own line. */
+    private final AtomicLong overTotal = new AtomicLong();
+    private final LogThrottle totalWarnings = new LogThrottle(Duration.ofMinutes(1), LogThrottle::monotonicMillis);
 
-    /** @param name for the log lines (the plugin and its path) */
-    QueueWarnings(String name, int maxEntries) {
+    /**
+     * @param name       for the log lines (the plugin and its path)
+     * @param totalBytes what all queues together may hold ({@code --max-log-queue-bytes})
+     */
+    QueueWarnings(String name, int maxEntries, long totalBytes) {
         this.name = name;
         this.maxEntries = maxEntries;
+        this.totalBytes = totalBytes;
         this.warnAt = (long) Math.ceil(maxEntries * CAPACITY_WARNING);
     }
 
@@ -57,9 +66,12 @@ final class QueueWarnings {
         }
     }
 
-    /** Dropped for want of room: counted here, told in the log by a sender ({@link #report}). */
-    void overflowed(long count) {
-        overflowed.addAndGet(count);
+    /**
+     * Dropped for want of room: counted here, told in the log by a sender ({@link #report}).
+     * {@code forTotal} when the room lacking was all queues' together ({@link LogBacklog}), not this one's.
+     */
+    void overflowed(long count, boolean forTotal) {
+        (forTotal ? overTotal : overflowed).addAndGet(count);
     }
 
     /** Kong logs a full queue once while it stays full; here a line a minute, from a sender, never an event loop. */
@@ -68,6 +80,13 @@ final class QueueWarnings {
             long since = fullWarnings.due(overflowed.getAndSet(0));
             if (since > 0) {
                 LOG.warn("{}: queue full; {} of its oldest entries dropped since the last report", name, since);
+            }
+        }
+        if (overTotal.get() > 0) {
+            long since = totalWarnings.due(overTotal.getAndSet(0));
+            if (since > 0) {
+                LOG.warn("{}: all log queues together hold their total ({} bytes, --max-log-queue-bytes); {} entries "
+                        + "of this queue dropped since the last report", name, totalBytes, since);
             }
         }
     }

@@ -3,6 +3,8 @@ package dev.toolgate.observe;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.toolgate.observe.live.LiveFeed;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
@@ -32,8 +34,8 @@ import java.util.function.Supplier;
 /**
  * What observation keeps for the life of the gateway, across reloads: the Prometheus registry (with
  * JVM and process metrics) that {@code /metrics} shows, the live page's feed, the {@code /status}
- * counts, the count of events sinks dropped, and the sinks' long-lived parts (an exporter, a log
- * queue and its thread), shared by snapshots that configure them alike and closed when no snapshot
+ * counts, the count of events sinks dropped, the bytes all log queues hold together ({@link LogBacklog}), and
+ * the sinks' long-lived parts (an exporter, a log queue and its thread), shared by snapshots that configure them alike and closed when no snapshot
  * uses them any more: neither the one serving nor a replaced one whose exchanges are still in flight
  * ({@link Generation}). They are closed on a thread of their own: a reload does not wait for a queue
  * to send what it holds.
@@ -49,6 +51,7 @@ public final class Telemetry implements AutoCloseable {
     private final LiveFeed live;
     private final TrafficCounters counters;
     private final UpstreamHealth health = new UpstreamHealth();
+    private final LogBacklog backlog;
     private final Supplier<Context> sending;
     private final Map<String, AutoCloseable> resources = new HashMap<>();
     /** The parts the running snapshot uses, those the snapshot being built uses, and replaced ones still serving. */
@@ -56,15 +59,31 @@ public final class Telemetry implements AutoCloseable {
     private Generation building = new Generation(this);
     private final List<Generation> replaced = new ArrayList<>();
 
-    /** @param sending where sinks that send over HTTP do it: the gateway's side loop, one the proxy does not use */
+    /** With the default total of the log queues ({@link LogBacklog#DEFAULT_MAX_BYTES}). */
     public Telemetry(Supplier<Context> sending, TrafficCounters counters) {
+        this(sending, counters, LogBacklog.DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * @param sending       where sinks that send over HTTP do it: the gateway's side loop, one the proxy does not use
+     * @param maxQueueBytes what all log and trace queues may hold together ({@code --max-log-queue-bytes})
+     */
+    public Telemetry(Supplier<Context> sending, TrafficCounters counters, long maxQueueBytes) {
         this.sending = sending;
         this.counters = counters;
+        this.backlog = new LogBacklog(maxQueueBytes);
         this.live = new LiveFeed(System::currentTimeMillis);
         registerJvmMetrics(registry);
         this.dropped = Counter.builder().name("toolgate_observe_dropped_total")
                 .help("Traffic events a log or trace sink dropped: its queue was full or its destination kept failing")
                 .labelNames("sink").register(registry);
+        GaugeWithCallback.builder().name("toolgate_observe_queued_bytes")
+                .help("Bytes of traffic events all log and trace sinks' queues hold together, waiting or being sent")
+                .callback(cb -> cb.call(backlog.held())).register(registry);
+        CounterWithCallback.builder().name("toolgate_observe_queues_full_dropped")
+                .help("Traffic events dropped because all sinks' queues together held --max-log-queue-bytes "
+                        + "(counted in toolgate_observe_dropped_total too)")
+                .callback(cb -> cb.call(backlog.dropped())).register(registry);
     }
 
     /**
@@ -95,6 +114,11 @@ public final class Telemetry implements AutoCloseable {
     /** The registry as {@code /metrics} serves it. */
     public Exposition exposition() {
         return exposition;
+    }
+
+    /** What the log and trace queues of the process hold together, and may hold: each {@link Outbox} adds to it. */
+    public LogBacklog backlog() {
+        return backlog;
     }
 
     public LiveFeed live() {

@@ -281,6 +281,23 @@ class MainTest {
     }
 
     @Test
+    void aTotalOfTheLogQueuesBelowOneByteOrNotANumberIsAUsageErrorAndNothingStarts() throws IOException {
+        for (String bytes : List.of("0", "-1", "256MiB")) {
+            int port = freePort();
+
+            Result result = execute("run", "--config", file(VALID).toString(), "--proxy-listen", "127.0.0.1:" + port,
+                    "--max-log-queue-bytes", bytes);
+
+            assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+            assertThat(result.err()).containsAnyOf("every limit must be 1 or more",
+                    "Invalid value for option '--max-log-queue-bytes'").doesNotContain("could not start");
+            try (ServerSocket stillFree = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                assertThat(stillFree.getLocalPort()).isEqualTo(port);
+            }
+        }
+    }
+
+    @Test
     @Timeout(30) // on a name it accepts, run serves until stopped
     void anAdminHostnameWithAPortOrSchemeIsAUsageErrorAndNothingStarts() throws IOException {
         for (String name : List.of("admin.example:8001", "http://admin.example", "admin.example/x", "[::1]")) {

@@ -63,6 +63,49 @@ class OutboxTest {
     }
 
     @Test
+    void pastTheTotalOfAllQueuesAnEntryDropsItsOwnQueuesOldestOrItselfButNeverAnotherQueuesEntries()
+            throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        List<Integer> sent = new CopyOnWriteArrayList<>();
+        LogBacklog backlog = new LogBacklog(100);
+        QueueSettings settings = new QueueSettings(1, 0, 10_000, null, 60, 0.01, 1, 1);
+        try (CapturedLog log = CapturedLog.of(Outbox.class.getName(), Level.WARN);
+             Outbox<Integer> busy = new Outbox<>("http-log plugins[0]", settings, (batch, attempt) -> {
+                 stuck.await();
+                 sent.addAll(batch);
+             }, e -> 10, n -> { }, 1, backlog);
+             Outbox<Integer> quiet = new Outbox<>("http-log plugins[1]", settings, (batch, attempt) -> { },
+                     e -> 10, n -> { }, 1, backlog)) {
+            busy.offer(0);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> busy.waiting() == 0);
+            for (int i = 1; i <= 20; i++) {
+                busy.offer(i);
+            }
+            // ten bytes each: the batch being sent and nine waiting make the total's 100
+            assertThat(backlog.held()).isEqualTo(100);
+            assertThat(busy.waiting()).isEqualTo(9);
+            assertThat(busy.dropped()).isEqualTo(11);
+
+            for (int i = 0; i < 5; i++) {
+                quiet.offer(100 + i);
+            }
+            // the other queue has nothing of its own to drop: its entries are, and the busy one keeps its own
+            assertThat(quiet.dropped()).isEqualTo(5);
+            assertThat(busy.waiting()).isEqualTo(9);
+            assertThat(backlog.held()).isEqualTo(100);
+            assertThat(backlog.dropped()).isEqualTo(16);
+
+            stuck.countDown();
+            await().atMost(5, TimeUnit.SECONDS).until(() -> sent.size() == 10);
+            assertThat(sent).containsExactly(0, 12, 13, 14, 15, 16, 17, 18, 19, 20);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> backlog.held() == 0);
+            busy.offer(21);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> log.text().contains("http-log plugins[0]: all log queues "
+                    + "together hold their total (100 bytes, --max-log-queue-bytes); 11 entries of this queue dropped"));
+        }
+    }
+
+    @Test
     void aQueueReachingEightyPercentOfMaxEntriesIsWarnedOfOncePerCrossingAsKongsQueueWarns() throws Exception {
         Semaphore permits = new Semaphore(0);
         List<Integer> sent = new CopyOnWriteArrayList<>();

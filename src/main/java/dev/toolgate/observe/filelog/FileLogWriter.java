@@ -27,7 +27,8 @@ final class FileLogWriter implements AutoCloseable {
     FileLogWriter(FileLogConfig config, Telemetry telemetry, String name) {
         this.file = new LogFile(Path.of(config.path()), config.reopen(), LogFile.APPEND);
         // one writer: the file gets whole entries in order
-        this.outbox = new Outbox<>(name, QUEUE, this::write, LogQueue::weight, telemetry.dropCounter("file-log"), 1);
+        this.outbox = new Outbox<>(name, QUEUE, this::write, LogQueue::weight, telemetry.dropCounter("file-log"), 1,
+                telemetry.backlog());
     }
 
     void offer(LogQueue entry) {

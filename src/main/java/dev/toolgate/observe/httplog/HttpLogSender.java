@@ -67,7 +67,7 @@ final class HttpLogSender implements AutoCloseable {
                 .with(new PoolOptions().setHttp1MaxSize(SENDERS)).withConnectHandler(ConnectionFailures.onConnect())
                 .build();
         this.outbox = new Outbox<>(name, config.queue(), this::send, LogQueue::weight, telemetry.dropCounter("http-log"),
-                SENDERS);
+                SENDERS, telemetry.backlog());
     }
 
     void offer(LogQueue entry) {

@@ -91,13 +91,13 @@ final class OtelExport implements AutoCloseable {
             logs = exporter.build();
             // one sender: the collector gets an exchange's records in the order they were served
             entries = new Outbox<>(name + " logs", config.queue(), this::emit, LogQueue::weight,
-                    telemetry.dropCounter("opentelemetry"), 1);
+                    telemetry.dropCounter("opentelemetry"), 1, telemetry.backlog());
         } else {
             logs = null;
             entries = null;
         }
         events = spans == null ? null : new Outbox<>(name, config.queue(), this::export, McpEvent::weight,
-                telemetry.dropCounter("opentelemetry"), Outbox.sendersPerCore());
+                telemetry.dropCounter("opentelemetry"), Outbox.sendersPerCore(), telemetry.backlog());
     }
 
     boolean traces() {
