@@ -33,17 +33,19 @@ final class SpecFiles {
 
     /**
      * {@code file}, or a refusal when it lies outside the folder and that is not allowed. A name that leaves
-     * the folder by its letters ({@code ../x}, {@code /etc/x}) is refused before the file system is asked
-     * anything about it; one inside the folder is then followed through symbolic links, which must stay
-     * inside too.
+     * the folder by its letters ({@code ../x}, {@code /etc/x}), under the folder's name and under its real one,
+     * is refused before the file system is asked anything about it; one inside the folder is then followed
+     * through symbolic links, which must stay inside too.
      */
     static Path confined(Path file, OpenApiDocument.Access access) {
         if (access.outsideAllowed()) {
             return file;
         }
         Path folder = access.baseDirectory().toAbsolutePath().normalize();
+        Path realFolder = real(folder);
         Path named = file.toAbsolutePath().normalize();
-        if (!named.startsWith(folder) || !real(named).startsWith(real(folder))) {
+        // the folder may be named through a link (/etc/toolgate -> /opt/tg/conf), and a file by either name
+        if (!(named.startsWith(folder) || named.startsWith(realFolder)) || !real(named).startsWith(realFolder)) {
             throw new OpenApiException("'" + file + "' is outside the configuration's folder " + folder
                     + "; put the document beside the configuration, or run with --allow-spec-outside-config-dir");
         }

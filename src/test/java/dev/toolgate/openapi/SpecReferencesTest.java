@@ -112,6 +112,24 @@ class SpecReferencesTest {
     }
 
     @Test
+    void aConfigurationFolderReachedThroughALinkServesASpecNamedByItsRealPath() throws IOException {
+        // /etc/toolgate -> /opt/tg/conf, and the spec named /opt/tg/conf/api.yaml: inside the folder, by its real name
+        Files.writeString(folder.resolve("api.yaml"), openapi("common.yaml#/S"));
+        Files.writeString(folder.resolve("common.yaml"), "S: {type: string, description: beside}\n");
+        Path linked = root.resolve("linked-config");
+        try {
+            Files.createSymbolicLink(linked, folder);
+        } catch (UnsupportedOperationException e) {
+            return;
+        }
+
+        OpenApiDocument document = OpenApiDocument.load(new OpenApiSource(folder.resolve("api.yaml").toString(), List.of(),
+                List.of()), new OpenApiDocument.Access(linked, false));
+
+        assertThat(document.root().toString()).contains("beside");
+    }
+
+    @Test
     void filesBesideTheDocumentAreRead() throws IOException {
         Files.writeString(folder.resolve("spec.yaml"), openapi("schemas/common.yaml#/S"));
         Files.createDirectories(folder.resolve("schemas"));
