@@ -134,8 +134,8 @@ final class OAuth2 implements ExchangePolicy, NamedCredentials, Published.Source
                 yield Decision.reject(new GatewayError.AuthorizationUnavailable());
             }
             case Verdict.Busy taken -> {
-                outage.busy("a token could not be checked: the gateway's calls to the authorization server are all taken",
-                        taken.detail());
+                // the detail says which bound held it: the calls in flight, or the key set's refetch limit
+                outage.busy("a token could not be checked yet, the client is told when to retry", taken.detail());
                 yield Decision.reject(new GatewayError.AuthorizationBusy(taken.retryAfterSeconds()));
             }
             case Verdict.Valid valid -> admitCaller(exchange, token, valid);

@@ -58,7 +58,10 @@ final class OutageWarnings {
         }
     }
 
-    /** One request refused because the gateway's own calls to the authorization server are all taken. */
+    /**
+     * One request refused (503 with {@code Retry-After}) by a bound of the gateway's own: its calls to the
+     * authorization server are all taken, or the key set's refetch limit holds the fetch a token waits for.
+     */
     void busy(String what, String detail) {
         report(busy, what, detail);
     }
