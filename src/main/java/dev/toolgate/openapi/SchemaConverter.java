@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.mcp.Json;
-import dev.toolgate.mode.conversion.ToolSchemas;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,6 +38,7 @@ public final class SchemaConverter {
     private final boolean openapi30;
     private final ExpansionBudget budget = new ExpansionBudget();
     private final ComponentDefinitions components = new ComponentDefinitions(budget);
+    private final ReferenceCopies copies = new ReferenceCopies();
     private final Map<String, String> keyByComponent = new HashMap<>();
     private final ArrayDeque<String> inlining = new ArrayDeque<>();
     private final List<String> notes = new ArrayList<>();
@@ -72,7 +72,7 @@ public final class SchemaConverter {
         JsonNode body = convert(schema, direct, where);
         ObjectNode root = body instanceof ObjectNode o ? o : Json.object();
         // components are checked once each (see component); here, what is this schema's own
-        String invalid = ToolSchemas.metaSchemaProblem(root);
+        String invalid = copies.metaSchemaProblem(root);
         if (invalid != null) {
             throw new Unsupported(where + " " + invalid);
         }
@@ -136,30 +136,34 @@ public final class SchemaConverter {
             throw new OpenApiException(where + ": $ref is empty" + (document.location().endsWith(".json") ? ""
                     : " (in YAML an unquoted # starts a comment: write $ref: '#/components/...')"));
         }
-        JsonNode result;
         if (ref.startsWith(COMPONENTS) && ref.indexOf('/', COMPONENTS.length()) < 0) {
             String key = component(ref.substring(COMPONENTS.length()), where);
             budget.count(where);
             refs.add(key);
             ObjectNode pointer = Json.object();
             pointer.put("$ref", "#/$defs/" + key);
-            result = pointer;
-        } else {
-            JsonNode resolved = document.resolve(ref);
-            if (resolved == null) {
-                throw new OpenApiException(where + ": $ref '" + ref + "' does not resolve in " + document.shown());
-            }
-            if (inlining.contains(ref)) {
-                return Json.object();
-            }
-            inlining.push(ref);
-            try {
-                result = convert(resolved, refs, where);
-            } finally {
-                inlining.pop();
-            }
+            return annotated(node, pointer, refs, where);
         }
-        result = withSiblings(node, result, refs, where);
+        JsonNode resolved = document.resolve(ref);
+        if (resolved == null) {
+            throw new OpenApiException(where + ": $ref '" + ref + "' does not resolve in " + document.shown());
+        }
+        if (inlining.contains(ref)) {
+            return Json.object();
+        }
+        JsonNode result;
+        inlining.push(ref);
+        try {
+            result = convert(resolved, refs, where);
+        } finally {
+            inlining.pop();
+        }
+        return copies.copied(node, annotated(node, result, refs, where));
+    }
+
+    /** The referenced schema with what is written beside the reference applied. */
+    private JsonNode annotated(JsonNode node, JsonNode referenced, Set<String> refs, String where) {
+        JsonNode result = withSiblings(node, referenced, refs, where);
         if (node.has("description") && result instanceof ObjectNode o && !o.has("description")) {
             ObjectNode described = o.deepCopy();
             described.set("description", node.get("description"));
@@ -230,7 +234,7 @@ public final class SchemaConverter {
         } finally {
             budget.resume(outer);
         }
-        String invalid = ToolSchemas.metaSchemaProblem(result);
+        String invalid = copies.metaSchemaProblem(result);
         if (invalid != null) {
             // what the keyword checks do not catch (a draft-4 list of items, say) must not reach clients
             notes.add(at + " " + invalid + "; it is served as its type only");
