@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.mcp.Json;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +18,9 @@ import java.util.Set;
  * in quotes) and their authors' tools let it pass; but the official TypeScript SDK compiles every
  * output schema with Ajv when it lists tools, and Ajv throws on such a value, so one sloppy keyword
  * would cost a client every tool of the endpoint, and the gateway's own validator throws on some.
+ * One instance serves the conversions of a document: a list or object value (a {@code required} of
+ * ten thousand names, an {@code enum}) is judged once, not at each of the many places a reference
+ * that is not a component copies it to, which the budget of schema objects does not count.
  */
 final class KeywordValues {
 
@@ -27,8 +32,11 @@ final class KeywordValues {
             "maxProperties", "minContains", "maxContains");
     private static final Set<String> FLAGS = Set.of("uniqueItems", "readOnly", "writeOnly", "deprecated");
 
-    private KeywordValues() {
-    }
+    /**
+     * What was said of each list or object value met, by keyword: the note's text after its place, or
+     * null for a value JSON Schema allows. By identity: the copies of a schema share their values.
+     */
+    private final Map<String, Map<JsonNode, String>> verdicts = new HashMap<>();
 
     /** Keywords whose values are copied in as written (any JSON), and how deep such a value may nest. */
     private static final Set<String> VALUES = Set.of("enum", "const", "default", "examples");
@@ -116,17 +124,36 @@ final class KeywordValues {
     }
 
     /** Leaves out the keywords whose values JSON Schema does not allow, each with a note added to {@code notes}. */
-    static void dropInvalid(ObjectNode out, String where, List<String> notes) {
+    void dropInvalid(ObjectNode out, String where, List<String> notes) {
         List<String> invalid = new ArrayList<>();
         for (Map.Entry<String, JsonNode> field : out.properties()) {
-            String expected = expected(field.getKey(), field.getValue());
-            if (expected != null) {
+            String problem = problem(field.getKey(), field.getValue());
+            if (problem != null) {
                 invalid.add(field.getKey());
-                notes.add(where + ": a schema's " + field.getKey() + " is " + abridged(field.getValue())
-                        + ", but JSON Schema wants " + expected + "; the keyword is left out");
+                notes.add(where + problem);
             }
         }
         invalid.forEach(out::remove);
+    }
+
+    /** The note's text after its place, or null when JSON Schema allows the value. */
+    private String problem(String keyword, JsonNode value) {
+        if (!value.isContainerNode()) {
+            return problemText(keyword, value);
+        }
+        Map<JsonNode, String> judged = verdicts.computeIfAbsent(keyword, k -> new IdentityHashMap<>());
+        if (judged.containsKey(value)) {
+            return judged.get(value);
+        }
+        String problem = problemText(keyword, value);
+        judged.put(value, problem);
+        return problem;
+    }
+
+    private static String problemText(String keyword, JsonNode value) {
+        String expected = expected(keyword, value);
+        return expected == null ? null : ": a schema's " + keyword + " is " + abridged(value) + ", but JSON Schema wants "
+                + expected + "; the keyword is left out";
     }
 
     private static String abridged(JsonNode value) {

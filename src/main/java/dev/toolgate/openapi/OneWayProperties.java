@@ -7,6 +7,7 @@ import dev.toolgate.mcp.Json;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -60,6 +61,8 @@ final class OneWayProperties {
     private final Map<Reached, Boolean> flaggedComponents = new HashMap<>();
     /** The properties a component drops, its {@code allOf} parts' included, by {@code $defs} key. */
     private final Map<String, Set<String>> droppedByComponent = new HashMap<>();
+    /** What is left of a {@code required} list (by identity) once some names are dropped ({@link #required}). */
+    private final Map<JsonNode, Map<Set<String>, JsonNode>> keptRequired = new IdentityHashMap<>();
 
     private record Reached(String key, int depth) {
     }
@@ -149,7 +152,7 @@ final class OneWayProperties {
     }
 
     /** {@code dependentRequired} whose lists name no dropped property: itself when none does. */
-    private static JsonNode dependentRequired(JsonNode dependencies, Set<String> dropped) {
+    private JsonNode dependentRequired(JsonNode dependencies, Set<String> dropped) {
         ObjectNode out = Json.object();
         boolean changed = false;
         for (Map.Entry<String, JsonNode> dependency : dependencies.properties()) {
@@ -161,15 +164,23 @@ final class OneWayProperties {
         return changed ? out : dependencies;
     }
 
-    /** {@code required} without the dropped names: itself when it names none. */
-    private static JsonNode required(JsonNode required, Set<String> dropped) {
-        ArrayNode kept = Json.MAPPER.createArrayNode();
-        required.forEach(name -> {
-            if (!dropped.contains(name.asText())) {
-                kept.add(name);
-            }
+    /**
+     * {@code required} without the dropped names: itself when it names none. Made once for each list and
+     * names dropped: the copies of a schema share the list, and its length is not what the budget counts.
+     */
+    private JsonNode required(JsonNode required, Set<String> dropped) {
+        if (dropped.isEmpty()) {
+            return required;
+        }
+        return keptRequired.computeIfAbsent(required, r -> new HashMap<>()).computeIfAbsent(Set.copyOf(dropped), d -> {
+            ArrayNode kept = Json.MAPPER.createArrayNode();
+            required.forEach(name -> {
+                if (!dropped.contains(name.asText())) {
+                    kept.add(name);
+                }
+            });
+            return kept.size() == required.size() ? required : kept;
         });
-        return kept.size() == required.size() ? required : kept;
     }
 
     /**

@@ -39,6 +39,8 @@ public final class SchemaConverter {
     private final ExpansionBudget budget = new ExpansionBudget();
     private final ComponentDefinitions components = new ComponentDefinitions(budget);
     private final ReferenceCopies copies = new ReferenceCopies();
+    private final KeywordValues keywordValues = new KeywordValues();
+    private final OpenApi30Keywords openApi30Keywords = new OpenApi30Keywords();
     private final Map<String, String> keyByComponent = new HashMap<>();
     private final ArrayDeque<String> inlining = new ArrayDeque<>();
     private final List<String> notes = new ArrayList<>();
@@ -119,8 +121,8 @@ public final class SchemaConverter {
             out.put("type", "string");
             out.put("format", "binary");
         }
-        KeywordValues.dropInvalid(out, where, notes);
-        return openapi30 && node.path("nullable").asBoolean(false) ? OpenApi30Keywords.nullable(out) : out;
+        keywordValues.dropInvalid(out, where, notes);
+        return openapi30 && node.path("nullable").asBoolean(false) ? openApi30Keywords.nullable(out) : out;
     }
 
     private ArrayNode convertAll(JsonNode array, Set<String> refs, String where) {
@@ -173,7 +175,7 @@ public final class SchemaConverter {
             return result;
         }
         if (result instanceof ObjectNode o) {
-            return OpenApi30Keywords.nullable(o);
+            return openApi30Keywords.nullable(o);
         }
         // a reference into a boolean schema (an additionalProperties: true): true already admits null
         return result.asBoolean() ? result : Json.object().put("type", "null");
