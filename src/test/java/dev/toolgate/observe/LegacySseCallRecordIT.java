@@ -63,13 +63,34 @@ class LegacySseCallRecordIT {
                     scriptedStreams.put(session, stream);
                 })
                 .onMessage("POST /scripted/message", (r, message) -> {
-                    r.response().setStatusCode(202).end("Accepted");
-                    HttpServerResponse stream = scriptedStreams.get(r.getParam("sessionId"));
-                    if ("hang-up".equals(message.path("params").path("name").asText())) {
-                        // the session ends without the answer
-                        scripted.vertx().setTimer(300, t -> stream.end());
+                    String name = message.path("params").path("name").asText();
+                    if ("reject".equals(name)) {
+                        r.response().setStatusCode(400).end("rejected");
+                        return;
                     }
-                    // "silent": accepted, never answered
+                    r.response().setStatusCode(202).end("Accepted");
+                    String session = r.getParam("sessionId");
+                    HttpServerResponse stream = scriptedStreams.get(session);
+                    switch (name) {
+                        // the session ends without the answer
+                        case "hang-up" -> scripted.vertx().setTimer(300, t -> stream.end());
+                        case "fast" -> answer(stream, message, session, 0);
+                        case "late" -> answer(stream, message, session, 3_000);
+                        default -> { } // "silent": accepted, never answered
+                    }
+                })
+                // a server naming one endpoint for every session, which it tells apart by a header of the client's
+                .on("GET /shared/sse", r -> {
+                    HttpServerResponse stream = r.response().setChunked(true).putHeader("content-type",
+                            "text/event-stream");
+                    stream.write("event: endpoint\ndata: /shared/message\n\n");
+                    scriptedStreams.put("shared-" + r.getHeader("x-who"), stream);
+                })
+                .onMessage("POST /shared/message", (r, message) -> {
+                    r.response().setStatusCode(202).end("Accepted");
+                    String who = r.getHeader("x-who");
+                    answer(scriptedStreams.get("shared-" + who), message, who,
+                            "slow".equals(message.path("params").path("name").asText()) ? 1_000 : 0);
                 });
         logFile = Files.createTempDirectory("file-log").resolve("toolgate.log");
         gateway = TestGateway.start("""
@@ -95,14 +116,27 @@ class LegacySseCallRecordIT {
                     read_timeout: 1500
                     routes:
                       - name: scripted-sse
-                        paths: [/scripted]
+                        paths: [/scripted, /shared]
                         strip_path: false
                         plugins:
                           - name: ai-mcp-proxy
                             config: {mode: passthrough-listener, server: {upstream_era: legacy}, logging: {log_statistics: true}}
                 consumers:
                   - {username: alice, keyauth_credentials: [{key: alice-key}]}
+                  - {username: bob, keyauth_credentials: [{key: bob-key}]}
+                  - {username: carol, keyauth_credentials: [{key: carol-key}]}
                 """.formatted(logFile, everything.url(), scripted.url()));
+    }
+
+    /** Answers a request on a stream, after {@code delayMs}, with an error naming whose answer it is. */
+    private static void answer(HttpServerResponse stream, JsonNode request, String whose, long delayMs) {
+        Runnable send = () -> stream.write("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + request.path("id")
+                + ",\"error\":{\"code\":-32000,\"message\":\"answer of " + whose + "\"}}\n\n");
+        if (delayMs <= 0) {
+            send.run();
+        } else {
+            scripted.vertx().setTimer(delayMs, t -> send.run());
+        }
     }
 
     @AfterAll
@@ -211,22 +245,82 @@ class LegacySseCallRecordIT {
         assertThat(calls("scripted-sse", "60")).as("recorded once").hasSize(1);
     }
 
+    @Test
+    void aServerNamingOneEndpointForEverySessionNeverHasOneClientsAnswerLoggedUnderAnothersCall() throws Exception {
+        try (Session alice = Session.open("/shared/sse", "alice"); Session bob = Session.open("/shared/sse", "bob");
+             Session carol = Session.open("/shared/sse", "carol")) {
+            assertThat(alice.post(request(9, "tools/call", "{\"name\":\"slow\",\"arguments\":{}}"))).isEqualTo(202);
+            Thread.sleep(100);
+            // carol's answer comes first, on her stream, with the same id as alice's call
+            assertThat(carol.call(9, "tools/call", "{\"name\":\"fast\",\"arguments\":{}}")).contains("answer of carol");
+            assertThat(alice.call(10, "tools/call", "{\"name\":\"fast\",\"arguments\":{}}")).contains("answer of alice");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> sharedCalls("9").size() == 2);
+            for (Map.Entry<String, JsonNode> call : sharedCalls("9").entrySet()) {
+                // which of the three streams on that URL was whose is not known: each call is its POST's 202
+                assertThat(call.getValue().has("error")).as(call.getKey() + ": " + call.getValue()).isFalse();
+                assertThat(call.getValue().path("response_body_size").asInt()).as(call.toString())
+                        .isEqualTo("Accepted".length());
+            }
+        }
+    }
+
+    @Test
+    void aPostToAnotherClientsSessionIsRecordedByItsOwnAnswerNotTheSessionsStream() throws Exception {
+        try (Session alice = Session.open("/scripted/sse")) {
+            // bob posts to the URL alice's stream named: the server answers on her stream, which bob does not read
+            assertThat(Session.post(alice.endpoint(), "bob", request(70, "tools/call",
+                    "{\"name\":\"fast\",\"arguments\":{}}"))).isEqualTo(202);
+            JsonNode call = awaitCall("scripted-sse", "70");
+            assertThat(call.has("error")).as(call.toString()).isFalse();
+            assertThat(call.path("response_body_size").asInt()).as(call.toString()).isEqualTo("Accepted".length());
+            assertThat(entryOf("scripted-sse", "70").path("consumer").path("username").asText()).isEqualTo("bob");
+        }
+    }
+
+    /** The consumers' calls with this id on the route serving the shared endpoint, by consumer. */
+    private static Map<String, JsonNode> sharedCalls(String id) throws IOException {
+        Map<String, JsonNode> found = new java.util.TreeMap<>();
+        for (JsonNode entry : entries()) {
+            if ("POST".equals(entry.path("request").path("method").asText())
+                    && entry.path("request").path("uri").asText().startsWith("/shared/")) {
+                entry.path("ai").path("mcp").path("rpc").forEach(r -> {
+                    if (id.equals(r.path("id").asText())) {
+                        found.put(entry.path("consumer").path("username").asText(), r);
+                    }
+                });
+            }
+        }
+        return found;
+    }
+
     /** A client of the transport: its stream, and the endpoint its first event named. */
-    private record Session(Stream<String> body, Iterator<String> lines, URI endpoint) implements AutoCloseable {
+    private record Session(Stream<String> body, Iterator<String> lines, URI endpoint, String who)
+            implements AutoCloseable {
 
         static Session open(String path) throws Exception {
+            return open(path, "alice");
+        }
+
+        /** Opens a stream as consumer {@code who}, who names itself to the server in {@code x-who} too. */
+        static Session open(String path, String who) throws Exception {
             HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
-                            gateway.proxy(path)).header("accept", "text/event-stream").header("apikey", "alice-key")
-                    .GET().build(), HttpResponse.BodyHandlers.ofLines()).get(20, TimeUnit.SECONDS);
+                            gateway.proxy(path)).header("accept", "text/event-stream").header("apikey", who + "-key")
+                    .header("x-who", who).GET().build(), HttpResponse.BodyHandlers.ofLines()).get(20, TimeUnit.SECONDS);
             assertThat(stream.statusCode()).isEqualTo(200);
             Iterator<String> lines = stream.body().iterator();
             String named = next(lines, "data:").substring(5).trim();
-            return new Session(stream.body(), lines, gateway.proxy("/").resolve(named));
+            return new Session(stream.body(), lines, gateway.proxy("/").resolve(named), who);
         }
 
         int post(String message) throws Exception {
+            return post(endpoint, who, message);
+        }
+
+        /** POSTs a message to {@code endpoint} as consumer {@code who}. */
+        static int post(URI endpoint, String who, String message) throws Exception {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint)
-                    .header("content-type", "application/json").header("apikey", "alice-key")
+                    .header("content-type", "application/json").header("apikey", who + "-key").header("x-who", who)
                     .POST(HttpRequest.BodyPublishers.ofString(message)).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode();
         }

@@ -113,7 +113,7 @@ final class Forwarding {
         int readTimeoutMs = settings.target().readTimeoutMs();
         if (recorder != null && request.method() == HttpMethod.POST) {
             // before it is sent: a legacy server may answer on its stream before the 202 gets here
-            answers.forwarded(routeId, uri, recorder, readTimeoutMs);
+            answers.forwarded(routeId, uri, recorder, exchange, readTimeoutMs);
         }
         ReadTimeout silence = new ReadTimeout(Vertx.currentContext(), readTimeoutMs, () -> {
             failed.accept(new UpstreamException(UpstreamException.Kind.TIMEOUT, (request.response().headWritten()
@@ -161,13 +161,13 @@ final class Forwarding {
                         return;
                     }
                     if (opened == null) {
-                        relay.relay(request, exchange.principal(), upstream, rewrites, answerHeaders, session,
-                                number, silence, recorder, failed);
+                        relay.relay(exchange, upstream, rewrites, answerHeaders, session, number, silence, recorder,
+                                failed);
                         upstream.resume();
                     } else {
                         issued.relay(exchange, received, opened, upstream, answerHeaders,
-                                issuedHeaders -> relay.relay(request, exchange.principal(), upstream, rewrites,
-                                        issuedHeaders, session, number, silence, recorder, failed),
+                                issuedHeaders -> relay.relay(exchange, upstream, rewrites, issuedHeaders, session,
+                                        number, silence, recorder, failed),
                                 () -> {
                                     silence.stop();
                                     unforwarded.run();

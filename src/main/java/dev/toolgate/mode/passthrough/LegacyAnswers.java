@@ -3,6 +3,7 @@ package dev.toolgate.mode.passthrough;
 import dev.toolgate.mcp.McpEnvelope;
 import dev.toolgate.observe.ErrorTypes;
 import dev.toolgate.observe.McpEvent;
+import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.Observation;
 import dev.toolgate.pipeline.RpcRecord;
 import io.vertx.core.Context;
@@ -22,15 +23,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Pairs the requests a legacy (2024-11-05) HTTP+SSE client POSTs with the answers its server sends on the session's
  * GET stream, so that each call is recorded as the call it is: from the POST to its answer's event, with that
  * answer's size and outcome, not as the 202 that accepted it. The stream names the URL of its session's POSTs in its
- * first event ({@code endpoint}); a POST forwarded to that URL on the same route hands its requests' records to the
- * stream ({@link RpcRecord#answerFollows}), which finishes each with its answer, or unanswered when the stream ends
+ * first event ({@code endpoint}); a POST forwarded to that URL on the same route, by the caller that opened the stream
+ * ({@link #caller}), hands its requests' records to the stream ({@link RpcRecord#answerFollows}), which finishes each with its answer, or unanswered when the stream ends
  * ({@link McpEvent#STREAM_ENDED}) or the service's {@code read_timeout} passes first
  * ({@link McpEvent#NOT_ANSWERED_IN_TIME}): once, whichever comes first. Kept for the gateway's lifetime (a stream
  * outlives reloads); bounded: at most {@link #MOST_STREAMS} streams, {@link #MOST_AWAITED} requests each and
  * {@link #MOST_AWAITED_IN_ALL} in all (each holds its exchange until its answer comes: a client posting requests its
  * server never answers must not hold thousands of exchanges per stream for {@code read_timeout}). A request
- * beyond them, one whose id another awaits on its stream, or one sent where no stream named (two streams naming one
- * URL name none) is recorded by its POST's answer, as before.
+ * beyond them, one whose id another awaits on its stream, one another caller sent, or one sent where no stream named
+ * (two streams naming one URL name none, nor does any later one while one of them is open) is recorded by its POST's
+ * answer, as before: an answer is never recorded as another client's call's.
  */
 final class LegacyAnswers {
 
@@ -41,28 +43,61 @@ final class LegacyAnswers {
     private static final int MOST_ENDPOINT_BYTES = 4096;
 
     /** The streams by route id, then by the path and query of the endpoint they named, as sent upstream. */
-    private final Map<String, Map<String, Stream>> routes = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Named>> routes = new ConcurrentHashMap<>();
+    /** Streams counted in {@link #routes}, at most {@link #MOST_STREAMS}. */
     private final AtomicInteger named = new AtomicInteger();
     /** Requests awaiting their answers on all the streams. */
     private final AtomicInteger awaitedInAll = new AtomicInteger();
 
     /**
-     * A legacy GET stream relayed on route {@code routeId}, whose upstream request was {@code uri} (what a relative
-     * endpoint is resolved against). Confined to the stream's event loop, but for {@link #forwarded}.
+     * A legacy GET stream relayed on route {@code routeId} to {@code exchange}'s client, whose upstream request was
+     * {@code uri} (what a relative endpoint is resolved against). Confined to the stream's event loop, but for
+     * {@link #forwarded}.
      */
-    Stream stream(String routeId, String uri) {
-        return new Stream(routeId, uri);
+    Stream stream(String routeId, String uri, Exchange exchange) {
+        return new Stream(routeId, uri, caller(exchange));
     }
 
     /**
      * A POST on route {@code routeId} is forwarded to {@code uri} (path and query) now, on its exchange's event loop:
-     * its requests await their answers on the stream that named that URL, if one is open. Costs a map lookup or two.
+     * its requests await their answers on the stream that named that URL, if one alone did and the same caller opened
+     * it. Costs a map lookup or two.
      */
-    void forwarded(String routeId, String uri, PassthroughRecorder recorder, long readTimeoutMs) {
-        Map<String, Stream> streams = routes.isEmpty() ? null : routes.get(routeId);
-        Stream stream = streams == null ? null : streams.get(uri);
-        if (stream != null) {
+    void forwarded(String routeId, String uri, PassthroughRecorder recorder, Exchange exchange, long readTimeoutMs) {
+        Map<String, Named> streams = routes.isEmpty() ? null : routes.get(routeId);
+        Named named = streams == null ? null : streams.get(uri);
+        Stream stream = named == null ? null : named.alone;
+        if (stream != null && stream.caller != null && stream.caller.equals(caller(exchange))) {
             stream.await(recorder, readTimeoutMs);
+        }
+    }
+
+    /**
+     * Who a stream's answers belong to: the credential that authenticated the caller, else its client address; null
+     * when neither is known (nothing is paired then). A server naming one endpoint for every session tells its
+     * sessions apart by what the gateway cannot read (a cookie, a header of its own): a POST from another caller
+     * than the stream's may be answered on another stream, and its record would show another client's answer.
+     */
+    static String caller(Exchange exchange) {
+        String owner = exchange.principal().authenticated() ? exchange.principal().sessionOwner() : null;
+        if (owner != null) {
+            return "credential:" + owner;
+        }
+        String address = exchange.clientAddress();
+        return address == null ? null : "address:" + address;
+    }
+
+    /**
+     * The streams that named one URL on a route, while any is open: the one that alone did, or none once two did
+     * (which one a POST there belongs to is not known, nor is it for a later one while any of them is open).
+     * Changed only inside its route's map's {@code compute}.
+     */
+    private static final class Named {
+        private volatile Stream alone;
+        private int streams = 1;
+
+        Named(Stream alone) {
+            this.alone = alone;
         }
     }
 
@@ -71,16 +106,19 @@ final class LegacyAnswers {
 
         private final String routeId;
         private final String uri;
+        /** Whose stream it is ({@link LegacyAnswers#caller}), or null. */
+        private final String caller;
         private final Map<String, Awaited> awaited = new ConcurrentHashMap<>();
         /** Its first event was read (the endpoint, or not: nothing is paired then). */
         private boolean begun;
-        /** The endpoint it named, as it is kept; null when none is. */
+        /** The endpoint it named, as it is counted in {@link #routes}; null when none is. */
         private volatile String endpoint;
         private volatile boolean closed;
 
-        private Stream(String routeId, String uri) {
+        private Stream(String routeId, String uri, String caller) {
             this.routeId = routeId;
             this.uri = uri;
+            this.caller = caller;
         }
 
         /** One event's data, and the messages {@code MessageTap} read in it (none: not JSON-RPC). */
@@ -112,11 +150,15 @@ final class LegacyAnswers {
             closed = true; // before the walk: a POST that registers meanwhile sees it and ends its own
             if (endpoint != null) {
                 routes.computeIfPresent(routeId, (id, streams) -> {
-                    if (streams.remove(endpoint, this)) {
-                        named.decrementAndGet();
-                    }
+                    streams.computeIfPresent(endpoint, (path, same) -> {
+                        if (same.alone == this) {
+                            same.alone = null;
+                        }
+                        return --same.streams == 0 ? null : same;
+                    });
                     return streams.isEmpty() ? null : streams;
                 });
+                named.decrementAndGet();
             }
             awaited.forEach((id, call) -> {
                 if (awaited.remove(id, call)) {
@@ -143,25 +185,31 @@ final class LegacyAnswers {
             }
             if (named.incrementAndGet() > MOST_STREAMS) {
                 named.decrementAndGet();
+                // not counted, but the URL it names is no one stream's any more
+                routes.computeIfPresent(routeId, (id, streams) -> {
+                    streams.computeIfPresent(path, (p, same) -> {
+                        same.alone = null;
+                        return same;
+                    });
+                    return streams;
+                });
                 return;
             }
-            boolean[] alone = {true};
             routes.compute(routeId, (id, streams) -> {
-                Map<String, Stream> kept = streams == null ? new ConcurrentHashMap<>() : streams;
-                Stream other = kept.putIfAbsent(path, this);
-                if (other != null) {
-                    // two streams named one URL: which one a POST there belongs to is not known; neither is paired
-                    kept.remove(path, other);
-                    other.endpoint = null;
-                    alone[0] = false;
-                }
-                return kept.isEmpty() ? null : kept;
+                Map<String, Named> kept = streams == null ? new ConcurrentHashMap<>() : streams;
+                kept.compute(path, (p, same) -> {
+                    if (same == null) {
+                        return new Named(this);
+                    }
+                    // two streams named one URL: which one a POST there belongs to is not known; none is paired,
+                    // a later one neither, until all that named it ended
+                    same.alone = null;
+                    same.streams++;
+                    return same;
+                });
+                return kept;
             });
-            if (alone[0]) {
-                endpoint = path;
-            } else {
-                named.addAndGet(-2);
-            }
+            endpoint = path;
         }
 
         /** A POST's requests, on its exchange's event loop: each awaits its answer here, if it may. */

@@ -8,6 +8,7 @@ import dev.toolgate.mcp.MediaTypes;
 import dev.toolgate.observe.TapEvent;
 import dev.toolgate.observe.MessageTap;
 import dev.toolgate.mode.RouteRuntime;
+import dev.toolgate.pipeline.Exchange;
 import dev.toolgate.pipeline.Principal;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -57,19 +58,20 @@ final class Relay {
     }
 
     /**
-     * @param caller   who the route's authentication found calling, which a reload editing consumers may judge
-     *                 otherwise
+     * @param exchange the client's exchange; its principal is who the route's authentication found calling,
+     *                 which a reload editing consumers may judge otherwise
      * @param rewrite  how the caller's {@code tools/list} answers are filtered; {@code sse} selects the form
      * @param headers  what the route's upstream policies do to the answer's headers, or null
      * @param session  the client's session id, for observed events
-     * @param exchange the tap's number for this exchange
+     * @param number   the tap's number for this exchange
      * @param recorder the exchange's own listener for the messages read, or null
      * @param failed   answers the client with the gateway's error when the upstream broke before any byte
      *                 went out (and stops the exchange's requests waiting: the answer will not come)
      */
-    void relay(HttpServerRequest request, Principal caller, HttpClientResponse answer, Rewrites rewrite,
-               HeaderRewrite headers, String session, long exchange, ReadTimeout silence,
-               MessageTap.Local recorder, Consumer<Throwable> failed) {
+    void relay(Exchange exchange, HttpClientResponse answer, Rewrites rewrite, HeaderRewrite headers, String session,
+               long number, ReadTimeout silence, MessageTap.Local recorder, Consumer<Throwable> failed) {
+        HttpServerRequest request = exchange.request();
+        Principal caller = exchange.principal();
         HttpServerResponse response = request.response();
         MultiMap own = MultiMap.caseInsensitiveMultiMap().addAll(response.headers());
         ForwardedHeaders.copyResponse(answer.headers(), response.headers());
@@ -82,13 +84,13 @@ final class Relay {
         boolean sse = MediaTypes.isEventStream(type);
         // a GET stream without a session header is a legacy HTTP+SSE session's: the POSTs' answers come on it
         LegacyAnswers.Stream legacy = sse && recorder != null && request.method() == HttpMethod.GET
-                && request.getHeader("mcp-session-id") == null ? answers.stream(routeId, answer.request().getURI())
-                : null;
+                && request.getHeader("mcp-session-id") == null
+                ? answers.stream(routeId, answer.request().getURI(), exchange) : null;
         ResponseObserver observer = sse
                 ? ResponseObserver.sse(new SseParser.EventSink() {
                     @Override
                     public void accept(byte[] bytes, int offset, int length) {
-                        var read = tap.observe(route, session, exchange, TapEvent.Direction.SERVER_TO_CLIENT, bytes,
+                        var read = tap.observe(route, session, number, TapEvent.Direction.SERVER_TO_CLIENT, bytes,
                                 offset, length, recorder);
                         if (legacy != null) {
                             legacy.read(bytes, offset, length, read);
@@ -102,7 +104,7 @@ final class Relay {
                         }
                     }
                 })
-                : ResponseObserver.json(type, (bytes, length) -> tap.observe(route, session, exchange,
+                : ResponseObserver.json(type, (bytes, length) -> tap.observe(route, session, number,
                         TapEvent.Direction.SERVER_TO_CLIENT, bytes, 0, length, recorder));
         BodyRewrite body = rewrite.of(sse, type);
         if (body.changesLength()) {
