@@ -80,10 +80,10 @@ public record McpEvent(Origin origin, long startedAtMillis, String session, Stri
      */
     public static final String CANCELLED = "unanswered: the client cancelled it";
     /**
-     * The {@code error} of a request a legacy HTTP+SSE server accepted (202) and never answered on its stream within
-     * the service's {@code read_timeout} ({@link #CLIENT_CLOSED}).
+     * The {@code error} of a request a legacy HTTP+SSE server accepted (202) and did not answer on its stream within
+     * 10 minutes, the stream still open ({@link #CLIENT_CLOSED}).
      */
-    public static final String NOT_ANSWERED_IN_TIME = "unanswered: no answer on the session's stream within read_timeout";
+    public static final String NOT_ANSWERED_IN_TIME = "unanswered: no answer on the session's stream within 10 minutes";
     /**
      * The {@code error} of a request whose batch repeated its id: the server's answers carry nothing but the id, and
      * may come in any order, so which one was its own is not known. Its {@link #errorType()} is {@code unattributed}.

@@ -250,7 +250,7 @@ public final class Observation {
             upstream.clientLeft();
         }
         // a legacy HTTP+SSE server accepts a POST with 202 and answers its requests on the session's stream: those are
-        // finished when that answer comes (or the stream ends, or read_timeout passes), and the entry waits for them
+        // finished when that answer comes (or the stream ends, or 10 minutes pass), and the entry waits for them
         awaitingLater = open != null && response.ended() && response.getStatusCode() == 202 && awaitsLater();
         if (open != null) {
             MessageEvents.leftOpen(open, response, unreadEvent, awaitingLater);

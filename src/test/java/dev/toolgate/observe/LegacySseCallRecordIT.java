@@ -38,8 +38,9 @@ import static org.awaitility.Awaitility.await;
  * 202 and answers on the session's GET stream. It is recorded as the call it is, once: on the live page, in its POST's
  * log entry ({@code rpc[]}) and in the MCP metrics, with the time from the POST to the answer's event, the answer's
  * size and outcome, its tool and consumer; the POST's own HTTP fields stay the 202's. A call whose answer never comes
- * is recorded unanswered when its stream ends or the service's read_timeout passes. The servers: the MCP reference
- * server speaking that transport, and a scripted one that accepts calls it then leaves unanswered.
+ * is recorded unanswered when its stream ends (or 10 minutes pass), however far past the service's read_timeout; no
+ * call is recorded with another client's answer. The servers: the MCP reference server speaking that transport, and
+ * scripted ones that answer late, refuse, leave calls unanswered, or name one endpoint for every session.
  */
 @Timeout(120)
 class LegacySseCallRecordIT {
@@ -204,17 +205,34 @@ class LegacySseCallRecordIT {
     }
 
     @Test
-    void aLegacyCallNeverAnsweredIsRecordedUnansweredOnceItsReadTimeoutPasses() throws Exception {
-        try (Session session = Session.open("/scripted/sse")) {
-            assertThat(session.post(request(40, "tools/call", "{\"name\":\"silent\",\"arguments\":{}}")))
-                    .isEqualTo(202);
+    void aLegacyCallNeverAnsweredAwaitsPastReadTimeoutAndIsRecordedUnansweredWhenItsStreamEnds() throws Exception {
+        Session session = Session.open("/scripted/sse");
+        assertThat(session.post(request(40, "tools/call", "{\"name\":\"silent\",\"arguments\":{}}")))
+                .isEqualTo(202);
+        Thread.sleep(2_500); // past read_timeout, which is the time between two reads, not the call's
+        assertThat(calls("scripted-sse", "40")).as("still awaiting its answer").isEmpty();
+        session.close();
 
-            JsonNode call = awaitCall("scripted-sse", "40");
-            assertThat(call.path("error").asText()).as(call.toString()).isEqualTo(McpEvent.NOT_ANSWERED_IN_TIME);
-            assertThat(call.path("latency").asLong()).isGreaterThanOrEqualTo(1_400);
-            assertThat(call.path("response_body_size").asInt()).isZero();
+        JsonNode call = awaitCall("scripted-sse", "40");
+        assertThat(call.path("error").asText()).as(call.toString()).isEqualTo(McpEvent.STREAM_ENDED);
+        assertThat(call.path("latency").asLong()).isGreaterThanOrEqualTo(2_500);
+        assertThat(call.path("response_body_size").asInt()).isZero();
+        Thread.sleep(500);
+        assertThat(calls("scripted-sse", "40")).as("recorded once").hasSize(1);
+    }
+
+    @Test
+    void aLegacyCallAnsweredLaterThanReadTimeoutIsRecordedWithTheAnswerItsClientGot() throws Exception {
+        try (Session session = Session.open("/scripted/sse")) {
+            String answer = session.call(41, "tools/call", "{\"name\":\"late\",\"arguments\":{}}");
+            assertThat(answer).contains("answer of s");
+
+            JsonNode call = awaitCall("scripted-sse", "41");
+            assertThat(call.path("error").asText()).as(call.toString()).startsWith("answer of s");
+            assertThat(call.path("latency").asLong()).as(call.toString()).isGreaterThanOrEqualTo(2_900);
+            assertThat(call.path("response_body_size").asInt()).isEqualTo(answer.length());
             Thread.sleep(500);
-            assertThat(calls("scripted-sse", "40")).as("recorded once").hasSize(1);
+            assertThat(calls("scripted-sse", "41")).as("recorded once").hasSize(1);
         }
     }
 

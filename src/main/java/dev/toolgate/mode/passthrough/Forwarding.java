@@ -113,7 +113,7 @@ final class Forwarding {
         int readTimeoutMs = settings.target().readTimeoutMs();
         if (recorder != null && request.method() == HttpMethod.POST) {
             // before it is sent: a legacy server may answer on its stream before the 202 gets here
-            answers.forwarded(routeId, uri, recorder, exchange, readTimeoutMs);
+            answers.forwarded(routeId, uri, recorder, exchange);
         }
         ReadTimeout silence = new ReadTimeout(Vertx.currentContext(), readTimeoutMs, () -> {
             failed.accept(new UpstreamException(UpstreamException.Kind.TIMEOUT, (request.response().headWritten()

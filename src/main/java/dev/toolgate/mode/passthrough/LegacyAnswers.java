@@ -24,12 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * GET stream, so that each call is recorded as the call it is: from the POST to its answer's event, with that
  * answer's size and outcome, not as the 202 that accepted it. The stream names the URL of its session's POSTs in its
  * first event ({@code endpoint}); a POST forwarded to that URL on the same route, by the caller that opened the stream
- * ({@link #caller}), hands its requests' records to the stream ({@link RpcRecord#answerFollows}), which finishes each with its answer, or unanswered when the stream ends
- * ({@link McpEvent#STREAM_ENDED}) or the service's {@code read_timeout} passes first
- * ({@link McpEvent#NOT_ANSWERED_IN_TIME}): once, whichever comes first. Kept for the gateway's lifetime (a stream
+ * ({@link #caller}), hands its requests' records to the stream ({@link RpcRecord#answerFollows}), which finishes each
+ * with its answer, or unanswered when the stream ends ({@link McpEvent#STREAM_ENDED}) or {@link #MOST_AWAITED_MILLIS}
+ * pass first ({@link McpEvent#NOT_ANSWERED_IN_TIME}): once, whichever comes first. Not the service's
+ * {@code read_timeout}: that is the time between two reads, which the gateway does not apply to a stream, and a slow
+ * call's client gets its answer however late it comes. Kept for the gateway's lifetime (a stream
  * outlives reloads); bounded: at most {@link #MOST_STREAMS} streams, {@link #MOST_AWAITED} requests each and
  * {@link #MOST_AWAITED_IN_ALL} in all (each holds its exchange until its answer comes: a client posting requests its
- * server never answers must not hold thousands of exchanges per stream for {@code read_timeout}). A request
+ * server never answers must not hold thousands of exchanges per stream for minutes). A request
  * beyond them, one whose id another awaits on its stream, one another caller sent, or one sent where no stream named
  * (two streams naming one URL name none, nor does any later one while one of them is open) is recorded by its POST's
  * answer, as before: an answer is never recorded as another client's call's.
@@ -39,6 +41,8 @@ final class LegacyAnswers {
     static final int MOST_STREAMS = 10_000;
     static final int MOST_AWAITED = 1_000;
     static final int MOST_AWAITED_IN_ALL = 10_000;
+    /** How long a request awaits its answer on an open stream: as long as the gateway keeps any unanswered request. */
+    static final long MOST_AWAITED_MILLIS = 10L * 60 * 1_000;
     /** The longest endpoint read: a URL, not a body. */
     private static final int MOST_ENDPOINT_BYTES = 4096;
 
@@ -63,12 +67,12 @@ final class LegacyAnswers {
      * its requests await their answers on the stream that named that URL, if one alone did and the same caller opened
      * it. Costs a map lookup or two.
      */
-    void forwarded(String routeId, String uri, PassthroughRecorder recorder, Exchange exchange, long readTimeoutMs) {
+    void forwarded(String routeId, String uri, PassthroughRecorder recorder, Exchange exchange) {
         Map<String, Named> streams = routes.isEmpty() ? null : routes.get(routeId);
         Named named = streams == null ? null : streams.get(uri);
         Stream stream = named == null ? null : named.alone;
         if (stream != null && stream.caller != null && stream.caller.equals(caller(exchange))) {
-            stream.await(recorder, readTimeoutMs);
+            stream.await(recorder);
         }
     }
 
@@ -213,7 +217,7 @@ final class LegacyAnswers {
         }
 
         /** A POST's requests, on its exchange's event loop: each awaits its answer here, if it may. */
-        private void await(PassthroughRecorder recorder, long readTimeoutMs) {
+        private void await(PassthroughRecorder recorder) {
             Context context = Vertx.currentContext();
             if (context == null) {
                 return; // off an event loop nothing could finish the records where they belong: the POST records them
@@ -251,7 +255,7 @@ final class LegacyAnswers {
                     continue; // another request with this id awaits on the stream: its POST's answer records this one
                 }
                 record.answerFollows();
-                call.timer = context.owner().setTimer(Math.max(1, readTimeoutMs), t -> {
+                call.timer = context.owner().setTimer(MOST_AWAITED_MILLIS, t -> {
                     if (awaited.remove(id, call)) {
                         call.unanswered(McpEvent.NOT_ANSWERED_IN_TIME);
                     }
