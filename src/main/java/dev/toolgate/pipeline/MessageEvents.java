@@ -130,7 +130,7 @@ public final class MessageEvents {
     static void leftOpen(OpenMessages open, HttpServerResponse response, boolean unreadEvent, boolean later) {
         String outcome = AnswerOutcome.unanswered(response, response.getStatusCode(), unreadEvent);
         for (RpcRecord r : open) {
-            if (!r.finished && !(later && r.answerFollows)) {
+            if (!r.finished && !(later && r.answerFollows != null)) {
                 finish(r, open.size() == 1 ? (int) response.bytesWritten() : 0, null, outcome,
                         Boolean.TRUE.equals(r.toolError), null);
             }

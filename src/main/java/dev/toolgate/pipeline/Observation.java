@@ -62,6 +62,8 @@ public final class Observation {
     private ExchangeEvent held;
     /** Requests the exchange's 202 accepted still await their answers on another exchange: it is not reported yet. */
     private boolean awaitingLater;
+    /** A record's answer may follow on another exchange ({@link RpcRecord#answerFollows}): none on the modern path. */
+    boolean answersMayFollow;
 
     Observation(Exchange exchange, ObservedRoute route, PolicyChain chain) {
         this.exchange = exchange;
@@ -252,6 +254,16 @@ public final class Observation {
         // a legacy HTTP+SSE server accepts a POST with 202 and answers its requests on the session's stream: those are
         // finished when that answer comes (or the stream ends, or 10 minutes pass), and the entry waits for them
         awaitingLater = open != null && response.ended() && response.getStatusCode() == 202 && awaitsLater();
+        if (answersMayFollow && !awaitingLater) {
+            // not accepted (refused, answered in its own body, failed, its client gone): its requests stop awaiting
+            // their answers elsewhere at once, so that a retry of their ids is paired and they hold no place there;
+            // its outcome finishes those still open
+            for (RpcRecord r : open) {
+                if (r.answerFollows != null) {
+                    r.answerFollows.run();
+                }
+            }
+        }
         if (open != null) {
             MessageEvents.leftOpen(open, response, unreadEvent, awaitingLater);
         }
@@ -270,7 +282,7 @@ public final class Observation {
     /** True when a request left open awaits its answer on another exchange ({@link RpcRecord#answerFollows}). */
     private boolean awaitsLater() {
         for (RpcRecord r : open) {
-            if (r.answerFollows && !r.finished) {
+            if (r.answerFollows != null && !r.finished) {
                 return true;
             }
         }

@@ -58,8 +58,11 @@ public final class RpcRecord {
      */
     String transportError;
     boolean finished;
-    /** Its answer may come on another exchange, after its own ended with a 202 ({@link #answerFollows}). */
-    boolean answerFollows;
+    /**
+     * Its answer may come on another exchange, after its own ended with a 202 ({@link #answerFollows}): what stops it
+     * awaiting there; null otherwise.
+     */
+    Runnable answerFollows;
 
     RpcRecord(Observation observation, JsonNode id, String idText, String method, String tool, String target,
               int requestBytes, TraceIds trace) {
@@ -261,11 +264,14 @@ public final class RpcRecord {
     /**
      * Its answer may come on another exchange, after its own ended: a legacy HTTP+SSE server accepts the POST with
      * 202 and answers on the session's stream. An exchange answered 202 then leaves it open, and the mode finishes it
-     * with {@link Observation#answeredLater}; answered otherwise, the exchange's outcome finishes it as before.
+     * with {@link Observation#answeredLater}; answered otherwise (the server refused it, the gateway failed it, the
+     * client left), {@code notAccepted} runs at once, on the exchange's event loop, and the exchange's outcome
+     * finishes it as before.
      */
-    public void answerFollows() {
+    public void answerFollows(Runnable notAccepted) {
         if (observation != null) {
-            answerFollows = true;
+            answerFollows = notAccepted;
+            observation.answersMayFollow = true;
         }
     }
 

@@ -296,6 +296,22 @@ class LegacySseCallRecordIT {
         }
     }
 
+    @Test
+    void aRetryOfARequestTheServerRefusedIsPairedWithItsAnswerOnTheStream() throws Exception {
+        try (Session session = Session.open("/scripted/sse")) {
+            assertThat(session.post(request(80, "tools/call", "{\"name\":\"reject\",\"arguments\":{}}")))
+                    .isEqualTo(400);
+            JsonNode refused = awaitCall("scripted-sse", "80");
+            assertThat(refused.path("error").asText()).as(refused.toString()).isEqualTo("HTTP 400");
+
+            String answer = session.call(80, "tools/call", "{\"name\":\"fast\",\"arguments\":{}}");
+            await().atMost(Duration.ofSeconds(20)).until(() -> calls("scripted-sse", "80").size() == 2);
+            JsonNode retry = calls("scripted-sse", "80").get(1);
+            assertThat(retry.path("error").asText()).as(retry.toString()).startsWith("answer of s");
+            assertThat(retry.path("response_body_size").asInt()).isEqualTo(answer.length());
+        }
+    }
+
     /** The consumers' calls with this id on the route serving the shared endpoint, by consumer. */
     private static Map<String, JsonNode> sharedCalls(String id) throws IOException {
         Map<String, JsonNode> found = new java.util.TreeMap<>();

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with its answer, or unanswered when the stream ends ({@link McpEvent#STREAM_ENDED}) or {@link #MOST_AWAITED_MILLIS}
  * pass first ({@link McpEvent#NOT_ANSWERED_IN_TIME}): once, whichever comes first. Not the service's
  * {@code read_timeout}: that is the time between two reads, which the gateway does not apply to a stream, and a slow
- * call's client gets its answer however late it comes. Kept for the gateway's lifetime (a stream
+ * call's client gets its answer however late it comes. A POST answered otherwise than 202 (refused, failed, its
+ * client gone) takes its requests off the stream at once, and its outcome records them. Kept for the gateway's lifetime (a stream
  * outlives reloads); bounded: at most {@link #MOST_STREAMS} streams, {@link #MOST_AWAITED} requests each and
  * {@link #MOST_AWAITED_IN_ALL} in all (each holds its exchange until its answer comes: a client posting requests its
  * server never answers must not hold thousands of exchanges per stream for minutes). A request
@@ -254,7 +255,11 @@ final class LegacyAnswers {
                     awaitedInAll.decrementAndGet();
                     continue; // another request with this id awaits on the stream: its POST's answer records this one
                 }
-                record.answerFollows();
+                record.answerFollows(() -> {
+                    if (awaited.remove(id, call)) {
+                        call.notAccepted();
+                    }
+                });
                 call.timer = context.owner().setTimer(MOST_AWAITED_MILLIS, t -> {
                     if (awaited.remove(id, call)) {
                         call.unanswered(McpEvent.NOT_ANSWERED_IN_TIME);
@@ -296,6 +301,12 @@ final class LegacyAnswers {
             Observation observation = record.observation();
             context.runOnContext(v -> observation.answeredLater(record, size, code, error, toolError,
                     shown == null ? null : observation.payload(shown, 0, shown.length)));
+        }
+
+        /** Its POST was not accepted (202): its exchange's outcome finishes it. */
+        void notAccepted() {
+            awaitedInAll.decrementAndGet();
+            context.owner().cancelTimer(timer);
         }
 
         void unanswered(String why) {
