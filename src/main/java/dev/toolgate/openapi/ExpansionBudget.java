@@ -1,5 +1,11 @@
 package dev.toolgate.openapi;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
 /**
  * How much converting one document's schemas may produce: schema objects per conversion and per
  * document, bytes of {@code $defs} per document, and levels of nesting. It is apart from
@@ -36,6 +42,17 @@ final class ExpansionBudget {
      * documents nest at most 58 levels (Stripe's).
      */
     static final int MAX_DEPTH = 128;
+    /**
+     * Bytes one tool's schemas (its parameters', request body's and answers') may take written out, as
+     * {@code tools/list}, the Admin API and the argument checks write them. Copies share their objects and
+     * keyword lists in memory (a schema copied 98,000 times whose leaf lists 1,000 required names costs
+     * little to hold), but each copy is written whole: a document of kilobytes would be hundreds of
+     * megabytes of JSON. The largest tool of the real documents takes 35 KB (Stripe's).
+     */
+    static final long MAX_TOOL_BYTES = 8L * 1024 * 1024;
+    /** Bytes all the tools of one document may take written out: GitHub's 1,221 take 3 MB. */
+    static final long MAX_DOCUMENT_TOOL_BYTES = 32L * 1024 * 1024;
+    private static final ObjectMapper WRITER = new ObjectMapper();
 
     /** Schema objects produced by the conversion in progress. */
     private int produced;
@@ -43,6 +60,8 @@ final class ExpansionBudget {
     private int documentProduced;
     /** Bytes of {@code $defs} the conversions of the document have put in schemas so far. */
     private long documentDefinitions;
+    /** Bytes the tools of the document take written out so far. */
+    private long documentWritten;
     /** Nesting of the conversion in progress, components reached on the way included. */
     private int depth;
 
@@ -100,6 +119,64 @@ final class ExpansionBudget {
             throw new OpenApiException(where + ": the document's schemas carry more than "
                     + MAX_DOCUMENT_DEFINITION_BYTES / (1024 * 1024) + " MiB of $defs in all (each tool's schema "
                     + "carries the components it references; a large one referenced in very many places multiplies)");
+        }
+    }
+
+    /**
+     * Counts the bytes a tool's schemas take written out, writing them into nothing and stopping as soon
+     * as a bound is passed (so a hostile tool costs at most the bound's bytes of writing).
+     *
+     * @param pieces the tool's parameters, request body and answers (null ones are skipped)
+     */
+    void written(String where, Object... pieces) {
+        long room = Math.min(MAX_TOOL_BYTES, MAX_DOCUMENT_TOOL_BYTES - documentWritten);
+        Counted out = new Counted(room);
+        try {
+            for (Object piece : pieces) {
+                if (piece != null) {
+                    WRITER.writeValue(out, piece);
+                }
+            }
+        } catch (IOException e) {
+            if (!out.passed) {
+                throw new UncheckedIOException(e);
+            }
+            throw new OpenApiException(where + (room < MAX_TOOL_BYTES
+                    ? ": the document's tools, written out, take more than " + MAX_DOCUMENT_TOOL_BYTES / (1024 * 1024)
+                    + " MiB in all" : ": the tool's schemas, written out, take more than " + MAX_TOOL_BYTES / (1024 * 1024)
+                    + " MiB") + " (a schema copied in at many places, or a long keyword list in a copied schema: make "
+                    + "the schema a component)");
+        }
+        documentWritten += out.count;
+    }
+
+    /** Counts the bytes written into it, refusing any past its room. */
+    private static final class Counted extends OutputStream {
+
+        private final long room;
+        private long count;
+        private boolean passed;
+
+        Counted(long room) {
+            this.room = room;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            add(1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            add(len);
+        }
+
+        private void add(long bytes) throws IOException {
+            count += bytes;
+            if (count > room) {
+                passed = true;
+                throw new IOException("past the bound");
+            }
         }
     }
 }

@@ -257,4 +257,9 @@ public final class SchemaConverter {
         }
         return candidate;
     }
+
+    /** The document's bounds, which the tools built of these schemas are counted against too. */
+    ExpansionBudget budget() {
+        return budget;
+    }
 }

@@ -114,6 +114,7 @@ public final class ToolGenerator {
         JsonNode requestBody = content.requestBody(operation, where);
         namedApart(parameters, requestBody);
         JsonNode responses = content.responses(operation, where);
+        schemas.budget().written(where, parameters, requestBody, responses);
         String summary = text(operation, "summary");
         String description = description(summary, text(operation, "description"), method, path);
         ToolAnnotations annotations = annotations(method, summary);

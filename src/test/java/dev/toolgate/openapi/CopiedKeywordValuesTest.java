@@ -42,6 +42,25 @@ class CopiedKeywordValuesTest {
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aToolOfKilobytesThatWouldBeWrittenOutAsHundredsOfMegabytesIsRefused() {
+        // two parameters copying a 32,768-leaf schema whose leaf lists 1,000 required names: within the object
+        // budgets, and cheap to hold (the copies share the list), but ~700 MB of JSON in tools/list
+        String yaml = SchemaConverterTest.withParameters(SchemaConverterTest.doublingReferences(16, "#/x-defs"), 2,
+                "{$ref: '#/x-defs/d15'}").replace("d0: {type: string}", "d0: {type: object, required: " + values(1000) + "}");
+        assertThat(yaml.length()).isLessThan(16_000);
+
+        assertThatThrownBy(() -> SchemaConverterTest.generate(yaml))
+                .isInstanceOf(OpenApiException.class)
+                .hasMessageStartingWith("paths./a.get: the tool's schemas, written out, take more than 8 MiB");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThatThrownBy(() -> SchemaConverterTest.generate(yaml)).isInstanceOf(OpenApiException.class);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("%d MB allocated", allocated >> 20).isLessThan(600L << 20);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aRequiredListOfThousandsOfNamesCopiedInAtEveryUseIsCheckedOnce() {
         // with a readOnly property, the arguments' copies leave it out of the list too
         String yaml = copiedLeaf("{type: object, properties: {v0: {type: string, readOnly: true}}, required: "
