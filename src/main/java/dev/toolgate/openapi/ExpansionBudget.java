@@ -1,6 +1,6 @@
 package dev.toolgate.openapi;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toolgate.mcp.Json;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 
 /**
  * How much converting one document's schemas may produce: schema objects per conversion and per
- * document, bytes of {@code $defs} per document, and levels of nesting. It is apart from
+ * document, bytes of {@code $defs} per document, levels of nesting, and bytes of the tools written out. It is apart from
  * {@link SchemaConverter} because these bounds are what keeps a small hostile document (references
  * that double at every link, a chain of twenty thousand components) from exhausting the heap or the
  * stack, and each has its own reason and its own message naming where it was passed.
@@ -52,7 +52,6 @@ final class ExpansionBudget {
     static final long MAX_TOOL_BYTES = 8L * 1024 * 1024;
     /** Bytes all the tools of one document may take written out: GitHub's 1,221 take 3 MB. */
     static final long MAX_DOCUMENT_TOOL_BYTES = 32L * 1024 * 1024;
-    private static final ObjectMapper WRITER = new ObjectMapper();
 
     /** Schema objects produced by the conversion in progress. */
     private int produced;
@@ -134,7 +133,7 @@ final class ExpansionBudget {
         try {
             for (Object piece : pieces) {
                 if (piece != null) {
-                    WRITER.writeValue(out, piece);
+                    Json.MAPPER.writeValue(out, piece);
                 }
             }
         } catch (IOException e) {
